@@ -1,0 +1,91 @@
+/**
+ * The Panther Users API's data shapes, as `shared/seed/panther-users.openapi.json` has them.
+ * The simulator, the client and the conformance tests all use these; nothing else describes the wire format.
+ */
+import { Option, Schema } from "effect"
+
+/** `UserAPI.Role`: either field may be left out (a modify sends exactly one of them). */
+export const RoleRef = Schema.Struct({
+  id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String)
+})
+export type RoleRef = typeof RoleRef.Type
+
+/**
+ * An optional string that the live API may also send as `null` or `""` (notes: "Treat all three the same").
+ * All three decode to absent, so no caller has to remember the difference.
+ */
+export const OptionalText = Schema.optionalToOptional(Schema.NullOr(Schema.String), Schema.String, {
+  decode: (value) => Option.filter(value, (text): text is string => text !== null && text !== ""),
+  encode: (value) => value
+})
+
+/** `UserAPI.User`. Unknown fields are tolerated: effect's decoding ignores excess properties by default. */
+export const User = Schema.Struct({
+  id: Schema.optional(Schema.String),
+  email: Schema.String,
+  givenName: Schema.String,
+  familyName: Schema.String,
+  role: RoleRef,
+  enabled: Schema.Boolean,
+  status: OptionalText,
+  createdAt: OptionalText,
+  lastLoggedInAt: OptionalText
+})
+export type User = typeof User.Type
+
+/** `UserAPI.ModifyUser`: the body of create and update; the API needs every field. */
+export const ModifyUser = Schema.Struct({
+  email: Schema.String,
+  givenName: Schema.String,
+  familyName: Schema.String,
+  role: RoleRef
+})
+export type ModifyUser = typeof ModifyUser.Type
+
+/** `UserAPI.ListResp`, typed strictly. */
+export const ListResp = Schema.Struct({
+  results: Schema.Array(User),
+  next: OptionalText
+})
+export type ListResp = typeof ListResp.Type
+
+/**
+ * The list page as the client first reads it: each result is kept raw so that one bad record becomes a
+ * per-record problem instead of failing the whole page.
+ */
+export const ListRespEnvelope = Schema.Struct({
+  results: Schema.Array(Schema.Unknown),
+  next: OptionalText
+})
+
+/** `UserAPI.BadRequestError` (400). A class, so the server can tell it apart from NotFoundError by type. */
+export class BadRequestError extends Schema.Class<BadRequestError>("BadRequestError")({ message: Schema.String }) {}
+
+/** `UserAPI.NotFoundError` (404). */
+export class NotFoundError extends Schema.Class<NotFoundError>("NotFoundError")({ message: Schema.String }) {}
+
+/** Not in the seed document, but what the live API answers for a bad or missing key (401) or permission (403). */
+export class UnauthorizedError extends Schema.Class<UnauthorizedError>("UnauthorizedError")({
+  message: Schema.String
+}) {}
+export class ForbiddenError extends Schema.Class<ForbiddenError>("ForbiddenError")({ message: Schema.String }) {}
+
+/** `GET /roles` and `GET /roles/{id}` (see `shared/panther-api-notes.md`): a role with its permissions. */
+export const LogTypeAccessKind = Schema.Literal("ALLOW", "ALLOW_ALL", "DENY", "DENY_ALL")
+export const RoleWithPermissions = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  permissions: Schema.Array(Schema.String),
+  logTypeAccess: Schema.optional(Schema.Array(Schema.String)),
+  logTypeAccessKind: Schema.optional(LogTypeAccessKind),
+  createdAt: OptionalText,
+  updatedAt: OptionalText
+})
+export type RoleWithPermissions = typeof RoleWithPermissions.Type
+
+export const RoleListResp = Schema.Struct({
+  results: Schema.Array(RoleWithPermissions),
+  next: OptionalText
+})
+export type RoleListResp = typeof RoleListResp.Type
