@@ -1,0 +1,25 @@
+/**
+ * INVALID_RECORD: a record the audit could not fully judge. High, because every such record is a user whose
+ * access nobody checked; the run goes on and the detail says what was wrong.
+ */
+import { Option } from "effect"
+import { type Finding, NO_SUBJECT } from "../Finding.js"
+import { type UserRule, userFinding } from "./Rule.js"
+
+/** A timestamp that is present but unparseable; the rest of the record is still judged. */
+export const invalidTimestampRule: UserRule = (facts) =>
+  facts.problems.map((problem) => userFinding(facts, { severity: "high", finding: "INVALID_RECORD", detail: problem }))
+
+/** A record that failed the User schema: only its id and email, when readable, are known. */
+export const invalidRecordFinding = (record: {
+  readonly userId: Option.Option<string>
+  readonly email: Option.Option<string>
+  readonly reason: string
+}): Finding => ({
+  ...NO_SUBJECT,
+  userId: Option.getOrNull(record.userId),
+  email: Option.getOrNull(record.email),
+  severity: "high",
+  finding: "INVALID_RECORD",
+  detail: record.reason
+})

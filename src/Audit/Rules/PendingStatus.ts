@@ -1,0 +1,37 @@
+/**
+ * PENDING_STATUS: an invitation never accepted (FORCE_CHANGE_PASSWORD; Cognito's temporary passwords expire after
+ * 7 days by default), a sign-up never confirmed, or a reset never done. Low while fresh, medium once older than
+ * `--pending-days` or when the account's age is unknown.
+ */
+import { isMoreThanDaysBefore } from "../Timestamps.js"
+import { type UserRule, userFinding } from "./Rule.js"
+
+export const PENDING_STATUSES: ReadonlySet<string> = new Set(["FORCE_CHANGE_PASSWORD", "UNCONFIRMED", "RESET_REQUIRED"])
+
+const MEANING: Record<string, string> = {
+  FORCE_CHANGE_PASSWORD: "invitation not accepted (temporary password never changed)",
+  UNCONFIRMED: "account never confirmed",
+  RESET_REQUIRED: "password reset required but not done"
+}
+
+export const isPending = (status: string | undefined): boolean => status !== undefined && PENDING_STATUSES.has(status)
+
+export const pendingStatusRule: UserRule = (facts) => {
+  const status = facts.user.status
+  if (status === undefined || !isPending(status)) return []
+  const { createdAt, parameters } = facts
+  const stale = createdAt === undefined || isMoreThanDaysBefore(createdAt, parameters.asOf, parameters.pendingDays)
+  const age =
+    createdAt === undefined
+      ? "account age unknown"
+      : stale
+        ? `created more than ${parameters.pendingDays} days ago`
+        : `created within the last ${parameters.pendingDays} days`
+  return [
+    userFinding(facts, {
+      severity: stale ? "medium" : "low",
+      finding: "PENDING_STATUS",
+      detail: `${status}: ${MEANING[status] ?? "pending"}; ${age}`
+    })
+  ]
+}

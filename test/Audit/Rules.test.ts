@@ -1,0 +1,182 @@
+import { describe, expect, it } from "vitest"
+import type { FindingCode } from "../../src/Audit/Finding.js"
+import { judgeUser } from "../../src/Audit/JudgeUser.js"
+import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
+import type { RoleWithPermissions, User } from "../../src/PantherApi/Schemas.js"
+import { daysAgo, parameters, user } from "./fixtures.js"
+
+const ROLES: ReadonlyArray<RoleWithPermissions> = [
+  { id: "role-admin", name: "Admin", permissions: ["UserModify", "UserRead", "OrganizationAPITokenModify"] },
+  { id: "role-helpdesk", name: "Helpdesk", permissions: ["UserRead", "UserModify"] },
+  { id: "role-analyst", name: "Analyst", permissions: ["AlertRead", "RuleRead"] }
+]
+
+const judge = (
+  subject: User,
+  overrides: Parameters<typeof parameters>[0] = {},
+  roles: typeof ROLES | undefined = ROLES
+) => {
+  const params = parameters(overrides)
+  return judgeUser(subject, params, makePrivilegePolicy(params, roles)).findings
+}
+const codes = (subject: User, overrides: Parameters<typeof parameters>[0] = {}) =>
+  judge(subject, overrides).map((finding) => finding.finding)
+const only = (subject: User, code: FindingCode, overrides: Parameters<typeof parameters>[0] = {}) => {
+  const found = judge(subject, overrides).filter((finding) => finding.finding === code)
+  expect(found).toHaveLength(1)
+  return found[0]
+}
+
+describe("STALE_LOGIN", () => {
+  it("is not raised at exactly stale-days days, and is raised one second later", () => {
+    expect(codes(user({ lastLoggedInAt: daysAgo(90) }))).toEqual([])
+    expect(only(user({ lastLoggedInAt: daysAgo(90, 1000) }), "STALE_LOGIN")).toMatchObject({
+      severity: "medium",
+      daysSinceLogin: 90
+    })
+  })
+
+  it("is high for a privileged user and follows --stale-days", () => {
+    expect(
+      only(user({ lastLoggedInAt: daysAgo(50), role: { name: "Admin" } }), "STALE_LOGIN", { staleDays: 45 })
+    ).toMatchObject({ severity: "high" })
+    expect(codes(user({ lastLoggedInAt: daysAgo(50) }))).toEqual([])
+  })
+
+  it("accepts 0, 3 and 9 fractional digits and offsets", () => {
+    for (const stamp of ["2026-01-01T00:00:00Z", "2026-01-01T00:00:00.000Z", "2026-01-01T02:00:00.000000000+02:00"]) {
+      expect(only(user({ lastLoggedInAt: stamp }), "STALE_LOGIN").lastLoggedInAt).toBe("2026-01-01T00:00:00.000Z")
+    }
+  })
+
+  it("clamps a login in the future to 0 days and notes it, without a finding", () => {
+    const future = user({ lastLoggedInAt: "2027-01-01T00:00:00Z", role: { name: "Admin" } })
+    const [privileged] = judge(future)
+    expect(privileged).toMatchObject({ finding: "PRIVILEGED_ROLE", daysSinceLogin: 0 })
+    expect(privileged?.detail).toContain("after the audit time")
+    expect(judge(user({ lastLoggedInAt: "2027-01-01T00:00:00Z" }))).toEqual([])
+  })
+})
+
+describe("NEVER_LOGGED_IN", () => {
+  it("treats an absent last login as never (null and empty decode to absent)", () => {
+    expect(only(user({ lastLoggedInAt: undefined }), "NEVER_LOGGED_IN")).toMatchObject({
+      severity: "medium",
+      daysSinceLogin: null,
+      lastLoggedInAt: null
+    })
+  })
+
+  it("waits until the account is older than stale-days, strictly", () => {
+    expect(codes(user({ lastLoggedInAt: undefined, createdAt: daysAgo(90) }))).toEqual([])
+    expect(codes(user({ lastLoggedInAt: undefined, createdAt: daysAgo(90, 1000) }))).toEqual(["NEVER_LOGGED_IN"])
+  })
+
+  it("is raised when the account's age is unknown, and high when privileged", () => {
+    expect(only(user({ lastLoggedInAt: undefined, createdAt: undefined }), "NEVER_LOGGED_IN").detail).toContain(
+      "age unknown"
+    )
+    expect(only(user({ lastLoggedInAt: undefined, role: { id: "role-helpdesk" } }), "NEVER_LOGGED_IN").severity).toBe(
+      "high"
+    )
+  })
+
+  it("leaves pending accounts to PENDING_STATUS", () => {
+    for (const status of ["FORCE_CHANGE_PASSWORD", "UNCONFIRMED", "RESET_REQUIRED"]) {
+      expect(codes(user({ lastLoggedInAt: undefined, status }))).toEqual(["PENDING_STATUS"])
+    }
+  })
+})
+
+describe("PENDING_STATUS", () => {
+  it("is low while the account is at most pending-days old, medium after", () => {
+    const pending = (createdAt: string | undefined) =>
+      user({ status: "FORCE_CHANGE_PASSWORD", createdAt, lastLoggedInAt: undefined })
+    expect(only(pending(daysAgo(7)), "PENDING_STATUS").severity).toBe("low")
+    expect(only(pending(daysAgo(7, 1000)), "PENDING_STATUS").severity).toBe("medium")
+    expect(only(pending(undefined), "PENDING_STATUS").severity).toBe("medium")
+    expect(only(pending(daysAgo(2)), "PENDING_STATUS", { pendingDays: 1 }).severity).toBe("medium")
+  })
+
+  it("ignores other statuses, including unknown ones", () => {
+    for (const status of ["CONFIRMED", "EXTERNAL_PROVIDER", "ARCHIVED", "UNKNOWN", "SOMETHING_NEW", undefined]) {
+      expect(codes(user({ status }))).toEqual([])
+    }
+  })
+})
+
+describe("COMPROMISED_ACCOUNT", () => {
+  it("is critical", () => {
+    expect(only(user({ status: "COMPROMISED" }), "COMPROMISED_ACCOUNT").severity).toBe("critical")
+  })
+})
+
+describe("PRIVILEGED_ROLE", () => {
+  it("matches a listed role name case-insensitively", () => {
+    expect(only(user({ role: { name: "admin" } }), "PRIVILEGED_ROLE").severity).toBe("info")
+  })
+
+  it("matches a listed role id", () => {
+    expect(codes(user({ role: { id: "role-analyst" } }), { privilegedRoles: ["role-analyst"] })).toEqual([
+      "PRIVILEGED_ROLE"
+    ])
+  })
+
+  it("matches a role by its permissions, whatever its name", () => {
+    expect(only(user({ role: { id: "role-helpdesk", name: "Helpdesk" } }), "PRIVILEGED_ROLE").detail).toContain(
+      "UserModify"
+    )
+    expect(codes(user({ role: { name: "Helpdesk" } }), { privilegedPermissions: ["RuleModify"] })).toEqual([])
+  })
+
+  it("falls back to names and ids when roles cannot be read", () => {
+    const params = parameters()
+    const policy = makePrivilegePolicy(params, undefined)
+    expect(policy.usesPermissions).toBe(false)
+    expect(judgeUser(user({ role: { name: "Helpdesk" } }), params, policy).findings).toEqual([])
+    expect(judgeUser(user({ role: { name: "Admin" } }), params, policy).findings).toHaveLength(1)
+  })
+})
+
+describe("INVALID_RECORD for unparseable timestamps", () => {
+  it("reports the field and value, and still judges the rest of the record", () => {
+    const broken = judge(user({ lastLoggedInAt: "last Tuesday", status: "COMPROMISED" }))
+    expect(broken.map((finding) => finding.finding)).toEqual(["INVALID_RECORD", "COMPROMISED_ACCOUNT"])
+    expect(broken[0]).toMatchObject({ severity: "high", userId: "u-1", lastLoggedInAt: null })
+    expect(broken[0]?.detail).toContain('lastLoggedInAt is not a timestamp: "last Tuesday"')
+  })
+
+  it("rejects impossible dates and loose formats", () => {
+    for (const bad of ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "March 5, 2026", "2026-01-01T25:00:00Z"]) {
+      expect(codes(user({ createdAt: bad }))).toEqual(["INVALID_RECORD"])
+    }
+  })
+})
+
+describe("deactivated users", () => {
+  it("get no findings", () => {
+    expect(judge(user({ enabled: false, status: "COMPROMISED", lastLoggedInAt: undefined }))).toEqual([])
+  })
+})
+
+describe("finding rows", () => {
+  it("carry the user's columns, normalised to ISO 8601 UTC", () => {
+    const [finding] = judge(user({ status: "COMPROMISED", createdAt: "2025-01-01T09:00:00.5+09:00" }))
+    expect(finding).toEqual({
+      severity: "critical",
+      finding: "COMPROMISED_ACCOUNT",
+      userId: "u-1",
+      email: "ada@example.com",
+      givenName: "Ada",
+      familyName: "Lovelace",
+      roleId: "role-analyst",
+      roleName: "Analyst",
+      status: "COMPROMISED",
+      enabled: true,
+      createdAt: "2025-01-01T00:00:00.500Z",
+      lastLoggedInAt: daysAgo(1),
+      daysSinceLogin: 1,
+      detail: "Cognito status COMPROMISED: disable the account and rotate its credentials"
+    })
+  })
+})

@@ -1,0 +1,32 @@
+import type { AuditParameters } from "../../src/Audit/AuditParameters.js"
+import type { User } from "../../src/PantherApi/Schemas.js"
+
+export const AS_OF = Date.parse("2026-06-30T12:00:00Z")
+export const DAY = 24 * 60 * 60 * 1000
+
+export const parameters = (overrides: Partial<AuditParameters> = {}): AuditParameters => ({
+  asOf: AS_OF,
+  staleDays: 90,
+  pendingDays: 7,
+  privilegedRoles: ["Admin"],
+  privilegedPermissions: ["UserModify", "OrganizationAPITokenModify"],
+  includeDeactivated: false,
+  failOn: "none",
+  ...overrides
+})
+
+/** An ISO timestamp `days` days (and `extraMs`) before the audit time. */
+export const daysAgo = (days: number, extraMs = 0): string => new Date(AS_OF - days * DAY - extraMs).toISOString()
+
+export const user = (overrides: Partial<User> = {}): User => ({
+  id: "u-1",
+  email: "ada@example.com",
+  givenName: "Ada",
+  familyName: "Lovelace",
+  role: { id: "role-analyst", name: "Analyst" },
+  enabled: true,
+  status: "CONFIRMED",
+  createdAt: daysAgo(400),
+  lastLoggedInAt: daysAgo(1),
+  ...overrides
+})
