@@ -1,0 +1,72 @@
+/**
+ * Puts finished temporary files under their final names, all with one stem, without ever replacing a file that
+ * is already there: two runs in the same second get `stem.csv` and `stem-2.csv`.
+ */
+import { link, rename, stat, unlink } from "node:fs/promises"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { describeFsError, ReportError } from "./ReportError.js"
+
+export interface FileToCommit {
+  readonly tempPath: string
+  /** The final name's ending, such as `.csv`. */
+  readonly extension: string
+}
+
+const MAX_ATTEMPTS = 1000
+
+const isCode = (error: unknown, ...codes: ReadonlyArray<string>): boolean =>
+  typeof error === "object" && error !== null && "code" in error && codes.includes(String(error.code))
+
+/**
+ * `link` fails when the target exists, which makes "create only if absent" atomic. File systems without hard
+ * links (some network mounts) fall back to a checked rename.
+ */
+const placeWithoutReplacing = async (from: string, to: string): Promise<boolean> => {
+  try {
+    await link(from, to)
+    return true
+  } catch (error) {
+    if (isCode(error, "EEXIST")) return false
+    if (!isCode(error, "EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV")) throw error
+    const exists = await stat(to).then(
+      () => true,
+      () => false
+    )
+    if (exists) return false
+    await rename(from, to)
+    return true
+  }
+}
+
+/** Returns the final path of each file, in the order given. */
+export const commitFiles = (
+  directory: string,
+  stem: string,
+  files: ReadonlyArray<FileToCommit>
+): Effect.Effect<ReadonlyArray<string>, ReportError> =>
+  Effect.tryPromise({
+    try: async () => {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const name = attempt === 1 ? stem : `${stem}-${attempt}`
+        const placed: Array<string> = []
+        let collided = false
+        for (const file of files) {
+          const target = join(directory, `${name}${file.extension}`)
+          if (await placeWithoutReplacing(file.tempPath, target)) placed.push(target)
+          else {
+            collided = true
+            break
+          }
+        }
+        if (!collided) {
+          await Promise.all(files.map((file) => unlink(file.tempPath).catch(() => undefined)))
+          return placed
+        }
+        // Another run took this name for one of the files: give back what we placed and try the next name.
+        await Promise.all(placed.map((path) => unlink(path).catch(() => undefined)))
+      }
+      throw new Error(`more than ${MAX_ATTEMPTS} reports named ${stem} already exist`)
+    },
+    catch: (error) => new ReportError({ message: `cannot put the reports in ${directory}: ${describeFsError(error)}` })
+  })

@@ -1,0 +1,151 @@
+/**
+ * Findings wait on disk, not in memory, until the run is complete and they can be sorted: a run over 200,000
+ * users may raise well over 100,000 findings. Memory holds only what sorting needs (severity, code, email, id)
+ * and where each finding's JSON line sits in the spool file.
+ */
+import { randomBytes } from "node:crypto"
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs"
+import { join } from "node:path"
+import { Effect, type Scope } from "effect"
+import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.js"
+import { SEVERITIES, type Severity, severityRank } from "../Audit/Severity.js"
+import { describeFsError, ReportError } from "./ReportError.js"
+
+const FLUSH_BYTES = 1024 * 1024
+
+export interface FindingCounts {
+  readonly total: number
+  readonly bySeverity: Readonly<Record<Severity, number>>
+  readonly byFinding: Readonly<Record<FindingCode, number>>
+}
+
+export interface FindingSpool {
+  readonly add: (finding: Finding) => Effect.Effect<void, ReportError>
+  /** Counts of the findings that `forEachSorted` would visit with the same `exclude`. */
+  readonly counts: (exclude?: ReadonlySet<FindingCode>) => FindingCounts
+  /**
+   * Visits the findings in report order (critical first, then by code, email and user id) in batches.
+   * Findings whose code is in `exclude` are skipped.
+   */
+  readonly forEachSorted: <E>(
+    batchSize: number,
+    visit: (batch: ReadonlyArray<Finding>) => Effect.Effect<void, E>,
+    exclude?: ReadonlySet<FindingCode>
+  ) => Effect.Effect<void, E | ReportError>
+}
+
+const codeIndex = new Map<FindingCode, number>(FINDING_CODES.map((code, index) => [code, index]))
+// Codes sort alphabetically, as the report promises, not in declaration order.
+const codeOrder = new Map<number, string>(FINDING_CODES.map((code, index) => [index, code]))
+
+export const makeFindingSpool = (directory: string): Effect.Effect<FindingSpool, ReportError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const path = join(directory, `.findings.${randomBytes(6).toString("hex")}.tmp`)
+    const spoolFailed = (error: unknown) =>
+      new ReportError({ message: `cannot use the temporary file ${path}: ${describeFsError(error)}` })
+    const fd = yield* Effect.acquireRelease(
+      Effect.try({ try: () => openSync(path, "wx+", 0o600), catch: spoolFailed }),
+      (fd) =>
+        Effect.sync(() => {
+          closeSync(fd)
+          try {
+            unlinkSync(path)
+          } catch {
+            // Already gone: nothing to clean up.
+          }
+        })
+    )
+
+    const ranks: Array<number> = []
+    const codes: Array<number> = []
+    const emails: Array<string> = []
+    const userIds: Array<string> = []
+    const offsets: Array<number> = []
+    const lengths: Array<number> = []
+    let written = 0
+    let pending: Array<string> = []
+    let pendingBytes = 0
+
+    const flush = Effect.try({
+      try: () => {
+        if (pendingBytes === 0) return
+        const buffer = Buffer.from(pending.join(""), "utf8")
+        let done = 0
+        while (done < buffer.length) done += writeSync(fd, buffer, done, buffer.length - done, written + done)
+        written += buffer.length
+        pending = []
+        pendingBytes = 0
+      },
+      catch: spoolFailed
+    })
+
+    const add = (finding: Finding) =>
+      Effect.suspend(() => {
+        const line = JSON.stringify(finding)
+        const bytes = Buffer.byteLength(line, "utf8")
+        ranks.push(severityRank(finding.severity))
+        codes.push(codeIndex.get(finding.finding) ?? 0)
+        emails.push(finding.email ?? "")
+        userIds.push(finding.userId ?? "")
+        offsets.push(written + pendingBytes)
+        lengths.push(bytes)
+        pending.push(line)
+        pendingBytes += bytes
+        return pendingBytes >= FLUSH_BYTES ? flush : Effect.void
+      })
+
+    const included = (exclude: ReadonlySet<FindingCode> | undefined) => {
+      const excludedIndexes = new Set([...(exclude ?? [])].map((code) => codeIndex.get(code)))
+      const order: Array<number> = []
+      for (let index = 0; index < ranks.length; index++) {
+        if (!excludedIndexes.has(codes[index])) order.push(index)
+      }
+      return order
+    }
+
+    const counts = (exclude?: ReadonlySet<FindingCode>): FindingCounts => {
+      const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>
+      const byFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number>
+      const order = included(exclude)
+      for (const index of order) {
+        bySeverity[SEVERITIES[ranks[index] ?? 0] ?? "info"]++
+        byFinding[FINDING_CODES[codes[index] ?? 0] ?? "INVALID_RECORD"]++
+      }
+      return { total: order.length, bySeverity, byFinding }
+    }
+
+    const compare = (a: number, b: number): number =>
+      (ranks[b] ?? 0) - (ranks[a] ?? 0) ||
+      compareText(codeOrder.get(codes[a] ?? 0) ?? "", codeOrder.get(codes[b] ?? 0) ?? "") ||
+      compareText(emails[a] ?? "", emails[b] ?? "") ||
+      compareText(userIds[a] ?? "", userIds[b] ?? "")
+
+    const forEachSorted = <E>(
+      batchSize: number,
+      visit: (batch: ReadonlyArray<Finding>) => Effect.Effect<void, E>,
+      exclude?: ReadonlySet<FindingCode>
+    ): Effect.Effect<void, E | ReportError> =>
+      Effect.gen(function* () {
+        yield* flush
+        const order = included(exclude).sort(compare)
+        let buffer = Buffer.alloc(64 * 1024)
+        for (let start = 0; start < order.length; start += batchSize) {
+          const batch = yield* Effect.try({
+            try: () =>
+              order.slice(start, start + batchSize).map((index) => {
+                const length = lengths[index] ?? 0
+                if (buffer.length < length) buffer = Buffer.alloc(length * 2)
+                readSync(fd, buffer, 0, length, offsets[index] ?? 0)
+                return JSON.parse(buffer.toString("utf8", 0, length)) as Finding
+              }),
+            catch: spoolFailed
+          })
+          yield* visit(batch)
+        }
+      })
+
+    return { add, counts, forEachSorted }
+  })
+
+/** Code-point order: the same on every machine and locale, unlike localeCompare. */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)

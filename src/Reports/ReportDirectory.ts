@@ -1,0 +1,40 @@
+/**
+ * The report directory is checked before any API call: a run that would fail at the end, after minutes of
+ * paging, should fail at once instead.
+ */
+import { randomBytes } from "node:crypto"
+import { constants } from "node:fs"
+import { access, open, stat, unlink } from "node:fs/promises"
+import { join, resolve } from "node:path"
+import { Effect } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { describeFsError } from "./ReportError.js"
+
+/** Resolves the directory and proves a file can be created in it. */
+export const checkReportDirectory = (directory: string): Effect.Effect<string, ConfigurationError> =>
+  Effect.tryPromise({
+    try: async () => {
+      const path = resolve(directory)
+      const info = await stat(path).catch((error: unknown) => {
+        throw new Error(`${describeFsError(error)}; create it or pass another --report-dir`)
+      })
+      if (!info.isDirectory()) throw new Error("it is not a directory; pass a directory as --report-dir")
+      await access(path, constants.W_OK).catch(() => {
+        throw new Error("it is not writable by this user; fix its permissions or pass another --report-dir")
+      })
+      // Permission bits do not tell the whole story (read-only mounts, root): create and remove a real file.
+      const probe = join(path, `.write-check.${randomBytes(6).toString("hex")}.tmp`)
+      const handle = await open(probe, "wx").catch((error: unknown) => {
+        throw new Error(
+          `a file cannot be created in it (${describeFsError(error)}); fix it or pass another --report-dir`
+        )
+      })
+      await handle.close()
+      await unlink(probe)
+      return path
+    },
+    catch: (error) =>
+      new ConfigurationError({
+        message: `report directory ${directory}: ${error instanceof Error ? error.message : String(error)}`
+      })
+  })

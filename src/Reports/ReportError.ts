@@ -1,0 +1,26 @@
+import { Schema } from "effect"
+import { ExitCode } from "../Cli/ExitCode.js"
+
+/** A report that could not be written. No file is left under a final name when this is raised. */
+export class ReportError extends Schema.TaggedError<ReportError>()("ReportError", {
+  message: Schema.String
+}) {
+  readonly exitCode = ExitCode.OutputFailure
+}
+
+export const describeFsError = (error: unknown): string => {
+  if (typeof error === "object" && error !== null && "code" in error) {
+    const code = String((error as { readonly code: unknown }).code)
+    const hints: Record<string, string> = {
+      ENOENT: "it does not exist",
+      ENOTDIR: "a part of the path is not a directory",
+      EACCES: "permission denied",
+      EPERM: "operation not permitted",
+      EROFS: "the file system is read-only",
+      ENOSPC: "no space left on the device",
+      EDQUOT: "disk quota exceeded"
+    }
+    return hints[code] ?? code
+  }
+  return error instanceof Error ? error.message : String(error)
+}

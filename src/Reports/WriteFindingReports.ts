@@ -1,0 +1,62 @@
+/**
+ * Writes the findings CSV and the JSON report side by side, streaming both from the sorted spool into temporary
+ * files, then puts them under their final names together. Until that last step nothing carries a final name.
+ */
+import { stringify } from "csv-stringify/sync"
+import { Effect } from "effect"
+import type { AuditRun } from "../Audit/AuditRun.js"
+import type { FindingCode } from "../Audit/Finding.js"
+import { commitFiles } from "./CommitFiles.js"
+import { FINDING_COLUMNS, findingRow } from "./CsvColumns.js"
+import type { FindingSpool } from "./FindingSpool.js"
+import type { ReportError } from "./ReportError.js"
+import { openTempFile } from "./TempFile.js"
+
+export interface FindingReportPaths {
+  readonly csv: string
+  readonly json: string
+}
+
+/** Spreadsheets (Excel above all) read a CSV as UTF-8 only when it starts with a byte order mark. */
+const UTF8_BOM = "\uFEFF"
+const BATCH = 1000
+
+/** RFC 4180: CRLF between records, fields quoted when they hold a comma, quote or line break. */
+export const toCsv = (rows: ReadonlyArray<ReadonlyArray<string>>): string =>
+  stringify(rows as Array<Array<string>>, { record_delimiter: "windows", quoted_match: /^\s|\s$/ })
+
+export const writeFindingReports = (options: {
+  readonly directory: string
+  readonly stem: string
+  readonly run: AuditRun
+  readonly spool: FindingSpool
+  readonly exclude: ReadonlySet<FindingCode>
+}): Effect.Effect<FindingReportPaths, ReportError> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const csv = yield* openTempFile(options.directory, "user-audit.csv")
+      const json = yield* openTempFile(options.directory, "user-audit.json")
+      yield* csv.append(UTF8_BOM + toCsv([[...FINDING_COLUMNS]]))
+      yield* json.append(`{\n"run": ${JSON.stringify(options.run, null, 2)},\n"findings": [`)
+      let first = true
+      yield* options.spool.forEachSorted(
+        BATCH,
+        (batch) =>
+          Effect.gen(function* () {
+            yield* csv.append(toCsv(batch.map(findingRow)))
+            const lines = batch.map((finding) => JSON.stringify(finding)).join(",\n")
+            yield* json.append(`${first ? "\n" : ",\n"}${lines}`)
+            first = false
+          }),
+        options.exclude
+      )
+      yield* json.append("\n]\n}\n")
+      yield* csv.finish
+      yield* json.finish
+      const [csvPath = "", jsonPath = ""] = yield* commitFiles(options.directory, options.stem, [
+        { tempPath: csv.path, extension: ".csv" },
+        { tempPath: json.path, extension: ".json" }
+      ])
+      return { csv: csvPath, json: jsonPath }
+    })
+  )

@@ -1,0 +1,128 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { parse } from "csv-parse/sync"
+import { Effect } from "effect"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import type { AuditRun } from "../../src/Audit/AuditRun.js"
+import { type Finding, NO_SUBJECT } from "../../src/Audit/Finding.js"
+import { FINDING_COLUMNS, neutraliseFormula } from "../../src/Reports/CsvColumns.js"
+import { makeFindingSpool } from "../../src/Reports/FindingSpool.js"
+import { writeFindingReports } from "../../src/Reports/WriteFindingReports.js"
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "reports-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const finding = (overrides: Partial<Finding>): Finding => ({
+  ...NO_SUBJECT,
+  severity: "medium",
+  finding: "STALE_LOGIN",
+  userId: "u",
+  email: "a@example.com",
+  enabled: true,
+  detail: "last login 100 days ago (more than 90)",
+  ...overrides
+})
+
+const RUN = { runId: "run-1" } as unknown as AuditRun
+
+const write = (findings: ReadonlyArray<Finding>, stem = "user-audit-20260630T120000Z", exclude = new Set<never>()) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const spool = yield* makeFindingSpool(directory)
+        for (const item of findings) yield* spool.add(item)
+        return yield* writeFindingReports({ directory, stem, run: RUN, spool, exclude })
+      })
+    )
+  )
+
+const readCsv = (path: string): Array<Record<string, string>> =>
+  parse(readFileSync(path, "utf8"), { bom: true, columns: true, record_delimiter: "\r\n" })
+
+describe("the findings CSV and JSON", () => {
+  it("round-trips every field through a real CSV parser, sorted by severity, code, then email", async () => {
+    const findings: Array<Finding> = [
+      finding({ email: "zoe@example.com", userId: "u3" }),
+      finding({ severity: "info", finding: "PRIVILEGED_ROLE", email: "amy@example.com", userId: "u1" }),
+      finding({ severity: "critical", finding: "COMPROMISED_ACCOUNT", email: "kim@example.com", userId: "u2" }),
+      finding({ severity: "medium", finding: "NEVER_LOGGED_IN", email: "bob@example.com", userId: "u4" }),
+      finding({ email: "ann@example.com", userId: "u5", givenName: "정민", familyName: 'Ñúñez, "Jr"\nII' })
+    ]
+    const paths = await write(findings)
+    expect(paths.csv).toBe(join(directory, "user-audit-20260630T120000Z.csv"))
+    const raw = readFileSync(paths.csv, "utf8")
+    expect(raw.startsWith("\uFEFFseverity,finding,user_id,")).toBe(true)
+    expect(raw.split("\r\n")[0]).toBe(`\uFEFF${FINDING_COLUMNS.join(",")}`)
+    const rows = readCsv(paths.csv)
+    expect(rows.map((row) => row.user_id)).toEqual(["u2", "u4", "u5", "u3", "u1"])
+    expect(rows[2]).toMatchObject({ given_name: "정민", family_name: 'Ñúñez, "Jr"\nII', enabled: "true" })
+
+    const json = JSON.parse(readFileSync(paths.json, "utf8")) as { run: unknown; findings: Array<Finding> }
+    expect(json.run).toEqual(RUN)
+    expect(json.findings.map((item) => item.userId)).toEqual(["u2", "u4", "u5", "u3", "u1"])
+    expect(json.findings[2]).toEqual(findings[4])
+  })
+
+  it("neutralises cells that a spreadsheet would run as formulas", async () => {
+    for (const [input, output] of [
+      ['=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'],
+      ["+1", "'+1"],
+      ["-2+3", "'-2+3"],
+      ["@SUM(A1)", "'@SUM(A1)"],
+      ["\tx", "'\tx"],
+      ["\rx", "'\rx"],
+      ["Ada", "Ada"],
+      ["a=b", "a=b"]
+    ]) {
+      expect(neutraliseFormula(input ?? "")).toBe(output)
+    }
+    const paths = await write([finding({ givenName: "=cmd|' /C calc'!A0", email: "@evil.example" })])
+    expect(readCsv(paths.csv)[0]).toMatchObject({ given_name: "'=cmd|' /C calc'!A0", email: "'@evil.example" })
+    // The JSON keeps the data as it came: it is not read by spreadsheets.
+    const json = JSON.parse(readFileSync(paths.json, "utf8")) as { findings: Array<Finding> }
+    expect(json.findings[0]?.givenName).toBe("=cmd|' /C calc'!A0")
+  })
+
+  it("never overwrites a report written in the same second", async () => {
+    const first = await write([finding({ userId: "first" })])
+    const second = await write([finding({ userId: "second" })])
+    expect(second.csv).toBe(join(directory, "user-audit-20260630T120000Z-2.csv"))
+    expect(second.json).toBe(join(directory, "user-audit-20260630T120000Z-2.json"))
+    expect(readCsv(first.csv)[0]?.user_id).toBe("first")
+    expect(readCsv(second.csv)[0]?.user_id).toBe("second")
+  })
+
+  it("leaves no temporary files behind and writes a header-only CSV when there are no findings", async () => {
+    const paths = await write([])
+    expect(readdirSync(directory).sort()).toEqual([
+      "user-audit-20260630T120000Z.csv",
+      "user-audit-20260630T120000Z.json"
+    ])
+    expect(readCsv(paths.csv)).toEqual([])
+    expect(JSON.parse(readFileSync(paths.json, "utf8")).findings).toEqual([])
+  })
+
+  it("keeps excluded codes out of both files", async () => {
+    const paths = await write(
+      [finding({ finding: "NEVER_LOGGED_IN", userId: "gone" }), finding({ userId: "kept" })],
+      "stem",
+      new Set(["NEVER_LOGGED_IN"]) as never
+    )
+    expect(readCsv(paths.csv).map((row) => row.user_id)).toEqual(["kept"])
+  })
+
+  it("sorts and reads back thousands of findings spilled to disk", async () => {
+    const many = Array.from({ length: 5000 }, (_, index) =>
+      finding({ userId: `u${index}`, email: `user${String(4999 - index).padStart(4, "0")}@example.com` })
+    )
+    const paths = await write(many)
+    const rows = readCsv(paths.csv)
+    expect(rows).toHaveLength(5000)
+    expect(rows[0]?.email).toBe("user0000@example.com")
+    expect(rows[4999]?.email).toBe("user4999@example.com")
+  })
+})
