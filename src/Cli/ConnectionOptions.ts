@@ -1,0 +1,156 @@
+/**
+ * The flags (and their environment variables) every command that talks to Panther takes, and the one function
+ * that turns them into a ready `PantherClient` layer. A command adds `connection: connectionOptions` to its
+ * options and provides `pantherClientLayer(connection)` to its handler; a bad value fails with a
+ * `ConfigurationError` (exit code 2) before anything is sent.
+ */
+import { Options } from "@effect/cli"
+import { FileSystem } from "@effect/platform"
+import { NodeFileSystem } from "@effect/platform-node"
+import { Config, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import {
+  type ConnectionSettings,
+  defaultRequestTimeout,
+  defaultRetryPolicy,
+  normaliseBaseUrl,
+  PantherConnection
+} from "../PantherApi/Connection.js"
+import { PantherClient } from "../PantherApi/PantherClient.js"
+import { ConfigurationError } from "./ConfigurationError.js"
+
+export interface ConnectionOptions {
+  readonly apiUrl: Option.Option<string>
+  readonly apiToken: Option.Option<Redacted.Redacted<string>>
+  readonly apiTokenFile: Option.Option<string>
+  readonly allowInsecureHttp: boolean
+  readonly timeoutSeconds: number
+  readonly maxRetries: number
+  readonly retryBudgetSeconds: number
+}
+
+export const connectionOptions: Options.Options<ConnectionOptions> = Options.all({
+  apiUrl: Options.text("api-url").pipe(
+    Options.withDescription("Panther API base URL, https://api.<instance-domain> (env PANTHER_API_URL)."),
+    Options.withFallbackConfig(Config.string("PANTHER_API_URL")),
+    Options.optional
+  ),
+  apiToken: Options.redacted("api-token").pipe(
+    Options.withDescription(
+      "Panther API token; prefer --api-token-file or the env var, which stay out of the process list " +
+        "(env PANTHER_API_TOKEN)."
+    ),
+    Options.withFallbackConfig(Config.redacted("PANTHER_API_TOKEN")),
+    Options.optional
+  ),
+  apiTokenFile: Options.text("api-token-file").pipe(
+    Options.withDescription("A file holding the API token, e.g. a mounted secret (env PANTHER_API_TOKEN_FILE)."),
+    Options.withFallbackConfig(Config.string("PANTHER_API_TOKEN_FILE")),
+    Options.optional
+  ),
+  allowInsecureHttp: Options.boolean("allow-insecure-http").pipe(
+    Options.withDescription(
+      "Allow plain http:// to a host other than this machine; the token then travels unencrypted " +
+        "(env PANTHER_ALLOW_INSECURE_HTTP)."
+    ),
+    Options.withFallbackConfig(Config.boolean("PANTHER_ALLOW_INSECURE_HTTP"))
+  ),
+  timeoutSeconds: Options.float("timeout-seconds").pipe(
+    Options.withDescription("Seconds to wait for one response, body included (env PANTHER_TIMEOUT_SECONDS)."),
+    Options.withFallbackConfig(Config.number("PANTHER_TIMEOUT_SECONDS")),
+    Options.withDefault(Duration.toSeconds(defaultRequestTimeout))
+  ),
+  maxRetries: Options.integer("max-retries").pipe(
+    Options.withDescription(
+      "Retries of one request after a 429, 500, 502, 503, 504, connection error or timeout; 0 never retries " +
+        "(env PANTHER_MAX_RETRIES)."
+    ),
+    Options.withFallbackConfig(Config.integer("PANTHER_MAX_RETRIES")),
+    Options.withDefault(defaultRetryPolicy.maxAttempts - 1)
+  ),
+  retryBudgetSeconds: Options.float("retry-budget-seconds").pipe(
+    Options.withDescription(
+      "Most seconds one request may take across its retries, waits included (env PANTHER_RETRY_BUDGET_SECONDS)."
+    ),
+    Options.withFallbackConfig(Config.number("PANTHER_RETRY_BUDGET_SECONDS")),
+    Options.withDefault(Duration.toSeconds(defaultRetryPolicy.maxElapsed))
+  )
+})
+
+const fail = (message: string) => Effect.fail(new ConfigurationError({ message }))
+
+const positiveSeconds = (value: number, what: string): Effect.Effect<Duration.Duration, ConfigurationError> =>
+  Number.isFinite(value) && value > 0 ? Effect.succeed(Duration.seconds(value)) : fail(`${what} must be above 0.`)
+
+/** The token from a file: surrounding whitespace (a trailing newline above all) is not part of it. */
+const readTokenFile = (path: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const where = `--api-token-file / PANTHER_API_TOKEN_FILE "${path}"`
+    const text = yield* fs
+      .readFileString(path)
+      .pipe(
+        Effect.mapError(
+          (error) =>
+            new ConfigurationError({
+              message: `${where} cannot be read (${error._tag === "SystemError" ? error.reason : "bad file"}).`
+            })
+        )
+      )
+    const token = text.trim()
+    if (token === "") return yield* fail(`${where} is empty: it should hold the API token.`)
+    return Redacted.make(token)
+  })
+
+const resolveToken = (options: ConnectionOptions) => {
+  const given = Option.filter(options.apiToken, (token) => Redacted.value(token).trim() !== "")
+  if (Option.isSome(given) && Option.isSome(options.apiTokenFile)) {
+    return fail(
+      "Both an API token (--api-token / PANTHER_API_TOKEN) and a token file (--api-token-file / " +
+        "PANTHER_API_TOKEN_FILE) are set: give one."
+    )
+  }
+  if (Option.isSome(options.apiTokenFile)) return readTokenFile(options.apiTokenFile.value)
+  if (Option.isSome(given)) return Effect.succeed(Redacted.make(Redacted.value(given.value).trim()))
+  return fail(
+    "No Panther API token: set PANTHER_API_TOKEN or PANTHER_API_TOKEN_FILE, or pass --api-token-file. " +
+      "Create a token in Panther under Settings > API Tokens, with Read User Info (and Manage Users to change users)."
+  )
+}
+
+/** Checks every connection flag and reads the token; nothing is sent to Panther. */
+export const connectionSettings = (
+  options: ConnectionOptions
+): Effect.Effect<ConnectionSettings, ConfigurationError, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const rawUrl = yield* Option.match(options.apiUrl, {
+      onNone: () =>
+        fail("No Panther API URL: set PANTHER_API_URL or pass --api-url, e.g. https://api.acme.runpanther.net."),
+      onSome: Effect.succeed
+    })
+    const baseUrl = yield* Either.match(normaliseBaseUrl(rawUrl, { allowInsecureHttp: options.allowInsecureHttp }), {
+      onLeft: Effect.fail,
+      onRight: Effect.succeed
+    })
+    const requestTimeout = yield* positiveSeconds(options.timeoutSeconds, "--timeout-seconds / PANTHER_TIMEOUT_SECONDS")
+    const maxElapsed = yield* positiveSeconds(
+      options.retryBudgetSeconds,
+      "--retry-budget-seconds / PANTHER_RETRY_BUDGET_SECONDS"
+    )
+    if (!Number.isInteger(options.maxRetries) || options.maxRetries < 0) {
+      return yield* fail("--max-retries / PANTHER_MAX_RETRIES must be a whole number, 0 or more.")
+    }
+    const token = yield* resolveToken(options)
+    return {
+      baseUrl,
+      token,
+      requestTimeout,
+      retry: { ...defaultRetryPolicy, maxAttempts: options.maxRetries + 1, maxElapsed }
+    }
+  })
+
+/** The client, ready to use, for a command's parsed connection options. */
+export const pantherClientLayer = (options: ConnectionOptions): Layer.Layer<PantherClient, ConfigurationError> =>
+  PantherClient.Default.pipe(
+    Layer.provide(Layer.effect(PantherConnection, connectionSettings(options))),
+    Layer.provide(NodeFileSystem.layer)
+  )

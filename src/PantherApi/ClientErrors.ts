@@ -1,0 +1,174 @@
+/**
+ * Everything that can go wrong talking to Panther, as one tagged union a caller can `catchTag`.
+ * Each message says what happened and what to do about it; none carries the token (errors hold the method and
+ * the path only, never headers), and every one ends the process with exit code 3.
+ */
+import { Schema } from "effect"
+import { ExitCode } from "../Cli/ExitCode.js"
+import { consoleName } from "./Permissions.js"
+
+/** Which request failed: method and path, without the query string (it can be long and says nothing useful). */
+const RequestFields = { method: Schema.String, path: Schema.String }
+
+const pantherSaid = (detail: string | undefined): string => (detail === undefined ? "" : ` Panther said: ${detail}.`)
+
+const afterAttempts = (attempts: number): string => (attempts === 1 ? "" : ` after ${attempts} attempts`)
+
+/** 401: the token is wrong, expired or revoked. */
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", RequestFields) {
+  readonly exitCode = ExitCode.ApiFailure
+  override get message(): string {
+    return (
+      `Panther refused the API token (401) for ${this.method} ${this.path}. Check the token given with ` +
+      "--api-token, --api-token-file or PANTHER_API_TOKEN(_FILE), and that it has not expired or been revoked; " +
+      "a new token takes up to a minute to work."
+    )
+  }
+}
+
+/** 403: the token works but lacks a permission. Names it, as the console shows it and as the API calls it. */
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
+  ...RequestFields,
+  permission: Schema.String,
+  detail: Schema.optional(Schema.String)
+}) {
+  readonly exitCode = ExitCode.ApiFailure
+  override get message(): string {
+    return (
+      `The API token is not allowed to ${this.method} ${this.path} (403): it needs the ` +
+      `"${consoleName(this.permission)}" (${this.permission}) permission.${pantherSaid(this.detail)} ` +
+      "Add the permission to the token in Panther (Settings > API Tokens), or use a token that has it."
+    )
+  }
+}
+
+/** 404: no such user or role (or the base URL points somewhere that is not the Panther API). */
+export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
+  ...RequestFields,
+  detail: Schema.optional(Schema.String)
+}) {
+  readonly exitCode = ExitCode.ApiFailure
+  override get message(): string {
+    return (
+      `Panther found nothing at ${this.method} ${this.path} (404).${pantherSaid(this.detail)} ` +
+      "Check the id (`panther-audit users list` shows them) and that --api-url is https://api.<instance-domain>."
+    )
+  }
+}
+
+/** 400 (and any other 4xx the API does not document): the request itself was refused, with the API's reason. */
+export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
+  ...RequestFields,
+  status: Schema.Number,
+  detail: Schema.optional(Schema.String)
+}) {
+  readonly exitCode = ExitCode.ApiFailure
+  override get message(): string {
+    return (
+      `Panther rejected ${this.method} ${this.path} (${this.status}).${pantherSaid(this.detail)} ` +
+      "Fix the input named there and try again."
+    )
+  }
+}
+
+/** 429 until the retry budget ran out. */
+export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
+  ...RequestFields,
+  attempts: Schema.Number
+}) {
+  readonly exitCode = ExitCode.ApiFailure
+  override get message(): string {
+    return (
+      `Panther kept rate limiting ${this.method} ${this.path} (429)${afterAttempts(this.attempts)}. ` +
+      "Wait a few minutes and run again, or allow more with --max-retries and --retry-budget-seconds."
+    )
+  }
+}
+
+/** 5xx: after retries for 500, 502, 503 and 504; at once for the others, which retrying does not fix. */
+export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", {
+  ...RequestFields,
+  status: Schema.Number,
+  attempts: Schema.Number,
+  detail: Schema.optional(Schema.String)
+}) {
+  readonly exitCode = ExitCode.ApiFailure
+  override get message(): string {
+    return (
+      `Panther failed to answer ${this.method} ${this.path} (${this.status})${afterAttempts(this.attempts)}.` +
+      `${pantherSaid(this.detail)} This is on Panther's side (or a proxy in between): try again later.`
+    )
+  }
+}
+
+/** No usable answer at all: connection refused or reset, DNS, TLS, or no answer within the timeout. */
+export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
+  ...RequestFields,
+  reason: Schema.String,
+  attempts: Schema.Number
+}) {
+  readonly exitCode = ExitCode.ApiFailure
+  override get message(): string {
+    return (
+      `Could not get an answer from Panther for ${this.method} ${this.path}${afterAttempts(this.attempts)}: ` +
+      `${this.reason}. Check --api-url and the network path to it (proxy, firewall); --timeout-seconds ` +
+      "raises the per-request timeout."
+    )
+  }
+}
+
+/** An answer that is not JSON, or not the shape the API describes: `reason` names the field. */
+export class InvalidResponse extends Schema.TaggedError<InvalidResponse>()("InvalidResponse", {
+  ...RequestFields,
+  reason: Schema.String
+}) {
+  readonly exitCode = ExitCode.ApiFailure
+  override get message(): string {
+    return (
+      `Panther's answer to ${this.method} ${this.path} is not what the Users API describes: ${this.reason}. ` +
+      "Check that --api-url is the API (https://api.<instance-domain>), not the web console or a proxy page."
+    )
+  }
+}
+
+/**
+ * The pagination would never end: a cursor came back a second time, or page after page came back empty.
+ * Stopping is the only safe choice; a partial list must never pass for a complete one.
+ */
+export class PaginationLoop extends Schema.TaggedError<PaginationLoop>()("PaginationLoop", {
+  ...RequestFields,
+  reason: Schema.String,
+  pagesFetched: Schema.Number
+}) {
+  readonly exitCode = ExitCode.ApiFailure
+  override get message(): string {
+    return (
+      `Panther's pagination of ${this.method} ${this.path} did not end: ${this.reason} after ` +
+      `${this.pagesFetched} pages, so the list was stopped rather than repeated forever. ` +
+      "Run again; if it keeps happening, report it to Panther support."
+    )
+  }
+}
+
+export type PantherApiError =
+  | Unauthorized
+  | Forbidden
+  | NotFound
+  | BadRequest
+  | RateLimited
+  | ServerError
+  | TransportError
+  | InvalidResponse
+  | PaginationLoop
+
+export const PantherApiError = Schema.Union(
+  Unauthorized,
+  Forbidden,
+  NotFound,
+  BadRequest,
+  RateLimited,
+  ServerError,
+  TransportError,
+  InvalidResponse,
+  PaginationLoop
+)

@@ -1,0 +1,98 @@
+/**
+ * Where Panther is and how to talk to it: the settings the client is built from, and the rules that turn what a
+ * person typed into a base URL. Reading flags, env vars and token files happens at the edge
+ * (`src/Cli/ConnectionOptions.ts`); this module only checks and holds the result.
+ */
+import { Context, Duration, Either, Layer, type Redacted } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+
+/** How hard to try before giving up on one request. Applies to transient failures only. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included (1 = never retry). */
+  readonly maxAttempts: number
+  /** Time budget of one request across its attempts: no wait starts that would end past it. */
+  readonly maxElapsed: Duration.Duration
+  /** First backoff; each retry doubles it, with jitter, up to `maxDelay`. */
+  readonly baseDelay: Duration.Duration
+  readonly maxDelay: Duration.Duration
+  /** Cap on a server's `Retry-After`, so a misbehaving proxy cannot park a nightly job for an hour. */
+  readonly maxRetryAfter: Duration.Duration
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 5,
+  maxElapsed: Duration.seconds(120),
+  baseDelay: Duration.millis(500),
+  maxDelay: Duration.seconds(20),
+  maxRetryAfter: Duration.seconds(60)
+}
+
+export const defaultRequestTimeout = Duration.seconds(30)
+
+export interface ConnectionSettings {
+  /** Normalised: no trailing `/`, no `/public/graphql`; a path prefix kept. Never holds credentials. */
+  readonly baseUrl: string
+  readonly token: Redacted.Redacted<string>
+  /** Per attempt, covering the whole body, so a response that stalls halfway is also cut off. */
+  readonly requestTimeout: Duration.Duration
+  readonly retry: RetryPolicy
+}
+
+export class PantherConnection extends Context.Tag("PantherApi/PantherConnection")<
+  PantherConnection,
+  ConnectionSettings
+>() {
+  static readonly layer = (settings: ConnectionSettings): Layer.Layer<PantherConnection> =>
+    Layer.succeed(PantherConnection, settings)
+}
+
+const GRAPHQL_SUFFIX = /\/public\/graphql$/i
+
+/** 127.0.0.0/8, ::1 and localhost: plain http there never leaves the machine. */
+export const isLoopbackHost = (hostname: string): boolean =>
+  hostname === "localhost" ||
+  hostname.endsWith(".localhost") ||
+  hostname === "[::1]" ||
+  /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+
+const invalid = (why: string) => Either.left(new ConfigurationError({ message: `--api-url / PANTHER_API_URL ${why}` }))
+
+/**
+ * Checks and normalises the base URL. Requests go to `<base>/users`, so a trailing `/` and the legacy GraphQL
+ * endpoint suffix (older configurations carry it) are dropped, and a path prefix (a proxy mount) is kept.
+ * Plain http would send the token in clear text, so only loopback hosts get it without `--allow-insecure-http`.
+ */
+export const normaliseBaseUrl = (
+  raw: string,
+  options: { readonly allowInsecureHttp: boolean }
+): Either.Either<string, ConfigurationError> => {
+  const text = raw.trim()
+  if (text === "") return invalid("is empty: give the API URL, https://api.<instance-domain>.")
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    return invalid(`"${text}" has no scheme: did you mean https://${text.replace(/^\/+/, "")} ?`)
+  }
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return invalid(`"${text}" is not a valid URL: expected https://api.<instance-domain>.`)
+  }
+  // The URL ends up in logs and error messages; a password in it would leak there.
+  if (url.username !== "" || url.password !== "") {
+    return invalid("must not contain a user name or password: pass the token with --api-token or --api-token-file.")
+  }
+  if (url.search !== "" || url.hash !== "") {
+    return invalid(`"${url.origin}${url.pathname}..." must not have a query string or fragment.`)
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return invalid(`must be https:// (got ${url.protocol}//).`)
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && !options.allowInsecureHttp) {
+    return invalid(
+      `"${url.origin}" is plain http, which would send the API token unencrypted. Use https://, or pass ` +
+        "--allow-insecure-http (PANTHER_ALLOW_INSECURE_HTTP=true) if this is a trusted test network."
+    )
+  }
+  const path = url.pathname.replace(/\/+$/, "").replace(GRAPHQL_SUFFIX, "").replace(/\/+$/, "")
+  return Either.right(`${url.protocol}//${url.host}${path}`)
+}

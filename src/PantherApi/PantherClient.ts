@@ -1,0 +1,246 @@
+/**
+ * The Panther Users API client: every user as a lazy stream, the four single-user operations, and roles.
+ *
+ * Built on a hand-made `HttpClient` pipeline rather than `HttpApiClient.make(PantherApi)`, although both would read
+ * the same description: the live API sends bodies the description does not have (403 `{"error":"forbidden"}`,
+ * HTML from load balancers) which a derived client turns into opaque decode errors, and a derived client decodes a
+ * page of users as a whole, so one bad record would fail 60 good ones. Paths and methods still come from the
+ * description (`Routes.ts`), and bodies are decoded with its schemas.
+ */
+import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Clock, Duration, Effect, flow, Option, Redacted, Ref, Schema, Stream } from "effect"
+import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
+import { PantherConnection } from "./Connection.js"
+import { decodeUserRecord, describeParseError } from "./DecodeUser.js"
+import { paginate } from "./Pagination.js"
+import { checkStatus, errorDetail, parseJson, transportFailure } from "./Responses.js"
+import { TransientFailure, withRetries } from "./Retry.js"
+import { pathWithId, type Route, Routes } from "./Routes.js"
+import {
+  ListRespEnvelope,
+  ModifyUser,
+  type ModifyUser as ModifyUserBody,
+  RoleListResp,
+  RoleWithPermissions,
+  type User,
+  User as UserSchema
+} from "./Schemas.js"
+import type { UserRecord } from "./UserRecord.js"
+import { API_KEY_HEADER } from "./UsersApi.js"
+
+/** The API's maximum page size: fewer round trips for the same users. */
+export const PAGE_LIMIT = 60
+
+/** `GET /users` filters. Empty strings count as not given, as the API treats them. */
+export interface ListUsersFilters {
+  /** Case-insensitive search in names and email. */
+  readonly contains?: string | undefined
+  /** Exact email; the API then ignores every other filter. */
+  readonly email?: string | undefined
+  /** A Cognito status, e.g. `FORCE_CHANGE_PASSWORD`. */
+  readonly status?: string | undefined
+  readonly ids?: ReadonlyArray<string> | undefined
+  /** Deactivated users are left out unless this is true. */
+  readonly includeDeactivated?: boolean | undefined
+}
+
+/** What a run cost, for reports: HTTP requests sent (retries included), list pages fetched, and retries. */
+export interface ClientStats {
+  readonly requests: number
+  readonly pagesFetched: number
+  readonly retries: number
+}
+
+const listUsersParams = (filters: ListUsersFilters, cursor: Option.Option<string>): Array<[string, string]> => {
+  const params: Array<[string, string]> = [["limit", String(PAGE_LIMIT)]]
+  const add = (name: string, value: string | undefined) => {
+    if (value !== undefined && value !== "") params.push([name, value])
+  }
+  add("contains", filters.contains)
+  add("email", filters.email)
+  add("status", filters.status)
+  add("ids", filters.ids?.filter((id) => id !== "").join(","))
+  if (filters.includeDeactivated === true) add("include-deactivated", "true")
+  // The cursor is opaque and may hold `+`, `/` and `=`: the request's URL params percent-encode it.
+  add("cursor", Option.getOrUndefined(cursor))
+  return params
+}
+
+const idOfRecord = (record: UserRecord): Option.Option<string> =>
+  record._tag === "ValidUser" ? Option.fromNullable(record.user.id) : record.userId
+
+export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/PantherClient", {
+  effect: Effect.gen(function* () {
+    const settings = yield* PantherConnection
+    const counters = yield* Ref.make<ClientStats>({ requests: 0, pagesFetched: 0, retries: 0 })
+    const count = (key: keyof ClientStats) => Ref.update(counters, (stats) => ({ ...stats, [key]: stats[key] + 1 }))
+
+    // Defence in depth: nothing the server sends back is quoted with the token in it.
+    const scrub = (text: string): string => {
+      const token = Redacted.value(settings.token)
+      return token === "" ? text : text.replaceAll(token, "[redacted]")
+    }
+    const timeoutReason = `no answer within ${Duration.format(settings.requestTimeout)}`
+
+    const http = (yield* HttpClient.HttpClient).pipe(
+      HttpClient.mapRequest(
+        flow(
+          HttpClientRequest.prependUrl(settings.baseUrl),
+          // The token leaves its Redacted wrapper here, on its way into the header, and nowhere else.
+          HttpClientRequest.setHeader(API_KEY_HEADER, Redacted.value(settings.token)),
+          HttpClientRequest.acceptJson
+        )
+      )
+    )
+
+    /**
+     * One request, judged and retried. `request.url` is still the API path here (the base URL is prepended on the
+     * way out), which is what errors and warnings name.
+     */
+    const execute = (
+      request: HttpClientRequest.HttpClientRequest
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, PantherApiError> => {
+      const method = request.method
+      const path = request.url
+      const attempt = count("requests").pipe(
+        Effect.zipRight(http.execute(request)),
+        // The whole body is read inside the timeout: a response that stalls halfway is cut off and retried.
+        Effect.flatMap((response) => Effect.map(response.text, (body) => ({ response, body }))),
+        Effect.mapError((error) => transportFailure(method, path, error)),
+        Effect.timeoutFail({
+          duration: settings.requestTimeout,
+          onTimeout: () =>
+            new TransientFailure({
+              method,
+              path,
+              status: Option.none(),
+              reason: timeoutReason,
+              retryAfter: Option.none(),
+              detail: undefined
+            })
+        }),
+        // The status is judged before the retry, so a 503 is retried and a 404 is not.
+        Effect.flatMap(({ response, body }) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            Effect.as(
+              checkStatus(
+                { method, path, status: response.status, retryAfter: response.headers["retry-after"], body },
+                now,
+                scrub
+              ),
+              response
+            )
+          )
+        )
+      )
+      return withRetries(settings.retry, count("retries"))(attempt)
+    }
+
+    /** Decoding comes after the retries, never inside them: a wrong shape does not improve by asking again. */
+    const decodeBody =
+      <A, I>(schema: Schema.Schema<A, I>, route: Route, path: string) =>
+      (response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, InvalidResponse> => {
+        const invalid = (reason: string) => new InvalidResponse({ method: route.method, path, reason })
+        return response.text.pipe(
+          Effect.mapError(() => invalid("the body could not be read")),
+          Effect.flatMap((body) =>
+            Option.match(parseJson(body), {
+              onNone: () => Effect.fail(invalid(`the body is not JSON but ${scrub(errorDetail(body) ?? "empty")}`)),
+              onSome: (json) =>
+                Schema.decodeUnknown(schema, { errors: "all" })(json).pipe(
+                  Effect.mapError((error) => invalid(describeParseError(error)))
+                )
+            })
+          )
+        )
+      }
+
+    const send = <A, I>(
+      route: Route,
+      path: string,
+      schema: Schema.Schema<A, I>,
+      request: HttpClientRequest.HttpClientRequest = HttpClientRequest.make(route.method)(path)
+    ): Effect.Effect<A, PantherApiError> => execute(request).pipe(Effect.flatMap(decodeBody(schema, route, path)))
+
+    const withBody = (route: Route, path: string, body: ModifyUserBody) =>
+      HttpClientRequest.make(route.method)(path).pipe(
+        HttpClientRequest.schemaBodyJson(ModifyUser)(body),
+        // Encoding a value that already has the schema's type cannot fail; if it does, it is a bug.
+        Effect.orDie
+      )
+
+    const listUsers = (filters: ListUsersFilters = {}): Stream.Stream<UserRecord, PantherApiError> => {
+      const route = Routes.listUsers
+      return paginate({
+        fetchPage: (cursor) =>
+          send(
+            route,
+            route.path,
+            ListRespEnvelope,
+            HttpClientRequest.get(route.path, { urlParams: listUsersParams(filters, cursor) })
+          ).pipe(
+            Effect.tap(() => count("pagesFetched")),
+            // Each record is decoded on its own: one bad record becomes an InvalidUser, the rest pass.
+            Effect.map((page) => ({ items: page.results.map(decodeUserRecord), next: Option.fromNullable(page.next) }))
+          ),
+        idOf: idOfRecord,
+        onLoop: (reason, pagesFetched) =>
+          new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched })
+      }).pipe(
+        // One page ahead: the next page is on its way while the caller works through the current one.
+        Stream.bufferChunks({ capacity: 1 })
+      )
+    }
+
+    const listRoles = (): Stream.Stream<RoleWithPermissions, PantherApiError> => {
+      const route = Routes.listRoles
+      return paginate({
+        fetchPage: (cursor) =>
+          send(
+            route,
+            route.path,
+            RoleListResp,
+            HttpClientRequest.get(route.path, {
+              urlParams: [
+                ["limit", String(PAGE_LIMIT)],
+                ...Option.toArray(Option.map(cursor, (c) => ["cursor", c] as const))
+              ]
+            })
+          ).pipe(
+            Effect.tap(() => count("pagesFetched")),
+            Effect.map((page) => ({ items: page.results, next: Option.fromNullable(page.next) }))
+          ),
+        idOf: (role) => Option.some(role.id),
+        onLoop: (reason, pagesFetched) =>
+          new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched })
+      })
+    }
+
+    return {
+      listUsers,
+      getUser: (id: string): Effect.Effect<User, PantherApiError> =>
+        send(Routes.getUser, pathWithId(Routes.getUser, id), UserSchema),
+      createUser: (body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
+        Effect.flatMap(withBody(Routes.createUser, Routes.createUser.path, body), (request) =>
+          send(Routes.createUser, Routes.createUser.path, UserSchema, request)
+        ),
+      updateUser: (id: string, body: ModifyUserBody): Effect.Effect<User, PantherApiError> => {
+        const path = pathWithId(Routes.updateUser, id)
+        return Effect.flatMap(withBody(Routes.updateUser, path, body), (request) =>
+          send(Routes.updateUser, path, UserSchema, request)
+        )
+      },
+      // 200 with no body: nothing to decode.
+      deleteUser: (id: string): Effect.Effect<void, PantherApiError> =>
+        execute(HttpClientRequest.make(Routes.deleteUser.method)(pathWithId(Routes.deleteUser, id))).pipe(
+          Effect.asVoid
+        ),
+      listRoles,
+      getRole: (id: string): Effect.Effect<RoleWithPermissions, PantherApiError> =>
+        send(Routes.getRole, pathWithId(Routes.getRole, id), RoleWithPermissions),
+      stats: Ref.get(counters)
+    } as const
+  }),
+  dependencies: [NodeHttpClient.layerUndici]
+}) {}

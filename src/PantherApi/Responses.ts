@@ -1,0 +1,163 @@
+/**
+ * Reading whatever came back: the status decides success, retry or a typed failure, and an error body of any shape
+ * (JSON with `message` or `error`, a load balancer's HTML page, plain text, nothing) becomes one short detail line.
+ */
+import type { HttpClientError } from "@effect/platform"
+import { Either, Option } from "effect"
+import {
+  BadRequest,
+  Forbidden,
+  NotFound,
+  type PantherApiError,
+  ServerError,
+  TransportError,
+  Unauthorized
+} from "./ClientErrors.js"
+import { MANAGE_USERS, READ_USERS } from "./Permissions.js"
+import { parseRetryAfter, TransientFailure } from "./Retry.js"
+
+const MAX_DETAIL = 200
+
+const oneLine = (text: string): string => {
+  const flat = text.replace(/\s+/g, " ").trim()
+  return flat.length > MAX_DETAIL ? `${flat.slice(0, MAX_DETAIL)}...` : flat
+}
+
+const stringAt = (value: unknown, key: string): string | undefined => {
+  if (typeof value !== "object" || value === null) return undefined
+  const field: unknown = Reflect.get(value, key)
+  return typeof field === "string" && field.trim() !== "" ? field : undefined
+}
+
+export const parseJson = (text: string): Option.Option<unknown> =>
+  Either.getRight(Either.try((): unknown => JSON.parse(text)))
+
+/** An HTML page's title, or its first heading: what a proxy's error page says in a few words. */
+const htmlSummary = (html: string): string => {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(html)?.[1]
+  return title === undefined || title.trim() === "" ? "an HTML page" : `an HTML page titled "${oneLine(title)}"`
+}
+
+/** One line saying what an error body says, or nothing for an empty body. */
+export const errorDetail = (body: string): string | undefined => {
+  const text = body.trim()
+  if (text === "") return undefined
+  const json = parseJson(text)
+  if (Option.isSome(json)) {
+    const value = json.value
+    const nested: unknown = typeof value === "object" && value !== null ? Reflect.get(value, "error") : undefined
+    const said = stringAt(value, "message") ?? stringAt(value, "error") ?? stringAt(nested, "message")
+    return oneLine(said ?? text)
+  }
+  if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || /<html[\s>]/i.test(text)) return htmlSummary(text)
+  return oneLine(text)
+}
+
+/** What a 403 means for this method: every GET needs Read User Info, POST and DELETE need Manage Users. */
+export const permissionFor = (method: string): string => (method === "GET" ? READ_USERS : MANAGE_USERS)
+
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
+
+export interface Answer {
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly retryAfter: string | undefined
+  readonly body: string
+}
+
+/**
+ * 2xx passes; 429 and 500/502/503/504 may pass if tried again; everything else is final. `scrub` removes the token
+ * from anything quoted back, in case a misconfigured proxy echoes request headers into its error page.
+ */
+export const checkStatus = (
+  answer: Answer,
+  nowMillis: number,
+  scrub: (text: string) => string
+): Either.Either<void, TransientFailure | PantherApiError> => {
+  const { method, path, status } = answer
+  if (status >= 200 && status < 300) return Either.void
+  const detail = Option.fromNullable(errorDetail(answer.body)).pipe(Option.map(scrub), Option.getOrUndefined)
+  const withDetail = detail === undefined ? {} : { detail }
+  if (TRANSIENT_STATUSES.has(status)) {
+    return Either.left(
+      new TransientFailure({
+        method,
+        path,
+        status: Option.some(status),
+        reason: detail === undefined ? `HTTP ${status}` : `HTTP ${status}: ${detail}`,
+        retryAfter: parseRetryAfter(answer.retryAfter, nowMillis),
+        detail
+      })
+    )
+  }
+  switch (status) {
+    case 401:
+      return Either.left(new Unauthorized({ method, path }))
+    case 403:
+      return Either.left(new Forbidden({ method, path, permission: permissionFor(method), ...withDetail }))
+    case 404:
+      return Either.left(new NotFound({ method, path, ...withDetail }))
+  }
+  if (status >= 500) return Either.left(new ServerError({ method, path, status, attempts: 1, ...withDetail }))
+  // 3xx are not followed (a redirect would carry the token to another host) and land here with other 4xx.
+  return Either.left(new BadRequest({ method, path, status, ...withDetail }))
+}
+
+/** The `code` of a Node or undici error, wherever in the cause chain it sits. */
+const errorCode = (cause: unknown, depth = 0): string | undefined => {
+  if (depth > 4 || typeof cause !== "object" || cause === null) return undefined
+  const code: unknown = Reflect.get(cause, "code")
+  if (typeof code === "string") return code
+  return errorCode(Reflect.get(cause, "cause"), depth + 1)
+}
+
+const TLS_CODE = /CERT|TLS|SSL|SELF_SIGNED/i
+
+const describeCode = (code: string | undefined): string => {
+  switch (code) {
+    case undefined:
+      return "the connection failed"
+    case "ECONNREFUSED":
+      return "the connection was refused (ECONNREFUSED)"
+    case "ECONNRESET":
+    case "UND_ERR_SOCKET":
+      return `the connection was reset (${code})`
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `the host name did not resolve (${code})`
+    case "ETIMEDOUT":
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return `the connection timed out (${code})`
+    default:
+      return `the connection failed (${code})`
+  }
+}
+
+/**
+ * A request that got no usable answer. TLS certificate problems are final (retrying cannot fix a certificate);
+ * connection errors and a body cut off halfway may be passing, so they are retried.
+ */
+export const transportFailure = (
+  method: string,
+  path: string,
+  error: HttpClientError.HttpClientError
+): TransientFailure | TransportError => {
+  const code = errorCode(error.cause)
+  if (error._tag === "RequestError" && error.reason === "InvalidUrl") {
+    return new TransportError({ method, path, reason: "the request URL is invalid", attempts: 1 })
+  }
+  if (code !== undefined && TLS_CODE.test(code)) {
+    return new TransportError({ method, path, reason: `TLS failed (${code}): check the certificate`, attempts: 1 })
+  }
+  const reason =
+    error._tag === "ResponseError" ? `the answer was cut off (${code ?? "body unreadable"})` : describeCode(code)
+  return new TransientFailure({
+    method,
+    path,
+    status: Option.none(),
+    reason,
+    retryAfter: Option.none(),
+    detail: undefined
+  })
+}

@@ -1,0 +1,101 @@
+/**
+ * Retrying transient failures: 429, 500, 502, 503, 504, connection errors and timeouts. Anything else fails at
+ * once. The loop is written out rather than built from `Schedule` because each wait depends on the failure
+ * itself (a server's `Retry-After`) and on the time already spent (the budget), and each retry is logged.
+ */
+import { Clock, Data, Duration, Effect, Either, Option, Random } from "effect"
+import { type PantherApiError, RateLimited, ServerError, TransportError } from "./ClientErrors.js"
+import type { RetryPolicy } from "./Connection.js"
+
+/** One attempt that may succeed if tried again. Internal to the client: callers only ever see `PantherApiError`. */
+export class TransientFailure extends Data.TaggedError("TransientFailure")<{
+  readonly method: string
+  readonly path: string
+  /** The HTTP status, or none when no response arrived (connection, TLS, timeout). */
+  readonly status: Option.Option<number>
+  /** What happened, for the warning and the final error: "503", "timed out after 30 s", "connection reset". */
+  readonly reason: string
+  readonly retryAfter: Option.Option<Duration.Duration>
+  readonly detail: string | undefined
+}> {}
+
+/** The error a transient failure becomes once the retries are spent. */
+export const exhausted = (failure: TransientFailure, attempts: number): PantherApiError => {
+  const { method, path } = failure
+  return Option.match(failure.status, {
+    onNone: () => new TransportError({ method, path, reason: failure.reason, attempts }),
+    onSome: (status) =>
+      status === 429
+        ? new RateLimited({ method, path, attempts })
+        : new ServerError({
+            method,
+            path,
+            status,
+            attempts,
+            ...(failure.detail === undefined ? {} : { detail: failure.detail })
+          })
+  })
+}
+
+/**
+ * `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 10.2.3). Anything else is ignored, and a date in
+ * the past means "now".
+ */
+export const parseRetryAfter = (value: string | undefined, nowMillis: number): Option.Option<Duration.Duration> => {
+  if (value === undefined) return Option.none()
+  const text = value.trim()
+  if (/^\d+$/.test(text)) return Option.some(Duration.seconds(Number(text)))
+  const at = Date.parse(text)
+  if (Number.isNaN(at)) return Option.none()
+  return Option.some(Duration.millis(Math.max(0, at - nowMillis)))
+}
+
+/**
+ * Exponential backoff with "equal jitter": half the step is fixed, half random, so concurrent clients spread out
+ * but no wait collapses to nothing. `retry` counts from 1.
+ */
+export const backoffDelay = (policy: RetryPolicy, retry: number, random01: number): Duration.Duration => {
+  const step = Math.min(Duration.toMillis(policy.maxDelay), Duration.toMillis(policy.baseDelay) * 2 ** (retry - 1))
+  return Duration.millis(Math.round(step / 2 + (step / 2) * random01))
+}
+
+/** The wait before the next attempt: the server's `Retry-After` (capped) when it sent one, backoff otherwise. */
+export const delayBefore = (
+  policy: RetryPolicy,
+  failure: TransientFailure,
+  retry: number,
+  random01: number
+): Duration.Duration =>
+  Option.match(failure.retryAfter, {
+    onNone: () => backoffDelay(policy, retry, random01),
+    onSome: (asked) => Duration.min(asked, policy.maxRetryAfter)
+  })
+
+/**
+ * Runs `attempt` until it succeeds, fails for good, or the policy's attempts or time budget are spent.
+ * `onRetry` runs before each wait (the client counts retries with it).
+ */
+export const withRetries =
+  (policy: RetryPolicy, onRetry: Effect.Effect<void>) =>
+  <A>(attempt: Effect.Effect<A, TransientFailure | PantherApiError>): Effect.Effect<A, PantherApiError> =>
+    Effect.gen(function* () {
+      const started = yield* Clock.currentTimeMillis
+      for (let attempts = 1; ; attempts++) {
+        const result = yield* Effect.either(attempt)
+        if (Either.isRight(result)) return result.right
+        const failure = result.left
+        if (failure._tag !== "TransientFailure") return yield* Effect.fail(failure)
+        if (attempts >= policy.maxAttempts) return yield* Effect.fail(exhausted(failure, attempts))
+        const delay = delayBefore(policy, failure, attempts, yield* Random.next)
+        const elapsed = (yield* Clock.currentTimeMillis) - started
+        if (elapsed + Duration.toMillis(delay) > Duration.toMillis(policy.maxElapsed)) {
+          return yield* Effect.fail(exhausted(failure, attempts))
+        }
+        yield* onRetry
+        yield* Effect.logWarning(
+          `Panther: ${failure.method} ${failure.path} failed (${failure.reason}); ` +
+            `retry ${attempts} of ${policy.maxAttempts - 1} in ${Duration.format(delay)}`
+        )
+        yield* Effect.sleep(delay)
+      }
+    })

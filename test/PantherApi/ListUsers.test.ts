@@ -1,0 +1,204 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Chunk, Effect, Exit, Option, Stream } from "effect"
+import type { UserRecord } from "../../src/PantherApi/UserRecord.js"
+import { json, scriptedServer } from "../support/scriptedServer.js"
+import { rawUser, runWithClient, TOKEN } from "../support/testClient.js"
+
+const collect = (baseUrl: string, filters = {}) =>
+  runWithClient(baseUrl, (client) =>
+    client.listUsers(filters).pipe(
+      Stream.runCollect,
+      Effect.map(Chunk.toArray),
+      Effect.flatMap((records) => Effect.map(client.stats, (stats) => ({ records, stats })))
+    )
+  )
+
+const ids = (records: ReadonlyArray<UserRecord>) =>
+  records.map((record) => (record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)))
+
+describe("PantherClient.listUsers", () => {
+  it.scopedLive("follows cursors to the end, with the token, limit 60 and the cursor intact", () =>
+    Effect.gen(function* () {
+      const cursor = "a+b/c==d&e"
+      const server = yield* scriptedServer([
+        json(200, { results: [rawUser("u1"), rawUser("u2")], next: cursor }),
+        json(200, { results: [rawUser("u3")] })
+      ])
+      const { records, stats } = yield* collect(server.url)
+      expect(ids(records)).toEqual(["u1", "u2", "u3"])
+      expect(server.requests.map((request) => request.path)).toEqual(["/users", "/users"])
+      expect(server.requests[0]?.headers["x-api-key"]).toBe(TOKEN)
+      expect(server.requests[0]?.headers.accept).toBe("application/json")
+      expect(server.requests[0]?.query.get("limit")).toBe("60")
+      expect(server.requests[0]?.query.has("cursor")).toBe(false)
+      // `+` must arrive percent-encoded, or the server would read it as a space.
+      expect(server.requests[1]?.query.get("cursor")).toBe(cursor)
+      expect(server.requests[1]?.rawQuery).not.toContain("+")
+      expect(stats).toEqual({ requests: 2, pagesFetched: 2, retries: 0 })
+    })
+  )
+
+  it.scopedLive("sends every filter the API has", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, { results: [] })])
+      yield* collect(server.url, {
+        contains: "ann",
+        status: "FORCE_CHANGE_PASSWORD",
+        ids: ["a", "b"],
+        includeDeactivated: true,
+        email: ""
+      })
+      const query = server.requests[0]?.query
+      expect(query?.get("contains")).toBe("ann")
+      expect(query?.get("status")).toBe("FORCE_CHANGE_PASSWORD")
+      expect(query?.get("ids")).toBe("a,b")
+      expect(query?.get("include-deactivated")).toBe("true")
+      // An empty filter counts as not given.
+      expect(query?.has("email")).toBe(false)
+    })
+  )
+
+  for (const last of [{ next: null }, { next: "" }, {}]) {
+    it.scopedLive(`ends on next ${JSON.stringify(last.next ?? "absent")}`, () =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer([
+          json(200, { results: [rawUser("u1")], next: "c1" }),
+          json(200, { results: [rawUser("u2")], ...last }),
+          json(500, { message: "must not be asked for a third page" })
+        ])
+        const { records } = yield* collect(server.url)
+        expect(ids(records)).toEqual(["u1", "u2"])
+        expect(server.requests).toHaveLength(2)
+      })
+    )
+  }
+
+  it.scopedLive("keeps a path prefix of the base URL", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, { results: [rawUser("u1")] })])
+      const { records } = yield* collect(`${server.url}/panther/api`)
+      expect(ids(records)).toEqual(["u1"])
+      expect(server.requests[0]?.path).toBe("/panther/api/users")
+    })
+  )
+
+  it.scopedLive("passes a user sent at the end of one page and the start of the next on once", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, { results: [rawUser("u1"), rawUser("u2")], next: "c1" }),
+        json(200, { results: [rawUser("u2"), rawUser("u3")], next: "c2" }),
+        json(200, { results: [rawUser("u4")] })
+      ])
+      const { records } = yield* collect(server.url)
+      expect(ids(records)).toEqual(["u1", "u2", "u3", "u4"])
+    })
+  )
+
+  it.scopedLive("fails with PaginationLoop on a repeated cursor instead of looping", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, { results: [rawUser("u1")], next: "c1" }),
+        json(200, { results: [rawUser("u2")], next: "c2" }),
+        json(200, { results: [rawUser("u3")], next: "c1" })
+      ])
+      const exit = yield* Effect.exit(collect(server.url))
+      expect(exit).toStrictEqual(Exit.fail(expect.anything()))
+      if (Exit.isFailure(exit)) {
+        const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+        expect(error?._tag).toBe("PaginationLoop")
+        expect(error?.message).toContain("a cursor came back a second time after 3 pages")
+      }
+      expect(server.requests).toHaveLength(3)
+    })
+  )
+
+  it.scopedLive("goes on through an empty page whose cursor is new", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, { results: [rawUser("u1")], next: "c1" }),
+        json(200, { results: [], next: "c2" }),
+        json(200, { results: [rawUser("u2")] })
+      ])
+      const { records } = yield* collect(server.url)
+      expect(ids(records)).toEqual(["u1", "u2"])
+    })
+  )
+
+  it.scopedLive("stops an endless run of empty pages with fresh cursors", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer((index) => json(200, { results: [], next: `c${index}` }))
+      const error = yield* Effect.flip(collect(server.url))
+      expect(error._tag).toBe("PaginationLoop")
+      expect(server.requests.length).toBeLessThanOrEqual(51)
+    })
+  )
+
+  it.scopedLive("passes a record that breaks the schema on as InvalidUser, with its id and the field", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, {
+          results: [
+            rawUser("u1"),
+            rawUser("u2", { email: 42 }),
+            { givenName: "No", familyName: "Id", email: "noid@example.com" },
+            "not a user",
+            rawUser("u3", { status: "SOMETHING_NEW", lastLoggedInAt: null, createdAt: "" })
+          ]
+        })
+      ])
+      const { records } = yield* collect(server.url)
+      expect(records.map((record) => record._tag)).toEqual([
+        "ValidUser",
+        "InvalidUser",
+        "InvalidUser",
+        "InvalidUser",
+        "ValidUser"
+      ])
+      const bad = records[1]
+      if (bad?._tag !== "InvalidUser") throw new Error("expected InvalidUser")
+      expect(bad.userId).toEqual(Option.some("u2"))
+      expect(bad.email).toEqual(Option.none())
+      expect(bad.reason).toBe("email: Expected string, actual 42")
+      const noId = records[2]
+      if (noId?._tag !== "InvalidUser") throw new Error("expected InvalidUser")
+      expect(noId.userId).toEqual(Option.none())
+      expect(noId.email).toEqual(Option.some("noid@example.com"))
+      expect(noId.reason).toContain("role: is missing")
+      expect(noId.reason).toContain("enabled: is missing")
+      // Unknown statuses are data, and null / "" timestamps mean "never".
+      const odd = records[4]
+      if (odd?._tag !== "ValidUser") throw new Error("expected ValidUser")
+      expect(odd.user.status).toBe("SOMETHING_NEW")
+      expect(odd.user.lastLoggedInAt).toBeUndefined()
+      expect(odd.user.createdAt).toBeUndefined()
+    })
+  )
+
+  it.scopedLive("fails the whole stream when a later page fails for good: no partial list passes as complete", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, { results: [rawUser("u1")], next: "c1" }),
+        json(503, { message: "down" })
+      ])
+      const seen: Array<string> = []
+      const error = yield* runWithClient(server.url, (client) =>
+        client.listUsers().pipe(
+          Stream.runForEach((record) => Effect.sync(() => seen.push(record._tag))),
+          Effect.flip
+        )
+      )
+      expect(seen).toEqual(["ValidUser"])
+      expect(error._tag).toBe("ServerError")
+      // One first page, then the second page three times (fastRetry allows 3 attempts).
+      expect(server.requests).toHaveLength(4)
+    })
+  )
+
+  it.scopedLive("is lazy: nothing is requested until the stream runs", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, { results: [] })])
+      yield* runWithClient(server.url, (client) => Effect.sync(() => client.listUsers()))
+      expect(server.requests).toHaveLength(0)
+    })
+  )
+})

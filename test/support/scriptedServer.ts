@@ -1,0 +1,104 @@
+/**
+ * A tiny HTTP server on 127.0.0.1 that answers each request with the next step of a script, and records what it
+ * was sent. Steps get the raw Node response, so a test can misbehave in ways a framework would not allow:
+ * reset the connection halfway through a body, stall, or send HTML.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { Effect } from "effect"
+
+export interface RecordedRequest {
+  readonly method: string
+  /** The path without the query string. */
+  readonly path: string
+  readonly query: URLSearchParams
+  /** The query string exactly as it arrived, before any decoding. */
+  readonly rawQuery: string
+  readonly headers: IncomingMessage["headers"]
+  readonly body: string
+}
+
+export type Step = (request: RecordedRequest, response: ServerResponse) => void
+
+export interface ScriptedServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string
+  readonly requests: ReadonlyArray<RecordedRequest>
+}
+
+export const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Step =>
+  (_request, response) => {
+    response.writeHead(status, { "content-type": "application/json", ...headers })
+    response.end(JSON.stringify(body))
+  }
+
+export const text =
+  (status: number, body: string, contentType = "text/plain", headers: Record<string, string> = {}): Step =>
+  (_request, response) => {
+    response.writeHead(status, { "content-type": contentType, ...headers })
+    response.end(body)
+  }
+
+/** Promises a long JSON body, sends part of it, then drops the connection. */
+export const resetMidBody: Step = (_request, response) => {
+  response.writeHead(200, { "content-type": "application/json", "content-length": "1000" })
+  response.write('{"results":[{"id":"u1",')
+  setTimeout(() => response.socket?.destroy(), 10)
+}
+
+/** Answers after `ms` real milliseconds (the client should have given up by then). */
+export const slow =
+  (ms: number, step: Step): Step =>
+  (request, response) => {
+    const timer = setTimeout(() => {
+      if (!response.socket?.destroyed) step(request, response)
+    }, ms)
+    response.on("close", () => clearTimeout(timer))
+  }
+
+/**
+ * Starts the server for the test's scope. `steps` are used in order; once they run out, the last one repeats.
+ * A step may also be a function of the request index when a test needs to choose by request.
+ */
+export const scriptedServer = (steps: ReadonlyArray<Step> | ((index: number, request: RecordedRequest) => Step)) =>
+  Effect.acquireRelease(
+    Effect.async<{ server: ReturnType<typeof createServer>; scripted: ScriptedServer }>((resume) => {
+      const requests: Array<RecordedRequest> = []
+      const server = createServer((req, res) => {
+        const chunks: Array<Buffer> = []
+        req.on("data", (chunk: Buffer) => chunks.push(chunk))
+        req.on("end", () => {
+          const rawUrl = req.url ?? "/"
+          const queryAt = rawUrl.indexOf("?")
+          const recorded: RecordedRequest = {
+            method: req.method ?? "GET",
+            path: queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt),
+            rawQuery: queryAt === -1 ? "" : rawUrl.slice(queryAt + 1),
+            query: new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1)),
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString("utf8")
+          }
+          const index = requests.length
+          requests.push(recorded)
+          const step =
+            typeof steps === "function"
+              ? steps(index, recorded)
+              : (steps[Math.min(index, steps.length - 1)] ?? notFound)
+          step(recorded, res)
+        })
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const address = server.address()
+        // Listening on a TCP port always gives an address object; a string is for pipes.
+        if (address === null || typeof address === "string") return resume(Effect.die("no TCP address"))
+        resume(Effect.succeed({ server, scripted: { url: `http://127.0.0.1:${address.port}`, requests } }))
+      })
+    }),
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+  ).pipe(Effect.map(({ scripted }) => scripted))
+
+const notFound: Step = json(404, { message: "no step scripted" })
