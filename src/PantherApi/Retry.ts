@@ -45,7 +45,8 @@ export const parseRetryAfter = (value: string | undefined, nowMillis: number): O
   if (value === undefined) return Option.none()
   const text = value.trim()
   if (/^\d+$/.test(text)) return Option.some(Duration.seconds(Number(text)))
-  const at = Date.parse(text)
+  // An HTTP date always names its month; without the check, Date.parse reads "-3" as the year 3 BC.
+  const at = /[a-z]{3}/i.test(text) ? Date.parse(text) : Number.NaN
   if (Number.isNaN(at)) return Option.none()
   return Option.some(Duration.millis(Math.max(0, at - nowMillis)))
 }

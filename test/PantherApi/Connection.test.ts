@@ -1,0 +1,57 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Either } from "effect"
+import { isLoopbackHost, normaliseBaseUrl } from "../../src/PantherApi/Connection.js"
+
+const normalised = (raw: string, allowInsecureHttp = false) =>
+  Either.getOrThrowWith(normaliseBaseUrl(raw, { allowInsecureHttp }), (error) => new Error(error.message))
+
+const refusal = (raw: string, allowInsecureHttp = false) =>
+  Either.match(normaliseBaseUrl(raw, { allowInsecureHttp }), {
+    onLeft: (error) => error.message,
+    onRight: (url) => `accepted as ${url}`
+  })
+
+describe("normaliseBaseUrl", () => {
+  it("strips a trailing slash and the legacy /public/graphql suffix", () => {
+    expect(normalised("https://api.acme.runpanther.net")).toBe("https://api.acme.runpanther.net")
+    expect(normalised("https://api.acme.runpanther.net/")).toBe("https://api.acme.runpanther.net")
+    expect(normalised("  https://api.acme.runpanther.net//  ")).toBe("https://api.acme.runpanther.net")
+    expect(normalised("https://api.acme.runpanther.net/public/graphql")).toBe("https://api.acme.runpanther.net")
+    expect(normalised("https://api.acme.runpanther.net/public/graphql/")).toBe("https://api.acme.runpanther.net")
+  })
+
+  it("keeps a path prefix and a port", () => {
+    expect(normalised("https://gateway.example.com:8443/panther/")).toBe("https://gateway.example.com:8443/panther")
+    expect(normalised("https://gateway.example.com/panther/public/graphql")).toBe("https://gateway.example.com/panther")
+  })
+
+  it("allows plain http to loopback hosts only", () => {
+    expect(normalised("http://127.0.0.1:4010")).toBe("http://127.0.0.1:4010")
+    expect(normalised("http://127.8.9.10")).toBe("http://127.8.9.10")
+    expect(normalised("http://localhost:4010/")).toBe("http://localhost:4010")
+    expect(normalised("http://[::1]:4010")).toBe("http://[::1]:4010")
+    expect(refusal("http://api.acme.runpanther.net")).toContain(
+      "plain http, which would send the API token unencrypted"
+    )
+    expect(refusal("http://10.0.0.5:4010")).toContain("--allow-insecure-http")
+    expect(refusal("http://128.0.0.1")).toContain("plain http")
+    expect(normalised("http://simulator:4010", true)).toBe("http://simulator:4010")
+  })
+
+  it("refuses what is not a usable URL, saying why", () => {
+    expect(refusal("")).toContain("is empty")
+    expect(refusal("api.acme.runpanther.net")).toContain("did you mean https://api.acme.runpanther.net")
+    expect(refusal("https://")).toContain("not a valid URL")
+    expect(refusal("ftp://api.acme.runpanther.net")).toContain("must be https://")
+    expect(refusal("https://api.acme.runpanther.net/?x=1")).toContain("query string")
+    expect(refusal("https://user:hunter2@api.acme.runpanther.net")).toContain(
+      "must not contain a user name or password"
+    )
+    expect(refusal("https://user:hunter2@api.acme.runpanther.net")).not.toContain("hunter2")
+  })
+
+  it("knows its loopback hosts", () => {
+    expect(["localhost", "127.0.0.1", "127.255.0.1", "[::1]", "app.localhost"].every(isLoopbackHost)).toBe(true)
+    expect(["example.com", "10.0.0.1", "127.0.0.1.nip.io", "localhost.example.com"].some(isLoopbackHost)).toBe(false)
+  })
+})

@@ -1,0 +1,131 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Command } from "@effect/cli"
+import { NodeContext } from "@effect/platform-node"
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Duration, Effect, Option, Redacted } from "effect"
+import { connectionOptions, connectionSettings } from "../../src/Cli/ConnectionOptions.js"
+import type { ConnectionSettings } from "../../src/PantherApi/Connection.js"
+
+const directory = mkdtempSync(join(tmpdir(), "panther-token-"))
+const tokenFile = (name: string, contents: string) => {
+  const path = join(directory, name)
+  writeFileSync(path, contents)
+  return path
+}
+
+/** Parses `args` and `env` the way `panther-audit` does, and resolves the settings (nothing is sent). */
+const settingsFrom = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  Effect.gen(function* () {
+    let settings: ConnectionSettings | undefined
+    const probe = Command.make("probe", { connection: connectionOptions }, ({ connection }) =>
+      Effect.map(connectionSettings(connection), (resolved) => {
+        settings = resolved
+      })
+    )
+    yield* Command.run(probe, { name: "probe", version: "0" })(["node", "probe", ...args]).pipe(
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+    )
+    if (settings === undefined) throw new Error("handler did not run")
+    return settings
+  }).pipe(Effect.provide(NodeContext.layer))
+
+const messageOf = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  Effect.map(Effect.flip(settingsFrom(args, env)), (error) => (error instanceof Error ? error.message : String(error)))
+
+describe("connectionOptions", () => {
+  it.effect("reads everything from env vars, with the documented defaults", () =>
+    Effect.gen(function* () {
+      const settings = yield* settingsFrom([], {
+        PANTHER_API_URL: "https://api.acme.runpanther.net/public/graphql",
+        PANTHER_API_TOKEN: "env-token"
+      })
+      expect(settings.baseUrl).toBe("https://api.acme.runpanther.net")
+      expect(Redacted.value(settings.token)).toBe("env-token")
+      expect(Duration.toSeconds(settings.requestTimeout)).toBe(30)
+      expect(settings.retry.maxAttempts).toBe(5)
+      expect(Duration.toSeconds(settings.retry.maxElapsed)).toBe(120)
+    })
+  )
+
+  it.effect("flags win over env vars", () =>
+    Effect.gen(function* () {
+      const settings = yield* settingsFrom(
+        ["--api-url", "http://localhost:4010/", "--timeout-seconds", "2.5", "--max-retries", "0"],
+        { PANTHER_API_URL: "https://elsewhere.example.com", PANTHER_API_TOKEN: "t", PANTHER_TIMEOUT_SECONDS: "9" }
+      )
+      expect(settings.baseUrl).toBe("http://localhost:4010")
+      expect(Duration.toMillis(settings.requestTimeout)).toBe(2500)
+      expect(settings.retry.maxAttempts).toBe(1)
+    })
+  )
+
+  it.effect("takes retry limits from env vars", () =>
+    Effect.gen(function* () {
+      const settings = yield* settingsFrom([], {
+        PANTHER_API_URL: "https://api.acme.runpanther.net",
+        PANTHER_API_TOKEN: "t",
+        PANTHER_MAX_RETRIES: "7",
+        PANTHER_RETRY_BUDGET_SECONDS: "15",
+        PANTHER_TIMEOUT_SECONDS: "10"
+      })
+      expect(settings.retry.maxAttempts).toBe(8)
+      expect(Duration.toSeconds(settings.retry.maxElapsed)).toBe(15)
+      expect(Duration.toSeconds(settings.requestTimeout)).toBe(10)
+    })
+  )
+
+  it.effect("reads a token file without its trailing newline", () =>
+    Effect.gen(function* () {
+      const path = tokenFile("good", "file-token\n")
+      const settings = yield* settingsFrom(["--api-token-file", path], { PANTHER_API_URL: "https://api.x.com" })
+      expect(Redacted.value(settings.token)).toBe("file-token")
+      const fromEnv = yield* settingsFrom([], { PANTHER_API_URL: "https://api.x.com", PANTHER_API_TOKEN_FILE: path })
+      expect(Redacted.value(fromEnv.token)).toBe("file-token")
+    })
+  )
+
+  it.effect("explains a missing, empty or unreadable token, and a token given twice", () =>
+    Effect.gen(function* () {
+      const url = { PANTHER_API_URL: "https://api.x.com" }
+      expect(yield* messageOf([], url)).toContain("No Panther API token")
+      expect(yield* messageOf(["--api-token-file", tokenFile("empty", "\n")], url)).toContain("is empty")
+      expect(yield* messageOf(["--api-token-file", join(directory, "missing")], url)).toContain(
+        "cannot be read (NotFound)"
+      )
+      expect(yield* messageOf(["--api-token-file", tokenFile("t", "a")], { ...url, PANTHER_API_TOKEN: "b" })).toContain(
+        "give one"
+      )
+    })
+  )
+
+  it.effect("explains a missing or unusable URL and refuses plain http to another host", () =>
+    Effect.gen(function* () {
+      expect(yield* messageOf([], { PANTHER_API_TOKEN: "t" })).toContain("No Panther API URL")
+      expect(yield* messageOf(["--api-url", "http://panther.internal"], { PANTHER_API_TOKEN: "t" })).toContain(
+        "--allow-insecure-http"
+      )
+      const allowed = yield* settingsFrom(["--api-url", "http://panther.internal", "--allow-insecure-http"], {
+        PANTHER_API_TOKEN: "t"
+      })
+      expect(allowed.baseUrl).toBe("http://panther.internal")
+      const allowedByEnv = yield* settingsFrom([], {
+        PANTHER_API_URL: "http://simulator:4010",
+        PANTHER_ALLOW_INSECURE_HTTP: "true",
+        PANTHER_API_TOKEN: "t"
+      })
+      expect(allowedByEnv.baseUrl).toBe("http://simulator:4010")
+      expect(
+        yield* messageOf(["--timeout-seconds", "0"], { PANTHER_API_URL: "https://a.b", PANTHER_API_TOKEN: "t" })
+      ).toContain("must be above 0")
+    })
+  )
+
+  it.effect("fails with exit code 2 for configuration problems", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(settingsFrom([], {}))
+      expect(Option.fromNullable(Reflect.get(Object(error), "exitCode"))).toEqual(Option.some(2))
+    })
+  )
+})

@@ -1,0 +1,288 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Option, Stream } from "effect"
+import { ExitCode } from "../../src/Cli/ExitCode.js"
+import type { PantherApiError } from "../../src/PantherApi/ClientErrors.js"
+import { json, resetMidBody, scriptedServer, slow, text } from "../support/scriptedServer.js"
+import { captureLogs, rawUser, runWithClient, TOKEN } from "../support/testClient.js"
+
+const getUser = (baseUrl: string, id = "u1") => runWithClient(baseUrl, (client) => client.getUser(id))
+
+const failureOf = <A>(effect: Effect.Effect<A, PantherApiError>) => Effect.flip(effect)
+
+describe("PantherClient failures", () => {
+  it.scopedLive("retries a 503 and then succeeds, counting the retry", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(503, { message: "busy" }), json(200, rawUser("u1"))])
+      const { user, stats } = yield* runWithClient(server.url, (client) =>
+        Effect.all({ user: client.getUser("u1"), stats: Effect.suspend(() => client.stats) })
+      )
+      expect(user.id).toBe("u1")
+      expect(stats).toEqual({ requests: 2, pagesFetched: 0, retries: 1 })
+    })
+  )
+
+  it.scopedLive("gives up on 503 after the allowed attempts with a ServerError that says so", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(503, { message: "maintenance" })])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("ServerError")
+      expect(error.exitCode).toBe(ExitCode.ApiFailure)
+      expect(error.message).toContain("GET /users/u1 (503) after 3 attempts")
+      expect(error.message).toContain("Panther said: maintenance.")
+      expect(server.requests).toHaveLength(3)
+    })
+  )
+
+  it.scopedLive("retries 429 and reports RateLimited when it persists", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(429, { message: "slow down" }, { "retry-after": "0" })])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("RateLimited")
+      expect(error.message).toContain("--max-retries")
+      expect(server.requests).toHaveLength(3)
+    })
+  )
+
+  for (const status of [400, 401, 403, 404]) {
+    it.scopedLive(`never retries a ${status}`, () =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer([json(status, { message: "no" }), json(200, rawUser("u1"))])
+        yield* failureOf(getUser(server.url))
+        expect(server.requests).toHaveLength(1)
+      })
+    )
+  }
+
+  it.scopedLive("401: says to check the token and that new tokens take a minute", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(401, { message: "Unauthorized" })])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("Unauthorized")
+      expect(error.message).toContain("Check the token")
+      expect(error.message).toContain("up to a minute")
+    })
+  )
+
+  it.scopedLive('403 {"error":"forbidden"} on a GET names Read User Info (UserRead)', () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(403, { error: "forbidden" })])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("Forbidden")
+      expect(error.message).toContain('"Read User Info" (UserRead)')
+      expect(error.message).toContain("Panther said: forbidden.")
+    })
+  )
+
+  it.scopedLive("403 on a POST or DELETE names Manage Users (UserModify)", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(403, { message: "forbidden" })])
+      const errors = yield* runWithClient(server.url, (client) =>
+        Effect.all([
+          Effect.flip(
+            client.createUser({ email: "a@example.com", givenName: "A", familyName: "B", role: { name: "Admin" } })
+          ),
+          Effect.flip(client.deleteUser("u1"))
+        ])
+      )
+      for (const error of errors) {
+        expect(error._tag).toBe("Forbidden")
+        expect(error.message).toContain('"Manage Users" (UserModify)')
+      }
+      expect(errors[0]?.message).toContain("POST /users")
+      expect(errors[1]?.message).toContain("DELETE /users/u1")
+    })
+  )
+
+  it.scopedLive("400 carries the API's message", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(400, { message: "role name 'Nope' does not exist" })])
+      const error = yield* failureOf(
+        runWithClient(server.url, (client) =>
+          client.createUser({ email: "a@example.com", givenName: "A", familyName: "B", role: { name: "Nope" } })
+        )
+      )
+      expect(error._tag).toBe("BadRequest")
+      expect(error.message).toContain("role name 'Nope' does not exist")
+    })
+  )
+
+  it.scopedLive("404 says to check the id", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(404, { message: "user not found" })])
+      const error = yield* failureOf(getUser(server.url, "nobody"))
+      expect(error._tag).toBe("NotFound")
+      expect(error.message).toContain("GET /users/nobody (404). Panther said: user not found.")
+    })
+  )
+
+  it.scopedLive("an HTML error page from a load balancer becomes a ServerError quoting its title", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        text(502, "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad</h1></body></html>", "text/html")
+      ])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("ServerError")
+      expect(error.message).toContain('an HTML page titled "502 Bad Gateway"')
+    })
+  )
+
+  it.scopedLive("an empty error body is fine", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([text(500, "")])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error.message).toContain("GET /users/u1 (500) after 3 attempts. This is on Panther's side")
+    })
+  )
+
+  it.scopedLive("a 200 that is not JSON (the console's login page) is an InvalidResponse", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([text(200, "<!doctype html><title>Sign in</title>", "text/html")])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("InvalidResponse")
+      expect(error.message).toContain('not JSON but an HTML page titled "Sign in"')
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.scopedLive("invalid JSON is an InvalidResponse, not retried", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([text(200, '{"results": [', "application/json")])
+      const error = yield* failureOf(runWithClient(server.url, (client) => Stream.runDrain(client.listUsers())))
+      expect(error._tag).toBe("InvalidResponse")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.scopedLive("a page without results names the field", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, { users: [] })])
+      const error = yield* failureOf(runWithClient(server.url, (client) => Stream.runDrain(client.listUsers())))
+      expect(error._tag).toBe("InvalidResponse")
+      expect(error.message).toContain("results: is missing")
+    })
+  )
+
+  it.scopedLive("a single user that breaks the schema names the field", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, rawUser("u1", { enabled: "yes" }))])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("InvalidResponse")
+      expect(error.message).toContain('enabled: Expected boolean, actual "yes"')
+    })
+  )
+
+  it.scopedLive("retries a connection reset halfway through the body", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([resetMidBody, json(200, { results: [rawUser("u1")] })])
+      const records = yield* runWithClient(server.url, (client) => Stream.runCollect(client.listUsers()))
+      expect(records.length).toBe(1)
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+
+  it.scopedLive("reports a reset that keeps happening as a TransportError", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([resetMidBody])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("the answer was cut off")
+      expect(server.requests).toHaveLength(3)
+    })
+  )
+
+  it.scopedLive("gives up on a response slower than the timeout, retries it, and says so", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([slow(2_000, json(200, rawUser("u1")))])
+      const started = Date.now()
+      const error = yield* failureOf(
+        runWithClient(server.url, (client) => client.getUser("u1"), {
+          requestTimeout: Duration.millis(150)
+        })
+      )
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("no answer within 150ms")
+      expect(error.message).toContain("--timeout-seconds")
+      expect(server.requests).toHaveLength(3)
+      expect(Date.now() - started).toBeLessThan(1_500)
+    })
+  )
+
+  it.scopedLive("a refused connection is a TransportError after retries", () =>
+    Effect.gen(function* () {
+      // Nothing listens on port 1 of the loopback interface.
+      const error = yield* failureOf(getUser("http://127.0.0.1:1"))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("refused")
+    })
+  )
+
+  it.scopedLive("never lets the token into a log line or an error message, even when a proxy echoes it", () =>
+    Effect.gen(function* () {
+      const logs = captureLogs()
+      const echo = (status: number) =>
+        text(status, `<html><title>Error: X-API-Key ${TOKEN}</title></html>`, "text/html")
+      const server = yield* scriptedServer(
+        (index) =>
+          [
+            echo(503),
+            echo(502),
+            echo(503),
+            json(401, {}),
+            json(403, { error: TOKEN }),
+            json(400, { message: `bad key ${TOKEN}` }),
+            echo(200)
+          ][index] ?? json(404, { message: TOKEN })
+      )
+      const errors: Array<string> = []
+      for (let index = 0; index < 5; index++) {
+        const error = yield* failureOf(getUser(server.url)).pipe(Effect.provide(logs.layer))
+        errors.push(error.message, JSON.stringify(error), String(error))
+      }
+      expect(logs.lines.length).toBeGreaterThan(0)
+      expect(errors.join("\n")).toContain("[redacted]")
+      for (const line of [...logs.lines, ...errors]) expect(line).not.toContain(TOKEN)
+    })
+  )
+
+  it.scopedLive("single-user operations send the right method, path and body", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, rawUser("u/1")),
+        json(200, rawUser("new")),
+        json(200, rawUser("u1")),
+        text(200, ""),
+        json(200, { results: [{ id: "r1", name: "Admin", permissions: ["UserModify"] }], next: "x" }),
+        json(200, { results: [{ id: "r2", name: "Analyst", permissions: ["UserRead"] }] }),
+        json(200, { id: "r1", name: "Admin", permissions: ["UserModify"] })
+      ])
+      const body = { email: "n@example.com", givenName: "N", familyName: "M", role: { name: "Analyst" } }
+      const result = yield* runWithClient(server.url, (client) =>
+        Effect.all({
+          got: client.getUser("u/1"),
+          created: client.createUser(body),
+          updated: client.updateUser("u1", body),
+          deleted: client.deleteUser("u1"),
+          roles: Stream.runCollect(client.listRoles()),
+          role: client.getRole("r1")
+        })
+      )
+      expect(result.got.id).toBe("u/1")
+      expect(result.created.id).toBe("new")
+      expect([...result.roles].map((role) => role.name)).toEqual(["Admin", "Analyst"])
+      expect(result.role.permissions).toEqual(["UserModify"])
+      expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+        "GET /users/u%2F1",
+        "POST /users",
+        "POST /users/u1",
+        "DELETE /users/u1",
+        "GET /roles",
+        "GET /roles",
+        "GET /roles/r1"
+      ])
+      expect(JSON.parse(server.requests[1]?.body ?? "")).toEqual(body)
+      expect(server.requests[1]?.headers["content-type"]).toBe("application/json")
+      expect(server.requests[5]?.query.get("cursor")).toBe("x")
+      expect(Option.isNone(Option.fromNullable(server.requests[0]?.headers.authorization))).toBe(true)
+    })
+  )
+})
