@@ -86,16 +86,14 @@ const readTokenFile = (path: string) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const where = `--api-token-file / PANTHER_API_TOKEN_FILE "${path}"`
-    const text = yield* fs
-      .readFileString(path)
-      .pipe(
-        Effect.mapError(
-          (error) =>
-            new ConfigurationError({
-              message: `${where} cannot be read (${error._tag === "SystemError" ? error.reason : "bad file"}).`
-            })
-        )
+    const text = yield* fs.readFileString(path).pipe(
+      Effect.mapError(
+        (error) =>
+          new ConfigurationError({
+            message: `${where} cannot be read (${error._tag === "SystemError" ? error.reason : "bad file"}).`
+          })
       )
+    )
     const token = text.trim()
     if (token === "") return yield* fail(`${where} is empty: it should hold the API token.`)
     return Redacted.make(token)
