@@ -59,17 +59,39 @@ export const ListRespEnvelope = Schema.Struct({
   next: OptionalText
 })
 
-/** `UserAPI.BadRequestError` (400). A class, so the server can tell it apart from NotFoundError by type. */
-export class BadRequestError extends Schema.Class<BadRequestError>("BadRequestError")({ message: Schema.String }) {}
+/**
+ * A `_tag` that exists only in memory: the four error bodies below are all `{"message": ...}` on the wire, so
+ * without it HttpApi's error encoding cannot tell them apart (a Schema.Class encodes any value with the right
+ * fields, so a NotFoundError would go out as the first member of the union, a 400). The tag is never sent, any
+ * `_tag` a body carries is ignored on decoding, and constructors fill it in, so `catchTag` works on both sides.
+ */
+const inMemoryTag = <Tag extends string>(tag: Tag) =>
+  Schema.optionalToRequired(Schema.Unknown, Schema.Literal(tag), {
+    decode: () => tag,
+    encode: () => Option.none()
+  }).pipe(Schema.withConstructorDefault(() => tag))
+
+/** `UserAPI.BadRequestError` (400). */
+export class BadRequestError extends Schema.Class<BadRequestError>("BadRequestError")({
+  _tag: inMemoryTag("BadRequestError"),
+  message: Schema.String
+}) {}
 
 /** `UserAPI.NotFoundError` (404). */
-export class NotFoundError extends Schema.Class<NotFoundError>("NotFoundError")({ message: Schema.String }) {}
+export class NotFoundError extends Schema.Class<NotFoundError>("NotFoundError")({
+  _tag: inMemoryTag("NotFoundError"),
+  message: Schema.String
+}) {}
 
 /** Not in the seed document, but what the live API answers for a bad or missing key (401) or permission (403). */
 export class UnauthorizedError extends Schema.Class<UnauthorizedError>("UnauthorizedError")({
+  _tag: inMemoryTag("UnauthorizedError"),
   message: Schema.String
 }) {}
-export class ForbiddenError extends Schema.Class<ForbiddenError>("ForbiddenError")({ message: Schema.String }) {}
+export class ForbiddenError extends Schema.Class<ForbiddenError>("ForbiddenError")({
+  _tag: inMemoryTag("ForbiddenError"),
+  message: Schema.String
+}) {}
 
 /** `GET /roles` and `GET /roles/{id}` (see `shared/panther-api-notes.md`): a role with its permissions. */
 export const LogTypeAccessKind = Schema.Literal("ALLOW", "ALLOW_ALL", "DENY", "DENY_ALL")
