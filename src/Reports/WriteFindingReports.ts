@@ -5,7 +5,7 @@
 import { stringify } from "csv-stringify/sync"
 import { Effect } from "effect"
 import type { AuditRun } from "../Audit/AuditRun.js"
-import type { FindingCode } from "../Audit/Finding.js"
+import type { Finding, FindingCode } from "../Audit/Finding.js"
 import { commitFiles } from "./CommitFiles.js"
 import { FINDING_COLUMNS, findingRow } from "./CsvColumns.js"
 import type { FindingSpool } from "./FindingSpool.js"
@@ -31,6 +31,8 @@ export const writeFindingReports = (options: {
   readonly run: AuditRun
   readonly spool: FindingSpool
   readonly exclude: ReadonlySet<FindingCode>
+  /** Sees each batch in report order as it is written, so a caller can pick findings out without a second pass. */
+  readonly onBatch?: (batch: ReadonlyArray<Finding>) => void
 }): Effect.Effect<FindingReportPaths, ReportError> =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -43,6 +45,7 @@ export const writeFindingReports = (options: {
         BATCH,
         (batch) =>
           Effect.gen(function* () {
+            options.onBatch?.(batch)
             yield* csv.append(toCsv(batch.map(findingRow)))
             const lines = batch.map((finding) => JSON.stringify(finding)).join(",\n")
             yield* json.append(`${first ? "\n" : ",\n"}${lines}`)

@@ -16,10 +16,10 @@ export const invalidRecordFinding = (record: {
   readonly email: Option.Option<string>
   readonly reason: string
 }): Finding => ({
+  severity: "high",
+  finding: "INVALID_RECORD",
   ...NO_SUBJECT,
   userId: Option.getOrNull(record.userId),
   email: Option.getOrNull(record.email),
-  severity: "high",
-  finding: "INVALID_RECORD",
   detail: record.reason
 })

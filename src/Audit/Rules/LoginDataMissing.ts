@@ -11,9 +11,9 @@ export const isLoginDataMissing = (enabledUsers: number, enabledUsersWithLogin: 
   enabledUsers >= LOGIN_DATA_MISSING_MIN_USERS && enabledUsersWithLogin === 0
 
 export const loginDataMissingFinding = (enabledUsers: number): Finding => ({
-  ...NO_SUBJECT,
   severity: "high",
   finding: "LOGIN_DATA_MISSING",
+  ...NO_SUBJECT,
   detail:
     `none of the ${enabledUsers} enabled users has a lastLoggedInAt: the API or the token is not returning login ` +
     "data, so per-user NEVER_LOGGED_IN findings were not raised; check the token's permissions and the API"

@@ -6,7 +6,8 @@ export type UserRule = (facts: UserFacts) => ReadonlyArray<Finding>
 
 /** A finding about the user the facts describe, with the facts' notes appended to its detail. */
 export const userFinding = (facts: UserFacts, finding: Pick<Finding, "severity" | "finding" | "detail">): Finding => ({
+  severity: finding.severity,
+  finding: finding.finding,
   ...facts.subject,
-  ...finding,
   detail: [finding.detail, ...facts.notes].join("; ")
 })

@@ -1,0 +1,66 @@
+/**
+ * One audit as the commands run it: everything checked up front (flags, env vars, the report directory, the
+ * token), then, per run, the audit itself. `run` runs a job once; `schedule` runs the same job at every tick, so
+ * `--as-of` defaults to the time of each run, not of start-up.
+ */
+import { Clock, Effect, Layer } from "effect"
+import type { ConfigurationError } from "../Cli/ConfigurationError.js"
+import type { PantherApiError } from "../PantherApi/ClientErrors.js"
+import { type ConnectionSettings, PantherConnection } from "../PantherApi/Connection.js"
+import { PantherClient } from "../PantherApi/PantherClient.js"
+import { checkReportDirectory } from "../Reports/ReportDirectory.js"
+import type { ReportError } from "../Reports/ReportError.js"
+import { type AuditOptionValues, toAuditParameters } from "./AuditOptions.js"
+import { FindingsAtThreshold } from "./FindingsAtThreshold.js"
+import { type AuditOutcome, type AuditProgress, runAudit } from "./RunAudit.js"
+import { isAtLeast, SEVERITIES } from "./Severity.js"
+
+export interface AuditJob {
+  readonly audit: AuditOptionValues
+  /** Absolute, checked to be a writable directory. */
+  readonly reportDirectory: string
+  readonly connection: ConnectionSettings
+}
+
+/** Checks every setting without calling the API: a misconfigured job fails here, with exit code 2. */
+export const prepareAuditJob = (options: {
+  readonly audit: AuditOptionValues
+  readonly reportDir: string
+  readonly connection: Effect.Effect<ConnectionSettings, ConfigurationError>
+}): Effect.Effect<AuditJob, ConfigurationError> =>
+  Effect.gen(function* () {
+    // Validated now so a bad --as-of or --stale-days fails at start-up, not at the first scheduled run.
+    yield* toAuditParameters(options.audit, 0)
+    const reportDirectory = yield* checkReportDirectory(options.reportDir)
+    const connection = yield* options.connection
+    return { audit: options.audit, reportDirectory, connection }
+  })
+
+export const clientLayer = (connection: ConnectionSettings): Layer.Layer<PantherClient> =>
+  PantherClient.Default.pipe(Layer.provide(PantherConnection.layer(connection)))
+
+export const runAuditJob = (
+  job: AuditJob,
+  onProgress?: (progress: AuditProgress) => void
+): Effect.Effect<AuditOutcome, ConfigurationError | PantherApiError | ReportError> =>
+  Effect.gen(function* () {
+    const now = yield* Clock.currentTimeMillis
+    const parameters = yield* toAuditParameters(job.audit, now)
+    return yield* runAudit({
+      parameters,
+      reportDirectory: job.reportDirectory,
+      apiBaseUrl: job.connection.baseUrl,
+      ...(onProgress === undefined ? {} : { onProgress })
+    }).pipe(Effect.provide(clientLayer(job.connection)))
+  })
+
+/** `--fail-on`: exit 1 once the reports are complete, when findings reach the threshold. */
+export const checkFailOn = (outcome: AuditOutcome): Effect.Effect<void, FindingsAtThreshold> => {
+  const threshold = outcome.run.parameters.failOn
+  if (threshold === "none") return Effect.void
+  const count = SEVERITIES.filter((severity) => isAtLeast(severity, threshold)).reduce(
+    (sum, severity) => sum + outcome.run.findings.bySeverity[severity],
+    0
+  )
+  return count > 0 ? Effect.fail(new FindingsAtThreshold({ threshold, count })) : Effect.void
+}

@@ -1,0 +1,152 @@
+/**
+ * The audit's command-line options, shared by `run`, `schedule`, `demo`, `review` and `export`. Each has a
+ * default and an environment variable, so a container can be configured without flags.
+ */
+import { Options } from "@effect/cli"
+import { Config, Effect } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { ALL_PERMISSIONS } from "../PantherApi/Permissions.js"
+import {
+  type AuditParameters,
+  DEFAULT_PENDING_DAYS,
+  DEFAULT_PRIVILEGED_PERMISSIONS,
+  DEFAULT_PRIVILEGED_ROLES,
+  DEFAULT_STALE_DAYS
+} from "./AuditParameters.js"
+import { FAIL_ON_VALUES, type FailOn } from "./Severity.js"
+import { parseTimestamp } from "./Timestamps.js"
+
+const asOf = Options.text("as-of").pipe(
+  Options.withDescription(
+    "The instant the audit is judged at, ISO 8601 (for example 2026-06-30T00:00:00Z). Defaults to now. Env: AUDIT_AS_OF."
+  ),
+  Options.withFallbackConfig(Config.string("AUDIT_AS_OF")),
+  Options.optional
+)
+
+const days = (name: string, env: string, fallback: number, description: string) =>
+  Options.integer(name).pipe(
+    Options.withDescription(`${description} Env: ${env}.`),
+    Options.withFallbackConfig(Config.integer(env)),
+    Options.withDefault(fallback)
+  )
+
+const staleDays = days(
+  "stale-days",
+  "AUDIT_STALE_DAYS",
+  DEFAULT_STALE_DAYS,
+  "A last login more than this many days before --as-of is stale; an account this old that never logged in is flagged."
+)
+const pendingDays = days(
+  "pending-days",
+  "AUDIT_PENDING_DAYS",
+  DEFAULT_PENDING_DAYS,
+  "A pending invitation or reset older than this many days is raised from low to medium."
+)
+
+const list = (name: string, env: string, fallback: ReadonlyArray<string>, description: string) =>
+  Options.text(name).pipe(
+    Options.withDescription(`${description} Comma-separated. Default: ${fallback.join(",")}. Env: ${env}.`),
+    Options.withFallbackConfig(Config.string(env)),
+    Options.withDefault(fallback.join(","))
+  )
+
+const privilegedRoles = list(
+  "privileged-roles",
+  "AUDIT_PRIVILEGED_ROLES",
+  DEFAULT_PRIVILEGED_ROLES,
+  "Role names (case-insensitive) or role ids whose users are privileged."
+)
+const privilegedPermissions = list(
+  "privileged-permissions",
+  "AUDIT_PRIVILEGED_PERMISSIONS",
+  DEFAULT_PRIVILEGED_PERMISSIONS,
+  "Permissions that make any role holding them privileged, as GET /roles reports them."
+)
+
+const includeDeactivated = Options.boolean("include-deactivated").pipe(
+  Options.withDescription(
+    "Also fetch deactivated users; they are counted in the inventory but get no findings. Env: AUDIT_INCLUDE_DEACTIVATED."
+  ),
+  Options.withFallbackConfig(Config.boolean("AUDIT_INCLUDE_DEACTIVATED"))
+)
+
+export const reportDirOption = Options.directory("report-dir", { exists: "either" }).pipe(
+  Options.withDescription("Where reports are written. It must exist and be writable. Env: AUDIT_REPORT_DIR."),
+  Options.withFallbackConfig(Config.string("AUDIT_REPORT_DIR")),
+  Options.withDefault("./reports")
+)
+
+const failOn = Options.choice("fail-on", FAIL_ON_VALUES).pipe(
+  Options.withDescription(
+    "Exit with code 1 when a finding of this severity or above is raised (none: never). Env: AUDIT_FAIL_ON."
+  ),
+  Options.withFallbackConfig(Config.literal(...FAIL_ON_VALUES)("AUDIT_FAIL_ON")),
+  Options.withDefault<FailOn>("none")
+)
+
+export const auditOptions = Options.all({
+  asOf,
+  staleDays,
+  pendingDays,
+  privilegedRoles,
+  privilegedPermissions,
+  includeDeactivated,
+  failOn
+})
+
+export type AuditOptionValues = typeof auditOptions extends Options.Options<infer A> ? A : never
+
+const splitList = (text: string): Array<string> =>
+  text
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "")
+
+const KNOWN_PERMISSIONS: ReadonlySet<string> = new Set(ALL_PERMISSIONS)
+
+/**
+ * Checks the option values and turns them into the audit's parameters. `now` is the default `--as-of`.
+ * Every problem is named with the flag that fixes it.
+ */
+export const toAuditParameters = (
+  values: AuditOptionValues,
+  now: number
+): Effect.Effect<AuditParameters, ConfigurationError> =>
+  Effect.gen(function* () {
+    const fail = (message: string) => Effect.fail(new ConfigurationError({ message }))
+    let asOfEpoch = now
+    if (values.asOf._tag === "Some") {
+      const parsed = parseTimestamp(values.asOf.value)
+      if (parsed === undefined) {
+        return yield* fail(
+          `--as-of ${JSON.stringify(values.asOf.value)} is not an ISO 8601 instant; use for example 2026-06-30T00:00:00Z`
+        )
+      }
+      asOfEpoch = parsed
+    }
+    for (const [flag, value] of [
+      ["--stale-days", values.staleDays],
+      ["--pending-days", values.pendingDays]
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 0)
+        return yield* fail(`${flag} must be a whole number of days, 0 or more; got ${value}`)
+    }
+    const roles = splitList(values.privilegedRoles)
+    const permissions = splitList(values.privilegedPermissions)
+    const unknown = permissions.filter((permission) => !KNOWN_PERMISSIONS.has(permission))
+    if (unknown.length > 0) {
+      return yield* fail(
+        `--privileged-permissions: unknown permission ${unknown.join(", ")}; known permissions are ${ALL_PERMISSIONS.join(", ")}`
+      )
+    }
+    return {
+      asOf: asOfEpoch,
+      staleDays: values.staleDays,
+      pendingDays: values.pendingDays,
+      privilegedRoles: roles,
+      privilegedPermissions: permissions,
+      includeDeactivated: values.includeDeactivated,
+      failOn: values.failOn
+    }
+  })

@@ -1,0 +1,178 @@
+/**
+ * The audit: stream every user once, judge each, spool the findings, and write the reports. A failure anywhere
+ * (the API after its retries, the disk) fails the whole run and leaves no report under a final name: a partial
+ * list of users must never pass for a complete one.
+ */
+import { randomUUID } from "node:crypto"
+import { Chunk, Clock, Effect, Option, Stream } from "effect"
+import type { PantherApiError } from "../PantherApi/ClientErrors.js"
+import { PantherClient } from "../PantherApi/PantherClient.js"
+import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
+import { UserRecord } from "../PantherApi/UserRecord.js"
+import { makeFindingSpool } from "../Reports/FindingSpool.js"
+import type { ReportError } from "../Reports/ReportError.js"
+import { type FindingReportPaths, writeFindingReports } from "../Reports/WriteFindingReports.js"
+import { VERSION } from "../Version.js"
+import type { AuditParameters } from "./AuditParameters.js"
+import { type AuditRun, reportStamp } from "./AuditRun.js"
+import type { Finding, FindingCode } from "./Finding.js"
+import { judgeUser } from "./JudgeUser.js"
+import { makePrivilegePolicy } from "./Privilege.js"
+import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
+import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
+import { isAtLeast } from "./Severity.js"
+
+export interface AuditOutcome {
+  readonly run: AuditRun
+  readonly reports: FindingReportPaths
+  /** The critical and high findings, in report order, at most `URGENT_LIMIT` of them (for summaries and email). */
+  readonly urgent: ReadonlyArray<Finding>
+}
+
+/** Enough for any summary a person reads; the reports hold every finding. */
+export const URGENT_LIMIT = 500
+
+export interface AuditProgress {
+  readonly pages: number
+  readonly users: number
+}
+
+export interface RunAuditOptions {
+  readonly parameters: AuditParameters
+  readonly reportDirectory: string
+  readonly apiBaseUrl: string
+  /** Called after every page, for a progress line on a terminal. */
+  readonly onProgress?: (progress: AuditProgress) => void
+}
+
+const PROGRESS_EVERY = 1000
+
+const reportProgress = (client: PantherClient, users: number, onProgress: (progress: AuditProgress) => void) =>
+  Effect.map(client.stats, (stats) => onProgress({ pages: stats.pagesFetched, users }))
+
+const NEVER_LOGGED_IN: ReadonlySet<FindingCode> = new Set(["NEVER_LOGGED_IN"])
+
+/** Roles decide privilege by permission; when they cannot be read the audit goes on by names and says so. */
+const readRoles = (client: PantherClient) =>
+  client.listRoles().pipe(
+    Stream.runCollect,
+    Effect.map((roles): { roles: ReadonlyArray<RoleWithPermissions> | undefined; warning?: string } => ({
+      roles: Chunk.toReadonlyArray(roles)
+    })),
+    Effect.catchAll((error) =>
+      Effect.logWarning("roles could not be read; privilege is decided by role names and ids only", error.message).pipe(
+        Effect.as({
+          roles: undefined,
+          warning: `Roles could not be read (${error._tag}), so privilege was decided by role names and ids only, not by permissions: ${error.message}`
+        })
+      )
+    )
+  )
+
+export const runAudit = (
+  options: RunAuditOptions
+): Effect.Effect<AuditOutcome, PantherApiError | ReportError, PantherClient> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const client = yield* PantherClient
+      const { parameters } = options
+      const startedAt = yield* Clock.currentTimeMillis
+      const runId = randomUUID()
+      const warnings: Array<string> = []
+
+      const roles = yield* readRoles(client)
+      if (roles.warning !== undefined) warnings.push(roles.warning)
+      const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
+
+      const spool = yield* makeFindingSpool(options.reportDirectory)
+      const seenIds = new Set<string>()
+      const totals = { seen: 0, enabled: 0, deactivated: 0, privileged: 0, invalid: 0 }
+      let enabledWithLogin = 0
+      let duplicates = 0
+
+      yield* client.listUsers({ includeDeactivated: parameters.includeDeactivated }).pipe(
+        Stream.runForEach((record) =>
+          Effect.suspend(() => {
+            const id = UserRecord.$is("ValidUser")(record) ? record.user.id : Option.getOrUndefined(record.userId)
+            if (id !== undefined) {
+              if (seenIds.has(id)) {
+                duplicates++
+                return Effect.void
+              }
+              seenIds.add(id)
+            }
+            totals.seen++
+            const progress =
+              options.onProgress !== undefined && totals.seen % PROGRESS_EVERY === 0
+                ? reportProgress(client, totals.seen, options.onProgress)
+                : Effect.void
+            if (UserRecord.$is("InvalidUser")(record)) {
+              totals.invalid++
+              return Effect.zipRight(progress, spool.add(invalidRecordFinding(record)))
+            }
+            const { user } = record
+            if (user.enabled) {
+              totals.enabled++
+              if (user.lastLoggedInAt !== undefined) enabledWithLogin++
+            } else totals.deactivated++
+            const judgement = judgeUser(user, parameters, privilegePolicy)
+            if (judgement.facts.privilege.privileged) totals.privileged++
+            return Effect.zipRight(progress, Effect.forEach(judgement.findings, spool.add, { discard: true }))
+          })
+        )
+      )
+
+      if (duplicates > 0) {
+        warnings.push(`${duplicates} records repeated a user id already seen; each user was taken once.`)
+      }
+      const loginDataMissing = isLoginDataMissing(totals.enabled, enabledWithLogin)
+      if (loginDataMissing) {
+        yield* spool.add(loginDataMissingFinding(totals.enabled))
+        warnings.push(
+          "No enabled user has a lastLoggedInAt; NEVER_LOGGED_IN findings were replaced by LOGIN_DATA_MISSING."
+        )
+      }
+      const exclude = loginDataMissing ? NEVER_LOGGED_IN : new Set<FindingCode>()
+      const stats = yield* client.stats
+      const finishedAt = yield* Clock.currentTimeMillis
+      const counts = spool.counts(exclude)
+      const run: AuditRun = {
+        runId,
+        tool: { name: "panther-user-audit", version: VERSION },
+        asOf: new Date(parameters.asOf).toISOString(),
+        startedAt: new Date(startedAt).toISOString(),
+        finishedAt: new Date(finishedAt).toISOString(),
+        apiBaseUrl: options.apiBaseUrl,
+        parameters: {
+          staleDays: parameters.staleDays,
+          pendingDays: parameters.pendingDays,
+          privilegedRoles: parameters.privilegedRoles,
+          privilegedPermissions: parameters.privilegedPermissions,
+          includeDeactivated: parameters.includeDeactivated,
+          failOn: parameters.failOn
+        },
+        users: totals,
+        pagesFetched: stats.pagesFetched,
+        requests: stats.requests,
+        retries: stats.retries,
+        privilegeSource: privilegePolicy.usesPermissions ? "role-permissions" : "role-names-only",
+        findings: counts,
+        warnings
+      }
+
+      const urgent: Array<Finding> = []
+      const reports = yield* writeFindingReports({
+        directory: options.reportDirectory,
+        stem: `user-audit-${reportStamp(startedAt)}`,
+        run,
+        spool,
+        exclude,
+        onBatch: (batch) => {
+          for (const finding of batch) {
+            if (urgent.length < URGENT_LIMIT && isAtLeast(finding.severity, "high")) urgent.push(finding)
+          }
+        }
+      })
+      return { run, reports, urgent }
+    })
+  )

@@ -1,0 +1,33 @@
+/** `panther-audit run`: one audit, now. The form for host cron, Kubernetes CronJobs and CI. */
+import { Command } from "@effect/cli"
+import { FileSystem } from "@effect/platform"
+import { Console, Effect } from "effect"
+import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { clearProgressLine, terminalProgress } from "../Cli/ProgressLine.js"
+import { checkFailOn, prepareAuditJob, runAuditJob } from "./AuditJob.js"
+import { auditOptions, reportDirOption } from "./AuditOptions.js"
+import { formatRunSummary } from "./RunSummary.js"
+
+export const runCommand = Command.make(
+  "run",
+  { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption },
+  (options) =>
+    Effect.gen(function* () {
+      const fileSystem = yield* FileSystem.FileSystem
+      const job = yield* prepareAuditJob({
+        audit: options.audit,
+        reportDir: options.reportDir,
+        connection: connectionSettings(options.connection).pipe(
+          Effect.provideService(FileSystem.FileSystem, fileSystem)
+        )
+      })
+      const outcome = yield* runAuditJob(job, terminalProgress()).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
+      yield* Console.log(formatRunSummary(outcome.run, [outcome.reports.csv, outcome.reports.json]))
+      yield* checkFailOn(outcome)
+    })
+).pipe(
+  Command.withDescription(
+    "Audit every Panther user once and write the CSV and JSON reports. Exit codes: 0 completed, 1 findings at or " +
+      "above --fail-on, 2 usage or configuration error, 3 Panther API failure, 4 report or delivery failure."
+  )
+)
