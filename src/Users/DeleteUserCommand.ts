@@ -1,0 +1,41 @@
+/**
+ * `panther-audit users delete ID`: asks first when a person is at the terminal. Without a terminal there is no one
+ * to ask, so it refuses unless `--yes` says the caller means it.
+ */
+import { Command, Options, Prompt } from "@effect/cli"
+import { Console, Effect } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
+import { PantherClient } from "../PantherApi/PantherClient.js"
+import { userIdArg } from "./GetUserCommand.js"
+
+export const deleteUserCommand = Command.make(
+  "delete",
+  {
+    connection: connectionOptions,
+    id: userIdArg,
+    yes: Options.boolean("yes").pipe(
+      Options.withAlias("y"),
+      Options.withDescription("Delete without asking (needed when stdin is not a terminal).")
+    )
+  },
+  (args) =>
+    Effect.gen(function* () {
+      if (!args.yes && process.stdin.isTTY !== true) {
+        return yield* new ConfigurationError({
+          message: `Not deleting user ${args.id}: stdin is not a terminal, so there is no one to confirm. Add --yes.`
+        })
+      }
+      const client = yield* PantherClient
+      if (!args.yes) {
+        const user = yield* client.getUser(args.id)
+        const confirmed = yield* Prompt.confirm({
+          message: `Delete ${user.givenName} ${user.familyName} <${user.email}> (${args.id})? This cannot be undone.`,
+          initial: false
+        })
+        if (!confirmed) return yield* Console.error("Nothing deleted.")
+      }
+      yield* client.deleteUser(args.id)
+      yield* Console.error(`Deleted user ${args.id}.`)
+    }).pipe(Effect.provide(pantherClientLayer(args.connection)))
+).pipe(Command.withDescription("Delete a user; needs a token with Manage Users."))

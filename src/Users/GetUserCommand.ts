@@ -1,0 +1,15 @@
+/** `panther-audit users get ID`: one user, as JSON on stdout. */
+import { Args, Command } from "@effect/cli"
+import { Effect } from "effect"
+import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
+import { PantherClient } from "../PantherApi/PantherClient.js"
+import { printUser } from "./UserOutput.js"
+
+export const userIdArg = Args.text({ name: "id" }).pipe(Args.withDescription("The user's id (see `users list`)."))
+
+export const getUserCommand = Command.make("get", { connection: connectionOptions, id: userIdArg }, (args) =>
+  Effect.gen(function* () {
+    const client = yield* PantherClient
+    yield* printUser(yield* client.getUser(args.id))
+  }).pipe(Effect.provide(pantherClientLayer(args.connection)))
+).pipe(Command.withDescription("Show one user as JSON."))

@@ -1,0 +1,72 @@
+/**
+ * `panther-audit users list`: every user matching the filters, streamed to stdout.
+ *
+ * A record that does not match the API description is not silently dropped: it is named on stderr as it arrives,
+ * the valid users are all printed, and the command then exits with 3, so a script never takes a list with holes
+ * for a complete one. Data formats stay clean (every ndjson line and CSV row is a whole, valid user).
+ */
+import { Command, Options } from "@effect/cli"
+import { Console, Effect, Option, Ref, Stream } from "effect"
+import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
+import { PantherClient } from "../PantherApi/PantherClient.js"
+import { InvalidRecords } from "./InvalidRecords.js"
+import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, userWriter } from "./UserOutput.js"
+
+const optionalText = (name: string, description: string) =>
+  Options.text(name).pipe(Options.withDescription(description), Options.optional)
+
+export const listUsersCommand = Command.make(
+  "list",
+  {
+    connection: connectionOptions,
+    contains: optionalText("contains", "Only users whose name or email contains this (case-insensitive)."),
+    email: optionalText("email", "Only the user with exactly this email (Panther then ignores the other filters)."),
+    status: optionalText("status", "Only users with this Cognito status, e.g. FORCE_CHANGE_PASSWORD."),
+    ids: Options.text("id").pipe(Options.withDescription("Only this user id; repeat for more."), Options.repeated),
+    includeDeactivated: Options.boolean("include-deactivated").pipe(
+      Options.withDescription("Include deactivated users (left out by default).")
+    ),
+    format: Options.choice("format", OUTPUT_FORMATS).pipe(
+      Options.withDescription("Output format; default table on a terminal, ndjson otherwise."),
+      Options.optional
+    )
+  },
+  (args) =>
+    Effect.gen(function* () {
+      const client = yield* PantherClient
+      const format = Option.getOrElse(args.format, () => defaultFormat(process.stdout.isTTY === true))
+      const writer = yield* userWriter(format)
+      if (
+        Option.isSome(args.email) &&
+        (Option.isSome(args.contains) || Option.isSome(args.status) || args.ids.length > 0)
+      ) {
+        yield* Console.error("panther-audit: note: with --email, Panther ignores the other filters.")
+      }
+      const invalid = yield* Ref.make(0)
+      yield* client
+        .listUsers({
+          contains: Option.getOrUndefined(args.contains),
+          email: Option.getOrUndefined(args.email),
+          status: Option.getOrUndefined(args.status),
+          ids: args.ids,
+          includeDeactivated: args.includeDeactivated
+        })
+        .pipe(
+          Stream.runForEach((record) =>
+            record._tag === "ValidUser"
+              ? writer.write(record.user)
+              : Ref.update(invalid, (count) => count + 1).pipe(
+                  Effect.zipRight(
+                    Console.error(
+                      `panther-audit: warning: ${describeInvalidRecord(record.userId, record.email)} does not match ` +
+                        `the API description and is left out: ${record.reason}`
+                    )
+                  )
+                )
+          )
+        )
+      yield* writer.finish
+      const count = yield* Ref.get(invalid)
+      if (count > 0) return yield* Effect.fail(new InvalidRecords({ count }))
+    }).pipe(Effect.provide(pantherClientLayer(args.connection)))
+).pipe(Command.withDescription("List users: ndjson, csv or a table on stdout."))

@@ -1,0 +1,60 @@
+/**
+ * `panther-audit users update ID`: changes only the fields given. The API replaces the whole user, so the current
+ * user is fetched first and every field is sent, the unchanged ones as they were.
+ */
+import { Command, Options } from "@effect/cli"
+import { Console, Effect, Option } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
+import { InvalidResponse } from "../PantherApi/ClientErrors.js"
+import { PantherClient } from "../PantherApi/PantherClient.js"
+import type { RoleRef, User } from "../PantherApi/Schemas.js"
+import { userIdArg } from "./GetUserCommand.js"
+import { chosenRole, emailOption, familyNameOption, givenNameOption, roleIdOption, roleOption } from "./UserFields.js"
+import { printUser } from "./UserOutput.js"
+
+/** The user's current role as the API wants it back: one of id or name, the id when there is one. */
+const currentRole = (user: User, id: string): Effect.Effect<RoleRef, InvalidResponse> => {
+  if (user.role.id !== undefined && user.role.id !== "") return Effect.succeed({ id: user.role.id })
+  if (user.role.name !== undefined && user.role.name !== "") return Effect.succeed({ name: user.role.name })
+  return Effect.fail(
+    new InvalidResponse({
+      method: "GET",
+      path: `/users/${id}`,
+      reason: "the user has no role id or name to keep; give --role or --role-id"
+    })
+  )
+}
+
+export const updateUserCommand = Command.make(
+  "update",
+  {
+    connection: connectionOptions,
+    id: userIdArg,
+    email: Options.optional(emailOption),
+    givenName: Options.optional(givenNameOption),
+    familyName: Options.optional(familyNameOption),
+    role: roleOption,
+    roleId: roleIdOption
+  },
+  (args) =>
+    Effect.gen(function* () {
+      const newRole = yield* chosenRole(args.role, args.roleId)
+      if ([args.email, args.givenName, args.familyName].every(Option.isNone) && Option.isNone(newRole)) {
+        return yield* new ConfigurationError({
+          message: "Nothing to change: give --email, --given-name, --family-name, --role or --role-id."
+        })
+      }
+      const client = yield* PantherClient
+      const current = yield* client.getUser(args.id)
+      const role = yield* Option.match(newRole, { onSome: Effect.succeed, onNone: () => currentRole(current, args.id) })
+      const user = yield* client.updateUser(args.id, {
+        email: Option.getOrElse(args.email, () => current.email),
+        givenName: Option.getOrElse(args.givenName, () => current.givenName),
+        familyName: Option.getOrElse(args.familyName, () => current.familyName),
+        role
+      })
+      yield* printUser(user)
+      yield* Console.error(`Updated user ${args.id}.`)
+    }).pipe(Effect.provide(pantherClientLayer(args.connection)))
+).pipe(Command.withDescription("Change a user's email, names or role; needs a token with Manage Users."))

@@ -1,0 +1,121 @@
+/**
+ * How `users` commands print users on stdout. ndjson and CSV are written one user at a time, so a list of any size
+ * streams through; the table is for a person at a terminal, so it waits for every row to size its columns.
+ */
+import { stringify } from "csv-stringify/sync"
+import { Console, Effect, Option, Ref } from "effect"
+import type { User } from "../PantherApi/Schemas.js"
+import { neutraliseFormula } from "../Reports/CsvColumns.js"
+
+export const OUTPUT_FORMATS = ["ndjson", "csv", "table"] as const
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
+
+/** ndjson for pipes and files (one JSON object per line, what `jq` wants), a table for a person. */
+export const defaultFormat = (stdoutIsTerminal: boolean): OutputFormat => (stdoutIsTerminal ? "table" : "ndjson")
+
+/** One JSON document for a single user (`get`, `create`, `update`). */
+export const printUser = (user: User): Effect.Effect<void> => Console.log(JSON.stringify(user, null, 2))
+
+const COLUMNS = [
+  "id",
+  "email",
+  "givenName",
+  "familyName",
+  "roleName",
+  "roleId",
+  "enabled",
+  "status",
+  "createdAt",
+  "lastLoggedInAt"
+] as const
+
+const cells = (user: User): Array<string> => [
+  user.id ?? "",
+  user.email,
+  user.givenName,
+  user.familyName,
+  user.role.name ?? "",
+  user.role.id ?? "",
+  String(user.enabled),
+  user.status ?? "",
+  user.createdAt ?? "",
+  user.lastLoggedInAt ?? ""
+]
+
+export interface UserWriter {
+  readonly write: (user: User) => Effect.Effect<void>
+  /** Prints whatever had to wait for the end (the table); called once every user has been written. */
+  readonly finish: Effect.Effect<void>
+}
+
+const ndjsonWriter: UserWriter = {
+  write: (user) => Console.log(JSON.stringify(user)),
+  finish: Effect.void
+}
+
+const csvLine = (row: ReadonlyArray<string>) => stringify([row], { eof: false })
+
+const csvWriter = (): Effect.Effect<UserWriter> =>
+  Effect.map(Ref.make(false), (headerWritten) => ({
+    write: (user) =>
+      Effect.gen(function* () {
+        if (!(yield* Ref.getAndSet(headerWritten, true))) yield* Console.log(csvLine(COLUMNS))
+        // Names and emails come from Panther; a cell like `=HYPERLINK(...)` must stay text in a spreadsheet.
+        yield* Console.log(csvLine(cells(user).map(neutraliseFormula)))
+      }),
+    // An empty list still gets its header, so the file is a valid CSV with the expected columns.
+    finish: Effect.flatMap(Ref.get(headerWritten), (written) => (written ? Effect.void : Console.log(csvLine(COLUMNS))))
+  }))
+
+const TABLE_HEADINGS = ["ID", "EMAIL", "NAME", "ROLE", "STATUS", "ENABLED", "LAST LOGIN"] as const
+
+const tableRow = (user: User): Array<string> => [
+  user.id ?? "",
+  user.email,
+  `${user.givenName} ${user.familyName}`.trim(),
+  user.role.name ?? user.role.id ?? "",
+  user.status ?? "",
+  user.enabled ? "yes" : "no",
+  user.lastLoggedInAt ?? "never"
+]
+
+/** Plain space-padded columns: readable in any terminal and easy to `grep`. */
+export const renderTable = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
+  const all = [TABLE_HEADINGS, ...rows]
+  const widths = TABLE_HEADINGS.map((_, column) => Math.max(...all.map((row) => (row[column] ?? "").length)))
+  return all
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join("  ")
+        .trimEnd()
+    )
+    .join("\n")
+}
+
+const tableWriter = (): Effect.Effect<UserWriter> =>
+  Effect.map(Ref.make<Array<Array<string>>>([]), (rows) => ({
+    write: (user) => Ref.update(rows, (all) => [...all, tableRow(user)]),
+    finish: Effect.flatMap(Ref.get(rows), (all) =>
+      all.length === 0 ? Console.error("No users matched.") : Console.log(renderTable(all))
+    )
+  }))
+
+export const userWriter = (format: OutputFormat): Effect.Effect<UserWriter> => {
+  switch (format) {
+    case "ndjson":
+      return Effect.succeed(ndjsonWriter)
+    case "csv":
+      return csvWriter()
+    case "table":
+      return tableWriter()
+  }
+}
+
+/** Who an invalid record belongs to, as far as the record says. */
+export const describeInvalidRecord = (userId: Option.Option<string>, email: Option.Option<string>): string =>
+  Option.match(userId, {
+    onSome: (id) => Option.match(email, { onSome: (address) => `user ${id} (${address})`, onNone: () => `user ${id}` }),
+    onNone: () =>
+      Option.match(email, { onSome: (address) => `user ${address} (no id)`, onNone: () => "a user record with no id" })
+  })
