@@ -3,8 +3,6 @@
  * layers are provided in `bin.ts`.
  */
 import { Command } from "@effect/cli"
-import { demoCommand } from "../Audit/DemoCommand.js"
-import { runCommand } from "../Audit/RunCommand.js"
 import { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
 
@@ -12,7 +10,8 @@ export const rootCommand = Command.make("panther-audit").pipe(
   Command.withDescription(
     "Audits the users of a Panther SIEM instance: stale logins, pending invitations, compromised and privileged accounts."
   ),
-  Command.withSubcommands([runCommand, demoCommand, usersCommand])
+  // Subcommands are registered here.
+  Command.withSubcommands([usersCommand])
 )
 
 export const runCli = Command.run(rootCommand, { name: "panther-audit", version: VERSION })
