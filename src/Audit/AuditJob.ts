@@ -12,7 +12,7 @@ import { checkReportDirectory } from "../Reports/ReportDirectory.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { type AuditOptionValues, toAuditParameters } from "./AuditOptions.js"
 import { FindingsAtThreshold } from "./FindingsAtThreshold.js"
-import { type AuditOutcome, type AuditProgress, runAudit } from "./RunAudit.js"
+import { type AuditOutcome, type RunAuditOptions, runAudit } from "./RunAudit.js"
 import { isAtLeast, SEVERITIES } from "./Severity.js"
 
 export interface AuditJob {
@@ -39,9 +39,12 @@ export const prepareAuditJob = (options: {
 export const clientLayer = (connection: ConnectionSettings): Layer.Layer<PantherClient> =>
   PantherClient.Default.pipe(Layer.provide(PantherConnection.layer(connection)))
 
+/** Optional observers of a run; see `RunAuditOptions`. */
+export type AuditHooks = Pick<RunAuditOptions, "onProgress" | "onUser">
+
 export const runAuditJob = (
   job: AuditJob,
-  onProgress?: (progress: AuditProgress) => void
+  hooks: AuditHooks = {}
 ): Effect.Effect<AuditOutcome, ConfigurationError | PantherApiError | ReportError> =>
   Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
@@ -50,7 +53,7 @@ export const runAuditJob = (
       parameters,
       reportDirectory: job.reportDirectory,
       apiBaseUrl: job.connection.baseUrl,
-      ...(onProgress === undefined ? {} : { onProgress })
+      ...hooks
     }).pipe(Effect.provide(clientLayer(job.connection)))
   })
 

@@ -5,7 +5,7 @@
 import { mkdir } from "node:fs/promises"
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Logger, LogLevel, Redacted } from "effect"
-import { clearProgressLine, terminalProgress } from "../Cli/ProgressLine.js"
+import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { defaultRequestTimeout, defaultRetryPolicy } from "../PantherApi/Connection.js"
 import { serveSimulator } from "../Simulator/Server.js"
 import { prepareAuditJob, runAuditJob } from "./AuditJob.js"
@@ -39,7 +39,7 @@ export const demoCommand = Command.make("demo", { users, audit: auditOptions, re
           retry: defaultRetryPolicy
         })
       })
-      const outcome = yield* runAuditJob(job, terminalProgress()).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
+      const outcome = yield* runAuditJob(job, progressHooks()).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
       yield* Console.log(formatRunSummary(outcome.run, [outcome.reports.csv, outcome.reports.json]))
     })
   )

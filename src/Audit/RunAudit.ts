@@ -16,7 +16,7 @@ import { VERSION } from "../Version.js"
 import type { AuditParameters } from "./AuditParameters.js"
 import { type AuditRun, reportStamp } from "./AuditRun.js"
 import type { Finding, FindingCode } from "./Finding.js"
-import { judgeUser } from "./JudgeUser.js"
+import { type Judgement, judgeUser } from "./JudgeUser.js"
 import { makePrivilegePolicy } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
@@ -43,6 +43,11 @@ export interface RunAuditOptions {
   readonly apiBaseUrl: string
   /** Called after every page, for a progress line on a terminal. */
   readonly onProgress?: (progress: AuditProgress) => void
+  /**
+   * Sees every user once, with its findings, as the stream passes: how inventories and review workbooks are
+   * built without a second pass over the API. Invalid records come with `judgement` undefined.
+   */
+  readonly onUser?: (record: UserRecord, judgement: Judgement | undefined) => Effect.Effect<void, ReportError>
 }
 
 const PROGRESS_EVERY = 1000
@@ -108,7 +113,11 @@ export const runAudit = (
                 : Effect.void
             if (UserRecord.$is("InvalidUser")(record)) {
               totals.invalid++
-              return Effect.zipRight(progress, spool.add(invalidRecordFinding(record)))
+              const finding = invalidRecordFinding(record)
+              return Effect.zipRight(
+                progress,
+                Effect.zipRight(spool.add(finding), options.onUser?.(record, undefined) ?? Effect.void)
+              )
             }
             const { user } = record
             if (user.enabled) {
@@ -117,7 +126,13 @@ export const runAudit = (
             } else totals.deactivated++
             const judgement = judgeUser(user, parameters, privilegePolicy)
             if (judgement.facts.privilege.privileged) totals.privileged++
-            return Effect.zipRight(progress, Effect.forEach(judgement.findings, spool.add, { discard: true }))
+            return Effect.zipRight(
+              progress,
+              Effect.zipRight(
+                Effect.forEach(judgement.findings, spool.add, { discard: true }),
+                options.onUser?.(record, judgement) ?? Effect.void
+              )
+            )
           })
         )
       )

@@ -3,7 +3,7 @@ import { Command } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Console, Effect } from "effect"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
-import { clearProgressLine, terminalProgress } from "../Cli/ProgressLine.js"
+import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { checkFailOn, prepareAuditJob, runAuditJob } from "./AuditJob.js"
 import { auditOptions, reportDirOption } from "./AuditOptions.js"
 import { formatRunSummary } from "./RunSummary.js"
@@ -21,7 +21,7 @@ export const runCommand = Command.make(
           Effect.provideService(FileSystem.FileSystem, fileSystem)
         )
       })
-      const outcome = yield* runAuditJob(job, terminalProgress()).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
+      const outcome = yield* runAuditJob(job, progressHooks()).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
       yield* Console.log(formatRunSummary(outcome.run, [outcome.reports.csv, outcome.reports.json]))
       yield* checkFailOn(outcome)
     })

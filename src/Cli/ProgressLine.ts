@@ -4,10 +4,10 @@
  */
 import type { AuditProgress } from "../Audit/RunAudit.js"
 
-export const terminalProgress = (): ((progress: AuditProgress) => void) | undefined =>
+export const progressHooks = (): { onProgress?: (progress: AuditProgress) => void } =>
   process.stderr.isTTY
-    ? (progress) => process.stderr.write(`\r  ${progress.pages} pages, ${progress.users} users...`)
-    : undefined
+    ? { onProgress: (progress) => process.stderr.write(`\r  ${progress.pages} pages, ${progress.users} users...`) }
+    : {}
 
 export const clearProgressLine = (): void => {
   if (process.stderr.isTTY) process.stderr.write("\r\u001b[K")
