@@ -1,0 +1,100 @@
+/**
+ * The layer around the HttpApi app that makes every answer spec-shaped. HttpApi itself answers an unknown path
+ * with an empty 404, a wrong method the same way, and an unexpected failure with an empty 500; here each becomes
+ * `{"message": ...}` with the right status (404, 405 with `Allow`, 413, 400, 500), and the server keeps serving.
+ */
+import { HttpApi, type HttpApp, HttpServerError, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import { Cause, Chunk, Effect, Option } from "effect"
+import { PantherApi } from "../PantherApi/UsersApi.js"
+import { errorResponse } from "./ErrorResponse.js"
+import { payloadTooLarge } from "./RequestBody.js"
+import { pathOf } from "./RequestLog.js"
+
+interface Route {
+  readonly method: string
+  readonly segments: ReadonlyArray<string>
+}
+
+/** The API's routes, read from the shared definition so a new endpoint needs no change here. */
+const apiRoutes = (): ReadonlyArray<Route> => {
+  const routes: Array<Route> = []
+  HttpApi.reflect(PantherApi, {
+    onGroup: () => {},
+    onEndpoint: ({ endpoint }) => routes.push({ method: endpoint.method, segments: endpoint.path.split("/") })
+  })
+  return routes
+}
+
+const matches = (route: Route, segments: ReadonlyArray<string>): boolean =>
+  route.segments.length === segments.length &&
+  route.segments.every((part, index) => {
+    const actual = segments[index]
+    return part.startsWith(":") ? actual !== undefined && actual !== "" : part === actual
+  })
+
+const hasBody = (method: string) => method === "POST" || method === "PUT" || method === "PATCH"
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: "bad request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not found",
+  405: "method not allowed",
+  413: "request body too large",
+  429: "too many requests",
+  500: "internal server error",
+  503: "service unavailable"
+}
+
+export const shapeErrors = (maxBodyBytes: number) => {
+  const routes = apiRoutes()
+
+  const routeNotFound = (method: string, path: string) => {
+    const segments = path.split("/")
+    const allowed = [...new Set(routes.filter((route) => matches(route, segments)).map((route) => route.method))]
+    return allowed.length === 0
+      ? errorResponse(404, `no such endpoint: ${method} ${path}`)
+      : errorResponse(405, `${method} is not allowed on ${path}; allowed: ${allowed.join(", ")}`, {
+          allow: allowed.join(", ")
+        })
+  }
+
+  const fromCause = (request: HttpServerRequest.HttpServerRequest, cause: Cause.Cause<unknown>) => {
+    const failures: ReadonlyArray<unknown> = Chunk.toReadonlyArray(Cause.failures(cause))
+    for (const failure of failures) {
+      if (failure instanceof HttpServerError.RouteNotFound) {
+        return Effect.succeed(routeNotFound(request.method, pathOf(request.url)))
+      }
+      if (failure instanceof HttpServerError.RequestError) {
+        return Effect.succeed(errorResponse(400, "the request could not be read"))
+      }
+    }
+    // A client that hung up: nothing to answer, and nothing to log as an error.
+    if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
+    return Effect.as(
+      Effect.logError("unexpected failure while answering a request", cause),
+      errorResponse(500, "internal server error")
+    )
+  }
+
+  /** A status with no body (a framework default) gets the spec's error shape too. */
+  const withBody = (response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse =>
+    response.status >= 400 && response.body._tag === "Empty"
+      ? errorResponse(response.status, STATUS_TEXT[response.status] ?? `HTTP ${response.status}`, {
+          ...response.headers
+        })
+      : response
+
+  return <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<never, R> =>
+    Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      // Refuse a declared-too-large body before reading a byte of it; chunked bodies hit MaxBodySize below.
+      const declared = Number(request.headers["content-length"] ?? "0")
+      if (hasBody(request.method) && declared > maxBodyBytes) return payloadTooLarge(maxBodyBytes)
+      return yield* app.pipe(
+        HttpServerRequest.withMaxBodySize(Option.some(maxBodyBytes)),
+        Effect.map(withBody),
+        Effect.catchAllCause((cause) => fromCause(request, cause))
+      )
+    })
+}

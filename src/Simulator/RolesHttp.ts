@@ -1,0 +1,74 @@
+/**
+ * `GET /roles` and `GET /roles/{id}` (from the notes; not in the seed document): the roles with their permissions,
+ * filtered by `name-contains`, `name`, `id`/`ids`, ordered by name with `sort-dir`, paged like `GET /users`.
+ */
+import { HttpApiBuilder } from "@effect/platform"
+import { Effect, Either } from "effect"
+import { BadRequestError, NotFoundError, type RoleWithPermissions } from "../PantherApi/Schemas.js"
+import { type ListRolesUrlParams, PantherApi } from "../PantherApi/UsersApi.js"
+import { Cursors, cursorProblemMessage, queryFingerprint } from "./Cursor.js"
+import { given, parseIds, parseLimit } from "./ListQuery.js"
+import { Roles } from "./RoleCatalog.js"
+import { fold } from "./UserDirectory.js"
+
+const badRequest = (message: string) => new BadRequestError({ message })
+
+const parseSortDir = (value: string | undefined): Either.Either<"asc" | "desc", string> => {
+  const text = given(value)?.trim().toLowerCase()
+  if (text === undefined || text === "" || text === "asc") return Either.right("asc")
+  if (text === "desc") return Either.right("desc")
+  return Either.left(`sort-dir must be asc or desc, got "${value}"`)
+}
+
+/** The matching roles in the requested order, and the filters a cursor is bound to. */
+const selectRoles = (roles: ReadonlyArray<RoleWithPermissions>, params: ListRolesUrlParams) =>
+  Either.map(parseSortDir(params["sort-dir"]), (sortDir) => {
+    const nameContains = given(params["name-contains"])
+    const needle = nameContains === undefined ? undefined : fold(nameContains)
+    const name = given(params.name)
+    const ids = parseIds(params.id, params.ids)
+    const selected = roles
+      .filter(
+        (role) =>
+          (needle === undefined || fold(role.name).includes(needle)) &&
+          (name === undefined || role.name === name) &&
+          (ids === undefined || ids.includes(role.id))
+      )
+      .sort((a, b) => (sortDir === "asc" ? 1 : -1) * a.name.localeCompare(b.name, "en"))
+    const fingerprint = [needle ?? "", name ?? "", ids === undefined ? "" : [...ids].sort().join(","), sortDir]
+    return { selected, fingerprint }
+  })
+
+export const RolesHttpLive = HttpApiBuilder.group(PantherApi, "roles", (handlers) =>
+  Effect.gen(function* () {
+    const catalog = yield* Roles
+    const cursors = yield* Cursors
+    return handlers
+      .handle("listRoles", ({ urlParams }) =>
+        Effect.gen(function* () {
+          const limit = yield* Either.mapLeft(parseLimit(urlParams.limit), badRequest)
+          const { selected, fingerprint } = yield* Either.mapLeft(selectRoles(catalog.roles, urlParams), badRequest)
+          const digest = queryFingerprint(["roles", ...fingerprint])
+          const cursor = given(urlParams.cursor)
+          // Roles never move, so a position in the ordered selection is a stable key here.
+          const start =
+            cursor === undefined
+              ? 0
+              : yield* Either.mapLeft(cursors.decode("roles", cursor, digest), (problem) =>
+                  badRequest(cursorProblemMessage(problem))
+                )
+          const results = selected.slice(start, start + limit)
+          const end = start + results.length
+          return end < selected.length ? { results, next: cursors.encode("roles", end, digest) } : { results }
+        })
+      )
+      .handle("getRole", ({ path }) =>
+        Effect.suspend(() => {
+          const role = catalog.get(path.id)
+          return role === undefined
+            ? Effect.fail(new NotFoundError({ message: `no role with id "${path.id}"` }))
+            : Effect.succeed(role)
+        })
+      )
+  })
+)

@@ -1,0 +1,152 @@
+/**
+ * The simulator, in process: `serveSimulator(options)` starts the Panther Users API simulator inside a scope and
+ * returns where it listens and its two keys; closing the scope stops it. The CLI (`panther-audit simulate`), the
+ * tests, the demo and the benchmark all start it this way.
+ *
+ * ```ts
+ * const { baseUrl, readToken, adminToken } = yield* serveSimulator({ users: 1000, seed: 7 })
+ * ```
+ */
+import { randomBytes } from "node:crypto"
+import { createServer } from "node:http"
+import { HttpApiBuilder, HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Context, Effect, Layer, type Scope } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { PantherApi } from "../PantherApi/UsersApi.js"
+import { apiKeyAuthLayer } from "./ApiKeyAuthLive.js"
+import { Cursors, makeCursorCodec } from "./Cursor.js"
+import { shapeErrors } from "./ErrorShaping.js"
+import { type FaultOptions, injectFaults } from "./Faults.js"
+import { generateUsers } from "./GenerateUsers.js"
+import { DEFAULT_MAX_BODY_BYTES } from "./RequestBody.js"
+import { logRequests } from "./RequestLog.js"
+import { RoleCatalog, Roles } from "./RoleCatalog.js"
+import { makeRoles } from "./Roles.js"
+import { RolesHttpLive } from "./RolesHttp.js"
+import { SimulatedClock, simulatedClockFrom } from "./SimulatedClock.js"
+import { ADMIN_TOKEN_PERMISSIONS, DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN, READ_TOKEN_PERMISSIONS } from "./Tokens.js"
+import { Directory, UserDirectory } from "./UserDirectory.js"
+import { UsersHttpLive } from "./UsersHttp.js"
+import type { WireUser } from "./WireUser.js"
+
+export const DEFAULT_HOST = "127.0.0.1"
+export const DEFAULT_USERS = 100
+export const DEFAULT_SEED = 1
+
+export interface SimulatorOptions {
+  /** TCP port; 0 (the default here) picks a free one. The CLI defaults to 4010. */
+  readonly port?: number
+  /** Interface to listen on. Default 127.0.0.1; 0.0.0.0 in a container. */
+  readonly host?: string
+  /** How many users to generate. Default 100. Ignored when `data` is given. */
+  readonly users?: number
+  /** Seed for the generated users. Default 1. */
+  readonly seed?: number
+  /** Reference time the generated data is relative to, and the simulated clock's start. Default: now. */
+  readonly now?: Date
+  /** Users to serve instead of generated ones (see `validateUsersData` for reading them from JSON). */
+  readonly data?: ReadonlyArray<WireUser>
+  /** The key with Read User Info. Default `DEFAULT_READ_TOKEN`. */
+  readonly readToken?: string
+  /** The key with Read User Info and Manage Users. Default `DEFAULT_ADMIN_TOKEN`. */
+  readonly adminToken?: string
+  /** Faults to inject; all off by default. */
+  readonly faults?: FaultOptions
+  /** Largest accepted request body. Default 64 KiB; larger is a 413. */
+  readonly maxBodyBytes?: number
+}
+
+export interface RunningSimulator {
+  /** e.g. `http://127.0.0.1:41234`, no trailing slash: paths hang directly off it (`/users`). */
+  readonly baseUrl: string
+  readonly host: string
+  readonly port: number
+  readonly readToken: string
+  readonly adminToken: string
+  /** Users served at start-up. */
+  readonly userCount: number
+  /** The reference time the data was generated against. */
+  readonly now: Date
+}
+
+const checkTokens = (readToken: string, adminToken: string) => {
+  if (readToken.trim() === "" || adminToken.trim() === "") {
+    return Effect.fail(new ConfigurationError({ message: "the simulator's API keys must not be empty" }))
+  }
+  if (readToken === adminToken) {
+    return Effect.fail(new ConfigurationError({ message: "the read key and the admin key must differ" }))
+  }
+  return Effect.void
+}
+
+/** The URL a client on this machine uses: a wildcard listen address is reached through loopback. */
+const baseUrlFor = (hostname: string, port: number): string => {
+  const host = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`
+}
+
+export const serveSimulator = (
+  options: SimulatorOptions = {}
+): Effect.Effect<RunningSimulator, ConfigurationError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const readToken = options.readToken ?? DEFAULT_READ_TOKEN
+    const adminToken = options.adminToken ?? DEFAULT_ADMIN_TOKEN
+    yield* checkTokens(readToken, adminToken)
+    const host = options.host ?? DEFAULT_HOST
+    const port = options.port ?? 0
+    const now = options.now ?? new Date()
+    const catalog = new RoleCatalog(makeRoles(now))
+    const users =
+      options.data === undefined
+        ? generateUsers({ count: options.users ?? DEFAULT_USERS, seed: options.seed ?? DEFAULT_SEED, now })
+        : options.data.map((user) => ({ ...user, role: catalog.complete(user.role) }))
+    const directory = new UserDirectory(users)
+    const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+
+    const state = Layer.mergeAll(
+      Layer.succeed(Directory, directory),
+      Layer.succeed(Roles, catalog),
+      // A fresh secret per run: cursors from an earlier run are refused as stale.
+      Layer.succeed(Cursors, makeCursorCodec(randomBytes(32))),
+      Layer.succeed(SimulatedClock, simulatedClockFrom(now)),
+      apiKeyAuthLayer([
+        { token: readToken, permissions: READ_TOKEN_PERMISSIONS },
+        { token: adminToken, permissions: ADMIN_TOKEN_PERMISSIONS }
+      ])
+    )
+    const api = HttpApiBuilder.api(PantherApi).pipe(
+      Layer.provide(Layer.mergeAll(UsersHttpLive, RolesHttpLive)),
+      Layer.provide(state)
+    )
+    const faults = injectFaults(options.faults ?? {})
+    const errors = shapeErrors(maxBodyBytes)
+    // The wrappers go around the app itself, not into `HttpServer.serve`'s middleware slot: by the time that
+    // middleware runs, an error has already been written out as an empty response.
+    const server = HttpApiBuilder.httpApp.pipe(
+      Effect.map((app) => HttpServer.serve(logRequests(faults(errors(app))))),
+      Layer.unwrapEffect,
+      Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer]),
+      Layer.provide(api),
+      Layer.provideMerge(NodeHttpServer.layer(createServer, { port, host }))
+    )
+    const context = yield* Layer.build(server).pipe(
+      Effect.mapError(
+        (error) =>
+          new ConfigurationError({
+            message: `the simulator cannot listen on ${host}:${port}: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`
+          })
+      )
+    )
+    const address = Context.get(context, HttpServer.HttpServer).address
+    const boundPort = address._tag === "TcpAddress" ? address.port : port
+    return {
+      baseUrl: baseUrlFor(host, boundPort),
+      host,
+      port: boundPort,
+      readToken,
+      adminToken,
+      userCount: directory.size,
+      now
+    }
+  })

@@ -1,0 +1,242 @@
+/**
+ * `panther-audit simulate`: runs the Panther Users API simulator until SIGINT or SIGTERM. Every flag has an
+ * environment variable (for docker-compose) and a default; the ready banner on stdout says where it listens and
+ * which keys to use.
+ */
+import { randomUUID } from "node:crypto"
+import { Command, Options } from "@effect/cli"
+import { FileSystem } from "@effect/platform"
+import { Config, Console, Effect, Either, Option, Redacted } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import type { FaultOptions } from "./Faults.js"
+import { DEFAULT_HOST, DEFAULT_SEED, DEFAULT_USERS, type SimulatorOptions, serveSimulator } from "./Server.js"
+import { formatBanner } from "./StartupBanner.js"
+import { validateUsersData } from "./UsersData.js"
+
+export const DEFAULT_PORT = 4010
+const MAX_USERS = 5_000_000
+
+const options = {
+  port: Options.integer("port").pipe(
+    Options.withDescription(`TCP port to listen on; 0 picks a free one. Default ${DEFAULT_PORT} (env SIMULATOR_PORT).`),
+    Options.withFallbackConfig(Config.integer("SIMULATOR_PORT")),
+    Options.withDefault(DEFAULT_PORT)
+  ),
+  host: Options.text("host").pipe(
+    Options.withDescription(
+      `Interface to listen on; 0.0.0.0 makes it reachable from other containers. Default ${DEFAULT_HOST} (env SIMULATOR_HOST).`
+    ),
+    Options.withFallbackConfig(Config.string("SIMULATOR_HOST")),
+    Options.withDefault(DEFAULT_HOST)
+  ),
+  users: Options.integer("users").pipe(
+    Options.withDescription(`How many users to generate; default ${DEFAULT_USERS} (env SIMULATOR_USERS).`),
+    Options.withFallbackConfig(Config.integer("SIMULATOR_USERS")),
+    Options.optional
+  ),
+  seed: Options.integer("seed").pipe(
+    Options.withDescription(
+      `Seed for generated users: the same seed gives the same users. Default ${DEFAULT_SEED} (env SIMULATOR_SEED).`
+    ),
+    Options.withFallbackConfig(Config.integer("SIMULATOR_SEED")),
+    Options.withDefault(DEFAULT_SEED)
+  ),
+  now: Options.text("now").pipe(
+    Options.withDescription(
+      "Reference time, ISO 8601 (e.g. 2025-06-30T12:00:00Z), that generated logins and creation dates are " +
+        "relative to; default: the current time (env SIMULATOR_NOW)."
+    ),
+    Options.withFallbackConfig(Config.string("SIMULATOR_NOW")),
+    Options.optional
+  ),
+  data: Options.file("data").pipe(
+    Options.withDescription(
+      'Serve the users in this JSON file (an array of users, or a GET /users page {"results": [...]}) ' +
+        "instead of generating them (env SIMULATOR_DATA)."
+    ),
+    Options.withFallbackConfig(Config.string("SIMULATOR_DATA")),
+    Options.optional
+  ),
+  token: Options.redacted("token").pipe(
+    Options.withDescription("API key with Read User Info; default: the documented test key (env SIMULATOR_TOKEN)."),
+    Options.withFallbackConfig(Config.redacted("SIMULATOR_TOKEN")),
+    Options.optional
+  ),
+  adminToken: Options.redacted("admin-token").pipe(
+    Options.withDescription(
+      "API key with Read User Info and Manage Users; default: the documented test key (env SIMULATOR_ADMIN_TOKEN)."
+    ),
+    Options.withFallbackConfig(Config.redacted("SIMULATOR_ADMIN_TOKEN")),
+    Options.optional
+  ),
+  latencyMs: Options.integer("latency-ms").pipe(
+    Options.withDescription("Milliseconds added to every response. Default 0 (env SIMULATOR_LATENCY_MS)."),
+    Options.withFallbackConfig(Config.integer("SIMULATOR_LATENCY_MS")),
+    Options.withDefault(0)
+  ),
+  rateLimit: Options.integer("rate-limit").pipe(
+    Options.withDescription(
+      "Requests allowed per second; more get 429 with Retry-After. Default 0, no limit (env SIMULATOR_RATE_LIMIT)."
+    ),
+    Options.withFallbackConfig(Config.integer("SIMULATOR_RATE_LIMIT")),
+    Options.withDefault(0)
+  ),
+  errorRate: Options.float("error-rate").pipe(
+    Options.withDescription(
+      "Share of requests, 0 to 1, answered with a random 500, 502, 503 or 504. Default 0 (env SIMULATOR_ERROR_RATE)."
+    ),
+    Options.withFallbackConfig(Config.number("SIMULATOR_ERROR_RATE")),
+    Options.withDefault(0)
+  ),
+  errorSeed: Options.integer("error-seed").pipe(
+    Options.withDescription(
+      "Seed for which requests --error-rate fails, so a flaky run can be replayed. Default 1 (env SIMULATOR_ERROR_SEED)."
+    ),
+    Options.withFallbackConfig(Config.integer("SIMULATOR_ERROR_SEED")),
+    Options.withDefault(1)
+  ),
+  failRequests: Options.text("fail-requests").pipe(
+    Options.withDescription(
+      "Comma-separated request numbers to fail with --fail-status, counting every request from 1, " +
+        'e.g. "3,7". Default: none (env SIMULATOR_FAIL_REQUESTS).'
+    ),
+    Options.withFallbackConfig(Config.string("SIMULATOR_FAIL_REQUESTS")),
+    Options.withDefault("")
+  ),
+  failStatus: Options.integer("fail-status").pipe(
+    Options.withDescription("HTTP status for --fail-requests. Default 503 (env SIMULATOR_FAIL_STATUS)."),
+    Options.withFallbackConfig(Config.integer("SIMULATOR_FAIL_STATUS")),
+    Options.withDefault(503)
+  )
+}
+
+type ValueOf<O> = O extends Options.Options<infer A> ? A : never
+type SimulateFlags = { readonly [K in keyof typeof options]: ValueOf<(typeof options)[K]> }
+
+const fail = (message: string) => Effect.fail(new ConfigurationError({ message }))
+
+const check = (ok: boolean, message: string) => (ok ? Effect.void : fail(message))
+
+const parseFailRequests = (text: string): Effect.Effect<ReadonlyArray<number>, ConfigurationError> => {
+  const parts = text
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
+  const numbers = parts.map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN))
+  return numbers.every((n) => Number.isSafeInteger(n) && n >= 1)
+    ? Effect.succeed(numbers)
+    : fail(`--fail-requests / SIMULATOR_FAIL_REQUESTS must be request numbers from 1 up, like "3,7"; got "${text}"`)
+}
+
+const parseNow = (text: Option.Option<string>): Effect.Effect<Date, ConfigurationError> =>
+  Option.match(text, {
+    onNone: () => Effect.sync(() => new Date()),
+    onSome: (value) => {
+      const date = new Date(value)
+      return Number.isNaN(date.getTime())
+        ? fail(`--now / SIMULATOR_NOW must be an ISO 8601 time like 2025-06-30T12:00:00Z; got "${value}"`)
+        : Effect.succeed(date)
+    }
+  })
+
+/** Reads and validates a `--data` file; every problem names the file, and the entry when one is bad. */
+const loadData = (path: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const where = `--data / SIMULATOR_DATA "${path}"`
+    const text = yield* fs.readFileString(path).pipe(
+      Effect.mapError(
+        (error) =>
+          new ConfigurationError({
+            message: `${where} cannot be read (${error._tag === "SystemError" ? error.reason : "bad file"})`
+          })
+      )
+    )
+    const json = yield* Effect.try({
+      try: (): unknown => JSON.parse(text),
+      catch: (error) =>
+        new ConfigurationError({
+          message: `${where} is not valid JSON (${error instanceof Error ? error.message : String(error)})`
+        })
+    })
+    return yield* Either.mapLeft(
+      validateUsersData(json, randomUUID),
+      (problem) => new ConfigurationError({ message: `${where}: ${problem}` })
+    )
+  })
+
+/** The flags as simulator options, or a ConfigurationError (exit code 2) saying which flag to fix. */
+export const simulatorOptionsFromFlags = (flags: SimulateFlags) =>
+  Effect.gen(function* () {
+    yield* check(
+      Number.isInteger(flags.port) && flags.port >= 0 && flags.port <= 65535,
+      `--port / SIMULATOR_PORT must be 0 to 65535; got ${flags.port}`
+    )
+    yield* check(flags.host.trim() !== "", "--host / SIMULATOR_HOST must not be empty")
+    if (Option.isSome(flags.users) && Option.isSome(flags.data)) {
+      return yield* fail("give --users (generate users) or --data (serve a file), not both")
+    }
+    const users = Option.getOrElse(flags.users, () => DEFAULT_USERS)
+    yield* check(users >= 0 && users <= MAX_USERS, `--users / SIMULATOR_USERS must be 0 to ${MAX_USERS}; got ${users}`)
+    yield* check(flags.latencyMs >= 0, `--latency-ms / SIMULATOR_LATENCY_MS must be 0 or more; got ${flags.latencyMs}`)
+    yield* check(flags.rateLimit >= 0, `--rate-limit / SIMULATOR_RATE_LIMIT must be 0 or more; got ${flags.rateLimit}`)
+    yield* check(
+      flags.errorRate >= 0 && flags.errorRate <= 1,
+      `--error-rate / SIMULATOR_ERROR_RATE must be from 0 to 1; got ${flags.errorRate}`
+    )
+    yield* check(
+      flags.failStatus >= 400 && flags.failStatus <= 599,
+      `--fail-status / SIMULATOR_FAIL_STATUS must be an error status, 400 to 599; got ${flags.failStatus}`
+    )
+    const failRequests = yield* parseFailRequests(flags.failRequests)
+    const now = yield* parseNow(flags.now)
+    const data = Option.isSome(flags.data) ? yield* loadData(flags.data.value) : undefined
+    const faults: FaultOptions = {
+      latencyMs: flags.latencyMs,
+      rateLimit: flags.rateLimit,
+      errorRate: flags.errorRate,
+      errorSeed: flags.errorSeed,
+      failRequests,
+      failStatus: flags.failStatus
+    }
+    const simulatorOptions: SimulatorOptions = {
+      port: flags.port,
+      host: flags.host,
+      users,
+      seed: flags.seed,
+      now,
+      faults,
+      ...(data === undefined ? {} : { data }),
+      ...Option.match(flags.token, { onNone: () => ({}), onSome: (t) => ({ readToken: Redacted.value(t) }) }),
+      ...Option.match(flags.adminToken, { onNone: () => ({}), onSome: (t) => ({ adminToken: Redacted.value(t) }) })
+    }
+    return simulatorOptions
+  })
+
+export const simulateCommand = Command.make("simulate", options, (flags) =>
+  Effect.gen(function* () {
+    const simulatorOptions = yield* simulatorOptionsFromFlags(flags)
+    const running = yield* serveSimulator(simulatorOptions)
+    yield* Console.log(
+      formatBanner(running, {
+        customReadToken: Option.isSome(flags.token),
+        customAdminToken: Option.isSome(flags.adminToken),
+        source: Option.match(flags.data, {
+          onNone: () => `generated (seed ${flags.seed})`,
+          onSome: (path) => `from ${path}`
+        }),
+        faults: simulatorOptions.faults ?? {}
+      })
+    )
+    yield* Effect.logInfo(`simulator listening on ${running.baseUrl}`)
+    return yield* Effect.never
+  }).pipe(
+    Effect.scoped,
+    Effect.onInterrupt(() => Effect.logInfo("simulator stopped"))
+  )
+).pipe(
+  Command.withDescription(
+    "Run a simulator of the Panther Users API (all five user operations and GET /roles) on this machine, " +
+      "with generated or given users and optional faults, for demos, docker-compose and tests."
+  )
+)

@@ -1,0 +1,67 @@
+/**
+ * Validation of user data given to the simulator instead of generated users (`--data FILE`): a JSON array of users
+ * in the wire format, or a saved `GET /users` page (`{"results": [...]}`). A bad entry is refused with a message
+ * naming it, before the server starts.
+ */
+import { Either, ParseResult, Schema } from "effect"
+import { User } from "../PantherApi/Schemas.js"
+import { fold } from "./UserDirectory.js"
+import type { WireUser } from "./WireUser.js"
+
+/** The wire form of a user: `null` and `""` are kept for `lastLoggedInAt`, `createdAt` and `status`. */
+const WireUserSchema = Schema.encodedSchema(User)
+const decodeEntry = Schema.decodeUnknownEither(WireUserSchema)
+
+const describeEntry = (index: number, raw: unknown): string => {
+  const hints: Array<string> = []
+  if (typeof raw === "object" && raw !== null) {
+    if ("id" in raw && typeof raw.id === "string") hints.push(`id "${raw.id}"`)
+    if ("email" in raw && typeof raw.email === "string") hints.push(`email "${raw.email}"`)
+  }
+  return `entry ${index}${hints.length === 0 ? "" : ` (${hints.join(", ")})`}`
+}
+
+const firstIssue = (error: ParseResult.ParseError): string => {
+  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  if (issue === undefined) return "does not match the User schema"
+  return issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`
+}
+
+/**
+ * The users, each with an id (`newId` supplies missing ones), or a message naming the first bad entry.
+ * Entries are numbered from 0, as in the array.
+ */
+export const validateUsersData = (data: unknown, newId: () => string): Either.Either<Array<WireUser>, string> => {
+  const entries = Array.isArray(data)
+    ? data
+    : typeof data === "object" && data !== null && "results" in data && Array.isArray(data.results)
+      ? data.results
+      : undefined
+  if (entries === undefined) {
+    return Either.left('expected a JSON array of users (or a GET /users page, {"results": [...]})')
+  }
+  const users: Array<WireUser> = []
+  const idsSeen = new Map<string, number>()
+  const emailsSeen = new Map<string, number>()
+  for (const [index, raw] of entries.entries()) {
+    const decoded = decodeEntry(raw)
+    if (Either.isLeft(decoded)) return Either.left(`${describeEntry(index, raw)}: ${firstIssue(decoded.left)}`)
+    const { id, ...rest } = decoded.right
+    if (id === "")
+      return Either.left(`${describeEntry(index, raw)}: id must not be empty (leave it out to have one assigned)`)
+    const user: WireUser = { ...rest, id: id ?? newId() }
+    const sameId = idsSeen.get(user.id)
+    if (sameId !== undefined) return Either.left(`${describeEntry(index, raw)}: the id is also used by entry ${sameId}`)
+    const sameEmail = emailsSeen.get(fold(user.email))
+    if (sameEmail !== undefined) {
+      return Either.left(`${describeEntry(index, raw)}: the email is also used by entry ${sameEmail}`)
+    }
+    if (user.role.id === undefined && user.role.name === undefined) {
+      return Either.left(`${describeEntry(index, raw)}: role must have an id or a name`)
+    }
+    idsSeen.set(user.id, index)
+    emailsSeen.set(fold(user.email), index)
+    users.push(user)
+  }
+  return Either.right(users)
+}

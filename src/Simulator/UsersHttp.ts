@@ -1,0 +1,184 @@
+/**
+ * The five user operations, served from the shared `PantherApi` definition. Handlers answer with the stored wire
+ * records directly (`handleRaw`): decoding and re-encoding would turn the `null` and `""` last-login values the
+ * live API sends into "absent", and those are exactly what clients must be tested against. The conformance tests
+ * check these bodies against the OpenAPI document instead.
+ */
+
+import { randomUUID } from "node:crypto"
+import { HttpApiBuilder, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Effect, Either } from "effect"
+import type { ListResp } from "../PantherApi/Schemas.js"
+import { BadRequestError, NotFoundError } from "../PantherApi/Schemas.js"
+import { type ListUsersUrlParams, PantherApi } from "../PantherApi/UsersApi.js"
+import { Cursors, cursorProblemMessage, queryFingerprint } from "./Cursor.js"
+import { formatTimestamp } from "./GenerateUsers.js"
+import { given, parseBoolean, parseIds, parseLimit } from "./ListQuery.js"
+import { parseModifyUser, type UserChanges } from "./ModifyUserBody.js"
+import { payloadTooLarge, readJsonBody } from "./RequestBody.js"
+import { Roles } from "./RoleCatalog.js"
+import { ADMIN_ROLE_NAME } from "./Roles.js"
+import { SimulatedClock } from "./SimulatedClock.js"
+import { Directory, fold, type PageRequest, searchMatches } from "./UserDirectory.js"
+import type { WireUser } from "./WireUser.js"
+
+const badRequest = (message: string) => new BadRequestError({ message })
+const notFound = (id: string) => new NotFoundError({ message: `no user with id "${id}"` })
+
+const json = (body: WireUser | typeof ListResp.Encoded) => HttpServerResponse.unsafeJson(body)
+
+/**
+ * Panther insists that at least one password-based Admin remains; the simulator refuses to delete or demote the
+ * last active one, as the live API does, so a client's error handling for that 400 can be tested.
+ */
+const isAnchorAdmin = (user: WireUser): boolean =>
+  user.enabled && user.role.name === ADMIN_ROLE_NAME && user.status === "CONFIRMED"
+
+type ListRequest =
+  | { readonly _tag: "ByEmail"; readonly email: string }
+  | {
+      readonly _tag: "Page"
+      readonly page: Omit<PageRequest, "afterSeq">
+      readonly cursor: string | undefined
+      /** The filters a cursor is bound to (not limit: a client may change its page size while paging). */
+      readonly fingerprint: ReadonlyArray<string>
+    }
+
+/** The query parameters as a page request, or the 400 message naming the bad parameter. */
+const parseListUsers = (params: ListUsersUrlParams): Either.Either<ListRequest, string> => {
+  const email = given(params.email)
+  // "If provided all other parameters are ignored", including malformed ones.
+  if (email !== undefined) return Either.right({ _tag: "ByEmail", email })
+  return Either.all([
+    parseLimit(params.limit),
+    parseBoolean("include-deactivated", params["include-deactivated"])
+  ]).pipe(
+    Either.map(([limit, includeDeactivated]): ListRequest => {
+      const contains = given(params.contains)
+      const needle = contains === undefined ? undefined : fold(contains)
+      const status = given(params.status)
+      const ids = parseIds(params.id, params.ids)
+      const matches = (user: WireUser, search: string): boolean =>
+        (includeDeactivated || user.enabled) &&
+        (status === undefined || user.status === status) &&
+        (needle === undefined || searchMatches(search, needle))
+      return {
+        _tag: "Page",
+        cursor: given(params.cursor),
+        page: { limit, matches, ...(ids === undefined ? {} : { ids }) },
+        fingerprint: [
+          needle ?? "",
+          status ?? "",
+          ids === undefined ? "" : [...ids].sort().join(","),
+          String(includeDeactivated)
+        ]
+      }
+    })
+  )
+}
+
+export const UsersHttpLive = HttpApiBuilder.group(PantherApi, "users", (handlers) =>
+  Effect.gen(function* () {
+    const directory = yield* Directory
+    const roles = yield* Roles
+    const cursors = yield* Cursors
+    const clock = yield* SimulatedClock
+
+    /** The checks create and update share: the role exists and the email is not someone else's. */
+    const resolveChanges = (changes: UserChanges, exceptId?: string) =>
+      Either.gen(function* () {
+        const role = yield* roles.resolve(changes.role)
+        if (directory.emailTaken(changes.email, exceptId)) {
+          return yield* Either.left(`a user with email "${changes.email}" already exists`)
+        }
+        return { ...changes, role }
+      }).pipe(Either.mapLeft(badRequest))
+
+    const readChanges = (request: HttpServerRequest.HttpServerRequest) =>
+      Effect.flatMap(readJsonBody(request), (body) => Effect.mapError(parseModifyUser(body), badRequest))
+
+    return handlers
+      .handleRaw("listUsers", ({ urlParams }) =>
+        Effect.gen(function* () {
+          const request = yield* Effect.mapError(parseListUsers(urlParams), badRequest)
+          if (request._tag === "ByEmail") {
+            const user = directory.findByEmail(request.email)
+            return json({ results: user === undefined ? [] : [user] })
+          }
+          const fingerprint = queryFingerprint(request.fingerprint)
+          const afterSeq =
+            request.cursor === undefined
+              ? 0
+              : yield* Either.mapLeft(cursors.decode("users", request.cursor, fingerprint), (problem) =>
+                  badRequest(cursorProblemMessage(problem))
+                )
+          const page = directory.page({ ...request.page, afterSeq })
+          return json({
+            results: page.users,
+            ...(page.nextAfterSeq === undefined
+              ? {}
+              : { next: cursors.encode("users", page.nextAfterSeq, fingerprint) })
+          })
+        })
+      )
+      .handleRaw("getUser", ({ path }) =>
+        Effect.gen(function* () {
+          const user = directory.get(path.id)
+          return user === undefined ? yield* Effect.fail(notFound(path.id)) : json(user)
+        })
+      )
+      .handleRaw("createUser", ({ request }) =>
+        Effect.gen(function* () {
+          const resolved = yield* resolveChanges(yield* readChanges(request))
+          const user: WireUser = {
+            id: randomUUID(),
+            email: resolved.email,
+            givenName: resolved.givenName,
+            familyName: resolved.familyName,
+            role: resolved.role,
+            enabled: true,
+            // A new Panther user is invited: Cognito holds a temporary password until the first sign-in.
+            status: "FORCE_CHANGE_PASSWORD",
+            createdAt: formatTimestamp(clock.nowMs(), 3)
+          }
+          return json(directory.insert(user))
+        }).pipe(Effect.catchTag("PayloadTooLarge", () => Effect.succeed(payloadTooLarge())))
+      )
+      .handleRaw("updateUser", ({ path, request }) =>
+        Effect.gen(function* () {
+          const changes = yield* readChanges(request)
+          const existing = directory.get(path.id)
+          if (existing === undefined) return yield* Effect.fail(notFound(path.id))
+          const resolved = yield* resolveChanges(changes, existing.id)
+          if (
+            isAnchorAdmin(existing) &&
+            resolved.role.name !== ADMIN_ROLE_NAME &&
+            directory.count(isAnchorAdmin) === 1
+          ) {
+            return yield* Effect.fail(badRequest("cannot change the role of the last active password-based Admin"))
+          }
+          const updated: WireUser = {
+            ...existing,
+            email: resolved.email,
+            givenName: resolved.givenName,
+            familyName: resolved.familyName,
+            role: resolved.role
+          }
+          directory.replace(updated)
+          return json(updated)
+        }).pipe(Effect.catchTag("PayloadTooLarge", () => Effect.succeed(payloadTooLarge())))
+      )
+      .handleRaw("deleteUser", ({ path }) =>
+        Effect.gen(function* () {
+          const existing = directory.get(path.id)
+          if (existing === undefined) return yield* Effect.fail(notFound(path.id))
+          if (isAnchorAdmin(existing) && directory.count(isAnchorAdmin) === 1) {
+            return yield* Effect.fail(badRequest("cannot delete the last active password-based Admin"))
+          }
+          directory.remove(path.id)
+          // 200 with no body, as the seed document specifies (not 204).
+          return HttpServerResponse.empty({ status: 200 })
+        })
+      )
+  })
+)
