@@ -1,0 +1,217 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { parse } from "csv-parse/sync"
+import { Effect, Exit, Layer, Redacted } from "effect"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import type { AuditParameters } from "../../src/Audit/AuditParameters.js"
+import type { AuditRun } from "../../src/Audit/AuditRun.js"
+import type { Finding } from "../../src/Audit/Finding.js"
+import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
+import { PantherConnection } from "../../src/PantherApi/Connection.js"
+import { PantherClient } from "../../src/PantherApi/PantherClient.js"
+import type { WireUser } from "../../src/Simulator/WireUser.js"
+import { json, scriptedServer } from "../support/scriptedServer.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+import { settingsFor } from "../support/testClient.js"
+import { AS_OF, DAY, daysAgo, parameters } from "./fixtures.js"
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "audit-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const audit = (baseUrl: string, token: string, params: AuditParameters = parameters(), settings = {}) =>
+  runAudit({ parameters: params, reportDirectory: directory, apiBaseUrl: baseUrl }).pipe(
+    Effect.provide(
+      PantherClient.Default.pipe(
+        Layer.provide(PantherConnection.layer({ ...settingsFor(baseUrl, settings), token: Redacted.make(token) }))
+      )
+    )
+  )
+
+const readReports = (outcome: AuditOutcome) => ({
+  rows: parse(readFileSync(outcome.reports.csv, "utf8"), { bom: true, columns: true }) as Array<Record<string, string>>,
+  json: JSON.parse(readFileSync(outcome.reports.json, "utf8")) as { run: AuditRun; findings: Array<Finding> }
+})
+
+const wire = (id: string, overrides: Partial<WireUser> = {}): WireUser => ({
+  id,
+  email: `${id}@example.com`,
+  givenName: "Given",
+  familyName: id,
+  role: { name: "Analyst" },
+  enabled: true,
+  status: "CONFIRMED",
+  createdAt: daysAgo(400),
+  lastLoggedInAt: daysAgo(1),
+  ...overrides
+})
+
+describe("an audit against the simulator's seeded users", () => {
+  let simulator: StartedSimulator
+  beforeAll(async () => {
+    simulator = await startSimulator({ users: 700, seed: 7, now: new Date(AS_OF) })
+  })
+  afterAll(() => simulator.close())
+
+  it("sees every user once and gives the same findings twice in a row", async () => {
+    const first = await Effect.runPromise(audit(simulator.baseUrl, simulator.readToken))
+    const second = await Effect.runPromise(audit(simulator.baseUrl, simulator.readToken))
+    const a = readReports(first)
+    const b = readReports(second)
+    const listed = await listAll(simulator)
+    expect(first.run.users.seen).toBe(listed.length)
+    expect(first.run.users.seen).toBe(first.run.users.enabled + first.run.users.deactivated)
+    expect(first.run.pagesFetched).toBeGreaterThanOrEqual(Math.ceil(first.run.users.seen / 60))
+    expect(b.json.findings).toEqual(a.json.findings)
+    expect(b.rows).toEqual(a.rows)
+    expect(a.rows.length).toBe(first.run.findings.total)
+    expect(first.reports.csv).not.toBe(second.reports.csv)
+  })
+
+  it("judges every user by the rules, checked independently against the simulator's own data", async () => {
+    const outcome = await Effect.runPromise(audit(simulator.baseUrl, simulator.readToken))
+    const { rows } = readReports(outcome)
+    // Recompute STALE_LOGIN from the users list itself: every enabled user with a login over 90 days ago.
+    const users = await listAll(simulator)
+    const expected = users
+      .filter((user) => user.enabled && typeof user.lastLoggedInAt === "string" && user.lastLoggedInAt !== "")
+      .filter((user) => AS_OF - Date.parse(user.lastLoggedInAt as string) > 90 * DAY)
+      .map((user) => user.id)
+      .sort()
+    const stale = rows
+      .filter((row) => row.finding === "STALE_LOGIN")
+      .map((row) => row.user_id)
+      .sort()
+    expect(stale).toEqual(expected)
+    expect(expected.length).toBeGreaterThan(10)
+    const compromised = users.filter((user) => user.enabled && user.status === "COMPROMISED").length
+    expect(outcome.run.findings.byFinding.COMPROMISED_ACCOUNT).toBe(compromised)
+  })
+
+  it("counts deactivated users with --include-deactivated but gives them no findings", async () => {
+    const outcome = await Effect.runPromise(
+      audit(simulator.baseUrl, simulator.readToken, parameters({ includeDeactivated: true }))
+    )
+    expect(outcome.run.users.deactivated).toBeGreaterThan(0)
+    const { rows } = readReports(outcome)
+    expect(rows.every((row) => row.enabled === "true" || row.finding === "INVALID_RECORD")).toBe(true)
+  })
+
+  it("fails without any report when the API fails for good on page 5", async () => {
+    const failing = await startSimulator({
+      users: 600,
+      now: new Date(AS_OF),
+      // Request 1 reads the roles; requests 2 to 5 are pages 1 to 4; page 5 and every retry of it fail.
+      faults: { failRequests: Array.from({ length: 20 }, (_, index) => 6 + index), failStatus: 500 }
+    })
+    try {
+      const exit = await Effect.runPromiseExit(audit(failing.baseUrl, failing.readToken))
+      expect(Exit.isFailure(exit)).toBe(true)
+      expect(String(exit)).toContain("ServerError")
+      expect(readdirSync(directory)).toEqual([])
+    } finally {
+      await failing.close()
+    }
+  })
+})
+
+const listAll = async (simulator: StartedSimulator): Promise<Array<WireUser>> => {
+  const users: Array<WireUser> = []
+  let cursor: string | undefined
+  do {
+    const url = new URL(`${simulator.baseUrl}/users`)
+    if (cursor !== undefined) url.searchParams.set("cursor", cursor)
+    const page = (await (await fetch(url, { headers: { "X-API-Key": simulator.readToken } })).json()) as {
+      results: Array<WireUser>
+      next?: string
+    }
+    users.push(...page.results)
+    cursor = page.next
+  } while (cursor)
+  return users
+}
+
+describe("run-level rules", () => {
+  it("raises LOGIN_DATA_MISSING instead of NEVER_LOGGED_IN when no enabled user has a login", async () => {
+    const data = Array.from({ length: 12 }, (_, index) =>
+      wire(`u${index}`, { lastLoggedInAt: index % 3 === 0 ? null : index % 3 === 1 ? "" : undefined })
+    )
+    const simulator = await startSimulator({ data, now: new Date(AS_OF) })
+    try {
+      const outcome = await Effect.runPromise(audit(simulator.baseUrl, simulator.readToken))
+      const { rows } = readReports(outcome)
+      expect(rows.map((row) => row.finding)).toEqual(["LOGIN_DATA_MISSING"])
+      expect(rows[0]).toMatchObject({ severity: "high", user_id: "", email: "" })
+      expect(outcome.run.findings.byFinding.NEVER_LOGGED_IN).toBe(0)
+    } finally {
+      await simulator.close()
+    }
+  })
+
+  it("keeps NEVER_LOGGED_IN below 10 users, and when one user has a login", async () => {
+    for (const data of [
+      Array.from({ length: 9 }, (_, index) => wire(`u${index}`, { lastLoggedInAt: undefined })),
+      [...Array.from({ length: 12 }, (_, index) => wire(`u${index}`, { lastLoggedInAt: undefined })), wire("x")]
+    ]) {
+      const simulator = await startSimulator({ data, now: new Date(AS_OF) })
+      try {
+        const outcome = await Effect.runPromise(audit(simulator.baseUrl, simulator.readToken))
+        expect(outcome.run.findings.byFinding.LOGIN_DATA_MISSING).toBe(0)
+        expect(outcome.run.findings.byFinding.NEVER_LOGGED_IN).toBe(data.length === 9 ? 9 : 12)
+      } finally {
+        await simulator.close()
+      }
+    }
+  })
+})
+
+describe("records the API gets wrong", () => {
+  it("reports an invalid record with its id and goes on; falls back to role names when roles are unreadable", async () => {
+    const page = {
+      results: [
+        {
+          id: "good",
+          email: "good@example.com",
+          givenName: "G",
+          familyName: "Ood",
+          role: { name: "Admin" },
+          enabled: true
+        },
+        { id: "bad", givenName: "No", familyName: "Email", role: { name: "Analyst" }, enabled: true },
+        {
+          id: "odd",
+          email: "odd@example.com",
+          givenName: "O",
+          familyName: "Dd",
+          role: { name: "Analyst" },
+          enabled: true,
+          lastLoggedInAt: "yesterday"
+        }
+      ]
+    }
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            request.path === "/roles" ? json(403, { error: "forbidden" }) : json(200, page)
+          )
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    const { rows, json: report } = readReports(outcome)
+    const invalid = rows.filter((row) => row.finding === "INVALID_RECORD")
+    expect(invalid.map((row) => row.user_id).sort()).toEqual(["bad", "odd"])
+    expect(invalid.find((row) => row.user_id === "bad")?.detail).toContain("email")
+    expect(invalid.find((row) => row.user_id === "odd")?.detail).toContain(
+      'lastLoggedInAt is not a timestamp: "yesterday"'
+    )
+    expect(report.run.users).toMatchObject({ seen: 3, invalid: 1, privileged: 1 })
+    expect(report.run.privilegeSource).toBe("role-names-only")
+    expect(report.run.warnings.join(" ")).toContain("Roles could not be read")
+    expect(rows.some((row) => row.finding === "PRIVILEGED_ROLE" && row.user_id === "good")).toBe(true)
+  })
+})
