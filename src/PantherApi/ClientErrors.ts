@@ -14,6 +14,13 @@ const pantherSaid = (detail: string | undefined): string => (detail === undefine
 
 const afterAttempts = (attempts: number): string => (attempts === 1 ? "" : ` after ${attempts} attempts`)
 
+const NOT_REPEATED =
+  " It was not retried, because the change may already have been made: check with `panther-audit users get` " +
+  "or `users list` before trying again."
+
+/** Set when a change (POST, DELETE) failed in a way that leaves open whether Panther made it. */
+const notRepeated = Schema.optional(Schema.Boolean)
+
 /** 401: the token is wrong, expired or revoked. */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", RequestFields) {
   readonly exitCode = ExitCode.ApiFailure
@@ -90,13 +97,15 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
   ...RequestFields,
   status: Schema.Number,
   attempts: Schema.Number,
-  detail: Schema.optional(Schema.String)
+  detail: Schema.optional(Schema.String),
+  notRepeated
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
       `Panther failed to answer ${this.method} ${this.path} (${this.status})${afterAttempts(this.attempts)}.` +
-      `${pantherSaid(this.detail)} This is on Panther's side (or a proxy in between): try again later.`
+      `${pantherSaid(this.detail)} This is on Panther's side (or a proxy in between): try again later.` +
+      (this.notRepeated === true ? NOT_REPEATED : "")
     )
   }
 }
@@ -105,14 +114,16 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
   ...RequestFields,
   reason: Schema.String,
-  attempts: Schema.Number
+  attempts: Schema.Number,
+  notRepeated
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
       `Could not get an answer from Panther for ${this.method} ${this.path}${afterAttempts(this.attempts)}: ` +
       `${this.reason}. Check --api-url and the network path to it (proxy, firewall); --timeout-seconds ` +
-      "raises the per-request timeout."
+      "raises the per-request timeout." +
+      (this.notRepeated === true ? NOT_REPEATED : "")
     )
   }
 }

@@ -117,7 +117,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               status: Option.none(),
               reason: timeoutReason,
               retryAfter: Option.none(),
-              detail: undefined
+              detail: undefined,
+              mayHaveTakenEffect: true
             })
         }),
         // The status is judged before the retry, so a 503 is retried and a 404 is not.

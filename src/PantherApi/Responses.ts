@@ -87,7 +87,9 @@ export const checkStatus = (
         status: Option.some(status),
         reason: detail === undefined ? `HTTP ${status}` : `HTTP ${status}: ${detail}`,
         retryAfter: parseRetryAfter(answer.retryAfter, nowMillis),
-        detail
+        detail,
+        // 429 and 503 mean "not now": the request was turned away, not half done.
+        mayHaveTakenEffect: status !== 429 && status !== 503
       })
     )
   }
@@ -113,6 +115,9 @@ const errorCode = (cause: unknown, depth = 0): string | undefined => {
 }
 
 const TLS_CODE = /CERT|TLS|SSL|SELF_SIGNED/i
+
+/** Connection failures that happen before a request can reach the server. */
+const NEVER_SENT: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"])
 
 const describeCode = (code: string | undefined): string => {
   switch (code) {
@@ -158,6 +163,7 @@ export const transportFailure = (
     status: Option.none(),
     reason,
     retryAfter: Option.none(),
-    detail: undefined
+    detail: undefined,
+    mayHaveTakenEffect: !NEVER_SENT.has(code ?? "")
   })
 }

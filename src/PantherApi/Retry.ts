@@ -17,13 +17,26 @@ export class TransientFailure extends Data.TaggedError("TransientFailure")<{
   readonly reason: string
   readonly retryAfter: Option.Option<Duration.Duration>
   readonly detail: string | undefined
+  /**
+   * Whether the server may have acted on the request before it failed (a 500, 502 or 504, a timeout, a connection
+   * dropped after sending). A 429, a 503 or a refused connection say it did not.
+   */
+  readonly mayHaveTakenEffect: boolean
 }> {}
+
+/**
+ * A GET can always be asked again. A create or delete that may already have happened cannot: repeating it could
+ * create the user twice, or answer "not found" for a delete that worked.
+ */
+export const isSafeToRepeat = (failure: TransientFailure): boolean =>
+  failure.method === "GET" || !failure.mayHaveTakenEffect
 
 /** The error a transient failure becomes once the retries are spent. */
 export const exhausted = (failure: TransientFailure, attempts: number): PantherApiError => {
   const { method, path } = failure
+  const notRepeated = isSafeToRepeat(failure) ? {} : { notRepeated: true }
   return Option.match(failure.status, {
-    onNone: () => new TransportError({ method, path, reason: failure.reason, attempts }),
+    onNone: () => new TransportError({ method, path, reason: failure.reason, attempts, ...notRepeated }),
     onSome: (status) =>
       status === 429
         ? new RateLimited({ method, path, attempts })
@@ -32,7 +45,8 @@ export const exhausted = (failure: TransientFailure, attempts: number): PantherA
             path,
             status,
             attempts,
-            ...(failure.detail === undefined ? {} : { detail: failure.detail })
+            ...(failure.detail === undefined ? {} : { detail: failure.detail }),
+            ...notRepeated
           })
   })
 }
@@ -86,7 +100,9 @@ export const withRetries =
         if (Either.isRight(result)) return result.right
         const failure = result.left
         if (failure._tag !== "TransientFailure") return yield* Effect.fail(failure)
-        if (attempts >= policy.maxAttempts) return yield* Effect.fail(exhausted(failure, attempts))
+        if (attempts >= policy.maxAttempts || !isSafeToRepeat(failure)) {
+          return yield* Effect.fail(exhausted(failure, attempts))
+        }
         const delay = delayBefore(policy, failure, attempts, yield* Random.next)
         const elapsed = (yield* Clock.currentTimeMillis) - started
         if (elapsed + Duration.toMillis(delay) > Duration.toMillis(policy.maxElapsed)) {

@@ -93,6 +93,31 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("does not repeat a create that timed out, as it may have gone through", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([slow(2_000, json(200, rawUser("u1")))])
+      const error = yield* failureOf(
+        runWithClient(
+          server.url,
+          (client) =>
+            client.createUser({ email: "a@example.com", givenName: "A", familyName: "B", role: { name: "Admin" } }),
+          { requestTimeout: Duration.millis(100) }
+        )
+      )
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("the change may already have been made")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.scopedLive("repeats a delete turned away with 503, which says it was not done", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(503, { message: "busy" }), text(200, "")])
+      yield* runWithClient(server.url, (client) => client.deleteUser("u1"))
+      expect(server.requests.map((request) => request.method)).toEqual(["DELETE", "DELETE"])
+    })
+  )
+
   it.scopedLive("400 carries the API's message", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(400, { message: "role name 'Nope' does not exist" })])

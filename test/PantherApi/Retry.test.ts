@@ -13,7 +13,8 @@ const transient = (status: number, retryAfter: Option.Option<Duration.Duration> 
     status: Option.some(status),
     reason: `HTTP ${status}`,
     retryAfter,
-    detail: undefined
+    detail: undefined,
+    mayHaveTakenEffect: status !== 429 && status !== 503
   })
 
 /** An operation that fails with `failures` in turn, then succeeds; it records the (test) clock at each attempt. */
@@ -149,6 +150,22 @@ describe("withRetries (TestClock)", () => {
       expect(error._tag).toBe("ServerError")
       // 0 s, 40 s, 80 s; a third wait would end at 120 s, past the 100 s budget.
       expect(yield* Ref.get(attempts)).toEqual([0, 40_000, 80_000])
+    })
+  )
+
+  it.effect("does not repeat a change that may already have been made", () =>
+    Effect.gen(function* () {
+      const post = (status: number) => new TransientFailure({ ...transient(status), method: "POST" })
+      const turnedAway = yield* scripted([post(503), post(429)])
+      const fiber = yield* Effect.fork(withRetries(policy, Effect.void)(turnedAway.operation))
+      expect(yield* driveToEnd(fiber)).toBe("ok")
+      expect(yield* Ref.get(turnedAway.attempts)).toHaveLength(3)
+
+      const maybeDone = yield* scripted([post(502)])
+      const error = yield* Effect.flip(withRetries(policy, Effect.void)(maybeDone.operation))
+      expect(error._tag).toBe("ServerError")
+      expect(error.message).toContain("not retried, because the change may already have been made")
+      expect(yield* Ref.get(maybeDone.attempts)).toHaveLength(1)
     })
   )
 
