@@ -13,7 +13,7 @@ import {
   DEFAULT_PRIVILEGED_ROLES,
   DEFAULT_STALE_DAYS
 } from "./AuditParameters.js"
-import { FAIL_ON_VALUES, type FailOn } from "./Severity.js"
+import { FAIL_ON_VALUES } from "./Severity.js"
 import { parseTimestamp } from "./Timestamps.js"
 
 const asOf = Options.text("as-of").pipe(
@@ -71,18 +71,20 @@ const includeDeactivated = Options.boolean("include-deactivated").pipe(
   Options.withFallbackConfig(Config.boolean("AUDIT_INCLUDE_DEACTIVATED"))
 )
 
-export const reportDirOption = Options.directory("report-dir", { exists: "either" }).pipe(
+// Plain text, checked by `checkReportDirectory`: its messages name the flag and say what to do.
+export const reportDirOption = Options.text("report-dir").pipe(
   Options.withDescription("Where reports are written. It must exist and be writable. Env: AUDIT_REPORT_DIR."),
   Options.withFallbackConfig(Config.string("AUDIT_REPORT_DIR")),
   Options.withDefault("./reports")
 )
 
-const failOn = Options.choice("fail-on", FAIL_ON_VALUES).pipe(
+// Text rather than a choice, so that a wrong value gets a message naming the flag and its variable.
+const failOn = Options.text("fail-on").pipe(
   Options.withDescription(
-    "Exit with code 1 when a finding of this severity or above is raised (none: never). Env: AUDIT_FAIL_ON."
+    `Exit with code 1 when a finding of this severity or above is raised: ${FAIL_ON_VALUES.join(", ")} (none: never). Env: AUDIT_FAIL_ON.`
   ),
-  Options.withFallbackConfig(Config.literal(...FAIL_ON_VALUES)("AUDIT_FAIL_ON")),
-  Options.withDefault<FailOn>("none")
+  Options.withFallbackConfig(Config.string("AUDIT_FAIL_ON")),
+  Options.withDefault("none")
 )
 
 export const auditOptions = Options.all({
@@ -132,6 +134,12 @@ export const toAuditParameters = (
       if (!Number.isSafeInteger(value) || value < 0)
         return yield* fail(`${flag} must be a whole number of days, 0 or more; got ${value}`)
     }
+    const failOn = FAIL_ON_VALUES.find((value) => value === values.failOn.trim().toLowerCase())
+    if (failOn === undefined) {
+      return yield* fail(
+        `--fail-on / AUDIT_FAIL_ON must be one of ${FAIL_ON_VALUES.join(", ")}; got ${JSON.stringify(values.failOn)}`
+      )
+    }
     const roles = splitList(values.privilegedRoles)
     const permissions = splitList(values.privilegedPermissions)
     const unknown = permissions.filter((permission) => !KNOWN_PERMISSIONS.has(permission))
@@ -147,6 +155,6 @@ export const toAuditParameters = (
       privilegedRoles: roles,
       privilegedPermissions: permissions,
       includeDeactivated: values.includeDeactivated,
-      failOn: values.failOn
+      failOn
     }
   })

@@ -1,0 +1,134 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Exit, Scope } from "effect"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { runCli } from "../support/cli.js"
+import { json, type ScriptedServer, scriptedServer } from "../support/scriptedServer.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+
+const READ_TOKEN = "read-SECRET-e3b9f1c7a5"
+let simulator: StartedSimulator
+let directory = ""
+
+beforeAll(async () => {
+  simulator = await startSimulator({
+    users: 200,
+    seed: 3,
+    readToken: READ_TOKEN,
+    adminToken: "admin-SECRET-0d2c4e6f8a"
+  })
+})
+afterAll(() => simulator.close())
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "run-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const env = (overrides: Record<string, string | undefined> = {}) => ({
+  PANTHER_API_URL: simulator.baseUrl,
+  PANTHER_API_TOKEN: READ_TOKEN,
+  AUDIT_REPORT_DIR: directory,
+  ...overrides
+})
+
+const expectNoSecret = (output: string) => {
+  expect(output).not.toContain(READ_TOKEN)
+  expect(output).not.toContain("SECRET")
+}
+
+/** A server that counts requests: configuration errors must be raised before the first one. */
+const withCountingServer = async <A>(use: (server: ScriptedServer) => Promise<A>): Promise<A> => {
+  const scope = Effect.runSync(Scope.make())
+  const server = await Effect.runPromise(Scope.extend(scriptedServer([json(200, { results: [] })]), scope))
+  try {
+    return await use(server)
+  } finally {
+    await Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+}
+
+describe("panther-audit run", () => {
+  it("audits, prints a summary with the report paths, and exits 0", async () => {
+    const result = await runCli(["run"], { env: env() })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain("Findings:")
+    const files = readdirSync(directory).sort()
+    expect(files).toHaveLength(2)
+    expect(files[0]).toMatch(/^user-audit-\d{8}T\d{6}Z\.csv$/)
+    for (const file of files) expect(result.stdout).toContain(join(directory, file))
+    expectNoSecret(result.stdout + result.stderr + readFileSync(join(directory, files[1] ?? ""), "utf8"))
+  })
+
+  it("exits 1 with complete reports when findings reach --fail-on", async () => {
+    const result = await runCli(["run", "--fail-on", "medium"], { env: env() })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/finding\(s\) at or above --fail-on medium/)
+    expect(readdirSync(directory)).toHaveLength(2)
+  })
+
+  it("takes the same settings from the environment", async () => {
+    const result = await runCli(["run"], { env: env({ AUDIT_FAIL_ON: "info", AUDIT_STALE_DAYS: "5000" }) })
+    expect(result.code).toBe(1)
+    const report = readdirSync(directory).find((file) => file.endsWith(".json")) ?? ""
+    const run = JSON.parse(readFileSync(join(directory, report), "utf8")).run
+    expect(run.parameters).toMatchObject({ staleDays: 5000, failOn: "info" })
+    expect(run.findings.byFinding.STALE_LOGIN).toBe(0)
+  })
+
+  it("exits 3 with a clear message and no report when the token is refused", async () => {
+    const result = await runCli(["run"], { env: env({ PANTHER_API_TOKEN: "wrong-SECRET-token" }) })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain("401")
+    expect(result.stderr).toContain("check the token".replace("check", "Check"))
+    expect(result.stderr).not.toContain("wrong-SECRET-token")
+    expect(readdirSync(directory)).toEqual([])
+  })
+
+  it.each([
+    [["--stale-days", "-1"], "--stale-days"],
+    [["--as-of", "yesterday"], "--as-of"],
+    [["--privileged-permissions", "UserModify,MakeCoffee"], "MakeCoffee"],
+    [["--fail-on", "severe"], "--fail-on / AUDIT_FAIL_ON must be one of none, info"],
+    [["--stale-days", "abc"], "is not a integer"],
+    [["--report-dir", "/nonexistent/reports"], "report directory"]
+  ])("exits 2 before any API call for %s", async (args, mention) => {
+    await withCountingServer(async (server) => {
+      const result = await runCli(["run", ...args], { env: env({ PANTHER_API_URL: server.url }) })
+      expect(result.code).toBe(2)
+      expect(result.stderr + result.stdout).toContain(mention)
+      expect(server.requests).toHaveLength(0)
+    })
+  })
+
+  it("exits 2 when the report directory is a file", async () => {
+    const file = join(directory, "not-a-dir")
+    writeFileSync(file, "")
+    const result = await runCli(["run", "--report-dir", file], { env: env() })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("not a directory")
+  })
+
+  it("exits 3 and leaves no report when the API keeps failing", async () => {
+    const failing = await startSimulator({ users: 200, faults: { errorRate: 1 } })
+    try {
+      const result = await runCli(["run", "--max-retries", "1"], {
+        env: env({ PANTHER_API_URL: failing.baseUrl, PANTHER_API_TOKEN: failing.readToken })
+      })
+      expect(result.code).toBe(3)
+      expect(readdirSync(directory)).toEqual([])
+    } finally {
+      await failing.close()
+    }
+  })
+})
+
+describe("panther-audit demo", () => {
+  it("needs no configuration and writes real reports into ./reports", async () => {
+    const result = await runCli(["demo", "--users", "120"], { cwd: directory })
+    expect(result.code).toBe(0)
+    const reports = readdirSync(join(directory, "reports"))
+    expect(reports.filter((file) => /^user-audit-.*\.(csv|json)$/.test(file))).toHaveLength(2)
+    expect(result.stdout).toContain(join(directory, "reports"))
+  })
+})

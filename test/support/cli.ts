@@ -1,0 +1,43 @@
+/**
+ * Runs the built command as a user would, in its own process, and collects what it printed and how it exited.
+ */
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+
+export const BIN = fileURLToPath(new URL("../../dist/bin.js", import.meta.url))
+
+export interface CliResult {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export const runCli = (
+  args: ReadonlyArray<string>,
+  options: {
+    readonly env?: Record<string, string | undefined>
+    readonly cwd?: string
+    readonly timeoutMs?: number
+  } = {}
+): Promise<CliResult> =>
+  new Promise((resolve, reject) => {
+    // A clean environment: no PANTHER_* or SMTP_* of the developer's shell leaks into a test.
+    const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
+    for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? process.cwd(), env })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8")
+    })
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8")
+    })
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000)
+    child.on("error", reject)
+    child.on("close", (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
