@@ -1,0 +1,274 @@
+/**
+ * The email reporter's command-line options, shared by `run`, `demo` and `schedule`. Each has an environment
+ * variable for containers. `toEmailSettings` checks them all before any API call: a typo in MAIL_TO found after
+ * the audit would cost the night's report.
+ */
+import { Options } from "@effect/cli"
+import { Config, Effect, Either, Option, Redacted } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { EMAIL_POLICIES, type EmailPolicy } from "./EmailPolicy.js"
+import {
+  DEFAULT_EML_FROM,
+  DEFAULT_HARD_CAP_BYTES,
+  DEFAULT_PLAIN_MAX_BYTES,
+  DEFAULT_SMTP_RETRIES,
+  DEFAULT_SUBJECT_PREFIX,
+  defaultSmtpRetry,
+  defaultSmtpTimeout,
+  type EmailSettings,
+  type EmailTransport,
+  type SmtpCredentials
+} from "./EmailSettings.js"
+import { type MailAddress, parseAddressList } from "./MailAddress.js"
+import { readCertificateFile, readSecretFile } from "./SecretFile.js"
+import { parseSmtpUrl } from "./SmtpUrl.js"
+
+const optionalText = (name: string, env: string, description: string) =>
+  Options.text(name).pipe(
+    Options.withDescription(`${description} Env: ${env}.`),
+    Options.withFallbackConfig(Config.string(env)),
+    Options.optional
+  )
+
+const optionalFile = (name: string, env: string, description: string) =>
+  Options.file(name, { exists: "either" }).pipe(
+    Options.withDescription(`${description} Env: ${env}.`),
+    Options.withFallbackConfig(Config.string(env)),
+    Options.optional
+  )
+
+const bytes = (name: string, env: string, fallback: number, description: string) =>
+  Options.integer(name).pipe(
+    Options.withDescription(`${description} Default: ${fallback} (${fallback / 1024 / 1024} MiB). Env: ${env}.`),
+    Options.withFallbackConfig(Config.integer(env)),
+    Options.withDefault(fallback)
+  )
+
+// The URL is read as Redacted because it may carry `user:password@`.
+const smtpUrl = Options.redacted("smtp-url").pipe(
+  Options.withDescription(
+    "SMTP server: smtps://host:465 (TLS) or smtp://host:587 (STARTTLS, required unless the host is loopback or " +
+      "--smtp-insecure is given). Without it, the email is written as an .eml file beside the reports. Env: SMTP_URL."
+  ),
+  Options.withFallbackConfig(Config.redacted("SMTP_URL")),
+  Options.optional
+)
+
+const smtpPassword = Options.redacted("smtp-password").pipe(
+  Options.withDescription(
+    "SMTP password. Prefer SMTP_PASSWORD or --smtp-password-file: a flag shows in the process list. Env: SMTP_PASSWORD."
+  ),
+  Options.withFallbackConfig(Config.redacted("SMTP_PASSWORD")),
+  Options.optional
+)
+
+const smtpInsecure = Options.boolean("smtp-insecure").pipe(
+  Options.withDescription(
+    "Allow SMTP without TLS to a host that is not loopback (STARTTLS is still used when offered). Only for a " +
+      "trusted network: the password and the report would cross it in clear text. Env: SMTP_INSECURE."
+  ),
+  Options.withFallbackConfig(Config.boolean("SMTP_INSECURE"))
+)
+
+const smtpRetries = Options.integer("smtp-retries").pipe(
+  Options.withDescription(
+    "Retries after a failed connection, TLS handshake or temporary (4xx) refusal, with growing waits; a refused " +
+      `login or a permanent (5xx) refusal is not retried. Default: ${DEFAULT_SMTP_RETRIES}. Env: SMTP_RETRIES.`
+  ),
+  Options.withFallbackConfig(Config.integer("SMTP_RETRIES")),
+  Options.withDefault(DEFAULT_SMTP_RETRIES)
+)
+
+const email = Options.choice("email", EMAIL_POLICIES).pipe(
+  Options.withDescription(
+    "When to send the email: always, on-findings (a finding of severity low or above) or never. Default: " +
+      "on-findings when MAIL_TO is set, otherwise never. Env: MAIL_POLICY or AUDIT_EMAIL."
+  ),
+  Options.withFallbackConfig(
+    Config.literal(...EMAIL_POLICIES)("MAIL_POLICY").pipe(
+      Config.orElse(() => Config.literal(...EMAIL_POLICIES)("AUDIT_EMAIL"))
+    )
+  ),
+  Options.optional
+)
+
+export const emailOptions = Options.all({
+  email,
+  smtpUrl,
+  smtpUser: optionalText("smtp-user", "SMTP_USER", "SMTP user name."),
+  smtpPassword,
+  smtpPasswordFile: optionalFile(
+    "smtp-password-file",
+    "SMTP_PASSWORD_FILE",
+    "File holding the SMTP password (one trailing line break is ignored)."
+  ),
+  smtpInsecure,
+  smtpCaFile: optionalFile(
+    "smtp-ca-file",
+    "SMTP_CA_FILE",
+    "PEM file of certificates to trust for the SMTP server besides the system's (a company CA, a self-signed relay)."
+  ),
+  smtpRetries,
+  mailFrom: optionalText(
+    "mail-from",
+    "MAIL_FROM",
+    `Sender address, such as "Panther audit <audit@acme.example>". Required with --smtp-url.`
+  ),
+  mailTo: optionalText("mail-to", "MAIL_TO", "Recipients, comma-separated. Setting it turns the email on."),
+  mailCc: optionalText("mail-cc", "MAIL_CC", "Copy recipients, comma-separated."),
+  mailSubjectPrefix: Options.text("mail-subject-prefix").pipe(
+    Options.withDescription(`Start of the subject line. Default: ${DEFAULT_SUBJECT_PREFIX}. Env: MAIL_SUBJECT_PREFIX.`),
+    Options.withFallbackConfig(Config.string("MAIL_SUBJECT_PREFIX")),
+    Options.withDefault(DEFAULT_SUBJECT_PREFIX)
+  ),
+  mailAttachMaxBytes: bytes(
+    "mail-attach-max-bytes",
+    "MAIL_ATTACH_MAX_BYTES",
+    DEFAULT_PLAIN_MAX_BYTES,
+    "The findings CSV is attached as it is up to this size, and gzip-compressed (.csv.gz) above it."
+  ),
+  mailAttachHardCapBytes: bytes(
+    "mail-attach-hard-cap-bytes",
+    "MAIL_ATTACH_HARD_CAP_BYTES",
+    DEFAULT_HARD_CAP_BYTES,
+    "Largest attachment sent at all, after compression; above it the CSV is left out and the email says where it is."
+  )
+})
+
+export type EmailOptionValues = typeof emailOptions extends Options.Options<infer A> ? A : never
+
+const fail = (message: string) => Effect.fail(new ConfigurationError({ message }))
+
+const addresses = (label: string, value: Option.Option<string>) =>
+  Option.match(value, {
+    onNone: () => Effect.succeed<ReadonlyArray<MailAddress>>([]),
+    onSome: (text) =>
+      Either.match(parseAddressList(text), {
+        onLeft: (why) => fail(`${label}: ${why}`),
+        onRight: (list) => Effect.succeed(list)
+      })
+  })
+
+const MAX_RETRIES = 10
+
+/** Checks the option values and turns them into the reporter's settings. Every problem names the flag and variable. */
+export const toEmailSettings = (values: EmailOptionValues): Effect.Effect<EmailSettings, ConfigurationError> =>
+  Effect.gen(function* () {
+    const to = yield* addresses("--mail-to / MAIL_TO", values.mailTo)
+    const cc = yield* addresses("--mail-cc / MAIL_CC", values.mailCc)
+    const fromList = yield* addresses("--mail-from / MAIL_FROM", values.mailFrom)
+    if (fromList.length > 1) return yield* fail("--mail-from / MAIL_FROM: give one sender address, not a list")
+    if (Option.isSome(values.mailTo) && to.length === 0) {
+      return yield* fail("--mail-to / MAIL_TO is set but holds no address")
+    }
+
+    const { mailAttachMaxBytes: plainMaxBytes, mailAttachHardCapBytes: hardCapBytes } = values
+    if (!Number.isSafeInteger(plainMaxBytes) || plainMaxBytes < 0) {
+      return yield* fail(
+        `--mail-attach-max-bytes / MAIL_ATTACH_MAX_BYTES must be a number of bytes, 0 or more; got ${plainMaxBytes}`
+      )
+    }
+    if (!Number.isSafeInteger(hardCapBytes) || hardCapBytes < 0) {
+      return yield* fail(
+        `--mail-attach-hard-cap-bytes / MAIL_ATTACH_HARD_CAP_BYTES must be a number of bytes, 0 or more; got ${hardCapBytes}`
+      )
+    }
+    if (!Number.isSafeInteger(values.smtpRetries) || values.smtpRetries < 0 || values.smtpRetries > MAX_RETRIES) {
+      return yield* fail(
+        `--smtp-retries / SMTP_RETRIES must be a whole number from 0 to ${MAX_RETRIES}; got ${values.smtpRetries}`
+      )
+    }
+
+    const transport = yield* toTransport(values)
+    const policy: EmailPolicy = Option.getOrElse(values.email, () => (to.length > 0 ? "on-findings" : "never"))
+    if (to.length === 0) {
+      if (policy !== "never") return yield* fail(`--email ${policy} needs recipients: set --mail-to / MAIL_TO`)
+      if (transport._tag === "Smtp" && Option.isNone(values.email)) {
+        return yield* fail(
+          "SMTP_URL is set but MAIL_TO is not, so no email would be sent: set MAIL_TO, or --email never"
+        )
+      }
+      return { _tag: "EmailOff", reason: Option.isSome(values.email) ? "--email never" : "MAIL_TO is not set" }
+    }
+    if (policy === "never") return { _tag: "EmailOff", reason: "--email never" }
+    const [from] = fromList
+    if (from === undefined && transport._tag === "Smtp") {
+      return yield* fail("--mail-from / MAIL_FROM is required to send through SMTP_URL")
+    }
+    return {
+      _tag: "EmailOn",
+      policy,
+      message: {
+        from: from ?? DEFAULT_EML_FROM,
+        to,
+        cc,
+        subjectPrefix: values.mailSubjectPrefix.replace(/[\r\n]+/gu, " ").trim(),
+        attachment: { plainMaxBytes, hardCapBytes }
+      },
+      transport
+    }
+  })
+
+const toTransport = (values: EmailOptionValues): Effect.Effect<EmailTransport, ConfigurationError> =>
+  Effect.gen(function* () {
+    const password = yield* passwordOf(values)
+    if (Option.isNone(values.smtpUrl)) {
+      if (Option.isSome(values.smtpUser) || Option.isSome(password)) {
+        return yield* fail(
+          "SMTP_USER / SMTP_PASSWORD are set but SMTP_URL is not: give the server with --smtp-url / SMTP_URL"
+        )
+      }
+      return { _tag: "EmlFile" }
+    }
+    const endpoint = yield* Either.match(parseSmtpUrl(Redacted.value(values.smtpUrl.value), values.smtpInsecure), {
+      onLeft: (why) => fail(`--smtp-url / SMTP_URL ${why}`),
+      onRight: Effect.succeed
+    })
+    if (endpoint.credentials !== undefined && (Option.isSome(values.smtpUser) || Option.isSome(password))) {
+      return yield* fail(
+        "SMTP_URL carries a user and password and SMTP_USER / SMTP_PASSWORD are set too: give them once"
+      )
+    }
+    const credentials = endpoint.credentials ?? (yield* separateCredentials(values.smtpUser, password))
+    const extraCa = Option.isSome(values.smtpCaFile)
+      ? yield* readCertificateFile(values.smtpCaFile.value, "--smtp-ca-file / SMTP_CA_FILE")
+      : undefined
+    return {
+      _tag: "Smtp",
+      server: {
+        host: endpoint.host,
+        port: endpoint.port,
+        security: endpoint.security,
+        ...(credentials === undefined ? {} : { credentials }),
+        ...(extraCa === undefined ? {} : { extraCa }),
+        timeout: defaultSmtpTimeout,
+        retry: { ...defaultSmtpRetry, retries: values.smtpRetries }
+      }
+    }
+  })
+
+const passwordOf = (
+  values: EmailOptionValues
+): Effect.Effect<Option.Option<Redacted.Redacted<string>>, ConfigurationError> => {
+  if (Option.isSome(values.smtpPassword) && Option.isSome(values.smtpPasswordFile)) {
+    return fail("both SMTP_PASSWORD and SMTP_PASSWORD_FILE are set: give the password one way")
+  }
+  return Option.isSome(values.smtpPasswordFile)
+    ? Effect.map(
+        readSecretFile(values.smtpPasswordFile.value, "--smtp-password-file / SMTP_PASSWORD_FILE"),
+        Option.some
+      )
+    : Effect.succeed(values.smtpPassword)
+}
+
+const separateCredentials = (
+  user: Option.Option<string>,
+  password: Option.Option<Redacted.Redacted<string>>
+): Effect.Effect<SmtpCredentials | undefined, ConfigurationError> => {
+  if (Option.isNone(user) && Option.isNone(password)) return Effect.succeed(undefined)
+  if (Option.isNone(user) || user.value.trim() === "") {
+    return fail("an SMTP password is set but SMTP_USER is not: give both, or neither")
+  }
+  if (Option.isNone(password)) return fail("SMTP_USER is set but no password: set SMTP_PASSWORD or SMTP_PASSWORD_FILE")
+  return Effect.succeed({ user: user.value.trim(), password: password.value })
+}

@@ -1,0 +1,40 @@
+/**
+ * When the audit email goes out. The decision is a pure function of the policy and the run, so `schedule`
+ * and later policies (such as "only when something changed") add a case here and nothing else moves.
+ */
+import type { AuditRun } from "../Audit/AuditRun.js"
+import { isAtLeast, SEVERITIES } from "../Audit/Severity.js"
+
+export const EMAIL_POLICIES = ["always", "on-findings", "never"] as const
+export type EmailPolicy = (typeof EMAIL_POLICIES)[number]
+
+/** `on-findings` sends when at least one finding is of this severity or above; `info` alone is no reason to mail. */
+export const ON_FINDINGS_THRESHOLD = "low" as const
+
+export type EmailDecision =
+  | { readonly _tag: "Send"; readonly reason: string }
+  | { readonly _tag: "Skip"; readonly reason: string }
+
+export const actionableFindings = (run: AuditRun): number =>
+  SEVERITIES.filter((severity) => isAtLeast(severity, ON_FINDINGS_THRESHOLD)).reduce(
+    (sum, severity) => sum + run.findings.bySeverity[severity],
+    0
+  )
+
+export const decideEmail = (policy: EmailPolicy, run: AuditRun): EmailDecision => {
+  switch (policy) {
+    case "always":
+      return { _tag: "Send", reason: "--email always" }
+    case "never":
+      return { _tag: "Skip", reason: "--email never" }
+    case "on-findings": {
+      const count = actionableFindings(run)
+      return count > 0
+        ? {
+            _tag: "Send",
+            reason: `${count} finding${count === 1 ? "" : "s"} of severity ${ON_FINDINGS_THRESHOLD} or above`
+          }
+        : { _tag: "Skip", reason: `no finding of severity ${ON_FINDINGS_THRESHOLD} or above (--email on-findings)` }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The checked email settings the reporter runs on. Built from flags and env vars by `toEmailSettings`
+ * (EmailOptions.ts); tests build them directly. Nothing here is read from the environment.
+ */
+import { Duration, type Redacted } from "effect"
+import type { EmailPolicy } from "./EmailPolicy.js"
+import type { MailAddress } from "./MailAddress.js"
+
+/**
+ * - `implicit-tls`: `smtps://`, TLS from the first byte.
+ * - `starttls-required`: `smtp://` to any host but loopback; the session fails rather than continue in clear text.
+ * - `starttls-if-offered`: `smtp://` to loopback, or with `--smtp-insecure`: TLS when the server offers it.
+ */
+export type SmtpSecurity = "implicit-tls" | "starttls-required" | "starttls-if-offered"
+
+export interface SmtpCredentials {
+  readonly user: string
+  readonly password: Redacted.Redacted<string>
+}
+
+export interface SmtpRetry {
+  /** Retries after the first attempt; 0 tries once. */
+  readonly retries: number
+  /** The first wait; each retry doubles it, with jitter, up to `maxDelay`. */
+  readonly baseDelay: Duration.Duration
+  readonly maxDelay: Duration.Duration
+}
+
+export interface SmtpServerSettings {
+  readonly host: string
+  readonly port: number
+  readonly security: SmtpSecurity
+  readonly credentials?: SmtpCredentials
+  /** Extra PEM certificates to trust besides the system's, for a company CA or a self-signed relay. */
+  readonly extraCa?: string
+  /** Connecting and waiting for the greeting, each; an idle socket is dropped after twice as long. */
+  readonly timeout: Duration.Duration
+  readonly retry: SmtpRetry
+}
+
+export type EmailTransport =
+  | { readonly _tag: "Smtp"; readonly server: SmtpServerSettings }
+  /** No SMTP_URL: the message is written beside the reports as `<stem>.eml`, to open in any mail client. */
+  | { readonly _tag: "EmlFile" }
+
+export interface AttachmentLimits {
+  /** A findings CSV up to this size is attached as it is on disk; a larger one gzip-compressed. */
+  readonly plainMaxBytes: number
+  /** Above this size (after compression) the CSV is left out and the message says where it is. */
+  readonly hardCapBytes: number
+}
+
+export interface MessageSettings {
+  readonly from: MailAddress
+  readonly to: ReadonlyArray<MailAddress>
+  readonly cc: ReadonlyArray<MailAddress>
+  readonly subjectPrefix: string
+  readonly attachment: AttachmentLimits
+}
+
+export type EmailSettings =
+  | { readonly _tag: "EmailOff"; readonly reason: string }
+  | {
+      readonly _tag: "EmailOn"
+      readonly policy: Exclude<EmailPolicy, "never">
+      readonly message: MessageSettings
+      readonly transport: EmailTransport
+    }
+
+export const DEFAULT_SUBJECT_PREFIX = "[Panther user audit]"
+export const DEFAULT_PLAIN_MAX_BYTES = 5 * 1024 * 1024
+export const DEFAULT_HARD_CAP_BYTES = 10 * 1024 * 1024
+export const DEFAULT_SMTP_RETRIES = 3
+/** Used when MAIL_FROM is not set and the message only goes to an .eml file. */
+export const DEFAULT_EML_FROM: MailAddress = { name: "Panther user audit", address: "panther-user-audit@localhost" }
+
+export const defaultSmtpRetry: SmtpRetry = {
+  retries: DEFAULT_SMTP_RETRIES,
+  baseDelay: Duration.seconds(2),
+  maxDelay: Duration.seconds(30)
+}
+
+export const defaultSmtpTimeout = Duration.seconds(30)

@@ -1,0 +1,317 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Command } from "@effect/cli"
+import { NodeContext } from "@effect/platform-node"
+import { ConfigProvider, Effect, Either, Option, Redacted } from "effect"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { ExitCode } from "../../src/Cli/ExitCode.js"
+import { type EmailOptionValues, emailOptions, toEmailSettings } from "../../src/Email/EmailOptions.js"
+import {
+  DEFAULT_EML_FROM,
+  DEFAULT_HARD_CAP_BYTES,
+  DEFAULT_PLAIN_MAX_BYTES,
+  DEFAULT_SUBJECT_PREFIX,
+  type EmailSettings
+} from "../../src/Email/EmailSettings.js"
+import { parseAddressList } from "../../src/Email/MailAddress.js"
+import { parseSmtpUrl } from "../../src/Email/SmtpUrl.js"
+
+const values = (overrides: Partial<EmailOptionValues> = {}): EmailOptionValues => ({
+  email: Option.none(),
+  smtpUrl: Option.none(),
+  smtpUser: Option.none(),
+  smtpPassword: Option.none(),
+  smtpPasswordFile: Option.none(),
+  smtpInsecure: false,
+  smtpCaFile: Option.none(),
+  smtpRetries: 3,
+  mailFrom: Option.none(),
+  mailTo: Option.none(),
+  mailCc: Option.none(),
+  mailSubjectPrefix: DEFAULT_SUBJECT_PREFIX,
+  mailAttachMaxBytes: DEFAULT_PLAIN_MAX_BYTES,
+  mailAttachHardCapBytes: DEFAULT_HARD_CAP_BYTES,
+  ...overrides
+})
+
+const some = Option.some
+const secret = (text: string) => some(Redacted.make(text))
+
+const settle = (
+  input: EmailOptionValues
+): Promise<Either.Either<EmailSettings, { message: string; exitCode: number }>> =>
+  Effect.runPromise(Effect.either(toEmailSettings(input)))
+
+const settingsOf = async (input: EmailOptionValues): Promise<EmailSettings> => {
+  const result = await settle(input)
+  if (Either.isLeft(result)) throw new Error(`expected settings, got: ${result.left.message}`)
+  return result.right
+}
+
+const errorOf = async (input: EmailOptionValues): Promise<string> => {
+  const result = await settle(input)
+  if (Either.isRight(result)) throw new Error("expected a configuration error")
+  expect(result.left.exitCode).toBe(ExitCode.Usage)
+  return result.left.message
+}
+
+const SMTP = {
+  smtpUrl: secret("smtp://mail.acme.example"),
+  mailFrom: some("Panther audit <audit@acme.example>"),
+  mailTo: some("security@acme.example")
+}
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "email-options-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+describe("addresses", () => {
+  it("reads plain addresses, display names, quoted commas, and ignores a trailing comma", () => {
+    expect(parseAddressList(' a@acme.example, "Security, EU" <sec-eu@acme.example>, Bob <bob@acme.example>,')).toEqual(
+      Either.right([
+        { name: "", address: "a@acme.example" },
+        { name: "Security, EU", address: "sec-eu@acme.example" },
+        { name: "Bob", address: "bob@acme.example" }
+      ])
+    )
+  })
+
+  it.each([
+    ["bob", "bob"],
+    ["alice@acme.example, bob", "bob"],
+    ["alice smith@acme.example", "alice smith@acme.example"],
+    ["@acme.example", "@acme.example"],
+    ["alice@", "alice@"],
+    ["alice@acme", "alice@acme"],
+    ["alice@acme..example", "alice@acme..example"],
+    ["a@acme.example; b@acme.example", "a@acme.example; b@acme.example"],
+    ["Bob <bob>", "Bob <bob>"]
+  ])("refuses %j, naming %j", async (input, named) => {
+    const message = await errorOf(values({ mailTo: some(input) }))
+    expect(message).toContain("--mail-to / MAIL_TO")
+    expect(message).toContain(JSON.stringify(named))
+  })
+
+  it("refuses a line break that would inject a header", async () => {
+    const message = await errorOf(values({ mailTo: some("a@acme.example\r\nBcc: spy@evil.example") }))
+    expect(message).toContain("line break")
+  })
+
+  it("checks MAIL_CC and MAIL_FROM the same way, and MAIL_FROM is one address", async () => {
+    expect(await errorOf(values({ ...SMTP, mailCc: some("ops@acme.example, nope") }))).toContain("--mail-cc / MAIL_CC")
+    expect(await errorOf(values({ ...SMTP, mailFrom: some("audit") }))).toContain("--mail-from / MAIL_FROM")
+    expect(await errorOf(values({ ...SMTP, mailFrom: some("a@acme.example, b@acme.example") }))).toContain("one sender")
+  })
+})
+
+describe("the policy", () => {
+  it("is off, saying why, when MAIL_TO is not set", async () => {
+    expect(await settingsOf(values())).toEqual({ _tag: "EmailOff", reason: "MAIL_TO is not set" })
+  })
+
+  it("defaults to on-findings when MAIL_TO is set, writing an .eml file when there is no SMTP_URL", async () => {
+    const settings = await settingsOf(values({ mailTo: some("security@acme.example") }))
+    expect(settings).toMatchObject({
+      _tag: "EmailOn",
+      policy: "on-findings",
+      transport: { _tag: "EmlFile" },
+      message: {
+        from: DEFAULT_EML_FROM,
+        to: [{ name: "", address: "security@acme.example" }],
+        cc: [],
+        subjectPrefix: "[Panther user audit]",
+        attachment: { plainMaxBytes: 5 * 1024 * 1024, hardCapBytes: 10 * 1024 * 1024 }
+      }
+    })
+  })
+
+  it("follows --email, and never is off even with recipients", async () => {
+    expect(await settingsOf(values({ ...SMTP, email: some("always") }))).toMatchObject({ policy: "always" })
+    expect(await settingsOf(values({ ...SMTP, email: some("never") }))).toEqual({
+      _tag: "EmailOff",
+      reason: "--email never"
+    })
+  })
+
+  it("refuses always or on-findings without recipients, and an SMTP server nobody would be mailed through", async () => {
+    expect(await errorOf(values({ email: some("always") }))).toContain("--email always needs recipients")
+    expect(await errorOf(values({ smtpUrl: SMTP.smtpUrl }))).toContain("MAIL_TO is not")
+    expect(await settingsOf(values({ smtpUrl: SMTP.smtpUrl, email: some("never") }))).toMatchObject({
+      _tag: "EmailOff"
+    })
+  })
+})
+
+describe("SMTP_URL", () => {
+  const endpoint = (url: string, insecure = false) => parseSmtpUrl(url, insecure)
+
+  it("requires STARTTLS for smtp:// and uses TLS from the start for smtps://, with the usual ports", () => {
+    expect(endpoint("smtp://mail.acme.example")).toEqual(
+      Either.right({ host: "mail.acme.example", port: 587, security: "starttls-required" })
+    )
+    expect(endpoint("smtps://mail.acme.example")).toEqual(
+      Either.right({ host: "mail.acme.example", port: 465, security: "implicit-tls" })
+    )
+    expect(endpoint("smtp://mail.acme.example:25/")).toMatchObject(
+      Either.right({ port: 25, security: "starttls-required" })
+    )
+  })
+
+  it("allows a session without TLS only to loopback hosts, or with --smtp-insecure", () => {
+    for (const url of ["smtp://127.0.0.1:1025", "smtp://localhost:1025", "smtp://[::1]:1025"]) {
+      expect(endpoint(url)).toMatchObject(Either.right({ security: "starttls-if-offered" }))
+    }
+    expect(endpoint("smtp://[::1]:1025")).toMatchObject(Either.right({ host: "::1" }))
+    expect(endpoint("smtp://mailpit:1025")).toMatchObject(Either.right({ security: "starttls-required" }))
+    expect(endpoint("smtp://mailpit:1025", true)).toMatchObject(Either.right({ security: "starttls-if-offered" }))
+    expect(endpoint("smtps://mailpit:465", true)).toMatchObject(Either.right({ security: "implicit-tls" }))
+  })
+
+  it.each([
+    ["", "is empty"],
+    ["mail.acme.example", "not a valid URL"],
+    ["https://mail.acme.example", "must start with smtps:// or smtp://"],
+    ["smtp://mail.acme.example/relay", "must not have a path"],
+    ["smtp://mail.acme.example?pool=true", "must not have a path, query string"]
+  ])("refuses %j", async (url, why) => {
+    const message = await errorOf(values({ ...SMTP, smtpUrl: secret(url) }))
+    expect(message).toContain("--smtp-url / SMTP_URL")
+    expect(message).toContain(why)
+  })
+
+  it("moves credentials out of the URL into a Redacted password, and never repeats them in an error", async () => {
+    const settings = await settingsOf(values({ ...SMTP, smtpUrl: secret("smtps://bob:s3cr%40t@mail.acme.example") }))
+    if (settings._tag !== "EmailOn" || settings.transport._tag !== "Smtp") throw new Error("expected SMTP settings")
+    const { credentials } = settings.transport.server
+    expect(credentials?.user).toBe("bob")
+    expect(credentials === undefined ? "" : Redacted.value(credentials.password)).toBe("s3cr@t")
+    expect(JSON.stringify(settings)).not.toContain("s3cr")
+    expect(String(settings.transport.server.credentials?.password)).not.toContain("s3cr")
+
+    for (const url of [
+      "smtps://bob:hunter2@mail.acme.example/x",
+      "smtps://bob:hunter2@",
+      "ftp://bob:hunter2@mail.acme.example"
+    ]) {
+      expect(await errorOf(values({ ...SMTP, smtpUrl: secret(url) }))).not.toContain("hunter2")
+    }
+    expect(
+      await errorOf(
+        values({ ...SMTP, smtpUrl: secret("smtps://bob:hunter2@mail.acme.example"), smtpUser: some("eve") })
+      )
+    ).toContain("give them once")
+  })
+})
+
+describe("credentials and files", () => {
+  it("takes the password from SMTP_PASSWORD or from a file, without its trailing line break", async () => {
+    const file = join(directory, "password")
+    writeFileSync(file, "from file \n")
+    for (const input of [
+      values({ ...SMTP, smtpUser: some("bob"), smtpPassword: secret("from file ") }),
+      values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(file) })
+    ]) {
+      const settings = await settingsOf(input)
+      if (settings._tag !== "EmailOn" || settings.transport._tag !== "Smtp") throw new Error("expected SMTP settings")
+      const password = settings.transport.server.credentials?.password
+      expect(password === undefined ? undefined : Redacted.value(password)).toBe("from file ")
+    }
+  })
+
+  it("names an unreadable or empty password file, never its content", async () => {
+    const missing = join(directory, "missing")
+    const message = await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(missing) }))
+    expect(message).toBe(`--smtp-password-file / SMTP_PASSWORD_FILE ${missing} cannot be read: it does not exist`)
+    const empty = join(directory, "empty")
+    writeFileSync(empty, "\n")
+    expect(await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(empty) }))).toContain(
+      "is empty"
+    )
+  })
+
+  it("wants a user and a password together, one password source, and a server to use them on", async () => {
+    expect(await errorOf(values({ ...SMTP, smtpUser: some("bob") }))).toContain("no password")
+    expect(await errorOf(values({ ...SMTP, smtpPassword: secret("pw") }))).toContain("SMTP_USER is not")
+    const file = join(directory, "password")
+    writeFileSync(file, "pw")
+    expect(
+      await errorOf(
+        values({ ...SMTP, smtpUser: some("bob"), smtpPassword: secret("pw"), smtpPasswordFile: some(file) })
+      )
+    ).toContain("one way")
+    expect(await errorOf(values({ mailTo: SMTP.mailTo, smtpUser: some("bob"), smtpPassword: secret("pw") }))).toContain(
+      "SMTP_URL is not"
+    )
+  })
+
+  it("requires MAIL_FROM to send through SMTP, and reads an extra CA only if it holds a certificate", async () => {
+    expect(await errorOf(values({ ...SMTP, mailFrom: Option.none() }))).toContain("MAIL_FROM is required")
+    const notPem = join(directory, "ca.txt")
+    writeFileSync(notPem, "hello")
+    expect(await errorOf(values({ ...SMTP, smtpCaFile: some(notPem) }))).toContain("holds no PEM certificate")
+  })
+
+  it("bounds the retry count and the attachment sizes", async () => {
+    expect(await errorOf(values({ ...SMTP, smtpRetries: -1 }))).toContain("--smtp-retries")
+    expect(await errorOf(values({ ...SMTP, smtpRetries: 11 }))).toContain("from 0 to 10")
+    expect(await errorOf(values({ ...SMTP, mailAttachMaxBytes: -5 }))).toContain("MAIL_ATTACH_MAX_BYTES")
+    expect(await errorOf(values({ ...SMTP, mailAttachHardCapBytes: 1.5 }))).toContain("MAIL_ATTACH_HARD_CAP_BYTES")
+  })
+})
+
+describe("flags and environment variables", () => {
+  const parse = (args: ReadonlyArray<string>, env: Record<string, string>) => {
+    let parsed: EmailOptionValues | undefined
+    // The way a command takes them: as one field of its options record.
+    const command = Command.make("t", { email: emailOptions }, (input) =>
+      Effect.sync(() => {
+        parsed = input.email
+      })
+    )
+    return Effect.runPromise(
+      Command.run(command, { name: "t", version: "0" })(["node", "t", ...args]).pipe(
+        Effect.provide(NodeContext.layer),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
+        Effect.map(() => parsed)
+      )
+    )
+  }
+
+  it("reads every setting from its environment variable, secrets as Redacted", async () => {
+    const parsed = await parse([], {
+      SMTP_URL: "smtps://mail.acme.example",
+      SMTP_USER: "bob",
+      SMTP_PASSWORD: "hunter2",
+      SMTP_INSECURE: "true",
+      SMTP_RETRIES: "1",
+      MAIL_FROM: "audit@acme.example",
+      MAIL_TO: "a@acme.example,b@acme.example",
+      MAIL_CC: "c@acme.example",
+      MAIL_SUBJECT_PREFIX: "[Audit]",
+      MAIL_ATTACH_MAX_BYTES: "100",
+      MAIL_ATTACH_HARD_CAP_BYTES: "200",
+      MAIL_POLICY: "always"
+    })
+    expect(parsed).toMatchObject({
+      email: some("always"),
+      smtpUser: some("bob"),
+      smtpInsecure: true,
+      smtpRetries: 1,
+      mailTo: some("a@acme.example,b@acme.example"),
+      mailSubjectPrefix: "[Audit]",
+      mailAttachMaxBytes: 100,
+      mailAttachHardCapBytes: 200
+    })
+    expect(Option.map(parsed?.smtpPassword ?? Option.none(), Redacted.value)).toEqual(some("hunter2"))
+    expect(String(parsed?.smtpPassword)).not.toContain("hunter2")
+  })
+
+  it("takes AUDIT_EMAIL when MAIL_POLICY is not set, and a flag over both", async () => {
+    expect((await parse([], { AUDIT_EMAIL: "never" }))?.email).toEqual(some("never"))
+    expect((await parse(["--email", "on-findings"], { MAIL_POLICY: "always" }))?.email).toEqual(some("on-findings"))
+    expect((await parse([], {}))?.email).toEqual(Option.none())
+  })
+})
