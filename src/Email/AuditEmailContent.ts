@@ -1,0 +1,253 @@
+/**
+ * The audit email's content: what a security engineer needs at a glance (counts, the urgent accounts, what
+ * went wrong) and where to find the rest (the reports). Pure: the same outcome always gives the same document.
+ */
+import { basename, dirname } from "node:path"
+import type { AuditRun } from "../Audit/AuditRun.js"
+import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.js"
+import type { AuditOutcome } from "../Audit/RunAudit.js"
+import { SEVERITIES, type Severity } from "../Audit/Severity.js"
+import { type CsvAttachment, formatBytes } from "./CsvAttachment.js"
+import type { Block, Cell, EmailDocument, Section } from "./EmailDocument.js"
+import type { FindingMatrix } from "./FindingMatrix.js"
+import { instanceHost } from "./Subject.js"
+
+/** Critical and high findings listed in the message; the CSV has all of them. */
+export const LISTED_URGENT_LIMIT = 50
+const DETAIL_MAX_CHARS = 300
+
+const SEVERITIES_DOWN: ReadonlyArray<Severity> = [...SEVERITIES].reverse()
+
+/**
+ * Text from the API goes into the message as data: control characters would break the plain-text layout and
+ * bidirectional overrides can make a name read as something else, so both become spaces. HTML escaping is the
+ * renderer's job.
+ */
+export const cleanText = (text: string): string => text.replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, " ")
+
+const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
+
+const meaning = (code: FindingCode, run: AuditRun): string => {
+  switch (code) {
+    case "STALE_LOGIN":
+      return `last login more than ${run.parameters.staleDays} days ago`
+    case "NEVER_LOGGED_IN":
+      return `never logged in, account older than ${run.parameters.staleDays} days`
+    case "PENDING_STATUS":
+      return "invitation, confirmation or password reset not completed"
+    case "COMPROMISED_ACCOUNT":
+      return "Cognito marked the account COMPROMISED"
+    case "PRIVILEGED_ROLE":
+      return "holds a privileged role"
+    case "INVALID_RECORD":
+      return "a record the audit could not fully judge"
+    case "LOGIN_DATA_MISSING":
+      return "no enabled user has login data"
+  }
+}
+
+/** `2026-06-30 12:00 UTC` */
+export const formatInstant = (iso: string): string => {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`
+}
+
+const count = (value: number): Cell => ({ text: value === 0 ? "–" : String(value), align: "right" })
+
+const matrixSection = (run: AuditRun, matrix: FindingMatrix): Section => {
+  const codes = FINDING_CODES.filter((code) => SEVERITIES.some((severity) => matrix[code][severity] > 0))
+  if (codes.length === 0) return { title: "Findings by code", blocks: [{ _tag: "Paragraph", text: "No findings." }] }
+  const total = (code: FindingCode) => SEVERITIES.reduce((sum, severity) => sum + matrix[code][severity], 0)
+  const rows = [...codes]
+    .sort((a, b) => total(b) - total(a) || (a < b ? -1 : 1))
+    .map(
+      (code): ReadonlyArray<Cell> => [
+        { text: code, secondary: meaning(code, run), strong: true },
+        ...SEVERITIES_DOWN.map((severity) => count(matrix[code][severity])),
+        { ...count(total(code)), strong: true }
+      ]
+    )
+  const columnTotal = (severity: Severity) => codes.reduce((sum, code) => sum + matrix[code][severity], 0)
+  return {
+    title: "Findings by code",
+    blocks: [
+      {
+        _tag: "Table",
+        headers: [
+          { text: "Finding" },
+          ...SEVERITIES_DOWN.map((severity): Cell => ({ text: severity, badge: severity, align: "right" })),
+          { text: "Total", align: "right" }
+        ],
+        rows,
+        footer: [
+          { text: "Total", strong: true },
+          ...SEVERITIES_DOWN.map((severity) => ({ ...count(columnTotal(severity)), strong: true })),
+          { ...count(codes.reduce((sum, code) => sum + total(code), 0)), strong: true }
+        ],
+        textLayout: "columns"
+      }
+    ]
+  }
+}
+
+const userCell = (finding: Finding): Cell => {
+  const name = cleanText(
+    [finding.givenName, finding.familyName].filter((part) => part !== null && part !== "").join(" ")
+  )
+  const email = cleanText(finding.email ?? finding.userId ?? "")
+  if (finding.userId === null && finding.email === null) return { text: "(whole run)" }
+  return name === "" ? { text: email } : { text: name, secondary: email }
+}
+
+const roleCell = (finding: Finding): Cell => {
+  const role = cleanText(finding.roleName ?? finding.roleId ?? "–")
+  const status = [
+    finding.status === null ? undefined : cleanText(finding.status),
+    finding.enabled === false ? "deactivated" : undefined
+  ]
+    .filter((part) => part !== undefined)
+    .join(", ")
+  return status === "" ? { text: role } : { text: role, secondary: status }
+}
+
+const daysCell = (finding: Finding): Cell => {
+  if (finding.daysSinceLogin !== null) return { text: String(finding.daysSinceLogin), align: "right" }
+  const never = finding.userId !== null && finding.lastLoggedInAt === null && finding.finding === "NEVER_LOGGED_IN"
+  return { text: never ? "never" : "–", align: "right" }
+}
+
+const urgentSection = (outcome: AuditOutcome): Section => {
+  const { run } = outcome
+  const urgentTotal = run.findings.bySeverity.critical + run.findings.bySeverity.high
+  const title = "Critical and high findings"
+  if (urgentTotal === 0) return { title, blocks: [{ _tag: "Paragraph", text: "None." }] }
+  const listed = outcome.urgent.slice(0, LISTED_URGENT_LIMIT)
+  const more = urgentTotal - listed.length
+  const blocks: Array<Block> = [
+    {
+      _tag: "Table",
+      headers: [
+        { text: "Finding" },
+        { text: "User" },
+        { text: "Role / status" },
+        { text: "Days since login", align: "right" },
+        { text: "Detail" }
+      ],
+      rows: listed.map((finding) => [
+        { text: finding.finding, badge: finding.severity },
+        userCell(finding),
+        roleCell(finding),
+        daysCell(finding),
+        { text: truncate(cleanText(finding.detail), DETAIL_MAX_CHARS) }
+      ]),
+      textLayout: "records"
+    }
+  ]
+  if (more > 0) {
+    blocks.push({
+      _tag: "Paragraph",
+      text: `…and ${more} more critical or high finding${more === 1 ? "" : "s"}, see the CSV.`,
+      tone: "muted"
+    })
+  }
+  return { title, blocks }
+}
+
+const attachmentFact = (attachment: CsvAttachment, csvName: string): string => {
+  switch (attachment._tag) {
+    case "Plain":
+      return `${csvName} (attached, ${formatBytes(attachment.content.length)})`
+    case "Gzip":
+      return `${csvName} (attached gzip-compressed as ${attachment.filename}, ${formatBytes(attachment.content.length)}; ${formatBytes(attachment.originalBytes)} uncompressed)`
+    case "LeftOut":
+      return (
+        `${csvName}: not attached, as it is ${formatBytes(attachment.originalBytes)} (${formatBytes(attachment.compressedBytes)} ` +
+        `compressed), more than the ${formatBytes(attachment.limitBytes)} limit for attachments. It is at ${attachment.path}`
+      )
+  }
+}
+
+const reportsSection = (outcome: AuditOutcome, attachment: CsvAttachment): Section => ({
+  title: "Reports",
+  blocks: [
+    {
+      _tag: "Facts",
+      entries: [
+        ["Findings CSV", attachmentFact(attachment, basename(outcome.reports.csv))],
+        ["JSON report", basename(outcome.reports.json)],
+        ["Directory", dirname(outcome.reports.csv)]
+      ]
+    }
+  ]
+})
+
+const listOrNone = (items: ReadonlyArray<string>): string => (items.length === 0 ? "none" : items.join(", "))
+
+const durationText = (run: AuditRun): string => {
+  const millis = Date.parse(run.finishedAt) - Date.parse(run.startedAt)
+  return Number.isNaN(millis) ? "" : ` (${Math.round(millis / 1000)} s)`
+}
+
+const runSection = (run: AuditRun): Section => ({
+  title: "Run",
+  blocks: [
+    {
+      _tag: "Facts",
+      entries: [
+        ["Instance", instanceHost(run.apiBaseUrl)],
+        ["As of", formatInstant(run.asOf)],
+        [
+          "Users",
+          `${run.users.seen} (${run.users.enabled} enabled, ${run.users.deactivated} deactivated, ` +
+            `${run.users.privileged} privileged, ${run.users.invalid} invalid records)`
+        ],
+        ["Stale after", `${run.parameters.staleDays} days without a login`],
+        ["Pending after", `${run.parameters.pendingDays} days`],
+        ["Privileged roles", listOrNone(run.parameters.privilegedRoles)],
+        ["Privileged permissions", listOrNone(run.parameters.privilegedPermissions)],
+        [
+          "Privilege decided by",
+          run.privilegeSource === "role-permissions" ? "role permissions (GET /roles)" : "role names and ids only"
+        ],
+        ["Deactivated users", run.parameters.includeDeactivated ? "included" : "not fetched"],
+        ["Fail on", run.parameters.failOn],
+        ["API calls", `${run.requests} requests, ${run.pagesFetched} pages, ${run.retries} retries`],
+        ["Started", `${formatInstant(run.startedAt)}${durationText(run)}`],
+        ["Run id", run.runId],
+        ["Tool", `${run.tool.name} ${run.tool.version}`]
+      ]
+    }
+  ]
+})
+
+export interface AuditEmailInput {
+  readonly outcome: AuditOutcome
+  readonly matrix: FindingMatrix
+  readonly attachment: CsvAttachment
+}
+
+export const auditEmailDocument = ({ outcome, matrix, attachment }: AuditEmailInput): EmailDocument => {
+  const { run } = outcome
+  const host = instanceHost(run.apiBaseUrl)
+  const warnings: ReadonlyArray<Section> =
+    run.warnings.length === 0
+      ? []
+      : [{ title: "Warnings", blocks: [{ _tag: "List", items: run.warnings.map(cleanText), tone: "warning" }] }]
+  return {
+    title: `Panther user audit: ${host}`,
+    subtitle: `${run.users.seen} user${run.users.seen === 1 ? "" : "s"} audited as of ${formatInstant(run.asOf)}, ${run.findings.total} finding${run.findings.total === 1 ? "" : "s"}.`,
+    figures: SEVERITIES_DOWN.map((severity) => ({
+      label: severity,
+      value: run.findings.bySeverity[severity],
+      severity
+    })),
+    sections: [
+      ...warnings,
+      matrixSection(run, matrix),
+      urgentSection(outcome),
+      reportsSection(outcome, attachment),
+      runSection(run)
+    ],
+    footer: `Sent by ${run.tool.name} ${run.tool.version}, run ${run.runId}. The findings CSV holds every finding; this message lists the most urgent.`
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * `[Panther user audit] api.acme.example: 2 high, 11 medium (418 users)`. Only the instance host and counts: a
+ * subject is shown in notifications, lock screens and mail server logs, so no user data ever goes in it.
+ */
+import type { AuditRun } from "../Audit/AuditRun.js"
+import { SEVERITIES } from "../Audit/Severity.js"
+
+/** The host (and port, when not the default) of the audited API; the URL never carries credentials. */
+export const instanceHost = (apiBaseUrl: string): string => {
+  try {
+    return new URL(apiBaseUrl).host
+  } catch {
+    return apiBaseUrl
+  }
+}
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`
+
+/** `2 high, 11 medium`, most severe first; `info` only when nothing else was found. */
+export const severityCounts = (bySeverity: Readonly<Record<(typeof SEVERITIES)[number], number>>): string => {
+  const actionable = [...SEVERITIES]
+    .reverse()
+    .filter((severity) => severity !== "info" && bySeverity[severity] > 0)
+    .map((severity) => `${bySeverity[severity]} ${severity}`)
+  if (actionable.length > 0) return actionable.join(", ")
+  return bySeverity.info > 0 ? `no issues, ${bySeverity.info} info` : "no findings"
+}
+
+export const emailSubject = (prefix: string, run: AuditRun): string => {
+  const subject = `${instanceHost(run.apiBaseUrl)}: ${severityCounts(run.findings.bySeverity)} (${plural(run.users.seen, "user")})`
+  // A header may not hold a line break; the prefix comes from configuration.
+  return (prefix === "" ? subject : `${prefix} ${subject}`).replace(/[\r\n]+/gu, " ")
+}

@@ -1,0 +1,263 @@
+import { readFileSync } from "node:fs"
+import { gunzipSync } from "node:zlib"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { FINDING_CODES } from "../../src/Audit/Finding.js"
+import type { AuditOutcome } from "../../src/Audit/RunAudit.js"
+import { SEVERITIES } from "../../src/Audit/Severity.js"
+import { cleanText, LISTED_URGENT_LIMIT } from "../../src/Email/AuditEmailContent.js"
+import { composeAuditMessage } from "../../src/Email/ComposeMessage.js"
+import { scanFindingsCsv } from "../../src/Email/CsvAttachment.js"
+import type { AttachmentLimits, MessageSettings } from "../../src/Email/EmailSettings.js"
+import { makeMatrixCounter } from "../../src/Email/FindingMatrix.js"
+import { escapeHtml } from "../../src/Email/RenderHtml.js"
+import { emailSubject } from "../../src/Email/Subject.js"
+import { finding, reportDirectory, writeOutcome } from "./support/AuditOutcomeFixture.js"
+import { sampleFindings, XSS_NAME } from "./support/SampleFindings.js"
+
+const LIMITS: AttachmentLimits = { plainMaxBytes: 5 * 1024 * 1024, hardCapBytes: 10 * 1024 * 1024 }
+
+const settings = (attachment: AttachmentLimits = LIMITS): MessageSettings => ({
+  from: { name: "Panther audit", address: "audit@acme.example" },
+  to: [{ name: "", address: "security@acme.example" }],
+  cc: [],
+  subjectPrefix: "[Panther user audit]",
+  attachment
+})
+
+const compose = (outcome: AuditOutcome, attachment: AttachmentLimits = LIMITS) =>
+  Effect.map(scanFindingsCsv(outcome.reports.csv, attachment), (scanned) =>
+    composeAuditMessage(
+      settings(attachment),
+      { outcome, ...scanned },
+      { messageId: "<m@acme.example>", date: new Date("2026-06-30T12:00:08Z") }
+    )
+  )
+
+const bodies = (message: { readonly html?: unknown; readonly text?: unknown }) => ({
+  html: typeof message.html === "string" ? message.html : "",
+  text: typeof message.text === "string" ? message.text : ""
+})
+
+describe("the subject", () => {
+  it.scoped("names the instance host and the counts, most severe first, and no user data", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, sampleFindings)
+      const subject = emailSubject("[Panther user audit]", outcome.run)
+      expect(subject).toBe("[Panther user audit] api.acme.example: 1 critical, 3 high, 10 medium, 1 low (418 users)")
+      for (const item of sampleFindings) {
+        for (const value of [item.email, item.givenName, item.familyName, item.userId]) {
+          if (value !== null) expect(subject).not.toContain(value)
+        }
+      }
+    })
+  )
+
+  it.scoped("says so when there is nothing to act on, keeps the port of a local API, and holds no line break", () =>
+    Effect.gen(function* () {
+      const directory = yield* reportDirectory
+      const quiet = yield* writeOutcome(directory, [finding({ severity: "info", finding: "PRIVILEGED_ROLE" })], {
+        apiBaseUrl: "http://127.0.0.1:4010",
+        users: { seen: 1, enabled: 1, deactivated: 0, privileged: 1, invalid: 0 }
+      })
+      expect(emailSubject("[Audit]\r\nBcc: spy@evil.example", quiet.run)).toBe(
+        "[Audit] Bcc: spy@evil.example 127.0.0.1:4010: no issues, 1 info (1 user)"
+      )
+      const empty = yield* writeOutcome(directory, [])
+      expect(emailSubject("", empty.run)).toBe("api.acme.example: no findings (418 users)")
+    })
+  )
+})
+
+describe("the body", () => {
+  it.scoped("escapes every string from the API in the HTML and keeps it readable in the text", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, sampleFindings)
+      const { html, text } = bodies(yield* compose(outcome))
+      expect(html).not.toContain("<script")
+      expect(html).not.toContain("<b>Sons")
+      expect(html).toContain(escapeHtml(XSS_NAME))
+      expect(html).toContain("O&#39;Brien &#38; &#60;b&#62;Sons&#60;/b&#62;")
+      expect(text).toContain(`${XSS_NAME} O'Brien & <b>Sons</b> (mallory@acme.example)`)
+      expect(html).toContain("정민 김")
+    })
+  )
+
+  it("turns control and bidirectional-override characters from the API into spaces", () => {
+    expect(cleanText("Eve\r\nBcc: x\u202Egnp.exe\u0000")).toBe("Eve  Bcc: x gnp.exe ")
+  })
+
+  it.scoped("uses nothing outside the message: no remote images, stylesheets, fonts or scripts", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, sampleFindings)
+      const { html } = bodies(yield* compose(outcome))
+      for (const outside of [
+        "<img",
+        "<link",
+        "<style",
+        "<script",
+        "src=",
+        "href=",
+        "url(",
+        "@import",
+        "http://",
+        "https://"
+      ]) {
+        expect(html).not.toContain(outside)
+      }
+    })
+  )
+
+  it.scoped("holds the same content in both parts: counts, urgent users, warnings, parameters and report names", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, sampleFindings, {
+        warnings: ["Roles could not be read (PantherApiError)"]
+      })
+      const { html, text } = bodies(yield* compose(outcome))
+      for (const part of [html, text]) {
+        expect(part).toContain("Roles could not be read (PantherApiError)")
+        expect(part).toContain("user-audit-20260630T120000Z.csv")
+        expect(part).toContain("user-audit-20260630T120000Z.json")
+        expect(part).toContain("COMPROMISED_ACCOUNT")
+        expect(part).toContain("kim@acme.example")
+        expect(part).toContain("grace@acme.example")
+        expect(part).toContain("212")
+        expect(part).toContain("UserModify, OrganizationAPITokenModify")
+        expect(part).toContain("2026-06-30 12:00 UTC")
+        expect(part).toContain("run-0001")
+        // Medium findings are counted, not listed.
+        expect(part).not.toContain("analyst0@acme.example")
+      }
+      expect(text).toMatch(/STALE_LOGIN\s+–\s+1\s+9\s+–\s+–\s+10/u)
+      expect(text).toMatch(/Total\s+1\s+3\s+10\s+1\s+2\s+17/u)
+      expect(text).not.toContain("and more")
+    })
+  )
+
+  it.scoped("lists at most the first urgent findings and says how many more the CSV holds", () =>
+    Effect.gen(function* () {
+      const many = Array.from({ length: LISTED_URGENT_LIMIT + 12 }, (_, index) =>
+        finding({
+          severity: "high",
+          userId: `u-${index}`,
+          email: `admin${String(index).padStart(3, "0")}@acme.example`
+        })
+      )
+      const outcome = yield* writeOutcome(yield* reportDirectory, many)
+      const { html, text } = bodies(yield* compose(outcome))
+      for (const part of [html, text]) {
+        expect(part).toContain("and 12 more critical or high findings, see the CSV.")
+        expect(part).toContain("admin049@acme.example")
+        expect(part).not.toContain("admin050@acme.example")
+      }
+      // The run's own urgent list may itself be cut short: the count comes from the run, not the list.
+      const cut = { ...outcome, urgent: outcome.urgent.slice(0, 3) }
+      expect(bodies(yield* compose(cut)).text).toContain(
+        `and ${LISTED_URGENT_LIMIT + 9} more critical or high findings`
+      )
+    })
+  )
+
+  it.scoped("says there are no findings when there are none", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, [])
+      const { html, text } = bodies(yield* compose(outcome))
+      for (const part of [html, text]) {
+        expect(part).toContain("No findings.")
+        expect(part).toContain("None.")
+      }
+    })
+  )
+})
+
+describe("the attachment", () => {
+  it.scoped("is the CSV byte for byte as on disk, as text/csv", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, sampleFindings)
+      const message = yield* compose(outcome)
+      expect(message.attachments).toHaveLength(1)
+      const [attachment] = message.attachments ?? []
+      expect(attachment?.filename).toBe("user-audit-20260630T120000Z.csv")
+      expect(attachment?.contentType).toBe("text/csv; charset=utf-8")
+      expect(attachment?.content).toEqual(readFileSync(outcome.reports.csv))
+    })
+  )
+
+  it.scoped("is gzip-compressed above the plain size limit, and decompresses to the CSV on disk", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, sampleFindings)
+      const limits = { plainMaxBytes: 100, hardCapBytes: LIMITS.hardCapBytes }
+      const message = yield* compose(outcome, limits)
+      const [attachment] = message.attachments ?? []
+      expect(attachment?.filename).toBe("user-audit-20260630T120000Z.csv.gz")
+      expect(attachment?.contentType).toBe("application/gzip")
+      const content = attachment?.content
+      if (!Buffer.isBuffer(content)) throw new Error("expected the attachment in memory")
+      expect(gunzipSync(content)).toEqual(readFileSync(outcome.reports.csv))
+      expect(bodies(message).text).toContain("attached gzip-compressed as user-audit-20260630T120000Z.csv.gz")
+    })
+  )
+
+  it.scoped("is left out above the hard cap, with a note in both parts saying where the CSV is", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, sampleFindings)
+      const message = yield* compose(outcome, { plainMaxBytes: 100, hardCapBytes: 200 })
+      expect(message.attachments).toEqual([])
+      const { html, text } = bodies(message)
+      expect(text).toContain(`more than the 200 bytes limit for attachments. It is at ${outcome.reports.csv}`)
+      expect(html).toContain(`It is at ${escapeHtml(outcome.reports.csv)}`)
+    })
+  )
+})
+
+describe("the findings counted by code and severity from the CSV", () => {
+  const csv = [
+    "\uFEFFseverity,finding,user_id,detail",
+    "high,STALE_LOGIN,u1,plain",
+    'medium,STALE_LOGIN,u2,"quoted, with a comma"',
+    // A quoted field holding a line that looks like a record must not be counted as one.
+    'low,PENDING_STATUS,u3,"line one\r\ncritical,COMPROMISED_ACCOUNT,fake,""quoted"""',
+    "bogus,STALE_LOGIN,u4,unknown severity",
+    "high,NOT_A_CODE,u5,unknown code",
+    "info,PRIVILEGED_ROLE,u6,no final line break"
+  ].join("\r\n")
+
+  it("counts records, not lines, whatever the chunk boundaries", () => {
+    const bytes = Buffer.from(csv, "utf8")
+    for (const size of [1, 2, 7, bytes.length]) {
+      const counter = makeMatrixCounter()
+      for (let start = 0; start < bytes.length; start += size) counter.feed(bytes.subarray(start, start + size))
+      const matrix = counter.result()
+      expect(matrix.STALE_LOGIN).toMatchObject({ high: 1, medium: 1, critical: 0 })
+      expect(matrix.PENDING_STATUS.low).toBe(1)
+      expect(matrix.COMPROMISED_ACCOUNT.critical).toBe(0)
+      expect(matrix.PRIVILEGED_ROLE.info).toBe(1)
+    }
+  })
+
+  it.scoped("agrees with the run's counts on a real report", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, sampleFindings)
+      const { matrix } = yield* scanFindingsCsv(outcome.reports.csv, LIMITS)
+      for (const code of FINDING_CODES) {
+        const total = SEVERITIES.reduce((sum, severity) => sum + matrix[code][severity], 0)
+        expect(total).toBe(outcome.run.findings.byFinding[code])
+      }
+      for (const severity of SEVERITIES) {
+        const total = FINDING_CODES.reduce((sum, code) => sum + matrix[code][severity], 0)
+        expect(total).toBe(outcome.run.findings.bySeverity[severity])
+      }
+    })
+  )
+
+  it.effect("fails with a DeliveryError naming the file when the CSV cannot be read", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(scanFindingsCsv("/nonexistent/user-audit.csv", LIMITS))
+      expect(error._tag).toBe("DeliveryError")
+      expect(error.exitCode).toBe(4)
+      expect(error.message).toBe(
+        "cannot read the findings CSV /nonexistent/user-audit.csv for the email: it does not exist"
+      )
+    })
+  )
+})

@@ -1,0 +1,108 @@
+/**
+ * A real audit outcome for the email tests: the findings go through the same spool and report writer as a run,
+ * so the CSV the email attaches is a real report on disk.
+ */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, type Scope } from "effect"
+import type { AuditRun } from "../../../src/Audit/AuditRun.js"
+import { type Finding, NO_SUBJECT } from "../../../src/Audit/Finding.js"
+import type { AuditOutcome } from "../../../src/Audit/RunAudit.js"
+import { isAtLeast, severityRank } from "../../../src/Audit/Severity.js"
+import { makeFindingSpool } from "../../../src/Reports/FindingSpool.js"
+import type { ReportError } from "../../../src/Reports/ReportError.js"
+import { writeFindingReports } from "../../../src/Reports/WriteFindingReports.js"
+
+export const finding = (overrides: Partial<Finding> = {}): Finding => ({
+  ...NO_SUBJECT,
+  severity: "medium",
+  finding: "STALE_LOGIN",
+  userId: "u-1",
+  email: "ada@acme.example",
+  givenName: "Ada",
+  familyName: "Lovelace",
+  roleId: "role-analyst",
+  roleName: "Analyst",
+  status: "CONFIRMED",
+  enabled: true,
+  createdAt: "2025-01-01T00:00:00Z",
+  lastLoggedInAt: "2026-02-01T00:00:00Z",
+  daysSinceLogin: 149,
+  detail: "last login 149 days ago (more than 90)",
+  ...overrides
+})
+
+/** A temporary report directory, removed with the scope. */
+export const reportDirectory: Effect.Effect<string, never, Scope.Scope> = Effect.acquireRelease(
+  Effect.sync(() => mkdtempSync(join(tmpdir(), "email-reports-"))),
+  (directory) => Effect.sync(() => rmSync(directory, { recursive: true, force: true }))
+)
+
+const reportOrder = (a: Finding, b: Finding): number =>
+  severityRank(b.severity) - severityRank(a.severity) ||
+  a.finding.localeCompare(b.finding) ||
+  (a.email ?? "").localeCompare(b.email ?? "") ||
+  (a.userId ?? "").localeCompare(b.userId ?? "")
+
+export const writeOutcome = (
+  directory: string,
+  findings: ReadonlyArray<Finding>,
+  run: Partial<AuditRun> = {}
+): Effect.Effect<AuditOutcome, ReportError> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const spool = yield* makeFindingSpool(directory)
+      for (const item of findings) yield* spool.add(item)
+      const counts = spool.counts()
+      // The run record grows as features land (suppressions and "what changed" are being added beside this
+      // work), so the fixture fills every field known so far and is typed through `unknown`: the email code is
+      // type-checked against the real AuditRun, and this only supplies data.
+      const fields = {
+        runId: "run-0001",
+        tool: { name: "panther-user-audit", version: "0.1.0" },
+        asOf: "2026-06-30T12:00:00.000Z",
+        startedAt: "2026-06-30T12:00:00.000Z",
+        finishedAt: "2026-06-30T12:00:07.000Z",
+        apiBaseUrl: "https://api.acme.example",
+        parameters: {
+          staleDays: 90,
+          pendingDays: 7,
+          privilegedRoles: ["Admin"],
+          privilegedPermissions: ["UserModify", "OrganizationAPITokenModify"],
+          includeDeactivated: false,
+          failOn: "none",
+          policy: null,
+          suppressionsFile: null
+        },
+        users: { seen: 418, enabled: 410, deactivated: 0, privileged: 12, invalid: 0 },
+        pagesFetched: 7,
+        requests: 8,
+        retries: 0,
+        privilegeSource: "role-permissions",
+        findings: { ...counts, suppressed: 0, unsuppressedBySeverity: counts.bySeverity },
+        changes: {
+          previousReport: null,
+          previousReportProblem: null,
+          new: counts.total,
+          unchanged: 0,
+          newUnsuppressed: counts.total,
+          resolved: [],
+          resolvedUnsuppressed: 0
+        },
+        suppressions: { active: 0, applied: 0, expired: [], unused: [] },
+        warnings: [],
+        ...run
+      }
+      const fullRun: AuditRun = fields as unknown as AuditRun
+      const reports = yield* writeFindingReports({
+        directory,
+        stem: "user-audit-20260630T120000Z",
+        run: fullRun,
+        spool,
+        exclude: new Set()
+      })
+      const urgent = [...findings].filter((item) => isAtLeast(item.severity, "high")).sort(reportOrder)
+      return { run: fullRun, reports, urgent }
+    })
+  )
