@@ -26,6 +26,7 @@ import {
   type User,
   User as UserSchema
 } from "./Schemas.js"
+import { settleCreate, settleDelete } from "./UncertainChanges.js"
 import type { UserRecord } from "./UserRecord.js"
 import { API_KEY_HEADER } from "./UsersApi.js"
 
@@ -99,7 +100,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
      * way out), which is what errors and warnings name.
      */
     const execute = (
-      request: HttpClientRequest.HttpClientRequest
+      request: HttpClientRequest.HttpClientRequest,
+      repeatable = true
     ): Effect.Effect<HttpClientResponse.HttpClientResponse, PantherApiError> => {
       const method = request.method
       const path = request.url
@@ -135,7 +137,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           )
         )
       )
-      return withRetries(settings.retry, count("retries"))(attempt)
+      return withRetries(settings.retry, count("retries"), { repeatable })(attempt)
     }
 
     /** Decoding comes after the retries, never inside them: a wrong shape does not improve by asking again. */
@@ -161,8 +163,10 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       route: Route,
       path: string,
       schema: Schema.Schema<A, I>,
-      request: HttpClientRequest.HttpClientRequest = HttpClientRequest.make(route.method)(path)
-    ): Effect.Effect<A, PantherApiError> => execute(request).pipe(Effect.flatMap(decodeBody(schema, route, path)))
+      request: HttpClientRequest.HttpClientRequest = HttpClientRequest.make(route.method)(path),
+      repeatable = true
+    ): Effect.Effect<A, PantherApiError> =>
+      execute(request, repeatable).pipe(Effect.flatMap(decodeBody(schema, route, path)))
 
     const withBody = (route: Route, path: string, body: ModifyUserBody) =>
       HttpClientRequest.make(route.method)(path).pipe(
@@ -194,6 +198,17 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       )
     }
 
+    /** The user with exactly this email, deactivated or not (emails are compared as Panther does, ignoring case). */
+    const findByEmail = (email: string): Effect.Effect<Option.Option<User>, PantherApiError> =>
+      listUsers({ email, includeDeactivated: true }).pipe(
+        Stream.filterMap((record) =>
+          record._tag === "ValidUser" && record.user.email.toLowerCase() === email.toLowerCase()
+            ? Option.some(record.user)
+            : Option.none()
+        ),
+        Stream.runHead
+      )
+
     const listRoles = (): Stream.Stream<RoleWithPermissions, PantherApiError> => {
       const route = Routes.listRoles
       return paginate({
@@ -223,20 +238,31 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       getUser: (id: string): Effect.Effect<User, PantherApiError> =>
         send(Routes.getUser, pathWithId(Routes.getUser, id), UserSchema),
       createUser: (body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
-        Effect.flatMap(withBody(Routes.createUser, Routes.createUser.path, body), (request) =>
-          send(Routes.createUser, Routes.createUser.path, UserSchema, request)
-        ),
+        settleCreate({
+          create: Effect.flatMap(withBody(Routes.createUser, Routes.createUser.path, body), (request) =>
+            send(Routes.createUser, Routes.createUser.path, UserSchema, request, false)
+          ),
+          findByEmail: findByEmail(body.email),
+          rounds: settings.retry.maxAttempts,
+          onRetry: count("retries")
+        }),
+      // An update sends the whole user, so repeating it after an uncertain failure is harmless.
       updateUser: (id: string, body: ModifyUserBody): Effect.Effect<User, PantherApiError> => {
         const path = pathWithId(Routes.updateUser, id)
         return Effect.flatMap(withBody(Routes.updateUser, path, body), (request) =>
           send(Routes.updateUser, path, UserSchema, request)
         )
       },
-      // 200 with no body: nothing to decode.
       deleteUser: (id: string): Effect.Effect<void, PantherApiError> =>
-        execute(HttpClientRequest.make(Routes.deleteUser.method)(pathWithId(Routes.deleteUser, id))).pipe(
-          Effect.asVoid
-        ),
+        settleDelete({
+          // 200 with no body: nothing to decode.
+          deleteOnce: (repeatable) =>
+            execute(
+              HttpClientRequest.make(Routes.deleteUser.method)(pathWithId(Routes.deleteUser, id)),
+              repeatable
+            ).pipe(Effect.asVoid),
+          onRetry: count("retries")
+        }),
       listRoles,
       getRole: (id: string): Effect.Effect<RoleWithPermissions, PantherApiError> =>
         send(Routes.getRole, pathWithId(Routes.getRole, id), RoleWithPermissions),

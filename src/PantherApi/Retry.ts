@@ -25,16 +25,17 @@ export class TransientFailure extends Data.TaggedError("TransientFailure")<{
 }> {}
 
 /**
- * A GET can always be asked again. A create or delete that may already have happened cannot: repeating it could
- * create the user twice, or answer "not found" for a delete that worked.
+ * Whether a request may be sent again as it is. A read, or an update that replaces the whole user, can always be
+ * repeated. A create or delete that may already have happened cannot: repeating it could invite the user twice, or
+ * answer "not found" for a delete that worked. The client decides per operation (`repeatable`).
  */
-export const isSafeToRepeat = (failure: TransientFailure): boolean =>
-  failure.method === "GET" || !failure.mayHaveTakenEffect
+export const isSafeToRepeat = (failure: TransientFailure, repeatable: boolean): boolean =>
+  repeatable || !failure.mayHaveTakenEffect
 
 /** The error a transient failure becomes once the retries are spent. */
-export const exhausted = (failure: TransientFailure, attempts: number): PantherApiError => {
+export const exhausted = (failure: TransientFailure, attempts: number, repeatable = true): PantherApiError => {
   const { method, path } = failure
-  const notRepeated = isSafeToRepeat(failure) ? {} : { notRepeated: true }
+  const notRepeated = isSafeToRepeat(failure, repeatable) ? {} : { notRepeated: true }
   return Option.match(failure.status, {
     onNone: () => new TransportError({ method, path, reason: failure.reason, attempts, ...notRepeated }),
     onSome: (status) =>
@@ -91,7 +92,11 @@ export const delayBefore = (
  * `onRetry` runs before each wait (the client counts retries with it).
  */
 export const withRetries =
-  (policy: RetryPolicy, onRetry: Effect.Effect<void>) =>
+  (
+    policy: RetryPolicy,
+    onRetry: Effect.Effect<void>,
+    options: { readonly repeatable: boolean } = { repeatable: true }
+  ) =>
   <A>(attempt: Effect.Effect<A, TransientFailure | PantherApiError>): Effect.Effect<A, PantherApiError> =>
     Effect.gen(function* () {
       const started = yield* Clock.currentTimeMillis
@@ -100,8 +105,8 @@ export const withRetries =
         if (Either.isRight(result)) return result.right
         const failure = result.left
         if (failure._tag !== "TransientFailure") return yield* Effect.fail(failure)
-        if (attempts >= policy.maxAttempts || !isSafeToRepeat(failure)) {
-          return yield* Effect.fail(exhausted(failure, attempts))
+        if (attempts >= policy.maxAttempts || !isSafeToRepeat(failure, options.repeatable)) {
+          return yield* Effect.fail(exhausted(failure, attempts, options.repeatable))
         }
         const delay = delayBefore(policy, failure, attempts, yield* Random.next)
         const elapsed = (yield* Clock.currentTimeMillis) - started

@@ -93,19 +93,62 @@ describe("PantherClient failures", () => {
     })
   )
 
-  it.scopedLive("does not repeat a create that timed out, as it may have gone through", () =>
+  const newUser = { email: "new@example.com", givenName: "New", familyName: "User", role: { name: "Analyst" } }
+  const create = (baseUrl: string) =>
+    runWithClient(baseUrl, (client) => client.createUser(newUser), { requestTimeout: Duration.millis(150) })
+
+  it.scopedLive("a create whose answer is lost is not sent again when the user turns out to exist", () =>
     Effect.gen(function* () {
-      const server = yield* scriptedServer([slow(2_000, json(200, rawUser("u1")))])
-      const error = yield* failureOf(
-        runWithClient(
-          server.url,
-          (client) =>
-            client.createUser({ email: "a@example.com", givenName: "A", familyName: "B", role: { name: "Admin" } }),
-          { requestTimeout: Duration.millis(100) }
-        )
-      )
+      const server = yield* scriptedServer([
+        slow(2_000, json(200, rawUser("new"))),
+        json(200, { results: [rawUser("new", { email: "NEW@example.com" })] })
+      ])
+      const user = yield* create(server.url)
+      expect(user.id).toBe("new")
+      expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET"])
+      expect(server.requests[1]?.query.get("email")).toBe("new@example.com")
+      expect(server.requests[1]?.query.get("include-deactivated")).toBe("true")
+    })
+  )
+
+  it.scopedLive("a create that failed uncertainly is sent again once the user is known not to exist", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(502, { message: "bad gateway" }),
+        json(200, { results: [] }),
+        json(200, rawUser("new"))
+      ])
+      const user = yield* create(server.url)
+      expect(user.id).toBe("new")
+      expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET", "POST"])
+    })
+  )
+
+  it.scopedLive("a create that cannot be settled fails saying to check before trying again", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([slow(2_000, json(200, rawUser("new")))])
+      const error = yield* failureOf(create(server.url))
       expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("POST /users")
       expect(error.message).toContain("the change may already have been made")
+      // One POST, then the look-up's three attempts: never a second POST.
+      expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET", "GET", "GET"])
+    })
+  )
+
+  it.scopedLive("a delete whose answer is lost counts as done when the repeat finds the user gone", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(504, { message: "gateway timeout" }), json(404, { message: "gone" })])
+      yield* runWithClient(server.url, (client) => client.deleteUser("u1"))
+      expect(server.requests.map((request) => request.method)).toEqual(["DELETE", "DELETE"])
+    })
+  )
+
+  it.scopedLive("a delete of an unknown id is still NotFound", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(404, { message: "no such user" })])
+      const error = yield* failureOf(runWithClient(server.url, (client) => client.deleteUser("nobody")))
+      expect(error._tag).toBe("NotFound")
       expect(server.requests).toHaveLength(1)
     })
   )

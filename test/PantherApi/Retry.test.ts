@@ -156,16 +156,23 @@ describe("withRetries (TestClock)", () => {
   it.effect("does not repeat a change that may already have been made", () =>
     Effect.gen(function* () {
       const post = (status: number) => new TransientFailure({ ...transient(status), method: "POST" })
+      const once = { repeatable: false }
       const turnedAway = yield* scripted([post(503), post(429)])
-      const fiber = yield* Effect.fork(withRetries(policy, Effect.void)(turnedAway.operation))
+      const fiber = yield* Effect.fork(withRetries(policy, Effect.void, once)(turnedAway.operation))
       expect(yield* driveToEnd(fiber)).toBe("ok")
       expect(yield* Ref.get(turnedAway.attempts)).toHaveLength(3)
 
       const maybeDone = yield* scripted([post(502)])
-      const error = yield* Effect.flip(withRetries(policy, Effect.void)(maybeDone.operation))
+      const error = yield* Effect.flip(withRetries(policy, Effect.void, once)(maybeDone.operation))
       expect(error._tag).toBe("ServerError")
       expect(error.message).toContain("not retried, because the change may already have been made")
       expect(yield* Ref.get(maybeDone.attempts)).toHaveLength(1)
+
+      // An update replaces the whole user, so sending it twice is harmless: it is retried.
+      const update = yield* scripted([post(502)])
+      const updated = yield* Effect.fork(withRetries(policy, Effect.void, { repeatable: true })(update.operation))
+      expect(yield* driveToEnd(updated)).toBe("ok")
+      expect(yield* Ref.get(update.attempts)).toHaveLength(2)
     })
   )
 

@@ -1,0 +1,72 @@
+/**
+ * What to do when a create or delete fails in a way that leaves open whether Panther made the change (a 500, 502 or
+ * 504, a timeout, a connection dropped after sending). Sending it again blindly could invite a user twice, or
+ * report "not found" for a delete that worked, so each is settled by what can be known instead.
+ */
+import { Effect, Option } from "effect"
+import type { PantherApiError, ServerError, TransportError } from "./ClientErrors.js"
+import type { User } from "./Schemas.js"
+
+/** A failure after which the change may or may not have been made. */
+export const isUncertain = (error: PantherApiError): error is ServerError | TransportError =>
+  (error._tag === "ServerError" || error._tag === "TransportError") && error.notRepeated === true
+
+/**
+ * A create: if a user with that email now exists, the create went through (or someone made the same user) and the
+ * wanted state holds; if not, nothing was made and creating again is safe. At most `rounds` creates are sent.
+ */
+export const settleCreate = (options: {
+  readonly create: Effect.Effect<User, PantherApiError>
+  readonly findByEmail: Effect.Effect<Option.Option<User>, PantherApiError>
+  readonly rounds: number
+  readonly onRetry: Effect.Effect<void>
+}): Effect.Effect<User, PantherApiError> => {
+  const round = (sent: number): Effect.Effect<User, PantherApiError> =>
+    options.create.pipe(
+      Effect.catchIf(isUncertain, (uncertain) =>
+        Effect.flatMap(
+          // If even the look-up fails, the first failure says best what the caller must check.
+          options.findByEmail.pipe(
+            Effect.tapError((error) =>
+              Effect.logWarning(`Panther: could not check whether the create worked: ${error.message}`)
+            ),
+            Effect.mapError(() => uncertain)
+          ),
+          Option.match({
+            onSome: (user) =>
+              Effect.as(
+                Effect.logWarning(`Panther: the answer to the create was lost, but ${user.email} exists: taking it`),
+                user
+              ),
+            onNone: () =>
+              sent >= options.rounds
+                ? Effect.fail(uncertain)
+                : options.onRetry.pipe(
+                    Effect.zipRight(Effect.logWarning("Panther: the create did not go through; sending it again")),
+                    Effect.zipRight(round(sent + 1))
+                  )
+          })
+        )
+      )
+    )
+  return round(1)
+}
+
+/**
+ * A delete: sent again (`deleteOnce(true)`, with the ordinary retries), and "not found" then means the first one
+ * worked, which is what was asked. A "not found" on the first try is still an error: the id was wrong.
+ */
+export const settleDelete = (options: {
+  readonly deleteOnce: (repeatable: boolean) => Effect.Effect<void, PantherApiError>
+  readonly onRetry: Effect.Effect<void>
+}): Effect.Effect<void, PantherApiError> =>
+  options.deleteOnce(false).pipe(
+    Effect.catchIf(isUncertain, () =>
+      options.onRetry.pipe(
+        Effect.zipRight(options.deleteOnce(true)),
+        Effect.catchTag("NotFound", () =>
+          Effect.logWarning("Panther: the answer to the delete was lost, and the user is gone: it worked")
+        )
+      )
+    )
+  )
