@@ -4,7 +4,7 @@
  * reset the connection halfway through a body, stall, or send HTML.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import { Effect } from "effect"
+import { Effect, Exit, Scope } from "effect"
 
 export interface RecordedRequest {
   readonly method: string
@@ -102,3 +102,12 @@ export const scriptedServer = (steps: ReadonlyArray<Step> | ((index: number, req
   ).pipe(Effect.map(({ scripted }) => scripted))
 
 const notFound: Step = json(404, { message: "no step scripted" })
+
+/** The same server for Promise-based tests (those that spawn the CLI): `close` stops it. */
+export const startScriptedServer = async (
+  steps: Parameters<typeof scriptedServer>[0]
+): Promise<ScriptedServer & { readonly close: () => Promise<void> }> => {
+  const scope = Effect.runSync(Scope.make())
+  const server = await Effect.runPromise(scriptedServer(steps).pipe(Scope.extend(scope)))
+  return { ...server, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Option } from "effect"
+import { chosenRole } from "../../src/Users/UserFields.js"
+import { defaultFormat, describeInvalidRecord, renderTable } from "../../src/Users/UserOutput.js"
+
+describe("users output", () => {
+  it("defaults to a table on a terminal and ndjson in a pipe", () => {
+    expect(defaultFormat(true)).toBe("table")
+    expect(defaultFormat(false)).toBe("ndjson")
+  })
+
+  it("pads table columns to the widest cell", () => {
+    const table = renderTable([
+      ["u1", "a@example.com", "Ann Lee", "Admin", "CONFIRMED", "yes", "never"],
+      ["user-22", "bo@example.com", "Bo", "Analyst", "", "no", "2025-01-01T00:00:00Z"]
+    ])
+    expect(table.split("\n")).toEqual([
+      "ID       EMAIL           NAME     ROLE     STATUS     ENABLED  LAST LOGIN",
+      "u1       a@example.com   Ann Lee  Admin    CONFIRMED  yes      never",
+      "user-22  bo@example.com  Bo       Analyst             no       2025-01-01T00:00:00Z"
+    ])
+  })
+
+  it("names an invalid record by whatever it has", () => {
+    expect(describeInvalidRecord(Option.some("u1"), Option.some("a@x.com"))).toBe("user u1 (a@x.com)")
+    expect(describeInvalidRecord(Option.some("u1"), Option.none())).toBe("user u1")
+    expect(describeInvalidRecord(Option.none(), Option.some("a@x.com"))).toBe("user a@x.com (no id)")
+    expect(describeInvalidRecord(Option.none(), Option.none())).toBe("a user record with no id")
+  })
+})
+
+describe("role flags", () => {
+  it.effect("take a role by name or by id, never both", () =>
+    Effect.gen(function* () {
+      expect(yield* chosenRole(Option.some(" Analyst "), Option.none())).toEqual(Option.some({ name: "Analyst" }))
+      expect(yield* chosenRole(Option.none(), Option.some("r-1"))).toEqual(Option.some({ id: "r-1" }))
+      expect(yield* chosenRole(Option.some(""), Option.none())).toEqual(Option.none())
+      const both = yield* Effect.flip(chosenRole(Option.some("Admin"), Option.some("r-1")))
+      expect(both.message).toContain("not both")
+      expect(both.exitCode).toBe(2)
+    })
+  )
+})

@@ -1,0 +1,212 @@
+/**
+ * `panther-audit users ...` as a person or a script runs it: the built binary, spawned, against the simulator
+ * with faults switched on. Checks exit codes, what goes to stdout and stderr, and that the token shows up nowhere.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type CliResult, runCli } from "../support/cli.js"
+import { json, startScriptedServer } from "../support/scriptedServer.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+import { rawUser } from "../support/testClient.js"
+
+const USERS = 1_050
+
+let simulator: StartedSimulator
+const outputs: Array<CliResult> = []
+
+// dist/ is built by test/globalSetup.ts before any test file runs.
+beforeAll(async () => {
+  simulator = await startSimulator({ users: USERS, seed: 3, faults: { errorRate: 0.15, errorSeed: 11, rateLimit: 25 } })
+})
+
+afterAll(async () => {
+  await simulator?.close()
+})
+
+/** Runs `panther-audit` with the simulator's URL, the given token, and room for the injected faults. */
+const panther = async (args: ReadonlyArray<string>, token: string, env: Record<string, string> = {}) => {
+  const result = await runCli(args, {
+    env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: token, PANTHER_MAX_RETRIES: "8", ...env }
+  })
+  outputs.push(result)
+  return result
+}
+const asReader = (...args: Array<string>) => panther(args, simulator.readToken)
+const asAdmin = (...args: Array<string>) => panther(args, simulator.adminToken)
+
+const ndjson = (stdout: string): Array<{ id: string; email: string; familyName: string; enabled: boolean }> =>
+  stdout
+    .trim()
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line))
+
+describe("panther-audit users", () => {
+  it("list prints every user exactly once as ndjson when stdout is a pipe, through 429s and 5xx", async () => {
+    const result = await asReader("users", "list", "--include-deactivated")
+    expect(result.code).toBe(0)
+    const users = ndjson(result.stdout)
+    expect(users).toHaveLength(USERS)
+    expect(new Set(users.map((user) => user.id)).size).toBe(USERS)
+    // The faults were there and were retried, each retry announced on stderr.
+    expect(result.stderr).toContain("retry")
+
+    const enabledOnly = ndjson((await asReader("users", "list")).stdout)
+    expect(enabledOnly).toHaveLength(users.filter((user) => user.enabled).length)
+  }, 120_000)
+
+  it("list filters by id and writes CSV with a header", async () => {
+    const some = ndjson((await asReader("users", "list", "--contains", "a")).stdout).slice(0, 2)
+    const [first, second] = some
+    if (first === undefined || second === undefined) throw new Error("the simulator should have users with an a")
+    const result = await asReader("users", "list", "--id", first.id, "--id", second.id, "--format", "csv")
+    expect(result.code).toBe(0)
+    const lines = result.stdout.trim().split("\n")
+    expect(lines[0]).toBe("id,email,givenName,familyName,roleName,roleId,enabled,status,createdAt,lastLoggedInAt")
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.split(",")[0])
+        .sort()
+    ).toEqual([first.id, second.id].sort())
+  }, 60_000)
+
+  it("get prints one user as JSON; an unknown id exits 3 with a 404 message", async () => {
+    const [someone] = ndjson((await asReader("users", "list", "--contains", "e")).stdout)
+    if (someone === undefined) throw new Error("no user to get")
+    const found = await asReader("users", "get", someone.id)
+    expect(found.code).toBe(0)
+    expect(JSON.parse(found.stdout).email).toBe(someone.email)
+
+    const missing = await asReader("users", "get", "no-such-user")
+    expect(missing.code).toBe(3)
+    expect(missing.stdout).toBe("")
+    expect(missing.stderr).toContain("(404)")
+  }, 60_000)
+
+  it("create, update and delete work with the admin token", async () => {
+    const created = await asAdmin(
+      "users",
+      "create",
+      "--email",
+      "pat.doe@example.com",
+      "--given-name",
+      "Pat",
+      "--family-name",
+      "Doe",
+      "--role",
+      "AnalystReadOnly"
+    )
+    expect(created.code).toBe(0)
+    const user = JSON.parse(created.stdout)
+    expect(user.role.name).toBe("AnalystReadOnly")
+    expect(created.stderr).toContain("Created user pat.doe@example.com")
+
+    // Only the family name changes; every other field is sent as it was.
+    const updated = await asAdmin("users", "update", user.id, "--family-name", "Doe-Smith")
+    expect(updated.code).toBe(0)
+    const after = JSON.parse(updated.stdout)
+    expect(after).toMatchObject({
+      email: "pat.doe@example.com",
+      givenName: "Pat",
+      familyName: "Doe-Smith",
+      role: { name: "AnalystReadOnly" }
+    })
+
+    const byRoleId = await asAdmin("users", "update", user.id, "--role-id", user.role.id, "--given-name", "Patricia")
+    expect(byRoleId.code).toBe(0)
+    expect(JSON.parse(byRoleId.stdout).givenName).toBe("Patricia")
+
+    // Without a terminal there is no one to ask: refused, nothing called, the user still there.
+    const unconfirmed = await asAdmin("users", "delete", user.id)
+    expect(unconfirmed.code).toBe(2)
+    expect(unconfirmed.stderr).toContain("--yes")
+    expect((await asReader("users", "get", user.id)).code).toBe(0)
+
+    const deleted = await asAdmin("users", "delete", user.id, "--yes")
+    expect(deleted.code).toBe(0)
+    expect((await asReader("users", "get", user.id)).code).toBe(3)
+  }, 60_000)
+
+  it("create, update and delete fail clearly with the read token, naming the permission", async () => {
+    const [someone] = ndjson((await asReader("users", "list", "--contains", "o")).stdout)
+    if (someone === undefined) throw new Error("no user to change")
+    const attempts = [
+      await asReader(
+        "users",
+        "create",
+        "--email",
+        "x@example.com",
+        "--given-name",
+        "X",
+        "--family-name",
+        "Y",
+        "--role",
+        "Analyst"
+      ),
+      await asReader("users", "update", someone.id, "--family-name", "Nope"),
+      await asReader("users", "delete", someone.id, "--yes")
+    ]
+    for (const result of attempts) {
+      expect(result.code).toBe(3)
+      expect(result.stdout).toBe("")
+      expect(result.stderr).toContain('"Manage Users" (UserModify)')
+    }
+    expect(JSON.parse((await asReader("users", "get", someone.id)).stdout).familyName).toBe(someone.familyName)
+  }, 60_000)
+
+  it("usage and configuration problems exit 2 before anything is sent", async () => {
+    const noToken = await runCli(["users", "list"], { env: { PANTHER_API_URL: simulator.baseUrl } })
+    expect(noToken.code).toBe(2)
+    expect(noToken.stderr).toContain("No Panther API token")
+
+    const plainHttp = await panther(["users", "list", "--api-url", "http://panther.example.com"], simulator.readToken)
+    expect(plainHttp.code).toBe(2)
+    expect(plainHttp.stderr).toContain("--allow-insecure-http")
+
+    const nothingToChange = await asAdmin("users", "update", "u1")
+    expect(nothingToChange.code).toBe(2)
+    expect(nothingToChange.stderr).toContain("Nothing to change")
+
+    const noRole = await asAdmin("users", "create", "--email", "a@b.c", "--given-name", "A", "--family-name", "B")
+    expect(noRole.code).toBe(2)
+    expect(noRole.stderr).toContain("needs a role")
+  }, 60_000)
+
+  it("a wrong token exits 3 and says to check it", async () => {
+    const result = await panther(["users", "list"], "not-a-real-token")
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain("refused the API token (401)")
+  }, 60_000)
+
+  it("list names invalid records on stderr, prints the valid users, and exits 3", async () => {
+    const server = await startScriptedServer([
+      json(200, { results: [rawUser("u1"), rawUser("u2", { enabled: "no" }), rawUser("u3")] })
+    ])
+    try {
+      const result = await runCli(["users", "list"], {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+      })
+      expect(result.code).toBe(3)
+      expect(ndjson(result.stdout).map((user) => user.id)).toEqual(["u1", "u3"])
+      expect(result.stderr).toContain("user u2 (u2@example.com) does not match the API description")
+      expect(result.stderr).toContain('enabled: Expected boolean, actual "no"')
+      expect(result.stderr).toContain("1 user record from Panther did not match")
+    } finally {
+      await server.close()
+    }
+  }, 60_000)
+
+  it("never prints a token, even one given on the command line", async () => {
+    const flagged = await runCli(["users", "get", "nobody", "--api-token", simulator.adminToken], {
+      env: { PANTHER_API_URL: simulator.baseUrl }
+    })
+    expect(flagged.code).toBe(3)
+    outputs.push(flagged)
+    for (const { stdout, stderr } of outputs) {
+      for (const token of [simulator.readToken, simulator.adminToken]) {
+        expect(stdout).not.toContain(token)
+        expect(stderr).not.toContain(token)
+      }
+    }
+  }, 60_000)
+})
