@@ -4,6 +4,7 @@
  * `--as-of` defaults to the time of each run, not of start-up.
  */
 import { Clock, Effect, Layer } from "effect"
+import { withAuditRunLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import { type ConnectionSettings, PantherConnection } from "../PantherApi/Connection.js"
@@ -46,23 +47,27 @@ export const runAuditJob = (
   job: AuditJob,
   hooks: AuditHooks = {}
 ): Effect.Effect<AuditOutcome, ConfigurationError | PantherApiError | ReportError> =>
-  Effect.gen(function* () {
-    const now = yield* Clock.currentTimeMillis
-    const parameters = yield* toAuditParameters(job.audit, now)
-    return yield* runAudit({
-      parameters,
-      reportDirectory: job.reportDirectory,
-      apiBaseUrl: job.connection.baseUrl,
-      ...hooks
-    }).pipe(Effect.provide(clientLayer(job.connection)))
-  })
+  withAuditRunLog((log) =>
+    Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      const parameters = yield* toAuditParameters(job.audit, now)
+      return yield* runAudit({
+        parameters,
+        reportDirectory: job.reportDirectory,
+        apiBaseUrl: job.connection.baseUrl,
+        runId: log.runId,
+        onProgress: log.onProgress,
+        ...hooks
+      }).pipe(Effect.provide(clientLayer(job.connection)))
+    })
+  )
 
-/** `--fail-on`: exit 1 once the reports are complete, when findings reach the threshold. */
+/** `--fail-on`: exit 1 once the reports are complete, when unsuppressed findings reach the threshold. */
 export const checkFailOn = (outcome: AuditOutcome): Effect.Effect<void, FindingsAtThreshold> => {
   const threshold = outcome.run.parameters.failOn
   if (threshold === "none") return Effect.void
   const count = SEVERITIES.filter((severity) => isAtLeast(severity, threshold)).reduce(
-    (sum, severity) => sum + outcome.run.findings.bySeverity[severity],
+    (sum, severity) => sum + outcome.run.findings.unsuppressedBySeverity[severity],
     0
   )
   return count > 0 ? Effect.fail(new FindingsAtThreshold({ threshold, count })) : Effect.void

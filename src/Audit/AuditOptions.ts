@@ -3,7 +3,7 @@
  * default and an environment variable, so a container can be configured without flags.
  */
 import { Options } from "@effect/cli"
-import { Config, Effect } from "effect"
+import { Config, Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { ALL_PERMISSIONS } from "../PantherApi/Permissions.js"
 import {
@@ -13,7 +13,9 @@ import {
   DEFAULT_PRIVILEGED_ROLES,
   DEFAULT_STALE_DAYS
 } from "./AuditParameters.js"
+import { POLICIES, POLICY_STALE_DAYS, parsePolicy } from "./Policy.js"
 import { FAIL_ON_VALUES } from "./Severity.js"
+import { loadSuppressions } from "./Suppressions.js"
 import { parseTimestamp } from "./Timestamps.js"
 
 const asOf = Options.text("as-of").pipe(
@@ -31,11 +33,29 @@ const days = (name: string, env: string, fallback: number, description: string) 
     Options.withDefault(fallback)
   )
 
-const staleDays = days(
-  "stale-days",
-  "AUDIT_STALE_DAYS",
-  DEFAULT_STALE_DAYS,
-  "A last login more than this many days before --as-of is stale; an account this old that never logged in is flagged."
+// No default here: an explicit value must be told apart from none, because it overrides --policy.
+const staleDays = Options.integer("stale-days").pipe(
+  Options.withDescription(
+    `A last login more than this many days before --as-of is stale; an account this old that never logged in is flagged. Default: the --policy preset, else ${DEFAULT_STALE_DAYS}. Env: AUDIT_STALE_DAYS.`
+  ),
+  Options.withFallbackConfig(Config.integer("AUDIT_STALE_DAYS")),
+  Options.optional
+)
+
+const policy = Options.text("policy").pipe(
+  Options.withDescription(
+    `Preset thresholds of a compliance regime: ${POLICIES.map((name) => `${name} (${POLICY_STALE_DAYS[name]} days)`).join(", ")}. Recorded in the reports; --stale-days overrides it. Env: AUDIT_POLICY.`
+  ),
+  Options.withFallbackConfig(Config.string("AUDIT_POLICY")),
+  Options.optional
+)
+
+const suppressions = Options.text("suppressions").pipe(
+  Options.withDescription(
+    "A YAML or JSON file of accepted exceptions, {suppressions: [{user, finding, reason, owner, expires}]}. Env: AUDIT_SUPPRESSIONS."
+  ),
+  Options.withFallbackConfig(Config.string("AUDIT_SUPPRESSIONS")),
+  Options.optional
 )
 const pendingDays = days(
   "pending-days",
@@ -94,7 +114,9 @@ export const auditOptions = Options.all({
   privilegedRoles,
   privilegedPermissions,
   includeDeactivated,
-  failOn
+  failOn,
+  policy,
+  suppressions
 })
 
 export type AuditOptionValues = typeof auditOptions extends Options.Options<infer A> ? A : never
@@ -127,8 +149,17 @@ export const toAuditParameters = (
       }
       asOfEpoch = parsed
     }
+    const preset = Option.isSome(values.policy) ? parsePolicy(values.policy.value) : null
+    if (preset === undefined) {
+      return yield* fail(
+        `--policy / AUDIT_POLICY must be one of ${POLICIES.join(", ")}; got ${JSON.stringify(Option.getOrElse(values.policy, () => ""))}`
+      )
+    }
+    const staleDays = Option.getOrElse(values.staleDays, () =>
+      preset === null ? DEFAULT_STALE_DAYS : POLICY_STALE_DAYS[preset]
+    )
     for (const [flag, value] of [
-      ["--stale-days", values.staleDays],
+      ["--stale-days", staleDays],
       ["--pending-days", values.pendingDays]
     ] as const) {
       if (!Number.isSafeInteger(value) || value < 0)
@@ -150,11 +181,14 @@ export const toAuditParameters = (
     }
     return {
       asOf: asOfEpoch,
-      staleDays: values.staleDays,
+      staleDays,
       pendingDays: values.pendingDays,
       privilegedRoles: roles,
       privilegedPermissions: permissions,
       includeDeactivated: values.includeDeactivated,
-      failOn
+      failOn,
+      policy: preset,
+      suppressionsFile: Option.getOrNull(values.suppressions),
+      suppressions: Option.isSome(values.suppressions) ? yield* loadSuppressions(values.suppressions.value) : []
     }
   })

@@ -1,4 +1,6 @@
+import type { Policy } from "./Policy.js"
 import type { FailOn } from "./Severity.js"
+import type { SuppressionEntry } from "./Suppressions.js"
 
 /** What an audit is judged by. Recorded in every report so a reader can tell how a finding came about. */
 export interface AuditParameters {
@@ -12,6 +14,10 @@ export interface AuditParameters {
   readonly privilegedPermissions: ReadonlyArray<string>
   readonly includeDeactivated: boolean
   readonly failOn: FailOn
+  /** The compliance preset the thresholds came from, if any. */
+  readonly policy: Policy | null
+  readonly suppressionsFile: string | null
+  readonly suppressions: ReadonlyArray<SuppressionEntry>
 }
 
 export const DEFAULT_STALE_DAYS = 90

@@ -2,8 +2,9 @@
  * The run section of the JSON report: what was audited, how, and what came of it. An auditor reads it to tell
  * whether the run was complete; nothing in it is secret (the API URL never carries the token).
  */
-import type { FindingCode } from "./Finding.js"
-import type { FailOn, Severity } from "./Severity.js"
+import type { FindingChanges, FindingCounts } from "./FindingLedger.js"
+import type { Policy } from "./Policy.js"
+import type { FailOn } from "./Severity.js"
 
 export interface AuditRun {
   readonly runId: string
@@ -19,6 +20,8 @@ export interface AuditRun {
     readonly privilegedPermissions: ReadonlyArray<string>
     readonly includeDeactivated: boolean
     readonly failOn: FailOn
+    readonly policy: Policy | null
+    readonly suppressionsFile: string | null
   }
   readonly users: {
     /** Records received, valid or not, each user once. */
@@ -33,10 +36,16 @@ export interface AuditRun {
   readonly retries: number
   /** How privilege was decided: from role permissions, or from role names and ids only. */
   readonly privilegeSource: "role-permissions" | "role-names-only"
-  readonly findings: {
-    readonly total: number
-    readonly bySeverity: Readonly<Record<Severity, number>>
-    readonly byFinding: Readonly<Record<FindingCode, number>>
+  readonly findings: FindingCounts
+  /** What changed since the previous report: the "what changed" section. */
+  readonly changes: FindingChanges
+  readonly suppressions: {
+    /** Entries in force at `asOf`. */
+    readonly active: number
+    /** Findings they suppressed in this run. */
+    readonly applied: number
+    readonly expired: ReadonlyArray<SuppressionSummary>
+    readonly unused: ReadonlyArray<SuppressionSummary>
   }
   readonly warnings: ReadonlyArray<string>
 }
@@ -47,3 +56,12 @@ export const reportStamp = (epoch: number): string =>
     .toISOString()
     .replace(/\.\d{3}Z$/, "Z")
     .replace(/[-:]/g, "")
+
+export interface SuppressionSummary {
+  readonly entry: number
+  readonly user: string
+  readonly finding: string
+  readonly owner: string
+  readonly expires: string
+  readonly reason: string
+}

@@ -9,18 +9,20 @@ import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import { UserRecord } from "../PantherApi/UserRecord.js"
-import { makeFindingSpool } from "../Reports/FindingSpool.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { type FindingReportPaths, writeFindingReports } from "../Reports/WriteFindingReports.js"
 import { VERSION } from "../Version.js"
 import type { AuditParameters } from "./AuditParameters.js"
-import { type AuditRun, reportStamp } from "./AuditRun.js"
+import { type AuditRun, reportStamp, type SuppressionSummary } from "./AuditRun.js"
 import type { Finding, FindingCode } from "./Finding.js"
+import { makeFindingLedger } from "./FindingLedger.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
+import { readPreviousReport } from "./PreviousReport.js"
 import { makePrivilegePolicy } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
 import { isAtLeast } from "./Severity.js"
+import type { SuppressionEntry } from "./Suppressions.js"
 
 export interface AuditOutcome {
   readonly run: AuditRun
@@ -41,6 +43,8 @@ export interface RunAuditOptions {
   readonly parameters: AuditParameters
   readonly reportDirectory: string
   readonly apiBaseUrl: string
+  /** The run's id, in the JSON report and on every log line of the run; a fresh UUID when not given. */
+  readonly runId?: string
   /** Called after every page, for a progress line on a terminal. */
   readonly onProgress?: (progress: AuditProgress) => void
   /**
@@ -54,6 +58,15 @@ const PROGRESS_EVERY = 1000
 
 const reportProgress = (client: PantherClient, users: number, onProgress: (progress: AuditProgress) => void) =>
   Effect.map(client.stats, (stats) => onProgress({ pages: stats.pagesFetched, users }))
+
+const summarizeEntry = (entry: SuppressionEntry): SuppressionSummary => ({
+  entry: entry.entry,
+  user: entry.user,
+  finding: entry.finding,
+  owner: entry.owner,
+  expires: entry.expires,
+  reason: entry.reason
+})
 
 const NEVER_LOGGED_IN: ReadonlySet<FindingCode> = new Set(["NEVER_LOGGED_IN"])
 
@@ -82,14 +95,22 @@ export const runAudit = (
       const client = yield* PantherClient
       const { parameters } = options
       const startedAt = yield* Clock.currentTimeMillis
-      const runId = randomUUID()
+      const runId = options.runId ?? randomUUID()
       const warnings: Array<string> = []
 
       const roles = yield* readRoles(client)
       if (roles.warning !== undefined) warnings.push(roles.warning)
       const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
 
-      const spool = yield* makeFindingSpool(options.reportDirectory)
+      const startedIso = new Date(startedAt).toISOString()
+      const previous = yield* readPreviousReport(options.reportDirectory)
+      const ledger = yield* makeFindingLedger({
+        directory: options.reportDirectory,
+        runStartedAt: startedIso,
+        asOf: parameters.asOf,
+        previous,
+        suppressions: parameters.suppressions
+      })
       const seenIds = new Set<string>()
       const totals = { seen: 0, enabled: 0, deactivated: 0, privileged: 0, invalid: 0 }
       let enabledWithLogin = 0
@@ -116,7 +137,7 @@ export const runAudit = (
               const finding = invalidRecordFinding(record)
               return Effect.zipRight(
                 progress,
-                Effect.zipRight(spool.add(finding), options.onUser?.(record, undefined) ?? Effect.void)
+                Effect.zipRight(ledger.record(finding), options.onUser?.(record, undefined) ?? Effect.void)
               )
             }
             const { user } = record
@@ -129,7 +150,7 @@ export const runAudit = (
             return Effect.zipRight(
               progress,
               Effect.zipRight(
-                Effect.forEach(judgement.findings, spool.add, { discard: true }),
+                Effect.forEach(judgement.findings, ledger.record, { discard: true }),
                 options.onUser?.(record, judgement) ?? Effect.void
               )
             )
@@ -142,7 +163,7 @@ export const runAudit = (
       }
       const loginDataMissing = isLoginDataMissing(totals.enabled, enabledWithLogin)
       if (loginDataMissing) {
-        yield* spool.add(loginDataMissingFinding(totals.enabled))
+        yield* ledger.record(loginDataMissingFinding(totals.enabled))
         warnings.push(
           "No enabled user has a lastLoggedInAt; NEVER_LOGGED_IN findings were replaced by LOGIN_DATA_MISSING."
         )
@@ -150,12 +171,20 @@ export const runAudit = (
       const exclude = loginDataMissing ? NEVER_LOGGED_IN : new Set<FindingCode>()
       const stats = yield* client.stats
       const finishedAt = yield* Clock.currentTimeMillis
-      const counts = spool.counts(exclude)
+      const summary = ledger.summarize(exclude)
+      for (const entry of summary.suppressions.expired) {
+        warnings.push(
+          `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) expired on ${entry.expires} and no longer applies.`
+        )
+      }
+      for (const entry of summary.suppressions.unused) {
+        warnings.push(`Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) matched no finding.`)
+      }
       const run: AuditRun = {
         runId,
         tool: { name: "panther-user-audit", version: VERSION },
         asOf: new Date(parameters.asOf).toISOString(),
-        startedAt: new Date(startedAt).toISOString(),
+        startedAt: startedIso,
         finishedAt: new Date(finishedAt).toISOString(),
         apiBaseUrl: options.apiBaseUrl,
         parameters: {
@@ -164,14 +193,23 @@ export const runAudit = (
           privilegedRoles: parameters.privilegedRoles,
           privilegedPermissions: parameters.privilegedPermissions,
           includeDeactivated: parameters.includeDeactivated,
-          failOn: parameters.failOn
+          failOn: parameters.failOn,
+          policy: parameters.policy,
+          suppressionsFile: parameters.suppressionsFile
         },
         users: totals,
         pagesFetched: stats.pagesFetched,
         requests: stats.requests,
         retries: stats.retries,
         privilegeSource: privilegePolicy.usesPermissions ? "role-permissions" : "role-names-only",
-        findings: counts,
+        findings: summary.counts,
+        changes: summary.changes,
+        suppressions: {
+          active: summary.suppressions.active,
+          applied: summary.counts.suppressed,
+          expired: summary.suppressions.expired.map(summarizeEntry),
+          unused: summary.suppressions.unused.map(summarizeEntry)
+        },
         warnings
       }
 
@@ -180,7 +218,7 @@ export const runAudit = (
         directory: options.reportDirectory,
         stem: `user-audit-${reportStamp(startedAt)}`,
         run,
-        spool,
+        spool: ledger.spool,
         exclude,
         onBatch: (batch) => {
           for (const finding of batch) {

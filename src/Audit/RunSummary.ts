@@ -23,11 +23,22 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
   const codes = FINDING_CODES.filter((code) => findings.byFinding[code] > 0).map(
     (code) => `  ${code.padEnd(22)}${String(findings.byFinding[code]).padStart(8)}`
   )
+  const { changes, suppressions } = run
+  const changeLine =
+    changes.previousReport === null
+      ? `Changes: everything is new (${changes.previousReportProblem ?? "no previous report"})`
+      : `Changes since the previous report: ${changes.new} new, ${changes.unchanged} unchanged, ${changes.resolved.length} resolved`
   return [
-    `Panther user audit of ${apiHost(run.apiBaseUrl)} as of ${run.asOf}`,
+    `Panther user audit of ${apiHost(run.apiBaseUrl)} as of ${run.asOf}${run.parameters.policy === null ? "" : ` (policy ${run.parameters.policy})`}`,
     `Users: ${users.seen} (${users.enabled} enabled, ${users.deactivated} deactivated, ${users.privileged} privileged, ${users.invalid} invalid records) in ${run.pagesFetched} pages, ${run.retries} retries`,
     `Findings: ${findings.total} (${severities})`,
     ...codes,
+    changeLine,
+    ...(run.parameters.suppressionsFile === null
+      ? []
+      : [
+          `Suppressions: ${suppressions.applied} findings suppressed by ${suppressions.active} active entries; ${suppressions.expired.length} expired, ${suppressions.unused.length} unused`
+        ]),
     ...(run.warnings.length > 0 ? ["Warnings:", ...run.warnings.map((warning) => `  - ${warning}`)] : []),
     "Reports:",
     ...reportPaths.map((path) => `  ${path}`)

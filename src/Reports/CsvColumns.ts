@@ -2,7 +2,9 @@
  * The findings CSV's columns, in the order users' spreadsheets depend on. Later columns may be appended, never
  * reordered. Cells that come from the API are neutralised against formula injection.
  */
+import { controlsFor } from "../Audit/Controls.js"
 import type { Finding } from "../Audit/Finding.js"
+import type { FindingAnnotations } from "../Audit/FindingAnnotations.js"
 
 export const FINDING_COLUMNS = [
   "severity",
@@ -18,7 +20,12 @@ export const FINDING_COLUMNS = [
   "created_at",
   "last_logged_in_at",
   "days_since_login",
-  "detail"
+  "detail",
+  "first_seen",
+  "change",
+  "suppressed",
+  "suppression_reason",
+  "controls"
 ] as const
 
 /**
@@ -29,7 +36,8 @@ export const neutraliseFormula = (text: string): string => (/^[=+\-@\t\r]/.test(
 
 const cell = (value: string | null): string => (value === null ? "" : neutraliseFormula(value))
 
-export const findingRow = (finding: Finding): Array<string> => [
+/** A finding's row; a finding not yet annotated by a run (see FindingLedger) gets empty change columns. */
+export const findingRow = (finding: Finding & Partial<FindingAnnotations>): Array<string> => [
   finding.severity,
   finding.finding,
   cell(finding.userId),
@@ -44,5 +52,11 @@ export const findingRow = (finding: Finding): Array<string> => [
   finding.lastLoggedInAt ?? "",
   finding.daysSinceLogin === null ? "" : String(finding.daysSinceLogin),
   // The detail quotes API values (an unparseable timestamp, a role name), so it is neutralised too.
-  neutraliseFormula(finding.detail)
+  neutraliseFormula(finding.detail),
+  finding.firstSeen ?? "",
+  finding.change ?? "",
+  String(finding.suppressed ?? false),
+  // The reason is text from the suppressions file, written by people: neutralised like API text.
+  neutraliseFormula(finding.suppressionReason ?? ""),
+  (finding.controls ?? controlsFor(finding.finding)).join("; ")
 ]

@@ -24,7 +24,9 @@ const codes = (subject: User, overrides: Parameters<typeof parameters>[0] = {}) 
 const only = (subject: User, code: FindingCode, overrides: Parameters<typeof parameters>[0] = {}) => {
   const found = judge(subject, overrides).filter((finding) => finding.finding === code)
   expect(found).toHaveLength(1)
-  return found[0]
+  const [first] = found
+  if (first === undefined) throw new Error(`no ${code} finding`)
+  return first
 }
 
 describe("STALE_LOGIN", () => {

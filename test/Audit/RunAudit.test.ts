@@ -6,7 +6,7 @@ import { Effect, Exit, Layer, Redacted } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import type { AuditParameters } from "../../src/Audit/AuditParameters.js"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
-import type { Finding } from "../../src/Audit/Finding.js"
+import type { AnnotatedFinding } from "../../src/Audit/FindingAnnotations.js"
 import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
 import { PantherConnection } from "../../src/PantherApi/Connection.js"
 import { PantherClient } from "../../src/PantherApi/PantherClient.js"
@@ -33,10 +33,18 @@ const audit = (baseUrl: string, token: string, params: AuditParameters = paramet
 
 const readReports = (outcome: AuditOutcome) => ({
   rows: parse(readFileSync(outcome.reports.csv, "utf8"), { bom: true, columns: true }) as Array<Record<string, string>>,
-  json: JSON.parse(readFileSync(outcome.reports.json, "utf8")) as { run: AuditRun; findings: Array<Finding> }
+  json: JSON.parse(readFileSync(outcome.reports.json, "utf8")) as { run: AuditRun; findings: Array<AnnotatedFinding> }
 })
 
-const wire = (id: string, overrides: Partial<WireUser> = {}): WireUser => ({
+/** Overrides may set a field to `undefined` to leave it out. */
+const wire = (id: string, overrides: { [K in keyof WireUser]?: WireUser[K] | undefined } = {}): WireUser => {
+  const merged: Record<string, unknown> = { ...wireBase(id), ...overrides }
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key]
+  // A valid base user with fields replaced by values of their own types.
+  return merged as WireUser
+}
+
+const wireBase = (id: string): WireUser => ({
   id,
   email: `${id}@example.com`,
   givenName: "Given",
@@ -45,8 +53,7 @@ const wire = (id: string, overrides: Partial<WireUser> = {}): WireUser => ({
   enabled: true,
   status: "CONFIRMED",
   createdAt: daysAgo(400),
-  lastLoggedInAt: daysAgo(1),
-  ...overrides
+  lastLoggedInAt: daysAgo(1)
 })
 
 describe("an audit against the simulator's seeded users", () => {
@@ -65,8 +72,13 @@ describe("an audit against the simulator's seeded users", () => {
     expect(first.run.users.seen).toBe(listed.length)
     expect(first.run.users.seen).toBe(first.run.users.enabled + first.run.users.deactivated)
     expect(first.run.pagesFetched).toBeGreaterThanOrEqual(Math.ceil(first.run.users.seen / 60))
-    expect(b.json.findings).toEqual(a.json.findings)
-    expect(b.rows).toEqual(a.rows)
+    const judged = (findings: Array<AnnotatedFinding>) => findings.map(({ change: _c, ...rest }) => rest)
+    // The second run compares itself with the first: same findings, now unchanged, first seen in the first run.
+    expect(judged(b.json.findings)).toEqual(judged(a.json.findings))
+    expect(a.json.findings.every((finding) => finding.change === "new")).toBe(true)
+    expect(b.json.findings.every((finding) => finding.change === "unchanged")).toBe(true)
+    expect(b.json.findings.every((finding) => finding.firstSeen === first.run.startedAt)).toBe(true)
+    expect(b.rows.map(({ change: _c, ...rest }) => rest)).toEqual(a.rows.map(({ change: _c, ...rest }) => rest))
     expect(a.rows.length).toBe(first.run.findings.total)
     expect(first.reports.csv).not.toBe(second.reports.csv)
   })

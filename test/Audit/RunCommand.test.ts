@@ -91,7 +91,12 @@ describe("panther-audit run", () => {
     [["--privileged-permissions", "UserModify,MakeCoffee"], "MakeCoffee"],
     [["--fail-on", "severe"], "--fail-on / AUDIT_FAIL_ON must be one of none, info"],
     [["--stale-days", "abc"], "is not a integer"],
-    [["--report-dir", "/nonexistent/reports"], "report directory"]
+    [["--report-dir", "/nonexistent/reports"], "report directory"],
+    [["--policy", "sox"], "--policy / AUDIT_POLICY must be one of cis, pci, nist"],
+    [
+      ["--suppressions", "/nonexistent/suppressions.yaml"],
+      "--suppressions /nonexistent/suppressions.yaml cannot be read"
+    ]
   ])("exits 2 before any API call for %s", async (args, mention) => {
     await withCountingServer(async (server) => {
       const result = await runCli(["run", ...args], { env: env({ PANTHER_API_URL: server.url }) })
@@ -120,6 +125,42 @@ describe("panther-audit run", () => {
     } finally {
       await failing.close()
     }
+  })
+})
+
+describe("--policy", () => {
+  const parametersOf = () => {
+    const report = readdirSync(directory).find((file) => file.endsWith(".json")) ?? ""
+    return JSON.parse(readFileSync(join(directory, report), "utf8")).run.parameters
+  }
+
+  it("presets the thresholds and is recorded in the reports", async () => {
+    const result = await runCli(["run", "--policy", "cis"], { env: env() })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain("(policy cis)")
+    expect(parametersOf()).toMatchObject({ policy: "cis", staleDays: 45 })
+  })
+
+  it("gives way to an explicit --stale-days", async () => {
+    const result = await runCli(["run", "--stale-days", "60"], { env: env({ AUDIT_POLICY: "pci" }) })
+    expect(result.code).toBe(0)
+    expect(parametersOf()).toMatchObject({ policy: "pci", staleDays: 60 })
+  })
+})
+
+describe("--suppressions", () => {
+  it("exits 2 before any API call for an invalid file, naming the entry", async () => {
+    const file = join(directory, "suppressions.yaml")
+    writeFileSync(
+      file,
+      "suppressions:\n  - user: a@example.com\n    finding: STALE_LOGIN\n    reason: r\n    owner: o\n    expires: soon\n"
+    )
+    await withCountingServer(async (server) => {
+      const result = await runCli(["run", "--suppressions", file], { env: env({ PANTHER_API_URL: server.url }) })
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain('entry 1 (a@example.com): expires "soon" is not a date')
+      expect(server.requests).toHaveLength(0)
+    })
   })
 })
 

@@ -12,13 +12,26 @@ export const parameters = (overrides: Partial<AuditParameters> = {}): AuditParam
   privilegedPermissions: ["UserModify", "OrganizationAPITokenModify"],
   includeDeactivated: false,
   failOn: "none",
+  policy: null,
+  suppressionsFile: null,
+  suppressions: [],
   ...overrides
 })
 
 /** An ISO timestamp `days` days (and `extraMs`) before the audit time. */
 export const daysAgo = (days: number, extraMs = 0): string => new Date(AS_OF - days * DAY - extraMs).toISOString()
 
-export const user = (overrides: Partial<User> = {}): User => ({
+/** Overrides may set a field to `undefined` to leave it out, as the API does. */
+export type UserOverrides = { [K in keyof User]?: User[K] | undefined }
+
+export const user = (overrides: UserOverrides = {}): User => {
+  const merged: Record<string, unknown> = { ...BASE_USER, ...overrides }
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key]
+  // The base user is a valid User and overrides only replace its fields with values of their own types.
+  return merged as User
+}
+
+const BASE_USER: User = {
   id: "u-1",
   email: "ada@example.com",
   givenName: "Ada",
@@ -27,6 +40,5 @@ export const user = (overrides: Partial<User> = {}): User => ({
   enabled: true,
   status: "CONFIRMED",
   createdAt: daysAgo(400),
-  lastLoggedInAt: daysAgo(1),
-  ...overrides
-})
+  lastLoggedInAt: daysAgo(1)
+}

@@ -1,0 +1,32 @@
+/**
+ * What a run adds to each finding beyond the rules: a stable id, whether it is new since the last run, whether a
+ * suppression covers it, and the controls it is evidence for.
+ */
+import type { Finding, FindingCode } from "./Finding.js"
+
+export type FindingChange = "new" | "unchanged"
+
+export interface FindingAnnotations {
+  /** `<code>:<user id>` (or `<code>:email:<email>` when the id is unknown, or `<code>` for run-level findings). */
+  readonly id: string
+  /** When this finding was first reported, ISO 8601 UTC, carried forward from earlier reports. */
+  readonly firstSeen: string
+  readonly change: FindingChange
+  readonly suppressed: boolean
+  readonly suppressionReason: string | null
+  readonly controls: ReadonlyArray<string>
+}
+
+export type AnnotatedFinding = Finding & FindingAnnotations
+
+/** Stable across runs: the same user with the same problem gets the same id, whatever the detail says. */
+export const findingId = (finding: {
+  readonly finding: FindingCode
+  readonly userId: string | null
+  readonly email: string | null
+}): string =>
+  finding.userId !== null
+    ? `${finding.finding}:${finding.userId}`
+    : finding.email !== null
+      ? `${finding.finding}:email:${finding.email.toLowerCase()}`
+      : finding.finding

@@ -1,0 +1,133 @@
+/**
+ * Where a run's findings go: each is given its id, compared with the previous report, matched against the
+ * suppressions, counted, and spooled for the reports. At the end the ledger says what changed since last time.
+ */
+import { Effect, type Scope } from "effect"
+import { type FindingSpool, makeFindingSpool } from "../Reports/FindingSpool.js"
+import type { ReportError } from "../Reports/ReportError.js"
+import { controlsFor } from "./Controls.js"
+import { FINDING_CODES, type Finding, type FindingCode } from "./Finding.js"
+import { type AnnotatedFinding, findingId } from "./FindingAnnotations.js"
+import type { PreviousFinding, PreviousReportLookup } from "./PreviousReport.js"
+import { SEVERITIES, type Severity } from "./Severity.js"
+import {
+  makeSuppressionMatcher,
+  type SuppressionEntry,
+  type SuppressionOutcome,
+  suppressionReason
+} from "./Suppressions.js"
+
+export interface FindingCounts {
+  readonly total: number
+  readonly bySeverity: Readonly<Record<Severity, number>>
+  readonly byFinding: Readonly<Record<FindingCode, number>>
+  readonly suppressed: number
+  /** What `--fail-on` and email alerts look at: suppressed findings left out. */
+  readonly unsuppressedBySeverity: Readonly<Record<Severity, number>>
+}
+
+export interface FindingChanges {
+  /** The report compared against, or null when there was none to read (then everything is new). */
+  readonly previousReport: string | null
+  readonly previousReportProblem: string | null
+  readonly new: number
+  readonly unchanged: number
+  /** Of the new ones, those not suppressed: what `--email on-change` reacts to, with `resolvedUnsuppressed`. */
+  readonly newUnsuppressed: number
+  readonly resolved: ReadonlyArray<PreviousFinding>
+  readonly resolvedUnsuppressed: number
+}
+
+export interface LedgerSummary {
+  readonly counts: FindingCounts
+  readonly changes: FindingChanges
+  readonly suppressions: SuppressionOutcome
+}
+
+export interface FindingLedger {
+  readonly record: (finding: Finding) => Effect.Effect<void, ReportError>
+  readonly spool: FindingSpool
+  /** Totals over the findings not in `exclude` (see LOGIN_DATA_MISSING). */
+  readonly summarize: (exclude: ReadonlySet<FindingCode>) => LedgerSummary
+}
+
+const zeroBySeverity = () => Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>
+
+export const makeFindingLedger = (options: {
+  readonly directory: string
+  readonly runStartedAt: string
+  readonly asOf: number
+  readonly previous: PreviousReportLookup
+  readonly suppressions: ReadonlyArray<SuppressionEntry>
+}): Effect.Effect<FindingLedger, ReportError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const spool = yield* makeFindingSpool(options.directory)
+    const matcher = makeSuppressionMatcher(options.suppressions, options.asOf)
+    // Previous findings not yet matched; what is left at the end was resolved.
+    const unmatched = new Map(options.previous._tag === "Found" ? options.previous.report.findings : [])
+    // Counts by code, severity, suppression and change: enough to answer every total after exclusions.
+    const tally = new Map<string, number>()
+
+    const annotate = (finding: Finding): AnnotatedFinding => {
+      const id = findingId(finding)
+      const previous = unmatched.get(id)
+      if (previous !== undefined) unmatched.delete(id)
+      const entry = finding.userId === null && finding.email === null ? undefined : matcher.match(finding)
+      return {
+        ...finding,
+        id,
+        firstSeen: previous?.firstSeen ?? options.runStartedAt,
+        change: previous === undefined ? "new" : "unchanged",
+        suppressed: entry !== undefined,
+        suppressionReason: entry === undefined ? null : suppressionReason(entry),
+        controls: controlsFor(finding.finding)
+      }
+    }
+
+    const record = (finding: Finding) =>
+      Effect.suspend(() => {
+        const annotated = annotate(finding)
+        const key = `${annotated.finding}|${annotated.severity}|${annotated.suppressed}|${annotated.change}`
+        tally.set(key, (tally.get(key) ?? 0) + 1)
+        return spool.add(annotated)
+      })
+
+    const summarize = (exclude: ReadonlySet<FindingCode>): LedgerSummary => {
+      const bySeverity = zeroBySeverity()
+      const unsuppressedBySeverity = zeroBySeverity()
+      const byFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number>
+      let total = 0
+      let suppressed = 0
+      let fresh = 0
+      let freshUnsuppressed = 0
+      for (const [key, count] of tally) {
+        const [code, severity, isSuppressed, change] = key.split("|") as [FindingCode, Severity, string, string]
+        if (exclude.has(code)) continue
+        total += count
+        bySeverity[severity] += count
+        byFinding[code] += count
+        if (isSuppressed === "true") suppressed += count
+        else unsuppressedBySeverity[severity] += count
+        if (change === "new") {
+          fresh += count
+          if (isSuppressed !== "true") freshUnsuppressed += count
+        }
+      }
+      const resolved = [...unmatched.values()]
+      return {
+        counts: { total, bySeverity, byFinding, suppressed, unsuppressedBySeverity },
+        changes: {
+          previousReport: options.previous._tag === "Found" ? options.previous.report.path : null,
+          previousReportProblem: options.previous._tag === "NotFound" ? options.previous.reason : null,
+          new: fresh,
+          unchanged: total - fresh,
+          newUnsuppressed: freshUnsuppressed,
+          resolved,
+          resolvedUnsuppressed: resolved.filter((finding) => !finding.suppressed).length
+        },
+        suppressions: matcher.outcome()
+      }
+    }
+
+    return { record, spool, summarize }
+  })

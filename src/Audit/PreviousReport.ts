@@ -1,0 +1,123 @@
+/**
+ * The previous run's findings, read from its JSON report in the report directory, so this run can say what is
+ * new, what is unchanged (carrying `firstSeen` forward) and what was resolved. Reports are read a line at a time
+ * (this tool writes one finding per line), so a report of 100,000 findings is never held as one string.
+ * A missing or unreadable previous report is not an error: everything is then new, and the run says so once.
+ */
+import { createReadStream } from "node:fs"
+import { readdir } from "node:fs/promises"
+import { join } from "node:path"
+import { createInterface } from "node:readline"
+import { Effect } from "effect"
+import type { FindingCode } from "./Finding.js"
+import { findingId } from "./FindingAnnotations.js"
+import type { Severity } from "./Severity.js"
+
+export interface PreviousFinding {
+  readonly id: string
+  readonly finding: FindingCode
+  readonly severity: Severity
+  readonly userId: string | null
+  readonly email: string | null
+  readonly firstSeen: string
+  readonly suppressed: boolean
+}
+
+export interface PreviousReport {
+  readonly path: string
+  readonly runStartedAt: string
+  readonly findings: ReadonlyMap<string, PreviousFinding>
+}
+
+export type PreviousReportLookup =
+  | { readonly _tag: "Found"; readonly report: PreviousReport }
+  | { readonly _tag: "NotFound"; readonly reason: string }
+
+const REPORT_NAME = /^user-audit-(\d{8}T\d{6}Z)(?:-(\d+))?\.json$/
+
+/** The newest findings report by its stamp (and, within one second, its `-N` suffix). */
+export const latestReportName = (names: ReadonlyArray<string>): string | undefined => {
+  let best: { name: string; stamp: string; suffix: number } | undefined
+  for (const name of names) {
+    const match = REPORT_NAME.exec(name)
+    if (match === null) continue
+    const candidate = { name, stamp: match[1] ?? "", suffix: Number(match[2] ?? "1") }
+    if (
+      best === undefined ||
+      candidate.stamp > best.stamp ||
+      (candidate.stamp === best.stamp && candidate.suffix > best.suffix)
+    ) {
+      best = candidate
+    }
+  }
+  return best?.name
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
+
+const readFinding = (value: unknown, runStartedAt: string): PreviousFinding | undefined => {
+  if (!isRecord(value) || typeof value.finding !== "string" || typeof value.severity !== "string") return undefined
+  const finding = value.finding as FindingCode
+  const userId = typeof value.userId === "string" ? value.userId : null
+  const email = typeof value.email === "string" ? value.email : null
+  return {
+    id: typeof value.id === "string" ? value.id : findingId({ finding, userId, email }),
+    finding,
+    severity: value.severity as Severity,
+    userId,
+    email,
+    // Reports written before first-seen tracking: the finding was seen at least as early as that run.
+    firstSeen: typeof value.firstSeen === "string" ? value.firstSeen : runStartedAt,
+    suppressed: value.suppressed === true
+  }
+}
+
+const parseReport = async (path: string): Promise<PreviousReport> => {
+  const lines = createInterface({
+    input: createReadStream(path, { encoding: "utf8" }),
+    crlfDelay: Number.POSITIVE_INFINITY
+  })
+  const runLines: Array<string> = []
+  const findings = new Map<string, PreviousFinding>()
+  let section: "run" | "findings" | "end" = "run"
+  let runStartedAt = ""
+  for await (const line of lines) {
+    if (section === "run") {
+      if (line.trim() === '"findings": [') {
+        const run: unknown = JSON.parse(`${runLines.join("\n").replace(/,\s*$/, "")}\n}`)
+        const startedAt = isRecord(run) && isRecord(run.run) ? run.run.startedAt : undefined
+        if (typeof startedAt !== "string") throw new Error("it has no run.startedAt")
+        runStartedAt = startedAt
+        section = "findings"
+      } else runLines.push(line)
+    } else if (section === "findings") {
+      const text = line.trim().replace(/,$/, "")
+      if (text === "") continue
+      if (text === "]") {
+        section = "end"
+        continue
+      }
+      const finding = readFinding(JSON.parse(text), runStartedAt)
+      if (finding === undefined) throw new Error(`a finding lacks its code or severity: ${text.slice(0, 80)}`)
+      findings.set(finding.id, finding)
+    }
+  }
+  if (section !== "end") throw new Error("it ends before its list of findings is complete")
+  return { path, runStartedAt, findings }
+}
+
+export const readPreviousReport = (directory: string): Effect.Effect<PreviousReportLookup> =>
+  Effect.promise(async (): Promise<PreviousReportLookup> => {
+    const names = await readdir(directory).catch(() => [])
+    const name = latestReportName(names)
+    if (name === undefined) return { _tag: "NotFound", reason: "no previous report in the report directory" }
+    const path = join(directory, name)
+    try {
+      return { _tag: "Found", report: await parseReport(path) }
+    } catch (error) {
+      return {
+        _tag: "NotFound",
+        reason: `the previous report ${name} could not be read (${error instanceof Error ? error.message : String(error)})`
+      }
+    }
+  })

@@ -1,0 +1,155 @@
+/**
+ * Suppressions: known exceptions, accepted by a named owner until a date. A suppressed finding stays in every
+ * report, marked with its reason, but no longer fails the run, triggers email or counts as a change. An expired
+ * entry stops suppressing and is listed; an entry that matched nothing is listed as unused. A file that cannot be
+ * read exactly is a configuration error: a typo must never silently un-suppress, or suppress, anything.
+ */
+import { readFile } from "node:fs/promises"
+import { Effect } from "effect"
+import { parse as parseYaml } from "yaml"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { FINDING_CODES, type FindingCode } from "./Finding.js"
+import { DAY_MS, parseTimestamp } from "./Timestamps.js"
+
+export interface SuppressionEntry {
+  /** 1-based position in the file, for messages. */
+  readonly entry: number
+  /** An email (matched case-insensitively) or a user id. */
+  readonly user: string
+  readonly finding: FindingCode | "*"
+  readonly reason: string
+  readonly owner: string
+  /** As written in the file. */
+  readonly expires: string
+  /** The first instant the entry no longer applies. */
+  readonly expiresAt: number
+}
+
+const FIELDS = ["user", "finding", "reason", "owner", "expires"] as const
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** A date means "through that day" (UTC); a full timestamp means "until that instant". */
+const parseExpiry = (text: string): number | undefined => {
+  const date = DATE_ONLY.exec(text)
+  if (date === null) return parseTimestamp(text)
+  const start = parseTimestamp(`${text}T00:00:00Z`)
+  return start === undefined ? undefined : start + DAY_MS
+}
+
+const describeValue = (value: unknown): string =>
+  value instanceof Date ? value.toISOString().slice(0, 10) : typeof value === "string" ? value : JSON.stringify(value)
+
+export const parseSuppressions = (
+  text: string,
+  source: string
+): Effect.Effect<ReadonlyArray<SuppressionEntry>, ConfigurationError> =>
+  Effect.gen(function* () {
+    const fail = (message: string) =>
+      Effect.fail(new ConfigurationError({ message: `suppressions file ${source}: ${message}` }))
+    let document: unknown
+    try {
+      // YAML is a superset of JSON, so one parser reads both.
+      document = parseYaml(text, { prettyErrors: true })
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      // The wildcard is the one value people write that YAML reads as syntax.
+      const hint = /alias/i.test(reason) ? ' (to match every finding write finding: "*" with the quotes)' : ""
+      return yield* fail(`not valid YAML or JSON${hint}: ${reason}`)
+    }
+    if (typeof document !== "object" || document === null || !("suppressions" in document)) {
+      return yield* fail("expected a document of the form {suppressions: [...]}")
+    }
+    const list = document.suppressions
+    if (!Array.isArray(list)) return yield* fail("`suppressions` must be a list of entries")
+    const entries: Array<SuppressionEntry> = []
+    for (const [index, raw] of list.entries()) {
+      const entry = index + 1
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        return yield* fail(`entry ${entry} must be an object with ${FIELDS.join(", ")}`)
+      }
+      const record = raw as Record<string, unknown>
+      const unknownKeys = Object.keys(record).filter((key) => !(FIELDS as ReadonlyArray<string>).includes(key))
+      if (unknownKeys.length > 0) {
+        return yield* fail(
+          `entry ${entry}: unknown field ${unknownKeys.join(", ")}; the fields are ${FIELDS.join(", ")}`
+        )
+      }
+      const values: Record<string, string> = {}
+      for (const field of FIELDS) {
+        const value = record[field]
+        // YAML reads an unquoted 2027-03-31 as a date under some schemas; accept it as the date it is.
+        const textValue = value instanceof Date ? describeValue(value) : value
+        if (typeof textValue !== "string" || textValue.trim() === "") {
+          return yield* fail(`entry ${entry}: \`${field}\` is required and must be non-empty text`)
+        }
+        values[field] = textValue.trim()
+      }
+      const { user = "", finding = "", reason = "", owner = "", expires = "" } = values
+      const code = finding === "*" ? "*" : FINDING_CODES.find((known) => known === finding)
+      if (code === undefined) {
+        return yield* fail(
+          `entry ${entry} (${user}): finding "${finding}" is not a finding code; use one of ${FINDING_CODES.join(", ")} or *`
+        )
+      }
+      const expiresAt = parseExpiry(expires)
+      if (expiresAt === undefined) {
+        return yield* fail(`entry ${entry} (${user}): expires "${expires}" is not a date; use YYYY-MM-DD`)
+      }
+      entries.push({ entry, user, finding: code, reason, owner, expires, expiresAt })
+    }
+    return entries
+  })
+
+export const loadSuppressions = (path: string): Effect.Effect<ReadonlyArray<SuppressionEntry>, ConfigurationError> =>
+  Effect.tryPromise({
+    try: () => readFile(path, "utf8"),
+    catch: (error) =>
+      new ConfigurationError({
+        message: `--suppressions ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`
+      })
+  }).pipe(Effect.flatMap((text) => parseSuppressions(text, path)))
+
+export interface SuppressionOutcome {
+  readonly active: number
+  readonly expired: ReadonlyArray<SuppressionEntry>
+  readonly unused: ReadonlyArray<SuppressionEntry>
+}
+
+export interface SuppressionMatcher {
+  /** The entry that suppresses this finding, if any; remembers that it was used. */
+  readonly match: (finding: {
+    readonly finding: FindingCode
+    readonly userId: string | null
+    readonly email: string | null
+  }) => SuppressionEntry | undefined
+  readonly outcome: () => SuppressionOutcome
+}
+
+export const makeSuppressionMatcher = (entries: ReadonlyArray<SuppressionEntry>, asOf: number): SuppressionMatcher => {
+  const active = entries.filter((entry) => entry.expiresAt > asOf)
+  const byUser = new Map<string, Array<SuppressionEntry>>()
+  for (const entry of active) {
+    const key = entry.user.toLowerCase()
+    byUser.set(key, [...(byUser.get(key) ?? []), entry])
+  }
+  const used = new Set<SuppressionEntry>()
+  return {
+    match: (finding) => {
+      const candidates = [
+        ...(finding.userId === null ? [] : (byUser.get(finding.userId.toLowerCase()) ?? [])),
+        ...(finding.email === null ? [] : (byUser.get(finding.email.toLowerCase()) ?? []))
+      ]
+      const entry = candidates.find((candidate) => candidate.finding === "*" || candidate.finding === finding.finding)
+      if (entry !== undefined) used.add(entry)
+      return entry
+    },
+    outcome: () => ({
+      active: active.length,
+      expired: entries.filter((entry) => entry.expiresAt <= asOf),
+      unused: active.filter((entry) => !used.has(entry))
+    })
+  }
+}
+
+export const suppressionReason = (entry: SuppressionEntry): string =>
+  `${entry.reason} (owner ${entry.owner}, expires ${entry.expires}, entry ${entry.entry})`

@@ -1,0 +1,240 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { parse } from "csv-parse/sync"
+import { Effect, Layer, Redacted } from "effect"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import type { AuditParameters } from "../../src/Audit/AuditParameters.js"
+import type { AuditRun } from "../../src/Audit/AuditRun.js"
+import { CONTROLS } from "../../src/Audit/Controls.js"
+import type { AnnotatedFinding } from "../../src/Audit/FindingAnnotations.js"
+import { latestReportName } from "../../src/Audit/PreviousReport.js"
+import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
+import { parseSuppressions } from "../../src/Audit/Suppressions.js"
+import { PantherConnection } from "../../src/PantherApi/Connection.js"
+import { PantherClient } from "../../src/PantherApi/PantherClient.js"
+import type { WireUser } from "../../src/Simulator/WireUser.js"
+import { startSimulator } from "../support/simulator.js"
+import { settingsFor } from "../support/testClient.js"
+import { AS_OF, DAY, daysAgo, parameters } from "./fixtures.js"
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "changes-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const person = (id: string, overrides: Partial<WireUser> = {}): WireUser => ({
+  id,
+  email: `${id}@example.com`,
+  givenName: id,
+  familyName: "Test",
+  role: { name: "Analyst" },
+  enabled: true,
+  status: "CONFIRMED",
+  createdAt: daysAgo(500),
+  lastLoggedInAt: daysAgo(1),
+  ...overrides
+})
+
+/** One run against a simulator serving exactly `data`, at `asOf`. */
+const auditOf = async (
+  data: ReadonlyArray<WireUser>,
+  params: AuditParameters = parameters()
+): Promise<AuditOutcome> => {
+  const simulator = await startSimulator({ data, now: new Date(AS_OF) })
+  try {
+    const client = PantherClient.Default.pipe(
+      Layer.provide(
+        PantherConnection.layer({ ...settingsFor(simulator.baseUrl), token: Redacted.make(simulator.readToken) })
+      )
+    )
+    return await Effect.runPromise(
+      runAudit({ parameters: params, reportDirectory: directory, apiBaseUrl: simulator.baseUrl }).pipe(
+        Effect.provide(client)
+      )
+    )
+  } finally {
+    await simulator.close()
+  }
+}
+
+const findingsOf = (outcome: AuditOutcome) =>
+  (JSON.parse(readFileSync(outcome.reports.json, "utf8")) as { findings: Array<AnnotatedFinding> }).findings
+const runOf = (outcome: AuditOutcome) =>
+  (JSON.parse(readFileSync(outcome.reports.json, "utf8")) as { run: AuditRun }).run
+
+describe("what changed since the last run", () => {
+  it("marks new and unchanged findings, carries first_seen forward, and lists resolved ones", async () => {
+    const first = await auditOf([
+      person("stays-stale", { lastLoggedInAt: daysAgo(200) }),
+      person("gets-fixed", { lastLoggedInAt: daysAgo(300) }),
+      person("fine")
+    ])
+    expect(runOf(first).changes).toMatchObject({ previousReport: null, new: 2, unchanged: 0, resolved: [] })
+    const second = await auditOf([
+      person("stays-stale", { lastLoggedInAt: daysAgo(200) }),
+      person("gets-fixed"),
+      person("fine", { status: "COMPROMISED" })
+    ])
+    const findings = findingsOf(second)
+    expect(findings.map((finding) => [finding.id, finding.change])).toEqual([
+      ["COMPROMISED_ACCOUNT:fine", "new"],
+      ["STALE_LOGIN:stays-stale", "unchanged"]
+    ])
+    const carried = findings.find((finding) => finding.id === "STALE_LOGIN:stays-stale")
+    expect(carried?.firstSeen).toBe(first.run.startedAt)
+    expect(findings[0]?.firstSeen).toBe(second.run.startedAt)
+    const changes = runOf(second).changes
+    expect(changes.previousReport).toBe(first.reports.json)
+    expect(changes).toMatchObject({ new: 1, unchanged: 1, newUnsuppressed: 1, resolvedUnsuppressed: 1 })
+    expect(changes.resolved.map((finding) => finding.id)).toEqual(["STALE_LOGIN:gets-fixed"])
+
+    const rows = parse(readFileSync(second.reports.csv, "utf8"), { bom: true, columns: true }) as Array<
+      Record<string, string>
+    >
+    expect(Object.keys(rows[0] ?? {}).slice(-5)).toEqual([
+      "first_seen",
+      "change",
+      "suppressed",
+      "suppression_reason",
+      "controls"
+    ])
+    expect(rows[1]).toMatchObject({ change: "unchanged", first_seen: first.run.startedAt, suppressed: "false" })
+  })
+
+  it("treats an unreadable previous report as 'everything is new' and says why, once", async () => {
+    writeFileSync(join(directory, "user-audit-20990101T000000Z.json"), "{ not json")
+    const outcome = await auditOf([person("stale", { lastLoggedInAt: daysAgo(200) })])
+    const run = runOf(outcome)
+    expect(run.changes.previousReport).toBeNull()
+    expect(run.changes.previousReportProblem).toContain("user-audit-20990101T000000Z.json could not be read")
+    expect(findingsOf(outcome)[0]?.change).toBe("new")
+  })
+
+  it("picks the newest report by stamp and same-second suffix", () => {
+    expect(
+      latestReportName([
+        "user-audit-20260101T000000Z.json",
+        "user-audit-20260102T000000Z.json",
+        "user-audit-20260102T000000Z-2.json",
+        "user-audit-20260102T000000Z-10.json",
+        "user-audit-20270101T000000Z.csv",
+        ".user-audit.json.abc.tmp"
+      ])
+    ).toBe("user-audit-20260102T000000Z-10.json")
+  })
+})
+
+describe("suppressions", () => {
+  const file = (entries: string) => `suppressions:\n${entries}`
+  const entry = (user: string, finding: string, expires: string) =>
+    `  - user: ${user}\n    finding: "${finding}"\n    reason: on leave\n    owner: secops@example.com\n    expires: ${expires}\n`
+
+  it("suppresses matching findings but keeps them in the reports; lists expired and unused entries", async () => {
+    const suppressions = await Effect.runPromise(
+      parseSuppressions(
+        file(
+          entry("STALE@example.com", "STALE_LOGIN", "2026-07-31") +
+            entry("admin", "*", "2026-12-31") +
+            entry("gone@example.com", "STALE_LOGIN", "2026-12-31") +
+            entry("old@example.com", "STALE_LOGIN", "2026-06-29")
+        ),
+        "test.yaml"
+      )
+    )
+    const outcome = await auditOf(
+      [
+        person("stale", { lastLoggedInAt: daysAgo(200) }),
+        person("admin", { role: { name: "Admin" }, lastLoggedInAt: daysAgo(100) }),
+        person("old", { lastLoggedInAt: daysAgo(100) })
+      ],
+      parameters({ suppressions, suppressionsFile: "test.yaml", failOn: "medium" })
+    )
+    const findings = findingsOf(outcome)
+    const byId = new Map(findings.map((finding) => [finding.id, finding]))
+    expect(byId.get("STALE_LOGIN:stale")).toMatchObject({ suppressed: true })
+    expect(byId.get("STALE_LOGIN:stale")?.suppressionReason).toContain(
+      "on leave (owner secops@example.com, expires 2026-07-31"
+    )
+    expect(byId.get("STALE_LOGIN:admin")?.suppressed).toBe(true)
+    expect(byId.get("PRIVILEGED_ROLE:admin")?.suppressed).toBe(true)
+    expect(byId.get("STALE_LOGIN:old")?.suppressed).toBe(false)
+    const run = runOf(outcome)
+    expect(run.suppressions).toMatchObject({ active: 3, applied: 3 })
+    expect(run.suppressions.expired.map((item) => item.user)).toEqual(["old@example.com"])
+    expect(run.suppressions.unused.map((item) => item.user)).toEqual(["gone@example.com"])
+    expect(run.findings.unsuppressedBySeverity).toMatchObject({ medium: 1, high: 0, info: 0 })
+    expect(run.warnings.join("\n")).toMatch(/entry 4 .*expired on 2026-06-29/)
+  })
+
+  it("holds a date-only expiry through the end of that day", async () => {
+    const [entryOf] = await Effect.runPromise(parseSuppressions(file(entry("a", "*", "2026-06-30")), "f"))
+    expect(entryOf?.expiresAt).toBe(Date.parse("2026-07-01T00:00:00Z"))
+    expect((entryOf?.expiresAt ?? 0) > AS_OF).toBe(true)
+    expect(AS_OF + DAY > (entryOf?.expiresAt ?? 0)).toBe(true)
+  })
+
+  it.each([
+    ["not: [a list]", "{suppressions: [...]}"],
+    ["suppressions: {}", "must be a list"],
+    [file("  - user: a\n    finding: STALE_LOGIN\n    reason: r\n    owner: o\n"), "entry 1: `expires` is required"],
+    [file(entry("a", "STALE", "2027-01-01")), 'entry 1 (a): finding "STALE" is not a finding code'],
+    [file(entry("a", "*", "2027-02-30")), 'entry 1 (a): expires "2027-02-30" is not a date'],
+    [
+      file(
+        `${entry("a", "*", "2027-01-01")}  - user: b\n    finding: "*"\n    reason: r\n    owner: o\n    expires: 2027-01-01\n    expiry: 2027\n`
+      ),
+      "entry 2: unknown field expiry"
+    ],
+    [
+      file("  - user: ''\n    finding: '*'\n    reason: r\n    owner: o\n    expires: 2027-01-01\n"),
+      "`user` is required"
+    ],
+    ["suppressions: [", "not valid YAML or JSON"],
+    [
+      file("  - user: a\n    finding: *\n    reason: r\n    owner: o\n    expires: 2027-01-01\n"),
+      'write finding: "*" with the quotes'
+    ]
+  ])("rejects an invalid file, naming the entry: %s", async (text, message) => {
+    const error = await Effect.runPromise(Effect.flip(parseSuppressions(text, "bad.yaml")))
+    expect(error._tag).toBe("ConfigurationError")
+    expect(error.message).toContain(message)
+    expect(error.message).toContain("suppressions file bad.yaml")
+  })
+
+  it("reads JSON too", async () => {
+    const entries = await Effect.runPromise(
+      parseSuppressions(
+        JSON.stringify({ suppressions: [{ user: "a", finding: "*", reason: "r", owner: "o", expires: "2027-01-01" }] }),
+        "s.json"
+      )
+    )
+    expect(entries).toHaveLength(1)
+  })
+})
+
+describe("controls", () => {
+  it("lists the controls each finding gives evidence for", async () => {
+    const outcome = await auditOf([
+      person("stale", { lastLoggedInAt: daysAgo(200), role: { name: "Admin" } }),
+      person("pending", { status: "RESET_REQUIRED" })
+    ])
+    const byId = new Map(findingsOf(outcome).map((finding) => [finding.id, finding.controls]))
+    expect(byId.get("STALE_LOGIN:stale")).toEqual([
+      "CIS Controls v8 5.3",
+      "PCI DSS v4.0.1 8.2.6",
+      "NIST SP 800-53 AC-2(3)",
+      "SOC 2 CC6.2",
+      "ISO/IEC 27001:2022 A.5.18"
+    ])
+    expect(byId.get("PRIVILEGED_ROLE:stale")).toEqual([
+      "ISO/IEC 27001:2022 A.8.2",
+      "SOC 2 CC6.3",
+      "PCI DSS v4.0.1 7.2.4"
+    ])
+    expect(byId.get("PENDING_STATUS:pending")).toEqual(["SOC 2 CC6.2", "ISO/IEC 27001:2022 A.5.18"])
+    expect(CONTROLS.COMPROMISED_ACCOUNT).toEqual(["SOC 2 CC6.2", "ISO/IEC 27001:2022 A.5.18"])
+    expect(CONTROLS.NEVER_LOGGED_IN).toEqual(CONTROLS.STALE_LOGIN)
+  })
+})
