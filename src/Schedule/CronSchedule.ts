@@ -1,0 +1,68 @@
+/**
+ * `--cron` and `--tz`, checked at start-up: a schedule that cannot fire must fail now, with exit code 2, not be
+ * found out at two in the morning.
+ */
+import { Cron, DateTime, Either, Option } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+
+export const DEFAULT_CRON = "0 2 * * *"
+export const DEFAULT_TIME_ZONE = "UTC"
+
+export interface CronSchedule {
+  /** As given, for log lines. */
+  readonly expression: string
+  /** The IANA name, as Intl spells it (`utc` becomes `UTC`). */
+  readonly timeZone: string
+  readonly cron: Cron.Cron
+}
+
+/** The shorthands of Vixie cron; Effect's parser takes only fields. */
+const ALIASES: Readonly<Record<string, string>> = {
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
+  "@monthly": "0 0 1 * *",
+  "@weekly": "0 0 * * 0",
+  "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
+  "@hourly": "0 * * * *"
+}
+
+const FIELDS =
+  "5 fields (minute hour day-of-month month day-of-week, e.g. 0 2 * * *), 6 with seconds first, or @daily, @hourly, ..."
+
+const invalid = (message: string) => new ConfigurationError({ message })
+
+export const parseCronSchedule = (
+  expression: string,
+  timeZone: string,
+  /** Checked to have a next run after this instant. */
+  now: number
+): Either.Either<CronSchedule, ConfigurationError> => {
+  const zone = DateTime.zoneMakeNamed(timeZone.trim())
+  if (Option.isNone(zone)) {
+    return Either.left(
+      invalid(
+        `--tz / AUDIT_TZ "${timeZone}" is not a time zone: give an IANA name such as UTC, Europe/Berlin or ` +
+          "America/New_York."
+      )
+    )
+  }
+  const fields = ALIASES[expression.trim().toLowerCase()] ?? expression
+  const parsed = Cron.parse(fields, zone.value)
+  if (Either.isLeft(parsed)) {
+    const { input, message } = parsed.left
+    const part = input !== undefined && input !== expression ? ` (at "${input}")` : ""
+    return Either.left(
+      invalid(
+        `--cron / AUDIT_SCHEDULE "${expression}" is not a cron expression: ${message}${part}. Expected ${FIELDS}.`
+      )
+    )
+  }
+  // Effect's Cron.next gives up (throws) when no date matches, as for "0 0 30 2 *" (the 30th of February).
+  try {
+    Cron.next(parsed.right, now)
+  } catch {
+    return Either.left(invalid(`--cron / AUDIT_SCHEDULE "${expression}" never fires: no date matches it.`))
+  }
+  return Either.right({ expression, timeZone: zone.value.id, cron: parsed.right })
+}

@@ -1,0 +1,107 @@
+/**
+ * Runs a job at every tick of a cron schedule until interrupted, one run at a time. Independent of the command
+ * line, so tests drive it with the `TestClock`.
+ *
+ * - Runs never overlap: a tick that passes while a run is still going is skipped, and the skip is logged.
+ *   Catching up would start a missed audit late, back to back with the next one, and an audit judged "as of
+ *   now" gains nothing from running twice in a row.
+ * - A failed run is logged with its cause and the schedule goes on. Interruption (SIGTERM, SIGINT) is not caught:
+ *   it ends the run, whose scoped resources are released, and then the schedule.
+ * - The next run time is logged at start and after every run; `runNow` also runs once at start (a schedule
+ *   otherwise waits for its first tick).
+ * - Waits are slept in slices of at most a minute, reading the clock in between. A Node timer cannot wait longer
+ *   than 24.8 days (Effect would then never wake: a yearly schedule would hang), and after a host was suspended
+ *   the run starts within a minute instead of a full timer's length late.
+ */
+import { Clock, Cron, DateTime, Duration, Effect } from "effect"
+import type { CronSchedule } from "./CronSchedule.js"
+
+export interface RunOnScheduleOptions {
+  readonly schedule: CronSchedule
+  /** Also run once at start, before the first tick. */
+  readonly runNow: boolean
+  /** What a run is called in log lines: "next audit at ...". Default "run". */
+  readonly label?: string
+  /** The longest single sleep while waiting for a tick; the clock is read again after each. Default a minute. */
+  readonly wakeEvery?: Duration.DurationInput
+}
+
+const WAKE_EVERY = Duration.minutes(1)
+/** Counting skipped ticks stops here: a per-second schedule behind by days says "at least 10000". */
+const MAX_COUNTED = 10_000
+
+export const sleepUntil = (target: number, wakeEvery: Duration.DurationInput = WAKE_EVERY): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    const slice = Duration.decode(wakeEvery)
+    for (;;) {
+      const now = yield* Clock.currentTimeMillis
+      if (now >= target) return
+      yield* Effect.sleep(Duration.min(Duration.millis(target - now), slice))
+    }
+  })
+
+/** The first tick strictly after `after`. */
+const nextTick = (schedule: CronSchedule, after: number): number => Cron.next(schedule.cron, after).getTime()
+
+/** Ticks in (after, upTo]: those that came while a run was going. */
+const ticksBetween = (schedule: CronSchedule, after: number, upTo: number): number => {
+  let count = 0
+  for (let tick = nextTick(schedule, after); tick <= upTo && count < MAX_COUNTED; tick = nextTick(schedule, tick)) {
+    count++
+  }
+  return count
+}
+
+const describeInstant = (epoch: number, timeZone: string): { utc: string; local: string } => {
+  const utc = new Date(epoch).toISOString()
+  return {
+    utc,
+    local: timeZone === "UTC" ? utc : DateTime.formatIsoZoned(DateTime.unsafeMakeZoned(epoch, { timeZone }))
+  }
+}
+
+export const runOnSchedule = <E, R>(
+  job: Effect.Effect<unknown, E, R>,
+  options: RunOnScheduleOptions
+): Effect.Effect<never, never, R> => {
+  const { schedule } = options
+  const label = options.label ?? "run"
+
+  const runOnce = (scheduledFor: string) =>
+    job.pipe(
+      // When this fiber itself is interrupted (SIGTERM), Effect skips the handler: the run ends, then the schedule.
+      Effect.catchAllCause((cause) => Effect.logError(`scheduled ${label} failed; the schedule goes on`, cause)),
+      Effect.annotateLogs({ scheduledFor })
+    )
+
+  const logNext = (next: number) => {
+    const at = describeInstant(next, schedule.timeZone)
+    return Effect.logInfo(`next ${label} at ${at.utc}${at.local === at.utc ? "" : ` (${at.local})`}`).pipe(
+      Effect.annotateLogs({ nextRunAt: at.utc, nextRunLocal: at.local })
+    )
+  }
+
+  return Effect.gen(function* () {
+    // The last tick dealt with (run or skipped); ticks after it are still to come.
+    let handled = yield* Clock.currentTimeMillis
+    yield* Effect.logInfo(`${label} schedule started`).pipe(
+      Effect.annotateLogs({ cron: schedule.expression, timeZone: schedule.timeZone, runNow: options.runNow })
+    )
+    if (options.runNow) yield* runOnce("start-up")
+    for (;;) {
+      const now = yield* Clock.currentTimeMillis
+      const skipped = ticksBetween(schedule, handled, now)
+      if (skipped > 0) {
+        yield* Effect.logWarning(
+          `${skipped >= MAX_COUNTED ? "at least " : ""}${skipped} scheduled ${label}(s) skipped: ` +
+            `the previous ${label} was still going`
+        ).pipe(Effect.annotateLogs({ skipped }))
+      }
+      const next = nextTick(schedule, Math.max(now, handled))
+      yield* logNext(next)
+      yield* sleepUntil(next, options.wakeEvery)
+      handled = next
+      yield* runOnce(new Date(next).toISOString())
+    }
+  }).pipe(Effect.annotateLogs({ phase: "schedule" }))
+}

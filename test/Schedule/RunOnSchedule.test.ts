@@ -1,0 +1,258 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Clock, Duration, Effect, Either, Fiber, Logger, Ref, TestClock } from "effect"
+import { type CronSchedule, parseCronSchedule } from "../../src/Schedule/CronSchedule.js"
+import { runOnSchedule, sleepUntil } from "../../src/Schedule/RunOnSchedule.js"
+
+const START = Date.parse("2026-03-01T00:00:00Z")
+
+const schedule = (expression: string, timeZone = "UTC"): CronSchedule =>
+  Either.getOrThrow(parseCronSchedule(expression, timeZone, START))
+
+interface Line {
+  readonly level: string
+  readonly message: string
+  readonly annotations: Record<string, unknown>
+  readonly cause: string
+}
+
+/** Collects log lines instead of printing them. */
+const captureLogs = Effect.gen(function* () {
+  const lines: Array<Line> = []
+  const logger = Logger.make(({ annotations, cause, logLevel, message }) => {
+    lines.push({
+      level: logLevel.label,
+      message: String(Array.isArray(message) ? message[0] : message),
+      annotations: Object.fromEntries(annotations),
+      cause: cause._tag === "Empty" ? "" : String(cause)
+    })
+  })
+  return { lines, layer: Logger.replace(Logger.defaultLogger, logger) }
+})
+
+/** A job that records the (test) clock when it starts and ends, and runs `body`. */
+const recordingJob = <E>(body: (run: number) => Effect.Effect<void, E> = () => Effect.void) =>
+  Effect.gen(function* () {
+    const starts = yield* Ref.make<ReadonlyArray<string>>([])
+    const running = yield* Ref.make(0)
+    const mostAtOnce = yield* Ref.make(0)
+    const job = Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      const run = (yield* Ref.getAndUpdate(starts, (all) => [...all, new Date(now).toISOString()])).length + 1
+      const atOnce = yield* Ref.updateAndGet(running, (n) => n + 1)
+      yield* Ref.update(mostAtOnce, (most) => Math.max(most, atOnce))
+      yield* body(run).pipe(Effect.ensuring(Ref.update(running, (n) => n - 1)))
+    })
+    return { job, starts, mostAtOnce }
+  })
+
+describe("runOnSchedule", () => {
+  it.effect("runs at each tick: two ticks, two runs, at the right times, and logs the next run after each", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START)
+      const { lines, layer } = yield* captureLogs
+      const { job, starts } = yield* recordingJob()
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, {
+          schedule: schedule("0 2 * * *"),
+          runNow: false,
+          label: "audit",
+          wakeEvery: "1 hour"
+        }).pipe(Effect.provide(layer))
+      )
+      yield* TestClock.adjust(Duration.hours(1))
+      expect(yield* Ref.get(starts)).toEqual([])
+      yield* TestClock.adjust(Duration.hours(25))
+      expect(yield* Ref.get(starts)).toEqual(["2026-03-01T02:00:00.000Z", "2026-03-02T02:00:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+
+      const next = lines.filter((line) => line.message.startsWith("next audit at"))
+      expect(next.map((line) => line.annotations.nextRunAt)).toEqual([
+        "2026-03-01T02:00:00.000Z",
+        "2026-03-02T02:00:00.000Z",
+        "2026-03-03T02:00:00.000Z"
+      ])
+      expect(lines[0]?.message).toBe("audit schedule started")
+      expect(lines[0]?.annotations).toMatchObject({ cron: "0 2 * * *", timeZone: "UTC", phase: "schedule" })
+    })
+  )
+
+  it.effect("reads the cron expression in the given time zone", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START)
+      const { job, starts } = yield* recordingJob()
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, { schedule: schedule("0 2 * * *", "Europe/Berlin"), runNow: false, wakeEvery: "1 hour" })
+      )
+      yield* TestClock.adjust(Duration.hours(24))
+      // 02:00 in Berlin in winter is 01:00 UTC.
+      expect(yield* Ref.get(starts)).toEqual(["2026-03-01T01:00:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
+  it.effect("a failed run is logged with its cause and the next tick runs again", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START)
+      const { lines, layer } = yield* captureLogs
+      const { job, starts } = yield* recordingJob((run) =>
+        run === 1 ? Effect.fail(new Error("Panther answered 503 after 4 attempts")) : Effect.void
+      )
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, { schedule: schedule("*/5 * * * *"), runNow: false, label: "audit" }).pipe(
+          Effect.provide(layer)
+        )
+      )
+      yield* TestClock.adjust(Duration.minutes(10))
+      expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:05:00.000Z", "2026-03-01T00:10:00.000Z"])
+      const failed = lines.filter((line) => line.level === "ERROR")
+      expect(failed).toHaveLength(1)
+      expect(failed[0]?.message).toBe("scheduled audit failed; the schedule goes on")
+      expect(failed[0]?.cause).toContain("Panther answered 503 after 4 attempts")
+      expect(failed[0]?.annotations.scheduledFor).toBe("2026-03-01T00:05:00.000Z")
+      // Still scheduled after the failure.
+      expect(lines.filter((line) => line.message.startsWith("next audit at")).at(-1)?.annotations.nextRunAt).toBe(
+        "2026-03-01T00:15:00.000Z"
+      )
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
+  it.effect("a defect in a run does not end the schedule either", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START)
+      const { job, starts } = yield* recordingJob((run) => (run === 1 ? Effect.die("bug") : Effect.void))
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, { schedule: schedule("* * * * *"), runNow: false }).pipe(
+          Effect.provide(Logger.remove(Logger.defaultLogger))
+        )
+      )
+      yield* TestClock.adjust(Duration.minutes(2))
+      expect(yield* Ref.get(starts)).toHaveLength(2)
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
+  it.effect("runs never overlap: ticks that pass during a long run are skipped and logged", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START)
+      const { lines, layer } = yield* captureLogs
+      // Every minute, but each run takes two and a half minutes.
+      const { job, starts, mostAtOnce } = yield* recordingJob(() => Effect.sleep(Duration.seconds(150)))
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, { schedule: schedule("* * * * *"), runNow: false, label: "audit" }).pipe(
+          Effect.provide(layer)
+        )
+      )
+      yield* TestClock.adjust(Duration.minutes(8))
+      expect(yield* Ref.get(mostAtOnce)).toBe(1)
+      // 00:01 runs until 00:03:30 (00:02 and 00:03 skipped), 00:04 until 00:06:30, then 00:07.
+      expect(yield* Ref.get(starts)).toEqual([
+        "2026-03-01T00:01:00.000Z",
+        "2026-03-01T00:04:00.000Z",
+        "2026-03-01T00:07:00.000Z"
+      ])
+      const skipped = lines.filter((line) => line.level === "WARN")
+      expect(skipped.map((line) => line.message)).toEqual([
+        "2 scheduled audit(s) skipped: the previous audit was still going",
+        "2 scheduled audit(s) skipped: the previous audit was still going"
+      ])
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
+  it.effect("--run-now runs once at start, then on schedule", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START + 30_000)
+      const { job, starts } = yield* recordingJob()
+      const fiber = yield* Effect.fork(runOnSchedule(job, { schedule: schedule("0 * * * *"), runNow: true }))
+      yield* TestClock.adjust(Duration.millis(1))
+      expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:00:30.000Z"])
+      yield* TestClock.adjust(Duration.hours(1))
+      expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:00:30.000Z", "2026-03-01T01:00:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
+  it.effect("interrupting the schedule interrupts the run in progress", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START)
+      const released = yield* Ref.make(false)
+      const job = Effect.acquireRelease(Effect.void, () => Ref.set(released, true)).pipe(
+        Effect.zipRight(Effect.never),
+        Effect.scoped
+      )
+      const fiber = yield* Effect.fork(runOnSchedule(job, { schedule: schedule("* * * * *"), runNow: true }))
+      yield* TestClock.adjust(Duration.millis(1))
+      expect(yield* Ref.get(released)).toBe(false)
+      yield* Fiber.interrupt(fiber)
+      expect(yield* Ref.get(released)).toBe(true)
+    })
+  )
+
+  it.effect("waits longer than a Node timer can (24.8 days) without hanging", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(Date.parse("2026-02-01T00:00:01Z"))
+      const { job, starts } = yield* recordingJob()
+      // From the 1st of February at 00:00:01, the next monthly tick is 28 days minus a second away.
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, { schedule: schedule("@monthly"), runNow: false, wakeEvery: "1 day" })
+      )
+      yield* TestClock.adjust(Duration.days(28))
+      expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:00:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
+  it.effect("sleepUntil reads the clock again after each slice", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START)
+      const fiber = yield* Effect.fork(sleepUntil(START + Duration.toMillis("90 minutes"), "1 hour"))
+      yield* TestClock.adjust(Duration.minutes(89))
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust(Duration.minutes(1))
+      yield* Fiber.join(fiber)
+    })
+  )
+})
+
+describe("parseCronSchedule", () => {
+  const message = (expression: string, timeZone = "UTC") =>
+    Either.match(parseCronSchedule(expression, timeZone, START), {
+      onLeft: (error) => error.message,
+      onRight: () => "valid"
+    })
+
+  it("accepts 5 fields, 6 with seconds, and the @ shorthands", () => {
+    expect(message("0 2 * * *")).toBe("valid")
+    expect(message("* * * * * *")).toBe("valid")
+    expect(message("0 2 * * 1-5", "Europe/Berlin")).toBe("valid")
+    expect(message("@daily")).toBe("valid")
+    expect(message("0 0 29 2 *")).toBe("valid")
+  })
+
+  it("spells the time zone as Intl does", () => {
+    const parsed = Either.getOrThrow(parseCronSchedule("0 2 * * *", "utc", START))
+    expect(parsed.timeZone).toBe("UTC")
+  })
+
+  it("rejects a bad expression, saying what is wrong and what is expected", () => {
+    expect(message("0 2 * *")).toMatch(
+      /--cron \/ AUDIT_SCHEDULE "0 2 \* \*" is not a cron expression: Invalid number of segments/
+    )
+    expect(message("0 2 * *")).toContain("Expected 5 fields")
+    expect(message("61 2 * * *")).toContain('between 0 and 59 (at "61")')
+    expect(message("*/0 * * * *")).toContain("step value")
+    expect(message("every night")).toContain("is not a cron expression")
+    expect(message("")).toContain("is not a cron expression")
+  })
+
+  it("rejects an expression that never fires", () => {
+    expect(message("0 0 30 2 *")).toBe('--cron / AUDIT_SCHEDULE "0 0 30 2 *" never fires: no date matches it.')
+  })
+
+  it("rejects a time zone that is not an IANA name", () => {
+    for (const zone of ["Mars/Olympus", "CEST+1", "", "+02:00"]) {
+      expect(message("0 2 * * *", zone)).toMatch(/^--tz \/ AUDIT_TZ ".*" is not a time zone: give an IANA name/)
+    }
+  })
+})
