@@ -1,0 +1,116 @@
+/**
+ * `--keep-reports N` and `--keep-reports-days D`: after a successful run, the oldest runs' reports are deleted so
+ * the report directory does not grow without bound.
+ *
+ * A run's files share a stem, `user-audit-<YYYYMMDDTHHMMSSZ>` (`-2`, `-3`, ... for more runs in the same second),
+ * and differ in their ending: `.csv`, `.json`, `.eml`, and whatever later versions add. Only regular files whose
+ * whole name has that shape are ever deleted. Anything else (other files, folders, links, the hidden temporary
+ * files of a run in progress) is left alone. The newest run is always kept, whatever the settings.
+ */
+import { readdir, unlink } from "node:fs/promises"
+import { basename, join } from "node:path"
+import { Effect, Option } from "effect"
+import { reportStamp } from "../Audit/AuditRun.js"
+import { describeFsError, ReportError } from "../Reports/ReportError.js"
+
+export interface Retention {
+  /** Keep the newest this many runs' reports. */
+  readonly keepRuns: Option.Option<number>
+  /** Keep the reports of runs at most this many days old. */
+  readonly keepDays: Option.Option<number>
+}
+
+export const retentionIsOff = (retention: Retention): boolean =>
+  Option.isNone(retention.keepRuns) && Option.isNone(retention.keepDays)
+
+export interface PruneResult {
+  /** Report sets (one per run) kept and deleted. */
+  readonly keptRuns: number
+  readonly deletedRuns: number
+  readonly deletedFiles: ReadonlyArray<string>
+}
+
+const REPORT_NAME =
+  /^(user-audit-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:-([1-9]\d{0,5}))?)((?:\.[A-Za-z0-9]+)+)$/
+
+interface ReportSet {
+  readonly stem: string
+  readonly stampedAt: number
+  /** 1 for the first run of a second, then 2, 3, ... */
+  readonly sequence: number
+  readonly files: Array<string>
+}
+
+/** The run a report file belongs to, or undefined for a name this tool did not give. */
+export const parseReportName = (
+  name: string
+): { readonly stem: string; readonly stampedAt: number; readonly sequence: number } | undefined => {
+  const match = REPORT_NAME.exec(name)
+  if (match === null) return undefined
+  const [, stem = "", year, month, day, hour, minute, second, sequence] = match
+  const stampedAt = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second))
+  // Date.UTC rolls month 13 or second 61 over; such a name was not written by this tool.
+  if (`user-audit-${reportStamp(stampedAt)}` !== stem.replace(/-\d+$/, "")) return undefined
+  return { stem, stampedAt, sequence: sequence === undefined ? 1 : Number(sequence) }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** Newest first: by stamp, then by the same-second sequence. */
+const newestFirst = (a: ReportSet, b: ReportSet): number => b.stampedAt - a.stampedAt || b.sequence - a.sequence
+
+/**
+ * Which report sets to delete. With both settings a set goes only when neither keeps it: `--keep-reports 30
+ * --keep-reports-days 90` keeps the last 30 runs and every run of the last 90 days.
+ */
+const toDelete = (sets: ReadonlyArray<ReportSet>, retention: Retention, now: number): ReadonlyArray<ReportSet> =>
+  [...sets].sort(newestFirst).filter((set, index) => {
+    if (index === 0) return false
+    const keptByCount = Option.match(retention.keepRuns, { onNone: () => false, onSome: (n) => index < n })
+    const keptByAge = Option.match(retention.keepDays, {
+      onNone: () => false,
+      onSome: (days) => now - set.stampedAt <= days * DAY_MS
+    })
+    return !keptByCount && !keptByAge
+  })
+
+export const pruneReports = (
+  directory: string,
+  retention: Retention,
+  now: number,
+  /** Paths of reports never to delete, such as the run's own (its stamp may not be the newest if a clock jumped). */
+  keep: ReadonlyArray<string> = []
+): Effect.Effect<PruneResult, ReportError> =>
+  Effect.tryPromise({
+    try: async () => {
+      if (retentionIsOff(retention)) return { keptRuns: 0, deletedRuns: 0, deletedFiles: [] }
+      const sets = new Map<string, ReportSet>()
+      for (const entry of await readdir(directory, { withFileTypes: true })) {
+        if (!entry.isFile()) continue
+        const parsed = parseReportName(entry.name)
+        if (parsed === undefined) continue
+        const set = sets.get(parsed.stem) ?? { ...parsed, files: [] }
+        set.files.push(entry.name)
+        sets.set(parsed.stem, set)
+      }
+      const kept = new Set(keep.map((path) => basename(path)))
+      const doomed = toDelete([...sets.values()], retention, now).filter(
+        (set) => !set.files.some((name) => kept.has(name))
+      )
+      const deletedFiles: Array<string> = []
+      for (const set of doomed) {
+        for (const name of set.files.sort()) {
+          const path = join(directory, name)
+          await unlink(path).catch((error: unknown) => {
+            // Already gone (another process pruned it) is what we wanted.
+            if (!(typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT"))
+              throw error
+          })
+          deletedFiles.push(path)
+        }
+      }
+      return { keptRuns: sets.size - doomed.length, deletedRuns: doomed.length, deletedFiles }
+    },
+    catch: (error) =>
+      new ReportError({ message: `cannot prune old reports in ${directory}: ${describeFsError(error)}` })
+  })

@@ -1,0 +1,158 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Exit, Option } from "effect"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { parseReportName, pruneReports, type Retention } from "../../src/Schedule/PruneReports.js"
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "prune-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const NOW = Date.parse("2026-06-30T02:00:30Z")
+
+const touch = (...names: ReadonlyArray<string>) => {
+  for (const name of names) writeFileSync(join(directory, name), "x")
+}
+
+/** A run's report set, as the audit (and the email's .eml) writes it. */
+const runFiles = (stem: string) => [`${stem}.csv`, `${stem}.json`, `${stem}.eml`]
+
+const retention = (keepRuns?: number, keepDays?: number): Retention => ({
+  keepRuns: Option.fromNullable(keepRuns),
+  keepDays: Option.fromNullable(keepDays)
+})
+
+const prune = (settings: Retention, keep: ReadonlyArray<string> = []) =>
+  Effect.runPromise(pruneReports(directory, settings, NOW, keep))
+
+const remaining = () => readdirSync(directory).sort()
+
+describe("pruneReports", () => {
+  it("keeps the newest N runs' report sets, every file of them, and deletes the rest", async () => {
+    touch(
+      ...runFiles("user-audit-20260627T020000Z"),
+      ...runFiles("user-audit-20260628T020000Z"),
+      ...runFiles("user-audit-20260629T020000Z"),
+      "user-audit-20260630T020000Z.csv",
+      "user-audit-20260630T020000Z.json"
+    )
+    const result = await prune(retention(2))
+    expect(result.deletedRuns).toBe(2)
+    expect(result.keptRuns).toBe(2)
+    expect(result.deletedFiles).toHaveLength(6)
+    expect(remaining()).toEqual(
+      [
+        ...runFiles("user-audit-20260629T020000Z"),
+        "user-audit-20260630T020000Z.csv",
+        "user-audit-20260630T020000Z.json"
+      ].sort()
+    )
+  })
+
+  it("orders runs of the same second by their -n suffix", async () => {
+    touch(
+      ...runFiles("user-audit-20260630T020000Z"),
+      ...runFiles("user-audit-20260630T020000Z-2"),
+      ...runFiles("user-audit-20260630T020000Z-10"),
+      ...runFiles("user-audit-20260629T235959Z")
+    )
+    await prune(retention(2))
+    expect(remaining()).toEqual(
+      [...runFiles("user-audit-20260630T020000Z-10"), ...runFiles("user-audit-20260630T020000Z-2")].sort()
+    )
+  })
+
+  it("never touches a file that is not a report of this tool", async () => {
+    const strangers = [
+      "notes.txt",
+      "user-audit-20200101T000000Z", // no extension
+      "user-audit-20200101T000000Z-inventory.csv", // another tool's suffix
+      "user-audit-2020-01-01.csv",
+      "user-audit-20201301T000000Z.csv", // month 13: not a stamp this tool writes
+      "old-user-audit-20200101T000000Z.csv",
+      "user-audit-20200101T000000Z.csv.bak~",
+      ".user-audit.csv.0a1b2c3d4e5f.tmp", // a run in progress
+      "USER-AUDIT-20200101T000000Z.csv"
+    ]
+    touch(...strangers, ...runFiles("user-audit-20200101T000000Z"), ...runFiles("user-audit-20260630T020000Z"))
+    mkdirSync(join(directory, "user-audit-20200102T000000Z.d"))
+    symlinkSync("/etc/hostname", join(directory, "user-audit-20200103T000000Z.csv"))
+    await prune(retention(1))
+    expect(remaining()).toEqual(
+      [
+        ...strangers,
+        ...runFiles("user-audit-20260630T020000Z"),
+        "user-audit-20200102T000000Z.d",
+        "user-audit-20200103T000000Z.csv"
+      ].sort()
+    )
+  })
+
+  it("deletes runs more than D days old", async () => {
+    touch(
+      ...runFiles("user-audit-20260620T020030Z"), // exactly 10 days before NOW: kept
+      ...runFiles("user-audit-20260620T020029Z"), // a second more: deleted
+      ...runFiles("user-audit-20260101T020000Z"),
+      ...runFiles("user-audit-20260630T020000Z")
+    )
+    const result = await prune(retention(undefined, 10))
+    expect(result.deletedRuns).toBe(2)
+    expect(remaining()).toEqual(
+      [...runFiles("user-audit-20260620T020030Z"), ...runFiles("user-audit-20260630T020000Z")].sort()
+    )
+  })
+
+  it("with both settings deletes only what neither keeps", async () => {
+    touch(
+      ...runFiles("user-audit-20260101T020000Z"),
+      ...runFiles("user-audit-20260102T020000Z"),
+      ...runFiles("user-audit-20260625T020000Z"),
+      ...runFiles("user-audit-20260626T020000Z"),
+      ...runFiles("user-audit-20260630T020000Z")
+    )
+    // The last two runs, and every run of the last 30 days.
+    await prune(retention(2, 30))
+    expect(remaining()).toEqual(
+      [
+        ...runFiles("user-audit-20260625T020000Z"),
+        ...runFiles("user-audit-20260626T020000Z"),
+        ...runFiles("user-audit-20260630T020000Z")
+      ].sort()
+    )
+  })
+
+  it("always keeps the newest run and the run's own reports, even when a clock jumped", async () => {
+    touch(...runFiles("user-audit-20250101T020000Z"), ...runFiles("user-audit-20270101T020000Z"))
+    // A year-old set is the run just written (its clock was behind); a future-dated one is newest.
+    await prune(retention(1, 1), [join(directory, "user-audit-20250101T020000Z.csv")])
+    expect(remaining()).toHaveLength(6)
+  })
+
+  it("does nothing when retention is off", async () => {
+    touch(...runFiles("user-audit-20200101T000000Z"), ...runFiles("user-audit-20260630T020000Z"))
+    expect(await prune(retention())).toEqual({ keptRuns: 0, deletedRuns: 0, deletedFiles: [] })
+    expect(remaining()).toHaveLength(6)
+  })
+
+  it("fails with a ReportError saying why when the directory cannot be read", async () => {
+    const exit = await Effect.runPromiseExit(pruneReports(join(directory, "gone"), retention(1), NOW))
+    expect(Exit.isFailure(exit)).toBe(true)
+    const cause = String(Exit.isFailure(exit) ? exit.cause : "")
+    expect(cause).toContain(`cannot prune old reports in ${join(directory, "gone")}: it does not exist`)
+  })
+})
+
+describe("parseReportName", () => {
+  it("reads the stamp and the same-second sequence", () => {
+    expect(parseReportName("user-audit-20260630T020000Z.csv")).toEqual({
+      stem: "user-audit-20260630T020000Z",
+      stampedAt: Date.parse("2026-06-30T02:00:00Z"),
+      sequence: 1
+    })
+    expect(parseReportName("user-audit-20260630T020000Z-3.csv.gz")?.sequence).toBe(3)
+    expect(parseReportName("user-audit-20260631T020000Z.csv")).toBeUndefined()
+  })
+})
