@@ -10,6 +10,7 @@ import { Console, Effect, Option, Ref, Stream } from "effect"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { InvalidRecords } from "./InvalidRecords.js"
+import { whileStdoutOpen } from "./StdoutClosed.js"
 import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, userWriter } from "./UserOutput.js"
 
 const optionalText = (name: string, description: string) =>
@@ -43,7 +44,7 @@ export const listUsersCommand = Command.make(
         yield* Console.error("panther-audit: note: with --email, Panther ignores the other filters.")
       }
       const invalid = yield* Ref.make(0)
-      yield* client
+      const listed = yield* client
         .listUsers({
           contains: Option.getOrUndefined(args.contains),
           email: Option.getOrUndefined(args.email),
@@ -63,9 +64,12 @@ export const listUsersCommand = Command.make(
                     )
                   )
                 )
-          )
+          ),
+          Effect.zipRight(writer.finish),
+          whileStdoutOpen
         )
-      yield* writer.finish
+      // Whoever closed stdout wanted no more; nothing left to report to them.
+      if (!listed) return
       const count = yield* Ref.get(invalid)
       if (count > 0) return yield* Effect.fail(new InvalidRecords({ count }))
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))

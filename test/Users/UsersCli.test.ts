@@ -2,8 +2,9 @@
  * `panther-audit users ...` as a person or a script runs it: the built binary, spawned, against the simulator
  * with faults switched on. Checks exit codes, what goes to stdout and stderr, and that the token shows up nowhere.
  */
+import { spawn } from "node:child_process"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type CliResult, runCli } from "../support/cli.js"
+import { BIN, type CliResult, runCli } from "../support/cli.js"
 import { json, startScriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { rawUser } from "../support/testClient.js"
@@ -68,6 +69,20 @@ describe("panther-audit users", () => {
         .map((line) => line.split(",")[0])
         .sort()
     ).toEqual([first.id, second.id].sort())
+  }, 60_000)
+
+  it("list stops quietly when the reader of stdout goes away (`| head`)", async () => {
+    const child = spawn(process.execPath, [BIN, "users", "list", "--include-deactivated"], {
+      env: { PATH: process.env.PATH ?? "", PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
+    })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8")
+    })
+    child.stdout.once("data", () => child.stdout.destroy())
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    expect(stderr).not.toContain("EPIPE")
+    expect(code).toBe(0)
   }, 60_000)
 
   it("get prints one user as JSON; an unknown id exits 3 with a 404 message", async () => {
