@@ -1,26 +1,41 @@
 #!/usr/bin/env node
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Cause, Effect, Exit, Layer, Option } from "effect"
+import { Cause, Effect, Either, Exit, Layer, Option } from "effect"
 import { ExitCode, exitCodeOf } from "./Cli/ExitCode.js"
 import { describeFailure } from "./Cli/FailureMessage.js"
-import { defaultLogFormat, loggerLayer } from "./Cli/Logging.js"
+import { loggerLayer, resolveLogSettings } from "./Cli/Logging.js"
 import { runCli } from "./Cli/Main.js"
+import { signalExitCode, watchStopSignals } from "./Cli/StopSignals.js"
 
-const main = runCli(process.argv).pipe(
+// --log-format and --log-level are taken out of the arguments before @effect/cli sees them (see Logging.ts).
+const logging = resolveLogSettings(process.argv, process.env, process.stderr.isTTY === true)
+if (Either.isLeft(logging)) {
+  process.stderr.write(`panther-audit: ${logging.left}.\n`)
+  process.exit(ExitCode.Usage)
+}
+const { argv, format, level } = logging.right
+
+const main = runCli(argv).pipe(
   // The message of a failure is printed once, to stderr; secrets are never part of an error's message.
   Effect.tapErrorCause((cause) =>
     Cause.isInterruptedOnly(cause)
       ? Effect.void
       : Effect.sync(() => process.stderr.write(`${describeFailure(cause)}\n`))
   ),
-  Effect.provide(Layer.merge(NodeContext.layer, loggerLayer(defaultLogFormat())))
+  Effect.provide(Layer.merge(NodeContext.layer, loggerLayer(format, level)))
 )
 
+const stopSignals = watchStopSignals()
+
 NodeRuntime.runMain(main, {
+  // Our logger prints each line; runMain's own pretty logger would print every line a second time.
   disablePrettyLogger: true,
   disableErrorReporting: true,
   teardown: (exit, onExit) => {
+    stopSignals.dispose()
     if (Exit.isSuccess(exit)) return onExit(ExitCode.Ok)
+    const signal = stopSignals.received()
+    if (signal !== undefined && Cause.isInterrupted(exit.cause)) return onExit(signalExitCode(signal))
     if (Cause.isInterruptedOnly(exit.cause)) return onExit(130)
     const failure = Cause.failureOption(exit.cause)
     const code = Option.flatMap(failure, (error) => Option.fromNullable(exitCodeOf(error)))

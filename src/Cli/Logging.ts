@@ -1,12 +1,22 @@
 /**
  * Log lines go to stderr, always: stdout carries data (`users list`, summaries) that scripts read.
+ *
+ * Two global settings, read by `bin.ts` before the command line is parsed, so they work in any position
+ * (`panther-audit schedule --log-format json` as well as `panther-audit --log-format json schedule`):
+ * - `--log-format json|pretty` (env `LOG_FORMAT`): JSON lines unless stderr is a terminal.
+ * - `--log-level all|trace|debug|info|warning|error|fatal|none` (env `LOG_LEVEL`), default info. @effect/cli has
+ *   a built-in `--log-level` too, but it is only understood before the subcommand; taking the flag out of the
+ *   arguments here makes it work everywhere, and the built-in never sees it.
  */
-import { Layer, Logger, LogLevel } from "effect"
+import { Either, Layer, Logger, LogLevel } from "effect"
 
 export type LogFormat = "json" | "pretty"
 
+export const LOG_FORMATS: ReadonlyArray<LogFormat> = ["json", "pretty"]
+
 /** JSON when stderr is not a terminal (a container, a CronJob, a pipe), pretty for a person at a terminal. */
-export const defaultLogFormat = (): LogFormat => (process.stderr.isTTY ? "pretty" : "json")
+export const defaultLogFormat = (stderrIsTerminal: boolean = process.stderr.isTTY === true): LogFormat =>
+  stderrIsTerminal ? "pretty" : "json"
 
 export const loggerLayer = (format: LogFormat, level: LogLevel.LogLevel = LogLevel.Info): Layer.Layer<never> =>
   Layer.merge(
@@ -16,3 +26,77 @@ export const loggerLayer = (format: LogFormat, level: LogLevel.LogLevel = LogLev
     ),
     Logger.minimumLogLevel(level)
   )
+
+export interface LogSettings {
+  readonly format: LogFormat
+  readonly level: LogLevel.LogLevel
+  /** The command line without the logging flags, for @effect/cli. */
+  readonly argv: ReadonlyArray<string>
+}
+
+const LEVEL_NAMES = LogLevel.allLevels.map((level) => level._tag.toLowerCase())
+
+const parseLevel = (text: string, where: string): Either.Either<LogLevel.LogLevel, string> => {
+  const name = text.trim().toLowerCase()
+  const level = LogLevel.allLevels.find(
+    (candidate) => candidate._tag.toLowerCase() === name || (name === "warn" && candidate === LogLevel.Warning)
+  )
+  return level === undefined
+    ? Either.left(`${where} must be one of ${LEVEL_NAMES.join(", ")}; got "${text}"`)
+    : Either.right(level)
+}
+
+const parseFormat = (text: string, where: string): Either.Either<LogFormat, string> => {
+  const name = text.trim().toLowerCase()
+  return name === "json" || name === "pretty"
+    ? Either.right(name)
+    : Either.left(`${where} must be json or pretty; got "${text}"`)
+}
+
+/**
+ * Takes `--log-format` and `--log-level` (as `--flag value` or `--flag=value`) out of the arguments, falling back
+ * to `LOG_FORMAT` and `LOG_LEVEL`. A bad value is a usage error (exit 2), with a message saying what is allowed.
+ */
+export const resolveLogSettings = (
+  argv: ReadonlyArray<string>,
+  env: Readonly<Record<string, string | undefined>>,
+  stderrIsTerminal: boolean
+): Either.Either<LogSettings, string> => {
+  const flags: { format?: string; level?: string } = {}
+  const rest: Array<string> = []
+  // The first two entries are node and the script.
+  rest.push(...argv.slice(0, 2))
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i] ?? ""
+    const match = /^--log-(format|level)(?:=(.*))?$/.exec(arg)
+    if (match === null) {
+      rest.push(arg)
+      continue
+    }
+    const key = match[1] === "format" ? "format" : "level"
+    let value = match[2]
+    if (value === undefined) {
+      value = argv[i + 1]
+      if (value === undefined || value.startsWith("--")) {
+        return Either.left(`--log-${key} needs a value`)
+      }
+      i++
+    }
+    flags[key] = value
+  }
+  const formatText = flags.format ?? nonEmpty(env.LOG_FORMAT)
+  const levelText = flags.level ?? nonEmpty(env.LOG_LEVEL)
+  const formatWhere = flags.format === undefined ? "LOG_FORMAT" : "--log-format"
+  const levelWhere = flags.level === undefined ? "LOG_LEVEL" : "--log-level"
+  return Either.all({
+    format:
+      formatText === undefined
+        ? Either.right(defaultLogFormat(stderrIsTerminal))
+        : parseFormat(formatText, formatWhere),
+    level: levelText === undefined ? Either.right(LogLevel.Info) : parseLevel(levelText, levelWhere),
+    argv: Either.right(rest)
+  })
+}
+
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value.trim() === "" ? undefined : value

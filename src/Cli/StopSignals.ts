@@ -1,0 +1,35 @@
+/**
+ * SIGTERM (docker stop, Kubernetes) and SIGINT (Ctrl-C). `NodeRuntime.runMain` interrupts the main fiber on the
+ * first of either: the run in progress stops, its scoped resources are released (temporary report files deleted,
+ * the SMTP connection closed) and no report is left under a final name. This module remembers which signal came,
+ * so the exit code can say it the conventional way (128 + the signal's number: 143 for SIGTERM, 130 for SIGINT),
+ * and ends the process anyway if winding down takes longer than `STOP_GRACE_MS`, well inside Docker's 10 s
+ * before SIGKILL. A second signal, after runMain and this module have stopped listening, kills at once.
+ */
+
+export const STOP_GRACE_MS = 5_000
+
+export const signalExitCode = (signal: NodeJS.Signals): number => (signal === "SIGINT" ? 130 : 143)
+
+export interface StopSignals {
+  /** The first stop signal received, if any. */
+  readonly received: () => NodeJS.Signals | undefined
+  readonly dispose: () => void
+}
+
+export const watchStopSignals = (): StopSignals => {
+  let received: NodeJS.Signals | undefined
+  const dispose = () => {
+    process.off("SIGINT", onSignal)
+    process.off("SIGTERM", onSignal)
+  }
+  function onSignal(signal: NodeJS.Signals) {
+    dispose()
+    received = signal
+    // unref: this timer alone does not keep the process up once the run has wound down.
+    setTimeout(() => process.exit(signalExitCode(signal)), STOP_GRACE_MS).unref()
+  }
+  process.on("SIGINT", onSignal)
+  process.on("SIGTERM", onSignal)
+  return { received: () => received, dispose }
+}
