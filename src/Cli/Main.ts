@@ -3,16 +3,19 @@
  * layers are provided in `bin.ts`.
  */
 import { Command } from "@effect/cli"
+import { scheduleCommand } from "../Schedule/ScheduleCommand.js"
 import { simulateCommand } from "../Simulator/SimulateCommand.js"
 import { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
 
 export const rootCommand = Command.make("panther-audit").pipe(
   Command.withDescription(
-    "Audits the users of a Panther SIEM instance: stale logins, pending invitations, compromised and privileged accounts."
+    "Audits the users of a Panther SIEM instance: stale logins, pending invitations, compromised and privileged accounts. " +
+      "Logging, for every command and in any position: --log-format json|pretty (env LOG_FORMAT; json unless stderr " +
+      "is a terminal) and --log-level all|trace|debug|info|warning|error|fatal|none (env LOG_LEVEL; default info)."
   ),
   // Subcommands are registered here.
-  Command.withSubcommands([usersCommand, simulateCommand])
+  Command.withSubcommands([scheduleCommand, usersCommand, simulateCommand])
 )
 
 export const runCli = Command.run(rootCommand, { name: "panther-audit", version: VERSION })

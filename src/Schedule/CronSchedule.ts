@@ -28,7 +28,7 @@ const ALIASES: Readonly<Record<string, string>> = {
 }
 
 const FIELDS =
-  "5 fields (minute hour day-of-month month day-of-week, e.g. 0 2 * * *), 6 with seconds first, or @daily, @hourly, ..."
+  "5 fields (minute hour day-of-month month day-of-week, e.g. 0 2 * * *), 6 with seconds first, or a shorthand such as @daily or @hourly"
 
 const invalid = (message: string) => new ConfigurationError({ message })
 
