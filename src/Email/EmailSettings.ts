@@ -9,7 +9,9 @@ import type { MailAddress } from "./MailAddress.js"
 /**
  * - `implicit-tls`: `smtps://`, TLS from the first byte.
  * - `starttls-required`: `smtp://` to any host but loopback; the session fails rather than continue in clear text.
- * - `starttls-if-offered`: `smtp://` to loopback, or with `--smtp-insecure`: TLS when the server offers it.
+ * - `starttls-if-offered`: `smtp://` to loopback, or with `--smtp-insecure`: TLS when the server offers it, its
+ *   certificate unchecked. This mode already accepts clear text, and an unverified encrypted session is no worse;
+ *   local relays often offer STARTTLS with a self-signed certificate.
  */
 export type SmtpSecurity = "implicit-tls" | "starttls-required" | "starttls-if-offered"
 

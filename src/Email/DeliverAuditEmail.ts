@@ -1,0 +1,47 @@
+/**
+ * The email reporter's one entry point, called after the reports are written. It decides by policy, reads the
+ * findings CSV for the attachment, composes the message and sends it (or writes it as an .eml file). It only
+ * reads the reports: whatever happens here, they stay as written.
+ */
+import { randomUUID } from "node:crypto"
+import { Clock, Effect } from "effect"
+import type { AuditOutcome } from "../Audit/RunAudit.js"
+import { composeAuditMessage, makeMessageId } from "./ComposeMessage.js"
+import { scanFindingsCsv } from "./CsvAttachment.js"
+import type { DeliveryError } from "./DeliveryError.js"
+import { DeliveryResult } from "./DeliveryResult.js"
+import { decideEmail } from "./EmailPolicy.js"
+import type { EmailSettings } from "./EmailSettings.js"
+import { Mailer } from "./Mailer.js"
+import { writeEml } from "./WriteEml.js"
+
+export const deliverAuditEmail = (
+  settings: EmailSettings,
+  outcome: AuditOutcome
+): Effect.Effect<DeliveryResult, DeliveryError> =>
+  Effect.gen(function* () {
+    if (settings._tag === "EmailOff") return DeliveryResult.Skipped({ reason: settings.reason })
+    const decision = decideEmail(settings.policy, outcome.run)
+    if (decision._tag === "Skip") return DeliveryResult.Skipped({ reason: decision.reason })
+
+    const scanned = yield* scanFindingsCsv(outcome.reports.csv, settings.message.attachment)
+    const now = yield* Clock.currentTimeMillis
+    const message = composeAuditMessage(
+      settings.message,
+      { outcome, ...scanned },
+      { messageId: makeMessageId(randomUUID(), settings.message.from), date: new Date(now) }
+    )
+
+    if (settings.transport._tag === "EmlFile") {
+      const path = yield* writeEml(message, outcome.reports.csv)
+      yield* Effect.logInfo("audit email written to a file").pipe(Effect.annotateLogs({ path }))
+      return DeliveryResult.WrittenToFile({ path, reason: decision.reason })
+    }
+    const sent = yield* Effect.flatMap(Mailer, (mailer) => mailer.send(message)).pipe(
+      Effect.provide(Mailer.Default(settings.transport.server))
+    )
+    yield* Effect.logInfo("audit email sent").pipe(
+      Effect.annotateLogs({ messageId: sent.messageId, accepted: sent.accepted, attempts: sent.attempts })
+    )
+    return DeliveryResult.Sent({ ...sent, reason: decision.reason })
+  }).pipe(Effect.withSpan("deliverAuditEmail"))

@@ -1,0 +1,114 @@
+/**
+ * Sends a message through the configured SMTP server. The nodemailer transport lives in a scope: closing the
+ * scope (the run ends, or SIGTERM interrupts it) closes the transport, and an interrupted send aborts its socket
+ * through the AbortSignal, so a stopping process never leaves an SMTP session hanging.
+ */
+import { rootCertificates } from "node:tls"
+import { Data, Duration, Effect, Redacted, Schedule } from "effect"
+import { createTransport, type SendMailOptions, type SMTPTransportOptions } from "nodemailer"
+import { DeliveryError } from "./DeliveryError.js"
+import type { SmtpRetry, SmtpServerSettings } from "./EmailSettings.js"
+import { describeSmtpFailure, scrubSecrets, secretForms } from "./SmtpFailure.js"
+import { describeEndpoint } from "./SmtpUrl.js"
+
+export interface SentMessage {
+  readonly messageId: string
+  readonly accepted: ReadonlyArray<string>
+  /** Recipients the server refused while taking the message for the others. */
+  readonly rejected: ReadonlyArray<string>
+  readonly attempts: number
+}
+
+class AttemptFailed extends Data.TaggedError("AttemptFailed")<{
+  readonly retryable: boolean
+  readonly reason: string
+}> {}
+
+export const transportOptions = (server: SmtpServerSettings): SMTPTransportOptions => {
+  const timeout = Duration.toMillis(server.timeout)
+  return {
+    host: server.host,
+    port: server.port,
+    secure: server.security === "implicit-tls",
+    // requireTLS fails the session when STARTTLS is missing or fails, instead of going on in clear text.
+    requireTLS: server.security === "starttls-required",
+    ...(server.credentials === undefined
+      ? {}
+      : { auth: { user: server.credentials.user, pass: Redacted.value(server.credentials.password) } }),
+    tls: {
+      minVersion: "TLSv1.2",
+      rejectUnauthorized: server.security !== "starttls-if-offered",
+      // `ca` replaces Node's trusted roots, so the extra certificate is added to them, not put in their place.
+      ...(server.extraCa === undefined ? {} : { ca: [...rootCertificates, server.extraCa] })
+    },
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout * 2,
+    // nodemailer's debug log would print the AUTH exchange.
+    logger: false,
+    debug: false
+  }
+}
+
+/** Doubling waits from `baseDelay`, each at most `maxDelay`, jittered so parallel jobs do not retry in step. */
+export const retrySchedule = (retry: SmtpRetry) =>
+  Schedule.exponential(retry.baseDelay).pipe(
+    Schedule.union(Schedule.spaced(retry.maxDelay)),
+    Schedule.jittered,
+    Schedule.intersect(Schedule.recurs(retry.retries))
+  )
+
+export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
+  scoped: (server: SmtpServerSettings) =>
+    Effect.gen(function* () {
+      const transport = yield* Effect.acquireRelease(
+        Effect.sync(() => createTransport(transportOptions(server))),
+        (transport) => Effect.sync(() => transport.close())
+      )
+      const context = {
+        server: describeEndpoint(server),
+        user: server.credentials?.user,
+        secrets: secretForms(server.credentials)
+      }
+
+      const send = Effect.fn("Mailer.send")(function* (message: SendMailOptions) {
+        let attempts = 0
+        const attempt = Effect.suspend(() => {
+          attempts++
+          return Effect.tryPromise({
+            try: (signal) => transport.sendMail({ ...message, signal }),
+            catch: (error) => new AttemptFailed(describeSmtpFailure(error, context))
+          })
+        }).pipe(
+          Effect.tapError((failure) =>
+            failure.retryable && attempts <= server.retry.retries
+              ? Effect.logWarning("SMTP attempt failed; retrying").pipe(
+                  Effect.annotateLogs({ attempt: attempts, reason: failure.reason })
+                )
+              : Effect.void
+          )
+        )
+        const info = yield* attempt.pipe(
+          Effect.retry({ schedule: retrySchedule(server.retry), while: (failure) => failure.retryable }),
+          Effect.mapError(
+            (failure) =>
+              new DeliveryError({
+                message: scrubSecrets(
+                  `the audit email was not sent: ${failure.reason}` +
+                    `${attempts > 1 ? ` (${attempts} attempts)` : ""}. The reports on disk are complete.`,
+                  context.secrets
+                )
+              })
+          )
+        )
+        return {
+          messageId: info.messageId,
+          accepted: [...info.accepted],
+          rejected: [...info.rejected],
+          attempts
+        } satisfies SentMessage
+      })
+
+      return { send } as const
+    })
+}) {}

@@ -1,0 +1,160 @@
+/**
+ * What went wrong in an SMTP attempt, in words, and whether trying again can help. Connection drops, timeouts,
+ * TLS handshakes and temporary (4xx) replies are worth another attempt; a refused login or a permanent (5xx)
+ * refusal would be refused again, and retrying a login can lock the account.
+ *
+ * Server replies are quoted because they say what to fix ("5.7.8 Username and Password not accepted"), but a
+ * server may echo what it was sent, and an AUTH exchange carries the password (in base64 for PLAIN and LOGIN).
+ * Every form of the password is cut out of the text before it is used anywhere.
+ */
+import { Redacted } from "effect"
+import type { SmtpCredentials } from "./EmailSettings.js"
+
+export interface SmtpFailure {
+  readonly retryable: boolean
+  /** One clause, such as `the server refused the login (535 5.7.8 ...)`. Holds no credential. */
+  readonly reason: string
+}
+
+/** Fields nodemailer sets on its errors, read defensively: anything may arrive here. */
+interface ErrorFacts {
+  readonly code: string | undefined
+  readonly originalCode: string | undefined
+  readonly responseCode: number | undefined
+  readonly response: string | undefined
+  readonly timeoutType: string | undefined
+  readonly message: string
+}
+
+const stringField = (error: object, field: string): string | undefined => {
+  const value: unknown = Reflect.get(error, field)
+  return typeof value === "string" && value !== "" ? value : undefined
+}
+
+const factsOf = (error: unknown): ErrorFacts => {
+  if (typeof error !== "object" || error === null) {
+    return {
+      code: undefined,
+      originalCode: undefined,
+      responseCode: undefined,
+      response: undefined,
+      timeoutType: undefined,
+      message: String(error)
+    }
+  }
+  const responseCode: unknown = Reflect.get(error, "responseCode")
+  return {
+    code: stringField(error, "code"),
+    originalCode: stringField(error, "originalCode"),
+    responseCode: typeof responseCode === "number" ? responseCode : undefined,
+    response: stringField(error, "response"),
+    timeoutType: stringField(error, "timeoutType"),
+    message: stringField(error, "message") ?? "unknown error"
+  }
+}
+
+/** The forms a password takes on the wire and in replies: as is, URL-encoded, and base64 in AUTH PLAIN and LOGIN. */
+export const secretForms = (credentials: SmtpCredentials | undefined): ReadonlyArray<string> => {
+  if (credentials === undefined) return []
+  const password = Redacted.value(credentials.password)
+  if (password === "") return []
+  const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64")
+  const forms = [
+    password,
+    encodeURIComponent(password),
+    base64(password),
+    base64(`\u0000${credentials.user}\u0000${password}`),
+    base64(`${credentials.user}\u0000${credentials.user}\u0000${password}`)
+  ]
+  // Longest first, so a form containing another is removed whole.
+  return [...new Set(forms)].sort((a, b) => b.length - a.length)
+}
+
+export const scrubSecrets = (text: string, secrets: ReadonlyArray<string>): string =>
+  secrets.reduce((scrubbed, secret) => scrubbed.split(secret).join("[redacted]"), text)
+
+const MAX_REPLY_CHARS = 300
+
+/** A server reply or library message fit to quote: one line, bounded, without credentials. */
+const quote = (text: string, secrets: ReadonlyArray<string>): string => {
+  const line = scrubSecrets(text, secrets)
+    .replace(/\p{Cc}+/gu, " ")
+    .trim()
+  return line.length > MAX_REPLY_CHARS ? `${line.slice(0, MAX_REPLY_CHARS - 1)}…` : line
+}
+
+/** Node's codes for a failed TLS handshake, which nodemailer passes on as the `originalCode` of a socket error. */
+const TLS_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|^EPROTO$/u
+const WRONG_PROTOCOL = /ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG|^EPROTO$/u
+
+const CONNECTION_CODES: ReadonlySet<string> = new Set(["ECONNECTION", "ESOCKET", "ETIMEDOUT", "EDNS", "EPROTOCOL"])
+
+const isTemporary = (responseCode: number | undefined): boolean =>
+  responseCode !== undefined && responseCode >= 400 && responseCode < 500
+
+export const describeSmtpFailure = (
+  error: unknown,
+  context: { readonly server: string; readonly user: string | undefined; readonly secrets: ReadonlyArray<string> }
+): SmtpFailure => {
+  const facts = factsOf(error)
+  const { secrets } = context
+  const reply = facts.response === undefined ? "" : ` (server replied: ${quote(facts.response, secrets)})`
+  const withReply = (reason: string, retryable: boolean): SmtpFailure => ({ retryable, reason: `${reason}${reply}` })
+
+  switch (facts.code) {
+    case "EAUTH":
+      return withReply(
+        `${context.server} refused the login${context.user === undefined ? "" : ` as "${context.user}"`}: check ` +
+          "SMTP_USER and the password",
+        isTemporary(facts.responseCode)
+      )
+    case "ENOAUTH":
+      return withReply(`${context.server} requires a login: set SMTP_USER and SMTP_PASSWORD`, false)
+    case "ETLS":
+      return facts.responseCode === undefined
+        ? {
+            retryable: true,
+            reason:
+              `the TLS handshake with ${context.server} failed: ${quote(facts.message, secrets)}; for a private or ` +
+              "self-signed certificate, give its CA with --smtp-ca-file"
+          }
+        : withReply(
+            `${context.server} did not accept STARTTLS; use smtps:// if it offers TLS on another port, or ` +
+              "--smtp-insecure if this network is trusted",
+            isTemporary(facts.responseCode)
+          )
+    case "EENVELOPE":
+    case "EMESSAGE":
+      return facts.responseCode === undefined
+        ? { retryable: false, reason: `the message was not accepted: ${quote(facts.message, secrets)}` }
+        : withReply(`${context.server} refused the message`, isTemporary(facts.responseCode))
+    default:
+      break
+  }
+  if (facts.responseCode !== undefined) {
+    return withReply(
+      `${context.server} answered with an error`,
+      isTemporary(facts.responseCode) || facts.responseCode === 503
+    )
+  }
+  if (facts.originalCode !== undefined && TLS_ERROR.test(facts.originalCode)) {
+    const hint = WRONG_PROTOCOL.test(facts.originalCode)
+      ? "is the port right? smtps:// expects TLS from the first byte (usually port 465), smtp:// STARTTLS (587)"
+      : "for a private or self-signed certificate, give its CA with --smtp-ca-file"
+    return {
+      retryable: true,
+      reason: `the TLS handshake with ${context.server} failed: ${facts.originalCode}; ${hint}`
+    }
+  }
+  if (facts.code !== undefined && CONNECTION_CODES.has(facts.code)) {
+    const detail =
+      facts.timeoutType !== undefined
+        ? `timed out (${facts.timeoutType})`
+        : facts.originalCode !== undefined
+          ? facts.originalCode
+          : quote(facts.message, secrets)
+    const what = facts.code === "EDNS" ? "look up" : "connect to"
+    return { retryable: true, reason: `cannot ${what} ${context.server}: ${detail}` }
+  }
+  return { retryable: false, reason: `sending through ${context.server} failed: ${quote(facts.message, secrets)}` }
+}

@@ -1,0 +1,386 @@
+/**
+ * The email reporter end to end: a real SMTP server on 127.0.0.1 receives the message and mailparser reads it
+ * back. Retries wait milliseconds here (settings, not the test clock: the sockets are real).
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs"
+import { dirname } from "node:path"
+import { gunzipSync } from "node:zlib"
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Exit, Fiber, Redacted } from "effect"
+import { type AddressObject, type ParsedMail, simpleParser } from "mailparser"
+import type { AuditOutcome } from "../../src/Audit/RunAudit.js"
+import { ExitCode } from "../../src/Cli/ExitCode.js"
+import { deliverAuditEmail } from "../../src/Email/DeliverAuditEmail.js"
+import { describeDelivery } from "../../src/Email/DeliveryResult.js"
+import type { EmailPolicy } from "../../src/Email/EmailPolicy.js"
+import type {
+  EmailSettings,
+  EmailTransport,
+  MessageSettings,
+  SmtpServerSettings
+} from "../../src/Email/EmailSettings.js"
+import { reportDirectory, writeOutcome } from "./support/AuditOutcomeFixture.js"
+import { makeSelfSignedCertificate } from "./support/Certificate.js"
+import { sampleFindings, XSS_NAME } from "./support/SampleFindings.js"
+import { closedPort, type ReceivedMail, startSmtpServer } from "./support/SmtpTestServer.js"
+
+const PASSWORD = "correct horse battery staple"
+
+const smtp = (port: number, overrides: Partial<SmtpServerSettings> = {}): EmailTransport => ({
+  _tag: "Smtp",
+  server: {
+    host: "127.0.0.1",
+    port,
+    security: "starttls-if-offered",
+    timeout: Duration.seconds(3),
+    retry: { retries: 2, baseDelay: Duration.millis(10), maxDelay: Duration.millis(40) },
+    ...overrides
+  }
+})
+
+const emailOn = (
+  transport: EmailTransport,
+  message: Partial<MessageSettings> = {},
+  policy: Exclude<EmailPolicy, "never"> = "on-findings"
+): EmailSettings => ({
+  _tag: "EmailOn",
+  policy,
+  transport,
+  message: {
+    from: { name: "Panther audit", address: "audit@acme.example" },
+    to: [
+      { name: "Security", address: "security@acme.example" },
+      { name: "", address: "ciso@acme.example" }
+    ],
+    cc: [{ name: "", address: "it-ops@acme.example" }],
+    subjectPrefix: "[Panther user audit]",
+    attachment: { plainMaxBytes: 5 * 1024 * 1024, hardCapBytes: 10 * 1024 * 1024 },
+    ...message
+  }
+})
+
+const sampleOutcome = Effect.flatMap(reportDirectory, (directory) => writeOutcome(directory, sampleFindings))
+
+const only = (received: ReadonlyArray<ReceivedMail>): ReceivedMail => {
+  expect(received).toHaveLength(1)
+  const [mail] = received
+  if (mail === undefined) throw new Error("no message arrived")
+  return mail
+}
+
+const parse = (raw: Buffer): Effect.Effect<ParsedMail> => Effect.promise(() => simpleParser(raw))
+
+const addresses = (field: AddressObject | ReadonlyArray<AddressObject> | undefined): Array<string> =>
+  (field === undefined ? [] : Array.isArray(field) ? field : [field]).flatMap((object: AddressObject) =>
+    object.value.map((address) => address.address ?? "")
+  )
+
+/** Everything about the reports that a delivery must leave alone. */
+const snapshotReports = (outcome: AuditOutcome) => ({
+  csv: readFileSync(outcome.reports.csv),
+  json: readFileSync(outcome.reports.json),
+  mtime: statSync(outcome.reports.csv).mtimeMs
+})
+
+describe("sending through SMTP", () => {
+  it.scopedLive("delivers one message with the headers, both parts and the CSV attached as on disk", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer()
+      const outcome = yield* sampleOutcome
+      const result = yield* deliverAuditEmail(emailOn(smtp(server.port)), outcome)
+
+      const mail = only(server.received)
+      expect(mail.from).toBe("audit@acme.example")
+      expect(mail.to).toEqual(["security@acme.example", "ciso@acme.example", "it-ops@acme.example"])
+      const parsed = yield* parse(mail.raw)
+      expect(parsed.subject).toBe(
+        "[Panther user audit] api.acme.example: 1 critical, 3 high, 10 medium, 1 low (418 users)"
+      )
+      expect(parsed.from?.value).toEqual([{ name: "Panther audit", address: "audit@acme.example" }])
+      expect(addresses(parsed.to)).toEqual(["security@acme.example", "ciso@acme.example"])
+      expect(addresses(parsed.cc)).toEqual(["it-ops@acme.example"])
+      expect(parsed.headers.get("auto-submitted")).toBe("auto-generated")
+      expect(parsed.headers.get("x-panther-audit-run")).toBe("run-0001")
+      expect(result).toMatchObject({
+        _tag: "Sent",
+        messageId: parsed.messageId,
+        accepted: ["security@acme.example", "ciso@acme.example", "it-ops@acme.example"],
+        rejected: [],
+        attempts: 1,
+        reason: "15 findings of severity low or above"
+      })
+      expect(describeDelivery(result)).toBe(
+        `Email sent to security@acme.example, ciso@acme.example, it-ops@acme.example (message id ${parsed.messageId}).`
+      )
+
+      // Both parts, decoded by a real parser: the hostile name is text in each.
+      const html = parsed.html === false ? "" : parsed.html
+      expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;")
+      expect(html).not.toContain("<script")
+      expect(parsed.text).toContain(XSS_NAME)
+      expect(parsed.text).toContain("FINDINGS BY CODE")
+      expect(html).toContain("Findings by code")
+
+      expect(parsed.attachments).toHaveLength(1)
+      const [attachment] = parsed.attachments
+      expect(attachment?.filename).toBe("user-audit-20260630T120000Z.csv")
+      expect(attachment?.contentType).toBe("text/csv")
+      expect(attachment?.content.equals(readFileSync(outcome.reports.csv))).toBe(true)
+    })
+  )
+
+  it.scopedLive("attaches a large CSV gzip-compressed, and leaves one above the hard cap out with its path", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer()
+      const outcome = yield* sampleOutcome
+      const attachment = { plainMaxBytes: 512, hardCapBytes: 10 * 1024 * 1024 }
+      yield* deliverAuditEmail(emailOn(smtp(server.port), { attachment }), outcome)
+      const gzipped = yield* parse(only(server.received).raw)
+      const [gz] = gzipped.attachments
+      expect(gz?.filename).toBe("user-audit-20260630T120000Z.csv.gz")
+      expect(gz?.contentType).toBe("application/gzip")
+      expect(gunzipSync(gz?.content ?? Buffer.alloc(0)).equals(readFileSync(outcome.reports.csv))).toBe(true)
+
+      server.received.length = 0
+      yield* deliverAuditEmail(
+        emailOn(smtp(server.port), { attachment: { plainMaxBytes: 512, hardCapBytes: 256 } }),
+        outcome
+      )
+      const leftOut = yield* parse(only(server.received).raw)
+      expect(leftOut.attachments).toEqual([])
+      expect(leftOut.text).toContain(`limit for attachments. It is at ${outcome.reports.csv}`)
+    })
+  )
+
+  it.scopedLive("logs in when the server asks, and the server sees the user", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({ users: { bob: PASSWORD } })
+      const credentials = { user: "bob", password: Redacted.make(PASSWORD) }
+      yield* deliverAuditEmail(emailOn(smtp(server.port, { credentials })), yield* sampleOutcome)
+      expect(only(server.received).user).toBe("bob")
+    })
+  )
+
+  it.scopedLive(
+    "fails once, exit 4, on a refused login, and never says the password, even when the server echoes it",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* startSmtpServer({
+          users: { bob: "another password" },
+          authFailureMessage: (password) =>
+            `5.7.8 Login "${password}" (${Buffer.from(`\u0000bob\u0000${password}`).toString("base64")}) not accepted`
+        })
+        const outcome = yield* sampleOutcome
+        const before = snapshotReports(outcome)
+        const credentials = { user: "bob", password: Redacted.make(PASSWORD) }
+        const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(server.port, { credentials })), outcome))
+
+        expect(error._tag).toBe("DeliveryError")
+        expect(error.exitCode).toBe(ExitCode.OutputFailure)
+        expect(error.message).toContain(`127.0.0.1:${server.port} refused the login as "bob"`)
+        expect(error.message).toContain("535")
+        expect(error.message).toContain("[redacted]")
+        for (const leak of [PASSWORD, "horse", Buffer.from(`\u0000bob\u0000${PASSWORD}`).toString("base64")]) {
+          expect(error.message).not.toContain(leak)
+          expect(JSON.stringify(error)).not.toContain(leak)
+          expect(String(error)).not.toContain(leak)
+        }
+        // A refused login is not retried: it would be refused again, and retries can lock the account.
+        expect(server.authAttempts()).toBe(1)
+        expect(server.received).toEqual([])
+        expect(snapshotReports(outcome)).toEqual(before)
+      })
+  )
+
+  it.scopedLive("retries a temporary refusal and delivers on the next attempt", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({ refuseFirstConnections: 1 })
+      const result = yield* deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome)
+      expect(result).toMatchObject({ _tag: "Sent", attempts: 2 })
+      expect(server.connections()).toBe(2)
+      only(server.received)
+    })
+  )
+
+  it.scopedLive("gives up after the configured retries when the server stays busy", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({ refuseFirstConnections: 100 })
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome))
+      expect(server.connections()).toBe(3)
+      expect(error.message).toContain("Too busy, try again later")
+      expect(error.message).toContain("(3 attempts)")
+    })
+  )
+
+  it.scopedLive("reports recipients refused for good while delivering to the others, without retrying", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({ rejectRecipients: ["ciso@acme.example"] })
+      const result = yield* deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome)
+      expect(result).toMatchObject({ _tag: "Sent", rejected: ["ciso@acme.example"], attempts: 1 })
+      expect(describeDelivery(result)).toContain("the server refused ciso@acme.example.")
+
+      const all = yield* startSmtpServer({ rejectRecipients: ["security@acme.example"] })
+      const error = yield* Effect.flip(
+        deliverAuditEmail(
+          emailOn(smtp(all.port), { to: [{ name: "", address: "security@acme.example" }], cc: [] }),
+          yield* sampleOutcome
+        )
+      )
+      expect(error.message).toContain("refused the message")
+      expect(error.message).toContain("550")
+      expect(all.connections()).toBe(1)
+    })
+  )
+
+  it.scopedLive("fails with exit 4 after bounded retries when the server is down, without the password", () =>
+    Effect.gen(function* () {
+      const port = yield* closedPort()
+      const outcome = yield* sampleOutcome
+      const before = snapshotReports(outcome)
+      const files = readdirSync(dirname(outcome.reports.csv)).sort()
+      const credentials = { user: "bob", password: Redacted.make(PASSWORD) }
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(port, { credentials })), outcome))
+      expect(error.exitCode).toBe(ExitCode.OutputFailure)
+      expect(error.message).toBe(
+        `the audit email was not sent: cannot connect to 127.0.0.1:${port}: ECONNREFUSED (3 attempts). ` +
+          "The reports on disk are complete."
+      )
+      expect(JSON.stringify(error)).not.toContain(PASSWORD)
+      expect(snapshotReports(outcome)).toEqual(before)
+      expect(readdirSync(dirname(outcome.reports.csv)).sort()).toEqual(files)
+    })
+  )
+
+  it.scopedLive("closes the SMTP connection when the delivery is interrupted mid-send", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({ stallData: true })
+      const fiber = yield* Effect.fork(deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome))
+      yield* Effect.promise(() => server.dataStarted)
+      expect(server.openSessions()).toBe(1)
+      const exit = yield* Fiber.interrupt(fiber)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      // The server sees the socket close at once; a leaked session would linger until the socket timeout (6 s).
+      yield* Effect.promise(() => server.sessionClosed).pipe(
+        Effect.timeoutFail({
+          duration: "1 second",
+          onTimeout: () => new Error("the SMTP session outlived the interruption")
+        })
+      )
+      expect(server.openSessions()).toBe(0)
+    })
+  )
+})
+
+describe("TLS", () => {
+  it.scopedLive("upgrades with STARTTLS to a server with a self-signed certificate given as an extra CA", () =>
+    Effect.gen(function* () {
+      const certificate = yield* makeSelfSignedCertificate()
+      const server = yield* startSmtpServer({
+        tls: { key: certificate.key, cert: certificate.cert, implicit: false },
+        users: { bob: PASSWORD }
+      })
+      const transport = smtp(server.port, {
+        security: "starttls-required",
+        extraCa: certificate.cert,
+        credentials: { user: "bob", password: Redacted.make(PASSWORD) }
+      })
+      yield* deliverAuditEmail(emailOn(transport), yield* sampleOutcome)
+      const mail = only(server.received)
+      expect(mail.secure).toBe(true)
+      expect(mail.user).toBe("bob")
+    })
+  )
+
+  it.scopedLive("speaks TLS from the first byte for smtps://", () =>
+    Effect.gen(function* () {
+      const certificate = yield* makeSelfSignedCertificate()
+      const server = yield* startSmtpServer({ tls: { key: certificate.key, cert: certificate.cert, implicit: true } })
+      const transport = smtp(server.port, { security: "implicit-tls", extraCa: certificate.cert })
+      yield* deliverAuditEmail(emailOn(transport), yield* sampleOutcome)
+      expect(only(server.received).secure).toBe(true)
+    })
+  )
+
+  it.scopedLive("refuses an untrusted certificate, pointing at --smtp-ca-file, after retrying the handshake", () =>
+    Effect.gen(function* () {
+      const certificate = yield* makeSelfSignedCertificate()
+      const server = yield* startSmtpServer({ tls: { key: certificate.key, cert: certificate.cert, implicit: false } })
+      const error = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(server.port, { security: "starttls-required" })), yield* sampleOutcome)
+      )
+      expect(error.message).toContain(`the TLS handshake with 127.0.0.1:${server.port} failed`)
+      expect(error.message).toContain("--smtp-ca-file")
+      expect(server.connections()).toBe(3)
+      expect(server.received).toEqual([])
+    })
+  )
+
+  it.scopedLive("does not fall back to clear text when STARTTLS is required and the server lacks it", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({ noStartTls: true, users: { bob: PASSWORD } })
+      const transport = smtp(server.port, {
+        security: "starttls-required",
+        credentials: { user: "bob", password: Redacted.make(PASSWORD) }
+      })
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(transport), yield* sampleOutcome))
+      expect(error.message).toContain("did not accept STARTTLS")
+      expect(error.message).toContain("--smtp-insecure")
+      expect(server.authAttempts()).toBe(0)
+      expect(server.received).toEqual([])
+    })
+  )
+
+  it.scopedLive("uses STARTTLS when offered on loopback, and clear text only when it is not", () =>
+    Effect.gen(function* () {
+      const certificate = yield* makeSelfSignedCertificate()
+      const tlsServer = yield* startSmtpServer({
+        tls: { key: certificate.key, cert: certificate.cert, implicit: false }
+      })
+      yield* deliverAuditEmail(emailOn(smtp(tlsServer.port, { extraCa: certificate.cert })), yield* sampleOutcome)
+      expect(only(tlsServer.received).secure).toBe(true)
+
+      const plainServer = yield* startSmtpServer({ noStartTls: true })
+      yield* deliverAuditEmail(emailOn(smtp(plainServer.port)), yield* sampleOutcome)
+      expect(only(plainServer.received).secure).toBe(false)
+    })
+  )
+})
+
+describe("without SMTP_URL", () => {
+  it.scopedLive("writes the message beside the reports as <stem>.eml, atomically, and says where", () =>
+    Effect.gen(function* () {
+      const directory = yield* reportDirectory
+      const outcome = yield* writeOutcome(directory, sampleFindings)
+      const before = snapshotReports(outcome)
+      const result = yield* deliverAuditEmail(emailOn({ _tag: "EmlFile" }), outcome)
+      const path = `${directory}/user-audit-20260630T120000Z.eml`
+      expect(result).toEqual({ _tag: "WrittenToFile", path, reason: "15 findings of severity low or above" })
+      expect(describeDelivery(result)).toBe(`Email written to ${path} (no SMTP_URL is set; open it in a mail client).`)
+      // No temporary file is left behind, and the reports are as they were.
+      expect(readdirSync(directory).sort()).toEqual([
+        "user-audit-20260630T120000Z.csv",
+        "user-audit-20260630T120000Z.eml",
+        "user-audit-20260630T120000Z.json"
+      ])
+      expect(snapshotReports(outcome)).toEqual(before)
+
+      const parsed = yield* parse(readFileSync(path))
+      expect(parsed.subject).toBe(
+        "[Panther user audit] api.acme.example: 1 critical, 3 high, 10 medium, 1 low (418 users)"
+      )
+      expect(addresses(parsed.to)).toEqual(["security@acme.example", "ciso@acme.example"])
+      expect(parsed.text).toContain("CRITICAL AND HIGH FINDINGS")
+      expect(parsed.attachments[0]?.content.equals(readFileSync(outcome.reports.csv))).toBe(true)
+    })
+  )
+
+  it.scopedLive("fails with exit 4, writing nothing, when the reports are not where the outcome says", () =>
+    Effect.gen(function* () {
+      const outcome = yield* sampleOutcome
+      const gone = { ...outcome, reports: { csv: "/nonexistent/dir/user-audit.csv", json: outcome.reports.json } }
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn({ _tag: "EmlFile" }), gone))
+      expect(error.exitCode).toBe(ExitCode.OutputFailure)
+      expect(error.message).toContain("cannot read the findings CSV /nonexistent/dir/user-audit.csv")
+    })
+  )
+})

@@ -1,0 +1,74 @@
+import { Redacted } from "effect"
+import { describe, expect, it } from "vitest"
+import { describeSmtpFailure, scrubSecrets, secretForms } from "../../src/Email/SmtpFailure.js"
+
+const credentials = { user: "bob", password: Redacted.make("p@ss word") }
+const context = { server: "mail.acme.example:587", user: "bob", secrets: secretForms(credentials) }
+
+/** An error shaped the way nodemailer shapes them. */
+const smtpError = (fields: Record<string, unknown>) =>
+  Object.assign(new Error(String(fields.message ?? "failed")), fields)
+
+describe("SMTP failures", () => {
+  it("removes the password in every form it takes on the wire", () => {
+    const base64 = (text: string) => Buffer.from(text).toString("base64")
+    const leaky = [
+      "p@ss word",
+      "p%40ss%20word",
+      base64("p@ss word"),
+      base64("\u0000bob\u0000p@ss word"),
+      base64("bob\u0000bob\u0000p@ss word")
+    ].join(" | ")
+    const scrubbed = scrubSecrets(leaky, context.secrets)
+    expect(scrubbed).toBe(Array(5).fill("[redacted]").join(" | "))
+    expect(secretForms(undefined)).toEqual([])
+  })
+
+  it.each([
+    [{ code: "EAUTH", responseCode: 535, response: "535 5.7.8 bad p@ss word" }, false, 'refused the login as "bob"'],
+    [
+      { code: "EAUTH", responseCode: 454, response: "454 4.7.0 Temporary authentication failure" },
+      true,
+      "refused the login"
+    ],
+    [{ code: "ENOAUTH" }, false, "requires a login"],
+    [{ code: "ESOCKET", originalCode: "ECONNREFUSED" }, true, "cannot connect to mail.acme.example:587: ECONNREFUSED"],
+    [{ code: "ETIMEDOUT", timeoutType: "GREETING_TIMEOUT" }, true, "timed out (GREETING_TIMEOUT)"],
+    [{ code: "EDNS", originalCode: "ENOTFOUND" }, true, "cannot look up mail.acme.example:587: ENOTFOUND"],
+    [{ code: "ESOCKET", originalCode: "DEPTH_ZERO_SELF_SIGNED_CERT" }, true, "--smtp-ca-file"],
+    [{ code: "ESOCKET", originalCode: "ERR_SSL_WRONG_VERSION_NUMBER" }, true, "is the port right?"],
+    [
+      { code: "ETLS", responseCode: 502, response: "502 5.5.2 Error: command not recognized" },
+      false,
+      "did not accept STARTTLS"
+    ],
+    [{ code: "ECONNECTION", responseCode: 421, response: "421 Too busy" }, true, "answered with an error"],
+    [{ code: "EENVELOPE", responseCode: 550, response: "550 No such mailbox" }, false, "refused the message"],
+    [{ code: "EMESSAGE", responseCode: 452, response: "452 Mailbox full" }, true, "refused the message"],
+    [{ code: "EENVELOPE", message: "No recipients defined" }, false, "was not accepted: No recipients defined"],
+    [{ message: "something else" }, false, "sending through mail.acme.example:587 failed: something else"]
+  ])("%o: retryable %s, says %j", (fields, retryable, says) => {
+    const failure = describeSmtpFailure(smtpError(fields), context)
+    expect(failure.retryable).toBe(retryable)
+    expect(failure.reason).toContain(says)
+    expect(failure.reason).not.toContain("p@ss")
+  })
+
+  it("quotes a server reply on one bounded line", () => {
+    const failure = describeSmtpFailure(
+      smtpError({ code: "EENVELOPE", responseCode: 550, response: `550 first\r\nsecond ${"x".repeat(500)}` }),
+      context
+    )
+    expect(failure.reason).not.toMatch(/[\r\n]/u)
+    expect(failure.reason.length).toBeLessThan(400)
+    expect(failure.reason).toContain("550 first second x")
+  })
+
+  it("copes with anything thrown", () => {
+    expect(describeSmtpFailure("a string", context)).toEqual({
+      retryable: false,
+      reason: "sending through mail.acme.example:587 failed: a string"
+    })
+    expect(describeSmtpFailure(null, context).retryable).toBe(false)
+  })
+})

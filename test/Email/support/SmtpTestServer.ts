@@ -1,0 +1,150 @@
+/**
+ * A real SMTP server on 127.0.0.1 for the email tests (the `smtp-server` package, the one nodemailer is tested
+ * against). It records what arrives, and can refuse logins, refuse recipients or drop the first connections.
+ */
+import { Effect, type Scope } from "effect"
+import { SMTPServer, type SMTPServerOptions } from "smtp-server"
+
+export interface ReceivedMail {
+  readonly raw: Buffer
+  readonly from: string
+  readonly to: ReadonlyArray<string>
+  /** Whether the session was encrypted (implicit TLS or after STARTTLS) when the message came in. */
+  readonly secure: boolean
+  readonly user: string | undefined
+}
+
+export interface TestSmtpServer {
+  readonly port: number
+  readonly received: Array<ReceivedMail>
+  /** Connections opened, refused ones included. */
+  readonly connections: () => number
+  readonly authAttempts: () => number
+  /** Sessions connected and not yet closed. */
+  readonly openSessions: () => number
+  /** Resolves when a message body starts to arrive. */
+  readonly dataStarted: Promise<void>
+  /** Resolves when a client closes its session. */
+  readonly sessionClosed: Promise<void>
+}
+
+export interface TestSmtpServerOptions {
+  /** When given, AUTH is required and only these user/password pairs pass. */
+  readonly users?: Readonly<Record<string, string>>
+  /** The refusal text for a bad login; a test may make it echo the password, as careless servers do. */
+  readonly authFailureMessage?: (password: string) => string
+  /** The first N connections get `421` at once (a temporary refusal). */
+  readonly refuseFirstConnections?: number
+  /** Recipients refused with `550` (permanent). */
+  readonly rejectRecipients?: ReadonlyArray<string>
+  readonly tls?: { readonly key: string; readonly cert: string; readonly implicit: boolean }
+  /** Leave STARTTLS out entirely: not advertised, and the command refused. */
+  readonly noStartTls?: boolean
+  /** Take the message body but never answer it, like a server that hangs mid-delivery. */
+  readonly stallData?: boolean
+}
+
+const portOf = (server: SMTPServer): number => {
+  const address = server.server.address()
+  if (address === null || typeof address === "string") throw new Error("the test SMTP server has no TCP port")
+  return address.port
+}
+
+export const startSmtpServer = (
+  options: TestSmtpServerOptions = {}
+): Effect.Effect<TestSmtpServer, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const received: Array<ReceivedMail> = []
+    let connections = 0
+    let authAttempts = 0
+    let open = 0
+    let markDataStarted = () => {}
+    let markSessionClosed = () => {}
+    const dataStarted = new Promise<void>((resolve) => {
+      markDataStarted = resolve
+    })
+    const sessionClosed = new Promise<void>((resolve) => {
+      markSessionClosed = resolve
+    })
+    const settings: SMTPServerOptions = {
+      logger: false,
+      disableReverseLookup: true,
+      authOptional: options.users === undefined,
+      allowInsecureAuth: true,
+      ...(options.noStartTls === true ? { disabledCommands: ["STARTTLS"], hideSTARTTLS: true } : {}),
+      ...(options.tls === undefined
+        ? {}
+        : { key: options.tls.key, cert: options.tls.cert, secure: options.tls.implicit }),
+      onConnect(_session, callback) {
+        connections++
+        if (connections <= (options.refuseFirstConnections ?? 0)) {
+          return callback(Object.assign(new Error("Too busy, try again later"), { responseCode: 421 }))
+        }
+        open++
+        callback()
+      },
+      onClose() {
+        if (open > 0) open--
+        markSessionClosed()
+      },
+      onAuth(auth, _session, callback) {
+        authAttempts++
+        const expected = auth.username === undefined ? undefined : options.users?.[auth.username]
+        if (expected !== undefined && auth.password === expected) return callback(null, { user: auth.username })
+        const message = options.authFailureMessage?.(auth.password ?? "") ?? "Authentication credentials invalid"
+        callback(Object.assign(new Error(message), { responseCode: 535 }))
+      },
+      onRcptTo(address, _session, callback) {
+        if (options.rejectRecipients?.includes(address.address) === true) {
+          return callback(Object.assign(new Error("No such mailbox"), { responseCode: 550 }))
+        }
+        callback()
+      },
+      onData(stream, session, callback) {
+        markDataStarted()
+        if (options.stallData === true) {
+          stream.resume()
+          return
+        }
+        const chunks: Array<Buffer> = []
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk))
+        stream.on("end", () => {
+          const mailFrom = session.envelope.mailFrom
+          received.push({
+            raw: Buffer.concat(chunks),
+            from: mailFrom === false ? "" : mailFrom.address,
+            to: session.envelope.rcptTo.map((recipient) => recipient.address),
+            secure: session.secure,
+            user: typeof session.user === "string" ? session.user : undefined
+          })
+          callback()
+        })
+      }
+    }
+    const server = new SMTPServer(settings)
+    const port = yield* Effect.acquireRelease(
+      Effect.async<number>((resume) => {
+        server.listen(0, "127.0.0.1", () => resume(Effect.succeed(portOf(server))))
+      }),
+      () => Effect.async<void>((resume) => server.close(() => resume(Effect.void)))
+    )
+    return {
+      port,
+      received,
+      connections: () => connections,
+      authAttempts: () => authAttempts,
+      openSessions: () => open,
+      dataStarted,
+      sessionClosed
+    }
+  })
+
+/** A port on 127.0.0.1 where nothing listens: bound, noted, released. */
+export const closedPort = (): Effect.Effect<number> =>
+  Effect.async<number>((resume) => {
+    const server = new SMTPServer({ logger: false })
+    server.listen(0, "127.0.0.1", () => {
+      const port = portOf(server)
+      server.close(() => resume(Effect.succeed(port)))
+    })
+  })
