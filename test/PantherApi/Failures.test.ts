@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Option, Stream } from "effect"
+import { Duration, Effect, Stream } from "effect"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
 import type { PantherApiError } from "../../src/PantherApi/ClientErrors.js"
 import { json, resetMidBody, scriptedServer, slow, text } from "../support/scriptedServer.js"
@@ -350,7 +350,7 @@ describe("PantherClient failures", () => {
       expect(JSON.parse(server.requests[1]?.body ?? "")).toEqual(body)
       expect(server.requests[1]?.headers["content-type"]).toBe("application/json")
       expect(server.requests[5]?.query.get("cursor")).toBe("x")
-      expect(Option.isNone(Option.fromNullable(server.requests[0]?.headers.authorization))).toBe(true)
+      expect(server.requests[0]?.headers.authorization).toBeUndefined()
     })
   )
 })
