@@ -88,7 +88,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       HttpClient.mapRequest(
         flow(
           HttpClientRequest.prependUrl(settings.baseUrl),
-          // The token leaves its Redacted wrapper here, on its way into the header, and nowhere else.
+          // The only place the token is sent; `scrub` above is the only other place that unwraps it, to compare.
           HttpClientRequest.setHeader(API_KEY_HEADER, Redacted.value(settings.token)),
           HttpClientRequest.acceptJson
         )
