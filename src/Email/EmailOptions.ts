@@ -64,7 +64,8 @@ const smtpPassword = Options.redacted("smtp-password").pipe(
 
 const smtpInsecure = Options.boolean("smtp-insecure").pipe(
   Options.withDescription(
-    "Allow SMTP without TLS to a host that is not loopback (STARTTLS is still used when offered). Only for a " +
+    "Allow SMTP without TLS to a host that is not loopback (STARTTLS is still used when offered, its certificate " +
+      "unchecked). Only for a " +
       "trusted network: the password and the report would cross it in clear text. Env: SMTP_INSECURE."
   ),
   Options.withFallbackConfig(Config.boolean("SMTP_INSECURE"))
@@ -81,8 +82,8 @@ const smtpRetries = Options.integer("smtp-retries").pipe(
 
 const email = Options.choice("email", EMAIL_POLICIES).pipe(
   Options.withDescription(
-    "When to send the email: always, on-findings (a finding of severity low or above) or never. Default: " +
-      "on-findings when MAIL_TO is set, otherwise never. Env: MAIL_POLICY or AUDIT_EMAIL."
+    "When to send the email: always, on-findings (an unsuppressed finding of severity low or above) or never. " +
+      "Default: on-findings when MAIL_TO is set, otherwise never. Env: MAIL_POLICY or AUDIT_EMAIL."
   ),
   Options.withFallbackConfig(
     Config.literal(...EMAIL_POLICIES)("MAIL_POLICY").pipe(

@@ -15,9 +15,10 @@ export type EmailDecision =
   | { readonly _tag: "Send"; readonly reason: string }
   | { readonly _tag: "Skip"; readonly reason: string }
 
+/** Suppressed findings (accepted exceptions) stay in the reports but are no reason to send an alert. */
 export const actionableFindings = (run: AuditRun): number =>
   SEVERITIES.filter((severity) => isAtLeast(severity, ON_FINDINGS_THRESHOLD)).reduce(
-    (sum, severity) => sum + run.findings.bySeverity[severity],
+    (sum, severity) => sum + run.findings.unsuppressedBySeverity[severity],
     0
   )
 

@@ -44,6 +44,26 @@ describe("--email", () => {
     })
   )
 
+  it.scoped("does not send on-findings for suppressed findings alone, which stay in the reports", () =>
+    Effect.gen(function* () {
+      const directory = yield* reportDirectory
+      const counted = yield* writeOutcome(directory, ONE_LOW)
+      const suppressed = {
+        ...counted.run,
+        findings: {
+          ...counted.run.findings,
+          suppressed: 1,
+          unsuppressedBySeverity: { ...counted.run.findings.bySeverity, low: 0 }
+        }
+      }
+      expect(decideEmail("on-findings", suppressed)).toEqual({
+        _tag: "Skip",
+        reason: "no finding of severity low or above (--email on-findings)"
+      })
+      expect(decideEmail("always", suppressed)._tag).toBe("Send")
+    })
+  )
+
   it.scopedLive("sends each policy's way through a real server, and a skipped email touches nothing", () =>
     Effect.gen(function* () {
       const server = yield* startSmtpServer()

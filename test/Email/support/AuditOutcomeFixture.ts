@@ -55,10 +55,7 @@ export const writeOutcome = (
       const spool = yield* makeFindingSpool(directory)
       for (const item of findings) yield* spool.add(item)
       const counts = spool.counts()
-      // The run record grows as features land (suppressions and "what changed" are being added beside this
-      // work), so the fixture fills every field known so far and is typed through `unknown`: the email code is
-      // type-checked against the real AuditRun, and this only supplies data.
-      const fields = {
+      const fullRun: AuditRun = {
         runId: "run-0001",
         tool: { name: "panther-user-audit", version: "0.1.0" },
         asOf: "2026-06-30T12:00:00.000Z",
@@ -94,7 +91,6 @@ export const writeOutcome = (
         warnings: [],
         ...run
       }
-      const fullRun: AuditRun = fields as unknown as AuditRun
       const reports = yield* writeFindingReports({
         directory,
         stem: "user-audit-20260630T120000Z",
