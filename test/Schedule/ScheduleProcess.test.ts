@@ -1,0 +1,275 @@
+/**
+ * `schedule` and `run` as real processes against the simulator (with added latency, so a run is in flight when
+ * a signal comes): runs on time, stops cleanly on SIGTERM and SIGINT, and logs JSON lines once each, with no secret.
+ * `dist/` is built by test/globalSetup.ts.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { BIN } from "../support/cli.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+
+const READ_TOKEN = "read-SECRET-5d1e9a7c3b"
+let simulator: StartedSimulator
+let directory = ""
+
+beforeAll(async () => {
+  // 500 users are 9 pages; with the roles, about 10 requests of 120 ms each: a run takes over a second.
+  simulator = await startSimulator({
+    users: 500,
+    seed: 11,
+    readToken: READ_TOKEN,
+    adminToken: "admin-SECRET-8f2a6c4e0d",
+    faults: { latencyMs: 120 }
+  })
+})
+afterAll(() => simulator.close())
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "schedule-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const env = (overrides: Record<string, string> = {}) => ({
+  PATH: process.env.PATH ?? "",
+  HOME: process.env.HOME ?? "",
+  PANTHER_API_URL: simulator.baseUrl,
+  PANTHER_API_TOKEN: READ_TOKEN,
+  AUDIT_REPORT_DIR: directory,
+  ...overrides
+})
+
+interface LogLine {
+  /** A string, or an array when a line was logged with several parts. */
+  readonly message: unknown
+  readonly logLevel: string
+  readonly annotations: Record<string, unknown>
+  readonly spans: Record<string, number>
+}
+
+interface Running {
+  readonly child: ChildProcess
+  readonly stderr: () => string
+  readonly stdout: () => string
+  /** stderr's lines as JSON; a line that is not JSON fails the test. */
+  readonly lines: () => ReadonlyArray<LogLine>
+  readonly waitFor: (
+    what: string,
+    done: (lines: ReadonlyArray<LogLine>) => boolean,
+    timeoutMs?: number
+  ) => Promise<void>
+  readonly exited: Promise<{
+    readonly code: number | null
+    readonly signal: NodeJS.Signals | null
+    readonly at: number
+  }>
+}
+
+const start = (args: ReadonlyArray<string>, environment: Record<string, string>): Running => {
+  const child = spawn(process.execPath, [BIN, ...args], { env: environment, stdio: ["ignore", "pipe", "pipe"] })
+  let stdout = ""
+  let stderr = ""
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8")
+  })
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8")
+  })
+  const killer = setTimeout(() => child.kill("SIGKILL"), 45_000)
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.on("exit", (code, signal) => {
+      clearTimeout(killer)
+      resolve({ code, signal, at: Date.now() })
+    })
+  )
+  const lines = () =>
+    stderr
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as LogLine)
+  const waitFor = async (what: string, done: (lines: ReadonlyArray<LogLine>) => boolean, timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs
+    while (!done(lines())) {
+      if (Date.now() > deadline || child.exitCode !== null) {
+        throw new Error(`timed out waiting for ${what}; stderr so far:\n${stderr}`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+  return { child, stderr: () => stderr, stdout: () => stdout, lines, waitFor, exited }
+}
+
+const messages = (lines: ReadonlyArray<LogLine>, message: string) => lines.filter((line) => line.message === message)
+
+const failures = (lines: ReadonlyArray<LogLine>) =>
+  lines.filter((line) => typeof line.message === "string" && line.message.startsWith("audit failed"))
+
+/** What the report directory holds: complete report pairs only, nothing hidden or partial. */
+const expectOnlyCompleteReports = () => {
+  const names = readdirSync(directory)
+  expect(names.filter((name) => name.startsWith(".") || name.endsWith(".tmp"))).toEqual([])
+  const stems = [...new Set(names.map((name) => name.replace(/\.(csv|json)$/, "")))]
+  for (const stem of stems) {
+    expect(names).toContain(`${stem}.csv`)
+    expect(names).toContain(`${stem}.json`)
+    const report = JSON.parse(readFileSync(join(directory, `${stem}.json`), "utf8")) as { run: { runId: string } }
+    expect(report.run.runId).toMatch(/^[0-9a-f-]{36}$/)
+  }
+  return names
+    .filter((name) => name.endsWith(".json"))
+    .map((name) => (JSON.parse(readFileSync(join(directory, name), "utf8")) as { run: { runId: string } }).run.runId)
+}
+
+describe("schedule, as a process", () => {
+  it("runs on time with a per-second cron, and SIGTERM mid-run exits 143 at once, leaving no partial file", async () => {
+    const running = start(["schedule", "--cron", "* * * * * *"], env())
+    await running.waitFor("a first complete run", (lines) => messages(lines, "audit finished").length >= 1)
+    expect(readdirSync(directory).filter((name) => name.endsWith(".csv"))).toHaveLength(1)
+    // The next run starts at the next whole second and is in flight for about a second.
+    await running.waitFor("a second run to start", (lines) => messages(lines, "audit started").length >= 2)
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    const lines = running.lines()
+    const inFlight = messages(lines, "audit started")[1]?.annotations.runId
+    expect(messages(lines, "audit finished").map((line) => line.annotations.runId)).not.toContain(inFlight)
+
+    const signalledAt = Date.now()
+    running.child.kill("SIGTERM")
+    const exit = await running.exited
+    const elapsed = exit.at - signalledAt
+    expect(exit.code).toBe(143)
+    expect(elapsed).toBeLessThan(3_000)
+
+    const runIds = expectOnlyCompleteReports()
+    expect(runIds).not.toContain(inFlight)
+    expect(runIds).toEqual(messages(running.lines(), "audit finished").map((line) => line.annotations.runId))
+    const interrupted = messages(running.lines(), "audit interrupted; a report is only ever written complete")
+    expect(interrupted.map((line) => line.annotations.runId)).toEqual([inFlight])
+
+    // Each run started at the whole second it was scheduled for.
+    for (const line of messages(running.lines(), "audit started")) {
+      expect(line.annotations.scheduledFor).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/)
+    }
+    // "next audit at" at start and after each run.
+    expect(
+      running.lines().filter((line) => String(line.message).startsWith("next audit at")).length
+    ).toBeGreaterThanOrEqual(2)
+    expect(running.stderr() + running.stdout()).not.toContain(READ_TOKEN)
+  })
+
+  it("logs a failed run with its cause and goes on to the next, without the token in any line", async () => {
+    // Nothing listens on port 1: every run fails at once (no retries), and the schedule carries on.
+    const running = start(
+      ["schedule", "--cron", "* * * * * *", "--run-now", "--max-retries", "0"],
+      env({ PANTHER_API_URL: "http://127.0.0.1:1" })
+    )
+    await running.waitFor("two failed runs", (lines) => failures(lines).length >= 2)
+    running.child.kill("SIGTERM")
+    const exit = await running.exited
+    expect(exit.code).toBe(143)
+    const failed = failures(running.lines())
+    expect(failed[0]?.logLevel).toBe("ERROR")
+    expect(failed[0]?.message).toMatch(/^audit failed: .*the connection was refused/)
+    expect(failed[0]?.annotations.runId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(readdirSync(directory)).toEqual([])
+    expect(running.stderr() + running.stdout()).not.toContain(READ_TOKEN)
+    expect(running.stderr()).not.toContain("SECRET")
+  })
+
+  it("rejects an invalid cron expression or time zone at start-up with exit 2, saying what is wrong", async () => {
+    const badCron = start(["schedule", "--cron", "0 25 * * *"], env())
+    expect((await badCron.exited).code).toBe(2)
+    expect(badCron.stderr()).toContain('--cron / AUDIT_SCHEDULE "0 25 * * *" is not a cron expression')
+    const badZone = start(["schedule"], env({ AUDIT_TZ: "Europe/Atlantis" }))
+    expect((await badZone.exited).code).toBe(2)
+    expect(badZone.stderr()).toContain('--tz / AUDIT_TZ "Europe/Atlantis" is not a time zone')
+    expect(readdirSync(directory)).toEqual([])
+  })
+
+  it("prunes to --keep-reports after each successful run", async () => {
+    const running = start(["schedule", "--cron", "* * * * * *", "--run-now", "--keep-reports", "2"], env())
+    await running.waitFor("three complete runs", (lines) => messages(lines, "audit finished").length >= 3)
+    await running.waitFor("a prune", (lines) =>
+      lines.some((line) => String(line.message).startsWith("deleted the reports"))
+    )
+    running.child.kill("SIGTERM")
+    await running.exited
+    const jsonReports = readdirSync(directory).filter((name) => name.endsWith(".json"))
+    expect(jsonReports.length).toBeLessThanOrEqual(2)
+    const finished = messages(running.lines(), "audit finished").map((line) => line.annotations.runId)
+    // The newest complete runs are the ones kept.
+    expect(expectOnlyCompleteReports().sort()).toEqual(finished.slice(-jsonReports.length).sort())
+  })
+})
+
+describe("run, as a process", () => {
+  for (const [signal, code] of [
+    ["SIGTERM", 143],
+    ["SIGINT", 130]
+  ] as const) {
+    it(`${signal} mid-run exits ${code} within seconds and leaves nothing in the report directory`, async () => {
+      const running = start(["run"], env())
+      await running.waitFor("the run to start", (lines) => messages(lines, "audit started").length === 1)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      // The run is spooling its findings to a hidden temporary file.
+      expect(readdirSync(directory).filter((name) => name.endsWith(".tmp")).length).toBeGreaterThan(0)
+      const signalledAt = Date.now()
+      running.child.kill(signal)
+      const exit = await running.exited
+      expect(exit.code).toBe(code)
+      expect(exit.at - signalledAt).toBeLessThan(3_000)
+      expect(readdirSync(directory)).toEqual([])
+      expect(messages(running.lines(), "audit interrupted; a report is only ever written complete")).toHaveLength(1)
+      expect(running.stdout()).toBe("")
+    })
+  }
+
+  it("logs JSON lines to stderr, each once, with run id, phase, counts, retries and duration, and no secret", async () => {
+    const running = start(["run"], env())
+    const exit = await running.exited
+    expect(exit.code).toBe(0)
+    const lines = running.lines()
+    expect(lines.map((line) => line.message)).toEqual(["audit started", "audit finished"])
+    const [started, finished] = lines
+    const report = JSON.parse(
+      readFileSync(join(directory, readdirSync(directory).find((name) => name.endsWith(".json")) ?? ""), "utf8")
+    ) as { run: { runId: string; users: { seen: number }; pagesFetched: number } }
+    expect(started?.annotations).toEqual({ runId: report.run.runId, phase: "audit" })
+    expect(finished?.annotations).toMatchObject({
+      runId: report.run.runId,
+      phase: "audit",
+      usersSeen: report.run.users.seen,
+      pages: report.run.pagesFetched,
+      retries: 0
+    })
+    expect(finished?.annotations.durationMs).toBeGreaterThan(500)
+    expect(finished?.spans.audit).toBeGreaterThan(500)
+    expect(running.stderr() + running.stdout()).not.toContain(READ_TOKEN)
+  })
+
+  it("takes --log-format and --log-level anywhere, and LOG_FORMAT and LOG_LEVEL from the environment", async () => {
+    const [pretty, prettyByEnv, quietFirst, flagOverEnv, debugByEnv, bad] = [
+      start(["run", "--log-format", "pretty"], env()),
+      start(["run"], env({ LOG_FORMAT: "pretty" })),
+      start(["--log-level=warning", "run"], env()),
+      start(["run", "--log-level", "error"], env({ LOG_LEVEL: "debug" })),
+      start(["run"], env({ LOG_LEVEL: "debug" })),
+      start(["run", "--log-format", "xml"], env())
+    ]
+    for (const process of [pretty, prettyByEnv, quietFirst, flagOverEnv, debugByEnv]) {
+      expect((await process.exited).code).toBe(0)
+      expect(process.stderr() + process.stdout()).not.toContain(READ_TOKEN)
+    }
+    for (const process of [pretty, prettyByEnv]) {
+      expect(process.stderr()).toMatch(/INFO .*audit finished/)
+      expect(() => process.lines()).toThrow()
+    }
+    expect(quietFirst.stderr()).toBe("")
+    expect(flagOverEnv.stderr()).toBe("")
+    expect(messages(debugByEnv.lines(), "audit finished")).toHaveLength(1)
+
+    expect((await bad.exited).code).toBe(2)
+    expect(bad.stderr()).toBe('panther-audit: --log-format must be json or pretty; got "xml".\n')
+    expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toHaveLength(5)
+  })
+})
