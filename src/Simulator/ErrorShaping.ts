@@ -1,13 +1,12 @@
 /**
  * The layer around the HttpApi app that makes every answer spec-shaped. HttpApi itself answers an unknown path
  * with an empty 404, a wrong method the same way, and an unexpected failure with an empty 500; here each becomes
- * `{"message": ...}` with the right status (404, 405 with `Allow`, 413, 400, 500), and the server keeps serving.
+ * `{"message": ...}` with the right status (404, 405 with `Allow`, 400, 500), and the server keeps serving.
  */
 import { HttpApi, type HttpApp, HttpServerError, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
-import { Cause, Chunk, Effect, Option } from "effect"
+import { Cause, Chunk, Effect } from "effect"
 import { PantherApi } from "../PantherApi/UsersApi.js"
 import { errorResponse } from "./ErrorResponse.js"
-import { payloadTooLarge } from "./RequestBody.js"
 import { pathOf } from "./RequestLog.js"
 
 interface Route {
@@ -32,8 +31,6 @@ const matches = (route: Route, segments: ReadonlyArray<string>): boolean =>
     return part.startsWith(":") ? actual !== undefined && actual !== "" : part === actual
   })
 
-const hasBody = (method: string) => method === "POST" || method === "PUT" || method === "PATCH"
-
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   400: "bad request",
   401: "unauthorized",
@@ -46,7 +43,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   503: "service unavailable"
 }
 
-export const shapeErrors = (maxBodyBytes: number) => {
+export const shapeErrors = () => {
   const routes = apiRoutes()
 
   const routeNotFound = (method: string, path: string) => {
@@ -88,11 +85,7 @@ export const shapeErrors = (maxBodyBytes: number) => {
   return <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<never, R> =>
     Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
-      // Refuse a declared-too-large body before reading a byte of it; chunked bodies hit MaxBodySize below.
-      const declared = Number(request.headers["content-length"] ?? "0")
-      if (hasBody(request.method) && declared > maxBodyBytes) return payloadTooLarge(maxBodyBytes)
       return yield* app.pipe(
-        HttpServerRequest.withMaxBodySize(Option.some(maxBodyBytes)),
         Effect.map(withBody),
         Effect.catchAllCause((cause) => fromCause(request, cause))
       )

@@ -1,51 +1,100 @@
 /**
- * Reading a JSON request body so that each way it can be wrong has its own answer: too large is a 413, unreadable,
- * empty or malformed JSON is a 400 saying which. (A generic decoder turns malformed JSON into a 500.)
+ * Request bodies, read once, in front of the API: a body over the limit is a 413 JSON error, never a cut
+ * connection, and what reaches a handler is either the text or a 400 that says what was wrong with it.
+ *
+ * The platform's own body reader destroys the socket when a streamed (chunked) body passes its limit, so the
+ * client sees "socket hang up" instead of an answer. Here the body is read from the Node request directly: past
+ * the limit it is drained and dropped, then the 413 goes out on a connection that is still open.
  */
-import type { HttpServerError, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect, Schema } from "effect"
+import type { IncomingMessage } from "node:http"
+import type { HttpApp } from "@effect/platform"
+import { HttpServerRequest } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
+import { Context, Effect, Option } from "effect"
 import { BadRequestError } from "../PantherApi/Schemas.js"
 import { errorResponse } from "./ErrorResponse.js"
 
 /** The default cap on a request body: a ModifyUser is a few hundred bytes, so 64 KiB is generous. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024
 
-export const payloadTooLarge = (maxBytes?: number): HttpServerResponse.HttpServerResponse =>
-  errorResponse(
-    413,
-    maxBytes === undefined
-      ? "the request body is larger than this server accepts"
-      : `the request body is larger than the ${maxBytes} bytes this server accepts`
-  )
+/** Past this many bytes a too-large body is not drained any further: the connection is dropped instead. */
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024
 
-/** A body over the server's limit. Not part of the API definition: handlers turn it into a 413 response. */
-export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()("PayloadTooLarge", {}) {}
+/** The request's body text, read by `limitRequestBody` before the API sees the request. */
+export class RequestBodyText extends Context.Reference<RequestBodyText>()("Simulator/RequestBodyText", {
+  defaultValue: (): Option.Option<string> => Option.none()
+}) {}
 
-// @effect/platform-node reports a body over `MaxBodySize` as a RequestError whose cause says "maxBytes exceeded".
-// The outer middleware refuses bodies with a large Content-Length before they are read; this catches chunked ones.
-const isTooLarge = (error: HttpServerError.RequestError): boolean =>
-  error.cause instanceof Error && error.cause.message === "maxBytes exceeded"
+type BodyRead =
+  | { readonly _tag: "Text"; readonly text: string }
+  | { readonly _tag: "TooLarge" }
+  | { readonly _tag: "Unreadable" }
 
-export const readJsonBody = (
-  request: HttpServerRequest.HttpServerRequest
-): Effect.Effect<unknown, BadRequestError | PayloadTooLarge> =>
-  request.text.pipe(
-    Effect.catchTag(
-      "RequestError",
-      (error): Effect.Effect<never, BadRequestError | PayloadTooLarge> =>
-        isTooLarge(error)
-          ? Effect.fail(new PayloadTooLarge())
-          : Effect.fail(new BadRequestError({ message: "the request body could not be read" }))
-    ),
-    Effect.flatMap((text) =>
-      text.trim() === ""
-        ? Effect.fail(new BadRequestError({ message: "the request body is empty: send a JSON object" }))
-        : Effect.try({
-            try: (): unknown => JSON.parse(text),
-            catch: (error) =>
-              new BadRequestError({
-                message: `the request body is not valid JSON (${error instanceof Error ? error.message : String(error)})`
-              })
-          })
-    )
-  )
+const readBody = (message: IncomingMessage, maxBytes: number): Effect.Effect<BodyRead> =>
+  Effect.async<BodyRead>((resume) => {
+    const chunks: Array<Buffer> = []
+    let bytes = 0
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length
+      if (bytes <= maxBytes) chunks.push(chunk)
+      else if (bytes > DRAIN_LIMIT_BYTES) {
+        message.destroy()
+        resume(Effect.succeed({ _tag: "TooLarge" }))
+      }
+    }
+    const onEnd = () =>
+      resume(
+        Effect.succeed(
+          bytes > maxBytes ? { _tag: "TooLarge" } : { _tag: "Text", text: Buffer.concat(chunks).toString("utf8") }
+        )
+      )
+    const onError = () => resume(Effect.succeed({ _tag: "Unreadable" }))
+    message.on("data", onData)
+    message.once("end", onEnd)
+    message.once("error", onError)
+    return Effect.sync(() => {
+      message.off("data", onData)
+      message.off("end", onEnd)
+      message.off("error", onError)
+    })
+  })
+
+const hasBody = (method: string) => method === "POST" || method === "PUT" || method === "PATCH"
+
+export const payloadTooLarge = (maxBytes: number) =>
+  errorResponse(413, `the request body is larger than the ${maxBytes} bytes this server accepts`)
+
+/** Reads the body of every request that may carry one, answering 413 for one over `maxBytes`. */
+export const limitRequestBody =
+  (maxBytes: number) =>
+  <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+    Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      if (!hasBody(request.method)) return yield* app
+      // A declared length over the limit is refused before a byte is read.
+      if (Number(request.headers["content-length"] ?? "0") > maxBytes) return payloadTooLarge(maxBytes)
+      const body = yield* readBody(NodeHttpServerRequest.toIncomingMessage(request), maxBytes)
+      switch (body._tag) {
+        case "TooLarge":
+          return payloadTooLarge(maxBytes)
+        case "Unreadable":
+          return errorResponse(400, "the request body could not be read")
+        case "Text":
+          return yield* Effect.provideService(app, RequestBodyText, Option.some(body.text))
+      }
+    })
+
+/** The body as JSON, or a BadRequestError saying whether it was missing, empty or malformed. */
+export const readJsonBody: Effect.Effect<unknown, BadRequestError> = Effect.gen(function* () {
+  const text = yield* RequestBodyText
+  if (Option.isNone(text) || text.value.trim() === "") {
+    return yield* Effect.fail(new BadRequestError({ message: "the request body is empty: send a JSON object" }))
+  }
+  return yield* Effect.try({
+    try: (): unknown => JSON.parse(text.value),
+    catch: (error) =>
+      new BadRequestError({
+        message: `the request body is not valid JSON (${error instanceof Error ? error.message : String(error)})`
+      })
+  })
+})

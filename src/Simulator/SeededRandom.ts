@@ -15,6 +15,9 @@ export interface SeededRandom {
   readonly uuid: () => string
 }
 
+/** "00".."ff": UUIDs for 200,000 generated users are built from this table, not from `toString(16)`. */
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"))
+
 /** Derives a generator from a seed and a label, so separate purposes (users, faults) get independent streams. */
 export const seededRandom = (seed: number, label = ""): SeededRandom => {
   // Mix the seed and label into four 32-bit words (a tiny FNV-1a over the label, then splitmix-style scrambling).
@@ -44,7 +47,11 @@ export const seededRandom = (seed: number, label = ""): SeededRandom => {
 
   const next = () => nextUint32() / 4294967296
   const int = (bound: number) => Math.floor(next() * bound)
-  const hex = (value: number, digits: number) => value.toString(16).padStart(digits, "0")
+  const hex = (value: number, digits: number) => {
+    let out = ""
+    for (let shift = (digits - 2) * 4; shift >= 0; shift -= 8) out += HEX_BYTES[(value >>> shift) & 0xff]
+    return out
+  }
   return {
     next,
     int,

@@ -16,10 +16,11 @@ import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { PantherApi } from "../PantherApi/UsersApi.js"
 import { apiKeyAuthLayer } from "./ApiKeyAuthLive.js"
 import { Cursors, makeCursorCodec } from "./Cursor.js"
+import { decodeErrorsLayer } from "./DecodeErrors.js"
 import { shapeErrors } from "./ErrorShaping.js"
 import { type FaultOptions, injectFaults } from "./Faults.js"
 import { generateUsers } from "./GenerateUsers.js"
-import { DEFAULT_MAX_BODY_BYTES } from "./RequestBody.js"
+import { DEFAULT_MAX_BODY_BYTES, limitRequestBody } from "./RequestBody.js"
 import { logRequests } from "./RequestLog.js"
 import { RoleCatalog, Roles } from "./RoleCatalog.js"
 import { makeRoles } from "./Roles.js"
@@ -120,13 +121,14 @@ export const serveSimulator = (
       Layer.provide(state)
     )
     const faults = injectFaults(options.faults ?? {})
-    const errors = shapeErrors(maxBodyBytes)
+    const errors = shapeErrors()
+    const bodies = limitRequestBody(maxBodyBytes)
     // The wrappers go around the app itself, not into `HttpServer.serve`'s middleware slot: by the time that
     // middleware runs, an error has already been written out as an empty response.
     const server = HttpApiBuilder.httpApp.pipe(
-      Effect.map((app) => HttpServer.serve(logRequests(faults(errors(app))))),
+      Effect.map((app) => HttpServer.serve(logRequests(faults(errors(bodies(app)))))),
       Layer.unwrapEffect,
-      Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer]),
+      Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer, decodeErrorsLayer]),
       Layer.provide(api),
       Layer.provideMerge(NodeHttpServer.layer(createServer, { port, host }))
     )

@@ -111,7 +111,8 @@ const options = {
 }
 
 type ValueOf<O> = O extends Options.Options<infer A> ? A : never
-type SimulateFlags = { readonly [K in keyof typeof options]: ValueOf<(typeof options)[K]> }
+/** The parsed flags, before validation. */
+export type SimulateFlags = { readonly [K in keyof typeof options]: ValueOf<(typeof options)[K]> }
 
 const fail = (message: string) => Effect.fail(new ConfigurationError({ message }))
 

@@ -19,8 +19,10 @@ interface Entry {
   readonly search: string
 }
 
-/** Case folding for searches and email uniqueness: Unicode-normalised, then lower-cased. */
-export const fold = (text: string): string => text.normalize("NFC").toLowerCase()
+const NON_ASCII = /[^\p{ASCII}]/u
+
+/** Case folding for searches and email uniqueness: Unicode-normalised (needless for ASCII), then lower-cased. */
+export const fold = (text: string): string => (NON_ASCII.test(text) ? text.normalize("NFC") : text).toLowerCase()
 
 const SEPARATOR = "\u0000"
 

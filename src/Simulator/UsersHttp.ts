@@ -6,7 +6,7 @@
  */
 
 import { randomUUID } from "node:crypto"
-import { HttpApiBuilder, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Effect, Either } from "effect"
 import type { ListResp } from "../PantherApi/Schemas.js"
 import { BadRequestError, NotFoundError } from "../PantherApi/Schemas.js"
@@ -15,7 +15,7 @@ import { Cursors, cursorProblemMessage, queryFingerprint } from "./Cursor.js"
 import { formatTimestamp } from "./GenerateUsers.js"
 import { given, parseBoolean, parseIds, parseLimit } from "./ListQuery.js"
 import { parseModifyUser, type UserChanges } from "./ModifyUserBody.js"
-import { payloadTooLarge, readJsonBody } from "./RequestBody.js"
+import { readJsonBody } from "./RequestBody.js"
 import { Roles } from "./RoleCatalog.js"
 import { ADMIN_ROLE_NAME } from "./Roles.js"
 import { SimulatedClock } from "./SimulatedClock.js"
@@ -94,8 +94,7 @@ export const UsersHttpLive = HttpApiBuilder.group(PantherApi, "users", (handlers
         return { ...changes, role }
       }).pipe(Either.mapLeft(badRequest))
 
-    const readChanges = (request: HttpServerRequest.HttpServerRequest) =>
-      Effect.flatMap(readJsonBody(request), (body) => Effect.mapError(parseModifyUser(body), badRequest))
+    const readChanges = Effect.flatMap(readJsonBody, (body) => Effect.mapError(parseModifyUser(body), badRequest))
 
     return handlers
       .handleRaw("listUsers", ({ urlParams }) =>
@@ -127,9 +126,9 @@ export const UsersHttpLive = HttpApiBuilder.group(PantherApi, "users", (handlers
           return user === undefined ? yield* Effect.fail(notFound(path.id)) : json(user)
         })
       )
-      .handleRaw("createUser", ({ request }) =>
+      .handleRaw("createUser", () =>
         Effect.gen(function* () {
-          const resolved = yield* resolveChanges(yield* readChanges(request))
+          const resolved = yield* resolveChanges(yield* readChanges)
           const user: WireUser = {
             id: randomUUID(),
             email: resolved.email,
@@ -142,11 +141,11 @@ export const UsersHttpLive = HttpApiBuilder.group(PantherApi, "users", (handlers
             createdAt: formatTimestamp(clock.nowMs(), 3)
           }
           return json(directory.insert(user))
-        }).pipe(Effect.catchTag("PayloadTooLarge", () => Effect.succeed(payloadTooLarge())))
+        })
       )
-      .handleRaw("updateUser", ({ path, request }) =>
+      .handleRaw("updateUser", ({ path }) =>
         Effect.gen(function* () {
-          const changes = yield* readChanges(request)
+          const changes = yield* readChanges
           const existing = directory.get(path.id)
           if (existing === undefined) return yield* Effect.fail(notFound(path.id))
           const resolved = yield* resolveChanges(changes, existing.id)
@@ -166,7 +165,7 @@ export const UsersHttpLive = HttpApiBuilder.group(PantherApi, "users", (handlers
           }
           directory.replace(updated)
           return json(updated)
-        }).pipe(Effect.catchTag("PayloadTooLarge", () => Effect.succeed(payloadTooLarge())))
+        })
       )
       .handleRaw("deleteUser", ({ path }) =>
         Effect.gen(function* () {
