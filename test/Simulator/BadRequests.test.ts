@@ -1,0 +1,138 @@
+import { request } from "node:http"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+import { httpFor, messageOf } from "./SimulatorHttp.js"
+
+let sim: StartedSimulator
+let http: ReturnType<typeof httpFor>
+
+beforeAll(async () => {
+  sim = await startSimulator({ users: 3, maxBodyBytes: 4096 })
+  http = httpFor(sim)
+})
+afterAll(() => sim.close())
+
+/** After each bad request, the server still answers a good one. */
+const stillServing = async () => {
+  const reply = await http.get("/users?limit=1")
+  expect(reply.status).toBe(200)
+}
+
+/** Sends a body in chunks with no Content-Length, which only the streaming limit can catch. */
+const postChunked = (path: string, chunks: ReadonlyArray<string>) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const url = new URL(path, sim.baseUrl)
+    const req = request(url, {
+      method: "POST",
+      headers: { "x-api-key": sim.adminToken, "content-type": "application/json", "transfer-encoding": "chunked" }
+    })
+    req.on("response", (res) => {
+      let body = ""
+      res.setEncoding("utf8")
+      res.on("data", (chunk: string) => {
+        body += chunk
+      })
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    // The server may answer and close before the whole body is sent; that is the point.
+    req.on("error", (error) => reject(error))
+    for (const chunk of chunks) req.write(chunk)
+    req.end()
+  })
+
+describe("bad requests get a JSON error and the server keeps serving", () => {
+  it.each([
+    ["malformed JSON", '{"email": ', "not valid JSON"],
+    ["a truncated object", '{"email":"a@b.co"', "not valid JSON"],
+    ["an empty body", "", "body is empty"],
+    ["whitespace only", "   \n", "body is empty"],
+    ["a JSON string", '"hello"', "must be a JSON object"],
+    ["JSON null", "null", "must be a JSON object"]
+  ])("POST /users with %s is a 400", async (_what, body, message) => {
+    const reply = await http.post("/users", body)
+    expect(reply.status).toBe(400)
+    expect(messageOf(reply)).toContain(message)
+    await stillServing()
+  })
+
+  it("POST /users/{id} with malformed JSON is a 400, not a 500", async () => {
+    const reply = await http.post("/users/whoever", "{oops")
+    expect(reply.status).toBe(400)
+    await stillServing()
+  })
+
+  it("wrong types and empty strings are 400s naming the field", async () => {
+    const cases: ReadonlyArray<readonly [unknown, string]> = [
+      [{ email: ["a@b.co"], givenName: "A", familyName: "B", role: { name: "Analyst" } }, "email must be a string"],
+      [{ email: "a@b.co", givenName: 1, familyName: "B", role: { name: "Analyst" } }, "givenName must be a string"],
+      [{ email: "a@b.co", givenName: "A", familyName: true, role: { name: "Analyst" } }, "familyName must be a string"],
+      [{ email: "a@b.co", givenName: "A", familyName: "B", role: { name: 7 } }, "role.name must be a string"],
+      [{ email: "a@b.co", givenName: "A", familyName: "B", role: { id: {} } }, "role.id must be a string"],
+      [{ email: "a@b.co", givenName: "", familyName: "B", role: { name: "Analyst" } }, "givenName must not be empty"],
+      [{ email: "a@b.co", givenName: "A", familyName: "", role: { name: "Analyst" } }, "familyName must not be empty"],
+      [
+        { email: "a@b.co", givenName: "A", familyName: "B", role: { name: "" } },
+        "role must give a non-empty id or name"
+      ]
+    ]
+    for (const [body, message] of cases) {
+      const reply = await http.post("/users", body)
+      expect(reply.status, JSON.stringify(body)).toBe(400)
+      expect(messageOf(reply)).toContain(message)
+    }
+    await stillServing()
+  })
+
+  it("an oversized body is a 413, whether its length is declared or it arrives in chunks", async () => {
+    const big = JSON.stringify({
+      email: "a@b.co",
+      givenName: "x".repeat(10_000),
+      familyName: "B",
+      role: { name: "Analyst" }
+    })
+    const declared = await http.post("/users", big)
+    expect(declared.status).toBe(413)
+    expect(messageOf(declared)).toContain("4096 bytes")
+    await stillServing()
+    const chunked = await postChunked(
+      "/users",
+      Array.from({ length: 10 }, () => "x".repeat(1000))
+    )
+    expect(chunked.status).toBe(413)
+    expect(JSON.parse(chunked.body)).toEqual({ message: expect.stringContaining("larger than") })
+    await stillServing()
+  })
+
+  it("an unknown path is a 404 with a message", async () => {
+    for (const path of ["/", "/nope", "/v1/users", "/users/a/b", "/public/graphql"]) {
+      const reply = await http.get(path)
+      expect(reply.status, path).toBe(404)
+      expect(messageOf(reply)).toContain("no such endpoint")
+    }
+    await stillServing()
+  })
+
+  it("a wrong method is a 405 naming the allowed ones", async () => {
+    const cases = [
+      ["PUT", "/users", "POST, GET"],
+      ["DELETE", "/users", "POST, GET"],
+      ["PATCH", "/users/some-id", "GET, POST, DELETE"],
+      ["POST", "/roles", "GET"],
+      ["DELETE", "/roles/some-id", "GET"]
+    ] as const
+    for (const [method, path, allowed] of cases) {
+      const reply = await http.call(method, path)
+      expect(reply.status, `${method} ${path}`).toBe(405)
+      expect(reply.headers.get("allow")).toBe(allowed)
+      expect(messageOf(reply)).toContain(`${method} is not allowed`)
+    }
+    await stillServing()
+  })
+
+  it("repeating a single-valued parameter is a 400 with a message", async () => {
+    const reply = await http.get("/users?limit=1&limit=2")
+    expect(reply.status).toBe(400)
+    expect(typeof messageOf(reply)).toBe("string")
+    await stillServing()
+  })
+})

@@ -1,0 +1,241 @@
+/**
+ * `panther-audit simulate` as a real process: the built CLI (`dist/bin.js`, built by test/globalSetup.ts), its
+ * banner, request logs, environment variables, configuration errors and shutdown on SIGTERM and SIGINT.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { NodeContext } from "@effect/platform-node"
+import { Effect, Option, Redacted } from "effect"
+import { describe, expect, it } from "vitest"
+import { signalExitCode } from "../../src/Cli/StopSignals.js"
+import { type SimulateFlags, simulatorOptionsFromFlags } from "../../src/Simulator/SimulateCommand.js"
+import { DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN } from "../../src/Simulator/Tokens.js"
+import { httpFor, listAll, userOf } from "./SimulatorHttp.js"
+
+const BIN = fileURLToPath(new URL("../../dist/bin.js", import.meta.url))
+
+interface Running {
+  readonly child: ChildProcess
+  readonly baseUrl: string
+  readonly output: () => { readonly stdout: string; readonly stderr: string }
+  readonly exit: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
+}
+
+/** The environment without any SIMULATOR_* variable of the machine running the tests. */
+const cleanEnv = (extra: Readonly<Record<string, string>> = {}) => {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith("SIMULATOR_") && value !== undefined) env[key] = value
+  }
+  return { ...env, ...extra }
+}
+
+const launch = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) => {
+  const child = spawn(process.execPath, [BIN, "simulate", ...args], { env: cleanEnv(env), stdio: "pipe" })
+  let stdout = ""
+  let stderr = ""
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk
+  })
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk
+  })
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal }))
+  )
+  return { child, exit, output: () => ({ stdout, stderr }) }
+}
+
+/** Starts the command and waits for its ready banner. */
+const start = async (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}): Promise<Running> => {
+  const launched = launch(args, env)
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const match = /base URL:\s+(\S+)/.exec(launched.output().stdout)
+    if (match?.[1] !== undefined) return { ...launched, baseUrl: match[1] }
+    if (launched.child.exitCode !== null || Date.now() > deadline) {
+      launched.child.kill("SIGKILL")
+      throw new Error(`simulate did not become ready:\n${JSON.stringify(launched.output(), null, 2)}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** Runs the command to completion (for configuration errors, which end it before it listens). */
+const runToEnd = async (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) => {
+  const launched = launch(args, env)
+  const timer = setTimeout(() => launched.child.kill("SIGKILL"), 20_000)
+  const { code } = await launched.exit
+  clearTimeout(timer)
+  return { code, ...launched.output() }
+}
+
+describe("panther-audit simulate", () => {
+  it("prints its URL and keys, serves every user to paging, logs each request without a key, and stops on SIGTERM", async () => {
+    const cli = await start(["--port", "0", "--users", "50", "--seed", "3"])
+    try {
+      const { stdout } = cli.output()
+      expect(stdout).toContain(DEFAULT_READ_TOKEN)
+      expect(stdout).toContain(DEFAULT_ADMIN_TOKEN)
+      expect(cli.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      const sim = { baseUrl: cli.baseUrl, readToken: DEFAULT_READ_TOKEN, adminToken: DEFAULT_ADMIN_TOKEN }
+      const { users } = await listAll(sim, { "include-deactivated": "true", limit: "7" })
+      expect(new Set(users.map((user) => user.id)).size).toBe(50)
+
+      const http = httpFor(sim)
+      const body = { email: "cli.user@example.com", givenName: "Cli", familyName: "User", role: { name: "Analyst" } }
+      const created = userOf(await http.post("/users", body))
+      expect(userOf(await http.post(`/users/${created.id}`, { ...body, givenName: "Renamed" })).givenName).toBe(
+        "Renamed"
+      )
+      expect((await http.del(`/users/${created.id}`)).status).toBe(200)
+      expect((await http.get("/users", { key: "wrong-key" })).status).toBe(401)
+    } finally {
+      cli.child.kill("SIGTERM")
+    }
+    // It ends by itself once the server has closed: 128 + 15, the conventional code for SIGTERM (see StopSignals.ts).
+    expect((await cli.exit).code).toBe(signalExitCode("SIGTERM"))
+    const { stderr } = cli.output()
+    expect(stderr).toMatch(/GET \/users 200 \d+ms/)
+    expect(stderr).toMatch(/POST \/users 200 \d+ms/)
+    expect(stderr).toMatch(/DELETE \/users\/[0-9a-f-]+ 200 \d+ms/)
+    expect(stderr).toMatch(/GET \/users 401 \d+ms/)
+    expect(stderr).toContain("simulator stopped")
+    for (const secret of [DEFAULT_READ_TOKEN, DEFAULT_ADMIN_TOKEN, "wrong-key", "cli.user@example.com"]) {
+      expect(stderr).not.toContain(secret)
+    }
+    await expect(fetch(`${cli.baseUrl}/users`)).rejects.toThrow()
+  })
+
+  it("takes its settings from environment variables, does not echo chosen keys, and stops on SIGINT", async () => {
+    const cli = await start([], {
+      SIMULATOR_PORT: "0",
+      SIMULATOR_USERS: "7",
+      SIMULATOR_TOKEN: "chosen-read-key",
+      SIMULATOR_ADMIN_TOKEN: "chosen-admin-key",
+      SIMULATOR_FAIL_REQUESTS: "1",
+      SIMULATOR_NOW: "2025-06-30T12:00:00Z"
+    })
+    try {
+      const { stdout } = cli.output()
+      expect(stdout).not.toContain("chosen-read-key")
+      expect(stdout).not.toContain("chosen-admin-key")
+      expect(stdout).toContain("2025-06-30T12:00:00.000Z")
+      expect(stdout).toContain("requests 1 get 503")
+      const sim = { baseUrl: cli.baseUrl, readToken: "chosen-read-key", adminToken: "chosen-admin-key" }
+      const http = httpFor(sim)
+      expect((await http.get("/users")).status).toBe(503)
+      expect((await http.get("/users", { key: DEFAULT_READ_TOKEN })).status).toBe(401)
+      const { users } = await listAll(sim, { "include-deactivated": "true" })
+      expect(users).toHaveLength(7)
+    } finally {
+      cli.child.kill("SIGINT")
+    }
+    expect((await cli.exit).code).toBe(signalExitCode("SIGINT"))
+  })
+
+  it("refuses bad settings with exit code 2 and a message naming the setting, before listening", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "simulate-"))
+    const badData = join(dir, "bad.json")
+    const entry = { id: "u1", email: "a@example.com", givenName: "A", familyName: "B", role: { name: "Admin" } }
+    writeFileSync(badData, JSON.stringify([{ ...entry, enabled: "yes" }]))
+    const busy = createServer()
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve))
+    const address = busy.address()
+    const busyPort = typeof address === "object" && address !== null ? address.port : 0
+    try {
+      const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+        [["--port", "0", "--users", "-5"], "--users"],
+        [["--port", "0", "--data", badData], 'entry 0 (id "u1", email "a@example.com"): enabled'],
+        [["--port", String(busyPort)], "cannot listen"]
+      ]
+      const results = await Promise.all(cases.map(([args]) => runToEnd(args)))
+      results.forEach((result, index) => {
+        const [args, message] = cases[index] ?? [[], ""]
+        expect(result.code, args.join(" ")).toBe(2)
+        expect(result.stderr, args.join(" ")).toContain(message)
+        expect(result.stdout).not.toContain("base URL")
+      })
+    } finally {
+      busy.close()
+    }
+  })
+})
+
+describe("simulate's flags", () => {
+  const defaults: SimulateFlags = {
+    port: 4010,
+    host: "127.0.0.1",
+    users: Option.none(),
+    seed: 1,
+    now: Option.none(),
+    data: Option.none(),
+    token: Option.none(),
+    adminToken: Option.none(),
+    latencyMs: 0,
+    rateLimit: 0,
+    errorRate: 0,
+    errorSeed: 1,
+    failRequests: "",
+    failStatus: 503
+  }
+  const check = (flags: Partial<SimulateFlags>) =>
+    Effect.runPromise(
+      simulatorOptionsFromFlags({ ...defaults, ...flags }).pipe(
+        Effect.match({ onFailure: (error) => error.message, onSuccess: (options) => options }),
+        Effect.provide(NodeContext.layer)
+      )
+    )
+
+  it("turn into simulator options, faults included", async () => {
+    expect(
+      await check({
+        users: Option.some(12),
+        now: Option.some("2025-06-30T12:00:00Z"),
+        failRequests: " 3, 7 ",
+        latencyMs: 20
+      })
+    ).toMatchObject({
+      port: 4010,
+      host: "127.0.0.1",
+      users: 12,
+      now: new Date("2025-06-30T12:00:00Z"),
+      faults: { failRequests: [3, 7], failStatus: 503, latencyMs: 20, rateLimit: 0, errorRate: 0 }
+    })
+    expect(
+      await check({ token: Option.some(Redacted.make("r")), adminToken: Option.some(Redacted.make("a")) })
+    ).toMatchObject({
+      readToken: "r",
+      adminToken: "a"
+    })
+  })
+
+  it.each([
+    [{ port: -1 }, "--port"],
+    [{ port: 65536 }, "--port"],
+    [{ host: " " }, "--host"],
+    [{ users: Option.some(-1) }, "--users"],
+    [{ latencyMs: -5 }, "--latency-ms"],
+    [{ rateLimit: -1 }, "--rate-limit"],
+    [{ errorRate: 1.5 }, "--error-rate"],
+    [{ errorRate: -0.1 }, "--error-rate"],
+    [{ failRequests: "3,x" }, "--fail-requests"],
+    [{ failRequests: "0" }, "--fail-requests"],
+    [{ failStatus: 200 }, "--fail-status"],
+    [{ now: Option.some("yesterday") }, "--now"],
+    [{ data: Option.some("/nonexistent/users.json") }, "cannot be read"],
+    [{ data: Option.some("/etc/hostname"), users: Option.some(5) }, "not both"]
+  ] as const)("refuse %j naming the setting", async (flags, message) => {
+    expect(String(await check(flags))).toContain(message)
+  })
+
+  it("refuse a data file that is not JSON", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "simulate-")), "not.json")
+    writeFileSync(file, "[{")
+    expect(String(await check({ data: Option.some(file) }))).toContain("not valid JSON")
+  })
+})

@@ -1,0 +1,242 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN } from "../../src/Simulator/Tokens.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+import { httpFor, listAll, messageOf, pageOf, userOf } from "./SimulatorHttp.js"
+
+const NOW = new Date("2025-06-30T12:00:00Z")
+const ADMIN_ROLE_ID = "3f0b5a7e-1c2d-4e8f-9a6b-0d1e2f3a4b5c"
+
+let sim: StartedSimulator
+let http: ReturnType<typeof httpFor>
+
+beforeAll(async () => {
+  sim = await startSimulator({ users: 40, seed: 3, now: NOW })
+  http = httpFor(sim)
+})
+afterAll(() => sim.close())
+
+const newUser = (email: string, role: { id?: string; name?: string } = { name: "Analyst" }) => ({
+  email,
+  givenName: "Zoë",
+  familyName: "Øster",
+  role
+})
+
+describe("POST /users (create)", () => {
+  it("creates an invited user, with the role completed from its name, and lists it", async () => {
+    const created = userOf(await http.post("/users", newUser("zoe.oster@example.com")))
+    expect(created).toMatchObject({
+      email: "zoe.oster@example.com",
+      givenName: "Zoë",
+      familyName: "Øster",
+      role: { id: "8a2c4e6f-3b5d-4f7a-8c9e-1a2b3c4d5e6f", name: "Analyst" },
+      enabled: true,
+      status: "FORCE_CHANGE_PASSWORD"
+    })
+    expect(created.id).toMatch(/^[0-9a-f-]{36}$/)
+    // The simulated clock starts at the reference time, so a new user fits the generated data's timeline.
+    expect(Date.parse(created.createdAt ?? "") - NOW.getTime()).toBeLessThan(60_000)
+    expect(userOf(await http.get(`/users/${created.id}`))).toEqual(created)
+    const { users } = await listAll(sim)
+    expect(users.at(-1)).toEqual(created)
+  })
+
+  it("accepts the role by id", async () => {
+    const created = userOf(await http.post("/users", newUser("by.id@example.com", { id: ADMIN_ROLE_ID })))
+    expect(created.role).toEqual({ id: ADMIN_ROLE_ID, name: "Admin" })
+  })
+
+  it.each([
+    ["a missing email", { givenName: "A", familyName: "B", role: { name: "Analyst" } }, "email is required"],
+    ["a numeric email", { ...newUser("x"), email: 42 }, "email must be a string, not number"],
+    ["an empty email", newUser(""), "email must not be empty"],
+    ["a malformed email", newUser("not-an-address"), 'email "not-an-address" is not a valid email address'],
+    ["an empty given name", { ...newUser("e1@example.com"), givenName: "  " }, "givenName must not be empty"],
+    [
+      "a missing family name",
+      { email: "e2@example.com", givenName: "A", role: { name: "Analyst" } },
+      "familyName is required"
+    ],
+    ["a null family name", { ...newUser("e3@example.com"), familyName: null }, "familyName must be a string, not null"],
+    ["a missing role", { email: "e4@example.com", givenName: "A", familyName: "B" }, "role is required"],
+    ["a role that is a string", { ...newUser("e5@example.com"), role: "Admin" }, "role must be an object"],
+    ["an empty role", newUser("e6@example.com", {}), "role must give a non-empty id or name"],
+    [
+      "both id and name",
+      newUser("e7@example.com", { id: ADMIN_ROLE_ID, name: "Admin" }),
+      "either id or name, not both"
+    ],
+    ["an unknown role name", newUser("e8@example.com", { name: "Superuser" }), 'role.name "Superuser" is not the name'],
+    ["an unknown role id", newUser("e9@example.com", { id: "nope" }), 'role.id "nope" is not the id'],
+    ["an array body", [newUser("e10@example.com")], "must be a JSON object"]
+  ])("refuses %s with a 400 that says so", async (_what, body, message) => {
+    const reply = await http.post("/users", body)
+    expect(reply.status).toBe(400)
+    expect(messageOf(reply)).toContain(message)
+  })
+
+  it("refuses a duplicate email, compared case-insensitively", async () => {
+    const first = pageOf(await http.get("/users?limit=1")).results[0]
+    const reply = await http.post("/users", newUser(first?.email.toUpperCase() ?? ""))
+    expect(reply.status).toBe(400)
+    expect(messageOf(reply)).toContain("already exists")
+  })
+})
+
+describe("GET /users/{id}", () => {
+  it("returns the user, and 404 with a message for an unknown id", async () => {
+    const first = pageOf(await http.get("/users?limit=1")).results[0]
+    expect(userOf(await http.get(`/users/${first?.id}`))).toEqual(first)
+    const missing = await http.get("/users/00000000-0000-4000-8000-000000000000")
+    expect(missing.status).toBe(404)
+    expect(messageOf(missing)).toContain("no user with id")
+  })
+})
+
+describe("POST /users/{id} (update)", () => {
+  it("replaces email, names and role, keeping id, status, dates and list position", async () => {
+    const before = await listAll(sim)
+    const target = before.users[5]
+    if (target === undefined) throw new Error("no user to update")
+    const updated = userOf(
+      await http.post(`/users/${target.id}`, {
+        email: "renamed@example.com",
+        givenName: "민준",
+        familyName: "김",
+        role: { name: "Helpdesk" }
+      })
+    )
+    expect(updated).toEqual({
+      ...target,
+      email: "renamed@example.com",
+      givenName: "민준",
+      familyName: "김",
+      role: { id: "5e1d9c3b-7a8f-4b2e-a6d4-93f0c1e7b285", name: "Helpdesk" }
+    })
+    const after = await listAll(sim)
+    expect(after.users.map((u) => u.id)).toEqual(before.users.map((u) => u.id))
+  })
+
+  it("lets a user keep its own email, but not take another's", async () => {
+    const [a, b] = pageOf(await http.get("/users?limit=2")).results
+    if (a === undefined || b === undefined) throw new Error("need two users")
+    const same = await http.post(`/users/${b.id}`, { ...newUser(b.email), role: { name: "Auditor" } })
+    expect(same.status).toBe(200)
+    const taken = await http.post(`/users/${b.id}`, newUser(a.email))
+    expect(taken.status).toBe(400)
+    expect(messageOf(taken)).toContain("already exists")
+  })
+
+  it("validates the body like create, and answers 404 for an unknown id", async () => {
+    const first = pageOf(await http.get("/users?limit=1")).results[0]
+    const bad = await http.post(`/users/${first?.id}`, { ...newUser("ok@example.com"), role: { id: "x", name: "y" } })
+    expect(bad.status).toBe(400)
+    expect(messageOf(bad)).toContain("not both")
+    const missing = await http.post("/users/no-such-user", newUser("ok2@example.com"))
+    expect(missing.status).toBe(404)
+  })
+})
+
+describe("DELETE /users/{id}", () => {
+  it("answers 200 with no body, then the user is gone; a second delete is a 404", async () => {
+    const created = userOf(await http.post("/users", newUser("short.lived@example.com")))
+    const deleted = await http.del(`/users/${created.id}`)
+    expect(deleted.status).toBe(200)
+    expect(deleted.text).toBe("")
+    expect((await http.get(`/users/${created.id}`)).status).toBe(404)
+    expect((await http.del(`/users/${created.id}`)).status).toBe(404)
+  })
+})
+
+describe("the last active password-based Admin", () => {
+  it("can be neither deleted nor demoted, as Panther requires one to remain", async () => {
+    const own = await startSimulator({
+      data: [
+        {
+          id: "a1",
+          email: "a1@example.com",
+          givenName: "A",
+          familyName: "One",
+          role: { name: "Admin" },
+          enabled: true,
+          status: "CONFIRMED"
+        },
+        {
+          id: "a2",
+          email: "a2@example.com",
+          givenName: "A",
+          familyName: "Two",
+          role: { name: "Admin" },
+          enabled: true,
+          status: "CONFIRMED"
+        }
+      ]
+    })
+    try {
+      const ownHttp = httpFor(own)
+      expect((await ownHttp.del("/users/a1")).status).toBe(200)
+      const demote = await ownHttp.post("/users/a2", { ...newUser("a2@example.com"), role: { name: "Analyst" } })
+      expect(demote.status).toBe(400)
+      expect(messageOf(demote)).toContain("last active password-based Admin")
+      const remove = await ownHttp.del("/users/a2")
+      expect(remove.status).toBe(400)
+      expect((await ownHttp.get("/users/a2")).status).toBe(200)
+    } finally {
+      await own.close()
+    }
+  })
+})
+
+describe("authentication and permissions", () => {
+  const someId = "00000000-0000-4000-8000-000000000000"
+  const operations = [
+    ["GET", "/users"],
+    ["GET", `/users/${someId}`],
+    ["POST", "/users"],
+    ["POST", `/users/${someId}`],
+    ["DELETE", `/users/${someId}`],
+    ["GET", "/roles"],
+    ["GET", "/roles/some-role"]
+  ] as const
+
+  it.each(operations)("%s %s without a key, or with an unknown key, is a 401", async (method, path) => {
+    for (const key of [null, "", "sim-read-wrong", `${DEFAULT_READ_TOKEN}x`]) {
+      const reply = await http.call(method, path, {
+        key,
+        body: method === "POST" ? newUser("k@example.com") : undefined
+      })
+      expect(reply.status, `key ${JSON.stringify(key)}`).toBe(401)
+      expect(messageOf(reply)).toMatch(/X-API-Key/)
+      expect(reply.text).not.toContain(DEFAULT_READ_TOKEN)
+    }
+  })
+
+  it.each(operations.filter(([method]) => method !== "GET"))(
+    "%s %s with the read key is a 403 naming the missing permission",
+    async (method, path) => {
+      const reply = await http.call(method, path, { key: sim.readToken, body: newUser("r@example.com") })
+      expect(reply.status).toBe(403)
+      expect(messageOf(reply)).toContain("Manage Users")
+    }
+  )
+
+  it("lets the admin key read too", async () => {
+    expect((await http.get("/users?limit=1", { key: sim.adminToken })).status).toBe(200)
+  })
+
+  it("uses the documented default keys when none are configured", () => {
+    expect([sim.readToken, sim.adminToken]).toEqual([DEFAULT_READ_TOKEN, DEFAULT_ADMIN_TOKEN])
+  })
+
+  it("takes configured keys, and refuses the defaults then", async () => {
+    const own = await startSimulator({ users: 1, readToken: "reader-secret", adminToken: "admin-secret" })
+    try {
+      const ownHttp = httpFor(own)
+      expect((await ownHttp.get("/users")).status).toBe(200)
+      expect((await ownHttp.get("/users", { key: DEFAULT_READ_TOKEN })).status).toBe(401)
+      expect((await ownHttp.get("/users", { key: "admin-secret" })).status).toBe(200)
+    } finally {
+      await own.close()
+    }
+  })
+})

@@ -1,0 +1,83 @@
+import { Either } from "effect"
+import { describe, expect, it } from "vitest"
+import { validateUsersData } from "../../src/Simulator/UsersData.js"
+import { startSimulator } from "../support/simulator.js"
+import { httpFor, pageOf } from "./SimulatorHttp.js"
+
+let counter = 0
+const newId = () => `assigned-${++counter}`
+const good = (id: string, email: string) => ({
+  id,
+  email,
+  givenName: "A",
+  familyName: "B",
+  role: { name: "Analyst" },
+  enabled: true
+})
+const problem = (data: unknown) =>
+  Either.getLeft(validateUsersData(data, newId))._tag === "Some"
+    ? Either.getOrThrowWith(Either.flip(validateUsersData(data, newId)), () => new Error("valid"))
+    : "valid"
+
+describe("validateUsersData (--data)", () => {
+  it("accepts an array, or a saved GET /users page, keeping null and empty last logins and dropping unknown fields", () => {
+    const data = [
+      { ...good("u1", "a@example.com"), lastLoggedInAt: null, extra: "dropped" },
+      { ...good("u2", "b@example.com"), lastLoggedInAt: "", status: "SOMETHING_NEW" }
+    ]
+    const users = Either.getOrThrow(validateUsersData(data, newId))
+    expect(users).toEqual([
+      { ...good("u1", "a@example.com"), lastLoggedInAt: null },
+      { ...good("u2", "b@example.com"), lastLoggedInAt: "", status: "SOMETHING_NEW" }
+    ])
+    expect(Either.getOrThrow(validateUsersData({ results: data }, newId))).toEqual(users)
+  })
+
+  it("assigns an id to an entry without one", () => {
+    const { id: _id, ...noId } = good("x", "c@example.com")
+    const [user] = Either.getOrThrow(validateUsersData([noId], newId))
+    expect(user?.id).toMatch(/^assigned-/)
+  })
+
+  it.each([
+    [{ users: [] }, "expected a JSON array of users"],
+    ["text", "expected a JSON array of users"],
+    [
+      [good("u1", "a@example.com"), { id: "u2", givenName: "A", familyName: "B", role: {}, enabled: true }],
+      'entry 1 (id "u2"): email'
+    ],
+    [[{ ...good("u1", "a@example.com"), enabled: "yes" }], 'entry 0 (id "u1", email "a@example.com"): enabled'],
+    [[{ ...good("u1", "a@example.com"), lastLoggedInAt: 5 }], "entry 0"],
+    [
+      [good("u1", "a@example.com"), good("u1", "b@example.com")],
+      'entry 1 (id "u1", email "b@example.com"): the id is also used by entry 0'
+    ],
+    [[good("u1", "a@example.com"), good("u2", "A@Example.com")], "the email is also used by entry 0"],
+    [[good("", "a@example.com")], "id must not be empty"],
+    [[{ ...good("u1", "a@example.com"), role: {} }], "role must have an id or a name"],
+    [[null], "entry 0:"]
+  ])("refuses %j, naming the entry", (data, message) => {
+    expect(problem(data)).toContain(message)
+  })
+
+  it("is served with role references completed from the simulator's roles", async () => {
+    const sim = await startSimulator({
+      data: [
+        { ...good("u1", "a@example.com"), role: { name: "Helpdesk" } },
+        { ...good("u2", "b@example.com"), role: { id: "e2c8b6a4-9d1f-4e3a-b5c7-0f2e4d6a8c19" } },
+        { ...good("u3", "c@example.com"), role: { name: "Retired Role" }, lastLoggedInAt: null }
+      ]
+    })
+    try {
+      const page = pageOf(await httpFor(sim).get("/users"))
+      expect(page.results.map((user) => user.role)).toEqual([
+        { id: "5e1d9c3b-7a8f-4b2e-a6d4-93f0c1e7b285", name: "Helpdesk" },
+        { id: "e2c8b6a4-9d1f-4e3a-b5c7-0f2e4d6a8c19", name: "Auditor" },
+        { name: "Retired Role" }
+      ])
+      expect(page.results[2]?.lastLoggedInAt).toBeNull()
+    } finally {
+      await sim.close()
+    }
+  })
+})
