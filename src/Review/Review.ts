@@ -1,0 +1,48 @@
+/**
+ * A review: every user the audit saw, in review order, with the run that produced it. Built by watching the audit
+ * (its `onUser` hook), so the API is read once for the findings reports and the review together.
+ */
+import { Effect } from "effect"
+import type { AuditHooks } from "../Audit/AuditJob.js"
+import type { AuditRun } from "../Audit/AuditRun.js"
+import { hasFinding, withoutFinding } from "./FindingSet.js"
+import { compareReviewRows } from "./ReviewOrder.js"
+import { makeReviewRowBuilder, type ReviewRow } from "./ReviewRow.js"
+
+export interface Review {
+  readonly run: AuditRun
+  /** Epoch ms of the run's `asOf`, the instant days since login are counted to. */
+  readonly asOf: number
+  readonly rows: ReadonlyArray<ReviewRow>
+}
+
+export interface ReviewCollector {
+  readonly onUser: NonNullable<AuditHooks["onUser"]>
+  /** Sorts the rows and makes their findings agree with the run's reports. Call once, after the run. */
+  readonly finish: (run: AuditRun) => Review
+}
+
+export const makeReviewCollector = (): ReviewCollector => {
+  const build = makeReviewRowBuilder()
+  const rows: Array<ReviewRow> = []
+  return {
+    onUser: (record, judgement) =>
+      Effect.sync(() => {
+        rows.push(build(record, judgement))
+      }),
+    finish: (run) => {
+      // The run replaces NEVER_LOGGED_IN by one LOGIN_DATA_MISSING finding when login data is missing altogether;
+      // a review listing them anyway would contradict the findings report beside it.
+      if (run.findings.byFinding.LOGIN_DATA_MISSING > 0) {
+        for (let index = 0; index < rows.length; index++) {
+          const row = rows[index]
+          if (row !== undefined && hasFinding(row.findings, "NEVER_LOGGED_IN")) {
+            rows[index] = { ...row, findings: withoutFinding(row.findings, "NEVER_LOGGED_IN") }
+          }
+        }
+      }
+      rows.sort(compareReviewRows)
+      return { run, asOf: Date.parse(run.asOf), rows }
+    }
+  }
+}

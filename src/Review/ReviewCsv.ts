@@ -1,0 +1,60 @@
+/**
+ * The review workbook: one row per user in review order, with empty columns for the reviewer to fill. Same
+ * conventions as the findings CSV (UTF-8 with a byte order mark, RFC 4180 with CRLF, formula neutralisation), so
+ * it opens the same way in Excel and LibreOffice. Columns may be appended later, never reordered.
+ */
+import { neutraliseFormula } from "../Reports/CsvColumns.js"
+import { findingCodesText, highestSeverity } from "./FindingSet.js"
+import type { ReviewRow } from "./ReviewRow.js"
+import { daysSinceLogin, isoOf } from "./ReviewValues.js"
+
+export const REVIEW_COLUMNS = [
+  "privileged",
+  "role_name",
+  "family_name",
+  "given_name",
+  "email",
+  "status",
+  "enabled",
+  "created_at",
+  "last_logged_in_at",
+  "days_since_login",
+  "findings",
+  "highest_severity",
+  "privilege_reason",
+  "user_id",
+  "role_id",
+  "decision",
+  "reviewer",
+  "reviewed_at",
+  "notes"
+] as const
+
+/** What a reviewer may write in `decision`; documented in the README and printed in the HTML. */
+export const DECISIONS = ["keep", "revoke", "change-role:<role>"] as const
+
+export const reviewRow = (row: ReviewRow, asOf: number): Array<string> => {
+  const days = daysSinceLogin(row, asOf)
+  return [
+    String(row.privileged),
+    neutraliseFormula(row.roleName),
+    neutraliseFormula(row.familyName),
+    neutraliseFormula(row.givenName),
+    neutraliseFormula(row.email),
+    neutraliseFormula(row.status),
+    row.enabled === null ? "" : String(row.enabled),
+    isoOf(row.createdAt) ?? "",
+    isoOf(row.lastLoggedInAt) ?? "",
+    days === null ? "" : String(days),
+    findingCodesText(row.findings),
+    highestSeverity(row.findings) ?? "",
+    // The reason quotes the role's name, which comes from the API.
+    neutraliseFormula(row.privilegeReason),
+    neutraliseFormula(row.userId),
+    neutraliseFormula(row.roleId),
+    "",
+    "",
+    "",
+    ""
+  ]
+}

@@ -1,0 +1,83 @@
+/**
+ * One user of a review, kept compact: a review holds every user in scope in memory to sort them (privileged
+ * first, then by role and name), so a row carries only what the workbook, the HTML and the inventory print.
+ * Timestamps are epoch numbers rather than text, findings one number (`FindingSet`), and the few distinct role
+ * and status strings are shared between rows instead of repeated 200,000 times.
+ */
+import { Option } from "effect"
+import type { Judgement } from "../Audit/JudgeUser.js"
+import { UserRecord } from "../PantherApi/UserRecord.js"
+import { addFinding, type FindingSet, findingSetOf, NO_FINDINGS } from "./FindingSet.js"
+
+/** A timestamp as epoch ms when it parsed; the text as received when it did not; `null` when absent. */
+export type ReviewTimestamp = number | string | null
+
+export interface ReviewRow {
+  readonly userId: string
+  readonly email: string
+  readonly givenName: string
+  readonly familyName: string
+  readonly roleId: string
+  readonly roleName: string
+  readonly status: string
+  /** `null` for a record that failed validation: beyond its id and email nothing about it is known. */
+  readonly enabled: boolean | null
+  readonly privileged: boolean
+  /** Why the user is privileged ("role Helpdesk holds UserModify"); "" when not. */
+  readonly privilegeReason: string
+  readonly createdAt: ReviewTimestamp
+  readonly lastLoggedInAt: ReviewTimestamp
+  readonly findings: FindingSet
+  /** Why the record failed validation; "" for a valid record. */
+  readonly invalidReason: string
+}
+
+/** Turns the stream's records into rows, sharing the strings that repeat across users. */
+export const makeReviewRowBuilder = () => {
+  const shared = new Map<string, string>()
+  const share = (text: string): string => {
+    const known = shared.get(text)
+    if (known !== undefined) return known
+    shared.set(text, text)
+    return text
+  }
+
+  return (record: UserRecord, judgement: Judgement | undefined): ReviewRow => {
+    if (UserRecord.$is("InvalidUser")(record)) {
+      return {
+        userId: Option.getOrElse(record.userId, () => ""),
+        email: Option.getOrElse(record.email, () => ""),
+        givenName: "",
+        familyName: "",
+        roleId: "",
+        roleName: "",
+        status: "",
+        enabled: null,
+        privileged: false,
+        privilegeReason: "",
+        createdAt: null,
+        lastLoggedInAt: null,
+        findings: addFinding(NO_FINDINGS, "INVALID_RECORD", "high"),
+        invalidReason: record.reason
+      }
+    }
+    const { user } = record
+    return {
+      userId: user.id ?? "",
+      email: user.email,
+      givenName: user.givenName,
+      familyName: user.familyName,
+      roleId: share(user.role.id ?? ""),
+      roleName: share(user.role.name ?? ""),
+      status: share(user.status ?? ""),
+      enabled: user.enabled,
+      privileged: judgement?.facts.privilege.privileged ?? false,
+      // The policy judges each role once and hands every user of it the same verdict, so this is shared already.
+      privilegeReason: judgement?.facts.privilege.reason ?? "",
+      createdAt: judgement?.facts.createdAt ?? user.createdAt ?? null,
+      lastLoggedInAt: judgement?.facts.lastLoggedInAt ?? user.lastLoggedInAt ?? null,
+      findings: judgement === undefined ? NO_FINDINGS : findingSetOf(judgement.findings),
+      invalidReason: ""
+    }
+  }
+}
