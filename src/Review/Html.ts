@@ -1,0 +1,18 @@
+/** Every string from the API reaches the HTML through `escapeHtml`: a user named `<script>` must stay text. */
+const ENTITIES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+}
+
+/** Safe in element content and in quoted attribute values, in HTML and in inline SVG. */
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char)
+
+/** Shortens a label for a chart axis; the full text goes in the bar's tooltip and the tables. */
+export const shorten = (text: string, max: number): string =>
+  [...text].length <= max ? text : `${[...text].slice(0, max - 1).join("")}…`
+
+/** `12,345`: fixed grouping, not the machine's locale, so two runs of the same data give the same file. */
+export const formatCount = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",")

@@ -1,0 +1,116 @@
+/**
+ * The review's summary figures and chart data, worked out in one pass over the rows. The findings by severity
+ * come from the run itself, so the HTML and the findings report beside it give the same numbers.
+ */
+import type { Severity } from "../Audit/Severity.js"
+import { hasFinding, highestSeverity } from "./FindingSet.js"
+import type { Review } from "./Review.js"
+import { daysSinceLogin } from "./ReviewValues.js"
+
+export interface RoleCount {
+  readonly role: string
+  readonly users: number
+  readonly privileged: boolean
+  /** Why the role is privileged, as the audit decided it; "" when it is not. */
+  readonly reason: string
+}
+
+export interface LoginBin {
+  readonly label: string
+  readonly users: number
+  /** Every login in this bin is more than `--stale-days` ago ("stale"), some are ("mixed"), or none ("recent"). */
+  readonly state: "recent" | "mixed" | "stale" | "never"
+}
+
+export interface ReviewFigures {
+  readonly users: number
+  readonly enabled: number
+  readonly deactivated: number
+  readonly invalid: number
+  readonly privileged: number
+  /** Users with a finding above info (PRIVILEGED_ROLE alone is info: being an admin is not a problem). */
+  readonly withFindings: number
+  readonly stale: number
+  readonly neverLoggedIn: number
+  readonly byRole: ReadonlyArray<RoleCount>
+  /** Days since the last login of enabled users; deactivated users cannot log in. */
+  readonly loginBins: ReadonlyArray<LoginBin>
+  readonly bySeverity: Readonly<Record<Severity, number>>
+}
+
+/** Inclusive upper bounds, in days. */
+const BIN_LIMITS: ReadonlyArray<readonly [label: string, low: number, high: number]> = [
+  ["0–7", 0, 7],
+  ["8–30", 8, 30],
+  ["31–60", 31, 60],
+  ["61–90", 61, 90],
+  ["91–180", 91, 180],
+  ["181–365", 181, 365],
+  ["366+", 366, Number.POSITIVE_INFINITY]
+]
+
+const NO_ROLE = "(no role)"
+
+export const reviewFigures = (review: Review): ReviewFigures => {
+  const { run, asOf } = review
+  const { staleDays } = run.parameters
+  const roles = new Map<string, { users: number; privileged: boolean; reason: string }>()
+  const bins = BIN_LIMITS.map(() => 0)
+  let never = 0
+  let neverBin = 0
+  let enabled = 0
+  let deactivated = 0
+  let invalid = 0
+  let privileged = 0
+  let withFindings = 0
+  let stale = 0
+  for (const row of review.rows) {
+    if (row.enabled === null) invalid++
+    else if (row.enabled) enabled++
+    else deactivated++
+    if (row.privileged) privileged++
+    const severity = highestSeverity(row.findings)
+    if (severity !== undefined && severity !== "info") withFindings++
+    if (hasFinding(row.findings, "STALE_LOGIN")) stale++
+    if (hasFinding(row.findings, "NEVER_LOGGED_IN")) never++
+    const role = row.roleName !== "" ? row.roleName : row.roleId !== "" ? row.roleId : NO_ROLE
+    const entry = roles.get(role) ?? { users: 0, privileged: false, reason: "" }
+    roles.set(role, {
+      users: entry.users + 1,
+      privileged: entry.privileged || row.privileged,
+      reason: entry.reason || row.privilegeReason
+    })
+    if (row.enabled === true) {
+      const days = daysSinceLogin(row, asOf)
+      if (days !== null) {
+        const index = BIN_LIMITS.findIndex(([, , high]) => days <= high)
+        bins[index] = (bins[index] ?? 0) + 1
+      } else if (row.lastLoggedInAt === null) neverBin++
+    }
+  }
+  return {
+    users: review.rows.length,
+    enabled,
+    deactivated,
+    invalid,
+    privileged,
+    withFindings,
+    stale,
+    neverLoggedIn: never,
+    byRole: [...roles.entries()]
+      .map(([role, entry]) => ({ role, ...entry }))
+      .sort((a, b) => b.users - a.users || (a.role < b.role ? -1 : a.role > b.role ? 1 : 0)),
+    loginBins: [
+      ...BIN_LIMITS.map(
+        ([label, low, high], index): LoginBin => ({
+          label,
+          users: bins[index] ?? 0,
+          // Stale is more than N x 24 hours, so N whole days may or may not be stale: a bin reaching N is "mixed".
+          state: low > staleDays ? "stale" : high >= staleDays ? "mixed" : "recent"
+        })
+      ),
+      { label: "never", users: neverBin, state: "never" }
+    ],
+    bySeverity: run.findings.bySeverity
+  }
+}

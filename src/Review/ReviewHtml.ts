@@ -1,0 +1,190 @@
+/**
+ * The review as one self-contained HTML page: summary figures, three charts, the run's parameters, and the users
+ * in review order, privileged first. Built in pieces so the writer can stream the user tables (200,000 rows)
+ * without holding the page in memory. Every API string goes through `escapeHtml`.
+ */
+
+import { FINDING_CODES } from "../Audit/Finding.js"
+import { apiHost } from "../Audit/RunSummary.js"
+import { SEVERITIES } from "../Audit/Severity.js"
+import { type Bar, barChart, columnChart } from "./Charts.js"
+import { findingEntries } from "./FindingSet.js"
+import { escapeHtml, formatCount } from "./Html.js"
+import type { Review } from "./Review.js"
+import type { ReviewFigures } from "./ReviewFigures.js"
+import type { ReviewRow } from "./ReviewRow.js"
+import { REVIEW_CSS } from "./ReviewStyles.js"
+import { daysSinceLogin, isoOf } from "./ReviewValues.js"
+
+const e = escapeHtml
+
+/** `2026-06-30 12:00 UTC` */
+const instant = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
+
+const figure = (value: number, label: string, alert = false): string =>
+  `<div class="figure${alert && value > 0 ? " alert" : ""}"><span class="n">${formatCount(value)}</span><span class="l">${e(label)}</span></div>`
+
+const MAX_ROLE_BARS = 12
+
+const roleBars = (figures: ReviewFigures): Array<Bar> => {
+  const shown = figures.byRole.slice(0, MAX_ROLE_BARS).map((role) => ({
+    label: role.role,
+    value: role.users,
+    tone: role.privileged ? "tone-privileged" : "tone-role"
+  }))
+  const rest = figures.byRole.slice(MAX_ROLE_BARS)
+  if (rest.length === 0) return shown
+  const users = rest.reduce((sum, role) => sum + role.users, 0)
+  return [...shown, { label: `${rest.length} other roles`, value: users, tone: "tone-role" }]
+}
+
+const charts = (review: Review, figures: ReviewFigures): string => {
+  const stale = review.run.parameters.staleDays
+  const roles = barChart("Users by role", roleBars(figures))
+  const logins = columnChart(
+    "Days since last login, enabled users",
+    figures.loginBins.map((bin) => ({ label: bin.label, value: bin.users, tone: `tone-${bin.state}` }))
+  )
+  const severities = columnChart(
+    "Findings by severity",
+    [...SEVERITIES].reverse().map((severity) => ({
+      label: severity,
+      value: figures.bySeverity[severity],
+      tone: `tone-${severity}`
+    }))
+  )
+  return `<section class="charts">
+<div class="chart-box"><h3>Users by role</h3>${roles}
+<p class="legend"><span class="swatch tone-privileged"></span>privileged role<span class="swatch tone-role"></span>other role</p></div>
+<div class="chart-box"><h3>Days since last login</h3>${logins}
+<p class="legend">Enabled users:<span class="swatch tone-recent"></span>within ${stale} days<span class="swatch tone-mixed"></span>around ${stale}<span class="swatch tone-stale"></span>stale<span class="swatch tone-never"></span>never</p></div>
+<div class="chart-box"><h3>Findings by severity</h3>${severities}
+<p class="legend">${formatCount(review.run.findings.total)} findings in all, as in the findings report.</p></div>
+</section>`
+}
+
+const details = (review: Review): string => {
+  const { run } = review
+  const p = run.parameters
+  const rows: Array<[string, string]> = [
+    ["Panther API", apiHost(run.apiBaseUrl)],
+    ["As of", instant(run.asOf)],
+    ["Generated", instant(run.finishedAt)],
+    ["Tool", `${run.tool.name} ${run.tool.version}`],
+    ["Run id", run.runId],
+    ["Stale after", `${p.staleDays} days without a login`],
+    ["Pending after", `${p.pendingDays} days`],
+    ["Privileged roles", p.privilegedRoles.join(", ") || "(none)"],
+    ["Privileged permissions", p.privilegedPermissions.join(", ") || "(none)"],
+    [
+      "Privilege decided by",
+      run.privilegeSource === "role-permissions" ? "role names and role permissions" : "role names and ids only"
+    ],
+    ["Deactivated users", p.includeDeactivated ? "included" : "not included"]
+  ]
+  const codes = FINDING_CODES.filter((code) => run.findings.byFinding[code] > 0)
+  const findingTable =
+    codes.length === 0
+      ? "<p>No findings.</p>"
+      : `<table class="summary-table"><thead><tr><th>Finding</th><th class="num">Count</th></tr></thead><tbody>${codes
+          .map((code) => `<tr><td>${code}</td><td class="num">${formatCount(run.findings.byFinding[code])}</td></tr>`)
+          .join("")}</tbody></table>`
+  const warnings =
+    run.warnings.length === 0
+      ? ""
+      : `<div class="warnings"><strong>Warnings</strong><ul>${run.warnings.map((w) => `<li>${e(w)}</li>`).join("")}</ul></div>`
+  return `<section class="details">
+<div><h3>How this review was made</h3><dl>${rows.map(([term, value]) => `<dt>${e(term)}</dt><dd>${e(value)}</dd>`).join("")}</dl></div>
+<div><h3>Findings by code</h3>${findingTable}</div>
+</section>${warnings}`
+}
+
+export const reviewHtmlStart = (review: Review, figures: ReviewFigures): string => {
+  const { run } = review
+  const host = apiHost(run.apiBaseUrl)
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${e(`${run.tool.name} ${run.tool.version}`)}">
+<title>${e(`Access review of ${host} as of ${run.asOf.slice(0, 10)}`)}</title>
+<style>${REVIEW_CSS}</style>
+</head>
+<body>
+<header>
+<h1>Panther access review</h1>
+<p class="meta">${e(host)} · users as of ${e(instant(run.asOf))} · ${e(`${run.tool.name} ${run.tool.version}`)}</p>
+</header>
+<section class="figures">
+${figure(figures.users, "users in scope")}
+${figure(figures.privileged, "privileged")}
+${figure(figures.enabled, "enabled")}
+${figure(figures.deactivated, "deactivated")}
+${figure(figures.withFindings, "with findings above info", true)}
+${figure(figures.stale, `stale (over ${run.parameters.staleDays} days)`, true)}
+${figure(figures.neverLoggedIn, "never logged in", true)}
+${figure(figures.invalid, "invalid records", true)}
+</section>
+${charts(review, figures)}
+${details(review)}
+`
+}
+
+const HEADER = `<thead><tr><th class="num">#</th><th>User</th><th>Role</th><th>Status</th><th>Created</th><th>Last login</th><th class="num">Days</th><th>Findings</th><th>Decision</th></tr></thead>`
+
+/** `intro` is HTML, already escaped. */
+export const usersTableStart = (title: string, count: number, intro: string): string =>
+  `<section class="users"><h2>${e(title)} (${formatCount(count)})</h2>${intro}` +
+  (count === 0 ? "<p>None.</p></section>\n" : `<table>${HEADER}<tbody>\n`)
+
+export const privilegedIntro = (figures: ReviewFigures): string => {
+  const roles = figures.byRole.filter((role) => role.privileged)
+  const items = roles.map(
+    (role) => `<li><strong>${e(role.role)}</strong> (${formatCount(role.users)}): ${e(role.reason)}</li>`
+  )
+  return (
+    '<p class="sub">Users whose role is listed as privileged or holds a privileged permission. Privileged roles:</p>' +
+    (items.length === 0 ? "" : `<ul class="privileged-roles">${items.join("")}</ul>`)
+  )
+}
+
+export const othersIntro = '<p class="sub">By role, then by family and given name.</p>'
+
+export const usersTableEnd = (count: number): string => (count === 0 ? "" : "</tbody></table></section>\n")
+
+const date = (iso: string | null, raw: ReviewRow["createdAt"]): string =>
+  iso !== null ? iso.slice(0, 10) : typeof raw === "string" ? "invalid" : "—"
+
+export const userRow = (row: ReviewRow, number: number, asOf: number): string => {
+  const name = `${row.givenName} ${row.familyName}`.trim()
+  const who =
+    row.enabled === null
+      ? `<strong>Invalid record</strong><div class="sub">${e(row.email || row.userId || "(no id)")}</div><div class="sub">${e(row.invalidReason)}</div>`
+      : `${e(name || "(no name)")}<div class="sub">${e(row.email)}</div>`
+  // Why a role is privileged is said once per role above the table, not on every row.
+  const role = e(row.roleName || row.roleId || "—")
+  const status = `${e(row.status || "—")}${row.enabled === false ? ' <span class="tag">deactivated</span>' : ""}`
+  const days = daysSinceLogin(row, asOf)
+  const findings = findingEntries(row.findings)
+    .map((entry) => `<span class="tag sev-${entry.severity}">${entry.code}</span>`)
+    .join(" ")
+  return (
+    `<tr${row.enabled === false ? ' class="deactivated"' : ""}><td class="num">${number}</td><td>${who}</td><td>${role}</td>` +
+    `<td>${status}</td><td class="date">${date(isoOf(row.createdAt), row.createdAt)}</td>` +
+    `<td class="date">${date(isoOf(row.lastLoggedInAt), row.lastLoggedInAt)}</td>` +
+    `<td class="num">${days === null ? "—" : formatCount(days)}</td><td>${findings}</td><td class="decision"></td></tr>\n`
+  )
+}
+
+export const reviewHtmlEnd = (review: Review): string => `<section class="signoff">
+<h3>Review sign-off</h3>
+<p>Record a decision for every user in the review workbook (CSV): <strong>keep</strong>, <strong>revoke</strong> or
+<strong>change-role:&lt;role&gt;</strong>, with the reviewer, the date reviewed and any notes.</p>
+<div class="lines"><div class="line">Reviewed by</div><div class="line">Role</div><div class="line">Date</div><div class="line">Signature</div></div>
+</section>
+<footer>Generated by ${e(`${review.run.tool.name} ${review.run.tool.version}`)} from run ${e(review.run.runId)}.
+Days since login are whole days before the as-of time; findings follow the findings report of the same run.</footer>
+</body>
+</html>
+`

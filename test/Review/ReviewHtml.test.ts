@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest"
+import type { AuditRun } from "../../src/Audit/AuditRun.js"
+import { barChart } from "../../src/Review/Charts.js"
+import { addFinding, NO_FINDINGS } from "../../src/Review/FindingSet.js"
+import type { Review } from "../../src/Review/Review.js"
+import { reviewFigures } from "../../src/Review/ReviewFigures.js"
+import { userRow } from "../../src/Review/ReviewHtml.js"
+import type { ReviewRow } from "../../src/Review/ReviewRow.js"
+import { AS_OF, AS_OF_ISO } from "./fixtures.js"
+
+const DAY = 86_400_000
+
+const row = (userId: string, overrides: Partial<ReviewRow> = {}): ReviewRow => ({
+  userId,
+  email: `${userId}@example.com`,
+  givenName: "Ada",
+  familyName: "Lovelace",
+  roleId: "r-1",
+  roleName: "Analyst",
+  status: "CONFIRMED",
+  enabled: true,
+  privileged: false,
+  privilegeReason: "",
+  createdAt: AS_OF - 400 * DAY,
+  lastLoggedInAt: AS_OF - 3 * DAY,
+  findings: NO_FINDINGS,
+  invalidReason: "",
+  ...overrides
+})
+
+const run = (staleDays: number) =>
+  ({
+    asOf: AS_OF_ISO,
+    parameters: { staleDays },
+    findings: { bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 } }
+  }) as unknown as AuditRun
+
+describe("the review page's pieces", () => {
+  it("escapes every API string in a row, and shows what is known of an invalid record", () => {
+    const html = userRow(
+      row("u-1", {
+        givenName: `<img src=x onerror="alert(1)">`,
+        familyName: "O'Brien & Co",
+        roleName: "<b>Role</b>",
+        status: '"quoted"'
+      }),
+      1,
+      AS_OF
+    )
+    expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt; O&#39;Brien &amp; Co")
+    expect(html).toContain("&lt;b&gt;Role&lt;/b&gt;")
+    expect(html).toContain("&quot;quoted&quot;")
+    expect(html).not.toContain("<img")
+
+    const invalid = userRow(
+      row("u-2", {
+        enabled: null,
+        givenName: "",
+        familyName: "",
+        roleName: "",
+        roleId: "",
+        status: "",
+        createdAt: null,
+        lastLoggedInAt: null,
+        invalidReason: "email: is missing <here>",
+        findings: addFinding(NO_FINDINGS, "INVALID_RECORD", "high")
+      }),
+      2,
+      AS_OF
+    )
+    expect(invalid).toContain("Invalid record")
+    expect(invalid).toContain("email: is missing &lt;here&gt;")
+    expect(invalid).toContain('<span class="tag sev-high">INVALID_RECORD</span>')
+  })
+
+  it("escapes chart labels too", () => {
+    const svg = barChart("Users by role", [{ label: "<script>x</script>", value: 3, tone: "tone-role" }])
+    expect(svg).not.toContain("<script")
+    expect(svg).toContain("&lt;script&gt;x&lt;/script&gt;")
+  })
+
+  it("bins days since the last login of enabled users, marking the bins past --stale-days", () => {
+    const rows = [
+      row("a", { lastLoggedInAt: AS_OF - 2 * DAY }),
+      row("b", { lastLoggedInAt: AS_OF - 45 * DAY }),
+      row("c", { lastLoggedInAt: AS_OF - 100 * DAY }),
+      row("d", { lastLoggedInAt: AS_OF - 500 * DAY }),
+      row("e", { lastLoggedInAt: null }),
+      // Deactivated users cannot log in, so their last logins say nothing about dormant access.
+      row("f", { enabled: false, lastLoggedInAt: AS_OF - 500 * DAY }),
+      row("g", { lastLoggedInAt: "not a timestamp" })
+    ]
+    const figures = reviewFigures({ run: run(45), asOf: AS_OF, rows } satisfies Review)
+    expect(figures.loginBins.map((bin) => [bin.label, bin.users, bin.state])).toEqual([
+      ["0–7", 1, "recent"],
+      ["8–30", 0, "recent"],
+      ["31–60", 1, "mixed"],
+      ["61–90", 0, "stale"],
+      ["91–180", 1, "stale"],
+      ["181–365", 0, "stale"],
+      ["366+", 1, "stale"],
+      ["never", 1, "never"]
+    ])
+    expect(figures).toMatchObject({ users: 7, enabled: 6, deactivated: 1, invalid: 0 })
+  })
+})
