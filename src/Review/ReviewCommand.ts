@@ -1,0 +1,42 @@
+/** `panther-audit review`: the quarterly access review, a workbook to fill in and a page to read or print. */
+import { Command } from "@effect/cli"
+import { FileSystem } from "@effect/platform"
+import { Console, Effect } from "effect"
+import { checkFailOn, prepareAuditJob } from "../Audit/AuditJob.js"
+import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
+import { formatRunSummary } from "../Audit/RunSummary.js"
+import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
+import { runReview } from "./RunReview.js"
+
+export const reviewCommand = Command.make(
+  "review",
+  { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption },
+  (options) =>
+    Effect.gen(function* () {
+      const fileSystem = yield* FileSystem.FileSystem
+      const job = yield* prepareAuditJob({
+        audit: options.audit,
+        reportDir: options.reportDir,
+        connection: connectionSettings(options.connection).pipe(
+          Effect.provideService(FileSystem.FileSystem, fileSystem)
+        )
+      })
+      const outcome = yield* runReview(job, { formats: ["csv", "html"], hooks: progressHooks() }).pipe(
+        Effect.ensuring(Effect.sync(clearProgressLine))
+      )
+      const { reports } = outcome.audit
+      yield* Console.log(formatRunSummary(outcome.audit.run, [reports.csv, reports.json, ...outcome.paths]))
+      yield* Console.log(
+        `Access review: ${outcome.review.rows.length} users. Fill in decision (keep, revoke or change-role:<role>), ` +
+          "reviewer, reviewed_at and notes in the workbook."
+      )
+      yield* checkFailOn(outcome.audit)
+    })
+).pipe(
+  Command.withDescription(
+    "Quarterly access review: audit every user as `run` does, then write access-review-<stamp>.csv (one row per " +
+      "user, privileged first, with empty decision, reviewer, reviewed_at and notes columns) and a self-contained " +
+      "access-review-<stamp>.html that prints to PDF. Takes the same options and exit codes as `run`."
+  )
+)

@@ -1,0 +1,162 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { parse } from "csv-parse/sync"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { reviewCommand } from "../../src/Review/ReviewCommand.js"
+import { REVIEW_COLUMNS } from "../../src/Review/ReviewCsv.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+import { runCommand } from "./commandHarness.js"
+import {
+  AS_OF,
+  AS_OF_ISO,
+  FORMULA_NAME,
+  fileMatching,
+  REVIEW_ORDER,
+  REVIEW_USERS,
+  SCRIPT_NAME,
+  wire
+} from "./fixtures.js"
+
+let simulator: StartedSimulator
+let directory = ""
+beforeAll(async () => {
+  simulator = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF) })
+})
+afterAll(() => simulator.close())
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "review-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const review = (sim: StartedSimulator, ...extra: Array<string>) =>
+  runCommand(reviewCommand, [
+    "--api-url",
+    sim.baseUrl,
+    "--api-token",
+    sim.readToken,
+    "--report-dir",
+    directory,
+    "--as-of",
+    AS_OF_ISO,
+    ...extra
+  ])
+
+const readWorkbook = (): Array<Record<string, string>> =>
+  parse(readFileSync(fileMatching(directory, /^access-review-.*\.csv$/), "utf8"), {
+    bom: true,
+    columns: true,
+    record_delimiter: "\r\n"
+  })
+
+describe("panther-audit review", () => {
+  it("writes the findings reports and the review workbook and page under one stamp, and exits 0", async () => {
+    const result = await review(simulator)
+    expect(result.error).toBe("")
+    expect(result.code).toBe(0)
+    const files = readdirSync(directory).sort()
+    expect(files).toHaveLength(4)
+    const stamp = /^access-review-(\d{8}T\d{6}Z)\.csv$/.exec(files[0] ?? "")?.[1]
+    expect(files).toEqual([
+      `access-review-${stamp}.csv`,
+      `access-review-${stamp}.html`,
+      `user-audit-${stamp}.csv`,
+      `user-audit-${stamp}.json`
+    ])
+    for (const file of files) expect(result.stdout).toContain(join(directory, file))
+  })
+
+  it("lists each user once, privileged first, then by role and name, with empty decision columns", async () => {
+    await review(simulator)
+    const path = fileMatching(directory, /^access-review-.*\.csv$/)
+    const raw = readFileSync(path, "utf8")
+    expect(raw.startsWith(`\uFEFF${REVIEW_COLUMNS.join(",")}\r\n`)).toBe(true)
+    const rows = readWorkbook()
+    expect(Object.keys(rows[0] ?? {})).toEqual([...REVIEW_COLUMNS])
+    expect(rows.map((row) => row.user_id)).toEqual(REVIEW_ORDER)
+    expect(rows.map((row) => row.privileged)).toEqual(["true", "true", ...Array(6).fill("false")])
+    for (const row of rows) {
+      expect([row.decision, row.reviewer, row.reviewed_at, row.notes]).toEqual(["", "", "", ""])
+    }
+    const byId = new Map(rows.map((row) => [row.user_id, row]))
+    expect(byId.get("u-helpdesk")).toMatchObject({
+      role_name: "Helpdesk",
+      privilege_reason: 'role "Helpdesk" holds UserModify',
+      findings: "PRIVILEGED_ROLE",
+      highest_severity: "info"
+    })
+    expect(byId.get("u-dekker")).toMatchObject({
+      days_since_login: "200",
+      last_logged_in_at: new Date(AS_OF - 200 * 86_400_000).toISOString(),
+      findings: "STALE_LOGIN",
+      highest_severity: "medium",
+      status: "CONFIRMED",
+      enabled: "true"
+    })
+    expect(byId.get("u-devries")).toMatchObject({ days_since_login: "", findings: "NEVER_LOGGED_IN" })
+    // An unparseable timestamp is left empty here; INVALID_RECORD says why in the findings report.
+    expect(byId.get("u-badtime")).toMatchObject({
+      created_at: "",
+      findings: "INVALID_RECORD",
+      highest_severity: "high"
+    })
+    expect(byId.get("u-zimmer")).toMatchObject({ findings: "", highest_severity: "", days_since_login: "3" })
+  })
+
+  it("neutralises API text a spreadsheet would run as a formula", async () => {
+    await review(simulator)
+    const row = readWorkbook().find((item) => item.user_id === "u-formula")
+    expect(row?.given_name).toBe(`'${FORMULA_NAME}`)
+  })
+
+  it("includes deactivated users, flagged, when asked to", async () => {
+    await review(simulator, "--include-deactivated")
+    const rows = readWorkbook()
+    expect(rows).toHaveLength(REVIEW_USERS.length)
+    // Deactivated users get no findings: they cannot log in.
+    expect(rows.find((row) => row.user_id === "u-gone")).toMatchObject({ enabled: "false", findings: "" })
+  })
+
+  it("writes a self-contained page: no script, no external resource, every API string escaped", async () => {
+    await review(simulator)
+    const html = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
+    expect(html.startsWith("<!doctype html>")).toBe(true)
+    expect(html).not.toMatch(/<script/i)
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;")
+    expect(html).not.toContain(SCRIPT_NAME)
+    expect(html).not.toMatch(/\s(src|href|xlink:href|srcset|action)\s*=/i)
+    expect(html).not.toMatch(/url\(|@import|<link|<img|<iframe|<object|<embed/i)
+    expect(html).not.toMatch(/https?:\/\//)
+    // The three charts are inline SVG, and the print rules repeat table headers on every page.
+    expect(html.match(/<svg class="chart"/g)).toHaveLength(3)
+    expect(html).toContain("thead { display: table-header-group; }")
+    expect(html).toContain("@page")
+    // Every user in scope is in a table row, the privileged ones in the first table.
+    const privilegedTable = html.slice(html.indexOf("Privileged users ("), html.indexOf("Other users ("))
+    expect(privilegedTable).toContain("u-admin@example.com")
+    expect(privilegedTable).toContain("u-helpdesk@example.com")
+    expect(privilegedTable).not.toContain("u-zimmer@example.com")
+    expect(html.match(/<tr( class="deactivated")?><td class="num">/g)).toHaveLength(REVIEW_ORDER.length)
+  })
+})
+
+describe("a review when no user has login data", () => {
+  let blind: StartedSimulator
+  beforeAll(async () => {
+    const users = Array.from({ length: 12 }, (_, index) => wire(`blind-${index}`, { lastLoggedInAt: null }))
+    blind = await startSimulator({ data: users, now: new Date(AS_OF) })
+  })
+  afterAll(() => blind.close())
+
+  it("drops NEVER_LOGGED_IN from the workbook as the findings report does", async () => {
+    const result = await review(blind)
+    expect(result.code).toBe(0)
+    const report = JSON.parse(readFileSync(fileMatching(directory, /^user-audit-.*\.json$/), "utf8")) as {
+      findings: Array<{ finding: string }>
+    }
+    expect(report.findings.map((finding) => finding.finding)).toEqual(["LOGIN_DATA_MISSING"])
+    const rows = readWorkbook()
+    expect(rows).toHaveLength(12)
+    for (const row of rows) expect(row.findings).toBe("")
+  })
+})
