@@ -1,0 +1,52 @@
+/** `panther-audit export`: a compliance export an auditor can take away and check later with `verify`. */
+import { Command } from "@effect/cli"
+import { FileSystem } from "@effect/platform"
+import { Console, Effect } from "effect"
+import { checkFailOn, prepareAuditJob } from "../Audit/AuditJob.js"
+import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
+import { formatRunSummary } from "../Audit/RunSummary.js"
+import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
+import { formatCount } from "../Review/Html.js"
+import { MANIFEST_NAME } from "./Manifest.js"
+import { runExport } from "./RunExport.js"
+
+export const exportCommand = Command.make(
+  "export",
+  { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption },
+  (options) =>
+    Effect.gen(function* () {
+      const fileSystem = yield* FileSystem.FileSystem
+      const job = yield* prepareAuditJob({
+        audit: options.audit,
+        reportDir: options.reportDir,
+        connection: connectionSettings(options.connection).pipe(
+          Effect.provideService(FileSystem.FileSystem, fileSystem)
+        )
+      })
+      const outcome = yield* runExport(job, progressHooks()).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
+      const { manifest, digest } = outcome.manifest
+      const width = Math.max(...manifest.files.map((file) => file.path.length), MANIFEST_NAME.length)
+      yield* Console.log(formatRunSummary(outcome.audit.run, [outcome.folder]))
+      yield* Console.log(
+        [
+          `Compliance export: ${outcome.folder}`,
+          ...manifest.files.map(
+            (file) => `  ${file.path.padEnd(width)}  ${formatCount(file.bytes).padStart(14)} bytes`
+          ),
+          `  ${MANIFEST_NAME.padEnd(width)}  ${formatCount(digest.bytes).padStart(14)} bytes`,
+          `SHA-256 of ${MANIFEST_NAME}: ${digest.sha256}`,
+          "Keep that digest apart from the export (in the ticket or the evidence log): it proves the manifest itself",
+          `unchanged. Check the export at any time with: panther-audit verify ${outcome.folder}`
+        ].join("\n")
+      )
+      yield* checkFailOn(outcome.audit)
+    })
+).pipe(
+  Command.withDescription(
+    "Compliance export: audit every user, deactivated ones included, and write one folder export-<stamp> with the " +
+      "inventory (CSV and JSON), the findings reports, the review page and manifest.json (SHA-256 and size of every " +
+      "file). The folder appears only when complete. Takes the same options and exit codes as `run`; " +
+      "--include-deactivated is always on."
+  )
+)

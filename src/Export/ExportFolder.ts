@@ -1,0 +1,63 @@
+/**
+ * An export is built in a hidden temporary folder beside its final place and renamed into place only when every
+ * file and the manifest are written. Until then nothing carries the final name; if the export fails or is
+ * interrupted, the scope removes the temporary folder with whatever it held.
+ */
+import { chmod, lstat, mkdtemp, rename, rm } from "node:fs/promises"
+import { join } from "node:path"
+import { Effect, type Scope } from "effect"
+import { describeFsError, ReportError } from "../Reports/ReportError.js"
+
+export interface ExportFolder {
+  /** The temporary folder to write into. */
+  readonly path: string
+  /** Renames the folder to `name` in its parent (`name-2`, `name-3`, ... when taken); returns the final path. */
+  readonly publish: (name: string) => Effect.Effect<string, ReportError>
+}
+
+const MAX_ATTEMPTS = 1000
+
+const isCode = (error: unknown, ...codes: ReadonlyArray<string>): boolean =>
+  typeof error === "object" && error !== null && "code" in error && codes.includes(String(error.code))
+
+const exists = (path: string): Promise<boolean> =>
+  lstat(path).then(
+    () => true,
+    () => false
+  )
+
+export const makeExportFolder = (parent: string): Effect.Effect<ExportFolder, ReportError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const path = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => mkdtemp(join(parent, ".export-")),
+        catch: (error) => new ReportError({ message: `cannot create a folder in ${parent}: ${describeFsError(error)}` })
+      }),
+      // After a successful publish the path no longer exists and this does nothing.
+      (path) => Effect.promise(() => rm(path, { recursive: true, force: true }).catch(() => undefined))
+    )
+
+    const publish = (name: string) =>
+      Effect.tryPromise({
+        try: async () => {
+          // mkdtemp makes the folder private (0700); the files in it are 0640, readable by the group as reports are.
+          await chmod(path, 0o750)
+          for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            const target = join(parent, attempt === 1 ? name : `${name}-${attempt}`)
+            // rename replaces an empty folder of the same name, so look first; a folder with files in it makes
+            // rename fail (ENOTEMPTY or EEXIST), and then the next name is tried.
+            if (await exists(target)) continue
+            try {
+              await rename(path, target)
+              return target
+            } catch (error) {
+              if (!isCode(error, "ENOTEMPTY", "EEXIST")) throw error
+            }
+          }
+          throw new Error(`more than ${MAX_ATTEMPTS} exports named ${name} already exist`)
+        },
+        catch: (error) => new ReportError({ message: `cannot put the export in ${parent}: ${describeFsError(error)}` })
+      })
+
+    return { path, publish }
+  })

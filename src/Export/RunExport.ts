@@ -1,0 +1,55 @@
+/**
+ * A compliance export: one audit of every user (deactivated ones included, whatever the flags say), whose findings
+ * reports, inventory and review page are written into a temporary folder, digested into `manifest.json`, and
+ * renamed into place as `export-<stamp>` only when all of that succeeded.
+ */
+import { basename, join } from "node:path"
+import { Clock, Effect } from "effect"
+import { type AuditHooks, type AuditJob, runAuditJob } from "../Audit/AuditJob.js"
+import { reportStamp } from "../Audit/AuditRun.js"
+import type { AuditOutcome } from "../Audit/RunAudit.js"
+import type { ConfigurationError } from "../Cli/ConfigurationError.js"
+import type { PantherApiError } from "../PantherApi/ClientErrors.js"
+import type { ReportError } from "../Reports/ReportError.js"
+import { makeReviewCollector, type Review } from "../Review/Review.js"
+import { writeReview } from "../Review/WriteReview.js"
+import { makeExportFolder } from "./ExportFolder.js"
+import { writeInventory } from "./WriteInventory.js"
+import { type WrittenManifest, writeManifest } from "./WriteManifest.js"
+
+export interface ExportOutcome {
+  readonly audit: AuditOutcome
+  readonly review: Review
+  /** The export's final folder. */
+  readonly folder: string
+  readonly manifest: WrittenManifest
+}
+
+export const runExport = (
+  job: AuditJob,
+  hooks: Pick<AuditHooks, "onProgress"> = {}
+): Effect.Effect<ExportOutcome, ConfigurationError | PantherApiError | ReportError> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const folder = yield* makeExportFolder(job.reportDirectory)
+      const collector = makeReviewCollector()
+      // The findings reports are written straight into the export's folder: the job's report directory is it.
+      const audit = yield* runAuditJob(
+        { ...job, reportDirectory: folder.path, audit: { ...job.audit, includeDeactivated: true } },
+        { ...hooks, onUser: collector.onUser }
+      )
+      const review = collector.finish(audit.run)
+      const stamp = reportStamp(Date.parse(audit.run.startedAt))
+      yield* writeInventory({ directory: folder.path, stem: `inventory-${stamp}`, review })
+      yield* writeReview({ directory: folder.path, stem: `access-review-${stamp}`, review, formats: ["html"] })
+      const manifest = yield* writeManifest(folder.path, audit.run, yield* Clock.currentTimeMillis)
+      const final = yield* folder.publish(`export-${stamp}`)
+      const moved = (path: string) => join(final, basename(path))
+      return {
+        audit: { ...audit, reports: { csv: moved(audit.reports.csv), json: moved(audit.reports.json) } },
+        review,
+        folder: final,
+        manifest
+      }
+    })
+  )

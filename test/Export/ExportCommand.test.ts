@@ -1,0 +1,180 @@
+import { createHash } from "node:crypto"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
+import { Command } from "@effect/cli"
+import { NodeContext } from "@effect/platform-node"
+import { parse } from "csv-parse/sync"
+import { Effect, Fiber, Logger, LogLevel } from "effect"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { exportCommand } from "../../src/Export/ExportCommand.js"
+import { INVENTORY_COLUMNS } from "../../src/Export/Inventory.js"
+import type { Manifest } from "../../src/Export/Manifest.js"
+import { VERSION } from "../../src/Version.js"
+import { runCommand } from "../Review/commandHarness.js"
+import { AS_OF, AS_OF_ISO, REVIEW_USERS, wire } from "../Review/fixtures.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+
+let simulator: StartedSimulator
+let directory = ""
+beforeAll(async () => {
+  simulator = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF) })
+})
+afterAll(() => simulator.close())
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "export-test-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const exportArgs = (sim: StartedSimulator, ...extra: Array<string>) => [
+  "--api-url",
+  sim.baseUrl,
+  "--api-token",
+  sim.readToken,
+  "--report-dir",
+  directory,
+  "--as-of",
+  AS_OF_ISO,
+  "--max-retries",
+  "0",
+  ...extra
+]
+
+const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex")
+
+describe("panther-audit export", () => {
+  it("writes one folder with the inventory, the findings reports, the review page and a manifest", async () => {
+    const result = await runCommand(exportCommand, exportArgs(simulator))
+    expect(result.error).toBe("")
+    expect(result.code).toBe(0)
+    // Nothing else is left in the report directory: no temporary folder, no report outside the export.
+    const entries = readdirSync(directory)
+    expect(entries).toHaveLength(1)
+    const name = entries[0] ?? ""
+    const stamp = /^export-(\d{8}T\d{6}Z)$/.exec(name)?.[1]
+    expect(stamp).toBeDefined()
+    const folder = join(directory, name)
+    expect(readdirSync(folder).sort()).toEqual([
+      `access-review-${stamp}.html`,
+      `inventory-${stamp}.csv`,
+      `inventory-${stamp}.json`,
+      "manifest.json",
+      `user-audit-${stamp}.csv`,
+      `user-audit-${stamp}.json`
+    ])
+
+    const manifest = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")) as Manifest
+    expect(manifest).toMatchObject({
+      format: "panther-user-audit-export/1",
+      asOf: AS_OF_ISO,
+      tool: { name: "panther-user-audit", version: VERSION },
+      apiHost: new URL(simulator.baseUrl).host,
+      parameters: { includeDeactivated: true, staleDays: 90 },
+      counts: { files: 5, users: { seen: REVIEW_USERS.length, deactivated: 1, privileged: 2 } }
+    })
+    expect(manifest.files.map((file) => file.path)).toEqual(
+      readdirSync(folder)
+        .filter((file) => file !== "manifest.json")
+        .sort()
+    )
+    for (const file of manifest.files) {
+      const path = join(folder, file.path)
+      expect(file.bytes).toBe(statSync(path).size)
+      expect(file.sha256).toBe(sha256(path))
+    }
+    expect(result.stdout).toContain(`SHA-256 of manifest.json: ${sha256(join(folder, "manifest.json"))}`)
+    expect(result.stdout).toContain(`panther-audit verify ${folder}`)
+  })
+
+  it("inventories every user with every API field and the computed columns, deactivated users flagged", async () => {
+    await runCommand(exportCommand, exportArgs(simulator))
+    const folder = join(directory, readdirSync(directory)[0] ?? "")
+    const csvName = readdirSync(folder).find((file) => file.startsWith("inventory-") && file.endsWith(".csv")) ?? ""
+    const raw = readFileSync(join(folder, csvName), "utf8")
+    expect(raw.startsWith(`\uFEFF${INVENTORY_COLUMNS.join(",")}\r\n`)).toBe(true)
+    const rows = parse(raw, { bom: true, columns: true, record_delimiter: "\r\n" }) as Array<Record<string, string>>
+    expect(rows).toHaveLength(REVIEW_USERS.length)
+    const byId = new Map(rows.map((row) => [row.user_id, row]))
+    expect(byId.get("u-gone")).toMatchObject({
+      enabled: "false",
+      deactivated: "true",
+      valid: "true",
+      findings: "",
+      days_since_login: "300"
+    })
+    expect(byId.get("u-helpdesk")).toMatchObject({
+      email: "u-helpdesk@example.com",
+      given_name: "Amy",
+      family_name: "Brown",
+      role_name: "Helpdesk",
+      status: "CONFIRMED",
+      privileged: "true",
+      findings: "PRIVILEGED_ROLE",
+      deactivated: "false"
+    })
+    expect(byId.get("u-helpdesk")?.role_id).not.toBe("")
+    // A timestamp that is not one is kept as the API sent it.
+    expect(byId.get("u-badtime")).toMatchObject({ created_at: "yesterday", findings: "INVALID_RECORD" })
+
+    const jsonName = csvName.replace(/\.csv$/, ".json")
+    const json = JSON.parse(readFileSync(join(folder, jsonName), "utf8")) as {
+      inventory: { asOf: string }
+      users: Array<Record<string, unknown>>
+    }
+    expect(json.inventory.asOf).toBe(AS_OF_ISO)
+    expect(json.users).toHaveLength(REVIEW_USERS.length)
+    expect(json.users.find((user) => user.userId === "u-gone")).toMatchObject({
+      enabled: false,
+      deactivated: true,
+      daysSinceLogin: 300,
+      findings: []
+    })
+    expect(json.users.find((user) => user.userId === "u-dekker")).toMatchObject({
+      findings: ["STALE_LOGIN"],
+      highestSeverity: "medium",
+      privileged: false
+    })
+  })
+})
+
+describe("an export that does not finish", () => {
+  it("leaves nothing behind when the API fails halfway", async () => {
+    // Request 1 reads the roles, 2 the first page of users; the second page is refused.
+    const failing = await startSimulator({
+      data: Array.from({ length: 130 }, (_, index) => wire(`bulk-${index}`)),
+      now: new Date(AS_OF),
+      faults: { failRequests: [3], failStatus: 401 }
+    })
+    try {
+      const result = await runCommand(exportCommand, exportArgs(failing))
+      expect(result.code).toBe(3)
+      expect(readdirSync(directory)).toEqual([])
+    } finally {
+      await failing.close()
+    }
+  })
+
+  it("removes its temporary folder when interrupted", async () => {
+    const slow = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF), faults: { latencyMs: 400 } })
+    try {
+      const run = Command.run(exportCommand, { name: "panther-audit", version: "test" })
+      const fiber = Effect.runFork(
+        run(["node", "panther-audit", ...exportArgs(slow)]).pipe(
+          Effect.provide(NodeContext.layer),
+          Logger.withMinimumLogLevel(LogLevel.None)
+        )
+      )
+      let started = false
+      for (let attempt = 0; attempt < 200 && !started; attempt++) {
+        started = readdirSync(directory).some((entry) => entry.startsWith(".export-"))
+        if (!started) await sleep(10)
+      }
+      expect(started).toBe(true)
+      await Effect.runPromise(Fiber.interrupt(fiber))
+      expect(readdirSync(directory)).toEqual([])
+    } finally {
+      await slow.close()
+    }
+  })
+})
