@@ -1,0 +1,107 @@
+/**
+ * `verify`: recomputes the size and SHA-256 of every file a manifest lists and compares them, and looks for
+ * files that were removed or added. Reading never changes the folder.
+ */
+import { lstat, readdir, readFile } from "node:fs/promises"
+import { join } from "node:path"
+import { Effect, ParseResult, Schema } from "effect"
+import { describeFsError } from "../Reports/ReportError.js"
+import { digestFile, type FileDigest, MANIFEST_NAME, Manifest } from "./Manifest.js"
+import { ManifestUnreadable } from "./VerifyErrors.js"
+
+export type VerifyProblem =
+  | {
+      readonly kind: "modified"
+      readonly path: string
+      readonly expected: FileDigest
+      /** What is there now; a reason instead when it cannot be digested (no longer a file, unreadable). */
+      readonly actual: FileDigest | string
+    }
+  | { readonly kind: "missing"; readonly path: string }
+  | { readonly kind: "unexpected"; readonly path: string }
+
+export interface VerifyReport {
+  readonly folder: string
+  readonly manifest: Manifest
+  readonly manifestDigest: FileDigest
+  /** Files whose size and digest match. */
+  readonly verified: number
+  readonly problems: ReadonlyArray<VerifyProblem>
+}
+
+const unreadable = (message: string) => new ManifestUnreadable({ message })
+
+/** `files.0.sha256: Expected ...`: where in the manifest, and what is wrong there, without the whole schema. */
+const describeIssues = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .map((issue) => `${issue.path.length === 0 ? "the document" : issue.path.join(".")}: ${issue.message}`)
+    .join("; ")
+
+const readManifest = (folder: string) =>
+  Effect.gen(function* () {
+    const path = join(folder, MANIFEST_NAME)
+    const info = yield* Effect.tryPromise({
+      try: () => lstat(folder),
+      catch: (error) => unreadable(`${folder} cannot be read: ${describeFsError(error)}.`)
+    })
+    if (!info.isDirectory()) return yield* unreadable(`${folder} is not a folder; pass the export's folder.`)
+    const text = yield* Effect.tryPromise({
+      try: () => readFile(path, "utf8"),
+      catch: (error) =>
+        unreadable(
+          `${path} cannot be read (${describeFsError(error)}): this is not an export folder, or its manifest was removed.`
+        )
+    })
+    const json = yield* Effect.try({
+      try: (): unknown => JSON.parse(text),
+      catch: (error) =>
+        unreadable(`${path} is malformed: not JSON (${error instanceof Error ? error.message : String(error)}).`)
+    })
+    const manifest = yield* Schema.decodeUnknown(Manifest)(json, { errors: "first" }).pipe(
+      Effect.mapError((error) => unreadable(`${path} is malformed: ${describeIssues(error)}.`))
+    )
+    const manifestDigest = yield* Effect.tryPromise({
+      try: () => digestFile(path),
+      catch: (error) => unreadable(`${path} cannot be read: ${describeFsError(error)}.`)
+    })
+    return { manifest, manifestDigest }
+  })
+
+const isMissing = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT"
+
+const checkFile = async (folder: string, expected: Manifest["files"][number]): Promise<VerifyProblem | undefined> => {
+  const path = join(folder, expected.path)
+  try {
+    const info = await lstat(path)
+    if (!info.isFile()) return { kind: "modified", path: expected.path, expected, actual: "no longer a regular file" }
+    const actual = await digestFile(path)
+    return actual.bytes === expected.bytes && actual.sha256 === expected.sha256
+      ? undefined
+      : { kind: "modified", path: expected.path, expected, actual }
+  } catch (error) {
+    if (isMissing(error)) return { kind: "missing", path: expected.path }
+    return { kind: "modified", path: expected.path, expected, actual: `cannot be read: ${describeFsError(error)}` }
+  }
+}
+
+export const verifyExport = (folder: string): Effect.Effect<VerifyReport, ManifestUnreadable> =>
+  Effect.gen(function* () {
+    const { manifest, manifestDigest } = yield* readManifest(folder)
+    const listed = new Set([MANIFEST_NAME, ...manifest.files.map((file) => file.path)])
+    // Digest and listing errors past this point are findings about the folder, not a broken manifest.
+    const problems = yield* Effect.promise(async () => {
+      const found: Array<VerifyProblem> = []
+      for (const file of manifest.files) {
+        const problem = await checkFile(folder, file)
+        if (problem !== undefined) found.push(problem)
+      }
+      const present = await readdir(folder).catch(() => [])
+      for (const name of present.sort()) {
+        if (!listed.has(name)) found.push({ kind: "unexpected", path: name })
+      }
+      return found
+    })
+    const failedFiles = problems.filter((problem) => problem.kind !== "unexpected").length
+    return { folder, manifest, manifestDigest, verified: manifest.files.length - failedFiles, problems }
+  })

@@ -1,0 +1,71 @@
+/** `panther-audit verify <folder>`: does this export still hold exactly what its manifest says? */
+import { resolve } from "node:path"
+import { Args, Command } from "@effect/cli"
+import { Console, Effect } from "effect"
+import { formatCount } from "../Review/Html.js"
+import type { FileDigest } from "./Manifest.js"
+import { type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
+import { ExportMismatch } from "./VerifyErrors.js"
+
+const folder = Args.directory({ name: "folder", exists: "either" }).pipe(
+  Args.withDescription("The export folder, export-<stamp>, holding manifest.json.")
+)
+
+const describeDigest = (digest: FileDigest): string => `${formatCount(digest.bytes)} bytes, sha256 ${digest.sha256}`
+
+export const describeProblem = (problem: VerifyProblem): string => {
+  switch (problem.kind) {
+    case "missing":
+      return `MISSING     ${problem.path}: listed in the manifest but not in the folder`
+    case "unexpected":
+      return `UNEXPECTED  ${problem.path}: in the folder but not in the manifest`
+    case "modified":
+      return (
+        `MODIFIED    ${problem.path}: the manifest records ${describeDigest(problem.expected)}; ` +
+        `now ${typeof problem.actual === "string" ? problem.actual : describeDigest(problem.actual)}`
+      )
+  }
+}
+
+export const formatVerifyReport = (report: VerifyReport): string => {
+  const { manifest } = report
+  const about = `Export of ${manifest.apiHost} as of ${manifest.asOf} by ${manifest.tool.name} ${manifest.tool.version}, run ${manifest.runId}.`
+  const digest =
+    `SHA-256 of manifest.json: ${report.manifestDigest.sha256}; ` +
+    "compare it with the digest recorded when the export was made."
+  if (report.problems.length === 0) {
+    return [
+      `Verified ${report.verified} files in ${report.folder}: every size and SHA-256 matches manifest.json, ` +
+        "and no file is missing or added.",
+      about,
+      digest
+    ].join("\n")
+  }
+  return [
+    ...report.problems.map(describeProblem),
+    `${report.verified} of ${manifest.files.length} files match manifest.json.`,
+    about,
+    digest
+  ].join("\n")
+}
+
+export const verifyCommand = Command.make("verify", { folder }, (options) =>
+  Effect.gen(function* () {
+    const report = yield* verifyExport(resolve(options.folder))
+    yield* Console.log(formatVerifyReport(report))
+    if (report.problems.length > 0) {
+      const count = (kind: VerifyProblem["kind"]) => report.problems.filter((problem) => problem.kind === kind).length
+      return yield* new ExportMismatch({
+        folder: report.folder,
+        modified: count("modified"),
+        missing: count("missing"),
+        unexpected: count("unexpected")
+      })
+    }
+  })
+).pipe(
+  Command.withDescription(
+    "Check a compliance export against its manifest.json: recompute every file's size and SHA-256 and look for " +
+      "missing and added files. Exit codes: 0 verified, 1 any mismatch, 2 no manifest or a malformed one."
+  )
+)

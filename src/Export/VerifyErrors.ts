@@ -1,0 +1,29 @@
+import { Schema } from "effect"
+import { ExitCode } from "../Cli/ExitCode.js"
+
+/** The folder has no readable, well-formed `manifest.json`: not an export, or one whose manifest was damaged. */
+export class ManifestUnreadable extends Schema.TaggedError<ManifestUnreadable>()("ManifestUnreadable", {
+  message: Schema.String
+}) {
+  readonly exitCode = ExitCode.Usage
+}
+
+/** The export's files differ from what its manifest records: exit 1, like findings at `--fail-on`. */
+export class ExportMismatch extends Schema.TaggedError<ExportMismatch>()("ExportMismatch", {
+  folder: Schema.String,
+  modified: Schema.Number,
+  missing: Schema.Number,
+  unexpected: Schema.Number
+}) {
+  readonly exitCode = ExitCode.FindingsAtThreshold
+  override get message(): string {
+    const parts = [
+      [this.modified, "modified"],
+      [this.missing, "missing"],
+      [this.unexpected, "unexpected"]
+    ]
+      .filter(([count]) => Number(count) > 0)
+      .map(([count, what]) => `${count} ${what}`)
+    return `the export in ${this.folder} does not match its manifest (${parts.join(", ")}); do not rely on it.`
+  }
+}

@@ -1,0 +1,139 @@
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync
+} from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { exportCommand } from "../../src/Export/ExportCommand.js"
+import { verifyCommand } from "../../src/Export/VerifyCommand.js"
+import { runCommand } from "../Review/commandHarness.js"
+import { AS_OF, AS_OF_ISO, REVIEW_USERS } from "../Review/fixtures.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+
+/** One export made once; every test checks its own copy, so tampering in one test cannot leak into another. */
+let original = ""
+let scratch = ""
+let folder = ""
+
+const fileStartingWith = (prefix: string, suffix: string) =>
+  readdirSync(folder).find((file) => file.startsWith(prefix) && file.endsWith(suffix)) ?? ""
+
+beforeAll(async () => {
+  const simulator: StartedSimulator = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF) })
+  const reports = mkdtempSync(join(tmpdir(), "verify-source-"))
+  try {
+    const made = await runCommand(exportCommand, [
+      "--api-url",
+      simulator.baseUrl,
+      "--api-token",
+      simulator.readToken,
+      "--report-dir",
+      reports,
+      "--as-of",
+      AS_OF_ISO
+    ])
+    expect(made.code).toBe(0)
+    original = join(reports, readdirSync(reports)[0] ?? "")
+  } finally {
+    await simulator.close()
+  }
+})
+afterAll(() => rmSync(join(original, ".."), { recursive: true, force: true }))
+beforeEach((context) => {
+  scratch = mkdtempSync(join(tmpdir(), "verify-"))
+  folder = join(scratch, "export-copy")
+  cpSync(original, folder, { recursive: true })
+  context.onTestFinished(() => rmSync(scratch, { recursive: true, force: true }))
+})
+
+const verify = (path = folder) => runCommand(verifyCommand, [path])
+
+describe("panther-audit verify", () => {
+  it("verifies an untouched export: exit 0 and the number of files", async () => {
+    const result = await verify()
+    expect(result.error).toBe("")
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(`Verified 5 files in ${folder}`)
+    expect(result.stdout).toContain("SHA-256 of manifest.json: ")
+  })
+
+  it("names a file whose content changed, even at the same size: exit 1", async () => {
+    const csv = fileStartingWith("inventory-", ".csv")
+    const path = join(folder, csv)
+    const text = readFileSync(path, "utf8")
+    writeFileSync(path, text.replace("u-zimmer", "u-zimmex"))
+    const result = await verify()
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`MODIFIED    ${csv}`)
+    expect(result.stdout).toContain("4 of 5 files match manifest.json")
+    expect(result.error).toContain("1 modified")
+  })
+
+  it("names a file that grew", async () => {
+    const html = fileStartingWith("access-review-", ".html")
+    appendFileSync(join(folder, html), "<!-- edited -->")
+    const result = await verify()
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(new RegExp(`MODIFIED    ${html}: the manifest records [\\d,]+ bytes`))
+  })
+
+  it("names a missing file", async () => {
+    const json = fileStartingWith("user-audit-", ".json")
+    unlinkSync(join(folder, json))
+    const result = await verify()
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`MISSING     ${json}`)
+    expect(result.error).toContain("1 missing")
+  })
+
+  it("names a file that was added", async () => {
+    writeFileSync(join(folder, "notes.txt"), "added later\n")
+    const result = await verify()
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain("UNEXPECTED  notes.txt")
+    expect(result.error).toContain("1 unexpected")
+  })
+
+  it("is a usage error (exit 2) for a folder without a manifest", async () => {
+    unlinkSync(join(folder, "manifest.json"))
+    const result = await verify()
+    expect(result.code).toBe(2)
+    expect(result.error).toContain("manifest.json cannot be read")
+    expect(result.error).toContain("not an export folder")
+  })
+
+  it("is a usage error (exit 2) for a folder that does not exist", async () => {
+    const result = await verify(join(scratch, "no-such-export"))
+    expect(result.code).toBe(2)
+  })
+
+  it("is a usage error (exit 2) for a manifest that is not JSON", async () => {
+    writeFileSync(join(folder, "manifest.json"), "{ not json")
+    const result = await verify()
+    expect(result.code).toBe(2)
+    expect(result.error).toContain("manifest.json is malformed: not JSON")
+  })
+
+  it("refuses a manifest whose entries point outside the folder or lack a digest (exit 2)", async () => {
+    const path = join(folder, "manifest.json")
+    const manifest = JSON.parse(readFileSync(path, "utf8")) as { files: Array<Record<string, unknown>> }
+    for (const broken of [
+      { ...manifest, files: [{ path: "../outside.txt", bytes: 1, sha256: "0".repeat(64) }] },
+      { ...manifest, files: [{ path: "inventory.csv", bytes: 1 }] },
+      { ...manifest, files: [{ path: "a", bytes: -1, sha256: "0".repeat(64) }] },
+      { ...manifest, format: "something-else/9" }
+    ]) {
+      writeFileSync(path, JSON.stringify(broken))
+      const result = await verify()
+      expect(result.code).toBe(2)
+      expect(result.error).toContain("manifest.json is malformed")
+    }
+  })
+})
