@@ -3,6 +3,9 @@
  * layers are provided in `bin.ts`.
  */
 import { Command } from "@effect/cli"
+import { exportCommand } from "../Export/ExportCommand.js"
+import { verifyCommand } from "../Export/VerifyCommand.js"
+import { reviewCommand } from "../Review/ReviewCommand.js"
 import { scheduleCommand } from "../Schedule/ScheduleCommand.js"
 import { simulateCommand } from "../Simulator/SimulateCommand.js"
 import { usersCommand } from "../Users/UsersCommand.js"
@@ -15,7 +18,14 @@ export const rootCommand = Command.make("panther-audit").pipe(
       "is a terminal) and --log-level all|trace|debug|info|warning|error|fatal|none (env LOG_LEVEL; default info)."
   ),
   // Subcommands are registered here.
-  Command.withSubcommands([scheduleCommand, usersCommand, simulateCommand])
+  Command.withSubcommands([
+    scheduleCommand,
+    usersCommand,
+    simulateCommand,
+    reviewCommand,
+    exportCommand,
+    verifyCommand
+  ])
 )
 
 export const runCli = Command.run(rootCommand, { name: "panther-audit", version: VERSION })
