@@ -6,6 +6,11 @@
 import { Clock, Effect, Layer } from "effect"
 import { withAuditRunLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { deliverAuditEmail } from "../Email/DeliverAuditEmail.js"
+import type { DeliveryError } from "../Email/DeliveryError.js"
+import type { DeliveryResult } from "../Email/DeliveryResult.js"
+import { type EmailOptionValues, toEmailSettings } from "../Email/EmailOptions.js"
+import type { EmailSettings } from "../Email/EmailSettings.js"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import { type ConnectionSettings, PantherConnection } from "../PantherApi/Connection.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
@@ -21,6 +26,7 @@ export interface AuditJob {
   /** Absolute, checked to be a writable directory. */
   readonly reportDirectory: string
   readonly connection: ConnectionSettings
+  readonly email: EmailSettings
 }
 
 /** Checks every setting without calling the API: a misconfigured job fails here, with exit code 2. */
@@ -28,13 +34,19 @@ export const prepareAuditJob = (options: {
   readonly audit: AuditOptionValues
   readonly reportDir: string
   readonly connection: Effect.Effect<ConnectionSettings, ConfigurationError>
+  /** The email flags of the commands that send the audit email (run, schedule, demo); others send none. */
+  readonly email?: EmailOptionValues
 }): Effect.Effect<AuditJob, ConfigurationError> =>
   Effect.gen(function* () {
     // Validated now so a bad --as-of or --stale-days fails at start-up, not at the first scheduled run.
     yield* toAuditParameters(options.audit, 0)
     const reportDirectory = yield* checkReportDirectory(options.reportDir)
+    const email: EmailSettings =
+      options.email === undefined
+        ? { _tag: "EmailOff", reason: "this command sends no email" }
+        : yield* toEmailSettings(options.email)
     const connection = yield* options.connection
-    return { audit: options.audit, reportDirectory, connection }
+    return { audit: options.audit, reportDirectory, connection, email }
   })
 
 export const clientLayer = (connection: ConnectionSettings): Layer.Layer<PantherClient> =>
@@ -61,6 +73,25 @@ export const runAuditJob = (
       }).pipe(Effect.provide(clientLayer(job.connection)))
     })
   )
+
+/**
+ * The audit, then its email. Delivery comes after the reports are on disk and before `--fail-on` is judged, so a
+ * run that ends with exit 1 has still sent its alert.
+ */
+export const runAndDeliver = (
+  job: AuditJob,
+  hooks: AuditHooks = {}
+): Effect.Effect<
+  { readonly outcome: AuditOutcome; readonly delivery: DeliveryResult },
+  ConfigurationError | PantherApiError | ReportError | DeliveryError
+> =>
+  Effect.gen(function* () {
+    const outcome = yield* runAuditJob(job, hooks)
+    const delivery = yield* deliverAuditEmail(job.email, outcome).pipe(
+      Effect.annotateLogs({ runId: outcome.run.runId, phase: "email" })
+    )
+    return { outcome, delivery }
+  })
 
 /** `--fail-on`: exit 1 once the reports are complete, when unsuppressed findings reach the threshold. */
 export const checkFailOn = (outcome: AuditOutcome): Effect.Effect<void, FindingsAtThreshold> => {

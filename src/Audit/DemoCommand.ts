@@ -4,11 +4,13 @@
  */
 import { mkdir } from "node:fs/promises"
 import { Command, Options } from "@effect/cli"
-import { Console, Effect, Logger, LogLevel, Redacted } from "effect"
+import { Console, Effect, Logger, LogLevel, Option, Redacted } from "effect"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
+import { describeDelivery } from "../Email/DeliveryResult.js"
+import { emailOptions } from "../Email/EmailOptions.js"
 import { defaultRequestTimeout, defaultRetryPolicy } from "../PantherApi/Connection.js"
 import { serveSimulator } from "../Simulator/Server.js"
-import { prepareAuditJob, runAuditJob } from "./AuditJob.js"
+import { prepareAuditJob, runAndDeliver } from "./AuditJob.js"
 import { auditOptions, reportDirOption } from "./AuditOptions.js"
 import { formatRunSummary } from "./RunSummary.js"
 
@@ -19,30 +21,40 @@ const users = Options.integer("users").pipe(
   Options.withDefault(300)
 )
 
-export const demoCommand = Command.make("demo", { users, audit: auditOptions, reportDir: reportDirOption }, (options) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      // A fresh checkout has ./reports; anywhere else the demo makes the folder rather than fail.
-      yield* Effect.promise(() => mkdir(options.reportDir, { recursive: true }).catch(() => undefined))
-      const simulator = yield* serveSimulator({ users: options.users, seed: DEMO_SEED }).pipe(
-        // The simulator's request log would drown the demo's own output.
-        Logger.withMinimumLogLevel(LogLevel.Warning)
-      )
-      yield* Console.error(`Simulator with ${simulator.userCount} users at ${simulator.baseUrl}; auditing...`)
-      const job = yield* prepareAuditJob({
-        audit: options.audit,
-        reportDir: options.reportDir,
-        connection: Effect.succeed({
-          baseUrl: simulator.baseUrl,
-          token: Redacted.make(simulator.readToken),
-          requestTimeout: defaultRequestTimeout,
-          retry: defaultRetryPolicy
+/** Where the demo's email goes when MAIL_TO is not set: a newcomer sees the message as an .eml file. */
+const DEMO_MAIL_TO = "security-team@example.com"
+
+export const demoCommand = Command.make(
+  "demo",
+  { users, audit: auditOptions, reportDir: reportDirOption, email: emailOptions },
+  (options) =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        // A fresh checkout has ./reports; anywhere else the demo makes the folder rather than fail.
+        yield* Effect.promise(() => mkdir(options.reportDir, { recursive: true }).catch(() => undefined))
+        const simulator = yield* serveSimulator({ users: options.users, seed: DEMO_SEED }).pipe(
+          // The simulator's request log would drown the demo's own output.
+          Logger.withMinimumLogLevel(LogLevel.Warning)
+        )
+        yield* Console.error(`Simulator with ${simulator.userCount} users at ${simulator.baseUrl}; auditing...`)
+        const job = yield* prepareAuditJob({
+          audit: options.audit,
+          reportDir: options.reportDir,
+          email: { ...options.email, mailTo: Option.orElse(options.email.mailTo, () => Option.some(DEMO_MAIL_TO)) },
+          connection: Effect.succeed({
+            baseUrl: simulator.baseUrl,
+            token: Redacted.make(simulator.readToken),
+            requestTimeout: defaultRequestTimeout,
+            retry: defaultRetryPolicy
+          })
         })
+        const { outcome, delivery } = yield* runAndDeliver(job, progressHooks()).pipe(
+          Effect.ensuring(Effect.sync(clearProgressLine))
+        )
+        yield* Console.log(formatRunSummary(outcome.run, [outcome.reports.csv, outcome.reports.json]))
+        yield* Console.log(describeDelivery(delivery))
       })
-      const outcome = yield* runAuditJob(job, progressHooks()).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
-      yield* Console.log(formatRunSummary(outcome.run, [outcome.reports.csv, outcome.reports.json]))
-    })
-  )
+    )
 ).pipe(
   Command.withDescription(
     "Run the full audit against the built-in Users API simulator and write real reports. No configuration needed."

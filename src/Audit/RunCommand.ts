@@ -4,25 +4,31 @@ import { FileSystem } from "@effect/platform"
 import { Console, Effect } from "effect"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
-import { checkFailOn, prepareAuditJob, runAuditJob } from "./AuditJob.js"
+import { describeDelivery } from "../Email/DeliveryResult.js"
+import { emailOptions } from "../Email/EmailOptions.js"
+import { checkFailOn, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
 import { auditOptions, reportDirOption } from "./AuditOptions.js"
 import { formatRunSummary } from "./RunSummary.js"
 
 export const runCommand = Command.make(
   "run",
-  { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption },
+  { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption, email: emailOptions },
   (options) =>
     Effect.gen(function* () {
       const fileSystem = yield* FileSystem.FileSystem
       const job = yield* prepareAuditJob({
         audit: options.audit,
         reportDir: options.reportDir,
+        email: options.email,
         connection: connectionSettings(options.connection).pipe(
           Effect.provideService(FileSystem.FileSystem, fileSystem)
         )
       })
-      const outcome = yield* runAuditJob(job, progressHooks()).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
+      const { outcome, delivery } = yield* runAndDeliver(job, progressHooks()).pipe(
+        Effect.ensuring(Effect.sync(clearProgressLine))
+      )
       yield* Console.log(formatRunSummary(outcome.run, [outcome.reports.csv, outcome.reports.json]))
+      yield* Console.log(describeDelivery(delivery))
       yield* checkFailOn(outcome)
     })
 ).pipe(

@@ -6,9 +6,11 @@
 import { Command } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Clock, Effect } from "effect"
-import { type AuditJob, checkFailOn, prepareAuditJob, runAuditJob } from "../Audit/AuditJob.js"
+import { type AuditJob, checkFailOn, prepareAuditJob, runAndDeliver } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { describeDelivery } from "../Email/DeliveryResult.js"
+import { emailOptions } from "../Email/EmailOptions.js"
 import { parseCronSchedule } from "./CronSchedule.js"
 import { pruneReports, type Retention, retentionIsOff } from "./PruneReports.js"
 import { runOnSchedule } from "./RunOnSchedule.js"
@@ -33,22 +35,34 @@ const pruneAfterRun = (directory: string, retention: Retention, keep: ReadonlyAr
     Effect.annotateLogs({ phase: "prune" })
   )
 
-/** One scheduled run: the shared audit job, then `--fail-on` as a warning (there is no exit code to set), then pruning. */
+/**
+ * One scheduled run: the shared job (the audit, then its email), then `--fail-on` as a warning (there is no exit
+ * code to set between runs), then pruning. A failure is left to the schedule, which logs it and goes on.
+ */
 const scheduledAudit = (job: AuditJob, retention: Retention) =>
   Effect.gen(function* () {
-    const outcome = yield* runAuditJob(job)
+    const { outcome, delivery } = yield* runAndDeliver(job)
+    // Sent and written emails log themselves; say why none went out, for whoever waits for one.
+    if (delivery._tag === "Skipped") {
+      yield* Effect.logInfo(describeDelivery(delivery)).pipe(
+        Effect.annotateLogs({ runId: outcome.run.runId, phase: "email" })
+      )
+    }
     yield* checkFailOn(outcome).pipe(Effect.catchAll((atThreshold) => Effect.logWarning(atThreshold.message)))
     if (!retentionIsOff(retention)) {
       yield* pruneAfterRun(job.reportDirectory, retention, [outcome.reports.csv, outcome.reports.json])
     }
-  }).pipe(
-    // A failed run was logged as "audit failed", with its run id, by the run log; the schedule goes on.
-    Effect.catchAll(() => Effect.void)
-  )
+  })
 
 export const scheduleCommand = Command.make(
   "schedule",
-  { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption, schedule: scheduleOptions },
+  {
+    connection: connectionOptions,
+    audit: auditOptions,
+    reportDir: reportDirOption,
+    email: emailOptions,
+    schedule: scheduleOptions
+  },
   (options) =>
     Effect.gen(function* () {
       const fileSystem = yield* FileSystem.FileSystem
@@ -58,6 +72,7 @@ export const scheduleCommand = Command.make(
       const job = yield* prepareAuditJob({
         audit: options.audit,
         reportDir: options.reportDir,
+        email: options.email,
         connection: connectionSettings(options.connection).pipe(
           Effect.provideService(FileSystem.FileSystem, fileSystem)
         )
