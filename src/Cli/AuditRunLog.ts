@@ -1,13 +1,13 @@
 /**
  * The log lines of one audit run, for whoever reads a container's or a CronJob's logs: "audit started", progress
- * every thousand users, then "audit finished" with what was counted, "audit failed" with why, or "audit
- * interrupted". Every line of the run, the client's retry warnings and the email's delivery lines included,
- * carries the run id (the JSON report's `run.runId`) and the phase "audit"; the log span "audit" gives the time
- * since the run started. No line carries a secret: tokens live in `Redacted` values and error messages never
- * hold them.
+ * every thousand users, then "audit finished" with what was counted, or "audit interrupted". Every line of the
+ * run, the client's retry warnings included, carries the run id (the JSON report's `run.runId`) and the phase
+ * "audit"; the log span "audit" gives the time since the run started. A failure is not logged here but by whoever
+ * handles it, once: `bin.ts` prints it for a one-shot command, the schedule logs it and goes on. No line carries a
+ * secret: tokens live in `Redacted` values and error messages never hold them.
  */
 import { randomUUID } from "node:crypto"
-import { Cause, Effect, Option, Runtime } from "effect"
+import { Effect, Runtime } from "effect"
 import type { AuditOutcome, AuditProgress } from "../Audit/RunAudit.js"
 
 export interface RunLogContext {
@@ -36,17 +36,6 @@ const finishedAnnotations = (outcome: AuditOutcome) => {
   }
 }
 
-/** A typed failure is said by its message (the stack trace of an expected error helps nobody); a defect in full. */
-const logFailure = (cause: Cause.Cause<unknown>) =>
-  Option.match(Cause.failureOption(cause), {
-    onNone: () => Effect.logError("audit failed", cause),
-    onSome: (error) => {
-      const tag = typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : "Error"
-      const message = error instanceof Error ? error.message : String(error)
-      return Effect.logError(`audit failed: ${message}`).pipe(Effect.annotateLogs({ error: tag }))
-    }
-  })
-
 export const withAuditRunLog = <E, R>(
   run: (context: RunLogContext) => Effect.Effect<AuditOutcome, E, R>
 ): Effect.Effect<AuditOutcome, E, R> =>
@@ -61,13 +50,7 @@ export const withAuditRunLog = <E, R>(
         )
       yield* Effect.logInfo("audit started")
       const outcome = yield* run({ runId, onProgress }).pipe(
-        Effect.onExit((exit) =>
-          exit._tag === "Success"
-            ? Effect.void
-            : Cause.isInterruptedOnly(exit.cause)
-              ? Effect.logWarning("audit interrupted; a report is only ever written complete")
-              : logFailure(exit.cause)
-        )
+        Effect.onInterrupt(() => Effect.logWarning("audit interrupted; a report is only ever written complete"))
       )
       yield* Effect.logInfo("audit finished").pipe(Effect.annotateLogs(finishedAnnotations(outcome)))
       return outcome

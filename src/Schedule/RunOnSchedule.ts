@@ -5,7 +5,7 @@
  * - Runs never overlap: a tick that passes while a run is still going is skipped, and the skip is logged.
  *   Catching up would start a missed audit late, back to back with the next one, and an audit judged "as of
  *   now" gains nothing from running twice in a row.
- * - A failed run is logged with its cause and the schedule goes on. Interruption (SIGTERM, SIGINT) is not caught:
+ * - A failed run is logged once, with its cause, and the schedule goes on. Interruption (SIGTERM, SIGINT) is not caught:
  *   it ends the run, whose scoped resources are released, and then the schedule.
  * - The next run time is logged at start and after every run; `runNow` also runs once at start (a schedule
  *   otherwise waits for its first tick).
@@ -13,7 +13,7 @@
  *   than 24.8 days (Effect would then never wake: a yearly schedule would hang), and after a host was suspended
  *   the run starts within a minute instead of a full timer's length late.
  */
-import { Clock, Cron, DateTime, Duration, Effect } from "effect"
+import { Cause, Clock, Cron, DateTime, Duration, Effect, Option } from "effect"
 import type { CronSchedule } from "./CronSchedule.js"
 
 export interface RunOnScheduleOptions {
@@ -60,6 +60,23 @@ const describeInstant = (epoch: number, timeZone: string): { utc: string; local:
   }
 }
 
+/**
+ * A failed run, once, as an error line: an expected failure by its message (its stack trace helps nobody), a
+ * defect with its whole cause.
+ */
+const logFailure = (label: string, cause: Cause.Cause<unknown>) =>
+  Option.match(Cause.failureOption(cause), {
+    onNone: () => Effect.logError(`scheduled ${label} failed; the schedule goes on`, cause),
+    onSome: (error) =>
+      Effect.logError(
+        `scheduled ${label} failed; the schedule goes on: ${error instanceof Error ? error.message : String(error)}`
+      ).pipe(
+        Effect.annotateLogs({
+          error: typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : "Error"
+        })
+      )
+  })
+
 export const runOnSchedule = <E, R>(
   job: Effect.Effect<unknown, E, R>,
   options: RunOnScheduleOptions
@@ -70,7 +87,7 @@ export const runOnSchedule = <E, R>(
   const runOnce = (scheduledFor: string) =>
     job.pipe(
       // When this fiber itself is interrupted (SIGTERM), Effect skips the handler: the run ends, then the schedule.
-      Effect.catchAllCause((cause) => Effect.logError(`scheduled ${label} failed; the schedule goes on`, cause)),
+      Effect.catchAllCause((cause) => logFailure(label, cause)),
       Effect.annotateLogs({ scheduledFor })
     )
 

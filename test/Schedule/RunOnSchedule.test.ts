@@ -106,9 +106,10 @@ describe("runOnSchedule", () => {
       expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:05:00.000Z", "2026-03-01T00:10:00.000Z"])
       const failed = lines.filter((line) => line.level === "ERROR")
       expect(failed).toHaveLength(1)
-      expect(failed[0]?.message).toBe("scheduled audit failed; the schedule goes on")
-      expect(failed[0]?.cause).toContain("Panther answered 503 after 4 attempts")
-      expect(failed[0]?.annotations.scheduledFor).toBe("2026-03-01T00:05:00.000Z")
+      expect(failed[0]?.message).toBe(
+        "scheduled audit failed; the schedule goes on: Panther answered 503 after 4 attempts"
+      )
+      expect(failed[0]?.annotations).toMatchObject({ error: "Error", scheduledFor: "2026-03-01T00:05:00.000Z" })
       // Still scheduled after the failure.
       expect(lines.filter((line) => line.message.startsWith("next audit at")).at(-1)?.annotations.nextRunAt).toBe(
         "2026-03-01T00:15:00.000Z"
@@ -117,17 +118,21 @@ describe("runOnSchedule", () => {
     })
   )
 
-  it.effect("a defect in a run does not end the schedule either", () =>
+  it.effect("a defect in a run is logged with its whole cause and does not end the schedule either", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(START)
-      const { job, starts } = yield* recordingJob((run) => (run === 1 ? Effect.die("bug") : Effect.void))
+      const { lines, layer } = yield* captureLogs
+      const { job, starts } = yield* recordingJob((run) =>
+        run === 1 ? Effect.die(new Error("a bug in the audit")) : Effect.void
+      )
       const fiber = yield* Effect.fork(
-        runOnSchedule(job, { schedule: schedule("* * * * *"), runNow: false }).pipe(
-          Effect.provide(Logger.remove(Logger.defaultLogger))
-        )
+        runOnSchedule(job, { schedule: schedule("* * * * *"), runNow: false }).pipe(Effect.provide(layer))
       )
       yield* TestClock.adjust(Duration.minutes(2))
       expect(yield* Ref.get(starts)).toHaveLength(2)
+      const failed = lines.filter((line) => line.level === "ERROR")
+      expect(failed.map((line) => line.message)).toEqual(["scheduled run failed; the schedule goes on"])
+      expect(failed[0]?.cause).toContain("a bug in the audit")
       yield* Fiber.interrupt(fiber)
     })
   )

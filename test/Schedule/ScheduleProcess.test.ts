@@ -103,7 +103,7 @@ const start = (args: ReadonlyArray<string>, environment: Record<string, string>)
 const messages = (lines: ReadonlyArray<LogLine>, message: string) => lines.filter((line) => line.message === message)
 
 const failures = (lines: ReadonlyArray<LogLine>) =>
-  lines.filter((line) => typeof line.message === "string" && line.message.startsWith("audit failed"))
+  lines.filter((line) => typeof line.message === "string" && line.message.startsWith("scheduled audit failed"))
 
 /** What the report directory holds: complete report pairs only, nothing hidden or partial. */
 const expectOnlyCompleteReports = () => {
@@ -168,9 +168,20 @@ describe("schedule, as a process", () => {
     const exit = await running.exited
     expect(exit.code).toBe(143)
     const failed = failures(running.lines())
+    expect(failed).toHaveLength(failures(running.lines()).length)
     expect(failed[0]?.logLevel).toBe("ERROR")
-    expect(failed[0]?.message).toMatch(/^audit failed: .*the connection was refused/)
-    expect(failed[0]?.annotations.runId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(failed[0]?.message).toMatch(/^scheduled audit failed; the schedule goes on: .*the connection was refused/)
+    expect(failed[0]?.annotations).toMatchObject({
+      error: "TransportError",
+      scheduledFor: "start-up",
+      phase: "schedule"
+    })
+    // The failure is said once per run, and the next run is still announced after it.
+    const started = messages(running.lines(), "audit started")
+    expect(started.length).toBeGreaterThanOrEqual(failed.length)
+    expect(
+      running.lines().filter((line) => String(line.message).startsWith("next audit at")).length
+    ).toBeGreaterThanOrEqual(2)
     expect(readdirSync(directory)).toEqual([])
     expect(running.stderr() + running.stdout()).not.toContain(READ_TOKEN)
     expect(running.stderr()).not.toContain("SECRET")
