@@ -10,7 +10,9 @@ import { ForbiddenError, UnauthorizedError } from "../PantherApi/Schemas.js"
 import { API_KEY_HEADER, ApiKeyAuth } from "../PantherApi/UsersApi.js"
 import { makeKeyMatcher, type TokenGrant } from "./Tokens.js"
 
-export const requiredPermission = (method: string): Permission => (method === "GET" ? READ_USERS : MANAGE_USERS)
+/** HEAD is a GET without the body (the router answers it with the GET route), so it reads too. */
+export const requiredPermission = (method: string): Permission =>
+  method === "GET" || method === "HEAD" ? READ_USERS : MANAGE_USERS
 
 export const apiKeyAuthLayer = (grants: ReadonlyArray<TokenGrant>): Layer.Layer<ApiKeyAuth> =>
   Layer.sync(ApiKeyAuth, () => {

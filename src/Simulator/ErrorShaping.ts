@@ -49,11 +49,12 @@ export const shapeErrors = () => {
   const routeNotFound = (method: string, path: string) => {
     const segments = path.split("/")
     const allowed = [...new Set(routes.filter((route) => matches(route, segments)).map((route) => route.method))]
-    return allowed.length === 0
-      ? errorResponse(404, `no such endpoint: ${method} ${path}`)
-      : errorResponse(405, `${method} is not allowed on ${path}; allowed: ${allowed.join(", ")}`, {
-          allow: allowed.join(", ")
-        })
+    if (allowed.length === 0) return errorResponse(404, `no such endpoint: ${method} ${path}`)
+    // The shape fits a route for this method, yet the router found none: the path itself would not decode.
+    if (allowed.includes(method)) return errorResponse(400, `the path ${path} is not valid: check its percent-encoding`)
+    return errorResponse(405, `${method} is not allowed on ${path}; allowed: ${allowed.join(", ")}`, {
+      allow: allowed.join(", ")
+    })
   }
 
   const fromCause = (request: HttpServerRequest.HttpServerRequest, cause: Cause.Cause<unknown>) => {

@@ -129,6 +129,18 @@ describe("bad requests get a JSON error and the server keeps serving", () => {
     await stillServing()
   })
 
+  it("a path that does not decode is a 400, and HEAD reads like GET", async () => {
+    const reply = await http.get("/users/%ZZ")
+    expect(reply.status).toBe(400)
+    expect(messageOf(reply)).toContain("percent-encoding")
+    const head = await fetch(`${sim.baseUrl}/users?limit=1`, {
+      method: "HEAD",
+      headers: { "x-api-key": sim.readToken }
+    })
+    expect(head.status).toBe(200)
+    await stillServing()
+  })
+
   it("repeating a single-valued parameter is a 400 with a message", async () => {
     const reply = await http.get("/users?limit=1&limit=2")
     expect(reply.status).toBe(400)
