@@ -3,6 +3,8 @@
  * layers are provided in `bin.ts`.
  */
 import { Command } from "@effect/cli"
+import { demoCommand } from "../Audit/DemoCommand.js"
+import { runCommand } from "../Audit/RunCommand.js"
 import { exportCommand } from "../Export/ExportCommand.js"
 import { verifyCommand } from "../Export/VerifyCommand.js"
 import { reviewCommand } from "../Review/ReviewCommand.js"
@@ -17,8 +19,9 @@ export const rootCommand = Command.make("panther-audit").pipe(
       "Logging, for every command and in any position: --log-format json|pretty (env LOG_FORMAT; json unless stderr " +
       "is a terminal) and --log-level all|trace|debug|info|warning|error|fatal|none (env LOG_LEVEL; default info)."
   ),
-  // Subcommands are registered here.
   Command.withSubcommands([
+    runCommand,
+    demoCommand,
     scheduleCommand,
     usersCommand,
     simulateCommand,
