@@ -6,16 +6,24 @@ import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
+import { pruneAfterRun, retentionOptions, toRetention } from "../Schedule/RetentionOptions.js"
 import { checkFailOn, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
 import { auditOptions, reportDirOption } from "./AuditOptions.js"
 import { formatRunSummary } from "./RunSummary.js"
 
 export const runCommand = Command.make(
   "run",
-  { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption, email: emailOptions },
+  {
+    connection: connectionOptions,
+    audit: auditOptions,
+    reportDir: reportDirOption,
+    email: emailOptions,
+    retention: retentionOptions
+  },
   (options) =>
     Effect.gen(function* () {
       const fileSystem = yield* FileSystem.FileSystem
+      const retention = yield* toRetention(options.retention)
       const job = yield* prepareAuditJob({
         audit: options.audit,
         reportDir: options.reportDir,
@@ -29,6 +37,7 @@ export const runCommand = Command.make(
       )
       yield* Console.log(formatRunSummary(outcome.run, [outcome.reports.csv, outcome.reports.json]))
       yield* Console.log(describeDelivery(delivery))
+      yield* pruneAfterRun(job.reportDirectory, retention, [outcome.reports.csv, outcome.reports.json])
       yield* checkFailOn(outcome)
     })
 ).pipe(

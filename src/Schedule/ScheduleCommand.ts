@@ -12,28 +12,10 @@ import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
 import { parseCronSchedule } from "./CronSchedule.js"
-import { pruneReports, type Retention, retentionIsOff } from "./PruneReports.js"
+import type { Retention } from "./PruneReports.js"
+import { pruneAfterRun, retentionOptions, toRetention } from "./RetentionOptions.js"
 import { runOnSchedule } from "./RunOnSchedule.js"
-import { scheduleOptions, toRetention } from "./ScheduleOptions.js"
-
-const pruneAfterRun = (directory: string, retention: Retention, keep: ReadonlyArray<string>) =>
-  Effect.gen(function* () {
-    const now = yield* Clock.currentTimeMillis
-    const result = yield* pruneReports(directory, retention, now, keep)
-    if (result.deletedRuns > 0) {
-      yield* Effect.logInfo(`deleted the reports of ${result.deletedRuns} old run(s)`).pipe(
-        Effect.annotateLogs({
-          deletedRuns: result.deletedRuns,
-          keptRuns: result.keptRuns,
-          deleted: result.deletedFiles
-        })
-      )
-    }
-  }).pipe(
-    // The night's reports are written; failing to tidy up old ones is worth a warning, not a failed run.
-    Effect.catchAll((error) => Effect.logWarning(error.message)),
-    Effect.annotateLogs({ phase: "prune" })
-  )
+import { scheduleOptions } from "./ScheduleOptions.js"
 
 /**
  * One scheduled run: the shared job (the audit, then its email), then `--fail-on` as a warning (there is no exit
@@ -49,9 +31,7 @@ const scheduledAudit = (job: AuditJob, retention: Retention) =>
       )
     }
     yield* checkFailOn(outcome).pipe(Effect.catchAll((atThreshold) => Effect.logWarning(atThreshold.message)))
-    if (!retentionIsOff(retention)) {
-      yield* pruneAfterRun(job.reportDirectory, retention, [outcome.reports.csv, outcome.reports.json])
-    }
+    yield* pruneAfterRun(job.reportDirectory, retention, [outcome.reports.csv, outcome.reports.json])
   })
 
 export const scheduleCommand = Command.make(
@@ -61,14 +41,15 @@ export const scheduleCommand = Command.make(
     audit: auditOptions,
     reportDir: reportDirOption,
     email: emailOptions,
-    schedule: scheduleOptions
+    schedule: scheduleOptions,
+    retention: retentionOptions
   },
   (options) =>
     Effect.gen(function* () {
       const fileSystem = yield* FileSystem.FileSystem
       const now = yield* Clock.currentTimeMillis
       const schedule = yield* parseCronSchedule(options.schedule.cron, options.schedule.tz, now)
-      const retention = yield* toRetention(options.schedule)
+      const retention = yield* toRetention(options.retention)
       const job = yield* prepareAuditJob({
         audit: options.audit,
         reportDir: options.reportDir,

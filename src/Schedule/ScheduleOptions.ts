@@ -1,12 +1,10 @@
 /**
- * The flags only `schedule` has: when to run, and how many old reports to keep. Each has an environment
- * variable, so a container is configured without flags.
+ * The flags only `schedule` has: when to run. Each has an environment variable, so a container is configured
+ * without flags.
  */
 import { Options } from "@effect/cli"
-import { Config, Effect, Option } from "effect"
-import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { Config } from "effect"
 import { DEFAULT_CRON, DEFAULT_TIME_ZONE } from "./CronSchedule.js"
-import type { Retention } from "./PruneReports.js"
 
 export const scheduleOptions = Options.all({
   cron: Options.text("cron").pipe(
@@ -28,41 +26,7 @@ export const scheduleOptions = Options.all({
   runNow: Options.boolean("run-now").pipe(
     Options.withDescription("Also run once at start, then on schedule. Env: AUDIT_RUN_NOW."),
     Options.withFallbackConfig(Config.boolean("AUDIT_RUN_NOW"))
-  ),
-  keepReports: Options.integer("keep-reports").pipe(
-    Options.withDescription(
-      "After a successful run, delete the reports of all but the newest N runs. Off by default. " +
-        "Env: AUDIT_KEEP_REPORTS."
-    ),
-    Options.withFallbackConfig(Config.integer("AUDIT_KEEP_REPORTS")),
-    Options.optional
-  ),
-  keepReportsDays: Options.integer("keep-reports-days").pipe(
-    Options.withDescription(
-      "After a successful run, delete the reports of runs more than D days old. With --keep-reports too, a run's " +
-        "reports are deleted only when neither keeps them. Off by default. Env: AUDIT_KEEP_REPORTS_DAYS."
-    ),
-    Options.withFallbackConfig(Config.integer("AUDIT_KEEP_REPORTS_DAYS")),
-    Options.optional
   )
 })
 
 export type ScheduleOptionValues = typeof scheduleOptions extends Options.Options<infer A> ? A : never
-
-const atLeast = (value: Option.Option<number>, minimum: number, flag: string) =>
-  Option.match(value, {
-    onNone: () => Effect.void,
-    onSome: (n) =>
-      Number.isSafeInteger(n) && n >= minimum
-        ? Effect.void
-        : Effect.fail(
-            new ConfigurationError({ message: `${flag} must be a whole number, ${minimum} or more; got ${n}.` })
-          )
-  })
-
-export const toRetention = (values: ScheduleOptionValues): Effect.Effect<Retention, ConfigurationError> =>
-  Effect.gen(function* () {
-    yield* atLeast(values.keepReports, 1, "--keep-reports / AUDIT_KEEP_REPORTS")
-    yield* atLeast(values.keepReportsDays, 1, "--keep-reports-days / AUDIT_KEEP_REPORTS_DAYS")
-    return { keepRuns: values.keepReports, keepDays: values.keepReportsDays }
-  })

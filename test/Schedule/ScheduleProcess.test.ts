@@ -4,7 +4,7 @@
  * `dist/` is built by test/globalSetup.ts.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
@@ -234,6 +234,30 @@ describe("run, as a process", () => {
       expect(running.stdout()).toBe("")
     })
   }
+
+  it("prunes with --keep-reports-days after a successful run, and rejects a bad value with exit 2 first", async () => {
+    const old = [
+      "user-audit-20200101T020000Z.csv",
+      "user-audit-20200101T020000Z.json",
+      "user-audit-20200101T020000Z.eml"
+    ]
+    const strangers = ["notes.txt", "user-audit-20200101T020000Z-inventory.csv"]
+    for (const name of [...old, ...strangers]) writeFileSync(join(directory, name), "x")
+
+    const bad = start(["run"], env({ AUDIT_KEEP_REPORTS: "0" }))
+    expect((await bad.exited).code).toBe(2)
+    expect(bad.stderr()).toContain("--keep-reports / AUDIT_KEEP_REPORTS must be a whole number, 1 or more; got 0.")
+    expect(readdirSync(directory).sort()).toEqual([...old, ...strangers].sort())
+
+    const running = start(["run", "--keep-reports-days", "30"], env())
+    expect((await running.exited).code).toBe(0)
+    const names = readdirSync(directory)
+    expect(names.filter((name) => old.includes(name))).toEqual([])
+    expect(names.filter((name) => strangers.includes(name)).sort()).toEqual([...strangers].sort())
+    expect(names.filter((name) => name.endsWith(".json"))).toHaveLength(1)
+    const pruned = running.lines().find((line) => line.message === "deleted the reports of 1 old run(s)")
+    expect(pruned?.annotations).toMatchObject({ phase: "prune", deletedRuns: 1, keptRuns: 1 })
+  })
 
   it("logs JSON lines to stderr, each once, with run id, phase, counts, retries and duration, and no secret", async () => {
     const running = start(["run"], env())

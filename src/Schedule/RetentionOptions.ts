@@ -1,0 +1,75 @@
+/**
+ * `--keep-reports N` and `--keep-reports-days D` (env AUDIT_KEEP_REPORTS, AUDIT_KEEP_REPORTS_DAYS), shared by
+ * `schedule` and `run` (a Kubernetes CronJob writing to a volume fills it just the same). Off by default. After a
+ * successful run the oldest runs' reports are deleted; see PruneReports.ts for what counts as a report.
+ */
+import { Options } from "@effect/cli"
+import { Clock, Config, Effect, Option } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { pruneReports, type Retention, retentionIsOff } from "./PruneReports.js"
+
+export const retentionOptions = Options.all({
+  keepReports: Options.integer("keep-reports").pipe(
+    Options.withDescription(
+      "After a successful run, delete the reports of all but the newest N runs. Off by default. " +
+        "Env: AUDIT_KEEP_REPORTS."
+    ),
+    Options.withFallbackConfig(Config.integer("AUDIT_KEEP_REPORTS")),
+    Options.optional
+  ),
+  keepReportsDays: Options.integer("keep-reports-days").pipe(
+    Options.withDescription(
+      "After a successful run, delete the reports of runs more than D days old. With --keep-reports too, a run's " +
+        "reports are deleted only when neither keeps them. Off by default. Env: AUDIT_KEEP_REPORTS_DAYS."
+    ),
+    Options.withFallbackConfig(Config.integer("AUDIT_KEEP_REPORTS_DAYS")),
+    Options.optional
+  )
+})
+
+export type RetentionOptionValues = typeof retentionOptions extends Options.Options<infer A> ? A : never
+
+const atLeastOne = (value: Option.Option<number>, flag: string) =>
+  Option.match(value, {
+    onNone: () => Effect.void,
+    onSome: (n) =>
+      Number.isSafeInteger(n) && n >= 1
+        ? Effect.void
+        : Effect.fail(new ConfigurationError({ message: `${flag} must be a whole number, 1 or more; got ${n}.` }))
+  })
+
+/** Checked at start-up with every other setting: a bad value exits 2 before anything is called. */
+export const toRetention = (values: RetentionOptionValues): Effect.Effect<Retention, ConfigurationError> =>
+  Effect.gen(function* () {
+    yield* atLeastOne(values.keepReports, "--keep-reports / AUDIT_KEEP_REPORTS")
+    yield* atLeastOne(values.keepReportsDays, "--keep-reports-days / AUDIT_KEEP_REPORTS_DAYS")
+    return { keepRuns: values.keepReports, keepDays: values.keepReportsDays }
+  })
+
+/**
+ * Prunes after a successful run, keeping the run's own reports (`keep`) whatever their stamps say. Failing to
+ * tidy up is a warning: the run's reports are written, and the run did its job.
+ */
+export const pruneAfterRun = (
+  directory: string,
+  retention: Retention,
+  keep: ReadonlyArray<string>
+): Effect.Effect<void> =>
+  retentionIsOff(retention)
+    ? Effect.void
+    : Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const result = yield* pruneReports(directory, retention, now, keep)
+        if (result.deletedRuns > 0) {
+          yield* Effect.logInfo(`deleted the reports of ${result.deletedRuns} old run(s)`).pipe(
+            Effect.annotateLogs({
+              deletedRuns: result.deletedRuns,
+              keptRuns: result.keptRuns,
+              deleted: result.deletedFiles
+            })
+          )
+        }
+      }).pipe(
+        Effect.catchAll((error) => Effect.logWarning(error.message)),
+        Effect.annotateLogs({ phase: "prune" })
+      )
