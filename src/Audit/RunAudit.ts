@@ -14,7 +14,8 @@ import { type FindingReportPaths, writeFindingReports } from "../Reports/WriteFi
 import { VERSION } from "../Version.js"
 import type { AuditParameters } from "./AuditParameters.js"
 import { type AuditRun, reportStamp, type SuppressionSummary } from "./AuditRun.js"
-import type { Finding, FindingCode } from "./Finding.js"
+import type { FindingCode } from "./Finding.js"
+import type { AnnotatedFinding } from "./FindingAnnotations.js"
 import { makeFindingLedger } from "./FindingLedger.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
 import { readPreviousReport } from "./PreviousReport.js"
@@ -28,7 +29,9 @@ export interface AuditOutcome {
   readonly run: AuditRun
   readonly reports: FindingReportPaths
   /** The critical and high findings, in report order, at most `URGENT_LIMIT` of them (for summaries and email). */
-  readonly urgent: ReadonlyArray<Finding>
+  readonly urgent: ReadonlyArray<AnnotatedFinding>
+  /** New, unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT`. */
+  readonly fresh: ReadonlyArray<AnnotatedFinding>
 }
 
 /** Enough for any summary a person reads; the reports hold every finding. */
@@ -213,7 +216,8 @@ export const runAudit = (
         warnings
       }
 
-      const urgent: Array<Finding> = []
+      const urgent: Array<AnnotatedFinding> = []
+      const fresh: Array<AnnotatedFinding> = []
       const reports = yield* writeFindingReports({
         directory: options.reportDirectory,
         stem: `user-audit-${reportStamp(startedAt)}`,
@@ -222,10 +226,20 @@ export const runAudit = (
         exclude,
         onBatch: (batch) => {
           for (const finding of batch) {
-            if (urgent.length < URGENT_LIMIT && isAtLeast(finding.severity, "high")) urgent.push(finding)
+            // The spool returns what the ledger put in: annotated findings.
+            const annotated = finding as AnnotatedFinding
+            if (urgent.length < URGENT_LIMIT && isAtLeast(finding.severity, "high")) urgent.push(annotated)
+            if (
+              fresh.length < URGENT_LIMIT &&
+              annotated.change === "new" &&
+              !annotated.suppressed &&
+              isAtLeast(finding.severity, "low")
+            ) {
+              fresh.push(annotated)
+            }
           }
         }
       })
-      return { run, reports, urgent }
+      return { run, reports, urgent, fresh }
     })
   )

@@ -37,7 +37,14 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
     ...(run.parameters.suppressionsFile === null
       ? []
       : [
-          `Suppressions: ${suppressions.applied} findings suppressed by ${suppressions.active} active entries; ${suppressions.expired.length} expired, ${suppressions.unused.length} unused`
+          `Suppressions: ${suppressions.applied} findings suppressed by ${suppressions.active} active entries; ${suppressions.expired.length} expired, ${suppressions.unused.length} unused`,
+          ...suppressions.expired.map(
+            (entry) =>
+              `  - expired: entry ${entry.entry} (${entry.user}, ${entry.finding}, owner ${entry.owner}) ended ${entry.expires}; it no longer suppresses`
+          ),
+          ...suppressions.unused.map(
+            (entry) => `  - unused: entry ${entry.entry} (${entry.user}, ${entry.finding}) matched no finding`
+          )
         ]),
     ...(run.warnings.length > 0 ? ["Warnings:", ...run.warnings.map((warning) => `  - ${warning}`)] : []),
     "Reports:",

@@ -153,6 +153,90 @@ const urgentSection = (outcome: AuditOutcome): Section => {
   return { title, blocks }
 }
 
+const changesSection = (outcome: AuditOutcome): Section => {
+  const { changes } = outcome.run
+  const title = "What changed"
+  if (changes.previousReport === null) {
+    return {
+      title,
+      blocks: [
+        {
+          _tag: "Paragraph",
+          text: `Everything is new: ${cleanText(changes.previousReportProblem ?? "there is no previous report")}.`,
+          tone: "muted"
+        }
+      ]
+    }
+  }
+  const blocks: Array<Block> = [
+    {
+      _tag: "Facts",
+      entries: [
+        ["Compared with", basename(changes.previousReport)],
+        ["New", `${changes.new} (${changes.newUnsuppressed} not suppressed)`],
+        ["Unchanged", String(changes.unchanged)],
+        ["Resolved", String(changes.resolved.length)]
+      ]
+    }
+  ]
+  const fresh = outcome.fresh.slice(0, LISTED_URGENT_LIMIT)
+  if (fresh.length > 0) {
+    blocks.push({
+      _tag: "Table",
+      headers: [{ text: "New finding" }, { text: "User" }, { text: "Role / status" }, { text: "Detail" }],
+      rows: fresh.map((finding) => [
+        { text: finding.finding, badge: finding.severity },
+        userCell(finding),
+        roleCell(finding),
+        { text: truncate(cleanText(finding.detail), DETAIL_MAX_CHARS) }
+      ]),
+      textLayout: "records"
+    })
+  }
+  const resolved = changes.resolved.slice(0, LISTED_URGENT_LIMIT)
+  if (resolved.length > 0) {
+    blocks.push({
+      _tag: "Table",
+      headers: [{ text: "Resolved finding" }, { text: "User" }, { text: "First seen" }],
+      rows: resolved.map((finding) => [
+        { text: finding.finding, badge: finding.severity },
+        { text: cleanText(finding.email ?? finding.userId ?? "(whole run)") },
+        { text: formatInstant(finding.firstSeen) }
+      ]),
+      textLayout: "records"
+    })
+  }
+  const unlisted = changes.resolved.length - resolved.length
+  if (unlisted > 0) {
+    blocks.push({ _tag: "Paragraph", text: `…and ${unlisted} more resolved, see the JSON report.`, tone: "muted" })
+  }
+  return { title, blocks }
+}
+
+const suppressionsSection = (run: AuditRun): ReadonlyArray<Section> => {
+  const { suppressions } = run
+  if (run.parameters.suppressionsFile === null) return []
+  const entry = (item: (typeof suppressions.expired)[number]) =>
+    cleanText(
+      `entry ${item.entry}: ${item.user}, ${item.finding}, owner ${item.owner}, ${item.reason} (expires ${item.expires})`
+    )
+  const blocks: Array<Block> = [
+    {
+      _tag: "Paragraph",
+      text: `${suppressions.applied} finding${suppressions.applied === 1 ? "" : "s"} suppressed by ${suppressions.active} active entr${suppressions.active === 1 ? "y" : "ies"}. Suppressed findings stay in the reports.`
+    }
+  ]
+  if (suppressions.expired.length > 0) {
+    blocks.push({ _tag: "Paragraph", text: "Expired, so no longer suppressing:", tone: "warning" })
+    blocks.push({ _tag: "List", items: suppressions.expired.map(entry), tone: "warning" })
+  }
+  if (suppressions.unused.length > 0) {
+    blocks.push({ _tag: "Paragraph", text: "Unused (matched no finding):" })
+    blocks.push({ _tag: "List", items: suppressions.unused.map(entry) })
+  }
+  return [{ title: "Suppressions", blocks }]
+}
+
 const attachmentFact = (attachment: CsvAttachment, csvName: string): string => {
   switch (attachment._tag) {
     case "Plain":
@@ -211,6 +295,7 @@ const runSection = (run: AuditRun): Section => ({
         ],
         ["Deactivated users", run.parameters.includeDeactivated ? "included" : "not fetched"],
         ["Fail on", run.parameters.failOn],
+        ["Policy", run.parameters.policy ?? "none"],
         ["API calls", `${run.requests} requests, ${run.pagesFetched} pages, ${run.retries} retries`],
         ["Started", `${formatInstant(run.startedAt)}${durationText(run)}`],
         ["Run id", run.runId],
@@ -245,6 +330,8 @@ export const auditEmailDocument = ({ outcome, matrix, attachment }: AuditEmailIn
       ...warnings,
       matrixSection(run, matrix),
       urgentSection(outcome),
+      changesSection(outcome),
+      ...suppressionsSection(run),
       reportsSection(outcome, attachment),
       runSection(run)
     ],

@@ -82,7 +82,8 @@ const smtpRetries = Options.integer("smtp-retries").pipe(
 
 const email = Options.choice("email", EMAIL_POLICIES).pipe(
   Options.withDescription(
-    "When to send the email: always, on-findings (an unsuppressed finding of severity low or above) or never. " +
+    "When to send the email: always, on-findings (an unsuppressed finding of severity low or above), on-change " +
+      "(an unsuppressed finding new or resolved since the previous report) or never. " +
       "Default: on-findings when MAIL_TO is set, otherwise never. Env: MAIL_POLICY or AUDIT_EMAIL."
   ),
   Options.withFallbackConfig(

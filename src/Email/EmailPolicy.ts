@@ -5,7 +5,7 @@
 import type { AuditRun } from "../Audit/AuditRun.js"
 import { isAtLeast, SEVERITIES } from "../Audit/Severity.js"
 
-export const EMAIL_POLICIES = ["always", "on-findings", "never"] as const
+export const EMAIL_POLICIES = ["always", "on-findings", "on-change", "never"] as const
 export type EmailPolicy = (typeof EMAIL_POLICIES)[number]
 
 /** `on-findings` sends when at least one finding is of this severity or above; `info` alone is no reason to mail. */
@@ -36,6 +36,16 @@ export const decideEmail = (policy: EmailPolicy, run: AuditRun): EmailDecision =
             reason: `${count} finding${count === 1 ? "" : "s"} of severity ${ON_FINDINGS_THRESHOLD} or above`
           }
         : { _tag: "Skip", reason: `no finding of severity ${ON_FINDINGS_THRESHOLD} or above (--email on-findings)` }
+    }
+    case "on-change": {
+      // Suppressed findings coming or going are accepted exceptions, not news.
+      const { newUnsuppressed, resolvedUnsuppressed } = run.changes
+      return newUnsuppressed + resolvedUnsuppressed > 0
+        ? {
+            _tag: "Send",
+            reason: `${newUnsuppressed} new and ${resolvedUnsuppressed} resolved since the previous report`
+          }
+        : { _tag: "Skip", reason: "nothing new or resolved since the previous report (--email on-change)" }
     }
   }
 }

@@ -10,6 +10,7 @@ import { CONTROLS } from "../../src/Audit/Controls.js"
 import type { AnnotatedFinding } from "../../src/Audit/FindingAnnotations.js"
 import { latestReportName } from "../../src/Audit/PreviousReport.js"
 import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
+import { formatRunSummary } from "../../src/Audit/RunSummary.js"
 import { parseSuppressions } from "../../src/Audit/Suppressions.js"
 import { PantherConnection } from "../../src/PantherApi/Connection.js"
 import { PantherClient } from "../../src/PantherApi/PantherClient.js"
@@ -165,7 +166,11 @@ describe("suppressions", () => {
     expect(run.suppressions.expired.map((item) => item.user)).toEqual(["old@example.com"])
     expect(run.suppressions.unused.map((item) => item.user)).toEqual(["gone@example.com"])
     expect(run.findings.unsuppressedBySeverity).toMatchObject({ medium: 1, high: 0, info: 0 })
-    expect(run.warnings.join("\n")).toMatch(/entry 4 .*expired on 2026-06-29/)
+    const summary = formatRunSummary(run, [])
+    expect(summary).toMatch(
+      /expired: entry 4 \(old@example.com, STALE_LOGIN, owner secops@example.com\) ended 2026-06-29/
+    )
+    expect(summary).toMatch(/unused: entry 3 \(gone@example.com, STALE_LOGIN\) matched no finding/)
   })
 
   it("holds a date-only expiry through the end of that day", async () => {

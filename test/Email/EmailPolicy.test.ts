@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
-import type { Finding } from "../../src/Audit/Finding.js"
+import type { AnnotatedFinding } from "../../src/Audit/FindingAnnotations.js"
 import { deliverAuditEmail } from "../../src/Email/DeliverAuditEmail.js"
 import { describeDelivery } from "../../src/Email/DeliveryResult.js"
 import { decideEmail, type EmailPolicy } from "../../src/Email/EmailPolicy.js"
@@ -25,7 +25,7 @@ const settings = (policy: EmailPolicy, transport: EmailTransport): EmailSettings
         }
       }
 
-const NONE: ReadonlyArray<Finding> = []
+const NONE: ReadonlyArray<AnnotatedFinding> = []
 const INFO_ONLY = [finding({ severity: "info", finding: "PRIVILEGED_ROLE" })]
 const ONE_LOW = [...INFO_ONLY, finding({ severity: "low", finding: "PENDING_STATUS", userId: "u-2" })]
 

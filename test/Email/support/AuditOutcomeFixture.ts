@@ -7,31 +7,46 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
 import type { AuditRun } from "../../../src/Audit/AuditRun.js"
+import { controlsFor } from "../../../src/Audit/Controls.js"
 import { type Finding, NO_SUBJECT } from "../../../src/Audit/Finding.js"
+import { type AnnotatedFinding, findingId } from "../../../src/Audit/FindingAnnotations.js"
 import type { AuditOutcome } from "../../../src/Audit/RunAudit.js"
 import { isAtLeast, severityRank } from "../../../src/Audit/Severity.js"
 import { makeFindingSpool } from "../../../src/Reports/FindingSpool.js"
 import type { ReportError } from "../../../src/Reports/ReportError.js"
 import { writeFindingReports } from "../../../src/Reports/WriteFindingReports.js"
 
-export const finding = (overrides: Partial<Finding> = {}): Finding => ({
-  ...NO_SUBJECT,
-  severity: "medium",
-  finding: "STALE_LOGIN",
-  userId: "u-1",
-  email: "ada@acme.example",
-  givenName: "Ada",
-  familyName: "Lovelace",
-  roleId: "role-analyst",
-  roleName: "Analyst",
-  status: "CONFIRMED",
-  enabled: true,
-  createdAt: "2025-01-01T00:00:00Z",
-  lastLoggedInAt: "2026-02-01T00:00:00Z",
-  daysSinceLogin: 149,
-  detail: "last login 149 days ago (more than 90)",
-  ...overrides
-})
+/** A finding as a run reports it, annotated as new and unsuppressed unless the overrides say otherwise. */
+export const finding = (overrides: Partial<AnnotatedFinding> = {}): AnnotatedFinding => {
+  const base: Finding = {
+    ...NO_SUBJECT,
+    severity: "medium",
+    finding: "STALE_LOGIN",
+    userId: "u-1",
+    email: "ada@acme.example",
+    givenName: "Ada",
+    familyName: "Lovelace",
+    roleId: "role-analyst",
+    roleName: "Analyst",
+    status: "CONFIRMED",
+    enabled: true,
+    createdAt: "2025-01-01T00:00:00Z",
+    lastLoggedInAt: "2026-02-01T00:00:00Z",
+    daysSinceLogin: 149,
+    detail: "last login 149 days ago (more than 90)",
+    ...overrides
+  }
+  return {
+    id: findingId(base),
+    firstSeen: "2026-06-30T12:00:00.000Z",
+    change: "new",
+    suppressed: false,
+    suppressionReason: null,
+    controls: controlsFor(base.finding),
+    ...base,
+    ...overrides
+  }
+}
 
 /** A temporary report directory, removed with the scope. */
 export const reportDirectory: Effect.Effect<string, never, Scope.Scope> = Effect.acquireRelease(
@@ -47,7 +62,7 @@ const reportOrder = (a: Finding, b: Finding): number =>
 
 export const writeOutcome = (
   directory: string,
-  findings: ReadonlyArray<Finding>,
+  findings: ReadonlyArray<AnnotatedFinding>,
   run: Partial<AuditRun> = {}
 ): Effect.Effect<AuditOutcome, ReportError> =>
   Effect.scoped(
@@ -99,6 +114,9 @@ export const writeOutcome = (
         exclude: new Set()
       })
       const urgent = [...findings].filter((item) => isAtLeast(item.severity, "high")).sort(reportOrder)
-      return { run: fullRun, reports, urgent }
+      const fresh = [...findings]
+        .filter((item) => item.change === "new" && !item.suppressed && isAtLeast(item.severity, "low"))
+        .sort(reportOrder)
+      return { run: fullRun, reports, urgent, fresh }
     })
   )

@@ -1,11 +1,12 @@
 /** A realistic mix of findings for the message tests and the preview: every code, hostile and non-Latin names. */
-import type { Finding } from "../../../src/Audit/Finding.js"
+
 import { NO_SUBJECT } from "../../../src/Audit/Finding.js"
+import type { AnnotatedFinding } from "../../../src/Audit/FindingAnnotations.js"
 import { finding } from "./AuditOutcomeFixture.js"
 
 export const XSS_NAME = "<script>alert(1)</script>"
 
-export const sampleFindings: ReadonlyArray<Finding> = [
+export const sampleFindings: ReadonlyArray<AnnotatedFinding> = [
   finding({
     severity: "critical",
     finding: "COMPROMISED_ACCOUNT",
@@ -99,12 +100,12 @@ export const sampleFindings: ReadonlyArray<Finding> = [
     daysSinceLogin: 1,
     detail: "role Admin holds UserModify"
   }),
-  {
+  finding({
     ...NO_SUBJECT,
     severity: "info",
     finding: "PRIVILEGED_ROLE",
     userId: "u-8",
     email: "sso.admin@acme.example",
     detail: "role Admin holds UserModify"
-  }
+  })
 ]

@@ -1,0 +1,147 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import type { AuditRun } from "../../src/Audit/AuditRun.js"
+import type { AuditOutcome } from "../../src/Audit/RunAudit.js"
+import { composeAuditMessage } from "../../src/Email/ComposeMessage.js"
+import { scanFindingsCsv } from "../../src/Email/CsvAttachment.js"
+import { decideEmail } from "../../src/Email/EmailPolicy.js"
+import type { AttachmentLimits, MessageSettings } from "../../src/Email/EmailSettings.js"
+import { escapeHtml } from "../../src/Email/RenderHtml.js"
+import { finding, reportDirectory, writeOutcome } from "./support/AuditOutcomeFixture.js"
+
+const LIMITS: AttachmentLimits = { plainMaxBytes: 1024 * 1024, hardCapBytes: 2 * 1024 * 1024 }
+const SETTINGS: MessageSettings = {
+  from: { name: "", address: "audit@acme.example" },
+  to: [{ name: "", address: "security@acme.example" }],
+  cc: [],
+  subjectPrefix: "[Panther user audit]",
+  attachment: LIMITS
+}
+
+const bodies = (outcome: AuditOutcome) =>
+  Effect.map(scanFindingsCsv(outcome.reports.csv, LIMITS), (scanned) => {
+    const message = composeAuditMessage(SETTINGS, { outcome, ...scanned }, { messageId: "<m@x>", date: new Date(0) })
+    return {
+      html: typeof message.html === "string" ? message.html : "",
+      text: typeof message.text === "string" ? message.text : ""
+    }
+  })
+
+const changes = (overrides: Partial<AuditRun["changes"]>): Partial<AuditRun> => ({
+  changes: {
+    previousReport: "/reports/user-audit-20260629T020000Z.json",
+    previousReportProblem: null,
+    new: 0,
+    unchanged: 3,
+    newUnsuppressed: 0,
+    resolved: [],
+    resolvedUnsuppressed: 0,
+    ...overrides
+  }
+})
+
+const RESOLVED = {
+  id: "STALE_LOGIN:u-gone",
+  finding: "STALE_LOGIN",
+  severity: "medium",
+  userId: "u-gone",
+  email: "gone@acme.example",
+  firstSeen: "2026-05-01T02:00:00.000Z",
+  suppressed: false
+} as const
+
+describe("--email on-change", () => {
+  it.scoped.each([
+    [
+      { newUnsuppressed: 0, resolvedUnsuppressed: 0 },
+      "Skip",
+      "nothing new or resolved since the previous report (--email on-change)"
+    ],
+    [{ new: 2, newUnsuppressed: 2 }, "Send", "2 new and 0 resolved since the previous report"],
+    [{ resolved: [RESOLVED], resolvedUnsuppressed: 1 }, "Send", "0 new and 1 resolved since the previous report"],
+    // Suppressed findings coming or going are accepted exceptions: no mail.
+    [
+      { new: 1, newUnsuppressed: 0, resolved: [{ ...RESOLVED, suppressed: true }] },
+      "Skip",
+      "nothing new or resolved since the previous report (--email on-change)"
+    ]
+  ] as const)("%o: %s", ([overrides, decision, reason]) =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, [finding()], changes(overrides))
+      expect(decideEmail("on-change", outcome.run)).toEqual({ _tag: decision, reason })
+    })
+  )
+})
+
+describe("the 'what changed' section", () => {
+  it.scoped("lists new and resolved findings in both parts, escaped", () =>
+    Effect.gen(function* () {
+      const fresh = finding({ userId: "u-new", email: "new@acme.example", givenName: "<b>New</b>" })
+      const outcome = yield* writeOutcome(
+        yield* reportDirectory,
+        [fresh],
+        changes({ new: 1, newUnsuppressed: 1, resolved: [RESOLVED], resolvedUnsuppressed: 1 })
+      )
+      const { html, text } = yield* bodies(outcome)
+      expect(html).toContain("What changed")
+      expect(text).toContain("WHAT CHANGED")
+      for (const part of [html, text]) {
+        expect(part).toContain("user-audit-20260629T020000Z.json")
+        expect(part).toContain("gone@acme.example")
+        expect(part).toContain("2026-05-01 02:00 UTC")
+        expect(part).toContain("new@acme.example")
+      }
+      expect(html).toContain(escapeHtml("<b>New</b>"))
+      expect(html).not.toContain("<b>New</b>")
+    })
+  )
+
+  it.scoped("says once that everything is new when there was no previous report", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(
+        yield* reportDirectory,
+        [finding()],
+        changes({ previousReport: null, previousReportProblem: "no previous report in the report directory" })
+      )
+      const { text } = yield* bodies(outcome)
+      expect(text.match(/Everything is new/g)).toHaveLength(1)
+    })
+  )
+
+  it.scoped("lists expired and unused suppressions", () =>
+    Effect.gen(function* () {
+      const entry = {
+        entry: 2,
+        user: "old@acme.example",
+        finding: "*",
+        owner: "secops",
+        expires: "2026-06-01",
+        reason: "contractor"
+      }
+      const outcome = yield* writeOutcome(yield* reportDirectory, [finding()], {
+        parameters: {
+          staleDays: 90,
+          pendingDays: 7,
+          privilegedRoles: ["Admin"],
+          privilegedPermissions: ["UserModify"],
+          includeDeactivated: false,
+          failOn: "none",
+          policy: "cis",
+          suppressionsFile: "/etc/audit/suppressions.yaml"
+        },
+        suppressions: {
+          active: 1,
+          applied: 0,
+          expired: [entry],
+          unused: [{ ...entry, entry: 3, user: "idle@acme.example" }]
+        }
+      })
+      const { html, text } = yield* bodies(outcome)
+      for (const part of [html, text]) {
+        expect(part).toContain("Expired, so no longer suppressing")
+        expect(part).toContain("entry 2: old@acme.example, *, owner secops, contractor (expires 2026-06-01)")
+        expect(part).toContain("entry 3: idle@acme.example")
+      }
+    })
+  )
+})
