@@ -1,0 +1,291 @@
+/**
+ * The image, without Docker. The runtime stage of the Dockerfile is repeated in a clean directory standing in for
+ * /app: package.json, package-lock.json and the built dist/ (test/globalSetup.ts runs `npm run build`, the build
+ * stage's last step), the Dockerfile's own `npm ci --omit=dev ...` command, and the bin link. There the command
+ * must start, audit the simulator, and run the compose file's `audit` service (its environment pointed at
+ * loopback) end to end. A runtime import of a dev dependency fails here, as it would in the image.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process"
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync
+} from "node:fs"
+import { builtinModules } from "node:module"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { Effect, Exit, Scope } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { parse } from "yaml"
+import { startSmtpServer, type TestSmtpServer } from "../Email/support/SmtpTestServer.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url))
+const DOCKERFILE = readFileSync(join(ROOT, "Dockerfile"), "utf8")
+const DOCKERIGNORE = readFileSync(join(ROOT, ".dockerignore"), "utf8")
+const COMPOSE = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8")) as Compose
+
+interface ComposeService {
+  readonly image?: string
+  readonly build?: string
+  readonly command?: ReadonlyArray<string>
+  readonly environment?: Readonly<Record<string, string>>
+  readonly volumes?: ReadonlyArray<string>
+}
+interface Compose {
+  readonly services: Readonly<Record<string, ComposeService>>
+}
+
+/** The runtime stage: from its FROM line to the end. */
+const RUNTIME_STAGE = DOCKERFILE.slice(DOCKERFILE.indexOf(" AS runtime"))
+
+let app = ""
+let reports = ""
+
+const run = (command: string, args: ReadonlyArray<string>, cwd: string) =>
+  new Promise<string>((resolve, reject) =>
+    execFile(command, args, { cwd, timeout: 120_000 }, (error, stdout, stderr) =>
+      error === null ? resolve(stdout) : reject(new Error(`${command} ${args.join(" ")} failed:\n${stderr}`))
+    )
+  )
+
+beforeAll(async () => {
+  app = mkdtempSync(join(tmpdir(), "panther-audit-app-"))
+  reports = join(app, "reports")
+  // COPY package.json package-lock.json ./
+  cpSync(join(ROOT, "package.json"), join(app, "package.json"))
+  cpSync(join(ROOT, "package-lock.json"), join(app, "package-lock.json"))
+  // RUN npm ci --omit=dev ...: the very arguments of the Dockerfile; --prefer-offline only spares the registry
+  // the packages npm's cache already holds.
+  const install = /^RUN (npm ci --omit=dev[^&\n]*?)\s*(&&|$)/m.exec(RUNTIME_STAGE)?.[1]
+  if (install === undefined) throw new Error("the Dockerfile's runtime stage has no `RUN npm ci --omit=dev` line")
+  const [npm = "npm", ...args] = install.split(/\s+/)
+  await run(npm, [...args, "--prefer-offline"], app)
+  // COPY --from=build /app/dist ./dist
+  cpSync(join(ROOT, "dist"), join(app, "dist"), { recursive: true })
+  // RUN chmod 0755 /app/dist/bin.js && ln -s /app/dist/bin.js /usr/local/bin/panther-audit && mkdir -p /app/reports
+  chmodSync(join(app, "dist", "bin.js"), 0o755)
+  mkdirSync(join(app, "bin"))
+  symlinkSync(join(app, "dist", "bin.js"), join(app, "bin", "panther-audit"))
+  mkdirSync(reports)
+}, 150_000)
+
+afterAll(() => rmSync(app, { recursive: true, force: true }))
+
+/** The environment of a container: nothing from this shell but PATH (with the bin link) and HOME. */
+const containerEnv = (variables: Readonly<Record<string, string>>) => ({
+  PATH: `${join(app, "bin")}:${process.env.PATH ?? ""}`,
+  HOME: process.env.HOME ?? "",
+  NODE_ENV: "production",
+  AUDIT_REPORT_DIR: reports,
+  ...variables
+})
+
+interface Finished {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const panther = (args: ReadonlyArray<string>, variables: Readonly<Record<string, string>> = {}) => {
+  // Through the link, as ENTRYPOINT ["panther-audit"] starts it: the shebang line, then Node.
+  const child = spawn("panther-audit", args, { cwd: app, env: containerEnv(variables) })
+  let stdout = ""
+  let stderr = ""
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8")
+  })
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8")
+  })
+  const killer = setTimeout(() => child.kill("SIGKILL"), 60_000)
+  const finished = new Promise<Finished>((resolve, reject) => {
+    child.on("error", reject)
+    child.on("close", (code) => {
+      clearTimeout(killer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+  return { child, finished, output: () => ({ stdout, stderr }) }
+}
+
+const waitUntil = async (what: string, done: () => boolean, child: ChildProcess, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs
+  while (!done()) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** Package names imported by the compiled code, static or dynamic. */
+const importedPackages = (directory: string): Set<string> => {
+  const names = new Set<string>()
+  for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".js")) continue
+    const text = readFileSync(join(entry.parentPath, entry.name), "utf8")
+    for (const match of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)"([^".][^"]*)"/g)) {
+      const specifier = match[1] ?? ""
+      if (specifier.startsWith("node:") || builtinModules.includes(specifier)) continue
+      const parts = specifier.split("/")
+      names.add(specifier.startsWith("@") ? `${parts[0]}/${parts[1]}` : (parts[0] ?? specifier))
+    }
+  }
+  return names
+}
+
+describe("the Dockerfile and .dockerignore", () => {
+  it("build with dev dependencies, run with production ones on Node 22 slim, as a non-root user, schedule by default", () => {
+    expect(DOCKERFILE).toMatch(/^ARG NODE_IMAGE=node:22-[a-z]+-slim$/m)
+    expect(DOCKERFILE).toMatch(/^FROM \$\{NODE_IMAGE\} AS build$/m)
+    expect(DOCKERFILE).toMatch(/^RUN npm ci --ignore-scripts/m)
+    expect(DOCKERFILE).toMatch(/^RUN npm run build$/m)
+    expect(RUNTIME_STAGE).toMatch(/^RUN npm ci --omit=dev --ignore-scripts/m)
+    expect(RUNTIME_STAGE).toContain("COPY --from=build /app/dist ./dist")
+    expect(RUNTIME_STAGE).toContain("ln -s /app/dist/bin.js /usr/local/bin/panther-audit")
+    expect(RUNTIME_STAGE).toMatch(/^USER node$/m)
+    expect(RUNTIME_STAGE).toContain('VOLUME ["/app/reports"]')
+    expect(RUNTIME_STAGE).toContain('ENTRYPOINT ["panther-audit"]')
+    expect(RUNTIME_STAGE).toContain('CMD ["schedule"]')
+  })
+
+  it("send the build only what it copies: no node_modules, dist, reports, .git or .env", () => {
+    const patterns = DOCKERIGNORE.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"))
+    expect(patterns[0]).toBe("*")
+    const included = patterns.filter((line) => line.startsWith("!")).map((line) => line.slice(1).replace(/\/$/, ""))
+    const copied = [...DOCKERFILE.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) =>
+      (match[1] ?? "").split(" ")
+    )
+    expect(copied.length).toBeGreaterThan(0)
+    for (const source of copied) expect(included).toContain(source.replace(/\/$/, ""))
+    for (const kept of ["node_modules", "dist", "reports", ".git", ".env"]) expect(included).not.toContain(kept)
+  })
+})
+
+describe("the production install (the image's runtime stage, without Docker)", () => {
+  it("holds no dev dependency, and every package the compiled code imports is in it", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>
+      devDependencies: Record<string, string>
+    }
+    for (const dev of Object.keys(pkg.devDependencies)) {
+      expect(existsSync(join(app, "node_modules", dev)), `${dev} is a dev dependency`).toBe(false)
+    }
+    const imported = importedPackages(join(app, "dist"))
+    expect(imported.has("effect")).toBe(true)
+    for (const name of imported) {
+      expect(Object.keys(pkg.dependencies), `dist/ imports ${name}`).toContain(name)
+      expect(existsSync(join(app, "node_modules", name)), `${name} is installed`).toBe(true)
+    }
+  })
+
+  it("runs `panther-audit --help` through the bin link on PATH", async () => {
+    const help = await panther(["--help"]).finished
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain("schedule")
+    const version = await panther(["--version"]).finished
+    expect(version.stdout.trim()).toBe(
+      (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version
+    )
+  })
+
+  it("runs one audit against the simulator and writes the reports", async () => {
+    const simulator: StartedSimulator = await startSimulator({ users: 150, seed: 5 })
+    try {
+      const result = await panther(["run"], {
+        PANTHER_API_URL: simulator.baseUrl,
+        PANTHER_API_TOKEN: simulator.readToken
+      }).finished
+      expect(result.code, result.stderr).toBe(0)
+      const written = readdirSync(reports)
+      expect(written.filter((name) => /^user-audit-\d{8}T\d{6}Z(-\d+)?\.(csv|json)$/.test(name))).toHaveLength(2)
+      expect(written.filter((name) => name.endsWith(".tmp"))).toEqual([])
+    } finally {
+      await simulator.close()
+    }
+  })
+})
+
+describe("docker-compose.yml, its services run from the production install", () => {
+  const { simulator, mailpit, audit } = COMPOSE.services
+
+  it("wires the audit to the simulator and mailpit, with the simulator's key, and reports on the image's volume", () => {
+    expect(simulator?.command?.slice(0, 5)).toEqual(["simulate", "--host", "0.0.0.0", "--port", "4010"])
+    expect(mailpit?.image).toMatch(/^axllent\/mailpit:/)
+    expect(audit?.command).toEqual(["schedule"])
+    expect(audit?.image).toBe(simulator?.image)
+    const environment = audit?.environment ?? {}
+    expect(environment.PANTHER_API_URL).toBe("http://simulator:4010")
+    expect(environment.PANTHER_ALLOW_INSECURE_HTTP).toBe("true")
+    expect(environment.PANTHER_API_TOKEN).toBe(simulator?.environment?.SIMULATOR_TOKEN)
+    expect(environment.SMTP_URL).toBe("smtp://mailpit:1025")
+    expect(audit?.volumes).toContain("./reports:/app/reports")
+  })
+
+  it("sets only environment variables the command reads", () => {
+    const sources = readdirSync(join(ROOT, "src"), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
+      .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"))
+      .join("\n")
+    for (const service of [simulator, audit]) {
+      for (const name of Object.keys(service?.environment ?? {})) expect(sources, name).toContain(`"${name}"`)
+    }
+  })
+
+  it("runs the `audit` service's command and environment: an audit at start, its reports and email, SIGTERM exits 143", async () => {
+    // The simulator service's own command, on loopback and a free port instead of 0.0.0.0:4010.
+    const simulatorArgs = (simulator?.command ?? []).map((arg, index, all) =>
+      all[index - 1] === "--host" ? "127.0.0.1" : all[index - 1] === "--port" ? "0" : arg
+    )
+    const simulatorProcess = panther(simulatorArgs, simulator?.environment ?? {})
+    const scope = Effect.runSync(Scope.make())
+    try {
+      await waitUntil(
+        "the simulator",
+        () => /base URL: +http:\/\/127\.0\.0\.1:\d+/.test(simulatorProcess.output().stdout),
+        simulatorProcess.child
+      )
+      const simulatorUrl = /base URL: +(http:\/\/127\.0\.0\.1:\d+)/.exec(simulatorProcess.output().stdout)?.[1] ?? ""
+      // Mailpit stands in as a plain SMTP server (no STARTTLS), as mailpit is.
+      const smtp: TestSmtpServer = await Effect.runPromise(Scope.extend(startSmtpServer({ noStartTls: true }), scope))
+
+      // Compose interpolates ${VAR:-default}; nothing is set here, so the defaults apply.
+      const environment = Object.fromEntries(
+        Object.entries(audit?.environment ?? {}).map(([name, value]) => [
+          name,
+          value
+            .replace(/\$\{[A-Z_]+:-([^}]*)\}/g, "$1")
+            .replace("http://simulator:4010", simulatorUrl)
+            .replace("smtp://mailpit:1025", `smtp://127.0.0.1:${smtp.port}`)
+        ])
+      )
+      expect(environment.AUDIT_SCHEDULE).toBe("0 2 * * *")
+      const scheduled = panther(audit?.command ?? [], environment)
+      await waitUntil("the start-up audit and its email", () => smtp.received.length === 1, scheduled.child)
+      expect(smtp.received[0]?.to).toEqual([environment.MAIL_TO])
+      expect(smtp.received[0]?.raw.toString("utf8")).toMatch(/^Subject: /m)
+      const written = readdirSync(reports)
+      expect(written.filter((name) => name.endsWith(".json")).length).toBeGreaterThanOrEqual(1)
+
+      const signalledAt = Date.now()
+      scheduled.child.kill("SIGTERM")
+      const result = await scheduled.finished
+      expect(result.code).toBe(143)
+      expect(Date.now() - signalledAt).toBeLessThan(3_000)
+      expect(result.stderr).toContain('"next audit at')
+      expect(result.stderr).not.toContain(environment.PANTHER_API_TOKEN)
+
+      simulatorProcess.child.kill("SIGTERM")
+      expect((await simulatorProcess.finished).code).toBe(143)
+    } finally {
+      simulatorProcess.child.kill("SIGKILL")
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  })
+})
