@@ -224,7 +224,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               ]
             })
           ).pipe(
-            Effect.tap(() => count("pagesFetched")),
+            // `pagesFetched` counts pages of users, the figure reports show; role pages count as requests only.
             Effect.map((page) => ({ items: page.results, next: Option.fromNullable(page.next) }))
           ),
         idOf: (role) => Option.some(role.id),
