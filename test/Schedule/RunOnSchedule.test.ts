@@ -90,6 +90,35 @@ describe("runOnSchedule", () => {
     })
   )
 
+  it.effect(
+    "runs once on the nights the clocks change: a missing time an hour later, a repeated one the first time",
+    () =>
+      Effect.gen(function* () {
+        const berlin = schedule("30 2 * * *", "Europe/Berlin")
+        const twoNightsFrom = (start: string) =>
+          Effect.gen(function* () {
+            yield* TestClock.setTime(Date.parse(start))
+            const { job, starts } = yield* recordingJob()
+            const fiber = yield* Effect.fork(
+              runOnSchedule(job, { schedule: berlin, runNow: false, wakeEvery: "1 hour" })
+            )
+            yield* TestClock.adjust(Duration.days(2))
+            yield* Fiber.interrupt(fiber)
+            return yield* Ref.get(starts)
+          })
+        // 02:30 does not exist on 29 March (clocks go from 02:00 to 03:00): 03:30 CEST. Then 02:30 CEST.
+        expect(yield* twoNightsFrom("2026-03-28T12:00:00Z")).toEqual([
+          "2026-03-29T01:30:00.000Z",
+          "2026-03-30T00:30:00.000Z"
+        ])
+        // 02:30 happens twice on 25 October (CEST, then CET): once, the first time. Then 02:30 CET.
+        expect(yield* twoNightsFrom("2026-10-24T12:00:00Z")).toEqual([
+          "2026-10-25T00:30:00.000Z",
+          "2026-10-26T01:30:00.000Z"
+        ])
+      })
+  )
+
   it.effect("a failed run is logged with its cause and the next tick runs again", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(START)
