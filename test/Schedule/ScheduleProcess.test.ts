@@ -7,7 +7,9 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { startSmtpServer } from "../Email/support/SmtpTestServer.js"
 import { BIN } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -234,6 +236,38 @@ describe("run, as a process", () => {
       expect(running.stdout()).toBe("")
     })
   }
+
+  it("SIGTERM while the email is being sent closes the SMTP session and exits 143 at once", async () => {
+    const scope = Effect.runSync(Scope.make())
+    try {
+      // A mail server that takes the message and never answers: the send hangs until interrupted.
+      const smtp = await Effect.runPromise(Scope.extend(startSmtpServer({ stallData: true, noStartTls: true }), scope))
+      const running = start(
+        ["run"],
+        env({
+          SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+          MAIL_TO: "security@example.com",
+          MAIL_FROM: "audit@example.com",
+          MAIL_POLICY: "always"
+        })
+      )
+      await Promise.race([smtp.dataStarted, running.exited])
+      expect(smtp.openSessions()).toBe(1)
+      const signalledAt = Date.now()
+      running.child.kill("SIGTERM")
+      const exit = await running.exited
+      expect(exit.code).toBe(143)
+      expect(exit.at - signalledAt).toBeLessThan(3_000)
+      await smtp.sessionClosed
+      expect(smtp.openSessions()).toBe(0)
+      expect(smtp.received).toEqual([])
+      // The reports were complete before the email; nothing temporary is left.
+      expectOnlyCompleteReports()
+      expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toHaveLength(1)
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  })
 
   it("prunes with --keep-reports-days after a successful run, and rejects a bad value with exit 2 first", async () => {
     const old = [
