@@ -27,7 +27,7 @@ import {
   User as UserSchema
 } from "./Schemas.js"
 import { settleCreate, settleDelete } from "./UncertainChanges.js"
-import type { UserRecord } from "./UserRecord.js"
+import { UserRecord } from "./UserRecord.js"
 import { API_KEY_HEADER } from "./UsersApi.js"
 
 /** The API's maximum page size: fewer round trips for the same users. */
@@ -81,6 +81,12 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const scrub = (text: string): string => {
       const token = Redacted.value(settings.token)
       return token === "" ? text : text.replaceAll(token, "[redacted]")
+    }
+    /** Its reason quotes the rejected values and ends up in reports, so it is scrubbed like any other answer. */
+    const decodeRecord = (raw: unknown): UserRecord => {
+      const record = decodeUserRecord(raw)
+      if (record._tag === "ValidUser") return record
+      return UserRecord.InvalidUser({ userId: record.userId, email: record.email, reason: scrub(record.reason) })
     }
     const timeoutReason = `no answer within ${Duration.format(settings.requestTimeout)}`
 
@@ -152,7 +158,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               onNone: () => Effect.fail(invalid(`the body is not JSON but ${scrub(errorDetail(body) ?? "empty")}`)),
               onSome: (json) =>
                 Schema.decodeUnknown(schema, { errors: "all" })(json).pipe(
-                  Effect.mapError((error) => invalid(describeParseError(error)))
+                  // A parse error quotes the values it rejected: an echo of the request would quote the token.
+                  Effect.mapError((error) => invalid(scrub(describeParseError(error))))
                 )
             })
           )
@@ -187,7 +194,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           ).pipe(
             Effect.tap(() => count("pagesFetched")),
             // Each record is decoded on its own: one bad record becomes an InvalidUser, the rest pass.
-            Effect.map((page) => ({ items: page.results.map(decodeUserRecord), next: Option.fromNullable(page.next) }))
+            Effect.map((page) => ({ items: page.results.map(decodeRecord), next: Option.fromNullable(page.next) }))
           ),
         idOf: idOfRecord,
         onLoop: (reason, pagesFetched) =>

@@ -312,6 +312,40 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("keeps the token out of a wrong-shape error when a JSON answer echoes the request headers", () =>
+    Effect.gen(function* () {
+      // What a debugging echo endpoint or a misrouted proxy sends: valid JSON, the wrong shape, the headers in it.
+      const server = yield* scriptedServer([
+        json(200, { headers: { "x-api-key": TOKEN } }),
+        json(200, { results: { "x-api-key": TOKEN } }),
+        json(200, { results: [], next: { key: TOKEN } }),
+        json(200, [TOKEN])
+      ])
+      const errors: Array<string> = []
+      const getFailure = yield* failureOf(getUser(server.url))
+      errors.push(getFailure.message)
+      for (let index = 0; index < 3; index++) {
+        const listFailure = yield* failureOf(runWithClient(server.url, (client) => Stream.runDrain(client.listUsers())))
+        errors.push(listFailure.message)
+      }
+      expect(errors.every((message) => message.includes("not what the Users API describes"))).toBe(true)
+      for (const message of errors) expect(message).not.toContain(TOKEN)
+    })
+  )
+
+  it.scopedLive("keeps the token out of an invalid record's reason, which the reports quote", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, { results: [rawUser("u1", { email: { "x-api-key": TOKEN } })] })])
+      const records = yield* runWithClient(server.url, (client) => Stream.runCollect(client.listUsers()))
+      const [record] = records
+      expect(record?._tag).toBe("InvalidUser")
+      const reason = record?._tag === "InvalidUser" ? record.reason : ""
+      expect(reason).toContain("email")
+      expect(reason).toContain("[redacted]")
+      expect(reason).not.toContain(TOKEN)
+    })
+  )
+
   it.scopedLive("single-user operations send the right method, path and body", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([
