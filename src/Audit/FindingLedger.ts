@@ -65,13 +65,16 @@ export const makeFindingLedger = (options: {
     const matcher = makeSuppressionMatcher(options.suppressions, options.asOf)
     // Previous findings not yet matched; what is left at the end was resolved.
     const unmatched = new Map(options.previous._tag === "Found" ? options.previous.report.findings : [])
+    // Ids are not unique within a run (a user with two bad timestamps has two INVALID_RECORD findings, records
+    // with neither id nor email share one), so a previous finding matched once still counts for the rest.
+    const matched = new Map<string, PreviousFinding>()
     // Counts by code, severity, suppression and change: enough to answer every total after exclusions.
     const tally = new Map<string, number>()
 
     const annotate = (finding: Finding): AnnotatedFinding => {
       const id = findingId(finding)
-      const previous = unmatched.get(id)
-      if (previous !== undefined) unmatched.delete(id)
+      const previous = unmatched.get(id) ?? matched.get(id)
+      if (previous !== undefined && unmatched.delete(id)) matched.set(id, previous)
       const entry = finding.userId === null && finding.email === null ? undefined : matcher.match(finding)
       return {
         ...finding,

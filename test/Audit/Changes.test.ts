@@ -113,6 +113,18 @@ describe("what changed since the last run", () => {
     expect(findingsOf(outcome)[0]?.change).toBe("new")
   })
 
+  it("keeps a user's second finding of the same code unchanged on the next run, not new every time", async () => {
+    // Both timestamps unparseable: two INVALID_RECORD findings for one user, sharing the id INVALID_RECORD:broken.
+    const data = [person("broken", { createdAt: "last spring", lastLoggedInAt: "yesterday" })]
+    const first = await auditOf(data)
+    expect(findingsOf(first).filter((finding) => finding.finding === "INVALID_RECORD")).toHaveLength(2)
+    const second = await auditOf(data)
+    const invalid = findingsOf(second).filter((finding) => finding.finding === "INVALID_RECORD")
+    expect(invalid.map((finding) => finding.change)).toEqual(["unchanged", "unchanged"])
+    expect(invalid.map((finding) => finding.firstSeen)).toEqual([first.run.startedAt, first.run.startedAt])
+    expect(runOf(second).changes).toMatchObject({ new: 0, newUnsuppressed: 0, resolved: [] })
+  })
+
   it("picks the newest report by stamp and same-second suffix", () => {
     expect(
       latestReportName([
