@@ -3,6 +3,7 @@
  * token), then, per run, the audit itself. `run` runs a job once; `schedule` runs the same job at every tick, so
  * `--as-of` defaults to the time of each run, not of start-up.
  */
+import type { FileSystem } from "@effect/platform"
 import { Clock, Effect, Layer } from "effect"
 import { withAuditRunLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
@@ -33,10 +34,11 @@ export interface AuditJob {
 export const prepareAuditJob = (options: {
   readonly audit: AuditOptionValues
   readonly reportDir: string
-  readonly connection: Effect.Effect<ConnectionSettings, ConfigurationError>
+  /** Usually `connectionSettings(options.connection)`, which reads a token file. */
+  readonly connection: Effect.Effect<ConnectionSettings, ConfigurationError, FileSystem.FileSystem>
   /** The email flags of the commands that send the audit email (run, schedule, demo); others send none. */
   readonly email?: EmailOptionValues
-}): Effect.Effect<AuditJob, ConfigurationError> =>
+}): Effect.Effect<AuditJob, ConfigurationError, FileSystem.FileSystem> =>
   Effect.gen(function* () {
     // Validated now so a bad --as-of or --stale-days fails at start-up, not at the first scheduled run.
     yield* toAuditParameters(options.audit, 0)

@@ -1,6 +1,5 @@
 /** `panther-audit run`: one audit, now. The form for host cron, Kubernetes CronJobs and CI. */
 import { Command } from "@effect/cli"
-import { FileSystem } from "@effect/platform"
 import { Console, Effect } from "effect"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
@@ -22,15 +21,12 @@ export const runCommand = Command.make(
   },
   (options) =>
     Effect.gen(function* () {
-      const fileSystem = yield* FileSystem.FileSystem
       const retention = yield* toRetention(options.retention)
       const job = yield* prepareAuditJob({
         audit: options.audit,
         reportDir: options.reportDir,
         email: options.email,
-        connection: connectionSettings(options.connection).pipe(
-          Effect.provideService(FileSystem.FileSystem, fileSystem)
-        )
+        connection: connectionSettings(options.connection)
       })
       const { outcome, delivery } = yield* runAndDeliver(job, progressHooks()).pipe(
         Effect.ensuring(Effect.sync(clearProgressLine))

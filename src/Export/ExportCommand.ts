@@ -1,6 +1,5 @@
 /** `panther-audit export`: a compliance export an auditor can take away and check later with `verify`. */
 import { Command } from "@effect/cli"
-import { FileSystem } from "@effect/platform"
 import { Console, Effect } from "effect"
 import { checkFailOn, prepareAuditJob } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
@@ -16,13 +15,10 @@ export const exportCommand = Command.make(
   { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption },
   (options) =>
     Effect.gen(function* () {
-      const fileSystem = yield* FileSystem.FileSystem
       const job = yield* prepareAuditJob({
         audit: options.audit,
         reportDir: options.reportDir,
-        connection: connectionSettings(options.connection).pipe(
-          Effect.provideService(FileSystem.FileSystem, fileSystem)
-        )
+        connection: connectionSettings(options.connection)
       })
       const outcome = yield* runExport(job, progressHooks()).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
       const { manifest, digest } = outcome.manifest

@@ -1,6 +1,5 @@
 /** `panther-audit review`: the quarterly access review, a workbook to fill in and a page to read or print. */
 import { Command } from "@effect/cli"
-import { FileSystem } from "@effect/platform"
 import { Console, Effect } from "effect"
 import { checkFailOn, prepareAuditJob } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
@@ -14,13 +13,10 @@ export const reviewCommand = Command.make(
   { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption },
   (options) =>
     Effect.gen(function* () {
-      const fileSystem = yield* FileSystem.FileSystem
       const job = yield* prepareAuditJob({
         audit: options.audit,
         reportDir: options.reportDir,
-        connection: connectionSettings(options.connection).pipe(
-          Effect.provideService(FileSystem.FileSystem, fileSystem)
-        )
+        connection: connectionSettings(options.connection)
       })
       const outcome = yield* runReview(job, { formats: ["csv", "html"], hooks: progressHooks() }).pipe(
         Effect.ensuring(Effect.sync(clearProgressLine))

@@ -4,7 +4,6 @@
  * tick of `--cron` in `--tz`, one run at a time, until SIGTERM or SIGINT.
  */
 import { Command } from "@effect/cli"
-import { FileSystem } from "@effect/platform"
 import { Clock, Effect } from "effect"
 import { type AuditJob, checkFailOn, prepareAuditJob, runAndDeliver } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
@@ -46,7 +45,6 @@ export const scheduleCommand = Command.make(
   },
   (options) =>
     Effect.gen(function* () {
-      const fileSystem = yield* FileSystem.FileSystem
       const now = yield* Clock.currentTimeMillis
       const schedule = yield* parseCronSchedule(options.schedule.cron, options.schedule.tz, now)
       const retention = yield* toRetention(options.retention)
@@ -54,9 +52,7 @@ export const scheduleCommand = Command.make(
         audit: options.audit,
         reportDir: options.reportDir,
         email: options.email,
-        connection: connectionSettings(options.connection).pipe(
-          Effect.provideService(FileSystem.FileSystem, fileSystem)
-        )
+        connection: connectionSettings(options.connection)
       })
       return yield* runOnSchedule(scheduledAudit(job, retention), {
         schedule,
