@@ -51,13 +51,19 @@ export const commitFiles = (
         const name = attempt === 1 ? stem : `${stem}-${attempt}`
         const placed: Array<string> = []
         let collided = false
-        for (const file of files) {
-          const target = join(directory, `${name}${file.extension}`)
-          if (await placeWithoutReplacing(file.tempPath, target)) placed.push(target)
-          else {
-            collided = true
-            break
+        try {
+          for (const file of files) {
+            const target = join(directory, `${name}${file.extension}`)
+            if (await placeWithoutReplacing(file.tempPath, target)) placed.push(target)
+            else {
+              collided = true
+              break
+            }
           }
+        } catch (error) {
+          // The files go together or not at all: a CSV without its JSON must not stand as a report.
+          await Promise.all(placed.map((path) => unlink(path).catch(() => undefined)))
+          throw error
         }
         if (!collided) {
           await Promise.all(files.map((file) => unlink(file.tempPath).catch(() => undefined)))
@@ -69,8 +75,14 @@ export const commitFiles = (
       throw new Error(`more than ${MAX_ATTEMPTS} reports named ${stem} already exist`)
     },
     catch: (error) => new ReportError({ message: `cannot put the reports in ${directory}: ${describeFsError(error)}` })
-  }).pipe(
-    // A signal between placing one file and the next would leave half a set under final names: the few link
-    // calls finish first, and the interruption takes effect after.
-    Effect.uninterruptible
-  )
+  })
+    .pipe(
+      // An interrupt would abandon the promise halfway, one file placed and the next one's temporary file deleted
+      // by its closing scope; the few renames finish first instead.
+      Effect.uninterruptible
+    )
+    .pipe(
+      // A signal between placing one file and the next would leave half a set under final names: the few link
+      // calls finish first, and the interruption takes effect after.
+      Effect.uninterruptible
+    )

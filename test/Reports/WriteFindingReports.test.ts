@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parse } from "csv-parse/sync"
@@ -6,6 +6,7 @@ import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { type Finding, NO_SUBJECT } from "../../src/Audit/Finding.js"
+import { commitFiles } from "../../src/Reports/CommitFiles.js"
 import { FINDING_COLUMNS, neutraliseFormula } from "../../src/Reports/CsvColumns.js"
 import { makeFindingSpool } from "../../src/Reports/FindingSpool.js"
 import { writeFindingReports } from "../../src/Reports/WriteFindingReports.js"
@@ -124,5 +125,23 @@ describe("the findings CSV and JSON", () => {
     expect(rows).toHaveLength(5000)
     expect(rows[0]?.email).toBe("user0000@example.com")
     expect(rows[4999]?.email).toBe("user4999@example.com")
+  })
+})
+
+describe("putting reports under their final names", () => {
+  it("takes back the files already placed when a later one fails, so no report stands alone", async () => {
+    const csv = join(directory, ".user-audit.csv.tmp")
+    writeFileSync(csv, "severity\r\n")
+    const outcome = await Effect.runPromise(
+      Effect.either(
+        commitFiles(directory, "user-audit-20260630T120000Z", [
+          { tempPath: csv, extension: ".csv" },
+          // Gone before it could be placed (deleted, or its scope closed by an interrupt).
+          { tempPath: join(directory, ".user-audit.json.tmp"), extension: ".json" }
+        ])
+      )
+    )
+    expect(outcome._tag).toBe("Left")
+    expect(readdirSync(directory).filter((name) => name.startsWith("user-audit-"))).toEqual([])
   })
 })
