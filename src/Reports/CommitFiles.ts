@@ -75,14 +75,8 @@ export const commitFiles = (
       throw new Error(`more than ${MAX_ATTEMPTS} reports named ${stem} already exist`)
     },
     catch: (error) => new ReportError({ message: `cannot put the reports in ${directory}: ${describeFsError(error)}` })
-  })
-    .pipe(
-      // An interrupt would abandon the promise halfway, one file placed and the next one's temporary file deleted
-      // by its closing scope; the few renames finish first instead.
-      Effect.uninterruptible
-    )
-    .pipe(
-      // A signal between placing one file and the next would leave half a set under final names: the few link
-      // calls finish first, and the interruption takes effect after.
-      Effect.uninterruptible
-    )
+  }).pipe(
+    // A signal between placing one file and the next would leave half a set under final names: the few link
+    // calls finish first, and the interruption takes effect after.
+    Effect.uninterruptible
+  )
