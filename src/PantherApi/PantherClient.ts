@@ -155,7 +155,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           Effect.mapError(() => invalid("the body could not be read")),
           Effect.flatMap((body) =>
             Option.match(parseJson(body), {
-              onNone: () => Effect.fail(invalid(`the body is not JSON but ${scrub(errorDetail(body) ?? "empty")}`)),
+              onNone: () => Effect.fail(invalid(`the body is not JSON but ${errorDetail(scrub(body)) ?? "empty"}`)),
               onSome: (json) =>
                 Schema.decodeUnknown(schema, { errors: "all" })(json).pipe(
                   // A parse error quotes the values it rejected: an echo of the request would quote the token.

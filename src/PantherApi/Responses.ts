@@ -77,7 +77,8 @@ export const checkStatus = (
 ): Either.Either<void, TransientFailure | PantherApiError> => {
   const { method, path, status } = answer
   if (status >= 200 && status < 300) return Either.void
-  const detail = Option.fromNullable(errorDetail(answer.body)).pipe(Option.map(scrub), Option.getOrUndefined)
+  // Scrubbed before it is cut short: a token split by the cut would no longer match, and half of it would show.
+  const detail = errorDetail(scrub(answer.body))
   const withDetail = detail === undefined ? {} : { detail }
   if (TRANSIENT_STATUSES.has(status)) {
     return Either.left(

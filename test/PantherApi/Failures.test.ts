@@ -333,6 +333,24 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("keeps even part of the token out when an echoed body is cut short to quote it", () =>
+    Effect.gen(function* () {
+      // The quoted detail is cut at 200 characters; here the cut falls inside the token.
+      const padding = "x".repeat(190)
+      const server = yield* scriptedServer([
+        json(400, { message: `${padding} ${TOKEN}` }),
+        text(200, `${padding} ${TOKEN}`),
+        text(503, `${padding} ${TOKEN}`)
+      ])
+      const errors: Array<string> = []
+      for (let index = 0; index < 2; index++) errors.push((yield* failureOf(getUser(server.url))).message)
+      const logs = captureLogs()
+      errors.push((yield* failureOf(getUser(server.url)).pipe(Effect.provide(logs.layer))).message)
+      const secretPart = TOKEN.slice(0, 8)
+      for (const line of [...errors, ...logs.lines]) expect(line).not.toContain(secretPart)
+    })
+  )
+
   it.scopedLive("keeps the token out of an invalid record's reason, which the reports quote", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(200, { results: [rawUser("u1", { email: { "x-api-key": TOKEN } })] })])
