@@ -42,7 +42,7 @@ export const exportCommand = Command.make(
   Command.withDescription(
     "Compliance export: audit every user, deactivated ones included, and write one folder export-<stamp> with the " +
       "inventory (CSV and JSON), the findings reports, the review page and manifest.json (SHA-256 and size of every " +
-      "file). The folder appears only when complete. Takes the same options and exit codes as `run`; " +
+      "file). The folder appears only when complete. Takes the connection and audit options and the exit codes of `run` (no email); " +
       "--include-deactivated is always on."
   )
 )

@@ -33,6 +33,6 @@ export const reviewCommand = Command.make(
   Command.withDescription(
     "Quarterly access review: audit every user as `run` does, then write access-review-<stamp>.csv (one row per " +
       "user, privileged first, with empty decision, reviewer, reviewed_at and notes columns) and a self-contained " +
-      "access-review-<stamp>.html that prints to PDF. Takes the same options and exit codes as `run`."
+      "access-review-<stamp>.html that prints to PDF. Takes the connection and audit options and the exit codes of `run`; sends no email."
   )
 )
