@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Cause, Effect, Either, Exit, Layer, Option } from "effect"
+import { Cause, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
 import { ExitCode, exitCodeOf } from "./Cli/ExitCode.js"
 import { describeFailure } from "./Cli/FailureMessage.js"
 import { loggerLayer, resolveLogSettings } from "./Cli/Logging.js"
 import { runCli } from "./Cli/Main.js"
+import { hideSecretArguments, secretArguments, withSecretArgumentsHidden } from "./Cli/SecretArguments.js"
 import { signalExitCode, watchStopSignals } from "./Cli/StopSignals.js"
 
 // --log-format and --log-level are taken out of the arguments before @effect/cli sees them (see Logging.ts).
@@ -15,14 +16,21 @@ if (Either.isLeft(logging)) {
 }
 const { argv, format, level } = logging.right
 
+// A secret flag given to a command that does not take it is read as an argument, and may be quoted back.
+const secrets = secretArguments(argv)
+
 const main = runCli(argv).pipe(
+  withSecretArgumentsHidden(secrets),
   // The message of a failure is printed once, to stderr; secrets are never part of an error's message.
   Effect.tapErrorCause((cause) =>
     Cause.isInterruptedOnly(cause)
       ? Effect.void
-      : Effect.sync(() => process.stderr.write(`${describeFailure(cause)}\n`))
+      : Effect.sync(() => process.stderr.write(`${hideSecretArguments(secrets, describeFailure(cause))}\n`))
   ),
-  Effect.provide(Layer.merge(NodeContext.layer, loggerLayer(format, level)))
+  Effect.provide(Layer.merge(NodeContext.layer, loggerLayer(format, level))),
+  // Printed above already; the runtime's own debug line at the fiber's end would repeat it, unscrubbed. Set for
+  // good rather than locally, since that line is written after the program has returned.
+  (program) => Effect.zipRight(FiberRef.set(FiberRef.unhandledErrorLogLevel, Option.none()), program)
 )
 
 const stopSignals = watchStopSignals()
