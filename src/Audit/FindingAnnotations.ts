@@ -25,7 +25,7 @@ export const findingId = (finding: {
   readonly userId: string | null
   readonly email: string | null
 }): string =>
-  finding.userId !== null
+  finding.userId !== null && finding.userId !== ""
     ? `${finding.finding}:${finding.userId}`
     : finding.email !== null
       ? `${finding.finding}:email:${finding.email.toLowerCase()}`

@@ -123,7 +123,8 @@ export const runAudit = (
         Stream.runForEach((record) =>
           Effect.suspend(() => {
             const id = UserRecord.$is("ValidUser")(record) ? record.user.id : Option.getOrUndefined(record.userId)
-            if (id !== undefined) {
+            // An empty id names no user: such records are all taken, like records without an id.
+            if (id !== undefined && id !== "") {
               if (seenIds.has(id)) {
                 duplicates++
                 return Effect.void

@@ -68,8 +68,9 @@ const listUsersParams = (filters: ListUsersFilters, cursor: Option.Option<string
   return params
 }
 
+/** An empty id names no user, so it cannot mark a repeat: every such record is passed on. */
 const idOfRecord = (record: UserRecord): Option.Option<string> =>
-  record._tag === "ValidUser" ? Option.fromNullable(record.user.id) : record.userId
+  record._tag === "ValidUser" ? Option.filter(Option.fromNullable(record.user.id), (id) => id !== "") : record.userId
 
 export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/PantherClient", {
   effect: Effect.gen(function* () {

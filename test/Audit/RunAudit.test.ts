@@ -226,4 +226,29 @@ describe("records the API gets wrong", () => {
     expect(report.run.warnings.join(" ")).toContain("Roles could not be read")
     expect(rows.some((row) => row.finding === "PRIVILEGED_ROLE" && row.user_id === "good")).toBe(true)
   })
+
+  it("counts every user sent with an empty id, on one page and across pages, instead of taking them for one", async () => {
+    // An empty id is as good as none: it says nothing about which user a record is, so it cannot mark a repeat.
+    const stale = (name: string) => wire("", { email: `${name}@example.com`, lastLoggedInAt: daysAgo(200) })
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            request.path === "/roles"
+              ? json(200, { results: [] })
+              : request.query.get("cursor") === null
+                ? json(200, { results: [stale("a"), stale("b")], next: "page-2" })
+                : json(200, { results: [stale("c")] })
+          )
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    const { rows, json: report } = readReports(outcome)
+    expect(report.run.users.seen).toBe(3)
+    expect(rows.map((row) => row.email).sort()).toEqual(["a@example.com", "b@example.com", "c@example.com"])
+    // Each keeps an id of its own, by email, so the next run tells them apart.
+    expect(new Set(report.findings.map((finding) => finding.id)).size).toBe(3)
+    expect(report.run.warnings).toEqual([])
+  })
 })
