@@ -1,0 +1,304 @@
+/**
+ * `npm run bench`: throughput and memory of the whole `run` pipeline against the floor, the least any client can
+ * do to read the same pages (see Floor.ts). The simulator, each audit and each floor run are separate processes;
+ * audit and floor alternate, so a change in the machine's load falls on both. Prints Markdown tables and the
+ * targets of issue 8, and writes them into bench/RESULTS.md (a full run, or `--out`).
+ *
+ * Plain Node rather than Effect: the harness measures the Effect program from outside and should share nothing
+ * with it, not even a runtime.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { parseArgs } from "node:util"
+import { measureFloor, measureRun, type RunSample, type Sample } from "./Measure.js"
+import { killAll } from "./Processes.js"
+import {
+  judgeTargets,
+  phaseTable,
+  type ScaleResult,
+  type SettingResult,
+  scaleTable,
+  targetList,
+  throughputTable
+} from "./Results.js"
+import { type BenchSimulator, startSimulator } from "./Simulator.js"
+
+const RESULTS = fileURLToPath(new URL("../../bench/RESULTS.md", import.meta.url))
+const BEGIN = "<!-- bench:begin (written by npm run bench; edit outside these markers) -->"
+const END = "<!-- bench:end -->"
+
+const USAGE = `npm run bench -- [options]
+
+  --users N          users in the simulator for the throughput settings (default 20000; --quick 5000)
+  --reps N           repetitions of floor and run per setting; medians are reported (default 5; --quick 3)
+  --quick            fewer users and repetitions, no previous-report runs, one run per scale: under a minute
+  --latencies LIST   milliseconds the simulator adds per page, one setting each (default 0,20)
+  --scale LIST       user counts for peak memory, smallest first, or "none" (default 10000,200000)
+  --scale-reps N     runs per scale (default 3; --quick 1)
+  --seed N           seed of the generated users (default 1)
+  --max-load X       before each setting, wait (up to 10 minutes) until the 1-minute load average is at most X
+  --out PATH         write the results there (default bench/RESULTS.md for a full run; --quick writes nothing)
+  --no-write         write nothing, print only`
+
+const list = (text: string, flag: string): ReadonlyArray<number> => {
+  if (text === "none") return []
+  const values = text.split(",").map((part) => Number(part.trim()))
+  if (values.some((value) => !Number.isSafeInteger(value) || value < 0)) {
+    throw new Error(`${flag} takes whole numbers separated by commas; got "${text}"`)
+  }
+  return values
+}
+
+const whole = (text: string | undefined, fallback: number, flag: string, min = 1): number => {
+  if (text === undefined) return fallback
+  const value = Number(text)
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${flag} takes a whole number from ${min}`)
+  return value
+}
+
+const readOptions = (args: ReadonlyArray<string>) => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      users: { type: "string" },
+      reps: { type: "string" },
+      quick: { type: "boolean", default: false },
+      latencies: { type: "string" },
+      scale: { type: "string" },
+      "scale-reps": { type: "string" },
+      seed: { type: "string" },
+      "max-load": { type: "string" },
+      out: { type: "string" },
+      "no-write": { type: "boolean", default: false },
+      help: { type: "boolean", default: false }
+    },
+    strict: true
+  })
+  const quick = values.quick === true
+  const maxLoad = values["max-load"] === undefined ? undefined : Number(values["max-load"])
+  if (maxLoad !== undefined && !(maxLoad > 0)) throw new Error("--max-load takes a positive number")
+  return {
+    help: values.help === true,
+    quick,
+    users: whole(values.users, quick ? 5000 : 20000, "--users"),
+    reps: whole(values.reps, quick ? 3 : 5, "--reps"),
+    latencies: list(values.latencies ?? "0,20", "--latencies"),
+    scale: list(values.scale ?? "10000,200000", "--scale"),
+    scaleReps: whole(values["scale-reps"], quick ? 1 : 3, "--scale-reps"),
+    seed: whole(values.seed, 1, "--seed", 0),
+    maxLoad,
+    withPrevious: !quick,
+    out: values["no-write"] === true ? undefined : (values.out ?? (quick ? undefined : RESULTS))
+  }
+}
+
+type Options = ReturnType<typeof readOptions>
+
+const say = (line: string) => process.stderr.write(`${line}\n`)
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A shared machine: waits, within bounds, for a quieter moment before a setting is measured. */
+const waitForQuiet = async (maxLoad: number | undefined) => {
+  if (maxLoad === undefined) return
+  for (let check = 0; check < 60; check++) {
+    const [load = 0] = loadavg()
+    if (load <= maxLoad) return
+    if (check === 0) say(`  load ${load.toFixed(2)} is above ${maxLoad}; waiting for it to drop (at most 10 minutes)`)
+    await sleep(10_000)
+  }
+  say(`  load still above ${maxLoad}; measuring anyway`)
+}
+
+const checkUsers = (floor: Sample, run: Sample) => {
+  if (floor.users !== run.users) {
+    throw new Error(`the floor read ${floor.users} users but run saw ${run.users}: they did not read the same pages`)
+  }
+}
+
+const withSimulator = async <A>(
+  options: { readonly users: number; readonly seed: number; readonly latencyMs: number },
+  use: (simulator: BenchSimulator) => Promise<A>
+): Promise<A> => {
+  const simulator = await startSimulator(options)
+  try {
+    return await use(simulator)
+  } finally {
+    await simulator.stop()
+  }
+}
+
+const measureSetting = (options: Options, workDir: string, latencyMs: number): Promise<SettingResult> =>
+  withSimulator({ users: options.users, seed: options.seed, latencyMs }, async (simulator) => {
+    const label = latencyMs === 0 ? "no added latency" : `${latencyMs} ms per page`
+    say(`[${label}] ${options.users} users, simulator ready in ${secs(simulator.readyMs)}; warming up`)
+    // Not counted: the first pass warms the simulator's JIT and the file cache for both.
+    const warmFloor = await measureFloor(workDir, simulator)
+    checkUsers(warmFloor, await measureRun(workDir, simulator))
+    const floor: Array<Sample> = []
+    const cold: Array<Sample> = []
+    const warm: Array<Sample> = []
+    for (let rep = 0; rep < options.reps; rep++) {
+      const runs = async () => {
+        const first = await measureRun(workDir, simulator)
+        cold.push(first)
+        const second: RunSample | undefined = options.withPrevious
+          ? await measureRun(workDir, simulator, first.report)
+          : undefined
+        if (second !== undefined) warm.push(second)
+        return [first, second] as const
+      }
+      // Alternating the order, so neither side always runs right after the other.
+      let floorSample: Sample
+      let runSamples: readonly [RunSample, RunSample | undefined]
+      if (rep % 2 === 0) {
+        floorSample = await measureFloor(workDir, simulator)
+        runSamples = await runs()
+      } else {
+        runSamples = await runs()
+        floorSample = await measureFloor(workDir, simulator)
+      }
+      floor.push(floorSample)
+      checkUsers(floorSample, runSamples[0])
+      say(
+        `  rep ${rep + 1}/${options.reps}: floor ${secs(floorSample.wallMs)}, run ${secs(runSamples[0].wallMs)}` +
+          (runSamples[1] === undefined ? "" : `, with previous report ${secs(runSamples[1].wallMs)}`) +
+          ` (load ${loadavg()[0]?.toFixed(2)})`
+      )
+    }
+    return { latencyMs, users: options.users, floor, cold, warm }
+  })
+
+const measureScale = (options: Options, workDir: string, users: number): Promise<ScaleResult> =>
+  withSimulator({ users, seed: options.seed, latencyMs: 0 }, async (simulator) => {
+    say(`[scale] ${users} users, simulator ready in ${secs(simulator.readyMs)}`)
+    const cpuBefore = await simulator.cpuSeconds()
+    const floor = await measureFloor(workDir, simulator)
+    const cpuAfter = await simulator.cpuSeconds()
+    const simulatorCpuPerPageMs =
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : ((cpuAfter - cpuBefore) * 1000) / Math.max(1, floor.requests)
+    const runs: Array<Sample> = []
+    for (let rep = 0; rep < options.scaleReps; rep++) {
+      const run = await measureRun(workDir, simulator)
+      checkUsers(floor, run)
+      runs.push(run)
+      say(
+        `  run ${rep + 1}/${options.scaleReps}: ${secs(run.wallMs)}, peak RSS ${Math.round(run.maxRssKib / 1024)} MiB`
+      )
+    }
+    return { users, simulatorReadyMs: simulator.readyMs, floor, simulatorCpuPerPageMs, runs }
+  })
+
+const machine = () => {
+  const cores = availableParallelism()
+  const model = cpus()[0]?.model.trim() ?? "unknown CPU"
+  return { cores, model, node: process.version }
+}
+
+const render = (
+  options: Options,
+  settings: ReadonlyArray<SettingResult>,
+  scales: ReadonlyArray<ScaleResult>,
+  context: {
+    readonly started: Date
+    readonly loadBefore: ReadonlyArray<number>
+    readonly loadAfter: ReadonlyArray<number>
+  }
+): string => {
+  const { cores, model, node } = machine()
+  const load = (values: ReadonlyArray<number>) => values.map((value) => value.toFixed(2)).join(", ")
+  const args = process.argv.slice(2)
+  const sections = [
+    `Measured ${context.started.toISOString().replace(/\.\d+Z$/, "Z")} on ${cores} cores (${model}), Node ${node}, ` +
+      `with \`npm run bench${args.length === 0 ? "" : ` -- ${args.join(" ")}`}\`. Load average (1, 5, 15 min) ` +
+      `${load(context.loadBefore)} before and ${load(context.loadAfter)} after. Medians of ${options.reps} ` +
+      `repetitions; the floor and \`run\` alternate.`
+  ]
+  if (settings.length > 0) {
+    sections.push(`**Throughput**\n\n${throughputTable(settings)}`)
+    sections.push(
+      "**Where the time goes.** Start-up is spawn to the first HTTP request (loading the program, reading flags, " +
+        "checking the report directory); work is first request to exit (roles, every page, the reports). " +
+        `CPU is user plus system time of the process.\n\n${phaseTable(settings)}`
+    )
+  }
+  if (scales.length > 0) {
+    sections.push(
+      `**Memory at scale** (no added latency, ${options.scaleReps === 1 ? "one run" : `median of ${options.scaleReps} runs`}; ` +
+        `the floor read every page once while the simulator's CPU time was counted)\n\n${scaleTable(scales)}`
+    )
+  }
+  sections.push(`**Targets**\n\n${targetList(judgeTargets(settings, scales))}`)
+  return sections.join("\n\n")
+}
+
+/** Replaces the generated part of the results file, keeping whatever was written around it. */
+const writeResults = (path: string, generated: string) => {
+  let existing = ""
+  try {
+    existing = readFileSync(path, "utf8")
+  } catch {
+    // No file yet.
+  }
+  const start = existing.indexOf(BEGIN)
+  const end = existing.indexOf(END)
+  const block = `${BEGIN}\n\n${generated}\n\n${END}`
+  const text =
+    start >= 0 && end > start
+      ? `${existing.slice(0, start)}${block}${existing.slice(end + END.length)}`
+      : `# Benchmark results\n\n${block}\n`
+  writeFileSync(path, text)
+}
+
+const main = async () => {
+  const options = readOptions(process.argv.slice(2))
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  const workDir = mkdtempSync(join(tmpdir(), "panther-bench-"))
+  process.on("exit", () => {
+    killAll()
+    rmSync(workDir, { recursive: true, force: true })
+  })
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143]
+  ] as const) {
+    process.on(signal, () => {
+      say(`\nbench: ${signal}, stopping`)
+      process.exit(code)
+    })
+  }
+  const started = new Date()
+  const loadBefore = loadavg()
+  const { cores, node } = machine()
+  say(`bench: ${cores} cores, Node ${node}, load ${loadBefore.map((value) => value.toFixed(2)).join(" ")}`)
+  const settings: Array<SettingResult> = []
+  for (const latencyMs of options.latencies) {
+    await waitForQuiet(options.maxLoad)
+    settings.push(await measureSetting(options, workDir, latencyMs))
+  }
+  const scales: Array<ScaleResult> = []
+  for (const users of options.scale) {
+    await waitForQuiet(options.maxLoad)
+    scales.push(await measureScale(options, workDir, users))
+  }
+  const text = render(options, settings, scales, { started, loadBefore, loadAfter: loadavg() })
+  process.stdout.write(`\n${text}\n`)
+  if (options.out !== undefined) {
+    writeResults(options.out, text)
+    say(`\nbench: results written to ${options.out}`)
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exitCode = 1
+  killAll()
+})
