@@ -11,7 +11,10 @@ export interface Page<A> {
   readonly next: Option.Option<string>
 }
 
-/** No API pages through this many empty pages in a row; past it, the cursors are going round without a repeat. */
+/**
+ * No API pages through this many pages in a row with nothing new on them (empty, or repeating the page before);
+ * past it, the cursors are going round without a repeat.
+ */
 export const MAX_EMPTY_PAGES_IN_A_ROW = 50
 
 interface State {
@@ -22,7 +25,7 @@ interface State {
   readonly previousIds: ReadonlySet<string>
 }
 
-export type LoopReason = "a cursor came back a second time" | "too many empty pages in a row"
+export type LoopReason = "a cursor came back a second time" | "too many pages in a row brought nothing new"
 
 export const paginate = <A, E>(options: {
   readonly fetchPage: (cursor: Option.Option<string>) => Effect.Effect<Page<A>, E>
@@ -52,13 +55,14 @@ export const paginate = <A, E>(options: {
         if (fresh.length < page.items.length) {
           yield* Effect.logDebug(`Panther sent ${page.items.length - fresh.length} item(s) twice; passed on once`)
         }
-        const emptyInARow = page.items.length === 0 ? state.emptyInARow + 1 : 0
+        // A page of nothing but repeats brings no more than an empty one: both count toward the limit.
+        const emptyInARow = fresh.length === 0 ? state.emptyInARow + 1 : 0
         if (Option.isSome(page.next)) {
           if (seenCursors.has(page.next.value)) {
             return yield* Effect.fail(options.onLoop("a cursor came back a second time", pages))
           }
           if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
-            return yield* Effect.fail(options.onLoop("too many empty pages in a row", pages))
+            return yield* Effect.fail(options.onLoop("too many pages in a row brought nothing new", pages))
           }
           seenCursors.add(page.next.value)
         }

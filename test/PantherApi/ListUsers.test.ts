@@ -129,6 +129,16 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("stops an endless run of pages repeating the same users under fresh cursors", () =>
+    Effect.gen(function* () {
+      // Nothing new after the first page: as endless as empty pages, though none of them is empty.
+      const server = yield* scriptedServer((index) => json(200, { results: [rawUser("u1")], next: `c${index}` }))
+      const error = yield* Effect.flip(collect(server.url).pipe(Effect.timeout("10 seconds")))
+      expect(error._tag).toBe("PaginationLoop")
+      expect(server.requests.length).toBeLessThanOrEqual(52)
+    })
+  )
+
   it.scopedLive("passes a record that breaks the schema on as InvalidUser, with its id and the field", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([
