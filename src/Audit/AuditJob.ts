@@ -78,17 +78,20 @@ export const runAuditJob = (
 
 /**
  * The audit, then its email. Delivery comes after the reports are on disk and before `--fail-on` is judged, so a
- * run that ends with exit 1 has still sent its alert.
+ * run that ends with exit 1 has still sent its alert. `beforeDelivery` sees the outcome first, so a summary naming
+ * the reports is printed even when delivery then fails.
  */
 export const runAndDeliver = (
   job: AuditJob,
-  hooks: AuditHooks = {}
+  hooks: AuditHooks = {},
+  beforeDelivery: (outcome: AuditOutcome) => Effect.Effect<void> = () => Effect.void
 ): Effect.Effect<
   { readonly outcome: AuditOutcome; readonly delivery: DeliveryResult },
   ConfigurationError | PantherApiError | ReportError | DeliveryError
 > =>
   Effect.gen(function* () {
     const outcome = yield* runAuditJob(job, hooks)
+    yield* beforeDelivery(outcome)
     const delivery = yield* deliverAuditEmail(job.email, outcome).pipe(
       Effect.annotateLogs({ runId: outcome.run.runId, phase: "email" })
     )

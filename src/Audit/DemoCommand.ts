@@ -48,10 +48,12 @@ export const demoCommand = Command.make(
             retry: defaultRetryPolicy
           })
         })
-        const { outcome, delivery } = yield* runAndDeliver(job, progressHooks()).pipe(
-          Effect.ensuring(Effect.sync(clearProgressLine))
-        )
-        yield* Console.log(formatRunSummary(outcome.run, [outcome.reports.csv, outcome.reports.json]))
+        const { delivery } = yield* runAndDeliver(job, progressHooks(), (audited) =>
+          Effect.zipRight(
+            Effect.sync(clearProgressLine),
+            Console.log(formatRunSummary(audited.run, [audited.reports.csv, audited.reports.json]))
+          )
+        ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
         yield* Console.log(describeDelivery(delivery))
       })
     )

@@ -28,10 +28,12 @@ export const runCommand = Command.make(
         email: options.email,
         connection: connectionSettings(options.connection)
       })
-      const { outcome, delivery } = yield* runAndDeliver(job, progressHooks()).pipe(
-        Effect.ensuring(Effect.sync(clearProgressLine))
-      )
-      yield* Console.log(formatRunSummary(outcome.run, [outcome.reports.csv, outcome.reports.json]))
+      const { outcome, delivery } = yield* runAndDeliver(job, progressHooks(), (audited) =>
+        Effect.zipRight(
+          Effect.sync(clearProgressLine),
+          Console.log(formatRunSummary(audited.run, [audited.reports.csv, audited.reports.json]))
+        )
+      ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
       yield* Console.log(describeDelivery(delivery))
       yield* pruneAfterRun(job.reportDirectory, retention, [outcome.reports.csv, outcome.reports.json])
       yield* checkFailOn(outcome)

@@ -1,6 +1,7 @@
 /**
  * Panther's timestamps are RFC 3339 in UTC, seen with 0, 3 and 9 fractional digits. This parser accepts any
- * precision and any offset, and nothing looser: `Date.parse` alone would accept "March 5" and local times.
+ * precision and any offset, and nothing looser: `Date.parse` alone would accept "March 5". A timestamp without an
+ * offset is read as UTC, as Panther documents its timestamps, never as this machine's local time.
  */
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?([Zz]|[+-]\d{2}:?\d{2})?$/
 

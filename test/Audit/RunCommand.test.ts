@@ -173,3 +173,20 @@ describe("panther-audit demo", () => {
     expect(result.stdout).toContain(join(directory, "reports"))
   })
 })
+
+describe("a delivery failure", () => {
+  it("exits 4 after printing the summary with the report paths, and leaves the reports", async () => {
+    const result = await runCli(["run", "--email", "always"], {
+      env: env({
+        MAIL_TO: "security@example.com",
+        MAIL_FROM: "audit@example.com",
+        SMTP_URL: "smtp://127.0.0.1:1",
+        SMTP_RETRIES: "0"
+      })
+    })
+    expect(result.code).toBe(4)
+    const reports = readdirSync(directory).filter((file) => /\.(csv|json)$/.test(file))
+    expect(reports).toHaveLength(2)
+    for (const file of reports) expect(result.stdout).toContain(join(directory, file))
+  })
+})
