@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+// Module paths, not the package index, which would load every Node platform module (HTTP server included).
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
 import { ExitCode, exitCodeOf } from "./Cli/ExitCode.js"
 import { describeFailure } from "./Cli/FailureMessage.js"

@@ -5,8 +5,9 @@
  * `ConfigurationError` (exit code 2) before anything is sent.
  */
 import { Options } from "@effect/cli"
-import { FileSystem } from "@effect/platform"
-import { NodeFileSystem } from "@effect/platform-node"
+// Module paths, not the package indexes, which load every platform module at start-up.
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Config, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import {
   type ConnectionSettings,

@@ -7,8 +7,11 @@
  * page of users as a whole, so one bad record would fail 60 good ones. Paths and methods still come from the
  * description (`Routes.ts`), and bodies are decoded with its schemas.
  */
-import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
+// Module paths, not the package indexes: the indexes load every platform module, servers included, at start-up.
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Clock, Duration, Effect, flow, Option, Redacted, Ref, Schema, Stream } from "effect"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"

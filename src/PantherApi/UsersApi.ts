@@ -2,14 +2,13 @@
  * The one description of the Panther REST API endpoints this project uses. The simulator is built from it with
  * `HttpApiBuilder`; the client takes its paths and schemas from it, so the two cannot drift apart.
  */
-import {
-  HttpApi,
-  HttpApiEndpoint,
-  HttpApiGroup,
-  HttpApiMiddleware,
-  HttpApiSchema,
-  HttpApiSecurity
-} from "@effect/platform"
+// Module paths, not the package index: the index loads all of @effect/platform, servers included, at start-up.
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import { Context, Schema } from "effect"
 import {
   BadRequestError,
