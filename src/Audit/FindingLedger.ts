@@ -46,6 +46,8 @@ export interface LedgerSummary {
 
 export interface FindingLedger {
   readonly record: (finding: Finding) => Effect.Effect<void, ReportError>
+  /** Records many in one step: how the audit records a page's findings. */
+  readonly recordAll: (findings: ReadonlyArray<Finding>) => Effect.Effect<void, ReportError>
   readonly spool: FindingSpool
   /** Totals over the findings not in `exclude` (see LOGIN_DATA_MISSING). */
   readonly summarize: (exclude: ReadonlySet<FindingCode>) => LedgerSummary
@@ -87,13 +89,17 @@ export const makeFindingLedger = (options: {
       }
     }
 
-    const record = (finding: Finding) =>
+    const recordAll = (findings: ReadonlyArray<Finding>) =>
       Effect.suspend(() => {
-        const annotated = annotate(finding)
-        const key = `${annotated.finding}|${annotated.severity}|${annotated.suppressed}|${annotated.change}`
-        tally.set(key, (tally.get(key) ?? 0) + 1)
-        return spool.add(annotated)
+        const annotated = findings.map(annotate)
+        for (const finding of annotated) {
+          const key = `${finding.finding}|${finding.severity}|${finding.suppressed}|${finding.change}`
+          tally.set(key, (tally.get(key) ?? 0) + 1)
+        }
+        return spool.addAll(annotated)
       })
+
+    const record = (finding: Finding) => recordAll([finding])
 
     const summarize = (exclude: ReadonlySet<FindingCode>): LedgerSummary => {
       const bySeverity = zeroBySeverity()
@@ -132,5 +138,5 @@ export const makeFindingLedger = (options: {
       }
     }
 
-    return { record, spool, summarize }
+    return { record, recordAll, spool, summarize }
   })

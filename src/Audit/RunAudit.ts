@@ -14,7 +14,7 @@ import { type FindingReportPaths, writeFindingReports } from "../Reports/WriteFi
 import { VERSION } from "../Version.js"
 import type { AuditParameters } from "./AuditParameters.js"
 import { type AuditRun, reportStamp, type SuppressionSummary } from "./AuditRun.js"
-import type { FindingCode } from "./Finding.js"
+import type { Finding, FindingCode } from "./Finding.js"
 import type { AnnotatedFinding } from "./FindingAnnotations.js"
 import { makeFindingLedger } from "./FindingLedger.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
@@ -119,45 +119,51 @@ export const runAudit = (
       let enabledWithLogin = 0
       let duplicates = 0
 
+      const { onProgress, onUser } = options
       yield* client.listUsers({ includeDeactivated: parameters.includeDeactivated }).pipe(
-        Stream.runForEach((record) =>
+        // A page at a time: judging is plain synchronous code, so a page costs a few effects, not several per user.
+        Stream.runForEachChunk((chunk) =>
           Effect.suspend(() => {
-            const id = UserRecord.$is("ValidUser")(record) ? record.user.id : Option.getOrUndefined(record.userId)
-            // An empty id names no user: such records are all taken, like records without an id.
-            if (id !== undefined && id !== "") {
-              if (seenIds.has(id)) {
-                duplicates++
-                return Effect.void
+            const findings: Array<Finding> = []
+            const observed: Array<readonly [UserRecord, Judgement | undefined]> = []
+            const progressAt: Array<number> = []
+            for (const record of Chunk.toReadonlyArray(chunk)) {
+              const id = UserRecord.$is("ValidUser")(record) ? record.user.id : Option.getOrUndefined(record.userId)
+              // An empty id names no user: such records are all taken, like records without an id.
+              if (id !== undefined && id !== "") {
+                if (seenIds.has(id)) {
+                  duplicates++
+                  continue
+                }
+                seenIds.add(id)
               }
-              seenIds.add(id)
+              totals.seen++
+              if (totals.seen % PROGRESS_EVERY === 0) progressAt.push(totals.seen)
+              if (UserRecord.$is("InvalidUser")(record)) {
+                totals.invalid++
+                findings.push(invalidRecordFinding(record))
+                if (onUser !== undefined) observed.push([record, undefined])
+                continue
+              }
+              const { user } = record
+              if (user.enabled) {
+                totals.enabled++
+                if (user.lastLoggedInAt !== undefined) enabledWithLogin++
+              } else totals.deactivated++
+              const judgement = judgeUser(user, parameters, privilegePolicy)
+              if (judgement.facts.privilege.privileged) totals.privileged++
+              for (const finding of judgement.findings) findings.push(finding)
+              if (onUser !== undefined) observed.push([record, judgement])
             }
-            totals.seen++
             const progress =
-              options.onProgress !== undefined && totals.seen % PROGRESS_EVERY === 0
-                ? reportProgress(client, totals.seen, options.onProgress)
-                : Effect.void
-            if (UserRecord.$is("InvalidUser")(record)) {
-              totals.invalid++
-              const finding = invalidRecordFinding(record)
-              return Effect.zipRight(
-                progress,
-                Effect.zipRight(ledger.record(finding), options.onUser?.(record, undefined) ?? Effect.void)
-              )
-            }
-            const { user } = record
-            if (user.enabled) {
-              totals.enabled++
-              if (user.lastLoggedInAt !== undefined) enabledWithLogin++
-            } else totals.deactivated++
-            const judgement = judgeUser(user, parameters, privilegePolicy)
-            if (judgement.facts.privilege.privileged) totals.privileged++
-            return Effect.zipRight(
-              progress,
-              Effect.zipRight(
-                Effect.forEach(judgement.findings, ledger.record, { discard: true }),
-                options.onUser?.(record, judgement) ?? Effect.void
-              )
-            )
+              onProgress === undefined
+                ? Effect.void
+                : Effect.forEach(progressAt, (users) => reportProgress(client, users, onProgress), { discard: true })
+            const observe =
+              onUser === undefined
+                ? Effect.void
+                : Effect.forEach(observed, ([record, judgement]) => onUser(record, judgement), { discard: true })
+            return Effect.zipRight(progress, Effect.zipRight(ledger.recordAll(findings), observe))
           })
         )
       )
