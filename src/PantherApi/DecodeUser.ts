@@ -30,8 +30,87 @@ export const rawUserId = (raw: unknown): Option.Option<string> => stringField(ra
 
 const decodeUser = Schema.decodeUnknownEither(User, { errors: "all" })
 
-export const decodeUserRecord = (raw: unknown): UserRecord =>
-  Either.match(decodeUser(raw), {
+type Fields = { -readonly [K in keyof User]: User[K] }
+
+const isObject = (value: unknown): value is object =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** `Schema.optional(Schema.String)`: a string, null for absent, undefined for anything the schema must judge. */
+const optionalString = (raw: object, key: string): string | null | undefined => {
+  const value: unknown = Reflect.get(raw, key)
+  if (typeof value === "string") return value
+  return value === undefined && !(key in raw) ? null : undefined
+}
+
+/** `OptionalText`: a string stays, `null` and `""` are absent (null here), anything else is for the schema. */
+const optionalText = (raw: object, key: string): string | null | undefined => {
+  const value: unknown = Reflect.get(raw, key)
+  if (typeof value === "string") return value === "" ? null : value
+  if (value === null) return null
+  return value === undefined && !(key in raw) ? null : undefined
+}
+
+/**
+ * The common case by hand: a record whose every field already has the type `User` wants becomes the very object
+ * `Schema.decodeUnknown(User)` makes of it (the same keys in the same order, unknown keys dropped, `null` and `""`
+ * texts absent), many times faster, which at 60 users a page is most of what decoding costs. Anything else
+ * returns undefined and goes to the schema, which also words the problem. test/PantherApi/DecodeUser.test.ts holds
+ * the two to each other.
+ */
+const decodeTypicalUser = (raw: unknown): User | undefined => {
+  if (!isObject(raw)) return undefined
+  const id = optionalString(raw, "id")
+  const email: unknown = Reflect.get(raw, "email")
+  const givenName: unknown = Reflect.get(raw, "givenName")
+  const familyName: unknown = Reflect.get(raw, "familyName")
+  const role: unknown = Reflect.get(raw, "role")
+  const enabled: unknown = Reflect.get(raw, "enabled")
+  if (
+    id === undefined ||
+    typeof email !== "string" ||
+    typeof givenName !== "string" ||
+    typeof familyName !== "string" ||
+    typeof enabled !== "boolean" ||
+    !isObject(role)
+  ) {
+    return undefined
+  }
+  const roleId = optionalString(role, "id")
+  const roleName = optionalString(role, "name")
+  const status = optionalText(raw, "status")
+  const createdAt = optionalText(raw, "createdAt")
+  const lastLoggedInAt = optionalText(raw, "lastLoggedInAt")
+  if (
+    roleId === undefined ||
+    roleName === undefined ||
+    status === undefined ||
+    createdAt === undefined ||
+    lastLoggedInAt === undefined
+  ) {
+    return undefined
+  }
+  const roleOut =
+    roleId === null
+      ? roleName === null
+        ? {}
+        : { name: roleName }
+      : roleName === null
+        ? { id: roleId }
+        : { id: roleId, name: roleName }
+  const user: Fields =
+    id === null
+      ? { email, givenName, familyName, role: roleOut, enabled }
+      : { id, email, givenName, familyName, role: roleOut, enabled }
+  if (status !== null) user.status = status
+  if (createdAt !== null) user.createdAt = createdAt
+  if (lastLoggedInAt !== null) user.lastLoggedInAt = lastLoggedInAt
+  return user
+}
+
+export const decodeUserRecord = (raw: unknown): UserRecord => {
+  const typical = decodeTypicalUser(raw)
+  if (typical !== undefined) return UserRecord.ValidUser({ user: typical })
+  return Either.match(decodeUser(raw), {
     onRight: (user) => UserRecord.ValidUser({ user }),
     onLeft: (error) =>
       UserRecord.InvalidUser({
@@ -40,3 +119,4 @@ export const decodeUserRecord = (raw: unknown): UserRecord =>
         reason: describeParseError(error)
       })
   })
+}

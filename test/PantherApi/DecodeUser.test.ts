@@ -1,0 +1,73 @@
+/**
+ * `decodeUserRecord` decodes typical records by hand and leaves the rest to the `User` schema. Whatever path a
+ * record takes, the result must be what the schema alone gives: the same user, with the same keys in the same
+ * order (so `users list` prints the same JSON), or an InvalidUser where the schema fails.
+ */
+import { Either, Schema } from "effect"
+import { describe, expect, it } from "vitest"
+import { decodeUserRecord } from "../../src/PantherApi/DecodeUser.js"
+import { User } from "../../src/PantherApi/Schemas.js"
+import { generateUsers } from "../../src/Simulator/GenerateUsers.js"
+
+const bySchema = Schema.decodeUnknownEither(User, { errors: "all" })
+
+/** JSON with undefined-valued keys kept, so `{ id: undefined }` and `{}` differ. */
+const shape = (value: unknown): string =>
+  JSON.stringify(value, (_key, field: unknown) => (field === undefined ? "<undefined>" : field))
+
+const expectSameAsSchema = (raw: unknown) => {
+  const expected = bySchema(raw)
+  const actual = decodeUserRecord(raw)
+  if (Either.isRight(expected)) {
+    expect(actual._tag, shape(raw)).toBe("ValidUser")
+    if (actual._tag === "ValidUser") expect(shape(actual.user), shape(raw)).toBe(shape(expected.right))
+  } else {
+    expect(actual._tag, shape(raw)).toBe("InvalidUser")
+  }
+}
+
+const VALUES: ReadonlyArray<unknown> = ["", "text", "  ", null, 0, 1, true, false, {}, [], ["x"], { id: "r" }]
+const ABSENT = Symbol("absent")
+
+const withField = (base: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> => {
+  const copy: Record<string, unknown> = { ...base }
+  if (value === ABSENT) delete copy[key]
+  else copy[key] = value
+  return copy
+}
+
+const BASE: Record<string, unknown> = {
+  id: "5f0c",
+  email: "kim@example.com",
+  givenName: "Kim",
+  familyName: "Lee",
+  role: { id: "r-1", name: "Admin" },
+  enabled: true,
+  status: "CONFIRMED",
+  createdAt: "2024-01-02T03:04:05Z",
+  lastLoggedInAt: "2025-01-02T03:04:05.123Z",
+  unknownField: { nested: true }
+}
+
+describe("decodeUserRecord", () => {
+  it("matches the schema on every generated user, null and empty last logins included", () => {
+    for (const seed of [1, 2, 3]) {
+      for (const raw of generateUsers({ count: 2000, seed, now: new Date("2025-06-30T12:00:00Z") })) {
+        expectSameAsSchema(raw)
+      }
+    }
+  })
+
+  it("matches the schema for every field absent, undefined or of any JSON type, and keys in any order", () => {
+    for (const key of Object.keys(BASE)) {
+      for (const value of [...VALUES, undefined, ABSENT]) expectSameAsSchema(withField(BASE, key, value))
+    }
+    for (const key of ["id", "name", "extra"]) {
+      for (const value of [...VALUES, undefined, ABSENT]) {
+        expectSameAsSchema(withField(BASE, "role", withField({ id: "r-1", name: "Admin" }, key, value)))
+      }
+    }
+    expectSameAsSchema(Object.fromEntries(Object.entries(BASE).reverse()))
+    for (const raw of [null, undefined, 7, "user", [], [BASE], Object.assign([], BASE)]) expectSameAsSchema(raw)
+  })
+})
