@@ -12,10 +12,10 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Clock, Duration, Effect, flow, Option, Redacted, Ref, Schema, Stream } from "effect"
+import { Chunk, Clock, Duration, Effect, flow, Option, Redacted, Ref, Schema, Stream } from "effect"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"
-import { decodeUserRecord, describeParseError } from "./DecodeUser.js"
+import { decodeUserRecord, describeParseError, rawUserId } from "./DecodeUser.js"
 import { paginate } from "./Pagination.js"
 import { checkStatus, errorDetail, parseJson, transportFailure } from "./Responses.js"
 import { TransientFailure, withRetries } from "./Retry.js"
@@ -70,10 +70,6 @@ const listUsersParams = (filters: ListUsersFilters, cursor: Option.Option<string
   add("cursor", Option.getOrUndefined(cursor))
   return params
 }
-
-/** An empty id names no user, so it cannot mark a repeat: every such record is passed on. */
-const idOfRecord = (record: UserRecord): Option.Option<string> =>
-  record._tag === "ValidUser" ? Option.filter(Option.fromNullable(record.user.id), (id) => id !== "") : record.userId
 
 export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/PantherClient", {
   effect: Effect.gen(function* () {
@@ -197,15 +193,19 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
             HttpClientRequest.get(route.path, { urlParams: listUsersParams(filters, cursor) })
           ).pipe(
             Effect.tap(() => count("pagesFetched")),
-            // Each record is decoded on its own: one bad record becomes an InvalidUser, the rest pass.
-            Effect.map((page) => ({ items: page.results.map(decodeRecord), next: Option.fromNullable(page.next) }))
+            Effect.map((page) => ({ items: page.results, next: Option.fromNullable(page.next) }))
           ),
-        idOf: idOfRecord,
+        // The id a raw record claims, as a decoded one would have it; an empty id names no user, so it cannot
+        // mark a repeat: every such record is passed on.
+        idOf: rawUserId,
         onLoop: (reason, pagesFetched) =>
           new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched })
       }).pipe(
         // One page ahead: the next page is on its way while the caller works through the current one.
-        Stream.bufferChunks({ capacity: 1 })
+        Stream.bufferChunks({ capacity: 1 }),
+        // Each record is decoded on its own: one bad record becomes an InvalidUser, the rest pass. Decoding after
+        // the buffer keeps it off the path from one page's answer to the next page's request.
+        Stream.mapChunks(Chunk.map(decodeRecord))
       )
     }
 
