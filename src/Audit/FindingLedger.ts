@@ -78,8 +78,23 @@ export const makeFindingLedger = (options: {
       const previous = unmatched.get(id) ?? matched.get(id)
       if (previous !== undefined && unmatched.delete(id)) matched.set(id, previous)
       const entry = finding.userId === null && finding.email === null ? undefined : matcher.match(finding)
+      // Spelled out rather than spread: V8 copies a spread of this many fields on a slow path, several
+      // microseconds a finding. The order is the report's (the finding's fields, then its annotations).
       return {
-        ...finding,
+        severity: finding.severity,
+        finding: finding.finding,
+        userId: finding.userId,
+        email: finding.email,
+        givenName: finding.givenName,
+        familyName: finding.familyName,
+        roleId: finding.roleId,
+        roleName: finding.roleName,
+        status: finding.status,
+        enabled: finding.enabled,
+        createdAt: finding.createdAt,
+        lastLoggedInAt: finding.lastLoggedInAt,
+        daysSinceLogin: finding.daysSinceLogin,
+        detail: finding.detail,
         id,
         firstSeen: previous?.firstSeen ?? options.runStartedAt,
         change: previous === undefined ? "new" : "unchanged",

@@ -135,6 +135,8 @@ export const makeSuppressionMatcher = (entries: ReadonlyArray<SuppressionEntry>,
   const used = new Set<SuppressionEntry>()
   return {
     match: (finding) => {
+      // Most runs have no suppressions: every finding passes here, so that case costs nothing.
+      if (byUser.size === 0) return undefined
       const candidates = [
         ...(finding.userId === null ? [] : (byUser.get(finding.userId.toLowerCase()) ?? [])),
         ...(finding.email === null ? [] : (byUser.get(finding.email.toLowerCase()) ?? []))
