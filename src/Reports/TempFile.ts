@@ -4,6 +4,7 @@
  * was interrupted, so a broken run leaves nothing behind.
  */
 import { randomBytes } from "node:crypto"
+import { writeSync } from "node:fs"
 import { type FileHandle, open, unlink } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
@@ -44,12 +45,22 @@ const makeTempFile = (path: string, handle: FileHandle): TempFile => {
   const writeFailed = (error: unknown) =>
     new ReportError({ message: `cannot write ${path}: ${describeFsError(error)}` })
 
+  // Written synchronously. Reports are written once the data is all in, with nothing else to get on with, and an
+  // asynchronous write kept every chunk alive long enough to be promoted to the old generation: the heap then grew
+  // with the size of the report (about 45 MB more peak memory for 200,000 users).
   const flush = Effect.suspend(() => {
     if (pendingLength === 0) return Effect.void
     const text = pending.join("")
     pending = []
     pendingLength = 0
-    return Effect.tryPromise({ try: () => handle.write(text), catch: writeFailed })
+    return Effect.try({
+      try: () => {
+        const bytes = Buffer.from(text, "utf8")
+        let done = 0
+        while (done < bytes.length) done += writeSync(handle.fd, bytes, done, bytes.length - done)
+      },
+      catch: writeFailed
+    })
   })
 
   return {
