@@ -26,12 +26,13 @@ export interface FindingSpool {
   /** Counts of the findings that `forEachSorted` would visit with the same `exclude`. */
   readonly counts: (exclude?: ReadonlySet<FindingCode>) => FindingCounts
   /**
-   * Visits the findings in report order (critical first, then by code, email and user id) in batches.
-   * Findings whose code is in `exclude` are skipped.
+   * Visits the findings in report order (critical first, then by code, email and user id) in batches, each with
+   * its JSON text as spooled (`JSON.stringify` of the finding added). Findings whose code is in `exclude` are
+   * skipped.
    */
   readonly forEachSorted: <E>(
     batchSize: number,
-    visit: (batch: ReadonlyArray<Finding>) => Effect.Effect<void, E>,
+    visit: (batch: ReadonlyArray<Finding>, json: ReadonlyArray<string>) => Effect.Effect<void, E>,
     exclude?: ReadonlySet<FindingCode>
   ) => Effect.Effect<void, E | ReportError>
 }
@@ -136,7 +137,7 @@ export const makeFindingSpool = (directory: string): Effect.Effect<FindingSpool,
 
     const forEachSorted = <E>(
       batchSize: number,
-      visit: (batch: ReadonlyArray<Finding>) => Effect.Effect<void, E>,
+      visit: (batch: ReadonlyArray<Finding>, json: ReadonlyArray<string>) => Effect.Effect<void, E>,
       exclude?: ReadonlySet<FindingCode>
     ): Effect.Effect<void, E | ReportError> =>
       Effect.gen(function* () {
@@ -144,17 +145,20 @@ export const makeFindingSpool = (directory: string): Effect.Effect<FindingSpool,
         const order = included(exclude).sort(compare)
         let buffer = Buffer.alloc(64 * 1024)
         for (let start = 0; start < order.length; start += batchSize) {
-          const batch = yield* Effect.try({
-            try: () =>
-              order.slice(start, start + batchSize).map((index) => {
+          const { batch, json } = yield* Effect.try({
+            try: () => {
+              const indexes = order.slice(start, start + batchSize)
+              const json = indexes.map((index) => {
                 const length = lengths[index] ?? 0
                 if (buffer.length < length) buffer = Buffer.alloc(length * 2)
                 readSync(fd, buffer, 0, length, offsets[index] ?? 0)
-                return JSON.parse(buffer.toString("utf8", 0, length)) as Finding
-              }),
+                return buffer.toString("utf8", 0, length)
+              })
+              return { batch: json.map((text) => JSON.parse(text) as Finding), json }
+            },
             catch: spoolFailed
           })
-          yield* visit(batch)
+          yield* visit(batch, json)
         }
       })
 

@@ -60,12 +60,12 @@ export const writeFindingReports = (options: {
       let first = true
       yield* options.spool.forEachSorted(
         BATCH,
-        (batch) =>
+        (batch, lines) =>
           Effect.gen(function* () {
             options.onBatch?.(batch)
             yield* csv.append(toCsv(batch.map(findingRow)))
-            const lines = batch.map((finding) => JSON.stringify(finding)).join(",\n")
-            yield* json.append(`${first ? "\n" : ",\n"}${lines}`)
+            // The spooled text is what JSON.stringify gives for the finding: no need to stringify it again.
+            yield* json.append(`${first ? "\n" : ",\n"}${lines.join(",\n")}`)
             first = false
           }),
         options.exclude

@@ -40,7 +40,13 @@ it("returns every finding whole and sorted, across flushes and past a line longe
           yield* spool.addAll(findings.slice(start, start + 60))
         }
         const out: Array<Finding> = []
-        yield* spool.forEachSorted(500, (batch) => Effect.sync(() => out.push(...batch)))
+        yield* spool.forEachSorted(500, (batch, json) =>
+          Effect.sync(() => {
+            // Each finding comes with its JSON text, as JSON.stringify writes it.
+            expect(json).toEqual(batch.map((item) => JSON.stringify(item)))
+            out.push(...batch)
+          })
+        )
         expect(spool.counts().total).toBe(findings.length)
         return out
       })
