@@ -111,6 +111,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const timeoutReason = `no answer within ${Duration.format(settings.requestTimeout)}`
 
     const http = (yield* HttpClient.HttpClient).pipe(
+      // No tracer is set up in this tool, and a span per request (with its attributes) cost about 0.1 ms a page.
+      HttpClient.withTracerDisabledWhen(() => true),
       HttpClient.mapRequest(
         flow(
           HttpClientRequest.prependUrl(settings.baseUrl),
