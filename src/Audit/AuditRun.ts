@@ -2,9 +2,9 @@
  * The run section of the JSON report: what was audited, how, and what came of it. An auditor reads it to tell
  * whether the run was complete; nothing in it is secret (the API URL never carries the token).
  */
+
+import type { AuditParameters } from "./AuditParameters.js"
 import type { FindingChanges, FindingCounts } from "./FindingLedger.js"
-import type { Policy } from "./Policy.js"
-import type { FailOn } from "./Severity.js"
 
 export interface AuditRun {
   readonly runId: string
@@ -13,16 +13,8 @@ export interface AuditRun {
   readonly startedAt: string
   readonly finishedAt: string
   readonly apiBaseUrl: string
-  readonly parameters: {
-    readonly staleDays: number
-    readonly pendingDays: number
-    readonly privilegedRoles: ReadonlyArray<string>
-    readonly privilegedPermissions: ReadonlyArray<string>
-    readonly includeDeactivated: boolean
-    readonly failOn: FailOn
-    readonly policy: Policy | null
-    readonly suppressionsFile: string | null
-  }
+  /** The audit's parameters as recorded: `asOf` stands above as text, the suppression entries in `suppressions`. */
+  readonly parameters: Omit<AuditParameters, "asOf" | "suppressions">
   readonly users: {
     /** Records received, valid or not, each user once. */
     readonly seen: number
