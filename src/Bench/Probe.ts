@@ -2,8 +2,9 @@
  * Preloaded (`node --import`) into every process the benchmark measures, the audit and the floor alike, so both are
  * observed the same way from the inside: when the first HTTP request was created (what start-up costs), when the
  * process exited, its CPU time, and its peak resident memory as the kernel counts it (`maxRSS`, the high-water
- * mark, so no short peak is missed between samples). Node's fetch and the `undici` package both announce each
- * request on the `undici:request:create` diagnostics channel. Inert unless `BENCH_PROBE_FILE` names where to write.
+ * mark, so no short peak is missed between samples). Requests are seen on Node's diagnostics channels: `fetch`
+ * announces each on `undici:request:create`, `node:http` (which `run` uses) on `http.client.request.start`. Inert
+ * unless `BENCH_PROBE_FILE` names where to write.
  */
 import { subscribe } from "node:diagnostics_channel"
 import { writeFileSync } from "node:fs"
@@ -25,10 +26,12 @@ const target = process.env.BENCH_PROBE_FILE
 if (target !== undefined && target !== "") {
   let firstRequestMs: number | null = null
   let requests = 0
-  subscribe("undici:request:create", () => {
+  const onRequest = () => {
     requests++
     if (firstRequestMs === null) firstRequestMs = performance.now()
-  })
+  }
+  subscribe("undici:request:create", onRequest)
+  subscribe("http.client.request.start", onRequest)
   process.on("exit", () => {
     const cpu = process.cpuUsage()
     const report: ProbeReport = {

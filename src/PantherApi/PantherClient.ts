@@ -1,38 +1,20 @@
 /**
  * The Panther Users API client: every user as a lazy stream, the four single-user operations, and roles.
  *
- * Built on a hand-made `HttpClient` pipeline rather than `HttpApiClient.make(PantherApi)`, although both would read
- * the same description: the live API sends bodies the description does not have (403 `{"error":"forbidden"}`,
- * HTML from load balancers) which a derived client turns into opaque decode errors, and a derived client decodes a
- * page of users as a whole, so one bad record would fail 60 good ones. Paths and methods still come from the
- * description (`Routes.ts`), and bodies are decoded with its schemas.
+ * Built by hand rather than with `HttpApiClient.make(PantherApi)`, although both would read the same description:
+ * the live API sends bodies the description does not have (403 `{"error":"forbidden"}`, HTML from load balancers)
+ * which a derived client turns into opaque decode errors, and a derived client decodes a page of users as a whole,
+ * so one bad record would fail 60 good ones. Paths and methods still come from the description (`Routes.ts`), and
+ * bodies are decoded with its schemas. The bytes travel through `HttpTransport.ts`.
  */
-// Module paths, not the package indexes: the indexes load every platform module, servers included, at start-up.
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import {
-  Chunk,
-  Clock,
-  Duration,
-  Effect,
-  Exit,
-  FiberId,
-  flow,
-  Option,
-  Redacted,
-  Ref,
-  Schema,
-  Scope,
-  Stream
-} from "effect"
+import { Chunk, Clock, Duration, Effect, Option, Redacted, Ref, Schema, Stream } from "effect"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId } from "./DecodeUser.js"
+import { HttpTransport, type Reply } from "./HttpTransport.js"
 import { paginate } from "./Pagination.js"
 import { checkStatus, errorDetail, parseJson, transportFailure } from "./Responses.js"
-import { TransientFailure, withRetries } from "./Retry.js"
+import { withRetries } from "./Retry.js"
 import { pathWithId, type Route, Routes } from "./Routes.js"
 import {
   ListRespEnvelope,
@@ -45,7 +27,6 @@ import {
 } from "./Schemas.js"
 import { settleCreate, settleDelete } from "./UncertainChanges.js"
 import { UserRecord } from "./UserRecord.js"
-import { API_KEY_HEADER } from "./UsersApi.js"
 
 /** Resumes after the event loop has turned once (`setImmediate`): I/O callbacks and queued writes go first. */
 const nextTurn: Effect.Effect<void> = Effect.async<void>((resume) => {
@@ -76,6 +57,15 @@ export interface ClientStats {
   readonly retries: number
 }
 
+/** A request as the client builds it; the transport adds the base URL and the headers. */
+interface ApiRequest {
+  readonly method: string
+  /** The API path, with any id filled in; what errors name. */
+  readonly path: string
+  readonly query?: ReadonlyArray<readonly [string, string]> | undefined
+  readonly jsonBody?: string | undefined
+}
+
 const listUsersParams = (filters: ListUsersFilters, cursor: Option.Option<string>): Array<[string, string]> => {
   const params: Array<[string, string]> = [["limit", String(PAGE_LIMIT)]]
   const add = (name: string, value: string | undefined) => {
@@ -86,7 +76,6 @@ const listUsersParams = (filters: ListUsersFilters, cursor: Option.Option<string
   add("status", filters.status)
   add("ids", filters.ids?.filter((id) => id !== "").join(","))
   if (filters.includeDeactivated === true) add("include-deactivated", "true")
-  // The cursor is opaque and may hold `+`, `/` and `=`: the request's URL params percent-encode it.
   add("cursor", Option.getOrUndefined(cursor))
   return params
 }
@@ -110,99 +99,39 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     }
     const timeoutReason = `no answer within ${Duration.format(settings.requestTimeout)}`
 
-    const http = (yield* HttpClient.HttpClient).pipe(
-      // No tracer is set up in this tool, and a span per request (with its attributes) cost about 0.1 ms a page.
-      HttpClient.withTracerDisabledWhen(() => true),
-      HttpClient.mapRequest(
-        flow(
-          HttpClientRequest.prependUrl(settings.baseUrl),
-          // The only place the token is sent; `scrub` above is the only other place that unwraps it, to compare.
-          HttpClientRequest.setHeader(API_KEY_HEADER, Redacted.value(settings.token)),
-          HttpClientRequest.acceptJson
-        )
-      )
-    )
-
-    // Each exchange gets its own scope; closing it aborts the request, which is how the deadline below cuts one off.
-    const scopedHttp = HttpClient.withScope(http)
+    const transport = yield* HttpTransport
 
     /**
-     * Gives `exchange` until the request timeout, body included, then aborts it; `timedOut` says whether that is why
-     * it failed. `Effect.timeoutFail` would run the request in a forked fiber, and the wake-up of that fiber let the
-     * caller's work on the previous page run first: about a millisecond between one page's answer and the next
-     * page's request, every page. Here the request runs in the caller's fiber and a forked watchdog, on the same
-     * clock, closes the exchange's scope at the deadline.
+     * One request, judged and retried. `request.path` is the API path without the query string, which is what
+     * errors and warnings name.
      */
-    const withDeadline = <A, E>(
-      exchange: (timedOut: () => boolean) => Effect.Effect<A, E, Scope.Scope>
-    ): Effect.Effect<A, E> =>
-      Effect.acquireUseRelease(
-        Scope.make(),
-        (scope) =>
-          Effect.gen(function* () {
-            let timedOut = false
-            const watchdog = yield* Effect.forkDaemon(
-              Effect.zipRight(
-                Effect.sleep(settings.requestTimeout),
-                Effect.suspend(() => {
-                  timedOut = true
-                  return Scope.close(scope, Exit.void)
-                })
-              )
-            )
-            // Signalled, not awaited: the watchdog may be the one closing the scope.
-            yield* Scope.addFinalizer(
-              scope,
-              Effect.sync(() => watchdog.unsafeInterruptAsFork(FiberId.none))
-            )
-            return yield* Scope.extend(
-              exchange(() => timedOut),
-              scope
-            )
-          }),
-        (scope, exit) => Scope.close(scope, exit)
-      )
-
-    /**
-     * One request, judged and retried. `request.url` is still the API path here (the base URL is prepended on the
-     * way out), which is what errors and warnings name.
-     */
-    const execute = (
-      request: HttpClientRequest.HttpClientRequest,
-      repeatable = true
-    ): Effect.Effect<HttpClientResponse.HttpClientResponse, PantherApiError> => {
-      const method = request.method
-      const path = request.url
-      const attempt = withDeadline((timedOut) =>
-        count("requests").pipe(
-          Effect.zipRight(scopedHttp.execute(request)),
-          // The whole body is read before the deadline: a response that stalls halfway is cut off and retried.
-          Effect.flatMap((response) => Effect.map(response.text, (body) => ({ response, body }))),
-          Effect.mapError((error) =>
-            timedOut()
-              ? new TransientFailure({
-                  method,
-                  path,
-                  status: Option.none(),
-                  reason: timeoutReason,
-                  retryAfter: Option.none(),
-                  detail: undefined,
-                  mayHaveTakenEffect: true
-                })
-              : transportFailure(method, path, error)
-          )
+    const execute = (request: ApiRequest, repeatable = true): Effect.Effect<Reply, PantherApiError> => {
+      const { method, path } = request
+      const outgoing = {
+        method,
+        pathAndQuery:
+          request.query === undefined || request.query.length === 0
+            ? path
+            : // The cursor is opaque and may hold `+`, `/` and `=`: URLSearchParams percent-encodes them.
+              `${path}?${new URLSearchParams(request.query as Array<[string, string]>).toString()}`,
+        jsonBody: request.jsonBody
+      }
+      const attempt = Effect.zipRight(
+        count("requests"),
+        Effect.mapError(transport.exchange(outgoing), (failure) =>
+          transportFailure(method, path, failure, timeoutReason)
         )
       ).pipe(
         // The status is judged before the retry, so a 503 is retried and a 404 is not.
-        Effect.flatMap(({ response, body }) =>
+        Effect.flatMap((reply) =>
           Effect.flatMap(Clock.currentTimeMillis, (now) =>
             Effect.as(
               checkStatus(
-                { method, path, status: response.status, retryAfter: response.headers["retry-after"], body },
+                { method, path, status: reply.status, retryAfter: reply.retryAfter, body: reply.body },
                 now,
                 scrub
               ),
-              response
+              reply
             )
           )
         )
@@ -213,36 +142,30 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     /** Decoding comes after the retries, never inside them: a wrong shape does not improve by asking again. */
     const decodeBody =
       <A, I>(schema: Schema.Schema<A, I>, route: Route, path: string) =>
-      (response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, InvalidResponse> => {
+      (reply: Reply): Effect.Effect<A, InvalidResponse> => {
         const invalid = (reason: string) => new InvalidResponse({ method: route.method, path, reason })
-        return response.text.pipe(
-          Effect.mapError(() => invalid("the body could not be read")),
-          Effect.flatMap((body) =>
-            Option.match(parseJson(body), {
-              onNone: () => Effect.fail(invalid(`the body is not JSON but ${errorDetail(scrub(body)) ?? "empty"}`)),
-              onSome: (json) =>
-                Schema.decodeUnknown(schema, { errors: "all" })(json).pipe(
-                  // A parse error quotes the values it rejected: an echo of the request would quote the token.
-                  Effect.mapError((error) => invalid(scrub(describeParseError(error))))
-                )
-            })
-          )
-        )
+        return Option.match(parseJson(reply.body), {
+          onNone: () => Effect.fail(invalid(`the body is not JSON but ${errorDetail(scrub(reply.body)) ?? "empty"}`)),
+          onSome: (json) =>
+            Schema.decodeUnknown(schema, { errors: "all" })(json).pipe(
+              // A parse error quotes the values it rejected: an echo of the request would quote the token.
+              Effect.mapError((error) => invalid(scrub(describeParseError(error))))
+            )
+        })
       }
 
     const send = <A, I>(
       route: Route,
-      path: string,
       schema: Schema.Schema<A, I>,
-      request: HttpClientRequest.HttpClientRequest = HttpClientRequest.make(route.method)(path),
+      request: ApiRequest,
       repeatable = true
     ): Effect.Effect<A, PantherApiError> =>
-      execute(request, repeatable).pipe(Effect.flatMap(decodeBody(schema, route, path)))
+      execute(request, repeatable).pipe(Effect.flatMap(decodeBody(schema, route, request.path)))
 
-    const withBody = (route: Route, path: string, body: ModifyUserBody) =>
-      HttpClientRequest.make(route.method)(path).pipe(
-        HttpClientRequest.schemaBodyJson(ModifyUser)(body),
-        // Encoding a value that already has the schema's type cannot fail; if it does, it is a bug.
+    /** Encoding a value that already has the schema's type cannot fail; if it does, it is a bug. */
+    const withBody = (route: Route, path: string, body: ModifyUserBody): Effect.Effect<ApiRequest> =>
+      Schema.encode(ModifyUser)(body).pipe(
+        Effect.map((encoded): ApiRequest => ({ method: route.method, path, jsonBody: JSON.stringify(encoded) })),
         Effect.orDie
       )
 
@@ -250,12 +173,11 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       const route = Routes.listUsers
       return paginate({
         fetchPage: (cursor) =>
-          send(
-            route,
-            route.path,
-            ListRespEnvelope,
-            HttpClientRequest.get(route.path, { urlParams: listUsersParams(filters, cursor) })
-          ).pipe(
+          send(route, ListRespEnvelope, {
+            method: route.method,
+            path: route.path,
+            query: listUsersParams(filters, cursor)
+          }).pipe(
             Effect.tap(() => count("pagesFetched")),
             Effect.map((page) => ({ items: page.results, next: Option.fromNullable(page.next) }))
           ),
@@ -295,17 +217,11 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       const route = Routes.listRoles
       return paginate({
         fetchPage: (cursor) =>
-          send(
-            route,
-            route.path,
-            RoleListResp,
-            HttpClientRequest.get(route.path, {
-              urlParams: [
-                ["limit", String(PAGE_LIMIT)],
-                ...Option.toArray(Option.map(cursor, (c) => ["cursor", c] as const))
-              ]
-            })
-          ).pipe(
+          send(route, RoleListResp, {
+            method: route.method,
+            path: route.path,
+            query: [["limit", String(PAGE_LIMIT)], ...Option.toArray(Option.map(cursor, (c) => ["cursor", c] as const))]
+          }).pipe(
             // `pagesFetched` counts pages of users, the figure reports show; role pages count as requests only.
             Effect.map((page) => ({ items: page.results, next: Option.fromNullable(page.next) }))
           ),
@@ -315,41 +231,39 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       })
     }
 
+    /** A request without a body, to the route's path or the one given (with an id filled in). */
+    const plain = (route: Route, path: string = route.path): ApiRequest => ({ method: route.method, path })
+
     return {
       listUsers,
       getUser: (id: string): Effect.Effect<User, PantherApiError> =>
-        send(Routes.getUser, pathWithId(Routes.getUser, id), UserSchema),
+        send(Routes.getUser, UserSchema, plain(Routes.getUser, pathWithId(Routes.getUser, id))),
       createUser: (body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         settleCreate({
           create: Effect.flatMap(withBody(Routes.createUser, Routes.createUser.path, body), (request) =>
-            send(Routes.createUser, Routes.createUser.path, UserSchema, request, false)
+            send(Routes.createUser, UserSchema, request, false)
           ),
           findByEmail: findByEmail(body.email),
           rounds: settings.retry.maxAttempts,
           onRetry: count("retries")
         }),
       // An update sends the whole user, so repeating it after an uncertain failure is harmless.
-      updateUser: (id: string, body: ModifyUserBody): Effect.Effect<User, PantherApiError> => {
-        const path = pathWithId(Routes.updateUser, id)
-        return Effect.flatMap(withBody(Routes.updateUser, path, body), (request) =>
-          send(Routes.updateUser, path, UserSchema, request)
-        )
-      },
+      updateUser: (id: string, body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
+        Effect.flatMap(withBody(Routes.updateUser, pathWithId(Routes.updateUser, id), body), (request) =>
+          send(Routes.updateUser, UserSchema, request)
+        ),
       deleteUser: (id: string): Effect.Effect<void, PantherApiError> =>
         settleDelete({
           // 200 with no body: nothing to decode.
           deleteOnce: (repeatable) =>
-            execute(
-              HttpClientRequest.make(Routes.deleteUser.method)(pathWithId(Routes.deleteUser, id)),
-              repeatable
-            ).pipe(Effect.asVoid),
+            execute(plain(Routes.deleteUser, pathWithId(Routes.deleteUser, id)), repeatable).pipe(Effect.asVoid),
           onRetry: count("retries")
         }),
       listRoles,
       getRole: (id: string): Effect.Effect<RoleWithPermissions, PantherApiError> =>
-        send(Routes.getRole, pathWithId(Routes.getRole, id), RoleWithPermissions),
+        send(Routes.getRole, RoleWithPermissions, plain(Routes.getRole, pathWithId(Routes.getRole, id))),
       stats: Ref.get(counters)
     } as const
   }),
-  dependencies: [NodeHttpClient.layerUndici]
+  dependencies: [HttpTransport.Default]
 }) {}

@@ -2,7 +2,6 @@
  * Reading whatever came back: the status decides success, retry or a typed failure, and an error body of any shape
  * (JSON with `message` or `error`, a load balancer's HTML page, plain text, nothing) becomes one short detail line.
  */
-import type { HttpClientError } from "@effect/platform"
 import { Either, Option } from "effect"
 import {
   BadRequest,
@@ -13,6 +12,7 @@ import {
   TransportError,
   Unauthorized
 } from "./ClientErrors.js"
+import { type ExchangeFailure, MAX_BODY_BYTES } from "./HttpTransport.js"
 import { MANAGE_USERS, READ_USERS } from "./Permissions.js"
 import { parseRetryAfter, TransientFailure } from "./Retry.js"
 
@@ -107,18 +107,16 @@ export const checkStatus = (
   return Either.left(new BadRequest({ method, path, status, ...withDetail }))
 }
 
-/** The `code` of a Node or undici error, wherever in the cause chain it sits. */
-const errorCode = (cause: unknown, depth = 0): string | undefined => {
-  if (depth > 4 || typeof cause !== "object" || cause === null) return undefined
-  const code: unknown = Reflect.get(cause, "code")
-  if (typeof code === "string") return code
-  return errorCode(Reflect.get(cause, "cause"), depth + 1)
-}
-
-const TLS_CODE = /CERT|TLS|SSL|SELF_SIGNED/i
+const TLS_CODE = /CERT|TLS|SSL|SELF_SIGNED|VERIFY|SIGNATURE/i
 
 /** Connection failures that happen before a request can reach the server. */
-const NEVER_SENT: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"])
+const NEVER_SENT: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH"
+])
 
 const describeCode = (code: string | undefined): string => {
   switch (code) {
@@ -127,13 +125,12 @@ const describeCode = (code: string | undefined): string => {
     case "ECONNREFUSED":
       return "the connection was refused (ECONNREFUSED)"
     case "ECONNRESET":
-    case "UND_ERR_SOCKET":
+    case "EPIPE":
       return `the connection was reset (${code})`
     case "ENOTFOUND":
     case "EAI_AGAIN":
       return `the host name did not resolve (${code})`
     case "ETIMEDOUT":
-    case "UND_ERR_CONNECT_TIMEOUT":
       return `the connection timed out (${code})`
     default:
       return `the connection failed (${code})`
@@ -141,30 +138,46 @@ const describeCode = (code: string | undefined): string => {
 }
 
 /**
- * A request that got no usable answer. TLS certificate problems are final (retrying cannot fix a certificate);
- * connection errors and a body cut off halfway may be passing, so they are retried.
+ * A request that got no usable answer. TLS certificate problems are final (retrying cannot fix a certificate), and
+ * so are a request Node cannot send and an answer too large to be the API's; connection errors, timeouts and a body
+ * cut off halfway may be passing, so they are retried.
  */
 export const transportFailure = (
   method: string,
   path: string,
-  error: HttpClientError.HttpClientError
+  failure: ExchangeFailure,
+  timeoutReason: string
 ): TransientFailure | TransportError => {
-  const code = errorCode(error.cause)
-  if (error._tag === "RequestError" && error.reason === "InvalidUrl") {
-    return new TransportError({ method, path, reason: "the request URL is invalid", attempts: 1 })
+  const { stage, code } = failure
+  const final = (reason: string) => new TransportError({ method, path, reason, attempts: 1 })
+  if (stage === "unsendable") {
+    return final(
+      `the request could not be sent (${code ?? "refused by Node"}): check the base URL and the token for characters ` +
+        "HTTP does not allow, such as a line break"
+    )
   }
-  if (code !== undefined && TLS_CODE.test(code)) {
-    return new TransportError({ method, path, reason: `TLS failed (${code}): check the certificate`, attempts: 1 })
+  if (stage === "too-large") {
+    return final(
+      `the answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, which no Panther answer is: check the base URL`
+    )
   }
-  const reason =
-    error._tag === "ResponseError" ? `the answer was cut off (${code ?? "body unreadable"})` : describeCode(code)
-  return new TransientFailure({
-    method,
-    path,
-    status: Option.none(),
-    reason,
-    retryAfter: Option.none(),
-    detail: undefined,
-    mayHaveTakenEffect: !NEVER_SENT.has(code ?? "")
-  })
+  if (code !== undefined && TLS_CODE.test(code)) return final(`TLS failed (${code}): check the certificate`)
+  const transient = (reason: string, mayHaveTakenEffect: boolean) =>
+    new TransientFailure({
+      method,
+      path,
+      status: Option.none(),
+      reason,
+      retryAfter: Option.none(),
+      detail: undefined,
+      mayHaveTakenEffect
+    })
+  switch (stage) {
+    case "timeout":
+      return transient(timeoutReason, true)
+    case "response":
+      return transient(`the answer was cut off (${code ?? "connection closed"})`, true)
+    case "request":
+      return transient(describeCode(code), !NEVER_SENT.has(code ?? ""))
+  }
 }

@@ -1,0 +1,145 @@
+/**
+ * One HTTP exchange with Panther, on Node's own `http`/`https` with a keep-alive agent: a request goes out, the
+ * whole body comes back as text, or the exchange fails with what went wrong. Statuses, retries and decoding are the
+ * client's business (`PantherClient.ts`); this module only moves bytes, within the request timeout.
+ *
+ * Why not `@effect/platform`'s HTTP client: the audit reads every page one after another, so the client's cost per
+ * request is paid once per page, in full. Measured on loopback (bench/RESULTS.md), node:http with keep-alive costs
+ * a third of `fetch` per request, and the platform client added request and response objects, a body stream and a
+ * scope per request on top of undici; the page bodies it held lived long enough to be promoted to the old
+ * generation, which is most of why memory grew with the number of users.
+ */
+import * as http from "node:http"
+import * as https from "node:https"
+import { Duration, Effect, Redacted } from "effect"
+import { VERSION } from "../Version.js"
+import { PantherConnection } from "./Connection.js"
+import { API_KEY_HEADER } from "./UsersApi.js"
+
+export interface OutgoingRequest {
+  readonly method: string
+  /** The API path with its query string, e.g. `/users?limit=60`; the base URL's own path is put in front. */
+  readonly pathAndQuery: string
+  /** JSON text, for POST; none for the rest. */
+  readonly jsonBody?: string | undefined
+}
+
+export interface Reply {
+  readonly status: number
+  readonly retryAfter: string | undefined
+  readonly body: string
+}
+
+/**
+ * Why an exchange brought no reply. `stage` says how far it got: a failure before the response began may mean the
+ * request never reached the server (the client decides from `code` whether a change could have happened).
+ */
+export interface ExchangeFailure {
+  readonly stage: "request" | "response" | "timeout" | "too-large" | "unsendable"
+  /** The Node error code (`ECONNREFUSED`, `ECONNRESET`, `CERT_HAS_EXPIRED`...), when there is one. */
+  readonly code: string | undefined
+}
+
+/** No page of users comes near this; a body past it is not the API's and is not buffered further. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024
+
+/** Idle sockets close before the usual 5 s keep-alive of servers and load balancers, not after. */
+const IDLE_SOCKET_MS = 4_000
+
+const codeOf = (error: unknown): string | undefined => {
+  const code: unknown = typeof error === "object" && error !== null ? Reflect.get(error, "code") : undefined
+  return typeof code === "string" ? code : undefined
+}
+
+export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/HttpTransport", {
+  scoped: Effect.gen(function* () {
+    const settings = yield* PantherConnection
+    const base = new URL(settings.baseUrl)
+    const secure = base.protocol === "https:"
+    const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: "lifo" } as const
+    const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions)
+    // Open sockets would otherwise keep the process alive after the command is done.
+    yield* Effect.addFinalizer(() => Effect.sync(() => agent.destroy()))
+    const send = secure ? https.request : http.request
+    const prefix = base.pathname === "/" ? "" : base.pathname
+    const timeoutMs = Duration.toMillis(settings.requestTimeout)
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": `panther-user-audit/${VERSION}`,
+      // The only place the token is sent.
+      [API_KEY_HEADER.toLowerCase()]: Redacted.value(settings.token)
+    }
+
+    /**
+     * The whole exchange, body included, within the request timeout: a response that stalls halfway is cut off at
+     * the deadline like one that never starts. Interrupting the effect aborts the request and frees its socket.
+     */
+    const exchange = (request: OutgoingRequest): Effect.Effect<Reply, ExchangeFailure> =>
+      Effect.async<Reply, ExchangeFailure>((resume) => {
+        let settled = false
+        let outgoing: http.ClientRequest | undefined
+        const settle = (result: Effect.Effect<Reply, ExchangeFailure>) => {
+          if (settled) return
+          settled = true
+          clearTimeout(deadline)
+          resume(result)
+        }
+        const fail = (stage: ExchangeFailure["stage"], error?: unknown) => {
+          settle(Effect.fail({ stage, code: codeOf(error) }))
+          outgoing?.destroy()
+        }
+        const deadline = setTimeout(() => fail("timeout"), timeoutMs)
+        try {
+          const body = request.jsonBody === undefined ? undefined : Buffer.from(request.jsonBody, "utf8")
+          outgoing = send({
+            protocol: base.protocol,
+            hostname: base.hostname.replace(/^\[(.*)\]$/, "$1"),
+            port: base.port === "" ? undefined : Number(base.port),
+            method: request.method,
+            path: prefix + request.pathAndQuery,
+            agent,
+            headers:
+              body === undefined
+                ? headers
+                : { ...headers, "content-type": "application/json", "content-length": String(body.length) }
+          })
+          outgoing.on("error", (error) => fail("request", error))
+          outgoing.on("response", (response) => {
+            const chunks: Array<Buffer> = []
+            let size = 0
+            response.on("data", (chunk: Buffer) => {
+              size += chunk.length
+              if (size > MAX_BODY_BYTES) return fail("too-large")
+              chunks.push(chunk)
+            })
+            response.on("error", (error) => fail("response", error))
+            // A connection that closes before the body's end is a cut-off answer, whatever Node calls it.
+            response.on("close", () => {
+              if (!response.complete) fail("response", { code: "ECONNRESET" })
+            })
+            response.on("end", () => {
+              const retryAfter = response.headers["retry-after"]
+              settle(
+                Effect.succeed({
+                  status: response.statusCode ?? 0,
+                  retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
+                  body: (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString("utf8")
+                })
+              )
+            })
+          })
+          outgoing.end(body)
+        } catch (error) {
+          // Node refuses a request it cannot put on the wire (a character not allowed in a path or a header).
+          fail("unsendable", error)
+        }
+        return Effect.sync(() => {
+          settled = true
+          clearTimeout(deadline)
+          outgoing?.destroy()
+        })
+      })
+
+    return { exchange } as const
+  })
+}) {}
