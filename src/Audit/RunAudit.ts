@@ -128,7 +128,7 @@ export const runAudit = (
             const observed: Array<readonly [UserRecord, Judgement | undefined]> = []
             const progressAt: Array<number> = []
             for (const record of Chunk.toReadonlyArray(chunk)) {
-              const id = UserRecord.$is("ValidUser")(record) ? record.user.id : Option.getOrUndefined(record.userId)
+              const id = record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)
               // An empty id names no user: such records are all taken, like records without an id.
               if (id !== undefined && id !== "") {
                 if (seenIds.has(id)) {
@@ -139,7 +139,7 @@ export const runAudit = (
               }
               totals.seen++
               if (totals.seen % PROGRESS_EVERY === 0) progressAt.push(totals.seen)
-              if (UserRecord.$is("InvalidUser")(record)) {
+              if (record._tag === "InvalidUser") {
                 totals.invalid++
                 findings.push(invalidRecordFinding(record))
                 if (onUser !== undefined) observed.push([record, undefined])

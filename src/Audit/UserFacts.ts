@@ -6,7 +6,7 @@ import type { User } from "../PantherApi/Schemas.js"
 import type { AuditParameters } from "./AuditParameters.js"
 import type { FindingSubject } from "./Finding.js"
 import type { PrivilegePolicy, PrivilegeVerdict } from "./Privilege.js"
-import { parseTimestamp, toIsoUtc, wholeDaysBetween } from "./Timestamps.js"
+import { isoOf, parseTimestamp, wholeDaysBetween } from "./Timestamps.js"
 
 export interface UserFacts {
   readonly user: User
@@ -40,7 +40,7 @@ const readTimestamp = (field: string, text: string | undefined, asOf: number): P
       note: undefined
     }
   }
-  const iso = toIsoUtc(epoch)
+  const iso = isoOf(text, epoch)
   const note = epoch > asOf ? `${field} ${iso} is after the audit time; counted as 0 days` : undefined
   return { epoch, iso, problem: undefined, note }
 }

@@ -1,0 +1,96 @@
+/**
+ * Reading Panther's timestamps. The parser computes the instant from the fields; the reading it must agree with is
+ * the one `Date.parse` gives for the same fields, kept here as the oracle.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { isoOf, parseTimestamp, toIsoUtc } from "../../src/Audit/Timestamps.js"
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?([Zz]|[+-]\d{2}:?\d{2})?$/
+
+/** The reading by string rebuilding and `Date.parse`, with the calendar checked separately. */
+const oracle = (text: string): number | undefined => {
+  const match = RFC3339.exec(text.trim())
+  if (match === null) return undefined
+  const [, year, month, day, hour, minute, second = "00", fraction = "", offset = "Z"] = match
+  const millis = fraction.padEnd(3, "0").slice(0, 3)
+  const normalizedOffset = offset.toUpperCase() === "Z" ? "Z" : offset.replace(/^([+-]\d{2}):?(\d{2})$/, "$1:$2")
+  const epoch = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}.${millis}${normalizedOffset}`)
+  if (Number.isNaN(epoch)) return undefined
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)))
+  if (calendar.getUTCMonth() !== Number(month) - 1 || calendar.getUTCDate() !== Number(day)) return undefined
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined
+  return epoch
+}
+
+/** A small deterministic generator: the same cases on every run. */
+const random = (seed: number) => () => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+  return seed / 2 ** 31
+}
+
+const pad = (value: number, width: number) => String(value).padStart(width, "0")
+
+/** Timestamps of every shape Panther and people write, valid and not: impossible dates and times included. */
+const generated = (count: number): Array<string> => {
+  const next = random(42)
+  const pick = <A>(values: ReadonlyArray<A>): A => values[Math.floor(next() * values.length)] as A
+  const cases: Array<string> = []
+  for (let index = 0; index < count; index++) {
+    const year = 100 + Math.floor(next() * 9900)
+    const date = `${pad(year, 4)}-${pad(1 + Math.floor(next() * 13), 2)}-${pad(Math.floor(next() * 33), 2)}`
+    const time = `${pad(Math.floor(next() * 25), 2)}:${pad(Math.floor(next() * 61), 2)}`
+    const seconds = pick(["", `:${pad(Math.floor(next() * 61), 2)}`])
+    const fraction = seconds === "" ? "" : pick(["", ".1", ".12", ".123", ".123456", ".123456789"])
+    const offset = pick(["", "Z", "z", "+00:00", "-05:30", "+0530", "+14:00", "-23:59", "+24:00", "+05:60"])
+    cases.push(`${date}${pick(["T", "t", " "])}${time}${seconds}${fraction}${offset}`)
+  }
+  return cases
+}
+
+describe("parseTimestamp", () => {
+  it("agrees with the Date.parse reading on thousands of timestamps, valid and not", () => {
+    const cases = generated(20_000)
+    let valid = 0
+    for (const text of cases) {
+      const expected = oracle(text)
+      if (expected !== undefined) valid++
+      expect(parseTimestamp(text), text).toBe(expected)
+    }
+    // Both kinds are well represented, so agreement is not agreement on "undefined" alone.
+    expect(valid).toBeGreaterThan(2_000)
+    expect(cases.length - valid).toBeGreaterThan(2_000)
+  })
+
+  it("reads Panther's forms at every precision and offset", () => {
+    expect(parseTimestamp("2024-05-01T08:30:00Z")).toBe(Date.UTC(2024, 4, 1, 8, 30))
+    expect(parseTimestamp("2024-05-01T08:30:00.123456789Z")).toBe(Date.UTC(2024, 4, 1, 8, 30, 0, 123))
+    expect(parseTimestamp("2024-05-01T10:30:00+02:00")).toBe(Date.UTC(2024, 4, 1, 8, 30))
+    expect(parseTimestamp(" 2024-05-01T08:30:00.5Z ")).toBe(Date.UTC(2024, 4, 1, 8, 30, 0, 500))
+    expect(parseTimestamp("2024-02-29T00:00:00Z")).toBe(Date.UTC(2024, 1, 29))
+  })
+
+  it("rejects what is not an instant", () => {
+    for (const text of ["", "March 5", "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-01-01T24:00:00Z"]) {
+      expect(parseTimestamp(text), text).toBeUndefined()
+    }
+    expect(parseTimestamp("1900-02-29T00:00:00Z")).toBeUndefined()
+    expect(parseTimestamp("2000-02-29T00:00:00Z")).toBe(Date.UTC(2000, 1, 29))
+  })
+
+  it("takes years before 100 as written, not as 19xx", () => {
+    expect(toIsoUtc(parseTimestamp("0050-03-01T00:00:00Z") ?? Number.NaN)).toBe("0050-03-01T00:00:00.000Z")
+    // Year 0 is a leap year in the proleptic Gregorian calendar.
+    expect(toIsoUtc(parseTimestamp("0000-02-29T12:00:00Z") ?? Number.NaN)).toBe("0000-02-29T12:00:00.000Z")
+  })
+})
+
+describe("isoOf", () => {
+  it("is what toIsoUtc writes, whatever form the timestamp came in", () => {
+    for (const text of generated(5_000)) {
+      const epoch = parseTimestamp(text)
+      if (epoch !== undefined) expect(isoOf(text, epoch), text).toBe(toIsoUtc(epoch))
+    }
+    const canonical = "2024-05-01T08:30:00.123Z"
+    expect(isoOf(canonical, parseTimestamp(canonical) ?? 0)).toBe(canonical)
+  })
+})
