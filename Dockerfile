@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 #
 # panther-audit: `schedule` by default (the nightly audit), or any command: `docker run IMAGE run`, `... simulate`.
-# Two stages: the build has the dev dependencies (TypeScript); the runtime gets production dependencies and the
-# compiled dist/ only. test/Container/ProductionInstall.test.ts repeats the runtime stage's steps without Docker.
+# Two stages: the build installs the dependencies and bundles the sources with them into dist/ (scripts/build.mjs);
+# the runtime gets that dist/ alone, which needs no node_modules. test/Container/ProductionInstall.test.ts repeats
+# the runtime stage's steps without Docker.
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 
@@ -12,19 +13,19 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: the `prepare` script would build, and the sources are not copied yet (this layer caches the
 # dependencies until the lock file changes).
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+# esbuild reads the TypeScript settings from tsconfig.json; it does not type check (`npm test` does).
+COPY tsconfig.json ./
+COPY scripts/build.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-COPY package.json package-lock.json ./
-# --ignore-scripts here too: `prepare` needs TypeScript, which is a dev dependency, and dist/ comes built.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# dist/ is the whole program: the bundles hold the code of every dependency they use, and dist/package.json marks
+# them as ES modules. No package.json, no node_modules, no npm install here.
 COPY --from=build /app/dist ./dist
-# The package's own bin is not linked by `npm ci`; put it on PATH. Node follows the link back to /app/dist, so the
-# imports resolve from /app/node_modules.
+# Put the command on PATH. Node follows the link back to /app/dist/bin.js and loads its chunks from beside it.
 RUN chmod 0755 /app/dist/bin.js \
   && ln -s /app/dist/bin.js /usr/local/bin/panther-audit \
   && mkdir -p /app/reports \
