@@ -1,9 +1,11 @@
 /**
  * Following Panther's `next` cursors to the end, with the guards `Stream.paginate*` lacks on its own: a cursor that
  * comes back a second time, or an endless run of empty pages, is an error rather than a hang; and an item sent at
- * the end of one page and again at the start of the next is passed on once.
+ * the end of one page and again at the start of the next is passed on once. The next page is asked for as soon as
+ * its cursor is known, before the current page is handed on, so the caller's work on one page overlaps the wait
+ * for the next: pages come one after another, and this is the only overlap there is.
  */
-import { Chunk, Effect, Option, Stream } from "effect"
+import { Chunk, Effect, Fiber, Option, Stream } from "effect"
 
 export interface Page<A> {
   readonly items: ReadonlyArray<A>
@@ -17,14 +19,6 @@ export interface Page<A> {
  */
 export const MAX_EMPTY_PAGES_IN_A_ROW = 50
 
-interface State {
-  readonly cursor: Option.Option<string>
-  readonly pages: number
-  readonly emptyInARow: number
-  /** Only the previous page's ids: a duplicate at a page boundary needs no more, and memory stays flat. */
-  readonly previousIds: ReadonlySet<string>
-}
-
 export type LoopReason = "a cursor came back a second time" | "too many pages in a row brought nothing new"
 
 export const paginate = <A, E>(options: {
@@ -36,41 +30,63 @@ export const paginate = <A, E>(options: {
     // Every cursor seen, one short string per page (a sixtieth of the users at most): the price of catching a
     // loop of any length, not only a cursor repeated at once.
     const seenCursors = new Set<string>()
-    const start: State = { cursor: Option.none(), pages: 0, emptyInARow: 0, previousIds: new Set() }
-    return Stream.paginateChunkEffect(start, (state) =>
-      Effect.gen(function* () {
-        const page = yield* options.fetchPage(state.cursor)
-        const pages = state.pages + 1
-        const currentIds = new Set<string>()
-        const fresh = page.items.filter((item) =>
-          Option.match(options.idOf(item), {
-            onNone: () => true,
-            onSome: (id) => {
-              const seen = state.previousIds.has(id) || currentIds.has(id)
-              currentIds.add(id)
-              return !seen
-            }
+    /** Only the previous page's ids: a duplicate at a page boundary needs no more, and memory stays flat. */
+    let previousIds: ReadonlySet<string> = new Set()
+    let pages = 0
+    let emptyInARow = 0
+    let finished = false
+    /** The next page, on its way; a daemon, so it is interrupted by hand when the stream ends early. */
+    let inFlight: Fiber.RuntimeFiber<Page<A>, E> | undefined
+
+    const ask = (cursor: Option.Option<string>) =>
+      Effect.map(Effect.forkDaemon(options.fetchPage(cursor)), (fiber) => {
+        inFlight = fiber
+      })
+
+    const nextChunk: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>> = Effect.suspend(() => {
+      if (finished) return Effect.fail(Option.none())
+      const fiber = inFlight
+      if (fiber === undefined) return Effect.zipRight(ask(Option.none()), nextChunk)
+      return Fiber.join(fiber).pipe(
+        Effect.mapError(Option.some),
+        Effect.flatMap((page) => {
+          inFlight = undefined
+          pages++
+          const currentIds = new Set<string>()
+          const fresh = page.items.filter((item) => {
+            const id = options.idOf(item)
+            if (Option.isNone(id)) return true
+            const seen = previousIds.has(id.value) || currentIds.has(id.value)
+            currentIds.add(id.value)
+            return !seen
           })
-        )
-        if (fresh.length < page.items.length) {
-          yield* Effect.logDebug(`Panther sent ${page.items.length - fresh.length} item(s) twice; passed on once`)
-        }
-        // A page of nothing but repeats brings no more than an empty one: both count toward the limit.
-        const emptyInARow = fresh.length === 0 ? state.emptyInARow + 1 : 0
-        if (Option.isSome(page.next)) {
-          if (seenCursors.has(page.next.value)) {
-            return yield* Effect.fail(options.onLoop("a cursor came back a second time", pages))
+          previousIds = currentIds
+          // A page of nothing but repeats brings no more than an empty one: both count toward the limit.
+          emptyInARow = fresh.length === 0 ? emptyInARow + 1 : 0
+          const repeats =
+            fresh.length < page.items.length
+              ? Effect.logDebug(`Panther sent ${page.items.length - fresh.length} item(s) twice; passed on once`)
+              : Effect.void
+          const chunk = Chunk.unsafeFromArray(fresh)
+          if (Option.isNone(page.next)) {
+            finished = true
+            return Effect.as(repeats, chunk)
+          }
+          const cursor = page.next.value
+          if (seenCursors.has(cursor)) {
+            return Effect.fail(Option.some(options.onLoop("a cursor came back a second time", pages)))
           }
           if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
-            return yield* Effect.fail(options.onLoop("too many pages in a row brought nothing new", pages))
+            return Effect.fail(Option.some(options.onLoop("too many pages in a row brought nothing new", pages)))
           }
-          seenCursors.add(page.next.value)
-        }
-        const next = Option.map(
-          page.next,
-          (cursor): State => ({ cursor: Option.some(cursor), pages, emptyInARow, previousIds: currentIds })
-        )
-        return [Chunk.unsafeFromArray(fresh), next] as const
-      })
+          seenCursors.add(cursor)
+          return Effect.zipRight(repeats, Effect.as(ask(page.next), chunk))
+        })
+      )
+    })
+
+    return Stream.repeatEffectChunkOption(nextChunk).pipe(
+      // A caller that stops early (the first match, an error downstream) leaves no request running.
+      Stream.ensuring(Effect.suspend(() => (inFlight === undefined ? Effect.void : Fiber.interrupt(inFlight))))
     )
   })

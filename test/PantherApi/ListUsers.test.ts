@@ -207,4 +207,45 @@ describe("PantherClient.listUsers", () => {
       expect(server.requests).toHaveLength(0)
     })
   )
+
+  it.scopedLive("asks for the next page before the caller has finished with the current one", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, { results: [rawUser("u1")], next: "c1" }),
+        json(200, { results: [rawUser("u2")], next: "c2" }),
+        json(200, { results: [rawUser("u3")] })
+      ])
+      // How many requests the server had seen when the caller finished each page.
+      const requestsWhenDone: Array<number> = []
+      yield* runWithClient(server.url, (client) =>
+        client.listUsers().pipe(
+          Stream.runForEach(() =>
+            Effect.zipRight(
+              Effect.sleep("100 millis"),
+              Effect.sync(() => requestsWhenDone.push(server.requests.length))
+            )
+          )
+        )
+      )
+      expect(requestsWhenDone).toEqual([2, 3, 3])
+    })
+  )
+
+  it.scopedLive("a caller that stops early leaves no request running", () =>
+    Effect.gen(function* () {
+      let aborted = 0
+      const server = yield* scriptedServer([
+        json(200, { results: [rawUser("u1")], next: "c1" }),
+        // The next page never answers: only the client hanging up ends it.
+        (_request, response) => {
+          response.on("close", () => aborted++)
+        }
+      ])
+      const first = yield* runWithClient(server.url, (client) => Stream.runHead(client.listUsers()))
+      expect(Option.map(first, (record) => record._tag)).toEqual(Option.some("ValidUser"))
+      yield* Effect.sleep("100 millis")
+      expect(server.requests).toHaveLength(2)
+      expect(aborted).toBe(1)
+    })
+  )
 })
