@@ -5,7 +5,7 @@
  */
 import { rootCertificates } from "node:tls"
 import { Data, Duration, Effect, Redacted, Schedule } from "effect"
-import { createTransport, type SendMailOptions, type SMTPTransportOptions } from "nodemailer"
+import type { SendMailOptions, SMTPTransportOptions } from "nodemailer"
 import { DeliveryError } from "./DeliveryError.js"
 import type { SmtpRetry, SmtpServerSettings } from "./EmailSettings.js"
 import { describeSmtpFailure, scrubSecrets, secretForms } from "./SmtpFailure.js"
@@ -61,6 +61,8 @@ export const retrySchedule = (retry: SmtpRetry) =>
 export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
   scoped: (server: SmtpServerSettings) =>
     Effect.gen(function* () {
+      // nodemailer is loaded when mail is sent: most runs write no email, and loading it is a tenth of start-up.
+      const { createTransport } = yield* Effect.promise(() => import("nodemailer"))
       const transport = yield* Effect.acquireRelease(
         Effect.sync(() => createTransport(transportOptions(server))),
         (transport) => Effect.sync(() => transport.close())

@@ -6,7 +6,6 @@
 import { basename, dirname } from "node:path"
 import { Effect } from "effect"
 import type { SendMailOptions } from "nodemailer"
-import MailComposer from "nodemailer/lib/mail-composer"
 import { commitFiles } from "../Reports/CommitFiles.js"
 import { openTempFile } from "../Reports/TempFile.js"
 import { DeliveryError } from "./DeliveryError.js"
@@ -14,7 +13,11 @@ import { DeliveryError } from "./DeliveryError.js"
 /** The RFC 5322 message, as it would go over SMTP. */
 export const buildMessage = (message: SendMailOptions): Effect.Effect<Buffer, DeliveryError> =>
   Effect.tryPromise({
-    try: () => new MailComposer(message).compile().build(),
+    // Loaded on use, like the SMTP transport (Mailer.ts): a run without email never needs it.
+    try: async () => {
+      const { default: MailComposer } = await import("nodemailer/lib/mail-composer")
+      return new MailComposer(message).compile().build()
+    },
     catch: (error) =>
       new DeliveryError({
         message: `the audit email could not be composed: ${error instanceof Error ? error.message : String(error)}`
