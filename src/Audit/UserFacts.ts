@@ -6,7 +6,7 @@ import type { User } from "../PantherApi/Schemas.js"
 import type { AuditParameters } from "./AuditParameters.js"
 import type { FindingSubject } from "./Finding.js"
 import type { PrivilegePolicy, PrivilegeVerdict } from "./Privilege.js"
-import { isoOf, parseTimestamp, wholeDaysBetween } from "./Timestamps.js"
+import { readInstant, wholeDaysBetween } from "./Timestamps.js"
 
 export interface UserFacts {
   readonly user: User
@@ -31,8 +31,8 @@ interface ParsedTimestamp {
 
 const readTimestamp = (field: string, text: string | undefined, asOf: number): ParsedTimestamp => {
   if (text === undefined) return { epoch: undefined, iso: null, problem: undefined, note: undefined }
-  const epoch = parseTimestamp(text)
-  if (epoch === undefined) {
+  const instant = readInstant(text)
+  if (instant === undefined) {
     return {
       epoch: undefined,
       iso: null,
@@ -40,7 +40,7 @@ const readTimestamp = (field: string, text: string | undefined, asOf: number): P
       note: undefined
     }
   }
-  const iso = isoOf(text, epoch)
+  const { epoch, iso } = instant
   const note = epoch > asOf ? `${field} ${iso} is after the audit time; counted as 0 days` : undefined
   return { epoch, iso, problem: undefined, note }
 }
