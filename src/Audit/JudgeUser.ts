@@ -31,5 +31,7 @@ export interface Judgement {
 export const judgeUser = (user: User, parameters: AuditParameters, privilegePolicy: PrivilegePolicy): Judgement => {
   const facts = userFacts(user, parameters, privilegePolicy)
   if (!user.enabled) return { facts, findings: [] }
-  return { facts, findings: USER_RULES.flatMap((rule) => rule(facts)) }
+  const findings: Array<Finding> = []
+  for (const rule of USER_RULES) for (const finding of rule(facts)) findings.push(finding)
+  return { facts, findings }
 }

@@ -36,8 +36,8 @@ export const makePrivilegePolicy = (
     byId.set(role.id, role)
     byName.set(role.name.toLowerCase(), role)
   }
-  const verdicts = new Map<string, PrivilegeVerdict>()
-
+  /** Verdicts by role id, then role name: no key string to build per user. */
+  const verdicts = new Map<string | undefined, Map<string | undefined, PrivilegeVerdict>>()
   const judgeUncached = (role: RoleRef): PrivilegeVerdict => {
     const name = role.name ?? ""
     if (name !== "" && listed.has(name.toLowerCase())) {
@@ -59,11 +59,15 @@ export const makePrivilegePolicy = (
     usesPermissions: roles !== undefined,
     // Thousands of users share a handful of roles: judge each role once.
     judge: (role) => {
-      const key = `${role.id ?? ""}\u0000${role.name ?? ""}`
-      let verdict = verdicts.get(key)
+      let byName = verdicts.get(role.id)
+      if (byName === undefined) {
+        byName = new Map()
+        verdicts.set(role.id, byName)
+      }
+      let verdict = byName.get(role.name)
       if (verdict === undefined) {
         verdict = judgeUncached(role)
-        verdicts.set(key, verdict)
+        byName.set(role.name, verdict)
       }
       return verdict
     }
