@@ -1,7 +1,9 @@
 /**
- * Findings wait on disk, not in memory, until the run is complete and they can be sorted: a run over 200,000
- * users may raise well over 100,000 findings. Memory holds only what sorting needs (severity, code, email, id)
- * and where each finding's JSON line sits in the spool file.
+ * Findings wait until the run is complete and they can be sorted. A run with up to `KEEP_IN_MEMORY` findings keeps
+ * them as they are; past that they wait on disk, not in memory, since a run over 200,000 users may raise well over
+ * 100,000 findings: memory then holds only what sorting needs (severity, code, email, id) and where each finding's
+ * JSON line sits in the spool file. Keeping a small run's findings saves writing, reading back and parsing each
+ * one, which was most of the cost of the reports.
  */
 import { randomBytes } from "node:crypto"
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs"
@@ -12,6 +14,9 @@ import { SEVERITIES, type Severity, severityRank } from "../Audit/Severity.js"
 import { describeFsError, ReportError } from "./ReportError.js"
 
 const FLUSH_BYTES = 1024 * 1024
+
+/** About 10 MB of findings; the memory a run may hold does not grow past this with the number of users. */
+export const KEEP_IN_MEMORY = 10_000
 
 export interface FindingCounts {
   readonly total: number
@@ -41,8 +46,12 @@ const codeIndex = new Map<FindingCode, number>(FINDING_CODES.map((code, index) =
 // Codes sort alphabetically, as the report promises, not in declaration order.
 const codeOrder = new Map<number, string>(FINDING_CODES.map((code, index) => [index, code]))
 
-export const makeFindingSpool = (directory: string): Effect.Effect<FindingSpool, ReportError, Scope.Scope> =>
+export const makeFindingSpool = (
+  directory: string,
+  options: { readonly keepInMemory?: number } = {}
+): Effect.Effect<FindingSpool, ReportError, Scope.Scope> =>
   Effect.gen(function* () {
+    const keepInMemory = options.keepInMemory ?? KEEP_IN_MEMORY
     const path = join(directory, `.findings.${randomBytes(6).toString("hex")}.tmp`)
     const spoolFailed = (error: unknown) =>
       new ReportError({ message: `cannot use the temporary file ${path}: ${describeFsError(error)}` })
@@ -63,6 +72,9 @@ export const makeFindingSpool = (directory: string): Effect.Effect<FindingSpool,
     const codes: Array<number> = []
     const emails: Array<string> = []
     const userIds: Array<string> = []
+    /** The findings themselves, until there are more than `keepInMemory`; then they go to the file. */
+    const held: Array<Finding> = []
+    let spilled = false
     const offsets: Array<number> = []
     const lengths: Array<number> = []
     let written = 0
@@ -85,18 +97,33 @@ export const makeFindingSpool = (directory: string): Effect.Effect<FindingSpool,
 
     const flush = Effect.try({ try: flushNow, catch: spoolFailed })
 
-    const append = (finding: Finding) => {
+    /** Writes the finding's JSON line and remembers where it sits. */
+    const spoolLine = (finding: Finding) => {
       const line = JSON.stringify(finding)
       const bytes = Buffer.byteLength(line, "utf8")
       if (pendingBytes + bytes > FLUSH_BYTES) flushNow()
-      ranks.push(severityRank(finding.severity))
-      codes.push(codeIndex.get(finding.finding) ?? 0)
-      emails.push(finding.email ?? "")
-      userIds.push(finding.userId ?? "")
       offsets.push(written + pendingBytes)
       lengths.push(bytes)
       if (bytes > FLUSH_BYTES) writeAll(Buffer.from(line, "utf8"), bytes)
       else pendingBytes += pending.write(line, pendingBytes, "utf8")
+    }
+
+    const append = (finding: Finding) => {
+      ranks.push(severityRank(finding.severity))
+      codes.push(codeIndex.get(finding.finding) ?? 0)
+      emails.push(finding.email ?? "")
+      userIds.push(finding.userId ?? "")
+      if (!spilled && held.length < keepInMemory) {
+        held.push(finding)
+        return
+      }
+      if (!spilled) {
+        // One past the limit: everything held goes to the file, in the order it came, and memory is let go.
+        spilled = true
+        for (const earlier of held) spoolLine(earlier)
+        held.length = 0
+      }
+      spoolLine(finding)
     }
 
     const addAll = (findings: ReadonlyArray<Finding>) =>
@@ -141,8 +168,18 @@ export const makeFindingSpool = (directory: string): Effect.Effect<FindingSpool,
       exclude?: ReadonlySet<FindingCode>
     ): Effect.Effect<void, E | ReportError> =>
       Effect.gen(function* () {
-        yield* flush
         const order = included(exclude).sort(compare)
+        if (!spilled) {
+          for (let start = 0; start < order.length; start += batchSize) {
+            const batch = order.slice(start, start + batchSize).map((index) => held[index] as Finding)
+            yield* visit(
+              batch,
+              batch.map((finding) => JSON.stringify(finding))
+            )
+          }
+          return
+        }
+        yield* flush
         let buffer = Buffer.alloc(64 * 1024)
         for (let start = 0; start < order.length; start += batchSize) {
           const { batch, json } = yield* Effect.try({

@@ -1,6 +1,7 @@
 /**
- * The spool across its flush boundary: findings added one at a time and in batches, lines that straddle the
- * megabyte buffer, and a line longer than the buffer all come back whole, in report order.
+ * The spool across its boundaries: findings added one at a time and in batches, lines that straddle the megabyte
+ * buffer, and a line longer than the buffer all come back whole, in report order, whether they were kept in memory,
+ * written to the file from the start, or moved there when there came too many.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -27,13 +28,17 @@ const finding = (index: number, detail: string): Finding => ({
   detail
 })
 
-it("returns every finding whole and sorted, across flushes and past a line longer than the buffer", async () => {
+it.each([
+  ["on disk from the start", 0],
+  ["moved to disk after 2,500", 2_500],
+  ["kept in memory", 10_000]
+])("returns every finding whole and sorted, %s", async (_mode, keepInMemory) => {
   const findings = Array.from({ length: 6000 }, (_, index) => finding(index, `detail ${"é".repeat(index % 400)}`))
   findings.push(finding(6000, "x".repeat(1_500_000)))
   const seen = await Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
-        const spool = yield* makeFindingSpool(directory)
+        const spool = yield* makeFindingSpool(directory, { keepInMemory })
         // Both ways in: single adds and batches.
         for (const item of findings.slice(0, 100)) yield* spool.add(item)
         for (let start = 100; start < findings.length; start += 60) {
