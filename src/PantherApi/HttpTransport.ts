@@ -40,6 +40,14 @@ export interface ExchangeFailure {
   readonly code: string | undefined
 }
 
+/** An exchange on its way. */
+export interface Exchange {
+  /** Waits for the reply (at once if it is in already). Run it once. */
+  readonly reply: Effect.Effect<Reply, ExchangeFailure>
+  /** Aborts the exchange if it is still going; what a caller does with an exchange it no longer wants. */
+  readonly cancel: () => void
+}
+
 /** No page of users comes near this; a body past it is not the API's and is not buffered further. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
@@ -62,6 +70,9 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
     yield* Effect.addFinalizer(() => Effect.sync(() => agent.destroy()))
     const send = secure ? https.request : http.request
     const prefix = base.pathname === "/" ? "" : base.pathname
+    // An IPv6 literal comes bracketed in a URL and bare in Node's request options.
+    const hostname = base.hostname.replace(/^\[(.*)\]$/, "$1")
+    const port = base.port === "" ? undefined : Number(base.port)
     const timeoutMs = Duration.toMillis(settings.requestTimeout)
     const headers: Record<string, string> = {
       accept: "application/json",
@@ -71,75 +82,92 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
     }
 
     /**
-     * The whole exchange, body included, within the request timeout: a response that stalls halfway is cut off at
-     * the deadline like one that never starts. Interrupting the effect aborts the request and frees its socket.
+     * Starts an exchange now and returns it. The whole exchange, body included, runs within the request timeout:
+     * a response that stalls halfway is cut off at the deadline like one that never starts.
      */
-    const exchange = (request: OutgoingRequest): Effect.Effect<Reply, ExchangeFailure> =>
-      Effect.async<Reply, ExchangeFailure>((resume) => {
-        let settled = false
-        let outgoing: http.ClientRequest | undefined
-        const settle = (result: Effect.Effect<Reply, ExchangeFailure>) => {
-          if (settled) return
-          settled = true
-          clearTimeout(deadline)
-          resume(result)
-        }
-        const fail = (stage: ExchangeFailure["stage"], error?: unknown) => {
-          settle(Effect.fail({ stage, code: codeOf(error) }))
-          outgoing?.destroy()
-        }
-        const deadline = setTimeout(() => fail("timeout"), timeoutMs)
-        try {
-          const body = request.jsonBody === undefined ? undefined : Buffer.from(request.jsonBody, "utf8")
-          outgoing = send({
-            protocol: base.protocol,
-            hostname: base.hostname.replace(/^\[(.*)\]$/, "$1"),
-            port: base.port === "" ? undefined : Number(base.port),
-            method: request.method,
-            path: prefix + request.pathAndQuery,
-            agent,
-            headers:
-              body === undefined
-                ? headers
-                : { ...headers, "content-type": "application/json", "content-length": String(body.length) }
-          })
-          outgoing.on("error", (error) => fail("request", error))
-          outgoing.on("response", (response) => {
-            const chunks: Array<Buffer> = []
-            let size = 0
-            response.on("data", (chunk: Buffer) => {
-              size += chunk.length
-              if (size > MAX_BODY_BYTES) return fail("too-large")
-              chunks.push(chunk)
-            })
-            response.on("error", (error) => fail("response", error))
-            // A connection that closes before the body's end is a cut-off answer, whatever Node calls it.
-            response.on("close", () => {
-              if (!response.complete) fail("response", { code: "ECONNRESET" })
-            })
-            response.on("end", () => {
-              const retryAfter = response.headers["retry-after"]
-              settle(
-                Effect.succeed({
-                  status: response.statusCode ?? 0,
-                  retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
-                  body: (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString("utf8")
-                })
-              )
-            })
-          })
-          outgoing.end(body)
-        } catch (error) {
-          // Node refuses a request it cannot put on the wire (a character not allowed in a path or a header).
-          fail("unsendable", error)
-        }
-        return Effect.sync(() => {
-          settled = true
-          clearTimeout(deadline)
-          outgoing?.destroy()
+    const start = (request: OutgoingRequest): Exchange => {
+      let outcome: Effect.Effect<Reply, ExchangeFailure> | undefined
+      let waiting: ((result: Effect.Effect<Reply, ExchangeFailure>) => void) | undefined
+      let outgoing: http.ClientRequest | undefined
+      const settle = (result: Effect.Effect<Reply, ExchangeFailure>) => {
+        if (outcome !== undefined) return
+        outcome = result
+        clearTimeout(deadline)
+        waiting?.(result)
+      }
+      // Once the reply is in, the socket may already serve another request: nothing after that may destroy it.
+      const fail = (stage: ExchangeFailure["stage"], error?: unknown) => {
+        if (outcome !== undefined) return
+        settle(Effect.fail({ stage, code: codeOf(error) }))
+        outgoing?.destroy()
+      }
+      const deadline = setTimeout(() => fail("timeout"), timeoutMs)
+      const cancel = () => fail("request", { code: "ECANCELED" })
+      try {
+        const body = request.jsonBody === undefined ? undefined : Buffer.from(request.jsonBody, "utf8")
+        outgoing = send({
+          protocol: base.protocol,
+          hostname,
+          port,
+          method: request.method,
+          path: prefix + request.pathAndQuery,
+          agent,
+          headers:
+            body === undefined
+              ? headers
+              : { ...headers, "content-type": "application/json", "content-length": String(body.length) }
         })
-      })
+        outgoing.on("error", (error) => fail("request", error))
+        outgoing.on("response", (response) => {
+          const chunks: Array<Buffer> = []
+          let size = 0
+          response.on("data", (chunk: Buffer) => {
+            size += chunk.length
+            if (size > MAX_BODY_BYTES) return fail("too-large")
+            chunks.push(chunk)
+          })
+          response.on("error", (error) => fail("response", error))
+          // A connection that closes before the body's end is a cut-off answer, whatever Node calls it.
+          response.on("close", () => {
+            if (!response.complete) fail("response", { code: "ECONNRESET" })
+          })
+          response.on("end", () => {
+            const retryAfter = response.headers["retry-after"]
+            settle(
+              Effect.succeed({
+                status: response.statusCode ?? 0,
+                retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
+                body: (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString("utf8")
+              })
+            )
+          })
+        })
+        outgoing.end(body)
+      } catch (error) {
+        // Node refuses a request it cannot put on the wire (a character not allowed in a path or a header).
+        fail("unsendable", error)
+      }
+      return {
+        // Interrupting the wait aborts the exchange and frees its socket.
+        reply: Effect.async<Reply, ExchangeFailure>((resume) => {
+          if (outcome !== undefined) return resume(outcome)
+          waiting = resume
+          return Effect.sync(cancel)
+        }),
+        cancel
+      }
+    }
 
-    return { exchange } as const
+    /** Starts the exchange when the effect runs, and waits for it. */
+    const exchange = (request: OutgoingRequest): Effect.Effect<Reply, ExchangeFailure> =>
+      Effect.suspend(() => start(request).reply)
+
+    /**
+     * Starts the exchange when the effect runs, without waiting: the request is on its way while the caller does
+     * something else, and `reply` is awaited later. What pagination uses to ask for the next page early.
+     */
+    const begin = (request: OutgoingRequest): Effect.Effect<Exchange> => Effect.sync(() => start(request))
+
+    return { exchange, begin } as const
   })
 }) {}

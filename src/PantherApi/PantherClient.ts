@@ -11,7 +11,7 @@ import { Chunk, Clock, Duration, Effect, Option, Redacted, Ref, Schema, Stream }
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId } from "./DecodeUser.js"
-import { HttpTransport, type Reply } from "./HttpTransport.js"
+import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
 import { paginate } from "./Pagination.js"
 import { checkStatus, errorDetail, parseJson, transportFailure } from "./Responses.js"
 import { withRetries } from "./Retry.js"
@@ -122,35 +122,54 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
      * One request, judged and retried. `request.path` is the API path without the query string, which is what
      * errors and warnings name.
      */
-    const execute = (request: ApiRequest, repeatable = true): Effect.Effect<Reply, PantherApiError> => {
+    const toOutgoing = (request: ApiRequest): OutgoingRequest => ({
+      method: request.method,
+      pathAndQuery:
+        request.query === undefined || request.query.length === 0
+          ? request.path
+          : // The cursor is opaque and may hold `+`, `/` and `=`: URLSearchParams percent-encodes them.
+            `${request.path}?${new URLSearchParams(request.query as Array<[string, string]>).toString()}`,
+      jsonBody: request.jsonBody
+    })
+
+    /** Sends a request now without waiting for it; `execute` then waits for it as its first attempt. */
+    const begin = (request: ApiRequest): Effect.Effect<Exchange> =>
+      Effect.zipRight(count("requests"), transport.begin(toOutgoing(request)))
+
+    /**
+     * One request, judged and retried. `request.path` is the API path without the query string, which is what
+     * errors and warnings name. `started` is the first attempt when `begin` already sent it.
+     */
+    const execute = (
+      request: ApiRequest,
+      repeatable = true,
+      started?: Exchange
+    ): Effect.Effect<Reply, PantherApiError> => {
       const { method, path } = request
-      const outgoing = {
-        method,
-        pathAndQuery:
-          request.query === undefined || request.query.length === 0
-            ? path
-            : // The cursor is opaque and may hold `+`, `/` and `=`: URLSearchParams percent-encodes them.
-              `${path}?${new URLSearchParams(request.query as Array<[string, string]>).toString()}`,
-        jsonBody: request.jsonBody
-      }
-      const attempt = Effect.zipRight(
-        count("requests"),
-        Effect.mapError(transport.exchange(outgoing), (failure) =>
-          transportFailure(method, path, failure, timeoutReason)
-        )
-      ).pipe(
+      const outgoing = toOutgoing(request)
+      let first = started
+      const attempt = Effect.suspend(() => {
+        const exchange = first
+        first = undefined
+        return exchange === undefined
+          ? Effect.zipRight(count("requests"), transport.exchange(outgoing))
+          : exchange.reply
+      }).pipe(
+        Effect.mapError((failure) => transportFailure(method, path, failure, timeoutReason)),
         // The status is judged before the retry, so a 503 is retried and a 404 is not.
         Effect.flatMap((reply) =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            Effect.as(
-              checkStatus(
-                { method, path, status: reply.status, retryAfter: reply.retryAfter, body: reply.body },
-                now,
-                scrub
-              ),
-              reply
-            )
-          )
+          reply.status >= 200 && reply.status < 300
+            ? Effect.succeed(reply)
+            : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                Effect.as(
+                  checkStatus(
+                    { method, path, status: reply.status, retryAfter: reply.retryAfter, body: reply.body },
+                    now,
+                    scrub
+                  ),
+                  reply
+                )
+              )
         )
       )
       return withRetries(settings.retry, count("retries"), { repeatable })(attempt)
@@ -189,19 +208,24 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const listUsers = (filters: ListUsersFilters = {}): Stream.Stream<UserRecord, PantherApiError> => {
       const route = Routes.listUsers
       return paginate({
-        fetchPage: (cursor) =>
-          execute({ method: route.method, path: route.path, query: listUsersParams(filters, cursor) }).pipe(
-            Effect.flatMap((reply) => {
-              const page = typicalPage(reply.body)
-              return page === undefined
-                ? Effect.map(decodeBody(ListRespEnvelope, route, route.path)(reply), (decoded) => ({
-                    items: decoded.results,
-                    next: Option.fromNullable(decoded.next)
-                  }))
-                : Effect.succeed(page)
-            }),
-            Effect.tap(() => count("pagesFetched"))
-          ),
+        requestPage: (cursor) => {
+          const request = { method: route.method, path: route.path, query: listUsersParams(filters, cursor) }
+          return Effect.map(begin(request), (started) => ({
+            page: execute(request, true, started).pipe(
+              Effect.flatMap((reply) => {
+                const page = typicalPage(reply.body)
+                return page === undefined
+                  ? Effect.map(decodeBody(ListRespEnvelope, route, route.path)(reply), (decoded) => ({
+                      items: decoded.results,
+                      next: Option.fromNullable(decoded.next)
+                    }))
+                  : Effect.succeed(page)
+              }),
+              Effect.tap(() => count("pagesFetched"))
+            ),
+            cancel: Effect.sync(started.cancel)
+          }))
+        },
         // The id a raw record claims, as a decoded one would have it; an empty id names no user, so it cannot
         // mark a repeat: every such record is passed on.
         idOf: rawUserId,
@@ -235,15 +259,21 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const listRoles = (): Stream.Stream<RoleWithPermissions, PantherApiError> => {
       const route = Routes.listRoles
       return paginate({
-        fetchPage: (cursor) =>
-          send(route, RoleListResp, {
+        requestPage: (cursor) => {
+          const request = {
             method: route.method,
             path: route.path,
             query: [["limit", String(PAGE_LIMIT)], ...Option.toArray(Option.map(cursor, (c) => ["cursor", c] as const))]
-          }).pipe(
-            // `pagesFetched` counts pages of users, the figure reports show; role pages count as requests only.
-            Effect.map((page) => ({ items: page.results, next: Option.fromNullable(page.next) }))
-          ),
+          } satisfies ApiRequest
+          return Effect.map(begin(request), (started) => ({
+            page: execute(request, true, started).pipe(
+              Effect.flatMap(decodeBody(RoleListResp, route, route.path)),
+              // `pagesFetched` counts pages of users, the figure reports show; role pages count as requests only.
+              Effect.map((page) => ({ items: page.results, next: Option.fromNullable(page.next) }))
+            ),
+            cancel: Effect.sync(started.cancel)
+          }))
+        },
         idOf: (role) => Option.some(role.id),
         onLoop: (reason, pagesFetched) =>
           new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched })
