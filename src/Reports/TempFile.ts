@@ -10,13 +10,18 @@ import { join } from "node:path"
 import { Effect, type Scope } from "effect"
 import { describeFsError, ReportError } from "./ReportError.js"
 
-/** Writes are gathered into chunks of this size: one system call per chunk, not per row. */
+/** Writes are gathered into a buffer of this size: one system call per buffer, not per row. */
 const CHUNK_BYTES = 256 * 1024
+
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit: text up to this long always fits an empty buffer. */
+const MAX_TEXT_IN_BUFFER = Math.floor(CHUNK_BYTES / 3)
 
 export interface TempFile {
   readonly path: string
   /** Appends text; flushed in chunks. */
   readonly append: (text: string) => Effect.Effect<void, ReportError>
+  /** Appends each text in turn, in one step: how rows are written. */
+  readonly appendAll: (texts: ReadonlyArray<string>) => Effect.Effect<void, ReportError>
   /** Flushes and closes the file; it stays on disk until committed or until the scope closes. */
   readonly finish: Effect.Effect<void, ReportError>
 }
@@ -40,38 +45,48 @@ export const openTempFile = (directory: string, label: string): Effect.Effect<Te
   })
 
 const makeTempFile = (path: string, handle: FileHandle): TempFile => {
-  let pending: Array<string> = []
-  let pendingLength = 0
+  // Text is encoded straight into this buffer, which is written out whenever it is full. Joining pieces into
+  // large strings first made large objects that V8 promotes to the old generation: the report phase of a run
+  // over 200,000 users then added over 100 MB of peak memory.
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
+  let used = 0
   const writeFailed = (error: unknown) =>
     new ReportError({ message: `cannot write ${path}: ${describeFsError(error)}` })
 
+  const writeOut = (bytes: Buffer, length: number) => {
+    let done = 0
+    while (done < length) done += writeSync(handle.fd, bytes, done, length - done)
+  }
+  const flushNow = () => {
+    if (used === 0) return
+    writeOut(buffer, used)
+    used = 0
+  }
   // Written synchronously. Reports are written once the data is all in, with nothing else to get on with, and an
-  // asynchronous write kept every chunk alive long enough to be promoted to the old generation: the heap then grew
-  // with the size of the report (about 45 MB more peak memory for 200,000 users).
-  const flush = Effect.suspend(() => {
-    if (pendingLength === 0) return Effect.void
-    const text = pending.join("")
-    pending = []
-    pendingLength = 0
-    return Effect.try({
-      try: () => {
-        const bytes = Buffer.from(text, "utf8")
-        let done = 0
-        while (done < bytes.length) done += writeSync(handle.fd, bytes, done, bytes.length - done)
-      },
-      catch: writeFailed
-    })
-  })
+  // asynchronous write kept every chunk alive long enough to be promoted to the old generation.
+  const put = (text: string) => {
+    if (text.length > MAX_TEXT_IN_BUFFER) {
+      flushNow()
+      const bytes = Buffer.from(text, "utf8")
+      writeOut(bytes, bytes.length)
+      return
+    }
+    // Three bytes per code unit at most: if that might not fit, write out what is there first.
+    if (used + text.length * 3 > CHUNK_BYTES) flushNow()
+    used += buffer.write(text, used, "utf8")
+  }
 
   return {
     path,
-    append: (text) =>
-      Effect.suspend(() => {
-        pending.push(text)
-        pendingLength += text.length
-        return pendingLength >= CHUNK_BYTES ? flush : Effect.void
+    append: (text) => Effect.try({ try: () => put(text), catch: writeFailed }),
+    appendAll: (texts) =>
+      Effect.try({
+        try: () => {
+          for (const text of texts) put(text)
+        },
+        catch: writeFailed
       }),
-    finish: flush.pipe(
+    finish: Effect.try({ try: flushNow, catch: writeFailed }).pipe(
       Effect.zipRight(Effect.tryPromise({ try: () => handle.sync(), catch: writeFailed })),
       Effect.zipRight(Effect.tryPromise({ try: () => handle.close(), catch: writeFailed }))
     )

@@ -32,14 +32,18 @@ const csvField = (value: string): string => (NEEDS_QUOTES.test(value) ? `"${valu
  */
 export const toCsv = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
   let text = ""
-  for (const row of rows) {
-    for (let index = 0; index < row.length; index++) {
-      if (index > 0) text += ","
-      text += csvField(row[index] ?? "")
-    }
-    text += "\r\n"
-  }
+  for (const row of rows) text += csvRecord(row)
   return text
+}
+
+/** One record of `toCsv`, CRLF included. */
+export const csvRecord = (row: ReadonlyArray<string>): string => {
+  let text = ""
+  for (let index = 0; index < row.length; index++) {
+    if (index > 0) text += ","
+    text += csvField(row[index] ?? "")
+  }
+  return `${text}\r\n`
 }
 
 export const writeFindingReports = (options: {
@@ -63,9 +67,9 @@ export const writeFindingReports = (options: {
         (batch, lines) =>
           Effect.gen(function* () {
             options.onBatch?.(batch)
-            yield* csv.append(toCsv(batch.map(findingRow)))
+            yield* csv.appendAll(batch.map((finding) => csvRecord(findingRow(finding))))
             // The spooled text is what JSON.stringify gives for the finding: no need to stringify it again.
-            yield* json.append(`${first ? "\n" : ",\n"}${lines.join(",\n")}`)
+            yield* json.appendAll(lines.map((line, index) => (first && index === 0 ? `\n${line}` : `,\n${line}`)))
             first = false
           }),
         options.exclude
