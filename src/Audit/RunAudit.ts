@@ -4,7 +4,7 @@
  * list of users must never pass for a complete one.
  */
 import { randomUUID } from "node:crypto"
-import { Chunk, Clock, Effect, Option, Stream } from "effect"
+import { Chunk, Clock, Effect, Fiber, Option, Stream } from "effect"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
@@ -101,12 +101,14 @@ export const runAudit = (
       const runId = options.runId ?? randomUUID()
       const warnings: Array<string> = []
 
-      const roles = yield* readRoles(client)
+      // The roles request goes out first, and the previous report is read while it is answered.
+      const rolesRead = yield* Effect.fork(readRoles(client))
+      const previous = yield* readPreviousReport(options.reportDirectory)
+      const roles = yield* Fiber.join(rolesRead)
       if (roles.warning !== undefined) warnings.push(roles.warning)
       const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
 
       const startedIso = new Date(startedAt).toISOString()
-      const previous = yield* readPreviousReport(options.reportDirectory)
       const ledger = yield* makeFindingLedger({
         directory: options.reportDirectory,
         runStartedAt: startedIso,

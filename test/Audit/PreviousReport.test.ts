@@ -1,0 +1,67 @@
+/**
+ * Reading the previous report back: it is read a megabyte at a time and split into lines by hand, so a report
+ * several megabytes long, with names whose UTF-8 bytes straddle the read boundaries and CRLF line ends, must come
+ * back finding for finding.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { afterEach, beforeEach, expect, it } from "vitest"
+import { readPreviousReport } from "../../src/Audit/PreviousReport.js"
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "previous-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const finding = (index: number) => ({
+  severity: "medium",
+  finding: "STALE_LOGIN",
+  userId: `u${index}`,
+  // Hangul is three bytes a character in UTF-8; the varying length moves the read boundaries through them.
+  email: `${"정".repeat(index % 7)}${index}@example.com`,
+  id: `STALE_LOGIN:u${index}`,
+  firstSeen: `2025-01-${String(1 + (index % 28)).padStart(2, "0")}T00:00:00.000Z`,
+  suppressed: index % 5 === 0,
+  detail: "민".repeat(100 + (index % 50))
+})
+
+it.each([
+  ["LF", "\n"],
+  ["CRLF", "\r\n"]
+])("reads every finding of a report several megabytes long (%s line ends)", async (_name, eol) => {
+  const count = 12_000
+  const lines = Array.from({ length: count }, (_, index) => JSON.stringify(finding(index)))
+  const text = `{${eol}"run": {${eol}  "startedAt": "2025-06-01T00:00:00.000Z"${eol}},${eol}"findings": [${eol}${lines.join(`,${eol}`)}${eol}]${eol}}${eol}`
+  expect(Buffer.byteLength(text)).toBeGreaterThan(4 * 1024 * 1024)
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), text)
+
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  if (lookup._tag !== "Found") throw new Error(lookup.reason)
+  expect(lookup.report.runStartedAt).toBe("2025-06-01T00:00:00.000Z")
+  expect(lookup.report.findings.size).toBe(count)
+  for (const index of [0, 1, 4_321, count - 1]) {
+    const expected = finding(index)
+    expect(lookup.report.findings.get(expected.id)).toEqual({
+      id: expected.id,
+      finding: "STALE_LOGIN",
+      severity: "medium",
+      userId: expected.userId,
+      email: expected.email,
+      firstSeen: expected.firstSeen,
+      suppressed: expected.suppressed
+    })
+  }
+})
+
+it("says a report cut off before the end of its findings cannot be read", async () => {
+  writeFileSync(
+    join(directory, "user-audit-20250601T000000Z.json"),
+    `{\n"run": {"startedAt": "2025-06-01T00:00:00.000Z"},\n"findings": [\n${JSON.stringify(finding(1))},\n`
+  )
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  expect(lookup._tag).toBe("NotFound")
+  if (lookup._tag === "NotFound") expect(lookup.reason).toContain("ends before its list of findings is complete")
+})
