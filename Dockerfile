@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 #
 # panther-audit: `schedule` by default (the nightly audit), or any command: `docker run IMAGE run`, `... simulate`.
-# Two stages: the build installs the dependencies and bundles the sources with them into dist/ (scripts/build.mjs);
-# the runtime gets that dist/ alone, which needs no node_modules. test/Container/ProductionInstall.test.ts repeats
+# Two stages: the build installs the dependencies and bundles the sources with them into dist/ (scripts/build.mjs),
+# which also runs the demo once to make V8's code cache for the program; the runtime gets that dist/ alone, which
+# needs no node_modules. Both stages use the same NODE_IMAGE: the code cache is only taken by the Node that made it. test/Container/ProductionInstall.test.ts repeats
 # the runtime stage's steps without Docker.
 
 ARG NODE_IMAGE=node:22-bookworm-slim
@@ -22,10 +23,10 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-# dist/ is the whole program: the bundles hold the code of every dependency they use, and dist/package.json marks
-# them as ES modules. No package.json, no node_modules, no npm install here.
+# dist/ is the whole program: program.cjs holds the code of every dependency it uses, program.cjs.cache its compiled
+# code, and bin.js starts it. No package.json, no node_modules, no npm install here.
 COPY --from=build /app/dist ./dist
-# Put the command on PATH. Node follows the link back to /app/dist/bin.js and loads its chunks from beside it.
+# Put the command on PATH. Node follows the link back to /app/dist/bin.js, which loads the program from beside it.
 RUN chmod 0755 /app/dist/bin.js \
   && ln -s /app/dist/bin.js /usr/local/bin/panther-audit \
   && mkdir -p /app/reports \

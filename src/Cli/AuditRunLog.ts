@@ -3,7 +3,7 @@
  * every thousand users, then "audit finished" with what was counted, or "audit interrupted". Every line of the
  * run, the client's retry warnings included, carries the run id (the JSON report's `run.runId`) and the phase
  * "audit"; the log span "audit" gives the time since the run started. A failure is not logged here but by whoever
- * handles it, once: `bin.ts` prints it for a one-shot command, the schedule logs it and goes on. No line carries a
+ * handles it, once: `main.ts` prints it for a one-shot command, the schedule logs it and goes on. No line carries a
  * secret: tokens live in `Redacted` values and error messages never hold them.
  */
 import { randomUUID } from "node:crypto"

@@ -1,6 +1,6 @@
 /**
  * The documented exit codes. An error that should end the process with a particular code carries it as
- * `exitCode`; `bin.ts` reads it, so no central table has to know every error.
+ * `exitCode`; `main.ts` reads it, so no central table has to know every error.
  */
 export const ExitCode = {
   /** Completed. */

@@ -1,7 +1,7 @@
 /**
  * Log lines go to stderr, always: stdout carries data (`users list`, summaries) that scripts read.
  *
- * Two global settings, read by `bin.ts` before the command line is parsed, so they work in any position
+ * Two global settings, read by `main.ts` before the command line is parsed, so they work in any position
  * (`panther-audit schedule --log-format json` as well as `panther-audit --log-format json schedule`):
  * - `--log-format json|pretty` (env `LOG_FORMAT`): JSON lines unless stderr is a terminal.
  * - `--log-level all|trace|debug|info|warning|error|fatal|none` (env `LOG_LEVEL`), default info. @effect/cli has

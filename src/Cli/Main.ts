@@ -1,6 +1,6 @@
 /**
  * The command tree. Each subcommand lives beside the feature it drives and is added here;
- * layers are provided in `bin.ts`.
+ * layers are provided in `main.ts`.
  *
  * Subcommands are loaded when used: `panther-audit run` loads the audit, not the simulator's HTTP server, the
  * review workbook or the schedule, which cuts its start-up by about a third (see bench/RESULTS.md). Only when the

@@ -1,5 +1,5 @@
 /**
- * Runs one of this folder's commands in process, as `bin.ts` would (same exit-code rule), capturing what it printed
+ * Runs one of this folder's commands in process, as `main.ts` would (same exit-code rule), capturing what it printed
  * on stdout. Log lines are silenced: they go to stderr in the real program and would mix with stdout here.
  */
 import { Command } from "@effect/cli"
@@ -12,7 +12,7 @@ import { describeFailure } from "../../src/Cli/FailureMessage.js"
 export interface CommandResult {
   readonly code: number
   readonly stdout: string
-  /** The one line `bin.ts` would print on stderr for a failure; "" on success. */
+  /** The one line `main.ts` would print on stderr for a failure; "" on success. */
   readonly error: string
 }
 

@@ -1,0 +1,57 @@
+/**
+ * The program: reads the logging settings, runs the command line, prints a failure once and exits with its code.
+ * Bundled into dist/program.cjs and started by `bin.ts`, which loads it with V8's code cache.
+ */
+// Module paths, not the package index, which would load every Node platform module (HTTP server included).
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import { Cause, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
+import { ExitCode, exitCodeOf } from "./Cli/ExitCode.js"
+import { describeFailure } from "./Cli/FailureMessage.js"
+import { loggerLayer, resolveLogSettings } from "./Cli/Logging.js"
+import { runCli } from "./Cli/Main.js"
+import { hideSecretArguments, secretArguments, withSecretArgumentsHidden } from "./Cli/SecretArguments.js"
+import { signalExitCode, watchStopSignals } from "./Cli/StopSignals.js"
+
+// --log-format and --log-level are taken out of the arguments before @effect/cli sees them (see Logging.ts).
+const logging = resolveLogSettings(process.argv, process.env, process.stderr.isTTY === true)
+if (Either.isLeft(logging)) {
+  process.stderr.write(`panther-audit: ${logging.left}.\n`)
+  process.exit(ExitCode.Usage)
+}
+const { argv, format, level } = logging.right
+
+// A secret flag given to a command that does not take it is read as an argument, and may be quoted back.
+const secrets = secretArguments(argv)
+
+const main = runCli(argv).pipe(
+  withSecretArgumentsHidden(secrets),
+  // The message of a failure is printed once, to stderr; secrets are never part of an error's message.
+  Effect.tapErrorCause((cause) =>
+    Cause.isInterruptedOnly(cause)
+      ? Effect.void
+      : Effect.sync(() => process.stderr.write(`${hideSecretArguments(secrets, describeFailure(cause))}\n`))
+  ),
+  Effect.provide(Layer.merge(NodeContext.layer, loggerLayer(format, level))),
+  // Printed above already; the runtime's own debug line at the fiber's end would repeat it, unscrubbed. Set for
+  // good rather than locally, since that line is written after the program has returned.
+  (program) => Effect.zipRight(FiberRef.set(FiberRef.unhandledErrorLogLevel, Option.none()), program)
+)
+
+const stopSignals = watchStopSignals()
+
+NodeRuntime.runMain(main, {
+  // Our logger prints each line; runMain's own pretty logger would print every line a second time.
+  disablePrettyLogger: true,
+  disableErrorReporting: true,
+  teardown: (exit, onExit) => {
+    stopSignals.dispose()
+    if (Exit.isSuccess(exit)) return onExit(ExitCode.Ok)
+    const signal = stopSignals.received()
+    if (signal !== undefined && Cause.isInterrupted(exit.cause)) return onExit(signalExitCode(signal))
+    if (Cause.isInterruptedOnly(exit.cause)) return onExit(130)
+    const failure = Cause.failureOption(exit.cause)
+    const code = Option.flatMap(failure, (error) => Option.fromNullable(exitCodeOf(error)))
+    onExit(Option.getOrElse(code, () => (Option.isSome(failure) ? ExitCode.Usage : ExitCode.Internal)))
+  }
+})

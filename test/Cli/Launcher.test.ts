@@ -1,0 +1,52 @@
+/**
+ * dist/bin.js runs the bundled program with the V8 code cache the build made. The cache must be used when it fits,
+ * and anything else about it (missing, made from other code, damaged) must only cost speed, never a wrong program.
+ */
+import { spawnSync } from "node:child_process"
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterEach, beforeEach, expect, it } from "vitest"
+import { VERSION } from "../../src/Version.js"
+
+const DIST = fileURLToPath(new URL("../../dist", import.meta.url))
+
+let copy = ""
+beforeEach(() => {
+  copy = join(mkdtempSync(join(tmpdir(), "launcher-")), "dist")
+  cpSync(DIST, copy, { recursive: true })
+})
+afterEach(() => rmSync(join(copy, ".."), { recursive: true, force: true }))
+
+const version = (dist: string) => {
+  const result = spawnSync(process.execPath, [join(dist, "bin.js"), "--version"], {
+    env: { PATH: process.env.PATH ?? "", PANTHER_AUDIT_CODE_CACHE: "report" },
+    encoding: "utf8"
+  })
+  return { code: result.status, stdout: result.stdout.trim(), cache: /code cache (\w+)/.exec(result.stderr)?.[1] }
+}
+
+it("uses the code cache the build made", () => {
+  expect(version(DIST)).toEqual({ code: 0, stdout: VERSION, cache: "used" })
+})
+
+it("runs without a cache", () => {
+  rmSync(join(copy, "program.cjs.cache"))
+  expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "absent" })
+})
+
+it("ignores a cache made from other code", () => {
+  // A changed program, as after editing it in place: the cache no longer belongs to it.
+  appendFileSync(join(copy, "program.cjs"), "\n// changed\n")
+  expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "stale" })
+})
+
+it("runs when V8 refuses a damaged cache", () => {
+  const path = join(copy, "program.cjs.cache")
+  const cache = readFileSync(path)
+  // The first 32 bytes name the program; damage what comes after, where V8's own header is.
+  for (let index = 32; index < 96; index++) cache[index] = (cache[index] ?? 0) ^ 0xff
+  writeFileSync(path, cache)
+  expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "rejected" })
+})
