@@ -234,18 +234,16 @@ export const runAudit = (
         spool: ledger.spool,
         exclude,
         onBatch: (batch) => {
-          for (const finding of batch) {
+          for (const spooled of batch) {
+            const isUrgent = urgent.length < URGENT_LIMIT && isAtLeast(spooled.severity, "high")
+            const isFresh =
+              fresh.length < URGENT_LIMIT && spooled.isNew && !spooled.suppressed && isAtLeast(spooled.severity, "low")
+            // Read back only the findings a summary shows: at most twice URGENT_LIMIT of them.
+            if (!isUrgent && !isFresh) continue
             // The spool returns what the ledger put in: annotated findings.
-            const annotated = finding as AnnotatedFinding
-            if (urgent.length < URGENT_LIMIT && isAtLeast(finding.severity, "high")) urgent.push(annotated)
-            if (
-              fresh.length < URGENT_LIMIT &&
-              annotated.change === "new" &&
-              !annotated.suppressed &&
-              isAtLeast(finding.severity, "low")
-            ) {
-              fresh.push(annotated)
-            }
+            const annotated = spooled.finding() as AnnotatedFinding
+            if (isUrgent) urgent.push(annotated)
+            if (isFresh) fresh.push(annotated)
           }
         }
       })

@@ -5,9 +5,9 @@
 import { Effect } from "effect"
 import { apiHost } from "../Audit/RunSummary.js"
 import { commitFiles } from "../Reports/CommitFiles.js"
+import { toCsv } from "../Reports/Csv.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { openTempFile } from "../Reports/TempFile.js"
-import { toCsv } from "../Reports/WriteFindingReports.js"
 import type { Review } from "../Review/Review.js"
 import { INVENTORY_COLUMNS, inventoryCsvRow, inventoryRecord } from "./Inventory.js"
 

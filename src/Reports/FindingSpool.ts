@@ -1,27 +1,50 @@
 /**
- * Findings wait until the run is complete and they can be sorted. A run with up to `KEEP_IN_MEMORY` findings keeps
- * them as they are; past that they wait on disk, not in memory, since a run over 200,000 users may raise well over
- * 100,000 findings: memory then holds only what sorting needs (severity, code, email, id) and where each finding's
- * JSON line sits in the spool file. Keeping a small run's findings saves writing, reading back and parsing each
- * one, which was most of the cost of the reports.
+ * Findings wait here until the run is complete and they can be sorted. Each is rendered once, as it comes, into
+ * the bytes the reports will hold (its JSON line and its CSV record), and the reports are then written by copying
+ * those bytes in report order: nothing is parsed or rendered again, and the report phase makes almost no garbage.
+ *
+ * The bytes are kept in memory up to `MEMORY_BYTES` (a run of 20,000 users needs about half of it); past that they
+ * go to a temporary file, since a run over 200,000 users may raise well over 100,000 findings. Memory then holds
+ * only what sorting needs (severity, code, email, id) and where each finding's bytes sit.
  */
 import { randomBytes } from "node:crypto"
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
 import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.js"
+import type { FindingAnnotations } from "../Audit/FindingAnnotations.js"
 import { SEVERITIES, type Severity, severityRank } from "../Audit/Severity.js"
+import { csvRecord } from "./Csv.js"
+import { findingRow } from "./CsvColumns.js"
 import { describeFsError, ReportError } from "./ReportError.js"
 
+/** Kept in memory up to this many bytes of rendered findings; the memory a run holds stops growing there. */
+export const MEMORY_BYTES = 16 * 1024 * 1024
+
+/** Once on disk, writes are gathered into a buffer of this size. */
 const FLUSH_BYTES = 1024 * 1024
 
-/** About 10 MB of findings; the memory a run may hold does not grow past this with the number of users. */
-export const KEEP_IN_MEMORY = 10_000
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit. */
+const MAX_BYTES_PER_CODE_UNIT = 3
 
 export interface FindingCounts {
   readonly total: number
   readonly bySeverity: Readonly<Record<Severity, number>>
   readonly byFinding: Readonly<Record<FindingCode, number>>
+}
+
+/** A finding as the spool gives it back, in report order. Its bytes are valid only during the visit. */
+export interface SpooledFinding {
+  readonly severity: Severity
+  /** Whether the ledger marked it new since the previous report. */
+  readonly isNew: boolean
+  readonly suppressed: boolean
+  /** Its line in the JSON report: `JSON.stringify` of the finding, as UTF-8. */
+  readonly json: Uint8Array
+  /** Its record in the CSV report, CRLF included, as UTF-8. */
+  readonly csv: Uint8Array
+  /** The finding itself, read back from its JSON (only when a caller needs the object). */
+  readonly finding: () => Finding
 }
 
 export interface FindingSpool {
@@ -31,13 +54,12 @@ export interface FindingSpool {
   /** Counts of the findings that `forEachSorted` would visit with the same `exclude`. */
   readonly counts: (exclude?: ReadonlySet<FindingCode>) => FindingCounts
   /**
-   * Visits the findings in report order (critical first, then by code, email and user id) in batches, each with
-   * its JSON text as spooled (`JSON.stringify` of the finding added). Findings whose code is in `exclude` are
-   * skipped.
+   * Visits the findings in report order (critical first, then by code, email and user id) in batches. Findings
+   * whose code is in `exclude` are skipped.
    */
   readonly forEachSorted: <E>(
     batchSize: number,
-    visit: (batch: ReadonlyArray<Finding>, json: ReadonlyArray<string>) => Effect.Effect<void, E>,
+    visit: (batch: ReadonlyArray<SpooledFinding>) => Effect.Effect<void, E>,
     exclude?: ReadonlySet<FindingCode>
   ) => Effect.Effect<void, E | ReportError>
 }
@@ -46,12 +68,15 @@ const codeIndex = new Map<FindingCode, number>(FINDING_CODES.map((code, index) =
 // Codes sort alphabetically, as the report promises, not in declaration order.
 const codeOrder = new Map<number, string>(FINDING_CODES.map((code, index) => [index, code]))
 
+const NEW = 1
+const SUPPRESSED = 2
+
 export const makeFindingSpool = (
   directory: string,
-  options: { readonly keepInMemory?: number } = {}
+  options: { readonly memoryBytes?: number } = {}
 ): Effect.Effect<FindingSpool, ReportError, Scope.Scope> =>
   Effect.gen(function* () {
-    const keepInMemory = options.keepInMemory ?? KEEP_IN_MEMORY
+    const memoryBytes = options.memoryBytes ?? MEMORY_BYTES
     const path = join(directory, `.findings.${randomBytes(6).toString("hex")}.tmp`)
     const spoolFailed = (error: unknown) =>
       new ReportError({ message: `cannot use the temporary file ${path}: ${describeFsError(error)}` })
@@ -72,58 +97,64 @@ export const makeFindingSpool = (
     const codes: Array<number> = []
     const emails: Array<string> = []
     const userIds: Array<string> = []
-    /** The findings themselves, until there are more than `keepInMemory`; then they go to the file. */
-    const held: Array<Finding> = []
-    let spilled = false
+    const flags: Array<number> = []
     const offsets: Array<number> = []
-    const lengths: Array<number> = []
-    let written = 0
-    // Lines are encoded into this buffer as they come, so each JSON string dies young instead of waiting, and
-    // being promoted to the old generation, until a megabyte of them is flushed.
-    const pending = Buffer.allocUnsafe(FLUSH_BYTES)
-    let pendingBytes = 0
+    const jsonLengths: Array<number> = []
+    const csvLengths: Array<number> = []
 
-    const writeAll = (buffer: Buffer, length: number) => {
+    /** Where rendered bytes go: all of them while in memory; on disk, those not yet written out. */
+    let store = Buffer.allocUnsafe(Math.min(FLUSH_BYTES, Math.max(memoryBytes, 1024)))
+    let stored = 0
+    /** Bytes already in the file; 0 while everything is in memory. */
+    let written = 0
+    let onDisk = false
+
+    const writeAll = (bytes: Uint8Array, length: number) => {
       let done = 0
-      while (done < length) done += writeSync(fd, buffer, done, length - done, written + done)
+      while (done < length) done += writeSync(fd, bytes, done, length - done, written + done)
       written += length
     }
 
     const flushNow = () => {
-      if (pendingBytes === 0) return
-      writeAll(pending, pendingBytes)
-      pendingBytes = 0
+      if (stored === 0) return
+      writeAll(store, stored)
+      stored = 0
     }
 
-    const flush = Effect.try({ try: flushNow, catch: spoolFailed })
-
-    /** Writes the finding's JSON line and remembers where it sits. */
-    const spoolLine = (finding: Finding) => {
-      const line = JSON.stringify(finding)
-      const bytes = Buffer.byteLength(line, "utf8")
-      if (pendingBytes + bytes > FLUSH_BYTES) flushNow()
-      offsets.push(written + pendingBytes)
-      lengths.push(bytes)
-      if (bytes > FLUSH_BYTES) writeAll(Buffer.from(line, "utf8"), bytes)
-      else pendingBytes += pending.write(line, pendingBytes, "utf8")
+    /** Makes room for `bytes` more: grows the memory store up to its limit, then moves to the file. */
+    const reserve = (bytes: number) => {
+      if (stored + bytes <= store.length) return
+      if (!onDisk && stored + bytes <= memoryBytes) {
+        const grown = Buffer.allocUnsafe(Math.min(memoryBytes, Math.max(store.length * 2, stored + bytes)))
+        store.copy(grown, 0, 0, stored)
+        store = grown
+        return
+      }
+      // Everything so far goes to the file, in the order it came; the large memory store is let go.
+      flushNow()
+      if (!onDisk) {
+        onDisk = true
+        store = Buffer.allocUnsafe(FLUSH_BYTES)
+      }
+      if (bytes > store.length) store = Buffer.allocUnsafe(bytes)
     }
 
     const append = (finding: Finding) => {
+      const annotations = finding as Finding & Partial<FindingAnnotations>
+      const json = JSON.stringify(finding)
+      const csv = csvRecord(findingRow(annotations))
+      reserve((json.length + csv.length) * MAX_BYTES_PER_CODE_UNIT)
       ranks.push(severityRank(finding.severity))
       codes.push(codeIndex.get(finding.finding) ?? 0)
       emails.push(finding.email ?? "")
       userIds.push(finding.userId ?? "")
-      if (!spilled && held.length < keepInMemory) {
-        held.push(finding)
-        return
-      }
-      if (!spilled) {
-        // One past the limit: everything held goes to the file, in the order it came, and memory is let go.
-        spilled = true
-        for (const earlier of held) spoolLine(earlier)
-        held.length = 0
-      }
-      spoolLine(finding)
+      flags.push((annotations.change === "new" ? NEW : 0) | (annotations.suppressed === true ? SUPPRESSED : 0))
+      offsets.push(written + stored)
+      const jsonLength = store.write(json, stored, "utf8")
+      const csvLength = store.write(csv, stored + jsonLength, "utf8")
+      jsonLengths.push(jsonLength)
+      csvLengths.push(csvLength)
+      stored += jsonLength + csvLength
     }
 
     const addAll = (findings: ReadonlyArray<Finding>) =>
@@ -162,40 +193,60 @@ export const makeFindingSpool = (
       compareText(emails[a] ?? "", emails[b] ?? "") ||
       compareText(userIds[a] ?? "", userIds[b] ?? "")
 
+    /** The batch's bytes: views of the memory store, or read from the file into one reused buffer. */
+    let readBuffer = Buffer.allocUnsafe(0)
+    const bytesOf = (indexes: ReadonlyArray<number>): ReadonlyArray<Uint8Array> => {
+      if (!onDisk)
+        return indexes.map((index) => store.subarray(offsets[index] ?? 0, (offsets[index] ?? 0) + size(index)))
+      let total = 0
+      for (const index of indexes) total += size(index)
+      if (readBuffer.length < total) readBuffer = Buffer.allocUnsafe(Math.max(total, readBuffer.length * 2))
+      let at = 0
+      return indexes.map((index) => {
+        const length = size(index)
+        let done = 0
+        while (done < length) {
+          const read = readSync(fd, readBuffer, at + done, length - done, (offsets[index] ?? 0) + done)
+          if (read === 0) throw new Error("the spool file ended early")
+          done += read
+        }
+        const bytes = readBuffer.subarray(at, at + length)
+        at += length
+        return bytes
+      })
+    }
+    const size = (index: number) => (jsonLengths[index] ?? 0) + (csvLengths[index] ?? 0)
+
     const forEachSorted = <E>(
       batchSize: number,
-      visit: (batch: ReadonlyArray<Finding>, json: ReadonlyArray<string>) => Effect.Effect<void, E>,
+      visit: (batch: ReadonlyArray<SpooledFinding>) => Effect.Effect<void, E>,
       exclude?: ReadonlySet<FindingCode>
     ): Effect.Effect<void, E | ReportError> =>
       Effect.gen(function* () {
+        if (onDisk) yield* Effect.try({ try: flushNow, catch: spoolFailed })
         const order = included(exclude).sort(compare)
-        if (!spilled) {
-          for (let start = 0; start < order.length; start += batchSize) {
-            const batch = order.slice(start, start + batchSize).map((index) => held[index] as Finding)
-            yield* visit(
-              batch,
-              batch.map((finding) => JSON.stringify(finding))
-            )
-          }
-          return
-        }
-        yield* flush
-        let buffer = Buffer.alloc(64 * 1024)
         for (let start = 0; start < order.length; start += batchSize) {
-          const { batch, json } = yield* Effect.try({
+          const indexes = order.slice(start, start + batchSize)
+          const batch = yield* Effect.try({
             try: () => {
-              const indexes = order.slice(start, start + batchSize)
-              const json = indexes.map((index) => {
-                const length = lengths[index] ?? 0
-                if (buffer.length < length) buffer = Buffer.alloc(length * 2)
-                readSync(fd, buffer, 0, length, offsets[index] ?? 0)
-                return buffer.toString("utf8", 0, length)
+              const bytes = bytesOf(indexes)
+              return indexes.map((index, position): SpooledFinding => {
+                const both = bytes[position] as Uint8Array
+                const json = both.subarray(0, jsonLengths[index] ?? 0)
+                return {
+                  severity: SEVERITIES[ranks[index] ?? 0] ?? "info",
+                  isNew: ((flags[index] ?? 0) & NEW) !== 0,
+                  suppressed: ((flags[index] ?? 0) & SUPPRESSED) !== 0,
+                  json,
+                  csv: both.subarray(json.length),
+                  finding: () =>
+                    JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.length).toString("utf8")) as Finding
+                }
               })
-              return { batch: json.map((text) => JSON.parse(text) as Finding), json }
             },
             catch: spoolFailed
           })
-          yield* visit(batch, json)
+          yield* visit(batch)
         }
       })
 

@@ -20,8 +20,8 @@ export interface TempFile {
   readonly path: string
   /** Appends text; flushed in chunks. */
   readonly append: (text: string) => Effect.Effect<void, ReportError>
-  /** Appends each text in turn, in one step: how rows are written. */
-  readonly appendAll: (texts: ReadonlyArray<string>) => Effect.Effect<void, ReportError>
+  /** Appends each piece in turn, text or UTF-8 bytes, in one step: how rows are written. */
+  readonly appendAll: (pieces: ReadonlyArray<string | Uint8Array>) => Effect.Effect<void, ReportError>
   /** Flushes and closes the file; it stays on disk until committed or until the scope closes. */
   readonly finish: Effect.Effect<void, ReportError>
 }
@@ -53,7 +53,7 @@ const makeTempFile = (path: string, handle: FileHandle): TempFile => {
   const writeFailed = (error: unknown) =>
     new ReportError({ message: `cannot write ${path}: ${describeFsError(error)}` })
 
-  const writeOut = (bytes: Buffer, length: number) => {
+  const writeOut = (bytes: Uint8Array, length: number) => {
     let done = 0
     while (done < length) done += writeSync(handle.fd, bytes, done, length - done)
   }
@@ -64,6 +64,14 @@ const makeTempFile = (path: string, handle: FileHandle): TempFile => {
   }
   // Written synchronously. Reports are written once the data is all in, with nothing else to get on with, and an
   // asynchronous write kept every chunk alive long enough to be promoted to the old generation.
+  const putBytes = (bytes: Uint8Array) => {
+    if (used + bytes.length > CHUNK_BYTES) flushNow()
+    if (bytes.length > CHUNK_BYTES) writeOut(bytes, bytes.length)
+    else {
+      buffer.set(bytes, used)
+      used += bytes.length
+    }
+  }
   const put = (text: string) => {
     if (text.length > MAX_TEXT_IN_BUFFER) {
       flushNow()
@@ -79,10 +87,13 @@ const makeTempFile = (path: string, handle: FileHandle): TempFile => {
   return {
     path,
     append: (text) => Effect.try({ try: () => put(text), catch: writeFailed }),
-    appendAll: (texts) =>
+    appendAll: (pieces) =>
       Effect.try({
         try: () => {
-          for (const text of texts) put(text)
+          for (const piece of pieces) {
+            if (typeof piece === "string") put(piece)
+            else putBytes(piece)
+          }
         },
         catch: writeFailed
       }),

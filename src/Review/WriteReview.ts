@@ -5,9 +5,9 @@
  */
 import { Effect } from "effect"
 import { commitFiles, type FileToCommit } from "../Reports/CommitFiles.js"
+import { toCsv } from "../Reports/Csv.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { openTempFile, type TempFile } from "../Reports/TempFile.js"
-import { toCsv } from "../Reports/WriteFindingReports.js"
 import type { Review } from "./Review.js"
 import { REVIEW_COLUMNS, reviewRow } from "./ReviewCsv.js"
 import { reviewFigures } from "./ReviewFigures.js"

@@ -4,7 +4,7 @@
  */
 import { stringify } from "csv-stringify/sync"
 import { expect, it } from "vitest"
-import { toCsv } from "../../src/Reports/WriteFindingReports.js"
+import { toCsv } from "../../src/Reports/Csv.js"
 
 const oracle = (rows: ReadonlyArray<ReadonlyArray<string>>) =>
   stringify(

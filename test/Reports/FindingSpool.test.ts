@@ -1,7 +1,8 @@
 /**
- * The spool across its boundaries: findings added one at a time and in batches, lines that straddle the megabyte
- * buffer, and a line longer than the buffer all come back whole, in report order, whether they were kept in memory,
- * written to the file from the start, or moved there when there came too many.
+ * The spool across its boundaries: findings added one at a time and in batches, renderings that straddle the
+ * megabyte buffer, and one longer than the buffer all come back whole, in report order, as the JSON line and CSV
+ * record the reports need, whether they were kept in memory, written to the file from the start, or moved there
+ * when there came too many.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -9,6 +10,9 @@ import { join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
 import { type Finding, NO_SUBJECT } from "../../src/Audit/Finding.js"
+import type { FindingAnnotations } from "../../src/Audit/FindingAnnotations.js"
+import { csvRecord } from "../../src/Reports/Csv.js"
+import { findingRow } from "../../src/Reports/CsvColumns.js"
 import { makeFindingSpool } from "../../src/Reports/FindingSpool.js"
 
 let directory = ""
@@ -17,39 +21,54 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(directory, { recursive: true, force: true }))
 
-const finding = (index: number, detail: string): Finding => ({
+const finding = (index: number, detail: string): Finding & FindingAnnotations => ({
   ...NO_SUBJECT,
-  severity: "medium",
+  severity: index % 3 === 0 ? "high" : "medium",
   finding: "STALE_LOGIN",
   userId: `u${String(index).padStart(6, "0")}`,
   // Two-byte characters, so byte and character counts differ at every boundary.
   email: `정민.${String(index).padStart(6, "0")}@example.com`,
   enabled: true,
-  detail
+  detail,
+  id: `STALE_LOGIN:u${index}`,
+  firstSeen: "2025-06-01T00:00:00.000Z",
+  change: index % 2 === 0 ? "new" : "unchanged",
+  suppressed: index % 5 === 0,
+  suppressionReason: index % 5 === 0 ? 'accepted, "quoted"' : null,
+  controls: ["CIS 5.3"]
 })
 
 it.each([
   ["on disk from the start", 0],
-  ["moved to disk after 2,500", 2_500],
-  ["kept in memory", 10_000]
-])("returns every finding whole and sorted, %s", async (_mode, keepInMemory) => {
+  ["moved to disk after 2 MB", 2 * 1024 * 1024],
+  ["kept in memory", 64 * 1024 * 1024]
+])("returns every finding whole and sorted, %s", async (_mode, memoryBytes) => {
   const findings = Array.from({ length: 6000 }, (_, index) => finding(index, `detail ${"é".repeat(index % 400)}`))
   findings.push(finding(6000, "x".repeat(1_500_000)))
   const seen = await Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
-        const spool = yield* makeFindingSpool(directory, { keepInMemory })
+        const spool = yield* makeFindingSpool(directory, { memoryBytes })
         // Both ways in: single adds and batches.
         for (const item of findings.slice(0, 100)) yield* spool.add(item)
         for (let start = 100; start < findings.length; start += 60) {
           yield* spool.addAll(findings.slice(start, start + 60))
         }
         const out: Array<Finding> = []
-        yield* spool.forEachSorted(500, (batch, json) =>
+        yield* spool.forEachSorted(500, (batch) =>
           Effect.sync(() => {
-            // Each finding comes with its JSON text, as JSON.stringify writes it.
-            expect(json).toEqual(batch.map((item) => JSON.stringify(item)))
-            out.push(...batch)
+            for (const spooled of batch) {
+              const item = spooled.finding() as Finding & FindingAnnotations
+              // Each comes with its JSON line as JSON.stringify writes it, its CSV record, and its marks.
+              expect(Buffer.from(spooled.json).toString("utf8")).toBe(JSON.stringify(item))
+              expect(Buffer.from(spooled.csv).toString("utf8")).toBe(csvRecord(findingRow(item)))
+              expect([spooled.severity, spooled.isNew, spooled.suppressed]).toEqual([
+                item.severity,
+                item.change === "new",
+                item.suppressed
+              ])
+              out.push(item)
+            }
           })
         )
         expect(spool.counts().total).toBe(findings.length)
@@ -57,7 +76,9 @@ it.each([
       })
     )
   )
-  expect(seen).toEqual([...findings].sort((a, b) => ((a.email ?? "") < (b.email ?? "") ? -1 : 1)))
+  const severityFirst = (a: Finding, b: Finding) =>
+    (a.severity === b.severity ? 0 : a.severity === "high" ? -1 : 1) || ((a.email ?? "") < (b.email ?? "") ? -1 : 1)
+  expect(seen).toEqual([...findings].sort(severityFirst))
   // The spool file is gone once its scope closes.
   expect(readdirSync(directory)).toEqual([])
 })
