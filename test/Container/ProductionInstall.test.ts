@@ -277,6 +277,12 @@ describe("docker-compose.yml, its services run from the production install", () 
       expect(smtp.received[0]?.raw.toString("utf8")).toMatch(/^Subject: /m)
       const written = readdirSync(reports)
       expect(written.filter((name) => name.endsWith(".json")).length).toBeGreaterThanOrEqual(1)
+      // The email goes out before the run ends; the schedule says when the next audit is only after that.
+      await waitUntil(
+        "the next audit's time",
+        () => scheduled.output().stderr.includes('"next audit at'),
+        scheduled.child
+      )
 
       const signalledAt = Date.now()
       scheduled.child.kill("SIGTERM")
