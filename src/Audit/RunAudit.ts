@@ -22,6 +22,7 @@ import { readPreviousReport } from "./PreviousReport.js"
 import { makePrivilegePolicy } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
+import { makeSeenIds } from "./SeenIds.js"
 import { isAtLeast } from "./Severity.js"
 import type { SuppressionEntry } from "./Suppressions.js"
 
@@ -116,7 +117,7 @@ export const runAudit = (
         previous,
         suppressions: parameters.suppressions
       })
-      const seenIds = new Set<string>()
+      const seenIds = makeSeenIds()
       const totals = { seen: 0, enabled: 0, deactivated: 0, privileged: 0, invalid: 0 }
       let enabledWithLogin = 0
       let duplicates = 0
@@ -133,11 +134,10 @@ export const runAudit = (
               const id = record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)
               // An empty id names no user: such records are all taken, like records without an id.
               if (id !== undefined && id !== "") {
-                if (seenIds.has(id)) {
+                if (!seenIds.take(id)) {
                   duplicates++
                   continue
                 }
-                seenIds.add(id)
               }
               totals.seen++
               if (totals.seen % PROGRESS_EVERY === 0) progressAt.push(totals.seen)

@@ -1,0 +1,59 @@
+/**
+ * The ids a run has taken: UUIDs kept as bytes in a table of their own, anything else in a Set. Whatever the mix,
+ * the answer must be the one a plain Set of strings gives: an id is new exactly once, and ids that differ as
+ * strings (an uppercase UUID and its lowercase twin) are different users.
+ */
+import { randomUUID } from "node:crypto"
+import { expect, it } from "vitest"
+import { makeSeenIds } from "../../src/Audit/SeenIds.js"
+
+/** A small deterministic generator, so a failure replays. */
+const random = (seed: number) => {
+  let state = seed >>> 0
+  return (below: number) => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0
+    return state % below
+  }
+}
+
+it("answers as a Set of strings does, through many growths and every kind of id", () => {
+  const next = random(7)
+  const uuids = Array.from({ length: 60_000 }, () => randomUUID())
+  const idOf = (): string => {
+    const uuid = uuids[next(uuids.length)] ?? ""
+    switch (next(8)) {
+      case 0:
+        return uuid.toUpperCase()
+      case 1:
+        // One character off the UUID form: a hyphen missing, a non-hex digit, one too long or short.
+        return [uuid.replace("-", "x"), `${uuid.slice(0, 35)}g`, `${uuid}0`, uuid.slice(1)][next(4)] ?? uuid
+      case 2:
+        return `user-${next(5_000)}`
+      default:
+        return uuid
+    }
+  }
+  const seen = makeSeenIds()
+  const oracle = new Set<string>()
+  for (let index = 0; index < 200_000; index++) {
+    const id = idOf()
+    const isNew = !oracle.has(id)
+    oracle.add(id)
+    expect(seen.take(id), id).toBe(isNew)
+  }
+  expect(seen.size()).toBe(oracle.size)
+  // Every id taken is known afterwards, after all the table's growths.
+  for (const id of oracle) expect(seen.take(id), id).toBe(false)
+})
+
+it("tells apart UUIDs that differ in a single bit, and an uppercase UUID from its lowercase twin", () => {
+  const seen = makeSeenIds()
+  expect(seen.take("00000000-0000-0000-0000-000000000000")).toBe(true)
+  expect(seen.take("00000000-0000-0000-0000-000000000001")).toBe(true)
+  expect(seen.take("80000000-0000-0000-0000-000000000000")).toBe(true)
+  expect(seen.take("0000000a-0000-0000-0000-000000000000")).toBe(true)
+  expect(seen.take("0000000A-0000-0000-0000-000000000000")).toBe(true)
+  expect(seen.take("00000000-0000-0000-0000-000000000001")).toBe(false)
+  expect(seen.take("0000000A-0000-0000-0000-000000000000")).toBe(false)
+  expect(seen.size()).toBe(5)
+})
