@@ -71,6 +71,29 @@ const codeOrder = new Map<number, string>(FINDING_CODES.map((code, index) => [in
 const NEW = 1
 const SUPPRESSED = 2
 
+type NumberArray = Uint8Array | Uint32Array | Float64Array
+
+/**
+ * A growing column of numbers in a typed array, doubled as needed: a byte or four a finding where a JavaScript
+ * array takes eight, which at 100,000 findings and six columns is a few megabytes of what a large run holds.
+ */
+const numberColumn = (make: (length: number) => NumberArray) => {
+  let values = make(1024)
+  let length = 0
+  return {
+    push: (value: number) => {
+      if (length === values.length) {
+        const grown = make(values.length * 2)
+        grown.set(values)
+        values = grown
+      }
+      values[length++] = value
+    },
+    at: (index: number): number => values[index] ?? 0,
+    length: () => length
+  }
+}
+
 export const makeFindingSpool = (
   directory: string,
   options: { readonly memoryBytes?: number } = {}
@@ -93,14 +116,15 @@ export const makeFindingSpool = (
         })
     )
 
-    const ranks: Array<number> = []
-    const codes: Array<number> = []
+    const ranks = numberColumn((length) => new Uint8Array(length))
+    const codes = numberColumn((length) => new Uint8Array(length))
+    const flags = numberColumn((length) => new Uint8Array(length))
+    // File offsets can pass 4 GiB in principle; a double holds them exactly.
+    const offsets = numberColumn((length) => new Float64Array(length))
+    const jsonLengths = numberColumn((length) => new Uint32Array(length))
+    const csvLengths = numberColumn((length) => new Uint32Array(length))
     const emails: Array<string> = []
     const userIds: Array<string> = []
-    const flags: Array<number> = []
-    const offsets: Array<number> = []
-    const jsonLengths: Array<number> = []
-    const csvLengths: Array<number> = []
 
     /** Where rendered bytes go: all of them while in memory; on disk, those not yet written out. */
     let store = Buffer.allocUnsafe(Math.min(FLUSH_BYTES, Math.max(memoryBytes, 1024)))
@@ -170,8 +194,8 @@ export const makeFindingSpool = (
     const included = (exclude: ReadonlySet<FindingCode> | undefined) => {
       const excludedIndexes = new Set([...(exclude ?? [])].map((code) => codeIndex.get(code)))
       const order: Array<number> = []
-      for (let index = 0; index < ranks.length; index++) {
-        if (!excludedIndexes.has(codes[index])) order.push(index)
+      for (let index = 0; index < ranks.length(); index++) {
+        if (!excludedIndexes.has(codes.at(index))) order.push(index)
       }
       return order
     }
@@ -181,23 +205,22 @@ export const makeFindingSpool = (
       const byFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number>
       const order = included(exclude)
       for (const index of order) {
-        bySeverity[SEVERITIES[ranks[index] ?? 0] ?? "info"]++
-        byFinding[FINDING_CODES[codes[index] ?? 0] ?? "INVALID_RECORD"]++
+        bySeverity[SEVERITIES[ranks.at(index)] ?? "info"]++
+        byFinding[FINDING_CODES[codes.at(index)] ?? "INVALID_RECORD"]++
       }
       return { total: order.length, bySeverity, byFinding }
     }
 
     const compare = (a: number, b: number): number =>
-      (ranks[b] ?? 0) - (ranks[a] ?? 0) ||
-      compareText(codeOrder.get(codes[a] ?? 0) ?? "", codeOrder.get(codes[b] ?? 0) ?? "") ||
+      ranks.at(b) - ranks.at(a) ||
+      compareText(codeOrder.get(codes.at(a)) ?? "", codeOrder.get(codes.at(b)) ?? "") ||
       compareText(emails[a] ?? "", emails[b] ?? "") ||
       compareText(userIds[a] ?? "", userIds[b] ?? "")
 
     /** The batch's bytes: views of the memory store, or read from the file into one reused buffer. */
     let readBuffer = Buffer.allocUnsafe(0)
     const bytesOf = (indexes: ReadonlyArray<number>): ReadonlyArray<Uint8Array> => {
-      if (!onDisk)
-        return indexes.map((index) => store.subarray(offsets[index] ?? 0, (offsets[index] ?? 0) + size(index)))
+      if (!onDisk) return indexes.map((index) => store.subarray(offsets.at(index), offsets.at(index) + size(index)))
       let total = 0
       for (const index of indexes) total += size(index)
       if (readBuffer.length < total) readBuffer = Buffer.allocUnsafe(Math.max(total, readBuffer.length * 2))
@@ -206,7 +229,7 @@ export const makeFindingSpool = (
         const length = size(index)
         let done = 0
         while (done < length) {
-          const read = readSync(fd, readBuffer, at + done, length - done, (offsets[index] ?? 0) + done)
+          const read = readSync(fd, readBuffer, at + done, length - done, offsets.at(index) + done)
           if (read === 0) throw new Error("the spool file ended early")
           done += read
         }
@@ -215,7 +238,7 @@ export const makeFindingSpool = (
         return bytes
       })
     }
-    const size = (index: number) => (jsonLengths[index] ?? 0) + (csvLengths[index] ?? 0)
+    const size = (index: number) => jsonLengths.at(index) + csvLengths.at(index)
 
     const forEachSorted = <E>(
       batchSize: number,
@@ -232,11 +255,11 @@ export const makeFindingSpool = (
               const bytes = bytesOf(indexes)
               return indexes.map((index, position): SpooledFinding => {
                 const both = bytes[position] as Uint8Array
-                const json = both.subarray(0, jsonLengths[index] ?? 0)
+                const json = both.subarray(0, jsonLengths.at(index))
                 return {
-                  severity: SEVERITIES[ranks[index] ?? 0] ?? "info",
-                  isNew: ((flags[index] ?? 0) & NEW) !== 0,
-                  suppressed: ((flags[index] ?? 0) & SUPPRESSED) !== 0,
+                  severity: SEVERITIES[ranks.at(index)] ?? "info",
+                  isNew: (flags.at(index) & NEW) !== 0,
+                  suppressed: (flags.at(index) & SUPPRESSED) !== 0,
                   json,
                   csv: both.subarray(json.length),
                   finding: () =>
