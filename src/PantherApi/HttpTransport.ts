@@ -35,7 +35,7 @@ export interface Reply {
  * request never reached the server (the client decides from `code` whether a change could have happened).
  */
 export interface ExchangeFailure {
-  readonly stage: "request" | "response" | "timeout" | "too-large" | "unsendable"
+  readonly stage: "request" | "response" | "timeout" | "too-large" | "unsendable" | "cancelled"
   /** The Node error code (`ECONNREFUSED`, `ECONNRESET`, `CERT_HAS_EXPIRED`...), when there is one. */
   readonly code: string | undefined
 }
@@ -50,6 +50,8 @@ export interface Exchange {
 
 /** No page of users comes near this; a body past it is not the API's and is not buffered further. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
+
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 /** Idle sockets close before the usual 5 s keep-alive of servers and load balancers, not after. */
 const IDLE_SOCKET_MS = 4_000
@@ -73,7 +75,9 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
     // An IPv6 literal comes bracketed in a URL and bare in Node's request options.
     const hostname = base.hostname.replace(/^\[(.*)\]$/, "$1")
     const port = base.port === "" ? undefined : Number(base.port)
-    const timeoutMs = Duration.toMillis(settings.requestTimeout)
+    // Node's timers take at most 2^31 - 1 ms (about 24.8 days) and fire at once for anything longer, so a longer
+    // timeout is that long: as good as none for one request.
+    const timeoutMs = Math.min(Duration.toMillis(settings.requestTimeout), MAX_TIMER_MS)
     const headers: Record<string, string> = {
       accept: "application/json",
       "user-agent": `panther-user-audit/${VERSION}`,
@@ -110,7 +114,8 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
         outgoing?.destroy()
       }
       const deadline = setTimeout(() => fail("timeout"), timeoutMs)
-      const cancel = () => fail("request", { code: "ECANCELED" })
+      // Final, never retried: the caller gave the exchange up.
+      const cancel = () => fail("cancelled")
       try {
         const body = request.jsonBody === undefined ? undefined : Buffer.from(request.jsonBody, "utf8")
         outgoing = send({

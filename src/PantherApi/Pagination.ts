@@ -48,10 +48,14 @@ export const paginate = <A, E>(options: {
     /** The next page, on its way; cancelled by hand when the stream ends before it is read. */
     let inFlight: PendingPage<A, E> | undefined
 
+    // Uninterruptible from sending to remembering: an interruption in between would leave a request nobody
+    // can cancel.
     const ask = (cursor: Option.Option<string>) =>
-      Effect.map(options.requestPage(cursor), (pending) => {
-        inFlight = pending
-      })
+      Effect.uninterruptible(
+        Effect.map(options.requestPage(cursor), (pending) => {
+          inFlight = pending
+        })
+      )
 
     const nextChunk: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>> = Effect.suspend(() => {
       if (finished) return Effect.fail(Option.none())

@@ -156,6 +156,7 @@ export const transportFailure = (
         "HTTP does not allow, such as a line break"
     )
   }
+  if (stage === "cancelled") return final("the request was cancelled")
   if (stage === "too-large") {
     return final(
       `the answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, which no Panther answer is: check the base URL`

@@ -51,4 +51,16 @@ describe("the request deadline", () => {
       expect(Date.now() - started).toBeLessThan(2_000)
     })
   )
+
+  it.scopedLive("a timeout longer than Node's timers can hold works as a very long one, not as none at all", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, rawUser("u1"))])
+      // Past 2^31 ms a timer fires at once: a naive deadline would time out every request.
+      const user = yield* runWithClient(server.url, (client) => client.getUser("u1"), {
+        requestTimeout: Duration.days(30)
+      })
+      expect(user.id).toBe("u1")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
 })
