@@ -55,13 +55,22 @@ export const makeSeenIds = (): SeenIds => {
   const others = new Set<string>()
   const words = new Uint32Array(WORDS)
 
-  // UUIDs are random in all but a few bits, so mixing two words spreads them well.
-  const slotOf = (a: number, b: number, mask: number): number => (Math.imul(a ^ (b >>> 7), 0x9e3779b1) >>> 0) & mask
+  // Every word is mixed in (murmur3's finalizer on their combination): ids that differ only in a middle group,
+  // sequential or hand-made ones, still spread over the table instead of piling into one probe chain.
+  const slotOf = (a: number, b: number, c: number, d: number, mask: number): number => {
+    let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35) ^ Math.imul(d, 0x27d4eb2f)
+    h ^= h >>> 16
+    h = Math.imul(h, 0x85ebca6b)
+    h ^= h >>> 13
+    h = Math.imul(h, 0xc2b2ae35)
+    h ^= h >>> 16
+    return (h >>> 0) & mask
+  }
 
   /** Finds the key's slot, or the empty slot where it belongs. */
   const probe = (w0: number, w1: number, w2: number, w3: number): number => {
     const mask = slots - 1
-    let slot = slotOf(w0, w3, mask)
+    let slot = slotOf(w0, w1, w2, w3, mask)
     for (;;) {
       if (filled[slot] === 0) return slot
       const at = slot * WORDS

@@ -57,3 +57,15 @@ it("tells apart UUIDs that differ in a single bit, and an uppercase UUID from it
   expect(seen.take("0000000A-0000-0000-0000-000000000000")).toBe(false)
   expect(seen.size()).toBe(5)
 })
+
+it("keeps ids that differ only in their middle groups apart, as sequential or hand-made ids do", () => {
+  const seen = makeSeenIds()
+  const ids: Array<string> = []
+  for (let index = 0; index < 20_000; index++) {
+    const middle = index.toString(16).padStart(8, "0")
+    ids.push(`00000000-${middle.slice(0, 4)}-${middle.slice(4)}-0000-000000000000`)
+  }
+  for (const id of ids) expect(seen.take(id), id).toBe(true)
+  for (const id of ids) expect(seen.take(id), id).toBe(false)
+  expect(seen.size()).toBe(ids.length)
+})
