@@ -9,11 +9,13 @@
  * compiled as usual, only slower. Nothing is written at run time: the cache lives beside the code, and is as
  * trusted as the code.
  *
- * PANTHER_AUDIT_CODE_CACHE=write makes a new cache when the process exits (the build runs the demo with it);
- * PANTHER_AUDIT_CODE_CACHE=report says on stderr whether the cache was used.
+ * PANTHER_AUDIT_CODE_CACHE=write makes a new cache when the process exits successfully (the build runs the demo
+ * with it); PANTHER_AUDIT_CODE_CACHE=report says on stderr whether the cache was used. With source maps enabled
+ * (`node --enable-source-maps`) the program is loaded as a plain CommonJS module instead, since Node does not map
+ * the frames of code compiled through `vm.Script`.
  */
 import { createHash } from "node:crypto"
-import { readFileSync, renameSync, writeFileSync } from "node:fs"
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -31,46 +33,62 @@ setFlagsFromString("--heap-growing-percent=35")
 const PROGRAM = fileURLToPath(new URL("./program.cjs", import.meta.url))
 const CACHE = `${PROGRAM}.cache`
 const DIGEST_BYTES = 32
+// The CommonJS wrapper on a line of its own; `lineOffset` below keeps the program's line numbers its own.
+const WRAPPER_START = "(function (exports, require, module, __filename, __dirname) {\n"
+const WRAPPER_END = "\n})"
 
-const programBytes = readFileSync(PROGRAM)
-const digest = createHash("sha256").update(programBytes).digest()
+/** Runs the program as Node would, without the cache: what source maps need (Node maps vm scripts' frames not). */
+const runPlainly = () => createRequire(PROGRAM)(PROGRAM)
 
-/** The cache made from exactly these bytes; "absent" when there is none, "stale" when it was made from others. */
-const readCache = (): Buffer | "absent" | "stale" => {
-  let cache: Buffer
-  try {
-    cache = readFileSync(CACHE)
-  } catch {
-    return "absent"
+/** Runs the program from its text, with the code cache when there is one for exactly this text. */
+const runWithCodeCache = (mode: string | undefined) => {
+  const programText = readFileSync(PROGRAM, "utf8")
+  const source = WRAPPER_START + programText + WRAPPER_END
+  // Of the very text V8 compiles, wrapper included: V8's own check of the source is little more than its length.
+  const digest = createHash("sha256").update(source).digest()
+
+  const readCache = (): Buffer | "absent" | "stale" => {
+    let cache: Buffer
+    try {
+      cache = readFileSync(CACHE)
+    } catch {
+      return "absent"
+    }
+    return cache.subarray(0, DIGEST_BYTES).equals(digest) ? cache.subarray(DIGEST_BYTES) : "stale"
   }
-  return cache.subarray(0, DIGEST_BYTES).equals(digest) ? cache.subarray(DIGEST_BYTES) : "stale"
-}
 
-const cache = readCache()
-const cachedData = typeof cache === "string" ? undefined : cache
-// The CommonJS wrapper on the program's first line, so line numbers in stack traces stay the program's own.
-const script = new Script(
-  `(function (exports, require, module, __filename, __dirname) {${programBytes.toString("utf8")}\n})`,
-  {
+  const cache = readCache()
+  const cachedData = typeof cache === "string" ? undefined : cache
+  const script = new Script(source, {
     filename: PROGRAM,
+    lineOffset: -1,
     ...(cachedData === undefined ? {} : { cachedData })
-  }
-)
-
-const mode = process.env.PANTHER_AUDIT_CODE_CACHE
-if (mode === "report") {
-  const state = typeof cache === "string" ? cache : script.cachedDataRejected === true ? "rejected" : "used"
-  process.stderr.write(`panther-audit: code cache ${state}\n`)
-}
-if (mode === "write") {
-  // At exit, the cache holds every function the run compiled. Written aside and renamed, so a reader never sees
-  // half of one.
-  process.once("exit", () => {
-    const temporary = `${CACHE}.${process.pid}.tmp`
-    writeFileSync(temporary, Buffer.concat([digest, script.createCachedData()]))
-    renameSync(temporary, CACHE)
   })
+
+  if (mode === "report") {
+    const state = typeof cache === "string" ? cache : script.cachedDataRejected === true ? "rejected" : "used"
+    process.stderr.write(`panther-audit: code cache ${state}\n`)
+  }
+  if (mode === "write") {
+    // At exit the cache holds every function the run compiled; only a run that succeeded is taken as the model.
+    // Written aside and renamed, so a reader never sees half of one.
+    process.once("exit", (code) => {
+      if (code !== 0) return
+      const temporary = `${CACHE}.${process.pid}.tmp`
+      try {
+        writeFileSync(temporary, Buffer.concat([digest, script.createCachedData()]))
+        renameSync(temporary, CACHE)
+      } catch (error) {
+        process.stderr.write(`panther-audit: the code cache was not written: ${String(error)}\n`)
+        rmSync(temporary, { force: true })
+      }
+    })
+  }
+
+  const program = { exports: {} }
+  script.runInThisContext()(program.exports, createRequire(PROGRAM), program, PROGRAM, dirname(PROGRAM))
 }
 
-const program = { exports: {} }
-script.runInThisContext()(program.exports, createRequire(PROGRAM), program, PROGRAM, dirname(PROGRAM))
+// `node --enable-source-maps dist/bin.js ...` then maps stack traces back to src/.
+if (process.sourceMapsEnabled) runPlainly()
+else runWithCodeCache(process.env.PANTHER_AUDIT_CODE_CACHE)
