@@ -75,8 +75,11 @@ const readFinding = (value: unknown, runStartedAt: string): PreviousFinding | un
 
 const READ_BYTES = 1024 * 1024
 
+/** Lets I/O callbacks and timers run: a large report is read while the roles request is on its way. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 /** Calls `onLine` with each line of the file, without its line break; a `\r` before the `\n` is kept. */
-const forEachLine = (path: string, onLine: (line: string) => void): void => {
+const forEachLine = async (path: string, onLine: (line: string) => void): Promise<void> => {
   const fd = openSync(path, "r")
   try {
     const buffer = Buffer.allocUnsafe(READ_BYTES)
@@ -93,6 +96,7 @@ const forEachLine = (path: string, onLine: (line: string) => void): void => {
       }
       rest = text.slice(start)
       if (read === 0) break
+      await yieldToEventLoop()
     }
     if (rest !== "") onLine(rest)
   } finally {
@@ -100,14 +104,14 @@ const forEachLine = (path: string, onLine: (line: string) => void): void => {
   }
 }
 
-const parseReport = (path: string): PreviousReport => {
+const parseReport = async (path: string): Promise<PreviousReport> => {
   const runLines: Array<string> = []
   const findings = new Map<string, PreviousFinding>()
   type Section = "run" | "findings" | "end"
   // Typed wide on purpose: it changes inside the callback, where the compiler cannot see.
   let section = "run" as Section
   let runStartedAt = ""
-  forEachLine(path, (line) => {
+  await forEachLine(path, (line) => {
     if (section === "run") {
       if (line.trim() === '"findings": [') {
         const run: unknown = JSON.parse(`${runLines.join("\n").replace(/,\s*$/, "")}\n}`)
@@ -139,7 +143,7 @@ export const readPreviousReport = (directory: string): Effect.Effect<PreviousRep
     if (name === undefined) return { _tag: "NotFound", reason: "no previous report in the report directory" }
     const path = join(directory, name)
     try {
-      return { _tag: "Found", report: parseReport(path) }
+      return { _tag: "Found", report: await parseReport(path) }
     } catch (error) {
       return {
         _tag: "NotFound",
