@@ -3,22 +3,14 @@
  * the answer must be the one a plain Set of strings gives: an id is new exactly once, and ids that differ as
  * strings (an uppercase UUID and its lowercase twin) are different users.
  */
-import { randomUUID } from "node:crypto"
 import { expect, it } from "vitest"
 import { makeSeenIds } from "../../src/Audit/SeenIds.js"
-
-/** A small deterministic generator, so a failure replays. */
-const random = (seed: number) => {
-  let state = seed >>> 0
-  return (below: number) => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0
-    return state % below
-  }
-}
+import { seededRandom } from "../support/seededRandom.js"
 
 it("answers as a Set of strings does, through many growths and every kind of id", () => {
-  const next = random(7)
-  const uuids = Array.from({ length: 60_000 }, () => randomUUID())
+  const next = seededRandom(7)
+  const hex = (digits: number) => Array.from({ length: digits }, () => next(16).toString(16)).join("")
+  const uuids = Array.from({ length: 60_000 }, () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`)
   const idOf = (): string => {
     const uuid = uuids[next(uuids.length)] ?? ""
     switch (next(8)) {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { parseTimestamp, readInstant, toIsoUtc } from "../../src/Audit/Timestamps.js"
+import { seededRandom } from "../support/seededRandom.js"
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?([Zz]|[+-]\d{2}:?\d{2})?$/
 
@@ -22,18 +23,13 @@ const oracle = (text: string): number | undefined => {
   return epoch
 }
 
-/** A small deterministic generator: the same cases on every run. */
-const random = (seed: number) => () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
-  return seed / 2 ** 31
-}
-
 const pad = (value: number, width: number) => String(value).padStart(width, "0")
 
 /** Timestamps of every shape Panther and people write, valid and not: impossible dates and times included. */
 const generated = (count: number): Array<string> => {
-  const next = random(42)
-  const pick = <A>(values: ReadonlyArray<A>): A => values[Math.floor(next() * values.length)] as A
+  const below = seededRandom(42)
+  const next = () => below(1_000_000) / 1_000_000
+  const pick = <A>(values: ReadonlyArray<A>): A => values[below(values.length)] as A
   const cases: Array<string> = []
   for (let index = 0; index < count; index++) {
     const year = 100 + Math.floor(next() * 9900)

@@ -5,6 +5,7 @@
 import { stringify } from "csv-stringify/sync"
 import { expect, it } from "vitest"
 import { toCsv } from "../../src/Reports/Csv.js"
+import { seededRandom } from "../support/seededRandom.js"
 
 const oracle = (rows: ReadonlyArray<ReadonlyArray<string>>) =>
   stringify(
@@ -14,17 +15,8 @@ const oracle = (rows: ReadonlyArray<ReadonlyArray<string>>) =>
 
 const PIECES = ["a", "Z", "é", "정", "=", "-", " ", "\t", "\u00a0", "\u2028", "\r", "\n", "\r\n", '"', ",", ";", "'"]
 
-/** A small deterministic generator, so a failure replays. */
-const random = (seed: number) => {
-  let state = seed >>> 0
-  return (below: number) => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
-    return state % below
-  }
-}
-
 it("writes exactly what csv-stringify writes, for fields of every awkward kind", () => {
-  const next = random(7)
+  const next = seededRandom(7)
   const field = () => Array.from({ length: next(6) }, () => PIECES[next(PIECES.length)] ?? "").join("")
   for (let round = 0; round < 2000; round++) {
     const rows = Array.from({ length: next(4) }, () => Array.from({ length: next(5) }, field))
