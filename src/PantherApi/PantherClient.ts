@@ -146,13 +146,13 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       started?: Exchange
     ): Effect.Effect<Reply, PantherApiError> => {
       const { method, path } = request
-      const outgoing = toOutgoing(request)
       let first = started
       const attempt = Effect.suspend(() => {
         const exchange = first
         first = undefined
+        // Built only for an attempt of its own: a page whose first attempt `begin` sent has its query already.
         return exchange === undefined
-          ? Effect.zipRight(count("requests"), transport.exchange(outgoing))
+          ? Effect.zipRight(count("requests"), transport.exchange(toOutgoing(request)))
           : exchange.reply
       }).pipe(
         Effect.mapError((failure) => transportFailure(method, path, failure, timeoutReason)),
