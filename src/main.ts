@@ -3,8 +3,10 @@
  * Bundled into dist/program.cjs and started by `bin.ts`, which loads it with V8's code cache.
  */
 // Module paths, not the package index, which would load every Node platform module (HTTP server included).
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Cause, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
 import { ExitCode, exitCodeOf } from "./Cli/ExitCode.js"
 import { describeFailure } from "./Cli/FailureMessage.js"
@@ -21,6 +23,11 @@ if (Either.isLeft(logging)) {
 }
 const { argv, format, level } = logging.right
 
+// What the commands take from the platform: files, paths, and the terminal @effect/cli prompts on. Not
+// NodeContext.layer, whose command executor and worker manager load child_process and worker_threads, which no
+// command uses, on every start.
+const platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
+
 // A secret flag given to a command that does not take it is read as an argument, and may be quoted back.
 const secrets = secretArguments(argv)
 
@@ -32,7 +39,7 @@ const main = runCli(argv).pipe(
       ? Effect.void
       : Effect.sync(() => process.stderr.write(`${hideSecretArguments(secrets, describeFailure(cause))}\n`))
   ),
-  Effect.provide(Layer.merge(NodeContext.layer, loggerLayer(format, level))),
+  Effect.provide(Layer.merge(platform, loggerLayer(format, level))),
   // Printed above already; the runtime's own debug line at the fiber's end would repeat it, unscrubbed. Set for
   // good rather than locally, since that line is written after the program has returned.
   (program) => Effect.zipRight(FiberRef.set(FiberRef.unhandledErrorLogLevel, Option.none()), program)
