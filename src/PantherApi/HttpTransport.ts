@@ -102,6 +102,7 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
         if (settled) return
         settled = true
         clearTimeout(deadline)
+        outgoing = undefined
         const resume = waiting
         waiting = undefined
         if (resume === undefined) outcome = result
@@ -110,8 +111,9 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
       // Once the reply is in, the socket may already serve another request: nothing after that may destroy it.
       const fail = (stage: ExchangeFailure["stage"], error?: unknown) => {
         if (settled) return
+        const abandoned = outgoing
         settle(Effect.fail({ stage, code: codeOf(error) }))
-        outgoing?.destroy()
+        abandoned?.destroy()
       }
       const deadline = setTimeout(() => fail("timeout"), timeoutMs)
       // Final, never retried: the caller gave the exchange up.
