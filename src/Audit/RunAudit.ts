@@ -17,6 +17,7 @@ import { type AuditRun, reportStamp, type SuppressionSummary } from "./AuditRun.
 import type { Finding, FindingCode } from "./Finding.js"
 import type { AnnotatedFinding } from "./FindingAnnotations.js"
 import { makeFindingLedger } from "./FindingLedger.js"
+import { forEachChunk } from "./ForEachChunk.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
 import { readPreviousReport } from "./PreviousReport.js"
 import { makePrivilegePolicy } from "./Privilege.js"
@@ -123,9 +124,10 @@ export const runAudit = (
       let duplicates = 0
 
       const { onProgress, onUser } = options
-      yield* client.listUsers({ includeDeactivated: parameters.includeDeactivated }).pipe(
+      yield* forEachChunk(
+        client.listUsers({ includeDeactivated: parameters.includeDeactivated }),
         // A page at a time: judging is plain synchronous code, so a page costs a few effects, not several per user.
-        Stream.runForEachChunk((chunk) =>
+        (chunk) =>
           Effect.suspend(() => {
             const findings: Array<Finding> = []
             const observed: Array<readonly [UserRecord, Judgement | undefined]> = []
@@ -167,7 +169,6 @@ export const runAudit = (
                 : Effect.forEach(observed, ([record, judgement]) => onUser(record, judgement), { discard: true })
             return Effect.zipRight(progress, Effect.zipRight(ledger.recordAll(findings), observe))
           })
-        )
       )
 
       if (duplicates > 0) {

@@ -28,6 +28,22 @@ export interface PendingPage<A, E> {
   readonly cancel: Effect.Effect<void>
 }
 
+/**
+ * Resumes after the event loop has turned once (`setImmediate`). Node writes a request to its socket only once
+ * the callbacks pending now have run; handing a page on at once would make the caller's work on it one of them,
+ * and delay every request by a page's work.
+ */
+const nextTurn: Effect.Effect<void> = Effect.async<void>((resume) => {
+  // Let go of the handle once it has run: whatever the runtime keeps of this wait then holds nothing more.
+  let handle: NodeJS.Immediate | undefined = setImmediate(() => {
+    handle = undefined
+    resume(Effect.void)
+  })
+  return Effect.sync(() => {
+    if (handle !== undefined) clearImmediate(handle)
+  })
+})
+
 export type LoopReason = "a cursor came back a second time" | "too many pages in a row brought nothing new"
 
 export const paginate = <A, E>(options: {
@@ -94,7 +110,7 @@ export const paginate = <A, E>(options: {
             return Effect.fail(Option.some(options.onLoop("too many pages in a row brought nothing new", pages)))
           }
           seenCursors.add(cursor)
-          return Effect.zipRight(ask(page.next), Effect.as(repeats, chunk))
+          return Effect.zipRight(ask(page.next), Effect.zipRight(nextTurn, Effect.as(repeats, chunk)))
         })
       )
     })

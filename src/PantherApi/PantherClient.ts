@@ -28,12 +28,6 @@ import {
 import { settleCreate, settleDelete } from "./UncertainChanges.js"
 import { UserRecord } from "./UserRecord.js"
 
-/** Resumes after the event loop has turned once (`setImmediate`): I/O callbacks and queued writes go first. */
-const nextTurn: Effect.Effect<void> = Effect.async<void>((resume) => {
-  const handle = setImmediate(() => resume(Effect.void))
-  return Effect.sync(() => clearImmediate(handle))
-})
-
 /** The API's maximum page size: fewer round trips for the same users. */
 export const PAGE_LIMIT = 60
 
@@ -232,16 +226,10 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         onLoop: (reason, pagesFetched) =>
           new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched })
       }).pipe(
-        // Each record is decoded on its own: one bad record becomes an InvalidUser, the rest pass. Decoding, and
-        // the caller's work on the page, wait for a turn of the event loop: the next page's request has been made
-        // by then, but Node writes it to the socket only once the pending callbacks have run, and working through
-        // a page would otherwise be one of them, delaying every request by a page's work.
-        Stream.mapChunksEffect((chunk) =>
-          Effect.zipRight(
-            nextTurn,
-            Effect.sync(() => Chunk.map(chunk, decodeRecord))
-          )
-        )
+        // Each record is decoded on its own: one bad record becomes an InvalidUser, the rest pass. A plain map, not
+        // an effect: in effect 3.22 a stage of `mapChunksEffect` keeps each page reachable long enough to be
+        // moved to the old generation (about 15 MB more per 200,000 users, measured with --trace-gc-nvp).
+        Stream.mapChunks(Chunk.map(decodeRecord))
       )
     }
 

@@ -1,0 +1,30 @@
+/**
+ * Runs `f` on every chunk of a stream, one after another, by pulling the chunks in a loop.
+ *
+ * What `Stream.runForEachChunk` does, without its cost in memory: in effect 3.22 the sink it runs through keeps
+ * each chunk reachable from continuations that outlive it by a little, long enough that the young-generation
+ * collector finds almost every page of users still referenced and moves it to the old generation, where it stays
+ * until a full collection. Reading 200,000 users that way promoted about 100 MB; pulled in a loop, about 8 MB
+ * (measured with `--trace-gc-nvp`). The audit's memory then stays near its live data without holding V8's heap
+ * growth back, which had cost a tenth of a 20,000-user run (bench/RESULTS.md).
+ */
+import { type Chunk, Effect, Either, Option, Stream } from "effect"
+
+export const forEachChunk = <A, E, R, E2, R2>(
+  stream: Stream.Stream<A, E, R>,
+  f: (chunk: Chunk.Chunk<A>) => Effect.Effect<void, E2, R2>
+): Effect.Effect<void, E | E2, R | R2> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const pull = yield* Stream.toPull(stream)
+      for (;;) {
+        const pulled = yield* Effect.either(pull)
+        // The pull fails with none at the end of the stream, and with some(error) when the stream failed.
+        if (Either.isLeft(pulled)) {
+          if (Option.isNone(pulled.left)) return
+          return yield* Effect.fail(pulled.left.value)
+        }
+        yield* f(pulled.right)
+      }
+    })
+  )
