@@ -19,16 +19,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
-import { setFlagsFromString } from "node:v8"
 import { Script } from "node:vm"
-
-// V8 lets the old generation grow to several times its live data before it collects it again, and a long audit
-// promotes a steady stream of short-lived page data: at 200,000 users the peak memory was 160 MB above that of
-// 10,000 users while the live data grew by about 30 MB. Capping the growth at 35 % per collection keeps the peak
-// near the live data (bench/RESULTS.md) for a few percent more collector time. V8 reads this setting whenever it
-// sets a new limit, so setting it here, before the program runs, takes effect; it is part of what the code cache
-// is checked against, so the build sets it the same way by running this file.
-setFlagsFromString("--heap-growing-percent=35")
 
 const PROGRAM = fileURLToPath(new URL("./program.cjs", import.meta.url))
 const CACHE = `${PROGRAM}.cache`

@@ -18,6 +18,7 @@ import type { Finding, FindingCode } from "./Finding.js"
 import type { AnnotatedFinding } from "./FindingAnnotations.js"
 import { makeFindingLedger } from "./FindingLedger.js"
 import { forEachChunk } from "./ForEachChunk.js"
+import { makeHeapGrowthHold } from "./HeapGrowth.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
 import { readPreviousReport } from "./PreviousReport.js"
 import { makePrivilegePolicy } from "./Privilege.js"
@@ -119,6 +120,7 @@ export const runAudit = (
         suppressions: parameters.suppressions
       })
       const seenIds = makeSeenIds()
+      const holdHeapGrowth = makeHeapGrowthHold()
       const totals = { seen: 0, enabled: 0, deactivated: 0, privileged: 0, invalid: 0 }
       let enabledWithLogin = 0
       let duplicates = 0
@@ -159,6 +161,7 @@ export const runAudit = (
               for (const finding of judgement.findings) findings.push(finding)
               if (onUser !== undefined) observed.push([record, judgement])
             }
+            holdHeapGrowth(totals.seen)
             const progress =
               onProgress === undefined
                 ? Effect.void
