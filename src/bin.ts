@@ -19,7 +19,12 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
+import { setFlagsFromString } from "node:v8"
 import { Script } from "node:vm"
+import { LAUNCHER_V8_FLAGS } from "./Cli/V8Settings.js"
+
+// Before anything is compiled; see V8Settings.ts.
+setFlagsFromString(LAUNCHER_V8_FLAGS)
 
 const PROGRAM = fileURLToPath(new URL("./program.cjs", import.meta.url))
 const CACHE = `${PROGRAM}.cache`
