@@ -21,10 +21,10 @@ import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
 import { setFlagsFromString } from "node:v8"
 import { Script } from "node:vm"
-import { LAUNCHER_V8_FLAGS } from "./Cli/V8Settings.js"
+import { launcherV8Flags } from "./Cli/V8Settings.js"
 
 // Before anything is compiled; see V8Settings.ts.
-setFlagsFromString(LAUNCHER_V8_FLAGS)
+for (const flag of launcherV8Flags(process.argv)) setFlagsFromString(flag)
 
 const PROGRAM = fileURLToPath(new URL("./program.cjs", import.meta.url))
 const CACHE = `${PROGRAM}.cache`

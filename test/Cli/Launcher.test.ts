@@ -8,7 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterEach, beforeEach, expect, it } from "vitest"
-import { LAUNCHER_V8_FLAGS } from "../../src/Cli/V8Settings.js"
+import { launcherV8Flags } from "../../src/Cli/V8Settings.js"
 import { VERSION } from "../../src/Version.js"
 
 const DIST = fileURLToPath(new URL("../../dist", import.meta.url))
@@ -53,7 +53,15 @@ it("runs when V8 refuses a damaged cache", () => {
 })
 
 it("sets only V8 flags this V8 knows", () => {
+  const flags = launcherV8Flags(["node", "bin.js", "run"])
+  expect(flags.length).toBeGreaterThan(0)
   // setFlagsFromString ignores a flag V8 does not know; Node's command line refuses it, so it tells.
-  const result = spawnSync(process.execPath, [...LAUNCHER_V8_FLAGS.split(" "), "-e", "0"], { encoding: "utf8" })
+  const result = spawnSync(process.execPath, [...flags, "-e", "0"], { encoding: "utf8" })
   expect({ code: result.status, stderr: result.stderr }).toEqual({ code: 0, stderr: "" })
+})
+
+it("leaves V8's defaults to the simulator, wherever its name comes on the command line", () => {
+  expect(launcherV8Flags(["node", "bin.js", "simulate", "--port", "0"])).toEqual([])
+  expect(launcherV8Flags(["node", "bin.js", "--log-level", "warning", "simulate"])).toEqual([])
+  expect(launcherV8Flags(["node", "bin.js", "demo"])).toEqual(launcherV8Flags(["node", "bin.js", "run"]))
 })
