@@ -60,8 +60,13 @@ export const writeFindingReports = (options: {
         options.exclude
       )
       yield* json.append("\n]\n}\n")
-      // Both files are flushed to disk at once: each wait is the disk's, not the program's.
-      yield* Effect.all([csv.finish, json.finish], { concurrency: 2, discard: true })
+      // Both files are flushed to disk at once: each wait is the disk's, not the program's. Both are waited for, and
+      // if both fail the CSV's error is the one reported, as when they were flushed in turn.
+      const [csvFinished, jsonFinished] = yield* Effect.all([Effect.exit(csv.finish), Effect.exit(json.finish)], {
+        concurrency: 2
+      })
+      yield* csvFinished
+      yield* jsonFinished
       const [csvPath = "", jsonPath = ""] = yield* commitFiles(options.directory, options.stem, [
         { tempPath: csv.path, extension: ".csv" },
         { tempPath: json.path, extension: ".json" }
