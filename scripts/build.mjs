@@ -53,6 +53,8 @@ const warmCodeCache = () => {
   const scratch = mkdtempSync(join(tmpdir(), "panther-audit-build-"))
   try {
     const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PANTHER_AUDIT_CODE_CACHE: "write" }
+    // Few users on purpose: a run past HeapGrowth's threshold (10,000) changes a V8 flag, and a cache written after
+    // that would not match the flags of the next start.
     const demo = spawnSync(process.execPath, [at(`${STAGING}/bin.js`), "demo", "--users", "300"], {
       cwd: scratch,
       env,
