@@ -43,6 +43,17 @@ it("ignores a cache made from other code", () => {
   expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "stale" })
 })
 
+it("ignores a cache made from other code of the same length", () => {
+  // V8 would take this cache (its own check is little more than the length): only the launcher's digest stops it.
+  const path = join(copy, "program.cjs")
+  const program = readFileSync(path, "utf8")
+  const at = program.lastIndexOf("program.cjs.map")
+  expect(at).toBeGreaterThan(0)
+  writeFileSync(path, `${program.slice(0, at)}program.cjs.maq${program.slice(at + "program.cjs.map".length)}`)
+  expect(readFileSync(path).length).toBe(Buffer.byteLength(program))
+  expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "stale" })
+})
+
 it("runs when V8 refuses a damaged cache", () => {
   const path = join(copy, "program.cjs.cache")
   const cache = readFileSync(path)
