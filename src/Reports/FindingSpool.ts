@@ -33,7 +33,10 @@ export interface FindingCounts {
   readonly byFinding: Readonly<Record<FindingCode, number>>
 }
 
-/** A finding as the spool gives it back, in report order. Its bytes are valid only during the visit. */
+/**
+ * A finding as the spool gives it back, in report order. Valid only during the visit: the next batch reuses the
+ * same objects, and the same buffer for the bytes.
+ */
 export interface SpooledFinding {
   readonly severity: Severity
   /** Whether the ledger marked it new since the previous report. */
@@ -55,7 +58,7 @@ export interface FindingSpool {
   readonly counts: (exclude?: ReadonlySet<FindingCode>) => FindingCounts
   /**
    * Visits the findings in report order (critical first, then by code, email and user id) in batches. Findings
-   * whose code is in `exclude` are skipped.
+   * whose code is in `exclude` are skipped. Each batch reuses the array and the objects of the one before.
    */
   readonly forEachSorted: <E>(
     batchSize: number,
@@ -70,6 +73,18 @@ const codeOrder = new Map<number, string>(FINDING_CODES.map((code, index) => [in
 
 const NEW = 1
 const SUPPRESSED = 2
+
+/** One place in a batch, filled again for every batch. */
+class BatchEntry implements SpooledFinding {
+  severity: Severity = "info"
+  isNew = false
+  suppressed = false
+  json: Uint8Array = new Uint8Array(0)
+  csv: Uint8Array = new Uint8Array(0)
+  finding(): Finding {
+    return JSON.parse(Buffer.from(this.json.buffer, this.json.byteOffset, this.json.length).toString("utf8")) as Finding
+  }
+}
 
 type NumberArray = Uint8Array | Uint32Array | Float64Array
 
@@ -248,23 +263,27 @@ export const makeFindingSpool = (
       Effect.gen(function* () {
         if (onDisk) yield* Effect.try({ try: flushNow, catch: spoolFailed })
         const order = included(exclude).sort(compare)
+        // One array and one object per place, refilled for every batch. With a fresh array per batch, every batch
+        // outlived its visit until the next full collection: the young-generation collections of the report phase
+        // kept nearly all they found (at 200,000 users the heap grew from 24 to 61 MB before a full collection
+        // freed it), most likely held by effects of earlier batches that had died in the old generation, where only
+        // a full collection sees them as dead. Emptying the array after each visit stopped it just as well.
+        const batch: Array<BatchEntry> = []
         for (let start = 0; start < order.length; start += batchSize) {
           const indexes = order.slice(start, start + batchSize)
-          const batch = yield* Effect.try({
+          yield* Effect.try({
             try: () => {
               const bytes = bytesOf(indexes)
-              return indexes.map((index, position): SpooledFinding => {
+              batch.length = Math.min(batch.length, indexes.length)
+              indexes.forEach((index, position) => {
+                const entry = batch[position] ?? new BatchEntry()
+                batch[position] = entry
                 const both = bytes[position] as Uint8Array
-                const json = both.subarray(0, jsonLengths.at(index))
-                return {
-                  severity: SEVERITIES[ranks.at(index)] ?? "info",
-                  isNew: (flags.at(index) & NEW) !== 0,
-                  suppressed: (flags.at(index) & SUPPRESSED) !== 0,
-                  json,
-                  csv: both.subarray(json.length),
-                  finding: () =>
-                    JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.length).toString("utf8")) as Finding
-                }
+                entry.severity = SEVERITIES[ranks.at(index)] ?? "info"
+                entry.isNew = (flags.at(index) & NEW) !== 0
+                entry.suppressed = (flags.at(index) & SUPPRESSED) !== 0
+                entry.json = both.subarray(0, jsonLengths.at(index))
+                entry.csv = both.subarray(entry.json.length)
               })
             },
             catch: spoolFailed

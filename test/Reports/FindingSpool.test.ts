@@ -55,8 +55,10 @@ it.each([
           yield* spool.addAll(findings.slice(start, start + 60))
         }
         const out: Array<Finding> = []
+        const batches = new Set<ReadonlyArray<unknown>>()
         yield* spool.forEachSorted(500, (batch) =>
           Effect.sync(() => {
+            batches.add(batch)
             for (const spooled of batch) {
               const item = spooled.finding() as Finding & FindingAnnotations
               // Each comes with its JSON line as JSON.stringify writes it, its CSV record, and its marks.
@@ -72,6 +74,8 @@ it.each([
           })
         )
         expect(spool.counts().total).toBe(findings.length)
+        // Every batch comes in the same array, refilled: a batch left behind would keep its findings' bytes alive.
+        expect(batches.size).toBe(1)
         return out
       })
     )
