@@ -32,7 +32,7 @@ export const writeFindingReports = (options: {
   readonly exclude: ReadonlySet<FindingCode>
   /**
    * Sees each batch in report order as it is written, so a caller can pick findings out without a second pass.
-   * A spooled finding's bytes, and its `finding()`, can be read only during the call.
+   * The batch and its entries are valid only during the call: the next batch reuses them, bytes included.
    */
   readonly onBatch?: (batch: ReadonlyArray<SpooledFinding>) => void
 }): Effect.Effect<FindingReportPaths, ReportError> =>
