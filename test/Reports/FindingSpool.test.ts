@@ -9,11 +9,13 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
-import { type Finding, NO_SUBJECT } from "../../src/Audit/Finding.js"
+import { FINDING_CODES, type Finding, NO_SUBJECT } from "../../src/Audit/Finding.js"
 import type { FindingAnnotations } from "../../src/Audit/FindingAnnotations.js"
+import { SEVERITIES, severityRank } from "../../src/Audit/Severity.js"
 import { csvRecord } from "../../src/Reports/Csv.js"
 import { findingRow } from "../../src/Reports/CsvColumns.js"
 import { makeFindingSpool } from "../../src/Reports/FindingSpool.js"
+import { seededRandom } from "../support/seededRandom.js"
 
 let directory = ""
 beforeEach(() => {
@@ -85,4 +87,41 @@ it.each([
   expect(seen).toEqual([...findings].sort(severityFirst))
   // The spool file is gone once its scope closes.
   expect(readdirSync(directory)).toEqual([])
+})
+
+it("orders findings most severe first, then by code name, email and user id", async () => {
+  const next = seededRandom(8)
+  // Few emails and ids, so that every key in the order is tied often and the next one decides.
+  const findings = Array.from({ length: 3000 }, (_, index) => ({
+    ...finding(index, "d"),
+    severity: SEVERITIES[next(SEVERITIES.length)] ?? "info",
+    finding: FINDING_CODES[next(FINDING_CODES.length)] ?? "STALE_LOGIN",
+    email: next(10) === 0 ? null : `user${next(20)}@example.com`,
+    userId: next(10) === 0 ? null : `u${next(30)}`
+  }))
+  const order = await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const spool = yield* makeFindingSpool(directory)
+        yield* spool.addAll(findings)
+        const ids: Array<string> = []
+        yield* spool.forEachSorted(700, (batch) =>
+          Effect.sync(() => {
+            for (const spooled of batch) ids.push((spooled.finding() as Finding & FindingAnnotations).id)
+          })
+        )
+        return ids
+      })
+    )
+  )
+  const text = (value: string | null) => value ?? ""
+  const expected = [...findings].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      (a.finding < b.finding ? -1 : a.finding > b.finding ? 1 : 0) ||
+      (text(a.email) < text(b.email) ? -1 : text(a.email) > text(b.email) ? 1 : 0) ||
+      (text(a.userId) < text(b.userId) ? -1 : text(a.userId) > text(b.userId) ? 1 : 0)
+  )
+  // Ids are unique per finding here (the index is in them), so the sequence of ids is the order itself.
+  expect(order).toEqual(expected.map((item) => item.id))
 })
