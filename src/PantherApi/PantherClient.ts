@@ -12,7 +12,7 @@ import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientE
 import { PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId } from "./DecodeUser.js"
 import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
-import { paginate } from "./Pagination.js"
+import { type Page, type PendingPage, paginate } from "./Pagination.js"
 import { checkStatus, errorDetail, parseJson, transportFailure } from "./Responses.js"
 import { withRetries } from "./Retry.js"
 import { pathWithId, type Route, Routes } from "./Routes.js"
@@ -112,10 +112,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
 
     const transport = yield* HttpTransport
 
-    /**
-     * One request, judged and retried. `request.path` is the API path without the query string, which is what
-     * errors and warnings name.
-     */
+    /** The request as the transport sends it: the query, if any, joined to the path. */
     const toOutgoing = (request: ApiRequest): OutgoingRequest => ({
       method: request.method,
       pathAndQuery:
@@ -199,27 +196,35 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         Effect.orDie
       )
 
+    /**
+     * A page asked for now: the request goes out at once, `page` waits for it (retried as any request is) and reads
+     * it with `read`, and `cancel` gives it up. How both lists ask for their next page early.
+     */
+    const askForPage = <A>(
+      request: ApiRequest,
+      read: (reply: Reply) => Effect.Effect<Page<A>, PantherApiError>
+    ): Effect.Effect<PendingPage<A, PantherApiError>> =>
+      Effect.map(begin(request), (started) => ({
+        page: Effect.flatMap(execute(request, true, started), read),
+        cancel: Effect.sync(started.cancel)
+      }))
+
     const listUsers = (filters: ListUsersFilters = {}): Stream.Stream<UserRecord, PantherApiError> => {
       const route = Routes.listUsers
+      const readPage = (reply: Reply): Effect.Effect<Page<unknown>, PantherApiError> => {
+        const page = typicalPage(reply.body)
+        const read =
+          page === undefined
+            ? Effect.map(decodeBody(ListRespEnvelope, route, route.path)(reply), (decoded) => ({
+                items: decoded.results,
+                next: Option.fromNullable(decoded.next)
+              }))
+            : Effect.succeed(page)
+        return Effect.tap(read, () => count("pagesFetched"))
+      }
       return paginate({
-        requestPage: (cursor) => {
-          const request = { method: route.method, path: route.path, query: listUsersParams(filters, cursor) }
-          return Effect.map(begin(request), (started) => ({
-            page: execute(request, true, started).pipe(
-              Effect.flatMap((reply) => {
-                const page = typicalPage(reply.body)
-                return page === undefined
-                  ? Effect.map(decodeBody(ListRespEnvelope, route, route.path)(reply), (decoded) => ({
-                      items: decoded.results,
-                      next: Option.fromNullable(decoded.next)
-                    }))
-                  : Effect.succeed(page)
-              }),
-              Effect.tap(() => count("pagesFetched"))
-            ),
-            cancel: Effect.sync(started.cancel)
-          }))
-        },
+        requestPage: (cursor) =>
+          askForPage({ method: route.method, path: route.path, query: listUsersParams(filters, cursor) }, readPage),
         // The id a raw record claims, as a decoded one would have it; an empty id names no user, so it cannot
         // mark a repeat: every such record is passed on.
         idOf: rawUserId,
@@ -247,21 +252,23 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const listRoles = (): Stream.Stream<RoleWithPermissions, PantherApiError> => {
       const route = Routes.listRoles
       return paginate({
-        requestPage: (cursor) => {
-          const request = {
-            method: route.method,
-            path: route.path,
-            query: [["limit", String(PAGE_LIMIT)], ...Option.toArray(Option.map(cursor, (c) => ["cursor", c] as const))]
-          } satisfies ApiRequest
-          return Effect.map(begin(request), (started) => ({
-            page: execute(request, true, started).pipe(
-              Effect.flatMap(decodeBody(RoleListResp, route, route.path)),
+        requestPage: (cursor) =>
+          askForPage(
+            {
+              method: route.method,
+              path: route.path,
+              query: [
+                ["limit", String(PAGE_LIMIT)],
+                ...Option.toArray(Option.map(cursor, (c) => ["cursor", c] as const))
+              ]
+            },
+            (reply) =>
               // `pagesFetched` counts pages of users, the figure reports show; role pages count as requests only.
-              Effect.map((page) => ({ items: page.results, next: Option.fromNullable(page.next) }))
-            ),
-            cancel: Effect.sync(started.cancel)
-          }))
-        },
+              Effect.map(decodeBody(RoleListResp, route, route.path)(reply), (page) => ({
+                items: page.results,
+                next: Option.fromNullable(page.next)
+              }))
+          ),
         idOf: (role) => Option.some(role.id),
         onLoop: (reason, pagesFetched) =>
           new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched })

@@ -8,8 +8,8 @@ const NEEDS_QUOTES = /[",]|\r\n|^\s|\s$/
 const csvField = (value: string): string => (NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value)
 
 /**
- * RFC 4180: CRLF after every record, fields quoted when they hold a comma, quote or line break. Written out rather
- * than through csv-stringify, which took a tenth of run's time on a large report; the output is byte for byte what
+ * The rows as CSV. Written out rather than through csv-stringify, which took a tenth of run's time on a large
+ * report; the output is byte for byte what
  * `stringify(rows, { record_delimiter: "windows", quoted_match: /^\s|\s$/ })` gives (test/Reports/Csv.test.ts).
  */
 export const toCsv = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
