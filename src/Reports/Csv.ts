@@ -2,15 +2,20 @@
  * RFC 4180 CSV as every report of this tool writes it (findings, inventory, review): CRLF after every record,
  * fields quoted when they hold a comma, quote or line break, or start or end with whitespace.
  */
-/** A field is quoted when it holds a quote, a comma or a CRLF, or starts or ends with whitespace. */
-const NEEDS_QUOTES = /[",]|\r\n|^\s|\s$/
+/**
+ * A field is quoted when it holds a quote, a comma, a carriage return or a line feed, or starts or ends with
+ * whitespace. A lone CR or LF counts: Excel, LibreOffice and most CSV readers end a record at either, so a name
+ * holding one would otherwise split its finding across rows.
+ */
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/
 
 const csvField = (value: string): string => (NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value)
 
 /**
  * The rows as CSV. Written out rather than through csv-stringify, which took a tenth of run's time on a large
  * report; the output is byte for byte what
- * `stringify(rows, { record_delimiter: "windows", quoted_match: /^\s|\s$/ })` gives (test/Reports/Csv.test.ts).
+ * `stringify(rows, { record_delimiter: "windows", quote_record_delimiter: true, quoted_match: /^\s|\s$/ })` gives
+ * (test/Reports/Csv.test.ts).
  */
 export const toCsv = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
   let text = ""

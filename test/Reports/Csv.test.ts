@@ -1,6 +1,6 @@
 /**
- * `toCsv` is written out by hand for speed; csv-stringify with the options the reports always used is the oracle,
- * so every report, inventory and review CSV stays byte for byte what it was.
+ * `toCsv` is written out by hand for speed; csv-stringify, told to quote any line break (not only the CRLF that
+ * ends a record), is the oracle.
  */
 import { stringify } from "csv-stringify/sync"
 import { expect, it } from "vitest"
@@ -10,7 +10,7 @@ import { seededRandom } from "../support/seededRandom.js"
 const oracle = (rows: ReadonlyArray<ReadonlyArray<string>>) =>
   stringify(
     rows.map((row) => [...row]),
-    { record_delimiter: "windows", quoted_match: /^\s|\s$/ }
+    { record_delimiter: "windows", quote_record_delimiter: true, quoted_match: /^\s|\s$/ }
   )
 
 const PIECES = ["a", "Z", "é", "정", "=", "-", " ", "\t", "\u00a0", "\u2028", "\r", "\n", "\r\n", '"', ",", ";", "'"]
@@ -25,4 +25,15 @@ it("writes exactly what csv-stringify writes, for fields of every awkward kind",
   expect(toCsv([])).toBe(oracle([]))
   expect(toCsv([[]])).toBe(oracle([[]]))
   expect(toCsv([["", ""]])).toBe(oracle([["", ""]]))
+})
+
+it("quotes a lone carriage return or line feed, at which spreadsheets end a record", () => {
+  const csv = toCsv([
+    ["Line1\nLine2", "Car\rRet", "plain"],
+    ["a", "b", "c"]
+  ])
+  expect(csv).toBe('"Line1\nLine2","Car\rRet",plain\r\na,b,c\r\n')
+  // Read as Excel and LibreOffice do: any CR or LF outside quotes ends the record.
+  const records = csv.replace(/"(?:[^"]|"")*"/g, "").split(/\r\n|\r|\n/).filter((record) => record !== "")
+  expect(records.map((record) => record.split(",").length)).toEqual([3, 3])
 })
