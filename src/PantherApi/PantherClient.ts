@@ -13,7 +13,7 @@ import { PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId } from "./DecodeUser.js"
 import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
 import { type Page, type PendingPage, paginate } from "./Pagination.js"
-import { checkStatus, errorDetail, parseJson, transportFailure } from "./Responses.js"
+import { checkStatus, errorDetail, parseJson, scrubToken, transportFailure } from "./Responses.js"
 import { withRetries } from "./Retry.js"
 import { pathWithId, type Route, Routes } from "./Routes.js"
 import {
@@ -97,11 +97,10 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const counters = yield* Ref.make<ClientStats>({ requests: 0, pagesFetched: 0, retries: 0 })
     const count = (key: keyof ClientStats) => Ref.update(counters, (stats) => ({ ...stats, [key]: stats[key] + 1 }))
 
-    // Defence in depth: nothing the server sends back is quoted with the token in it.
-    const scrub = (text: string): string => {
-      const token = Redacted.value(settings.token)
-      return token === "" ? text : text.replaceAll(token, "[redacted]")
-    }
+    // Defence in depth: nothing the server sends back is quoted with the token in it, as sent or in the forms an
+    // echo may give it (URL-encoded in a query string, HTML-escaped in an error page; JSON-escaped ones are decoded
+    // and scrubbed again by errorDetail).
+    const scrub = (text: string): string => scrubToken(text, Redacted.value(settings.token))
     /** Its reason quotes the rejected values and ends up in reports, so it is scrubbed like any other answer. */
     const decodeRecord = (raw: unknown): UserRecord => {
       const record = decodeUserRecord(raw)
@@ -172,7 +171,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       (reply: Reply): Effect.Effect<A, InvalidResponse> => {
         const invalid = (reason: string) => new InvalidResponse({ method: route.method, path, reason })
         return Option.match(parseJson(reply.body), {
-          onNone: () => Effect.fail(invalid(`the body is not JSON but ${errorDetail(scrub(reply.body)) ?? "empty"}`)),
+          onNone: () => Effect.fail(invalid(`the body is not JSON but ${errorDetail(reply.body, scrub) ?? "empty"}`)),
           onSome: (json) =>
             Schema.decodeUnknown(schema, { errors: "all" })(json).pipe(
               // A parse error quotes the values it rejected: an echo of the request would quote the token.

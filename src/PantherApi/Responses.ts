@@ -32,22 +32,48 @@ const stringAt = (value: unknown, key: string): string | undefined => {
 export const parseJson = (text: string): Option.Option<unknown> =>
   Either.getRight(Either.try((): unknown => JSON.parse(text)))
 
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+}
+
+/** `text` without `token`, nor its URL-encoded or HTML-escaped form (what an echo in a query string or page shows). */
+export const scrubToken = (text: string, token: string): string => {
+  if (token === "") return text
+  const forms = new Set([
+    token,
+    encodeURIComponent(token),
+    token.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character)
+  ])
+  // Longest first, so a form that contains another is removed whole.
+  return [...forms]
+    .sort((a, b) => b.length - a.length)
+    .reduce((scrubbed, form) => scrubbed.replaceAll(form, "[redacted]"), text)
+}
+
 /** An HTML page's title, or its first heading: what a proxy's error page says in a few words. */
 const htmlSummary = (html: string): string => {
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(html)?.[1]
   return title === undefined || title.trim() === "" ? "an HTML page" : `an HTML page titled "${oneLine(title)}"`
 }
 
-/** One line saying what an error body says, or nothing for an empty body. */
-export const errorDetail = (body: string): string | undefined => {
-  const text = body.trim()
+/**
+ * One line saying what an error body says, or nothing for an empty body. `scrub` takes secrets out of the body as
+ * sent and again out of the message JSON decodes from it, where an escaped secret (`\/` for `/`) reappears whole;
+ * both before the line is cut short, where a split secret would no longer match and half of it would show.
+ */
+export const errorDetail = (body: string, scrub: (text: string) => string = (text) => text): string | undefined => {
+  const text = scrub(body).trim()
   if (text === "") return undefined
   const json = parseJson(text)
   if (Option.isSome(json)) {
     const value = json.value
     const nested: unknown = typeof value === "object" && value !== null ? Reflect.get(value, "error") : undefined
     const said = stringAt(value, "message") ?? stringAt(value, "error") ?? stringAt(nested, "message")
-    return oneLine(said ?? text)
+    return oneLine(said === undefined ? text : scrub(said))
   }
   if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || /<html[\s>]/i.test(text)) return htmlSummary(text)
   return oneLine(text)
@@ -77,8 +103,7 @@ export const checkStatus = (
 ): Either.Either<void, TransientFailure | PantherApiError> => {
   const { method, path, status } = answer
   if (status >= 200 && status < 300) return Either.void
-  // Scrubbed before it is cut short: a token split by the cut would no longer match, and half of it would show.
-  const detail = errorDetail(scrub(answer.body))
+  const detail = errorDetail(answer.body, scrub)
   const withDetail = detail === undefined ? {} : { detail }
   if (TRANSIENT_STATUSES.has(status)) {
     return Either.left(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Stream } from "effect"
+import { Duration, Effect, Redacted, Stream } from "effect"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
 import type { PantherApiError } from "../../src/PantherApi/ClientErrors.js"
 import { json, resetMidBody, scriptedServer, slow, text } from "../support/scriptedServer.js"
@@ -348,6 +348,31 @@ describe("PantherClient failures", () => {
       errors.push((yield* failureOf(getUser(server.url)).pipe(Effect.provide(logs.layer))).message)
       const secretPart = TOKEN.slice(0, 8)
       for (const line of [...errors, ...logs.lines]) expect(line).not.toContain(secretPart)
+    })
+  )
+
+  it.scopedLive("keeps the token out when an echo escapes it: JSON escapes, URL encoding, HTML entities", () =>
+    Effect.gen(function* () {
+      // A token with the characters escapes change; Panther's are plainer, a proxy's echo need not be.
+      const token = "pat-SECRET/7f3a+9c2e&41d8=b6"
+      const jsonEscaped = [...token].map((character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`)
+      const server = yield* scriptedServer([
+        text(400, `{"message":"bad key ${jsonEscaped.join("")}"}`, "application/json"),
+        text(400, `{"message":"bad key ${token.replaceAll("/", "\\/")}"}`, "application/json"),
+        text(400, `rejected /users?key=${encodeURIComponent(token)}`),
+        text(400, `<html><title>bad key ${token.replaceAll("&", "&amp;")}</title></html>`, "text/html")
+      ])
+      const messages: Array<string> = []
+      for (let index = 0; index < 4; index++) {
+        const error = yield* failureOf(
+          runWithClient(server.url, (client) => client.getUser("u1"), { token: Redacted.make(token) })
+        )
+        messages.push(error.message)
+      }
+      for (const message of messages) {
+        expect(message).toContain("[redacted]")
+        expect(message).not.toContain("7f3a")
+      }
     })
   )
 
