@@ -34,6 +34,9 @@ it("quotes a lone carriage return or line feed, at which spreadsheets end a reco
   ])
   expect(csv).toBe('"Line1\nLine2","Car\rRet",plain\r\na,b,c\r\n')
   // Read as Excel and LibreOffice do: any CR or LF outside quotes ends the record.
-  const records = csv.replace(/"(?:[^"]|"")*"/g, "").split(/\r\n|\r|\n/).filter((record) => record !== "")
+  const records = csv
+    .replace(/"(?:[^"]|"")*"/g, "")
+    .split(/\r\n|\r|\n/)
+    .filter((record) => record !== "")
   expect(records.map((record) => record.split(",").length)).toEqual([3, 3])
 })
