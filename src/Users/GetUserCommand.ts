@@ -3,9 +3,13 @@ import { Args, Command } from "@effect/cli"
 import { Effect } from "effect"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
+import { requireArgValue } from "./FlagValues.js"
 import { printUser } from "./UserOutput.js"
 
-export const userIdArg = Args.text({ name: "id" }).pipe(Args.withDescription("The user's id (see `users list`)."))
+export const userIdArg = Args.text({ name: "id" }).pipe(
+  Args.mapEffect(requireArgValue("The user id")),
+  Args.withDescription("The user's id (see `users list`).")
+)
 
 export const getUserCommand = Command.make("get", { connection: connectionOptions, id: userIdArg }, (args) =>
   Effect.gen(function* () {

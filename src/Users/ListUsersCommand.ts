@@ -7,14 +7,20 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option, Ref, Stream } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
+import { idWithoutValue, requireOptionValue } from "./FlagValues.js"
 import { InvalidRecords } from "./InvalidRecords.js"
 import { whileStdoutOpen } from "./StdoutClosed.js"
 import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, userWriter } from "./UserOutput.js"
 
 const optionalText = (name: string, description: string) =>
-  Options.text(name).pipe(Options.withDescription(description), Options.optional)
+  Options.text(name).pipe(
+    Options.mapEffect(requireOptionValue(`--${name}`)),
+    Options.withDescription(description),
+    Options.optional
+  )
 
 export const listUsersCommand = Command.make(
   "list",
@@ -34,6 +40,8 @@ export const listUsersCommand = Command.make(
   },
   (args) =>
     Effect.gen(function* () {
+      const emptyId = idWithoutValue(process.argv)
+      if (emptyId !== undefined) return yield* new ConfigurationError({ message: emptyId })
       const client = yield* PantherClient
       const format = Option.getOrElse(args.format, () => defaultFormat(process.stdout.isTTY === true))
       const writer = yield* userWriter(format)

@@ -187,6 +187,37 @@ describe("panther-audit users", () => {
     expect(noRole.stderr).toContain("needs a role")
   }, 60_000)
 
+  it("an empty filter or user id is a usage error, not a request for every user", async () => {
+    const server = await startScriptedServer([json(200, { results: [rawUser("u1")] })])
+    try {
+      const run = (...args: Array<string>) =>
+        runCli(args, { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" } })
+      const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+        [["users", "list", "--id", ""], "--id is empty"],
+        [["users", "list", "--id"], "--id is empty"],
+        [["users", "list", "--id", "u1", "--id", " "], "--id is empty"],
+        [["users", "list", "--id", "--include-deactivated"], 'was given "--include-deactivated", which is a flag'],
+        [["users", "list", "--email", ""], "--email is empty"],
+        [["users", "list", "--status", " "], "--status is empty"],
+        [["users", "list", "--contains", ""], "--contains is empty"],
+        [["users", "get", ""], "The user id is empty"],
+        [["users", "update", "", "--given-name", "X"], "The user id is empty"],
+        [["users", "delete", "", "--yes"], "The user id is empty"]
+      ]
+      for (const [args, message] of cases) {
+        const result = await run(...args)
+        expect(result.code, args.join(" ")).toBe(2)
+        expect(result.stderr, args.join(" ")).toContain(message)
+      }
+      expect(server.requests).toHaveLength(0)
+      // The same flags with values do ask.
+      expect((await run("users", "list", "--id", "u1")).code).toBe(0)
+      expect(server.requests).toHaveLength(1)
+    } finally {
+      await server.close()
+    }
+  }, 60_000)
+
   it("a wrong token exits 3 and says to check it", async () => {
     const result = await panther(["users", "list"], "not-a-real-token")
     expect(result.code).toBe(3)

@@ -1,0 +1,46 @@
+/**
+ * Filter and id values that must say something. An empty one (`--id ""`, or `users get "$ID"` with `$ID` unset)
+ * would otherwise be dropped from the query and list every user, or turn `GET /users/ID` into `GET /users/`: a
+ * script would act on the wrong users. A value that is itself a flag (`--id --include-deactivated`) is a missing
+ * value too.
+ */
+import { HelpDoc, ValidationError } from "@effect/cli"
+import { Effect } from "effect"
+
+/** What is wrong with the value, if anything; `what` names it, e.g. `--id` or `The user id`. */
+const valueProblem = (what: string, value: string): string | undefined =>
+  value.trim() === ""
+    ? `${what} is empty: give a value, or leave it out.`
+    : value.startsWith("--")
+      ? `${what} was given "${value}", which is a flag: give it a value first.`
+      : undefined
+
+/** For `Args.mapEffect`. */
+export const requireArgValue =
+  (what: string) =>
+  (value: string): Effect.Effect<string, HelpDoc.HelpDoc> => {
+    const problem = valueProblem(what, value)
+    return problem === undefined ? Effect.succeed(value) : Effect.fail(HelpDoc.p(problem))
+  }
+
+/** For `Options.mapEffect`. */
+export const requireOptionValue =
+  (what: string) =>
+  (value: string): Effect.Effect<string, ValidationError.ValidationError> =>
+    Effect.mapError(requireArgValue(what)(value), ValidationError.invalidValue)
+
+/**
+ * @effect/cli drops a repeated option's empty values and a bare `--id` before the command sees them, so `--id ""`
+ * would list every user; the words on the command line are checked instead. The message, if one is missing.
+ */
+export const idWithoutValue = (argv: ReadonlyArray<string>): string | undefined => {
+  for (let index = 0; index < argv.length; index++) {
+    const word = argv[index] ?? ""
+    if (word === "--") return undefined
+    const value = word === "--id" ? argv[index + 1] : word.startsWith("--id=") ? word.slice("--id=".length) : null
+    if (value === null) continue
+    const problem = value === undefined ? "--id is empty: give a value, or leave it out." : valueProblem("--id", value)
+    if (problem !== undefined) return problem
+  }
+  return undefined
+}
