@@ -6,6 +6,7 @@ import { Command, Options, Prompt } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
+import { promptOnStderr } from "../Cli/StderrPrompt.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { userIdArg } from "./GetUserCommand.js"
 
@@ -32,7 +33,14 @@ export const deleteUserCommand = Command.make(
         const confirmed = yield* Prompt.confirm({
           message: `Delete ${user.givenName} ${user.familyName} <${user.email}> (${args.id})? This cannot be undone.`,
           initial: false
-        })
+        }).pipe(
+          promptOnStderr,
+          // Ctrl-C or Ctrl-D at the question: no signal comes (the terminal is in raw mode), so it ends here as one
+          // would, with 130.
+          Effect.catchTag("QuitException", () =>
+            Console.error("\nNothing deleted.").pipe(Effect.zipRight(Effect.interrupt))
+          )
+        )
         if (!confirmed) return yield* Console.error("Nothing deleted.")
       }
       yield* client.deleteUser(args.id)

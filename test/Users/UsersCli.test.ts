@@ -2,7 +2,10 @@
  * `panther-audit users ...` as a person or a script runs it: the built binary, spawned, against the simulator
  * with faults switched on. Checks exit codes, what goes to stdout and stderr, and that the token shows up nowhere.
  */
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
+import { mkdtemp, readFile, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { BIN, type CliResult, runCli } from "../support/cli.js"
 import { json, startScriptedServer } from "../support/scriptedServer.js"
@@ -40,6 +43,34 @@ const ndjson = (stdout: string): Array<{ id: string; email: string; familyName: 
     .split("\n")
     .filter((line) => line !== "")
     .map((line) => JSON.parse(line))
+
+const hasScript = spawnSync("script", ["--version"]).status === 0
+
+/**
+ * Runs a shell command under `script`, on a pseudo-terminal, typing `keys` once the confirmation question is on
+ * the screen; returns everything the terminal showed.
+ */
+const onTerminal = (command: string, keys: string, env: Record<string, string>): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TERM: "xterm", ...env }
+    })
+    let shown = ""
+    let typed = false
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000)
+    child.stdout.on("data", (chunk: Buffer) => {
+      shown += chunk.toString("utf8")
+      if (!typed && shown.includes("(y/N)")) {
+        typed = true
+        child.stdin.write(keys)
+      }
+    })
+    child.on("error", reject)
+    child.on("close", () => {
+      clearTimeout(timer)
+      resolve(shown)
+    })
+  })
 
 describe("panther-audit users", () => {
   it("list prints every user exactly once as ndjson when stdout is a pipe, through 429s and 5xx", async () => {
@@ -141,6 +172,58 @@ describe("panther-audit users", () => {
     expect(deleted.code).toBe(0)
     expect((await asReader("users", "get", user.id)).code).toBe(3)
   }, 60_000)
+
+  // A terminal needs a pseudo-terminal: util-linux's `script` gives the command one, as a person's shell would.
+  it.skipIf(!hasScript)(
+    "delete asks on the terminal, not on stdout; no, Ctrl-C and yes do what they say",
+    async () => {
+      const created = await asAdmin(
+        "users",
+        "create",
+        "--email",
+        "ask.me@example.com",
+        "--given-name",
+        "Ask",
+        "--family-name",
+        "Me",
+        "--role",
+        "Analyst"
+      )
+      const { id } = JSON.parse(created.stdout)
+      const scratch = await mkdtemp(join(tmpdir(), "panther-delete-"))
+      try {
+        const answer = async (key: string) => {
+          const stdoutFile = join(scratch, "stdout.txt")
+          const terminal = await onTerminal(
+            `"${process.execPath}" "${BIN}" users delete ${id} > "${stdoutFile}"; echo "rc=$?"`,
+            key,
+            { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.adminToken, PANTHER_MAX_RETRIES: "8" }
+          )
+          return { terminal, stdout: await readFile(stdoutFile, "utf8") }
+        }
+
+        const no = await answer("n\r")
+        expect(no.terminal).toContain("Delete Ask Me <ask.me@example.com>")
+        expect(no.terminal).toContain("Nothing deleted.")
+        expect(no.terminal).toContain("rc=0")
+        expect(no.stdout).toBe("")
+
+        const quit = await answer("\x03")
+        expect(quit.terminal).toContain("Nothing deleted.")
+        expect(quit.terminal).toContain("rc=130")
+        expect(quit.terminal).not.toMatch(/panther-audit: \s*$/m)
+        expect((await asReader("users", "get", id)).code).toBe(0)
+
+        const yes = await answer("y\r")
+        expect(yes.terminal).toContain("rc=0")
+        expect(yes.stdout).toBe("")
+        expect((await asReader("users", "get", id)).code).toBe(3)
+      } finally {
+        await rm(scratch, { recursive: true, force: true })
+      }
+    },
+    60_000
+  )
 
   it("create, update and delete fail clearly with the read token, naming the permission", async () => {
     const [someone] = ndjson((await asReader("users", "list", "--contains", "o")).stdout)
