@@ -7,14 +7,14 @@
  * so one bad record would fail 60 good ones. Paths and methods still come from the description (`Routes.ts`), and
  * bodies are decoded with its schemas. The bytes travel through `HttpTransport.ts`.
  */
-import { Chunk, Clock, Duration, Effect, Option, Redacted, Ref, Schema, Stream } from "effect"
+import { Chunk, Clock, Duration, Effect, Option, Random, Redacted, Ref, Schema, Stream } from "effect"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId } from "./DecodeUser.js"
 import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
 import { type Page, type PendingPage, paginate } from "./Pagination.js"
 import { checkStatus, errorDetail, parseJson, scrubToken, transportFailure } from "./Responses.js"
-import { withRetries } from "./Retry.js"
+import { backoffDelay, withRetries } from "./Retry.js"
 import { pathWithId, type Route, Routes } from "./Routes.js"
 import {
   ListRespEnvelope,
@@ -288,7 +288,9 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           ),
           findByEmail: findByEmail(body.email),
           rounds: settings.retry.maxAttempts,
-          onRetry: count("retries")
+          onRetry: count("retries"),
+          pause: (round) =>
+            Effect.flatMap(Random.next, (random01) => Effect.sleep(backoffDelay(settings.retry, round, random01)))
         }),
       // An update sends the whole user, so repeating it after an uncertain failure is harmless.
       updateUser: (id: string, body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>

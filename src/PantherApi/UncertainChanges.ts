@@ -4,7 +4,7 @@
  * report "not found" for a delete that worked, so each is settled by what can be known instead.
  */
 import { Effect, Option } from "effect"
-import type { PantherApiError, ServerError, TransportError } from "./ClientErrors.js"
+import { type PantherApiError, ServerError, TransportError } from "./ClientErrors.js"
 import type { User } from "./Schemas.js"
 
 /** A failure after which the change may or may not have been made. */
@@ -12,14 +12,31 @@ export const isUncertain = (error: PantherApiError): error is ServerError | Tran
   (error._tag === "ServerError" || error._tag === "TransportError") && error.notRepeated === true
 
 /**
+ * The failure of a create that was sent `attempts` times and, as the look-up after the last showed, made nothing:
+ * no longer "may have been made", and counted as the ordinary retries are.
+ */
+const notMade = (failure: ServerError | TransportError, attempts: number): ServerError | TransportError =>
+  failure._tag === "ServerError"
+    ? new ServerError({
+        method: failure.method,
+        path: failure.path,
+        status: failure.status,
+        attempts,
+        ...(failure.detail === undefined ? {} : { detail: failure.detail })
+      })
+    : new TransportError({ method: failure.method, path: failure.path, reason: failure.reason, attempts })
+
+/**
  * A create: if a user with that email now exists, the create went through (or someone made the same user) and the
- * wanted state holds; if not, nothing was made and creating again is safe. At most `rounds` creates are sent.
+ * wanted state holds; if not, nothing was made and creating again is safe, after `pause` (the retry policy's
+ * backoff for that round). At most `rounds` creates are sent.
  */
 export const settleCreate = (options: {
   readonly create: Effect.Effect<User, PantherApiError>
   readonly findByEmail: Effect.Effect<Option.Option<User>, PantherApiError>
   readonly rounds: number
   readonly onRetry: Effect.Effect<void>
+  readonly pause: (round: number) => Effect.Effect<void>
 }): Effect.Effect<User, PantherApiError> => {
   const round = (sent: number): Effect.Effect<User, PantherApiError> =>
     options.create.pipe(
@@ -40,9 +57,14 @@ export const settleCreate = (options: {
               ),
             onNone: () =>
               sent >= options.rounds
-                ? Effect.fail(uncertain)
+                ? Effect.fail(notMade(uncertain, sent))
                 : options.onRetry.pipe(
-                    Effect.zipRight(Effect.logWarning("Panther: the create did not go through; sending it again")),
+                    Effect.zipRight(
+                      Effect.logWarning(
+                        `Panther: the create did not go through; sending it again (retry ${sent} of ${options.rounds - 1})`
+                      )
+                    ),
+                    Effect.zipRight(options.pause(sent)),
                     Effect.zipRight(round(sent + 1))
                   )
           })

@@ -3,7 +3,7 @@ import { Duration, Effect, Redacted, Stream } from "effect"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
 import type { PantherApiError } from "../../src/PantherApi/ClientErrors.js"
 import { json, resetMidBody, scriptedServer, slow, text } from "../support/scriptedServer.js"
-import { captureLogs, rawUser, runWithClient, TOKEN } from "../support/testClient.js"
+import { captureLogs, fastRetry, rawUser, runWithClient, TOKEN } from "../support/testClient.js"
 
 const getUser = (baseUrl: string, id = "u1") => runWithClient(baseUrl, (client) => client.getUser(id))
 
@@ -121,6 +121,28 @@ describe("PantherClient failures", () => {
       const user = yield* create(server.url)
       expect(user.id).toBe("new")
       expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET", "POST"])
+    })
+  )
+
+  it.scopedLive("a create that keeps failing is sent again only after a backoff, and its error says so", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer((index) =>
+        index % 2 === 0 ? json(502, { message: "bad gateway" }) : json(200, { results: [] })
+      )
+      const error = yield* failureOf(
+        runWithClient(server.url, (client) => client.createUser(newUser), {
+          retry: { ...fastRetry, baseDelay: Duration.millis(200), maxDelay: Duration.millis(400) }
+        })
+      )
+      expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET", "POST", "GET", "POST", "GET"])
+      // Equal jitter: at least half of each step (200 ms, then 400 ms) is waited after the look-up.
+      const posts = server.requests.filter((request) => request.method === "POST").map((post) => post.receivedAt)
+      expect((posts[1] ?? 0) - (posts[0] ?? 0)).toBeGreaterThanOrEqual(100)
+      expect((posts[2] ?? 0) - (posts[1] ?? 0)).toBeGreaterThanOrEqual(200)
+      // The last look-up found no user: nothing was made, so the message need not send anyone to check.
+      expect(error._tag).toBe("ServerError")
+      expect(error.message).toContain("POST /users (502) after 3 attempts")
+      expect(error.message).not.toContain("may already have been made")
     })
   )
 

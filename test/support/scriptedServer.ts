@@ -15,6 +15,8 @@ export interface RecordedRequest {
   readonly rawQuery: string
   readonly headers: IncomingMessage["headers"]
   readonly body: string
+  /** When the whole request had arrived (`performance.now()`), to check the waits between attempts. */
+  readonly receivedAt: number
 }
 
 export type Step = (request: RecordedRequest, response: ServerResponse) => void
@@ -76,7 +78,8 @@ export const scriptedServer = (steps: ReadonlyArray<Step> | ((index: number, req
             rawQuery: queryAt === -1 ? "" : rawUrl.slice(queryAt + 1),
             query: new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1)),
             headers: req.headers,
-            body: Buffer.concat(chunks).toString("utf8")
+            body: Buffer.concat(chunks).toString("utf8"),
+            receivedAt: performance.now()
           }
           const index = requests.length
           requests.push(recorded)
