@@ -2,6 +2,7 @@
  * A review run: the audit (which writes its findings reports as `run` does) watched by a review collector, then
  * the review workbook and page beside the reports, with the same stamp.
  */
+import { unlink } from "node:fs/promises"
 import { Effect } from "effect"
 import { type AuditHooks, type AuditJob, runAuditJob } from "../Audit/AuditJob.js"
 import { reportStamp } from "../Audit/AuditRun.js"
@@ -35,6 +36,14 @@ export const runReview = (
       stem: reviewStem(review),
       review,
       formats: options.formats
-    })
+    }).pipe(
+      // A review that fails (a full disk, a signal) fails the command, which then leaves nothing under a final
+      // name: its findings reports go too, or the next `run` would take them for yesterday's report.
+      Effect.onError(() =>
+        Effect.promise(() =>
+          Promise.all([audit.reports.csv, audit.reports.json].map((path) => unlink(path).catch(() => undefined)))
+        )
+      )
+    )
     return { audit, review, paths }
   })

@@ -1,10 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { spawn } from "node:child_process"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { REVIEW_COLUMNS } from "../../src/Review/ReviewCsv.js"
+import { BIN } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { runCommand } from "./commandHarness.js"
 import {
@@ -64,6 +66,50 @@ describe("panther-audit review", () => {
       `user-audit-${stamp}.json`
     ])
     for (const file of files) expect(result.stdout).toContain(join(directory, file))
+  })
+
+  it("leaves nothing under a final name when the review itself cannot be written", async () => {
+    const sizes = async () => {
+      expect((await review(simulator)).code).toBe(0)
+      const size = (pattern: RegExp) => statSync(fileMatching(directory, pattern)).size
+      const result = {
+        findings: Math.max(
+          size(/^user-audit-.*\.json$/),
+          size(/^user-audit-.*\.csv$/),
+          size(/^access-review-.*\.csv$/)
+        ),
+        page: size(/^access-review-.*\.html$/)
+      }
+      for (const file of readdirSync(directory)) rmSync(join(directory, file))
+      return result
+    }
+    // A file size limit the findings reports and the workbook fit under and the page does not: the disk "fills up"
+    // after the findings reports are in place.
+    const { findings, page } = await sizes()
+    // In 512-byte blocks, as POSIX sh counts them.
+    const limitBlocks = Math.ceil(findings / 512) + 2
+    expect(page).toBeGreaterThan(limitBlocks * 512)
+    const arguments_ = ["review", "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO]
+    // Spawned without blocking: the simulator answers from this process.
+    const limited = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(
+        "sh",
+        ["-c", `ulimit -f ${limitBlocks}; exec "$0" "$@"`, process.execPath, BIN, ...arguments_],
+        {
+          env: { PATH: process.env.PATH ?? "", PANTHER_API_TOKEN: simulator.readToken },
+          stdio: ["ignore", "ignore", "pipe"]
+        }
+      )
+      let stderr = ""
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8")
+      })
+      child.on("error", reject)
+      child.on("close", (code) => resolve({ code, stderr }))
+    })
+    expect(limited.code, limited.stderr).toBe(4)
+    expect(limited.stderr).toMatch(/cannot write .*access-review\.html.*EFBIG/)
+    expect(readdirSync(directory)).toEqual([])
   })
 
   it("lists each user once, privileged first, then by role and name, with empty decision columns", async () => {
