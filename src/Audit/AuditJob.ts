@@ -16,6 +16,7 @@ import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import { type ConnectionSettings, PantherConnection } from "../PantherApi/Connection.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { checkReportDirectory } from "../Reports/ReportDirectory.js"
+import { markUndelivered } from "../Reports/UndeliveredMark.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { type AuditOptionValues, toAuditParameters } from "./AuditOptions.js"
 import { FindingsAtThreshold } from "./FindingsAtThreshold.js"
@@ -71,6 +72,7 @@ export const runAuditJob = (
         apiBaseUrl: job.connection.baseUrl,
         runId: log.runId,
         onProgress: log.onProgress,
+        compareWithDelivered: job.email._tag !== "EmailOff",
         ...hooks
       }).pipe(Effect.provide(clientLayer(job.connection)))
     })
@@ -93,6 +95,7 @@ export const runAndDeliver = (
     const outcome = yield* runAuditJob(job, hooks)
     yield* beforeDelivery(outcome)
     const delivery = yield* deliverAuditEmail(job.email, outcome).pipe(
+      Effect.tapError((error) => markUndelivered(outcome.reports.json, error.message)),
       Effect.annotateLogs({ runId: outcome.run.runId, phase: "email" })
     )
     return { outcome, delivery }

@@ -10,6 +10,7 @@ import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 import { StringDecoder } from "node:string_decoder"
 import { Effect } from "effect"
+import { undeliveredStems } from "../Reports/UndeliveredMark.js"
 import type { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
 import type { Severity } from "./Severity.js"
@@ -136,11 +137,27 @@ const parseReport = async (path: string): Promise<PreviousReport> => {
   return { path, runStartedAt, findings }
 }
 
-export const readPreviousReport = (directory: string): Effect.Effect<PreviousReportLookup> =>
+/**
+ * The newest report in `directory`; with `skipUndelivered`, the newest whose email was not lost (see
+ * UndeliveredMark.ts), which is what a run that mails compares with.
+ */
+export const readPreviousReport = (
+  directory: string,
+  options: { readonly skipUndelivered: boolean } = { skipUndelivered: false }
+): Effect.Effect<PreviousReportLookup> =>
   Effect.promise(async (): Promise<PreviousReportLookup> => {
     const names = await readdir(directory).catch(() => [])
-    const name = latestReportName(names)
-    if (name === undefined) return { _tag: "NotFound", reason: "no previous report in the report directory" }
+    const undelivered = options.skipUndelivered ? undeliveredStems(names) : new Set<string>()
+    const name = latestReportName(names.filter((candidate) => !undelivered.has(candidate.replace(/\.json$/, ""))))
+    if (name === undefined) {
+      return {
+        _tag: "NotFound",
+        reason:
+          undelivered.size === 0
+            ? "no previous report in the report directory"
+            : "no previous report whose email was delivered in the report directory"
+      }
+    }
     const path = join(directory, name)
     try {
       return { _tag: "Found", report: await parseReport(path) }

@@ -58,6 +58,8 @@ export interface RunAuditOptions {
    * built without a second pass over the API. Invalid records come with `judgement` undefined.
    */
   readonly onUser?: (record: UserRecord, judgement: Judgement | undefined) => Effect.Effect<void, ReportError>
+  /** Compare with the newest report whose email was delivered, not merely the newest: set when this run mails. */
+  readonly compareWithDelivered?: boolean
 }
 
 const PROGRESS_EVERY = 1000
@@ -106,7 +108,9 @@ export const runAudit = (
 
       // The roles request goes out first, and the previous report is read while it is answered.
       const rolesRead = yield* Effect.fork(readRoles(client))
-      const previous = yield* readPreviousReport(options.reportDirectory)
+      const previous = yield* readPreviousReport(options.reportDirectory, {
+        skipUndelivered: options.compareWithDelivered === true
+      })
       const roles = yield* Fiber.join(rolesRead)
       if (roles.warning !== undefined) warnings.push(roles.warning)
       const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)

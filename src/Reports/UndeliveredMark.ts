@@ -1,0 +1,41 @@
+/**
+ * A run whose email could not be delivered leaves a mark beside its reports, `user-audit-<stamp>.undelivered`,
+ * saying why. The next run that mails compares with the newest report without such a mark, so what changed in the
+ * undelivered run (a new privileged account, say) is new again in the next email instead of lost: with
+ * `--email on-change`, the next run would otherwise find nothing new and send nothing. The mark shares its run's
+ * stem, so report retention removes it with the run's other files.
+ */
+import { writeFile } from "node:fs/promises"
+import { Effect } from "effect"
+
+export const UNDELIVERED_EXTENSION = ".undelivered"
+
+/** The mark's path for a run's JSON report. */
+export const undeliveredMarkPath = (jsonReportPath: string): string =>
+  `${jsonReportPath.replace(/\.json$/, "")}${UNDELIVERED_EXTENSION}`
+
+/** The report stems (`user-audit-<stamp>`, no extension) that carry a mark, among a directory's file names. */
+export const undeliveredStems = (names: ReadonlyArray<string>): ReadonlySet<string> =>
+  new Set(
+    names
+      .filter((name) => name.endsWith(UNDELIVERED_EXTENSION))
+      .map((name) => name.slice(0, -UNDELIVERED_EXTENSION.length))
+  )
+
+/**
+ * Marks the run's reports as not mailed. A mark that cannot be written is logged, not raised: the delivery failure
+ * it records is what the run fails with.
+ */
+export const markUndelivered = (jsonReportPath: string, reason: string): Effect.Effect<void> =>
+  Effect.tryPromise(() =>
+    writeFile(
+      undeliveredMarkPath(jsonReportPath),
+      `The audit email of this run was not delivered: ${reason}\n` +
+        "The next run that sends email counts its changes from the report before this one.\n",
+      { mode: 0o640 }
+    )
+  ).pipe(
+    Effect.catchAll((error) =>
+      Effect.logWarning(`could not mark ${jsonReportPath} as not mailed: ${String(error.cause ?? error)}`)
+    )
+  )
