@@ -104,11 +104,31 @@ describe("bad requests get a JSON error and the server keeps serving", () => {
   })
 
   it("an unknown path is a 404 with a message", async () => {
-    for (const path of ["/", "/nope", "/v1/users", "/users/a/b", "/public/graphql"]) {
+    // Paths are matched exactly, case and slashes included, as Panther's are.
+    for (const path of [
+      "/",
+      "/nope",
+      "/v1/users",
+      "/users/a/b",
+      "/public/graphql",
+      "/Users",
+      "/USERS/abc",
+      "//users"
+    ]) {
       const reply = await http.get(path)
       expect(reply.status, path).toBe(404)
       expect(messageOf(reply)).toContain("no such endpoint")
     }
+    await stillServing()
+  })
+
+  it("a long id is looked up like any other: 401 without a key, 404 when unknown", async () => {
+    const long = "a".repeat(300)
+    expect((await http.get(`/users/${long}`, { key: null })).status).toBe(401)
+    const reply = await http.get(`/users/${long}`)
+    expect(reply.status).toBe(404)
+    expect(messageOf(reply)).toContain("no user with id")
+    expect((await http.get(`/roles/${long}`)).status).toBe(404)
     await stillServing()
   })
 
