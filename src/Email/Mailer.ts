@@ -22,9 +22,41 @@ export interface SentMessage {
 class AttemptFailed extends Data.TaggedError("AttemptFailed")<{
   readonly retryable: boolean
   readonly reason: string
+  readonly unconfirmed?: boolean
 }> {}
 
-export const transportOptions = (server: SmtpServerSettings): SMTPTransportOptions => {
+/**
+ * Follows nodemailer's log, never printed, for the one fact an error does not carry: whether the whole message had
+ * gone out (its "<n bytes encoded mime message>" line, logged when the body stream ends). A session that fails
+ * after that may have delivered it, and sending it again could deliver it twice; nodemailer reports such a failure
+ * as it reports one before connecting (`ETIMEDOUT`, command `CONN`).
+ */
+export const makeSessionWatch = () => {
+  let messageSent = false
+  const ignore = () => {}
+  return {
+    reset: () => {
+      messageSent = false
+    },
+    messageSent: () => messageSent,
+    logger: {
+      level: ignore,
+      trace: ignore,
+      debug: ignore,
+      info: (entry: unknown) => {
+        if (typeof entry === "object" && entry !== null && Reflect.get(entry, "tnx") === "message") messageSent = true
+      },
+      warn: ignore,
+      error: ignore,
+      fatal: ignore
+    }
+  }
+}
+
+export const transportOptions = (
+  server: SmtpServerSettings,
+  logger: SMTPTransportOptions["logger"] = false
+): SMTPTransportOptions => {
   const timeout = Duration.toMillis(server.timeout)
   return {
     host: server.host,
@@ -44,8 +76,9 @@ export const transportOptions = (server: SmtpServerSettings): SMTPTransportOptio
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout * 2,
-    // nodemailer's debug log would print the AUTH exchange.
-    logger: false,
+    // The logger only watches (makeSessionWatch); nodemailer's debug log, which would hold the AUTH exchange and
+    // the message, stays off.
+    logger,
     debug: false
   }
 }
@@ -63,8 +96,9 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
     Effect.gen(function* () {
       // nodemailer is loaded when mail is sent: most runs write no email, and loading it is a tenth of start-up.
       const { createTransport } = yield* Effect.promise(() => import("nodemailer"))
+      const watch = makeSessionWatch()
       const transport = yield* Effect.acquireRelease(
-        Effect.sync(() => createTransport(transportOptions(server))),
+        Effect.sync(() => createTransport(transportOptions(server, watch.logger))),
         (transport) => Effect.sync(() => transport.close())
       )
       const context = {
@@ -77,9 +111,11 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
         let attempts = 0
         const attempt = Effect.suspend(() => {
           attempts++
+          watch.reset()
           return Effect.tryPromise({
             try: (signal) => transport.sendMail({ ...message, signal }),
-            catch: (error) => new AttemptFailed(describeSmtpFailure(error, context))
+            catch: (error) =>
+              new AttemptFailed(describeSmtpFailure(error, { ...context, messageSent: watch.messageSent() }))
           })
         }).pipe(
           Effect.tapError((failure) =>
@@ -96,7 +132,7 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
             (failure) =>
               new DeliveryError({
                 message: scrubSecrets(
-                  `the audit email was not sent: ${failure.reason}` +
+                  `the audit email was ${failure.unconfirmed === true ? "not confirmed" : "not sent"}: ${failure.reason}` +
                     `${attempts > 1 ? ` (${attempts} attempts)` : ""}. The reports on disk are complete.`,
                   context.secrets
                 )

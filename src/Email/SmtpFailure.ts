@@ -14,6 +14,8 @@ export interface SmtpFailure {
   readonly retryable: boolean
   /** One clause, such as `the server refused the login (535 5.7.8 ...)`. Holds no credential. */
   readonly reason: string
+  /** The message went out and the session failed before the server confirmed it: it may have been delivered. */
+  readonly unconfirmed?: boolean
 }
 
 /** Fields nodemailer sets on its errors, read defensively: anything may arrive here. */
@@ -94,12 +96,32 @@ const isTemporary = (responseCode: number | undefined): boolean =>
 
 export const describeSmtpFailure = (
   error: unknown,
-  context: { readonly server: string; readonly user: string | undefined; readonly secrets: ReadonlyArray<string> }
+  context: {
+    readonly server: string
+    readonly user: string | undefined
+    readonly secrets: ReadonlyArray<string>
+    /** The whole message had gone out before the failure (see Mailer's session watch). */
+    readonly messageSent?: boolean
+  }
 ): SmtpFailure => {
   const facts = factsOf(error)
   const { secrets } = context
   const reply = facts.response === undefined ? "" : ` (server replied: ${quote(facts.response, secrets)})`
   const withReply = (reason: string, retryable: boolean): SmtpFailure => ({ retryable, reason: `${reason}${reply}` })
+
+  // Sent, then no answer (a timeout, a dropped connection): the server may have taken it. An answer it did give,
+  // such as a 451 after the message, still says it was not taken, and is read below.
+  if (context.messageSent === true && facts.responseCode === undefined) {
+    const what =
+      facts.timeoutType !== undefined ? `no answer came (${facts.timeoutType})` : quote(facts.message, secrets)
+    return {
+      retryable: false,
+      unconfirmed: true,
+      reason:
+        `the message went to ${context.server}, but ${what} to confirm it: it may have been delivered, so it was ` +
+        "not sent again (that could deliver it twice); check the mailbox"
+    }
+  }
 
   switch (facts.code) {
     case "EAUTH":

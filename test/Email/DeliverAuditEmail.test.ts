@@ -2,7 +2,9 @@
  * The email reporter end to end: a real SMTP server on 127.0.0.1 receives the message and mailparser reads it
  * back. Retries wait milliseconds here (settings, not the test clock: the sockets are real).
  */
+
 import { readdirSync, readFileSync, statSync } from "node:fs"
+import { createServer, type Server } from "node:net"
 import { dirname } from "node:path"
 import { gunzipSync } from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
@@ -208,6 +210,43 @@ describe("sending through SMTP", () => {
       const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome))
       expect(server.connections()).toBe(3)
       expect(error.message).toContain("Too busy, try again later")
+      expect(error.message).toContain("(3 attempts)")
+    })
+  )
+
+  it.scopedLive("does not send again when the server took the message and then never confirmed it", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({ stallData: true, noStartTls: true })
+      // nodemailer waits twice the timeout for an idle session.
+      const transport = smtp(server.port, { timeout: Duration.millis(300) })
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(transport), yield* sampleOutcome))
+      expect(server.connections()).toBe(1)
+      expect(error.message).toContain("the audit email was not confirmed")
+      expect(error.message).toContain("it may have been delivered, so it was not sent again")
+    })
+  )
+
+  it.scopedLive("still retries a session that timed out before the message went out", () =>
+    Effect.gen(function* () {
+      // Accepts the connection and never greets: nothing was sent, so trying again is safe.
+      const silent = yield* Effect.acquireRelease(
+        Effect.async<Server>((resume) => {
+          const server = createServer(() => {}).listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+        }),
+        (server) => Effect.sync(() => server.close())
+      )
+      const address = silent.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      let connections = 0
+      silent.on("connection", (socket) => {
+        connections++
+        socket.on("error", () => {})
+      })
+      const error = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(port, { timeout: Duration.millis(200) })), yield* sampleOutcome)
+      )
+      expect(connections).toBe(3)
+      expect(error.message).toContain("the audit email was not sent")
       expect(error.message).toContain("(3 attempts)")
     })
   )
