@@ -100,21 +100,36 @@ const readTokenFile = (path: string) =>
     return Redacted.make(token)
   })
 
-const resolveToken = (options: ConnectionOptions) => {
+/** What Node refuses to put in a header: without this check such a token failed as if the network had. */
+const UNSENDABLE_IN_HEADER = /[^\t\x20-\x7e\x80-\xff]/
+
+const sendableToken = (token: Redacted.Redacted<string>) =>
+  UNSENDABLE_IN_HEADER.test(Redacted.value(token))
+    ? fail(
+        "The API token holds a character an HTTP header cannot carry (a line break, a control character, or one " +
+          "beyond Latin-1): check that the variable or file holds the token alone, on one line."
+      )
+    : Effect.succeed(token)
+
+const tokenGiven = (options: ConnectionOptions) => {
   const given = Option.filter(options.apiToken, (token) => Redacted.value(token).trim() !== "")
-  if (Option.isSome(given) && Option.isSome(options.apiTokenFile)) {
+  // An empty variable counts as unset, as an empty PANTHER_API_TOKEN does.
+  const file = Option.filter(options.apiTokenFile, (path) => path.trim() !== "")
+  if (Option.isSome(given) && Option.isSome(file)) {
     return fail(
       "Both an API token (--api-token / PANTHER_API_TOKEN) and a token file (--api-token-file / " +
         "PANTHER_API_TOKEN_FILE) are set: give one."
     )
   }
-  if (Option.isSome(options.apiTokenFile)) return readTokenFile(options.apiTokenFile.value)
+  if (Option.isSome(file)) return readTokenFile(file.value)
   if (Option.isSome(given)) return Effect.succeed(Redacted.make(Redacted.value(given.value).trim()))
   return fail(
     "No Panther API token: set PANTHER_API_TOKEN or PANTHER_API_TOKEN_FILE, or pass --api-token-file. " +
       "Create a token in Panther under Settings > API Tokens, with Read User Info (and Manage Users to change users)."
   )
 }
+
+const resolveToken = (options: ConnectionOptions) => Effect.flatMap(tokenGiven(options), sendableToken)
 
 /** Checks every connection flag and reads the token; nothing is sent to Panther. */
 export const connectionSettings = (

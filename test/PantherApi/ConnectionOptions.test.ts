@@ -100,6 +100,32 @@ describe("connectionOptions", () => {
     })
   )
 
+  it.effect("refuses a token no HTTP header can carry, without quoting it", () =>
+    Effect.gen(function* () {
+      const url = { PANTHER_API_URL: "https://api.x.com" }
+      const twoLines = yield* messageOf(["--api-token-file", tokenFile("two-lines", "SECRET-one\nSECRET-two\n")], url)
+      const euro = yield* messageOf([], { ...url, PANTHER_API_TOKEN: "SECRET\u20acx" })
+      for (const message of [twoLines, euro]) {
+        expect(message).toContain("a character an HTTP header cannot carry")
+        expect(message).not.toContain("SECRET")
+      }
+      // Latin-1 and tabs are sent as they are.
+      const latin = yield* settingsFrom([], { ...url, PANTHER_API_TOKEN: "caf\u00e9\tx" })
+      expect(Redacted.value(latin.token)).toBe("caf\u00e9\tx")
+    })
+  )
+
+  it.effect("takes an empty PANTHER_API_TOKEN_FILE as unset, as an empty PANTHER_API_TOKEN is", () =>
+    Effect.gen(function* () {
+      const settings = yield* settingsFrom([], {
+        PANTHER_API_URL: "https://api.x.com",
+        PANTHER_API_TOKEN: "tok",
+        PANTHER_API_TOKEN_FILE: ""
+      })
+      expect(Redacted.value(settings.token)).toBe("tok")
+    })
+  )
+
   it.effect("explains a missing or unusable URL and refuses plain http to another host", () =>
     Effect.gen(function* () {
       expect(yield* messageOf([], { PANTHER_API_TOKEN: "t" })).toContain("No Panther API URL")
