@@ -95,7 +95,14 @@ export const runAndDeliver = (
     const outcome = yield* runAuditJob(job, hooks)
     yield* beforeDelivery(outcome)
     const delivery = yield* deliverAuditEmail(job.email, outcome).pipe(
-      Effect.tapError((error) => markUndelivered(outcome.reports.json, error.message)),
+      Effect.tapError((error) =>
+        Effect.zipRight(
+          Effect.logError("audit email failed; the reports are complete").pipe(
+            Effect.annotateLogs({ error: error._tag, reason: error.message })
+          ),
+          markUndelivered(outcome.reports.json, error.message)
+        )
+      ),
       Effect.annotateLogs({ runId: outcome.run.runId, phase: "email" })
     )
     return { outcome, delivery }

@@ -2,12 +2,13 @@
  * The log lines of one audit run, for whoever reads a container's or a CronJob's logs: "audit started", progress
  * every thousand users, then "audit finished" with what was counted, or "audit interrupted". Every line of the
  * run, the client's retry warnings included, carries the run id (the JSON report's `run.runId`) and the phase
- * "audit"; the log span "audit" gives the time since the run started. A failure is not logged here but by whoever
- * handles it, once: `main.ts` prints it for a one-shot command, the schedule logs it and goes on. No line carries a
- * secret: tokens live in `Redacted` values and error messages never hold them.
+ * "audit"; the log span "audit" gives the time since the run started. A failed run ends with "audit failed", its
+ * error's tag and message under the same run id, so a log collector ties the failure to its run (whoever handles
+ * the failure says the rest: `main.ts` prints the message for a person, the schedule that it goes on). No line
+ * carries a secret: tokens live in `Redacted` values and error messages never hold them.
  */
 import { randomUUID } from "node:crypto"
-import { Effect, Runtime } from "effect"
+import { Cause, Effect, Option, Runtime } from "effect"
 import type { AuditOutcome, AuditProgress } from "../Audit/RunAudit.js"
 
 export interface RunLogContext {
@@ -36,6 +37,16 @@ const finishedAnnotations = (outcome: AuditOutcome) => {
   }
 }
 
+/** The error's tag and message; a defect (a bug) as its whole cause. */
+export const failureAnnotations = (cause: Cause.Cause<unknown>): Record<string, string> =>
+  Option.match(Cause.failureOption(cause), {
+    onNone: () => ({ error: "Defect", reason: Cause.pretty(cause) }),
+    onSome: (error) => ({
+      error: typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : "Error",
+      reason: error instanceof Error ? error.message : String(error)
+    })
+  })
+
 export const withAuditRunLog = <E, R>(
   run: (context: RunLogContext) => Effect.Effect<AuditOutcome, E, R>
 ): Effect.Effect<AuditOutcome, E, R> =>
@@ -50,7 +61,14 @@ export const withAuditRunLog = <E, R>(
         )
       yield* Effect.logInfo("audit started")
       const outcome = yield* run({ runId, onProgress }).pipe(
-        Effect.onInterrupt(() => Effect.logWarning("audit interrupted; a report is only ever written complete"))
+        Effect.onInterrupt(() => Effect.logWarning("audit interrupted; a report is only ever written complete")),
+        Effect.tapErrorCause((cause) =>
+          Cause.isInterruptedOnly(cause)
+            ? Effect.void
+            : Effect.logError("audit failed; no report was written").pipe(
+                Effect.annotateLogs(failureAnnotations(cause))
+              )
+        )
       )
       yield* Effect.logInfo("audit finished").pipe(Effect.annotateLogs(finishedAnnotations(outcome)))
       return outcome

@@ -85,6 +85,28 @@ describe("panther-audit run", () => {
     expect(readdirSync(directory)).toEqual([])
   })
 
+  it("logs a failed run as one JSON line with its run id, for a log collector", async () => {
+    const result = await runCli(["run", "--log-format", "json", "--max-retries", "0"], {
+      env: env({ PANTHER_API_TOKEN: "wrong-SECRET-token" })
+    })
+    expect(result.code).toBe(3)
+    const lines = result.stderr
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line))
+    const started = lines.find((line) => line.message === "audit started")
+    const failed = lines.find((line) => line.message === "audit failed; no report was written")
+    expect(started?.annotations.runId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(failed?.logLevel).toBe("ERROR")
+    expect(failed?.annotations).toMatchObject({
+      runId: started?.annotations.runId,
+      phase: "audit",
+      error: "Unauthorized"
+    })
+    expect(failed?.annotations.reason).toContain("401")
+    expectNoSecret(result.stderr)
+  })
+
   it.each([
     [["--stale-days", "-1"], "--stale-days"],
     [["--as-of", "yesterday"], "--as-of"],
