@@ -7,6 +7,7 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option, Ref, Stream } from "effect"
+import { makeSeenIds } from "../Audit/SeenIds.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
@@ -52,6 +53,10 @@ export const listUsersCommand = Command.make(
         yield* Console.error("panther-audit: note: with --email, Panther ignores the other filters.")
       }
       const invalid = yield* Ref.make(0)
+      // The client passes on once a user repeated across a page boundary; one repeated further apart (the list
+      // shifting while it is read) is caught here, as the audit catches it.
+      const seenIds = makeSeenIds()
+      let repeated = 0
       const listed = yield* client
         .listUsers({
           contains: Option.getOrUndefined(args.contains),
@@ -63,7 +68,11 @@ export const listUsersCommand = Command.make(
         .pipe(
           Stream.runForEach((record) =>
             record._tag === "ValidUser"
-              ? writer.write(record.user)
+              ? record.user.id === undefined || record.user.id === "" || seenIds.take(record.user.id)
+                ? writer.write(record.user)
+                : Effect.sync(() => {
+                    repeated++
+                  })
               : Ref.update(invalid, (count) => count + 1).pipe(
                   Effect.zipRight(
                     Console.error(
@@ -78,6 +87,11 @@ export const listUsersCommand = Command.make(
         )
       // Whoever closed stdout wanted no more; nothing left to report to them.
       if (!listed) return
+      if (repeated > 0) {
+        yield* Console.error(
+          `panther-audit: note: Panther listed ${repeated} user${repeated === 1 ? "" : "s"} more than once; each is printed once.`
+        )
+      }
       const count = yield* Ref.get(invalid)
       if (count > 0) return yield* Effect.fail(new InvalidRecords({ count }))
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))

@@ -307,6 +307,24 @@ describe("panther-audit users", () => {
     expect(result.stderr).toContain("refused the API token (401)")
   }, 60_000)
 
+  it("list prints a user once even when Panther repeats it pages apart", async () => {
+    const server = await startScriptedServer([
+      json(200, { results: [rawUser("u1"), rawUser("u2")], next: "c1" }),
+      json(200, { results: [rawUser("u2"), rawUser("u3")], next: "c2" }),
+      json(200, { results: [rawUser("u3"), rawUser("u1"), rawUser("u4")] })
+    ])
+    try {
+      const result = await runCli(["users", "list"], {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+      })
+      expect(result.code).toBe(0)
+      expect(ndjson(result.stdout).map((user) => user.id)).toEqual(["u1", "u2", "u3", "u4"])
+      expect(result.stderr).toContain("listed 1 user more than once")
+    } finally {
+      await server.close()
+    }
+  }, 60_000)
+
   it("list names invalid records on stderr, prints the valid users, and exits 3", async () => {
     const server = await startScriptedServer([
       json(200, { results: [rawUser("u1"), rawUser("u2", { enabled: "no" }), rawUser("u3")] })
