@@ -63,7 +63,10 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
   }
 }
 
-/** 400 (and any other 4xx the API does not document): the request itself was refused, with the API's reason. */
+/**
+ * 400 (and any other 4xx the API does not document): the request itself was refused, with the API's reason. Also
+ * a 3xx, which is not followed (it would carry the token to wherever it points) and means the URL is not the API.
+ */
 export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   ...RequestFields,
   status: Schema.Number,
@@ -71,6 +74,13 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
+    if (this.status >= 300 && this.status < 400) {
+      return (
+        `Panther's address answered ${this.method} ${this.path} with a redirect (${this.status}), which is not ` +
+        "followed: it would take the token elsewhere. Check that --api-url is the API itself, " +
+        "https://api.<instance-domain>."
+      )
+    }
     return (
       `Panther rejected ${this.method} ${this.path} (${this.status}).${pantherSaid(this.detail)} ` +
       "Fix the input named there and try again."

@@ -183,6 +183,17 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a redirect is not followed, and its error points at --api-url", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([text(301, "", "text/plain")])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("BadRequest")
+      expect(error.message).toContain("with a redirect (301)")
+      expect(error.message).toContain("--api-url")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
   it.scopedLive("400 carries the API's message", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(400, { message: "role name 'Nope' does not exist" })])
