@@ -70,7 +70,8 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
   ),
   retryBudgetSeconds: Options.float("retry-budget-seconds").pipe(
     Options.withDescription(
-      "Most seconds one request may take across its retries, waits included (env PANTHER_RETRY_BUDGET_SECONDS)."
+      "Most seconds one request may spend on retries: no retry starts whose wait would end past it, and the " +
+        "attempt after a wait may take up to --timeout-seconds (env PANTHER_RETRY_BUDGET_SECONDS)."
     ),
     Options.withFallbackConfig(Config.number("PANTHER_RETRY_BUDGET_SECONDS")),
     Options.withDefault(Duration.toSeconds(defaultRetryPolicy.maxElapsed))
