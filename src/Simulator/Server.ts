@@ -8,13 +8,13 @@
  * ```
  */
 import { randomBytes } from "node:crypto"
-import { createServer } from "node:http"
 import { HttpApiBuilder, HttpMiddleware, HttpRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Context, Effect, FiberRef, Layer, LogLevel, type Scope } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { PantherApi } from "../PantherApi/UsersApi.js"
 import { apiKeyAuthLayer } from "./ApiKeyAuthLive.js"
+import { createServerWithJsonClientErrors } from "./ClientErrors.js"
 import { Cursors, makeCursorCodec } from "./Cursor.js"
 import { decodeErrorsLayer } from "./DecodeErrors.js"
 import { shapeErrors } from "./ErrorShaping.js"
@@ -150,7 +150,7 @@ export const serveSimulator = (
       Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer, decodeErrorsLayer]),
       Layer.provide(HttpRouter.setRouterConfig(ROUTER_CONFIG)),
       Layer.provide(api),
-      Layer.provideMerge(NodeHttpServer.layer(createServer, { port, host }))
+      Layer.provideMerge(NodeHttpServer.layer(createServerWithJsonClientErrors, { port, host }))
     )
     const context = yield* Layer.build(server).pipe(
       Effect.mapError(

@@ -1,4 +1,5 @@
 import { request } from "node:http"
+import { connect } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { httpFor, messageOf } from "./SimulatorHttp.js"
@@ -129,6 +130,29 @@ describe("bad requests get a JSON error and the server keeps serving", () => {
     expect(reply.status).toBe(404)
     expect(messageOf(reply)).toContain("no user with id")
     expect((await http.get(`/roles/${long}`)).status).toBe(404)
+    await stillServing()
+  })
+
+  it("a request Node's parser refuses still gets a JSON message", async () => {
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const url = new URL(sim.baseUrl)
+        const socket = connect(Number(url.port), url.hostname, () => socket.end(request))
+        let answer = ""
+        socket.on("data", (chunk: Buffer) => {
+          answer += chunk.toString("utf8")
+        })
+        socket.on("error", reject)
+        socket.on("close", () => resolve(answer))
+      })
+    const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))
+    const badLength = await raw("POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
+    expect(badLength).toMatch(/^HTTP\/1\.1 400 /)
+    expect(badLength.toLowerCase()).toContain("content-type: application/json")
+    expect(bodyOf(badLength).message).toContain("not valid HTTP")
+    const hugeHeaders = await raw(`GET /users HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`)
+    expect(hugeHeaders).toMatch(/^HTTP\/1\.1 431 /)
+    expect(bodyOf(hugeHeaders).message).toContain("headers are larger")
     await stillServing()
   })
 
