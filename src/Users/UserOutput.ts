@@ -79,14 +79,28 @@ const tableRow = (user: User): Array<string> => [
   user.lastLoggedInAt ?? "never"
 ]
 
+/**
+ * Characters a terminal draws two columns wide (East Asian wide and fullwidth forms: Hangul, kana, CJK, fullwidth
+ * Latin, most emoji); names in them would otherwise push every later column out of line.
+ */
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u
+
+/** Columns `text` takes in a terminal. */
+export const displayWidth = (text: string): number => {
+  let width = 0
+  for (const character of text) width += WIDE.test(character) ? 2 : 1
+  return width
+}
+
 /** Plain space-padded columns: readable in any terminal and easy to `grep`. */
 export const renderTable = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
   const all = [TABLE_HEADINGS, ...rows]
-  const widths = TABLE_HEADINGS.map((_, column) => Math.max(...all.map((row) => (row[column] ?? "").length)))
+  const widths = TABLE_HEADINGS.map((_, column) => Math.max(...all.map((row) => displayWidth(row[column] ?? ""))))
   return all
     .map((row) =>
       row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .map((cell, column) => cell + " ".repeat(Math.max(0, (widths[column] ?? 0) - displayWidth(cell))))
         .join("  ")
         .trimEnd()
     )
@@ -94,12 +108,19 @@ export const renderTable = (rows: ReadonlyArray<ReadonlyArray<string>>): string 
 }
 
 const tableWriter = (): Effect.Effect<UserWriter> =>
-  Effect.map(Ref.make<Array<Array<string>>>([]), (rows) => ({
-    write: (user) => Ref.update(rows, (all) => [...all, tableRow(user)]),
-    finish: Effect.flatMap(Ref.get(rows), (all) =>
-      all.length === 0 ? Console.error("No users matched.") : Console.log(renderTable(all))
-    )
-  }))
+  Effect.sync(() => {
+    // Appended in place: copying the rows on every user made a long list quadratic.
+    const rows: Array<Array<string>> = []
+    return {
+      write: (user) =>
+        Effect.sync(() => {
+          rows.push(tableRow(user))
+        }),
+      finish: Effect.suspend(() =>
+        rows.length === 0 ? Console.error("No users matched.") : Console.log(renderTable(rows))
+      )
+    }
+  })
 
 export const userWriter = (format: OutputFormat): Effect.Effect<UserWriter> => {
   switch (format) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { chosenRole } from "../../src/Users/UserFields.js"
-import { defaultFormat, describeInvalidRecord, renderTable } from "../../src/Users/UserOutput.js"
+import { defaultFormat, describeInvalidRecord, displayWidth, renderTable } from "../../src/Users/UserOutput.js"
 
 describe("users output", () => {
   it("defaults to a table on a terminal and ndjson in a pipe", () => {
@@ -19,6 +19,21 @@ describe("users output", () => {
       "u1       a@example.com   Ann Lee  Admin    CONFIRMED  yes      never",
       "user-22  bo@example.com  Bo       Analyst             no       2025-01-01T00:00:00Z"
     ])
+  })
+
+  it("lines up columns after names a terminal draws two columns wide", () => {
+    expect(displayWidth("健一 鈴木")).toBe(9)
+    expect(displayWidth("민준 김")).toBe(7)
+    expect(displayWidth("Zoë")).toBe(3)
+    const table = renderTable([
+      ["u1", "k@example.com", "健一 鈴木", "Admin", "CONFIRMED", "yes", "never"],
+      ["u2", "a@example.com", "Ann Lee", "Analyst", "CONFIRMED", "no", "never"]
+    ])
+    const [, wide, narrow] = table.split("\n")
+    // "Admin" and "Analyst" start at the same column on screen.
+    const column = (line: string | undefined, word: string) =>
+      displayWidth((line ?? "").slice(0, (line ?? "").indexOf(word)))
+    expect(column(wide, "Admin")).toBe(column(narrow, "Analyst"))
   })
 
   it("names an invalid record by whatever it has", () => {
