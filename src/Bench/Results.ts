@@ -202,7 +202,7 @@ export const judgeTargets = (
         large === undefined || small === undefined
           ? "simulator CPU not measurable here (no /proc)"
           : `simulator ${large.toFixed(2)} ms CPU per page (${small.toFixed(2)} at ${count(smallest.users)}), ` +
-            `${Math.round((100 * large) / runPerPage(largest))}% of \`run\`'s ${runPerPage(largest).toFixed(2)} ms per page`,
+            `${((100 * large) / runPerPage(largest)).toFixed(1)}% of \`run\`'s ${runPerPage(largest).toFixed(2)} ms per page`,
       met: large !== undefined && small !== undefined && large <= small * 1.25 && large <= runPerPage(largest) * 0.5
     })
   }
