@@ -7,8 +7,9 @@
  * default budget (Node 20's 67,584) before a function is optimized it took about 100 ms, and the run ended 40-50 ms
  * sooner; the 200,000-user run took no longer (bench/RESULTS.md). Hot code is still optimized, only later.
  *
- * Only on the V8 this was measured on (11.x, Node 20): later V8s tier up by other rules and flags (Node 22's adds
- * the Maglev compiler), and V8 writes an error to stderr for a flag it does not know.
+ * Only on the V8 this was measured on (11.x, Node 20): later V8s tier up by other rules and flags. Node 22's V8
+ * (12.x) has no `--interrupt-budget` and writes "unrecognized flag" to stderr on every start if given one; its own
+ * thresholds were measured too, and left at their defaults (bench/RESULTS.md).
  *
  * The simulator is the exception: a server runs long enough for V8's default to pay off, and with the larger
  * budget it spent about a fifth more processor time per page over its first 200,000 users.
