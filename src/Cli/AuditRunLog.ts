@@ -37,14 +37,17 @@ const finishedAnnotations = (outcome: AuditOutcome) => {
   }
 }
 
-/** The error's tag and message; a defect (a bug) as its whole cause. */
-export const failureAnnotations = (cause: Cause.Cause<unknown>): Record<string, string> =>
+/** An expected error as log annotations: its tag and its message (which never holds a secret). */
+export const errorAnnotations = (error: unknown): { readonly error: string; readonly reason: string } => ({
+  error: typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : "Error",
+  reason: error instanceof Error ? error.message : String(error)
+})
+
+/** A failure's annotations; a defect (a bug) with its whole cause. */
+export const failureAnnotations = (cause: Cause.Cause<unknown>): { readonly error: string; readonly reason: string } =>
   Option.match(Cause.failureOption(cause), {
     onNone: () => ({ error: "Defect", reason: Cause.pretty(cause) }),
-    onSome: (error) => ({
-      error: typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : "Error",
-      reason: error instanceof Error ? error.message : String(error)
-    })
+    onSome: errorAnnotations
   })
 
 export const withAuditRunLog = <E, R>(

@@ -5,8 +5,8 @@
  * - Runs never overlap: a tick that passes while a run is still going is skipped, and the skip is logged.
  *   Catching up would start a missed audit late, back to back with the next one, and an audit judged "as of
  *   now" gains nothing from running twice in a row.
- * - A failed run is logged once, with its cause, and the schedule goes on. Interruption (SIGTERM, SIGINT) is not caught:
- *   it ends the run, whose scoped resources are released, and then the schedule.
+ * - A failed run is logged by the schedule, with its cause, and the schedule goes on. Interruption (SIGTERM,
+ *   SIGINT) is not caught: it ends the run, whose scoped resources are released, and then the schedule.
  * - The next run time is logged at start and after every run; `runNow` also runs once at start (a schedule
  *   otherwise waits for its first tick).
  * - Waits are slept in slices of at most a minute, reading the clock in between. A Node timer cannot wait longer
@@ -14,6 +14,7 @@
  *   the run starts within a minute instead of a full timer's length late.
  */
 import { Cause, Clock, Cron, DateTime, Duration, Effect, Option } from "effect"
+import { errorAnnotations } from "../Cli/AuditRunLog.js"
 import type { CronSchedule } from "./CronSchedule.js"
 
 export interface RunOnScheduleOptions {
@@ -61,20 +62,18 @@ const describeInstant = (epoch: number, timeZone: string): { utc: string; local:
 }
 
 /**
- * A failed run, once, as an error line: an expected failure by its message (its stack trace helps nobody), a
- * defect with its whole cause.
+ * A failed run, as the schedule's error line: an expected failure by its message (its stack trace helps nobody), a
+ * defect with its whole cause. The run's own lines (an audit's "audit failed") carry its run id.
  */
 const logFailure = (label: string, cause: Cause.Cause<unknown>) =>
   Option.match(Cause.failureOption(cause), {
     onNone: () => Effect.logError(`scheduled ${label} failed; the schedule goes on`, cause),
-    onSome: (error) =>
-      Effect.logError(
-        `scheduled ${label} failed; the schedule goes on: ${error instanceof Error ? error.message : String(error)}`
-      ).pipe(
-        Effect.annotateLogs({
-          error: typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : "Error"
-        })
+    onSome: (error) => {
+      const { error: tag, reason } = errorAnnotations(error)
+      return Effect.logError(`scheduled ${label} failed; the schedule goes on: ${reason}`).pipe(
+        Effect.annotateLogs({ error: tag })
       )
+    }
   })
 
 export const runOnSchedule = <E, R>(
