@@ -4,8 +4,8 @@
  * `--as-of` defaults to the time of each run, not of start-up.
  */
 import type { FileSystem } from "@effect/platform"
-import { Clock, Effect, Layer } from "effect"
-import { withAuditRunLog } from "../Cli/AuditRunLog.js"
+import { Cause, Clock, Effect, Layer, Option } from "effect"
+import { errorAnnotations, withAuditRunLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { deliverAuditEmail } from "../Email/DeliverAuditEmail.js"
 import type { DeliveryError } from "../Email/DeliveryError.js"
@@ -72,7 +72,6 @@ export const runAuditJob = (
         apiBaseUrl: job.connection.baseUrl,
         runId: log.runId,
         onProgress: log.onProgress,
-        compareWithDelivered: job.email._tag !== "EmailOff",
         ...hooks
       }).pipe(Effect.provide(clientLayer(job.connection)))
     })
@@ -96,11 +95,18 @@ export const runAndDeliver = (
     yield* beforeDelivery(outcome)
     const delivery = yield* deliverAuditEmail(job.email, outcome).pipe(
       Effect.tapError((error) =>
-        Effect.zipRight(
-          Effect.logError("audit email failed; the reports are complete").pipe(
-            Effect.annotateLogs({ error: error._tag, reason: error.message })
-          ),
-          markUndelivered(outcome.reports.json, error.message)
+        Effect.logError("audit email failed; the reports are complete").pipe(
+          Effect.annotateLogs(errorAnnotations(error))
+        )
+      ),
+      // Interrupted too (a SIGTERM mid-send): the message may not have gone out either.
+      Effect.onError((cause) =>
+        markUndelivered(
+          outcome.reports.json,
+          Option.match(Cause.failureOption(cause), {
+            onNone: () => "the run was stopped while the email was being sent.",
+            onSome: (error) => error.message
+          })
         )
       ),
       Effect.annotateLogs({ runId: outcome.run.runId, phase: "email" })

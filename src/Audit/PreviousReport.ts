@@ -32,7 +32,12 @@ export interface PreviousReport {
 }
 
 export type PreviousReportLookup =
-  | { readonly _tag: "Found"; readonly report: PreviousReport }
+  | {
+      readonly _tag: "Found"
+      readonly report: PreviousReport
+      /** The run that wrote it could not deliver its audit email (see UndeliveredMark.ts). */
+      readonly emailUndelivered: boolean
+    }
   | { readonly _tag: "NotFound"; readonly reason: string }
 
 const REPORT_NAME = /^user-audit-(\d{8}T\d{6}Z)(?:-(\d+))?\.json$/
@@ -137,30 +142,19 @@ const parseReport = async (path: string): Promise<PreviousReport> => {
   return { path, runStartedAt, findings }
 }
 
-/**
- * The newest report in `directory`; with `skipUndelivered`, the newest whose email was not lost (see
- * UndeliveredMark.ts), which is what a run that mails compares with.
- */
-export const readPreviousReport = (
-  directory: string,
-  options: { readonly skipUndelivered: boolean } = { skipUndelivered: false }
-): Effect.Effect<PreviousReportLookup> =>
+/** The newest report in `directory`, and whether its run's email was left undelivered. */
+export const readPreviousReport = (directory: string): Effect.Effect<PreviousReportLookup> =>
   Effect.promise(async (): Promise<PreviousReportLookup> => {
     const names = await readdir(directory).catch(() => [])
-    const undelivered = options.skipUndelivered ? undeliveredStems(names) : new Set<string>()
-    const name = latestReportName(names.filter((candidate) => !undelivered.has(candidate.replace(/\.json$/, ""))))
-    if (name === undefined) {
-      return {
-        _tag: "NotFound",
-        reason:
-          undelivered.size === 0
-            ? "no previous report in the report directory"
-            : "no previous report whose email was delivered in the report directory"
-      }
-    }
+    const name = latestReportName(names)
+    if (name === undefined) return { _tag: "NotFound", reason: "no previous report in the report directory" }
     const path = join(directory, name)
     try {
-      return { _tag: "Found", report: await parseReport(path) }
+      return {
+        _tag: "Found",
+        report: await parseReport(path),
+        emailUndelivered: undeliveredStems(names).has(name.replace(/\.json$/, ""))
+      }
     } catch (error) {
       return {
         _tag: "NotFound",

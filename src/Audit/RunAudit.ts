@@ -4,6 +4,7 @@
  * list of users must never pass for a complete one.
  */
 import { randomUUID } from "node:crypto"
+import { basename } from "node:path"
 import { Chunk, Clock, Effect, Fiber, Option, Stream } from "effect"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
@@ -35,6 +36,8 @@ export interface AuditOutcome {
   readonly urgent: ReadonlyArray<AnnotatedFinding>
   /** New, unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT`. */
   readonly fresh: ReadonlyArray<AnnotatedFinding>
+  /** The previous report, when the run that wrote it could not deliver its audit email. */
+  readonly previousEmailUndelivered?: string
 }
 
 /** Enough for any summary a person reads; the reports hold every finding. */
@@ -58,8 +61,6 @@ export interface RunAuditOptions {
    * built without a second pass over the API. Invalid records come with `judgement` undefined.
    */
   readonly onUser?: (record: UserRecord, judgement: Judgement | undefined) => Effect.Effect<void, ReportError>
-  /** Compare with the newest report whose email was delivered, not merely the newest: set when this run mails. */
-  readonly compareWithDelivered?: boolean
 }
 
 const PROGRESS_EVERY = 1000
@@ -108,11 +109,16 @@ export const runAudit = (
 
       // The roles request goes out first, and the previous report is read while it is answered.
       const rolesRead = yield* Effect.fork(readRoles(client))
-      const previous = yield* readPreviousReport(options.reportDirectory, {
-        skipUndelivered: options.compareWithDelivered === true
-      })
+      const previous = yield* readPreviousReport(options.reportDirectory)
       const roles = yield* Fiber.join(rolesRead)
       if (roles.warning !== undefined) warnings.push(roles.warning)
+      const previousEmailUndelivered =
+        previous._tag === "Found" && previous.emailUndelivered ? basename(previous.report.path) : undefined
+      if (previousEmailUndelivered !== undefined) {
+        warnings.push(
+          `The audit email of the previous run may not have been delivered: what changed then is in ${previousEmailUndelivered}.`
+        )
+      }
       const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
 
       const startedIso = new Date(startedAt).toISOString()
@@ -255,6 +261,12 @@ export const runAudit = (
           }
         }
       })
-      return { run, reports, urgent, fresh }
+      return {
+        run,
+        reports,
+        urgent,
+        fresh,
+        ...(previousEmailUndelivered === undefined ? {} : { previousEmailUndelivered })
+      }
     })
   )

@@ -21,7 +21,7 @@ export const deliverAuditEmail = (
 ): Effect.Effect<DeliveryResult, DeliveryError> =>
   Effect.gen(function* () {
     if (settings._tag === "EmailOff") return DeliveryResult.Skipped({ reason: settings.reason })
-    const decision = decideEmail(settings.policy, outcome.run)
+    const decision = decideEmail(settings.policy, outcome.run, outcome.previousEmailUndelivered)
     if (decision._tag === "Skip") return DeliveryResult.Skipped({ reason: decision.reason })
 
     const scanned = yield* scanFindingsCsv(outcome.reports.csv, settings.message.attachment)

@@ -22,7 +22,12 @@ export const actionableFindings = (run: AuditRun): number =>
     0
   )
 
-export const decideEmail = (policy: EmailPolicy, run: AuditRun): EmailDecision => {
+/**
+ * `previousEmailUndelivered` names the previous report when its run's email was not delivered: `on-change` then
+ * sends even with nothing new since it, or what changed in that run would reach no one (its report is the
+ * baseline, so this run finds those changes unchanged). The email's warnings name that report.
+ */
+export const decideEmail = (policy: EmailPolicy, run: AuditRun, previousEmailUndelivered?: string): EmailDecision => {
   switch (policy) {
     case "always":
       return { _tag: "Send", reason: "--email always" }
@@ -40,6 +45,9 @@ export const decideEmail = (policy: EmailPolicy, run: AuditRun): EmailDecision =
     case "on-change": {
       // Suppressed findings coming or going are accepted exceptions, not news.
       const { newUnsuppressed, resolvedUnsuppressed } = run.changes
+      if (newUnsuppressed + resolvedUnsuppressed === 0 && previousEmailUndelivered !== undefined) {
+        return { _tag: "Send", reason: `the audit email of ${previousEmailUndelivered} may not have been delivered` }
+      }
       return newUnsuppressed + resolvedUnsuppressed > 0
         ? {
             _tag: "Send",

@@ -1,9 +1,9 @@
 /**
- * A run whose email could not be delivered leaves a mark beside its reports, `user-audit-<stamp>.undelivered`,
- * saying why. The next run that mails compares with the newest report without such a mark, so what changed in the
- * undelivered run (a new privileged account, say) is new again in the next email instead of lost: with
- * `--email on-change`, the next run would otherwise find nothing new and send nothing. The mark shares its run's
- * stem, so report retention removes it with the run's other files.
+ * A run whose email could not be delivered (or was sent but never confirmed) leaves a mark beside its reports,
+ * `user-audit-<stamp>.undelivered`, saying why. The next run compares with that report as usual, so it finds what
+ * changed there unchanged; seeing the mark, it names the report in its warnings, and `--email on-change` sends even
+ * with nothing new, so the news is not lost. The mark shares its run's stem: report retention removes it with the
+ * run's other files.
  */
 import { writeFile } from "node:fs/promises"
 import { Effect } from "effect"
@@ -30,8 +30,9 @@ export const markUndelivered = (jsonReportPath: string, reason: string): Effect.
   Effect.tryPromise(() =>
     writeFile(
       undeliveredMarkPath(jsonReportPath),
-      `The audit email of this run was not delivered: ${reason}\n` +
-        "The next run that sends email counts its changes from the report before this one.\n",
+      `The audit email of this run may not have been delivered. Why: ${reason}\n` +
+        "The next run names this report in its warnings, and with --email on-change sends its email even if it " +
+        "finds nothing new.\n",
       { mode: 0o640 }
     )
   ).pipe(

@@ -111,7 +111,8 @@ const failures = (lines: ReadonlyArray<LogLine>) =>
 const expectOnlyCompleteReports = () => {
   const names = readdirSync(directory)
   expect(names.filter((name) => name.startsWith(".") || name.endsWith(".tmp"))).toEqual([])
-  const stems = [...new Set(names.map((name) => name.replace(/\.(csv|json)$/, "")))]
+  // A run whose email was not delivered also leaves its `.undelivered` mark.
+  const stems = [...new Set(names.map((name) => name.replace(/\.(csv|json|undelivered)$/, "")))]
   for (const stem of stems) {
     expect(names).toContain(`${stem}.csv`)
     expect(names).toContain(`${stem}.json`)
@@ -264,6 +265,11 @@ describe("run, as a process", () => {
       // The reports were complete before the email; nothing temporary is left.
       expectOnlyCompleteReports()
       expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toHaveLength(1)
+      // The next run is told the email may not have arrived.
+      const [mark] = readdirSync(directory).filter((name) => name.endsWith(".undelivered"))
+      expect(readFileSync(join(directory, mark ?? "missing"), "utf8")).toContain(
+        "stopped while the email was being sent"
+      )
     } finally {
       await Effect.runPromise(Scope.close(scope, Exit.void))
     }
