@@ -77,7 +77,7 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
     if (this.status >= 300 && this.status < 400) {
       return (
         `Panther's address answered ${this.method} ${this.path} with a redirect (${this.status}), which is not ` +
-        "followed: it would take the token elsewhere. Check that --api-url is the API itself, " +
+        "followed: it would take the token elsewhere. Check that --api-url / PANTHER_API_URL is the API itself, " +
         "https://api.<instance-domain>."
       )
     }

@@ -282,16 +282,25 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       getUser: (id: string): Effect.Effect<User, PantherApiError> =>
         send(Routes.getUser, UserSchema, plain(Routes.getUser, pathWithId(Routes.getUser, id))),
       createUser: (body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
-        settleCreate({
-          create: Effect.flatMap(withBody(Routes.createUser, Routes.createUser.path, body), (request) =>
-            send(Routes.createUser, UserSchema, request, false)
-          ),
-          findByEmail: findByEmail(body.email),
-          rounds: settings.retry.maxAttempts,
-          onRetry: count("retries"),
-          pause: (round) =>
-            Effect.flatMap(Random.next, (random01) => Effect.sleep(backoffDelay(settings.retry, round, random01)))
-        }),
+        Effect.flatMap(Clock.currentTimeMillis, (started) =>
+          settleCreate({
+            create: Effect.flatMap(withBody(Routes.createUser, Routes.createUser.path, body), (request) =>
+              send(Routes.createUser, UserSchema, request, false)
+            ),
+            findByEmail: findByEmail(body.email),
+            rounds: settings.retry.maxAttempts,
+            onRetry: count("retries"),
+            // The whole create keeps to the retry budget, as one request's retries do.
+            pause: (round) =>
+              Effect.gen(function* () {
+                const delay = backoffDelay(settings.retry, round, yield* Random.next)
+                const elapsed = (yield* Clock.currentTimeMillis) - started
+                if (elapsed + Duration.toMillis(delay) > Duration.toMillis(settings.retry.maxElapsed)) return false
+                yield* Effect.sleep(delay)
+                return true
+              })
+          })
+        ),
       // An update sends the whole user, so repeating it after an uncertain failure is harmless.
       updateUser: (id: string, body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         Effect.flatMap(withBody(Routes.updateUser, pathWithId(Routes.updateUser, id), body), (request) =>

@@ -62,8 +62,9 @@ const htmlSummary = (html: string): string => {
 
 /**
  * One line saying what an error body says, or nothing for an empty body. `scrub` takes secrets out of the body as
- * sent and again out of the message JSON decodes from it, where an escaped secret (`\/` for `/`) reappears whole;
- * both before the line is cut short, where a split secret would no longer match and half of it would show.
+ * sent and again out of what JSON decodes from it (the message, or the whole document), where an escaped secret
+ * (`\/` for `/`) reappears whole; both before the line is cut short, where a split secret would no longer match
+ * and half of it would show.
  */
 export const errorDetail = (body: string, scrub: (text: string) => string = (text) => text): string | undefined => {
   const text = scrub(body).trim()
@@ -73,7 +74,8 @@ export const errorDetail = (body: string, scrub: (text: string) => string = (tex
     const value = json.value
     const nested: unknown = typeof value === "object" && value !== null ? Reflect.get(value, "error") : undefined
     const said = stringAt(value, "message") ?? stringAt(value, "error") ?? stringAt(nested, "message")
-    return oneLine(said === undefined ? text : scrub(said))
+    // Without a message, the whole document, written out again: escapes decoded, so scrubbing sees what they hid.
+    return oneLine(scrub(said ?? JSON.stringify(value)))
   }
   if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || /<html[\s>]/i.test(text)) return htmlSummary(text)
   return oneLine(text)

@@ -29,16 +29,17 @@ const notMade = (failure: ServerError | TransportError, attempts: number): Serve
 /**
  * A create: if a user with that email now exists, the create went through (or someone made the same user) and the
  * wanted state holds; if not, nothing was made and creating again is safe, after `pause` (the retry policy's
- * backoff for that round). At most `rounds` creates are sent.
+ * backoff for that round, or false when that wait would end past the retry budget). At most `rounds` rounds.
  */
 export const settleCreate = (options: {
   readonly create: Effect.Effect<User, PantherApiError>
   readonly findByEmail: Effect.Effect<Option.Option<User>, PantherApiError>
   readonly rounds: number
   readonly onRetry: Effect.Effect<void>
-  readonly pause: (round: number) => Effect.Effect<void>
+  readonly pause: (round: number) => Effect.Effect<boolean>
 }): Effect.Effect<User, PantherApiError> => {
-  const round = (sent: number): Effect.Effect<User, PantherApiError> =>
+  /** `postsBefore`: the creates sent in earlier rounds, the ordinary retries of a 429 or 503 included. */
+  const round = (sent: number, postsBefore: number): Effect.Effect<User, PantherApiError> =>
     options.create.pipe(
       Effect.catchIf(isUncertain, (uncertain) =>
         Effect.flatMap(
@@ -55,23 +56,28 @@ export const settleCreate = (options: {
                 Effect.logWarning(`Panther: the answer to the create was lost, but ${user.email} exists: taking it`),
                 user
               ),
-            onNone: () =>
-              sent >= options.rounds
-                ? Effect.fail(notMade(uncertain, sent))
-                : options.onRetry.pipe(
-                    Effect.zipRight(
-                      Effect.logWarning(
-                        `Panther: the create did not go through; sending it again (retry ${sent} of ${options.rounds - 1})`
-                      )
-                    ),
-                    Effect.zipRight(options.pause(sent)),
-                    Effect.zipRight(round(sent + 1))
-                  )
+            onNone: () => {
+              const posts = postsBefore + uncertain.attempts
+              const giveUp = Effect.fail(notMade(uncertain, posts))
+              if (sent >= options.rounds) return giveUp
+              return Effect.flatMap(options.pause(sent), (waited) =>
+                waited
+                  ? options.onRetry.pipe(
+                      Effect.zipRight(
+                        Effect.logWarning(
+                          `Panther: the create did not go through; sending it again (retry ${sent} of ${options.rounds - 1})`
+                        )
+                      ),
+                      Effect.zipRight(round(sent + 1, posts))
+                    )
+                  : giveUp
+              )
+            }
           })
         )
       )
     )
-  return round(1)
+  return round(1, 0)
 }
 
 /**

@@ -146,6 +146,31 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a failed create keeps to the retry budget, and counts every create it sent", () =>
+    Effect.gen(function* () {
+      // A 503 (turned away: repeated at once, as it asks), then a 502 (maybe made: looked up), then no such user.
+      const server = yield* scriptedServer([
+        json(503, { message: "busy" }, { "retry-after": "0" }),
+        json(502, { message: "bad gateway" }),
+        json(200, { results: [] })
+      ])
+      const error = yield* failureOf(
+        runWithClient(server.url, (client) => client.createUser(newUser), {
+          // The next round's backoff (at least 100 ms) would end past the budget.
+          retry: {
+            ...fastRetry,
+            baseDelay: Duration.millis(200),
+            maxDelay: Duration.millis(400),
+            maxElapsed: Duration.millis(60)
+          }
+        })
+      )
+      expect(server.requests.map((request) => request.method)).toEqual(["POST", "POST", "GET"])
+      expect(error.message).toContain("POST /users (502) after 2 attempts")
+      expect(error.message).not.toContain("may already have been made")
+    })
+  )
+
   it.scopedLive("a create that cannot be settled fails saying to check before trying again", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([slow(2_000, json(200, rawUser("new")))])
@@ -393,10 +418,11 @@ describe("PantherClient failures", () => {
         text(400, `{"message":"bad key ${jsonEscaped.join("")}"}`, "application/json"),
         text(400, `{"message":"bad key ${token.replaceAll("/", "\\/")}"}`, "application/json"),
         text(400, `rejected /users?key=${encodeURIComponent(token)}`),
-        text(400, `<html><title>bad key ${token.replaceAll("&", "&amp;")}</title></html>`, "text/html")
+        text(400, `<html><title>bad key ${token.replaceAll("&", "&amp;")}</title></html>`, "text/html"),
+        text(400, `{"errors":[{"detail":"bad key ${token.replaceAll("/", "\\/")}"}]}`, "application/json")
       ])
       const messages: Array<string> = []
-      for (let index = 0; index < 4; index++) {
+      for (let index = 0; index < 5; index++) {
         const error = yield* failureOf(
           runWithClient(server.url, (client) => client.getUser("u1"), { token: Redacted.make(token) })
         )
