@@ -113,13 +113,15 @@ export const describeSmtpFailure = (
   // such as a 451 after the message, still says it was not taken, and is read below.
   if (context.messageSent === true && facts.responseCode === undefined) {
     const what =
-      facts.timeoutType !== undefined ? `no answer came (${facts.timeoutType})` : quote(facts.message, secrets)
+      facts.timeoutType !== undefined
+        ? `no answer came (${facts.timeoutType})`
+        : `the session failed (${quote(facts.message, secrets)})`
     return {
       retryable: false,
       unconfirmed: true,
       reason:
-        `the message went to ${context.server}, but ${what} to confirm it: it may have been delivered, so it was ` +
-        "not sent again (that could deliver it twice); check the mailbox"
+        `the message went to ${context.server}, but ${what} before the server confirmed it: it may have been ` +
+        "delivered, so it was not sent again (that could deliver it twice); check the mailbox"
     }
   }
 

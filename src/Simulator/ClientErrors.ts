@@ -25,9 +25,13 @@ const messageFor = (status: number, code: string | undefined): string =>
       ? "the request did not arrive in time"
       : `the request is not valid HTTP (${code ?? "unreadable"})`
 
+/** Node's own handler checks the same: an answer already under way on this connection cannot take another. */
+const answerUnderWay = (socket: Duplex): boolean =>
+  (socket as Duplex & { readonly _httpMessage?: { readonly _headerSent?: boolean } })._httpMessage?._headerSent === true
+
 const answerClientError = (error: Error & { readonly code?: string }, socket: Duplex): void => {
-  // A connection already gone, or half an answer already written: nothing can be said any more.
-  if (error.code === "ECONNRESET" || !socket.writable) {
+  // A connection already gone, or an answer already being written: nothing can be said any more.
+  if (error.code === "ECONNRESET" || !socket.writable || answerUnderWay(socket)) {
     socket.destroy()
     return
   }

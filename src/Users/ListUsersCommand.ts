@@ -89,7 +89,8 @@ export const listUsersCommand = Command.make(
       if (!listed) return
       if (repeated > 0) {
         yield* Console.error(
-          `panther-audit: note: Panther listed ${repeated} user${repeated === 1 ? "" : "s"} more than once; each is printed once.`
+          `panther-audit: note: ${repeated} record${repeated === 1 ? "" : "s"} from Panther repeated a user already ` +
+            "printed; left out, so each user is printed once."
         )
       }
       const count = yield* Ref.get(invalid)

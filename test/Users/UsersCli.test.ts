@@ -319,7 +319,7 @@ describe("panther-audit users", () => {
       })
       expect(result.code).toBe(0)
       expect(ndjson(result.stdout).map((user) => user.id)).toEqual(["u1", "u2", "u3", "u4"])
-      expect(result.stderr).toContain("listed 1 user more than once")
+      expect(result.stderr).toContain("1 record from Panther repeated a user already printed")
     } finally {
       await server.close()
     }
