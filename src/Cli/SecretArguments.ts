@@ -5,6 +5,7 @@
  * commands and @effect/cli write to stderr through the Console.
  */
 import { Console, Effect } from "effect"
+import { redact } from "./Redact.js"
 
 /** Flags whose value is a secret, or may hold one (`--smtp-url smtps://user:password@host`). */
 const SECRET_FLAGS: ReadonlyArray<string> = ["--api-token", "--smtp-password", "--smtp-url", "--token", "--admin-token"]
@@ -22,8 +23,7 @@ export const secretArguments = (argv: ReadonlyArray<string>): ReadonlyArray<stri
 }
 
 /** `text` with every one of `secrets` replaced by `[redacted]`. */
-export const hideSecretArguments = (secrets: ReadonlyArray<string>, text: string): string =>
-  secrets.reduce((hidden, secret) => hidden.split(secret).join("[redacted]"), text)
+export const hideSecretArguments = (secrets: ReadonlyArray<string>, text: string): string => redact(text, secrets)
 
 const scrub = (secrets: ReadonlyArray<string>) => (value: unknown) =>
   typeof value === "string" ? hideSecretArguments(secrets, value) : value

@@ -8,6 +8,7 @@
  * Every form of the password is cut out of the text before it is used anywhere.
  */
 import { Redacted } from "effect"
+import { redact } from "../Cli/Redact.js"
 import type { SmtpCredentials } from "./EmailSettings.js"
 
 export interface SmtpFailure {
@@ -68,12 +69,10 @@ export const secretForms = (credentials: SmtpCredentials | undefined): ReadonlyA
     base64(`\u0000${credentials.user}\u0000${password}`),
     base64(`${credentials.user}\u0000${credentials.user}\u0000${password}`)
   ]
-  // Longest first, so a form containing another is removed whole.
-  return [...new Set(forms)].sort((a, b) => b.length - a.length)
+  return [...new Set(forms)]
 }
 
-export const scrubSecrets = (text: string, secrets: ReadonlyArray<string>): string =>
-  secrets.reduce((scrubbed, secret) => scrubbed.split(secret).join("[redacted]"), text)
+export const scrubSecrets = (text: string, secrets: ReadonlyArray<string>): string => redact(text, secrets)
 
 const MAX_REPLY_CHARS = 300
 

@@ -3,6 +3,7 @@
  * (JSON with `message` or `error`, a load balancer's HTML page, plain text, nothing) becomes one short detail line.
  */
 import { Either, Option } from "effect"
+import { redact } from "../Cli/Redact.js"
 import {
   BadRequest,
   Forbidden,
@@ -41,18 +42,14 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 }
 
 /** `text` without `token`, nor its URL-encoded or HTML-escaped form (what an echo in a query string or page shows). */
-export const scrubToken = (text: string, token: string): string => {
-  if (token === "") return text
-  const forms = new Set([
-    token,
-    encodeURIComponent(token),
-    token.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character)
-  ])
-  // Longest first, so a form that contains another is removed whole.
-  return [...forms]
-    .sort((a, b) => b.length - a.length)
-    .reduce((scrubbed, form) => scrubbed.replaceAll(form, "[redacted]"), text)
-}
+export const scrubToken = (text: string, token: string): string =>
+  token === ""
+    ? text
+    : redact(text, [
+        token,
+        encodeURIComponent(token),
+        token.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character)
+      ])
 
 /** An HTML page's title, or its first heading: what a proxy's error page says in a few words. */
 const htmlSummary = (html: string): string => {
