@@ -10,7 +10,7 @@ import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 import { StringDecoder } from "node:string_decoder"
 import { Effect } from "effect"
-import { undeliveredStems } from "../Reports/UndeliveredMark.js"
+import { undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 import type { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
 import type { Severity } from "./Severity.js"
@@ -145,7 +145,7 @@ const parseReport = async (path: string): Promise<PreviousReport> => {
 /** The newest report in `directory`, and whether its run's email was left undelivered. */
 export const readPreviousReport = (directory: string): Effect.Effect<PreviousReportLookup> =>
   Effect.promise(async (): Promise<PreviousReportLookup> => {
-    const names = await readdir(directory).catch(() => [])
+    const names: ReadonlyArray<string> = await readdir(directory).catch(() => [])
     const name = latestReportName(names)
     if (name === undefined) return { _tag: "NotFound", reason: "no previous report in the report directory" }
     const path = join(directory, name)
@@ -153,7 +153,7 @@ export const readPreviousReport = (directory: string): Effect.Effect<PreviousRep
       return {
         _tag: "Found",
         report: await parseReport(path),
-        emailUndelivered: undeliveredStems(names).has(name.replace(/\.json$/, ""))
+        emailUndelivered: names.includes(undeliveredMarkPath(name))
       }
     } catch (error) {
       return {

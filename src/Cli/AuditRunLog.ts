@@ -44,7 +44,7 @@ export const errorAnnotations = (error: unknown): { readonly error: string; read
 })
 
 /** A failure's annotations; a defect (a bug) with its whole cause. */
-export const failureAnnotations = (cause: Cause.Cause<unknown>): { readonly error: string; readonly reason: string } =>
+const failureAnnotations = (cause: Cause.Cause<unknown>): { readonly error: string; readonly reason: string } =>
   Option.match(Cause.failureOption(cause), {
     onNone: () => ({ error: "Defect", reason: Cause.pretty(cause) }),
     onSome: errorAnnotations

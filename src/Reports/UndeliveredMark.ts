@@ -8,19 +8,8 @@
 import { writeFile } from "node:fs/promises"
 import { Effect } from "effect"
 
-export const UNDELIVERED_EXTENSION = ".undelivered"
-
-/** The mark's path for a run's JSON report. */
-export const undeliveredMarkPath = (jsonReportPath: string): string =>
-  `${jsonReportPath.replace(/\.json$/, "")}${UNDELIVERED_EXTENSION}`
-
-/** The report stems (`user-audit-<stamp>`, no extension) that carry a mark, among a directory's file names. */
-export const undeliveredStems = (names: ReadonlyArray<string>): ReadonlySet<string> =>
-  new Set(
-    names
-      .filter((name) => name.endsWith(UNDELIVERED_EXTENSION))
-      .map((name) => name.slice(0, -UNDELIVERED_EXTENSION.length))
-  )
+/** The mark's path (or name) for a run's JSON report's path (or name). */
+export const undeliveredMarkPath = (jsonReport: string): string => `${jsonReport.replace(/\.json$/, "")}.undelivered`
 
 /**
  * Marks the run's reports as not mailed. A mark that cannot be written is logged, not raised: the delivery failure
