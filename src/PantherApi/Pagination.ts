@@ -51,6 +51,8 @@ export const paginate = <A, E>(options: {
   readonly requestPage: (cursor: Option.Option<string>) => Effect.Effect<PendingPage<A, E>>
   readonly idOf: (item: A) => Option.Option<string>
   readonly onLoop: (reason: LoopReason, pagesFetched: number) => E
+  /** Told how many items of a page were left out as repeats (on the page itself or the one before). */
+  readonly onRepeats?: (count: number) => Effect.Effect<void>
 }): Stream.Stream<A, E> =>
   Stream.suspend(() => {
     // Every cursor seen, one short string per page (a sixtieth of the users at most): the price of catching a
@@ -93,10 +95,14 @@ export const paginate = <A, E>(options: {
           previousIds = currentIds
           // A page of nothing but repeats brings no more than an empty one: both count toward the limit.
           emptyInARow = fresh.length === 0 ? emptyInARow + 1 : 0
+          const repeated = page.items.length - fresh.length
           const repeats =
-            fresh.length < page.items.length
-              ? Effect.logDebug(`Panther sent ${page.items.length - fresh.length} item(s) twice; passed on once`)
-              : Effect.void
+            repeated === 0
+              ? Effect.void
+              : (
+                  options.onRepeats ??
+                  ((count) => Effect.logDebug(`Panther sent ${count} item(s) twice; passed on once`))
+                )(repeated)
           const chunk = Chunk.unsafeFromArray(fresh)
           if (Option.isNone(page.next)) {
             finished = true

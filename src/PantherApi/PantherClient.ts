@@ -49,6 +49,8 @@ export interface ClientStats {
   readonly requests: number
   readonly pagesFetched: number
   readonly retries: number
+  /** User records the list left out because the same id had just come (on the page, or the page before). */
+  readonly repeatsDropped: number
 }
 
 /**
@@ -94,7 +96,7 @@ const listUsersParams = (filters: ListUsersFilters, cursor: Option.Option<string
 export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/PantherClient", {
   effect: Effect.gen(function* () {
     const settings = yield* PantherConnection
-    const counters = yield* Ref.make<ClientStats>({ requests: 0, pagesFetched: 0, retries: 0 })
+    const counters = yield* Ref.make<ClientStats>({ requests: 0, pagesFetched: 0, retries: 0, repeatsDropped: 0 })
     const count = (key: keyof ClientStats) => Ref.update(counters, (stats) => ({ ...stats, [key]: stats[key] + 1 }))
 
     // Defence in depth: nothing the server sends back is quoted with the token in it, as sent or in the forms an
@@ -228,7 +230,9 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         // mark a repeat: every such record is passed on.
         idOf: rawUserId,
         onLoop: (reason, pagesFetched) =>
-          new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched })
+          new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched }),
+        onRepeats: (repeated) =>
+          Ref.update(counters, (stats) => ({ ...stats, repeatsDropped: stats.repeatsDropped + repeated }))
       }).pipe(
         // Each record is decoded on its own: one bad record becomes an InvalidUser, the rest pass. A plain map, not
         // an effect: in effect 3.22 a stage of `mapChunksEffect` keeps each page reachable long enough to be

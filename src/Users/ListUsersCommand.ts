@@ -87,9 +87,11 @@ export const listUsersCommand = Command.make(
         )
       // Whoever closed stdout wanted no more; nothing left to report to them.
       if (!listed) return
-      if (repeated > 0) {
+      // With those the client left out at page boundaries: every record Panther sent is accounted for.
+      const repeats = repeated + (yield* client.stats).repeatsDropped
+      if (repeats > 0) {
         yield* Console.error(
-          `panther-audit: note: ${repeated} record${repeated === 1 ? "" : "s"} from Panther repeated a user already ` +
+          `panther-audit: note: ${repeats} record${repeats === 1 ? "" : "s"} from Panther repeated a user already ` +
             "printed; left out, so each user is printed once."
         )
       }

@@ -251,4 +251,30 @@ describe("records the API gets wrong", () => {
     expect(new Set(report.findings.map((finding) => finding.id)).size).toBe(3)
     expect(report.run.warnings).toEqual([])
   })
+
+  it("accounts for every repeated record, those the client drops at page boundaries too", async () => {
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) => {
+            if (request.path === "/roles") return json(200, { results: [] })
+            switch (request.query.get("cursor")) {
+              case null: // u1 twice on one page
+                return json(200, { results: [wire("u1"), wire("u1"), wire("u2")], next: "p2" })
+              case "p2": // u2 again on the next page
+                return json(200, { results: [wire("u2"), wire("u3")], next: "p3" })
+              case "p3":
+                return json(200, { results: [wire("u4")], next: "p4" })
+              default: // u3 two pages later
+                return json(200, { results: [wire("u3")] })
+            }
+          })
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    const { json: report } = readReports(outcome)
+    expect(report.run.users.seen).toBe(4)
+    expect(report.run.warnings).toContain("3 records repeated a user id already seen; each user was taken once.")
+  })
 })

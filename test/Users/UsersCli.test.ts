@@ -319,7 +319,8 @@ describe("panther-audit users", () => {
       })
       expect(result.code).toBe(0)
       expect(ndjson(result.stdout).map((user) => user.id)).toEqual(["u1", "u2", "u3", "u4"])
-      expect(result.stderr).toContain("1 record from Panther repeated a user already printed")
+      // u2 and u3 at page boundaries (left out by the client), u1 two pages apart.
+      expect(result.stderr).toContain("3 records from Panther repeated a user already printed")
     } finally {
       await server.close()
     }
