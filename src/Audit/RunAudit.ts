@@ -193,6 +193,14 @@ export const runAudit = (
       }
       const exclude = loginDataMissing ? NEVER_LOGGED_IN : new Set<FindingCode>()
       const stats = yield* client.stats
+      const unlistedRoles = privilegePolicy.unlistedRoles()
+      if (unlistedRoles.length > 0) {
+        const shown = unlistedRoles.slice(0, 5).join(", ")
+        const more = unlistedRoles.length > 5 ? ` and ${unlistedRoles.length - 5} more` : ""
+        warnings.push(
+          `Users hold roles GET /roles did not list (${shown}${more}): their privilege was judged by role name and id only.`
+        )
+      }
       // Repeats the client left out at page boundaries count too: every record Panther sent is accounted for.
       const repeated = duplicates + stats.repeatsDropped
       if (repeated > 0) {

@@ -131,6 +131,36 @@ describe("PRIVILEGED_ROLE", () => {
     expect(codes(user({ role: { name: "Helpdesk" } }), { privilegedPermissions: ["RuleModify"] })).toEqual([])
   })
 
+  it("matches a listed role name when the user's record gives the role by id only", () => {
+    const finding = only(user({ role: { id: "role-analyst" } }), "PRIVILEGED_ROLE", { privilegedRoles: ["analyst"] })
+    expect(finding.detail).toContain('role "Analyst" is listed as privileged')
+  })
+
+  it("tells apart roles whose names differ only in case, and judges neither by a name that fits both", () => {
+    const roles: ReadonlyArray<RoleWithPermissions> = [
+      { id: "r-1", name: "Helpdesk", permissions: ["UserModify"] },
+      { id: "r-2", name: "helpdesk", permissions: [] }
+    ]
+    const params = parameters()
+    const policy = makePrivilegePolicy(params, roles)
+    expect(policy.judge({ name: "Helpdesk" })).toMatchObject({ privileged: true })
+    expect(policy.judge({ name: "helpdesk" })).toMatchObject({ privileged: false })
+    expect(policy.judge({ name: "HELPDESK" })).toMatchObject({ privileged: false })
+    expect(policy.unlistedRoles()).toEqual(["HELPDESK"])
+  })
+
+  it("names the roles users hold that GET /roles did not list", () => {
+    const params = parameters()
+    const policy = makePrivilegePolicy(params, ROLES)
+    expect(judgeUser(user({ role: { id: "r-ghost" } }), params, policy).findings).toEqual([])
+    judgeUser(user({ role: { name: "Admin" } }), params, policy)
+    expect(policy.unlistedRoles()).toEqual(["r-ghost"])
+    // Not when roles could not be read at all: the run says that on its own.
+    const fallback = makePrivilegePolicy(params, undefined)
+    fallback.judge({ id: "r-ghost" })
+    expect(fallback.unlistedRoles()).toEqual([])
+  })
+
   it("falls back to names and ids when roles cannot be read", () => {
     const params = parameters()
     const policy = makePrivilegePolicy(params, undefined)
