@@ -4,7 +4,7 @@
  * `--as-of` defaults to the time of each run, not of start-up.
  */
 import type { FileSystem } from "@effect/platform"
-import { Cause, Clock, Effect, Layer, Option } from "effect"
+import { Clock, Effect, Layer } from "effect"
 import { errorAnnotations, withAuditRunLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { deliverAuditEmail } from "../Email/DeliverAuditEmail.js"
@@ -17,7 +17,7 @@ import { type ConnectionSettings, PantherConnection } from "../PantherApi/Connec
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { checkReportDirectory } from "../Reports/ReportDirectory.js"
 import type { ReportError } from "../Reports/ReportError.js"
-import { markUndelivered } from "../Reports/UndeliveredMark.js"
+import { clearUndelivered, markUndelivered } from "../Reports/UndeliveredMark.js"
 import { type AuditOptionValues, toAuditParameters } from "./AuditOptions.js"
 import { FindingsAtThreshold } from "./FindingsAtThreshold.js"
 import { type AuditOutcome, type RunAuditOptions, runAudit } from "./RunAudit.js"
@@ -72,6 +72,7 @@ export const runAuditJob = (
         apiBaseUrl: job.connection.baseUrl,
         runId: log.runId,
         onProgress: log.onProgress,
+        emailToFollow: job.email._tag !== "EmailOff",
         ...hooks
       }).pipe(Effect.provide(clientLayer(job.connection)))
     })
@@ -94,19 +95,15 @@ export const runAndDeliver = (
     const outcome = yield* runAuditJob(job, hooks)
     yield* beforeDelivery(outcome)
     const delivery = yield* deliverAuditEmail(job.email, outcome).pipe(
+      // Sent, written or not needed: the mark put in place with the reports goes. Failed: it says why. Stopped:
+      // it stays as it was.
+      Effect.tap(() => clearUndelivered(outcome.reports.undelivered)),
       Effect.tapError((error) =>
-        Effect.logError("audit email failed; the reports are complete").pipe(
-          Effect.annotateLogs(errorAnnotations(error))
-        )
-      ),
-      // Interrupted too (a SIGTERM mid-send): the message may not have gone out either.
-      Effect.onError((cause) =>
-        markUndelivered(
-          outcome.reports.json,
-          Option.match(Cause.failureOption(cause), {
-            onNone: () => "the run was stopped while the email was being sent.",
-            onSome: (error) => error.message
-          })
+        Effect.zipRight(
+          Effect.logError("audit email failed; the reports are complete").pipe(
+            Effect.annotateLogs(errorAnnotations(error))
+          ),
+          markUndelivered(outcome.reports.json, error.message)
         )
       ),
       Effect.annotateLogs({ runId: outcome.run.runId, phase: "email" })

@@ -11,6 +11,7 @@ import { PantherClient } from "../PantherApi/PantherClient.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
 import type { ReportError } from "../Reports/ReportError.js"
+import { PENDING_MARK } from "../Reports/UndeliveredMark.js"
 import { type FindingReportPaths, writeFindingReports } from "../Reports/WriteFindingReports.js"
 import { VERSION } from "../Version.js"
 import type { AuditParameters } from "./AuditParameters.js"
@@ -61,6 +62,8 @@ export interface RunAuditOptions {
    * built without a second pass over the API. Invalid records come with `judgement` undefined.
    */
   readonly onUser?: (record: UserRecord, judgement: Judgement | undefined) => Effect.Effect<void, ReportError>
+  /** An email is to follow: the reports go in place with a pending `.undelivered` mark (UndeliveredMark.ts). */
+  readonly emailToFollow?: boolean
 }
 
 const PROGRESS_EVERY = 1000
@@ -257,6 +260,7 @@ export const runAudit = (
         run,
         spool: ledger.spool,
         exclude,
+        ...(options.emailToFollow === true ? { undeliveredMark: PENDING_MARK } : {}),
         onBatch: (batch) => {
           for (const spooled of batch) {
             const isUrgent = urgent.length < URGENT_LIMIT && isAtLeast(spooled.severity, "high")

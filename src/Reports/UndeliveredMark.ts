@@ -1,19 +1,39 @@
 /**
- * A run whose email could not be delivered (or was sent but never confirmed) leaves a mark beside its reports,
- * `user-audit-<stamp>.undelivered`, saying why. The next run compares with that report as usual, so it finds what
- * changed there unchanged; seeing the mark, it names the report in its warnings, and `--email on-change` sends even
- * with nothing new, so the news is not lost. The mark shares its run's stem: report retention removes it with the
- * run's other files.
+ * A run that is to send an email puts a mark beside its reports, `user-audit-<stamp>.undelivered`, in the same step
+ * that puts the reports in place, and removes it once the email is sent, written to a file, or found not needed.
+ * A run whose email fails rewrites it with the reason; a run stopped in between leaves it as it was. The next run
+ * compares with that report as usual, so it finds what changed there unchanged; seeing the mark, it names the
+ * report in its warnings, and `--email on-change` sends even with nothing new, so the news is not lost. The mark
+ * shares its run's stem: report retention removes it with the run's other files.
  */
-import { writeFile } from "node:fs/promises"
+import { unlink, writeFile } from "node:fs/promises"
 import { Effect } from "effect"
 
+export const UNDELIVERED_EXTENSION = ".undelivered"
+
 /** The mark's path (or name) for a run's JSON report's path (or name). */
-export const undeliveredMarkPath = (jsonReport: string): string => `${jsonReport.replace(/\.json$/, "")}.undelivered`
+export const undeliveredMarkPath = (jsonReport: string): string =>
+  `${jsonReport.replace(/\.json$/, "")}${UNDELIVERED_EXTENSION}`
+
+/** What the mark says until the email is sent: all a run stopped before then leaves. */
+export const PENDING_MARK =
+  "The audit email of this run had not been sent when the run ended: it may not have been delivered.\n" +
+  "The next run names this report in its warnings, and with --email on-change sends its email even if it finds " +
+  "nothing new.\n"
+
+/** The email went out (or was not needed): the mark goes. */
+export const clearUndelivered = (markPath: string | undefined): Effect.Effect<void> =>
+  markPath === undefined
+    ? Effect.void
+    : Effect.tryPromise(() => unlink(markPath)).pipe(
+        Effect.catchAll((error) =>
+          Effect.logWarning(`could not remove ${markPath} after the email: ${String(error.cause ?? error)}`)
+        )
+      )
 
 /**
- * Marks the run's reports as not mailed. A mark that cannot be written is logged, not raised: the delivery failure
- * it records is what the run fails with.
+ * Says why the run's email failed, in its mark. A mark that cannot be written is logged, not raised: the delivery
+ * failure it records is what the run fails with.
  */
 export const markUndelivered = (jsonReportPath: string, reason: string): Effect.Effect<void> =>
   Effect.tryPromise(() =>

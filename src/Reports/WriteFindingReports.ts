@@ -11,10 +11,13 @@ import { FINDING_COLUMNS } from "./CsvColumns.js"
 import type { FindingSpool, SpooledFinding } from "./FindingSpool.js"
 import type { ReportError } from "./ReportError.js"
 import { openTempFile } from "./TempFile.js"
+import { UNDELIVERED_EXTENSION } from "./UndeliveredMark.js"
 
 export interface FindingReportPaths {
   readonly csv: string
   readonly json: string
+  /** The run's `.undelivered` mark, put in place with the reports when an email is still to be sent. */
+  readonly undelivered?: string
 }
 
 /** Spreadsheets (Excel above all) read a CSV as UTF-8 only when it starts with a byte order mark. */
@@ -35,6 +38,11 @@ export const writeFindingReports = (options: {
    * The batch and its entries are valid only during the call: the next batch reuses them, bytes included.
    */
   readonly onBatch?: (batch: ReadonlyArray<SpooledFinding>) => void
+  /**
+   * The text of an `.undelivered` mark to put in place with the reports, for a run that is yet to send its email:
+   * a run stopped between writing its reports and sending then still leaves the mark (UndeliveredMark.ts).
+   */
+  readonly undeliveredMark?: string
 }): Effect.Effect<FindingReportPaths, ReportError> =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -67,10 +75,17 @@ export const writeFindingReports = (options: {
       })
       yield* csvFinished
       yield* jsonFinished
-      const [csvPath = "", jsonPath = ""] = yield* commitFiles(options.directory, options.stem, [
+      const files = [
         { tempPath: csv.path, extension: ".csv" },
         { tempPath: json.path, extension: ".json" }
-      ])
-      return { csv: csvPath, json: jsonPath }
+      ]
+      if (options.undeliveredMark !== undefined) {
+        const mark = yield* openTempFile(options.directory, "user-audit.undelivered")
+        yield* mark.append(options.undeliveredMark)
+        yield* mark.finish
+        files.push({ tempPath: mark.path, extension: UNDELIVERED_EXTENSION })
+      }
+      const [csvPath = "", jsonPath = "", markPath] = yield* commitFiles(options.directory, options.stem, files)
+      return { csv: csvPath, json: jsonPath, ...(markPath === undefined ? {} : { undelivered: markPath }) }
     })
   )

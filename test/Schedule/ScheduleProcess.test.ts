@@ -267,9 +267,7 @@ describe("run, as a process", () => {
       expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toHaveLength(1)
       // The next run is told the email may not have arrived.
       const [mark] = readdirSync(directory).filter((name) => name.endsWith(".undelivered"))
-      expect(readFileSync(join(directory, mark ?? "missing"), "utf8")).toContain(
-        "stopped while the email was being sent"
-      )
+      expect(readFileSync(join(directory, mark ?? "missing"), "utf8")).toContain("had not been sent when the run ended")
     } finally {
       await Effect.runPromise(Scope.close(scope, Exit.void))
     }
