@@ -3,9 +3,10 @@
  * the report directory does not grow without bound.
  *
  * A run's files share a stem, `user-audit-<YYYYMMDDTHHMMSSZ>` (`-2`, `-3`, ... for more runs in the same second),
- * and differ in their ending: `.csv`, `.json`, `.eml`, and whatever later versions add. Only regular files whose
- * whole name has that shape are ever deleted. Anything else (other files, folders, links, the hidden temporary
- * files of a run in progress) is left alone. The newest run is always kept, whatever the settings.
+ * and end in one of the endings this tool writes: `.csv`, `.json`, `.eml`, `.undelivered`. Only regular files whose
+ * whole name has that shape are ever deleted. Anything else (a copy such as `.csv.bak`, a signed `.pdf` beside a
+ * report, other files, folders, links, the hidden temporary files of a run in progress) is left alone. The newest
+ * run is always kept, whatever the settings.
  */
 import { readdir, unlink } from "node:fs/promises"
 import { basename, join } from "node:path"
@@ -30,8 +31,9 @@ export interface PruneResult {
   readonly deletedFiles: ReadonlyArray<string>
 }
 
+/** The first run of a second has no suffix; the next ones `-2`, `-3`, ... */
 const REPORT_NAME =
-  /^(user-audit-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:-([1-9]\d{0,5}))?)((?:\.[A-Za-z0-9]+)+)$/
+  /^(user-audit-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:-([2-9]|[1-9]\d{1,5}))?)(\.csv|\.json|\.eml|\.undelivered)$/
 
 interface ReportSet {
   readonly stem: string

@@ -152,7 +152,21 @@ describe("parseReportName", () => {
       stampedAt: Date.parse("2026-06-30T02:00:00Z"),
       sequence: 1
     })
-    expect(parseReportName("user-audit-20260630T020000Z-3.csv.gz")?.sequence).toBe(3)
+    expect(parseReportName("user-audit-20260630T020000Z-3.json")?.sequence).toBe(3)
+    expect(parseReportName("user-audit-20260630T020000Z-12.eml")?.sequence).toBe(12)
+    expect(parseReportName("user-audit-20260630T020000Z.undelivered")?.sequence).toBe(1)
     expect(parseReportName("user-audit-20260631T020000Z.csv")).toBeUndefined()
+  })
+
+  it("takes only the names this tool writes: a copy or a file a person put beside a report is not one", () => {
+    for (const name of [
+      "user-audit-20260630T020000Z.csv.bak",
+      "user-audit-20260630T020000Z.signed.pdf",
+      "user-audit-20260630T020000Z.CSV",
+      "user-audit-20260630T020000Z-1.csv",
+      "user-audit-20260630T020000Z.csv.gz"
+    ]) {
+      expect(parseReportName(name), name).toBeUndefined()
+    }
   })
 })
