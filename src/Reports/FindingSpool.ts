@@ -119,11 +119,28 @@ export const makeFindingSpool = (
     const path = join(directory, `.findings.${randomBytes(6).toString("hex")}.tmp`)
     const spoolFailed = (error: unknown) =>
       new ReportError({ message: `cannot use the temporary file ${path}: ${describeFsError(error)}` })
+    // The file is used through its descriptor only, so its name goes at once where the system allows (POSIX): a
+    // run killed outright (SIGKILL, out of memory) then leaves no spool behind, which could be gigabytes. Where it
+    // does not (Windows), the name goes when the run ends.
+    let named = true
     const fd = yield* Effect.acquireRelease(
-      Effect.try({ try: () => openSync(path, "wx+", 0o600), catch: spoolFailed }),
+      Effect.try({
+        try: () => {
+          const opened = openSync(path, "wx+", 0o600)
+          try {
+            unlinkSync(path)
+            named = false
+          } catch {
+            // Kept until the end.
+          }
+          return opened
+        },
+        catch: spoolFailed
+      }),
       (fd) =>
         Effect.sync(() => {
           closeSync(fd)
+          if (!named) return
           try {
             unlinkSync(path)
           } catch {
