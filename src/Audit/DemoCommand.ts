@@ -5,19 +5,23 @@
 import { mkdir } from "node:fs/promises"
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Logger, LogLevel, Option, Redacted } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
 import { defaultRequestTimeout, defaultRetryPolicy } from "../PantherApi/Connection.js"
 import { serveSimulator } from "../Simulator/Server.js"
-import { prepareAuditJob, runAndDeliver } from "./AuditJob.js"
+import { checkFailOn, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
 import { auditOptions, reportDirOption } from "./AuditOptions.js"
 import { formatRunSummary } from "./RunSummary.js"
 
 const DEMO_SEED = 2026
 
+/** The simulator serves them from this same process, beside the audit: more wants `simulate` on its own. */
+const MAX_DEMO_USERS = 1_000_000
+
 const users = Options.integer("users").pipe(
-  Options.withDescription("How many seeded users the built-in simulator serves."),
+  Options.withDescription(`How many seeded users the built-in simulator serves (0 to ${MAX_DEMO_USERS}).`),
   Options.withDefault(300)
 )
 
@@ -30,6 +34,13 @@ export const demoCommand = Command.make(
   (options) =>
     Effect.scoped(
       Effect.gen(function* () {
+        if (options.users < 0 || options.users > MAX_DEMO_USERS) {
+          return yield* new ConfigurationError({
+            message:
+              `--users must be 0 to ${MAX_DEMO_USERS} for the demo, which serves them from its own process; got ` +
+              `${options.users}. For more, run \`panther-audit simulate\` and \`panther-audit run\` against it.`
+          })
+        }
         // A fresh checkout has ./reports; anywhere else the demo makes the folder rather than fail.
         yield* Effect.promise(() => mkdir(options.reportDir, { recursive: true }).catch(() => undefined))
         const simulator = yield* serveSimulator({ users: options.users, seed: DEMO_SEED }).pipe(
@@ -48,13 +59,14 @@ export const demoCommand = Command.make(
             retry: defaultRetryPolicy
           })
         })
-        const { delivery } = yield* runAndDeliver(job, progressHooks(), (audited) =>
+        const { outcome, delivery } = yield* runAndDeliver(job, progressHooks(), (audited) =>
           Effect.zipRight(
             Effect.sync(clearProgressLine),
             Console.log(formatRunSummary(audited.run, [audited.reports.csv, audited.reports.json]))
           )
         ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
         yield* Console.log(describeDelivery(delivery))
+        yield* checkFailOn(outcome)
       })
     )
 ).pipe(

@@ -194,6 +194,16 @@ describe("panther-audit demo", () => {
     expect(reports.filter((file) => /^user-audit-.*\.(csv|json)$/.test(file))).toHaveLength(2)
     expect(result.stdout).toContain(join(directory, "reports"))
   })
+
+  it("takes --fail-on as run does, and refuses a user count it cannot serve", async () => {
+    const failing = await runCli(["demo", "--users", "120", "--fail-on", "medium"], { cwd: directory })
+    expect(failing.code).toBe(1)
+    for (const users of ["-5", "6000000"]) {
+      const refused = await runCli(["demo", "--users", users], { cwd: directory })
+      expect(refused.code, users).toBe(2)
+      expect(refused.stderr).toContain("--users must be 0 to 1000000")
+    }
+  })
 })
 
 describe("a delivery failure", () => {
