@@ -35,7 +35,9 @@ export const runCommand = Command.make(
         )
       ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
       yield* Console.log(describeDelivery(delivery))
-      yield* pruneAfterRun(job.reportDirectory, retention, [outcome.reports.csv, outcome.reports.json])
+      yield* pruneAfterRun(job.reportDirectory, retention, [outcome.reports.csv, outcome.reports.json]).pipe(
+        Effect.annotateLogs({ runId: outcome.run.runId })
+      )
       yield* checkFailOn(outcome)
     })
 ).pipe(

@@ -29,6 +29,8 @@ export interface PruneResult {
   readonly keptRuns: number
   readonly deletedRuns: number
   readonly deletedFiles: ReadonlyArray<string>
+  /** Files that could not be deleted, and why: the others are deleted all the same. */
+  readonly failed: ReadonlyArray<{ readonly path: string; readonly reason: string }>
 }
 
 /** The first run of a second has no suffix; the next ones `-2`, `-3`, ... */
@@ -85,7 +87,7 @@ export const pruneReports = (
 ): Effect.Effect<PruneResult, ReportError> =>
   Effect.tryPromise({
     try: async () => {
-      if (retentionIsOff(retention)) return { keptRuns: 0, deletedRuns: 0, deletedFiles: [] }
+      if (retentionIsOff(retention)) return { keptRuns: 0, deletedRuns: 0, deletedFiles: [], failed: [] }
       const sets = new Map<string, ReportSet>()
       for (const entry of await readdir(directory, { withFileTypes: true })) {
         if (!entry.isFile()) continue
@@ -100,18 +102,26 @@ export const pruneReports = (
         (set) => !set.files.some((name) => kept.has(name))
       )
       const deletedFiles: Array<string> = []
+      const failed: Array<{ path: string; reason: string }> = []
+      let deletedRuns = 0
+      // One file that cannot go (owned by someone else, say) does not keep every older run: the rest go on.
       for (const set of doomed) {
+        let whole = true
         for (const name of set.files.sort()) {
           const path = join(directory, name)
-          await unlink(path).catch((error: unknown) => {
+          try {
+            await unlink(path)
+            deletedFiles.push(path)
+          } catch (error) {
             // Already gone (another process pruned it) is what we wanted.
-            if (!(typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT"))
-              throw error
-          })
-          deletedFiles.push(path)
+            if (typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT") continue
+            failed.push({ path, reason: describeFsError(error) })
+            whole = false
+          }
         }
+        if (whole) deletedRuns++
       }
-      return { keptRuns: sets.size - doomed.length, deletedRuns: doomed.length, deletedFiles }
+      return { keptRuns: sets.size - deletedRuns, deletedRuns, deletedFiles, failed }
     },
     catch: (error) =>
       new ReportError({ message: `cannot prune old reports in ${directory}: ${describeFsError(error)}` })

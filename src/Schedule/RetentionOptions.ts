@@ -60,13 +60,19 @@ export const pruneAfterRun = (
     : Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
         const result = yield* pruneReports(directory, retention, now, keep)
-        if (result.deletedRuns > 0) {
+        if (result.deletedFiles.length > 0) {
           yield* Effect.logInfo(`deleted the reports of ${result.deletedRuns} old run(s)`).pipe(
             Effect.annotateLogs({
               deletedRuns: result.deletedRuns,
               keptRuns: result.keptRuns,
               deleted: result.deletedFiles
             })
+          )
+        }
+        if (result.failed.length > 0) {
+          yield* Effect.logWarning(
+            `could not delete ${result.failed.length} old report file(s): ` +
+              result.failed.map((failure) => `${failure.path} (${failure.reason})`).join(", ")
           )
         }
       }).pipe(

@@ -133,7 +133,7 @@ describe("pruneReports", () => {
 
   it("does nothing when retention is off", async () => {
     touch(...runFiles("user-audit-20200101T000000Z"), ...runFiles("user-audit-20260630T020000Z"))
-    expect(await prune(retention())).toEqual({ keptRuns: 0, deletedRuns: 0, deletedFiles: [] })
+    expect(await prune(retention())).toEqual({ keptRuns: 0, deletedRuns: 0, deletedFiles: [], failed: [] })
     expect(remaining()).toHaveLength(6)
   })
 

@@ -225,8 +225,8 @@ describe("run, as a process", () => {
       const running = start(["run"], env())
       await running.waitFor("the run to start", (lines) => messages(lines, "audit started").length === 1)
       await new Promise((resolve) => setTimeout(resolve, 500))
-      // The run is spooling its findings to a hidden temporary file.
-      expect(readdirSync(directory).filter((name) => name.endsWith(".tmp")).length).toBeGreaterThan(0)
+      // The run is under way (its findings spool to a temporary file that has no name while in use).
+      expect(messages(running.lines(), "audit finished")).toHaveLength(0)
       const signalledAt = Date.now()
       running.child.kill(signal)
       const exit = await running.exited
@@ -295,6 +295,9 @@ describe("run, as a process", () => {
     expect(names.filter((name) => name.endsWith(".json"))).toHaveLength(1)
     const pruned = running.lines().find((line) => line.message === "deleted the reports of 1 old run(s)")
     expect(pruned?.annotations).toMatchObject({ phase: "prune", deletedRuns: 1, keptRuns: 1 })
+    // The run's id too, as on every line of the run.
+    const started = running.lines().find((line) => line.message === "audit started")
+    expect(pruned?.annotations.runId).toBe(started?.annotations.runId)
   })
 
   it("logs JSON lines to stderr, each once, with run id, phase, counts, retries and duration, and no secret", async () => {
