@@ -36,6 +36,11 @@ export interface FindingChanges {
   readonly newUnsuppressed: number
   readonly resolved: ReadonlyArray<PreviousFinding>
   readonly resolvedUnsuppressed: number
+  /**
+   * Findings suppressed in the previous report and not now (an exception expired or was taken out): as much news
+   * to `--email on-change` as a new finding.
+   */
+  readonly unsuppressedAgain: number
 }
 
 export interface LedgerSummary {
@@ -72,12 +77,17 @@ export const makeFindingLedger = (options: {
     const matched = new Map<string, PreviousFinding>()
     // Counts by code, severity, suppression and change: enough to answer every total after exclusions.
     const tally = new Map<string, number>()
+    /** By code, so that excluded codes can be left out: see `unsuppressedAgain`. */
+    const unsuppressedAgain = new Map<FindingCode, number>()
 
     const annotate = (finding: Finding): AnnotatedFinding => {
       const id = findingId(finding)
       const previous = unmatched.get(id) ?? matched.get(id)
       if (previous !== undefined && unmatched.delete(id)) matched.set(id, previous)
       const entry = finding.userId === null && finding.email === null ? undefined : matcher.match(finding)
+      if (previous?.suppressed === true && entry === undefined) {
+        unsuppressedAgain.set(finding.finding, (unsuppressedAgain.get(finding.finding) ?? 0) + 1)
+      }
       // Spelled out rather than spread: V8 copies a spread of this many fields on a slow path, several
       // microseconds a finding. The order is the report's (the finding's fields, then its annotations).
       return {
@@ -147,7 +157,11 @@ export const makeFindingLedger = (options: {
           unchanged: total - fresh,
           newUnsuppressed: freshUnsuppressed,
           resolved,
-          resolvedUnsuppressed: resolved.filter((finding) => !finding.suppressed).length
+          resolvedUnsuppressed: resolved.filter((finding) => !finding.suppressed).length,
+          unsuppressedAgain: [...unsuppressedAgain].reduce(
+            (sum, [code, count]) => (exclude.has(code) ? sum : sum + count),
+            0
+          )
         },
         suppressions: matcher.outcome()
       }

@@ -44,14 +44,22 @@ export const decideEmail = (policy: EmailPolicy, run: AuditRun, previousEmailUnd
     }
     case "on-change": {
       // Suppressed findings coming or going are accepted exceptions, not news.
-      const { newUnsuppressed, resolvedUnsuppressed } = run.changes
+      const { newUnsuppressed, resolvedUnsuppressed, unsuppressedAgain } = run.changes
+      if (unsuppressedAgain > 0 && newUnsuppressed + resolvedUnsuppressed === 0) {
+        return {
+          _tag: "Send",
+          reason: `${unsuppressedAgain} finding${unsuppressedAgain === 1 ? " is" : "s are"} no longer suppressed`
+        }
+      }
       if (newUnsuppressed + resolvedUnsuppressed === 0 && previousEmailUndelivered !== undefined) {
         return { _tag: "Send", reason: `the audit email of ${previousEmailUndelivered} may not have been delivered` }
       }
       return newUnsuppressed + resolvedUnsuppressed > 0
         ? {
             _tag: "Send",
-            reason: `${newUnsuppressed} new and ${resolvedUnsuppressed} resolved since the previous report`
+            reason:
+              `${newUnsuppressed} new and ${resolvedUnsuppressed} resolved since the previous report` +
+              (unsuppressedAgain > 0 ? `, ${unsuppressedAgain} no longer suppressed` : "")
           }
         : { _tag: "Skip", reason: "nothing new or resolved since the previous report (--email on-change)" }
     }

@@ -12,6 +12,7 @@ import { latestReportName } from "../../src/Audit/PreviousReport.js"
 import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
 import { formatRunSummary } from "../../src/Audit/RunSummary.js"
 import { parseSuppressions } from "../../src/Audit/Suppressions.js"
+import { decideEmail } from "../../src/Email/EmailPolicy.js"
 import { PantherConnection } from "../../src/PantherApi/Connection.js"
 import { PantherClient } from "../../src/PantherApi/PantherClient.js"
 import type { WireUser } from "../../src/Simulator/WireUser.js"
@@ -183,6 +184,23 @@ describe("suppressions", () => {
       /expired: entry 4 \(old@example.com, STALE_LOGIN, owner secops@example.com\) ended 2026-06-29/
     )
     expect(summary).toMatch(/unused: entry 3 \(gone@example.com, STALE_LOGIN\) matched no finding/)
+  })
+
+  it("counts a finding suppressed last time and not now as news for --email on-change", async () => {
+    const suppressions = await Effect.runPromise(
+      parseSuppressions(file(entry("stale@example.com", "STALE_LOGIN", "2026-12-31")), "test.yaml")
+    )
+    const users = [person("stale", { lastLoggedInAt: daysAgo(200) })]
+    await auditOf(users, parameters({ suppressions }))
+    // The exception is gone (expired, or taken out of the file): nothing new, nothing resolved, yet news.
+    const second = await auditOf(users)
+    expect(second.run.changes).toMatchObject({ newUnsuppressed: 0, resolvedUnsuppressed: 0, unsuppressedAgain: 1 })
+    expect(decideEmail("on-change", second.run)).toEqual({ _tag: "Send", reason: "1 finding is no longer suppressed" })
+    // Still suppressed: no news.
+    await auditOf(users, parameters({ suppressions }))
+    const quiet = await auditOf(users, parameters({ suppressions }))
+    expect(quiet.run.changes.unsuppressedAgain).toBe(0)
+    expect(decideEmail("on-change", quiet.run)._tag).toBe("Skip")
   })
 
   it("holds a date-only expiry through the end of that day", async () => {

@@ -100,7 +100,8 @@ export const writeOutcome = (
           unchanged: 0,
           newUnsuppressed: counts.total,
           resolved: [],
-          resolvedUnsuppressed: 0
+          resolvedUnsuppressed: 0,
+          unsuppressedAgain: 0
         },
         suppressions: { active: 0, applied: 0, expired: [], unused: [] },
         warnings: [],
