@@ -2,7 +2,7 @@
  * `verify`: recomputes the size and SHA-256 of every file a manifest lists and compares them, and looks for
  * files that were removed or added. Reading never changes the folder.
  */
-import { lstat, readdir, readFile } from "node:fs/promises"
+import { lstat, readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, ParseResult, Schema } from "effect"
 import { describeFsError } from "../Reports/ReportError.js"
@@ -40,18 +40,22 @@ const describeIssues = (error: ParseResult.ParseError): string =>
 const readManifest = (folder: string) =>
   Effect.gen(function* () {
     const path = join(folder, MANIFEST_NAME)
+    // The folder may be given through a link (a mount, a shortcut); what is in it may not be one (checkFile).
     const info = yield* Effect.tryPromise({
-      try: () => lstat(folder),
+      try: () => stat(folder),
       catch: (error) => unreadable(`${folder} cannot be read: ${describeFsError(error)}.`)
     })
     if (!info.isDirectory()) return yield* unreadable(`${folder} is not a folder; pass the export's folder.`)
-    const text = yield* Effect.tryPromise({
-      try: () => readFile(path, "utf8"),
-      catch: (error) =>
-        unreadable(
-          `${path} cannot be read (${describeFsError(error)}): this is not an export folder, or its manifest was removed.`
-        )
-    })
+    const missingManifest = (error: unknown) =>
+      unreadable(
+        `${path} cannot be read (${describeFsError(error)}): this is not an export folder, or its manifest was removed.`
+      )
+    // A link could put another folder's manifest in place, and a pipe or device would never end: a plain file only.
+    const manifestInfo = yield* Effect.tryPromise({ try: () => lstat(path), catch: missingManifest })
+    if (!manifestInfo.isFile()) {
+      return yield* unreadable(`${path} is not a plain file (a link, a folder or a device): an export's manifest is.`)
+    }
+    const text = yield* Effect.tryPromise({ try: () => readFile(path, "utf8"), catch: missingManifest })
     const json = yield* Effect.try({
       try: (): unknown => JSON.parse(text),
       catch: (error) =>
@@ -60,6 +64,13 @@ const readManifest = (folder: string) =>
     const manifest = yield* Schema.decodeUnknown(Manifest)(json, { errors: "first" }).pipe(
       Effect.mapError((error) => unreadable(`${path} is malformed: ${describeIssues(error)}.`))
     )
+    // A file taken out together with its line in the list would otherwise pass unseen.
+    if (manifest.counts.files !== manifest.files.length) {
+      return yield* unreadable(
+        `${path} does not add up: its counts say ${manifest.counts.files} files but it lists ` +
+          `${manifest.files.length}. It was edited; compare its digest with the one recorded when it was made.`
+      )
+    }
     const manifestDigest = yield* Effect.tryPromise({
       try: () => digestFile(path),
       catch: (error) => unreadable(`${path} cannot be read: ${describeFsError(error)}.`)
@@ -89,6 +100,12 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
   Effect.gen(function* () {
     const { manifest, manifestDigest } = yield* readManifest(folder)
     const listed = new Set([MANIFEST_NAME, ...manifest.files.map((file) => file.path)])
+    // Unlisted, added files could not be looked for: a check that cannot be made is not passed.
+    const present = yield* Effect.tryPromise({
+      try: () => readdir(folder),
+      catch: (error) =>
+        unreadable(`${folder} cannot be listed (${describeFsError(error)}), so files added to it cannot be found.`)
+    })
     // Digest and listing errors past this point are findings about the folder, not a broken manifest.
     const problems = yield* Effect.promise(async () => {
       const found: Array<VerifyProblem> = []
@@ -96,8 +113,7 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
         const problem = await checkFile(folder, file)
         if (problem !== undefined) found.push(problem)
       }
-      const present = await readdir(folder).catch(() => [])
-      for (const name of present.sort()) {
+      for (const name of [...present].sort()) {
         if (!listed.has(name)) found.push({ kind: "unexpected", path: name })
       }
       return found

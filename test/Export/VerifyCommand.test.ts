@@ -4,7 +4,9 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
+  symlinkSync,
   unlinkSync,
   writeFileSync
 } from "node:fs"
@@ -135,5 +137,30 @@ describe("panther-audit verify", () => {
       expect(result.code).toBe(2)
       expect(result.error).toContain("manifest.json is malformed")
     }
+  })
+
+  it("takes the folder through a link, but not a manifest that is a link (exit 2)", async () => {
+    const link = join(scratch, "link-to-export")
+    symlinkSync(folder, link)
+    expect((await verify(link)).code).toBe(0)
+
+    const manifest = join(folder, "manifest.json")
+    const elsewhere = join(scratch, "manifest-elsewhere.json")
+    renameSync(manifest, elsewhere)
+    symlinkSync(elsewhere, manifest)
+    const result = await verify()
+    expect(result.code).toBe(2)
+    expect(result.error).toContain("manifest.json is not a plain file")
+  })
+
+  it("refuses a manifest whose file count does not match its list, as when a file and its line were removed", async () => {
+    const path = join(folder, "manifest.json")
+    const manifest = JSON.parse(readFileSync(path, "utf8")) as { files: Array<{ path: string }> }
+    const [removed, ...kept] = manifest.files
+    unlinkSync(join(folder, removed?.path ?? ""))
+    writeFileSync(path, JSON.stringify({ ...manifest, files: kept }))
+    const result = await verify()
+    expect(result.code).toBe(2)
+    expect(result.error).toContain(`its counts say ${manifest.files.length} files but it lists ${kept.length}`)
   })
 })
