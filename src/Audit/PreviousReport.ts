@@ -27,6 +27,8 @@ export interface PreviousFinding {
 
 export interface PreviousReport {
   readonly path: string
+  /** The API its run audited, when it says (every report of this tool does). */
+  readonly apiBaseUrl?: string
   readonly runStartedAt: string
   readonly findings: ReadonlyMap<string, PreviousFinding>
 }
@@ -117,6 +119,7 @@ const parseReport = async (path: string): Promise<PreviousReport> => {
   // Typed wide on purpose: it changes inside the callback, where the compiler cannot see.
   let section = "run" as Section
   let runStartedAt = ""
+  let apiBaseUrl: string | undefined
   await forEachLine(path, (line) => {
     if (section === "run") {
       if (line.trim() === '"findings": [') {
@@ -124,6 +127,8 @@ const parseReport = async (path: string): Promise<PreviousReport> => {
         const startedAt = isRecord(run) && isRecord(run.run) ? run.run.startedAt : undefined
         if (typeof startedAt !== "string") throw new Error("it has no run.startedAt")
         runStartedAt = startedAt
+        const audited = isRecord(run) && isRecord(run.run) ? run.run.apiBaseUrl : undefined
+        if (typeof audited === "string") apiBaseUrl = audited
         section = "findings"
       } else runLines.push(line)
     } else if (section === "findings") {
@@ -139,20 +144,47 @@ const parseReport = async (path: string): Promise<PreviousReport> => {
     }
   })
   if (section !== "end") throw new Error("it ends before its list of findings is complete")
-  return { path, runStartedAt, findings }
+  return { path, runStartedAt, findings, ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }) }
 }
 
-/** The newest report in `directory`, and whether its run's email was left undelivered. */
-export const readPreviousReport = (directory: string): Effect.Effect<PreviousReportLookup> =>
+/** The Panther an API base URL names: its host and path, not its port (a local simulator's changes every start). */
+const instanceOf = (baseUrl: string): string => {
+  try {
+    const url = new URL(baseUrl)
+    return `${url.hostname.toLowerCase()}${url.pathname.replace(/\/+$/, "")}`
+  } catch {
+    return baseUrl
+  }
+}
+
+/**
+ * The newest report in `directory`, and whether its run's email was left undelivered. A report of another Panther
+ * (another host than `apiBaseUrl`'s) is not compared with: its findings would all pass for resolved, and this
+ * one's for new.
+ */
+export const readPreviousReport = (directory: string, apiBaseUrl?: string): Effect.Effect<PreviousReportLookup> =>
   Effect.promise(async (): Promise<PreviousReportLookup> => {
     const names: ReadonlyArray<string> = await readdir(directory).catch(() => [])
     const name = latestReportName(names)
     if (name === undefined) return { _tag: "NotFound", reason: "no previous report in the report directory" }
     const path = join(directory, name)
     try {
+      const report = await parseReport(path)
+      if (
+        apiBaseUrl !== undefined &&
+        report.apiBaseUrl !== undefined &&
+        instanceOf(report.apiBaseUrl) !== instanceOf(apiBaseUrl)
+      ) {
+        return {
+          _tag: "NotFound",
+          reason:
+            `the newest report, ${name}, is of another Panther (${report.apiBaseUrl}), so nothing was compared with ` +
+            "it; keep each instance's reports in a folder of their own"
+        }
+      }
       return {
         _tag: "Found",
-        report: await parseReport(path),
+        report,
         emailUndelivered: names.includes(undeliveredMarkPath(name))
       }
     } catch (error) {

@@ -112,7 +112,7 @@ export const runAudit = (
 
       // The roles request goes out first, and the previous report is read while it is answered.
       const rolesRead = yield* Effect.fork(readRoles(client))
-      const previous = yield* readPreviousReport(options.reportDirectory)
+      const previous = yield* readPreviousReport(options.reportDirectory, options.apiBaseUrl)
       const roles = yield* Fiber.join(rolesRead)
       if (roles.warning !== undefined) warnings.push(roles.warning)
       const previousEmailUndelivered =

@@ -138,6 +138,25 @@ describe("what changed since the last run", () => {
       ])
     ).toBe("user-audit-20260102T000000Z-10.json")
   })
+
+  it("does not compare with a report of another Panther, and says so", async () => {
+    const users = [person("stale", { lastLoggedInAt: daysAgo(200) })]
+    const first = await auditOf(users)
+    const text = readFileSync(first.reports.json, "utf8")
+    writeFileSync(
+      first.reports.json,
+      text.replace(/"apiBaseUrl": "[^"]*"/, '"apiBaseUrl": "https://api.other.runpanther.net"')
+    )
+    const second = await auditOf(users)
+    expect(second.run.changes.previousReport).toBeNull()
+    expect(second.run.changes.previousReportProblem).toContain(
+      "is of another Panther (https://api.other.runpanther.net)"
+    )
+    expect(second.run.changes.new).toBe(1)
+    // The same Panther on another port (a local simulator started again) is the same Panther.
+    const third = await auditOf(users)
+    expect(third.run.changes.previousReport).toBe(second.reports.json)
+  })
 })
 
 describe("suppressions", () => {
