@@ -34,8 +34,13 @@ export const FINDING_COLUMNS = [
  */
 export const neutraliseFormula = (text: string): string => (FORMULA_START.has(text.charCodeAt(0)) ? `'${text}` : text)
 
-/** `=`, `+`, `-`, `@`, tab and carriage return, by character code: tested on every cell of every row. */
-const FORMULA_START: ReadonlySet<number> = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d])
+/**
+ * `=`, `+`, `-`, `@`, tab, carriage return and line feed, and the full-width `＝＋－＠` some spreadsheets (Apple
+ * Numbers) read as the same, by character code: tested on every cell of every row.
+ */
+const FORMULA_START: ReadonlySet<number> = new Set([
+  0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x0a, 0xff1d, 0xff0b, 0xff0d, 0xff20
+])
 
 const cell = (value: string | null): string => (value === null ? "" : neutraliseFormula(value))
 

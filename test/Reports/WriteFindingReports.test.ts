@@ -76,6 +76,9 @@ describe("the findings CSV and JSON", () => {
       ["@SUM(A1)", "'@SUM(A1)"],
       ["\tx", "'\tx"],
       ["\rx", "'\rx"],
+      ["\n=1+1", "'\n=1+1"],
+      ["\uff1d1+1", "'\uff1d1+1"],
+      ["\uff20x", "'\uff20x"],
       ["Ada", "Ada"],
       ["a=b", "a=b"]
     ]) {
