@@ -219,6 +219,12 @@ export const runAudit = (
       for (const entry of summary.suppressions.unused) {
         warnings.push(`Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) matched no finding.`)
       }
+      for (const { entry, by } of summary.suppressions.shadowed) {
+        warnings.push(
+          `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) is never used while entry ${by.entry} ` +
+            `(${by.user}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove one of them.`
+        )
+      }
       const run: AuditRun = {
         runId,
         tool: { name: "panther-user-audit", version: VERSION },

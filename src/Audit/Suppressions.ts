@@ -112,7 +112,13 @@ export const loadSuppressions = (path: string): Effect.Effect<ReadonlyArray<Supp
 export interface SuppressionOutcome {
   readonly active: number
   readonly expired: ReadonlyArray<SuppressionEntry>
+  /** Active entries that matched no finding (the shadowed ones left out: they say why themselves). */
   readonly unused: ReadonlyArray<SuppressionEntry>
+  /**
+   * Active entries an earlier active entry for the same user and finding (or `*`) always comes before: never used
+   * while it holds. Usually a renewal appended without removing the old entry.
+   */
+  readonly shadowed: ReadonlyArray<{ readonly entry: SuppressionEntry; readonly by: SuppressionEntry }>
 }
 
 export interface SuppressionMatcher {
@@ -145,11 +151,24 @@ export const makeSuppressionMatcher = (entries: ReadonlyArray<SuppressionEntry>,
       if (entry !== undefined) used.add(entry)
       return entry
     },
-    outcome: () => ({
-      active: active.length,
-      expired: entries.filter((entry) => entry.expiresAt <= asOf),
-      unused: active.filter((entry) => !used.has(entry))
-    })
+    outcome: () => {
+      const shadowed = active.flatMap((entry) => {
+        const by = (byUser.get(entry.user.toLowerCase()) ?? []).find(
+          (earlier) =>
+            earlier !== entry &&
+            earlier.entry < entry.entry &&
+            (earlier.finding === "*" || earlier.finding === entry.finding)
+        )
+        return by === undefined ? [] : [{ entry, by }]
+      })
+      const isShadowed = new Set(shadowed.map(({ entry }) => entry))
+      return {
+        active: active.length,
+        expired: entries.filter((entry) => entry.expiresAt <= asOf),
+        unused: active.filter((entry) => !used.has(entry) && !isShadowed.has(entry)),
+        shadowed
+      }
+    }
   }
 }
 

@@ -222,6 +222,30 @@ describe("suppressions", () => {
     expect(decideEmail("on-change", quiet.run)._tag).toBe("Skip")
   })
 
+  it("names an entry that an earlier one for the same user and finding always comes before", async () => {
+    const suppressions = await Effect.runPromise(
+      parseSuppressions(
+        file(
+          entry("stale@example.com", "STALE_LOGIN", "2026-08-31") +
+            entry("STALE@example.com", "STALE_LOGIN", "2026-12-31") +
+            entry("other@example.com", "*", "2026-12-31") +
+            entry("other@example.com", "NEVER_LOGGED_IN", "2026-12-31")
+        ),
+        "test.yaml"
+      )
+    )
+    const outcome = await auditOf(
+      [person("stale", { lastLoggedInAt: daysAgo(200) }), person("other", { lastLoggedInAt: daysAgo(300) })],
+      parameters({ suppressions })
+    )
+    const warnings = outcome.run.warnings.join("\n")
+    expect(warnings).toContain("Suppression entry 2 (STALE@example.com, STALE_LOGIN) is never used while entry 1")
+    expect(warnings).toContain("Suppression entry 4 (other@example.com, NEVER_LOGGED_IN) is never used while entry 3")
+    // Not also called unused, which would send someone looking for a user who is there.
+    expect(warnings).not.toContain("Suppression entry 2 (STALE@example.com, STALE_LOGIN) matched no finding")
+    expect(warnings).not.toContain("Suppression entry 4 (other@example.com, NEVER_LOGGED_IN) matched no finding")
+  })
+
   it("holds a date-only expiry through the end of that day", async () => {
     const [entryOf] = await Effect.runPromise(parseSuppressions(file(entry("a", "*", "2026-06-30")), "f"))
     expect(entryOf?.expiresAt).toBe(Date.parse("2026-07-01T00:00:00Z"))
