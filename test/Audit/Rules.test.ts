@@ -111,6 +111,13 @@ describe("COMPROMISED_ACCOUNT", () => {
   it("is critical", () => {
     expect(only(user({ status: "COMPROMISED" }), "COMPROMISED_ACCOUNT").severity).toBe("critical")
   })
+
+  it("reads a status in any case as Cognito's, rather than pass over a compromised account", () => {
+    expect(only(user({ status: "compromised" }), "COMPROMISED_ACCOUNT").severity).toBe("critical")
+    expect(only(user({ status: "Force_Change_Password" }), "PENDING_STATUS").detail).toContain(
+      "FORCE_CHANGE_PASSWORD: invitation not accepted"
+    )
+  })
 })
 
 describe("PRIVILEGED_ROLE", () => {

@@ -1,8 +1,9 @@
 /** COMPROMISED_ACCOUNT: Cognito marked the account compromised. Always critical. */
+import { cognitoStatus } from "./PendingStatus.js"
 import { type UserRule, userFinding } from "./Rule.js"
 
 export const compromisedAccountRule: UserRule = (facts) =>
-  facts.user.status === "COMPROMISED"
+  cognitoStatus(facts.user.status) === "COMPROMISED"
     ? [
         userFinding(facts, {
           severity: "critical",

@@ -14,11 +14,17 @@ const MEANING: Record<string, string> = {
   RESET_REQUIRED: "password reset required but not done"
 }
 
-export const isPending = (status: string | undefined): boolean => status !== undefined && PENDING_STATUSES.has(status)
+/** Cognito's statuses are upper case; one in another case is the same status, not an unknown one to pass over. */
+export const cognitoStatus = (status: string | undefined): string | undefined => status?.toUpperCase()
+
+export const isPending = (status: string | undefined): boolean => {
+  const normal = cognitoStatus(status)
+  return normal !== undefined && PENDING_STATUSES.has(normal)
+}
 
 export const pendingStatusRule: UserRule = (facts) => {
-  const status = facts.user.status
-  if (status === undefined || !isPending(status)) return []
+  const status = cognitoStatus(facts.user.status)
+  if (status === undefined || !PENDING_STATUSES.has(status)) return []
   const { createdAt, parameters } = facts
   const stale = createdAt === undefined || isMoreThanDaysBefore(createdAt, parameters.asOf, parameters.pendingDays)
   const age =
