@@ -23,6 +23,8 @@ export interface PrivilegePolicy {
    * roles could not be read at all, which the run reports on its own.
    */
   readonly unlistedRoles: () => ReadonlyArray<string>
+  /** Role names users hold that fit more than one role in `GET /roles`: judged by all of those roles. */
+  readonly ambiguousRoles: () => ReadonlyArray<string>
 }
 
 /**
@@ -36,23 +38,30 @@ export const makePrivilegePolicy = (
   const listed = new Set(parameters.privilegedRoles.map((role) => role.toLowerCase()))
   const wanted = new Set(parameters.privilegedPermissions)
   const byId = new Map<string, RoleWithPermissions>()
-  const byName = new Map<string, RoleWithPermissions>()
-  /** By name without case: only for a name no other role shares that way. */
-  const byFoldedName = new Map<string, RoleWithPermissions | "ambiguous">()
+  const byName = new Map<string, Array<RoleWithPermissions>>()
+  const byFoldedName = new Map<string, Array<RoleWithPermissions>>()
+  const add = (map: Map<string, Array<RoleWithPermissions>>, key: string, role: RoleWithPermissions) => {
+    const found = map.get(key)
+    if (found === undefined) map.set(key, [role])
+    else found.push(role)
+  }
   for (const role of roles ?? []) {
     byId.set(role.id, role)
-    if (!byName.has(role.name)) byName.set(role.name, role)
-    const folded = role.name.toLowerCase()
-    byFoldedName.set(folded, byFoldedName.has(folded) ? "ambiguous" : role)
+    add(byName, role.name, role)
+    add(byFoldedName, role.name.toLowerCase(), role)
   }
   const unlisted = new Set<string>()
+  const ambiguous = new Set<string>()
 
-  /** The role as `GET /roles` lists it: by id, else by its exact name, else by a name that differs only in case. */
-  const lookUp = (role: RoleRef): RoleWithPermissions | undefined => {
+  /**
+   * The roles `GET /roles` lists that the user's role may be: by id, else those of exactly its name, else those
+   * whose name differs only in case. More than one when names repeat: the user is judged by all of them.
+   */
+  const lookUp = (role: RoleRef): ReadonlyArray<RoleWithPermissions> => {
     const byIdFound = role.id !== undefined ? byId.get(role.id) : undefined
-    if (byIdFound !== undefined || role.name === undefined) return byIdFound
-    const folded = byName.get(role.name) ?? byFoldedName.get(role.name.toLowerCase())
-    return folded === "ambiguous" ? undefined : folded
+    if (byIdFound !== undefined) return [byIdFound]
+    if (role.name === undefined) return []
+    return byName.get(role.name) ?? byFoldedName.get(role.name.toLowerCase()) ?? []
   }
 
   /** Listed in `--privileged-roles` by name (any case) or id (as given, or in any case). */
@@ -64,28 +73,33 @@ export const makePrivilegePolicy = (
   /** Verdicts by role id, then role name: no key string to build per user. */
   const verdicts = new Map<string | undefined, Map<string | undefined, PrivilegeVerdict>>()
   const judgeUncached = (role: RoleRef): PrivilegeVerdict => {
-    const known = lookUp(role)
+    const candidates = lookUp(role)
+    if (candidates.length > 1 && role.name !== undefined) ambiguous.add(role.name)
     // The user's record may carry only the role's id, or an old name: the listed role's own name counts too.
     if (isListed(role.name, undefined)) {
       return { privileged: true, reason: `role "${role.name}" is listed as privileged` }
     }
-    if (known !== undefined && isListed(known.name, undefined)) {
-      return { privileged: true, reason: `role "${known.name}" is listed as privileged` }
+    const listedCandidate = candidates.find((known) => isListed(known.name, undefined))
+    if (listedCandidate !== undefined) {
+      return { privileged: true, reason: `role "${listedCandidate.name}" is listed as privileged` }
     }
     if (isListed(undefined, role.id)) return { privileged: true, reason: `role id ${role.id} is listed as privileged` }
-    if (known === undefined) {
-      if (roles !== undefined) unlisted.add(role.id ?? role.name ?? "(a role with neither id nor name)")
+    if (candidates.length === 0) {
+      const label = role.id || role.name
+      if (roles !== undefined && label) unlisted.add(label)
       return NOT_PRIVILEGED
     }
-    const held = known.permissions.filter((permission) => wanted.has(permission))
-    return held.length > 0
-      ? { privileged: true, reason: `role "${known.name}" holds ${held.join(", ")}` }
-      : NOT_PRIVILEGED
+    for (const known of candidates) {
+      const held = known.permissions.filter((permission) => wanted.has(permission))
+      if (held.length > 0) return { privileged: true, reason: `role "${known.name}" holds ${held.join(", ")}` }
+    }
+    return NOT_PRIVILEGED
   }
 
   return {
     usesPermissions: roles !== undefined,
     unlistedRoles: () => [...unlisted],
+    ambiguousRoles: () => [...ambiguous],
     // Thousands of users share a handful of roles: judge each role once.
     judge: (role) => {
       let byName = verdicts.get(role.id)

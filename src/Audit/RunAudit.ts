@@ -196,6 +196,13 @@ export const runAudit = (
       }
       const exclude = loginDataMissing ? NEVER_LOGGED_IN : new Set<FindingCode>()
       const stats = yield* client.stats
+      const ambiguousRoles = privilegePolicy.ambiguousRoles()
+      if (ambiguousRoles.length > 0) {
+        warnings.push(
+          `Users hold role names that fit more than one role in GET /roles (${ambiguousRoles.slice(0, 5).join(", ")}): ` +
+            "each such user is privileged if any of those roles is."
+        )
+      }
       const unlistedRoles = privilegePolicy.unlistedRoles()
       if (unlistedRoles.length > 0) {
         const shown = unlistedRoles.slice(0, 5).join(", ")

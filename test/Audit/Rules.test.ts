@@ -143,17 +143,22 @@ describe("PRIVILEGED_ROLE", () => {
     expect(finding.detail).toContain('role "Analyst" is listed as privileged')
   })
 
-  it("tells apart roles whose names differ only in case, and judges neither by a name that fits both", () => {
+  it("tells apart roles whose names differ only in case, and judges a name that fits several by all of them", () => {
     const roles: ReadonlyArray<RoleWithPermissions> = [
       { id: "r-1", name: "Helpdesk", permissions: ["UserModify"] },
-      { id: "r-2", name: "helpdesk", permissions: [] }
+      { id: "r-2", name: "helpdesk", permissions: [] },
+      { id: "r-3", name: "Ops", permissions: [] },
+      { id: "r-4", name: "Ops", permissions: ["UserModify"] }
     ]
     const params = parameters()
     const policy = makePrivilegePolicy(params, roles)
     expect(policy.judge({ name: "Helpdesk" })).toMatchObject({ privileged: true })
     expect(policy.judge({ name: "helpdesk" })).toMatchObject({ privileged: false })
-    expect(policy.judge({ name: "HELPDESK" })).toMatchObject({ privileged: false })
-    expect(policy.unlistedRoles()).toEqual(["HELPDESK"])
+    // Fits both by case, and one of them holds UserModify; two roles of exactly one name, the same.
+    expect(policy.judge({ name: "HELPDESK" })).toMatchObject({ privileged: true })
+    expect(policy.judge({ name: "Ops" })).toMatchObject({ privileged: true, reason: 'role "Ops" holds UserModify' })
+    expect(policy.ambiguousRoles()).toEqual(["HELPDESK", "Ops"])
+    expect(policy.unlistedRoles()).toEqual([])
   })
 
   it("names the roles users hold that GET /roles did not list", () => {
