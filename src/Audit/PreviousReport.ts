@@ -147,11 +147,10 @@ const parseReport = async (path: string): Promise<PreviousReport> => {
   return { path, runStartedAt, findings, ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }) }
 }
 
-/** The Panther an API base URL names: its host and path, not its port (a local simulator's changes every start). */
+/** The Panther an API base URL names: its host, not its port (a local simulator's changes every start). */
 const instanceOf = (baseUrl: string): string => {
   try {
-    const url = new URL(baseUrl)
-    return `${url.hostname.toLowerCase()}${url.pathname.replace(/\/+$/, "")}`
+    return new URL(baseUrl).hostname.toLowerCase()
   } catch {
     return baseUrl
   }

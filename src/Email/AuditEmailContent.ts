@@ -175,7 +175,11 @@ const changesSection = (outcome: AuditOutcome): Section => {
         ["Compared with", basename(changes.previousReport)],
         ["New", `${changes.new} (${changes.newUnsuppressed} not suppressed)`],
         ["Unchanged", String(changes.unchanged)],
-        ["Resolved", String(changes.resolved.length)]
+        ["Resolved", String(changes.resolved.length)],
+        // An exception that expired or was taken out: why an on-change email may come with nothing new.
+        ...(changes.unsuppressedAgain > 0
+          ? [["No longer suppressed", String(changes.unsuppressedAgain)] as [string, string]]
+          : [])
       ]
     }
   ]

@@ -16,19 +16,19 @@ export const undeliveredMarkPath = (jsonReport: string): string =>
   `${jsonReport.replace(/\.json$/, "")}${UNDELIVERED_EXTENSION}`
 
 /** What the mark says until the email is sent: all a run stopped before then leaves. */
-export const PENDING_MARK =
-  "The audit email of this run had not been sent when the run ended: it may not have been delivered.\n" +
+const WHAT_NEXT =
   "The next run names this report in its warnings, and with --email on-change sends its email even if it finds " +
   "nothing new.\n"
+
+export const PENDING_MARK =
+  "The audit email of this run had not been sent when the run ended: it may not have been delivered.\n" + WHAT_NEXT
 
 /** The email went out (or was not needed): the mark goes. */
 export const clearUndelivered = (markPath: string | undefined): Effect.Effect<void> =>
   markPath === undefined
     ? Effect.void
     : Effect.tryPromise(() => unlink(markPath)).pipe(
-        Effect.catchAll((error) =>
-          Effect.logWarning(`could not remove ${markPath} after the email: ${String(error.cause ?? error)}`)
-        )
+        Effect.catchAll((error) => Effect.logWarning(`could not remove ${markPath}: ${String(error.cause ?? error)}`))
       )
 
 /**
@@ -39,9 +39,7 @@ export const markUndelivered = (jsonReportPath: string, reason: string): Effect.
   Effect.tryPromise(() =>
     writeFile(
       undeliveredMarkPath(jsonReportPath),
-      `The audit email of this run may not have been delivered. Why: ${reason}\n` +
-        "The next run names this report in its warnings, and with --email on-change sends its email even if it " +
-        "finds nothing new.\n",
+      `The audit email of this run may not have been delivered. Why: ${reason}\n${WHAT_NEXT}`,
       { mode: 0o640 }
     )
   ).pipe(

@@ -61,7 +61,11 @@ export const pruneAfterRun = (
         const now = yield* Clock.currentTimeMillis
         const result = yield* pruneReports(directory, retention, now, keep)
         if (result.deletedFiles.length > 0) {
-          yield* Effect.logInfo(`deleted the reports of ${result.deletedRuns} old run(s)`).pipe(
+          const what =
+            result.deletedRuns > 0
+              ? `the reports of ${result.deletedRuns} old run(s)`
+              : `${result.deletedFiles.length} file(s) of old runs`
+          yield* Effect.logInfo(`deleted ${what}`).pipe(
             Effect.annotateLogs({
               deletedRuns: result.deletedRuns,
               keptRuns: result.keptRuns,
@@ -70,9 +74,11 @@ export const pruneAfterRun = (
           )
         }
         if (result.failed.length > 0) {
+          // The first few say what to fix; years of backlog would not fit one line.
+          const shown = result.failed.slice(0, 10).map((failure) => `${failure.path} (${failure.reason})`)
+          const more = result.failed.length > 10 ? ` and ${result.failed.length - 10} more` : ""
           yield* Effect.logWarning(
-            `could not delete ${result.failed.length} old report file(s): ` +
-              result.failed.map((failure) => `${failure.path} (${failure.reason})`).join(", ")
+            `could not delete ${result.failed.length} old report file(s): ${shown.join(", ")}${more}`
           )
         }
       }).pipe(

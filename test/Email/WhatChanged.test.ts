@@ -97,6 +97,15 @@ describe("the 'what changed' section", () => {
     })
   )
 
+  it.scoped("says how many findings are no longer suppressed, only when some are", () =>
+    Effect.gen(function* () {
+      const again = yield* writeOutcome(yield* reportDirectory, [finding()], changes({ unsuppressedAgain: 2 }))
+      for (const part of Object.values(yield* bodies(again))) expect(part).toContain("No longer suppressed")
+      const none = yield* writeOutcome(yield* reportDirectory, [finding()], changes({}))
+      for (const part of Object.values(yield* bodies(none))) expect(part).not.toContain("No longer suppressed")
+    })
+  )
+
   it.scoped("says once that everything is new when there was no previous report", () =>
     Effect.gen(function* () {
       const outcome = yield* writeOutcome(
