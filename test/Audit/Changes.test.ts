@@ -163,18 +163,16 @@ describe("suppressions", () => {
   const file = (entries: string) => `suppressions:\n${entries}`
   const entry = (user: string, finding: string, expires: string) =>
     `  - user: ${user}\n    finding: "${finding}"\n    reason: on leave\n    owner: secops@example.com\n    expires: ${expires}\n`
+  /** The entries of a suppressions file made of `entries`. */
+  const suppressionsOf = (...entries: ReadonlyArray<string>) =>
+    Effect.runPromise(parseSuppressions(file(entries.join("")), "test.yaml"))
 
   it("suppresses matching findings but keeps them in the reports; lists expired and unused entries", async () => {
-    const suppressions = await Effect.runPromise(
-      parseSuppressions(
-        file(
-          entry("STALE@example.com", "STALE_LOGIN", "2026-07-31") +
-            entry("admin", "*", "2026-12-31") +
-            entry("gone@example.com", "STALE_LOGIN", "2026-12-31") +
-            entry("old@example.com", "STALE_LOGIN", "2026-06-29")
-        ),
-        "test.yaml"
-      )
+    const suppressions = await suppressionsOf(
+      entry("STALE@example.com", "STALE_LOGIN", "2026-07-31"),
+      entry("admin", "*", "2026-12-31"),
+      entry("gone@example.com", "STALE_LOGIN", "2026-12-31"),
+      entry("old@example.com", "STALE_LOGIN", "2026-06-29")
     )
     const outcome = await auditOf(
       [
@@ -206,9 +204,7 @@ describe("suppressions", () => {
   })
 
   it("counts a finding suppressed last time and not now as news for --email on-change", async () => {
-    const suppressions = await Effect.runPromise(
-      parseSuppressions(file(entry("stale@example.com", "STALE_LOGIN", "2026-12-31")), "test.yaml")
-    )
+    const suppressions = await suppressionsOf(entry("stale@example.com", "STALE_LOGIN", "2026-12-31"))
     const users = [person("stale", { lastLoggedInAt: daysAgo(200) })]
     await auditOf(users, parameters({ suppressions }))
     // The exception is gone (expired, or taken out of the file): nothing new, nothing resolved, yet news.
@@ -223,16 +219,11 @@ describe("suppressions", () => {
   })
 
   it("names an entry that an earlier one for the same user and finding always comes before", async () => {
-    const suppressions = await Effect.runPromise(
-      parseSuppressions(
-        file(
-          entry("stale@example.com", "STALE_LOGIN", "2026-08-31") +
-            entry("STALE@example.com", "STALE_LOGIN", "2026-12-31") +
-            entry("other@example.com", "*", "2026-12-31") +
-            entry("other@example.com", "NEVER_LOGGED_IN", "2026-12-31")
-        ),
-        "test.yaml"
-      )
+    const suppressions = await suppressionsOf(
+      entry("stale@example.com", "STALE_LOGIN", "2026-08-31"),
+      entry("STALE@example.com", "STALE_LOGIN", "2026-12-31"),
+      entry("other@example.com", "*", "2026-12-31"),
+      entry("other@example.com", "NEVER_LOGGED_IN", "2026-12-31")
     )
     const outcome = await auditOf(
       [person("stale", { lastLoggedInAt: daysAgo(200) }), person("other", { lastLoggedInAt: daysAgo(300) })],
