@@ -119,9 +119,9 @@ export const makeFindingSpool = (
     const path = join(directory, `.findings.${randomBytes(6).toString("hex")}.tmp`)
     const spoolFailed = (error: unknown) =>
       new ReportError({ message: `cannot use the temporary file ${path}: ${describeFsError(error)}` })
-    // The file is used through its descriptor only, so its name goes at once where the system allows (POSIX): a
-    // run killed outright (SIGKILL, out of memory) then leaves no spool behind, which could be gigabytes. Where it
-    // does not (Windows), the name goes when the run ends.
+    // The file is used through its descriptor only, so its name goes at once: a run killed outright (SIGKILL, out
+    // of memory) then leaves no spool behind, which could be gigabytes. Where a file system refuses to remove the
+    // name of an open file, the name goes when the run ends, as before.
     let named = true
     const fd = yield* Effect.acquireRelease(
       Effect.try({
