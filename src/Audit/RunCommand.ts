@@ -35,9 +35,10 @@ export const runCommand = Command.make(
         )
       ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
       yield* Console.log(describeDelivery(delivery))
-      yield* pruneAfterRun(job.reportDirectory, retention, [outcome.reports.csv, outcome.reports.json]).pipe(
-        Effect.annotateLogs({ runId: outcome.run.runId })
-      )
+      yield* pruneAfterRun(job.reportDirectory, retention, {
+        reports: [outcome.reports.csv, outcome.reports.json],
+        runId: outcome.run.runId
+      })
       yield* checkFailOn(outcome)
     })
 ).pipe(

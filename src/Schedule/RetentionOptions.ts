@@ -47,19 +47,20 @@ export const toRetention = (values: RetentionOptionValues): Effect.Effect<Retent
   })
 
 /**
- * Prunes after a successful run, keeping the run's own reports (`keep`) whatever their stamps say. Failing to
+ * Prunes after a successful run, keeping the run's own reports whatever their stamps say. Failing to
  * tidy up is a warning: the run's reports are written, and the run did its job.
  */
 export const pruneAfterRun = (
   directory: string,
   retention: Retention,
-  keep: ReadonlyArray<string>
+  /** The run's own reports, and its id for the log lines, as every line of a run has it. */
+  run: { readonly reports: ReadonlyArray<string>; readonly runId: string }
 ): Effect.Effect<void> =>
   retentionIsOff(retention)
     ? Effect.void
     : Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
-        const result = yield* pruneReports(directory, retention, now, keep)
+        const result = yield* pruneReports(directory, retention, now, run.reports)
         if (result.deletedFiles.length > 0) {
           const what =
             result.deletedRuns > 0
@@ -83,5 +84,5 @@ export const pruneAfterRun = (
         }
       }).pipe(
         Effect.catchAll((error) => Effect.logWarning(error.message)),
-        Effect.annotateLogs({ phase: "prune" })
+        Effect.annotateLogs({ phase: "prune", runId: run.runId })
       )

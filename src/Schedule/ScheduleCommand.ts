@@ -30,9 +30,10 @@ const scheduledAudit = (job: AuditJob, retention: Retention) =>
       )
     }
     yield* checkFailOn(outcome).pipe(Effect.catchAll((atThreshold) => Effect.logWarning(atThreshold.message)))
-    yield* pruneAfterRun(job.reportDirectory, retention, [outcome.reports.csv, outcome.reports.json]).pipe(
-      Effect.annotateLogs({ runId: outcome.run.runId })
-    )
+    yield* pruneAfterRun(job.reportDirectory, retention, {
+      reports: [outcome.reports.csv, outcome.reports.json],
+      runId: outcome.run.runId
+    })
   })
 
 export const scheduleCommand = Command.make(

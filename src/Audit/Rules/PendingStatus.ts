@@ -24,7 +24,7 @@ export const isPending = (status: string | undefined): boolean => {
 
 export const pendingStatusRule: UserRule = (facts) => {
   const status = cognitoStatus(facts.user.status)
-  if (status === undefined || !PENDING_STATUSES.has(status)) return []
+  if (status === undefined || !isPending(status)) return []
   const { createdAt, parameters } = facts
   const stale = createdAt === undefined || isMoreThanDaysBefore(createdAt, parameters.asOf, parameters.pendingDays)
   const age =
