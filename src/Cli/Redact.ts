@@ -1,9 +1,210 @@
 /**
- * How a secret is cut out of text, wherever that is done (API answers, SMTP replies, the command line): every form
- * it may take is replaced by `[redacted]`, the longest first, so a form that contains another is removed whole.
+ * How secrets are kept out of text the program quotes (API answers, SMTP replies, the command line), in two steps.
+ * First every form an echo usually gives a secret is replaced by `[redacted]` where it stands, so the rest of a
+ * server's words still shows. Then, if the secret can still be read out of what is left some other way (wrapped
+ * across lines, in base64 or hex, as HTML entities, in encodings nested in each other), the whole text is withheld:
+ * a server's message is worth less than the secret. Listing forms alone kept missing some (issue reports: a token
+ * folded by a proxy, a password in an unpadded AUTH PLAIN blob); reading the text back cannot miss those.
  */
+
+export const REDACTED = "[redacted]"
+export const WITHHELD = "[not shown: it quoted a secret]"
+
+/**
+ * Below this length (whitespace left out) a secret is only replaced where it stands: searched for in decoded text,
+ * a secret that short would be found by chance.
+ */
+const MIN_READABLE = 6
+
+/** Secrets, with the forms of them to replace where they stand. Made once per secret, used for every quote. */
+export interface Secrets {
+  readonly values: ReadonlyArray<string>
+  readonly forms: ReadonlyArray<string>
+}
+
+const lowerCaseHex = (encoded: string): string => encoded.replace(/%[0-9A-F]{2}/g, (percent) => percent.toLowerCase())
+
+const HTML_NAMED: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+}
+
+/** The forms an echo usually gives a secret: as is, JSON-escaped, URL- or form-encoded, HTML-escaped. */
+export const echoForms = (secret: string): ReadonlyArray<string> => {
+  if (secret === "") return []
+  const json = JSON.stringify(secret).slice(1, -1)
+  const url = encodeURIComponent(secret)
+  const form = new URLSearchParams([["", secret]]).toString().slice(1)
+  return [
+    secret,
+    json,
+    json.replaceAll("/", "\\/"),
+    url,
+    lowerCaseHex(url),
+    form,
+    lowerCaseHex(form),
+    secret.replace(/[&<>"']/g, (character) => HTML_NAMED[character] ?? character),
+    secret.replace(/[&<>"'/=]/g, (character) => `&#${character.charCodeAt(0)};`)
+  ]
+}
+
+/** `values` (empty ones dropped) with their echo forms, and any `extraForms` a protocol gives them (AUTH blobs). */
+export const secretsOf = (values: ReadonlyArray<string>, extraForms: ReadonlyArray<string> = []): Secrets => {
+  const present = values.filter((value) => value !== "")
+  const forms = [...new Set([...present.flatMap(echoForms), ...extraForms.filter((form) => form !== "")])]
+  return { values: present, forms: forms.sort((a, b) => b.length - a.length) }
+}
+
+/**
+ * What an error says of a secret's file that names no file, when its value has no folder in it: it is then as
+ * likely the secret itself, put in the `..._FILE` variable by mistake (a Kubernetes secretKeyRef where a mounted
+ * file was meant), so it is not quoted. Undefined for a path with a folder, which the error quotes as usual.
+ */
+export const missingSecretFile = (label: string, path: string, secretName: string): string | undefined =>
+  /[\\/]/.test(path)
+    ? undefined
+    : `${label} names no file, and its value is not shown: with no folder in it, it may be the ${secretName} ` +
+      "itself. Give the path of a file that holds it"
+
+export const NO_SECRETS: Secrets = { values: [], forms: [] }
+
+/** Each form replaced by `[redacted]`, the longest first, so a form that contains another is removed whole. */
 export const redact = (text: string, forms: ReadonlyArray<string>): string =>
   forms
     .filter((form) => form !== "")
     .sort((a, b) => b.length - a.length)
-    .reduce((redacted, form) => redacted.split(form).join("[redacted]"), text)
+    .reduce((redacted, form) => redacted.split(form).join(REDACTED), text)
+
+/**
+ * Past this many characters a quoted text is cut before it is read back: no message worth quoting is longer, and
+ * reading costs time in proportion (an API error body may be megabytes).
+ */
+const MAX_READ_CHARS = 64 * 1024
+
+/** What an encoding may make of one character of a secret at most (`&#NNN;`): what a cut leaves out besides. */
+const MAX_ENCODED_CHARS_PER_CHAR = 8
+
+/**
+ * `text` safe to quote: the secrets' forms replaced, or the whole text withheld if a secret can still be read. A
+ * text past `MAX_READ_CHARS` is cut, with a margin, so no part of an encoded secret is left at the cut.
+ */
+export const scrubSecrets = (text: string, secrets: Secrets): string => {
+  if (secrets.values.length === 0) return text
+  let redacted = redact(text, secrets.forms)
+  if (redacted.length > MAX_READ_CHARS) {
+    const longest = Math.max(...secrets.values.map((secret) => secret.length))
+    redacted = `${redacted.slice(0, Math.max(0, MAX_READ_CHARS - longest * MAX_ENCODED_CHARS_PER_CHAR))}…`
+  }
+  return secrets.values.some((secret) => revealsSecret(redacted, secret)) ? WITHHELD : redacted
+}
+
+/** Whether `secret` can be read out of `text` as is or once decoded (two layers deep), whitespace ignored. */
+export const revealsSecret = (text: string, secret: string): boolean => {
+  const wanted = withoutWhitespace(secret)
+  if (wanted.length < MIN_READABLE) return false
+  for (const reading of readings(text)) if (withoutWhitespace(reading).includes(wanted)) return true
+  return false
+}
+
+const withoutWhitespace = (text: string): string => text.replace(/\s+/g, "")
+
+/** The text and what it says when decoded, once or twice, in each of the ways below. */
+const readings = (text: string): ReadonlySet<string> => {
+  const found = new Set([text])
+  let layer = [text]
+  for (let depth = 0; depth < 2; depth++) {
+    const next: Array<string> = []
+    for (const reading of layer) {
+      for (const decode of DECODINGS) {
+        const decoded = decode(reading)
+        if (!found.has(decoded)) {
+          found.add(decoded)
+          next.push(decoded)
+        }
+      }
+    }
+    layer = next
+  }
+  return found
+}
+
+/** Percent escapes decoded, as bytes of UTF-8 where they form it; `+` read as a space when `plus` is set. */
+const percentDecoded =
+  (plus: boolean) =>
+  (text: string): string => {
+    const spaced = plus ? text.replaceAll("+", " ") : text
+    try {
+      return decodeURIComponent(spaced)
+    } catch {
+      return spaced.replace(/%([0-7][0-9a-f])/gi, (_match, hex: string) =>
+        String.fromCharCode(Number.parseInt(hex, 16))
+      )
+    }
+  }
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  sol: "/",
+  equals: "=",
+  plus: "+",
+  num: "#",
+  percnt: "%",
+  excl: "!",
+  nbsp: " "
+}
+
+const fromCodePoint = (code: number): string => (code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "")
+
+const htmlDecoded = (text: string): string =>
+  text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, body: string) =>
+    body.startsWith("#x") || body.startsWith("#X")
+      ? fromCodePoint(Number.parseInt(body.slice(2), 16))
+      : body.startsWith("#")
+        ? fromCodePoint(Number.parseInt(body.slice(1), 10))
+        : (NAMED_ENTITIES[body.toLowerCase()] ?? entity)
+  )
+
+const JSON_ESCAPES: Readonly<Record<string, string>> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" }
+
+/** Backslash escapes as JSON (and most languages) write them: `\uXXXX`, `\"`, `\\`, `\/`, `\n`... */
+const backslashDecoded = (text: string): string =>
+  text.replace(/\\(u[0-9a-f]{4}|x[0-9a-f]{2}|.)/gi, (_match, body: string) =>
+    body.length > 1 ? String.fromCharCode(Number.parseInt(body.slice(1), 16)) : (JSON_ESCAPES[body] ?? body)
+  )
+
+/**
+ * Every run of base64 (either alphabet) decoded from each of its four possible starts, since the run may begin
+ * with letters that are not part of the blob. Whitespace is taken out first: encoders fold long blobs into lines.
+ */
+const base64Decoded = (text: string): string => {
+  const pieces: Array<string> = []
+  for (const [run] of withoutWhitespace(text).matchAll(/[A-Za-z0-9+/_-]{8,}={0,2}/g)) {
+    for (let start = 0; start < 4; start++) pieces.push(Buffer.from(run.slice(start), "base64").toString("utf8"))
+  }
+  return pieces.join("\u0000")
+}
+
+/** Every run of hexadecimal digits decoded from both of its possible starts. */
+const hexDecoded = (text: string): string => {
+  const pieces: Array<string> = []
+  for (const [run] of withoutWhitespace(text).matchAll(/[0-9a-f]{12,}/gi)) {
+    for (let start = 0; start < 2; start++) pieces.push(Buffer.from(run.slice(start), "hex").toString("utf8"))
+  }
+  return pieces.join("\u0000")
+}
+
+const DECODINGS: ReadonlyArray<(text: string) => string> = [
+  percentDecoded(false),
+  percentDecoded(true),
+  htmlDecoded,
+  backslashDecoded,
+  base64Decoded,
+  hexDecoded
+]

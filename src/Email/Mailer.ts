@@ -6,9 +6,10 @@
 import { rootCertificates } from "node:tls"
 import { Data, Duration, Effect, Redacted, Schedule } from "effect"
 import type { SendMailOptions, SMTPTransportOptions } from "nodemailer"
+import { scrubSecrets } from "../Cli/Redact.js"
 import { DeliveryError } from "./DeliveryError.js"
 import type { SmtpRetry, SmtpServerSettings } from "./EmailSettings.js"
-import { describeSmtpFailure, scrubSecrets, secretForms } from "./SmtpFailure.js"
+import { describeSmtpFailure, smtpSecrets } from "./SmtpFailure.js"
 import { describeEndpoint } from "./SmtpUrl.js"
 
 export interface SentMessage {
@@ -104,7 +105,7 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
       const context = {
         server: describeEndpoint(server),
         user: server.credentials?.user,
-        secrets: secretForms(server.credentials)
+        secrets: smtpSecrets(server.credentials)
       }
 
       const send = Effect.fn("Mailer.send")(function* (message: SendMailOptions) {

@@ -8,7 +8,7 @@
  * Every form of the password is cut out of the text before it is used anywhere.
  */
 import { Redacted } from "effect"
-import { redact } from "../Cli/Redact.js"
+import { NO_SECRETS, redact, revealsSecret, type Secrets, scrubSecrets, secretsOf, WITHHELD } from "../Cli/Redact.js"
 import type { SmtpCredentials } from "./EmailSettings.js"
 
 export interface SmtpFailure {
@@ -56,31 +56,40 @@ const factsOf = (error: unknown): ErrorFacts => {
   }
 }
 
-/** The forms a password takes on the wire and in replies: as is, URL-encoded, and base64 in AUTH PLAIN and LOGIN. */
-export const secretForms = (credentials: SmtpCredentials | undefined): ReadonlyArray<string> => {
-  if (credentials === undefined) return []
+/**
+ * The password, with the forms AUTH gives it on the wire (base64 for PLAIN and LOGIN, padded or not, and of
+ * `user:password` as some servers log it), so that a reply quoting one keeps the rest of its words. Any other form
+ * of it a server could echo is found by reading the reply back (Redact.ts).
+ */
+export const smtpSecrets = (credentials: SmtpCredentials | undefined): Secrets => {
+  if (credentials === undefined) return NO_SECRETS
   const password = Redacted.value(credentials.password)
-  if (password === "") return []
+  if (password === "") return NO_SECRETS
   const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64")
-  const forms = [
-    password,
-    encodeURIComponent(password),
+  const blobs = [
     base64(password),
     base64(`\u0000${credentials.user}\u0000${password}`),
-    base64(`${credentials.user}\u0000${credentials.user}\u0000${password}`)
+    base64(`${credentials.user}\u0000${credentials.user}\u0000${password}`),
+    base64(`${credentials.user}:${password}`)
   ]
-  return [...new Set(forms)]
+  return secretsOf([password], [...blobs, ...blobs.map((blob) => blob.replace(/=+$/, ""))])
 }
-
-export const scrubSecrets = (text: string, secrets: ReadonlyArray<string>): string => redact(text, secrets)
 
 const MAX_REPLY_CHARS = 300
 
-/** A server reply or library message fit to quote: one line, bounded, without credentials. */
-const quote = (text: string, secrets: ReadonlyArray<string>): string => {
-  const line = scrubSecrets(text, secrets)
-    .replace(/\p{Cc}+/gu, " ")
-    .trim()
+/**
+ * A server reply or library message fit to quote: one line, without credentials, bounded. Flattened before it is
+ * scrubbed (a multi-line reply may fold the password across lines) and scrubbed before it is cut.
+ */
+const quote = (text: string, secrets: Secrets): string => {
+  const redacted = redact(text, secrets.forms)
+  // The lines of a multi-line reply joined without their codes (`535-5.7.8 ...`), as a folded password would read.
+  const unfolded = redacted
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^\d{3}[ -](\d\.\d{1,3}\.\d{1,3} )?/, ""))
+    .join("")
+  if (secrets.values.some((secret) => revealsSecret(unfolded, secret))) return WITHHELD
+  const line = scrubSecrets(redacted.replace(/\p{Cc}+/gu, " "), secrets).trim()
   return line.length > MAX_REPLY_CHARS ? `${line.slice(0, MAX_REPLY_CHARS - 1)}…` : line
 }
 
@@ -98,7 +107,7 @@ export const describeSmtpFailure = (
   context: {
     readonly server: string
     readonly user: string | undefined
-    readonly secrets: ReadonlyArray<string>
+    readonly secrets: Secrets
     /** The whole message had gone out before the failure (see Mailer's session watch). */
     readonly messageSent?: boolean
   }

@@ -8,12 +8,13 @@
  * bodies are decoded with its schemas. The bytes travel through `HttpTransport.ts`.
  */
 import { Chunk, Clock, Duration, Effect, Option, Random, Redacted, Ref, Schema, Stream } from "effect"
+import { scrubSecrets, secretsOf } from "../Cli/Redact.js"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId } from "./DecodeUser.js"
 import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
 import { type Page, type PendingPage, paginate } from "./Pagination.js"
-import { checkStatus, errorDetail, parseJson, scrubToken, transportFailure } from "./Responses.js"
+import { checkStatus, errorDetail, parseJson, transportFailure } from "./Responses.js"
 import { backoffDelay, withRetries } from "./Retry.js"
 import { pathWithId, type Route, Routes } from "./Routes.js"
 import {
@@ -99,15 +100,22 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const counters = yield* Ref.make<ClientStats>({ requests: 0, pagesFetched: 0, retries: 0, repeatsDropped: 0 })
     const count = (key: keyof ClientStats) => Ref.update(counters, (stats) => ({ ...stats, [key]: stats[key] + 1 }))
 
-    // Defence in depth: nothing the server sends back is quoted with the token in it, as sent or in the forms an
-    // echo may give it (URL-encoded in a query string, HTML-escaped in an error page; JSON-escaped ones are decoded
-    // and scrubbed again by errorDetail).
-    const scrub = (text: string): string => scrubToken(text, Redacted.value(settings.token))
-    /** Its reason quotes the rejected values and ends up in reports, so it is scrubbed like any other answer. */
+    // Defence in depth: nothing the server sends back is quoted with the token in it, in any form an echo may give
+    // it (Redact.ts): replaced where it stands, or the whole quote withheld.
+    const tokenSecrets = secretsOf([Redacted.value(settings.token)])
+    const scrub = (text: string): string => scrubSecrets(text, tokenSecrets)
+    /**
+     * Its reason quotes the rejected values, and its id and email are the record's own: all end up in reports, so
+     * all are scrubbed like any other answer.
+     */
     const decodeRecord = (raw: unknown): UserRecord => {
       const record = decodeUserRecord(raw)
       if (record._tag === "ValidUser") return record
-      return UserRecord.InvalidUser({ userId: record.userId, email: record.email, reason: scrub(record.reason) })
+      return UserRecord.InvalidUser({
+        userId: Option.map(record.userId, scrub),
+        email: Option.map(record.email, scrub),
+        reason: scrub(record.reason)
+      })
     }
     const timeoutReason = `no answer within ${Duration.format(settings.requestTimeout)}`
 

@@ -3,7 +3,6 @@
  * (JSON with `message` or `error`, a load balancer's HTML page, plain text, nothing) becomes one short detail line.
  */
 import { Either, Option } from "effect"
-import { redact } from "../Cli/Redact.js"
 import {
   BadRequest,
   Forbidden,
@@ -33,49 +32,35 @@ const stringAt = (value: unknown, key: string): string | undefined => {
 export const parseJson = (text: string): Option.Option<unknown> =>
   Either.getRight(Either.try((): unknown => JSON.parse(text)))
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;"
-}
-
-/** `text` without `token`, nor its URL-encoded or HTML-escaped form (what an echo in a query string or page shows). */
-export const scrubToken = (text: string, token: string): string =>
-  token === ""
-    ? text
-    : redact(text, [
-        token,
-        encodeURIComponent(token),
-        token.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character)
-      ])
+/** One line of at most MAX_DETAIL characters, scrubbed whole before it is cut, so no cut leaves half a secret. */
+const quotedLine = (text: string, scrub: (text: string) => string): string => oneLine(scrub(text.replace(/\s+/g, " ")))
 
 /** An HTML page's title, or its first heading: what a proxy's error page says in a few words. */
-const htmlSummary = (html: string): string => {
+const htmlSummary = (html: string, scrub: (text: string) => string): string => {
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(html)?.[1]
-  return title === undefined || title.trim() === "" ? "an HTML page" : `an HTML page titled "${oneLine(title)}"`
+  return title === undefined || title.trim() === ""
+    ? "an HTML page"
+    : `an HTML page titled "${quotedLine(title, scrub)}"`
 }
 
 /**
- * One line saying what an error body says, or nothing for an empty body. `scrub` takes secrets out of the body as
- * sent and again out of what JSON decodes from it (the message, or the whole document), where an escaped secret
- * (`\/` for `/`) reappears whole; both before the line is cut short, where a split secret would no longer match
- * and half of it would show.
+ * One line saying what an error body says, or nothing for an empty body. What is quoted (the message, the whole
+ * JSON document written out again, a page's title, the text) goes through `scrub` after its line breaks are
+ * flattened and before it is cut short: a secret folded across lines or cut in half would escape a scrub on either
+ * side of those steps.
  */
 export const errorDetail = (body: string, scrub: (text: string) => string = (text) => text): string | undefined => {
-  const text = scrub(body).trim()
+  const text = body.trim()
   if (text === "") return undefined
   const json = parseJson(text)
   if (Option.isSome(json)) {
     const value = json.value
     const nested: unknown = typeof value === "object" && value !== null ? Reflect.get(value, "error") : undefined
     const said = stringAt(value, "message") ?? stringAt(value, "error") ?? stringAt(nested, "message")
-    // Without a message, the whole document, written out again: escapes decoded, so scrubbing sees what they hid.
-    return oneLine(scrub(said ?? JSON.stringify(value)))
+    return quotedLine(said ?? JSON.stringify(value), scrub)
   }
-  if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || /<html[\s>]/i.test(text)) return htmlSummary(text)
-  return oneLine(text)
+  if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || /<html[\s>]/i.test(text)) return htmlSummary(text, scrub)
+  return quotedLine(text, scrub)
 }
 
 /** What a 403 means for this method: every GET needs Read User Info, POST and DELETE need Manage Users. */

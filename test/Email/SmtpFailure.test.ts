@@ -1,9 +1,10 @@
 import { Redacted } from "effect"
 import { describe, expect, it } from "vitest"
-import { describeSmtpFailure, scrubSecrets, secretForms } from "../../src/Email/SmtpFailure.js"
+import { NO_SECRETS, scrubSecrets } from "../../src/Cli/Redact.js"
+import { describeSmtpFailure, smtpSecrets } from "../../src/Email/SmtpFailure.js"
 
 const credentials = { user: "bob", password: Redacted.make("p@ss word") }
-const context = { server: "mail.acme.example:587", user: "bob", secrets: secretForms(credentials) }
+const context = { server: "mail.acme.example:587", user: "bob", secrets: smtpSecrets(credentials) }
 
 /** An error shaped the way nodemailer shapes them. */
 const smtpError = (fields: Record<string, unknown>) =>
@@ -17,11 +18,23 @@ describe("SMTP failures", () => {
       "p%40ss%20word",
       base64("p@ss word"),
       base64("\u0000bob\u0000p@ss word"),
-      base64("bob\u0000bob\u0000p@ss word")
+      base64("bob\u0000bob\u0000p@ss word"),
+      base64("\u0000bob\u0000p@ss word").replace(/=+$/, ""),
+      base64("bob:p@ss word")
     ].join(" | ")
     const scrubbed = scrubSecrets(leaky, context.secrets)
-    expect(scrubbed).toBe(Array(5).fill("[redacted]").join(" | "))
-    expect(secretForms(undefined)).toEqual([])
+    expect(scrubbed).toBe(Array(7).fill("[redacted]").join(" | "))
+    expect(smtpSecrets(undefined)).toEqual(NO_SECRETS)
+  })
+
+  it.each([
+    ["folded across the lines of a multi-line reply", "535-5.7.8 bad credentials p@ss\r\n535 5.7.8 word"],
+    ["in hex", `535 5.7.8 ${Buffer.from("p@ss word").toString("hex")}`],
+    ["JSON-escaped in a reply that quotes the request", '535 5.7.8 {"pass":"p@ss word\\u0021"}'.replace("\\u0021", "")]
+  ])("never quotes the password %s", (_form, response) => {
+    const failure = describeSmtpFailure(smtpError({ code: "EAUTH", responseCode: 535, response }), context)
+    expect(failure.reason).toContain("refused the login")
+    expect(failure.reason).not.toMatch(/p@ss|7040737320776f7264/)
   })
 
   it.each([

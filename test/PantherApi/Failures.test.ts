@@ -435,6 +435,51 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("keeps the token out when an echo folds it, encodes it in base64 or hex, or escapes it anew", () =>
+    Effect.gen(function* () {
+      // Echoes the form list alone missed: folded by a proxy, base64 in a 503 that is retried (its warning logged),
+      // entities and escapes of a token with the characters they change, a JSON document written out again.
+      const token = `pat-Kp2mN9vR"4tW\\8y/Z1b&C3d'F6g<H0j`
+      const base64 = Buffer.from(token).toString("base64")
+      const server = yield* scriptedServer([
+        text(400, `bad key ${token.slice(0, 9)}\r\n ${token.slice(9)}`),
+        text(503, `retry later, key ${base64}`),
+        text(503, `retry later, key ${base64}`),
+        text(503, `retry later, key ${base64.replace(/=+$/, "")}`),
+        text(400, `<html><title>Denied ${[...token].map((c) => `&#${c.charCodeAt(0)};`).join("")}</title></html>`),
+        json(400, { headers: { "x-api-key": token } }),
+        text(400, `denied ${Buffer.from(token).toString("hex")}`),
+        text(400, `q=${new URLSearchParams({ k: token }).toString().slice(2).toLowerCase()}`)
+      ])
+      const logs = captureLogs()
+      const messages: Array<string> = []
+      for (let index = 0; index < 6; index++) {
+        const error = yield* failureOf(
+          runWithClient(server.url, (client) => client.getUser("u1"), { token: Redacted.make(token) })
+        ).pipe(Effect.provide(logs.layer))
+        messages.push(error.message)
+      }
+      expect(logs.lines.length).toBeGreaterThan(0)
+      for (const line of [...messages, ...logs.lines]) {
+        expect(line).not.toContain("Kp2mN9vR")
+        expect(line).not.toContain("1b&C3d")
+        expect(line).not.toContain(base64.slice(4, 20))
+      }
+      expect(messages.join("\n")).toContain("[not shown: it quoted a secret]")
+    })
+  )
+
+  it.scopedLive("keeps the token out of an invalid record's id and email, which the reports quote as they are", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, { results: [{ ...rawUser("u1"), id: TOKEN, email: TOKEN, enabled: "yes" }] })
+      ])
+      const [record] = yield* runWithClient(server.url, (client) => Stream.runCollect(client.listUsers()))
+      expect(record?._tag).toBe("InvalidUser")
+      expect(JSON.stringify(record)).not.toContain(TOKEN)
+    })
+  )
+
   it.scopedLive("keeps the token out of an invalid record's reason, which the reports quote", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(200, { results: [rawUser("u1", { email: { "x-api-key": TOKEN } })] })])

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest"
+import { REDACTED, revealsSecret, scrubSecrets, secretsOf, WITHHELD } from "../../src/Cli/Redact.js"
+
+// The characters escapes and encodings change, as a proxy's echo or a password may hold them.
+const SECRET = `QQ-a"b\\c/d+e=f&g<h>i'j%41k l!m*n(o)p~q#r?s-ZZ`
+const secrets = secretsOf([SECRET])
+const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64")
+const hex = (text: string) => Buffer.from(text, "utf8").toString("hex")
+
+describe("scrubSecrets", () => {
+  it.each([
+    ["as is", SECRET],
+    ["JSON-escaped", JSON.stringify(SECRET).slice(1, -1)],
+    ["JSON-escaped with \\/", JSON.stringify(SECRET).slice(1, -1).replaceAll("/", "\\/")],
+    ["URL-encoded", encodeURIComponent(SECRET)],
+    ["URL-encoded, lower-case hex", encodeURIComponent(SECRET).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())],
+    ["form-encoded", new URLSearchParams({ k: SECRET }).toString().slice(2)],
+    [
+      "HTML-escaped",
+      SECRET.replaceAll("&", "&amp;")
+        .replaceAll("<", "&lt;")
+        .replaceAll(">", "&gt;")
+        .replaceAll('"', "&quot;")
+        .replaceAll("'", "&#39;")
+    ]
+  ])("replaces the secret %s where it stands, keeping the rest", (_form, echoed) => {
+    expect(scrubSecrets(`bad key ${echoed} for org 7`, secrets)).toBe(`bad key ${REDACTED} for org 7`)
+  })
+
+  it.each([
+    ["folded across lines", `${SECRET.slice(0, 9)}\n  ${SECRET.slice(9)}`],
+    ["in base64", base64(SECRET)],
+    ["in base64 without padding, after other letters", `key${base64(`\u0000user\u0000${SECRET}`).replace(/=+$/, "")}`],
+    ["in URL-safe base64", base64(SECRET).replaceAll("+", "-").replaceAll("/", "_")],
+    ["in base64 folded into lines", base64(SECRET).replace(/(.{8})/g, "$1\r\n")],
+    ["in hex", hex(SECRET)],
+    ["in upper-case hex after one more digit", `7${hex(SECRET).toUpperCase()}`],
+    ["as numeric HTML entities", [...SECRET].map((character) => `&#${character.charCodeAt(0)};`).join("")],
+    ["as hex HTML entities", [...SECRET].map((character) => `&#x${character.charCodeAt(0).toString(16)};`).join("")],
+    ["as \\u escapes", [...SECRET].map((character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")],
+    ["URL-encoded twice", encodeURIComponent(encodeURIComponent(SECRET))],
+    ["in base64 inside a JSON string with \\/", JSON.stringify({ q: base64(SECRET) }).replaceAll("/", "\\/")]
+  ])("withholds the whole text when the secret can still be read %s", (_form, echoed) => {
+    expect(revealsSecret(echoed, SECRET)).toBe(true)
+    expect(scrubSecrets(`the server said: ${echoed}`, secrets)).toBe(WITHHELD)
+  })
+
+  it("leaves text that holds no secret as it is, and does nothing without secrets", () => {
+    const text = "503 Service Unavailable: upstream connect error, retry after 5 s (request id 4f8a9c0e1b2d3f4a)"
+    expect(scrubSecrets(text, secrets)).toBe(text)
+    expect(scrubSecrets(SECRET, secretsOf([]))).toBe(SECRET)
+    expect(scrubSecrets(SECRET, secretsOf([""]))).toBe(SECRET)
+  })
+
+  it("replaces a short secret where it stands, but does not read decoded text for it", () => {
+    // Decoded text holds any five letters by chance now and then; only the forms are replaced.
+    const short = secretsOf(["x7Kp2"])
+    expect(scrubSecrets("key x7Kp2 refused", short)).toBe(`key ${REDACTED} refused`)
+    expect(scrubSecrets(`blob ${base64("x7Kp2")}`, short)).toBe(`blob ${base64("x7Kp2")}`)
+  })
+
+  it("cuts a very long text before reading it, leaving no part of a secret at the cut", () => {
+    const long = `${"x".repeat(64 * 1024 - 10)}${base64(SECRET)}${"y".repeat(1000)}`
+    const scrubbed = scrubSecrets(long, secrets)
+    expect(scrubbed.length).toBeLessThan(64 * 1024)
+    expect(scrubbed.endsWith("x…")).toBe(true)
+  })
+})
