@@ -5,25 +5,45 @@
  * commands and @effect/cli write to stderr through the Console.
  */
 import { Console, Effect } from "effect"
-import { redact } from "./Redact.js"
+import { scrubSecrets, secretsOf } from "./Redact.js"
 
 /** Flags whose value is a secret, or may hold one (`--smtp-url smtps://user:password@host`). */
 const SECRET_FLAGS: ReadonlyArray<string> = ["--api-token", "--smtp-password", "--smtp-url", "--token", "--admin-token"]
+
+/**
+ * A flag the program does not know by a name that sounds secret (`--apitoken=...`, `--smtp-pass ...`): a usage
+ * error quotes it back whole, so its value is taken for a secret too. Not `...-file` flags, whose value is a path
+ * the error should show.
+ */
+const SOUNDS_SECRET = /token|pass|secret|key|smtp-url/i
+
+/** A guessed secret shorter than this is more likely a word of the command line (`run`) than a secret. */
+const MIN_GUESSED_SECRET = 6
+
+const isSecretFlag = (name: string): boolean =>
+  SECRET_FLAGS.includes(name) || (SOUNDS_SECRET.test(name) && !name.endsWith("-file"))
 
 /** The values given to secret flags, as `--flag value` or `--flag=value`; longest first. */
 export const secretArguments = (argv: ReadonlyArray<string>): ReadonlyArray<string> => {
   const secrets = new Set<string>()
   argv.forEach((arg, index) => {
-    for (const flag of SECRET_FLAGS) {
-      const value = arg === flag ? argv[index + 1] : arg.startsWith(`${flag}=`) ? arg.slice(flag.length + 1) : undefined
-      if (value !== undefined && value.trim() !== "") secrets.add(value)
-    }
+    if (!arg.startsWith("--")) return
+    const equals = arg.indexOf("=")
+    const name = equals === -1 ? arg : arg.slice(0, equals)
+    if (!isSecretFlag(name)) return
+    const known = SECRET_FLAGS.includes(name)
+    const next = argv[index + 1]
+    const value =
+      equals !== -1 ? arg.slice(equals + 1) : known || (next !== undefined && !next.startsWith("-")) ? next : undefined
+    if (value === undefined || value.trim() === "") return
+    if (known || value.length >= MIN_GUESSED_SECRET) secrets.add(value)
   })
   return [...secrets].sort((a, b) => b.length - a.length)
 }
 
-/** `text` with every one of `secrets` replaced by `[redacted]`. */
-export const hideSecretArguments = (secrets: ReadonlyArray<string>, text: string): string => redact(text, secrets)
+/** `text` with every one of `secrets` replaced by `[redacted]` in any form (Redact.ts). */
+export const hideSecretArguments = (secrets: ReadonlyArray<string>, text: string): string =>
+  scrubSecrets(text, secretsOf(secrets))
 
 const scrub = (secrets: ReadonlyArray<string>) => (value: unknown) =>
   typeof value === "string" ? hideSecretArguments(secrets, value) : value

@@ -23,6 +23,31 @@ describe("secret values on the command line", () => {
     expect(secretArguments(["node", "bin.js", "run", "--report-dir", "reports"])).toEqual([])
   })
 
+  it("include the values of misspelt flags whose name sounds secret, but not token file paths", () => {
+    const found = secretArguments([
+      "node",
+      "bin.js",
+      "run",
+      "--apitoken=pat-typo-secret-1",
+      "--smtp-pass",
+      "hunter2-secret",
+      "--api-token-file",
+      "/run/secrets/token",
+      "--secret-key",
+      "run"
+    ])
+    expect(found).toEqual(expect.arrayContaining(["pat-typo-secret-1", "hunter2-secret"]))
+    expect(found).not.toContain("/run/secrets/token")
+    // Too short to be a secret: more likely a word of the command line, which redacting would garble.
+    expect(found).not.toContain("run")
+  })
+
+  it("are not quoted back when a misspelt secret flag is refused", async () => {
+    const result = await runCli(["run", `--apitoken=${TOKEN}`])
+    expect(result.code).toBe(2)
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+  })
+
   it("are not quoted back by a usage error of a command that does not take them", async () => {
     // verify takes a folder and no connection flags: the token after --api-token is a stray argument to it.
     const result = await runCli(["verify", "--api-token", TOKEN])
