@@ -18,6 +18,7 @@ import {
 } from "../PantherApi/Connection.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { ConfigurationError } from "./ConfigurationError.js"
+import { missingSecretFile } from "./Redact.js"
 
 export interface ConnectionOptions {
   readonly apiUrl: Option.Option<string>
@@ -92,7 +93,11 @@ const readTokenFile = (path: string) =>
       Effect.mapError(
         (error) =>
           new ConfigurationError({
-            message: `${where} cannot be read (${error._tag === "SystemError" ? error.reason : "bad file"}).`
+            message: `${
+              (error._tag === "SystemError" && error.reason === "NotFound"
+                ? missingSecretFile("--api-token-file / PANTHER_API_TOKEN_FILE", path, "token")
+                : undefined) ?? `${where} cannot be read (${error._tag === "SystemError" ? error.reason : "bad file"})`
+            }.`
           })
       )
     )

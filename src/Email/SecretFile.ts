@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises"
 import { Effect, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { missingSecretFile } from "../Cli/Redact.js"
 import { describeFsError } from "../Reports/ReportError.js"
 
 /**
@@ -13,7 +14,13 @@ export const readSecretFile = (
 ): Effect.Effect<Redacted.Redacted<string>, ConfigurationError> =>
   Effect.tryPromise({
     try: () => readFile(path, "utf8"),
-    catch: (error) => new ConfigurationError({ message: `${label} ${path} cannot be read: ${describeFsError(error)}` })
+    catch: (error) =>
+      new ConfigurationError({
+        message:
+          (typeof error === "object" && error !== null && Reflect.get(error, "code") === "ENOENT"
+            ? missingSecretFile(label, path, "password")
+            : undefined) ?? `${label} ${path} cannot be read: ${describeFsError(error)}`
+      })
   }).pipe(
     Effect.flatMap((text) => {
       const secret = text.replace(/\r?\n$/u, "")

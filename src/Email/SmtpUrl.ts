@@ -51,6 +51,14 @@ export const parseSmtpUrl = (raw: string, insecure: boolean): Either.Either<Smtp
       "is not a valid URL (not shown, as it may hold a password): expected smtps://host:465 or smtp://host:587"
     )
   }
+  // An @ the parser did not take as the end of `user:password@` means a #, ? or / in the password ended the URL's
+  // host part early: what it read as host and port are the user name and the start of the password.
+  if (text.includes("@") && url.username === "" && url.password === "") {
+    return Either.left(
+      "has an @ that does not end a user:password@ part (not shown, as it may hold a password): percent-encode " +
+        "a #, ? or / in the password (%23, %3F, %2F), or use SMTP_USER and SMTP_PASSWORD"
+    )
+  }
   const shown = `${url.protocol}//${url.host}`
   const port = DEFAULT_PORTS[url.protocol]
   if (port === undefined) return Either.left(`must start with smtps:// or smtp:// (got ${url.protocol}//)`)

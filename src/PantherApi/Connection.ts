@@ -55,6 +55,18 @@ export const isLoopbackHost = (hostname: string): boolean =>
   hostname === "[::1]" ||
   /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 
+/**
+ * A URL that did not parse, fit to quote: without what may hold a secret (a `user:password@` part, a query such as
+ * `?api_key=...`, a fragment), which are named instead.
+ */
+const quotable = (text: string): string => {
+  const withoutQuery = text.replace(/[?#][\s\S]*$/, "")
+  const at = withoutQuery.lastIndexOf("@")
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(withoutQuery)?.[0] ?? ""
+  const shown = at === -1 ? withoutQuery : `${scheme}${withoutQuery.slice(at + 1)}`
+  return shown === text ? `"${text}"` : `"${shown}" (its user name, password or query not shown)`
+}
+
 const invalid = (why: string) => Either.left(new ConfigurationError({ message: `--api-url / PANTHER_API_URL ${why}` }))
 
 /**
@@ -69,13 +81,14 @@ export const normaliseBaseUrl = (
   const text = raw.trim()
   if (text === "") return invalid("is empty: give the API URL, https://api.<instance-domain>.")
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    return invalid(`"${text}" has no scheme: did you mean https://${text.replace(/^\/+/, "")} ?`)
+    const shown = quotable(text)
+    return invalid(`${shown} has no scheme: did you mean https://${shown.replace(/^"\/*|"[^"]*$/g, "")} ?`)
   }
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    return invalid(`"${text}" is not a valid URL: expected https://api.<instance-domain>.`)
+    return invalid(`${quotable(text)} is not a valid URL: expected https://api.<instance-domain>.`)
   }
   // The URL ends up in logs and error messages; a password in it would leak there.
   if (url.username !== "" || url.password !== "") {

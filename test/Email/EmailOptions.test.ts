@@ -194,9 +194,14 @@ describe("SMTP_URL", () => {
     for (const url of [
       "smtps://bob:hunter2@mail.acme.example/x",
       "smtps://bob:hunter2@",
-      "ftp://bob:hunter2@mail.acme.example"
+      "ftp://bob:hunter2@mail.acme.example",
+      // The # ends the host part for the parser, which reads "bob:1234" as host and port.
+      "smtps://bob:1234#hunter2@mail.acme.example",
+      "smtps://bob:1234?hunter2@mail.acme.example"
     ]) {
-      expect(await errorOf(values({ ...SMTP, smtpUrl: secret(url) }))).not.toContain("hunter2")
+      const message = await errorOf(values({ ...SMTP, smtpUrl: secret(url) }))
+      expect(message).not.toContain("hunter2")
+      expect(message).not.toContain("1234")
     }
     expect(
       await errorOf(
@@ -225,6 +230,9 @@ describe("credentials and files", () => {
     const missing = join(directory, "missing")
     const message = await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(missing) }))
     expect(message).toBe(`--smtp-password-file / SMTP_PASSWORD_FILE ${missing} cannot be read: it does not exist`)
+    const mistaken = await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some("hunter2-pw") }))
+    expect(mistaken).toContain("SMTP_PASSWORD_FILE names no file, and its value is not shown")
+    expect(mistaken).not.toContain("hunter2-pw")
     const empty = join(directory, "empty")
     writeFileSync(empty, "\n")
     expect(await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(empty) }))).toContain(

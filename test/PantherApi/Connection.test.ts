@@ -50,6 +50,16 @@ describe("normaliseBaseUrl", () => {
     expect(refusal("https://user:hunter2@api.acme.runpanther.net")).not.toContain("hunter2")
   })
 
+  it("does not quote a password or query of a URL it cannot use, even one that does not parse", () => {
+    const badPort = refusal("https://user:SECRET-1@api.acme.example:99999")
+    expect(badPort).toContain('"https://api.acme.example:99999" (its user name, password or query not shown) is not')
+    const noScheme = refusal("api.acme.runpanther.net/?api_key=SECRET-2")
+    expect(noScheme).toContain("did you mean https://api.acme.runpanther.net/ ?")
+    const noSchemeWithUser = refusal("bob:SECRET-3@api.acme.runpanther.net")
+    expect(noSchemeWithUser).toContain("did you mean https://api.acme.runpanther.net ?")
+    for (const message of [badPort, noScheme, noSchemeWithUser]) expect(message).not.toMatch(/SECRET|bob/)
+  })
+
   it("knows its loopback hosts", () => {
     expect(["localhost", "127.0.0.1", "127.255.0.1", "[::1]", "app.localhost"].every(isLoopbackHost)).toBe(true)
     expect(["example.com", "10.0.0.1", "127.0.0.1.nip.io", "localhost.example.com"].some(isLoopbackHost)).toBe(false)

@@ -97,6 +97,10 @@ describe("connectionOptions", () => {
       expect(yield* messageOf(["--api-token-file", tokenFile("t", "a")], { ...url, PANTHER_API_TOKEN: "b" })).toContain(
         "give one"
       )
+      // The token itself put in the _FILE variable: named no file, and not quoted back.
+      const mistaken = yield* messageOf([], { ...url, PANTHER_API_TOKEN_FILE: "pat-Secret-Token-9f2c" })
+      expect(mistaken).toContain("PANTHER_API_TOKEN_FILE names no file, and its value is not shown")
+      expect(mistaken).not.toContain("pat-Secret-Token-9f2c")
     })
   )
 
