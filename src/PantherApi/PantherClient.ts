@@ -94,6 +94,14 @@ const listUsersParams = (filters: ListUsersFilters, cursor: Option.Option<string
   return params
 }
 
+/** Whether `user` is what `body` asks for: the same names, and the role by its id or (ignoring case) its name. */
+const sameUser = (user: User, body: ModifyUserBody): boolean =>
+  user.givenName === body.givenName &&
+  user.familyName === body.familyName &&
+  (body.role.id !== undefined
+    ? user.role.id === body.role.id
+    : user.role.name?.toLowerCase() === body.role.name?.toLowerCase())
+
 export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/PantherClient", {
   effect: Effect.gen(function* () {
     const settings = yield* PantherConnection
@@ -300,6 +308,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               send(Routes.createUser, UserSchema, request, false)
             ),
             findByEmail: findByEmail(body.email),
+            asAsked: (user) => user.enabled && sameUser(user, body),
             rounds: settings.retry.maxAttempts,
             onRetry: count("retries"),
             // The whole create keeps to the retry budget, as one request's retries do.

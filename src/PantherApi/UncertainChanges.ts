@@ -27,13 +27,16 @@ const notMade = (failure: ServerError | TransportError, attempts: number): Serve
     : new TransportError({ method: failure.method, path: failure.path, reason: failure.reason, attempts })
 
 /**
- * A create: if a user with that email now exists, the create went through (or someone made the same user) and the
- * wanted state holds; if not, nothing was made and creating again is safe, after `pause` (the retry policy's
- * backoff for that round, or false when that wait would end past the retry budget). At most `rounds` rounds.
+ * A create: if a user with that email now exists as asked (`asAsked`: the same names and role, enabled), the
+ * create went through (or someone made the same user) and the wanted state holds. If none exists, nothing was made
+ * and creating again is safe, after `pause` (the retry policy's backoff for that round, or false when that wait
+ * would end past the retry budget). One that exists otherwise was there before: it is not taken for the new user,
+ * and the create is sent again, for Panther to say the email is taken. At most `rounds` rounds.
  */
 export const settleCreate = (options: {
   readonly create: Effect.Effect<User, PantherApiError>
   readonly findByEmail: Effect.Effect<Option.Option<User>, PantherApiError>
+  readonly asAsked: (user: User) => boolean
   readonly rounds: number
   readonly onRetry: Effect.Effect<void>
   readonly pause: (round: number) => Effect.Effect<boolean>
@@ -41,26 +44,13 @@ export const settleCreate = (options: {
   /** `postsBefore`: the creates sent in earlier rounds, the ordinary retries of a 429 or 503 included. */
   const round = (sent: number, postsBefore: number): Effect.Effect<User, PantherApiError> =>
     options.create.pipe(
-      Effect.catchIf(isUncertain, (uncertain) =>
-        Effect.flatMap(
-          // If even the look-up fails, the first failure says best what the caller must check.
-          options.findByEmail.pipe(
-            Effect.tapError((error) =>
-              Effect.logWarning(`Panther: could not check whether the create worked: ${error.message}`)
-            ),
-            Effect.mapError(() => uncertain)
-          ),
-          Option.match({
-            onSome: (user) =>
-              Effect.as(
-                Effect.logWarning(`Panther: the answer to the create was lost, but ${user.email} exists: taking it`),
-                user
-              ),
-            onNone: () => {
-              const posts = postsBefore + uncertain.attempts
-              const giveUp = Effect.fail(notMade(uncertain, posts))
-              if (sent >= options.rounds) return giveUp
-              return Effect.flatMap(options.pause(sent), (waited) =>
+      Effect.catchIf(isUncertain, (uncertain) => {
+        const posts = postsBefore + uncertain.attempts
+        const giveUp = Effect.fail(notMade(uncertain, posts))
+        const sendAgain =
+          sent >= options.rounds
+            ? giveUp
+            : Effect.flatMap(options.pause(sent), (waited) =>
                 waited
                   ? options.onRetry.pipe(
                       Effect.zipRight(
@@ -72,17 +62,42 @@ export const settleCreate = (options: {
                     )
                   : giveUp
               )
-            }
+        return Effect.flatMap(
+          // If even the look-up fails, the first failure says best what the caller must check.
+          options.findByEmail.pipe(
+            Effect.tapError((error) =>
+              Effect.logWarning(`Panther: could not check whether the create worked: ${error.message}`)
+            ),
+            Effect.mapError(() => uncertain)
+          ),
+          Option.match({
+            onNone: () => sendAgain,
+            onSome: (user) =>
+              options.asAsked(user)
+                ? Effect.as(
+                    Effect.logWarning(
+                      `Panther: the answer to the create was lost, but ${user.email} exists as asked: taking it`
+                    ),
+                    user
+                  )
+                : Effect.zipRight(
+                    Effect.logWarning(
+                      `Panther: the answer to the create was lost; ${user.email} exists, but not as asked ` +
+                        `(user ${user.id ?? "without an id"}): it was there before, and is not taken for the new one`
+                    ),
+                    sendAgain
+                  )
           })
         )
-      )
+      })
     )
   return round(1, 0)
 }
 
 /**
  * A delete: sent again (`deleteOnce(true)`, with the ordinary retries), and "not found" then means the first one
- * worked, which is what was asked. A "not found" on the first try is still an error: the id was wrong.
+ * worked, which is what was asked, provided the caller saw the user exist just before (`users delete` looks it up
+ * first): otherwise a mistyped id would read as deleted. A "not found" on the first try is still an error.
  */
 export const settleDelete = (options: {
   readonly deleteOnce: (repeatable: boolean) => Effect.Effect<void, PantherApiError>

@@ -97,17 +97,39 @@ describe("PantherClient failures", () => {
   const create = (baseUrl: string) =>
     runWithClient(baseUrl, (client) => client.createUser(newUser), { requestTimeout: Duration.millis(150) })
 
-  it.scopedLive("a create whose answer is lost is not sent again when the user turns out to exist", () =>
+  /** The user `newUser` asks for, as the API would list it. */
+  const asAsked = rawUser("new", { email: "NEW@example.com", givenName: "New", familyName: "User" })
+
+  it.scopedLive("a create whose answer is lost is not sent again when the user turns out to exist as asked", () =>
     Effect.gen(function* () {
-      const server = yield* scriptedServer([
-        slow(2_000, json(200, rawUser("new"))),
-        json(200, { results: [rawUser("new", { email: "NEW@example.com" })] })
-      ])
+      const server = yield* scriptedServer([slow(2_000, json(200, rawUser("new"))), json(200, { results: [asAsked] })])
       const user = yield* create(server.url)
       expect(user.id).toBe("new")
       expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET"])
       expect(server.requests[1]?.query.get("email")).toBe("new@example.com")
       expect(server.requests[1]?.query.get("include-deactivated")).toBe("true")
+    })
+  )
+
+  it.scopedLive("a create whose answer is lost does not take a user that was there before for the new one", () =>
+    Effect.gen(function* () {
+      // Someone else's account with that email: other names, or the same names deactivated. Sent again, the create
+      // gets Panther's own answer: the email is taken.
+      for (const existing of [
+        rawUser("old", { email: "new@example.com", givenName: "Kim", familyName: "Lee" }),
+        { ...asAsked, role: { id: "role-admin", name: "Admin" } },
+        { ...asAsked, enabled: false }
+      ]) {
+        const server = yield* scriptedServer([
+          json(502, { message: "bad gateway" }),
+          json(200, { results: [existing] }),
+          json(400, { message: "a user with this email already exists" })
+        ])
+        const error = yield* failureOf(create(server.url))
+        expect(error._tag).toBe("BadRequest")
+        expect(error.message).toContain("already exists")
+        expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET", "POST"])
+      }
     })
   )
 
