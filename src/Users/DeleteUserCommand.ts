@@ -28,8 +28,10 @@ export const deleteUserCommand = Command.make(
         })
       }
       const client = yield* PantherClient
+      // Looked up first even with --yes: a mistyped id is a "not found" before anything is sent, and the delete's
+      // own "not found" after a lost answer can then only mean the first attempt worked (see settleDelete).
+      const user = yield* client.getUser(args.id)
       if (!args.yes) {
-        const user = yield* client.getUser(args.id)
         const confirmed = yield* Prompt.confirm({
           message: `Delete ${user.givenName} ${user.familyName} <${user.email}> (${args.id})? This cannot be undone.`,
           initial: false

@@ -6,15 +6,20 @@ import { Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import type { RoleRef } from "../PantherApi/Schemas.js"
+import { requireOptionValue } from "./FlagValues.js"
 
-export const emailOption = Options.text("email").pipe(Options.withDescription("The user's email address."))
-export const givenNameOption = Options.text("given-name").pipe(Options.withDescription("First name."))
-export const familyNameOption = Options.text("family-name").pipe(Options.withDescription("Last name."))
-export const roleOption = Options.text("role").pipe(
+// An empty value (`--given-name ""`, an unset variable in a script) is a usage error here, as in `users list`:
+// sent, the API would refuse it after the call; a role left empty would keep the old one without a word.
+const text = (name: string) => Options.text(name).pipe(Options.mapEffect(requireOptionValue(`--${name}`)))
+
+export const emailOption = text("email").pipe(Options.withDescription("The user's email address."))
+export const givenNameOption = text("given-name").pipe(Options.withDescription("First name."))
+export const familyNameOption = text("family-name").pipe(Options.withDescription("Last name."))
+export const roleOption = text("role").pipe(
   Options.withDescription("Role by name, e.g. Admin, Analyst, AnalystReadOnly."),
   Options.optional
 )
-export const roleIdOption = Options.text("role-id").pipe(
+export const roleIdOption = text("role-id").pipe(
   Options.withDescription("Role by id, instead of --role."),
   Options.optional
 )

@@ -252,6 +252,26 @@ describe("panther-audit users", () => {
     expect(JSON.parse((await asReader("users", "get", someone.id)).stdout).familyName).toBe(someone.familyName)
   }, 60_000)
 
+  it("delete --yes of an id that does not exist is not found, even when the delete's answer would be lost", async () => {
+    // The 502 is the one a DELETE would get: the id is looked up first, so the delete is never sent.
+    const server = await startScriptedServer([
+      json(404, { message: "user not found" }),
+      json(502, { message: "bad gateway" }),
+      json(404, { message: "user not found" })
+    ])
+    try {
+      const result = await runCli(["users", "delete", "no-such-user-typo", "--yes"], {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+      })
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain("GET /users/no-such-user-typo (404)")
+      expect(result.stderr).not.toContain("Deleted")
+      expect(server.requests.map((request) => request.method)).toEqual(["GET"])
+    } finally {
+      await server.close()
+    }
+  })
+
   it("usage and configuration problems exit 2 before anything is sent", async () => {
     const noToken = await runCli(["users", "list"], { env: { PANTHER_API_URL: simulator.baseUrl } })
     expect(noToken.code).toBe(2)
@@ -285,7 +305,18 @@ describe("panther-audit users", () => {
         [["users", "list", "--contains", ""], "--contains is empty"],
         [["users", "get", ""], "The user id is empty"],
         [["users", "update", "", "--given-name", "X"], "The user id is empty"],
-        [["users", "delete", "", "--yes"], "The user id is empty"]
+        [["users", "delete", "", "--yes"], "The user id is empty"],
+        [["users", "update", "u1", "--given-name", ""], "--given-name is empty"],
+        [["users", "update", "u1", "--given-name", "X", "--role", ""], "--role is empty"],
+        [["users", "update", "u1", "--role-id", " "], "--role-id is empty"],
+        [
+          ["users", "create", "--email", "", "--given-name", "A", "--family-name", "B", "--role", "Analyst"],
+          "--email is empty"
+        ],
+        [
+          ["users", "create", "--email", "a@b.c", "--given-name", "A", "--family-name", " ", "--role", "Analyst"],
+          "--family-name is empty"
+        ]
       ]
       for (const [args, message] of cases) {
         const result = await run(...args)
