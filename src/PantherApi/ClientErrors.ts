@@ -56,9 +56,13 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
+    // A path with an id names one user or role; a 404 on a list means the base URL is not the API.
+    const namesOne = this.path.split("/").filter((part) => part !== "").length > 1
     return (
       `Panther found nothing at ${this.method} ${this.path} (404).${pantherSaid(this.detail)} ` +
-      "Check the id (`panther-audit users list` shows them) and that --api-url is https://api.<instance-domain>."
+      (namesOne
+        ? "Check the id (`panther-audit users list` shows them) and that --api-url is https://api.<instance-domain>."
+        : "Check that --api-url / PANTHER_API_URL is the API itself, https://api.<instance-domain>.")
     )
   }
 }
@@ -83,7 +87,9 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
     }
     return (
       `Panther rejected ${this.method} ${this.path} (${this.status}).${pantherSaid(this.detail)} ` +
-      "Fix the input named there and try again."
+      (this.method === "GET"
+        ? "Check the filters given; on a page after the first it refused the cursor it gave: run again."
+        : "Change what Panther named and try again.")
     )
   }
 }

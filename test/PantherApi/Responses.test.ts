@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { errorDetail } from "../../src/PantherApi/Responses.js"
+import { Either } from "effect"
+import { checkStatus, errorDetail } from "../../src/PantherApi/Responses.js"
 
 describe("errorDetail", () => {
   it("reads message or error from JSON bodies of any of the shapes seen", () => {
@@ -24,5 +25,29 @@ describe("errorDetail", () => {
     expect(errorDetail("upstream\n  connect error")).toBe("upstream connect error")
     expect(errorDetail("x".repeat(500))).toHaveLength(203)
     expect(errorDetail("   ")).toBeUndefined()
+  })
+})
+
+describe("what an API error tells the user to do", () => {
+  it("a 404 sends a lookup by id to the id, and a list to the base URL", () => {
+    const one = checkStatus(
+      { method: "GET", path: "/users/u1", status: 404, retryAfter: undefined, body: "" },
+      0,
+      String
+    )
+    const list = checkStatus({ method: "GET", path: "/users", status: 404, retryAfter: undefined, body: "" }, 0, String)
+    expect(Either.flip(one).pipe(Either.getOrThrow).message).toContain("Check the id")
+    const listMessage = Either.flip(list).pipe(Either.getOrThrow).message
+    expect(listMessage).not.toContain("Check the id")
+    expect(listMessage).toContain("Check that --api-url / PANTHER_API_URL is the API itself")
+  })
+
+  it("a 400 on a list points at the filters and the cursor, on a change at what Panther named", () => {
+    const refused = (method: string) =>
+      Either.flip(
+        checkStatus({ method, path: "/users", status: 400, retryAfter: undefined, body: '{"message":"x"}' }, 0, String)
+      ).pipe(Either.getOrThrow).message
+    expect(refused("GET")).toContain("the cursor it gave")
+    expect(refused("POST")).toContain("Change what Panther named")
   })
 })
