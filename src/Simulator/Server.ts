@@ -74,12 +74,13 @@ export interface RunningSimulator {
 /**
  * Paths as the API has them: the router's defaults also matched `/Users` and `//users`, so a client's miscased or
  * doubly slashed path passed every test here and would fail against Panther, and they refused an id over 100
- * characters with a 400 before its key was even checked. A trailing slash stays accepted, as it always was here.
+ * characters with a 400 before its key was even checked. A trailing slash is another path too: accepted, `POST
+ * /users/` created a user (an update script with an empty id) while `DELETE /users/` was a 404.
  */
 const ROUTER_CONFIG = {
   caseSensitive: true,
   ignoreDuplicateSlashes: false,
-  ignoreTrailingSlash: true,
+  ignoreTrailingSlash: false,
   // Any id a request line can carry: Node refuses headers over 16 KiB first.
   maxParamLength: 16 * 1024
 } as const

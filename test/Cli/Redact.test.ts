@@ -37,7 +37,10 @@ describe("scrubSecrets", () => {
     ["in upper-case hex after one more digit", `7${hex(SECRET).toUpperCase()}`],
     ["as numeric HTML entities", [...SECRET].map((character) => `&#${character.charCodeAt(0)};`).join("")],
     ["as hex HTML entities", [...SECRET].map((character) => `&#x${character.charCodeAt(0).toString(16)};`).join("")],
-    ["as \\u escapes", [...SECRET].map((character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")],
+    [
+      "as \\u escapes",
+      [...SECRET].map((character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")
+    ],
     ["URL-encoded twice", encodeURIComponent(encodeURIComponent(SECRET))],
     ["in base64 inside a JSON string with \\/", JSON.stringify({ q: base64(SECRET) }).replaceAll("/", "\\/")]
   ])("withholds the whole text when the secret can still be read %s", (_form, echoed) => {
