@@ -3,8 +3,10 @@
  * default and an environment variable, so a container can be configured without flags.
  */
 import { Options } from "@effect/cli"
-import { Config, Effect, Option } from "effect"
+import { Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { envBoolean, envInteger, envText } from "../Cli/Environment.js"
+import { requireOptionValue } from "../Cli/FlagValues.js"
 import { ALL_PERMISSIONS } from "../PantherApi/Permissions.js"
 import {
   type AuditParameters,
@@ -22,14 +24,14 @@ const asOf = Options.text("as-of").pipe(
   Options.withDescription(
     "The instant the audit is judged at, ISO 8601 (for example 2026-06-30T00:00:00Z). Defaults to now. Env: AUDIT_AS_OF."
   ),
-  Options.withFallbackConfig(Config.string("AUDIT_AS_OF")),
+  Options.withFallbackConfig(envText("AUDIT_AS_OF")),
   Options.optional
 )
 
 const days = (name: string, env: string, fallback: number, description: string) =>
   Options.integer(name).pipe(
     Options.withDescription(`${description} Env: ${env}.`),
-    Options.withFallbackConfig(Config.integer(env)),
+    Options.withFallbackConfig(envInteger(env)),
     Options.withDefault(fallback)
   )
 
@@ -38,7 +40,7 @@ const staleDays = Options.integer("stale-days").pipe(
   Options.withDescription(
     `A last login more than this many days before --as-of is stale; an account this old that never logged in is flagged. Default: the --policy preset, else ${DEFAULT_STALE_DAYS}. Env: AUDIT_STALE_DAYS.`
   ),
-  Options.withFallbackConfig(Config.integer("AUDIT_STALE_DAYS")),
+  Options.withFallbackConfig(envInteger("AUDIT_STALE_DAYS")),
   Options.optional
 )
 
@@ -46,7 +48,7 @@ const policy = Options.text("policy").pipe(
   Options.withDescription(
     `Preset thresholds of a compliance regime: ${POLICIES.map((name) => `${name} (${POLICY_STALE_DAYS[name]} days)`).join(", ")}. Recorded in the reports; --stale-days overrides it. Env: AUDIT_POLICY.`
   ),
-  Options.withFallbackConfig(Config.string("AUDIT_POLICY")),
+  Options.withFallbackConfig(envText("AUDIT_POLICY")),
   Options.optional
 )
 
@@ -54,7 +56,7 @@ const suppressions = Options.text("suppressions").pipe(
   Options.withDescription(
     "A YAML or JSON file of accepted exceptions, {suppressions: [{user, finding, reason, owner, expires}]}. Env: AUDIT_SUPPRESSIONS."
   ),
-  Options.withFallbackConfig(Config.string("AUDIT_SUPPRESSIONS")),
+  Options.withFallbackConfig(envText("AUDIT_SUPPRESSIONS")),
   Options.optional
 )
 const pendingDays = days(
@@ -67,7 +69,7 @@ const pendingDays = days(
 const list = (name: string, env: string, fallback: ReadonlyArray<string>, description: string) =>
   Options.text(name).pipe(
     Options.withDescription(`${description} Comma-separated. Default: ${fallback.join(",")}. Env: ${env}.`),
-    Options.withFallbackConfig(Config.string(env)),
+    Options.withFallbackConfig(envText(env)),
     Options.withDefault(fallback.join(","))
   )
 
@@ -88,13 +90,15 @@ const includeDeactivated = Options.boolean("include-deactivated").pipe(
   Options.withDescription(
     "Also fetch deactivated users; they are counted in the inventory but get no findings. Env: AUDIT_INCLUDE_DEACTIVATED."
   ),
-  Options.withFallbackConfig(Config.boolean("AUDIT_INCLUDE_DEACTIVATED"))
+  Options.withFallbackConfig(envBoolean("AUDIT_INCLUDE_DEACTIVATED"))
 )
 
 // Plain text, checked by `checkReportDirectory`: its messages name the flag and say what to do.
 export const reportDirOption = Options.text("report-dir").pipe(
+  // An empty value would write the reports into the current folder.
+  Options.mapEffect(requireOptionValue("--report-dir")),
   Options.withDescription("Where reports are written. It must exist and be writable. Env: AUDIT_REPORT_DIR."),
-  Options.withFallbackConfig(Config.string("AUDIT_REPORT_DIR")),
+  Options.withFallbackConfig(envText("AUDIT_REPORT_DIR")),
   Options.withDefault("./reports")
 )
 
@@ -103,7 +107,7 @@ const failOn = Options.text("fail-on").pipe(
   Options.withDescription(
     `Exit with code 1 when a finding of this severity or above is raised: ${FAIL_ON_VALUES.join(", ")} (none: never). Env: AUDIT_FAIL_ON.`
   ),
-  Options.withFallbackConfig(Config.string("AUDIT_FAIL_ON")),
+  Options.withFallbackConfig(envText("AUDIT_FAIL_ON")),
   Options.withDefault("none")
 )
 

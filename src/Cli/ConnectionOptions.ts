@@ -8,7 +8,7 @@ import { Options } from "@effect/cli"
 // Module paths, not the package indexes, which load every platform module at start-up.
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Config, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import { Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import {
   type ConnectionSettings,
   defaultRequestTimeout,
@@ -18,6 +18,7 @@ import {
 } from "../PantherApi/Connection.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { ConfigurationError } from "./ConfigurationError.js"
+import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
 import { missingSecretFile } from "./Redact.js"
 
 export interface ConnectionOptions {
@@ -33,7 +34,7 @@ export interface ConnectionOptions {
 export const connectionOptions: Options.Options<ConnectionOptions> = Options.all({
   apiUrl: Options.text("api-url").pipe(
     Options.withDescription("Panther API base URL, https://api.<instance-domain> (env PANTHER_API_URL)."),
-    Options.withFallbackConfig(Config.string("PANTHER_API_URL")),
+    Options.withFallbackConfig(envText("PANTHER_API_URL")),
     Options.optional
   ),
   apiToken: Options.redacted("api-token").pipe(
@@ -41,12 +42,12 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
       "Panther API token; prefer --api-token-file or the env var, which stay out of the process list " +
         "(env PANTHER_API_TOKEN)."
     ),
-    Options.withFallbackConfig(Config.redacted("PANTHER_API_TOKEN")),
+    Options.withFallbackConfig(envRedacted("PANTHER_API_TOKEN")),
     Options.optional
   ),
   apiTokenFile: Options.text("api-token-file").pipe(
     Options.withDescription("A file holding the API token, e.g. a mounted secret (env PANTHER_API_TOKEN_FILE)."),
-    Options.withFallbackConfig(Config.string("PANTHER_API_TOKEN_FILE")),
+    Options.withFallbackConfig(envText("PANTHER_API_TOKEN_FILE")),
     Options.optional
   ),
   allowInsecureHttp: Options.boolean("allow-insecure-http").pipe(
@@ -54,11 +55,11 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
       "Allow plain http:// to a host other than this machine; the token then travels unencrypted " +
         "(env PANTHER_ALLOW_INSECURE_HTTP)."
     ),
-    Options.withFallbackConfig(Config.boolean("PANTHER_ALLOW_INSECURE_HTTP"))
+    Options.withFallbackConfig(envBoolean("PANTHER_ALLOW_INSECURE_HTTP"))
   ),
   timeoutSeconds: Options.float("timeout-seconds").pipe(
     Options.withDescription("Seconds to wait for one response, body included (env PANTHER_TIMEOUT_SECONDS)."),
-    Options.withFallbackConfig(Config.number("PANTHER_TIMEOUT_SECONDS")),
+    Options.withFallbackConfig(envNumber("PANTHER_TIMEOUT_SECONDS")),
     Options.withDefault(Duration.toSeconds(defaultRequestTimeout))
   ),
   maxRetries: Options.integer("max-retries").pipe(
@@ -66,7 +67,7 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
       "Retries of one request after a 429, 500, 502, 503, 504, connection error or timeout; 0 never retries " +
         "(env PANTHER_MAX_RETRIES)."
     ),
-    Options.withFallbackConfig(Config.integer("PANTHER_MAX_RETRIES")),
+    Options.withFallbackConfig(envInteger("PANTHER_MAX_RETRIES")),
     Options.withDefault(defaultRetryPolicy.maxAttempts - 1)
   ),
   retryBudgetSeconds: Options.float("retry-budget-seconds").pipe(
@@ -74,7 +75,7 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
       "Most seconds one request may spend on retries: no retry starts whose wait would end past it, and the " +
         "attempt after a wait may take up to --timeout-seconds (env PANTHER_RETRY_BUDGET_SECONDS)."
     ),
-    Options.withFallbackConfig(Config.number("PANTHER_RETRY_BUDGET_SECONDS")),
+    Options.withFallbackConfig(envNumber("PANTHER_RETRY_BUDGET_SECONDS")),
     Options.withDefault(Duration.toSeconds(defaultRetryPolicy.maxElapsed))
   )
 })

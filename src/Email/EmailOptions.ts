@@ -4,8 +4,9 @@
  * the audit would cost the night's report.
  */
 import { Options } from "@effect/cli"
-import { Config, Effect, Either, Option, Redacted } from "effect"
+import { Config, ConfigError, Effect, Either, Option, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { envBoolean, envChoice, envInteger, envRedacted, envText } from "../Cli/Environment.js"
 import { EMAIL_POLICIES, type EmailPolicy } from "./EmailPolicy.js"
 import {
   DEFAULT_EML_FROM,
@@ -26,21 +27,21 @@ import { parseSmtpUrl } from "./SmtpUrl.js"
 const optionalText = (name: string, env: string, description: string) =>
   Options.text(name).pipe(
     Options.withDescription(`${description} Env: ${env}.`),
-    Options.withFallbackConfig(Config.string(env)),
+    Options.withFallbackConfig(envText(env)),
     Options.optional
   )
 
 const optionalFile = (name: string, env: string, description: string) =>
   Options.file(name, { exists: "either" }).pipe(
     Options.withDescription(`${description} Env: ${env}.`),
-    Options.withFallbackConfig(Config.string(env)),
+    Options.withFallbackConfig(envText(env)),
     Options.optional
   )
 
 const bytes = (name: string, env: string, fallback: number, description: string) =>
   Options.integer(name).pipe(
     Options.withDescription(`${description} Default: ${fallback} (${fallback / 1024 / 1024} MiB). Env: ${env}.`),
-    Options.withFallbackConfig(Config.integer(env)),
+    Options.withFallbackConfig(envInteger(env)),
     Options.withDefault(fallback)
   )
 
@@ -50,7 +51,7 @@ const smtpUrl = Options.redacted("smtp-url").pipe(
     "SMTP server: smtps://host:465 (TLS) or smtp://host:587 (STARTTLS, required unless the host is loopback or " +
       "--smtp-insecure is given). Without it, the email is written as an .eml file beside the reports. Env: SMTP_URL."
   ),
-  Options.withFallbackConfig(Config.redacted("SMTP_URL")),
+  Options.withFallbackConfig(envRedacted("SMTP_URL")),
   Options.optional
 )
 
@@ -58,7 +59,7 @@ const smtpPassword = Options.redacted("smtp-password").pipe(
   Options.withDescription(
     "SMTP password. Prefer SMTP_PASSWORD or --smtp-password-file: a flag shows in the process list. Env: SMTP_PASSWORD."
   ),
-  Options.withFallbackConfig(Config.redacted("SMTP_PASSWORD")),
+  Options.withFallbackConfig(envRedacted("SMTP_PASSWORD")),
   Options.optional
 )
 
@@ -68,7 +69,7 @@ const smtpInsecure = Options.boolean("smtp-insecure").pipe(
       "unchecked). Only for a " +
       "trusted network: the password and the report would cross it in clear text. Env: SMTP_INSECURE."
   ),
-  Options.withFallbackConfig(Config.boolean("SMTP_INSECURE"))
+  Options.withFallbackConfig(envBoolean("SMTP_INSECURE"))
 )
 
 const smtpRetries = Options.integer("smtp-retries").pipe(
@@ -76,7 +77,7 @@ const smtpRetries = Options.integer("smtp-retries").pipe(
     "Retries after a failed connection, TLS handshake or temporary (4xx) refusal, with growing waits; a refused " +
       `login or a permanent (5xx) refusal is not retried. Default: ${DEFAULT_SMTP_RETRIES}. Env: SMTP_RETRIES.`
   ),
-  Options.withFallbackConfig(Config.integer("SMTP_RETRIES")),
+  Options.withFallbackConfig(envInteger("SMTP_RETRIES")),
   Options.withDefault(DEFAULT_SMTP_RETRIES)
 )
 
@@ -87,8 +88,9 @@ const email = Options.choice("email", EMAIL_POLICIES).pipe(
       "Default: on-findings when MAIL_TO is set, otherwise never. Env: MAIL_POLICY or AUDIT_EMAIL."
   ),
   Options.withFallbackConfig(
-    Config.literal(...EMAIL_POLICIES)("MAIL_POLICY").pipe(
-      Config.orElse(() => Config.literal(...EMAIL_POLICIES)("AUDIT_EMAIL"))
+    // AUDIT_EMAIL only when MAIL_POLICY is unset: a bad MAIL_POLICY is named as such, not as a missing AUDIT_EMAIL.
+    envChoice("MAIL_POLICY", EMAIL_POLICIES).pipe(
+      Config.orElseIf({ if: ConfigError.isMissingDataOnly, orElse: () => envChoice("AUDIT_EMAIL", EMAIL_POLICIES) })
     )
   ),
   Options.optional
@@ -120,7 +122,7 @@ export const emailOptions = Options.all({
   mailCc: optionalText("mail-cc", "MAIL_CC", "Copy recipients, comma-separated."),
   mailSubjectPrefix: Options.text("mail-subject-prefix").pipe(
     Options.withDescription(`Start of the subject line. Default: ${DEFAULT_SUBJECT_PREFIX}. Env: MAIL_SUBJECT_PREFIX.`),
-    Options.withFallbackConfig(Config.string("MAIL_SUBJECT_PREFIX")),
+    Options.withFallbackConfig(envText("MAIL_SUBJECT_PREFIX")),
     Options.withDefault(DEFAULT_SUBJECT_PREFIX)
   ),
   mailAttachMaxBytes: bytes(
@@ -267,10 +269,14 @@ const separateCredentials = (
   user: Option.Option<string>,
   password: Option.Option<Redacted.Redacted<string>>
 ): Effect.Effect<SmtpCredentials | undefined, ConfigurationError> => {
-  if (Option.isNone(user) && Option.isNone(password)) return Effect.succeed(undefined)
-  if (Option.isNone(user) || user.value.trim() === "") {
-    return fail("an SMTP password is set but SMTP_USER is not: give both, or neither")
+  // Blank counts as not given, from a flag as from the environment: an empty password would only fail at the
+  // server, after the whole audit ran, as a refused login.
+  const givenUser = Option.filter(user, (text) => text.trim() !== "")
+  const givenPassword = Option.filter(password, (secret) => Redacted.value(secret) !== "")
+  if (Option.isNone(givenUser) && Option.isNone(givenPassword)) return Effect.succeed(undefined)
+  if (Option.isNone(givenUser)) return fail("an SMTP password is set but SMTP_USER is not: give both, or neither")
+  if (Option.isNone(givenPassword)) {
+    return fail("SMTP_USER is set but no password: set SMTP_PASSWORD or SMTP_PASSWORD_FILE")
   }
-  if (Option.isNone(password)) return fail("SMTP_USER is set but no password: set SMTP_PASSWORD or SMTP_PASSWORD_FILE")
-  return Effect.succeed({ user: user.value.trim(), password: password.value })
+  return Effect.succeed({ user: givenUser.value.trim(), password: givenPassword.value })
 }

@@ -4,8 +4,9 @@
  * successful run the oldest runs' reports are deleted; see PruneReports.ts for what counts as a report.
  */
 import { Options } from "@effect/cli"
-import { Clock, Config, Effect, Option } from "effect"
+import { Clock, Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { envInteger } from "../Cli/Environment.js"
 import { pruneReports, type Retention, retentionIsOff } from "./PruneReports.js"
 
 export const retentionOptions = Options.all({
@@ -14,7 +15,7 @@ export const retentionOptions = Options.all({
       "After a successful run, delete the reports of all but the newest N runs. Off by default. " +
         "Env: AUDIT_KEEP_REPORTS."
     ),
-    Options.withFallbackConfig(Config.integer("AUDIT_KEEP_REPORTS")),
+    Options.withFallbackConfig(envInteger("AUDIT_KEEP_REPORTS")),
     Options.optional
   ),
   keepReportsDays: Options.integer("keep-reports-days").pipe(
@@ -22,7 +23,7 @@ export const retentionOptions = Options.all({
       "After a successful run, delete the reports of runs more than D days old. With --keep-reports too, a run's " +
         "reports are deleted only when neither keeps them. Off by default. Env: AUDIT_KEEP_REPORTS_DAYS."
     ),
-    Options.withFallbackConfig(Config.integer("AUDIT_KEEP_REPORTS_DAYS")),
+    Options.withFallbackConfig(envInteger("AUDIT_KEEP_REPORTS_DAYS")),
     Options.optional
   )
 })

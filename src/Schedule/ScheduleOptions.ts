@@ -3,7 +3,7 @@
  * without flags.
  */
 import { Options } from "@effect/cli"
-import { Config } from "effect"
+import { envBoolean, envText } from "../Cli/Environment.js"
 import { DEFAULT_CRON, DEFAULT_TIME_ZONE } from "./CronSchedule.js"
 
 export const scheduleOptions = Options.all({
@@ -12,7 +12,7 @@ export const scheduleOptions = Options.all({
       `When to run, as a cron expression: minute hour day-of-month month day-of-week, optionally with seconds ` +
         `first, or @daily, @hourly, ... Default "${DEFAULT_CRON}" (02:00 every day). Env: AUDIT_SCHEDULE.`
     ),
-    Options.withFallbackConfig(Config.string("AUDIT_SCHEDULE")),
+    Options.withFallbackConfig(envText("AUDIT_SCHEDULE")),
     Options.withDefault(DEFAULT_CRON)
   ),
   tz: Options.text("tz").pipe(
@@ -20,12 +20,12 @@ export const scheduleOptions = Options.all({
       `The IANA time zone the cron expression is read in, such as Europe/Berlin. Default ${DEFAULT_TIME_ZONE}. ` +
         "Env: AUDIT_TZ."
     ),
-    Options.withFallbackConfig(Config.string("AUDIT_TZ")),
+    Options.withFallbackConfig(envText("AUDIT_TZ")),
     Options.withDefault(DEFAULT_TIME_ZONE)
   ),
   runNow: Options.boolean("run-now").pipe(
     Options.withDescription("Also run once at start, then on schedule. Env: AUDIT_RUN_NOW."),
-    Options.withFallbackConfig(Config.boolean("AUDIT_RUN_NOW"))
+    Options.withFallbackConfig(envBoolean("AUDIT_RUN_NOW"))
   )
 })
 

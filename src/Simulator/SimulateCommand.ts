@@ -6,8 +6,9 @@
 import { randomUUID } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
-import { Config, Console, Effect, Either, Option, Redacted } from "effect"
+import { Console, Effect, Either, Option, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { envInteger, envNumber, envRedacted, envText } from "../Cli/Environment.js"
 import type { FaultOptions } from "./Faults.js"
 import { DEFAULT_HOST, DEFAULT_SEED, DEFAULT_USERS, type SimulatorOptions, serveSimulator } from "./Server.js"
 import { formatBanner } from "./StartupBanner.js"
@@ -19,26 +20,26 @@ const MAX_USERS = 5_000_000
 const options = {
   port: Options.integer("port").pipe(
     Options.withDescription(`TCP port to listen on; 0 picks a free one. Default ${DEFAULT_PORT} (env SIMULATOR_PORT).`),
-    Options.withFallbackConfig(Config.integer("SIMULATOR_PORT")),
+    Options.withFallbackConfig(envInteger("SIMULATOR_PORT")),
     Options.withDefault(DEFAULT_PORT)
   ),
   host: Options.text("host").pipe(
     Options.withDescription(
       `Interface to listen on; 0.0.0.0 makes it reachable from other containers. Default ${DEFAULT_HOST} (env SIMULATOR_HOST).`
     ),
-    Options.withFallbackConfig(Config.string("SIMULATOR_HOST")),
+    Options.withFallbackConfig(envText("SIMULATOR_HOST")),
     Options.withDefault(DEFAULT_HOST)
   ),
   users: Options.integer("users").pipe(
     Options.withDescription(`How many users to generate; default ${DEFAULT_USERS} (env SIMULATOR_USERS).`),
-    Options.withFallbackConfig(Config.integer("SIMULATOR_USERS")),
+    Options.withFallbackConfig(envInteger("SIMULATOR_USERS")),
     Options.optional
   ),
   seed: Options.integer("seed").pipe(
     Options.withDescription(
       `Seed for generated users: the same seed gives the same users. Default ${DEFAULT_SEED} (env SIMULATOR_SEED).`
     ),
-    Options.withFallbackConfig(Config.integer("SIMULATOR_SEED")),
+    Options.withFallbackConfig(envInteger("SIMULATOR_SEED")),
     Options.withDefault(DEFAULT_SEED)
   ),
   now: Options.text("now").pipe(
@@ -46,7 +47,7 @@ const options = {
       "Reference time, ISO 8601 (e.g. 2025-06-30T12:00:00Z), that generated logins and creation dates are " +
         "relative to; default: the current time (env SIMULATOR_NOW)."
     ),
-    Options.withFallbackConfig(Config.string("SIMULATOR_NOW")),
+    Options.withFallbackConfig(envText("SIMULATOR_NOW")),
     Options.optional
   ),
   data: Options.file("data").pipe(
@@ -54,45 +55,45 @@ const options = {
       'Serve the users in this JSON file (an array of users, or a GET /users page {"results": [...]}) ' +
         "instead of generating them (env SIMULATOR_DATA)."
     ),
-    Options.withFallbackConfig(Config.string("SIMULATOR_DATA")),
+    Options.withFallbackConfig(envText("SIMULATOR_DATA")),
     Options.optional
   ),
   token: Options.redacted("token").pipe(
     Options.withDescription("API key with Read User Info; default: the documented test key (env SIMULATOR_TOKEN)."),
-    Options.withFallbackConfig(Config.redacted("SIMULATOR_TOKEN")),
+    Options.withFallbackConfig(envRedacted("SIMULATOR_TOKEN")),
     Options.optional
   ),
   adminToken: Options.redacted("admin-token").pipe(
     Options.withDescription(
       "API key with Read User Info and Manage Users; default: the documented test key (env SIMULATOR_ADMIN_TOKEN)."
     ),
-    Options.withFallbackConfig(Config.redacted("SIMULATOR_ADMIN_TOKEN")),
+    Options.withFallbackConfig(envRedacted("SIMULATOR_ADMIN_TOKEN")),
     Options.optional
   ),
   latencyMs: Options.integer("latency-ms").pipe(
     Options.withDescription("Milliseconds added to every response. Default 0 (env SIMULATOR_LATENCY_MS)."),
-    Options.withFallbackConfig(Config.integer("SIMULATOR_LATENCY_MS")),
+    Options.withFallbackConfig(envInteger("SIMULATOR_LATENCY_MS")),
     Options.withDefault(0)
   ),
   rateLimit: Options.integer("rate-limit").pipe(
     Options.withDescription(
       "Requests allowed per second; more get 429 with Retry-After. Default 0, no limit (env SIMULATOR_RATE_LIMIT)."
     ),
-    Options.withFallbackConfig(Config.integer("SIMULATOR_RATE_LIMIT")),
+    Options.withFallbackConfig(envInteger("SIMULATOR_RATE_LIMIT")),
     Options.withDefault(0)
   ),
   errorRate: Options.float("error-rate").pipe(
     Options.withDescription(
       "Share of requests, 0 to 1, answered with a random 500, 502, 503 or 504. Default 0 (env SIMULATOR_ERROR_RATE)."
     ),
-    Options.withFallbackConfig(Config.number("SIMULATOR_ERROR_RATE")),
+    Options.withFallbackConfig(envNumber("SIMULATOR_ERROR_RATE")),
     Options.withDefault(0)
   ),
   errorSeed: Options.integer("error-seed").pipe(
     Options.withDescription(
       "Seed for which requests --error-rate fails, so a flaky run can be replayed. Default 1 (env SIMULATOR_ERROR_SEED)."
     ),
-    Options.withFallbackConfig(Config.integer("SIMULATOR_ERROR_SEED")),
+    Options.withFallbackConfig(envInteger("SIMULATOR_ERROR_SEED")),
     Options.withDefault(1)
   ),
   failRequests: Options.text("fail-requests").pipe(
@@ -100,12 +101,12 @@ const options = {
       "Comma-separated request numbers to fail with --fail-status, counting every request from 1, " +
         'e.g. "3,7". Default: none (env SIMULATOR_FAIL_REQUESTS).'
     ),
-    Options.withFallbackConfig(Config.string("SIMULATOR_FAIL_REQUESTS")),
+    Options.withFallbackConfig(envText("SIMULATOR_FAIL_REQUESTS")),
     Options.withDefault("")
   ),
   failStatus: Options.integer("fail-status").pipe(
     Options.withDescription("HTTP status for --fail-requests. Default 503 (env SIMULATOR_FAIL_STATUS)."),
-    Options.withFallbackConfig(Config.integer("SIMULATOR_FAIL_STATUS")),
+    Options.withFallbackConfig(envInteger("SIMULATOR_FAIL_STATUS")),
     Options.withDefault(503)
   )
 }

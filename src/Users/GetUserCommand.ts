@@ -2,8 +2,8 @@
 import { Args, Command } from "@effect/cli"
 import { Effect } from "effect"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
+import { requireArgValue } from "../Cli/FlagValues.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
-import { requireArgValue } from "./FlagValues.js"
 import { printUser } from "./UserOutput.js"
 
 export const userIdArg = Args.text({ name: "id" }).pipe(

@@ -5,8 +5,8 @@
 import { Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { requireOptionValue } from "../Cli/FlagValues.js"
 import type { RoleRef } from "../PantherApi/Schemas.js"
-import { requireOptionValue } from "./FlagValues.js"
 
 // An empty value (`--given-name ""`, an unset variable in a script) is a usage error here, as in `users list`:
 // sent, the API would refuse it after the call; a role left empty would keep the old one without a word.

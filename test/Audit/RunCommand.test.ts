@@ -76,6 +76,44 @@ describe("panther-audit run", () => {
     expect(run.findings.byFinding.STALE_LOGIN).toBe(0)
   })
 
+  it("takes a blank variable for an unset one, and names a variable whose value it cannot read", async () => {
+    // AUDIT_STALE_DAYS= left empty in a compose file read as 0 days, a blank list as no privileged permission.
+    const blank = await runCli(["run"], {
+      env: env({ AUDIT_STALE_DAYS: "", AUDIT_PRIVILEGED_PERMISSIONS: " ", PANTHER_MAX_RETRIES: "", AUDIT_EMAIL: "" })
+    })
+    expect(blank.code).toBe(0)
+    const report = readdirSync(directory).find((file) => file.endsWith(".json")) ?? ""
+    const run = JSON.parse(readFileSync(join(directory, report), "utf8")).run
+    expect(run.parameters.staleDays).toBe(90)
+    expect(run.parameters.privilegedPermissions).toEqual(["UserModify", "OrganizationAPITokenModify"])
+
+    for (const [variable, value, says] of [
+      ["PANTHER_TIMEOUT_SECONDS", "abc", 'PANTHER_TIMEOUT_SECONDS: "must be a number; got "abc""'],
+      ["AUDIT_STALE_DAYS", "9x", 'AUDIT_STALE_DAYS: "must be a whole number; got "9x""'],
+      ["AUDIT_INCLUDE_DEACTIVATED", "maybe", "must be true or false"],
+      ["MAIL_POLICY", "sometimes", "must be always, on-findings, on-change, never"]
+    ] as const) {
+      const refused = await runCli(["run"], { env: env({ [variable]: value, MAIL_TO: "a@acme.example" }) })
+      expect(refused.code, variable).toBe(2)
+      expect(refused.stderr, variable).toContain(says)
+      expect(refused.stderr, variable).not.toContain("AUDIT_EMAIL")
+    }
+    // Yes and no in any case, as LOG_LEVEL is.
+    expect((await runCli(["run"], { env: env({ AUDIT_INCLUDE_DEACTIVATED: "TRUE" }) })).code).toBe(0)
+  })
+
+  it("writes no report into the current folder for a blank report directory", async () => {
+    // From the environment a blank directory is the default, ./reports (missing here: a clear exit 2); as a flag
+    // it is a usage error.
+    const blankEnv = await runCli(["run"], { env: env({ AUDIT_REPORT_DIR: "" }), cwd: directory })
+    const blankFlag = await runCli(["run", "--report-dir", ""], { env: env(), cwd: directory })
+    expect(blankEnv.code).toBe(2)
+    expect(blankEnv.stderr).toContain("./reports")
+    expect(blankFlag.code).toBe(2)
+    expect(blankFlag.stderr).toContain("--report-dir is empty")
+    expect(readdirSync(directory)).toEqual([])
+  })
+
   it("exits 3 with a clear message and no report when the token is refused", async () => {
     const result = await runCli(["run"], { env: env({ PANTHER_API_TOKEN: "wrong-SECRET-token" }) })
     expect(result.code).toBe(3)

@@ -317,6 +317,15 @@ describe("flags and environment variables", () => {
     expect(String(parsed?.smtpPassword)).not.toContain("hunter2")
   })
 
+  it("takes a blank SMTP user or password for none, so a missing password is found before the audit", async () => {
+    const noPassword = await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPassword: secret("") }))
+    expect(noPassword).toContain("SMTP_USER is set but no password")
+    const blankUser = await settingsOf(values({ ...SMTP, smtpUser: some(" ") }))
+    if (blankUser._tag !== "EmailOn" || blankUser.transport._tag !== "Smtp") throw new Error("expected SMTP settings")
+    expect(blankUser.transport.server.credentials).toBeUndefined()
+    expect((await parse([], { SMTP_USER: "bob", SMTP_PASSWORD: "" }))?.smtpPassword).toEqual(Option.none())
+  })
+
   it("takes AUDIT_EMAIL when MAIL_POLICY is not set, and a flag over both", async () => {
     expect((await parse([], { AUDIT_EMAIL: "never" }))?.email).toEqual(some("never"))
     expect((await parse(["--email", "on-findings"], { MAIL_POLICY: "always" }))?.email).toEqual(some("on-findings"))

@@ -1,0 +1,63 @@
+/**
+ * Environment variables as the fallbacks of flags (`Options.withFallbackConfig`), read the same way everywhere.
+ *
+ * A blank variable (empty, or spaces: `AUDIT_STALE_DAYS=` left in a compose file) counts as unset, so the flag's
+ * default holds. Effect's own `Config.integer` reads it as 0 and `Config.string` as an empty list, which changed a
+ * report without a word (stale after 0 days, no privileged permissions). A value that does not parse is refused
+ * naming the variable, what it takes and what it got, where Effect's words were its own ("Expected a number value
+ * but received"); yes/no values and choices are read in any case, as `--fail-on` and LOG_LEVEL are.
+ */
+import { Config, ConfigError, Either, Redacted } from "effect"
+
+const refused = (name: string, takes: string, got: string) =>
+  ConfigError.InvalidData([name], `must be ${takes}; got "${got}"`)
+
+/** The variable's text, as set; blank counts as unset. */
+export const envText = (name: string): Config.Config<string> =>
+  Config.string(name).pipe(
+    Config.mapOrFail((text) =>
+      text.trim() === "" ? Either.left(ConfigError.MissingData([name], `${name} is blank`)) : Either.right(text)
+    )
+  )
+
+/** A secret; blank counts as unset. Never quoted in an error. */
+export const envRedacted = (name: string): Config.Config<Redacted.Redacted<string>> =>
+  Config.map(envText(name), Redacted.make)
+
+export const envInteger = (name: string): Config.Config<number> =>
+  Config.mapOrFail(envText(name), (text) => {
+    const trimmed = text.trim()
+    const value = Number(trimmed)
+    return /^[+-]?\d+$/.test(trimmed) && Number.isSafeInteger(value)
+      ? Either.right(value)
+      : Either.left(refused(name, "a whole number", trimmed))
+  })
+
+export const envNumber = (name: string): Config.Config<number> =>
+  Config.mapOrFail(envText(name), (text) => {
+    const trimmed = text.trim()
+    const value = Number(trimmed)
+    return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(trimmed) && Number.isFinite(value)
+      ? Either.right(value)
+      : Either.left(refused(name, "a number", trimmed))
+  })
+
+const YES: ReadonlySet<string> = new Set(["true", "yes", "on", "1"])
+const NO: ReadonlySet<string> = new Set(["false", "no", "off", "0"])
+
+export const envBoolean = (name: string): Config.Config<boolean> =>
+  Config.mapOrFail(envText(name), (text) => {
+    const word = text.trim().toLowerCase()
+    return YES.has(word)
+      ? Either.right(true)
+      : NO.has(word)
+        ? Either.right(false)
+        : Either.left(refused(name, "true or false", text.trim()))
+  })
+
+/** One of `choices`, in any case. */
+export const envChoice = <A extends string>(name: string, choices: ReadonlyArray<A>): Config.Config<A> =>
+  Config.mapOrFail(envText(name), (text) => {
+    const chosen = choices.find((choice) => choice.toLowerCase() === text.trim().toLowerCase())
+    return chosen === undefined ? Either.left(refused(name, choices.join(", "), text.trim())) : Either.right(chosen)
+  })

@@ -1,0 +1,61 @@
+import { type Config, ConfigError, ConfigProvider, Effect, Either, Redacted } from "effect"
+import { describe, expect, it } from "vitest"
+import { envBoolean, envChoice, envInteger, envNumber, envRedacted, envText } from "../../src/Cli/Environment.js"
+
+const read = <A>(config: Config.Config<A>, value: string | undefined) =>
+  Effect.runSync(
+    Effect.either(config).pipe(
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(value === undefined ? [] : [["V", value]])))
+    )
+  )
+
+/** "missing" for a variable taken as unset, the message for a refused one, else the value. */
+const outcome = <A>(config: Config.Config<A>, value: string | undefined) =>
+  Either.match(read(config, value), {
+    onLeft: (error) => (ConfigError.isMissingDataOnly(error) ? "missing" : String(error)),
+    onRight: (parsed) => parsed
+  })
+
+describe("environment variables", () => {
+  it("take a blank value for an unset one, whatever they hold", () => {
+    const configs: ReadonlyArray<Config.Config<unknown>> = [
+      envText("V"),
+      envInteger("V"),
+      envNumber("V"),
+      envBoolean("V"),
+      envRedacted("V")
+    ]
+    for (const config of configs) {
+      for (const blank of [undefined, "", "  ", "\t"]) expect(outcome(config, blank)).toBe("missing")
+    }
+  })
+
+  it("read whole numbers and numbers, naming the variable when they cannot", () => {
+    expect(outcome(envInteger("V"), " 12 ")).toBe(12)
+    expect(outcome(envInteger("V"), "-3")).toBe(-3)
+    for (const bad of ["1.5", "1e3", "0x10", "12 days", "9007199254740993"]) {
+      expect(outcome(envInteger("V"), bad)).toBe(`(Invalid data at V: "must be a whole number; got "${bad}"")`)
+    }
+    expect(outcome(envNumber("V"), "2.5")).toBe(2.5)
+    expect(outcome(envNumber("V"), ".5")).toBe(0.5)
+    for (const bad of ["abc", "1e400", "Infinity", "1,5"]) {
+      expect(outcome(envNumber("V"), bad)).toBe(`(Invalid data at V: "must be a number; got "${bad}"")`)
+    }
+  })
+
+  it("read yes and no and choices in any case", () => {
+    for (const yes of ["true", "TRUE", "Yes", "on", "1"]) expect(outcome(envBoolean("V"), yes)).toBe(true)
+    for (const no of ["false", "False", "no", "OFF", "0"]) expect(outcome(envBoolean("V"), no)).toBe(false)
+    expect(outcome(envBoolean("V"), "maybe")).toContain("must be true or false")
+    expect(outcome(envChoice("V", ["always", "on-change"]), "On-Change")).toBe("on-change")
+    expect(outcome(envChoice("V", ["always", "on-change"]), "sometimes")).toContain(
+      'must be always, on-change; got "sometimes"'
+    )
+  })
+
+  it("keep a secret redacted", () => {
+    const secret = read(envRedacted("V"), "s3cret")
+    expect(Either.map(secret, Redacted.value)).toEqual(Either.right("s3cret"))
+    expect(String(Either.getOrThrow(secret))).not.toContain("s3cret")
+  })
+})
