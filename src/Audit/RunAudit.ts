@@ -11,7 +11,7 @@ import { PantherClient } from "../PantherApi/PantherClient.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
 import type { ReportError } from "../Reports/ReportError.js"
-import { PENDING_MARK } from "../Reports/UndeliveredMark.js"
+import { carriedMark, PENDING_MARK } from "../Reports/UndeliveredMark.js"
 import { type FindingReportPaths, writeFindingReports } from "../Reports/WriteFindingReports.js"
 import { VERSION } from "../Version.js"
 import type { AuditParameters } from "./AuditParameters.js"
@@ -273,7 +273,13 @@ export const runAudit = (
         run,
         spool: ledger.spool,
         exclude,
-        ...(options.emailToFollow === true ? { undeliveredMark: PENDING_MARK } : {}),
+        // A run that sends no email (a review, an export) passes an undelivered email's news on: its reports are now
+        // the newest, and without the mark the next run would not know the news was never mailed.
+        ...(options.emailToFollow === true
+          ? { undeliveredMark: PENDING_MARK }
+          : previousEmailUndelivered !== undefined
+            ? { undeliveredMark: carriedMark(previousEmailUndelivered) }
+            : {}),
         onBatch: (batch) => {
           for (const spooled of batch) {
             const isUrgent = urgent.length < URGENT_LIMIT && isAtLeast(spooled.severity, "high")

@@ -23,6 +23,11 @@ const WHAT_NEXT =
 export const PENDING_MARK =
   "The audit email of this run had not been sent when the run ended: it may not have been delivered.\n" + WHAT_NEXT
 
+/** The mark of a run that sends no email itself, over a previous report whose email was not delivered. */
+export const carriedMark = (previousReport: string): string =>
+  `The audit email of an earlier run may not have been delivered (see ${previousReport}), and this run sent ` +
+  `none: what changed since that email is in this report.\n${WHAT_NEXT}`
+
 /** The email went out (or was not needed): the mark goes. */
 export const clearUndelivered = (markPath: string | undefined): Effect.Effect<void> =>
   markPath === undefined

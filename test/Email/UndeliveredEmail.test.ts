@@ -98,4 +98,40 @@ describe("an audit email that could not be delivered", () => {
     // Only the undelivered run's mark is left: a skipped email is not a lost one.
     expect(marks()).toEqual([mark])
   }, 60_000)
+
+  it("is not lost to a review in between, which sends no email itself", async () => {
+    const before = smtp.received.length
+    const hire = await runCli(
+      [
+        "users",
+        "create",
+        "--email",
+        "second.hire@example.com",
+        "--given-name",
+        "Second",
+        "--family-name",
+        "Hire"
+      ].concat(["--role", "Admin"]),
+      { env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.adminToken } }
+    )
+    expect(hire.code, hire.stderr).toBe(0)
+    expect((await runOnChange(1)).code).toBe(4)
+    const jsonReports = () => new Set(readdirSync(directory).filter((name) => /^user-audit-.*\.json$/.test(name)))
+    const beforeReview = jsonReports()
+
+    const review = await runCli(["review", "--report-dir", directory, "--as-of", AS_OF], {
+      env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
+    })
+    expect(review.code, review.stderr).toBe(0)
+    // The review's reports are now the newest: they carry the news on.
+    const [reviewJson = ""] = [...jsonReports()].filter((name) => !beforeReview.has(name))
+    expect(readFileSync(join(directory, reviewJson.replace(/\.json$/, ".undelivered")), "utf8")).toContain(
+      "this run sent none"
+    )
+
+    const next = await runOnChange(smtp.port)
+    expect(next.code, next.stderr).toBe(0)
+    expect(next.stdout).toContain("0 new")
+    expect(smtp.received).toHaveLength(before + 1)
+  }, 60_000)
 })
