@@ -45,6 +45,16 @@ const main = runCli(argv).pipe(
   (program) => Effect.zipRight(FiberRef.set(FiberRef.unhandledErrorLogLevel, Option.none()), program)
 )
 
+// A reader that goes away (`panther-audit run | head -1`) closes stdout; the next write's EPIPE would end the
+// process with a stack trace and exit 1, which means findings at --fail-on, after a run whose reports and email
+// were complete. What was left to print is dropped; the command ends with its own exit code. Any other failure to
+// write stdout (a full disk under `users list > file`) is output lost: said on stderr, exit 4.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") return
+  process.stderr.write(`panther-audit: could not write to stdout (${error.code ?? error.message}).\n`)
+  process.exit(ExitCode.OutputFailure)
+})
+
 const stopSignals = watchStopSignals()
 
 NodeRuntime.runMain(main, {

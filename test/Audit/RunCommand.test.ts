@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process"
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { runCli } from "../support/cli.js"
+import { BIN, runCli } from "../support/cli.js"
 import { json, type ScriptedServer, scriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -231,6 +232,23 @@ describe("panther-audit demo", () => {
     const reports = readdirSync(join(directory, "reports"))
     expect(reports.filter((file) => /^user-audit-.*\.(csv|json)$/.test(file))).toHaveLength(2)
     expect(result.stdout).toContain(join(directory, "reports"))
+  })
+
+  it("ends with its own exit code when the reader of its output has gone", async () => {
+    // `panther-audit demo | head -1`: stdout is closed before the summary is written.
+    const child = spawn(process.execPath, [BIN, "demo", "--users", "120"], {
+      cwd: directory,
+      env: { PATH: process.env.PATH ?? "" }
+    })
+    child.stdout.destroy()
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8")
+    })
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    expect(stderr).not.toContain("EPIPE")
+    expect(code).toBe(0)
+    expect(readdirSync(join(directory, "reports")).filter((file) => file.endsWith(".json"))).toHaveLength(1)
   })
 
   it("takes --fail-on as run does, and refuses a user count it cannot serve", async () => {
