@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto"
 import { constants } from "node:fs"
-import { access, open, stat, unlink } from "node:fs/promises"
+import { access, open, readlink, stat, unlink } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import { Effect } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
@@ -15,12 +15,23 @@ export const checkReportDirectory = (directory: string): Effect.Effect<string, C
   Effect.tryPromise({
     try: async () => {
       const path = resolve(directory)
-      const info = await stat(path).catch((error: unknown) => {
-        throw new Error(`${describeFsError(error)}; create it or pass another --report-dir`)
+      const info = await stat(path).catch(async (error: unknown) => {
+        // A link to nothing (a volume not mounted) cannot be created where it is: say where it points.
+        const target = await readlink(path).catch(() => undefined)
+        throw new Error(
+          target === undefined
+            ? `${describeFsError(error)}; create it or pass another --report-dir`
+            : `it is a link to ${target}, which does not exist; create that, or pass another --report-dir`
+        )
       })
       if (!info.isDirectory()) throw new Error("it is not a directory; pass a directory as --report-dir")
-      await access(path, constants.W_OK).catch(() => {
-        throw new Error("it is not writable by this user; fix its permissions or pass another --report-dir")
+      await access(path, constants.W_OK).catch((error: unknown) => {
+        // A read-only mount (a missing volume under readOnlyRootFilesystem) is not a matter of permissions.
+        const why =
+          typeof error === "object" && error !== null && Reflect.get(error, "code") === "EROFS"
+            ? "it is on a read-only file system; mount a writable volume there"
+            : "it is not writable by this user; fix its permissions"
+        throw new Error(`${why} or pass another --report-dir`)
       })
       // Permission bits do not tell the whole story (read-only mounts, root): create and remove a real file.
       const probe = join(path, `.write-check.${randomBytes(6).toString("hex")}.tmp`)

@@ -1,0 +1,49 @@
+import { spawnSync } from "node:child_process"
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { afterAll, describe, expect, it } from "vitest"
+import { checkReportDirectory } from "../../src/Reports/ReportDirectory.js"
+
+const scratch = mkdtempSync(join(tmpdir(), "report-dir-"))
+const readOnly = join(scratch, "read-only")
+afterAll(() => {
+  spawnSync("umount", [readOnly])
+  rmSync(scratch, { recursive: true, force: true })
+})
+
+/** A read-only tmpfs at `path`, where this process may mount one (root in a container that allows it). */
+const readOnlyMount = (path: string): boolean => {
+  mkdirSync(path, { recursive: true })
+  const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k,ro", "tmpfs", path]).status === 0
+  return mounted
+}
+
+describe("checkReportDirectory", () => {
+  it("names where a link to nothing points, since creating the link's name would fail", async () => {
+    const link = join(scratch, "reports-link")
+    symlinkSync(join(scratch, "volume-not-mounted"), link)
+    const message = await Effect.runPromise(Effect.flip(checkReportDirectory(link))).then((error) => error.message)
+    expect(message).toContain(`it is a link to ${join(scratch, "volume-not-mounted")}, which does not exist`)
+  })
+
+  it("says a file is not a directory", async () => {
+    const file = join(scratch, "a-file")
+    writeFileSync(file, "")
+    const message = await Effect.runPromise(Effect.flip(checkReportDirectory(file))).then((error) => error.message)
+    expect(message).toContain("it is not a directory")
+  })
+
+  it.runIf(readOnlyMount(readOnly))("says a read-only file system is one, not a matter of permissions", async () => {
+    try {
+      const message = await Effect.runPromise(Effect.flip(checkReportDirectory(readOnly))).then(
+        (error) => error.message
+      )
+      expect(message).toContain("read-only file system")
+      expect(message).not.toContain("permissions")
+    } finally {
+      spawnSync("umount", [readOnly])
+    }
+  })
+})
