@@ -120,7 +120,8 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
   override get message(): string {
     return (
       `Panther failed to answer ${this.method} ${this.path} (${this.status})${afterAttempts(this.attempts)}.` +
-      `${pantherSaid(this.detail)} This is on Panther's side (or a proxy in between): try again later.` +
+      `${pantherSaid(this.detail)} This is on Panther's side (or a proxy in between): try again later, or allow more ` +
+      "retries with --max-retries and --retry-budget-seconds." +
       (this.notRepeated === true ? NOT_REPEATED : "")
     )
   }

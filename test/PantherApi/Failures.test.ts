@@ -29,6 +29,7 @@ describe("PantherClient failures", () => {
       expect(error.exitCode).toBe(ExitCode.ApiFailure)
       expect(error.message).toContain("GET /users/u1 (503) after 3 attempts")
       expect(error.message).toContain("Panther said: maintenance.")
+      expect(error.message).toContain("or allow more retries with --max-retries and --retry-budget-seconds")
       expect(server.requests).toHaveLength(3)
     })
   )
