@@ -23,6 +23,12 @@ if (Either.isLeft(logging)) {
 }
 const { argv, format, level } = logging.right
 
+// @effect/cli's --wizard asks its questions on the terminal; with stdin a pipe or /dev/null it waited for ever.
+if (argv.includes("--wizard") && process.stdin.isTTY !== true) {
+  process.stderr.write("panther-audit: --wizard asks on a terminal, and stdin is not one: give the flags instead.\n")
+  process.exit(ExitCode.Usage)
+}
+
 // What the commands take from the platform: files, paths, and the terminal @effect/cli prompts on. Not
 // NodeContext.layer, whose command executor and worker manager load child_process and worker_threads, which no
 // command uses, on every start.

@@ -90,7 +90,9 @@ const readRoles = (client: PantherClient) =>
       roles: Chunk.toReadonlyArray(roles)
     })),
     Effect.catchAll((error) =>
-      Effect.logWarning("roles could not be read; privilege is decided by role names and ids only", error.message).pipe(
+      Effect.logWarning("roles could not be read; privilege is decided by role names and ids only").pipe(
+        // An annotation, not a second message part, which a JSON log line would write as an array.
+        Effect.annotateLogs({ reason: error.message }),
         Effect.as({
           roles: undefined,
           warning: `Roles could not be read (${error._tag}), so privilege was decided by role names and ids only, not by permissions: ${error.message}`

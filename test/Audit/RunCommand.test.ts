@@ -115,6 +115,37 @@ describe("panther-audit run", () => {
     expect(readdirSync(directory)).toEqual([])
   })
 
+  it("refuses --wizard when stdin is not a terminal, where it waited for ever", async () => {
+    const result = await runCli(["run", "--wizard"], { env: env(), timeoutMs: 15_000 })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("--wizard asks on a terminal")
+  })
+
+  it("logs a warning's reason as an annotation, so its JSON message stays one string", async () => {
+    const scope = Effect.runSync(Scope.make())
+    const server = await Effect.runPromise(
+      Scope.extend(
+        scriptedServer((_index, request) =>
+          request.path === "/roles" ? json(403, { error: "forbidden" }) : json(200, { results: [] })
+        ),
+        scope
+      )
+    )
+    try {
+      const result = await runCli(["run", "--log-format", "json"], { env: env({ PANTHER_API_URL: server.url }) })
+      expect(result.code).toBe(0)
+      const warning = result.stderr
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line))
+        .find((line) => String(line.message).startsWith("roles could not be read"))
+      expect(typeof warning?.message).toBe("string")
+      expect(warning?.annotations.reason).toContain("403")
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  })
+
   it("exits 3 with a clear message and no report when the token is refused", async () => {
     const result = await runCli(["run"], { env: env({ PANTHER_API_TOKEN: "wrong-SECRET-token" }) })
     expect(result.code).toBe(3)
