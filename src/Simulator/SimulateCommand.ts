@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Console, Effect, Either, Option, Redacted } from "effect"
+import { parseTimestamp } from "../Audit/Timestamps.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envInteger, envNumber, envRedacted, envText } from "../Cli/Environment.js"
 import type { FaultOptions } from "./Faults.js"
@@ -133,11 +134,13 @@ const parseFailRequests = (text: string): Effect.Effect<ReadonlyArray<number>, C
 const parseNow = (text: Option.Option<string>): Effect.Effect<Date, ConfigurationError> =>
   Option.match(text, {
     onNone: () => Effect.sync(() => new Date()),
+    // Read as `--as-of` is (RFC 3339, a time without a zone as UTC), not by Date, which took "March 5" for 2001
+    // and a time without a zone in the machine's own zone.
     onSome: (value) => {
-      const date = new Date(value)
-      return Number.isNaN(date.getTime())
+      const epoch = parseTimestamp(value)
+      return epoch === undefined
         ? fail(`--now / SIMULATOR_NOW must be an ISO 8601 time like 2025-06-30T12:00:00Z; got "${value}"`)
-        : Effect.succeed(date)
+        : Effect.succeed(new Date(epoch))
     }
   })
 

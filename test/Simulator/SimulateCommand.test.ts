@@ -227,10 +227,26 @@ describe("simulate's flags", () => {
     [{ failRequests: "0" }, "--fail-requests"],
     [{ failStatus: 200 }, "--fail-status"],
     [{ now: Option.some("yesterday") }, "--now"],
+    // Date read these as 2001-03-05 and 2001-01-01.
+    [{ now: Option.some("March 5") }, "--now"],
+    [{ now: Option.some("1") }, "--now"],
     [{ data: Option.some("/nonexistent/users.json") }, "cannot be read"],
     [{ data: Option.some("/etc/hostname"), users: Option.some(5) }, "not both"]
   ] as const)("refuse %j naming the setting", async (flags, message) => {
     expect(String(await check(flags))).toContain(message)
+  })
+
+  it("read a --now without a zone as UTC, as --as-of is, whatever the machine's zone", async () => {
+    // Node reads TZ again when it changes: Date would take the time as New York's, 16:00 UTC.
+    const zone = process.env.TZ
+    process.env.TZ = "America/New_York"
+    try {
+      const options = await check({ now: Option.some("2026-06-30T12:00:00") })
+      expect(typeof options === "string" ? options : options.now?.toISOString()).toBe("2026-06-30T12:00:00.000Z")
+    } finally {
+      if (zone === undefined) delete process.env.TZ
+      else process.env.TZ = zone
+    }
   })
 
   it("refuse a data file that is not JSON", async () => {
