@@ -4,9 +4,10 @@
  * tick of `--cron` in `--tz`, one run at a time, until SIGTERM or SIGINT.
  */
 import { Command } from "@effect/cli"
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Option } from "effect"
 import { type AuditJob, checkFailOn, prepareAuditJob, runAndDeliver } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
@@ -51,6 +52,13 @@ export const scheduleCommand = Command.make(
       const now = yield* Clock.currentTimeMillis
       const schedule = yield* parseCronSchedule(options.schedule.cron, options.schedule.tz, now)
       const retention = yield* toRetention(options.retention)
+      if (Option.isSome(options.audit.asOf)) {
+        return yield* new ConfigurationError({
+          message:
+            "--as-of / AUDIT_AS_OF would judge every scheduled run at that one instant: leave it out, and each run " +
+            "is judged at its own time (use it with `run` to audit as of a past date)"
+        })
+      }
       const job = yield* prepareAuditJob({
         audit: options.audit,
         reportDir: options.reportDir,

@@ -197,6 +197,10 @@ describe("schedule, as a process", () => {
     const badZone = start(["schedule"], env({ AUDIT_TZ: "Europe/Atlantis" }))
     expect((await badZone.exited).code).toBe(2)
     expect(badZone.stderr()).toContain('--tz / AUDIT_TZ "Europe/Atlantis" is not a time zone')
+    // One fixed instant would judge every run alike: a stale login would never become one.
+    const fixed = start(["schedule"], env({ AUDIT_AS_OF: "2026-01-01T00:00:00Z" }))
+    expect((await fixed.exited).code).toBe(2)
+    expect(fixed.stderr()).toContain("--as-of / AUDIT_AS_OF would judge every scheduled run at that one instant")
     expect(readdirSync(directory)).toEqual([])
   })
 
