@@ -6,7 +6,7 @@
  * A missing or unreadable previous report is not an error: everything is then new, and the run says so once.
  */
 import { closeSync, openSync, readSync } from "node:fs"
-import { readdir } from "node:fs/promises"
+import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { StringDecoder } from "node:string_decoder"
 import { Effect } from "effect"
@@ -168,6 +168,8 @@ export const readPreviousReport = (directory: string, apiBaseUrl?: string): Effe
     if (name === undefined) return { _tag: "NotFound", reason: "no previous report in the report directory" }
     const path = join(directory, name)
     try {
+      // Opening a pipe named like a report would wait for a writer for ever, signals unheard; a link is followed.
+      if (!(await stat(path)).isFile()) throw new Error("it is not a regular file")
       const report = await parseReport(path)
       if (
         apiBaseUrl !== undefined &&

@@ -3,6 +3,7 @@
  * several megabytes long, with names whose UTF-8 bytes straddle the read boundaries and CRLF line ends, must come
  * back finding for finding.
  */
+import { spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -54,6 +55,13 @@ it.each([
       suppressed: expected.suppressed
     })
   }
+})
+
+it("does not open a pipe named like a report, which would wait for a writer for ever", async () => {
+  const pipe = join(directory, "user-audit-20990101T000000Z.json")
+  expect(spawnSync("mkfifo", [pipe]).status).toBe(0)
+  const lookup = await Effect.runPromise(readPreviousReport(directory).pipe(Effect.timeout("5 seconds")))
+  expect(lookup).toMatchObject({ _tag: "NotFound", reason: expect.stringContaining("not a regular file") })
 })
 
 it("says a report cut off before the end of its findings cannot be read", async () => {
