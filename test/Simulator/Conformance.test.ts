@@ -3,8 +3,9 @@
  * (see SimulatorHttp.ts); this file makes sure every kind is produced at least once, and that the check itself
  * would catch a drift.
  */
+import { existsSync, readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { makeResponseValidator } from "../support/openApi.js"
+import { makeResponseValidator, OPENAPI_URL, SEED_OPENAPI_URL } from "../support/openApi.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { call, conformanceProblems, httpFor, pageOf, type Reply, userOf } from "./SimulatorHttp.js"
 
@@ -57,6 +58,10 @@ afterAll(async () => {
 const body = { email: "c@example.com", givenName: "C", familyName: "D", role: { name: "Auditor" } }
 
 describe("conformance to the OpenAPI document", () => {
+  it.runIf(existsSync(SEED_OPENAPI_URL))("checks against the very document the shared seed holds", () => {
+    expect(JSON.parse(readFileSync(OPENAPI_URL, "utf8"))).toEqual(JSON.parse(readFileSync(SEED_OPENAPI_URL, "utf8")))
+  })
+
   it("holds for every success of the five user operations", async () => {
     const withNext = pageOf(await http.get("/users?limit=1&include-deactivated=true"))
     expect(withNext.next).toBeDefined()

@@ -1,6 +1,7 @@
 /**
- * Validation of HTTP responses against Panther's OpenAPI document (`../shared/seed/panther-users.openapi.json`,
- * beside the repository), with ajv. Two checks per body:
+ * Validation of HTTP responses against Panther's OpenAPI document, with ajv. The document is kept in the
+ * repository (test/fixtures/), so the suite runs from a clone anywhere; where the shared seed it was copied from
+ * sits beside the repository, Conformance.test.ts checks the two are the same. Two checks per body:
  * - `open`: the document as written (extra fields allowed, as OpenAPI allows them);
  * - `closed`: the same schemas with `additionalProperties: false`, so a field the document does not list (a leaked
  *   `_tag`, a typo) is caught too.
@@ -10,7 +11,10 @@
 import { readFileSync } from "node:fs"
 import { Ajv, type ValidateFunction } from "ajv"
 
-export const OPENAPI_URL = new URL("../../../shared/seed/panther-users.openapi.json", import.meta.url)
+export const OPENAPI_URL = new URL("../fixtures/panther-users.openapi.json", import.meta.url)
+
+/** The shared seed the copy was made from, where a workspace has it beside the repository. */
+export const SEED_OPENAPI_URL = new URL("../../../shared/seed/panther-users.openapi.json", import.meta.url)
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
 
