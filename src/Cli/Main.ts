@@ -18,6 +18,7 @@ import type { scheduleCommand } from "../Schedule/ScheduleCommand.js"
 import type { simulateCommand } from "../Simulator/SimulateCommand.js"
 import type { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
+import { flagsOf, withUsageErrorsExplained } from "./UsageHints.js"
 
 type Subcommand =
   | typeof runCommand
@@ -63,5 +64,10 @@ const loadSubcommands = async (argv: ReadonlyArray<string>): Promise<readonly [S
 export const runCli = (argv: ReadonlyArray<string>) =>
   Effect.flatMap(
     Effect.promise(() => loadSubcommands(argv)),
-    (subcommands) => Command.run(rootCommand(subcommands), { name: "panther-audit", version: VERSION })(argv)
+    (subcommands) => {
+      const root = rootCommand(subcommands)
+      return Command.run(root, { name: "panther-audit", version: VERSION })(argv).pipe(
+        withUsageErrorsExplained(argv, () => flagsOf(root))
+      )
+    }
   )

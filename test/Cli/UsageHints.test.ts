@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest"
+import { explainUsageError } from "../../src/Cli/UsageHints.js"
+import { runCli } from "../support/cli.js"
+
+const known = (flag: string) => ["--report-dir", "--stale-days", "--include-deactivated"].includes(flag)
+const explain = (argv: ReadonlyArray<string>, flag: string) =>
+  explainUsageError(["node", "bin.js", ...argv], known, `Received unknown argument: '${flag}'`)
+
+describe("usage errors", () => {
+  it("say a known flag lacks its value, or is given twice, where @effect/cli calls it unknown", () => {
+    expect(explain(["run", "--report-dir"], "--report-dir")).toBe("--report-dir needs a value")
+    expect(explain(["run", "--report-dir", "--include-deactivated"], "--report-dir")).toBe("--report-dir needs a value")
+    expect(explain(["run", "--stale-days", "1", "--stale-days=2"], "--stale-days")).toBe(
+      "--stale-days is given more than once: give it once"
+    )
+    // A flag no command has is unknown indeed; a known one with a value is left as @effect/cli put it.
+    expect(explain(["run", "--bogus"], "--bogus")).toBe("Received unknown argument: '--bogus'")
+    expect(explain(["run", "--report-dir", "x"], "--report-dir")).toBe("Received unknown argument: '--report-dir'")
+  })
+
+  it("name the flag whose value is not a number or not one of its choices", async () => {
+    const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+      [["run", "--stale-days", "abc"], '--stale-days must be a whole number; got "abc"'],
+      [["run", "--timeout-seconds", "1,5"], '--timeout-seconds must be a number; got "1,5"'],
+      [
+        ["run", "--email", "sometimes"],
+        '--email must be one of always, on-findings, on-change, never; got "sometimes"'
+      ],
+      [["run", "--report-dir"], "--report-dir needs a value"],
+      [["run", "--stale-days", "10", "--stale-days", "20"], "--stale-days is given more than once"]
+    ]
+    for (const [args, message] of cases) {
+      const result = await runCli(args)
+      expect(result.code, args.join(" ")).toBe(2)
+      expect(result.stderr, args.join(" ")).toContain(message)
+    }
+  })
+})
