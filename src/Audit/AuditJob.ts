@@ -106,6 +106,11 @@ export const runAndDeliver = (
           markUndelivered(outcome.reports.json, error.message)
         )
       ),
+      Effect.onInterrupt(() =>
+        Effect.logWarning(
+          "audit email interrupted; the reports are complete, and their pending mark tells the next run"
+        )
+      ),
       Effect.annotateLogs({ runId: outcome.run.runId, phase: "email" })
     )
     return { outcome, delivery }

@@ -77,3 +77,34 @@ export const withAuditRunLog = <E, R>(
       return outcome
     }).pipe(Effect.withLogSpan("audit"), Effect.annotateLogs({ runId, phase: "audit" }))
   })
+
+/**
+ * A step after the audit (the email, the review, the export's files), logged under the run's id: its failure or
+ * interruption, which would otherwise leave "audit finished" as the last line of a run that ended otherwise, and
+ * what `done` says of its success.
+ */
+export const withStepLog =
+  <A>(options: {
+    readonly runId: string
+    readonly phase: string
+    /** Said when the step fails or is stopped: what it leaves behind. */
+    readonly leaves: string
+    readonly done?: (result: A) => { readonly message: string; readonly annotations: Record<string, unknown> }
+  }) =>
+  <E, R>(step: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    step.pipe(
+      Effect.onInterrupt(() => Effect.logWarning(`${options.phase} interrupted; ${options.leaves}`)),
+      Effect.tapErrorCause((cause) =>
+        Cause.isInterruptedOnly(cause)
+          ? Effect.void
+          : Effect.logError(`${options.phase} failed; ${options.leaves}`).pipe(
+              Effect.annotateLogs(failureAnnotations(cause))
+            )
+      ),
+      Effect.tap((result) => {
+        if (options.done === undefined) return Effect.void
+        const { message, annotations } = options.done(result)
+        return Effect.logInfo(message).pipe(Effect.annotateLogs(annotations))
+      }),
+      Effect.annotateLogs({ runId: options.runId, phase: options.phase })
+    )

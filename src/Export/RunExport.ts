@@ -8,6 +8,7 @@ import { Clock, Effect } from "effect"
 import { type AuditHooks, type AuditJob, runAuditJob } from "../Audit/AuditJob.js"
 import { reportStamp } from "../Audit/AuditRun.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
+import { withStepLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import type { ReportError } from "../Reports/ReportError.js"
@@ -40,10 +41,20 @@ export const runExport = (
       )
       const review = collector.finish(audit.run)
       const stamp = reportStamp(Date.parse(audit.run.startedAt))
-      yield* writeInventory({ directory: folder.path, stem: `inventory-${stamp}`, review })
-      yield* writeReview({ directory: folder.path, stem: `access-review-${stamp}`, review, formats: ["html"] })
-      const manifest = yield* writeManifest(folder.path, audit.run, yield* Clock.currentTimeMillis)
-      const final = yield* folder.publish(`export-${stamp}`)
+      // The audit's own log line names its reports in the temporary folder; this one names where they end up.
+      const { manifest, final } = yield* Effect.gen(function* () {
+        yield* writeInventory({ directory: folder.path, stem: `inventory-${stamp}`, review })
+        yield* writeReview({ directory: folder.path, stem: `access-review-${stamp}`, review, formats: ["html"] })
+        const manifest = yield* writeManifest(folder.path, audit.run, yield* Clock.currentTimeMillis)
+        return { manifest, final: yield* folder.publish(`export-${stamp}`) }
+      }).pipe(
+        withStepLog({
+          runId: audit.run.runId,
+          phase: "export",
+          leaves: "nothing of the export is left",
+          done: ({ final }) => ({ message: "export written", annotations: { folder: final } })
+        })
+      )
       const moved = (path: string) => join(final, basename(path))
       return {
         audit: { ...audit, reports: { csv: moved(audit.reports.csv), json: moved(audit.reports.json) } },

@@ -7,6 +7,7 @@ import { Effect } from "effect"
 import { type AuditHooks, type AuditJob, runAuditJob } from "../Audit/AuditJob.js"
 import { reportStamp } from "../Audit/AuditRun.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
+import { withStepLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import type { ReportError } from "../Reports/ReportError.js"
@@ -43,7 +44,13 @@ export const runReview = (
         Effect.promise(() =>
           Promise.all([audit.reports.csv, audit.reports.json].map((path) => unlink(path).catch(() => undefined)))
         )
-      )
+      ),
+      withStepLog({
+        runId: audit.run.runId,
+        phase: "review",
+        leaves: "its findings reports were removed with it",
+        done: (written) => ({ message: "review written", annotations: { paths: written } })
+      })
     )
     return { audit, review, paths }
   })

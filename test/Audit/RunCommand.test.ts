@@ -182,7 +182,7 @@ describe("panther-audit run", () => {
     [["--as-of", "yesterday"], "--as-of"],
     [["--privileged-permissions", "UserModify,MakeCoffee"], "MakeCoffee"],
     [["--fail-on", "severe"], "--fail-on / AUDIT_FAIL_ON must be one of none, info"],
-    [["--stale-days", "abc"], "--stale-days must be a whole number; got \"abc\""],
+    [["--stale-days", "abc"], '--stale-days must be a whole number; got "abc"'],
     [["--report-dir", "/nonexistent/reports"], "report directory"],
     [["--policy", "sox"], "--policy / AUDIT_POLICY must be one of cis, pci, nist"],
     [
