@@ -6,7 +6,7 @@
  * A missing or unreadable previous report is not an error: everything is then new, and the run says so once.
  */
 import { closeSync, openSync, readSync } from "node:fs"
-import { readdir, stat } from "node:fs/promises"
+import { readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { StringDecoder } from "node:string_decoder"
 import { Effect } from "effect"
@@ -112,7 +112,35 @@ const forEachLine = async (path: string, onLine: (line: string) => void): Promis
   }
 }
 
-const parseReport = async (path: string): Promise<PreviousReport> => {
+/**
+ * A report laid out otherwise than this tool writes it (re-indented, or one line by `jq -c`), parsed whole: slower
+ * and held in memory at once, but still the same findings to compare with.
+ */
+const parseWholeReport = async (path: string): Promise<PreviousReport> => {
+  const document: unknown = JSON.parse(await readFile(path, "utf8"))
+  const run = isRecord(document) && isRecord(document.run) ? document.run : undefined
+  if (run === undefined || typeof run.startedAt !== "string") throw new Error("it has no run.startedAt")
+  const runStartedAt = run.startedAt
+  const list = isRecord(document) && Array.isArray(document.findings) ? document.findings : undefined
+  if (list === undefined) throw new Error("it has no list of findings")
+  const findings = new Map<string, PreviousFinding>()
+  for (const item of list) {
+    const finding = readFinding(item, runStartedAt)
+    if (finding === undefined) throw new Error("a finding lacks its code or severity")
+    findings.set(finding.id, finding)
+  }
+  return { path, runStartedAt, findings, ...(typeof run.apiBaseUrl === "string" ? { apiBaseUrl: run.apiBaseUrl } : {}) }
+}
+
+/** The report as this tool lays it out, read a line at a time; any other layout, parsed whole. */
+const parseReport = (path: string): Promise<PreviousReport> =>
+  parseReportLines(path).catch((error: unknown) =>
+    parseWholeReport(path).catch(() => {
+      throw error
+    })
+  )
+
+const parseReportLines = async (path: string): Promise<PreviousReport> => {
   const runLines: Array<string> = []
   const findings = new Map<string, PreviousFinding>()
   type Section = "run" | "findings" | "end"

@@ -57,6 +57,18 @@ it.each([
   }
 })
 
+it("reads a report laid out otherwise, one line as jq -c writes it, as the same findings", async () => {
+  const report = {
+    run: { startedAt: "2025-06-01T00:00:00.000Z", apiBaseUrl: "https://api.acme.example" },
+    findings: [finding(1), finding(2)]
+  }
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), `${JSON.stringify(report)}\n`)
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  if (lookup._tag !== "Found") throw new Error(lookup.reason)
+  expect([...lookup.report.findings.keys()]).toEqual(["STALE_LOGIN:u1", "STALE_LOGIN:u2"])
+  expect(lookup.report.apiBaseUrl).toBe("https://api.acme.example")
+})
+
 it("does not open a pipe named like a report, which would wait for a writer for ever", async () => {
   const pipe = join(directory, "user-audit-20990101T000000Z.json")
   expect(spawnSync("mkfifo", [pipe]).status).toBe(0)
