@@ -94,6 +94,18 @@ const listUsersParams = (filters: ListUsersFilters, cursor: Option.Option<string
   return params
 }
 
+/**
+ * A JSON document whose end is missing: an answer without a Content-Length cut off when the connection closed,
+ * which the transport cannot tell from a whole one. Asking again may get all of it, so it is retried as a cut-off
+ * answer, where the parser would have blamed --api-url. Only the ends are looked at: a page is never parsed twice.
+ */
+const endsEarly = (body: string): boolean => {
+  const first = body.trimStart()[0]
+  if (first !== "{" && first !== "[") return false
+  const last = body.trimEnd().at(-1)
+  return last !== (first === "{" ? "}" : "]")
+}
+
 /** Whether `user` is what `body` asks for: the same names, and the role by its id or (ignoring case) its name. */
 const sameUser = (user: User, body: ModifyUserBody): boolean =>
   user.givenName === body.givenName &&
@@ -167,7 +179,11 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         // The status is judged before the retry, so a 503 is retried and a 404 is not.
         Effect.flatMap((reply) =>
           reply.status >= 200 && reply.status < 300
-            ? Effect.succeed(reply)
+            ? endsEarly(reply.body)
+              ? Effect.fail(
+                  transportFailure(method, path, { stage: "response", code: "JSON cut short" }, timeoutReason)
+                )
+              : Effect.succeed(reply)
             : Effect.flatMap(Clock.currentTimeMillis, (now) =>
                 Effect.as(
                   checkStatus(

@@ -295,7 +295,7 @@ describe("PantherClient failures", () => {
 
   it.scopedLive("invalid JSON is an InvalidResponse, not retried", () =>
     Effect.gen(function* () {
-      const server = yield* scriptedServer([text(200, '{"results": [', "application/json")])
+      const server = yield* scriptedServer([text(200, '{"results": [}', "application/json")])
       const error = yield* failureOf(runWithClient(server.url, (client) => Stream.runDrain(client.listUsers())))
       expect(error._tag).toBe("InvalidResponse")
       expect(server.requests).toHaveLength(1)
@@ -353,6 +353,21 @@ describe("PantherClient failures", () => {
       expect(error.message).toContain("--timeout-seconds")
       expect(server.requests).toHaveLength(3)
       expect(Date.now() - started).toBeLessThan(1_500)
+    })
+  )
+
+  it.scopedLive("a page whose JSON is cut short is asked for again, and named as cut off if it stays so", () =>
+    Effect.gen(function* () {
+      // What a close-delimited answer (no Content-Length) looks like when the connection drops halfway.
+      const cut = text(200, `{"results":[${JSON.stringify(rawUser("u1")).slice(0, 40)}`, "application/json")
+      const recovering = yield* scriptedServer([cut, json(200, { results: [rawUser("u1")] })])
+      const users = yield* runWithClient(recovering.url, (client) => Stream.runCollect(client.listUsers()))
+      expect(users.length).toBe(1)
+      const broken = yield* scriptedServer([cut])
+      const error = yield* failureOf(runWithClient(broken.url, (client) => Stream.runDrain(client.listUsers())))
+      expect(error.message).toContain("the answer was cut off (JSON cut short)")
+      expect(error.message).not.toContain("not JSON")
+      expect(broken.requests.length).toBeGreaterThan(1)
     })
   )
 
