@@ -53,6 +53,7 @@ const policy = Options.text("policy").pipe(
 )
 
 const suppressions = Options.text("suppressions").pipe(
+  Options.mapEffect(requireOptionValue("--suppressions")),
   Options.withDescription(
     "A YAML or JSON file of accepted exceptions, {suppressions: [{user, finding, reason, owner, expires}]}. Env: AUDIT_SUPPRESSIONS."
   ),

@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises"
 import { Effect } from "effect"
 import { parse as parseYaml } from "yaml"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { describeFsError } from "../Reports/ReportError.js"
 import { FINDING_CODES, type FindingCode } from "./Finding.js"
 import { DAY_MS, parseTimestamp } from "./Timestamps.js"
 
@@ -105,7 +106,7 @@ export const loadSuppressions = (path: string): Effect.Effect<ReadonlyArray<Supp
     try: () => readFile(path, "utf8"),
     catch: (error) =>
       new ConfigurationError({
-        message: `--suppressions ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`
+        message: `--suppressions / AUDIT_SUPPRESSIONS ${path} cannot be read: ${describeFsError(error)}`
       })
   }).pipe(Effect.flatMap((text) => parseSuppressions(text, path)))
 

@@ -17,6 +17,7 @@ import {
   PantherConnection
 } from "../PantherApi/Connection.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
+import { describeFsError } from "../Reports/ReportError.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
 import { integerOption, numberOption } from "./FlagValues.js"
@@ -98,7 +99,7 @@ const readTokenFile = (path: string) =>
             message: `${
               (error._tag === "SystemError" && error.reason === "NotFound"
                 ? missingSecretFile("--api-token-file / PANTHER_API_TOKEN_FILE", path, "token")
-                : undefined) ?? `${where} cannot be read (${error._tag === "SystemError" ? error.reason : "bad file"})`
+                : undefined) ?? `${where} cannot be read: ${describeFsError(error)}`
             }.`
           })
       )

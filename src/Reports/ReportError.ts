@@ -9,6 +9,16 @@ export class ReportError extends Schema.TaggedError<ReportError>()("ReportError"
 }
 
 export const describeFsError = (error: unknown): string => {
+  // @effect/platform's errors carry a reason of their own (NotFound, PermissionDenied, BadResource).
+  if (typeof error === "object" && error !== null && Reflect.get(error, "_tag") === "SystemError") {
+    const reason = String(Reflect.get(error, "reason"))
+    const platformHints: Record<string, string> = {
+      NotFound: "it does not exist",
+      PermissionDenied: "permission denied",
+      BadResource: "it is not a file that can be read (a folder?)"
+    }
+    return platformHints[reason] ?? reason
+  }
   if (typeof error === "object" && error !== null && "code" in error) {
     const code = String((error as { readonly code: unknown }).code)
     const hints: Record<string, string> = {
@@ -17,6 +27,7 @@ export const describeFsError = (error: unknown): string => {
       EACCES: "permission denied",
       EPERM: "operation not permitted",
       EROFS: "the file system is read-only",
+      EISDIR: "it is a folder, not a file",
       ENOSPC: "no space left on the device",
       EDQUOT: "disk quota exceeded"
     }

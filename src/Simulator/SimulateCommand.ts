@@ -11,6 +11,7 @@ import { parseTimestamp } from "../Audit/Timestamps.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envInteger, envNumber, envRedacted, envText } from "../Cli/Environment.js"
 import { integerOption, numberOption } from "../Cli/FlagValues.js"
+import { describeFsError } from "../Reports/ReportError.js"
 import type { FaultOptions } from "./Faults.js"
 import { DEFAULT_HOST, DEFAULT_SEED, DEFAULT_USERS, type SimulatorOptions, serveSimulator } from "./Server.js"
 import { formatBanner } from "./StartupBanner.js"
@@ -154,7 +155,7 @@ const loadData = (path: string) =>
       Effect.mapError(
         (error) =>
           new ConfigurationError({
-            message: `${where} cannot be read (${error._tag === "SystemError" ? error.reason : "bad file"})`
+            message: `${where} cannot be read: ${describeFsError(error)}`
           })
       )
     )

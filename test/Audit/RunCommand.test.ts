@@ -187,8 +187,9 @@ describe("panther-audit run", () => {
     [["--policy", "sox"], "--policy / AUDIT_POLICY must be one of cis, pci, nist"],
     [
       ["--suppressions", "/nonexistent/suppressions.yaml"],
-      "--suppressions /nonexistent/suppressions.yaml cannot be read"
-    ]
+      "--suppressions / AUDIT_SUPPRESSIONS /nonexistent/suppressions.yaml cannot be read: it does not exist"
+    ],
+    [["--suppressions", ""], "--suppressions is empty"]
   ])("exits 2 before any API call for %s", async (args, mention) => {
     await withCountingServer(async (server) => {
       const result = await runCli(["run", ...args], { env: env({ PANTHER_API_URL: server.url }) })

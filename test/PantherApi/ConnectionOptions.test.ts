@@ -92,7 +92,10 @@ describe("connectionOptions", () => {
       expect(yield* messageOf([], url)).toContain("No Panther API token")
       expect(yield* messageOf(["--api-token-file", tokenFile("empty", "\n")], url)).toContain("is empty")
       expect(yield* messageOf(["--api-token-file", join(directory, "missing")], url)).toContain(
-        "cannot be read (NotFound)"
+        "cannot be read: it does not exist"
+      )
+      expect(yield* messageOf(["--api-token-file", directory], url)).toContain(
+        "cannot be read: it is not a file that can be read (a folder?)"
       )
       expect(yield* messageOf(["--api-token-file", tokenFile("t", "a")], { ...url, PANTHER_API_TOKEN: "b" })).toContain(
         "give one"
