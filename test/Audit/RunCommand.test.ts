@@ -4,8 +4,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { BIN, runCli } from "../support/cli.js"
-import { json, type ScriptedServer, scriptedServer } from "../support/scriptedServer.js"
+import { BIN, jsonLogLines, runCli } from "../support/cli.js"
+import { json, type ScriptedServer, scriptedServer, startScriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 const READ_TOKEN = "read-SECRET-e3b9f1c7a5"
@@ -122,27 +122,19 @@ describe("panther-audit run", () => {
   })
 
   it("logs a warning's reason as an annotation, so its JSON message stays one string", async () => {
-    const scope = Effect.runSync(Scope.make())
-    const server = await Effect.runPromise(
-      Scope.extend(
-        scriptedServer((_index, request) =>
-          request.path === "/roles" ? json(403, { error: "forbidden" }) : json(200, { results: [] })
-        ),
-        scope
-      )
+    const server = await startScriptedServer((_index, request) =>
+      request.path === "/roles" ? json(403, { error: "forbidden" }) : json(200, { results: [] })
     )
     try {
       const result = await runCli(["run", "--log-format", "json"], { env: env({ PANTHER_API_URL: server.url }) })
       expect(result.code).toBe(0)
-      const warning = result.stderr
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line))
-        .find((line) => String(line.message).startsWith("roles could not be read"))
+      const warning = jsonLogLines(result.stderr).find((line) =>
+        String(line.message).startsWith("roles could not be read")
+      )
       expect(typeof warning?.message).toBe("string")
       expect(warning?.annotations.reason).toContain("403")
     } finally {
-      await Effect.runPromise(Scope.close(scope, Exit.void))
+      await server.close()
     }
   })
 
@@ -160,10 +152,7 @@ describe("panther-audit run", () => {
       env: env({ PANTHER_API_TOKEN: "wrong-SECRET-token" })
     })
     expect(result.code).toBe(3)
-    const lines = result.stderr
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line))
+    const lines = jsonLogLines(result.stderr)
     const started = lines.find((line) => line.message === "audit started")
     const failed = lines.find((line) => line.message === "audit failed; no report was written")
     expect(started?.annotations.runId).toMatch(/^[0-9a-f-]{36}$/)

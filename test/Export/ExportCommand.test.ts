@@ -14,7 +14,7 @@ import type { Manifest } from "../../src/Export/Manifest.js"
 import { VERSION } from "../../src/Version.js"
 import { runCommand } from "../Review/commandHarness.js"
 import { AS_OF, AS_OF_ISO, REVIEW_USERS, wire } from "../Review/fixtures.js"
-import { runCli } from "../support/cli.js"
+import { jsonLogLines, runCli } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 let simulator: StartedSimulator
@@ -48,15 +48,13 @@ describe("panther-audit export", () => {
   it("logs where the export ended up, under the run's id, after the audit's own line", async () => {
     const result = await runCli(["export", "--log-format", "json", ...exportArgs(simulator)])
     expect(result.code, result.stderr).toBe(0)
-    const lines = result.stderr
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line))
-    const finished = lines.find((line) => line.message === "audit finished")
-    const written = lines.find((line) => line.message === "export written")
-    expect(written?.annotations.folder).toBe(join(directory, readdirSync(directory)[0] ?? ""))
-    expect(written?.annotations.runId).toBe(finished?.annotations.runId)
-    expect(lines.indexOf(written)).toBeGreaterThan(lines.indexOf(finished))
+    const lines = jsonLogLines(result.stderr)
+    const finished = lines.findIndex((line) => line.message === "audit finished")
+    const written = lines.findIndex((line) => line.message === "export written")
+    expect(finished).toBeGreaterThan(-1)
+    expect(written).toBeGreaterThan(finished)
+    expect(lines[written]?.annotations.folder).toBe(join(directory, readdirSync(directory)[0] ?? ""))
+    expect(lines[written]?.annotations.runId).toBe(lines[finished]?.annotations.runId)
   })
 
   it("writes one folder with the inventory, the findings reports, the review page and a manifest", async () => {

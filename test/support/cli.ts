@@ -41,3 +41,17 @@ export const runCli = (
       resolve({ code, signal, stdout, stderr })
     })
   })
+
+/** A line of `--log-format json`, as far as tests read it. */
+export interface JsonLogLine {
+  readonly message: unknown
+  readonly logLevel: string
+  readonly annotations: Readonly<Record<string, unknown>>
+}
+
+/** The JSON log lines a run printed on stderr (with `--log-format json`), parsed. */
+export const jsonLogLines = (stderr: string): ReadonlyArray<JsonLogLine> =>
+  stderr
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line): JsonLogLine => JSON.parse(line))
