@@ -18,7 +18,7 @@ import type { scheduleCommand } from "../Schedule/ScheduleCommand.js"
 import type { simulateCommand } from "../Simulator/SimulateCommand.js"
 import type { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
-import { flagsOf, withUsageErrorsExplained } from "./UsageHints.js"
+import { invokedFlags, withUsageErrorsExplained } from "./UsageHints.js"
 
 type Subcommand =
   | typeof runCommand
@@ -67,7 +67,7 @@ export const runCli = (argv: ReadonlyArray<string>) =>
     (subcommands) => {
       const root = rootCommand(subcommands)
       return Command.run(root, { name: "panther-audit", version: VERSION })(argv).pipe(
-        withUsageErrorsExplained(argv, () => flagsOf(root))
+        withUsageErrorsExplained(argv, () => invokedFlags(root, argv))
       )
     }
   )

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest"
-import { explainUsageError } from "../../src/Cli/UsageHints.js"
+import { explainUsageError, flagsOfUsage } from "../../src/Cli/UsageHints.js"
 import { runCli } from "../support/cli.js"
 
-const known = (flag: string) => ["--report-dir", "--stale-days", "--include-deactivated"].includes(flag)
+// As the help's usage line of `run` has them.
+const known = flagsOfUsage(
+  "[--report-dir text] [--stale-days integer] [--include-deactivated] [(-y, --yes)] --id text..."
+)
 const explain = (argv: ReadonlyArray<string>, flag: string) =>
   explainUsageError(["node", "bin.js", ...argv], known, `Received unknown argument: '${flag}'`)
 
@@ -13,7 +16,12 @@ describe("usage errors", () => {
     expect(explain(["run", "--stale-days", "1", "--stale-days=2"], "--stale-days")).toBe(
       "--stale-days is given more than once: give it once"
     )
-    // A flag no command has is unknown indeed; a known one with a value is left as @effect/cli put it.
+    // A flag that takes no value cannot lack one; a flag this command does not have is unknown indeed; a known one
+    // with a value is left as @effect/cli put it.
+    expect(explain(["run", "--include-deactivated"], "--include-deactivated")).toBe(
+      "Received unknown argument: '--include-deactivated'"
+    )
+    expect(explain(["run", "--yes"], "--yes")).toBe("Received unknown argument: '--yes'")
     expect(explain(["run", "--bogus"], "--bogus")).toBe("Received unknown argument: '--bogus'")
     expect(explain(["run", "--report-dir", "x"], "--report-dir")).toBe("Received unknown argument: '--report-dir'")
   })
@@ -27,7 +35,10 @@ describe("usage errors", () => {
         '--email must be one of always, on-findings, on-change, never; got "sometimes"'
       ],
       [["run", "--report-dir"], "--report-dir needs a value"],
-      [["run", "--stale-days", "10", "--stale-days", "20"], "--stale-days is given more than once"]
+      [["run", "--stale-days", "10", "--stale-days", "20"], "--stale-days is given more than once"],
+      // --yes belongs to users delete, and takes no value: for users list it is unknown, as @effect/cli says.
+      [["users", "list", "--yes"], "Received unknown argument: '--yes'"],
+      [["users", "list", "--contains"], "--contains needs a value"]
     ]
     for (const [args, message] of cases) {
       const result = await runCli(args)
