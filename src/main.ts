@@ -54,11 +54,12 @@ const main = runCli(argv).pipe(
 // A reader that goes away (`panther-audit run | head -1`) closes stdout; the next write's EPIPE would end the
 // process with a stack trace and exit 1, which means findings at --fail-on, after a run whose reports and email
 // were complete. What was left to print is dropped; the command ends with its own exit code. Any other failure to
-// write stdout (a full disk under `users list > file`) is output lost: said on stderr, exit 4.
+// write stdout (a full disk under `users list > file`, a terminal gone with its SSH session) is output lost: the
+// command still finishes its work (the email of a run is sent after its summary is printed), then says so on
+// stderr and exits 4 if it would have exited 0.
+let stdoutFailure: string | undefined
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") return
-  process.stderr.write(`panther-audit: could not write to stdout (${error.code ?? error.message}).\n`)
-  process.exit(ExitCode.OutputFailure)
+  if (error.code !== "EPIPE") stdoutFailure ??= error.code ?? error.message
 })
 
 const stopSignals = watchStopSignals()
@@ -69,7 +70,12 @@ NodeRuntime.runMain(main, {
   disableErrorReporting: true,
   teardown: (exit, onExit) => {
     stopSignals.dispose()
-    if (Exit.isSuccess(exit)) return onExit(ExitCode.Ok)
+    if (stdoutFailure !== undefined) {
+      process.stderr.write(
+        `panther-audit: could not write to stdout (${stdoutFailure}): what it shows is incomplete.\n`
+      )
+    }
+    if (Exit.isSuccess(exit)) return onExit(stdoutFailure === undefined ? ExitCode.Ok : ExitCode.OutputFailure)
     const signal = stopSignals.received()
     if (signal !== undefined && Cause.isInterrupted(exit.cause)) return onExit(signalExitCode(signal))
     if (Cause.isInterruptedOnly(exit.cause)) return onExit(130)

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
@@ -270,6 +270,25 @@ describe("panther-audit demo", () => {
     expect(stderr).not.toContain("EPIPE")
     expect(code).toBe(0)
     expect(readdirSync(join(directory, "reports")).filter((file) => file.endsWith(".json"))).toHaveLength(1)
+  })
+
+  it("finishes its work when stdout cannot be written, then says so with exit 4", async () => {
+    // A full disk under `panther-audit demo > file`: the email is still written, after the summary that failed.
+    const full = openSync("/dev/full", "w")
+    const child = spawn(process.execPath, [BIN, "demo", "--users", "120"], {
+      cwd: directory,
+      env: { PATH: process.env.PATH ?? "", MAIL_TO: "security@acme.example" },
+      stdio: ["ignore", full, "pipe"]
+    })
+    closeSync(full)
+    let stderr = ""
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8")
+    })
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    expect(code).toBe(4)
+    expect(stderr).toContain("could not write to stdout (ENOSPC)")
+    expect(readdirSync(join(directory, "reports")).filter((file) => file.endsWith(".eml"))).toHaveLength(1)
   })
 
   it("takes --fail-on as run does, and refuses a user count it cannot serve", async () => {
