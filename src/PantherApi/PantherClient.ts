@@ -106,10 +106,16 @@ const endsEarly = (body: string): boolean => {
   return last !== (first === "{" ? "}" : "]")
 }
 
-/** Whether `user` is what `body` asks for: the same names, and the role by its id or (ignoring case) its name. */
+/** A name as a server may store it: trimmed, in one Unicode form. */
+const storedName = (name: string): string => name.trim().normalize("NFC")
+
+/**
+ * Whether `user` is what `body` asks for: the same names (as stored: Panther trims them) and the role by its id or
+ * (ignoring case) its name.
+ */
 const sameUser = (user: User, body: ModifyUserBody): boolean =>
-  user.givenName === body.givenName &&
-  user.familyName === body.familyName &&
+  storedName(user.givenName) === storedName(body.givenName) &&
+  storedName(user.familyName) === storedName(body.familyName) &&
   (body.role.id !== undefined
     ? user.role.id === body.role.id
     : user.role.name?.toLowerCase() === body.role.name?.toLowerCase())
@@ -317,6 +323,15 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       listUsers,
       getUser: (id: string): Effect.Effect<User, PantherApiError> =>
         send(Routes.getUser, UserSchema, plain(Routes.getUser, pathWithId(Routes.getUser, id))),
+      /**
+       * The user as a record that may be invalid: what a caller needs that only asks whether the user is there (a
+       * delete), where a record the audit reports as INVALID_RECORD must not stop it.
+       */
+      getUserRecord: (id: string): Effect.Effect<UserRecord, PantherApiError> =>
+        Effect.map(
+          send(Routes.getUser, Schema.Unknown, plain(Routes.getUser, pathWithId(Routes.getUser, id))),
+          decodeRecord
+        ),
       createUser: (body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         Effect.flatMap(Clock.currentTimeMillis, (started) =>
           settleCreate({

@@ -83,7 +83,8 @@ export const settleCreate = (options: {
                 : Effect.zipRight(
                     Effect.logWarning(
                       `Panther: the answer to the create was lost; ${user.email} exists, but not as asked ` +
-                        `(user ${user.id ?? "without an id"}): it was there before, and is not taken for the new one`
+                        `(user ${user.id ?? "without an id"}): not taken for the new one; sending the create again ` +
+                        "for Panther to say whether the email is taken"
                     ),
                     sendAgain
                   )

@@ -3,7 +3,7 @@
  * to ask, so it refuses unless `--yes` says the caller means it.
  */
 import { Command, Options, Prompt } from "@effect/cli"
-import { Console, Effect } from "effect"
+import { Console, Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { promptOnStderr } from "../Cli/StderrPrompt.js"
@@ -30,10 +30,18 @@ export const deleteUserCommand = Command.make(
       const client = yield* PantherClient
       // Looked up first even with --yes: a mistyped id is a "not found" before anything is sent, and the delete's
       // own "not found" after a lost answer can then only mean the first attempt worked (see settleDelete).
-      const user = yield* client.getUser(args.id)
+      // A record that fails the schema (an INVALID_RECORD of the audit) is still a user to delete.
+      const record = yield* client.getUserRecord(args.id)
       if (!args.yes) {
+        const who =
+          record._tag === "ValidUser"
+            ? `${record.user.givenName} ${record.user.familyName} <${record.user.email}>`
+            : `the user whose record is invalid (${record.reason})${Option.match(record.email, {
+                onNone: () => "",
+                onSome: (email) => ` <${email}>`
+              })}`
         const confirmed = yield* Prompt.confirm({
-          message: `Delete ${user.givenName} ${user.familyName} <${user.email}> (${args.id})? This cannot be undone.`,
+          message: `Delete ${who} (${args.id})? This cannot be undone.`,
           initial: false
         }).pipe(
           promptOnStderr,

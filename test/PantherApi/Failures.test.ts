@@ -101,6 +101,17 @@ describe("PantherClient failures", () => {
   /** The user `newUser` asks for, as the API would list it. */
   const asAsked = rawUser("new", { email: "NEW@example.com", givenName: "New", familyName: "User" })
 
+  it.scopedLive("a create whose answer is lost takes the user made of names Panther trimmed", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(502, { message: "bad gateway" }), json(200, { results: [asAsked] })])
+      const user = yield* runWithClient(server.url, (client) =>
+        client.createUser({ ...newUser, givenName: " New ", familyName: "User\u0020" })
+      )
+      expect(user.id).toBe("new")
+      expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET"])
+    })
+  )
+
   it.scopedLive("a create whose answer is lost is not sent again when the user turns out to exist as asked", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([slow(2_000, json(200, rawUser("new"))), json(200, { results: [asAsked] })])

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { BIN, type CliResult, runCli } from "../support/cli.js"
-import { json, startScriptedServer } from "../support/scriptedServer.js"
+import { json, startScriptedServer, text } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { rawUser } from "../support/testClient.js"
 
@@ -267,6 +267,21 @@ describe("panther-audit users", () => {
       expect(result.stderr).toContain("GET /users/no-such-user-typo (404)")
       expect(result.stderr).not.toContain("Deleted")
       expect(server.requests.map((request) => request.method)).toEqual(["GET"])
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("delete --yes removes a user whose record the audit reports as invalid", async () => {
+    const { email: _email, ...withoutEmail } = rawUser("u1")
+    const server = await startScriptedServer([json(200, withoutEmail), text(200, "")])
+    try {
+      const result = await runCli(["users", "delete", "u1", "--yes"], {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+      })
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stderr).toContain("Deleted user u1.")
+      expect(server.requests.map((request) => request.method)).toEqual(["GET", "DELETE"])
     } finally {
       await server.close()
     }
