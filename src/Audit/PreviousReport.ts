@@ -2,7 +2,8 @@
  * The previous run's findings, read from its JSON report in the report directory, so this run can say what is
  * new, what is unchanged (carrying `firstSeen` forward) and what was resolved. Reports are read a line at a time
  * (this tool writes one finding per line), so a report of 100,000 findings is never held as one string: a
- * megabyte at a time, split by hand, which took a fifth of the time `readline`'s line events took.
+ * megabyte at a time, split by hand, which took a fifth of the time `readline`'s line events took. (A report laid
+ * out otherwise, by `jq -c` say, is parsed whole, up to 64 MiB.)
  * A missing or unreadable previous report is not an error: everything is then new, and the run says so once.
  */
 import { closeSync, openSync, readSync } from "node:fs"
@@ -132,13 +133,27 @@ const parseWholeReport = async (path: string): Promise<PreviousReport> => {
   return { path, runStartedAt, findings, ...(typeof run.apiBaseUrl === "string" ? { apiBaseUrl: run.apiBaseUrl } : {}) }
 }
 
-/** The report as this tool lays it out, read a line at a time; any other layout, parsed whole. */
-const parseReport = (path: string): Promise<PreviousReport> =>
-  parseReportLines(path).catch((error: unknown) =>
-    parseWholeReport(path).catch(() => {
-      throw error
-    })
-  )
+/** A report without the line `"findings": [` this tool writes: laid out by something else. */
+class OtherLayout extends Error {}
+
+/** Past this size a report in another layout is not parsed whole: that takes several times its size in memory. */
+const MAX_WHOLE_BYTES = 64 * 1024 * 1024
+
+/**
+ * The report as this tool lays it out, read a line at a time. One in another layout is parsed whole, up to
+ * MAX_WHOLE_BYTES; one in this layout that breaks off (a disk that filled up) is not: it is incomplete either way.
+ */
+const parseReport = async (path: string): Promise<PreviousReport> => {
+  try {
+    return await parseReportLines(path)
+  } catch (error) {
+    if (!(error instanceof OtherLayout)) throw error
+    if ((await stat(path)).size > MAX_WHOLE_BYTES) {
+      throw new Error("it is not laid out as this tool writes reports, and too large (over 64 MiB) to read whole")
+    }
+    return parseWholeReport(path)
+  }
+}
 
 const parseReportLines = async (path: string): Promise<PreviousReport> => {
   const runLines: Array<string> = []
@@ -171,6 +186,7 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
       findings.set(finding.id, finding)
     }
   })
+  if (section === "run") throw new OtherLayout("it has no line opening its list of findings")
   if (section !== "end") throw new Error("it ends before its list of findings is complete")
   return { path, runStartedAt, findings, ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }) }
 }

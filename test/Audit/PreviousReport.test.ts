@@ -69,6 +69,13 @@ it("reads a report laid out otherwise, one line as jq -c writes it, as the same 
   expect(lookup.report.apiBaseUrl).toBe("https://api.acme.example")
 })
 
+it("does not parse a report of another layout whole past 64 MiB, which takes memory in proportion", async () => {
+  const report = { run: { startedAt: "2025-06-01T00:00:00.000Z", padding: "x".repeat(65 * 1024 * 1024) }, findings: [] }
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), JSON.stringify(report))
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  expect(lookup).toMatchObject({ _tag: "NotFound", reason: expect.stringContaining("too large (over 64 MiB)") })
+})
+
 it("does not open a pipe named like a report, which would wait for a writer for ever", async () => {
   const pipe = join(directory, "user-audit-20990101T000000Z.json")
   expect(spawnSync("mkfifo", [pipe]).status).toBe(0)
