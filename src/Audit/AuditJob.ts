@@ -96,8 +96,9 @@ export const runAndDeliver = (
     yield* beforeDelivery(outcome)
     const delivery = yield* deliverAuditEmail(job.email, outcome).pipe(
       // Sent, written or not needed: the mark put in place with the reports goes. Failed: it says why. Stopped:
-      // it stays as it was.
-      Effect.tap(() => clearUndelivered(outcome.reports.undelivered)),
+      // it stays as it was. A run with email off sends nothing: the mark it carries from an earlier run whose email
+      // was not delivered (RunAudit) stays for the next run to see.
+      Effect.tap(() => (job.email._tag === "EmailOff" ? Effect.void : clearUndelivered(outcome.reports.undelivered))),
       Effect.tapError((error) =>
         Effect.zipRight(
           Effect.logError("audit email failed; the reports are complete").pipe(

@@ -99,7 +99,7 @@ describe("an audit email that could not be delivered", () => {
     expect(marks()).toEqual([mark])
   }, 60_000)
 
-  it("is not lost to a review in between, which sends no email itself", async () => {
+  it("is not lost to a review or a run without email in between, which send none themselves", async () => {
     const before = smtp.received.length
     const hire = await runCli(
       [
@@ -123,11 +123,19 @@ describe("an audit email that could not be delivered", () => {
       env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
     })
     expect(review.code, review.stderr).toBe(0)
-    // The review's reports are now the newest: they carry the news on.
-    const [reviewJson = ""] = [...jsonReports()].filter((name) => !beforeReview.has(name))
-    expect(readFileSync(join(directory, reviewJson.replace(/\.json$/, ".undelivered")), "utf8")).toContain(
-      "this run sent none"
-    )
+    // So does a run with its email off.
+    const mailless = await runCli(["run", "--report-dir", directory, "--as-of", AS_OF], {
+      env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
+    })
+    expect(mailless.code, mailless.stderr).toBe(0)
+    // The review's reports, then the mailless run's, were the newest: they carry the news on.
+    const added = [...jsonReports()].filter((name) => !beforeReview.has(name))
+    expect(added).toHaveLength(2)
+    for (const report of added) {
+      expect(readFileSync(join(directory, report.replace(/\.json$/, ".undelivered")), "utf8")).toContain(
+        "this run sent none"
+      )
+    }
 
     const next = await runOnChange(smtp.port)
     expect(next.code, next.stderr).toBe(0)
