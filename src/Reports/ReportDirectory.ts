@@ -16,12 +16,16 @@ export const checkReportDirectory = (directory: string): Effect.Effect<string, C
     try: async () => {
       const path = resolve(directory)
       const info = await stat(path).catch(async (error: unknown) => {
-        // A link to nothing (a volume not mounted) cannot be created where it is: say where it points.
-        const target = await readlink(path).catch(() => undefined)
+        // A link to nothing (a volume not mounted) cannot be created where it is: say where it points. Only when
+        // nothing is there: a link into a folder it may not enter, or a loop, is said as what it is.
+        const missing = typeof error === "object" && error !== null && Reflect.get(error, "code") === "ENOENT"
+        const target = missing ? await readlink(path).catch(() => undefined) : undefined
         throw new Error(
-          target === undefined
-            ? `${describeFsError(error)}; create it or pass another --report-dir`
-            : `it is a link to ${target}, which does not exist; create that, or pass another --report-dir`
+          target !== undefined
+            ? `it is a link to ${target}, which does not exist; create that, or pass another --report-dir`
+            : missing
+              ? `${describeFsError(error)}; create it or pass another --report-dir`
+              : `${describeFsError(error)}; pass another --report-dir`
         )
       })
       if (!info.isDirectory()) throw new Error("it is not a directory; pass a directory as --report-dir")

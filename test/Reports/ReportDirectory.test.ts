@@ -28,6 +28,14 @@ describe("checkReportDirectory", () => {
     expect(message).toContain(`it is a link to ${join(scratch, "volume-not-mounted")}, which does not exist`)
   })
 
+  it("says a link that leads round in a loop is one, not that something is missing", async () => {
+    const loop = join(scratch, "loop")
+    symlinkSync(loop, loop)
+    const message = await Effect.runPromise(Effect.flip(checkReportDirectory(loop))).then((error) => error.message)
+    expect(message).toContain("a link in the path leads round in a loop; pass another --report-dir")
+    expect(message).not.toContain("does not exist")
+  })
+
   it("says a file is not a directory", async () => {
     const file = join(scratch, "a-file")
     writeFileSync(file, "")
