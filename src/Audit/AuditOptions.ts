@@ -6,7 +6,7 @@ import { Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envBoolean, envInteger, envText } from "../Cli/Environment.js"
-import { integerOption, requireOptionValue } from "../Cli/FlagValues.js"
+import { requireOptionValue } from "../Cli/FlagValues.js"
 import { ALL_PERMISSIONS } from "../PantherApi/Permissions.js"
 import {
   type AuditParameters,
@@ -29,14 +29,14 @@ const asOf = Options.text("as-of").pipe(
 )
 
 const days = (name: string, env: string, fallback: number, description: string) =>
-  integerOption(name).pipe(
+  Options.integer(name).pipe(
     Options.withDescription(`${description} Env: ${env}.`),
     Options.withFallbackConfig(envInteger(env)),
     Options.withDefault(fallback)
   )
 
 // No default here: an explicit value must be told apart from none, because it overrides --policy.
-const staleDays = integerOption("stale-days").pipe(
+const staleDays = Options.integer("stale-days").pipe(
   Options.withDescription(
     `A last login more than this many days before --as-of is stale; an account this old that never logged in is flagged. Default: the --policy preset, else ${DEFAULT_STALE_DAYS}. Env: AUDIT_STALE_DAYS.`
   ),

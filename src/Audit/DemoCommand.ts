@@ -6,7 +6,6 @@ import { mkdir } from "node:fs/promises"
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Logger, LogLevel, Option, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { integerOption } from "../Cli/FlagValues.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
@@ -21,7 +20,7 @@ const DEMO_SEED = 2026
 /** The simulator serves them from this same process, beside the audit: more wants `simulate` on its own. */
 const MAX_DEMO_USERS = 1_000_000
 
-const users = integerOption("users").pipe(
+const users = Options.integer("users").pipe(
   Options.withDescription(`How many seeded users the built-in simulator serves (0 to ${MAX_DEMO_USERS}).`),
   Options.withDefault(300)
 )

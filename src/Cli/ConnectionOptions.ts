@@ -20,7 +20,6 @@ import { PantherClient } from "../PantherApi/PantherClient.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
-import { integerOption, numberOption } from "./FlagValues.js"
 import { missingSecretFile } from "./Redact.js"
 
 export interface ConnectionOptions {
@@ -59,12 +58,12 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
     ),
     Options.withFallbackConfig(envBoolean("PANTHER_ALLOW_INSECURE_HTTP"))
   ),
-  timeoutSeconds: numberOption("timeout-seconds").pipe(
+  timeoutSeconds: Options.float("timeout-seconds").pipe(
     Options.withDescription("Seconds to wait for one response, body included (env PANTHER_TIMEOUT_SECONDS)."),
     Options.withFallbackConfig(envNumber("PANTHER_TIMEOUT_SECONDS")),
     Options.withDefault(Duration.toSeconds(defaultRequestTimeout))
   ),
-  maxRetries: integerOption("max-retries").pipe(
+  maxRetries: Options.integer("max-retries").pipe(
     Options.withDescription(
       "Retries of one request after a 429, 500, 502, 503, 504, connection error or timeout; 0 never retries " +
         "(env PANTHER_MAX_RETRIES)."
@@ -72,7 +71,7 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
     Options.withFallbackConfig(envInteger("PANTHER_MAX_RETRIES")),
     Options.withDefault(defaultRetryPolicy.maxAttempts - 1)
   ),
-  retryBudgetSeconds: numberOption("retry-budget-seconds").pipe(
+  retryBudgetSeconds: Options.float("retry-budget-seconds").pipe(
     Options.withDescription(
       "Most seconds one request may spend on retries: no retry starts whose wait would end past it, and the " +
         "attempt after a wait may take up to --timeout-seconds (env PANTHER_RETRY_BUDGET_SECONDS)."

@@ -24,22 +24,17 @@ export const envText = (name: string): Config.Config<string> =>
 export const envRedacted = (name: string): Config.Config<Redacted.Redacted<string>> =>
   Config.map(envText(name), Redacted.make)
 
+// As Number reads them (12, 90.0, 1e2, 0x5A), as Effect's Config did, but never a blank as 0.
 export const envInteger = (name: string): Config.Config<number> =>
   Config.mapOrFail(envText(name), (text) => {
-    const trimmed = text.trim()
-    const value = Number(trimmed)
-    return /^[+-]?\d+$/.test(trimmed) && Number.isSafeInteger(value)
-      ? Either.right(value)
-      : Either.left(refused(name, "a whole number", trimmed))
+    const value = Number(text.trim())
+    return Number.isSafeInteger(value) ? Either.right(value) : Either.left(refused(name, "a whole number", text.trim()))
   })
 
 export const envNumber = (name: string): Config.Config<number> =>
   Config.mapOrFail(envText(name), (text) => {
-    const trimmed = text.trim()
-    const value = Number(trimmed)
-    return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(trimmed) && Number.isFinite(value)
-      ? Either.right(value)
-      : Either.left(refused(name, "a number", trimmed))
+    const value = Number(text.trim())
+    return Number.isFinite(value) ? Either.right(value) : Either.left(refused(name, "a number", text.trim()))
   })
 
 const YES: ReadonlySet<string> = new Set(["true", "yes", "on", "1"])

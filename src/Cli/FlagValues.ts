@@ -4,7 +4,7 @@
  * script would act on the wrong users. A value that is itself a flag (`--id --include-deactivated`) is a missing
  * value too.
  */
-import { HelpDoc, Options, ValidationError } from "@effect/cli"
+import { HelpDoc, ValidationError } from "@effect/cli"
 import { Effect } from "effect"
 
 /** What is wrong with the value, if anything; `what` names it, e.g. `--id` or `The user id`. */
@@ -44,44 +44,3 @@ export const idWithoutValue = (argv: ReadonlyArray<string>): string | undefined 
   }
   return undefined
 }
-
-const refuse = (message: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(message)))
-
-/**
- * A whole-number flag whose error names it and what it got: @effect/cli's own says "'abc' is not a integer",
- * without the flag, which on a long command line leaves the reader to guess.
- */
-export const integerOption = (name: string): Options.Options<number> =>
-  Options.text(name).pipe(
-    Options.withPseudoName("integer"),
-    Options.mapEffect((text) => {
-      const value = Number(text.trim())
-      return /^[+-]?\d+$/.test(text.trim()) && Number.isSafeInteger(value)
-        ? Effect.succeed(value)
-        : refuse(`--${name} must be a whole number; got "${text}"`)
-    })
-  )
-
-/** A number flag, its error naming it. */
-export const numberOption = (name: string): Options.Options<number> =>
-  Options.text(name).pipe(
-    Options.withPseudoName("number"),
-    Options.mapEffect((text) => {
-      const value = Number(text.trim())
-      return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text.trim()) && Number.isFinite(value)
-        ? Effect.succeed(value)
-        : refuse(`--${name} must be a number; got "${text}"`)
-    })
-  )
-
-/** One of `choices`, in any case, its error naming the flag and the choices. */
-export const choiceOption = <A extends string>(name: string, choices: ReadonlyArray<A>): Options.Options<A> =>
-  Options.text(name).pipe(
-    Options.withPseudoName(choices.join("|")),
-    Options.mapEffect((text) => {
-      const chosen = choices.find((choice) => choice.toLowerCase() === text.trim().toLowerCase())
-      return chosen === undefined
-        ? refuse(`--${name} must be one of ${choices.join(", ")}; got "${text}"`)
-        : Effect.succeed(chosen)
-    })
-  )

@@ -1,35 +1,82 @@
 /**
- * @effect/cli words two common slips as "Received unknown argument: '--report-dir'": a flag given without its
- * value (last on the line, or followed by another flag) and a flag given twice. The flag is known; the message
- * sends the reader looking for a typo. Its usage errors pass through the Console, where they are reworded here
- * with what the command line shows and what the invoked command takes, as its usage line in the help says.
+ * @effect/cli's usage errors leave out what the reader needs. It says "Received unknown argument: '--report-dir'"
+ * of a known flag given without its value (last on the line, or followed by another flag) or given twice, which
+ * sends the reader looking for a typo; and "'abc' is not a integer" or "Expected one of the following cases: ..."
+ * without naming the flag. Its usage errors pass through the Console, where they are reworded here with what the
+ * command line shows and what the invoked command takes, as its usage line in the help says.
  */
 import { CliConfig, Command, HelpDoc } from "@effect/cli"
 import { Console, Effect } from "effect"
 
 const UNKNOWN_ARGUMENT = /Received unknown argument: '(--[A-Za-z0-9-]+)'/g
+const NOT_A_NUMBER = /'([^']*)' is not a (integer|float)/g
+const NOT_A_CHOICE = /Expected one of the following cases: ([^\n]*)/g
 
-/** The flags of one command, each with whether it takes a value (`--report-dir text`) or not (`--yes`). */
-export type CommandFlags = ReadonlyMap<string, boolean>
+/**
+ * The flags of one command, each with the kind of value it takes as the usage line shows it (`integer`, `text`,
+ * `always|on-findings|...`), or undefined for one that takes none (`--yes`).
+ */
+export type CommandFlags = ReadonlyMap<string, string | undefined>
 
-/** The message with each "unknown argument" that is a slip with one of `flags` said as what it is. */
-export const explainUsageError = (argv: ReadonlyArray<string>, flags: CommandFlags, text: string): string =>
-  text.replace(UNKNOWN_ARGUMENT, (whole, flag: string) => {
-    const takesValue = flags.get(flag)
-    if (takesValue === undefined) return whole
-    const places = argv.flatMap((arg, index) => (arg === flag || arg.startsWith(`${flag}=`) ? [index] : []))
-    if (places.length > 1) return `${flag} is given more than once: give it once`
-    const [at] = places
-    if (!takesValue || at === undefined || argv[at] !== flag) return whole
-    const next = argv[at + 1]
-    return next === undefined || next.startsWith("--") ? `${flag} needs a value` : whole
+/** The flag `argv` gives `value` to, as `--flag value` or `--flag=value`, among those `accepts`. */
+const flagGiven = (argv: ReadonlyArray<string>, value: string, accepts: (flag: string) => boolean) => {
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] ?? ""
+    const equals = arg.indexOf("=")
+    if (arg.startsWith("--") && equals !== -1 && arg.slice(equals + 1) === value && accepts(arg.slice(0, equals))) {
+      return arg.slice(0, equals)
+    }
+    const previous = argv[index - 1] ?? ""
+    if (arg === value && previous.startsWith("--") && accepts(previous)) return previous
+  }
+  return undefined
+}
+
+/** The values `argv` gives `flag`. */
+const valuesGiven = (argv: ReadonlyArray<string>, flag: string): ReadonlyArray<string> =>
+  argv.flatMap((arg, index) => {
+    if (arg.startsWith(`${flag}=`)) return [arg.slice(flag.length + 1)]
+    const next = argv[index + 1]
+    return arg === flag && next !== undefined ? [next] : []
   })
 
-/** A usage line's flags: `[--report-dir text]` takes a value, `[--include-deactivated]` and `[(-y, --yes)]` none. */
+/** The message with each of the slips above said as what it is, naming the flag. */
+export const explainUsageError = (argv: ReadonlyArray<string>, flags: CommandFlags, text: string): string =>
+  text
+    .replace(UNKNOWN_ARGUMENT, (whole, flag: string) => {
+      if (!flags.has(flag)) return whole
+      const places = argv.flatMap((arg, index) => (arg === flag || arg.startsWith(`${flag}=`) ? [index] : []))
+      if (places.length > 1) return `${flag} is given more than once: give it once`
+      const [at] = places
+      if (flags.get(flag) === undefined || at === undefined || argv[at] !== flag) return whole
+      const next = argv[at + 1]
+      return next === undefined || next.startsWith("--") ? `${flag} needs a value` : whole
+    })
+    .replace(NOT_A_NUMBER, (whole, value: string, kind: string) => {
+      const flag = flagGiven(argv, value, (name) => flags.get(name) === kind)
+      const wanted = kind === "integer" ? "a whole number" : "a number"
+      return flag === undefined ? whole : `${flag} must be ${wanted}; got "${value}"`
+    })
+    .replace(NOT_A_CHOICE, (whole, listed: string) => {
+      const choices = listed.split(",").map((choice) => choice.trim())
+      const kind = choices.join("|")
+      for (const [flag, takes] of flags) {
+        if (takes !== kind) continue
+        const wrong = valuesGiven(argv, flag).find((value) => !choices.includes(value))
+        if (wrong !== undefined) return `${flag} must be one of ${choices.join(", ")}; got "${wrong}"`
+      }
+      return whole
+    })
+
+/**
+ * A usage line's flags: `[--report-dir text]` takes text, `[--email always | never]` a choice, and
+ * `[--include-deactivated]` and `[(-y, --yes)]` nothing.
+ */
 export const flagsOfUsage = (usage: string): CommandFlags =>
   new Map(
-    [...usage.matchAll(/(--[a-z][a-z0-9-]*)(\)?\]?)( [a-z|]+(?:\.\.\.)?)?/g)].map(
-      ([, flag = "", closing = "", value]) => [flag, closing === "" && value !== undefined] as const
+    [...usage.matchAll(/(--[a-z][a-z0-9-]*)(\)?\]?)(?: ([a-z][a-z-]*(?: \| [a-z][a-z-]*)*)(?:\.\.\.)?)?/g)].map(
+      // A choice is shown `always | on-findings | never`: kept as `always|on-findings|never`.
+      ([, flag = "", closing = "", value]) => [flag, closing === "" ? value?.replaceAll(" ", "") : undefined] as const
     )
   )
 

@@ -7,7 +7,6 @@ import { Options } from "@effect/cli"
 import { Config, ConfigError, Effect, Either, Option, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envBoolean, envChoice, envInteger, envRedacted, envText } from "../Cli/Environment.js"
-import { choiceOption, integerOption } from "../Cli/FlagValues.js"
 import { EMAIL_POLICIES, type EmailPolicy } from "./EmailPolicy.js"
 import {
   DEFAULT_EML_FROM,
@@ -40,7 +39,7 @@ const optionalFile = (name: string, env: string, description: string) =>
   )
 
 const bytes = (name: string, env: string, fallback: number, description: string) =>
-  integerOption(name).pipe(
+  Options.integer(name).pipe(
     Options.withDescription(`${description} Default: ${fallback} (${fallback / 1024 / 1024} MiB). Env: ${env}.`),
     Options.withFallbackConfig(envInteger(env)),
     Options.withDefault(fallback)
@@ -73,7 +72,7 @@ const smtpInsecure = Options.boolean("smtp-insecure").pipe(
   Options.withFallbackConfig(envBoolean("SMTP_INSECURE"))
 )
 
-const smtpRetries = integerOption("smtp-retries").pipe(
+const smtpRetries = Options.integer("smtp-retries").pipe(
   Options.withDescription(
     "Retries after a failed connection, TLS handshake or temporary (4xx) refusal, with growing waits; a refused " +
       `login or a permanent (5xx) refusal is not retried. Default: ${DEFAULT_SMTP_RETRIES}. Env: SMTP_RETRIES.`
@@ -82,7 +81,7 @@ const smtpRetries = integerOption("smtp-retries").pipe(
   Options.withDefault(DEFAULT_SMTP_RETRIES)
 )
 
-const email = choiceOption("email", EMAIL_POLICIES).pipe(
+const email = Options.choice("email", EMAIL_POLICIES).pipe(
   Options.withDescription(
     "When to send the email: always, on-findings (an unsuppressed finding of severity low or above), on-change " +
       "(an unsuppressed finding new or resolved since the previous report) or never. " +

@@ -10,7 +10,7 @@ import { Console, Effect, Option, Ref, Stream } from "effect"
 import { makeSeenIds } from "../Audit/SeenIds.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
-import { choiceOption, idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
+import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { InvalidRecords } from "./InvalidRecords.js"
 import { whileStdoutOpen } from "./StdoutClosed.js"
@@ -34,7 +34,7 @@ export const listUsersCommand = Command.make(
     includeDeactivated: Options.boolean("include-deactivated").pipe(
       Options.withDescription("Include deactivated users (left out by default).")
     ),
-    format: choiceOption("format", OUTPUT_FORMATS).pipe(
+    format: Options.choice("format", OUTPUT_FORMATS).pipe(
       Options.withDescription("Output format; default table on a terminal, ndjson otherwise."),
       Options.optional
     )

@@ -4,7 +4,8 @@ import { runCli } from "../support/cli.js"
 
 // As the help's usage line of `run` has them.
 const known = flagsOfUsage(
-  "[--report-dir text] [--stale-days integer] [--include-deactivated] [(-y, --yes)] --id text..."
+  "[--report-dir text] [--stale-days integer] [--timeout-seconds float] [--include-deactivated] [(-y, --yes)] " +
+    "--id text... [--email always | on-change | never]"
 )
 const explain = (argv: ReadonlyArray<string>, flag: string) =>
   explainUsageError(["node", "bin.js", ...argv], known, `Received unknown argument: '${flag}'`)
@@ -26,10 +27,27 @@ describe("usage errors", () => {
     expect(explain(["run", "--report-dir", "x"], "--report-dir")).toBe("Received unknown argument: '--report-dir'")
   })
 
+  it("name the flag of a value that is not a number or not one of its choices", () => {
+    const say = (argv: ReadonlyArray<string>, message: string) =>
+      explainUsageError(["node", "bin.js", ...argv], known, message)
+    expect(say(["run", "--stale-days", "abc"], "'abc' is not a integer")).toBe(
+      '--stale-days must be a whole number; got "abc"'
+    )
+    expect(say(["run", "--timeout-seconds=x"], "'x' is not a float")).toBe(
+      '--timeout-seconds must be a number; got "x"'
+    )
+    expect(say(["run", "--email", "sometimes"], "Expected one of the following cases: always, on-change, never")).toBe(
+      '--email must be one of always, on-change, never; got "sometimes"'
+    )
+    // A value given to no flag of that kind is left as @effect/cli said it.
+    expect(say(["run", "abc"], "'abc' is not a integer")).toBe("'abc' is not a integer")
+  })
+
   it("name the flag whose value is not a number or not one of its choices", async () => {
     const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
       [["run", "--stale-days", "abc"], '--stale-days must be a whole number; got "abc"'],
       [["run", "--timeout-seconds", "1,5"], '--timeout-seconds must be a number; got "1,5"'],
+      [["users", "list", "--format", "xml"], '--format must be one of ndjson, csv, table; got "xml"'],
       [
         ["run", "--email", "sometimes"],
         '--email must be one of always, on-findings, on-change, never; got "sometimes"'
