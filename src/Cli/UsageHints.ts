@@ -94,7 +94,9 @@ export const invokedFlags = <Name extends string, R, E, A>(
   // One line per command, by its path: `- users list [--api-url text] ...`.
   const usages = new Map<string, string>()
   for (const [, line = ""] of help.matchAll(/^\s*- (.*)$/gm)) {
-    const tokens = line.split(" ")
+    // The description follows after two spaces or more; it may name flags ("at or above --fail-on") too.
+    const [usage = ""] = line.split(/ {2,}/)
+    const tokens = usage.split(" ")
     const pathLength = tokens.findIndex((token) => !/^[a-z][a-z-]*$/.test(token))
     const path = tokens.slice(0, pathLength === -1 ? tokens.length : pathLength).join(" ")
     usages.set(path, tokens.slice(path.split(" ").length).join(" "))

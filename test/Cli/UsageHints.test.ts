@@ -53,6 +53,8 @@ describe("usage errors", () => {
         '--email must be one of always, on-findings, on-change, never; got "sometimes"'
       ],
       [["run", "--report-dir"], "--report-dir needs a value"],
+      // run's description names --fail-on too ("findings at or above --fail-on"): not read as a flag of its own.
+      [["run", "--fail-on"], "--fail-on needs a value"],
       [["run", "--stale-days", "10", "--stale-days", "20"], "--stale-days is given more than once"],
       // --yes belongs to users delete, and takes no value: for users list it is unknown, as @effect/cli says.
       [["users", "list", "--yes"], "Received unknown argument: '--yes'"],
