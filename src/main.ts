@@ -64,23 +64,27 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 
 const stopSignals = watchStopSignals()
 
+/** The documented exit code for how the program ended, stdout's failure included. */
+const exitCodeFor = (exit: Exit.Exit<unknown, unknown>): number => {
+  if (stdoutFailure !== undefined) {
+    process.stderr.write(`panther-audit: could not write to stdout (${stdoutFailure}): what it shows is incomplete.\n`)
+  }
+  if (Exit.isSuccess(exit)) return stdoutFailure === undefined ? ExitCode.Ok : ExitCode.OutputFailure
+  const signal = stopSignals.received()
+  if (signal !== undefined && Cause.isInterrupted(exit.cause)) return signalExitCode(signal)
+  if (Cause.isInterruptedOnly(exit.cause)) return 130
+  const failure = Cause.failureOption(exit.cause)
+  const code = Option.flatMap(failure, (error) => Option.fromNullable(exitCodeOf(error)))
+  return Option.getOrElse(code, () => (Option.isSome(failure) ? ExitCode.Usage : ExitCode.Internal))
+}
+
 NodeRuntime.runMain(main, {
   // Our logger prints each line; runMain's own pretty logger would print every line a second time.
   disablePrettyLogger: true,
   disableErrorReporting: true,
   teardown: (exit, onExit) => {
     stopSignals.dispose()
-    if (stdoutFailure !== undefined) {
-      process.stderr.write(
-        `panther-audit: could not write to stdout (${stdoutFailure}): what it shows is incomplete.\n`
-      )
-    }
-    if (Exit.isSuccess(exit)) return onExit(stdoutFailure === undefined ? ExitCode.Ok : ExitCode.OutputFailure)
-    const signal = stopSignals.received()
-    if (signal !== undefined && Cause.isInterrupted(exit.cause)) return onExit(signalExitCode(signal))
-    if (Cause.isInterruptedOnly(exit.cause)) return onExit(130)
-    const failure = Cause.failureOption(exit.cause)
-    const code = Option.flatMap(failure, (error) => Option.fromNullable(exitCodeOf(error)))
-    onExit(Option.getOrElse(code, () => (Option.isSome(failure) ? ExitCode.Usage : ExitCode.Internal)))
+    // A write to a file or terminal reports its failure on the next tick: the exit code is chosen after it.
+    setImmediate(() => onExit(exitCodeFor(exit)))
   }
 })

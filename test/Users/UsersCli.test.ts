@@ -3,6 +3,7 @@
  * with faults switched on. Checks exit codes, what goes to stdout and stderr, and that the token shows up nowhere.
  */
 import { spawn, spawnSync } from "node:child_process"
+import { closeSync, openSync } from "node:fs"
 import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -283,6 +284,28 @@ describe("panther-audit users", () => {
       expect(result.stderr).toContain("Deleted user u1.")
       expect(server.requests.map((request) => request.method)).toEqual(["GET", "DELETE"])
     } finally {
+      await server.close()
+    }
+  })
+
+  it("a list that cannot be written to stdout (a full disk) exits 4 and says so", async () => {
+    // Its last write fails after the command has ended: the exit code waits for that failure to be known.
+    const server = await startScriptedServer([json(200, { results: [rawUser("u1"), rawUser("u2")] })])
+    const full = openSync("/dev/full", "w")
+    try {
+      const child = spawn(process.execPath, [BIN, "users", "list"], {
+        env: { PATH: process.env.PATH ?? "", PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" },
+        stdio: ["ignore", full, "pipe"]
+      })
+      let stderr = ""
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8")
+      })
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+      expect(code).toBe(4)
+      expect(stderr).toContain("could not write to stdout (ENOSPC)")
+    } finally {
+      closeSync(full)
       await server.close()
     }
   })
