@@ -133,25 +133,28 @@ const parseWholeReport = async (path: string): Promise<PreviousReport> => {
   return { path, runStartedAt, findings, ...(typeof run.apiBaseUrl === "string" ? { apiBaseUrl: run.apiBaseUrl } : {}) }
 }
 
-/** A report without the line `"findings": [` this tool writes: laid out by something else. */
-class OtherLayout extends Error {}
+/** A report of this tool's layout that breaks off (a disk that filled up): incomplete whichever way it is read. */
+class CutShort extends Error {}
 
 /** Past this size a report in another layout is not parsed whole: that takes several times its size in memory. */
 const MAX_WHOLE_BYTES = 64 * 1024 * 1024
 
 /**
- * The report as this tool lays it out, read a line at a time. One in another layout is parsed whole, up to
- * MAX_WHOLE_BYTES; one in this layout that breaks off (a disk that filled up) is not: it is incomplete either way.
+ * The report as this tool lays it out, read a line at a time. One laid out otherwise (re-indented by `jq .`, on one
+ * line by `jq -c`) is parsed whole, up to MAX_WHOLE_BYTES; one in this layout that breaks off is not. When the
+ * whole parse fails too, the line reader's reason is the one given.
  */
 const parseReport = async (path: string): Promise<PreviousReport> => {
   try {
     return await parseReportLines(path)
   } catch (error) {
-    if (!(error instanceof OtherLayout)) throw error
+    if (error instanceof CutShort) throw error
     if ((await stat(path)).size > MAX_WHOLE_BYTES) {
       throw new Error("it is not laid out as this tool writes reports, and too large (over 64 MiB) to read whole")
     }
-    return parseWholeReport(path)
+    return parseWholeReport(path).catch(() => {
+      throw error
+    })
   }
 }
 
@@ -163,6 +166,9 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
   let section = "run" as Section
   let runStartedAt = ""
   let apiBaseUrl: string | undefined
+  // A finding line that does not parse: the end of a report cut off mid-line if nothing follows, another layout
+  // (a finding over several lines) if something does.
+  let unparsed: string | undefined
   await forEachLine(path, (line) => {
     if (section === "run") {
       if (line.trim() === '"findings": [') {
@@ -177,17 +183,25 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
     } else if (section === "findings") {
       const text = line.trim().replace(/,$/, "")
       if (text === "") return
+      if (unparsed !== undefined) throw new Error(`a finding is not one JSON line: ${unparsed.slice(0, 80)}`)
       if (text === "]") {
         section = "end"
         return
       }
-      const finding = readFinding(JSON.parse(text), runStartedAt)
+      let value: unknown
+      try {
+        value = JSON.parse(text)
+      } catch {
+        unparsed = text
+        return
+      }
+      const finding = readFinding(value, runStartedAt)
       if (finding === undefined) throw new Error(`a finding lacks its code or severity: ${text.slice(0, 80)}`)
       findings.set(finding.id, finding)
     }
   })
-  if (section === "run") throw new OtherLayout("it has no line opening its list of findings")
-  if (section !== "end") throw new Error("it ends before its list of findings is complete")
+  if (section === "run") throw new Error("it ends before its list of findings, or has none this tool can read")
+  if (section !== "end") throw new CutShort("it ends before its list of findings is complete")
   return { path, runStartedAt, findings, ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }) }
 }
 

@@ -57,16 +57,30 @@ it.each([
   }
 })
 
-it("reads a report laid out otherwise, one line as jq -c writes it, as the same findings", async () => {
+it.each([
+  ["on one line, as jq -c writes it", (report: unknown) => `${JSON.stringify(report)}\n`],
+  ["re-indented, as jq . writes it", (report: unknown) => `${JSON.stringify(report, null, 2)}\n`]
+])("reads a report laid out otherwise, %s, as the same findings", async (_layout, write) => {
   const report = {
     run: { startedAt: "2025-06-01T00:00:00.000Z", apiBaseUrl: "https://api.acme.example" },
     findings: [finding(1), finding(2)]
   }
-  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), `${JSON.stringify(report)}\n`)
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), write(report))
   const lookup = await Effect.runPromise(readPreviousReport(directory))
   if (lookup._tag !== "Found") throw new Error(lookup.reason)
   expect([...lookup.report.findings.keys()]).toEqual(["STALE_LOGIN:u1", "STALE_LOGIN:u2"])
   expect(lookup.report.apiBaseUrl).toBe("https://api.acme.example")
+})
+
+it.each([
+  ["before its list of findings", 60, "it ends before its list of findings, or has none this tool can read"],
+  ["in the middle of a finding", -30, "it ends before its list of findings is complete"]
+])("says a report of its own layout cut off %s is incomplete", async (_where, cut, reason) => {
+  const lines = [finding(1), finding(2)].map((item) => JSON.stringify(item))
+  const whole = `{\n"run": {\n  "startedAt": "2025-06-01T00:00:00.000Z"\n},\n"findings": [\n${lines.join(",\n")}\n]\n}\n`
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), whole.slice(0, cut))
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  expect(lookup).toMatchObject({ _tag: "NotFound", reason: expect.stringContaining(reason) })
 })
 
 it("does not parse a report of another layout whole past 64 MiB, which takes memory in proportion", async () => {
