@@ -84,7 +84,9 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
 const fail = (message: string) => Effect.fail(new ConfigurationError({ message }))
 
 const positiveSeconds = (value: number, what: string): Effect.Effect<Duration.Duration, ConfigurationError> =>
-  Number.isFinite(value) && value > 0 ? Effect.succeed(Duration.seconds(value)) : fail(`${what} must be above 0.`)
+  Number.isFinite(value) && value > 0
+    ? Effect.succeed(Duration.seconds(value))
+    : fail(`${what} must be a finite number of seconds above 0; got ${value}.`)
 
 /** The token from a file: surrounding whitespace (a trailing newline above all) is not part of it. */
 const readTokenFile = (path: string) =>

@@ -327,11 +327,26 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
        * The user as a record that may be invalid: what a caller needs that only asks whether the user is there (a
        * delete), where a record the audit reports as INVALID_RECORD must not stop it.
        */
-      getUserRecord: (id: string): Effect.Effect<UserRecord, PantherApiError> =>
-        Effect.map(
-          send(Routes.getUser, Schema.Unknown, plain(Routes.getUser, pathWithId(Routes.getUser, id))),
-          decodeRecord
-        ),
+      getUserRecord: (id: string): Effect.Effect<UserRecord, PantherApiError> => {
+        const path = pathWithId(Routes.getUser, id)
+        return Effect.flatMap(send(Routes.getUser, Schema.Unknown, plain(Routes.getUser, path)), (raw) => {
+          // Whatever else fails the schema, the answer must be this user: any JSON object from a wrong --api-url
+          // must not pass for one before a delete.
+          const claimed = rawUserId(raw)
+          return Option.contains(claimed, id)
+            ? Effect.succeed(decodeRecord(raw))
+            : Effect.fail(
+                new InvalidResponse({
+                  method: Routes.getUser.method,
+                  path,
+                  reason: Option.match(claimed, {
+                    onNone: () => "it names no user id",
+                    onSome: (other) => `it is another user (${scrub(other)})`
+                  })
+                })
+              )
+        })
+      },
       createUser: (body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         Effect.flatMap(Clock.currentTimeMillis, (started) =>
           settleCreate({

@@ -36,10 +36,9 @@ export const deleteUserCommand = Command.make(
         const who =
           record._tag === "ValidUser"
             ? `${record.user.givenName} ${record.user.familyName} <${record.user.email}>`
-            : `the user whose record is invalid (${record.reason})${Option.match(record.email, {
-                onNone: () => "",
-                onSome: (email) => ` <${email}>`
-              })}`
+            : // The schema's own wording of what is wrong reads as code; `users get` shows the record.
+              `the user${Option.match(record.email, { onNone: () => "", onSome: (email) => ` <${email}>` })} whose ` +
+              "record does not match the API's description"
         const confirmed = yield* Prompt.confirm({
           message: `Delete ${who} (${args.id})? This cannot be undone.`,
           initial: false

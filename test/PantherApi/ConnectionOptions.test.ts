@@ -149,9 +149,11 @@ describe("connectionOptions", () => {
         PANTHER_API_TOKEN: "t"
       })
       expect(allowedByEnv.baseUrl).toBe("http://simulator:4010")
-      expect(
-        yield* messageOf(["--timeout-seconds", "0"], { PANTHER_API_URL: "https://a.b", PANTHER_API_TOKEN: "t" })
-      ).toContain("must be above 0")
+      const env = { PANTHER_API_URL: "https://a.b", PANTHER_API_TOKEN: "t" }
+      expect(yield* messageOf(["--timeout-seconds", "0"], env)).toContain("must be a finite number of seconds above 0")
+      expect(yield* messageOf(["--retry-budget-seconds", "Infinity"], env)).toContain(
+        "must be a finite number of seconds above 0; got Infinity"
+      )
     })
   )
 

@@ -288,6 +288,22 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("delete --yes deletes nothing when the lookup's answer is not that user (a wrong --api-url)", async () => {
+    for (const answer of [{}, rawUser("someone-else")]) {
+      const server = await startScriptedServer([json(200, answer), text(200, "")])
+      try {
+        const result = await runCli(["users", "delete", "u1", "--yes"], {
+          env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+        })
+        expect(result.code).toBe(3)
+        expect(result.stderr).toContain("not what the Users API describes")
+        expect(server.requests.map((request) => request.method)).toEqual(["GET"])
+      } finally {
+        await server.close()
+      }
+    }
+  })
+
   it("a list that cannot be written to stdout (a full disk) exits 4 and says so", async () => {
     // Its last write fails after the command has ended: the exit code waits for that failure to be known.
     const server = await startScriptedServer([json(200, { results: [rawUser("u1"), rawUser("u2")] })])
