@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { BIN, type CliResult, runCli } from "../support/cli.js"
+import { BIN, type CliResult, runCli, runCliToFd } from "../support/cli.js"
 import { json, startScriptedServer, text } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { rawUser } from "../support/testClient.js"
@@ -309,15 +309,9 @@ describe("panther-audit users", () => {
     const server = await startScriptedServer([json(200, { results: [rawUser("u1"), rawUser("u2")] })])
     const full = openSync("/dev/full", "w")
     try {
-      const child = spawn(process.execPath, [BIN, "users", "list"], {
-        env: { PATH: process.env.PATH ?? "", PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" },
-        stdio: ["ignore", full, "pipe"]
+      const { code, stderr } = await runCliToFd(["users", "list"], full, {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
       })
-      let stderr = ""
-      child.stderr?.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString("utf8")
-      })
-      const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
       expect(code).toBe(4)
       expect(stderr).toContain("could not write to stdout (ENOSPC)")
     } finally {

@@ -55,3 +55,23 @@ export const jsonLogLines = (stderr: string): ReadonlyArray<JsonLogLine> =>
     .split("\n")
     .filter((line) => line.startsWith("{"))
     .map((line): JsonLogLine => JSON.parse(line))
+
+/** Runs the built command with its stdout on the file descriptor `stdout` (such as /dev/full's). */
+export const runCliToFd = (
+  args: ReadonlyArray<string>,
+  stdout: number,
+  options: { readonly env?: Record<string, string>; readonly cwd?: string } = {}
+): Promise<{ readonly code: number | null; readonly stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? process.cwd(),
+      env: { PATH: process.env.PATH ?? "", ...options.env },
+      stdio: ["ignore", stdout, "pipe"]
+    })
+    let stderr = ""
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8")
+    })
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stderr }))
+  })
