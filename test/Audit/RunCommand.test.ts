@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { BIN, jsonLogLines, runCli, runCliToFd } from "../support/cli.js"
+import { BIN, jsonLogLines, runCli, runCliToFds } from "../support/cli.js"
 import { json, type ScriptedServer, scriptedServer, startScriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -275,10 +275,14 @@ describe("panther-audit demo", () => {
   it("finishes its work when stdout cannot be written, then says so with exit 4", async () => {
     // A full disk under `panther-audit demo > file`: the email is still written, after the summary that failed.
     const full = openSync("/dev/full", "w")
-    const { code, stderr } = await runCliToFd(["demo", "--users", "120"], full, {
-      cwd: directory,
-      env: { MAIL_TO: "security@acme.example" }
-    }).finally(() => closeSync(full))
+    const { code, stderr } = await runCliToFds(
+      ["demo", "--users", "120"],
+      { stdout: full },
+      {
+        cwd: directory,
+        env: { MAIL_TO: "security@acme.example" }
+      }
+    ).finally(() => closeSync(full))
     expect(code).toBe(4)
     expect(stderr).toContain("could not write to stdout (ENOSPC)")
     expect(readdirSync(join(directory, "reports")).filter((file) => file.endsWith(".eml"))).toHaveLength(1)

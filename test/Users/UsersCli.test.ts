@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { BIN, type CliResult, runCli, runCliToFd } from "../support/cli.js"
+import { BIN, type CliResult, runCli, runCliToFds } from "../support/cli.js"
 import { json, startScriptedServer, text } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { rawUser } from "../support/testClient.js"
@@ -309,11 +309,34 @@ describe("panther-audit users", () => {
     const server = await startScriptedServer([json(200, { results: [rawUser("u1"), rawUser("u2")] })])
     const full = openSync("/dev/full", "w")
     try {
-      const { code, stderr } = await runCliToFd(["users", "list"], full, {
-        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
-      })
+      const { code, stderr } = await runCliToFds(
+        ["users", "list"],
+        { stdout: full },
+        {
+          env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+        }
+      )
       expect(code).toBe(4)
       expect(stderr).toContain("could not write to stdout (ENOSPC)")
+    } finally {
+      closeSync(full)
+      await server.close()
+    }
+  })
+
+  it("a failure keeps its exit code when stderr cannot be written either", async () => {
+    // A cron job logging to a full disk: the message is lost, the exit code must not be.
+    const server = await startScriptedServer([json(404, { message: "user not found" })])
+    const full = openSync("/dev/full", "w")
+    try {
+      const { code } = await runCliToFds(
+        ["users", "get", "nope"],
+        { stdout: full, stderr: full },
+        {
+          env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+        }
+      )
+      expect(code).toBe(3)
     } finally {
       closeSync(full)
       await server.close()

@@ -56,17 +56,20 @@ export const jsonLogLines = (stderr: string): ReadonlyArray<JsonLogLine> =>
     .filter((line) => line.startsWith("{"))
     .map((line): JsonLogLine => JSON.parse(line))
 
-/** Runs the built command with its stdout on the file descriptor `stdout` (such as /dev/full's). */
-export const runCliToFd = (
+/**
+ * Runs the built command with its stdout or stderr on a file descriptor (such as /dev/full's); what it writes to a
+ * stderr left alone is returned.
+ */
+export const runCliToFds = (
   args: ReadonlyArray<string>,
-  stdout: number,
+  fds: { readonly stdout?: number; readonly stderr?: number },
   options: { readonly env?: Record<string, string>; readonly cwd?: string } = {}
 ): Promise<{ readonly code: number | null; readonly stderr: string }> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? process.cwd(),
       env: { PATH: process.env.PATH ?? "", ...options.env },
-      stdio: ["ignore", stdout, "pipe"]
+      stdio: ["ignore", fds.stdout ?? "ignore", fds.stderr ?? "pipe"]
     })
     let stderr = ""
     child.stderr?.on("data", (chunk: Buffer) => {
