@@ -95,9 +95,13 @@ const forEachLine = async (path: string, onLine: (line: string) => void): Promis
     // Decodes across reads: a character split between two reads comes out whole.
     const decoder = new StringDecoder("utf8")
     let rest = ""
+    let first = true
     for (;;) {
       const read = readSync(fd, buffer, 0, READ_BYTES, null)
-      const text = read === 0 ? rest + decoder.end() : rest + decoder.write(buffer.subarray(0, read))
+      let text = read === 0 ? rest + decoder.end() : rest + decoder.write(buffer.subarray(0, read))
+      // A byte order mark (an editor's save) is not part of the JSON.
+      if (first) text = text.replace(/^\uFEFF/, "")
+      first = false
       let start = 0
       for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
         onLine(text.slice(start, end))
@@ -118,7 +122,17 @@ const forEachLine = async (path: string, onLine: (line: string) => void): Promis
  * and held in memory at once, but still the same findings to compare with.
  */
 const parseWholeReport = async (path: string): Promise<PreviousReport> => {
-  const document: unknown = JSON.parse(await readFile(path, "utf8"))
+  const text = (await readFile(path, "utf8")).replace(/^\uFEFF/, "")
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    // The parser stops at the end of a text cut short: "Unexpected end", or a position at the very end.
+    const position = Number(/at position (\d+)/.exec(message)?.[1] ?? Number.NaN)
+    const cutShort = /Unexpected end of JSON input/.test(message) || position >= text.trimEnd().length
+    throw new Error(cutShort ? "it ends before it is complete" : `it is not valid JSON (${message.slice(0, 120)})`)
+  }
   const run = isRecord(document) && isRecord(document.run) ? document.run : undefined
   if (run === undefined || typeof run.startedAt !== "string") throw new Error("it has no run.startedAt")
   const runStartedAt = run.startedAt
@@ -136,25 +150,26 @@ const parseWholeReport = async (path: string): Promise<PreviousReport> => {
 /** A report of this tool's layout that breaks off (a disk that filled up): incomplete whichever way it is read. */
 class CutShort extends Error {}
 
+/** A report not laid out as this tool writes it: it is parsed whole, and its faults are that parse's to say. */
+class OtherLayout extends Error {}
+
 /** Past this size a report in another layout is not parsed whole: that takes several times its size in memory. */
 const MAX_WHOLE_BYTES = 64 * 1024 * 1024
 
 /**
  * The report as this tool lays it out, read a line at a time. One laid out otherwise (re-indented by `jq .`, on one
- * line by `jq -c`) is parsed whole, up to MAX_WHOLE_BYTES; one in this layout that breaks off is not. When the
- * whole parse fails too, the line reader's reason is the one given.
+ * line by `jq -c`) is parsed whole, up to MAX_WHOLE_BYTES, and that parse says what is wrong with it; one in this
+ * layout that breaks off, or holds a bad finding, is not parsed again.
  */
 const parseReport = async (path: string): Promise<PreviousReport> => {
   try {
     return await parseReportLines(path)
   } catch (error) {
-    if (error instanceof CutShort) throw error
+    if (!(error instanceof OtherLayout)) throw error
     if ((await stat(path)).size > MAX_WHOLE_BYTES) {
       throw new Error("it is not laid out as this tool writes reports, and too large (over 64 MiB) to read whole")
     }
-    return parseWholeReport(path).catch(() => {
-      throw error
-    })
+    return parseWholeReport(path)
   }
 }
 
@@ -172,7 +187,12 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
   await forEachLine(path, (line) => {
     if (section === "run") {
       if (line.trim() === '"findings": [') {
-        const run: unknown = JSON.parse(`${runLines.join("\n").replace(/,\s*$/, "")}\n}`)
+        let run: unknown
+        try {
+          run = JSON.parse(`${runLines.join("\n").replace(/,\s*$/, "")}\n}`)
+        } catch {
+          throw new OtherLayout("its run section is not laid out as this tool writes it")
+        }
         const startedAt = isRecord(run) && isRecord(run.run) ? run.run.startedAt : undefined
         if (typeof startedAt !== "string") throw new Error("it has no run.startedAt")
         runStartedAt = startedAt
@@ -183,7 +203,7 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
     } else if (section === "findings") {
       const text = line.trim().replace(/,$/, "")
       if (text === "") return
-      if (unparsed !== undefined) throw new Error(`a finding is not one JSON line: ${unparsed.slice(0, 80)}`)
+      if (unparsed !== undefined) throw new OtherLayout("a finding spans several lines")
       if (text === "]") {
         section = "end"
         return
@@ -200,7 +220,7 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
       findings.set(finding.id, finding)
     }
   })
-  if (section === "run") throw new Error("it ends before its list of findings, or has none this tool can read")
+  if (section === "run") throw new OtherLayout("it has no line opening its list of findings")
   if (section !== "end") throw new CutShort("it ends before its list of findings is complete")
   return { path, runStartedAt, findings, ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }) }
 }

@@ -73,7 +73,29 @@ it.each([
 })
 
 it.each([
-  ["before its list of findings", 60, "it ends before its list of findings, or has none this tool can read"],
+  ["with a byte order mark", (report: unknown) => `\uFEFF${JSON.stringify(report, null, 2)}\n`],
+  ["on one line with a byte order mark", (report: unknown) => `\uFEFF${JSON.stringify(report)}`]
+])("reads a report %s", async (_layout, write) => {
+  const report = { run: { startedAt: "2025-06-01T00:00:00.000Z" }, findings: [finding(1)] }
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), write(report))
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  if (lookup._tag !== "Found") throw new Error(lookup.reason)
+  expect([...lookup.report.findings.keys()]).toEqual(["STALE_LOGIN:u1"])
+})
+
+it("says what is wrong with a report of another layout as its whole parse finds it", async () => {
+  const { severity: _severity, ...withoutSeverity } = finding(2)
+  const report = { run: { startedAt: "2025-06-01T00:00:00.000Z" }, findings: [finding(1), withoutSeverity] }
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), JSON.stringify(report))
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  expect(lookup).toMatchObject({
+    _tag: "NotFound",
+    reason: expect.stringContaining("a finding lacks its code or severity")
+  })
+})
+
+it.each([
+  ["before its list of findings", 60, "it ends before it is complete"],
   ["in the middle of a finding", -30, "it ends before its list of findings is complete"]
 ])("says a report of its own layout cut off %s is incomplete", async (_where, cut, reason) => {
   const lines = [finding(1), finding(2)].map((item) => JSON.stringify(item))
