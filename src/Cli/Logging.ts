@@ -18,11 +18,26 @@ export const LOG_FORMATS: ReadonlyArray<LogFormat> = ["json", "pretty"]
 export const defaultLogFormat = (stderrIsTerminal: boolean = process.stderr.isTTY === true): LogFormat =>
   stderrIsTerminal ? "pretty" : "json"
 
+/**
+ * A log line that cannot be written (stderr on a full disk: a file's write throws at once) is dropped: the run goes
+ * on, its reports and exit code intact, where the throw ended it with exit 1.
+ */
+export const neverThrowing = (logger: Logger.Logger<unknown, void>): Logger.Logger<unknown, void> =>
+  Logger.make((options) => {
+    try {
+      logger.log(options)
+    } catch {
+      // Nowhere left to say it.
+    }
+  })
+
 export const loggerLayer = (format: LogFormat, level: LogLevel.LogLevel = LogLevel.Info): Layer.Layer<never> =>
   Layer.merge(
     Logger.replace(
       Logger.defaultLogger,
-      format === "json" ? Logger.withConsoleError(Logger.jsonLogger) : Logger.prettyLogger({ stderr: true })
+      neverThrowing(
+        format === "json" ? Logger.withConsoleError(Logger.jsonLogger) : Logger.prettyLogger({ stderr: true })
+      )
     ),
     Logger.minimumLogLevel(level)
   )
