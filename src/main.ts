@@ -58,12 +58,12 @@ const main = runCli(argv).pipe(
 // command still finishes its work (the email of a run is sent after its summary is printed), then says so on
 // stderr and exits 4 if it would have exited 0.
 let stdoutFailure: string | undefined
-// A stderr that cannot be written (a full disk, a closed pipe) leaves nowhere to say anything; its error must not
-// end the process with exit 1 in place of the command's own code.
-process.stderr.on("error", () => {})
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code !== "EPIPE") stdoutFailure ??= error.code ?? error.message
 })
+// A stderr that cannot be written (a full disk, a closed pipe) leaves nowhere to say anything; its error must not
+// end the process with exit 1 in place of the command's own code.
+process.stderr.on("error", () => {})
 
 const stopSignals = watchStopSignals()
 
