@@ -71,12 +71,16 @@ export const missingSecretFile = (label: string, path: string, secretName: strin
 
 export const NO_SECRETS: Secrets = { values: [], forms: [] }
 
-/** Each form replaced by `[redacted]`, the longest first, so a form that contains another is removed whole. */
-export const redact = (text: string, forms: ReadonlyArray<string>): string =>
-  forms
-    .filter((form) => form !== "")
-    .sort((a, b) => b.length - a.length)
-    .reduce((redacted, form) => redacted.split(form).join(REDACTED), text)
+/**
+ * Each of the secrets' forms replaced by `[redacted]`, the longest first (`secretsOf` orders them so), so a form that
+ * contains another is removed whole.
+ */
+export const redact = (text: string, secrets: Secrets): string =>
+  secrets.forms.reduce((redacted, form) => redacted.split(form).join(REDACTED), text)
+
+/** Whether any of the secrets can be read out of `text` (see `revealsSecret`). */
+export const revealsAny = (text: string, secrets: Secrets): boolean =>
+  secrets.values.some((secret) => revealsSecret(text, secret))
 
 /**
  * Past this many characters a quoted text is cut before it is read back: no message worth quoting is longer, and
@@ -93,12 +97,12 @@ const MAX_ENCODED_CHARS_PER_CHAR = 8
  */
 export const scrubSecrets = (text: string, secrets: Secrets): string => {
   if (secrets.values.length === 0) return text
-  let redacted = redact(text, secrets.forms)
+  let redacted = redact(text, secrets)
   if (redacted.length > MAX_READ_CHARS) {
     const longest = Math.max(...secrets.values.map((secret) => secret.length))
     redacted = `${redacted.slice(0, Math.max(0, MAX_READ_CHARS - longest * MAX_ENCODED_CHARS_PER_CHAR))}…`
   }
-  return secrets.values.some((secret) => revealsSecret(redacted, secret)) ? WITHHELD : redacted
+  return revealsAny(redacted, secrets) ? WITHHELD : redacted
 }
 
 /** Whether `secret` can be read out of `text` as is or once decoded (two layers deep), whitespace ignored. */

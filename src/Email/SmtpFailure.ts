@@ -8,7 +8,7 @@
  * Every form of the password is cut out of the text before it is used anywhere.
  */
 import { Redacted } from "effect"
-import { NO_SECRETS, redact, revealsSecret, type Secrets, scrubSecrets, secretsOf, WITHHELD } from "../Cli/Redact.js"
+import { NO_SECRETS, redact, revealsAny, type Secrets, scrubSecrets, secretsOf, WITHHELD } from "../Cli/Redact.js"
 import type { SmtpCredentials } from "./EmailSettings.js"
 
 export interface SmtpFailure {
@@ -82,13 +82,13 @@ const MAX_REPLY_CHARS = 300
  * scrubbed (a multi-line reply may fold the password across lines) and scrubbed before it is cut.
  */
 const quote = (text: string, secrets: Secrets): string => {
-  const redacted = redact(text, secrets.forms)
+  const redacted = redact(text, secrets)
   // The lines of a multi-line reply joined without their codes (`535-5.7.8 ...`), as a folded password would read.
   const unfolded = redacted
     .split(/\r?\n/)
     .map((line) => line.replace(/^\d{3}[ -](\d\.\d{1,3}\.\d{1,3} )?/, ""))
     .join("")
-  if (secrets.values.some((secret) => revealsSecret(unfolded, secret))) return WITHHELD
+  if (revealsAny(unfolded, secrets)) return WITHHELD
   const line = scrubSecrets(redacted.replace(/\p{Cc}+/gu, " "), secrets).trim()
   return line.length > MAX_REPLY_CHARS ? `${line.slice(0, MAX_REPLY_CHARS - 1)}…` : line
 }
