@@ -10,11 +10,11 @@ import { closeSync, openSync, readSync } from "node:fs"
 import { readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { StringDecoder } from "node:string_decoder"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
-import type { FindingCode } from "./Finding.js"
+import { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
-import type { Severity } from "./Severity.js"
+import { Severity } from "./Severity.js"
 
 export interface PreviousFinding {
   readonly id: string
@@ -65,15 +65,20 @@ export const latestReportName = (names: ReadonlyArray<string>): string | undefin
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
 
+const isFindingCode = Schema.is(FindingCode)
+const isSeverity = Schema.is(Severity)
+
+/** The finding's fields a comparison needs; undefined when its code or severity is not one this tool writes. */
 const readFinding = (value: unknown, runStartedAt: string): PreviousFinding | undefined => {
-  if (!isRecord(value) || typeof value.finding !== "string" || typeof value.severity !== "string") return undefined
-  const finding = value.finding as FindingCode
+  // An edited report's unknown severity would otherwise reach the email's tables, which have no colour for it.
+  if (!isRecord(value) || !isFindingCode(value.finding) || !isSeverity(value.severity)) return undefined
+  const finding = value.finding
   const userId = typeof value.userId === "string" ? value.userId : null
   const email = typeof value.email === "string" ? value.email : null
   return {
     id: typeof value.id === "string" ? value.id : findingId({ finding, userId, email }),
     finding,
-    severity: value.severity as Severity,
+    severity: value.severity,
     userId,
     email,
     // Reports written before first-seen tracking: the finding was seen at least as early as that run.
@@ -141,7 +146,7 @@ const parseWholeReport = async (path: string): Promise<PreviousReport> => {
   const findings = new Map<string, PreviousFinding>()
   for (const item of list) {
     const finding = readFinding(item, runStartedAt)
-    if (finding === undefined) throw new Error("a finding lacks its code or severity")
+    if (finding === undefined) throw new Error("a finding lacks a known code or severity")
     findings.set(finding.id, finding)
   }
   return { path, runStartedAt, findings, ...(typeof run.apiBaseUrl === "string" ? { apiBaseUrl: run.apiBaseUrl } : {}) }
@@ -216,7 +221,7 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
         return
       }
       const finding = readFinding(value, runStartedAt)
-      if (finding === undefined) throw new Error(`a finding lacks its code or severity: ${text.slice(0, 80)}`)
+      if (finding === undefined) throw new Error(`a finding lacks a known code or severity: ${text.slice(0, 80)}`)
       findings.set(finding.id, finding)
     }
   })

@@ -90,7 +90,21 @@ it("says what is wrong with a report of another layout as its whole parse finds 
   const lookup = await Effect.runPromise(readPreviousReport(directory))
   expect(lookup).toMatchObject({
     _tag: "NotFound",
-    reason: expect.stringContaining("a finding lacks its code or severity")
+    reason: expect.stringContaining("a finding lacks a known code or severity")
+  })
+})
+
+it.each([
+  ["severity", { severity: "urgent" }],
+  ["code", { finding: "STALE" }]
+])("does not take a finding of an unknown %s (a hand-edited report) for one of this tool's", async (_what, change) => {
+  const lines = [finding(1), { ...finding(2), ...change }].map((item) => JSON.stringify(item))
+  const text = `{\n"run": {\n  "startedAt": "2025-06-01T00:00:00.000Z"\n},\n"findings": [\n${lines.join(",\n")}\n]\n}\n`
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), text)
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  expect(lookup).toMatchObject({
+    _tag: "NotFound",
+    reason: expect.stringContaining("a finding lacks a known code or severity")
   })
 })
 
