@@ -8,7 +8,7 @@ import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Cause, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
-import { ExitCode, exitCodeOf } from "./Cli/ExitCode.js"
+import { ExitCode, exitCodeOfFailure } from "./Cli/ExitCode.js"
 import { describeFailure } from "./Cli/FailureMessage.js"
 import { loggerLayer, resolveLogSettings } from "./Cli/Logging.js"
 import { runCli } from "./Cli/Main.js"
@@ -76,9 +76,7 @@ const exitCodeFor = (exit: Exit.Exit<unknown, unknown>): number => {
   const signal = stopSignals.received()
   if (signal !== undefined && Cause.isInterrupted(exit.cause)) return signalExitCode(signal)
   if (Cause.isInterruptedOnly(exit.cause)) return 130
-  const failure = Cause.failureOption(exit.cause)
-  const code = Option.flatMap(failure, (error) => Option.fromNullable(exitCodeOf(error)))
-  return Option.getOrElse(code, () => (Option.isSome(failure) ? ExitCode.Usage : ExitCode.Internal))
+  return Option.match(Cause.failureOption(exit.cause), { onNone: () => ExitCode.Internal, onSome: exitCodeOfFailure })
 }
 
 NodeRuntime.runMain(main, {

@@ -1,3 +1,5 @@
+import { ValidationError } from "@effect/cli"
+
 /**
  * The documented exit codes. An error that should end the process with a particular code carries it as
  * `exitCode`; `main.ts` reads it, so no central table has to know every error.
@@ -25,3 +27,10 @@ export const exitCodeOf = (error: unknown): ExitCode | undefined => {
   }
   return undefined
 }
+
+/**
+ * The exit code of a command that failed with `error`: its own, 2 for @effect/cli's usage errors, and otherwise 70.
+ * A failure that carries no code is a bug; 2 would claim nothing was called, when API calls may have been made.
+ */
+export const exitCodeOfFailure = (error: unknown): ExitCode =>
+  exitCodeOf(error) ?? (ValidationError.isValidationError(error) ? ExitCode.Usage : ExitCode.Internal)

@@ -6,7 +6,7 @@ import { Command } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { Cause, Effect, Exit, Logger, LogLevel, Option } from "effect"
 import { vi } from "vitest"
-import { ExitCode, exitCodeOf } from "../../src/Cli/ExitCode.js"
+import { ExitCode, exitCodeOfFailure } from "../../src/Cli/ExitCode.js"
 import { describeFailure } from "../../src/Cli/FailureMessage.js"
 
 export interface CommandResult {
@@ -33,11 +33,10 @@ export const runCommand = async <Name extends string, E, A>(
       )
     )
     if (Exit.isSuccess(exit)) return { code: ExitCode.Ok, stdout: printed.join("\n"), error: "" }
-    const failure = Cause.failureOption(exit.cause)
-    const code = Option.getOrElse(
-      Option.flatMap(failure, (error) => Option.fromNullable(exitCodeOf(error))),
-      () => (Option.isSome(failure) ? ExitCode.Usage : ExitCode.Internal)
-    )
+    const code = Option.match(Cause.failureOption(exit.cause), {
+      onNone: () => ExitCode.Internal,
+      onSome: exitCodeOfFailure
+    })
     return { code, stdout: printed.join("\n"), error: describeFailure(exit.cause) }
   } finally {
     spy.mockRestore()
