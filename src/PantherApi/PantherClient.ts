@@ -28,6 +28,7 @@ import {
 } from "./Schemas.js"
 import { settleCreate, settleDelete } from "./UncertainChanges.js"
 import { UserRecord } from "./UserRecord.js"
+import type { ListRolesUrlParams, ListUsersUrlParams } from "./UsersApi.js"
 
 /** The API's maximum page size: fewer round trips for the same users. */
 export const PAGE_LIMIT = 60
@@ -80,9 +81,12 @@ interface ApiRequest {
   readonly jsonBody?: string | undefined
 }
 
-const listUsersParams = (filters: ListUsersFilters, cursor: Option.Option<string>): Array<[string, string]> => {
-  const params: Array<[string, string]> = [["limit", String(PAGE_LIMIT)]]
-  const add = (name: string, value: string | undefined) => {
+/** Query parameters by the names `UsersApi.ts` gives them, which the simulator reads. */
+type QueryOf<Params> = Array<readonly [keyof Params & string, string]>
+
+const listUsersParams = (filters: ListUsersFilters, cursor: Option.Option<string>): QueryOf<ListUsersUrlParams> => {
+  const params: QueryOf<ListUsersUrlParams> = [["limit", String(PAGE_LIMIT)]]
+  const add = (name: keyof ListUsersUrlParams, value: string | undefined) => {
     if (value !== undefined && value !== "") params.push([name, value])
   }
   add("contains", filters.contains)
@@ -301,7 +305,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               query: [
                 ["limit", String(PAGE_LIMIT)],
                 ...Option.toArray(Option.map(cursor, (c) => ["cursor", c] as const))
-              ]
+              ] satisfies QueryOf<ListRolesUrlParams>
             },
             (reply) =>
               // `pagesFetched` counts pages of users, the figure reports show; role pages count as requests only.

@@ -1,6 +1,8 @@
 /**
  * The Panther Users API's data shapes, as `shared/seed/panther-users.openapi.json` has them.
- * The simulator, the client and the conformance tests all use these; nothing else describes the wire format.
+ * The simulator, the client and the conformance tests all use these. The client decodes typical records by hand
+ * for speed (DecodeUser.ts) and the simulator checks create and update bodies by hand to word its 400s
+ * (ModifyUserBody.ts); both stand aside for the schema on anything it knows and they do not.
  */
 import { Option, Schema } from "effect"
 

@@ -3,7 +3,9 @@
  * letting a generic decoder do it, so that every problem is a 400 whose message names the field and says what is
  * wrong, the way a person fixing a script needs it.
  */
-import { Either } from "effect"
+import { Either, Schema } from "effect"
+import { describeParseError } from "../PantherApi/DecodeUser.js"
+import { ModifyUser } from "../PantherApi/Schemas.js"
 import type { RoleChoice } from "./RoleCatalog.js"
 
 export interface UserChanges {
@@ -58,6 +60,8 @@ const roleChoice = (value: unknown): Either.Either<RoleChoice, string> => {
   })
 }
 
+const decodeModifyUser = Schema.decodeUnknownEither(ModifyUser, { errors: "all" })
+
 /** The validated changes, or the 400 message for the first problem found (fields in the spec's order). */
 export const parseModifyUser = (body: unknown): Either.Either<UserChanges, string> => {
   if (!isRecord(body)) {
@@ -71,6 +75,15 @@ export const parseModifyUser = (body: unknown): Either.Either<UserChanges, strin
     const givenName = yield* requiredText(body, "givenName", MAX_NAME_LENGTH)
     const familyName = yield* requiredText(body, "familyName", MAX_NAME_LENGTH)
     const role = yield* roleChoice(body.role)
+    // The schema judges what the checks above do not know: a field added to `ModifyUser` is then required here too.
+    const checked = {
+      ...body,
+      email,
+      givenName,
+      familyName,
+      role: role.by === "id" ? { id: role.id } : { name: role.name }
+    }
+    yield* Either.mapLeft(decodeModifyUser(checked), describeParseError)
     return { email, givenName, familyName, role }
   })
 }

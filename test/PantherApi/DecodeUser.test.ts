@@ -5,8 +5,8 @@
  */
 import { Either, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { decodeUserRecord } from "../../src/PantherApi/DecodeUser.js"
-import { User } from "../../src/PantherApi/Schemas.js"
+import { decodeUserRecord, TYPICAL_ROLE_FIELDS, TYPICAL_USER_FIELDS } from "../../src/PantherApi/DecodeUser.js"
+import { RoleRef, User } from "../../src/PantherApi/Schemas.js"
 import { generateUsers } from "../../src/Simulator/GenerateUsers.js"
 
 const bySchema = Schema.decodeUnknownEither(User, { errors: "all" })
@@ -50,6 +50,11 @@ const BASE: Record<string, unknown> = {
 }
 
 describe("decodeUserRecord", () => {
+  it("knows every field of User and of its role, in the schema's order (a field added to User must be added here)", () => {
+    expect(Object.keys(User.fields)).toEqual([...TYPICAL_USER_FIELDS])
+    expect(Object.keys(RoleRef.fields)).toEqual([...TYPICAL_ROLE_FIELDS])
+  })
+
   it("matches the schema on every generated user, null and empty last logins included", () => {
     for (const seed of [1, 2, 3]) {
       for (const raw of generateUsers({ count: 2000, seed, now: new Date("2025-06-30T12:00:00Z") })) {
