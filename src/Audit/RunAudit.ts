@@ -172,6 +172,8 @@ export const runAudit = (
                 if (user.lastLoggedInAt !== undefined) enabledWithLogin++
               } else totals.deactivated++
               const judgement = judgeUser(user, parameters, privilegePolicy)
+              // A record with an unparseable timestamp is invalid too, though the rest of it is judged.
+              if (judgement.facts.problems.length > 0) totals.invalid++
               if (judgement.facts.privilege.privileged) totals.privileged++
               for (const finding of judgement.findings) findings.push(finding)
               if (onUser !== undefined) observed.push([record, judgement])

@@ -33,7 +33,7 @@ export interface ReviewFigures {
   readonly stale: number
   readonly neverLoggedIn: number
   readonly byRole: ReadonlyArray<RoleCount>
-  /** Days since the last login of enabled users; deactivated users cannot log in. */
+  /** Days since the last login of every enabled user; deactivated users cannot log in. */
   readonly loginBins: ReadonlyArray<LoginBin>
   readonly bySeverity: Readonly<Record<Severity, number>>
 }
@@ -58,6 +58,7 @@ export const reviewFigures = (review: Review): ReviewFigures => {
   const bins = BIN_LIMITS.map(() => 0)
   let never = 0
   let neverBin = 0
+  let unreadableBin = 0
   let enabled = 0
   let deactivated = 0
   let invalid = 0
@@ -65,9 +66,9 @@ export const reviewFigures = (review: Review): ReviewFigures => {
   let withFindings = 0
   let stale = 0
   for (const row of review.rows) {
-    if (row.enabled === null) invalid++
-    else if (row.enabled) enabled++
-    else deactivated++
+    if (row.enabled === null || row.invalidReason !== "") invalid++
+    if (row.enabled === true) enabled++
+    else if (row.enabled === false) deactivated++
     if (row.privileged) privileged++
     const severity = highestSeverity(row.findings)
     if (severity !== undefined && severity !== "info") withFindings++
@@ -86,6 +87,7 @@ export const reviewFigures = (review: Review): ReviewFigures => {
         const index = BIN_LIMITS.findIndex(([, , high]) => days <= high)
         bins[index] = (bins[index] ?? 0) + 1
       } else if (row.lastLoggedInAt === null) neverBin++
+      else unreadableBin++
     }
   }
   return {
@@ -109,7 +111,9 @@ export const reviewFigures = (review: Review): ReviewFigures => {
           state: low > staleDays ? "stale" : high >= staleDays ? "mixed" : "recent"
         })
       ),
-      { label: "never", users: neverBin, state: "never" }
+      { label: "never", users: neverBin, state: "never" },
+      // A last login that did not parse (an INVALID_RECORD finding): counted, so the bars add up to the users.
+      ...(unreadableBin > 0 ? [{ label: "unreadable", users: unreadableBin, state: "never" as const }] : [])
     ],
     bySeverity: run.findings.bySeverity
   }

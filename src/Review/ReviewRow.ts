@@ -28,7 +28,7 @@ export interface ReviewRow {
   readonly createdAt: ReviewTimestamp
   readonly lastLoggedInAt: ReviewTimestamp
   readonly findings: FindingSet
-  /** Why the record failed validation; "" for a valid record. */
+  /** Why the record failed validation (the schema, or an unparseable timestamp); "" for a valid record. */
   readonly invalidReason: string
 }
 
@@ -77,7 +77,7 @@ export const makeReviewRowBuilder = () => {
       createdAt: judgement?.facts.createdAt ?? user.createdAt ?? null,
       lastLoggedInAt: judgement?.facts.lastLoggedInAt ?? user.lastLoggedInAt ?? null,
       findings: judgement === undefined ? NO_FINDINGS : findingSetOf(judgement.findings),
-      invalidReason: ""
+      invalidReason: judgement === undefined ? "" : judgement.facts.problems.join("; ")
     }
   }
 }

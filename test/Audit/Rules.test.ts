@@ -190,6 +190,14 @@ describe("INVALID_RECORD for unparseable timestamps", () => {
     expect(broken[0]?.detail).toContain('lastLoggedInAt is not a timestamp: "last Tuesday"')
   })
 
+  it("gives one finding naming both fields when both timestamps are bad, since a finding's id is its code and user", () => {
+    const broken = judge(user({ createdAt: "soon", lastLoggedInAt: "last Tuesday" }))
+    expect(broken.map((finding) => finding.finding)).toEqual(["INVALID_RECORD"])
+    expect(broken[0]?.detail).toBe(
+      'createdAt is not a timestamp: "soon"; lastLoggedInAt is not a timestamp: "last Tuesday"'
+    )
+  })
+
   it("rejects impossible dates and loose formats", () => {
     for (const bad of ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "March 5, 2026", "2026-01-01T25:00:00Z"]) {
       expect(codes(user({ createdAt: bad }))).toEqual(["INVALID_RECORD"])

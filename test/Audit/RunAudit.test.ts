@@ -221,7 +221,8 @@ describe("records the API gets wrong", () => {
     expect(invalid.find((row) => row.user_id === "odd")?.detail).toContain(
       'lastLoggedInAt is not a timestamp: "yesterday"'
     )
-    expect(report.run.users).toMatchObject({ seen: 3, invalid: 1, privileged: 1 })
+    // "odd" is judged, but its INVALID_RECORD makes it an invalid record as much as "bad" is.
+    expect(report.run.users).toMatchObject({ seen: 3, invalid: 2, privileged: 1 })
     expect(report.run.privilegeSource).toBe("role-names-only")
     expect(report.run.warnings.join(" ")).toContain("Roles could not be read")
     expect(rows.some((row) => row.finding === "PRIVILEGED_ROLE" && row.user_id === "good")).toBe(true)

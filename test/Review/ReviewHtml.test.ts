@@ -88,7 +88,11 @@ describe("the review page's pieces", () => {
       row("e", { lastLoggedInAt: null }),
       // Deactivated users cannot log in, so their last logins say nothing about dormant access.
       row("f", { enabled: false, lastLoggedInAt: AS_OF - 500 * DAY }),
-      row("g", { lastLoggedInAt: "not a timestamp" })
+      row("g", {
+        lastLoggedInAt: "not a timestamp",
+        invalidReason: 'lastLoggedInAt is not a timestamp: "not a timestamp"',
+        findings: addFinding(NO_FINDINGS, "INVALID_RECORD", "high")
+      })
     ]
     const figures = reviewFigures({ run: run(45), asOf: AS_OF, rows } satisfies Review)
     expect(figures.loginBins.map((bin) => [bin.label, bin.users, bin.state])).toEqual([
@@ -99,8 +103,10 @@ describe("the review page's pieces", () => {
       ["91–180", 1, "stale"],
       ["181–365", 0, "stale"],
       ["366+", 1, "stale"],
-      ["never", 1, "never"]
+      ["never", 1, "never"],
+      // Every enabled user is in a bar, the one whose last login did not parse too.
+      ["unreadable", 1, "never"]
     ])
-    expect(figures).toMatchObject({ users: 7, enabled: 6, deactivated: 1, invalid: 0 })
+    expect(figures).toMatchObject({ users: 7, enabled: 6, deactivated: 1, invalid: 1 })
   })
 })

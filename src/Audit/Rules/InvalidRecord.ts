@@ -6,9 +6,14 @@ import { Option } from "effect"
 import { type Finding, NO_SUBJECT } from "../Finding.js"
 import { type UserRule, userFinding } from "./Rule.js"
 
-/** A timestamp that is present but unparseable; the rest of the record is still judged. */
+/**
+ * A timestamp that is present but unparseable; the rest of the record is still judged. One finding per user,
+ * whatever the number of bad fields: a finding's id is its code and user, and two alike would pass for one.
+ */
 export const invalidTimestampRule: UserRule = (facts) =>
-  facts.problems.map((problem) => userFinding(facts, { severity: "high", finding: "INVALID_RECORD", detail: problem }))
+  facts.problems.length === 0
+    ? []
+    : [userFinding(facts, { severity: "high", finding: "INVALID_RECORD", detail: facts.problems.join("; ") })]
 
 /** A record that failed the User schema: only its id and email, when readable, are known. */
 export const invalidRecordFinding = (record: {

@@ -1,0 +1,37 @@
+/**
+ * A user whose record has an unparseable timestamp is judged, but is an invalid record all the same: the review's
+ * figures and the export's inventory must say so, as the run's findings do with INVALID_RECORD.
+ */
+import { Option } from "effect"
+import { expect, it } from "vitest"
+import { judgeUser } from "../../src/Audit/JudgeUser.js"
+import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
+import { inventoryRecord } from "../../src/Export/Inventory.js"
+import { UserRecord } from "../../src/PantherApi/UserRecord.js"
+import { makeReviewRowBuilder } from "../../src/Review/ReviewRow.js"
+import { AS_OF, daysAgo, parameters, user } from "../Audit/fixtures.js"
+
+const params = parameters()
+const policy = makePrivilegePolicy(params, undefined)
+const rowOf = (record: UserRecord) =>
+  makeReviewRowBuilder()(record, record._tag === "ValidUser" ? judgeUser(record.user, params, policy) : undefined)
+
+it("calls a user with an unparseable timestamp invalid, with the reason, in the inventory", () => {
+  const broken = rowOf(UserRecord.ValidUser({ user: user({ lastLoggedInAt: "2023-02-29T10:00:00Z" }) }))
+  expect(broken.invalidReason).toBe('lastLoggedInAt is not a timestamp: "2023-02-29T10:00:00Z"')
+  expect(inventoryRecord(broken, AS_OF)).toMatchObject({
+    valid: false,
+    invalidReason: 'lastLoggedInAt is not a timestamp: "2023-02-29T10:00:00Z"',
+    enabled: true,
+    findings: ["INVALID_RECORD"]
+  })
+})
+
+it("calls a sound user valid and a record that failed the schema invalid", () => {
+  const sound = rowOf(UserRecord.ValidUser({ user: user({ lastLoggedInAt: daysAgo(3) }) }))
+  expect(inventoryRecord(sound, AS_OF)).toMatchObject({ valid: true, invalidReason: null })
+  const failed = rowOf(
+    UserRecord.InvalidUser({ userId: Option.some("u-9"), email: Option.none(), reason: "email: is missing" })
+  )
+  expect(inventoryRecord(failed, AS_OF)).toMatchObject({ valid: false, invalidReason: "email: is missing" })
+})
