@@ -33,7 +33,10 @@ import type { SuppressionEntry } from "./Suppressions.js"
 export interface AuditOutcome {
   readonly run: AuditRun
   readonly reports: FindingReportPaths
-  /** The critical and high findings, in report order, at most `URGENT_LIMIT` of them (for summaries and email). */
+  /**
+   * The critical and high findings not suppressed (accepted exceptions do not alert), in report order, at most
+   * `URGENT_LIMIT` of them (for summaries and email).
+   */
   readonly urgent: ReadonlyArray<AnnotatedFinding>
   /** New, unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT`. */
   readonly fresh: ReadonlyArray<AnnotatedFinding>
@@ -286,7 +289,7 @@ export const runAudit = (
             : {}),
         onBatch: (batch) => {
           for (const spooled of batch) {
-            const isUrgent = urgent.length < URGENT_LIMIT && isAtLeast(spooled.severity, "high")
+            const isUrgent = urgent.length < URGENT_LIMIT && !spooled.suppressed && isAtLeast(spooled.severity, "high")
             const isFresh =
               fresh.length < URGENT_LIMIT && spooled.isNew && !spooled.suppressed && isAtLeast(spooled.severity, "low")
             // Read back only the findings a summary shows: at most twice URGENT_LIMIT of them.

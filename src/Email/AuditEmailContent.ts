@@ -116,11 +116,26 @@ const daysCell = (finding: Finding): Cell => {
   return { text: never ? "never" : "–", align: "right" }
 }
 
+/** Suppressed ones are accepted exceptions: counted, not listed among what needs acting on. */
 const urgentSection = (outcome: AuditOutcome): Section => {
   const { run } = outcome
-  const urgentTotal = run.findings.bySeverity.critical + run.findings.bySeverity.high
+  const { bySeverity, unsuppressedBySeverity } = run.findings
+  const urgentTotal = unsuppressedBySeverity.critical + unsuppressedBySeverity.high
+  const suppressed = bySeverity.critical + bySeverity.high - urgentTotal
   const title = "Critical and high findings"
-  if (urgentTotal === 0) return { title, blocks: [{ _tag: "Paragraph", text: "None." }] }
+  const suppressedNote: ReadonlyArray<Block> =
+    suppressed === 0
+      ? []
+      : [
+          {
+            _tag: "Paragraph",
+            text:
+              `${suppressed} suppressed critical or high finding${suppressed === 1 ? " is" : "s are"} not listed ` +
+              "(accepted exceptions, see Suppressions); the CSV has them.",
+            tone: "muted"
+          }
+        ]
+  if (urgentTotal === 0) return { title, blocks: [{ _tag: "Paragraph", text: "None." }, ...suppressedNote] }
   const listed = outcome.urgent.slice(0, LISTED_URGENT_LIMIT)
   const more = urgentTotal - listed.length
   const blocks: Array<Block> = [
@@ -150,7 +165,7 @@ const urgentSection = (outcome: AuditOutcome): Section => {
       tone: "muted"
     })
   }
-  return { title, blocks }
+  return { title, blocks: [...blocks, ...suppressedNote] }
 }
 
 const changesSection = (outcome: AuditOutcome): Section => {

@@ -1,6 +1,7 @@
 /**
- * `[Panther user audit] api.acme.example: 2 high, 11 medium (418 users)`. Only the instance host and counts: a
- * subject is shown in notifications, lock screens and mail server logs, so no user data ever goes in it.
+ * `[Panther user audit] api.acme.example: 2 high, 11 medium (418 users)`, counting findings not suppressed (and
+ * then how many are). Only the instance host and counts: a subject is shown in notifications, lock screens and mail
+ * server logs, so no user data ever goes in it.
  */
 import type { AuditRun } from "../Audit/AuditRun.js"
 import { SEVERITIES } from "../Audit/Severity.js"
@@ -26,8 +27,16 @@ export const severityCounts = (bySeverity: Readonly<Record<(typeof SEVERITIES)[n
   return bySeverity.info > 0 ? `no issues, ${bySeverity.info} info` : "no findings"
 }
 
+/** What needs acting on, then how many findings are accepted exceptions: `2 high, 3 suppressed`. */
+const findingCounts = (run: AuditRun): string => {
+  const open = severityCounts(run.findings.unsuppressedBySeverity)
+  const { suppressed } = run.findings
+  if (suppressed === 0) return open
+  return `${open === "no findings" ? "nothing open" : open}, ${suppressed} suppressed`
+}
+
 export const emailSubject = (prefix: string, run: AuditRun): string => {
-  const subject = `${instanceHost(run.apiBaseUrl)}: ${severityCounts(run.findings.bySeverity)} (${plural(run.users.seen, "user")})`
+  const subject = `${instanceHost(run.apiBaseUrl)}: ${findingCounts(run)} (${plural(run.users.seen, "user")})`
   // A header may not hold a line break; the prefix comes from configuration.
   return (prefix === "" ? subject : `${prefix} ${subject}`).replace(/[\r\n]+/gu, " ")
 }

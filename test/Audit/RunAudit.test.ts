@@ -279,3 +279,37 @@ describe("records the API gets wrong", () => {
     expect(report.run.warnings).toContain("3 records repeated a user id already seen; each user was taken once.")
   })
 })
+
+describe("suppressed findings", () => {
+  it("are counted but not among the urgent findings an email lists, which need acting on", async () => {
+    const users = [
+      wire("accepted", { status: "COMPROMISED" }),
+      wire("open", { status: "COMPROMISED" }),
+      wire("quiet", { lastLoggedInAt: daysAgo(3) })
+    ]
+    const accepted = {
+      entry: 1,
+      user: "accepted@example.com",
+      finding: "COMPROMISED_ACCOUNT" as const,
+      reason: "break-glass account, watched by the SOC",
+      owner: "secops",
+      expires: "2099-01-01",
+      expiresAt: Date.parse("2099-01-01T00:00:00Z")
+    }
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            json(200, { results: request.path === "/roles" ? [] : users })
+          )
+          return yield* audit(server.url, "token", parameters({ suppressions: [accepted] }))
+        })
+      )
+    )
+    expect(outcome.run.findings.bySeverity.critical).toBe(2)
+    expect(outcome.run.findings.unsuppressedBySeverity.critical).toBe(1)
+    expect(outcome.urgent.map((finding) => [finding.userId, finding.finding])).toEqual([
+      ["open", "COMPROMISED_ACCOUNT"]
+    ])
+  })
+})

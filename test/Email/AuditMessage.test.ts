@@ -53,6 +53,21 @@ describe("the subject", () => {
     })
   )
 
+  it.scoped("counts only findings not suppressed by severity, then says how many are suppressed", () =>
+    Effect.gen(function* () {
+      const directory = yield* reportDirectory
+      const accepted = { suppressed: true, suppressionReason: "break-glass account" }
+      const mixed = yield* writeOutcome(directory, [
+        finding({ severity: "high", userId: "u-1", ...accepted }),
+        finding({ severity: "high", userId: "u-2" }),
+        finding({ severity: "medium", userId: "u-3", ...accepted })
+      ])
+      expect(emailSubject("", mixed.run)).toBe("api.acme.example: 1 high, 2 suppressed (418 users)")
+      const allAccepted = yield* writeOutcome(directory, [finding({ severity: "high", ...accepted })])
+      expect(emailSubject("", allAccepted.run)).toBe("api.acme.example: nothing open, 1 suppressed (418 users)")
+    })
+  )
+
   it.scoped("says so when there is nothing to act on, keeps the port of a local API, and holds no line break", () =>
     Effect.gen(function* () {
       const directory = yield* reportDirectory
@@ -155,6 +170,31 @@ describe("the body", () => {
       expect(bodies(yield* compose(cut)).text).toContain(
         `and ${LISTED_URGENT_LIMIT + 9} more critical or high findings`
       )
+    })
+  )
+
+  it.scoped("lists no suppressed finding among the urgent ones, and says how many it leaves out", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, [
+        finding({ severity: "critical", finding: "COMPROMISED_ACCOUNT", email: "open@acme.example", userId: "u-1" }),
+        finding({
+          severity: "high",
+          email: "accepted@acme.example",
+          userId: "u-2",
+          suppressed: true,
+          suppressionReason: "break-glass account"
+        })
+      ])
+      const { html, text } = bodies(yield* compose(outcome))
+      for (const part of [html, text]) {
+        expect(part).toContain("open@acme.example")
+        expect(part).toContain("1 suppressed critical or high finding is not listed")
+        expect(part).not.toContain("more critical or high")
+      }
+      // The suppressed user is not in the urgent section (it is in the new findings the changes section lists).
+      const urgentPart = text.split("CRITICAL AND HIGH FINDINGS")[1]?.split("WHAT CHANGED")[0]
+      expect(urgentPart).toContain("open@acme.example")
+      expect(urgentPart).not.toContain("accepted@acme.example")
     })
   )
 

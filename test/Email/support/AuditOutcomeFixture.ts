@@ -70,6 +70,9 @@ export const writeOutcome = (
       const spool = yield* makeFindingSpool(directory)
       for (const item of findings) yield* spool.add(item)
       const counts = spool.counts()
+      const unsuppressedBySeverity = { info: 0, low: 0, medium: 0, high: 0, critical: 0 }
+      for (const item of findings) if (!item.suppressed) unsuppressedBySeverity[item.severity]++
+      const suppressed = findings.filter((item) => item.suppressed).length
       const fullRun: AuditRun = {
         runId: "run-0001",
         tool: { name: "panther-user-audit", version: "0.1.0" },
@@ -92,7 +95,7 @@ export const writeOutcome = (
         requests: 8,
         retries: 0,
         privilegeSource: "role-permissions",
-        findings: { ...counts, suppressed: 0, unsuppressedBySeverity: counts.bySeverity },
+        findings: { ...counts, suppressed, unsuppressedBySeverity },
         changes: {
           previousReport: null,
           previousReportProblem: null,
@@ -114,7 +117,10 @@ export const writeOutcome = (
         spool,
         exclude: new Set()
       })
-      const urgent = [...findings].filter((item) => isAtLeast(item.severity, "high")).sort(reportOrder)
+      // As RunAudit picks them (test/Audit/RunAudit.test.ts): accepted exceptions do not alert.
+      const urgent = [...findings]
+        .filter((item) => !item.suppressed && isAtLeast(item.severity, "high"))
+        .sort(reportOrder)
       const fresh = [...findings]
         .filter((item) => item.change === "new" && !item.suppressed && isAtLeast(item.severity, "low"))
         .sort(reportOrder)
