@@ -14,6 +14,7 @@ import { serveSimulator } from "../Simulator/Server.js"
 import { checkFailOn, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
 import { auditOptions, reportDirOption } from "./AuditOptions.js"
 import { formatRunSummary } from "./RunSummary.js"
+import { parseTimestamp } from "./Timestamps.js"
 
 const DEMO_SEED = 2026
 
@@ -43,7 +44,11 @@ export const demoCommand = Command.make(
         }
         // A fresh checkout has ./reports; anywhere else the demo makes the folder rather than fail.
         yield* Effect.promise(() => mkdir(options.reportDir, { recursive: true }).catch(() => undefined))
-        const simulator = yield* serveSimulator({ users: options.users, seed: DEMO_SEED }).pipe(
+        // The generated users' logins are relative to the audit's instant, so a demo judged --as-of a past day
+        // finds what one judged today does, not logins in its future. A bad --as-of is refused below.
+        const asOf = Option.flatMap(options.audit.asOf, (text) => Option.fromNullable(parseTimestamp(text)))
+        const now = Option.match(asOf, { onNone: () => ({}), onSome: (epoch) => ({ now: new Date(epoch) }) })
+        const simulator = yield* serveSimulator({ users: options.users, seed: DEMO_SEED, ...now }).pipe(
           // The simulator's request log would drown the demo's own output.
           Logger.withMinimumLogLevel(LogLevel.Warning)
         )

@@ -255,6 +255,20 @@ describe("panther-audit demo", () => {
     expect(result.stdout).toContain(join(directory, "reports"))
   })
 
+  it("judged --as-of a past day, audits users generated relative to that day, not logins in its future", async () => {
+    const pastDay = "2025-06-30T12:00:00.000Z"
+    const result = await runCli(["demo", "--users", "400", "--as-of", pastDay], { cwd: directory })
+    expect(result.code).toBe(0)
+    const report = readdirSync(join(directory, "reports")).find((file) => file.endsWith(".json")) ?? ""
+    const { run, findings } = JSON.parse(readFileSync(join(directory, "reports", report), "utf8")) as {
+      run: { asOf: string; findings: { byFinding: Record<string, number> } }
+      findings: Array<{ detail: string }>
+    }
+    expect(run.asOf).toBe(pastDay)
+    expect(run.findings.byFinding.STALE_LOGIN).toBeGreaterThan(0)
+    expect(findings.filter((finding) => finding.detail.includes("after the audit time"))).toEqual([])
+  })
+
   it("ends with its own exit code when the reader of its output has gone", async () => {
     // `panther-audit demo | head -1`: stdout is closed before the summary is written.
     const child = spawn(process.execPath, [BIN, "demo", "--users", "120"], {
