@@ -72,8 +72,9 @@ export const makeFindingLedger = (options: {
     const matcher = makeSuppressionMatcher(options.suppressions, options.asOf)
     // Previous findings not yet matched; what is left at the end was resolved.
     const unmatched = new Map(options.previous._tag === "Found" ? options.previous.report.findings : [])
-    // Ids are not unique within a run (a user with two bad timestamps has two INVALID_RECORD findings, records
-    // with neither id nor email share one), so a previous finding matched once still counts for the rest.
+    // Ids are not unique within a run when users have no id (the API's User makes it optional; Panther sends one):
+    // records without an id share one by email, or by code alone without an email. A previous finding matched
+    // once still counts for the rest.
     const matched = new Map<string, PreviousFinding>()
     // Counts by code, severity, suppression and change: enough to answer every total after exclusions.
     const tally = new Map<string, number>()
