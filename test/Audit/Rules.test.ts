@@ -34,8 +34,12 @@ describe("STALE_LOGIN", () => {
     expect(codes(user({ lastLoggedInAt: daysAgo(90) }))).toEqual([])
     expect(only(user({ lastLoggedInAt: daysAgo(90, 1000) }), "STALE_LOGIN")).toMatchObject({
       severity: "medium",
-      daysSinceLogin: 90
+      daysSinceLogin: 90,
+      detail: "last login over 90 days ago (more than 90)"
     })
+    expect(only(user({ lastLoggedInAt: daysAgo(91) }), "STALE_LOGIN").detail).toBe(
+      "last login 91 days ago (more than 90)"
+    )
   })
 
   it("is high for a privileged user and follows --stale-days", () => {

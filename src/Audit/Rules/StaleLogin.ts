@@ -8,11 +8,13 @@ export const staleLoginRule: UserRule = (facts) => {
     return []
   }
   const days = wholeDaysBetween(lastLoggedInAt, parameters.asOf)
+  // Stale is more than N x 24 hours: at N whole days and some hours, "N days ago (more than N)" would read wrong.
+  const ago = days > parameters.staleDays ? `${days} days ago` : `over ${days} days ago`
   return [
     userFinding(facts, {
       severity: privilege.privileged ? "high" : "medium",
       finding: "STALE_LOGIN",
-      detail: `last login ${days} days ago (more than ${parameters.staleDays})${privilege.privileged ? `; privileged: ${privilege.reason}` : ""}`
+      detail: `last login ${ago} (more than ${parameters.staleDays})${privilege.privileged ? `; privileged: ${privilege.reason}` : ""}`
     })
   ]
 }
