@@ -71,12 +71,22 @@ export const missingSecretFile = (label: string, path: string, secretName: strin
 
 export const NO_SECRETS: Secrets = { values: [], forms: [] }
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/**
+ * A form shorter than `MIN_READABLE` is replaced only where it stands apart from letters and digits: a one-letter
+ * token replaced everywhere made "Expected" read "E[redacted]pected" and mangled every address in a report.
+ */
+const replaceForm = (text: string, form: string): string =>
+  form.length >= MIN_READABLE
+    ? text.split(form).join(REDACTED)
+    : text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(form)}(?![\\p{L}\\p{N}])`, "gu"), REDACTED)
+
 /**
  * Each of the secrets' forms replaced by `[redacted]`, the longest first (`secretsOf` orders them so), so a form that
  * contains another is removed whole.
  */
-export const redact = (text: string, secrets: Secrets): string =>
-  secrets.forms.reduce((redacted, form) => redacted.split(form).join(REDACTED), text)
+export const redact = (text: string, secrets: Secrets): string => secrets.forms.reduce(replaceForm, text)
 
 /** Whether any of the secrets can be read out of `text` (see `revealsSecret`). */
 export const revealsAny = (text: string, secrets: Secrets): boolean =>

@@ -62,6 +62,15 @@ describe("scrubSecrets", () => {
     expect(scrubSecrets(`blob ${base64("x7Kp2")}`, short)).toBe(`blob ${base64("x7Kp2")}`)
   })
 
+  it("replaces a short secret only where it stands apart from letters and digits, not inside words", () => {
+    const oneLetter = secretsOf(["x"])
+    expect(scrubSecrets("results: Expected ReadonlyArray, got x", oneLetter)).toBe(
+      `results: Expected ReadonlyArray, got ${REDACTED}`
+    )
+    expect(scrubSecrets("v04@example.com", oneLetter)).toBe("v04@example.com")
+    expect(scrubSecrets('{"key":"x"} and x+y', secretsOf(["x+y", "x"]))).toBe(`{"key":"${REDACTED}"} and ${REDACTED}`)
+  })
+
   it("cuts a very long text before reading it, leaving no part of a secret at the cut", () => {
     const long = `${"x".repeat(64 * 1024 - 10)}${base64(SECRET)}${"y".repeat(1000)}`
     const scrubbed = scrubSecrets(long, secrets)
