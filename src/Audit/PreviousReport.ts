@@ -11,6 +11,7 @@ import { readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { StringDecoder } from "node:string_decoder"
 import { Effect, Schema } from "effect"
+import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName.js"
 import { undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 import { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
@@ -43,22 +44,13 @@ export type PreviousReportLookup =
     }
   | { readonly _tag: "NotFound"; readonly reason: string }
 
-const REPORT_NAME = /^user-audit-(\d{8}T\d{6}Z)(?:-(\d+))?\.json$/
-
-/** The newest findings report by its stamp (and, within one second, its `-N` suffix). */
+/** The newest findings report by its stamp (and, within one second, its `-N` suffix), as retention reads names. */
 export const latestReportName = (names: ReadonlyArray<string>): string | undefined => {
-  let best: { name: string; stamp: string; suffix: number } | undefined
+  let best: { name: string; parsed: ReportName } | undefined
   for (const name of names) {
-    const match = REPORT_NAME.exec(name)
-    if (match === null) continue
-    const candidate = { name, stamp: match[1] ?? "", suffix: Number(match[2] ?? "1") }
-    if (
-      best === undefined ||
-      candidate.stamp > best.stamp ||
-      (candidate.stamp === best.stamp && candidate.suffix > best.suffix)
-    ) {
-      best = candidate
-    }
+    const parsed = parseReportName(name)
+    if (parsed === undefined || parsed.ending !== ".json") continue
+    if (best === undefined || isNewer(parsed, best.parsed)) best = { name, parsed }
   }
   return best?.name
 }

@@ -6,6 +6,7 @@ import type { AuditRun } from "./AuditRun.js"
 import { FINDING_CODES } from "./Finding.js"
 import { SEVERITIES } from "./Severity.js"
 
+/** The host (and port, when not the default) of the audited API, as summaries name it; never credentials. */
 export const apiHost = (apiBaseUrl: string): string => {
   try {
     return new URL(apiBaseUrl).host

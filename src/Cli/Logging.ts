@@ -12,8 +12,6 @@ import { Either, Layer, Logger, LogLevel } from "effect"
 
 export type LogFormat = "json" | "pretty"
 
-export const LOG_FORMATS: ReadonlyArray<LogFormat> = ["json", "pretty"]
-
 /** JSON when stderr is not a terminal (a container, a CronJob, a pipe), pretty for a person at a terminal. */
 export const defaultLogFormat = (stderrIsTerminal: boolean = process.stderr.isTTY === true): LogFormat =>
   stderrIsTerminal ? "pretty" : "json"

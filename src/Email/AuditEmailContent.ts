@@ -6,11 +6,11 @@ import { basename, dirname } from "node:path"
 import type { AuditRun } from "../Audit/AuditRun.js"
 import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
+import { apiHost } from "../Audit/RunSummary.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
 import { type CsvAttachment, formatBytes } from "./CsvAttachment.js"
 import type { Block, Cell, EmailDocument, Section } from "./EmailDocument.js"
 import type { FindingMatrix } from "./FindingMatrix.js"
-import { instanceHost } from "./Subject.js"
 
 /** Critical and high findings listed in the message; the CSV has all of them. */
 export const LISTED_URGENT_LIMIT = 50
@@ -297,7 +297,7 @@ const runSection = (run: AuditRun): Section => ({
     {
       _tag: "Facts",
       entries: [
-        ["Instance", instanceHost(run.apiBaseUrl)],
+        ["Instance", apiHost(run.apiBaseUrl)],
         ["As of", formatInstant(run.asOf)],
         [
           "Users",
@@ -332,7 +332,7 @@ export interface AuditEmailInput {
 
 export const auditEmailDocument = ({ outcome, matrix, attachment }: AuditEmailInput): EmailDocument => {
   const { run } = outcome
-  const host = instanceHost(run.apiBaseUrl)
+  const host = apiHost(run.apiBaseUrl)
   const warnings: ReadonlyArray<Section> =
     run.warnings.length === 0
       ? []

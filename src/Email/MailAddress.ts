@@ -85,7 +85,3 @@ export const parseAddressList = (text: string): Either.Either<ReadonlyArray<Mail
       .filter((entry) => entry !== "")
       .map(parseEntry)
   )
-
-/** `Name <a@b>` for messages and logs; the mail itself gets structured addresses from nodemailer. */
-export const formatAddress = (address: MailAddress): string =>
-  address.name === "" ? address.address : `${address.name} <${address.address}>`

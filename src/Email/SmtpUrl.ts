@@ -4,6 +4,7 @@
  * no message here ever repeats the URL as typed, since it may hold a password.
  */
 import { Either, Redacted } from "effect"
+import { isLoopbackHost } from "../PantherApi/Connection.js"
 import type { SmtpCredentials, SmtpSecurity } from "./EmailSettings.js"
 
 export interface SmtpEndpoint {
@@ -12,17 +13,6 @@ export interface SmtpEndpoint {
   readonly security: SmtpSecurity
   /** From `smtp://user:password@host`, when the URL carried them. */
   readonly credentials?: SmtpCredentials
-}
-
-/** 127.0.0.0/8, ::1 and localhost: clear text there never leaves the machine. */
-export const isLoopbackHost = (host: string): boolean => {
-  const bare = host.replace(/^\[(.*)\]$/u, "$1").toLowerCase()
-  return (
-    bare === "localhost" ||
-    bare.endsWith(".localhost") ||
-    bare === "::1" ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(bare)
-  )
 }
 
 const DEFAULT_PORTS: Record<string, number> = { "smtp:": 587, "smtps:": 465 }

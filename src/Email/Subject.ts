@@ -4,16 +4,8 @@
  * server logs, so no user data ever goes in it.
  */
 import type { AuditRun } from "../Audit/AuditRun.js"
+import { apiHost } from "../Audit/RunSummary.js"
 import { SEVERITIES } from "../Audit/Severity.js"
-
-/** The host (and port, when not the default) of the audited API; the URL never carries credentials. */
-export const instanceHost = (apiBaseUrl: string): string => {
-  try {
-    return new URL(apiBaseUrl).host
-  } catch {
-    return apiBaseUrl
-  }
-}
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`
 
@@ -36,7 +28,7 @@ const findingCounts = (run: AuditRun): string => {
 }
 
 export const emailSubject = (prefix: string, run: AuditRun): string => {
-  const subject = `${instanceHost(run.apiBaseUrl)}: ${findingCounts(run)} (${plural(run.users.seen, "user")})`
+  const subject = `${apiHost(run.apiBaseUrl)}: ${findingCounts(run)} (${plural(run.users.seen, "user")})`
   // A header may not hold a line break; the prefix comes from configuration.
   return (prefix === "" ? subject : `${prefix} ${subject}`).replace(/[\r\n]+/gu, " ")
 }

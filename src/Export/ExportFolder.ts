@@ -6,7 +6,7 @@
 import { chmod, lstat, mkdtemp, rename, rm } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
-import { describeFsError, ReportError } from "../Reports/ReportError.js"
+import { describeFsError, hasErrorCode, ReportError } from "../Reports/ReportError.js"
 
 export interface ExportFolder {
   /** The temporary folder to write into. */
@@ -16,9 +16,6 @@ export interface ExportFolder {
 }
 
 const MAX_ATTEMPTS = 1000
-
-const isCode = (error: unknown, ...codes: ReadonlyArray<string>): boolean =>
-  typeof error === "object" && error !== null && "code" in error && codes.includes(String(error.code))
 
 const exists = (path: string): Promise<boolean> =>
   lstat(path).then(
@@ -51,7 +48,7 @@ export const makeExportFolder = (parent: string): Effect.Effect<ExportFolder, Re
               await rename(path, target)
               return target
             } catch (error) {
-              if (!isCode(error, "ENOTEMPTY", "EEXIST")) throw error
+              if (!hasErrorCode(error, "ENOTEMPTY", "EEXIST")) throw error
             }
           }
           throw new Error(`more than ${MAX_ATTEMPTS} exports named ${name} already exist`)

@@ -48,12 +48,16 @@ export class PantherConnection extends Context.Tag("PantherApi/PantherConnection
 
 const GRAPHQL_SUFFIX = /\/public\/graphql$/i
 
-/** 127.0.0.0/8, ::1 and localhost: plain http there never leaves the machine. */
-export const isLoopbackHost = (hostname: string): boolean =>
-  hostname === "localhost" ||
-  hostname.endsWith(".localhost") ||
-  hostname === "[::1]" ||
-  /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+/** 127.0.0.0/8, ::1 (bracketed or not) and localhost: clear text there never leaves the machine. */
+export const isLoopbackHost = (host: string): boolean => {
+  const bare = host.replace(/^\[(.*)\]$/u, "$1").toLowerCase()
+  return (
+    bare === "localhost" ||
+    bare.endsWith(".localhost") ||
+    bare === "::1" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(bare)
+  )
+}
 
 /**
  * A URL that did not parse, fit to quote: without what may hold a secret (a `user:password@` part, a query such as

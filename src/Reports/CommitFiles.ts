@@ -5,7 +5,7 @@
 import { link, rename, stat, unlink } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { describeFsError, ReportError } from "./ReportError.js"
+import { describeFsError, hasErrorCode, ReportError } from "./ReportError.js"
 
 export interface FileToCommit {
   readonly tempPath: string
@@ -14,9 +14,6 @@ export interface FileToCommit {
 }
 
 const MAX_ATTEMPTS = 1000
-
-const isCode = (error: unknown, ...codes: ReadonlyArray<string>): boolean =>
-  typeof error === "object" && error !== null && "code" in error && codes.includes(String(error.code))
 
 /**
  * `link` fails when the target exists, which makes "create only if absent" atomic. File systems without hard
@@ -27,8 +24,8 @@ const placeWithoutReplacing = async (from: string, to: string): Promise<boolean>
     await link(from, to)
     return true
   } catch (error) {
-    if (isCode(error, "EEXIST")) return false
-    if (!isCode(error, "EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV")) throw error
+    if (hasErrorCode(error, "EEXIST")) return false
+    if (!hasErrorCode(error, "EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV")) throw error
     const exists = await stat(to).then(
       () => true,
       () => false

@@ -8,6 +8,10 @@ export class ReportError extends Schema.TaggedError<ReportError>()("ReportError"
   readonly exitCode = ExitCode.OutputFailure
 }
 
+/** Whether a file system error has one of these codes (`EEXIST`, ...). */
+export const hasErrorCode = (error: unknown, ...codes: ReadonlyArray<string>): boolean =>
+  typeof error === "object" && error !== null && "code" in error && codes.includes(String(error.code))
+
 export const describeFsError = (error: unknown): string => {
   // @effect/platform's errors carry a reason of their own (NotFound, PermissionDenied, BadResource).
   if (typeof error === "object" && error !== null && Reflect.get(error, "_tag") === "SystemError") {

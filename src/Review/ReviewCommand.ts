@@ -6,6 +6,7 @@ import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { formatRunSummary } from "../Audit/RunSummary.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
+import { decisionsText } from "./ReviewCsv.js"
 import { runReview } from "./RunReview.js"
 
 export const reviewCommand = Command.make(
@@ -24,7 +25,7 @@ export const reviewCommand = Command.make(
       const { reports } = outcome.audit
       yield* Console.log(formatRunSummary(outcome.audit.run, [reports.csv, reports.json, ...outcome.paths]))
       yield* Console.log(
-        `Access review: ${outcome.review.rows.length} users. Fill in decision (keep, revoke or change-role:<role>), ` +
+        `Access review: ${outcome.review.rows.length} users. Fill in decision (${decisionsText()}), ` +
           "reviewer, reviewed_at and notes in the workbook."
       )
       yield* checkFailOn(outcome.audit)

@@ -30,8 +30,12 @@ export const REVIEW_COLUMNS = [
   "notes"
 ] as const
 
-/** What a reviewer may write in `decision`; documented in the README and printed in the HTML. */
+/** What a reviewer may write in `decision`; documented in the README, and named by the HTML and the command. */
 export const DECISIONS = ["keep", "revoke", "change-role:<role>"] as const
+
+/** `keep, revoke or change-role:<role>`, each decision through `mark` (HTML emphasis, say). */
+export const decisionsText = (mark: (decision: string) => string = (decision) => decision): string =>
+  `${DECISIONS.slice(0, -1).map(mark).join(", ")} or ${mark(DECISIONS[DECISIONS.length - 1] ?? "")}`
 
 export const reviewRow = (row: ReviewRow, asOf: number): Array<string> => {
   const days = daysSinceLogin(row, asOf)

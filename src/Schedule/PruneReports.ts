@@ -11,8 +11,9 @@
 import { readdir, unlink } from "node:fs/promises"
 import { basename, join } from "node:path"
 import { Effect, Option } from "effect"
-import { reportStamp } from "../Audit/AuditRun.js"
+import { DAY_MS } from "../Audit/Timestamps.js"
 import { describeFsError, ReportError } from "../Reports/ReportError.js"
+import { parseReportName } from "../Reports/ReportName.js"
 
 export interface Retention {
   /** Keep the newest this many runs' reports. */
@@ -33,10 +34,6 @@ export interface PruneResult {
   readonly failed: ReadonlyArray<{ readonly path: string; readonly reason: string }>
 }
 
-/** The first run of a second has no suffix; the next ones `-2`, `-3`, ... */
-const REPORT_NAME =
-  /^(user-audit-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:-([2-9]|[1-9]\d{1,5}))?)(\.csv|\.json|\.eml|\.undelivered)$/
-
 interface ReportSet {
   readonly stem: string
   readonly stampedAt: number
@@ -44,21 +41,6 @@ interface ReportSet {
   readonly sequence: number
   readonly files: Array<string>
 }
-
-/** The run a report file belongs to, or undefined for a name this tool did not give. */
-export const parseReportName = (
-  name: string
-): { readonly stem: string; readonly stampedAt: number; readonly sequence: number } | undefined => {
-  const match = REPORT_NAME.exec(name)
-  if (match === null) return undefined
-  const [, stem = "", year, month, day, hour, minute, second, sequence] = match
-  const stampedAt = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second))
-  // Date.UTC rolls month 13 or second 61 over; such a name was not written by this tool.
-  if (`user-audit-${reportStamp(stampedAt)}` !== stem.replace(/-\d+$/, "")) return undefined
-  return { stem, stampedAt, sequence: sequence === undefined ? 1 : Number(sequence) }
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000
 
 /** Newest first: by stamp, then by the same-second sequence. */
 const newestFirst = (a: ReportSet, b: ReportSet): number => b.stampedAt - a.stampedAt || b.sequence - a.sequence

@@ -28,5 +28,3 @@ export const scheduleOptions = Options.all({
     Options.withFallbackConfig(envBoolean("AUDIT_RUN_NOW"))
   )
 })
-
-export type ScheduleOptionValues = typeof scheduleOptions extends Options.Options<infer A> ? A : never

@@ -313,3 +313,29 @@ describe("suppressed findings", () => {
     ])
   })
 })
+
+describe("users without an id", () => {
+  it("share a finding id by email, and every such finding stays unchanged on the next run", async () => {
+    // The API's User makes id optional: two records without one, for the same address, share STALE_LOGIN's id.
+    const stale = { lastLoggedInAt: daysAgo(200), email: "shared@example.com" }
+    const users = [wire("a", { ...stale, id: undefined }), wire("b", { ...stale, id: undefined })]
+    const twice = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            json(200, { results: request.path === "/roles" ? [] : users })
+          )
+          const first = yield* audit(server.url, "token")
+          return [first, yield* audit(server.url, "token")] as const
+        })
+      )
+    )
+    const [first, second] = twice.map((outcome) => readReports(outcome).json)
+    expect(first?.findings.map((finding) => finding.id)).toEqual([
+      "STALE_LOGIN:email:shared@example.com",
+      "STALE_LOGIN:email:shared@example.com"
+    ])
+    expect(second?.findings.map((finding) => finding.change)).toEqual(["unchanged", "unchanged"])
+    expect(second?.run.changes).toMatchObject({ new: 0, resolved: [] })
+  })
+})

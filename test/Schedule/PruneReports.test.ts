@@ -3,7 +3,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Option } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { parseReportName, pruneReports, type Retention } from "../../src/Schedule/PruneReports.js"
+import { parseReportName } from "../../src/Reports/ReportName.js"
+import { pruneReports, type Retention } from "../../src/Schedule/PruneReports.js"
 
 let directory = ""
 beforeEach(() => {
@@ -150,7 +151,8 @@ describe("parseReportName", () => {
     expect(parseReportName("user-audit-20260630T020000Z.csv")).toEqual({
       stem: "user-audit-20260630T020000Z",
       stampedAt: Date.parse("2026-06-30T02:00:00Z"),
-      sequence: 1
+      sequence: 1,
+      ending: ".csv"
     })
     expect(parseReportName("user-audit-20260630T020000Z-3.json")?.sequence).toBe(3)
     expect(parseReportName("user-audit-20260630T020000Z-12.eml")?.sequence).toBe(12)

@@ -1,0 +1,39 @@
+/**
+ * The names a run gives its files: `user-audit-<YYYYMMDDTHHMMSSZ>` (`-2`, `-3`, ... for more runs in the same
+ * second) and one of the endings this tool writes. Retention deletes only such names, and the previous report is
+ * the newest `.json` of them, so both read names the same way.
+ */
+import { reportStamp } from "../Audit/AuditRun.js"
+
+/** The first run of a second has no suffix; the next ones `-2`, `-3`, ... */
+const REPORT_NAME =
+  /^(user-audit-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:-([2-9]|[1-9]\d{1,5}))?)(\.csv|\.json|\.eml|\.undelivered)$/
+
+export interface ReportName {
+  /** The run's part of the name, shared by its files: `user-audit-20260630T020000Z-2`. */
+  readonly stem: string
+  readonly stampedAt: number
+  /** 1 for the first run of a second, then 2, 3, ... */
+  readonly sequence: number
+  readonly ending: ".csv" | ".json" | ".eml" | ".undelivered"
+}
+
+/** The run a report file belongs to, or undefined for a name this tool did not give. */
+export const parseReportName = (name: string): ReportName | undefined => {
+  const match = REPORT_NAME.exec(name)
+  if (match === null) return undefined
+  const [, stem = "", year, month, day, hour, minute, second, sequence, ending] = match
+  const stampedAt = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second))
+  // Date.UTC rolls month 13 or second 61 over; such a name was not written by this tool.
+  if (`user-audit-${reportStamp(stampedAt)}` !== stem.replace(/-\d+$/, "")) return undefined
+  return {
+    stem,
+    stampedAt,
+    sequence: sequence === undefined ? 1 : Number(sequence),
+    ending: ending as ReportName["ending"]
+  }
+}
+
+/** Newer first by stamp, then by same-second sequence. */
+export const isNewer = (a: ReportName, b: ReportName): boolean =>
+  a.stampedAt > b.stampedAt || (a.stampedAt === b.stampedAt && a.sequence > b.sequence)
