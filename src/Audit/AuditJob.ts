@@ -104,7 +104,7 @@ export const runAndDeliver = (
           Effect.logError("audit email failed; the reports are complete").pipe(
             Effect.annotateLogs(errorAnnotations(error))
           ),
-          markUndelivered(outcome.reports.json, error.message)
+          markUndelivered(outcome.reports.json, error.message, outcome.previousEmailUndelivered)
         )
       ),
       Effect.onInterrupt(() =>

@@ -12,7 +12,7 @@ import { join } from "node:path"
 import { StringDecoder } from "node:string_decoder"
 import { Effect, Schema } from "effect"
 import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName.js"
-import { undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
+import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 import { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
 import { Severity } from "./Severity.js"
@@ -39,8 +39,11 @@ export type PreviousReportLookup =
   | {
       readonly _tag: "Found"
       readonly report: PreviousReport
-      /** The run that wrote it could not deliver its audit email (see UndeliveredMark.ts). */
-      readonly emailUndelivered: boolean
+      /**
+       * The run that wrote it could not deliver its audit email (see UndeliveredMark.ts): the earliest report whose
+       * changes no email has carried, this one or an earlier one. Undefined when its email went out.
+       */
+      readonly notMailedSince: string | undefined
     }
   | { readonly _tag: "NotFound"; readonly reason: string }
 
@@ -261,7 +264,9 @@ export const readPreviousReport = (directory: string, apiBaseUrl?: string): Effe
       return {
         _tag: "Found",
         report,
-        emailUndelivered: names.includes(undeliveredMarkPath(name))
+        notMailedSince: names.includes(undeliveredMarkPath(name))
+          ? await readNotMailedSince(join(directory, undeliveredMarkPath(name)), name)
+          : undefined
       }
     } catch (error) {
       return {

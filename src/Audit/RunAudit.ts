@@ -11,7 +11,7 @@ import { PantherClient } from "../PantherApi/PantherClient.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
 import type { ReportError } from "../Reports/ReportError.js"
-import { carriedMark, PENDING_MARK } from "../Reports/UndeliveredMark.js"
+import { carriedMark, pendingMark } from "../Reports/UndeliveredMark.js"
 import { type FindingReportPaths, writeFindingReports } from "../Reports/WriteFindingReports.js"
 import { VERSION } from "../Version.js"
 import type { AuditParameters } from "./AuditParameters.js"
@@ -40,7 +40,10 @@ export interface AuditOutcome {
   readonly urgent: ReadonlyArray<AnnotatedFinding>
   /** New, unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT`. */
   readonly fresh: ReadonlyArray<AnnotatedFinding>
-  /** The previous report, when the run that wrote it could not deliver its audit email. */
+  /**
+   * When the previous run could not deliver its audit email: the earliest report whose changes no email has carried
+   * (the previous one, or an earlier one when emails failed several runs in a row).
+   */
   readonly previousEmailUndelivered?: string
 }
 
@@ -120,11 +123,13 @@ export const runAudit = (
       const previous = yield* readPreviousReport(options.reportDirectory, options.apiBaseUrl)
       const roles = yield* Fiber.join(rolesRead)
       if (roles.warning !== undefined) warnings.push(roles.warning)
-      const previousEmailUndelivered =
-        previous._tag === "Found" && previous.emailUndelivered ? basename(previous.report.path) : undefined
-      if (previousEmailUndelivered !== undefined) {
+      const previousEmailUndelivered = previous._tag === "Found" ? previous.notMailedSince : undefined
+      if (previous._tag === "Found" && previousEmailUndelivered !== undefined) {
         warnings.push(
-          `The audit email of the previous run may not have been delivered: what changed then is in ${previousEmailUndelivered}.`
+          previousEmailUndelivered === basename(previous.report.path)
+            ? `The audit email of the previous run may not have been delivered: what changed then is in ${previousEmailUndelivered}.`
+            : `The audit emails of the runs since ${previousEmailUndelivered} may not have been delivered: what changed ` +
+                `then is in that report and the ones after it, up to ${basename(previous.report.path)}.`
         )
       }
       const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
@@ -283,7 +288,7 @@ export const runAudit = (
         // A run that sends no email (a review, an export) passes an undelivered email's news on: its reports are now
         // the newest, and without the mark the next run would not know the news was never mailed.
         ...(options.emailToFollow === true
-          ? { undeliveredMark: PENDING_MARK }
+          ? { undeliveredMark: pendingMark(previousEmailUndelivered) }
           : previousEmailUndelivered !== undefined
             ? { undeliveredMark: carriedMark(previousEmailUndelivered) }
             : {}),

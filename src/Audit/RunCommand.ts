@@ -37,7 +37,8 @@ export const runCommand = Command.make(
       yield* Console.log(describeDelivery(delivery))
       yield* pruneAfterRun(job.reportDirectory, retention, {
         reports: [outcome.reports.csv, outcome.reports.json],
-        runId: outcome.run.runId
+        runId: outcome.run.runId,
+        keepSince: outcome.previousEmailUndelivered
       })
       yield* checkFailOn(outcome)
     })

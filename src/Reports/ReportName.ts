@@ -35,5 +35,8 @@ export const parseReportName = (name: string): ReportName | undefined => {
 }
 
 /** Newer first by stamp, then by same-second sequence. */
-export const isNewer = (a: ReportName, b: ReportName): boolean =>
+export const isNewer = (
+  a: Pick<ReportName, "stampedAt" | "sequence">,
+  b: Pick<ReportName, "stampedAt" | "sequence">
+): boolean =>
   a.stampedAt > b.stampedAt || (a.stampedAt === b.stampedAt && a.sequence > b.sequence)

@@ -5,8 +5,12 @@
  * compares with that report as usual, so it finds what changed there unchanged; seeing the mark, it names the
  * report in its warnings, and `--email on-change` sends even with nothing new, so the news is not lost. The mark
  * shares its run's stem: report retention removes it with the run's other files.
+ *
+ * Emails can fail several runs in a row. Each mark then names, on a line of its own, the earliest report whose
+ * changes no email has carried, so the run that finally mails names that one (and retention keeps it and the reports
+ * after it), not only the report just before, where those changes already count as unchanged.
  */
-import { unlink, writeFile } from "node:fs/promises"
+import { readFile, stat, unlink, writeFile } from "node:fs/promises"
 import { Effect } from "effect"
 
 export const UNDELIVERED_EXTENSION = ".undelivered"
@@ -20,13 +24,44 @@ const WHAT_NEXT =
   "The next run names this report in its warnings, and with --email on-change sends its email even if it finds " +
   "nothing new.\n"
 
-export const PENDING_MARK =
-  "The audit email of this run had not been sent when the run ended: it may not have been delivered.\n" + WHAT_NEXT
+const SINCE = "Not mailed since: "
 
-/** The mark of a run that sends no email itself, over a previous report whose email was not delivered. */
-export const carriedMark = (previousReport: string): string =>
-  `The audit email of an earlier run may not have been delivered (see ${previousReport}), and this run sent ` +
-  `none: what changed since that email is in this report.\n${WHAT_NEXT}`
+/** The line naming the earliest report not mailed; none when that is the marked report itself. */
+const sinceLine = (earliest: string | undefined): string => (earliest === undefined ? "" : `${SINCE}${earliest}\n`)
+
+/** The earliest report a mark says was not mailed, or undefined when it names none (then it is its own report). */
+export const notMailedSince = (markText: string): string | undefined =>
+  /^Not mailed since: (user-audit-[^\s/\\]+\.json)$/m.exec(markText)?.[1]
+
+/**
+ * What a run's mark says until its email is sent: all a run stopped before then leaves. `earliest` is the earliest
+ * report not mailed before this run, if any.
+ */
+export const pendingMark = (earliest: string | undefined): string =>
+  "The audit email of this run had not been sent when the run ended: it may not have been delivered.\n" +
+  WHAT_NEXT +
+  sinceLine(earliest)
+
+/** The mark of a run that sends no email itself, over earlier reports whose email was not delivered. */
+export const carriedMark = (earliest: string): string =>
+  `The audit email of an earlier run may not have been delivered (see ${earliest}), and this run sent ` +
+  `none: what changed since that email is in this report.\n${WHAT_NEXT}${sinceLine(earliest)}`
+
+/** Past this size a file named like a mark is not one this tool wrote: it is taken as a mark naming no report. */
+const MAX_MARK_BYTES = 64 * 1024
+
+/**
+ * The earliest report not mailed, for a report whose mark is at `markPath`: the one the mark names, else the report
+ * itself. Undefined when there is no mark.
+ */
+export const readNotMailedSince = async (markPath: string, report: string): Promise<string | undefined> => {
+  const found = await stat(markPath).catch(() => undefined)
+  if (found === undefined) return undefined
+  // Opening a pipe named like a mark would wait for a writer for ever; anything else but a small file names none.
+  if (!found.isFile() || found.size > MAX_MARK_BYTES) return report
+  const text = await readFile(markPath, "utf8").catch(() => "")
+  return notMailedSince(text) ?? report
+}
 
 /** The email went out (or was not needed): the mark goes. */
 export const clearUndelivered = (markPath: string | undefined): Effect.Effect<void> =>
@@ -40,11 +75,16 @@ export const clearUndelivered = (markPath: string | undefined): Effect.Effect<vo
  * Says why the run's email failed, in its mark. A mark that cannot be written is logged, not raised: the delivery
  * failure it records is what the run fails with.
  */
-export const markUndelivered = (jsonReportPath: string, reason: string): Effect.Effect<void> =>
+export const markUndelivered = (
+  jsonReportPath: string,
+  reason: string,
+  /** The earliest report not mailed before this run, if any. */
+  earliest: string | undefined
+): Effect.Effect<void> =>
   Effect.tryPromise(() =>
     writeFile(
       undeliveredMarkPath(jsonReportPath),
-      `The audit email of this run may not have been delivered. Why: ${reason}\n${WHAT_NEXT}`,
+      `The audit email of this run may not have been delivered. Why: ${reason}\n${WHAT_NEXT}${sinceLine(earliest)}`,
       { mode: 0o640 }
     )
   ).pipe(

@@ -13,7 +13,7 @@ import { basename, join } from "node:path"
 import { Effect, Option } from "effect"
 import { DAY_MS } from "../Audit/Timestamps.js"
 import { describeFsError, ReportError } from "../Reports/ReportError.js"
-import { parseReportName } from "../Reports/ReportName.js"
+import { isNewer, parseReportName } from "../Reports/ReportName.js"
 
 export interface Retention {
   /** Keep the newest this many runs' reports. */
@@ -65,7 +65,12 @@ export const pruneReports = (
   retention: Retention,
   now: number,
   /** Paths of reports never to delete, such as the run's own (its stamp may not be the newest if a clock jumped). */
-  keep: ReadonlyArray<string> = []
+  keep: ReadonlyArray<string> = [],
+  /**
+   * A report whose changes only this run's email names (see UndeliveredMark.ts): it and the reports after it are
+   * kept, or the email would point at files this very run deleted.
+   */
+  keepSince?: string
 ): Effect.Effect<PruneResult, ReportError> =>
   Effect.tryPromise({
     try: async () => {
@@ -80,8 +85,9 @@ export const pruneReports = (
         sets.set(parsed.stem, set)
       }
       const kept = new Set(keep.map((path) => basename(path)))
+      const since = keepSince === undefined ? undefined : parseReportName(basename(keepSince))
       const doomed = toDelete([...sets.values()], retention, now).filter(
-        (set) => !set.files.some((name) => kept.has(name))
+        (set) => !set.files.some((name) => kept.has(name)) && (since === undefined || isNewer(since, set))
       )
       const deletedFiles: Array<string> = []
       const failed: Array<{ path: string; reason: string }> = []

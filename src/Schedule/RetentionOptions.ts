@@ -54,14 +54,17 @@ export const toRetention = (values: RetentionOptionValues): Effect.Effect<Retent
 export const pruneAfterRun = (
   directory: string,
   retention: Retention,
-  /** The run's own reports, and its id for the log lines, as every line of a run has it. */
-  run: { readonly reports: ReadonlyArray<string>; readonly runId: string }
+  /**
+   * The run's own reports, and its id for the log lines, as every line of a run has it; the earliest report whose
+   * changes its email was the first to name, kept with those after it.
+   */
+  run: { readonly reports: ReadonlyArray<string>; readonly runId: string; readonly keepSince?: string | undefined }
 ): Effect.Effect<void> =>
   retentionIsOff(retention)
     ? Effect.void
     : Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
-        const result = yield* pruneReports(directory, retention, now, run.reports)
+        const result = yield* pruneReports(directory, retention, now, run.reports, run.keepSince)
         if (result.deletedFiles.length > 0) {
           const what =
             result.deletedRuns > 0

@@ -33,7 +33,8 @@ const scheduledAudit = (job: AuditJob, retention: Retention) =>
     yield* checkFailOn(outcome).pipe(Effect.catchAll((atThreshold) => Effect.logWarning(atThreshold.message)))
     yield* pruneAfterRun(job.reportDirectory, retention, {
       reports: [outcome.reports.csv, outcome.reports.json],
-      runId: outcome.run.runId
+      runId: outcome.run.runId,
+      keepSince: outcome.previousEmailUndelivered
     })
   })
 

@@ -32,9 +32,9 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true })
 })
 
-/** `run --email on-change`, mailing through `smtpPort`. */
-const runOnChange = (smtpPort: number) =>
-  runCli(["run", "--report-dir", directory, "--as-of", AS_OF, "--email", "on-change"], {
+/** `run --email on-change`, mailing through `smtpPort`, into `reportDir` with any `extra` flags. */
+const runOnChange = (smtpPort: number, reportDir = directory, extra: ReadonlyArray<string> = []) =>
+  runCli(["run", "--report-dir", reportDir, "--as-of", AS_OF, "--email", "on-change", ...extra], {
     env: {
       PANTHER_API_URL: simulator.baseUrl,
       PANTHER_API_TOKEN: simulator.readToken,
@@ -141,5 +141,51 @@ describe("an audit email that could not be delivered", () => {
     expect(next.code, next.stderr).toBe(0)
     expect(next.stdout).toContain("0 new")
     expect(smtp.received).toHaveLength(before + 1)
+  }, 60_000)
+
+  it("is not lost when emails fail several runs in a row, nor to retention keeping one run", async () => {
+    const own = mkdtempSync(join(directory, "in-a-row-"))
+    const keepOne = ["--keep-reports", "1"]
+    expect((await runOnChange(smtp.port, own, keepOne)).code).toBe(0)
+    const hire = await runCli(
+      [
+        "users",
+        "create",
+        "--email",
+        "third.hire@example.com",
+        "--given-name",
+        "Third",
+        "--family-name",
+        "Hire",
+        "--role",
+        "Admin"
+      ],
+      { env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.adminToken } }
+    )
+    expect(hire.code, hire.stderr).toBe(0)
+    const jsonReports = () =>
+      readdirSync(own)
+        .filter((name) => /^user-audit-.*\.json$/.test(name))
+        .sort()
+    // The news of the new user is in the first failed run's report; the second failed run finds it unchanged.
+    const before = new Set(jsonReports())
+    const firstFailure = await runOnChange(1, own, keepOne)
+    expect(firstFailure.code).toBe(4)
+    expect(firstFailure.stdout).toMatch(/\b[1-9]\d* new\b/)
+    // By what it added: within one second the next report is named "-2", which sorts before the first.
+    const [newsReport = ""] = jsonReports().filter((name) => !before.has(name))
+    const secondFailure = await runOnChange(1, own, keepOne)
+    expect(secondFailure.code).toBe(4)
+    expect(secondFailure.stdout).toContain("0 new")
+
+    const mailed = await runOnChange(smtp.port, own, keepOne)
+    expect(mailed.code, mailed.stderr).toBe(0)
+    const warning = `The audit emails of the runs since ${newsReport} may not have been delivered`
+    expect(mailed.stdout).toContain(warning)
+    const message = await simpleParser(smtp.received.at(-1)?.raw ?? Buffer.alloc(0))
+    expect(message.text).toContain(warning)
+    // Retention kept the report the email names, and the one after it.
+    expect(jsonReports()).toContain(newsReport)
+    expect(jsonReports()).toHaveLength(3)
   }, 60_000)
 })
