@@ -38,5 +38,4 @@ export const parseReportName = (name: string): ReportName | undefined => {
 export const isNewer = (
   a: Pick<ReportName, "stampedAt" | "sequence">,
   b: Pick<ReportName, "stampedAt" | "sequence">
-): boolean =>
-  a.stampedAt > b.stampedAt || (a.stampedAt === b.stampedAt && a.sequence > b.sequence)
+): boolean => a.stampedAt > b.stampedAt || (a.stampedAt === b.stampedAt && a.sequence > b.sequence)
