@@ -119,5 +119,9 @@ export const runOnSchedule = <E, R>(
       handled = next
       yield* runOnce(new Date(next).toISOString())
     }
-  }).pipe(Effect.annotateLogs({ phase: "schedule" }))
+  }).pipe(
+    // Stopped while waiting, the last line would otherwise be "next audit at ...": a stopped job read as a waiting one.
+    Effect.onInterrupt(() => Effect.logInfo(`${label} schedule stopped`)),
+    Effect.annotateLogs({ phase: "schedule" })
+  )
 }

@@ -1,7 +1,8 @@
 /**
  * `panther-audit schedule`: the long-running form for a container. It takes every flag of `run`, checks them all
  * once at start-up (a bad one exits 2 before anything is called), then runs the same audit job as `run` at every
- * tick of `--cron` in `--tz`, one run at a time, until SIGTERM or SIGINT.
+ * tick of `--cron` in `--tz`, one run at a time, until SIGTERM or SIGINT. Each run checks the settings again and
+ * reads the secret files anew: a mounted secret rotated during months of uptime is taken at the next run.
  */
 import { Command } from "@effect/cli"
 import { Clock, Effect, Option } from "effect"
@@ -30,7 +31,10 @@ const scheduledAudit = (job: AuditJob, retention: Retention) =>
         Effect.annotateLogs({ runId: outcome.run.runId, phase: "email" })
       )
     }
-    yield* checkFailOn(outcome).pipe(Effect.catchAll((atThreshold) => Effect.logWarning(atThreshold.message)))
+    yield* checkFailOn(outcome).pipe(
+      Effect.catchAll((atThreshold) => Effect.logWarning(atThreshold.message)),
+      Effect.annotateLogs({ runId: outcome.run.runId, phase: "audit" })
+    )
     yield* pruneAfterRun(job.reportDirectory, retention, {
       reports: [outcome.reports.csv, outcome.reports.json],
       runId: outcome.run.runId,
@@ -60,17 +64,21 @@ export const scheduleCommand = Command.make(
             "is judged at its own time (use it with `run` to audit as of a past date)"
         })
       }
-      const job = yield* prepareAuditJob({
+      const prepareJob = prepareAuditJob({
         audit: options.audit,
         reportDir: options.reportDir,
         email: options.email,
         connection: connectionSettings(options.connection)
       })
-      return yield* runOnSchedule(scheduledAudit(job, retention), {
-        schedule,
-        runNow: options.schedule.runNow,
-        label: "audit"
-      })
+      yield* prepareJob
+      return yield* runOnSchedule(
+        Effect.flatMap(prepareJob, (job) => scheduledAudit(job, retention)),
+        {
+          schedule,
+          runNow: options.schedule.runNow,
+          label: "audit"
+        }
+      )
     })
 ).pipe(
   Command.withDescription(

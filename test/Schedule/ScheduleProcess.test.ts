@@ -190,6 +190,34 @@ describe("schedule, as a process", () => {
     expect(running.stderr()).not.toContain("SECRET")
   })
 
+  it("reads the token file anew for each run, so a rotated secret is taken at the next run; logs its stop", async () => {
+    const secrets = mkdtempSync(join(tmpdir(), "schedule-secrets-"))
+    const tokenFile = join(secrets, "panther-token")
+    writeFileSync(tokenFile, "an-old-token-since-rotated\n")
+    try {
+      const running = start(
+        ["schedule", "--cron", "* * * * * *", "--run-now", "--max-retries", "0", "--fail-on", "high"],
+        env({ PANTHER_API_TOKEN: "", PANTHER_API_TOKEN_FILE: tokenFile })
+      )
+      await running.waitFor("a run refused with the old token", (lines) => failures(lines).length >= 1)
+      writeFileSync(tokenFile, `${READ_TOKEN}\n`)
+      await running.waitFor("a run with the new token", (lines) => messages(lines, "audit finished").length >= 1)
+      running.child.kill("SIGTERM")
+      expect((await running.exited).code).toBe(143)
+      const lines = running.lines()
+      expect(failures(lines)[0]?.message).toMatch(/refused the API token \(401\)/)
+      // The one line saying the threshold was crossed names its run.
+      const [finished] = messages(lines, "audit finished")
+      const atThreshold = lines.find((line) => String(line.message).includes("at or above --fail-on high"))
+      expect(atThreshold?.annotations).toMatchObject({ runId: finished?.annotations.runId, phase: "audit" })
+      // A stopped schedule says so: its last line is not "next audit at ...", as if it were waiting.
+      expect(lines.at(-1)?.message).toBe("audit schedule stopped")
+      expect(running.stderr()).not.toContain(READ_TOKEN)
+    } finally {
+      rmSync(secrets, { recursive: true, force: true })
+    }
+  })
+
   it("rejects an invalid cron expression or time zone at start-up with exit 2, saying what is wrong", async () => {
     const badCron = start(["schedule", "--cron", "0 25 * * *"], env())
     expect((await badCron.exited).code).toBe(2)
