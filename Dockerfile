@@ -23,9 +23,10 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-# dist/ is the whole program: program.cjs holds the code of every dependency it uses, program.cjs.cache its compiled
-# code, and bin.js starts it. No package.json, no node_modules, no npm install here.
-COPY --from=build /app/dist ./dist
+# These four files are the whole program: program.cjs holds the code of every dependency it uses, program.cjs.cache
+# its compiled code, bin.js starts it, and dist/package.json makes bin.js an ES module. No node_modules, no npm
+# install here, and not the rest of dist/: the benchmark, which cannot run in the image, and the source maps.
+COPY --from=build /app/dist/bin.js /app/dist/package.json /app/dist/program.cjs /app/dist/program.cjs.cache ./dist/
 # Put the command on PATH. Node follows the link back to /app/dist/bin.js, which loads the program from beside it.
 RUN chmod 0755 /app/dist/bin.js \
   && ln -s /app/dist/bin.js /usr/local/bin/panther-audit \
