@@ -38,6 +38,11 @@ export interface AuditOutcome {
    * `URGENT_LIMIT` of them (for summaries and email).
    */
   readonly urgent: ReadonlyArray<AnnotatedFinding>
+  /**
+   * Codes the run left out of its reports: NEVER_LOGGED_IN when LOGIN_DATA_MISSING replaced it. What else shows
+   * the users' findings (a review, an inventory) leaves them out too, or it would contradict the reports.
+   */
+  readonly excludedCodes: ReadonlySet<FindingCode>
   /** New, unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT`. */
   readonly fresh: ReadonlyArray<AnnotatedFinding>
   /**
@@ -309,6 +314,7 @@ export const runAudit = (
       return {
         run,
         reports,
+        excludedCodes: exclude,
         urgent,
         fresh,
         ...(previousEmailUndelivered === undefined ? {} : { previousEmailUndelivered })

@@ -39,7 +39,7 @@ export const runExport = (
         { ...job, reportDirectory: folder.path, audit: { ...job.audit, includeDeactivated: true } },
         { ...hooks, onUser: collector.onUser }
       )
-      const review = collector.finish(audit.run)
+      const review = collector.finish(audit.run, audit.excludedCodes)
       const stamp = reportStamp(Date.parse(audit.run.startedAt))
       // The audit's own log line names its reports in the temporary folder; this one names where they end up.
       const { manifest, final } = yield* Effect.gen(function* () {

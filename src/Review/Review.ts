@@ -5,6 +5,7 @@
 import { Effect } from "effect"
 import type { AuditHooks } from "../Audit/AuditJob.js"
 import type { AuditRun } from "../Audit/AuditRun.js"
+import type { FindingCode } from "../Audit/Finding.js"
 import { hasFinding, withoutFinding } from "./FindingSet.js"
 import { compareReviewRows } from "./ReviewOrder.js"
 import { makeReviewRowBuilder, type ReviewRow } from "./ReviewRow.js"
@@ -19,7 +20,7 @@ export interface Review {
 export interface ReviewCollector {
   readonly onUser: NonNullable<AuditHooks["onUser"]>
   /** Sorts the rows and makes their findings agree with the run's reports. Call once, after the run. */
-  readonly finish: (run: AuditRun) => Review
+  readonly finish: (run: AuditRun, excludedCodes: ReadonlySet<FindingCode>) => Review
 }
 
 export const makeReviewCollector = (): ReviewCollector => {
@@ -30,14 +31,14 @@ export const makeReviewCollector = (): ReviewCollector => {
       Effect.sync(() => {
         rows.push(build(record, judgement))
       }),
-    finish: (run) => {
-      // The run replaces NEVER_LOGGED_IN by one LOGIN_DATA_MISSING finding when login data is missing altogether;
-      // a review listing them anyway would contradict the findings report beside it.
-      if (run.findings.byFinding.LOGIN_DATA_MISSING > 0) {
+    finish: (run, excludedCodes) => {
+      // Codes the run left out of its reports (NEVER_LOGGED_IN, replaced by LOGIN_DATA_MISSING): a review listing
+      // them anyway would contradict the findings report beside it.
+      for (const code of excludedCodes) {
         for (let index = 0; index < rows.length; index++) {
           const row = rows[index]
-          if (row !== undefined && hasFinding(row.findings, "NEVER_LOGGED_IN")) {
-            rows[index] = { ...row, findings: withoutFinding(row.findings, "NEVER_LOGGED_IN") }
+          if (row !== undefined && hasFinding(row.findings, code)) {
+            rows[index] = { ...row, findings: withoutFinding(row.findings, code) }
           }
         }
       }

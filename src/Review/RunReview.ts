@@ -31,7 +31,7 @@ export const runReview = (
   Effect.gen(function* () {
     const collector = makeReviewCollector()
     const audit = yield* runAuditJob(job, { ...options.hooks, onUser: collector.onUser })
-    const review = collector.finish(audit.run)
+    const review = collector.finish(audit.run, audit.excludedCodes)
     const paths = yield* writeReview({
       directory: job.reportDirectory,
       stem: reviewStem(review),

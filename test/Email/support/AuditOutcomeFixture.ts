@@ -124,6 +124,6 @@ export const writeOutcome = (
       const fresh = [...findings]
         .filter((item) => item.change === "new" && !item.suppressed && isAtLeast(item.severity, "low"))
         .sort(reportOrder)
-      return { run: fullRun, reports, urgent, fresh }
+      return { run: fullRun, reports, excludedCodes: new Set(), urgent, fresh }
     })
   )
