@@ -4,7 +4,7 @@
  * `--as-of` defaults to the time of each run, not of start-up.
  */
 import type { FileSystem } from "@effect/platform"
-import { Clock, Effect, Layer } from "effect"
+import { Clock, Effect } from "effect"
 import { errorAnnotations, withAuditRunLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { deliverAuditEmail } from "../Email/DeliverAuditEmail.js"
@@ -13,8 +13,8 @@ import type { DeliveryResult } from "../Email/DeliveryResult.js"
 import { type EmailOptionValues, toEmailSettings } from "../Email/EmailOptions.js"
 import type { EmailSettings } from "../Email/EmailSettings.js"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
-import { type ConnectionSettings, PantherConnection } from "../PantherApi/Connection.js"
-import { PantherClient } from "../PantherApi/PantherClient.js"
+import type { ConnectionSettings } from "../PantherApi/Connection.js"
+import { pantherClientFor } from "../PantherApi/PantherClient.js"
 import { checkReportDirectory } from "../Reports/ReportDirectory.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { clearUndelivered, markUndelivered } from "../Reports/UndeliveredMark.js"
@@ -52,9 +52,6 @@ export const prepareAuditJob = (options: {
     return { audit: options.audit, reportDirectory, connection, email }
   })
 
-export const clientLayer = (connection: ConnectionSettings): Layer.Layer<PantherClient> =>
-  PantherClient.Default.pipe(Layer.provide(PantherConnection.layer(connection)))
-
 /** Optional observers of a run; see `RunAuditOptions`. */
 export type AuditHooks = Pick<RunAuditOptions, "onProgress" | "onUser">
 
@@ -74,7 +71,7 @@ export const runAuditJob = (
         onProgress: log.onProgress,
         emailToFollow: job.email._tag !== "EmailOff",
         ...hooks
-      }).pipe(Effect.provide(clientLayer(job.connection)))
+      }).pipe(Effect.provide(pantherClientFor(job.connection)))
     })
   )
 

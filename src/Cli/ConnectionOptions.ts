@@ -1,8 +1,9 @@
 /**
- * The flags (and their environment variables) every command that talks to Panther takes, and the one function
- * that turns them into a ready `PantherClient` layer. A command adds `connection: connectionOptions` to its
- * options and provides `pantherClientLayer(connection)` to its handler; a bad value fails with a
- * `ConfigurationError` (exit code 2) before anything is sent.
+ * The flags (and their environment variables) every command that talks to Panther takes, and what turns them
+ * into settings (`connectionSettings`) or a ready `PantherClient` layer (`pantherClientLayer`, through
+ * `pantherClientFor`). A command adds `connection: connectionOptions` to its options and provides
+ * `pantherClientLayer(connection)` to its handler; a bad value fails with a `ConfigurationError` (exit code 2)
+ * before anything is sent.
  */
 import { Options } from "@effect/cli"
 // Module paths, not the package indexes, which load every platform module at start-up.
@@ -13,10 +14,9 @@ import {
   type ConnectionSettings,
   defaultRequestTimeout,
   defaultRetryPolicy,
-  normaliseBaseUrl,
-  PantherConnection
+  normaliseBaseUrl
 } from "../PantherApi/Connection.js"
-import { PantherClient } from "../PantherApi/PantherClient.js"
+import { type PantherClient, pantherClientFor } from "../PantherApi/PantherClient.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
@@ -174,7 +174,6 @@ export const connectionSettings = (
 
 /** The client, ready to use, for a command's parsed connection options. */
 export const pantherClientLayer = (options: ConnectionOptions): Layer.Layer<PantherClient, ConfigurationError> =>
-  PantherClient.Default.pipe(
-    Layer.provide(Layer.effect(PantherConnection, connectionSettings(options))),
+  Layer.unwrapEffect(Effect.map(connectionSettings(options), pantherClientFor)).pipe(
     Layer.provide(NodeFileSystem.layer)
   )

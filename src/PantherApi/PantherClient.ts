@@ -7,10 +7,10 @@
  * so one bad record would fail 60 good ones. Paths and methods still come from the description (`Routes.ts`), and
  * bodies are decoded with its schemas. The bytes travel through `HttpTransport.ts`.
  */
-import { Chunk, Clock, Duration, Effect, Option, Random, Redacted, Ref, Schema, Stream } from "effect"
+import { Chunk, Clock, Duration, Effect, Layer, Option, Random, Redacted, Ref, Schema, Stream } from "effect"
 import { scrubSecrets, secretsOf } from "../Cli/Redact.js"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
-import { PantherConnection } from "./Connection.js"
+import { type ConnectionSettings, PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId } from "./DecodeUser.js"
 import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
 import { type Page, type PendingPage, paginate } from "./Pagination.js"
@@ -392,3 +392,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
   }),
   dependencies: [HttpTransport.Default]
 }) {}
+
+/** The client for one connection: how every command gets it, once its settings are read. */
+export const pantherClientFor = (settings: ConnectionSettings): Layer.Layer<PantherClient> =>
+  PantherClient.Default.pipe(Layer.provide(PantherConnection.layer(settings)))

@@ -1,7 +1,7 @@
 /** A PantherClient for tests: a known token to search logs and errors for, and retries fast enough for real time. */
-import { Duration, Effect, Layer, Logger, Redacted } from "effect"
-import { type ConnectionSettings, PantherConnection, type RetryPolicy } from "../../src/PantherApi/Connection.js"
-import { PantherClient } from "../../src/PantherApi/PantherClient.js"
+import { Duration, Effect, Logger, Redacted } from "effect"
+import type { ConnectionSettings, RetryPolicy } from "../../src/PantherApi/Connection.js"
+import { PantherClient, pantherClientFor } from "../../src/PantherApi/PantherClient.js"
 
 /** Distinctive, so finding it anywhere it should not be is unambiguous. */
 export const TOKEN = "pat-SECRET-7f3a9c2e41d8b6"
@@ -23,7 +23,7 @@ export const settingsFor = (baseUrl: string, overrides: Partial<ConnectionSettin
 })
 
 export const clientLayer = (baseUrl: string, overrides: Partial<ConnectionSettings> = {}) =>
-  PantherClient.Default.pipe(Layer.provide(PantherConnection.layer(settingsFor(baseUrl, overrides))))
+  pantherClientFor(settingsFor(baseUrl, overrides))
 
 /** Every log line, formatted as logfmt, for assertions on what was (and was not) logged. */
 export const captureLogs = () => {
