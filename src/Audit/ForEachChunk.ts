@@ -2,11 +2,9 @@
  * Runs `f` on every chunk of a stream, one after another, by pulling the chunks in a loop.
  *
  * What `Stream.runForEachChunk` does, without its cost in memory: in effect 3.22 the sink it runs through keeps
- * each chunk reachable from continuations that outlive it by a little, long enough that the young-generation
- * collector finds almost every page of users still referenced and moves it to the old generation, where it stays
- * until a full collection. Reading 200,000 users through the client alone promoted 52 MB that way and 8 MB pulled in
- * a loop (`--trace-gc-nvp`); a whole 200,000-user run, with the other changes made with this one, 141 MB and 60 MB.
- * Less promoted means a smaller old generation and fewer full collections (bench/RESULTS.md).
+ * each chunk reachable a little past its use, long enough for the young-generation collector to move almost every
+ * page of users to the old generation, where it stays until a full collection (at 200,000 users 52 MB promoted
+ * against 8 MB in a loop: bench/RESULTS.md).
  */
 import { type Chunk, Effect, Either, Option, Stream } from "effect"
 

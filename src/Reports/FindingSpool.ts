@@ -293,11 +293,8 @@ export const makeFindingSpool = (
       Effect.gen(function* () {
         if (onDisk) yield* Effect.try({ try: flushNow, catch: spoolFailed })
         const order = sortInReportOrder(included(exclude))
-        // One array and one object per place, refilled for every batch. With a fresh array per batch, every batch
-        // outlived its visit until the next full collection: the young-generation collections of the report phase
-        // kept nearly all they found (at 200,000 users the heap grew from 24 to 61 MB before a full collection
-        // freed it), most likely held by effects of earlier batches that had died in the old generation, where only
-        // a full collection sees them as dead. Emptying the array after each visit stopped it just as well.
+        // One array and one object per place, refilled for every batch: fresh ones per batch each outlived their
+        // visit until a full collection, and grew the heap by tens of megabytes at 200,000 users (bench/RESULTS.md).
         const batch: Array<BatchEntry> = []
         for (let start = 0; start < order.length; start += batchSize) {
           const indexes = order.slice(start, start + batchSize)
