@@ -5,7 +5,7 @@
  * command must start, audit the simulator, and run the compose file's `audit` service (its environment pointed at
  * loopback) end to end. An import the bundles left to node_modules fails here, as it would in the image.
  */
-import { type ChildProcess, spawn } from "node:child_process"
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import {
   chmodSync,
   cpSync,
@@ -34,6 +34,7 @@ const DOCKERIGNORE = readFileSync(join(ROOT, ".dockerignore"), "utf8")
 const COMPOSE = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8")) as Compose
 
 interface ComposeService {
+  readonly healthcheck?: { readonly test?: ReadonlyArray<string> }
   readonly image?: string
   readonly build?: string
   readonly command?: ReadonlyArray<string>
@@ -287,6 +288,18 @@ describe("docker-compose.yml, its services run from the production install", () 
       expect(smtp.received[0]?.raw.toString("utf8")).toMatch(/^Subject: /m)
       const written = readdirSync(reports)
       expect(written.filter((name) => name.endsWith(".json")).length).toBeGreaterThanOrEqual(1)
+      // The service's health check, on the stand-in for /app/reports: healthy now, unhealthy with no recent report.
+      const [kind, healthCommand = ""] = audit?.healthcheck?.test ?? []
+      expect(kind).toBe("CMD-SHELL")
+      const health = (folder: string) =>
+        spawnSync("/bin/sh", ["-c", healthCommand.replaceAll("/app/reports", folder)]).status
+      expect(health(reports)).toBe(0)
+      const empty = mkdtempSync(join(tmpdir(), "no-reports-"))
+      try {
+        expect(health(empty)).toBe(1)
+      } finally {
+        rmSync(empty, { recursive: true, force: true })
+      }
       // The email goes out before the run ends; the schedule says when the next audit is only after that.
       await waitUntil(
         "the next audit's time",
