@@ -8,7 +8,7 @@ import { Clock, Effect } from "effect"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
 import { composeAuditMessage, makeMessageId } from "./ComposeMessage.js"
 import { scanFindingsCsv } from "./CsvAttachment.js"
-import type { DeliveryError } from "./DeliveryError.js"
+import { DeliveryError } from "./DeliveryError.js"
 import { DeliveryResult } from "./DeliveryResult.js"
 import { decideEmail } from "./EmailPolicy.js"
 import type { EmailSettings } from "./EmailSettings.js"
@@ -40,8 +40,23 @@ export const deliverAuditEmail = (
     const sent = yield* Effect.flatMap(Mailer, (mailer) => mailer.send(message)).pipe(
       Effect.provide(Mailer.Default(settings.transport.server))
     )
+    // A recipient the server refused never gets the news (the security mailbox, say): the run fails as for an
+    // undelivered email, so its mark stays and the next run names this report and sends again.
+    if (sent.rejected.length > 0) {
+      return yield* new DeliveryError({
+        message:
+          `the audit email reached ${sent.accepted.join(", ")} (message id ${sent.messageId}), but the server refused ` +
+          `${sent.rejected.join(", ")}: check ${sent.rejected.length === 1 ? "that address" : "those addresses"} in ` +
+          "MAIL_TO / MAIL_CC. The next run names this report and sends again."
+      })
+    }
     yield* Effect.logInfo("audit email sent").pipe(
       Effect.annotateLogs({ messageId: sent.messageId, accepted: sent.accepted, attempts: sent.attempts })
     )
-    return DeliveryResult.Sent({ ...sent, reason: decision.reason })
+    return DeliveryResult.Sent({
+      messageId: sent.messageId,
+      accepted: sent.accepted,
+      attempts: sent.attempts,
+      reason: decision.reason
+    })
   }).pipe(Effect.withSpan("deliverAuditEmail"))

@@ -2,11 +2,10 @@ import { Data } from "effect"
 
 /** What became of the audit email. Every case is a success: a failure is a `DeliveryError`. */
 export type DeliveryResult = Data.TaggedEnum<{
-  /** Taken by the SMTP server. `rejected` lists recipients it refused while accepting the others. */
+  /** Taken by the SMTP server for every recipient (one refused is a `DeliveryError`). */
   Sent: {
     readonly messageId: string
     readonly accepted: ReadonlyArray<string>
-    readonly rejected: ReadonlyArray<string>
     readonly attempts: number
     /** Why the policy sent it, such as `3 findings of severity low or above`. */
     readonly reason: string
@@ -22,9 +21,7 @@ export const DeliveryResult = Data.taggedEnum<DeliveryResult>()
 /** One line for a person, printed by the run command. */
 export const describeDelivery = (result: DeliveryResult): string =>
   DeliveryResult.$match(result, {
-    Sent: ({ messageId, accepted, rejected }) =>
-      `Email sent to ${accepted.join(", ")} (message id ${messageId})` +
-      (rejected.length === 0 ? "." : `; the server refused ${rejected.join(", ")}.`),
+    Sent: ({ messageId, accepted }) => `Email sent to ${accepted.join(", ")} (message id ${messageId}).`,
     WrittenToFile: ({ path }) => `Email written to ${path} (no SMTP_URL is set; open it in a mail client).`,
     Skipped: ({ reason }) => `Email not sent: ${reason}.`
   })

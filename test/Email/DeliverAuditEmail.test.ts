@@ -107,7 +107,6 @@ describe("sending through SMTP", () => {
         _tag: "Sent",
         messageId: parsed.messageId,
         accepted: ["security@acme.example", "ciso@acme.example", "it-ops@acme.example"],
-        rejected: [],
         attempts: 1,
         reason: "15 findings of severity low or above"
       })
@@ -251,12 +250,16 @@ describe("sending through SMTP", () => {
     })
   )
 
-  it.scopedLive("reports recipients refused for good while delivering to the others, without retrying", () =>
+  it.scopedLive("fails, exit 4, when a recipient is refused for good, naming who got it and who did not", () =>
     Effect.gen(function* () {
       const server = yield* startSmtpServer({ rejectRecipients: ["ciso@acme.example"] })
-      const result = yield* deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome)
-      expect(result).toMatchObject({ _tag: "Sent", rejected: ["ciso@acme.example"], attempts: 1 })
-      expect(describeDelivery(result)).toContain("the server refused ciso@acme.example.")
+      const partly = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome))
+      expect(partly._tag).toBe("DeliveryError")
+      expect(partly.exitCode).toBe(4)
+      expect(partly.message).toContain("reached security@acme.example, it-ops@acme.example")
+      expect(partly.message).toContain("the server refused ciso@acme.example: check that address in MAIL_TO / MAIL_CC")
+      // Delivered to the others once, not retried.
+      expect(server.received).toHaveLength(1)
 
       const all = yield* startSmtpServer({ rejectRecipients: ["security@acme.example"] })
       const error = yield* Effect.flip(
