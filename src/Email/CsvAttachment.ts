@@ -44,6 +44,20 @@ const collector = (limit: number) => {
   return { sink, bytes: () => bytes, content: () => (bytes <= limit ? Buffer.concat(chunks) : undefined) }
 }
 
+/** What `bytes` of attachment take in the message: base64, in lines of 76 characters ending in CRLF. */
+export const encodedSize = (bytes: number): number => {
+  const base64 = Math.ceil(bytes / 3) * 4
+  return base64 + 2 * Math.ceil(base64 / 76)
+}
+
+/** The most bytes of attachment whose encoded size stays within `cap`. */
+const largestWithin = (cap: number): number => {
+  let bytes = Math.floor((cap * 3 * 76) / (4 * 78))
+  while (bytes > 0 && encodedSize(bytes) > cap) bytes--
+  while (encodedSize(bytes + 1) <= cap) bytes++
+  return bytes
+}
+
 const scan = async (path: string, limits: AttachmentLimits): Promise<ScannedCsv> => {
   const { size } = await stat(path)
   const counter = makeMatrixCounter()
@@ -55,7 +69,10 @@ const scan = async (path: string, limits: AttachmentLimits): Promise<ScannedCsv>
   })
   const filename = basename(path)
 
-  if (size <= Math.min(limits.plainMaxBytes, limits.hardCapBytes)) {
+  // The hard cap is on the attachment as it travels: base64 makes it about 37 % larger than on disk, and a mail
+  // server's size limit (Postfix: 10,240,000 bytes) counts those bytes.
+  const largest = largestWithin(limits.hardCapBytes)
+  if (size <= Math.min(limits.plainMaxBytes, largest)) {
     const plain = collector(Number.POSITIVE_INFINITY)
     await pipeline(createReadStream(path), counting, plain.sink)
     return {
@@ -63,7 +80,7 @@ const scan = async (path: string, limits: AttachmentLimits): Promise<ScannedCsv>
       matrix: counter.result()
     }
   }
-  const compressed = collector(limits.hardCapBytes)
+  const compressed = collector(largest)
   await pipeline(createReadStream(path), counting, createGzip(), compressed.sink)
   const content = compressed.content()
   const matrix = counter.result()

@@ -135,7 +135,8 @@ export const emailOptions = Options.all({
     "mail-attach-hard-cap-bytes",
     "MAIL_ATTACH_HARD_CAP_BYTES",
     DEFAULT_HARD_CAP_BYTES,
-    "Largest attachment sent at all, after compression; above it the CSV is left out and the email says where it is."
+    "Largest attachment sent at all, compressed and base64-encoded as it travels; above it the CSV is left out and " +
+      "the email says where it is."
   )
 })
 

@@ -48,7 +48,7 @@ export type EmailTransport =
 export interface AttachmentLimits {
   /** A findings CSV up to this size is attached as it is on disk; a larger one gzip-compressed. */
   readonly plainMaxBytes: number
-  /** Above this size (after compression) the CSV is left out and the message says where it is. */
+  /** Above this size (after compression, as encoded in the message) the CSV is left out, and the message says where. */
   readonly hardCapBytes: number
 }
 
@@ -71,7 +71,8 @@ export type EmailSettings =
 
 export const DEFAULT_SUBJECT_PREFIX = "[Panther user audit]"
 export const DEFAULT_PLAIN_MAX_BYTES = 5 * 1024 * 1024
-export const DEFAULT_HARD_CAP_BYTES = 10 * 1024 * 1024
+/** Encoded, with the message around it, under Postfix's default limit of 10,240,000 bytes. */
+export const DEFAULT_HARD_CAP_BYTES = 8 * 1024 * 1024
 export const DEFAULT_SMTP_RETRIES = 3
 /** Used when MAIL_FROM is not set and the message only goes to an .eml file. */
 export const DEFAULT_EML_FROM: MailAddress = { name: "Panther user audit", address: "panther-user-audit@localhost" }

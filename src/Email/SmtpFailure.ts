@@ -157,9 +157,21 @@ export const describeSmtpFailure = (
           )
     case "EENVELOPE":
     case "EMESSAGE":
-      return facts.responseCode === undefined
-        ? { retryable: false, reason: `the message was not accepted: ${quote(facts.message, secrets)}` }
-        : withReply(`${context.server} refused the message`, isTemporary(facts.responseCode))
+      if (facts.responseCode === undefined) {
+        return { retryable: false, reason: `the message was not accepted: ${quote(facts.message, secrets)}` }
+      }
+      // A server that wants a login may say so only when the sender is given.
+      if (facts.responseCode === 530 && context.user === undefined) {
+        return withReply(`${context.server} requires a login: set SMTP_USER and SMTP_PASSWORD`, false)
+      }
+      if (facts.responseCode === 552 || facts.responseCode === 523) {
+        return withReply(
+          `${context.server} refused the message as too large: lower --mail-attach-hard-cap-bytes / ` +
+            "MAIL_ATTACH_HARD_CAP_BYTES below its size limit, so the CSV is left out and the email says where it is",
+          false
+        )
+      }
+      return withReply(`${context.server} refused the message`, isTemporary(facts.responseCode))
     default:
       break
   }

@@ -123,7 +123,7 @@ describe("the policy", () => {
         to: [{ name: "", address: "security@acme.example" }],
         cc: [],
         subjectPrefix: "[Panther user audit]",
-        attachment: { plainMaxBytes: 5 * 1024 * 1024, hardCapBytes: 10 * 1024 * 1024 }
+        attachment: { plainMaxBytes: 5 * 1024 * 1024, hardCapBytes: 8 * 1024 * 1024 }
       }
     })
   })

@@ -11,6 +11,15 @@ const smtpError = (fields: Record<string, unknown>) =>
   Object.assign(new Error(String(fields.message ?? "failed")), fields)
 
 describe("SMTP failures", () => {
+  it("points at SMTP_USER when the server wants a login only at the sender, and none was given", () => {
+    const failure = describeSmtpFailure(
+      smtpError({ code: "EENVELOPE", responseCode: 530, response: "530 5.7.0 Authentication required" }),
+      { ...context, user: undefined }
+    )
+    expect(failure.retryable).toBe(false)
+    expect(failure.reason).toContain("requires a login: set SMTP_USER and SMTP_PASSWORD")
+  })
+
   it("removes the password in every form it takes on the wire", () => {
     const base64 = (text: string) => Buffer.from(text).toString("base64")
     const leaky = [
@@ -57,6 +66,11 @@ describe("SMTP failures", () => {
     ],
     [{ code: "ECONNECTION", responseCode: 421, response: "421 Too busy" }, true, "answered with an error"],
     [{ code: "EENVELOPE", responseCode: 550, response: "550 No such mailbox" }, false, "refused the message"],
+    [
+      { code: "EMESSAGE", responseCode: 552, response: "552 5.3.4 Message too big for system" },
+      false,
+      "refused the message as too large: lower --mail-attach-hard-cap-bytes"
+    ],
     [{ code: "EMESSAGE", responseCode: 452, response: "452 Mailbox full" }, true, "refused the message"],
     [{ code: "EENVELOPE", message: "No recipients defined" }, false, "was not accepted: No recipients defined"],
     [{ message: "something else" }, false, "sending through mail.acme.example:587 failed: something else"]

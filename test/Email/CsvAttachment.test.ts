@@ -1,0 +1,39 @@
+/**
+ * The attachment's size limit is on what travels: base64 makes an attachment about 37 % larger than on disk, and a
+ * mail server's limit counts those bytes, so a gzip just under the cap could still make the message too large.
+ */
+import { randomBytes } from "node:crypto"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { gzipSync } from "node:zlib"
+import { Effect } from "effect"
+import { afterEach, beforeEach, expect, it } from "vitest"
+import { encodedSize, scanFindingsCsv } from "../../src/Email/CsvAttachment.js"
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "attachment-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+it("counts base64 and its line breaks in the size", () => {
+  expect(encodedSize(0)).toBe(0)
+  expect(encodedSize(57)).toBe(78)
+  expect(encodedSize(58)).toBe(84)
+  expect(encodedSize(3_000_000)).toBe(4_000_000 + 2 * Math.ceil(4_000_000 / 76))
+})
+
+it("leaves out a gzip under the cap on disk whose encoding is over it, and attaches one whose encoding fits", async () => {
+  // Random bytes do not compress: the gzip is a little larger than the CSV, and its size is known beforehand.
+  const data = randomBytes(30_000)
+  const path = join(directory, "user-audit-20260630T120000Z.csv")
+  writeFileSync(path, data)
+  const gzipBytes = gzipSync(data).length
+  const scan = (hardCapBytes: number) =>
+    Effect.runPromise(scanFindingsCsv(path, { plainMaxBytes: 1_000, hardCapBytes }))
+  expect((await scan(gzipBytes + 100)).attachment._tag).toBe("LeftOut")
+  const fits = await scan(encodedSize(gzipBytes))
+  expect(fits.attachment._tag).toBe("Gzip")
+  if (fits.attachment._tag === "Gzip") expect(fits.attachment.content.length).toBe(gzipBytes)
+})
