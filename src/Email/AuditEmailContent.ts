@@ -15,6 +15,8 @@ import type { FindingMatrix } from "./FindingMatrix.js"
 /** Critical and high findings listed in the message; the CSV has all of them. */
 export const LISTED_URGENT_LIMIT = 50
 const DETAIL_MAX_CHARS = 300
+/** A name or address past this is cut: a 2,000-character name made a table cell no mail client could wrap. */
+const NAME_MAX_CHARS = 120
 
 const SEVERITIES_DOWN: ReadonlyArray<Severity> = [...SEVERITIES].reverse()
 
@@ -91,10 +93,11 @@ const matrixSection = (run: AuditRun, matrix: FindingMatrix): Section => {
 }
 
 const userCell = (finding: Finding): Cell => {
-  const name = cleanText(
-    [finding.givenName, finding.familyName].filter((part) => part !== null && part !== "").join(" ")
+  const name = truncate(
+    cleanText([finding.givenName, finding.familyName].filter((part) => part !== null && part !== "").join(" ")),
+    NAME_MAX_CHARS
   )
-  const email = cleanText(finding.email ?? finding.userId ?? "")
+  const email = truncate(cleanText(finding.email ?? finding.userId ?? ""), NAME_MAX_CHARS)
   if (finding.userId === null && finding.email === null) return { text: "(whole run)" }
   return name === "" ? { text: email } : { text: name, secondary: email }
 }
@@ -339,7 +342,11 @@ export const auditEmailDocument = ({ outcome, matrix, attachment }: AuditEmailIn
       : [{ title: "Warnings", blocks: [{ _tag: "List", items: run.warnings.map(cleanText), tone: "warning" }] }]
   return {
     title: `Panther user audit: ${host}`,
-    subtitle: `${run.users.seen} user${run.users.seen === 1 ? "" : "s"} audited as of ${formatInstant(run.asOf)}, ${run.findings.total} finding${run.findings.total === 1 ? "" : "s"}.`,
+    // The figures and the table by code count every finding; the subject and the urgent list only open ones.
+    subtitle:
+      `${run.users.seen} user${run.users.seen === 1 ? "" : "s"} audited as of ${formatInstant(run.asOf)}, ` +
+      `${run.findings.total} finding${run.findings.total === 1 ? "" : "s"}` +
+      (run.findings.suppressed === 0 ? "." : `, ${run.findings.suppressed} of them suppressed.`),
     figures: SEVERITIES_DOWN.map((severity) => ({
       label: severity,
       value: run.findings.bySeverity[severity],

@@ -2,6 +2,7 @@
  * The message as nodemailer takes it, for SMTP and for the .eml file alike, so both carry the same bytes.
  * Pure: the message id and date are given, not made here.
  */
+import { domainToASCII } from "node:url"
 import type { SendMailOptions } from "nodemailer"
 import { type AuditEmailInput, auditEmailDocument } from "./AuditEmailContent.js"
 import type { MessageSettings } from "./EmailSettings.js"
@@ -18,9 +19,14 @@ export interface MessageStamp {
 
 const mailbox = (address: MailAddress) => ({ name: address.name, address: address.address })
 
-/** `<id@domain-of-the-sender>`, the usual shape, so receiving servers do not score it as odd. */
-export const makeMessageId = (id: string, from: MailAddress): string =>
-  `<${id}@${from.address.slice(from.address.lastIndexOf("@") + 1)}>`
+/**
+ * `<id@domain-of-the-sender>`, the usual shape, so receiving servers do not score it as odd. An internationalised
+ * domain in its ASCII form, as the From header has it: a header must stay 7-bit.
+ */
+export const makeMessageId = (id: string, from: MailAddress): string => {
+  const domain = from.address.slice(from.address.lastIndexOf("@") + 1)
+  return `<${id}@${domainToASCII(domain) || domain}>`
+}
 
 export const composeAuditMessage = (
   settings: MessageSettings,

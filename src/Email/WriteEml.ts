@@ -10,13 +10,16 @@ import { commitFiles } from "../Reports/CommitFiles.js"
 import { openTempFile } from "../Reports/TempFile.js"
 import { DeliveryError } from "./DeliveryError.js"
 
-/** The RFC 5322 message, as it would go over SMTP. */
+/**
+ * The RFC 5322 message, as it would go over SMTP: every line ending CRLF, as SMTP's data stream makes them (the
+ * composer alone leaves the text parts' own LF line breaks bare).
+ */
 export const buildMessage = (message: SendMailOptions): Effect.Effect<Buffer, DeliveryError> =>
   Effect.tryPromise({
     // Loaded on use, like the SMTP transport (Mailer.ts): a run without email never needs it.
     try: async () => {
       const { default: MailComposer } = await import("nodemailer/lib/mail-composer")
-      return new MailComposer(message).compile().build()
+      return new MailComposer({ ...message, newline: "windows" }).compile().build()
     },
     catch: (error) =>
       new DeliveryError({

@@ -6,7 +6,7 @@ import { FINDING_CODES } from "../../src/Audit/Finding.js"
 import type { AuditOutcome } from "../../src/Audit/RunAudit.js"
 import { SEVERITIES } from "../../src/Audit/Severity.js"
 import { cleanText, LISTED_URGENT_LIMIT } from "../../src/Email/AuditEmailContent.js"
-import { composeAuditMessage } from "../../src/Email/ComposeMessage.js"
+import { composeAuditMessage, makeMessageId } from "../../src/Email/ComposeMessage.js"
 import { scanFindingsCsv } from "../../src/Email/CsvAttachment.js"
 import type { AttachmentLimits, MessageSettings } from "../../src/Email/EmailSettings.js"
 import { makeMatrixCounter } from "../../src/Email/FindingMatrix.js"
@@ -37,6 +37,13 @@ const compose = (outcome: AuditOutcome, attachment: AttachmentLimits = LIMITS) =
 const bodies = (message: { readonly html?: unknown; readonly text?: unknown }) => ({
   html: typeof message.html === "string" ? message.html : "",
   text: typeof message.text === "string" ? message.text : ""
+})
+
+describe("the message id", () => {
+  it("takes the sender's domain, an internationalised one in its ASCII form, as the From header has it", () => {
+    expect(makeMessageId("m1", { name: "", address: "audit@acme.example" })).toBe("<m1@acme.example>")
+    expect(makeMessageId("m2", { name: "", address: "audit@bücher.example" })).toBe("<m2@xn--bcher-kva.example>")
+  })
 })
 
 describe("the subject", () => {
@@ -190,11 +197,26 @@ describe("the body", () => {
         expect(part).toContain("open@acme.example")
         expect(part).toContain("1 suppressed critical or high finding is not listed")
         expect(part).not.toContain("more critical or high")
+        // The figures count every finding, and the line above them says how many are suppressed.
+        expect(part).toContain("2 findings, 1 of them suppressed.")
       }
       // The suppressed user is not in the urgent section (it is in the new findings the changes section lists).
       const urgentPart = text.split("CRITICAL AND HIGH FINDINGS")[1]?.split("WHAT CHANGED")[0]
       expect(urgentPart).toContain("open@acme.example")
       expect(urgentPart).not.toContain("accepted@acme.example")
+    })
+  )
+
+  it.scoped("cuts a name or address too long for a table cell", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, [
+        finding({ severity: "high", givenName: "Ada".repeat(700), email: `${"a".repeat(2000)}@acme.example` })
+      ])
+      const { text } = bodies(yield* compose(outcome))
+      const urgentPart = text.split("CRITICAL AND HIGH FINDINGS")[1]?.split("WHAT CHANGED")[0] ?? ""
+      expect(urgentPart).toContain(`${"Ada".repeat(39)}Ad…`)
+      expect(urgentPart).not.toContain("Ada".repeat(41))
+      expect(urgentPart).not.toContain("a".repeat(121))
     })
   )
 

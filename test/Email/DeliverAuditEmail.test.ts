@@ -406,6 +406,9 @@ describe("without SMTP_URL", () => {
       ])
       expect(snapshotReports(outcome)).toEqual(before)
 
+      // Every line ends CRLF, as over SMTP: no bare LF or CR anywhere.
+      const raw = readFileSync(path, "latin1")
+      expect(raw.replaceAll("\r\n", "")).not.toMatch(/[\r\n]/)
       const parsed = yield* parse(readFileSync(path))
       expect(parsed.subject).toBe(
         "[Panther user audit] api.acme.example: 1 critical, 3 high, 10 medium, 1 low (418 users)"
