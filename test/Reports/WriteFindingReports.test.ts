@@ -84,8 +84,29 @@ describe("the findings CSV and JSON", () => {
     ]) {
       expect(neutraliseFormula(input ?? "")).toBe(output)
     }
-    const paths = await write([finding({ givenName: "=cmd|' /C calc'!A0", email: "@evil.example" })])
-    expect(readCsv(paths.csv)[0]).toMatchObject({ given_name: "'=cmd|' /C calc'!A0", email: "'@evil.example" })
+    const paths = await write([
+      finding({
+        userId: "=1+1",
+        givenName: "=cmd|' /C calc'!A0",
+        familyName: "+1",
+        email: "@evil.example",
+        roleId: "-1",
+        roleName: "=Admin",
+        status: "@CONFIRMED",
+        detail: "=detail"
+      })
+    ])
+    // Every column with text from the API (and the detail, which quotes it).
+    expect(readCsv(paths.csv)[0]).toMatchObject({
+      user_id: "'=1+1",
+      given_name: "'=cmd|' /C calc'!A0",
+      family_name: "'+1",
+      email: "'@evil.example",
+      role_id: "'-1",
+      role_name: "'=Admin",
+      status: "'@CONFIRMED",
+      detail: "'=detail"
+    })
     // The JSON keeps the data as it came: it is not read by spreadsheets.
     const json = JSON.parse(readFileSync(paths.json, "utf8")) as { findings: Array<Finding> }
     expect(json.findings[0]?.givenName).toBe("=cmd|' /C calc'!A0")
@@ -98,6 +119,20 @@ describe("the findings CSV and JSON", () => {
     expect(second.json).toBe(join(directory, "user-audit-20260630T120000Z-2.json"))
     expect(readCsv(first.csv)[0]?.user_id).toBe("first")
     expect(readCsv(second.csv)[0]?.user_id).toBe("second")
+  })
+
+  it("moves the whole set to the next name when only a later file's name is taken, leaving no file mixed in", async () => {
+    // Another run's JSON holds the name; its CSV does not exist (deleted by hand, say).
+    writeFileSync(join(directory, "user-audit-20260630T120000Z.json"), "{}")
+    const paths = await write([finding({ userId: "this-run" })])
+    expect(paths.csv).toBe(join(directory, "user-audit-20260630T120000Z-2.csv"))
+    expect(paths.json).toBe(join(directory, "user-audit-20260630T120000Z-2.json"))
+    // This run's CSV did not stay under the stem whose JSON is the other run's.
+    expect(readdirSync(directory).sort()).toEqual([
+      "user-audit-20260630T120000Z-2.csv",
+      "user-audit-20260630T120000Z-2.json",
+      "user-audit-20260630T120000Z.json"
+    ])
   })
 
   it("leaves no temporary files behind and writes a header-only CSV when there are no findings", async () => {
