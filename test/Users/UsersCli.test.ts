@@ -304,6 +304,21 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("delete names another user's id in its refusal, but not when that id is the token echoed", async () => {
+    const token = "scripted-token-4b1d9e"
+    const server = await startScriptedServer([json(200, rawUser(token))])
+    try {
+      const result = await runCli(["users", "delete", "u1", "--yes"], {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: token }
+      })
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain("it is another user ([redacted])")
+      expect(result.stderr + result.stdout).not.toContain(token)
+    } finally {
+      await server.close()
+    }
+  })
+
   it("a list that cannot be written to stdout (a full disk) exits 4 and says so", async () => {
     // Its last write fails after the command has ended: the exit code waits for that failure to be known.
     const server = await startScriptedServer([json(200, { results: [rawUser("u1"), rawUser("u2")] })])
