@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import type { FindingCode } from "../../src/Audit/Finding.js"
 import { judgeUser } from "../../src/Audit/JudgeUser.js"
 import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
+import { isLoginDataMissing } from "../../src/Audit/Rules/LoginDataMissing.js"
 import type { RoleWithPermissions, User } from "../../src/PantherApi/Schemas.js"
 import { daysAgo, parameters, user } from "./fixtures.js"
 
@@ -40,6 +41,14 @@ describe("STALE_LOGIN", () => {
     expect(only(user({ lastLoggedInAt: daysAgo(91) }), "STALE_LOGIN").detail).toBe(
       "last login 91 days ago (more than 90)"
     )
+  })
+
+  it("counts whole days since the login, rounding down: 120 days and 13 hours is 120", () => {
+    const login = daysAgo(120, 13 * 60 * 60 * 1000)
+    expect(only(user({ lastLoggedInAt: login }), "STALE_LOGIN")).toMatchObject({
+      daysSinceLogin: 120,
+      detail: "last login 120 days ago (more than 90)"
+    })
   })
 
   it("is high for a privileged user and follows --stale-days", () => {
@@ -183,6 +192,14 @@ describe("PRIVILEGED_ROLE", () => {
     expect(policy.usesPermissions).toBe(false)
     expect(judgeUser(user({ role: { name: "Helpdesk" } }), params, policy).findings).toEqual([])
     expect(judgeUser(user({ role: { name: "Admin" } }), params, policy).findings).toHaveLength(1)
+  })
+})
+
+describe("LOGIN_DATA_MISSING", () => {
+  it("needs at least 10 enabled users, none of them with a login", () => {
+    expect(isLoginDataMissing(10, 0)).toBe(true)
+    expect(isLoginDataMissing(9, 0)).toBe(false)
+    expect(isLoginDataMissing(10, 1)).toBe(false)
   })
 })
 
