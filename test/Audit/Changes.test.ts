@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { AuditParameters } from "../../src/Audit/AuditParameters.js"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { CONTROLS } from "../../src/Audit/Controls.js"
-import type { AnnotatedFinding } from "../../src/Audit/FindingAnnotations.js"
+import { type AnnotatedFinding, findingId } from "../../src/Audit/FindingAnnotations.js"
 import { latestReportName } from "../../src/Audit/PreviousReport.js"
 import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
 import { formatRunSummary } from "../../src/Audit/RunSummary.js"
@@ -141,6 +141,15 @@ describe("what changed since the last run", () => {
     ).toBe("user-audit-20260102T000000Z-10.json")
   })
 
+  it("gives a finding an id by user id, else by email in any case, else by code alone", () => {
+    expect(findingId({ finding: "STALE_LOGIN", userId: "u-1", email: "Ada@Example.com" })).toBe("STALE_LOGIN:u-1")
+    // Panther compares addresses without case: an address that only changed case is the same user's.
+    expect(findingId({ finding: "STALE_LOGIN", userId: null, email: "Ada@Example.com" })).toBe(
+      "STALE_LOGIN:email:ada@example.com"
+    )
+    expect(findingId({ finding: "LOGIN_DATA_MISSING", userId: null, email: null })).toBe("LOGIN_DATA_MISSING")
+  })
+
   it("does not compare with a report of another Panther, and says so", async () => {
     const users = [person("stale", { lastLoggedInAt: daysAgo(200) })]
     const first = await auditOf(users)
@@ -203,6 +212,21 @@ describe("suppressions", () => {
       /expired: entry 4 \(old@example.com, STALE_LOGIN, owner secops@example.com\) ended 2026-06-29/
     )
     expect(summary).toMatch(/unused: entry 3 \(gone@example.com, STALE_LOGIN\) matched no finding/)
+  })
+
+  it("leaves suppressed findings out of the news: new ones and resolved ones alike", async () => {
+    const suppressions = await suppressionsOf(
+      entry("gone@example.com", "STALE_LOGIN", "2026-12-31"),
+      entry("accepted@example.com", "STALE_LOGIN", "2026-12-31")
+    )
+    const stale = { lastLoggedInAt: daysAgo(200) }
+    await auditOf([person("kept", stale), person("gone", stale)], parameters({ suppressions }))
+    const second = await auditOf(
+      [person("kept", stale), person("accepted", stale), person("open", stale)],
+      parameters({ suppressions })
+    )
+    expect(second.run.changes).toMatchObject({ new: 2, newUnsuppressed: 1, unchanged: 1, resolvedUnsuppressed: 0 })
+    expect(second.run.changes.resolved.map((finding) => finding.id)).toEqual(["STALE_LOGIN:gone"])
   })
 
   it("counts a finding suppressed last time and not now as news for --email on-change", async () => {
