@@ -64,6 +64,16 @@ describe("pruneReports", () => {
     expect(remaining()).toEqual(
       [...runFiles("user-audit-20260630T020000Z-10"), ...runFiles("user-audit-20260630T020000Z-2")].sort()
     )
+    // -11 after -10, though "-10" lists before "-11" and "-2" by name.
+    touch(...runFiles("user-audit-20260630T020000Z-11"))
+    await prune(retention(1))
+    expect(remaining()).toEqual(runFiles("user-audit-20260630T020000Z-11").sort())
+  })
+
+  it("keeps the newest run by days alone, even when it is older than --keep-reports-days", async () => {
+    touch(...runFiles("user-audit-20260601T020000Z"), ...runFiles("user-audit-20260501T020000Z"))
+    await prune(retention(undefined, 7))
+    expect(remaining()).toEqual(runFiles("user-audit-20260601T020000Z").sort())
   })
 
   it("never touches a file that is not a report of this tool", async () => {
