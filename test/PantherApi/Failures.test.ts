@@ -1,7 +1,9 @@
+import { createServer as createHttpsServer } from "node:https"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted, Stream } from "effect"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
 import type { PantherApiError } from "../../src/PantherApi/ClientErrors.js"
+import { makeSelfSignedCertificate } from "../Email/support/Certificate.js"
 import { json, resetMidBody, scriptedServer, slow, text } from "../support/scriptedServer.js"
 import { captureLogs, fastRetry, rawUser, runWithClient, TOKEN } from "../support/testClient.js"
 
@@ -388,6 +390,51 @@ describe("PantherClient failures", () => {
       const error = yield* failureOf(getUser("http://127.0.0.1:1"))
       expect(error._tag).toBe("TransportError")
       expect(error.message).toContain("refused")
+    })
+  )
+
+  it.scopedLive("a create whose connection is refused is retried like a read: it never reached Panther", () =>
+    Effect.gen(function* () {
+      const error = yield* failureOf(create("http://127.0.0.1:1"))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("refused")
+      expect(error.message).toContain(`${fastRetry.maxAttempts} attempts`)
+    })
+  )
+
+  it.scopedLive("an answer larger than any Panther answer is a TransportError at once, not read on or retried", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer(() => text(200, "x".repeat(33 * 1024 * 1024)))
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("larger than 32 MiB")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.scopedLive("a certificate it cannot trust is final: says to check it, and does not retry", () =>
+    Effect.gen(function* () {
+      const certificate = yield* makeSelfSignedCertificate()
+      let connections = 0
+      const server = createHttpsServer({ key: certificate.key, cert: certificate.cert }, (_request, response) =>
+        response.end("{}")
+      )
+      server.on("connection", () => connections++)
+      yield* Effect.acquireRelease(
+        Effect.async<void>((resume) => {
+          server.listen(0, "127.0.0.1", () => resume(Effect.void))
+        }),
+        () =>
+          Effect.sync(() => {
+            server.close()
+          })
+      )
+      const address = server.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      const error = yield* failureOf(getUser(`https://127.0.0.1:${port}`))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("check the certificate")
+      expect(connections).toBe(1)
     })
   )
 
