@@ -83,6 +83,15 @@ it.each([
   expect([...lookup.report.findings.keys()]).toEqual(["STALE_LOGIN:u1"])
 })
 
+it("takes a finding of a report written before first-seen was recorded as first seen at that report's run", async () => {
+  const { firstSeen: _firstSeen, ...older } = finding(3)
+  const text = `{\n"run": {\n  "startedAt": "2025-06-01T00:00:00.000Z"\n},\n"findings": [\n${JSON.stringify(older)}\n]\n}\n`
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), text)
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  if (lookup._tag !== "Found") throw new Error(lookup.reason)
+  expect(lookup.report.findings.get("STALE_LOGIN:u3")?.firstSeen).toBe("2025-06-01T00:00:00.000Z")
+})
+
 it("says what is wrong with a report of another layout as its whole parse finds it", async () => {
   const { severity: _severity, ...withoutSeverity } = finding(2)
   const report = { run: { startedAt: "2025-06-01T00:00:00.000Z" }, findings: [finding(1), withoutSeverity] }

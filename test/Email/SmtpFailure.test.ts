@@ -67,6 +67,11 @@ describe("SMTP failures", () => {
     [{ code: "ECONNECTION", responseCode: 421, response: "421 Too busy" }, true, "answered with an error"],
     [{ code: "EENVELOPE", responseCode: 550, response: "550 No such mailbox" }, false, "refused the message"],
     [
+      { code: "EENVELOPE", responseCode: 500, response: "500 5.5.1 Command unrecognized" },
+      false,
+      "refused the message"
+    ],
+    [
       { code: "EMESSAGE", responseCode: 552, response: "552 5.3.4 Message too big for system" },
       false,
       "refused the message as too large: lower --mail-attach-hard-cap-bytes"

@@ -147,6 +147,22 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a create whose answer is lost does not take a user the email filter matched loosely", () =>
+    Effect.gen(function* () {
+      // An API whose email filter is not exact (a proxy, an older version): another address is another user.
+      const server = yield* scriptedServer([
+        json(502, { message: "bad gateway" }),
+        json(200, {
+          results: [rawUser("other", { email: "renew@example.com", givenName: "New", familyName: "User" })]
+        }),
+        json(200, rawUser("new"))
+      ])
+      const user = yield* create(server.url)
+      expect(user.id).toBe("new")
+      expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET", "POST"])
+    })
+  )
+
   it.scopedLive("a create that failed uncertainly is sent again once the user is known not to exist", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([
