@@ -16,6 +16,17 @@ const collect = (baseUrl: string, filters = {}) =>
 const ids = (records: ReadonlyArray<UserRecord>) =>
   records.map((record) => (record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)))
 
+/** Whether `done` comes true within a few seconds, checked every few milliseconds. */
+const eventually = (done: () => boolean): Effect.Effect<boolean> =>
+  Effect.gen(function* () {
+    const deadline = Date.now() + 5_000
+    while (!done()) {
+      if (Date.now() > deadline) return false
+      yield* Effect.sleep("5 millis")
+    }
+    return true
+  })
+
 describe("PantherClient.listUsers", () => {
   it.scopedLive("follows cursors to the end, with the token, limit 60 and the cursor intact", () =>
     Effect.gen(function* () {
@@ -215,19 +226,23 @@ describe("PantherClient.listUsers", () => {
         json(200, { results: [rawUser("u2")], next: "c2" }),
         json(200, { results: [rawUser("u3")] })
       ])
-      // How many requests the server had seen when the caller finished each page.
-      const requestsWhenDone: Array<number> = []
+      // While the caller holds each page, the request for the next one reaches the server (waited for, so a slow
+      // machine cannot fail it; without the early request it never comes, and the wait gives up).
+      const nextAskedWhileHeld: Array<boolean> = []
+      let page = 0
       yield* runWithClient(server.url, (client) =>
         client.listUsers().pipe(
-          Stream.runForEach(() =>
-            Effect.zipRight(
-              Effect.sleep("100 millis"),
-              Effect.sync(() => requestsWhenDone.push(server.requests.length))
+          Stream.runForEach(() => {
+            page++
+            const expected = Math.min(page + 1, 3)
+            return Effect.map(
+              eventually(() => server.requests.length >= expected),
+              (asked) => void nextAskedWhileHeld.push(asked)
             )
-          )
+          })
         )
       )
-      expect(requestsWhenDone).toEqual([2, 3, 3])
+      expect(nextAskedWhileHeld).toEqual([true, true, true])
     })
   )
 
@@ -243,9 +258,8 @@ describe("PantherClient.listUsers", () => {
       ])
       const first = yield* runWithClient(server.url, (client) => Stream.runHead(client.listUsers()))
       expect(Option.map(first, (record) => record._tag)).toEqual(Option.some("ValidUser"))
-      yield* Effect.sleep("100 millis")
+      expect(yield* eventually(() => aborted === 1)).toBe(true)
       expect(server.requests).toHaveLength(2)
-      expect(aborted).toBe(1)
     })
   )
 })
