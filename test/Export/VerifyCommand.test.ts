@@ -78,6 +78,18 @@ describe("panther-audit verify", () => {
     expect(result.error).toContain("1 modified")
   })
 
+  it("names a file replaced by a link, even to the same content: the export must hold the file itself", async () => {
+    const csv = fileStartingWith("inventory-", ".csv")
+    const path = join(folder, csv)
+    const copy = join(scratch, "same-content.csv")
+    writeFileSync(copy, readFileSync(path))
+    unlinkSync(path)
+    symlinkSync(copy, path)
+    const result = await verify()
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(new RegExp(`MODIFIED    ${csv}: the manifest records .*; now no longer a regular file`))
+  })
+
   it("names a file that grew", async () => {
     const html = fileStartingWith("access-review-", ".html")
     appendFileSync(join(folder, html), "<!-- edited -->")
