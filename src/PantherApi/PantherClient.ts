@@ -323,34 +323,46 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     /** A request without a body, to the route's path or the one given (with an id filled in). */
     const plain = (route: Route, path: string = route.path): ApiRequest => ({ method: route.method, path })
 
+    /**
+     * The user as a record that may be invalid: what a caller needs that only asks whether the user is there (a
+     * delete), where a record the audit reports as INVALID_RECORD must not stop it. Whatever else fails the schema,
+     * the answer must be this user: a proxy answering every path with one user, or any JSON object from a wrong
+     * --api-url, must not pass for it before a delete, or give an update another user's fields.
+     */
+    const getUserRecord = (id: string): Effect.Effect<UserRecord, PantherApiError> => {
+      const path = pathWithId(Routes.getUser, id)
+      return Effect.flatMap(send(Routes.getUser, Schema.Unknown, plain(Routes.getUser, path)), (raw) => {
+        const claimed = rawUserId(raw)
+        return Option.contains(claimed, id)
+          ? Effect.succeed(decodeRecord(raw))
+          : Effect.fail(
+              new InvalidResponse({
+                method: Routes.getUser.method,
+                path,
+                reason: Option.match(claimed, {
+                  onNone: () => "it names no user id",
+                  onSome: (other) => `it is another user (${scrub(other)})`
+                })
+              })
+            )
+      })
+    }
+
     return {
       listUsers,
       getUser: (id: string): Effect.Effect<User, PantherApiError> =>
-        send(Routes.getUser, UserSchema, plain(Routes.getUser, pathWithId(Routes.getUser, id))),
-      /**
-       * The user as a record that may be invalid: what a caller needs that only asks whether the user is there (a
-       * delete), where a record the audit reports as INVALID_RECORD must not stop it.
-       */
-      getUserRecord: (id: string): Effect.Effect<UserRecord, PantherApiError> => {
-        const path = pathWithId(Routes.getUser, id)
-        return Effect.flatMap(send(Routes.getUser, Schema.Unknown, plain(Routes.getUser, path)), (raw) => {
-          // Whatever else fails the schema, the answer must be this user: any JSON object from a wrong --api-url
-          // must not pass for one before a delete.
-          const claimed = rawUserId(raw)
-          return Option.contains(claimed, id)
-            ? Effect.succeed(decodeRecord(raw))
+        Effect.flatMap(getUserRecord(id), (record) =>
+          record._tag === "ValidUser"
+            ? Effect.succeed(record.user)
             : Effect.fail(
                 new InvalidResponse({
                   method: Routes.getUser.method,
-                  path,
-                  reason: Option.match(claimed, {
-                    onNone: () => "it names no user id",
-                    onSome: (other) => `it is another user (${scrub(other)})`
-                  })
+                  path: pathWithId(Routes.getUser, id),
+                  reason: record.reason
                 })
               )
-        })
-      },
+        ),
+      getUserRecord,
       createUser: (body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         Effect.flatMap(Clock.currentTimeMillis, (started) =>
           settleCreate({

@@ -304,6 +304,24 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("get and update refuse an answer that is another user, and update sends nothing", async () => {
+    // A caching proxy that answers every path with the one user it saw first.
+    for (const args of [
+      ["users", "get", "user-alice"],
+      ["users", "update", "user-alice", "--role", "Analyst"]
+    ]) {
+      const server = await startScriptedServer([json(200, rawUser("user-bob")), json(200, rawUser("user-bob"))])
+      try {
+        const result = await runCli(args, { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" } })
+        expect(result.code, args.join(" ")).toBe(3)
+        expect(result.stderr).toContain("it is another user (user-bob)")
+        expect(server.requests.map((request) => request.method)).toEqual(["GET"])
+      } finally {
+        await server.close()
+      }
+    }
+  })
+
   it("delete names another user's id in its refusal, but not when that id is the token echoed", async () => {
     const token = "scripted-token-4b1d9e"
     const server = await startScriptedServer([json(200, rawUser(token))])
