@@ -12,11 +12,21 @@ const renderPath = (path: ReadonlyArray<PropertyKey>): string =>
     ""
   )
 
-/** Every problem of a failed decode, each with the field it is about: `role.name: Expected string, actual 42`. */
-export const describeParseError = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
-    .map((issue) => (issue.path.length === 0 ? issue.message : `${renderPath(issue.path)}: ${issue.message}`))
-    .join("; ")
+const NESTED_TOO_DEEPLY = "a field holds a value nested too deeply to read"
+
+/**
+ * Every problem of a failed decode, each with the field it is about: `role.name: Expected string, actual 42`. A
+ * value nested thousands of levels deep overflows the formatter's stack as it quotes it: said so instead.
+ */
+export const describeParseError = (error: ParseResult.ParseError): string => {
+  try {
+    return ParseResult.ArrayFormatter.formatErrorSync(error)
+      .map((issue) => (issue.path.length === 0 ? issue.message : `${renderPath(issue.path)}: ${issue.message}`))
+      .join("; ")
+  } catch {
+    return NESTED_TOO_DEEPLY
+  }
+}
 
 /** A string field of a record that may not be an object at all. */
 const stringField = (raw: unknown, field: string): Option.Option<string> => {
@@ -135,13 +145,15 @@ const decodeTypicalUser = (raw: unknown): User | undefined => {
 export const decodeUserRecord = (raw: unknown): UserRecord => {
   const typical = decodeTypicalUser(raw)
   if (typical !== undefined) return UserRecord.ValidUser({ user: typical })
-  return Either.match(decodeUser(raw), {
-    onRight: (user) => UserRecord.ValidUser({ user }),
-    onLeft: (error) =>
-      UserRecord.InvalidUser({
-        userId: rawUserId(raw),
-        email: stringField(raw, "email"),
-        reason: describeParseError(error)
-      })
-  })
+  const invalid = (reason: string) =>
+    UserRecord.InvalidUser({ userId: rawUserId(raw), email: stringField(raw, "email"), reason })
+  try {
+    return Either.match(decodeUser(raw), {
+      onRight: (user) => UserRecord.ValidUser({ user }),
+      onLeft: (error) => invalid(describeParseError(error))
+    })
+  } catch {
+    // A record nested thousands of levels deep overflows the stack: one bad record, not a failed audit.
+    return invalid(NESTED_TOO_DEEPLY)
+  }
 }

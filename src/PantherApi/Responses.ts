@@ -18,8 +18,15 @@ import { parseRetryAfter, TransientFailure } from "./Retry.js"
 
 const MAX_DETAIL = 200
 
+/**
+ * Control characters (an escape sequence can retitle a terminal or rewrite what it shows) become U+FFFD; line breaks
+ * and other white space one space.
+ */
 const oneLine = (text: string): string => {
-  const flat = text.replace(/\s+/g, " ").trim()
+  const flat = text
+    .replace(/\s+/g, " ")
+    .replace(/\p{Cc}/gu, "\uFFFD")
+    .trim()
   return flat.length > MAX_DETAIL ? `${flat.slice(0, MAX_DETAIL)}...` : flat
 }
 
@@ -29,8 +36,18 @@ const stringAt = (value: unknown, key: string): string | undefined => {
   return typeof field === "string" && field.trim() !== "" ? field : undefined
 }
 
+/** A byte order mark before the JSON is not part of it (RFC 8259 lets a reader ignore it). */
 export const parseJson = (text: string): Option.Option<unknown> =>
-  Either.getRight(Either.try((): unknown => JSON.parse(text)))
+  Either.getRight(Either.try((): unknown => JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)))
+
+/** The JSON written out again to be quoted; a document nested too deeply for that is said to be so. */
+const writtenOut = (value: unknown): string => {
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return "a JSON document nested too deeply to quote"
+  }
+}
 
 /** One line of at most MAX_DETAIL characters, scrubbed whole before it is cut, so no cut leaves half a secret. */
 const quotedLine = (text: string, scrub: (text: string) => string): string => oneLine(scrub(text.replace(/\s+/g, " ")))
@@ -57,7 +74,7 @@ export const errorDetail = (body: string, scrub: (text: string) => string = (tex
     const value = json.value
     const nested: unknown = typeof value === "object" && value !== null ? Reflect.get(value, "error") : undefined
     const said = stringAt(value, "message") ?? stringAt(value, "error") ?? stringAt(nested, "message")
-    return quotedLine(said ?? JSON.stringify(value), scrub)
+    return quotedLine(said ?? writtenOut(value), scrub)
   }
   if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || /<html[\s>]/i.test(text)) return htmlSummary(text, scrub)
   return quotedLine(text, scrub)

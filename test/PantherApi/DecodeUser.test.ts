@@ -55,6 +55,13 @@ describe("decodeUserRecord", () => {
     expect(Object.keys(RoleRef.fields)).toEqual([...TYPICAL_ROLE_FIELDS])
   })
 
+  it("makes a record nested thousands of levels deep an invalid record, not a crash of the whole run", () => {
+    const depth = 20_000
+    const deep: unknown = JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`)
+    const record = decodeUserRecord({ ...BASE, role: deep })
+    expect(record).toMatchObject({ _tag: "InvalidUser", reason: "a field holds a value nested too deeply to read" })
+  })
+
   it("matches the schema on every generated user, null and empty last logins included", () => {
     for (const seed of [1, 2, 3]) {
       for (const raw of generateUsers({ count: 2000, seed, now: new Date("2025-06-30T12:00:00Z") })) {

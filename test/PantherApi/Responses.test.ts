@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Either } from "effect"
-import { checkStatus, errorDetail } from "../../src/PantherApi/Responses.js"
+import { Either, Option } from "effect"
+import { checkStatus, errorDetail, parseJson } from "../../src/PantherApi/Responses.js"
 
 describe("errorDetail", () => {
   it("reads message or error from JSON bodies of any of the shapes seen", () => {
@@ -25,6 +25,25 @@ describe("errorDetail", () => {
     expect(errorDetail("upstream\n  connect error")).toBe("upstream connect error")
     expect(errorDetail("x".repeat(500))).toHaveLength(203)
     expect(errorDetail("   ")).toBeUndefined()
+  })
+
+  it("quotes no control character: an escape sequence in a body must not reach the terminal", () => {
+    expect(errorDetail('{"message":"\\u001b]0;PWNED\\u0007bad \\u009bcursor"}')).toBe(
+      "\uFFFD]0;PWNED\uFFFDbad \uFFFDcursor"
+    )
+    expect(errorDetail("plain\u001b[2Jtext")).toBe("plain\uFFFD[2Jtext")
+  })
+
+  it("says a JSON body is nested too deeply to quote, rather than overflowing the stack writing it out", () => {
+    const depth = 20_000
+    expect(errorDetail(`${"[".repeat(depth)}${"]".repeat(depth)}`)).toBe("a JSON document nested too deeply to quote")
+  })
+})
+
+describe("parseJson", () => {
+  it("reads JSON after a byte order mark", () => {
+    expect(parseJson('\uFEFF{"results":[]}')).toEqual(Option.some({ results: [] }))
+    expect(parseJson("not json")).toEqual(Option.none())
   })
 })
 
