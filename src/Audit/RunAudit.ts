@@ -6,7 +6,8 @@
 import { randomUUID } from "node:crypto"
 import { basename } from "node:path"
 import { Chunk, Clock, Effect, Fiber, Option, Stream } from "effect"
-import type { PantherApiError } from "../PantherApi/ClientErrors.js"
+import { PaginationLoop, type PantherApiError } from "../PantherApi/ClientErrors.js"
+import { makeNothingNewGuard, NOTHING_NEW_REASON } from "../PantherApi/Pagination.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
@@ -152,16 +153,18 @@ export const runAudit = (
       const totals = { seen: 0, enabled: 0, deactivated: 0, privileged: 0, invalid: 0 }
       let enabledWithLogin = 0
       let duplicates = 0
+      const tooManyPagesWithNothingNew = makeNothingNewGuard()
 
       const { onProgress, onUser } = options
       yield* forEachChunk(
         client.listUsers({ includeDeactivated: parameters.includeDeactivated }),
         // A page at a time: judging is plain synchronous code, so a page costs a few effects, not several per user.
         (chunk) =>
-          Effect.suspend(() => {
+          Effect.suspend((): Effect.Effect<void, ReportError | PaginationLoop> => {
             const findings: Array<Finding> = []
             const observed: Array<readonly [UserRecord, Judgement | undefined]> = []
             const progressAt: Array<number> = []
+            const seenBefore = totals.seen
             for (const record of Chunk.toReadonlyArray(chunk)) {
               const id = record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)
               // An empty id names no user: such records are all taken, like records without an id.
@@ -190,6 +193,18 @@ export const runAudit = (
               if (judgement.facts.privilege.privileged) totals.privileged++
               for (const finding of judgement.findings) findings.push(finding)
               if (onUser !== undefined) observed.push([record, judgement])
+            }
+            if (tooManyPagesWithNothingNew(totals.seen > seenBefore)) {
+              return Effect.flatMap(client.stats, (stats) =>
+                Effect.fail(
+                  new PaginationLoop({
+                    method: "GET",
+                    path: "/users",
+                    reason: NOTHING_NEW_REASON,
+                    pagesFetched: stats.pagesFetched
+                  })
+                )
+              )
             }
             holdHeapGrowth(totals.seen)
             const progress =

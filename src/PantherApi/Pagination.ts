@@ -20,6 +20,21 @@ export interface Page<A> {
  */
 export const MAX_EMPTY_PAGES_IN_A_ROW = 50
 
+/**
+ * For a caller that knows every id of the stream so far: counts pages in a row that brought no item new to the whole
+ * stream, and says when there were too many. The pager compares a page with the one before only, so a server that
+ * ignores the cursor and cycles through the same pages under fresh cursors would otherwise be read for ever.
+ */
+export const makeNothingNewGuard = () => {
+  let inARow = 0
+  return (broughtSomethingNew: boolean): boolean => {
+    inARow = broughtSomethingNew ? 0 : inARow + 1
+    return inARow >= MAX_EMPTY_PAGES_IN_A_ROW
+  }
+}
+
+export const NOTHING_NEW_REASON = "too many pages in a row brought no user not already seen"
+
 /** A page asked for and on its way. */
 export interface PendingPage<A, E> {
   /** Waits for the page (retrying as the client does); run it once. */

@@ -6,11 +6,13 @@
  * for a complete one. Data formats stay clean (every ndjson line and CSV row is a whole, valid user).
  */
 import { Command, Options } from "@effect/cli"
-import { Console, Effect, Option, Ref, Stream } from "effect"
+import { Chunk, Console, Effect, Option, Ref, Stream } from "effect"
 import { makeSeenIds } from "../Audit/SeenIds.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
+import { PaginationLoop } from "../PantherApi/ClientErrors.js"
+import { makeNothingNewGuard, NOTHING_NEW_REASON } from "../PantherApi/Pagination.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { InvalidRecords } from "./InvalidRecords.js"
 import { whileStdoutOpen } from "./StdoutClosed.js"
@@ -56,6 +58,7 @@ export const listUsersCommand = Command.make(
       // The client passes on once a user repeated across a page boundary; one repeated further apart (the list
       // shifting while it is read) is caught here, as the audit catches it.
       const seenIds = makeSeenIds()
+      const tooManyPagesWithNothingNew = makeNothingNewGuard()
       let repeated = 0
       const listed = yield* client
         .listUsers({
@@ -66,21 +69,33 @@ export const listUsersCommand = Command.make(
           includeDeactivated: args.includeDeactivated
         })
         .pipe(
-          Stream.runForEach((record) =>
-            record._tag === "ValidUser"
-              ? record.user.id === undefined || record.user.id === "" || seenIds.take(record.user.id)
-                ? writer.write(record.user)
-                : Effect.sync(() => {
-                    repeated++
-                  })
-              : Ref.update(invalid, (count) => count + 1).pipe(
-                  Effect.zipRight(
-                    Console.error(
-                      `panther-audit: warning: ${describeInvalidRecord(record.userId, record.email)} does not match ` +
-                        `the API description and is left out: ${record.reason}`
-                    )
+          // A page at a time, so that pages that bring only users already printed are noticed (see the guard).
+          Stream.runForEachChunk((page) =>
+            Effect.gen(function* () {
+              let fresh = 0
+              for (const record of Chunk.toReadonlyArray(page)) {
+                if (record._tag === "InvalidUser") {
+                  fresh++
+                  yield* Ref.update(invalid, (count) => count + 1)
+                  yield* Console.error(
+                    `panther-audit: warning: ${describeInvalidRecord(record.userId, record.email)} does not match ` +
+                      `the API description and is left out: ${record.reason}`
                   )
-                )
+                } else if (record.user.id === undefined || record.user.id === "" || seenIds.take(record.user.id)) {
+                  fresh++
+                  yield* writer.write(record.user)
+                } else repeated++
+              }
+              if (tooManyPagesWithNothingNew(fresh > 0)) {
+                const { pagesFetched } = yield* client.stats
+                return yield* new PaginationLoop({
+                  method: "GET",
+                  path: "/users",
+                  reason: NOTHING_NEW_REASON,
+                  pagesFetched
+                })
+              }
+            })
           ),
           Effect.zipRight(writer.finish),
           whileStdoutOpen

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parse } from "csv-parse/sync"
-import { Effect, Exit, Layer, Redacted } from "effect"
+import { Cause, Effect, Exit, Layer, Option, Redacted } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import type { AuditParameters } from "../../src/Audit/AuditParameters.js"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
@@ -337,5 +337,37 @@ describe("users without an id", () => {
     ])
     expect(second?.findings.map((finding) => finding.change)).toEqual(["unchanged", "unchanged"])
     expect(second?.run.changes).toMatchObject({ new: 0, resolved: [] })
+  })
+})
+
+describe("a server that ignores the cursor", () => {
+  it("and cycles through the same pages under fresh cursors fails the run instead of reading for ever", async () => {
+    const pages = [
+      [wire("a1"), wire("a2")],
+      [wire("b1"), wire("b2")]
+    ]
+    let served = 0
+    const exit = await Effect.runPromiseExit(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) => {
+            if (request.path === "/roles") return json(200, { results: [] })
+            served++
+            return json(200, { results: pages[served % 2], next: `fresh-${served}` })
+          })
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    expect(Exit.isFailure(exit)).toBe(true)
+    if (Exit.isFailure(exit)) {
+      const error = Cause.failureOption(exit.cause)
+      expect(Option.map(error, (failure) => failure._tag)).toEqual(Option.some("PaginationLoop"))
+      expect(Option.map(error, (failure) => failure.message).pipe(Option.getOrElse(() => ""))).toContain(
+        "too many pages in a row brought no user not already seen"
+      )
+    }
+    expect(served).toBeLessThan(60)
+    expect(readdirSync(directory)).toEqual([])
   })
 })

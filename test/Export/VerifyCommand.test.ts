@@ -87,7 +87,9 @@ describe("panther-audit verify", () => {
     symlinkSync(copy, path)
     const result = await verify()
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(new RegExp(`MODIFIED    ${csv}: the manifest records .*; now no longer a regular file`))
+    expect(result.stdout).toMatch(
+      new RegExp(`MODIFIED    ${csv}: the manifest records .*; now no longer a regular file`)
+    )
   })
 
   it("names a file that grew", async () => {

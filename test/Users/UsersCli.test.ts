@@ -304,6 +304,25 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("list stops, exit 3, when the server cycles through the same pages under fresh cursors", async () => {
+    let served = 0
+    const server = await startScriptedServer((_index) => {
+      served++
+      return json(200, { results: [rawUser(`u${served % 2}`)], next: `fresh-${served}` })
+    })
+    try {
+      const result = await runCli(["users", "list", "--format", "ndjson"], {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+      })
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain("too many pages in a row brought no user not already seen")
+      expect(result.stdout.trim().split("\n")).toHaveLength(2)
+      expect(served).toBeLessThan(60)
+    } finally {
+      await server.close()
+    }
+  })
+
   it("get and update refuse an answer that is another user, and update sends nothing", async () => {
     // A caching proxy that answers every path with the one user it saw first.
     for (const args of [
