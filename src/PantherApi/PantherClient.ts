@@ -33,6 +33,12 @@ import type { ListRolesUrlParams, ListUsersUrlParams } from "./UsersApi.js"
 /** The API's maximum page size: fewer round trips for the same users. */
 export const PAGE_LIMIT = 60
 
+/**
+ * More users than this on one page is not an answer to `limit=60`: a page is held and decoded whole, so one of
+ * millions (a proxy's, a wrong --api-url's) would take gigabytes. Generous, should a server give more than asked.
+ */
+export const MAX_USERS_PER_PAGE = 1000
+
 /** `GET /users` filters. Empty strings count as not given, as the API treats them. */
 export interface ListUsersFilters {
   /** Case-insensitive search in names and email. */
@@ -263,7 +269,17 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
                 next: Option.fromNullable(decoded.next)
               }))
             : Effect.succeed(page)
-        return Effect.tap(read, () => count("pagesFetched"))
+        return Effect.flatMap(read, (got) =>
+          got.items.length > MAX_USERS_PER_PAGE
+            ? Effect.fail(
+                new InvalidResponse({
+                  method: route.method,
+                  path: route.path,
+                  reason: `a page holds ${got.items.length} users, where ${PAGE_LIMIT} were asked for`
+                })
+              )
+            : Effect.as(count("pagesFetched"), got)
+        )
       }
       return paginate({
         requestPage: (cursor) =>

@@ -331,6 +331,17 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a page of far more users than asked for is refused, not held and decoded whole", () =>
+    Effect.gen(function* () {
+      const many = Array.from({ length: 1001 }, (_, index) => rawUser(`u${index}`))
+      const server = yield* scriptedServer(() => json(200, { results: many }))
+      const error = yield* failureOf(runWithClient(server.url, (client) => Stream.runDrain(client.listUsers())))
+      expect(error._tag).toBe("InvalidResponse")
+      expect(error.message).toContain("a page holds 1001 users, where 60 were asked for")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
   it.scopedLive("a page without results names the field", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(200, { users: [] })])
