@@ -188,6 +188,13 @@ export const transportFailure = (
       `the answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, which no Panther answer is: check the base URL`
     )
   }
+  if (code === "EPROTO") {
+    // What Node says when an https:// request meets a server speaking plain HTTP (or another protocol).
+    return final(
+      "the TLS handshake failed (EPROTO): the server may not speak TLS on that port; check the scheme and port of " +
+        "--api-url / PANTHER_API_URL"
+    )
+  }
   if (code !== undefined && TLS_CODE.test(code)) return final(`TLS failed (${code}): check the certificate`)
   const transient = (reason: string, mayHaveTakenEffect: boolean) =>
     new TransientFailure({

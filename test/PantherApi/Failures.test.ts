@@ -465,6 +465,16 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("https:// to a port speaking plain HTTP is final, and says to check the scheme and port", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer(() => json(200, { results: [] }))
+      const error = yield* failureOf(getUser(server.url.replace("http://", "https://")))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("check the scheme and port of --api-url")
+      expect(error.message).not.toMatch(/\d attempts/)
+    })
+  )
+
   it.scopedLive("never lets the token into a log line or an error message, even when a proxy echoes it", () =>
     Effect.gen(function* () {
       const logs = captureLogs()
