@@ -85,12 +85,25 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
         "https://api.<instance-domain>."
       )
     }
-    return (
-      `Panther rejected ${this.method} ${this.path} (${this.status}).${pantherSaid(this.detail)} ` +
-      (this.method === "GET"
-        ? "Check the filters given; on a page after the first it refused the cursor it gave: run again."
-        : "Change what Panther named and try again.")
-    )
+    return `Panther rejected ${this.method} ${this.path} (${this.status}).${pantherSaid(this.detail)} ${this.hint()}`
+  }
+
+  /** What to do: for a 400 about the request, for the statuses a proxy in between gives about itself. */
+  private hint(): string {
+    switch (this.status) {
+      case 407:
+        return "A proxy between here and Panther wants a login (407): let this host through it, or go around it."
+      case 408:
+        return "A server in between gave up waiting for the request (408): run again."
+      case 414:
+        return "The address was too long for a server in between (414): a very long cursor or filter can cause it."
+      default:
+        return this.status !== 400
+          ? "Check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>."
+          : this.method === "GET"
+            ? "Check the filters given; on a page after the first it refused the cursor it gave: run again."
+            : "Change what Panther named and try again."
+    }
   }
 }
 
@@ -108,6 +121,8 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   }
 }
 
+const RETRIED_SERVER_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504])
+
 /** 5xx: after retries for 500, 502, 503 and 504; at once for the others, which retrying does not fix. */
 export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", {
   ...RequestFields,
@@ -120,8 +135,11 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
   override get message(): string {
     return (
       `Panther failed to answer ${this.method} ${this.path} (${this.status})${afterAttempts(this.attempts)}.` +
-      `${pantherSaid(this.detail)} This is on Panther's side (or a proxy in between): try again later, or allow more ` +
-      "retries with --max-retries and --retry-budget-seconds." +
+      `${pantherSaid(this.detail)} This is on Panther's side (or a proxy in between): try again later` +
+      // Only 500, 502, 503 and 504 are retried: more retries do nothing for a 501 or 505.
+      (RETRIED_SERVER_STATUSES.has(this.status)
+        ? ", or allow more retries with --max-retries and --retry-budget-seconds."
+        : ".") +
       (this.notRepeated === true ? NOT_REPEATED : "")
     )
   }

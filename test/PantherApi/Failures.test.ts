@@ -56,6 +56,32 @@ describe("PantherClient failures", () => {
     )
   }
 
+  it.scopedLive("words a proxy's 407, 408 and 414 as what they are, not as the filters' fault", () =>
+    Effect.gen(function* () {
+      const messages: Array<string> = []
+      for (const status of [407, 408, 414, 418]) {
+        const server = yield* scriptedServer([text(status, "")])
+        messages.push((yield* failureOf(getUser(server.url))).message)
+      }
+      const [proxy, timeout, tooLong, other] = messages
+      expect(proxy).toContain("A proxy between here and Panther wants a login (407)")
+      expect(timeout).toContain("gave up waiting for the request (408)")
+      expect(tooLong).toContain("The address was too long")
+      expect(other).toContain("Check that --api-url / PANTHER_API_URL is the API")
+      for (const message of messages) expect(message).not.toContain("Check the filters given")
+    })
+  )
+
+  it.scopedLive("does not suggest more retries for a 5xx that is never retried", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([text(501, "")])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("ServerError")
+      expect(error.message).not.toContain("--max-retries")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
   it.scopedLive("401: says to check the token and that new tokens take a minute", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(401, { message: "Unauthorized" })])
