@@ -6,6 +6,7 @@
  * for the next: pages come one after another, and this is the only overlap there is. The request goes out in the
  * same step that reads the page before it (no fiber in between), which measured about 0.2 ms a page sooner.
  */
+import { createHash } from "node:crypto"
 import { Chunk, Effect, Option, Stream } from "effect"
 
 export interface Page<A> {
@@ -19,6 +20,9 @@ export interface Page<A> {
  * past it, the cursors are going round without a repeat.
  */
 export const MAX_EMPTY_PAGES_IN_A_ROW = 50
+
+/** Cursors longer than this are remembered by their digest. */
+const LONGEST_KEPT_CURSOR = 256
 
 /**
  * For a caller that knows every id of the stream so far: counts pages in a row that brought no item new to the whole
@@ -72,7 +76,10 @@ export const paginate = <A, E>(options: {
   Stream.suspend(() => {
     // Every cursor seen, one short string per page (a sixtieth of the users at most): the price of catching a
     // loop of any length, not only a cursor repeated at once.
+    // Cursors seen, a long one by its digest: 300 cursors of up to 3 MB each held 650 MB.
     const seenCursors = new Set<string>()
+    const cursorKey = (cursor: string): string =>
+      cursor.length <= LONGEST_KEPT_CURSOR ? cursor : `sha256:${createHash("sha256").update(cursor).digest("base64")}`
     /** Only the previous page's ids: a duplicate at a page boundary needs no more, and memory stays flat. */
     let previousIds: ReadonlySet<string> = new Set()
     let pages = 0
@@ -124,13 +131,14 @@ export const paginate = <A, E>(options: {
             return Effect.as(repeats, chunk)
           }
           const cursor = page.next.value
-          if (seenCursors.has(cursor)) {
+          const key = cursorKey(cursor)
+          if (seenCursors.has(key)) {
             return Effect.fail(Option.some(options.onLoop("a cursor came back a second time", pages)))
           }
           if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
             return Effect.fail(Option.some(options.onLoop("too many pages in a row brought nothing new", pages)))
           }
-          seenCursors.add(cursor)
+          seenCursors.add(key)
           return Effect.zipRight(ask(page.next), Effect.zipRight(nextTurn, Effect.as(repeats, chunk)))
         })
       )

@@ -119,6 +119,22 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive(
+    "knows a long cursor again, which it keeps by its digest, and tells apart two that differ at the end",
+    () =>
+      Effect.gen(function* () {
+        const long = (end: string) => `${"c".repeat(10_000)}${end}`
+        const server = yield* scriptedServer([
+          json(200, { results: [rawUser("u1")], next: long("1") }),
+          json(200, { results: [rawUser("u2")], next: long("2") }),
+          json(200, { results: [rawUser("u3")], next: long("1") })
+        ])
+        const error = yield* Effect.flip(collect(server.url))
+        expect(error.message).toContain("a cursor came back a second time after 3 pages")
+        expect(server.requests[2]?.query.get("cursor")).toBe(long("2"))
+      })
+  )
+
   it.scopedLive("goes on through an empty page whose cursor is new", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([
