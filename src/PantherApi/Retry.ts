@@ -75,7 +75,10 @@ export const backoffDelay = (policy: RetryPolicy, retry: number, random01: numbe
   return Duration.millis(Math.round(step / 2 + (step / 2) * random01))
 }
 
-/** The wait before the next attempt: the server's `Retry-After` (capped) when it sent one, backoff otherwise. */
+/**
+ * The wait before the next attempt: the server's `Retry-After` (capped) when it sent one, backoff otherwise, and
+ * backoff too for a Retry-After of nothing (a date already past), which would ask again at once, every time.
+ */
 export const delayBefore = (
   policy: RetryPolicy,
   failure: TransientFailure,
@@ -84,7 +87,8 @@ export const delayBefore = (
 ): Duration.Duration =>
   Option.match(failure.retryAfter, {
     onNone: () => backoffDelay(policy, retry, random01),
-    onSome: (asked) => Duration.min(asked, policy.maxRetryAfter)
+    onSome: (asked) =>
+      Duration.toMillis(asked) > 0 ? Duration.min(asked, policy.maxRetryAfter) : backoffDelay(policy, retry, random01)
   })
 
 /**

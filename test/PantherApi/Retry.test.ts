@@ -93,6 +93,18 @@ describe("withRetries (TestClock)", () => {
     })
   )
 
+  it.effect("backs off as usual for a Retry-After of nothing (a date already past), not at once", () =>
+    Effect.gen(function* () {
+      const { attempts, operation } = yield* scripted([transient(429, Option.some(Duration.zero))])
+      const fiber = yield* Effect.fork(withRetries(policy, Effect.void)(operation))
+      expect(yield* driveToEnd(fiber)).toBe("ok")
+      const [, second = 0] = yield* Ref.get(attempts)
+      // The first backoff step of one second, jittered between half and all of it.
+      expect(second).toBeGreaterThanOrEqual(500)
+      expect(second).toBeLessThanOrEqual(1_000)
+    })
+  )
+
   it.effect("backs off exponentially, within the jitter bounds, and caps the step", () =>
     Effect.gen(function* () {
       const { attempts, operation } = yield* scripted([
