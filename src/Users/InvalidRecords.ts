@@ -11,8 +11,12 @@ export class InvalidRecords extends Schema.TaggedError<InvalidRecords>()("Invali
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     const records = this.count === 1 ? "1 user record" : `${this.count} user records`
+    const verbs =
+      this.count === 1
+        ? "did not match the Users API description and is"
+        : "did not match the Users API description and are"
     return (
-      `${records} from Panther did not match the Users API description and are missing from the output ` +
+      `${records} from Panther ${verbs} missing from the output ` +
       "(each is named above). `panther-audit run` reports them as INVALID_RECORD findings."
     )
   }
