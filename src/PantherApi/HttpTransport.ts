@@ -27,6 +27,8 @@ export interface OutgoingRequest {
 export interface Reply {
   readonly status: number
   readonly retryAfter: string | undefined
+  /** The Content-Encoding the server named; the client asks for none, so any but `identity` was not asked for. */
+  readonly contentEncoding: string | undefined
   readonly body: string
 }
 
@@ -151,12 +153,14 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
           })
           response.on("end", () => {
             const retryAfter = response.headers["retry-after"]
+            const contentEncoding = response.headers["content-encoding"]
             const body = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString("utf8")
             chunks = []
             settle(
               Effect.succeed({
                 status: response.statusCode ?? 0,
                 retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
+                contentEncoding: typeof contentEncoding === "string" ? contentEncoding : undefined,
                 body
               })
             )

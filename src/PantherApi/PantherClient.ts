@@ -221,7 +221,15 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       (reply: Reply): Effect.Effect<A, InvalidResponse> => {
         const invalid = (reason: string) => new InvalidResponse({ method: route.method, path, reason })
         return Option.match(parseJson(reply.body), {
-          onNone: () => Effect.fail(invalid(`the body is not JSON but ${errorDetail(reply.body, scrub) ?? "empty"}`)),
+          onNone: () =>
+            Effect.fail(
+              invalid(
+                reply.contentEncoding !== undefined && reply.contentEncoding.toLowerCase() !== "identity"
+                  ? `the body is compressed (${scrub(reply.contentEncoding)}), which was not asked for: a proxy in ` +
+                      "between may be compressing answers"
+                  : `the body is not JSON but ${errorDetail(reply.body, scrub) ?? "empty"}`
+              )
+            ),
           onSome: (json) =>
             Schema.decodeUnknown(schema, { errors: "all" })(json).pipe(
               // A parse error quotes the values it rejected: an echo of the request would quote the token.

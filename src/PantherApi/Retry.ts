@@ -53,8 +53,8 @@ export const exhausted = (failure: TransientFailure, attempts: number, repeatabl
 }
 
 /**
- * `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 10.2.3). Anything else is ignored, and a date in
- * the past means "now".
+ * `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 10.2.3). Anything else is ignored, and so is a
+ * date already past (a server clock behind this one): taken as "now", it had every retry go out at once.
  */
 export const parseRetryAfter = (value: string | undefined, nowMillis: number): Option.Option<Duration.Duration> => {
   if (value === undefined) return Option.none()
@@ -63,7 +63,7 @@ export const parseRetryAfter = (value: string | undefined, nowMillis: number): O
   // An HTTP date always names its month; without the check, Date.parse reads "-3" as the year 3 BC.
   const at = /[a-z]{3}/i.test(text) ? Date.parse(text) : Number.NaN
   if (Number.isNaN(at)) return Option.none()
-  return Option.some(Duration.millis(Math.max(0, at - nowMillis)))
+  return at > nowMillis ? Option.some(Duration.millis(at - nowMillis)) : Option.none()
 }
 
 /**
@@ -75,10 +75,7 @@ export const backoffDelay = (policy: RetryPolicy, retry: number, random01: numbe
   return Duration.millis(Math.round(step / 2 + (step / 2) * random01))
 }
 
-/**
- * The wait before the next attempt: the server's `Retry-After` (capped) when it sent one, backoff otherwise, and
- * backoff too for a Retry-After of nothing (a date already past), which would ask again at once, every time.
- */
+/** The wait before the next attempt: the server's `Retry-After` (capped) when it sent one, backoff otherwise. */
 export const delayBefore = (
   policy: RetryPolicy,
   failure: TransientFailure,
@@ -87,8 +84,7 @@ export const delayBefore = (
 ): Duration.Duration =>
   Option.match(failure.retryAfter, {
     onNone: () => backoffDelay(policy, retry, random01),
-    onSome: (asked) =>
-      Duration.toMillis(asked) > 0 ? Duration.min(asked, policy.maxRetryAfter) : backoffDelay(policy, retry, random01)
+    onSome: (asked) => Duration.min(asked, policy.maxRetryAfter)
   })
 
 /**

@@ -1,4 +1,5 @@
 import { createServer as createHttpsServer } from "node:https"
+import { gzipSync } from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted, Stream } from "effect"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
@@ -354,6 +355,20 @@ describe("PantherClient failures", () => {
       const error = yield* failureOf(runWithClient(server.url, (client) => Stream.runDrain(client.listUsers())))
       expect(error._tag).toBe("InvalidResponse")
       expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.scopedLive("names a compressed body it never asked for instead of quoting its bytes", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        (_request, response) => {
+          response.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" })
+          response.end(gzipSync(JSON.stringify(rawUser("u1"))))
+        }
+      ])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("InvalidResponse")
+      expect(error.message).toContain("the body is compressed (gzip), which was not asked for")
     })
   )
 

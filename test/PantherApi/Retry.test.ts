@@ -55,7 +55,9 @@ describe("Retry-After", () => {
     expect(parseRetryAfter("5", now)).toEqual(Option.some(Duration.seconds(5)))
     expect(parseRetryAfter(" 120 ", now)).toEqual(Option.some(Duration.seconds(120)))
     expect(parseRetryAfter("Sun, 01 Jun 2025 12:00:30 GMT", now)).toEqual(Option.some(Duration.millis(30_000)))
-    expect(parseRetryAfter("Sun, 01 Jun 2025 11:00:00 GMT", now)).toEqual(Option.some(Duration.zero))
+    // A date already past is ignored, so the retry backs off as usual rather than going out at once, every time.
+    expect(parseRetryAfter("Sun, 01 Jun 2025 11:00:00 GMT", now)).toEqual(Option.none())
+    expect(parseRetryAfter("0", now)).toEqual(Option.some(Duration.zero))
     expect(parseRetryAfter("soon", now)).toEqual(Option.none())
     expect(parseRetryAfter("-3", now)).toEqual(Option.none())
     expect(parseRetryAfter(undefined, now)).toEqual(Option.none())
@@ -90,18 +92,6 @@ describe("withRetries (TestClock)", () => {
       const fiber = yield* Effect.fork(withRetries(policy, Effect.void)(operation))
       expect(yield* driveToEnd(fiber)).toBe("ok")
       expect(yield* Ref.get(attempts)).toEqual([0, 60_000])
-    })
-  )
-
-  it.effect("backs off as usual for a Retry-After of nothing (a date already past), not at once", () =>
-    Effect.gen(function* () {
-      const { attempts, operation } = yield* scripted([transient(429, Option.some(Duration.zero))])
-      const fiber = yield* Effect.fork(withRetries(policy, Effect.void)(operation))
-      expect(yield* driveToEnd(fiber)).toBe("ok")
-      const [, second = 0] = yield* Ref.get(attempts)
-      // The first backoff step of one second, jittered between half and all of it.
-      expect(second).toBeGreaterThanOrEqual(500)
-      expect(second).toBeLessThanOrEqual(1_000)
     })
   )
 

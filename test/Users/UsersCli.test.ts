@@ -492,7 +492,9 @@ describe("panther-audit users", () => {
       expect(ndjson(result.stdout).map((user) => user.id)).toEqual(["u1", "u3"])
       expect(result.stderr).toContain("user u2 (u2@example.com) does not match the API description")
       expect(result.stderr).toContain('enabled: Expected boolean, actual "no"')
-      expect(result.stderr).toContain("1 user record from Panther did not match the Users API description and is missing")
+      expect(result.stderr).toContain(
+        "1 user record from Panther did not match the Users API description and is missing"
+      )
     } finally {
       await server.close()
     }
