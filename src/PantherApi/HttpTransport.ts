@@ -40,6 +40,11 @@ export interface ExchangeFailure {
   readonly stage: "request" | "response" | "timeout" | "too-large" | "unsendable" | "cancelled"
   /** The Node error code (`ECONNREFUSED`, `ECONNRESET`, `CERT_HAS_EXPIRED`...), when there is one. */
   readonly code: string | undefined
+  /**
+   * A kept-alive socket the server had closed, found so when this request went out on it (no answer began): the
+   * request is lost with it, and a fresh connection is worth one try at once (Node's documented pattern).
+   */
+  readonly staleSocket?: boolean
 }
 
 /** An exchange on its way. */
@@ -100,6 +105,7 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
       let outcome: Effect.Effect<Reply, ExchangeFailure> | undefined
       let waiting: ((result: Effect.Effect<Reply, ExchangeFailure>) => void) | undefined
       let outgoing: http.ClientRequest | undefined
+      let responded = false
       const settle = (result: Effect.Effect<Reply, ExchangeFailure>) => {
         if (settled) return
         settled = true
@@ -134,8 +140,18 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
               ? headers
               : { ...headers, "content-type": "application/json", "content-length": String(body.length) }
         })
-        outgoing.on("error", (error) => fail("request", error))
+        outgoing.on("error", (error) => {
+          const reused = outgoing?.reusedSocket === true
+          const code = codeOf(error)
+          if (reused && !responded && (code === "ECONNRESET" || code === "EPIPE")) {
+            if (settled) return
+            const abandoned = outgoing
+            settle(Effect.fail({ stage: "request", code, staleSocket: true }))
+            abandoned?.destroy()
+          } else fail("request", error)
+        })
         outgoing.on("response", (response) => {
+          responded = true
           let chunks: Array<Buffer> = []
           let size = 0
           response.on("data", (chunk: Buffer) => {

@@ -187,9 +187,15 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         const exchange = first
         first = undefined
         // Built only for an attempt of its own: a page whose first attempt `begin` sent has its query already.
-        return exchange === undefined
-          ? Effect.zipRight(count("requests"), transport.exchange(toOutgoing(request)))
-          : exchange.reply
+        const fresh = () => Effect.zipRight(count("requests"), transport.exchange(toOutgoing(request)))
+        return (exchange === undefined ? fresh() : exchange.reply).pipe(
+          // A read that went out on a kept-alive socket the server had closed: once more at once, on a new one,
+          // rather than a warning and a backoff for every page of a server that closes each connection.
+          Effect.catchIf(
+            (failure) => failure.staleSocket === true && method === "GET",
+            () => fresh()
+          )
+        )
       }).pipe(
         Effect.mapError((failure) => transportFailure(method, path, failure, timeoutReason)),
         // The status is judged before the retry, so a 503 is retried and a 404 is not.

@@ -1,4 +1,5 @@
 import { createServer as createHttpsServer } from "node:https"
+import { createServer as createNetServer } from "node:net"
 import { gzipSync } from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted, Stream } from "effect"
@@ -449,6 +450,55 @@ describe("PantherClient failures", () => {
       expect(error.message).toContain("the answer was cut off (JSON cut short)")
       expect(error.message).not.toContain("not JSON")
       expect(broken.requests.length).toBeGreaterThan(1)
+    })
+  )
+
+  it.scopedLive("a page sent on a kept-alive socket the server had closed goes again at once, without a warning", () =>
+    Effect.gen(function* () {
+      // Each connection answers one request; the next request on it meets a reset (an idle close that raced it).
+      const pages = [
+        { results: [rawUser("u1")], next: "c1" },
+        { results: [rawUser("u2")], next: "c2" },
+        { results: [rawUser("u3")] }
+      ]
+      let answered = 0
+      let resets = 0
+      const server = createNetServer((socket) => {
+        let used = false
+        socket.on("data", () => {
+          if (used) {
+            resets++
+            socket.resetAndDestroy()
+            return
+          }
+          used = true
+          const body = JSON.stringify(pages[answered++] ?? { results: [] })
+          socket.write(
+            `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+          )
+        })
+        socket.on("error", () => {})
+      })
+      yield* Effect.acquireRelease(
+        Effect.async<void>((resume) => {
+          server.listen(0, "127.0.0.1", () => resume(Effect.void))
+        }),
+        () =>
+          Effect.sync(() => {
+            server.close()
+          })
+      )
+      const address = server.address()
+      const url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`
+      const logs = captureLogs()
+      const ids = yield* runWithClient(url, (client) =>
+        Stream.runCollect(client.listUsers()).pipe(
+          Effect.map((records) => [...records].map((record) => (record._tag === "ValidUser" ? record.user.id : "")))
+        )
+      ).pipe(Effect.provide(logs.layer))
+      expect(ids).toEqual(["u1", "u2", "u3"])
+      expect(resets).toBeGreaterThan(0)
+      expect(logs.lines.filter((line) => line.includes("level=WARN"))).toEqual([])
     })
   )
 
