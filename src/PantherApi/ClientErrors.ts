@@ -74,13 +74,16 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   ...RequestFields,
   status: Schema.Number,
-  detail: Schema.optional(Schema.String)
+  detail: Schema.optional(Schema.String),
+  /** Where a redirect pointed, without credentials or query. */
+  location: Schema.optional(Schema.String)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     if (this.status >= 300 && this.status < 400) {
       return (
-        `Panther's address answered ${this.method} ${this.path} with a redirect (${this.status}), which is not ` +
+        `Panther's address answered ${this.method} ${this.path} with a redirect (${this.status}` +
+        `${this.location === undefined ? "" : ` to ${this.location}`}), which is not ` +
         "followed: it would take the token elsewhere. Check that --api-url / PANTHER_API_URL is the API itself, " +
         "https://api.<instance-domain>."
       )

@@ -29,6 +29,8 @@ export interface Reply {
   readonly retryAfter: string | undefined
   /** The Content-Encoding the server named; the client asks for none, so any but `identity` was not asked for. */
   readonly contentEncoding: string | undefined
+  /** Where a redirect points (it is never followed); undefined for other answers. */
+  readonly location?: string | undefined
   readonly body: string
 }
 
@@ -170,13 +172,16 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
           response.on("end", () => {
             const retryAfter = response.headers["retry-after"]
             const contentEncoding = response.headers["content-encoding"]
+            const status = response.statusCode ?? 0
+            const location = status >= 300 && status < 400 ? response.headers.location : undefined
             const body = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString("utf8")
             chunks = []
             settle(
               Effect.succeed({
-                status: response.statusCode ?? 0,
+                status,
                 retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
                 contentEncoding: typeof contentEncoding === "string" ? contentEncoding : undefined,
+                ...(location === undefined ? {} : { location }),
                 body
               })
             )

@@ -209,7 +209,14 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
             : Effect.flatMap(Clock.currentTimeMillis, (now) =>
                 Effect.as(
                   checkStatus(
-                    { method, path, status: reply.status, retryAfter: reply.retryAfter, body: reply.body },
+                    {
+                      method,
+                      path,
+                      status: reply.status,
+                      retryAfter: reply.retryAfter,
+                      body: reply.body,
+                      location: reply.location
+                    },
                     now,
                     scrub
                   ),

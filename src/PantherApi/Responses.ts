@@ -91,6 +91,20 @@ export interface Answer {
   readonly status: number
   readonly retryAfter: string | undefined
   readonly body: string
+  readonly location?: string | undefined
+}
+
+/** Where a redirect points, fit to quote: scheme, host and path, without user:password, query or fragment. */
+const redirectTarget = (location: string | undefined, scrub: (text: string) => string): string | undefined => {
+  if (location === undefined) return undefined
+  try {
+    const url = new URL(location, "http://relative.invalid")
+    return url.host === "relative.invalid"
+      ? oneLine(scrub(url.pathname))
+      : oneLine(scrub(`${url.protocol}//${url.host}${url.pathname}`))
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -130,7 +144,10 @@ export const checkStatus = (
   }
   if (status >= 500) return Either.left(new ServerError({ method, path, status, attempts: 1, ...withDetail }))
   // 3xx are not followed (a redirect would carry the token to another host) and land here with other 4xx.
-  return Either.left(new BadRequest({ method, path, status, ...withDetail }))
+  const target = redirectTarget(answer.location, scrub)
+  return Either.left(
+    new BadRequest({ method, path, status, ...withDetail, ...(target === undefined ? {} : { location: target }) })
+  )
 }
 
 const TLS_CODE = /CERT|TLS|SSL|SELF_SIGNED|VERIFY|SIGNATURE/i

@@ -299,6 +299,17 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a redirect's error says where it pointed, without credentials or query", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(302, {}, { location: "https://user:pw@login.example.net/sso/start?next=%2Fusers&key=abc#top" })
+      ])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error.message).toContain("with a redirect (302 to https://login.example.net/sso/start)")
+      expect(error.message).not.toMatch(/user:pw|key=abc|next=/)
+    })
+  )
+
   it.scopedLive("400 carries the API's message", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(400, { message: "role name 'Nope' does not exist" })])
