@@ -188,8 +188,9 @@ export const runAudit = (
                 if (user.lastLoggedInAt !== undefined) enabledWithLogin++
               } else totals.deactivated++
               const judgement = judgeUser(user, parameters, privilegePolicy)
-              // A record with an unparseable timestamp is invalid too, though the rest of it is judged.
-              if (judgement.facts.problems.length > 0) totals.invalid++
+              // A record with an unparseable timestamp is invalid too, though the rest of it is judged; a deactivated
+              // user is not judged, so has no INVALID_RECORD finding, and is not counted either.
+              if (user.enabled && judgement.facts.problems.length > 0) totals.invalid++
               if (judgement.facts.privilege.privileged) totals.privileged++
               for (const finding of judgement.findings) findings.push(finding)
               if (onUser !== undefined) observed.push([record, judgement])

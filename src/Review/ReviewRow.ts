@@ -77,7 +77,8 @@ export const makeReviewRowBuilder = () => {
       createdAt: judgement?.facts.createdAt ?? user.createdAt ?? null,
       lastLoggedInAt: judgement?.facts.lastLoggedInAt ?? user.lastLoggedInAt ?? null,
       findings: judgement === undefined ? NO_FINDINGS : findingSetOf(judgement.findings),
-      invalidReason: judgement === undefined ? "" : judgement.facts.problems.join("; ")
+      // As the run counts them: judged users only (a deactivated one has no INVALID_RECORD finding).
+      invalidReason: judgement === undefined || !user.enabled ? "" : judgement.facts.problems.join("; ")
     }
   }
 }

@@ -201,6 +201,16 @@ describe("records the API gets wrong", () => {
           role: { name: "Analyst" },
           enabled: true,
           lastLoggedInAt: "yesterday"
+        },
+        // Deactivated: not judged, so neither an INVALID_RECORD finding nor an invalid record.
+        {
+          id: "off",
+          email: "off@example.com",
+          givenName: "O",
+          familyName: "Ff",
+          role: {},
+          enabled: false,
+          lastLoggedInAt: "nope"
         }
       ]
     }
@@ -222,7 +232,7 @@ describe("records the API gets wrong", () => {
       'lastLoggedInAt is not a timestamp: "yesterday"'
     )
     // "odd" is judged, but its INVALID_RECORD makes it an invalid record as much as "bad" is.
-    expect(report.run.users).toMatchObject({ seen: 3, invalid: 2, privileged: 1 })
+    expect(report.run.users).toMatchObject({ seen: 4, invalid: 2, privileged: 1, deactivated: 1 })
     expect(report.run.privilegeSource).toBe("role-names-only")
     expect(report.run.warnings.join(" ")).toContain("Roles could not be read")
     expect(rows.some((row) => row.finding === "PRIVILEGED_ROLE" && row.user_id === "good")).toBe(true)

@@ -35,3 +35,9 @@ it("calls a sound user valid and a record that failed the schema invalid", () =>
   )
   expect(inventoryRecord(failed, AS_OF)).toMatchObject({ valid: false, invalidReason: "email: is missing" })
 })
+
+it("leaves a deactivated user's bad timestamp alone, as the run does: it is not judged and has no finding", () => {
+  const deactivated = rowOf(UserRecord.ValidUser({ user: user({ enabled: false, lastLoggedInAt: "nope" }) }))
+  expect(deactivated.invalidReason).toBe("")
+  expect(inventoryRecord(deactivated, AS_OF)).toMatchObject({ valid: true, findings: [] })
+})
