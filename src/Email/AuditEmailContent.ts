@@ -8,7 +8,7 @@ import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.
 import type { AuditOutcome } from "../Audit/RunAudit.js"
 import { apiHost } from "../Audit/RunSummary.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
-import { type CsvAttachment, formatBytes } from "./CsvAttachment.js"
+import { type CsvAttachment, encodedSize, formatBytes } from "./CsvAttachment.js"
 import type { Block, Cell, EmailDocument, Section } from "./EmailDocument.js"
 import type { FindingMatrix } from "./FindingMatrix.js"
 
@@ -27,7 +27,13 @@ const SEVERITIES_DOWN: ReadonlyArray<Severity> = [...SEVERITIES].reverse()
  */
 export const cleanText = (text: string): string => text.replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, " ")
 
-const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
+/** At most `max` UTF-16 units, an ellipsis included; never half of a character that takes two (an emoji). */
+const truncate = (text: string, max: number): string => {
+  if (text.length <= max) return text
+  const cut = text.slice(0, max - 1)
+  const last = cut.charCodeAt(cut.length - 1)
+  return `${last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut}…`
+}
 
 const meaning = (code: FindingCode, run: AuditRun): string => {
   switch (code) {
@@ -134,7 +140,7 @@ const urgentSection = (outcome: AuditOutcome): Section => {
             _tag: "Paragraph",
             text:
               `${suppressed} suppressed critical or high finding${suppressed === 1 ? " is" : "s are"} not listed ` +
-              "(accepted exceptions, see Suppressions); the CSV has them.",
+              `(accepted exceptions, see Suppressions); the CSV has ${suppressed === 1 ? "it" : "them"}.`,
             tone: "muted"
           }
         ]
@@ -267,8 +273,9 @@ const attachmentFact = (attachment: CsvAttachment, csvName: string): string => {
       return `${csvName} (attached gzip-compressed as ${attachment.filename}, ${formatBytes(attachment.content.length)}; ${formatBytes(attachment.originalBytes)} uncompressed)`
     case "LeftOut":
       return (
-        `${csvName}: not attached, as it is ${formatBytes(attachment.originalBytes)} (${formatBytes(attachment.compressedBytes)} ` +
-        `compressed), more than the ${formatBytes(attachment.limitBytes)} limit for attachments. It is at ${attachment.path}`
+        `${csvName}: not attached, as it is ${formatBytes(attachment.originalBytes)} (${formatBytes(encodedSize(attachment.compressedBytes))} ` +
+        `compressed and encoded for mail), more than the ${formatBytes(attachment.limitBytes)} limit for attachments. ` +
+        `It is at ${attachment.path}`
       )
   }
 }

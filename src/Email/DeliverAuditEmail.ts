@@ -47,7 +47,7 @@ export const deliverAuditEmail = (
         message:
           `the audit email reached ${sent.accepted.join(", ")} (message id ${sent.messageId}), but the server refused ` +
           `${sent.rejected.join(", ")}: check ${sent.rejected.length === 1 ? "that address" : "those addresses"} in ` +
-          "MAIL_TO / MAIL_CC. The next run names this report and sends again."
+          "MAIL_TO / MAIL_CC. The next run names this report in its warnings."
       })
     }
     yield* Effect.logInfo("audit email sent").pipe(

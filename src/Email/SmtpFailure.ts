@@ -164,7 +164,12 @@ export const describeSmtpFailure = (
       if (facts.responseCode === 530 && context.user === undefined) {
         return withReply(`${context.server} requires a login: set SMTP_USER and SMTP_PASSWORD`, false)
       }
-      if (facts.responseCode === 552 || facts.responseCode === 523) {
+      // Too large: 5.3.4 (or 5.2.3) says so in any reply; a bare 552 does at the message, not for a recipient,
+      // where it means a full mailbox (5.2.2).
+      if (
+        /\b5\.(3\.4|2\.3)\b/.test(facts.response ?? "") ||
+        (facts.responseCode === 552 && facts.code === "EMESSAGE")
+      ) {
         return withReply(
           `${context.server} refused the message as too large: lower --mail-attach-hard-cap-bytes / ` +
             "MAIL_ATTACH_HARD_CAP_BYTES below its size limit, so the CSV is left out and the email says where it is",

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs"
-import { gunzipSync } from "node:zlib"
+import { gunzipSync, gzipSync } from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { FINDING_CODES } from "../../src/Audit/Finding.js"
@@ -7,7 +7,7 @@ import type { AuditOutcome } from "../../src/Audit/RunAudit.js"
 import { SEVERITIES } from "../../src/Audit/Severity.js"
 import { cleanText, LISTED_URGENT_LIMIT } from "../../src/Email/AuditEmailContent.js"
 import { composeAuditMessage, makeMessageId } from "../../src/Email/ComposeMessage.js"
-import { scanFindingsCsv } from "../../src/Email/CsvAttachment.js"
+import { encodedSize, formatBytes, scanFindingsCsv } from "../../src/Email/CsvAttachment.js"
 import type { AttachmentLimits, MessageSettings } from "../../src/Email/EmailSettings.js"
 import { makeMatrixCounter } from "../../src/Email/FindingMatrix.js"
 import { escapeHtml } from "../../src/Email/RenderHtml.js"
@@ -196,6 +196,7 @@ describe("the body", () => {
       for (const part of [html, text]) {
         expect(part).toContain("open@acme.example")
         expect(part).toContain("1 suppressed critical or high finding is not listed")
+        expect(part).toContain("the CSV has it.")
         expect(part).not.toContain("more critical or high")
         // The figures count every finding, and the line above them says how many are suppressed.
         expect(part).toContain("2 findings, 1 of them suppressed.")
@@ -217,6 +218,13 @@ describe("the body", () => {
       expect(urgentPart).toContain(`${"Ada".repeat(39)}Ad…`)
       expect(urgentPart).not.toContain("Ada".repeat(41))
       expect(urgentPart).not.toContain("a".repeat(121))
+      // Never half an emoji: a name of emoji is cut between them.
+      const emoji = yield* writeOutcome(yield* reportDirectory, [
+        finding({ severity: "high", givenName: "😀".repeat(100) })
+      ])
+      const emojiText = bodies(yield* compose(emoji)).text
+      expect(emojiText).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/)
+      expect(emojiText).toContain("😀…")
     })
   )
 
@@ -267,6 +275,9 @@ describe("the attachment", () => {
       expect(message.attachments).toEqual([])
       const { html, text } = bodies(message)
       expect(text).toContain(`more than the 200 bytes limit for attachments. It is at ${outcome.reports.csv}`)
+      // The size said is the one the limit is on: compressed and base64-encoded, larger than the gzip alone.
+      const gzipBytes = gzipSync(readFileSync(outcome.reports.csv)).length
+      expect(text).toContain(`(${formatBytes(encodedSize(gzipBytes))} compressed and encoded for mail)`)
       expect(html).toContain(`It is at ${escapeHtml(outcome.reports.csv)}`)
     })
   )
