@@ -15,7 +15,9 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  symlinkSync
+  symlinkSync,
+  utimesSync,
+  writeFileSync
 } from "node:fs"
 import { builtinModules } from "node:module"
 import { tmpdir } from "node:os"
@@ -289,14 +291,27 @@ describe("docker-compose.yml, its services run from the production install", () 
       const written = readdirSync(reports)
       expect(written.filter((name) => name.endsWith(".json")).length).toBeGreaterThanOrEqual(1)
       // The service's health check, on the stand-in for /app/reports: healthy now, unhealthy with no recent report.
-      const [kind, healthCommand = ""] = audit?.healthcheck?.test ?? []
+      const [kind, composeCommand = ""] = audit?.healthcheck?.test ?? []
       expect(kind).toBe("CMD-SHELL")
+      // Compose reads $VAR in every value: the shell's own $ must be written $$, which compose turns back into $.
+      expect(composeCommand.replaceAll("$$", "")).not.toContain("$")
+      const healthCommand = composeCommand.replaceAll("$$", "$")
       const health = (folder: string) =>
         spawnSync("/bin/sh", ["-c", healthCommand.replaceAll("/app/reports", folder)]).status
       expect(health(reports)).toBe(0)
       const empty = mkdtempSync(join(tmpdir(), "no-reports-"))
       try {
-        expect(health(empty)).toBe(1)
+        expect(health(empty)).not.toBe(0)
+        // A newest report whose email was not delivered is a failing job too.
+        writeFileSync(join(empty, "user-audit-20260630T020000Z.json"), "{}")
+        expect(health(empty)).toBe(0)
+        writeFileSync(join(empty, "user-audit-20260630T020000Z.undelivered"), "why\n")
+        expect(health(empty)).not.toBe(0)
+        // So is one older than 26 hours.
+        rmSync(join(empty, "user-audit-20260630T020000Z.undelivered"))
+        const old = new Date(Date.now() - 27 * 60 * 60 * 1000)
+        utimesSync(join(empty, "user-audit-20260630T020000Z.json"), old, old)
+        expect(health(empty)).not.toBe(0)
       } finally {
         rmSync(empty, { recursive: true, force: true })
       }
