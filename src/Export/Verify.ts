@@ -5,7 +5,7 @@
 import { lstat, readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, ParseResult, Schema } from "effect"
-import { describeFsError } from "../Reports/ReportError.js"
+import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { digestFile, type FileDigest, MANIFEST_NAME, Manifest } from "./Manifest.js"
 import { ManifestUnreadable } from "./VerifyErrors.js"
 
@@ -78,9 +78,6 @@ const readManifest = (folder: string) =>
     return { manifest, manifestDigest }
   })
 
-const isMissing = (error: unknown): boolean =>
-  typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT"
-
 const checkFile = async (folder: string, expected: Manifest["files"][number]): Promise<VerifyProblem | undefined> => {
   const path = join(folder, expected.path)
   try {
@@ -91,7 +88,7 @@ const checkFile = async (folder: string, expected: Manifest["files"][number]): P
       ? undefined
       : { kind: "modified", path: expected.path, expected, actual }
   } catch (error) {
-    if (isMissing(error)) return { kind: "missing", path: expected.path }
+    if (hasErrorCode(error, "ENOENT")) return { kind: "missing", path: expected.path }
     return { kind: "modified", path: expected.path, expected, actual: `cannot be read: ${describeFsError(error)}` }
   }
 }

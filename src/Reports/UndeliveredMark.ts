@@ -12,6 +12,7 @@
  */
 import { readFile, stat, unlink, writeFile } from "node:fs/promises"
 import { Effect } from "effect"
+import { parseReportName } from "./ReportName.js"
 
 export const UNDELIVERED_EXTENSION = ".undelivered"
 
@@ -29,9 +30,14 @@ const SINCE = "Not mailed since: "
 /** The line naming the earliest report not mailed; none when that is the marked report itself. */
 const sinceLine = (earliest: string | undefined): string => (earliest === undefined ? "" : `${SINCE}${earliest}\n`)
 
-/** The earliest report a mark says was not mailed, or undefined when it names none (then it is its own report). */
-export const notMailedSince = (markText: string): string | undefined =>
-  /^Not mailed since: (user-audit-[^\s/\\]+\.json)$/m.exec(markText)?.[1]
+/**
+ * The earliest report a mark says was not mailed, or undefined when it names none (then it is its own report). Only
+ * a name this tool gives its JSON reports is taken (no path: the report is beside the mark).
+ */
+export const notMailedSince = (markText: string): string | undefined => {
+  const named = /^Not mailed since: (.+)$/m.exec(markText)?.[1]
+  return named !== undefined && parseReportName(named)?.ending === ".json" ? named : undefined
+}
 
 /**
  * What a run's mark says until its email is sent: all a run stopped before then leaves. `earliest` is the earliest

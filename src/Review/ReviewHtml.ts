@@ -124,7 +124,7 @@ ${figure(figures.enabled, "enabled")}
 ${figure(figures.deactivated, "deactivated")}
 ${figure(figures.withFindings, "with findings above info", true)}
 ${figure(figures.stale, `stale (over ${run.parameters.staleDays} days)`, true)}
-${figure(figures.neverLoggedIn, `never logged in (accounts over ${run.parameters.staleDays} days old)`, true)}
+${figure(figures.neverLoggedIn, `never logged in (accounts over ${run.parameters.staleDays} days old or of unknown age)`, true)}
 ${figure(figures.invalid, "invalid records", true)}
 </section>
 ${charts(review, figures)}

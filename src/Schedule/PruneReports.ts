@@ -12,7 +12,7 @@ import { readdir, unlink } from "node:fs/promises"
 import { basename, join } from "node:path"
 import { Effect, Option } from "effect"
 import { DAY_MS } from "../Audit/Timestamps.js"
-import { describeFsError, ReportError } from "../Reports/ReportError.js"
+import { describeFsError, hasErrorCode, ReportError } from "../Reports/ReportError.js"
 import { isNewer, parseReportName } from "../Reports/ReportName.js"
 
 export interface Retention {
@@ -102,7 +102,7 @@ export const pruneReports = (
             deletedFiles.push(path)
           } catch (error) {
             // Already gone (another process pruned it) is what we wanted.
-            if (typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT") continue
+            if (hasErrorCode(error, "ENOENT")) continue
             failed.push({ path, reason: describeFsError(error) })
             whole = false
           }

@@ -245,6 +245,7 @@ describe("PantherClient.listUsers", () => {
       // While the caller holds each page, the request for the next one reaches the server (waited for, so a slow
       // machine cannot fail it; without the early request it never comes, and the wait gives up).
       const nextAskedWhileHeld: Array<boolean> = []
+      const aheadAtMost: Array<boolean> = []
       let page = 0
       yield* runWithClient(server.url, (client) =>
         client.listUsers().pipe(
@@ -254,11 +255,16 @@ describe("PantherClient.listUsers", () => {
             return Effect.map(
               eventually(() => server.requests.length >= expected),
               (asked) => void nextAskedWhileHeld.push(asked)
+            ).pipe(
+              // And no further: one page ahead is the only overlap there is (a buffer reading on would be caught).
+              Effect.zipLeft(Effect.sleep("50 millis")),
+              Effect.tap(() => Effect.sync(() => aheadAtMost.push(server.requests.length <= expected)))
             )
           })
         )
       )
       expect(nextAskedWhileHeld).toEqual([true, true, true])
+      expect(aheadAtMost).toEqual([true, true, true])
     })
   )
 
