@@ -6,9 +6,9 @@
 import { randomUUID } from "node:crypto"
 import { basename } from "node:path"
 import { Chunk, Clock, Effect, Fiber, Option, Stream } from "effect"
-import { PaginationLoop, type PantherApiError } from "../PantherApi/ClientErrors.js"
-import { makeNothingNewGuard, NOTHING_NEW_REASON } from "../PantherApi/Pagination.js"
-import { PantherClient } from "../PantherApi/PantherClient.js"
+import type { PaginationLoop, PantherApiError } from "../PantherApi/ClientErrors.js"
+import { makeNothingNewGuard } from "../PantherApi/Pagination.js"
+import { nothingNewLoop, PantherClient } from "../PantherApi/PantherClient.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
 import type { ReportError } from "../Reports/ReportError.js"
@@ -196,16 +196,7 @@ export const runAudit = (
               if (onUser !== undefined) observed.push([record, judgement])
             }
             if (tooManyPagesWithNothingNew(totals.seen > seenBefore)) {
-              return Effect.flatMap(client.stats, (stats) =>
-                Effect.fail(
-                  new PaginationLoop({
-                    method: "GET",
-                    path: "/users",
-                    reason: NOTHING_NEW_REASON,
-                    pagesFetched: stats.pagesFetched
-                  })
-                )
-              )
+              return Effect.flatMap(client.stats, (stats) => Effect.fail(nothingNewLoop(stats.pagesFetched)))
             }
             holdHeapGrowth(totals.seen)
             const progress =

@@ -41,7 +41,7 @@ export const deliverAuditEmail = (
       Effect.provide(Mailer.Default(settings.transport.server))
     )
     // A recipient the server refused never gets the news (the security mailbox, say): the run fails as for an
-    // undelivered email, so its mark stays and the next run names this report and sends again.
+    // undelivered email, so its mark stays and the next run names this report in its warnings.
     if (sent.rejected.length > 0) {
       return yield* new DeliveryError({
         message:

@@ -119,10 +119,10 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
         else resume(result)
       }
       // Once the reply is in, the socket may already serve another request: nothing after that may destroy it.
-      const fail = (stage: ExchangeFailure["stage"], error?: unknown) => {
+      const fail = (stage: ExchangeFailure["stage"], error?: unknown, staleSocket = false) => {
         if (settled) return
         const abandoned = outgoing
-        settle(Effect.fail({ stage, code: codeOf(error) }))
+        settle(Effect.fail({ stage, code: codeOf(error), ...(staleSocket ? { staleSocket } : {}) }))
         abandoned?.destroy()
       }
       const deadline = setTimeout(() => fail("timeout"), timeoutMs)
@@ -143,14 +143,9 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
               : { ...headers, "content-type": "application/json", "content-length": String(body.length) }
         })
         outgoing.on("error", (error) => {
-          const reused = outgoing?.reusedSocket === true
           const code = codeOf(error)
-          if (reused && !responded && (code === "ECONNRESET" || code === "EPIPE")) {
-            if (settled) return
-            const abandoned = outgoing
-            settle(Effect.fail({ stage: "request", code, staleSocket: true }))
-            abandoned?.destroy()
-          } else fail("request", error)
+          const stale = outgoing?.reusedSocket === true && !responded && (code === "ECONNRESET" || code === "EPIPE")
+          fail("request", error, stale)
         })
         outgoing.on("response", (response) => {
           responded = true

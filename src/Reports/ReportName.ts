@@ -34,7 +34,7 @@ export const parseReportName = (name: string): ReportName | undefined => {
   }
 }
 
-/** Newer first by stamp, then by same-second sequence. */
+/** Whether `a` was written after `b`: by stamp, then by same-second sequence. */
 export const isNewer = (
   a: Pick<ReportName, "stampedAt" | "sequence">,
   b: Pick<ReportName, "stampedAt" | "sequence">

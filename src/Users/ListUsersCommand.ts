@@ -11,9 +11,8 @@ import { makeSeenIds } from "../Audit/SeenIds.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
-import { PaginationLoop } from "../PantherApi/ClientErrors.js"
-import { makeNothingNewGuard, NOTHING_NEW_REASON } from "../PantherApi/Pagination.js"
-import { PantherClient } from "../PantherApi/PantherClient.js"
+import { makeNothingNewGuard } from "../PantherApi/Pagination.js"
+import { nothingNewLoop, PantherClient } from "../PantherApi/PantherClient.js"
 import { InvalidRecords } from "./InvalidRecords.js"
 import { whileStdoutOpen } from "./StdoutClosed.js"
 import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, userWriter } from "./UserOutput.js"
@@ -87,13 +86,7 @@ export const listUsersCommand = Command.make(
                 } else repeated++
               }
               if (tooManyPagesWithNothingNew(fresh > 0)) {
-                const { pagesFetched } = yield* client.stats
-                return yield* new PaginationLoop({
-                  method: "GET",
-                  path: "/users",
-                  reason: NOTHING_NEW_REASON,
-                  pagesFetched
-                })
+                return yield* Effect.fail(nothingNewLoop((yield* client.stats).pagesFetched))
               }
             })
           ),
