@@ -45,6 +45,15 @@ const runOnChange = (smtpPort: number, reportDir = directory, extra: ReadonlyArr
     }
   })
 
+/** A new admin in the simulator: news a run's email must carry. */
+const hireAdmin = async (email: string, givenName: string) => {
+  const created = await runCli(
+    ["users", "create", "--email", email, "--given-name", givenName, "--family-name", "Hire", "--role", "Admin"],
+    { env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.adminToken } }
+  )
+  expect(created.code, created.stderr).toBe(0)
+}
+
 describe("an audit email that could not be delivered", () => {
   it("is not lost: the next run with --email on-change sends even with nothing new, naming that report", async () => {
     const marks = () => readdirSync(directory).filter((name) => name.endsWith(".undelivered"))
@@ -54,22 +63,7 @@ describe("an audit email that could not be delivered", () => {
     // The mark put in place with the reports went once the email was sent.
     expect(marks()).toEqual([])
 
-    const hire = await runCli(
-      [
-        "users",
-        "create",
-        "--email",
-        "new.hire@example.com",
-        "--given-name",
-        "New",
-        "--family-name",
-        "Hire",
-        "--role",
-        "Admin"
-      ],
-      { env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.adminToken } }
-    )
-    expect(hire.code, hire.stderr).toBe(0)
+    await hireAdmin("new.hire@example.com", "New")
 
     // Nothing listens on port 1: the news of the new admin is not delivered.
     const failed = await runOnChange(1)
@@ -101,20 +95,7 @@ describe("an audit email that could not be delivered", () => {
 
   it("is not lost to a review or a run without email in between, which send none themselves", async () => {
     const before = smtp.received.length
-    const hire = await runCli(
-      [
-        "users",
-        "create",
-        "--email",
-        "second.hire@example.com",
-        "--given-name",
-        "Second",
-        "--family-name",
-        "Hire"
-      ].concat(["--role", "Admin"]),
-      { env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.adminToken } }
-    )
-    expect(hire.code, hire.stderr).toBe(0)
+    await hireAdmin("second.hire@example.com", "Second")
     expect((await runOnChange(1)).code).toBe(4)
     const jsonReports = () => new Set(readdirSync(directory).filter((name) => /^user-audit-.*\.json$/.test(name)))
     const beforeReview = jsonReports()
@@ -147,22 +128,7 @@ describe("an audit email that could not be delivered", () => {
     const own = mkdtempSync(join(directory, "in-a-row-"))
     const keepOne = ["--keep-reports", "1"]
     expect((await runOnChange(smtp.port, own, keepOne)).code).toBe(0)
-    const hire = await runCli(
-      [
-        "users",
-        "create",
-        "--email",
-        "third.hire@example.com",
-        "--given-name",
-        "Third",
-        "--family-name",
-        "Hire",
-        "--role",
-        "Admin"
-      ],
-      { env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.adminToken } }
-    )
-    expect(hire.code, hire.stderr).toBe(0)
+    await hireAdmin("third.hire@example.com", "Third")
     const jsonReports = () =>
       readdirSync(own)
         .filter((name) => /^user-audit-.*\.json$/.test(name))

@@ -1,8 +1,8 @@
 import { createServer as createHttpsServer } from "node:https"
-import { createServer as createNetServer } from "node:net"
+import { createServer as createNetServer, type Server as NetServer } from "node:net"
 import { gzipSync } from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Redacted, Stream } from "effect"
+import { Duration, Effect, Redacted, type Scope, Stream } from "effect"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
 import type { PantherApiError } from "../../src/PantherApi/ClientErrors.js"
 import { makeSelfSignedCertificate } from "../Email/support/Certificate.js"
@@ -12,6 +12,21 @@ import { captureLogs, fastRetry, rawUser, runWithClient, TOKEN } from "../suppor
 const getUser = (baseUrl: string, id = "u1") => runWithClient(baseUrl, (client) => client.getUser(id))
 
 const failureOf = <A>(effect: Effect.Effect<A, PantherApiError>) => Effect.flip(effect)
+
+/** Listens on a free loopback port until the test's scope closes; the port. */
+const listenOnLoopback = (server: NetServer): Effect.Effect<number, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.async<number>((resume) => {
+      server.listen(0, "127.0.0.1", () => {
+        const address = server.address()
+        resume(Effect.succeed(typeof address === "object" && address !== null ? address.port : 0))
+      })
+    }),
+    () =>
+      Effect.sync(() => {
+        server.close()
+      })
+  )
 
 describe("PantherClient failures", () => {
   it.scopedLive("retries a 503 and then succeeds, counting the retry", () =>
@@ -490,17 +505,7 @@ describe("PantherClient failures", () => {
         })
         socket.on("error", () => {})
       })
-      yield* Effect.acquireRelease(
-        Effect.async<void>((resume) => {
-          server.listen(0, "127.0.0.1", () => resume(Effect.void))
-        }),
-        () =>
-          Effect.sync(() => {
-            server.close()
-          })
-      )
-      const address = server.address()
-      const url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`
+      const url = `http://127.0.0.1:${yield* listenOnLoopback(server)}`
       const logs = captureLogs()
       const ids = yield* runWithClient(url, (client) =>
         Stream.runCollect(client.listUsers()).pipe(
@@ -549,17 +554,7 @@ describe("PantherClient failures", () => {
         response.end("{}")
       )
       server.on("connection", () => connections++)
-      yield* Effect.acquireRelease(
-        Effect.async<void>((resume) => {
-          server.listen(0, "127.0.0.1", () => resume(Effect.void))
-        }),
-        () =>
-          Effect.sync(() => {
-            server.close()
-          })
-      )
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
+      const port = yield* listenOnLoopback(server)
       const error = yield* failureOf(getUser(`https://127.0.0.1:${port}`))
       expect(error._tag).toBe("TransportError")
       expect(error.message).toContain("check the certificate")
