@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto"
 import { basename } from "node:path"
 import { Chunk, Clock, Effect, Fiber, Option, Stream } from "effect"
 import type { PaginationLoop, PantherApiError } from "../PantherApi/ClientErrors.js"
-import { makeNothingNewGuard } from "../PantherApi/Pagination.js"
-import { nothingNewLoop, PantherClient } from "../PantherApi/PantherClient.js"
+import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
+import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
 import type { ReportError } from "../Reports/ReportError.js"
@@ -153,7 +153,6 @@ export const runAudit = (
       const totals = { seen: 0, enabled: 0, deactivated: 0, privileged: 0, invalid: 0 }
       let enabledWithLogin = 0
       let duplicates = 0
-      const tooManyPagesWithNothingNew = makeNothingNewGuard()
 
       const { onProgress, onUser } = options
       yield* forEachChunk(
@@ -164,7 +163,6 @@ export const runAudit = (
             const findings: Array<Finding> = []
             const observed: Array<readonly [UserRecord, Judgement | undefined]> = []
             const progressAt: Array<number> = []
-            const seenBefore = totals.seen
             for (const record of Chunk.toReadonlyArray(chunk)) {
               const id = record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)
               // An empty id names no user: such records are all taken, like records without an id.
@@ -195,8 +193,10 @@ export const runAudit = (
               for (const finding of judgement.findings) findings.push(finding)
               if (onUser !== undefined) observed.push([record, judgement])
             }
-            if (tooManyPagesWithNothingNew(totals.seen > seenBefore)) {
-              return Effect.flatMap(client.stats, (stats) => Effect.fail(nothingNewLoop(stats.pagesFetched)))
+            if (repeatsOutnumberUsers(duplicates, totals.seen)) {
+              return Effect.flatMap(client.stats, (stats) =>
+                Effect.fail(repeatsLoop(stats.pagesFetched, duplicates, totals.seen))
+              )
             }
             holdHeapGrowth(totals.seen)
             const progress =

@@ -24,20 +24,16 @@ export const MAX_EMPTY_PAGES_IN_A_ROW = 50
 /** Cursors longer than this are remembered by their digest. */
 const LONGEST_KEPT_CURSOR = 256
 
-/**
- * For a caller that knows every id of the stream so far: counts pages in a row that brought no item new to the whole
- * stream, and says when there were too many. The pager compares a page with the one before only, so a server that
- * ignores the cursor and cycles through the same pages under fresh cursors would otherwise be read for ever.
- */
-export const makeNothingNewGuard = () => {
-  let inARow = 0
-  return (broughtSomethingNew: boolean): boolean => {
-    inARow = broughtSomethingNew ? 0 : inARow + 1
-    return inARow >= MAX_EMPTY_PAGES_IN_A_ROW
-  }
-}
+/** Repeats allowed beyond one per user taken, before a list counts as going round in circles. */
+const REPEAT_MARGIN = 1000
 
-export const NOTHING_NEW_REASON = "too many pages in a row brought no user not already seen"
+/**
+ * For a caller that knows every id of the stream so far: whether the records that repeated a user already taken
+ * are more than a list shifting while it is read could send (each user at most once more, and a margin). The pager
+ * compares a page with the one before only, so a server that ignores the cursor and cycles through the same pages
+ * under fresh cursors would otherwise be read for ever; a legitimate list, however it shifts, always ends.
+ */
+export const repeatsOutnumberUsers = (repeated: number, taken: number): boolean => repeated > taken + REPEAT_MARGIN
 
 /** A page asked for and on its way. */
 export interface PendingPage<A, E> {

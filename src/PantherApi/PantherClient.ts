@@ -13,7 +13,7 @@ import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientE
 import { type ConnectionSettings, PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId } from "./DecodeUser.js"
 import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
-import { NOTHING_NEW_REASON, type Page, type PendingPage, paginate } from "./Pagination.js"
+import { type Page, type PendingPage, paginate } from "./Pagination.js"
 import { checkStatus, errorDetail, parseJson, transportFailure } from "./Responses.js"
 import { backoffDelay, withRetries } from "./Retry.js"
 import { pathWithId, type Route, Routes } from "./Routes.js"
@@ -443,14 +443,14 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
 }) {}
 
 /**
- * A users list stopped because its pages kept bringing only users already seen: what a caller that knows every id
- * so far fails with when `makeNothingNewGuard` says so.
+ * A users list stopped because it kept sending users already seen: what a caller that knows every id so far fails
+ * with when `repeatsOutnumberUsers` says so.
  */
-export const nothingNewLoop = (pagesFetched: number): PaginationLoop =>
+export const repeatsLoop = (pagesFetched: number, repeated: number, taken: number): PaginationLoop =>
   new PaginationLoop({
     method: Routes.listUsers.method,
     path: Routes.listUsers.path,
-    reason: NOTHING_NEW_REASON,
+    reason: `${repeated} records repeated users already seen, far more than the ${taken} users it sent`,
     pagesFetched
   })
 

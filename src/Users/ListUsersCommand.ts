@@ -11,8 +11,8 @@ import { makeSeenIds } from "../Audit/SeenIds.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
-import { makeNothingNewGuard } from "../PantherApi/Pagination.js"
-import { nothingNewLoop, PantherClient } from "../PantherApi/PantherClient.js"
+import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
+import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
 import { InvalidRecords } from "./InvalidRecords.js"
 import { whileStdoutOpen } from "./StdoutClosed.js"
 import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, userWriter } from "./UserOutput.js"
@@ -57,8 +57,8 @@ export const listUsersCommand = Command.make(
       // The client passes on once a user repeated across a page boundary; one repeated further apart (the list
       // shifting while it is read) is caught here, as the audit catches it.
       const seenIds = makeSeenIds()
-      const tooManyPagesWithNothingNew = makeNothingNewGuard()
       let repeated = 0
+      let taken = 0
       const listed = yield* client
         .listUsers({
           contains: Option.getOrUndefined(args.contains),
@@ -68,25 +68,27 @@ export const listUsersCommand = Command.make(
           includeDeactivated: args.includeDeactivated
         })
         .pipe(
-          // A page at a time, so that pages that bring only users already printed are noticed (see the guard).
+          // A page at a time, so that a list sending far more repeats than users is stopped (see the guard).
           Stream.runForEachChunk((page) =>
             Effect.gen(function* () {
-              let fresh = 0
               for (const record of Chunk.toReadonlyArray(page)) {
+                const id = record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)
+                // As the audit does: a record naming a user already taken is a repeat, valid or not.
+                if (id !== undefined && id !== "" && !seenIds.take(id)) {
+                  repeated++
+                  continue
+                }
+                taken++
                 if (record._tag === "InvalidUser") {
-                  fresh++
                   yield* Ref.update(invalid, (count) => count + 1)
                   yield* Console.error(
                     `panther-audit: warning: ${describeInvalidRecord(record.userId, record.email)} does not match ` +
                       `the API description and is left out: ${record.reason}`
                   )
-                } else if (record.user.id === undefined || record.user.id === "" || seenIds.take(record.user.id)) {
-                  fresh++
-                  yield* writer.write(record.user)
-                } else repeated++
+                } else yield* writer.write(record.user)
               }
-              if (tooManyPagesWithNothingNew(fresh > 0)) {
-                return yield* Effect.fail(nothingNewLoop((yield* client.stats).pagesFetched))
+              if (repeatsOutnumberUsers(repeated, taken)) {
+                return yield* Effect.fail(repeatsLoop((yield* client.stats).pagesFetched, repeated, taken))
               }
             })
           ),

@@ -308,16 +308,23 @@ describe("panther-audit users", () => {
     let served = 0
     const server = await startScriptedServer((_index) => {
       served++
-      return json(200, { results: [rawUser(`u${served % 2}`)], next: `fresh-${served}` })
+      // Two pages of 60, the second an invalid record's repeat too: a repeated id is a repeat, valid or not.
+      const page = Array.from({ length: 60 }, (_, index) => rawUser(`p${served % 2}-${index}`))
+      return json(200, {
+        results: served % 2 === 0 ? [...page.slice(1), { id: "p0-x" }] : page,
+        next: `fresh-${served}`
+      })
     })
     try {
       const result = await runCli(["users", "list", "--format", "ndjson"], {
         env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
       })
       expect(result.code).toBe(3)
-      expect(result.stderr).toContain("too many pages in a row brought no user not already seen")
-      expect(result.stdout.trim().split("\n")).toHaveLength(2)
-      expect(served).toBeLessThan(60)
+      expect(result.stderr).toContain("records repeated users already seen, far more than the 120 users it sent")
+      expect(result.stdout.trim().split("\n")).toHaveLength(119)
+      // The invalid record is named once, not at every cycle.
+      expect(result.stderr.match(/user p0-x/g)).toHaveLength(1)
+      expect(served).toBeLessThan(30)
     } finally {
       await server.close()
     }
