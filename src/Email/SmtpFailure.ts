@@ -99,6 +99,17 @@ const WRONG_PROTOCOL = /ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_L
 
 const CONNECTION_CODES: ReadonlySet<string> = new Set(["ECONNECTION", "ESOCKET", "ETIMEDOUT", "EDNS", "EPROTOCOL"])
 
+/**
+ * A refusal for size: the enhanced status 5.3.4 (or 5.2.3) says so; without an enhanced status, a 552 at the message
+ * is read so too (not one for a recipient, nor one saying 5.2.2: a full mailbox).
+ */
+const isTooLarge = (response: string | undefined, responseCode: number | undefined, code: string | undefined) => {
+  const enhanced = /\b[245]\.\d{1,3}\.\d{1,3}\b/.exec(response ?? "")?.[0]
+  return enhanced !== undefined
+    ? enhanced === "5.3.4" || enhanced === "5.2.3"
+    : responseCode === 552 && code === "EMESSAGE"
+}
+
 const isTemporary = (responseCode: number | undefined): boolean =>
   responseCode !== undefined && responseCode >= 400 && responseCode < 500
 
@@ -164,12 +175,7 @@ export const describeSmtpFailure = (
       if (facts.responseCode === 530 && context.user === undefined) {
         return withReply(`${context.server} requires a login: set SMTP_USER and SMTP_PASSWORD`, false)
       }
-      // Too large: 5.3.4 (or 5.2.3) says so in any reply; a bare 552 does at the message, not for a recipient,
-      // where it means a full mailbox (5.2.2).
-      if (
-        /\b5\.(3\.4|2\.3)\b/.test(facts.response ?? "") ||
-        (facts.responseCode === 552 && facts.code === "EMESSAGE")
-      ) {
+      if (isTooLarge(facts.response, facts.responseCode, facts.code)) {
         return withReply(
           `${context.server} refused the message as too large: lower --mail-attach-hard-cap-bytes / ` +
             "MAIL_ATTACH_HARD_CAP_BYTES below its size limit, so the CSV is left out and the email says where it is",

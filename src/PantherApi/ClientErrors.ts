@@ -101,11 +101,13 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
       case 414:
         return "The address was too long for a server in between (414): a very long cursor or filter can cause it."
       default:
-        return this.status !== 400
-          ? "Check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>."
-          : this.method === "GET"
+        // A change refused (409, 422...) is about what was asked; a read refused other than with 400 is odd enough
+        // to ask whether the address is the API.
+        return this.method !== "GET"
+          ? "Change what Panther named and try again."
+          : this.status === 400
             ? "Check the filters given; on a page after the first it refused the cursor it gave: run again."
-            : "Change what Panther named and try again."
+            : "Check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>."
     }
   }
 }
@@ -140,7 +142,7 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
       `Panther failed to answer ${this.method} ${this.path} (${this.status})${afterAttempts(this.attempts)}.` +
       `${pantherSaid(this.detail)} This is on Panther's side (or a proxy in between): try again later` +
       // Only 500, 502, 503 and 504 are retried: more retries do nothing for a 501 or 505.
-      (RETRIED_SERVER_STATUSES.has(this.status)
+      (RETRIED_SERVER_STATUSES.has(this.status) && this.notRepeated !== true
         ? ", or allow more retries with --max-retries and --retry-budget-seconds."
         : ".") +
       (this.notRepeated === true ? NOT_REPEATED : "")

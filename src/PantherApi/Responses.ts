@@ -19,14 +19,13 @@ import { parseRetryAfter, TransientFailure } from "./Retry.js"
 const MAX_DETAIL = 200
 
 /**
- * Control characters (an escape sequence can retitle a terminal or rewrite what it shows) become U+FFFD; line breaks
- * and other white space one space.
+ * Text from a server, safe to print on a terminal: control characters (an escape sequence can retitle a terminal or
+ * rewrite what it shows) become U+FFFD; line breaks and other white space one space.
  */
+export const printable = (text: string): string => text.replace(/\s+/g, " ").replace(/\p{Cc}/gu, "\uFFFD")
+
 const oneLine = (text: string): string => {
-  const flat = text
-    .replace(/\s+/g, " ")
-    .replace(/\p{Cc}/gu, "\uFFFD")
-    .trim()
+  const flat = printable(text).trim()
   return flat.length > MAX_DETAIL ? `${flat.slice(0, MAX_DETAIL)}...` : flat
 }
 
@@ -92,7 +91,14 @@ export interface Answer {
   readonly retryAfter: string | undefined
   readonly body: string
   readonly location?: string | undefined
+  readonly contentEncoding?: string | undefined
 }
+
+/** A Content-Encoding the client did not ask for (it asks for none), fit to name in a message. */
+export const unaskedEncoding = (contentEncoding: string | undefined): string | undefined =>
+  contentEncoding === undefined || contentEncoding.trim().toLowerCase() === "identity"
+    ? undefined
+    : oneLine(contentEncoding)
 
 /** Where a redirect points, fit to quote: scheme, host and path, without user:password, query or fragment. */
 const redirectTarget = (location: string | undefined, scrub: (text: string) => string): string | undefined => {
@@ -118,7 +124,11 @@ export const checkStatus = (
 ): Either.Either<void, TransientFailure | PantherApiError> => {
   const { method, path, status } = answer
   if (status >= 200 && status < 300) return Either.void
-  const detail = errorDetail(answer.body, scrub)
+  const encoding = unaskedEncoding(answer.contentEncoding)
+  const detail =
+    encoding === undefined
+      ? errorDetail(answer.body, scrub)
+      : `a body compressed (${encoding}), which was not asked for`
   const withDetail = detail === undefined ? {} : { detail }
   if (TRANSIENT_STATUSES.has(status)) {
     return Either.left(

@@ -13,6 +13,7 @@ import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.
 import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
 import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
+import { printable } from "../PantherApi/Responses.js"
 import { InvalidRecords } from "./InvalidRecords.js"
 import { whileStdoutOpen } from "./StdoutClosed.js"
 import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, userWriter } from "./UserOutput.js"
@@ -83,7 +84,7 @@ export const listUsersCommand = Command.make(
                   yield* Ref.update(invalid, (count) => count + 1)
                   yield* Console.error(
                     `panther-audit: warning: ${describeInvalidRecord(record.userId, record.email)} does not match ` +
-                      `the API description and is left out: ${record.reason}`
+                      `the API description and is left out: ${printable(record.reason)}`
                   )
                 } else yield* writer.write(record.user)
               }

@@ -46,7 +46,8 @@ export const updateUserCommand = Command.make(
         })
       }
       const client = yield* PantherClient
-      const current = yield* client.getUser(args.id)
+      // The update's body is built from this answer: it must name the user, or it could be anyone's.
+      const current = yield* client.getUser(args.id, true)
       const role = yield* Option.match(newRole, { onSome: Effect.succeed, onNone: () => currentRole(current, args.id) })
       const user = yield* client.updateUser(args.id, {
         email: Option.getOrElse(args.email, () => current.email),

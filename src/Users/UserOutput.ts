@@ -4,6 +4,7 @@
  */
 import { stringify } from "csv-stringify/sync"
 import { Console, Effect, Option, Ref } from "effect"
+import { printable } from "../PantherApi/Responses.js"
 import type { User } from "../PantherApi/Schemas.js"
 import { neutraliseFormula } from "../Reports/CsvColumns.js"
 
@@ -114,7 +115,8 @@ const tableWriter = (): Effect.Effect<UserWriter> =>
     return {
       write: (user) =>
         Effect.sync(() => {
-          rows.push(tableRow(user))
+          // A terminal would run the escape sequences a name can hold: shown as U+FFFD instead.
+          rows.push(tableRow(user).map(printable))
         }),
       finish: Effect.suspend(() =>
         rows.length === 0 ? Console.error("No users matched.") : Console.log(renderTable(rows))
@@ -135,6 +137,9 @@ export const userWriter = (format: OutputFormat): Effect.Effect<UserWriter> => {
 
 /** Who an invalid record belongs to, as far as the record says. */
 export const describeInvalidRecord = (userId: Option.Option<string>, email: Option.Option<string>): string =>
+  printable(describeRecord(userId, email))
+
+const describeRecord = (userId: Option.Option<string>, email: Option.Option<string>): string =>
   Option.match(userId, {
     onSome: (id) => Option.match(email, { onSome: (address) => `user ${id} (${address})`, onNone: () => `user ${id}` }),
     onNone: () =>

@@ -81,12 +81,18 @@ describe("SMTP failures", () => {
       false,
       "refused the message as too large"
     ],
-    // A full mailbox at RCPT is 552 too, but not about the message's size.
+    // A full mailbox is 552 too, at RCPT or after the message, but not about the message's size.
     [
       { code: "EENVELOPE", responseCode: 552, response: "552 5.2.2 mailbox full" },
       false,
       "refused the message (server replied"
     ],
+    [
+      { code: "EMESSAGE", responseCode: 552, response: "552 5.2.2 Mailbox full, quota exceeded" },
+      false,
+      "refused the message (server replied"
+    ],
+    [{ code: "EMESSAGE", responseCode: 552, response: "552 Too much mail data" }, false, "as too large"],
     [{ code: "EMESSAGE", responseCode: 452, response: "452 Mailbox full" }, true, "refused the message"],
     [{ code: "EENVELOPE", message: "No recipients defined" }, false, "was not accepted: No recipients defined"],
     [{ message: "something else" }, false, "sending through mail.acme.example:587 failed: something else"]

@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted, type Scope, Stream } from "effect"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
-import type { PantherApiError } from "../../src/PantherApi/ClientErrors.js"
+import { type PantherApiError, ServerError } from "../../src/PantherApi/ClientErrors.js"
 import { makeSelfSignedCertificate } from "../Email/support/Certificate.js"
 import { json, resetMidBody, scriptedServer, slow, text } from "../support/scriptedServer.js"
 import { captureLogs, fastRetry, rawUser, runWithClient, TOKEN } from "../support/testClient.js"
@@ -86,6 +86,49 @@ describe("PantherClient failures", () => {
       expect(tooLong).toContain("The address was too long")
       expect(other).toContain("Check that --api-url / PANTHER_API_URL is the API")
       for (const message of messages) expect(message).not.toContain("Check the filters given")
+    })
+  )
+
+  it.scopedLive(
+    "a refused change says to change what Panther named; a compressed error body is named, not quoted",
+    () =>
+      Effect.gen(function* () {
+        const conflict = yield* scriptedServer([json(409, { message: "a user with that email exists" })])
+        const refused = yield* failureOf(runWithClient(conflict.url, (client) => client.deleteUser("u1")))
+        expect(refused.message).toContain("Change what Panther named and try again.")
+        const compressed = yield* scriptedServer([
+          (_request, response) => {
+            response.writeHead(500, { "content-type": "application/json", "content-encoding": "gzip" })
+            response.end(gzipSync('{"message":"boom"}'))
+          }
+        ])
+        const error = yield* failureOf(getUser(compressed.url))
+        expect(error.message).toContain("a body compressed (gzip), which was not asked for")
+      })
+  )
+
+  it("does not suggest more retries for a change that was not repeated", () => {
+    const error = new ServerError({ method: "POST", path: "/users", status: 500, attempts: 1, notRepeated: true })
+    expect(error.message).not.toContain("--max-retries")
+  })
+
+  it.scopedLive("reads a user whose answer leaves its id out, which the API allows", () =>
+    Effect.gen(function* () {
+      const { id: _id, ...withoutId } = rawUser("u1")
+      const server = yield* scriptedServer([json(200, withoutId), json(200, withoutId)])
+      expect((yield* getUser(server.url)).email).toBe(withoutId.email)
+      // Not before a change, which would write to whoever that is.
+      const strict = yield* failureOf(runWithClient(server.url, (client) => client.getUser("u1", true)))
+      expect(strict.message).toContain("it names no user id")
+    })
+  )
+
+  it.scopedLive("quotes another user's id with its escape sequences shown as U+FFFD", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, rawUser("\u001b]0;PWNED\u0007bob"))])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error.message).toContain("it is another user (\uFFFD]0;PWNED\uFFFDbob)")
+      expect(error.message).not.toMatch(/\p{Cc}/u)
     })
   )
 

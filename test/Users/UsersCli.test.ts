@@ -330,6 +330,38 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("list shows no escape sequence from the server: not in the table, nor in a record's warning", async () => {
+    const escaped = "\u001b]0;PWNED\u0007\u001b[2J"
+    const server = await startScriptedServer([
+      json(200, { results: [rawUser("u1", { givenName: `Ada${escaped}` }), { id: `u2${escaped}`, email: 5 }] })
+    ])
+    try {
+      const result = await runCli(["users", "list", "--format", "table"], {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+      })
+      expect(result.stdout).toContain("Ada\uFFFD]0;PWNED\uFFFD\uFFFD[2J")
+      expect(result.stderr).toContain("user u2\uFFFD]0;PWNED")
+      expect(result.stdout + result.stderr).not.toContain("\u001b")
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("update refuses an answer that names no user id: the body would be whoever that is", async () => {
+    const { id: _id, ...withoutId } = rawUser("u1")
+    const server = await startScriptedServer([json(200, withoutId)])
+    try {
+      const result = await runCli(["users", "update", "u1", "--role", "Analyst"], {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+      })
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain("it names no user id")
+      expect(server.requests.map((request) => request.method)).toEqual(["GET"])
+    } finally {
+      await server.close()
+    }
+  })
+
   it("get and update refuse an answer that is another user, and update sends nothing", async () => {
     // A caching proxy that answers every path with the one user it saw first.
     for (const args of [
