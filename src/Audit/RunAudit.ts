@@ -9,6 +9,7 @@ import { Chunk, Clock, Effect, Fiber, Option, Stream } from "effect"
 import type { PaginationLoop, PantherApiError } from "../PantherApi/ClientErrors.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
 import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
+import { printable } from "../PantherApi/Responses.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
 import type { ReportError } from "../Reports/ReportError.js"
@@ -223,13 +224,14 @@ export const runAudit = (
       const ambiguousRoles = privilegePolicy.ambiguousRoles()
       if (ambiguousRoles.length > 0) {
         warnings.push(
-          `Users hold role names that fit more than one role in GET /roles (${ambiguousRoles.slice(0, 5).join(", ")}): ` +
+          `Users hold role names that fit more than one role in GET /roles (${printable(ambiguousRoles.slice(0, 5).join(", "))}): ` +
             "each such user is privileged if any of those roles is."
         )
       }
       const unlistedRoles = privilegePolicy.unlistedRoles()
       if (unlistedRoles.length > 0) {
-        const shown = unlistedRoles.slice(0, 5).join(", ")
+        // Role names from the server, printed in the summary: no escape sequences.
+        const shown = printable(unlistedRoles.slice(0, 5).join(", "))
         const more = unlistedRoles.length > 5 ? ` and ${unlistedRoles.length - 5} more` : ""
         warnings.push(
           `Users hold roles GET /roles did not list (${shown}${more}): their privilege was judged by role name and id only.`

@@ -104,7 +104,8 @@ const CONNECTION_CODES: ReadonlySet<string> = new Set(["ECONNECTION", "ESOCKET",
  * is read so too (not one for a recipient, nor one saying 5.2.2: a full mailbox).
  */
 const isTooLarge = (response: string | undefined, responseCode: number | undefined, code: string | undefined) => {
-  const enhanced = /\b[245]\.\d{1,3}\.\d{1,3}\b/.exec(response ?? "")?.[0]
+  // The enhanced status stands right after the reply code (RFC 3463): "552 5.3.4 ...", not an address in the text.
+  const enhanced = /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/m.exec(response ?? "")?.[1]
   return enhanced !== undefined
     ? enhanced === "5.3.4" || enhanced === "5.2.3"
     : responseCode === 552 && code === "EMESSAGE"

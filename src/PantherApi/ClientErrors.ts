@@ -101,13 +101,14 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
       case 414:
         return "The address was too long for a server in between (414): a very long cursor or filter can cause it."
       default:
-        // A change refused (409, 422...) is about what was asked; a read refused other than with 400 is odd enough
-        // to ask whether the address is the API.
-        return this.method !== "GET"
+        // 400, 409 and 422 are about what was asked; other statuses (a 405 with an HTML page) suggest the address is
+        // not the API at all.
+        if (this.status === 400 && this.method === "GET") {
+          return "Check the filters given; on a page after the first it refused the cursor it gave: run again."
+        }
+        return (this.status === 400 || this.status === 409 || this.status === 422) && this.detail !== undefined
           ? "Change what Panther named and try again."
-          : this.status === 400
-            ? "Check the filters given; on a page after the first it refused the cursor it gave: run again."
-            : "Check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>."
+          : "Check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>."
     }
   }
 }

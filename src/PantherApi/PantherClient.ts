@@ -453,7 +453,7 @@ export const repeatsLoop = (pagesFetched: number, repeated: number, taken: numbe
   new PaginationLoop({
     method: Routes.listUsers.method,
     path: Routes.listUsers.path,
-    reason: `${repeated} records repeated users already seen, far more than the ${taken} users it sent`,
+    reason: `${repeated} records repeated users already seen (more than the ${taken} distinct users it sent)`,
     pagesFetched
   })
 

@@ -5,6 +5,7 @@
  */
 import { Effect, Option } from "effect"
 import { type PantherApiError, ServerError, TransportError } from "./ClientErrors.js"
+import { printable } from "./Responses.js"
 import type { User } from "./Schemas.js"
 
 /** A failure after which the change may or may not have been made. */
@@ -82,9 +83,11 @@ export const settleCreate = (options: {
                   )
                 : Effect.zipRight(
                     Effect.logWarning(
-                      `Panther: the answer to the create was lost; ${user.email} exists, but not as asked ` +
-                        `(user ${user.id ?? "without an id"}): not taken for the new one; sending the create again ` +
-                        "for Panther to say whether the email is taken"
+                      printable(
+                        `Panther: the answer to the create was lost; ${user.email} exists, but not as asked ` +
+                          `(user ${user.id ?? "without an id"}): not taken for the new one; sending the create ` +
+                          "again for Panther to say whether the email is taken"
+                      )
                     ),
                     sendAgain
                   )

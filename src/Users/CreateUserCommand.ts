@@ -4,6 +4,7 @@ import { Console, Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
+import { printable } from "../PantherApi/Responses.js"
 import { chosenRole, emailOption, familyNameOption, givenNameOption, roleIdOption, roleOption } from "./UserFields.js"
 import { printUser } from "./UserOutput.js"
 
@@ -37,6 +38,6 @@ export const createUserCommand = Command.make(
         role
       })
       yield* printUser(user)
-      yield* Console.error(`Created user ${user.email} (${user.id ?? "no id returned"}).`)
+      yield* Console.error(printable(`Created user ${user.email} (${user.id ?? "no id returned"}).`))
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
 ).pipe(Command.withDescription("Create (invite) a user; needs a token with Manage Users."))

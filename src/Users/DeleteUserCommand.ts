@@ -8,6 +8,7 @@ import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { promptOnStderr } from "../Cli/StderrPrompt.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
+import { printable } from "../PantherApi/Responses.js"
 import { userIdArg } from "./GetUserCommand.js"
 
 export const deleteUserCommand = Command.make(
@@ -33,12 +34,14 @@ export const deleteUserCommand = Command.make(
       // A record that fails the schema (an INVALID_RECORD of the audit) is still a user to delete.
       const record = yield* client.getUserRecord(args.id)
       if (!args.yes) {
-        const who =
+        // Names from the server go on a terminal right before a delete that cannot be undone: no escape sequences.
+        const who = printable(
           record._tag === "ValidUser"
             ? `${record.user.givenName} ${record.user.familyName} <${record.user.email}>`
             : // The schema's own wording of what is wrong reads as code; `users get` shows the record.
               `the user${Option.match(record.email, { onNone: () => "", onSome: (email) => ` <${email}>` })} whose ` +
-              "record does not match the API's description"
+                "record does not match the API's description"
+        )
         const confirmed = yield* Prompt.confirm({
           message: `Delete ${who} (${args.id})? This cannot be undone.`,
           initial: false

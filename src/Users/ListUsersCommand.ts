@@ -103,7 +103,7 @@ export const listUsersCommand = Command.make(
       if (repeats > 0) {
         yield* Console.error(
           `panther-audit: note: ${repeats} record${repeats === 1 ? "" : "s"} from Panther repeated a user already ` +
-            "printed; left out, so each user is printed once."
+            "listed or reported; left out, so each user is listed once."
         )
       }
       const count = yield* Ref.get(invalid)

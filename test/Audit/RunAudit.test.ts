@@ -290,6 +290,26 @@ describe("records the API gets wrong", () => {
   })
 })
 
+describe("warnings quoting the server", () => {
+  it("show a role name's escape sequences as U+FFFD, so the printed summary cannot drive the terminal", async () => {
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            request.path === "/roles"
+              ? json(200, { results: [] })
+              : json(200, { results: [wire("u1", { role: { name: "Analyst\u001b]0;PWNED\u0007" } })] })
+          )
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    const warning = outcome.run.warnings.find((text) => text.startsWith("Users hold roles GET /roles did not list"))
+    expect(warning).toContain("Analyst\uFFFD]0;PWNED\uFFFD")
+    expect(warning).not.toMatch(/\p{Cc}/u)
+  })
+})
+
 describe("suppressed findings", () => {
   it("are counted but not among the urgent findings an email lists, which need acting on", async () => {
     const users = [
@@ -394,7 +414,7 @@ describe("a server that ignores the cursor", () => {
       const error = Cause.failureOption(exit.cause)
       expect(Option.map(error, (failure) => failure._tag)).toEqual(Option.some("PaginationLoop"))
       expect(Option.map(error, (failure) => failure.message).pipe(Option.getOrElse(() => ""))).toContain(
-        "records repeated users already seen, far more than the 120 users it sent"
+        "records repeated users already seen (more than the 120 distinct users it sent)"
       )
     }
     expect(served).toBeLessThan(30)

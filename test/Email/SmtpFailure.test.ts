@@ -93,6 +93,12 @@ describe("SMTP failures", () => {
       "refused the message (server replied"
     ],
     [{ code: "EMESSAGE", responseCode: 552, response: "552 Too much mail data" }, false, "as too large"],
+    // An address in the text is not an enhanced status.
+    [
+      { code: "EMESSAGE", responseCode: 552, response: "552 Message size exceeds fixed maximum (client 10.2.5.4)" },
+      false,
+      "as too large"
+    ],
     [{ code: "EMESSAGE", responseCode: 452, response: "452 Mailbox full" }, true, "refused the message"],
     [{ code: "EENVELOPE", message: "No recipients defined" }, false, "was not accepted: No recipients defined"],
     [{ message: "something else" }, false, "sending through mail.acme.example:587 failed: something else"]

@@ -69,4 +69,15 @@ describe("what an API error tells the user to do", () => {
     expect(refused("GET")).toContain("the cursor it gave")
     expect(refused("POST")).toContain("Change what Panther named")
   })
+
+  it("a change refused with a status that is not about the request (405 from a console) points at --api-url", () => {
+    const answer = (status: number, body: string) =>
+      Either.flip(checkStatus({ method: "POST", path: "/users", status, retryAfter: undefined, body }, 0, String)).pipe(
+        Either.getOrThrow
+      ).message
+    expect(answer(405, "<html><title>Panther</title></html>")).toContain("Check that --api-url / PANTHER_API_URL")
+    expect(answer(422, '{"message":"email is invalid"}')).toContain("Change what Panther named")
+    // Nothing named: nothing to change.
+    expect(answer(400, "")).toContain("Check that --api-url / PANTHER_API_URL")
+  })
 })

@@ -320,7 +320,7 @@ describe("panther-audit users", () => {
         env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
       })
       expect(result.code).toBe(3)
-      expect(result.stderr).toContain("records repeated users already seen, far more than the 120 users it sent")
+      expect(result.stderr).toContain("records repeated users already seen (more than the 120 distinct users it sent)")
       expect(result.stdout.trim().split("\n")).toHaveLength(119)
       // The invalid record is named once, not at every cycle.
       expect(result.stderr.match(/user p0-x/g)).toHaveLength(1)
@@ -342,6 +342,33 @@ describe("panther-audit users", () => {
       expect(result.stdout).toContain("Ada\uFFFD]0;PWNED\uFFFD\uFFFD[2J")
       expect(result.stderr).toContain("user u2\uFFFD]0;PWNED")
       expect(result.stdout + result.stderr).not.toContain("\u001b")
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("create says which user it made without passing the server's escape sequences to the terminal", async () => {
+    const server = await startScriptedServer([
+      json(200, rawUser("new\u001b]0;PWNED\u0007", { email: "u1@example.com" }))
+    ])
+    try {
+      const result = await runCli(
+        [
+          "users",
+          "create",
+          "--email",
+          "u1@example.com",
+          "--given-name",
+          "Given",
+          "--family-name",
+          "u1",
+          "--role",
+          "Analyst"
+        ],
+        { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" } }
+      )
+      expect(result.stderr).toContain("Created user u1@example.com (new\uFFFD]0;PWNED\uFFFD)")
+      expect(result.stderr).not.toContain("\u001b")
     } finally {
       await server.close()
     }
@@ -513,7 +540,7 @@ describe("panther-audit users", () => {
       expect(result.code).toBe(0)
       expect(ndjson(result.stdout).map((user) => user.id)).toEqual(["u1", "u2", "u3", "u4"])
       // u2 and u3 at page boundaries (left out by the client), u1 two pages apart.
-      expect(result.stderr).toContain("3 records from Panther repeated a user already printed")
+      expect(result.stderr).toContain("3 records from Panther repeated a user already listed or reported")
     } finally {
       await server.close()
     }
