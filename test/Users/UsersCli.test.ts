@@ -38,6 +38,21 @@ const panther = async (args: ReadonlyArray<string>, token: string, env: Record<s
 const asReader = (...args: Array<string>) => panther(args, simulator.readToken)
 const asAdmin = (...args: Array<string>) => panther(args, simulator.adminToken)
 
+/** The command against a scripted server answering with `steps`; what it printed, and the methods it sent. */
+const againstScripted = async (
+  steps: Parameters<typeof startScriptedServer>[0],
+  args: ReadonlyArray<string>,
+  token = "scripted-token"
+) => {
+  const server = await startScriptedServer(steps)
+  try {
+    const result = await runCli(args, { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: token } })
+    return { ...result, methods: server.requests.map((request) => request.method) }
+  } finally {
+    await server.close()
+  }
+}
+
 const ndjson = (stdout: string): Array<{ id: string; email: string; familyName: string; enabled: boolean }> =>
   stdout
     .trim()
@@ -348,45 +363,31 @@ describe("panther-audit users", () => {
   })
 
   it("create says which user it made without passing the server's escape sequences to the terminal", async () => {
-    const server = await startScriptedServer([
-      json(200, rawUser("new\u001b]0;PWNED\u0007", { email: "u1@example.com" }))
-    ])
-    try {
-      const result = await runCli(
-        [
-          "users",
-          "create",
-          "--email",
-          "u1@example.com",
-          "--given-name",
-          "Given",
-          "--family-name",
-          "u1",
-          "--role",
-          "Analyst"
-        ],
-        { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" } }
-      )
-      expect(result.stderr).toContain("Created user u1@example.com (new\uFFFD]0;PWNED\uFFFD)")
-      expect(result.stderr).not.toContain("\u001b")
-    } finally {
-      await server.close()
-    }
+    const result = await againstScripted(
+      [json(200, rawUser("new\u001b]0;PWNED\u0007", { email: "u1@example.com" }))],
+      [
+        "users",
+        "create",
+        "--email",
+        "u1@example.com",
+        "--given-name",
+        "Given",
+        "--family-name",
+        "u1",
+        "--role",
+        "Analyst"
+      ]
+    )
+    expect(result.stderr).toContain("Created user u1@example.com (new\uFFFD]0;PWNED\uFFFD)")
+    expect(result.stderr).not.toContain("\u001b")
   })
 
   it("update refuses an answer that names no user id: the body would be whoever that is", async () => {
     const { id: _id, ...withoutId } = rawUser("u1")
-    const server = await startScriptedServer([json(200, withoutId)])
-    try {
-      const result = await runCli(["users", "update", "u1", "--role", "Analyst"], {
-        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
-      })
-      expect(result.code).toBe(3)
-      expect(result.stderr).toContain("it names no user id")
-      expect(server.requests.map((request) => request.method)).toEqual(["GET"])
-    } finally {
-      await server.close()
-    }
+    const result = await againstScripted([json(200, withoutId)], ["users", "update", "u1", "--role", "Analyst"])
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain("it names no user id")
+    expect(result.methods).toEqual(["GET"])
   })
 
   it("get and update refuse an answer that is another user, and update sends nothing", async () => {
@@ -395,31 +396,19 @@ describe("panther-audit users", () => {
       ["users", "get", "user-alice"],
       ["users", "update", "user-alice", "--role", "Analyst"]
     ]) {
-      const server = await startScriptedServer([json(200, rawUser("user-bob")), json(200, rawUser("user-bob"))])
-      try {
-        const result = await runCli(args, { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" } })
-        expect(result.code, args.join(" ")).toBe(3)
-        expect(result.stderr).toContain("it is another user (user-bob)")
-        expect(server.requests.map((request) => request.method)).toEqual(["GET"])
-      } finally {
-        await server.close()
-      }
+      const result = await againstScripted([json(200, rawUser("user-bob")), json(200, rawUser("user-bob"))], args)
+      expect(result.code, args.join(" ")).toBe(3)
+      expect(result.stderr).toContain("it is another user (user-bob)")
+      expect(result.methods).toEqual(["GET"])
     }
   })
 
   it("delete names another user's id in its refusal, but not when that id is the token echoed", async () => {
     const token = "scripted-token-4b1d9e"
-    const server = await startScriptedServer([json(200, rawUser(token))])
-    try {
-      const result = await runCli(["users", "delete", "u1", "--yes"], {
-        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: token }
-      })
-      expect(result.code).toBe(3)
-      expect(result.stderr).toContain("it is another user ([redacted])")
-      expect(result.stderr + result.stdout).not.toContain(token)
-    } finally {
-      await server.close()
-    }
+    const result = await againstScripted([json(200, rawUser(token))], ["users", "delete", "u1", "--yes"], token)
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain("it is another user ([redacted])")
+    expect(result.stderr + result.stdout).not.toContain(token)
   })
 
   it("a list that cannot be written to stdout (a full disk) exits 4 and says so", async () => {
