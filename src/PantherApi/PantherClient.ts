@@ -235,15 +235,17 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       (reply: Reply): Effect.Effect<A, InvalidResponse> => {
         const invalid = (reason: string) => new InvalidResponse({ method: route.method, path, reason })
         return Option.match(parseJson(reply.body), {
-          onNone: () =>
-            Effect.fail(
+          onNone: () => {
+            const encoding = unaskedEncoding(reply.contentEncoding)
+            return Effect.fail(
               invalid(
-                unaskedEncoding(reply.contentEncoding) !== undefined
-                  ? `the body is compressed (${unaskedEncoding(reply.contentEncoding)}), which was not asked for: a ` +
-                      "proxy in between may be compressing answers"
+                encoding !== undefined
+                  ? `the body is compressed (${encoding}), which was not asked for: a proxy in between may be ` +
+                      "compressing answers"
                   : `the body is not JSON but ${errorDetail(reply.body, scrub) ?? "empty"}`
               )
-            ),
+            )
+          },
           onSome: (json) =>
             Schema.decodeUnknown(schema, { errors: "all" })(json).pipe(
               // A parse error quotes the values it rejected: an echo of the request would quote the token.

@@ -43,7 +43,7 @@ interface ReportSet {
 }
 
 /** Newest first: by stamp, then by the same-second sequence. */
-const newestFirst = (a: ReportSet, b: ReportSet): number => b.stampedAt - a.stampedAt || b.sequence - a.sequence
+const newestFirst = (a: ReportSet, b: ReportSet): number => (isNewer(a, b) ? -1 : isNewer(b, a) ? 1 : 0)
 
 /**
  * Which report sets to delete. With both settings a set goes only when neither keeps it: `--keep-reports 30
