@@ -21,6 +21,29 @@ const NOT_REPEATED =
 /** Set when a change (POST, DELETE) failed in a way that leaves open whether Panther made it. */
 const notRepeated = Schema.optional(Schema.Boolean)
 
+/**
+ * Set when the retries stopped because the next wait would have ended past `--retry-budget-seconds`, not because
+ * they were all used: without it a failure after one attempt reads as if retrying had never been tried.
+ */
+const BudgetStop = Schema.Struct({
+  waitMillis: Schema.Number,
+  budgetMillis: Schema.Number,
+  askedByServer: Schema.Boolean
+})
+export type BudgetStop = typeof BudgetStop.Type
+const budgetStop = Schema.optional(BudgetStop)
+
+const seconds = (millis: number): string =>
+  millis < 10_000 && millis % 1000 !== 0 ? `${(millis / 1000).toFixed(1)} s` : `${Math.round(millis / 1000)} s`
+
+const budgetSpent = (stop: BudgetStop | undefined): string =>
+  stop === undefined
+    ? ""
+    : (stop.askedByServer
+        ? ` Panther asked to wait ${seconds(stop.waitMillis)} before trying again (Retry-After), which would end`
+        : ` The next retry, ${seconds(stop.waitMillis)} later, would have ended`) +
+      ` past the retry budget of ${seconds(stop.budgetMillis)} (--retry-budget-seconds).`
+
 /** 401: the token is wrong, expired or revoked. */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", RequestFields) {
   readonly exitCode = ExitCode.ApiFailure
@@ -116,13 +139,14 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 /** 429 until the retry budget ran out. */
 export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
   ...RequestFields,
-  attempts: Schema.Number
+  attempts: Schema.Number,
+  budgetStop
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `Panther kept rate limiting ${this.method} ${this.path} (429)${afterAttempts(this.attempts)}. ` +
-      "Wait a few minutes and run again, or allow more with --max-retries and --retry-budget-seconds."
+      `Panther kept rate limiting ${this.method} ${this.path} (429)${afterAttempts(this.attempts)}.` +
+      `${budgetSpent(this.budgetStop)} Wait a few minutes and run again, or allow more with --max-retries and --retry-budget-seconds.`
     )
   }
 }
@@ -135,13 +159,14 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
   status: Schema.Number,
   attempts: Schema.Number,
   detail: Schema.optional(Schema.String),
-  notRepeated
+  notRepeated,
+  budgetStop
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
       `Panther failed to answer ${this.method} ${this.path} (${this.status})${afterAttempts(this.attempts)}.` +
-      `${pantherSaid(this.detail)} This is on Panther's side (or a proxy in between): try again later` +
+      `${pantherSaid(this.detail)}${budgetSpent(this.budgetStop)} This is on Panther's side (or a proxy in between): try again later` +
       // Only 500, 502, 503 and 504 are retried: more retries do nothing for a 501 or 505.
       (RETRIED_SERVER_STATUSES.has(this.status) && this.notRepeated !== true
         ? ", or allow more retries with --max-retries and --retry-budget-seconds."
@@ -156,13 +181,14 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   ...RequestFields,
   reason: Schema.String,
   attempts: Schema.Number,
-  notRepeated
+  notRepeated,
+  budgetStop
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
       `Could not get an answer from Panther for ${this.method} ${this.path}${afterAttempts(this.attempts)}: ` +
-      `${this.reason}. Check --api-url and the network path to it (proxy, firewall); --timeout-seconds ` +
+      `${this.reason}.${budgetSpent(this.budgetStop)} Check --api-url and the network path to it (proxy, firewall); --timeout-seconds ` +
       "raises the per-request timeout." +
       (this.notRepeated === true ? NOT_REPEATED : "")
     )

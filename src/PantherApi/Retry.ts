@@ -4,7 +4,7 @@
  * itself (a server's `Retry-After`) and on the time already spent (the budget), and each retry is logged.
  */
 import { Clock, Data, Duration, Effect, Either, Option, Random } from "effect"
-import { type PantherApiError, RateLimited, ServerError, TransportError } from "./ClientErrors.js"
+import { type BudgetStop, type PantherApiError, RateLimited, ServerError, TransportError } from "./ClientErrors.js"
 import type { RetryPolicy } from "./Connection.js"
 
 /** One attempt that may succeed if tried again. Internal to the client: callers only ever see `PantherApiError`. */
@@ -32,22 +32,29 @@ export class TransientFailure extends Data.TaggedError("TransientFailure")<{
 export const isSafeToRepeat = (failure: TransientFailure, repeatable: boolean): boolean =>
   repeatable || !failure.mayHaveTakenEffect
 
-/** The error a transient failure becomes once the retries are spent. */
-export const exhausted = (failure: TransientFailure, attempts: number, repeatable = true): PantherApiError => {
+/** The error a transient failure becomes once the retries (or their time budget) are spent. */
+export const exhausted = (
+  failure: TransientFailure,
+  attempts: number,
+  repeatable = true,
+  stoppedByBudget?: BudgetStop
+): PantherApiError => {
   const { method, path } = failure
-  const notRepeated = isSafeToRepeat(failure, repeatable) ? {} : { notRepeated: true }
+  const budget = stoppedByBudget === undefined ? {} : { budgetStop: stoppedByBudget }
+  // A 429 says the request was turned away, so it is always safe to repeat.
+  const extra = { ...(isSafeToRepeat(failure, repeatable) ? {} : { notRepeated: true }), ...budget }
   return Option.match(failure.status, {
-    onNone: () => new TransportError({ method, path, reason: failure.reason, attempts, ...notRepeated }),
+    onNone: () => new TransportError({ method, path, reason: failure.reason, attempts, ...extra }),
     onSome: (status) =>
       status === 429
-        ? new RateLimited({ method, path, attempts })
+        ? new RateLimited({ method, path, attempts, ...budget })
         : new ServerError({
             method,
             path,
             status,
             attempts,
             ...(failure.detail === undefined ? {} : { detail: failure.detail }),
-            ...notRepeated
+            ...extra
           })
   })
 }
@@ -111,7 +118,13 @@ export const withRetries =
         const delay = delayBefore(policy, failure, attempts, yield* Random.next)
         const elapsed = (yield* Clock.currentTimeMillis) - started
         if (elapsed + Duration.toMillis(delay) > Duration.toMillis(policy.maxElapsed)) {
-          return yield* Effect.fail(exhausted(failure, attempts))
+          return yield* Effect.fail(
+            exhausted(failure, attempts, true, {
+              waitMillis: Duration.toMillis(delay),
+              budgetMillis: Duration.toMillis(policy.maxElapsed),
+              askedByServer: Option.isSome(failure.retryAfter)
+            })
+          )
         }
         yield* onRetry
         yield* Effect.logWarning(

@@ -63,6 +63,54 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive(
+    "says the server's Retry-After, not the attempts, stopped the retries when it outlasts the budget",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer([json(429, { message: "slow down" }, { "retry-after": "45" })])
+        const error = yield* failureOf(
+          runWithClient(server.url, (client) => client.getUser("u1"), {
+            retry: { ...fastRetry, maxRetryAfter: Duration.seconds(60), maxElapsed: Duration.seconds(30) }
+          })
+        )
+        expect(error._tag).toBe("RateLimited")
+        expect(server.requests).toHaveLength(1)
+        expect(error.message).toContain(
+          "Panther asked to wait 45 s before trying again (Retry-After), which would end past the retry budget of 30 s " +
+            "(--retry-budget-seconds)."
+        )
+      })
+  )
+
+  it.scopedLive("says the budget, not the attempts, stopped the backoff", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(503, { message: "busy" })])
+      const error = yield* failureOf(
+        runWithClient(server.url, (client) => client.getUser("u1"), {
+          retry: {
+            ...fastRetry,
+            baseDelay: Duration.millis(400),
+            maxDelay: Duration.millis(400),
+            maxElapsed: Duration.millis(100)
+          }
+        })
+      )
+      expect(server.requests).toHaveLength(1)
+      expect(error.message).toMatch(
+        /The next retry, 0\.[234] s later, would have ended past the retry budget of 0\.1 s/
+      )
+    })
+  )
+
+  it.scopedLive("a failure after every allowed attempt says nothing of the budget", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(503, { message: "busy" })])
+      const error = yield* failureOf(getUser(server.url))
+      expect(server.requests).toHaveLength(3)
+      expect(error.message).not.toContain("budget of")
+    })
+  )
+
   for (const status of [400, 401, 403, 404]) {
     it.scopedLive(`never retries a ${status}`, () =>
       Effect.gen(function* () {
