@@ -258,6 +258,15 @@ export const runAudit = (
             `(${by.user}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove one of them.`
         )
       }
+      for (const { entry, accounts } of summary.suppressions.spread) {
+        // Ids come from the server: no escape sequences in the summary.
+        const shown = printable(accounts.slice(0, 3).join(", "))
+        const more = accounts.length > 3 ? ` and ${accounts.length - 3} more` : ""
+        warnings.push(
+          `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) suppressed findings of ${accounts.length} ` +
+            `accounts (${shown}${more}): if only one is meant, name it by its user id.`
+        )
+      }
       const run: AuditRun = {
         runId,
         tool: { name: "panther-user-audit", version: VERSION },

@@ -120,6 +120,11 @@ export interface SuppressionOutcome {
    * while it holds. Usually a renewal appended without removing the old entry.
    */
   readonly shadowed: ReadonlyArray<{ readonly entry: SuppressionEntry; readonly by: SuppressionEntry }>
+  /**
+   * Entries that suppressed findings of more than one account (user ids, or emails where a finding has no id):
+   * an email matches whatever its case, and two accounts can hold one address in different cases.
+   */
+  readonly spread: ReadonlyArray<{ readonly entry: SuppressionEntry; readonly accounts: ReadonlyArray<string> }>
 }
 
 export interface SuppressionMatcher {
@@ -139,7 +144,7 @@ export const makeSuppressionMatcher = (entries: ReadonlyArray<SuppressionEntry>,
     const key = entry.user.toLowerCase()
     byUser.set(key, [...(byUser.get(key) ?? []), entry])
   }
-  const used = new Set<SuppressionEntry>()
+  const accountsOf = new Map<SuppressionEntry, Set<string>>()
   return {
     match: (finding) => {
       // Most runs have no suppressions: every finding passes here, so that case costs nothing.
@@ -149,7 +154,11 @@ export const makeSuppressionMatcher = (entries: ReadonlyArray<SuppressionEntry>,
         ...(finding.email === null ? [] : (byUser.get(finding.email.toLowerCase()) ?? []))
       ]
       const entry = candidates.find((candidate) => candidate.finding === "*" || candidate.finding === finding.finding)
-      if (entry !== undefined) used.add(entry)
+      if (entry !== undefined) {
+        const accounts = accountsOf.get(entry) ?? new Set<string>()
+        accounts.add(finding.userId ?? finding.email?.toLowerCase() ?? "")
+        accountsOf.set(entry, accounts)
+      }
       return entry
     },
     outcome: () => {
@@ -166,8 +175,11 @@ export const makeSuppressionMatcher = (entries: ReadonlyArray<SuppressionEntry>,
       return {
         active: active.length,
         expired: entries.filter((entry) => entry.expiresAt <= asOf),
-        unused: active.filter((entry) => !used.has(entry) && !isShadowed.has(entry)),
-        shadowed
+        unused: active.filter((entry) => !accountsOf.has(entry) && !isShadowed.has(entry)),
+        shadowed,
+        spread: [...accountsOf]
+          .filter(([, accounts]) => accounts.size > 1)
+          .map(([entry, accounts]) => ({ entry, accounts: [...accounts] }))
       }
     }
   }

@@ -263,6 +263,29 @@ describe("suppressions", () => {
     expect(warnings).not.toContain("Suppression entry 4 (other@example.com, NEVER_LOGGED_IN) matched no finding")
   })
 
+  it("warns when one entry suppressed the findings of two accounts whose emails differ only in case", async () => {
+    const suppressions = await suppressionsOf(
+      entry("Pat@example.com", "STALE_LOGIN", "2026-12-31"),
+      entry("solo@example.com", "*", "2026-12-31")
+    )
+    const stale = { lastLoggedInAt: daysAgo(200) }
+    const outcome = await auditOf(
+      [
+        person("pat-1", { ...stale, email: "pat@example.com" }),
+        person("pat-2", { ...stale, email: "PAT@example.com" }),
+        person("solo", { ...stale, role: { name: "Admin" } })
+      ],
+      parameters({ suppressions })
+    )
+    const warnings = outcome.run.warnings.join("\n")
+    expect(warnings).toContain(
+      "Suppression entry 1 (Pat@example.com, STALE_LOGIN) suppressed findings of 2 accounts (pat-1, pat-2): " +
+        "if only one is meant, name it by its user id."
+    )
+    // Two findings of one account are one account.
+    expect(warnings).not.toContain("Suppression entry 2")
+  })
+
   it("holds a date-only expiry through the end of that day", async () => {
     const [entryOf] = await Effect.runPromise(parseSuppressions(file(entry("a", "*", "2026-06-30")), "f"))
     expect(entryOf?.expiresAt).toBe(Date.parse("2026-07-01T00:00:00Z"))
