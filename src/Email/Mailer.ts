@@ -27,25 +27,31 @@ class AttemptFailed extends Data.TaggedError("AttemptFailed")<{
 }> {}
 
 /**
- * Follows nodemailer's log, never printed, for the one fact an error does not carry: whether the whole message had
- * gone out (its "<n bytes encoded mime message>" line, logged when the body stream ends). A session that fails
- * after that may have delivered it, and sending it again could deliver it twice; nodemailer reports such a failure
- * as it reports one before connecting (`ETIMEDOUT`, command `CONN`).
+ * Follows nodemailer's log, never printed, for two facts neither an error nor the result carries. Whether the whole
+ * message had gone out (its "<n bytes encoded mime message>" line, logged when the body stream ends): a session that
+ * fails after that may have delivered it, and sending it again could deliver it twice; nodemailer reports such a
+ * failure as it reports one before connecting (`ETIMEDOUT`, command `CONN`). And whether it logged in: given a
+ * login, nodemailer sends without one when the server offers no AUTH, and says nothing.
  */
 export const makeSessionWatch = () => {
   let messageSent = false
+  let authenticated = false
   const ignore = () => {}
   return {
     reset: () => {
       messageSent = false
+      authenticated = false
     },
     messageSent: () => messageSent,
+    authenticated: () => authenticated,
     logger: {
       level: ignore,
       trace: ignore,
       debug: ignore,
       info: (entry: unknown) => {
-        if (typeof entry === "object" && entry !== null && Reflect.get(entry, "tnx") === "message") messageSent = true
+        if (typeof entry !== "object" || entry === null) return
+        if (Reflect.get(entry, "tnx") === "message") messageSent = true
+        if (Reflect.get(entry, "action") === "authenticated") authenticated = true
       },
       warn: ignore,
       error: ignore,
@@ -140,6 +146,14 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
               })
           )
         )
+        if (server.credentials !== undefined && !watch.authenticated()) {
+          // Not a failure: a relay that takes mail without a login exists. But a login was configured, so the server
+          // may not be the one meant (or a network device stripped the offer); the password was not sent.
+          yield* Effect.logWarning(
+            `The SMTP server ${context.server} offered no login, so the email was sent without SMTP_USER's: ` +
+              "check that SMTP_URL names the server meant, or unset SMTP_USER and SMTP_PASSWORD if it needs none."
+          )
+        }
         return {
           messageId: info.messageId,
           accepted: [...info.accepted],

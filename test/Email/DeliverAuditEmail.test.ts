@@ -21,6 +21,7 @@ import type {
   MessageSettings,
   SmtpServerSettings
 } from "../../src/Email/EmailSettings.js"
+import { captureLogs } from "../support/testClient.js"
 import { reportDirectory, writeOutcome } from "./support/AuditOutcomeFixture.js"
 import { makeSelfSignedCertificate } from "./support/Certificate.js"
 import { sampleFindings, XSS_NAME } from "./support/SampleFindings.js"
@@ -159,6 +160,38 @@ describe("sending through SMTP", () => {
       const credentials = { user: "bob", password: Redacted.make(PASSWORD) }
       yield* deliverAuditEmail(emailOn(smtp(server.port, { credentials })), yield* sampleOutcome)
       expect(only(server.received).user).toBe("bob")
+    })
+  )
+
+  it.scopedLive("warns when the server offers no login though one is configured, and sends no password", () =>
+    Effect.gen(function* () {
+      const logs = captureLogs()
+      const server = yield* startSmtpServer({ noAuth: true })
+      const credentials = { user: "bob", password: Redacted.make(PASSWORD) }
+      yield* deliverAuditEmail(emailOn(smtp(server.port, { credentials })), yield* sampleOutcome).pipe(
+        Effect.provide(logs.layer)
+      )
+      expect(only(server.received).user).toBeUndefined()
+      expect(server.authAttempts()).toBe(0)
+      const warning = logs.lines.filter((line) => line.includes("offered no login"))
+      expect(warning).toHaveLength(1)
+      expect(warning[0]).toContain(
+        `127.0.0.1:${server.port} offered no login, so the email was sent without SMTP_USER's`
+      )
+      expect(logs.lines.join("\n")).not.toContain(PASSWORD)
+    })
+  )
+
+  it.scopedLive("says nothing of the login when it was used", () =>
+    Effect.gen(function* () {
+      const logs = captureLogs()
+      const server = yield* startSmtpServer({ users: { bob: PASSWORD } })
+      const credentials = { user: "bob", password: Redacted.make(PASSWORD) }
+      yield* deliverAuditEmail(emailOn(smtp(server.port, { credentials })), yield* sampleOutcome).pipe(
+        Effect.provide(logs.layer)
+      )
+      expect(only(server.received).user).toBe("bob")
+      expect(logs.lines.join("\n")).not.toContain("offered no login")
     })
   )
 

@@ -40,6 +40,8 @@ export interface TestSmtpServerOptions {
   readonly tls?: { readonly key: string; readonly cert: string; readonly implicit: boolean }
   /** Leave STARTTLS out entirely: not advertised, and the command refused. */
   readonly noStartTls?: boolean
+  /** Offer no AUTH: a relay that takes mail from anyone allowed to connect. */
+  readonly noAuth?: boolean
   /** Take the message body but never answer it, like a server that hangs mid-delivery. */
   readonly stallData?: boolean
 }
@@ -71,7 +73,11 @@ export const startSmtpServer = (
       disableReverseLookup: true,
       authOptional: options.users === undefined,
       allowInsecureAuth: true,
-      ...(options.noStartTls === true ? { disabledCommands: ["STARTTLS"], hideSTARTTLS: true } : {}),
+      disabledCommands: [
+        ...(options.noStartTls === true ? ["STARTTLS"] : []),
+        ...(options.noAuth === true ? ["AUTH"] : [])
+      ],
+      ...(options.noStartTls === true ? { hideSTARTTLS: true } : {}),
       ...(options.tls === undefined
         ? {}
         : { key: options.tls.key, cert: options.tls.cert, secure: options.tls.implicit }),
