@@ -14,8 +14,19 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 /** ndjson for pipes and files (one JSON object per line, what `jq` wants), a table for a person. */
 export const defaultFormat = (stdoutIsTerminal: boolean): OutputFormat => (stdoutIsTerminal ? "table" : "ndjson")
 
+/**
+ * JSON as `JSON.stringify` writes it, with DEL and the C1 controls escaped as well (it escapes only C0): U+009B is
+ * a terminal's CSI, so a name holding it could drive the terminal `users get` prints to. Escaped, the value a JSON
+ * reader gets is the same.
+ */
+export const terminalSafeJson = (value: unknown, indent?: number): string =>
+  JSON.stringify(value, null, indent).replace(
+    /[\u007f-\u009f]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`
+  )
+
 /** One JSON document for a single user (`get`, `create`, `update`). */
-export const printUser = (user: User): Effect.Effect<void> => Console.log(JSON.stringify(user, null, 2))
+export const printUser = (user: User): Effect.Effect<void> => Console.log(terminalSafeJson(user, 2))
 
 const COLUMNS = [
   "id",
@@ -50,7 +61,7 @@ export interface UserWriter {
 }
 
 const ndjsonWriter: UserWriter = {
-  write: (user) => Console.log(JSON.stringify(user)),
+  write: (user) => Console.log(terminalSafeJson(user)),
   finish: Effect.void
 }
 
@@ -82,15 +93,27 @@ const tableRow = (user: User): Array<string> => [
 
 /**
  * Characters a terminal draws two columns wide (East Asian wide and fullwidth forms: Hangul, kana, CJK, fullwidth
- * Latin, most emoji); names in them would otherwise push every later column out of line.
+ * Latin); names in them would otherwise push every later column out of line. Emoji are told by their properties.
  */
 const WIDE =
-  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]|\p{Emoji_Presentation}|\p{Extended_Pictographic}\ufe0f/u
 
-/** Columns `text` takes in a terminal. */
+/** Marks drawn over the character before them, and the joiners and selectors inside emoji: no column of their own. */
+const ZERO_WIDTH = /^(?:\p{M}|[\u200b-\u200f\u2060]|\p{Variation_Selector})+$/u
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" })
+
+/**
+ * Columns `text` takes in a terminal, counted by what the eye sees as one character (a grapheme): an accent
+ * combined with its letter is one column, and a family emoji joined from four is two.
+ */
 export const displayWidth = (text: string): number => {
+  // Most cells are plain ASCII, and a table of every user measures each of them.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length
   let width = 0
-  for (const character of text) width += WIDE.test(character) ? 2 : 1
+  for (const { segment } of graphemes.segment(text)) {
+    width += ZERO_WIDTH.test(segment) ? 0 : WIDE.test(segment) ? 2 : 1
+  }
   return width
 }
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { chosenRole } from "../../src/Users/UserFields.js"
-import { defaultFormat, describeInvalidRecord, displayWidth, renderTable } from "../../src/Users/UserOutput.js"
+import {
+  defaultFormat,
+  describeInvalidRecord,
+  displayWidth,
+  renderTable,
+  terminalSafeJson
+} from "../../src/Users/UserOutput.js"
 
 describe("users output", () => {
   it("defaults to a table on a terminal and ndjson in a pipe", () => {
@@ -34,6 +40,41 @@ describe("users output", () => {
     const column = (line: string | undefined, word: string) =>
       displayWidth((line ?? "").slice(0, (line ?? "").indexOf(word)))
     expect(column(wide, "Admin")).toBe(column(narrow, "Analyst"))
+  })
+
+  it("counts what the eye sees as one character: accents, emoji and joined emoji", () => {
+    expect(displayWidth("Zoe\u0308")).toBe(3)
+    expect(displayWidth("Rocket \u{1F680}")).toBe(9)
+    // A family: four people joined by ZERO WIDTH JOINERs, drawn as one emoji two columns wide.
+    expect(displayWidth("\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466} Lee")).toBe(6)
+    expect(displayWidth("\u263A\uFE0F")).toBe(2)
+    expect(displayWidth("\u263A")).toBe(1)
+    expect(displayWidth("\u{1F44D}\u{1F3FD}")).toBe(2)
+    const table = renderTable([
+      [
+        "u1",
+        "k@example.com",
+        "Jose\u0301 \u{1F468}\u200D\u{1F469}\u200D\u{1F467}",
+        "Admin",
+        "CONFIRMED",
+        "yes",
+        "never"
+      ],
+      ["u2", "a@example.com", "Ann Lee", "Analyst", "CONFIRMED", "no", "never"]
+    ])
+    const [, wide, narrow] = table.split("\n")
+    const column = (line: string | undefined, word: string) =>
+      displayWidth((line ?? "").slice(0, (line ?? "").indexOf(word)))
+    expect(column(wide, "Admin")).toBe(column(narrow, "Analyst"))
+  })
+
+  it("prints JSON whose control characters, C1 included, are escaped, and which reads back the same", () => {
+    const user = { id: "u1", givenName: "A\u009b31mB\u007fC\u001b[2J", familyName: "\u00e9\u00a0" }
+    const text = terminalSafeJson(user, 2)
+    expect(terminalSafeJson(user)).not.toMatch(/\p{Cc}/u)
+    expect(text).toContain("A\\u009b31mB\\u007fC\\u001b[2J")
+    expect(JSON.parse(text)).toEqual(user)
+    expect(terminalSafeJson(user)).toBe(JSON.stringify(user).replace("\u009b", "\\u009b").replace("\u007f", "\\u007f"))
   })
 
   it("names an invalid record by whatever it has", () => {
