@@ -45,9 +45,10 @@ const usesImportMetaUrl = (input) =>
   input.startsWith("src/") && readFileSync(at(input), "utf8").includes("import.meta.url")
 
 /**
- * Runs the demo with the staged build, in a scratch folder, so that the launcher writes the code cache of every
+ * Runs the demo with the new dist/, in a scratch folder, so that the launcher writes the code cache of every
  * function the demo's audit compiled. Without it the command still works, only starts slower, so a failure here
- * is reported and the build goes on.
+ * is reported and the build goes on. Made in dist/, not in the staging folder: V8 keeps the script's file name in
+ * the cache, and stack traces would name a folder that no longer exists.
  */
 const warmCodeCache = () => {
   const scratch = mkdtempSync(join(tmpdir(), "panther-audit-build-"))
@@ -55,13 +56,13 @@ const warmCodeCache = () => {
     const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PANTHER_AUDIT_CODE_CACHE: "write" }
     // Few users on purpose: a run past HeapGrowth's threshold (10,000) changes a V8 flag, and a cache written after
     // that would not match the flags of the next start.
-    const demo = spawnSync(process.execPath, [at(`${STAGING}/bin.js`), "demo", "--users", "300"], {
+    const demo = spawnSync(process.execPath, [at("dist/bin.js"), "demo", "--users", "300"], {
       cwd: scratch,
       env,
       encoding: "utf8",
       timeout: 120_000
     })
-    if (demo.status !== 0 || !existsSync(at(`${STAGING}/program.cjs.cache`))) {
+    if (demo.status !== 0 || !existsSync(at("dist/program.cjs.cache"))) {
       process.stderr.write(
         `build: no code cache was made (the demo exited with ${demo.status ?? demo.signal}); the command will ` +
           `start slower.\n${demo.stderr ?? ""}`
@@ -148,8 +149,8 @@ try {
   // says itself that its .js files are ES modules, rather than leave Node to guess from their syntax.
   writeFileSync(at(`${STAGING}/package.json`), '{ "type": "module" }\n')
   chmodSync(at(`${STAGING}/bin.js`), 0o755)
-  warmCodeCache()
   replaceDist()
+  warmCodeCache()
 } catch (error) {
   // esbuild has printed its own errors already; dist/ is left as it was.
   if (!(error instanceof Error && "errors" in error)) process.stderr.write(`build: ${error.message ?? error}\n`)

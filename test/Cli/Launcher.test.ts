@@ -32,6 +32,13 @@ it("uses the code cache the build made", () => {
   expect(version(DIST)).toEqual({ code: 0, stdout: VERSION, cache: "used" })
 })
 
+it("has a cache that names the program where it is, as stack traces then do", () => {
+  // V8 keeps the file name the cache was made under, and takes it over whatever name the launcher gives.
+  const cache = readFileSync(join(DIST, "program.cjs.cache"))
+  expect(cache.includes(Buffer.from(join(DIST, "program.cjs")))).toBe(true)
+  expect(cache.includes(Buffer.from("dist.building"))).toBe(false)
+})
+
 it("runs without a cache", () => {
   rmSync(join(copy, "program.cjs.cache"))
   expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "absent" })
