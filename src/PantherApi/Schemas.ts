@@ -45,9 +45,21 @@ export const ModifyUser = Schema.Struct({
 })
 export type ModifyUser = typeof ModifyUser.Type
 
+/**
+ * A page's `results`. The document makes it a required array, and the simulator always sends one; `null` is read
+ * as an empty page, as services written in Go send an empty list, rather than fail a whole run on it. Absent is
+ * still an error: `{}` is what a wrong address answers.
+ */
+const Results = <Item extends Schema.Schema.Any>(item: Item) =>
+  Schema.transform(Schema.NullOr(Schema.Array(item)), Schema.Array(Schema.typeSchema(item)), {
+    strict: true,
+    decode: (results) => results ?? [],
+    encode: (results) => results
+  })
+
 /** `UserAPI.ListResp`, typed strictly. */
 export const ListResp = Schema.Struct({
-  results: Schema.Array(User),
+  results: Results(User),
   next: OptionalText
 })
 export type ListResp = typeof ListResp.Type
@@ -57,7 +69,7 @@ export type ListResp = typeof ListResp.Type
  * per-record problem instead of failing the whole page.
  */
 export const ListRespEnvelope = Schema.Struct({
-  results: Schema.Array(Schema.Unknown),
+  results: Results(Schema.Unknown),
   next: OptionalText
 })
 
@@ -95,21 +107,24 @@ export class ForbiddenError extends Schema.Class<ForbiddenError>("ForbiddenError
   message: Schema.String
 }) {}
 
-/** `GET /roles` and `GET /roles/{id}` (see `shared/panther-api-notes.md`): a role with its permissions. */
-export const LogTypeAccessKind = Schema.Literal("ALLOW", "ALLOW_ALL", "DENY", "DENY_ALL")
+/**
+ * `GET /roles` and `GET /roles/{id}` (see `shared/panther-api-notes.md`): a role with its permissions. The log type
+ * fields are read as any text or `null`: the audit never uses them, and one role with a kind Panther added later
+ * must not cost every role its permissions. The notes name ALLOW, ALLOW_ALL, DENY and DENY_ALL.
+ */
 export const RoleWithPermissions = Schema.Struct({
   id: Schema.String,
   name: Schema.String,
   permissions: Schema.Array(Schema.String),
-  logTypeAccess: Schema.optional(Schema.Array(Schema.String)),
-  logTypeAccessKind: Schema.optional(LogTypeAccessKind),
+  logTypeAccess: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+  logTypeAccessKind: Schema.optional(Schema.NullOr(Schema.String)),
   createdAt: OptionalText,
   updatedAt: OptionalText
 })
 export type RoleWithPermissions = typeof RoleWithPermissions.Type
 
 export const RoleListResp = Schema.Struct({
-  results: Schema.Array(RoleWithPermissions),
+  results: Results(RoleWithPermissions),
   next: OptionalText
 })
 export type RoleListResp = typeof RoleListResp.Type

@@ -49,6 +49,40 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("reads a page whose results are null as an empty page, and still fails one without results", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, { results: [rawUser("u1"), rawUser("u2")], next: "c1" }),
+        json(200, { results: null, next: null })
+      ])
+      const { records } = yield* collect(server.url)
+      expect(ids(records)).toEqual(["u1", "u2"])
+      const wrong = yield* scriptedServer([json(200, {})])
+      const error = yield* Effect.flip(collect(wrong.url))
+      expect(error.message).toContain("results")
+    })
+  )
+
+  it.scopedLive("keeps every role's permissions when a role has a log type kind Panther added, or null fields", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, {
+          results: [
+            { id: "r1", name: "Helpdesk", permissions: ["UserModify"], logTypeAccessKind: "ALLOW_SOME" },
+            { id: "r2", name: "Analyst", permissions: ["UserRead"], logTypeAccess: null, logTypeAccessKind: null }
+          ],
+          next: "x"
+        }),
+        json(200, { results: null })
+      ])
+      const roles = yield* runWithClient(server.url, (client) => Stream.runCollect(client.listRoles()))
+      expect([...roles].map((role) => [role.name, role.permissions])).toEqual([
+        ["Helpdesk", ["UserModify"]],
+        ["Analyst", ["UserRead"]]
+      ])
+    })
+  )
+
   it.scopedLive("sends every filter the API has", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(200, { results: [] })])
