@@ -10,6 +10,7 @@ import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
 import { defaultRequestTimeout, defaultRetryPolicy } from "../PantherApi/Connection.js"
+import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { serveSimulator } from "../Simulator/Server.js"
 import { checkFailOn, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
 import { auditOptions, reportDirOption } from "./AuditOptions.js"
@@ -69,7 +70,7 @@ export const demoCommand = Command.make(
             Effect.sync(clearProgressLine),
             Console.log(formatRunSummary(audited.run, [audited.reports.csv, audited.reports.json]))
           )
-        ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
+        ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)), withReportDirectoryLock(job.reportDirectory, "demo"))
         yield* Console.log(describeDelivery(delivery))
         yield* checkFailOn(outcome)
       })

@@ -5,6 +5,7 @@ import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
+import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { pruneAfterRun, retentionOptions, toRetention } from "../Schedule/RetentionOptions.js"
 import { checkFailOn, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
 import { auditOptions, reportDirOption } from "./AuditOptions.js"
@@ -28,18 +29,21 @@ export const runCommand = Command.make(
         email: options.email,
         connection: connectionSettings(options.connection)
       })
-      const { outcome, delivery } = yield* runAndDeliver(job, progressHooks(), (audited) =>
-        Effect.zipRight(
-          Effect.sync(clearProgressLine),
-          Console.log(formatRunSummary(audited.run, [audited.reports.csv, audited.reports.json]))
-        )
-      ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
-      yield* Console.log(describeDelivery(delivery))
-      yield* pruneAfterRun(job.reportDirectory, retention, {
-        reports: [outcome.reports.csv, outcome.reports.json],
-        runId: outcome.run.runId,
-        keepSince: outcome.previousEmailUndelivered
-      })
+      const outcome = yield* Effect.gen(function* () {
+        const { outcome, delivery } = yield* runAndDeliver(job, progressHooks(), (audited) =>
+          Effect.zipRight(
+            Effect.sync(clearProgressLine),
+            Console.log(formatRunSummary(audited.run, [audited.reports.csv, audited.reports.json]))
+          )
+        ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
+        yield* Console.log(describeDelivery(delivery))
+        yield* pruneAfterRun(job.reportDirectory, retention, {
+          reports: [outcome.reports.csv, outcome.reports.json],
+          runId: outcome.run.runId,
+          keepSince: outcome.previousEmailUndelivered
+        })
+        return outcome
+      }).pipe(withReportDirectoryLock(job.reportDirectory, "run"))
       yield* checkFailOn(outcome)
     })
 ).pipe(

@@ -6,6 +6,7 @@ import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { formatRunSummary } from "../Audit/RunSummary.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
+import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { decisionsText } from "./ReviewCsv.js"
 import { runReview } from "./RunReview.js"
 
@@ -20,7 +21,8 @@ export const reviewCommand = Command.make(
         connection: connectionSettings(options.connection)
       })
       const outcome = yield* runReview(job, { formats: ["csv", "html"], hooks: progressHooks() }).pipe(
-        Effect.ensuring(Effect.sync(clearProgressLine))
+        Effect.ensuring(Effect.sync(clearProgressLine)),
+        withReportDirectoryLock(job.reportDirectory, "review")
       )
       const { reports } = outcome.audit
       yield* Console.log(formatRunSummary(outcome.audit.run, [reports.csv, reports.json, ...outcome.paths]))

@@ -3,9 +3,9 @@
  * the review workbook and page beside the reports, with the same stamp.
  */
 import { unlink } from "node:fs/promises"
+import { basename } from "node:path"
 import { Effect } from "effect"
 import { type AuditHooks, type AuditJob, runAuditJob } from "../Audit/AuditJob.js"
-import { reportStamp } from "../Audit/AuditRun.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
 import { withStepLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
@@ -21,8 +21,13 @@ export interface ReviewOutcome {
   readonly paths: ReadonlyArray<string>
 }
 
-/** `access-review-20260630T120000Z`: the run's stamp, so a review and its findings reports pair up by name. */
-export const reviewStem = (review: Review): string => `access-review-${reportStamp(Date.parse(review.run.startedAt))}`
+/**
+ * `access-review-20260630T120000Z`: the stamp its findings reports were written under, so the two pair up by name.
+ * Taken from their name, not from the run's start: a report of another run in the same second makes it
+ * `user-audit-<stamp>-2`, and the review must be `access-review-<stamp>-2`.
+ */
+export const reviewStem = (findingsJson: string): string =>
+  `access-review-${basename(findingsJson, ".json").replace(/^user-audit-/, "")}`
 
 export const runReview = (
   job: AuditJob,
@@ -34,15 +39,20 @@ export const runReview = (
     const review = collector.finish(audit.run, audit.excludedCodes)
     const paths = yield* writeReview({
       directory: job.reportDirectory,
-      stem: reviewStem(review),
+      stem: reviewStem(audit.reports.json),
       review,
       formats: options.formats
     }).pipe(
       // A review that fails (a full disk, a signal) fails the command, which then leaves nothing under a final
-      // name: its findings reports go too, or the next `run` would take them for yesterday's report.
+      // name: its findings reports go too, or the next `run` would take them for yesterday's report, and so does
+      // the undelivered-email mark it carried, which names them (the earlier report's own mark still says it).
       Effect.onError(() =>
         Effect.promise(() =>
-          Promise.all([audit.reports.csv, audit.reports.json].map((path) => unlink(path).catch(() => undefined)))
+          Promise.all(
+            [audit.reports.csv, audit.reports.json, audit.reports.undelivered]
+              .filter((path) => path !== undefined)
+              .map((path) => unlink(path).catch(() => undefined))
+          )
         )
       ),
       withStepLog({

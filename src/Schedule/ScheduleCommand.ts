@@ -12,6 +12,7 @@ import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
+import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { parseCronSchedule } from "./CronSchedule.js"
 import type { Retention } from "./PruneReports.js"
 import { pruneAfterRun, retentionOptions, toRetention } from "./RetentionOptions.js"
@@ -40,7 +41,7 @@ const scheduledAudit = (job: AuditJob, retention: Retention) =>
       runId: outcome.run.runId,
       keepSince: outcome.previousEmailUndelivered
     })
-  })
+  }).pipe(withReportDirectoryLock(job.reportDirectory, "schedule"))
 
 export const scheduleCommand = Command.make(
   "schedule",

@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { REVIEW_COLUMNS } from "../../src/Review/ReviewCsv.js"
+import { reviewStem } from "../../src/Review/RunReview.js"
 import { BIN } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { runCommand } from "./commandHarness.js"
@@ -51,6 +52,28 @@ const readWorkbook = (): Array<Record<string, string>> =>
     record_delimiter: "\r\n"
   })
 
+/** `review` in its own process, with a file size limit (in 512-byte blocks, as POSIX sh counts them). */
+const reviewWithFileLimit = (limitBlocks: number) => {
+  const arguments_ = ["review", "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO]
+  // Spawned without blocking: the simulator answers from this process.
+  return new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn(
+      "sh",
+      ["-c", `ulimit -f ${limitBlocks}; exec "$0" "$@"`, process.execPath, BIN, ...arguments_],
+      {
+        env: { PATH: process.env.PATH ?? "", PANTHER_API_TOKEN: simulator.readToken },
+        stdio: ["ignore", "ignore", "pipe"]
+      }
+    )
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8")
+    })
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stderr }))
+  })
+}
+
 describe("panther-audit review", () => {
   it("writes the findings reports and the review workbook and page under one stamp, and exits 0", async () => {
     const result = await review(simulator)
@@ -89,27 +112,59 @@ describe("panther-audit review", () => {
     // In 512-byte blocks, as POSIX sh counts them.
     const limitBlocks = Math.ceil(findings / 512) + 2
     expect(page).toBeGreaterThan(limitBlocks * 512)
-    const arguments_ = ["review", "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO]
-    // Spawned without blocking: the simulator answers from this process.
-    const limited = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(
-        "sh",
-        ["-c", `ulimit -f ${limitBlocks}; exec "$0" "$@"`, process.execPath, BIN, ...arguments_],
-        {
-          env: { PATH: process.env.PATH ?? "", PANTHER_API_TOKEN: simulator.readToken },
-          stdio: ["ignore", "ignore", "pipe"]
-        }
-      )
-      let stderr = ""
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString("utf8")
-      })
-      child.on("error", reject)
-      child.on("close", (code) => resolve({ code, stderr }))
-    })
+    const limited = await reviewWithFileLimit(limitBlocks)
     expect(limited.code, limited.stderr).toBe(4)
     expect(limited.stderr).toMatch(/cannot write .*access-review\.html.*EFBIG/)
     expect(readdirSync(directory)).toEqual([])
+
+    // With an earlier report whose email was not delivered, the review carries that mark with its reports; failing,
+    // it takes the carried mark away too, and the earlier report's own mark stays to tell the next run.
+    expect((await review(simulator)).code).toBe(0)
+    const earlier = fileMatching(directory, /^user-audit-.*\.json$/).replace(/\.json$/, ".undelivered")
+    writeFileSync(earlier, "the audit email was not sent: test\n")
+    const before = readdirSync(directory).sort()
+    const again = await reviewWithFileLimit(limitBlocks)
+    expect(again.code, again.stderr).toBe(4)
+    expect(readdirSync(directory).sort()).toEqual(before)
+  })
+
+  it("run and review started together in one directory take turns, and each review pairs with its own reports", async () => {
+    const start = (command: string) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [BIN, command, "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO],
+          {
+            env: { PATH: process.env.PATH ?? "", PANTHER_API_TOKEN: simulator.readToken, LOG_LEVEL: "info" },
+            stdio: ["ignore", "ignore", "pipe"]
+          }
+        )
+        let stderr = ""
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString("utf8")
+        })
+        child.on("error", reject)
+        child.on("close", (code) => resolve({ code, stderr }))
+      })
+    const results = await Promise.all([start("run"), start("review"), start("review")])
+    for (const result of results) expect(result.code, result.stderr).toBe(0)
+    expect(results.map((result) => result.stderr).join("\n")).toContain("Waiting for ")
+    const files = readdirSync(directory)
+    expect(files).not.toContain(".panther-audit.lock")
+    const pages = files.filter((file) => file.endsWith(".html"))
+    expect(pages).toHaveLength(2)
+    for (const page of pages) {
+      // The page and the findings report of one review carry one run id.
+      const stem = page.replace(/^access-review-/, "").replace(/\.html$/, "")
+      const report = JSON.parse(readFileSync(join(directory, `user-audit-${stem}.json`), "utf8").replace(/^\uFEFF/, ""))
+      expect(readFileSync(join(directory, page), "utf8")).toContain(report.run.runId)
+    }
+    expect(files.filter((file) => /^user-audit-.*\.json$/.test(file))).toHaveLength(3)
+  })
+
+  it("names a review after the findings reports it wrote, a second report of the same second included", () => {
+    expect(reviewStem("/r/user-audit-20260630T120000Z.json")).toBe("access-review-20260630T120000Z")
+    expect(reviewStem("/r/user-audit-20260630T120000Z-2.json")).toBe("access-review-20260630T120000Z-2")
   })
 
   it("lists each user once, privileged first, then by role and name, with empty decision columns", async () => {

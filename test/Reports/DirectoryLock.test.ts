@@ -1,0 +1,125 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
+import { Deferred, Effect, Fiber } from "effect"
+import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
+import { captureLogs } from "../support/testClient.js"
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "lock-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const lockPath = () => join(directory, LOCK_FILE)
+const readMtime = () => statSync(lockPath()).mtimeMs
+
+/** Whether `done` comes true within a few seconds, checked every few milliseconds. */
+const eventually = (done: () => boolean) =>
+  Effect.gen(function* () {
+    const deadline = Date.now() + 5_000
+    while (!done() && Date.now() < deadline) yield* Effect.sleep("5 millis")
+    return done()
+  })
+
+const foreignLock = (ageMillis: number) => {
+  writeFileSync(
+    lockPath(),
+    JSON.stringify({
+      pid: 999_999,
+      host: "other-box",
+      command: "run",
+      startedAt: "2026-06-30T02:00:00.000Z",
+      token: "x"
+    })
+  )
+  const at = new Date(Date.now() - ageMillis)
+  utimesSync(lockPath(), at, at)
+}
+
+describe("one audit at a time per report directory", () => {
+  it.live("a second audit waits until the first is done, says for whom, and the lock goes with the last", () =>
+    Effect.gen(function* () {
+      const logs = captureLogs()
+      const events: Array<string> = []
+      const finishFirst = yield* Deferred.make<void>()
+      const first = yield* Effect.fork(
+        Effect.gen(function* () {
+          events.push("first started")
+          yield* Deferred.await(finishFirst)
+          events.push("first done")
+        }).pipe(withReportDirectoryLock(directory, "run"))
+      )
+      expect(yield* eventually(() => events.length === 1)).toBe(true)
+      const second = yield* Effect.fork(
+        Effect.sync(() => events.push("second ran")).pipe(
+          withReportDirectoryLock(directory, "review"),
+          Effect.provide(logs.layer)
+        )
+      )
+      expect(yield* eventually(() => logs.lines.some((line) => line.includes("Waiting for")))).toBe(true)
+      expect(events).toEqual(["first started"])
+      expect(logs.lines.join("\n")).toContain(`Waiting for run (pid ${process.pid} on `)
+      yield* Deferred.succeed(finishFirst, undefined)
+      yield* Fiber.join(first)
+      yield* Fiber.join(second)
+      expect(events).toEqual(["first started", "first done", "second ran"])
+      expect(existsSync(lockPath())).toBe(false)
+    })
+  )
+
+  it.live("releases the directory when the audit fails", () =>
+    Effect.gen(function* () {
+      const failed = yield* Effect.flip(Effect.fail("boom").pipe(withReportDirectoryLock(directory, "run")))
+      expect(failed).toBe("boom")
+      expect(existsSync(lockPath())).toBe(false)
+    })
+  )
+
+  it.live("takes over a lock untouched for over a minute, saying whose it was", () =>
+    Effect.gen(function* () {
+      foreignLock(5 * 60_000)
+      const logs = captureLogs()
+      const ran = yield* Effect.succeed("ran").pipe(
+        withReportDirectoryLock(directory, "run"),
+        Effect.provide(logs.layer),
+        Effect.timeout("3 seconds")
+      )
+      expect(ran).toBe("ran")
+      expect(logs.lines.join("\n")).toContain("was left by run (pid 999999 on other-box")
+      expect(existsSync(lockPath())).toBe(false)
+    })
+  )
+
+  it.live("waits for a fresh lock of another machine, and a stop while waiting leaves it alone", () =>
+    Effect.gen(function* () {
+      foreignLock(0)
+      const before = readFileSync(lockPath(), "utf8")
+      let ran = false
+      const waiting = yield* Effect.fork(
+        Effect.sync(() => {
+          ran = true
+        }).pipe(withReportDirectoryLock(directory, "review"))
+      )
+      yield* Effect.sleep("500 millis")
+      expect(ran).toBe(false)
+      yield* Fiber.interrupt(waiting)
+      expect(ran).toBe(false)
+      expect(readFileSync(lockPath(), "utf8")).toBe(before)
+    })
+  )
+
+  it.live("keeps its own lock fresh while the audit runs", () =>
+    Effect.gen(function* () {
+      const touched = yield* Effect.gen(function* () {
+        const at = new Date(Date.now() - 30_000)
+        utimesSync(lockPath(), at, at)
+        // The heartbeat touches the file at once and then every few seconds.
+        yield* Effect.sleep("100 millis")
+        return yield* eventually(() => Date.now() - readMtime() < 10_000)
+      }).pipe(withReportDirectoryLock(directory, "schedule"))
+      expect(touched).toBe(true)
+    })
+  )
+})
