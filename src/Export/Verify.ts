@@ -6,7 +6,7 @@ import { lstat, readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, ParseResult, Schema } from "effect"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
-import { digestFile, type FileDigest, MANIFEST_NAME, Manifest } from "./Manifest.js"
+import { digestFile, type FileDigest, MANIFEST_FORMAT, MANIFEST_NAME, Manifest } from "./Manifest.js"
 import { ManifestUnreadable } from "./VerifyErrors.js"
 
 export type VerifyProblem =
@@ -36,6 +36,29 @@ const describeIssues = (error: ParseResult.ParseError): string =>
   ParseResult.ArrayFormatter.formatErrorSync(error)
     .map((issue) => `${issue.path.length === 0 ? "the document" : issue.path.join(".")}: ${issue.message}`)
     .join("; ")
+
+/** What every export of format /1 holds besides its manifest, all five under one stamp. */
+const EXPORT_FILES = [
+  ["the findings CSV", "user-audit-", ".csv"],
+  ["the findings JSON", "user-audit-", ".json"],
+  ["the inventory CSV", "inventory-", ".csv"],
+  ["the inventory JSON", "inventory-", ".json"],
+  ["the review page", "access-review-", ".html"]
+] as const
+const STAMP = /^\d{8}T\d{6}Z$/
+
+/** The kinds of file the manifest does not list: a count that adds up says nothing when lines went with files. */
+const missingKinds = (manifest: Manifest): ReadonlyArray<string> => {
+  const names = new Set(manifest.files.map((file) => file.path))
+  const stamps = [...names].flatMap((name) => {
+    const match = /^user-audit-(.+)\.json$/.exec(name)
+    return match?.[1] !== undefined && STAMP.test(match[1]) ? [match[1]] : []
+  })
+  const stamp = stamps.length === 1 ? stamps[0] : undefined
+  return EXPORT_FILES.filter(
+    ([, prefix, suffix]) => stamp === undefined || !names.has(`${prefix}${stamp}${suffix}`)
+  ).map(([kind, prefix, suffix]) => `${kind} (${prefix}<stamp>${suffix})`)
+}
 
 const readManifest = (folder: string) =>
   Effect.gen(function* () {
@@ -69,6 +92,14 @@ const readManifest = (folder: string) =>
       return yield* unreadable(
         `${path} does not add up: its counts say ${manifest.counts.files} files but it lists ` +
           `${manifest.files.length}. It was edited; compare its digest with the one recorded when it was made.`
+      )
+    }
+    const missing = missingKinds(manifest)
+    if (missing.length > 0) {
+      return yield* unreadable(
+        `${path} does not list ${missing.join(", ")}: every export of format ${MANIFEST_FORMAT} holds each of ` +
+          "them, so files were taken out together with their lines. It was edited; compare its digest with the one " +
+          "recorded when it was made."
       )
     }
     const manifestDigest = yield* Effect.tryPromise({

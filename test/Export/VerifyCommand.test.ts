@@ -177,4 +177,28 @@ describe("panther-audit verify", () => {
     expect(result.code).toBe(2)
     expect(result.error).toContain(`its counts say ${manifest.files.length} files but it lists ${kept.length}`)
   })
+
+  it("refuses a manifest that lists fewer files than every export holds, even when its count was edited to match", async () => {
+    const path = join(folder, "manifest.json")
+    const manifest = JSON.parse(readFileSync(path, "utf8")) as {
+      files: Array<{ path: string }>
+      counts: Record<string, unknown>
+    }
+    const kept = manifest.files.filter((file) => !file.path.startsWith("inventory-"))
+    expect(kept).toHaveLength(manifest.files.length - 2)
+    for (const file of manifest.files) if (!kept.includes(file)) unlinkSync(join(folder, file.path))
+    writeFileSync(
+      path,
+      JSON.stringify({ ...manifest, files: kept, counts: { ...manifest.counts, files: kept.length } })
+    )
+    const result = await verify()
+    expect(result.code).toBe(2)
+    expect(result.error).toContain(
+      "does not list the inventory CSV (inventory-<stamp>.csv), the inventory JSON (inventory-<stamp>.json)"
+    )
+    // Nothing listed at all is no export either.
+    writeFileSync(path, JSON.stringify({ ...manifest, files: [], counts: { ...manifest.counts, files: 0 } }))
+    for (const file of kept) unlinkSync(join(folder, file.path))
+    expect((await verify()).error).toContain("does not list the findings CSV")
+  })
 })
