@@ -29,6 +29,12 @@ interface ParsedTimestamp {
   readonly note: string | undefined
 }
 
+/**
+ * Before any Panther existed: what a service sends for "no time" (Go's zero time, 0001-01-01, or the Unix epoch),
+ * not a login. Taken as one, it made a STALE_LOGIN "739431 days ago" on a user created last week.
+ */
+const EARLIEST_REAL_TIME = Date.UTC(2000, 0, 1)
+
 const readTimestamp = (field: string, text: string | undefined, asOf: number): ParsedTimestamp => {
   if (text === undefined) return { epoch: undefined, iso: null, problem: undefined, note: undefined }
   const instant = readInstant(text)
@@ -41,6 +47,14 @@ const readTimestamp = (field: string, text: string | undefined, asOf: number): P
     }
   }
   const { epoch, iso } = instant
+  if (epoch < EARLIEST_REAL_TIME) {
+    return {
+      epoch: undefined,
+      iso: null,
+      problem: `${field} ${JSON.stringify(text)} is before 2000: a placeholder for "no time", not a real one`,
+      note: undefined
+    }
+  }
   const note = epoch > asOf ? `${field} ${iso} is after the audit time; counted as 0 days` : undefined
   return { epoch, iso, problem: undefined, note }
 }

@@ -219,6 +219,18 @@ describe("INVALID_RECORD for unparseable timestamps", () => {
     )
   })
 
+  it("takes a time before 2000 (Go's zero time, the Unix epoch) for the placeholder it is, not for a login", () => {
+    for (const placeholder of ["0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z"]) {
+      const broken = judge(user({ lastLoggedInAt: placeholder }))
+      expect(broken.map((finding) => finding.finding)).toEqual(["INVALID_RECORD"])
+      expect(broken[0]?.detail).toBe(
+        `lastLoggedInAt "${placeholder}" is before 2000: a placeholder for "no time", not a real one`
+      )
+      expect(broken[0]?.daysSinceLogin).toBeNull()
+    }
+    expect(codes(user({ lastLoggedInAt: "2000-01-01T00:00:00Z" }))).toEqual(["STALE_LOGIN"])
+  })
+
   it("rejects impossible dates and loose formats", () => {
     for (const bad of ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "March 5, 2026", "2026-01-01T25:00:00Z"]) {
       expect(codes(user({ createdAt: bad }))).toEqual(["INVALID_RECORD"])
