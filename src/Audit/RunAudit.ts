@@ -153,6 +153,7 @@ export const runAudit = (
       const holdHeapGrowth = makeHeapGrowthHold()
       const totals = { seen: 0, enabled: 0, deactivated: 0, privileged: 0, invalid: 0 }
       let enabledWithLogin = 0
+      let enabledWithoutRole = 0
       let duplicates = 0
 
       const { onProgress, onUser } = options
@@ -185,6 +186,7 @@ export const runAudit = (
               if (user.enabled) {
                 totals.enabled++
                 if (user.lastLoggedInAt !== undefined) enabledWithLogin++
+                if (!user.role.id && !user.role.name) enabledWithoutRole++
               } else totals.deactivated++
               const judgement = judgeUser(user, parameters, privilegePolicy)
               // A record with an unparseable timestamp is invalid too, though the rest of it is judged; a deactivated
@@ -235,6 +237,12 @@ export const runAudit = (
         const more = unlistedRoles.length > 5 ? ` and ${unlistedRoles.length - 5} more` : ""
         warnings.push(
           `Users hold roles GET /roles did not list (${shown}${more}): their privilege was judged by role name and id only.`
+        )
+      }
+      if (enabledWithoutRole > 0) {
+        warnings.push(
+          `${enabledWithoutRole} enabled user${enabledWithoutRole === 1 ? " has" : "s have"} no role (neither id nor ` +
+            "name): whether they are privileged could not be judged; check them in Panther."
         )
       }
       // Repeats the client left out at page boundaries count too: every record Panther sent is accounted for.

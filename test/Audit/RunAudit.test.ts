@@ -290,6 +290,33 @@ describe("records the API gets wrong", () => {
   })
 })
 
+describe("users without a role", () => {
+  it("are counted in a warning, since their privilege cannot be judged; deactivated ones are not", async () => {
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            request.path === "/roles"
+              ? json(200, { results: [{ id: "r1", name: "Admin", permissions: ["UserModify"] }] })
+              : json(200, {
+                  results: [
+                    wire("u1", { role: {} }),
+                    wire("u2", { role: { id: "", name: "" } }),
+                    wire("u3", { role: {}, enabled: false }),
+                    wire("u4", { role: { name: "Admin" } })
+                  ]
+                })
+          )
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    expect(outcome.run.warnings).toContain(
+      "2 enabled users have no role (neither id nor name): whether they are privileged could not be judged; check them in Panther."
+    )
+  })
+})
+
 describe("warnings quoting the server", () => {
   it("show a role name's escape sequences as U+FFFD, so the printed summary cannot drive the terminal", async () => {
     const outcome = await Effect.runPromise(
