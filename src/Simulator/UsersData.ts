@@ -56,9 +56,6 @@ export const validateUsersData = (data: unknown, newId: () => string): Either.Ei
     if (sameEmail !== undefined) {
       return Either.left(`${describeEntry(index, raw)}: the email is also used by entry ${sameEmail}`)
     }
-    if (user.role.id === undefined && user.role.name === undefined) {
-      return Either.left(`${describeEntry(index, raw)}: role must have an id or a name`)
-    }
     idsSeen.set(user.id, index)
     emailsSeen.set(fold(user.email), index)
     users.push(user)
