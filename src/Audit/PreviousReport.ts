@@ -15,6 +15,7 @@ import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName
 import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 import { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
+import { isSameInstance } from "./PantherInstance.js"
 import { Severity } from "./Severity.js"
 
 export interface PreviousFinding {
@@ -225,19 +226,10 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
   return { path, runStartedAt, findings, ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }) }
 }
 
-/** The Panther an API base URL names: its host, not its port (a local simulator's changes every start). */
-const instanceOf = (baseUrl: string): string => {
-  try {
-    return new URL(baseUrl).hostname.toLowerCase()
-  } catch {
-    return baseUrl
-  }
-}
-
 /**
  * The newest report in `directory`, and whether its run's email was left undelivered. A report of another Panther
- * (another host than `apiBaseUrl`'s) is not compared with: its findings would all pass for resolved, and this
- * one's for new.
+ * (another host or path prefix than `apiBaseUrl`'s) is not compared with: its findings would all pass for
+ * resolved, and this one's for new.
  */
 export const readPreviousReport = (directory: string, apiBaseUrl?: string): Effect.Effect<PreviousReportLookup> =>
   Effect.promise(async (): Promise<PreviousReportLookup> => {
@@ -252,7 +244,7 @@ export const readPreviousReport = (directory: string, apiBaseUrl?: string): Effe
       if (
         apiBaseUrl !== undefined &&
         report.apiBaseUrl !== undefined &&
-        instanceOf(report.apiBaseUrl) !== instanceOf(apiBaseUrl)
+        !isSameInstance(report.apiBaseUrl, apiBaseUrl)
       ) {
         return {
           _tag: "NotFound",

@@ -4,16 +4,8 @@
  */
 import type { AuditRun } from "./AuditRun.js"
 import { FINDING_CODES } from "./Finding.js"
+import { instanceLabel } from "./PantherInstance.js"
 import { SEVERITIES } from "./Severity.js"
-
-/** The host (and port, when not the default) of the audited API, as summaries name it; never credentials. */
-export const apiHost = (apiBaseUrl: string): string => {
-  try {
-    return new URL(apiBaseUrl).host
-  } catch {
-    return apiBaseUrl
-  }
-}
 
 export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<string>): string => {
   const { users, findings } = run
@@ -30,7 +22,7 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
       ? `Changes: everything is new (${changes.previousReportProblem ?? "no previous report"})`
       : `Changes since the previous report: ${changes.new} new, ${changes.unchanged} unchanged, ${changes.resolved.length} resolved`
   return [
-    `Panther user audit of ${apiHost(run.apiBaseUrl)} as of ${run.asOf}${run.parameters.policy === null ? "" : ` (policy ${run.parameters.policy})`}`,
+    `Panther user audit of ${instanceLabel(run.apiBaseUrl)} as of ${run.asOf}${run.parameters.policy === null ? "" : ` (policy ${run.parameters.policy})`}`,
     `Users: ${users.seen} (${users.enabled} enabled, ${users.deactivated} deactivated, ${users.privileged} privileged, ${users.invalid} invalid records) in ${run.pagesFetched} pages, ${run.retries} retries`,
     `Findings: ${findings.total} (${severities})`,
     ...codes,

@@ -5,8 +5,8 @@
 import { basename, dirname } from "node:path"
 import type { AuditRun } from "../Audit/AuditRun.js"
 import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.js"
+import { instanceLabel } from "../Audit/PantherInstance.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
-import { apiHost } from "../Audit/RunSummary.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
 import { type CsvAttachment, encodedSize, formatBytes } from "./CsvAttachment.js"
 import type { Block, Cell, EmailDocument, Section } from "./EmailDocument.js"
@@ -307,7 +307,7 @@ const runSection = (run: AuditRun): Section => ({
     {
       _tag: "Facts",
       entries: [
-        ["Instance", apiHost(run.apiBaseUrl)],
+        ["Instance", instanceLabel(run.apiBaseUrl)],
         ["As of", formatInstant(run.asOf)],
         [
           "Users",
@@ -342,7 +342,7 @@ export interface AuditEmailInput {
 
 export const auditEmailDocument = ({ outcome, matrix, attachment }: AuditEmailInput): EmailDocument => {
   const { run } = outcome
-  const host = apiHost(run.apiBaseUrl)
+  const host = instanceLabel(run.apiBaseUrl)
   const warnings: ReadonlyArray<Section> =
     run.warnings.length === 0
       ? []

@@ -1,10 +1,10 @@
 /**
  * `[Panther user audit] api.acme.example: 2 high, 11 medium (418 users)`, counting findings not suppressed (and
- * then how many are). Only the instance host and counts: a subject is shown in notifications, lock screens and mail
+ * then how many are). Only the instance (its host and any path prefix) and counts: a subject is shown in notifications, lock screens and mail
  * server logs, so no user data ever goes in it.
  */
 import type { AuditRun } from "../Audit/AuditRun.js"
-import { apiHost } from "../Audit/RunSummary.js"
+import { instanceLabel } from "../Audit/PantherInstance.js"
 import { SEVERITIES } from "../Audit/Severity.js"
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`
@@ -28,7 +28,7 @@ const findingCounts = (run: AuditRun): string => {
 }
 
 export const emailSubject = (prefix: string, run: AuditRun): string => {
-  const subject = `${apiHost(run.apiBaseUrl)}: ${findingCounts(run)} (${plural(run.users.seen, "user")})`
+  const subject = `${instanceLabel(run.apiBaseUrl)}: ${findingCounts(run)} (${plural(run.users.seen, "user")})`
   // A header may not hold a line break; the prefix comes from configuration.
   return (prefix === "" ? subject : `${prefix} ${subject}`).replace(/[\r\n]+/gu, " ")
 }

@@ -1,5 +1,5 @@
 /**
- * `manifest.json`: what an export is (as-of, tool, API host, parameters, counts) and the size and SHA-256 of every
+ * `manifest.json`: what an export is (as-of, tool, API host and base URL, parameters, counts) and the size and SHA-256 of every
  * other file in its folder, so an auditor can prove later that nothing was changed, removed or slipped in.
  * The same schema is what `verify` reads; anything it does not match is a malformed manifest.
  */
@@ -32,6 +32,8 @@ export const Manifest = Schema.Struct({
   asOf: Schema.String,
   tool: Schema.Struct({ name: Schema.String, version: Schema.String }),
   apiHost: Schema.String,
+  // The whole base URL, path prefix included (one gateway host can front several Panthers); older exports lack it.
+  apiBaseUrl: Schema.optional(Schema.String),
   runId: Schema.String,
   // Recorded as the run had them; verify checks files, not these, so their inner shape may grow over versions.
   parameters: Schema.Record({ key: Schema.String, value: Schema.Unknown }),

@@ -2,6 +2,7 @@
 import { resolve } from "node:path"
 import { Args, Command } from "@effect/cli"
 import { Console, Effect } from "effect"
+import { instanceLabel } from "../Audit/PantherInstance.js"
 import { formatCount } from "../Review/Html.js"
 import type { FileDigest } from "./Manifest.js"
 import { type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
@@ -29,7 +30,9 @@ export const describeProblem = (problem: VerifyProblem): string => {
 
 export const formatVerifyReport = (report: VerifyReport): string => {
   const { manifest } = report
-  const about = `Export of ${manifest.apiHost} as of ${manifest.asOf} by ${manifest.tool.name} ${manifest.tool.version}, run ${manifest.runId}.`
+  // Host and path prefix when the manifest has the base URL; a manifest of an older version names the host only.
+  const instance = manifest.apiBaseUrl === undefined ? manifest.apiHost : instanceLabel(manifest.apiBaseUrl)
+  const about = `Export of ${instance} as of ${manifest.asOf} by ${manifest.tool.name} ${manifest.tool.version}, run ${manifest.runId}.`
   const digest =
     `SHA-256 of manifest.json: ${report.manifestDigest.sha256}; ` +
     "compare it with the digest recorded when the export was made."

@@ -3,7 +3,7 @@
  * committed together, like every other report.
  */
 import { Effect } from "effect"
-import { apiHost } from "../Audit/RunSummary.js"
+import { apiHost } from "../Audit/PantherInstance.js"
 import { commitFiles } from "../Reports/CommitFiles.js"
 import { toCsv } from "../Reports/Csv.js"
 import type { ReportError } from "../Reports/ReportError.js"
@@ -30,6 +30,7 @@ export const writeInventory = (options: {
         tool: run.tool,
         asOf: run.asOf,
         apiHost: apiHost(run.apiBaseUrl),
+        apiBaseUrl: run.apiBaseUrl,
         users: run.users
       }
       yield* csv.append(UTF8_BOM + toCsv([[...INVENTORY_COLUMNS]]))

@@ -6,7 +6,7 @@ import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import type { AuditRun } from "../Audit/AuditRun.js"
-import { apiHost } from "../Audit/RunSummary.js"
+import { apiHost } from "../Audit/PantherInstance.js"
 import { commitFiles } from "../Reports/CommitFiles.js"
 import { describeFsError, ReportError } from "../Reports/ReportError.js"
 import { openTempFile } from "../Reports/TempFile.js"
@@ -50,6 +50,7 @@ export const writeManifest = (folder: string, run: AuditRun, createdAt: number) 
         asOf: run.asOf,
         tool: run.tool,
         apiHost: apiHost(run.apiBaseUrl),
+        apiBaseUrl: run.apiBaseUrl,
         runId: run.runId,
         parameters: { ...run.parameters },
         counts: { files: files.length, users: { ...run.users }, findings: { ...run.findings } },

@@ -5,7 +5,7 @@
  */
 
 import { FINDING_CODES } from "../Audit/Finding.js"
-import { apiHost } from "../Audit/RunSummary.js"
+import { instanceLabel } from "../Audit/PantherInstance.js"
 import { SEVERITIES } from "../Audit/Severity.js"
 import { type Bar, barChart, columnChart } from "./Charts.js"
 import { findingEntries } from "./FindingSet.js"
@@ -68,7 +68,7 @@ const details = (review: Review): string => {
   const { run } = review
   const p = run.parameters
   const rows: Array<[string, string]> = [
-    ["Panther API", apiHost(run.apiBaseUrl)],
+    ["Panther API", instanceLabel(run.apiBaseUrl)],
     ["As of", instant(run.asOf)],
     ["Generated", instant(run.finishedAt)],
     ["Tool", `${run.tool.name} ${run.tool.version}`],
@@ -102,7 +102,7 @@ const details = (review: Review): string => {
 
 export const reviewHtmlStart = (review: Review, figures: ReviewFigures): string => {
   const { run } = review
-  const host = apiHost(run.apiBaseUrl)
+  const host = instanceLabel(run.apiBaseUrl)
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,0 +1,48 @@
+/**
+ * Which Panther a run audited, as reports name it and as runs tell instances apart: the API host and its path
+ * prefix. Behind a gateway (`https://gateway.example.com/panther`, `.../panther-eu`) the prefix is what tells one
+ * Panther from another, so it is never dropped. Credentials, a query or a fragment never appear: the base URL has
+ * none (Connection.ts refuses them), and a report read back is not trusted to be so careful.
+ */
+
+/** The path prefix without trailing slashes: `/panther`, or "" for none. */
+const pathPrefix = (url: URL): string => url.pathname.replace(/\/+$/, "")
+
+/**
+ * The host (and port, when not the default) alone, as the `apiHost` field of exports has always held it; the same
+ * exports carry the whole base URL in `apiBaseUrl`.
+ */
+export const apiHost = (apiBaseUrl: string): string => {
+  try {
+    return new URL(apiBaseUrl).host
+  } catch {
+    return instanceLabel(apiBaseUrl)
+  }
+}
+
+/** `api.acme.example`, `gateway.example.com/panther`, `127.0.0.1:4010/a`: the host (and port) and path prefix. */
+export const instanceLabel = (apiBaseUrl: string): string => {
+  try {
+    const url = new URL(apiBaseUrl)
+    return `${url.host}${pathPrefix(url)}`
+  } catch {
+    // Not a URL (a hand-edited report): shown up to where a query or fragment would start, without any `user@`.
+    return apiBaseUrl.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, "$1")
+  }
+}
+
+/**
+ * What identifies the Panther an API base URL names: its host name (in any case) and path prefix, not its port (a
+ * local simulator's changes every start).
+ */
+const instanceKey = (apiBaseUrl: string): string => {
+  try {
+    const url = new URL(apiBaseUrl)
+    return `${url.hostname.toLowerCase()}${pathPrefix(url)}`
+  } catch {
+    return apiBaseUrl
+  }
+}
+
+export const isSameInstance = (apiBaseUrl: string, other: string): boolean =>
+  instanceKey(apiBaseUrl) === instanceKey(other)

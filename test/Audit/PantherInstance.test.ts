@@ -1,0 +1,163 @@
+/**
+ * Two Panthers behind one gateway host, told apart only by their path prefix: every report, the email and the
+ * export must say which one they are of, and a run of one must not take the other's report for its previous one.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { createServer, request, type Server } from "node:http"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import type { AuditRun } from "../../src/Audit/AuditRun.js"
+import { runCommand as auditCommand } from "../../src/Audit/RunCommand.js"
+import { exportCommand } from "../../src/Export/ExportCommand.js"
+import type { Manifest } from "../../src/Export/Manifest.js"
+import { verifyCommand } from "../../src/Export/VerifyCommand.js"
+import { reviewCommand } from "../../src/Review/ReviewCommand.js"
+import { runCommand } from "../Review/commandHarness.js"
+import { AS_OF, AS_OF_ISO, daysAgo, wire } from "../Review/fixtures.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+
+const GATEWAY_PORT = 6203
+const GATEWAY = `http://127.0.0.1:${GATEWAY_PORT}`
+
+let first: StartedSimulator
+let second: StartedSimulator
+let gateway: Server
+let directory = ""
+
+/** Sends `/a/...` to the first simulator and `/b/...` to the second, without the prefix, as a gateway would. */
+const startGateway = () =>
+  new Promise<Server>((resolve, reject) => {
+    const server = createServer((incoming, outgoing) => {
+      const match = /^\/(a|b)(\/.*)$/.exec(incoming.url ?? "")
+      const target = match?.[1] === "a" ? first : match?.[1] === "b" ? second : undefined
+      if (match === undefined || match === null || target === undefined) {
+        outgoing.writeHead(404).end()
+        return
+      }
+      const forwarded = request(
+        { host: "127.0.0.1", port: target.port, path: match[2], method: incoming.method, headers: incoming.headers },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(outgoing)
+        }
+      )
+      forwarded.on("error", () => outgoing.destroy())
+      incoming.pipe(forwarded)
+    })
+    server.once("error", reject)
+    server.listen(GATEWAY_PORT, "127.0.0.1", () => resolve(server))
+  })
+
+beforeAll(async () => {
+  first = await startSimulator({
+    port: 6201,
+    now: new Date(AS_OF),
+    data: [wire("a-stale", { lastLoggedInAt: daysAgo(200) }), wire("a-fine")]
+  })
+  second = await startSimulator({
+    port: 6202,
+    now: new Date(AS_OF),
+    data: [wire("b-stale", { lastLoggedInAt: daysAgo(300) }), wire("b-admin", { role: { name: "Admin" } })]
+  })
+  gateway = await startGateway()
+})
+afterAll(async () => {
+  await new Promise((resolve) => gateway.close(resolve))
+  await first.close()
+  await second.close()
+})
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "instance-test-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const argsFor = (prefix: string, ...extra: Array<string>) => [
+  "--api-url",
+  `${GATEWAY}${prefix}`,
+  "--api-token",
+  first.readToken,
+  "--report-dir",
+  directory,
+  "--as-of",
+  AS_OF_ISO,
+  "--max-retries",
+  "0",
+  ...extra
+]
+
+const newest = (folder: string, pattern: RegExp) => {
+  const name = readdirSync(folder)
+    .filter((entry) => pattern.test(entry))
+    .sort()
+    .at(-1)
+  if (name === undefined) throw new Error(`no file like ${pattern} in ${folder}`)
+  return join(folder, name)
+}
+
+const runOf = (path: string) => (JSON.parse(readFileSync(path, "utf8")) as { run: AuditRun }).run
+
+describe("a Panther behind a path prefix", () => {
+  it("is named with its prefix on the review page and not compared with another prefix's report", async () => {
+    const ofA = await runCommand(reviewCommand, argsFor("/a"))
+    expect(ofA.error).toBe("")
+    const pageA = readFileSync(newest(directory, /^access-review-.*\.html$/), "utf8")
+    expect(pageA).toContain(`<title>Access review of 127.0.0.1:${GATEWAY_PORT}/a as of 2026-06-30</title>`)
+    expect(ofA.stdout).toContain(`Panther user audit of 127.0.0.1:${GATEWAY_PORT}/a as of`)
+
+    // The report of /a is the newest in the folder; /b is another Panther, so everything of it is new.
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    const ofB = await runCommand(reviewCommand, argsFor("/b"))
+    expect(ofB.error).toBe("")
+    const pageB = readFileSync(newest(directory, /^access-review-.*\.html$/), "utf8")
+    expect(pageB).toContain(`<title>Access review of 127.0.0.1:${GATEWAY_PORT}/b as of 2026-06-30</title>`)
+    const runB = runOf(newest(directory, /^user-audit-.*\.json$/))
+    expect(runB.changes.previousReport).toBeNull()
+    expect(runB.changes.previousReportProblem).toContain(`is of another Panther (${GATEWAY}/a)`)
+    expect(runB.changes.resolved).toEqual([])
+    expect(ofB.stdout).toContain("Changes: everything is new (the newest report")
+
+    // The same prefix again is the same Panther: compared, nothing new.
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    await runCommand(reviewCommand, argsFor("/b"))
+    const again = runOf(newest(directory, /^user-audit-.*\.json$/))
+    expect(again.changes.previousReportProblem).toBeNull()
+    expect(again.changes).toMatchObject({ new: 0, resolved: [] })
+  })
+
+  it("names the prefix in the email's subject", async () => {
+    const result = await runCommand(auditCommand, argsFor("/b", "--mail-to", "secops@example.com", "--email", "always"))
+    expect(result.error).toBe("")
+    const message = readFileSync(newest(directory, /^user-audit-.*\.eml$/), "utf8")
+    expect(message).toMatch(new RegExp(`^Subject: \\[Panther user audit\\] 127\\.0\\.0\\.1:${GATEWAY_PORT}/b: `, "m"))
+  })
+
+  it("records the base URL in the export, and verify names the instance with its prefix", async () => {
+    const exported = await runCommand(exportCommand, argsFor("/a"))
+    expect(exported.error).toBe("")
+    const folder = newest(directory, /^export-/)
+    const manifest = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")) as Manifest
+    // apiHost stays the host, as scripts read it; the base URL says which Panther behind it.
+    expect(manifest.apiHost).toBe(`127.0.0.1:${GATEWAY_PORT}`)
+    expect(manifest.apiBaseUrl).toBe(`${GATEWAY}/a`)
+    const inventory = JSON.parse(readFileSync(newest(folder, /^inventory-.*\.json$/), "utf8")) as {
+      inventory: { apiHost: string; apiBaseUrl: string }
+    }
+    expect(inventory.inventory).toMatchObject({ apiHost: `127.0.0.1:${GATEWAY_PORT}`, apiBaseUrl: `${GATEWAY}/a` })
+
+    const verified = await runCommand(verifyCommand, [folder])
+    expect(verified.code).toBe(0)
+    expect(verified.stdout).toContain(`Export of 127.0.0.1:${GATEWAY_PORT}/a as of ${AS_OF_ISO}`)
+  })
+
+  it("still verifies an export whose manifest, from an older version, names the host only", async () => {
+    await runCommand(exportCommand, argsFor("/a"))
+    const folder = newest(directory, /^export-/)
+    const path = join(folder, "manifest.json")
+    const { apiBaseUrl: _apiBaseUrl, ...older } = JSON.parse(readFileSync(path, "utf8")) as Manifest
+    writeFileSync(path, `${JSON.stringify(older, null, 2)}\n`)
+    const verified = await runCommand(verifyCommand, [folder])
+    expect(verified.code).toBe(0)
+    expect(verified.stdout).toContain(`Export of 127.0.0.1:${GATEWAY_PORT} as of ${AS_OF_ISO}`)
+  })
+})
