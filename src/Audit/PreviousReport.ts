@@ -16,6 +16,7 @@ import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredM
 import { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
 import { isSameInstance } from "./PantherInstance.js"
+import { type RecordedParameters, readRecordedParameters } from "./ParameterChanges.js"
 import { Severity } from "./Severity.js"
 
 export interface PreviousFinding {
@@ -32,6 +33,8 @@ export interface PreviousReport {
   readonly path: string
   /** The API its run audited, when it says (every report of this tool does). */
   readonly apiBaseUrl?: string
+  /** The settings its run judged by, so a run can say when they differ from its own. */
+  readonly parameters?: RecordedParameters
   readonly runStartedAt: string
   readonly findings: ReadonlyMap<string, PreviousFinding>
 }
@@ -145,7 +148,14 @@ const parseWholeReport = async (path: string): Promise<PreviousReport> => {
     if (finding === undefined) throw new Error("a finding lacks a known code or severity")
     findings.set(finding.id, finding)
   }
-  return { path, runStartedAt, findings, ...(typeof run.apiBaseUrl === "string" ? { apiBaseUrl: run.apiBaseUrl } : {}) }
+  const parameters = readRecordedParameters(run.parameters)
+  return {
+    path,
+    runStartedAt,
+    findings,
+    ...(typeof run.apiBaseUrl === "string" ? { apiBaseUrl: run.apiBaseUrl } : {}),
+    ...(parameters === undefined ? {} : { parameters })
+  }
 }
 
 /** A report of this tool's layout that breaks off (a disk that filled up): incomplete whichever way it is read. */
@@ -182,6 +192,7 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
   let section = "run" as Section
   let runStartedAt = ""
   let apiBaseUrl: string | undefined
+  let parameters: RecordedParameters | undefined
   // A finding line that does not parse: the end of a report cut off mid-line if nothing follows, another layout
   // (a finding over several lines) if something does.
   let unparsed: string | undefined
@@ -199,6 +210,7 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
         runStartedAt = startedAt
         const audited = isRecord(run) && isRecord(run.run) ? run.run.apiBaseUrl : undefined
         if (typeof audited === "string") apiBaseUrl = audited
+        parameters = readRecordedParameters(isRecord(run) && isRecord(run.run) ? run.run.parameters : undefined)
         section = "findings"
       } else runLines.push(line)
     } else if (section === "findings") {
@@ -223,7 +235,13 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
   })
   if (section === "run") throw new OtherLayout("it has no line opening its list of findings")
   if (section !== "end") throw new CutShort("it ends before its list of findings is complete")
-  return { path, runStartedAt, findings, ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }) }
+  return {
+    path,
+    runStartedAt,
+    findings,
+    ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }),
+    ...(parameters === undefined ? {} : { parameters })
+  }
 }
 
 /**

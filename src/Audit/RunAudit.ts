@@ -24,6 +24,7 @@ import { makeFindingLedger } from "./FindingLedger.js"
 import { forEachChunk } from "./ForEachChunk.js"
 import { makeHeapGrowthHold } from "./HeapGrowth.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
+import { parameterChangeWarning } from "./ParameterChanges.js"
 import { readPreviousReport } from "./PreviousReport.js"
 import { makePrivilegePolicy } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
@@ -130,6 +131,11 @@ export const runAudit = (
       const previous = yield* readPreviousReport(options.reportDirectory, options.apiBaseUrl)
       const roles = yield* Fiber.join(rolesRead)
       if (roles.warning !== undefined) warnings.push(roles.warning)
+      const changedParameters =
+        previous._tag === "Found" && previous.report.parameters !== undefined
+          ? parameterChangeWarning(basename(previous.report.path), previous.report.parameters, parameters)
+          : undefined
+      if (changedParameters !== undefined) warnings.push(changedParameters)
       const previousEmailUndelivered = previous._tag === "Found" ? previous.notMailedSince : undefined
       if (previous._tag === "Found" && previousEmailUndelivered !== undefined) {
         warnings.push(

@@ -62,7 +62,11 @@ it.each([
   ["re-indented, as jq . writes it", (report: unknown) => `${JSON.stringify(report, null, 2)}\n`]
 ])("reads a report laid out otherwise, %s, as the same findings", async (_layout, write) => {
   const report = {
-    run: { startedAt: "2025-06-01T00:00:00.000Z", apiBaseUrl: "https://api.acme.example" },
+    run: {
+      startedAt: "2025-06-01T00:00:00.000Z",
+      apiBaseUrl: "https://api.acme.example",
+      parameters: { staleDays: 45, pendingDays: 7, privilegedRoles: ["Admin"], policy: "cis", failOn: "high" }
+    },
     findings: [finding(1), finding(2)]
   }
   writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), write(report))
@@ -70,6 +74,7 @@ it.each([
   if (lookup._tag !== "Found") throw new Error(lookup.reason)
   expect([...lookup.report.findings.keys()]).toEqual(["STALE_LOGIN:u1", "STALE_LOGIN:u2"])
   expect(lookup.report.apiBaseUrl).toBe("https://api.acme.example")
+  expect(lookup.report.parameters).toEqual({ staleDays: 45, pendingDays: 7, privilegedRoles: ["Admin"], policy: "cis" })
 })
 
 it.each([
