@@ -1,9 +1,10 @@
 /**
  * Panther's timestamps are RFC 3339 in UTC, seen with 0, 3 and 9 fractional digits. This parser accepts any
- * precision and any offset, and nothing looser: `Date.parse` alone would accept "March 5". A timestamp without an
- * offset is read as UTC, as Panther documents its timestamps, never as this machine's local time.
+ * precision and any offset, ISO 8601's hour-only offset (`+02`) and decimal comma included, and nothing looser:
+ * `Date.parse` alone would accept "March 5". A timestamp without an offset is read as UTC, as Panther documents its
+ * timestamps, never as this machine's local time.
  */
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?([Zz]|[+-]\d{2}:?\d{2})?$/
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/
 
 const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
 
@@ -95,7 +96,7 @@ export const readInstant = (text: string): Instant | undefined => {
   let offsetMinutes = 0
   if (!utc) {
     const offsetHours = Number(offset.slice(1, 3))
-    const offsetMins = Number(offset.slice(-2))
+    const offsetMins = offset.length > 3 ? Number(offset.slice(-2)) : 0
     if (offsetHours > 23 || offsetMins > 59) return undefined
     offsetMinutes = (offset[0] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMins)
   }

@@ -6,7 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { parseTimestamp, readInstant, toIsoUtc } from "../../src/Audit/Timestamps.js"
 import { seededRandom } from "../support/seededRandom.js"
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?([Zz]|[+-]\d{2}:?\d{2})?$/
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/
 
 /** The reading by string rebuilding and `Date.parse`, with the calendar checked separately. */
 const oracle = (text: string): number | undefined => {
@@ -14,7 +14,10 @@ const oracle = (text: string): number | undefined => {
   if (match === null) return undefined
   const [, year, month, day, hour, minute, second = "00", fraction = "", offset = "Z"] = match
   const millis = fraction.padEnd(3, "0").slice(0, 3)
-  const normalizedOffset = offset.toUpperCase() === "Z" ? "Z" : offset.replace(/^([+-]\d{2}):?(\d{2})$/, "$1:$2")
+  const normalizedOffset =
+    offset.toUpperCase() === "Z"
+      ? "Z"
+      : offset.replace(/^([+-]\d{2}):?(\d{2})?$/, (_, hours, minutes = "00") => `${hours}:${minutes}`)
   const epoch = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}.${millis}${normalizedOffset}`)
   if (Number.isNaN(epoch)) return undefined
   const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)))
@@ -36,8 +39,22 @@ const generated = (count: number): Array<string> => {
     const date = `${pad(year, 4)}-${pad(1 + Math.floor(next() * 13), 2)}-${pad(Math.floor(next() * 33), 2)}`
     const time = `${pad(Math.floor(next() * 25), 2)}:${pad(Math.floor(next() * 61), 2)}`
     const seconds = pick(["", `:${pad(Math.floor(next() * 61), 2)}`])
-    const fraction = seconds === "" ? "" : pick(["", ".1", ".12", ".123", ".123456", ".123456789"])
-    const offset = pick(["", "Z", "z", "+00:00", "-05:30", "+0530", "+14:00", "-23:59", "+24:00", "+05:60"])
+    const fraction = seconds === "" ? "" : pick(["", ".1", ".12", ".123", ".123456", ".123456789", ",5", ",123"])
+    const offset = pick([
+      "",
+      "Z",
+      "z",
+      "+00:00",
+      "-05:30",
+      "+0530",
+      "+14:00",
+      "-23:59",
+      "+24:00",
+      "+05:60",
+      "+02",
+      "-11",
+      "+25"
+    ])
     cases.push(`${date}${pick(["T", "t", " "])}${time}${seconds}${fraction}${offset}`)
   }
   return cases
@@ -63,6 +80,9 @@ describe("parseTimestamp", () => {
     expect(parseTimestamp("2024-05-01T10:30:00+02:00")).toBe(Date.UTC(2024, 4, 1, 8, 30))
     expect(parseTimestamp(" 2024-05-01T08:30:00.5Z ")).toBe(Date.UTC(2024, 4, 1, 8, 30, 0, 500))
     expect(parseTimestamp("2024-02-29T00:00:00Z")).toBe(Date.UTC(2024, 1, 29))
+    // ISO 8601's hour-only offset and decimal comma.
+    expect(parseTimestamp("2024-05-01T10:30:00+02")).toBe(Date.UTC(2024, 4, 1, 8, 30))
+    expect(parseTimestamp("2024-05-01T08:30:00,25Z")).toBe(Date.UTC(2024, 4, 1, 8, 30, 0, 250))
   })
 
   it("rejects what is not an instant", () => {
