@@ -27,7 +27,16 @@ export interface VerifyReport {
   /** Files whose size and digest match. */
   readonly verified: number
   readonly problems: ReadonlyArray<VerifyProblem>
+  /** Files a file manager adds on its own when the folder is opened (`.DS_Store`): named, not held against it. */
+  readonly fileManagerFiles: ReadonlyArray<string>
 }
+
+/**
+ * What Finder, Explorer and the like write into a folder just opened: the export's own files stay checked, and an
+ * auditor who looked at it is not told to distrust it.
+ */
+const isFileManagerFile = (name: string): boolean =>
+  name === ".DS_Store" || name === "Thumbs.db" || name === "desktop.ini" || name.startsWith("._")
 
 const unreadable = (message: string) => new ManifestUnreadable({ message })
 
@@ -135,6 +144,7 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
         unreadable(`${folder} cannot be listed (${describeFsError(error)}), so files added to it cannot be found.`)
     })
     // Digest and listing errors past this point are findings about the folder, not a broken manifest.
+    const fileManagerFiles: Array<string> = []
     const problems = yield* Effect.promise(async () => {
       const found: Array<VerifyProblem> = []
       for (const file of manifest.files) {
@@ -142,10 +152,19 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
         if (problem !== undefined) found.push(problem)
       }
       for (const name of [...present].sort()) {
-        if (!listed.has(name)) found.push({ kind: "unexpected", path: name })
+        if (listed.has(name)) continue
+        if (isFileManagerFile(name)) fileManagerFiles.push(name)
+        else found.push({ kind: "unexpected", path: name })
       }
       return found
     })
     const failedFiles = problems.filter((problem) => problem.kind !== "unexpected").length
-    return { folder, manifest, manifestDigest, verified: manifest.files.length - failedFiles, problems }
+    return {
+      folder,
+      manifest,
+      manifestDigest,
+      verified: manifest.files.length - failedFiles,
+      problems,
+      fileManagerFiles
+    }
   })

@@ -36,16 +36,22 @@ export const formatVerifyReport = (report: VerifyReport): string => {
   const digest =
     `SHA-256 of manifest.json: ${report.manifestDigest.sha256}; ` +
     "compare it with the digest recorded when the export was made."
+  const leftAside =
+    report.fileManagerFiles.length === 0
+      ? []
+      : [`Left aside: ${report.fileManagerFiles.join(", ")}, written by a file manager, not part of the export.`]
   if (report.problems.length === 0) {
     return [
       `Verified ${report.verified} files in ${report.folder}: every size and SHA-256 matches manifest.json, ` +
         "and no file is missing or added.",
+      ...leftAside,
       about,
       digest
     ].join("\n")
   }
   return [
     ...report.problems.map(describeProblem),
+    ...leftAside,
     `${report.verified} of ${manifest.files.length} files match manifest.json.`,
     about,
     digest

@@ -117,6 +117,19 @@ describe("panther-audit verify", () => {
     expect(result.error).toContain("1 unexpected")
   })
 
+  it("names a file manager's own files apart, without failing the export for them", async () => {
+    writeFileSync(join(folder, ".DS_Store"), "\u0000\u0000\u0000\u0001Bud1")
+    writeFileSync(join(folder, "._manifest.json"), "AppleDouble")
+    const result = await verify()
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(
+      "Left aside: .DS_Store, ._manifest.json, written by a file manager, not part of the export."
+    )
+    // Anything else added still fails it.
+    writeFileSync(join(folder, ".DS_Store.csv"), "x")
+    expect((await verify()).stdout).toContain("UNEXPECTED  .DS_Store.csv")
+  })
+
   it("is a usage error (exit 2) for a folder without a manifest", async () => {
     unlinkSync(join(folder, "manifest.json"))
     const result = await verify()
