@@ -20,6 +20,7 @@ export const CONTROLS: Readonly<Record<FindingCode, ReadonlyArray<string>>> = {
   PRIVILEGED_ROLE: PRIVILEGED_ACCESS,
   PENDING_STATUS: CREDENTIAL_HYGIENE,
   COMPROMISED_ACCOUNT: CREDENTIAL_HYGIENE,
+  UNRECOGNIZED_STATUS: CREDENTIAL_HYGIENE,
   // Data-quality findings say the review is incomplete rather than evidencing a control.
   INVALID_RECORD: [],
   LOGIN_DATA_MISSING: []

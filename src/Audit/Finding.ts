@@ -12,7 +12,8 @@ export const FINDING_CODES = [
   "COMPROMISED_ACCOUNT",
   "PRIVILEGED_ROLE",
   "INVALID_RECORD",
-  "LOGIN_DATA_MISSING"
+  "LOGIN_DATA_MISSING",
+  "UNRECOGNIZED_STATUS"
 ] as const
 export const FindingCode = Schema.Literal(...FINDING_CODES)
 export type FindingCode = typeof FindingCode.Type

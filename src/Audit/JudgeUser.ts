@@ -12,6 +12,7 @@ import { pendingStatusRule } from "./Rules/PendingStatus.js"
 import { privilegedRoleRule } from "./Rules/PrivilegedRole.js"
 import type { UserRule } from "./Rules/Rule.js"
 import { staleLoginRule } from "./Rules/StaleLogin.js"
+import { unrecognizedStatusRule } from "./Rules/UnrecognizedStatus.js"
 import { type UserFacts, userFacts } from "./UserFacts.js"
 
 export const USER_RULES: ReadonlyArray<UserRule> = [
@@ -20,6 +21,7 @@ export const USER_RULES: ReadonlyArray<UserRule> = [
   staleLoginRule,
   neverLoggedInRule,
   pendingStatusRule,
+  unrecognizedStatusRule,
   privilegedRoleRule
 ]
 

@@ -45,6 +45,8 @@ const meaning = (code: FindingCode, run: AuditRun): string => {
       return "invitation, confirmation or password reset not completed"
     case "COMPROMISED_ACCOUNT":
       return "Cognito marked the account COMPROMISED"
+    case "UNRECOGNIZED_STATUS":
+      return "a status no rule judges (legacy ARCHIVED or UNKNOWN, or a new one): check the account"
     case "PRIVILEGED_ROLE":
       return "holds a privileged role"
     case "INVALID_RECORD":

@@ -113,10 +113,35 @@ describe("PENDING_STATUS", () => {
     expect(only(pending(daysAgo(2)), "PENDING_STATUS", { pendingDays: 1 }).severity).toBe("medium")
   })
 
-  it("ignores other statuses, including unknown ones", () => {
-    for (const status of ["CONFIRMED", "EXTERNAL_PROVIDER", "ARCHIVED", "UNKNOWN", "SOMETHING_NEW", undefined]) {
+  it("ignores other statuses, leaving those it does not judge to UNRECOGNIZED_STATUS", () => {
+    for (const status of ["CONFIRMED", "EXTERNAL_PROVIDER", undefined]) {
       expect(codes(user({ status }))).toEqual([])
     }
+    for (const status of ["ARCHIVED", "UNKNOWN", "SOMETHING_NEW"]) {
+      expect(codes(user({ status }))).toEqual(["UNRECOGNIZED_STATUS"])
+    }
+  })
+})
+
+describe("UNRECOGNIZED_STATUS", () => {
+  it("is low, names the status, and is raised alongside the other rules' findings", () => {
+    const legacy = only(user({ status: "UNKNOWN", lastLoggedInAt: daysAgo(200) }), "UNRECOGNIZED_STATUS")
+    expect(legacy.severity).toBe("low")
+    expect(legacy.detail).toContain('status "UNKNOWN" is a legacy Cognito status')
+    expect(codes(user({ status: "UNKNOWN", lastLoggedInAt: daysAgo(200) }))).toEqual([
+      "STALE_LOGIN",
+      "UNRECOGNIZED_STATUS"
+    ])
+    expect(only(user({ status: "PASSWORD_EXPIRED" }), "UNRECOGNIZED_STATUS").detail).toContain(
+      "check the account in Panther"
+    )
+  })
+
+  it("is not raised for a status another rule judges, in any case, nor for a deactivated user", () => {
+    for (const status of ["confirmed", "External_Provider", "COMPROMISED", "unconfirmed", "RESET_REQUIRED"]) {
+      expect(codes(user({ status }))).not.toContain("UNRECOGNIZED_STATUS")
+    }
+    expect(codes(user({ status: "ARCHIVED", enabled: false }))).toEqual([])
   })
 })
 

@@ -180,6 +180,46 @@ describe("run-level rules", () => {
   })
 })
 
+describe("statuses no rule judges", () => {
+  it("raise UNRECOGNIZED_STATUS (low) for enabled users, so a legacy or new status does not pass as fine", async () => {
+    const data = [
+      wire("archived", { status: "ARCHIVED" }),
+      wire("unknown", { status: "UNKNOWN" }),
+      wire("expired", { status: "PASSWORD_EXPIRED" }),
+      wire("lower", { status: "archived" }),
+      // Judged by other rules, or not a status at all: no UNRECOGNIZED_STATUS.
+      wire("confirmed", { status: "CONFIRMED" }),
+      wire("sso", { status: "EXTERNAL_PROVIDER" }),
+      wire("invited", { status: "FORCE_CHANGE_PASSWORD" }),
+      wire("compromised", { status: "COMPROMISED" }),
+      wire("absent", { status: undefined }),
+      // Deactivated users cannot log in and get no findings, whatever their status.
+      wire("off", { status: "ARCHIVED", enabled: false })
+    ]
+    const simulator = await startSimulator({ data, now: new Date(AS_OF) })
+    try {
+      const outcome = await Effect.runPromise(
+        audit(simulator.baseUrl, simulator.readToken, parameters({ includeDeactivated: true }))
+      )
+      const { rows } = readReports(outcome)
+      const unrecognized = rows.filter((row) => row.finding === "UNRECOGNIZED_STATUS")
+      expect(unrecognized.map((row) => row.user_id).sort()).toEqual(["archived", "expired", "lower", "unknown"])
+      expect(unrecognized.every((row) => row.severity === "low")).toBe(true)
+      expect(unrecognized.every((row) => row.controls === "SOC 2 CC6.2; ISO/IEC 27001:2022 A.5.18")).toBe(true)
+      const detail = (id: string) => unrecognized.find((row) => row.user_id === id)?.detail ?? ""
+      expect(detail("archived")).toBe(
+        'status "ARCHIVED" is a legacy Cognito status, so no rule judged the account by it: check the account ' +
+          "in Panther (Settings > Users) and deactivate it if it should not have access"
+      )
+      expect(detail("expired")).toContain('status "PASSWORD_EXPIRED" is not a Cognito status this audit knows')
+      expect(outcome.run.findings.byFinding.UNRECOGNIZED_STATUS).toBe(4)
+      expect(outcome.run.users.deactivated).toBe(1)
+    } finally {
+      await simulator.close()
+    }
+  })
+})
+
 describe("records the API gets wrong", () => {
   it("reports an invalid record with its id and goes on; falls back to role names when roles are unreadable", async () => {
     const page = {
