@@ -7,7 +7,6 @@ import { Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envBoolean, envInteger, envText } from "../Cli/Environment.js"
 import { requireOptionValue } from "../Cli/FlagValues.js"
-import { ALL_PERMISSIONS } from "../PantherApi/Permissions.js"
 import {
   type AuditParameters,
   DEFAULT_PENDING_DAYS,
@@ -84,7 +83,7 @@ const privilegedPermissions = list(
   "privileged-permissions",
   "AUDIT_PRIVILEGED_PERMISSIONS",
   DEFAULT_PRIVILEGED_PERMISSIONS,
-  "Permissions that make any role holding them privileged, as GET /roles reports them."
+  "Permissions that make any role holding them privileged, as GET /roles reports them (CamelCase, e.g. UserModify)."
 )
 
 const includeDeactivated = Options.boolean("include-deactivated").pipe(
@@ -132,7 +131,12 @@ const splitList = (text: string): Array<string> =>
     .map((item) => item.trim())
     .filter((item) => item !== "")
 
-const KNOWN_PERMISSIONS: ReadonlySet<string> = new Set(ALL_PERMISSIONS)
+/**
+ * Panther's permission names are CamelCase identifiers (UserModify, AIRunAsModify). Any such name is accepted, not
+ * only those this tool knows: Panther adds permissions, and a role holding a new admin-grade one must still be
+ * auditable by it. A typo of that shape is caught at run time instead, when no role holds it (RunAudit.ts).
+ */
+const PERMISSION_NAME = /^[A-Z][A-Za-z0-9]*$/
 
 /**
  * Checks the option values and turns them into the audit's parameters. `now` is the default `--as-of`.
@@ -178,10 +182,12 @@ export const toAuditParameters = (
     }
     const roles = splitList(values.privilegedRoles)
     const permissions = splitList(values.privilegedPermissions)
-    const unknown = permissions.filter((permission) => !KNOWN_PERMISSIONS.has(permission))
-    if (unknown.length > 0) {
+    const malformed = permissions.filter((permission) => !PERMISSION_NAME.test(permission))
+    if (malformed.length > 0) {
       return yield* fail(
-        `--privileged-permissions: unknown permission ${unknown.join(", ")}; known permissions are ${ALL_PERMISSIONS.join(", ")}`
+        `--privileged-permissions / AUDIT_PRIVILEGED_PERMISSIONS: ${malformed.map((name) => JSON.stringify(name)).join(", ")} ` +
+          `${malformed.length === 1 ? "is not a permission name" : "are not permission names"}; permissions are ` +
+          "CamelCase names as GET /roles lists them, comma-separated, for example UserModify,OrganizationAPITokenModify"
       )
     }
     return {

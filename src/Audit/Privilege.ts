@@ -3,6 +3,7 @@
  * `GET /roles` says it holds one of `--privileged-permissions`: a custom "Helpdesk" role holding UserModify is
  * as powerful as Admin, whatever it is called.
  */
+import { ALL_PERMISSIONS } from "../PantherApi/Permissions.js"
 import type { RoleRef, RoleWithPermissions } from "../PantherApi/Schemas.js"
 import type { AuditParameters } from "./AuditParameters.js"
 
@@ -11,6 +12,8 @@ export interface PrivilegeVerdict {
   /** Why, for the finding's detail. */
   readonly reason: string
 }
+
+const KNOWN_PERMISSIONS: ReadonlySet<string> = new Set(ALL_PERMISSIONS)
 
 const NOT_PRIVILEGED: PrivilegeVerdict = { privileged: false, reason: "" }
 
@@ -115,4 +118,27 @@ export const makePrivilegePolicy = (
       return verdict
     }
   }
+}
+
+export interface UnheldPermission {
+  readonly name: string
+  /** A known or held permission that differs only in case: what the name most likely meant. */
+  readonly meant: string | undefined
+}
+
+/**
+ * Configured permissions that no role in `GET /roles` holds and this tool does not know: most likely typos, which
+ * would make no role privileged without a word. A known permission that no role holds is normal and not listed;
+ * nor is anything when roles could not be read (the run warns about that on its own).
+ */
+export const unheldUnknownPermissions = (
+  privilegedPermissions: ReadonlyArray<string>,
+  roles: ReadonlyArray<RoleWithPermissions> | undefined
+): ReadonlyArray<UnheldPermission> => {
+  if (roles === undefined) return []
+  const held = new Set(roles.flatMap((role) => role.permissions))
+  const byFoldedName = new Map([...KNOWN_PERMISSIONS, ...held].map((name) => [name.toLowerCase(), name]))
+  return privilegedPermissions
+    .filter((name) => !KNOWN_PERMISSIONS.has(name) && !held.has(name))
+    .map((name) => ({ name, meant: byFoldedName.get(name.toLowerCase()) }))
 }

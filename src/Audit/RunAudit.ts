@@ -26,7 +26,7 @@ import { makeHeapGrowthHold } from "./HeapGrowth.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
 import { parameterChangeWarning } from "./ParameterChanges.js"
 import { readPreviousReport } from "./PreviousReport.js"
-import { makePrivilegePolicy } from "./Privilege.js"
+import { makePrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
 import { makeSeenIds } from "./SeenIds.js"
@@ -146,6 +146,14 @@ export const runAudit = (
         )
       }
       const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
+      for (const { name, meant } of unheldUnknownPermissions(parameters.privilegedPermissions, roles.roles)) {
+        warnings.push(
+          `--privileged-permissions names ${name}, which no role in GET /roles holds and this tool does not know` +
+            (meant === undefined ? "" : ` (did you mean ${meant}?)`) +
+            ": if it is mistyped, no role was judged privileged by it. Check its spelling against the permissions " +
+            "of roles in Panther's console."
+        )
+      }
 
       const startedIso = new Date(startedAt).toISOString()
       const ledger = yield* makeFindingLedger({

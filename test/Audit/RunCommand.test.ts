@@ -169,7 +169,8 @@ describe("panther-audit run", () => {
   it.each([
     [["--stale-days", "-1"], "--stale-days"],
     [["--as-of", "yesterday"], "--as-of"],
-    [["--privileged-permissions", "UserModify,MakeCoffee"], "MakeCoffee"],
+    [["--privileged-permissions", "UserModify,make coffee"], '"make coffee" is not a permission name'],
+    [["--privileged-permissions", "User-Modify"], "CamelCase"],
     [["--fail-on", "severe"], "--fail-on / AUDIT_FAIL_ON must be one of none, info"],
     [["--stale-days", "abc"], '--stale-days must be a whole number; got "abc"'],
     [["--report-dir", "/nonexistent/reports"], "report directory"],
@@ -206,6 +207,77 @@ describe("panther-audit run", () => {
       expect(readdirSync(directory)).toEqual([])
     } finally {
       await failing.close()
+    }
+  })
+})
+
+describe("--privileged-permissions", () => {
+  const user = (id: string, role: string) => ({
+    id,
+    email: `${id}@acme.example`,
+    givenName: "G",
+    familyName: id,
+    role: { name: role },
+    enabled: true,
+    status: "CONFIRMED",
+    createdAt: "2024-01-01T00:00:00Z",
+    lastLoggedInAt: new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString()
+  })
+  const roles = [
+    { id: "r-analyst", name: "Analyst", permissions: ["AlertRead"] },
+    // A permission Panther added after this tool's list was written.
+    { id: "r-ops", name: "Ops", permissions: ["UserRead", "RoleModify"] }
+  ]
+  const reportOf = () => {
+    const report = readdirSync(directory).find((file) => file.endsWith(".json")) ?? ""
+    return JSON.parse(readFileSync(join(directory, report), "utf8")) as {
+      run: { warnings: Array<string> }
+      findings: Array<{ finding: string; userId: string; detail: string }>
+    }
+  }
+
+  it("accepts a permission the tool does not know, and warns only of one no role holds", async () => {
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.path === "/roles" ? roles : [user("ops", "Ops"), user("analyst", "Analyst")] })
+    )
+    try {
+      // RoleModify is held by Ops; LookupModify is known though no role holds it; UserModfy is a typo.
+      const result = await runCli(["run", "--privileged-permissions", "RoleModify,LookupModify,UserModfy"], {
+        env: env({ PANTHER_API_URL: server.url })
+      })
+      expect(result.code).toBe(0)
+      const { run, findings } = reportOf()
+      expect(findings.map((finding) => [finding.finding, finding.userId, finding.detail])).toEqual([
+        ["PRIVILEGED_ROLE", "ops", 'role "Ops" holds RoleModify']
+      ])
+      const permissionWarnings = run.warnings.filter((warning) => warning.startsWith("--privileged-permissions"))
+      expect(permissionWarnings).toEqual([
+        "--privileged-permissions names UserModfy, which no role in GET /roles holds and this tool does not know: " +
+          "if it is mistyped, no role was judged privileged by it. Check its spelling against the permissions of " +
+          "roles in Panther's console."
+      ])
+      expect(result.stdout).toContain("--privileged-permissions names UserModfy")
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("takes the list from AUDIT_PRIVILEGED_PERMISSIONS, and names the permission a wrong case meant", async () => {
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.path === "/roles" ? roles : [user("ops", "Ops")] })
+    )
+    try {
+      const result = await runCli(["run"], {
+        env: env({ PANTHER_API_URL: server.url, AUDIT_PRIVILEGED_PERMISSIONS: "Rolemodify" })
+      })
+      expect(result.code).toBe(0)
+      expect(reportOf().findings).toEqual([])
+      expect(result.stdout).toContain(
+        "--privileged-permissions names Rolemodify, which no role in GET /roles holds and this tool does not know " +
+          "(did you mean RoleModify?)"
+      )
+    } finally {
+      await server.close()
     }
   })
 })
