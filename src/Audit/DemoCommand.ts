@@ -23,7 +23,7 @@ const DEMO_SEED = 2026
 const MAX_DEMO_USERS = 1_000_000
 
 const users = Options.integer("users").pipe(
-  Options.withDescription(`How many seeded users the built-in simulator serves (0 to ${MAX_DEMO_USERS}).`),
+  Options.withDescription(`How many seeded users the built-in simulator serves (1 to ${MAX_DEMO_USERS}).`),
   Options.withDefault(300)
 )
 
@@ -36,11 +36,13 @@ export const demoCommand = Command.make(
   (options) =>
     Effect.scoped(
       Effect.gen(function* () {
-        if (options.users < 0 || options.users > MAX_DEMO_USERS) {
+        // No users at all is what a wrong address or token looks like, and the audit fails on it (NoUsersListed).
+        if (options.users < 1 || options.users > MAX_DEMO_USERS) {
           return yield* new ConfigurationError({
             message:
-              `--users must be 0 to ${MAX_DEMO_USERS} for the demo, which serves them from its own process; got ` +
-              `${options.users}. For more, run \`panther-audit simulate\` and \`panther-audit run\` against it.`
+              `--users must be 1 to ${MAX_DEMO_USERS} for the demo, which serves them from its own process (a Panther ` +
+              `always has at least one user); got ${options.users}. For more, run \`panther-audit simulate\` and ` +
+              "`panther-audit run` against it."
           })
         }
         // A fresh checkout has ./reports; anywhere else the demo makes the folder rather than fail.

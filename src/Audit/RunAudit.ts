@@ -6,10 +6,11 @@
 import { randomUUID } from "node:crypto"
 import { basename } from "node:path"
 import { Chunk, Clock, Effect, Fiber, Option, Stream } from "effect"
-import type { PaginationLoop, PantherApiError } from "../PantherApi/ClientErrors.js"
+import { NoUsersListed, type PaginationLoop, type PantherApiError } from "../PantherApi/ClientErrors.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
 import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
+import { Routes } from "../PantherApi/Routes.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
 import type { ReportError } from "../Reports/ReportError.js"
@@ -29,6 +30,7 @@ import { readPreviousReport } from "./PreviousReport.js"
 import { makePrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
+import { apiHost } from "./RunSummary.js"
 import { makeSeenIds } from "./SeenIds.js"
 import { isAtLeast } from "./Severity.js"
 import type { SuppressionEntry } from "./Suppressions.js"
@@ -227,6 +229,17 @@ export const runAudit = (
             return Effect.zipRight(progress, Effect.zipRight(ledger.recordAll(findings), observe))
           })
       )
+
+      // Not an empty instance but a wrong address or token: reporting it clean would call every open finding resolved.
+      if (totals.seen === 0) {
+        const { pagesFetched } = yield* client.stats
+        return yield* new NoUsersListed({
+          method: Routes.listUsers.method,
+          path: Routes.listUsers.path,
+          host: apiHost(options.apiBaseUrl),
+          pagesFetched
+        })
+      }
 
       const loginDataMissing = isLoginDataMissing(totals.enabled, enabledWithLogin)
       if (loginDataMissing) {

@@ -228,6 +228,29 @@ export class PaginationLoop extends Schema.TaggedError<PaginationLoop>()("Pagina
   }
 }
 
+/**
+ * The whole list of users came back empty. Every Panther instance has at least one user (an Admin must exist), so
+ * an empty list means the address or the token reaches something other than the instance meant. An audit must not
+ * pass it off as clean, nor call every finding of the previous report resolved.
+ */
+export class NoUsersListed extends Schema.TaggedError<NoUsersListed>()("NoUsersListed", {
+  ...RequestFields,
+  /** The API's host, as the summaries name it (never credentials). */
+  host: Schema.String,
+  pagesFetched: Schema.Number
+}) {
+  readonly exitCode = ExitCode.ApiFailure
+  override get message(): string {
+    return (
+      `Panther at ${this.host} listed no users at all (${this.method} ${this.path}, ${this.pagesFetched} ` +
+      `page${this.pagesFetched === 1 ? "" : "s"}), yet every Panther instance has at least one user, an Admin. ` +
+      "Check that --api-url / PANTHER_API_URL is the API of the instance to audit (https://api.<instance-domain>), " +
+      "and that the API token was created in that same instance. No report was written, so no finding of an " +
+      "earlier report was marked resolved."
+    )
+  }
+}
+
 export type PantherApiError =
   | Unauthorized
   | Forbidden
@@ -238,6 +261,7 @@ export type PantherApiError =
   | TransportError
   | InvalidResponse
   | PaginationLoop
+  | NoUsersListed
 
 export const PantherApiError = Schema.Union(
   Unauthorized,
@@ -248,5 +272,6 @@ export const PantherApiError = Schema.Union(
   ServerError,
   TransportError,
   InvalidResponse,
-  PaginationLoop
+  PaginationLoop,
+  NoUsersListed
 )

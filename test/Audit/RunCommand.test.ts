@@ -123,7 +123,11 @@ describe("panther-audit run", () => {
 
   it("logs a warning's reason as an annotation, so its JSON message stays one string", async () => {
     const server = await startScriptedServer((_index, request) =>
-      request.path === "/roles" ? json(403, { error: "forbidden" }) : json(200, { results: [] })
+      request.path === "/roles"
+        ? json(403, { error: "forbidden" })
+        : json(200, {
+            results: [{ id: "u1", email: "a@acme.example", givenName: "A", familyName: "B", role: {}, enabled: true }]
+          })
     )
     try {
       const result = await runCli(["run", "--log-format", "json"], { env: env({ PANTHER_API_URL: server.url }) })
@@ -282,6 +286,61 @@ describe("--privileged-permissions", () => {
   })
 })
 
+describe("an empty list of users", () => {
+  // Sixty users with a stale login, then none: a token of another instance, or a wrong address.
+  const staleUser = (index: number) => ({
+    id: `u${index}`,
+    email: `user${index}@acme.example`,
+    givenName: "G",
+    familyName: `U${index}`,
+    role: { name: "Analyst" },
+    enabled: true,
+    status: "CONFIRMED",
+    createdAt: "2024-01-01T00:00:00Z",
+    lastLoggedInAt: "2025-01-01T00:00:00Z"
+  })
+  const AS_OF_ISO = "2026-06-30T00:00:00Z"
+
+  it("fails run, review and export with exit 3, writing nothing, instead of calling every finding resolved", async () => {
+    let users = Array.from({ length: 60 }, (_, index) => staleUser(index))
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.path === "/roles" ? [] : users })
+    )
+    try {
+      const audit = (command: string, ...args: Array<string>) =>
+        runCli([command, "--as-of", AS_OF_ISO, ...args], { env: env({ PANTHER_API_URL: server.url }) })
+      const first = await audit("run")
+      expect(first.code, first.stderr).toBe(0)
+      expect(first.stdout).toContain("Findings: 60")
+      const before = readdirSync(directory).sort()
+
+      users = []
+      for (const [command, ...args] of [["run", "--fail-on", "medium"], ["review"], ["export"]] as const) {
+        const result = await audit(command, ...args)
+        expect(result.code, command).toBe(3)
+        expect(result.stderr, command).toContain(
+          "listed no users at all (GET /users, 1 page), yet every Panther instance has at least one user, an Admin. " +
+            "Check that --api-url / PANTHER_API_URL is the API of the instance to audit"
+        )
+        expect(result.stderr, command).toContain("the API token was created in that same instance")
+        expect(result.stdout, command).not.toContain("resolved")
+        expectNoSecret(result.stdout + result.stderr)
+        expect(readdirSync(directory).sort(), command).toEqual(before)
+      }
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("is no failure for users list, where filters that match nobody are normal", async () => {
+    const result = await runCli(["users", "list", "--email", "nobody@nowhere.example", "--format", "ndjson"], {
+      env: env()
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toBe("")
+  })
+})
+
 describe("--policy", () => {
   const parametersOf = () => {
     const report = readdirSync(directory).find((file) => file.endsWith(".json")) ?? ""
@@ -377,10 +436,10 @@ describe("panther-audit demo", () => {
   it("takes --fail-on as run does, and refuses a user count it cannot serve", async () => {
     const failing = await runCli(["demo", "--users", "120", "--fail-on", "medium"], { cwd: directory })
     expect(failing.code).toBe(1)
-    for (const users of ["-5", "6000000"]) {
+    for (const users of ["-5", "0", "6000000"]) {
       const refused = await runCli(["demo", "--users", users], { cwd: directory })
       expect(refused.code, users).toBe(2)
-      expect(refused.stderr).toContain("--users must be 0 to 1000000")
+      expect(refused.stderr).toContain("--users must be 1 to 1000000")
     }
   })
 })
