@@ -25,12 +25,12 @@ import { makeFindingLedger } from "./FindingLedger.js"
 import { forEachChunk } from "./ForEachChunk.js"
 import { makeHeapGrowthHold } from "./HeapGrowth.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
+import { instanceLabel } from "./PantherInstance.js"
 import { parameterChangeWarning } from "./ParameterChanges.js"
 import { readPreviousReport } from "./PreviousReport.js"
 import { makePrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
-import { apiHost } from "./RunSummary.js"
 import { makeSeenIds } from "./SeenIds.js"
 import { isAtLeast } from "./Severity.js"
 import type { SuppressionEntry } from "./Suppressions.js"
@@ -236,7 +236,7 @@ export const runAudit = (
         return yield* new NoUsersListed({
           method: Routes.listUsers.method,
           path: Routes.listUsers.path,
-          host: apiHost(options.apiBaseUrl),
+          host: instanceLabel(options.apiBaseUrl),
           pagesFetched
         })
       }

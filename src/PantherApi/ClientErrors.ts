@@ -235,7 +235,7 @@ export class PaginationLoop extends Schema.TaggedError<PaginationLoop>()("Pagina
  */
 export class NoUsersListed extends Schema.TaggedError<NoUsersListed>()("NoUsersListed", {
   ...RequestFields,
-  /** The API's host, as the summaries name it (never credentials). */
+  /** The instance, host and path prefix, as the summaries name it (never credentials). */
   host: Schema.String,
   pagesFetched: Schema.Number
 }) {
