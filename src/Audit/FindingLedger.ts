@@ -51,8 +51,11 @@ export interface LedgerSummary {
 
 export interface FindingLedger {
   readonly record: (finding: Finding) => Effect.Effect<void, ReportError>
-  /** Records many in one step: how the audit records a page's findings. */
-  readonly recordAll: (findings: ReadonlyArray<Finding>) => Effect.Effect<void, ReportError>
+  /**
+   * Records many in one step: how the audit records a page's findings. Returns them annotated, in the same order,
+   * so what else shows a user's findings (a review, an inventory) marks the same ones suppressed as the reports.
+   */
+  readonly recordAll: (findings: ReadonlyArray<Finding>) => Effect.Effect<ReadonlyArray<AnnotatedFinding>, ReportError>
   readonly spool: FindingSpool
   /** Totals over the findings not in `exclude` (see LOGIN_DATA_MISSING). */
   readonly summarize: (exclude: ReadonlySet<FindingCode>) => LedgerSummary
@@ -122,10 +125,10 @@ export const makeFindingLedger = (options: {
           const key = `${finding.finding}|${finding.severity}|${finding.suppressed}|${finding.change}`
           tally.set(key, (tally.get(key) ?? 0) + 1)
         }
-        return spool.addAll(annotated)
+        return Effect.as(spool.addAll(annotated), annotated)
       })
 
-    const record = (finding: Finding) => recordAll([finding])
+    const record = (finding: Finding) => Effect.asVoid(recordAll([finding]))
 
     const summarize = (exclude: ReadonlySet<FindingCode>): LedgerSummary => {
       const bySeverity = zeroBySeverity()

@@ -75,9 +75,14 @@ export interface RunAuditOptions {
   readonly onProgress?: (progress: AuditProgress) => void
   /**
    * Sees every user once, with its findings, as the stream passes: how inventories and review workbooks are
-   * built without a second pass over the API. Invalid records come with `judgement` undefined.
+   * built without a second pass over the API. Invalid records come with `judgement` undefined. `findings` are the
+   * user's findings as the reports have them: with their ids, and whether a suppression covers them and why.
    */
-  readonly onUser?: (record: UserRecord, judgement: Judgement | undefined) => Effect.Effect<void, ReportError>
+  readonly onUser?: (
+    record: UserRecord,
+    judgement: Judgement | undefined,
+    findings: ReadonlyArray<AnnotatedFinding>
+  ) => Effect.Effect<void, ReportError>
   /** An email is to follow: the reports go in place with a pending `.undelivered` mark (UndeliveredMark.ts). */
   readonly emailToFollow?: boolean
 }
@@ -179,7 +184,8 @@ export const runAudit = (
         (chunk) =>
           Effect.suspend((): Effect.Effect<void, ReportError | PaginationLoop> => {
             const findings: Array<Finding> = []
-            const observed: Array<readonly [UserRecord, Judgement | undefined]> = []
+            // Each user watched, with where its findings start and end in `findings`.
+            const observed: Array<readonly [UserRecord, Judgement | undefined, number, number]> = []
             const progressAt: Array<number> = []
             for (const record of Chunk.toReadonlyArray(chunk)) {
               const id = record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)
@@ -195,7 +201,7 @@ export const runAudit = (
               if (record._tag === "InvalidUser") {
                 totals.invalid++
                 findings.push(invalidRecordFinding(record))
-                if (onUser !== undefined) observed.push([record, undefined])
+                if (onUser !== undefined) observed.push([record, undefined, findings.length - 1, findings.length])
                 continue
               }
               const { user } = record
@@ -209,8 +215,9 @@ export const runAudit = (
               // user is not judged, so has no INVALID_RECORD finding, and is not counted either.
               if (user.enabled && judgement.facts.problems.length > 0) totals.invalid++
               if (judgement.facts.privilege.privileged) totals.privileged++
+              const first = findings.length
               for (const finding of judgement.findings) findings.push(finding)
-              if (onUser !== undefined) observed.push([record, judgement])
+              if (onUser !== undefined) observed.push([record, judgement, first, findings.length])
             }
             if (repeatsOutnumberUsers(duplicates, totals.seen)) {
               return Effect.flatMap(client.stats, (stats) =>
@@ -222,11 +229,18 @@ export const runAudit = (
               onProgress === undefined
                 ? Effect.void
                 : Effect.forEach(progressAt, (users) => reportProgress(client, users, onProgress), { discard: true })
-            const observe =
+            const recorded = ledger.recordAll(findings)
+            const recordAndObserve =
               onUser === undefined
-                ? Effect.void
-                : Effect.forEach(observed, ([record, judgement]) => onUser(record, judgement), { discard: true })
-            return Effect.zipRight(progress, Effect.zipRight(ledger.recordAll(findings), observe))
+                ? Effect.asVoid(recorded)
+                : Effect.flatMap(recorded, (annotated) =>
+                    Effect.forEach(
+                      observed,
+                      ([user, judgement, first, end]) => onUser(user, judgement, annotated.slice(first, end)),
+                      { discard: true }
+                    )
+                  )
+            return Effect.zipRight(progress, recordAndObserve)
           })
       )
 

@@ -9,7 +9,12 @@ import { toIsoUtc } from "../Audit/Timestamps.js"
 import { neutraliseFormula } from "../Reports/CsvColumns.js"
 import { findingCodesText, findingEntries, highestSeverity } from "../Review/FindingSet.js"
 import type { ReviewRow, ReviewTimestamp } from "../Review/ReviewRow.js"
-import { daysSinceLogin } from "../Review/ReviewValues.js"
+import {
+  daysSinceLogin,
+  suppressedCodesText,
+  suppressedInOrder,
+  suppressionReasonsText
+} from "../Review/ReviewValues.js"
 
 export const INVENTORY_COLUMNS = [
   // The API's fields.
@@ -31,7 +36,9 @@ export const INVENTORY_COLUMNS = [
   "privilege_reason",
   "days_since_login",
   "findings",
-  "highest_severity"
+  "highest_severity",
+  "suppressed_findings",
+  "suppression_reasons"
 ] as const
 
 const timestamp = (value: ReviewTimestamp): string | null => (typeof value === "number" ? toIsoUtc(value) : value)
@@ -56,7 +63,9 @@ export const inventoryRecord = (row: ReviewRow, asOf: number) => ({
   privilegeReason: orNull(row.privilegeReason),
   daysSinceLogin: daysSinceLogin(row, asOf),
   findings: findingEntries(row.findings).map((entry) => entry.code),
-  highestSeverity: highestSeverity(row.findings) ?? null
+  highestSeverity: highestSeverity(row.findings) ?? null,
+  // As the findings report has them: still findings, with the reason a suppression entry accepts them.
+  suppressedFindings: suppressedInOrder(row).map((item) => ({ finding: item.code, reason: item.reason }))
 })
 
 const text = (value: string | null): string => (value === null ? "" : neutraliseFormula(value))
@@ -83,6 +92,8 @@ export const inventoryCsvRow = (row: ReviewRow, asOf: number): Array<string> => 
     text(record.privilegeReason),
     record.daysSinceLogin === null ? "" : String(record.daysSinceLogin),
     findingCodesText(row.findings),
-    record.highestSeverity ?? ""
+    record.highestSeverity ?? "",
+    suppressedCodesText(row),
+    neutraliseFormula(suppressionReasonsText(row))
   ]
 }

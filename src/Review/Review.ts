@@ -27,9 +27,9 @@ export const makeReviewCollector = (): ReviewCollector => {
   const build = makeReviewRowBuilder()
   const rows: Array<ReviewRow> = []
   return {
-    onUser: (record, judgement) =>
+    onUser: (record, judgement, findings) =>
       Effect.sync(() => {
-        rows.push(build(record, judgement))
+        rows.push(build(record, judgement, findings))
       }),
     finish: (run, excludedCodes) => {
       // Codes the run left out of its reports (NEVER_LOGGED_IN, replaced by LOGIN_DATA_MISSING): a review listing
@@ -38,7 +38,11 @@ export const makeReviewCollector = (): ReviewCollector => {
         for (let index = 0; index < rows.length; index++) {
           const row = rows[index]
           if (row !== undefined && hasFinding(row.findings, code)) {
-            rows[index] = { ...row, findings: withoutFinding(row.findings, code) }
+            rows[index] = {
+              ...row,
+              findings: withoutFinding(row.findings, code),
+              suppressed: row.suppressed.filter((suppressed) => suppressed.code !== code)
+            }
           }
         }
       }

@@ -6,7 +6,7 @@
 import { neutraliseFormula } from "../Reports/CsvColumns.js"
 import { findingCodesText, highestSeverity } from "./FindingSet.js"
 import type { ReviewRow } from "./ReviewRow.js"
-import { daysSinceLogin, isoOf } from "./ReviewValues.js"
+import { daysSinceLogin, isoOf, suppressedCodesText, suppressionReasonsText } from "./ReviewValues.js"
 
 export const REVIEW_COLUMNS = [
   "privileged",
@@ -27,7 +27,10 @@ export const REVIEW_COLUMNS = [
   "decision",
   "reviewer",
   "reviewed_at",
-  "notes"
+  "notes",
+  // Appended after the reviewer's columns so that sheets built on the earlier layout keep working.
+  "suppressed_findings",
+  "suppression_reasons"
 ] as const
 
 /** What a reviewer may write in `decision`; documented in the README, and named by the HTML and the command. */
@@ -59,6 +62,9 @@ export const reviewRow = (row: ReviewRow, asOf: number): Array<string> => {
     "",
     "",
     "",
-    ""
+    "",
+    suppressedCodesText(row),
+    // The reasons are the suppressions file's text: someone's, not the API's, but a spreadsheet runs either.
+    neutraliseFormula(suppressionReasonsText(row))
   ]
 }

@@ -2,6 +2,7 @@
  * The review's summary figures and chart data, worked out in one pass over the rows. The findings by severity
  * come from the run itself, so the HTML and the findings report beside it give the same numbers.
  */
+import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
 import type { Severity } from "../Audit/Severity.js"
 import { hasFinding, highestSeverity } from "./FindingSet.js"
 import type { Review } from "./Review.js"
@@ -36,6 +37,8 @@ export interface ReviewFigures {
   /** Days since the last login of every enabled user; deactivated users cannot log in. */
   readonly loginBins: ReadonlyArray<LoginBin>
   readonly bySeverity: Readonly<Record<Severity, number>>
+  /** Findings a suppression covers, by code (run-level findings have no user, so are never suppressed). */
+  readonly suppressedByFinding: Readonly<Record<FindingCode, number>>
 }
 
 /** Inclusive upper bounds, in days. */
@@ -65,7 +68,9 @@ export const reviewFigures = (review: Review): ReviewFigures => {
   let privileged = 0
   let withFindings = 0
   let stale = 0
+  const suppressedByFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number>
   for (const row of review.rows) {
+    for (const item of row.suppressed) suppressedByFinding[item.code]++
     if (row.enabled === null || row.invalidReason !== "") invalid++
     if (row.enabled === true) enabled++
     else if (row.enabled === false) deactivated++
@@ -115,6 +120,7 @@ export const reviewFigures = (review: Review): ReviewFigures => {
       // A last login that did not parse (an INVALID_RECORD finding): counted, so the bars add up to the users.
       ...(unreadableBin > 0 ? [{ label: "unreadable", users: unreadableBin, state: "never" as const }] : [])
     ],
-    bySeverity: run.findings.bySeverity
+    bySeverity: run.findings.bySeverity,
+    suppressedByFinding
   }
 }

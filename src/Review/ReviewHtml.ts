@@ -4,7 +4,7 @@
  * without holding the page in memory. Every API string goes through `escapeHtml`.
  */
 
-import { FINDING_CODES } from "../Audit/Finding.js"
+import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import { SEVERITIES } from "../Audit/Severity.js"
 import { type Bar, barChart, columnChart } from "./Charts.js"
@@ -15,7 +15,7 @@ import { decisionsText } from "./ReviewCsv.js"
 import type { ReviewFigures } from "./ReviewFigures.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { REVIEW_CSS } from "./ReviewStyles.js"
-import { daysSinceLogin, isoOf } from "./ReviewValues.js"
+import { daysSinceLogin, isoOf, suppressedInOrder } from "./ReviewValues.js"
 
 const e = escapeHtml
 
@@ -64,7 +64,20 @@ const charts = (review: Review, figures: ReviewFigures): string => {
 </section>`
 }
 
-const details = (review: Review): string => {
+/** What the suppressions file did in this run, as the run summary says it. */
+const suppressionsText = (review: Review): string => {
+  const { run } = review
+  const file = run.parameters.suppressionsFile
+  if (file === null) return "none (no suppressions file)"
+  const { applied, active, expired, unused } = run.suppressions
+  return (
+    `${file}: ${formatCount(applied)} finding${applied === 1 ? "" : "s"} suppressed by ${formatCount(active)} active ` +
+    `entr${active === 1 ? "y" : "ies"}; ${expired.length} expired, ${unused.length} unused. Suppressed findings stay ` +
+    "listed, marked with their reason."
+  )
+}
+
+const details = (review: Review, figures: ReviewFigures): string => {
   const { run } = review
   const p = run.parameters
   const rows: Array<[string, string]> = [
@@ -81,14 +94,22 @@ const details = (review: Review): string => {
       "Privilege decided by",
       run.privilegeSource === "role-permissions" ? "role names and role permissions" : "role names and ids only"
     ],
-    ["Deactivated users", p.includeDeactivated ? "included" : "not included"]
+    ["Deactivated users", p.includeDeactivated ? "included" : "not included"],
+    ["Suppressions", suppressionsText(review)]
   ]
   const codes = FINDING_CODES.filter((code) => run.findings.byFinding[code] > 0)
+  // With a suppressions file, how many of each code are accepted exceptions; without one, none can be.
+  const withSuppressed = p.suppressionsFile !== null
+  const suppressedCell = (code: FindingCode) =>
+    withSuppressed ? `<td class="num">${formatCount(figures.suppressedByFinding[code])}</td>` : ""
   const findingTable =
     codes.length === 0
       ? "<p>No findings.</p>"
-      : `<table class="summary-table"><thead><tr><th>Finding</th><th class="num">Count</th></tr></thead><tbody>${codes
-          .map((code) => `<tr><td>${code}</td><td class="num">${formatCount(run.findings.byFinding[code])}</td></tr>`)
+      : `<table class="summary-table"><thead><tr><th>Finding</th><th class="num">Count</th>${withSuppressed ? '<th class="num">Suppressed</th>' : ""}</tr></thead><tbody>${codes
+          .map(
+            (code) =>
+              `<tr><td>${code}</td><td class="num">${formatCount(run.findings.byFinding[code])}</td>${suppressedCell(code)}</tr>`
+          )
           .join("")}</tbody></table>`
   const warnings =
     run.warnings.length === 0
@@ -128,7 +149,7 @@ ${figure(figures.neverLoggedIn, `never logged in (accounts over ${run.parameters
 ${figure(figures.invalid, "invalid records", true)}
 </section>
 ${charts(review, figures)}
-${details(review)}
+${details(review, figures)}
 `
 }
 
@@ -167,9 +188,19 @@ export const userRow = (row: ReviewRow, number: number, asOf: number): string =>
   const role = e(row.roleName || row.roleId || "—")
   const status = `${e(row.status || "—")}${row.enabled === false ? ' <span class="tag">deactivated</span>' : ""}`
   const days = daysSinceLogin(row, asOf)
-  const findings = findingEntries(row.findings)
-    .map((entry) => `<span class="tag sev-${entry.severity}">${entry.code}</span>`)
-    .join(" ")
+  const isSuppressed = (code: FindingCode) => row.suppressed.some((item) => item.code === code)
+  // A suppressed finding is still listed, marked in words as well as by style (a printout may lose the colour),
+  // with the reason the suppressions file gives: the reviewer decides knowing it was accepted, by whom, until when.
+  const findings =
+    findingEntries(row.findings)
+      .map(
+        (entry) =>
+          `<span class="tag sev-${entry.severity}${isSuppressed(entry.code) ? " suppressed" : ""}">${entry.code}</span>`
+      )
+      .join(" ") +
+    suppressedInOrder(row)
+      .map((item) => `<div class="sub suppression">Suppressed ${item.code}: ${e(item.reason)}</div>`)
+      .join("")
   return (
     `<tr${row.enabled === false ? ' class="deactivated"' : ""}><td class="num">${number}</td><td>${who}</td><td>${role}</td>` +
     `<td>${status}</td><td class="date">${date(isoOf(row.createdAt), row.createdAt)}</td>` +

@@ -5,12 +5,23 @@
  * and status strings are shared between rows instead of repeated 200,000 times.
  */
 import { Option } from "effect"
+import type { FindingCode } from "../Audit/Finding.js"
+import type { AnnotatedFinding } from "../Audit/FindingAnnotations.js"
 import type { Judgement } from "../Audit/JudgeUser.js"
 import { UserRecord } from "../PantherApi/UserRecord.js"
 import { addFinding, type FindingSet, findingSetOf, NO_FINDINGS } from "./FindingSet.js"
 
 /** A timestamp as epoch ms when it parsed; the text as received when it did not; `null` when absent. */
 export type ReviewTimestamp = number | string | null
+
+/** A finding of the user that a suppression entry covers, and why: the findings report's `suppression_reason`. */
+export interface SuppressedFinding {
+  readonly code: FindingCode
+  readonly reason: string
+}
+
+/** Almost every row: one array for all of them rather than one each. */
+const NONE_SUPPRESSED: ReadonlyArray<SuppressedFinding> = []
 
 export interface ReviewRow {
   readonly userId: string
@@ -28,6 +39,8 @@ export interface ReviewRow {
   readonly createdAt: ReviewTimestamp
   readonly lastLoggedInAt: ReviewTimestamp
   readonly findings: FindingSet
+  /** Those of `findings` a suppression covers (still findings: accepted, not hidden); usually none. */
+  readonly suppressed: ReadonlyArray<SuppressedFinding>
   /** Why the record failed validation (the schema, or an unparseable timestamp); "" for a valid record. */
   readonly invalidReason: string
 }
@@ -42,7 +55,20 @@ export const makeReviewRowBuilder = () => {
     return text
   }
 
-  return (record: UserRecord, judgement: Judgement | undefined): ReviewRow => {
+  /** The reason text of one entry is the same for every user it covers: shared, like roles. */
+  const suppressedOf = (findings: ReadonlyArray<AnnotatedFinding>): ReadonlyArray<SuppressedFinding> => {
+    const suppressed = findings.filter((finding) => finding.suppressed)
+    return suppressed.length === 0
+      ? NONE_SUPPRESSED
+      : suppressed.map((finding) => ({ code: finding.finding, reason: share(finding.suppressionReason ?? "") }))
+  }
+
+  /** `findings` are the user's findings as the run's reports have them (see `RunAuditOptions.onUser`). */
+  return (
+    record: UserRecord,
+    judgement: Judgement | undefined,
+    findings: ReadonlyArray<AnnotatedFinding>
+  ): ReviewRow => {
     if (UserRecord.$is("InvalidUser")(record)) {
       return {
         userId: Option.getOrElse(record.userId, () => ""),
@@ -58,6 +84,7 @@ export const makeReviewRowBuilder = () => {
         createdAt: null,
         lastLoggedInAt: null,
         findings: addFinding(NO_FINDINGS, "INVALID_RECORD", "high"),
+        suppressed: suppressedOf(findings),
         invalidReason: record.reason
       }
     }
@@ -77,6 +104,7 @@ export const makeReviewRowBuilder = () => {
       createdAt: judgement?.facts.createdAt ?? user.createdAt ?? null,
       lastLoggedInAt: judgement?.facts.lastLoggedInAt ?? user.lastLoggedInAt ?? null,
       findings: judgement === undefined ? NO_FINDINGS : findingSetOf(judgement.findings),
+      suppressed: suppressedOf(findings),
       // As the run counts them: judged users only (a deactivated one has no INVALID_RECORD finding).
       invalidReason: judgement === undefined || !user.enabled ? "" : judgement.facts.problems.join("; ")
     }

@@ -55,6 +55,8 @@ tr.deactivated td { color: #7a838c; }
 .sev-critical { background: #7b1e1e; color: #fff; } .sev-high { background: #c0392b; color: #fff; }
 .sev-medium { background: #f0b27a; color: #222; } .sev-low { background: #f7dc6f; color: #222; }
 .sev-info { background: #d6e4f0; color: #1d3c57; }
+.tag.suppressed { opacity: .6; outline: 1px dashed var(--muted); outline-offset: 1px; }
+.suppression { font-style: italic; }
 .summary-table { width: auto; min-width: 50%; }
 .privileged-roles { margin: 0 0 10px 18px; padding: 0; font-size: 12.5px; }
 .signoff { margin-top: 28px; border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; break-inside: avoid; }

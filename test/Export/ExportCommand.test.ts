@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto"
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
@@ -148,6 +148,54 @@ describe("panther-audit export", () => {
       highestSeverity: "medium",
       privileged: false
     })
+  })
+})
+
+describe("an export with suppressions", () => {
+  it("marks the same findings suppressed, with the same reasons, in the inventory and the review page", async () => {
+    // Outside the report directory, which must hold the export alone.
+    const suppressionsDirectory = mkdtempSync(join(tmpdir(), "export-suppressions-"))
+    const suppressions = join(suppressionsDirectory, "supp.yaml")
+    writeFileSync(
+      suppressions,
+      'suppressions:\n  - user: u-dekker\n    finding: "*"\n    reason: On sabbatical\n    owner: it@example.com\n    expires: 2027-01-31\n'
+    )
+    try {
+      const result = await runCommand(exportCommand, exportArgs(simulator, "--suppressions", suppressions))
+      expect(result.code, result.error).toBe(0)
+      const folder = join(directory, readdirSync(directory)[0] ?? "")
+      const named = (pattern: RegExp) => join(folder, readdirSync(folder).find((file) => pattern.test(file)) ?? "")
+      const reason = "STALE_LOGIN: On sabbatical (owner it@example.com, expires 2027-01-31, entry 1)"
+
+      const rows = parse(readFileSync(named(/^inventory-.*\.csv$/), "utf8"), {
+        bom: true,
+        columns: true,
+        record_delimiter: "\r\n"
+      }) as Array<Record<string, string>>
+      expect(Object.keys(rows[0] ?? {}).slice(-2)).toEqual(["suppressed_findings", "suppression_reasons"])
+      const byId = new Map(rows.map((row) => [row.user_id, row]))
+      expect(byId.get("u-dekker")).toMatchObject({
+        findings: "STALE_LOGIN",
+        suppressed_findings: "STALE_LOGIN",
+        suppression_reasons: reason
+      })
+      expect(byId.get("u-devries")).toMatchObject({ suppressed_findings: "", suppression_reasons: "" })
+
+      const json = JSON.parse(readFileSync(named(/^inventory-.*\.json$/), "utf8")) as {
+        users: Array<Record<string, unknown>>
+      }
+      expect(json.users.find((user) => user.userId === "u-dekker")).toMatchObject({
+        findings: ["STALE_LOGIN"],
+        suppressedFindings: [{ finding: "STALE_LOGIN", reason: reason.replace("STALE_LOGIN: ", "") }]
+      })
+      expect(json.users.find((user) => user.userId === "u-devries")).toMatchObject({ suppressedFindings: [] })
+
+      const html = readFileSync(named(/^access-review-.*\.html$/), "utf8")
+      expect(html).toContain(`Suppressed ${reason}`)
+      expect(html).toContain(`<dt>Suppressions</dt><dd>${suppressions}: 1 finding suppressed by 1 active entry;`)
+    } finally {
+      rmSync(suppressionsDirectory, { recursive: true, force: true })
+    }
   })
 })
 

@@ -13,6 +13,7 @@ import { runCommand } from "./commandHarness.js"
 import {
   AS_OF,
   AS_OF_ISO,
+  daysAgo,
   FORMULA_NAME,
   fileMatching,
   REVIEW_ORDER,
@@ -259,5 +260,103 @@ describe("a review when no user has login data", () => {
     const rows = readWorkbook()
     expect(rows).toHaveLength(12)
     for (const row of rows) expect(row.findings).toBe("")
+  })
+})
+
+describe("a review with suppressions", () => {
+  let suppressing: StartedSimulator
+  let suppressionsDirectory = ""
+  let suppressionsFile = ""
+  beforeAll(async () => {
+    suppressing = await startSimulator({
+      data: [
+        wire("u-breached", { status: "COMPROMISED" }),
+        wire("u-breakglass", { role: { name: "Admin" }, lastLoggedInAt: daysAgo(200) }),
+        wire("u-fine")
+      ],
+      now: new Date(AS_OF)
+    })
+    suppressionsDirectory = mkdtempSync(join(tmpdir(), "review-suppressions-"))
+    suppressionsFile = join(suppressionsDirectory, "supp.yaml")
+    writeFileSync(
+      suppressionsFile,
+      [
+        "suppressions:",
+        "  - user: u-breached@example.com",
+        "    finding: COMPROMISED_ACCOUNT",
+        "    reason: INC-42, credentials rotated",
+        "    owner: secops@example.com",
+        "    expires: 2027-03-31",
+        "  - user: u-breakglass",
+        '    finding: "*"',
+        "    reason: Break-glass <admin>",
+        "    owner: ciso@example.com",
+        "    expires: 2027-01-31",
+        ""
+      ].join("\n")
+    )
+  })
+  afterAll(async () => {
+    await suppressing.close()
+    rmSync(suppressionsDirectory, { recursive: true, force: true })
+  })
+
+  it("says per user which findings are suppressed and why, in columns appended after the earlier ones", async () => {
+    const result = await review(suppressing, "--suppressions", suppressionsFile)
+    expect(result.code, result.error).toBe(0)
+    expect(result.stdout).toContain("3 findings suppressed")
+    // The earlier columns keep their places: sheets built on them go on working.
+    expect(REVIEW_COLUMNS.slice(0, 19)).toEqual(
+      "privileged,role_name,family_name,given_name,email,status,enabled,created_at,last_logged_in_at,days_since_login,findings,highest_severity,privilege_reason,user_id,role_id,decision,reviewer,reviewed_at,notes".split(
+        ","
+      )
+    )
+    const byId = new Map(readWorkbook().map((row) => [row.user_id, row]))
+    expect(byId.get("u-breached")).toMatchObject({
+      findings: "COMPROMISED_ACCOUNT",
+      highest_severity: "critical",
+      suppressed_findings: "COMPROMISED_ACCOUNT",
+      suppression_reasons:
+        "COMPROMISED_ACCOUNT: INC-42, credentials rotated (owner secops@example.com, expires 2027-03-31, entry 1)"
+    })
+    expect(byId.get("u-breakglass")).toMatchObject({
+      findings: "STALE_LOGIN PRIVILEGED_ROLE",
+      suppressed_findings: "STALE_LOGIN PRIVILEGED_ROLE",
+      suppression_reasons:
+        "STALE_LOGIN: Break-glass <admin> (owner ciso@example.com, expires 2027-01-31, entry 2) | " +
+        "PRIVILEGED_ROLE: Break-glass <admin> (owner ciso@example.com, expires 2027-01-31, entry 2)"
+    })
+    expect(byId.get("u-fine")).toMatchObject({ findings: "", suppressed_findings: "", suppression_reasons: "" })
+    // The same reasons as the findings report beside it.
+    const report = JSON.parse(readFileSync(fileMatching(directory, /^user-audit-.*\.json$/), "utf8")) as {
+      findings: Array<{ finding: string; userId: string; suppressed: boolean; suppressionReason: string | null }>
+    }
+    const breached = report.findings.find((finding) => finding.userId === "u-breached")
+    expect(byId.get("u-breached")?.suppression_reasons).toBe(`COMPROMISED_ACCOUNT: ${breached?.suppressionReason}`)
+  })
+
+  it("marks suppressed findings on the page with their reasons, and names the suppressions file", async () => {
+    await review(suppressing, "--suppressions", suppressionsFile)
+    const html = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
+    expect(html).toContain('<span class="tag sev-critical suppressed">COMPROMISED_ACCOUNT</span>')
+    expect(html).toContain(
+      "Suppressed COMPROMISED_ACCOUNT: INC-42, credentials rotated (owner secops@example.com, expires 2027-03-31, entry 1)"
+    )
+    // The reason is the file's text, escaped like the API's.
+    expect(html).toContain("Suppressed STALE_LOGIN: Break-glass &lt;admin&gt;")
+    expect(html).not.toContain("<admin>")
+    expect(html).toContain(
+      `<dt>Suppressions</dt><dd>${suppressionsFile}: 3 findings suppressed by 2 active entries; 0 expired, 0 unused.`
+    )
+    expect(html).toContain('<th class="num">Suppressed</th>')
+    expect(html).toContain('<tr><td>COMPROMISED_ACCOUNT</td><td class="num">1</td><td class="num">1</td></tr>')
+  })
+
+  it("says on the page that no suppressions file was given, and marks nothing", async () => {
+    await review(suppressing)
+    const html = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
+    expect(html).toContain("<dt>Suppressions</dt><dd>none (no suppressions file)</dd>")
+    expect(html).not.toContain(' suppressed">')
+    expect(html).not.toContain("Suppressed COMPROMISED_ACCOUNT")
   })
 })

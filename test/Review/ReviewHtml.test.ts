@@ -24,6 +24,7 @@ const row = (userId: string, overrides: Partial<ReviewRow> = {}): ReviewRow => (
   createdAt: AS_OF - 400 * DAY,
   lastLoggedInAt: AS_OF - 3 * DAY,
   findings: NO_FINDINGS,
+  suppressed: [],
   invalidReason: "",
   ...overrides
 })

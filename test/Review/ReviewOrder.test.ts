@@ -17,6 +17,7 @@ const row = (userId: string, overrides: Partial<ReviewRow> = {}): ReviewRow => (
   createdAt: null,
   lastLoggedInAt: null,
   findings: NO_FINDINGS,
+  suppressed: [],
   invalidReason: "",
   ...overrides
 })

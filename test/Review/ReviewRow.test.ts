@@ -14,7 +14,7 @@ import { AS_OF, daysAgo, parameters, user } from "../Audit/fixtures.js"
 const params = parameters()
 const policy = makePrivilegePolicy(params, undefined)
 const rowOf = (record: UserRecord) =>
-  makeReviewRowBuilder()(record, record._tag === "ValidUser" ? judgeUser(record.user, params, policy) : undefined)
+  makeReviewRowBuilder()(record, record._tag === "ValidUser" ? judgeUser(record.user, params, policy) : undefined, [])
 
 it("calls a user with an unparseable timestamp invalid, with the reason, in the inventory", () => {
   const broken = rowOf(UserRecord.ValidUser({ user: user({ lastLoggedInAt: "2023-02-29T10:00:00Z" }) }))
