@@ -52,8 +52,8 @@ export const prepareAuditJob = (options: {
     return { audit: options.audit, reportDirectory, connection, email }
   })
 
-/** Optional observers of a run; see `RunAuditOptions`. */
-export type AuditHooks = Pick<RunAuditOptions, "onProgress" | "onUser">
+/** Optional observers of a run, and whether it is compared with the previous report; see `RunAuditOptions`. */
+export type AuditHooks = Pick<RunAuditOptions, "onProgress" | "onUser" | "notComparedBecause">
 
 export const runAuditJob = (
   job: AuditJob,

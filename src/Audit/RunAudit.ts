@@ -27,7 +27,7 @@ import { makeHeapGrowthHold } from "./HeapGrowth.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
 import { instanceLabel } from "./PantherInstance.js"
 import { parameterChangeWarning } from "./ParameterChanges.js"
-import { readPreviousReport } from "./PreviousReport.js"
+import { type PreviousReportLookup, readPreviousReport } from "./PreviousReport.js"
 import { makePrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
@@ -83,6 +83,11 @@ export interface RunAuditOptions {
     judgement: Judgement | undefined,
     findings: ReadonlyArray<AnnotatedFinding>
   ) => Effect.Effect<void, ReportError>
+  /**
+   * Why this run is not compared with the newest report in its directory (an export writes its reports into a
+   * folder of its own): no earlier report is read, every finding is new, and the changes give this reason.
+   */
+  readonly notComparedBecause?: string
   /** An email is to follow: the reports go in place with a pending `.undelivered` mark (UndeliveredMark.ts). */
   readonly emailToFollow?: boolean
 }
@@ -135,7 +140,10 @@ export const runAudit = (
 
       // The roles request goes out first, and the previous report is read while it is answered.
       const rolesRead = yield* Effect.fork(readRoles(client))
-      const previous = yield* readPreviousReport(options.reportDirectory, options.apiBaseUrl)
+      const previous: PreviousReportLookup =
+        options.notComparedBecause === undefined
+          ? yield* readPreviousReport(options.reportDirectory, options.apiBaseUrl)
+          : { _tag: "NotFound", reason: options.notComparedBecause }
       const roles = yield* Fiber.join(rolesRead)
       if (roles.warning !== undefined) warnings.push(roles.warning)
       const changedParameters =

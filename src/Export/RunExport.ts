@@ -26,6 +26,9 @@ export interface ExportOutcome {
   readonly manifest: WrittenManifest
 }
 
+/** Why an export's findings are all new, in its summary and its findings report's `previousReportProblem`. */
+export const EXPORT_NOT_COMPARED = "an export is not compared with earlier reports"
+
 export const runExport = (
   job: AuditJob,
   hooks: Pick<AuditHooks, "onProgress"> = {}
@@ -37,7 +40,9 @@ export const runExport = (
       // The findings reports are written straight into the export's folder: the job's report directory is it.
       const audit = yield* runAuditJob(
         { ...job, reportDirectory: folder.path, audit: { ...job.audit, includeDeactivated: true } },
-        { ...hooks, onUser: collector.onUser }
+        // Its folder is new and empty: "no previous report in the report directory" would mislead when the report
+        // directory holds the nightly reports, which an export deliberately leaves alone.
+        { ...hooks, onUser: collector.onUser, notComparedBecause: EXPORT_NOT_COMPARED }
       )
       const review = collector.finish(audit.run, audit.excludedCodes)
       const stamp = reportStamp(Date.parse(audit.run.startedAt))

@@ -8,6 +8,7 @@ import { NodeContext } from "@effect/platform-node"
 import { parse } from "csv-parse/sync"
 import { Effect, Fiber, Logger, LogLevel } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { runCommand as auditRunCommand } from "../../src/Audit/RunCommand.js"
 import { exportCommand } from "../../src/Export/ExportCommand.js"
 import { INVENTORY_COLUMNS } from "../../src/Export/Inventory.js"
 import type { Manifest } from "../../src/Export/Manifest.js"
@@ -148,6 +149,31 @@ describe("panther-audit export", () => {
       highestSeverity: "medium",
       privileged: false
     })
+  })
+})
+
+describe("an export beside earlier reports", () => {
+  it("says it is not compared with them, not that there are none", async () => {
+    const nightly = await runCommand(auditRunCommand, exportArgs(simulator))
+    expect(nightly.code, nightly.error).toBe(0)
+    const earlier = readdirSync(directory).filter((name) => name.startsWith("user-audit-"))
+    expect(earlier).toHaveLength(2)
+
+    const result = await runCommand(exportCommand, exportArgs(simulator))
+    expect(result.code, result.error).toBe(0)
+    expect(result.stdout).toContain("Changes: everything is new (an export is not compared with earlier reports)")
+    expect(result.stdout).not.toContain("no previous report")
+    const folder = join(directory, readdirSync(directory).find((name) => name.startsWith("export-")) ?? "")
+    const reportName = readdirSync(folder).find((name) => /^user-audit-.*\.json$/.test(name)) ?? ""
+    const report = JSON.parse(readFileSync(join(folder, reportName), "utf8")) as {
+      run: { changes: { previousReport: string | null; previousReportProblem: string | null } }
+    }
+    expect(report.run.changes).toMatchObject({
+      previousReport: null,
+      previousReportProblem: "an export is not compared with earlier reports"
+    })
+    // The nightly reports are left as they were.
+    expect(readdirSync(directory).filter((name) => name.startsWith("user-audit-"))).toEqual(earlier)
   })
 })
 
