@@ -54,7 +54,8 @@ const writeCsv = (file: TempFile, review: Review) =>
     yield* file.finish
   })
 
-const writeHtml = (file: TempFile, review: Review) =>
+/** `withWorkbook`: the workbook is written with the page (see `reviewHtmlEnd`). */
+const writeHtml = (file: TempFile, review: Review, withWorkbook: boolean) =>
   Effect.gen(function* () {
     const figures = reviewFigures(review)
     const { rows, asOf } = review
@@ -70,7 +71,7 @@ const writeHtml = (file: TempFile, review: Review) =>
     yield* file.append(usersTableStart("Other users", others, othersIntro))
     yield* inBatches(rows, privileged, rows.length, render, file)
     yield* file.append(usersTableEnd(others))
-    yield* file.append(reviewHtmlEnd(review))
+    yield* file.append(reviewHtmlEnd(review, withWorkbook))
     yield* file.finish
   })
 
@@ -84,9 +85,11 @@ export const writeReview = (options: {
   Effect.scoped(
     Effect.gen(function* () {
       const files: Array<FileToCommit> = []
+      // The page tells where to record decisions: in the workbook when one is written with it (an export has none).
+      const withWorkbook = options.formats.includes("csv")
       for (const format of options.formats) {
         const file = yield* openTempFile(options.directory, `access-review.${format}`)
-        yield* format === "csv" ? writeCsv(file, options.review) : writeHtml(file, options.review)
+        yield* format === "csv" ? writeCsv(file, options.review) : writeHtml(file, options.review, withWorkbook)
         files.push({ tempPath: file.path, extension: `.${format}` })
       }
       return yield* commitFiles(options.directory, options.stem, files)

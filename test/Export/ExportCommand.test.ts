@@ -152,6 +152,20 @@ describe("panther-audit export", () => {
   })
 })
 
+describe("the review page of an export", () => {
+  it("asks for decisions where the export has room for them, not in a workbook it does not hold", async () => {
+    const result = await runCommand(exportCommand, exportArgs(simulator))
+    expect(result.code, result.error).toBe(0)
+    const folder = join(directory, readdirSync(directory)[0] ?? "")
+    expect(readdirSync(folder).some((name) => name.startsWith("access-review-") && name.endsWith(".csv"))).toBe(false)
+    const page = readdirSync(folder).find((name) => name.startsWith("access-review-")) ?? ""
+    const html = readFileSync(join(folder, page), "utf8")
+    expect(html).not.toContain("in the review workbook")
+    expect(html).toContain("Record a decision for every user in the Decision column of this page, printed:")
+    expect(html).toContain("No review workbook came with this page; <code>panther-audit review</code>")
+  })
+})
+
 describe("an export beside earlier reports", () => {
   it("says it is not compared with them, not that there are none", async () => {
     const nightly = await runCommand(auditRunCommand, exportArgs(simulator))

@@ -242,6 +242,17 @@ describe("panther-audit review", () => {
   })
 })
 
+describe("the review page's sign-off", () => {
+  it("sends the reviewer to the workbook written with it", async () => {
+    await review(simulator)
+    const html = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
+    expect(html).toContain(
+      "Record a decision for every user in the review workbook (the access-review CSV written with this page):"
+    )
+    expect(html).not.toContain("No review workbook came with this page")
+  })
+})
+
 describe("a review when no user has login data", () => {
   let blind: StartedSimulator
   beforeAll(async () => {
