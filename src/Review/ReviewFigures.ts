@@ -31,8 +31,12 @@ export interface ReviewFigures {
   readonly privileged: number
   /** Users with a finding above info (PRIVILEGED_ROLE alone is info: being an admin is not a problem). */
   readonly withFindings: number
-  readonly stale: number
-  readonly neverLoggedIn: number
+  /**
+   * `null` when unknown: the run raised LOGIN_DATA_MISSING (Panther sent no enabled user's last login), so no
+   * user could be judged stale or never logged in, and a count of 0 would say everyone was fine.
+   */
+  readonly stale: number | null
+  readonly neverLoggedIn: number | null
   readonly byRole: ReadonlyArray<RoleCount>
   /** Days since the last login of every enabled user; deactivated users cannot log in. */
   readonly loginBins: ReadonlyArray<LoginBin>
@@ -95,6 +99,7 @@ export const reviewFigures = (review: Review): ReviewFigures => {
       else unreadableBin++
     }
   }
+  const loginsUnknown = run.findings.byFinding.LOGIN_DATA_MISSING > 0
   return {
     users: review.rows.length,
     enabled,
@@ -102,8 +107,8 @@ export const reviewFigures = (review: Review): ReviewFigures => {
     invalid,
     privileged,
     withFindings,
-    stale,
-    neverLoggedIn: never,
+    stale: loginsUnknown ? null : stale,
+    neverLoggedIn: loginsUnknown ? null : never,
     byRole: [...roles.entries()]
       .map(([role, entry]) => ({ role, ...entry }))
       .sort((a, b) => b.users - a.users || (a.role < b.role ? -1 : a.role > b.role ? 1 : 0)),

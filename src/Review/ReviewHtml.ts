@@ -25,6 +25,16 @@ const instant = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16
 const figure = (value: number, label: string, alert = false): string =>
   `<div class="figure${alert && value > 0 ? " alert" : ""}"><span class="n">${formatCount(value)}</span><span class="l">${e(label)}</span></div>`
 
+/** A figure the run could not work out: says so, and why, rather than show a 0 that reads as "none". */
+const unknownFigure = (label: string, why: string): string =>
+  `<div class="figure unknown"><span class="n">unknown</span><span class="l">${e(label)}: ${e(why)}</span></div>`
+
+const LOGINS_UNKNOWN = "Panther sent no login times (LOGIN_DATA_MISSING)"
+
+/** `null` is a figure that depends on login times the run did not get (see `ReviewFigures.stale`). */
+const loginFigure = (value: number | null, label: string, shortLabel: string): string =>
+  value === null ? unknownFigure(shortLabel, LOGINS_UNKNOWN) : figure(value, label, true)
+
 const MAX_ROLE_BARS = 12
 
 const roleBars = (figures: ReviewFigures): Array<Bar> => {
@@ -58,7 +68,7 @@ const charts = (review: Review, figures: ReviewFigures): string => {
 <div class="chart-box"><h3>Users by role</h3>${roles}
 <p class="legend"><span class="swatch tone-privileged"></span>privileged role<span class="swatch tone-role"></span>other role</p></div>
 <div class="chart-box"><h3>Days since last login</h3>${logins}
-<p class="legend">Enabled users:<span class="swatch tone-recent"></span>within ${stale} days<span class="swatch tone-mixed"></span>around ${stale}<span class="swatch tone-stale"></span>stale<span class="swatch tone-never"></span>never</p></div>
+<p class="legend">Enabled users:<span class="swatch tone-recent"></span>within ${stale} days<span class="swatch tone-mixed"></span>around ${stale}<span class="swatch tone-stale"></span>stale<span class="swatch tone-never"></span>never${figures.neverLoggedIn === null ? ". Panther sent no login times, so &quot;never&quot; here means none was sent." : ""}</p></div>
 <div class="chart-box"><h3>Findings by severity</h3>${severities}
 <p class="legend">${formatCount(review.run.findings.total)} findings in all, as in the findings report.</p></div>
 </section>`
@@ -144,8 +154,8 @@ ${figure(figures.privileged, "privileged")}
 ${figure(figures.enabled, "enabled")}
 ${figure(figures.deactivated, "deactivated")}
 ${figure(figures.withFindings, "with findings above info", true)}
-${figure(figures.stale, `stale (over ${run.parameters.staleDays} days)`, true)}
-${figure(figures.neverLoggedIn, `never logged in (accounts over ${run.parameters.staleDays} days old or of unknown age)`, true)}
+${loginFigure(figures.stale, `stale (over ${run.parameters.staleDays} days)`, "stale")}
+${loginFigure(figures.neverLoggedIn, `never logged in (accounts over ${run.parameters.staleDays} days old or of unknown age)`, "never logged in")}
 ${figure(figures.invalid, "invalid records", true)}
 </section>
 ${charts(review, figures)}

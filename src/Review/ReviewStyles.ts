@@ -19,6 +19,7 @@ p { margin: 6px 0; }
 .figure .n { display: block; font-size: 24px; font-weight: 650; line-height: 1.2; }
 .figure .l { display: block; color: var(--muted); font-size: 12px; }
 .figure.alert .n { color: #b03a2e; }
+.figure.unknown .n { color: var(--muted); font-style: italic; }
 .charts { display: grid; grid-template-columns: repeat(3, 1fr); gap: 14px; margin-top: 14px; }
 .chart-box { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; break-inside: avoid; }
 .chart { width: 100%; height: auto; display: block; font-size: 11px; }

@@ -239,6 +239,9 @@ describe("panther-audit review", () => {
     expect(privilegedTable).toContain("u-helpdesk@example.com")
     expect(privilegedTable).not.toContain("u-zimmer@example.com")
     expect(html.match(/<tr( class="deactivated")?><td class="num">/g)).toHaveLength(REVIEW_ORDER.length)
+    // With login data, the login figures are counts.
+    expect(html).toContain('<span class="n">1</span><span class="l">never logged in (accounts over 90 days old')
+    expect(html).not.toContain('<span class="n">unknown</span>')
   })
 })
 
@@ -271,6 +274,15 @@ describe("a review when no user has login data", () => {
     const rows = readWorkbook()
     expect(rows).toHaveLength(12)
     for (const row of rows) expect(row.findings).toBe("")
+  })
+
+  it("shows never logged in and stale as unknown on the page, saying why, not as 0", async () => {
+    expect((await review(blind)).code).toBe(0)
+    const html = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
+    const why = "Panther sent no login times (LOGIN_DATA_MISSING)"
+    expect(html).toContain(`<span class="n">unknown</span><span class="l">never logged in: ${why}</span>`)
+    expect(html).toContain(`<span class="n">unknown</span><span class="l">stale: ${why}</span>`)
+    expect(html).not.toMatch(/<span class="n">0<\/span><span class="l">(never logged in|stale)/)
   })
 })
 

@@ -33,7 +33,7 @@ const run = (staleDays: number) =>
   ({
     asOf: AS_OF_ISO,
     parameters: { staleDays },
-    findings: { bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 } }
+    findings: { bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 }, byFinding: { LOGIN_DATA_MISSING: 0 } }
   }) as unknown as AuditRun
 
 describe("the review page's pieces", () => {
