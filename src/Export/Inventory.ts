@@ -88,7 +88,7 @@ export const inventoryCsvRow = (row: ReviewRow, asOf: number): Array<string> => 
     String(record.valid),
     // The reason quotes the bad value from the API.
     text(record.invalidReason),
-    String(record.privileged),
+    flag(record.privileged),
     text(record.privilegeReason),
     record.daysSinceLogin === null ? "" : String(record.daysSinceLogin),
     findingCodesText(row.findings),

@@ -43,7 +43,7 @@ export const decisionsText = (mark: (decision: string) => string = (decision) =>
 export const reviewRow = (row: ReviewRow, asOf: number): Array<string> => {
   const days = daysSinceLogin(row, asOf)
   return [
-    String(row.privileged),
+    row.privileged === null ? "" : String(row.privileged),
     neutraliseFormula(row.roleName),
     neutraliseFormula(row.familyName),
     neutraliseFormula(row.givenName),

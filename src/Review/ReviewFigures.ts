@@ -87,7 +87,7 @@ export const reviewFigures = (review: Review): ReviewFigures => {
     const entry = roles.get(role) ?? { users: 0, privileged: false, reason: "" }
     roles.set(role, {
       users: entry.users + 1,
-      privileged: entry.privileged || row.privileged,
+      privileged: entry.privileged || row.privileged === true,
       reason: entry.reason || row.privilegeReason
     })
     if (row.enabled === true) {

@@ -33,7 +33,8 @@ export interface ReviewRow {
   readonly status: string
   /** `null` for a record that failed validation: beyond its id and email nothing about it is known. */
   readonly enabled: boolean | null
-  readonly privileged: boolean
+  /** `null` for a record that failed validation: its role, and so its privilege, cannot be read. */
+  readonly privileged: boolean | null
   /** Why the user is privileged ("role Helpdesk holds UserModify"); "" when not. */
   readonly privilegeReason: string
   readonly createdAt: ReviewTimestamp
@@ -79,7 +80,7 @@ export const makeReviewRowBuilder = () => {
         roleName: "",
         status: "",
         enabled: null,
-        privileged: false,
+        privileged: null,
         privilegeReason: "",
         createdAt: null,
         lastLoggedInAt: null,

@@ -6,8 +6,9 @@ import { Option } from "effect"
 import { expect, it } from "vitest"
 import { judgeUser } from "../../src/Audit/JudgeUser.js"
 import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
-import { inventoryRecord } from "../../src/Export/Inventory.js"
+import { INVENTORY_COLUMNS, inventoryCsvRow, inventoryRecord } from "../../src/Export/Inventory.js"
 import { UserRecord } from "../../src/PantherApi/UserRecord.js"
+import { REVIEW_COLUMNS, reviewRow } from "../../src/Review/ReviewCsv.js"
 import { makeReviewRowBuilder } from "../../src/Review/ReviewRow.js"
 import { AS_OF, daysAgo, parameters, user } from "../Audit/fixtures.js"
 
@@ -34,6 +35,18 @@ it("calls a sound user valid and a record that failed the schema invalid", () =>
     UserRecord.InvalidUser({ userId: Option.some("u-9"), email: Option.none(), reason: "email: is missing" })
   )
   expect(inventoryRecord(failed, AS_OF)).toMatchObject({ valid: false, invalidReason: "email: is missing" })
+})
+
+it("says of a record that failed the schema that its privilege is unknown, not that it is unprivileged", () => {
+  const failed = rowOf(
+    UserRecord.InvalidUser({ userId: Option.some("u-9"), email: Option.none(), reason: "enabled: is missing" })
+  )
+  expect(inventoryRecord(failed, AS_OF)).toMatchObject({ privileged: null, enabled: null })
+  const column = (columns: ReadonlyArray<string>, cells: ReadonlyArray<string>) => cells[columns.indexOf("privileged")]
+  expect(column(INVENTORY_COLUMNS, inventoryCsvRow(failed, AS_OF))).toBe("")
+  expect(column(REVIEW_COLUMNS, reviewRow(failed, AS_OF))).toBe("")
+  const sound = rowOf(UserRecord.ValidUser({ user: user({ lastLoggedInAt: daysAgo(3) }) }))
+  expect(column(REVIEW_COLUMNS, reviewRow(sound, AS_OF))).toBe("false")
 })
 
 it("leaves a deactivated user's bad timestamp alone, as the run does: it is not judged and has no finding", () => {
