@@ -369,13 +369,16 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
      * the answer must be this user: a proxy answering every path with one user, or any JSON object from a wrong
      * --api-url, must not pass for it before a delete, or give an update another user's fields.
      */
-    const getUserRecord = (id: string, idRequired = true): Effect.Effect<UserRecord, PantherApiError> => {
+    const getUserAnswer = (
+      id: string,
+      idRequired: boolean
+    ): Effect.Effect<{ readonly asSent: unknown; readonly record: UserRecord }, PantherApiError> => {
       const path = pathWithId(Routes.getUser, id)
       return Effect.flatMap(send(Routes.getUser, Schema.Unknown, plain(Routes.getUser, path)), (raw) => {
         const claimed = rawUserId(raw)
         // The API's User may leave its id out: enough for a read, not before a delete.
         return Option.contains(claimed, id) || (!idRequired && Option.isNone(claimed))
-          ? Effect.succeed(decodeRecord(raw))
+          ? Effect.succeed({ asSent: raw, record: decodeRecord(raw) })
           : Effect.fail(
               new InvalidResponse({
                 method: Routes.getUser.method,
@@ -388,22 +391,37 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
             )
       })
     }
+    const getUserRecord = (id: string, idRequired = true): Effect.Effect<UserRecord, PantherApiError> =>
+      Effect.map(getUserAnswer(id, idRequired), ({ record }) => record)
+
+    /** The user, valid, with the answer as Panther sent it (fields the schema does not know included). */
+    const getValidUser = (
+      id: string,
+      idRequired: boolean
+    ): Effect.Effect<{ readonly user: User; readonly asSent: unknown }, PantherApiError> =>
+      Effect.flatMap(getUserAnswer(id, idRequired), ({ asSent, record }) =>
+        record._tag === "ValidUser"
+          ? Effect.succeed({ user: record.user, asSent })
+          : Effect.fail(
+              new InvalidResponse({
+                method: Routes.getUser.method,
+                path: pathWithId(Routes.getUser, id),
+                reason: record.reason
+              })
+            )
+      )
 
     return {
       listUsers,
       /** The user; `idRequired` refuses an answer that names no id, as an update must (it writes that user). */
       getUser: (id: string, idRequired = false): Effect.Effect<User, PantherApiError> =>
-        Effect.flatMap(getUserRecord(id, idRequired), (record) =>
-          record._tag === "ValidUser"
-            ? Effect.succeed(record.user)
-            : Effect.fail(
-                new InvalidResponse({
-                  method: Routes.getUser.method,
-                  path: pathWithId(Routes.getUser, id),
-                  reason: record.reason
-                })
-              )
-        ),
+        Effect.map(getValidUser(id, idRequired), ({ user }) => user),
+      /**
+       * The user as Panther sent it, once it passed the schema: what `users get` prints, so a field Panther adds
+       * is shown rather than dropped by the decoding.
+       */
+      getUserAsSent: (id: string): Effect.Effect<unknown, PantherApiError> =>
+        Effect.map(getValidUser(id, false), ({ asSent }) => asSent),
       getUserRecord: (id: string) => getUserRecord(id),
       createUser: (body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         Effect.flatMap(Clock.currentTimeMillis, (started) =>

@@ -1,4 +1,4 @@
-/** `panther-audit users get ID`: one user, as JSON on stdout. */
+/** `panther-audit users get ID`: one user, as JSON on stdout, every field Panther sent included. */
 import { Args, Command } from "@effect/cli"
 import { Effect } from "effect"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
@@ -14,6 +14,6 @@ export const userIdArg = Args.text({ name: "id" }).pipe(
 export const getUserCommand = Command.make("get", { connection: connectionOptions, id: userIdArg }, (args) =>
   Effect.gen(function* () {
     const client = yield* PantherClient
-    yield* printUser(yield* client.getUser(args.id))
+    yield* printUser(yield* client.getUserAsSent(args.id))
   }).pipe(Effect.provide(pantherClientLayer(args.connection)))
 ).pipe(Command.withDescription("Show one user as JSON."))

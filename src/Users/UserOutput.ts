@@ -26,7 +26,7 @@ export const terminalSafeJson = (value: unknown, indent?: number): string =>
   )
 
 /** One JSON document for a single user (`get`, `create`, `update`). */
-export const printUser = (user: User): Effect.Effect<void> => Console.log(terminalSafeJson(user, 2))
+export const printUser = (user: unknown): Effect.Effect<void> => Console.log(terminalSafeJson(user, 2))
 
 const COLUMNS = [
   "id",

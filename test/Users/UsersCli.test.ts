@@ -390,6 +390,13 @@ describe("panther-audit users", () => {
     expect(result.methods).toEqual(["GET"])
   })
 
+  it("get prints the user as Panther sent it, fields the API's schema does not name included", async () => {
+    const sent = { ...rawUser("u1"), mfaEnabled: true, groups: ["soc"], status: null }
+    const result = await againstScripted([json(200, sent)], ["users", "get", "u1"])
+    expect(result.code, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual(sent)
+  })
+
   it("get and update refuse an answer that is another user, and update sends nothing", async () => {
     // A caching proxy that answers every path with the one user it saw first.
     for (const args of [
