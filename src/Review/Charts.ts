@@ -3,7 +3,7 @@
  * same offline, in a mail archive and in a PDF. Colours come from the page's CSS through `tone` class names.
  * Every label is escaped here; callers pass plain text.
  */
-import { escapeHtml, formatCount, shorten } from "./Html.js"
+import { escapeHtml, formatCount, shorten, shortenMiddle } from "./Html.js"
 
 export interface Bar {
   readonly label: string
@@ -31,7 +31,7 @@ export const barChart = (label: string, bars: ReadonlyArray<Bar>): string => {
       const width = bar.value === 0 ? 0 : Math.max(2, (bar.value / max) * barSpace)
       return (
         `<g><title>${escapeHtml(`${bar.label}: ${formatCount(bar.value)}`)}</title>` +
-        `<text class="axis" x="${labelWidth - 6}" y="${y + 14}" text-anchor="end">${escapeHtml(shorten(bar.label, 20))}</text>` +
+        `<text class="axis" x="${labelWidth - 6}" y="${y + 14}" text-anchor="end">${escapeHtml(shortenMiddle(bar.label, 20))}</text>` +
         `<rect class="${bar.tone}" x="${labelWidth}" y="${y + 3}" width="${width.toFixed(1)}" height="${row - 8}" rx="2"/>` +
         `<text class="value" x="${(labelWidth + width + 5).toFixed(1)}" y="${y + 14}">${formatCount(bar.value)}</text></g>`
       )

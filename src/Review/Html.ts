@@ -14,5 +14,16 @@ export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch
 export const shorten = (text: string, max: number): string =>
   [...text].length <= max ? text : `${[...text].slice(0, max - 1).join("")}…`
 
+/**
+ * At most `max` characters, cut in the middle: names that differ only at the end ("Custom Role Number 11" and
+ * "... 12") stay apart, as they would not with the end cut off.
+ */
+export const shortenMiddle = (text: string, max: number): string => {
+  const characters = [...text]
+  if (characters.length <= max) return text
+  const tail = Math.floor((max - 1) / 2)
+  return `${characters.slice(0, max - 1 - tail).join("")}…${characters.slice(-tail).join("")}`
+}
+
 /** `12,345`: fixed grouping, not the machine's locale, so two runs of the same data give the same file. */
 export const formatCount = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",")

@@ -74,6 +74,19 @@ describe("the review page's pieces", () => {
     expect(invalid).toContain('<span class="tag sev-high">INVALID_RECORD</span>')
   })
 
+  it("cuts long role labels in the middle, so names that differ at the end stay apart", () => {
+    const svg = barChart("Users by role", [
+      { label: "Custom Role Number 11", value: 1, tone: "tone-role" },
+      { label: "Custom Role Number 12", value: 2, tone: "tone-role" },
+      { label: "Analyst", value: 3, tone: "tone-role" }
+    ])
+    expect(svg).toContain(">Custom Rol…Number 11</text>")
+    expect(svg).toContain(">Custom Rol…Number 12</text>")
+    expect(svg).toContain(">Analyst</text>")
+    // The whole name stays in the tooltip.
+    expect(svg).toContain("<title>Custom Role Number 12: 2</title>")
+  })
+
   it("escapes chart labels too", () => {
     const svg = barChart("Users by role", [{ label: "<script>x</script>", value: 3, tone: "tone-role" }])
     expect(svg).not.toContain("<script")
