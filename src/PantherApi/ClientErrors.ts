@@ -26,9 +26,13 @@ const notRepeated = Schema.optional(Schema.Boolean)
  * they were all used: without it a failure after one attempt reads as if retrying had never been tried.
  */
 const BudgetStop = Schema.Struct({
+  /** The wait the next retry would have had: the server's Retry-After as this tool caps it, or the backoff. */
   waitMillis: Schema.Number,
-  budgetMillis: Schema.Number,
-  askedByServer: Schema.Boolean
+  /** What Retry-After asked for, before the cap; absent when the wait was the backoff. */
+  askedMillis: Schema.optional(Schema.Number),
+  /** Time this request had already spent, its attempts and waits. */
+  spentMillis: Schema.Number,
+  budgetMillis: Schema.Number
 })
 export type BudgetStop = typeof BudgetStop.Type
 const budgetStop = Schema.optional(BudgetStop)
@@ -36,13 +40,18 @@ const budgetStop = Schema.optional(BudgetStop)
 const seconds = (millis: number): string =>
   millis < 10_000 && millis % 1000 !== 0 ? `${(millis / 1000).toFixed(1)} s` : `${Math.round(millis / 1000)} s`
 
-const budgetSpent = (stop: BudgetStop | undefined): string =>
-  stop === undefined
-    ? ""
-    : (stop.askedByServer
-        ? ` Panther asked to wait ${seconds(stop.waitMillis)} before trying again (Retry-After), which would end`
-        : ` The next retry, ${seconds(stop.waitMillis)} later, would have ended`) +
-      ` past the retry budget of ${seconds(stop.budgetMillis)} (--retry-budget-seconds).`
+const budgetSpent = (stop: BudgetStop | undefined): string => {
+  if (stop === undefined) return ""
+  const wait =
+    stop.askedMillis === undefined
+      ? ` The next retry, ${seconds(stop.waitMillis)} later,`
+      : ` Panther asked to wait ${seconds(stop.askedMillis)} before trying again (Retry-After` +
+        `${stop.askedMillis > stop.waitMillis ? `; this tool waits at most ${seconds(stop.waitMillis)}` : ""}), which`
+  return (
+    `${wait} would have ended past the retry budget of ${seconds(stop.budgetMillis)} (--retry-budget-seconds), ` +
+    `${seconds(stop.spentMillis)} of it already spent.`
+  )
+}
 
 /** 401: the token is wrong, expired or revoked. */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", RequestFields) {

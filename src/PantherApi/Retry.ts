@@ -121,8 +121,12 @@ export const withRetries =
           return yield* Effect.fail(
             exhausted(failure, attempts, true, {
               waitMillis: Duration.toMillis(delay),
-              budgetMillis: Duration.toMillis(policy.maxElapsed),
-              askedByServer: Option.isSome(failure.retryAfter)
+              ...Option.match(failure.retryAfter, {
+                onNone: () => ({}),
+                onSome: (asked) => ({ askedMillis: Duration.toMillis(asked) })
+              }),
+              spentMillis: elapsed,
+              budgetMillis: Duration.toMillis(policy.maxElapsed)
             })
           )
         }

@@ -75,11 +75,25 @@ describe("PantherClient failures", () => {
         )
         expect(error._tag).toBe("RateLimited")
         expect(server.requests).toHaveLength(1)
-        expect(error.message).toContain(
-          "Panther asked to wait 45 s before trying again (Retry-After), which would end past the retry budget of 30 s " +
-            "(--retry-budget-seconds)."
+        expect(error.message).toMatch(
+          /Panther asked to wait 45 s before trying again \(Retry-After\), which would have ended past the retry budget of 30 s \(--retry-budget-seconds\), 0(\.\d)? s of it already spent\./
         )
       })
+  )
+
+  it.scopedLive("names the wait Panther asked for, and the cap this tool holds it to", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(429, { message: "slow down" }, { "retry-after": "120" })])
+      const error = yield* failureOf(
+        runWithClient(server.url, (client) => client.getUser("u1"), {
+          retry: { ...fastRetry, maxRetryAfter: Duration.seconds(60), maxElapsed: Duration.seconds(30) }
+        })
+      )
+      expect(error.message).toContain(
+        "Panther asked to wait 120 s before trying again (Retry-After; this tool waits at most 60 s), which would " +
+          "have ended past the retry budget of 30 s"
+      )
+    })
   )
 
   it.scopedLive("says the budget, not the attempts, stopped the backoff", () =>
@@ -97,7 +111,7 @@ describe("PantherClient failures", () => {
       )
       expect(server.requests).toHaveLength(1)
       expect(error.message).toMatch(
-        /The next retry, 0\.[234] s later, would have ended past the retry budget of 0\.1 s/
+        /The next retry, 0\.[234] s later, would have ended past the retry budget of 0\.1 s \(--retry-budget-seconds\), 0(\.\d)? s of it already spent\./
       )
     })
   )
