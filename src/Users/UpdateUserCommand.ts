@@ -6,22 +6,25 @@ import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
-import { InvalidResponse } from "../PantherApi/ClientErrors.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
+import { printable } from "../PantherApi/Responses.js"
 import type { RoleRef, User } from "../PantherApi/Schemas.js"
 import { userIdArg } from "./GetUserCommand.js"
 import { chosenRole, emailOption, familyNameOption, givenNameOption, roleIdOption, roleOption } from "./UserFields.js"
 import { printUser } from "./UserOutput.js"
 
-/** The user's current role as the API wants it back: one of id or name, the id when there is one. */
-const currentRole = (user: User, id: string): Effect.Effect<RoleRef, InvalidResponse> => {
+/**
+ * The user's current role as the API wants it back: one of id or name, the id when there is one. A user may have
+ * neither (the API's Role requires no field): then the update must name one, as the person running it can.
+ */
+const currentRole = (user: User, id: string): Effect.Effect<RoleRef, ConfigurationError> => {
   if (user.role.id !== undefined && user.role.id !== "") return Effect.succeed({ id: user.role.id })
   if (user.role.name !== undefined && user.role.name !== "") return Effect.succeed({ name: user.role.name })
   return Effect.fail(
-    new InvalidResponse({
-      method: "GET",
-      path: `/users/${id}`,
-      reason: "the user has no role id or name to keep; give --role or --role-id"
+    new ConfigurationError({
+      message:
+        `user ${printable(id)} has no role in Panther (neither id nor name), and the API replaces the whole user: ` +
+        "give the role to set with --role or --role-id. Nothing was changed."
     })
   )
 }

@@ -397,6 +397,18 @@ describe("panther-audit users", () => {
     expect(JSON.parse(result.stdout)).toEqual(sent)
   })
 
+  it("update of a user with no role asks for one (exit 2) and sends nothing", async () => {
+    const result = await againstScripted(
+      [json(200, rawUser("u5", { role: {} }))],
+      ["users", "update", "u5", "--given-name", "Nora"]
+    )
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("user u5 has no role in Panther (neither id nor name)")
+    expect(result.stderr).toContain("--role or --role-id")
+    expect(result.stderr).not.toContain("--api-url")
+    expect(result.methods).toEqual(["GET"])
+  })
+
   it("get and update refuse an answer that is another user, and update sends nothing", async () => {
     // A caching proxy that answers every path with the one user it saw first.
     for (const args of [
