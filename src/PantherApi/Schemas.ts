@@ -50,12 +50,15 @@ export type ModifyUser = typeof ModifyUser.Type
  * as an empty page, as services written in Go send an empty list, rather than fail a whole run on it. Absent is
  * still an error: `{}` is what a wrong address answers.
  */
+const NullAsEmptyList = Schema.transform(Schema.Unknown, Schema.Unknown, {
+  strict: true,
+  decode: (results) => (results === null ? [] : results),
+  encode: (results) => results
+})
+// Composed rather than `NullOr(Array(item))`: a union's error would quote the whole list as "not null" whenever one
+// of its entries is wrong.
 const Results = <Item extends Schema.Schema.Any>(item: Item) =>
-  Schema.transform(Schema.NullOr(Schema.Array(item)), Schema.Array(Schema.typeSchema(item)), {
-    strict: true,
-    decode: (results) => results ?? [],
-    encode: (results) => results
-  })
+  Schema.compose(NullAsEmptyList, Schema.Array(item), { strict: false })
 
 /** `UserAPI.ListResp`, typed strictly. */
 export const ListResp = Schema.Struct({

@@ -83,6 +83,23 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("names the one bad role, without quoting the whole list, when a role is malformed", () =>
+    Effect.gen(function* () {
+      const roles = Array.from({ length: 40 }, (_, index) => ({
+        id: `r${index}`,
+        name: `Role number ${index}`,
+        permissions: ["UserRead"]
+      }))
+      const server = yield* scriptedServer([
+        json(200, { results: [...roles.slice(0, 2), { id: "bad", name: "Bad", permissions: null }, ...roles.slice(2)] })
+      ])
+      const error = yield* Effect.flip(runWithClient(server.url, (client) => Stream.runCollect(client.listRoles())))
+      expect(error.message).toContain("results[2].permissions")
+      expect(error.message).not.toContain("Role number 39")
+      expect(error.message).not.toContain("Expected null")
+    })
+  )
+
   it.scopedLive("sends every filter the API has", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(200, { results: [] })])
