@@ -153,7 +153,12 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
       }
       for (const name of [...present].sort()) {
         if (listed.has(name)) continue
-        if (isFileManagerFile(name)) fileManagerFiles.push(name)
+        // Only plain files: a folder or link under such a name could hold anything.
+        const plainFile = await lstat(join(folder, name)).then(
+          (info) => info.isFile(),
+          () => false
+        )
+        if (isFileManagerFile(name) && plainFile) fileManagerFiles.push(name)
         else found.push({ kind: "unexpected", path: name })
       }
       return found

@@ -3,6 +3,7 @@ import { resolve } from "node:path"
 import { Args, Command } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { instanceLabel } from "../Audit/PantherInstance.js"
+import { printable } from "../PantherApi/Responses.js"
 import { formatCount } from "../Review/Html.js"
 import type { FileDigest } from "./Manifest.js"
 import { type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
@@ -14,15 +15,17 @@ const folder = Args.directory({ name: "folder", exists: "either" }).pipe(
 
 const describeDigest = (digest: FileDigest): string => `${formatCount(digest.bytes)} bytes, sha256 ${digest.sha256}`
 
+// File names come from the folder and the manifest, either of which may have been tampered with: no escape
+// sequence reaches the auditor's terminal (one could redraw the screen over a problem line).
 export const describeProblem = (problem: VerifyProblem): string => {
   switch (problem.kind) {
     case "missing":
-      return `MISSING     ${problem.path}: listed in the manifest but not in the folder`
+      return `MISSING     ${printable(problem.path)}: listed in the manifest but not in the folder`
     case "unexpected":
-      return `UNEXPECTED  ${problem.path}: in the folder but not in the manifest`
+      return `UNEXPECTED  ${printable(problem.path)}: in the folder but not in the manifest`
     case "modified":
       return (
-        `MODIFIED    ${problem.path}: the manifest records ${describeDigest(problem.expected)}; ` +
+        `MODIFIED    ${printable(problem.path)}: the manifest records ${describeDigest(problem.expected)}; ` +
         `now ${typeof problem.actual === "string" ? problem.actual : describeDigest(problem.actual)}`
       )
   }
@@ -39,7 +42,9 @@ export const formatVerifyReport = (report: VerifyReport): string => {
   const leftAside =
     report.fileManagerFiles.length === 0
       ? []
-      : [`Left aside: ${report.fileManagerFiles.join(", ")}, written by a file manager, not part of the export.`]
+      : [
+          `Left aside: ${printable(report.fileManagerFiles.join(", "))}, written by a file manager, not part of the export.`
+        ]
   if (report.problems.length === 0) {
     return [
       `Verified ${report.verified} files in ${report.folder}: every size and SHA-256 matches manifest.json, ` +

@@ -1,6 +1,7 @@
 import {
   appendFileSync,
   cpSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -128,6 +129,18 @@ describe("panther-audit verify", () => {
     // Anything else added still fails it.
     writeFileSync(join(folder, ".DS_Store.csv"), "x")
     expect((await verify()).stdout).toContain("UNEXPECTED  .DS_Store.csv")
+  })
+
+  it("fails an export for a folder under a file manager's name, and shows no escape sequence from a name", async () => {
+    mkdirSync(join(folder, "._sneaky"))
+    writeFileSync(join(folder, "._\u001b[2Jhidden"), "x")
+    writeFileSync(join(folder, "z\u001b[32mGREEN"), "x")
+    const result = await verify()
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain("UNEXPECTED  ._sneaky")
+    expect(result.stdout).toContain("UNEXPECTED  z\uFFFD[32mGREEN")
+    expect(result.stdout).toContain("Left aside: ._\uFFFD[2Jhidden")
+    expect(result.stdout).not.toContain("\u001b")
   })
 
   it("is a usage error (exit 2) for a folder without a manifest", async () => {
