@@ -20,9 +20,11 @@ const MAX_DETAIL = 200
 
 /**
  * Text from a server, safe to print on a terminal: control characters (an escape sequence can retitle a terminal or
- * rewrite what it shows) become U+FFFD; line breaks and other white space one space.
+ * rewrite what it shows) and the bidirectional embeddings, overrides and isolates (which reorder what follows them
+ * on screen, so a name can show as another) become U+FFFD; line breaks and other white space one space.
  */
-export const printable = (text: string): string => text.replace(/\s+/g, " ").replace(/\p{Cc}/gu, "\uFFFD")
+export const printable = (text: string): string =>
+  text.replace(/\s+/g, " ").replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, "\uFFFD")
 
 const oneLine = (text: string): string => {
   const flat = printable(text).trim()

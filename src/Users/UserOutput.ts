@@ -98,8 +98,11 @@ const tableRow = (user: User): Array<string> => [
 const WIDE =
   /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]|\p{Emoji_Presentation}|\p{Extended_Pictographic}\ufe0f/u
 
-/** Marks drawn over the character before them, and the joiners and selectors inside emoji: no column of their own. */
-const ZERO_WIDTH = /^(?:\p{M}|[\u200b-\u200f\u2060]|\p{Variation_Selector})+$/u
+/**
+ * Marks drawn over the character before them, format characters (joiners, direction marks) and the selectors inside
+ * emoji: no column of their own.
+ */
+const ZERO_WIDTH = /^(?:\p{M}|\p{Cf}|\p{Variation_Selector})+$/u
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" })
 

@@ -50,6 +50,8 @@ describe("users output", () => {
     expect(displayWidth("\u263A\uFE0F")).toBe(2)
     expect(displayWidth("\u263A")).toBe(1)
     expect(displayWidth("\u{1F44D}\u{1F3FD}")).toBe(2)
+    // Direction marks and other format characters take no column.
+    expect(displayWidth("a\u200Fb\u2066c\u2069")).toBe(3)
     const table = renderTable([
       [
         "u1",
@@ -81,6 +83,9 @@ describe("users output", () => {
     expect(describeInvalidRecord(Option.some("u1"), Option.some("a@x.com"))).toBe("user u1 (a@x.com)")
     expect(describeInvalidRecord(Option.some("u1"), Option.none())).toBe("user u1")
     expect(describeInvalidRecord(Option.none(), Option.some("a@x.com"))).toBe("user a@x.com (no id)")
+    // An override would show "evil" as "live": shown as U+FFFD, like a control character.
+    expect(describeInvalidRecord(Option.some("u\u202Eevil"), Option.none())).toBe("user u\uFFFDevil")
+    expect(describeInvalidRecord(Option.some("\u2066Bob\u2069"), Option.none())).toBe("user \uFFFDBob\uFFFD")
     expect(describeInvalidRecord(Option.none(), Option.none())).toBe("a user record with no id")
   })
 })
