@@ -138,7 +138,8 @@ export const unheldUnknownPermissions = (
   if (roles === undefined) return []
   const held = new Set(roles.flatMap((role) => role.permissions))
   const byFoldedName = new Map([...KNOWN_PERMISSIONS, ...held].map((name) => [name.toLowerCase(), name]))
-  return privilegedPermissions
+  // A name given twice is one mistake, said once.
+  return [...new Set(privilegedPermissions)]
     .filter((name) => !KNOWN_PERMISSIONS.has(name) && !held.has(name))
     .map((name) => ({ name, meant: byFoldedName.get(name.toLowerCase()) }))
 }

@@ -163,7 +163,8 @@ export const runAudit = (
       const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
       for (const { name, meant } of unheldUnknownPermissions(parameters.privilegedPermissions, roles.roles)) {
         warnings.push(
-          `--privileged-permissions names ${name}, which no role in GET /roles holds and this tool does not know` +
+          `--privileged-permissions / AUDIT_PRIVILEGED_PERMISSIONS names ${name}, which no role in GET /roles holds ` +
+            "and this tool does not know" +
             (meant === undefined ? "" : ` (did you mean ${meant}?)`) +
             ": if it is mistyped, no role was judged privileged by it. Check its spelling against the permissions " +
             "of roles in Panther's console."

@@ -150,8 +150,9 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
           // Not a failure: a relay that takes mail without a login exists. But a login was configured, so the server
           // may not be the one meant (or a network device stripped the offer); the password was not sent.
           yield* Effect.logWarning(
-            `The SMTP server ${context.server} offered no login, so the email was sent without SMTP_USER's: ` +
-              "check that SMTP_URL names the server meant, or unset SMTP_USER and SMTP_PASSWORD if it needs none."
+            `The SMTP server ${context.server} offered no login, so the email was sent without the one configured ` +
+              "(SMTP_USER and SMTP_PASSWORD, or the user in SMTP_URL): check that SMTP_URL names the server meant, " +
+              "or configure no login if it needs none."
           )
         }
         return {

@@ -245,8 +245,8 @@ describe("--privileged-permissions", () => {
       json(200, { results: request.path === "/roles" ? roles : [user("ops", "Ops"), user("analyst", "Analyst")] })
     )
     try {
-      // RoleModify is held by Ops; LookupModify is known though no role holds it; UserModfy is a typo.
-      const result = await runCli(["run", "--privileged-permissions", "RoleModify,LookupModify,UserModfy"], {
+      // RoleModify is held by Ops; LookupModify is known though no role holds it; UserModfy is a typo, given twice.
+      const result = await runCli(["run", "--privileged-permissions", "RoleModify,LookupModify,UserModfy,UserModfy"], {
         env: env({ PANTHER_API_URL: server.url })
       })
       expect(result.code).toBe(0)
@@ -256,11 +256,11 @@ describe("--privileged-permissions", () => {
       ])
       const permissionWarnings = run.warnings.filter((warning) => warning.startsWith("--privileged-permissions"))
       expect(permissionWarnings).toEqual([
-        "--privileged-permissions names UserModfy, which no role in GET /roles holds and this tool does not know: " +
-          "if it is mistyped, no role was judged privileged by it. Check its spelling against the permissions of " +
+        "--privileged-permissions / AUDIT_PRIVILEGED_PERMISSIONS names UserModfy, which no role in GET /roles holds " +
+          "and this tool does not know: if it is mistyped, no role was judged privileged by it. Check its spelling against the permissions of " +
           "roles in Panther's console."
       ])
-      expect(result.stdout).toContain("--privileged-permissions names UserModfy")
+      expect(result.stdout).toContain("AUDIT_PRIVILEGED_PERMISSIONS names UserModfy")
     } finally {
       await server.close()
     }
@@ -277,8 +277,8 @@ describe("--privileged-permissions", () => {
       expect(result.code).toBe(0)
       expect(reportOf().findings).toEqual([])
       expect(result.stdout).toContain(
-        "--privileged-permissions names Rolemodify, which no role in GET /roles holds and this tool does not know " +
-          "(did you mean RoleModify?)"
+        "AUDIT_PRIVILEGED_PERMISSIONS names Rolemodify, which no role in GET /roles holds and this tool does not " +
+          "know (did you mean RoleModify?)"
       )
     } finally {
       await server.close()

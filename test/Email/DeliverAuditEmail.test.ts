@@ -176,7 +176,8 @@ describe("sending through SMTP", () => {
       const warning = logs.lines.filter((line) => line.includes("offered no login"))
       expect(warning).toHaveLength(1)
       expect(warning[0]).toContain(
-        `127.0.0.1:${server.port} offered no login, so the email was sent without SMTP_USER's`
+        `127.0.0.1:${server.port} offered no login, so the email was sent without the one configured ` +
+          "(SMTP_USER and SMTP_PASSWORD, or the user in SMTP_URL)"
       )
       expect(logs.lines.join("\n")).not.toContain(PASSWORD)
     })
