@@ -7,11 +7,11 @@
  * the previous report until their email and retention are done, and another waits for it.
  *
  * A lock file rather than `flock`: Node has none, and the directory may be a volume that containers share, where a
- * process id says nothing. The holder touches the file every few seconds; one left untouched for a minute belongs to
- * a process that died (SIGKILL, a lost container), and the next run takes it over with a warning.
+ * process id says nothing. The holder touches the file every few seconds; one a waiter sees left untouched for a
+ * minute belongs to a process that died (SIGKILL, a lost container), and the waiter takes it over with a warning.
  */
 import { randomBytes } from "node:crypto"
-import { open, readFile, stat, unlink, utimes } from "node:fs/promises"
+import { lstat, open, readFile, unlink, utimes } from "node:fs/promises"
 import { hostname } from "node:os"
 import { join } from "node:path"
 import { Duration, Effect, Schedule } from "effect"
@@ -20,7 +20,7 @@ import { describeFsError, hasErrorCode, ReportError } from "./ReportError.js"
 
 export const LOCK_FILE = ".panther-audit.lock"
 const HEARTBEAT = Duration.seconds(10)
-const STALE_AFTER_MILLIS = 60_000
+const STALE_AFTER = Duration.minutes(1)
 const POLL = Duration.millis(200)
 
 interface Holder {
@@ -32,16 +32,29 @@ interface Holder {
   readonly token: string
 }
 
+/** Who holds the lock, as far as its file says; another process wrote it, maybe elsewhere: never trusted. */
 const describeHolder = (text: string): string => {
+  let holder: unknown
   try {
-    const holder = JSON.parse(text) as Partial<Holder>
-    // Another process wrote it, maybe on another machine: shown, never trusted to be tidy.
-    return printable(
-      `${holder.command ?? "an audit"} (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt})`
-    )
+    holder = JSON.parse(text)
   } catch {
     return "an audit"
   }
+  if (typeof holder !== "object" || holder === null) return "an audit"
+  const field = (name: string): string | undefined => {
+    const value: unknown = Reflect.get(holder, name)
+    return typeof value === "string" || typeof value === "number" ? String(value) : undefined
+  }
+  const pid = field("pid")
+  const host = field("host")
+  const startedAt = field("startedAt")
+  const process = [pid === undefined ? undefined : `pid ${pid}`, host === undefined ? undefined : `on ${host}`]
+    .filter((part) => part !== undefined)
+    .join(" ")
+  const where = [process === "" ? undefined : process, startedAt === undefined ? undefined : `started ${startedAt}`]
+    .filter((part) => part !== undefined)
+    .join(", ")
+  return printable(`${field("command") ?? "an audit"}${where === "" ? "" : ` (${where})`}`)
 }
 
 const lockError = (directory: string, error: unknown) =>
@@ -66,58 +79,102 @@ const tryCreate = (path: string, holder: Holder): Promise<boolean> =>
     }
   )
 
-/** The lock file as found: its text and when it was last touched; undefined once it is gone. */
+/**
+ * The lock file as found: its text, and what tells one touch from the next; undefined once it is gone. Anything but
+ * a plain file there (a link, a pipe, a folder) is refused: reading a pipe would wait for ever, and a dangling link
+ * can never be created over.
+ */
 const readLock = async (path: string) => {
   try {
-    const [info, text] = await Promise.all([stat(path), readFile(path, "utf8")])
-    return { touchedAt: info.mtimeMs, inode: info.ino, text }
+    const info = await lstat(path)
+    if (!info.isFile()) {
+      throw new Error(`${LOCK_FILE} is not a plain file (a link, a folder or a pipe): remove it`)
+    }
+    return { touchedAt: info.mtimeMs, inode: info.ino, text: await readFile(path, "utf8") }
   } catch (error) {
     if (hasErrorCode(error, "ENOENT")) return undefined
     throw error
   }
 }
 
-const acquire = (directory: string, path: string, holder: Holder) =>
+export interface LockTiming {
+  /** A lock whose file does not change for this long, while a waiter watches it, was left by a process that died. */
+  readonly staleAfter: Duration.Duration
+  readonly heartbeat: Duration.Duration
+  readonly poll: Duration.Duration
+}
+
+const DEFAULT_TIMING: LockTiming = { staleAfter: STALE_AFTER, heartbeat: HEARTBEAT, poll: POLL }
+
+const acquire = (directory: string, path: string, holder: Holder, timing: LockTiming) =>
   Effect.gen(function* () {
+    const fail = (error: unknown) => lockError(directory, error)
     let waitingFor: string | undefined
+    // The file's time is the holder's clock, which may not be this one (another machine on a shared volume): a
+    // lock is stale when its file has not changed for `staleAfter` as this process's own clock measures it.
+    let watched: { readonly inode: number; readonly touchedAt: number; readonly since: number } | undefined
     for (;;) {
-      if (yield* Effect.tryPromise({ try: () => tryCreate(path, holder), catch: (e) => lockError(directory, e) })) {
-        return
-      }
-      const found = yield* Effect.tryPromise({ try: () => readLock(path), catch: (e) => lockError(directory, e) })
-      if (found === undefined) continue
-      // File times are wall-clock times, so they are compared with the wall clock.
-      if (Date.now() - found.touchedAt > STALE_AFTER_MILLIS) {
-        yield* Effect.logWarning(
-          `${LOCK_FILE} in ${directory} was left by ${describeHolder(found.text)}, untouched for over a minute: ` +
-            "taking it over. A run that ended that way left no report."
-        )
-        // Only the file found stale: another waiter may have taken it over since.
-        yield* Effect.promise(async () => {
-          const again = await stat(path).catch(() => undefined)
-          if (again?.ino === found.inode && again.mtimeMs === found.touchedAt) await unlink(path).catch(() => undefined)
-        })
+      if (yield* Effect.tryPromise({ try: () => tryCreate(path, holder), catch: fail })) return
+      const found = yield* Effect.tryPromise({ try: () => readLock(path), catch: fail })
+      if (found === undefined) {
+        // Gone between the two looks: another waiter's turn may have just ended.
+        yield* Effect.sleep(timing.poll)
         continue
       }
+      const now = performance.now()
+      if (watched === undefined || watched.inode !== found.inode || watched.touchedAt !== found.touchedAt) {
+        watched = { inode: found.inode, touchedAt: found.touchedAt, since: now }
+      }
       const holderNow = describeHolder(found.text)
+      if (now - watched.since > Duration.toMillis(timing.staleAfter)) {
+        yield* Effect.logWarning(
+          `${LOCK_FILE} in ${directory} was left by ${holderNow}, untouched for over ` +
+            `${Duration.format(timing.staleAfter)}: taking it over. A run that ended that way left no report.`
+        )
+        // Only the file found stale: another waiter may have taken it over since.
+        yield* Effect.tryPromise({
+          try: async () => {
+            const again = await lstat(path).catch(() => undefined)
+            if (again?.ino === found.inode && again.mtimeMs === found.touchedAt) {
+              await unlink(path).catch((error: unknown) => {
+                if (!hasErrorCode(error, "ENOENT")) throw error
+              })
+            }
+          },
+          catch: (error) =>
+            new ReportError({
+              message:
+                `the lock file ${path}, left by ${holderNow}, cannot be removed (${describeFsError(error)}): ` +
+                "remove it by hand, as its owner, once no audit is running"
+            })
+        })
+        watched = undefined
+        continue
+      }
       if (waitingFor !== holderNow) {
         waitingFor = holderNow
-        yield* Effect.logInfo(`Waiting for ${holderNow} to finish with the report directory ${directory}`)
+        yield* Effect.logInfo(
+          `Waiting for ${holderNow} to finish with the report directory ${directory} (${LOCK_FILE}; taken over ` +
+            `if left untouched for ${Duration.format(timing.staleAfter)})`
+        )
       }
-      yield* Effect.sleep(POLL)
+      yield* Effect.sleep(timing.poll)
     }
   })
 
 /** Removes the lock file if it is still this holder's. */
 const release = (path: string, holder: Holder) =>
   Effect.promise(async () => {
+    // Also run when taking the lock failed, maybe on a pipe at its path, which reading would wait on for ever.
+    const info = await lstat(path).catch(() => undefined)
+    if (info?.isFile() !== true) return
     const text = await readFile(path, "utf8").catch(() => "")
     if (text.includes(holder.token)) await unlink(path).catch(() => undefined)
   })
 
 /** Runs `self` holding the report directory: waits while another audit holds it. */
 export const withReportDirectoryLock =
-  (directory: string, command: string) =>
+  (directory: string, command: string, timing: LockTiming = DEFAULT_TIMING) =>
   <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | ReportError, R> =>
     Effect.scoped(
       Effect.gen(function* () {
@@ -131,12 +188,12 @@ export const withReportDirectoryLock =
         }
         // Waiting can take long and must yield to a signal; released at the end whatever happened (only a lock file
         // holding this run's token is removed).
-        yield* Effect.acquireReleaseInterruptible(acquire(directory, path, holder), () => release(path, holder))
+        yield* Effect.acquireReleaseInterruptible(acquire(directory, path, holder, timing), () => release(path, holder))
         yield* Effect.forkScoped(
           Effect.promise(() => {
             const now = new Date()
             return utimes(path, now, now).catch(() => undefined)
-          }).pipe(Effect.repeat(Schedule.spaced(HEARTBEAT)))
+          }).pipe(Effect.repeat(Schedule.spaced(timing.heartbeat)))
         )
         return yield* self
       })

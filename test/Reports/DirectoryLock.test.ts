@@ -1,8 +1,19 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
+import { execFileSync } from "node:child_process"
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber } from "effect"
+import { Deferred, Duration, Effect, Fiber } from "effect"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
 import { captureLogs } from "../support/testClient.js"
 
@@ -61,6 +72,7 @@ describe("one audit at a time per report directory", () => {
       expect(yield* eventually(() => logs.lines.some((line) => line.includes("Waiting for")))).toBe(true)
       expect(events).toEqual(["first started"])
       expect(logs.lines.join("\n")).toContain(`Waiting for run (pid ${process.pid} on `)
+      expect(logs.lines.join("\n")).toContain("(.panther-audit.lock; taken over if left untouched for 1m)")
       yield* Deferred.succeed(finishFirst, undefined)
       yield* Fiber.join(first)
       yield* Fiber.join(second)
@@ -77,18 +89,65 @@ describe("one audit at a time per report directory", () => {
     })
   )
 
-  it.live("takes over a lock untouched for over a minute, saying whose it was", () =>
+  // A short watch, so a test sees a takeover in a fraction of a second.
+  const quick = { staleAfter: Duration.millis(300), heartbeat: Duration.seconds(10), poll: Duration.millis(20) }
+
+  it.live("takes over a lock it saw untouched for the stale time, whatever the time on the file says", () =>
     Effect.gen(function* () {
-      foreignLock(5 * 60_000)
+      // Stamped a day ahead: a holder whose clock runs fast, then died.
+      foreignLock(-24 * 60 * 60_000)
       const logs = captureLogs()
       const ran = yield* Effect.succeed("ran").pipe(
-        withReportDirectoryLock(directory, "run"),
+        withReportDirectoryLock(directory, "run", quick),
         Effect.provide(logs.layer),
         Effect.timeout("3 seconds")
       )
       expect(ran).toBe("ran")
-      expect(logs.lines.join("\n")).toContain("was left by run (pid 999999 on other-box")
+      const text = logs.lines.join("\n")
+      expect(text).toContain("Waiting for run (pid 999999 on other-box, started 2026-06-30T02:00:00.000Z)")
+      expect(text).toContain("was left by run (pid 999999 on other-box")
       expect(existsSync(lockPath())).toBe(false)
+    })
+  )
+
+  it.live("does not take over a lock its holder keeps touching, though its clock is far behind", () =>
+    Effect.gen(function* () {
+      foreignLock(60 * 60_000)
+      let ran = false
+      const waiting = yield* Effect.fork(
+        Effect.sync(() => {
+          ran = true
+        }).pipe(withReportDirectoryLock(directory, "review", quick))
+      )
+      // The holder's heartbeat: a new time every 100 ms, each an hour in the past.
+      for (let beat = 1; beat <= 8; beat++) {
+        yield* Effect.sleep("100 millis")
+        const at = new Date(Date.now() - 60 * 60_000 + beat * 1000)
+        utimesSync(lockPath(), at, at)
+      }
+      expect(ran).toBe(false)
+      yield* Fiber.interrupt(waiting)
+    })
+  )
+
+  it.live("refuses, promptly and saying what to do, a lock path that is a link, a pipe or a folder", () =>
+    Effect.gen(function* () {
+      const outcomes: Array<string> = []
+      for (const make of [
+        () => symlinkSync("/nonexistent/x", lockPath()),
+        () => execFileSync("mkfifo", [lockPath()]),
+        () => mkdirSync(lockPath())
+      ]) {
+        rmSync(lockPath(), { recursive: true, force: true })
+        make()
+        const error = yield* Effect.flip(
+          Effect.void.pipe(withReportDirectoryLock(directory, "run", quick), Effect.timeout("3 seconds"))
+        )
+        outcomes.push(error.message)
+      }
+      for (const message of outcomes) {
+        expect(message).toContain(".panther-audit.lock is not a plain file (a link, a folder or a pipe): remove it")
+      }
     })
   )
 
