@@ -11,11 +11,12 @@ import { readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { StringDecoder } from "node:string_decoder"
 import { Effect, Schema } from "effect"
+import { printable } from "../PantherApi/Responses.js"
 import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName.js"
 import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 import { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
-import { isSameInstance } from "./PantherInstance.js"
+import { instanceLabel, isSameInstance } from "./PantherInstance.js"
 import { type RecordedParameters, readRecordedParameters } from "./ParameterChanges.js"
 import { Severity } from "./Severity.js"
 
@@ -267,7 +268,10 @@ export const readPreviousReport = (directory: string, apiBaseUrl?: string): Effe
         return {
           _tag: "NotFound",
           reason:
-            `the newest report, ${name}, is of another Panther (${report.apiBaseUrl}), so nothing was compared with ` +
+            // Read back from a file that may have been edited: named as instances are, no credentials or query,
+            // and nothing a terminal would run.
+            `the newest report, ${name}, is of another Panther (${printable(instanceLabel(report.apiBaseUrl))}), so ` +
+            "nothing was compared with " +
             "it; keep each instance's reports in a folder of their own"
         }
       }

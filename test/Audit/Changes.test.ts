@@ -156,13 +156,18 @@ describe("what changed since the last run", () => {
     const text = readFileSync(first.reports.json, "utf8")
     writeFileSync(
       first.reports.json,
-      text.replace(/"apiBaseUrl": "[^"]*"/, '"apiBaseUrl": "https://api.other.runpanther.net"')
+      text.replace(
+        /"apiBaseUrl": "[^"]*"/,
+        '"apiBaseUrl": "https://svc:hunter2@api.other.runpanther.net/eu?api_key=SECRET\\u001b[2J"'
+      )
     )
     const second = await auditOf(users)
     expect(second.run.changes.previousReport).toBeNull()
-    expect(second.run.changes.previousReportProblem).toContain(
-      "is of another Panther (https://api.other.runpanther.net)"
-    )
+    // Named as instances are: what an edited report holds beyond host and path is not repeated.
+    expect(second.run.changes.previousReportProblem).toContain("is of another Panther (api.other.runpanther.net/eu)")
+    for (const leak of ["hunter2", "SECRET", "\u001b"]) {
+      expect(second.run.changes.previousReportProblem).not.toContain(leak)
+    }
     expect(second.run.changes.new).toBe(1)
     // The same Panther on another port (a local simulator started again) is the same Panther.
     const third = await auditOf(users)

@@ -17,8 +17,9 @@ import { runCommand } from "../Review/commandHarness.js"
 import { AS_OF, AS_OF_ISO, daysAgo, wire } from "../Review/fixtures.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
-const GATEWAY_PORT = 6203
-const GATEWAY = `http://127.0.0.1:${GATEWAY_PORT}`
+/** The gateway's address, once it listens (on a free port). */
+let GATEWAY = ""
+const GATEWAY_HOST = () => GATEWAY.replace(/^http:\/\//, "")
 
 let first: StartedSimulator
 let second: StartedSimulator
@@ -46,17 +47,19 @@ const startGateway = () =>
       incoming.pipe(forwarded)
     })
     server.once("error", reject)
-    server.listen(GATEWAY_PORT, "127.0.0.1", () => resolve(server))
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      GATEWAY = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`
+      resolve(server)
+    })
   })
 
 beforeAll(async () => {
   first = await startSimulator({
-    port: 6201,
     now: new Date(AS_OF),
     data: [wire("a-stale", { lastLoggedInAt: daysAgo(200) }), wire("a-fine")]
   })
   second = await startSimulator({
-    port: 6202,
     now: new Date(AS_OF),
     data: [wire("b-stale", { lastLoggedInAt: daysAgo(300) }), wire("b-admin", { role: { name: "Admin" } })]
   })
@@ -102,18 +105,18 @@ describe("a Panther behind a path prefix", () => {
     const ofA = await runCommand(reviewCommand, argsFor("/a"))
     expect(ofA.error).toBe("")
     const pageA = readFileSync(newest(directory, /^access-review-.*\.html$/), "utf8")
-    expect(pageA).toContain(`<title>Access review of 127.0.0.1:${GATEWAY_PORT}/a as of 2026-06-30</title>`)
-    expect(ofA.stdout).toContain(`Panther user audit of 127.0.0.1:${GATEWAY_PORT}/a as of`)
+    expect(pageA).toContain(`<title>Access review of ${GATEWAY_HOST()}/a as of 2026-06-30</title>`)
+    expect(ofA.stdout).toContain(`Panther user audit of ${GATEWAY_HOST()}/a as of`)
 
     // The report of /a is the newest in the folder; /b is another Panther, so everything of it is new.
     await new Promise((resolve) => setTimeout(resolve, 1100))
     const ofB = await runCommand(reviewCommand, argsFor("/b"))
     expect(ofB.error).toBe("")
     const pageB = readFileSync(newest(directory, /^access-review-.*\.html$/), "utf8")
-    expect(pageB).toContain(`<title>Access review of 127.0.0.1:${GATEWAY_PORT}/b as of 2026-06-30</title>`)
+    expect(pageB).toContain(`<title>Access review of ${GATEWAY_HOST()}/b as of 2026-06-30</title>`)
     const runB = runOf(newest(directory, /^user-audit-.*\.json$/))
     expect(runB.changes.previousReport).toBeNull()
-    expect(runB.changes.previousReportProblem).toContain(`is of another Panther (${GATEWAY}/a)`)
+    expect(runB.changes.previousReportProblem).toContain(`is of another Panther (${GATEWAY_HOST()}/a)`)
     expect(runB.changes.resolved).toEqual([])
     expect(ofB.stdout).toContain("Changes: everything is new (the newest report")
 
@@ -129,7 +132,9 @@ describe("a Panther behind a path prefix", () => {
     const result = await runCommand(auditCommand, argsFor("/b", "--mail-to", "secops@example.com", "--email", "always"))
     expect(result.error).toBe("")
     const message = readFileSync(newest(directory, /^user-audit-.*\.eml$/), "utf8")
-    expect(message).toMatch(new RegExp(`^Subject: \\[Panther user audit\\] 127\\.0\\.0\\.1:${GATEWAY_PORT}/b: `, "m"))
+    expect(message).toMatch(
+      new RegExp(`^Subject: \\[Panther user audit\\] ${GATEWAY_HOST().replace(/\./g, "\\.")}/b: `, "m")
+    )
   })
 
   it("records the base URL in the export, and verify names the instance with its prefix", async () => {
@@ -138,16 +143,16 @@ describe("a Panther behind a path prefix", () => {
     const folder = newest(directory, /^export-/)
     const manifest = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")) as Manifest
     // apiHost stays the host, as scripts read it; the base URL says which Panther behind it.
-    expect(manifest.apiHost).toBe(`127.0.0.1:${GATEWAY_PORT}`)
+    expect(manifest.apiHost).toBe(`${GATEWAY_HOST()}`)
     expect(manifest.apiBaseUrl).toBe(`${GATEWAY}/a`)
     const inventory = JSON.parse(readFileSync(newest(folder, /^inventory-.*\.json$/), "utf8")) as {
       inventory: { apiHost: string; apiBaseUrl: string }
     }
-    expect(inventory.inventory).toMatchObject({ apiHost: `127.0.0.1:${GATEWAY_PORT}`, apiBaseUrl: `${GATEWAY}/a` })
+    expect(inventory.inventory).toMatchObject({ apiHost: `${GATEWAY_HOST()}`, apiBaseUrl: `${GATEWAY}/a` })
 
     const verified = await runCommand(verifyCommand, [folder])
     expect(verified.code).toBe(0)
-    expect(verified.stdout).toContain(`Export of 127.0.0.1:${GATEWAY_PORT}/a as of ${AS_OF_ISO}`)
+    expect(verified.stdout).toContain(`Export of ${GATEWAY_HOST()}/a as of ${AS_OF_ISO}`)
   })
 
   it("still verifies an export whose manifest, from an older version, names the host only", async () => {
@@ -158,6 +163,6 @@ describe("a Panther behind a path prefix", () => {
     writeFileSync(path, `${JSON.stringify(older, null, 2)}\n`)
     const verified = await runCommand(verifyCommand, [folder])
     expect(verified.code).toBe(0)
-    expect(verified.stdout).toContain(`Export of 127.0.0.1:${GATEWAY_PORT} as of ${AS_OF_ISO}`)
+    expect(verified.stdout).toContain(`Export of ${GATEWAY_HOST()} as of ${AS_OF_ISO}`)
   })
 })

@@ -18,7 +18,6 @@ let simulator: StartedSimulator
 let directory = ""
 beforeAll(async () => {
   simulator = await startSimulator({
-    port: 6211,
     now: new Date(AS_OF),
     data: [
       wire("u-60", { lastLoggedInAt: daysAgo(60) }),
