@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { REVIEW_COLUMNS } from "../../src/Review/ReviewCsv.js"
 import { reviewStem } from "../../src/Review/RunReview.js"
-import { BIN } from "../support/cli.js"
+import { BIN, runCli } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { runCommand } from "./commandHarness.js"
 import {
@@ -131,21 +131,8 @@ describe("panther-audit review", () => {
 
   it("run and review started together in one directory take turns, and each review pairs with its own reports", async () => {
     const start = (command: string) =>
-      new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          [BIN, command, "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO],
-          {
-            env: { PATH: process.env.PATH ?? "", PANTHER_API_TOKEN: simulator.readToken, LOG_LEVEL: "info" },
-            stdio: ["ignore", "ignore", "pipe"]
-          }
-        )
-        let stderr = ""
-        child.stderr.on("data", (chunk: Buffer) => {
-          stderr += chunk.toString("utf8")
-        })
-        child.on("error", reject)
-        child.on("close", (code) => resolve({ code, stderr }))
+      runCli([command, "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO], {
+        env: { PANTHER_API_TOKEN: simulator.readToken, LOG_LEVEL: "info" }
       })
     const results = await Promise.all([start("run"), start("review"), start("review")])
     for (const result of results) expect(result.code, result.stderr).toBe(0)
