@@ -1,7 +1,7 @@
 /**
  * `[Panther user audit] api.acme.example: 2 high, 11 medium (418 users)`, counting findings not suppressed (and
- * then how many are). Only the instance (its host and any path prefix) and counts: a subject is shown in notifications, lock screens and mail
- * server logs, so no user data ever goes in it.
+ * then how many are). Only the instance (its host and any path prefix) and counts: a subject is shown in
+ * notifications, lock screens and mail server logs, so no user data ever goes in it.
  */
 import type { AuditRun } from "../Audit/AuditRun.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
