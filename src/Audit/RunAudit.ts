@@ -9,7 +9,6 @@ import { Chunk, Clock, Effect, Fiber, Option, Stream } from "effect"
 import { NoUsersListed, type PaginationLoop, type PantherApiError } from "../PantherApi/ClientErrors.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
 import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
-import { printable } from "../PantherApi/Responses.js"
 import { Routes } from "../PantherApi/Routes.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
@@ -28,9 +27,10 @@ import { type Judgement, judgeUser } from "./JudgeUser.js"
 import { instanceLabel } from "./PantherInstance.js"
 import { parameterChangeWarning } from "./ParameterChanges.js"
 import { type PreviousReportLookup, readPreviousReport } from "./PreviousReport.js"
-import { makePrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
+import { makePrivilegePolicy } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
+import { permissionWarnings, privilegeWarnings, suppressionWarnings } from "./RunWarnings.js"
 import { makeSeenIds } from "./SeenIds.js"
 import { isAtLeast } from "./Severity.js"
 import type { SuppressionEntry } from "./Suppressions.js"
@@ -161,15 +161,7 @@ export const runAudit = (
         )
       }
       const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
-      for (const { name, meant } of unheldUnknownPermissions(parameters.privilegedPermissions, roles.roles)) {
-        warnings.push(
-          `--privileged-permissions / AUDIT_PRIVILEGED_PERMISSIONS names ${name}, which no role in GET /roles holds ` +
-            "and this tool does not know" +
-            (meant === undefined ? "" : ` (did you mean ${meant}?)`) +
-            ": if it is mistyped, no role was judged privileged by it. Check its spelling against the permissions " +
-            "of roles in Panther's console."
-        )
-      }
+      warnings.push(...permissionWarnings(parameters.privilegedPermissions, roles.roles))
 
       const startedIso = new Date(startedAt).toISOString()
       const ledger = yield* makeFindingLedger({
@@ -273,28 +265,7 @@ export const runAudit = (
       }
       const exclude = loginDataMissing ? NEVER_LOGGED_IN : new Set<FindingCode>()
       const stats = yield* client.stats
-      const ambiguousRoles = privilegePolicy.ambiguousRoles()
-      if (ambiguousRoles.length > 0) {
-        warnings.push(
-          `Users hold role names that fit more than one role in GET /roles (${printable(ambiguousRoles.slice(0, 5).join(", "))}): ` +
-            "each such user is privileged if any of those roles is."
-        )
-      }
-      const unlistedRoles = privilegePolicy.unlistedRoles()
-      if (unlistedRoles.length > 0) {
-        // Role names from the server, printed in the summary: no escape sequences.
-        const shown = printable(unlistedRoles.slice(0, 5).join(", "))
-        const more = unlistedRoles.length > 5 ? ` and ${unlistedRoles.length - 5} more` : ""
-        warnings.push(
-          `Users hold roles GET /roles did not list (${shown}${more}): their privilege was judged by role name and id only.`
-        )
-      }
-      if (enabledWithoutRole > 0) {
-        warnings.push(
-          `${enabledWithoutRole} enabled user${enabledWithoutRole === 1 ? " has" : "s have"} no role (neither id nor ` +
-            "name): whether they are privileged could not be judged; check them in Panther."
-        )
-      }
+      warnings.push(...privilegeWarnings(privilegePolicy, enabledWithoutRole))
       // Repeats the client left out at page boundaries count too: every record Panther sent is accounted for.
       const repeated = duplicates + stats.repeatsDropped
       if (repeated > 0) {
@@ -302,29 +273,7 @@ export const runAudit = (
       }
       const finishedAt = yield* Clock.currentTimeMillis
       const summary = ledger.summarize(exclude)
-      for (const entry of summary.suppressions.expired) {
-        warnings.push(
-          `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) expired on ${entry.expires} and no longer applies.`
-        )
-      }
-      for (const entry of summary.suppressions.unused) {
-        warnings.push(`Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) matched no finding.`)
-      }
-      for (const { entry, by } of summary.suppressions.shadowed) {
-        warnings.push(
-          `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) is never used while entry ${by.entry} ` +
-            `(${by.user}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove one of them.`
-        )
-      }
-      for (const { entry, accounts } of summary.suppressions.spread) {
-        // Ids come from the server: no escape sequences in the summary.
-        const shown = printable(accounts.slice(0, 3).join(", "))
-        const more = accounts.length > 3 ? ` and ${accounts.length - 3} more` : ""
-        warnings.push(
-          `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) suppressed findings of ${accounts.length} ` +
-            `accounts (${shown}${more}): if only one is meant, name it by its user id.`
-        )
-      }
+      warnings.push(...suppressionWarnings(summary.suppressions))
       const run: AuditRun = {
         runId,
         tool: { name: "panther-user-audit", version: VERSION },

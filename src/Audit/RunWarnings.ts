@@ -1,0 +1,73 @@
+/**
+ * The run's warnings about its own settings and what it could not judge: they go into the summary, the JSON report
+ * and the email. Names and ids from the server pass through `printable`: the summary is printed on a terminal.
+ */
+import { printable } from "../PantherApi/Responses.js"
+import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
+import { type PrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
+import type { SuppressionOutcome } from "./Suppressions.js"
+
+/** Configured permissions that look mistyped: no role holds them and this tool does not know them. */
+export const permissionWarnings = (
+  privilegedPermissions: ReadonlyArray<string>,
+  roles: ReadonlyArray<RoleWithPermissions> | undefined
+): Array<string> =>
+  unheldUnknownPermissions(privilegedPermissions, roles).map(
+    ({ name, meant }) =>
+      `--privileged-permissions / AUDIT_PRIVILEGED_PERMISSIONS names ${name}, which no role in GET /roles holds ` +
+      "and this tool does not know" +
+      (meant === undefined ? "" : ` (did you mean ${meant}?)`) +
+      ": if it is mistyped, no role was judged privileged by it. Check its spelling against the permissions " +
+      "of roles in Panther's console."
+  )
+
+/** Users whose privilege was judged on less than the roles' permissions, or not at all. */
+export const privilegeWarnings = (privilegePolicy: PrivilegePolicy, enabledWithoutRole: number): Array<string> => {
+  const warnings: Array<string> = []
+  const ambiguousRoles = privilegePolicy.ambiguousRoles()
+  if (ambiguousRoles.length > 0) {
+    warnings.push(
+      `Users hold role names that fit more than one role in GET /roles (${printable(ambiguousRoles.slice(0, 5).join(", "))}): ` +
+        "each such user is privileged if any of those roles is."
+    )
+  }
+  const unlistedRoles = privilegePolicy.unlistedRoles()
+  if (unlistedRoles.length > 0) {
+    const shown = printable(unlistedRoles.slice(0, 5).join(", "))
+    const more = unlistedRoles.length > 5 ? ` and ${unlistedRoles.length - 5} more` : ""
+    warnings.push(
+      `Users hold roles GET /roles did not list (${shown}${more}): their privilege was judged by role name and id only.`
+    )
+  }
+  if (enabledWithoutRole > 0) {
+    warnings.push(
+      `${enabledWithoutRole} enabled user${enabledWithoutRole === 1 ? " has" : "s have"} no role (neither id nor ` +
+        "name): whether they are privileged could not be judged; check them in Panther."
+    )
+  }
+  return warnings
+}
+
+/** Entries of the suppressions file that did not do what they say: expired, unused, shadowed or too wide. */
+export const suppressionWarnings = (suppressions: SuppressionOutcome): Array<string> => [
+  ...suppressions.expired.map(
+    (entry) =>
+      `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) expired on ${entry.expires} and no longer applies.`
+  ),
+  ...suppressions.unused.map(
+    (entry) => `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) matched no finding.`
+  ),
+  ...suppressions.shadowed.map(
+    ({ entry, by }) =>
+      `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) is never used while entry ${by.entry} ` +
+      `(${by.user}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove one of them.`
+  ),
+  ...suppressions.spread.map(({ entry, accounts }) => {
+    const shown = printable(accounts.slice(0, 3).join(", "))
+    const more = accounts.length > 3 ? ` and ${accounts.length - 3} more` : ""
+    return (
+      `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) suppressed findings of ${accounts.length} ` +
+      `accounts (${shown}${more}): if only one is meant, name it by its user id.`
+    )
+  })
+]
