@@ -14,7 +14,7 @@ import type { Manifest } from "../../src/Export/Manifest.js"
 import { verifyCommand } from "../../src/Export/VerifyCommand.js"
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { runCommand } from "../Review/commandHarness.js"
-import { AS_OF, AS_OF_ISO, daysAgo, wire } from "../Review/fixtures.js"
+import { AS_OF, AS_OF_ISO, auditArgs, daysAgo, wire } from "../Review/fixtures.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 /** The gateway's address, once it listens (on a free port). */
@@ -75,19 +75,8 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(directory, { recursive: true, force: true }))
 
-const argsFor = (prefix: string, ...extra: Array<string>) => [
-  "--api-url",
-  `${GATEWAY}${prefix}`,
-  "--api-token",
-  first.readToken,
-  "--report-dir",
-  directory,
-  "--as-of",
-  AS_OF_ISO,
-  "--max-retries",
-  "0",
-  ...extra
-]
+const argsFor = (prefix: string, ...extra: Array<string>) =>
+  auditArgs(`${GATEWAY}${prefix}`, first.readToken, directory, ...extra)
 
 const newest = (folder: string, pattern: RegExp) => {
   const name = readdirSync(folder)

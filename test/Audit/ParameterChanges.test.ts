@@ -11,7 +11,7 @@ import { latestReportName } from "../../src/Audit/PreviousReport.js"
 import { runCommand as auditCommand } from "../../src/Audit/RunCommand.js"
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { runCommand } from "../Review/commandHarness.js"
-import { AS_OF, AS_OF_ISO, daysAgo, wire } from "../Review/fixtures.js"
+import { AS_OF, auditArgs, daysAgo, wire } from "../Review/fixtures.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 let simulator: StartedSimulator
@@ -34,19 +34,7 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(directory, { recursive: true, force: true }))
 
-const argsOf = (...extra: Array<string>) => [
-  "--api-url",
-  simulator.baseUrl,
-  "--api-token",
-  simulator.readToken,
-  "--report-dir",
-  directory,
-  "--as-of",
-  AS_OF_ISO,
-  "--max-retries",
-  "0",
-  ...extra
-]
+const argsOf = (...extra: Array<string>) => auditArgs(simulator.baseUrl, simulator.readToken, directory, ...extra)
 
 interface ReportRun {
   readonly warnings: ReadonlyArray<string>

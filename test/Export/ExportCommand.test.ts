@@ -14,7 +14,7 @@ import { INVENTORY_COLUMNS } from "../../src/Export/Inventory.js"
 import type { Manifest } from "../../src/Export/Manifest.js"
 import { VERSION } from "../../src/Version.js"
 import { runCommand } from "../Review/commandHarness.js"
-import { AS_OF, AS_OF_ISO, REVIEW_USERS, wire } from "../Review/fixtures.js"
+import { AS_OF, AS_OF_ISO, auditArgs, REVIEW_USERS, wire } from "../Review/fixtures.js"
 import { jsonLogLines, runCli } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -29,19 +29,8 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(directory, { recursive: true, force: true }))
 
-const exportArgs = (sim: StartedSimulator, ...extra: Array<string>) => [
-  "--api-url",
-  sim.baseUrl,
-  "--api-token",
-  sim.readToken,
-  "--report-dir",
-  directory,
-  "--as-of",
-  AS_OF_ISO,
-  "--max-retries",
-  "0",
-  ...extra
-]
+const exportArgs = (sim: StartedSimulator, ...extra: Array<string>) =>
+  auditArgs(sim.baseUrl, sim.readToken, directory, ...extra)
 
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex")
 

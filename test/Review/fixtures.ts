@@ -5,6 +5,21 @@ import type { WireUser } from "../../src/Simulator/WireUser.js"
 
 export const AS_OF_ISO = "2026-06-30T12:00:00.000Z"
 export const AS_OF = Date.parse(AS_OF_ISO)
+
+/** The flags of an audit command against `apiUrl` at AS_OF, into `directory`, failing at once on an API error. */
+export const auditArgs = (apiUrl: string, token: string, directory: string, ...extra: Array<string>) => [
+  "--api-url",
+  apiUrl,
+  "--api-token",
+  token,
+  "--report-dir",
+  directory,
+  "--as-of",
+  AS_OF_ISO,
+  "--max-retries",
+  "0",
+  ...extra
+]
 const DAY = 24 * 60 * 60 * 1000
 
 export const daysAgo = (days: number): string => new Date(AS_OF - days * DAY).toISOString()
