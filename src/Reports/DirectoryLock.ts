@@ -68,9 +68,13 @@ const tryCreate = (path: string, holder: Holder): Promise<boolean> =>
     async (handle) => {
       try {
         await handle.writeFile(`${JSON.stringify(holder)}\n`)
-      } finally {
-        await handle.close()
+      } catch (error) {
+        // Not left behind empty (a full disk): the next run would wait a minute for a holder that never was.
+        await handle.close().catch(() => undefined)
+        await unlink(path).catch(() => undefined)
+        throw error
       }
+      await handle.close()
       return true
     },
     (error: unknown) => {

@@ -50,6 +50,25 @@ const withCountingServer = async <A>(use: (server: ScriptedServer) => Promise<A>
 }
 
 describe("panther-audit run", () => {
+  it("leaves no lock behind when it cannot write its lock file (a full disk), so the next run need not wait", async () => {
+    // No file may grow past 0 bytes: the directory check (an empty file) passes, the lock's content does not.
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn("sh", ["-c", 'ulimit -f 0; exec "$0" "$@"', process.execPath, BIN, "run"], {
+        env: { PATH: process.env.PATH ?? "", ...env() },
+        stdio: ["ignore", "ignore", "pipe"]
+      })
+      let stderr = ""
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8")
+      })
+      child.on("error", reject)
+      child.on("close", (code) => resolve({ code, stderr }))
+    })
+    expect(result.code, result.stderr).toBe(4)
+    expect(result.stderr).toContain(".panther-audit.lock")
+    expect(readdirSync(directory)).toEqual([])
+  })
+
   it("audits, prints a summary with the report paths, and exits 0", async () => {
     const result = await runCli(["run"], { env: env() })
     expect(result.code).toBe(0)
