@@ -35,7 +35,10 @@ export const formatVerifyReport = (report: VerifyReport): string => {
   const { manifest } = report
   // Host and path prefix when the manifest has the base URL; a manifest of an older version names the host only.
   const instance = manifest.apiBaseUrl === undefined ? manifest.apiHost : instanceLabel(manifest.apiBaseUrl)
-  const about = `Export of ${instance} as of ${manifest.asOf} by ${manifest.tool.name} ${manifest.tool.version}, run ${manifest.runId}.`
+  // Every value here comes from the manifest, which may have been tampered with like the files it lists.
+  const about = printable(
+    `Export of ${instance} as of ${manifest.asOf} by ${manifest.tool.name} ${manifest.tool.version}, run ${manifest.runId}.`
+  )
   const digest =
     `SHA-256 of manifest.json: ${report.manifestDigest.sha256}; ` +
     "compare it with the digest recorded when the export was made."

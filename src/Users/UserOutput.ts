@@ -15,13 +15,13 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 export const defaultFormat = (stdoutIsTerminal: boolean): OutputFormat => (stdoutIsTerminal ? "table" : "ndjson")
 
 /**
- * JSON as `JSON.stringify` writes it, with DEL and the C1 controls escaped as well (it escapes only C0): U+009B is
- * a terminal's CSI, so a name holding it could drive the terminal `users get` prints to. Escaped, the value a JSON
- * reader gets is the same.
+ * JSON as `JSON.stringify` writes it, with DEL, the C1 controls and the bidirectional overrides and isolates escaped
+ * as well (it escapes only C0): U+009B is a terminal's CSI, so a name holding it could drive the terminal `users get`
+ * prints to, and U+202E could make one name show as another. Escaped, the value a JSON reader gets is the same.
  */
 export const terminalSafeJson = (value: unknown, indent?: number): string =>
   JSON.stringify(value, null, indent).replace(
-    /[\u007f-\u009f]/g,
+    /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
     (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`
   )
 
@@ -100,9 +100,11 @@ const WIDE =
 
 /**
  * Marks drawn over the character before them, format characters (joiners, direction marks) and the selectors inside
- * emoji: no column of their own.
+ * emoji: no column of their own. Except the format characters terminals draw: the soft hyphen, and the signs that
+ * stand before Arabic numbers.
  */
-const ZERO_WIDTH = /^(?:\p{M}|\p{Cf}|\p{Variation_Selector})+$/u
+const ZERO_WIDTH =
+  /^(?:\p{M}|(?![\u00ad\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u{110bd}\u{110cd}])\p{Cf}|\p{Variation_Selector})+$/u
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" })
 

@@ -143,6 +143,18 @@ describe("panther-audit verify", () => {
     expect(result.stdout).not.toContain("\u001b")
   })
 
+  it("shows no escape sequence from a tampered manifest's fields either", async () => {
+    const path = join(folder, "manifest.json")
+    const manifest = JSON.parse(readFileSync(path, "utf8")) as { tool: { name: string }; runId: string }
+    writeFileSync(
+      path,
+      JSON.stringify({ ...manifest, tool: { ...manifest.tool, name: "x\u001b[3A\u001b[2K" }, runId: "r\u009b2J" })
+    )
+    const result = await verify()
+    expect(result.stdout).toContain("by x\uFFFD[3A\uFFFD[2K")
+    expect(result.stdout).not.toMatch(/[\u001b\u009b]/)
+  })
+
   it("is a usage error (exit 2) for a folder without a manifest", async () => {
     unlinkSync(join(folder, "manifest.json"))
     const result = await verify()

@@ -52,6 +52,8 @@ describe("users output", () => {
     expect(displayWidth("\u{1F44D}\u{1F3FD}")).toBe(2)
     // Direction marks and other format characters take no column.
     expect(displayWidth("a\u200Fb\u2066c\u2069")).toBe(3)
+    // A soft hyphen is drawn, by terminals as by wcwidth.
+    expect(displayWidth("Anna\u00ADLena")).toBe(9)
     const table = renderTable([
       [
         "u1",
@@ -75,6 +77,9 @@ describe("users output", () => {
     const text = terminalSafeJson(user, 2)
     expect(terminalSafeJson(user)).not.toMatch(/\p{Cc}/u)
     expect(text).toContain("A\\u009b31mB\\u007fC\\u001b[2J")
+    const reordered = { id: "u2", givenName: "A\u202EB\u2066C\u2069" }
+    expect(terminalSafeJson(reordered)).toContain("A\\u202eB\\u2066C\\u2069")
+    expect(JSON.parse(terminalSafeJson(reordered))).toEqual(reordered)
     expect(JSON.parse(text)).toEqual(user)
     expect(terminalSafeJson(user)).toBe(JSON.stringify(user).replace("\u009b", "\\u009b").replace("\u007f", "\\u007f"))
   })
