@@ -376,8 +376,10 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       const path = pathWithId(Routes.getUser, id)
       return Effect.flatMap(send(Routes.getUser, Schema.Unknown, plain(Routes.getUser, path)), (raw) => {
         const claimed = rawUserId(raw)
-        // The API's User may leave its id out: enough for a read, not before a delete.
-        return Option.contains(claimed, id) || (!idRequired && Option.isNone(claimed))
+        // The API's User may leave its id out: enough for a read, not before a delete. An id present but empty (or
+        // not text) is not left out: it is no id of the user asked for.
+        const idLeftOut = typeof raw === "object" && raw !== null && (Reflect.get(raw, "id") ?? undefined) === undefined
+        return Option.contains(claimed, id) || (!idRequired && idLeftOut)
           ? Effect.succeed({ asSent: raw, record: decodeRecord(raw) })
           : Effect.fail(
               new InvalidResponse({

@@ -185,6 +185,14 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("does not take an answer whose id is present but empty for the user asked for", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, rawUser("", { email: "someone.else@example.com" }))])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error.message).toContain("it names no user id")
+    })
+  )
+
   it.scopedLive("quotes another user's id with its escape sequences shown as U+FFFD", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(200, rawUser("\u001b]0;PWNED\u0007bob"))])
