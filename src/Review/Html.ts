@@ -14,12 +14,15 @@ export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch
 export const shorten = (text: string, max: number): string =>
   [...text].length <= max ? text : `${[...text].slice(0, max - 1).join("")}…`
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" })
+
 /**
  * At most `max` characters, cut in the middle: names that differ only at the end ("Custom Role Number 11" and
  * "... 12") stay apart, as they would not with the end cut off.
  */
 export const shortenMiddle = (text: string, max: number): string => {
-  const characters = [...text]
+  // By what the eye sees as one character: a joined emoji is not cut in two.
+  const characters = Array.from(graphemes.segment(text), ({ segment }) => segment)
   if (characters.length <= max) return text
   const tail = Math.floor((max - 1) / 2)
   return `${characters.slice(0, max - 1 - tail).join("")}…${characters.slice(-tail).join("")}`

@@ -85,6 +85,10 @@ describe("the review page's pieces", () => {
     expect(svg).toContain(">Analyst</text>")
     // The whole name stays in the tooltip.
     expect(svg).toContain("<title>Custom Role Number 12: 2</title>")
+    // A family emoji is one character, kept whole or left out, never cut.
+    const family = "\u{1F469}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}"
+    const emoji = barChart("Users by role", [{ label: family.repeat(25), value: 1, tone: "tone-role" }])
+    expect(emoji).toContain(`>${family.repeat(10)}…${family.repeat(9)}</text>`)
   })
 
   it("escapes chart labels too", () => {
