@@ -42,6 +42,12 @@ const seconds = (millis: number): string =>
 
 const budgetSpent = (stop: BudgetStop | undefined): string => {
   if (stop === undefined) return ""
+  if (stop.spentMillis >= stop.budgetMillis) {
+    return (
+      ` The attempts alone took ${seconds(stop.spentMillis)}, the whole retry budget of ` +
+      `${seconds(stop.budgetMillis)} (--retry-budget-seconds), so no retry could start.`
+    )
+  }
   const wait =
     stop.askedMillis === undefined
       ? ` The next retry, ${seconds(stop.waitMillis)} later,`

@@ -116,6 +116,21 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("says when the attempts alone took the whole budget", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([slow(300, json(503, { message: "busy" }, { "retry-after": "0" }))])
+      const error = yield* failureOf(
+        runWithClient(server.url, (client) => client.getUser("u1"), {
+          retry: { ...fastRetry, maxElapsed: Duration.millis(200) }
+        })
+      )
+      expect(server.requests).toHaveLength(1)
+      expect(error.message).toMatch(
+        /The attempts alone took 0\.[3-9] s, the whole retry budget of 0\.2 s \(--retry-budget-seconds\), so no retry could start\./
+      )
+    })
+  )
+
   it.scopedLive("a failure after every allowed attempt says nothing of the budget", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(503, { message: "busy" })])
