@@ -57,6 +57,8 @@ const BIN_LIMITS: ReadonlyArray<readonly [label: string, low: number, high: numb
 ]
 
 const NO_ROLE = "(no role)"
+/** A record that failed validation: its role could not be read, which is not the same as having none. */
+const INVALID = "(invalid record)"
 
 export const reviewFigures = (review: Review): ReviewFigures => {
   const { run, asOf } = review
@@ -83,7 +85,8 @@ export const reviewFigures = (review: Review): ReviewFigures => {
     if (severity !== undefined && severity !== "info") withFindings++
     if (hasFinding(row.findings, "STALE_LOGIN")) stale++
     if (hasFinding(row.findings, "NEVER_LOGGED_IN")) never++
-    const role = row.roleName !== "" ? row.roleName : row.roleId !== "" ? row.roleId : NO_ROLE
+    const role =
+      row.roleName !== "" ? row.roleName : row.roleId !== "" ? row.roleId : row.enabled === null ? INVALID : NO_ROLE
     const entry = roles.get(role) ?? { users: 0, privileged: false, reason: "" }
     roles.set(role, {
       users: entry.users + 1,

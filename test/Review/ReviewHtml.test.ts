@@ -97,6 +97,18 @@ describe("the review page's pieces", () => {
     expect(svg).toContain("&lt;script&gt;x&lt;/script&gt;")
   })
 
+  it("counts a record that failed validation apart in the chart of roles, not as a user without a role", () => {
+    const rows = [
+      row("bad", { enabled: null, roleName: "", roleId: "", privileged: null }),
+      row("roleless", { roleName: "", roleId: "" })
+    ]
+    const figures = reviewFigures({ run: run(45), asOf: AS_OF, rows } satisfies Review)
+    expect(figures.byRole.map((role) => [role.role, role.users])).toEqual([
+      ["(invalid record)", 1],
+      ["(no role)", 1]
+    ])
+  })
+
   it("bins days since the last login of enabled users, marking the bins past --stale-days", () => {
     const rows = [
       row("a", { lastLoggedInAt: AS_OF - 2 * DAY }),
