@@ -134,9 +134,15 @@ describe("panther-audit review", () => {
       runCli([command, "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO], {
         env: { PANTHER_API_TOKEN: simulator.readToken, LOG_LEVEL: "info" }
       })
-    const results = await Promise.all([start("run"), start("review"), start("review")])
+    // Held by this test for the first second, so that the commands meet at the lock however slowly each starts.
+    const lock = join(directory, ".panther-audit.lock")
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: "test", command: "the test", startedAt: AS_OF_ISO }))
+    const running = Promise.all([start("run"), start("review"), start("review")])
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    rmSync(lock)
+    const results = await running
     for (const result of results) expect(result.code, result.stderr).toBe(0)
-    expect(results.map((result) => result.stderr).join("\n")).toContain("Waiting for ")
+    expect(results.map((result) => result.stderr).join("\n")).toContain("Waiting for the test (pid ")
     const files = readdirSync(directory)
     expect(files).not.toContain(".panther-audit.lock")
     const pages = files.filter((file) => file.endsWith(".html"))
