@@ -7,6 +7,7 @@ import type { AuditHooks } from "../Audit/AuditJob.js"
 import type { AuditRun } from "../Audit/AuditRun.js"
 import type { FindingCode } from "../Audit/Finding.js"
 import { hasFinding, withoutFinding } from "./FindingSet.js"
+import type { SinceLastReview } from "./LastReview.js"
 import { compareReviewRows } from "./ReviewOrder.js"
 import { makeReviewRowBuilder, type ReviewRow } from "./ReviewRow.js"
 
@@ -15,6 +16,8 @@ export interface Review {
   /** Epoch ms of the run's `asOf`, the instant days since login are counted to. */
   readonly asOf: number
   readonly rows: ReadonlyArray<ReviewRow>
+  /** Accounts added and removed since the last review; absent where there is none to look for (an export). */
+  readonly sinceLastReview?: SinceLastReview
 }
 
 export interface ReviewCollector {

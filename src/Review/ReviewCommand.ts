@@ -7,6 +7,7 @@ import { formatRunSummary } from "../Audit/RunSummary.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
+import { describeSinceLastReview } from "./LastReview.js"
 import { decisionsText } from "./ReviewCsv.js"
 import { runReview } from "./RunReview.js"
 
@@ -30,6 +31,7 @@ export const reviewCommand = Command.make(
         `Access review: ${outcome.review.rows.length} users. Fill in decision (${decisionsText()}), ` +
           "reviewer, reviewed_at and notes in the workbook."
       )
+      yield* Console.log(describeSinceLastReview(outcome.review))
       yield* checkFailOn(outcome.audit)
     })
 ).pipe(

@@ -3,8 +3,11 @@
  * conventions as the findings CSV (UTF-8 with a byte order mark, RFC 4180 with CRLF, formula neutralisation), so
  * it opens the same way in Excel and LibreOffice. Columns may be appended later, never reordered.
  */
+import { instanceLabel } from "../Audit/PantherInstance.js"
 import { neutraliseFormula } from "../Reports/CsvColumns.js"
 import { findingCodesText, highestSeverity } from "./FindingSet.js"
+import { accountKey, type SinceLastReview } from "./LastReview.js"
+import type { Review } from "./Review.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { daysSinceLogin, isoOf, suppressedCodesText, suppressionReasonsText } from "./ReviewValues.js"
 
@@ -30,8 +33,31 @@ export const REVIEW_COLUMNS = [
   "notes",
   // Appended after the reviewer's columns so that sheets built on the earlier layout keep working.
   "suppressed_findings",
-  "suppression_reasons"
+  "suppression_reasons",
+  // The same on every row: a workbook saved apart from its page still says what it covers.
+  "instance",
+  "as_of",
+  "new_since_last_review"
 ] as const
+
+/** What every row of one workbook shares: the Panther and instant it covers, and what the last review had. */
+export interface WorkbookContext {
+  readonly instance: string
+  readonly asOf: string
+  readonly sinceLastReview: SinceLastReview | undefined
+}
+
+export const workbookContext = (review: Review): WorkbookContext => ({
+  instance: instanceLabel(review.run.apiBaseUrl),
+  asOf: review.run.asOf,
+  sinceLastReview: review.sinceLastReview
+})
+
+/** `true` or `false` against the last review; empty when there was none to compare with. */
+const newSinceLastReview = (row: ReviewRow, context: WorkbookContext): string =>
+  context.sinceLastReview?._tag === "Compared"
+    ? String(context.sinceLastReview.added.has(accountKey(row.userId, row.email)))
+    : ""
 
 /** What a reviewer may write in `decision`; documented in the README, and named by the HTML and the command. */
 export const DECISIONS = ["keep", "revoke", "change-role:<role>"] as const
@@ -40,7 +66,7 @@ export const DECISIONS = ["keep", "revoke", "change-role:<role>"] as const
 export const decisionsText = (mark: (decision: string) => string = (decision) => decision): string =>
   `${DECISIONS.slice(0, -1).map(mark).join(", ")} or ${mark(DECISIONS[DECISIONS.length - 1] ?? "")}`
 
-export const reviewRow = (row: ReviewRow, asOf: number): Array<string> => {
+export const reviewRow = (row: ReviewRow, asOf: number, context: WorkbookContext): Array<string> => {
   const days = daysSinceLogin(row, asOf)
   return [
     row.privileged === null ? "" : String(row.privileged),
@@ -65,6 +91,9 @@ export const reviewRow = (row: ReviewRow, asOf: number): Array<string> => {
     "",
     suppressedCodesText(row),
     // The reasons are the suppressions file's text: someone's, not the API's, but a spreadsheet runs either.
-    neutraliseFormula(suppressionReasonsText(row))
+    neutraliseFormula(suppressionReasonsText(row)),
+    neutraliseFormula(context.instance),
+    context.asOf,
+    newSinceLastReview(row, context)
   ]
 }

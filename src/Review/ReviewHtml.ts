@@ -10,6 +10,7 @@ import { SEVERITIES } from "../Audit/Severity.js"
 import { type Bar, barChart, columnChart } from "./Charts.js"
 import { findingEntries } from "./FindingSet.js"
 import { escapeHtml, formatCount } from "./Html.js"
+import { sinceLastReviewHtml } from "./LastReviewHtml.js"
 import type { Review } from "./Review.js"
 import { decisionsText } from "./ReviewCsv.js"
 import type { ReviewFigures } from "./ReviewFigures.js"
@@ -160,6 +161,7 @@ ${figure(figures.invalid, "invalid records", true)}
 </section>
 ${charts(review, figures)}
 ${details(review, figures)}
+${sinceLastReviewHtml(review)}
 `
 }
 

@@ -11,6 +11,7 @@ import { withStepLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import type { ReportError } from "../Reports/ReportError.js"
+import { compareWithLastReview } from "./LastReview.js"
 import { makeReviewCollector, type Review } from "./Review.js"
 import { type ReviewFormat, writeReview } from "./WriteReview.js"
 
@@ -36,10 +37,15 @@ export const runReview = (
   Effect.gen(function* () {
     const collector = makeReviewCollector()
     const audit = yield* runAuditJob(job, { ...options.hooks, onUser: collector.onUser })
-    const review = collector.finish(audit.run, audit.excludedCodes)
+    const stem = reviewStem(audit.reports.json)
+    const finished = collector.finish(audit.run, audit.excludedCodes)
+    const review: Review = {
+      ...finished,
+      sinceLastReview: yield* compareWithLastReview(job.reportDirectory, stem, audit.run.apiBaseUrl, finished.rows)
+    }
     const paths = yield* writeReview({
       directory: job.reportDirectory,
-      stem: reviewStem(audit.reports.json),
+      stem,
       review,
       formats: options.formats
     }).pipe(

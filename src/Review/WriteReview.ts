@@ -9,7 +9,7 @@ import { toCsv } from "../Reports/Csv.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { openTempFile, type TempFile } from "../Reports/TempFile.js"
 import type { Review } from "./Review.js"
-import { REVIEW_COLUMNS, reviewRow } from "./ReviewCsv.js"
+import { REVIEW_COLUMNS, reviewRow, workbookContext } from "./ReviewCsv.js"
 import { reviewFigures } from "./ReviewFigures.js"
 import {
   othersIntro,
@@ -44,11 +44,12 @@ const inBatches = (
 const writeCsv = (file: TempFile, review: Review) =>
   Effect.gen(function* () {
     yield* file.append(UTF8_BOM + toCsv([[...REVIEW_COLUMNS]]))
+    const context = workbookContext(review)
     yield* inBatches(
       review.rows,
       0,
       review.rows.length,
-      (batch) => toCsv(batch.map((row) => reviewRow(row, review.asOf))),
+      (batch) => toCsv(batch.map((row) => reviewRow(row, review.asOf, context))),
       file
     )
     yield* file.finish

@@ -156,6 +156,49 @@ describe("panther-audit review", () => {
     expect(files.filter((file) => /^user-audit-.*\.json$/.test(file))).toHaveLength(3)
   })
 
+  it("says which accounts came and went since the last review, on the page, in the workbook and the summary", async () => {
+    const first = await review(simulator)
+    expect(first.stdout).toContain(
+      "Since the last review: not compared (no earlier review workbook in the report directory)."
+    )
+    const before = readWorkbook()
+    expect(before.map((row) => row.new_since_last_review)).toEqual(before.map(() => ""))
+    expect(before[0]).toMatchObject({ instance: `127.0.0.1:${simulator.port}`, as_of: AS_OF_ISO })
+    const pages = () => readdirSync(directory).filter((file) => file.endsWith(".html"))
+    const firstPage = pages()[0] ?? ""
+
+    // A quarter later: Dekker's account is gone and a new admin is there.
+    const later = await startSimulator({
+      data: [
+        ...REVIEW_USERS.filter((user) => user.id !== "u-dekker"),
+        wire("u-newadmin", { givenName: "Nia", familyName: "New", role: { name: "Admin" } })
+      ],
+      now: new Date(AS_OF)
+    })
+    try {
+      const second = await review(later)
+      expect(second.code, second.error).toBe(0)
+      const firstWorkbook = firstPage.replace(/\.html$/, ".csv")
+      expect(second.stdout).toContain(`Since the last review (${firstWorkbook}): 1 account added, 1 removed;`)
+      const page = readFileSync(join(directory, pages().find((name) => name !== firstPage) ?? ""), "utf8")
+      expect(page).toContain("Since the last review: 1 added")
+      expect(page).toContain("<td>Nia New</td><td>u-newadmin@example.com</td><td>Admin</td><td>yes</td>")
+      expect(page).toContain("<td>Carl Dekker</td><td>u-dekker@example.com</td><td>u-dekker</td><td>no</td>")
+      const workbooks = readdirSync(directory).filter((file) => file.endsWith(".csv") && file !== firstWorkbook)
+      const rows: Array<Record<string, string>> = parse(readFileSync(join(directory, workbooks[0] ?? ""), "utf8"), {
+        bom: true,
+        columns: true,
+        record_delimiter: "\r\n"
+      })
+      expect(rows.filter((row) => row.new_since_last_review === "true").map((row) => row.user_id)).toEqual([
+        "u-newadmin"
+      ])
+      expect(rows.filter((row) => row.new_since_last_review === "false")).toHaveLength(rows.length - 1)
+    } finally {
+      await later.close()
+    }
+  })
+
   it("names a review after the findings reports it wrote, a second report of the same second included", () => {
     expect(reviewStem("/r/user-audit-20260630T120000Z.json")).toBe("access-review-20260630T120000Z")
     expect(reviewStem("/r/user-audit-20260630T120000Z-2.json")).toBe("access-review-20260630T120000Z-2")

@@ -13,6 +13,7 @@ import { makeReviewRowBuilder } from "../../src/Review/ReviewRow.js"
 import { AS_OF, daysAgo, parameters, user } from "../Audit/fixtures.js"
 
 const params = parameters()
+const NO_CONTEXT = { instance: "api.acme.example", asOf: "2026-06-30T12:00:00.000Z", sinceLastReview: undefined }
 const policy = makePrivilegePolicy(params, undefined)
 const rowOf = (record: UserRecord) =>
   makeReviewRowBuilder()(record, record._tag === "ValidUser" ? judgeUser(record.user, params, policy) : undefined, [])
@@ -44,9 +45,9 @@ it("says of a record that failed the schema that its privilege is unknown, not t
   expect(inventoryRecord(failed, AS_OF)).toMatchObject({ privileged: null, enabled: null })
   const column = (columns: ReadonlyArray<string>, cells: ReadonlyArray<string>) => cells[columns.indexOf("privileged")]
   expect(column(INVENTORY_COLUMNS, inventoryCsvRow(failed, AS_OF))).toBe("")
-  expect(column(REVIEW_COLUMNS, reviewRow(failed, AS_OF))).toBe("")
+  expect(column(REVIEW_COLUMNS, reviewRow(failed, AS_OF, NO_CONTEXT))).toBe("")
   const sound = rowOf(UserRecord.ValidUser({ user: user({ lastLoggedInAt: daysAgo(3) }) }))
-  expect(column(REVIEW_COLUMNS, reviewRow(sound, AS_OF))).toBe("false")
+  expect(column(REVIEW_COLUMNS, reviewRow(sound, AS_OF, NO_CONTEXT))).toBe("false")
 })
 
 it("leaves a deactivated user's bad timestamp alone, as the run does: it is not judged and has no finding", () => {

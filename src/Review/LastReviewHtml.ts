@@ -1,0 +1,56 @@
+/** The review page's "Since the last review" section: accounts added and removed, every value escaped. */
+import { escapeHtml as e, formatCount } from "./Html.js"
+import { accountKey } from "./LastReview.js"
+import type { Review } from "./Review.js"
+
+const table = (headings: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
+  `<table class="summary-table"><thead><tr>${headings.map((heading) => `<th>${e(heading)}</th>`).join("")}</tr></thead>` +
+  `<tbody>${rows.map((cells) => `<tr>${cells.map((cell) => `<td>${e(cell)}</td>`).join("")}</tr>`).join("")}</tbody></table>`
+
+const yesNo = (privileged: boolean | string | null): string =>
+  privileged === true || privileged === "true"
+    ? "yes"
+    : privileged === false || privileged === "false"
+      ? "no"
+      : "unknown"
+
+/** What "removed" can mean depends on whether this review lists deactivated users. */
+export const removedMeaning = (review: Review): string =>
+  review.run.parameters.includeDeactivated
+    ? "On the last review's workbook and not in this review: deleted in Panther."
+    : "On the last review's workbook and not in this review: deleted in Panther, or deactivated (this review leaves " +
+      "deactivated users out; --include-deactivated lists them)."
+
+/** Empty when the review has nothing to say here (an export, which looks for no earlier review). */
+export const sinceLastReviewHtml = (review: Review): string => {
+  const since = review.sinceLastReview
+  if (since === undefined) return ""
+  if (since._tag === "NotCompared") {
+    return `<section class="details"><div><h3>Since the last review</h3><p>Not compared: ${e(since.reason)}.</p></div></section>`
+  }
+  const added = review.rows.filter((row) => since.added.has(accountKey(row.userId, row.email)))
+  const about = `Compared with ${since.workbook}${since.asOf === undefined ? "" : ` (as of ${since.asOf})`}`
+  const addedTable =
+    added.length === 0
+      ? "<p>None.</p>"
+      : table(
+          ["User", "Email", "Role", "Privileged"],
+          added.map((row) => [
+            `${row.givenName} ${row.familyName}`.trim(),
+            row.email,
+            row.roleName || row.roleId,
+            yesNo(row.privileged)
+          ])
+        )
+  const removedTable =
+    since.removed.length === 0
+      ? "<p>None.</p>"
+      : table(
+          ["User", "Email", "User id", "Privileged then"],
+          since.removed.map((account) => [account.name, account.email, account.userId, yesNo(account.privileged)])
+        )
+  return `<section class="details">
+<div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}.</p>${addedTable}</div>
+<div><h3>${formatCount(since.removed.length)} removed</h3><p>${e(removedMeaning(review))}</p>${removedTable}</div>
+</section>`
+}
