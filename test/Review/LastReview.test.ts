@@ -1,0 +1,81 @@
+/**
+ * Comparing a review with the last review's workbook: only a workbook of the same Panther, read as this tool writes
+ * it, and a clear reason otherwise; accounts told apart by id, or by email when a record has none.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { afterEach, beforeEach, expect, it } from "vitest"
+import { NO_FINDINGS } from "../../src/Review/FindingSet.js"
+import { compareWithLastReview } from "../../src/Review/LastReview.js"
+import type { ReviewRow } from "../../src/Review/ReviewRow.js"
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "last-review-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const row = (userId: string, email = `${userId}@example.com`): ReviewRow => ({
+  userId,
+  email,
+  givenName: "Ada",
+  familyName: "Lovelace",
+  roleId: "r-1",
+  roleName: "Analyst",
+  status: "CONFIRMED",
+  enabled: true,
+  privileged: false,
+  privilegeReason: "",
+  createdAt: null,
+  lastLoggedInAt: null,
+  findings: NO_FINDINGS,
+  suppressed: [],
+  invalidReason: ""
+})
+
+const workbook = (name: string, lines: ReadonlyArray<string>) =>
+  writeFileSync(join(directory, name), `\uFEFF${lines.join("\r\n")}\r\n`)
+
+const compare = (rows: ReadonlyArray<ReviewRow>, apiBaseUrl = "https://api.acme.example") =>
+  Effect.runPromise(compareWithLastReview(directory, "access-review-20261001T000000Z", apiBaseUrl, rows))
+
+it("compares with the newest earlier workbook, by id, or by email in any case for a record without one", async () => {
+  workbook("access-review-20260101T000000Z.csv", ["user_id,email,instance", "old,old@example.com,api.acme.example"])
+  workbook("access-review-20260701T000000Z.csv", [
+    "privileged,given_name,family_name,user_id,email,instance,as_of",
+    "false,Kept,One,kept,kept@example.com,api.acme.example,2026-07-01T00:00:00.000Z",
+    "true,Gone,Two,gone,gone@example.com,api.acme.example,2026-07-01T00:00:00.000Z",
+    "false,No,Id,,NoId@Example.com,api.acme.example,2026-07-01T00:00:00.000Z"
+  ])
+  const since = await compare([row("kept"), row("", "noid@example.com"), row("new")])
+  expect(since).toMatchObject({
+    _tag: "Compared",
+    workbook: "access-review-20260701T000000Z.csv",
+    asOf: "2026-07-01T00:00:00.000Z",
+    removed: [{ userId: "gone", email: "gone@example.com", name: "Gone Two", privileged: "true" }]
+  })
+  expect(since._tag === "Compared" ? [...since.added] : []).toEqual(["id:new"])
+})
+
+it("does not compare with a workbook of another Panther, or one saved with other columns, and says why", async () => {
+  workbook("access-review-20260701T000000Z.csv", ["user_id,email,instance", "a,a@example.com,api.other.example"])
+  expect(await compare([row("a")])).toEqual({
+    _tag: "NotCompared",
+    reason: "the last review's workbook, access-review-20260701T000000Z.csv, is of another Panther (api.other.example)"
+  })
+  workbook("access-review-20260801T000000Z.csv", ["User;Email", "a;a@example.com"])
+  expect(await compare([row("a")])).toMatchObject({
+    _tag: "NotCompared",
+    reason: expect.stringContaining("has no user_id and email columns")
+  })
+})
+
+it("leaves out its own workbook, and says when there is no earlier one", async () => {
+  workbook("access-review-20261001T000000Z.csv", ["user_id,email", "a,a@example.com"])
+  expect(await compare([row("a")])).toEqual({
+    _tag: "NotCompared",
+    reason: "no earlier review workbook in the report directory"
+  })
+})
