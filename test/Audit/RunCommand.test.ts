@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { BIN, jsonLogLines, runCli, runCliToFds } from "../support/cli.js"
+import { BIN, jsonLogLines, runCli, runCliToFds, runCliWithFileLimit } from "../support/cli.js"
 import { json, type ScriptedServer, scriptedServer, startScriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -52,18 +52,7 @@ const withCountingServer = async <A>(use: (server: ScriptedServer) => Promise<A>
 describe("panther-audit run", () => {
   it("leaves no lock behind when it cannot write its lock file (a full disk), so the next run need not wait", async () => {
     // No file may grow past 0 bytes: the directory check (an empty file) passes, the lock's content does not.
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn("sh", ["-c", 'ulimit -f 0; exec "$0" "$@"', process.execPath, BIN, "run"], {
-        env: { PATH: process.env.PATH ?? "", ...env() },
-        stdio: ["ignore", "ignore", "pipe"]
-      })
-      let stderr = ""
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString("utf8")
-      })
-      child.on("error", reject)
-      child.on("close", (code) => resolve({ code, stderr }))
-    })
+    const result = await runCliWithFileLimit(["run"], 0, env())
     expect(result.code, result.stderr).toBe(4)
     expect(result.stderr).toContain(".panther-audit.lock")
     expect(readdirSync(directory)).toEqual([])

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
-import { NO_FINDINGS } from "../../src/Review/FindingSet.js"
 import { compareWithLastReview } from "../../src/Review/LastReview.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
+import { reviewRowOf } from "./fixtures.js"
 
 let directory = ""
 beforeEach(() => {
@@ -17,23 +17,7 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(directory, { recursive: true, force: true }))
 
-const row = (userId: string, email = `${userId}@example.com`): ReviewRow => ({
-  userId,
-  email,
-  givenName: "Ada",
-  familyName: "Lovelace",
-  roleId: "r-1",
-  roleName: "Analyst",
-  status: "CONFIRMED",
-  enabled: true,
-  privileged: false,
-  privilegeReason: "",
-  createdAt: null,
-  lastLoggedInAt: null,
-  findings: NO_FINDINGS,
-  suppressed: [],
-  invalidReason: ""
-})
+const row = (userId: string, email = `${userId}@example.com`) => reviewRowOf(userId, { email })
 
 const workbook = (name: string, lines: ReadonlyArray<string>) =>
   writeFileSync(join(directory, name), `\uFEFF${lines.join("\r\n")}\r\n`)

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process"
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -7,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { REVIEW_COLUMNS } from "../../src/Review/ReviewCsv.js"
 import { reviewStem } from "../../src/Review/RunReview.js"
-import { BIN, runCli } from "../support/cli.js"
+import { runCli, runCliWithFileLimit } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { runCommand } from "./commandHarness.js"
 import {
@@ -53,27 +52,13 @@ const readWorkbook = (): Array<Record<string, string>> =>
     record_delimiter: "\r\n"
   })
 
-/** `review` in its own process, with a file size limit (in 512-byte blocks, as POSIX sh counts them). */
-const reviewWithFileLimit = (limitBlocks: number) => {
-  const arguments_ = ["review", "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO]
-  // Spawned without blocking: the simulator answers from this process.
-  return new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      "sh",
-      ["-c", `ulimit -f ${limitBlocks}; exec "$0" "$@"`, process.execPath, BIN, ...arguments_],
-      {
-        env: { PATH: process.env.PATH ?? "", PANTHER_API_TOKEN: simulator.readToken },
-        stdio: ["ignore", "ignore", "pipe"]
-      }
-    )
-    let stderr = ""
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8")
-    })
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stderr }))
-  })
-}
+/** `review` in its own process, no file it writes larger than `limitBlocks` 512-byte blocks. */
+const reviewWithFileLimit = (limitBlocks: number) =>
+  runCliWithFileLimit(
+    ["review", "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO],
+    limitBlocks,
+    { PANTHER_API_TOKEN: simulator.readToken }
+  )
 
 describe("panther-audit review", () => {
   it("writes the findings reports and the review workbook and page under one stamp, and exits 0", async () => {

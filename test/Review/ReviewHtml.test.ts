@@ -6,28 +6,19 @@ import type { Review } from "../../src/Review/Review.js"
 import { reviewFigures } from "../../src/Review/ReviewFigures.js"
 import { userRow } from "../../src/Review/ReviewHtml.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
-import { AS_OF, AS_OF_ISO } from "./fixtures.js"
+import { AS_OF, AS_OF_ISO, reviewRowOf } from "./fixtures.js"
 
 const DAY = 86_400_000
 
-const row = (userId: string, overrides: Partial<ReviewRow> = {}): ReviewRow => ({
-  userId,
-  email: `${userId}@example.com`,
-  givenName: "Ada",
-  familyName: "Lovelace",
-  roleId: "r-1",
-  roleName: "Analyst",
-  status: "CONFIRMED",
-  enabled: true,
-  privileged: false,
-  privilegeReason: "",
-  createdAt: AS_OF - 400 * DAY,
-  lastLoggedInAt: AS_OF - 3 * DAY,
-  findings: NO_FINDINGS,
-  suppressed: [],
-  invalidReason: "",
-  ...overrides
-})
+const row = (userId: string, overrides: Partial<ReviewRow> = {}): ReviewRow =>
+  reviewRowOf(userId, {
+    givenName: "Ada",
+    familyName: "Lovelace",
+    roleId: "r-1",
+    createdAt: AS_OF - 400 * DAY,
+    lastLoggedInAt: AS_OF - 3 * DAY,
+    ...overrides
+  })
 
 const run = (staleDays: number) =>
   ({

@@ -1,26 +1,8 @@
 import { describe, expect, it } from "vitest"
-import { NO_FINDINGS } from "../../src/Review/FindingSet.js"
 import { compareReviewRows } from "../../src/Review/ReviewOrder.js"
-import type { ReviewRow } from "../../src/Review/ReviewRow.js"
+import { reviewRowOf } from "./fixtures.js"
 
-const row = (userId: string, overrides: Partial<ReviewRow> = {}): ReviewRow => ({
-  userId,
-  email: `${userId}@example.com`,
-  givenName: "",
-  familyName: "",
-  roleId: "",
-  roleName: "Analyst",
-  status: "CONFIRMED",
-  enabled: true,
-  privileged: false,
-  privilegeReason: "",
-  createdAt: null,
-  lastLoggedInAt: null,
-  findings: NO_FINDINGS,
-  suppressed: [],
-  invalidReason: "",
-  ...overrides
-})
+const row = reviewRowOf
 
 describe("the review order", () => {
   it("puts privileged users first, then sorts by role, family name, given name, email and id", () => {

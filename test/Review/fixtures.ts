@@ -1,6 +1,8 @@
 /** Users with known answers for review and export tests, served by the simulator as the API would send them. */
 import { readdirSync } from "node:fs"
 import { join } from "node:path"
+import { NO_FINDINGS } from "../../src/Review/FindingSet.js"
+import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import type { WireUser } from "../../src/Simulator/WireUser.js"
 
 export const AS_OF_ISO = "2026-06-30T12:00:00.000Z"
@@ -71,3 +73,23 @@ export const fileMatching = (directory: string, pattern: RegExp): string => {
     throw new Error(`expected one file matching ${pattern} in ${directory}, found ${matches.join(", ")}`)
   return join(directory, matches[0] ?? "")
 }
+
+/** A review row with neutral values: no names, no timestamps, no findings; `overrides` set what a test needs. */
+export const reviewRowOf = (userId: string, overrides: Partial<ReviewRow> = {}): ReviewRow => ({
+  userId,
+  email: `${userId}@example.com`,
+  givenName: "",
+  familyName: "",
+  roleId: "",
+  roleName: "Analyst",
+  status: "CONFIRMED",
+  enabled: true,
+  privileged: false,
+  privilegeReason: "",
+  createdAt: null,
+  lastLoggedInAt: null,
+  findings: NO_FINDINGS,
+  suppressed: [],
+  invalidReason: "",
+  ...overrides
+})

@@ -78,3 +78,27 @@ export const runCliToFds = (
     child.on("error", reject)
     child.on("close", (code) => resolve({ code, stderr }))
   })
+
+/**
+ * Runs the built command with a limit on the size of any file it writes (in 512-byte blocks, as POSIX sh counts
+ * them): how a test fills the disk at a chosen point. What it wrote to stderr is returned.
+ */
+export const runCliWithFileLimit = (
+  args: ReadonlyArray<string>,
+  blocks: number,
+  env: Record<string, string | undefined>
+): Promise<{ readonly code: number | null; readonly stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const clean: Record<string, string> = { PATH: process.env.PATH ?? "" }
+    for (const [key, value] of Object.entries(env)) if (value !== undefined) clean[key] = value
+    const child = spawn("sh", ["-c", `ulimit -f ${blocks}; exec "$0" "$@"`, process.execPath, BIN, ...args], {
+      env: clean,
+      stdio: ["ignore", "ignore", "pipe"]
+    })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8")
+    })
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stderr }))
+  })
