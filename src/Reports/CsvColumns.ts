@@ -34,6 +34,10 @@ export const FINDING_COLUMNS = [
  */
 export const neutraliseFormula = (text: string): string => (FORMULA_START.has(text.charCodeAt(0)) ? `'${text}` : text)
 
+/** The text `neutraliseFormula` was given, from a cell read back (a spreadsheet may have dropped the `'` itself). */
+export const unneutraliseFormula = (cell: string): string =>
+  cell.startsWith("'") && FORMULA_START.has(cell.charCodeAt(1)) ? cell.slice(1) : cell
+
 /**
  * `=`, `+`, `-`, `@`, tab, carriage return and line feed, and the full-width `＝＋－＠` some spreadsheets (Apple
  * Numbers) read as the same, by character code: tested on every cell of every row.

@@ -4,11 +4,13 @@
  * finding, or a removed one that had none). The last review is the newest review workbook in the report directory:
  * the one file of a review a team keeps, since retention deletes old findings reports and never workbooks.
  */
-import { readdir, readFile, stat } from "node:fs/promises"
+import { createReadStream } from "node:fs"
+import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { isSameInstance } from "../Audit/PantherInstance.js"
-import { neutraliseFormula } from "../Reports/CsvColumns.js"
+import { printable } from "../PantherApi/Responses.js"
+import { unneutraliseFormula } from "../Reports/CsvColumns.js"
 import type { ReviewRow } from "./ReviewRow.js"
 
 /** An account on the last review's workbook that this review no longer has, as that workbook named it. */
@@ -16,6 +18,7 @@ export interface RemovedAccount {
   readonly userId: string
   readonly email: string
   readonly name: string
+  /** "true", "false", or "" when the workbook did not say (a record that failed validation). */
   readonly privileged: string
 }
 
@@ -33,11 +36,18 @@ export type SinceLastReview =
   | { readonly _tag: "NotCompared"; readonly reason: string }
 
 /**
- * How an account is told apart across reviews: its id, or its email in any case when it has none. As the workbook
- * writes it (formula-neutralised), so a cell read back compares equal.
+ * How an account is told apart across reviews: its id, or its email in any case when it has none. Read back from a
+ * workbook, a cell's formula guard (`'=...`) is taken off first, since a spreadsheet may have dropped it already.
  */
 export const accountKey = (userId: string, email: string): string =>
-  userId !== "" ? `id:${neutraliseFormula(userId)}` : `email:${neutraliseFormula(email).toLowerCase()}`
+  userId !== "" ? `id:${userId}` : `email:${email.toLowerCase()}`
+
+const keyOfCells = (record: Record<string, string>): string | undefined => {
+  const userId = unneutraliseFormula(record.user_id ?? "")
+  const email = unneutraliseFormula(record.email ?? "")
+  // A row a spreadsheet left blank is no account.
+  return userId === "" && email === "" ? undefined : accountKey(userId, email)
+}
 
 const WORKBOOK = /^access-review-(\d{8}T\d{6}Z)(?:-(\d+))?\.csv$/
 
@@ -58,6 +68,43 @@ const lastWorkbook = (names: ReadonlyArray<string>, ownName: string): string | u
   }
   return best?.name
 }
+
+class NotAWorkbook extends Error {}
+
+/**
+ * Streams the workbook's rows to `onRecord`, as column name to cell: a workbook of 200,000 users is never held
+ * whole. Refuses a file without the user_id and email columns (empty, or another shape), and one of another Panther.
+ */
+const eachRecord = async (
+  path: string,
+  onRecord: (record: Record<string, string>) => void
+): Promise<{ readonly instance: string | undefined; readonly asOf: string | undefined }> => {
+  const { parse } = await import("csv-parse")
+  let header: ReadonlyArray<string> | undefined
+  let first: Record<string, string> | undefined
+  const parser = createReadStream(path).pipe(
+    parse({
+      bom: true,
+      relax_column_count: true,
+      columns: (names: Array<string>) => {
+        header = names
+        return names
+      }
+    })
+  )
+  for await (const record of parser as AsyncIterable<Record<string, string>>) {
+    first ??= record
+    onRecord(record)
+  }
+  if (header === undefined) throw new NotAWorkbook("it is empty")
+  if (!header.includes("user_id") || !header.includes("email")) {
+    throw new NotAWorkbook("it has no user_id and email columns; was it saved with other columns?")
+  }
+  return { instance: first?.instance || undefined, asOf: first?.as_of || undefined }
+}
+
+const isTrue = (cell: string | undefined): string =>
+  cell?.toLowerCase() === "true" ? "true" : cell?.toLowerCase() === "false" ? "false" : ""
 
 const MAX_WORKBOOK_BYTES = 256 * 1024 * 1024
 
@@ -80,43 +127,50 @@ const compare = async (
   const info = await stat(path).catch(() => undefined)
   if (info === undefined || !info.isFile()) return notRead("it is not a regular file")
   if (info.size > MAX_WORKBOOK_BYTES) return notRead("it is over 256 MiB")
-  // csv-parse only here: most commands never read a workbook.
-  const { parse } = await import("csv-parse/sync")
-  let records: Array<Record<string, string>>
+
+  // First pass: only the keys, to find what was removed; the second keeps the cells of those alone.
+  const previous = new Set<string>()
+  let about: { readonly instance: string | undefined; readonly asOf: string | undefined }
   try {
-    records = parse(await readFile(path, "utf8"), { bom: true, columns: true, relax_column_count: true })
+    about = await eachRecord(path, (record) => {
+      const key = keyOfCells(record)
+      if (key !== undefined) previous.add(key)
+    })
   } catch (error) {
-    return notRead(error instanceof Error ? (error.message.split("\n")[0] ?? "not CSV") : "not CSV")
+    const why = error instanceof Error ? (error.message.split("\n")[0] ?? "") : ""
+    return notRead(error instanceof NotAWorkbook ? why : `not CSV as this tool writes it: ${why}`)
   }
-  const first = records[0]
-  if (first !== undefined && (!("user_id" in first) || !("email" in first))) {
-    return notRead("it has no user_id and email columns; was it saved with other columns?")
-  }
-  const instance = first?.instance
-  if (instance !== undefined && instance !== "" && !isSameInstance(`https://${instance}`, apiBaseUrl)) {
+  if (about.instance !== undefined && !isSameInstance(`https://${about.instance}`, apiBaseUrl)) {
     return {
       _tag: "NotCompared",
-      reason: `the last review's workbook, ${workbook}, is of another Panther (${instance})`
+      reason: `the last review's workbook, ${workbook}, is of another Panther (${printable(about.instance)})`
     }
   }
-  const previous = new Map<string, Record<string, string>>()
-  for (const record of records) previous.set(accountKey(record.user_id ?? "", record.email ?? ""), record)
-  const added = new Set<string>()
   const current = new Set<string>()
+  const added = new Set<string>()
   for (const row of rows) {
     const key = accountKey(row.userId, row.email)
     current.add(key)
-    if (!previous.has(key)) added.add(key)
+    // Given access: an account that cannot sign in (deactivated) was given none, whatever the last review listed.
+    if (!previous.has(key) && row.enabled !== false) added.add(key)
   }
-  const removed = [...previous]
-    .filter(([key]) => !current.has(key))
-    .map(([, record]) => ({
-      userId: record.user_id ?? "",
-      email: record.email ?? "",
-      name: `${record.given_name ?? ""} ${record.family_name ?? ""}`.trim(),
-      privileged: record.privileged ?? ""
-    }))
-  return { _tag: "Compared", workbook, asOf: first?.as_of || undefined, added, removed }
+  const removed: Array<RemovedAccount> = []
+  let gone = 0
+  for (const key of previous) if (!current.has(key)) gone++
+  // The second read only for what it would find: most reviews remove few accounts, some none.
+  if (gone > 0)
+    await eachRecord(path, (record) => {
+      const key = keyOfCells(record)
+      if (key === undefined || current.has(key)) return
+      current.add(key)
+      removed.push({
+        userId: unneutraliseFormula(record.user_id ?? ""),
+        email: unneutraliseFormula(record.email ?? ""),
+        name: `${unneutraliseFormula(record.given_name ?? "")} ${unneutraliseFormula(record.family_name ?? "")}`.trim(),
+        privileged: isTrue(record.privileged)
+      })
+    })
+  return { _tag: "Compared", workbook, asOf: about.asOf, added, removed }
 }
 
 /** The review command's line about it. */

@@ -50,7 +50,7 @@ export const sinceLastReviewHtml = (review: Review): string => {
           since.removed.map((account) => [account.name, account.email, account.userId, yesNo(account.privileged)])
         )
   return `<section class="details">
-<div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}.</p>${addedTable}</div>
+<div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${addedTable}</div>
 <div><h3>${formatCount(since.removed.length)} removed</h3><p>${e(removedMeaning(review))}</p>${removedTable}</div>
 </section>`
 }

@@ -63,3 +63,41 @@ it("leaves out its own workbook, and says when there is no earlier one", async (
     reason: "no earlier review workbook in the report directory"
   })
 })
+
+it("does not take an empty file, or one without the workbook's columns, for a review of no accounts", async () => {
+  writeFileSync(join(directory, "access-review-20260701T000000Z.csv"), "")
+  expect(await compare([row("a")])).toMatchObject({
+    _tag: "NotCompared",
+    reason: "the last review's workbook, access-review-20260701T000000Z.csv, could not be read (it is empty)"
+  })
+  workbook("access-review-20260801T000000Z.csv", ["this is not a workbook"])
+  expect(await compare([row("a")])).toMatchObject({
+    _tag: "NotCompared",
+    reason: expect.stringContaining("has no user_id and email columns")
+  })
+})
+
+it("reads a workbook back as a spreadsheet saves it: guards taken off or kept, TRUE/FALSE, blank rows", async () => {
+  workbook("access-review-20260701T000000Z.csv", [
+    "privileged,given_name,family_name,user_id,email",
+    // Saved by a spreadsheet: the formula guard dropped from one id, kept on another, booleans in capitals.
+    "TRUE,'=cmd,Evil,=one,one@example.com",
+    "FALSE,Two,Kept,'-two,two@example.com",
+    ",,,,"
+  ])
+  const since = await compare([row("-two")])
+  expect(since).toMatchObject({
+    _tag: "Compared",
+    removed: [{ userId: "=one", email: "one@example.com", name: "=cmd Evil", privileged: "true" }]
+  })
+  expect(since._tag === "Compared" ? since.added.size : -1).toBe(0)
+})
+
+it("counts only accounts that can sign in as added, and shows no escape sequence from the workbook", async () => {
+  workbook("access-review-20260701T000000Z.csv", ["user_id,email,instance", "a,a@example.com,api.acme.example"])
+  const since = await compare([row("a"), { ...row("off"), enabled: false }, row("on")])
+  expect(since._tag === "Compared" ? [...since.added] : []).toEqual(["id:on"])
+  workbook("access-review-20260801T000000Z.csv", ["user_id,email,instance", "a,a@example.com,evil\u001b[2J.example"])
+  const other = await compare([row("a")])
+  expect(other._tag === "NotCompared" ? other.reason : "").toContain("another Panther (evil\uFFFD[2J.example)")
+})
