@@ -103,7 +103,7 @@ const eachRecord = async (
   return { instance: first?.instance || undefined, asOf: first?.as_of || undefined }
 }
 
-const isTrue = (cell: string | undefined): string =>
+const booleanCell = (cell: string | undefined): string =>
   cell?.toLowerCase() === "true" ? "true" : cell?.toLowerCase() === "false" ? "false" : ""
 
 const MAX_WORKBOOK_BYTES = 256 * 1024 * 1024
@@ -167,7 +167,7 @@ const compare = async (
         userId: unneutraliseFormula(record.user_id ?? ""),
         email: unneutraliseFormula(record.email ?? ""),
         name: `${unneutraliseFormula(record.given_name ?? "")} ${unneutraliseFormula(record.family_name ?? "")}`.trim(),
-        privileged: isTrue(record.privileged)
+        privileged: booleanCell(record.privileged)
       })
     })
   return { _tag: "Compared", workbook, asOf: about.asOf, added, removed }

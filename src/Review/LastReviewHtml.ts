@@ -15,7 +15,7 @@ const yesNo = (privileged: boolean | string | null): string =>
       : "unknown"
 
 /** What "removed" can mean depends on whether this review lists deactivated users. */
-export const removedMeaning = (review: Review): string =>
+const removedMeaning = (review: Review): string =>
   review.run.parameters.includeDeactivated
     ? "On the last review's workbook and not in this review: deleted in Panther."
     : "On the last review's workbook and not in this review: deleted in Panther, or deactivated (this review leaves " +
