@@ -17,7 +17,19 @@ interface Entry {
    * character no search can contain so that a match never spans the name and the email.
    */
   readonly search: string
+  /**
+   * The user's JSON as UTF-8, made when the user is stored: a list request then copies bytes instead of
+   * serialising and encoding 60 records. A changed user gets a new entry, so this is never stale.
+   */
+  readonly wire: Buffer
 }
+
+const entryOf = (seq: number, user: WireUser): Entry => ({
+  seq,
+  user,
+  search: searchText(user),
+  wire: Buffer.from(JSON.stringify(user), "utf8")
+})
 
 const NON_ASCII = /[^\p{ASCII}]/u
 
@@ -43,6 +55,8 @@ export interface PageRequest {
 
 export interface Page {
   readonly users: ReadonlyArray<WireUser>
+  /** The same users' JSON as UTF-8, `JSON.stringify` of each, in the same order. */
+  readonly wire: ReadonlyArray<Buffer>
   /** The sequence number of the last user returned, when a further page exists. */
   readonly nextAfterSeq?: number
 }
@@ -84,7 +98,7 @@ export class UserDirectory {
   }
 
   insert(user: WireUser): WireUser {
-    const entry: Entry = { seq: this.nextSeq++, user, search: searchText(user) }
+    const entry = entryOf(this.nextSeq++, user)
     this.entries.push(entry)
     this.byId.set(user.id, entry)
     this.byEmail.set(fold(user.email), entry)
@@ -95,7 +109,7 @@ export class UserDirectory {
   replace(user: WireUser): WireUser | undefined {
     const previous = this.byId.get(user.id)
     if (previous === undefined) return undefined
-    const entry: Entry = { seq: previous.seq, user, search: searchText(user) }
+    const entry = entryOf(previous.seq, user)
     const index = this.indexOfSeq(previous.seq)
     if (index >= 0) this.entries[index] = entry
     this.byId.set(user.id, entry)
@@ -124,16 +138,18 @@ export class UserDirectory {
   page(request: PageRequest): Page {
     const candidates = request.ids === undefined ? this.entries : this.entriesFor(request.ids)
     const users: Array<WireUser> = []
+    const wire: Array<Buffer> = []
     let lastSeq = 0
     for (let index = firstAfter(candidates, request.afterSeq); index < candidates.length; index++) {
       const entry = candidates[index]
       if (entry === undefined || !request.matches(entry.user, entry.search)) continue
       // One match beyond the page means a next page exists: only then is a cursor handed out.
-      if (users.length === request.limit) return { users, nextAfterSeq: lastSeq }
+      if (users.length === request.limit) return { users, wire, nextAfterSeq: lastSeq }
       users.push(entry.user)
+      wire.push(entry.wire)
       lastSeq = entry.seq
     }
-    return { users }
+    return { users, wire }
   }
 
   private entriesFor(ids: ReadonlyArray<string>): Array<Entry> {

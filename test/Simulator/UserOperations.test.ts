@@ -115,6 +115,13 @@ describe("POST /users/{id} (update)", () => {
     })
     const after = await listAll(sim)
     expect(after.users.map((u) => u.id)).toEqual(before.users.map((u) => u.id))
+    // Pages are sent from each user's stored JSON: the list must show the record as changed, byte for byte the
+    // compact JSON of the page (names in other scripts included).
+    expect(after.users[5]).toEqual(updated)
+    const page = await http.get("/users?limit=6")
+    expect(pageOf(page).results[5]).toEqual(updated)
+    expect(pageOf(page).next).toBeDefined()
+    expect(page.text).toBe(JSON.stringify(page.body))
   })
 
   it("lets a user keep its own email, but not take another's", async () => {
