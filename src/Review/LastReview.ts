@@ -9,6 +9,7 @@ import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { isSameInstance } from "../Audit/PantherInstance.js"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { printable } from "../PantherApi/Responses.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
 import type { ReviewRow } from "./ReviewRow.js"
@@ -77,24 +78,33 @@ class NotAWorkbook extends Error {}
  */
 const eachRecord = async (
   path: string,
-  onRecord: (record: Record<string, string>) => void
+  onRecord: (record: Record<string, string>) => void,
+  /** Stops after this many records (the header aside); all by default. */
+  maxRecords?: number
 ): Promise<{ readonly instance: string | undefined; readonly asOf: string | undefined }> => {
   const { parse } = await import("csv-parse")
   let header: ReadonlyArray<string> | undefined
   let first: Record<string, string> | undefined
-  const parser = createReadStream(path).pipe(
+  const source = createReadStream(path)
+  const parser = source.pipe(
     parse({
       bom: true,
       relax_column_count: true,
+      ...(maxRecords === undefined ? {} : { to: maxRecords }),
       columns: (names: Array<string>) => {
         header = names
         return names
       }
     })
   )
-  for await (const record of parser as AsyncIterable<Record<string, string>>) {
-    first ??= record
-    onRecord(record)
+  try {
+    for await (const record of parser as AsyncIterable<Record<string, string>>) {
+      first ??= record
+      onRecord(record)
+    }
+  } finally {
+    // The parser stops at `maxRecords`; the file is not read on.
+    source.destroy()
   }
   if (header === undefined) throw new NotAWorkbook("it is empty")
   if (!header.includes("user_id") || !header.includes("email")) {
@@ -108,25 +118,44 @@ const booleanCell = (cell: string | undefined): string =>
 
 const MAX_WORKBOOK_BYTES = 256 * 1024 * 1024
 
+/** Why a file cannot be a workbook before reading it, if it cannot. */
+const unreadableWorkbook = async (path: string): Promise<string | undefined> => {
+  // A pipe named like a workbook would be waited on for ever; a huge file is not a workbook of this tool.
+  const info = await stat(path).catch(() => undefined)
+  if (info === undefined) return "it does not exist"
+  if (!info.isFile()) return "it is not a regular file"
+  if (info.size > MAX_WORKBOOK_BYTES) return "it is over 256 MiB"
+  return undefined
+}
+
+/** Where the comparison's workbook is: the one asked for, else the newest earlier one in the report directory. */
+const workbookToCompare = async (
+  directory: string,
+  ownName: string,
+  chosen: string | undefined
+): Promise<{ readonly path: string; readonly workbook: string } | undefined> => {
+  if (chosen !== undefined) return { path: chosen, workbook: printable(chosen) }
+  const names = await readdir(directory).catch((): ReadonlyArray<string> => [])
+  const workbook = lastWorkbook(names, ownName)
+  return workbook === undefined ? undefined : { path: join(directory, workbook), workbook }
+}
+
 const compare = async (
   directory: string,
   ownName: string,
   apiBaseUrl: string,
-  rows: ReadonlyArray<ReviewRow>
+  rows: ReadonlyArray<ReviewRow>,
+  chosen: string | undefined
 ): Promise<SinceLastReview> => {
-  const names = await readdir(directory).catch((): ReadonlyArray<string> => [])
-  const workbook = lastWorkbook(names, ownName)
-  if (workbook === undefined)
-    return { _tag: "NotCompared", reason: "no earlier review workbook in the report directory" }
-  const path = join(directory, workbook)
+  const found = await workbookToCompare(directory, ownName, chosen)
+  if (found === undefined) return { _tag: "NotCompared", reason: "no earlier review workbook in the report directory" }
+  const { path, workbook } = found
   const notRead = (why: string): SinceLastReview => ({
     _tag: "NotCompared",
     reason: `the last review's workbook, ${workbook}, could not be read (${why})`
   })
-  // A pipe named like a workbook would be waited on for ever; a huge file is not a workbook of this tool.
-  const info = await stat(path).catch(() => undefined)
-  if (info === undefined || !info.isFile()) return notRead("it is not a regular file")
-  if (info.size > MAX_WORKBOOK_BYTES) return notRead("it is over 256 MiB")
+  const unreadable = await unreadableWorkbook(path)
+  if (unreadable !== undefined) return notRead(unreadable)
 
   // First pass: only the keys, to find what was removed; the second keeps the cells of those alone.
   const previous = new Set<string>()
@@ -184,15 +213,50 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
     : `Since the last review: not compared (${since.reason}).`
 }
 
-/** Compares this review's accounts with the last review's workbook; never fails the review (says why instead). */
+/**
+ * Checks, before the audit, a workbook given with `--compare-with`: a review that cannot make the comparison asked
+ * for fails at once, rather than after reading every user.
+ */
+export const checkWorkbookToCompare = (path: string, apiBaseUrl: string): Effect.Effect<void, ConfigurationError> =>
+  Effect.flatMap(
+    Effect.promise(async () => {
+      const unreadable = await unreadableWorkbook(path)
+      if (unreadable !== undefined) return unreadable
+      try {
+        const { instance } = await eachRecord(path, () => {}, 1)
+        return instance !== undefined && !isSameInstance(`https://${instance}`, apiBaseUrl)
+          ? `it is a review of another Panther (${printable(instance)})`
+          : undefined
+      } catch (error) {
+        const why = error instanceof Error ? (error.message.split("\n")[0] ?? "") : ""
+        return error instanceof NotAWorkbook ? why : `it is not CSV as this tool writes it: ${why}`
+      }
+    }),
+    (problem) =>
+      problem === undefined
+        ? Effect.void
+        : Effect.fail(
+            new ConfigurationError({
+              message:
+                `--compare-with ${printable(path)} cannot be compared with: ${problem}. Give an access-review-*.csv ` +
+                "workbook an earlier review wrote, or leave the flag out to compare with the newest one in the report directory."
+            })
+          )
+  )
+
+/**
+ * Compares this review's accounts with the last review's workbook (`chosen`, else the newest earlier one in the
+ * report directory); never fails the review (says why instead).
+ */
 export const compareWithLastReview = (
   directory: string,
   ownStem: string,
   apiBaseUrl: string,
-  rows: ReadonlyArray<ReviewRow>
+  rows: ReadonlyArray<ReviewRow>,
+  chosen?: string
 ): Effect.Effect<SinceLastReview> =>
   Effect.promise(() =>
-    compare(directory, `${ownStem}.csv`, apiBaseUrl, rows).catch(
+    compare(directory, `${ownStem}.csv`, apiBaseUrl, rows, chosen).catch(
       (error: unknown): SinceLastReview => ({
         _tag: "NotCompared",
         reason: `the last review's workbook could not be read (${error instanceof Error ? error.message : String(error)})`

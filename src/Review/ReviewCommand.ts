@@ -1,19 +1,29 @@
 /** `panther-audit review`: the quarterly access review, a workbook to fill in and a page to read or print. */
-import { Command } from "@effect/cli"
-import { Console, Effect } from "effect"
+import { Command, Options } from "@effect/cli"
+import { Console, Effect, Option } from "effect"
 import { checkFailOn, prepareAuditJob } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { formatRunSummary } from "../Audit/RunSummary.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { requireOptionValue } from "../Cli/FlagValues.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
-import { describeSinceLastReview } from "./LastReview.js"
+import { checkWorkbookToCompare, describeSinceLastReview } from "./LastReview.js"
 import { decisionsText } from "./ReviewCsv.js"
 import { runReview } from "./RunReview.js"
 
+const compareWith = Options.text("compare-with").pipe(
+  Options.mapEffect(requireOptionValue("--compare-with")),
+  Options.withDescription(
+    "The earlier review workbook (access-review-<stamp>.csv) to list the accounts added and removed since. " +
+      "Default: the newest earlier one in the report directory; give last quarter's when a review is run again."
+  ),
+  Options.optional
+)
+
 export const reviewCommand = Command.make(
   "review",
-  { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption },
+  { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption, compareWith },
   (options) =>
     Effect.gen(function* () {
       const job = yield* prepareAuditJob({
@@ -21,10 +31,13 @@ export const reviewCommand = Command.make(
         reportDir: options.reportDir,
         connection: connectionSettings(options.connection)
       })
-      const outcome = yield* runReview(job, { formats: ["csv", "html"], hooks: progressHooks() }).pipe(
-        Effect.ensuring(Effect.sync(clearProgressLine)),
-        withReportDirectoryLock(job.reportDirectory, "review")
-      )
+      const chosenWorkbook = Option.getOrUndefined(options.compareWith)
+      if (chosenWorkbook !== undefined) yield* checkWorkbookToCompare(chosenWorkbook, job.connection.baseUrl)
+      const outcome = yield* runReview(job, {
+        formats: ["csv", "html"],
+        hooks: progressHooks(),
+        compareWith: chosenWorkbook
+      }).pipe(Effect.ensuring(Effect.sync(clearProgressLine)), withReportDirectoryLock(job.reportDirectory, "review"))
       const { reports } = outcome.audit
       yield* Console.log(formatRunSummary(outcome.audit.run, [reports.csv, reports.json, ...outcome.paths]))
       yield* Console.log(

@@ -32,7 +32,12 @@ export const reviewStem = (findingsJson: string): string =>
 
 export const runReview = (
   job: AuditJob,
-  options: { readonly formats: ReadonlyArray<ReviewFormat>; readonly hooks?: Pick<AuditHooks, "onProgress"> }
+  options: {
+    readonly formats: ReadonlyArray<ReviewFormat>
+    readonly hooks?: Pick<AuditHooks, "onProgress">
+    /** The workbook to compare with; by default the newest earlier one in the report directory. */
+    readonly compareWith?: string | undefined
+  }
 ): Effect.Effect<ReviewOutcome, ConfigurationError | PantherApiError | ReportError> =>
   Effect.gen(function* () {
     const collector = makeReviewCollector()
@@ -41,7 +46,13 @@ export const runReview = (
     const finished = collector.finish(audit.run, audit.excludedCodes)
     const review: Review = {
       ...finished,
-      sinceLastReview: yield* compareWithLastReview(job.reportDirectory, stem, audit.run.apiBaseUrl, finished.rows)
+      sinceLastReview: yield* compareWithLastReview(
+        job.reportDirectory,
+        stem,
+        audit.run.apiBaseUrl,
+        finished.rows,
+        options.compareWith
+      )
     }
     const paths = yield* writeReview({
       directory: job.reportDirectory,

@@ -184,6 +184,53 @@ describe("panther-audit review", () => {
     }
   })
 
+  it("compares with the workbook --compare-with names instead of the newest, as a review run again needs", async () => {
+    expect((await review(simulator)).code).toBe(0)
+    const lastQuarter = fileMatching(directory, /^access-review-.*\.csv$/)
+    const later = await startSimulator({
+      data: [
+        ...REVIEW_USERS.filter((user) => user.id !== "u-dekker"),
+        wire("u-newadmin", { givenName: "Nia", familyName: "New", role: { name: "Admin" } })
+      ],
+      now: new Date(AS_OF)
+    })
+    try {
+      expect((await review(later)).stdout).toContain("1 account added, 1 removed")
+      // Run again the same quarter: by default it compares with the review just made, and finds no change.
+      expect((await review(later)).stdout).toContain("0 accounts added, 0 removed")
+      const again = await review(later, "--compare-with", lastQuarter)
+      expect(again.code, again.error).toBe(0)
+      expect(again.stdout).toContain(`Since the last review (${lastQuarter}): 1 account added, 1 removed;`)
+    } finally {
+      await later.close()
+    }
+  })
+
+  it("refuses a --compare-with it cannot compare with before reading any user, and says what to give", async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), "review-compare-"))
+    try {
+      const notAWorkbook = join(elsewhere, "notes.csv")
+      writeFileSync(notAWorkbook, "User;Email\r\na;a@example.com\r\n")
+      const otherPanther = join(elsewhere, "access-review-20260101T000000Z.csv")
+      writeFileSync(otherPanther, "user_id,email,instance\r\na,a@example.com,api.other.example\r\n")
+      const cases: Array<[string, string]> = [
+        [join(elsewhere, "missing.csv"), "it does not exist"],
+        [elsewhere, "it is not a regular file"],
+        [notAWorkbook, "it has no user_id and email columns"],
+        [otherPanther, "it is a review of another Panther (api.other.example)"]
+      ]
+      for (const [path, why] of cases) {
+        const refused = await review(simulator, "--compare-with", path)
+        expect(refused.code).toBe(2)
+        expect(refused.error).toContain(`--compare-with ${path} cannot be compared with: ${why}`)
+        expect(refused.error).toContain("Give an access-review-*.csv workbook an earlier review wrote")
+        expect(readdirSync(directory)).toEqual([])
+      }
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true })
+    }
+  })
+
   it("names a review after the findings reports it wrote, a second report of the same second included", () => {
     expect(reviewStem("/r/user-audit-20260630T120000Z.json")).toBe("access-review-20260630T120000Z")
     expect(reviewStem("/r/user-audit-20260630T120000Z-2.json")).toBe("access-review-20260630T120000Z-2")
