@@ -9,7 +9,7 @@ import { Options } from "@effect/cli"
 // Module paths, not the package indexes, which load every platform module at start-up.
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import { Config, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import {
   type ConnectionSettings,
   defaultRequestTimeout,
@@ -17,6 +17,7 @@ import {
   normaliseBaseUrl
 } from "../PantherApi/Connection.js"
 import { type PantherClient, pantherClientFor } from "../PantherApi/PantherClient.js"
+import { PROXY_VARIABLES, type ProxyEnvironment, proxyRouteFor } from "../PantherApi/Proxy.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
@@ -141,6 +142,14 @@ const tokenGiven = (options: ConnectionOptions) => {
 
 const resolveToken = (options: ConnectionOptions) => Effect.flatMap(tokenGiven(options), sendableToken)
 
+/** HTTPS_PROXY and the rest, as curl reads them: environment variables only, with no flags of their own. */
+const proxyEnvironment: Effect.Effect<ProxyEnvironment, ConfigurationError> = Effect.map(
+  Effect.forEach(PROXY_VARIABLES, (name) =>
+    Effect.map(Config.option(envText(name)), (value) => [name, Option.getOrUndefined(value)] as const)
+  ),
+  (entries): ProxyEnvironment => Object.fromEntries(entries.filter(([, value]) => value !== undefined))
+).pipe(Effect.mapError((error) => new ConfigurationError({ message: `Proxy settings: ${error.message}` })))
+
 /** Checks every connection flag and reads the token; nothing is sent to Panther. */
 export const connectionSettings = (
   options: ConnectionOptions
@@ -164,11 +173,16 @@ export const connectionSettings = (
       return yield* fail("--max-retries / PANTHER_MAX_RETRIES must be a whole number, 0 or more.")
     }
     const token = yield* resolveToken(options)
+    const proxy = yield* Either.match(proxyRouteFor(baseUrl, yield* proxyEnvironment), {
+      onLeft: Effect.fail,
+      onRight: Effect.succeed
+    })
     return {
       baseUrl,
       token,
       requestTimeout,
-      retry: { ...defaultRetryPolicy, maxAttempts: options.maxRetries + 1, maxElapsed }
+      retry: { ...defaultRetryPolicy, maxAttempts: options.maxRetries + 1, maxElapsed },
+      ...(proxy === undefined ? {} : { proxy })
     }
   })
 

@@ -12,6 +12,8 @@ const RequestFields = { method: Schema.String, path: Schema.String }
 
 const pantherSaid = (detail: string | undefined): string => (detail === undefined ? "" : ` Panther said: ${detail}.`)
 
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
+
 const afterAttempts = (attempts: number): string => (attempts === 1 ? "" : ` after ${attempts} attempts`)
 
 const NOT_REPEATED =
@@ -58,6 +60,30 @@ const budgetSpent = (stop: BudgetStop | undefined): string => {
     `${seconds(stop.spentMillis)} of it already spent.`
   )
 }
+
+/**
+ * The HTTP proxy a request went through (HTTPS_PROXY and the rest, `Proxy.ts`), as messages name it: its address
+ * and the variable that set it, never its credentials, only whether there were any.
+ */
+export const ProxyInPath = Schema.Struct({
+  /** `host:port`. */
+  address: Schema.String,
+  variable: Schema.String,
+  credentialsGiven: Schema.Boolean
+})
+export type ProxyInPath = typeof ProxyInPath.Type
+const proxyInPath = Schema.optional(ProxyInPath)
+
+const proxyName = (proxy: ProxyInPath): string => `the proxy at ${proxy.address} (${proxy.variable})`
+
+/** A proxy's 407: what its login needs, said of the variable the proxy came from. */
+export const proxyLoginHint = (proxy: ProxyInPath): string =>
+  proxy.credentialsGiven
+    ? `${proxyName(proxy)} did not accept the user name and password in ${proxy.variable} (407 Proxy ` +
+      "Authentication Required): check them (they are sent as Basic authentication; an @, : or / in them must be " +
+      "percent-encoded, %40, %3A, %2F)"
+    : `${proxyName(proxy)} wants a login (407 Proxy Authentication Required): put the user name and password in ` +
+      `the proxy URL, ${proxy.variable}=http://USER:PASSWORD@${proxy.address} (an @, : or / in them percent-encoded)`
 
 /** 401: the token is wrong, expired or revoked. */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", RequestFields) {
@@ -114,7 +140,9 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   status: Schema.Number,
   detail: Schema.optional(Schema.String),
   /** Where a redirect pointed, without credentials or query. */
-  location: Schema.optional(Schema.String)
+  location: Schema.optional(Schema.String),
+  /** The proxy the request went to, if one did: a 407 is then its own. */
+  proxy: proxyInPath
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
@@ -133,7 +161,9 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   private hint(): string {
     switch (this.status) {
       case 407:
-        return "A proxy between here and Panther wants a login (407): let this host through it, or go around it."
+        return this.proxy === undefined
+          ? "A proxy between here and Panther wants a login (407): let this host through it, or go around it."
+          : `${capitalised(proxyLoginHint(this.proxy))}.`
       case 408:
         return "A server in between gave up waiting for the request (408): run again."
       case 414:
@@ -191,20 +221,33 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
   }
 }
 
-/** No usable answer at all: connection refused or reset, DNS, TLS, or no answer within the timeout. */
+/**
+ * No usable answer at all: connection refused or reset, DNS, TLS, or no answer within the timeout; through a proxy,
+ * also the proxy unreachable or refusing the tunnel (the reason then names it and what to check).
+ */
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
   ...RequestFields,
   reason: Schema.String,
   attempts: Schema.Number,
   notRepeated,
-  budgetStop
+  budgetStop,
+  proxy: proxyInPath,
+  /** The proxy itself failed (unreachable, or it refused the tunnel): the reason says so, and what to check. */
+  proxyFailed: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
+    const check =
+      this.proxyFailed === true
+        ? ""
+        : this.proxy === undefined
+          ? " Check --api-url and the network path to it (proxy, firewall); --timeout-seconds raises the per-request timeout."
+          : ` It went through ${proxyName(this.proxy)}: check --api-url, that proxy and the network beyond it (or ` +
+            "list the API host in NO_PROXY if Panther can be reached without the proxy); --timeout-seconds raises " +
+            "the per-request timeout."
     return (
       `Could not get an answer from Panther for ${this.method} ${this.path}${afterAttempts(this.attempts)}: ` +
-      `${this.reason}.${budgetSpent(this.budgetStop)} Check --api-url and the network path to it (proxy, firewall); --timeout-seconds ` +
-      "raises the per-request timeout." +
+      `${this.reason}.${budgetSpent(this.budgetStop)}${check}` +
       (this.notRepeated === true ? NOT_REPEATED : "")
     )
   }

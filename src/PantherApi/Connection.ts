@@ -5,6 +5,7 @@
  */
 import { Context, Duration, Either, Layer, type Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import type { ProxyRoute } from "./Proxy.js"
 
 /** How hard to try before giving up on one request. Applies to transient failures only. */
 export interface RetryPolicy {
@@ -36,6 +37,8 @@ export interface ConnectionSettings {
   /** Per attempt, covering the whole body, so a response that stalls halfway is also cut off. */
   readonly requestTimeout: Duration.Duration
   readonly retry: RetryPolicy
+  /** The HTTP proxy requests go through (`Proxy.ts`); none to go straight to Panther. */
+  readonly proxy?: ProxyRoute | undefined
 }
 
 export class PantherConnection extends Context.Tag("PantherApi/PantherConnection")<
@@ -63,7 +66,7 @@ export const isLoopbackHost = (host: string): boolean => {
  * A URL that did not parse, fit to quote: without what may hold a secret (a `user:password@` part, a query such as
  * `?api_key=...`, a fragment), which are named instead.
  */
-const quotable = (text: string): string => {
+export const quotable = (text: string): string => {
   const withoutQuery = text.replace(/[?#][\s\S]*$/, "")
   const at = withoutQuery.lastIndexOf("@")
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(withoutQuery)?.[0] ?? ""

@@ -8,12 +8,19 @@
  * the time a bare `fetch` loop took (bench/RESULTS.md), and the platform client added request and response objects,
  * a body stream and a scope per request on top of undici; the page bodies it held lived long enough to be promoted
  * to the old generation, much of why memory grew with the number of users.
+ *
+ * Through an HTTP proxy (HTTPS_PROXY and the rest, `Proxy.ts`), only the agent and a few constants differ: an https
+ * API gets an agent whose sockets are CONNECT tunnels (`ProxyTunnel.ts`), an http one requests in absolute form to
+ * the proxy. Without a proxy the agent and the request are what they were.
  */
 import * as http from "node:http"
 import * as https from "node:https"
 import { Duration, Effect, Redacted } from "effect"
 import { VERSION } from "../Version.js"
+import type { ProxyInPath } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"
+import type { ProxyRoute } from "./Proxy.js"
+import { type ProxyFault, TunnelFailure, TunnellingAgent } from "./ProxyTunnel.js"
 import { API_KEY_HEADER } from "./UsersApi.js"
 
 export interface OutgoingRequest {
@@ -47,6 +54,9 @@ export interface ExchangeFailure {
    * request is lost with it, and a fresh connection is worth one try at once (Node's documented pattern).
    */
   readonly staleSocket?: boolean
+  /** The proxy the exchange went through, if any; `proxyFault` when the proxy itself failed. */
+  readonly proxy?: ProxyInPath
+  readonly proxyFault?: ProxyFault
 }
 
 /** An exchange on its way. */
@@ -70,28 +80,74 @@ const codeOf = (error: unknown): string | undefined => {
   return typeof code === "string" ? code : undefined
 }
 
+/** Failures that mean no connection was made: through a proxy, a connection to the proxy. */
+const NOT_CONNECTED: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH"
+])
+
+/**
+ * What a failure says of the proxy in the path: always that it was there, and how it failed when it did. A refused
+ * tunnel or no connection to the proxy is the proxy's; so, for an http:// API, is a connection that never opened,
+ * since the only connection made is to the proxy.
+ */
+const proxyPart = (
+  route: ProxyRoute,
+  error: unknown,
+  code: string | undefined,
+  connected: boolean
+): Pick<ExchangeFailure, "proxy" | "proxyFault"> => {
+  const proxy = {
+    address: route.address,
+    variable: route.variable,
+    credentialsGiven: route.login !== undefined
+  }
+  if (error instanceof TunnelFailure) return { proxy, proxyFault: error.fault }
+  if (!connected && code !== undefined && NOT_CONNECTED.has(code)) return { proxy, proxyFault: { kind: "unreachable" } }
+  return { proxy }
+}
+
 export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/HttpTransport", {
   scoped: Effect.gen(function* () {
     const settings = yield* PantherConnection
     const base = new URL(settings.baseUrl)
     const secure = base.protocol === "https:"
-    const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: "lifo" } as const
-    const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions)
-    // Open sockets would otherwise keep the process alive after the command is done.
-    yield* Effect.addFinalizer(() => Effect.sync(() => agent.destroy()))
-    const send = secure ? https.request : http.request
-    const prefix = base.pathname === "/" ? "" : base.pathname
-    // An IPv6 literal comes bracketed in a URL and bare in Node's request options.
-    const hostname = base.hostname.replace(/^\[(.*)\]$/, "$1")
-    const port = base.port === "" ? undefined : Number(base.port)
+    const proxy = settings.proxy
     // Node's timers take at most 2^31 - 1 ms (about 24.8 days) and fire at once for anything longer, so a longer
     // timeout is that long: as good as none for one request.
     const timeoutMs = Math.min(Duration.toMillis(settings.requestTimeout), MAX_TIMER_MS)
+    const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: "lifo" } as const
+    const agent = !secure
+      ? new http.Agent(agentOptions)
+      : proxy === undefined
+        ? new https.Agent(agentOptions)
+        : new TunnellingAgent(proxy, agentOptions, timeoutMs)
+    // Open sockets would otherwise keep the process alive after the command is done.
+    yield* Effect.addFinalizer(() => Effect.sync(() => agent.destroy()))
+    const send = secure ? https.request : http.request
+    // An http:// API through a proxy: the request goes to the proxy, naming the whole URL (absolute form).
+    const absoluteForm = !secure && proxy !== undefined
+    const prefix = (absoluteForm ? base.origin : "") + (base.pathname === "/" ? "" : base.pathname)
+    // An IPv6 literal comes bracketed in a URL and bare in Node's request options.
+    const hostname = absoluteForm ? proxy.hostname : base.hostname.replace(/^\[(.*)\]$/, "$1")
+    const port = absoluteForm ? proxy.port : base.port === "" ? undefined : Number(base.port)
     const headers: Record<string, string> = {
       accept: "application/json",
       "user-agent": `panther-user-audit/${VERSION}`,
       // The only place the token is sent.
-      [API_KEY_HEADER.toLowerCase()]: Redacted.value(settings.token)
+      [API_KEY_HEADER.toLowerCase()]: Redacted.value(settings.token),
+      ...(absoluteForm
+        ? {
+            host: base.host,
+            ...(proxy.login === undefined ? {} : { "proxy-authorization": Redacted.value(proxy.login.authorization) })
+          }
+        : {})
+    }
+    if (proxy !== undefined) {
+      yield* Effect.logDebug(`Panther API: through the proxy at ${proxy.address} (${proxy.variable})`)
     }
 
     /**
@@ -122,7 +178,15 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
       const fail = (stage: ExchangeFailure["stage"], error?: unknown, staleSocket = false) => {
         if (settled) return
         const abandoned = outgoing
-        settle(Effect.fail({ stage, code: codeOf(error), ...(staleSocket ? { staleSocket } : {}) }))
+        const code = codeOf(error)
+        settle(
+          Effect.fail({
+            stage,
+            code,
+            ...(staleSocket ? { staleSocket } : {}),
+            ...(proxy === undefined ? {} : proxyPart(proxy, error, code, responded || abandoned?.reusedSocket === true))
+          })
+        )
         abandoned?.destroy()
       }
       const deadline = setTimeout(() => fail("timeout"), timeoutMs)

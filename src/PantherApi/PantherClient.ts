@@ -154,6 +154,16 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       })
     }
     const timeoutReason = `no answer within ${Duration.format(settings.requestTimeout)}`
+    // An http:// API through a proxy is asked through the proxy itself, so a 407 is the proxy's; an https:// one is
+    // tunnelled, and a proxy's refusal comes as a failed tunnel instead (`Responses.ts`).
+    const answeringProxy =
+      settings.proxy === undefined || !settings.baseUrl.startsWith("http:")
+        ? undefined
+        : {
+            address: settings.proxy.address,
+            variable: settings.proxy.variable,
+            credentialsGiven: settings.proxy.login !== undefined
+          }
 
     const transport = yield* HttpTransport
 
@@ -216,7 +226,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
                       retryAfter: reply.retryAfter,
                       body: reply.body,
                       location: reply.location,
-                      contentEncoding: reply.contentEncoding
+                      contentEncoding: reply.contentEncoding,
+                      proxy: answeringProxy
                     },
                     now,
                     scrub

@@ -8,13 +8,16 @@ import {
   Forbidden,
   NotFound,
   type PantherApiError,
+  type ProxyInPath,
+  proxyLoginHint,
   ServerError,
   TransportError,
   Unauthorized
 } from "./ClientErrors.js"
 import { type ExchangeFailure, MAX_BODY_BYTES } from "./HttpTransport.js"
 import { MANAGE_USERS, READ_USERS } from "./Permissions.js"
-import { parseRetryAfter, TransientFailure } from "./Retry.js"
+import type { ProxyFault } from "./ProxyTunnel.js"
+import { parseRetryAfter, proxyFields, TransientFailure } from "./Retry.js"
 
 const MAX_DETAIL = 200
 
@@ -94,6 +97,8 @@ export interface Answer {
   readonly body: string
   readonly location?: string | undefined
   readonly contentEncoding?: string | undefined
+  /** The proxy the request went to, if one did: a 407 is then its own. */
+  readonly proxy?: ProxyInPath | undefined
 }
 
 /** A Content-Encoding the client did not ask for (it asks for none), fit to name in a message. */
@@ -158,7 +163,14 @@ export const checkStatus = (
   // 3xx are not followed (a redirect would carry the token to another host) and land here with other 4xx.
   const target = redirectTarget(answer.location, scrub)
   return Either.left(
-    new BadRequest({ method, path, status, ...withDetail, ...(target === undefined ? {} : { location: target }) })
+    new BadRequest({
+      method,
+      path,
+      status,
+      ...withDetail,
+      ...(target === undefined ? {} : { location: target }),
+      ...(answer.proxy === undefined ? {} : { proxy: answer.proxy })
+    })
   )
 }
 
@@ -192,6 +204,72 @@ const describeCode = (code: string | undefined): string => {
   }
 }
 
+/** What a proxy's answer to CONNECT means, by its status. */
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  403: "Forbidden",
+  407: "Proxy Authentication Required",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
+/** A proxy that cannot reach Panther just now: the same as Panther unreachable, so retried. */
+const PROXY_PASSING: ReadonlySet<number> = new Set([502, 503, 504])
+
+/**
+ * The proxy itself failed: nothing reached Panther, so nothing can have been changed. Unreachable, or unable to
+ * reach Panther (502, 503, 504), is retried as an unreachable API is; a refusal (403, 407, others) is final.
+ */
+const proxyFailure = (
+  method: string,
+  path: string,
+  proxy: ProxyInPath,
+  fault: ProxyFault,
+  code: string | undefined
+): TransientFailure | TransportError => {
+  const name = `the proxy at ${proxy.address} (${proxy.variable})`
+  const fields = { method, path, proxy, proxyFailed: true }
+  const final = (reason: string) => new TransportError({ ...fields, reason, attempts: 1 })
+  switch (fault.kind) {
+    case "unreachable":
+      return new TransientFailure({
+        ...fields,
+        status: Option.none(),
+        reason:
+          `connecting to ${name} failed: ${describeCode(code)}; check the proxy's host and port in ${proxy.variable}, ` +
+          "and that it is running",
+        retryAfter: Option.none(),
+        detail: undefined,
+        mayHaveTakenEffect: false
+      })
+    case "not-a-proxy":
+      return final(
+        `${name} did not answer as an HTTP proxy: check that ${proxy.variable} names the proxy's http:// host and port`
+      )
+    case "refused": {
+      const status = `${fault.status}${STATUS_TEXT[fault.status] === undefined ? "" : ` ${STATUS_TEXT[fault.status]}`}`
+      if (fault.status === 407) return final(proxyLoginHint(proxy))
+      if (PROXY_PASSING.has(fault.status)) {
+        return new TransientFailure({
+          ...fields,
+          status: Option.none(),
+          reason: `${name} could not reach ${fault.target} (${status}): check that the proxy can reach Panther's API host`,
+          retryAfter: Option.none(),
+          detail: undefined,
+          mayHaveTakenEffect: false
+        })
+      }
+      return final(
+        fault.status === 403
+          ? `${name} refused to open a tunnel to ${fault.target} (403 Forbidden): ask for that host to be allowed ` +
+              "through the proxy, or list it in NO_PROXY if Panther can be reached without the proxy"
+          : `${name} refused to open a tunnel to ${fault.target} (${status}): check that ${proxy.variable} names an ` +
+              "HTTP proxy, and that it lets tunnels (CONNECT) through to that host and port"
+      )
+    }
+  }
+}
+
 /**
  * A request that got no usable answer. TLS certificate problems are final (retrying cannot fix a certificate), and
  * so are a request Node cannot send and an answer too large to be the API's; connection errors, timeouts and a body
@@ -204,7 +282,11 @@ export const transportFailure = (
   timeoutReason: string
 ): TransientFailure | TransportError => {
   const { stage, code } = failure
-  const final = (reason: string) => new TransportError({ method, path, reason, attempts: 1 })
+  if (failure.proxy !== undefined && failure.proxyFault !== undefined) {
+    return proxyFailure(method, path, failure.proxy, failure.proxyFault, code)
+  }
+  const viaProxy = proxyFields(failure)
+  const final = (reason: string) => new TransportError({ method, path, reason, attempts: 1, ...viaProxy })
   if (stage === "unsendable") {
     return final(
       `the request could not be sent (${code ?? "refused by Node"}): check the base URL and the token for characters ` +
@@ -233,7 +315,8 @@ export const transportFailure = (
       reason,
       retryAfter: Option.none(),
       detail: undefined,
-      mayHaveTakenEffect
+      mayHaveTakenEffect,
+      ...viaProxy
     })
   switch (stage) {
     case "timeout":

@@ -4,7 +4,14 @@
  * itself (a server's `Retry-After`) and on the time already spent (the budget), and each retry is logged.
  */
 import { Clock, Data, Duration, Effect, Either, Option, Random } from "effect"
-import { type BudgetStop, type PantherApiError, RateLimited, ServerError, TransportError } from "./ClientErrors.js"
+import {
+  type BudgetStop,
+  type PantherApiError,
+  type ProxyInPath,
+  RateLimited,
+  ServerError,
+  TransportError
+} from "./ClientErrors.js"
 import type { RetryPolicy } from "./Connection.js"
 
 /** One attempt that may succeed if tried again. Internal to the client: callers only ever see `PantherApiError`. */
@@ -22,7 +29,19 @@ export class TransientFailure extends Data.TaggedError("TransientFailure")<{
    * dropped after sending). A 429, a 503 or a refused connection say it did not.
    */
   readonly mayHaveTakenEffect: boolean
+  /** The proxy the request went through, when no answer came; `proxyFailed` when the proxy itself failed. */
+  readonly proxy?: ProxyInPath | undefined
+  readonly proxyFailed?: boolean | undefined
 }> {}
+
+/** A transport failure's proxy fields, to carry into the error it becomes. */
+export const proxyFields = (failure: {
+  readonly proxy?: ProxyInPath | undefined
+  readonly proxyFailed?: boolean | undefined
+}): { readonly proxy?: ProxyInPath; readonly proxyFailed?: boolean } => ({
+  ...(failure.proxy === undefined ? {} : { proxy: failure.proxy }),
+  ...(failure.proxyFailed === true ? { proxyFailed: true } : {})
+})
 
 /**
  * Whether a request may be sent again as it is. A read, or an update that replaces the whole user, can always be
@@ -44,7 +63,8 @@ export const exhausted = (
   // A 429 says the request was turned away, so it is always safe to repeat.
   const extra = { ...(isSafeToRepeat(failure, repeatable) ? {} : { notRepeated: true }), ...budget }
   return Option.match(failure.status, {
-    onNone: () => new TransportError({ method, path, reason: failure.reason, attempts, ...extra }),
+    onNone: () =>
+      new TransportError({ method, path, reason: failure.reason, attempts, ...extra, ...proxyFields(failure) }),
     onSome: (status) =>
       status === 429
         ? new RateLimited({ method, path, attempts, ...budget })

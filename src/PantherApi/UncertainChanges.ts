@@ -6,6 +6,7 @@
 import { Effect, Option } from "effect"
 import { type PantherApiError, ServerError, TransportError } from "./ClientErrors.js"
 import { printable } from "./Responses.js"
+import { proxyFields } from "./Retry.js"
 import type { User } from "./Schemas.js"
 
 /** A failure after which the change may or may not have been made. */
@@ -25,7 +26,13 @@ const notMade = (failure: ServerError | TransportError, attempts: number): Serve
         attempts,
         ...(failure.detail === undefined ? {} : { detail: failure.detail })
       })
-    : new TransportError({ method: failure.method, path: failure.path, reason: failure.reason, attempts })
+    : new TransportError({
+        method: failure.method,
+        path: failure.path,
+        reason: failure.reason,
+        attempts,
+        ...proxyFields(failure)
+      })
 
 /**
  * A create: if a user with that email now exists as asked (`asAsked`: the same names and role, enabled), the

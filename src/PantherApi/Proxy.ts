@@ -1,0 +1,193 @@
+/**
+ * Which HTTP proxy, if any, carries the requests to Panther, from the variables curl and most tools read: an
+ * https:// API through `https_proxy` / `HTTPS_PROXY`, an http:// one through `http_proxy` / `HTTP_PROXY` (the lower
+ * case name wins when both are set, as in curl), unless `no_proxy` / `NO_PROXY` names the host. Loopback is never
+ * proxied, as in Go's net/http: the simulator and the tests run there, and a CI machine with HTTPS_PROXY set must
+ * not send them through it. The variables are read at the edge (`src/Cli/ConnectionOptions.ts`); this module only
+ * decides.
+ */
+import { BlockList, isIP } from "node:net"
+import { Either, Redacted } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { isLoopbackHost, quotable } from "./Connection.js"
+
+/** The variables read, the lower case name of each pair first, since it wins. */
+export const PROXY_VARIABLES = [
+  "https_proxy",
+  "HTTPS_PROXY",
+  "http_proxy",
+  "HTTP_PROXY",
+  "no_proxy",
+  "NO_PROXY"
+] as const
+export type ProxyVariable = (typeof PROXY_VARIABLES)[number]
+
+/** The variables as set; blank ones as unset. */
+export type ProxyEnvironment = Partial<Record<ProxyVariable, string>>
+
+export interface ProxyRoute {
+  /** The variable the proxy came from, as it is spelled in the environment. */
+  readonly variable: ProxyVariable
+  /** As `net.connect` takes it: an IPv6 literal without its brackets. */
+  readonly hostname: string
+  readonly port: number
+  /** `host:port` (an IPv6 literal bracketed): what messages name the proxy by, never with its credentials. */
+  readonly address: string
+  /** When the URL holds a user name or password: what is sent. */
+  readonly login: ProxyLogin | undefined
+}
+
+export interface ProxyLogin {
+  /** The Proxy-Authorization header's value, `Basic ...`. */
+  readonly authorization: Redacted.Redacted<string>
+}
+
+const invalid = (message: string) => Either.left(new ConfigurationError({ message }))
+
+/**
+ * The proxy URL as curl takes it: without a scheme it is http://, without a port 80 (the URL's own default). Only an
+ * http:// proxy: an https:// API is tunnelled through it with CONNECT, so what Panther gets stays encrypted end to
+ * end; a proxy spoken to over TLS, or SOCKS, is refused rather than bypassed in silence.
+ */
+export const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Either<ProxyRoute, ConfigurationError> => {
+  const text = raw.trim()
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    return invalid(
+      `${variable} ${quotable(text)} is not a proxy URL: give it as http://host:port, e.g. ` +
+        "http://proxy.example.com:3128 (a user name and password, if the proxy wants them, as http://user:password@host:port)."
+    )
+  }
+  if (url.protocol !== "http:") {
+    return invalid(
+      `${variable} names the proxy ${url.protocol}//${url.host}, which this tool cannot use: it needs an HTTP ` +
+        "proxy, given as http://host:port (e.g. http://proxy.example.com:3128). Requests to an https:// API are " +
+        "tunnelled through it with CONNECT, so they stay encrypted to Panther; if Panther can be reached without a " +
+        `proxy, unset ${variable} or list the API host in NO_PROXY.`
+    )
+  }
+  if (url.hostname === "") return invalid(`${variable} names no proxy host: give it as http://host:port.`)
+  let user: string
+  let password: string
+  try {
+    user = decodeURIComponent(url.username)
+    password = decodeURIComponent(url.password)
+  } catch {
+    return invalid(
+      `${variable}: the user name or password in the proxy URL of ${url.host} has a broken percent escape (a % not ` +
+        "followed by two hex digits): write a % in them as %25."
+    )
+  }
+  const port = url.port === "" ? 80 : Number(url.port)
+  return Either.right({
+    variable,
+    hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port,
+    address: `${url.hostname}:${port}`,
+    login:
+      url.username === "" && url.password === ""
+        ? undefined
+        : {
+            authorization: Redacted.make(`Basic ${Buffer.from(`${user}:${password}`, "utf8").toString("base64")}`)
+          }
+  })
+}
+
+/** A host name compared as written: lower case, without brackets or a trailing dot. */
+const bareHost = (host: string): string =>
+  host
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/\.+$/, "")
+    .toLowerCase()
+
+/** An entry's host and port: `host`, `host:port`, `[v6]`, `[v6]:port`, a bare IPv6 literal, or a CIDR block. */
+const entryParts = (entry: string): { readonly host: string; readonly port: number | undefined } => {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry)
+  if (bracketed !== null) {
+    return { host: bracketed[1] ?? "", port: bracketed[2] === undefined ? undefined : Number(bracketed[2]) }
+  }
+  // Two colons or more: an IPv6 literal (or block), which has no port unless bracketed.
+  if ((entry.match(/:/g) ?? []).length > 1) return { host: entry, port: undefined }
+  const withPort = /^(.*):(\d+)$/.exec(entry)
+  return withPort === null ? { host: entry, port: undefined } : { host: withPort[1] ?? "", port: Number(withPort[2]) }
+}
+
+const ipFamily = (address: string): "ipv4" | "ipv6" | undefined => {
+  const version = isIP(address)
+  return version === 4 ? "ipv4" : version === 6 ? "ipv6" : undefined
+}
+
+/** An IP literal against an address or a CIDR block; BlockList compares them as addresses, not as text. */
+const ipMatches = (host: string, family: "ipv4" | "ipv6", pattern: string): boolean => {
+  const [address = "", bits] = pattern.split("/")
+  const patternFamily = ipFamily(address)
+  if (patternFamily !== family) return false
+  const list = new BlockList()
+  if (bits === undefined) list.addAddress(address, family)
+  else {
+    const prefix = Number(bits)
+    if (!/^\d+$/.test(bits) || prefix > (family === "ipv4" ? 32 : 128)) return false
+    list.addSubnet(address, prefix, family)
+  }
+  return list.check(host, family)
+}
+
+/**
+ * Whether NO_PROXY names the API host: `*` names every host; `example.com`, `.example.com` and `*.example.com`
+ * that domain and every host under it; an IP literal or CIDR block (`10.0.0.0/8`) an address in it, when the API
+ * URL is an address (no name is looked up); `host:port` that host on that port only. Entries are separated by
+ * commas, case and spaces around them ignored, as curl and Go read them.
+ */
+export const noProxyMatches = (noProxy: string, apiHost: string, apiPort: number): boolean => {
+  const host = bareHost(apiHost)
+  const family = ipFamily(host)
+  return noProxy
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== "")
+    .some((entry) => {
+      if (entry === "*") return true
+      const parts = entryParts(entry)
+      if (parts.port !== undefined && parts.port !== apiPort) return false
+      const pattern = bareHost(parts.host)
+      if (family !== undefined && (ipFamily(pattern.split("/")[0] ?? "") !== undefined || pattern.includes("/"))) {
+        return ipMatches(host, family, pattern)
+      }
+      const domain = pattern.replace(/^\*?\.+/, "")
+      return domain !== "" && (host === domain || host.endsWith(`.${domain}`))
+    })
+}
+
+/** The first of the two variables set (blank counts as unset), with its name. */
+const firstSet = (
+  environment: ProxyEnvironment,
+  names: readonly [ProxyVariable, ProxyVariable]
+): readonly [ProxyVariable, string] | undefined => {
+  for (const name of names) {
+    const value = environment[name]
+    if (value !== undefined && value.trim() !== "") return [name, value]
+  }
+  return undefined
+}
+
+/**
+ * The proxy requests to `baseUrl` (normalised, see `normaliseBaseUrl`) go through, or undefined to go straight
+ * there. A proxy URL is checked only when it would be used: one set for other tools, on a host Panther is reached
+ * without it, does not stop a run.
+ */
+export const proxyRouteFor = (
+  baseUrl: string,
+  environment: ProxyEnvironment
+): Either.Either<ProxyRoute | undefined, ConfigurationError> => {
+  const url = new URL(baseUrl)
+  const secure = url.protocol === "https:"
+  const proxy = firstSet(environment, secure ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy", "HTTP_PROXY"])
+  if (proxy === undefined || isLoopbackHost(url.hostname)) return Either.right(undefined)
+  const noProxy = firstSet(environment, ["no_proxy", "NO_PROXY"])
+  const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port)
+  if (noProxy !== undefined && noProxyMatches(noProxy[1], url.hostname, port)) return Either.right(undefined)
+  return parseProxyUrl(proxy[0], proxy[1])
+}

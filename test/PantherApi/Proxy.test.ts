@@ -1,0 +1,307 @@
+/**
+ * Reaching Panther through an HTTP proxy, as a company container must: HTTPS_PROXY tunnels an https:// API with
+ * CONNECT, HTTP_PROXY carries an http:// one in absolute form, NO_PROXY and loopback go around it.
+ *
+ * The parts are real: the simulator, an https front with a certificate from a private CA for `panther.test` (a
+ * name that resolves nowhere, so a request that does not go through the proxy cannot reach it), and a small proxy
+ * that sends every tunnel to that front, whatever host it is asked for, and every absolute-form request to the
+ * simulator. The command runs as a user runs it, with NODE_EXTRA_CA_CERTS naming the private CA.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { createServer as createHttpServer, request as httpRequest, type Server } from "node:http"
+import { createServer as createHttpsServer } from "node:https"
+import { type AddressInfo, connect as tcpConnect } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { runCli } from "../support/cli.js"
+import { makePrivateCa, type PrivateCa } from "../support/privateCa.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+
+const API_HOST = "panther.test"
+const PROXY_USER = "audit-bot"
+const PROXY_PASSWORD = "pr0xy-SECRET-4c9e1a"
+const READ_TOKEN = "read-SECRET-8d2f6b0a4e"
+
+/** What the proxy saw, and how it is to behave. */
+interface ProxyLog {
+  tunnels: Array<{ readonly target: string; readonly authorization: string | undefined }>
+  forwarded: Array<{ readonly url: string; readonly host: string | undefined; readonly authorization?: string }>
+}
+
+let simulator: StartedSimulator
+let ca: PrivateCa
+let front: Server
+let proxy: Server
+let proxyPort = 0
+let frontPort = 0
+/** The status the proxy answers CONNECT with instead of tunnelling; undefined to tunnel. */
+let refuseWith: number | undefined
+/** Whether the proxy wants `PROXY_USER` and `PROXY_PASSWORD`, as Basic. */
+let wantsLogin = false
+let log: ProxyLog = { tunnels: [], forwarded: [] }
+let reports = ""
+
+const expectedLogin = `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString("base64")}`
+
+const listen = (server: Server): Promise<number> =>
+  new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)))
+
+const close = (server: Server): Promise<void> =>
+  new Promise((resolve) => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  })
+
+/** Passes a request on to the simulator, path and headers as they came. */
+const toSimulator = (
+  path: string,
+  request: import("node:http").IncomingMessage,
+  response: import("node:http").ServerResponse
+) => {
+  const onward = httpRequest(
+    { host: "127.0.0.1", port: simulator.port, path, method: request.method, headers: request.headers },
+    (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers)
+      answer.pipe(response)
+    }
+  )
+  onward.on("error", () => response.destroy())
+  request.pipe(onward)
+}
+
+beforeAll(async () => {
+  simulator = await startSimulator({ users: 150, seed: 5, readToken: READ_TOKEN })
+  ca = makePrivateCa(API_HOST)
+  front = createHttpsServer({ key: ca.key, cert: ca.cert }, (request, response) =>
+    toSimulator(request.url ?? "/", request, response)
+  )
+  frontPort = await listen(front)
+  proxy = createHttpServer((request, response) => {
+    const authorization = request.headers["proxy-authorization"]
+    log.forwarded.push({
+      url: request.url ?? "",
+      host: request.headers.host,
+      ...(authorization ? { authorization } : {})
+    })
+    const url = new URL(request.url ?? "/", "http://relative.invalid")
+    toSimulator(url.pathname + url.search, request, response)
+  })
+  proxy.on("connect", (request, client, head) => {
+    const authorization = request.headers["proxy-authorization"]
+    log.tunnels.push({ target: request.url ?? "", authorization })
+    const refusal = wantsLogin && authorization !== expectedLogin ? 407 : refuseWith
+    if (refusal !== undefined) {
+      client.end(`HTTP/1.1 ${refusal} Refused\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n`)
+      return
+    }
+    const upstream = tcpConnect(frontPort, "127.0.0.1", () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n")
+      upstream.write(head)
+      upstream.pipe(client)
+      client.pipe(upstream)
+    })
+    upstream.on("error", () => client.destroy())
+    client.on("error", () => upstream.destroy())
+  })
+  proxyPort = await listen(proxy)
+})
+
+afterAll(async () => {
+  await close(proxy)
+  await close(front)
+  await simulator.close()
+  ca.remove()
+})
+
+beforeEach(() => {
+  log = { tunnels: [], forwarded: [] }
+  refuseWith = undefined
+  wantsLogin = false
+})
+
+const throughProxy = (overrides: Record<string, string | undefined> = {}) => ({
+  PANTHER_API_URL: `https://${API_HOST}:${frontPort}`,
+  PANTHER_API_TOKEN: READ_TOKEN,
+  HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`,
+  NODE_EXTRA_CA_CERTS: ca.caPath,
+  ...overrides
+})
+
+const ids = (stdout: string): ReadonlyArray<string> =>
+  stdout
+    .trim()
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line).id)
+
+const expectNoSecret = (output: string) => {
+  expect(output).not.toContain(PROXY_PASSWORD)
+  expect(output).not.toContain(encodeURIComponent(PROXY_PASSWORD))
+  expect(output).not.toContain(expectedLogin)
+  expect(output).not.toContain("SECRET")
+}
+
+describe("panther-audit through an HTTP proxy", () => {
+  it("users list tunnels to an https:// API through HTTPS_PROXY and gets every user, on kept-alive tunnels", async () => {
+    const result = await runCli(["users", "list", "--include-deactivated"], { env: throughProxy() })
+    expect(result.code, result.stderr).toBe(0)
+    const listed = ids(result.stdout)
+    expect(listed).toHaveLength(simulator.userCount)
+    expect(new Set(listed).size).toBe(simulator.userCount)
+    expect(log.tunnels.length).toBeGreaterThan(0)
+    for (const tunnel of log.tunnels) expect(tunnel.target).toBe(`${API_HOST}:${frontPort}`)
+    // Three pages, and the roles: a tunnel serves more than one request, as a direct socket does.
+    expect(log.tunnels.length).toBeLessThanOrEqual(2)
+    expectNoSecret(result.stdout + result.stderr)
+  })
+
+  it("run audits every user through https_proxy, which wins over HTTPS_PROXY as in curl", async () => {
+    reports = mkdtempSync(join(tmpdir(), "proxy-run-"))
+    try {
+      const result = await runCli(["run"], {
+        env: throughProxy({
+          https_proxy: `http://127.0.0.1:${proxyPort}`,
+          // Nothing listens there: taking it would fail the run.
+          HTTPS_PROXY: "http://127.0.0.1:9",
+          AUDIT_REPORT_DIR: reports
+        })
+      })
+      expect(result.code, result.stderr).toBe(0)
+      const report = readdirSync(reports).find((file) => file.endsWith(".json")) ?? ""
+      const run = JSON.parse(readFileSync(join(reports, report), "utf8")).run
+      expect(JSON.stringify(run)).toContain(API_HOST)
+      expect(log.tunnels.length).toBeGreaterThan(0)
+      expectNoSecret(result.stdout + result.stderr)
+    } finally {
+      rmSync(reports, { recursive: true, force: true })
+    }
+  })
+
+  it("sends the proxy URL's user name and password as Proxy-Authorization, and never prints them", async () => {
+    wantsLogin = true
+    const withLogin = await runCli(["users", "list"], {
+      env: throughProxy({ HTTPS_PROXY: `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${proxyPort}` })
+    })
+    expect(withLogin.code, withLogin.stderr).toBe(0)
+    expect(ids(withLogin.stdout).length).toBeGreaterThan(0)
+    expect(log.tunnels.every((tunnel) => tunnel.authorization === expectedLogin)).toBe(true)
+    expectNoSecret(withLogin.stdout + withLogin.stderr)
+  })
+
+  it("says a proxy wants a login (407): where it is, and to put the credentials in the proxy URL", async () => {
+    wantsLogin = true
+    const none = await runCli(["users", "list"], { env: throughProxy() })
+    expect(none.code).toBe(3)
+    expect(none.stderr).toContain(`the proxy at 127.0.0.1:${proxyPort} (HTTPS_PROXY) wants a login (407`)
+    expect(none.stderr).toContain(`HTTPS_PROXY=http://USER:PASSWORD@127.0.0.1:${proxyPort}`)
+    // A refusal is not retried: asking again gets the same answer.
+    expect(log.tunnels).toHaveLength(1)
+
+    const wrong = await runCli(["users", "list"], {
+      env: throughProxy({ HTTPS_PROXY: `http://${PROXY_USER}:wrong-${PROXY_PASSWORD}@127.0.0.1:${proxyPort}` })
+    })
+    expect(wrong.code).toBe(3)
+    expect(wrong.stderr).toContain("did not accept the user name and password in HTTPS_PROXY (407")
+    expectNoSecret(wrong.stdout + wrong.stderr)
+  })
+
+  it("names the proxy when it refuses the tunnel (403) or cannot reach Panther (502, retried)", async () => {
+    refuseWith = 403
+    const forbidden = await runCli(["users", "list", "--max-retries", "1"], { env: throughProxy() })
+    expect(forbidden.code).toBe(3)
+    expect(forbidden.stderr).toContain(
+      `the proxy at 127.0.0.1:${proxyPort} (HTTPS_PROXY) refused to open a tunnel to ${API_HOST}:${frontPort} (403`
+    )
+    expect(log.tunnels).toHaveLength(1)
+
+    refuseWith = 502
+    log.tunnels = []
+    const badGateway = await runCli(["users", "list", "--max-retries", "1"], { env: throughProxy() })
+    expect(badGateway.code).toBe(3)
+    expect(badGateway.stderr).toContain(`could not reach ${API_HOST}:${frontPort} (502 Bad Gateway)`)
+    expect(badGateway.stderr).toContain("after 2 attempts")
+    expect(log.tunnels).toHaveLength(2)
+  })
+
+  it("says which proxy could not be reached, after retrying as for an unreachable API", async () => {
+    const closed = createHttpServer()
+    const port = await listen(closed)
+    await close(closed)
+    const result = await runCli(["users", "list", "--max-retries", "1"], {
+      env: throughProxy({ HTTPS_PROXY: `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${port}` })
+    })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain(`connecting to the proxy at 127.0.0.1:${port} (HTTPS_PROXY) failed`)
+    expect(result.stderr).toContain("ECONNREFUSED")
+    expect(result.stderr).toContain("after 2 attempts")
+    expectNoSecret(result.stdout + result.stderr)
+  })
+
+  it("goes around the proxy for a host NO_PROXY names", async () => {
+    const result = await runCli(["users", "list", "--max-retries", "0"], {
+      env: throughProxy({ NO_PROXY: `localhost, .${API_HOST.split(".")[1]}` })
+    })
+    // Straight to panther.test, which resolves nowhere.
+    expect(result.code).toBe(3)
+    expect(result.stderr).toMatch(/did not resolve|ENOTFOUND|EAI_AGAIN/)
+    expect(result.stderr).not.toContain("proxy at")
+    expect(log.tunnels).toHaveLength(0)
+  })
+
+  it("never sends loopback through a proxy: the simulator on 127.0.0.1 is reached directly", async () => {
+    const result = await runCli(["users", "list"], {
+      env: {
+        PANTHER_API_URL: simulator.baseUrl,
+        PANTHER_API_TOKEN: READ_TOKEN,
+        HTTP_PROXY: `http://127.0.0.1:${proxyPort}`,
+        HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`
+      }
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect(ids(result.stdout).length).toBeGreaterThan(0)
+    expect(log.tunnels).toHaveLength(0)
+    expect(log.forwarded).toHaveLength(0)
+  })
+
+  it("asks an http:// API through HTTP_PROXY in absolute form, with the proxy's login", async () => {
+    const apiUrl = `http://${API_HOST}:${simulator.port}`
+    const result = await runCli(["users", "list", "--include-deactivated", "--allow-insecure-http"], {
+      env: {
+        PANTHER_API_URL: apiUrl,
+        PANTHER_API_TOKEN: READ_TOKEN,
+        HTTP_PROXY: `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${proxyPort}`
+      }
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect(ids(result.stdout)).toHaveLength(simulator.userCount)
+    expect(log.forwarded.length).toBeGreaterThan(0)
+    for (const request of log.forwarded) {
+      expect(request.url.startsWith(`${apiUrl}/`)).toBe(true)
+      expect(request.host).toBe(`${API_HOST}:${simulator.port}`)
+      expect(request.authorization).toBe(expectedLogin)
+    }
+    expectNoSecret(result.stdout + result.stderr)
+  })
+
+  it("refuses a proxy URL it cannot use before sending anything, naming the variable but not its password", async () => {
+    for (const [value, says] of [
+      [
+        `socks5://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:1080`,
+        "HTTPS_PROXY names the proxy socks5://127.0.0.1:1080, which this tool cannot use"
+      ],
+      [
+        `https://${PROXY_USER}:${PROXY_PASSWORD}@proxy.example.com:3128`,
+        "HTTPS_PROXY names the proxy https://proxy.example.com:3128"
+      ],
+      [`http://${PROXY_USER}:${PROXY_PASSWORD}@proxy example.com:3128`, "HTTPS_PROXY"]
+    ] as const) {
+      const result = await runCli(["users", "list"], { env: throughProxy({ HTTPS_PROXY: value }) })
+      expect(result.code, value).toBe(2)
+      expect(result.stderr, value).toContain(says)
+      expectNoSecret(result.stdout + result.stderr)
+      expect(result.stderr).not.toContain(PROXY_USER)
+    }
+    expect(log.tunnels).toHaveLength(0)
+  })
+})

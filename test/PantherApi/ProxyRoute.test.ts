@@ -1,0 +1,67 @@
+/** Which requests go through a proxy: the variables read, NO_PROXY's rules, loopback, the proxy's credentials. */
+import { Either, Redacted } from "effect"
+import { describe, expect, it } from "vitest"
+import { noProxyMatches, proxyRouteFor } from "../../src/PantherApi/Proxy.js"
+
+describe("which requests go through a proxy", () => {
+  const route = (baseUrl: string, environment: Record<string, string>) =>
+    Either.getOrThrow(proxyRouteFor(baseUrl, environment))
+
+  it("takes the variable for the API's scheme, lower case first; blank counts as unset", () => {
+    const environment = { https_proxy: "http://lower:3128", HTTPS_PROXY: "http://upper:3128", HTTP_PROXY: "plain:8080" }
+    expect(route("https://api.acme.example", environment)?.address).toBe("lower:3128")
+    expect(route("https://api.acme.example", { ...environment, https_proxy: " " })?.address).toBe("upper:3128")
+    // No scheme is http://, as curl reads it.
+    expect(route("http://api.acme.example", environment)?.address).toBe("plain:8080")
+    expect(route("https://api.acme.example", { HTTP_PROXY: "http://plain:8080" })).toBeUndefined()
+  })
+
+  it("never proxies loopback", () => {
+    for (const baseUrl of [
+      "http://127.0.0.1:4010",
+      "https://localhost:8443",
+      "http://[::1]:4010",
+      "http://127.8.0.1"
+    ]) {
+      expect(route(baseUrl, { HTTP_PROXY: "http://proxy:3128", HTTPS_PROXY: "http://proxy:3128" }), baseUrl).toBe(
+        undefined
+      )
+    }
+  })
+
+  it("reads NO_PROXY as curl and Go do", () => {
+    const matches = (noProxy: string, host: string, port = 443) => noProxyMatches(noProxy, host, port)
+    expect(matches("*", "api.acme.example")).toBe(true)
+    expect(matches("acme.example", "api.acme.example")).toBe(true)
+    expect(matches(".acme.example", "api.acme.example")).toBe(true)
+    expect(matches("*.acme.example", "acme.example")).toBe(true)
+    expect(matches(" other.example , ACME.example ", "api.acme.example")).toBe(true)
+    expect(matches("cme.example", "api.acme.example")).toBe(false)
+    expect(matches("api.acme.example:443", "api.acme.example")).toBe(true)
+    expect(matches("api.acme.example:8443", "api.acme.example")).toBe(false)
+    expect(matches("10.1.2.3", "10.1.2.3")).toBe(true)
+    expect(matches("10.0.0.0/8", "10.1.2.3")).toBe(true)
+    expect(matches("10.0.0.0/8", "11.1.2.3")).toBe(false)
+    expect(matches("[2001:db8::1]:443", "[2001:db8::1]")).toBe(true)
+    expect(matches("2001:db8::/32", "[2001:db8:0:0::5]")).toBe(true)
+    expect(matches("10.0.0.0/8", "ten.example")).toBe(false)
+    expect(matches("", "api.acme.example")).toBe(false)
+    expect(route("https://api.acme.example", { HTTPS_PROXY: "http://proxy:3128", no_proxy: "acme.example" })).toBe(
+      undefined
+    )
+    // A proxy that is not used is not checked: one set for other tools does not stop a run.
+    expect(route("https://api.acme.example", { HTTPS_PROXY: "socks5://proxy:1080", NO_PROXY: "*" })).toBeUndefined()
+  })
+
+  it("puts the proxy's user name and password in Proxy-Authorization, decoded, and nowhere else", () => {
+    const proxy = route("https://api.acme.example", { HTTPS_PROXY: "http://me%40corp:p%3Ass@proxy.corp:3128" })
+    expect(proxy?.address).toBe("proxy.corp:3128")
+    expect(String(proxy?.login?.authorization)).not.toContain("p:ss")
+    expect(JSON.stringify(proxy)).not.toContain("p:ss")
+    expect(JSON.stringify(proxy)).not.toContain(Buffer.from("me@corp:p:ss").toString("base64"))
+    const authorization = proxy?.login?.authorization
+    expect(authorization === undefined ? "" : Redacted.value(authorization)).toBe(
+      `Basic ${Buffer.from("me@corp:p:ss").toString("base64")}`
+    )
+  })
+})
