@@ -137,8 +137,13 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const count = (key: keyof ClientStats) => Ref.update(counters, (stats) => ({ ...stats, [key]: stats[key] + 1 }))
 
     // Defence in depth: nothing the server sends back is quoted with the token in it, in any form an echo may give
-    // it (Redact.ts): replaced where it stands, or the whole quote withheld.
-    const tokenSecrets = secretsOf([Redacted.value(settings.token)])
+    // it (Redact.ts): replaced where it stands, or the whole quote withheld. Nor with the proxy's password, which a
+    // proxy's own error page may echo with the request's headers.
+    const proxyLogin = settings.proxy?.login
+    const tokenSecrets = secretsOf(
+      [Redacted.value(settings.token), ...(proxyLogin === undefined ? [] : [Redacted.value(proxyLogin.password)])],
+      proxyLogin === undefined ? [] : [Redacted.value(proxyLogin.authorization)]
+    )
     const scrub = (text: string): string => scrubSecrets(text, tokenSecrets)
     /**
      * Its reason quotes the rejected values, and its id and email are the record's own: all end up in reports, so

@@ -33,13 +33,14 @@ export interface ProxyRoute {
   readonly port: number
   /** `host:port` (an IPv6 literal bracketed): what messages name the proxy by, never with its credentials. */
   readonly address: string
-  /** When the URL holds a user name or password: what is sent. */
+  /** When the URL holds a user name or password: what is sent, and the password, to keep out of what is quoted. */
   readonly login: ProxyLogin | undefined
 }
 
 export interface ProxyLogin {
   /** The Proxy-Authorization header's value, `Basic ...`. */
   readonly authorization: Redacted.Redacted<string>
+  readonly password: Redacted.Redacted<string>
 }
 
 const invalid = (message: string) => Either.left(new ConfigurationError({ message }))
@@ -91,7 +92,8 @@ export const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Eith
       url.username === "" && url.password === ""
         ? undefined
         : {
-            authorization: Redacted.make(`Basic ${Buffer.from(`${user}:${password}`, "utf8").toString("base64")}`)
+            authorization: Redacted.make(`Basic ${Buffer.from(`${user}:${password}`, "utf8").toString("base64")}`),
+            password: Redacted.make(password)
           }
   })
 }

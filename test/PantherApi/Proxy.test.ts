@@ -39,6 +39,8 @@ let frontPort = 0
 let refuseWith: number | undefined
 /** Whether the proxy wants `PROXY_USER` and `PROXY_PASSWORD`, as Basic. */
 let wantsLogin = false
+/** Whether the proxy answers absolute-form requests with a 502 page that echoes their headers and its login. */
+let echoesLogin = false
 let log: ProxyLog = { tunnels: [], forwarded: [] }
 let reports = ""
 
@@ -84,6 +86,14 @@ beforeAll(async () => {
       host: request.headers.host,
       ...(authorization ? { authorization } : {})
     })
+    if (echoesLogin) {
+      const login = Buffer.from(authorization?.replace(/^Basic /, "") ?? "", "base64").toString("utf8")
+      response.writeHead(502, { "content-type": "text/plain" })
+      response.end(
+        `Upstream unreachable. Proxy-Authorization: ${authorization} (user ${login.replace(":", ", password ")})`
+      )
+      return
+    }
     const url = new URL(request.url ?? "/", "http://relative.invalid")
     toSimulator(url.pathname + url.search, request, response)
   })
@@ -118,6 +128,7 @@ beforeEach(() => {
   log = { tunnels: [], forwarded: [] }
   refuseWith = undefined
   wantsLogin = false
+  echoesLogin = false
 })
 
 const throughProxy = (overrides: Record<string, string | undefined> = {}) => ({
@@ -281,6 +292,20 @@ describe("panther-audit through an HTTP proxy", () => {
       expect(request.host).toBe(`${API_HOST}:${simulator.port}`)
       expect(request.authorization).toBe(expectedLogin)
     }
+    expectNoSecret(result.stdout + result.stderr)
+  })
+
+  it("keeps the proxy's login out of what it quotes from a proxy's error page", async () => {
+    echoesLogin = true
+    const result = await runCli(["users", "list", "--allow-insecure-http", "--max-retries", "0"], {
+      env: {
+        PANTHER_API_URL: `http://${API_HOST}:${simulator.port}`,
+        PANTHER_API_TOKEN: READ_TOKEN,
+        HTTP_PROXY: `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${proxyPort}`
+      }
+    })
+    expect(result.code, result.stderr + result.stdout).toBe(3)
+    expect(result.stderr).toContain("(502)")
     expectNoSecret(result.stdout + result.stderr)
   })
 
