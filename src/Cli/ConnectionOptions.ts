@@ -21,7 +21,7 @@ import { PROXY_VARIABLES, type ProxyEnvironment, proxyRouteFor } from "../Panthe
 import { describeFsError } from "../Reports/ReportError.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
-import { missingSecretFile } from "./Redact.js"
+import { missingSecretFile } from "./MissingSecretFile.js"
 
 export interface ConnectionOptions {
   readonly apiUrl: Option.Option<string>
@@ -95,15 +95,14 @@ const readTokenFile = (path: string) =>
     const fs = yield* FileSystem.FileSystem
     const where = `--api-token-file / PANTHER_API_TOKEN_FILE "${path}"`
     const text = yield* fs.readFileString(path).pipe(
-      Effect.mapError(
-        (error) =>
-          new ConfigurationError({
-            message: `${
-              (error._tag === "SystemError" && error.reason === "NotFound"
-                ? missingSecretFile("--api-token-file / PANTHER_API_TOKEN_FILE", path, "token")
-                : undefined) ?? `${where} cannot be read: ${describeFsError(error)}`
-            }.`
-          })
+      Effect.catchAll((error) =>
+        Effect.flatMap(
+          missingSecretFile("--api-token-file / PANTHER_API_TOKEN_FILE", path, {
+            name: "token",
+            directVariable: "PANTHER_API_TOKEN"
+          }),
+          (missing) => fail(`${missing ?? `${where} cannot be read: ${describeFsError(error)}`}.`)
+        )
       )
     )
     const token = text.trim()

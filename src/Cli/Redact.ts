@@ -58,17 +58,6 @@ export const secretsOf = (values: ReadonlyArray<string>, extraForms: ReadonlyArr
   return { values: present, forms: forms.sort((a, b) => b.length - a.length) }
 }
 
-/**
- * What an error says of a secret's file that names no file, when its value has no folder in it: it is then as
- * likely the secret itself, put in the `..._FILE` variable by mistake (a Kubernetes secretKeyRef where a mounted
- * file was meant), so it is not quoted. Undefined for a path with a folder, which the error quotes as usual.
- */
-export const missingSecretFile = (label: string, path: string, secretName: string): string | undefined =>
-  /[\\/]/.test(path)
-    ? undefined
-    : `${label} names no file, and its value is not shown: with no folder in it, it may be the ${secretName} ` +
-      "itself. Give the path of a file that holds it"
-
 export const NO_SECRETS: Secrets = { values: [], forms: [] }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")

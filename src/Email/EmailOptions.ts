@@ -260,7 +260,10 @@ const passwordOf = (
   }
   return Option.isSome(values.smtpPasswordFile)
     ? Effect.map(
-        readSecretFile(values.smtpPasswordFile.value, "--smtp-password-file / SMTP_PASSWORD_FILE"),
+        readSecretFile(values.smtpPasswordFile.value, "--smtp-password-file / SMTP_PASSWORD_FILE", {
+          name: "password",
+          directVariable: "SMTP_PASSWORD"
+        }),
         Option.some
       )
     : Effect.succeed(values.smtpPassword)

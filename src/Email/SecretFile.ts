@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises"
 import { Effect, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { missingSecretFile } from "../Cli/Redact.js"
+import { missingSecretFile, type SecretKind } from "../Cli/MissingSecretFile.js"
 import { describeFsError } from "../Reports/ReportError.js"
 
 /**
@@ -10,23 +10,22 @@ import { describeFsError } from "../Reports/ReportError.js"
  */
 export const readSecretFile = (
   path: string,
-  label: string
+  label: string,
+  secret: SecretKind
 ): Effect.Effect<Redacted.Redacted<string>, ConfigurationError> =>
-  Effect.tryPromise({
-    try: () => readFile(path, "utf8"),
-    catch: (error) =>
-      new ConfigurationError({
-        message:
-          (typeof error === "object" && error !== null && Reflect.get(error, "code") === "ENOENT"
-            ? missingSecretFile(label, path, "password")
-            : undefined) ?? `${label} ${path} cannot be read: ${describeFsError(error)}`
-      })
-  }).pipe(
+  Effect.tryPromise({ try: () => readFile(path, "utf8"), catch: (error) => error }).pipe(
+    Effect.catchAll((error) =>
+      Effect.flatMap(missingSecretFile(label, path, secret), (missing) =>
+        Effect.fail(
+          new ConfigurationError({ message: missing ?? `${label} ${path} cannot be read: ${describeFsError(error)}` })
+        )
+      )
+    ),
     Effect.flatMap((text) => {
-      const secret = text.replace(/\r?\n$/u, "")
-      return secret === ""
+      const content = text.replace(/\r?\n$/u, "")
+      return content === ""
         ? Effect.fail(new ConfigurationError({ message: `${label} ${path} is empty` }))
-        : Effect.succeed(Redacted.make(secret))
+        : Effect.succeed(Redacted.make(content))
     })
   )
 

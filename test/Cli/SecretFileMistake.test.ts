@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { runCli } from "../support/cli.js"
+
+// Base64 secrets often hold a "/", which made them look like a path the error then quoted.
+const TOKEN_BODY = "9ZkLmN0pQrStUvWxYz12345+ab=="
+const PASSWORD_BODY = "9ZkLmN0pQrStUvWxYz12345"
+
+const workDir = () => {
+  const directory = mkdtempSync(join(tmpdir(), "secret-file-mistake-"))
+  mkdirSync(join(directory, "reports"))
+  // A folder of the same name as the secret's first part, so the case where the folder exists is covered too.
+  mkdirSync(join(directory, "k8s"))
+  return directory
+}
+
+const tokenRun = (value: string, cwd: string) =>
+  runCli(["schedule", "--report-dir", "reports"], {
+    cwd,
+    env: { PANTHER_API_URL: "https://api.acme.example", PANTHER_API_TOKEN: "", PANTHER_API_TOKEN_FILE: value }
+  })
+
+const passwordRun = (value: string, cwd: string) =>
+  runCli(["run", "--report-dir", "reports", "--smtp-password-file", value], {
+    cwd,
+    env: {
+      PANTHER_API_URL: "https://api.acme.example",
+      PANTHER_API_TOKEN: "pat-unused",
+      MAIL_TO: "security@acme.example",
+      MAIL_FROM: "audit@acme.example",
+      SMTP_URL: "smtp://127.0.0.1:7199",
+      SMTP_USER: "audit"
+    }
+  })
+
+describe("a secret put in a _FILE variable by mistake", () => {
+  it.each([
+    ["with no folder in it", "", "Its value is not shown: with no folder in it"],
+    ["whose first part is no folder", "BPq3x/", "the folder in its path does not exist either"],
+    ["whose first part is a folder that exists", "k8s/", 'names no file in the folder "k8s"']
+  ])("is never quoted, %s", async (_case, prefix, explanation) => {
+    const cwd = workDir()
+    const token = await tokenRun(`${prefix}${TOKEN_BODY}`, cwd)
+    expect(token.code).toBe(2)
+    expect(token.stderr).toContain("--api-token-file / PANTHER_API_TOKEN_FILE names no file")
+    expect(token.stderr).toContain(explanation)
+    expect(token.stderr).toContain("or set PANTHER_API_TOKEN to give the token itself")
+    const password = await passwordRun(`${prefix}${PASSWORD_BODY}`, cwd)
+    expect(password.code).toBe(2)
+    expect(password.stderr).toContain("--smtp-password-file / SMTP_PASSWORD_FILE names no file")
+    expect(password.stderr).toContain(explanation)
+    expect(password.stderr).toContain("or set SMTP_PASSWORD to give the password itself")
+    for (const [result, body] of [
+      [token, TOKEN_BODY],
+      [password, PASSWORD_BODY]
+    ] as const) {
+      const printed = `${result.stdout}${result.stderr}`
+      expect(printed).not.toContain(body)
+      expect(printed).not.toContain(body.slice(0, 8))
+      expect(printed).not.toContain(`${prefix}${body}`)
+    }
+  })
+})
