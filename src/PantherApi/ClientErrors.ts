@@ -233,18 +233,22 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   budgetStop,
   proxy: proxyInPath,
   /** The proxy itself failed (unreachable, or it refused the tunnel): the reason says so, and what to check. */
-  proxyFailed: Schema.optional(Schema.Boolean)
+  proxyFailed: Schema.optional(Schema.Boolean),
+  /** What to do, when the usual advice (the URL, the network path, the timeout) does not fit: a certificate. */
+  advice: Schema.optional(Schema.String)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     const check =
       this.proxyFailed === true
         ? ""
-        : this.proxy === undefined
-          ? " Check --api-url and the network path to it (proxy, firewall); --timeout-seconds raises the per-request timeout."
-          : ` It went through ${proxyName(this.proxy)}: check --api-url, that proxy and the network beyond it (or ` +
-            "list the API host in NO_PROXY if Panther can be reached without the proxy); --timeout-seconds raises " +
-            "the per-request timeout."
+        : this.advice !== undefined
+          ? ` ${this.advice}`
+          : this.proxy === undefined
+            ? " Check --api-url and the network path to it (proxy, firewall); --timeout-seconds raises the per-request timeout."
+            : ` It went through ${proxyName(this.proxy)}: check --api-url, that proxy and the network beyond it (or ` +
+              "list the API host in NO_PROXY if Panther can be reached without the proxy); --timeout-seconds raises " +
+              "the per-request timeout."
     return (
       `Could not get an answer from Panther for ${this.method} ${this.path}${afterAttempts(this.attempts)}: ` +
       `${this.reason}.${budgetSpent(this.budgetStop)}${check}` +

@@ -3,6 +3,7 @@
  * (JSON with `message` or `error`, a load balancer's HTML page, plain text, nothing) becomes one short detail line.
  */
 import { Either, Option } from "effect"
+import { certificateFailure } from "./CertificateFailure.js"
 import {
   BadRequest,
   Forbidden,
@@ -306,7 +307,18 @@ export const transportFailure = (
         "--api-url / PANTHER_API_URL"
     )
   }
-  if (code !== undefined && TLS_CODE.test(code)) return final(`TLS failed (${code}): check the certificate`)
+  const certificate = code === undefined ? undefined : certificateFailure(code)
+  if (certificate !== undefined) {
+    return new TransportError({
+      ...viaProxy,
+      method,
+      path,
+      reason: certificate.reason,
+      advice: certificate.advice,
+      attempts: 1
+    })
+  }
+  if (code !== undefined && TLS_CODE.test(code)) return final(`the TLS handshake failed (${code})`)
   const transient = (reason: string, mayHaveTakenEffect: boolean) =>
     new TransientFailure({
       method,

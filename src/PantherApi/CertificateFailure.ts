@@ -1,0 +1,68 @@
+/**
+ * A TLS certificate the client refused, in plain words, with what to do. The usual advice for a failed connection
+ * (the network path, the timeout) is no help here: a certificate fails the same way every time, and the common cause
+ * behind a company gateway or TLS-inspecting proxy, a private CA Node does not know, has one fix Node reads at
+ * start-up.
+ */
+
+export interface CertificateFailure {
+  readonly reason: string
+  readonly advice: string
+}
+
+/** What Node says when no CA it trusts vouches for the server's certificate. */
+const UNKNOWN_ISSUER: ReadonlySet<string> = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "CERT_UNTRUSTED"
+])
+
+/** How to make Node trust a certificate (or CA) it does not know, and what it means when that is not yours. */
+const giveToNode = (what: string, file: string): string =>
+  `If Panther is reached through a gateway or proxy of your own that uses ${what}, give ${
+    what.startsWith("a self-signed") ? "that certificate" : "that CA's certificate"
+  } to Node as a PEM file: NODE_EXTRA_CA_CERTS=${file} (in the container, mount the file and set the variable to ` +
+  "its path there); Node reads it at start-up. Otherwise something between this machine and --api-url / " +
+  "PANTHER_API_URL presents a certificate it should not: check the URL and the network path."
+
+const GIVE_THE_CA = giveToNode("certificates from a private CA", "/path/to/ca.pem")
+
+/** The certificate failure a Node error code names; undefined for a code that is no certificate problem. */
+export const certificateFailure = (code: string): CertificateFailure | undefined => {
+  if (UNKNOWN_ISSUER.has(code)) {
+    return {
+      reason: `the server's certificate is not signed by a certificate authority this machine trusts (${code})`,
+      advice: GIVE_THE_CA
+    }
+  }
+  switch (code) {
+    case "DEPTH_ZERO_SELF_SIGNED_CERT":
+      return {
+        reason: `the server's certificate is self-signed, so no certificate authority this machine trusts vouches for it (${code})`,
+        advice: giveToNode("a self-signed certificate", "/path/to/cert.pem")
+      }
+    case "CERT_HAS_EXPIRED":
+    case "CERT_NOT_YET_VALID":
+      return {
+        reason: `the server's certificate ${code === "CERT_HAS_EXPIRED" ? "has expired" : "is not valid yet"} (${code})`,
+        advice:
+          "Check this machine's clock; if it is right, the certificate of the server (or of the proxy in front of it) " +
+          "needs renewing."
+      }
+    case "ERR_TLS_CERT_ALTNAME_INVALID":
+      return {
+        reason: `the server's certificate is for another host name than the one in the URL (${code})`,
+        advice:
+          "Check --api-url / PANTHER_API_URL: use the host name the certificate is for, https://api.<instance-domain> " +
+          "(an IP address works only when the certificate names it)."
+      }
+  }
+  return /CERT|SELF_SIGNED|VERIFY|SIGNATURE/i.test(code)
+    ? {
+        reason: `the server's certificate was refused (${code})`,
+        advice: `Check the certificate the server presents (openssl s_client -connect <host>:443). ${GIVE_THE_CA}`
+      }
+    : undefined
+}

@@ -1,0 +1,56 @@
+/**
+ * A Panther API behind a gateway or proxy whose certificate comes from a private CA: the command says what is wrong
+ * with the certificate and how to trust the CA, and works once NODE_EXTRA_CA_CERTS names it.
+ */
+import { createServer as createHttpsServer } from "node:https"
+import { Effect, Exit, Scope } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { makePrivateCaCertificate, type PrivateCaCertificate } from "../Email/support/Certificate.js"
+import { runCli } from "../support/cli.js"
+
+const TOKEN = "pat-private-ca-7c1d9e"
+
+const scope = Effect.runSync(Scope.make())
+let certificate: PrivateCaCertificate
+let apiUrl: string
+const server = createHttpsServer({}, (_request, response) => {
+  response.writeHead(200, { "content-type": "application/json" })
+  response.end(JSON.stringify({ results: [] }))
+})
+
+beforeAll(async () => {
+  certificate = await Effect.runPromise(makePrivateCaCertificate().pipe(Scope.extend(scope)))
+  server.setSecureContext({ key: certificate.key, cert: certificate.cert })
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening))
+  const address = server.address()
+  apiUrl = `https://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`
+})
+
+afterAll(async () => {
+  await new Promise((closed) => server.close(closed))
+  await Effect.runPromise(Scope.close(scope, Exit.void))
+})
+
+const listUsers = (env: Record<string, string> = {}) =>
+  runCli(["users", "list"], { env: { PANTHER_API_URL: apiUrl, PANTHER_API_TOKEN: TOKEN, ...env } })
+
+describe("an API whose certificate a private CA signed", () => {
+  it("fails saying the certificate is from a CA this machine does not trust, and to give it in NODE_EXTRA_CA_CERTS", async () => {
+    const result = await listUsers()
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain(
+      "the server's certificate is not signed by a certificate authority this machine trusts"
+    )
+    expect(result.stderr).toContain("NODE_EXTRA_CA_CERTS=/path/to/ca.pem")
+    expect(result.stderr).toContain("in the container, mount the file and set the variable")
+    // A certificate fails the same way however long the client waits.
+    expect(result.stderr).not.toContain("--timeout-seconds")
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+  })
+
+  it("works once NODE_EXTRA_CA_CERTS names the CA's certificate", async () => {
+    const result = await listUsers({ NODE_EXTRA_CA_CERTS: certificate.caPath })
+    expect(result.stderr).not.toContain("certificate")
+    expect(result.code).toBe(0)
+  })
+})
