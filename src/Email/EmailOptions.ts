@@ -110,7 +110,8 @@ export const emailOptions = Options.all({
   smtpCaFile: optionalFile(
     "smtp-ca-file",
     "SMTP_CA_FILE",
-    "PEM file of certificates to trust for the SMTP server besides the system's (a company CA, a self-signed relay)."
+    "PEM file of certificates to trust for the SMTP server besides Node's and NODE_EXTRA_CA_CERTS' (a company CA, " +
+      "a self-signed relay)."
   ),
   smtpRetries,
   mailFrom: optionalText(

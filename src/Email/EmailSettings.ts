@@ -33,7 +33,7 @@ export interface SmtpServerSettings {
   readonly port: number
   readonly security: SmtpSecurity
   readonly credentials?: SmtpCredentials
-  /** Extra PEM certificates to trust besides the system's, for a company CA or a self-signed relay. */
+  /** Extra PEM certificates to trust besides Node's and NODE_EXTRA_CA_CERTS', for a company CA or a self-signed relay. */
   readonly extraCa?: string
   /** Connecting and waiting for the greeting, each; an idle socket is dropped after twice as long. */
   readonly timeout: Duration.Duration

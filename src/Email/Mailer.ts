@@ -9,6 +9,7 @@ import type { SendMailOptions, SMTPTransportOptions } from "nodemailer"
 import { scrubSecrets } from "../Cli/Redact.js"
 import { DeliveryError } from "./DeliveryError.js"
 import type { SmtpRetry, SmtpServerSettings } from "./EmailSettings.js"
+import { nodeExtraCaCertificates } from "./NodeExtraCa.js"
 import { describeSmtpFailure, smtpSecrets } from "./SmtpFailure.js"
 import { describeEndpoint } from "./SmtpUrl.js"
 
@@ -60,9 +61,14 @@ export const makeSessionWatch = () => {
   }
 }
 
+/**
+ * `nodeExtraCa` is what NODE_EXTRA_CA_CERTS names (see `nodeExtraCaCertificates`): trusted along with Node's bundled
+ * CAs and the server's `extraCa`.
+ */
 export const transportOptions = (
   server: SmtpServerSettings,
-  logger: SMTPTransportOptions["logger"] = false
+  logger: SMTPTransportOptions["logger"] = false,
+  nodeExtraCa?: string
 ): SMTPTransportOptions => {
   const timeout = Duration.toMillis(server.timeout)
   return {
@@ -77,8 +83,11 @@ export const transportOptions = (
     tls: {
       minVersion: "TLSv1.2",
       rejectUnauthorized: server.security !== "starttls-if-offered",
-      // `ca` replaces Node's trusted roots, so the extra certificate is added to them, not put in their place.
-      ...(server.extraCa === undefined ? {} : { ca: [...rootCertificates, server.extraCa] })
+      // `ca` replaces Node's trusted roots, NODE_EXTRA_CA_CERTS included, so the extra certificate is added to them,
+      // not put in their place.
+      ...(server.extraCa === undefined
+        ? {}
+        : { ca: [...rootCertificates, ...(nodeExtraCa === undefined ? [] : [nodeExtraCa]), server.extraCa] })
     },
     connectionTimeout: timeout,
     greetingTimeout: timeout,
@@ -104,8 +113,9 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
       // nodemailer is loaded when mail is sent: most runs write no email, and loading it is a tenth of start-up.
       const { createTransport } = yield* Effect.promise(() => import("nodemailer"))
       const watch = makeSessionWatch()
+      const nodeExtraCa = server.extraCa === undefined ? undefined : yield* nodeExtraCaCertificates
       const transport = yield* Effect.acquireRelease(
-        Effect.sync(() => createTransport(transportOptions(server, watch.logger))),
+        Effect.sync(() => createTransport(transportOptions(server, watch.logger, nodeExtraCa))),
         (transport) => Effect.sync(() => transport.close())
       )
       const context = {
