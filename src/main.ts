@@ -9,7 +9,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Cause, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
 import { ExitCode, exitCodeOfFailure } from "./Cli/ExitCode.js"
-import { describeFailure } from "./Cli/FailureMessage.js"
+import { failureAnnotations, failureText, finalLine } from "./Cli/FailureMessage.js"
 import { loggerLayer, resolveLogSettings } from "./Cli/Logging.js"
 import { runCli } from "./Cli/Main.js"
 import { hideSecretArguments, secretArguments, withSecretArgumentsHidden } from "./Cli/SecretArguments.js"
@@ -17,15 +17,19 @@ import { signalExitCode, watchStopSignals } from "./Cli/StopSignals.js"
 
 // --log-format and --log-level are taken out of the arguments before @effect/cli sees them (see Logging.ts).
 const logging = resolveLogSettings(process.argv, process.env, process.stderr.isTTY === true)
+// Every last word of the program goes through `finalLine`: a JSON line when the log lines are JSON.
+const usageError = { error: "ConfigurationError", exitCode: ExitCode.Usage }
 if (Either.isLeft(logging)) {
-  process.stderr.write(`panther-audit: ${logging.left}.\n`)
+  const { reason, format } = logging.left
+  process.stderr.write(`${finalLine(format, `${reason}.`, usageError)}\n`)
   process.exit(ExitCode.Usage)
 }
 const { argv, format, level } = logging.right
 
 // @effect/cli's --wizard asks its questions on the terminal; with stdin a pipe or /dev/null it waited for ever.
 if (argv.includes("--wizard") && process.stdin.isTTY !== true) {
-  process.stderr.write("panther-audit: --wizard asks on a terminal, and stdin is not one: give the flags instead.\n")
+  const text = "--wizard asks on a terminal, and stdin is not one: give the flags instead."
+  process.stderr.write(`${finalLine(format, text, usageError)}\n`)
   process.exit(ExitCode.Usage)
 }
 
@@ -37,13 +41,17 @@ const platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTermin
 // A secret flag given to a command that does not take it is read as an argument, and may be quoted back.
 const secrets = secretArguments(argv)
 
-const main = runCli(argv).pipe(
+const main = runCli(argv, format).pipe(
   withSecretArgumentsHidden(secrets),
   // The message of a failure is printed once, to stderr; secrets are never part of an error's message.
   Effect.tapErrorCause((cause) =>
     Cause.isInterruptedOnly(cause)
       ? Effect.void
-      : Effect.sync(() => process.stderr.write(`${hideSecretArguments(secrets, describeFailure(cause))}\n`))
+      : Effect.sync(() =>
+          process.stderr.write(
+            `${finalLine(format, hideSecretArguments(secrets, failureText(cause)), failureAnnotations(cause))}\n`
+          )
+        )
   ),
   Effect.provide(Layer.merge(platform, loggerLayer(format, level))),
   // Printed above already; the runtime's own debug line at the fiber's end would repeat it, unscrubbed. Set for
@@ -70,7 +78,8 @@ const stopSignals = watchStopSignals()
 /** The documented exit code for how the program ended, stdout's failure included. */
 const exitCodeFor = (exit: Exit.Exit<unknown, unknown>): number => {
   if (stdoutFailure !== undefined) {
-    process.stderr.write(`panther-audit: could not write to stdout (${stdoutFailure}): what it shows is incomplete.\n`)
+    const text = `could not write to stdout (${stdoutFailure}): what it shows is incomplete.`
+    process.stderr.write(`${finalLine(format, text)}\n`)
   }
   if (Exit.isSuccess(exit)) return stdoutFailure === undefined ? ExitCode.Ok : ExitCode.OutputFailure
   const signal = stopSignals.received()

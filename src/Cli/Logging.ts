@@ -66,6 +66,12 @@ const parseFormat = (text: string, where: string): Either.Either<LogFormat, stri
     : Either.left(`${where} must be json or pretty; got "${text}"`)
 }
 
+/** Logging flags or variables that cannot be used, and the format to say so in: the one given, if that one is good. */
+export interface LogSettingsError {
+  readonly reason: string
+  readonly format: LogFormat
+}
+
 /**
  * Takes `--log-format` and `--log-level` (as `--flag value` or `--flag=value`) out of the arguments, falling back
  * to `LOG_FORMAT` and `LOG_LEVEL`. A bad value is a usage error (exit 2), with a message saying what is allowed.
@@ -74,7 +80,13 @@ export const resolveLogSettings = (
   argv: ReadonlyArray<string>,
   env: Readonly<Record<string, string | undefined>>,
   stderrIsTerminal: boolean
-): Either.Either<LogSettings, string> => {
+): Either.Either<LogSettings, LogSettingsError> => {
+  const formatOf = (text: string | undefined, where: string) =>
+    text === undefined ? Either.right(defaultLogFormat(stderrIsTerminal)) : parseFormat(text, where)
+  const failing = (reason: string, formatText: string | undefined): LogSettingsError => ({
+    reason,
+    format: Either.getOrElse(formatOf(formatText, "format"), () => defaultLogFormat(stderrIsTerminal))
+  })
   const flags: { format?: string; level?: string } = {}
   const rest: Array<string> = []
   // The first two entries are node and the script.
@@ -91,7 +103,7 @@ export const resolveLogSettings = (
     if (value === undefined) {
       value = argv[i + 1]
       if (value === undefined || value.startsWith("--")) {
-        return Either.left(`--log-${key} needs a value`)
+        return Either.left(failing(`--log-${key} needs a value`, flags.format ?? nonEmpty(env.LOG_FORMAT)))
       }
       i++
     }
@@ -102,13 +114,10 @@ export const resolveLogSettings = (
   const formatWhere = flags.format === undefined ? "LOG_FORMAT" : "--log-format"
   const levelWhere = flags.level === undefined ? "LOG_LEVEL" : "--log-level"
   return Either.all({
-    format:
-      formatText === undefined
-        ? Either.right(defaultLogFormat(stderrIsTerminal))
-        : parseFormat(formatText, formatWhere),
+    format: formatOf(formatText, formatWhere),
     level: levelText === undefined ? Either.right(LogLevel.Info) : parseLevel(levelText, levelWhere),
     argv: Either.right(rest)
-  })
+  }).pipe(Either.mapLeft((reason) => failing(reason, formatText)))
 }
 
 const nonEmpty = (value: string | undefined): string | undefined =>

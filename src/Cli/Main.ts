@@ -18,7 +18,8 @@ import type { scheduleCommand } from "../Schedule/ScheduleCommand.js"
 import type { simulateCommand } from "../Simulator/SimulateCommand.js"
 import type { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
-import { invokedFlags, withUsageErrorsExplained } from "./UsageHints.js"
+import type { LogFormat } from "./Logging.js"
+import { invokedFlags, withUsageErrorsExplained, withUsageErrorsKept } from "./UsageHints.js"
 
 type Subcommand =
   | typeof runCommand
@@ -61,13 +62,19 @@ const loadSubcommands = async (argv: ReadonlyArray<string>): Promise<readonly [S
   return [first, ...rest]
 }
 
-export const runCli = (argv: ReadonlyArray<string>) =>
+/**
+ * Runs the command `argv` names. With JSON log lines, @effect/cli's usage errors become the failure's message rather
+ * than plain text of their own on stderr (see `withUsageErrorsKept`).
+ */
+export const runCli = (argv: ReadonlyArray<string>, format: LogFormat = "pretty") =>
   Effect.flatMap(
     Effect.promise(() => loadSubcommands(argv)),
     (subcommands) => {
       const root = rootCommand(subcommands)
-      return Command.run(root, { name: "panther-audit", version: VERSION })(argv).pipe(
-        withUsageErrorsExplained(argv, () => invokedFlags(root, argv))
-      )
+      const run = (command: typeof root) =>
+        Command.run(command, { name: "panther-audit", version: VERSION })(argv).pipe(
+          withUsageErrorsExplained(argv, () => invokedFlags(root, argv))
+        )
+      return format === "json" ? withUsageErrorsKept(root, run) : run(root)
     }
   )

@@ -5,8 +5,9 @@
  * without naming the flag. Its usage errors pass through the Console, where they are reworded here with what the
  * command line shows and what the invoked command takes, as its usage line in the help says.
  */
-import { CliConfig, Command, HelpDoc } from "@effect/cli"
+import { CliConfig, Command, HelpDoc, ValidationError } from "@effect/cli"
 import { Console, Effect } from "effect"
+import { ConfigurationError } from "./ConfigurationError.js"
 
 const UNKNOWN_ARGUMENT = /Received unknown argument: '(--[A-Za-z0-9-]+)'/g
 const NOT_A_NUMBER = /'([^']*)' is not a (integer|float)/g
@@ -123,3 +124,41 @@ export const withUsageErrorsExplained =
           console.error(...args.map((arg) => (typeof arg === "string" ? explainUsageError(argv, flags(), arg) : arg)))
       })
     )
+
+/** Terminal colours and styles, which help text is rendered with. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is matched.
+const ANSI_STYLE = /\u001b\[[0-9;]*m/g
+
+/**
+ * Runs `command` (through `run`) with @effect/cli's usage errors kept instead of printed, the failure then a
+ * `ConfigurationError` whose message is what @effect/cli would have printed: for JSON log lines, where a plain-text
+ * line on stderr is one a log collector cannot parse, and the program's one failure line says it instead. Only what
+ * is printed while the command line is parsed is kept; the command's handler gets the Console back, so what it prints
+ * (`Deleted user ...`) is printed as usual.
+ */
+export const withUsageErrorsKept = <Name extends string, R, E, A, R2, E2>(
+  command: Command.Command<Name, R, E, A>,
+  run: (command: Command.Command<Name, R, E, A>) => Effect.Effect<void, E2, R2>
+): Effect.Effect<void, E2 | ConfigurationError, R2> =>
+  Console.consoleWith((console) => {
+    const kept: Array<string> = []
+    const handlerWithConsole = Command.transformHandler(command, (handler) => Effect.withConsole(handler, console))
+    return Effect.withConsole(run(handlerWithConsole), {
+      ...console,
+      error: (...args: ReadonlyArray<unknown>) =>
+        Effect.sync(() => {
+          kept.push(args.map(String).join(" "))
+        })
+    }).pipe(
+      Effect.mapError((error) => {
+        const text = kept
+          .join("\n")
+          .replace(ANSI_STYLE, "")
+          .replace(/\s*\n\s*/g, " ")
+          .trim()
+        return ValidationError.isValidationError(error) && text !== ""
+          ? new ConfigurationError({ message: `${text.replace(/[.;:,]$/, "")}; see --help for usage.` })
+          : error
+      })
+    )
+  })

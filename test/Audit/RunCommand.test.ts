@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { BIN, jsonLogLines, runCli, runCliToFds, runCliWithFileLimit } from "../support/cli.js"
+import { BIN, jsonLogLines, runCli, runCliToFds, runCliWithFileLimit, stderrText } from "../support/cli.js"
 import { json, type ScriptedServer, scriptedServer, startScriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -54,7 +54,7 @@ describe("panther-audit run", () => {
     // No file may grow past 0 bytes: the directory check (an empty file) passes, the lock's content does not.
     const result = await runCliWithFileLimit(["run"], 0, env())
     expect(result.code, result.stderr).toBe(4)
-    expect(result.stderr).toContain(".panther-audit.lock")
+    expect(stderrText(result.stderr)).toContain(".panther-audit.lock")
     expect(readdirSync(directory)).toEqual([])
   })
 
@@ -72,7 +72,7 @@ describe("panther-audit run", () => {
   it("exits 1 with complete reports when findings reach --fail-on", async () => {
     const result = await runCli(["run", "--fail-on", "medium"], { env: env() })
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/finding\(s\) at or above --fail-on medium/)
+    expect(stderrText(result.stderr)).toMatch(/finding\(s\) at or above --fail-on medium/)
     expect(readdirSync(directory)).toHaveLength(2)
   })
 
@@ -104,7 +104,7 @@ describe("panther-audit run", () => {
     ] as const) {
       const refused = await runCli(["run"], { env: env({ [variable]: value, MAIL_TO: "a@acme.example" }) })
       expect(refused.code, variable).toBe(2)
-      expect(refused.stderr, variable).toContain(says)
+      expect(stderrText(refused.stderr), variable).toContain(says)
       expect(refused.stderr, variable).not.toContain("AUDIT_EMAIL")
     }
     // Yes and no in any case, as LOG_LEVEL is.
@@ -117,16 +117,16 @@ describe("panther-audit run", () => {
     const blankEnv = await runCli(["run"], { env: env({ AUDIT_REPORT_DIR: "" }), cwd: directory })
     const blankFlag = await runCli(["run", "--report-dir", ""], { env: env(), cwd: directory })
     expect(blankEnv.code).toBe(2)
-    expect(blankEnv.stderr).toContain("./reports")
+    expect(stderrText(blankEnv.stderr)).toContain("./reports")
     expect(blankFlag.code).toBe(2)
-    expect(blankFlag.stderr).toContain("--report-dir is empty")
+    expect(stderrText(blankFlag.stderr)).toContain("--report-dir is empty")
     expect(readdirSync(directory)).toEqual([])
   })
 
   it("refuses --wizard when stdin is not a terminal, where it waited for ever", async () => {
     const result = await runCli(["run", "--wizard"], { env: env(), timeoutMs: 15_000 })
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain("--wizard asks on a terminal")
+    expect(stderrText(result.stderr)).toContain("--wizard asks on a terminal")
   })
 
   it("logs a warning's reason as an annotation, so its JSON message stays one string", async () => {
@@ -153,8 +153,8 @@ describe("panther-audit run", () => {
   it("exits 3 with a clear message and no report when the token is refused", async () => {
     const result = await runCli(["run"], { env: env({ PANTHER_API_TOKEN: "wrong-SECRET-token" }) })
     expect(result.code).toBe(3)
-    expect(result.stderr).toContain("401")
-    expect(result.stderr).toContain("check the token".replace("check", "Check"))
+    expect(stderrText(result.stderr)).toContain("401")
+    expect(stderrText(result.stderr)).toContain("check the token".replace("check", "Check"))
     expect(result.stderr).not.toContain("wrong-SECRET-token")
     expect(readdirSync(directory)).toEqual([])
   })
@@ -196,7 +196,7 @@ describe("panther-audit run", () => {
     await withCountingServer(async (server) => {
       const result = await runCli(["run", ...args], { env: env({ PANTHER_API_URL: server.url }) })
       expect(result.code).toBe(2)
-      expect(result.stderr + result.stdout).toContain(mention)
+      expect(stderrText(result.stderr) + result.stdout).toContain(mention)
       expect(server.requests).toHaveLength(0)
     })
   })
@@ -206,7 +206,7 @@ describe("panther-audit run", () => {
     writeFileSync(file, "")
     const result = await runCli(["run", "--report-dir", file], { env: env() })
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain("not a directory")
+    expect(stderrText(result.stderr)).toContain("not a directory")
   })
 
   it("exits 3 and leaves no report when the API keeps failing", async () => {
@@ -326,11 +326,11 @@ describe("an empty list of users", () => {
       for (const [command, ...args] of [["run", "--fail-on", "medium"], ["review"], ["export"]] as const) {
         const result = await audit(command, ...args)
         expect(result.code, command).toBe(3)
-        expect(result.stderr, command).toContain(
+        expect(stderrText(result.stderr), command).toContain(
           "listed no users at all (GET /users, 1 page), yet every Panther instance has at least one user, an Admin. " +
             "Check that --api-url / PANTHER_API_URL is the API of the instance to audit"
         )
-        expect(result.stderr, command).toContain("the API token was created in that same instance")
+        expect(stderrText(result.stderr), command).toContain("the API token was created in that same instance")
         expect(result.stdout, command).not.toContain("resolved")
         expectNoSecret(result.stdout + result.stderr)
         expect(readdirSync(directory).sort(), command).toEqual(before)
@@ -379,7 +379,7 @@ describe("--suppressions", () => {
     await withCountingServer(async (server) => {
       const result = await runCli(["run", "--suppressions", file], { env: env({ PANTHER_API_URL: server.url }) })
       expect(result.code).toBe(2)
-      expect(result.stderr).toContain('entry 1 (a@example.com): expires "soon" is not a date')
+      expect(stderrText(result.stderr)).toContain('entry 1 (a@example.com): expires "soon" is not a date')
       expect(server.requests).toHaveLength(0)
     })
   })
@@ -447,7 +447,7 @@ describe("panther-audit demo", () => {
     for (const users of ["-5", "0", "6000000"]) {
       const refused = await runCli(["demo", "--users", users], { cwd: directory })
       expect(refused.code, users).toBe(2)
-      expect(refused.stderr).toContain("--users must be 1 to 1000000")
+      expect(stderrText(refused.stderr)).toContain("--users must be 1 to 1000000")
     }
   })
 })

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { runCli } from "../support/cli.js"
+import { runCli, stderrText } from "../support/cli.js"
 
 // Base64 secrets often hold a "/", which made them look like a path the error then quoted.
 const TOKEN_BODY = "9ZkLmN0pQrStUvWxYz12345+ab=="
@@ -44,14 +44,14 @@ describe("a secret put in a _FILE variable by mistake", () => {
     const cwd = workDir()
     const token = await tokenRun(`${prefix}${TOKEN_BODY}`, cwd)
     expect(token.code).toBe(2)
-    expect(token.stderr).toContain("--api-token-file / PANTHER_API_TOKEN_FILE names no file")
-    expect(token.stderr).toContain(explanation)
-    expect(token.stderr).toContain("or set PANTHER_API_TOKEN to give the token itself")
+    expect(stderrText(token.stderr)).toContain("--api-token-file / PANTHER_API_TOKEN_FILE names no file")
+    expect(stderrText(token.stderr)).toContain(explanation)
+    expect(stderrText(token.stderr)).toContain("or set PANTHER_API_TOKEN to give the token itself")
     const password = await passwordRun(`${prefix}${PASSWORD_BODY}`, cwd)
     expect(password.code).toBe(2)
-    expect(password.stderr).toContain("--smtp-password-file / SMTP_PASSWORD_FILE names no file")
-    expect(password.stderr).toContain(explanation)
-    expect(password.stderr).toContain("or set SMTP_PASSWORD to give the password itself")
+    expect(stderrText(password.stderr)).toContain("--smtp-password-file / SMTP_PASSWORD_FILE names no file")
+    expect(stderrText(password.stderr)).toContain(explanation)
+    expect(stderrText(password.stderr)).toContain("or set SMTP_PASSWORD to give the password itself")
     for (const [result, body] of [
       [token, TOKEN_BODY],
       [password, PASSWORD_BODY]

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { explainUsageError, flagsOfUsage } from "../../src/Cli/UsageHints.js"
-import { runCli } from "../support/cli.js"
+import { runCli, stderrText } from "../support/cli.js"
 
 // As the help's usage line of `run` has them.
 const known = flagsOfUsage(
@@ -63,7 +63,7 @@ describe("usage errors", () => {
     for (const [args, message] of cases) {
       const result = await runCli(args)
       expect(result.code, args.join(" ")).toBe(2)
-      expect(result.stderr, args.join(" ")).toContain(message)
+      expect(stderrText(result.stderr), args.join(" ")).toContain(message)
     }
   })
 })

@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { startSmtpServer } from "../Email/support/SmtpTestServer.js"
-import { BIN } from "../support/cli.js"
+import { BIN, stderrText } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 const READ_TOKEN = "read-SECRET-5d1e9a7c3b"
@@ -221,14 +221,16 @@ describe("schedule, as a process", () => {
   it("rejects an invalid cron expression or time zone at start-up with exit 2, saying what is wrong", async () => {
     const badCron = start(["schedule", "--cron", "0 25 * * *"], env())
     expect((await badCron.exited).code).toBe(2)
-    expect(badCron.stderr()).toContain('--cron / AUDIT_SCHEDULE "0 25 * * *" is not a cron expression')
+    expect(stderrText(badCron.stderr())).toContain('--cron / AUDIT_SCHEDULE "0 25 * * *" is not a cron expression')
     const badZone = start(["schedule"], env({ AUDIT_TZ: "Europe/Atlantis" }))
     expect((await badZone.exited).code).toBe(2)
-    expect(badZone.stderr()).toContain('--tz / AUDIT_TZ "Europe/Atlantis" is not a time zone')
+    expect(stderrText(badZone.stderr())).toContain('--tz / AUDIT_TZ "Europe/Atlantis" is not a time zone')
     // One fixed instant would judge every run alike: a stale login would never become one.
     const fixed = start(["schedule"], env({ AUDIT_AS_OF: "2026-01-01T00:00:00Z" }))
     expect((await fixed.exited).code).toBe(2)
-    expect(fixed.stderr()).toContain("--as-of / AUDIT_AS_OF would judge every scheduled run at that one instant")
+    expect(stderrText(fixed.stderr())).toContain(
+      "--as-of / AUDIT_AS_OF would judge every scheduled run at that one instant"
+    )
     expect(readdirSync(directory)).toEqual([])
   })
 
@@ -316,7 +318,9 @@ describe("run, as a process", () => {
 
     const bad = start(["run"], env({ AUDIT_KEEP_REPORTS: "0" }))
     expect((await bad.exited).code).toBe(2)
-    expect(bad.stderr()).toContain("--keep-reports / AUDIT_KEEP_REPORTS must be a whole number, 1 or more; got 0.")
+    expect(stderrText(bad.stderr())).toContain(
+      "--keep-reports / AUDIT_KEEP_REPORTS must be a whole number, 1 or more; got 0."
+    )
     expect(readdirSync(directory).sort()).toEqual([...old, ...strangers].sort())
 
     const running = start(["run", "--keep-reports-days", "30"], env())
@@ -369,7 +373,7 @@ describe("run, as a process", () => {
       expect(process.stderr() + process.stdout()).not.toContain(READ_TOKEN)
     }
     for (const process of [pretty, prettyByEnv]) {
-      expect(process.stderr()).toMatch(/INFO .*audit finished/)
+      expect(stderrText(process.stderr())).toMatch(/INFO .*audit finished/)
       expect(() => process.lines()).toThrow()
     }
     expect(quietFirst.stderr()).toBe("")
@@ -377,7 +381,14 @@ describe("run, as a process", () => {
     expect(messages(debugByEnv.lines(), "audit finished")).toHaveLength(1)
 
     expect((await bad.exited).code).toBe(2)
-    expect(bad.stderr()).toBe('panther-audit: --log-format must be json or pretty; got "xml".\n')
+    // Said as a JSON line, the default format with stderr not a terminal, since the one asked for is unusable.
+    const [refusal, ...more] = bad.stderr().trimEnd().split("\n")
+    expect(more).toEqual([])
+    expect(JSON.parse(refusal ?? "")).toMatchObject({
+      message: '--log-format must be json or pretty; got "xml".',
+      logLevel: "ERROR",
+      annotations: { error: "ConfigurationError", exitCode: 2 }
+    })
     expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toHaveLength(5)
   })
 })

@@ -14,6 +14,7 @@ import { describe, expect, it } from "vitest"
 import { signalExitCode } from "../../src/Cli/StopSignals.js"
 import { type SimulateFlags, simulatorOptionsFromFlags } from "../../src/Simulator/SimulateCommand.js"
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN } from "../../src/Simulator/Tokens.js"
+import { stderrText } from "../support/cli.js"
 import { httpFor, listAll, userOf } from "./SimulatorHttp.js"
 
 const BIN = fileURLToPath(new URL("../../dist/bin.js", import.meta.url))
@@ -157,7 +158,7 @@ describe("panther-audit simulate", () => {
       results.forEach((result, index) => {
         const [args, message] = cases[index] ?? [[], ""]
         expect(result.code, args.join(" ")).toBe(2)
-        expect(result.stderr, args.join(" ")).toContain(message)
+        expect(stderrText(result.stderr), args.join(" ")).toContain(message)
         expect(result.stdout).not.toContain("base URL")
       })
     } finally {

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { BIN, type CliResult, runCli, runCliToFds } from "../support/cli.js"
+import { BIN, type CliResult, runCli, runCliToFds, stderrText } from "../support/cli.js"
 import { json, startScriptedServer, text } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { rawUser } from "../support/testClient.js"
@@ -96,7 +96,7 @@ describe("panther-audit users", () => {
     expect(users).toHaveLength(USERS)
     expect(new Set(users.map((user) => user.id)).size).toBe(USERS)
     // The faults were there and were retried, each retry announced on stderr.
-    expect(result.stderr).toContain("retry")
+    expect(stderrText(result.stderr)).toContain("retry")
 
     const enabledOnly = ndjson((await asReader("users", "list")).stdout)
     expect(enabledOnly).toHaveLength(users.filter((user) => user.enabled).length)
@@ -142,7 +142,7 @@ describe("panther-audit users", () => {
     const missing = await asReader("users", "get", "no-such-user")
     expect(missing.code).toBe(3)
     expect(missing.stdout).toBe("")
-    expect(missing.stderr).toContain("(404)")
+    expect(stderrText(missing.stderr)).toContain("(404)")
   }, 60_000)
 
   it("create, update and delete work with the admin token", async () => {
@@ -161,7 +161,7 @@ describe("panther-audit users", () => {
     expect(created.code).toBe(0)
     const user = JSON.parse(created.stdout)
     expect(user.role.name).toBe("AnalystReadOnly")
-    expect(created.stderr).toContain("Created user pat.doe@example.com")
+    expect(stderrText(created.stderr)).toContain("Created user pat.doe@example.com")
 
     // Only the family name changes; every other field is sent as it was.
     const updated = await asAdmin("users", "update", user.id, "--family-name", "Doe-Smith")
@@ -181,7 +181,7 @@ describe("panther-audit users", () => {
     // Without a terminal there is no one to ask: refused, nothing called, the user still there.
     const unconfirmed = await asAdmin("users", "delete", user.id)
     expect(unconfirmed.code).toBe(2)
-    expect(unconfirmed.stderr).toContain("--yes")
+    expect(stderrText(unconfirmed.stderr)).toContain("--yes")
     expect((await asReader("users", "get", user.id)).code).toBe(0)
 
     const deleted = await asAdmin("users", "delete", user.id, "--yes")
@@ -263,7 +263,7 @@ describe("panther-audit users", () => {
     for (const result of attempts) {
       expect(result.code).toBe(3)
       expect(result.stdout).toBe("")
-      expect(result.stderr).toContain('"Manage Users" (UserModify)')
+      expect(stderrText(result.stderr)).toContain('"Manage Users" (UserModify)')
     }
     expect(JSON.parse((await asReader("users", "get", someone.id)).stdout).familyName).toBe(someone.familyName)
   }, 60_000)
@@ -280,7 +280,7 @@ describe("panther-audit users", () => {
         env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
       })
       expect(result.code).toBe(3)
-      expect(result.stderr).toContain("GET /users/no-such-user-typo (404)")
+      expect(stderrText(result.stderr)).toContain("GET /users/no-such-user-typo (404)")
       expect(result.stderr).not.toContain("Deleted")
       expect(server.requests.map((request) => request.method)).toEqual(["GET"])
     } finally {
@@ -296,7 +296,7 @@ describe("panther-audit users", () => {
         env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
       })
       expect(result.code, result.stderr).toBe(0)
-      expect(result.stderr).toContain("Deleted user u1.")
+      expect(stderrText(result.stderr)).toContain("Deleted user u1.")
       expect(server.requests.map((request) => request.method)).toEqual(["GET", "DELETE"])
     } finally {
       await server.close()
@@ -311,7 +311,7 @@ describe("panther-audit users", () => {
           env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
         })
         expect(result.code).toBe(3)
-        expect(result.stderr).toContain("not what the Users API describes")
+        expect(stderrText(result.stderr)).toContain("not what the Users API describes")
         expect(server.requests.map((request) => request.method)).toEqual(["GET"])
       } finally {
         await server.close()
@@ -335,7 +335,9 @@ describe("panther-audit users", () => {
         env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
       })
       expect(result.code).toBe(3)
-      expect(result.stderr).toContain("records repeated users already seen (more than the 120 distinct users it sent)")
+      expect(stderrText(result.stderr)).toContain(
+        "records repeated users already seen (more than the 120 distinct users it sent)"
+      )
       expect(result.stdout.trim().split("\n")).toHaveLength(119)
       // The invalid record is named once, not at every cycle.
       expect(result.stderr.match(/user p0-x/g)).toHaveLength(1)
@@ -355,7 +357,7 @@ describe("panther-audit users", () => {
         env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
       })
       expect(result.stdout).toContain("Ada\uFFFD]0;PWNED\uFFFD\uFFFD[2J")
-      expect(result.stderr).toContain("user u2\uFFFD]0;PWNED")
+      expect(stderrText(result.stderr)).toContain("user u2\uFFFD]0;PWNED")
       expect(result.stdout + result.stderr).not.toContain("\u001b")
     } finally {
       await server.close()
@@ -378,7 +380,7 @@ describe("panther-audit users", () => {
         "Analyst"
       ]
     )
-    expect(result.stderr).toContain("Created user u1@example.com (new\uFFFD]0;PWNED\uFFFD)")
+    expect(stderrText(result.stderr)).toContain("Created user u1@example.com (new\uFFFD]0;PWNED\uFFFD)")
     expect(result.stderr).not.toContain("\u001b")
   })
 
@@ -386,7 +388,7 @@ describe("panther-audit users", () => {
     const { id: _id, ...withoutId } = rawUser("u1")
     const result = await againstScripted([json(200, withoutId)], ["users", "update", "u1", "--role", "Analyst"])
     expect(result.code).toBe(3)
-    expect(result.stderr).toContain("it names no user id")
+    expect(stderrText(result.stderr)).toContain("it names no user id")
     expect(result.methods).toEqual(["GET"])
   })
 
@@ -403,8 +405,8 @@ describe("panther-audit users", () => {
       ["users", "update", "u5", "--given-name", "Nora"]
     )
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain("user u5 has no role in Panther (neither id nor name)")
-    expect(result.stderr).toContain("--role or --role-id")
+    expect(stderrText(result.stderr)).toContain("user u5 has no role in Panther (neither id nor name)")
+    expect(stderrText(result.stderr)).toContain("--role or --role-id")
     expect(result.stderr).not.toContain("--api-url")
     expect(result.methods).toEqual(["GET"])
   })
@@ -417,7 +419,7 @@ describe("panther-audit users", () => {
     ]) {
       const result = await againstScripted([json(200, rawUser("user-bob")), json(200, rawUser("user-bob"))], args)
       expect(result.code, args.join(" ")).toBe(3)
-      expect(result.stderr).toContain("it is another user (user-bob)")
+      expect(stderrText(result.stderr)).toContain("it is another user (user-bob)")
       expect(result.methods).toEqual(["GET"])
     }
   })
@@ -426,7 +428,7 @@ describe("panther-audit users", () => {
     const token = "scripted-token-4b1d9e"
     const result = await againstScripted([json(200, rawUser(token))], ["users", "delete", "u1", "--yes"], token)
     expect(result.code).toBe(3)
-    expect(result.stderr).toContain("it is another user ([redacted])")
+    expect(stderrText(result.stderr)).toContain("it is another user ([redacted])")
     expect(result.stderr + result.stdout).not.toContain(token)
   })
 
@@ -472,19 +474,19 @@ describe("panther-audit users", () => {
   it("usage and configuration problems exit 2 before anything is sent", async () => {
     const noToken = await runCli(["users", "list"], { env: { PANTHER_API_URL: simulator.baseUrl } })
     expect(noToken.code).toBe(2)
-    expect(noToken.stderr).toContain("No Panther API token")
+    expect(stderrText(noToken.stderr)).toContain("No Panther API token")
 
     const plainHttp = await panther(["users", "list", "--api-url", "http://panther.example.com"], simulator.readToken)
     expect(plainHttp.code).toBe(2)
-    expect(plainHttp.stderr).toContain("--allow-insecure-http")
+    expect(stderrText(plainHttp.stderr)).toContain("--allow-insecure-http")
 
     const nothingToChange = await asAdmin("users", "update", "u1")
     expect(nothingToChange.code).toBe(2)
-    expect(nothingToChange.stderr).toContain("Nothing to change")
+    expect(stderrText(nothingToChange.stderr)).toContain("Nothing to change")
 
     const noRole = await asAdmin("users", "create", "--email", "a@b.c", "--given-name", "A", "--family-name", "B")
     expect(noRole.code).toBe(2)
-    expect(noRole.stderr).toContain("needs a role")
+    expect(stderrText(noRole.stderr)).toContain("needs a role")
   }, 60_000)
 
   it("an empty filter or user id is a usage error, not a request for every user", async () => {
@@ -518,7 +520,7 @@ describe("panther-audit users", () => {
       for (const [args, message] of cases) {
         const result = await run(...args)
         expect(result.code, args.join(" ")).toBe(2)
-        expect(result.stderr, args.join(" ")).toContain(message)
+        expect(stderrText(result.stderr), args.join(" ")).toContain(message)
       }
       expect(server.requests).toHaveLength(0)
       // The same flags with values do ask.
@@ -532,7 +534,7 @@ describe("panther-audit users", () => {
   it("a wrong token exits 3 and says to check it", async () => {
     const result = await panther(["users", "list"], "not-a-real-token")
     expect(result.code).toBe(3)
-    expect(result.stderr).toContain("refused the API token (401)")
+    expect(stderrText(result.stderr)).toContain("refused the API token (401)")
   }, 60_000)
 
   it("list prints a user once even when Panther repeats it pages apart", async () => {
@@ -548,7 +550,7 @@ describe("panther-audit users", () => {
       expect(result.code).toBe(0)
       expect(ndjson(result.stdout).map((user) => user.id)).toEqual(["u1", "u2", "u3", "u4"])
       // u2 and u3 at page boundaries (left out by the client), u1 two pages apart.
-      expect(result.stderr).toContain("3 records from Panther repeated a user already listed or reported")
+      expect(stderrText(result.stderr)).toContain("3 records from Panther repeated a user already listed or reported")
     } finally {
       await server.close()
     }
@@ -564,9 +566,9 @@ describe("panther-audit users", () => {
       })
       expect(result.code).toBe(3)
       expect(ndjson(result.stdout).map((user) => user.id)).toEqual(["u1", "u3"])
-      expect(result.stderr).toContain("user u2 (u2@example.com) does not match the API description")
-      expect(result.stderr).toContain('enabled: Expected boolean, actual "no"')
-      expect(result.stderr).toContain(
+      expect(stderrText(result.stderr)).toContain("user u2 (u2@example.com) does not match the API description")
+      expect(stderrText(result.stderr)).toContain('enabled: Expected boolean, actual "no"')
+      expect(stderrText(result.stderr)).toContain(
         "1 user record from Panther did not match the Users API description and is missing"
       )
     } finally {

@@ -57,6 +57,20 @@ export const jsonLogLines = (stderr: string): ReadonlyArray<JsonLogLine> =>
     .map((line): JsonLogLine => JSON.parse(line))
 
 /**
+ * What stderr says, read as a person would: each JSON log line replaced by its message, other lines as they are.
+ * For checking a message's words whatever the log format (JSON escapes the quotes in them).
+ */
+export const stderrText = (stderr: string): string =>
+  stderr
+    .split("\n")
+    .map((line) => {
+      if (!line.startsWith("{")) return line
+      const { message } = JSON.parse(line) as { readonly message: unknown }
+      return String(message)
+    })
+    .join("\n")
+
+/**
  * Runs the built command with its stdout or stderr on a file descriptor (such as /dev/full's); what it writes to a
  * stderr left alone is returned.
  */
