@@ -7,8 +7,8 @@ import { Command, Options } from "@effect/cli"
 import { Console, Effect, Logger, LogLevel, Option, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
-import { describeDelivery } from "../Email/DeliveryResult.js"
-import { emailOptions } from "../Email/EmailOptions.js"
+import { type DeliveryResult, describeDelivery } from "../Email/DeliveryResult.js"
+import { type EmailOptionValues, emailOptions } from "../Email/EmailOptions.js"
 import { defaultRequestTimeout, defaultRetryPolicy } from "../PantherApi/Connection.js"
 import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { serveSimulator } from "../Simulator/Server.js"
@@ -29,6 +29,33 @@ const users = Options.integer("users").pipe(
 
 /** Where the demo's email goes when MAIL_TO is not set: a newcomer sees the message as an .eml file. */
 const DEMO_MAIL_TO = "security-team@example.com"
+
+/**
+ * The demo mails only recipients given to it. Without them its message, of made-up users to a made-up address, is
+ * written as an .eml file even when SMTP settings are in the environment (a shell configured for `run`): sending
+ * it through a real relay would only reach a stranger or bounce.
+ */
+const demoEmail = (email: EmailOptionValues): { readonly email: EmailOptionValues; readonly relayIgnored: boolean } =>
+  Option.isSome(email.mailTo)
+    ? { email, relayIgnored: false }
+    : {
+        email: {
+          ...email,
+          mailTo: Option.some(DEMO_MAIL_TO),
+          smtpUrl: Option.none(),
+          smtpUser: Option.none(),
+          smtpPassword: Option.none(),
+          smtpPasswordFile: Option.none(),
+          smtpCaFile: Option.none()
+        },
+        relayIgnored: Option.isSome(email.smtpUrl)
+      }
+
+const describeDemoDelivery = (delivery: DeliveryResult, relayIgnored: boolean): string =>
+  relayIgnored && delivery._tag === "WrittenToFile"
+    ? `Email written to ${delivery.path}, not sent: the demo sends mail through SMTP_URL only to --mail-to / ` +
+      "MAIL_TO. Open it in a mail client."
+    : describeDelivery(delivery)
 
 export const demoCommand = Command.make(
   "demo",
@@ -56,10 +83,11 @@ export const demoCommand = Command.make(
           Logger.withMinimumLogLevel(LogLevel.Warning)
         )
         yield* Console.error(`Simulator with ${simulator.userCount} users at ${simulator.baseUrl}; auditing...`)
+        const { email, relayIgnored } = demoEmail(options.email)
         const job = yield* prepareAuditJob({
           audit: options.audit,
           reportDir: options.reportDir,
-          email: { ...options.email, mailTo: Option.orElse(options.email.mailTo, () => Option.some(DEMO_MAIL_TO)) },
+          email,
           connection: Effect.succeed({
             baseUrl: simulator.baseUrl,
             token: Redacted.make(simulator.readToken),
@@ -73,7 +101,7 @@ export const demoCommand = Command.make(
             Console.log(formatRunSummary(audited.run, [audited.reports.csv, audited.reports.json]))
           )
         ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)), withReportDirectoryLock(job.reportDirectory, "demo"))
-        yield* Console.log(describeDelivery(delivery))
+        yield* Console.log(describeDemoDelivery(delivery, relayIgnored))
         yield* checkFailOn(outcome)
       })
     )

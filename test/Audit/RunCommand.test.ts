@@ -4,6 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { startSmtpServer } from "../Email/support/SmtpTestServer.js"
 import { BIN, jsonLogLines, runCli, runCliToFds, runCliWithFileLimit, stderrText } from "../support/cli.js"
 import { json, type ScriptedServer, scriptedServer, startScriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
@@ -439,6 +440,38 @@ describe("panther-audit demo", () => {
     expect(code).toBe(4)
     expect(stderr).toContain("could not write to stdout (ENOSPC)")
     expect(readdirSync(join(directory, "reports")).filter((file) => file.endsWith(".eml"))).toHaveLength(1)
+  })
+
+  it("sends its made-up users to no one when SMTP settings are in the environment but MAIL_TO is not", async () => {
+    const scope = Effect.runSync(Scope.make())
+    try {
+      const smtp = await Effect.runPromise(Scope.extend(startSmtpServer({ users: { u: "relay-SECRET-pw" } }), scope))
+      const passwordFile = join(directory, "smtp-password")
+      writeFileSync(passwordFile, "relay-SECRET-pw\n")
+      const relay = {
+        MAIL_FROM: "a@acme.example",
+        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        SMTP_USER: "u",
+        SMTP_PASSWORD_FILE: passwordFile
+      }
+      const result = await runCli(["demo", "--users", "120", "--report-dir", join(directory, "d")], { env: relay })
+      expect(result.code, result.stderr).toBe(0)
+      expect(smtp.connections()).toBe(0)
+      expect(smtp.received).toEqual([])
+      expect(result.stdout).not.toContain("Email sent")
+      expect(result.stdout).toContain("not sent: the demo sends mail through SMTP_URL only to --mail-to / MAIL_TO")
+      expect(readdirSync(join(directory, "d")).filter((file) => file.endsWith(".eml"))).toHaveLength(1)
+
+      // Recipients given on purpose get it through the relay.
+      const mailed = await runCli(["demo", "--users", "120", "--report-dir", join(directory, "d")], {
+        env: { ...relay, MAIL_TO: "security@acme.example" }
+      })
+      expect(mailed.code, mailed.stderr).toBe(0)
+      expect(smtp.received.map((mail) => mail.to)).toEqual([["security@acme.example"]])
+      expectNoSecret(result.stdout + result.stderr + mailed.stdout + mailed.stderr)
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
   })
 
   it("takes --fail-on as run does, and refuses a user count it cannot serve", async () => {
