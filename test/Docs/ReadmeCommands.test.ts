@@ -28,6 +28,15 @@ describe("the README's commands", () => {
     expect(README).toContain("`npm link`")
   })
 
+  it("make the report directory they name, which the command requires to exist", () => {
+    const named = shellLines().filter((line) => /panther-audit (run|review|export) .*--report-dir \.\//u.test(line))
+    expect(named.length).toBeGreaterThan(0)
+    for (const line of named) {
+      const directory = /--report-dir (\S+)/u.exec(line)?.[1] ?? ""
+      expect(line).toContain(`mkdir -p ${directory} && `)
+    }
+  })
+
   it("`npx panther-audit` inside the checkout runs this build, with nothing fetched", () => {
     const result = spawnSync("npx", ["--no", "--offline", "panther-audit", "--version"], {
       cwd: ROOT,
