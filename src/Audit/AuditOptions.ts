@@ -29,7 +29,7 @@ const asOf = Options.text("as-of").pipe(
 
 const days = (name: string, env: string, fallback: number, description: string) =>
   Options.integer(name).pipe(
-    Options.withDescription(`${description} Env: ${env}.`),
+    Options.withDescription(`${description} Default: ${fallback}. Env: ${env}.`),
     Options.withFallbackConfig(envInteger(env)),
     Options.withDefault(fallback)
   )

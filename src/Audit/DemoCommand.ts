@@ -6,6 +6,7 @@ import { mkdir } from "node:fs/promises"
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Logger, LogLevel, Option, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { type DeliveryResult, describeDelivery } from "../Email/DeliveryResult.js"
 import { type EmailOptionValues, emailOptions } from "../Email/EmailOptions.js"
@@ -107,6 +108,8 @@ export const demoCommand = Command.make(
     )
 ).pipe(
   Command.withDescription(
-    "Run the full audit against the built-in Users API simulator and write real reports. No configuration needed."
+    withLoggingHelp(
+      "Run the full audit against the built-in Users API simulator and write real reports. No configuration needed."
+    )
   )
 )

@@ -2,6 +2,7 @@
 import { Command } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
@@ -48,7 +49,9 @@ export const runCommand = Command.make(
     })
 ).pipe(
   Command.withDescription(
-    "Audit every Panther user once and write the CSV and JSON reports. Exit codes: 0 completed, 1 findings at or " +
-      "above --fail-on, 2 usage or configuration error, 3 Panther API failure, 4 report or delivery failure."
+    withLoggingHelp(
+      "Audit every Panther user once and write the CSV and JSON reports. Exit codes: 0 completed, 1 findings at or " +
+        "above --fail-on, 2 usage or configuration error, 3 Panther API failure, 4 report or delivery failure."
+    )
   )
 )

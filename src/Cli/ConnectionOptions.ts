@@ -60,14 +60,17 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
     Options.withFallbackConfig(envBoolean("PANTHER_ALLOW_INSECURE_HTTP"))
   ),
   timeoutSeconds: Options.float("timeout-seconds").pipe(
-    Options.withDescription("Seconds to wait for one response, body included (env PANTHER_TIMEOUT_SECONDS)."),
+    Options.withDescription(
+      `Seconds to wait for one response, body included. Default: ${Duration.toSeconds(defaultRequestTimeout)} ` +
+        "(env PANTHER_TIMEOUT_SECONDS)."
+    ),
     Options.withFallbackConfig(envNumber("PANTHER_TIMEOUT_SECONDS")),
     Options.withDefault(Duration.toSeconds(defaultRequestTimeout))
   ),
   maxRetries: Options.integer("max-retries").pipe(
     Options.withDescription(
-      "Retries of one request after a 429, 500, 502, 503, 504, connection error or timeout; 0 never retries " +
-        "(env PANTHER_MAX_RETRIES)."
+      "Retries of one request after a 429, 500, 502, 503, 504, connection error or timeout; 0 never retries. " +
+        `Default: ${defaultRetryPolicy.maxAttempts - 1} (env PANTHER_MAX_RETRIES).`
     ),
     Options.withFallbackConfig(envInteger("PANTHER_MAX_RETRIES")),
     Options.withDefault(defaultRetryPolicy.maxAttempts - 1)
@@ -75,7 +78,8 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
   retryBudgetSeconds: Options.float("retry-budget-seconds").pipe(
     Options.withDescription(
       "Most seconds one request may spend on retries: no retry starts whose wait would end past it, and the " +
-        "attempt after a wait may take up to --timeout-seconds (env PANTHER_RETRY_BUDGET_SECONDS)."
+        "attempt after a wait may take up to --timeout-seconds. " +
+        `Default: ${Duration.toSeconds(defaultRetryPolicy.maxElapsed)} (env PANTHER_RETRY_BUDGET_SECONDS).`
     ),
     Options.withFallbackConfig(envNumber("PANTHER_RETRY_BUDGET_SECONDS")),
     Options.withDefault(Duration.toSeconds(defaultRetryPolicy.maxElapsed))

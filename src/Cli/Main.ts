@@ -19,6 +19,7 @@ import type { simulateCommand } from "../Simulator/SimulateCommand.js"
 import type { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
 import type { LogFormat } from "./Logging.js"
+import { withLoggingHelp } from "./LoggingHelp.js"
 import { invokedFlags, withUsageErrorsExplained, withUsageErrorsKept } from "./UsageHints.js"
 
 type Subcommand =
@@ -46,9 +47,10 @@ const SUBCOMMANDS: ReadonlyArray<{ readonly name: string; readonly load: () => P
 export const rootCommand = (subcommands: readonly [Subcommand, ...Array<Subcommand>]) =>
   Command.make("panther-audit").pipe(
     Command.withDescription(
-      "Audits the users of a Panther SIEM instance: stale logins, pending invitations, compromised and privileged accounts. " +
-        "Logging, for every command and in any position: --log-format json|pretty (env LOG_FORMAT; json unless stderr " +
-        "is a terminal) and --log-level all|trace|debug|info|warning|error|fatal|none (env LOG_LEVEL; default info)."
+      withLoggingHelp(
+        "Audits the users of a Panther SIEM instance: stale logins, pending invitations, compromised and privileged " +
+          "accounts."
+      )
     ),
     Command.withSubcommands(subcommands)
   )

@@ -5,6 +5,7 @@ import { checkFailOn, prepareAuditJob } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { formatRunSummary } from "../Audit/RunSummary.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { formatCount } from "../Review/Html.js"
 import { MANIFEST_NAME } from "./Manifest.js"
@@ -40,9 +41,11 @@ export const exportCommand = Command.make(
     })
 ).pipe(
   Command.withDescription(
-    "Compliance export: audit every user, deactivated ones included, and write one folder export-<stamp> with the " +
-      "inventory (CSV and JSON), the findings reports, the review page and manifest.json (SHA-256 and size of every " +
-      "file). The folder appears only when complete. Takes the connection and audit options and the exit codes of `run` (no email); " +
-      "--include-deactivated is always on."
+    withLoggingHelp(
+      "Compliance export: audit every user, deactivated ones included, and write one folder export-<stamp> with the " +
+        "inventory (CSV and JSON), the findings reports, the review page and manifest.json (SHA-256 and size of every " +
+        "file). The folder appears only when complete. Takes the connection and audit options and the exit codes of `run` (no email); " +
+        "--include-deactivated is always on."
+    )
   )
 )

@@ -3,6 +3,7 @@ import { resolve } from "node:path"
 import { Args, Command } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { instanceLabel } from "../Audit/PantherInstance.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { printable } from "../PantherApi/Responses.js"
 import { formatCount } from "../Review/Html.js"
 import type { FileDigest } from "./Manifest.js"
@@ -82,7 +83,9 @@ export const verifyCommand = Command.make("verify", { folder }, (options) =>
   })
 ).pipe(
   Command.withDescription(
-    "Check a compliance export against its manifest.json: recompute every file's size and SHA-256 and look for " +
-      "missing and added files. Exit codes: 0 verified, 1 any mismatch, 2 no manifest or a malformed one."
+    withLoggingHelp(
+      "Check a compliance export against its manifest.json: recompute every file's size and SHA-256 and look for " +
+        "missing and added files. Exit codes: 0 verified, 1 any mismatch, 2 no manifest or a malformed one."
+    )
   )
 )

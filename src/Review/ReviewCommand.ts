@@ -6,6 +6,7 @@ import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { formatRunSummary } from "../Audit/RunSummary.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
 import { requireOptionValue } from "../Cli/FlagValues.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { checkWorkbookToCompare, describeSinceLastReview } from "./LastReview.js"
@@ -49,8 +50,10 @@ export const reviewCommand = Command.make(
     })
 ).pipe(
   Command.withDescription(
-    "Quarterly access review: audit every user as `run` does, then write access-review-<stamp>.csv (one row per " +
-      "user, privileged first, with empty decision, reviewer, reviewed_at and notes columns) and a self-contained " +
-      "access-review-<stamp>.html that prints to PDF. Takes the connection and audit options and the exit codes of `run`; sends no email."
+    withLoggingHelp(
+      "Quarterly access review: audit every user as `run` does, then write access-review-<stamp>.csv (one row per " +
+        "user, privileged first, with empty decision, reviewer, reviewed_at and notes columns) and a self-contained " +
+        "access-review-<stamp>.html that prints to PDF. Takes the connection and audit options and the exit codes of `run`; sends no email."
+    )
   )
 )

@@ -10,6 +10,7 @@ import { type AuditJob, checkFailOn, prepareAuditJob, runAndDeliver } from "../A
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
 import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
@@ -83,8 +84,10 @@ export const scheduleCommand = Command.make(
     })
 ).pipe(
   Command.withDescription(
-    "Run the audit of `run` on a cron schedule until stopped (SIGTERM or SIGINT), for a container. Runs never " +
-      "overlap; a failed run is logged and the schedule goes on. Exit codes: 2 usage or configuration error, " +
-      "143 stopped by SIGTERM, 130 by SIGINT."
+    withLoggingHelp(
+      "Run the audit of `run` on a cron schedule until stopped (SIGTERM or SIGINT), for a container. Runs never " +
+        "overlap; a failed run is logged and the schedule goes on. Exit codes: 2 usage or configuration error, " +
+        "143 stopped by SIGTERM, 130 by SIGINT."
+    )
   )
 )

@@ -10,6 +10,7 @@ import { Console, Effect, Either, Option, Redacted } from "effect"
 import { parseTimestamp } from "../Audit/Timestamps.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envInteger, envNumber, envRedacted, envText } from "../Cli/Environment.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import type { FaultOptions } from "./Faults.js"
 import { DEFAULT_HOST, DEFAULT_SEED, DEFAULT_USERS, type SimulatorOptions, serveSimulator } from "./Server.js"
@@ -242,7 +243,9 @@ export const simulateCommand = Command.make("simulate", options, (flags) =>
   )
 ).pipe(
   Command.withDescription(
-    "Run a simulator of the Panther Users API (all five user operations and GET /roles) on this machine, " +
-      "with generated or given users and optional faults, for demos, docker-compose and tests."
+    withLoggingHelp(
+      "Run a simulator of the Panther Users API (all five user operations and GET /roles) on this machine, " +
+        "with generated or given users and optional faults, for demos, docker-compose and tests."
+    )
   )
 )

@@ -3,6 +3,7 @@ import { Command } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import { chosenRole, emailOption, familyNameOption, givenNameOption, roleIdOption, roleOption } from "./UserFields.js"
@@ -40,4 +41,4 @@ export const createUserCommand = Command.make(
       yield* printUser(user)
       yield* Console.error(printable(`Created user ${user.email} (${user.id ?? "no id returned"}).`))
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
-).pipe(Command.withDescription("Create (invite) a user; needs a token with Manage Users."))
+).pipe(Command.withDescription(withLoggingHelp("Create (invite) a user; needs a token with Manage Users.")))

@@ -6,6 +6,7 @@ import { Command, Options, Prompt } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { promptOnStderr } from "../Cli/StderrPrompt.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
@@ -58,4 +59,4 @@ export const deleteUserCommand = Command.make(
       yield* client.deleteUser(args.id)
       yield* Console.error(`Deleted user ${args.id}.`)
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
-).pipe(Command.withDescription("Delete a user; needs a token with Manage Users."))
+).pipe(Command.withDescription(withLoggingHelp("Delete a user; needs a token with Manage Users.")))

@@ -3,6 +3,7 @@ import { Args, Command } from "@effect/cli"
 import { Effect } from "effect"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { requireArgValue } from "../Cli/FlagValues.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printUser } from "./UserOutput.js"
 
@@ -16,4 +17,4 @@ export const getUserCommand = Command.make("get", { connection: connectionOption
     const client = yield* PantherClient
     yield* printUser(yield* client.getUserAsSent(args.id))
   }).pipe(Effect.provide(pantherClientLayer(args.connection)))
-).pipe(Command.withDescription("Show one user as JSON."))
+).pipe(Command.withDescription(withLoggingHelp("Show one user as JSON.")))

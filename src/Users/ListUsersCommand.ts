@@ -11,6 +11,7 @@ import { makeSeenIds } from "../Audit/SeenIds.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
 import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
@@ -109,4 +110,4 @@ export const listUsersCommand = Command.make(
       const count = yield* Ref.get(invalid)
       if (count > 0) return yield* Effect.fail(new InvalidRecords({ count }))
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
-).pipe(Command.withDescription("List users: ndjson, csv or a table on stdout."))
+).pipe(Command.withDescription(withLoggingHelp("List users: ndjson, csv or a table on stdout.")))

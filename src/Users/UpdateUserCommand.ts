@@ -6,6 +6,7 @@ import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { RoleRef, User } from "../PantherApi/Schemas.js"
@@ -61,4 +62,6 @@ export const updateUserCommand = Command.make(
       yield* printUser(user)
       yield* Console.error(`Updated user ${args.id}.`)
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
-).pipe(Command.withDescription("Change a user's email, names or role; needs a token with Manage Users."))
+).pipe(
+  Command.withDescription(withLoggingHelp("Change a user's email, names or role; needs a token with Manage Users."))
+)

@@ -1,5 +1,6 @@
 /** `panther-audit users ...`: the five Users API operations from the command line, for admins and their scripts. */
 import { Command } from "@effect/cli"
+import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { createUserCommand } from "./CreateUserCommand.js"
 import { deleteUserCommand } from "./DeleteUserCommand.js"
 import { getUserCommand } from "./GetUserCommand.js"
@@ -8,7 +9,7 @@ import { updateUserCommand } from "./UpdateUserCommand.js"
 
 export const usersCommand = Command.make("users").pipe(
   Command.withDescription(
-    "List, show, create, update and delete Panther users. Data goes to stdout, messages to stderr."
+    withLoggingHelp("List, show, create, update and delete Panther users. Data goes to stdout, messages to stderr.")
   ),
   Command.withSubcommands([listUsersCommand, getUserCommand, createUserCommand, updateUserCommand, deleteUserCommand])
 )
