@@ -153,7 +153,8 @@ export const toAuditParameters = (
       const parsed = parseTimestamp(values.asOf.value)
       if (parsed === undefined) {
         return yield* fail(
-          `--as-of ${JSON.stringify(values.asOf.value)} is not an ISO 8601 instant; use for example 2026-06-30T00:00:00Z`
+          `--as-of / AUDIT_AS_OF ${JSON.stringify(values.asOf.value)} is not an ISO 8601 instant; use for example ` +
+            "2026-06-30T00:00:00Z"
         )
       }
       asOfEpoch = parsed
@@ -168,8 +169,8 @@ export const toAuditParameters = (
       preset === null ? DEFAULT_STALE_DAYS : POLICY_STALE_DAYS[preset]
     )
     for (const [flag, value] of [
-      ["--stale-days", staleDays],
-      ["--pending-days", values.pendingDays]
+      ["--stale-days / AUDIT_STALE_DAYS", staleDays],
+      ["--pending-days / AUDIT_PENDING_DAYS", values.pendingDays]
     ] as const) {
       if (!Number.isSafeInteger(value) || value < 0)
         return yield* fail(`${flag} must be a whole number of days, 0 or more; got ${value}`)

@@ -54,5 +54,7 @@ export const envBoolean = (name: string): Config.Config<boolean> =>
 export const envChoice = <A extends string>(name: string, choices: ReadonlyArray<A>): Config.Config<A> =>
   Config.mapOrFail(envText(name), (text) => {
     const chosen = choices.find((choice) => choice.toLowerCase() === text.trim().toLowerCase())
-    return chosen === undefined ? Either.left(refused(name, choices.join(", "), text.trim())) : Either.right(chosen)
+    return chosen === undefined
+      ? Either.left(refused(name, `one of ${choices.join(", ")}`, text.trim()))
+      : Either.right(chosen)
   })

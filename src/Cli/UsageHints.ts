@@ -113,17 +113,46 @@ export const invokedFlags = <Name extends string, R, E, A>(
   return usage === undefined ? new Map() : flagsOfUsage(usage)
 }
 
-/** Runs `effect` with a Console whose `error` rewords usage errors as above; `flags` is asked only then. */
+/**
+ * How @effect/cli reports a variable that a flag falls back to and whose value cannot be read: Effect's ConfigError
+ * as text, `(Invalid data at AUDIT_STALE_DAYS: "must be a whole number; got "ninety"")`, printed on its own, without
+ * the `panther-audit:` of every other error, and then failed as a usage error.
+ */
+const INVALID_VARIABLE = /Invalid data at ([A-Za-z_][A-Za-z0-9_]*): "(.*?)"\)/gsu
+
+/** Each variable named in such a text, with its problem as Environment.ts words it: `AUDIT_STALE_DAYS must be ...`. */
+export const invalidVariables = (text: string): ReadonlyArray<string> =>
+  [...text.matchAll(INVALID_VARIABLE)].map(([, name, problem]) => `${name} ${problem}`)
+
+/** A usage error that is a variable's bad value, as the configuration error it is, said in one line. */
+const asVariableError = <E>(error: E): E | ConfigurationError => {
+  if (!ValidationError.isValidationError(error) || !ValidationError.isInvalidValue(error)) return error
+  const problems = invalidVariables(HelpDoc.toAnsiText(error.error))
+  return problems.length === 0
+    ? error
+    : new ConfigurationError({
+        message: `${problems.join("; ")}. Correct the environment variable, or unset it.`
+      })
+}
+
+/**
+ * Runs `effect` with a Console whose `error` rewords usage errors as above; `flags` is asked only then. A variable's
+ * bad value is not printed there but fails as a `ConfigurationError`, printed once like every other.
+ */
 export const withUsageErrorsExplained =
   (argv: ReadonlyArray<string>, flags: () => CommandFlags) =>
-  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | ConfigurationError, R> =>
     Console.consoleWith((console) =>
       Effect.withConsole(effect, {
         ...console,
         error: (...args: ReadonlyArray<unknown>) =>
-          console.error(...args.map((arg) => (typeof arg === "string" ? explainUsageError(argv, flags(), arg) : arg)))
+          args.some((arg) => typeof arg === "string" && invalidVariables(arg).length > 0)
+            ? Effect.void
+            : console.error(
+                ...args.map((arg) => (typeof arg === "string" ? explainUsageError(argv, flags(), arg) : arg))
+              )
       })
-    )
+    ).pipe(Effect.mapError(asVariableError))
 
 /** Terminal colours and styles, which help text is rendered with. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is matched.
@@ -151,6 +180,8 @@ export const withUsageErrorsKept = <Name extends string, R, E, A, R2, E2>(
         })
     }).pipe(
       Effect.mapError((error) => {
+        const variableError = asVariableError(error)
+        if (variableError instanceof ConfigurationError) return variableError
         const text = kept
           .join("\n")
           .replace(ANSI_STYLE, "")

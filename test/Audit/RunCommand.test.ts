@@ -97,14 +97,29 @@ describe("panther-audit run", () => {
     expect(run.parameters.staleDays).toBe(90)
     expect(run.parameters.privilegedPermissions).toEqual(["UserModify", "OrganizationAPITokenModify"])
 
+    // One line, as every other error, naming the variable and what is wrong with it.
+    const unreadable = ". Correct the environment variable, or unset it."
     for (const [variable, value, says] of [
-      ["PANTHER_TIMEOUT_SECONDS", "abc", 'PANTHER_TIMEOUT_SECONDS: "must be a number; got "abc""'],
-      ["AUDIT_STALE_DAYS", "9x", 'AUDIT_STALE_DAYS: "must be a whole number; got "9x""'],
-      ["AUDIT_INCLUDE_DEACTIVATED", "maybe", "must be true or false"],
-      ["MAIL_POLICY", "sometimes", "must be always, on-findings, on-change, never"]
+      ["PANTHER_TIMEOUT_SECONDS", "abc", `PANTHER_TIMEOUT_SECONDS must be a number; got "abc"${unreadable}`],
+      ["AUDIT_STALE_DAYS", "ninety", `AUDIT_STALE_DAYS must be a whole number; got "ninety"${unreadable}`],
+      [
+        "AUDIT_INCLUDE_DEACTIVATED",
+        "maybe",
+        `AUDIT_INCLUDE_DEACTIVATED must be true or false; got "maybe"${unreadable}`
+      ],
+      [
+        "MAIL_POLICY",
+        "sometimes",
+        `MAIL_POLICY must be one of always, on-findings, on-change, never; got "sometimes"${unreadable}`
+      ],
+      ["AUDIT_STALE_DAYS", "-5", "--stale-days / AUDIT_STALE_DAYS must be a whole number of days, 0 or more; got -5"],
+      ["AUDIT_PENDING_DAYS", "-1", "--pending-days / AUDIT_PENDING_DAYS must be a whole number of days, 0 or more"],
+      ["AUDIT_AS_OF", "yesterday", '--as-of / AUDIT_AS_OF "yesterday" is not an ISO 8601 instant']
     ] as const) {
       const refused = await runCli(["run"], { env: env({ [variable]: value, MAIL_TO: "a@acme.example" }) })
       expect(refused.code, variable).toBe(2)
+      // One line: the failure, as JSON since stderr is no terminal.
+      expect(refused.stderr.trimEnd().split("\n"), variable).toHaveLength(1)
       expect(stderrText(refused.stderr), variable).toContain(says)
       expect(refused.stderr, variable).not.toContain("AUDIT_EMAIL")
     }

@@ -54,7 +54,7 @@ describe("environment variables", () => {
     expect(outcome(envBoolean("V"), "maybe")).toContain("must be true or false")
     expect(outcome(envChoice("V", ["always", "on-change"]), "On-Change")).toBe("on-change")
     expect(outcome(envChoice("V", ["always", "on-change"]), "sometimes")).toContain(
-      'must be always, on-change; got "sometimes"'
+      'must be one of always, on-change; got "sometimes"'
     )
   })
 
