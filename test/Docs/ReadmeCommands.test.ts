@@ -47,3 +47,13 @@ describe("the README's commands", () => {
     expect(result.stdout.trim()).toBe(VERSION)
   })
 })
+
+describe("the README on the simulator's tests", () => {
+  it("names the OpenAPI document they check responses against, the one test/support/openApi.ts loads", () => {
+    const support = readFileSync(join(ROOT, "test/support/openApi.ts"), "utf8")
+    expect(support).toContain('new URL("../fixtures/panther-users.openapi.json"')
+    const sentence = README.slice(README.indexOf("The simulator's tests"), README.indexOf("## Performance"))
+    expect(sentence).toContain("`test/fixtures/panther-users.openapi.json`")
+    expect(sentence).not.toMatch(/against `\.\.\/shared\/seed/u)
+  })
+})
