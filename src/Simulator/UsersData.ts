@@ -12,13 +12,14 @@ import type { WireUser } from "./WireUser.js"
 const WireUserSchema = Schema.encodedSchema(User)
 const decodeEntry = Schema.decodeUnknownEither(WireUserSchema)
 
-const describeEntry = (index: number, raw: unknown): string => {
+/** `entry` counts from 1, as suppression entries do: the first element of the array is entry 1. */
+const describeEntry = (entry: number, raw: unknown): string => {
   const hints: Array<string> = []
   if (typeof raw === "object" && raw !== null) {
     if ("id" in raw && typeof raw.id === "string") hints.push(`id "${raw.id}"`)
     if ("email" in raw && typeof raw.email === "string") hints.push(`email "${raw.email}"`)
   }
-  return `entry ${index}${hints.length === 0 ? "" : ` (${hints.join(", ")})`}`
+  return `entry ${entry}${hints.length === 0 ? "" : ` (${hints.join(", ")})`}`
 }
 
 const firstIssue = (error: ParseResult.ParseError): string => {
@@ -29,7 +30,7 @@ const firstIssue = (error: ParseResult.ParseError): string => {
 
 /**
  * The users, each with an id (`newId` supplies missing ones), or a message naming the first bad entry.
- * Entries are numbered from 0, as in the array.
+ * Entries are numbered from 1, as a person counts them and as suppression entries are.
  */
 export const validateUsersData = (data: unknown, newId: () => string): Either.Either<Array<WireUser>, string> => {
   const entries = Array.isArray(data)
@@ -44,20 +45,21 @@ export const validateUsersData = (data: unknown, newId: () => string): Either.Ei
   const idsSeen = new Map<string, number>()
   const emailsSeen = new Map<string, number>()
   for (const [index, raw] of entries.entries()) {
+    const entry = index + 1
     const decoded = decodeEntry(raw)
-    if (Either.isLeft(decoded)) return Either.left(`${describeEntry(index, raw)}: ${firstIssue(decoded.left)}`)
+    if (Either.isLeft(decoded)) return Either.left(`${describeEntry(entry, raw)}: ${firstIssue(decoded.left)}`)
     const { id, ...rest } = decoded.right
     if (id === "")
-      return Either.left(`${describeEntry(index, raw)}: id must not be empty (leave it out to have one assigned)`)
+      return Either.left(`${describeEntry(entry, raw)}: id must not be empty (leave it out to have one assigned)`)
     const user: WireUser = { ...rest, id: id ?? newId() }
     const sameId = idsSeen.get(user.id)
-    if (sameId !== undefined) return Either.left(`${describeEntry(index, raw)}: the id is also used by entry ${sameId}`)
+    if (sameId !== undefined) return Either.left(`${describeEntry(entry, raw)}: the id is also used by entry ${sameId}`)
     const sameEmail = emailsSeen.get(fold(user.email))
     if (sameEmail !== undefined) {
-      return Either.left(`${describeEntry(index, raw)}: the email is also used by entry ${sameEmail}`)
+      return Either.left(`${describeEntry(entry, raw)}: the email is also used by entry ${sameEmail}`)
     }
-    idsSeen.set(user.id, index)
-    emailsSeen.set(fold(user.email), index)
+    idsSeen.set(user.id, entry)
+    emailsSeen.set(fold(user.email), entry)
     users.push(user)
   }
   return Either.right(users)

@@ -143,7 +143,14 @@ describe("panther-audit simulate", () => {
     const dir = mkdtempSync(join(tmpdir(), "simulate-"))
     const badData = join(dir, "bad.json")
     const entry = { id: "u1", email: "a@example.com", givenName: "A", familyName: "B", role: { name: "Admin" } }
-    writeFileSync(badData, JSON.stringify([{ ...entry, enabled: "yes" }]))
+    // The second element is bad: entry 2, counted from 1 as suppression entries are.
+    writeFileSync(
+      badData,
+      JSON.stringify([
+        { ...entry, enabled: true },
+        { ...entry, id: "u2", email: "b@example.com", enabled: "yes" }
+      ])
+    )
     const busy = createServer()
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve))
     const address = busy.address()
@@ -151,7 +158,7 @@ describe("panther-audit simulate", () => {
     try {
       const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
         [["--port", "0", "--users", "-5"], "--users"],
-        [["--port", "0", "--data", badData], 'entry 0 (id "u1", email "a@example.com"): enabled'],
+        [["--port", "0", "--data", badData], 'entry 2 (id "u2", email "b@example.com"): enabled'],
         [["--port", String(busyPort)], "cannot listen"]
       ]
       const results = await Promise.all(cases.map(([args]) => runToEnd(args)))

@@ -44,18 +44,18 @@ describe("validateUsersData (--data)", () => {
     ["text", "expected a JSON array of users"],
     [
       [good("u1", "a@example.com"), { id: "u2", givenName: "A", familyName: "B", role: {}, enabled: true }],
-      'entry 1 (id "u2"): email'
+      'entry 2 (id "u2"): email'
     ],
-    [[{ ...good("u1", "a@example.com"), enabled: "yes" }], 'entry 0 (id "u1", email "a@example.com"): enabled'],
-    [[{ ...good("u1", "a@example.com"), lastLoggedInAt: 5 }], "entry 0"],
+    [[{ ...good("u1", "a@example.com"), enabled: "yes" }], 'entry 1 (id "u1", email "a@example.com"): enabled'],
+    [[{ ...good("u1", "a@example.com"), lastLoggedInAt: 5 }], "entry 1"],
     [
       [good("u1", "a@example.com"), good("u1", "b@example.com")],
-      'entry 1 (id "u1", email "b@example.com"): the id is also used by entry 0'
+      'entry 2 (id "u1", email "b@example.com"): the id is also used by entry 1'
     ],
-    [[good("u1", "a@example.com"), good("u2", "A@Example.com")], "the email is also used by entry 0"],
+    [[good("u1", "a@example.com"), good("u2", "A@Example.com")], "the email is also used by entry 1"],
     [[good("", "a@example.com")], "id must not be empty"],
-    [[null], "entry 0:"]
-  ])("refuses %j, naming the entry", (data, message) => {
+    [[null], "entry 1:"]
+  ])("refuses %j, naming the entry counted from 1, as suppression entries are", (data, message) => {
     expect(problem(data)).toContain(message)
   })
 
