@@ -16,6 +16,7 @@ import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName
 import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 import { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
+import { jsonErrorOffset, lineAndColumn } from "./JsonErrorPlace.js"
 import { instanceLabel, isSameInstance } from "./PantherInstance.js"
 import { type RecordedParameters, readRecordedParameters } from "./ParameterChanges.js"
 import { Severity } from "./Severity.js"
@@ -133,10 +134,17 @@ const parseWholeReport = async (path: string): Promise<PreviousReport> => {
     document = JSON.parse(text)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    // The parser stops at the end of a text cut short: "Unexpected end", or a position at the very end.
-    const position = Number(/at position (\d+)/.exec(message)?.[1] ?? Number.NaN)
-    const cutShort = /Unexpected end of JSON input/.test(message) || position >= text.trimEnd().length
-    throw new Error(cutShort ? "it ends before it is complete" : `it is not valid JSON (${message.slice(0, 120)})`)
+    // V8 gives the offset of some faults; of an unexpected character it quotes the text instead, which is not
+    // printed: the offset is found by scanning.
+    const position = /^(.*?) in JSON at position (\d+)/.exec(message)
+    const offset = position === null ? jsonErrorOffset(text) : Number(position[2])
+    // The parser stops at the end of a text cut short: "Unexpected end", or a fault at the very end.
+    if (/Unexpected end of JSON input/.test(message) || offset >= text.trimEnd().length) {
+      throw new Error("it ends before it is complete")
+    }
+    const { line, column } = lineAndColumn(text, offset)
+    const fault = position === null ? "an unexpected character" : (position[1] ?? "").toLowerCase()
+    throw new Error(`it is not valid JSON: ${fault} at line ${line}, column ${column}`)
   }
   const run = isRecord(document) && isRecord(document.run) ? document.run : undefined
   if (run === undefined || typeof run.startedAt !== "string") throw new Error("it has no run.startedAt")
@@ -285,7 +293,8 @@ export const readPreviousReport = (directory: string, apiBaseUrl?: string): Effe
     } catch (error) {
       return {
         _tag: "NotFound",
-        reason: `the previous report ${name} could not be read (${error instanceof Error ? error.message : String(error)})`
+        // The reason may quote the file (a finding that is not one): nothing in it may drive the terminal.
+        reason: `the previous report ${name} could not be read (${printable(error instanceof Error ? error.message : String(error))})`
       }
     }
   })

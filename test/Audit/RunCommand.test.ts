@@ -127,6 +127,20 @@ describe("panther-audit run", () => {
     expect((await runCli(["run"], { env: env({ AUDIT_INCLUDE_DEACTIVATED: "TRUE" }) })).code).toBe(0)
   })
 
+  it("says where an unreadable previous report goes wrong, without printing what it holds", async () => {
+    writeFileSync(join(directory, "user-audit-20261129T000000Z.json"), "garbage\u001b]0;owned\u0007\n")
+    const result = await runCli(["run"], { env: env() })
+    expect(result.code, result.stderr).toBe(0)
+    const changes = result.stdout.split("\n").find((line) => line.startsWith("Changes:")) ?? ""
+    expect(changes).toContain(
+      "the previous report user-audit-20261129T000000Z.json could not be read (it is not valid JSON: an unexpected " +
+        "character at line 1, column 1)"
+    )
+    expect(result.stdout).not.toContain("garbage")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character but the line break may appear.
+    expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/u)
+  })
+
   it("writes no report into the current folder for a blank report directory", async () => {
     // From the environment a blank directory is the default, ./reports (missing here: a clear exit 2); as a flag
     // it is a usage error.
