@@ -3,10 +3,11 @@
  * no private key is ever committed. It lives in a temporary directory removed with the scope.
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
+import { makePrivateCa } from "../../support/privateCa.js"
 
 export interface TestCertificate {
   readonly key: string
@@ -57,59 +58,13 @@ export interface PrivateCaCertificate extends TestCertificate {
 
 /**
  * A private CA and a certificate for 127.0.0.1 and localhost it signed, as a company CA or a TLS-inspecting proxy
- * has: trusted only where the CA is given. Made fresh with the openssl CLI, removed with the scope.
+ * has: trusted only where the CA is given. Removed with the scope.
  */
 export const makePrivateCaCertificate = (): Effect.Effect<PrivateCaCertificate, never, Scope.Scope> =>
-  Effect.acquireRelease(
-    Effect.sync(() => mkdtempSync(join(tmpdir(), "private-ca-"))),
-    (directory) => Effect.sync(() => rmSync(directory, { recursive: true, force: true }))
-  ).pipe(
-    Effect.map((directory) => {
-      const file = (name: string) => join(directory, name)
-      const ecKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-      const openssl = (args: ReadonlyArray<string>) => execFileSync("openssl", args, { stdio: "ignore" })
-      openssl([
-        "req",
-        "-x509",
-        ...ecKey,
-        "-keyout",
-        file("ca.key"),
-        "-out",
-        file("ca.pem"),
-        "-days",
-        "2",
-        "-subj",
-        "/CN=Test Private CA",
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign"
-      ])
-      openssl(["req", ...ecKey, "-keyout", file("key.pem"), "-out", file("cert.csr"), "-subj", "/CN=localhost"])
-      writeFileSync(file("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
-      openssl([
-        "x509",
-        "-req",
-        "-in",
-        file("cert.csr"),
-        "-CA",
-        file("ca.pem"),
-        "-CAkey",
-        file("ca.key"),
-        "-set_serial",
-        "2",
-        "-days",
-        "2",
-        "-extfile",
-        file("ext.cnf"),
-        "-out",
-        file("cert.pem")
-      ])
-      return {
-        key: readFileSync(file("key.pem"), "utf8"),
-        cert: readFileSync(file("cert.pem"), "utf8"),
-        certPath: file("cert.pem"),
-        caPath: file("ca.pem")
-      }
-    })
+  Effect.map(
+    Effect.acquireRelease(
+      Effect.sync(() => makePrivateCa("localhost", "127.0.0.1")),
+      (ca) => Effect.sync(ca.remove)
+    ),
+    ({ key, cert, certPath, caPath }) => ({ key, cert, certPath, caPath })
   )
