@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type CliResult, runCli } from "../support/cli.js"
+import { type CliResult, runCli, runEmailing } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 let simulator: StartedSimulator
@@ -25,17 +25,7 @@ afterAll(async () => {
 
 /** `run` whose email cannot be sent: nothing listens on port 1. */
 const runWithoutMail = (env: Record<string, string> = {}) =>
-  runCli(["run", "--report-dir", directory, "--email", "always"], {
-    env: {
-      PANTHER_API_URL: simulator.baseUrl,
-      PANTHER_API_TOKEN: simulator.readToken,
-      MAIL_TO: "security@acme.example",
-      MAIL_FROM: "audit@acme.example",
-      SMTP_URL: "smtp://127.0.0.1:1",
-      SMTP_RETRIES: "0",
-      ...env
-    }
-  })
+  runEmailing(simulator, directory, "smtp://127.0.0.1:1", env)
 
 /** Every line of stderr, parsed: fails the test on a line that is not JSON. */
 const jsonLines = (result: CliResult): ReadonlyArray<Record<string, unknown>> =>

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { runCli } from "../support/cli.js"
+import { runEmailing } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import {
   makePrivateCaCertificate,
@@ -43,17 +43,7 @@ afterAll(async () => {
 })
 
 const runMailing = (env: Record<string, string>) =>
-  runCli(["run", "--report-dir", directory, "--email", "always"], {
-    env: {
-      PANTHER_API_URL: simulator.baseUrl,
-      PANTHER_API_TOKEN: simulator.readToken,
-      MAIL_TO: "security@acme.example",
-      MAIL_FROM: "audit@acme.example",
-      SMTP_URL: `smtps://127.0.0.1:${smtp.port}`,
-      SMTP_RETRIES: "0",
-      ...env
-    }
-  })
+  runEmailing(simulator, directory, `smtps://127.0.0.1:${smtp.port}`, env)
 
 describe("SMTP with --smtp-ca-file", () => {
   it("still trusts the certificates NODE_EXTRA_CA_CERTS names", async () => {

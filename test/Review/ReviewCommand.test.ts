@@ -52,6 +52,16 @@ const readWorkbook = (): Array<Record<string, string>> =>
     record_delimiter: "\r\n"
   })
 
+/** The same Panther a quarter later: Dekker's account is gone and a new admin is there. */
+const aQuarterLater = () =>
+  startSimulator({
+    data: [
+      ...REVIEW_USERS.filter((user) => user.id !== "u-dekker"),
+      wire("u-newadmin", { givenName: "Nia", familyName: "New", role: { name: "Admin" } })
+    ],
+    now: new Date(AS_OF)
+  })
+
 /** `review` in its own process, no file it writes larger than `limitBlocks` 512-byte blocks. */
 const reviewWithFileLimit = (limitBlocks: number) =>
   runCliWithFileLimit(
@@ -152,14 +162,7 @@ describe("panther-audit review", () => {
     const pages = () => readdirSync(directory).filter((file) => file.endsWith(".html"))
     const firstPage = pages()[0] ?? ""
 
-    // A quarter later: Dekker's account is gone and a new admin is there.
-    const later = await startSimulator({
-      data: [
-        ...REVIEW_USERS.filter((user) => user.id !== "u-dekker"),
-        wire("u-newadmin", { givenName: "Nia", familyName: "New", role: { name: "Admin" } })
-      ],
-      now: new Date(AS_OF)
-    })
+    const later = await aQuarterLater()
     try {
       const second = await review(later)
       expect(second.code, second.error).toBe(0)
@@ -187,13 +190,7 @@ describe("panther-audit review", () => {
   it("compares with the workbook --compare-with names instead of the newest, as a review run again needs", async () => {
     expect((await review(simulator)).code).toBe(0)
     const lastQuarter = fileMatching(directory, /^access-review-.*\.csv$/)
-    const later = await startSimulator({
-      data: [
-        ...REVIEW_USERS.filter((user) => user.id !== "u-dekker"),
-        wire("u-newadmin", { givenName: "Nia", familyName: "New", role: { name: "Admin" } })
-      ],
-      now: new Date(AS_OF)
-    })
+    const later = await aQuarterLater()
     try {
       expect((await review(later)).stdout).toContain("1 account added, 1 removed")
       // Run again the same quarter: by default it compares with the review just made, and finds no change.

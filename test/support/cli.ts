@@ -57,6 +57,28 @@ export const jsonLogLines = (stderr: string): ReadonlyArray<JsonLogLine> =>
     .map((line): JsonLogLine => JSON.parse(line))
 
 /**
+ * `run --email always` in its own process against the API at `api`, reporting into `reportDir` and mailing through
+ * `smtpUrl` with no retries; `env` adds to the settings or overrides them.
+ */
+export const runEmailing = (
+  api: { readonly baseUrl: string; readonly readToken: string },
+  reportDir: string,
+  smtpUrl: string,
+  env: Record<string, string> = {}
+): Promise<CliResult> =>
+  runCli(["run", "--report-dir", reportDir, "--email", "always"], {
+    env: {
+      PANTHER_API_URL: api.baseUrl,
+      PANTHER_API_TOKEN: api.readToken,
+      MAIL_TO: "security@acme.example",
+      MAIL_FROM: "audit@acme.example",
+      SMTP_URL: smtpUrl,
+      SMTP_RETRIES: "0",
+      ...env
+    }
+  })
+
+/**
  * What stderr says, read as a person would: each JSON log line replaced by its message, other lines as they are.
  * For checking a message's words whatever the log format (JSON escapes the quotes in them).
  */
