@@ -72,15 +72,15 @@ const lastWorkbook = (names: ReadonlyArray<string>, ownName: string): string | u
 
 class NotAWorkbook extends Error {}
 
+const WORKBOOK_COLUMNS = ["user_id", "email", "decision"] as const
+
 /**
  * Streams the workbook's rows to `onRecord`, as column name to cell: a workbook of 200,000 users is never held
  * whole. Refuses a file without the user_id and email columns (empty, or another shape), and one of another Panther.
  */
 const eachRecord = async (
   path: string,
-  onRecord: (record: Record<string, string>) => void,
-  /** Stops after this many records (the header aside); all by default. */
-  maxRecords?: number
+  onRecord: (record: Record<string, string>) => void
 ): Promise<{ readonly instance: string | undefined; readonly asOf: string | undefined }> => {
   const { parse } = await import("csv-parse")
   let header: ReadonlyArray<string> | undefined
@@ -90,7 +90,6 @@ const eachRecord = async (
     parse({
       bom: true,
       relax_column_count: true,
-      ...(maxRecords === undefined ? {} : { to: maxRecords }),
       columns: (names: Array<string>) => {
         header = names
         return names
@@ -103,12 +102,15 @@ const eachRecord = async (
       onRecord(record)
     }
   } finally {
-    // The parser stops at `maxRecords`; the file is not read on.
+    // Closed also when the parser fails halfway.
     source.destroy()
   }
   if (header === undefined) throw new NotAWorkbook("it is empty")
-  if (!header.includes("user_id") || !header.includes("email")) {
-    throw new NotAWorkbook("it has no user_id and email columns; was it saved with other columns?")
+  // A findings report has user_id and email too; only a review workbook has a decision column.
+  if (!WORKBOOK_COLUMNS.every((column) => header?.includes(column))) {
+    throw new NotAWorkbook(
+      "it has no user_id, email and decision columns: it is not a review workbook, or was saved with other columns"
+    )
   }
   return { instance: first?.instance || undefined, asOf: first?.as_of || undefined }
 }
@@ -214,8 +216,8 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
 }
 
 /**
- * Checks, before the audit, a workbook given with `--compare-with`: a review that cannot make the comparison asked
- * for fails at once, rather than after reading every user.
+ * Checks, before the audit, a workbook given with `--compare-with`, all of it (it is at most 256 MiB): a review that
+ * cannot make the comparison asked for fails at once, rather than after reading every user.
  */
 export const checkWorkbookToCompare = (path: string, apiBaseUrl: string): Effect.Effect<void, ConfigurationError> =>
   Effect.flatMap(
@@ -223,7 +225,7 @@ export const checkWorkbookToCompare = (path: string, apiBaseUrl: string): Effect
       const unreadable = await unreadableWorkbook(path)
       if (unreadable !== undefined) return unreadable
       try {
-        const { instance } = await eachRecord(path, () => {}, 1)
+        const { instance } = await eachRecord(path, () => {})
         return instance !== undefined && !isSameInstance(`https://${instance}`, apiBaseUrl)
           ? `it is a review of another Panther (${printable(instance)})`
           : undefined

@@ -26,9 +26,12 @@ const compare = (rows: ReadonlyArray<ReviewRow>, apiBaseUrl = "https://api.acme.
   Effect.runPromise(compareWithLastReview(directory, "access-review-20261001T000000Z", apiBaseUrl, rows))
 
 it("compares with the newest earlier workbook, by id, or by email in any case for a record without one", async () => {
-  workbook("access-review-20260101T000000Z.csv", ["user_id,email,instance", "old,old@example.com,api.acme.example"])
+  workbook("access-review-20260101T000000Z.csv", [
+    "user_id,email,instance,decision",
+    "old,old@example.com,api.acme.example"
+  ])
   workbook("access-review-20260701T000000Z.csv", [
-    "privileged,given_name,family_name,user_id,email,instance,as_of",
+    "privileged,given_name,family_name,user_id,email,instance,as_of,decision",
     "false,Kept,One,kept,kept@example.com,api.acme.example,2026-07-01T00:00:00.000Z",
     "true,Gone,Two,gone,gone@example.com,api.acme.example,2026-07-01T00:00:00.000Z",
     "false,No,Id,,NoId@Example.com,api.acme.example,2026-07-01T00:00:00.000Z"
@@ -44,7 +47,10 @@ it("compares with the newest earlier workbook, by id, or by email in any case fo
 })
 
 it("does not compare with a workbook of another Panther, or one saved with other columns, and says why", async () => {
-  workbook("access-review-20260701T000000Z.csv", ["user_id,email,instance", "a,a@example.com,api.other.example"])
+  workbook("access-review-20260701T000000Z.csv", [
+    "user_id,email,instance,decision",
+    "a,a@example.com,api.other.example"
+  ])
   expect(await compare([row("a")])).toEqual({
     _tag: "NotCompared",
     reason: "the last review's workbook, access-review-20260701T000000Z.csv, is of another Panther (api.other.example)"
@@ -52,12 +58,12 @@ it("does not compare with a workbook of another Panther, or one saved with other
   workbook("access-review-20260801T000000Z.csv", ["User;Email", "a;a@example.com"])
   expect(await compare([row("a")])).toMatchObject({
     _tag: "NotCompared",
-    reason: expect.stringContaining("has no user_id and email columns")
+    reason: expect.stringContaining("has no user_id, email and decision columns")
   })
 })
 
 it("leaves out its own workbook, and says when there is no earlier one", async () => {
-  workbook("access-review-20261001T000000Z.csv", ["user_id,email", "a,a@example.com"])
+  workbook("access-review-20261001T000000Z.csv", ["user_id,email,decision", "a,a@example.com"])
   expect(await compare([row("a")])).toEqual({
     _tag: "NotCompared",
     reason: "no earlier review workbook in the report directory"
@@ -73,13 +79,13 @@ it("does not take an empty file, or one without the workbook's columns, for a re
   workbook("access-review-20260801T000000Z.csv", ["this is not a workbook"])
   expect(await compare([row("a")])).toMatchObject({
     _tag: "NotCompared",
-    reason: expect.stringContaining("has no user_id and email columns")
+    reason: expect.stringContaining("has no user_id, email and decision columns")
   })
 })
 
 it("reads a workbook back as a spreadsheet saves it: guards taken off or kept, TRUE/FALSE, blank rows", async () => {
   workbook("access-review-20260701T000000Z.csv", [
-    "privileged,given_name,family_name,user_id,email",
+    "privileged,given_name,family_name,user_id,email,decision",
     // Saved by a spreadsheet: the formula guard dropped from one id, kept on another, booleans in capitals.
     "TRUE,'=cmd,Evil,=one,one@example.com",
     "FALSE,Two,Kept,'-two,two@example.com",
@@ -94,10 +100,16 @@ it("reads a workbook back as a spreadsheet saves it: guards taken off or kept, T
 })
 
 it("counts only accounts that can sign in as added, and shows no escape sequence from the workbook", async () => {
-  workbook("access-review-20260701T000000Z.csv", ["user_id,email,instance", "a,a@example.com,api.acme.example"])
+  workbook("access-review-20260701T000000Z.csv", [
+    "user_id,email,instance,decision",
+    "a,a@example.com,api.acme.example"
+  ])
   const since = await compare([row("a"), { ...row("off"), enabled: false }, row("on")])
   expect(since._tag === "Compared" ? [...since.added] : []).toEqual(["id:on"])
-  workbook("access-review-20260801T000000Z.csv", ["user_id,email,instance", "a,a@example.com,evil\u001b[2J.example"])
+  workbook("access-review-20260801T000000Z.csv", [
+    "user_id,email,instance,decision",
+    "a,a@example.com,evil\u001b[2J.example"
+  ])
   const other = await compare([row("a")])
   expect(other._tag === "NotCompared" ? other.reason : "").toContain("another Panther (evil\uFFFD[2J.example)")
 })

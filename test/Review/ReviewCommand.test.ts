@@ -209,11 +209,18 @@ describe("panther-audit review", () => {
       const notAWorkbook = join(elsewhere, "notes.csv")
       writeFileSync(notAWorkbook, "User;Email\r\na;a@example.com\r\n")
       const otherPanther = join(elsewhere, "access-review-20260101T000000Z.csv")
-      writeFileSync(otherPanther, "user_id,email,instance\r\na,a@example.com,api.other.example\r\n")
+      writeFileSync(otherPanther, "user_id,email,instance,decision\r\na,a@example.com,api.other.example,\r\n")
+      // A findings report has user_id and email too; only a workbook has a decision column.
+      const findingsReport = join(elsewhere, "user-audit-20260101T000000Z.csv")
+      writeFileSync(findingsReport, "severity,finding,user_id,email\r\nhigh,STALE_LOGIN,a,a@example.com\r\n")
+      const brokenLater = join(elsewhere, "access-review-20260201T000000Z.csv")
+      writeFileSync(brokenLater, 'user_id,email,decision\r\na,a@example.com,\r\nb,b@example.com,"oops\r\n')
       const cases: Array<[string, string]> = [
         [join(elsewhere, "missing.csv"), "it does not exist"],
         [elsewhere, "it is not a regular file"],
-        [notAWorkbook, "it has no user_id and email columns"],
+        [findingsReport, "it has no user_id, email and decision columns: it is not a review workbook"],
+        [brokenLater, "it is not CSV as this tool writes it"],
+        [notAWorkbook, "it has no user_id, email and decision columns: it is not a review workbook"],
         [otherPanther, "it is a review of another Panther (api.other.example)"]
       ]
       for (const [path, why] of cases) {
