@@ -63,16 +63,21 @@ export const isLoopbackHost = (host: string): boolean => {
 }
 
 /**
- * A URL that did not parse, fit to quote: without what may hold a secret (a `user:password@` part, a query such as
- * `?api_key=...`, a fragment), which are named instead.
+ * A URL fit to quote in a message, without what may hold a secret, which is named instead: a user name and password,
+ * a query such as `?api_key=...`, a fragment. Everything between the scheme and the LAST `@` of the text counts as
+ * credentials: a `?`, `#` or `/` left unencoded in a password ends the host part early for a URL parser, so a cut at
+ * the first of them (or at the first `@`) would show the password's start.
  */
 export const quotable = (text: string): string => {
-  const withoutQuery = text.replace(/[?#][\s\S]*$/, "")
-  const at = withoutQuery.lastIndexOf("@")
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(withoutQuery)?.[0] ?? ""
-  const shown = at === -1 ? withoutQuery : `${scheme}${withoutQuery.slice(at + 1)}`
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? ""
+  const at = text.lastIndexOf("@")
+  const afterCredentials = at === -1 ? text.slice(scheme.length) : text.slice(at + 1)
+  const shown = `${scheme}${afterCredentials.replace(/[?#][\s\S]*$/, "")}`
   return shown === text ? `"${text}"` : `"${shown}" (its user name, password or query not shown)`
 }
+
+/** Whether a URL holds an `@` after its scheme: a user name and password, whether or not it parses as one. */
+const holdsCredentials = (text: string): boolean => text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").includes("@")
 
 const invalid = (why: string) => Either.left(new ConfigurationError({ message: `--api-url / PANTHER_API_URL ${why}` }))
 
@@ -91,15 +96,18 @@ export const normaliseBaseUrl = (
     const shown = quotable(text)
     return invalid(`${shown} has no scheme: did you mean https://${shown.replace(/^"\/*|"[^"]*$/g, "")} ?`)
   }
+  // The URL ends up in logs and error messages; a password in it would leak there. Checked on the text, before it
+  // is parsed: an unencoded `?` or `#` in a password makes the parser read the user name as the host.
+  if (holdsCredentials(text)) {
+    return invalid(
+      "must not contain a user name or password (it holds an @): pass the token with --api-token or --api-token-file."
+    )
+  }
   let url: URL
   try {
     url = new URL(text)
   } catch {
     return invalid(`${quotable(text)} is not a valid URL: expected https://api.<instance-domain>.`)
-  }
-  // The URL ends up in logs and error messages; a password in it would leak there.
-  if (url.username !== "" || url.password !== "") {
-    return invalid("must not contain a user name or password: pass the token with --api-token or --api-token-file.")
   }
   if (url.search !== "" || url.hash !== "") {
     return invalid(`"${url.origin}${url.pathname}..." must not have a query string or fragment.`)

@@ -1,6 +1,8 @@
+import { createServer } from "node:net"
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { isLoopbackHost, normaliseBaseUrl } from "../../src/PantherApi/Connection.js"
+import { runCli } from "../support/cli.js"
 
 const normalised = (raw: string, allowInsecureHttp = false) =>
   Either.getOrThrowWith(normaliseBaseUrl(raw, { allowInsecureHttp }), (error) => new Error(error.message))
@@ -52,12 +54,46 @@ describe("normaliseBaseUrl", () => {
 
   it("does not quote a password or query of a URL it cannot use, even one that does not parse", () => {
     const badPort = refusal("https://user:SECRET-1@api.acme.example:99999")
-    expect(badPort).toContain('"https://api.acme.example:99999" (its user name, password or query not shown) is not')
+    expect(badPort).toContain("must not contain a user name or password")
+    const unparsed = refusal("https://api.acme.example:99999/?api_key=SECRET-4")
+    expect(unparsed).toContain('"https://api.acme.example:99999/" (its user name, password or query not shown) is not')
     const noScheme = refusal("api.acme.runpanther.net/?api_key=SECRET-2")
     expect(noScheme).toContain("did you mean https://api.acme.runpanther.net/ ?")
     const noSchemeWithUser = refusal("bob:SECRET-3@api.acme.runpanther.net")
     expect(noSchemeWithUser).toContain("did you mean https://api.acme.runpanther.net ?")
-    for (const message of [badPort, noScheme, noSchemeWithUser]) expect(message).not.toMatch(/SECRET|bob/)
+    for (const message of [badPort, unparsed, noScheme, noSchemeWithUser]) expect(message).not.toMatch(/SECRET|bob/)
+  })
+
+  it("never quotes a password whose ?, # or / was left unencoded, and connects nowhere with such a URL", async () => {
+    // Where the misread URL would point: `https://127.0.0.1:<port>#...@host` parses as that host and port.
+    let connections = 0
+    const decoy = createServer((socket) => {
+      connections += 1
+      socket.destroy()
+    })
+    const port = await new Promise<number>((resolve) =>
+      decoy.listen(0, "127.0.0.1", () => resolve(Number(Reflect.get(decoy.address() ?? {}, "port"))))
+    )
+    try {
+      for (const apiUrl of [
+        "https://alice:Winter?7193@api.acme.example",
+        "https://alice:Hunter2#xQz9@api.acme.example",
+        `https://127.0.0.1:${port}#Tr0ub4dor@api.acme.example`,
+        `https://127.0.0.1:${port}/Tr0ub4dor@api.acme.example`
+      ]) {
+        const result = await runCli(["users", "list", "--max-retries", "0"], {
+          env: { PANTHER_API_URL: apiUrl, PANTHER_API_TOKEN: "pat-unused" }
+        })
+        const printed = result.stdout + result.stderr
+        expect(result.code, apiUrl).toBe(2)
+        expect(printed, apiUrl).toContain("must not contain a user name or password")
+        expect(printed, apiUrl).not.toMatch(/alice|Winter|7193|Hunter2|xQz9|Tr0ub4dor/)
+        expect(printed, apiUrl).not.toContain(`127.0.0.1:${port}`)
+      }
+      expect(connections).toBe(0)
+    } finally {
+      decoy.close()
+    }
   })
 
   it("knows its loopback hosts", () => {

@@ -309,6 +309,43 @@ describe("panther-audit through an HTTP proxy", () => {
     expectNoSecret(result.stdout + result.stderr)
   })
 
+  it("never quotes a password whose ?, # or / was left unencoded, and connects nowhere with such a URL", async () => {
+    // A decoy where the misread URL would point: `http://127.0.0.1:<decoy>#...@...` parses as that host and port.
+    let decoyConnections = 0
+    const decoy = createHttpServer()
+    decoy.on("connection", (socket) => {
+      decoyConnections += 1
+      socket.destroy()
+    })
+    const decoyPort = await listen(decoy)
+    try {
+      for (const [value, password, says] of [
+        [`http://alice:Winter?7193@127.0.0.1:${proxyPort}`, "Winter?7193", "query (?) or fragment (#)"],
+        [`http://alice:Hunter2#xQz9@127.0.0.1:${proxyPort}`, "Hunter2#xQz9", "query (?) or fragment (#)"],
+        [`http://127.0.0.1:${decoyPort}#Tr0ub4dor@127.0.0.1:${proxyPort}`, "Tr0ub4dor", "query (?) or fragment (#)"],
+        [`http://127.0.0.1:${decoyPort}/Tr0ub4dor@127.0.0.1:${proxyPort}`, "Tr0ub4dor", "an @ after the host"],
+        [`http://alice:Sq7k/Vw3p?x@127.0.0.1:${proxyPort}`, "Sq7k/Vw3p", "query (?) or fragment (#)"],
+        [`http://alice:Sq7k/Vw3p@127.0.0.1:${proxyPort}`, "Sq7k/Vw3p", "is not a proxy URL"]
+      ] as const) {
+        const result = await runCli(["users", "list", "--max-retries", "0"], {
+          env: throughProxy({ HTTPS_PROXY: value })
+        })
+        const printed = result.stdout + result.stderr
+        expect(result.code, value).toBe(2)
+        expect(printed, value).toContain(`HTTPS_PROXY \\"http://127.0.0.1:${proxyPort}\\" (its user name, password`)
+        expect(printed, value).toContain(says)
+        expect(printed, value).toContain("? as %3F, # as %23, @ as %40, : as %3A, / as %2F")
+        for (const part of [password, ...password.split(/[?#/]/)]) expect(printed, value).not.toContain(part)
+        expect(printed, value).not.toContain("alice")
+        expect(printed, value).not.toContain(`127.0.0.1:${decoyPort}`)
+      }
+      expect(log.tunnels).toHaveLength(0)
+      expect(decoyConnections).toBe(0)
+    } finally {
+      await close(decoy)
+    }
+  })
+
   it("refuses a proxy URL it cannot use before sending anything, naming the variable but not its password", async () => {
     for (const [value, says] of [
       [
