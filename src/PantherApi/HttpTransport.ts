@@ -20,7 +20,7 @@ import { VERSION } from "../Version.js"
 import type { ProxyInPath } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"
 import type { ProxyRoute } from "./Proxy.js"
-import { type ProxyFault, TunnelFailure, TunnellingAgent } from "./ProxyTunnel.js"
+import { type ProxyFault, TunnelFailure, TunnellingAgent, type TunnelProgress, tunnelTimedOut } from "./ProxyTunnel.js"
 import { API_KEY_HEADER } from "./UsersApi.js"
 
 export interface OutgoingRequest {
@@ -128,6 +128,9 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
     // Open sockets would otherwise keep the process alive after the command is done.
     yield* Effect.addFinalizer(() => Effect.sync(() => agent.destroy()))
     const send = secure ? https.request : http.request
+    // An https:// API through a proxy: each new connection is a tunnel to this `host:port` (`ProxyTunnel.ts`).
+    const tunnelTarget =
+      secure && proxy !== undefined ? `${base.hostname}:${base.port === "" ? 443 : base.port}` : undefined
     // An http:// API through a proxy: the request goes to the proxy, naming the whole URL (absolute form).
     const absoluteForm = !secure && proxy !== undefined
     const prefix = (absoluteForm ? base.origin : "") + (base.pathname === "/" ? "" : base.pathname)
@@ -164,6 +167,7 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
       let waiting: ((result: Effect.Effect<Reply, ExchangeFailure>) => void) | undefined
       let outgoing: http.ClientRequest | undefined
       let responded = false
+      const tunnel: TunnelProgress | undefined = tunnelTarget === undefined ? undefined : { stage: "connecting" }
       const settle = (result: Effect.Effect<Reply, ExchangeFailure>) => {
         if (settled) return
         settled = true
@@ -189,12 +193,21 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
         )
         abandoned?.destroy()
       }
-      const deadline = setTimeout(() => fail("timeout"), timeoutMs)
+      // Through a tunnel not yet carrying the request, the deadline is the proxy's: nothing was sent to Panther.
+      const deadline = setTimeout(
+        () =>
+          fail(
+            "timeout",
+            tunnel === undefined || tunnelTarget === undefined ? undefined : tunnelTimedOut(tunnel, tunnelTarget)
+          ),
+        timeoutMs
+      )
       // Final, never retried: the caller gave the exchange up.
       const cancel = () => fail("cancelled")
       try {
         const body = request.jsonBody === undefined ? undefined : Buffer.from(request.jsonBody, "utf8")
         outgoing = send({
+          ...(tunnel === undefined ? {} : { tunnelProgress: tunnel }),
           protocol: base.protocol,
           hostname,
           port,
@@ -206,6 +219,16 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
               ? headers
               : { ...headers, "content-type": "application/json", "content-length": String(body.length) }
         })
+        if (tunnel !== undefined) {
+          const carrying = outgoing
+          carrying.once("socket", (socket) => {
+            if (carrying.reusedSocket) tunnel.stage = "secure"
+            else
+              socket.once("secureConnect", () => {
+                tunnel.stage = "secure"
+              })
+          })
+        }
         outgoing.on("error", (error) => {
           const code = codeOf(error)
           const stale = outgoing?.reusedSocket === true && !responded && (code === "ECONNRESET" || code === "EPIPE")

@@ -20,6 +20,20 @@ export type ProxyFault =
   | { readonly kind: "refused"; readonly status: number; readonly target: string }
   /** What came back was not an HTTP answer. */
   | { readonly kind: "not-a-proxy" }
+  /** It took the connection but had not answered CONNECT when the request's deadline came. */
+  | { readonly kind: "silent"; readonly target: string }
+  /** It opened the tunnel, but TLS to Panther was not up through it when the request's deadline came. */
+  | { readonly kind: "no-tls"; readonly target: string }
+
+/**
+ * How far the tunnel for one request got: until TLS to Panther is up over it, nothing of the request has left this
+ * machine but the CONNECT, so a deadline then is the proxy's failure and the request is safe to send again. The
+ * transport puts it in the request's options, which reach `createConnection` as they are; the agent moves it on to
+ * "asked" and "open", the transport to "secure" (at once for a tunnel the agent reuses).
+ */
+export interface TunnelProgress {
+  stage: "connecting" | "asked" | "open" | "secure"
+}
 
 /** A tunnel that could not be opened; `code` as Node's errors have it, for the unreachable case. */
 export class TunnelFailure extends Error {
@@ -28,6 +42,20 @@ export class TunnelFailure extends Error {
     readonly code: string | undefined
   ) {
     super(fault.kind === "refused" ? `the proxy answered CONNECT with ${fault.status}` : `proxy ${fault.kind}`)
+  }
+}
+
+/** A deadline that came before the tunnel carried the request, as the proxy's failure; undefined once it did. */
+export const tunnelTimedOut = (progress: TunnelProgress, target: string): TunnelFailure | undefined => {
+  switch (progress.stage) {
+    case "connecting":
+      return new TunnelFailure({ kind: "unreachable" }, "ETIMEDOUT")
+    case "asked":
+      return new TunnelFailure({ kind: "silent", target }, undefined)
+    case "open":
+      return new TunnelFailure({ kind: "no-tls", target }, undefined)
+    case "secure":
+      return undefined
   }
 }
 
@@ -43,7 +71,11 @@ const codeOf = (error: unknown): string | undefined => {
 }
 
 /** What `https.Agent` hands `createConnection`: TLS options, the host and port asked for, and the request's own. */
-type TunnelOptions = ConnectionOptions & { readonly host?: string | null; readonly port?: number | string | null }
+type TunnelOptions = ConnectionOptions & {
+  readonly host?: string | null
+  readonly port?: number | string | null
+  readonly tunnelProgress?: TunnelProgress
+}
 
 export class TunnellingAgent extends https.Agent {
   /** Tunnels being opened, not yet the agent's: destroyed with it, so none keeps the process alive. */
@@ -52,7 +84,10 @@ export class TunnellingAgent extends https.Agent {
   constructor(
     private readonly route: ProxyRoute,
     options: https.AgentOptions,
-    /** A proxy that accepts the connection but never answers would otherwise hold the request until its deadline. */
+    /**
+     * How long a tunnel may take to open. The request's own deadline comes first and names the failure; this one
+     * closes a tunnel the request gave up on, which would otherwise wait on a silent proxy until the agent goes.
+     */
     private readonly answerTimeoutMs: number
   ) {
     super(options)
@@ -76,6 +111,7 @@ export class TunnellingAgent extends https.Agent {
       keepAliveInitialDelay: KEEP_ALIVE_INITIAL_DELAY_MS
     })
     this.opening.add(raw)
+    const progress = options.tunnelProgress
     let finished = false
     const unreachable = (error: unknown) =>
       finish(new TunnelFailure({ kind: "unreachable" }, codeOf(error) ?? "ECONNRESET"))
@@ -93,7 +129,12 @@ export class TunnellingAgent extends https.Agent {
         raw.destroy()
         return done(error)
       }
-      const { path: _requestPath, ...tlsOptions } = options as TunnelOptions & { readonly path?: unknown }
+      const {
+        path: _requestPath,
+        tunnelProgress: _progress,
+        ...tlsOptions
+      } = options as TunnelOptions & { readonly path?: unknown }
+      if (progress !== undefined) progress.stage = "open"
       const secure = tlsConnect({ ...tlsOptions, socket: raw })
       // Each ends the other: a tunnel has no use without its TLS session, nor the session without the tunnel.
       raw.on("error", (error) => secure.destroy(error))
@@ -105,6 +146,7 @@ export class TunnellingAgent extends https.Agent {
     raw.on("close", cutOff)
     raw.setTimeout(this.answerTimeoutMs, () => unreachable({ code: "ETIMEDOUT" }))
     raw.once("connect", () => {
+      if (progress !== undefined) progress.stage = "asked"
       const login = this.route.login
       const authorization = login === undefined ? "" : `Proxy-Authorization: ${Redacted.value(login.authorization)}\r\n`
       raw.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${authorization}\r\n`)

@@ -226,23 +226,40 @@ const proxyFailure = (
   path: string,
   proxy: ProxyInPath,
   fault: ProxyFault,
-  code: string | undefined
+  code: string | undefined,
+  timeoutReason: string
 ): TransientFailure | TransportError => {
   const name = `the proxy at ${proxy.address} (${proxy.variable})`
   const fields = { method, path, proxy, proxyFailed: true }
   const final = (reason: string) => new TransportError({ ...fields, reason, attempts: 1 })
+  // Nothing reached Panther, so sending again is safe, a create included.
+  const passing = (reason: string) =>
+    new TransientFailure({
+      ...fields,
+      status: Option.none(),
+      reason,
+      retryAfter: Option.none(),
+      detail: undefined,
+      mayHaveTakenEffect: false
+    })
   switch (fault.kind) {
     case "unreachable":
-      return new TransientFailure({
-        ...fields,
-        status: Option.none(),
-        reason:
-          `connecting to ${name} failed: ${describeCode(code)}; check the proxy's host and port in ${proxy.variable}, ` +
-          "and that it is running",
-        retryAfter: Option.none(),
-        detail: undefined,
-        mayHaveTakenEffect: false
-      })
+      return passing(
+        `connecting to ${name} failed: ${describeCode(code)}; check the proxy's host and port in ${proxy.variable}, ` +
+          "and that it is running"
+      )
+    case "silent":
+      return passing(
+        `${name} took the connection but did not answer the request for a tunnel to ${fault.target} (CONNECT; ` +
+          `${timeoutReason}), so nothing reached Panther: check that ${proxy.variable} names an HTTP proxy's host ` +
+          "and port, and that the proxy is working"
+      )
+    case "no-tls":
+      return passing(
+        `${name} opened a tunnel to ${fault.target}, but no TLS came back through it (${timeoutReason}), so ` +
+          "nothing reached Panther: check that the proxy lets TLS through to that host (a proxy that inspects " +
+          "traffic may hold it), and that the port in --api-url / PANTHER_API_URL is Panther's https port"
+      )
     case "not-a-proxy":
       return final(
         `${name} did not answer as an HTTP proxy: check that ${proxy.variable} names the proxy's http:// host and port`
@@ -251,14 +268,9 @@ const proxyFailure = (
       const status = `${fault.status}${STATUS_TEXT[fault.status] === undefined ? "" : ` ${STATUS_TEXT[fault.status]}`}`
       if (fault.status === 407) return final(proxyLoginHint(proxy))
       if (PROXY_PASSING.has(fault.status)) {
-        return new TransientFailure({
-          ...fields,
-          status: Option.none(),
-          reason: `${name} could not reach ${fault.target} (${status}): check that the proxy can reach Panther's API host`,
-          retryAfter: Option.none(),
-          detail: undefined,
-          mayHaveTakenEffect: false
-        })
+        return passing(
+          `${name} could not reach ${fault.target} (${status}): check that the proxy can reach Panther's API host`
+        )
       }
       return final(
         fault.status === 403
@@ -284,7 +296,7 @@ export const transportFailure = (
 ): TransientFailure | TransportError => {
   const { stage, code } = failure
   if (failure.proxy !== undefined && failure.proxyFault !== undefined) {
-    return proxyFailure(method, path, failure.proxy, failure.proxyFault, code)
+    return proxyFailure(method, path, failure.proxy, failure.proxyFault, code, timeoutReason)
   }
   const viaProxy = proxyFields(failure)
   const final = (reason: string) => new TransportError({ method, path, reason, attempts: 1, ...viaProxy })

@@ -10,11 +10,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { createServer as createHttpServer, request as httpRequest, type Server } from "node:http"
 import { createServer as createHttpsServer } from "node:https"
-import { type AddressInfo, connect as tcpConnect } from "node:net"
+import { type AddressInfo, createServer as createTcpServer, type Socket, connect as tcpConnect } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { runCli } from "../support/cli.js"
+import { runCli, stderrText } from "../support/cli.js"
 import { makePrivateCa, type PrivateCa } from "../support/privateCa.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -41,6 +41,8 @@ let refuseWith: number | undefined
 let wantsLogin = false
 /** Whether the proxy answers absolute-form requests with a 502 page that echoes their headers and its login. */
 let echoesLogin = false
+/** Whether Panther (the front) takes requests and never answers them. */
+let frontHangs = false
 let log: ProxyLog = { tunnels: [], forwarded: [] }
 let reports = ""
 
@@ -75,9 +77,9 @@ const toSimulator = (
 beforeAll(async () => {
   simulator = await startSimulator({ users: 150, seed: 5, readToken: READ_TOKEN })
   ca = makePrivateCa(API_HOST)
-  front = createHttpsServer({ key: ca.key, cert: ca.cert }, (request, response) =>
-    toSimulator(request.url ?? "/", request, response)
-  )
+  front = createHttpsServer({ key: ca.key, cert: ca.cert }, (request, response) => {
+    if (!frontHangs) toSimulator(request.url ?? "/", request, response)
+  })
   frontPort = await listen(front)
   proxy = createHttpServer((request, response) => {
     const authorization = request.headers["proxy-authorization"]
@@ -129,6 +131,7 @@ beforeEach(() => {
   refuseWith = undefined
   wantsLogin = false
   echoesLogin = false
+  frontHangs = false
 })
 
 const throughProxy = (overrides: Record<string, string | undefined> = {}) => ({
@@ -247,6 +250,79 @@ describe("panther-audit through an HTTP proxy", () => {
     expect(result.stderr).toContain("ECONNREFUSED")
     expect(result.stderr).toContain("after 2 attempts")
     expectNoSecret(result.stdout + result.stderr)
+  })
+
+  it.each([
+    ["never answers CONNECT", "silent", "took the connection but did not answer the request for a tunnel to"],
+    ["answers CONNECT, then sends no TLS", "no-tls", "opened a tunnel to"]
+  ] as const)(
+    "blames a proxy that %s, and retries even a create, since nothing reached Panther",
+    async (_case, mode, says) => {
+      const held: Array<Socket> = []
+      let connects = 0
+      const silent = createTcpServer((socket) => {
+        held.push(socket)
+        socket.on("error", () => undefined)
+        socket.once("data", () => {
+          connects += 1
+          if (mode === "no-tls") socket.write("HTTP/1.1 200 Connection Established\r\n\r\n")
+        })
+      })
+      const port = await new Promise<number>((resolve) =>
+        silent.listen(0, "127.0.0.1", () => resolve((silent.address() as AddressInfo).port))
+      )
+      try {
+        const env = throughProxy({ HTTPS_PROXY: `http://127.0.0.1:${port}` })
+        const timing = ["--timeout-seconds", "1", "--max-retries", "1"]
+        const read = await runCli(["users", "list", ...timing], { env })
+        const create = await runCli(
+          ["users", "create", "--email", "hang@acme.example", "--given-name", "H", "--family-name", "G"].concat([
+            "--role",
+            "Analyst",
+            ...timing
+          ]),
+          { env }
+        )
+        for (const [result, request] of [
+          [read, "GET /users"],
+          [create, "POST /users"]
+        ] as const) {
+          const said = stderrText(result.stderr)
+          expect(result.code, said).toBe(3)
+          expect(said).toContain(`Could not get an answer from Panther for ${request} after 2 attempts`)
+          expect(said).toContain(`the proxy at 127.0.0.1:${port} (HTTPS_PROXY) ${says} ${API_HOST}:${frontPort}`)
+          expect(said).toContain("nothing reached Panther")
+          expect(said).not.toContain("may already have been made")
+          expect(said).not.toContain("could not check whether")
+        }
+        // Each tried twice: the create too, as it never left this machine.
+        expect(connects).toBe(4)
+        expect(log.tunnels).toHaveLength(0)
+      } finally {
+        for (const socket of held) socket.destroy()
+        silent.close()
+      }
+    }
+  )
+
+  it("still counts a create as maybe made when Panther, past a working tunnel, does not answer in time", async () => {
+    frontHangs = true
+    const result = await runCli(
+      ["users", "create", "--email", "slow@acme.example", "--given-name", "S", "--family-name", "L"].concat([
+        "--role",
+        "Analyst",
+        "--timeout-seconds",
+        "1",
+        "--max-retries",
+        "1"
+      ]),
+      { env: throughProxy() }
+    )
+    const said = stderrText(result.stderr)
+    expect(result.code, said).toBe(3)
+    expect(said).toContain("Could not get an answer from Panther for POST /users: no answer within 1s")
+    expect(said).toContain("may already have been made")
+    expect(said).not.toContain("nothing reached Panther")
   })
 
   it("goes around the proxy for a host NO_PROXY names", async () => {
