@@ -29,8 +29,27 @@ const giveToNode = (what: string, file: string): string =>
 
 const GIVE_THE_CA = giveToNode("certificates from a private CA", "/path/to/ca.pem")
 
+/**
+ * The server's TLS alerts about the client's certificate (`ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`,
+ * `ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE`, ...): the server asking for one (mutual TLS) or refusing it. This tool sends
+ * none, so they are never about the server's own certificate, and trusting another CA does not help.
+ */
+const CLIENT_CERTIFICATE_ALERT =
+  /_ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_REVOKED|CERTIFICATE_EXPIRED|CERTIFICATE_UNKNOWN|UNKNOWN_CA|ACCESS_DENIED)$/
+
+const CLIENT_CERTIFICATE_ADVICE =
+  "The API must be reachable without a client certificate: if a gateway or proxy of your own in front of Panther " +
+  "demands one, have it let this host through without, or point --api-url / PANTHER_API_URL at an address that " +
+  "does not ask for one."
+
 /** The certificate failure a Node error code names; undefined for a code that is no certificate problem. */
 export const certificateFailure = (code: string): CertificateFailure | undefined => {
+  if (CLIENT_CERTIFICATE_ALERT.test(code)) {
+    return {
+      reason: `the server asked for a client certificate (mutual TLS), which this tool does not send (${code})`,
+      advice: CLIENT_CERTIFICATE_ADVICE
+    }
+  }
   if (UNKNOWN_ISSUER.has(code)) {
     return {
       reason: `the server's certificate is not signed by a certificate authority this machine trusts (${code})`,
@@ -59,7 +78,8 @@ export const certificateFailure = (code: string): CertificateFailure | undefined
           "(an IP address works only when the certificate names it)."
       }
   }
-  return /CERT|SELF_SIGNED|VERIFY|SIGNATURE/i.test(code)
+  // Other alerts are the server ending the handshake for reasons of its own, not a certificate of its refused here.
+  return /CERT|SELF_SIGNED|VERIFY|SIGNATURE/i.test(code) && !/_ALERT_/.test(code)
     ? {
         reason: `the server's certificate was refused (${code})`,
         advice: `Check the certificate the server presents (openssl s_client -connect <host>:443). ${GIVE_THE_CA}`

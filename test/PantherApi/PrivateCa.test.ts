@@ -2,6 +2,7 @@
  * A Panther API behind a gateway or proxy whose certificate comes from a private CA: the command says what is wrong
  * with the certificate and how to trust the CA, and works once NODE_EXTRA_CA_CERTS names it.
  */
+import { readFileSync } from "node:fs"
 import { createServer as createHttpsServer } from "node:https"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -46,6 +47,41 @@ describe("an API whose certificate a private CA signed", () => {
     // A certificate fails the same way however long the client waits.
     expect(result.stderr).not.toContain("--timeout-seconds")
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+  })
+
+  it("says a server that demands a client certificate (mutual TLS) wants what this tool does not send", async () => {
+    const mutual = createHttpsServer({
+      key: certificate.key,
+      cert: certificate.cert,
+      requestCert: true,
+      rejectUnauthorized: true,
+      ca: readFileSync(certificate.caPath, "utf8")
+    })
+    await new Promise<void>((listening) => mutual.listen(0, "127.0.0.1", listening))
+    try {
+      const address = mutual.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      const result = await runCli(["users", "list", "--max-retries", "0"], {
+        env: {
+          PANTHER_API_URL: `https://127.0.0.1:${port}`,
+          PANTHER_API_TOKEN: TOKEN,
+          NODE_EXTRA_CA_CERTS: certificate.caPath
+        }
+      })
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain(
+        "the server asked for a client certificate (mutual TLS), which this tool does not send"
+      )
+      expect(result.stderr).toContain("ALERT_CERTIFICATE_REQUIRED")
+      expect(result.stderr).toContain("The API must be reachable without a client certificate")
+      // Its own certificate was fine: trusting another CA would not help.
+      expect(result.stderr).not.toContain("server's certificate")
+      expect(result.stderr).not.toContain("NODE_EXTRA_CA_CERTS")
+      expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+    } finally {
+      mutual.closeAllConnections()
+      await new Promise((closed) => mutual.close(closed))
+    }
   })
 
   it("works once NODE_EXTRA_CA_CERTS names the CA's certificate", async () => {
