@@ -12,8 +12,6 @@ const RequestFields = { method: Schema.String, path: Schema.String }
 
 const pantherSaid = (detail: string | undefined): string => (detail === undefined ? "" : ` Panther said: ${detail}.`)
 
-const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
-
 const afterAttempts = (attempts: number): string => (attempts === 1 ? "" : ` after ${attempts} attempts`)
 
 const NOT_REPEATED =
@@ -140,9 +138,7 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   status: Schema.Number,
   detail: Schema.optional(Schema.String),
   /** Where a redirect pointed, without credentials or query. */
-  location: Schema.optional(Schema.String),
-  /** The proxy the request went to, if one did: a 407 is then its own. */
-  proxy: proxyInPath
+  location: Schema.optional(Schema.String)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
@@ -161,9 +157,8 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   private hint(): string {
     switch (this.status) {
       case 407:
-        return this.proxy === undefined
-          ? "A proxy between here and Panther wants a login (407): let this host through it, or go around it."
-          : `${capitalised(proxyLoginHint(this.proxy))}.`
+        // A 407 from the proxy the request went to is the proxy's failure (`Responses.ts`); this one came from further on.
+        return "A proxy between here and Panther wants a login (407): let this host through it, or go around it."
       case 408:
         return "A server in between gave up waiting for the request (408): run again."
       case 414:

@@ -98,7 +98,7 @@ export interface Answer {
   readonly body: string
   readonly location?: string | undefined
   readonly contentEncoding?: string | undefined
-  /** The proxy the request went to, if one did: a 407 is then its own. */
+  /** The proxy the request was sent to, when one was (an http:// API): a 407 is then its own. */
   readonly proxy?: ProxyInPath | undefined
 }
 
@@ -152,6 +152,19 @@ export const checkStatus = (
       })
     )
   }
+  // Asked in absolute form (an http:// API), the proxy answers itself: a 407 is its own, about its login.
+  if (status === 407 && answer.proxy !== undefined) {
+    return Either.left(
+      new TransportError({
+        method,
+        path,
+        reason: proxyLoginHint(answer.proxy),
+        attempts: 1,
+        proxy: answer.proxy,
+        proxyFailed: true
+      })
+    )
+  }
   switch (status) {
     case 401:
       return Either.left(new Unauthorized({ method, path }))
@@ -169,8 +182,7 @@ export const checkStatus = (
       path,
       status,
       ...withDetail,
-      ...(target === undefined ? {} : { location: target }),
-      ...(answer.proxy === undefined ? {} : { proxy: answer.proxy })
+      ...(target === undefined ? {} : { location: target })
     })
   )
 }

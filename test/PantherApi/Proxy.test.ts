@@ -88,6 +88,11 @@ beforeAll(async () => {
       host: request.headers.host,
       ...(authorization ? { authorization } : {})
     })
+    if (wantsLogin && authorization !== expectedLogin) {
+      response.writeHead(407, { "content-type": "text/html", "proxy-authenticate": 'Basic realm="corp"' })
+      response.end("<html><head><title>Cache Access Denied</title></head><body>Log in first.</body></html>")
+      return
+    }
     if (echoesLogin) {
       const login = Buffer.from(authorization?.replace(/^Basic /, "") ?? "", "base64").toString("utf8")
       response.writeHead(502, { "content-type": "text/plain" })
@@ -369,6 +374,31 @@ describe("panther-audit through an HTTP proxy", () => {
       expect(request.authorization).toBe(expectedLogin)
     }
     expectNoSecret(result.stdout + result.stderr)
+  })
+
+  it("says a 407 to an http:// API's request came from the proxy, not Panther, and what its login needs", async () => {
+    wantsLogin = true
+    const apiUrl = `http://${API_HOST}:${simulator.port}`
+    const run = (proxyUrl: string) =>
+      runCli(["users", "list", "--allow-insecure-http"], {
+        env: { PANTHER_API_URL: apiUrl, PANTHER_API_TOKEN: READ_TOKEN, HTTP_PROXY: proxyUrl }
+      })
+    const none = await run(`http://127.0.0.1:${proxyPort}`)
+    expect(none.code).toBe(3)
+    const said = stderrText(none.stderr)
+    expect(said).toContain(`the proxy at 127.0.0.1:${proxyPort} (HTTP_PROXY) wants a login (407`)
+    expect(said).toContain(`HTTP_PROXY=http://USER:PASSWORD@127.0.0.1:${proxyPort}`)
+    expect(said).not.toContain("Panther rejected")
+    expect(said).not.toContain("Panther said")
+    // A refusal is not retried: asking again gets the same answer.
+    expect(log.forwarded).toHaveLength(1)
+
+    const wrong = await run(`http://${PROXY_USER}:wrong-${PROXY_PASSWORD}@127.0.0.1:${proxyPort}`)
+    expect(wrong.code).toBe(3)
+    expect(stderrText(wrong.stderr)).toContain(
+      `the proxy at 127.0.0.1:${proxyPort} (HTTP_PROXY) did not accept the user name and password in HTTP_PROXY (407`
+    )
+    expectNoSecret(wrong.stdout + wrong.stderr)
   })
 
   it("keeps the proxy's login out of what it quotes from a proxy's error page", async () => {
