@@ -17,14 +17,18 @@ export const readSecretFile = (
     Effect.catchAll((error) =>
       Effect.flatMap(missingSecretFile(label, path, secret), (missing) =>
         Effect.fail(
-          new ConfigurationError({ message: missing ?? `${label} ${path} cannot be read: ${describeFsError(error)}` })
+          new ConfigurationError({
+            message: `${missing ?? `${label} ${path} cannot be read: ${describeFsError(error)}`}.`
+          })
         )
       )
     ),
     Effect.flatMap((text) => {
       const content = text.replace(/\r?\n$/u, "")
       return content === ""
-        ? Effect.fail(new ConfigurationError({ message: `${label} ${path} is empty` }))
+        ? Effect.fail(
+            new ConfigurationError({ message: `${label} ${path} is empty: it should hold the ${secret.name}.` })
+          )
         : Effect.succeed(Redacted.make(content))
     })
   )

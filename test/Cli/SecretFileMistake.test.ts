@@ -46,12 +46,13 @@ describe("a secret put in a _FILE variable by mistake", () => {
     expect(token.code).toBe(2)
     expect(stderrText(token.stderr)).toContain("--api-token-file / PANTHER_API_TOKEN_FILE names no file")
     expect(stderrText(token.stderr)).toContain(explanation)
-    expect(stderrText(token.stderr)).toContain("or set PANTHER_API_TOKEN to give the token itself")
+    // One sentence ends with a full stop, as every message does.
+    expect(stderrText(token.stderr)).toContain("or set PANTHER_API_TOKEN to give the token itself.")
     const password = await passwordRun(`${prefix}${PASSWORD_BODY}`, cwd)
     expect(password.code).toBe(2)
     expect(stderrText(password.stderr)).toContain("--smtp-password-file / SMTP_PASSWORD_FILE names no file")
     expect(stderrText(password.stderr)).toContain(explanation)
-    expect(stderrText(password.stderr)).toContain("or set SMTP_PASSWORD to give the password itself")
+    expect(stderrText(password.stderr)).toContain("or set SMTP_PASSWORD to give the password itself.")
     for (const [result, body] of [
       [token, TOKEN_BODY],
       [password, PASSWORD_BODY]

@@ -234,10 +234,12 @@ describe("credentials and files", () => {
     const mistaken = await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some("hunter2-pw") }))
     expect(mistaken).toContain("SMTP_PASSWORD_FILE names no file. Its value is not shown")
     expect(mistaken).not.toContain("hunter2-pw")
+    // Each a whole sentence, ending with a full stop as the token file's do.
+    for (const said of [message, mistaken]) expect(said).toMatch(/or set SMTP_PASSWORD to give the password itself\.$/)
     const empty = join(directory, "empty")
     writeFileSync(empty, "\n")
     expect(await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(empty) }))).toContain(
-      "is empty"
+      "is empty: it should hold the password."
     )
   })
 
