@@ -19,6 +19,7 @@ import { Duration, Effect, Redacted } from "effect"
 import { VERSION } from "../Version.js"
 import type { ProxyInPath } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"
+import { type ConnectFault, ConnectTimeout, connectionReach } from "./ConnectionDeadline.js"
 import type { ProxyRoute } from "./Proxy.js"
 import { type ProxyFault, TunnelFailure, TunnellingAgent, type TunnelProgress, tunnelTimedOut } from "./ProxyTunnel.js"
 import { API_KEY_HEADER } from "./UsersApi.js"
@@ -57,6 +58,8 @@ export interface ExchangeFailure {
   /** The proxy the exchange went through, if any; `proxyFault` when the proxy itself failed. */
   readonly proxy?: ProxyInPath
   readonly proxyFault?: ProxyFault
+  /** Without a proxy, a connection that was not up at the deadline: nothing was sent, so sending again is safe. */
+  readonly connectFault?: ConnectFault
 }
 
 /** An exchange on its way. */
@@ -128,9 +131,10 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
     // Open sockets would otherwise keep the process alive after the command is done.
     yield* Effect.addFinalizer(() => Effect.sync(() => agent.destroy()))
     const send = secure ? https.request : http.request
-    // An https:// API through a proxy: each new connection is a tunnel to this `host:port` (`ProxyTunnel.ts`).
-    const tunnelTarget =
-      secure && proxy !== undefined ? `${base.hostname}:${base.port === "" ? 443 : base.port}` : undefined
+    // The API's `host:port`, as a message names it.
+    const target = `${base.hostname}:${base.port === "" ? (secure ? 443 : 80) : base.port}`
+    // An https:// API through a proxy: each new connection is a tunnel to `target` (`ProxyTunnel.ts`).
+    const tunnelled = secure && proxy !== undefined
     // An http:// API through a proxy: the request goes to the proxy, naming the whole URL (absolute form).
     const absoluteForm = !secure && proxy !== undefined
     const prefix = (absoluteForm ? base.origin : "") + (base.pathname === "/" ? "" : base.pathname)
@@ -154,6 +158,19 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
     }
 
     /**
+     * What a deadline means for a request whose connection was not up by then (undefined once it was): nothing was
+     * sent to Panther. Through a tunnel, the proxy failed; for an http:// API through a proxy, the only connection is
+     * to the proxy.
+     */
+    const notConnected = (request: http.ClientRequest, tunnel: TunnelProgress | undefined): Error | undefined => {
+      const reach = connectionReach(request)
+      if (reach === "ready") return undefined
+      if (tunnel !== undefined) return tunnelTimedOut(tunnel, target)
+      if (absoluteForm) return new TunnelFailure({ kind: "unreachable" }, "ETIMEDOUT")
+      return new ConnectTimeout({ step: reach === "unconnected" ? "connect" : "handshake", target })
+    }
+
+    /**
      * Starts an exchange now and returns it. The whole exchange, body included, runs within the request timeout:
      * a response that stalls halfway is cut off at the deadline like one that never starts.
      */
@@ -167,7 +184,7 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
       let waiting: ((result: Effect.Effect<Reply, ExchangeFailure>) => void) | undefined
       let outgoing: http.ClientRequest | undefined
       let responded = false
-      const tunnel: TunnelProgress | undefined = tunnelTarget === undefined ? undefined : { stage: "connecting" }
+      const tunnel: TunnelProgress | undefined = tunnelled ? { stage: "connecting" } : undefined
       const settle = (result: Effect.Effect<Reply, ExchangeFailure>) => {
         if (settled) return
         settled = true
@@ -188,18 +205,14 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
             stage,
             code,
             ...(staleSocket ? { staleSocket } : {}),
+            ...(error instanceof ConnectTimeout ? { connectFault: error.fault } : {}),
             ...(proxy === undefined ? {} : proxyPart(proxy, error, code, responded || abandoned?.reusedSocket === true))
           })
         )
         abandoned?.destroy()
       }
-      // Through a tunnel not yet carrying the request, the deadline is the proxy's: nothing was sent to Panther.
       const deadline = setTimeout(
-        () =>
-          fail(
-            "timeout",
-            tunnel === undefined || tunnelTarget === undefined ? undefined : tunnelTimedOut(tunnel, tunnelTarget)
-          ),
+        () => fail("timeout", outgoing === undefined ? undefined : notConnected(outgoing, tunnel)),
         timeoutMs
       )
       // Final, never retried: the caller gave the exchange up.
@@ -219,16 +232,6 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
               ? headers
               : { ...headers, "content-type": "application/json", "content-length": String(body.length) }
         })
-        if (tunnel !== undefined) {
-          const carrying = outgoing
-          carrying.once("socket", (socket) => {
-            if (carrying.reusedSocket) tunnel.stage = "secure"
-            else
-              socket.once("secureConnect", () => {
-                tunnel.stage = "secure"
-              })
-          })
-        }
         outgoing.on("error", (error) => {
           const code = codeOf(error)
           const stale = outgoing?.reusedSocket === true && !responded && (code === "ECONNRESET" || code === "EPIPE")

@@ -29,10 +29,11 @@ export type ProxyFault =
  * How far the tunnel for one request got: until TLS to Panther is up over it, nothing of the request has left this
  * machine but the CONNECT, so a deadline then is the proxy's failure and the request is safe to send again. The
  * transport puts it in the request's options, which reach `createConnection` as they are; the agent moves it on to
- * "asked" and "open", the transport to "secure" (at once for a tunnel the agent reuses).
+ * "asked" and "open". Whether TLS came up over an open tunnel the transport reads from the request at the deadline
+ * (`ConnectionDeadline.ts`), as it does for a direct connection.
  */
 export interface TunnelProgress {
-  stage: "connecting" | "asked" | "open" | "secure"
+  stage: "connecting" | "asked" | "open"
 }
 
 /** A tunnel that could not be opened; `code` as Node's errors have it, for the unreachable case. */
@@ -45,8 +46,8 @@ export class TunnelFailure extends Error {
   }
 }
 
-/** A deadline that came before the tunnel carried the request, as the proxy's failure; undefined once it did. */
-export const tunnelTimedOut = (progress: TunnelProgress, target: string): TunnelFailure | undefined => {
+/** A deadline that came before the tunnel carried the request (TLS not up over it), as the proxy's failure. */
+export const tunnelTimedOut = (progress: TunnelProgress, target: string): TunnelFailure => {
   switch (progress.stage) {
     case "connecting":
       return new TunnelFailure({ kind: "unreachable" }, "ETIMEDOUT")
@@ -54,8 +55,6 @@ export const tunnelTimedOut = (progress: TunnelProgress, target: string): Tunnel
       return new TunnelFailure({ kind: "silent", target }, undefined)
     case "open":
       return new TunnelFailure({ kind: "no-tls", target }, undefined)
-    case "secure":
-      return undefined
   }
 }
 

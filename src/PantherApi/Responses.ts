@@ -15,6 +15,7 @@ import {
   TransportError,
   Unauthorized
 } from "./ClientErrors.js"
+import type { ConnectFault } from "./ConnectionDeadline.js"
 import { type ExchangeFailure, MAX_BODY_BYTES } from "./HttpTransport.js"
 import { MANAGE_USERS, READ_USERS } from "./Permissions.js"
 import type { ProxyFault } from "./ProxyTunnel.js"
@@ -295,6 +296,14 @@ const proxyFailure = (
   }
 }
 
+/** Why a direct connection was not up at the deadline; the request waited on this machine, so none of it was sent. */
+const notConnectedReason = (fault: ConnectFault, timeoutReason: string): string =>
+  fault.step === "connect"
+    ? `connecting to ${fault.target} timed out (${timeoutReason}), so nothing reached Panther`
+    : `the TLS handshake with ${fault.target} did not finish (${timeoutReason}), so nothing reached Panther: the ` +
+      "server took the connection but did not answer as a TLS server would; check that the port in --api-url / " +
+      "PANTHER_API_URL is Panther's https port"
+
 /**
  * A request that got no usable answer. TLS certificate problems are final (retrying cannot fix a certificate), and
  * so are a request Node cannot send and an answer too large to be the API's; connection errors, timeouts and a body
@@ -311,6 +320,19 @@ export const transportFailure = (
     return proxyFailure(method, path, failure.proxy, failure.proxyFault, code, timeoutReason)
   }
   const viaProxy = proxyFields(failure)
+  if (failure.connectFault !== undefined) {
+    // Nothing was sent, so sending again is safe, a create included, as after a refused connection.
+    return new TransientFailure({
+      method,
+      path,
+      status: Option.none(),
+      reason: notConnectedReason(failure.connectFault, timeoutReason),
+      retryAfter: Option.none(),
+      detail: undefined,
+      mayHaveTakenEffect: false,
+      ...viaProxy
+    })
+  }
   const final = (reason: string) => new TransportError({ method, path, reason, attempts: 1, ...viaProxy })
   if (stage === "unsendable") {
     return final(
