@@ -1,7 +1,7 @@
 /**
  * What went wrong in an SMTP attempt, in words, and whether trying again can help. Connection drops, timeouts,
- * TLS handshakes and temporary (4xx) replies are worth another attempt; a refused login or a permanent (5xx)
- * refusal would be refused again, and retrying a login can lock the account.
+ * TLS handshakes and temporary (4xx) replies are worth another attempt; a refused login, a relay that asks for a
+ * client certificate or a permanent (5xx) refusal would be refused again, and retrying a login can lock the account.
  *
  * Server replies are quoted because they say what to fix ("5.7.8 Username and Password not accepted"), but a
  * server may echo what it was sent, and an AUTH exchange carries the password (in base64 for PLAIN and LOGIN).
@@ -9,6 +9,7 @@
  */
 import { Redacted } from "effect"
 import { NO_SECRETS, redact, revealsAny, type Secrets, scrubSecrets, secretsOf, WITHHELD } from "../Cli/Redact.js"
+import { certificateProblem } from "../PantherApi/CertificateFailure.js"
 import type { SmtpCredentials } from "./EmailSettings.js"
 
 export interface SmtpFailure {
@@ -97,6 +98,44 @@ const quote = (text: string, secrets: Secrets): string => {
 const TLS_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|^EPROTO$/u
 const WRONG_PROTOCOL = /ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG|^EPROTO$/u
 
+const GIVE_THE_CA = "for a private or self-signed certificate, give its CA with --smtp-ca-file"
+
+/**
+ * What to do about a failed handshake, by what its code says of the certificates (the same reading as for the API,
+ * `CertificateFailure.ts`): a relay asking for a client certificate is not helped by trusting another CA.
+ */
+const handshakeFailure = (code: string, server: string): SmtpFailure => {
+  const failed = `the TLS handshake with ${server} failed`
+  if (WRONG_PROTOCOL.test(code)) {
+    return {
+      retryable: true,
+      reason:
+        `${failed}: ${code}; is the port right? smtps:// expects TLS from the first byte (usually port 465), ` +
+        "smtp:// STARTTLS (587)"
+    }
+  }
+  const problem = certificateProblem(code)
+  // It asks every time: trying again cannot help.
+  if (problem === "client-certificate") {
+    return {
+      retryable: false,
+      reason:
+        `${failed}: the relay asked for a client certificate (mutual TLS), which this tool does not send (${code}); ` +
+        "have the relay take mail from this host without one, or set SMTP_URL to a relay that does not ask for one"
+    }
+  }
+  const hint =
+    problem === "expired" || problem === "not-yet-valid"
+      ? `its certificate ${problem === "expired" ? "has expired" : "is not valid yet"}: check this machine's clock; ` +
+        "if it is right, the relay's certificate needs renewing"
+      : problem === "wrong-host"
+        ? "its certificate is for another host name: set SMTP_URL to the host name the certificate is for"
+        : problem === undefined && code.includes("_ALERT_")
+          ? "the relay ended the handshake: check what it requires of clients (this tool sends no client certificate)"
+          : GIVE_THE_CA
+  return { retryable: true, reason: `${failed}: ${code}; ${hint}` }
+}
+
 const CONNECTION_CODES: ReadonlySet<string> = new Set(["ECONNECTION", "ESOCKET", "ETIMEDOUT", "EDNS", "EPROTOCOL"])
 
 /**
@@ -158,9 +197,7 @@ export const describeSmtpFailure = (
       return facts.responseCode === undefined
         ? {
             retryable: true,
-            reason:
-              `the TLS handshake with ${context.server} failed: ${quote(facts.message, secrets)}; for a private or ` +
-              "self-signed certificate, give its CA with --smtp-ca-file"
+            reason: `the TLS handshake with ${context.server} failed: ${quote(facts.message, secrets)}; ${GIVE_THE_CA}`
           }
         : withReply(
             `${context.server} did not accept STARTTLS; use smtps:// if it offers TLS on another port, or ` +
@@ -194,13 +231,7 @@ export const describeSmtpFailure = (
     )
   }
   if (facts.originalCode !== undefined && TLS_ERROR.test(facts.originalCode)) {
-    const hint = WRONG_PROTOCOL.test(facts.originalCode)
-      ? "is the port right? smtps:// expects TLS from the first byte (usually port 465), smtp:// STARTTLS (587)"
-      : "for a private or self-signed certificate, give its CA with --smtp-ca-file"
-    return {
-      retryable: true,
-      reason: `the TLS handshake with ${context.server} failed: ${facts.originalCode}; ${hint}`
-    }
+    return handshakeFailure(facts.originalCode, context.server)
   }
   if (facts.code !== undefined && CONNECTION_CODES.has(facts.code)) {
     const detail =

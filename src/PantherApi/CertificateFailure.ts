@@ -3,7 +3,23 @@
  * (the network path, the timeout) is no help here: a certificate fails the same way every time, and the common cause
  * behind a company gateway or TLS-inspecting proxy, a private CA Node does not know, has one fix Node reads at
  * start-up.
+ *
+ * What a Node error code says of the certificates (`certificateProblem`) is decided here once, for the API and the
+ * mail relay alike; each words the advice for its own settings.
  */
+
+/**
+ * What is wrong, by a Node error code: the server asked for a client certificate (which this tool never sends), or
+ * the server's own certificate was refused, and why.
+ */
+export type CertificateProblem =
+  | "client-certificate"
+  | "unknown-issuer"
+  | "self-signed"
+  | "expired"
+  | "not-yet-valid"
+  | "wrong-host"
+  | "refused"
 
 export interface CertificateFailure {
   readonly reason: string
@@ -42,47 +58,64 @@ const CLIENT_CERTIFICATE_ADVICE =
   "demands one, have it let this host through without, or point --api-url / PANTHER_API_URL at an address that " +
   "does not ask for one."
 
-/** The certificate failure a Node error code names; undefined for a code that is no certificate problem. */
-export const certificateFailure = (code: string): CertificateFailure | undefined => {
-  if (CLIENT_CERTIFICATE_ALERT.test(code)) {
-    return {
-      reason: `the server asked for a client certificate (mutual TLS), which this tool does not send (${code})`,
-      advice: CLIENT_CERTIFICATE_ADVICE
-    }
-  }
-  if (UNKNOWN_ISSUER.has(code)) {
-    return {
-      reason: `the server's certificate is not signed by a certificate authority this machine trusts (${code})`,
-      advice: GIVE_THE_CA
-    }
-  }
+/** The certificate problem a Node error code names; undefined for a code that is no certificate problem. */
+export const certificateProblem = (code: string): CertificateProblem | undefined => {
+  if (CLIENT_CERTIFICATE_ALERT.test(code)) return "client-certificate"
+  if (UNKNOWN_ISSUER.has(code)) return "unknown-issuer"
   switch (code) {
     case "DEPTH_ZERO_SELF_SIGNED_CERT":
+      return "self-signed"
+    case "CERT_HAS_EXPIRED":
+      return "expired"
+    case "CERT_NOT_YET_VALID":
+      return "not-yet-valid"
+    case "ERR_TLS_CERT_ALTNAME_INVALID":
+      return "wrong-host"
+  }
+  // Other alerts are the server ending the handshake for reasons of its own, not a certificate of its refused here.
+  return /CERT|SELF_SIGNED|VERIFY|SIGNATURE/i.test(code) && !/_ALERT_/.test(code) ? "refused" : undefined
+}
+
+/** The certificate failure of the API a Node error code names; undefined for a code that is no certificate problem. */
+export const certificateFailure = (code: string): CertificateFailure | undefined => {
+  const problem = certificateProblem(code)
+  switch (problem) {
+    case undefined:
+      return undefined
+    case "client-certificate":
+      return {
+        reason: `the server asked for a client certificate (mutual TLS), which this tool does not send (${code})`,
+        advice: CLIENT_CERTIFICATE_ADVICE
+      }
+    case "unknown-issuer":
+      return {
+        reason: `the server's certificate is not signed by a certificate authority this machine trusts (${code})`,
+        advice: GIVE_THE_CA
+      }
+    case "self-signed":
       return {
         reason: `the server's certificate is self-signed, so no certificate authority this machine trusts vouches for it (${code})`,
         advice: giveToNode("a self-signed certificate", "/path/to/cert.pem")
       }
-    case "CERT_HAS_EXPIRED":
-    case "CERT_NOT_YET_VALID":
+    case "expired":
+    case "not-yet-valid":
       return {
-        reason: `the server's certificate ${code === "CERT_HAS_EXPIRED" ? "has expired" : "is not valid yet"} (${code})`,
+        reason: `the server's certificate ${problem === "expired" ? "has expired" : "is not valid yet"} (${code})`,
         advice:
           "Check this machine's clock; if it is right, the certificate of the server (or of the proxy in front of it) " +
           "needs renewing."
       }
-    case "ERR_TLS_CERT_ALTNAME_INVALID":
+    case "wrong-host":
       return {
         reason: `the server's certificate is for another host name than the one in the URL (${code})`,
         advice:
           "Check --api-url / PANTHER_API_URL: use the host name the certificate is for, https://api.<instance-domain> " +
           "(an IP address works only when the certificate names it)."
       }
-  }
-  // Other alerts are the server ending the handshake for reasons of its own, not a certificate of its refused here.
-  return /CERT|SELF_SIGNED|VERIFY|SIGNATURE/i.test(code) && !/_ALERT_/.test(code)
-    ? {
+    case "refused":
+      return {
         reason: `the server's certificate was refused (${code})`,
         advice: `Check the certificate the server presents (openssl s_client -connect <host>:443). ${GIVE_THE_CA}`
       }
-    : undefined
+  }
 }

@@ -23,7 +23,7 @@ import type {
 } from "../../src/Email/EmailSettings.js"
 import { captureLogs } from "../support/testClient.js"
 import { reportDirectory, writeOutcome } from "./support/AuditOutcomeFixture.js"
-import { makeSelfSignedCertificate } from "./support/Certificate.js"
+import { makePrivateCaCertificate, makeSelfSignedCertificate } from "./support/Certificate.js"
 import { sampleFindings, XSS_NAME } from "./support/SampleFindings.js"
 import { closedPort, type ReceivedMail, startSmtpServer } from "./support/SmtpTestServer.js"
 
@@ -387,6 +387,28 @@ describe("TLS", () => {
       expect(error.message).toContain(`the TLS handshake with 127.0.0.1:${server.port} failed`)
       expect(error.message).toContain("--smtp-ca-file")
       expect(server.connections()).toBe(3)
+      expect(server.received).toEqual([])
+    })
+  )
+
+  it.scopedLive("says a relay that demands a client certificate asked for one, without blaming its own", () =>
+    Effect.gen(function* () {
+      const certificate = yield* makePrivateCaCertificate()
+      const ca = readFileSync(certificate.caPath, "utf8")
+      const server = yield* startSmtpServer({
+        tls: { key: certificate.key, cert: certificate.cert, implicit: true },
+        clientCertificateCa: ca
+      })
+      const error = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(server.port, { security: "implicit-tls", extraCa: ca })), yield* sampleOutcome)
+      )
+      expect(error.message).toContain(
+        `the TLS handshake with 127.0.0.1:${server.port} failed: the relay asked for a client certificate ` +
+          "(mutual TLS), which this tool does not send (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED)"
+      )
+      // Its own certificate was trusted: another CA would not help, and asking again gets the same answer.
+      expect(error.message).not.toContain("--smtp-ca-file")
+      expect(server.sockets()).toBe(1)
       expect(server.received).toEqual([])
     })
   )

@@ -109,6 +109,25 @@ describe("SMTP failures", () => {
     expect(failure.reason).not.toContain("p@ss")
   })
 
+  it.each([
+    ["ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED", false, "the relay asked for a client certificate (mutual TLS)"],
+    ["ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE", false, "the relay asked for a client certificate (mutual TLS)"],
+    ["ERR_SSL_TLSV1_ALERT_UNKNOWN_CA", false, "which this tool does not send"],
+    ["CERT_HAS_EXPIRED", true, "its certificate has expired: check this machine's clock"],
+    ["ERR_TLS_CERT_ALTNAME_INVALID", true, "set SMTP_URL to the host name the certificate is for"],
+    ["ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", true, "the relay ended the handshake"]
+  ] as const)(
+    "%s: reads the certificates as the API does (retryable %s), never pointing at --smtp-ca-file",
+    (code, retryable, says) => {
+      const failure = describeSmtpFailure(smtpError({ code: "ESOCKET", originalCode: code }), context)
+      expect(failure.retryable).toBe(retryable)
+      expect(failure.reason).toContain(`the TLS handshake with mail.acme.example:587 failed`)
+      expect(failure.reason).toContain(says)
+      expect(failure.reason).toContain(code)
+      expect(failure.reason).not.toContain("--smtp-ca-file")
+    }
+  )
+
   it("quotes a server reply on one bounded line", () => {
     const failure = describeSmtpFailure(
       smtpError({ code: "EENVELOPE", responseCode: 550, response: `550 first\r\nsecond ${"x".repeat(500)}` }),

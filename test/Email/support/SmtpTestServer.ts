@@ -19,6 +19,8 @@ export interface TestSmtpServer {
   readonly received: Array<ReceivedMail>
   /** Connections opened, refused ones included. */
   readonly connections: () => number
+  /** TCP connections accepted, those whose TLS handshake failed (so no session began) included. */
+  readonly sockets: () => number
   readonly authAttempts: () => number
   /** Sessions connected and not yet closed. */
   readonly openSessions: () => number
@@ -44,6 +46,8 @@ export interface TestSmtpServerOptions {
   readonly noAuth?: boolean
   /** Take the message body but never answer it, like a server that hangs mid-delivery. */
   readonly stallData?: boolean
+  /** Demand a client certificate this CA signed (mutual TLS), as a relay that takes mail only from known hosts. */
+  readonly clientCertificateCa?: string
 }
 
 const portOf = (server: SMTPServer): number => {
@@ -59,6 +63,7 @@ export const startSmtpServer = (
     const received: Array<ReceivedMail> = []
     let connections = 0
     let authAttempts = 0
+    let sockets = 0
     let open = 0
     let markDataStarted = () => {}
     let markSessionClosed = () => {}
@@ -81,6 +86,9 @@ export const startSmtpServer = (
       ...(options.tls === undefined
         ? {}
         : { key: options.tls.key, cert: options.tls.cert, secure: options.tls.implicit }),
+      ...(options.clientCertificateCa === undefined
+        ? {}
+        : { requestCert: true, rejectUnauthorized: true, ca: options.clientCertificateCa }),
       onConnect(_session, callback) {
         connections++
         if (connections <= (options.refuseFirstConnections ?? 0)) {
@@ -128,6 +136,11 @@ export const startSmtpServer = (
       }
     }
     const server = new SMTPServer(settings)
+    server.server.on("connection", () => {
+      sockets++
+    })
+    // A handshake the server ends (a client without a certificate) comes as an error event, thrown if unheard.
+    server.on("error", () => undefined)
     const port = yield* Effect.acquireRelease(
       Effect.async<number>((resume) => {
         server.listen(0, "127.0.0.1", () => resume(Effect.succeed(portOf(server))))
@@ -138,6 +151,7 @@ export const startSmtpServer = (
       port,
       received,
       connections: () => connections,
+      sockets: () => sockets,
       authAttempts: () => authAttempts,
       openSessions: () => open,
       dataStarted,
