@@ -333,24 +333,29 @@ export const transportFailure = (
       ...viaProxy
     })
   }
-  const final = (reason: string) => new TransportError({ method, path, reason, attempts: 1, ...viaProxy })
+  // `advice` in place of the usual hint (the network path, --timeout-seconds), where that would not help.
+  const final = (reason: string, advice?: string) =>
+    new TransportError({ method, path, reason, attempts: 1, ...viaProxy, ...(advice === undefined ? {} : { advice }) })
   if (stage === "unsendable") {
     return final(
-      `the request could not be sent (${code ?? "refused by Node"}): check the base URL and the token for characters ` +
-        "HTTP does not allow, such as a line break"
+      `the request could not be sent (${code ?? "refused by Node"})`,
+      "Check the base URL and the token for characters HTTP does not allow, such as a line break."
     )
   }
   if (stage === "cancelled") return final("the request was cancelled")
   if (stage === "too-large") {
     return final(
-      `the answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, which no Panther answer is: check the base URL`
+      `the answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, which no Panther answer is`,
+      "Check that --api-url / PANTHER_API_URL is Panther's API."
     )
   }
   if (code === "EPROTO") {
-    // What Node says when an https:// request meets a server speaking plain HTTP (or another protocol).
+    // What Node says when an https:// request meets a server speaking plain HTTP (or another protocol), and when a
+    // TLS 1.2 server ends the handshake with an alert, such as one that wants a client certificate.
     return final(
-      "the TLS handshake failed (EPROTO): the server may not speak TLS on that port; check the scheme and port of " +
-        "--api-url / PANTHER_API_URL"
+      "the TLS handshake failed (EPROTO): the server may not speak TLS on that port, or it ended the handshake",
+      "Check the scheme and port of --api-url / PANTHER_API_URL; if they are right, the server may want a client " +
+        "certificate (mutual TLS), which this tool does not send."
     )
   }
   const certificate = code === undefined ? undefined : certificateFailure(code)

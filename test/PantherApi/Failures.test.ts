@@ -670,9 +670,13 @@ describe("PantherClient failures", () => {
       const error = yield* failureOf(getUser(server.url))
       expect(error._tag).toBe("TransportError")
       expect(error.message).toContain("larger than 32 MiB")
+      expect(error.message).toContain("Check that --api-url / PANTHER_API_URL is Panther's API.")
+      // Waiting longer would not make it smaller.
+      expect(error.message).not.toContain("--timeout-seconds")
       expect(server.requests).toHaveLength(1)
     })
   )
+
 
   it.scopedLive("a self-signed certificate is final: says so, how to trust it, and does not retry", () =>
     Effect.gen(function* () {
@@ -698,7 +702,9 @@ describe("PantherClient failures", () => {
       const server = yield* scriptedServer(() => json(200, { results: [] }))
       const error = yield* failureOf(getUser(server.url.replace("http://", "https://")))
       expect(error._tag).toBe("TransportError")
-      expect(error.message).toContain("check the scheme and port of --api-url")
+      expect(error.message).toContain("Check the scheme and port of --api-url")
+      // A longer wait would not make it speak TLS.
+      expect(error.message).not.toContain("--timeout-seconds")
       expect(error.message).not.toMatch(/\d attempts/)
     })
   )
