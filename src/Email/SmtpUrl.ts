@@ -4,6 +4,7 @@
  * no message here ever repeats the URL as typed, since it may hold a password.
  */
 import { Either, Redacted } from "effect"
+import { PERCENT_ENCODINGS, quotable, unencodedInCredentials } from "../Cli/QuotableUrl.js"
 import { isLoopbackHost } from "../PantherApi/Connection.js"
 import type { SmtpCredentials, SmtpSecurity } from "./EmailSettings.js"
 
@@ -26,27 +27,45 @@ const decode = (part: string): string => {
 }
 
 /**
+ * What an SMTP URL has that only a password's unencoded character explains; a sentence to follow "SMTP_URL" that
+ * quotes the URL without its user name and password.
+ */
+const needsEncoding = (text: string, what: string): string =>
+  `${quotable(text)} is not a mail server URL it can use: it has ${what}, which an SMTP URL does not have. Most ` +
+  "likely the user name or password holds a ?, #, @, : or /, which must be percent-encoded there: " +
+  `${PERCENT_ENCODINGS} (e.g. smtps://user:pa%3Fss@mail.example.com:465); or give them as SMTP_USER and ` +
+  "SMTP_PASSWORD."
+
+/**
  * `insecure` is `--smtp-insecure`: allow a session without TLS to a host that is not loopback. The error is a
  * sentence to follow "SMTP_URL"; it shows the scheme and host only.
  */
 export const parseSmtpUrl = (raw: string, insecure: boolean): Either.Either<SmtpEndpoint, string> => {
   const text = raw.trim()
   if (text === "") return Either.left("is empty: give smtps://host:465 or smtp://host:587")
+  // With an @, checked on the text before it is parsed: a ?, # or / left unencoded in a password ends the URL's host
+  // part early, and the parser would take the password's start for the host (or port) that messages name and mail
+  // goes to. Without one, a query or path is only that, and is refused below as such.
+  const holdsCredentials = text.includes("@")
+  const beforeParsing = holdsCredentials ? unencodedInCredentials(text) : undefined
+  if (beforeParsing !== undefined) return Either.left(needsEncoding(text, beforeParsing))
   let url: URL
   try {
     url = new URL(text)
   } catch {
     // Not echoed: a URL that fails to parse may still hold a password.
     return Either.left(
-      "is not a valid URL (not shown, as it may hold a password): expected smtps://host:465 or smtp://host:587"
+      "is not a valid URL (not shown, as it may hold a password): expected smtps://host:465 or smtp://host:587, " +
+        `with a ?, #, @, : or / in a user name or password percent-encoded: ${PERCENT_ENCODINGS}`
     )
   }
-  // An @ the parser did not take as the end of `user:password@` means a #, ? or / in the password ended the URL's
-  // host part early: what it read as host and port are the user name and the start of the password.
-  if (text.includes("@") && url.username === "" && url.password === "") {
+  const afterParsing = holdsCredentials ? unencodedInCredentials(text, url) : undefined
+  if (afterParsing !== undefined) return Either.left(needsEncoding(text, afterParsing))
+  // An @ the parser did not take as the end of `user:password@`, as in smtp://@host.
+  if (holdsCredentials && url.username === "" && url.password === "") {
     return Either.left(
       "has an @ that does not end a user:password@ part (not shown, as it may hold a password): percent-encode " +
-        "a #, ? or / in the password (%23, %3F, %2F), or use SMTP_USER and SMTP_PASSWORD"
+        `a ?, #, @, : or / in the user name or password (${PERCENT_ENCODINGS}), or use SMTP_USER and SMTP_PASSWORD`
     )
   }
   const shown = `${url.protocol}//${url.host}`

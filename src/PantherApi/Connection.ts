@@ -5,6 +5,7 @@
  */
 import { Context, Duration, Either, Layer, type Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { quotable } from "../Cli/QuotableUrl.js"
 import type { ProxyRoute } from "./Proxy.js"
 
 /** How hard to try before giving up on one request. Applies to transient failures only. */
@@ -60,20 +61,6 @@ export const isLoopbackHost = (host: string): boolean => {
     bare === "::1" ||
     /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(bare)
   )
-}
-
-/**
- * A URL fit to quote in a message, without what may hold a secret, which is named instead: a user name and password,
- * a query such as `?api_key=...`, a fragment. Everything between the scheme and the LAST `@` of the text counts as
- * credentials: a `?`, `#` or `/` left unencoded in a password ends the host part early for a URL parser, so a cut at
- * the first of them (or at the first `@`) would show the password's start.
- */
-export const quotable = (text: string): string => {
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? ""
-  const at = text.lastIndexOf("@")
-  const afterCredentials = at === -1 ? text.slice(scheme.length) : text.slice(at + 1)
-  const shown = `${scheme}${afterCredentials.replace(/[?#][\s\S]*$/, "")}`
-  return shown === text ? `"${text}"` : `"${shown}" (its user name, password or query not shown)`
 }
 
 /** Whether a URL holds an `@` after its scheme: a user name and password, whether or not it parses as one. */

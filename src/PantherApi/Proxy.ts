@@ -9,7 +9,8 @@
 import { BlockList, isIP } from "node:net"
 import { Either, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { isLoopbackHost, quotable } from "./Connection.js"
+import { PERCENT_ENCODINGS, quotable, unencodedInCredentials } from "../Cli/QuotableUrl.js"
+import { isLoopbackHost } from "./Connection.js"
 
 /** The variables read, the lower case name of each pair first, since it wins. */
 export const PROXY_VARIABLES = [
@@ -45,13 +46,10 @@ export interface ProxyLogin {
 
 const invalid = (message: string) => Either.left(new ConfigurationError({ message }))
 
-/** How to write, in a URL's user name or password, the characters that would end it early. */
-const ENCODINGS = "? as %3F, # as %23, @ as %40, : as %3A, / as %2F"
-
 const needsEncoding = (variable: ProxyVariable, text: string, what: string): string =>
   `${variable} ${quotable(text)} is not a proxy URL it can use: it has ${what}, which a proxy URL does not have. ` +
   "Most likely the user name or password holds a ?, #, @, : or /, which must be percent-encoded there: " +
-  `${ENCODINGS} (e.g. http://user:pa%3Fss@proxy.example.com:3128).`
+  `${PERCENT_ENCODINGS} (e.g. http://user:pa%3Fss@proxy.example.com:3128).`
 
 /**
  * The proxy URL as curl takes it: without a scheme it is http://, without a port 80 (the URL's own default). Only an
@@ -63,7 +61,8 @@ export const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Eith
   // A proxy URL has no use for a query or fragment, nor for an `@` past the host: such a URL is almost surely a
   // password with one of these characters left unencoded, which the URL parser would split into a wrong host (and
   // a connection to it). Checked on the text, since the parser is what gets it wrong.
-  if (/[?#]/.test(text)) return invalid(needsEncoding(variable, text, "a query (?) or fragment (#)"))
+  const beforeParsing = unencodedInCredentials(text)
+  if (beforeParsing !== undefined) return invalid(needsEncoding(variable, text, beforeParsing))
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`
   let url: URL
   try {
@@ -72,10 +71,11 @@ export const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Eith
     return invalid(
       `${variable} ${quotable(text)} is not a proxy URL: give it as http://host:port, e.g. ` +
         "http://proxy.example.com:3128 (a user name and password, if the proxy wants them, as " +
-        `http://user:password@host:port, with a ?, #, @, : or / in them percent-encoded: ${ENCODINGS}).`
+        `http://user:password@host:port, with a ?, #, @, : or / in them percent-encoded: ${PERCENT_ENCODINGS}).`
     )
   }
-  if (url.pathname.includes("@")) return invalid(needsEncoding(variable, text, "an @ after the host"))
+  const afterParsing = unencodedInCredentials(text, url)
+  if (afterParsing !== undefined) return invalid(needsEncoding(variable, text, afterParsing))
   if (url.protocol !== "http:") {
     return invalid(
       `${variable} names the proxy ${url.protocol}//${url.host}, which this tool cannot use: it needs an HTTP ` +

@@ -1,0 +1,33 @@
+/**
+ * One rule for every URL that may hold a user name and password (the API's, a proxy's, the mail relay's): how it is
+ * quoted in a message, and how a password with a character left unencoded is caught before a URL parser splits it
+ * into a wrong host whose name is the password's start.
+ */
+
+/**
+ * A URL fit to quote in a message, without what may hold a secret, which is named instead: a user name and password,
+ * a query such as `?api_key=...`, a fragment. Everything between the scheme and the LAST `@` of the text counts as
+ * credentials: a `?`, `#` or `/` left unencoded in a password ends the host part early for a URL parser, so a cut at
+ * the first of them (or at the first `@`) would show the password's start.
+ */
+export const quotable = (text: string): string => {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? ""
+  const at = text.lastIndexOf("@")
+  const afterCredentials = at === -1 ? text.slice(scheme.length) : text.slice(at + 1)
+  const shown = `${scheme}${afterCredentials.replace(/[?#][\s\S]*$/, "")}`
+  return shown === text ? `"${text}"` : `"${shown}" (its user name, password or query not shown)`
+}
+
+/** How to write, in a URL's user name or password, the characters that would end it early. */
+export const PERCENT_ENCODINGS = "? as %3F, # as %23, @ as %40, : as %3A, / as %2F"
+
+/**
+ * What a URL that takes no query, fragment or path with an `@` has of them, in words, if anything: almost surely a
+ * password with a `?`, `#` or `/` left unencoded. The text is checked for `?` and `#` before parsing, since the
+ * parser is what gets it wrong; with the parsed `url`, an `@` in its path (after a `/` that ended the host early).
+ */
+export const unencodedInCredentials = (text: string, url?: URL): string | undefined => {
+  if (/[?#]/.test(text)) return "a query (?) or fragment (#)"
+  if (url?.pathname.includes("@") === true) return "an @ after the host"
+  return undefined
+}
