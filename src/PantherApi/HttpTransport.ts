@@ -19,7 +19,7 @@ import { Duration, Effect, Redacted } from "effect"
 import { VERSION } from "../Version.js"
 import type { ProxyInPath } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"
-import { type ConnectFault, ConnectTimeout, connectionReach } from "./ConnectionDeadline.js"
+import { type ConnectFault, connectionReach, NotConnected } from "./ConnectionDeadline.js"
 import type { ProxyRoute } from "./Proxy.js"
 import { type ProxyFault, TunnelFailure, TunnellingAgent, type TunnelProgress, tunnelTimedOut } from "./ProxyTunnel.js"
 import { API_KEY_HEADER } from "./UsersApi.js"
@@ -58,7 +58,10 @@ export interface ExchangeFailure {
   /** The proxy the exchange went through, if any; `proxyFault` when the proxy itself failed. */
   readonly proxy?: ProxyInPath
   readonly proxyFault?: ProxyFault
-  /** Without a proxy, a connection that was not up at the deadline: nothing was sent, so sending again is safe. */
+  /**
+   * Without a proxy, a connection that was not up at the deadline, or was closed or reset before it was up (`code`
+   * says which): nothing was sent, so sending again is safe.
+   */
   readonly connectFault?: ConnectFault
 }
 
@@ -82,6 +85,12 @@ const codeOf = (error: unknown): string | undefined => {
   const code: unknown = typeof error === "object" && error !== null ? Reflect.get(error, "code") : undefined
   return typeof code === "string" ? code : undefined
 }
+
+/**
+ * A connection closed or reset under a request, rather than a TLS verdict on it (a certificate, an alert): before
+ * the connection was up, nothing of the request was sent.
+ */
+const DROPPED: ReadonlySet<string> = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"])
 
 /** Failures that mean no connection was made: through a proxy, a connection to the proxy. */
 const NOT_CONNECTED: ReadonlySet<string> = new Set([
@@ -158,16 +167,25 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
     }
 
     /**
-     * What a deadline means for a request whose connection was not up by then (undefined once it was): nothing was
-     * sent to Panther. Through a tunnel, the proxy failed; for an http:// API through a proxy, the only connection is
-     * to the proxy.
+     * What a deadline (no `dropped`), or a connection closed or reset (`dropped`, its code), means for a request
+     * whose connection was not up by then (undefined once it was): nothing was sent to Panther. Through a tunnel,
+     * the proxy failed; for an http:// API through a proxy, the only connection is to the proxy.
      */
-    const notConnected = (request: http.ClientRequest, tunnel: TunnelProgress | undefined): Error | undefined => {
+    const notConnected = (
+      request: http.ClientRequest,
+      tunnel: TunnelProgress | undefined,
+      dropped?: string
+    ): Error | undefined => {
       const reach = connectionReach(request)
       if (reach === "ready") return undefined
-      if (tunnel !== undefined) return tunnelTimedOut(tunnel, target)
-      if (absoluteForm) return new TunnelFailure({ kind: "unreachable" }, "ETIMEDOUT")
-      return new ConnectTimeout({ step: reach === "unconnected" ? "connect" : "handshake", target })
+      if (tunnel !== undefined) {
+        if (dropped === undefined) return tunnelTimedOut(tunnel, target)
+        return tunnel.stage === "open"
+          ? new TunnelFailure({ kind: "closed", target }, dropped)
+          : new TunnelFailure({ kind: "unreachable" }, dropped)
+      }
+      if (absoluteForm) return new TunnelFailure({ kind: "unreachable" }, dropped ?? "ETIMEDOUT")
+      return new NotConnected({ step: reach === "unconnected" ? "connect" : "handshake", target }, dropped)
     }
 
     /**
@@ -205,7 +223,7 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
             stage,
             code,
             ...(staleSocket ? { staleSocket } : {}),
-            ...(error instanceof ConnectTimeout ? { connectFault: error.fault } : {}),
+            ...(error instanceof NotConnected ? { connectFault: error.fault } : {}),
             ...(proxy === undefined ? {} : proxyPart(proxy, error, code, responded || abandoned?.reusedSocket === true))
           })
         )
@@ -235,7 +253,17 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
         outgoing.on("error", (error) => {
           const code = codeOf(error)
           const stale = outgoing?.reusedSocket === true && !responded && (code === "ECONNRESET" || code === "EPIPE")
-          fail("request", error, stale)
+          // Closed or reset before the connection was up (a server that drops it in the TLS handshake, a tunnel
+          // whose far end closes): the request never left this machine. A tunnel that failed to open says so itself.
+          const beforeUp =
+            outgoing === undefined ||
+            stale ||
+            code === undefined ||
+            !DROPPED.has(code) ||
+            error instanceof TunnelFailure
+              ? undefined
+              : notConnected(outgoing, tunnel, code)
+          fail("request", beforeUp ?? error, stale)
         })
         outgoing.on("response", (response) => {
           responded = true

@@ -24,6 +24,8 @@ export type ProxyFault =
   | { readonly kind: "silent"; readonly target: string }
   /** It opened the tunnel, but TLS to Panther was not up through it when the request's deadline came. */
   | { readonly kind: "no-tls"; readonly target: string }
+  /** It opened the tunnel, which was closed or reset before TLS to Panther was up: the error's code says which. */
+  | { readonly kind: "closed"; readonly target: string }
 
 /**
  * How far the tunnel for one request got: until TLS to Panther is up over it, nothing of the request has left this

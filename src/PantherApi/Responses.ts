@@ -273,6 +273,12 @@ const proxyFailure = (
           "nothing reached Panther: check that the proxy lets TLS through to that host (a proxy that inspects " +
           "traffic may hold it), and that the port in --api-url / PANTHER_API_URL is Panther's https port"
       )
+    case "closed":
+      return passing(
+        `${name} opened a tunnel to ${fault.target}, but the connection through it was closed before the TLS ` +
+          `handshake with Panther finished (${describeCode(code)}), so nothing reached Panther: check that the port ` +
+          "in --api-url / PANTHER_API_URL is Panther's https port, and that the proxy lets TLS through to that host"
+      )
     case "not-a-proxy":
       return final(
         `${name} did not answer as an HTTP proxy: check that ${proxy.variable} names the proxy's http:// host and port`
@@ -305,6 +311,17 @@ const notConnectedReason = (fault: ConnectFault, timeoutReason: string): string 
       "PANTHER_API_URL is Panther's https port"
 
 /**
+ * Why a direct connection was closed or reset before it was up; the request waited on this machine, so none of it was
+ * sent.
+ */
+const droppedReason = (fault: ConnectFault, code: string | undefined): string =>
+  fault.step === "connect"
+    ? `connecting to ${fault.target} failed: ${describeCode(code)}, so nothing reached Panther`
+    : `${fault.target} closed the connection during the TLS handshake (${code ?? "closed"}), so nothing reached ` +
+      "Panther: the server took the connection but ended it before TLS was up, as a port that is not Panther's " +
+      "https port, or a firewall or load balancer turning the connection away, would"
+
+/**
  * A request that got no usable answer. TLS certificate problems are final (retrying cannot fix a certificate), and
  * so are a request Node cannot send and an answer too large to be the API's; connection errors, timeouts and a body
  * cut off halfway may be passing, so they are retried.
@@ -326,7 +343,10 @@ export const transportFailure = (
       method,
       path,
       status: Option.none(),
-      reason: notConnectedReason(failure.connectFault, timeoutReason),
+      reason:
+        stage === "timeout"
+          ? notConnectedReason(failure.connectFault, timeoutReason)
+          : droppedReason(failure.connectFault, code),
       retryAfter: Option.none(),
       detail: undefined,
       mayHaveTakenEffect: false,
