@@ -53,7 +53,7 @@ const GIVE_THE_CA = giveToNode("certificates from a private CA", "/path/to/ca.pe
 const CLIENT_CERTIFICATE_ALERT =
   /_ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_REVOKED|CERTIFICATE_EXPIRED|CERTIFICATE_UNKNOWN|UNKNOWN_CA|ACCESS_DENIED)$/
 
-const CLIENT_CERTIFICATE_ADVICE =
+export const CLIENT_CERTIFICATE_ADVICE =
   "The API must be reachable without a client certificate: if a gateway or proxy of your own in front of Panther " +
   "demands one, have it let this host through without, or point --api-url / PANTHER_API_URL at an address that " +
   "does not ask for one."

@@ -51,6 +51,11 @@ export interface ExchangeFailure {
   /** The Node error code (`ECONNREFUSED`, `ECONNRESET`, `CERT_HAS_EXPIRED`...), when there is one. */
   readonly code: string | undefined
   /**
+   * The server ended the TLS handshake with an alert: Node gives such a failure (from a TLS 1.2 server) only the code
+   * EPROTO, which a port speaking no TLS gets too, and names the alert in its message alone.
+   */
+  readonly serverAlert?: boolean
+  /**
    * A kept-alive socket the server had closed, found so when this request went out on it (no answer began): the
    * request is lost with it, and a fresh connection is worth one try at once (Node's documented pattern).
    */
@@ -85,6 +90,10 @@ const codeOf = (error: unknown): string | undefined => {
   const code: unknown = typeof error === "object" && error !== null ? Reflect.get(error, "code") : undefined
   return typeof code === "string" ? code : undefined
 }
+
+/** OpenSSL's words for an alert the peer sent, as Node's error message carries them: `... alert ... SSL alert number 40`. */
+const namesServerAlert = (error: unknown): boolean =>
+  error instanceof Error && /alert/i.test(error.message) && /SSL alert number \d+/i.test(error.message)
 
 /**
  * A connection closed or reset under a request, rather than a TLS verdict on it (a certificate, an alert): before
@@ -222,6 +231,7 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
           Effect.fail({
             stage,
             code,
+            ...(namesServerAlert(error) ? { serverAlert: true } : {}),
             ...(staleSocket ? { staleSocket } : {}),
             ...(error instanceof NotConnected ? { connectFault: error.fault } : {}),
             ...(proxy === undefined ? {} : proxyPart(proxy, error, code, responded || abandoned?.reusedSocket === true))

@@ -3,7 +3,7 @@
  * (JSON with `message` or `error`, a load balancer's HTML page, plain text, nothing) becomes one short detail line.
  */
 import { Either, Option } from "effect"
-import { certificateFailure } from "./CertificateFailure.js"
+import { CLIENT_CERTIFICATE_ADVICE, certificateFailure } from "./CertificateFailure.js"
 import {
   BadRequest,
   Forbidden,
@@ -369,13 +369,20 @@ export const transportFailure = (
       "Check that --api-url / PANTHER_API_URL is Panther's API."
     )
   }
-  if (code === "EPROTO") {
-    // What Node says when an https:// request meets a server speaking plain HTTP (or another protocol), and when a
-    // TLS 1.2 server ends the handshake with an alert, such as one that wants a client certificate.
+  if (code === "EPROTO" && failure.serverAlert === true) {
+    // A TLS 1.2 server ends the handshake with an alert (handshake failure, 40) when it wants a client certificate;
+    // TLS 1.3 names that alert in the code, which `certificateFailure` reads.
     return final(
-      "the TLS handshake failed (EPROTO): the server may not speak TLS on that port, or it ended the handshake",
-      "Check the scheme and port of --api-url / PANTHER_API_URL; if they are right, the server may want a client " +
-        "certificate (mutual TLS), which this tool does not send."
+      "the server ended the TLS handshake with an alert (EPROTO), most likely because it wants a client " +
+        "certificate (mutual TLS), which this tool does not send",
+      CLIENT_CERTIFICATE_ADVICE
+    )
+  }
+  if (code === "EPROTO") {
+    // What Node says when an https:// request meets a server speaking plain HTTP (or another protocol).
+    return final(
+      "the TLS handshake failed (EPROTO): the server does not speak TLS on that port",
+      "Check the scheme and port of --api-url / PANTHER_API_URL: an https:// URL needs Panther's https port."
     )
   }
   const certificate = code === undefined ? undefined : certificateFailure(code)

@@ -677,7 +677,6 @@ describe("PantherClient failures", () => {
     })
   )
 
-
   it.scopedLive("a self-signed certificate is final: says so, how to trust it, and does not retry", () =>
     Effect.gen(function* () {
       const certificate = yield* makeSelfSignedCertificate()
@@ -703,6 +702,9 @@ describe("PantherClient failures", () => {
       const error = yield* failureOf(getUser(server.url.replace("http://", "https://")))
       expect(error._tag).toBe("TransportError")
       expect(error.message).toContain("Check the scheme and port of --api-url")
+      expect(error.message).toContain("the server does not speak TLS on that port")
+      // It sent no TLS alert, so nothing points to a client certificate.
+      expect(error.message).not.toContain("client certificate")
       // A longer wait would not make it speak TLS.
       expect(error.message).not.toContain("--timeout-seconds")
       expect(error.message).not.toMatch(/\d attempts/)

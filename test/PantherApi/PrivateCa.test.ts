@@ -84,6 +84,45 @@ describe("an API whose certificate a private CA signed", () => {
     }
   })
 
+  it("says a TLS 1.2 server that ends the handshake with an alert most likely wants a client certificate", async () => {
+    // TLS 1.2 has no alert for a missing client certificate: the server sends "handshake failure", which Node gives
+    // only the code EPROTO, as it gives a port that speaks no TLS.
+    const mutual = createHttpsServer({
+      key: certificate.key,
+      cert: certificate.cert,
+      maxVersion: "TLSv1.2",
+      requestCert: true,
+      rejectUnauthorized: true,
+      ca: readFileSync(certificate.caPath, "utf8")
+    })
+    await new Promise<void>((listening) => mutual.listen(0, "127.0.0.1", listening))
+    try {
+      const address = mutual.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      const result = await runCli(["users", "list", "--max-retries", "0"], {
+        env: {
+          PANTHER_API_URL: `https://127.0.0.1:${port}`,
+          PANTHER_API_TOKEN: TOKEN,
+          NODE_EXTRA_CA_CERTS: certificate.caPath
+        }
+      })
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain(
+        "the server ended the TLS handshake with an alert (EPROTO), most likely because it wants a client " +
+          "certificate (mutual TLS), which this tool does not send"
+      )
+      expect(result.stderr).toContain("The API must be reachable without a client certificate")
+      // The scheme and port were right: the server spoke TLS.
+      expect(result.stderr).not.toContain("does not speak TLS")
+      expect(result.stderr).not.toContain("Check the scheme and port")
+      expect(result.stderr).not.toContain("SSL alert number")
+      expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+    } finally {
+      mutual.closeAllConnections()
+      await new Promise((closed) => mutual.close(closed))
+    }
+  })
+
   it("works once NODE_EXTRA_CA_CERTS names the CA's certificate", async () => {
     const result = await listUsers({ NODE_EXTRA_CA_CERTS: certificate.caPath })
     expect(result.stderr).not.toContain("certificate")
