@@ -1,7 +1,8 @@
 /**
- * What went wrong in an SMTP attempt, in words, and whether trying again can help. Connection drops, timeouts,
- * TLS handshakes and temporary (4xx) replies are worth another attempt; a refused login, a relay that asks for a
- * client certificate or a permanent (5xx) refusal would be refused again, and retrying a login can lock the account.
+ * What went wrong in an SMTP attempt, in words, and whether trying again can help. Connection drops and timeouts
+ * (during the TLS handshake too) and temporary (4xx) replies are worth another attempt; a refused login, a refused
+ * certificate, a relay that ends the handshake with an alert (as one asking for a client certificate does) or a
+ * permanent (5xx) refusal would be refused again, and retrying a login can lock the account.
  *
  * Server replies are quoted because they say what to fix ("5.7.8 Username and Password not accepted"), but a
  * server may echo what it was sent, and an AUTH exchange carries the password (in base64 for PLAIN and LOGIN).
@@ -102,7 +103,9 @@ const GIVE_THE_CA = "for a private or self-signed certificate, give its CA with 
 
 /**
  * What to do about a failed handshake, by what its code says of the certificates (the same reading as for the API,
- * `CertificateFailure.ts`): a relay asking for a client certificate is not helped by trusting another CA.
+ * `CertificateFailure.ts`): a relay asking for a client certificate is not helped by trusting another CA. A
+ * certificate, or an alert the relay ends the handshake with, comes out the same on every attempt, so neither is
+ * retried; a reset or a timeout during the handshake arrives as a connection failure and is.
  */
 const handshakeFailure = (code: string, server: string): SmtpFailure => {
   const failed = `the TLS handshake with ${server} failed`
@@ -131,9 +134,10 @@ const handshakeFailure = (code: string, server: string): SmtpFailure => {
       : problem === "wrong-host"
         ? "its certificate is for another host name: set SMTP_URL to the host name the certificate is for"
         : problem === undefined && code.includes("_ALERT_")
-          ? "the relay ended the handshake: check what it requires of clients (this tool sends no client certificate)"
+          ? "the relay ended the handshake with an alert, most likely because it wants a client certificate (mutual " +
+            "TLS), which this tool does not send: check what it requires of clients"
           : GIVE_THE_CA
-  return { retryable: true, reason: `${failed}: ${code}; ${hint}` }
+  return { retryable: problem === undefined && !code.includes("_ALERT_"), reason: `${failed}: ${code}; ${hint}` }
 }
 
 const CONNECTION_CODES: ReadonlySet<string> = new Set(["ECONNECTION", "ESOCKET", "ETIMEDOUT", "EDNS", "EPROTOCOL"])

@@ -377,7 +377,7 @@ describe("TLS", () => {
     })
   )
 
-  it.scopedLive("refuses an untrusted certificate, pointing at --smtp-ca-file, after retrying the handshake", () =>
+  it.scopedLive("refuses an untrusted certificate, pointing at --smtp-ca-file, without retrying the handshake", () =>
     Effect.gen(function* () {
       const certificate = yield* makeSelfSignedCertificate()
       const server = yield* startSmtpServer({ tls: { key: certificate.key, cert: certificate.cert, implicit: false } })
@@ -386,7 +386,9 @@ describe("TLS", () => {
       )
       expect(error.message).toContain(`the TLS handshake with 127.0.0.1:${server.port} failed`)
       expect(error.message).toContain("--smtp-ca-file")
-      expect(server.connections()).toBe(3)
+      // The same certificate comes back on every attempt: one handshake, no backoff.
+      expect(server.connections()).toBe(1)
+      expect(error.message).not.toContain("attempts")
       expect(server.received).toEqual([])
     })
   )
@@ -410,6 +412,52 @@ describe("TLS", () => {
       expect(error.message).not.toContain("--smtp-ca-file")
       expect(server.sockets()).toBe(1)
       expect(server.received).toEqual([])
+    })
+  )
+
+  it.scopedLive(
+    "does not retry a TLS 1.2 relay that ends the handshake with an alert, as one asking for a client certificate does",
+    () =>
+      Effect.gen(function* () {
+        const certificate = yield* makePrivateCaCertificate()
+        const ca = readFileSync(certificate.caPath, "utf8")
+        const server = yield* startSmtpServer({
+          tls: { key: certificate.key, cert: certificate.cert, implicit: true },
+          clientCertificateCa: ca,
+          tls12Only: true
+        })
+        const error = yield* Effect.flip(
+          deliverAuditEmail(emailOn(smtp(server.port, { security: "implicit-tls", extraCa: ca })), yield* sampleOutcome)
+        )
+        expect(error.message).toContain(`the TLS handshake with 127.0.0.1:${server.port} failed`)
+        expect(error.message).toContain("most likely because it wants a client certificate (mutual TLS)")
+        expect(error.message).not.toContain("--smtp-ca-file")
+        expect(server.sockets()).toBe(1)
+        expect(server.received).toEqual([])
+      })
+  )
+
+  it.scopedLive("retries a connection the relay resets during the TLS handshake", () =>
+    Effect.gen(function* () {
+      // Takes the connection and drops it before any TLS: a relay restarting, a load balancer without a backend.
+      let connections = 0
+      const dropping = yield* Effect.acquireRelease(
+        Effect.async<Server>((resume) => {
+          const server = createServer((socket) => {
+            connections++
+            socket.on("error", () => {})
+            socket.destroy()
+          }).listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+        }),
+        (server) => Effect.sync(() => server.close())
+      )
+      const address = dropping.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      const error = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(port, { security: "implicit-tls" })), yield* sampleOutcome)
+      )
+      expect(connections).toBe(3)
+      expect(error.message).toContain("(3 attempts)")
     })
   )
 

@@ -48,6 +48,8 @@ export interface TestSmtpServerOptions {
   readonly stallData?: boolean
   /** Demand a client certificate this CA signed (mutual TLS), as a relay that takes mail only from known hosts. */
   readonly clientCertificateCa?: string
+  /** Speak TLS 1.2 at most: a missing client certificate then ends the handshake with a bare "handshake failure". */
+  readonly tls12Only?: boolean
 }
 
 const portOf = (server: SMTPServer): number => {
@@ -89,6 +91,7 @@ export const startSmtpServer = (
       ...(options.clientCertificateCa === undefined
         ? {}
         : { requestCert: true, rejectUnauthorized: true, ca: options.clientCertificateCa }),
+      ...(options.tls12Only === true ? { maxVersion: "TLSv1.2" } : {}),
       onConnect(_session, callback) {
         connections++
         if (connections <= (options.refuseFirstConnections ?? 0)) {
