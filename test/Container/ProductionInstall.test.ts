@@ -286,6 +286,13 @@ describe("docker-compose.yml, its services run from the production install", () 
       expect(environment.AUDIT_SCHEDULE).toBe("0 2 * * *")
       const scheduled = panther(audit?.command ?? [], environment)
       await waitUntil("the start-up audit and its email", () => smtp.received.length === 1, scheduled.child)
+      // The reports go in place with a pending `.undelivered` mark, cleared once the relay has accepted the email:
+      // the relay has the message a moment before the run hears so.
+      await waitUntil(
+        "the email's pending mark cleared",
+        () => !readdirSync(reports).some((name) => name.endsWith(".undelivered")),
+        scheduled.child
+      )
       expect(smtp.received[0]?.to).toEqual([environment.MAIL_TO])
       expect(smtp.received[0]?.raw.toString("utf8")).toMatch(/^Subject: /m)
       const written = readdirSync(reports)
