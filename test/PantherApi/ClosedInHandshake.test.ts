@@ -5,32 +5,15 @@
  * may have made the change, and is still said to.
  */
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https"
-import { type AddressInfo, connect, createServer as createTcpServer, type Server, type Socket } from "node:net"
+import { connect, createServer as createTcpServer, type Server, type Socket } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { runCli, stderrText } from "../support/cli.js"
 import { makePrivateCa, type PrivateCa } from "../support/privateCa.js"
+import { close, createArgs, listen, runAgainstPrivateCa } from "./support/connectionFaults.js"
 
 const TOKEN = "pat-closed-in-handshake-7c1f0d"
 
-const listen = (server: Server | HttpsServer) =>
-  new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)))
-
-const close = (server: Server | HttpsServer) => new Promise((closed) => server.close(closed))
-
-const CREATE = [
-  "users",
-  "create",
-  "--email",
-  "new@acme.example",
-  "--given-name",
-  "N",
-  "--family-name",
-  "U",
-  "--role",
-  "Analyst",
-  "--max-retries",
-  "1"
-]
+const CREATE = createArgs("new@acme.example", "--max-retries", "1")
 
 describe("a connection dropped before TLS is up", () => {
   /** Takes the TCP connection and closes it at once. */
@@ -133,13 +116,7 @@ describe("a server that completes TLS, reads the create and resets the connectio
   })
 
   it("still counts a create as maybe made, and does not send it again", async () => {
-    const result = await runCli(CREATE, {
-      env: {
-        PANTHER_API_URL: `https://127.0.0.1:${port}`,
-        PANTHER_API_TOKEN: TOKEN,
-        NODE_EXTRA_CA_CERTS: ca.caPath
-      }
-    })
+    const result = await runAgainstPrivateCa(CREATE, port, TOKEN, ca.caPath)
     const said = stderrText(result.stderr)
     expect(result.code, said).toBe(3)
     expect(said).toContain("may already have been made")

@@ -5,33 +5,17 @@
  * is still said to.
  */
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https"
-import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from "node:net"
+import { createServer as createTcpServer, type Server, type Socket } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { runCli, stderrText } from "../support/cli.js"
 import { makePrivateCa, type PrivateCa } from "../support/privateCa.js"
+import { close, createArgs, listen, runAgainstPrivateCa } from "./support/connectionFaults.js"
 
 const TOKEN = "pat-connect-timeout-4b9e2a"
 
-const listen = (server: Server | HttpsServer) =>
-  new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)))
-
-const close = (server: Server | HttpsServer) => new Promise((closed) => server.close(closed))
-
 const TIMING = ["--timeout-seconds", "1", "--max-retries", "1"]
 
-const CREATE = [
-  "users",
-  "create",
-  "--email",
-  "slow@acme.example",
-  "--given-name",
-  "S",
-  "--family-name",
-  "L",
-  "--role",
-  "Analyst",
-  ...TIMING
-]
+const CREATE = createArgs("slow@acme.example", ...TIMING)
 
 describe("a connection not up within --timeout-seconds", () => {
   /** Takes the TCP connection, reads the TLS hello and never writes a byte. */
@@ -109,13 +93,7 @@ describe("a server that completes TLS and then does not answer", () => {
   })
 
   it("still counts a create as maybe made, and does not send it again", async () => {
-    const result = await runCli(CREATE, {
-      env: {
-        PANTHER_API_URL: `https://127.0.0.1:${port}`,
-        PANTHER_API_TOKEN: TOKEN,
-        NODE_EXTRA_CA_CERTS: ca.caPath
-      }
-    })
+    const result = await runAgainstPrivateCa(CREATE, port, TOKEN, ca.caPath)
     const said = stderrText(result.stderr)
     expect(result.code, said).toBe(3)
     expect(said).toContain("Could not get an answer from Panther for POST /users: no answer within 1s")

@@ -35,6 +35,33 @@ afterAll(async () => {
 const listUsers = (env: Record<string, string> = {}) =>
   runCli(["users", "list"], { env: { PANTHER_API_URL: apiUrl, PANTHER_API_TOKEN: TOKEN, ...env } })
 
+/** `users list`, once, against a server with this CA's certificate that demands a client certificate. */
+const listUsersAgainstMutualTls = async (maxVersion: "TLSv1.2" | "TLSv1.3") => {
+  const mutual = createHttpsServer({
+    key: certificate.key,
+    cert: certificate.cert,
+    maxVersion,
+    requestCert: true,
+    rejectUnauthorized: true,
+    ca: readFileSync(certificate.caPath, "utf8")
+  })
+  await new Promise<void>((listening) => mutual.listen(0, "127.0.0.1", listening))
+  try {
+    const address = mutual.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    return await runCli(["users", "list", "--max-retries", "0"], {
+      env: {
+        PANTHER_API_URL: `https://127.0.0.1:${port}`,
+        PANTHER_API_TOKEN: TOKEN,
+        NODE_EXTRA_CA_CERTS: certificate.caPath
+      }
+    })
+  } finally {
+    mutual.closeAllConnections()
+    await new Promise((closed) => mutual.close(closed))
+  }
+}
+
 describe("an API whose certificate a private CA signed", () => {
   it("fails saying the certificate is from a CA this machine does not trust, and to give it in NODE_EXTRA_CA_CERTS", async () => {
     const result = await listUsers()
@@ -50,77 +77,34 @@ describe("an API whose certificate a private CA signed", () => {
   })
 
   it("says a server that demands a client certificate (mutual TLS) wants what this tool does not send", async () => {
-    const mutual = createHttpsServer({
-      key: certificate.key,
-      cert: certificate.cert,
-      requestCert: true,
-      rejectUnauthorized: true,
-      ca: readFileSync(certificate.caPath, "utf8")
-    })
-    await new Promise<void>((listening) => mutual.listen(0, "127.0.0.1", listening))
-    try {
-      const address = mutual.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      const result = await runCli(["users", "list", "--max-retries", "0"], {
-        env: {
-          PANTHER_API_URL: `https://127.0.0.1:${port}`,
-          PANTHER_API_TOKEN: TOKEN,
-          NODE_EXTRA_CA_CERTS: certificate.caPath
-        }
-      })
-      expect(result.code).toBe(3)
-      expect(result.stderr).toContain(
-        "the server asked for a client certificate (mutual TLS), which this tool does not send"
-      )
-      expect(result.stderr).toContain("ALERT_CERTIFICATE_REQUIRED")
-      expect(result.stderr).toContain("The API must be reachable without a client certificate")
-      // Its own certificate was fine: trusting another CA would not help.
-      expect(result.stderr).not.toContain("server's certificate")
-      expect(result.stderr).not.toContain("NODE_EXTRA_CA_CERTS")
-      expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
-    } finally {
-      mutual.closeAllConnections()
-      await new Promise((closed) => mutual.close(closed))
-    }
+    const result = await listUsersAgainstMutualTls("TLSv1.3")
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain(
+      "the server asked for a client certificate (mutual TLS), which this tool does not send"
+    )
+    expect(result.stderr).toContain("ALERT_CERTIFICATE_REQUIRED")
+    expect(result.stderr).toContain("The API must be reachable without a client certificate")
+    // Its own certificate was fine: trusting another CA would not help.
+    expect(result.stderr).not.toContain("server's certificate")
+    expect(result.stderr).not.toContain("NODE_EXTRA_CA_CERTS")
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
   })
 
   it("says a TLS 1.2 server that ends the handshake with an alert most likely wants a client certificate", async () => {
     // TLS 1.2 has no alert for a missing client certificate: the server sends "handshake failure", which Node gives
     // only the code EPROTO, as it gives a port that speaks no TLS.
-    const mutual = createHttpsServer({
-      key: certificate.key,
-      cert: certificate.cert,
-      maxVersion: "TLSv1.2",
-      requestCert: true,
-      rejectUnauthorized: true,
-      ca: readFileSync(certificate.caPath, "utf8")
-    })
-    await new Promise<void>((listening) => mutual.listen(0, "127.0.0.1", listening))
-    try {
-      const address = mutual.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      const result = await runCli(["users", "list", "--max-retries", "0"], {
-        env: {
-          PANTHER_API_URL: `https://127.0.0.1:${port}`,
-          PANTHER_API_TOKEN: TOKEN,
-          NODE_EXTRA_CA_CERTS: certificate.caPath
-        }
-      })
-      expect(result.code).toBe(3)
-      expect(result.stderr).toContain(
-        "the server ended the TLS handshake with an alert (EPROTO), most likely because it wants a client " +
-          "certificate (mutual TLS), which this tool does not send"
-      )
-      expect(result.stderr).toContain("The API must be reachable without a client certificate")
-      // The scheme and port were right: the server spoke TLS.
-      expect(result.stderr).not.toContain("does not speak TLS")
-      expect(result.stderr).not.toContain("Check the scheme and port")
-      expect(result.stderr).not.toContain("SSL alert number")
-      expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
-    } finally {
-      mutual.closeAllConnections()
-      await new Promise((closed) => mutual.close(closed))
-    }
+    const result = await listUsersAgainstMutualTls("TLSv1.2")
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain(
+      "the server ended the TLS handshake with an alert (EPROTO), most likely because it wants a client " +
+        "certificate (mutual TLS), which this tool does not send"
+    )
+    expect(result.stderr).toContain("The API must be reachable without a client certificate")
+    // The scheme and port were right: the server spoke TLS.
+    expect(result.stderr).not.toContain("does not speak TLS")
+    expect(result.stderr).not.toContain("Check the scheme and port")
+    expect(result.stderr).not.toContain("SSL alert number")
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
   })
 
   it("works once NODE_EXTRA_CA_CERTS names the CA's certificate", async () => {
