@@ -6,7 +6,7 @@
  */
 import { HelpDoc } from "@effect/cli"
 
-export const LOGGING_HELP =
+const LOGGING_HELP =
   "Logging, for every command and in any position: --log-format json|pretty (env LOG_FORMAT; default json, pretty " +
   "when stderr is a terminal) and --log-level all|trace|debug|info|warning|error|fatal|none (env LOG_LEVEL; " +
   "default info). A flag wins over its variable."

@@ -4,6 +4,9 @@
  * into a wrong host whose name is the password's start.
  */
 
+/** A URL's scheme and `://`, at the start of its text. */
+export const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
+
 /**
  * A URL fit to quote in a message, without what may hold a secret, which is named instead: a user name and password,
  * a query such as `?api_key=...`, a fragment. Everything between the scheme and the LAST `@` of the text counts as
@@ -11,7 +14,7 @@
  * the first of them (or at the first `@`) would show the password's start.
  */
 export const quotable = (text: string): string => {
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? ""
+  const scheme = URL_SCHEME.exec(text)?.[0] ?? ""
   const at = text.lastIndexOf("@")
   const afterCredentials = at === -1 ? text.slice(scheme.length) : text.slice(at + 1)
   const shown = `${scheme}${afterCredentials.replace(/[?#][\s\S]*$/, "")}`

@@ -121,7 +121,7 @@ export const invokedFlags = <Name extends string, R, E, A>(
 const INVALID_VARIABLE = /Invalid data at ([A-Za-z_][A-Za-z0-9_]*): "(.*?)"\)/gsu
 
 /** Each variable named in such a text, with its problem as Environment.ts words it: `AUDIT_STALE_DAYS must be ...`. */
-export const invalidVariables = (text: string): ReadonlyArray<string> =>
+const invalidVariables = (text: string): ReadonlyArray<string> =>
   [...text.matchAll(INVALID_VARIABLE)].map(([, name, problem]) => `${name} ${problem}`)
 
 /** A usage error that is a variable's bad value, as the configuration error it is, said in one line. */

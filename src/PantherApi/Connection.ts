@@ -5,7 +5,7 @@
  */
 import { Context, Duration, Either, Layer, type Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { quotable } from "../Cli/QuotableUrl.js"
+import { quotable, URL_SCHEME } from "../Cli/QuotableUrl.js"
 import type { ProxyRoute } from "./Proxy.js"
 
 /** How hard to try before giving up on one request. Applies to transient failures only. */
@@ -64,7 +64,7 @@ export const isLoopbackHost = (host: string): boolean => {
 }
 
 /** Whether a URL holds an `@` after its scheme: a user name and password, whether or not it parses as one. */
-const holdsCredentials = (text: string): boolean => text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").includes("@")
+const holdsCredentials = (text: string): boolean => text.replace(URL_SCHEME, "").includes("@")
 
 const invalid = (why: string) => Either.left(new ConfigurationError({ message: `--api-url / PANTHER_API_URL ${why}` }))
 
@@ -79,7 +79,7 @@ export const normaliseBaseUrl = (
 ): Either.Either<string, ConfigurationError> => {
   const text = raw.trim()
   if (text === "") return invalid("is empty: give the API URL, https://api.<instance-domain>.")
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+  if (!URL_SCHEME.test(text)) {
     const shown = quotable(text)
     return invalid(`${shown} has no scheme: did you mean https://${shown.replace(/^"\/*|"[^"]*$/g, "")} ?`)
   }

@@ -9,7 +9,7 @@
 import { BlockList, isIP } from "node:net"
 import { Either, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { PERCENT_ENCODINGS, quotable, unencodedInCredentials } from "../Cli/QuotableUrl.js"
+import { PERCENT_ENCODINGS, quotable, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
 import { isLoopbackHost } from "./Connection.js"
 
 /** The variables read, the lower case name of each pair first, since it wins. */
@@ -56,14 +56,14 @@ const needsEncoding = (variable: ProxyVariable, text: string, what: string): str
  * http:// proxy: an https:// API is tunnelled through it with CONNECT, so what Panther gets stays encrypted end to
  * end; a proxy spoken to over TLS, or SOCKS, is refused rather than bypassed in silence.
  */
-export const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Either<ProxyRoute, ConfigurationError> => {
+const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Either<ProxyRoute, ConfigurationError> => {
   const text = raw.trim()
   // A proxy URL has no use for a query or fragment, nor for an `@` past the host: such a URL is almost surely a
   // password with one of these characters left unencoded, which the URL parser would split into a wrong host (and
   // a connection to it). Checked on the text, since the parser is what gets it wrong.
   const beforeParsing = unencodedInCredentials(text)
   if (beforeParsing !== undefined) return invalid(needsEncoding(variable, text, beforeParsing))
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`
+  const withScheme = URL_SCHEME.test(text) ? text : `http://${text}`
   let url: URL
   try {
     url = new URL(withScheme)
