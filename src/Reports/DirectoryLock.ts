@@ -9,6 +9,7 @@
  * A lock file rather than `flock`: Node has none, and the directory may be a volume that containers share, where a
  * process id says nothing. The holder touches the file every few seconds; one a waiter sees left untouched for a
  * minute belongs to a process that died (SIGKILL, a lost container), and the waiter takes it over with a warning.
+ * Holding the directory, a run also removes the temporary files a killed run left in it (`LeftoverFiles.ts`).
  */
 import { randomBytes } from "node:crypto"
 import { lstat, open, readFile, unlink, utimes } from "node:fs/promises"
@@ -16,6 +17,7 @@ import { hostname } from "node:os"
 import { join } from "node:path"
 import { Duration, Effect, Schedule } from "effect"
 import { printable } from "../PantherApi/Responses.js"
+import { removeLeftoverFiles } from "./LeftoverFiles.js"
 import { describeFsError, hasErrorCode, ReportError } from "./ReportError.js"
 
 export const LOCK_FILE = ".panther-audit.lock"
@@ -193,6 +195,8 @@ export const withReportDirectoryLock =
         // Waiting can take long and must yield to a signal; released at the end whatever happened (only a lock file
         // holding this run's token is removed).
         yield* Effect.acquireReleaseInterruptible(acquire(directory, path, holder, timing), () => release(path, holder))
+        // While the lock file is fresh from its making; the heartbeat below keeps it so from then on.
+        yield* removeLeftoverFiles(directory)
         yield* Effect.forkScoped(
           Effect.promise(() => {
             const now = new Date()

@@ -7,7 +7,6 @@
  * go to a temporary file, since a run over 200,000 users may raise well over 100,000 findings. Memory then holds
  * only what sorting needs (severity, code, email, id) and where each finding's bytes sit.
  */
-import { randomBytes } from "node:crypto"
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
@@ -17,6 +16,7 @@ import { SEVERITIES, type Severity, severityRank } from "../Audit/Severity.js"
 import { csvRecord } from "./Csv.js"
 import { findingRow } from "./CsvColumns.js"
 import { describeFsError, ReportError } from "./ReportError.js"
+import { temporaryName } from "./TempFile.js"
 
 /** Kept in memory up to this many bytes of rendered findings; the memory a run holds stops growing there. */
 export const MEMORY_BYTES = 16 * 1024 * 1024
@@ -116,7 +116,7 @@ export const makeFindingSpool = (
 ): Effect.Effect<FindingSpool, ReportError, Scope.Scope> =>
   Effect.gen(function* () {
     const memoryBytes = options.memoryBytes ?? MEMORY_BYTES
-    const path = join(directory, `.findings.${randomBytes(6).toString("hex")}.tmp`)
+    const path = join(directory, temporaryName("findings"))
     const spoolFailed = (error: unknown) =>
       new ReportError({ message: `cannot use the temporary file ${path}: ${describeFsError(error)}` })
     // The file is used through its descriptor only, so its name goes at once: a run killed outright (SIGKILL, out

@@ -26,9 +26,18 @@ export interface TempFile {
   readonly finish: Effect.Effect<void, ReportError>
 }
 
+/**
+ * The name of a temporary file, hidden and unique: `.user-audit.csv.3f9a1c0b7e22.tmp`. Every temporary file this tool
+ * makes in a report directory is named so, which is how a later run tells one a killed run left (`LeftoverFiles.ts`).
+ */
+export const temporaryName = (label: string): string => `.${label}.${randomBytes(6).toString("hex")}.tmp`
+
+/** Whether a file name is one `temporaryName` makes. */
+export const isTemporaryName = (name: string): boolean => /^\.[a-z][a-z.-]*\.[0-9a-f]{12}\.tmp$/.test(name)
+
 export const openTempFile = (directory: string, label: string): Effect.Effect<TempFile, ReportError, Scope.Scope> =>
   Effect.gen(function* () {
-    const path = join(directory, `.${label}.${randomBytes(6).toString("hex")}.tmp`)
+    const path = join(directory, temporaryName(label))
     const handle = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: () => open(path, "wx", 0o640),

@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -15,6 +16,7 @@ import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
 import { Deferred, Duration, Effect, Fiber } from "effect"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
+import { isTemporaryName, openTempFile } from "../../src/Reports/TempFile.js"
 import { captureLogs } from "../support/testClient.js"
 
 let directory = ""
@@ -179,6 +181,66 @@ describe("one audit at a time per report directory", () => {
         return yield* eventually(() => Date.now() - readMtime() < 10_000)
       }).pipe(withReportDirectoryLock(directory, "schedule"))
       expect(touched).toBe(true)
+    })
+  )
+})
+
+describe("temporary files a killed run left", () => {
+  const leave = (name: string, ageMillis: number, bytes = 10) => {
+    writeFileSync(join(directory, name), "x".repeat(bytes))
+    const at = new Date(Date.now() - ageMillis)
+    utimesSync(join(directory, name), at, at)
+  }
+
+  it.live("are removed by the next holder of the directory, and nothing else is", () =>
+    Effect.gen(function* () {
+      leave(".user-audit.csv.0123456789ab.tmp", 10 * 60_000, 1_500_000)
+      leave(".findings.abcdef012345.tmp", 24 * 60 * 60_000, 500_000)
+      // Written a moment ago: maybe by a holder that only looked dead.
+      leave(".user-audit.json.aaaaaaaaaaaa.tmp", 1_000)
+      // Not the tool's temporary files.
+      leave("user-audit-20260101T020000Z.csv", 10 * 60_000)
+      leave(".notes.tmp", 10 * 60_000)
+      leave(".user-audit.csv.0123.tmp", 10 * 60_000)
+      mkdirSync(join(directory, ".access-review.csv.bbbbbbbbbbbb.tmp"))
+      const logs = captureLogs()
+      yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
+      expect(existsSync(join(directory, ".user-audit.csv.0123456789ab.tmp"))).toBe(false)
+      expect(existsSync(join(directory, ".findings.abcdef012345.tmp"))).toBe(false)
+      for (const kept of [
+        ".user-audit.json.aaaaaaaaaaaa.tmp",
+        "user-audit-20260101T020000Z.csv",
+        ".notes.tmp",
+        ".user-audit.csv.0123.tmp",
+        ".access-review.csv.bbbbbbbbbbbb.tmp"
+      ]) {
+        expect(existsSync(join(directory, kept)), kept).toBe(true)
+      }
+      expect(logs.lines.join("\n")).toContain(
+        `Removed 2 temporary file(s) (2.0 MB) left in ${directory} by a run that was killed before it could clean up`
+      )
+    })
+  )
+
+  it.live("are told apart by the names every temporary file of the tool gets", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        for (const label of ["user-audit.csv", "user-audit.undelivered", "access-review.xlsx", "findings"]) {
+          yield* openTempFile(directory, label)
+        }
+        const names = readdirSync(directory)
+        expect(names).toHaveLength(4)
+        expect(names.filter(isTemporaryName)).toEqual(names)
+      })
+    )
+  )
+
+  it.live("say nothing when there are none", () =>
+    Effect.gen(function* () {
+      leave("user-audit-20260101T020000Z.csv", 10 * 60_000)
+      const logs = captureLogs()
+      yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
+      expect(logs.lines.join("\n")).not.toContain("temporary file")
     })
   )
 })
