@@ -62,7 +62,7 @@ export const listUsersCommand = Command.make(
       let repeated = 0
       let taken = 0
       const listed = yield* client
-        .listUsers({
+        .listUsersAsSent({
           contains: Option.getOrUndefined(args.contains),
           email: Option.getOrUndefined(args.email),
           status: Option.getOrUndefined(args.status),
@@ -73,7 +73,7 @@ export const listUsersCommand = Command.make(
           // A page at a time, so that a list sending far more repeats than users is stopped (see the guard).
           Stream.runForEachChunk((page) =>
             Effect.gen(function* () {
-              for (const record of Chunk.toReadonlyArray(page)) {
+              for (const { record, asSent } of Chunk.toReadonlyArray(page)) {
                 const id = record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)
                 // As the audit does: a record naming a user already taken is a repeat, valid or not.
                 if (id !== undefined && id !== "" && !seenIds.take(id)) {
@@ -87,7 +87,7 @@ export const listUsersCommand = Command.make(
                     `panther-audit: warning: ${describeInvalidRecord(record.userId, record.email)} does not match ` +
                       `the API description and is left out: ${printable(record.reason)}`
                   )
-                } else yield* writer.write(record.user)
+                } else yield* writer.write(record.user, asSent)
               }
               if (repeatsOutnumberUsers(repeated, taken)) {
                 return yield* Effect.fail(repeatsLoop((yield* client.stats).pagesFetched, repeated, taken))

@@ -55,13 +55,17 @@ const cells = (user: User): Array<string> => [
 ]
 
 export interface UserWriter {
-  readonly write: (user: User) => Effect.Effect<void>
+  /**
+   * Writes one user: ndjson the record as Panther sent it (`asSent`, which passed the schema as `user`), so a field
+   * Panther adds is shown; CSV and the table have their fixed columns.
+   */
+  readonly write: (user: User, asSent: unknown) => Effect.Effect<void>
   /** Prints whatever had to wait for the end (the table); called once every user has been written. */
   readonly finish: Effect.Effect<void>
 }
 
 const ndjsonWriter: UserWriter = {
-  write: (user) => Console.log(terminalSafeJson(user)),
+  write: (_user, asSent) => Console.log(terminalSafeJson(asSent)),
   finish: Effect.void
 }
 

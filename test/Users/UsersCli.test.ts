@@ -556,6 +556,24 @@ describe("panther-audit users", () => {
     }
   }, 60_000)
 
+  it("list prints each user as Panther sent it as ndjson, fields the API's schema does not name included", async () => {
+    const sent = [
+      { ...rawUser("u1"), mfaEnabled: true, groups: ["soc"], status: null },
+      { ...rawUser("u2"), lastLoggedInAt: "" }
+    ]
+    const page = json(200, { results: sent })
+    const listed = await againstScripted([page], ["users", "list", "--format", "ndjson"])
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(ndjson(listed.stdout)).toEqual(sent)
+    // The CSV keeps its columns.
+    const csv = await againstScripted([page], ["users", "list", "--format", "csv"])
+    expect(csv.code, csv.stderr).toBe(0)
+    expect(csv.stdout.split("\n")[0]).toBe(
+      "id,email,givenName,familyName,roleName,roleId,enabled,status,createdAt,lastLoggedInAt"
+    )
+    expect(csv.stdout).not.toContain("soc")
+  })
+
   it("list names invalid records on stderr, prints the valid users, and exits 3", async () => {
     const server = await startScriptedServer([
       json(200, { results: [rawUser("u1"), rawUser("u2", { enabled: "no" }), rawUser("u3")] })
