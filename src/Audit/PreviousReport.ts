@@ -41,7 +41,7 @@ export interface PreviousReport {
   readonly findings: ReadonlyMap<string, PreviousFinding>
 }
 
-export type PreviousReportLookup =
+export type PreviousReportLookup = (
   | {
       readonly _tag: "Found"
       readonly report: PreviousReport
@@ -52,13 +52,39 @@ export type PreviousReportLookup =
       readonly notMailedSince: string | undefined
     }
   | { readonly _tag: "NotFound"; readonly reason: string }
+) & {
+  /**
+   * Reports stamped after the run started (`reportsAheadOf`): a clock ran ahead when they were made, or runs behind
+   * now. Not compared with, and worth a warning: the run's own report is stamped before them.
+   */
+  readonly aheadOfClock?: ReadonlyArray<string>
+}
 
-/** The newest findings report by its stamp (and, within one second, its `-N` suffix), as retention reads names. */
-export const latestReportName = (names: ReadonlyArray<string>): string | undefined => {
+/**
+ * How far after a run's start an earlier report's stamp may be, for runs on machines whose clocks differ a little
+ * (a shared volume). Beyond it, a clock was ahead when the report was made, or this one is behind now.
+ */
+const CLOCK_SKEW_MS = 5 * 60_000
+
+/** Findings reports (`.json`) stamped after `notAfter` and beyond the skew allowed: not taken for the previous. */
+export const reportsAheadOf = (names: ReadonlyArray<string>, notAfter: number): ReadonlyArray<string> =>
+  names.filter((name) => {
+    const parsed = parseReportName(name)
+    return parsed !== undefined && parsed.ending === ".json" && parsed.stampedAt > notAfter + CLOCK_SKEW_MS
+  })
+
+/**
+ * The newest findings report by its stamp (and, within one second, its `-N` suffix), as retention reads names,
+ * leaving out those stamped after `notAfter` (`reportsAheadOf`).
+ */
+export const latestReportName = (
+  names: ReadonlyArray<string>,
+  notAfter: number = Number.POSITIVE_INFINITY
+): string | undefined => {
   let best: { name: string; parsed: ReportName } | undefined
   for (const name of names) {
     const parsed = parseReportName(name)
-    if (parsed === undefined || parsed.ending !== ".json") continue
+    if (parsed === undefined || parsed.ending !== ".json" || parsed.stampedAt > notAfter + CLOCK_SKEW_MS) continue
     if (best === undefined || isNewer(parsed, best.parsed)) best = { name, parsed }
   }
   return best?.name
@@ -254,47 +280,59 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
 }
 
 /**
- * The newest report in `directory`, and whether its run's email was left undelivered. A report of another Panther
- * (another host or path prefix than `apiBaseUrl`'s) is not compared with: its findings would all pass for
- * resolved, and this one's for new.
+ * The newest report in `directory` not stamped after `runStartedAt`, and whether its run's email was left
+ * undelivered. A report of another Panther (another host or path prefix than `apiBaseUrl`'s) is not compared with:
+ * its findings would all pass for resolved, and this one's for new. Nor is one stamped after this run started:
+ * taken as the newest, it would stay the previous report of every run after this one, each stamped before it.
  */
-export const readPreviousReport = (directory: string, apiBaseUrl?: string): Effect.Effect<PreviousReportLookup> =>
-  Effect.promise(async (): Promise<PreviousReportLookup> => {
+export const readPreviousReport = (
+  directory: string,
+  apiBaseUrl?: string,
+  runStartedAt: number = Number.POSITIVE_INFINITY
+): Effect.Effect<PreviousReportLookup> =>
+  Effect.promise(async () => {
     const names: ReadonlyArray<string> = await readdir(directory).catch(() => [])
-    const name = latestReportName(names)
-    if (name === undefined) return { _tag: "NotFound", reason: "no previous report in the report directory" }
-    const path = join(directory, name)
-    try {
-      // Opening a pipe named like a report would wait for a writer for ever, signals unheard; a link is followed.
-      if (!(await stat(path)).isFile()) throw new Error("it is not a regular file")
-      const report = await parseReport(path)
-      if (
-        apiBaseUrl !== undefined &&
-        report.apiBaseUrl !== undefined &&
-        !isSameInstance(report.apiBaseUrl, apiBaseUrl)
-      ) {
-        return {
-          _tag: "NotFound",
-          reason:
-            // Read back from a file that may have been edited: named as instances are, no credentials or query,
-            // and nothing a terminal would run.
-            `the newest report, ${name}, is of another Panther (${printable(instanceLabel(report.apiBaseUrl))}), so ` +
-            "nothing was compared with " +
-            "it; keep each instance's reports in a folder of their own"
-        }
-      }
-      return {
-        _tag: "Found",
-        report,
-        notMailedSince: names.includes(undeliveredMarkPath(name))
-          ? await readNotMailedSince(join(directory, undeliveredMarkPath(name)), name)
-          : undefined
-      }
-    } catch (error) {
+    const ahead = reportsAheadOf(names, runStartedAt)
+    const lookup = await readNewest(directory, names, apiBaseUrl, runStartedAt)
+    return ahead.length === 0 ? lookup : { ...lookup, aheadOfClock: ahead }
+  })
+
+const readNewest = async (
+  directory: string,
+  names: ReadonlyArray<string>,
+  apiBaseUrl: string | undefined,
+  runStartedAt: number
+): Promise<PreviousReportLookup> => {
+  const name = latestReportName(names, runStartedAt)
+  if (name === undefined) return { _tag: "NotFound", reason: "no previous report in the report directory" }
+  const path = join(directory, name)
+  try {
+    // Opening a pipe named like a report would wait for a writer for ever, signals unheard; a link is followed.
+    if (!(await stat(path)).isFile()) throw new Error("it is not a regular file")
+    const report = await parseReport(path)
+    if (apiBaseUrl !== undefined && report.apiBaseUrl !== undefined && !isSameInstance(report.apiBaseUrl, apiBaseUrl)) {
       return {
         _tag: "NotFound",
-        // The reason may quote the file (a finding that is not one): nothing in it may drive the terminal.
-        reason: `the previous report ${name} could not be read (${printable(error instanceof Error ? error.message : String(error))})`
+        reason:
+          // Read back from a file that may have been edited: named as instances are, no credentials or query,
+          // and nothing a terminal would run.
+          `the newest report, ${name}, is of another Panther (${printable(instanceLabel(report.apiBaseUrl))}), so ` +
+          "nothing was compared with " +
+          "it; keep each instance's reports in a folder of their own"
       }
     }
-  })
+    return {
+      _tag: "Found",
+      report,
+      notMailedSince: names.includes(undeliveredMarkPath(name))
+        ? await readNotMailedSince(join(directory, undeliveredMarkPath(name)), name)
+        : undefined
+    }
+  } catch (error) {
+    return {
+      _tag: "NotFound",
+      // The reason may quote the file (a finding that is not one): nothing in it may drive the terminal.
+      reason: `the previous report ${name} could not be read (${printable(error instanceof Error ? error.message : String(error))})`
+    }
+  }
+}

@@ -127,6 +127,16 @@ const readRoles = (client: PantherClient) =>
     )
   )
 
+const aheadOfClockWarning = (names: ReadonlyArray<string>, startedAt: number): string => {
+  const listed = names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`
+  return (
+    `${names.length === 1 ? "A report is" : `${names.length} reports are`} stamped after this run started ` +
+    `(${new Date(startedAt).toISOString()}): ${listed}. A clock was ahead when ${names.length === 1 ? "it was" : "they were"} ` +
+    "made, or this machine's is behind now. Changes were worked out against the newest report before this run. If " +
+    "those stamps are wrong, move those reports out of the report directory: retention takes them for the newest."
+  )
+}
+
 export const runAudit = (
   options: RunAuditOptions
 ): Effect.Effect<AuditOutcome, PantherApiError | ReportError, PantherClient> =>
@@ -142,10 +152,11 @@ export const runAudit = (
       const rolesRead = yield* Effect.fork(readRoles(client))
       const previous: PreviousReportLookup =
         options.notComparedBecause === undefined
-          ? yield* readPreviousReport(options.reportDirectory, options.apiBaseUrl)
+          ? yield* readPreviousReport(options.reportDirectory, options.apiBaseUrl, startedAt)
           : { _tag: "NotFound", reason: options.notComparedBecause }
       const roles = yield* Fiber.join(rolesRead)
       if (roles.warning !== undefined) warnings.push(roles.warning)
+      if (previous.aheadOfClock !== undefined) warnings.push(aheadOfClockWarning(previous.aheadOfClock, startedAt))
       const changedParameters =
         previous._tag === "Found" && previous.report.parameters !== undefined
           ? parameterChangeWarning(basename(previous.report.path), previous.report.parameters, parameters)

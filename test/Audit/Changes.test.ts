@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parse } from "csv-parse/sync"
@@ -106,12 +106,28 @@ describe("what changed since the last run", () => {
   })
 
   it("treats an unreadable previous report as 'everything is new' and says why, once", async () => {
-    writeFileSync(join(directory, "user-audit-20990101T000000Z.json"), "{ not json")
+    writeFileSync(join(directory, "user-audit-20200101T000000Z.json"), "{ not json")
     const outcome = await auditOf([person("stale", { lastLoggedInAt: daysAgo(200) })])
     const run = runOf(outcome)
     expect(run.changes.previousReport).toBeNull()
-    expect(run.changes.previousReportProblem).toContain("user-audit-20990101T000000Z.json could not be read")
+    expect(run.changes.previousReportProblem).toContain("user-audit-20200101T000000Z.json could not be read")
     expect(findingsOf(outcome)[0]?.change).toBe("new")
+  })
+
+  it("does not take a report stamped after the run started for the previous one, and warns of it", async () => {
+    const users = [person("stale", { lastLoggedInAt: daysAgo(200) })]
+    const first = await auditOf(users)
+    // Made while a clock was years ahead: taken for the newest, it would be every later run's previous report.
+    copyFileSync(first.reports.json, join(directory, "user-audit-20990101T000000Z.json"))
+    const second = await auditOf(users)
+    expect(second.run.changes.previousReport).toBe(first.reports.json)
+    expect(second.run.warnings.join("\n")).toContain(
+      `A report is stamped after this run started (${second.run.startedAt}): user-audit-20990101T000000Z.json.`
+    )
+    // Its own report is the previous one of the next run.
+    const third = await auditOf(users)
+    expect(third.run.changes.previousReport).toBe(second.reports.json)
+    expect(third.run.changes.new).toBe(0)
   })
 
   it("keeps a user's finding with both timestamps unparseable unchanged on the next run, as one finding", async () => {
