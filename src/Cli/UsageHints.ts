@@ -10,6 +10,11 @@ import { Console, Effect } from "effect"
 import { ConfigurationError } from "./ConfigurationError.js"
 
 const UNKNOWN_ARGUMENT = /Received unknown argument: '(--[A-Za-z0-9-]+)'/g
+/** `--flag=value` quoted back whole: the flag may be a mistyped secret one (`--api-tokn=...`). */
+const UNKNOWN_ARGUMENT_WITH_VALUE = /Received unknown argument: '(--[A-Za-z0-9-]+)=([^']*)'/g
+const FLAG_WITH_VALUE_NOT_RECOGNIZED = /The flag '(--[A-Za-z0-9-]+)=([^']*)' is not recognized\.(?: Did you mean '[^']*'\?)?/g
+/** What @effect/cli says of `users lst`, where only the `users` command is loaded (Main.ts). */
+const INVALID_SUBCOMMAND = /Invalid subcommand for ([a-z-]+) - use '([a-z-]+)'/g
 const NOT_A_NUMBER = /'([^']*)' is not a (integer|float)/g
 const NOT_A_CHOICE = /Expected one of the following cases: ([^\n]*)/g
 
@@ -41,15 +46,39 @@ const valuesGiven = (argv: ReadonlyArray<string>, flag: string): ReadonlyArray<s
     return arg === flag && next !== undefined ? [next] : []
   })
 
+/**
+ * A known flag given as `--flag=` says it is empty, as an empty value given apart does (FlagValues.ts). The value
+ * given to a flag the command does not know is never quoted back: the flag may be a secret one mistyped, and the
+ * secrets hidden from messages (SecretArguments.ts) are only those of flags whose names sound secret.
+ */
+const withValue =
+  (argv: ReadonlyArray<string>, flags: CommandFlags) =>
+  (whole: string, flag: string, value: string): string => {
+    if (!flags.has(flag)) return whole.replace(`${flag}=${value}`, `${flag}=...`)
+    if (timesGiven(argv, flag) > 1) return `${flag} is given more than once: give it once`
+    return value === "" ? `${flag} is empty: give a value, or leave it out.` : whole
+  }
+
+const timesGiven = (argv: ReadonlyArray<string>, flag: string): number =>
+  argv.filter((arg) => arg === flag || arg.startsWith(`${flag}=`)).length
+
 /** The message with each of the slips above said as what it is, naming the flag. */
 export const explainUsageError = (argv: ReadonlyArray<string>, flags: CommandFlags, text: string): string =>
   text
+    .replace(UNKNOWN_ARGUMENT_WITH_VALUE, withValue(argv, flags))
+    .replace(FLAG_WITH_VALUE_NOT_RECOGNIZED, withValue(argv, flags))
+    .replace(INVALID_SUBCOMMAND, (whole, program: string, only: string) => {
+      // The command given is the one offered: the word after it is what is wrong.
+      const [command, sub] = argv.slice(2)
+      return command === only && sub !== undefined && !sub.startsWith("-")
+        ? `"${sub}" is not a command of ${program} ${only}: see ${program} ${only} --help`
+        : whole
+    })
     .replace(UNKNOWN_ARGUMENT, (whole, flag: string) => {
       if (!flags.has(flag)) return whole
-      const places = argv.flatMap((arg, index) => (arg === flag || arg.startsWith(`${flag}=`) ? [index] : []))
-      if (places.length > 1) return `${flag} is given more than once: give it once`
-      const [at] = places
-      if (flags.get(flag) === undefined || at === undefined || argv[at] !== flag) return whole
+      if (timesGiven(argv, flag) > 1) return `${flag} is given more than once: give it once`
+      const at = argv.indexOf(flag)
+      if (flags.get(flag) === undefined || at === -1) return whole
       const next = argv[at + 1]
       return next === undefined || next.startsWith("--") ? `${flag} needs a value` : whole
     })

@@ -27,6 +27,26 @@ describe("usage errors", () => {
     expect(explain(["run", "--report-dir", "x"], "--report-dir")).toBe("Received unknown argument: '--report-dir'")
   })
 
+  it("never quote back the value given to a flag the command does not know", async () => {
+    // A secret flag mistyped beyond what sounds secret (SecretArguments.ts): its value could be the token.
+    for (const args of [
+      ["users", "list", "--api-tokn=sim-admin-4e8b2d6f1a3c5e7092b4d6f8a1c3e5b7"],
+      ["run", "--tkn=sim-admin-4e8b2d6f1a3c5e7092b4d6f8a1c3e5b7"]
+    ]) {
+      const result = await runCli(args)
+      expect(result.code, args.join(" ")).toBe(2)
+      expect(result.stderr).not.toContain("4e8b2d6f")
+      expect(stderrText(result.stderr)).toMatch(/unknown argument: '--(api-tokn|tkn)=\.\.\.'/)
+    }
+    expect(
+      explainUsageError(
+        ["node", "bin.js", "users", "create", "--emial=x@y.z"],
+        known,
+        "The flag '--emial=x@y.z' is not recognized. Did you mean '--email'?"
+      )
+    ).toBe("The flag '--emial=...' is not recognized. Did you mean '--email'?")
+  })
+
   it("name the flag of a value that is not a number or not one of its choices", () => {
     const say = (argv: ReadonlyArray<string>, message: string) =>
       explainUsageError(["node", "bin.js", ...argv], known, message)
@@ -58,7 +78,15 @@ describe("usage errors", () => {
       [["run", "--stale-days", "10", "--stale-days", "20"], "--stale-days is given more than once"],
       // --yes belongs to users delete, and takes no value: for users list it is unknown, as @effect/cli says.
       [["users", "list", "--yes"], "Received unknown argument: '--yes'"],
-      [["users", "list", "--contains"], "--contains needs a value"]
+      [["users", "list", "--contains"], "--contains needs a value"],
+      // What a script sends for an unset variable: `--email="$EMAIL"`.
+      [["users", "list", "--email="], "--email is empty: give a value, or leave it out"],
+      [
+        ["users", "create", "--email", "a@example.com", "--given-name=", "--family-name", "Lee", "--role", "Analyst"],
+        "--given-name is empty: give a value, or leave it out"
+      ],
+      [["users", "list", "--email=a@example.com", "--email=b@example.com"], "--email is given more than once"],
+      [["users", "lst"], '"lst" is not a command of panther-audit users: see panther-audit users --help']
     ]
     for (const [args, message] of cases) {
       const result = await runCli(args)
