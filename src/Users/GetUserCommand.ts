@@ -9,6 +9,8 @@ import { printUser } from "./UserOutput.js"
 
 export const userIdArg = Args.text({ name: "id" }).pipe(
   Args.mapEffect(requireArgValue("The user id")),
+  // An id read from a file with CRLF endings, or cut from a CSV, comes with space no id has.
+  Args.map((id) => id.trim()),
   Args.withDescription("The user's id (see `users list`).")
 )
 

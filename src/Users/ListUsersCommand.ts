@@ -63,10 +63,11 @@ export const listUsersCommand = Command.make(
       let taken = 0
       const listed = yield* client
         .listUsersAsSent({
+          // Searched for as given; an exact email, a status and ids have no space around them (UserFields.ts).
           contains: Option.getOrUndefined(args.contains),
-          email: Option.getOrUndefined(args.email),
-          status: Option.getOrUndefined(args.status),
-          ids: args.ids,
+          email: Option.getOrUndefined(args.email)?.trim(),
+          status: Option.getOrUndefined(args.status)?.trim(),
+          ids: args.ids.map((id) => id.trim()),
           includeDeactivated: args.includeDeactivated
         })
         .pipe(

@@ -9,8 +9,14 @@ import { requireOptionValue } from "../Cli/FlagValues.js"
 import type { RoleRef } from "../PantherApi/Schemas.js"
 
 // An empty value (`--given-name ""`, an unset variable in a script) is a usage error here, as in `users list`:
-// sent, the API would refuse it after the call; a role left empty would keep the old one without a word.
-const text = (name: string) => Options.text(name).pipe(Options.mapEffect(requireOptionValue(`--${name}`)))
+// sent, the API would refuse it after the call; a role left empty would keep the old one without a word. Space
+// around a value (a CSV split on commas, a line read with its CR) is no part of it: Panther stores the address
+// trimmed, and a create whose answer was lost would look for it untrimmed, find nothing and create it again.
+const text = (name: string) =>
+  Options.text(name).pipe(
+    Options.mapEffect(requireOptionValue(`--${name}`)),
+    Options.map((value) => value.trim())
+  )
 
 export const emailOption = text("email").pipe(Options.withDescription("The user's email address."))
 export const givenNameOption = text("given-name").pipe(Options.withDescription("First name."))

@@ -47,7 +47,7 @@ const againstScripted = async (
   const server = await startScriptedServer(steps)
   try {
     const result = await runCli(args, { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: token } })
-    return { ...result, methods: server.requests.map((request) => request.method) }
+    return { ...result, methods: server.requests.map((request) => request.method), requests: server.requests }
   } finally {
     await server.close()
   }
@@ -267,6 +267,37 @@ describe("panther-audit users", () => {
     }
     expect(JSON.parse((await asReader("users", "get", someone.id)).stdout).familyName).toBe(someone.familyName)
   }, 60_000)
+
+  it("send values without the space a CSV or a CRLF line leaves around them", async () => {
+    // The create's answer is lost; the user is then looked for by the address Panther stored, trimmed.
+    const made = rawUser("u1", { email: "sp2@example.com", givenName: "Kim", familyName: "Lee" })
+    const server = await startScriptedServer([json(502, { message: "bad gateway" }), json(200, { results: [made] })])
+    try {
+      const env = { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+      const args = ["users", "create", "--email", " sp2@example.com ", "--given-name", " Kim", "--family-name"]
+      const result = await runCli([...args, "Lee\r", "--role", "Analyst"], { env })
+      expect(result.code, result.stderr).toBe(0)
+      expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET"])
+      expect(JSON.parse(server.requests[0]?.body ?? "")).toMatchObject({
+        email: "sp2@example.com",
+        givenName: "Kim",
+        familyName: "Lee"
+      })
+      expect(server.requests[1]?.query.get("email")).toBe("sp2@example.com")
+    } finally {
+      await server.close()
+    }
+    const got = await againstScripted([json(200, rawUser("u1"))], ["users", "get", "u1\r"])
+    expect(got.code, got.stderr).toBe(0)
+    expect(got.requests[0]?.path).toBe("/users/u1")
+    const listed = await againstScripted(
+      [json(200, { results: [rawUser("u1")] })],
+      ["users", "list", "--id", "u1 ", "--email", "u1@example.com\r"]
+    )
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(listed.requests[0]?.query.get("email")).toBe("u1@example.com")
+    expect(listed.requests[0]?.query.getAll("ids").join(",")).toBe("u1")
+  })
 
   it("delete --yes of an id that does not exist is not found, even when the delete's answer would be lost", async () => {
     // The 502 is the one a DELETE would get: the id is looked up first, so the delete is never sent.
