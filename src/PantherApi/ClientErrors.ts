@@ -111,6 +111,9 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
   }
 }
 
+/** A path with an id (`/users/abc`) names one user or role; `/users` is the list. */
+const namesOne = (path: string): boolean => path.split("/").filter((part) => part !== "").length > 1
+
 /** 404: no such user or role (or the base URL points somewhere that is not the Panther API). */
 export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
   ...RequestFields,
@@ -118,11 +121,10 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
-    // A path with an id names one user or role; a 404 on a list means the base URL is not the API.
-    const namesOne = this.path.split("/").filter((part) => part !== "").length > 1
+    // A 404 on a list means the base URL is not the API.
     return (
       `Panther found nothing at ${this.method} ${this.path} (404).${pantherSaid(this.detail)} ` +
-      (namesOne
+      (namesOne(this.path)
         ? "Check the id (`panther-audit users list` shows them) and that --api-url is https://api.<instance-domain>."
         : "Check that --api-url / PANTHER_API_URL is the API itself, https://api.<instance-domain>.")
     )
@@ -163,11 +165,16 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
         return "A server in between gave up waiting for the request (408): run again."
       case 414:
         return "The address was too long for a server in between (414): a very long cursor or filter can cause it."
+      case 431:
+        return "The request's address or headers were too large for a server in between (431): a very long filter can cause it."
       default:
         // 400, 409 and 422 are about what was asked; other statuses (a 405 with an HTML page) suggest the address is
         // not the API at all.
         if (this.status === 400 && this.method === "GET") {
-          return "Check the filters given; on a page after the first it refused the cursor it gave: run again."
+          // The list is the one with filters and cursors.
+          return namesOne(this.path)
+            ? "Check the id (`panther-audit users list` shows them)."
+            : "Check the filters given; on a page after the first it refused the cursor it gave: run again."
         }
         return (this.status === 400 || this.status === 409 || this.status === 422) && this.detail !== undefined
           ? "Change what Panther named and try again."

@@ -568,6 +568,29 @@ describe("panther-audit users", () => {
     expect(stderrText(result.stderr)).toContain("refused the API token (401)")
   }, 60_000)
 
+  it("list asks for many ids in parts, each short enough for any server in between", async () => {
+    const ids = Array.from({ length: 250 }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`)
+    const parts = [ids.slice(0, 100), ids.slice(100, 200), ids.slice(200)]
+    const listed = await againstScripted(
+      parts.map((part) => json(200, { results: part.map((id) => rawUser(id)) })),
+      ["users", "list", ...ids.flatMap((id) => ["--id", id])]
+    )
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(listed.requests.map((request) => request.query.get("ids"))).toEqual(parts.map((part) => part.join(",")))
+    expect(ndjson(listed.stdout).map((user) => user.id)).toEqual(ids)
+  }, 60_000)
+
+  it("a server in between refusing a long request (431) is said to be that, not a wrong address", async () => {
+    const refused = await againstScripted([text(431, "")], ["users", "list", "--id", "u1"])
+    expect(refused.code).toBe(3)
+    expect(stderrText(refused.stderr)).toContain("too large for a server in between (431)")
+    expect(refused.stderr).not.toContain("--api-url")
+    const badId = await againstScripted([json(400, { message: "invalid user id format" })], ["users", "get", "bad id"])
+    expect(badId.code).toBe(3)
+    expect(stderrText(badId.stderr)).toContain("Check the id (`panther-audit users list` shows them).")
+    expect(badId.stderr).not.toContain("filters")
+  })
+
   it("list prints a user once even when Panther repeats it pages apart", async () => {
     const server = await startScriptedServer([
       json(200, { results: [rawUser("u1"), rawUser("u2")], next: "c1" }),
