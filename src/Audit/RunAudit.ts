@@ -263,7 +263,8 @@ export const runAudit = (
           method: Routes.listUsers.method,
           path: Routes.listUsers.path,
           host: instanceLabel(options.apiBaseUrl),
-          pagesFetched
+          pagesFetched,
+          consequence: "no-report"
         })
       }
 

@@ -301,16 +301,20 @@ export class NoUsersListed extends Schema.TaggedError<NoUsersListed>()("NoUsersL
   ...RequestFields,
   /** The instance, host and path prefix, as the summaries name it (never credentials). */
   host: Schema.String,
-  pagesFetched: Schema.Number
+  pagesFetched: Schema.Number,
+  /** What was not done for it: the audit writes no report; `users list` has printed nothing. */
+  consequence: Schema.Literal("no-report", "nothing-printed")
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
       `Panther at ${this.host} listed no users at all (${this.method} ${this.path}, ${this.pagesFetched} ` +
       `page${this.pagesFetched === 1 ? "" : "s"}), yet every Panther instance has at least one user, an Admin. ` +
-      "Check that --api-url / PANTHER_API_URL is the API of the instance to audit (https://api.<instance-domain>), " +
-      "and that the API token was created in that same instance. No report was written, so no finding of an " +
-      "earlier report was marked resolved."
+      "Check that --api-url / PANTHER_API_URL is the API of the instance meant (https://api.<instance-domain>), " +
+      "and that the API token was created in that same instance. " +
+      (this.consequence === "no-report"
+        ? "No report was written, so no finding of an earlier report was marked resolved."
+        : "The empty list is not taken for a complete one.")
     )
   }
 }

@@ -508,7 +508,9 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       listRoles,
       getRole: (id: string): Effect.Effect<RoleWithPermissions, PantherApiError> =>
         send(Routes.getRole, RoleWithPermissions, plain(Routes.getRole, pathWithId(Routes.getRole, id))),
-      stats: Ref.get(counters)
+      stats: Ref.get(counters),
+      /** The API's base URL, as settled from the flags and environment (never with credentials). */
+      baseUrl: settings.baseUrl
     } as const
   }),
   dependencies: [HttpTransport.Default]

@@ -7,14 +7,17 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Chunk, Console, Effect, Option, Ref, Stream } from "effect"
+import { instanceLabel } from "../Audit/PantherInstance.js"
 import { makeSeenIds } from "../Audit/SeenIds.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
+import { NoUsersListed } from "../PantherApi/ClientErrors.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
 import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
+import { Routes } from "../PantherApi/Routes.js"
 import { InvalidRecords } from "./InvalidRecords.js"
 import { whileStdoutOpen } from "./StdoutClosed.js"
 import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, userWriter } from "./UserOutput.js"
@@ -100,6 +103,19 @@ export const listUsersCommand = Command.make(
         )
       // Whoever closed stdout wanted no more; nothing left to report to them.
       if (!listed) return
+      // With no filter, as for the audit, not an empty instance but a wrong address or token: a script reconciling
+      // its users against the list would otherwise take everyone for gone.
+      const filtered =
+        Option.isSome(args.contains) || Option.isSome(args.email) || Option.isSome(args.status) || args.ids.length > 0
+      if (taken === 0 && !filtered) {
+        return yield* new NoUsersListed({
+          method: Routes.listUsers.method,
+          path: Routes.listUsers.path,
+          host: instanceLabel(client.baseUrl),
+          pagesFetched: (yield* client.stats).pagesFetched,
+          consequence: "nothing-printed"
+        })
+      }
       // With those the client left out at page boundaries: every record Panther sent is accounted for.
       const repeats = repeated + (yield* client.stats).repeatsDropped
       if (repeats > 0) {

@@ -358,9 +358,10 @@ describe("an empty list of users", () => {
         expect(result.code, command).toBe(3)
         expect(stderrText(result.stderr), command).toContain(
           "listed no users at all (GET /users, 1 page), yet every Panther instance has at least one user, an Admin. " +
-            "Check that --api-url / PANTHER_API_URL is the API of the instance to audit"
+            "Check that --api-url / PANTHER_API_URL is the API of the instance meant"
         )
         expect(stderrText(result.stderr), command).toContain("the API token was created in that same instance")
+        expect(stderrText(result.stderr), command).toContain("No report was written")
         expect(result.stdout, command).not.toContain("resolved")
         expectNoSecret(result.stdout + result.stderr)
         expect(readdirSync(directory).sort(), command).toEqual(before)

@@ -591,6 +591,17 @@ describe("panther-audit users", () => {
     expect(badId.stderr).not.toContain("filters")
   })
 
+  it("list with no filter fails when Panther lists nobody: every instance has an Admin", async () => {
+    const empty = json(200, { results: [], next: "" })
+    const unfiltered = await againstScripted([empty], ["users", "list"])
+    expect(unfiltered.code).toBe(3)
+    expect(unfiltered.stdout).toBe("")
+    expect(stderrText(unfiltered.stderr)).toContain("listed no users at all (GET /users, 1 page)")
+    expect(stderrText(unfiltered.stderr)).toContain("The empty list is not taken for a complete one.")
+    const filtered = await againstScripted([empty], ["users", "list", "--contains", "nobody"])
+    expect(filtered.code, filtered.stderr).toBe(0)
+  })
+
   it("list prints a user once even when Panther repeats it pages apart", async () => {
     const server = await startScriptedServer([
       json(200, { results: [rawUser("u1"), rawUser("u2")], next: "c1" }),
