@@ -32,7 +32,7 @@ import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
 import { permissionWarnings, privilegeWarnings, suppressionWarnings } from "./RunWarnings.js"
 import { makeSeenIds } from "./SeenIds.js"
-import { isAtLeast } from "./Severity.js"
+import { isAtLeast, type Severity } from "./Severity.js"
 import type { SuppressionEntry } from "./Suppressions.js"
 
 export interface AuditOutcome {
@@ -59,6 +59,17 @@ export interface AuditOutcome {
 
 /** Enough for any summary a person reads; the reports hold every finding. */
 export const URGENT_LIMIT = 500
+
+/** A finding the summaries list as needing action (`urgent`): unsuppressed, high or above. */
+export const needsAction = (finding: { readonly suppressed: boolean; readonly severity: Severity }): boolean =>
+  !finding.suppressed && isAtLeast(finding.severity, "high")
+
+/** A finding the summaries list as new (`fresh`): new this run, unsuppressed, low or above. */
+export const isNews = (finding: {
+  readonly isNew: boolean
+  readonly suppressed: boolean
+  readonly severity: Severity
+}): boolean => finding.isNew && !finding.suppressed && isAtLeast(finding.severity, "low")
 
 export interface AuditProgress {
   readonly pages: number
@@ -336,9 +347,8 @@ export const runAudit = (
             : {}),
         onBatch: (batch) => {
           for (const spooled of batch) {
-            const isUrgent = urgent.length < URGENT_LIMIT && !spooled.suppressed && isAtLeast(spooled.severity, "high")
-            const isFresh =
-              fresh.length < URGENT_LIMIT && spooled.isNew && !spooled.suppressed && isAtLeast(spooled.severity, "low")
+            const isUrgent = urgent.length < URGENT_LIMIT && needsAction(spooled)
+            const isFresh = fresh.length < URGENT_LIMIT && isNews(spooled)
             // Read back only the findings a summary shows: at most twice URGENT_LIMIT of them.
             if (!isUrgent && !isFresh) continue
             // The spool returns what the ledger put in: annotated findings.

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { AuditParameters } from "../../src/Audit/AuditParameters.js"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import type { AnnotatedFinding } from "../../src/Audit/FindingAnnotations.js"
-import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
+import { type AuditOutcome, runAudit, URGENT_LIMIT } from "../../src/Audit/RunAudit.js"
 import { PantherConnection } from "../../src/PantherApi/Connection.js"
 import { PantherClient } from "../../src/PantherApi/PantherClient.js"
 import type { WireUser } from "../../src/Simulator/WireUser.js"
@@ -81,6 +81,41 @@ describe("an audit against the simulator's seeded users", () => {
     expect(b.rows.map(({ change: _c, ...rest }) => rest)).toEqual(a.rows.map(({ change: _c, ...rest }) => rest))
     expect(a.rows.length).toBe(first.run.findings.total)
     expect(first.reports.csv).not.toBe(second.reports.csv)
+  })
+
+  it("picks for the email the unsuppressed findings of high and above, and the new ones of low and above", async () => {
+    const first = await Effect.runPromise(audit(simulator.baseUrl, simulator.readToken))
+    const picked = (findings: ReadonlyArray<AnnotatedFinding>) => findings.map((finding) => finding.id)
+    const urgentIn = (findings: ReadonlyArray<AnnotatedFinding>) =>
+      findings.filter((finding) => !finding.suppressed && ["critical", "high"].includes(finding.severity))
+    const freshIn = (findings: ReadonlyArray<AnnotatedFinding>) =>
+      findings.filter((finding) => finding.change === "new" && !finding.suppressed && finding.severity !== "info")
+    // Read from the report, in its order, against what the run handed the email.
+    const firstFindings = readReports(first).json.findings
+    expect(urgentIn(firstFindings).some((finding) => finding.severity === "high")).toBe(true)
+    expect(picked(first.urgent)).toEqual(picked(urgentIn(firstFindings)).slice(0, URGENT_LIMIT))
+    expect(picked(first.fresh)).toEqual(picked(freshIn(firstFindings)).slice(0, URGENT_LIMIT))
+    expect(first.fresh.some((finding) => finding.severity === "low")).toBe(true)
+
+    // The next run: an accepted exception for one high finding, and nothing new.
+    const [high] = urgentIn(firstFindings).filter((finding) => finding.severity === "high")
+    const exception = {
+      entry: 1,
+      user: high?.email ?? "",
+      finding: high?.finding ?? "STALE_LOGIN",
+      reason: "accepted",
+      owner: "secops",
+      expires: "2099-01-01",
+      expiresAt: Date.parse("2099-01-01T00:00:00Z")
+    }
+    const second = await Effect.runPromise(
+      audit(simulator.baseUrl, simulator.readToken, parameters({ suppressions: [exception] }))
+    )
+    const secondFindings = readReports(second).json.findings
+    expect(picked(second.urgent)).toEqual(picked(urgentIn(secondFindings)).slice(0, URGENT_LIMIT))
+    expect(picked(second.urgent)).not.toContain(high?.id)
+    expect(second.urgent).toHaveLength(Math.min(URGENT_LIMIT, urgentIn(firstFindings).length - 1))
+    expect(second.fresh).toEqual([])
   })
 
   it("judges every user by the rules, checked independently against the simulator's own data", async () => {

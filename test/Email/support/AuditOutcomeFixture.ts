@@ -10,8 +10,8 @@ import type { AuditRun } from "../../../src/Audit/AuditRun.js"
 import { controlsFor } from "../../../src/Audit/Controls.js"
 import { type Finding, NO_SUBJECT } from "../../../src/Audit/Finding.js"
 import { type AnnotatedFinding, findingId } from "../../../src/Audit/FindingAnnotations.js"
-import type { AuditOutcome } from "../../../src/Audit/RunAudit.js"
-import { isAtLeast, severityRank } from "../../../src/Audit/Severity.js"
+import { type AuditOutcome, isNews, needsAction } from "../../../src/Audit/RunAudit.js"
+import { severityRank } from "../../../src/Audit/Severity.js"
 import { makeFindingSpool } from "../../../src/Reports/FindingSpool.js"
 import type { ReportError } from "../../../src/Reports/ReportError.js"
 import { writeFindingReports } from "../../../src/Reports/WriteFindingReports.js"
@@ -117,13 +117,9 @@ export const writeOutcome = (
         spool,
         exclude: new Set()
       })
-      // As RunAudit picks them (test/Audit/RunAudit.test.ts): accepted exceptions do not alert.
-      const urgent = [...findings]
-        .filter((item) => !item.suppressed && isAtLeast(item.severity, "high"))
-        .sort(reportOrder)
-      const fresh = [...findings]
-        .filter((item) => item.change === "new" && !item.suppressed && isAtLeast(item.severity, "low"))
-        .sort(reportOrder)
+      // By RunAudit's own rules (test/Audit/RunAudit.test.ts): accepted exceptions do not alert.
+      const urgent = [...findings].filter(needsAction).sort(reportOrder)
+      const fresh = [...findings].filter((item) => isNews({ ...item, isNew: item.change === "new" })).sort(reportOrder)
       return { run: fullRun, reports, excludedCodes: new Set(), urgent, fresh }
     })
   )
