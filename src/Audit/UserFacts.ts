@@ -16,7 +16,7 @@ export interface UserFacts {
   readonly createdAt: number | undefined
   readonly lastLoggedInAt: number | undefined
   readonly privilege: PrivilegeVerdict
-  /** What is wrong with the record (an unparseable timestamp); each becomes an INVALID_RECORD finding. */
+  /** What is wrong with the record (an unparseable timestamp); together they make one INVALID_RECORD finding. */
   readonly problems: ReadonlyArray<string>
   /** Remarks appended to every finding's detail, such as a timestamp in the future. */
   readonly notes: ReadonlyArray<string>

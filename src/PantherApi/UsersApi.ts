@@ -1,6 +1,9 @@
 /**
  * The one description of the Panther REST API endpoints this project uses. The simulator is built from it with
- * `HttpApiBuilder`; the client takes its paths and schemas from it, so the two cannot drift apart.
+ * `HttpApiBuilder`, and the client takes its methods, paths, query names and schemas from it. The simulator answers
+ * with its stored wire records (`handleRaw`, see UsersHttp.ts), so the successes declared here are not applied to
+ * its answers by the framework: the simulator's tests hold every answer to them (test/Simulator/SimulatorHttp.ts),
+ * and to the OpenAPI document.
  */
 // Module paths, not the package index: the index loads all of @effect/platform, servers included, at start-up.
 import * as HttpApi from "@effect/platform/HttpApi"

@@ -3,10 +3,11 @@
  * document (user operations) or the shared Effect schemas (roles, which the document lacks), so each test doubles
  * as a conformance test and the simulator cannot drift from the spec unnoticed.
  */
-import { Either, type ParseResult, Schema } from "effect"
+import * as HttpApi from "@effect/platform/HttpApi"
+import { Either, Option, type ParseResult, Schema, type SchemaAST as AST } from "effect"
 import { expect } from "vitest"
 import { RoleListResp, RoleWithPermissions } from "../../src/PantherApi/Schemas.js"
-import { API_KEY_HEADER } from "../../src/PantherApi/UsersApi.js"
+import { API_KEY_HEADER, PantherApi } from "../../src/PantherApi/UsersApi.js"
 import { makeResponseValidator } from "../support/openApi.js"
 import type { StartedSimulator } from "../support/simulator.js"
 
@@ -42,6 +43,33 @@ const templateOf = (path: string): string | undefined => {
   return undefined
 }
 
+/**
+ * The successes the project's own description (UsersApi.ts) declares, by method and path template: the simulator
+ * answers through `handleRaw`, so nothing but these checks holds its answers to what the description says.
+ */
+const described = new Map<string, ReadonlyMap<number, Option.Option<AST.AST>>>()
+HttpApi.reflect(PantherApi, {
+  onGroup: () => undefined,
+  onEndpoint: ({ endpoint, successes }) => {
+    described.set(
+      `${endpoint.method} ${endpoint.path}`,
+      new Map([...successes].map(([status, success]) => [status, success.ast]))
+    )
+  }
+})
+
+/** A success as UsersApi.ts describes it: a declared status, and a body of the declared schema (or none). */
+const describedProblems = (method: string, pathname: string, reply: Reply): ReadonlyArray<string> => {
+  const template = pathname.replace(/^\/(users|roles)\/[^/]+$/, "/$1/:id")
+  const successes = described.get(`${method} ${template}`)
+  if (successes === undefined) return [`${method} ${template} is not in UsersApi.ts`]
+  const ast = successes.get(reply.status)
+  if (ast === undefined) return [`UsersApi.ts declares ${[...successes.keys()].join(", ")}, not ${reply.status}`]
+  if (Option.isNone(ast)) return reply.body === undefined ? [] : ["UsersApi.ts declares no body"]
+  const decoded = Schema.decodeUnknownEither(Schema.encodedSchema(Schema.make(ast.value)))(reply.body)
+  return Either.isRight(decoded) ? [] : [`not as UsersApi.ts describes it: ${String(decoded.left)}`]
+}
+
 /** The spec problems of one reply; empty when it conforms. */
 export const conformanceProblems = (method: string, path: string, reply: Reply): ReadonlyArray<string> => {
   const template = templateOf(path)
@@ -52,9 +80,12 @@ export const conformanceProblems = (method: string, path: string, reply: Reply):
     const json = reply.headers.get("content-type")?.includes("application/json") === true
     return json ? problems : [...problems, `content-type ${reply.headers.get("content-type")}`]
   }
-  if (template !== undefined) return validator.problems(method, template, reply.status, reply.body)
-  if (pathname === "/roles") return rolesProblems(decodeRoleList(reply.body, strictRoles))
-  if (pathname.startsWith("/roles/")) return rolesProblems(decodeRole(reply.body, strictRoles))
+  const ownDescription = describedProblems(method, pathname, reply)
+  if (template !== undefined) {
+    return [...validator.problems(method, template, reply.status, reply.body), ...ownDescription]
+  }
+  if (pathname === "/roles") return [...rolesProblems(decodeRoleList(reply.body, strictRoles)), ...ownDescription]
+  if (pathname.startsWith("/roles/")) return [...rolesProblems(decodeRole(reply.body, strictRoles)), ...ownDescription]
   return [`unexpected success for ${method} ${path}`]
 }
 
