@@ -351,8 +351,7 @@ export const runAudit = (
             const isFresh = fresh.length < URGENT_LIMIT && isNews(spooled)
             // Read back only the findings a summary shows: at most twice URGENT_LIMIT of them.
             if (!isUrgent && !isFresh) continue
-            // The spool returns what the ledger put in: annotated findings.
-            const annotated = spooled.finding() as AnnotatedFinding
+            const annotated = spooled.finding()
             if (isUrgent) urgent.push(annotated)
             if (isFresh) fresh.push(annotated)
           }

@@ -10,8 +10,8 @@
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
-import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.js"
-import type { FindingAnnotations } from "../Audit/FindingAnnotations.js"
+import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
+import type { AnnotatedFinding } from "../Audit/FindingAnnotations.js"
 import { SEVERITIES, type Severity, severityRank } from "../Audit/Severity.js"
 import { csvRecord } from "./Csv.js"
 import { findingRow } from "./CsvColumns.js"
@@ -47,13 +47,13 @@ export interface SpooledFinding {
   /** Its record in the CSV report, CRLF included, as UTF-8. */
   readonly csv: Uint8Array
   /** The finding itself, read back from its JSON (only when a caller needs the object). */
-  readonly finding: () => Finding
+  readonly finding: () => AnnotatedFinding
 }
 
 export interface FindingSpool {
-  readonly add: (finding: Finding) => Effect.Effect<void, ReportError>
+  readonly add: (finding: AnnotatedFinding) => Effect.Effect<void, ReportError>
   /** Adds many at once: the audit spools a page's findings in one step rather than one effect per finding. */
-  readonly addAll: (findings: ReadonlyArray<Finding>) => Effect.Effect<void, ReportError>
+  readonly addAll: (findings: ReadonlyArray<AnnotatedFinding>) => Effect.Effect<void, ReportError>
   /** Counts of the findings that `forEachSorted` would visit with the same `exclude`. */
   readonly counts: (exclude?: ReadonlySet<FindingCode>) => FindingCounts
   /**
@@ -83,8 +83,9 @@ class BatchEntry implements SpooledFinding {
   json: Uint8Array = new Uint8Array(0)
   csv: Uint8Array = new Uint8Array(0)
   /** A field, not a method, so that it still reads this entry when taken off it. */
-  readonly finding = (): Finding =>
-    JSON.parse(Buffer.from(this.json.buffer, this.json.byteOffset, this.json.length).toString("utf8")) as Finding
+  /** The spool's own JSON of what `add` was given: an annotated finding. */
+  readonly finding = (): AnnotatedFinding =>
+    JSON.parse(Buffer.from(this.json.buffer, this.json.byteOffset, this.json.length).toString("utf8")) as AnnotatedFinding
 }
 
 type NumberArray = Uint8Array | Uint32Array | Float64Array
@@ -196,16 +197,15 @@ export const makeFindingSpool = (
       if (bytes > store.length) store = Buffer.allocUnsafe(bytes)
     }
 
-    const append = (finding: Finding) => {
-      const annotations = finding as Finding & Partial<FindingAnnotations>
+    const append = (finding: AnnotatedFinding) => {
       const json = JSON.stringify(finding)
-      const csv = csvRecord(findingRow(annotations))
+      const csv = csvRecord(findingRow(finding))
       reserve((json.length + csv.length) * MAX_BYTES_PER_CODE_UNIT)
       ranks.push(severityRank(finding.severity))
       codes.push(codeIndex.get(finding.finding) ?? 0)
       emails.push(finding.email ?? "")
       userIds.push(finding.userId ?? "")
-      flags.push((annotations.change === "new" ? NEW : 0) | (annotations.suppressed === true ? SUPPRESSED : 0))
+      flags.push((finding.change === "new" ? NEW : 0) | (finding.suppressed ? SUPPRESSED : 0))
       offsets.push(written + stored)
       const jsonLength = store.write(json, stored, "utf8")
       const csvLength = store.write(csv, stored + jsonLength, "utf8")
@@ -214,7 +214,7 @@ export const makeFindingSpool = (
       stored += jsonLength + csvLength
     }
 
-    const addAll = (findings: ReadonlyArray<Finding>) =>
+    const addAll = (findings: ReadonlyArray<AnnotatedFinding>) =>
       Effect.try({
         try: () => {
           for (const finding of findings) append(finding)
@@ -222,7 +222,7 @@ export const makeFindingSpool = (
         catch: spoolFailed
       })
 
-    const add = (finding: Finding) => addAll([finding])
+    const add = (finding: AnnotatedFinding) => addAll([finding])
 
     const included = (exclude: ReadonlySet<FindingCode> | undefined) => {
       const excludedIndexes = new Set([...(exclude ?? [])].map((code) => codeIndex.get(code)))

@@ -5,7 +5,8 @@ import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
-import { type Finding, NO_SUBJECT } from "../../src/Audit/Finding.js"
+import { NO_SUBJECT } from "../../src/Audit/Finding.js"
+import type { AnnotatedFinding } from "../../src/Audit/FindingAnnotations.js"
 import { commitFiles } from "../../src/Reports/CommitFiles.js"
 import { FINDING_COLUMNS, neutraliseFormula } from "../../src/Reports/CsvColumns.js"
 import { makeFindingSpool } from "../../src/Reports/FindingSpool.js"
@@ -17,7 +18,7 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(directory, { recursive: true, force: true }))
 
-const finding = (overrides: Partial<Finding>): Finding => ({
+const finding = (overrides: Partial<AnnotatedFinding>): AnnotatedFinding => ({
   ...NO_SUBJECT,
   severity: "medium",
   finding: "STALE_LOGIN",
@@ -25,12 +26,18 @@ const finding = (overrides: Partial<Finding>): Finding => ({
   email: "a@example.com",
   enabled: true,
   detail: "last login 100 days ago (more than 90)",
+  id: `STALE_LOGIN:${overrides.userId ?? "u"}`,
+  firstSeen: "2026-06-30T12:00:00.000Z",
+  change: "new",
+  suppressed: false,
+  suppressionReason: null,
+  controls: [],
   ...overrides
 })
 
 const RUN = { runId: "run-1" } as unknown as AuditRun
 
-const write = (findings: ReadonlyArray<Finding>, stem = "user-audit-20260630T120000Z", exclude = new Set<never>()) =>
+const write = (findings: ReadonlyArray<AnnotatedFinding>, stem = "user-audit-20260630T120000Z", exclude = new Set<never>()) =>
   Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
@@ -46,7 +53,7 @@ const readCsv = (path: string): Array<Record<string, string>> =>
 
 describe("the findings CSV and JSON", () => {
   it("round-trips every field through a real CSV parser, sorted by severity, code, then email", async () => {
-    const findings: Array<Finding> = [
+    const findings: Array<AnnotatedFinding> = [
       finding({ email: "zoe@example.com", userId: "u3" }),
       finding({ severity: "info", finding: "PRIVILEGED_ROLE", email: "amy@example.com", userId: "u1" }),
       finding({ severity: "critical", finding: "COMPROMISED_ACCOUNT", email: "kim@example.com", userId: "u2" }),
@@ -62,7 +69,7 @@ describe("the findings CSV and JSON", () => {
     expect(rows.map((row) => row.user_id)).toEqual(["u2", "u4", "u5", "u3", "u1"])
     expect(rows[2]).toMatchObject({ given_name: "정민", family_name: 'Ñúñez, "Jr"\nII', enabled: "true" })
 
-    const json = JSON.parse(readFileSync(paths.json, "utf8")) as { run: unknown; findings: Array<Finding> }
+    const json = JSON.parse(readFileSync(paths.json, "utf8")) as { run: unknown; findings: Array<AnnotatedFinding> }
     expect(json.run).toEqual(RUN)
     expect(json.findings.map((item) => item.userId)).toEqual(["u2", "u4", "u5", "u3", "u1"])
     expect(json.findings[2]).toEqual(findings[4])
@@ -108,7 +115,7 @@ describe("the findings CSV and JSON", () => {
       detail: "'=detail"
     })
     // The JSON keeps the data as it came: it is not read by spreadsheets.
-    const json = JSON.parse(readFileSync(paths.json, "utf8")) as { findings: Array<Finding> }
+    const json = JSON.parse(readFileSync(paths.json, "utf8")) as { findings: Array<AnnotatedFinding> }
     expect(json.findings[0]?.givenName).toBe("=cmd|' /C calc'!A0")
   })
 
