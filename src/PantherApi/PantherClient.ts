@@ -28,10 +28,10 @@ import {
 } from "./Schemas.js"
 import { settleCreate, settleDelete } from "./UncertainChanges.js"
 import { UserRecord } from "./UserRecord.js"
-import type { ListRolesUrlParams, ListUsersUrlParams } from "./UsersApi.js"
+import { type ListRolesUrlParams, type ListUsersUrlParams, MAX_PAGE_SIZE } from "./UsersApi.js"
 
 /** The API's maximum page size: fewer round trips for the same users. */
-export const PAGE_LIMIT = 60
+export const PAGE_LIMIT = MAX_PAGE_SIZE
 
 /**
  * More users than this on one page is not an answer to `limit=60`: a page is held and decoded whole, so one of

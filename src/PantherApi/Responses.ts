@@ -17,7 +17,7 @@ import {
 } from "./ClientErrors.js"
 import type { ConnectFault } from "./ConnectionDeadline.js"
 import { type ExchangeFailure, MAX_BODY_BYTES } from "./HttpTransport.js"
-import { MANAGE_USERS, READ_USERS } from "./Permissions.js"
+import { permissionFor } from "./Permissions.js"
 import type { ProxyFault } from "./ProxyTunnel.js"
 import { parseRetryAfter, proxyFields, TransientFailure } from "./Retry.js"
 
@@ -85,9 +85,6 @@ export const errorDetail = (body: string, scrub: (text: string) => string = (tex
   if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || /<html[\s>]/i.test(text)) return htmlSummary(text, scrub)
   return quotedLine(text, scrub)
 }
-
-/** What a 403 means for this method: every GET needs Read User Info, POST and DELETE need Manage Users. */
-export const permissionFor = (method: string): string => (method === "GET" ? READ_USERS : MANAGE_USERS)
 
 const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
 

@@ -28,6 +28,9 @@ import {
 /** The header Panther reads the API token from. */
 export const API_KEY_HEADER = "X-API-Key"
 
+/** The largest `limit` a list takes (the OpenAPI document's maximum), and its default. */
+export const MAX_PAGE_SIZE = 60
+
 /** Who made a request: the permissions of the token it carried. Provided by `ApiKeyAuth` on the server side. */
 export class Caller extends Context.Tag("PantherApi/Caller")<Caller, { readonly permissions: ReadonlySet<string> }>() {}
 

@@ -9,7 +9,7 @@ import type { FindingCode } from "../Audit/Finding.js"
 import type { AnnotatedFinding } from "../Audit/FindingAnnotations.js"
 import type { Judgement } from "../Audit/JudgeUser.js"
 import { UserRecord } from "../PantherApi/UserRecord.js"
-import { addFinding, type FindingSet, findingSetOf, NO_FINDINGS } from "./FindingSet.js"
+import { type FindingSet, findingSetOf, NO_FINDINGS } from "./FindingSet.js"
 
 /** A timestamp as epoch ms when it parsed; the text as received when it did not; `null` when absent. */
 export type ReviewTimestamp = number | string | null
@@ -84,7 +84,8 @@ export const makeReviewRowBuilder = () => {
         privilegeReason: "",
         createdAt: null,
         lastLoggedInAt: null,
-        findings: addFinding(NO_FINDINGS, "INVALID_RECORD", "high"),
+        // Its INVALID_RECORD finding, as the run raised it.
+        findings: findingSetOf(findings),
         suppressed: suppressedOf(findings),
         invalidReason: record.reason
       }

@@ -5,14 +5,10 @@
  */
 import { HttpServerRequest } from "@effect/platform"
 import { Effect, Layer, Redacted } from "effect"
-import { consoleName, MANAGE_USERS, type Permission, READ_USERS } from "../PantherApi/Permissions.js"
+import { consoleName, permissionFor } from "../PantherApi/Permissions.js"
 import { ForbiddenError, UnauthorizedError } from "../PantherApi/Schemas.js"
 import { API_KEY_HEADER, ApiKeyAuth } from "../PantherApi/UsersApi.js"
 import { makeKeyMatcher, type TokenGrant } from "./Tokens.js"
-
-/** HEAD is a GET without the body (the router answers it with the GET route), so it reads too. */
-export const requiredPermission = (method: string): Permission =>
-  method === "GET" || method === "HEAD" ? READ_USERS : MANAGE_USERS
 
 export const apiKeyAuthLayer = (grants: ReadonlyArray<TokenGrant>): Layer.Layer<ApiKeyAuth> =>
   Layer.sync(ApiKeyAuth, () => {
@@ -32,7 +28,7 @@ export const apiKeyAuthLayer = (grants: ReadonlyArray<TokenGrant>): Layer.Layer<
             )
           }
           const request = yield* HttpServerRequest.HttpServerRequest
-          const needed = requiredPermission(request.method)
+          const needed = permissionFor(request.method)
           if (!permissions.has(needed)) {
             return yield* Effect.fail(
               new ForbiddenError({

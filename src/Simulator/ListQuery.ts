@@ -4,8 +4,9 @@
  * is comma-separated.
  */
 import { Either } from "effect"
+import { MAX_PAGE_SIZE } from "../PantherApi/UsersApi.js"
 
-export const MAX_LIMIT = 60
+export const MAX_LIMIT = MAX_PAGE_SIZE
 
 /** A parameter's value, with "" (and a missing parameter) both meaning "not given". */
 export const given = (value: string | undefined): string | undefined =>

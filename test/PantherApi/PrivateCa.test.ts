@@ -16,7 +16,9 @@ let certificate: PrivateCaCertificate
 let apiUrl: string
 const server = createHttpsServer({}, (_request, response) => {
   response.writeHead(200, { "content-type": "application/json" })
-  response.end(JSON.stringify({ results: [] }))
+  // One user: an unfiltered list that comes back empty is a failure of its own.
+  const user = { id: "u1", email: "u1@example.com", givenName: "U", familyName: "One", role: {}, enabled: true }
+  response.end(JSON.stringify({ results: [user] }))
 })
 
 beforeAll(async () => {
