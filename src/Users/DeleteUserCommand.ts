@@ -3,11 +3,12 @@
  * to ask, so it refuses unless `--yes` says the caller means it.
  */
 import { Command, Options, Prompt } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
+import { Chunk, Console, Effect, Option, Stream } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { promptOnStderr } from "../Cli/StderrPrompt.js"
+import type { NotFound } from "../PantherApi/ClientErrors.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import { userIdArg } from "./GetUserCommand.js"
@@ -20,6 +21,12 @@ export const deleteUserCommand = Command.make(
     yes: Options.boolean("yes").pipe(
       Options.withAlias("y"),
       Options.withDescription("Delete without asking (needed when stdin is not a terminal).")
+    ),
+    ifExists: Options.boolean("if-exists").pipe(
+      Options.withDescription(
+        "A user Panther does not have (already deleted, by an earlier run of an offboarding script) is no error: " +
+          "exit 0, saying so."
+      )
     )
   },
   (args) =>
@@ -30,33 +37,45 @@ export const deleteUserCommand = Command.make(
         })
       }
       const client = yield* PantherClient
-      // Looked up first even with --yes: a mistyped id is a "not found" before anything is sent, and the delete's
-      // own "not found" after a lost answer can then only mean the first attempt worked (see settleDelete).
-      // A record that fails the schema (an INVALID_RECORD of the audit) is still a user to delete.
-      const record = yield* client.getUserRecord(args.id)
-      if (!args.yes) {
-        // Names from the server go on a terminal right before a delete that cannot be undone: no escape sequences.
-        const who = printable(
-          record._tag === "ValidUser"
-            ? `${record.user.givenName} ${record.user.familyName} <${record.user.email}>`
-            : // The schema's own wording of what is wrong reads as code; `users get` shows the record.
-              `the user${Option.match(record.email, { onNone: () => "", onSome: (email) => ` <${email}>` })} whose ` +
-                "record does not match the API's description"
-        )
-        const confirmed = yield* Prompt.confirm({
-          message: `Delete ${who} (${args.id})? This cannot be undone.`,
-          initial: false
-        }).pipe(
-          promptOnStderr,
-          // Ctrl-C or Ctrl-D at the question: no signal comes (the terminal is in raw mode), so it ends here as one
-          // would, with 130.
-          Effect.catchTag("QuitException", () =>
-            Console.error("\nNothing deleted.").pipe(Effect.zipRight(Effect.interrupt))
+      const deleted = Effect.gen(function* () {
+        // Looked up first even with --yes: a mistyped id is a "not found" before anything is sent, and the delete's
+        // own "not found" after a lost answer can then only mean the first attempt worked (see settleDelete).
+        // A record that fails the schema (an INVALID_RECORD of the audit) is still a user to delete.
+        const record = yield* client.getUserRecord(args.id)
+        if (!args.yes) {
+          // Names from the server go on a terminal right before a delete that cannot be undone: no escape sequences.
+          const who = printable(
+            record._tag === "ValidUser"
+              ? `${record.user.givenName} ${record.user.familyName} <${record.user.email}>`
+              : // The schema's own wording of what is wrong reads as code; `users get` shows the record.
+                `the user${Option.match(record.email, { onNone: () => "", onSome: (email) => ` <${email}>` })} whose ` +
+                  "record does not match the API's description"
           )
+          const confirmed = yield* Prompt.confirm({
+            message: `Delete ${who} (${args.id})? This cannot be undone.`,
+            initial: false
+          }).pipe(
+            promptOnStderr,
+            // Ctrl-C or Ctrl-D at the question: no signal comes (the terminal is in raw mode), so it ends here as one
+            // would, with 130.
+            Effect.catchTag("QuitException", () =>
+              Console.error("\nNothing deleted.").pipe(Effect.zipRight(Effect.interrupt))
+            )
+          )
+          if (!confirmed) return yield* Console.error("Nothing deleted.")
+        }
+        yield* client.deleteUser(args.id)
+        yield* Console.error(`Deleted user ${args.id}.`)
+      })
+      // Not found, at the lookup or at the delete itself (someone else was quicker): gone, as the caller wants, once
+      // the list confirms it. A wrong --api-url answers 404 too, and taking that for "gone" would leave an account
+      // that was to be removed in place, with exit 0; there the list fails as well.
+      const confirmGone = (notFound: NotFound) =>
+        Effect.flatMap(Stream.runCollect(client.listUsers({ ids: [args.id], includeDeactivated: true })), (listed) =>
+          Chunk.isEmpty(listed)
+            ? Console.error(printable(`No user ${args.id} in Panther: nothing to delete (--if-exists).`))
+            : Effect.fail(notFound)
         )
-        if (!confirmed) return yield* Console.error("Nothing deleted.")
-      }
-      yield* client.deleteUser(args.id)
-      yield* Console.error(`Deleted user ${args.id}.`)
+      yield* args.ifExists ? Effect.catchTag(deleted, "NotFound", confirmGone) : deleted
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
 ).pipe(Command.withDescription(withLoggingHelp("Delete a user; needs a token with Manage Users.")))

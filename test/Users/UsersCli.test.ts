@@ -187,7 +187,32 @@ describe("panther-audit users", () => {
     const deleted = await asAdmin("users", "delete", user.id, "--yes")
     expect(deleted.code).toBe(0)
     expect((await asReader("users", "get", user.id)).code).toBe(3)
+
+    // An offboarding script run again: the user is gone, which --if-exists takes for done.
+    const again = await asAdmin("users", "delete", user.id, "--yes")
+    expect(again.code).toBe(3)
+    const ifExists = await asAdmin("users", "delete", user.id, "--yes", "--if-exists")
+    expect(ifExists.code, ifExists.stderr).toBe(0)
+    expect(stderrText(ifExists.stderr)).toContain(`No user ${user.id} in Panther: nothing to delete (--if-exists).`)
   }, 60_000)
+
+  it("delete --if-exists does not take a wrong --api-url's 404 for a user already gone", async () => {
+    const wrongUrl = await againstScripted(
+      [json(404, { message: "no route" }), json(404, { message: "no route" })],
+      ["users", "delete", "u1", "--yes", "--if-exists"]
+    )
+    expect(wrongUrl.code).toBe(3)
+    expect(stderrText(wrongUrl.stderr)).toContain("Panther found nothing at GET /users (404)")
+    expect(stderrText(wrongUrl.stderr)).toContain("Check that --api-url / PANTHER_API_URL is the API itself")
+    expect(wrongUrl.methods).toEqual(["GET", "GET"])
+    // Deleted by someone else between the lookup and the delete: gone, as asked.
+    const raced = await againstScripted(
+      [json(200, rawUser("u1")), json(404, { message: "user not found" }), json(200, { results: [] })],
+      ["users", "delete", "u1", "--yes", "--if-exists"]
+    )
+    expect(raced.code, raced.stderr).toBe(0)
+    expect(raced.methods).toEqual(["GET", "DELETE", "GET"])
+  })
 
   // A terminal needs a pseudo-terminal: util-linux's `script` gives the command one, as a person's shell would.
   it.skipIf(!hasScript)(
