@@ -12,7 +12,8 @@ import { ConfigurationError } from "./ConfigurationError.js"
 const UNKNOWN_ARGUMENT = /Received unknown argument: '(--[A-Za-z0-9-]+)'/g
 /** `--flag=value` quoted back whole: the flag may be a mistyped secret one (`--api-tokn=...`). */
 const UNKNOWN_ARGUMENT_WITH_VALUE = /Received unknown argument: '(--[A-Za-z0-9-]+)=([^']*)'/g
-const FLAG_WITH_VALUE_NOT_RECOGNIZED = /The flag '(--[A-Za-z0-9-]+)=([^']*)' is not recognized\.(?: Did you mean '[^']*'\?)?/g
+const FLAG_WITH_VALUE_NOT_RECOGNIZED =
+  /The flag '(--[A-Za-z0-9-]+)=([^']*)' is not recognized\.(?: Did you mean '[^']*'\?)?/g
 /** What @effect/cli says of `users lst`, where only the `users` command is loaded (Main.ts). */
 const INVALID_SUBCOMMAND = /Invalid subcommand for ([a-z-]+) - use '([a-z-]+)'/g
 const NOT_A_NUMBER = /'([^']*)' is not a (integer|float)/g

@@ -7,7 +7,20 @@
  * so one bad record would fail 60 good ones. Paths and methods still come from the description (`Routes.ts`), and
  * bodies are decoded with its schemas. The bytes travel through `HttpTransport.ts`.
  */
-import { Array as Arr, Chunk, Clock, Duration, Effect, Layer, Option, Random, Redacted, Ref, Schema, Stream } from "effect"
+import {
+  Array as Arr,
+  Chunk,
+  Clock,
+  Duration,
+  Effect,
+  Layer,
+  Option,
+  Random,
+  Redacted,
+  Ref,
+  Schema,
+  Stream
+} from "effect"
 import { scrubSecrets, secretsOf } from "../Cli/Redact.js"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { type ConnectionSettings, PantherConnection } from "./Connection.js"

@@ -85,7 +85,9 @@ class BatchEntry implements SpooledFinding {
   /** A field, not a method, so that it still reads this entry when taken off it. */
   /** The spool's own JSON of what `add` was given: an annotated finding. */
   readonly finding = (): AnnotatedFinding =>
-    JSON.parse(Buffer.from(this.json.buffer, this.json.byteOffset, this.json.length).toString("utf8")) as AnnotatedFinding
+    JSON.parse(
+      Buffer.from(this.json.buffer, this.json.byteOffset, this.json.length).toString("utf8")
+    ) as AnnotatedFinding
 }
 
 type NumberArray = Uint8Array | Uint32Array | Float64Array

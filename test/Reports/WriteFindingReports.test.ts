@@ -37,7 +37,11 @@ const finding = (overrides: Partial<AnnotatedFinding>): AnnotatedFinding => ({
 
 const RUN = { runId: "run-1" } as unknown as AuditRun
 
-const write = (findings: ReadonlyArray<AnnotatedFinding>, stem = "user-audit-20260630T120000Z", exclude = new Set<never>()) =>
+const write = (
+  findings: ReadonlyArray<AnnotatedFinding>,
+  stem = "user-audit-20260630T120000Z",
+  exclude = new Set<never>()
+) =>
   Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {

@@ -4,7 +4,7 @@
  * as a conformance test and the simulator cannot drift from the spec unnoticed.
  */
 import * as HttpApi from "@effect/platform/HttpApi"
-import { Either, Option, type ParseResult, Schema, type SchemaAST as AST } from "effect"
+import { type SchemaAST as AST, Either, Option, type ParseResult, Schema } from "effect"
 import { expect } from "vitest"
 import { RoleListResp, RoleWithPermissions } from "../../src/PantherApi/Schemas.js"
 import { API_KEY_HEADER, PantherApi } from "../../src/PantherApi/UsersApi.js"
