@@ -12,7 +12,7 @@ import { join } from "node:path"
 import { StringDecoder } from "node:string_decoder"
 import { Effect, Schema } from "effect"
 import { printable } from "../PantherApi/Responses.js"
-import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName.js"
+import { isNewer, isStampedAhead, parseReportName, type ReportName } from "../Reports/ReportName.js"
 import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 import { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
@@ -60,17 +60,11 @@ export type PreviousReportLookup = (
   readonly aheadOfClock?: ReadonlyArray<string>
 }
 
-/**
- * How far after a run's start an earlier report's stamp may be, for runs on machines whose clocks differ a little
- * (a shared volume). Beyond it, a clock was ahead when the report was made, or this one is behind now.
- */
-const CLOCK_SKEW_MS = 5 * 60_000
-
-/** Findings reports (`.json`) stamped after `notAfter` and beyond the skew allowed: not taken for the previous. */
+/** Findings reports (`.json`) stamped after a run started at `notAfter`: not taken for the previous. */
 export const reportsAheadOf = (names: ReadonlyArray<string>, notAfter: number): ReadonlyArray<string> =>
   names.filter((name) => {
     const parsed = parseReportName(name)
-    return parsed !== undefined && parsed.ending === ".json" && parsed.stampedAt > notAfter + CLOCK_SKEW_MS
+    return parsed !== undefined && parsed.ending === ".json" && isStampedAhead(parsed.stampedAt, notAfter)
   })
 
 /**
@@ -84,7 +78,7 @@ export const latestReportName = (
   let best: { name: string; parsed: ReportName } | undefined
   for (const name of names) {
     const parsed = parseReportName(name)
-    if (parsed === undefined || parsed.ending !== ".json" || parsed.stampedAt > notAfter + CLOCK_SKEW_MS) continue
+    if (parsed === undefined || parsed.ending !== ".json" || isStampedAhead(parsed.stampedAt, notAfter)) continue
     if (best === undefined || isNewer(parsed, best.parsed)) best = { name, parsed }
   }
   return best?.name

@@ -12,6 +12,7 @@ import { isSameInstance } from "../Audit/PantherInstance.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { printable } from "../PantherApi/Responses.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
+import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
 import type { ReviewRow } from "./ReviewRow.js"
 
 /** An account on the last review's workbook that this review no longer has, as that workbook named it. */
@@ -23,7 +24,7 @@ export interface RemovedAccount {
   readonly privileged: string
 }
 
-export type SinceLastReview =
+export type SinceLastReview = (
   | {
       readonly _tag: "Compared"
       /** The last review's workbook, by file name. */
@@ -35,6 +36,10 @@ export type SinceLastReview =
       readonly removed: ReadonlyArray<RemovedAccount>
     }
   | { readonly _tag: "NotCompared"; readonly reason: string }
+) & {
+  /** Workbooks stamped after this review started, not compared with (see `lastWorkbook`). */
+  readonly passedOver?: ReadonlyArray<string>
+}
 
 /**
  * How an account is told apart across reviews: its id, or its email in any case when it has none. Read back from a
@@ -52,13 +57,28 @@ const keyOfCells = (record: Record<string, string>): string | undefined => {
 
 const WORKBOOK = /^access-review-(\d{8}T\d{6}Z)(?:-(\d+))?\.csv$/
 
-/** The newest workbook other than `ownName`: by stamp, then by the `-n` of a second review in one second. */
-const lastWorkbook = (names: ReadonlyArray<string>, ownName: string): string | undefined => {
+/**
+ * The newest workbook other than `ownName`: by stamp, then by the `-n` of a second review in one second. One stamped
+ * after this review started (`isStampedAhead`) is passed over, and named: taken, every later review would compare
+ * with it again.
+ */
+const lastWorkbook = (
+  names: ReadonlyArray<string>,
+  ownName: string
+): { readonly workbook: string | undefined; readonly passedOver: ReadonlyArray<string> } => {
+  const startedAt = parseStamp(WORKBOOK.exec(ownName)?.[1] ?? "") ?? Number.POSITIVE_INFINITY
   let best: { name: string; stamp: string; suffix: number } | undefined
+  const passedOver: Array<string> = []
   for (const name of names) {
     const match = WORKBOOK.exec(name)
     if (match === null || name === ownName) continue
     const candidate = { name, stamp: match[1] ?? "", suffix: Number(match[2] ?? 1) }
+    const stampedAt = parseStamp(candidate.stamp)
+    if (stampedAt === undefined) continue
+    if (isStampedAhead(stampedAt, startedAt)) {
+      passedOver.push(name)
+      continue
+    }
     if (
       best === undefined ||
       candidate.stamp > best.stamp ||
@@ -67,7 +87,7 @@ const lastWorkbook = (names: ReadonlyArray<string>, ownName: string): string | u
       best = candidate
     }
   }
-  return best?.name
+  return { workbook: best?.name, passedOver }
 }
 
 class NotAWorkbook extends Error {}
@@ -135,11 +155,14 @@ const workbookToCompare = async (
   directory: string,
   ownName: string,
   chosen: string | undefined
-): Promise<{ readonly path: string; readonly workbook: string } | undefined> => {
-  if (chosen !== undefined) return { path: chosen, workbook: printable(chosen) }
+): Promise<{
+  readonly found: { readonly path: string; readonly workbook: string } | undefined
+  readonly passedOver: ReadonlyArray<string>
+}> => {
+  if (chosen !== undefined) return { found: { path: chosen, workbook: printable(chosen) }, passedOver: [] }
   const names = await readdir(directory).catch((): ReadonlyArray<string> => [])
-  const workbook = lastWorkbook(names, ownName)
-  return workbook === undefined ? undefined : { path: join(directory, workbook), workbook }
+  const { workbook, passedOver } = lastWorkbook(names, ownName)
+  return { found: workbook === undefined ? undefined : { path: join(directory, workbook), workbook }, passedOver }
 }
 
 const compare = async (
@@ -149,7 +172,16 @@ const compare = async (
   rows: ReadonlyArray<ReviewRow>,
   chosen: string | undefined
 ): Promise<SinceLastReview> => {
-  const found = await workbookToCompare(directory, ownName, chosen)
+  const { found, passedOver } = await workbookToCompare(directory, ownName, chosen)
+  const since = await compareWith(found, apiBaseUrl, rows)
+  return passedOver.length === 0 ? since : { ...since, passedOver }
+}
+
+const compareWith = async (
+  found: { readonly path: string; readonly workbook: string } | undefined,
+  apiBaseUrl: string,
+  rows: ReadonlyArray<ReviewRow>
+): Promise<SinceLastReview> => {
   if (found === undefined) return { _tag: "NotCompared", reason: "no earlier review workbook in the report directory" }
   const { path, workbook } = found
   const notRead = (why: string): SinceLastReview => ({
@@ -208,11 +240,18 @@ const compare = async (
 export const describeSinceLastReview = (review: { readonly sinceLastReview?: SinceLastReview }): string => {
   const since = review.sinceLastReview
   if (since === undefined) return ""
-  return since._tag === "Compared"
-    ? `Since the last review (${since.workbook}): ${since.added.size} account${since.added.size === 1 ? "" : "s"} ` +
+  const passedOver =
+    since.passedOver === undefined
+      ? ""
+      : ` Passed over, as stamped after this review started (a clock was ahead when made, or this one is behind): ` +
+        `${since.passedOver.join(", ")}; move them out of the report directory if their stamps are wrong.`
+  return (
+    (since._tag === "Compared"
+      ? `Since the last review (${since.workbook}): ${since.added.size} account${since.added.size === 1 ? "" : "s"} ` +
         `added, ${since.removed.length} removed; they are listed on the page, and new_since_last_review marks them ` +
         "in the workbook."
-    : `Since the last review: not compared (${since.reason}).`
+      : `Since the last review: not compared (${since.reason}).`) + passedOver
+  )
 }
 
 /**

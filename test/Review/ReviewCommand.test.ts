@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { basename, join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
@@ -198,6 +198,30 @@ describe("panther-audit review", () => {
       const again = await review(later, "--compare-with", lastQuarter)
       expect(again.code, again.error).toBe(0)
       expect(again.stdout).toContain(`Since the last review (${lastQuarter}): 1 account added, 1 removed;`)
+    } finally {
+      await later.close()
+    }
+  })
+
+  it("passes over a workbook stamped after the review started, and names it", async () => {
+    expect((await review(simulator)).code).toBe(0)
+    const lastQuarter = basename(fileMatching(directory, /^access-review-.*\.csv$/))
+    const later = await aQuarterLater()
+    try {
+      // A copy made while a clock was years ahead, with the accounts of a later quarter: taken for the newest, it
+      // would be every later review's comparison.
+      const ahead = "access-review-20990101T000000Z.csv"
+      expect((await review(later)).code).toBe(0)
+      const justMade = readdirSync(directory).find(
+        (name) => /^access-review-.*\.csv$/.test(name) && name !== lastQuarter
+      )
+      copyFileSync(join(directory, justMade ?? ""), join(directory, ahead))
+      rmSync(join(directory, justMade ?? ""))
+      const again = await review(later)
+      expect(again.code, again.error).toBe(0)
+      expect(again.stdout).toContain(`Since the last review (${lastQuarter}): 1 account added, 1 removed;`)
+      expect(again.stdout).toContain(`Passed over, as stamped after this review started`)
+      expect(again.stdout).toContain(ahead)
     } finally {
       await later.close()
     }
