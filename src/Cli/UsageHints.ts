@@ -10,10 +10,14 @@ import { Console, Effect } from "effect"
 import { ConfigurationError } from "./ConfigurationError.js"
 
 const UNKNOWN_ARGUMENT = /Received unknown argument: '(--[A-Za-z0-9-]+)'/g
-/** `--flag=value` quoted back whole: the flag may be a mistyped secret one (`--api-tokn=...`). */
+/** A known flag given as `--flag=value` and called unknown: empty, given twice, or taking no value. */
 const UNKNOWN_ARGUMENT_WITH_VALUE = /Received unknown argument: '(--[A-Za-z0-9-]+)=([^']*)'/g
 const FLAG_WITH_VALUE_NOT_RECOGNIZED =
   /The flag '(--[A-Za-z0-9-]+)=([^']*)' is not recognized\.(?: Did you mean '[^']*'\?)?/g
+/** A `-name=value` or `--name=value` word of the command line. */
+const NAME_AND_VALUE = /^(-{1,2}[^=]+)=(.*)$/s
+/** A value shorter than this is more likely a word of the message too (`1`, `true`) than a secret. */
+const MIN_HIDDEN_VALUE = 6
 /** What @effect/cli says of `users lst`, where only the `users` command is loaded (Main.ts). */
 const INVALID_SUBCOMMAND = /Invalid subcommand for ([a-z-]+) - use '([a-z-]+)'/g
 const NOT_A_NUMBER = /'([^']*)' is not a (integer|float)/g
@@ -48,24 +52,40 @@ const valuesGiven = (argv: ReadonlyArray<string>, flag: string): ReadonlyArray<s
   })
 
 /**
- * A known flag given as `--flag=` says it is empty, as an empty value given apart does (FlagValues.ts). The value
- * given to a flag the command does not know is never quoted back: the flag may be a secret one mistyped, and the
- * secrets hidden from messages (SecretArguments.ts) are only those of flags whose names sound secret.
+ * A known flag given as `--flag=` says it is empty, as an empty value given apart does (FlagValues.ts); one that
+ * takes no value says so.
  */
 const withValue =
   (argv: ReadonlyArray<string>, flags: CommandFlags) =>
   (whole: string, flag: string, value: string): string => {
-    if (!flags.has(flag)) return whole.replace(`${flag}=${value}`, `${flag}=...`)
+    if (!flags.has(flag)) return whole
+    if (flags.get(flag) === undefined) return `${flag} takes no value: give it as ${flag}`
     if (timesGiven(argv, flag) > 1) return `${flag} is given more than once: give it once`
     return value === "" ? `${flag} is empty: give a value, or leave it out.` : whole
   }
+
+/**
+ * The value given as `--name=value` to a name the command does not know is never quoted back, in any form the
+ * message may take: the name may be a secret flag's mistyped (`--api-tokn=`, `--api_token=`, `-api-token=`), and
+ * SecretArguments.ts hides only the values of names that sound secret.
+ */
+const withUnknownValuesHidden = (argv: ReadonlyArray<string>, flags: CommandFlags, text: string): string => {
+  let hidden = text
+  for (const word of argv.slice(2)) {
+    const [, name = "", value = ""] = NAME_AND_VALUE.exec(word) ?? []
+    if (value === "" || flags.has(name)) continue
+    hidden = hidden.split(word).join(`${name}=...`)
+    if (value.length >= MIN_HIDDEN_VALUE) hidden = hidden.split(value).join("...")
+  }
+  return hidden
+}
 
 const timesGiven = (argv: ReadonlyArray<string>, flag: string): number =>
   argv.filter((arg) => arg === flag || arg.startsWith(`${flag}=`)).length
 
 /** The message with each of the slips above said as what it is, naming the flag. */
 export const explainUsageError = (argv: ReadonlyArray<string>, flags: CommandFlags, text: string): string =>
-  text
+  withUnknownValuesHidden(argv, flags, text)
     .replace(UNKNOWN_ARGUMENT_WITH_VALUE, withValue(argv, flags))
     .replace(FLAG_WITH_VALUE_NOT_RECOGNIZED, withValue(argv, flags))
     .replace(INVALID_SUBCOMMAND, (whole, program: string, only: string) => {

@@ -31,12 +31,17 @@ describe("usage errors", () => {
     // A secret flag mistyped beyond what sounds secret (SecretArguments.ts): its value could be the token.
     for (const args of [
       ["users", "list", "--api-tokn=sim-admin-4e8b2d6f1a3c5e7092b4d6f8a1c3e5b7"],
-      ["run", "--tkn=sim-admin-4e8b2d6f1a3c5e7092b4d6f8a1c3e5b7"]
+      ["run", "--tkn=sim-admin-4e8b2d6f1a3c5e7092b4d6f8a1c3e5b7"],
+      // A quote in the value, and names @effect/cli reads differently: no part of the value either.
+      ["users", "list", "--api-tokn=abc'4e8b2d6f1a3c"],
+      ["run", "--api_tok=4e8b2d6f1a3c"],
+      ["users", "list", "--api.tokn=4e8b2d6f1a3c"],
+      ["users", "list", "-api-tokn=4e8b2d6f1a3c"]
     ]) {
       const result = await runCli(args)
       expect(result.code, args.join(" ")).toBe(2)
-      expect(result.stderr).not.toContain("4e8b2d6f")
-      expect(stderrText(result.stderr)).toMatch(/unknown argument: '--(api-tokn|tkn)=\.\.\.'/)
+      expect(result.stderr, args.join(" ")).not.toContain("4e8b2d6f")
+      expect(stderrText(result.stderr), args.join(" ")).toMatch(/unknown argument: '-{1,2}(api[-_.]tokn?|tkn)=\.\.\.'/)
     }
     expect(
       explainUsageError(
@@ -86,6 +91,10 @@ describe("usage errors", () => {
         "--given-name is empty: give a value, or leave it out"
       ],
       [["users", "list", "--email=a@example.com", "--email=b@example.com"], "--email is given more than once"],
+      [
+        ["users", "list", "--include-deactivated="],
+        "--include-deactivated takes no value: give it as --include-deactivated"
+      ],
       [["users", "lst"], '"lst" is not a command of panther-audit users: see panther-audit users --help']
     ]
     for (const [args, message] of cases) {
