@@ -13,9 +13,13 @@ import { isTemporaryName } from "./TempFile.js"
 
 /**
  * Left alone if written to this recently: the lock was taken over from a holder that looked dead, which a paused
- * machine can only appear to be for a minute.
+ * machine can only appear to be for a minute. A time further ahead than that was set by a clock ahead of this one
+ * (a killed run on another machine sharing the volume), and says nothing of when the file was last written.
  */
 const QUIET_FOR_MS = 60_000
+
+const writtenJustNow = (modifiedAt: number, nowMillis: number): boolean =>
+  Math.abs(nowMillis - modifiedAt) < QUIET_FOR_MS
 
 const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`
 
@@ -30,7 +34,7 @@ export const removeLeftoverFiles = (directory: string, nowMillis: number = Date.
       const path = join(directory, name)
       const outcome = yield* Effect.promise(async () => {
         const info = await lstat(path).catch(() => undefined)
-        if (info === undefined || !info.isFile() || nowMillis - info.mtimeMs < QUIET_FOR_MS) return undefined
+        if (info === undefined || !info.isFile() || writtenJustNow(info.mtimeMs, nowMillis)) return undefined
         return unlink(path).then(
           () => ({ size: info.size }),
           (error: unknown) => ({ error: describeFsError(error) })

@@ -196,6 +196,8 @@ describe("temporary files a killed run left", () => {
     Effect.gen(function* () {
       leave(".user-audit.csv.0123456789ab.tmp", 10 * 60_000, 1_500_000)
       leave(".findings.abcdef012345.tmp", 24 * 60 * 60_000, 500_000)
+      // Killed on a machine whose clock was two hours ahead.
+      leave(".user-audit.eml.0a0a0a0a0a0a.tmp", -2 * 60 * 60_000, 500_000)
       // Written a moment ago: maybe by a holder that only looked dead.
       leave(".user-audit.json.aaaaaaaaaaaa.tmp", 1_000)
       // Not the tool's temporary files.
@@ -207,6 +209,7 @@ describe("temporary files a killed run left", () => {
       yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
       expect(existsSync(join(directory, ".user-audit.csv.0123456789ab.tmp"))).toBe(false)
       expect(existsSync(join(directory, ".findings.abcdef012345.tmp"))).toBe(false)
+      expect(existsSync(join(directory, ".user-audit.eml.0a0a0a0a0a0a.tmp"))).toBe(false)
       for (const kept of [
         ".user-audit.json.aaaaaaaaaaaa.tmp",
         "user-audit-20260101T020000Z.csv",
@@ -217,7 +220,7 @@ describe("temporary files a killed run left", () => {
         expect(existsSync(join(directory, kept)), kept).toBe(true)
       }
       expect(logs.lines.join("\n")).toContain(
-        `Removed 2 temporary file(s) (2.0 MB) left in ${directory} by a run that was killed before it could clean up`
+        `Removed 3 temporary file(s) (2.5 MB) left in ${directory} by a run that was killed before it could clean up`
       )
     })
   )
