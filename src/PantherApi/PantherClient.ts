@@ -322,12 +322,14 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
 
     /**
      * The records of every page, as Panther sent them. Many ids are asked for in parts: a query string of
-     * hundreds of them is refused by servers in between (414, 431), as Node's own is past 16 KB. With an email the
-     * API ignores the ids, so they are sent as they are.
+     * hundreds of them is refused by servers in between (414, 431), as Node's own is past 16 KB.
      */
     const listRecords = (filters: ListUsersFilters): Stream.Stream<unknown, PantherApiError> => {
-      const ids = filters.ids?.filter((id) => id !== "") ?? []
-      if (ids.length <= IDS_PER_REQUEST || (filters.email ?? "") !== "") return listPages(filters)
+      // With an email Panther ignores the ids, so they are not sent (a long list would only make the request fail);
+      // an id given twice is asked for once, or a second part would bring its user again.
+      if ((filters.email ?? "") !== "") return listPages({ ...filters, ids: [] })
+      const ids = Arr.dedupe(filters.ids?.filter((id) => id !== "") ?? [])
+      if (ids.length <= IDS_PER_REQUEST) return listPages({ ...filters, ids })
       return Stream.flatMap(Stream.fromIterable(Arr.chunksOf(ids, IDS_PER_REQUEST)), (part) =>
         listPages({ ...filters, ids: part })
       )

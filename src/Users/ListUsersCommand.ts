@@ -66,11 +66,12 @@ export const listUsersCommand = Command.make(
       let taken = 0
       const listed = yield* client
         .listUsersAsSent({
-          // Searched for as given; an exact email, a status and ids have no space around them (UserFields.ts).
+          // Searched for as given; an exact email and a status have no space around them (UserFields.ts), and
+          // @effect/cli already trims the values of a repeated flag (--id).
           contains: Option.getOrUndefined(args.contains),
           email: Option.getOrUndefined(args.email)?.trim(),
           status: Option.getOrUndefined(args.status)?.trim(),
-          ids: args.ids.map((id) => id.trim()),
+          ids: args.ids,
           includeDeactivated: args.includeDeactivated
         })
         .pipe(

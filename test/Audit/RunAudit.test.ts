@@ -84,7 +84,22 @@ describe("an audit against the simulator's seeded users", () => {
   })
 
   it("picks for the email the unsuppressed findings of high and above, and the new ones of low and above", async () => {
-    const first = await Effect.runPromise(audit(simulator.baseUrl, simulator.readToken))
+    // An accepted exception for one medium finding, new on the first run: new, but not news.
+    const looked = await Effect.runPromise(audit(simulator.baseUrl, simulator.readToken))
+    const medium = readReports(looked).json.findings.find((finding) => finding.severity === "medium")
+    for (const name of readdirSync(directory)) rmSync(join(directory, name))
+    const accepted = {
+      entry: 1,
+      user: medium?.email ?? "",
+      finding: medium?.finding ?? "STALE_LOGIN",
+      reason: "accepted",
+      owner: "secops",
+      expires: "2099-01-01",
+      expiresAt: Date.parse("2099-01-01T00:00:00Z")
+    }
+    const first = await Effect.runPromise(
+      audit(simulator.baseUrl, simulator.readToken, parameters({ suppressions: [accepted] }))
+    )
     const picked = (findings: ReadonlyArray<AnnotatedFinding>) => findings.map((finding) => finding.id)
     const urgentIn = (findings: ReadonlyArray<AnnotatedFinding>) =>
       findings.filter((finding) => !finding.suppressed && ["critical", "high"].includes(finding.severity))
@@ -96,6 +111,9 @@ describe("an audit against the simulator's seeded users", () => {
     expect(picked(first.urgent)).toEqual(picked(urgentIn(firstFindings)).slice(0, URGENT_LIMIT))
     expect(picked(first.fresh)).toEqual(picked(freshIn(firstFindings)).slice(0, URGENT_LIMIT))
     expect(first.fresh.some((finding) => finding.severity === "low")).toBe(true)
+    const suppressedNew = firstFindings.find((finding) => finding.id === medium?.id)
+    expect(suppressedNew).toMatchObject({ change: "new", suppressed: true })
+    expect(picked(first.fresh)).not.toContain(medium?.id)
 
     // The next run: an accepted exception for one high finding, and nothing new.
     const [high] = urgentIn(firstFindings).filter((finding) => finding.severity === "high")

@@ -603,6 +603,25 @@ describe("panther-audit users", () => {
     expect(listed.code, listed.stderr).toBe(0)
     expect(listed.requests.map((request) => request.query.get("ids"))).toEqual(parts.map((part) => part.join(",")))
     expect(ndjson(listed.stdout).map((user) => user.id)).toEqual(ids)
+
+    // Each id given twice is asked for once: nothing comes back twice to be blamed on Panther.
+    const twice = await againstScripted(
+      [json(200, { results: parts[0]?.map((id) => rawUser(id)) })],
+      ["users", "list", ...[...(parts[0] ?? []), ...(parts[0] ?? [])].flatMap((id) => ["--id", id])]
+    )
+    expect(twice.code, twice.stderr).toBe(0)
+    expect(twice.requests.map((request) => request.query.get("ids"))).toEqual([parts[0]?.join(",")])
+    expect(twice.stderr).not.toContain("repeated")
+
+    // With --email Panther ignores the ids: they are not sent, however many.
+    const byEmail = await againstScripted(
+      [json(200, { results: [rawUser("u1")] })],
+      ["users", "list", "--email", "u1@example.com", ...ids.flatMap((id) => ["--id", id])]
+    )
+    expect(byEmail.code, byEmail.stderr).toBe(0)
+    expect(byEmail.requests.map((request) => [request.query.get("email"), request.query.get("ids")])).toEqual([
+      ["u1@example.com", null]
+    ])
   }, 60_000)
 
   it("a server in between refusing a long request (431) is said to be that, not a wrong address", async () => {
