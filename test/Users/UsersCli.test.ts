@@ -315,13 +315,15 @@ describe("panther-audit users", () => {
     const got = await againstScripted([json(200, rawUser("u1"))], ["users", "get", "u1\r"])
     expect(got.code, got.stderr).toBe(0)
     expect(got.requests[0]?.path).toBe("/users/u1")
-    const listed = await againstScripted(
+    const byEmail = await againstScripted(
       [json(200, { results: [rawUser("u1")] })],
-      ["users", "list", "--id", "u1 ", "--email", "u1@example.com\r"]
+      ["users", "list", "--email", "u1@example.com\r"]
     )
-    expect(listed.code, listed.stderr).toBe(0)
-    expect(listed.requests[0]?.query.get("email")).toBe("u1@example.com")
-    expect(listed.requests[0]?.query.getAll("ids").join(",")).toBe("u1")
+    expect(byEmail.code, byEmail.stderr).toBe(0)
+    expect(byEmail.requests[0]?.query.get("email")).toBe("u1@example.com")
+    const byId = await againstScripted([json(200, { results: [rawUser("u1")] })], ["users", "list", "--id", "u1 "])
+    expect(byId.code, byId.stderr).toBe(0)
+    expect(byId.requests[0]?.query.get("ids")).toBe("u1")
   })
 
   it("delete --yes of an id that does not exist is not found, even when the delete's answer would be lost", async () => {
