@@ -145,7 +145,7 @@ const storedName = (name: string): string => name.trim().normalize("NFC")
  * Whether `user` is what `body` asks for: the same names (as stored: Panther trims them) and the role by its id or
  * (ignoring case) its name.
  */
-const sameUser = (user: User, body: ModifyUserBody): boolean =>
+export const isAsAsked = (user: User, body: ModifyUserBody): boolean =>
   storedName(user.givenName) === storedName(body.givenName) &&
   storedName(user.familyName) === storedName(body.familyName) &&
   (body.role.id !== undefined
@@ -380,9 +380,12 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const listUsersAsSent = (filters: ListUsersFilters = {}): Stream.Stream<RecordAsSent, PantherApiError> =>
       listRecords(filters).pipe(Stream.mapChunks(Chunk.map((asSent) => ({ record: decodeRecord(asSent), asSent }))))
 
-    /** The user with exactly this email, deactivated or not (emails are compared as Panther does, ignoring case). */
-    const findByEmail = (email: string): Effect.Effect<Option.Option<User>, PantherApiError> =>
-      listUsers({ email, includeDeactivated: true }).pipe(
+    /** The first valid user of `records` with `email` (compared as Panther does, ignoring case). */
+    const firstWithEmail = (
+      records: Stream.Stream<UserRecord, PantherApiError>,
+      email: string
+    ): Effect.Effect<Option.Option<User>, PantherApiError> =>
+      records.pipe(
         Stream.filterMap((record) =>
           record._tag === "ValidUser" && record.user.email.toLowerCase() === email.toLowerCase()
             ? Option.some(record.user)
@@ -390,6 +393,10 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         ),
         Stream.runHead
       )
+
+    /** The user with exactly this email, deactivated or not. */
+    const findByEmail = (email: string): Effect.Effect<Option.Option<User>, PantherApiError> =>
+      firstWithEmail(listUsers({ email, includeDeactivated: true }), email)
 
     const listRoles = (): Stream.Stream<RoleWithPermissions, PantherApiError> => {
       const route = Routes.listRoles
@@ -487,6 +494,13 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       getUserAsSent: (id: string): Effect.Effect<unknown, PantherApiError> =>
         Effect.map(getValidUser(id, false), ({ asSent }) => asSent),
       getUserRecord: (id: string) => getUserRecord(id),
+      /**
+       * The user with this email in any case, deactivated or not; none when Panther has none. Searched for with
+       * `contains`, which ignores case, where the `email` filter is exact: Panther refuses a new user whose email
+       * differs from one it has in case alone.
+       */
+      findUserByEmail: (email: string): Effect.Effect<Option.Option<User>, PantherApiError> =>
+        firstWithEmail(listUsers({ contains: email, includeDeactivated: true }), email),
       createUser: (body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         Effect.flatMap(Clock.currentTimeMillis, (started) =>
           settleCreate({
@@ -494,7 +508,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               send(Routes.createUser, UserSchema, request, false)
             ),
             findByEmail: findByEmail(body.email),
-            asAsked: (user) => user.enabled && sameUser(user, body),
+            asAsked: (user) => user.enabled && isAsAsked(user, body),
             rounds: settings.retry.maxAttempts,
             onRetry: count("retries"),
             // The whole create keeps to the retry budget, as one request's retries do.

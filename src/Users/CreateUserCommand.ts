@@ -1,10 +1,10 @@
 /** `panther-audit users create`: invites a user; Panther emails them a temporary password. */
-import { Command } from "@effect/cli"
+import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
-import { PantherClient } from "../PantherApi/PantherClient.js"
+import { isAsAsked, PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import { chosenRole, emailOption, familyNameOption, givenNameOption, roleIdOption, roleOption } from "./UserFields.js"
 import { printUser } from "./UserOutput.js"
@@ -17,7 +17,13 @@ export const createUserCommand = Command.make(
     givenName: givenNameOption,
     familyName: familyNameOption,
     role: roleOption,
-    roleId: roleIdOption
+    roleId: roleIdOption,
+    ifAbsent: Options.boolean("if-absent").pipe(
+      Options.withDescription(
+        "A user Panther already has with this email (an onboarding script run again) is no error: it is printed, " +
+          "not created, and the command exits 0, saying whether it is as asked."
+      )
+    )
   },
   (args) =>
     Effect.gen(function* () {
@@ -32,12 +38,24 @@ export const createUserCommand = Command.make(
         })
       )
       const client = yield* PantherClient
-      const user = yield* client.createUser({
-        email: args.email,
-        givenName: args.givenName,
-        familyName: args.familyName,
-        role
-      })
+      const body = { email: args.email, givenName: args.givenName, familyName: args.familyName, role }
+      if (args.ifAbsent) {
+        const existing = yield* client.findUserByEmail(args.email)
+        if (Option.isSome(existing)) {
+          const user = existing.value
+          yield* printUser(user)
+          return yield* Console.error(
+            printable(
+              `User ${user.email} (${user.id ?? "no id"}) already exists: not created (--if-absent). ` +
+                (user.enabled && isAsAsked(user, body)
+                  ? "It has the names and role asked for."
+                  : `It is not as asked (${user.enabled ? "names or role" : "deactivated"}): see it above; ` +
+                    "`panther-audit users update` changes it.")
+            )
+          )
+        }
+      }
+      const user = yield* client.createUser(body)
       yield* printUser(user)
       yield* Console.error(printable(`Created user ${user.email} (${user.id ?? "no id returned"}).`))
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))

@@ -163,6 +163,31 @@ describe("panther-audit users", () => {
     expect(user.role.name).toBe("AnalystReadOnly")
     expect(stderrText(created.stderr)).toContain("Created user pat.doe@example.com")
 
+    // An onboarding script run again: without --if-absent Panther refuses the email, with it the user is shown.
+    const patAgain = [
+      "users",
+      "create",
+      "--email",
+      "Pat.Doe@example.com",
+      "--given-name",
+      "Pat",
+      "--family-name",
+      "Doe"
+    ]
+    expect((await asAdmin(...patAgain, "--role", "AnalystReadOnly")).code).toBe(3)
+    const existing = await asAdmin(...patAgain, "--role", "AnalystReadOnly", "--if-absent")
+    expect(existing.code, existing.stderr).toBe(0)
+    expect(JSON.parse(existing.stdout).id).toBe(user.id)
+    expect(stderrText(existing.stderr)).toContain(
+      `User pat.doe@example.com (${user.id}) already exists: not created (--if-absent). It has the names and role asked for.`
+    )
+    const otherRole = await asAdmin(...patAgain, "--role", "Admin", "--if-absent")
+    expect(otherRole.code, otherRole.stderr).toBe(0)
+    expect(stderrText(otherRole.stderr)).toContain("It is not as asked (names or role)")
+    expect((await asReader("users", "list", "--email", "pat.doe@example.com")).stdout.trim().split("\n")).toHaveLength(
+      1
+    )
+
     // Only the family name changes; every other field is sent as it was.
     const updated = await asAdmin("users", "update", user.id, "--family-name", "Doe-Smith")
     expect(updated.code).toBe(0)
