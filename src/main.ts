@@ -11,7 +11,7 @@ import { Cause, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
 import { ExitCode, exitCodeOfFailure } from "./Cli/ExitCode.js"
 import { failureAnnotations, failureText, finalLine } from "./Cli/FailureMessage.js"
 import { loggerLayer, resolveLogSettings } from "./Cli/Logging.js"
-import { runCli } from "./Cli/Main.js"
+import { hidingUnknownValues, runCli } from "./Cli/Main.js"
 import { hideSecretArguments, secretArguments, withSecretArgumentsHidden } from "./Cli/SecretArguments.js"
 import { signalExitCode, watchStopSignals } from "./Cli/StopSignals.js"
 
@@ -43,14 +43,19 @@ const secrets = secretArguments(argv)
 
 const main = runCli(argv, format).pipe(
   withSecretArgumentsHidden(secrets),
-  // The message of a failure is printed once, to stderr; secrets are never part of an error's message.
+  // The message of a failure is printed once, to stderr; secrets are never part of an error's message, nor the
+  // value of a flag the command does not know (a secret one mistyped), which a message may quote as an argument.
   Effect.tapErrorCause((cause) =>
     Cause.isInterruptedOnly(cause)
       ? Effect.void
-      : Effect.sync(() =>
-          process.stderr.write(
-            `${finalLine(format, hideSecretArguments(secrets, failureText(cause)), failureAnnotations(cause))}\n`
-          )
+      : Effect.flatMap(
+          Effect.promise(() => hidingUnknownValues(argv)),
+          (hideUnknown) =>
+            Effect.sync(() =>
+              process.stderr.write(
+                `${finalLine(format, hideUnknown(hideSecretArguments(secrets, failureText(cause))), failureAnnotations(cause))}\n`
+              )
+            )
         )
   ),
   Effect.provide(Layer.merge(platform, loggerLayer(format, level))),

@@ -7,13 +7,16 @@
 import { HelpDoc, ValidationError } from "@effect/cli"
 import { Effect } from "effect"
 
+/** `-name=value` or `--name=value`: a flag, whose value may be a secret (a token flag mistyped), never quoted. */
+const FLAG_WITH_VALUE = /^-{1,2}[^=\s]+=/
+
 /** What is wrong with the value, if anything; `what` names it, e.g. `--id` or `The user id`. */
-const valueProblem = (what: string, value: string): string | undefined =>
-  value.trim() === ""
-    ? `${what} is empty: give a value, or leave it out.`
-    : value.startsWith("--")
-      ? `${what} was given "${value}", which is a flag: give it a value first.`
-      : undefined
+const valueProblem = (what: string, value: string): string | undefined => {
+  if (value.trim() === "") return `${what} is empty: give a value, or leave it out.`
+  const flag = FLAG_WITH_VALUE.exec(value)?.[0]
+  if (flag !== undefined) return `${what} was given "${flag}...", which is a flag: give it a value first.`
+  return value.startsWith("--") ? `${what} was given "${value}", which is a flag: give it a value first.` : undefined
+}
 
 /** For `Args.mapEffect`. */
 export const requireArgValue =

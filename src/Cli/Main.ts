@@ -18,9 +18,16 @@ import type { scheduleCommand } from "../Schedule/ScheduleCommand.js"
 import type { simulateCommand } from "../Simulator/SimulateCommand.js"
 import type { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
+import { ConfigurationError } from "./ConfigurationError.js"
 import type { LogFormat } from "./Logging.js"
 import { withLoggingHelp } from "./LoggingHelp.js"
-import { invokedFlags, withUsageErrorsExplained, withUsageErrorsKept } from "./UsageHints.js"
+import {
+  hideUnknownValues,
+  invokedFlags,
+  noValueFlagGivenOne,
+  withUsageErrorsExplained,
+  withUsageErrorsKept
+} from "./UsageHints.js"
 
 type Subcommand =
   | typeof runCommand
@@ -65,6 +72,15 @@ const loadSubcommands = async (argv: ReadonlyArray<string>): Promise<readonly [S
 }
 
 /**
+ * What a failure's text must not show of the command line (`hideUnknownValues`), for the flags of the command
+ * `argv` names; asked only when the command failed, whose modules are loaded by then.
+ */
+export const hidingUnknownValues = async (argv: ReadonlyArray<string>): Promise<(text: string) => string> => {
+  const flags = invokedFlags(rootCommand(await loadSubcommands(argv)), argv)
+  return (text) => hideUnknownValues(argv, flags, text)
+}
+
+/**
  * Runs the command `argv` names. With JSON log lines, @effect/cli's usage errors become the failure's message rather
  * than plain text of their own on stderr (see `withUsageErrorsKept`).
  */
@@ -73,6 +89,11 @@ export const runCli = (argv: ReadonlyArray<string>, format: LogFormat = "pretty"
     Effect.promise(() => loadSubcommands(argv)),
     (subcommands) => {
       const root = rootCommand(subcommands)
+      // Only a command line with a `--name=value` word pays for reading the command's flags from its help.
+      const misused = argv.some((word) => /^--[^=]+=/.test(word))
+        ? noValueFlagGivenOne(argv, invokedFlags(root, argv))
+        : undefined
+      if (misused !== undefined) return Effect.fail(new ConfigurationError({ message: misused }))
       const run = (command: typeof root) =>
         Command.run(command, { name: "panther-audit", version: VERSION })(argv).pipe(
           withUsageErrorsExplained(argv, () => invokedFlags(root, argv))

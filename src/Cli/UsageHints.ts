@@ -25,7 +25,7 @@ const NOT_A_CHOICE = /Expected one of the following cases: ([^\n]*)/g
 
 /**
  * The flags of one command, each with the kind of value it takes as the usage line shows it (`integer`, `text`,
- * `always|on-findings|...`), or undefined for one that takes none (`--yes`).
+ * `always|on-findings|...`, `text...` for a repeatable one), or undefined for one that takes none (`--yes`).
  */
 export type CommandFlags = ReadonlyMap<string, string | undefined>
 
@@ -59,25 +59,55 @@ const withValue =
   (argv: ReadonlyArray<string>, flags: CommandFlags) =>
   (whole: string, flag: string, value: string): string => {
     if (!flags.has(flag)) return whole
-    if (flags.get(flag) === undefined) return `${flag} takes no value: give it as ${flag}`
-    if (timesGiven(argv, flag) > 1) return `${flag} is given more than once: give it once`
-    return value === "" ? `${flag} is empty: give a value, or leave it out.` : whole
+    const takes = flags.get(flag)
+    if (takes === undefined) return `${flag} takes no value: give it as ${flag}`
+    if (value === "") return `${flag} is empty: give a value, or leave it out.`
+    if (isRepeatable(takes)) return `${flag}, which may be repeated, takes its value apart: give it as ${flag} ${value}`
+    return timesGiven(argv, flag) > 1 ? `${flag} is given more than once: give it once` : whole
   }
 
+/** A flag its usage line shows as repeatable, `--id text...`. */
+const isRepeatable = (takes: string | undefined): boolean => takes?.endsWith("...") === true
+
 /**
- * The value given as `--name=value` to a name the command does not know is never quoted back, in any form the
- * message may take: the name may be a secret flag's mistyped (`--api-tokn=`, `--api_token=`, `-api-token=`), and
- * SecretArguments.ts hides only the values of names that sound secret.
+ * The value given to a name the command does not know is never quoted back, in any form the message may take: the
+ * name may be a secret flag's mistyped (`--api-tokn=`, `--api_token=`, `-api-token=`), and SecretArguments.ts hides
+ * only the values of names that sound secret. As `-name=value` the whole word is replaced wherever it stands (a path
+ * may hold it); the value alone, and the word after an unknown `-name` (its value, given apart), where the message
+ * quotes them: elsewhere the same letters may be the message's own words.
  */
-const withUnknownValuesHidden = (argv: ReadonlyArray<string>, flags: CommandFlags, text: string): string => {
+export const hideUnknownValues = (argv: ReadonlyArray<string>, flags: CommandFlags, text: string): string => {
+  const words = argv.slice(2)
+  const unknownName = (name: string) => name.startsWith("-") && !flags.has(name)
+  const quoted: Array<string> = []
   let hidden = text
-  for (const word of argv.slice(2)) {
+  words.forEach((word, index) => {
     const [, name = "", value = ""] = NAME_AND_VALUE.exec(word) ?? []
-    if (value === "" || flags.has(name)) continue
-    hidden = hidden.split(word).join(`${name}=...`)
-    if (value.length >= MIN_HIDDEN_VALUE) hidden = hidden.split(value).join("...")
+    if (value !== "" && unknownName(name)) {
+      hidden = hidden.split(word).join(`${name}=...`)
+      quoted.push(value)
+    }
+    const next = words[index + 1]
+    if (!word.includes("=") && unknownName(word) && next !== undefined && !next.startsWith("-")) quoted.push(next)
+  })
+  for (const value of quoted) {
+    if (value.length < MIN_HIDDEN_VALUE) continue
+    for (const mark of ["'", '"']) hidden = hidden.split(`${mark}${value}${mark}`).join(`${mark}...${mark}`)
   }
   return hidden
+}
+
+/**
+ * A flag that takes no value given one (`--yes=False`): @effect/cli drops the value without a word and takes the
+ * flag as given, so `users delete ID --yes=no` deleted without asking. The message, if one is.
+ */
+export const noValueFlagGivenOne = (argv: ReadonlyArray<string>, flags: CommandFlags): string | undefined => {
+  for (const word of argv.slice(2)) {
+    if (word === "--") return undefined
+    const [, name = ""] = NAME_AND_VALUE.exec(word) ?? []
+    if (flags.has(name) && flags.get(name) === undefined) return `${name} takes no value: give it as ${name}`
+  }
+  return undefined
 }
 
 const timesGiven = (argv: ReadonlyArray<string>, flag: string): number =>
@@ -85,7 +115,7 @@ const timesGiven = (argv: ReadonlyArray<string>, flag: string): number =>
 
 /** The message with each of the slips above said as what it is, naming the flag. */
 export const explainUsageError = (argv: ReadonlyArray<string>, flags: CommandFlags, text: string): string =>
-  withUnknownValuesHidden(argv, flags, text)
+  hideUnknownValues(argv, flags, text)
     .replace(UNKNOWN_ARGUMENT_WITH_VALUE, withValue(argv, flags))
     .replace(FLAG_WITH_VALUE_NOT_RECOGNIZED, withValue(argv, flags))
     .replace(INVALID_SUBCOMMAND, (whole, program: string, only: string) => {
@@ -97,7 +127,9 @@ export const explainUsageError = (argv: ReadonlyArray<string>, flags: CommandFla
     })
     .replace(UNKNOWN_ARGUMENT, (whole, flag: string) => {
       if (!flags.has(flag)) return whole
-      if (timesGiven(argv, flag) > 1) return `${flag} is given more than once: give it once`
+      if (timesGiven(argv, flag) > 1 && !isRepeatable(flags.get(flag))) {
+        return `${flag} is given more than once: give it once`
+      }
       const at = argv.indexOf(flag)
       if (flags.get(flag) === undefined || at === -1) return whole
       const next = argv[at + 1]
@@ -125,8 +157,9 @@ export const explainUsageError = (argv: ReadonlyArray<string>, flags: CommandFla
  */
 export const flagsOfUsage = (usage: string): CommandFlags =>
   new Map(
-    [...usage.matchAll(/(--[a-z][a-z0-9-]*)(\)?\]?)(?: ([a-z][a-z-]*(?: \| [a-z][a-z-]*)*)(?:\.\.\.)?)?/g)].map(
-      // A choice is shown `always | on-findings | never`: kept as `always|on-findings|never`.
+    [...usage.matchAll(/(--[a-z][a-z0-9-]*)(\)?\]?)(?: ([a-z][a-z-]*(?: \| [a-z][a-z-]*)*(?:\.\.\.)?))?/g)].map(
+      // A choice is shown `always | on-findings | never`: kept as `always|on-findings|never`; a repeatable flag's
+      // kind keeps its `...` (`text...`).
       ([, flag = "", closing = "", value]) => [flag, closing === "" ? value?.replaceAll(" ", "") : undefined] as const
     )
   )

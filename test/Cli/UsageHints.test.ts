@@ -43,6 +43,17 @@ describe("usage errors", () => {
       expect(result.stderr, args.join(" ")).not.toContain("4e8b2d6f")
       expect(stderrText(result.stderr), args.join(" ")).toMatch(/unknown argument: '-{1,2}(api[-_.]tokn?|tkn)=\.\.\.'/)
     }
+    // Where the value is taken for an argument (a user id, verify's folder), or given apart after the mistyped name.
+    for (const args of [
+      ["users", "get", "-api-token=4e8b2d6f1a3c"],
+      ["users", "delete", "--yes", "--", "-api_tok=4e8b2d6f1a3c"],
+      ["verify", "--api-tokn=4e8b2d6f1a3c"],
+      ["verify", "--api-tokn", "4e8b2d6f1a3c"]
+    ]) {
+      const result = await runCli(args, { env: { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN: "t" } })
+      expect(result.code, args.join(" ")).toBe(2)
+      expect(result.stderr, args.join(" ")).not.toContain("4e8b2d6f")
+    }
     expect(
       explainUsageError(
         ["node", "bin.js", "users", "create", "--emial=x@y.z"],
@@ -95,7 +106,10 @@ describe("usage errors", () => {
         ["users", "list", "--include-deactivated="],
         "--include-deactivated takes no value: give it as --include-deactivated"
       ],
-      [["users", "lst"], '"lst" is not a command of panther-audit users: see panther-audit users --help']
+      [["users", "lst"], '"lst" is not a command of panther-audit users: see panther-audit users --help'],
+      [["users", "list", "--id=u-9"], "--id, which may be repeated, takes its value apart: give it as --id u-9"],
+      // The value is withheld, the name it was given to is not.
+      [["run", "--report-dri=report"], "Received unknown argument: '--report-dri=...'"]
     ]
     for (const [args, message] of cases) {
       const result = await runCli(args)

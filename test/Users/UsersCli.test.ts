@@ -221,6 +221,23 @@ describe("panther-audit users", () => {
     expect(stderrText(ifExists.stderr)).toContain(`No user ${user.id} in Panther: nothing to delete (--if-exists).`)
   }, 60_000)
 
+  it("delete refuses --yes given a value, which would otherwise be taken for yes, and sends nothing", async () => {
+    const refused = await againstScripted([json(200, rawUser("u1"))], ["users", "delete", "u1", "--yes=False"])
+    expect(refused.code).toBe(2)
+    expect(stderrText(refused.stderr)).toContain("--yes takes no value: give it as --yes")
+    expect(refused.methods).toEqual([])
+  })
+
+  it("delete --if-exists does not take a 404 for gone while the list still has that user", async () => {
+    const listed = await againstScripted(
+      [json(404, { message: "user not found" }), json(200, { results: [rawUser("u1")] })],
+      ["users", "delete", "u1", "--yes", "--if-exists"]
+    )
+    expect(listed.code).toBe(3)
+    expect(stderrText(listed.stderr)).toContain("Panther found nothing at GET /users/u1 (404)")
+    expect(listed.methods).toEqual(["GET", "GET"])
+  })
+
   it("delete --if-exists does not take a wrong --api-url's 404 for a user already gone", async () => {
     const wrongUrl = await againstScripted(
       [json(404, { message: "no route" }), json(404, { message: "no route" })],
