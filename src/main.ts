@@ -49,7 +49,8 @@ const main = runCli(argv, format).pipe(
     Cause.isInterruptedOnly(cause)
       ? Effect.void
       : Effect.flatMap(
-          Effect.promise(() => hidingUnknownValues(argv)),
+          // The command tree is loaded by now; should it not load, the line is printed as it is rather than lost.
+          Effect.promise(() => hidingUnknownValues(argv).catch(() => (text: string) => text)),
           (hideUnknown) =>
             Effect.sync(() =>
               process.stderr.write(
