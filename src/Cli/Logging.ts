@@ -9,6 +9,7 @@
  *   arguments here makes it work everywhere, and the built-in never sees it.
  */
 import { Either, Layer, Logger, LogLevel } from "effect"
+import { NoteFormat } from "./CommandNotes.js"
 
 export type LogFormat = "json" | "pretty"
 
@@ -29,15 +30,17 @@ export const neverThrowing = (logger: Logger.Logger<unknown, void>): Logger.Logg
     }
   })
 
-export const loggerLayer = (format: LogFormat, level: LogLevel.LogLevel = LogLevel.Info): Layer.Layer<never> =>
-  Layer.merge(
+export const loggerLayer = (format: LogFormat, level: LogLevel.LogLevel = LogLevel.Info): Layer.Layer<NoteFormat> =>
+  Layer.mergeAll(
     Logger.replace(
       Logger.defaultLogger,
       neverThrowing(
         format === "json" ? Logger.withConsoleError(Logger.jsonLogger) : Logger.prettyLogger({ stderr: true })
       )
     ),
-    Logger.minimumLogLevel(level)
+    Logger.minimumLogLevel(level),
+    // What the commands tell their caller follows the same format (CommandNotes.ts).
+    Layer.succeed(NoteFormat, format)
   )
 
 export interface LogSettings {

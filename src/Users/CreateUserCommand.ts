@@ -1,6 +1,7 @@
 /** `panther-audit users create`: invites a user; Panther emails them a temporary password. */
 import { Command, Options } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
+import { Effect, Option } from "effect"
+import { tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
@@ -44,7 +45,8 @@ export const createUserCommand = Command.make(
         if (Option.isSome(existing)) {
           const user = existing.value
           yield* printUser(user)
-          return yield* Console.error(
+          return yield* tell(
+            "done",
             printable(
               `User ${user.email} (${user.id ?? "no id"}) already exists: not created (--if-absent). ` +
                 (user.enabled && isAsAsked(user, body)
@@ -57,6 +59,6 @@ export const createUserCommand = Command.make(
       }
       const user = yield* client.createUser(body)
       yield* printUser(user)
-      yield* Console.error(printable(`Created user ${user.email} (${user.id ?? "no id returned"}).`))
+      yield* tell("done", printable(`Created user ${user.email} (${user.id ?? "no id returned"}).`))
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
 ).pipe(Command.withDescription(withLoggingHelp("Create (invite) a user; needs a token with Manage Users.")))

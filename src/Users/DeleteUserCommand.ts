@@ -4,6 +4,7 @@
  */
 import { Command, Options, Prompt } from "@effect/cli"
 import { Chunk, Console, Effect, Option, Stream } from "effect"
+import { tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
@@ -62,10 +63,10 @@ export const deleteUserCommand = Command.make(
               Console.error("\nNothing deleted.").pipe(Effect.zipRight(Effect.interrupt))
             )
           )
-          if (!confirmed) return yield* Console.error("Nothing deleted.")
+          if (!confirmed) return yield* tell("done", "Nothing deleted.")
         }
         yield* client.deleteUser(args.id)
-        yield* Console.error(`Deleted user ${args.id}.`)
+        yield* tell("done", `Deleted user ${args.id}.`)
       })
       // Not found, at the lookup or at the delete itself (someone else was quicker): gone, as the caller wants, once
       // the list confirms it. A wrong --api-url answers 404 too, and taking that for "gone" would leave an account
@@ -73,7 +74,7 @@ export const deleteUserCommand = Command.make(
       const confirmGone = (notFound: NotFound) =>
         Effect.flatMap(Stream.runCollect(client.listUsers({ ids: [args.id], includeDeactivated: true })), (listed) =>
           Chunk.isEmpty(listed)
-            ? Console.error(printable(`No user ${args.id} in Panther: nothing to delete (--if-exists).`))
+            ? tell("done", printable(`No user ${args.id} in Panther: nothing to delete (--if-exists).`))
             : Effect.fail(notFound)
         )
       yield* args.ifExists ? Effect.catchTag(deleted, "NotFound", confirmGone) : deleted

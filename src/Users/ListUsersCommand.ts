@@ -6,9 +6,10 @@
  * for a complete one. Data formats stay clean (every ndjson line and CSV row is a whole, valid user).
  */
 import { Command, Options } from "@effect/cli"
-import { Chunk, Console, Effect, Option, Ref, Stream } from "effect"
+import { Chunk, Effect, Option, Ref, Stream } from "effect"
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import { makeSeenIds } from "../Audit/SeenIds.js"
+import { tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
@@ -56,7 +57,7 @@ export const listUsersCommand = Command.make(
         Option.isSome(args.email) &&
         (Option.isSome(args.contains) || Option.isSome(args.status) || args.ids.length > 0)
       ) {
-        yield* Console.error("panther-audit: note: with --email, Panther ignores the other filters.")
+        yield* tell("note", "with --email, Panther ignores the other filters.")
       }
       const invalid = yield* Ref.make(0)
       // The client passes on once a user repeated across a page boundary; one repeated further apart (the list
@@ -88,9 +89,10 @@ export const listUsersCommand = Command.make(
                 taken++
                 if (record._tag === "InvalidUser") {
                   yield* Ref.update(invalid, (count) => count + 1)
-                  yield* Console.error(
-                    `panther-audit: warning: ${describeInvalidRecord(record.userId, record.email)} does not match ` +
-                      `the API description and is left out: ${printable(record.reason)}`
+                  yield* tell(
+                    "warning",
+                    `${describeInvalidRecord(record.userId, record.email)} does not match the API description and ` +
+                      `is left out: ${printable(record.reason)}`
                   )
                 } else yield* writer.write(record.user, asSent)
               }
@@ -120,9 +122,10 @@ export const listUsersCommand = Command.make(
       // With those the client left out at page boundaries: every record Panther sent is accounted for.
       const repeats = repeated + (yield* client.stats).repeatsDropped
       if (repeats > 0) {
-        yield* Console.error(
-          `panther-audit: note: ${repeats} record${repeats === 1 ? "" : "s"} from Panther repeated a user already ` +
-            "listed or reported; left out, so each user is listed once."
+        yield* tell(
+          "note",
+          `${repeats} record${repeats === 1 ? "" : "s"} from Panther repeated a user already listed or reported; ` +
+            "left out, so each user is listed once."
         )
       }
       const count = yield* Ref.get(invalid)

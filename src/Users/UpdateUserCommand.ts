@@ -3,7 +3,8 @@
  * user is fetched first and every field is sent, the unchanged ones as they were.
  */
 import { Command, Options } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
+import { Effect, Option } from "effect"
+import { tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
@@ -60,7 +61,7 @@ export const updateUserCommand = Command.make(
         role
       })
       yield* printUser(user)
-      yield* Console.error(`Updated user ${args.id}.`)
+      yield* tell("done", `Updated user ${args.id}.`)
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
 ).pipe(
   Command.withDescription(withLoggingHelp("Change a user's email, names or role; needs a token with Manage Users."))

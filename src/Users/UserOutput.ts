@@ -4,6 +4,7 @@
  */
 import { stringify } from "csv-stringify/sync"
 import { Console, Effect, Option, Ref } from "effect"
+import { tell } from "../Cli/CommandNotes.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { User } from "../PantherApi/Schemas.js"
 import { neutraliseFormula } from "../Reports/CsvColumns.js"
@@ -151,7 +152,7 @@ const tableWriter = (): Effect.Effect<UserWriter> =>
           rows.push(tableRow(user).map(printable))
         }),
       finish: Effect.suspend(() =>
-        rows.length === 0 ? Console.error("No users matched.") : Console.log(renderTable(rows))
+        rows.length === 0 ? tell("done", "No users matched.") : Console.log(renderTable(rows))
       )
     }
   })

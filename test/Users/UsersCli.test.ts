@@ -727,6 +727,30 @@ describe("panther-audit users", () => {
     expect(csv.stdout).not.toContain("soc")
   })
 
+  it("tells its caller in the log format: JSON lines for a collector, plain lines with --log-format pretty", async () => {
+    const page = json(200, { results: [rawUser("u1"), rawUser("u2", { enabled: "no" })], next: "" })
+    const asJson = await againstScripted([page], ["users", "list", "--log-format", "json"])
+    expect(asJson.code).toBe(3)
+    const lines = asJson.stderr.trim().split("\n")
+    const parsed = lines.map((line) => JSON.parse(line) as { message: string; logLevel: string })
+    expect(parsed[0]).toMatchObject({ logLevel: "WARN" })
+    expect(parsed[0]?.message).toContain("user u2 (u2@example.com) does not match the API description")
+    const created = await againstScripted(
+      [json(200, rawUser("u9"))],
+      ["users", "create", "--email", "u9@example.com", "--given-name", "U", "--family-name", "Nine", "--role-id", "r"]
+    )
+    expect(created.code, created.stderr).toBe(0)
+    expect(JSON.parse(created.stderr.trim())).toMatchObject({
+      message: "Created user u9@example.com (u9).",
+      logLevel: "INFO"
+    })
+
+    const pretty = await againstScripted([page], ["users", "list", "--log-format", "pretty"])
+    expect(pretty.stderr).toContain(
+      "panther-audit: warning: user u2 (u2@example.com) does not match the API description"
+    )
+  })
+
   it("list names invalid records on stderr, prints the valid users, and exits 3", async () => {
     const server = await startScriptedServer([
       json(200, { results: [rawUser("u1"), rawUser("u2", { enabled: "no" }), rawUser("u3")] })
