@@ -1,10 +1,12 @@
 /**
  * What a command tells the person or script that ran it, beside its data on stdout: `Created user ...`, a record
  * left out of a list, `Deleted user ...`. With `pretty` logs it is a plain line on stderr, as a person reads it; with
- * JSON logs it is a log line like every other, so that every line of stderr is one JSON object for a collector, as
- * the README promises.
+ * JSON logs it is a line shaped as the logger's, so that every line of stderr is one JSON object for a collector, as
+ * the README promises. Like the final failure line, and unlike log lines, it is written whatever `--log-level` says:
+ * it is part of the command's answer (the failure that follows a left-out record names it "above").
  */
 import { Console, Context, Effect } from "effect"
+import { jsonLine } from "./FailureMessage.js"
 import type { LogFormat } from "./Logging.js"
 
 /** The log format the program runs with (`Logging.ts` provides it); pretty where none is provided. */
@@ -21,12 +23,15 @@ const PRETTY_PREFIX: Readonly<Record<NoteKind, string>> = {
   warning: "panther-audit: warning: "
 }
 
-/** Tells `text` as a `kind` of note: a plain stderr line, or a log line at info (warning for a warning). */
+/**
+ * Tells `text` as a `kind` of note: a plain stderr line, or a JSON line at INFO (WARN for a warning). Space around
+ * the text (a line break after a prompt) is for the plain line only.
+ */
 export const tell = (kind: NoteKind, text: string): Effect.Effect<void> =>
   Effect.flatMap(NoteFormat, (format) =>
-    format === "pretty"
-      ? Console.error(`${PRETTY_PREFIX[kind]}${text}`)
-      : kind === "warning"
-        ? Effect.logWarning(text)
-        : Effect.logInfo(text)
+    Console.error(
+      format === "pretty"
+        ? `${PRETTY_PREFIX[kind]}${text}`
+        : jsonLine(kind === "warning" ? "WARN" : "INFO", text.trim())
+    )
   )

@@ -41,6 +41,11 @@ export const failureAnnotations = (
  * one object per line could not parse the plain text that followed the JSON lines. Otherwise `panther-audit: ...`.
  */
 export const finalLine = (format: LogFormat, text: string, annotations: Record<string, unknown> = {}): string =>
-  format === "json"
-    ? JSON.stringify({ message: text, logLevel: "ERROR", timestamp: new Date().toISOString(), annotations, spans: {} })
-    : `panther-audit: ${text}`
+  format === "json" ? jsonLine("ERROR", text, annotations) : `panther-audit: ${text}`
+
+/** A line shaped as the JSON logger's, written whatever the minimum log level (finalLine, CommandNotes.ts). */
+export const jsonLine = (
+  logLevel: "INFO" | "WARN" | "ERROR",
+  text: string,
+  annotations: Record<string, unknown> = {}
+): string => JSON.stringify({ message: text, logLevel, timestamp: new Date().toISOString(), annotations, spans: {} })

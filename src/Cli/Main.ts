@@ -89,8 +89,9 @@ export const runCli = (argv: ReadonlyArray<string>, format: LogFormat = "pretty"
     Effect.promise(() => loadSubcommands(argv)),
     (subcommands) => {
       const root = rootCommand(subcommands)
-      // Only a command line with a `--name=value` word pays for reading the command's flags from its help.
-      const misused = argv.some((word) => /^--[^=]+=/.test(word))
+      // Only a command line with a `--name=value` (or `-y=value`) word pays for reading the command's flags from its
+      // help.
+      const misused = argv.some((word) => /^-{1,2}[^=]+=/.test(word))
         ? noValueFlagGivenOne(argv, invokedFlags(root, argv))
         : undefined
       if (misused !== undefined) return Effect.fail(new ConfigurationError({ message: misused }))

@@ -153,16 +153,21 @@ export const explainUsageError = (argv: ReadonlyArray<string>, flags: CommandFla
 
 /**
  * A usage line's flags: `[--report-dir text]` takes text, `[--email always | never]` a choice, and
- * `[--include-deactivated]` and `[(-y, --yes)]` nothing.
+ * `[--include-deactivated]` and `[(-y, --yes)]` nothing; a short alias (`-y`) takes what its flag takes.
  */
-export const flagsOfUsage = (usage: string): CommandFlags =>
-  new Map(
+export const flagsOfUsage = (usage: string): CommandFlags => {
+  const flags = new Map(
     [...usage.matchAll(/(--[a-z][a-z0-9-]*)(\)?\]?)(?: ([a-z][a-z-]*(?: \| [a-z][a-z-]*)*(?:\.\.\.)?))?/g)].map(
       // A choice is shown `always | on-findings | never`: kept as `always|on-findings|never`; a repeatable flag's
       // kind keeps its `...` (`text...`).
       ([, flag = "", closing = "", value]) => [flag, closing === "" ? value?.replaceAll(" ", "") : undefined] as const
     )
   )
+  for (const [, alias = "", flag = ""] of usage.matchAll(/\((-[a-z]), (--[a-z][a-z0-9-]*)\)/g)) {
+    if (flags.has(flag)) flags.set(alias, flags.get(flag))
+  }
+  return flags
+}
 
 /**
  * The flags of the command `argv` invokes (the longest of its leading words that names one: `users list`), from the

@@ -3,6 +3,7 @@ import { resolve } from "node:path"
 import { Args, Command } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { instanceLabel } from "../Audit/PantherInstance.js"
+import { requireArgValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { printable } from "../PantherApi/Responses.js"
 import { formatCount } from "../Review/Html.js"
@@ -11,6 +12,8 @@ import { type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js
 import { ExportMismatch } from "./VerifyErrors.js"
 
 const folder = Args.directory({ name: "folder", exists: "either" }).pipe(
+  // A mistyped flag taken for the folder (`--api-tokn=...`) is refused as one, its value unquoted.
+  Args.mapEffect(requireArgValue("The folder")),
   Args.withDescription("The export folder, export-<stamp>, holding manifest.json.")
 )
 

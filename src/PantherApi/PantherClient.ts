@@ -495,12 +495,18 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         Effect.map(getValidUser(id, false), ({ asSent }) => asSent),
       getUserRecord: (id: string) => getUserRecord(id),
       /**
-       * The user with this email in any case, deactivated or not; none when Panther has none. Searched for with
-       * `contains`, which ignores case, where the `email` filter is exact: Panther refuses a new user whose email
-       * differs from one it has in case alone.
+       * The record with this email in any case, deactivated or not, valid or not, as Panther sent it; none when
+       * Panther has none. Searched for with `contains`, which ignores case, where the `email` filter is exact:
+       * Panther refuses a new user whose email differs from one it has in case alone.
        */
-      findUserByEmail: (email: string): Effect.Effect<Option.Option<User>, PantherApiError> =>
-        firstWithEmail(listUsers({ contains: email, includeDeactivated: true }), email),
+      findUserByEmail: (email: string): Effect.Effect<Option.Option<RecordAsSent>, PantherApiError> =>
+        listUsersAsSent({ contains: email, includeDeactivated: true }).pipe(
+          Stream.filter(({ record }) => {
+            const found = record._tag === "ValidUser" ? record.user.email : Option.getOrUndefined(record.email)
+            return found?.toLowerCase() === email.toLowerCase()
+          }),
+          Stream.runHead
+        ),
       createUser: (body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         Effect.flatMap(Clock.currentTimeMillis, (started) =>
           settleCreate({

@@ -7,8 +7,29 @@ import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { isAsAsked, PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
+import type { ModifyUser } from "../PantherApi/Schemas.js"
+import type { UserRecord } from "../PantherApi/UserRecord.js"
 import { chosenRole, emailOption, familyNameOption, givenNameOption, roleIdOption, roleOption } from "./UserFields.js"
 import { printUser } from "./UserOutput.js"
+
+/** What `--if-absent` says of the user Panther already has, and what would make it as asked. */
+const alreadyThere = (record: UserRecord, body: ModifyUser): string => {
+  if (record._tag === "InvalidUser") {
+    const id = Option.getOrElse(record.userId, () => "no id")
+    return (
+      `${Option.getOrElse(record.email, () => body.email)} (${id}) already exists: not created (--if-absent). ` +
+      `Its record does not match the API description (${record.reason}); it is printed as Panther sent it.`
+    )
+  }
+  const { user } = record
+  const done = `User ${user.email} (${user.id ?? "no id"}) already exists: not created (--if-absent).`
+  if (!user.enabled) {
+    return `${done} It is deactivated, which Panther's API cannot undo: reactivate it in the Panther console.`
+  }
+  return isAsAsked(user, body)
+    ? `${done} It has the names and role asked for.`
+    : `${done} It is not as asked (names or role): see it above; \`panther-audit users update\` changes it.`
+}
 
 export const createUserCommand = Command.make(
   "create",
@@ -43,18 +64,10 @@ export const createUserCommand = Command.make(
       if (args.ifAbsent) {
         const existing = yield* client.findUserByEmail(args.email)
         if (Option.isSome(existing)) {
-          const user = existing.value
-          yield* printUser(user)
-          return yield* tell(
-            "done",
-            printable(
-              `User ${user.email} (${user.id ?? "no id"}) already exists: not created (--if-absent). ` +
-                (user.enabled && isAsAsked(user, body)
-                  ? "It has the names and role asked for."
-                  : `It is not as asked (${user.enabled ? "names or role" : "deactivated"}): see it above; ` +
-                    "`panther-audit users update` changes it.")
-            )
-          )
+          const { record, asSent } = existing.value
+          // As Panther sent it, as `users get` prints it: an invalid record too.
+          yield* printUser(asSent)
+          return yield* tell(record._tag === "ValidUser" ? "done" : "warning", printable(alreadyThere(record, body)))
         }
       }
       const user = yield* client.createUser(body)

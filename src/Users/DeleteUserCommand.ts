@@ -3,7 +3,7 @@
  * to ask, so it refuses unless `--yes` says the caller means it.
  */
 import { Command, Options, Prompt } from "@effect/cli"
-import { Chunk, Console, Effect, Option, Stream } from "effect"
+import { Chunk, Effect, Option, Stream } from "effect"
 import { tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
@@ -60,7 +60,7 @@ export const deleteUserCommand = Command.make(
             // Ctrl-C or Ctrl-D at the question: no signal comes (the terminal is in raw mode), so it ends here as one
             // would, with 130.
             Effect.catchTag("QuitException", () =>
-              Console.error("\nNothing deleted.").pipe(Effect.zipRight(Effect.interrupt))
+              tell("done", "\nNothing deleted.").pipe(Effect.zipRight(Effect.interrupt))
             )
           )
           if (!confirmed) return yield* tell("done", "Nothing deleted.")

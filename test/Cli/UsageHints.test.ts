@@ -48,6 +48,7 @@ describe("usage errors", () => {
       ["users", "get", "-api-token=4e8b2d6f1a3c"],
       ["users", "delete", "--yes", "--", "-api_tok=4e8b2d6f1a3c"],
       ["verify", "--api-tokn=4e8b2d6f1a3c"],
+      ["verify", "-api-token=4e8b2d6f1a3c"],
       ["verify", "--api-tokn", "4e8b2d6f1a3c"]
     ]) {
       const result = await runCli(args, { env: { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN: "t" } })

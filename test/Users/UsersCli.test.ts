@@ -228,6 +228,19 @@ describe("panther-audit users", () => {
     expect(refused.methods).toEqual([])
   })
 
+  it("delete knows -y as --yes: it takes no value, and the id after it is an id", async () => {
+    const refused = await againstScripted([json(200, rawUser("u1"))], ["users", "delete", "u1", "-y=False"])
+    expect(refused.code).toBe(2)
+    expect(stderrText(refused.stderr)).toContain("-y takes no value: give it as -y")
+    expect(refused.methods).toEqual([])
+    const missing = await againstScripted(
+      [json(404, { message: "user not found" })],
+      ["users", "delete", "-y", "nobody-here"]
+    )
+    expect(missing.code).toBe(3)
+    expect(stderrText(missing.stderr)).toContain("GET /users/nobody-here (404)")
+  })
+
   it("delete --if-exists does not take a 404 for gone while the list still has that user", async () => {
     const listed = await againstScripted(
       [json(404, { message: "user not found" }), json(200, { results: [rawUser("u1")] })],
@@ -749,6 +762,35 @@ describe("panther-audit users", () => {
     expect(pretty.stderr).toContain(
       "panther-audit: warning: user u2 (u2@example.com) does not match the API description"
     )
+  })
+
+  it("create --if-absent sends no create for an email Panther has, deactivated or with an invalid record", async () => {
+    const args = ["users", "create", "--email", "dup@example.com", "--given-name", "Al", "--family-name", "Bo"]
+    const invalid = { ...rawUser("u1", { email: "Dup@example.com" }), role: null }
+    const asInvalid = await againstScripted(
+      [json(200, { results: [invalid] })],
+      [...args, "--role", "Analyst", "--if-absent"]
+    )
+    expect(asInvalid.code, asInvalid.stderr).toBe(0)
+    expect(asInvalid.methods).toEqual(["GET"])
+    expect(JSON.parse(asInvalid.stdout)).toEqual(invalid)
+    expect(stderrText(asInvalid.stderr)).toContain("Dup@example.com (u1) already exists: not created (--if-absent).")
+    expect(stderrText(asInvalid.stderr)).toContain("Its record does not match the API description (role:")
+
+    const deactivated = rawUser("u2", { email: "dup@example.com", enabled: false })
+    const gone = await againstScripted(
+      [json(200, { results: [deactivated] })],
+      [...args, "--role", "Analyst", "--if-absent"]
+    )
+    expect(gone.code, gone.stderr).toBe(0)
+    expect(stderrText(gone.stderr)).toContain("It is deactivated, which Panther's API cannot undo")
+  })
+
+  it("says a record left out of a list whatever --log-level, as the failure after it refers to it", async () => {
+    const page = json(200, { results: [rawUser("u1"), rawUser("u2", { enabled: "no" })], next: "" })
+    const quiet = await againstScripted([page], ["users", "list", "--log-format", "json", "--log-level", "error"])
+    expect(quiet.code).toBe(3)
+    expect(stderrText(quiet.stderr)).toContain("user u2 (u2@example.com) does not match the API description")
   })
 
   it("list names invalid records on stderr, prints the valid users, and exits 3", async () => {
