@@ -56,6 +56,17 @@ const wireBase = (id: string): WireUser => ({
   lastLoggedInAt: daysAgo(1)
 })
 
+/** A suppression accepting `finding` (by its user's email and code) until long after any test. */
+const acceptedException = (finding: AnnotatedFinding | undefined) => ({
+  entry: 1,
+  user: finding?.email ?? "",
+  finding: finding?.finding ?? "STALE_LOGIN",
+  reason: "accepted",
+  owner: "secops",
+  expires: "2099-01-01",
+  expiresAt: Date.parse("2099-01-01T00:00:00Z")
+})
+
 describe("an audit against the simulator's seeded users", () => {
   let simulator: StartedSimulator
   beforeAll(async () => {
@@ -88,17 +99,8 @@ describe("an audit against the simulator's seeded users", () => {
     const looked = await Effect.runPromise(audit(simulator.baseUrl, simulator.readToken))
     const medium = readReports(looked).json.findings.find((finding) => finding.severity === "medium")
     for (const name of readdirSync(directory)) rmSync(join(directory, name))
-    const accepted = {
-      entry: 1,
-      user: medium?.email ?? "",
-      finding: medium?.finding ?? "STALE_LOGIN",
-      reason: "accepted",
-      owner: "secops",
-      expires: "2099-01-01",
-      expiresAt: Date.parse("2099-01-01T00:00:00Z")
-    }
     const first = await Effect.runPromise(
-      audit(simulator.baseUrl, simulator.readToken, parameters({ suppressions: [accepted] }))
+      audit(simulator.baseUrl, simulator.readToken, parameters({ suppressions: [acceptedException(medium)] }))
     )
     const picked = (findings: ReadonlyArray<AnnotatedFinding>) => findings.map((finding) => finding.id)
     const urgentIn = (findings: ReadonlyArray<AnnotatedFinding>) =>
@@ -117,17 +119,8 @@ describe("an audit against the simulator's seeded users", () => {
 
     // The next run: an accepted exception for one high finding, and nothing new.
     const [high] = urgentIn(firstFindings).filter((finding) => finding.severity === "high")
-    const exception = {
-      entry: 1,
-      user: high?.email ?? "",
-      finding: high?.finding ?? "STALE_LOGIN",
-      reason: "accepted",
-      owner: "secops",
-      expires: "2099-01-01",
-      expiresAt: Date.parse("2099-01-01T00:00:00Z")
-    }
     const second = await Effect.runPromise(
-      audit(simulator.baseUrl, simulator.readToken, parameters({ suppressions: [exception] }))
+      audit(simulator.baseUrl, simulator.readToken, parameters({ suppressions: [acceptedException(high)] }))
     )
     const secondFindings = readReports(second).json.findings
     expect(picked(second.urgent)).toEqual(picked(urgentIn(secondFindings)).slice(0, URGENT_LIMIT))
