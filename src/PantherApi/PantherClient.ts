@@ -380,12 +380,9 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const listUsersAsSent = (filters: ListUsersFilters = {}): Stream.Stream<RecordAsSent, PantherApiError> =>
       listRecords(filters).pipe(Stream.mapChunks(Chunk.map((asSent) => ({ record: decodeRecord(asSent), asSent }))))
 
-    /** The first valid user of `records` with `email` (compared as Panther does, ignoring case). */
-    const firstWithEmail = (
-      records: Stream.Stream<UserRecord, PantherApiError>,
-      email: string
-    ): Effect.Effect<Option.Option<User>, PantherApiError> =>
-      records.pipe(
+    /** The user with exactly this email, deactivated or not (emails are compared as Panther does, ignoring case). */
+    const findByEmail = (email: string): Effect.Effect<Option.Option<User>, PantherApiError> =>
+      listUsers({ email, includeDeactivated: true }).pipe(
         Stream.filterMap((record) =>
           record._tag === "ValidUser" && record.user.email.toLowerCase() === email.toLowerCase()
             ? Option.some(record.user)
@@ -393,10 +390,6 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         ),
         Stream.runHead
       )
-
-    /** The user with exactly this email, deactivated or not. */
-    const findByEmail = (email: string): Effect.Effect<Option.Option<User>, PantherApiError> =>
-      firstWithEmail(listUsers({ email, includeDeactivated: true }), email)
 
     const listRoles = (): Stream.Stream<RoleWithPermissions, PantherApiError> => {
       const route = Routes.listRoles
