@@ -39,31 +39,18 @@ import {
   type User,
   User as UserSchema
 } from "./Schemas.js"
-import { settleCreate, settleDelete } from "./UncertainChanges.js"
+import { isAsAsked, settleCreate, settleDelete } from "./UncertainChanges.js"
+import {
+  IDS_PER_REQUEST,
+  type ListUsersFilters,
+  listUsersParams,
+  MAX_USERS_PER_PAGE,
+  PAGE_LIMIT,
+  type QueryOf,
+  typicalPage
+} from "./UserListRequests.js"
 import { UserRecord } from "./UserRecord.js"
-import { type ListRolesUrlParams, type ListUsersUrlParams, MAX_PAGE_SIZE } from "./UsersApi.js"
-
-/** The API's maximum page size: fewer round trips for the same users. */
-export const PAGE_LIMIT = MAX_PAGE_SIZE
-
-/**
- * More users than this on one page is not an answer to `limit=60`: a page is held and decoded whole, so one of
- * millions (a proxy's, a wrong --api-url's) would take gigabytes. Generous, should a server give more than asked.
- */
-export const MAX_USERS_PER_PAGE = 1000
-
-/** `GET /users` filters. Empty strings count as not given, as the API treats them. */
-export interface ListUsersFilters {
-  /** Case-insensitive search in names and email. */
-  readonly contains?: string | undefined
-  /** Exact email; the API then ignores every other filter. */
-  readonly email?: string | undefined
-  /** A Cognito status, e.g. `FORCE_CHANGE_PASSWORD`. */
-  readonly status?: string | undefined
-  readonly ids?: ReadonlyArray<string> | undefined
-  /** Deactivated users are left out unless this is true. */
-  readonly includeDeactivated?: boolean | undefined
-}
+import type { ListRolesUrlParams } from "./UsersApi.js"
 
 /** A user record, decoded, with the record as Panther sent it (fields the schema does not know included). */
 export interface RecordAsSent {
@@ -80,23 +67,6 @@ export interface ClientStats {
   readonly repeatsDropped: number
 }
 
-/**
- * A page of users as the API sends it, read without the schema: an object whose `results` is an array and whose
- * `next` is a cursor, `null`, `""` or absent. Anything else is undefined, and the schema then words what is wrong.
- * The schema's reading of the page costs about as much again as JSON.parse, and every page pays it.
- */
-const typicalPage = (
-  body: string
-): { readonly items: ReadonlyArray<unknown>; readonly next: Option.Option<string> } | undefined => {
-  const json = Option.getOrUndefined(parseJson(body))
-  if (typeof json !== "object" || json === null) return undefined
-  const results: unknown = Reflect.get(json, "results")
-  const next: unknown = Reflect.get(json, "next")
-  if (!Array.isArray(results)) return undefined
-  if (typeof next === "string") return { items: results, next: next === "" ? Option.none() : Option.some(next) }
-  return next === null || next === undefined ? { items: results, next: Option.none() } : undefined
-}
-
 /** A request as the client builds it; the transport adds the base URL and the headers. */
 interface ApiRequest {
   readonly method: string
@@ -104,26 +74,6 @@ interface ApiRequest {
   readonly path: string
   readonly query?: ReadonlyArray<readonly [string, string]> | undefined
   readonly jsonBody?: string | undefined
-}
-
-/** Ids asked for in one list request: about 3.7 KB of UUIDs in the query string. */
-export const IDS_PER_REQUEST = 100
-
-/** Query parameters by the names `UsersApi.ts` gives them, which the simulator reads. */
-type QueryOf<Params> = Array<readonly [keyof Params & string, string]>
-
-const listUsersParams = (filters: ListUsersFilters, cursor: Option.Option<string>): QueryOf<ListUsersUrlParams> => {
-  const params: QueryOf<ListUsersUrlParams> = [["limit", String(PAGE_LIMIT)]]
-  const add = (name: keyof ListUsersUrlParams, value: string | undefined) => {
-    if (value !== undefined && value !== "") params.push([name, value])
-  }
-  add("contains", filters.contains)
-  add("email", filters.email)
-  add("status", filters.status)
-  add("ids", filters.ids?.filter((id) => id !== "").join(","))
-  if (filters.includeDeactivated === true) add("include-deactivated", "true")
-  add("cursor", Option.getOrUndefined(cursor))
-  return params
 }
 
 /**
@@ -137,20 +87,6 @@ const endsEarly = (body: string): boolean => {
   const last = body.trimEnd().at(-1)
   return last !== (first === "{" ? "}" : "]")
 }
-
-/** A name as a server may store it: trimmed, in one Unicode form. */
-const storedName = (name: string): string => name.trim().normalize("NFC")
-
-/**
- * Whether `user` is what `body` asks for: the same names (as stored: Panther trims them) and the role by its id or
- * (ignoring case) its name.
- */
-export const isAsAsked = (user: User, body: ModifyUserBody): boolean =>
-  storedName(user.givenName) === storedName(body.givenName) &&
-  storedName(user.familyName) === storedName(body.familyName) &&
-  (body.role.id !== undefined
-    ? user.role.id === body.role.id
-    : user.role.name?.toLowerCase() === body.role.name?.toLowerCase())
 
 export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/PantherClient", {
   effect: Effect.gen(function* () {

@@ -7,7 +7,7 @@ import { Effect, Option } from "effect"
 import { type PantherApiError, ServerError, TransportError } from "./ClientErrors.js"
 import { printable } from "./Responses.js"
 import { proxyFields } from "./Retry.js"
-import type { User } from "./Schemas.js"
+import type { ModifyUser, User } from "./Schemas.js"
 
 /** A failure after which the change may or may not have been made. */
 export const isUncertain = (error: PantherApiError): error is ServerError | TransportError =>
@@ -124,3 +124,17 @@ export const settleDelete = (options: {
       )
     )
   )
+
+/** A name as a server may store it: trimmed, in one Unicode form. */
+const storedName = (name: string): string => name.trim().normalize("NFC")
+
+/**
+ * Whether `user` is what `body` asks for: the same names (as stored: Panther trims them) and the role by its id or
+ * (ignoring case) its name.
+ */
+export const isAsAsked = (user: User, body: ModifyUser): boolean =>
+  storedName(user.givenName) === storedName(body.givenName) &&
+  storedName(user.familyName) === storedName(body.familyName) &&
+  (body.role.id !== undefined
+    ? user.role.id === body.role.id
+    : user.role.name?.toLowerCase() === body.role.name?.toLowerCase())
