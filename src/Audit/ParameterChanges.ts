@@ -94,6 +94,32 @@ const describeSide = (flags: ReadonlyArray<string>, policy: string | null | unde
  * A run warning naming each setting the previous report was made with that this run does not share, or undefined
  * when they agree (or the report does not say).
  */
+export type PrivilegeSource = "role-permissions" | "role-names-only"
+
+/** A report's `run.privilegeSource`, or undefined for one that has none or another value. */
+export const readPrivilegeSource = (value: unknown): PrivilegeSource | undefined =>
+  value === "role-permissions" || value === "role-names-only" ? value : undefined
+
+/**
+ * Privilege decided another way than the previous report's: roles could not be read for one of the two runs (a
+ * request that failed for good), so one judged by permissions and the other by role names alone. Every
+ * PRIVILEGED_ROLE finding that only permissions give then reads as resolved, or as new, with its first-seen time
+ * lost, though no account changed: said, as a change of settings is.
+ */
+export const privilegeSourceWarning = (
+  reportName: string,
+  previous: PrivilegeSource | undefined,
+  current: PrivilegeSource
+): string | undefined => {
+  if (previous === undefined || previous === current) return undefined
+  const said = (source: PrivilegeSource) => (source === "role-permissions" ? "role permissions" : "role names alone")
+  return (
+    `The previous report (${reportName}) decided privilege by ${said(previous)}, this run by ${said(current)}` +
+    `${current === "role-names-only" ? ", since roles could not be read" : ""}: privileged-role findings shown as ` +
+    "new or resolved, and severities that changed with privilege, may come from that, not from the accounts."
+  )
+}
+
 export const parameterChangeWarning = (
   reportName: string,
   previous: RecordedParameters,

@@ -18,7 +18,12 @@ import { FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
 import { jsonErrorOffset, lineAndColumn } from "./JsonErrorPlace.js"
 import { instanceLabel, isSameInstance } from "./PantherInstance.js"
-import { type RecordedParameters, readRecordedParameters } from "./ParameterChanges.js"
+import {
+  type PrivilegeSource,
+  type RecordedParameters,
+  readPrivilegeSource,
+  readRecordedParameters
+} from "./ParameterChanges.js"
 import { Severity } from "./Severity.js"
 
 export interface PreviousFinding {
@@ -37,6 +42,8 @@ export interface PreviousReport {
   readonly apiBaseUrl?: string
   /** The settings its run judged by, so a run can say when they differ from its own. */
   readonly parameters?: RecordedParameters
+  /** How that run decided privilege, when the report says. */
+  readonly privilegeSource?: PrivilegeSource
   readonly runStartedAt: string
   readonly findings: ReadonlyMap<string, PreviousFinding>
 }
@@ -178,12 +185,14 @@ const parseWholeReport = async (path: string): Promise<PreviousReport> => {
     findings.set(finding.id, finding)
   }
   const parameters = readRecordedParameters(run.parameters)
+  const privilegeSource = readPrivilegeSource(run.privilegeSource)
   return {
     path,
     runStartedAt,
     findings,
     ...(typeof run.apiBaseUrl === "string" ? { apiBaseUrl: run.apiBaseUrl } : {}),
-    ...(parameters === undefined ? {} : { parameters })
+    ...(parameters === undefined ? {} : { parameters }),
+    ...(privilegeSource === undefined ? {} : { privilegeSource })
   }
 }
 
@@ -222,6 +231,7 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
   let runStartedAt = ""
   let apiBaseUrl: string | undefined
   let parameters: RecordedParameters | undefined
+  let privilegeSource: PrivilegeSource | undefined
   // A finding line that does not parse: the end of a report cut off mid-line if nothing follows, another layout
   // (a finding over several lines) if something does.
   let unparsed: string | undefined
@@ -240,6 +250,7 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
         const audited = isRecord(run) && isRecord(run.run) ? run.run.apiBaseUrl : undefined
         if (typeof audited === "string") apiBaseUrl = audited
         parameters = readRecordedParameters(isRecord(run) && isRecord(run.run) ? run.run.parameters : undefined)
+        privilegeSource = readPrivilegeSource(isRecord(run) && isRecord(run.run) ? run.run.privilegeSource : undefined)
         section = "findings"
       } else runLines.push(line)
     } else if (section === "findings") {
@@ -269,7 +280,8 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
     runStartedAt,
     findings,
     ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }),
-    ...(parameters === undefined ? {} : { parameters })
+    ...(parameters === undefined ? {} : { parameters }),
+    ...(privilegeSource === undefined ? {} : { privilegeSource })
   }
 }
 

@@ -25,7 +25,7 @@ import { forEachChunk } from "./ForEachChunk.js"
 import { makeHeapGrowthHold } from "./HeapGrowth.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
 import { instanceLabel } from "./PantherInstance.js"
-import { parameterChangeWarning } from "./ParameterChanges.js"
+import { parameterChangeWarning, privilegeSourceWarning } from "./ParameterChanges.js"
 import { type PreviousReportLookup, readPreviousReport } from "./PreviousReport.js"
 import { makePrivilegePolicy } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
@@ -183,6 +183,12 @@ export const runAudit = (
         )
       }
       const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
+      const privilegeSource = privilegePolicy.usesPermissions ? "role-permissions" : "role-names-only"
+      const changedPrivilegeSource =
+        previous._tag === "Found"
+          ? privilegeSourceWarning(basename(previous.report.path), previous.report.privilegeSource, privilegeSource)
+          : undefined
+      if (changedPrivilegeSource !== undefined) warnings.push(changedPrivilegeSource)
       warnings.push(...permissionWarnings(parameters.privilegedPermissions, roles.roles))
 
       const startedIso = new Date(startedAt).toISOString()
@@ -318,7 +324,7 @@ export const runAudit = (
         pagesFetched: stats.pagesFetched,
         requests: stats.requests,
         retries: stats.retries,
-        privilegeSource: privilegePolicy.usesPermissions ? "role-permissions" : "role-names-only",
+        privilegeSource,
         findings: summary.counts,
         changes: summary.changes,
         suppressions: {

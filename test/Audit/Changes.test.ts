@@ -1,6 +1,6 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { basename, join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect, Layer, Redacted } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
@@ -8,6 +8,7 @@ import type { AuditParameters } from "../../src/Audit/AuditParameters.js"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { CONTROLS } from "../../src/Audit/Controls.js"
 import { type AnnotatedFinding, findingId } from "../../src/Audit/FindingAnnotations.js"
+import { privilegeSourceWarning } from "../../src/Audit/ParameterChanges.js"
 import { latestReportName } from "../../src/Audit/PreviousReport.js"
 import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
 import { formatRunSummary } from "../../src/Audit/RunSummary.js"
@@ -128,6 +129,30 @@ describe("what changed since the last run", () => {
     const third = await auditOf(users)
     expect(third.run.changes.previousReport).toBe(second.reports.json)
     expect(third.run.changes.new).toBe(0)
+  })
+
+  it("warns when the previous report decided privilege another way, as when roles could not be read", async () => {
+    const users = [person("admin", { role: { name: "Admin" } })]
+    const first = await auditOf(users)
+    expect(first.run.privilegeSource).toBe("role-permissions")
+    // As a run writes it when GET /roles failed for good and privilege fell back to role names.
+    const text = readFileSync(first.reports.json, "utf8")
+    writeFileSync(
+      first.reports.json,
+      text.replace('"privilegeSource": "role-permissions"', '"privilegeSource": "role-names-only"')
+    )
+    const second = await auditOf(users)
+    expect(second.run.warnings.join("\n")).toContain(
+      `The previous report (${basename(first.reports.json)}) decided privilege by role names alone, this run by ` +
+        "role permissions: privileged-role findings shown as new or resolved"
+    )
+    // Like with like: no word.
+    const third = await auditOf(users)
+    expect(third.run.warnings.join("\n")).not.toContain("decided privilege")
+    // The night roles could not be read, said so.
+    expect(privilegeSourceWarning("r.json", "role-permissions", "role-names-only")).toContain(
+      "this run by role names alone, since roles could not be read:"
+    )
   })
 
   it("keeps a user's finding with both timestamps unparseable unchanged on the next run, as one finding", async () => {
