@@ -17,7 +17,7 @@ import type { ConnectionSettings } from "../PantherApi/Connection.js"
 import { pantherClientFor } from "../PantherApi/PantherClient.js"
 import { checkReportDirectory } from "../Reports/ReportDirectory.js"
 import type { ReportError } from "../Reports/ReportError.js"
-import { clearUndelivered, markUndelivered } from "../Reports/UndeliveredMark.js"
+import { clearEarlierMarks, clearUndelivered, markUndelivered } from "../Reports/UndeliveredMark.js"
 import { type AuditOptionValues, toAuditParameters } from "./AuditOptions.js"
 import { FindingsAtThreshold } from "./FindingsAtThreshold.js"
 import { type AuditOutcome, type RunAuditOptions, runAudit } from "./RunAudit.js"
@@ -92,10 +92,15 @@ export const runAndDeliver = (
     const outcome = yield* runAuditJob(job, hooks)
     yield* beforeDelivery(outcome)
     const delivery = yield* deliverAuditEmail(job.email, outcome).pipe(
-      // Sent, written or not needed: the mark put in place with the reports goes. Failed: it says why. Stopped:
-      // it stays as it was. A run with email off sends nothing: the mark it carries from an earlier run whose email
-      // was not delivered (RunAudit) stays for the next run to see.
-      Effect.tap(() => (job.email._tag === "EmailOff" ? Effect.void : clearUndelivered(outcome.reports.undelivered))),
+      // Sent, written or not needed: the mark put in place with the reports goes, and so do the marks of earlier
+      // runs whose news this email carried. Failed: it says why. Stopped: it stays as it was. A run with email off
+      // sends nothing: the mark it carries from an earlier run whose email was not delivered (RunAudit) stays for the
+      // next run to see.
+      Effect.tap(() =>
+        job.email._tag === "EmailOff"
+          ? Effect.void
+          : Effect.zipRight(clearUndelivered(outcome.reports.undelivered), clearEarlierMarks(outcome.reports.json))
+      ),
       Effect.tapError((error) =>
         Effect.zipRight(
           Effect.logError("audit email failed; the reports are complete").pipe(

@@ -10,9 +10,10 @@
  * changes no email has carried, so the run that finally mails names that one (and retention keeps it and the reports
  * after it), not only the report just before, where those changes already count as unchanged.
  */
-import { readFile, stat, unlink, writeFile } from "node:fs/promises"
+import { readdir, readFile, stat, unlink, writeFile } from "node:fs/promises"
+import { basename, dirname, join } from "node:path"
 import { Effect } from "effect"
-import { parseReportName } from "./ReportName.js"
+import { isNewer, parseReportName } from "./ReportName.js"
 
 export const UNDELIVERED_EXTENSION = ".undelivered"
 
@@ -76,6 +77,32 @@ export const clearUndelivered = (markPath: string | undefined): Effect.Effect<vo
     : Effect.tryPromise(() => unlink(markPath)).pipe(
         Effect.catchAll((error) => Effect.logWarning(`could not remove ${markPath}: ${String(error.cause ?? error)}`))
       )
+
+/**
+ * The email of the run that wrote `jsonReportPath` went out, carrying every change since the earliest report not
+ * mailed: the marks of the reports before it are settled too, and go. Left, they went on saying their email may not
+ * have been delivered until retention removed them.
+ */
+export const clearEarlierMarks = (jsonReportPath: string): Effect.Effect<void> =>
+  Effect.promise(async () => {
+    const directory = dirname(jsonReportPath)
+    const own = parseReportName(basename(jsonReportPath))
+    if (own === undefined) return []
+    const names = await readdir(directory).catch((): ReadonlyArray<string> => [])
+    const settled = names.filter((name) => {
+      const marked = parseReportName(name)
+      return marked?.ending === UNDELIVERED_EXTENSION && isNewer(own, marked)
+    })
+    const failures: Array<string> = []
+    for (const name of settled) {
+      await unlink(join(directory, name)).catch((error: unknown) => failures.push(`${name} (${String(error)})`))
+    }
+    return failures
+  }).pipe(
+    Effect.flatMap((failures) =>
+      failures.length === 0 ? Effect.void : Effect.logWarning(`could not remove ${failures.join(", ")}`)
+    )
+  )
 
 /**
  * Says why the run's email failed, in its mark. A mark that cannot be written is logged, not raised: the delivery
