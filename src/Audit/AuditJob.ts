@@ -10,7 +10,7 @@ import type { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { deliverAuditEmail } from "../Email/DeliverAuditEmail.js"
 import type { DeliveryError } from "../Email/DeliveryError.js"
 import type { DeliveryResult } from "../Email/DeliveryResult.js"
-import { type EmailOptionValues, toEmailSettings } from "../Email/EmailOptions.js"
+import { type EmailOptionValues, toEmailSettings, toEmailSettingsForRun } from "../Email/EmailOptions.js"
 import type { EmailSettings } from "../Email/EmailSettings.js"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import type { ConnectionSettings } from "../PantherApi/Connection.js"
@@ -39,6 +39,11 @@ export const prepareAuditJob = (options: {
   readonly connection: Effect.Effect<ConnectionSettings, ConfigurationError, FileSystem.FileSystem>
   /** The email flags of the commands that send the audit email (run, schedule, demo); others send none. */
   readonly email?: EmailOptionValues
+  /**
+   * What a file the email needs, unreadable, costs: the job ("job", at start-up, exit 2 before anything is called)
+   * or only the email of a run of a schedule whose start-up read it ("email": see `toEmailSettingsForRun`).
+   */
+  readonly emailFileProblem?: "job" | "email"
 }): Effect.Effect<AuditJob, ConfigurationError, FileSystem.FileSystem> =>
   Effect.gen(function* () {
     // Validated now so a bad --as-of or --stale-days fails at start-up, not at the first scheduled run.
@@ -47,7 +52,9 @@ export const prepareAuditJob = (options: {
     const email: EmailSettings =
       options.email === undefined
         ? { _tag: "EmailOff", reason: "this command sends no email" }
-        : yield* toEmailSettings(options.email)
+        : options.emailFileProblem === "email"
+          ? yield* toEmailSettingsForRun(options.email)
+          : yield* toEmailSettings(options.email)
     const connection = yield* options.connection
     return { audit: options.audit, reportDirectory, connection, email }
   })

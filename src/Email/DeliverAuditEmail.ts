@@ -23,6 +23,13 @@ export const deliverAuditEmail = (
     if (settings._tag === "EmailOff") return DeliveryResult.Skipped({ reason: settings.reason })
     const decision = decideEmail(settings.policy, outcome.run, outcome.previousEmailUndelivered)
     if (decision._tag === "Skip") return DeliveryResult.Skipped({ reason: decision.reason })
+    if (settings._tag === "EmailUnavailable") {
+      return yield* new DeliveryError({
+        message:
+          `the audit email was not sent: ${settings.problem.replace(/\.+$/u, "")}. The next run names this report ` +
+          "in its warnings."
+      })
+    }
 
     const scanned = yield* scanFindingsCsv(outcome.reports.csv, settings.message.attachment)
     const now = yield* Clock.currentTimeMillis

@@ -186,7 +186,7 @@ export const toEmailSettings = (values: EmailOptionValues): Effect.Effect<EmailS
     }
 
     const transport = yield* toTransport(values)
-    const policy: EmailPolicy = Option.getOrElse(values.email, () => (to.length > 0 ? "on-findings" : "never"))
+    const policy = policyOf(values.email, to.length > 0)
     if (to.length === 0) {
       if (policy !== "never") return yield* fail(`--email ${policy} needs recipients: set --mail-to / MAIL_TO`)
       if (transport._tag === "Smtp" && Option.isNone(values.email)) {
@@ -214,6 +214,29 @@ export const toEmailSettings = (values: EmailOptionValues): Effect.Effect<EmailS
       transport
     }
   })
+
+/** --email as given, or on-findings when there are recipients and never when there are none. */
+const policyOf = (email: Option.Option<EmailPolicy>, hasRecipients: boolean): EmailPolicy =>
+  Option.getOrElse(email, () => (hasRecipients ? "on-findings" : "never"))
+
+/**
+ * The settings for one run of a schedule, whose values `toEmailSettings` accepted at start-up. Only the files they
+ * name are read anew (a rotated password is taken), and one gone missing or unreadable since costs that run its
+ * email, not its audit: the reports are written and marked undelivered, as when the server is down, and the
+ * failure says which file. With --email never, or no MAIL_TO, such a file costs the run nothing.
+ */
+export const toEmailSettingsForRun = (values: EmailOptionValues): Effect.Effect<EmailSettings> =>
+  toEmailSettings(values).pipe(
+    Effect.catchAll((problem) => {
+      // The values passed at start-up, so MAIL_TO, when set, holds addresses.
+      const policy = policyOf(values.email, Option.isSome(values.mailTo))
+      return Effect.succeed<EmailSettings>(
+        policy === "never"
+          ? { _tag: "EmailOff", reason: Option.isSome(values.email) ? "--email never" : "MAIL_TO is not set" }
+          : { _tag: "EmailUnavailable", policy, problem: problem.message }
+      )
+    })
+  )
 
 const toTransport = (values: EmailOptionValues): Effect.Effect<EmailTransport, ConfigurationError> =>
   Effect.gen(function* () {

@@ -68,6 +68,15 @@ export type EmailSettings =
       readonly message: MessageSettings
       readonly transport: EmailTransport
     }
+  /**
+   * A scheduled run could not read a file its email needs (SMTP_PASSWORD_FILE, SMTP_CA_FILE), which start-up could:
+   * that run's email fails, saying why, and its audit does not.
+   */
+  | {
+      readonly _tag: "EmailUnavailable"
+      readonly policy: Exclude<EmailPolicy, "never">
+      readonly problem: string
+    }
 
 export const DEFAULT_SUBJECT_PREFIX = "[Panther user audit]"
 export const DEFAULT_PLAIN_MAX_BYTES = 5 * 1024 * 1024

@@ -2,7 +2,8 @@
  * `panther-audit schedule`: the long-running form for a container. It takes every flag of `run`, checks them all
  * once at start-up (a bad one exits 2 before anything is called), then runs the same audit job as `run` at every
  * tick of `--cron` in `--tz`, one run at a time, until SIGTERM or SIGINT. Each run checks the settings again and
- * reads the secret files anew: a mounted secret rotated during months of uptime is taken at the next run.
+ * reads the secret files anew: a mounted secret rotated during months of uptime is taken at the next run, and one
+ * the email needs, gone missing since, costs that run its email but not its audit.
  */
 import { Command } from "@effect/cli"
 import { Clock, Effect, Option } from "effect"
@@ -66,15 +67,18 @@ export const scheduleCommand = Command.make(
             "is judged at its own time (use it with `run` to audit as of a past date)"
         })
       }
-      const prepareJob = prepareAuditJob({
+      const jobSettings = {
         audit: options.audit,
         reportDir: options.reportDir,
         email: options.email,
         connection: connectionSettings(options.connection)
-      })
-      yield* prepareJob
+      }
+      yield* prepareAuditJob(jobSettings)
+      // Each run checks again and reads the secret files anew; a file the email needs, gone since start-up, costs
+      // that run its email but not its audit.
+      const prepareRun = prepareAuditJob({ ...jobSettings, emailFileProblem: "email" })
       return yield* runOnSchedule(
-        Effect.flatMap(prepareJob, (job) => scheduledAudit(job, retention)),
+        Effect.flatMap(prepareRun, (job) => scheduledAudit(job, retention)),
         {
           schedule,
           runNow: options.schedule.runNow,

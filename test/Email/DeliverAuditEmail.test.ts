@@ -523,6 +523,27 @@ describe("without SMTP_URL", () => {
     })
   )
 
+  it.scopedLive("settings a scheduled run could not read fail an email that was due, and skip one that was not", () =>
+    Effect.gen(function* () {
+      const unavailable = (policy: Exclude<EmailPolicy, "never">): EmailSettings => ({
+        _tag: "EmailUnavailable",
+        policy,
+        problem: '--smtp-password-file / SMTP_PASSWORD_FILE names no file in the folder "/run/secrets".'
+      })
+      const outcome = yield* sampleOutcome
+      const error = yield* Effect.flip(deliverAuditEmail(unavailable("always"), outcome))
+      expect(error.exitCode).toBe(ExitCode.OutputFailure)
+      expect(error.message).toBe(
+        'the audit email was not sent: --smtp-password-file / SMTP_PASSWORD_FILE names no file in the folder "/run/secrets". ' +
+          "The next run names this report in its warnings."
+      )
+      const quiet = yield* Effect.flatMap(reportDirectory, (directory) => writeOutcome(directory, []))
+      const skipped = yield* deliverAuditEmail(unavailable("on-findings"), quiet)
+      expect(skipped._tag).toBe("Skipped")
+      expect(readdirSync(dirname(quiet.reports.csv)).filter((name) => name.endsWith(".eml"))).toEqual([])
+    })
+  )
+
   it.scopedLive("fails with exit 4, writing nothing, when the reports are not where the outcome says", () =>
     Effect.gen(function* () {
       const outcome = yield* sampleOutcome

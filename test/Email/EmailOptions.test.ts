@@ -6,7 +6,12 @@ import { NodeContext } from "@effect/platform-node"
 import { ConfigProvider, Effect, Either, Option, Redacted } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
-import { type EmailOptionValues, emailOptions, toEmailSettings } from "../../src/Email/EmailOptions.js"
+import {
+  type EmailOptionValues,
+  emailOptions,
+  toEmailSettings,
+  toEmailSettingsForRun
+} from "../../src/Email/EmailOptions.js"
 import {
   DEFAULT_EML_FROM,
   DEFAULT_HARD_CAP_BYTES,
@@ -241,6 +246,25 @@ describe("credentials and files", () => {
     expect(await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(empty) }))).toContain(
       "is empty: it should hold the password."
     )
+  })
+
+  it("at a scheduled run, a file gone missing costs only an email that was to be sent", async () => {
+    const missing = join(directory, "gone")
+    const withFile = { ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(missing) }
+    const forRun = (input: EmailOptionValues) => Effect.runPromise(toEmailSettingsForRun(input))
+    expect(await forRun(values(withFile))).toEqual({
+      _tag: "EmailUnavailable",
+      policy: "on-findings",
+      problem: await errorOf(values(withFile))
+    })
+    expect(await forRun(values({ ...withFile, email: some("on-change") }))).toMatchObject({ policy: "on-change" })
+    expect(await forRun(values({ ...withFile, email: some("never") }))).toEqual({
+      _tag: "EmailOff",
+      reason: "--email never"
+    })
+    // Readable, it is read as at start-up.
+    writeFileSync(missing, "pw\n")
+    expect(await forRun(values(withFile))).toEqual(await settingsOf(values(withFile)))
   })
 
   it("wants a user and a password together, one password source, and a server to use them on", async () => {

@@ -218,6 +218,68 @@ describe("schedule, as a process", () => {
     }
   })
 
+  it("a password file gone missing since start-up costs a run its email, not its reports; restored, mail goes on", async () => {
+    const scope = Effect.runSync(Scope.make())
+    const secrets = mkdtempSync(join(tmpdir(), "schedule-secrets-"))
+    const passwordFile = join(secrets, "smtp-password")
+    const password = "smtp-SECRET-3b9d7f1a"
+    writeFileSync(passwordFile, `${password}\n`)
+    try {
+      const smtp = await Effect.runPromise(
+        Scope.extend(startSmtpServer({ users: { audit: password }, noStartTls: true }), scope)
+      )
+      const running = start(
+        ["schedule", "--cron", "* * * * * *", "--run-now"],
+        env({
+          SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+          SMTP_USER: "audit",
+          SMTP_PASSWORD_FILE: passwordFile,
+          MAIL_TO: "security@example.com",
+          MAIL_FROM: "audit@example.com",
+          MAIL_POLICY: "always"
+        })
+      )
+      await running.waitFor("a first email", (lines) => messages(lines, "audit email sent").length >= 1)
+      rmSync(passwordFile)
+      const emailFailed = "audit email failed; the reports are complete"
+      await running.waitFor("a run without its email", (lines) => messages(lines, emailFailed).length >= 1)
+      const [failedEmail] = messages(running.lines(), emailFailed)
+      const runId = failedEmail?.annotations.runId
+      expect(failedEmail?.annotations).toMatchObject({ phase: "email", error: "DeliveryError" })
+      expect(String(failedEmail?.annotations.reason)).toContain(
+        "the audit email was not sent: --smtp-password-file / SMTP_PASSWORD_FILE names no file in the folder"
+      )
+      // The audit itself finished, and its reports are complete, marked as not mailed, naming the file.
+      expect(messages(running.lines(), "audit finished").map((line) => line.annotations.runId)).toContain(runId)
+      const reportOf = readdirSync(directory)
+        .filter((name) => name.endsWith(".json"))
+        .find((name) => readFileSync(join(directory, name), "utf8").includes(String(runId)))
+      expect(reportOf).toBeDefined()
+      const mark = join(directory, (reportOf ?? "").replace(/\.json$/, ".undelivered"))
+      expect(readFileSync(mark, "utf8")).toContain("SMTP_PASSWORD_FILE")
+
+      const sentBefore = messages(running.lines(), "audit email sent").length
+      writeFileSync(passwordFile, `${password}\n`)
+      await running.waitFor(
+        "an email once the file is back",
+        (lines) => messages(lines, "audit email sent").length > sentBefore
+      )
+      // The email that went out carried the earlier runs' news, so their marks go.
+      await running.waitFor(
+        "the marks to go",
+        () => !readdirSync(directory).some((name) => name.endsWith(".undelivered"))
+      )
+      running.child.kill("SIGTERM")
+      expect((await running.exited).code).toBe(143)
+      expectOnlyCompleteReports()
+      expect(running.stderr() + running.stdout()).not.toContain(password)
+      expect(smtp.received.map((mail) => mail.raw.toString("utf8")).join("")).not.toContain(password)
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      rmSync(secrets, { recursive: true, force: true })
+    }
+  })
+
   it("rejects an invalid cron expression or time zone at start-up with exit 2, saying what is wrong", async () => {
     const badCron = start(["schedule", "--cron", "0 25 * * *"], env())
     expect((await badCron.exited).code).toBe(2)
