@@ -1,9 +1,9 @@
 /**
  * How secrets are kept out of text the program quotes (API answers, SMTP replies, the command line), in two steps.
- * First every form an echo usually gives a secret is replaced by `[redacted]` where it stands, so the rest of a
- * server's words still shows. Then, if the secret can still be read out of what is left some other way (wrapped
- * across lines, in base64 or hex, as HTML entities, in encodings nested in each other), the whole text is withheld:
- * a server's message is worth less than the secret. Listing forms alone kept missing some (issue reports: a token
+ * First every form an echo usually gives a secret is replaced by `[redacted]` where it stands, in any case, so the
+ * rest of a server's words still shows. Then, if the secret can still be read out of what is left some other way
+ * (wrapped across lines, in base64 or hex, as HTML entities, in encodings nested in each other, cut short to half of
+ * a long one), the whole text is withheld: a server's message is worth less than the secret. Listing forms alone kept missing some (issue reports: a token
  * folded by a proxy, a password in an unpadded AUTH PLAIN blob); reading the text back cannot miss those.
  */
 
@@ -68,7 +68,8 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
  */
 const replaceForm = (text: string, form: string): string =>
   form.length >= MIN_READABLE
-    ? text.split(form).join(REDACTED)
+    ? // In any case: a server may echo a key upper-cased, as it logs headers.
+      text.replace(new RegExp(escapeRegExp(form), "giu"), REDACTED)
     : text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(form)}(?![\\p{L}\\p{N}])`, "gu"), REDACTED)
 
 /**
@@ -104,15 +105,51 @@ export const scrubSecrets = (text: string, secrets: Secrets): string => {
   return revealsAny(redacted, secrets) ? WITHHELD : redacted
 }
 
-/** Whether `secret` can be read out of `text` as is or once decoded (two layers deep), whitespace ignored. */
+/**
+ * Whether `secret` can be read out of `text` as is or once decoded (two layers deep), whitespace and case ignored;
+ * for a secret of `MIN_PARTIAL` characters or more, half of it is enough.
+ */
 export const revealsSecret = (text: string, secret: string): boolean => {
-  const wanted = withoutWhitespace(secret)
+  const wanted = comparable(secret)
   if (wanted.length < MIN_READABLE) return false
-  for (const reading of readings(text)) if (withoutWhitespace(reading).includes(wanted)) return true
+  for (const reading of readings(text)) {
+    const read = comparable(reading)
+    if (read.includes(wanted) || (wanted.length >= MIN_PARTIAL && halfOfItIn(read, wanted))) return true
+  }
   return false
 }
 
 const withoutWhitespace = (text: string): string => text.replace(/\s+/g, "")
+
+const comparable = (text: string): string => withoutWhitespace(text).toLowerCase()
+
+/**
+ * From this length on a secret (an API token) is withheld when half of it is read: a server that cuts an echoed
+ * key short ("key sim-read-7c1f3a9e2b6d... is not valid") gives away that much of it. Shorter secrets (passwords)
+ * only whole: half of one is a common word often enough.
+ */
+const MIN_PARTIAL = 16
+
+/**
+ * Whether `text` holds a run of `secret` at least half its length. Any such run holds one of the secret's blocks
+ * below (each a little over a quarter of it, end to end), so only they are searched for, and each place one is
+ * found is widened as far as text and secret agree.
+ */
+const halfOfItIn = (text: string, secret: string): boolean => {
+  const needed = Math.ceil(secret.length / 2)
+  const blockLength = Math.floor((needed + 1) / 2)
+  for (let start = 0; start + blockLength <= secret.length; start += blockLength) {
+    const block = secret.slice(start, start + blockLength)
+    for (let at = text.indexOf(block); at !== -1; at = text.indexOf(block, at + 1)) {
+      let before = 0
+      while (before < start && before < at && text[at - before - 1] === secret[start - before - 1]) before++
+      let after = blockLength
+      while (start + after < secret.length && text[at + after] === secret[start + after]) after++
+      if (before + after >= needed) return true
+    }
+  }
+  return false
+}
 
 /** The text and what it says when decoded, once or twice, in each of the ways below. */
 const readings = (text: string): ReadonlySet<string> => {

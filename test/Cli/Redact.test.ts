@@ -48,6 +48,39 @@ describe("scrubSecrets", () => {
     expect(scrubSecrets(`the server said: ${echoed}`, secrets)).toBe(WITHHELD)
   })
 
+  it("replaces the secret where it stands in another case, as a server logging headers may echo it", () => {
+    expect(scrubSecrets(`bad key ${SECRET.toUpperCase()} for org 7`, secrets)).toBe(`bad key ${REDACTED} for org 7`)
+    expect(scrubSecrets(`bad key ${encodeURIComponent(SECRET).toLowerCase()}`, secrets)).toBe(`bad key ${REDACTED}`)
+    expect(revealsSecret(base64(SECRET.toLowerCase()), SECRET)).toBe(true)
+  })
+
+  it("withholds an echo of half a long secret or more, from anywhere in it, but not of less", () => {
+    const token = "sim-read-7c1f3a9e2b6d4f08a5e1c3b7d9f20a64"
+    const tokens = secretsOf([token])
+    const half = Math.ceil(token.length / 2)
+    for (const shown of [
+      token.slice(0, half),
+      token.slice(-half),
+      token.slice(7, 7 + half),
+      token.slice(3, 3 + half).toUpperCase()
+    ]) {
+      expect(scrubSecrets(`key ${shown}... is not valid`, tokens), shown).toBe(WITHHELD)
+      expect(scrubSecrets(`key ${base64(shown)} is not valid`, tokens), shown).toBe(WITHHELD)
+    }
+    // Less than half, as a key's first characters are shown to tell keys apart.
+    const prefix = token.slice(0, half - 1)
+    expect(scrubSecrets(`key ${prefix}... is not valid`, tokens)).toBe(`key ${prefix}... is not valid`)
+    // Two pieces, each under half, are not read as one.
+    const apart = `${token.slice(0, 15)} and ${token.slice(15, 30)}`
+    expect(scrubSecrets(apart, tokens)).toBe(apart)
+  })
+
+  it("reads a shorter secret, a password, only whole: half of one is a common word often enough", () => {
+    const password = secretsOf(["passwordPASS12"])
+    expect(scrubSecrets("535 password rejected", password)).toBe("535 password rejected")
+    expect(scrubSecrets(`535 ${base64("PASSWORDpass12")} rejected`, password)).toBe(WITHHELD)
+  })
+
   it("leaves text that holds no secret as it is, and does nothing without secrets", () => {
     const text = "503 Service Unavailable: upstream connect error, retry after 5 s (request id 4f8a9c0e1b2d3f4a)"
     expect(scrubSecrets(text, secrets)).toBe(text)
