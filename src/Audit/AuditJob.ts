@@ -5,7 +5,7 @@
  */
 import type { FileSystem } from "@effect/platform"
 import { Clock, Effect } from "effect"
-import { errorAnnotations, withAuditRunLog } from "../Cli/AuditRunLog.js"
+import { errorAnnotations, newRunId, withAuditRunLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { deliverAuditEmail } from "../Email/DeliverAuditEmail.js"
 import type { DeliveryError } from "../Email/DeliveryError.js"
@@ -15,6 +15,7 @@ import type { EmailSettings } from "../Email/EmailSettings.js"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import type { ConnectionSettings } from "../PantherApi/Connection.js"
 import { pantherClientFor } from "../PantherApi/PantherClient.js"
+import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { checkReportDirectory } from "../Reports/ReportDirectory.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { clearEarlierMarks, clearUndelivered, markUndelivered } from "../Reports/UndeliveredMark.js"
@@ -24,6 +25,11 @@ import { type AuditOutcome, type RunAuditOptions, runAudit } from "./RunAudit.js
 import { isAtLeast, SEVERITIES } from "./Severity.js"
 
 export interface AuditJob {
+  /**
+   * The run's id (`run.runId` in its report), made with the job, one job per run: the lines logged before its audit
+   * starts (waiting for the report directory, removing what a killed run left) carry it too.
+   */
+  readonly runId: string
   readonly audit: AuditOptionValues
   /** Absolute, checked to be a writable directory. */
   readonly reportDirectory: string
@@ -56,8 +62,17 @@ export const prepareAuditJob = (options: {
           ? yield* toEmailSettingsForRun(options.email)
           : yield* toEmailSettings(options.email)
     const connection = yield* options.connection
-    return { audit: options.audit, reportDirectory, connection, email }
+    return { runId: newRunId(), audit: options.audit, reportDirectory, connection, email }
   })
+
+/**
+ * Runs `self` holding the job's report directory (see DirectoryLock.ts), the lines about the directory logged with
+ * the job's run id.
+ */
+export const holdingReportDirectory =
+  (job: AuditJob, command: string) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | ReportError, R> =>
+    self.pipe(withReportDirectoryLock(job.reportDirectory, command), Effect.annotateLogs({ runId: job.runId }))
 
 /** Optional observers of a run, and whether it is compared with the previous report; see `RunAuditOptions`. */
 export type AuditHooks = Pick<RunAuditOptions, "onProgress" | "onUser" | "notComparedBecause">
@@ -66,7 +81,7 @@ export const runAuditJob = (
   job: AuditJob,
   hooks: AuditHooks = {}
 ): Effect.Effect<AuditOutcome, ConfigurationError | PantherApiError | ReportError> =>
-  withAuditRunLog((log) =>
+  withAuditRunLog(job.runId, (log) =>
     Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       const parameters = yield* toAuditParameters(job.audit, now)

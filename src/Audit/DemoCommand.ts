@@ -11,9 +11,8 @@ import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { type DeliveryResult, describeDelivery } from "../Email/DeliveryResult.js"
 import { type EmailOptionValues, emailOptions } from "../Email/EmailOptions.js"
 import { defaultRequestTimeout, defaultRetryPolicy } from "../PantherApi/Connection.js"
-import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { serveSimulator } from "../Simulator/Server.js"
-import { checkFailOn, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
+import { checkFailOn, holdingReportDirectory, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
 import { auditOptions, reportDirOption } from "./AuditOptions.js"
 import { formatRunSummary } from "./RunSummary.js"
 import { parseTimestamp } from "./Timestamps.js"
@@ -101,7 +100,7 @@ export const demoCommand = Command.make(
             Effect.sync(clearProgressLine),
             Console.log(formatRunSummary(audited.run, [audited.reports.csv, audited.reports.json]))
           )
-        ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)), withReportDirectoryLock(job.reportDirectory, "demo"))
+        ).pipe(Effect.ensuring(Effect.sync(clearProgressLine)), holdingReportDirectory(job, "demo"))
         yield* Console.log(describeDemoDelivery(delivery, relayIgnored))
         yield* checkFailOn(outcome)
       })

@@ -6,9 +6,8 @@ import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
-import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { pruneAfterRun, retentionOptions, toRetention } from "../Schedule/RetentionOptions.js"
-import { checkFailOn, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
+import { checkFailOn, holdingReportDirectory, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
 import { auditOptions, reportDirOption } from "./AuditOptions.js"
 import { formatRunSummary } from "./RunSummary.js"
 
@@ -44,7 +43,7 @@ export const runCommand = Command.make(
           keepSince: outcome.previousEmailUndelivered
         })
         return outcome
-      }).pipe(withReportDirectoryLock(job.reportDirectory, "run"))
+      }).pipe(holdingReportDirectory(job, "run"))
       yield* checkFailOn(outcome)
     })
 ).pipe(

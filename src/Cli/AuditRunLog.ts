@@ -50,33 +50,32 @@ const failureAnnotations = (cause: Cause.Cause<unknown>): { readonly error: stri
     onSome: errorAnnotations
   })
 
+/** A new run's id: the JSON report's `run.runId`, and the `runId` of every log line about that run. */
+export const newRunId = (): string => randomUUID()
+
 export const withAuditRunLog = <E, R>(
+  runId: string,
   run: (context: RunLogContext) => Effect.Effect<AuditOutcome, E, R>
 ): Effect.Effect<AuditOutcome, E, R> =>
-  Effect.suspend(() => {
-    const runId = randomUUID()
-    return Effect.gen(function* () {
-      // Captured inside the run's annotations, so progress lines logged from the audit's callback carry them.
-      const runtime = yield* Effect.runtime<never>()
-      const onProgress = (progress: AuditProgress) =>
-        Runtime.runSync(runtime)(
-          Effect.logInfo("audit progress").pipe(Effect.annotateLogs({ pages: progress.pages, users: progress.users }))
-        )
-      yield* Effect.logInfo("audit started")
-      const outcome = yield* run({ runId, onProgress }).pipe(
-        Effect.onInterrupt(() => Effect.logWarning("audit interrupted; a report is only ever written complete")),
-        Effect.tapErrorCause((cause) =>
-          Cause.isInterruptedOnly(cause)
-            ? Effect.void
-            : Effect.logError("audit failed; no report was written").pipe(
-                Effect.annotateLogs(failureAnnotations(cause))
-              )
-        )
+  Effect.gen(function* () {
+    // Captured inside the run's annotations, so progress lines logged from the audit's callback carry them.
+    const runtime = yield* Effect.runtime<never>()
+    const onProgress = (progress: AuditProgress) =>
+      Runtime.runSync(runtime)(
+        Effect.logInfo("audit progress").pipe(Effect.annotateLogs({ pages: progress.pages, users: progress.users }))
       )
-      yield* Effect.logInfo("audit finished").pipe(Effect.annotateLogs(finishedAnnotations(outcome)))
-      return outcome
-    }).pipe(Effect.withLogSpan("audit"), Effect.annotateLogs({ runId, phase: "audit" }))
-  })
+    yield* Effect.logInfo("audit started")
+    const outcome = yield* run({ runId, onProgress }).pipe(
+      Effect.onInterrupt(() => Effect.logWarning("audit interrupted; a report is only ever written complete")),
+      Effect.tapErrorCause((cause) =>
+        Cause.isInterruptedOnly(cause)
+          ? Effect.void
+          : Effect.logError("audit failed; no report was written").pipe(Effect.annotateLogs(failureAnnotations(cause)))
+      )
+    )
+    yield* Effect.logInfo("audit finished").pipe(Effect.annotateLogs(finishedAnnotations(outcome)))
+    return outcome
+  }).pipe(Effect.withLogSpan("audit"), Effect.annotateLogs({ runId, phase: "audit" }))
 
 /**
  * A step after the audit (the email, the review, the export's files), logged under the run's id: its failure or

@@ -178,7 +178,13 @@ const release = (path: string, holder: Holder) =>
     if (text.includes(holder.token)) await unlink(path).catch(() => undefined)
   })
 
-/** Runs `self` holding the report directory: waits while another audit holds it. */
+/** What the lines about waiting for the directory, and about what a killed run left in it, are logged under. */
+const PHASE = { phase: "report-directory" }
+
+/**
+ * Runs `self` holding the report directory: waits while another audit holds it. Annotating the result's logs with a
+ * run id (`holdingReportDirectory` in AuditJob.ts) puts it on these lines too.
+ */
 export const withReportDirectoryLock =
   (directory: string, command: string, timing: LockTiming = DEFAULT_TIMING) =>
   <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | ReportError, R> =>
@@ -194,9 +200,12 @@ export const withReportDirectoryLock =
         }
         // Waiting can take long and must yield to a signal; released at the end whatever happened (only a lock file
         // holding this run's token is removed).
-        yield* Effect.acquireReleaseInterruptible(acquire(directory, path, holder, timing), () => release(path, holder))
+        yield* Effect.acquireReleaseInterruptible(
+          acquire(directory, path, holder, timing).pipe(Effect.annotateLogs(PHASE)),
+          () => release(path, holder)
+        )
         // While the lock file is fresh from its making; the heartbeat below keeps it so from then on.
-        yield* removeLeftoverFiles(directory)
+        yield* removeLeftoverFiles(directory).pipe(Effect.annotateLogs(PHASE))
         yield* Effect.forkScoped(
           Effect.promise(() => {
             const now = new Date()

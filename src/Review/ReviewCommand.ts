@@ -1,14 +1,13 @@
 /** `panther-audit review`: the quarterly access review, a workbook to fill in and a page to read or print. */
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
-import { checkFailOn, prepareAuditJob } from "../Audit/AuditJob.js"
+import { checkFailOn, holdingReportDirectory, prepareAuditJob } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { formatRunSummary } from "../Audit/RunSummary.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
 import { requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
-import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { checkWorkbookToCompare, describeSinceLastReview } from "./LastReview.js"
 import { decisionsText } from "./ReviewCsv.js"
 import { runReview } from "./RunReview.js"
@@ -38,7 +37,7 @@ export const reviewCommand = Command.make(
         formats: ["csv", "html"],
         hooks: progressHooks(),
         compareWith: chosenWorkbook
-      }).pipe(Effect.ensuring(Effect.sync(clearProgressLine)), withReportDirectoryLock(job.reportDirectory, "review"))
+      }).pipe(Effect.ensuring(Effect.sync(clearProgressLine)), holdingReportDirectory(job, "review"))
       const { reports } = outcome.audit
       yield* Console.log(formatRunSummary(outcome.audit.run, [reports.csv, reports.json, ...outcome.paths]))
       yield* Console.log(

@@ -7,14 +7,19 @@
  */
 import { Command } from "@effect/cli"
 import { Clock, Effect, Option } from "effect"
-import { type AuditJob, checkFailOn, prepareAuditJob, runAndDeliver } from "../Audit/AuditJob.js"
+import {
+  type AuditJob,
+  checkFailOn,
+  holdingReportDirectory,
+  prepareAuditJob,
+  runAndDeliver
+} from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
-import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { parseCronSchedule } from "./CronSchedule.js"
 import type { Retention } from "./PruneReports.js"
 import { pruneAfterRun, retentionOptions, toRetention } from "./RetentionOptions.js"
@@ -43,7 +48,7 @@ const scheduledAudit = (job: AuditJob, retention: Retention) =>
       runId: outcome.run.runId,
       keepSince: outcome.previousEmailUndelivered
     })
-  }).pipe(withReportDirectoryLock(job.reportDirectory, "schedule"))
+  }).pipe(holdingReportDirectory(job, "schedule"))
 
 export const scheduleCommand = Command.make(
   "schedule",

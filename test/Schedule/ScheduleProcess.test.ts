@@ -4,7 +4,7 @@
  * `dist/` is built by test/globalSetup.ts.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
@@ -419,6 +419,29 @@ describe("run, as a process", () => {
     expect(finished?.annotations.durationMs).toBeGreaterThan(500)
     expect(finished?.spans.audit).toBeGreaterThan(500)
     expect(running.stderr() + running.stdout()).not.toContain(READ_TOKEN)
+  })
+
+  it("logs what a killed run left, and the wait for the directory, under the run's id", async () => {
+    const leftover = join(directory, ".user-audit.csv.0123456789ab.tmp")
+    writeFileSync(leftover, "x".repeat(1000))
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000)
+    utimesSync(leftover, tenMinutesAgo, tenMinutesAgo)
+    // Another audit holding the directory for a moment.
+    const lock = join(directory, ".panther-audit.lock")
+    writeFileSync(lock, JSON.stringify({ pid: 1, host: "elsewhere", command: "review", token: "0011223344556677" }))
+    const running = start(["run"], env())
+    await running.waitFor("the wait", (lines) => lines.some((line) => String(line.message).startsWith("Waiting for")))
+    rmSync(lock)
+    expect((await running.exited).code).toBe(0)
+    const lines = running.lines()
+    const runId = messages(lines, "audit started")[0]?.annotations.runId
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/)
+    const waiting = lines.find((line) => String(line.message).startsWith("Waiting for review (pid 1 on elsewhere)"))
+    const removed = lines.find((line) => String(line.message).startsWith("Removed 1 temporary file(s)"))
+    for (const line of [waiting, removed]) {
+      expect(line?.annotations).toEqual({ runId, phase: "report-directory" })
+    }
+    expect(readdirSync(directory).filter((name) => name.endsWith(".tmp"))).toEqual([])
   })
 
   it("takes --log-format and --log-level anywhere, and LOG_FORMAT and LOG_LEVEL from the environment", async () => {
