@@ -236,21 +236,24 @@ const compareWith = async (
   return { _tag: "Compared", workbook, asOf: about.asOf, added, removed }
 }
 
+/** What the command's line and the page say of workbooks passed over; empty when there were none. */
+export const passedOverSentence = (since: SinceLastReview): string =>
+  since.passedOver === undefined || since.passedOver.length === 0
+    ? ""
+    : "Passed over, as stamped after this review started (a clock was ahead when made, or this one is behind): " +
+      `${since.passedOver.join(", ")}; move them out of the report directory if their stamps are wrong.`
+
 /** The review command's line about it. */
 export const describeSinceLastReview = (review: { readonly sinceLastReview?: SinceLastReview }): string => {
   const since = review.sinceLastReview
   if (since === undefined) return ""
-  const passedOver =
-    since.passedOver === undefined
-      ? ""
-      : ` Passed over, as stamped after this review started (a clock was ahead when made, or this one is behind): ` +
-        `${since.passedOver.join(", ")}; move them out of the report directory if their stamps are wrong.`
+  const passedOver = passedOverSentence(since)
   return (
     (since._tag === "Compared"
       ? `Since the last review (${since.workbook}): ${since.added.size} account${since.added.size === 1 ? "" : "s"} ` +
         `added, ${since.removed.length} removed; they are listed on the page, and new_since_last_review marks them ` +
         "in the workbook."
-      : `Since the last review: not compared (${since.reason}).`) + passedOver
+      : `Since the last review: not compared (${since.reason}).`) + (passedOver === "" ? "" : ` ${passedOver}`)
   )
 }
 

@@ -1,6 +1,6 @@
 /** The review page's "Since the last review" section: accounts added and removed, every value escaped. */
 import { escapeHtml as e, formatCount } from "./Html.js"
-import { accountKey } from "./LastReview.js"
+import { accountKey, passedOverSentence } from "./LastReview.js"
 import type { Review } from "./Review.js"
 
 const table = (headings: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
@@ -25,8 +25,10 @@ const removedMeaning = (review: Review): string =>
 export const sinceLastReviewHtml = (review: Review): string => {
   const since = review.sinceLastReview
   if (since === undefined) return ""
+  // Said on the page too: a reviewer reading it may be the only one to see that a workbook was left out.
+  const passedOver = passedOverSentence(since) === "" ? "" : `<p>${e(passedOverSentence(since))}</p>`
   if (since._tag === "NotCompared") {
-    return `<section class="details"><div><h3>Since the last review</h3><p>Not compared: ${e(since.reason)}.</p></div></section>`
+    return `<section class="details"><div><h3>Since the last review</h3><p>Not compared: ${e(since.reason)}.</p>${passedOver}</div></section>`
   }
   const added = review.rows.filter((row) => since.added.has(accountKey(row.userId, row.email)))
   const about = `Compared with ${since.workbook}${since.asOf === undefined ? "" : ` (as of ${since.asOf})`}`
@@ -50,7 +52,7 @@ export const sinceLastReviewHtml = (review: Review): string => {
           since.removed.map((account) => [account.name, account.email, account.userId, yesNo(account.privileged)])
         )
   return `<section class="details">
-<div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${addedTable}</div>
+<div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${passedOver}${addedTable}</div>
 <div><h3>${formatCount(since.removed.length)} removed</h3><p>${e(removedMeaning(review))}</p>${removedTable}</div>
 </section>`
 }

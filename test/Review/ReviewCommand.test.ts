@@ -222,6 +222,12 @@ describe("panther-audit review", () => {
       expect(again.stdout).toContain(`Since the last review (${lastQuarter}): 1 account added, 1 removed;`)
       expect(again.stdout).toContain(`Passed over, as stamped after this review started`)
       expect(again.stdout).toContain(ahead)
+      // The page says so too: it may be all a reviewer reads.
+      const pages = readdirSync(directory).filter((name) => /^access-review-.*\.html$/.test(name))
+      const newest = pages.sort((a, b) => statSync(join(directory, a)).mtimeMs - statSync(join(directory, b)).mtimeMs)
+      const page = readFileSync(join(directory, newest.at(-1) ?? ""), "utf8")
+      expect(page).toContain(`Passed over, as stamped after this review started`)
+      expect(page).toContain(ahead)
     } finally {
       await later.close()
     }
