@@ -13,7 +13,7 @@ import { privilegedRoleRule } from "./Rules/PrivilegedRole.js"
 import type { UserRule } from "./Rules/Rule.js"
 import { staleLoginRule } from "./Rules/StaleLogin.js"
 import { unrecognizedStatusRule } from "./Rules/UnrecognizedStatus.js"
-import { type UserFacts, userFacts } from "./UserFacts.js"
+import { type FailedValidation, type UserFacts, userFacts } from "./UserFacts.js"
 
 export const USER_RULES: ReadonlyArray<UserRule> = [
   invalidTimestampRule,
@@ -30,8 +30,14 @@ export interface Judgement {
   readonly findings: ReadonlyArray<Finding>
 }
 
-export const judgeUser = (user: User, parameters: AuditParameters, privilegePolicy: PrivilegePolicy): Judgement => {
-  const facts = userFacts(user, parameters, privilegePolicy)
+/** `failed`: the record failed validation, and `user` is what could be read of it (`ReadableUser`). */
+export const judgeUser = (
+  user: User,
+  parameters: AuditParameters,
+  privilegePolicy: PrivilegePolicy,
+  failed?: FailedValidation
+): Judgement => {
+  const facts = userFacts(user, parameters, privilegePolicy, failed)
   if (!user.enabled) return { facts, findings: [] }
   const findings: Array<Finding> = []
   for (const rule of USER_RULES) for (const finding of rule(facts)) findings.push(finding)

@@ -10,8 +10,8 @@ import { NoUsersListed, type PaginationLoop, type PantherApiError } from "../Pan
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
 import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
 import { Routes } from "../PantherApi/Routes.js"
-import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
-import type { UserRecord } from "../PantherApi/UserRecord.js"
+import type { RoleWithPermissions, User } from "../PantherApi/Schemas.js"
+import type { ReadableUser, UserRecord } from "../PantherApi/UserRecord.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { carriedMark, pendingMark } from "../Reports/UndeliveredMark.js"
 import { type FindingReportPaths, writeFindingReports } from "../Reports/WriteFindingReports.js"
@@ -34,6 +34,7 @@ import { permissionWarnings, privilegeWarnings, suppressionWarnings } from "./Ru
 import { makeSeenIds } from "./SeenIds.js"
 import { isAtLeast, type Severity } from "./Severity.js"
 import type { SuppressionEntry } from "./Suppressions.js"
+import type { FailedValidation } from "./UserFacts.js"
 
 export interface AuditOutcome {
   readonly run: AuditRun
@@ -56,6 +57,17 @@ export interface AuditOutcome {
    */
   readonly previousEmailUndelivered?: string
 }
+
+/** A record that failed validation, as its readable part is judged (see `ReadableUser`). */
+const failedValidation = (
+  record: { readonly userId: Option.Option<string>; readonly email: Option.Option<string>; readonly reason: string },
+  readable: ReadableUser
+): FailedValidation => ({
+  reason: record.reason,
+  userId: Option.getOrNull(record.userId),
+  email: Option.getOrNull(record.email),
+  enabledKnown: readable.enabledKnown
+})
 
 /** Enough for any summary a person reads; the reports hold every finding. */
 export const URGENT_LIMIT = 500
@@ -227,23 +239,32 @@ export const runAudit = (
               }
               totals.seen++
               if (totals.seen % PROGRESS_EVERY === 0) progressAt.push(totals.seen)
-              if (record._tag === "InvalidUser") {
+              // A record that failed validation is judged as far as it can be read: a compromised account missing
+              // its given name is still a critical finding, besides its INVALID_RECORD.
+              let user: User
+              let failed: FailedValidation | undefined
+              if (record._tag === "ValidUser") {
+                user = record.user
+                failed = undefined
+              } else if (record.readable === undefined) {
                 totals.invalid++
                 findings.push(invalidRecordFinding(record))
                 if (onUser !== undefined) observed.push([record, undefined, findings.length - 1, findings.length])
                 continue
+              } else {
+                user = record.readable.user
+                failed = failedValidation(record, record.readable)
               }
-              const { user } = record
               if (user.enabled) {
                 totals.enabled++
                 if (user.lastLoggedInAt !== undefined) enabledWithLogin++
                 if (!user.role.id && !user.role.name) enabledWithoutRole++
               } else totals.deactivated++
-              const judgement = judgeUser(user, parameters, privilegePolicy)
-              // A record with an unparseable timestamp is invalid too, though the rest of it is judged; a deactivated
-              // user is not judged, so has no INVALID_RECORD finding, and is not counted either.
+              const judgement = judgeUser(user, parameters, privilegePolicy, failed)
+              // A record that failed validation or holds an unparseable timestamp is invalid; a deactivated user is
+              // not judged, so has no INVALID_RECORD finding, and is not counted as invalid or privileged either.
               if (user.enabled && judgement.facts.problems.length > 0) totals.invalid++
-              if (judgement.facts.privilege.privileged) totals.privileged++
+              if (user.enabled && judgement.facts.privilege.privileged) totals.privileged++
               const first = findings.length
               for (const finding of judgement.findings) findings.push(finding)
               if (onUser !== undefined) observed.push([record, judgement, first, findings.length])

@@ -16,13 +16,17 @@ export interface UserFacts {
   readonly createdAt: number | undefined
   readonly lastLoggedInAt: number | undefined
   readonly privilege: PrivilegeVerdict
-  /** What is wrong with the record (an unparseable timestamp); together they make one INVALID_RECORD finding. */
+  /**
+   * What is wrong with the record (why it failed validation, an unparseable timestamp); together they make one
+   * INVALID_RECORD finding.
+   */
   readonly problems: ReadonlyArray<string>
   /** Remarks appended to every finding's detail, such as a timestamp in the future. */
   readonly notes: ReadonlyArray<string>
 }
 
 interface ParsedTimestamp {
+  readonly field: string
   readonly epoch: number | undefined
   readonly iso: string | null
   readonly problem: string | undefined
@@ -36,10 +40,11 @@ interface ParsedTimestamp {
 const EARLIEST_REAL_TIME = Date.UTC(2000, 0, 1)
 
 const readTimestamp = (field: string, text: string | undefined, asOf: number): ParsedTimestamp => {
-  if (text === undefined) return { epoch: undefined, iso: null, problem: undefined, note: undefined }
+  if (text === undefined) return { field, epoch: undefined, iso: null, problem: undefined, note: undefined }
   const instant = readInstant(text)
   if (instant === undefined) {
     return {
+      field,
       epoch: undefined,
       iso: null,
       problem: `${field} is not a timestamp: ${JSON.stringify(text)}`,
@@ -49,6 +54,7 @@ const readTimestamp = (field: string, text: string | undefined, asOf: number): P
   const { epoch, iso } = instant
   if (epoch < EARLIEST_REAL_TIME) {
     return {
+      field,
       epoch: undefined,
       iso: null,
       problem: `${field} ${JSON.stringify(text)} is before 2000: a placeholder for "no time", not a real one`,
@@ -56,16 +62,39 @@ const readTimestamp = (field: string, text: string | undefined, asOf: number): P
     }
   }
   const note = epoch > asOf ? `${field} ${iso} is after the audit time; counted as 0 days` : undefined
-  return { epoch, iso, problem: undefined, note }
+  return { field, epoch, iso, problem: undefined, note }
 }
 
-export const userFacts = (user: User, parameters: AuditParameters, privilegePolicy: PrivilegePolicy): UserFacts => {
+/**
+ * A record that failed validation, judged as far as it can be read (`ReadableUser`): why it failed, and the id and
+ * email it is reported under (as read, cleaned of secrets, or none).
+ */
+export interface FailedValidation {
+  readonly reason: string
+  readonly userId: string | null
+  readonly email: string | null
+  readonly enabledKnown: boolean
+}
+
+/** Whether a validation failure's reason (`field: problem; ...`) is about `field` already. */
+const namesField = (reason: string, field: string): boolean =>
+  reason.startsWith(`${field}:`) || reason.includes(`; ${field}:`)
+
+export const userFacts = (
+  user: User,
+  parameters: AuditParameters,
+  privilegePolicy: PrivilegePolicy,
+  failed?: FailedValidation
+): UserFacts => {
   const created = readTimestamp("createdAt", user.createdAt, parameters.asOf)
   const lastLogin = readTimestamp("lastLoggedInAt", user.lastLoggedInAt, parameters.asOf)
-  const problems: Array<string> = []
+  const problems: Array<string> = failed === undefined ? [] : [failed.reason]
   const notes: Array<string> = []
   for (const parsed of [created, lastLogin]) {
-    if (parsed.problem !== undefined) problems.push(parsed.problem)
+    // A timestamp that was not text is in the reason already.
+    if (parsed.problem !== undefined && (failed === undefined || !namesField(failed.reason, parsed.field))) {
+      problems.push(parsed.problem)
+    }
     if (parsed.note !== undefined) notes.push(parsed.note)
   }
   return {
@@ -77,14 +106,14 @@ export const userFacts = (user: User, parameters: AuditParameters, privilegePoli
     problems,
     notes,
     subject: {
-      userId: user.id ?? null,
-      email: user.email,
+      userId: failed === undefined ? (user.id ?? null) : failed.userId,
+      email: failed === undefined ? user.email : failed.email,
       givenName: user.givenName,
       familyName: user.familyName,
       roleId: user.role.id ?? null,
       roleName: user.role.name ?? null,
       status: user.status ?? null,
-      enabled: user.enabled,
+      enabled: failed === undefined || failed.enabledKnown ? user.enabled : null,
       createdAt: created.iso,
       lastLoggedInAt: lastLogin.iso,
       daysSinceLogin: lastLogin.epoch === undefined ? null : wholeDaysBetween(lastLogin.epoch, parameters.asOf)

@@ -4,7 +4,7 @@
  */
 import { Either, Option, ParseResult, Schema } from "effect"
 import { RoleRef, User } from "./Schemas.js"
-import { UserRecord } from "./UserRecord.js"
+import { type ReadableUser, UserRecord } from "./UserRecord.js"
 
 const renderPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>(
@@ -20,12 +20,45 @@ const NESTED_TOO_DEEPLY = "a field holds a value nested too deeply to read"
  */
 export const describeParseError = (error: ParseResult.ParseError): string => {
   try {
-    return ParseResult.ArrayFormatter.formatErrorSync(error)
-      .map((issue) => (issue.path.length === 0 ? issue.message : `${renderPath(issue.path)}: ${issue.message}`))
+    const issues = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+      place: renderPath(issue.path),
+      message: issue.message
+    }))
+    return joinAlternatives(issues)
+      .map(({ place, message }) => (place === "" ? message : `${place}: ${message}`))
       .join("; ")
   } catch {
     return NESTED_TOO_DEEPLY
   }
+}
+
+const EXPECTED_ACTUAL = /^Expected (.+), actual (.+)$/s
+
+/**
+ * A union's members each fail on their own (`lastLoggedInAt: Expected string, actual 12345; lastLoggedInAt: Expected
+ * null, actual 12345`): said once, `Expected string or null, actual 12345`.
+ */
+const joinAlternatives = (
+  issues: ReadonlyArray<{ readonly place: string; readonly message: string }>
+): ReadonlyArray<{ readonly place: string; readonly message: string }> => {
+  const joined: Array<{ place: string; expected: Array<string>; actual: string } | { place: string; message: string }> =
+    []
+  for (const issue of issues) {
+    const match = EXPECTED_ACTUAL.exec(issue.message)
+    const last = joined.at(-1)
+    if (match !== null && last !== undefined && "expected" in last && last.place === issue.place) {
+      if (last.actual === match[2]) {
+        last.expected.push(match[1] ?? "")
+        continue
+      }
+    }
+    joined.push(match === null ? issue : { place: issue.place, expected: [match[1] ?? ""], actual: match[2] ?? "" })
+  }
+  return joined.map((entry) =>
+    "expected" in entry
+      ? { place: entry.place, message: `Expected ${entry.expected.join(" or ")}, actual ${entry.actual}` }
+      : entry
+  )
 }
 
 /** A string field of a record that may not be an object at all. */
@@ -142,11 +175,61 @@ const decodeTypicalUser = (raw: unknown): User | undefined => {
   return user
 }
 
+/** A text field as read, or blank. */
+const textOrBlank = (raw: object, key: string): string => {
+  const value: unknown = Reflect.get(raw, key)
+  return typeof value === "string" ? value : ""
+}
+
+/**
+ * An optional text as `OptionalText` reads it; anything else present made text that is no timestamp nor status,
+ * so a rule sees a value it cannot read rather than none.
+ */
+const textOrUnreadable = (raw: object, key: string): string | undefined => {
+  const value: unknown = Reflect.get(raw, key)
+  if (value === undefined || value === null || value === "") return undefined
+  return typeof value === "string" ? value : typeof value === "object" ? "(not text)" : `(not text: ${String(value)})`
+}
+
+/** See `ReadableUser`. */
+const readableUser = (raw: unknown): ReadableUser | undefined => {
+  if (!isObject(raw)) return undefined
+  const role: unknown = Reflect.get(raw, "role")
+  const roleId = isObject(role) ? Reflect.get(role, "id") : undefined
+  const roleName = isObject(role) ? Reflect.get(role, "name") : undefined
+  const id = Reflect.get(raw, "id")
+  const enabled = Reflect.get(raw, "enabled")
+  const user: Fields = {
+    ...(typeof id === "string" ? { id } : {}),
+    email: textOrBlank(raw, "email"),
+    givenName: textOrBlank(raw, "givenName"),
+    familyName: textOrBlank(raw, "familyName"),
+    role: {
+      ...(typeof roleId === "string" ? { id: roleId } : {}),
+      ...(typeof roleName === "string" ? { name: roleName } : {})
+    },
+    enabled: typeof enabled === "boolean" ? enabled : true
+  }
+  // A status that is not text is left out: taken as one, it would read as a status Panther does not have.
+  const status: unknown = Reflect.get(raw, "status")
+  if (typeof status === "string" && status !== "") user.status = status
+  const createdAt = textOrUnreadable(raw, "createdAt")
+  if (createdAt !== undefined) user.createdAt = createdAt
+  const lastLoggedInAt = textOrUnreadable(raw, "lastLoggedInAt")
+  if (lastLoggedInAt !== undefined) user.lastLoggedInAt = lastLoggedInAt
+  return { user, enabledKnown: typeof enabled === "boolean" }
+}
+
 export const decodeUserRecord = (raw: unknown): UserRecord => {
   const typical = decodeTypicalUser(raw)
   if (typical !== undefined) return UserRecord.ValidUser({ user: typical })
   const invalid = (reason: string) =>
-    UserRecord.InvalidUser({ userId: rawUserId(raw), email: stringField(raw, "email"), reason })
+    UserRecord.InvalidUser({
+      userId: rawUserId(raw),
+      email: stringField(raw, "email"),
+      reason,
+      readable: readableUser(raw)
+    })
   try {
     return Either.match(decodeUser(raw), {
       onRight: (user) => UserRecord.ValidUser({ user }),
@@ -156,4 +239,23 @@ export const decodeUserRecord = (raw: unknown): UserRecord => {
     // A record nested thousands of levels deep overflows the stack: one bad record, not a failed audit.
     return invalid(NESTED_TOO_DEEPLY)
   }
+}
+
+/** `user` with `scrub` applied to every text it holds, for a record whose fields the reports quote as read. */
+export const scrubbedUser = (user: User, scrub: (text: string) => string): User => {
+  const scrubbed: Fields = {
+    ...(user.id === undefined ? {} : { id: scrub(user.id) }),
+    email: scrub(user.email),
+    givenName: scrub(user.givenName),
+    familyName: scrub(user.familyName),
+    role: {
+      ...(user.role.id === undefined ? {} : { id: scrub(user.role.id) }),
+      ...(user.role.name === undefined ? {} : { name: scrub(user.role.name) })
+    },
+    enabled: user.enabled
+  }
+  if (user.status !== undefined) scrubbed.status = scrub(user.status)
+  if (user.createdAt !== undefined) scrubbed.createdAt = scrub(user.createdAt)
+  if (user.lastLoggedInAt !== undefined) scrubbed.lastLoggedInAt = scrub(user.lastLoggedInAt)
+  return scrubbed
 }

@@ -24,7 +24,7 @@ import {
 import { scrubSecrets, secretsOf } from "../Cli/Redact.js"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { type ConnectionSettings, PantherConnection } from "./Connection.js"
-import { decodeUserRecord, describeParseError, rawUserId } from "./DecodeUser.js"
+import { decodeUserRecord, describeParseError, rawUserId, scrubbedUser } from "./DecodeUser.js"
 import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
 import { type Page, type PendingPage, paginate } from "./Pagination.js"
 import { checkStatus, errorDetail, parseJson, printable, transportFailure, unaskedEncoding } from "./Responses.js"
@@ -113,7 +113,11 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       return UserRecord.InvalidUser({
         userId: Option.map(record.userId, scrub),
         email: Option.map(record.email, scrub),
-        reason: scrub(record.reason)
+        reason: scrub(record.reason),
+        readable:
+          record.readable === undefined
+            ? undefined
+            : { ...record.readable, user: scrubbedUser(record.readable.user, scrub) }
       })
     }
     const timeoutReason = `no answer within ${Duration.format(settings.requestTimeout)}`

@@ -71,23 +71,25 @@ export const makeReviewRowBuilder = () => {
     findings: ReadonlyArray<AnnotatedFinding>
   ): ReviewRow => {
     if (UserRecord.$is("InvalidUser")(record)) {
+      // What could be read of it, as its findings have it; its privilege and whether it can sign in stay unknown.
+      const read = judgement?.facts.subject
       return {
         userId: Option.getOrElse(record.userId, () => ""),
         email: Option.getOrElse(record.email, () => ""),
-        givenName: "",
-        familyName: "",
-        roleId: "",
-        roleName: "",
-        status: "",
+        givenName: read?.givenName ?? "",
+        familyName: read?.familyName ?? "",
+        roleId: share(read?.roleId ?? ""),
+        roleName: share(read?.roleName ?? ""),
+        status: share(read?.status ?? ""),
         enabled: null,
         privileged: null,
         privilegeReason: "",
-        createdAt: null,
-        lastLoggedInAt: null,
+        createdAt: read?.createdAt ?? null,
+        lastLoggedInAt: read?.lastLoggedInAt ?? null,
         // Its INVALID_RECORD finding, as the run raised it.
         findings: findingSetOf(findings),
         suppressed: suppressedOf(findings),
-        invalidReason: record.reason
+        invalidReason: judgement?.facts.problems.join("; ") ?? record.reason
       }
     }
     const { user } = record

@@ -324,6 +324,55 @@ describe("records the API gets wrong", () => {
     expect(rows.some((row) => row.finding === "PRIVILEGED_ROLE" && row.user_id === "good")).toBe(true)
   })
 
+  it("judges a record that failed validation as far as it can be read, besides its INVALID_RECORD", async () => {
+    const page = {
+      results: [
+        // A compromised admin whose family name is missing: still critical.
+        wire("hidden", {
+          familyName: undefined,
+          role: { name: "Admin" },
+          status: "COMPROMISED",
+          lastLoggedInAt: daysAgo(200)
+        }),
+        // A login time that is no text is a broken login, not none: no NEVER_LOGGED_IN.
+        { ...wire("numeric"), lastLoggedInAt: 12345 },
+        // An `enabled` that is no boolean: judged as able to sign in, reported as unknown.
+        { ...wire("textual", { status: "COMPROMISED" }), enabled: "true" },
+        // Deactivated: not judged, as any deactivated user; nor is a deactivated admin privileged.
+        wire("off-broken", { email: undefined, enabled: false }),
+        wire("off-admin", { role: { name: "Admin" }, enabled: false }),
+        42
+      ]
+    }
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            request.path === "/roles" ? json(403, { error: "forbidden" }) : json(200, page)
+          )
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    const { rows, json: report } = readReports(outcome)
+    const of = (userId: string) => rows.filter((row) => row.user_id === userId)
+    expect(of("hidden").map((row) => `${row.severity} ${row.finding}`)).toEqual([
+      "critical COMPROMISED_ACCOUNT",
+      "high INVALID_RECORD",
+      "high STALE_LOGIN",
+      "info PRIVILEGED_ROLE"
+    ])
+    expect(of("hidden")[0]).toMatchObject({ role_name: "Admin", status: "COMPROMISED", enabled: "true" })
+    expect(of("hidden")[1]?.detail).toBe("familyName: is missing")
+    expect(of("numeric").map((row) => row.finding)).toEqual(["INVALID_RECORD"])
+    expect(of("numeric")[0]?.detail).toMatch(/^lastLoggedInAt: [^;]*12345[^;]*$/)
+    expect(of("textual").map((row) => row.finding)).toEqual(["COMPROMISED_ACCOUNT", "INVALID_RECORD"])
+    expect(of("textual")[0]?.enabled).toBe("")
+    expect(of("off-broken").concat(of("off-admin"))).toEqual([])
+    expect(rows.filter((row) => row.user_id === "" && row.finding === "INVALID_RECORD")).toHaveLength(1)
+    expect(report.run.users).toMatchObject({ seen: 6, enabled: 3, deactivated: 2, invalid: 4, privileged: 1 })
+  })
+
   it("counts every user sent with an empty id, on one page and across pages, instead of taking them for one", async () => {
     // An empty id is as good as none: it says nothing about which user a record is, so it cannot mark a repeat.
     const stale = (name: string) => wire("", { email: `${name}@example.com`, lastLoggedInAt: daysAgo(200) })

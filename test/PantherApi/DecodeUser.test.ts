@@ -83,3 +83,41 @@ describe("decodeUserRecord", () => {
     for (const raw of [null, undefined, 7, "user", [], [BASE], Object.assign([], BASE)]) expectSameAsSchema(raw)
   })
 })
+
+describe("an invalid record", () => {
+  it("names each field once, the types a union would take joined", () => {
+    const record = decodeUserRecord(withField({ ...BASE, id: 12345, lastLoggedInAt: 7 }, "givenName", ABSENT))
+    expect(record).toMatchObject({
+      _tag: "InvalidUser",
+      reason:
+        "id: Expected string or undefined, actual 12345; givenName: is missing; lastLoggedInAt: Expected string or null, actual 7"
+    })
+  })
+
+  it("keeps what can be read for the rules, each field that failed left blank, absent or unreadable", () => {
+    const record = decodeUserRecord({
+      ...BASE,
+      id: 12345,
+      familyName: null,
+      role: { id: 7, name: "Admin" },
+      enabled: "yes",
+      status: 3,
+      createdAt: { at: "2024" },
+      lastLoggedInAt: 7
+    })
+    if (record._tag !== "InvalidUser") throw new Error("expected an invalid record")
+    expect(record.readable).toEqual({
+      user: {
+        email: "kim@example.com",
+        givenName: "Kim",
+        familyName: "",
+        role: { name: "Admin" },
+        enabled: true,
+        createdAt: "(not text)",
+        lastLoggedInAt: "(not text: 7)"
+      },
+      enabledKnown: false
+    })
+    expect(decodeUserRecord(42)).toMatchObject({ _tag: "InvalidUser", readable: undefined })
+  })
+})

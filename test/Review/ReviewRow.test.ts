@@ -33,14 +33,24 @@ it("calls a sound user valid and a record that failed the schema invalid", () =>
   const sound = rowOf(UserRecord.ValidUser({ user: user({ lastLoggedInAt: daysAgo(3) }) }))
   expect(inventoryRecord(sound, AS_OF)).toMatchObject({ valid: true, invalidReason: null })
   const failed = rowOf(
-    UserRecord.InvalidUser({ userId: Option.some("u-9"), email: Option.none(), reason: "email: is missing" })
+    UserRecord.InvalidUser({
+      userId: Option.some("u-9"),
+      email: Option.none(),
+      reason: "email: is missing",
+      readable: undefined
+    })
   )
   expect(inventoryRecord(failed, AS_OF)).toMatchObject({ valid: false, invalidReason: "email: is missing" })
 })
 
 it("says of a record that failed the schema that its privilege is unknown, not that it is unprivileged", () => {
   const failed = rowOf(
-    UserRecord.InvalidUser({ userId: Option.some("u-9"), email: Option.none(), reason: "enabled: is missing" })
+    UserRecord.InvalidUser({
+      userId: Option.some("u-9"),
+      email: Option.none(),
+      reason: "enabled: is missing",
+      readable: undefined
+    })
   )
   expect(inventoryRecord(failed, AS_OF)).toMatchObject({ privileged: null, enabled: null })
   const column = (columns: ReadonlyArray<string>, cells: ReadonlyArray<string>) => cells[columns.indexOf("privileged")]
@@ -54,4 +64,25 @@ it("leaves a deactivated user's bad timestamp alone, as the run does: it is not 
   const deactivated = rowOf(UserRecord.ValidUser({ user: user({ enabled: false, lastLoggedInAt: "nope" }) }))
   expect(deactivated.invalidReason).toBe("")
   expect(inventoryRecord(deactivated, AS_OF)).toMatchObject({ valid: true, findings: [] })
+})
+
+it("shows what could be read of a record that failed the schema, with every reason it is invalid", () => {
+  const readable = user({ familyName: "", role: { name: "Admin" }, status: "COMPROMISED", createdAt: "soon" })
+  const record = UserRecord.InvalidUser({
+    userId: Option.some("u-9"),
+    email: Option.some("kim@example.com"),
+    reason: "familyName: is missing",
+    readable: { user: readable, enabledKnown: true }
+  })
+  const failed = { reason: "familyName: is missing", userId: "u-9", email: "kim@example.com", enabledKnown: true }
+  const row = makeReviewRowBuilder()(record, judgeUser(readable, params, policy, failed), [])
+  expect(row).toMatchObject({
+    userId: "u-9",
+    givenName: readable.givenName,
+    roleName: "Admin",
+    status: "COMPROMISED",
+    privileged: null,
+    enabled: null,
+    invalidReason: 'familyName: is missing; createdAt is not a timestamp: "soon"'
+  })
 })
