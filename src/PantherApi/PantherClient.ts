@@ -393,6 +393,31 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const getUserRecord = (id: string, idRequired = true): Effect.Effect<UserRecord, PantherApiError> =>
       Effect.map(getUserAnswer(id, idRequired), ({ record }) => record)
 
+    /**
+     * The user a create or update answered with, if it is the one sent: the same email (in any case) and, when the
+     * answer names one, the same id. Another user's record (a proxy answering every path alike, a wrong --api-url)
+     * would otherwise be printed as the change made, and its id kept by a script for a later delete.
+     */
+    const answerAbout = (
+      route: Route,
+      path: string,
+      user: User,
+      sent: { readonly id?: string; readonly email: string }
+    ): Effect.Effect<User, InvalidResponse> => {
+      const otherId = sent.id !== undefined && user.id !== undefined && user.id !== sent.id
+      if (!otherId && user.email.trim().toLowerCase() === sent.email.trim().toLowerCase()) return Effect.succeed(user)
+      const other = printable(scrub([user.email, user.id].filter((part) => part !== undefined).join(", ")))
+      return Effect.fail(
+        new InvalidResponse({
+          method: route.method,
+          path,
+          reason:
+            `it describes another user (${other}), not the one sent (${printable(scrub(sent.email))}); the change may have ` +
+            `been made all the same: check with \`users list --email ${printable(scrub(sent.email))}\``
+        })
+      )
+    }
+
     /** The user, valid, with the answer as Panther sent it (fields the schema does not know included). */
     const getValidUser = (
       id: string,
@@ -444,7 +469,9 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         Effect.flatMap(Clock.currentTimeMillis, (started) =>
           settleCreate({
             create: Effect.flatMap(withBody(Routes.createUser, Routes.createUser.path, body), (request) =>
-              send(Routes.createUser, UserSchema, request, false)
+              Effect.flatMap(send(Routes.createUser, UserSchema, request, false), (user) =>
+                answerAbout(Routes.createUser, Routes.createUser.path, user, { email: body.email })
+              )
             ),
             findByEmail: findByEmail(body.email),
             asAsked: (user) => user.enabled && isAsAsked(user, body),
@@ -464,7 +491,9 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       // An update sends the whole user, so repeating it after an uncertain failure is harmless.
       updateUser: (id: string, body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         Effect.flatMap(withBody(Routes.updateUser, pathWithId(Routes.updateUser, id), body), (request) =>
-          send(Routes.updateUser, UserSchema, request)
+          Effect.flatMap(send(Routes.updateUser, UserSchema, request), (user) =>
+            answerAbout(Routes.updateUser, pathWithId(Routes.updateUser, id), user, { id, email: body.email })
+          )
         ),
       deleteUser: (id: string): Effect.Effect<void, PantherApiError> =>
         settleDelete({

@@ -862,12 +862,46 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a create or update answered with another user's record fails, saying to check", () =>
+    Effect.gen(function* () {
+      const body = { email: "kim@acme.example", givenName: "Kim", familyName: "Lee", role: { name: "Analyst" } }
+      const server = yield* scriptedServer([
+        json(200, rawUser("u-0077", { email: "mallory@evil.example" })),
+        json(200, rawUser("u-0088", { email: "kim@acme.example" })),
+        json(200, { ...rawUser("u1"), id: undefined, email: "someone@acme.example" })
+      ])
+      const [created, updated, idless] = yield* runWithClient(server.url, (client) =>
+        Effect.all([
+          Effect.flip(client.createUser(body)),
+          Effect.flip(client.updateUser("u-0001", body)),
+          Effect.flip(client.updateUser("u-0001", body))
+        ])
+      )
+      expect(created.exitCode).toBe(ExitCode.ApiFailure)
+      expect(created.message).toContain(
+        "Panther's answer to POST /users is not what the Users API describes: it describes another user " +
+          "(mallory@evil.example, u-0077), not the one sent (kim@acme.example); the change may have been made all " +
+          "the same: check with `users list --email kim@acme.example`"
+      )
+      expect(updated.message).toContain(
+        "POST /users/u-0001 is not what the Users API describes: it describes another user (kim@acme.example, u-0088)"
+      )
+      expect(idless.message).toContain("it describes another user (someone@acme.example)")
+      // Each was sent once: a wrong answer is no reason to send a change again.
+      expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+        "POST /users",
+        "POST /users/u-0001",
+        "POST /users/u-0001"
+      ])
+    })
+  )
+
   it.scopedLive("single-user operations send the right method, path and body", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([
         json(200, rawUser("u/1")),
-        json(200, rawUser("new")),
-        json(200, rawUser("u1")),
+        json(200, rawUser("new", { email: "n@example.com" })),
+        json(200, rawUser("u1", { email: "N@Example.com" })),
         text(200, ""),
         json(200, { results: [{ id: "r1", name: "Admin", permissions: ["UserModify"] }], next: "x" }),
         json(200, { results: [{ id: "r2", name: "Analyst", permissions: ["UserRead"] }] }),
