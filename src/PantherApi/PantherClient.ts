@@ -156,7 +156,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const execute = (
       request: ApiRequest,
       repeatable = true,
-      started?: Exchange
+      started?: Exchange,
+      attemptsBefore = 0
     ): Effect.Effect<Reply, PantherApiError> => {
       const { method, path } = request
       let first = started
@@ -204,7 +205,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               )
         )
       )
-      return withRetries(settings.retry, count("retries"), { repeatable })(attempt)
+      return withRetries(settings.retry, count("retries"), { repeatable, attemptsBefore })(attempt)
     }
 
     /** Decoding comes after the retries, never inside them: a wrong shape does not improve by asking again. */
@@ -498,8 +499,14 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       deleteUser: (id: string): Effect.Effect<void, PantherApiError> =>
         settleDelete({
           // 200 with no body: nothing to decode.
-          deleteOnce: (repeatable) =>
-            execute(plain(Routes.deleteUser, pathWithId(Routes.deleteUser, id)), repeatable).pipe(Effect.asVoid),
+          deleteOnce: (repeatable, attemptsBefore) =>
+            execute(
+              plain(Routes.deleteUser, pathWithId(Routes.deleteUser, id)),
+              repeatable,
+              undefined,
+              attemptsBefore
+            ).pipe(Effect.asVoid),
+          maxAttempts: settings.retry.maxAttempts,
           onRetry: count("retries")
         }),
       listRoles,

@@ -122,12 +122,13 @@ export const withRetries =
   (
     policy: RetryPolicy,
     onRetry: Effect.Effect<void>,
-    options: { readonly repeatable: boolean } = { repeatable: true }
+    /** `attemptsBefore`: attempts of the same request already made (a delete sent again), counted with these. */
+    options: { readonly repeatable: boolean; readonly attemptsBefore?: number } = { repeatable: true }
   ) =>
   <A>(attempt: Effect.Effect<A, TransientFailure | PantherApiError>): Effect.Effect<A, PantherApiError> =>
     Effect.gen(function* () {
       const started = yield* Clock.currentTimeMillis
-      for (let attempts = 1; ; attempts++) {
+      for (let attempts = 1 + (options.attemptsBefore ?? 0); ; attempts++) {
         const result = yield* Effect.either(attempt)
         if (Either.isRight(result)) return result.right
         const failure = result.left

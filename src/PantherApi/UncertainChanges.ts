@@ -106,22 +106,26 @@ export const settleCreate = (options: {
 }
 
 /**
- * A delete: sent again (`deleteOnce(true)`, with the ordinary retries), and "not found" then means the first one
- * worked, which is what was asked, provided the caller saw the user exist just before (`users delete` looks it up
- * first): otherwise a mistyped id would read as deleted. A "not found" on the first try is still an error.
+ * A delete: sent again (`deleteOnce(true)`, with the ordinary retries left), and "not found" then means the first
+ * one worked, which is what was asked, provided the caller saw the user exist just before (`users delete` looks it
+ * up first): otherwise a mistyped id would read as deleted. A "not found" on the first try is still an error. All
+ * the attempts together keep to `maxAttempts` (--max-retries), and the last failure counts them all.
  */
 export const settleDelete = (options: {
-  readonly deleteOnce: (repeatable: boolean) => Effect.Effect<void, PantherApiError>
+  readonly deleteOnce: (repeatable: boolean, attemptsBefore: number) => Effect.Effect<void, PantherApiError>
+  readonly maxAttempts: number
   readonly onRetry: Effect.Effect<void>
 }): Effect.Effect<void, PantherApiError> =>
-  options.deleteOnce(false).pipe(
-    Effect.catchIf(isUncertain, () =>
-      options.onRetry.pipe(
-        Effect.zipRight(options.deleteOnce(true)),
-        Effect.catchTag("NotFound", () =>
-          Effect.logWarning("Panther: the answer to the delete was lost, and the user is gone: it worked")
-        )
-      )
+  options.deleteOnce(false, 0).pipe(
+    Effect.catchIf(isUncertain, (uncertain) =>
+      uncertain.attempts >= options.maxAttempts
+        ? Effect.fail(uncertain)
+        : options.onRetry.pipe(
+            Effect.zipRight(options.deleteOnce(true, uncertain.attempts)),
+            Effect.catchTag("NotFound", () =>
+              Effect.logWarning("Panther: the answer to the delete was lost, and the user is gone: it worked")
+            )
+          )
     )
   )
 

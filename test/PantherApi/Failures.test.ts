@@ -414,6 +414,21 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a delete whose answers keep failing keeps to --max-retries, counting every attempt", () =>
+    Effect.gen(function* () {
+      for (const maxAttempts of [1, 2, 4]) {
+        const server = yield* scriptedServer(() => json(500, { message: "internal error" }))
+        const error = yield* failureOf(
+          runWithClient(server.url, (client) => client.deleteUser("u1"), { retry: { ...fastRetry, maxAttempts } })
+        )
+        expect(server.requests).toHaveLength(maxAttempts)
+        expect(error.message).toContain(
+          `DELETE /users/u1 (500)${maxAttempts === 1 ? "" : ` after ${maxAttempts} attempts`}`
+        )
+      }
+    })
+  )
+
   it.scopedLive("a delete of an unknown id is still NotFound", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(404, { message: "no such user" })])
