@@ -1,5 +1,5 @@
 /** `panther-audit users get ID`: one user, as JSON on stdout, every field Panther sent included. */
-import { Args, Command } from "@effect/cli"
+import { Args, Command, HelpDoc } from "@effect/cli"
 import { Effect } from "effect"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { requireArgValue } from "../Cli/FlagValues.js"
@@ -11,6 +11,13 @@ export const userIdArg = Args.text({ name: "id" }).pipe(
   Args.mapEffect(requireArgValue("The user id")),
   // An id read from a file with CRLF endings, or cut from a CSV, comes with space no id has.
   Args.map((id) => id.trim()),
+  // Sent in the path, `.` and `..` would be steps that any proxy or server normalizing the URL takes: a delete of
+  // `..` would go to /users itself, or to /. No id Panther makes is either.
+  Args.mapEffect((id) =>
+    id === "." || id === ".."
+      ? Effect.fail(HelpDoc.p(`The user id "${id}" is a step in a path, not an id: give the id \`users list\` shows.`))
+      : Effect.succeed(id)
+  ),
   Args.withDescription("The user's id (see `users list`).")
 )
 

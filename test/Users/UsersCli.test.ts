@@ -602,7 +602,7 @@ describe("panther-audit users", () => {
     expect(stderrText(noRole.stderr)).toContain("needs a role")
   }, 60_000)
 
-  it("an empty filter or user id is a usage error, not a request for every user", async () => {
+  it("an empty filter or user id, or an id that is a path step, is a usage error, not a request", async () => {
     const server = await startScriptedServer([json(200, { results: [rawUser("u1")] })])
     try {
       const run = (...args: Array<string>) =>
@@ -618,6 +618,10 @@ describe("panther-audit users", () => {
         [["users", "get", ""], "The user id is empty"],
         [["users", "update", "", "--given-name", "X"], "The user id is empty"],
         [["users", "delete", "", "--yes"], "The user id is empty"],
+        // Steps in a path, which a proxy normalizing the URL would take: DELETE /users/.. is DELETE /.
+        [["users", "delete", "..", "--yes"], 'The user id ".." is a step in a path, not an id'],
+        [["users", "get", " . "], 'The user id "." is a step in a path, not an id'],
+        [["users", "update", ".", "--given-name", "X"], 'The user id "." is a step in a path'],
         [["users", "update", "u1", "--given-name", ""], "--given-name is empty"],
         [["users", "update", "u1", "--given-name", "X", "--role", ""], "--role is empty"],
         [["users", "update", "u1", "--role-id", " "], "--role-id is empty"],
