@@ -9,6 +9,7 @@ import { Chunk, Clock, Effect, Fiber, Option, Stream } from "effect"
 import { NoUsersListed, type PaginationLoop, type PantherApiError } from "../PantherApi/ClientErrors.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
 import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
+import { makeRepeatedIds, namingRepeatedIds } from "../PantherApi/RepeatedIds.js"
 import { Routes } from "../PantherApi/Routes.js"
 import type { RoleWithPermissions, User } from "../PantherApi/Schemas.js"
 import type { ReadableUser, UserRecord } from "../PantherApi/UserRecord.js"
@@ -217,6 +218,7 @@ export const runAudit = (
       let enabledWithLogin = 0
       let enabledWithoutRole = 0
       let duplicates = 0
+      const repeatedIds = makeRepeatedIds()
 
       const { onProgress, onUser } = options
       yield* forEachChunk(
@@ -234,6 +236,7 @@ export const runAudit = (
               if (id !== undefined && id !== "") {
                 if (!seenIds.take(id)) {
                   duplicates++
+                  repeatedIds.add(id)
                   continue
                 }
               }
@@ -319,7 +322,10 @@ export const runAudit = (
       // Repeats the client left out at page boundaries count too: every record Panther sent is accounted for.
       const repeated = duplicates + stats.repeatsDropped
       if (repeated > 0) {
-        warnings.push(`${repeated} records repeated a user id already seen; each user was taken once.`)
+        const ids = namingRepeatedIds([...stats.repeatsDroppedIds, ...repeatedIds.named()], repeated)
+        warnings.push(
+          `${repeated} records repeated a user id already seen ${ids}; each user was taken once, as first sent.`
+        )
       }
       const finishedAt = yield* Clock.currentTimeMillis
       const summary = ledger.summarize(exclude)

@@ -66,8 +66,8 @@ export const paginate = <A, E>(options: {
   readonly requestPage: (cursor: Option.Option<string>) => Effect.Effect<PendingPage<A, E>>
   readonly idOf: (item: A) => Option.Option<string>
   readonly onLoop: (reason: LoopReason, pagesFetched: number) => E
-  /** Told how many items of a page were left out as repeats (on the page itself or the one before). */
-  readonly onRepeats?: (count: number) => Effect.Effect<void>
+  /** Told the ids of the items of a page left out as repeats (on the page itself or the one before). */
+  readonly onRepeats?: (ids: ReadonlyArray<string>) => Effect.Effect<void>
 }): Stream.Stream<A, E> =>
   Stream.suspend(() => {
     // Every cursor seen, one short string per page (a sixtieth of the users at most): the price of catching a
@@ -103,24 +103,25 @@ export const paginate = <A, E>(options: {
           inFlight = undefined
           pages++
           const currentIds = new Set<string>()
+          const repeatedIds: Array<string> = []
           const fresh = page.items.filter((item) => {
             const id = options.idOf(item)
             if (Option.isNone(id)) return true
             const seen = previousIds.has(id.value) || currentIds.has(id.value)
             currentIds.add(id.value)
+            if (seen) repeatedIds.push(id.value)
             return !seen
           })
           previousIds = currentIds
           // A page of nothing but repeats brings no more than an empty one: both count toward the limit.
           emptyInARow = fresh.length === 0 ? emptyInARow + 1 : 0
-          const repeated = page.items.length - fresh.length
           const repeats =
-            repeated === 0
+            repeatedIds.length === 0
               ? Effect.void
               : (
                   options.onRepeats ??
-                  ((count) => Effect.logDebug(`Panther sent ${count} item(s) twice; passed on once`))
-                )(repeated)
+                  ((ids) => Effect.logDebug(`Panther sent ${ids.length} item(s) twice; passed on once`))
+                )(repeatedIds)
           const chunk = Chunk.unsafeFromArray(fresh)
           if (Option.isNone(page.next)) {
             finished = true

@@ -27,6 +27,7 @@ import { type ConnectionSettings, PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId, scrubbedUser } from "./DecodeUser.js"
 import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
 import { type Page, type PendingPage, paginate } from "./Pagination.js"
+import { makeRepeatedIds } from "./RepeatedIds.js"
 import { checkStatus, errorDetail, parseJson, printable, transportFailure, unaskedEncoding } from "./Responses.js"
 import { backoffDelay, withRetries } from "./Retry.js"
 import { pathWithId, type Route, Routes } from "./Routes.js"
@@ -65,6 +66,8 @@ export interface ClientStats {
   readonly retries: number
   /** User records the list left out because the same id had just come (on the page, or the page before). */
   readonly repeatsDropped: number
+  /** The first few ids of those (`RepeatedIds.ts`). */
+  readonly repeatsDroppedIds: ReadonlyArray<string>
 }
 
 /** A request as the client builds it; the transport adds the base URL and the headers. */
@@ -91,8 +94,16 @@ const endsEarly = (body: string): boolean => {
 export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/PantherClient", {
   effect: Effect.gen(function* () {
     const settings = yield* PantherConnection
-    const counters = yield* Ref.make<ClientStats>({ requests: 0, pagesFetched: 0, retries: 0, repeatsDropped: 0 })
-    const count = (key: keyof ClientStats) => Ref.update(counters, (stats) => ({ ...stats, [key]: stats[key] + 1 }))
+    const counters = yield* Ref.make<ClientStats>({
+      requests: 0,
+      pagesFetched: 0,
+      retries: 0,
+      repeatsDropped: 0,
+      repeatsDroppedIds: []
+    })
+    const repeatedIds = makeRepeatedIds()
+    const count = (key: "requests" | "pagesFetched" | "retries") =>
+      Ref.update(counters, (stats) => ({ ...stats, [key]: stats[key] + 1 }))
 
     // Defence in depth: nothing the server sends back is quoted with the token in it, in any form an echo may give
     // it (Redact.ts): replaced where it stands, or the whole quote withheld. Nor with the proxy's password, which a
@@ -307,8 +318,15 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         idOf: rawUserId,
         onLoop: (reason, pagesFetched) =>
           new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched }),
-        onRepeats: (repeated) =>
-          Ref.update(counters, (stats) => ({ ...stats, repeatsDropped: stats.repeatsDropped + repeated }))
+        onRepeats: (ids) =>
+          Ref.update(counters, (stats) => {
+            for (const id of ids) repeatedIds.add(id)
+            return {
+              ...stats,
+              repeatsDropped: stats.repeatsDropped + ids.length,
+              repeatsDroppedIds: repeatedIds.named()
+            }
+          })
       })
     }
 

@@ -17,6 +17,7 @@ import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { NoUsersListed } from "../PantherApi/ClientErrors.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
 import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
+import { makeRepeatedIds, namingRepeatedIds } from "../PantherApi/RepeatedIds.js"
 import { printable } from "../PantherApi/Responses.js"
 import { Routes } from "../PantherApi/Routes.js"
 import { InvalidRecords } from "./InvalidRecords.js"
@@ -64,6 +65,7 @@ export const listUsersCommand = Command.make(
       // shifting while it is read) is caught here, as the audit catches it.
       const seenIds = makeSeenIds()
       let repeated = 0
+      const repeatedIds = makeRepeatedIds()
       let taken = 0
       const listed = yield* client
         .listUsersAsSent({
@@ -84,6 +86,7 @@ export const listUsersCommand = Command.make(
                 // As the audit does: a record naming a user already taken is a repeat, valid or not.
                 if (id !== undefined && id !== "" && !seenIds.take(id)) {
                   repeated++
+                  repeatedIds.add(id)
                   continue
                 }
                 taken++
@@ -120,12 +123,14 @@ export const listUsersCommand = Command.make(
         })
       }
       // With those the client left out at page boundaries: every record Panther sent is accounted for.
-      const repeats = repeated + (yield* client.stats).repeatsDropped
+      const stats = yield* client.stats
+      const repeats = repeated + stats.repeatsDropped
       if (repeats > 0) {
+        const ids = namingRepeatedIds([...stats.repeatsDroppedIds, ...repeatedIds.named()], repeats)
         yield* tell(
           "note",
-          `${repeats} record${repeats === 1 ? "" : "s"} from Panther repeated a user already listed or reported; ` +
-            "left out, so each user is listed once."
+          `${repeats} record${repeats === 1 ? "" : "s"} from Panther repeated a user already listed or reported ` +
+            `${ids}; left out, so each user is listed once, as first sent.`
         )
       }
       const count = yield* Ref.get(invalid)

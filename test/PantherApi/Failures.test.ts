@@ -36,7 +36,7 @@ describe("PantherClient failures", () => {
         Effect.all({ user: client.getUser("u1"), stats: Effect.suspend(() => client.stats) })
       )
       expect(user.id).toBe("u1")
-      expect(stats).toEqual({ requests: 2, pagesFetched: 0, retries: 1, repeatsDropped: 0 })
+      expect(stats).toEqual({ requests: 2, pagesFetched: 0, retries: 1, repeatsDropped: 0, repeatsDroppedIds: [] })
     })
   )
 

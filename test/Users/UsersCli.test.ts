@@ -720,7 +720,9 @@ describe("panther-audit users", () => {
       expect(result.code).toBe(0)
       expect(ndjson(result.stdout).map((user) => user.id)).toEqual(["u1", "u2", "u3", "u4"])
       // u2 and u3 at page boundaries (left out by the client), u1 two pages apart.
-      expect(stderrText(result.stderr)).toContain("3 records from Panther repeated a user already listed or reported")
+      expect(stderrText(result.stderr)).toContain(
+        "3 records from Panther repeated a user already listed or reported (u2, u3, u1); left out"
+      )
     } finally {
       await server.close()
     }

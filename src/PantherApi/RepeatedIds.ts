@@ -1,0 +1,31 @@
+/**
+ * The user ids Panther sent more than once, for the line that says so: a repeat is passed over (the user is taken
+ * once, as first sent), and a reader who wants to know whether the repeat differed needs its id to look it up.
+ */
+import { printable } from "./Responses.js"
+
+/** How many a line names: enough to look some up, few enough for one line. */
+const NAMED = 5
+
+export interface RepeatedIds {
+  readonly add: (id: string) => void
+  /** The first few ids repeated, each once. */
+  readonly named: () => ReadonlyArray<string>
+}
+
+export const makeRepeatedIds = (): RepeatedIds => {
+  const named: Array<string> = []
+  return {
+    add: (id) => {
+      if (named.length < NAMED && !named.includes(id)) named.push(id)
+    },
+    named: () => named
+  }
+}
+
+/** `(id-1, id-2, ...)`: the ids named, the first of `ids` up to the limit, with an ellipsis when there were more. */
+export const namingRepeatedIds = (ids: ReadonlyArray<string>, count: number): string => {
+  const unique = [...new Set(ids)]
+  const shown = unique.slice(0, NAMED)
+  return `(${shown.map(printable).join(", ")}${count > shown.length ? ", ..." : ""})`
+}
