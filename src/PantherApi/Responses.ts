@@ -366,6 +366,14 @@ export const transportFailure = (
       "Check that --api-url / PANTHER_API_URL is Panther's API."
     )
   }
+  if (code?.startsWith("HPE_") === true) {
+    // Node's HTTP parser refused the answer itself: not HTTP at all (another service on the port), headers past
+    // Node's limit, or framing that contradicts itself. Asking again gets the same; no network fault to look for.
+    return final(
+      `the answer is not valid HTTP (${code})`,
+      "Check that --api-url / PANTHER_API_URL is Panther's API and not another service on that host and port."
+    )
+  }
   if (code === "EPROTO" && failure.serverAlert === true) {
     // A TLS 1.2 server ends the handshake with an alert (handshake failure, 40) when it wants a client certificate;
     // TLS 1.3 names that alert in the code, which `certificateFailure` reads.

@@ -429,6 +429,23 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("an answer that is not HTTP (another service on the port) fails at once, saying so", () =>
+    Effect.gen(function* () {
+      let connections = 0
+      const server = createNetServer((socket) => {
+        connections++
+        socket.on("error", () => {})
+        socket.on("data", () => socket.end("SSH-2.0-OpenSSH_9.6\r\n"))
+      })
+      const error = yield* failureOf(getUser(`http://127.0.0.1:${yield* listenOnLoopback(server)}`))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("for GET /users/u1: the answer is not valid HTTP (HPE_INVALID_CONSTANT)")
+      expect(error.message).toContain("is Panther's API and not another service on that host and port")
+      expect(error.message).not.toContain("--timeout-seconds")
+      expect(connections).toBe(1)
+    })
+  )
+
   it.scopedLive("a delete of an unknown id is still NotFound", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(404, { message: "no such user" })])
