@@ -166,7 +166,10 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
       case 414:
         return "The address was too long for a server in between (414): a very long cursor or filter can cause it."
       case 431:
-        return "The request's address or headers were too large for a server in between (431): a very long filter can cause it."
+        return (
+          "The request's address or headers were too large for a server in between (431): a very long cursor (as " +
+          "Panther sends it) or filter can cause it."
+        )
       default:
         // 400, 409 and 422 are about what was asked; other statuses (a 405 with an HTML page) suggest the address is
         // not the API at all.

@@ -688,7 +688,9 @@ describe("panther-audit users", () => {
   it("a server in between refusing a long request (431) is said to be that, not a wrong address", async () => {
     const refused = await againstScripted([text(431, "")], ["users", "list", "--id", "u1"])
     expect(refused.code).toBe(3)
-    expect(stderrText(refused.stderr)).toContain("too large for a server in between (431)")
+    expect(stderrText(refused.stderr)).toContain(
+      "too large for a server in between (431): a very long cursor (as Panther sends it) or filter can cause it."
+    )
     expect(refused.stderr).not.toContain("--api-url")
     const badId = await againstScripted([json(400, { message: "invalid user id format" })], ["users", "get", "bad id"])
     expect(badId.code).toBe(3)
