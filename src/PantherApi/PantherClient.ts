@@ -88,7 +88,20 @@ const endsEarly = (body: string): boolean => {
   const first = body.trimStart()[0]
   if (first !== "{" && first !== "[") return false
   const last = body.trimEnd().at(-1)
-  return last !== (first === "{" ? "}" : "]")
+  return last !== (first === "{" ? "}" : "]") && !hasTrailingContent(body)
+}
+
+/**
+ * Whether the body is a whole JSON document with something after it (`{...}garbage`), which asking again will not
+ * mend: the parser says so ("... after JSON at position N"). Only read for a body whose end already looks wrong.
+ */
+const hasTrailingContent = (body: string): boolean => {
+  try {
+    JSON.parse(body)
+    return false
+  } catch (error) {
+    return error instanceof SyntaxError && error.message.includes("after JSON")
+  }
 }
 
 export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/PantherClient", {

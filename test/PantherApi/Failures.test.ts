@@ -446,6 +446,17 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a whole JSON answer with more after it is not taken for one cut short, nor asked for again", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer(() => text(200, '{"results":[]}garbage', "application/json"))
+      const error = yield* failureOf(runWithClient(server.url, (client) => Stream.runCollect(client.listUsers())))
+      expect(error._tag).toBe("InvalidResponse")
+      expect(error.message).toContain("the body is not JSON")
+      expect(error.message).not.toContain("cut off")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
   it.scopedLive("a delete of an unknown id is still NotFound", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(404, { message: "no such user" })])
