@@ -266,6 +266,19 @@ describe("statuses no rule judges", () => {
   })
 })
 
+/** An audit of one page of users, from a server whose roles cannot be read (so privilege goes by role names). */
+const auditOnePageWithoutRoles = (page: { readonly results: ReadonlyArray<unknown> }) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const server = yield* scriptedServer((_index, request) =>
+          request.path === "/roles" ? json(403, { error: "forbidden" }) : json(200, page)
+        )
+        return yield* audit(server.url, "token")
+      })
+    )
+  )
+
 describe("records the API gets wrong", () => {
   it("reports an invalid record with its id and goes on; falls back to role names when roles are unreadable", async () => {
     const page = {
@@ -300,16 +313,7 @@ describe("records the API gets wrong", () => {
         }
       ]
     }
-    const outcome = await Effect.runPromise(
-      Effect.scoped(
-        Effect.gen(function* () {
-          const server = yield* scriptedServer((_index, request) =>
-            request.path === "/roles" ? json(403, { error: "forbidden" }) : json(200, page)
-          )
-          return yield* audit(server.url, "token")
-        })
-      )
-    )
+    const outcome = await auditOnePageWithoutRoles(page)
     const { rows, json: report } = readReports(outcome)
     const invalid = rows.filter((row) => row.finding === "INVALID_RECORD")
     expect(invalid.map((row) => row.user_id).sort()).toEqual(["bad", "odd"])
@@ -344,16 +348,7 @@ describe("records the API gets wrong", () => {
         42
       ]
     }
-    const outcome = await Effect.runPromise(
-      Effect.scoped(
-        Effect.gen(function* () {
-          const server = yield* scriptedServer((_index, request) =>
-            request.path === "/roles" ? json(403, { error: "forbidden" }) : json(200, page)
-          )
-          return yield* audit(server.url, "token")
-        })
-      )
-    )
+    const outcome = await auditOnePageWithoutRoles(page)
     const { rows, json: report } = readReports(outcome)
     const of = (userId: string) => rows.filter((row) => row.user_id === userId)
     expect(of("hidden").map((row) => `${row.severity} ${row.finding}`)).toEqual([
