@@ -20,6 +20,8 @@ const MIN_READABLE = 6
 export interface Secrets {
   readonly values: ReadonlyArray<string>
   readonly forms: ReadonlyArray<string>
+  /** Those of `values` that half of gives away (see `MIN_PARTIAL`). */
+  readonly halves: ReadonlyArray<string>
 }
 
 const lowerCaseHex = (encoded: string): string => encoded.replace(/%[0-9A-F]{2}/g, (percent) => percent.toLowerCase())
@@ -51,14 +53,26 @@ export const echoForms = (secret: string): ReadonlyArray<string> => {
   ]
 }
 
-/** `values` (empty ones dropped) with their echo forms, and any `extraForms` a protocol gives them (AUTH blobs). */
-export const secretsOf = (values: ReadonlyArray<string>, extraForms: ReadonlyArray<string> = []): Secrets => {
+/**
+ * `values` (empty ones dropped) with their echo forms, and any `extraForms` a protocol gives them (AUTH blobs).
+ * `halves`: secrets that are random through and through (an API token), so that half of one read anywhere gives it
+ * away; not a password or a URL, whose parts (a host and port, a word) an ordinary message may hold.
+ */
+export const secretsOf = (
+  values: ReadonlyArray<string>,
+  extraForms: ReadonlyArray<string> = [],
+  halves: ReadonlyArray<string> = []
+): Secrets => {
   const present = values.filter((value) => value !== "")
   const forms = [...new Set([...present.flatMap(echoForms), ...extraForms.filter((form) => form !== "")])]
-  return { values: present, forms: forms.sort((a, b) => b.length - a.length) }
+  return {
+    values: present,
+    forms: forms.sort((a, b) => b.length - a.length),
+    halves: halves.filter((value) => present.includes(value))
+  }
 }
 
-export const NO_SECRETS: Secrets = { values: [], forms: [] }
+export const NO_SECRETS: Secrets = { values: [], forms: [], halves: [] }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
@@ -80,7 +94,7 @@ export const redact = (text: string, secrets: Secrets): string => secrets.forms.
 
 /** Whether any of the secrets can be read out of `text` (see `revealsSecret`). */
 export const revealsAny = (text: string, secrets: Secrets): boolean =>
-  secrets.values.some((secret) => revealsSecret(text, secret))
+  secrets.values.some((secret) => revealsSecret(text, secret, secrets.halves.includes(secret)))
 
 /**
  * Past this many characters a quoted text is cut before it is read back: no message worth quoting is longer, and
@@ -107,14 +121,15 @@ export const scrubSecrets = (text: string, secrets: Secrets): string => {
 
 /**
  * Whether `secret` can be read out of `text` as is or once decoded (two layers deep), whitespace and case ignored;
- * for a secret of `MIN_PARTIAL` characters or more, half of it is enough.
+ * with `halfIsEnough`, for a secret of `MIN_PARTIAL` characters or more, half of it is enough.
  */
-export const revealsSecret = (text: string, secret: string): boolean => {
+export const revealsSecret = (text: string, secret: string, halfIsEnough = false): boolean => {
   const wanted = comparable(secret)
   if (wanted.length < MIN_READABLE) return false
+  const byHalves = halfIsEnough && wanted.length >= MIN_PARTIAL
   for (const reading of readings(text)) {
     const read = comparable(reading)
-    if (read.includes(wanted) || (wanted.length >= MIN_PARTIAL && halfOfItIn(read, wanted))) return true
+    if (read.includes(wanted) || (byHalves && halfOfItIn(read, wanted))) return true
   }
   return false
 }
@@ -124,9 +139,9 @@ const withoutWhitespace = (text: string): string => text.replace(/\s+/g, "")
 const comparable = (text: string): string => withoutWhitespace(text).toLowerCase()
 
 /**
- * From this length on a secret (an API token) is withheld when half of it is read: a server that cuts an echoed
- * key short ("key sim-read-7c1f3a9e2b6d... is not valid") gives away that much of it. Shorter secrets (passwords)
- * only whole: half of one is a common word often enough.
+ * From this length on a token (`halves` in `secretsOf`) is withheld when half of it is read: a server that cuts an
+ * echoed key short ("key sim-read-7c1f3a9e2b6d... is not valid") gives away that much of it. A shorter one only
+ * whole: half of it would be found by chance.
  */
 const MIN_PARTIAL = 16
 

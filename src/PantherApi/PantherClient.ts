@@ -124,7 +124,10 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const proxyLogin = settings.proxy?.login
     const tokenSecrets = secretsOf(
       [Redacted.value(settings.token), ...(proxyLogin === undefined ? [] : [Redacted.value(proxyLogin.password)])],
-      proxyLogin === undefined ? [] : [Redacted.value(proxyLogin.authorization)]
+      proxyLogin === undefined ? [] : [Redacted.value(proxyLogin.authorization)],
+      // The token is random through and through: half of it echoed gives it away. The proxy's password, a word
+      // maybe, only whole.
+      [Redacted.value(settings.token)]
     )
     const scrub = (text: string): string => scrubSecrets(text, tokenSecrets)
     /**

@@ -54,9 +54,9 @@ describe("scrubSecrets", () => {
     expect(revealsSecret(base64(SECRET.toLowerCase()), SECRET)).toBe(true)
   })
 
-  it("withholds an echo of half a long secret or more, from anywhere in it, but not of less", () => {
+  it("withholds an echo of half a long token or more, from anywhere in it, but not of less", () => {
     const token = "sim-read-7c1f3a9e2b6d4f08a5e1c3b7d9f20a64"
-    const tokens = secretsOf([token])
+    const tokens = secretsOf([token], [], [token])
     const half = Math.ceil(token.length / 2)
     for (const shown of [
       token.slice(0, half),
@@ -75,10 +75,19 @@ describe("scrubSecrets", () => {
     expect(scrubSecrets(apart, tokens)).toBe(apart)
   })
 
-  it("reads a shorter secret, a password, only whole: half of one is a common word often enough", () => {
+  it("reads other secrets only whole: part of a password or a URL is a word or a host an error may name", () => {
     const password = secretsOf(["passwordPASS12"])
     expect(scrubSecrets("535 password rejected", password)).toBe("535 password rejected")
     expect(scrubSecrets(`535 ${base64("PASSWORDpass12")} rejected`, password)).toBe(WITHHELD)
+    // `--smtp-url` given on the command line is a secret (it may hold a password); its host and port are not.
+    const url = "smtp://smtp.office365.com:587"
+    const refused = "cannot connect to smtp.office365.com:587: ECONNREFUSED"
+    expect(scrubSecrets(refused, secretsOf([url]))).toBe(refused)
+    // A long password is not read by halves either, unless asked.
+    const longPassword = "correct horse battery staple"
+    expect(scrubSecrets("535 correct horse battery, try again", secretsOf([longPassword]))).toBe(
+      "535 correct horse battery, try again"
+    )
   })
 
   it("leaves text that holds no secret as it is, and does nothing without secrets", () => {
