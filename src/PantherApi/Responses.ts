@@ -369,10 +369,17 @@ export const transportFailure = (
   if (code?.startsWith("HPE_") === true) {
     // Node's HTTP parser refused the answer itself: not HTTP at all (another service on the port), headers past
     // Node's limit, or framing that contradicts itself. Asking again gets the same; no network fault to look for.
-    return final(
-      `the answer is not valid HTTP (${code})`,
-      "Check that --api-url / PANTHER_API_URL is Panther's API and not another service on that host and port."
-    )
+    // The request was sent, though: a create or delete may have been made (a real Panther behind a balancer whose
+    // headers grew too large), so it is settled as any change whose answer was lost.
+    return new TransportError({
+      method,
+      path,
+      reason: `the answer is not valid HTTP (${code})`,
+      attempts: 1,
+      advice: "Check that --api-url / PANTHER_API_URL is Panther's API and not another service on that host and port.",
+      ...viaProxy,
+      ...(method === "GET" ? {} : { notRepeated: true })
+    })
   }
   if (code === "EPROTO" && failure.serverAlert === true) {
     // A TLS 1.2 server ends the handshake with an alert (handshake failure, 40) when it wants a client certificate;

@@ -446,6 +446,33 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive(
+    "a create answered with something that is not HTTP is looked up, as a create whose answer was lost",
+    () =>
+      Effect.gen(function* () {
+        const methods: Array<string> = []
+        const server = createNetServer((socket) => {
+          socket.on("error", () => {})
+          socket.on("data", (request: Buffer) => {
+            const method = request.toString("latin1").split(" ")[0] ?? ""
+            methods.push(method)
+            if (method === "POST") {
+              // Made, then an answer whose headers are past Node's limit (HPE_HEADER_OVERFLOW).
+              socket.end(`HTTP/1.1 200 OK\r\nSet-Cookie: ${"x".repeat(20_000)}\r\n\r\n`)
+              return
+            }
+            const body = JSON.stringify({ results: [asAsked] })
+            socket.end(
+              `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+            )
+          })
+        })
+        const user = yield* create(`http://127.0.0.1:${yield* listenOnLoopback(server)}`)
+        expect(user.id).toBe("new")
+        expect(methods).toEqual(["POST", "GET"])
+      })
+  )
+
   it.scopedLive("a whole JSON answer with more after it is not taken for one cut short, nor asked for again", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer(() => text(200, '{"results":[]}garbage', "application/json"))
@@ -779,6 +806,27 @@ describe("PantherClient failures", () => {
       expect(logs.lines.length).toBeGreaterThan(0)
       expect(errors.join("\n")).toContain("[redacted]")
       for (const line of [...logs.lines, ...errors]) expect(line).not.toContain(TOKEN)
+    })
+  )
+
+  it.scopedLive("keeps the token out when an answer echoes it upper-cased or cut short", () =>
+    Effect.gen(function* () {
+      const half = TOKEN.slice(0, Math.ceil(TOKEN.length / 2))
+      const server = yield* scriptedServer([
+        json(400, { message: `bad key ${TOKEN.toUpperCase()}` }),
+        json(400, { message: `bad key ${half}...` }),
+        json(400, { message: `bad key ${TOKEN.slice(0, 6)}...` })
+      ])
+      const [upper, cut, prefix] = yield* Effect.all([
+        failureOf(getUser(server.url)),
+        failureOf(getUser(server.url)),
+        failureOf(getUser(server.url))
+      ])
+      expect(upper.message).toContain("Panther said: bad key [redacted].")
+      expect(cut.message).not.toContain(half)
+      expect(cut.message).toContain("not shown: it quoted a secret")
+      // A few characters, as a key's start tells keys apart, are no secret.
+      expect(prefix.message).toContain(`Panther said: bad key ${TOKEN.slice(0, 6)}...`)
     })
   )
 
