@@ -217,7 +217,9 @@ const readableUser = (raw: unknown): ReadableUser | undefined => {
   if (createdAt !== undefined) user.createdAt = createdAt
   const lastLoggedInAt = textOrUnreadable(raw, "lastLoggedInAt")
   if (lastLoggedInAt !== undefined) user.lastLoggedInAt = lastLoggedInAt
-  return { user, enabledKnown: typeof enabled === "boolean" }
+  const roleKnown =
+    isObject(role) && [roleId, roleName].every((field) => field === undefined || typeof field === "string")
+  return { user, enabledKnown: typeof enabled === "boolean", roleKnown }
 }
 
 export const decodeUserRecord = (raw: unknown): UserRecord => {

@@ -30,5 +30,7 @@ export type UserRecord = Data.TaggedEnum<{
 export interface ReadableUser {
   readonly user: User
   readonly enabledKnown: boolean
+  /** Whether its role could be read (an object, its id and name each text or absent), so its privilege judged. */
+  readonly roleKnown: boolean
 }
 export const UserRecord = Data.taggedEnum<UserRecord>()

@@ -71,8 +71,11 @@ export const makeReviewRowBuilder = () => {
     findings: ReadonlyArray<AnnotatedFinding>
   ): ReviewRow => {
     if (UserRecord.$is("InvalidUser")(record)) {
-      // What could be read of it, as its findings have it; its privilege and whether it can sign in stay unknown.
+      // What could be read of it, as the run judged it: whether it can sign in, and its privilege when its role
+      // could be read; unknown otherwise. A deactivated one is not judged, so is no invalid record, as in the run.
       const read = judgement?.facts.subject
+      const enabled = read?.enabled ?? null
+      const privilege = record.readable?.roleKnown === true ? judgement?.facts.privilege : undefined
       return {
         userId: Option.getOrElse(record.userId, () => ""),
         email: Option.getOrElse(record.email, () => ""),
@@ -81,15 +84,15 @@ export const makeReviewRowBuilder = () => {
         roleId: share(read?.roleId ?? ""),
         roleName: share(read?.roleName ?? ""),
         status: share(read?.status ?? ""),
-        enabled: null,
-        privileged: null,
-        privilegeReason: "",
+        enabled,
+        privileged: privilege?.privileged ?? null,
+        privilegeReason: privilege?.reason ?? "",
         createdAt: read?.createdAt ?? null,
         lastLoggedInAt: read?.lastLoggedInAt ?? null,
         // Its INVALID_RECORD finding, as the run raised it.
         findings: findingSetOf(findings),
         suppressed: suppressedOf(findings),
-        invalidReason: judgement?.facts.problems.join("; ") ?? record.reason
+        invalidReason: enabled === false ? "" : (judgement?.facts.problems.join("; ") ?? record.reason)
       }
     }
     const { user } = record

@@ -116,7 +116,9 @@ describe("an invalid record", () => {
         createdAt: "(not text)",
         lastLoggedInAt: "(not text: 7)"
       },
-      enabledKnown: false
+      enabledKnown: false,
+      // A role whose id is no text: its privilege cannot be judged for certain.
+      roleKnown: false
     })
     expect(decodeUserRecord(42)).toMatchObject({ _tag: "InvalidUser", readable: undefined })
   })

@@ -66,23 +66,35 @@ it("leaves a deactivated user's bad timestamp alone, as the run does: it is not 
   expect(inventoryRecord(deactivated, AS_OF)).toMatchObject({ valid: true, findings: [] })
 })
 
-it("shows what could be read of a record that failed the schema, with every reason it is invalid", () => {
-  const readable = user({ familyName: "", role: { name: "Admin" }, status: "COMPROMISED", createdAt: "soon" })
-  const record = UserRecord.InvalidUser({
-    userId: Option.some("u-9"),
-    email: Option.some("kim@example.com"),
-    reason: "familyName: is missing",
-    readable: { user: readable, enabledKnown: true }
-  })
-  const failed = { reason: "familyName: is missing", userId: "u-9", email: "kim@example.com", enabledKnown: true }
-  const row = makeReviewRowBuilder()(record, judgeUser(readable, params, policy, failed), [])
-  expect(row).toMatchObject({
+it("shows what could be read of a record that failed the schema, as the run judged it", () => {
+  const rowFor = (enabled: boolean, roleKnown: boolean) => {
+    const readable = user({
+      familyName: "",
+      role: { name: "Admin" },
+      status: "COMPROMISED",
+      createdAt: "soon",
+      enabled
+    })
+    const record = UserRecord.InvalidUser({
+      userId: Option.some("u-9"),
+      email: Option.some("kim@example.com"),
+      reason: "familyName: is missing",
+      readable: { user: readable, enabledKnown: true, roleKnown }
+    })
+    const failed = { reason: "familyName: is missing", userId: "u-9", email: "kim@example.com", enabledKnown: true }
+    return makeReviewRowBuilder()(record, judgeUser(readable, params, policy, failed), [])
+  }
+  // A compromised admin missing a name is privileged on the review as in the run, so it is listed first.
+  expect(rowFor(true, true)).toMatchObject({
     userId: "u-9",
-    givenName: readable.givenName,
     roleName: "Admin",
     status: "COMPROMISED",
-    privileged: null,
-    enabled: null,
+    privileged: true,
+    enabled: true,
     invalidReason: 'familyName: is missing; createdAt is not a timestamp: "soon"'
   })
+  // A role that could not be read leaves its privilege unknown.
+  expect(rowFor(true, false)).toMatchObject({ privileged: null, privilegeReason: "", enabled: true })
+  // Deactivated: not judged, so no invalid record, as the run counts it.
+  expect(rowFor(false, true)).toMatchObject({ enabled: false, invalidReason: "" })
 })
