@@ -265,13 +265,16 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
 /** An answer that is not JSON, or not the shape the API describes: `reason` names the field. */
 export class InvalidResponse extends Schema.TaggedError<InvalidResponse>()("InvalidResponse", {
   ...RequestFields,
-  reason: Schema.String
+  reason: Schema.String,
+  /** What to do, where the usual advice (check --api-url) does not fit. */
+  advice: Schema.optional(Schema.String)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
       `Panther's answer to ${this.method} ${this.path} is not what the Users API describes: ${this.reason}. ` +
-      "Check that --api-url is the API (https://api.<instance-domain>), not the web console or a proxy page."
+      (this.advice ??
+        "Check that --api-url is the API (https://api.<instance-domain>), not the web console or a proxy page.")
     )
   }
 }

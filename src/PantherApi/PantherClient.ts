@@ -439,16 +439,31 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       user: User,
       sent: { readonly id?: string; readonly email: string }
     ): Effect.Effect<User, InvalidResponse> => {
-      const otherId = sent.id !== undefined && user.id !== undefined && user.id !== sent.id
+      const sameId = sent.id !== undefined && user.id === sent.id
+      const otherId = sent.id !== undefined && user.id !== undefined && !sameId
       if (!otherId && user.email.trim().toLowerCase() === sent.email.trim().toLowerCase()) return Effect.succeed(user)
+      const asked = printable(scrub(sent.email))
+      if (sameId) {
+        // The user asked for, its email not as sent: the change of email did not take, whatever else did.
+        return Effect.fail(
+          new InvalidResponse({
+            method: route.method,
+            path,
+            reason: `it names the user, but with the email ${printable(scrub(user.email))}, not ${asked}`,
+            advice:
+              "The other changes may have been made: check with `users get` whether the email can be changed " +
+              "this way, or change it in the Panther console."
+          })
+        )
+      }
       const other = printable(scrub([user.email, user.id].filter((part) => part !== undefined).join(", ")))
       return Effect.fail(
         new InvalidResponse({
           method: route.method,
           path,
           reason:
-            `it describes another user (${other}), not the one sent (${printable(scrub(sent.email))}); the change may have ` +
-            `been made all the same: check with \`users list --email ${printable(scrub(sent.email))}\``
+            `it describes another user (${other}), not the one sent (${asked}); the change may have been made all ` +
+            `the same: check with \`users list --email ${asked}\``
         })
       )
     }

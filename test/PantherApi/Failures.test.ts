@@ -959,15 +959,23 @@ describe("PantherClient failures", () => {
       const server = yield* scriptedServer([
         json(200, rawUser("u-0077", { email: "mallory@evil.example" })),
         json(200, rawUser("u-0088", { email: "kim@acme.example" })),
-        json(200, { ...rawUser("u1"), id: undefined, email: "someone@acme.example" })
+        json(200, { ...rawUser("u1"), id: undefined, email: "someone@acme.example" }),
+        json(200, rawUser("u-0001", { email: "old@acme.example" }))
       ])
-      const [created, updated, idless] = yield* runWithClient(server.url, (client) =>
+      const [created, updated, idless, emailKept] = yield* runWithClient(server.url, (client) =>
         Effect.all([
           Effect.flip(client.createUser(body)),
+          Effect.flip(client.updateUser("u-0001", body)),
           Effect.flip(client.updateUser("u-0001", body)),
           Effect.flip(client.updateUser("u-0001", body))
         ])
       )
+      // The user asked for, whose email did not change: not another user, and not a wrong --api-url.
+      expect(emailKept.message).toContain(
+        "it names the user, but with the email old@acme.example, not kim@acme.example. The other changes may have " +
+          "been made"
+      )
+      expect(emailKept.message).not.toContain("--api-url")
       expect(created.exitCode).toBe(ExitCode.ApiFailure)
       expect(created.message).toContain(
         "Panther's answer to POST /users is not what the Users API describes: it describes another user " +
@@ -981,6 +989,7 @@ describe("PantherClient failures", () => {
       // Each was sent once: a wrong answer is no reason to send a change again.
       expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
         "POST /users",
+        "POST /users/u-0001",
         "POST /users/u-0001",
         "POST /users/u-0001"
       ])
