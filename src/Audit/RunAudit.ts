@@ -322,7 +322,7 @@ export const runAudit = (
       // Repeats the client left out at page boundaries count too: every record Panther sent is accounted for.
       const repeated = duplicates + stats.repeatsDropped
       if (repeated > 0) {
-        const ids = namingRepeatedIds([...stats.repeatsDroppedIds, ...repeatedIds.named()], repeated)
+        const ids = namingRepeatedIds([...stats.repeatsDroppedIds, ...repeatedIds.named()])
         warnings.push(
           `${repeated} records repeated a user id already seen ${ids}; each user was taken once, as first sent.`
         )

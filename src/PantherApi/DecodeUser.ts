@@ -32,7 +32,8 @@ export const describeParseError = (error: ParseResult.ParseError): string => {
   }
 }
 
-const EXPECTED_ACTUAL = /^Expected (.+), actual (.+)$/s
+// The type up to the first ", actual ": the value quoted after it may hold those words too.
+const EXPECTED_ACTUAL = /^Expected (.+?), actual (.+)$/s
 
 /**
  * A union's members each fail on their own (`lastLoggedInAt: Expected string, actual 12345; lastLoggedInAt: Expected

@@ -9,7 +9,7 @@ const NAMED = 5
 
 export interface RepeatedIds {
   readonly add: (id: string) => void
-  /** The first few ids repeated, each once. */
+  /** The first few ids repeated, each once, and one more when there were more: enough to tell. */
   readonly named: () => ReadonlyArray<string>
 }
 
@@ -17,15 +17,18 @@ export const makeRepeatedIds = (): RepeatedIds => {
   const named: Array<string> = []
   return {
     add: (id) => {
-      if (named.length < NAMED && !named.includes(id)) named.push(id)
+      if (named.length <= NAMED && !named.includes(id)) named.push(id)
     },
     named: () => named
   }
 }
 
-/** `(id-1, id-2, ...)`: the ids named, the first of `ids` up to the limit, with an ellipsis when there were more. */
-export const namingRepeatedIds = (ids: ReadonlyArray<string>, count: number): string => {
+/**
+ * `(id-1, id-2, ...)`: the first distinct ids of `ids` up to the limit, with an ellipsis only when there were more
+ * ids than that (one id sent three times is named alone).
+ */
+export const namingRepeatedIds = (ids: ReadonlyArray<string>): string => {
   const unique = [...new Set(ids)]
   const shown = unique.slice(0, NAMED)
-  return `(${shown.map(printable).join(", ")}${count > shown.length ? ", ..." : ""})`
+  return `(${shown.map(printable).join(", ")}${unique.length > shown.length ? ", ..." : ""})`
 }

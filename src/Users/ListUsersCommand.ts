@@ -126,7 +126,7 @@ export const listUsersCommand = Command.make(
       const stats = yield* client.stats
       const repeats = repeated + stats.repeatsDropped
       if (repeats > 0) {
-        const ids = namingRepeatedIds([...stats.repeatsDroppedIds, ...repeatedIds.named()], repeats)
+        const ids = namingRepeatedIds([...stats.repeatsDroppedIds, ...repeatedIds.named()])
         yield* tell(
           "note",
           `${repeats} record${repeats === 1 ? "" : "s"} from Panther repeated a user already listed or reported ` +

@@ -94,6 +94,13 @@ describe("an invalid record", () => {
     })
   })
 
+  it("joins a union's types even when the value quoted holds the same words", () => {
+    const record = decodeUserRecord({ ...BASE, lastLoggedInAt: { note: "x, actual y" } })
+    expect(record).toMatchObject({
+      reason: 'lastLoggedInAt: Expected string or null, actual {"note":"x, actual y"}'
+    })
+  })
+
   it("keeps what can be read for the rules, each field that failed left blank, absent or unreadable", () => {
     const record = decodeUserRecord({
       ...BASE,
