@@ -150,8 +150,11 @@ describe("COMPROMISED_ACCOUNT", () => {
     expect(only(user({ status: "COMPROMISED" }), "COMPROMISED_ACCOUNT").severity).toBe("critical")
   })
 
-  it("reads a status in any case as Cognito's, rather than pass over a compromised account", () => {
+  it("reads a status in any case, with space around it, as Cognito's, rather than pass over a compromised account", () => {
     expect(only(user({ status: "compromised" }), "COMPROMISED_ACCOUNT").severity).toBe("critical")
+    expect(only(user({ status: " COMPROMISED\t" }), "COMPROMISED_ACCOUNT").severity).toBe("critical")
+    expect(codes(user({ status: " CONFIRMED " }))).toEqual([])
+    expect(codes(user({ status: " " }))).toEqual([])
     expect(only(user({ status: "Force_Change_Password" }), "PENDING_STATUS").detail).toContain(
       "FORCE_CHANGE_PASSWORD: invitation not accepted"
     )

@@ -14,8 +14,14 @@ const MEANING: Record<string, string> = {
   RESET_REQUIRED: "password reset required but not done"
 }
 
-/** Cognito's statuses are upper case; one in another case is the same status, not an unknown one to pass over. */
-export const cognitoStatus = (status: string | undefined): string | undefined => status?.toUpperCase()
+/**
+ * Cognito's statuses are upper case; one in another case, or with space around it, is the same status, not an
+ * unknown one to pass over (" COMPROMISED " is critical, not low). Blank is no status.
+ */
+export const cognitoStatus = (status: string | undefined): string | undefined => {
+  const normal = status?.trim().toUpperCase()
+  return normal === "" ? undefined : normal
+}
 
 export const isPending = (status: string | undefined): boolean => {
   const normal = cognitoStatus(status)
