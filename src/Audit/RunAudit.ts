@@ -12,7 +12,7 @@ import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
 import { makeRepeatedIds, namingRepeatedIds } from "../PantherApi/RepeatedIds.js"
 import { Routes } from "../PantherApi/Routes.js"
 import type { RoleWithPermissions, User } from "../PantherApi/Schemas.js"
-import type { ReadableUser, UserRecord } from "../PantherApi/UserRecord.js"
+import type { UserRecord } from "../PantherApi/UserRecord.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { carriedMark, pendingMark } from "../Reports/UndeliveredMark.js"
 import { type FindingReportPaths, writeFindingReports } from "../Reports/WriteFindingReports.js"
@@ -59,15 +59,15 @@ export interface AuditOutcome {
   readonly previousEmailUndelivered?: string
 }
 
-/** A record that failed validation, as its readable part is judged (see `ReadableUser`). */
-const failedValidation = (
-  record: { readonly userId: Option.Option<string>; readonly email: Option.Option<string>; readonly reason: string },
-  readable: ReadableUser
-): FailedValidation => ({
+/** A record that failed validation, as its readable part is judged (see `InvalidUser.readable`). */
+const failedValidation = (record: {
+  readonly userId: Option.Option<string>
+  readonly email: Option.Option<string>
+  readonly reason: string
+}): FailedValidation => ({
   reason: record.reason,
   userId: Option.getOrNull(record.userId),
-  email: Option.getOrNull(record.email),
-  enabledKnown: readable.enabledKnown
+  email: Option.getOrNull(record.email)
 })
 
 /** Enough for any summary a person reads; the reports hold every finding. */
@@ -255,8 +255,8 @@ export const runAudit = (
                 if (onUser !== undefined) observed.push([record, undefined, findings.length - 1, findings.length])
                 continue
               } else {
-                user = record.readable.user
-                failed = failedValidation(record, record.readable)
+                user = record.readable
+                failed = failedValidation(record)
               }
               if (user.enabled) {
                 totals.enabled++

@@ -73,7 +73,6 @@ export interface FailedValidation {
   readonly reason: string
   readonly userId: string | null
   readonly email: string | null
-  readonly enabledKnown: boolean
 }
 
 /** Whether a validation failure's reason (`field: problem; ...`) is about `field` already. */
@@ -113,7 +112,7 @@ export const userFacts = (
       roleId: user.role.id ?? null,
       roleName: user.role.name ?? null,
       status: user.status ?? null,
-      enabled: failed === undefined || failed.enabledKnown ? user.enabled : null,
+      enabled: user.enabled,
       createdAt: created.iso,
       lastLoggedInAt: lastLogin.iso,
       daysSinceLogin: lastLogin.epoch === undefined ? null : wholeDaysBetween(lastLogin.epoch, parameters.asOf)

@@ -57,7 +57,7 @@ export const inventoryRecord = (row: ReviewRow, asOf: number) => ({
   createdAt: timestamp(row.createdAt),
   lastLoggedInAt: timestamp(row.lastLoggedInAt),
   deactivated: row.enabled === null ? null : !row.enabled,
-  valid: row.enabled !== null && row.invalidReason === "",
+  valid: row.invalidReason === "",
   invalidReason: orNull(row.invalidReason),
   privileged: row.privileged,
   privilegeReason: orNull(row.privilegeReason),

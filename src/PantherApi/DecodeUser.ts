@@ -4,7 +4,7 @@
  */
 import { Either, Option, ParseResult, Schema } from "effect"
 import { RoleRef, User } from "./Schemas.js"
-import { type ReadableUser, UserRecord } from "./UserRecord.js"
+import { UserRecord } from "./UserRecord.js"
 
 const renderPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>(
@@ -192,8 +192,8 @@ const textOrUnreadable = (raw: object, key: string): string | undefined => {
   return typeof value === "string" ? value : typeof value === "object" ? "(not text)" : `(not text: ${String(value)})`
 }
 
-/** See `ReadableUser`. */
-const readableUser = (raw: unknown): ReadableUser | undefined => {
+/** See `InvalidUser.readable` (UserRecord.ts). */
+const readableUser = (raw: unknown): User | undefined => {
   if (!isObject(raw)) return undefined
   const role: unknown = Reflect.get(raw, "role")
   const roleId = isObject(role) ? Reflect.get(role, "id") : undefined
@@ -218,9 +218,7 @@ const readableUser = (raw: unknown): ReadableUser | undefined => {
   if (createdAt !== undefined) user.createdAt = createdAt
   const lastLoggedInAt = textOrUnreadable(raw, "lastLoggedInAt")
   if (lastLoggedInAt !== undefined) user.lastLoggedInAt = lastLoggedInAt
-  const roleKnown =
-    isObject(role) && [roleId, roleName].every((field) => field === undefined || typeof field === "string")
-  return { user, enabledKnown: typeof enabled === "boolean", roleKnown }
+  return user
 }
 
 export const decodeUserRecord = (raw: unknown): UserRecord => {

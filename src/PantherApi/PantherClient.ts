@@ -141,10 +141,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         userId: Option.map(record.userId, scrub),
         email: Option.map(record.email, scrub),
         reason: scrub(record.reason),
-        readable:
-          record.readable === undefined
-            ? undefined
-            : { ...record.readable, user: scrubbedUser(record.readable.user, scrub) }
+        readable: record.readable === undefined ? undefined : scrubbedUser(record.readable, scrub)
       })
     }
     const timeoutReason = `no answer within ${Duration.format(settings.requestTimeout)}`

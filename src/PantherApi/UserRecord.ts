@@ -16,21 +16,13 @@ export type UserRecord = Data.TaggedEnum<{
     readonly userId: Option.Option<string>
     readonly email: Option.Option<string>
     readonly reason: string
-    /** What could still be read of it, for the rules to judge; undefined when the record is not an object. */
-    readonly readable: ReadableUser | undefined
+    /**
+     * What could still be read of it, for the rules to judge; undefined when the record is not an object. Each field
+     * that failed is left blank (names, email), absent (id, role id or name, status), or, for a timestamp present but
+     * not text, made text that reads as no time, so it is reported as unparseable rather than taken for "never". An
+     * `enabled` that is no boolean is taken as true: the account may be able to sign in, so it is judged as one.
+     */
+    readonly readable: User | undefined
   }
 }>
-
-/**
- * A record that failed validation, as far as it can be read: each field that failed is left blank (names, email),
- * absent (id, role id or name, status), or, for a timestamp present but not text, made text that reads as no time,
- * so it is reported as unparseable rather than taken for "never". An `enabled` that is no boolean is taken as true:
- * the account may be able to sign in, so it is judged.
- */
-export interface ReadableUser {
-  readonly user: User
-  readonly enabledKnown: boolean
-  /** Whether its role could be read (an object, its id and name each text or absent), so its privilege judged. */
-  readonly roleKnown: boolean
-}
 export const UserRecord = Data.taggedEnum<UserRecord>()

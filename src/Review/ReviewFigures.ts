@@ -77,7 +77,8 @@ export const reviewFigures = (review: Review): ReviewFigures => {
   const suppressedByFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number>
   for (const row of review.rows) {
     for (const item of row.suppressed) suppressedByFinding[item.code]++
-    if (row.enabled === null || row.invalidReason !== "") invalid++
+    // As the run counts them: a deactivated user is not judged, so it is no invalid record there.
+    if (row.invalidReason !== "" && row.enabled !== false) invalid++
     if (row.enabled === true) enabled++
     else if (row.enabled === false) deactivated++
     if (row.privileged) privileged++

@@ -192,10 +192,12 @@ const date = (iso: string | null, raw: ReviewRow["createdAt"]): string =>
 
 export const userRow = (row: ReviewRow, number: number, asOf: number): string => {
   const name = `${row.givenName} ${row.familyName}`.trim()
+  // A record that failed validation shows what could be read of it, and why it is invalid.
+  const invalid = row.invalidReason === "" ? "" : `<div class="sub">Invalid record: ${e(row.invalidReason)}</div>`
   const who =
     row.enabled === null
       ? `<strong>Invalid record</strong><div class="sub">${e(row.email || row.userId || "(no id)")}</div><div class="sub">${e(row.invalidReason)}</div>`
-      : `${e(name || "(no name)")}<div class="sub">${e(row.email)}</div>`
+      : `${e(name || "(no name)")}<div class="sub">${e(row.email)}</div>${invalid}`
   // Why a role is privileged is said once per role above the table, not on every row.
   const role = e(row.roleName || row.roleId || "—")
   const status = `${e(row.status || "—")}${row.enabled === false ? ' <span class="tag">deactivated</span>' : ""}`

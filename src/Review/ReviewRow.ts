@@ -31,9 +31,12 @@ export interface ReviewRow {
   readonly roleId: string
   readonly roleName: string
   readonly status: string
-  /** `null` for a record that failed validation: beyond its id and email nothing about it is known. */
+  /**
+   * As the run judged it; for a record that failed validation, as far as it could be read (one whose `enabled` is
+   * no boolean is judged as able to sign in). `null` for a record that is not an object: nothing is known of it.
+   */
   readonly enabled: boolean | null
-  /** `null` for a record that failed validation: its role, and so its privilege, cannot be read. */
+  /** As the run judged it, by the role that could be read; `null` for a record that is not an object. */
   readonly privileged: boolean | null
   /** Why the user is privileged ("role Helpdesk holds UserModify"); "" when not. */
   readonly privilegeReason: string
@@ -42,7 +45,10 @@ export interface ReviewRow {
   readonly findings: FindingSet
   /** Those of `findings` a suppression covers (still findings: accepted, not hidden); usually none. */
   readonly suppressed: ReadonlyArray<SuppressedFinding>
-  /** Why the record failed validation (the schema, or an unparseable timestamp); "" for a valid record. */
+  /**
+   * Why the record failed validation (the schema, or an unparseable timestamp), deactivated or not; "" for a valid
+   * record.
+   */
   readonly invalidReason: string
 }
 
@@ -71,11 +77,9 @@ export const makeReviewRowBuilder = () => {
     findings: ReadonlyArray<AnnotatedFinding>
   ): ReviewRow => {
     if (UserRecord.$is("InvalidUser")(record)) {
-      // What could be read of it, as the run judged it: whether it can sign in, and its privilege when its role
-      // could be read; unknown otherwise. A deactivated one is not judged, so is no invalid record, as in the run.
+      // What could be read of it, as the run judged it; nothing but the reason for a record that is no object.
       const read = judgement?.facts.subject
-      const enabled = read?.enabled ?? null
-      const privilege = record.readable?.roleKnown === true ? judgement?.facts.privilege : undefined
+      const privilege = judgement?.facts.privilege
       return {
         userId: Option.getOrElse(record.userId, () => ""),
         email: Option.getOrElse(record.email, () => ""),
@@ -84,15 +88,15 @@ export const makeReviewRowBuilder = () => {
         roleId: share(read?.roleId ?? ""),
         roleName: share(read?.roleName ?? ""),
         status: share(read?.status ?? ""),
-        enabled,
+        enabled: read?.enabled ?? null,
         privileged: privilege?.privileged ?? null,
-        privilegeReason: privilege?.reason ?? "",
+        privilegeReason: privilege?.privileged === true ? privilege.reason : "",
         createdAt: read?.createdAt ?? null,
         lastLoggedInAt: read?.lastLoggedInAt ?? null,
         // Its INVALID_RECORD finding, as the run raised it.
         findings: findingSetOf(findings),
         suppressed: suppressedOf(findings),
-        invalidReason: enabled === false ? "" : (judgement?.facts.problems.join("; ") ?? record.reason)
+        invalidReason: judgement?.facts.problems.join("; ") ?? record.reason
       }
     }
     const { user } = record
@@ -112,8 +116,8 @@ export const makeReviewRowBuilder = () => {
       lastLoggedInAt: judgement?.facts.lastLoggedInAt ?? user.lastLoggedInAt ?? null,
       findings: judgement === undefined ? NO_FINDINGS : findingSetOf(judgement.findings),
       suppressed: suppressedOf(findings),
-      // As the run counts them: judged users only (a deactivated one has no INVALID_RECORD finding).
-      invalidReason: judgement === undefined || !user.enabled ? "" : judgement.facts.problems.join("; ")
+      // Deactivated too: the inventory says the record is invalid; the figures count enabled ones, as the run does.
+      invalidReason: judgement === undefined ? "" : judgement.facts.problems.join("; ")
     }
   }
 }

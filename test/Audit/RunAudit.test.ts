@@ -362,7 +362,9 @@ describe("records the API gets wrong", () => {
     expect(of("numeric").map((row) => row.finding)).toEqual(["INVALID_RECORD"])
     expect(of("numeric")[0]?.detail).toMatch(/^lastLoggedInAt: [^;]*12345[^;]*$/)
     expect(of("textual").map((row) => row.finding)).toEqual(["COMPROMISED_ACCOUNT", "INVALID_RECORD"])
-    expect(of("textual")[0]?.enabled).toBe("")
+    // Judged as able to sign in, and said so; its INVALID_RECORD names the field.
+    expect(of("textual")[0]?.enabled).toBe("true")
+    expect(of("textual")[1]?.detail).toContain("enabled: Expected boolean")
     expect(of("off-broken").concat(of("off-admin"))).toEqual([])
     expect(rows.filter((row) => row.user_id === "" && row.finding === "INVALID_RECORD")).toHaveLength(1)
     expect(report.run.users).toMatchObject({ seen: 6, enabled: 3, deactivated: 2, invalid: 4, privileged: 1 })

@@ -60,41 +60,40 @@ it("says of a record that failed the schema that its privilege is unknown, not t
   expect(column(REVIEW_COLUMNS, reviewRow(sound, AS_OF, NO_CONTEXT))).toBe("false")
 })
 
-it("leaves a deactivated user's bad timestamp alone, as the run does: it is not judged and has no finding", () => {
+it("gives a deactivated user's bad timestamp no finding, as the run does, but calls the record invalid", () => {
   const deactivated = rowOf(UserRecord.ValidUser({ user: user({ enabled: false, lastLoggedInAt: "nope" }) }))
-  expect(deactivated.invalidReason).toBe("")
-  expect(inventoryRecord(deactivated, AS_OF)).toMatchObject({ valid: true, findings: [] })
+  expect(deactivated.invalidReason).toBe('lastLoggedInAt is not a timestamp: "nope"')
+  expect(inventoryRecord(deactivated, AS_OF)).toMatchObject({ valid: false, findings: [] })
 })
 
 it("shows what could be read of a record that failed the schema, as the run judged it", () => {
-  const rowFor = (enabled: boolean, roleKnown: boolean) => {
-    const readable = user({
-      familyName: "",
-      role: { name: "Admin" },
-      status: "COMPROMISED",
-      createdAt: "soon",
-      enabled
-    })
+  const rowFor = (overrides: Parameters<typeof user>[0]) => {
+    const readable = user({ familyName: "", status: "COMPROMISED", createdAt: "soon", ...overrides })
     const record = UserRecord.InvalidUser({
       userId: Option.some("u-9"),
       email: Option.some("kim@example.com"),
       reason: "familyName: is missing",
-      readable: { user: readable, enabledKnown: true, roleKnown }
+      readable
     })
-    const failed = { reason: "familyName: is missing", userId: "u-9", email: "kim@example.com", enabledKnown: true }
+    const failed = { reason: "familyName: is missing", userId: "u-9", email: "kim@example.com" }
     return makeReviewRowBuilder()(record, judgeUser(readable, params, policy, failed), [])
   }
+  const reason = 'familyName: is missing; createdAt is not a timestamp: "soon"'
   // A compromised admin missing a name is privileged on the review as in the run, so it is listed first.
-  expect(rowFor(true, true)).toMatchObject({
+  const admin = rowFor({ role: { name: "Admin" } })
+  expect(admin).toMatchObject({
     userId: "u-9",
     roleName: "Admin",
     status: "COMPROMISED",
     privileged: true,
     enabled: true,
-    invalidReason: 'familyName: is missing; createdAt is not a timestamp: "soon"'
+    invalidReason: reason
   })
-  // A role that could not be read leaves its privilege unknown.
-  expect(rowFor(true, false)).toMatchObject({ privileged: null, privilegeReason: "", enabled: true })
-  // Deactivated: not judged, so no invalid record, as the run counts it.
-  expect(rowFor(false, true)).toMatchObject({ enabled: false, invalidReason: "" })
+  expect(inventoryRecord(admin, AS_OF)).toMatchObject({ valid: false, privileged: true, enabled: true })
+  // Without a role that could be read: not privileged, as the run judged it.
+  expect(rowFor({ role: {} })).toMatchObject({ privileged: false, privilegeReason: "" })
+  // Deactivated: still an invalid record in the inventory, with its reason.
+  const off = rowFor({ role: { name: "Admin" }, enabled: false })
+  expect(off).toMatchObject({ enabled: false, invalidReason: reason })
+  expect(inventoryRecord(off, AS_OF)).toMatchObject({ valid: false, deactivated: true, invalidReason: reason })
 })
