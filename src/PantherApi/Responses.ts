@@ -368,18 +368,17 @@ export const transportFailure = (
   }
   if (code?.startsWith("HPE_") === true) {
     // Node's HTTP parser refused the answer itself: not HTTP at all (another service on the port), headers past
-    // Node's limit, or framing that contradicts itself. Asking again gets the same; no network fault to look for.
-    // The request was sent, though: a create or delete may have been made (a real Panther behind a balancer whose
-    // headers grew too large), so it is settled as any change whose answer was lost.
-    return new TransportError({
-      method,
-      path,
-      reason: `the answer is not valid HTTP (${code})`,
-      attempts: 1,
-      advice: "Check that --api-url / PANTHER_API_URL is Panther's API and not another service on that host and port.",
-      ...viaProxy,
-      ...(method === "GET" ? {} : { notRepeated: true })
-    })
+    // Node's limit, or framing that contradicts itself. Asking again, or looking up whether a change was made, gets
+    // the same answer, so neither is done; a change was sent, though, and may have been made (a real Panther behind
+    // a balancer whose headers grew too large): said so.
+    return final(
+      `the answer is not valid HTTP (${code})`,
+      "Check that --api-url / PANTHER_API_URL is Panther's API and not another service on that host and port." +
+        (method === "GET"
+          ? ""
+          : " The request was sent, so the change may have been made all the same: check with " +
+            "`panther-audit users list` before sending it again.")
+    )
   }
   if (code === "EPROTO" && failure.serverAlert === true) {
     // A TLS 1.2 server ends the handshake with an alert (handshake failure, 40) when it wants a client certificate;
