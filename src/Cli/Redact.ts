@@ -74,6 +74,17 @@ export const secretsOf = (
 
 export const NO_SECRETS: Secrets = { values: [], forms: [], halves: [] }
 
+/**
+ * Whether a password looks generated rather than chosen (an SMTP provider's API key, `SG.xxxx...`): 20 characters
+ * or more, no space, and at least three of lower case, upper case, digits and others. Such a one is read by halves
+ * as a token is (`secretsOf`); a passphrase of words is not, since half of it is ordinary words.
+ */
+export const looksGenerated = (secret: string): boolean => {
+  if (secret.length < 20 || /\s/.test(secret)) return false
+  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((kind) => kind.test(secret)).length
+  return kinds >= 3
+}
+
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**

@@ -9,7 +9,16 @@
  * Every form of the password is cut out of the text before it is used anywhere.
  */
 import { Redacted } from "effect"
-import { NO_SECRETS, redact, revealsAny, type Secrets, scrubSecrets, secretsOf, WITHHELD } from "../Cli/Redact.js"
+import {
+  looksGenerated,
+  NO_SECRETS,
+  redact,
+  revealsAny,
+  type Secrets,
+  scrubSecrets,
+  secretsOf,
+  WITHHELD
+} from "../Cli/Redact.js"
 import { certificateProblem } from "../PantherApi/CertificateFailure.js"
 import type { SmtpCredentials } from "./EmailSettings.js"
 
@@ -74,7 +83,11 @@ export const smtpSecrets = (credentials: SmtpCredentials | undefined): Secrets =
     base64(`${credentials.user}\u0000${credentials.user}\u0000${password}`),
     base64(`${credentials.user}:${password}`)
   ]
-  return secretsOf([password], [...blobs, ...blobs.map((blob) => blob.replace(/=+$/, ""))])
+  return secretsOf(
+    [password],
+    [...blobs, ...blobs.map((blob) => blob.replace(/=+$/, ""))],
+    looksGenerated(password) ? [password] : []
+  )
 }
 
 const MAX_REPLY_CHARS = 300

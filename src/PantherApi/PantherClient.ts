@@ -21,7 +21,7 @@ import {
   Schema,
   Stream
 } from "effect"
-import { scrubSecrets, secretsOf } from "../Cli/Redact.js"
+import { looksGenerated, scrubSecrets, secretsOf } from "../Cli/Redact.js"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { type ConnectionSettings, PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId, scrubbedUser } from "./DecodeUser.js"
@@ -125,9 +125,14 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const tokenSecrets = secretsOf(
       [Redacted.value(settings.token), ...(proxyLogin === undefined ? [] : [Redacted.value(proxyLogin.password)])],
       proxyLogin === undefined ? [] : [Redacted.value(proxyLogin.authorization)],
-      // The token is random through and through: half of it echoed gives it away. The proxy's password, a word
-      // maybe, only whole.
-      [Redacted.value(settings.token)]
+      // The token is random through and through: half of it echoed gives it away. The proxy's password only if it
+      // looks generated as well; a chosen one only whole.
+      [
+        Redacted.value(settings.token),
+        ...(proxyLogin !== undefined && looksGenerated(Redacted.value(proxyLogin.password))
+          ? [Redacted.value(proxyLogin.password)]
+          : [])
+      ]
     )
     const scrub = (text: string): string => scrubSecrets(text, tokenSecrets)
     /**

@@ -36,6 +36,17 @@ describe("SMTP failures", () => {
     expect(smtpSecrets(undefined)).toEqual(NO_SECRETS)
   })
 
+  it("withholds a reply quoting half a generated password (a provider's API key), not half a chosen one", () => {
+    const key = "SG.x7Kp2mQ9vR4tW8yB3nD6fH1jL5sA0uC"
+    const half = key.slice(0, Math.ceil(key.length / 2) + 1)
+    const reply = `535 Authentication failed: key ${half}... is not valid`
+    expect(scrubSecrets(reply, smtpSecrets({ user: "apikey", password: Redacted.make(key) }))).toBe(
+      "[not shown: it quoted a secret]"
+    )
+    const chosen = smtpSecrets({ user: "bob", password: Redacted.make("correct horse battery staple") })
+    expect(scrubSecrets("535 correct horse battery rejected", chosen)).toBe("535 correct horse battery rejected")
+  })
+
   it.each([
     ["folded across the lines of a multi-line reply", "535-5.7.8 bad credentials p@ss\r\n535 5.7.8 word"],
     ["in hex", `535 5.7.8 ${Buffer.from("p@ss word").toString("hex")}`],
