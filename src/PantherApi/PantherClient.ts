@@ -446,15 +446,16 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       if (!otherId && user.email.trim().toLowerCase() === sent.email.trim().toLowerCase()) return Effect.succeed(user)
       const asked = printable(scrub(sent.email))
       if (sameId) {
-        // The user asked for, its email not as sent: the change of email did not take, whatever else did.
+        // The user asked for, holding another email than the one sent (a change of email that did not take, or an
+        // email changed elsewhere meanwhile): not another user, and no sign of a wrong --api-url.
         return Effect.fail(
           new InvalidResponse({
             method: route.method,
             path,
-            reason: `it names the user, but with the email ${printable(scrub(user.email))}, not ${asked}`,
+            reason: `it names the user, but with the email ${printable(scrub(user.email))}, not ${asked} as sent`,
             advice:
-              "The other changes may have been made: check with `users get` whether the email can be changed " +
-              "this way, or change it in the Panther console."
+              `The update may have been made in part: check the user with \`users get ${printable(scrub(sent.id ?? ""))}\`; ` +
+              "if its email was to change, change it in the Panther console."
           })
         )
       }

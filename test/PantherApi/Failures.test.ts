@@ -970,8 +970,8 @@ describe("PantherClient failures", () => {
       )
       // The user asked for, whose email did not change: not another user, and not a wrong --api-url.
       expect(emailKept.message).toContain(
-        "it names the user, but with the email old@acme.example, not kim@acme.example. The other changes may have " +
-          "been made"
+        "it names the user, but with the email old@acme.example, not kim@acme.example as sent. The update may have " +
+          "been made in part: check the user with `users get u-0001`"
       )
       expect(emailKept.message).not.toContain("--api-url")
       expect(created.exitCode).toBe(ExitCode.ApiFailure)
