@@ -33,7 +33,13 @@ export type SinceLastReview = (
       readonly asOf: string | undefined
       /** Keys (see `accountKey`) of this review's accounts the last one did not have. */
       readonly added: ReadonlySet<string>
+      /** Accounts that could sign in at the last review and are not in this one. */
       readonly removed: ReadonlyArray<RemovedAccount>
+      /**
+       * Keys of accounts on both whose access changed, with what changed ("role Analyst -> Admin; now privileged"):
+       * privilege, role, whether they can sign in, email.
+       */
+      readonly changed: ReadonlyMap<string, string>
     }
   | { readonly _tag: "NotCompared"; readonly reason: string }
 ) & {
@@ -191,13 +197,33 @@ const compareWith = async (
   const unreadable = await unreadableWorkbook(path)
   if (unreadable !== undefined) return notRead(unreadable)
 
-  // First pass: only the keys, to find what was removed; the second keeps the cells of those alone.
+  // This review's accounts by key, so that each of the workbook's rows is compared as it is read: a workbook of
+  // 200,000 users is never held, only the keys it had and the accounts it alone had.
+  const current = new Map<string, ReviewRow>()
+  for (const row of rows) current.set(accountKey(row.userId, row.email), row)
   const previous = new Set<string>()
+  const removed: Array<RemovedAccount> = []
+  const changed = new Map<string, string>()
   let about: { readonly instance: string | undefined; readonly asOf: string | undefined }
   try {
     about = await eachRecord(path, (record) => {
       const key = keyOfCells(record)
-      if (key !== undefined) previous.add(key)
+      if (key === undefined || previous.has(key)) return
+      previous.add(key)
+      const now = current.get(key)
+      if (now !== undefined) {
+        const what = accessChange(record, now)
+        if (what !== "") changed.set(key, what)
+        return
+      }
+      // Already unable to sign in then, and not here now (deleted, or left out with the deactivated): no access lost.
+      if (booleanCell(record.enabled) === "false") return
+      removed.push({
+        userId: unneutraliseFormula(record.user_id ?? ""),
+        email: unneutraliseFormula(record.email ?? ""),
+        name: `${unneutraliseFormula(record.given_name ?? "")} ${unneutraliseFormula(record.family_name ?? "")}`.trim(),
+        privileged: booleanCell(record.privileged)
+      })
     })
   } catch (error) {
     const why = error instanceof Error ? (error.message.split("\n")[0] ?? "") : ""
@@ -209,31 +235,34 @@ const compareWith = async (
       reason: `the last review's workbook, ${workbook}, is of another Panther (${printable(about.instance)})`
     }
   }
-  const current = new Set<string>()
   const added = new Set<string>()
-  for (const row of rows) {
-    const key = accountKey(row.userId, row.email)
-    current.add(key)
+  for (const [key, row] of current) {
     // Given access: an account that cannot sign in (deactivated) was given none, whatever the last review listed.
     if (!previous.has(key) && row.enabled !== false) added.add(key)
   }
-  const removed: Array<RemovedAccount> = []
-  let gone = 0
-  for (const key of previous) if (!current.has(key)) gone++
-  // The second read only for what it would find: most reviews remove few accounts, some none.
-  if (gone > 0)
-    await eachRecord(path, (record) => {
-      const key = keyOfCells(record)
-      if (key === undefined || current.has(key)) return
-      current.add(key)
-      removed.push({
-        userId: unneutraliseFormula(record.user_id ?? ""),
-        email: unneutraliseFormula(record.email ?? ""),
-        name: `${unneutraliseFormula(record.given_name ?? "")} ${unneutraliseFormula(record.family_name ?? "")}`.trim(),
-        privileged: booleanCell(record.privileged)
-      })
-    })
-  return { _tag: "Compared", workbook, asOf: about.asOf, added, removed }
+  return { _tag: "Compared", workbook, asOf: about.asOf, added, removed, changed }
+}
+
+/**
+ * What changed in an account's access between the last review's row and this review's: privilege, role, whether it
+ * can sign in, email. A cell the last workbook left empty (a record that failed validation then) says nothing.
+ */
+const accessChange = (record: Record<string, string>, now: ReviewRow): string => {
+  const changes: Array<string> = []
+  const wasEnabled = booleanCell(record.enabled)
+  if (wasEnabled === "false" && now.enabled === true) changes.push("reactivated")
+  if (wasEnabled === "true" && now.enabled === false) changes.push("deactivated")
+  const roleThen = unneutraliseFormula(record.role_name ?? "") || unneutraliseFormula(record.role_id ?? "")
+  const roleNow = now.roleName || now.roleId
+  if (roleThen !== "" && roleNow !== "" && roleThen !== roleNow) changes.push(`role ${roleThen} -> ${roleNow}`)
+  const wasPrivileged = booleanCell(record.privileged)
+  if (wasPrivileged === "false" && now.privileged === true) changes.push("now privileged")
+  if (wasPrivileged === "true" && now.privileged === false) changes.push("no longer privileged")
+  const emailThen = unneutraliseFormula(record.email ?? "")
+  if (emailThen !== "" && now.email !== "" && emailThen.toLowerCase() !== now.email.toLowerCase()) {
+    changes.push(`email ${emailThen} -> ${now.email}`)
+  }
+  return changes.join("; ")
 }
 
 /** What the command's line and the page say of workbooks passed over; empty when there were none. */
@@ -251,8 +280,9 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
   return (
     (since._tag === "Compared"
       ? `Since the last review (${since.workbook}): ${since.added.size} account${since.added.size === 1 ? "" : "s"} ` +
-        `added, ${since.removed.length} removed; they are listed on the page, and new_since_last_review marks them ` +
-        "in the workbook."
+        `added, ${since.removed.length} removed, ${since.changed.size} changed (privilege, role, sign-in or email); ` +
+        "they are listed on the page, and new_since_last_review and changed_since_last_review mark them in the " +
+        "workbook."
       : `Since the last review: not compared (${since.reason}).`) + (passedOver === "" ? "" : ` ${passedOver}`)
   )
 }

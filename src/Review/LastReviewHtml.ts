@@ -17,9 +17,9 @@ const yesNo = (privileged: boolean | string | null): string =>
 /** What "removed" can mean depends on whether this review lists deactivated users. */
 const removedMeaning = (review: Review): string =>
   review.run.parameters.includeDeactivated
-    ? "On the last review's workbook and not in this review: deleted in Panther."
-    : "On the last review's workbook and not in this review: deleted in Panther, or deactivated (this review leaves " +
-      "deactivated users out; --include-deactivated lists them)."
+    ? "On the last review's workbook, able to sign in then, and not in this review: deleted in Panther."
+    : "On the last review's workbook, able to sign in then, and not in this review: deleted in Panther, or " +
+      "deactivated (this review leaves deactivated users out; --include-deactivated lists them)."
 
 /** Empty when the review has nothing to say here (an export, which looks for no earlier review). */
 export const sinceLastReviewHtml = (review: Review): string => {
@@ -44,6 +44,11 @@ export const sinceLastReviewHtml = (review: Review): string => {
             yesNo(row.privileged)
           ])
         )
+  const changedRows = review.rows.flatMap((row) => {
+    const what = since.changed.get(accountKey(row.userId, row.email))
+    return what === undefined ? [] : [[`${row.givenName} ${row.familyName}`.trim(), row.email, what]]
+  })
+  const changedTable = changedRows.length === 0 ? "<p>None.</p>" : table(["User", "Email", "What changed"], changedRows)
   const removedTable =
     since.removed.length === 0
       ? "<p>None.</p>"
@@ -54,5 +59,6 @@ export const sinceLastReviewHtml = (review: Review): string => {
   return `<section class="details">
 <div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${passedOver}${addedTable}</div>
 <div><h3>${formatCount(since.removed.length)} removed</h3><p>${e(removedMeaning(review))}</p>${removedTable}</div>
+<div><h3>${formatCount(changedRows.length)} changed</h3><p>On both: a change of privilege, role, whether the account can sign in, or email.</p>${changedTable}</div>
 </section>`
 }

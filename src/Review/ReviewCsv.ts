@@ -37,7 +37,8 @@ export const REVIEW_COLUMNS = [
   // The same on every row: a workbook saved apart from its page still says what it covers.
   "instance",
   "as_of",
-  "new_since_last_review"
+  "new_since_last_review",
+  "changed_since_last_review"
 ] as const
 
 /** What every row of one workbook shares: the Panther and instant it covers, and what the last review had. */
@@ -57,6 +58,12 @@ export const workbookContext = (review: Review): WorkbookContext => ({
 const newSinceLastReview = (row: ReviewRow, context: WorkbookContext): string =>
   context.sinceLastReview?._tag === "Compared"
     ? String(context.sinceLastReview.added.has(accountKey(row.userId, row.email)))
+    : ""
+
+/** What changed in the account's access since the last review ("role Analyst -> Admin; now privileged"), or "". */
+const changedSinceLastReview = (row: ReviewRow, context: WorkbookContext): string =>
+  context.sinceLastReview?._tag === "Compared"
+    ? (context.sinceLastReview.changed.get(accountKey(row.userId, row.email)) ?? "")
     : ""
 
 /** What a reviewer may write in `decision`; documented in the README, and named by the HTML and the command. */
@@ -94,6 +101,8 @@ export const reviewRow = (row: ReviewRow, asOf: number, context: WorkbookContext
     neutraliseFormula(suppressionReasonsText(row)),
     neutraliseFormula(context.instance),
     context.asOf,
-    newSinceLastReview(row, context)
+    newSinceLastReview(row, context),
+    // Quotes role names and emails, which come from the API.
+    neutraliseFormula(changedSinceLastReview(row, context))
   ]
 }

@@ -52,11 +52,17 @@ const readWorkbook = (): Array<Record<string, string>> =>
     record_delimiter: "\r\n"
   })
 
-/** The same Panther a quarter later: Dekker's account is gone and a new admin is there. */
+/** The review users a quarter later: Dekker gone, Nia new, Zimmer promoted to Admin, Adams no longer one. */
 const aQuarterLater = () =>
   startSimulator({
     data: [
-      ...REVIEW_USERS.filter((user) => user.id !== "u-dekker"),
+      ...REVIEW_USERS.filter((user) => user.id !== "u-dekker").map((user) =>
+        user.id === "u-zimmer"
+          ? { ...user, role: { name: "Admin" } }
+          : user.id === "u-admin"
+            ? { ...user, role: { name: "AnalystReadOnly" } }
+            : user
+      ),
       wire("u-newadmin", { givenName: "Nia", familyName: "New", role: { name: "Admin" } })
     ],
     now: new Date(AS_OF)
@@ -167,7 +173,7 @@ describe("panther-audit review", () => {
       const second = await review(later)
       expect(second.code, second.error).toBe(0)
       const firstWorkbook = firstPage.replace(/\.html$/, ".csv")
-      expect(second.stdout).toContain(`Since the last review (${firstWorkbook}): 1 account added, 1 removed;`)
+      expect(second.stdout).toContain(`Since the last review (${firstWorkbook}): 1 account added, 1 removed, 2 changed`)
       const page = readFileSync(join(directory, pages().find((name) => name !== firstPage) ?? ""), "utf8")
       expect(page).toContain("Since the last review: 1 added")
       expect(page).toContain("<td>Nia New</td><td>u-newadmin@example.com</td><td>Admin</td><td>yes</td>")
@@ -182,8 +188,54 @@ describe("panther-audit review", () => {
         "u-newadmin"
       ])
       expect(rows.filter((row) => row.new_since_last_review === "false")).toHaveLength(rows.length - 1)
+      // Access that changed on an account both reviews have: a promotion to Admin above all.
+      expect(
+        rows
+          .filter((row) => row.changed_since_last_review !== "")
+          .map((row) => [row.user_id, row.changed_since_last_review])
+      ).toEqual([
+        ["u-zimmer", "role Analyst -> Admin; now privileged"],
+        ["u-admin", "role Admin -> AnalystReadOnly; no longer privileged"]
+      ])
+      expect(page).toContain("2 changed")
+      expect(page).toContain(
+        "<td>Eve Zimmer</td><td>u-zimmer@example.com</td><td>role Analyst -&gt; Admin; now privileged</td>"
+      )
     } finally {
       await later.close()
+    }
+  })
+
+  it("counts an account unable to sign in then as removed by nobody, and one able to again as reactivated", async () => {
+    // The last review listed the deactivated too: Gina Gone was deactivated then.
+    expect((await review(simulator, "--include-deactivated")).code).toBe(0)
+    const stillOff = await review(simulator)
+    expect(stillOff.stdout).toContain("0 accounts added, 0 removed, 0 changed")
+    const reactivated = await startSimulator({
+      data: REVIEW_USERS.map((user) => (user.id === "u-gone" ? { ...user, enabled: true } : user)),
+      now: new Date(AS_OF)
+    })
+    const newestWorkbook = () =>
+      join(
+        directory,
+        readdirSync(directory)
+          .filter((name) => /^access-review-.*\.csv$/.test(name))
+          .sort((a, b) => statSync(join(directory, a)).mtimeMs - statSync(join(directory, b)).mtimeMs)
+          .at(-1) ?? ""
+      )
+    try {
+      // Compared with the first review again, which listed Gina deactivated.
+      rmSync(newestWorkbook())
+      const back = await review(reactivated)
+      expect(back.stdout).toContain("0 accounts added, 0 removed, 1 changed")
+      const workbook: Array<Record<string, string>> = parse(readFileSync(newestWorkbook(), "utf8"), {
+        bom: true,
+        columns: true
+      })
+      const rows = workbook.filter((row) => row.changed_since_last_review !== "")
+      expect(rows.map((row) => [row.user_id, row.changed_since_last_review])).toEqual([["u-gone", "reactivated"]])
+    } finally {
+      await reactivated.close()
     }
   })
 
@@ -192,12 +244,12 @@ describe("panther-audit review", () => {
     const lastQuarter = fileMatching(directory, /^access-review-.*\.csv$/)
     const later = await aQuarterLater()
     try {
-      expect((await review(later)).stdout).toContain("1 account added, 1 removed")
+      expect((await review(later)).stdout).toContain("1 account added, 1 removed, 2 changed")
       // Run again the same quarter: by default it compares with the review just made, and finds no change.
-      expect((await review(later)).stdout).toContain("0 accounts added, 0 removed")
+      expect((await review(later)).stdout).toContain("0 accounts added, 0 removed, 0 changed")
       const again = await review(later, "--compare-with", lastQuarter)
       expect(again.code, again.error).toBe(0)
-      expect(again.stdout).toContain(`Since the last review (${lastQuarter}): 1 account added, 1 removed;`)
+      expect(again.stdout).toContain(`Since the last review (${lastQuarter}): 1 account added, 1 removed, 2 changed`)
     } finally {
       await later.close()
     }
@@ -219,7 +271,7 @@ describe("panther-audit review", () => {
       rmSync(join(directory, justMade ?? ""))
       const again = await review(later)
       expect(again.code, again.error).toBe(0)
-      expect(again.stdout).toContain(`Since the last review (${lastQuarter}): 1 account added, 1 removed;`)
+      expect(again.stdout).toContain(`Since the last review (${lastQuarter}): 1 account added, 1 removed, 2 changed`)
       expect(again.stdout).toContain(`Passed over, as stamped after this review started`)
       expect(again.stdout).toContain(ahead)
       // The page says so too: it may be all a reviewer reads.
