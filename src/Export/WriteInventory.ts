@@ -29,6 +29,8 @@ export const writeInventory = (options: {
         runId: run.runId,
         tool: run.tool,
         asOf: run.asOf,
+        // When the users were read: --as-of moves only the instant they are judged at, never which users are listed.
+        readAt: run.startedAt,
         apiHost: apiHost(run.apiBaseUrl),
         apiBaseUrl: run.apiBaseUrl,
         users: run.users

@@ -88,12 +88,25 @@ const suppressionsText = (review: Review): string => {
   )
 }
 
+/** A day: judged as of more than this before the users were read, the page says both instants. */
+const READ_AND_JUDGED_APART_MS = 24 * 60 * 60 * 1000
+
+/**
+ * When the users were read and judged. --as-of moves only the instant they are judged at: the users are those
+ * Panther has when the review runs, so a review judged as of a past quarter's end must not read as a snapshot then.
+ */
+const usersWhen = (run: Review["run"]): string =>
+  Math.abs(Date.parse(run.startedAt) - Date.parse(run.asOf)) > READ_AND_JUDGED_APART_MS
+    ? `users as read at ${instant(run.startedAt)}, judged as of ${instant(run.asOf)}`
+    : `users as of ${instant(run.asOf)}`
+
 const details = (review: Review, figures: ReviewFigures): string => {
   const { run } = review
   const p = run.parameters
   const rows: Array<[string, string]> = [
     ["Panther API", instanceLabel(run.apiBaseUrl)],
-    ["As of", instant(run.asOf)],
+    ["Judged as of", instant(run.asOf)],
+    ["Users read at", instant(run.startedAt)],
     ["Generated", instant(run.finishedAt)],
     ["Tool", `${run.tool.name} ${run.tool.version}`],
     ["Run id", run.runId],
@@ -147,7 +160,7 @@ export const reviewHtmlStart = (review: Review, figures: ReviewFigures): string 
 <body>
 <header>
 <h1>Panther access review</h1>
-<p class="meta">${e(host)} · users as of ${e(instant(run.asOf))} · ${e(`${run.tool.name} ${run.tool.version}`)}</p>
+<p class="meta">${e(host)} · ${e(usersWhen(run))} · ${e(`${run.tool.name} ${run.tool.version}`)}</p>
 </header>
 <section class="figures">
 ${figure(figures.users, "users in scope")}

@@ -122,10 +122,12 @@ describe("panther-audit export", () => {
 
     const jsonName = csvName.replace(/\.csv$/, ".json")
     const json = JSON.parse(readFileSync(join(folder, jsonName), "utf8")) as {
-      inventory: { asOf: string }
+      inventory: { asOf: string; readAt: string }
       users: Array<Record<string, unknown>>
     }
     expect(json.inventory.asOf).toBe(AS_OF_ISO)
+    // When the users were read: today, whatever --as-of said.
+    expect(Math.abs(Date.parse(json.inventory.readAt) - Date.now())).toBeLessThan(5 * 60_000)
     expect(json.users).toHaveLength(REVIEW_USERS.length)
     expect(json.users.find((user) => user.userId === "u-gone")).toMatchObject({
       enabled: false,

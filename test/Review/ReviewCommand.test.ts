@@ -91,6 +91,10 @@ describe("panther-audit review", () => {
       `user-audit-${stamp}.json`
     ])
     for (const file of files) expect(result.stdout).toContain(join(directory, file))
+    // Judged as of a past quarter's end, but read now: the page says both, so it is not taken for a snapshot then.
+    const page = readFileSync(join(directory, `access-review-${stamp}.html`), "utf8")
+    expect(page).toMatch(/users as read at \d{4}-\d\d-\d\d[^,]*, judged as of 2026-06-30/)
+    expect(page).toContain("Users read at")
   })
 
   it("leaves nothing under a final name when the review itself cannot be written", async () => {
