@@ -34,7 +34,7 @@ export const exportCommand = Command.make(
           `  ${MANIFEST_NAME.padEnd(width)}  ${formatCount(digest.bytes).padStart(14)} bytes`,
           `SHA-256 of ${MANIFEST_NAME}: ${digest.sha256}`,
           "Keep that digest apart from the export (in the ticket or the evidence log): it proves the manifest itself",
-          `unchanged. Check the export at any time with: panther-audit verify ${outcome.folder}`
+          `unchanged. Check the export at any time with: panther-audit verify ${outcome.folder} --expect-sha256 ${digest.sha256}`
         ].join("\n")
       )
       yield* checkFailOn(outcome.audit)

@@ -1,9 +1,9 @@
 /** `panther-audit verify <folder>`: does this export still hold exactly what its manifest says? */
 import { resolve } from "node:path"
-import { Args, Command } from "@effect/cli"
-import { Console, Effect } from "effect"
+import { Args, Command, HelpDoc, Options, ValidationError } from "@effect/cli"
+import { Console, Effect, Option } from "effect"
 import { instanceLabel } from "../Audit/PantherInstance.js"
-import { requireArgValue } from "../Cli/FlagValues.js"
+import { requireArgValue, requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { printable } from "../PantherApi/Responses.js"
 import { formatCount } from "../Review/Html.js"
@@ -15,6 +15,28 @@ const folder = Args.directory({ name: "folder", exists: "either" }).pipe(
   // A mistyped flag taken for the folder (`--api-tokn=...`) is refused as one, its value unquoted.
   Args.mapEffect(requireArgValue("The folder")),
   Args.withDescription("The export folder, export-<stamp>, holding manifest.json.")
+)
+
+const SHA256_HEX = /^[0-9a-f]{64}$/
+
+const expectSha256 = Options.text("expect-sha256").pipe(
+  Options.withDescription(
+    "The SHA-256 of manifest.json recorded when the export was made (`export` prints it). Given, a manifest that " +
+      "differs (edited, its file digests recomputed to match edited files) fails with exit 1; without it, compare " +
+      "the digest printed at the end by eye."
+  ),
+  Options.mapEffect(requireOptionValue("--expect-sha256")),
+  Options.mapEffect((value) => {
+    const digest = value.trim().toLowerCase()
+    return SHA256_HEX.test(digest)
+      ? Effect.succeed(digest)
+      : Effect.fail(
+          ValidationError.invalidValue(
+            HelpDoc.p("--expect-sha256 must be 64 hexadecimal digits, the SHA-256 `export` printed for manifest.json.")
+          )
+        )
+  }),
+  Options.optional
 )
 
 const describeDigest = (digest: FileDigest): string => `${formatCount(digest.bytes)} bytes, sha256 ${digest.sha256}`
@@ -35,7 +57,11 @@ export const describeProblem = (problem: VerifyProblem): string => {
   }
 }
 
-export const formatVerifyReport = (report: VerifyReport): string => {
+/**
+ * The report. `expected`: the manifest's SHA-256 as recorded when the export was made (`--expect-sha256`), which
+ * the manifest, edited along with the files it lists, cannot fake.
+ */
+export const formatVerifyReport = (report: VerifyReport, expected?: string): string => {
   const { manifest } = report
   // Host and path prefix when the manifest has the base URL; a manifest of an older version names the host only.
   const instance = manifest.apiBaseUrl === undefined ? manifest.apiHost : instanceLabel(manifest.apiBaseUrl)
@@ -43,19 +69,26 @@ export const formatVerifyReport = (report: VerifyReport): string => {
   const about = printable(
     `Export of ${instance} as of ${manifest.asOf} by ${manifest.tool.name} ${manifest.tool.version}, run ${manifest.runId}.`
   )
+  const actual = report.manifestDigest.sha256
+  const manifestChanged = expected !== undefined && expected !== actual
   const digest =
-    `SHA-256 of manifest.json: ${report.manifestDigest.sha256}; ` +
-    "compare it with the digest recorded when the export was made."
+    expected === undefined
+      ? `SHA-256 of manifest.json: ${actual}; compare it with the digest recorded when the export was made ` +
+        "(or give that with --expect-sha256)."
+      : manifestChanged
+        ? `MANIFEST    manifest.json: its SHA-256 is ${actual}, not ${expected} as recorded: the manifest was ` +
+          "changed, and with it what its files are checked against."
+        : `SHA-256 of manifest.json: ${actual}, the one recorded.`
   const leftAside =
     report.fileManagerFiles.length === 0
       ? []
       : [
           `Left aside: ${printable(report.fileManagerFiles.join(", "))}, written by a file manager, not part of the export.`
         ]
-  if (report.problems.length === 0) {
+  if (report.problems.length === 0 && !manifestChanged) {
     return [
       `Verified ${report.verified} files in ${report.folder}: every size and SHA-256 matches manifest.json, ` +
-        "and no file is missing or added.",
+        `${expected === undefined ? "" : "manifest.json is the one recorded, "}and no file is missing or added.`,
       ...leftAside,
       about,
       digest
@@ -70,17 +103,20 @@ export const formatVerifyReport = (report: VerifyReport): string => {
   ].join("\n")
 }
 
-export const verifyCommand = Command.make("verify", { folder }, (options) =>
+export const verifyCommand = Command.make("verify", { folder, expectSha256 }, (options) =>
   Effect.gen(function* () {
+    const expected = Option.getOrUndefined(options.expectSha256)
     const report = yield* verifyExport(resolve(options.folder))
-    yield* Console.log(formatVerifyReport(report))
-    if (report.problems.length > 0) {
+    yield* Console.log(formatVerifyReport(report, expected))
+    const manifestChanged = expected !== undefined && expected !== report.manifestDigest.sha256
+    if (report.problems.length > 0 || manifestChanged) {
       const count = (kind: VerifyProblem["kind"]) => report.problems.filter((problem) => problem.kind === kind).length
       return yield* new ExportMismatch({
         folder: report.folder,
         modified: count("modified"),
         missing: count("missing"),
-        unexpected: count("unexpected")
+        unexpected: count("unexpected"),
+        ...(manifestChanged ? { manifestChanged: true } : {})
       })
     }
   })
@@ -88,7 +124,8 @@ export const verifyCommand = Command.make("verify", { folder }, (options) =>
   Command.withDescription(
     withLoggingHelp(
       "Check a compliance export against its manifest.json: recompute every file's size and SHA-256 and look for " +
-        "missing and added files. Exit codes: 0 verified, 1 any mismatch, 2 no manifest or a malformed one."
+        "missing and added files; with --expect-sha256, check manifest.json itself against the digest recorded. " +
+        "Exit codes: 0 verified, 1 any mismatch, 2 no manifest or a malformed one."
     )
   )
 )

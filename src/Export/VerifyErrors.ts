@@ -13,17 +13,22 @@ export class ExportMismatch extends Schema.TaggedError<ExportMismatch>()("Export
   folder: Schema.String,
   modified: Schema.Number,
   missing: Schema.Number,
-  unexpected: Schema.Number
+  unexpected: Schema.Number,
+  /** manifest.json is not the one recorded when the export was made (`--expect-sha256`). */
+  manifestChanged: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.FindingsAtThreshold
   override get message(): string {
     const parts = [
-      [this.modified, "modified"],
-      [this.missing, "missing"],
-      [this.unexpected, "unexpected"]
+      ...(this.manifestChanged === true ? ["manifest.json not the one recorded"] : []),
+      ...[
+        [this.modified, "modified"],
+        [this.missing, "missing"],
+        [this.unexpected, "unexpected"]
+      ]
+        .filter(([count]) => Number(count) > 0)
+        .map(([count, what]) => `${count} ${what}`)
     ]
-      .filter(([count]) => Number(count) > 0)
-      .map(([count, what]) => `${count} ${what}`)
     return `the export in ${this.folder} does not match its manifest (${parts.join(", ")}); do not rely on it.`
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto"
 import {
   appendFileSync,
   cpSync,
@@ -18,10 +19,13 @@ import { exportCommand } from "../../src/Export/ExportCommand.js"
 import { verifyCommand } from "../../src/Export/VerifyCommand.js"
 import { runCommand } from "../Review/commandHarness.js"
 import { AS_OF, AS_OF_ISO, REVIEW_USERS } from "../Review/fixtures.js"
+import { runCli, stderrText } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 /** One export made once; every test checks its own copy, so tampering in one test cannot leak into another. */
 let original = ""
+/** The SHA-256 of manifest.json `export` printed, as an auditor records it. */
+let recordedDigest = ""
 let scratch = ""
 let folder = ""
 
@@ -44,6 +48,8 @@ beforeAll(async () => {
     ])
     expect(made.code).toBe(0)
     original = join(reports, readdirSync(reports)[0] ?? "")
+    recordedDigest = /SHA-256 of manifest\.json: ([0-9a-f]{64})/.exec(made.stdout)?.[1] ?? ""
+    expect(made.stdout).toContain(`panther-audit verify ${original} --expect-sha256 ${recordedDigest}`)
   } finally {
     await simulator.close()
   }
@@ -65,6 +71,35 @@ describe("panther-audit verify", () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain(`Verified 5 files in ${folder}`)
     expect(result.stdout).toContain("SHA-256 of manifest.json: ")
+  })
+
+  it("with --expect-sha256, fails an export whose files were edited and manifest rewritten to match", async () => {
+    expect(
+      (await runCommand(verifyCommand, [folder, "--expect-sha256", recordedDigest.toUpperCase()])).stdout
+    ).toContain("manifest.json is the one recorded, and no file is missing or added")
+    // A forger edits a file and recomputes its size and digest in the manifest.
+    const csv = fileStartingWith("inventory-", ".csv")
+    writeFileSync(join(folder, csv), readFileSync(join(folder, csv), "utf8").replace("u-zimmer", "u-forged"))
+    const manifestPath = join(folder, "manifest.json")
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+      files: Array<{ path: string; bytes: number; sha256: string }>
+    }
+    for (const file of manifest.files) {
+      const bytes = readFileSync(join(folder, file.path))
+      file.bytes = bytes.length
+      file.sha256 = createHash("sha256").update(bytes).digest("hex")
+    }
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2))
+    // Every file matches the forged manifest: only its own digest tells.
+    expect((await verify()).code).toBe(0)
+    const checked = await runCommand(verifyCommand, [folder, "--expect-sha256", recordedDigest])
+    expect(checked.code).toBe(1)
+    expect(checked.stdout).toContain(`MANIFEST    manifest.json: its SHA-256 is `)
+    expect(checked.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
+    expect(checked.error).toContain("does not match its manifest (manifest.json not the one recorded)")
+    const malformed = await runCli(["verify", folder, "--expect-sha256", "abc"])
+    expect(malformed.code).toBe(2)
+    expect(stderrText(malformed.stderr)).toContain("--expect-sha256 must be 64 hexadecimal digits")
   })
 
   it("names a file whose content changed, even at the same size: exit 1", async () => {
