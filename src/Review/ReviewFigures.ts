@@ -28,7 +28,10 @@ export interface ReviewFigures {
   readonly enabled: number
   readonly deactivated: number
   readonly invalid: number
+  /** Privileged rows, deactivated ones included: the page's first section, in review order. */
   readonly privileged: number
+  /** Of those, the ones able to sign in: the run's `users.privileged`, the page's figure. */
+  readonly privilegedEnabled: number
   /** Users with a finding above info (PRIVILEGED_ROLE alone is info: being an admin is not a problem). */
   readonly withFindings: number
   /**
@@ -72,6 +75,7 @@ export const reviewFigures = (review: Review): ReviewFigures => {
   let deactivated = 0
   let invalid = 0
   let privileged = 0
+  let privilegedEnabled = 0
   let withFindings = 0
   let stale = 0
   const suppressedByFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number>
@@ -82,6 +86,7 @@ export const reviewFigures = (review: Review): ReviewFigures => {
     if (row.enabled === true) enabled++
     else if (row.enabled === false) deactivated++
     if (row.privileged) privileged++
+    if (row.privileged === true && row.enabled !== false) privilegedEnabled++
     const severity = highestSeverity(row.findings)
     if (severity !== undefined && severity !== "info") withFindings++
     if (hasFinding(row.findings, "STALE_LOGIN")) stale++
@@ -110,6 +115,7 @@ export const reviewFigures = (review: Review): ReviewFigures => {
     deactivated,
     invalid,
     privileged,
+    privilegedEnabled,
     withFindings,
     stale: loginsUnknown ? null : stale,
     neverLoggedIn: loginsUnknown ? null : never,

@@ -164,7 +164,7 @@ export const reviewHtmlStart = (review: Review, figures: ReviewFigures): string 
 </header>
 <section class="figures">
 ${figure(figures.users, "users in scope")}
-${figure(figures.privileged, "privileged")}
+${figure(figures.privilegedEnabled, "privileged, able to sign in")}
 ${figure(figures.enabled, "enabled")}
 ${figure(figures.deactivated, "deactivated")}
 ${figure(figures.withFindings, "with findings above info", true)}
@@ -190,8 +190,13 @@ export const privilegedIntro = (figures: ReviewFigures): string => {
   const items = roles.map(
     (role) => `<li><strong>${e(role.role)}</strong> (${formatCount(role.users)}): ${e(role.reason)}</li>`
   )
+  const deactivated = figures.privileged - figures.privilegedEnabled
+  // The figure above counts those able to sign in, as the run does; the list has every privileged user in scope.
+  const unableToSignIn =
+    deactivated === 0 ? "" : ` ${formatCount(deactivated)} of them deactivated, marked so, and not in the figure above.`
   return (
-    '<p class="sub">Users whose role is listed as privileged or holds a privileged permission. Privileged roles:</p>' +
+    `<p class="sub">Users whose role is listed as privileged or holds a privileged permission.${e(unableToSignIn)} ` +
+    "Privileged roles:</p>" +
     (items.length === 0 ? "" : `<ul class="privileged-roles">${items.join("")}</ul>`)
   )
 }

@@ -4,7 +4,7 @@ import { barChart } from "../../src/Review/Charts.js"
 import { addFinding, NO_FINDINGS } from "../../src/Review/FindingSet.js"
 import type { Review } from "../../src/Review/Review.js"
 import { reviewFigures } from "../../src/Review/ReviewFigures.js"
-import { userRow } from "../../src/Review/ReviewHtml.js"
+import { privilegedIntro, userRow } from "../../src/Review/ReviewHtml.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import { AS_OF, AS_OF_ISO, reviewRowOf } from "./fixtures.js"
 
@@ -86,6 +86,19 @@ describe("the review page's pieces", () => {
     const svg = barChart("Users by role", [{ label: "<script>x</script>", value: 3, tone: "tone-role" }])
     expect(svg).not.toContain("<script")
     expect(svg).toContain("&lt;script&gt;x&lt;/script&gt;")
+  })
+
+  it("counts privileged users able to sign in, and invalid records, as the run does", () => {
+    const admin = { roleName: "Admin", privileged: true, privilegeReason: "role Admin is listed" }
+    const rows = [
+      row("admin", admin),
+      row("old-admin", { ...admin, enabled: false }),
+      row("broken", { invalidReason: "familyName: is missing" }),
+      row("broken-off", { enabled: false, invalidReason: "familyName: is missing" })
+    ]
+    const figures = reviewFigures({ run: run(45), asOf: AS_OF, rows } satisfies Review)
+    expect(figures).toMatchObject({ privileged: 2, privilegedEnabled: 1, invalid: 1, enabled: 2, deactivated: 2 })
+    expect(privilegedIntro(figures)).toContain("1 of them deactivated, marked so, and not in the figure above.")
   })
 
   it("counts a record that failed validation apart in the chart of roles, not as a user without a role", () => {
