@@ -7,6 +7,15 @@ import { FINDING_CODES } from "./Finding.js"
 import { instanceLabel } from "./PantherInstance.js"
 import { SEVERITIES } from "./Severity.js"
 
+/**
+ * "N deactivated", or, for a run that left them out (no --include-deactivated) and was sent none, that they were not
+ * read: "0 deactivated" reads as "there are none".
+ */
+export const deactivatedCount = (run: AuditRun): string =>
+  run.parameters.includeDeactivated || run.users.deactivated > 0
+    ? `${run.users.deactivated} deactivated`
+    : "deactivated users not read (--include-deactivated reads them)"
+
 export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<string>): string => {
   const { users, findings } = run
   const severities = [...SEVERITIES]
@@ -23,7 +32,7 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
       : `Changes since the previous report: ${changes.new} new, ${changes.unchanged} unchanged, ${changes.resolved.length} resolved`
   return [
     `Panther user audit of ${instanceLabel(run.apiBaseUrl)} as of ${run.asOf}${run.parameters.policy === null ? "" : ` (policy ${run.parameters.policy})`}`,
-    `Users: ${users.seen} (${users.enabled} enabled, ${users.deactivated} deactivated, ${users.privileged} privileged, ${users.invalid} invalid records) in ${run.pagesFetched} pages, ${run.retries} retries`,
+    `Users: ${users.seen} (${users.enabled} enabled, ${deactivatedCount(run)}, ${users.privileged} privileged, ${users.invalid} invalid records) in ${run.pagesFetched} pages, ${run.retries} retries`,
     `Findings: ${findings.total} (${severities})`,
     ...codes,
     changeLine,

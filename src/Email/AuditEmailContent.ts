@@ -7,6 +7,7 @@ import type { AuditRun } from "../Audit/AuditRun.js"
 import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
+import { deactivatedCount } from "../Audit/RunSummary.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
 import { type CsvAttachment, encodedSize, formatBytes } from "./CsvAttachment.js"
 import type { Block, Cell, EmailDocument, Section } from "./EmailDocument.js"
@@ -313,7 +314,7 @@ const runSection = (run: AuditRun): Section => ({
         ["As of", formatInstant(run.asOf)],
         [
           "Users",
-          `${run.users.seen} (${run.users.enabled} enabled, ${run.users.deactivated} deactivated, ` +
+          `${run.users.seen} (${run.users.enabled} enabled, ${deactivatedCount(run)}, ` +
             `${run.users.privileged} privileged, ${run.users.invalid} invalid records)`
         ],
         ["Stale after", `${run.parameters.staleDays} days without a login`],

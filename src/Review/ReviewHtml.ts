@@ -166,7 +166,11 @@ export const reviewHtmlStart = (review: Review, figures: ReviewFigures): string 
 ${figure(figures.users, "users in scope")}
 ${figure(figures.privilegedEnabled, "privileged, able to sign in")}
 ${figure(figures.enabled, "enabled")}
-${figure(figures.deactivated, "deactivated")}
+${
+  run.parameters.includeDeactivated || figures.deactivated > 0
+    ? figure(figures.deactivated, "deactivated")
+    : unknownFigure("deactivated", "not read; --include-deactivated lists them")
+}
 ${figure(figures.withFindings, "with findings above info", true)}
 ${loginFigure(figures.stale, `stale (over ${run.parameters.staleDays} days)`, "stale")}
 ${loginFigure(figures.neverLoggedIn, `never logged in (accounts over ${run.parameters.staleDays} days old or of unknown age)`, "never logged in")}

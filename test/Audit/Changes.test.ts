@@ -258,6 +258,10 @@ describe("suppressions", () => {
       /expired: entry 4 \(old@example.com, STALE_LOGIN, owner secops@example.com\) ended 2026-06-29/
     )
     expect(summary).toMatch(/unused: entry 3 \(gone@example.com, STALE_LOGIN\) matched no finding/)
+    // Without --include-deactivated none were read: not said to be none.
+    expect(summary).toContain("deactivated users not read (--include-deactivated reads them)")
+    const withDeactivated = { ...run, parameters: { ...run.parameters, includeDeactivated: true } }
+    expect(formatRunSummary(withDeactivated, [])).toContain("enabled, 0 deactivated,")
   })
 
   it("leaves suppressed findings out of the news: new ones and resolved ones alike", async () => {

@@ -399,7 +399,11 @@ describe("panther-audit review", () => {
     expect(html.match(/<tr( class="deactivated")?><td class="num">/g)).toHaveLength(REVIEW_ORDER.length)
     // With login data, the login figures are counts.
     expect(html).toContain('<span class="n">1</span><span class="l">never logged in (accounts over 90 days old')
-    expect(html).not.toContain('<span class="n">unknown</span>')
+    expect(html).not.toMatch(/<span class="n">unknown<\/span><span class="l">(stale|never)/)
+    // Deactivated users were not read: not said to be none.
+    expect(html).toContain(
+      '<span class="n">unknown</span><span class="l">deactivated: not read; --include-deactivated lists them</span>'
+    )
   })
 })
 
