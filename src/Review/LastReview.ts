@@ -37,7 +37,7 @@ export type SinceLastReview = (
       readonly removed: ReadonlyArray<RemovedAccount>
       /**
        * Keys of accounts on both whose access changed, with what changed ("role Analyst -> Admin; now privileged"):
-       * privilege, role, whether they can sign in, email.
+       * privilege, role, whether they can sign in, email; and a decision of the last review not carried out.
        */
       readonly changed: ReadonlyMap<string, string>
     }
@@ -262,7 +262,26 @@ const accessChange = (record: Record<string, string>, now: ReviewRow): string =>
   if (emailThen !== "" && now.email !== "" && emailThen.toLowerCase() !== now.email.toLowerCase()) {
     changes.push(`email ${emailThen} -> ${now.email}`)
   }
+  changes.push(...decisionNotCarriedOut(record, now))
   return changes.join("; ")
+}
+
+/**
+ * A decision the last review's reviewer wrote that this review shows was not carried out: an account to revoke still
+ * able to sign in, a role change not made. What an auditor follows up first.
+ */
+const decisionNotCarriedOut = (record: Record<string, string>, now: ReviewRow): ReadonlyArray<string> => {
+  const decision = unneutraliseFormula(record.decision ?? "").trim()
+  const lower = decision.toLowerCase()
+  if (lower === "revoke" && now.enabled === true) return ["revoke decided at the last review, still able to sign in"]
+  if (lower.startsWith("change-role:")) {
+    const role = decision.slice("change-role:".length).trim()
+    const roleNow = now.roleName || now.roleId
+    if (role !== "" && roleNow !== "" && role.toLowerCase() !== roleNow.toLowerCase()) {
+      return [`change-role:${role} decided at the last review, role still ${roleNow}`]
+    }
+  }
+  return []
 }
 
 /** What the command's line and the page say of workbooks passed over; empty when there were none. */
@@ -280,7 +299,8 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
   return (
     (since._tag === "Compared"
       ? `Since the last review (${since.workbook}): ${since.added.size} account${since.added.size === 1 ? "" : "s"} ` +
-        `added, ${since.removed.length} removed, ${since.changed.size} changed (privilege, role, sign-in or email); ` +
+        `added, ${since.removed.length} removed, ${since.changed.size} changed (privilege, role, sign-in or email, ` +
+        "or a decision of the last review not carried out); " +
         "they are listed on the page, and new_since_last_review and changed_since_last_review mark them in the " +
         "workbook."
       : `Since the last review: not compared (${since.reason}).`) + (passedOver === "" ? "" : ` ${passedOver}`)

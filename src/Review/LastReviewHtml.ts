@@ -59,6 +59,6 @@ export const sinceLastReviewHtml = (review: Review): string => {
   return `<section class="details">
 <div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${passedOver}${addedTable}</div>
 <div><h3>${formatCount(since.removed.length)} removed</h3><p>${e(removedMeaning(review))}</p>${removedTable}</div>
-<div><h3>${formatCount(changedRows.length)} changed</h3><p>On both: a change of privilege, role, whether the account can sign in, or email.</p>${changedTable}</div>
+<div><h3>${formatCount(changedRows.length)} changed</h3><p>On both: a change of privilege, role, whether the account can sign in, or email; or a decision of the last review not carried out.</p>${changedTable}</div>
 </section>`
 }

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { parse } from "csv-parse/sync"
+import { stringify } from "csv-stringify/sync"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { REVIEW_COLUMNS } from "../../src/Review/ReviewCsv.js"
@@ -241,6 +242,41 @@ describe("panther-audit review", () => {
     } finally {
       await reactivated.close()
     }
+  })
+
+  it("names the last review's decisions that were not carried out: a revoke, a role change", async () => {
+    expect((await review(simulator)).code).toBe(0)
+    // The reviewer fills in decisions, and a spreadsheet saves the workbook again.
+    const path = fileMatching(directory, /^access-review-.*\.csv$/)
+    const decided = readWorkbook().map((row) => ({
+      ...row,
+      decision:
+        row.user_id === "u-zimmer"
+          ? "revoke"
+          : row.user_id === "u-helpdesk"
+            ? "change-role:AnalystReadOnly"
+            : row.user_id === "u-admin"
+              ? "keep"
+              : ""
+    }))
+    writeFileSync(path, stringify(decided, { header: true, record_delimiter: "\r\n" }))
+    const again = await review(simulator)
+    expect(again.stdout).toContain("0 accounts added, 0 removed, 2 changed")
+    const newest = readdirSync(directory)
+      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
+      .map((name) => join(directory, name))
+    const rows: Array<Record<string, string>> = parse(readFileSync(newest[0] ?? "", "utf8"), {
+      bom: true,
+      columns: true
+    })
+    expect(
+      rows
+        .filter((row) => row.changed_since_last_review !== "")
+        .map((row) => [row.user_id, row.changed_since_last_review])
+    ).toEqual([
+      ["u-helpdesk", "change-role:AnalystReadOnly decided at the last review, role still Helpdesk"],
+      ["u-zimmer", "revoke decided at the last review, still able to sign in"]
+    ])
   })
 
   it("compares with the workbook --compare-with names instead of the newest, as a review run again needs", async () => {
