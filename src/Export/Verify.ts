@@ -2,7 +2,7 @@
  * `verify`: recomputes the size and SHA-256 of every file a manifest lists and compares them, and looks for
  * files that were removed or added. Reading never changes the folder.
  */
-import { lstat, readdir, readFile, stat } from "node:fs/promises"
+import { lstat, open, readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, ParseResult, Schema } from "effect"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
@@ -33,10 +33,32 @@ export interface VerifyReport {
 
 /**
  * What Finder, Explorer and the like write into a folder just opened: the export's own files stay checked, and an
- * auditor who looked at it is not told to distrust it.
+ * auditor who looked at it is not told to distrust it. Each is known by its name and by how it starts, so that a
+ * copy of an export file (or anything else) put under such a name is not passed over.
  */
-const isFileManagerFile = (name: string): boolean =>
-  name === ".DS_Store" || name === "Thumbs.db" || name === "desktop.ini" || name.startsWith("._")
+const FILE_MANAGER_FILES: ReadonlyArray<{ readonly name: (name: string) => boolean; readonly starts: RegExp }> = [
+  // Finder's folder settings: a "Bud1" store.
+  { name: (name) => name === ".DS_Store", starts: /^\x00\x00\x00\x01Bud1/ },
+  // macOS AppleDouble metadata on a volume without it.
+  { name: (name) => name.startsWith("._"), starts: /^\x00\x05\x16\x07/ },
+  // Explorer's thumbnail cache: an OLE compound file.
+  { name: (name) => name === "Thumbs.db", starts: /^\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1/ },
+  // Explorer's folder settings: an INI text, maybe in UTF-16 or with a BOM, opening with a section.
+  { name: (name) => name === "desktop.ini", starts: /^(\xef\xbb\xbf|\xff\xfe|\xfe\xff)?(\x00?[\s;[])/ }
+]
+
+const HEAD_BYTES = 16
+
+const isFileManagerFile = async (path: string, name: string): Promise<boolean> => {
+  const kind = FILE_MANAGER_FILES.find((candidate) => candidate.name(name))
+  if (kind === undefined) return false
+  const head = Buffer.alloc(HEAD_BYTES)
+  const read = await open(path, "r").then(
+    (handle) => handle.read(head, 0, HEAD_BYTES, 0).finally(() => handle.close()),
+    () => undefined
+  )
+  return read !== undefined && kind.starts.test(head.subarray(0, read.bytesRead).toString("latin1"))
+}
 
 const unreadable = (message: string) => new ManifestUnreadable({ message })
 
@@ -158,7 +180,7 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
           (info) => info.isFile(),
           () => false
         )
-        if (isFileManagerFile(name) && plainFile) fileManagerFiles.push(name)
+        if (plainFile && (await isFileManagerFile(join(folder, name), name))) fileManagerFiles.push(name)
         else found.push({ kind: "unexpected", path: name })
       }
       return found

@@ -155,20 +155,32 @@ describe("panther-audit verify", () => {
 
   it("names a file manager's own files apart, without failing the export for them", async () => {
     writeFileSync(join(folder, ".DS_Store"), "\u0000\u0000\u0000\u0001Bud1")
-    writeFileSync(join(folder, "._manifest.json"), "AppleDouble")
+    writeFileSync(join(folder, "._manifest.json"), Buffer.from([0x00, 0x05, 0x16, 0x07, 0x00, 0x02, 0x00, 0x00]))
+    writeFileSync(join(folder, "desktop.ini"), "[.ShellClassInfo]\r\nIconResource=x\r\n")
+    writeFileSync(join(folder, "Thumbs.db"), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0]))
     const result = await verify()
     expect(result.code).toBe(0)
     expect(result.stdout).toContain(
-      "Left aside: .DS_Store, ._manifest.json, written by a file manager, not part of the export."
+      "Left aside: .DS_Store, ._manifest.json, Thumbs.db, desktop.ini, written by a file manager, not part of the export."
     )
     // Anything else added still fails it.
     writeFileSync(join(folder, ".DS_Store.csv"), "x")
     expect((await verify()).stdout).toContain("UNEXPECTED  .DS_Store.csv")
   })
 
+  it("does not pass over a copy of an export file put under a file manager's name", async () => {
+    const csv = fileStartingWith("inventory-", ".csv")
+    writeFileSync(join(folder, `._${csv}`), readFileSync(join(folder, csv)))
+    writeFileSync(join(folder, "desktop.ini"), readFileSync(join(folder, csv)))
+    const result = await verify()
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`UNEXPECTED  ._${csv}`)
+    expect(result.stdout).toContain("UNEXPECTED  desktop.ini")
+  })
+
   it("fails an export for a folder under a file manager's name, and shows no escape sequence from a name", async () => {
     mkdirSync(join(folder, "._sneaky"))
-    writeFileSync(join(folder, "._\u001b[2Jhidden"), "x")
+    writeFileSync(join(folder, "._\u001b[2Jhidden"), Buffer.from([0x00, 0x05, 0x16, 0x07]))
     writeFileSync(join(folder, "z\u001b[32mGREEN"), "x")
     const result = await verify()
     expect(result.code).toBe(1)
