@@ -36,15 +36,33 @@ export interface VerifyReport {
  * auditor who looked at it is not told to distrust it. Each is known by its name and by how it starts, so that a
  * copy of an export file (or anything else) put under such a name is not passed over.
  */
-const FILE_MANAGER_FILES: ReadonlyArray<{ readonly name: (name: string) => boolean; readonly starts: RegExp }> = [
+/** Whether `head` begins with these bytes. */
+const beginsWith =
+  (...bytes: ReadonlyArray<number>) =>
+  (head: Buffer): boolean =>
+    head.length >= bytes.length && bytes.every((byte, index) => head[index] === byte)
+
+/** An INI text opens with a section, a comment or space, after a byte order mark perhaps, in UTF-16 perhaps. */
+const iniText = (head: Buffer): boolean => {
+  const text = head
+    .toString("latin1")
+    .replace(/^(\u00ef\u00bb\u00bf|\u00ff\u00fe|\u00fe\u00ff)/, "")
+    .replaceAll("\u0000", "")
+  return /^[\s;[]/.test(text)
+}
+
+const FILE_MANAGER_FILES: ReadonlyArray<{
+  readonly name: (name: string) => boolean
+  readonly starts: (head: Buffer) => boolean
+}> = [
   // Finder's folder settings: a "Bud1" store.
-  { name: (name) => name === ".DS_Store", starts: /^\x00\x00\x00\x01Bud1/ },
+  { name: (name) => name === ".DS_Store", starts: beginsWith(0, 0, 0, 1, 0x42, 0x75, 0x64, 0x31) },
   // macOS AppleDouble metadata on a volume without it.
-  { name: (name) => name.startsWith("._"), starts: /^\x00\x05\x16\x07/ },
+  { name: (name) => name.startsWith("._"), starts: beginsWith(0, 0x05, 0x16, 0x07) },
   // Explorer's thumbnail cache: an OLE compound file.
-  { name: (name) => name === "Thumbs.db", starts: /^\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1/ },
-  // Explorer's folder settings: an INI text, maybe in UTF-16 or with a BOM, opening with a section.
-  { name: (name) => name === "desktop.ini", starts: /^(\xef\xbb\xbf|\xff\xfe|\xfe\xff)?(\x00?[\s;[])/ }
+  { name: (name) => name === "Thumbs.db", starts: beginsWith(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1) },
+  // Explorer's folder settings.
+  { name: (name) => name === "desktop.ini", starts: iniText }
 ]
 
 const HEAD_BYTES = 16
@@ -57,7 +75,7 @@ const isFileManagerFile = async (path: string, name: string): Promise<boolean> =
     (handle) => handle.read(head, 0, HEAD_BYTES, 0).finally(() => handle.close()),
     () => undefined
   )
-  return read !== undefined && kind.starts.test(head.subarray(0, read.bytesRead).toString("latin1"))
+  return read !== undefined && kind.starts(head.subarray(0, read.bytesRead))
 }
 
 const unreadable = (message: string) => new ManifestUnreadable({ message })
