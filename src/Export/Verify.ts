@@ -31,11 +31,6 @@ export interface VerifyReport {
   readonly fileManagerFiles: ReadonlyArray<string>
 }
 
-/**
- * What Finder, Explorer and the like write into a folder just opened: the export's own files stay checked, and an
- * auditor who looked at it is not told to distrust it. Each is known by its name and by how it starts, so that a
- * copy of an export file (or anything else) put under such a name is not passed over.
- */
 /** Whether `head` begins with these bytes. */
 const beginsWith =
   (...bytes: ReadonlyArray<number>) =>
@@ -51,6 +46,11 @@ const iniText = (head: Buffer): boolean => {
   return /^[\s;[]/.test(text)
 }
 
+/**
+ * What Finder, Explorer and the like write into a folder just opened: the export's own files stay checked, and an
+ * auditor who looked at it is not told to distrust it. Each is known by its name and by how it starts, so that a
+ * copy of an export file (or anything else) put under such a name is not passed over.
+ */
 const FILE_MANAGER_FILES: ReadonlyArray<{
   readonly name: (name: string) => boolean
   readonly starts: (head: Buffer) => boolean
