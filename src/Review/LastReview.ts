@@ -7,6 +7,7 @@
 import { createReadStream } from "node:fs"
 import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
+import { Transform } from "node:stream"
 import { Effect } from "effect"
 import { isSameInstance } from "../Audit/PantherInstance.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
@@ -33,6 +34,8 @@ export type SinceLastReview = (
       readonly asOf: string | undefined
       /** Keys (see `accountKey`) of this review's accounts the last one did not have. */
       readonly added: ReadonlySet<string>
+      /** How many of this review's accounts have those keys (two without an id may share one). */
+      readonly addedAccounts: number
       /** Accounts that could sign in at the last review and are not in this one. */
       readonly removed: ReadonlyArray<RemovedAccount>
       /**
@@ -111,8 +114,9 @@ const eachRecord = async (
   const { parse } = await import("csv-parse")
   let header: ReadonlyArray<string> | undefined
   let first: Record<string, string> | undefined
+  const utf8 = await isUtf8File(path)
   const source = createReadStream(path)
-  const parser = source.pipe(
+  const parser = (utf8 ? source : source.pipe(decodingWindows1252())).pipe(
     parse({
       bom: true,
       relax_column_count: true,
@@ -139,6 +143,38 @@ const eachRecord = async (
     )
   }
   return { instance: first?.instance || undefined, asOf: first?.as_of || undefined }
+}
+
+/**
+ * Whether the file is UTF-8 throughout, as this tool writes it and most spreadsheets save it. Excel's "CSV (Comma
+ * delimited)" saves Windows-1252, without a byte order mark: read as UTF-8, every accented role name would differ
+ * from this review's and read as a changed role.
+ */
+const isUtf8File = async (path: string): Promise<boolean> => {
+  const decoder = new TextDecoder("utf-8", { fatal: true })
+  const source = createReadStream(path)
+  try {
+    for await (const chunk of source) decoder.decode(chunk as Buffer, { stream: true })
+    decoder.decode()
+    return true
+  } catch {
+    return false
+  } finally {
+    source.destroy()
+  }
+}
+
+/** Bytes of Windows-1252 in, text out. */
+const decodingWindows1252 = (): Transform => {
+  const decoder = new TextDecoder("windows-1252")
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, decoder.decode(chunk, { stream: true }))
+    },
+    flush(done) {
+      done(null, decoder.decode())
+    }
+  })
 }
 
 const booleanCell = (cell: string | undefined): string =>
@@ -200,7 +236,16 @@ const compareWith = async (
   // This review's accounts by key, so that each of the workbook's rows is compared as it is read: a workbook of
   // 200,000 users is never held, only the keys it had and the accounts it alone had.
   const current = new Map<string, ReviewRow>()
-  for (const row of rows) current.set(accountKey(row.userId, row.email), row)
+  // A key more than one account has, here or on the workbook (two accounts without an id, their emails alike but
+  // for case): which of them changed cannot be told, so none is said to.
+  const shared = new Set<string>()
+  for (const row of rows) {
+    // A record of which neither id nor email could be read is no account to compare.
+    if (row.userId === "" && row.email === "") continue
+    const key = accountKey(row.userId, row.email)
+    if (current.has(key)) shared.add(key)
+    current.set(key, row)
+  }
   const previous = new Set<string>()
   const removed: Array<RemovedAccount> = []
   const changed = new Map<string, string>()
@@ -208,11 +253,16 @@ const compareWith = async (
   try {
     about = await eachRecord(path, (record) => {
       const key = keyOfCells(record)
-      if (key === undefined || previous.has(key)) return
+      if (key === undefined) return
+      if (previous.has(key)) {
+        shared.add(key)
+        changed.delete(key)
+        return
+      }
       previous.add(key)
       const now = current.get(key)
       if (now !== undefined) {
-        const what = accessChange(record, now)
+        const what = shared.has(key) ? "" : accessChange(record, now)
         if (what !== "") changed.set(key, what)
         return
       }
@@ -236,12 +286,20 @@ const compareWith = async (
     }
   }
   const added = new Set<string>()
-  for (const [key, row] of current) {
+  let addedAccounts = 0
+  for (const row of rows) {
+    if (row.userId === "" && row.email === "") continue
+    const key = accountKey(row.userId, row.email)
     // Given access: an account that cannot sign in (deactivated) was given none, whatever the last review listed.
-    if (!previous.has(key) && row.enabled !== false) added.add(key)
+    if (!previous.has(key) && row.enabled !== false) {
+      added.add(key)
+      addedAccounts++
+    }
   }
-  return { _tag: "Compared", workbook, asOf: about.asOf, added, removed, changed }
+  return { _tag: "Compared", workbook, asOf: about.asOf, added, addedAccounts, removed, changed }
 }
+
+const NO_ROLE = "(no role)"
 
 /**
  * What changed in an account's access between the last review's row and this review's: privilege, role, whether it
@@ -252,8 +310,13 @@ const accessChange = (record: Record<string, string>, now: ReviewRow): string =>
   const wasEnabled = booleanCell(record.enabled)
   if (wasEnabled === "false" && now.enabled === true) changes.push("reactivated")
   if (wasEnabled === "true" && now.enabled === false) changes.push("deactivated")
-  const roleThen = unneutraliseFormula(record.role_name ?? "") || unneutraliseFormula(record.role_id ?? "")
-  const roleNow = now.roleName || now.roleId
+  // No role at all is a role too (a role given to an account without one is new access); a record that failed
+  // validation, whose privilege is empty, may only have had its role unread.
+  const roleThen =
+    unneutraliseFormula(record.role_name ?? "") ||
+    unneutraliseFormula(record.role_id ?? "") ||
+    (booleanCell(record.privileged) === "" ? "" : NO_ROLE)
+  const roleNow = now.roleName || now.roleId || (now.privileged === null ? "" : NO_ROLE)
   if (roleThen !== "" && roleNow !== "" && roleThen !== roleNow) changes.push(`role ${roleThen} -> ${roleNow}`)
   const wasPrivileged = booleanCell(record.privileged)
   if (wasPrivileged === "false" && now.privileged === true) changes.push("now privileged")
@@ -298,7 +361,7 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
   const passedOver = passedOverSentence(since)
   return (
     (since._tag === "Compared"
-      ? `Since the last review (${since.workbook}): ${since.added.size} account${since.added.size === 1 ? "" : "s"} ` +
+      ? `Since the last review (${since.workbook}): ${since.addedAccounts} account${since.addedAccounts === 1 ? "" : "s"} ` +
         `added, ${since.removed.length} removed, ${since.changed.size} changed (privilege, role, sign-in or email, ` +
         "or a decision of the last review not carried out); " +
         "they are listed on the page, and new_since_last_review and changed_since_last_review mark them in the " +

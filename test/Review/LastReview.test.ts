@@ -113,3 +113,51 @@ it("counts only accounts that can sign in as added, and shows no escape sequence
   const other = await compare([row("a")])
   expect(other._tag === "NotCompared" ? other.reason : "").toContain("another Panther (evil\uFFFD[2J.example)")
 })
+
+/** What changed, by key, when comparing `rows` with a workbook of these lines. */
+const changesAgainst = async (lines: ReadonlyArray<string>, rows: ReadonlyArray<ReviewRow>, bytes?: Buffer) => {
+  if (bytes === undefined) workbook("access-review-20260701T000000Z.csv", lines)
+  else writeFileSync(join(directory, "access-review-20260701T000000Z.csv"), bytes)
+  const since = await compare(rows)
+  if (since._tag !== "Compared") throw new Error(`not compared: ${since.reason}`)
+  return since
+}
+
+const HEADER = "privileged,role_name,enabled,user_id,email,decision"
+
+it("says nothing changed for accounts that share a key, here or on the workbook, rather than guess which", async () => {
+  // Two accounts without an id, their emails alike but for case: an Admin and an Analyst, unchanged.
+  const admin = reviewRowOf("", { email: "Sam@x.com", roleName: "Admin", privileged: true })
+  const analyst = reviewRowOf("", { email: "sam@x.com", roleName: "Analyst" })
+  const since = await changesAgainst(
+    [HEADER, "true,Admin,true,,Sam@x.com,", "false,Analyst,true,,sam@x.com,"],
+    [admin, analyst]
+  )
+  expect([...since.changed]).toEqual([])
+  expect(since.addedAccounts).toBe(0)
+})
+
+it("reads a workbook a spreadsheet saved as Windows-1252, so accented roles are not taken for changed ones", async () => {
+  const rows = [reviewRowOf("u1", { roleName: "Équipe SOC" })]
+  const lines = [HEADER, "false,Équipe SOC,true,u1,u1@example.com,"]
+  const since = await changesAgainst(lines, rows, Buffer.from(`${lines.join("\r\n")}\r\n`, "latin1"))
+  expect([...since.changed]).toEqual([])
+})
+
+it("counts a role given to an account without one, or taken away, as a change", async () => {
+  const since = await changesAgainst(
+    [HEADER, "false,,true,u3,u3@example.com,", "false,Analyst,true,u4,u4@example.com,"],
+    [reviewRowOf("u3", { roleName: "Analyst" }), reviewRowOf("u4", { roleName: "" })]
+  )
+  expect([...since.changed]).toEqual([
+    ["id:u3", "role (no role) -> Analyst"],
+    ["id:u4", "role Analyst -> (no role)"]
+  ])
+})
+
+it("does not count a record of which nothing could be read as added, review after review", async () => {
+  const unreadable = reviewRowOf("", { email: "", enabled: null, privileged: null, roleName: "" })
+  const since = await changesAgainst([HEADER, "false,Analyst,true,u1,u1@example.com,"], [row("u1"), unreadable])
+  expect(since.addedAccounts).toBe(0)
+  expect([...since.added]).toEqual([])
+})
