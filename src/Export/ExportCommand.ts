@@ -11,6 +11,9 @@ import { formatCount } from "../Review/Html.js"
 import { MANIFEST_NAME } from "./Manifest.js"
 import { runExport } from "./RunExport.js"
 
+/** A path as a shell word, quoted when it holds anything but letters, digits and `_./:-`, to paste as it is. */
+const shellWord = (path: string): string => (/^[\w./:-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`)
+
 export const exportCommand = Command.make(
   "export",
   { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption },
@@ -34,7 +37,7 @@ export const exportCommand = Command.make(
           `  ${MANIFEST_NAME.padEnd(width)}  ${formatCount(digest.bytes).padStart(14)} bytes`,
           `SHA-256 of ${MANIFEST_NAME}: ${digest.sha256}`,
           "Keep that digest apart from the export (in the ticket or the evidence log): it proves the manifest itself",
-          `unchanged. Check the export at any time with: panther-audit verify ${outcome.folder} --expect-sha256 ${digest.sha256}`
+          `unchanged. Check the export at any time with: panther-audit verify ${shellWord(outcome.folder)} --expect-sha256 ${digest.sha256}`
         ].join("\n")
       )
       yield* checkFailOn(outcome.audit)

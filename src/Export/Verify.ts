@@ -37,13 +37,16 @@ const beginsWith =
   (head: Buffer): boolean =>
     head.length >= bytes.length && bytes.every((byte, index) => head[index] === byte)
 
-/** An INI text opens with a section, a comment or space, after a byte order mark perhaps, in UTF-16 perhaps. */
+/**
+ * An INI text, maybe empty, whose first line that is not blank opens a section or a comment, after a byte order mark
+ * perhaps, in UTF-16 perhaps.
+ */
 const iniText = (head: Buffer): boolean => {
   const text = head
     .toString("latin1")
     .replace(/^(\u00ef\u00bb\u00bf|\u00ff\u00fe|\u00fe\u00ff)/, "")
     .replaceAll("\u0000", "")
-  return /^[\s;[]/.test(text)
+  return /^\s*([[;]|$)/.test(text)
 }
 
 /**

@@ -171,7 +171,8 @@ describe("panther-audit verify", () => {
   it("does not pass over a copy of an export file put under a file manager's name", async () => {
     const csv = fileStartingWith("inventory-", ".csv")
     writeFileSync(join(folder, `._${csv}`), readFileSync(join(folder, csv)))
-    writeFileSync(join(folder, "desktop.ini"), readFileSync(join(folder, csv)))
+    // Even one opening with a space, as an INI text may.
+    writeFileSync(join(folder, "desktop.ini"), ` ${readFileSync(join(folder, csv), "utf8").replace(/^\uFEFF/, "")}`)
     const result = await verify()
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(`UNEXPECTED  ._${csv}`)
