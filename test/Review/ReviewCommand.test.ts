@@ -53,6 +53,10 @@ const readWorkbook = (): Array<Record<string, string>> =>
     record_delimiter: "\r\n"
   })
 
+/** Each workbook row's changed_since_last_review that says something, with its user id. */
+const changesIn = (rows: ReadonlyArray<Record<string, string>>) =>
+  rows.filter((row) => row.changed_since_last_review !== "").map((row) => [row.user_id, row.changed_since_last_review])
+
 /** The review users a quarter later: Dekker gone, Nia new, Zimmer promoted to Admin, Adams no longer one. */
 const aQuarterLater = () =>
   startSimulator({
@@ -194,11 +198,7 @@ describe("panther-audit review", () => {
       ])
       expect(rows.filter((row) => row.new_since_last_review === "false")).toHaveLength(rows.length - 1)
       // Access that changed on an account both reviews have: a promotion to Admin above all.
-      expect(
-        rows
-          .filter((row) => row.changed_since_last_review !== "")
-          .map((row) => [row.user_id, row.changed_since_last_review])
-      ).toEqual([
+      expect(changesIn(rows)).toEqual([
         ["u-zimmer", "role Analyst -> Admin; now privileged"],
         ["u-admin", "role Admin -> AnalystReadOnly; no longer privileged"]
       ])
@@ -237,8 +237,7 @@ describe("panther-audit review", () => {
         bom: true,
         columns: true
       })
-      const rows = workbook.filter((row) => row.changed_since_last_review !== "")
-      expect(rows.map((row) => [row.user_id, row.changed_since_last_review])).toEqual([["u-gone", "reactivated"]])
+      expect(changesIn(workbook)).toEqual([["u-gone", "reactivated"]])
     } finally {
       await reactivated.close()
     }
@@ -269,11 +268,7 @@ describe("panther-audit review", () => {
       bom: true,
       columns: true
     })
-    expect(
-      rows
-        .filter((row) => row.changed_since_last_review !== "")
-        .map((row) => [row.user_id, row.changed_since_last_review])
-    ).toEqual([
+    expect(changesIn(rows)).toEqual([
       ["u-helpdesk", "change-role:AnalystReadOnly decided at the last review, role still Helpdesk"],
       ["u-zimmer", "revoke decided at the last review, still able to sign in"]
     ])
