@@ -223,7 +223,7 @@ const policyOf = (email: Option.Option<EmailPolicy>, hasRecipients: boolean): Em
  * The settings for one run of a schedule, whose values `toEmailSettings` accepted at start-up. Only the files they
  * name are read anew (a rotated password is taken), and one gone missing or unreadable since costs that run its
  * email, not its audit: the reports are written and marked undelivered, as when the server is down, and the
- * failure says which file. With --email never, or no MAIL_TO, such a file costs the run nothing.
+ * failure names the variable. With --email never, or no MAIL_TO, such a file costs the run nothing.
  */
 export const toEmailSettingsForRun = (values: EmailOptionValues): Effect.Effect<EmailSettings> =>
   toEmailSettings(values).pipe(
