@@ -14,7 +14,7 @@ import { SEVERITIES } from "./Severity.js"
 export const deactivatedCount = (run: AuditRun): string =>
   run.parameters.includeDeactivated || run.users.deactivated > 0
     ? `${run.users.deactivated} deactivated`
-    : "deactivated users not read (--include-deactivated reads them)"
+    : "deactivated not read without --include-deactivated"
 
 export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<string>): string => {
   const { users, findings } = run

@@ -259,7 +259,7 @@ describe("suppressions", () => {
     )
     expect(summary).toMatch(/unused: entry 3 \(gone@example.com, STALE_LOGIN\) matched no finding/)
     // Without --include-deactivated none were read: not said to be none.
-    expect(summary).toContain("deactivated users not read (--include-deactivated reads them)")
+    expect(summary).toContain("deactivated not read without --include-deactivated")
     const withDeactivated = { ...run, parameters: { ...run.parameters, includeDeactivated: true } }
     expect(formatRunSummary(withDeactivated, [])).toContain("enabled, 0 deactivated,")
   })
