@@ -153,8 +153,14 @@ const eachRecord = async (
 const isUtf8File = async (path: string): Promise<boolean> => {
   const decoder = new TextDecoder("utf-8", { fatal: true })
   const source = createReadStream(path)
+  let first = true
   try {
-    for await (const chunk of source) decoder.decode(chunk as Buffer, { stream: true })
+    for await (const chunk of source) {
+      // A byte order mark says UTF-8 whatever follows: a stray byte further on is read as a replacement character.
+      if (first && (chunk as Buffer).subarray(0, 3).equals(UTF8_BOM)) return true
+      first = false
+      decoder.decode(chunk as Buffer, { stream: true })
+    }
     decoder.decode()
     return true
   } catch {
@@ -163,6 +169,8 @@ const isUtf8File = async (path: string): Promise<boolean> => {
     source.destroy()
   }
 }
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf])
 
 /** Bytes of Windows-1252 in, text out. */
 const decodingWindows1252 = (): Transform => {

@@ -161,3 +161,16 @@ it("does not count a record of which nothing could be read as added, review afte
   expect(since.addedAccounts).toBe(0)
   expect([...since.added]).toEqual([])
 })
+
+it("reads a workbook with a byte order mark as UTF-8 even with a stray byte further on", async () => {
+  const lines = [HEADER, "true,Équipe SOC,true,u1,u1@example.com,"]
+  const bytes = Buffer.concat([
+    Buffer.from(`\uFEFF${lines.join("\r\n")}\r\n`, "utf8"),
+    Buffer.from([
+      0x66, 0x61, 0x6c, 0x73, 0x65, 0x2c, 0xe9, 0x2c, 0x74, 0x72, 0x75, 0x65, 0x2c, 0x75, 0x32, 0x2c, 0x2c, 0x0d, 0x0a
+    ])
+  ])
+  const since = await changesAgainst(lines, [reviewRowOf("u1", { roleName: "Équipe SOC", privileged: true })], bytes)
+  // The header read whole (its first column, privileged, after the mark), the accented role the same.
+  expect([...since.changed]).toEqual([])
+})
