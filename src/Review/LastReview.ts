@@ -7,14 +7,16 @@
 import { createReadStream } from "node:fs"
 import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
-import { Transform } from "node:stream"
+import { pipeline } from "node:stream"
 import { Effect } from "effect"
 import { isSameInstance } from "../Audit/PantherInstance.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { printable } from "../PantherApi/Responses.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
+import { describeFsError } from "../Reports/ReportError.js"
 import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
 import type { ReviewRow } from "./ReviewRow.js"
+import { Utf16Workbook, workbookText } from "./WorkbookText.js"
 
 /** An account on the last review's workbook that this review no longer has, as that workbook named it. */
 export interface RemovedAccount {
@@ -114,18 +116,16 @@ const eachRecord = async (
   const { parse } = await import("csv-parse")
   let header: ReadonlyArray<string> | undefined
   let first: Record<string, string> | undefined
-  const utf8 = await isUtf8File(path)
   const source = createReadStream(path)
-  const parser = (utf8 ? source : source.pipe(decodingWindows1252())).pipe(
-    parse({
-      bom: true,
-      relax_column_count: true,
-      columns: (names: Array<string>) => {
-        header = names
-        return names
-      }
-    })
-  )
+  const parser = parse({
+    relax_column_count: true,
+    columns: (names: Array<string>) => {
+      header = names
+      return names
+    }
+  })
+  // A failure anywhere (the file unreadable, UTF-16, not CSV) ends the reading below with it.
+  pipeline(source, workbookText(), parser, () => {})
   try {
     for await (const record of parser as AsyncIterable<Record<string, string>>) {
       first ??= record
@@ -145,44 +145,14 @@ const eachRecord = async (
   return { instance: first?.instance || undefined, asOf: first?.as_of || undefined }
 }
 
-/**
- * Whether the file is UTF-8 throughout, as this tool writes it and most spreadsheets save it. Excel's "CSV (Comma
- * delimited)" saves Windows-1252, without a byte order mark: read as UTF-8, every accented role name would differ
- * from this review's and read as a changed role.
- */
-const isUtf8File = async (path: string): Promise<boolean> => {
-  const decoder = new TextDecoder("utf-8", { fatal: true })
-  const source = createReadStream(path)
-  let first = true
-  try {
-    for await (const chunk of source) {
-      // A byte order mark says UTF-8 whatever follows: a stray byte further on is read as a replacement character.
-      if (first && (chunk as Buffer).subarray(0, 3).equals(UTF8_BOM)) return true
-      first = false
-      decoder.decode(chunk as Buffer, { stream: true })
-    }
-    decoder.decode()
-    return true
-  } catch {
-    return false
-  } finally {
-    source.destroy()
+/** Why reading a workbook failed, said of it ("it cannot be read (permission denied)"). */
+const whyNotRead = (error: unknown): string => {
+  if (error instanceof NotAWorkbook || error instanceof Utf16Workbook) return error.message
+  if (typeof error === "object" && error !== null && "syscall" in error) {
+    return `it cannot be read (${describeFsError(error)})`
   }
-}
-
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf])
-
-/** Bytes of Windows-1252 in, text out. */
-const decodingWindows1252 = (): Transform => {
-  const decoder = new TextDecoder("windows-1252")
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      done(null, decoder.decode(chunk, { stream: true }))
-    },
-    flush(done) {
-      done(null, decoder.decode())
-    }
-  })
+  const why = error instanceof Error ? (error.message.split("\n")[0] ?? "") : ""
+  return `it is not CSV as this tool writes it: ${why}`
 }
 
 const booleanCell = (cell: string | undefined): string =>
@@ -262,10 +232,10 @@ const compareWith = async (
     about = await eachRecord(path, (record) => {
       const key = keyOfCells(record)
       if (key === undefined) return
-      if (previous.has(key)) {
+      const again = previous.has(key)
+      if (again) {
         shared.add(key)
         changed.delete(key)
-        return
       }
       previous.add(key)
       const now = current.get(key)
@@ -274,6 +244,7 @@ const compareWith = async (
         if (what !== "") changed.set(key, what)
         return
       }
+      // Every account of the workbook that is gone counts, those sharing a key too.
       // Already unable to sign in then, and not here now (deleted, or left out with the deactivated): no access lost.
       if (booleanCell(record.enabled) === "false") return
       removed.push({
@@ -284,8 +255,7 @@ const compareWith = async (
       })
     })
   } catch (error) {
-    const why = error instanceof Error ? (error.message.split("\n")[0] ?? "") : ""
-    return notRead(error instanceof NotAWorkbook ? why : `not CSV as this tool writes it: ${why}`)
+    return notRead(whyNotRead(error))
   }
   if (about.instance !== undefined && !isSameInstance(`https://${about.instance}`, apiBaseUrl)) {
     return {
@@ -320,10 +290,13 @@ const accessChange = (record: Record<string, string>, now: ReviewRow): string =>
   if (wasEnabled === "true" && now.enabled === false) changes.push("deactivated")
   // No role at all is a role too (a role given to an account without one is new access); a record that failed
   // validation, whose privilege is empty, may only have had its role unread.
-  const roleThen =
-    unneutraliseFormula(record.role_name ?? "") ||
-    unneutraliseFormula(record.role_id ?? "") ||
-    (booleanCell(record.privileged) === "" ? "" : NO_ROLE)
+  // A workbook saved without its role columns says nothing of roles.
+  const roleColumns = record.role_name !== undefined || record.role_id !== undefined
+  const roleThen = !roleColumns
+    ? ""
+    : unneutraliseFormula(record.role_name ?? "") ||
+      unneutraliseFormula(record.role_id ?? "") ||
+      (booleanCell(record.privileged) === "" ? "" : NO_ROLE)
   const roleNow = now.roleName || now.roleId || (now.privileged === null ? "" : NO_ROLE)
   if (roleThen !== "" && roleNow !== "" && roleThen !== roleNow) changes.push(`role ${roleThen} -> ${roleNow}`)
   const wasPrivileged = booleanCell(record.privileged)
@@ -393,8 +366,7 @@ export const checkWorkbookToCompare = (path: string, apiBaseUrl: string): Effect
           ? `it is a review of another Panther (${printable(instance)})`
           : undefined
       } catch (error) {
-        const why = error instanceof Error ? (error.message.split("\n")[0] ?? "") : ""
-        return error instanceof NotAWorkbook ? why : `it is not CSV as this tool writes it: ${why}`
+        return whyNotRead(error)
       }
     }),
     (problem) =>

@@ -30,7 +30,7 @@ export const sinceLastReviewHtml = (review: Review): string => {
   if (since._tag === "NotCompared") {
     return `<section class="details"><div><h3>Since the last review</h3><p>Not compared: ${e(since.reason)}.</p>${passedOver}</div></section>`
   }
-  const added = review.rows.filter((row) => since.added.has(accountKey(row.userId, row.email)))
+  const added = review.rows.filter((row) => row.enabled !== false && since.added.has(accountKey(row.userId, row.email)))
   const about = `Compared with ${since.workbook}${since.asOf === undefined ? "" : ` (as of ${since.asOf})`}`
   const addedTable =
     added.length === 0

@@ -57,7 +57,7 @@ export const workbookContext = (review: Review): WorkbookContext => ({
 /** `true` or `false` against the last review; empty when there was none to compare with. */
 const newSinceLastReview = (row: ReviewRow, context: WorkbookContext): string =>
   context.sinceLastReview?._tag === "Compared"
-    ? String(context.sinceLastReview.added.has(accountKey(row.userId, row.email)))
+    ? String(row.enabled !== false && context.sinceLastReview.added.has(accountKey(row.userId, row.email)))
     : ""
 
 /** What changed in the account's access since the last review ("role Analyst -> Admin; now privileged"), or "". */

@@ -174,3 +174,57 @@ it("reads a workbook with a byte order mark as UTF-8 even with a stray byte furt
   // The header read whole (its first column, privileged, after the mark), the accented role the same.
   expect([...since.changed]).toEqual([])
 })
+
+it("says a workbook cannot be read when reading it fails, rather than fail the review", async () => {
+  // A regular file whose reading fails (EIO): what a workbook the process may not read looks like to it.
+  const since = await Effect.runPromise(
+    compareWithLastReview(directory, "access-review-20261001T000000Z", "https://api.acme.example", [], "/proc/self/mem")
+  )
+  expect(since).toMatchObject({ _tag: "NotCompared" })
+  expect(since._tag === "NotCompared" ? since.reason : "").toMatch(/could not be read \(it cannot be read \(.*EIO/)
+})
+
+it("refuses a UTF-16 workbook, saying how to save it", async () => {
+  const text = `${HEADER}\r\nfalse,Analyst,true,u1,u1@example.com,\r\n`
+  writeFileSync(
+    join(directory, "access-review-20260701T000000Z.csv"),
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")])
+  )
+  const since = await compare([row("u1")])
+  expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+    "it is UTF-16 text: save it as CSV (UTF-8, or Comma delimited)"
+  )
+})
+
+it("reads each byte that is not UTF-8 as Windows-1252, and the rest as UTF-8", async () => {
+  const { decodeWorkbookBytes } = await import("../../src/Review/WorkbookText.js")
+  // "Équipe" and "5 €" as Windows-1252 (0xC9 then "q", 0x80: no UTF-8 sequence) between UTF-8 cells.
+  const mixed = Buffer.concat([
+    Buffer.from("Analyste sécurité,", "utf8"),
+    Buffer.from([0xc9, 0x71, 0x75, 0x69, 0x70, 0x65, 0x2c, 0x35, 0x20, 0x80]),
+    Buffer.from(",é", "utf8")
+  ])
+  expect(decodeWorkbookBytes(mixed, true).text).toBe("Analyste sécurité,Équipe,5 €,é")
+  // A sequence cut at the end of a chunk waits for the next.
+  const cut = decodeWorkbookBytes(Buffer.from("ab\u00e9", "utf8").subarray(0, 3), false)
+  expect(cut).toMatchObject({ text: "ab" })
+  expect([...cut.rest]).toEqual([0xc3])
+})
+
+it("lists as removed every account gone that shared a key, and reads no role from a workbook without role columns", async () => {
+  const since = await changesAgainst(
+    [
+      HEADER,
+      "false,Analyst,false,,R@example.com,",
+      "true,Admin,true,,r@example.com,",
+      "false,Analyst,true,u1,u1@example.com,"
+    ],
+    [row("u1")]
+  )
+  expect(since.removed.map((account) => [account.email, account.privileged])).toEqual([["r@example.com", "true"]])
+  const noRoles = await changesAgainst(
+    ["privileged,enabled,user_id,email,decision", "false,true,u1,u1@example.com,"],
+    [row("u1")]
+  )
+  expect([...noRoles.changed]).toEqual([])
+})
