@@ -38,15 +38,23 @@ const beginsWith =
     head.length >= bytes.length && bytes.every((byte, index) => head[index] === byte)
 
 /**
- * An INI text, maybe empty, whose first line that is not blank opens a section or a comment, after a byte order mark
- * perhaps, in UTF-16 perhaps.
+ * An INI text, whole (the file is read up to `HEAD_BYTES`, and one longer is none): after a byte order mark perhaps,
+ * in UTF-16 perhaps, every line that is not blank a [section], a ;comment or a key=value, the first a section or a
+ * comment. Explorer's are a few lines.
  */
-const iniText = (head: Buffer): boolean => {
-  const text = head
+const iniText = (whole: Buffer, size: number): boolean => {
+  if (size > whole.length) return false
+  const lines = whole
     .toString("latin1")
     .replace(/^(\u00ef\u00bb\u00bf|\u00ff\u00fe|\u00fe\u00ff)/, "")
     .replaceAll("\u0000", "")
-  return /^\s*([[;]|$)/.test(text)
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+  return (
+    (lines[0] === undefined || /^[[;]/.test(lines[0])) &&
+    lines.every((line) => /^(\[[^\]]*\]|;.*|[^=[;]+=.*)$/.test(line))
+  )
 }
 
 /**
@@ -56,7 +64,8 @@ const iniText = (head: Buffer): boolean => {
  */
 const FILE_MANAGER_FILES: ReadonlyArray<{
   readonly name: (name: string) => boolean
-  readonly starts: (head: Buffer) => boolean
+  /** The file's first `HEAD_BYTES` (all of it when shorter), and its size. */
+  readonly starts: (head: Buffer, size: number) => boolean
 }> = [
   // Finder's folder settings: a "Bud1" store.
   { name: (name) => name === ".DS_Store", starts: beginsWith(0, 0, 0, 1, 0x42, 0x75, 0x64, 0x31) },
@@ -68,17 +77,24 @@ const FILE_MANAGER_FILES: ReadonlyArray<{
   { name: (name) => name === "desktop.ini", starts: iniText }
 ]
 
-const HEAD_BYTES = 16
+const HEAD_BYTES = 4096
 
 const isFileManagerFile = async (path: string, name: string): Promise<boolean> => {
   const kind = FILE_MANAGER_FILES.find((candidate) => candidate.name(name))
   if (kind === undefined) return false
   const head = Buffer.alloc(HEAD_BYTES)
   const read = await open(path, "r").then(
-    (handle) => handle.read(head, 0, HEAD_BYTES, 0).finally(() => handle.close()),
+    async (handle) => {
+      try {
+        const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0)
+        return { bytesRead, size: (await handle.stat()).size }
+      } finally {
+        await handle.close()
+      }
+    },
     () => undefined
   )
-  return read !== undefined && kind.starts(head.subarray(0, read.bytesRead))
+  return read !== undefined && kind.starts(head.subarray(0, read.bytesRead), read.size)
 }
 
 const unreadable = (message: string) => new ManifestUnreadable({ message })

@@ -177,6 +177,11 @@ describe("panther-audit verify", () => {
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(`UNEXPECTED  ._${csv}`)
     expect(result.stdout).toContain("UNEXPECTED  desktop.ini")
+    // Nor after a section line, or blank lines, as an INI file opens.
+    for (const opening of ["[.ShellClassInfo]\r\n", "\r\n".repeat(8)]) {
+      writeFileSync(join(folder, "desktop.ini"), `${opening}${readFileSync(join(folder, csv), "utf8").slice(0, 2000)}`)
+      expect((await verify()).stdout).toContain("UNEXPECTED  desktop.ini")
+    }
   })
 
   it("fails an export for a folder under a file manager's name, and shows no escape sequence from a name", async () => {
