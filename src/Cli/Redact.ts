@@ -3,8 +3,9 @@
  * First every form an echo usually gives a secret is replaced by `[redacted]` where it stands, in any case, so the
  * rest of a server's words still shows. Then, if the secret can still be read out of what is left some other way
  * (wrapped across lines, in base64 or hex, as HTML entities, in encodings nested in each other, cut short to half of
- * a long one), the whole text is withheld: a server's message is worth less than the secret. Listing forms alone kept missing some (issue reports: a token
- * folded by a proxy, a password in an unpadded AUTH PLAIN blob); reading the text back cannot miss those.
+ * a token), the whole text is withheld: a server's message is worth less than the secret. Listing forms alone kept
+ * missing some (issue reports: a token folded by a proxy, a password in an unpadded AUTH PLAIN blob); reading the
+ * text back cannot miss those.
  */
 
 export const REDACTED = "[redacted]"

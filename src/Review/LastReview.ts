@@ -232,8 +232,7 @@ const compareWith = async (
     about = await eachRecord(path, (record) => {
       const key = keyOfCells(record)
       if (key === undefined) return
-      const again = previous.has(key)
-      if (again) {
+      if (previous.has(key)) {
         shared.add(key)
         changed.delete(key)
       }
@@ -264,17 +263,14 @@ const compareWith = async (
     }
   }
   const added = new Set<string>()
-  let addedAccounts = 0
   for (const row of rows) {
     if (row.userId === "" && row.email === "") continue
     const key = accountKey(row.userId, row.email)
-    // Given access: an account that cannot sign in (deactivated) was given none, whatever the last review listed.
-    if (!previous.has(key) && row.enabled !== false) {
-      added.add(key)
-      addedAccounts++
-    }
+    if (!previous.has(key) && row.enabled !== false) added.add(key)
   }
-  return { _tag: "Compared", workbook, asOf: about.asOf, added, addedAccounts, removed, changed }
+  const compared = { _tag: "Compared" as const, workbook, asOf: about.asOf, added, removed, changed }
+  const addedAccounts = rows.filter((row) => isAddedSinceLastReview(compared, row)).length
+  return { ...compared, addedAccounts }
 }
 
 const NO_ROLE = "(no role)"
@@ -327,6 +323,13 @@ const decisionNotCarriedOut = (record: Record<string, string>, now: ReviewRow): 
   }
   return []
 }
+
+/**
+ * Whether the row is an account added since the last review: one that can sign in (a deactivated one was given no
+ * access) with a key that workbook did not have. The count, the page and the workbook all go by it.
+ */
+export const isAddedSinceLastReview = (since: { readonly added: ReadonlySet<string> }, row: ReviewRow): boolean =>
+  row.enabled !== false && since.added.has(accountKey(row.userId, row.email))
 
 /** What the command's line and the page say of workbooks passed over; empty when there were none. */
 export const passedOverSentence = (since: SinceLastReview): string =>

@@ -1,6 +1,6 @@
 /** The review page's "Since the last review" section: accounts added and removed, every value escaped. */
 import { escapeHtml as e, formatCount } from "./Html.js"
-import { accountKey, passedOverSentence } from "./LastReview.js"
+import { accountKey, isAddedSinceLastReview, passedOverSentence } from "./LastReview.js"
 import type { Review } from "./Review.js"
 
 const table = (headings: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
@@ -26,11 +26,12 @@ export const sinceLastReviewHtml = (review: Review): string => {
   const since = review.sinceLastReview
   if (since === undefined) return ""
   // Said on the page too: a reviewer reading it may be the only one to see that a workbook was left out.
-  const passedOver = passedOverSentence(since) === "" ? "" : `<p>${e(passedOverSentence(since))}</p>`
+  const passedOverText = passedOverSentence(since)
+  const passedOver = passedOverText === "" ? "" : `<p>${e(passedOverText)}</p>`
   if (since._tag === "NotCompared") {
     return `<section class="details"><div><h3>Since the last review</h3><p>Not compared: ${e(since.reason)}.</p>${passedOver}</div></section>`
   }
-  const added = review.rows.filter((row) => row.enabled !== false && since.added.has(accountKey(row.userId, row.email)))
+  const added = review.rows.filter((row) => isAddedSinceLastReview(since, row))
   const about = `Compared with ${since.workbook}${since.asOf === undefined ? "" : ` (as of ${since.asOf})`}`
   const addedTable =
     added.length === 0

@@ -6,7 +6,7 @@
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import { neutraliseFormula } from "../Reports/CsvColumns.js"
 import { findingCodesText, highestSeverity } from "./FindingSet.js"
-import { accountKey, type SinceLastReview } from "./LastReview.js"
+import { accountKey, isAddedSinceLastReview, type SinceLastReview } from "./LastReview.js"
 import type { Review } from "./Review.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { daysSinceLogin, isoOf, suppressedCodesText, suppressionReasonsText } from "./ReviewValues.js"
@@ -56,9 +56,7 @@ export const workbookContext = (review: Review): WorkbookContext => ({
 
 /** `true` or `false` against the last review; empty when there was none to compare with. */
 const newSinceLastReview = (row: ReviewRow, context: WorkbookContext): string =>
-  context.sinceLastReview?._tag === "Compared"
-    ? String(row.enabled !== false && context.sinceLastReview.added.has(accountKey(row.userId, row.email)))
-    : ""
+  context.sinceLastReview?._tag === "Compared" ? String(isAddedSinceLastReview(context.sinceLastReview, row)) : ""
 
 /** What changed in the account's access since the last review ("role Analyst -> Admin; now privileged"), or "". */
 const changedSinceLastReview = (row: ReviewRow, context: WorkbookContext): string =>
