@@ -68,6 +68,8 @@ export interface ExchangeFailure {
    * says which): nothing was sent, so sending again is safe.
    */
   readonly connectFault?: ConnectFault
+  /** At a timeout: the answer's headers had come, only its body had not finished. */
+  readonly answerBegan?: boolean
 }
 
 /** An exchange on its way. */
@@ -233,6 +235,7 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
             code,
             ...(namesServerAlert(error) ? { serverAlert: true } : {}),
             ...(staleSocket ? { staleSocket } : {}),
+            ...(stage === "timeout" && responded ? { answerBegan: true } : {}),
             ...(error instanceof NotConnected ? { connectFault: error.fault } : {}),
             ...(proxy === undefined ? {} : proxyPart(proxy, error, code, responded || abandoned?.reusedSocket === true))
           })

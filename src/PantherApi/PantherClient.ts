@@ -149,7 +149,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         readable: record.readable === undefined ? undefined : scrubbedUser(record.readable, scrub)
       })
     }
-    const timeoutReason = `no answer within ${Duration.format(settings.requestTimeout)}`
+    const timeout = Duration.format(settings.requestTimeout)
     // An http:// API through a proxy is asked through the proxy itself, so a 407 is the proxy's; an https:// one is
     // tunnelled, and a proxy's refusal comes as a failed tunnel instead (`Responses.ts`).
     const answeringProxy =
@@ -204,14 +204,12 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           )
         )
       }).pipe(
-        Effect.mapError((failure) => transportFailure(method, path, failure, timeoutReason)),
+        Effect.mapError((failure) => transportFailure(method, path, failure, timeout)),
         // The status is judged before the retry, so a 503 is retried and a 404 is not.
         Effect.flatMap((reply) =>
           reply.status >= 200 && reply.status < 300
             ? endsEarly(reply.body)
-              ? Effect.fail(
-                  transportFailure(method, path, { stage: "response", code: "JSON cut short" }, timeoutReason)
-                )
+              ? Effect.fail(transportFailure(method, path, { stage: "response", code: "JSON cut short" }, timeout))
               : Effect.succeed(reply)
             : Effect.flatMap(Clock.currentTimeMillis, (now) =>
                 Effect.as(

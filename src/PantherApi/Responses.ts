@@ -327,9 +327,11 @@ export const transportFailure = (
   method: string,
   path: string,
   failure: ExchangeFailure,
-  timeoutReason: string
+  /** The request timeout, as said to the user ("30s"). */
+  timeout: string
 ): TransientFailure | TransportError => {
   const { stage, code } = failure
+  const timeoutReason = `no answer within ${timeout}`
   if (failure.proxy !== undefined && failure.proxyFault !== undefined) {
     return proxyFailure(method, path, failure.proxy, failure.proxyFault, code, timeoutReason)
   }
@@ -421,7 +423,12 @@ export const transportFailure = (
     })
   switch (stage) {
     case "timeout":
-      return transient(timeoutReason, true)
+      // Headers in but the body unfinished: a slow or stalled body (a large answer on a slow link, a proxy holding
+      // it back), not a server that never answered.
+      return transient(
+        failure.answerBegan === true ? `the answer began but did not finish within ${timeout}` : timeoutReason,
+        true
+      )
     case "response":
       return transient(`the answer was cut off (${code ?? "connection closed"})`, true)
     case "request":

@@ -15,7 +15,7 @@ const stallMidBody = (_request: RecordedRequest, response: ServerResponse) => {
 }
 
 describe("the request deadline", () => {
-  it.scopedLive("cuts off a body that stalls halfway, retries, and says it timed out", () =>
+  it.scopedLive("cuts off a body that stalls halfway, retries, and says the answer began but did not finish", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([stallMidBody])
       const started = Date.now()
@@ -23,7 +23,9 @@ describe("the request deadline", () => {
         runWithClient(server.url, (client) => client.getUser("u1"), { requestTimeout: Duration.millis(150) })
       )
       expect(error._tag).toBe("TransportError")
-      expect(error.message).toContain("no answer within 150ms")
+      // Its headers came: not said to be no answer at all, which would point at the network or the server.
+      expect(error.message).toContain("the answer began but did not finish within 150ms")
+      expect(error.message).not.toContain("no answer")
       expect(server.requests).toHaveLength(3)
       expect(Date.now() - started).toBeLessThan(1_500)
     })
