@@ -8,7 +8,7 @@ import { basename } from "node:path"
 import { Chunk, Clock, Effect, Fiber, Option, Stream } from "effect"
 import { NoUsersListed, type PaginationLoop, type PantherApiError } from "../PantherApi/ClientErrors.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
-import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
+import { PantherClient, repeatsLoop, secretsQuotedWarning } from "../PantherApi/PantherClient.js"
 import { makeRepeatedIds, namingRepeatedIds } from "../PantherApi/RepeatedIds.js"
 import { Routes } from "../PantherApi/Routes.js"
 import type { RoleWithPermissions, User } from "../PantherApi/Schemas.js"
@@ -327,6 +327,8 @@ export const runAudit = (
           `${repeated} records repeated a user id already seen ${ids}; each user was taken once, as first sent.`
         )
       }
+      const secretsQuoted = secretsQuotedWarning(stats)
+      if (secretsQuoted !== undefined) warnings.push(secretsQuoted)
       const finishedAt = yield* Clock.currentTimeMillis
       const summary = ledger.summarize(exclude)
       warnings.push(...suppressionWarnings(summary.suppressions))

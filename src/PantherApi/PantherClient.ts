@@ -21,7 +21,7 @@ import {
   Schema,
   Stream
 } from "effect"
-import { looksGenerated, scrubSecrets, secretsOf } from "../Cli/Redact.js"
+import { looksGenerated, quotesSecret, redact, scrubSecrets, secretsOf } from "../Cli/Redact.js"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { type ConnectionSettings, PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId, scrubbedUser } from "./DecodeUser.js"
@@ -68,6 +68,25 @@ export interface ClientStats {
   readonly repeatsDropped: number
   /** The first few ids of those (`RepeatedIds.ts`). */
   readonly repeatsDroppedIds: ReadonlyArray<string>
+  /**
+   * Answers whose content held the API token (or the proxy's password), read with it replaced by `[redacted]`: a
+   * user's field set to it, say, which the reports and the email would otherwise quote.
+   */
+  readonly answersQuotingSecrets: number
+}
+
+/**
+ * What a command says when answers held the token (`answersQuotingSecrets`): where it may be, that nothing printed
+ * quotes it, and what to do, since anyone who can read that user in Panther can read the token.
+ */
+export const secretsQuotedWarning = (stats: ClientStats): string | undefined => {
+  const count = stats.answersQuotingSecrets
+  if (count === 0) return undefined
+  return (
+    `${count === 1 ? "1 answer" : `${count} answers`} from Panther held the API token (or the proxy's password) in ` +
+    `${count === 1 ? "its" : "their"} content, most likely in a user's name, email or role: it is shown as ` +
+    "[redacted] in what this command wrote. Find the field in Panther's console and clear it, and rotate the token."
+  )
 }
 
 /** A request as the client builds it; the transport adds the base URL and the headers. */
@@ -112,7 +131,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       pagesFetched: 0,
       retries: 0,
       repeatsDropped: 0,
-      repeatsDroppedIds: []
+      repeatsDroppedIds: [],
+      answersQuotingSecrets: 0
     })
     const repeatedIds = makeRepeatedIds()
     const count = (key: "requests" | "pagesFetched" | "retries") =>
@@ -135,6 +155,20 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       ]
     )
     const scrub = (text: string): string => scrubSecrets(text, tokenSecrets)
+    /**
+     * A successful answer with the token in its content (a name or email set to it by mistake) is read with it
+     * replaced, so no report or email quotes it, and counted, so the run can say so. A form found inside a JSON
+     * string is replaced by text that needs no escaping, so the answer stays JSON. Only the forms as they stand are
+     * looked for: reading every page for encoded ones would cost the audit's time (an error's quote is read for
+     * them, `scrub`).
+     */
+    const withoutSecrets = (reply: Reply): Effect.Effect<Reply> =>
+      quotesSecret(reply.body, tokenSecrets)
+        ? Effect.as(
+            Ref.update(counters, (stats) => ({ ...stats, answersQuotingSecrets: stats.answersQuotingSecrets + 1 })),
+            { ...reply, body: redact(reply.body, tokenSecrets) }
+          )
+        : Effect.succeed(reply)
     /**
      * Its reason quotes the rejected values, and its id and email are the record's own: all end up in reports, so
      * all are scrubbed like any other answer.
@@ -210,7 +244,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           reply.status >= 200 && reply.status < 300
             ? endsEarly(reply.body)
               ? Effect.fail(transportFailure(method, path, { stage: "response", code: "JSON cut short" }, timeout))
-              : Effect.succeed(reply)
+              : withoutSecrets(reply)
             : Effect.flatMap(Clock.currentTimeMillis, (now) =>
                 Effect.as(
                   checkStatus(

@@ -16,7 +16,7 @@ import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { NoUsersListed } from "../PantherApi/ClientErrors.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
-import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
+import { PantherClient, repeatsLoop, secretsQuotedWarning } from "../PantherApi/PantherClient.js"
 import { makeRepeatedIds, namingRepeatedIds } from "../PantherApi/RepeatedIds.js"
 import { printable } from "../PantherApi/Responses.js"
 import { Routes } from "../PantherApi/Routes.js"
@@ -133,6 +133,8 @@ export const listUsersCommand = Command.make(
             `${ids}; left out, so each user is listed once, as first sent.`
         )
       }
+      const secretsQuoted = secretsQuotedWarning(stats)
+      if (secretsQuoted !== undefined) yield* tell("note", secretsQuoted)
       const count = yield* Ref.get(invalid)
       if (count > 0) return yield* Effect.fail(new InvalidRecords({ count }))
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))

@@ -472,6 +472,33 @@ describe("warnings quoting the server", () => {
   })
 })
 
+describe("a user record holding the API token", () => {
+  it("is reported with the token replaced, and the run says where to look and to rotate it", async () => {
+    const token = "pat-run-audit-9d2c7e41b0"
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            request.path === "/roles"
+              ? json(200, { results: [] })
+              : json(200, { results: [wire("u1", { givenName: token, lastLoggedInAt: daysAgo(200) }), wire("u2")] })
+          )
+          return yield* audit(server.url, token)
+        })
+      )
+    )
+    const reports = readFileSync(outcome.reports.csv, "utf8") + readFileSync(outcome.reports.json, "utf8")
+    expect(reports).not.toContain(token)
+    // Still judged: a stale login is a finding whatever the name.
+    const { rows } = readReports(outcome)
+    expect(rows.find((row) => row.user_id === "u1")).toMatchObject({ finding: "STALE_LOGIN", given_name: "[redacted]" })
+    expect(outcome.run.warnings).toContainEqual(
+      expect.stringContaining("1 answer from Panther held the API token (or the proxy's password) in its content")
+    )
+    expect(outcome.run.warnings.join("\n")).toContain("rotate the token")
+  })
+})
+
 describe("suppressed findings", () => {
   it("are counted but not among the urgent findings an email lists, which need acting on", async () => {
     const users = [

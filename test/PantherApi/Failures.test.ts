@@ -36,7 +36,14 @@ describe("PantherClient failures", () => {
         Effect.all({ user: client.getUser("u1"), stats: Effect.suspend(() => client.stats) })
       )
       expect(user.id).toBe("u1")
-      expect(stats).toEqual({ requests: 2, pagesFetched: 0, retries: 1, repeatsDropped: 0, repeatsDroppedIds: [] })
+      expect(stats).toEqual({
+        requests: 2,
+        pagesFetched: 0,
+        retries: 1,
+        repeatsDropped: 0,
+        repeatsDroppedIds: [],
+        answersQuotingSecrets: 0
+      })
     })
   )
 
@@ -935,6 +942,27 @@ describe("PantherClient failures", () => {
       const [record] = yield* runWithClient(server.url, (client) => Stream.runCollect(client.listUsers()))
       expect(record?._tag).toBe("InvalidUser")
       expect(JSON.stringify(record)).not.toContain(TOKEN)
+    })
+  )
+
+  it.scopedLive("reads a valid record holding the token with the token replaced, and counts the answer", () =>
+    Effect.gen(function* () {
+      // A name set to the token by mistake: valid, and without this quoted by every report and email.
+      const server = yield* scriptedServer([
+        json(200, { results: [rawUser("u1", { familyName: `Lee ${TOKEN}` }), rawUser("u2")], next: "c2" }),
+        json(200, { results: [rawUser("u3")] })
+      ])
+      const [records, stats] = yield* runWithClient(server.url, (client) =>
+        Effect.all([Stream.runCollect(client.listUsersAsSent()), client.stats])
+      )
+      const [first, second] = records
+      expect(first?.record._tag).toBe("ValidUser")
+      expect(first?.record._tag === "ValidUser" ? first.record.user.familyName : "").toBe("Lee [redacted]")
+      expect(JSON.stringify(first?.asSent)).toContain('"familyName":"Lee [redacted]"')
+      expect(JSON.stringify([...records])).not.toContain(TOKEN)
+      expect(second?.record._tag === "ValidUser" ? second.record.user.familyName : "").toBe("Family-u2")
+      // One answer of the two held it.
+      expect(stats.answersQuotingSecrets).toBe(1)
     })
   )
 

@@ -45,7 +45,14 @@ describe("PantherClient.listUsers", () => {
       // `+` must arrive percent-encoded, or the server would read it as a space.
       expect(server.requests[1]?.query.get("cursor")).toBe(cursor)
       expect(server.requests[1]?.rawQuery).not.toContain("+")
-      expect(stats).toEqual({ requests: 2, pagesFetched: 2, retries: 0, repeatsDropped: 0, repeatsDroppedIds: [] })
+      expect(stats).toEqual({
+        requests: 2,
+        pagesFetched: 2,
+        retries: 0,
+        repeatsDropped: 0,
+        repeatsDroppedIds: [],
+        answersQuotingSecrets: 0
+      })
     })
   )
 

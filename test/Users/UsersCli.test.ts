@@ -251,6 +251,19 @@ describe("panther-audit users", () => {
     expect(listed.methods).toEqual(["GET", "GET"])
   })
 
+  it("list prints a user whose name holds the token with it replaced, and a note saying to clear it", async () => {
+    const token = "pat-list-note-6e1a93c07b"
+    const page = { results: [rawUser("u1", { givenName: token }), rawUser("u2")] }
+    for (const format of ["ndjson", "csv", "table"]) {
+      const listed = await againstScripted([json(200, page)], ["users", "list", "--format", format], token)
+      expect(listed.code, listed.stderr).toBe(0)
+      expect(listed.stdout + listed.stderr).not.toContain(token)
+      expect(listed.stdout).toContain("[redacted]")
+      expect(stderrText(listed.stderr)).toContain("1 answer from Panther held the API token")
+      expect(stderrText(listed.stderr)).toContain("clear it, and rotate the token")
+    }
+  })
+
   it("delete --if-exists does not take a wrong --api-url's 404 for a user already gone", async () => {
     const wrongUrl = await againstScripted(
       [json(404, { message: "no route" }), json(404, { message: "no route" })],
