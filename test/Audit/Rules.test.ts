@@ -1,10 +1,12 @@
+import { Option } from "effect"
 import { describe, expect, it } from "vitest"
 import type { FindingCode } from "../../src/Audit/Finding.js"
 import { judgeUser } from "../../src/Audit/JudgeUser.js"
 import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
+import { invalidRecordFinding } from "../../src/Audit/Rules/InvalidRecord.js"
 import { isLoginDataMissing } from "../../src/Audit/Rules/LoginDataMissing.js"
 import type { RoleWithPermissions, User } from "../../src/PantherApi/Schemas.js"
-import { daysAgo, parameters, user } from "./fixtures.js"
+import { AS_OF, daysAgo, parameters, user } from "./fixtures.js"
 
 const ROLES: ReadonlyArray<RoleWithPermissions> = [
   { id: "role-admin", name: "Admin", permissions: ["UserModify", "UserRead", "OrganizationAPITokenModify"] },
@@ -56,6 +58,20 @@ describe("STALE_LOGIN", () => {
       only(user({ lastLoggedInAt: daysAgo(50), role: { name: "Admin" } }), "STALE_LOGIN", { staleDays: 45 })
     ).toMatchObject({ severity: "high" })
     expect(codes(user({ lastLoggedInAt: daysAgo(50) }))).toEqual([])
+  })
+
+  it("says why a stale user is privileged, so the reviewer sees the role that makes it high", () => {
+    expect(only(user({ lastLoggedInAt: daysAgo(100), role: { name: "Admin" } }), "STALE_LOGIN").detail).toBe(
+      'last login 100 days ago (more than 90); privileged: role "Admin" is listed as privileged'
+    )
+  })
+
+  it("takes a login at the audit instant itself as a login of today, not one after the audit time", () => {
+    const now = user({ lastLoggedInAt: new Date(AS_OF).toISOString(), role: { name: "Admin" } })
+    expect(only(now, "PRIVILEGED_ROLE")).toMatchObject({
+      daysSinceLogin: 0,
+      detail: 'role "Admin" is listed as privileged'
+    })
   })
 
   it("accepts 0, 3 and 9 fractional digits and offsets", () => {
@@ -214,6 +230,13 @@ describe("PRIVILEGED_ROLE", () => {
     expect(fallback.unlistedRoles()).toEqual([])
   })
 
+  it("names an unlisted role by its id when the user's record gives both id and name", () => {
+    const params = parameters()
+    const policy = makePrivilegePolicy(params, ROLES)
+    policy.judge({ id: "r-ghost", name: "Ghost" })
+    expect(policy.unlistedRoles()).toEqual(["r-ghost"])
+  })
+
   it("falls back to names and ids when roles cannot be read", () => {
     const params = parameters()
     const policy = makePrivilegePolicy(params, undefined)
@@ -257,6 +280,35 @@ describe("INVALID_RECORD for unparseable timestamps", () => {
       expect(broken[0]?.daysSinceLogin).toBeNull()
     }
     expect(codes(user({ lastLoggedInAt: "2000-01-01T00:00:00Z" }))).toEqual(["STALE_LOGIN"])
+  })
+
+  it("names a field the validation failure already names once, wherever in the reason it comes", () => {
+    const params = parameters()
+    const failed = {
+      reason: "familyName: is missing; lastLoggedInAt: Expected string, actual 12345",
+      userId: "u-1",
+      email: "ada@example.com"
+    }
+    const findings = judgeUser(
+      user({ lastLoggedInAt: "(not text: 12345)" }),
+      params,
+      makePrivilegePolicy(params, ROLES),
+      failed
+    ).findings
+    expect(findings.map((finding) => finding.finding)).toEqual(["INVALID_RECORD"])
+    expect(findings[0]?.detail).toBe(failed.reason)
+  })
+
+  it("is high for a record that is not an object at all, like every other invalid record", () => {
+    expect(
+      invalidRecordFinding({ userId: Option.none(), email: Option.none(), reason: "not an object" })
+    ).toMatchObject({
+      severity: "high",
+      finding: "INVALID_RECORD",
+      userId: null,
+      email: null,
+      detail: "not an object"
+    })
   })
 
   it("rejects impossible dates and loose formats", () => {
