@@ -8,11 +8,11 @@ import type { AuditParameters } from "../../src/Audit/AuditParameters.js"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { CONTROLS } from "../../src/Audit/Controls.js"
 import { type AnnotatedFinding, findingId } from "../../src/Audit/FindingAnnotations.js"
-import { privilegeSourceWarning } from "../../src/Audit/ParameterChanges.js"
-import { latestReportName } from "../../src/Audit/PreviousReport.js"
+import { parameterChangeWarning, privilegeSourceWarning } from "../../src/Audit/ParameterChanges.js"
+import { latestReportName, reportsAheadOf } from "../../src/Audit/PreviousReport.js"
 import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
 import { formatRunSummary } from "../../src/Audit/RunSummary.js"
-import { parseSuppressions } from "../../src/Audit/Suppressions.js"
+import { makeSuppressionMatcher, parseSuppressions } from "../../src/Audit/Suppressions.js"
 import { decideEmail } from "../../src/Email/EmailPolicy.js"
 import { PantherConnection } from "../../src/PantherApi/Connection.js"
 import { PantherClient } from "../../src/PantherApi/PantherClient.js"
@@ -155,6 +155,24 @@ describe("what changed since the last run", () => {
     )
   })
 
+  it("says nothing of how privilege was decided when the previous report does not record it", async () => {
+    const users = [person("admin", { role: { name: "Admin" } })]
+    const first = await auditOf(users)
+    // As a report written before the privilege source was recorded.
+    const text = readFileSync(first.reports.json, "utf8")
+    writeFileSync(first.reports.json, text.replace(/\n\s*"privilegeSource": "role-permissions",?/, ""))
+    expect(readFileSync(first.reports.json, "utf8")).not.toContain("privilegeSource")
+    const second = await auditOf(users)
+    expect(second.run.changes.previousReport).toBe(first.reports.json)
+    expect(second.run.warnings.join("\n")).not.toContain("decided privilege")
+  })
+
+  it("shows a list setting that was empty as the empty value it was", () => {
+    expect(parameterChangeWarning("r.json", { privilegedRoles: [] }, parameters())).toContain(
+      'was made with --privileged-roles "", this run with --privileged-roles Admin:'
+    )
+  })
+
   it("keeps a user's finding with both timestamps unparseable unchanged on the next run, as one finding", async () => {
     const data = [person("broken", { createdAt: "last spring", lastLoggedInAt: "yesterday" })]
     const first = await auditOf(data)
@@ -180,6 +198,16 @@ describe("what changed since the last run", () => {
         "user-audit-20270101T000000Z-01.json"
       ])
     ).toBe("user-audit-20260102T000000Z-10.json")
+  })
+
+  it("takes a report stamped up to five minutes after the run started for an earlier run's, as clocks differ a little", () => {
+    const started = Date.parse("2026-06-30T02:00:00Z")
+    const names = ["user-audit-20260629T020000Z.json", "user-audit-20260630T020500Z.json"]
+    expect(latestReportName(names, started)).toBe("user-audit-20260630T020500Z.json")
+    expect(reportsAheadOf(names, started)).toEqual([])
+    const later = [...names, "user-audit-20260630T020501Z.json"]
+    expect(latestReportName(later, started)).toBe("user-audit-20260630T020500Z.json")
+    expect(reportsAheadOf(later, started)).toEqual(["user-audit-20260630T020501Z.json"])
   })
 
   it("gives a finding an id by user id, else by email in any case, else by code alone", () => {
@@ -279,6 +307,20 @@ describe("suppressions", () => {
     expect(second.run.changes.resolved.map((finding) => finding.id)).toEqual(["STALE_LOGIN:gone"])
   })
 
+  it("prints counts most severe first, each code found, and every resolved finding, suppressed or not", async () => {
+    const suppressions = await suppressionsOf(entry("gone@example.com", "STALE_LOGIN", "2026-12-31"))
+    const stale = { lastLoggedInAt: daysAgo(200) }
+    await auditOf([person("kept", stale), person("gone", stale)], parameters({ suppressions }))
+    const second = await auditOf([person("kept", stale)], parameters({ suppressions }))
+    const summary = formatRunSummary(second.run, [])
+    expect(summary).toContain("Findings: 1 (0 critical, 0 high, 1 medium, 0 low, 0 info)")
+    expect(summary).toContain(`  ${"STALE_LOGIN".padEnd(22)}${"1".padStart(8)}`)
+    expect(summary).toContain("Changes since the previous report: 0 new, 1 unchanged, 1 resolved")
+    // Deactivated users sent though not asked for are counted, not said to be unread.
+    const sentAnyway = { ...second.run, users: { ...second.run.users, deactivated: 2 } }
+    expect(formatRunSummary(sentAnyway, [])).toContain("enabled, 2 deactivated,")
+  })
+
   it("counts a finding suppressed last time and not now as news for --email on-change", async () => {
     const suppressions = await suppressionsOf(entry("stale@example.com", "STALE_LOGIN", "2026-12-31"))
     const users = [person("stale", { lastLoggedInAt: daysAgo(200) })]
@@ -292,6 +334,19 @@ describe("suppressions", () => {
     const quiet = await auditOf(users, parameters({ suppressions }))
     expect(quiet.run.changes.unsuppressedAgain).toBe(0)
     expect(decideEmail("on-change", quiet.run)._tag).toBe("Skip")
+  })
+
+  it("does not count as no longer suppressed a finding this run leaves out of its reports", async () => {
+    const suppressions = await suppressionsOf(entry("a@example.com", "NEVER_LOGGED_IN", "2026-12-31"))
+    const others = Array.from({ length: 10 }, (_, index) => `user-${index}`)
+    await auditOf(
+      [person("a", { lastLoggedInAt: null }), ...others.map((id) => person(id))],
+      parameters({ suppressions })
+    )
+    // Now no user has a login: LOGIN_DATA_MISSING replaces every NEVER_LOGGED_IN, a's among them.
+    const second = await auditOf(["a", ...others].map((id) => person(id, { lastLoggedInAt: null })))
+    expect(findingsOf(second).map((finding) => finding.finding)).toEqual(["LOGIN_DATA_MISSING"])
+    expect(second.run.changes).toMatchObject({ unsuppressedAgain: 0, newUnsuppressed: 1 })
   })
 
   it("names an entry that an earlier one for the same user and finding always comes before", async () => {
@@ -311,6 +366,18 @@ describe("suppressions", () => {
     // Not also called unused, which would send someone looking for a user who is there.
     expect(warnings).not.toContain("Suppression entry 2 (STALE@example.com, STALE_LOGIN) matched no finding")
     expect(warnings).not.toContain("Suppression entry 4 (other@example.com, NEVER_LOGGED_IN) matched no finding")
+  })
+
+  it("says only the later of two entries for one user and finding is never used, not the one that applies", async () => {
+    const entries = await suppressionsOf(
+      entry("stale@example.com", "STALE_LOGIN", "2026-08-31"),
+      entry("stale@example.com", "STALE_LOGIN", "2026-12-31")
+    )
+    const matcher = makeSuppressionMatcher(entries, AS_OF)
+    expect(matcher.match({ finding: "STALE_LOGIN", userId: "stale", email: "stale@example.com" })?.entry).toBe(1)
+    const { shadowed, unused } = matcher.outcome()
+    expect(shadowed.map(({ entry, by }) => [entry.entry, by.entry])).toEqual([[2, 1]])
+    expect(unused).toEqual([])
   })
 
   it("warns when one entry suppressed the findings of two accounts whose emails differ only in case", async () => {
@@ -343,6 +410,19 @@ describe("suppressions", () => {
     expect(AS_OF + DAY > (entryOf?.expiresAt ?? 0)).toBe(true)
   })
 
+  it("stops suppressing at the first instant after its last day, and lists the entry as expired from then", async () => {
+    const entries = await suppressionsOf(entry("a@example.com", "STALE_LOGIN", "2026-06-30"))
+    const finding = { finding: "STALE_LOGIN", userId: "a", email: "a@example.com" } as const
+    const endOfDay = Date.parse("2026-07-01T00:00:00Z")
+    const holding = makeSuppressionMatcher(entries, endOfDay - 1)
+    expect(holding.match(finding)?.entry).toBe(1)
+    expect(holding.outcome()).toMatchObject({ active: 1, expired: [] })
+    const ended = makeSuppressionMatcher(entries, endOfDay)
+    expect(ended.match(finding)).toBeUndefined()
+    expect(ended.outcome().active).toBe(0)
+    expect(ended.outcome().expired.map((item) => item.entry)).toEqual([1])
+  })
+
   it.each([
     ["not: [a list]", "{suppressions: [...]}"],
     ["suppressions: {}", "must be a list"],
@@ -369,6 +449,41 @@ describe("suppressions", () => {
     expect(error._tag).toBe("ConfigurationError")
     expect(error.message).toContain(message)
     expect(error.message).toContain("suppressions file bad.yaml")
+  })
+
+  it("holds an expiry given as a full timestamp until that instant", async () => {
+    const [entryOf] = await suppressionsOf(entry("a", "*", "2026-06-30T18:00:00Z"))
+    expect(entryOf?.expiresAt).toBe(Date.parse("2026-06-30T18:00:00Z"))
+  })
+
+  it("reads a value with space around it, as a quoted YAML or a JSON value may have, as the value itself", async () => {
+    const entries = await Effect.runPromise(
+      parseSuppressions(
+        JSON.stringify({
+          suppressions: [
+            {
+              user: " Pat@example.com ",
+              finding: " STALE_LOGIN ",
+              reason: " r ",
+              owner: " o ",
+              expires: " 2027-01-01 "
+            }
+          ]
+        }),
+        "s.json"
+      )
+    )
+    expect(entries).toEqual([
+      {
+        entry: 1,
+        user: "Pat@example.com",
+        finding: "STALE_LOGIN",
+        reason: "r",
+        owner: "o",
+        expires: "2027-01-01",
+        expiresAt: Date.parse("2027-01-02T00:00:00Z")
+      }
+    ])
   })
 
   it("reads JSON too", async () => {
