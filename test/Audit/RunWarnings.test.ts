@@ -1,0 +1,82 @@
+/**
+ * The run's warnings say how many of a kind there were when they show only the first few, so a reader knows the list
+ * goes on; and they read right for one as for many.
+ */
+import { describe, expect, it } from "vitest"
+import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
+import { privilegeWarnings, suppressionWarnings } from "../../src/Audit/RunWarnings.js"
+import type { SuppressionEntry } from "../../src/Audit/Suppressions.js"
+import { parameters } from "./fixtures.js"
+
+const suppression = (entry: number, user: string): SuppressionEntry => ({
+  entry,
+  user,
+  finding: "STALE_LOGIN",
+  reason: "on leave",
+  owner: "secops@example.com",
+  expires: "2026-12-31",
+  expiresAt: Date.parse("2027-01-01T00:00:00Z")
+})
+
+describe("privilege warnings", () => {
+  it("name the first five roles GET /roles did not list, and how many more there are", () => {
+    const policy = makePrivilegePolicy(parameters(), [{ id: "role-admin", name: "Admin", permissions: [] }])
+    for (let index = 1; index <= 7; index++) policy.judge({ id: `r-${index}` })
+    expect(privilegeWarnings(policy, 0)).toEqual([
+      "Users hold roles GET /roles did not list (r-1, r-2, r-3, r-4, r-5 and 2 more): their privilege was judged by " +
+        "role name and id only."
+    ])
+  })
+
+  it("name at most five role names that fit more than one role", () => {
+    const roles = Array.from({ length: 7 }, (_, index) => [
+      { id: `r-${index}-a`, name: `Team ${index}`, permissions: [] },
+      { id: `r-${index}-b`, name: `Team ${index}`, permissions: [] }
+    ]).flat()
+    const policy = makePrivilegePolicy(parameters(), roles)
+    for (let index = 0; index < 7; index++) policy.judge({ name: `Team ${index}` })
+    expect(privilegeWarnings(policy, 0)).toEqual([
+      "Users hold role names that fit more than one role in GET /roles (Team 0, Team 1, Team 2, Team 3, Team 4): " +
+        "each such user is privileged if any of those roles is."
+    ])
+  })
+
+  it("count the enabled users without a role, in the singular for one", () => {
+    const policy = makePrivilegePolicy(parameters(), [])
+    expect(privilegeWarnings(policy, 1)).toEqual([
+      "1 enabled user has no role (neither id nor name): whether they are privileged could not be judged; check them " +
+        "in Panther."
+    ])
+    expect(privilegeWarnings(policy, 3)[0]).toMatch(/^3 enabled users have no role/)
+  })
+})
+
+describe("suppression warnings", () => {
+  it("name an expired entry, which the JSON report and the email carry as well as the summary", () => {
+    const warnings = suppressionWarnings({
+      active: 0,
+      expired: [suppression(2, "old@example.com")],
+      unused: [],
+      shadowed: [],
+      spread: []
+    })
+    expect(warnings).toEqual([
+      "Suppression entry 2 (old@example.com, STALE_LOGIN) expired on 2026-12-31 and no longer applies."
+    ])
+  })
+
+  it("name the first three accounts one entry suppressed findings of, and how many more there are", () => {
+    const entry = suppression(1, "pat@example.com")
+    const warnings = suppressionWarnings({
+      active: 1,
+      expired: [],
+      unused: [],
+      shadowed: [],
+      spread: [{ entry, accounts: ["u-1", "u-2", "u-3", "u-4", "u-5"] }]
+    })
+    expect(warnings).toEqual([
+      "Suppression entry 1 (pat@example.com, STALE_LOGIN) suppressed findings of 5 accounts (u-1, u-2, u-3 and 2 more): " +
+        "if only one is meant, name it by its user id."
+    ])
+  })
+})
