@@ -61,3 +61,23 @@ it("keeps ids that differ only in their middle groups apart, as sequential or ha
   for (const id of ids) expect(seen.take(id), id).toBe(false)
   expect(seen.size()).toBe(ids.length)
 })
+
+it("keeps ids that differ only in their fourth and fifth groups apart", () => {
+  const seen = makeSeenIds()
+  const ids: Array<string> = []
+  for (let index = 0; index < 20_000; index++) {
+    const middle = index.toString(16).padStart(8, "0")
+    ids.push(`00000000-0000-0000-${middle.slice(0, 4)}-${middle.slice(4)}00000000`)
+  }
+  for (const id of ids) expect(seen.take(id), id).toBe(true)
+  for (const id of ids) expect(seen.take(id), id).toBe(false)
+  expect(seen.size()).toBe(ids.length)
+})
+
+it("keeps an id shaped like a UUID but holding a letter past f apart from every UUID", () => {
+  const seen = makeSeenIds()
+  expect(seen.take("00000010-0000-0000-0000-000000000000")).toBe(true)
+  expect(seen.take("0000000g-0000-0000-0000-000000000000")).toBe(true)
+  expect(seen.take("0000000g-0000-0000-0000-000000000000")).toBe(false)
+  expect(seen.size()).toBe(2)
+})
