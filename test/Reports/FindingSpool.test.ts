@@ -128,3 +128,29 @@ it("orders findings most severe first, then by code name, email and user id", as
   // Ids are unique per finding here (the index is in them), so the sequence of ids is the order itself.
   expect(order).toEqual(expected.map((item) => item.id))
 })
+
+it("orders emails by code point, capitals before small letters, the same on every machine and in every locale", async () => {
+  const emails = ["amy@example.com", "Zed@example.com", "bob@example.com", "Bob@example.com", "émile@example.com"]
+  const order = await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const spool = yield* makeFindingSpool(directory)
+        yield* spool.addAll(emails.map((email, index) => ({ ...finding(3 * index, "d"), email })))
+        const seen: Array<string | null> = []
+        yield* spool.forEachSorted(10, (batch) =>
+          Effect.sync(() => {
+            for (const spooled of batch) seen.push(spooled.finding().email)
+          })
+        )
+        return seen
+      })
+    )
+  )
+  expect(order).toEqual([
+    "Bob@example.com",
+    "Zed@example.com",
+    "amy@example.com",
+    "bob@example.com",
+    "émile@example.com"
+  ])
+})

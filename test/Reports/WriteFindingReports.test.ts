@@ -8,7 +8,7 @@ import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { NO_SUBJECT } from "../../src/Audit/Finding.js"
 import type { AnnotatedFinding } from "../../src/Audit/FindingAnnotations.js"
 import { commitFiles } from "../../src/Reports/CommitFiles.js"
-import { FINDING_COLUMNS, neutraliseFormula } from "../../src/Reports/CsvColumns.js"
+import { FINDING_COLUMNS, neutraliseFormula, unneutraliseFormula } from "../../src/Reports/CsvColumns.js"
 import { makeFindingSpool } from "../../src/Reports/FindingSpool.js"
 import { writeFindingReports } from "../../src/Reports/WriteFindingReports.js"
 
@@ -121,6 +121,48 @@ describe("the findings CSV and JSON", () => {
     // The JSON keeps the data as it came: it is not read by spreadsheets.
     const json = JSON.parse(readFileSync(paths.json, "utf8")) as { findings: Array<AnnotatedFinding> }
     expect(json.findings[0]?.givenName).toBe("=cmd|' /C calc'!A0")
+  })
+
+  it("neutralises the suppression reason, which people write in the suppressions file", async () => {
+    const paths = await write([
+      finding({
+        suppressed: true,
+        suppressionReason: '=HYPERLINK("http://x","y") (owner o, expires 2027-01-01, entry 1)'
+      })
+    ])
+    expect(readCsv(paths.csv)[0]).toMatchObject({
+      suppressed: "true",
+      suppression_reason: '\'=HYPERLINK("http://x","y") (owner o, expires 2027-01-01, entry 1)'
+    })
+  })
+
+  it("reads back a neutralised cell as it was, and keeps a quote that begins the text itself", () => {
+    for (const text of ["=1+1", "+1", "-2", "@x", "\tx", "\uff1d1", "'Brien", "'", "Ada"]) {
+      expect(unneutraliseFormula(neutraliseFormula(text))).toBe(text)
+    }
+    expect(unneutraliseFormula("'Brien")).toBe("'Brien")
+    expect(unneutraliseFormula("'=1+1")).toBe("=1+1")
+  })
+
+  it("separates the controls with a semicolon and a space", async () => {
+    const paths = await write([finding({ controls: ["CIS Controls v8 5.3", "SOC 2 CC6.2"] })])
+    expect(readCsv(paths.csv)[0]?.controls).toBe("CIS Controls v8 5.3; SOC 2 CC6.2")
+  })
+
+  it("leaves the user columns of a run-level finding empty, and days since login empty for a user who never logged in", async () => {
+    const paths = await write([
+      finding({ ...NO_SUBJECT, severity: "high", finding: "LOGIN_DATA_MISSING", id: "LOGIN_DATA_MISSING" }),
+      finding({ finding: "NEVER_LOGGED_IN", id: "NEVER_LOGGED_IN:u", daysSinceLogin: null })
+    ])
+    const [runLevel, never] = readCsv(paths.csv)
+    expect(runLevel).toMatchObject({
+      finding: "LOGIN_DATA_MISSING",
+      user_id: "",
+      email: "",
+      enabled: "",
+      days_since_login: ""
+    })
+    expect(never).toMatchObject({ finding: "NEVER_LOGGED_IN", enabled: "true", days_since_login: "" })
   })
 
   it("never overwrites a report written in the same second", async () => {
