@@ -93,6 +93,12 @@ describe("parseTimestamp", () => {
     expect(parseTimestamp("2000-02-29T00:00:00Z")).toBe(Date.UTC(2000, 1, 29))
   })
 
+  it("rejects a decimal point with no digits after it, in Panther's usual form as in any other", () => {
+    for (const text of ["2024-05-01T08:30:00.Z", "2024-05-01T08:30:00.+02:00", "2024-05-01T08:30:00,Z"]) {
+      expect(parseTimestamp(text), text).toBeUndefined()
+    }
+  })
+
   it("takes years before 100 as written, not as 19xx", () => {
     expect(toIsoUtc(parseTimestamp("0050-03-01T00:00:00Z") ?? Number.NaN)).toBe("0050-03-01T00:00:00.000Z")
     // Year 0 is a leap year in the proleptic Gregorian calendar.
