@@ -32,11 +32,23 @@ export const FINDING_COLUMNS = [
  * A spreadsheet runs a cell starting with `=`, `+`, `-` or `@` as a formula (tab and carriage return let such a
  * cell slip past naive checks), so a name like `=HYPERLINK(...)` is prefixed with `'` and shows as text (OWASP).
  */
-export const neutraliseFormula = (text: string): string => (FORMULA_START.has(text.charCodeAt(0)) ? `'${text}` : text)
+export const neutraliseFormula = (text: string): string => (needsQuote(text) ? `'${text}` : text)
 
 /** The text `neutraliseFormula` was given, from a cell read back (a spreadsheet may have dropped the `'` itself). */
 export const unneutraliseFormula = (cell: string): string =>
-  cell.startsWith("'") && FORMULA_START.has(cell.charCodeAt(1)) ? cell.slice(1) : cell
+  cell.startsWith("'") && needsQuote(cell.slice(1)) ? cell.slice(1) : cell
+
+/**
+ * A formula's first character, after any quotes: a text that itself begins `'=` is quoted once more, so that reading
+ * the cell back (`unneutraliseFormula`) takes off only the quote added here and gives `'=` again, not `=`.
+ */
+const needsQuote = (text: string): boolean => {
+  let start = 0
+  while (text.charCodeAt(start) === QUOTE) start++
+  return FORMULA_START.has(text.charCodeAt(start))
+}
+
+const QUOTE = 0x27
 
 /**
  * `=`, `+`, `-`, `@`, tab, carriage return and line feed, and the full-width `＝＋－＠` some spreadsheets (Apple

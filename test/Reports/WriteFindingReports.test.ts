@@ -137,7 +137,7 @@ describe("the findings CSV and JSON", () => {
   })
 
   it("reads back a neutralised cell as it was, and keeps a quote that begins the text itself", () => {
-    for (const text of ["=1+1", "+1", "-2", "@x", "\tx", "\uff1d1", "'Brien", "'", "Ada"]) {
+    for (const text of ["=1+1", "+1", "-2", "@x", "\tx", "\uff1d1", "'Brien", "'", "Ada", "'=1", "''-x", "'@"]) {
       expect(unneutraliseFormula(neutraliseFormula(text))).toBe(text)
     }
     expect(unneutraliseFormula("'Brien")).toBe("'Brien")
