@@ -32,10 +32,15 @@ describe("PantherClient failures", () => {
   it.scopedLive("retries a 503 and then succeeds, counting the retry", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(503, { message: "busy" }), json(200, rawUser("u1"))])
+      const logs = captureLogs()
       const { user, stats } = yield* runWithClient(server.url, (client) =>
         Effect.all({ user: client.getUser("u1"), stats: Effect.suspend(() => client.stats) })
-      )
+      ).pipe(Effect.provide(logs.layer))
       expect(user.id).toBe("u1")
+      // Three attempts allowed: two of them retries.
+      expect(logs.lines.filter((line) => line.includes("level=WARN")).join("\n")).toContain(
+        "GET /users/u1 failed (HTTP 503: busy); retry 1 of 2 in"
+      )
       expect(stats).toEqual({
         requests: 2,
         pagesFetched: 0,
@@ -309,6 +314,8 @@ describe("PantherClient failures", () => {
       // gets Panther's own answer: the email is taken.
       for (const existing of [
         rawUser("old", { email: "new@example.com", givenName: "Kim", familyName: "Lee" }),
+        { ...asAsked, givenName: "Kim" },
+        { ...asAsked, familyName: "Lee" },
         { ...asAsked, role: { id: "role-admin", name: "Admin" } },
         { ...asAsked, enabled: false }
       ]) {
@@ -322,6 +329,31 @@ describe("PantherClient failures", () => {
         expect(error.message).toContain("already exists")
         expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET", "POST"])
       }
+    })
+  )
+
+  it.scopedLive("a create whose answer is lost matches the role as asked: by its id, or by its name in any case", () =>
+    Effect.gen(function* () {
+      // Asked by id: a user of the same names under another role id was there before, whatever its role's name.
+      const byId = yield* scriptedServer([
+        json(502, { message: "bad gateway" }),
+        json(200, { results: [{ ...asAsked, role: { id: "role-admin", name: "Analyst" } }] }),
+        json(400, { message: "a user with this email already exists" })
+      ])
+      const error = yield* failureOf(
+        runWithClient(byId.url, (client) => client.createUser({ ...newUser, role: { id: "role-analyst" } }), {
+          requestTimeout: Duration.millis(150)
+        })
+      )
+      expect(error.message).toContain("already exists")
+      expect(byId.requests.map((request) => request.method)).toEqual(["POST", "GET", "POST"])
+      // Asked by name: Panther's "Analyst" is the "analyst" asked for.
+      const byName = yield* scriptedServer([json(502, { message: "bad gateway" }), json(200, { results: [asAsked] })])
+      const user = yield* runWithClient(byName.url, (client) =>
+        client.createUser({ ...newUser, role: { name: "analyst" } })
+      )
+      expect(user.id).toBe("new")
+      expect(byName.requests.map((request) => request.method)).toEqual(["POST", "GET"])
     })
   )
 
@@ -401,6 +433,27 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a create turned away with 429 is sent again as asked, without a look-up: it was not made", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(429, { message: "slow down" }, { "retry-after": "0" }),
+        json(200, rawUser("new"))
+      ])
+      const user = yield* create(server.url)
+      expect(user.id).toBe("new")
+      expect(server.requests.map((request) => request.method)).toEqual(["POST", "POST"])
+    })
+  )
+
+  it.scopedLive("a create whose answer is cut off halfway is looked up, not sent again: it may have been made", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([resetMidBody, json(200, { results: [asAsked] })])
+      const user = yield* create(server.url)
+      expect(user.id).toBe("new")
+      expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET"])
+    })
+  )
+
   it.scopedLive("a create that cannot be settled fails saying to check before trying again", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([slow(2_000, json(200, rawUser("new")))])
@@ -416,8 +469,15 @@ describe("PantherClient failures", () => {
   it.scopedLive("a delete whose answer is lost counts as done when the repeat finds the user gone", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(504, { message: "gateway timeout" }), json(404, { message: "gone" })])
-      yield* runWithClient(server.url, (client) => client.deleteUser("u1"))
+      const stats = yield* runWithClient(server.url, (client) =>
+        Effect.zipRight(
+          client.deleteUser("u1"),
+          Effect.suspend(() => client.stats)
+        )
+      )
       expect(server.requests.map((request) => request.method)).toEqual(["DELETE", "DELETE"])
+      // The delete sent again is a retry, counted as one.
+      expect(stats).toMatchObject({ requests: 2, retries: 1 })
     })
   )
 
@@ -513,6 +573,16 @@ describe("PantherClient failures", () => {
       expect(error._tag).toBe("BadRequest")
       expect(error.message).toContain("with a redirect (301)")
       expect(error.message).toContain("--api-url")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.scopedLive("a 300 is no success, even with a user's JSON in it", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(300, rawUser("u1"))])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error._tag).toBe("BadRequest")
+      expect(error.message).toContain("(300)")
       expect(server.requests).toHaveLength(1)
     })
   )
@@ -718,6 +788,49 @@ describe("PantherClient failures", () => {
       expect(ids).toEqual(["u1", "u2", "u3"])
       expect(resets).toBeGreaterThan(0)
       expect(logs.lines.filter((line) => line.includes("level=WARN"))).toEqual([])
+    })
+  )
+
+  it.scopedLive("a create sent on a kept-alive socket the server had closed is not sent again at once", () =>
+    Effect.gen(function* () {
+      // Each connection answers one request and resets the next: the create meets the reset on the socket the read
+      // before it left open. The server may have read the create before closing, so it is looked up, not repeated.
+      const received: Array<string> = []
+      const server = createNetServer((socket) => {
+        let used = false
+        let pending = ""
+        socket.on("data", (chunk: Buffer) => {
+          pending += chunk.toString("latin1")
+          for (;;) {
+            const headEnd = pending.indexOf("\r\n\r\n")
+            if (headEnd === -1) return
+            const head = pending.slice(0, headEnd)
+            const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? "0")
+            if (pending.length < headEnd + 4 + length) return
+            pending = pending.slice(headEnd + 4 + length)
+            const [method = "", target = ""] = head.split(" ")
+            received.push(method)
+            if (used) {
+              socket.resetAndDestroy()
+              return
+            }
+            used = true
+            const body = JSON.stringify(
+              method === "POST" ? rawUser("new") : target.includes("email=") ? { results: [asAsked] } : rawUser("u1")
+            )
+            socket.write(
+              `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+            )
+          }
+        })
+        socket.on("error", () => {})
+      })
+      const url = `http://127.0.0.1:${yield* listenOnLoopback(server)}`
+      const user = yield* runWithClient(url, (client) =>
+        Effect.zipRight(client.getUser("u1"), client.createUser(newUser))
+      )
+      expect(user.id).toBe("new")
+      expect(received).toEqual(["GET", "POST", "GET"])
     })
   )
 
@@ -979,6 +1092,25 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("keeps an encoded token out of an invalid record: its reason and what could be read of it", () =>
+    Effect.gen(function* () {
+      // Only the token as it stands is replaced in a whole answer; an encoded one is caught in what is quoted.
+      const encoded = Buffer.from(TOKEN).toString("base64")
+      const server = yield* scriptedServer([
+        json(200, {
+          results: [
+            rawUser(encoded, { email: encoded, familyName: encoded, lastLoggedInAt: encoded, enabled: encoded })
+          ]
+        })
+      ])
+      const [record] = yield* runWithClient(server.url, (client) => Stream.runCollect(client.listUsers()))
+      expect(record?._tag).toBe("InvalidUser")
+      const reason = record?._tag === "InvalidUser" ? record.reason : ""
+      expect(reason).toBe("[not shown: it quoted a secret]")
+      expect(JSON.stringify(record)).not.toContain(encoded)
+    })
+  )
+
   it.scopedLive("a create or update answered with another user's record fails, saying to check", () =>
     Effect.gen(function* () {
       const body = { email: "kim@acme.example", givenName: "Kim", familyName: "Lee", role: { name: "Analyst" } }
@@ -1020,6 +1152,21 @@ describe("PantherClient failures", () => {
         "POST /users/u-0001"
       ])
     })
+  )
+
+  it.scopedLive(
+    "an update whose answer is lost is sent again: it sends the whole user, so repeating it is harmless",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer([json(502, { message: "bad gateway" }), json(200, rawUser("u1"))])
+        const body = { email: "u1@example.com", givenName: "Given", familyName: "Family-u1", role: { name: "Analyst" } }
+        const updated = yield* runWithClient(server.url, (client) => client.updateUser("u1", body))
+        expect(updated.id).toBe("u1")
+        expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+          "POST /users/u1",
+          "POST /users/u1"
+        ])
+      })
   )
 
   it.scopedLive("single-user operations send the right method, path and body", () =>
