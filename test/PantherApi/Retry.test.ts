@@ -60,6 +60,11 @@ describe("Retry-After", () => {
     expect(parseRetryAfter("0", now)).toEqual(Option.some(Duration.zero))
     expect(parseRetryAfter("soon", now)).toEqual(Option.none())
     expect(parseRetryAfter("-3", now)).toEqual(Option.none())
+    // Delta-seconds are whole digits and nothing else: a fraction or a unit is not read as some other wait.
+    expect(parseRetryAfter("1.5", now)).toEqual(Option.none())
+    expect(parseRetryAfter("30s", now)).toEqual(Option.none())
+    // Nor is a date in another form than an HTTP date's, however far ahead.
+    expect(parseRetryAfter("2099-01-01T00:00:00Z", now)).toEqual(Option.none())
     expect(parseRetryAfter(undefined, now)).toEqual(Option.none())
   })
 })
