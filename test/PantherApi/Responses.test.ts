@@ -1,12 +1,22 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Option } from "effect"
-import { checkStatus, errorDetail, parseJson } from "../../src/PantherApi/Responses.js"
+import {
+  checkStatus,
+  errorDetail,
+  parseJson,
+  printable,
+  transportFailure,
+  unaskedEncoding
+} from "../../src/PantherApi/Responses.js"
 
 describe("errorDetail", () => {
   it("reads message or error from JSON bodies of any of the shapes seen", () => {
     expect(errorDetail('{"message":"user not found"}')).toBe("user not found")
     expect(errorDetail('{"error":"forbidden"}')).toBe("forbidden")
     expect(errorDetail('{"error":{"message":"nested"}}')).toBe("nested")
+    // The message says more than the error code beside it; a blank one says nothing.
+    expect(errorDetail('{"error":"forbidden","message":"token lacks UserRead"}')).toBe("token lacks UserRead")
+    expect(errorDetail('{"message":"  ","error":"forbidden"}')).toBe("forbidden")
     expect(errorDetail('{"code":7}')).toBe('{"code":7}')
     expect(errorDetail('"just a string"')).toBe('"just a string"')
   })
@@ -34,9 +44,38 @@ describe("errorDetail", () => {
     expect(errorDetail("plain\u001b[2Jtext")).toBe("plain\uFFFD[2Jtext")
   })
 
+  it("quotes no bidirectional override or isolate either: they reorder what a terminal shows after them", () => {
+    expect(errorDetail('{"message":"user \u202eevil\u202c and \u2066x\u2069"}')).toBe(
+      "user \uFFFDevil\uFFFD and \uFFFDx\uFFFD"
+    )
+    expect(printable("a\u202ab\u202dc\u2067d\u2068e")).toBe("a\uFFFDb\uFFFDc\uFFFDd\uFFFDe")
+  })
+
   it("says a JSON body is nested too deeply to quote, rather than overflowing the stack writing it out", () => {
     const depth = 20_000
     expect(errorDetail(`${"[".repeat(depth)}${"]".repeat(depth)}`)).toBe("a JSON document nested too deeply to quote")
+  })
+})
+
+describe("what the client does with a failure that got no answer", () => {
+  it("takes a TLS failure for final, whatever Node calls it, rather than retry it", () => {
+    for (const code of [
+      "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION",
+      "ERR_TLS_HANDSHAKE_TIMEOUT",
+      "ERR_SSL_WRONG_VERSION_NUMBER"
+    ]) {
+      const failure = transportFailure("GET", "/users", { stage: "request", code }, "30s")
+      expect(failure._tag, code).toBe("TransportError")
+      expect(failure.message, code).toContain(`the TLS handshake failed (${code})`)
+    }
+  })
+})
+
+describe("unaskedEncoding", () => {
+  it("takes identity, in any case and spacing, for no encoding", () => {
+    expect(unaskedEncoding(" Identity ")).toBeUndefined()
+    expect(unaskedEncoding(undefined)).toBeUndefined()
+    expect(unaskedEncoding("gzip")).toBe("gzip")
   })
 })
 
