@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { REDACTED, revealsSecret, scrubSecrets, secretsOf, WITHHELD } from "../../src/Cli/Redact.js"
+import { looksGenerated, REDACTED, revealsSecret, scrubSecrets, secretsOf, WITHHELD } from "../../src/Cli/Redact.js"
 
 // The characters escapes and encodings change, as a proxy's echo or a password may hold them.
 const SECRET = `QQ-a"b\\c/d+e=f&g<h>i'j%41k l!m*n(o)p~q#r?s-ZZ`
@@ -113,10 +113,49 @@ describe("scrubSecrets", () => {
     expect(scrubSecrets('{"key":"x"} and x+y', secretsOf(["x+y", "x"]))).toBe(`{"key":"${REDACTED}"} and ${REDACTED}`)
   })
 
+  it("reads URL-safe base64 whose alphabet differs from the standard one, and a form encoding inside another", () => {
+    // A secret whose base64 holds "+" and "/", so that its URL-safe form holds "-" and "_".
+    const signed = "pw~~~>>>???~~~x9"
+    expect(Buffer.from(signed).toString("base64url")).toMatch(/[-_]/)
+    expect(scrubSecrets(`sig ${Buffer.from(signed).toString("base64url")}`, secretsOf([signed]))).toBe(WITHHELD)
+    // Form-encoded (a space as "+"), then base64: read only when "+" is taken for a space.
+    const form = new URLSearchParams([["q", SECRET]]).toString()
+    expect(form).toContain("k+l")
+    expect(scrubSecrets(`body ${base64(form)}`, secrets)).toBe(WITHHELD)
+  })
+
+  it("reads percent escapes of every character even beside a stray %, which a strict decoder refuses", () => {
+    // Every character but letters and digits escaped, "*" and "!" too, as encodeURIComponent does not.
+    const escaped = [...SECRET]
+      .map((character) =>
+        /[A-Za-z0-9]/.test(character) ? character : `%${character.charCodeAt(0).toString(16).toUpperCase()}`
+      )
+      .join("")
+    expect(scrubSecrets(`100% sure: ${escaped}`, secrets)).toBe(WITHHELD)
+  })
+
+  it("replaces a secret of six characters wherever it stands and in any case, rather than withhold the text", () => {
+    const six = secretsOf(["k9Qz7w"])
+    expect(scrubSecrets("key=K9QZ7W refused", six)).toBe(`key=${REDACTED} refused`)
+    expect(scrubSecrets("keyk9Qz7wrefused", six)).toBe(`key${REDACTED}refused`)
+  })
+
   it("cuts a very long text before reading it, leaving no part of a secret at the cut", () => {
     const long = `${"x".repeat(64 * 1024 - 10)}${base64(SECRET)}${"y".repeat(1000)}`
     const scrubbed = scrubSecrets(long, secrets)
     expect(scrubbed.length).toBeLessThan(64 * 1024)
     expect(scrubbed.endsWith("x…")).toBe(true)
+  })
+})
+
+describe("looksGenerated", () => {
+  it("takes a long password of three kinds of character or more, without spaces, for a generated one", () => {
+    expect(looksGenerated("SG7kPq2xWm9Lr4Tz8Nb3")).toBe(true)
+    expect(looksGenerated("sg.7kpq2xwm9lr4tz8nb3")).toBe(true)
+    expect(looksGenerated("SG.7kPq2xWm9Lr4Tz8Nb3")).toBe(true)
+    // Two kinds, too short, or words with spaces: chosen, and half of it may be an ordinary word.
+    expect(looksGenerated("sg7kpq2xwm9lr4tz8nb3")).toBe(false)
+    expect(looksGenerated("SG7kPq2xWm9Lr4Tz8Nb")).toBe(false)
+    expect(looksGenerated("Correct Horse Battery 9")).toBe(false)
   })
 })
