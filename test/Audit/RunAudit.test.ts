@@ -584,6 +584,26 @@ describe("a server that ignores the cursor", () => {
     )
   })
 
+  it("is not taken for one when a few users come round several times, within the margin a shifting list may need", async () => {
+    // Ten users, each sent five times on pages of one: 40 repeats, four times the users, yet far short of a loop.
+    const order = Array.from({ length: 50 }, (_, index) => `u${index % 10}`)
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) => {
+            if (request.path === "/roles") return json(200, { results: [] })
+            const at = Number(request.query.get("cursor") ?? "0")
+            const next = at + 1 < order.length ? { next: String(at + 1) } : {}
+            return json(200, { results: [wire(order[at] ?? "")], ...next })
+          })
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    expect(outcome.run.users.seen).toBe(10)
+    expect(outcome.run.warnings.join("\n")).toMatch(/^40 records repeated a user id already seen/m)
+  })
+
   it("and cycles through the same pages under fresh cursors fails the run instead of reading for ever", async () => {
     const page = (name: string) => Array.from({ length: 60 }, (_, index) => wire(`${name}${index}`))
     const pages = [page("a"), page("b")]
