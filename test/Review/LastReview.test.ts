@@ -2,7 +2,7 @@
  * Comparing a review with the last review's workbook: only a workbook of the same Panther, read as this tool writes
  * it, and a clear reason otherwise; accounts told apart by id, or by email when a record has none.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
@@ -44,6 +44,29 @@ it("compares with the newest earlier workbook, by id, or by email in any case fo
     removed: [{ userId: "gone", email: "gone@example.com", name: "Gone Two", privileged: "true" }]
   })
   expect(since._tag === "Compared" ? [...since.added] : []).toEqual(["id:new"])
+})
+
+it("takes for a workbook only a file named as one, not a copy with another ending", async () => {
+  workbook("access-review-20260701T000000Z.csv", [
+    "user_id,email,instance,decision",
+    "a,a@example.com,api.acme.example"
+  ])
+  workbook("access-review-20260901T000000Z.csv.bak", [
+    "user_id,email,instance,decision",
+    "b,b@example.com,api.acme.example"
+  ])
+  expect(await compare([row("a")])).toMatchObject({ _tag: "Compared", workbook: "access-review-20260701T000000Z.csv" })
+})
+
+it("does not read a workbook over 256 MiB, and says so", async () => {
+  const path = join(directory, "access-review-20260701T000000Z.csv")
+  writeFileSync(path, "user_id,email,decision\r\n")
+  // Sparse: no disk is used for it.
+  truncateSync(path, 256 * 1024 * 1024 + 1)
+  expect(await compare([row("a")])).toEqual({
+    _tag: "NotCompared",
+    reason: "the last review's workbook, access-review-20260701T000000Z.csv, could not be read (it is over 256 MiB)"
+  })
 })
 
 it("does not compare with a workbook of another Panther, or one saved with other columns, and says why", async () => {
@@ -137,6 +160,34 @@ it("says nothing changed for accounts that share a key, here or on the workbook,
   expect(since.addedAccounts).toBe(0)
 })
 
+it("says nothing changed for a key two accounts share on one side only, whichever side", async () => {
+  const admin = reviewRowOf("", { email: "Sam@x.com", roleName: "Admin", privileged: true })
+  const analyst = reviewRowOf("", { email: "sam@x.com", roleName: "Analyst" })
+  // Two here, one on the workbook.
+  const here = await changesAgainst([HEADER, "true,Admin,true,,Sam@x.com,"], [admin, analyst])
+  expect([...here.changed]).toEqual([])
+  // One here, two on the workbook.
+  const there = await changesAgainst(
+    [HEADER, "true,Admin,true,,Sam@x.com,", "false,Analyst,true,,sam@x.com,"],
+    [analyst]
+  )
+  expect([...there.changed]).toEqual([])
+})
+
+it("counts as added only the accounts able to sign in, when one that is not shares their key", async () => {
+  const since = await changesAgainst(
+    [HEADER, "false,Analyst,true,u1,u1@example.com,"],
+    [row("u1"), reviewRowOf("", { email: "Sam@x.com" }), reviewRowOf("", { email: "sam@x.com", enabled: false })]
+  )
+  expect([...since.added]).toEqual(["email:sam@x.com"])
+  expect(since.addedAccounts).toBe(1)
+})
+
+it("takes an empty role of a record that failed validation then for no knowledge of its role, not for no role", async () => {
+  const since = await changesAgainst([HEADER, ",,true,u5,u5@example.com,"], [row("u5")])
+  expect([...since.changed]).toEqual([])
+})
+
 it("reads a workbook a spreadsheet saved as Windows-1252, so accented roles are not taken for changed ones", async () => {
   const rows = [reviewRowOf("u1", { roleName: "Équipe SOC" })]
   const lines = [HEADER, "false,Équipe SOC,true,u1,u1@example.com,"]
@@ -152,6 +203,42 @@ it("counts a role given to an account without one, or taken away, as a change", 
   expect([...since.changed]).toEqual([
     ["id:u3", "role (no role) -> Analyst"],
     ["id:u4", "role Analyst -> (no role)"]
+  ])
+})
+
+it("counts an account able to sign in then and deactivated now as a change, not as removed", async () => {
+  const since = await changesAgainst(
+    [HEADER, "false,Analyst,true,u1,u1@example.com,"],
+    [reviewRowOf("u1", { enabled: false })]
+  )
+  expect([...since.changed]).toEqual([["id:u1", "deactivated"]])
+  expect(since.removed).toEqual([])
+})
+
+it("does not count an email that differs only in case as a change of email", async () => {
+  const since = await changesAgainst(
+    [HEADER, "false,Analyst,true,u1,U1@Example.COM,", "false,Analyst,true,u2,old@example.com,"],
+    [row("u1"), row("u2")]
+  )
+  expect([...since.changed]).toEqual([["id:u2", "email old@example.com -> u2@example.com"]])
+})
+
+it("says a revoke was not carried out only of an account still able to sign in, and a role change only if not made", async () => {
+  const since = await changesAgainst(
+    [
+      HEADER,
+      "false,Analyst,true,u1,u1@example.com,revoke",
+      "false,Analyst,true,u2,u2@example.com,Revoke",
+      "false,Admin,true,u3,u3@example.com,change-role:analyst",
+      "false,Admin,true,u4,u4@example.com,change-role:Analyst"
+    ],
+    [reviewRowOf("u1", { enabled: false }), row("u2"), row("u3"), reviewRowOf("u4", { roleName: "Admin" })]
+  )
+  expect([...since.changed]).toEqual([
+    ["id:u1", "deactivated"],
+    ["id:u2", "revoke decided at the last review, still able to sign in"],
+    ["id:u3", "role Admin -> Analyst"],
+    ["id:u4", "change-role:Analyst decided at the last review, role still Admin"]
   ])
 })
 
@@ -186,14 +273,19 @@ it("says a workbook cannot be read when reading it fails, rather than fail the r
 
 it("refuses a UTF-16 workbook, saying how to save it", async () => {
   const text = `${HEADER}\r\nfalse,Analyst,true,u1,u1@example.com,\r\n`
-  writeFileSync(
-    join(directory, "access-review-20260701T000000Z.csv"),
-    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")])
-  )
-  const since = await compare([row("u1")])
-  expect(since._tag === "NotCompared" ? since.reason : "").toContain(
-    "it is UTF-16 text: save it as CSV (UTF-8, or Comma delimited)"
-  )
+  const littleEndian = Buffer.from(text, "utf16le")
+  // Big-endian too, as some tools save it.
+  const bigEndian = Buffer.from(littleEndian).swap16()
+  for (const bytes of [
+    Buffer.concat([Buffer.from([0xff, 0xfe]), littleEndian]),
+    Buffer.concat([Buffer.from([0xfe, 0xff]), bigEndian])
+  ]) {
+    writeFileSync(join(directory, "access-review-20260701T000000Z.csv"), bytes)
+    const since = await compare([row("u1")])
+    expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+      "it is UTF-16 text: save it as CSV (UTF-8, or Comma delimited)"
+    )
+  }
 })
 
 it("reads each byte that is not UTF-8 as Windows-1252, and the rest as UTF-8", async () => {
@@ -205,6 +297,8 @@ it("reads each byte that is not UTF-8 as Windows-1252, and the rest as UTF-8", a
     Buffer.from(",é", "utf8")
   ])
   expect(decodeWorkbookBytes(mixed, true).text).toBe("Analyste sécurité,Équipe,5 €,é")
+  // A UTF-16 surrogate written as UTF-8 (ED A0 80) is no UTF-8: three Windows-1252 bytes.
+  expect(decodeWorkbookBytes(Buffer.from([0x61, 0xed, 0xa0, 0x80]), true).text).toBe("aí\u00a0€")
   // A sequence cut at the end of a chunk waits for the next.
   const cut = decodeWorkbookBytes(Buffer.from("ab\u00e9", "utf8").subarray(0, 3), false)
   expect(cut).toMatchObject({ text: "ab" })
