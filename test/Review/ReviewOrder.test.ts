@@ -18,7 +18,7 @@ describe("the review order", () => {
       row("twin-2", { familyName: "Twin", email: "same@example.com" }),
       row("twin-1", { familyName: "Twin", email: "same@example.com" })
     ]
-    expect([...rows].sort(compareReviewRows).map((item) => item.userId)).toEqual([
+    const expected = [
       "admin",
       "helpdesk",
       "devries",
@@ -29,6 +29,14 @@ describe("the review order", () => {
       "zimmer",
       "auditor",
       "invalid"
-    ])
+    ]
+    expect([...rows].sort(compareReviewRows).map((item) => item.userId)).toEqual(expected)
+    // Whatever order the users came in.
+    expect(
+      [...rows]
+        .reverse()
+        .sort(compareReviewRows)
+        .map((item) => item.userId)
+    ).toEqual(expected)
   })
 })
