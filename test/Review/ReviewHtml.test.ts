@@ -143,4 +143,22 @@ describe("the review page's pieces", () => {
     ])
     expect(figures).toMatchObject({ users: 7, enabled: 6, deactivated: 1, invalid: 1 })
   })
+
+  it("marks a bin starting at --stale-days mixed, not stale: that many whole days may be under the limit", () => {
+    const figures = reviewFigures({ run: run(91), asOf: AS_OF, rows: [] } satisfies Review)
+    expect(figures.loginBins.slice(3, 6).map((bin) => [bin.label, bin.state])).toEqual([
+      ["61–90", "recent"],
+      ["91–180", "mixed"],
+      ["181–365", "stale"]
+    ])
+  })
+
+  it("counts users with a finding above info only: a privileged role alone is no problem", () => {
+    const rows = [
+      row("admin", { privileged: true, findings: addFinding(NO_FINDINGS, "PRIVILEGED_ROLE", "info") }),
+      row("stale", { findings: addFinding(NO_FINDINGS, "STALE_LOGIN", "medium") }),
+      row("fine")
+    ]
+    expect(reviewFigures({ run: run(45), asOf: AS_OF, rows } satisfies Review).withFindings).toBe(1)
+  })
 })

@@ -53,11 +53,35 @@ it("says of a record that failed the schema that its privilege is unknown, not t
     })
   )
   expect(inventoryRecord(failed, AS_OF)).toMatchObject({ privileged: null, enabled: null })
+  // Nothing was read of it but its id: every other field is absent (null), not empty text.
+  expect(inventoryRecord(failed, AS_OF)).toMatchObject({
+    userId: "u-9",
+    email: null,
+    givenName: null,
+    familyName: null,
+    roleName: null,
+    deactivated: null
+  })
   const column = (columns: ReadonlyArray<string>, cells: ReadonlyArray<string>) => cells[columns.indexOf("privileged")]
   expect(column(INVENTORY_COLUMNS, inventoryCsvRow(failed, AS_OF))).toBe("")
   expect(column(REVIEW_COLUMNS, reviewRow(failed, AS_OF, NO_CONTEXT))).toBe("")
   const sound = rowOf(UserRecord.ValidUser({ user: user({ lastLoggedInAt: daysAgo(3) }) }))
   expect(column(REVIEW_COLUMNS, reviewRow(sound, AS_OF, NO_CONTEXT))).toBe("false")
+  // Nor that it can sign in.
+  const enabled = (columns: ReadonlyArray<string>, cells: ReadonlyArray<string>) => cells[columns.indexOf("enabled")]
+  expect(enabled(INVENTORY_COLUMNS, inventoryCsvRow(failed, AS_OF))).toBe("")
+  expect(enabled(REVIEW_COLUMNS, reviewRow(failed, AS_OF, NO_CONTEXT))).toBe("")
+  expect(enabled(REVIEW_COLUMNS, reviewRow(sound, AS_OF, NO_CONTEXT))).toBe("true")
+})
+
+it("neutralises in the workbook and the inventory an id a spreadsheet would run as a formula", () => {
+  const record = UserRecord.ValidUser({
+    user: user({ id: '=HYPERLINK("http://x.example")', lastLoggedInAt: daysAgo(3) })
+  })
+  const formula = rowOf(record)
+  const cell = (columns: ReadonlyArray<string>, cells: ReadonlyArray<string>) => cells[columns.indexOf("user_id")]
+  expect(cell(REVIEW_COLUMNS, reviewRow(formula, AS_OF, NO_CONTEXT))).toBe('\'=HYPERLINK("http://x.example")')
+  expect(cell(INVENTORY_COLUMNS, inventoryCsvRow(formula, AS_OF))).toBe('\'=HYPERLINK("http://x.example")')
 })
 
 it("gives a deactivated user's bad timestamp no finding, as the run does, but calls the record invalid", () => {
@@ -96,4 +120,11 @@ it("shows what could be read of a record that failed the schema, as the run judg
   const off = rowFor({ role: { name: "Admin" }, enabled: false })
   expect(off).toMatchObject({ enabled: false, invalidReason: reason })
   expect(inventoryRecord(off, AS_OF)).toMatchObject({ valid: false, deactivated: true, invalidReason: reason })
+})
+
+it("counts whole days since the last login, rounding down, and a login ahead of the audit as 0", () => {
+  const at = (lastLoggedInAt: string) =>
+    inventoryRecord(rowOf(UserRecord.ValidUser({ user: user({ lastLoggedInAt }) })), AS_OF).daysSinceLogin
+  expect(at(new Date(AS_OF - 10.9 * 86_400_000).toISOString())).toBe(10)
+  expect(at(new Date(AS_OF + 3_600_000).toISOString())).toBe(0)
 })
