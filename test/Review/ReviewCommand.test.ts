@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { stringify } from "csv-stringify/sync"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest"
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { REVIEW_COLUMNS } from "../../src/Review/ReviewCsv.js"
 import { reviewStem } from "../../src/Review/RunReview.js"
@@ -476,6 +476,28 @@ describe("a review when no user has login data", () => {
     expect(html).toContain(`<span class="n">unknown</span><span class="l">never logged in: ${why}</span>`)
     expect(html).toContain(`<span class="n">unknown</span><span class="l">stale: ${why}</span>`)
     expect(html).not.toMatch(/<span class="n">0<\/span><span class="l">(never logged in|stale)/)
+  })
+
+  it("does not call suppressed a NEVER_LOGGED_IN the workbook no longer lists", async () => {
+    const suppressionsDirectory = mkdtempSync(join(tmpdir(), "review-suppressions-"))
+    onTestFinished(() => rmSync(suppressionsDirectory, { recursive: true, force: true }))
+    const suppressions = join(suppressionsDirectory, "supp.yaml")
+    writeFileSync(
+      suppressions,
+      [
+        "suppressions:",
+        "  - user: blind-0",
+        '    finding: "*"',
+        "    reason: Service account",
+        "    owner: secops@example.com",
+        "    expires: 2099-01-31",
+        ""
+      ].join("\n")
+    )
+    const result = await review(blind, "--suppressions", suppressions)
+    expect(result.code, result.error).toBe(0)
+    const row = readWorkbook().find((item) => item.user_id === "blind-0")
+    expect(row).toMatchObject({ findings: "", suppressed_findings: "", suppression_reasons: "" })
   })
 })
 
