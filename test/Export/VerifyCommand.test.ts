@@ -96,6 +96,7 @@ describe("panther-audit verify", () => {
     expect(checked.code).toBe(1)
     expect(checked.stdout).toContain(`MANIFEST    manifest.json: its SHA-256 is `)
     expect(checked.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
+    expect(checked.stdout).not.toContain("Verified")
     expect(checked.error).toContain("does not match its manifest (manifest.json not the one recorded)")
     const malformed = await runCli(["verify", folder, "--expect-sha256", "abc"])
     expect(malformed.code).toBe(2)
@@ -184,6 +185,14 @@ describe("panther-audit verify", () => {
     }
   })
 
+  it("does not pass over a desktop.ini that is not small, or whose first line is not a section or comment", async () => {
+    // INI lines throughout, but past the few kilobytes Explorer writes: data could follow its first lines.
+    writeFileSync(join(folder, "desktop.ini"), `[.ShellClassInfo]\r\n${"IconResource=x\r\n".repeat(400)}`)
+    expect((await verify()).stdout).toContain("UNEXPECTED  desktop.ini")
+    writeFileSync(join(folder, "desktop.ini"), "IconResource=x\r\n[.ShellClassInfo]\r\n")
+    expect((await verify()).stdout).toContain("UNEXPECTED  desktop.ini")
+  })
+
   it("fails an export for a folder under a file manager's name, and shows no escape sequence from a name", async () => {
     mkdirSync(join(folder, "._sneaky"))
     writeFileSync(join(folder, "._\u001b[2Jhidden"), Buffer.from([0x00, 0x05, 0x16, 0x07]))
@@ -222,6 +231,12 @@ describe("panther-audit verify", () => {
     expect(result.code).toBe(2)
   })
 
+  it("takes a recorded digest pasted with space around it", async () => {
+    const result = await runCommand(verifyCommand, [folder, "--expect-sha256", ` ${recordedDigest} `])
+    expect(result.code, result.error).toBe(0)
+    expect(result.stdout).toContain("manifest.json is the one recorded")
+  })
+
   it("is a usage error (exit 2) for a manifest that is not JSON", async () => {
     writeFileSync(join(folder, "manifest.json"), "{ not json")
     const result = await verify()
@@ -234,6 +249,9 @@ describe("panther-audit verify", () => {
     const manifest = JSON.parse(readFileSync(path, "utf8")) as { files: Array<Record<string, unknown>> }
     for (const broken of [
       { ...manifest, files: [{ path: "../outside.txt", bytes: 1, sha256: "0".repeat(64) }] },
+      { ...manifest, files: [{ path: "..", bytes: 1, sha256: "0".repeat(64) }] },
+      { ...manifest, files: [{ path: "..\\outside.txt", bytes: 1, sha256: "0".repeat(64) }] },
+      { ...manifest, files: [{ path: "a", bytes: 1, sha256: "0".repeat(65) }] },
       { ...manifest, files: [{ path: "inventory.csv", bytes: 1 }] },
       { ...manifest, files: [{ path: "a", bytes: -1, sha256: "0".repeat(64) }] },
       { ...manifest, format: "something-else/9" }
@@ -243,6 +261,44 @@ describe("panther-audit verify", () => {
       expect(result.code).toBe(2)
       expect(result.error).toContain("manifest.json is malformed")
     }
+  })
+
+  it("refuses a manifest that lists a file twice, or itself (exit 2)", async () => {
+    const path = join(folder, "manifest.json")
+    const manifest = JSON.parse(readFileSync(path, "utf8")) as {
+      files: Array<{ path: string; bytes: number; sha256: string }>
+      counts: Record<string, unknown>
+    }
+    const first = manifest.files[0]
+    const own = { path: "manifest.json", bytes: 1, sha256: "0".repeat(64) }
+    for (const files of [
+      [...manifest.files, first],
+      [...manifest.files, own]
+    ]) {
+      writeFileSync(path, JSON.stringify({ ...manifest, files, counts: { ...manifest.counts, files: files.length } }))
+      const result = await verify()
+      expect(result.code).toBe(2)
+      expect(result.error).toContain("manifest.json is malformed")
+    }
+  })
+
+  it("refuses a manifest whose findings reports are of more than one stamp (exit 2)", async () => {
+    const path = join(folder, "manifest.json")
+    const manifest = JSON.parse(readFileSync(path, "utf8")) as {
+      files: Array<{ path: string; bytes: number; sha256: string }>
+      counts: Record<string, unknown>
+    }
+    const content = "{}\n"
+    const extra = "user-audit-20990101T000000Z.json"
+    writeFileSync(join(folder, extra), content)
+    const files = [
+      ...manifest.files,
+      { path: extra, bytes: content.length, sha256: createHash("sha256").update(content).digest("hex") }
+    ]
+    writeFileSync(path, JSON.stringify({ ...manifest, files, counts: { ...manifest.counts, files: files.length } }))
+    const result = await verify()
+    expect(result.code).toBe(2)
+    expect(result.error).toContain("manifest.json")
   })
 
   it("takes the folder through a link, but not a manifest that is a link (exit 2)", async () => {
