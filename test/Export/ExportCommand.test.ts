@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto"
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
@@ -8,6 +8,7 @@ import { NodeContext } from "@effect/platform-node"
 import { parse } from "csv-parse/sync"
 import { Effect, Fiber, Logger, LogLevel } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { reportStamp } from "../../src/Audit/AuditRun.js"
 import { runCommand as auditRunCommand } from "../../src/Audit/RunCommand.js"
 import { exportCommand } from "../../src/Export/ExportCommand.js"
 import { INVENTORY_COLUMNS } from "../../src/Export/Inventory.js"
@@ -58,6 +59,8 @@ describe("panther-audit export", () => {
     const stamp = /^export-(\d{8}T\d{6}Z)$/.exec(name)?.[1]
     expect(stamp).toBeDefined()
     const folder = join(directory, name)
+    // Readable by the group, as reports are; the temporary folder it was built in was private.
+    expect(statSync(folder).mode & 0o777).toBe(0o750)
     expect(readdirSync(folder).sort()).toEqual([
       `access-review-${stamp}.html`,
       `inventory-${stamp}.csv`,
@@ -73,6 +76,7 @@ describe("panther-audit export", () => {
       asOf: AS_OF_ISO,
       tool: { name: "panther-user-audit", version: VERSION },
       apiHost: new URL(simulator.baseUrl).host,
+      apiBaseUrl: simulator.baseUrl,
       parameters: { includeDeactivated: true, staleDays: 90 },
       counts: { files: 5, users: { seen: REVIEW_USERS.length, deactivated: 1, privileged: 2 } }
     })
@@ -140,6 +144,47 @@ describe("panther-audit export", () => {
       highestSeverity: "medium",
       privileged: false
     })
+  })
+})
+
+describe("an export of more than a thousand users", () => {
+  it("writes one inventory JSON document with every user, and a CSV row for each", async () => {
+    const many = await startSimulator({ users: 1_500, seed: 3, now: new Date(AS_OF) })
+    try {
+      const result = await runCommand(exportCommand, exportArgs(many))
+      expect(result.code, result.error).toBe(0)
+      const folder = join(directory, readdirSync(directory)[0] ?? "")
+      const json = readdirSync(folder).find((name) => name.startsWith("inventory-") && name.endsWith(".json")) ?? ""
+      const inventory = JSON.parse(readFileSync(join(folder, json), "utf8")) as {
+        inventory: { users: { seen: number } }
+        users: Array<{ userId: string | null }>
+      }
+      expect(inventory.users).toHaveLength(inventory.inventory.users.seen)
+      expect(inventory.users.length).toBeGreaterThan(1_000)
+      expect(new Set(inventory.users.map((user) => user.userId)).size).toBe(inventory.users.length)
+      const csv = parse(readFileSync(join(folder, json.replace(/\.json$/, ".csv")), "utf8"), {
+        bom: true,
+        columns: true
+      })
+      expect(csv).toHaveLength(inventory.users.length)
+    } finally {
+      await many.close()
+    }
+  })
+})
+
+describe("an export beside a folder already under its name", () => {
+  it("never takes that folder's place, even an empty one: it is named -2", async () => {
+    // Every name this export could take in the next minute, each an empty folder.
+    const start = Date.now()
+    for (let second = 0; second < 60; second++) {
+      mkdirSync(join(directory, `export-${reportStamp(start + second * 1000)}`))
+    }
+    const result = await runCommand(exportCommand, exportArgs(simulator))
+    expect(result.code, result.error).toBe(0)
+    const made = readdirSync(directory).filter((name) => readdirSync(join(directory, name)).length > 0)
+    expect(made).toHaveLength(1)
+    expect(made[0]).toMatch(/^export-\d{8}T\d{6}Z-2$/)
   })
 })
 
