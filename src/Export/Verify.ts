@@ -115,17 +115,30 @@ const EXPORT_FILES = [
 ] as const
 const STAMP = /^\d{8}T\d{6}Z$/
 
-/** The kinds of file the manifest does not list: a count that adds up says nothing when lines went with files. */
-const missingKinds = (manifest: Manifest): ReadonlyArray<string> => {
+/**
+ * What is wrong with the list of files, if anything: a kind of file it does not list (a count that adds up says
+ * nothing when lines went with files), or the reports of more than one run.
+ */
+const listingProblem = (manifest: Manifest): string | undefined => {
   const names = new Set(manifest.files.map((file) => file.path))
   const stamps = [...names].flatMap((name) => {
     const match = /^user-audit-(.+)\.json$/.exec(name)
     return match?.[1] !== undefined && STAMP.test(match[1]) ? [match[1]] : []
   })
-  const stamp = stamps.length === 1 ? stamps[0] : undefined
-  return EXPORT_FILES.filter(
+  if (stamps.length > 1) {
+    return (
+      `lists the findings reports of ${stamps.length} runs (${stamps.join(", ")}): an export holds those of one, so ` +
+      "files were added together with their lines"
+    )
+  }
+  const stamp = stamps[0]
+  const missing = EXPORT_FILES.filter(
     ([, prefix, suffix]) => stamp === undefined || !names.has(`${prefix}${stamp}${suffix}`)
   ).map(([kind, prefix, suffix]) => `${kind} (${prefix}<stamp>${suffix})`)
+  return missing.length === 0
+    ? undefined
+    : `does not list ${missing.join(", ")}: every export of format ${MANIFEST_FORMAT} holds each of them, so files ` +
+        "were taken out together with their lines"
 }
 
 const readManifest = (folder: string) =>
@@ -162,12 +175,10 @@ const readManifest = (folder: string) =>
           `${manifest.files.length}. It was edited; compare its digest with the one recorded when it was made.`
       )
     }
-    const missing = missingKinds(manifest)
-    if (missing.length > 0) {
+    const problem = listingProblem(manifest)
+    if (problem !== undefined) {
       return yield* unreadable(
-        `${path} does not list ${missing.join(", ")}: every export of format ${MANIFEST_FORMAT} holds each of ` +
-          "them, so files were taken out together with their lines. It was edited; compare its digest with the one " +
-          "recorded when it was made."
+        `${path} ${problem}. It was edited; compare its digest with the one recorded when it was made.`
       )
     }
     const manifestDigest = yield* Effect.tryPromise({
