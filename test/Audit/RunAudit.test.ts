@@ -559,25 +559,29 @@ describe("users without an id", () => {
   })
 })
 
+/** An audit of the users with these ids, one to a page, in this order. */
+const auditOnePerPage = (order: ReadonlyArray<string>) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const server = yield* scriptedServer((_index, request) => {
+          if (request.path === "/roles") return json(200, { results: [] })
+          const at = Number(request.query.get("cursor") ?? "0")
+          const next = at + 1 < order.length ? { next: String(at + 1) } : {}
+          return json(200, { results: [wire(order[at] ?? "")], ...next })
+        })
+        return yield* audit(server.url, "token")
+      })
+    )
+  )
+
 describe("a server that ignores the cursor", () => {
   it("is not taken for one when a finite list repeats users over many small pages (re-sorted while read)", async () => {
     const order = [
       ...Array.from({ length: 100 }, (_, index) => `u${index}`),
       ...Array.from({ length: 60 }, (_, index) => `u${index}`)
     ]
-    const outcome = await Effect.runPromise(
-      Effect.scoped(
-        Effect.gen(function* () {
-          const server = yield* scriptedServer((_index, request) => {
-            if (request.path === "/roles") return json(200, { results: [] })
-            const at = Number(request.query.get("cursor") ?? "0")
-            const next = at + 1 < order.length ? { next: String(at + 1) } : {}
-            return json(200, { results: [wire(order[at] ?? "")], ...next })
-          })
-          return yield* audit(server.url, "token")
-        })
-      )
-    )
+    const outcome = await auditOnePerPage(order)
     expect(outcome.run.users.seen).toBe(100)
     expect(outcome.run.warnings.join("\n")).toMatch(
       /^60 records repeated a user id already seen \(([^,()]+, ){5}\.\.\.\); each user was taken once, as first sent\.$/m
@@ -587,19 +591,7 @@ describe("a server that ignores the cursor", () => {
   it("is not taken for one when a few users come round several times, within the margin a shifting list may need", async () => {
     // Ten users, each sent five times on pages of one: 40 repeats, four times the users, yet far short of a loop.
     const order = Array.from({ length: 50 }, (_, index) => `u${index % 10}`)
-    const outcome = await Effect.runPromise(
-      Effect.scoped(
-        Effect.gen(function* () {
-          const server = yield* scriptedServer((_index, request) => {
-            if (request.path === "/roles") return json(200, { results: [] })
-            const at = Number(request.query.get("cursor") ?? "0")
-            const next = at + 1 < order.length ? { next: String(at + 1) } : {}
-            return json(200, { results: [wire(order[at] ?? "")], ...next })
-          })
-          return yield* audit(server.url, "token")
-        })
-      )
-    )
+    const outcome = await auditOnePerPage(order)
     expect(outcome.run.users.seen).toBe(10)
     expect(outcome.run.warnings.join("\n")).toMatch(/^40 records repeated a user id already seen/m)
   })

@@ -64,6 +64,22 @@ beforeEach((context) => {
 
 const verify = (path = folder) => runCommand(verifyCommand, [path])
 
+interface ManifestListing {
+  files: Array<{ path: string; bytes: number; sha256: string }>
+  counts: Record<string, unknown>
+}
+
+/** The export's manifest as written, for a test to doctor. */
+const readManifest = (): ManifestListing =>
+  JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")) as ManifestListing
+
+/** `manifest` written back listing `files`, its count edited to match, as a careful forger would. */
+const writeListing = (manifest: ManifestListing, files: ManifestListing["files"]) =>
+  writeFileSync(
+    join(folder, "manifest.json"),
+    JSON.stringify({ ...manifest, files, counts: { ...manifest.counts, files: files.length } })
+  )
+
 describe("panther-audit verify", () => {
   it("verifies an untouched export: exit 0 and the number of files", async () => {
     const result = await verify()
@@ -264,18 +280,15 @@ describe("panther-audit verify", () => {
   })
 
   it("refuses a manifest that lists a file twice, or itself (exit 2)", async () => {
-    const path = join(folder, "manifest.json")
-    const manifest = JSON.parse(readFileSync(path, "utf8")) as {
-      files: Array<{ path: string; bytes: number; sha256: string }>
-      counts: Record<string, unknown>
-    }
-    const first = manifest.files[0]
+    const manifest = readManifest()
+    const [first] = manifest.files
+    if (first === undefined) throw new Error("the export lists no files")
     const own = { path: "manifest.json", bytes: 1, sha256: "0".repeat(64) }
     for (const files of [
       [...manifest.files, first],
       [...manifest.files, own]
     ]) {
-      writeFileSync(path, JSON.stringify({ ...manifest, files, counts: { ...manifest.counts, files: files.length } }))
+      writeListing(manifest, files)
       const result = await verify()
       expect(result.code).toBe(2)
       expect(result.error).toContain("manifest.json is malformed")
@@ -283,11 +296,7 @@ describe("panther-audit verify", () => {
   })
 
   it("refuses a manifest whose findings reports are of more than one stamp, saying files were added (exit 2)", async () => {
-    const path = join(folder, "manifest.json")
-    const manifest = JSON.parse(readFileSync(path, "utf8")) as {
-      files: Array<{ path: string; bytes: number; sha256: string }>
-      counts: Record<string, unknown>
-    }
+    const manifest = readManifest()
     const content = "{}\n"
     const extra = "user-audit-20990101T000000Z.json"
     writeFileSync(join(folder, extra), content)
@@ -295,7 +304,7 @@ describe("panther-audit verify", () => {
       ...manifest.files,
       { path: extra, bytes: content.length, sha256: createHash("sha256").update(content).digest("hex") }
     ]
-    writeFileSync(path, JSON.stringify({ ...manifest, files, counts: { ...manifest.counts, files: files.length } }))
+    writeListing(manifest, files)
     const result = await verify()
     expect(result.code).toBe(2)
     // Said as what it is: a run's reports added, not every kind of file taken out.
@@ -330,25 +339,18 @@ describe("panther-audit verify", () => {
   })
 
   it("refuses a manifest that lists fewer files than every export holds, even when its count was edited to match", async () => {
-    const path = join(folder, "manifest.json")
-    const manifest = JSON.parse(readFileSync(path, "utf8")) as {
-      files: Array<{ path: string }>
-      counts: Record<string, unknown>
-    }
+    const manifest = readManifest()
     const kept = manifest.files.filter((file) => !file.path.startsWith("inventory-"))
     expect(kept).toHaveLength(manifest.files.length - 2)
     for (const file of manifest.files) if (!kept.includes(file)) unlinkSync(join(folder, file.path))
-    writeFileSync(
-      path,
-      JSON.stringify({ ...manifest, files: kept, counts: { ...manifest.counts, files: kept.length } })
-    )
+    writeListing(manifest, kept)
     const result = await verify()
     expect(result.code).toBe(2)
     expect(result.error).toContain(
       "does not list the inventory CSV (inventory-<stamp>.csv), the inventory JSON (inventory-<stamp>.json)"
     )
     // Nothing listed at all is no export either.
-    writeFileSync(path, JSON.stringify({ ...manifest, files: [], counts: { ...manifest.counts, files: 0 } }))
+    writeListing(manifest, [])
     for (const file of kept) unlinkSync(join(folder, file.path))
     expect((await verify()).error).toContain("does not list the findings CSV")
   })
