@@ -452,20 +452,22 @@ describe("users without a role", () => {
   })
 })
 
+/** An audit of one page of users, from a server that lists no roles. */
+const auditOnePage = (results: ReadonlyArray<WireUser>, token = "token") =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const server = yield* scriptedServer((_index, request) =>
+          request.path === "/roles" ? json(200, { results: [] }) : json(200, { results })
+        )
+        return yield* audit(server.url, token)
+      })
+    )
+  )
+
 describe("warnings quoting the server", () => {
   it("show a role name's escape sequences as U+FFFD, so the printed summary cannot drive the terminal", async () => {
-    const outcome = await Effect.runPromise(
-      Effect.scoped(
-        Effect.gen(function* () {
-          const server = yield* scriptedServer((_index, request) =>
-            request.path === "/roles"
-              ? json(200, { results: [] })
-              : json(200, { results: [wire("u1", { role: { name: "Analyst\u001b]0;PWNED\u0007" } })] })
-          )
-          return yield* audit(server.url, "token")
-        })
-      )
-    )
+    const outcome = await auditOnePage([wire("u1", { role: { name: "Analyst\u001b]0;PWNED\u0007" } })])
     const warning = outcome.run.warnings.find((text) => text.startsWith("Users hold roles GET /roles did not list"))
     expect(warning).toContain("Analyst\uFFFD]0;PWNED\uFFFD")
     expect(warning).not.toMatch(/\p{Cc}/u)
@@ -475,17 +477,9 @@ describe("warnings quoting the server", () => {
 describe("a user record holding the API token", () => {
   it("is reported with the token replaced, and the run says where to look and to rotate it", async () => {
     const token = "pat-run-audit-9d2c7e41b0"
-    const outcome = await Effect.runPromise(
-      Effect.scoped(
-        Effect.gen(function* () {
-          const server = yield* scriptedServer((_index, request) =>
-            request.path === "/roles"
-              ? json(200, { results: [] })
-              : json(200, { results: [wire("u1", { givenName: token, lastLoggedInAt: daysAgo(200) }), wire("u2")] })
-          )
-          return yield* audit(server.url, token)
-        })
-      )
+    const outcome = await auditOnePage(
+      [wire("u1", { givenName: token, lastLoggedInAt: daysAgo(200) }), wire("u2")],
+      token
     )
     const reports = readFileSync(outcome.reports.csv, "utf8") + readFileSync(outcome.reports.json, "utf8")
     expect(reports).not.toContain(token)
