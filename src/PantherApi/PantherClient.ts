@@ -21,7 +21,7 @@ import {
   Schema,
   Stream
 } from "effect"
-import { looksGenerated, quotesSecret, redact, scrubSecrets, secretsOf } from "../Cli/Redact.js"
+import { answerScanner, looksGenerated, scrubSecrets, secretsOf } from "../Cli/Redact.js"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { type ConnectionSettings, PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId, scrubbedUser } from "./DecodeUser.js"
@@ -157,18 +157,21 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const scrub = (text: string): string => scrubSecrets(text, tokenSecrets)
     /**
      * A successful answer with the token in its content (a name or email set to it by mistake) is read with it
-     * replaced, so no report or email quotes it, and counted, so the run can say so. A form found inside a JSON
-     * string is replaced by text that needs no escaping, so the answer stays JSON. Only the forms as they stand are
-     * looked for: reading every page for encoded ones would cost the audit's time (an error's quote is read for
-     * them, `scrub`).
+     * replaced, so no report or email quotes it, and counted, so the run can say so. Only the texts that hold it
+     * change, and the answer is JSON as before. Looked for in any case and behind `\u` escapes; an encoded token
+     * (base64 and the like) only in what an error quotes (`scrub`), since reading every page so would cost the
+     * audit's time.
      */
-    const withoutSecrets = (reply: Reply): Effect.Effect<Reply> =>
-      quotesSecret(reply.body, tokenSecrets)
-        ? Effect.as(
+    const scanner = answerScanner(tokenSecrets)
+    const withoutSecrets = (reply: Reply): Effect.Effect<Reply> => {
+      const body = scanner.mayHold(reply.body) ? scanner.redactJson(reply.body) : undefined
+      return body === undefined
+        ? Effect.succeed(reply)
+        : Effect.as(
             Ref.update(counters, (stats) => ({ ...stats, answersQuotingSecrets: stats.answersQuotingSecrets + 1 })),
-            { ...reply, body: redact(reply.body, tokenSecrets) }
+            { ...reply, body }
           )
-        : Effect.succeed(reply)
+    }
     /**
      * Its reason quotes the rejected values, and its id and email are the record's own: all end up in reports, so
      * all are scrubbed like any other answer.

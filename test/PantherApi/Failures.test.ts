@@ -5,6 +5,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted, type Scope, Stream } from "effect"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
 import { type PantherApiError, ServerError } from "../../src/PantherApi/ClientErrors.js"
+import type { UserRecord } from "../../src/PantherApi/UserRecord.js"
 import { makeSelfSignedCertificate } from "../Email/support/Certificate.js"
 import { json, resetMidBody, scriptedServer, slow, text } from "../support/scriptedServer.js"
 import { captureLogs, fastRetry, rawUser, runWithClient, TOKEN } from "../support/testClient.js"
@@ -1076,6 +1077,39 @@ describe("PantherClient failures", () => {
       expect(second?.record._tag === "ValidUser" ? second.record.user.familyName : "").toBe("Family-u2")
       // One answer of the two held it.
       expect(stats.answersQuotingSecrets).toBe(1)
+    })
+  )
+
+  it.scopedLive("finds the token in a record in another case, behind \\u escapes, or ending in a backslash", () =>
+    Effect.gen(function* () {
+      const names = (records: Iterable<{ readonly record: UserRecord }>) =>
+        [...records].map(({ record }) => (record._tag === "ValidUser" ? record.user.givenName : record._tag))
+      // Upper-cased, as a form may have made it.
+      const upper = yield* scriptedServer([json(200, { results: [rawUser("u1", { givenName: TOKEN.toUpperCase() })] })])
+      const [upperRead, upperStats] = yield* runWithClient(upper.url, (client) =>
+        Effect.all([Stream.runCollect(client.listUsersAsSent()), client.stats])
+      )
+      expect(names(upperRead)).toEqual(["[redacted]"])
+      expect(upperStats.answersQuotingSecrets).toBe(1)
+      // Each character of it escaped, as an encoder may write `&` or `<`: the text as it stands does not hold it.
+      const escaped = [...TOKEN].map((character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`)
+      const body = JSON.stringify({ results: [rawUser("u1", { givenName: "PLACE" })] }).replace(
+        "PLACE",
+        escaped.join("")
+      )
+      const hidden = yield* scriptedServer([text(200, body, "application/json")])
+      const hiddenRead = yield* runWithClient(hidden.url, (client) => Stream.runCollect(client.listUsersAsSent()))
+      expect(names(hiddenRead)).toEqual(["[redacted]"])
+      expect(JSON.stringify([...hiddenRead])).not.toContain(TOKEN)
+      // A token ending in a backslash: the text of a name ending in a quote holds it as it stands, and redacting
+      // that text would end the JSON string early and spoil the page. Texts are redacted as texts: the name, which
+      // does not hold the token, is read as sent.
+      const slashed = Redacted.make(`${TOKEN}\\`)
+      const quoted = yield* scriptedServer([json(200, { results: [rawUser("u1", { givenName: `${TOKEN}"x` })] })])
+      const quotedRead = yield* runWithClient(quoted.url, (client) => Stream.runCollect(client.listUsersAsSent()), {
+        token: slashed
+      })
+      expect(names(quotedRead)).toEqual([`${TOKEN}"x`])
     })
   )
 
