@@ -135,10 +135,22 @@ const listingProblem = (manifest: Manifest): string | undefined => {
   const missing = EXPORT_FILES.filter(
     ([, prefix, suffix]) => stamp === undefined || !names.has(`${prefix}${stamp}${suffix}`)
   ).map(([kind, prefix, suffix]) => `${kind} (${prefix}<stamp>${suffix})`)
-  return missing.length === 0
+  if (missing.length > 0) {
+    return (
+      `does not list ${missing.join(", ")}: every export of format ${MANIFEST_FORMAT} holds each of them, so files ` +
+      "were taken out together with their lines"
+    )
+  }
+  // Named as the export names its files, but not those of its run: another run's report, or one renamed.
+  const own = new Set(EXPORT_FILES.map(([, prefix, suffix]) => `${prefix}${stamp}${suffix}`))
+  const others = [...names].filter(
+    (name) =>
+      !own.has(name) && EXPORT_FILES.some(([, prefix, suffix]) => name.startsWith(prefix) && name.endsWith(suffix))
+  )
+  return others.length === 0
     ? undefined
-    : `does not list ${missing.join(", ")}: every export of format ${MANIFEST_FORMAT} holds each of them, so files ` +
-        "were taken out together with their lines"
+    : `lists ${others.join(", ")} besides its run's own files: an export holds those of one run, so files were ` +
+        "added together with their lines"
 }
 
 const readManifest = (folder: string) =>

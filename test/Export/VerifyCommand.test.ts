@@ -313,6 +313,25 @@ describe("panther-audit verify", () => {
     expect(result.error).not.toContain("does not list")
   })
 
+  it("refuses a manifest listing, besides its run's files, others named as an export names its files (exit 2)", async () => {
+    const manifest = readManifest()
+    const content = "x\n"
+    const digest = createHash("sha256").update(content).digest("hex")
+    for (const extra of [
+      "user-audit-20990101T000000Z.csv",
+      "inventory-20990101T000000Z.csv",
+      "access-review-20990101T000000Z.html",
+      `${fileStartingWith("user-audit-", ".json").replace(".json", "")}-2.json`
+    ]) {
+      writeFileSync(join(folder, extra), content)
+      writeListing(manifest, [...manifest.files, { path: extra, bytes: content.length, sha256: digest }])
+      const result = await verify()
+      expect(result.code, extra).toBe(2)
+      expect(result.error).toContain(`lists ${extra} besides its run's own files`)
+      unlinkSync(join(folder, extra))
+    }
+  })
+
   it("takes the folder through a link, but not a manifest that is a link (exit 2)", async () => {
     const link = join(scratch, "link-to-export")
     symlinkSync(folder, link)
