@@ -21,7 +21,7 @@ import {
   Schema,
   Stream
 } from "effect"
-import { answerScanner, looksGenerated, scrubSecrets, secretsOf } from "../Cli/Redact.js"
+import { answerScanner, looksGenerated, revealsAny, scrubSecrets, secretsOf } from "../Cli/Redact.js"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { type ConnectionSettings, PantherConnection } from "./Connection.js"
 import { decodeUserRecord, describeParseError, rawUserId, scrubbedUser } from "./DecodeUser.js"
@@ -600,6 +600,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       getRole: (id: string): Effect.Effect<RoleWithPermissions, PantherApiError> =>
         send(Routes.getRole, RoleWithPermissions, plain(Routes.getRole, pathWithId(Routes.getRole, id))),
       stats: Ref.get(counters),
+      /** Whether a text holds the API token or the proxy's password, in any form (`Redact.ts`). */
+      holdsSecret: (text: string): boolean => revealsAny(text, tokenSecrets),
       /** The API's base URL, as settled from the flags and environment (never with credentials). */
       baseUrl: settings.baseUrl
     } as const

@@ -10,7 +10,16 @@ import { printable } from "../PantherApi/Responses.js"
 import type { ModifyUser } from "../PantherApi/Schemas.js"
 import { isAsAsked } from "../PantherApi/UncertainChanges.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
-import { chosenRole, emailOption, familyNameOption, givenNameOption, roleIdOption, roleOption } from "./UserFields.js"
+import {
+  chosenRole,
+  emailOption,
+  familyNameOption,
+  givenNameOption,
+  refuseSecretFields,
+  roleField,
+  roleIdOption,
+  roleOption
+} from "./UserFields.js"
 import { printUser } from "./UserOutput.js"
 
 /** What `--if-absent` says of the user Panther already has, and what would make it as asked. */
@@ -61,6 +70,12 @@ export const createUserCommand = Command.make(
         })
       )
       const client = yield* PantherClient
+      yield* refuseSecretFields(client.holdsSecret, [
+        ["--email", Option.some(args.email)],
+        ["--given-name", Option.some(args.givenName)],
+        ["--family-name", Option.some(args.familyName)],
+        roleField(Option.some(role))
+      ])
       const body = { email: args.email, givenName: args.givenName, familyName: args.familyName, role }
       if (args.ifAbsent) {
         const existing = yield* client.findUserByEmail(args.email)

@@ -12,7 +12,16 @@ import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { RoleRef, User } from "../PantherApi/Schemas.js"
 import { userIdArg } from "./GetUserCommand.js"
-import { chosenRole, emailOption, familyNameOption, givenNameOption, roleIdOption, roleOption } from "./UserFields.js"
+import {
+  chosenRole,
+  emailOption,
+  familyNameOption,
+  givenNameOption,
+  refuseSecretFields,
+  roleField,
+  roleIdOption,
+  roleOption
+} from "./UserFields.js"
 import { printUser } from "./UserOutput.js"
 
 /**
@@ -51,6 +60,12 @@ export const updateUserCommand = Command.make(
         })
       }
       const client = yield* PantherClient
+      yield* refuseSecretFields(client.holdsSecret, [
+        ["--email", args.email],
+        ["--given-name", args.givenName],
+        ["--family-name", args.familyName],
+        roleField(newRole)
+      ])
       // The update's body is built from this answer: it must name the user, or it could be anyone's.
       const current = yield* client.getUser(args.id, true)
       const role = yield* Option.match(newRole, { onSome: Effect.succeed, onNone: () => currentRole(current, args.id) })

@@ -49,3 +49,34 @@ export const chosenRole = (
     )
   )
 }
+
+/**
+ * Refuses to write the API token (or the proxy's password) into a user: pasted into the wrong flag, it would be
+ * readable by everyone who can list users, and Panther's answer, read with it redacted, would no longer match what
+ * was sent. `fields` pairs each flag with its value, none when not given.
+ */
+export const refuseSecretFields = (
+  holdsSecret: (text: string) => boolean,
+  fields: ReadonlyArray<readonly [flag: string, value: Option.Option<string>]>
+): Effect.Effect<void, ConfigurationError> => {
+  const flags = fields.flatMap(([flag, value]) => (Option.exists(value, holdsSecret) ? [flag] : []))
+  return flags.length === 0
+    ? Effect.void
+    : Effect.fail(
+        new ConfigurationError({
+          message:
+            `${flags.join(" and ")} ${flags.length === 1 ? "holds" : "hold"} the API token (or the proxy's password): ` +
+            "a user's fields are readable by everyone who can list users. Check what was pasted there; nothing was sent."
+        })
+      )
+}
+
+/** The role's flag and value, for `refuseSecretFields`. */
+export const roleField = (role: Option.Option<RoleRef>): readonly [string, Option.Option<string>] =>
+  Option.match(role, {
+    onNone: () => ["--role", Option.none()] as const,
+    onSome: (chosen) =>
+      chosen.name !== undefined
+        ? (["--role", Option.some(chosen.name)] as const)
+        : (["--role-id", Option.fromNullable(chosen.id)] as const)
+  })

@@ -264,6 +264,45 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("create and update refuse to write the token into a user, sending nothing", async () => {
+    const token = "pat-field-guard-3b8d51e9a4"
+    const created = await againstScripted(
+      [json(200, rawUser("new"))],
+      [
+        "users",
+        "create",
+        "--email",
+        "kim@example.com",
+        "--given-name",
+        token,
+        "--family-name",
+        "Lee",
+        "--role",
+        "Analyst"
+      ],
+      token
+    )
+    const updated = await againstScripted(
+      [json(200, rawUser("u1")), json(200, rawUser("u1"))],
+      ["users", "update", "u1", "--family-name", `Lee ${token.toUpperCase()}`, "--role-id", token],
+      token
+    )
+    expect(created.code).toBe(2)
+    expect(created.methods).toEqual([])
+    expect(stderrText(created.stderr)).toContain("--given-name holds the API token (or the proxy's password)")
+    expect(updated.code).toBe(2)
+    expect(updated.methods).toEqual([])
+    expect(stderrText(updated.stderr)).toContain("--family-name and --role-id hold the API token")
+    expect(created.stderr + created.stdout + updated.stderr + updated.stdout).not.toMatch(new RegExp(token, "i"))
+    // Names that are not the token go through.
+    const fine = await againstScripted(
+      [json(200, rawUser("u1")), json(200, rawUser("u1", { familyName: "Lee" }))],
+      ["users", "update", "u1", "--family-name", "Lee"],
+      token
+    )
+    expect(fine.code, fine.stderr).toBe(0)
+  })
+
   it("delete --if-exists does not take a wrong --api-url's 404 for a user already gone", async () => {
     const wrongUrl = await againstScripted(
       [json(404, { message: "no route" }), json(404, { message: "no route" })],
