@@ -20,7 +20,7 @@ import {
   roleIdOption,
   roleOption
 } from "./UserFields.js"
-import { printUser } from "./UserOutput.js"
+import { printUser, tellSecretsQuoted } from "./UserOutput.js"
 
 /** What `--if-absent` says of the user Panther already has, and what would make it as asked. */
 const alreadyThere = (record: UserRecord, body: ModifyUser): string => {
@@ -83,11 +83,13 @@ export const createUserCommand = Command.make(
           const { record, asSent } = existing.value
           // As Panther sent it, as `users get` prints it: an invalid record too.
           yield* printUser(asSent)
+          yield* tellSecretsQuoted(client)
           return yield* tell(record._tag === "ValidUser" ? "done" : "warning", printable(alreadyThere(record, body)))
         }
       }
       const user = yield* client.createUser(body)
       yield* printUser(user)
+      yield* tellSecretsQuoted(client)
       yield* tell("done", printable(`Created user ${user.email} (${user.id ?? "no id returned"}).`))
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
 ).pipe(Command.withDescription(withLoggingHelp("Create (invite) a user; needs a token with Manage Users.")))

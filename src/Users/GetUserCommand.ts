@@ -5,7 +5,7 @@ import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.
 import { requireArgValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
-import { printUser } from "./UserOutput.js"
+import { printUser, tellSecretsQuoted } from "./UserOutput.js"
 
 export const userIdArg = Args.text({ name: "id" }).pipe(
   Args.mapEffect(requireArgValue("The user id")),
@@ -25,5 +25,6 @@ export const getUserCommand = Command.make("get", { connection: connectionOption
   Effect.gen(function* () {
     const client = yield* PantherClient
     yield* printUser(yield* client.getUserAsSent(args.id))
+    yield* tellSecretsQuoted(client)
   }).pipe(Effect.provide(pantherClientLayer(args.connection)))
 ).pipe(Command.withDescription(withLoggingHelp("Show one user as JSON.")))

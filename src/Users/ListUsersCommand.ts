@@ -16,13 +16,13 @@ import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { NoUsersListed } from "../PantherApi/ClientErrors.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
-import { PantherClient, repeatsLoop, secretsQuotedWarning } from "../PantherApi/PantherClient.js"
+import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
 import { makeRepeatedIds, namingRepeatedIds } from "../PantherApi/RepeatedIds.js"
 import { printable } from "../PantherApi/Responses.js"
 import { Routes } from "../PantherApi/Routes.js"
 import { InvalidRecords } from "./InvalidRecords.js"
 import { whileStdoutOpen } from "./StdoutClosed.js"
-import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, userWriter } from "./UserOutput.js"
+import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, tellSecretsQuoted, userWriter } from "./UserOutput.js"
 
 const optionalText = (name: string, description: string) =>
   Options.text(name).pipe(
@@ -133,8 +133,7 @@ export const listUsersCommand = Command.make(
             `${ids}; left out, so each user is listed once, as first sent.`
         )
       }
-      const secretsQuoted = secretsQuotedWarning(stats)
-      if (secretsQuoted !== undefined) yield* tell("note", secretsQuoted)
+      yield* tellSecretsQuoted(client)
       const count = yield* Ref.get(invalid)
       if (count > 0) return yield* Effect.fail(new InvalidRecords({ count }))
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))

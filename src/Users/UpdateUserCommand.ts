@@ -8,6 +8,7 @@ import { tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
+import { REDACTED } from "../Cli/Redact.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { RoleRef, User } from "../PantherApi/Schemas.js"
@@ -22,7 +23,7 @@ import {
   roleIdOption,
   roleOption
 } from "./UserFields.js"
-import { printUser } from "./UserOutput.js"
+import { printUser, tellSecretsQuoted } from "./UserOutput.js"
 
 /**
  * The user's current role as the API wants it back: one of id or name, the id when there is one. A user may have
@@ -36,6 +37,31 @@ const currentRole = (user: User, id: string): Effect.Effect<RoleRef, Configurati
       message:
         `user ${printable(id)} has no role in Panther (neither id nor name), and the API replaces the whole user: ` +
         "give the role to set with --role or --role-id. Nothing was changed."
+    })
+  )
+}
+
+/**
+ * The user as Panther has it held the token, read as `[redacted]`: an update sends every field, and would write
+ * `[redacted]` in place of those not given. Refused, naming the flags that would set them, so the person running it
+ * decides what they should hold. `fields`: each flag, the current value, and the value given, if any.
+ */
+const refuseToWriteRedacted = (
+  id: string,
+  current: User,
+  fields: ReadonlyArray<readonly [flag: string, current: string, given: Option.Option<string>]>
+): Effect.Effect<void, ConfigurationError> => {
+  const kept = fields.flatMap(([flag, value, given]) =>
+    Option.isNone(given) && value.includes(REDACTED) ? [flag] : []
+  )
+  if (kept.length === 0) return Effect.void
+  return Effect.fail(
+    new ConfigurationError({
+      message:
+        `user ${printable(id)} (${printable(current.email)}) holds the API token (or the proxy's password) in what ` +
+        `${kept.join(" and ")} would set, read as ${REDACTED}: the update sends every field and would write ` +
+        `${REDACTED} there. Give ${kept.join(" and ")} with the value it should hold, and rotate the token. ` +
+        "Nothing was changed."
     })
   )
 }
@@ -67,7 +93,19 @@ export const updateUserCommand = Command.make(
         roleField(newRole)
       ])
       // The update's body is built from this answer: it must name the user, or it could be anyone's.
+      const quotedBefore = (yield* client.stats).answersQuotingSecrets
       const current = yield* client.getUser(args.id, true)
+      if ((yield* client.stats).answersQuotingSecrets > quotedBefore) {
+        yield* refuseToWriteRedacted(args.id, current, [
+          ["--email", current.email, args.email],
+          ["--given-name", current.givenName, args.givenName],
+          ["--family-name", current.familyName, args.familyName],
+          // The role is sent as `currentRole` gives it: by id when the user has one.
+          current.role.id !== undefined && current.role.id !== ""
+            ? ["--role-id", current.role.id, Option.map(newRole, () => "")]
+            : ["--role", current.role.name ?? "", Option.map(newRole, () => "")]
+        ])
+      }
       const role = yield* Option.match(newRole, { onSome: Effect.succeed, onNone: () => currentRole(current, args.id) })
       const user = yield* client.updateUser(args.id, {
         email: Option.getOrElse(args.email, () => current.email),
@@ -76,6 +114,7 @@ export const updateUserCommand = Command.make(
         role
       })
       yield* printUser(user)
+      yield* tellSecretsQuoted(client)
       yield* tell("done", `Updated user ${args.id}.`)
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
 ).pipe(

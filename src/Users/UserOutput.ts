@@ -5,6 +5,7 @@
 import { stringify } from "csv-stringify/sync"
 import { Console, Effect, Option, Ref } from "effect"
 import { tell } from "../Cli/CommandNotes.js"
+import { type PantherClient, secretsQuotedWarning } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { User } from "../PantherApi/Schemas.js"
 import { neutraliseFormula } from "../Reports/CsvColumns.js"
@@ -28,6 +29,13 @@ export const terminalSafeJson = (value: unknown, indent?: number): string =>
 
 /** One JSON document for a single user (`get`, `create`, `update`). */
 export const printUser = (user: unknown): Effect.Effect<void> => Console.log(terminalSafeJson(user, 2))
+
+/** The note that what was printed shows the token as `[redacted]`, when Panther's answers held it. */
+export const tellSecretsQuoted = (client: PantherClient): Effect.Effect<void> =>
+  Effect.flatMap(client.stats, (stats) => {
+    const note = secretsQuotedWarning(stats)
+    return note === undefined ? Effect.void : tell("note", note)
+  })
 
 const COLUMNS = [
   "id",

@@ -303,6 +303,30 @@ describe("panther-audit users", () => {
     expect(fine.code, fine.stderr).toBe(0)
   })
 
+  it("get notes a token read as [redacted]; update will not write [redacted] back in its place", async () => {
+    const token = "pat-get-note-5c0e7a12f9"
+    const holding = rawUser("u1", { givenName: token })
+    const got = await againstScripted([json(200, holding)], ["users", "get", "u1"], token)
+    expect(got.code, got.stderr).toBe(0)
+    expect(got.stdout).toContain('"givenName": "[redacted]"')
+    expect(stderrText(got.stderr)).toContain("1 answer from Panther held the API token")
+    // Changing the role only would send the name back as "[redacted]": refused, naming the flag that sets it.
+    const refused = await againstScripted([json(200, holding)], ["users", "update", "u1", "--role", "Admin"], token)
+    expect(refused.code).toBe(2)
+    expect(refused.methods).toEqual(["GET"])
+    expect(stderrText(refused.stderr)).toContain("in what --given-name would set, read as [redacted]")
+    expect(refused.stdout + refused.stderr).not.toContain(token)
+    // Given the name it should hold, the update goes through and clears the token from Panther.
+    const cleared = await againstScripted(
+      [json(200, holding), json(200, rawUser("u1", { givenName: "Kim" }))],
+      ["users", "update", "u1", "--given-name", "Kim"],
+      token
+    )
+    expect(cleared.code, cleared.stderr).toBe(0)
+    expect(cleared.methods).toEqual(["GET", "POST"])
+    expect(JSON.parse(cleared.requests[1]?.body ?? "{}")).toMatchObject({ givenName: "Kim" })
+  })
+
   it("delete --if-exists does not take a wrong --api-url's 404 for a user already gone", async () => {
     const wrongUrl = await againstScripted(
       [json(404, { message: "no route" }), json(404, { message: "no route" })],
