@@ -60,7 +60,8 @@ const refuseToWriteRedacted = (
       message:
         `user ${printable(id)} (${printable(current.email)}) holds the API token (or the proxy's password) in what ` +
         `${kept.join(" and ")} would set, read as ${REDACTED}: the update sends every field and would write ` +
-        `${REDACTED} there. Give ${kept.join(" and ")} with the value it should hold, and rotate the token. ` +
+        `${REDACTED} there. Give ${kept.join(" and ")} with the value ${kept.length === 1 ? "it" : "each"} should ` +
+        "hold, and rotate the token. " +
         "Nothing was changed."
     })
   )
