@@ -106,15 +106,30 @@ export const redact = (text: string, secrets: Secrets): string => secrets.forms.
 
 /**
  * For answers read in full, such as pages of users: whether a text may hold a secret, and the JSON answer with every
- * text in it that does redacted. Made once; `mayHold` is quick enough for every page (a test for the forms in any
+ * string in it that does redacted. Made once; `mayHold` is quick enough for every page (a test for the forms in any
  * case, about 9 microseconds a 19 KB page) and is true also of any text with a `\u` escape, which can hide a form
  * (Go's JSON encoder writes `&`, `<` and `>` so). Forms shorter than `MIN_READABLE` are left out, as found by chance.
  */
 export interface AnswerScanner {
   readonly mayHold: (text: string) => boolean
-  /** The JSON text with each string that holds a secret (key or value) redacted; undefined when none does. */
+  /**
+   * The text with each JSON string in it (key or value) that holds a secret, once unescaped, written anew with the
+   * secret redacted; the rest as it was, byte for byte. Undefined when none does.
+   */
   readonly redactJson: (text: string) => string | undefined
 }
+
+const isJson = (text: string): boolean => {
+  try {
+    JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A JSON string literal: read one by one, so neither nesting nor a byte order mark in front matters. */
+const JSON_STRING = /"(?:[^"\\]|\\.)*"/g
 
 export const answerScanner = (secrets: Secrets): AnswerScanner => {
   const forms = secrets.forms.filter((form) => form.length >= MIN_READABLE)
@@ -122,32 +137,23 @@ export const answerScanner = (secrets: Secrets): AnswerScanner => {
   const pattern = new RegExp(forms.map(escapeRegExp).join("|"), "i")
   const holds = (text: string) => pattern.test(text)
   const redactJson = (text: string): string | undefined => {
-    let document: unknown
-    try {
-      document = JSON.parse(text)
-    } catch {
-      // Not JSON: reading it fails, and the failure quotes it scrubbed (`scrubSecrets`); redacted here all the same.
-      return holds(text) ? redact(text, secrets) : undefined
-    }
     let found = false
-    const clean = (value: unknown): unknown => {
-      if (typeof value === "string") {
-        if (!holds(value)) return value
-        found = true
-        return redact(value, secrets)
+    const redacted = text.replace(JSON_STRING, (literal) => {
+      let value: unknown
+      try {
+        value = JSON.parse(literal)
+      } catch {
+        return literal
       }
-      if (Array.isArray(value)) return value.map(clean)
-      if (typeof value !== "object" || value === null) return value
-      return Object.fromEntries(Object.entries(value).map(([key, field]) => [clean(key) as string, clean(field)]))
-    }
-    let cleaned: unknown
-    try {
-      cleaned = clean(document)
-    } catch {
-      // Nested past the stack (no API answer is): read as text, as above.
-      return holds(text) ? redact(text, secrets) : undefined
-    }
-    return found ? JSON.stringify(cleaned) : undefined
+      if (typeof value !== "string" || !holds(value)) return literal
+      found = true
+      return JSON.stringify(redact(value, secrets))
+    })
+    if (found) return redacted
+    // Held across a string's end (a secret ending in a backslash, before an escaped quote), not in any one string:
+    // JSON as it is, with nothing to redact. Not JSON: whatever reads it fails and quotes it scrubbed; redacted here
+    // all the same.
+    return holds(text) && !isJson(text) ? redact(text, secrets) : undefined
   }
   return { mayHold: (text) => holds(text) || text.includes("\\u"), redactJson }
 }

@@ -69,7 +69,7 @@ export interface ClientStats {
   /** The first few ids of those (`RepeatedIds.ts`). */
   readonly repeatsDroppedIds: ReadonlyArray<string>
   /**
-   * Answers whose content held the API token (or the proxy's password), read with it replaced by `[redacted]`: a
+   * Answers whose content held the API token, read with it replaced by `[redacted]`: a
    * user's field set to it, say, which the reports and the email would otherwise quote.
    */
   readonly answersQuotingSecrets: number
@@ -83,7 +83,7 @@ export const secretsQuotedWarning = (stats: ClientStats): string | undefined => 
   const count = stats.answersQuotingSecrets
   if (count === 0) return undefined
   return (
-    `${count === 1 ? "1 answer" : `${count} answers`} from Panther held the API token (or the proxy's password) in ` +
+    `${count === 1 ? "1 answer" : `${count} answers`} from Panther held the API token in ` +
     `${count === 1 ? "its" : "their"} content, most likely in a user's name, email or role: it is shown as ` +
     "[redacted] in what this command wrote. Find the field in Panther's console and clear it, and rotate the token."
   )
@@ -162,7 +162,10 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
      * (base64 and the like) only in what an error quotes (`scrub`), since reading every page so would cost the
      * audit's time.
      */
-    const scanner = answerScanner(tokenSecrets)
+    // The token alone: random, it is found in no ordinary text in any case, where a proxy's password chosen as a
+    // word ("acmecorp") would be found in names and roles, and have them redacted and changes refused.
+    const tokenAlone = secretsOf([Redacted.value(settings.token)], [], [Redacted.value(settings.token)])
+    const scanner = answerScanner(tokenAlone)
     const withoutSecrets = (reply: Reply): Effect.Effect<Reply> => {
       const body = scanner.mayHold(reply.body) ? scanner.redactJson(reply.body) : undefined
       return body === undefined
@@ -600,8 +603,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       getRole: (id: string): Effect.Effect<RoleWithPermissions, PantherApiError> =>
         send(Routes.getRole, RoleWithPermissions, plain(Routes.getRole, pathWithId(Routes.getRole, id))),
       stats: Ref.get(counters),
-      /** Whether a text holds the API token or the proxy's password, in any form (`Redact.ts`). */
-      holdsSecret: (text: string): boolean => revealsAny(text, tokenSecrets),
+      /** Whether a text holds the API token, in any form (`Redact.ts`). */
+      holdsSecret: (text: string): boolean => revealsAny(text, tokenAlone),
       /** The API's base URL, as settled from the flags and environment (never with credentials). */
       baseUrl: settings.baseUrl
     } as const

@@ -58,7 +58,7 @@ const refuseToWriteRedacted = (
   return Effect.fail(
     new ConfigurationError({
       message:
-        `user ${printable(id)} (${printable(current.email)}) holds the API token (or the proxy's password) in what ` +
+        `user ${printable(id)} (${printable(current.email)}) holds the API token in what ` +
         `${kept.join(" and ")} would set, read as ${REDACTED}: the update sends every field and would write ` +
         `${REDACTED} there. Give ${kept.join(" and ")} with the value ${kept.length === 1 ? "it" : "each"} should ` +
         "hold, and rotate the token. " +

@@ -51,7 +51,7 @@ export const chosenRole = (
 }
 
 /**
- * Refuses to write the API token (or the proxy's password) into a user: pasted into the wrong flag, it would be
+ * Refuses to write the API token into a user: pasted into the wrong flag, it would be
  * readable by everyone who can list users, and Panther's answer, read with it redacted, would no longer match what
  * was sent. `fields` pairs each flag with its value, none when not given.
  */
@@ -65,7 +65,7 @@ export const refuseSecretFields = (
     : Effect.fail(
         new ConfigurationError({
           message:
-            `${flags.join(" and ")} ${flags.length === 1 ? "holds" : "hold"} the API token (or the proxy's password): ` +
+            `${flags.join(" and ")} ${flags.length === 1 ? "holds" : "hold"} the API token: ` +
             "a user's fields are readable by everyone who can list users. Check what was pasted there; nothing was sent."
         })
       )

@@ -487,7 +487,7 @@ describe("a user record holding the API token", () => {
     const { rows } = readReports(outcome)
     expect(rows.find((row) => row.user_id === "u1")).toMatchObject({ finding: "STALE_LOGIN", given_name: "[redacted]" })
     expect(outcome.run.warnings).toContainEqual(
-      expect.stringContaining("1 answer from Panther held the API token (or the proxy's password) in its content")
+      expect.stringContaining("1 answer from Panther held the API token in its content")
     )
     expect(outcome.run.warnings.join("\n")).toContain("rotate the token")
   })

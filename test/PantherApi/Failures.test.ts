@@ -1101,6 +1101,16 @@ describe("PantherClient failures", () => {
       const hiddenRead = yield* runWithClient(hidden.url, (client) => Stream.runCollect(client.listUsersAsSent()))
       expect(names(hiddenRead)).toEqual(["[redacted]"])
       expect(JSON.stringify([...hiddenRead])).not.toContain(TOKEN)
+      // The same behind a byte order mark, and in a record nested past any stack a walk of it would use.
+      const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`
+      const tricky = yield* scriptedServer([
+        text(200, `\uFEFF${body}`, "application/json"),
+        text(200, body.replace('"givenName"', `"extra":${deep},"givenName"`), "application/json")
+      ])
+      const trickyRead = yield* runWithClient(tricky.url, (client) =>
+        Effect.all([Stream.runCollect(client.listUsersAsSent()), Stream.runCollect(client.listUsersAsSent())])
+      )
+      expect(trickyRead.flatMap((records) => names(records))).toEqual(["[redacted]", "[redacted]"])
       // A token ending in a backslash: the text of a name ending in a quote holds it as it stands, and redacting
       // that text would end the JSON string early and spoil the page. Texts are redacted as texts: the name, which
       // does not hold the token, is read as sent.

@@ -376,6 +376,21 @@ describe("panther-audit through an HTTP proxy", () => {
     expectNoSecret(result.stdout + result.stderr)
   })
 
+  it("reads a proxy password chosen as a word nowhere in the users' data: only the token is looked for there", async () => {
+    // "analyst", the password, is also the start of role names the simulator gives: they are not the password.
+    const result = await runCli(["users", "list", "--format", "ndjson", "--allow-insecure-http"], {
+      env: {
+        PANTHER_API_URL: `http://${API_HOST}:${simulator.port}`,
+        PANTHER_API_TOKEN: READ_TOKEN,
+        HTTP_PROXY: `http://${PROXY_USER}:analyst@127.0.0.1:${proxyPort}`
+      }
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toContain('"name":"Analyst"')
+    expect(result.stdout).not.toContain("[redacted]")
+    expect(result.stderr).not.toContain("held the API token")
+  })
+
   it("says a 407 to an http:// API's request came from the proxy, not Panther, and what its login needs", async () => {
     wantsLogin = true
     const apiUrl = `http://${API_HOST}:${simulator.port}`

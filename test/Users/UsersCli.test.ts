@@ -289,7 +289,7 @@ describe("panther-audit users", () => {
     )
     expect(created.code).toBe(2)
     expect(created.methods).toEqual([])
-    expect(stderrText(created.stderr)).toContain("--given-name holds the API token (or the proxy's password)")
+    expect(stderrText(created.stderr)).toContain("--given-name holds the API token: a user's fields are readable")
     expect(updated.code).toBe(2)
     expect(updated.methods).toEqual([])
     expect(stderrText(updated.stderr)).toContain("--family-name and --role-id hold the API token")
