@@ -69,8 +69,8 @@ export interface ClientStats {
   /** The first few ids of those (`RepeatedIds.ts`). */
   readonly repeatsDroppedIds: ReadonlyArray<string>
   /**
-   * Answers whose content held the API token, read with it replaced by `[redacted]`: a
-   * user's field set to it, say, which the reports and the email would otherwise quote.
+   * Answers whose content held the API token, read with it replaced by `[redacted]`: a user's field set to it, say,
+   * which the reports and the email would otherwise quote.
    */
   readonly answersQuotingSecrets: number
 }
@@ -155,6 +155,10 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       ]
     )
     const scrub = (text: string): string => scrubSecrets(text, tokenSecrets)
+    // The token alone, for user data: random, it is found in no ordinary text in any case, where a proxy's password
+    // chosen as a word ("acmecorp") would be found in names and roles, and have them redacted and changes refused.
+    const tokenAlone = secretsOf([Redacted.value(settings.token)], [], [Redacted.value(settings.token)])
+    const scanner = answerScanner(tokenAlone)
     /**
      * A successful answer with the token in its content (a name or email set to it by mistake) is read with it
      * replaced, so no report or email quotes it, and counted, so the run can say so. Only the texts that hold it
@@ -162,10 +166,6 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
      * (base64 and the like) only in what an error quotes (`scrub`), since reading every page so would cost the
      * audit's time.
      */
-    // The token alone: random, it is found in no ordinary text in any case, where a proxy's password chosen as a
-    // word ("acmecorp") would be found in names and roles, and have them redacted and changes refused.
-    const tokenAlone = secretsOf([Redacted.value(settings.token)], [], [Redacted.value(settings.token)])
-    const scanner = answerScanner(tokenAlone)
     const withoutSecrets = (reply: Reply): Effect.Effect<Reply> => {
       const body = scanner.mayHold(reply.body) ? scanner.redactJson(reply.body) : undefined
       return body === undefined
