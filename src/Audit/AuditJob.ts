@@ -123,14 +123,7 @@ export const runAndDeliver = (
           ? Effect.void
           : Effect.zipRight(clearUndelivered(outcome.reports.undelivered), clearEarlierMarks(outcome.reports.json))
       ),
-      Effect.tapError((error) =>
-        Effect.zipRight(
-          Effect.logError("audit email failed; the reports are complete").pipe(
-            Effect.annotateLogs(errorAnnotations(error))
-          ),
-          markUndelivered(outcome.reports.json, error.message, outcome.previousEmailUndelivered)
-        )
-      ),
+      Effect.tapError((error) => recordDeliveryFailure(outcome, error)),
       Effect.onInterrupt(() =>
         Effect.logWarning(
           "audit email interrupted; the reports are complete, and their pending mark tells the next run"
@@ -140,6 +133,20 @@ export const runAndDeliver = (
     )
     return { outcome, delivery }
   })
+
+/**
+ * A run whose email failed: its mark says why, then the log does. In that order, so that whoever acts on the line (a
+ * log alert, an operator, a test) finds the reason in the mark; the other way round, the mark could still be read
+ * saying only that the email was pending.
+ */
+export const recordDeliveryFailure = (
+  outcome: Pick<AuditOutcome, "reports" | "previousEmailUndelivered">,
+  error: DeliveryError
+): Effect.Effect<void> =>
+  Effect.zipRight(
+    markUndelivered(outcome.reports.json, error.message, outcome.previousEmailUndelivered),
+    Effect.logError("audit email failed; the reports are complete").pipe(Effect.annotateLogs(errorAnnotations(error)))
+  )
 
 /** `--fail-on`: exit 1 once the reports are complete, when unsuppressed findings reach the threshold. */
 export const checkFailOn = (outcome: AuditOutcome): Effect.Effect<void, FindingsAtThreshold> => {

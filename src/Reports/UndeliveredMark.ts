@@ -10,10 +10,11 @@
  * changes no email has carried, so the run that finally mails names that one (and retention keeps it and the reports
  * after it), not only the report just before, where those changes already count as unchanged.
  */
-import { readdir, readFile, stat, unlink, writeFile } from "node:fs/promises"
+import { readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
 import { Effect } from "effect"
 import { isNewer, parseReportName } from "./ReportName.js"
+import { temporaryName } from "./TempFile.js"
 
 export const UNDELIVERED_EXTENSION = ".undelivered"
 
@@ -105,8 +106,10 @@ export const clearEarlierMarks = (jsonReportPath: string): Effect.Effect<void> =
   )
 
 /**
- * Says why the run's email failed, in its mark. A mark that cannot be written is logged, not raised: the delivery
- * failure it records is what the run fails with.
+ * Says why the run's email failed, in its mark. Written beside it under a temporary name and renamed over it, so the
+ * mark is never seen half written: rewritten in place, a run stopped (or a reader arriving) between the truncation
+ * and the write found it empty, and an empty mark no longer names the earliest report not mailed. A mark that cannot
+ * be written is logged, not raised: the delivery failure it records is what the run fails with.
  */
 export const markUndelivered = (
   jsonReportPath: string,
@@ -114,13 +117,18 @@ export const markUndelivered = (
   /** The earliest report not mailed before this run, if any. */
   earliest: string | undefined
 ): Effect.Effect<void> =>
-  Effect.tryPromise(() =>
-    writeFile(
-      undeliveredMarkPath(jsonReportPath),
-      `The audit email of this run may not have been delivered. Why: ${reason}\n${WHAT_NEXT}${sinceLine(earliest)}`,
-      { mode: 0o640 }
-    )
-  ).pipe(
+  Effect.tryPromise(async () => {
+    const markPath = undeliveredMarkPath(jsonReportPath)
+    const temporary = join(dirname(markPath), temporaryName("user-audit.undelivered"))
+    const text = `The audit email of this run may not have been delivered. Why: ${reason}\n${WHAT_NEXT}${sinceLine(earliest)}`
+    try {
+      await writeFile(temporary, text, { mode: 0o640, flag: "wx" })
+      await rename(temporary, markPath)
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined)
+      throw error
+    }
+  }).pipe(
     Effect.catchAll((error) =>
       Effect.logWarning(`could not mark ${jsonReportPath} as not mailed: ${String(error.cause ?? error)}`)
     )

@@ -1,0 +1,107 @@
+/**
+ * The mark of a run whose email failed: rewritten with the reason so that no reader ever finds it half written, and
+ * said in the log only once it says why. Real files in a temporary directory.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Logger } from "effect"
+import { afterAll, describe, expect, it } from "vitest"
+import { recordDeliveryFailure } from "../../src/Audit/AuditJob.js"
+import { DeliveryError } from "../../src/Email/DeliveryError.js"
+import { markUndelivered, notMailedSince, pendingMark } from "../../src/Reports/UndeliveredMark.js"
+
+const root = mkdtempSync(join(tmpdir(), "undelivered-mark-"))
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+let folders = 0
+/** A fresh report directory holding a run's pending mark, as the run put it in place with its reports. */
+const reportsWithPendingMark = () => {
+  const directory = join(root, `reports-${folders++}`)
+  mkdirSync(directory)
+  const json = join(directory, "user-audit-20260101T000000Z.json")
+  const mark = join(directory, "user-audit-20260101T000000Z.undelivered")
+  writeFileSync(mark, pendingMark("user-audit-20251231T000000Z.json"))
+  return { directory, json, mark }
+}
+
+/** Runs `effect`, handing each log line's message to `onLine` as it is logged. */
+const runLogging = (effect: Effect.Effect<void>, onLine: (message: string) => void) =>
+  Effect.runPromise(
+    effect.pipe(
+      Effect.provide(
+        Logger.replace(
+          Logger.defaultLogger,
+          Logger.make(({ message }) => onLine(String(message)))
+        )
+      )
+    )
+  )
+
+describe("the undelivered mark", () => {
+  it("says why the email failed and keeps naming the earliest report not mailed, leaving nothing else behind", async () => {
+    const { directory, json, mark } = reportsWithPendingMark()
+    await Effect.runPromise(
+      markUndelivered(json, "the SMTP server refused the login", "user-audit-20251231T000000Z.json")
+    )
+    const text = readFileSync(mark, "utf8")
+    expect(text).toContain("may not have been delivered. Why: the SMTP server refused the login\n")
+    expect(notMailedSince(text)).toBe("user-audit-20251231T000000Z.json")
+    expect(statSync(mark).mode & 0o777).toBe(0o640)
+    expect(readdirSync(directory)).toEqual(["user-audit-20260101T000000Z.undelivered"])
+  })
+
+  it("is never found empty or half written while it is rewritten", async () => {
+    const { json, mark } = reportsWithPendingMark()
+    const pending = readFileSync(mark, "utf8")
+    const reason = "x".repeat(200_000)
+    // Reads the mark at every turn of the event loop, as another process may at any moment: each read is either
+    // the mark as it was or the mark as rewritten, whole.
+    const reads = { whole: 0, other: [] as Array<string> }
+    let reading = true
+    const readEveryTurn = () => {
+      const text = readFileSync(mark, "utf8")
+      if (text === pending || (text.includes(`Why: ${reason}\n`) && text.endsWith("finds nothing new.\n"))) {
+        reads.whole++
+      } else {
+        reads.other.push(`${text.length} characters: ${text.slice(0, 60)}`)
+      }
+      if (reading) setImmediate(readEveryTurn)
+    }
+    readEveryTurn()
+    for (let rewrite = 0; rewrite < 40; rewrite++) {
+      await Effect.runPromise(markUndelivered(json, reason, undefined))
+    }
+    reading = false
+    expect(reads.other).toEqual([])
+    expect(reads.whole).toBeGreaterThan(40)
+  })
+
+  it("that cannot be written is logged, and leaves no temporary file", async () => {
+    const { directory, json, mark } = reportsWithPendingMark()
+    rmSync(mark)
+    // A folder where the mark goes: nothing can be renamed over it.
+    mkdirSync(mark)
+    const lines: Array<string> = []
+    await runLogging(markUndelivered(json, "refused", undefined), (line) => lines.push(line))
+    expect(lines).toEqual([expect.stringContaining(`could not mark ${json} as not mailed`)])
+    expect(readdirSync(directory)).toEqual(["user-audit-20260101T000000Z.undelivered"])
+  })
+
+  it("says why before the log line saying the email failed is written", async () => {
+    const { json, mark } = reportsWithPendingMark()
+    const markWhenLogged: Array<string> = []
+    await runLogging(
+      recordDeliveryFailure(
+        { reports: { csv: json.replace(/\.json$/, ".csv"), json, undelivered: mark } },
+        new DeliveryError({ message: "the SMTP server at 127.0.0.1:1 refused the connection" })
+      ),
+      (line) => {
+        if (line.startsWith("audit email failed")) markWhenLogged.push(readFileSync(mark, "utf8"))
+      }
+    )
+    expect(markWhenLogged).toEqual([
+      expect.stringContaining("Why: the SMTP server at 127.0.0.1:1 refused the connection")
+    ])
+  })
+})
