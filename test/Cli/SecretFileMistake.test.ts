@@ -1,15 +1,21 @@
-import { mkdirSync, mkdtempSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { runCli, stderrText } from "../support/cli.js"
 
 // Base64 secrets often hold a "/", which made them look like a path the error then quoted.
 const TOKEN_BODY = "9ZkLmN0pQrStUvWxYz12345+ab=="
 const PASSWORD_BODY = "9ZkLmN0pQrStUvWxYz12345"
 
+const workDirs: Array<string> = []
+afterAll(() => {
+  for (const directory of workDirs) rmSync(directory, { recursive: true, force: true })
+})
+
 const workDir = () => {
   const directory = mkdtempSync(join(tmpdir(), "secret-file-mistake-"))
+  workDirs.push(directory)
   mkdirSync(join(directory, "reports"))
   // A folder of the same name as the secret's first part, so the case where the folder exists is covered too.
   mkdirSync(join(directory, "k8s"))

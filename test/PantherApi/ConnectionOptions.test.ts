@@ -1,14 +1,15 @@
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Command } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
-import { describe, expect, it } from "@effect/vitest"
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Option, Redacted } from "effect"
 import { connectionOptions, connectionSettings } from "../../src/Cli/ConnectionOptions.js"
 import type { ConnectionSettings } from "../../src/PantherApi/Connection.js"
 
 const directory = mkdtempSync(join(tmpdir(), "panther-token-"))
+afterAll(() => rmSync(directory, { recursive: true, force: true }))
 const tokenFile = (name: string, contents: string) => {
   const path = join(directory, name)
   writeFileSync(path, contents)

@@ -3,7 +3,7 @@
  * banner, request logs, environment variables, configuration errors and shutdown on SIGTERM and SIGINT.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -170,6 +170,7 @@ describe("panther-audit simulate", () => {
       })
     } finally {
       busy.close()
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 })
@@ -258,8 +259,13 @@ describe("simulate's flags", () => {
   })
 
   it("refuse a data file that is not JSON", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "simulate-")), "not.json")
+    const dir = mkdtempSync(join(tmpdir(), "simulate-"))
+    const file = join(dir, "not.json")
     writeFileSync(file, "[{")
-    expect(String(await check({ data: Option.some(file) }))).toContain("not valid JSON")
+    try {
+      expect(String(await check({ data: Option.some(file) }))).toContain("not valid JSON")
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
