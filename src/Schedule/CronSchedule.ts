@@ -32,18 +32,24 @@ const FIELDS =
 
 const invalid = (message: string) => new ConfigurationError({ message })
 
+/** `+02:00`, `-0500`, `−03`: an offset from UTC, with either minus sign. */
+const FIXED_OFFSET = /^[+\-\u2212]\d/
+
 export const parseCronSchedule = (
   expression: string,
   timeZone: string,
   /** Checked to have a next run after this instant. */
   now: number
 ): Either.Either<CronSchedule, ConfigurationError> => {
-  const zone = DateTime.zoneMakeNamed(timeZone.trim())
+  // Node 22's Intl takes an offset (+02:00) as a zone, Node 20's does not: refused on both, since an offset keeps
+  // to one side of daylight saving time and the nightly run would move by an hour for half the year.
+  const offset = FIXED_OFFSET.test(timeZone.trim())
+  const zone = offset ? Option.none() : DateTime.zoneMakeNamed(timeZone.trim())
   if (Option.isNone(zone)) {
     return Either.left(
       invalid(
         `--tz / AUDIT_TZ "${timeZone}" is not a time zone: give an IANA name such as UTC, Europe/Berlin or ` +
-          "America/New_York."
+          `America/New_York.${offset ? " A fixed offset does not follow daylight saving time." : ""}`
       )
     )
   }

@@ -289,4 +289,15 @@ describe("parseCronSchedule", () => {
       expect(message("0 2 * * *", zone)).toMatch(/^--tz \/ AUDIT_TZ ".*" is not a time zone: give an IANA name/)
     }
   })
+
+  it("rejects a fixed offset, which Node 22 takes for a time zone, saying it ignores daylight saving time", () => {
+    for (const zone of ["+02:00", "+0200", "+02", "-05:00", "\u221202:00", " +01:00 "]) {
+      expect(message("0 2 * * *", zone)).toBe(
+        `--tz / AUDIT_TZ "${zone}" is not a time zone: give an IANA name such as UTC, Europe/Berlin or ` +
+          "America/New_York. A fixed offset does not follow daylight saving time."
+      )
+    }
+    // Named zones of a fixed offset are IANA names, and taken.
+    expect(message("0 2 * * *", "Etc/GMT-2")).toBe("valid")
+  })
 })
