@@ -5,6 +5,7 @@ import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { startSmtpServer } from "../Email/support/SmtpTestServer.js"
+import { endWithTest } from "../support/ChildProcesses.js"
 import { BIN, jsonLogLines, runCli, runCliToFds, runCliWithFileLimit, stderrText } from "../support/cli.js"
 import { json, type ScriptedServer, scriptedServer, startScriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
@@ -441,10 +442,12 @@ describe("panther-audit demo", () => {
 
   it("ends with its own exit code when the reader of its output has gone", async () => {
     // `panther-audit demo | head -1`: stdout is closed before the summary is written.
-    const child = spawn(process.execPath, [BIN, "demo", "--users", "120"], {
-      cwd: directory,
-      env: { PATH: process.env.PATH ?? "" }
-    })
+    const child = endWithTest(
+      spawn(process.execPath, [BIN, "demo", "--users", "120"], {
+        cwd: directory,
+        env: { PATH: process.env.PATH ?? "" }
+      })
+    )
     child.stdout.destroy()
     let stderr = ""
     child.stderr.on("data", (chunk: Buffer) => {

@@ -5,15 +5,18 @@
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { expect, it } from "vitest"
+import { endWithTest } from "../support/ChildProcesses.js"
 
 const BENCH = fileURLToPath(new URL("../../dist/Bench/main.js", import.meta.url))
 
 it("runs a tiny benchmark and prints the tables and targets", async () => {
   const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [BENCH, "--quick", "--users", "300", "--reps", "1", "--latencies", "0", "--scale", "300,600", "--no-write"],
-      { stdio: ["ignore", "pipe", "pipe"] }
+    const child = endWithTest(
+      spawn(
+        process.execPath,
+        [BENCH, "--quick", "--users", "300", "--reps", "1", "--latencies", "0", "--scale", "300,600", "--no-write"],
+        { stdio: ["ignore", "pipe", "pipe"] }
+      )
     )
     let out = ""
     child.stdout.setEncoding("utf8").on("data", (text: string) => {

@@ -28,6 +28,7 @@ import { build } from "esbuild"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { parse } from "yaml"
 import { startSmtpServer, type TestSmtpServer } from "../Email/support/SmtpTestServer.js"
+import { endWithTest } from "../support/ChildProcesses.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
@@ -106,7 +107,7 @@ interface Finished {
 
 const panther = (args: ReadonlyArray<string>, variables: Readonly<Record<string, string>> = {}) => {
   // Through the link, as ENTRYPOINT ["panther-audit"] starts it: the shebang line, then Node.
-  const child = spawn("panther-audit", args, { cwd: app, env: containerEnv(variables) })
+  const child = endWithTest(spawn("panther-audit", args, { cwd: app, env: containerEnv(variables) }))
   let stdout = ""
   let stderr = ""
   child.stdout.on("data", (chunk: Buffer) => {

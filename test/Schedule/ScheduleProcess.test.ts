@@ -10,6 +10,7 @@ import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { startSmtpServer } from "../Email/support/SmtpTestServer.js"
+import { endWithTest } from "../support/ChildProcesses.js"
 import { BIN, stderrText } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -69,7 +70,9 @@ interface Running {
 }
 
 const start = (args: ReadonlyArray<string>, environment: Record<string, string>): Running => {
-  const child = spawn(process.execPath, [BIN, ...args], { env: environment, stdio: ["ignore", "pipe", "pipe"] })
+  const child = endWithTest(
+    spawn(process.execPath, [BIN, ...args], { env: environment, stdio: ["ignore", "pipe", "pipe"] })
+  )
   let stdout = ""
   let stderr = ""
   child.stdout?.on("data", (chunk: Buffer) => {

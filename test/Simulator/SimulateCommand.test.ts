@@ -14,6 +14,7 @@ import { describe, expect, it } from "vitest"
 import { signalExitCode } from "../../src/Cli/StopSignals.js"
 import { type SimulateFlags, simulatorOptionsFromFlags } from "../../src/Simulator/SimulateCommand.js"
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN } from "../../src/Simulator/Tokens.js"
+import { endWithTest } from "../support/ChildProcesses.js"
 import { stderrText } from "../support/cli.js"
 import { httpFor, listAll, userOf } from "./SimulatorHttp.js"
 
@@ -36,7 +37,7 @@ const cleanEnv = (extra: Readonly<Record<string, string>> = {}) => {
 }
 
 const launch = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) => {
-  const child = spawn(process.execPath, [BIN, "simulate", ...args], { env: cleanEnv(env), stdio: "pipe" })
+  const child = endWithTest(spawn(process.execPath, [BIN, "simulate", ...args], { env: cleanEnv(env), stdio: "pipe" }))
   let stdout = ""
   let stderr = ""
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {

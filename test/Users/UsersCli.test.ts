@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { endWithTest } from "../support/ChildProcesses.js"
 import { BIN, type CliResult, runCli, runCliToFds, stderrText } from "../support/cli.js"
 import { json, startScriptedServer, text } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
@@ -68,9 +69,11 @@ const hasScript = spawnSync("script", ["--version"]).status === 0
  */
 const onTerminal = (command: string, keys: string, env: Record<string, string>): Promise<string> =>
   new Promise((resolve, reject) => {
-    const child = spawn("script", ["-qec", command, "/dev/null"], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TERM: "xterm", ...env }
-    })
+    const child = endWithTest(
+      spawn("script", ["-qec", command, "/dev/null"], {
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TERM: "xterm", ...env }
+      })
+    )
     let shown = ""
     let typed = false
     const timer = setTimeout(() => child.kill("SIGKILL"), 30_000)
@@ -119,9 +122,15 @@ describe("panther-audit users", () => {
   }, 60_000)
 
   it("list stops quietly when the reader of stdout goes away (`| head`)", async () => {
-    const child = spawn(process.execPath, [BIN, "users", "list", "--include-deactivated"], {
-      env: { PATH: process.env.PATH ?? "", PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
-    })
+    const child = endWithTest(
+      spawn(process.execPath, [BIN, "users", "list", "--include-deactivated"], {
+        env: {
+          PATH: process.env.PATH ?? "",
+          PANTHER_API_URL: simulator.baseUrl,
+          PANTHER_API_TOKEN: simulator.readToken
+        }
+      })
+    )
     let stderr = ""
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8")

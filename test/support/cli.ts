@@ -3,6 +3,7 @@
  */
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { endWithTest } from "./ChildProcesses.js"
 
 export const BIN = fileURLToPath(new URL("../../dist/bin.js", import.meta.url))
 
@@ -25,7 +26,7 @@ export const runCli = (
     // A clean environment: no PANTHER_* or SMTP_* of the developer's shell leaks into a test.
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
     for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? process.cwd(), env })
+    const child = endWithTest(spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? process.cwd(), env }))
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (chunk: Buffer) => {
@@ -102,11 +103,13 @@ export const runCliToFds = (
   options: { readonly env?: Record<string, string>; readonly cwd?: string } = {}
 ): Promise<{ readonly code: number | null; readonly stderr: string }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? process.cwd(),
-      env: { PATH: process.env.PATH ?? "", ...options.env },
-      stdio: ["ignore", fds.stdout ?? "ignore", fds.stderr ?? "pipe"]
-    })
+    const child = endWithTest(
+      spawn(process.execPath, [BIN, ...args], {
+        cwd: options.cwd ?? process.cwd(),
+        env: { PATH: process.env.PATH ?? "", ...options.env },
+        stdio: ["ignore", fds.stdout ?? "ignore", fds.stderr ?? "pipe"]
+      })
+    )
     let stderr = ""
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8")
@@ -127,10 +130,12 @@ export const runCliWithFileLimit = (
   new Promise((resolve, reject) => {
     const clean: Record<string, string> = { PATH: process.env.PATH ?? "" }
     for (const [key, value] of Object.entries(env)) if (value !== undefined) clean[key] = value
-    const child = spawn("sh", ["-c", `ulimit -f ${blocks}; exec "$0" "$@"`, process.execPath, BIN, ...args], {
-      env: clean,
-      stdio: ["ignore", "ignore", "pipe"]
-    })
+    const child = endWithTest(
+      spawn("sh", ["-c", `ulimit -f ${blocks}; exec "$0" "$@"`, process.execPath, BIN, ...args], {
+        env: clean,
+        stdio: ["ignore", "ignore", "pipe"]
+      })
+    )
     let stderr = ""
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8")

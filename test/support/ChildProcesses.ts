@@ -1,0 +1,31 @@
+/**
+ * Every process a test starts is ended with the test. A test that fails (or times out) before it stops its child
+ * used to leave it running: a `schedule` started by a failed assertion went on auditing every second, its parent
+ * gone, long after the suite had ended. Loaded for every test file (vitest.config.ts, setupFiles).
+ */
+import type { ChildProcess } from "node:child_process"
+import { afterEach } from "vitest"
+
+const running = new Set<ChildProcess>()
+
+/** Ends `child` after the current test if it is still running then; returns it. */
+export const endWithTest = <C extends ChildProcess>(child: C): C => {
+  running.add(child)
+  child.once("exit", () => running.delete(child))
+  return child
+}
+
+afterEach(async () => {
+  const left = [...running].filter((child) => child.exitCode === null && child.signalCode === null)
+  running.clear()
+  await Promise.all(
+    left.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once("exit", () => resolve())
+          // Killed outright: a test that left it did not get to the signal it meant to send.
+          if (!child.kill("SIGKILL")) resolve()
+        })
+    )
+  )
+})
