@@ -91,8 +91,11 @@ export const makeReviewRowBuilder = () => {
         enabled: read?.enabled ?? null,
         privileged: privilege?.privileged ?? null,
         privilegeReason: privilege?.privileged === true ? privilege.reason : "",
-        createdAt: read?.createdAt ?? null,
-        lastLoggedInAt: read?.lastLoggedInAt ?? null,
+        // As for a valid record: epoch ms when the timestamp parsed, else the text read (a value that is not text
+        // reads "(not text: ...)"), else none. The subject's ISO texts are not a ReviewTimestamp: every view took
+        // them for unparseable, so a record invalid for another field lost good dates and its days since login.
+        createdAt: judgement?.facts.createdAt ?? judgement?.facts.user.createdAt ?? null,
+        lastLoggedInAt: judgement?.facts.lastLoggedInAt ?? judgement?.facts.user.lastLoggedInAt ?? null,
         // Its INVALID_RECORD finding, as the run raised it.
         findings: findingSetOf(findings),
         suppressed: suppressedOf(findings),

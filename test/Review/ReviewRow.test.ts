@@ -9,6 +9,7 @@ import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
 import { INVENTORY_COLUMNS, inventoryCsvRow, inventoryRecord } from "../../src/Export/Inventory.js"
 import { UserRecord } from "../../src/PantherApi/UserRecord.js"
 import { REVIEW_COLUMNS, reviewRow } from "../../src/Review/ReviewCsv.js"
+import { userRow } from "../../src/Review/ReviewHtml.js"
 import { makeReviewRowBuilder } from "../../src/Review/ReviewRow.js"
 import { AS_OF, daysAgo, parameters, user } from "../Audit/fixtures.js"
 
@@ -120,6 +121,52 @@ it("shows what could be read of a record that failed the schema, as the run judg
   const off = rowFor({ role: { name: "Admin" }, enabled: false })
   expect(off).toMatchObject({ enabled: false, invalidReason: reason })
   expect(inventoryRecord(off, AS_OF)).toMatchObject({ valid: false, deactivated: true, invalidReason: reason })
+})
+
+it("keeps the good timestamps of a record that failed the schema for another field, in every view", () => {
+  const readable = user({ familyName: "", createdAt: daysAgo(400), lastLoggedInAt: daysAgo(29) })
+  const failed = { reason: "familyName: is missing", userId: "u-9", email: "kim@example.com" }
+  const record = UserRecord.InvalidUser({
+    userId: Option.some("u-9"),
+    email: Option.some("kim@example.com"),
+    reason: failed.reason,
+    readable
+  })
+  const row = makeReviewRowBuilder()(record, judgeUser(readable, params, policy, failed), [])
+  const created = new Date(readable.createdAt ?? "").toISOString()
+  const lastLogin = new Date(readable.lastLoggedInAt ?? "").toISOString()
+  expect(inventoryRecord(row, AS_OF)).toMatchObject({
+    valid: false,
+    createdAt: created,
+    lastLoggedInAt: lastLogin,
+    daysSinceLogin: 29
+  })
+  const workbook = Object.fromEntries(
+    REVIEW_COLUMNS.map((column, index) => [column, reviewRow(row, AS_OF, NO_CONTEXT)[index]])
+  )
+  expect(workbook).toMatchObject({ created_at: created, last_logged_in_at: lastLogin, days_since_login: "29" })
+  const page = userRow(row, 1, AS_OF)
+  expect(page).toContain(`<td class="date">${created.slice(0, 10)}</td>`)
+  expect(page).toContain(`<td class="date">${lastLogin.slice(0, 10)}</td>`)
+  expect(page).not.toContain("invalid</td>")
+
+  // A timestamp that is not text is shown as read, in the inventory, and as invalid on the page.
+  const numeric = user({ familyName: "", lastLoggedInAt: "(not text: 12345)" })
+  const numericRow = makeReviewRowBuilder()(
+    UserRecord.InvalidUser({
+      userId: Option.some("u-9"),
+      email: Option.none(),
+      reason: "lastLoggedInAt: Expected string or null, actual 12345",
+      readable: numeric
+    }),
+    judgeUser(numeric, params, policy, { ...failed, reason: "lastLoggedInAt: Expected string or null, actual 12345" }),
+    []
+  )
+  expect(inventoryRecord(numericRow, AS_OF)).toMatchObject({
+    lastLoggedInAt: "(not text: 12345)",
+    daysSinceLogin: null
+  })
+  expect(userRow(numericRow, 1, AS_OF)).toContain('<td class="date">invalid</td>')
 })
 
 it("counts whole days since the last login, rounding down, and a login ahead of the audit as 0", () => {
