@@ -19,7 +19,7 @@ import {
   secretsOf,
   WITHHELD
 } from "../Cli/Redact.js"
-import { certificateProblem } from "../PantherApi/CertificateFailure.js"
+import { certificateProblem, refusesTlsVersion } from "../PantherApi/CertificateFailure.js"
 import type { SmtpCredentials } from "./EmailSettings.js"
 
 export interface SmtpFailure {
@@ -128,6 +128,14 @@ const handshakeFailure = (code: string, server: string): SmtpFailure => {
       reason:
         `${failed}: ${code}; is the port right? smtps:// expects TLS from the first byte (usually port 465), ` +
         "smtp:// STARTTLS (587)"
+    }
+  }
+  if (refusesTlsVersion(code)) {
+    return {
+      retryable: false,
+      reason:
+        `${failed}: ${code}; the relay takes none of the TLS versions this tool offers (TLS 1.2 and later): its TLS ` +
+        "settings need updating, or set SMTP_URL to a relay that takes TLS 1.2"
     }
   }
   const problem = certificateProblem(code)

@@ -58,6 +58,16 @@ export const CLIENT_CERTIFICATE_ADVICE =
   "demands one, have it let this host through without, or point --api-url / PANTHER_API_URL at an address that " +
   "does not ask for one."
 
+/** TLS's protocol_version alert: the server takes none of the TLS versions the client offered (Node: 1.2 and 1.3). */
+export const PROTOCOL_VERSION_ALERT = 70
+
+/**
+ * Whether a Node error code is that alert by name (`ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION`, as a mail relay's
+ * handshake reports it). Not a certificate problem, and not the client certificate an unnamed alert most often is.
+ */
+export const refusesTlsVersion = (code: string | undefined): boolean =>
+  code !== undefined && /_ALERT_PROTOCOL_VERSION$/.test(code)
+
 /** The certificate problem a Node error code names; undefined for a code that is no certificate problem. */
 export const certificateProblem = (code: string): CertificateProblem | undefined => {
   if (CLIENT_CERTIFICATE_ALERT.test(code)) return "client-certificate"

@@ -51,10 +51,10 @@ export interface ExchangeFailure {
   /** The Node error code (`ECONNREFUSED`, `ECONNRESET`, `CERT_HAS_EXPIRED`...), when there is one. */
   readonly code: string | undefined
   /**
-   * The server ended the TLS handshake with an alert: Node gives such a failure (from a TLS 1.2 server) only the code
-   * EPROTO, which a port speaking no TLS gets too, and names the alert in its message alone.
+   * The number of the alert the server ended the TLS handshake with: Node gives such a failure (from a TLS 1.2
+   * server) only the code EPROTO, which a port speaking no TLS gets too, and names the alert in its message alone.
    */
-  readonly serverAlert?: boolean
+  readonly serverAlert?: number
   /**
    * A kept-alive socket the server had closed, found so when this request went out on it (no answer began): the
    * request is lost with it, and a fresh connection is worth one try at once (Node's documented pattern).
@@ -93,9 +93,12 @@ const codeOf = (error: unknown): string | undefined => {
   return typeof code === "string" ? code : undefined
 }
 
-/** OpenSSL's words for an alert the peer sent, as Node's error message carries them: `... alert ... SSL alert number 40`. */
-const namesServerAlert = (error: unknown): boolean =>
-  error instanceof Error && /alert/i.test(error.message) && /SSL alert number \d+/i.test(error.message)
+/** The alert the peer sent, in OpenSSL's words as Node's error message carries them: `... SSL alert number 40`. */
+const serverAlertOf = (error: unknown): number | undefined => {
+  if (!(error instanceof Error)) return undefined
+  const number = /SSL alert number (\d+)/i.exec(error.message)?.[1]
+  return number === undefined ? undefined : Number(number)
+}
 
 /**
  * A connection closed or reset under a request, rather than a TLS verdict on it (a certificate, an alert): before
@@ -229,11 +232,12 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
         if (settled) return
         const abandoned = outgoing
         const code = codeOf(error)
+        const serverAlert = serverAlertOf(error)
         settle(
           Effect.fail({
             stage,
             code,
-            ...(namesServerAlert(error) ? { serverAlert: true } : {}),
+            ...(serverAlert === undefined ? {} : { serverAlert }),
             ...(staleSocket ? { staleSocket } : {}),
             ...(stage === "timeout" && responded ? { answerBegan: true } : {}),
             ...(error instanceof NotConnected ? { connectFault: error.fault } : {}),

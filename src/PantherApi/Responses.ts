@@ -3,7 +3,12 @@
  * (JSON with `message` or `error`, a load balancer's HTML page, plain text, nothing) becomes one short detail line.
  */
 import { Either, Option } from "effect"
-import { CLIENT_CERTIFICATE_ADVICE, certificateFailure } from "./CertificateFailure.js"
+import {
+  CLIENT_CERTIFICATE_ADVICE,
+  certificateFailure,
+  PROTOCOL_VERSION_ALERT,
+  refusesTlsVersion
+} from "./CertificateFailure.js"
 import {
   BadRequest,
   Forbidden,
@@ -382,7 +387,16 @@ export const transportFailure = (
             "`panther-audit users list` before sending it again.")
     )
   }
-  if (code === "EPROTO" && failure.serverAlert === true) {
+  if ((code === "EPROTO" && failure.serverAlert === PROTOCOL_VERSION_ALERT) || refusesTlsVersion(code)) {
+    return final(
+      `the server ended the TLS handshake as it takes none of the TLS versions this tool offers (${code}, ` +
+        "alert protocol_version): only TLS 1.2 and later are offered",
+      "Panther's API takes TLS 1.2 and later: a gateway or proxy of your own in front of it that speaks only an older " +
+        "version needs its TLS settings updated, or point --api-url / PANTHER_API_URL at an address that does not go " +
+        "through it."
+    )
+  }
+  if (code === "EPROTO" && failure.serverAlert !== undefined) {
     // A TLS 1.2 server ends the handshake with an alert (handshake failure, 40) when it wants a client certificate;
     // TLS 1.3 names that alert in the code, which `certificateFailure` reads.
     return final(

@@ -3,7 +3,7 @@
  * with the certificate and how to trust the CA, and works once NODE_EXTRA_CA_CERTS names it.
  */
 import { readFileSync } from "node:fs"
-import { createServer as createHttpsServer } from "node:https"
+import { createServer as createHttpsServer, type ServerOptions } from "node:https"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makePrivateCaCertificate, type PrivateCaCertificate } from "../Email/support/Certificate.js"
@@ -38,15 +38,17 @@ const listUsers = (env: Record<string, string> = {}) =>
   runCli(["users", "list"], { env: { PANTHER_API_URL: apiUrl, PANTHER_API_TOKEN: TOKEN, ...env } })
 
 /** `users list`, once, against a server with this CA's certificate that demands a client certificate. */
-const listUsersAgainstMutualTls = async (maxVersion: "TLSv1.2" | "TLSv1.3") => {
-  const mutual = createHttpsServer({
-    key: certificate.key,
-    cert: certificate.cert,
+const listUsersAgainstMutualTls = (maxVersion: "TLSv1.2" | "TLSv1.3") =>
+  listUsersAgainstTls({
     maxVersion,
     requestCert: true,
     rejectUnauthorized: true,
     ca: readFileSync(certificate.caPath, "utf8")
   })
+
+/** `users list`, once, against a server with this CA's certificate and these TLS settings. */
+const listUsersAgainstTls = async (settings: ServerOptions) => {
+  const mutual = createHttpsServer({ key: certificate.key, cert: certificate.cert, ...settings })
   await new Promise<void>((listening) => mutual.listen(0, "127.0.0.1", listening))
   try {
     const address = mutual.address()
@@ -106,6 +108,19 @@ describe("an API whose certificate a private CA signed", () => {
     expect(result.stderr).not.toContain("does not speak TLS")
     expect(result.stderr).not.toContain("Check the scheme and port")
     expect(result.stderr).not.toContain("SSL alert number")
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+  })
+
+  it("says a server that speaks only TLS 1.1 or older takes none of the versions offered, not that it wants a certificate", async () => {
+    const result = await listUsersAgainstTls({ minVersion: "TLSv1", maxVersion: "TLSv1.1" })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain(
+      "the server ended the TLS handshake as it takes none of the TLS versions this tool offers (EPROTO, alert " +
+        "protocol_version)"
+    )
+    expect(result.stderr).toContain("needs its TLS settings updated")
+    expect(result.stderr).not.toContain("client certificate")
+    expect(result.stderr).not.toContain("does not speak TLS")
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
   })
 
