@@ -101,7 +101,14 @@ export const runOnSchedule = <E, R>(
     // The last tick dealt with (run or skipped); ticks after it are still to come.
     let handled = yield* Clock.currentTimeMillis
     yield* Effect.logInfo(`${label} schedule started`).pipe(
-      Effect.annotateLogs({ cron: schedule.expression, timeZone: schedule.timeZone, runNow: options.runNow })
+      Effect.annotateLogs({
+        cron: schedule.expression,
+        timeZone: schedule.timeZone,
+        // The rules of the zone are those of this Node's time-zone data (2025c in Node 20.20, 2026e in 22.23):
+        // where a zone's rules changed lately (Canada's in 2026), two Nodes run the same --tz an hour apart.
+        timeZoneData: process.versions.tz ?? "unknown",
+        runNow: options.runNow
+      })
     )
     if (options.runNow) yield* runOnce("start-up")
     for (;;) {

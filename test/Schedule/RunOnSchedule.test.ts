@@ -72,7 +72,14 @@ describe("runOnSchedule", () => {
         "2026-03-03T02:00:00.000Z"
       ])
       expect(lines[0]?.message).toBe("audit schedule started")
-      expect(lines[0]?.annotations).toMatchObject({ cron: "0 2 * * *", timeZone: "UTC", phase: "schedule" })
+      expect(lines[0]?.annotations).toMatchObject({
+        cron: "0 2 * * *",
+        timeZone: "UTC",
+        // Which rules the zone is read by: this Node's time-zone data, e.g. 2025c.
+        timeZoneData: process.versions.tz,
+        phase: "schedule"
+      })
+      expect(String(lines[0]?.annotations.timeZoneData)).toMatch(/^\d{4}[a-z]$/)
     })
   )
 
