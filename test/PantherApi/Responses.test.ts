@@ -59,15 +59,27 @@ describe("errorDetail", () => {
 
 describe("what the client does with a failure that got no answer", () => {
   it("takes a TLS failure for final, whatever Node calls it, rather than retry it", () => {
-    for (const code of [
-      "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION",
-      "ERR_TLS_HANDSHAKE_TIMEOUT",
-      "ERR_SSL_WRONG_VERSION_NUMBER"
-    ]) {
+    for (const code of ["ERR_TLS_HANDSHAKE_TIMEOUT", "ERR_SSL_WRONG_VERSION_NUMBER"]) {
       const failure = transportFailure("GET", "/users", { stage: "request", code }, "30s")
       expect(failure._tag, code).toBe("TransportError")
       expect(failure.message, code).toContain(`the TLS handshake failed (${code})`)
     }
+    // A server that takes no TLS version offered says so, by the code's name or by the alert's number alone.
+    for (const failed of [{ code: "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION" }, { code: "EPROTO", serverAlert: 70 }]) {
+      const failure = transportFailure("GET", "/users", { stage: "request", ...failed }, "30s")
+      expect(failure._tag, failed.code).toBe("TransportError")
+      expect(failure.message, failed.code).toContain(
+        `the server ended the TLS handshake as it takes none of the TLS versions this tool offers (${failed.code}`
+      )
+    }
+    // Another alert from a TLS 1.2 server is most often a wish for a client certificate.
+    const handshakeFailure = transportFailure(
+      "GET",
+      "/users",
+      { stage: "request", code: "EPROTO", serverAlert: 40 },
+      "30s"
+    )
+    expect(handshakeFailure.message).toContain("most likely because it wants a client certificate")
   })
 })
 
