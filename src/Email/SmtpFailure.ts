@@ -19,7 +19,7 @@ import {
   secretsOf,
   WITHHELD
 } from "../Cli/Redact.js"
-import { certificateProblem, refusesTlsVersion } from "../PantherApi/CertificateFailure.js"
+import { certificateProblem, noSharedTlsVersion } from "../PantherApi/CertificateFailure.js"
 import type { SmtpCredentials } from "./EmailSettings.js"
 
 export interface SmtpFailure {
@@ -120,22 +120,24 @@ const GIVE_THE_CA = "for a private or self-signed certificate, give its CA with 
  * certificate, or an alert the relay ends the handshake with, comes out the same on every attempt, so neither is
  * retried; a reset or a timeout during the handshake arrives as a connection failure and is.
  */
-const handshakeFailure = (code: string, server: string): SmtpFailure => {
+const handshakeFailure = (code: string, message: string, server: string): SmtpFailure => {
   const failed = `the TLS handshake with ${server} failed`
+  // Before WRONG_PROTOCOL: "unsupported protocol" comes as EPROTO too, from a relay that did speak TLS, an old one.
+  if (noSharedTlsVersion({ code, message })) {
+    return {
+      retryable: false,
+      reason:
+        `${failed}: ${code}; the relay and this tool have no TLS version in common, most often a relay that speaks ` +
+        "only TLS 1.1 or older (Node offers TLS 1.2 and later): its TLS settings need updating, or set SMTP_URL to " +
+        "a relay that takes TLS 1.2"
+    }
+  }
   if (WRONG_PROTOCOL.test(code)) {
     return {
       retryable: true,
       reason:
         `${failed}: ${code}; is the port right? smtps:// expects TLS from the first byte (usually port 465), ` +
         "smtp:// STARTTLS (587)"
-    }
-  }
-  if (refusesTlsVersion(code)) {
-    return {
-      retryable: false,
-      reason:
-        `${failed}: ${code}; the relay takes none of the TLS versions this tool offers (TLS 1.2 and later): its TLS ` +
-        "settings need updating, or set SMTP_URL to a relay that takes TLS 1.2"
     }
   }
   const problem = certificateProblem(code)
@@ -256,7 +258,7 @@ export const describeSmtpFailure = (
     )
   }
   if (facts.originalCode !== undefined && TLS_ERROR.test(facts.originalCode)) {
-    return handshakeFailure(facts.originalCode, context.server)
+    return handshakeFailure(facts.originalCode, facts.message, context.server)
   }
   if (facts.code !== undefined && CONNECTION_CODES.has(facts.code)) {
     const detail =

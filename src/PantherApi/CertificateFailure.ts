@@ -58,15 +58,24 @@ export const CLIENT_CERTIFICATE_ADVICE =
   "demands one, have it let this host through without, or point --api-url / PANTHER_API_URL at an address that " +
   "does not ask for one."
 
-/** TLS's protocol_version alert: the server takes none of the TLS versions the client offered (Node: 1.2 and 1.3). */
-export const PROTOCOL_VERSION_ALERT = 70
+/** TLS's protocol_version alert: the server takes none of the TLS versions the client offered. */
+const PROTOCOL_VERSION_ALERT = 70
 
 /**
- * Whether a Node error code is that alert by name (`ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION`, as a mail relay's
- * handshake reports it). Not a certificate problem, and not the client certificate an unnamed alert most often is.
+ * Whether a failed handshake means the two sides have no TLS version in common, most often a server that speaks only
+ * TLS 1.1 or older (Node offers 1.2 and later): the server's protocol_version alert, by number (a TLS 1.2 server's
+ * alert reaches Node as EPROTO, named only in the message) or by name in the code; or Node refusing the older
+ * version a server that ignores TLS 1.3's version list answered with ("unsupported protocol"). Not a certificate
+ * problem, and not the client certificate an unnamed alert most often is.
  */
-export const refusesTlsVersion = (code: string | undefined): boolean =>
-  code !== undefined && /_ALERT_PROTOCOL_VERSION$/.test(code)
+export const noSharedTlsVersion = (failure: {
+  readonly code: string | undefined
+  readonly message?: string | undefined
+  readonly alert?: number | undefined
+}): boolean =>
+  failure.alert === PROTOCOL_VERSION_ALERT ||
+  /_ALERT_PROTOCOL_VERSION$|^ERR_SSL_UNSUPPORTED_PROTOCOL$/.test(failure.code ?? "") ||
+  (failure.code === "EPROTO" && /unsupported protocol/i.test(failure.message ?? ""))
 
 /** The certificate problem a Node error code names; undefined for a code that is no certificate problem. */
 export const certificateProblem = (code: string): CertificateProblem | undefined => {

@@ -17,6 +17,7 @@ import * as http from "node:http"
 import * as https from "node:https"
 import { Duration, Effect, Redacted } from "effect"
 import { VERSION } from "../Version.js"
+import { noSharedTlsVersion } from "./CertificateFailure.js"
 import type { ProxyInPath } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"
 import { type ConnectFault, connectionReach, NotConnected } from "./ConnectionDeadline.js"
@@ -55,6 +56,8 @@ export interface ExchangeFailure {
    * server) only the code EPROTO, which a port speaking no TLS gets too, and names the alert in its message alone.
    */
   readonly serverAlert?: number
+  /** The handshake failed for want of a TLS version both sides take (`noSharedTlsVersion`). */
+  readonly noSharedTlsVersion?: true
   /**
    * A kept-alive socket the server had closed, found so when this request went out on it (no answer began): the
    * request is lost with it, and a fresh connection is worth one try at once (Node's documented pattern).
@@ -233,11 +236,13 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
         const abandoned = outgoing
         const code = codeOf(error)
         const serverAlert = serverAlertOf(error)
+        const message = error instanceof Error ? error.message : undefined
         settle(
           Effect.fail({
             stage,
             code,
             ...(serverAlert === undefined ? {} : { serverAlert }),
+            ...(noSharedTlsVersion({ code, message, alert: serverAlert }) ? { noSharedTlsVersion: true } : {}),
             ...(staleSocket ? { staleSocket } : {}),
             ...(stage === "timeout" && responded ? { answerBegan: true } : {}),
             ...(error instanceof NotConnected ? { connectFault: error.fault } : {}),

@@ -3,12 +3,7 @@
  * (JSON with `message` or `error`, a load balancer's HTML page, plain text, nothing) becomes one short detail line.
  */
 import { Either, Option } from "effect"
-import {
-  CLIENT_CERTIFICATE_ADVICE,
-  certificateFailure,
-  PROTOCOL_VERSION_ALERT,
-  refusesTlsVersion
-} from "./CertificateFailure.js"
+import { CLIENT_CERTIFICATE_ADVICE, certificateFailure } from "./CertificateFailure.js"
 import {
   BadRequest,
   Forbidden,
@@ -387,13 +382,13 @@ export const transportFailure = (
             "`panther-audit users list` before sending it again.")
     )
   }
-  if ((code === "EPROTO" && failure.serverAlert === PROTOCOL_VERSION_ALERT) || refusesTlsVersion(code)) {
+  if (failure.noSharedTlsVersion === true) {
     return final(
-      `the server ended the TLS handshake as it takes none of the TLS versions this tool offers (${code}, ` +
-        "alert protocol_version): only TLS 1.2 and later are offered",
+      `the TLS handshake failed as the server and this tool have no TLS version in common (${code}): most often a ` +
+        "server that speaks only TLS 1.1 or older, where Node offers TLS 1.2 and later",
       "Panther's API takes TLS 1.2 and later: a gateway or proxy of your own in front of it that speaks only an older " +
         "version needs its TLS settings updated, or point --api-url / PANTHER_API_URL at an address that does not go " +
-        "through it."
+        "through it. A --tls-min-v1.3 or --tls-max-v1.2 in NODE_OPTIONS narrows what this tool offers."
     )
   }
   if (code === "EPROTO" && failure.serverAlert !== undefined) {

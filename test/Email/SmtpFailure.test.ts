@@ -131,8 +131,10 @@ describe("SMTP failures", () => {
     ["CERT_HAS_EXPIRED", false, "its certificate has expired: check this machine's clock"],
     ["ERR_TLS_CERT_ALTNAME_INVALID", false, "set SMTP_URL to the host name the certificate is for"],
     ["ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", false, "the relay ended the handshake with an alert, most likely"],
-    // A relay that speaks only TLS 1.0 or 1.1: nothing to do with a client certificate.
-    ["ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION", false, "the relay takes none of the TLS versions this tool offers"]
+    // A relay that speaks only TLS 1.0 or 1.1, by its alert or by the old version it answers with: nothing to do
+    // with a client certificate, nor with the port.
+    ["ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION", false, "the relay and this tool have no TLS version in common"],
+    ["ERR_SSL_UNSUPPORTED_PROTOCOL", false, "the relay and this tool have no TLS version in common"]
   ] as const)(
     "%s: reads the certificates as the API does (retryable %s), never pointing at --smtp-ca-file",
     (code, retryable, says) => {
@@ -142,9 +144,28 @@ describe("SMTP failures", () => {
       expect(failure.reason).toContain(says)
       expect(failure.reason).toContain(code)
       expect(failure.reason).not.toContain("--smtp-ca-file")
-      if (code.endsWith("PROTOCOL_VERSION")) expect(failure.reason).not.toContain("client certificate")
+      if (code.includes("PROTOCOL")) expect(failure.reason).not.toMatch(/client certificate|is the port right/)
     }
   )
+
+  it("tells an old relay's TLS version, which Node names only in the message of an EPROTO, from a wrong port", () => {
+    const old = describeSmtpFailure(
+      smtpError({
+        code: "ESOCKET",
+        originalCode: "EPROTO",
+        message: "write EPROTO 80:error:0A000102:SSL routines:ssl_choose_client_version:unsupported protocol"
+      }),
+      context
+    )
+    expect(old.retryable).toBe(false)
+    expect(old.reason).toContain("the relay and this tool have no TLS version in common")
+    expect(old.reason).not.toContain("is the port right")
+    const plain = describeSmtpFailure(
+      smtpError({ code: "ESOCKET", originalCode: "EPROTO", message: "write EPROTO wrong version number" }),
+      context
+    )
+    expect(plain.reason).toContain("is the port right?")
+  })
 
   it("quotes a server reply on one bounded line", () => {
     const failure = describeSmtpFailure(

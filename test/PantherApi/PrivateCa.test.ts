@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs"
 import { createServer as createHttpsServer, type ServerOptions } from "node:https"
+import { createServer as createNetServer } from "node:net"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makePrivateCaCertificate, type PrivateCaCertificate } from "../Email/support/Certificate.js"
@@ -66,6 +67,25 @@ const listUsersAgainstTls = async (settings: ServerOptions) => {
   }
 }
 
+/** A TLS 1.1 ServerHello record (version 3.2, no session id, TLS_RSA_WITH_AES_128_CBC_SHA, no compression). */
+const TLS_1_1_SERVER_HELLO = (() => {
+  const hello = Buffer.concat([Buffer.from([0x03, 0x02]), Buffer.alloc(32, 7), Buffer.from([0x00, 0x00, 0x2f, 0x00])])
+  const handshake = Buffer.concat([Buffer.from([0x02, 0x00, 0x00, hello.length]), hello])
+  return Buffer.concat([Buffer.from([0x16, 0x03, 0x02, 0x00, handshake.length]), handshake])
+})()
+
+const expectNoSharedTlsVersion = (result: { code: number | null; stdout: string; stderr: string }) => {
+  expect(result.code).toBe(3)
+  expect(result.stderr).toContain(
+    "the TLS handshake failed as the server and this tool have no TLS version in common (EPROTO): most often a " +
+      "server that speaks only TLS 1.1 or older"
+  )
+  expect(result.stderr).toContain("needs its TLS settings updated")
+  expect(result.stderr).not.toContain("client certificate")
+  expect(result.stderr).not.toContain("does not speak TLS")
+  expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+}
+
 describe("an API whose certificate a private CA signed", () => {
   it("fails saying the certificate is from a CA this machine does not trust, and to give it in NODE_EXTRA_CA_CERTS", async () => {
     const result = await listUsers()
@@ -111,17 +131,29 @@ describe("an API whose certificate a private CA signed", () => {
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
   })
 
-  it("says a server that speaks only TLS 1.1 or older takes none of the versions offered, not that it wants a certificate", async () => {
+  it("says a server that speaks only TLS 1.1 or older has no TLS version in common, not that it wants a certificate", async () => {
     const result = await listUsersAgainstTls({ minVersion: "TLSv1", maxVersion: "TLSv1.1" })
-    expect(result.code).toBe(3)
-    expect(result.stderr).toContain(
-      "the server ended the TLS handshake as it takes none of the TLS versions this tool offers (EPROTO, alert " +
-        "protocol_version)"
-    )
-    expect(result.stderr).toContain("needs its TLS settings updated")
-    expect(result.stderr).not.toContain("client certificate")
-    expect(result.stderr).not.toContain("does not speak TLS")
-    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+    expectNoSharedTlsVersion(result)
+  })
+
+  it("says so too of an old server that answers with TLS 1.1, ignoring the versions offered", async () => {
+    // What a server from before TLS 1.3 does: it reads the ClientHello's TLS 1.2 and answers with its own older
+    // version, which Node then refuses itself ("unsupported protocol", no alert), as EPROTO.
+    const old = createNetServer((socket) => {
+      socket.on("error", () => undefined)
+      socket.once("data", () => socket.write(TLS_1_1_SERVER_HELLO))
+    })
+    await new Promise<void>((listening) => old.listen(0, "127.0.0.1", listening))
+    try {
+      const address = old.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      const result = await runCli(["users", "list", "--max-retries", "0"], {
+        env: { PANTHER_API_URL: `https://127.0.0.1:${port}`, PANTHER_API_TOKEN: TOKEN }
+      })
+      expectNoSharedTlsVersion(result)
+    } finally {
+      await new Promise((closed) => old.close(closed))
+    }
   })
 
   it("works once NODE_EXTRA_CA_CERTS names the CA's certificate", async () => {
