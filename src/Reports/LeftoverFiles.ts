@@ -50,7 +50,7 @@ export const removeLeftoverFiles = (directory: string, nowMillis: number = Date.
     if (removed > 0) {
       yield* Effect.logWarning(
         `Removed ${removed} temporary file(s) (${megabytes(bytes)}) left in ${directory} by a run that was killed ` +
-          "before it could clean up; its reports were never completed."
+          "before it could clean up; what they held was never put in place."
       )
     }
     if (notRemoved.length > 0) {

@@ -131,5 +131,7 @@ export const markUndelivered = (
   }).pipe(
     Effect.catchAll((error) =>
       Effect.logWarning(`could not mark ${jsonReportPath} as not mailed: ${String(error.cause ?? error)}`)
-    )
+    ),
+    // A stop (SIGTERM) waits the few milliseconds to the rename rather than leave the temporary file behind.
+    Effect.uninterruptible
   )

@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { startSmtpServer } from "../Email/support/SmtpTestServer.js"
-import { endWithTest } from "../support/ChildProcesses.js"
+import { endLeftChildren, endWithTest } from "../support/ChildProcesses.js"
 import { BIN, stderrText } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -32,7 +32,11 @@ afterAll(() => simulator.close())
 beforeEach(() => {
   directory = mkdtempSync(join(tmpdir(), "schedule-"))
 })
-afterEach(() => rmSync(directory, { recursive: true, force: true }))
+afterEach(async () => {
+  // A schedule a failed test left running would go on writing into the folder being removed.
+  await endLeftChildren()
+  rmSync(directory, { recursive: true, force: true })
+})
 
 const env = (overrides: Record<string, string> = {}) => ({
   PATH: process.env.PATH ?? "",

@@ -15,7 +15,12 @@ export const endWithTest = <C extends ChildProcess>(child: C): C => {
   return child
 }
 
-afterEach(async () => {
+/**
+ * Kills every child of the current test still running, and waits for each to be gone. Run after every test; a file
+ * whose own afterEach removes what a child writes to calls it first (Vitest runs a file's afterEach hooks before
+ * this setup file's).
+ */
+export const endLeftChildren = async (): Promise<void> => {
   const left = [...running].filter((child) => child.exitCode === null && child.signalCode === null)
   running.clear()
   await Promise.all(
@@ -28,4 +33,6 @@ afterEach(async () => {
         })
     )
   )
-})
+}
+
+afterEach(endLeftChildren)
