@@ -3,8 +3,8 @@
  * with the certificate and how to trust the CA, and works once NODE_EXTRA_CA_CERTS names it.
  */
 import { readFileSync } from "node:fs"
-import { createServer as createHttpsServer, type ServerOptions } from "node:https"
-import { createServer as createNetServer } from "node:net"
+import { createServer as createHttpsServer, Server as HttpsServer, type ServerOptions } from "node:https"
+import { createServer as createNetServer, type Server as NetServer } from "node:net"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makePrivateCaCertificate, type PrivateCaCertificate } from "../Email/support/Certificate.js"
@@ -48,11 +48,14 @@ const listUsersAgainstMutualTls = (maxVersion: "TLSv1.2" | "TLSv1.3") =>
   })
 
 /** `users list`, once, against a server with this CA's certificate and these TLS settings. */
-const listUsersAgainstTls = async (settings: ServerOptions) => {
-  const mutual = createHttpsServer({ key: certificate.key, cert: certificate.cert, ...settings })
-  await new Promise<void>((listening) => mutual.listen(0, "127.0.0.1", listening))
+const listUsersAgainstTls = (settings: ServerOptions) =>
+  listUsersAgainst(createHttpsServer({ key: certificate.key, cert: certificate.cert, ...settings }))
+
+/** `users list`, once, against `server` on a free loopback port (this CA trusted), which is closed after. */
+const listUsersAgainst = async (server: NetServer) => {
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening))
   try {
-    const address = mutual.address()
+    const address = server.address()
     const port = typeof address === "object" && address !== null ? address.port : 0
     return await runCli(["users", "list", "--max-retries", "0"], {
       env: {
@@ -62,8 +65,9 @@ const listUsersAgainstTls = async (settings: ServerOptions) => {
       }
     })
   } finally {
-    mutual.closeAllConnections()
-    await new Promise((closed) => mutual.close(closed))
+    // An HTTPS server keeps idle connections open, and its close would wait for them.
+    if (server instanceof HttpsServer) server.closeAllConnections()
+    await new Promise((closed) => server.close(closed))
   }
 }
 
@@ -143,17 +147,7 @@ describe("an API whose certificate a private CA signed", () => {
       socket.on("error", () => undefined)
       socket.once("data", () => socket.write(TLS_1_1_SERVER_HELLO))
     })
-    await new Promise<void>((listening) => old.listen(0, "127.0.0.1", listening))
-    try {
-      const address = old.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      const result = await runCli(["users", "list", "--max-retries", "0"], {
-        env: { PANTHER_API_URL: `https://127.0.0.1:${port}`, PANTHER_API_TOKEN: TOKEN }
-      })
-      expectNoSharedTlsVersion(result)
-    } finally {
-      await new Promise((closed) => old.close(closed))
-    }
+    expectNoSharedTlsVersion(await listUsersAgainst(old))
   })
 
   it("works once NODE_EXTRA_CA_CERTS names the CA's certificate", async () => {
