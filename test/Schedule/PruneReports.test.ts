@@ -5,6 +5,7 @@ import { Effect, Exit, Option } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { parseReportName } from "../../src/Reports/ReportName.js"
 import { pruneReports, type Retention } from "../../src/Schedule/PruneReports.js"
+import { makeUndeletable } from "../support/undeletable.js"
 
 let directory = ""
 beforeEach(() => {
@@ -139,6 +140,53 @@ describe("pruneReports", () => {
     touch(...runFiles("user-audit-20250101T020000Z"), ...runFiles("user-audit-20270101T020000Z"))
     // A year-old set is the run just written (its clock was behind); a future-dated one is newest.
     await prune(retention(1, 1), [join(directory, "user-audit-20250101T020000Z.csv")])
+    expect(remaining()).toHaveLength(6)
+  })
+
+  it("keeps the report an undelivered email's news is in, and every report after it, whatever the settings", async () => {
+    touch(
+      ...runFiles("user-audit-20260101T020000Z"),
+      ...runFiles("user-audit-20260102T020000Z"), // the news the undelivered email had
+      ...runFiles("user-audit-20260103T020000Z"),
+      ...runFiles("user-audit-20260630T020000Z")
+    )
+    const since = join(directory, "user-audit-20260102T020000Z.json")
+    const result = await Effect.runPromise(pruneReports(directory, retention(1), NOW, [], since))
+    expect(result.deletedRuns).toBe(1)
+    expect(remaining()).toEqual(
+      [
+        ...runFiles("user-audit-20260102T020000Z"),
+        ...runFiles("user-audit-20260103T020000Z"),
+        ...runFiles("user-audit-20260630T020000Z")
+      ].sort()
+    )
+  })
+
+  it("takes a file another prune deleted first for deleted, not for a failure", async () => {
+    const old = ["20260101", "20260102", "20260103", "20260104"].flatMap((day) => runFiles(`user-audit-${day}T020000Z`))
+    touch(...old, ...runFiles("user-audit-20260630T020000Z"))
+    // Two runs sharing a volume prune at once: each finds files the other has just deleted.
+    const results = await Promise.all([prune(retention(1)), prune(retention(1))])
+    expect(results.map((result) => result.failed)).toEqual([[], []])
+    expect(remaining()).toEqual(runFiles("user-audit-20260630T020000Z").sort())
+  })
+
+  it("does not count a run whose files could not be deleted as deleted, and names each such file", async (context) => {
+    const stuck = runFiles("user-audit-20260101T020000Z")
+    touch(...stuck, ...runFiles("user-audit-20260630T020000Z"))
+    const undo = makeUndeletable(directory, stuck)
+    // Where it cannot be done (root on a file system without the immutable attribute), said so as skipped.
+    if (undo === undefined) return context.skip()
+    try {
+      const result = await prune(retention(1))
+      expect(result.deletedRuns).toBe(0)
+      expect(result.keptRuns).toBe(2)
+      expect(result.failed.map((failure) => failure.path).sort()).toEqual(
+        stuck.map((name) => join(directory, name)).sort()
+      )
+    } finally {
+      undo()
+    }
     expect(remaining()).toHaveLength(6)
   })
 

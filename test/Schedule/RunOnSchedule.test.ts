@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Either, Fiber, Logger, Ref, TestClock } from "effect"
+import { Clock, Cron, Duration, Effect, Either, Fiber, Logger, Ref, TestClock } from "effect"
 import { type CronSchedule, parseCronSchedule } from "../../src/Schedule/CronSchedule.js"
 import { runOnSchedule, sleepUntil } from "../../src/Schedule/RunOnSchedule.js"
 
@@ -201,6 +201,89 @@ describe("runOnSchedule", () => {
     })
   )
 
+  it.effect("a tick at the very instant a run ends is skipped, and said to be", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START)
+      const { lines, layer } = yield* captureLogs
+      // Every minute, each run taking exactly one: it ends on the next tick.
+      const { job, starts } = yield* recordingJob(() => Effect.sleep(Duration.minutes(1)))
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, { schedule: schedule("* * * * *"), runNow: false, label: "audit" }).pipe(
+          Effect.provide(layer)
+        )
+      )
+      yield* TestClock.adjust(Duration.minutes(4))
+      expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:01:00.000Z", "2026-03-01T00:03:00.000Z"])
+      // 00:02 and 00:04, each the instant a run ended.
+      expect(lines.filter((line) => line.level === "WARN").map((line) => line.message)).toEqual([
+        "1 scheduled audit(s) skipped: the previous audit was still going",
+        "1 scheduled audit(s) skipped: the previous audit was still going"
+      ])
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
+  it.effect("stops counting skipped ticks at 10000, saying at least", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START)
+      const { lines, layer } = yield* captureLogs
+      // Every second, and the first run takes three hours: 10800 ticks pass.
+      const { job } = yield* recordingJob((run) => (run === 1 ? Effect.sleep(Duration.hours(3)) : Effect.void))
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, { schedule: schedule("* * * * * *"), runNow: true, label: "audit" }).pipe(
+          Effect.provide(layer)
+        )
+      )
+      yield* TestClock.adjust(Duration.hours(3))
+      expect(lines.filter((line) => line.level === "WARN").map((line) => line.message)).toEqual([
+        "at least 10000 scheduled audit(s) skipped: the previous audit was still going"
+      ])
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
+  it.effect("runs a tick once, even when the clock is set back during its run", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START)
+      const { job, starts } = yield* recordingJob((run) =>
+        // The host's clock corrected by half an hour back, while the 01:00 run is going.
+        run === 1 ? TestClock.setTime(Date.parse("2026-03-01T00:30:00Z")) : Effect.void
+      )
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, { schedule: schedule("0 * * * *"), runNow: false, wakeEvery: "1 hour" })
+      )
+      yield* TestClock.adjust(Duration.hours(1))
+      yield* TestClock.adjust(Duration.minutes(90))
+      expect(yield* Ref.get(starts)).toEqual(["2026-03-01T01:00:00.000Z", "2026-03-01T02:00:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
+  it.effect("logs the next run in the schedule's time zone as well as in UTC", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START)
+      const { lines, layer } = yield* captureLogs
+      const { job } = yield* recordingJob()
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, {
+          schedule: schedule("0 2 * * *", "Europe/Berlin"),
+          runNow: false,
+          label: "audit"
+        }).pipe(Effect.provide(layer))
+      )
+      yield* TestClock.adjust(Duration.millis(1))
+      const [next] = lines.filter((line) => line.message.startsWith("next audit at"))
+      expect(next?.annotations).toMatchObject({
+        nextRunAt: "2026-03-01T01:00:00.000Z",
+        nextRunLocal: "2026-03-01T02:00:00.000+01:00[Europe/Berlin]"
+      })
+      expect(next?.message).toBe(
+        "next audit at 2026-03-01T01:00:00.000Z (2026-03-01T02:00:00.000+01:00[Europe/Berlin])"
+      )
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
   it.effect("--run-now runs once at start, then on schedule", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(START + 30_000)
@@ -244,6 +327,28 @@ describe("runOnSchedule", () => {
     })
   )
 
+  it.effect("sleepUntil sleeps a minute at a time unless told otherwise", () =>
+    Effect.gen(function* () {
+      // A clock that records each sleep asked of it and moves on by that much at once.
+      let now = START
+      const slept: Array<number> = []
+      const recording: Clock.Clock = {
+        [Clock.ClockTypeId]: Clock.ClockTypeId,
+        unsafeCurrentTimeMillis: () => now,
+        unsafeCurrentTimeNanos: () => BigInt(now) * 1_000_000n,
+        currentTimeMillis: Effect.sync(() => now),
+        currentTimeNanos: Effect.sync(() => BigInt(now) * 1_000_000n),
+        sleep: (duration) =>
+          Effect.sync(() => {
+            slept.push(Duration.toMillis(duration))
+            now += Duration.toMillis(duration)
+          })
+      }
+      yield* sleepUntil(START + Duration.toMillis("150 seconds")).pipe(Effect.withClock(recording))
+      expect(slept).toEqual([60_000, 60_000, 30_000])
+    })
+  )
+
   it.effect("sleepUntil reads the clock again after each slice", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(START)
@@ -269,6 +374,25 @@ describe("parseCronSchedule", () => {
     expect(message("0 2 * * 1-5", "Europe/Berlin")).toBe("valid")
     expect(message("@daily")).toBe("valid")
     expect(message("0 0 29 2 *")).toBe("valid")
+  })
+
+  it("takes a shorthand in any case and with space around it, and a time zone with space around it", () => {
+    for (const expression of ["@DAILY", " @daily ", "@Hourly"]) expect(message(expression), expression).toBe("valid")
+    const parsed = Either.getOrThrow(parseCronSchedule("0 2 * * *", " Europe/Berlin ", START))
+    expect(parsed.timeZone).toBe("Europe/Berlin")
+  })
+
+  it("reads the @ shorthands as Vixie cron does", () => {
+    // START, 1 March 2026, is a Sunday at midnight; each is the first tick after it.
+    const next = (expression: string) =>
+      Cron.next(Either.getOrThrow(parseCronSchedule(expression, "UTC", START)).cron, START).toISOString()
+    expect(next("@yearly")).toBe("2027-01-01T00:00:00.000Z")
+    expect(next("@annually")).toBe("2027-01-01T00:00:00.000Z")
+    expect(next("@monthly")).toBe("2026-04-01T00:00:00.000Z")
+    expect(next("@weekly")).toBe("2026-03-08T00:00:00.000Z")
+    expect(next("@daily")).toBe("2026-03-02T00:00:00.000Z")
+    expect(next("@midnight")).toBe("2026-03-02T00:00:00.000Z")
+    expect(next("@hourly")).toBe("2026-03-01T01:00:00.000Z")
   })
 
   it("spells the time zone as Intl does", () => {

@@ -287,6 +287,51 @@ describe("schedule, as a process", () => {
     }
   })
 
+  it("keeps the reports of runs whose email failed when pruning after the email that carries their news", async () => {
+    const scope = Effect.runSync(Scope.make())
+    const secrets = mkdtempSync(join(tmpdir(), "schedule-secrets-"))
+    const passwordFile = join(secrets, "smtp-password")
+    const password = "smtp-SECRET-6e2c9d4b"
+    writeFileSync(passwordFile, `${password}\n`)
+    try {
+      const smtp = await Effect.runPromise(
+        Scope.extend(startSmtpServer({ users: { audit: password }, noStartTls: true }), scope)
+      )
+      const running = start(
+        ["schedule", "--cron", "* * * * * *", "--run-now", "--keep-reports", "1"],
+        env({
+          SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+          SMTP_USER: "audit",
+          SMTP_PASSWORD_FILE: passwordFile,
+          MAIL_TO: "security@example.com",
+          MAIL_FROM: "audit@example.com",
+          MAIL_POLICY: "always"
+        })
+      )
+      await running.waitFor("a first email", (lines) => messages(lines, "audit email sent").length >= 1)
+      rmSync(passwordFile)
+      const emailFailed = "audit email failed; the reports are complete"
+      await running.waitFor("a run without its email", (lines) => messages(lines, emailFailed).length >= 1)
+      const sentBefore = messages(running.lines(), "audit email sent").length
+      writeFileSync(passwordFile, `${password}\n`)
+      await running.waitFor(
+        "an email once the file is back",
+        (lines) => messages(lines, "audit email sent").length > sentBefore
+      )
+      const runId = messages(running.lines(), "audit email sent")[sentBefore]?.annotations.runId
+      const pruneOf = (lines: ReadonlyArray<LogLine>) =>
+        lines.find((line) => line.annotations.phase === "prune" && line.annotations.runId === runId)
+      await running.waitFor("that run's prune", (lines) => pruneOf(lines) !== undefined)
+      running.child.kill("SIGTERM")
+      await running.exited
+      // Its own reports and those of the runs whose news its email was the first to carry.
+      expect(Number(pruneOf(running.lines())?.annotations.keptRuns)).toBeGreaterThan(1)
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      rmSync(secrets, { recursive: true, force: true })
+    }
+  })
+
   it("rejects an invalid cron expression or time zone at start-up with exit 2, saying what is wrong", async () => {
     const badCron = start(["schedule", "--cron", "0 25 * * *"], env())
     expect((await badCron.exited).code).toBe(2)
@@ -303,6 +348,31 @@ describe("schedule, as a process", () => {
     expect(readdirSync(directory)).toEqual([])
   })
 
+  it("runs at 02:00 UTC when given no --cron and no --tz", async () => {
+    const running = start(["schedule"], env())
+    await running.waitFor("the next run's time", (lines) =>
+      lines.some((line) => String(line.message).startsWith("next audit at"))
+    )
+    running.child.kill("SIGTERM")
+    expect((await running.exited).code).toBe(143)
+    const [started] = messages(running.lines(), "audit schedule started")
+    expect(started?.annotations).toMatchObject({ cron: "0 2 * * *", timeZone: "UTC" })
+    const next = running.lines().find((line) => String(line.message).startsWith("next audit at"))
+    expect(next?.annotations.nextRunAt).toMatch(/T02:00:00\.000Z$/)
+    expect(next?.annotations.nextRunLocal).toBe(next?.annotations.nextRunAt)
+  })
+
+  it("checks the settings it shares with run at start-up: no token exits 2 at once, not at the first tick", async () => {
+    const running = start(["schedule", "--cron", "0 2 1 1 *"], env({ PANTHER_API_TOKEN: "" }))
+    const exit = await Promise.race([
+      running.exited,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000))
+    ])
+    expect(exit?.code, running.stderr()).toBe(2)
+    expect(stderrText(running.stderr())).toContain("No Panther API token")
+    expect(readdirSync(directory)).toEqual([])
+  })
+
   it("prunes to --keep-reports after each successful run", async () => {
     const running = start(["schedule", "--cron", "* * * * * *", "--run-now", "--keep-reports", "2"], env())
     await running.waitFor("three complete runs", (lines) => messages(lines, "audit finished").length >= 3)
@@ -316,6 +386,11 @@ describe("schedule, as a process", () => {
     const finished = messages(running.lines(), "audit finished").map((line) => line.annotations.runId)
     // The newest complete runs are the ones kept.
     expect(expectOnlyCompleteReports().sort()).toEqual(finished.slice(-jsonReports.length).sort())
+    // With no MAIL_TO each run says why no email went out, under its own id.
+    const noEmail = messages(running.lines(), "Email not sent: MAIL_TO is not set.")
+    expect(noEmail.length).toBeGreaterThanOrEqual(finished.length - 1)
+    expect(finished).toContain(noEmail[0]?.annotations.runId)
+    expect(noEmail[0]?.annotations.phase).toBe("email")
   })
 })
 

@@ -312,6 +312,30 @@ describe("panther-audit users", () => {
     expect(fine.code, fine.stderr).toBe(0)
   })
 
+  it("create refuses the token in its email or its role as well, naming each flag, and sends nothing", async () => {
+    const token = "pat-create-guard-71c4e0b2d8"
+    const created = await againstScripted(
+      [json(200, rawUser("new"))],
+      [
+        "users",
+        "create",
+        "--email",
+        `${token}@example.com`,
+        "--given-name",
+        "Kim",
+        "--family-name",
+        "Lee",
+        "--role",
+        token
+      ],
+      token
+    )
+    expect(created.code).toBe(2)
+    expect(created.methods).toEqual([])
+    expect(stderrText(created.stderr)).toContain("--email and --role hold the API token")
+    expect(created.stderr + created.stdout).not.toContain(token)
+  })
+
   it("get notes a token read as [redacted]; update will not write [redacted] back in its place", async () => {
     const token = "pat-get-note-5c0e7a12f9"
     const holding = rawUser("u1", { givenName: token })
@@ -352,6 +376,21 @@ describe("panther-audit users", () => {
     )
     expect(raced.code, raced.stderr).toBe(0)
     expect(raced.methods).toEqual(["GET", "DELETE", "GET"])
+  })
+
+  it("delete --if-exists asks the list for deactivated users too before it takes a 404 for gone", async () => {
+    // A deactivated user is still there: the list that confirms the 404 must not leave it out.
+    const gone = await againstScripted(
+      [json(404, { message: "user not found" }), json(200, { results: [] })],
+      ["users", "delete", "u1", "--yes", "--if-exists"]
+    )
+    expect(gone.code, gone.stderr).toBe(0)
+    expect(gone.requests.map((request) => [request.method, request.path])).toEqual([
+      ["GET", "/users/u1"],
+      ["GET", "/users"]
+    ])
+    expect(gone.requests[1]?.query.get("ids")).toBe("u1")
+    expect(gone.requests[1]?.query.get("include-deactivated")).toBe("true")
   })
 
   // A terminal needs a pseudo-terminal: util-linux's `script` gives the command one, as a person's shell would.
@@ -597,6 +636,41 @@ describe("panther-audit users", () => {
     expect(JSON.parse(result.stdout)).toEqual(sent)
   })
 
+  it("update sends the email and role given, and keeps the others as they were, the role by its id", async () => {
+    const current = rawUser("u1")
+    const newEmail = await againstScripted(
+      [json(200, current), json(200, rawUser("u1", { email: "kim.new@example.com" }))],
+      ["users", "update", "u1", "--email", "kim.new@example.com"]
+    )
+    expect(newEmail.code, newEmail.stderr).toBe(0)
+    expect(newEmail.methods).toEqual(["GET", "POST"])
+    expect(JSON.parse(newEmail.requests[1]?.body ?? "{}")).toEqual({
+      email: "kim.new@example.com",
+      givenName: "Given",
+      familyName: "Family-u1",
+      role: { id: "role-analyst" }
+    })
+    const newRole = await againstScripted(
+      [json(200, current), json(200, rawUser("u1", { role: { id: "role-admin", name: "Admin" } }))],
+      ["users", "update", "u1", "--role", "Admin"]
+    )
+    expect(newRole.code, newRole.stderr).toBe(0)
+    expect(JSON.parse(newRole.requests[1]?.body ?? "{}")).toMatchObject({
+      email: "u1@example.com",
+      role: { name: "Admin" }
+    })
+  })
+
+  it("get escapes a C1 control and a direction override in the JSON it prints, which reads back the same", async () => {
+    // U+009B is a terminal's CSI; U+202E shows the rest of a name backwards.
+    const sent = rawUser("u1", { givenName: "Eve\u009b2J", familyName: "\u202enimdA" })
+    const result = await againstScripted([json(200, sent)], ["users", "get", "u1"])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).not.toMatch(/[\u009b\u202e]/)
+    expect(result.stdout).toContain("Eve\\u009b2J")
+    expect(JSON.parse(result.stdout)).toEqual(sent)
+  })
+
   it("update of a user with no role asks for one (exit 2) and sends nothing", async () => {
     const result = await againstScripted(
       [json(200, rawUser("u5", { role: {} }))],
@@ -794,6 +868,18 @@ describe("panther-audit users", () => {
     expect(filtered.code, filtered.stderr).toBe(0)
   })
 
+  it("list filtered by --id, --email or --status matching nobody is no failure: exit 0, nothing printed", async () => {
+    for (const filter of [
+      ["--id", "gone-user"],
+      ["--email", "nobody@example.com"],
+      ["--status", "FORCE_CHANGE_PASSWORD"]
+    ]) {
+      const result = await againstScripted([json(200, { results: [], next: "" })], ["users", "list", ...filter])
+      expect(result.code, `${filter.join(" ")}: ${result.stderr}`).toBe(0)
+      expect(result.stdout).toBe("")
+    }
+  })
+
   it("list prints a user once even when Panther repeats it pages apart", async () => {
     const server = await startScriptedServer([
       json(200, { results: [rawUser("u1"), rawUser("u2")], next: "c1" }),
@@ -831,6 +917,57 @@ describe("panther-audit users", () => {
       "id,email,givenName,familyName,roleName,roleId,enabled,status,createdAt,lastLoggedInAt"
     )
     expect(csv.stdout).not.toContain("soc")
+  })
+
+  it("list as CSV puts each field under its column, a formula as text, and a header alone for no users", async () => {
+    const { lastLoggedInAt: _never, ...neverLoggedIn } = rawUser("u2", {
+      givenName: '=HYPERLINK("http://evil.example")',
+      role: { id: "role-x" },
+      enabled: false,
+      status: "FORCE_CHANGE_PASSWORD"
+    })
+    const listed = await againstScripted(
+      [json(200, { results: [rawUser("u1"), neverLoggedIn] })],
+      ["users", "list", "--include-deactivated", "--format", "csv"]
+    )
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(listed.stdout.trimEnd().split("\n")).toEqual([
+      "id,email,givenName,familyName,roleName,roleId,enabled,status,createdAt,lastLoggedInAt",
+      "u1,u1@example.com,Given,Family-u1,Analyst,role-analyst,true,CONFIRMED,2024-01-02T03:04:05Z,2025-01-02T03:04:05.123Z",
+      `u2,u2@example.com,"'=HYPERLINK(""http://evil.example"")",Family-u2,,role-x,false,FORCE_CHANGE_PASSWORD,2024-01-02T03:04:05Z,`
+    ])
+    const none = await againstScripted(
+      [json(200, { results: [] })],
+      ["users", "list", "--contains", "nobody", "--format", "csv"]
+    )
+    expect(none.code, none.stderr).toBe(0)
+    expect(none.stdout).toBe("id,email,givenName,familyName,roleName,roleId,enabled,status,createdAt,lastLoggedInAt\n")
+  })
+
+  it("list as a table says yes or no for enabled, never for no login, the role by id without a name", async () => {
+    const { lastLoggedInAt: _never, ...neverLoggedIn } = rawUser("u2", { role: { id: "role-x" }, enabled: false })
+    const listed = await againstScripted(
+      [json(200, { results: [rawUser("u1"), neverLoggedIn] })],
+      ["users", "list", "--include-deactivated", "--format", "table"]
+    )
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(
+      listed.stdout
+        .trimEnd()
+        .split("\n")
+        .map((line) => line.split(/ {2,}/))
+    ).toEqual([
+      ["ID", "EMAIL", "NAME", "ROLE", "STATUS", "ENABLED", "LAST LOGIN"],
+      ["u1", "u1@example.com", "Given Family-u1", "Analyst", "CONFIRMED", "yes", "2025-01-02T03:04:05.123Z"],
+      ["u2", "u2@example.com", "Given Family-u2", "role-x", "CONFIRMED", "no", "never"]
+    ])
+    const none = await againstScripted(
+      [json(200, { results: [] })],
+      ["users", "list", "--contains", "nobody", "--format", "table"]
+    )
+    expect(none.code, none.stderr).toBe(0)
+    expect(none.stdout).toBe("")
+    expect(stderrText(none.stderr)).toContain("No users matched.")
   })
 
   it("tells its caller in the log format: JSON lines for a collector, plain lines with --log-format pretty", async () => {
@@ -877,6 +1014,24 @@ describe("panther-audit users", () => {
     )
     expect(gone.code, gone.stderr).toBe(0)
     expect(stderrText(gone.stderr)).toContain("It is deactivated, which Panther's API cannot undo")
+  })
+
+  it("create --if-absent finding a user whose record is invalid says so as a warning, one as asked as done", async () => {
+    const args = ["users", "create", "--email", "dup@example.com", "--given-name", "Al", "--family-name", "Bo"]
+    const said = async (found: object) => {
+      const result = await againstScripted(
+        [json(200, { results: [found] })],
+        [...args, "--role", "Analyst", "--if-absent", "--log-format", "json"]
+      )
+      expect(result.code, result.stderr).toBe(0)
+      return result.stderr
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { message: string; logLevel: string })
+        .find((line) => line.message.includes("already exists"))?.logLevel
+    }
+    expect(await said({ ...rawUser("u1", { email: "dup@example.com" }), role: null })).toBe("WARN")
+    expect(await said(rawUser("u1", { email: "dup@example.com", givenName: "Al", familyName: "Bo" }))).toBe("INFO")
   })
 
   it("says a record left out of a list whatever --log-level, as the failure after it refers to it", async () => {

@@ -1,0 +1,86 @@
+/**
+ * Retention as the run and schedule commands set it up: the flags checked, and a prune after a run that warns of what
+ * it could not delete and never fails the run. Real files in a temporary directory.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Either, Logger, Option } from "effect"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { pruneAfterRun, toRetention } from "../../src/Schedule/RetentionOptions.js"
+import { makeUndeletable } from "../support/undeletable.js"
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "retention-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+/** Runs `effect` with its log lines collected as "LEVEL message". */
+const withLogs = async <A, E>(effect: Effect.Effect<A, E>) => {
+  const lines: Array<string> = []
+  const logger = Logger.make(({ logLevel, message }) => {
+    lines.push(`${logLevel.label} ${String(Array.isArray(message) ? message[0] : message)}`)
+  })
+  const result = await Effect.runPromise(
+    Effect.either(effect).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+  )
+  return { result, lines }
+}
+
+describe("toRetention", () => {
+  it("refuses a number of days below 1, as it refuses a number of runs below 1", async () => {
+    const refusal = (keepReports: Option.Option<number>, keepReportsDays: Option.Option<number>) =>
+      Effect.runPromise(
+        Effect.either(toRetention({ keepReports, keepReportsDays })).pipe(
+          Effect.map(Either.match({ onLeft: (error) => error.message, onRight: () => "accepted" }))
+        )
+      )
+    expect(await refusal(Option.none(), Option.some(0))).toBe(
+      "--keep-reports-days / AUDIT_KEEP_REPORTS_DAYS must be a whole number, 1 or more; got 0."
+    )
+    expect(await refusal(Option.none(), Option.some(-7))).toContain("got -7")
+    expect(await refusal(Option.some(0), Option.none())).toBe(
+      "--keep-reports / AUDIT_KEEP_REPORTS must be a whole number, 1 or more; got 0."
+    )
+    expect(await refusal(Option.some(1), Option.some(1))).toBe("accepted")
+  })
+
+  it("keeps runs by --keep-reports and days by --keep-reports-days", async () => {
+    const retention = await Effect.runPromise(
+      toRetention({ keepReports: Option.some(30), keepReportsDays: Option.some(90) })
+    )
+    expect(retention).toEqual({ keepRuns: Option.some(30), keepDays: Option.some(90) })
+  })
+})
+
+describe("pruneAfterRun", () => {
+  it("takes a report directory it cannot read for a warning: the run did its job", async () => {
+    const gone = join(directory, "gone")
+    const { result, lines } = await withLogs(
+      pruneAfterRun(gone, { keepRuns: Option.some(1), keepDays: Option.none() }, { reports: [], runId: "r1" })
+    )
+    expect(Either.isRight(result)).toBe(true)
+    expect(lines).toEqual([`WARN cannot prune old reports in ${gone}: it does not exist`])
+  })
+  it("deletes old runs' reports, and names in a warning each file it could not delete", async (context) => {
+    const stuck = ["user-audit-20200101T020000Z.csv", "user-audit-20200101T020000Z.json"]
+    const newest = ["user-audit-20260101T020000Z.csv", "user-audit-20260101T020000Z.json"]
+    for (const name of [...stuck, ...newest]) writeFileSync(join(directory, name), "x")
+    const undo = makeUndeletable(directory, stuck)
+    // Where it cannot be done (root on a file system without the immutable attribute), said so as skipped.
+    if (undo === undefined) return context.skip()
+    try {
+      const { result, lines } = await withLogs(
+        pruneAfterRun(directory, { keepRuns: Option.some(1), keepDays: Option.none() }, { reports: [], runId: "r1" })
+      )
+      expect(Either.isRight(result)).toBe(true)
+      const warning = lines.find((line) => line.startsWith("WARN"))
+      expect(warning).toMatch(/^WARN could not delete 2 old report file\(s\): /)
+      for (const name of stuck) expect(warning).toContain(join(directory, name))
+    } finally {
+      undo()
+    }
+    expect(readdirSync(directory).sort()).toEqual([...stuck, ...newest].sort())
+  })
+})
