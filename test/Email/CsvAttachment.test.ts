@@ -37,3 +37,27 @@ it("leaves out a gzip under the cap on disk whose encoding is over it, and attac
   expect(fits.attachment._tag).toBe("Gzip")
   if (fits.attachment._tag === "Gzip") expect(fits.attachment.content.length).toBe(gzipBytes)
 })
+
+it("attaches a CSV of exactly the plain limit as it is, and compresses one under it whose encoding is over the cap", async () => {
+  const data = Buffer.from("low,STALE_LOGIN\n".repeat(2_000))
+  const path = join(directory, "user-audit-20260630T120000Z.csv")
+  writeFileSync(path, data)
+  const scan = (plainMaxBytes: number, hardCapBytes: number) =>
+    Effect.runPromise(scanFindingsCsv(path, { plainMaxBytes, hardCapBytes }))
+  expect((await scan(data.length, encodedSize(data.length))).attachment._tag).toBe("Plain")
+  expect((await scan(data.length + 1, encodedSize(data.length) - 1)).attachment._tag).toBe("Gzip")
+})
+
+it("attaches a gzip whose encoding is exactly the hard cap", async () => {
+  // A gzip of a multiple of 3 bytes: one byte more would take 4 more characters of base64, over the cap.
+  let data = randomBytes(30_000)
+  while (gzipSync(data).length % 3 !== 0) data = randomBytes(data.length + 1)
+  const path = join(directory, "user-audit-20260630T120000Z.csv")
+  writeFileSync(path, data)
+  const gzipBytes = gzipSync(data).length
+  const scanned = await Effect.runPromise(
+    scanFindingsCsv(path, { plainMaxBytes: 1_000, hardCapBytes: encodedSize(gzipBytes) })
+  )
+  expect(scanned.attachment._tag).toBe("Gzip")
+  if (scanned.attachment._tag === "Gzip") expect(scanned.attachment.content.length).toBe(gzipBytes)
+})

@@ -6,9 +6,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { createServer, type Server } from "node:net"
 import { dirname } from "node:path"
+import { rootCertificates } from "node:tls"
 import { gunzipSync } from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, Redacted } from "effect"
+import { Chunk, Duration, Effect, Exit, Fiber, Redacted, Schedule } from "effect"
 import { type AddressObject, type ParsedMail, simpleParser } from "mailparser"
 import type { AuditOutcome } from "../../src/Audit/RunAudit.js"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
@@ -21,6 +22,7 @@ import type {
   MessageSettings,
   SmtpServerSettings
 } from "../../src/Email/EmailSettings.js"
+import { retrySchedule, transportOptions } from "../../src/Email/Mailer.js"
 import { captureLogs } from "../support/testClient.js"
 import { reportDirectory, writeOutcome } from "./support/AuditOutcomeFixture.js"
 import { makePrivateCaCertificate, makeSelfSignedCertificate } from "./support/Certificate.js"
@@ -40,6 +42,11 @@ const smtp = (port: number, overrides: Partial<SmtpServerSettings> = {}): EmailT
     ...overrides
   }
 })
+
+const serverOf = (transport: EmailTransport): SmtpServerSettings => {
+  if (transport._tag !== "Smtp") throw new Error("expected SMTP settings")
+  return transport.server
+}
 
 const emailOn = (
   transport: EmailTransport,
@@ -247,6 +254,25 @@ describe("sending through SMTP", () => {
     })
   )
 
+  it.effect("waits about twice as long before each retry, from the base delay up to the maximum", () =>
+    Effect.gen(function* () {
+      const retry = { retries: 8, baseDelay: Duration.seconds(2), maxDelay: Duration.seconds(30) }
+      const delays = yield* Schedule.run(
+        Schedule.delays(retrySchedule(retry)),
+        0,
+        Array.from({ length: 20 }, () => 0)
+      )
+      const millis = Chunk.toReadonlyArray(delays).slice(0, retry.retries).map(Duration.toMillis)
+      expect(millis).toHaveLength(8)
+      // Jittered by up to a fifth either way.
+      expect(millis[0]).toBeGreaterThanOrEqual(1_600)
+      expect(millis[0]).toBeLessThanOrEqual(2_400)
+      expect(millis[2]).toBeGreaterThanOrEqual(6_400)
+      for (const delay of millis) expect(delay).toBeLessThanOrEqual(36_000)
+      expect(millis[7]).toBeGreaterThanOrEqual(24_000)
+    })
+  )
+
   it.scopedLive("does not send again when the server took the message and then never confirmed it", () =>
     Effect.gen(function* () {
       const server = yield* startSmtpServer({ stallData: true, noStartTls: true })
@@ -278,6 +304,49 @@ describe("sending through SMTP", () => {
       const error = yield* Effect.flip(
         deliverAuditEmail(emailOn(smtp(port, { timeout: Duration.millis(200) })), yield* sampleOutcome)
       )
+      expect(connections).toBe(3)
+      expect(error.message).toContain("the audit email was not sent")
+      expect(error.message).toContain("(3 attempts)")
+    })
+  )
+
+  it.scopedLive("after a temporary refusal of the message, still retries a connection that fails before sending", () =>
+    Effect.gen(function* () {
+      // The first session takes the message and answers 451; every later connection is dropped at once.
+      let connections = 0
+      const refusing = yield* Effect.acquireRelease(
+        Effect.async<Server>((resume) => {
+          const server = createServer((socket) => {
+            connections++
+            socket.on("error", () => {})
+            if (connections > 1) return socket.destroy()
+            let buffered = ""
+            let inData = false
+            socket.write("220 test ESMTP\r\n")
+            socket.on("data", (chunk) => {
+              buffered += chunk.toString("latin1")
+              for (;;) {
+                const end = buffered.indexOf(inData ? "\r\n.\r\n" : "\r\n")
+                if (end === -1) return
+                const line = buffered.slice(0, end)
+                buffered = buffered.slice(end + (inData ? 5 : 2))
+                if (inData) {
+                  inData = false
+                  socket.write("451 4.3.0 Try again later\r\n")
+                } else if (/^DATA/iu.test(line)) {
+                  inData = true
+                  socket.write("354 Go ahead\r\n")
+                } else if (/^QUIT/iu.test(line)) socket.end("221 Bye\r\n")
+                else socket.write("250 OK\r\n")
+              }
+            })
+          }).listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+        }),
+        (server) => Effect.sync(() => server.close())
+      )
+      const address = refusing.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(port)), yield* sampleOutcome))
       expect(connections).toBe(3)
       expect(error.message).toContain("the audit email was not sent")
       expect(error.message).toContain("(3 attempts)")
@@ -475,6 +544,24 @@ describe("TLS", () => {
       expect(server.received).toEqual([])
     })
   )
+
+  it("trusts an extra CA besides Node's bundled CAs and NODE_EXTRA_CA_CERTS' certificates, not instead of them", () => {
+    const server = serverOf(smtp(587, { security: "starttls-required", extraCa: "EXTRA CA" }))
+    expect(transportOptions(server, false, "NODE EXTRA CA").tls?.ca).toEqual([
+      ...rootCertificates,
+      "NODE EXTRA CA",
+      "EXTRA CA"
+    ])
+  })
+
+  it("waits the timeout to connect and for the greeting, and twice as long on an idle session", () => {
+    const server = serverOf(smtp(587))
+    expect(transportOptions(server)).toMatchObject({
+      connectionTimeout: 3_000,
+      greetingTimeout: 3_000,
+      socketTimeout: 6_000
+    })
+  })
 
   it.scopedLive("uses STARTTLS when offered on loopback, and clear text only when it is not", () =>
     Effect.gen(function* () {

@@ -93,11 +93,27 @@ describe("addresses", () => {
     ["alice@acme", "alice@acme"],
     ["alice@acme..example", "alice@acme..example"],
     ["a@acme.example; b@acme.example", "a@acme.example; b@acme.example"],
-    ["Bob <bob>", "Bob <bob>"]
+    ["Bob <bob>", "Bob <bob>"],
+    [".alice@acme.example", ".alice@acme.example"],
+    ["alice.@acme.example", "alice.@acme.example"],
+    ["alice..smith@acme.example", "alice..smith@acme.example"]
   ])("refuses %j, naming %j", async (input, named) => {
     const message = await errorOf(values({ mailTo: some(input) }))
     expect(message).toContain("--mail-to / MAIL_TO")
     expect(message).toContain(JSON.stringify(named))
+  })
+
+  it("takes a local address at localhost, the one domain without a dot", () => {
+    expect(parseAddressList("audit@localhost, ops@LocalHost")).toEqual(
+      Either.right([
+        { name: "", address: "audit@localhost" },
+        { name: "", address: "ops@LocalHost" }
+      ])
+    )
+  })
+
+  it("refuses a MAIL_TO that is set but holds only commas and spaces", async () => {
+    expect(await errorOf(values({ mailTo: some(" , ,") }))).toContain("--mail-to / MAIL_TO is set but holds no address")
   })
 
   it("refuses a line break that would inject a header", async () => {
@@ -180,7 +196,10 @@ describe("SMTP_URL", () => {
     ["mail.acme.example", "not a valid URL"],
     ["https://mail.acme.example", "must start with smtps:// or smtp://"],
     ["smtp://mail.acme.example/relay", "must not have a path"],
-    ["smtp://mail.acme.example?pool=true", "must not have a path, query string"]
+    ["smtp://mail.acme.example?pool=true", "must not have a path, query string"],
+    ["smtp://", "smtp:// has no host name"],
+    ["smtp://@mail.acme.example", "has an @ that does not end a user:password@ part"],
+    ["smtp://bob@mail.acme.example", "a user name and a password in the URL go together"]
   ])("refuses %j", async (url, why) => {
     const message = await errorOf(values({ ...SMTP, smtpUrl: secret(url) }))
     expect(message).toContain("--smtp-url / SMTP_URL")
@@ -229,6 +248,19 @@ describe("credentials and files", () => {
       const password = settings.transport.server.credentials?.password
       expect(password === undefined ? undefined : Redacted.value(password)).toBe("from file ")
     }
+  })
+
+  it("drops a Windows line break at the end of a password file, and no more than one line break", async () => {
+    const passwordFrom = async (content: string) => {
+      const file = join(directory, "password")
+      writeFileSync(file, content)
+      const settings = await settingsOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(file) }))
+      if (settings._tag !== "EmailOn" || settings.transport._tag !== "Smtp") throw new Error("expected SMTP settings")
+      const password = settings.transport.server.credentials?.password
+      return password === undefined ? undefined : Redacted.value(password)
+    }
+    expect(await passwordFrom("pw\r\n")).toBe("pw")
+    expect(await passwordFrom("pw\n\n")).toBe("pw\n")
   })
 
   it("names an unreadable or empty password file, never its content", async () => {
@@ -292,6 +324,8 @@ describe("credentials and files", () => {
   it("bounds the retry count and the attachment sizes", async () => {
     expect(await errorOf(values({ ...SMTP, smtpRetries: -1 }))).toContain("--smtp-retries")
     expect(await errorOf(values({ ...SMTP, smtpRetries: 11 }))).toContain("from 0 to 10")
+    const ten = await settingsOf(values({ ...SMTP, smtpRetries: 10 }))
+    expect(ten._tag === "EmailOn" && ten.transport._tag === "Smtp" && ten.transport.server.retry.retries).toBe(10)
     expect(await errorOf(values({ ...SMTP, mailAttachMaxBytes: -5 }))).toContain("MAIL_ATTACH_MAX_BYTES")
     expect(await errorOf(values({ ...SMTP, mailAttachHardCapBytes: 1.5 }))).toContain("MAIL_ATTACH_HARD_CAP_BYTES")
   })
@@ -344,12 +378,26 @@ describe("flags and environment variables", () => {
     expect(String(parsed?.smtpPassword)).not.toContain("hunter2")
   })
 
+  it("without flags or variables, retries SMTP 3 times and attaches up to 5 MiB as is, 8 MiB at most", async () => {
+    expect(await parse([], {})).toMatchObject({
+      smtpInsecure: false,
+      smtpRetries: 3,
+      mailSubjectPrefix: "[Panther user audit]",
+      mailAttachMaxBytes: 5 * 1024 * 1024,
+      mailAttachHardCapBytes: 8 * 1024 * 1024
+    })
+  })
+
   it("takes a blank SMTP user or password for none, so a missing password is found before the audit", async () => {
     const noPassword = await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPassword: secret("") }))
     expect(noPassword).toContain("SMTP_USER is set but no password")
     const blankUser = await settingsOf(values({ ...SMTP, smtpUser: some(" ") }))
     if (blankUser._tag !== "EmailOn" || blankUser.transport._tag !== "Smtp") throw new Error("expected SMTP settings")
     expect(blankUser.transport.server.credentials).toBeUndefined()
+    const padded = await settingsOf(values({ ...SMTP, smtpUser: some(" bob "), smtpPassword: secret("pw") }))
+    expect(
+      padded._tag === "EmailOn" && padded.transport._tag === "Smtp" && padded.transport.server.credentials?.user
+    ).toBe("bob")
     expect((await parse([], { SMTP_USER: "bob", SMTP_PASSWORD: "" }))?.smtpPassword).toEqual(Option.none())
   })
 

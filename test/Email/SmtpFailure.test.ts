@@ -79,6 +79,12 @@ describe("SMTP failures", () => {
       false,
       "did not accept STARTTLS"
     ],
+    // STARTTLS accepted, then the handshake broke off: a dropped connection, worth another attempt.
+    [
+      { code: "ETLS", message: "Client network socket disconnected before secure TLS connection was established" },
+      true,
+      "the TLS handshake with mail.acme.example:587 failed: Client network socket disconnected"
+    ],
     [{ code: "ECONNECTION", responseCode: 421, response: "421 Too busy" }, true, "answered with an error"],
     [{ code: "EENVELOPE", responseCode: 550, response: "550 No such mailbox" }, false, "refused the message"],
     [
@@ -114,6 +120,25 @@ describe("SMTP failures", () => {
       false,
       "as too large"
     ],
+    [
+      { code: "EMESSAGE", responseCode: 552, response: "552 5.2.3 Message exceeds local size limit" },
+      false,
+      "as too large"
+    ],
+    // A 552 for a recipient without an enhanced status is no word on the message's size.
+    [
+      { code: "EENVELOPE", responseCode: 552, response: "552 Requested action aborted: exceeded storage allocation" },
+      false,
+      "refused the message (server replied"
+    ],
+    // A login was given: a 530 at the sender is no missing SMTP_USER.
+    [
+      { code: "EENVELOPE", responseCode: 530, response: "530 5.7.0 Authentication required" },
+      false,
+      "refused the message (server replied"
+    ],
+    [{ code: "EPROTOCOL", responseCode: 503, response: "503 5.5.1 Error: need MAIL command" }, true, "answered with"],
+    [{ code: "EMESSAGE", responseCode: 400, response: "400 Try again" }, true, "refused the message"],
     [{ code: "EMESSAGE", responseCode: 452, response: "452 Mailbox full" }, true, "refused the message"],
     [{ code: "EENVELOPE", message: "No recipients defined" }, false, "was not accepted: No recipients defined"],
     [{ message: "something else" }, false, "sending through mail.acme.example:587 failed: something else"]
@@ -165,6 +190,34 @@ describe("SMTP failures", () => {
       context
     )
     expect(plain.reason).toContain("is the port right?")
+  })
+
+  it("after the message went out, reads a refusal the server gave as one, and only silence as unconfirmed", () => {
+    const sent = { ...context, messageSent: true }
+    const refused = describeSmtpFailure(
+      smtpError({ code: "EMESSAGE", responseCode: 451, response: "451 4.3.0 Try again later" }),
+      sent
+    )
+    expect(refused.retryable).toBe(true)
+    expect(refused.unconfirmed).toBeUndefined()
+    const silent = describeSmtpFailure(smtpError({ code: "ETIMEDOUT", timeoutType: "SOCKET_TIMEOUT" }), sent)
+    expect(silent).toMatchObject({ retryable: false, unconfirmed: true })
+    expect(silent.reason).toContain("no answer came (SOCKET_TIMEOUT)")
+  })
+
+  it.each([
+    ["a dropped session after the message", { code: "ECONNECTION" }, true],
+    ["a dropped connection", { code: "ECONNECTION" }, false],
+    ["a failed STARTTLS handshake", { code: "ETLS" }, false],
+    ["a message nodemailer refused", { code: "EENVELOPE" }, false],
+    ["any other failure", {}, false]
+  ])("never quotes the password in the library's message of %s", (_what, fields, messageSent) => {
+    const failure = describeSmtpFailure(
+      smtpError({ ...fields, message: "Connection closed after AUTH PLAIN p@ss word" }),
+      { ...context, messageSent }
+    )
+    expect(failure.reason).toContain("Connection closed after AUTH PLAIN")
+    expect(failure.reason).not.toContain("p@ss")
   })
 
   it("quotes a server reply on one bounded line", () => {
