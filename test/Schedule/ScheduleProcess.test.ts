@@ -9,7 +9,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { startSmtpServer } from "../Email/support/SmtpTestServer.js"
+import { startSmtpServer, type TestSmtpServer } from "../Email/support/SmtpTestServer.js"
 import { endLeftChildren, endWithTest } from "../support/ChildProcesses.js"
 import { BIN, stderrText } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
@@ -107,6 +107,46 @@ const start = (args: ReadonlyArray<string>, environment: Record<string, string>)
     }
   }
   return { child, stderr: () => stderr, stdout: () => stdout, lines, waitFor, exited }
+}
+
+const EMAIL_FAILED = "audit email failed; the reports are complete"
+
+/**
+ * A schedule (every second, `extraArgs` added) mailing through an SMTP server that wants `password`, read from a
+ * file; `then` runs once the file has been removed after the first email and a run has failed its email for it.
+ */
+const withPasswordGoneAfterFirstEmail = async (
+  password: string,
+  extraArgs: ReadonlyArray<string>,
+  then: (context: { running: Running; smtp: TestSmtpServer; passwordFile: string }) => Promise<void>
+) => {
+  const scope = Effect.runSync(Scope.make())
+  const secrets = mkdtempSync(join(tmpdir(), "schedule-secrets-"))
+  const passwordFile = join(secrets, "smtp-password")
+  writeFileSync(passwordFile, `${password}\n`)
+  try {
+    const smtp = await Effect.runPromise(
+      Scope.extend(startSmtpServer({ users: { audit: password }, noStartTls: true }), scope)
+    )
+    const running = start(
+      ["schedule", "--cron", "* * * * * *", "--run-now", ...extraArgs],
+      env({
+        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        SMTP_USER: "audit",
+        SMTP_PASSWORD_FILE: passwordFile,
+        MAIL_TO: "security@example.com",
+        MAIL_FROM: "audit@example.com",
+        MAIL_POLICY: "always"
+      })
+    )
+    await running.waitFor("a first email", (lines) => messages(lines, "audit email sent").length >= 1)
+    rmSync(passwordFile)
+    await running.waitFor("a run without its email", (lines) => messages(lines, EMAIL_FAILED).length >= 1)
+    await then({ running, smtp, passwordFile })
+  } finally {
+    await Effect.runPromise(Scope.close(scope, Exit.void))
+    rmSync(secrets, { recursive: true, force: true })
+  }
 }
 
 const messages = (lines: ReadonlyArray<LogLine>, message: string) => lines.filter((line) => line.message === message)
@@ -226,31 +266,9 @@ describe("schedule, as a process", () => {
   })
 
   it("a password file gone missing since start-up costs a run its email, not its reports; restored, mail goes on", async () => {
-    const scope = Effect.runSync(Scope.make())
-    const secrets = mkdtempSync(join(tmpdir(), "schedule-secrets-"))
-    const passwordFile = join(secrets, "smtp-password")
     const password = "smtp-SECRET-3b9d7f1a"
-    writeFileSync(passwordFile, `${password}\n`)
-    try {
-      const smtp = await Effect.runPromise(
-        Scope.extend(startSmtpServer({ users: { audit: password }, noStartTls: true }), scope)
-      )
-      const running = start(
-        ["schedule", "--cron", "* * * * * *", "--run-now"],
-        env({
-          SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-          SMTP_USER: "audit",
-          SMTP_PASSWORD_FILE: passwordFile,
-          MAIL_TO: "security@example.com",
-          MAIL_FROM: "audit@example.com",
-          MAIL_POLICY: "always"
-        })
-      )
-      await running.waitFor("a first email", (lines) => messages(lines, "audit email sent").length >= 1)
-      rmSync(passwordFile)
-      const emailFailed = "audit email failed; the reports are complete"
-      await running.waitFor("a run without its email", (lines) => messages(lines, emailFailed).length >= 1)
-      const [failedEmail] = messages(running.lines(), emailFailed)
+    await withPasswordGoneAfterFirstEmail(password, [], async ({ running, smtp, passwordFile }) => {
+      const [failedEmail] = messages(running.lines(), EMAIL_FAILED)
       const runId = failedEmail?.annotations.runId
       expect(failedEmail?.annotations).toMatchObject({ phase: "email", error: "DeliveryError" })
       expect(String(failedEmail?.annotations.reason)).toContain(
@@ -281,37 +299,12 @@ describe("schedule, as a process", () => {
       expectOnlyCompleteReports()
       expect(running.stderr() + running.stdout()).not.toContain(password)
       expect(smtp.received.map((mail) => mail.raw.toString("utf8")).join("")).not.toContain(password)
-    } finally {
-      await Effect.runPromise(Scope.close(scope, Exit.void))
-      rmSync(secrets, { recursive: true, force: true })
-    }
+    })
   })
 
   it("keeps the reports of runs whose email failed when pruning after the email that carries their news", async () => {
-    const scope = Effect.runSync(Scope.make())
-    const secrets = mkdtempSync(join(tmpdir(), "schedule-secrets-"))
-    const passwordFile = join(secrets, "smtp-password")
     const password = "smtp-SECRET-6e2c9d4b"
-    writeFileSync(passwordFile, `${password}\n`)
-    try {
-      const smtp = await Effect.runPromise(
-        Scope.extend(startSmtpServer({ users: { audit: password }, noStartTls: true }), scope)
-      )
-      const running = start(
-        ["schedule", "--cron", "* * * * * *", "--run-now", "--keep-reports", "1"],
-        env({
-          SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-          SMTP_USER: "audit",
-          SMTP_PASSWORD_FILE: passwordFile,
-          MAIL_TO: "security@example.com",
-          MAIL_FROM: "audit@example.com",
-          MAIL_POLICY: "always"
-        })
-      )
-      await running.waitFor("a first email", (lines) => messages(lines, "audit email sent").length >= 1)
-      rmSync(passwordFile)
-      const emailFailed = "audit email failed; the reports are complete"
-      await running.waitFor("a run without its email", (lines) => messages(lines, emailFailed).length >= 1)
+    await withPasswordGoneAfterFirstEmail(password, ["--keep-reports", "1"], async ({ running, passwordFile }) => {
       const sentBefore = messages(running.lines(), "audit email sent").length
       writeFileSync(passwordFile, `${password}\n`)
       await running.waitFor(
@@ -326,10 +319,7 @@ describe("schedule, as a process", () => {
       await running.exited
       // Its own reports and those of the runs whose news its email was the first to carry.
       expect(Number(pruneOf(running.lines())?.annotations.keptRuns)).toBeGreaterThan(1)
-    } finally {
-      await Effect.runPromise(Scope.close(scope, Exit.void))
-      rmSync(secrets, { recursive: true, force: true })
-    }
+    })
   })
 
   it("rejects an invalid cron expression or time zone at start-up with exit 2, saying what is wrong", async () => {
