@@ -109,6 +109,34 @@ describe("the body", () => {
     expect(cleanText("Eve\r\nBcc: x\u202Egnp.exe\u0000")).toBe("Eve  Bcc: x gnp.exe ")
   })
 
+  it.scoped("cleans the run's warnings, escapes a user's email under the name, and cuts a long detail", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(
+        yield* reportDirectory,
+        [
+          finding({
+            severity: "critical",
+            finding: "COMPROMISED_ACCOUNT",
+            email: "<b>eve</b>@acme.example",
+            detail: `${"d".repeat(400)}TAIL`
+          })
+        ],
+        { warnings: ["Roles could not be read\r\nBcc: x\u202Egnp.exe"] }
+      )
+      const { html, text } = bodies(yield* compose(outcome))
+      for (const part of [html, text]) {
+        expect(part).not.toMatch(/[\r\u202E]/u)
+        expect(part).toContain("Roles could not be read  Bcc: x gnp.exe")
+        // The detail is cut short: the CSV has it whole.
+        expect(part).not.toContain("TAIL")
+        expect(part).not.toContain("d".repeat(301))
+      }
+      expect(html).not.toContain("<b>eve")
+      expect(html).toContain("&#60;b&#62;eve&#60;/b&#62;@acme.example")
+      expect(text).toContain("<b>eve</b>@acme.example")
+    })
+  )
+
   it.scoped("uses nothing outside the message: no remote images, stylesheets, fonts or scripts", () =>
     Effect.gen(function* () {
       const outcome = yield* writeOutcome(yield* reportDirectory, sampleFindings)
