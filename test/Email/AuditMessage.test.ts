@@ -208,6 +208,37 @@ describe("the body", () => {
     })
   )
 
+  it.scoped("lists at most the first new findings, however many the run hands over", () =>
+    Effect.gen(function* () {
+      const many = Array.from({ length: LISTED_URGENT_LIMIT + 12 }, (_, index) =>
+        finding({
+          severity: "medium",
+          userId: `u-${index}`,
+          email: `new${String(index).padStart(3, "0")}@acme.example`
+        })
+      )
+      // Compared with a previous report, so that the new findings are listed.
+      const outcome = yield* writeOutcome(yield* reportDirectory, many, {
+        changes: {
+          previousReport: "/reports/user-audit-20260629T020000Z.json",
+          previousReportProblem: null,
+          new: many.length,
+          unchanged: 0,
+          newUnsuppressed: many.length,
+          resolved: [],
+          resolvedUnsuppressed: 0,
+          unsuppressedAgain: 0
+        }
+      })
+      expect(outcome.fresh.length).toBe(LISTED_URGENT_LIMIT + 12)
+      const { html, text } = bodies(yield* compose(outcome))
+      for (const part of [html, text]) {
+        expect(part).toContain("new049@acme.example")
+        expect(part).not.toContain("new050@acme.example")
+      }
+    })
+  )
+
   it.scoped("lists no suppressed finding among the urgent ones, and says how many it leaves out", () =>
     Effect.gen(function* () {
       const outcome = yield* writeOutcome(yield* reportDirectory, [
