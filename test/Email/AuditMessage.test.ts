@@ -137,6 +137,32 @@ describe("the body", () => {
     })
   )
 
+  it.scoped("gives each urgent finding in the text as a numbered entry, each field under its column's name", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, [
+        finding({ severity: "critical", finding: "COMPROMISED_ACCOUNT" })
+      ])
+      const { text } = bodies(yield* compose(outcome))
+      expect(text).toContain(
+        [
+          "1. [CRITICAL] COMPROMISED_ACCOUNT",
+          "   User: Ada Lovelace (ada@acme.example)",
+          "   Role / status: Analyst (CONFIRMED)",
+          "   Days since login: 149",
+          "   Detail: last login 149 days ago (more than 90)"
+        ].join("\n")
+      )
+    })
+  )
+
+  it.scoped("lists each warning in the HTML as an item of its own", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, [finding()], { warnings: ["first", "<second>"] })
+      const { html } = bodies(yield* compose(outcome))
+      expect(html).toMatch(/<ul[^>]*><li[^>]*>first<\/li><li[^>]*>&#60;second&#62;<\/li><\/ul>/)
+    })
+  )
+
   it.scoped("uses nothing outside the message: no remote images, stylesheets, fonts or scripts", () =>
     Effect.gen(function* () {
       const outcome = yield* writeOutcome(yield* reportDirectory, sampleFindings)

@@ -97,6 +97,23 @@ describe("the 'what changed' section", () => {
     })
   )
 
+  // A resolved finding comes from the previous report, a file that may have been edited: its email is cleaned like
+  // every other user-supplied text, so a line break or a direction override cannot reshape the message.
+  it.scoped("cleans control characters out of a resolved finding's email", () =>
+    Effect.gen(function* () {
+      const edited = { ...RESOLVED, email: "gone@acme.example\r\nBcc: x\u202Egnp.exe" }
+      const outcome = yield* writeOutcome(
+        yield* reportDirectory,
+        [finding()],
+        changes({ resolved: [edited], resolvedUnsuppressed: 1 })
+      )
+      for (const part of Object.values(yield* bodies(outcome))) {
+        expect(part).toContain("gone@acme.example  Bcc: x gnp.exe")
+        expect(part).not.toMatch(/[\r\u202E]/u)
+      }
+    })
+  )
+
   it.scoped("says how many findings are no longer suppressed, only when some are", () =>
     Effect.gen(function* () {
       const again = yield* writeOutcome(yield* reportDirectory, [finding()], changes({ unsuppressedAgain: 2 }))
