@@ -7,12 +7,11 @@
  * Plain Node rather than Effect: the harness measures the Effect program from outside and should share nothing
  * with it, not even a runtime.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
-import { parseArgs } from "node:util"
 import { measureFloor, measureRun, type RunSample, type Sample } from "./Measure.js"
+import { type Options, readOptions, USAGE } from "./Options.js"
 import { killAll } from "./Processes.js"
 import {
   judgeTargets,
@@ -23,78 +22,8 @@ import {
   targetList,
   throughputTable
 } from "./Results.js"
+import { writeResults } from "./ResultsFile.js"
 import { type BenchSimulator, startSimulator } from "./Simulator.js"
-
-const RESULTS = fileURLToPath(new URL("../../bench/RESULTS.md", import.meta.url))
-const BEGIN = "<!-- bench:begin (written by npm run bench; edit outside these markers) -->"
-const END = "<!-- bench:end -->"
-
-const USAGE = `npm run bench -- [options]
-
-  --users N          users in the simulator for the throughput settings (default 20000; --quick 5000)
-  --reps N           repetitions of floor and run per setting; medians are reported (default 5; --quick 3)
-  --quick            fewer users and repetitions, no previous-report runs, one run per scale: under a minute
-  --latencies LIST   milliseconds the simulator adds per page, one setting each (default 0,20)
-  --scale LIST       user counts for peak memory, smallest first, or "none" (default 10000,200000)
-  --scale-reps N     runs per scale (default 3; --quick 1)
-  --seed N           seed of the generated users (default 1)
-  --max-load X       before each setting, wait (up to 10 minutes) until the 1-minute load average is at most X
-  --out PATH         write the results there (default bench/RESULTS.md for a full run; --quick writes nothing)
-  --no-write         write nothing, print only`
-
-const list = (text: string, flag: string): ReadonlyArray<number> => {
-  if (text === "none") return []
-  const values = text.split(",").map((part) => Number(part.trim()))
-  if (values.some((value) => !Number.isSafeInteger(value) || value < 0)) {
-    throw new Error(`${flag} takes whole numbers separated by commas; got "${text}"`)
-  }
-  return values
-}
-
-const whole = (text: string | undefined, fallback: number, flag: string, min = 1): number => {
-  if (text === undefined) return fallback
-  const value = Number(text)
-  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${flag} takes a whole number from ${min}`)
-  return value
-}
-
-const readOptions = (args: ReadonlyArray<string>) => {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      users: { type: "string" },
-      reps: { type: "string" },
-      quick: { type: "boolean", default: false },
-      latencies: { type: "string" },
-      scale: { type: "string" },
-      "scale-reps": { type: "string" },
-      seed: { type: "string" },
-      "max-load": { type: "string" },
-      out: { type: "string" },
-      "no-write": { type: "boolean", default: false },
-      help: { type: "boolean", default: false }
-    },
-    strict: true
-  })
-  const quick = values.quick === true
-  const maxLoad = values["max-load"] === undefined ? undefined : Number(values["max-load"])
-  if (maxLoad !== undefined && !(maxLoad > 0)) throw new Error("--max-load takes a positive number")
-  return {
-    help: values.help === true,
-    quick,
-    users: whole(values.users, quick ? 5000 : 20000, "--users"),
-    reps: whole(values.reps, quick ? 3 : 5, "--reps"),
-    latencies: list(values.latencies ?? "0,20", "--latencies"),
-    scale: list(values.scale ?? "10000,200000", "--scale"),
-    scaleReps: whole(values["scale-reps"], quick ? 1 : 3, "--scale-reps"),
-    seed: whole(values.seed, 1, "--seed", 0),
-    maxLoad,
-    withPrevious: !quick,
-    out: values["no-write"] === true ? undefined : (values.out ?? (quick ? undefined : RESULTS))
-  }
-}
-
-type Options = ReturnType<typeof readOptions>
 
 const say = (line: string) => process.stderr.write(`${line}\n`)
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
@@ -239,24 +168,6 @@ const render = (
   return sections.join("\n\n")
 }
 
-/** Replaces the generated part of the results file, keeping whatever was written around it. */
-const writeResults = (path: string, generated: string) => {
-  let existing = ""
-  try {
-    existing = readFileSync(path, "utf8")
-  } catch {
-    // No file yet.
-  }
-  const start = existing.indexOf(BEGIN)
-  const end = existing.indexOf(END)
-  const block = `${BEGIN}\n\n${generated}\n\n${END}`
-  const text =
-    start >= 0 && end > start
-      ? `${existing.slice(0, start)}${block}${existing.slice(end + END.length)}`
-      : `# Benchmark results\n\n${block}\n`
-  writeFileSync(path, text)
-}
-
 const main = async () => {
   const options = readOptions(process.argv.slice(2))
   if (options.help) {
@@ -296,7 +207,7 @@ const main = async () => {
   if (options.out !== undefined) {
     writeResults(options.out, text)
     say(`\nbench: results written to ${options.out}`)
-  }
+  } else if (options.notWritten !== undefined) say(`\nbench: ${options.notWritten}`)
 }
 
 main().catch((error: unknown) => {

@@ -3,35 +3,79 @@
  * prints, and nothing is left running or written. Speed is judged by the benchmark itself, never here.
  */
 import { spawn } from "node:child_process"
+import { readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { endWithTest } from "../support/ChildProcesses.js"
 
 const BENCH = fileURLToPath(new URL("../../dist/Bench/main.js", import.meta.url))
+const RESULTS = fileURLToPath(new URL("../../bench/RESULTS.md", import.meta.url))
 
-it("runs a tiny benchmark and prints the tables and targets", async () => {
-  const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-    const child = endWithTest(
-      spawn(
-        process.execPath,
-        [BENCH, "--quick", "--users", "300", "--reps", "1", "--latencies", "0", "--scale", "300,600", "--no-write"],
-        { stdio: ["ignore", "pipe", "pipe"] }
-      )
-    )
-    let out = ""
+const bench = (args: ReadonlyArray<string>) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = endWithTest(spawn(process.execPath, [BENCH, ...args], { stdio: ["ignore", "pipe", "pipe"] }))
+    let stdout = ""
+    let stderr = ""
     child.stdout.setEncoding("utf8").on("data", (text: string) => {
-      out += text
+      stdout += text
+    })
+    child.stderr.setEncoding("utf8").on("data", (text: string) => {
+      stderr += text
     })
     const timer = setTimeout(() => child.kill("SIGKILL"), 60_000)
     child.on("error", reject)
-    child.on("close", (exitCode) => {
+    child.on("close", (code) => {
       clearTimeout(timer)
-      resolve({ code: exitCode, stdout: out })
+      resolve({ code, stdout, stderr })
     })
   })
-  expect(code).toBe(0)
-  expect(stdout).toContain("| no added latency, cold | 300 (")
-  expect(stdout).toMatch(/\| 600 \(\d+ read\) \|/)
-  expect(stdout).toContain("**Targets**")
-  expect(stdout).toMatch(/peak RSS of `run` at 600 users at most 50 MB above 300/)
+
+describe("npm run bench", () => {
+  it("runs a tiny benchmark, prints the tables and targets, and leaves bench/RESULTS.md alone", async () => {
+    const before = readFileSync(RESULTS, "utf8")
+    const finished = bench([
+      "--users",
+      "300",
+      "--reps",
+      "1",
+      "--latencies",
+      "0",
+      "--scale",
+      "600,300",
+      "--scale-reps",
+      "1"
+    ])
+    // Put back if the tiny run wrote over it, so that a failure here costs the checkout nothing.
+    let overwritten = false
+    const { code, stdout, stderr } = await finished.finally(() => {
+      overwritten = readFileSync(RESULTS, "utf8") !== before
+      if (overwritten) writeFileSync(RESULTS, before)
+    })
+    expect(code, stderr).toBe(0)
+    expect(stdout).toContain("| no added latency, cold | 300 (")
+    expect(stdout).toContain("| no added latency, previous report present | 300 (")
+    // The scales in increasing order, whatever order they were given in.
+    expect(stdout).toMatch(/\| 300 \(\d+ read\) \|[^\n]*\n\| 600 \(\d+ read\) \|/)
+    expect(stdout).toContain("**Targets**")
+    expect(stdout).toMatch(/peak RSS of `run` at 600 users at most 50 MB above 300/)
+    expect(stdout).toContain("Not measured: latency added")
+    // Settings other than the standard ones measure something else: their figures do not replace the file's.
+    expect(stderr).toContain("not written to bench/RESULTS.md")
+    expect(overwritten).toBe(false)
+  })
+
+  it.each([
+    [["--scale", "1e3"], 'bench: --scale takes whole numbers separated by commas, or "none"; got "1e3"'],
+    [["--users", "0x10"], 'bench: --users takes a whole number from 1; got "0x10"'],
+    [["--reps", "0"], 'bench: --reps takes a whole number from 1; got "0"'],
+    [["--max-load", "busy"], "bench: --max-load takes a positive number"],
+    [["--bogus"], "bench: Unknown option '--bogus'"]
+  ])("refuses %j before starting anything, saying what to fix", async (args, message) => {
+    const { code, stdout, stderr } = await bench(args)
+    expect(code).toBe(1)
+    expect(stdout).toBe("")
+    expect(stderr).toContain(message)
+    expect(stderr).not.toContain("simulator ready")
+    if (args[0] === "--bogus") expect(stderr).toContain("--help lists the options")
+  })
 })

@@ -1,0 +1,113 @@
+/**
+ * The benchmark's command line: its settings, read strictly, and where its results go.
+ */
+import { fileURLToPath } from "node:url"
+import { parseArgs } from "node:util"
+
+export const RESULTS = fileURLToPath(new URL("../../bench/RESULTS.md", import.meta.url))
+
+export const USAGE = `npm run bench -- [options]
+
+  --users N          users in the simulator for the throughput settings (default 20000; --quick 5000)
+  --reps N           repetitions of floor and run per setting; medians are reported (default 5; --quick 3)
+  --quick            fewer users and repetitions, no previous-report runs, one run per scale: under a minute
+  --latencies LIST   milliseconds the simulator adds per page, one setting each (default 0,20)
+  --scale LIST       user counts for peak memory, or "none" (default 10000,200000); the smallest and the
+                     largest are compared
+  --scale-reps N     runs per scale (default 3; --quick 1)
+  --seed N           seed of the generated users (default 1)
+  --max-load X       before each setting, wait (up to 10 minutes) until the 1-minute load average is at most X
+  --out PATH         write the results there (default: bench/RESULTS.md, and only with the settings above left
+                     at their defaults, so that a run measuring something else never replaces its figures)
+  --no-write         write nothing, print only`
+
+/** Digits only: `Number` would take "1e3", "0x10" and " 5 " as well. */
+const WHOLE = /^\d{1,15}$/
+
+/** Whole numbers separated by commas, in increasing order, each once. */
+const list = (text: string, flag: string): ReadonlyArray<number> => {
+  if (text === "none") return []
+  const parts = text.split(",").map((part) => part.trim())
+  if (parts.some((part) => !WHOLE.test(part))) {
+    throw new Error(`${flag} takes whole numbers separated by commas, or "none"; got "${text}"`)
+  }
+  return [...new Set(parts.map(Number))].sort((a, b) => a - b)
+}
+
+const whole = (text: string | undefined, fallback: number, flag: string, min = 1): number => {
+  if (text === undefined) return fallback
+  const value = WHOLE.test(text) ? Number(text) : Number.NaN
+  if (!(value >= min)) throw new Error(`${flag} takes a whole number from ${min}; got "${text}"`)
+  return value
+}
+
+/**
+ * What bench/RESULTS.md and the README describe: a run with other settings is a check of something else, and does
+ * not replace those figures unless --out says where to write.
+ */
+const STANDARD = { users: 20000, reps: 5, latencies: "0,20", scale: "10000,200000", scaleReps: 3, seed: 1 }
+
+/** Node's own words for a flag it does not know, or one without its value, and where the flags are listed. */
+const parseOrExplain: typeof parseArgs = (config) => {
+  try {
+    return parseArgs(config)
+  } catch (error) {
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)} (npm run bench -- --help lists the options)`
+    )
+  }
+}
+
+export const readOptions = (args: ReadonlyArray<string>) => {
+  const { values } = parseOrExplain({
+    args: [...args],
+    options: {
+      users: { type: "string" },
+      reps: { type: "string" },
+      quick: { type: "boolean", default: false },
+      latencies: { type: "string" },
+      scale: { type: "string" },
+      "scale-reps": { type: "string" },
+      seed: { type: "string" },
+      "max-load": { type: "string" },
+      out: { type: "string" },
+      "no-write": { type: "boolean", default: false },
+      help: { type: "boolean", default: false }
+    },
+    strict: true
+  })
+  const quick = values.quick === true
+  const maxLoad = values["max-load"] === undefined ? undefined : Number(values["max-load"])
+  if (maxLoad !== undefined && !(maxLoad > 0)) throw new Error("--max-load takes a positive number")
+  const settings = {
+    users: whole(values.users, quick ? 5000 : STANDARD.users, "--users"),
+    reps: whole(values.reps, quick ? 3 : STANDARD.reps, "--reps"),
+    latencies: list(values.latencies ?? STANDARD.latencies, "--latencies"),
+    scale: list(values.scale ?? STANDARD.scale, "--scale"),
+    scaleReps: whole(values["scale-reps"], quick ? 1 : STANDARD.scaleReps, "--scale-reps"),
+    seed: whole(values.seed, STANDARD.seed, "--seed", 0)
+  }
+  const standard =
+    !quick &&
+    settings.users === STANDARD.users &&
+    settings.reps === STANDARD.reps &&
+    settings.latencies.join(",") === STANDARD.latencies &&
+    settings.scale.join(",") === STANDARD.scale &&
+    settings.scaleReps === STANDARD.scaleReps &&
+    settings.seed === STANDARD.seed
+  return {
+    help: values.help === true,
+    quick,
+    ...settings,
+    maxLoad,
+    withPrevious: !quick,
+    out: values["no-write"] === true ? undefined : (values.out ?? (standard ? RESULTS : undefined)),
+    /** Why the results go nowhere though the run is a full one: said at the end, so that no one looks for them. */
+    notWritten:
+      values["no-write"] !== true && values.out === undefined && !standard && !quick
+        ? "not written to bench/RESULTS.md: the settings differ from its standard ones (see --help); --out writes them elsewhere"
+        : undefined
+  }
+}
+
+export type Options = ReturnType<typeof readOptions>

@@ -1,0 +1,57 @@
+/**
+ * The benchmark's settings: read strictly, and bench/RESULTS.md written only by a run that measures what it
+ * describes.
+ */
+import { describe, expect, it } from "vitest"
+import { RESULTS, readOptions } from "../../src/Bench/Options.js"
+
+describe("where the results go", () => {
+  it("is bench/RESULTS.md with the standard settings, however they are spelled", () => {
+    expect(readOptions([]).out).toBe(RESULTS)
+    expect(readOptions(["--reps", "5", "--scale", "200000,10000,10000", "--max-load", "1.5"]).out).toBe(RESULTS)
+    expect(readOptions([]).notWritten).toBeUndefined()
+  })
+
+  it.each([
+    ["--users", "10000"],
+    ["--reps", "3"],
+    ["--latencies", "0"],
+    ["--scale", "none"],
+    ["--seed", "2"]
+  ])("is nowhere with %s %s, and the run says so", (flag, value) => {
+    const options = readOptions([flag, value])
+    expect(options.out).toBeUndefined()
+    expect(options.notWritten).toContain("not written to bench/RESULTS.md")
+  })
+
+  it("is the file --out names, whatever the settings, and nowhere with --quick or --no-write", () => {
+    expect(readOptions(["--users", "300", "--out", "/tmp/elsewhere.md"]).out).toBe("/tmp/elsewhere.md")
+    for (const args of [["--quick"], ["--no-write"], ["--users", "300", "--no-write"]]) {
+      const options = readOptions(args)
+      expect(options.out).toBeUndefined()
+      expect(options.notWritten).toBeUndefined()
+    }
+  })
+})
+
+describe("the settings", () => {
+  it("takes the scales in increasing order, each once", () => {
+    expect(readOptions(["--scale", "200000, 10000,50000,10000"]).scale).toEqual([10_000, 50_000, 200_000])
+    expect(readOptions(["--latencies", "20,0"]).latencies).toEqual([0, 20])
+  })
+
+  it("gives --quick its smaller defaults and no previous-report runs", () => {
+    expect(readOptions(["--quick"])).toMatchObject({ users: 5000, reps: 3, scaleReps: 1, withPrevious: false })
+    expect(readOptions([])).toMatchObject({ users: 20000, reps: 5, scaleReps: 3, withPrevious: true })
+  })
+
+  it.each([
+    [["--seed=-1"], '--seed takes a whole number from 0; got "-1"'],
+    [["--scale-reps", " 2"], '--scale-reps takes a whole number from 1; got " 2"'],
+    [["--latencies", "0,,20"], '--latencies takes whole numbers separated by commas, or "none"; got "0,,20"'],
+    [["--users", "99999999999999999"], '--users takes a whole number from 1; got "99999999999999999"'],
+    [["--users"], "argument missing (npm run bench -- --help lists the options)"]
+  ])("refuses %j", (args, message) => {
+    expect(() => readOptions(args)).toThrow(message)
+  })
+})

@@ -1,0 +1,85 @@
+/**
+ * Where the benchmark writes its tables: between two markers in bench/RESULTS.md (or the file --out names), with
+ * whatever is written around them kept. Real files in a temporary folder.
+ */
+import { spawnSync } from "node:child_process"
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { BEGIN, END, writeResults } from "../../src/Bench/ResultsFile.js"
+
+/**
+ * No file can be made in `directory` until the undo: its mode for an ordinary user, the immutable attribute for
+ * root (whom no mode stops). Undefined where neither can be done.
+ */
+const lockFolder = (directory: string): (() => void) | undefined => {
+  if (process.getuid?.() !== 0) {
+    chmodSync(directory, 0o500)
+    return () => chmodSync(directory, 0o700)
+  }
+  if (spawnSync("chattr", ["+i", directory]).status !== 0) return undefined
+  return () => {
+    spawnSync("chattr", ["-i", directory])
+  }
+}
+
+let folder = ""
+let path = ""
+
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), "bench-results-"))
+  path = join(folder, "RESULTS.md")
+})
+
+afterEach(() => {
+  rmSync(folder, { recursive: true, force: true })
+})
+
+describe("writeResults", () => {
+  it("replaces only the block between the markers", () => {
+    writeResults(path, "old tables")
+    const written = readFileSync(path, "utf8")
+    writeFileSync(path, `Intro.\n\n${written.slice(written.indexOf(BEGIN))}\nAnalysis after.\n`)
+    writeResults(path, "new tables")
+    expect(readFileSync(path, "utf8")).toBe(`Intro.\n\n${BEGIN}\n\nnew tables\n\n${END}\n\nAnalysis after.\n`)
+  })
+
+  it("starts a file that is not there with a title", () => {
+    writeResults(path, "tables")
+    expect(readFileSync(path, "utf8")).toBe(`# Benchmark results\n\n${BEGIN}\n\ntables\n\n${END}\n`)
+  })
+
+  it("adds the block at the end of a file without markers, keeping its text", () => {
+    writeFileSync(path, "My notes, no newline at the end")
+    writeResults(path, "tables")
+    expect(readFileSync(path, "utf8")).toBe(`My notes, no newline at the end\n\n${BEGIN}\n\ntables\n\n${END}\n`)
+  })
+
+  it.each([
+    ["only the first marker", `Notes.\n${BEGIN}\nhand-written analysis\n`, "only one of"],
+    ["only the last marker", `Notes.\n${END}\nhand-written analysis\n`, "only one of"],
+    ["the markers out of order", `${END}\nhand-written analysis\n${BEGIN}\n`, "out of order"]
+  ])("refuses a file with %s, and leaves it as it was", (_, text, words) => {
+    writeFileSync(path, text)
+    expect(() => writeResults(path, "tables")).toThrow(words)
+    expect(readFileSync(path, "utf8")).toBe(text)
+  })
+
+  it("leaves the file whole and no temporary file behind when the new one cannot be written", (context) => {
+    const inner = join(folder, "locked")
+    mkdirSync(inner)
+    const lockedPath = join(inner, "RESULTS.md")
+    writeResults(lockedPath, "first tables")
+    const before = readFileSync(lockedPath, "utf8")
+    const unlock = lockFolder(inner)
+    if (unlock === undefined) context.skip()
+    try {
+      expect(() => writeResults(lockedPath, "second tables")).toThrow(/EACCES|EPERM/)
+      expect(readFileSync(lockedPath, "utf8")).toBe(before)
+      expect(readdirSync(inner)).toEqual(["RESULTS.md"])
+    } finally {
+      unlock?.()
+    }
+  })
+})
