@@ -48,13 +48,13 @@ const megabytes = (kib: number) => `${Math.round((kib * 1024) / 1e6)} MB`
 const perSecond = (users: number, ms: number) => `${Math.round(users / (ms / 1000)).toLocaleString("en-US")}`
 const ratio = (value: number) => value.toFixed(2)
 /**
- * A ratio set against its limit, with as many decimals as it takes to show which side of the limit it is on: 1.2504
- * is over 1.25, and "1.25" beside "Missed" would read as a mistake.
+ * A figure set against its limit, with as many more decimals as it takes to show which side of the limit it is on:
+ * a ratio of 1.2504 is over 1.25, and "1.25" beside "Missed" would read as a mistake.
  */
-const ratioAgainst = (value: number, limit: number) => {
-  let decimals = 2
-  while (decimals < 6 && value > limit && Number(value.toFixed(decimals)) <= limit) decimals++
-  return value.toFixed(decimals)
+const shownAgainst = (value: number, limit: number, decimals: number) => {
+  let shown = decimals
+  while (shown < decimals + 4 && value > limit && Number(value.toFixed(shown)) <= limit) shown++
+  return value.toFixed(shown)
 }
 const count = (value: number) => value.toLocaleString("en-US")
 const usersCell = (users: number, read: number) => `${count(users)} (${count(read)} read)`
@@ -189,7 +189,7 @@ export const judgeTargets = (
       const work = workRatio(setting, runs)
       targets.push({
         name: `${label}: \`run\` / floor at most ${limit}`,
-        measured: `${ratioAgainst(wall, limit)} end to end; ${ratioAgainst(work, limit)} after start-up`,
+        measured: `${shownAgainst(wall, limit, 2)} end to end; ${shownAgainst(work, limit, 2)} after start-up`,
         met: wall <= limit
       })
     }
@@ -205,7 +205,7 @@ export const judgeTargets = (
       ((of(largest.runs, (sample) => sample.maxRssKib) - of(smallest.runs, (sample) => sample.maxRssKib)) * 1024) / 1e6
     targets.push({
       name: `peak RSS of \`run\` at ${count(largest.users)} users at most 50 MB above ${count(smallest.users)}`,
-      measured: `${Math.round(growth)} MB above`,
+      measured: `${shownAgainst(growth, 50, 0)} MB above`,
       met: growth <= 50
     })
     // Per page, start-up left out: what the simulator costs as the user count grows, against what `run` takes.
