@@ -1,7 +1,9 @@
 import { HelpDoc, ValidationError } from "@effect/cli"
+import { Cause } from "effect"
 import { expect, it } from "vitest"
 import { ConfigurationError } from "../../src/Cli/ConfigurationError.js"
 import { ExitCode, exitCodeOfFailure } from "../../src/Cli/ExitCode.js"
+import { failureAnnotations, failureText } from "../../src/Cli/FailureMessage.js"
 
 it("takes a failure's own exit code", () => {
   expect(exitCodeOfFailure(new ConfigurationError({ message: "PANTHER_API_URL is not set" }))).toBe(ExitCode.Usage)
@@ -15,4 +17,21 @@ it("calls @effect/cli's usage errors usage errors", () => {
 it("calls a failure without a code a bug, not a usage error that would claim nothing was called", () => {
   expect(exitCodeOfFailure(new Error("unexpected"))).toBe(ExitCode.Internal)
   expect(exitCodeOfFailure({ _tag: "SystemError", reason: "Unknown" })).toBe(ExitCode.Internal)
+})
+
+it("are the numbers the README documents", () => {
+  expect(ExitCode).toEqual({
+    Ok: 0,
+    FindingsAtThreshold: 1,
+    Usage: 2,
+    ApiFailure: 3,
+    OutputFailure: 4,
+    Internal: 70
+  })
+})
+
+it("says a defect is a bug to report, tagged Defect and ending with 70", () => {
+  const cause = Cause.die(new TypeError("Cannot read properties of undefined (reading 'id')"))
+  expect(failureText(cause)).toMatch(/^internal error \(please report it\):\n.*Cannot read properties of undefined/)
+  expect(failureAnnotations(cause)).toEqual({ error: "Defect", exitCode: 70 })
 })
