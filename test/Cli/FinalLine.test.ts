@@ -81,6 +81,19 @@ describe("the failure of a command, with JSON log lines", () => {
     const level = await runCli(["users", "list"], { env: { LOG_LEVEL: "loud" } })
     expect(level.code).toBe(2)
     expect(failureLine(level).message).toContain("LOG_LEVEL must be one of all, trace, debug, info")
+    // Tagged and counted as every other usage error, though said before the command line is read.
+    expect(failureLine(level).annotations).toEqual({ error: "ConfigurationError", exitCode: 2 })
+  })
+
+  it("is the last line and the only one saying why, at --log-level debug too", async () => {
+    // The runtime's own line about a fiber ending in failure, at DEBUG, would follow it and repeat the error.
+    const refused = await runCli(["users", "list", "--log-level", "debug"], {
+      env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: "pat-not-a-token-4f1e" }
+    })
+    expect(refused.code).toBe(3)
+    expect(failureLine(refused).message).toContain("Panther refused the API token (401)")
+    const saying = jsonLines(refused).filter((line) => JSON.stringify(line).includes("Panther refused the API token"))
+    expect(saying).toHaveLength(1)
   })
 
   it("is the plain line it was with --log-format pretty", async () => {
