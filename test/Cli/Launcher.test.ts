@@ -3,7 +3,7 @@
  * and anything else about it (missing, made from other code, damaged) must only cost speed, never a wrong program.
  */
 import { spawnSync } from "node:child_process"
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -69,6 +69,35 @@ it("runs when V8 refuses a damaged cache", () => {
   writeFileSync(path, cache)
   expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "rejected" })
 })
+
+it("writes a cache only after a run that succeeded", () => {
+  const cache = join(copy, "program.cjs.cache")
+  rmSync(cache)
+  const write = (args: ReadonlyArray<string>) =>
+    spawnSync(process.execPath, [join(copy, "bin.js"), ...args], {
+      env: { PATH: process.env.PATH ?? "", PANTHER_AUDIT_CODE_CACHE: "write" },
+      encoding: "utf8"
+    }).status
+  // No URL: a usage error, exit 2, whose run is no model of the program's work.
+  expect(write(["run"])).toBe(2)
+  expect(existsSync(cache)).toBe(false)
+  expect(write(["--version"])).toBe(0)
+  expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "used" })
+})
+
+it.runIf(process.versions.v8.startsWith("11."))(
+  "sets its V8 flags before the program is compiled: the simulator, without them, cannot use the cache",
+  () => {
+    // V8 checks a cache against the flags it was made with; the build made it with the audit's flags.
+    const simulate = spawnSync(process.execPath, [join(DIST, "bin.js"), "simulate", "--help"], {
+      env: { PATH: process.env.PATH ?? "", PANTHER_AUDIT_CODE_CACHE: "report" },
+      encoding: "utf8"
+    })
+    expect(simulate.status).toBe(0)
+    expect(/code cache (\w+)/.exec(simulate.stderr)?.[1]).toBe("rejected")
+    expect(version(DIST).cache).toBe("used")
+  }
+)
 
 it("sets only V8 flags this V8 knows", () => {
   // setFlagsFromString only complains about a flag V8 does not know; Node's command line refuses it, so it tells.
