@@ -47,6 +47,10 @@ describe("the logging settings", () => {
     expect(settings(["run"], { LOG_FORMAT: " Pretty ", LOG_LEVEL: "WARNING" })).toEqual(
       Either.right({ format: "pretty", level: "Warning", argv: ["run"] })
     )
+    // `warn`, as the log lines write the level, is taken for `warning`.
+    expect(settings(["run", "--log-level", "warn"])).toEqual(
+      Either.right({ format: "json", level: "Warning", argv: ["run"] })
+    )
     expect(settings(["run"], { LOG_FORMAT: " ", LOG_LEVEL: "" })).toEqual(
       Either.right({ format: "json", level: "Info", argv: ["run"] })
     )
