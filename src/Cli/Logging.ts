@@ -10,6 +10,7 @@
  */
 import { Either, Layer, Logger, LogLevel } from "effect"
 import { NoteFormat } from "./CommandNotes.js"
+import { clearProgressLine } from "./ProgressLine.js"
 
 export type LogFormat = "json" | "pretty"
 
@@ -24,6 +25,8 @@ export const defaultLogFormat = (stderrIsTerminal: boolean = process.stderr.isTT
 export const neverThrowing = (logger: Logger.Logger<unknown, void>): Logger.Logger<unknown, void> =>
   Logger.make((options) => {
     try {
+      // On a terminal, off the progress line first: the log line gets a line of its own.
+      clearProgressLine()
       logger.log(options)
     } catch {
       // Nowhere left to say it.

@@ -118,6 +118,8 @@ describe("the log of a run", () => {
       expect(shown).toMatch(/\r {2}\d+ pages, 1000 users\.\.\./)
       // Cleared: back to the line's start, and the rest of it erased.
       expect(shown).toContain("\r\u001b[K")
+      // Cleared or redrawn before anything else is written: "audit finished" was appended to it.
+      expect(shown.match(/users\.\.\.(?!\r)/g)).toBeNull()
       // Log lines for a person, not JSON, and no `audit progress` line beside the progress line.
       expect(shown).toContain("audit started")
       expect(shown).toContain("audit finished")
