@@ -29,4 +29,21 @@ describe("cursor codec", () => {
     expect(codec.decode("roles", token, fingerprint)).toEqual(Either.left("invalid"))
     expect(codec.decode("users", token, queryFingerprint(["other"]))).toEqual(Either.left("other-query"))
   })
+
+  it("refuses a token that decodes to the right bytes but is not the token handed out", () => {
+    // Node's base64 decoder skips unknown characters, accepts base64url and missing padding: each of these decodes
+    // to the very bytes of the token, and a client sending one has mangled the cursor on its way.
+    const token = codec.encode("users", 42, fingerprint)
+    const lookalikes = [
+      `${token}\n`,
+      ` ${token}`,
+      `${token.slice(0, 6)}.${token.slice(6)}`,
+      token.replace(/=+$/, ""),
+      token.replace(/\+/g, "-").replace(/\//g, "_")
+    ]
+    for (const lookalike of lookalikes) {
+      expect(Buffer.from(lookalike, "base64")).toEqual(Buffer.from(token, "base64"))
+      expect(codec.decode("users", lookalike, fingerprint), JSON.stringify(lookalike)).toEqual(Either.left("invalid"))
+    }
+  })
 })

@@ -87,11 +87,19 @@ describe("GET /users parameters", () => {
     expect(await ids("contains=")).toEqual(ENABLED)
   })
 
+  it("contains finds a name whatever Unicode form the search arrives in", async () => {
+    // "García" decomposed (NFD: "i" and a combining acute), as macOS file names and some keyboards send it.
+    expect(await ids("contains=garci%CC%81a")).toEqual(["u2"])
+    expect(await ids(`contains=${encodeURIComponent("JOSÉ".normalize("NFD"))}`)).toEqual(["u2"])
+  })
+
   it("status filters by the exact Cognito status", async () => {
     expect(await ids("status=EXTERNAL_PROVIDER")).toEqual(["u2", "u7"])
     expect(await ids("status=COMPROMISED")).toEqual([])
     expect(await ids("status=COMPROMISED&include-deactivated=true")).toEqual(["u6"])
     expect(await ids("status=")).toEqual(ENABLED)
+    // Exact means case too: Cognito's statuses are upper case, and a lower-cased one matches nobody.
+    expect(await ids("status=external_provider")).toEqual([])
   })
 
   it("id repeats, ids is comma-separated, both combine, and other filters still apply", async () => {
@@ -157,6 +165,19 @@ describe("cursors", () => {
     const otherQuery = await http.get(`/users?limit=2&status=CONFIRMED&cursor=${encodeURIComponent(token)}`)
     expect(otherQuery.status).toBe(400)
     expect(messageOf(otherQuery)).toContain("different query")
+  })
+
+  it("are bound to include-deactivated, which changes the set being paged", async () => {
+    const { next } = await firstPage("limit=2&include-deactivated=true")
+    const cursor = encodeURIComponent(next ?? "")
+    for (const query of [`limit=2&cursor=${cursor}`, `limit=2&include-deactivated=false&cursor=${cursor}`]) {
+      const reply = await http.get(`/users?${query}`)
+      expect(reply.status, query).toBe(400)
+      expect(messageOf(reply)).toContain("different query")
+    }
+    // Spelled another way, the same value is the same query.
+    const same = pageOf(await http.get(`/users?limit=2&include-deactivated=TRUE&cursor=${cursor}`))
+    expect(same.results.map((user) => user.id)).toEqual(DATA.slice(2, 4).map((user) => user.id))
   })
 
   it("stay valid when the page size changes between pages", async () => {
