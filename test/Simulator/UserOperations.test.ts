@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN } from "../../src/Simulator/Tokens.js"
+import type { WireUser } from "../../src/Simulator/WireUser.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { httpFor, listAll, messageOf, pageOf, userOf } from "./SimulatorHttp.js"
 
@@ -68,11 +69,38 @@ describe("POST /users (create)", () => {
     ],
     ["an unknown role name", newUser("e8@example.com", { name: "Superuser" }), 'role.name "Superuser" is not the name'],
     ["an unknown role id", newUser("e9@example.com", { id: "nope" }), 'role.id "nope" is not the id'],
-    ["an array body", [newUser("e10@example.com")], "must be a JSON object"]
+    ["an array body", [newUser("e10@example.com")], "must be a JSON object"],
+    ["an email without a dot in its domain", newUser("e11@example"), 'email "e11@example" is not a valid email'],
+    ["an email with an empty domain label", newUser("e12@example..com"), "is not a valid email"],
+    [
+      "a given name over 256 characters",
+      { ...newUser("e13@example.com"), givenName: "x".repeat(257) },
+      "givenName must be at most 256 characters"
+    ],
+    ["an email over 254 characters", newUser(`${"e".repeat(243)}@example.com`), "email must be at most 254"],
+    // Role names are matched exactly, as GET /roles?name= matches them.
+    ["a role name in the wrong case", newUser("e14@example.com", { name: "analyst" }), 'role.name "analyst"']
   ])("refuses %s with a 400 that says so", async (_what, body, message) => {
     const reply = await http.post("/users", body)
     expect(reply.status).toBe(400)
     expect(messageOf(reply)).toContain(message)
+  })
+
+  it("accepts names of exactly 256 characters, trimmed, and a role half given as null", async () => {
+    const created = userOf(
+      await http.post("/users", {
+        email: " long.names@example.com ",
+        givenName: ` ${"g".repeat(256)} `,
+        familyName: "f".repeat(256),
+        role: { id: null, name: "Auditor" }
+      })
+    )
+    expect(created).toMatchObject({
+      email: "long.names@example.com",
+      givenName: "g".repeat(256),
+      familyName: "f".repeat(256),
+      role: { id: "e2c8b6a4-9d1f-4e3a-b5c7-0f2e4d6a8c19", name: "Auditor" }
+    })
   })
 
   it("refuses a duplicate email, compared case-insensitively", async () => {
@@ -155,6 +183,25 @@ describe("DELETE /users/{id}", () => {
   })
 })
 
+describe("a deleted or renamed user", () => {
+  it("leaves the list, and frees its old email for lookups and for another user", async () => {
+    const renamed = userOf(await http.post("/users", newUser("before.rename@example.com")))
+    userOf(await http.post(`/users/${renamed.id}`, newUser("after.rename@example.com")))
+    expect(pageOf(await http.get("/users?email=before.rename%40example.com")).results).toEqual([])
+    expect(pageOf(await http.get("/users?email=after.rename%40example.com")).results.map((u) => u.id)).toEqual([
+      renamed.id
+    ])
+    userOf(await http.post("/users", newUser("before.rename@example.com")))
+
+    const gone = userOf(await http.post("/users", newUser("deleted.soon@example.com")))
+    expect((await http.del(`/users/${gone.id}`)).status).toBe(200)
+    expect(pageOf(await http.get("/users?email=deleted.soon%40example.com")).results).toEqual([])
+    expect((await listAll(sim, { "include-deactivated": "true" })).users.map((u) => u.id)).not.toContain(gone.id)
+    const again = userOf(await http.post("/users", newUser("deleted.soon@example.com")))
+    expect(again.id).not.toBe(gone.id)
+  })
+})
+
 describe("the last active password-based Admin", () => {
   it("can be neither deleted nor demoted, as Panther requires one to remain", async () => {
     const own = await startSimulator({
@@ -188,6 +235,44 @@ describe("the last active password-based Admin", () => {
       const remove = await ownHttp.del("/users/a2")
       expect(remove.status).toBe(400)
       expect((await ownHttp.get("/users/a2")).status).toBe(200)
+    } finally {
+      await own.close()
+    }
+  })
+
+  it("is counted among enabled, CONFIRMED Admins only: a deactivated or SSO Admin does not stand in", async () => {
+    const admin = (id: string, extra: Partial<WireUser>): WireUser => ({
+      id,
+      email: `${id}@example.com`,
+      givenName: "A",
+      familyName: id,
+      role: { name: "Admin" },
+      enabled: true,
+      status: "CONFIRMED",
+      ...extra
+    })
+    const own = await startSimulator({
+      data: [
+        admin("password", {}),
+        admin("sso", { status: "EXTERNAL_PROVIDER" }),
+        admin("deactivated", { enabled: false }),
+        admin("invited", { status: "FORCE_CHANGE_PASSWORD" })
+      ]
+    })
+    try {
+      const ownHttp = httpFor(own)
+      const demote = await ownHttp.post("/users/password", {
+        ...newUser("password@example.com"),
+        role: { name: "Analyst" }
+      })
+      expect(demote.status).toBe(400)
+      expect(messageOf(demote)).toContain("last active password-based Admin")
+      const remove = await ownHttp.del("/users/password")
+      expect(remove.status).toBe(400)
+      expect(messageOf(remove)).toContain("last active password-based Admin")
+      // The others are not the anchor: each can go.
+      for (const id of ["sso", "deactivated", "invited"])
+        expect((await ownHttp.del(`/users/${id}`)).status, id).toBe(200)
     } finally {
       await own.close()
     }
@@ -226,6 +311,25 @@ describe("authentication and permissions", () => {
       expect(messageOf(reply)).toContain("Manage Users")
     }
   )
+
+  it("says whether the key was missing or wrong", async () => {
+    for (const key of [null, ""]) {
+      const reply = await http.get("/users", { key })
+      expect(reply.status).toBe(401)
+      expect(messageOf(reply), `key ${JSON.stringify(key)}`).toBe("missing X-API-Key header")
+    }
+    const wrong = await http.get("/users", { key: "sim-read-wrong" })
+    expect(messageOf(wrong)).toBe("the X-API-Key is not a valid API key")
+  })
+
+  it("refuses to start with one key for both roles, or a blank key", async () => {
+    for (const [readToken, adminToken, message] of [
+      ["same-key", "same-key", "must differ"],
+      ["  ", "admin-key", "must not be empty"]
+    ] as const) {
+      await expect(startSimulator({ users: 1, readToken, adminToken })).rejects.toThrow(message)
+    }
+  })
 
   it("lets the admin key read too", async () => {
     expect((await http.get("/users?limit=1", { key: sim.adminToken })).status).toBe(200)
