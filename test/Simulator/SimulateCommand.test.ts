@@ -12,7 +12,10 @@ import { NodeContext } from "@effect/platform-node"
 import { Effect, Option, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import { signalExitCode } from "../../src/Cli/StopSignals.js"
+import type { FaultOptions } from "../../src/Simulator/Faults.js"
+import type { RunningSimulator } from "../../src/Simulator/Server.js"
 import { type SimulateFlags, simulatorOptionsFromFlags } from "../../src/Simulator/SimulateCommand.js"
+import { formatBanner } from "../../src/Simulator/StartupBanner.js"
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN } from "../../src/Simulator/Tokens.js"
 import { endWithTest } from "../support/ChildProcesses.js"
 import { stderrText } from "../support/cli.js"
@@ -216,6 +219,10 @@ describe("simulate's flags", () => {
       now: new Date("2025-06-30T12:00:00Z"),
       faults: { failRequests: [3, 7], failStatus: 503, latencyMs: 20, rateLimit: 0, errorRate: 0 }
     })
+    expect(await check({ seed: 7, errorRate: 0.25, errorSeed: 9, rateLimit: 4 })).toMatchObject({
+      seed: 7,
+      faults: { errorRate: 0.25, errorSeed: 9, rateLimit: 4 }
+    })
     expect(
       await check({ token: Option.some(Redacted.make("r")), adminToken: Option.some(Redacted.make("a")) })
     ).toMatchObject({
@@ -229,6 +236,7 @@ describe("simulate's flags", () => {
     [{ port: 65536 }, "--port"],
     [{ host: " " }, "--host"],
     [{ users: Option.some(-1) }, "--users"],
+    [{ users: Option.some(5_000_001) }, "--users"],
     [{ latencyMs: -5 }, "--latency-ms"],
     [{ rateLimit: -1 }, "--rate-limit"],
     [{ errorRate: 1.5 }, "--error-rate"],
@@ -268,5 +276,31 @@ describe("simulate's flags", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe("the ready banner", () => {
+  const running: RunningSimulator = {
+    baseUrl: "http://127.0.0.1:4010",
+    host: "127.0.0.1",
+    port: 4010,
+    readToken: DEFAULT_READ_TOKEN,
+    adminToken: DEFAULT_ADMIN_TOKEN,
+    userCount: 100,
+    now: new Date("2025-06-30T12:00:00Z")
+  }
+  const banner = (faults: FaultOptions) =>
+    formatBanner(running, { customReadToken: false, customAdminToken: false, source: "generated (seed 1)", faults })
+
+  it("says when no fault is on", () => {
+    expect(banner({})).toContain("  faults:     none\n")
+    expect(banner({ latencyMs: 0, rateLimit: 0, errorRate: 0, failRequests: [] })).toContain("  faults:     none\n")
+  })
+
+  it("describes each fault that is on, the error rate as a percentage", () => {
+    expect(banner({ latencyMs: 200, rateLimit: 5, errorRate: 0.25, errorSeed: 9, failRequests: [3, 7] })).toContain(
+      "  faults:     +200ms latency; 429 above 5 requests/s; 25% random 5xx (seed 9); requests 3, 7 get 503\n"
+    )
+    expect(banner({ errorRate: 0.5 })).toContain("50% random 5xx (seed 1)")
   })
 })
