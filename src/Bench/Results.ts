@@ -20,7 +20,7 @@ export interface ScaleResult {
   readonly users: number
   readonly simulatorReadyMs: number
   readonly floor: Sample
-  /** CPU the simulator spent per page while the floor read every page (Linux only). */
+  /** CPU the simulator spent per page while the floor read every page, the median over its passes (Linux only). */
   readonly simulatorCpuPerPageMs: number | undefined
   readonly runs: ReadonlyArray<Sample>
 }
