@@ -122,7 +122,7 @@ const measureScale = (options: Options, workDir: string, users: number): Promise
       })
     }
     const byWall = [...passes].sort((a, b) => a.floor.wallMs - b.floor.wallMs)
-    const floor = (byWall[(byWall.length - 1) >> 1] ?? byWall[0])?.floor
+    const floor = byWall[(byWall.length - 1) >> 1]?.floor
     if (floor === undefined) throw new Error("--scale-reps must be at least 1")
     const cpuPerPage = passes.map((pass) => pass.cpuPerPageMs)
     const simulatorCpuPerPageMs = cpuPerPage.some((value) => value === undefined)
