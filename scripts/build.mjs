@@ -54,8 +54,8 @@ const warmCodeCache = () => {
   const scratch = mkdtempSync(join(tmpdir(), "panther-audit-build-"))
   try {
     const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PANTHER_AUDIT_CODE_CACHE: "write" }
-    // Few users on purpose: a run past HeapGrowth's threshold (10,000) changes a V8 flag, and a cache written after
-    // that would not match the flags of the next start.
+    // Few users on purpose: a run past HeapGrowth's thresholds (2,000 and 10,000 users) changes V8 flags, and a cache
+    // written after that would not match the flags of the next start.
     const demo = spawnSync(process.execPath, [at("dist/bin.js"), "demo", "--users", "300"], {
       cwd: scratch,
       env,
