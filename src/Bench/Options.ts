@@ -24,12 +24,12 @@ export const USAGE = `npm run bench -- [options]
 /** Digits only: `Number` would take "1e3", "0x10" and " 5 " as well. */
 const WHOLE = /^\d{1,15}$/
 
-/** Whole numbers separated by commas, in increasing order, each once. */
-const list = (text: string, flag: string): ReadonlyArray<number> => {
+/** Whole numbers from `min` separated by commas, in increasing order, each once. */
+const list = (text: string, flag: string, min: number): ReadonlyArray<number> => {
   if (text === "none") return []
   const parts = text.split(",").map((part) => part.trim())
-  if (parts.some((part) => !WHOLE.test(part))) {
-    throw new Error(`${flag} takes whole numbers separated by commas, or "none"; got "${text}"`)
+  if (parts.some((part) => !WHOLE.test(part) || Number(part) < min)) {
+    throw new Error(`${flag} takes whole numbers from ${min} separated by commas, or "none"; got "${text}"`)
   }
   return [...new Set(parts.map(Number))].sort((a, b) => a - b)
 }
@@ -77,13 +77,17 @@ export const readOptions = (args: ReadonlyArray<string>) => {
     strict: true
   })
   const quick = values.quick === true
-  const maxLoad = values["max-load"] === undefined ? undefined : Number(values["max-load"])
-  if (maxLoad !== undefined && !(maxLoad > 0)) throw new Error("--max-load takes a positive number")
+  const maxLoadText = values["max-load"]
+  const maxLoad =
+    maxLoadText === undefined ? undefined : /^\d+(\.\d+)?$/.test(maxLoadText) ? Number(maxLoadText) : Number.NaN
+  if (maxLoad !== undefined && !(maxLoad > 0))
+    throw new Error(`--max-load takes a positive number; got "${maxLoadText}"`)
+  if (values.out?.trim() === "") throw new Error("--out takes the path of a file to write; got an empty one")
   const settings = {
     users: whole(values.users, quick ? 5000 : STANDARD.users, "--users"),
     reps: whole(values.reps, quick ? 3 : STANDARD.reps, "--reps"),
-    latencies: list(values.latencies ?? STANDARD.latencies, "--latencies"),
-    scale: list(values.scale ?? STANDARD.scale, "--scale"),
+    latencies: list(values.latencies ?? STANDARD.latencies, "--latencies", 0),
+    scale: list(values.scale ?? STANDARD.scale, "--scale", 1),
     scaleReps: whole(values["scale-reps"], quick ? 1 : STANDARD.scaleReps, "--scale-reps"),
     seed: whole(values.seed, STANDARD.seed, "--seed", 0)
   }

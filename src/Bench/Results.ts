@@ -53,7 +53,7 @@ const ratio = (value: number) => value.toFixed(2)
  */
 const shownAgainst = (value: number, limit: number, decimals: number) => {
   let shown = decimals
-  while (shown < decimals + 4 && value > limit && Number(value.toFixed(shown)) <= limit) shown++
+  while (shown < 15 && value > limit && Number(value.toFixed(shown)) <= limit) shown++
   return value.toFixed(shown)
 }
 const count = (value: number) => value.toLocaleString("en-US")
@@ -221,10 +221,13 @@ export const judgeTargets = (
       name: `the simulator is not what is measured at ${count(largest.users)} users`,
       measured:
         large === undefined || small === undefined
-          ? "simulator CPU not measurable here (no /proc)"
+          ? "the simulator's CPU time cannot be read here (no /proc)"
           : `simulator ${large.toFixed(2)} ms CPU per page (${small.toFixed(2)} at ${count(smallest.users)}), ` +
             `${((100 * large) / runPerPage(largest)).toFixed(1)}% of \`run\`'s ${runPerPage(largest).toFixed(2)} ms per page`,
-      met: large !== undefined && small !== undefined && large <= small * 1.25 && large <= runPerPage(largest) * 0.5
+      met:
+        large === undefined || small === undefined
+          ? undefined
+          : large <= small * 1.25 && large <= runPerPage(largest) * 0.5
     })
   }
   return targets

@@ -23,7 +23,7 @@ import {
   targetList,
   throughputTable
 } from "./Results.js"
-import { writeResults } from "./ResultsFile.js"
+import { checkResultsFile, writeResults } from "./ResultsFile.js"
 import { type BenchSimulator, startSimulator } from "./Simulator.js"
 
 const say = (line: string) => process.stderr.write(`${line}\n`)
@@ -121,6 +121,7 @@ const measureScale = (options: Options, workDir: string, users: number): Promise
             : ((cpuAfter - cpuBefore) * 1000) / Math.max(1, floor.requests)
       })
     }
+    // The floor's figures are those of the middle pass by wall time (of two middle ones, the faster).
     const byWall = [...passes].sort((a, b) => a.floor.wallMs - b.floor.wallMs)
     const floor = byWall[(byWall.length - 1) >> 1]?.floor
     if (floor === undefined) throw new Error("--scale-reps must be at least 1")
@@ -189,6 +190,7 @@ const main = async () => {
     process.stdout.write(`${USAGE}\n`)
     return
   }
+  if (options.out !== undefined) checkResultsFile(options.out)
   const workDir = mkdtempSync(join(tmpdir(), "panther-bench-"))
   process.on("exit", () => {
     killAll()

@@ -65,10 +65,11 @@ describe("npm run bench", () => {
   })
 
   it.each([
-    [["--scale", "1e3"], 'bench: --scale takes whole numbers separated by commas, or "none"; got "1e3"'],
+    [["--scale", "1e3"], 'bench: --scale takes whole numbers from 1 separated by commas, or "none"; got "1e3"'],
     [["--users", "0x10"], 'bench: --users takes a whole number from 1; got "0x10"'],
     [["--reps", "0"], 'bench: --reps takes a whole number from 1; got "0"'],
     [["--max-load", "busy"], "bench: --max-load takes a positive number"],
+    [["--out", "/nonexistent-folder/RESULTS.md"], "ENOENT"],
     [["--bogus"], "bench: Unknown option '--bogus'"]
   ])("refuses %j before starting anything, saying what to fix", async (args, message) => {
     const { code, stdout, stderr } = await bench(args)

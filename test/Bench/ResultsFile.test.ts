@@ -3,11 +3,22 @@
  * whatever is written around them kept. Real files in a temporary folder.
  */
 import { spawnSync } from "node:child_process"
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { BEGIN, END, writeResults } from "../../src/Bench/ResultsFile.js"
+import { BEGIN, checkResultsFile, END, writeResults } from "../../src/Bench/ResultsFile.js"
 
 /**
  * No file can be made in `directory` until the undo: its mode for an ordinary user, the immutable attribute for
@@ -56,14 +67,41 @@ describe("writeResults", () => {
     expect(readFileSync(path, "utf8")).toBe(`My notes, no newline at the end\n\n${BEGIN}\n\ntables\n\n${END}\n`)
   })
 
+  it("finds the block after a note above it that names the end marker", () => {
+    writeFileSync(path, `The block ends at ${END}.\n\n${BEGIN}\n\nold\n\n${END}\n`)
+    writeResults(path, "new")
+    expect(readFileSync(path, "utf8")).toBe(`The block ends at ${END}.\n\n${BEGIN}\n\nnew\n\n${END}\n`)
+  })
+
   it.each([
-    ["only the first marker", `Notes.\n${BEGIN}\nhand-written analysis\n`, "only one of"],
-    ["only the last marker", `Notes.\n${END}\nhand-written analysis\n`, "only one of"],
-    ["the markers out of order", `${END}\nhand-written analysis\n${BEGIN}\n`, "out of order"]
-  ])("refuses a file with %s, and leaves it as it was", (_, text, words) => {
+    ["only the first marker", `Notes.\n${BEGIN}\nhand-written analysis\n`, "has only one of the markers"],
+    ["only the last marker", `Notes.\n${END}\nhand-written analysis\n`, "has only one of the markers"],
+    [
+      "the markers out of order",
+      `${END}\nhand-written analysis\n${BEGIN}\n`,
+      "has the markers of the results block out of order"
+    ]
+  ])("refuses a file with %s, before a run as when writing, and leaves it as it was", (_, text, words) => {
     writeFileSync(path, text)
+    expect(() => checkResultsFile(path)).toThrow(words)
     expect(() => writeResults(path, "tables")).toThrow(words)
     expect(readFileSync(path, "utf8")).toBe(text)
+  })
+
+  it("refuses before a run a file in a folder that is not there", () => {
+    expect(() => checkResultsFile(join(folder, "missing", "RESULTS.md"))).toThrow(/ENOENT/)
+    expect(() => checkResultsFile(path)).not.toThrow()
+  })
+
+  it("writes through a symbolic link to the file it names, and keeps the file's mode", () => {
+    const real = join(folder, "real.md")
+    writeResults(real, "old")
+    chmodSync(real, 0o664)
+    symlinkSync(real, path)
+    writeResults(path, "new")
+    expect(lstatSync(path).isSymbolicLink()).toBe(true)
+    expect(readFileSync(real, "utf8")).toContain("\nnew\n")
+    expect(statSync(real).mode & 0o777).toBe(0o664)
   })
 
   it("leaves the file whole and no temporary file behind when the new one cannot be written", (context) => {
