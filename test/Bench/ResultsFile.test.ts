@@ -2,7 +2,6 @@
  * Where the benchmark writes its tables: between two markers in bench/RESULTS.md (or the file --out names), with
  * whatever is written around them kept. Real files in a temporary folder.
  */
-import { spawnSync } from "node:child_process"
 import {
   chmodSync,
   lstatSync,
@@ -19,21 +18,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { BEGIN, checkResultsFile, END, writeResults } from "../../src/Bench/ResultsFile.js"
-
-/**
- * No file can be made in `directory` until the undo: its mode for an ordinary user, the immutable attribute for
- * root (whom no mode stops). Undefined where neither can be done.
- */
-const lockFolder = (directory: string): (() => void) | undefined => {
-  if (process.getuid?.() !== 0) {
-    chmodSync(directory, 0o500)
-    return () => chmodSync(directory, 0o700)
-  }
-  if (spawnSync("chattr", ["+i", directory]).status !== 0) return undefined
-  return () => {
-    spawnSync("chattr", ["-i", directory])
-  }
-}
+import { makeUnwritable } from "../support/undeletable.js"
 
 let folder = ""
 let path = ""
@@ -110,7 +95,7 @@ describe("writeResults", () => {
     const lockedPath = join(inner, "RESULTS.md")
     writeResults(lockedPath, "first tables")
     const before = readFileSync(lockedPath, "utf8")
-    const unlock = lockFolder(inner)
+    const unlock = makeUnwritable(inner)
     if (unlock === undefined) context.skip()
     try {
       expect(() => writeResults(lockedPath, "second tables")).toThrow(/EACCES|EPERM/)
