@@ -6,6 +6,8 @@
  * Set, so ids are compared exactly as strings, as before.
  */
 
+import { freeArrayBuffer } from "./ArrayBufferMemory.js"
+
 /** Slots in use before the table doubles: linear probing stays short up to three quarters. */
 const MAX_LOAD = 0.75
 const INITIAL_SLOTS = 1 << 12
@@ -103,6 +105,8 @@ export const makeSeenIds = (): SeenIds => {
       const w3 = oldKeys[at + 3] ?? 0
       put(probe(w0, w1, w2, w3), w0, w1, w2, w3)
     }
+    freeArrayBuffer(oldKeys.buffer)
+    freeArrayBuffer(oldFilled.buffer)
   }
 
   return {

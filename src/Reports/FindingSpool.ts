@@ -5,11 +5,14 @@
  *
  * The bytes are kept in memory up to `MEMORY_BYTES` (a run of 20,000 users needs about half of it); past that they
  * go to a temporary file, since a run over 200,000 users may raise well over 100,000 findings. Memory then holds
- * only what sorting needs (severity, code, email, id) and where each finding's bytes sit.
+ * only what sorting needs (severity, code, email, id) and where each finding's bytes sit. The email and id are kept
+ * as UTF-8 bytes, not as two strings per finding: the collector carried those in its old generation to the end of
+ * a run, about 11 MB of it at 200,000 users (bench/RESULTS.md).
  */
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
+import { freeArrayBuffer, growArrayBuffer } from "../Audit/ArrayBufferMemory.js"
 import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
 import type { AnnotatedFinding } from "../Audit/FindingAnnotations.js"
 import { SEVERITIES, type Severity, severityRank } from "../Audit/Severity.js"
@@ -23,6 +26,9 @@ export const MEMORY_BYTES = 16 * 1024 * 1024
 
 /** Once on disk, writes are gathered into a buffer of this size. */
 const FLUSH_BYTES = 1024 * 1024
+
+/** The size of each buffer of sort keys (a key longer than that gets one of its own). */
+const KEY_CHUNK_BYTES = 256 * 1024
 
 /** UTF-8 takes at most 3 bytes per UTF-16 code unit. */
 const MAX_BYTES_PER_CODE_UNIT = 3
@@ -90,22 +96,26 @@ class BatchEntry implements SpooledFinding {
     ) as AnnotatedFinding
 }
 
+/** A buffer over an `ArrayBuffer` of its own, never a slice of Node's shared pool, so that it can be freed. */
+const ownBuffer = (size: number): Buffer => Buffer.from(new ArrayBuffer(size))
+
+/** A larger buffer that begins with `buffer`'s bytes; `buffer` (one of `ownBuffer`'s) is not to be used again. */
+const grownBuffer = (buffer: Buffer, size: number): Buffer =>
+  Buffer.from(growArrayBuffer(buffer.buffer as ArrayBuffer, size))
+
 type NumberArray = Uint8Array | Uint32Array | Float64Array
 
 /**
  * A growing column of numbers in a typed array, doubled as needed: a byte or four a finding where a JavaScript
  * array takes eight, which at 100,000 findings and six columns is a few megabytes of what a large run holds.
  */
-const numberColumn = (make: (length: number) => NumberArray) => {
-  let values = make(1024)
+const numberColumn = (Values: { new (buffer: ArrayBuffer): NumberArray; readonly BYTES_PER_ELEMENT: number }) => {
+  let values = new Values(new ArrayBuffer(1024 * Values.BYTES_PER_ELEMENT))
   let length = 0
   return {
     push: (value: number) => {
-      if (length === values.length) {
-        const grown = make(values.length * 2)
-        grown.set(values)
-        values = grown
-      }
+      if (length === values.length)
+        values = new Values(growArrayBuffer(values.buffer as ArrayBuffer, values.byteLength * 2))
       values[length++] = value
     },
     at: (index: number): number => values[index] ?? 0,
@@ -152,18 +162,17 @@ export const makeFindingSpool = (
         })
     )
 
-    const ranks = numberColumn((length) => new Uint8Array(length))
-    const codes = numberColumn((length) => new Uint8Array(length))
-    const flags = numberColumn((length) => new Uint8Array(length))
+    const ranks = numberColumn(Uint8Array)
+    const codes = numberColumn(Uint8Array)
+    const flags = numberColumn(Uint8Array)
     // File offsets can pass 4 GiB in principle; a double holds them exactly.
-    const offsets = numberColumn((length) => new Float64Array(length))
-    const jsonLengths = numberColumn((length) => new Uint32Array(length))
-    const csvLengths = numberColumn((length) => new Uint32Array(length))
-    const emails: Array<string> = []
-    const userIds: Array<string> = []
+    const offsets = numberColumn(Float64Array)
+    const jsonLengths = numberColumn(Uint32Array)
+    const csvLengths = numberColumn(Uint32Array)
+    const keys = makeSortKeys()
 
     /** Where rendered bytes go: all of them while in memory; on disk, those not yet written out. */
-    let store = Buffer.allocUnsafe(Math.min(FLUSH_BYTES, Math.max(memoryBytes, 1024)))
+    let store = ownBuffer(Math.min(FLUSH_BYTES, Math.max(memoryBytes, 1024)))
     let stored = 0
     /** Bytes already in the file; 0 while everything is in memory. */
     let written = 0
@@ -185,18 +194,17 @@ export const makeFindingSpool = (
     const reserve = (bytes: number) => {
       if (stored + bytes <= store.length) return
       if (!onDisk && stored + bytes <= memoryBytes) {
-        const grown = Buffer.allocUnsafe(Math.min(memoryBytes, Math.max(store.length * 2, stored + bytes)))
-        store.copy(grown, 0, 0, stored)
-        store = grown
+        store = grownBuffer(store, Math.min(memoryBytes, Math.max(store.length * 2, stored + bytes)))
         return
       }
       // Everything so far goes to the file, in the order it came; the large memory store is let go.
       flushNow()
       if (!onDisk) {
         onDisk = true
-        store = Buffer.allocUnsafe(FLUSH_BYTES)
+        freeArrayBuffer(store.buffer as ArrayBuffer)
+        store = ownBuffer(FLUSH_BYTES)
       }
-      if (bytes > store.length) store = Buffer.allocUnsafe(bytes)
+      if (bytes > store.length) store = ownBuffer(bytes)
     }
 
     const append = (finding: AnnotatedFinding) => {
@@ -205,8 +213,7 @@ export const makeFindingSpool = (
       reserve((json.length + csv.length) * MAX_BYTES_PER_CODE_UNIT)
       ranks.push(severityRank(finding.severity))
       codes.push(codeIndex.get(finding.finding) ?? 0)
-      emails.push(finding.email ?? "")
-      userIds.push(finding.userId ?? "")
+      keys.add(finding.email ?? "", finding.userId ?? "")
       flags.push((finding.change === "new" ? NEW : 0) | (finding.suppressed ? SUPPRESSED : 0))
       offsets.push(written + stored)
       const jsonLength = store.write(json, stored, "utf8")
@@ -256,12 +263,7 @@ export const makeFindingSpool = (
         group[index] =
           (SEVERITIES.length - 1 - ranks.at(index)) * FINDING_CODES.length + (codePlace[codes.at(index)] ?? 0)
       }
-      return order.sort(
-        (a, b) =>
-          (group[a] ?? 0) - (group[b] ?? 0) ||
-          compareText(emails[a] ?? "", emails[b] ?? "") ||
-          compareText(userIds[a] ?? "", userIds[b] ?? "")
-      )
+      return order.sort((a, b) => (group[a] ?? 0) - (group[b] ?? 0) || keys.compare(a, b))
     }
 
     /** The batch's bytes: views of the memory store, or read from the file into one reused buffer. */
@@ -324,5 +326,63 @@ export const makeFindingSpool = (
     return { add, addAll, counts, forEachSorted }
   })
 
-/** Code-point order: the same on every machine and locale, unlike localeCompare. */
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+/**
+ * Each finding's email and user id, as UTF-8 one after the other, in buffers of `KEY_CHUNK_BYTES`. Compared byte
+ * by byte, which is code-point order: the same on every machine and locale, unlike localeCompare. (A lone
+ * surrogate, which is no character, is written as U+FFFD.)
+ */
+const makeSortKeys = () => {
+  const buffers: Array<Buffer> = [Buffer.allocUnsafe(KEY_CHUNK_BYTES)]
+  let current = buffers[0] as Buffer
+  let used = 0
+  const bufferIndexes = numberColumn(Uint32Array)
+  const starts = numberColumn(Uint32Array)
+  const emailLengths = numberColumn(Uint32Array)
+  const idLengths = numberColumn(Uint32Array)
+
+  const add = (email: string, userId: string) => {
+    const most = (email.length + userId.length) * MAX_BYTES_PER_CODE_UNIT
+    if (used + most > current.length) {
+      current = Buffer.allocUnsafe(Math.max(KEY_CHUNK_BYTES, most))
+      buffers.push(current)
+      used = 0
+    }
+    const emailLength = current.write(email, used, "utf8")
+    const idLength = current.write(userId, used + emailLength, "utf8")
+    bufferIndexes.push(buffers.length - 1)
+    starts.push(used)
+    emailLengths.push(emailLength)
+    idLengths.push(idLength)
+    used += emailLength + idLength
+  }
+
+  const compareBytes = (
+    left: Uint8Array,
+    leftStart: number,
+    leftLength: number,
+    right: Uint8Array,
+    rightStart: number,
+    rightLength: number
+  ): number => {
+    const shorter = Math.min(leftLength, rightLength)
+    for (let at = 0; at < shorter; at++) {
+      const difference = (left[leftStart + at] ?? 0) - (right[rightStart + at] ?? 0)
+      if (difference !== 0) return difference
+    }
+    return leftLength - rightLength
+  }
+
+  /** Email first, then user id, of the findings added `a`-th and `b`-th. */
+  const compare = (a: number, b: number): number => {
+    const left = buffers[bufferIndexes.at(a)] as Buffer
+    const right = buffers[bufferIndexes.at(b)] as Buffer
+    const leftEmail = emailLengths.at(a)
+    const rightEmail = emailLengths.at(b)
+    return (
+      compareBytes(left, starts.at(a), leftEmail, right, starts.at(b), rightEmail) ||
+      compareBytes(left, starts.at(a) + leftEmail, idLengths.at(a), right, starts.at(b) + rightEmail, idLengths.at(b))
+    )
+  }
+
+  return { add, compare }
+}

@@ -130,7 +130,17 @@ it("orders findings most severe first, then by code name, email and user id", as
 })
 
 it("orders emails by code point, capitals before small letters, the same on every machine and in every locale", async () => {
-  const emails = ["amy@example.com", "Zed@example.com", "bob@example.com", "Bob@example.com", "émile@example.com"]
+  // The last two differ from the order of UTF-16 code units: a character past U+FFFF is written with a surrogate
+  // pair (U+D83D...), which comes before U+FF21 as a code unit, and after it as a code point.
+  const emails = [
+    "amy@example.com",
+    "\u{1F600}@example.com",
+    "Zed@example.com",
+    "bob@example.com",
+    "\uFF21@example.com",
+    "Bob@example.com",
+    "émile@example.com"
+  ]
   const order = await Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
@@ -151,6 +161,8 @@ it("orders emails by code point, capitals before small letters, the same on ever
     "Zed@example.com",
     "amy@example.com",
     "bob@example.com",
-    "émile@example.com"
+    "émile@example.com",
+    "\uFF21@example.com",
+    "\u{1F600}@example.com"
   ])
 })
