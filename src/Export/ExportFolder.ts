@@ -7,6 +7,7 @@ import { chmod, lstat, mkdtemp, rename, rm } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
 import { describeFsError, hasErrorCode, ReportError } from "../Reports/ReportError.js"
+import { syncPlacedFiles } from "../Reports/SyncDirectory.js"
 
 export interface ExportFolder {
   /** The temporary folder to write into. */
@@ -54,7 +55,7 @@ export const makeExportFolder = (parent: string): Effect.Effect<ExportFolder, Re
           throw new Error(`more than ${MAX_ATTEMPTS} exports named ${name} already exist`)
         },
         catch: (error) => new ReportError({ message: `cannot put the export in ${parent}: ${describeFsError(error)}` })
-      })
+      }).pipe(Effect.tap((target) => syncPlacedFiles(parent, [target])))
 
     return { path, publish }
   })

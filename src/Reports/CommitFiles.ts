@@ -1,11 +1,13 @@
 /**
  * Puts finished temporary files under their final names, all with one stem, without ever replacing a file that
- * is already there: two runs in the same second get `stem.csv` and `stem-2.csv`.
+ * is already there: two runs in the same second get `stem.csv` and `stem-2.csv`. The folder is then synced, so the
+ * names survive a crash as the files' contents do.
  */
 import { link, rename, stat, unlink } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { describeFsError, hasErrorCode, ReportError } from "./ReportError.js"
+import { syncPlacedFiles } from "./SyncDirectory.js"
 
 export interface FileToCommit {
   readonly tempPath: string
@@ -73,6 +75,8 @@ export const commitFiles = (
     },
     catch: (error) => new ReportError({ message: `cannot put the reports in ${directory}: ${describeFsError(error)}` })
   }).pipe(
+    // Once in place, the names are made durable with the folder.
+    Effect.tap((placed) => syncPlacedFiles(directory, placed)),
     // A signal between placing one file and the next would leave half a set under final names: the few link
     // calls finish first, and the interruption takes effect after.
     Effect.uninterruptible

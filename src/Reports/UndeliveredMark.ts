@@ -14,6 +14,7 @@ import { readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/prom
 import { basename, dirname, join } from "node:path"
 import { Effect } from "effect"
 import { isNewer, parseReportName } from "./ReportName.js"
+import { syncPlacedFiles } from "./SyncDirectory.js"
 import { temporaryName } from "./TempFile.js"
 
 export const UNDELIVERED_EXTENSION = ".undelivered"
@@ -129,9 +130,11 @@ export const markUndelivered = (
       throw error
     }
   }).pipe(
-    Effect.catchAll((error) =>
-      Effect.logWarning(`could not mark ${jsonReportPath} as not mailed: ${String(error.cause ?? error)}`)
-    ),
+    Effect.matchEffect({
+      onFailure: (error) =>
+        Effect.logWarning(`could not mark ${jsonReportPath} as not mailed: ${String(error.cause ?? error)}`),
+      onSuccess: () => syncPlacedFiles(dirname(jsonReportPath), [undeliveredMarkPath(jsonReportPath)])
+    }),
     // A stop (SIGTERM) waits the few milliseconds to the rename rather than leave the temporary file behind.
     Effect.uninterruptible
   )
