@@ -1,10 +1,11 @@
 /**
- * What a run holds in array buffers (the findings' rendered bytes and sort keys, their columns, the ids taken)
- * grows by moving to larger buffers. V8 frees a buffer let go only when a full collection finds it, so a store
- * doubled towards 16 MB kept the 15 MB it had outgrown beside it, and they were all held at once when the findings
- * moved to their file: the highest memory of a 200,000-user run (bench/RESULTS.md). Where the runtime has
- * `ArrayBuffer.prototype.transfer` (Node 21 and later; the image runs Node 22) the memory is handed on or freed at
- * once instead. Node 20 has it only behind a V8 flag; there a buffer is copied and waits for the collector.
+ * Some of what a run holds in array buffers grows by moving to larger ones: the findings' rendered bytes, their
+ * number columns, the table of ids taken. V8 frees a buffer let go only when a collection finds it unreachable, and
+ * one that has lived a while only at a full collection, so a store doubled towards 16 MB kept much of the 15 MB it
+ * had outgrown beside it, all held at once when the findings moved to their file: the highest memory of a
+ * 200,000-user run (bench/RESULTS.md). Where the runtime has `ArrayBuffer.prototype.transfer` (Node 21 and later;
+ * the image runs Node 22) the memory is handed on or freed at once instead. Node 20 has it only behind a V8 flag;
+ * there a buffer is copied and waits for the collector.
  *
  * Only for buffers the caller alone holds: a buffer handed on or freed is detached, and any view of it is empty.
  */

@@ -27,7 +27,10 @@ export const MEMORY_BYTES = 16 * 1024 * 1024
 /** Once on disk, writes are gathered into a buffer of this size. */
 const FLUSH_BYTES = 1024 * 1024
 
-/** The size of each buffer of sort keys (a key longer than that gets one of its own). */
+/**
+ * The size of each buffer of sort keys. A key that may not fit in what is left of one (its most bytes, three per
+ * UTF-16 code unit) starts a new one, of at least that size.
+ */
 const KEY_CHUNK_BYTES = 256 * 1024
 
 /** UTF-8 takes at most 3 bytes per UTF-16 code unit. */
@@ -56,6 +59,10 @@ export interface SpooledFinding {
   readonly finding: () => AnnotatedFinding
 }
 
+/**
+ * Findings are all added before they are read: a visit's batches are views of the memory that the next add may
+ * move or free. An add during `forEachSorted` is a defect of the caller, and dies.
+ */
 export interface FindingSpool {
   readonly add: (finding: AnnotatedFinding) => Effect.Effect<void, ReportError>
   /** Adds many at once: the audit spools a page's findings in one step rather than one effect per finding. */
@@ -223,13 +230,18 @@ export const makeFindingSpool = (
       stored += jsonLength + csvLength
     }
 
+    /** Visits under way: no finding may be added meanwhile (see FindingSpool). */
+    let reading = 0
+
     const addAll = (findings: ReadonlyArray<AnnotatedFinding>) =>
-      Effect.try({
-        try: () => {
-          for (const finding of findings) append(finding)
-        },
-        catch: spoolFailed
-      })
+      reading > 0
+        ? Effect.dieMessage("a finding was added to the spool while its findings were being read")
+        : Effect.try({
+            try: () => {
+              for (const finding of findings) append(finding)
+            },
+            catch: spoolFailed
+          })
 
     const add = (finding: AnnotatedFinding) => addAll([finding])
 
@@ -294,6 +306,22 @@ export const makeFindingSpool = (
       visit: (batch: ReadonlyArray<SpooledFinding>) => Effect.Effect<void, E>,
       exclude?: ReadonlySet<FindingCode>
     ): Effect.Effect<void, E | ReportError> =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => {
+          reading++
+        }),
+        () => visitInOrder(batchSize, visit, exclude),
+        () =>
+          Effect.sync(() => {
+            reading--
+          })
+      )
+
+    const visitInOrder = <E>(
+      batchSize: number,
+      visit: (batch: ReadonlyArray<SpooledFinding>) => Effect.Effect<void, E>,
+      exclude?: ReadonlySet<FindingCode>
+    ): Effect.Effect<void, E | ReportError> =>
       Effect.gen(function* () {
         if (onDisk) yield* Effect.try({ try: flushNow, catch: spoolFailed })
         const order = sortInReportOrder(included(exclude))
@@ -328,8 +356,9 @@ export const makeFindingSpool = (
 
 /**
  * Each finding's email and user id, as UTF-8 one after the other, in buffers of `KEY_CHUNK_BYTES`. Compared byte
- * by byte, which is code-point order: the same on every machine and locale, unlike localeCompare. (A lone
- * surrogate, which is no character, is written as U+FFFD.)
+ * by byte, which is code-point order: the same on every machine and locale, unlike localeCompare. A lone
+ * surrogate, which is no character, is written as U+FFFD, so keys that differ only there compare equal, and the
+ * next key (the user id, then the order findings came in) decides.
  */
 const makeSortKeys = () => {
   const buffers: Array<Buffer> = [Buffer.allocUnsafe(KEY_CHUNK_BYTES)]

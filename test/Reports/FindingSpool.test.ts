@@ -166,3 +166,95 @@ it("orders emails by code point, capitals before small letters, the same on ever
     "\u{1F600}@example.com"
   ])
 })
+
+/** Code points of a text, a lone surrogate read as U+FFFD, as the spool writes it. */
+const codePoints = (text: string): ReadonlyArray<number> =>
+  Array.from(text, (character) => {
+    const point = character.codePointAt(0) ?? 0
+    return point >= 0xd800 && point <= 0xdfff ? 0xfffd : point
+  })
+
+const compareCodePoints = (a: string, b: string): number => {
+  const left = codePoints(a)
+  const right = codePoints(b)
+  for (let at = 0; at < Math.min(left.length, right.length); at++) {
+    const difference = (left[at] ?? 0) - (right[at] ?? 0)
+    if (difference !== 0) return difference
+  }
+  return left.length - right.length
+}
+
+it.each([
+  ["on disk from the start", 0],
+  ["moved to disk after 2 MB", 2 * 1024 * 1024],
+  ["kept in memory", undefined]
+])(
+  "orders by email, then user id, code point by code point, over many keys of every kind, %s",
+  async (_mode, memoryBytes) => {
+    const next = seededRandom(23)
+    // Pieces of one, two and three UTF-8 bytes, characters past U+FFFF, lone surrogates, and nothing.
+    const pieces = [
+      "a",
+      "b",
+      "A",
+      "é",
+      "\u00ff",
+      "\u0800",
+      "\uffff",
+      "\uff21",
+      "\ue000",
+      "\u{1F600}",
+      "\u{10000}",
+      "\ud800",
+      "@",
+      ""
+    ]
+    const text = () => Array.from({ length: next(6) }, () => pieces[next(pieces.length)]).join("")
+    const findings = Array.from({ length: 12_000 }, (_, index) => ({
+      ...finding(index, "d"),
+      severity: "high" as const,
+      // Short emails and ids, so that where one ends and the other begins decides the order often.
+      email: next(20) === 0 ? null : `${text()}${"x".repeat(next(3) * 10)}@${text()}`,
+      userId: next(15) === 0 ? null : `${text()}${index % 50}`
+    }))
+    // Keys longer than a buffer of keys, two of them told apart only past its end, and added in reverse order.
+    findings.push({ ...finding(12_000, "d"), severity: "high", email: "é".repeat(100_000), userId: "1" })
+    findings.push({ ...finding(12_001, "d"), severity: "high", email: "é".repeat(100_000), userId: "0" })
+    findings.push({ ...finding(12_002, "d"), severity: "high", email: "b", userId: `${"\u{1F600}".repeat(100_000)}2` })
+    findings.push({ ...finding(12_003, "d"), severity: "high", email: "b", userId: `${"\u{1F600}".repeat(100_000)}1` })
+    const order = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const spool = yield* makeFindingSpool(directory, memoryBytes === undefined ? {} : { memoryBytes })
+          for (let start = 0; start < findings.length; start += 97)
+            yield* spool.addAll(findings.slice(start, start + 97))
+          const ids: Array<string> = []
+          yield* spool.forEachSorted(333, (batch) =>
+            Effect.sync(() => {
+              for (const spooled of batch) ids.push((spooled.finding() as Finding & FindingAnnotations).id)
+            })
+          )
+          return ids
+        })
+      )
+    )
+    // Ties (the same email and id) keep the order they came in, as the sort is stable.
+    const expected = [...findings].sort(
+      (a, b) => compareCodePoints(a.email ?? "", b.email ?? "") || compareCodePoints(a.userId ?? "", b.userId ?? "")
+    )
+    expect(order).toEqual(expected.map((item) => item.id))
+  }
+)
+
+it("refuses a finding added while the findings are being read, whose memory the visit is reading", async () => {
+  const exit = await Effect.runPromiseExit(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const spool = yield* makeFindingSpool(directory)
+        yield* spool.add(finding(0, "first"))
+        yield* spool.forEachSorted(10, () => spool.add(finding(1, "x".repeat(400_000))))
+      })
+    )
+  )
+  expect(String(exit)).toContain("a finding was added to the spool while its findings were being read")
+})
