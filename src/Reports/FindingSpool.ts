@@ -385,6 +385,8 @@ const makeSortKeys = () => {
     used += emailLength + idLength
   }
 
+  // By hand rather than with Buffer's compare: over 80,000 keys sorted, the loop took about half the time of
+  // the native call, which checks its five arguments every time.
   const compareBytes = (
     left: Uint8Array,
     leftStart: number,
