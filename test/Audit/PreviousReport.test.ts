@@ -57,6 +57,19 @@ it.each([
   }
 })
 
+it("reads a finding whose line is longer than a read of the file, among others", async () => {
+  // Over two megabytes of two- and three-byte characters: the line outgrows the buffer twice, and reads end inside
+  // characters.
+  const long = { ...finding(2), detail: "é민".repeat(450_000) }
+  const lines = [finding(1), long, finding(3)].map((item) => JSON.stringify(item))
+  const text = `{\n"run": {\n  "startedAt": "2025-06-01T00:00:00.000Z"\n},\n"findings": [\n${lines.join(",\n")}\n]\n}\n`
+  expect(Buffer.byteLength(lines[1] ?? "")).toBeGreaterThan(2 * 1024 * 1024)
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), text)
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  if (lookup._tag !== "Found") throw new Error(lookup.reason)
+  expect([...lookup.report.findings.keys()]).toEqual(["STALE_LOGIN:u1", "STALE_LOGIN:u2", "STALE_LOGIN:u3"])
+})
+
 it.each([
   ["on one line, as jq -c writes it", (report: unknown) => `${JSON.stringify(report)}\n`],
   ["re-indented, as jq . writes it", (report: unknown) => `${JSON.stringify(report, null, 2)}\n`]
