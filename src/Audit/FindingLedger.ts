@@ -73,12 +73,12 @@ export const makeFindingLedger = (options: {
   Effect.gen(function* () {
     const spool = yield* makeFindingSpool(options.directory)
     const matcher = makeSuppressionMatcher(options.suppressions, options.asOf)
-    // Previous findings not yet matched; what is left at the end was resolved.
-    const unmatched = new Map(options.previous._tag === "Found" ? options.previous.report.findings : [])
-    // Ids are not unique within a run when users have no id (the API's User makes it optional; Panther sends one):
-    // records without an id share one by email, or by code alone without an email. A previous finding matched
-    // once still counts for the rest.
-    const matched = new Map<string, PreviousFinding>()
+    const previousFindings: ReadonlyMap<string, PreviousFinding> =
+      options.previous._tag === "Found" ? options.previous.report.findings : new Map()
+    // The ids of previous findings found again; the others were resolved. Ids are not unique within a run when users
+    // have no id (the API's User makes it optional; Panther sends one): records without an id share one by email,
+    // or by code alone without an email, and all of them count as the previous finding of that id.
+    const matchedIds = new Set<string>()
     // Counts by code, severity, suppression and change: enough to answer every total after exclusions.
     const tally = new Map<string, number>()
     /** By code, so that excluded codes can be left out: see `unsuppressedAgain`. */
@@ -86,8 +86,8 @@ export const makeFindingLedger = (options: {
 
     const annotate = (finding: Finding): AnnotatedFinding => {
       const id = findingId(finding)
-      const previous = unmatched.get(id) ?? matched.get(id)
-      if (previous !== undefined && unmatched.delete(id)) matched.set(id, previous)
+      const previous = previousFindings.get(id)
+      if (previous !== undefined) matchedIds.add(id)
       const entry = finding.userId === null && finding.email === null ? undefined : matcher.match(finding)
       if (previous?.suppressed === true && entry === undefined) {
         unsuppressedAgain.set(finding.finding, (unsuppressedAgain.get(finding.finding) ?? 0) + 1)
@@ -151,7 +151,7 @@ export const makeFindingLedger = (options: {
           if (isSuppressed !== "true") freshUnsuppressed += count
         }
       }
-      const resolved = [...unmatched.values()]
+      const resolved = [...previousFindings.values()].filter((finding) => !matchedIds.has(finding.id))
       return {
         counts: { total, bySeverity, byFinding, suppressed, unsuppressedBySeverity },
         changes: {
