@@ -277,9 +277,10 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
 
     /** Decoding comes after the retries, never inside them: a wrong shape does not improve by asking again. */
     const decodeBody =
-      <A, I>(schema: Schema.Schema<A, I>, route: Route, path: string) =>
+      <A, I>(schema: Schema.Schema<A, I>, route: Route, path: string, advice?: string) =>
       (reply: Reply): Effect.Effect<A, InvalidResponse> => {
-        const invalid = (reason: string) => new InvalidResponse({ method: route.method, path, reason })
+        const invalid = (reason: string) =>
+          new InvalidResponse({ method: route.method, path, reason, ...(advice === undefined ? {} : { advice }) })
         return Option.match(parseJson(reply.body), {
           onNone: () => {
             const encoding = unaskedEncoding(reply.contentEncoding)
@@ -300,13 +301,24 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         })
       }
 
+    /** `unreadableAdvice`: what to do when the request succeeded but its answer cannot be read (see `changeAdvice`). */
     const send = <A, I>(
       route: Route,
       schema: Schema.Schema<A, I>,
       request: ApiRequest,
-      repeatable = true
+      repeatable = true,
+      unreadableAdvice?: string
     ): Effect.Effect<A, PantherApiError> =>
-      execute(request, repeatable).pipe(Effect.flatMap(decodeBody(schema, route, request.path)))
+      execute(request, repeatable).pipe(Effect.flatMap(decodeBody(schema, route, request.path, unreadableAdvice)))
+
+    /**
+     * A create or update that Panther answered with success but with a body that is not a user: the change was
+     * most likely made, and the usual advice alone (check --api-url) would have a script send it again, a create
+     * then refused as "already exists". A wrong --api-url (a console page answering 200) stays possible.
+     */
+    const changeAdvice = (check: string) =>
+      `If --api-url is the API (https://api.<instance-domain>), the change was most likely made all the same: check ` +
+      `with \`${check}\` before sending it again. Otherwise correct --api-url: it may be the web console or a proxy page.`
 
     /** Encoding a value that already has the schema's type cannot fail; if it does, it is a bug. */
     const withBody = (route: Route, path: string, body: ModifyUserBody): Effect.Effect<ApiRequest> =>
@@ -395,9 +407,13 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const listUsersAsSent = (filters: ListUsersFilters = {}): Stream.Stream<RecordAsSent, PantherApiError> =>
       listRecords(filters).pipe(Stream.mapChunks(Chunk.map((asSent) => ({ record: decodeRecord(asSent), asSent }))))
 
-    /** The user with exactly this email, deactivated or not (emails are compared as Panther does, ignoring case). */
+    /**
+     * The user with this email in any case, deactivated or not (emails are compared as Panther does, ignoring case).
+     * Searched for with `contains`, which ignores case, not with the `email` filter, which is exact: Panther may
+     * hold the email in another case than the one sent.
+     */
     const findByEmail = (email: string): Effect.Effect<Option.Option<User>, PantherApiError> =>
-      listUsers({ email, includeDeactivated: true }).pipe(
+      listUsers({ contains: email, includeDeactivated: true }).pipe(
         Stream.filterMap((record) =>
           record._tag === "ValidUser" && record.user.email.toLowerCase() === email.toLowerCase()
             ? Option.some(record.user)
@@ -560,8 +576,15 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         Effect.flatMap(Clock.currentTimeMillis, (started) =>
           settleCreate({
             create: Effect.flatMap(withBody(Routes.createUser, Routes.createUser.path, body), (request) =>
-              Effect.flatMap(send(Routes.createUser, UserSchema, request, false), (user) =>
-                answerAbout(Routes.createUser, Routes.createUser.path, user, { email: body.email })
+              Effect.flatMap(
+                send(
+                  Routes.createUser,
+                  UserSchema,
+                  request,
+                  false,
+                  changeAdvice(`users list --email ${printable(scrub(body.email))}`)
+                ),
+                (user) => answerAbout(Routes.createUser, Routes.createUser.path, user, { email: body.email })
               )
             ),
             findByEmail: findByEmail(body.email),
@@ -582,8 +605,9 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       // An update sends the whole user, so repeating it after an uncertain failure is harmless.
       updateUser: (id: string, body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         Effect.flatMap(withBody(Routes.updateUser, pathWithId(Routes.updateUser, id), body), (request) =>
-          Effect.flatMap(send(Routes.updateUser, UserSchema, request), (user) =>
-            answerAbout(Routes.updateUser, pathWithId(Routes.updateUser, id), user, { id, email: body.email })
+          Effect.flatMap(
+            send(Routes.updateUser, UserSchema, request, true, changeAdvice(`users get ${printable(scrub(id))}`)),
+            (user) => answerAbout(Routes.updateUser, pathWithId(Routes.updateUser, id), user, { id, email: body.email })
           )
         ),
       deleteUser: (id: string): Effect.Effect<void, PantherApiError> =>

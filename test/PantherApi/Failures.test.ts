@@ -304,7 +304,9 @@ describe("PantherClient failures", () => {
       const user = yield* create(server.url)
       expect(user.id).toBe("new")
       expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET"])
-      expect(server.requests[1]?.query.get("email")).toBe("new@example.com")
+      // Looked for with `contains`, which ignores case: Panther holds this email as NEW@example.com.
+      expect(server.requests[1]?.query.get("contains")).toBe("new@example.com")
+      expect(server.requests[1]?.query.has("email")).toBe(false)
       expect(server.requests[1]?.query.get("include-deactivated")).toBe("true")
     })
   )
@@ -650,6 +652,27 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a create or update answered 200 with no user says the change was most likely made", () =>
+    Effect.gen(function* () {
+      const body = { email: "n@example.com", givenName: "N", familyName: "M", role: { name: "Analyst" } }
+      const { enabled: _, ...withoutEnabled } = rawUser("u1", { email: "n@example.com" })
+      const server = yield* scriptedServer([text(200, ""), json(200, withoutEnabled)])
+      const created = yield* failureOf(runWithClient(server.url, (client) => client.createUser(body)))
+      expect(created._tag).toBe("InvalidResponse")
+      expect(created.message).toContain("POST /users is not what the Users API describes: the body is not JSON")
+      expect(created.message).toContain(
+        "the change was most likely made all the same: check with `users list --email n@example.com` before " +
+          "sending it again"
+      )
+      const updated = yield* failureOf(runWithClient(server.url, (client) => client.updateUser("u1", body)))
+      expect(updated._tag).toBe("InvalidResponse")
+      expect(updated.message).toContain("enabled")
+      expect(updated.message).toContain("check with `users get u1` before sending it again")
+      // Neither is sent twice: a create whose answer came is not uncertain.
+      expect(server.requests.map((request) => request.method)).toEqual(["POST", "POST"])
+    })
+  )
+
   it.scopedLive("invalid JSON is an InvalidResponse, not retried", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([text(200, '{"results": [}', "application/json")])
@@ -817,7 +840,7 @@ describe("PantherClient failures", () => {
             }
             used = true
             const body = JSON.stringify(
-              method === "POST" ? rawUser("new") : target.includes("email=") ? { results: [asAsked] } : rawUser("u1")
+              method === "POST" ? rawUser("new") : target.includes("contains=") ? { results: [asAsked] } : rawUser("u1")
             )
             socket.write(
               `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`

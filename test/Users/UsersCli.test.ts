@@ -473,7 +473,7 @@ describe("panther-audit users", () => {
   }, 60_000)
 
   it("send values without the space a CSV or a CRLF line leaves around them", async () => {
-    // The create's answer is lost; the user is then looked for by the address Panther stored, trimmed.
+    // The create's answer is lost; the user is then looked for by the address sent, trimmed.
     const made = rawUser("u1", { email: "sp2@example.com", givenName: "Kim", familyName: "Lee" })
     const server = await startScriptedServer([json(502, { message: "bad gateway" }), json(200, { results: [made] })])
     try {
@@ -487,7 +487,7 @@ describe("panther-audit users", () => {
         givenName: "Kim",
         familyName: "Lee"
       })
-      expect(server.requests[1]?.query.get("email")).toBe("sp2@example.com")
+      expect(server.requests[1]?.query.get("contains")).toBe("sp2@example.com")
     } finally {
       await server.close()
     }
