@@ -89,14 +89,51 @@ export const looksGenerated = (secret: string): boolean => {
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**
+ * Past this many characters a form is searched for without a regular expression: V8 cannot compile one from a form
+ * tens of kilobytes long (a token file that holds something else) and fails with a stack overflow, which quoted the
+ * form itself. Real tokens and passwords are far shorter, and keep the expression, which is quicker for them.
+ */
+const MAX_PATTERN_CHARS = 1024
+
+/** Lower case character by character where that keeps the length, so positions in the result are those in `text`. */
+const foldCase = (text: string): string => {
+  const lower = text.toLowerCase()
+  if (lower.length === text.length) return lower
+  let folded = ""
+  for (const character of text) {
+    const lowerCharacter = character.toLowerCase()
+    folded += lowerCharacter.length === character.length ? lowerCharacter : character
+  }
+  return folded
+}
+
+/** Every occurrence of `form` in `text`, in any case, replaced by `[redacted]`: by a plain search. */
+const replaceInAnyCase = (text: string, form: string): string => {
+  const foldedText = foldCase(text)
+  const foldedForm = foldCase(form)
+  let at = foldedText.indexOf(foldedForm)
+  if (at === -1) return text
+  let replaced = ""
+  let from = 0
+  while (at !== -1) {
+    replaced += text.slice(from, at) + REDACTED
+    from = at + form.length
+    at = foldedText.indexOf(foldedForm, from)
+  }
+  return replaced + text.slice(from)
+}
+
+/**
  * A form shorter than `MIN_READABLE` is replaced only where it stands apart from letters and digits: a one-letter
  * token replaced everywhere made "Expected" read "E[redacted]pected" and mangled every address in a report.
  */
 const replaceForm = (text: string, form: string): string =>
-  form.length >= MIN_READABLE
-    ? // In any case: a server may echo a key upper-cased, as it logs headers.
-      text.replace(new RegExp(escapeRegExp(form), "giu"), REDACTED)
-    : text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(form)}(?![\\p{L}\\p{N}])`, "gu"), REDACTED)
+  form.length > MAX_PATTERN_CHARS
+    ? replaceInAnyCase(text, form)
+    : form.length >= MIN_READABLE
+      ? // In any case: a server may echo a key upper-cased, as it logs headers.
+        text.replace(new RegExp(escapeRegExp(form), "giu"), REDACTED)
+      : text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(form)}(?![\\p{L}\\p{N}])`, "gu"), REDACTED)
 
 /**
  * Each of the secrets' forms replaced by `[redacted]`, the longest first (`secretsOf` orders them so), so a form that
@@ -134,8 +171,11 @@ const JSON_STRING = /"(?:[^"\\]|\\.)*"/g
 export const answerScanner = (secrets: Secrets): AnswerScanner => {
   const forms = secrets.forms.filter((form) => form.length >= MIN_READABLE)
   if (forms.length === 0) return { mayHold: () => false, redactJson: () => undefined }
-  const pattern = new RegExp(forms.map(escapeRegExp).join("|"), "i")
-  const holds = (text: string) => pattern.test(text)
+  const short = forms.filter((form) => form.length <= MAX_PATTERN_CHARS)
+  const long = forms.filter((form) => form.length > MAX_PATTERN_CHARS).map(foldCase)
+  const pattern = short.length === 0 ? undefined : new RegExp(short.map(escapeRegExp).join("|"), "i")
+  const holds = (text: string) =>
+    pattern?.test(text) === true || (long.length > 0 && long.some((form) => foldCase(text).includes(form)))
   const redactJson = (text: string): string | undefined => {
     let found = false
     const redacted = text.replace(JSON_STRING, (literal) => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest"
-import { looksGenerated, REDACTED, revealsSecret, scrubSecrets, secretsOf, WITHHELD } from "../../src/Cli/Redact.js"
+import {
+  answerScanner,
+  looksGenerated,
+  REDACTED,
+  revealsSecret,
+  scrubSecrets,
+  secretsOf,
+  WITHHELD
+} from "../../src/Cli/Redact.js"
 
 // The characters escapes and encodings change, as a proxy's echo or a password may hold them.
 const SECRET = `QQ-a"b\\c/d+e=f&g<h>i'j%41k l!m*n(o)p~q#r?s-ZZ`
@@ -145,6 +153,20 @@ describe("scrubSecrets", () => {
     const scrubbed = scrubSecrets(long, secrets)
     expect(scrubbed.length).toBeLessThan(64 * 1024)
     expect(scrubbed.endsWith("x…")).toBe(true)
+  })
+
+  it("replaces a secret tens of kilobytes long, in any case, where a pattern made of it could not be compiled", () => {
+    // A token file holding something else: base64 of random bytes, with "/" and "+" that its URL form triples.
+    const huge = Buffer.from(Array.from({ length: 19_000 }, (_, index) => (index * 7919) % 256)).toString("base64")
+    const hugeSecrets = secretsOf([huge], [], [huge])
+    const echoed = `401: key ${huge} rejected; key ${encodeURIComponent(huge).toUpperCase()} rejected İ`
+    const scrubbed = scrubSecrets(echoed, hugeSecrets)
+    expect(scrubbed).toBe(`401: key ${REDACTED} rejected; key ${REDACTED} rejected İ`)
+    const scanner = answerScanner(hugeSecrets)
+    expect(scanner.mayHold(JSON.stringify({ message: huge.toLowerCase() }))).toBe(true)
+    expect(scanner.redactJson(JSON.stringify({ message: `bad ${huge}` }))).toBe(
+      JSON.stringify({ message: `bad ${REDACTED}` })
+    )
   })
 })
 
