@@ -1,9 +1,11 @@
 /**
  * One log line per request: method, path, status and milliseconds. Only the path is logged, never the query string
- * (it can hold an email address) and never a header (the API key travels in one).
+ * (it can hold an email address) and never a header (the API key travels in one). A key sent in the path (a client
+ * that took it for a user id) is redacted there.
  */
 import { type HttpApp, HttpServerRequest } from "@effect/platform"
 import { Effect } from "effect"
+import { redact, secretsOf } from "../Cli/Redact.js"
 
 /** The path of a request URL, without query string or fragment. */
 export const pathOf = (url: string): string => {
@@ -11,22 +13,26 @@ export const pathOf = (url: string): string => {
   return end === -1 ? url : url.slice(0, end)
 }
 
-export const logRequests = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-  Effect.gen(function* () {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const started = performance.now()
-    const path = pathOf(request.url)
-    const elapsed = () => Math.round(performance.now() - started)
-    return yield* app.pipe(
-      Effect.tap((response) =>
-        Effect.logInfo(`${request.method} ${path} ${response.status} ${elapsed()}ms`).pipe(
-          Effect.annotateLogs({ method: request.method, path, status: response.status, ms: elapsed() })
-        )
-      ),
-      Effect.onInterrupt(() =>
-        Effect.logInfo(`${request.method} ${path} aborted by the client after ${elapsed()}ms`).pipe(
-          Effect.annotateLogs({ method: request.method, path, status: 499, ms: elapsed() })
+/** The wrapper that logs each request, with the server's `keys` kept out of the lines. */
+export const logRequests = (keys: ReadonlyArray<string>) => {
+  const secrets = secretsOf(keys)
+  return <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+    Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const started = performance.now()
+      const path = redact(pathOf(request.url), secrets)
+      const elapsed = () => Math.round(performance.now() - started)
+      return yield* app.pipe(
+        Effect.tap((response) =>
+          Effect.logInfo(`${request.method} ${path} ${response.status} ${elapsed()}ms`).pipe(
+            Effect.annotateLogs({ method: request.method, path, status: response.status, ms: elapsed() })
+          )
+        ),
+        Effect.onInterrupt(() =>
+          Effect.logInfo(`${request.method} ${path} aborted by the client after ${elapsed()}ms`).pipe(
+            Effect.annotateLogs({ method: request.method, path, status: 499, ms: elapsed() })
+          )
         )
       )
-    )
-  })
+    })
+}

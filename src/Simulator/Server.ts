@@ -138,7 +138,9 @@ export const serveSimulator = (
     // Requests are logged at info; with that level off (`--log-level warning` or above, as the benchmark runs it)
     // the wrapper is left out rather than run for nothing on every request.
     const minimumLevel = yield* FiberRef.get(FiberRef.currentMinimumLogLevel)
-    const log = LogLevel.greaterThan(minimumLevel, LogLevel.Info) ? <A>(app: A): A => app : logRequests
+    const log = LogLevel.greaterThan(minimumLevel, LogLevel.Info)
+      ? <A>(app: A): A => app
+      : logRequests([readToken, adminToken])
     const errors = shapeErrors()
     const bodies = limitRequestBody(maxBodyBytes)
     // The wrappers go around the app itself, not into `HttpServer.serve`'s middleware slot: by the time that
