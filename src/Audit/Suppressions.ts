@@ -4,10 +4,10 @@
  * entry stops suppressing and is listed; an entry that matched nothing is listed as unused. A file that cannot be
  * read exactly is a configuration error: a typo must never silently un-suppress, or suppress, anything.
  */
-import { readFile } from "node:fs/promises"
 import { Effect } from "effect"
 import { parse as parseYaml } from "yaml"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { readInputText } from "../Cli/InputFile.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { FINDING_CODES, type FindingCode } from "./Finding.js"
 import { DAY_MS, parseTimestamp } from "./Timestamps.js"
@@ -101,9 +101,12 @@ export const parseSuppressions = (
     return entries
   })
 
+/** Thousands of entries fit in a few hundred kilobytes; past this it is not a suppressions file. */
+const MAX_SUPPRESSIONS_BYTES = 16 * 1024 * 1024
+
 export const loadSuppressions = (path: string): Effect.Effect<ReadonlyArray<SuppressionEntry>, ConfigurationError> =>
   Effect.tryPromise({
-    try: () => readFile(path, "utf8"),
+    try: (signal) => readInputText(path, MAX_SUPPRESSIONS_BYTES, "a suppressions file", signal),
     catch: (error) =>
       new ConfigurationError({
         message: `--suppressions / AUDIT_SUPPRESSIONS ${path} cannot be read: ${describeFsError(error)}`

@@ -6,9 +6,6 @@
  * before anything is sent.
  */
 import { Options } from "@effect/cli"
-// Module paths, not the package indexes, which load every platform module at start-up.
-import * as FileSystem from "@effect/platform/FileSystem"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Config, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import {
   type ConnectionSettings,
@@ -21,7 +18,9 @@ import { PROXY_VARIABLES, type ProxyEnvironment, proxyRouteFor } from "../Panthe
 import { describeFsError } from "../Reports/ReportError.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
+import { readInputText } from "./InputFile.js"
 import { missingSecretFile } from "./MissingSecretFile.js"
+import { revealsSecret } from "./Redact.js"
 
 export interface ConnectionOptions {
   readonly apiUrl: Option.Option<string>
@@ -93,13 +92,26 @@ const positiveSeconds = (value: number, what: string): Effect.Effect<Duration.Du
     ? Effect.succeed(Duration.seconds(value))
     : fail(`${what} must be a finite number of seconds above 0; got ${value}.`)
 
+/**
+ * Past this size a token file holds more than a token: it is not read further (a log or an archive named by
+ * mistake, `/dev/zero`).
+ */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024
+
+/**
+ * Panther's API tokens are some tens of characters. One longer than this is something else (a certificate, a file
+ * of several secrets) and would only be refused by Panther, in a header too large to send.
+ */
+const MAX_TOKEN_CHARS = 4096
+
 /** The token from a file: surrounding whitespace (a trailing newline above all) is not part of it. */
 const readTokenFile = (path: string) =>
   Effect.gen(function* () {
-    const fs = yield* FileSystem.FileSystem
     const where = `--api-token-file / PANTHER_API_TOKEN_FILE "${path}"`
-    const text = yield* fs.readFileString(path).pipe(
-      Effect.catchAll((error) =>
+    const text = yield* Effect.tryPromise((signal) =>
+      readInputText(path, MAX_TOKEN_FILE_BYTES, "a token file", signal)
+    ).pipe(
+      Effect.catchAll(({ error }) =>
         Effect.flatMap(
           missingSecretFile("--api-token-file / PANTHER_API_TOKEN_FILE", path, {
             name: "token",
@@ -118,12 +130,17 @@ const readTokenFile = (path: string) =>
 const UNSENDABLE_IN_HEADER = /[^\t\x20-\x7e\x80-\xff]/
 
 const sendableToken = (token: Redacted.Redacted<string>) =>
-  UNSENDABLE_IN_HEADER.test(Redacted.value(token))
+  Redacted.value(token).length > MAX_TOKEN_CHARS
     ? fail(
-        "The API token holds a character an HTTP header cannot carry (a line break, a control character, or one " +
-          "beyond Latin-1): check that the variable or file holds the token alone, on one line."
+        `The API token is ${Redacted.value(token).length} characters long, more than an API token is (at most ` +
+          `${MAX_TOKEN_CHARS}): check that the variable or file holds the token alone.`
       )
-    : Effect.succeed(token)
+    : UNSENDABLE_IN_HEADER.test(Redacted.value(token))
+      ? fail(
+          "The API token holds a character an HTTP header cannot carry (a line break, a control character, or one " +
+            "beyond Latin-1): check that the variable or file holds the token alone, on one line."
+        )
+      : Effect.succeed(token)
 
 const tokenGiven = (options: ConnectionOptions) => {
   const given = Option.filter(options.apiToken, (token) => Redacted.value(token).trim() !== "")
@@ -154,15 +171,22 @@ const proxyEnvironment: Effect.Effect<ProxyEnvironment, ConfigurationError> = Ef
 ).pipe(Effect.mapError((error) => new ConfigurationError({ message: `Proxy settings: ${error.message}` })))
 
 /** Checks every connection flag and reads the token; nothing is sent to Panther. */
-export const connectionSettings = (
-  options: ConnectionOptions
-): Effect.Effect<ConnectionSettings, ConfigurationError, FileSystem.FileSystem> =>
+export const connectionSettings = (options: ConnectionOptions): Effect.Effect<ConnectionSettings, ConfigurationError> =>
   Effect.gen(function* () {
     const rawUrl = yield* Option.match(options.apiUrl, {
       onNone: () =>
         fail("No Panther API URL: set PANTHER_API_URL or pass --api-url, e.g. https://api.acme.runpanther.net."),
       onSome: Effect.succeed
     })
+    // Read before the URL is checked, whose messages quote it: a token put in the URL's place (the two variables
+    // swapped) must not be quoted back. Its own failure still comes after the URL's.
+    const tokenRead = yield* Effect.either(resolveToken(options))
+    if (Either.isRight(tokenRead) && revealsSecret(rawUrl, Redacted.value(tokenRead.right), true)) {
+      return yield* fail(
+        "--api-url / PANTHER_API_URL holds the API token (not shown): check that the URL and the token were not " +
+          "swapped. The URL is https://api.<instance-domain>."
+      )
+    }
     const baseUrl = yield* Either.match(normaliseBaseUrl(rawUrl, { allowInsecureHttp: options.allowInsecureHttp }), {
       onLeft: Effect.fail,
       onRight: Effect.succeed
@@ -175,7 +199,7 @@ export const connectionSettings = (
     if (!Number.isInteger(options.maxRetries) || options.maxRetries < 0) {
       return yield* fail("--max-retries / PANTHER_MAX_RETRIES must be a whole number, 0 or more.")
     }
-    const token = yield* resolveToken(options)
+    const token = yield* tokenRead
     const proxy = yield* Either.match(proxyRouteFor(baseUrl, yield* proxyEnvironment), {
       onLeft: Effect.fail,
       onRight: Effect.succeed
@@ -191,6 +215,4 @@ export const connectionSettings = (
 
 /** The client, ready to use, for a command's parsed connection options. */
 export const pantherClientLayer = (options: ConnectionOptions): Layer.Layer<PantherClient, ConfigurationError> =>
-  Layer.unwrapEffect(Effect.map(connectionSettings(options), pantherClientFor)).pipe(
-    Layer.provide(NodeFileSystem.layer)
-  )
+  Layer.unwrapEffect(Effect.map(connectionSettings(options), pantherClientFor))

@@ -13,6 +13,7 @@ import type { NotFound } from "../PantherApi/ClientErrors.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import { userIdArg } from "./GetUserCommand.js"
+import { refuseSecretInAddress } from "./UserFields.js"
 
 export const deleteUserCommand = Command.make(
   "delete",
@@ -32,12 +33,14 @@ export const deleteUserCommand = Command.make(
   },
   (args) =>
     Effect.gen(function* () {
+      const client = yield* PantherClient
+      // Before the id is quoted by any message.
+      yield* refuseSecretInAddress(client.holdsSecret, "The user id", args.id)
       if (!args.yes && process.stdin.isTTY !== true) {
         return yield* new ConfigurationError({
           message: `Not deleting user ${args.id}: stdin is not a terminal, so there is no one to confirm. Add --yes.`
         })
       }
-      const client = yield* PantherClient
       const deleted = Effect.gen(function* () {
         // Looked up first even with --yes: a mistyped id is a "not found" before anything is sent, and the delete's
         // own "not found" after a lost answer can then only mean the first attempt worked (see settleDelete).

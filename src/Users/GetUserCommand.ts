@@ -5,6 +5,7 @@ import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.
 import { requireArgValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
+import { refuseSecretInAddress } from "./UserFields.js"
 import { printUser, tellSecretsQuoted } from "./UserOutput.js"
 
 export const userIdArg = Args.text({ name: "id" }).pipe(
@@ -24,6 +25,7 @@ export const userIdArg = Args.text({ name: "id" }).pipe(
 export const getUserCommand = Command.make("get", { connection: connectionOptions, id: userIdArg }, (args) =>
   Effect.gen(function* () {
     const client = yield* PantherClient
+    yield* refuseSecretInAddress(client.holdsSecret, "The user id", args.id)
     yield* printUser(yield* client.getUserAsSent(args.id))
     yield* tellSecretsQuoted(client)
   }).pipe(Effect.provide(pantherClientLayer(args.connection)))

@@ -19,6 +19,7 @@ import {
   familyNameOption,
   givenNameOption,
   refuseSecretFields,
+  refuseSecretInAddress,
   roleField,
   roleIdOption,
   roleOption
@@ -87,6 +88,7 @@ export const updateUserCommand = Command.make(
         })
       }
       const client = yield* PantherClient
+      yield* refuseSecretInAddress(client.holdsSecret, "The user id", args.id)
       yield* refuseSecretFields(client.holdsSecret, [
         ["--email", args.email],
         ["--given-name", args.givenName],

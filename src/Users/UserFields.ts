@@ -71,6 +71,25 @@ export const refuseSecretFields = (
       )
 }
 
+/**
+ * Refuses to send the API token in a request's address (a user id pasted from the wrong clipboard): proxies and
+ * Panther's access logs keep addresses, and every message about the request would quote it.
+ */
+export const refuseSecretInAddress = (
+  holdsSecret: (text: string) => boolean,
+  what: string,
+  value: string
+): Effect.Effect<void, ConfigurationError> =>
+  holdsSecret(value)
+    ? Effect.fail(
+        new ConfigurationError({
+          message:
+            `${what} holds the API token, which would be sent in the request's address, where proxies and logs ` +
+            "keep it. Check what was pasted there; nothing was sent."
+        })
+      )
+    : Effect.void
+
 /** The role's flag and value, for `refuseSecretFields`. */
 export const roleField = (role: Option.Option<RoleRef>): readonly [string, Option.Option<string>] =>
   Option.match(role, {

@@ -97,7 +97,7 @@ describe("connectionOptions", () => {
       expect(missing).toContain(`names no file in the folder "${directory}"`)
       expect(missing).not.toContain("missing")
       expect(yield* messageOf(["--api-token-file", directory], url)).toContain(
-        "cannot be read: it is not a file that can be read (a folder?)"
+        "cannot be read: it is a folder, not a file."
       )
       expect(yield* messageOf(["--api-token-file", tokenFile("t", "a")], { ...url, PANTHER_API_TOKEN: "b" })).toContain(
         "give one"

@@ -1,0 +1,181 @@
+/**
+ * Files and values that are not what they should be, where a secret is at stake: a token file that is a pipe, a
+ * device or far too large; a token in the place of the URL or of a user id. Each is refused with exit 2 (or, for a
+ * pipe no one writes to, left to a stop signal, which must still end the process), and the token never shows.
+ */
+import { execFileSync, spawn } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { open } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { endWithTest } from "../support/ChildProcesses.js"
+import { BIN, type CliResult, runCli, stderrText } from "../support/cli.js"
+import { json, startScriptedServer } from "../support/scriptedServer.js"
+import { rawUser } from "../support/testClient.js"
+
+const TOKEN = "pat-5f0c1e9a7b3d4e2f8a6c0b1d9e7f3a25"
+
+const workDirs: Array<string> = []
+afterAll(() => {
+  for (const directory of workDirs) rmSync(directory, { recursive: true, force: true })
+})
+const workDir = () => {
+  const directory = mkdtempSync(join(tmpdir(), "secret-inputs-"))
+  workDirs.push(directory)
+  return directory
+}
+
+const namedPipe = () => {
+  const path = join(workDir(), "token")
+  execFileSync("mkfifo", [path])
+  return path
+}
+
+/** The command in its own process, stopped with SIGTERM after `stopAfterMs`; how long it took to end after that. */
+const stoppedRun = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string>,
+  stopAfterMs: number
+): Promise<CliResult & { readonly endedAfterStopMs: number }> =>
+  new Promise((resolve, reject) => {
+    const child = endWithTest(
+      spawn(process.execPath, [BIN, ...args], {
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }
+      })
+    )
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8")
+    })
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8")
+    })
+    let stoppedAt = 0
+    const stop = setTimeout(() => {
+      stoppedAt = Date.now()
+      child.kill("SIGTERM")
+    }, stopAfterMs)
+    const kill = setTimeout(() => child.kill("SIGKILL"), stopAfterMs + 20_000)
+    child.on("error", reject)
+    child.on("close", (code, signal) => {
+      clearTimeout(stop)
+      clearTimeout(kill)
+      resolve({ code, signal, stdout, stderr, endedAfterStopMs: stoppedAt === 0 ? -1 : Date.now() - stoppedAt })
+    })
+  })
+
+describe("a token file that is not a plain small file", () => {
+  it("a named pipe no one writes to waits, and SIGTERM still ends the process at once", async () => {
+    const pipe = namedPipe()
+    const result = await stoppedRun(
+      ["users", "list"],
+      { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN_FILE: pipe },
+      1_500
+    )
+    expect(result.code, result.stderr).toBe(143)
+    // Before, the open of the pipe held one of libuv's threads, and Node never exited: SIGKILL ended it.
+    expect(result.endedAfterStopMs).toBeGreaterThanOrEqual(0)
+    expect(result.endedAfterStopMs).toBeLessThan(4_000)
+  })
+
+  it("a pipe is read to its end, as `--api-token-file <(pass show panther)` gives one", async () => {
+    const server = await startScriptedServer([json(200, { results: [rawUser("u1")] })])
+    try {
+      const pipe = namedPipe()
+      const listed = runCli(["users", "list"], {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN_FILE: pipe }
+      })
+      // The writer comes after the reader has opened the pipe, as a shell's process substitution may.
+      const writer = await open(pipe, "w")
+      await writer.write(`\uFEFF${TOKEN}\r\n`)
+      await writer.close()
+      const result = await listed
+      expect(result.code, result.stderr).toBe(0)
+      expect(server.requests[0]?.headers["x-api-key"]).toBe(TOKEN)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it.each([
+    ["a device", () => "/dev/zero", "it is a device, not a file"],
+    [
+      "a file far larger than a token",
+      () => {
+        const path = join(workDir(), "token")
+        writeFileSync(path, `${TOKEN}\n`.repeat(3_000))
+        return path
+      },
+      "it is larger than 64 KiB, more than a token file can be: is it the right file?"
+    ]
+  ])("%s is refused without being read whole", async (_case, makePath, reason) => {
+    const result = await runCli(["users", "list"], {
+      env: { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN_FILE: makePath() }
+    })
+    expect(result.code).toBe(2)
+    expect(stderrText(result.stderr)).toContain(`cannot be read: ${reason}`)
+    expect(result.stderr).not.toContain(TOKEN)
+  })
+})
+
+describe("a suppressions file that is a named pipe no one writes to", () => {
+  it("does not keep SIGTERM from ending the run", async () => {
+    const result = await stoppedRun(
+      ["run", "--report-dir", workDir(), "--suppressions", namedPipe()],
+      { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN: TOKEN },
+      1_500
+    )
+    expect(result.code, result.stderr).toBe(143)
+    expect(result.endedAfterStopMs).toBeGreaterThanOrEqual(0)
+    expect(result.endedAfterStopMs).toBeLessThan(4_000)
+  })
+})
+
+describe("a token where it does not belong", () => {
+  it("far too long (another file's content in the variable) is refused, not quoted, and nothing is sent", async () => {
+    const server = await startScriptedServer([json(401, { message: "bad key" })])
+    try {
+      const long = Buffer.from(Array.from({ length: 19_000 }, (_, index) => (index * 7919) % 256)).toString("base64")
+      const result = await runCli(["users", "list"], { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: long } })
+      expect(result.code).toBe(2)
+      expect(stderrText(result.stderr)).toContain(
+        `The API token is ${long.length} characters long, more than an API token is (at most 4096)`
+      )
+      expect(result.stderr).not.toContain(long.slice(0, 40))
+      expect(server.requests).toHaveLength(0)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it.each([
+    ["as it is", TOKEN],
+    ["after a scheme", `https://${TOKEN}`],
+    ["as a host of plain http", `http://${TOKEN}/`]
+  ])("in the API URL's place (%s) is not quoted back", async (_case, url) => {
+    const result = await runCli(["users", "list"], { env: { PANTHER_API_URL: url, PANTHER_API_TOKEN: TOKEN } })
+    expect(result.code).toBe(2)
+    expect(stderrText(result.stderr)).toContain("--api-url / PANTHER_API_URL holds the API token (not shown)")
+    expect(result.stderr).not.toContain(TOKEN)
+  })
+
+  it.each([
+    ["get", ["users", "get", TOKEN]],
+    ["update", ["users", "update", TOKEN, "--given-name", "Kim"]],
+    ["delete", ["users", "delete", TOKEN, "--if-exists"]],
+    ["delete --yes", ["users", "delete", TOKEN, "--yes", "--if-exists"]]
+  ])("as the user id of %s is refused before anything is sent", async (_case, args) => {
+    const server = await startScriptedServer([json(404, { message: "no such user" })])
+    try {
+      const result = await runCli(args, { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: TOKEN } })
+      expect(result.code).toBe(2)
+      expect(stderrText(result.stderr)).toContain("The user id holds the API token")
+      expect(result.stderr + result.stdout).not.toContain(TOKEN)
+      expect(server.requests).toHaveLength(0)
+    } finally {
+      await server.close()
+    }
+  })
+})
