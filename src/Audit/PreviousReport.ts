@@ -11,6 +11,7 @@ import { readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { printable } from "../PantherApi/Responses.js"
+import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isNewer, isStampedAhead, parseReportName, type ReportName } from "../Reports/ReportName.js"
 import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 import { FINDING_CODES, type FindingCode } from "./Finding.js"
@@ -312,8 +313,17 @@ export const readPreviousReport = (
   apiBaseUrl?: string,
   runStartedAt: number = Number.POSITIVE_INFINITY
 ): Effect.Effect<PreviousReportLookup> =>
-  Effect.promise(async () => {
-    const names: ReadonlyArray<string> = await readdir(directory).catch(() => [])
+  Effect.promise(async (): Promise<PreviousReportLookup> => {
+    let names: ReadonlyArray<string>
+    try {
+      names = await readdir(directory)
+    } catch (error) {
+      // Checked at start-up, so this is a folder taken away or changed since: gone, it holds no report; unlisted,
+      // it may hold one, and the run says so rather than pass for the first.
+      return hasErrorCode(error, "ENOENT")
+        ? { _tag: "NotFound", reason: "no previous report in the report directory (it no longer exists)" }
+        : { _tag: "NotFound", reason: `the report directory could not be listed (${describeFsError(error)})` }
+    }
     const ahead = reportsAheadOf(names, runStartedAt)
     const lookup = await readNewest(directory, names, apiBaseUrl, runStartedAt)
     return ahead.length === 0 ? lookup : { ...lookup, aheadOfClock: ahead }

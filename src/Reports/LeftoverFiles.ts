@@ -8,7 +8,7 @@
 import { lstat, readdir, unlink } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { describeFsError } from "./ReportError.js"
+import { describeFsError, hasErrorCode } from "./ReportError.js"
 import { isTemporaryName } from "./TempFile.js"
 
 /**
@@ -26,7 +26,21 @@ const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} 
 /** Removes the temporary files left in `directory` by runs that did not finish, saying what went. Never fails. */
 export const removeLeftoverFiles = (directory: string, nowMillis: number = Date.now()): Effect.Effect<void> =>
   Effect.gen(function* () {
-    const names = yield* Effect.promise(() => readdir(directory).catch(() => [] as Array<string>))
+    const listed = yield* Effect.promise(() =>
+      readdir(directory).then(
+        (names) => ({ names }),
+        (error: unknown) => ({ error })
+      )
+    )
+    if ("error" in listed) {
+      // Gone, it holds nothing to remove; unlisted, what it holds grows unseen, night after night.
+      if (hasErrorCode(listed.error, "ENOENT")) return
+      return yield* Effect.logWarning(
+        `Could not look for temporary files left in ${directory} by a killed run: it cannot be listed ` +
+          `(${describeFsError(listed.error)}). Give this user read permission on it.`
+      )
+    }
+    const names = listed.names
     let removed = 0
     let bytes = 0
     const notRemoved: Array<string> = []

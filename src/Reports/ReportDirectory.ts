@@ -4,13 +4,13 @@
  */
 import { randomBytes } from "node:crypto"
 import { constants } from "node:fs"
-import { access, open, readlink, stat, unlink } from "node:fs/promises"
+import { access, open, opendir, readlink, stat, unlink } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import { Effect } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { describeFsError } from "./ReportError.js"
+import { describeFsError, hasErrorCode } from "./ReportError.js"
 
-/** Resolves the directory and proves a file can be created in it. */
+/** Resolves the directory and proves it can be listed and a file can be created in it. */
 export const checkReportDirectory = (directory: string): Effect.Effect<string, ConfigurationError> =>
   Effect.tryPromise({
     try: async () => {
@@ -37,6 +37,17 @@ export const checkReportDirectory = (directory: string): Effect.Effect<string, C
             : "it is not writable by this user; fix its permissions"
         throw new Error(`${why} or pass another --report-dir`)
       })
+      // A folder this user may write in but not read (mode 0333, a drop box) hides the earlier reports: every run
+      // would pass for the first, losing what was resolved, the marks of undelivered emails and leftover files.
+      const listing = await opendir(path).catch((error: unknown) => {
+        throw new Error(
+          hasErrorCode(error, "EACCES", "EPERM")
+            ? "it cannot be listed by this user (permission denied), so earlier reports would not be found; " +
+                "give this user read permission on it (as well as write) or pass another --report-dir"
+            : `it cannot be listed (${describeFsError(error)}); fix it or pass another --report-dir`
+        )
+      })
+      await listing.close()
       // Permission bits do not tell the whole story (read-only mounts, root): create and remove a real file.
       const probe = join(path, `.write-check.${randomBytes(6).toString("hex")}.tmp`)
       const handle = await open(probe, "wx").catch((error: unknown) => {

@@ -13,6 +13,7 @@
 import { readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
 import { Effect } from "effect"
+import { describeFsError, hasErrorCode } from "./ReportError.js"
 import { isNewer, parseReportName } from "./ReportName.js"
 import { syncPlacedFiles } from "./SyncDirectory.js"
 import { temporaryName } from "./TempFile.js"
@@ -90,7 +91,15 @@ export const clearEarlierMarks = (jsonReportPath: string): Effect.Effect<void> =
     const directory = dirname(jsonReportPath)
     const own = parseReportName(basename(jsonReportPath))
     if (own === undefined) return []
-    const names = await readdir(directory).catch((): ReadonlyArray<string> => [])
+    let names: ReadonlyArray<string>
+    try {
+      names = await readdir(directory)
+    } catch (error) {
+      // Gone, it holds no mark; unlisted, the marks stay, saying their email may not have gone, until retention.
+      return hasErrorCode(error, "ENOENT")
+        ? []
+        : [`the marks of earlier runs in ${directory}, which cannot be listed (${describeFsError(error)})`]
+    }
     const settled = names.filter((name) => {
       const marked = parseReportName(name)
       return marked?.ending === UNDELIVERED_EXTENSION && isNewer(own, marked)

@@ -13,7 +13,7 @@ import { isSameInstance } from "../Audit/PantherInstance.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { printable } from "../PantherApi/Responses.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
-import { describeFsError } from "../Reports/ReportError.js"
+import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { Utf16Workbook, workbookText } from "./WorkbookText.js"
@@ -170,6 +170,9 @@ const unreadableWorkbook = async (path: string): Promise<string | undefined> => 
   return undefined
 }
 
+/** The report directory could not be listed, so whether it holds an earlier workbook is not known. */
+class ListingFailed extends Error {}
+
 /** Where the comparison's workbook is: the one asked for, else the newest earlier one in the report directory. */
 const workbookToCompare = async (
   directory: string,
@@ -180,7 +183,11 @@ const workbookToCompare = async (
   readonly passedOver: ReadonlyArray<string>
 }> => {
   if (chosen !== undefined) return { found: { path: chosen, workbook: printable(chosen) }, passedOver: [] }
-  const names = await readdir(directory).catch((): ReadonlyArray<string> => [])
+  // Gone, the folder holds no workbook; unlisted, it may: the review says it could not look (`ListingFailed`).
+  const names = await readdir(directory).catch((error: unknown): ReadonlyArray<string> => {
+    if (hasErrorCode(error, "ENOENT")) return []
+    throw new ListingFailed(`the report directory could not be listed (${describeFsError(error)})`)
+  })
   const { workbook, passedOver } = lastWorkbook(names, ownName)
   return { found: workbook === undefined ? undefined : { path: join(directory, workbook), workbook }, passedOver }
 }
@@ -192,7 +199,14 @@ const compare = async (
   rows: ReadonlyArray<ReviewRow>,
   chosen: string | undefined
 ): Promise<SinceLastReview> => {
-  const { found, passedOver } = await workbookToCompare(directory, ownName, chosen)
+  let toCompare: Awaited<ReturnType<typeof workbookToCompare>>
+  try {
+    toCompare = await workbookToCompare(directory, ownName, chosen)
+  } catch (error) {
+    if (error instanceof ListingFailed) return { _tag: "NotCompared", reason: error.message }
+    throw error
+  }
+  const { found, passedOver } = toCompare
   const since = await compareWith(found, apiBaseUrl, rows)
   return passedOver.length === 0 ? since : { ...since, passedOver }
 }

@@ -169,3 +169,17 @@ it("says a report cut off before the end of its findings cannot be read", async 
   expect(lookup._tag).toBe("NotFound")
   if (lookup._tag === "NotFound") expect(lookup.reason).toContain("ends before its list of findings is complete")
 })
+
+it("says the report directory could not be listed, rather than take the run for the first", async () => {
+  // A file where the folder should be (ENOTDIR): a listing that fails, as an unreadable folder's does, even for root.
+  const notAFolder = join(directory, "reports")
+  writeFileSync(notAFolder, "")
+  const lookup = await Effect.runPromise(readPreviousReport(notAFolder))
+  expect(lookup).toMatchObject({
+    _tag: "NotFound",
+    reason: "the report directory could not be listed (a part of the path is not a directory)"
+  })
+  // Gone, it holds no report.
+  const gone = await Effect.runPromise(readPreviousReport(join(directory, "gone")))
+  expect(gone).toMatchObject({ _tag: "NotFound", reason: expect.stringContaining("no previous report") })
+})

@@ -1,5 +1,15 @@
 import { spawn } from "node:child_process"
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
@@ -230,6 +240,31 @@ describe("panther-audit run", () => {
       expect(stderrText(result.stderr) + result.stdout).toContain(mention)
       expect(server.requests).toHaveLength(0)
     })
+  })
+
+  it("exits 2 before any API call when the report directory cannot be listed (write and search, no read)", async () => {
+    // Root reads any folder: the command runs as nobody then (spawn drops the supplementary groups with it).
+    const uid = process.getuid?.() === 0 ? 65534 : undefined
+    const dropBox = join(directory, "drop-box")
+    mkdirSync(dropBox)
+    chmodSync(directory, 0o755)
+    chmodSync(dropBox, 0o333)
+    try {
+      await withCountingServer(async (server) => {
+        const result = await runCli(["run", "--report-dir", dropBox], {
+          env: env({ PANTHER_API_URL: server.url }),
+          ...(uid === undefined ? {} : { uid })
+        })
+        expect(result.code, result.stderr).toBe(2)
+        expect(stderrText(result.stderr)).toContain(
+          `report directory ${dropBox}: it cannot be listed by this user (permission denied)`
+        )
+        expect(stderrText(result.stderr)).toContain("give this user read permission on it")
+        expect(server.requests).toHaveLength(0)
+      })
+    } finally {
+      chmodSync(dropBox, 0o755)
+    }
   })
 
   it("exits 2 when the report directory is a file", async () => {

@@ -16,6 +16,7 @@ import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
 import { Deferred, Duration, Effect, Fiber } from "effect"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
+import { removeLeftoverFiles } from "../../src/Reports/LeftoverFiles.js"
 import { isTemporaryName, openTempFile } from "../../src/Reports/TempFile.js"
 import { captureLogs } from "../support/testClient.js"
 
@@ -236,6 +237,23 @@ describe("temporary files a killed run left", () => {
         expect(names.filter(isTemporaryName)).toEqual(names)
       })
     )
+  )
+
+  it.live("that cannot be looked for are said to be so", () =>
+    Effect.gen(function* () {
+      // A file where the folder should be (ENOTDIR): a listing that fails, as an unreadable folder's does, even for
+      // root.
+      const notAFolder = join(directory, "reports")
+      writeFileSync(notAFolder, "")
+      const logs = captureLogs()
+      yield* removeLeftoverFiles(notAFolder).pipe(Effect.provide(logs.layer))
+      expect(logs.lines.join("\n")).toContain(
+        `Could not look for temporary files left in ${notAFolder} by a killed run: it cannot be listed (a part of the path is not a directory)`
+      )
+      const gone = captureLogs()
+      yield* removeLeftoverFiles(join(directory, "gone")).pipe(Effect.provide(gone.layer))
+      expect(gone.lines).toEqual([])
+    })
   )
 
   it.live("say nothing when there are none", () =>

@@ -9,7 +9,7 @@ import { Effect, Logger } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { recordDeliveryFailure } from "../../src/Audit/AuditJob.js"
 import { DeliveryError } from "../../src/Email/DeliveryError.js"
-import { markUndelivered, notMailedSince, pendingMark } from "../../src/Reports/UndeliveredMark.js"
+import { clearEarlierMarks, markUndelivered, notMailedSince, pendingMark } from "../../src/Reports/UndeliveredMark.js"
 
 const root = mkdtempSync(join(tmpdir(), "undelivered-mark-"))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -87,6 +87,25 @@ describe("the undelivered mark", () => {
     await runLogging(markUndelivered(json, "refused", undefined), (line) => lines.push(line))
     expect(lines).toEqual([expect.stringContaining(`could not mark ${json} as not mailed`)])
     expect(readdirSync(directory)).toEqual(["user-audit-20260101T000000Z.undelivered"])
+  })
+
+  it("whose earlier marks cannot be looked for says so, rather than leave them unsaid", async () => {
+    // A file where the folder should be (ENOTDIR): a listing that fails, as an unreadable folder's does, even for root.
+    const notAFolder = join(root, `reports-${folders++}`)
+    writeFileSync(notAFolder, "")
+    const lines: Array<string> = []
+    await runLogging(clearEarlierMarks(join(notAFolder, "user-audit-20260101T000000Z.json")), (line) =>
+      lines.push(line)
+    )
+    expect(lines).toEqual([
+      `could not remove the marks of earlier runs in ${notAFolder}, which cannot be listed (a part of the path is not a directory)`
+    ])
+    // Gone, it holds no mark to remove.
+    lines.length = 0
+    await runLogging(clearEarlierMarks(join(root, "gone", "user-audit-20260101T000000Z.json")), (line) =>
+      lines.push(line)
+    )
+    expect(lines).toEqual([])
   })
 
   it("says why before the log line saying the email failed is written", async () => {

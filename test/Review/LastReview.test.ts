@@ -271,6 +271,23 @@ it("says a workbook cannot be read when reading it fails, rather than fail the r
   expect(since._tag === "NotCompared" ? since.reason : "").toMatch(/could not be read \(it cannot be read \(.*EIO/)
 })
 
+it("says the report directory could not be listed, rather than that it holds no workbook", async () => {
+  // A file where the folder should be (ENOTDIR): a listing that fails, as an unreadable folder's does, even for root.
+  const notAFolder = join(directory, "reports")
+  writeFileSync(notAFolder, "")
+  const since = await Effect.runPromise(
+    compareWithLastReview(notAFolder, "access-review-20261001T000000Z", "https://api.acme.example", [])
+  )
+  expect(since).toEqual({
+    _tag: "NotCompared",
+    reason: "the report directory could not be listed (a part of the path is not a directory)"
+  })
+  const gone = await Effect.runPromise(
+    compareWithLastReview(join(directory, "gone"), "access-review-20261001T000000Z", "https://api.acme.example", [])
+  )
+  expect(gone).toEqual({ _tag: "NotCompared", reason: "no earlier review workbook in the report directory" })
+})
+
 it("refuses a UTF-16 workbook, saying how to save it", async () => {
   const text = `${HEADER}\r\nfalse,Analyst,true,u1,u1@example.com,\r\n`
   const littleEndian = Buffer.from(text, "utf16le")

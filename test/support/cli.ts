@@ -20,13 +20,18 @@ export const runCli = (
     readonly env?: Record<string, string | undefined>
     readonly cwd?: string
     readonly timeoutMs?: number
+    /** Runs the command as this user id (and group id alike): root, whom no permission stops, as an ordinary user. */
+    readonly uid?: number
   } = {}
 ): Promise<CliResult> =>
   new Promise((resolve, reject) => {
     // A clean environment: no PANTHER_* or SMTP_* of the developer's shell leaks into a test.
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
     for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value
-    const child = endWithTest(spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? process.cwd(), env }))
+    const user = options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }
+    const child = endWithTest(
+      spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? process.cwd(), env, ...user })
+    )
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (chunk: Buffer) => {
