@@ -5,7 +5,7 @@
  * the one file of a review a team keeps, since retention deletes old findings reports and never workbooks.
  */
 import { createReadStream } from "node:fs"
-import { readdir, stat } from "node:fs/promises"
+import { open, readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { pipeline } from "node:stream"
 import { Effect } from "effect"
@@ -105,9 +105,28 @@ class NotAWorkbook extends Error {}
 
 const WORKBOOK_COLUMNS = ["user_id", "email", "decision"] as const
 
+/** Whether the file's last byte is a line break, as every row of a spreadsheet's CSV ends with one. */
+const endsWithLineBreak = async (path: string): Promise<boolean> => {
+  const file = await open(path, "r")
+  try {
+    const { size } = await file.stat()
+    if (size === 0) return true
+    const { buffer } = await file.read(Buffer.alloc(1), 0, 1, size - 1)
+    return buffer[0] === 0x0a || buffer[0] === 0x0d
+  } finally {
+    await file.close()
+  }
+}
+
 /**
  * Streams the workbook's rows to `onRecord`, as column name to cell: a workbook of 200,000 users is never held
  * whole. Refuses a file without the user_id and email columns (empty, or another shape), and one of another Panther.
+ *
+ * A row may have fewer cells than the header: Excel's "CSV (Comma delimited)" leaves out trailing empty cells in
+ * stretches of rows, so a row short of the header is read with the cells it has. Only the last row short, with no
+ * line break after it, is refused: that is a file cut off in the middle of a row (no writer ends a file so). A row
+ * with more cells than the header is refused wherever it is: a comma typed into a cell without quotes shifts every
+ * cell after it into the wrong column, and a cell typed past the last column has no name to be read by.
  */
 const eachRecord = async (
   path: string,
@@ -116,18 +135,29 @@ const eachRecord = async (
   const { parse } = await import("csv-parse")
   let header: ReadonlyArray<string> | undefined
   let first: Record<string, string> | undefined
+  /** The last row read, as a spreadsheet numbers it (the header is row 1), and how many cells it had. */
+  let last = { row: 1, cells: 0 }
   const source = createReadStream(path)
-  const parser = parse({
-    relax_column_count: true,
-    columns: (names: Array<string>) => {
-      header = names
-      return names
-    }
-  })
+  // Rows as lists of cells, so a row's cells can be counted against the header's.
+  const parser = parse({ relax_column_count: true })
   // A failure anywhere (the file unreadable, UTF-16, not CSV) ends the reading below with it.
   pipeline(source, workbookText(), parser, () => {})
   try {
-    for await (const record of parser as AsyncIterable<Record<string, string>>) {
+    for await (const cells of parser as AsyncIterable<Array<string>>) {
+      if (header === undefined) {
+        header = cells
+        continue
+      }
+      last = { row: last.row + 1, cells: cells.length }
+      if (cells.length > header.length) {
+        throw new NotAWorkbook(
+          `row ${last.row} has ${cells.length} cells, ${cells.length - header.length} more than the header: a cell ` +
+            "past the last column, or a comma typed into a cell without quotes (which moves every cell after it); " +
+            "the file was edited, so fix or remove that row"
+        )
+      }
+      const record: Record<string, string> = {}
+      for (let index = 0; index < cells.length; index++) record[header[index] ?? ""] = cells[index] ?? ""
       first ??= record
       onRecord(record)
     }
@@ -140,6 +170,12 @@ const eachRecord = async (
   if (!WORKBOOK_COLUMNS.every((column) => header?.includes(column))) {
     throw new NotAWorkbook(
       "it has no user_id, email and decision columns: it is not a review workbook, or was saved with other columns"
+    )
+  }
+  if (last.row > 1 && last.cells < header.length && !(await endsWithLineBreak(path))) {
+    throw new NotAWorkbook(
+      `it ends in the middle of row ${last.row} (${last.cells} of the header's ${header.length} cells, and no line ` +
+        "break after them): the file was cut short; copy the whole workbook again"
     )
   }
   return { instance: first?.instance || undefined, asOf: first?.as_of || undefined }

@@ -137,6 +137,42 @@ it("counts only accounts that can sign in as added, and shows no escape sequence
   expect(other._tag === "NotCompared" ? other.reason : "").toContain("another Panther (evil\uFFFD[2J.example)")
 })
 
+it("reads rows short of the header, as Excel saves trailing empty cells, but not a file cut in a row", async () => {
+  // Excel's "CSV (Comma delimited)" leaves out trailing empty cells in stretches of rows: read as empty.
+  const lines = [
+    "user_id,email,instance,decision,notes",
+    "a,a@example.com,api.acme.example",
+    "b,b@example.com,api.acme.example,keep,checked",
+    "c,c@example.com,api.acme.example"
+  ]
+  workbook("access-review-20260701T000000Z.csv", lines)
+  expect(await compare([row("a"), row("b"), row("c")])).toMatchObject({ _tag: "Compared", addedAccounts: 0 })
+  // Cut short in the middle of row 4 (no line break after it): the rows after it would all pass for added.
+  writeFileSync(join(directory, "access-review-20260801T000000Z.csv"), `\uFEFF${lines.join("\r\n")}`.slice(0, -25))
+  expect(await compare([row("a"), row("b"), row("c")])).toEqual({
+    _tag: "NotCompared",
+    reason:
+      "the last review's workbook, access-review-20260801T000000Z.csv, could not be read (it ends in the middle " +
+      "of row 4 (2 of the header's 5 cells, and no line break after them): the file was cut short; copy the whole " +
+      "workbook again)"
+  })
+})
+
+it("refuses a row with more cells than the header, whose cells may each be in the wrong column", async () => {
+  workbook("access-review-20260701T000000Z.csv", [
+    "user_id,email,instance,decision",
+    "a,a@example.com,api.acme.example,keep",
+    // A comma typed into an email without quotes: the instance reads as the decision.
+    "b,b@example,com,api.acme.example,revoke",
+    "c,c@example.com,api.acme.example,keep"
+  ])
+  const since = await compare([row("a"), row("b"), row("c")])
+  expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+    "could not be read (row 3 has 5 cells, 1 more than the header: a cell past the last column, or a comma typed " +
+      "into a cell without quotes"
+  )
+})
+
 /** What changed, by key, when comparing `rows` with a workbook of these lines. */
 const changesAgainst = async (lines: ReadonlyArray<string>, rows: ReadonlyArray<ReviewRow>, bytes?: Buffer) => {
   if (bytes === undefined) workbook("access-review-20260701T000000Z.csv", lines)

@@ -352,6 +352,32 @@ describe("panther-audit review", () => {
     }
   })
 
+  it("refuses a --compare-with workbook cut short or with a row of more cells, naming the file and the row", async () => {
+    expect((await review(simulator)).code).toBe(0)
+    const text = readFileSync(fileMatching(directory, /^access-review-.*\.csv$/), "utf8")
+    const elsewhere = mkdtempSync(join(tmpdir(), "review-compare-"))
+    onTestFinished(() => rmSync(elsewhere, { recursive: true, force: true }))
+    // As `head -c` or a copy that stopped halfway leaves it: row 4 broken off after its first cell.
+    const rows = text.split("\r\n")
+    const fourth = rows[3] ?? ""
+    const cut = join(elsewhere, "cut.csv")
+    writeFileSync(cut, `${rows.slice(0, 3).join("\r\n")}\r\n${fourth.slice(0, fourth.indexOf(",") + 1)}`)
+    // A cell typed past the last column of row 3.
+    const uneven = join(elsewhere, "uneven.csv")
+    writeFileSync(uneven, rows.map((line, index) => (index === 2 ? `${line},see ticket 42` : line)).join("\r\n"))
+    const cases: Array<[string, string]> = [
+      [cut, `it ends in the middle of row 4 (2 of the header's ${REVIEW_COLUMNS.length} cells`],
+      [uneven, `row 3 has ${REVIEW_COLUMNS.length + 1} cells, 1 more than the header`]
+    ]
+    const before = readdirSync(directory)
+    for (const [path, why] of cases) {
+      const refused = await review(simulator, "--compare-with", path)
+      expect(refused.code).toBe(2)
+      expect(refused.error).toContain(`--compare-with ${path} cannot be compared with: ${why}`)
+      expect(readdirSync(directory)).toEqual(before)
+    }
+  })
+
   it("names a review after the findings reports it wrote, a second report of the same second included", () => {
     expect(reviewStem("/r/user-audit-20260630T120000Z.json")).toBe("access-review-20260630T120000Z")
     expect(reviewStem("/r/user-audit-20260630T120000Z-2.json")).toBe("access-review-20260630T120000Z-2")
