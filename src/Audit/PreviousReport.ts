@@ -16,6 +16,13 @@ import { isNewer, isStampedAhead, parseReportName, type ReportName } from "../Re
 import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 import { FINDING_CODES, type FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
+import {
+  type FirstSeenBounds,
+  firstSeenBounds,
+  makeRejectedFirstSeen,
+  type RejectedFirstSeen,
+  readFirstSeen
+} from "./FirstSeen.js"
 import { jsonErrorOffset, lineAndColumn } from "./JsonErrorPlace.js"
 import { instanceLabel, isSameInstance } from "./PantherInstance.js"
 import {
@@ -32,7 +39,11 @@ export interface PreviousFinding {
   readonly severity: Severity
   readonly userId: string | null
   readonly email: string | null
-  readonly firstSeen: string
+  /**
+   * Null when the report's is not one this tool can have written (`readFirstSeen`): found again, it is first seen
+   * now; resolved, when it was first seen is not known.
+   */
+  readonly firstSeen: string | null
   readonly suppressed: boolean
 }
 
@@ -46,6 +57,8 @@ export interface PreviousReport {
   readonly privilegeSource?: PrivilegeSource
   readonly runStartedAt: string
   readonly findings: ReadonlyMap<string, PreviousFinding>
+  /** Findings whose firstSeen was not taken, for the run's warning; absent when there were none. */
+  readonly rejectedFirstSeen?: RejectedFirstSeen
 }
 
 export type PreviousReportLookup = (
@@ -100,20 +113,27 @@ const isFindingCode = (value: unknown): value is FindingCode => findingCodes.has
 const isSeverity = (value: unknown): value is Severity => severities.has(value)
 
 /** The finding's fields a comparison needs; undefined when its code or severity is not one this tool writes. */
-const readFinding = (value: unknown, runStartedAt: string): PreviousFinding | undefined => {
+const readFinding = (
+  value: unknown,
+  bounds: FirstSeenBounds,
+  rejected: ReturnType<typeof makeRejectedFirstSeen>
+): PreviousFinding | undefined => {
   // An edited report's unknown severity would otherwise reach the email's tables, which have no colour for it.
   if (!isRecord(value) || !isFindingCode(value.finding) || !isSeverity(value.severity)) return undefined
   const finding = value.finding
   const userId = typeof value.userId === "string" ? value.userId : null
   const email = typeof value.email === "string" ? value.email : null
+  const id = typeof value.id === "string" ? value.id : findingId({ finding, userId, email })
+  // Reports written before first-seen tracking have none: the finding was seen at least as early as that run.
+  const firstSeen = readFirstSeen(value.firstSeen, bounds)
+  if ("problem" in firstSeen) rejected.add(id, firstSeen.problem)
   return {
-    id: typeof value.id === "string" ? value.id : findingId({ finding, userId, email }),
+    id,
     finding,
     severity: value.severity,
     userId,
     email,
-    // Reports written before first-seen tracking: the finding was seen at least as early as that run.
-    firstSeen: typeof value.firstSeen === "string" ? value.firstSeen : runStartedAt,
+    firstSeen: "iso" in firstSeen ? firstSeen.iso : null,
     suppressed: value.suppressed === true
   }
 }
@@ -171,7 +191,7 @@ const forEachLine = async (path: string, onLine: (line: string) => void): Promis
  * A report laid out otherwise than this tool writes it (re-indented, or one line by `jq -c`), parsed whole: slower
  * and held in memory at once, but still the same findings to compare with.
  */
-const parseWholeReport = async (path: string): Promise<PreviousReport> => {
+const parseWholeReport = async (path: string, thisRunStartedAt: number): Promise<PreviousReport> => {
   const text = (await readFile(path, "utf8")).replace(/^\uFEFF/, "")
   let document: unknown
   try {
@@ -196,17 +216,21 @@ const parseWholeReport = async (path: string): Promise<PreviousReport> => {
   const list = isRecord(document) && Array.isArray(document.findings) ? document.findings : undefined
   if (list === undefined) throw new Error("it has no list of findings")
   const findings = new Map<string, PreviousFinding>()
+  const bounds = firstSeenBounds(run, thisRunStartedAt)
+  const rejected = makeRejectedFirstSeen()
   for (const item of list) {
-    const finding = readFinding(item, runStartedAt)
+    const finding = readFinding(item, bounds, rejected)
     if (finding === undefined) throw new Error("a finding lacks a known code or severity")
     findings.set(finding.id, finding)
   }
   const parameters = readRecordedParameters(run.parameters)
   const privilegeSource = readPrivilegeSource(run.privilegeSource)
+  const rejectedFirstSeen = rejected.result()
   return {
     path,
     runStartedAt,
     findings,
+    ...(rejectedFirstSeen === undefined ? {} : { rejectedFirstSeen }),
     ...(typeof run.apiBaseUrl === "string" ? { apiBaseUrl: run.apiBaseUrl } : {}),
     ...(parameters === undefined ? {} : { parameters }),
     ...(privilegeSource === undefined ? {} : { privilegeSource })
@@ -227,19 +251,19 @@ const MAX_WHOLE_BYTES = 64 * 1024 * 1024
  * line by `jq -c`) is parsed whole, up to MAX_WHOLE_BYTES, and that parse says what is wrong with it; one in this
  * layout that breaks off, or holds a bad finding, is not parsed again.
  */
-const parseReport = async (path: string): Promise<PreviousReport> => {
+const parseReport = async (path: string, thisRunStartedAt: number): Promise<PreviousReport> => {
   try {
-    return await parseReportLines(path)
+    return await parseReportLines(path, thisRunStartedAt)
   } catch (error) {
     if (!(error instanceof OtherLayout)) throw error
     if ((await stat(path)).size > MAX_WHOLE_BYTES) {
       throw new Error("it is not laid out as this tool writes reports, and too large (over 64 MiB) to read whole")
     }
-    return parseWholeReport(path)
+    return parseWholeReport(path, thisRunStartedAt)
   }
 }
 
-const parseReportLines = async (path: string): Promise<PreviousReport> => {
+const parseReportLines = async (path: string, thisRunStartedAt: number): Promise<PreviousReport> => {
   const runLines: Array<string> = []
   const findings = new Map<string, PreviousFinding>()
   type Section = "run" | "findings" | "end"
@@ -249,6 +273,8 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
   let apiBaseUrl: string | undefined
   let parameters: RecordedParameters | undefined
   let privilegeSource: PrivilegeSource | undefined
+  let bounds: FirstSeenBounds | undefined
+  const rejected = makeRejectedFirstSeen()
   // A finding line that does not parse: the end of a report cut off mid-line if nothing follows, another layout
   // (a finding over several lines) if something does.
   let unparsed: string | undefined
@@ -264,6 +290,7 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
         const startedAt = isRecord(run) && isRecord(run.run) ? run.run.startedAt : undefined
         if (typeof startedAt !== "string") throw new Error("it has no run.startedAt")
         runStartedAt = startedAt
+        if (isRecord(run) && isRecord(run.run)) bounds = firstSeenBounds(run.run, thisRunStartedAt)
         const audited = isRecord(run) && isRecord(run.run) ? run.run.apiBaseUrl : undefined
         if (typeof audited === "string") apiBaseUrl = audited
         parameters = readRecordedParameters(isRecord(run) && isRecord(run.run) ? run.run.parameters : undefined)
@@ -285,17 +312,19 @@ const parseReportLines = async (path: string): Promise<PreviousReport> => {
         unparsed = text
         return
       }
-      const finding = readFinding(value, runStartedAt)
+      const finding = bounds === undefined ? undefined : readFinding(value, bounds, rejected)
       if (finding === undefined) throw new Error(`a finding lacks a known code or severity: ${text.slice(0, 80)}`)
       findings.set(finding.id, finding)
     }
   })
   if (section === "run") throw new OtherLayout("it has no line opening its list of findings")
   if (section !== "end") throw new CutShort("it ends before its list of findings is complete")
+  const rejectedFirstSeen = rejected.result()
   return {
     path,
     runStartedAt,
     findings,
+    ...(rejectedFirstSeen === undefined ? {} : { rejectedFirstSeen }),
     ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }),
     ...(parameters === undefined ? {} : { parameters }),
     ...(privilegeSource === undefined ? {} : { privilegeSource })
@@ -341,7 +370,7 @@ const readNewest = async (
   try {
     // Opening a pipe named like a report would wait for a writer for ever, signals unheard; a link is followed.
     if (!(await stat(path)).isFile()) throw new Error("it is not a regular file")
-    const report = await parseReport(path)
+    const report = await parseReport(path, runStartedAt)
     if (apiBaseUrl !== undefined && report.apiBaseUrl !== undefined && !isSameInstance(report.apiBaseUrl, apiBaseUrl)) {
       return {
         _tag: "NotFound",

@@ -22,6 +22,7 @@ import { type AuditRun, reportStamp, type SuppressionSummary } from "./AuditRun.
 import type { Finding, FindingCode } from "./Finding.js"
 import type { AnnotatedFinding } from "./FindingAnnotations.js"
 import { makeFindingLedger } from "./FindingLedger.js"
+import { rejectedFirstSeenWarning } from "./FirstSeen.js"
 import { forEachChunk } from "./ForEachChunk.js"
 import { makeHeapGrowthHold } from "./HeapGrowth.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
@@ -186,6 +187,9 @@ export const runAudit = (
           ? parameterChangeWarning(basename(previous.report.path), previous.report.parameters, parameters)
           : undefined
       if (changedParameters !== undefined) warnings.push(changedParameters)
+      if (previous._tag === "Found" && previous.report.rejectedFirstSeen !== undefined) {
+        warnings.push(rejectedFirstSeenWarning(basename(previous.report.path), previous.report.rejectedFirstSeen))
+      }
       const previousEmailUndelivered = previous._tag === "Found" ? previous.notMailedSince : undefined
       if (previous._tag === "Found" && previousEmailUndelivered !== undefined) {
         warnings.push(

@@ -232,7 +232,8 @@ const changesSection = (outcome: AuditOutcome): Section => {
       rows: resolved.map((finding) => [
         { text: finding.finding, badge: finding.severity },
         { text: cleanText(finding.email ?? finding.userId ?? "(whole run)") },
-        { text: formatInstant(finding.firstSeen) }
+        // Null when the previous report's was not taken (see FirstSeen.ts).
+        { text: finding.firstSeen === null ? "unknown" : formatInstant(finding.firstSeen) }
       ]),
       textLayout: "records"
     })

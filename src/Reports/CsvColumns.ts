@@ -77,7 +77,9 @@ export const findingRow = (finding: Finding & Partial<FindingAnnotations>): Arra
   finding.daysSinceLogin === null ? "" : String(finding.daysSinceLogin),
   // The detail quotes API values (an unparseable timestamp, a role name), so it is neutralised too.
   neutraliseFormula(finding.detail),
-  finding.firstSeen ?? "",
+  // Carried forward from the previous report, a file that can be edited: checked when read (FirstSeen.ts), and
+  // neutralised all the same, as every cell of text that does not come from this tool's own formatting is.
+  neutraliseFormula(finding.firstSeen ?? ""),
   finding.change ?? "",
   String(finding.suppressed ?? false),
   // The reason is text from the suppressions file, written by people: neutralised like API text.

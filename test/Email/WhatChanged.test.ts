@@ -114,6 +114,20 @@ describe("the 'what changed' section", () => {
     })
   )
 
+  it.scoped("says a resolved finding's first sighting is unknown when the previous report's was not taken", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(
+        yield* reportDirectory,
+        [finding()],
+        changes({ resolved: [{ ...RESOLVED, firstSeen: null }], resolvedUnsuppressed: 1 })
+      )
+      for (const part of Object.values(yield* bodies(outcome))) {
+        expect(part).toContain("gone@acme.example")
+        expect(part).toContain("unknown")
+      }
+    })
+  )
+
   it.scoped("says how many findings are no longer suppressed, only when some are", () =>
     Effect.gen(function* () {
       const again = yield* writeOutcome(yield* reportDirectory, [finding()], changes({ unsuppressedAgain: 2 }))

