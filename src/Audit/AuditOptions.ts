@@ -7,6 +7,7 @@ import { Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envBoolean, envInteger, envText } from "../Cli/Environment.js"
 import { requireOptionValue } from "../Cli/FlagValues.js"
+import { wholeNumberOption } from "../Cli/NumberValues.js"
 import {
   type AuditParameters,
   DEFAULT_PENDING_DAYS,
@@ -28,14 +29,14 @@ const asOf = Options.text("as-of").pipe(
 )
 
 const days = (name: string, env: string, fallback: number, description: string) =>
-  Options.integer(name).pipe(
+  wholeNumberOption(name).pipe(
     Options.withDescription(`${description} Default: ${fallback}. Env: ${env}.`),
     Options.withFallbackConfig(envInteger(env)),
     Options.withDefault(fallback)
   )
 
 // No default here: an explicit value must be told apart from none, because it overrides --policy.
-const staleDays = Options.integer("stale-days").pipe(
+const staleDays = wholeNumberOption("stale-days").pipe(
   Options.withDescription(
     `A last login more than this many days before --as-of is stale; an account this old that never logged in is flagged. Default: the --policy preset, else ${DEFAULT_STALE_DAYS}. Env: AUDIT_STALE_DAYS.`
   ),

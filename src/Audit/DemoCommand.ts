@@ -7,6 +7,7 @@ import { Command, Options } from "@effect/cli"
 import { Console, Effect, Logger, LogLevel, Option, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
+import { wholeNumberOption } from "../Cli/NumberValues.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { type DeliveryResult, describeDelivery } from "../Email/DeliveryResult.js"
 import { type EmailOptionValues, emailOptions } from "../Email/EmailOptions.js"
@@ -22,7 +23,7 @@ const DEMO_SEED = 2026
 /** The simulator serves them from this same process, beside the audit: more wants `simulate` on its own. */
 const MAX_DEMO_USERS = 1_000_000
 
-const users = Options.integer("users").pipe(
+const users = wholeNumberOption("users").pipe(
   Options.withDescription(`How many seeded users the built-in simulator serves (1 to ${MAX_DEMO_USERS}).`),
   Options.withDefault(300)
 )

@@ -20,6 +20,7 @@ import { ConfigurationError } from "./ConfigurationError.js"
 import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
 import { readInputText } from "./InputFile.js"
 import { missingSecretFile } from "./MissingSecretFile.js"
+import { decimalOption, wholeNumberOption } from "./NumberValues.js"
 import { revealsSecret } from "./Redact.js"
 
 export interface ConnectionOptions {
@@ -58,7 +59,7 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
     ),
     Options.withFallbackConfig(envBoolean("PANTHER_ALLOW_INSECURE_HTTP"))
   ),
-  timeoutSeconds: Options.float("timeout-seconds").pipe(
+  timeoutSeconds: decimalOption("timeout-seconds").pipe(
     Options.withDescription(
       `Seconds to wait for one response, body included. Default: ${Duration.toSeconds(defaultRequestTimeout)} ` +
         "(env PANTHER_TIMEOUT_SECONDS)."
@@ -66,7 +67,7 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
     Options.withFallbackConfig(envNumber("PANTHER_TIMEOUT_SECONDS")),
     Options.withDefault(Duration.toSeconds(defaultRequestTimeout))
   ),
-  maxRetries: Options.integer("max-retries").pipe(
+  maxRetries: wholeNumberOption("max-retries").pipe(
     Options.withDescription(
       "Retries of one request after a 429, 500, 502, 503, 504, connection error or timeout; 0 never retries. " +
         `Default: ${defaultRetryPolicy.maxAttempts - 1} (env PANTHER_MAX_RETRIES).`
@@ -74,7 +75,7 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
     Options.withFallbackConfig(envInteger("PANTHER_MAX_RETRIES")),
     Options.withDefault(defaultRetryPolicy.maxAttempts - 1)
   ),
-  retryBudgetSeconds: Options.float("retry-budget-seconds").pipe(
+  retryBudgetSeconds: decimalOption("retry-budget-seconds").pipe(
     Options.withDescription(
       "Most seconds one request may spend on retries: no retry starts whose wait would end past it, and the " +
         "attempt after a wait may take up to --timeout-seconds. " +

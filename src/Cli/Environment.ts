@@ -8,6 +8,7 @@
  * but received"); yes/no values and choices are read in any case, as `--fail-on` and LOG_LEVEL are.
  */
 import { Config, ConfigError, Either, Redacted } from "effect"
+import { DECIMAL_NUMBER, parseDecimal, parseWholeNumber, WHOLE_NUMBER } from "./NumberValues.js"
 
 const refused = (name: string, takes: string, got: string) =>
   ConfigError.InvalidData([name], `must be ${takes}; got "${got}"`)
@@ -24,17 +25,17 @@ export const envText = (name: string): Config.Config<string> =>
 export const envRedacted = (name: string): Config.Config<Redacted.Redacted<string>> =>
   Config.map(envText(name), Redacted.make)
 
-// As Number reads them (12, 90.0, 1e2, 0x5A), as Effect's Config did, but never a blank as 0.
+// In decimal digits, as the flags read them (NumberValues.ts): not 0x10, 1e2 or Infinity, as Number would.
 export const envInteger = (name: string): Config.Config<number> =>
   Config.mapOrFail(envText(name), (text) => {
-    const value = Number(text.trim())
-    return Number.isSafeInteger(value) ? Either.right(value) : Either.left(refused(name, "a whole number", text.trim()))
+    const value = parseWholeNumber(text)
+    return value === undefined ? Either.left(refused(name, WHOLE_NUMBER, text.trim())) : Either.right(value)
   })
 
 export const envNumber = (name: string): Config.Config<number> =>
   Config.mapOrFail(envText(name), (text) => {
-    const value = Number(text.trim())
-    return Number.isFinite(value) ? Either.right(value) : Either.left(refused(name, "a number", text.trim()))
+    const value = parseDecimal(text)
+    return value === undefined ? Either.left(refused(name, DECIMAL_NUMBER, text.trim())) : Either.right(value)
   })
 
 const YES: ReadonlySet<string> = new Set(["true", "yes", "on", "1"])

@@ -7,6 +7,7 @@ import { Options } from "@effect/cli"
 import { Config, ConfigError, Effect, Either, Option, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envBoolean, envChoice, envInteger, envRedacted, envText } from "../Cli/Environment.js"
+import { wholeNumberOption } from "../Cli/NumberValues.js"
 import { EMAIL_POLICIES, type EmailPolicy } from "./EmailPolicy.js"
 import {
   DEFAULT_EML_FROM,
@@ -39,7 +40,7 @@ const optionalFile = (name: string, env: string, description: string) =>
   )
 
 const bytes = (name: string, env: string, fallback: number, description: string) =>
-  Options.integer(name).pipe(
+  wholeNumberOption(name).pipe(
     Options.withDescription(`${description} Default: ${fallback} (${fallback / 1024 / 1024} MiB). Env: ${env}.`),
     Options.withFallbackConfig(envInteger(env)),
     Options.withDefault(fallback)
@@ -72,7 +73,7 @@ const smtpInsecure = Options.boolean("smtp-insecure").pipe(
   Options.withFallbackConfig(envBoolean("SMTP_INSECURE"))
 )
 
-const smtpRetries = Options.integer("smtp-retries").pipe(
+const smtpRetries = wholeNumberOption("smtp-retries").pipe(
   Options.withDescription(
     "Retries after a failed connection, TLS handshake or temporary (4xx) refusal, with growing waits; a refused " +
       `login or a permanent (5xx) refusal is not retried. Default: ${DEFAULT_SMTP_RETRIES}. Env: SMTP_RETRIES.`

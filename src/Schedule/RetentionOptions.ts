@@ -7,10 +7,11 @@ import { Options } from "@effect/cli"
 import { Clock, Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envInteger } from "../Cli/Environment.js"
+import { wholeNumberOption } from "../Cli/NumberValues.js"
 import { pruneReports, type Retention, retentionIsOff } from "./PruneReports.js"
 
 export const retentionOptions = Options.all({
-  keepReports: Options.integer("keep-reports").pipe(
+  keepReports: wholeNumberOption("keep-reports").pipe(
     Options.withDescription(
       "After a successful run, delete the reports of all but the newest N runs. Off by default. " +
         "Env: AUDIT_KEEP_REPORTS."
@@ -18,7 +19,7 @@ export const retentionOptions = Options.all({
     Options.withFallbackConfig(envInteger("AUDIT_KEEP_REPORTS")),
     Options.optional
   ),
-  keepReportsDays: Options.integer("keep-reports-days").pipe(
+  keepReportsDays: wholeNumberOption("keep-reports-days").pipe(
     Options.withDescription(
       "After a successful run, delete the reports of runs more than D days old. With --keep-reports too, a run's " +
         "reports are deleted only when neither keeps them. Off by default. Env: AUDIT_KEEP_REPORTS_DAYS."

@@ -11,6 +11,7 @@ import { parseTimestamp } from "../Audit/Timestamps.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envInteger, envNumber, envRedacted, envText } from "../Cli/Environment.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
+import { decimalOption, wholeNumberOption } from "../Cli/NumberValues.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import type { FaultOptions } from "./Faults.js"
 import { DEFAULT_HOST, DEFAULT_SEED, DEFAULT_USERS, type SimulatorOptions, serveSimulator } from "./Server.js"
@@ -21,7 +22,7 @@ export const DEFAULT_PORT = 4010
 const MAX_USERS = 5_000_000
 
 const options = {
-  port: Options.integer("port").pipe(
+  port: wholeNumberOption("port").pipe(
     Options.withDescription(`TCP port to listen on; 0 picks a free one. Default ${DEFAULT_PORT} (env SIMULATOR_PORT).`),
     Options.withFallbackConfig(envInteger("SIMULATOR_PORT")),
     Options.withDefault(DEFAULT_PORT)
@@ -33,12 +34,12 @@ const options = {
     Options.withFallbackConfig(envText("SIMULATOR_HOST")),
     Options.withDefault(DEFAULT_HOST)
   ),
-  users: Options.integer("users").pipe(
+  users: wholeNumberOption("users").pipe(
     Options.withDescription(`How many users to generate; default ${DEFAULT_USERS} (env SIMULATOR_USERS).`),
     Options.withFallbackConfig(envInteger("SIMULATOR_USERS")),
     Options.optional
   ),
-  seed: Options.integer("seed").pipe(
+  seed: wholeNumberOption("seed").pipe(
     Options.withDescription(
       `Seed for generated users: the same seed gives the same users. Default ${DEFAULT_SEED} (env SIMULATOR_SEED).`
     ),
@@ -73,26 +74,26 @@ const options = {
     Options.withFallbackConfig(envRedacted("SIMULATOR_ADMIN_TOKEN")),
     Options.optional
   ),
-  latencyMs: Options.integer("latency-ms").pipe(
+  latencyMs: wholeNumberOption("latency-ms").pipe(
     Options.withDescription("Milliseconds added to every response. Default 0 (env SIMULATOR_LATENCY_MS)."),
     Options.withFallbackConfig(envInteger("SIMULATOR_LATENCY_MS")),
     Options.withDefault(0)
   ),
-  rateLimit: Options.integer("rate-limit").pipe(
+  rateLimit: wholeNumberOption("rate-limit").pipe(
     Options.withDescription(
       "Requests allowed per second; more get 429 with Retry-After. Default 0, no limit (env SIMULATOR_RATE_LIMIT)."
     ),
     Options.withFallbackConfig(envInteger("SIMULATOR_RATE_LIMIT")),
     Options.withDefault(0)
   ),
-  errorRate: Options.float("error-rate").pipe(
+  errorRate: decimalOption("error-rate").pipe(
     Options.withDescription(
       "Share of requests, 0 to 1, answered with a random 500, 502, 503 or 504. Default 0 (env SIMULATOR_ERROR_RATE)."
     ),
     Options.withFallbackConfig(envNumber("SIMULATOR_ERROR_RATE")),
     Options.withDefault(0)
   ),
-  errorSeed: Options.integer("error-seed").pipe(
+  errorSeed: wholeNumberOption("error-seed").pipe(
     Options.withDescription(
       "Seed for which requests --error-rate fails, so a flaky run can be replayed. Default 1 (env SIMULATOR_ERROR_SEED)."
     ),
@@ -107,7 +108,7 @@ const options = {
     Options.withFallbackConfig(envText("SIMULATOR_FAIL_REQUESTS")),
     Options.withDefault("")
   ),
-  failStatus: Options.integer("fail-status").pipe(
+  failStatus: wholeNumberOption("fail-status").pipe(
     Options.withDescription("HTTP status for --fail-requests. Default 503 (env SIMULATOR_FAIL_STATUS)."),
     Options.withFallbackConfig(envInteger("SIMULATOR_FAIL_STATUS")),
     Options.withDefault(503)

@@ -138,6 +138,39 @@ describe("panther-audit run", () => {
     expect((await runCli(["run"], { env: env({ AUDIT_INCLUDE_DEACTIVATED: "TRUE" }) })).code).toBe(0)
   })
 
+  it("refuses a number not written in decimal digits, from a flag or a variable, as it refuses ninety", async () => {
+    // Number reads 0x10 as 16, 0b11 as 3 and 1e2 as 100: a run with other thresholds than the writer meant.
+    const cases: ReadonlyArray<readonly [ReadonlyArray<string>, Record<string, string>, string]> = [
+      [["--stale-days", "0x10"], {}, '--stale-days must be a whole number; got "0x10"'],
+      [["--pending-days=0b11"], {}, '--pending-days must be a whole number; got "0b11"'],
+      [["--keep-reports", "1e2"], {}, '--keep-reports must be a whole number; got "1e2"'],
+      [["--smtp-retries", "0x3"], {}, '--smtp-retries must be a whole number; got "0x3"'],
+      [["--timeout-seconds", "Infinity"], {}, '--timeout-seconds must be a number; got "Infinity"'],
+      [["--retry-budget-seconds", "0x10"], {}, '--retry-budget-seconds must be a number; got "0x10"'],
+      [[], { AUDIT_STALE_DAYS: "0x10" }, 'AUDIT_STALE_DAYS must be a whole number; got "0x10"'],
+      [[], { AUDIT_STALE_DAYS: "0b11" }, 'AUDIT_STALE_DAYS must be a whole number; got "0b11"'],
+      [[], { AUDIT_STALE_DAYS: "1e2" }, 'AUDIT_STALE_DAYS must be a whole number; got "1e2"'],
+      [[], { AUDIT_KEEP_REPORTS_DAYS: "0x1E" }, 'AUDIT_KEEP_REPORTS_DAYS must be a whole number; got "0x1E"'],
+      [[], { MAIL_ATTACH_MAX_BYTES: "5e6" }, 'MAIL_ATTACH_MAX_BYTES must be a whole number; got "5e6"'],
+      [[], { PANTHER_TIMEOUT_SECONDS: "NaN" }, 'PANTHER_TIMEOUT_SECONDS must be a number; got "NaN"']
+    ]
+    await withCountingServer(async (server) => {
+      const results = await Promise.all(
+        cases.map(([args, variables]) =>
+          runCli(["run", ...args], { env: env({ PANTHER_API_URL: server.url, ...variables }) })
+        )
+      )
+      results.forEach((result, index) => {
+        const [args, variables, says] = cases[index] ?? [[], {}, ""]
+        const what = [...args, ...Object.entries(variables).map(([name, value]) => `${name}=${value}`)].join(" ")
+        expect(result.code, what).toBe(2)
+        expect(stderrText(result.stderr), what).toContain(says)
+      })
+      expect(server.requests).toHaveLength(0)
+    })
+    expect(readdirSync(directory)).toEqual([])
+  })
+
   it("says where an unreadable previous report goes wrong, without printing what it holds", async () => {
     writeFileSync(join(directory, "user-audit-20261129T000000Z.json"), "garbage\u001b]0;owned\u0007\n")
     const result = await runCli(["run"], { env: env() })

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Command } from "@effect/cli"
+import { Command, HelpDoc, ValidationError } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Option, Redacted } from "effect"
@@ -33,7 +33,13 @@ const settingsFrom = (args: ReadonlyArray<string>, env: Record<string, string> =
   }).pipe(Effect.provide(NodeContext.layer))
 
 const messageOf = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
-  Effect.map(Effect.flip(settingsFrom(args, env)), (error) => (error instanceof Error ? error.message : String(error)))
+  Effect.map(Effect.flip(settingsFrom(args, env)), (error) =>
+    ValidationError.isValidationError(error)
+      ? HelpDoc.toAnsiText(error.error).trim()
+      : error instanceof Error
+        ? error.message
+        : String(error)
+  )
 
 describe("connectionOptions", () => {
   it.effect("reads everything from env vars, with the documented defaults", () =>
@@ -153,9 +159,27 @@ describe("connectionOptions", () => {
       expect(allowedByEnv.baseUrl).toBe("http://simulator:4010")
       const env = { PANTHER_API_URL: "https://a.b", PANTHER_API_TOKEN: "t" }
       expect(yield* messageOf(["--timeout-seconds", "0"], env)).toContain("must be a finite number of seconds above 0")
-      expect(yield* messageOf(["--retry-budget-seconds", "Infinity"], env)).toContain(
-        "must be a finite number of seconds above 0; got Infinity"
+      expect(yield* messageOf(["--retry-budget-seconds", "-1"], env)).toContain(
+        "must be a finite number of seconds above 0; got -1"
       )
+    })
+  )
+
+  it.effect("refuse numbers not written in decimal digits, which Number would read", () =>
+    Effect.gen(function* () {
+      const env = { PANTHER_API_URL: "https://a.b", PANTHER_API_TOKEN: "t" }
+      for (const bad of ["Infinity", "NaN", "0x10", "0b11", "1e1"]) {
+        expect(yield* messageOf(["--retry-budget-seconds", bad], env)).toBe(
+          `--retry-budget-seconds must be a number; got "${bad}"`
+        )
+        expect(yield* messageOf(["--timeout-seconds", bad], env)).toBe(
+          `--timeout-seconds must be a number; got "${bad}"`
+        )
+        expect(yield* messageOf(["--max-retries", bad], env)).toBe(`--max-retries must be a whole number; got "${bad}"`)
+      }
+      const settings = yield* settingsFrom(["--timeout-seconds", ".5", "--max-retries", "2"], env)
+      expect(Duration.toMillis(settings.requestTimeout)).toBe(500)
+      expect(settings.retry.maxAttempts).toBe(3)
     })
   )
 

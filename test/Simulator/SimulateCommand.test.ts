@@ -168,7 +168,11 @@ describe("panther-audit simulate", () => {
       const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
         [["--port", "0", "--users", "-5"], "--users"],
         [["--port", "0", "--data", badData], 'entry 2 (id "u2", email "b@example.com"): enabled'],
-        [["--port", String(busyPort)], "cannot listen"]
+        [["--port", String(busyPort)], "cannot listen"],
+        // Number would read these as 16 users and a port of 1000.
+        [["--port", "0", "--users", "0x10"], '--users must be a whole number; got "0x10"'],
+        [["--port", "1e3"], '--port must be a whole number; got "1e3"'],
+        [["--port", "0", "--error-rate", "NaN"], '--error-rate must be a number; got "NaN"']
       ]
       const results = await Promise.all(cases.map(([args]) => runToEnd(args)))
       results.forEach((result, index) => {
@@ -177,6 +181,9 @@ describe("panther-audit simulate", () => {
         expect(stderrText(result.stderr), args.join(" ")).toContain(message)
         expect(result.stdout).not.toContain("base URL")
       })
+      const fromVariable = await runToEnd(["--port", "0"], { SIMULATOR_USERS: "0b11" })
+      expect(fromVariable.code).toBe(2)
+      expect(stderrText(fromVariable.stderr)).toContain('SIMULATOR_USERS must be a whole number; got "0b11"')
     } finally {
       busy.close()
       rmSync(dir, { recursive: true, force: true })
