@@ -21,6 +21,7 @@ import { makeRepeatedIds, namingRepeatedIds } from "../PantherApi/RepeatedIds.js
 import { printable } from "../PantherApi/Responses.js"
 import { Routes } from "../PantherApi/Routes.js"
 import { InvalidRecords } from "./InvalidRecords.js"
+import { statusFilter } from "./StatusFilter.js"
 import { whileStdoutOpen } from "./StdoutClosed.js"
 import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, tellSecretsQuoted, userWriter } from "./UserOutput.js"
 
@@ -60,6 +61,8 @@ export const listUsersCommand = Command.make(
       ) {
         yield* tell("note", "with --email, Panther ignores the other filters.")
       }
+      const status = Option.map(args.status, statusFilter)
+      if (Option.isSome(status) && status.value.note !== undefined) yield* tell("note", status.value.note)
       const invalid = yield* Ref.make(0)
       // The client passes on once a user repeated across a page boundary; one repeated further apart (the list
       // shifting while it is read) is caught here, as the audit catches it.
@@ -69,11 +72,12 @@ export const listUsersCommand = Command.make(
       let taken = 0
       const listed = yield* client
         .listUsersAsSent({
-          // Searched for as given; an exact email and a status have no space around them (UserFields.ts), and
-          // @effect/cli already trims the values of a repeated flag (--id).
+          // Searched for as given; an exact email and a status have no space around them (UserFields.ts), a known
+          // status is spelled as Cognito spells it (StatusFilter.ts), and @effect/cli already trims the values of a
+          // repeated flag (--id).
           contains: Option.getOrUndefined(args.contains),
           email: Option.getOrUndefined(args.email)?.trim(),
-          status: Option.getOrUndefined(args.status)?.trim(),
+          status: Option.getOrUndefined(status)?.status,
           ids: args.ids,
           includeDeactivated: args.includeDeactivated
         })

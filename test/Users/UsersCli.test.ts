@@ -880,6 +880,35 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("list sends a known --status in any case as Cognito spells it, and notes one it does not know", async () => {
+    // Panther matches the status exactly: `confirmed` listed nobody, exit 0, without a word.
+    for (const [given, sent] of [
+      ["confirmed", "CONFIRMED"],
+      [" Force_Change_Password ", "FORCE_CHANGE_PASSWORD"],
+      ["archived", "ARCHIVED"]
+    ] as const) {
+      const result = await againstScripted(
+        [json(200, { results: [rawUser("u1")] })],
+        ["users", "list", "--status", given]
+      )
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.requests[0]?.query.get("status"), given).toBe(sent)
+      expect(result.stderr, given).toBe("")
+    }
+    // Status is an open string: an unknown one is still asked for, with a note naming the known ones.
+    const typo = await againstScripted(
+      [json(200, { results: [], next: "" })],
+      ["users", "list", "--status", "FORCE_CHANGE_PASWORD"]
+    )
+    expect(typo.code, typo.stderr).toBe(0)
+    expect(typo.stdout).toBe("")
+    expect(typo.requests[0]?.query.get("status")).toBe("FORCE_CHANGE_PASWORD")
+    expect(stderrText(typo.stderr)).toContain(
+      '--status "FORCE_CHANGE_PASWORD" is not a Cognito status this tool knows (CONFIRMED, FORCE_CHANGE_PASSWORD, ' +
+        "UNCONFIRMED, RESET_REQUIRED, EXTERNAL_PROVIDER, COMPROMISED, ARCHIVED, UNKNOWN); it is sent as given"
+    )
+  })
+
   it("list prints a user once even when Panther repeats it pages apart", async () => {
     const server = await startScriptedServer([
       json(200, { results: [rawUser("u1"), rawUser("u2")], next: "c1" }),

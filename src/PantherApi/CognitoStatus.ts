@@ -1,0 +1,23 @@
+/**
+ * The user statuses Panther passes through from Amazon Cognito, spelled as Cognito spells them: the current ones,
+ * then the legacy ones still seen. Status is an open string in the API, so these are the ones known, not the only
+ * ones a user may have.
+ */
+export const COGNITO_STATUSES = [
+  "CONFIRMED",
+  "FORCE_CHANGE_PASSWORD",
+  "UNCONFIRMED",
+  "RESET_REQUIRED",
+  "EXTERNAL_PROVIDER",
+  "COMPROMISED",
+  "ARCHIVED",
+  "UNKNOWN"
+] as const
+
+export type CognitoStatus = (typeof COGNITO_STATUSES)[number]
+
+/** The known status `text` names in any case, with space around it, as Cognito spells it; else undefined. */
+export const knownCognitoStatus = (text: string): CognitoStatus | undefined => {
+  const upper = text.trim().toUpperCase()
+  return COGNITO_STATUSES.find((status) => status === upper)
+}
