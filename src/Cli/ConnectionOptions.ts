@@ -105,7 +105,10 @@ const MAX_TOKEN_FILE_BYTES = 64 * 1024
  */
 const MAX_TOKEN_CHARS = 4096
 
-/** The token from a file: surrounding whitespace (a trailing newline above all) is not part of it. */
+/**
+ * The token from a file: surrounding whitespace (a trailing newline above all) is not part of it, nor a leading byte
+ * order mark (`readInputText` leaves it out).
+ */
 const readTokenFile = (path: string) =>
   Effect.gen(function* () {
     const where = `--api-token-file / PANTHER_API_TOKEN_FILE "${path}"`

@@ -6,7 +6,8 @@ import { describeFsError } from "../Reports/ReportError.js"
 
 /**
  * Reads a secret from a file (a Docker or Kubernetes secret). One trailing line break is dropped, since editors
- * and `echo` add one; anything else is kept as written. The content never appears in a message.
+ * and `echo` add one, and so is a leading byte order mark, which Windows editors write and no password starts with
+ * (the API token file drops both too); anything else is kept as written. The content never appears in a message.
  */
 export const readSecretFile = (
   path: string,
@@ -24,7 +25,7 @@ export const readSecretFile = (
       )
     ),
     Effect.flatMap((text) => {
-      const content = text.replace(/\r?\n$/u, "")
+      const content = text.replace(/^\uFEFF/u, "").replace(/\r?\n$/u, "")
       return content === ""
         ? Effect.fail(
             new ConfigurationError({ message: `${label} ${path} is empty: it should hold the ${secret.name}.` })

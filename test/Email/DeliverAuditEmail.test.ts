@@ -3,24 +3,28 @@
  * back. Retries wait milliseconds here (settings, not the test clock: the sockets are real).
  */
 
-import { readdirSync, readFileSync, statSync } from "node:fs"
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:net"
-import { dirname } from "node:path"
+import { dirname, join } from "node:path"
 import { rootCertificates } from "node:tls"
 import { gunzipSync } from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Duration, Effect, Exit, Fiber, Redacted, Schedule } from "effect"
+import { Chunk, Duration, Effect, Exit, Fiber, Option, Redacted, Schedule } from "effect"
 import { type AddressObject, type ParsedMail, simpleParser } from "mailparser"
 import type { AuditOutcome } from "../../src/Audit/RunAudit.js"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
 import { deliverAuditEmail } from "../../src/Email/DeliverAuditEmail.js"
 import { describeDelivery } from "../../src/Email/DeliveryResult.js"
+import { toEmailSettings } from "../../src/Email/EmailOptions.js"
 import type { EmailPolicy } from "../../src/Email/EmailPolicy.js"
-import type {
-  EmailSettings,
-  EmailTransport,
-  MessageSettings,
-  SmtpServerSettings
+import {
+  DEFAULT_HARD_CAP_BYTES,
+  DEFAULT_PLAIN_MAX_BYTES,
+  DEFAULT_SUBJECT_PREFIX,
+  type EmailSettings,
+  type EmailTransport,
+  type MessageSettings,
+  type SmtpServerSettings
 } from "../../src/Email/EmailSettings.js"
 import { retrySchedule, transportOptions } from "../../src/Email/Mailer.js"
 import { captureLogs } from "../support/testClient.js"
@@ -166,6 +170,34 @@ describe("sending through SMTP", () => {
       const server = yield* startSmtpServer({ users: { bob: PASSWORD } })
       const credentials = { user: "bob", password: Redacted.make(PASSWORD) }
       yield* deliverAuditEmail(emailOn(smtp(server.port, { credentials })), yield* sampleOutcome)
+      expect(only(server.received).user).toBe("bob")
+    })
+  )
+
+  it.scopedLive("logs in with the password of SMTP_PASSWORD_FILE saved with a byte order mark, without the mark", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({ users: { bob: PASSWORD } })
+      // As Notepad saves it: a byte order mark, the password, a Windows line break.
+      const passwordFile = join(yield* reportDirectory, "smtp-password")
+      writeFileSync(passwordFile, `\uFEFF${PASSWORD}\r\n`)
+      const settings = yield* toEmailSettings({
+        email: Option.some("always"),
+        smtpUrl: Option.some(Redacted.make(`smtp://127.0.0.1:${server.port}`)),
+        smtpUser: Option.some("bob"),
+        smtpPassword: Option.none(),
+        smtpPasswordFile: Option.some(passwordFile),
+        smtpInsecure: false,
+        smtpCaFile: Option.none(),
+        smtpRetries: 0,
+        mailFrom: Option.some("audit@acme.example"),
+        mailTo: Option.some("security@acme.example"),
+        mailCc: Option.none(),
+        mailSubjectPrefix: DEFAULT_SUBJECT_PREFIX,
+        mailAttachMaxBytes: DEFAULT_PLAIN_MAX_BYTES,
+        mailAttachHardCapBytes: DEFAULT_HARD_CAP_BYTES
+      })
+      const result = yield* deliverAuditEmail(settings, yield* sampleOutcome)
+      expect(result._tag).toBe("Sent")
       expect(only(server.received).user).toBe("bob")
     })
   )

@@ -90,6 +90,10 @@ describe("connectionOptions", () => {
       expect(Redacted.value(settings.token)).toBe("file-token")
       const fromEnv = yield* settingsFrom([], { PANTHER_API_URL: "https://api.x.com", PANTHER_API_TOKEN_FILE: path })
       expect(Redacted.value(fromEnv.token)).toBe("file-token")
+      // A byte order mark, as Windows editors write one, is no part of it either.
+      const marked = tokenFile("marked", "\uFEFFfile-token\r\n")
+      const fromMarked = yield* settingsFrom(["--api-token-file", marked], { PANTHER_API_URL: "https://api.x.com" })
+      expect(Redacted.value(fromMarked.token)).toBe("file-token")
     })
   )
 
