@@ -13,6 +13,7 @@
  * API gets an agent whose sockets are CONNECT tunnels (`ProxyTunnel.ts`), an http one requests in absolute form to
  * the proxy. Without a proxy the agent and the request are what they were.
  */
+import { isUtf8 } from "node:buffer"
 import * as http from "node:http"
 import * as https from "node:https"
 import { Duration, Effect, Redacted } from "effect"
@@ -41,6 +42,11 @@ export interface Reply {
   /** Where a redirect points (it is never followed); undefined for other answers. */
   readonly location?: string | undefined
   readonly body: string
+  /**
+   * Whether the body's bytes were valid UTF-8. Decoding replaces what is not (`José` in ISO-8859-1 became `Jos\uFFFD`);
+   * the client refuses such a successful answer rather than report altered names.
+   */
+  readonly utf8: boolean
 }
 
 /**
@@ -309,7 +315,10 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
             const contentEncoding = response.headers["content-encoding"]
             const status = response.statusCode ?? 0
             const location = status >= 300 && status < 400 ? response.headers.location : undefined
-            const body = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString("utf8")
+            const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)
+            // Checked natively before decoding, which would replace invalid bytes without a word.
+            const utf8 = isUtf8(bytes)
+            const body = bytes.toString("utf8")
             chunks = []
             settle(
               Effect.succeed({
@@ -317,7 +326,8 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
                 retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
                 contentEncoding: typeof contentEncoding === "string" ? contentEncoding : undefined,
                 ...(location === undefined ? {} : { location }),
-                body
+                body,
+                utf8
               })
             )
           })

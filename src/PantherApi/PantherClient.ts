@@ -111,6 +111,15 @@ const endsEarly = (body: string): boolean => {
 }
 
 /**
+ * Why a successful answer whose body is not UTF-8, which JSON is (RFC 8259), is not read: its names would be
+ * reported altered (`José` in ISO-8859-1 as `Jos\uFFFD`). Not retried, as no wrong shape is: the same server sends
+ * the same bytes. A body cut off inside a character is cut short first, and retried as such.
+ */
+const NOT_UTF8 =
+  "the body is not valid UTF-8, the encoding JSON is sent in, so the names and emails in it cannot be read as " +
+  "sent (a server or proxy in between may be sending another character set, such as ISO-8859-1)"
+
+/**
  * Whether the body is a whole JSON document with something after it (`{...}garbage`), which asking again will not
  * mend: the parser says so ("... after JSON at position N"). Only read for a body whose end already looks wrong.
  */
@@ -293,11 +302,14 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               )
             )
           },
+          // Not UTF-8 is said of JSON only: a compressed body or a page that is no JSON is named as such above.
           onSome: (json) =>
-            Schema.decodeUnknown(schema, { errors: "all" })(json).pipe(
-              // A parse error quotes the values it rejected: an echo of the request would quote the token.
-              Effect.mapError((error) => invalid(scrub(describeParseError(error))))
-            )
+            reply.utf8
+              ? Schema.decodeUnknown(schema, { errors: "all" })(json).pipe(
+                  // A parse error quotes the values it rejected: an echo of the request would quote the token.
+                  Effect.mapError((error) => invalid(scrub(describeParseError(error))))
+                )
+              : Effect.fail(invalid(NOT_UTF8))
         })
       }
 
@@ -358,7 +370,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const listPages = (filters: ListUsersFilters): Stream.Stream<unknown, PantherApiError> => {
       const route = Routes.listUsers
       const readPage = (reply: Reply): Effect.Effect<Page<unknown>, PantherApiError> => {
-        const page = typicalPage(reply.body)
+        // A body that is not UTF-8 is left to decodeBody, which refuses it.
+        const page = reply.utf8 ? typicalPage(reply.body) : undefined
         const read =
           page === undefined
             ? Effect.map(decodeBody(ListRespEnvelope, route, route.path)(reply), (decoded) => ({

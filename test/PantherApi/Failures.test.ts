@@ -7,7 +7,7 @@ import { ExitCode } from "../../src/Cli/ExitCode.js"
 import { type PantherApiError, ServerError } from "../../src/PantherApi/ClientErrors.js"
 import type { UserRecord } from "../../src/PantherApi/UserRecord.js"
 import { makeSelfSignedCertificate } from "../Email/support/Certificate.js"
-import { json, resetMidBody, scriptedServer, slow, text } from "../support/scriptedServer.js"
+import { json, resetMidBody, type Step, scriptedServer, slow, text } from "../support/scriptedServer.js"
 import { captureLogs, fastRetry, rawUser, runWithClient, TOKEN } from "../support/testClient.js"
 
 const getUser = (baseUrl: string, id = "u1") => runWithClient(baseUrl, (client) => client.getUser(id))
@@ -679,6 +679,42 @@ describe("PantherClient failures", () => {
       const error = yield* failureOf(runWithClient(server.url, (client) => Stream.runDrain(client.listUsers())))
       expect(error._tag).toBe("InvalidResponse")
       expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.scopedLive("an answer not in UTF-8 is an InvalidResponse saying so, not read with its names altered", () =>
+    Effect.gen(function* () {
+      // "José" in ISO-8859-1: the é is the one byte 0xE9, which UTF-8 decoding turned into U+FFFD.
+      const latin1 =
+        (body: unknown): Step =>
+        (_request, response) => {
+          response.writeHead(200, { "content-type": "application/json; charset=iso-8859-1" })
+          response.end(Buffer.from(JSON.stringify(body), "latin1"))
+        }
+      const jose = rawUser("u1", { givenName: "José" })
+      const server = yield* scriptedServer([latin1({ results: [jose] }), latin1(jose), latin1(jose)])
+      const listed = yield* failureOf(runWithClient(server.url, (client) => Stream.runDrain(client.listUsers())))
+      expect(listed._tag).toBe("InvalidResponse")
+      expect(listed.message).toContain("GET /users is not what the Users API describes: the body is not valid UTF-8")
+      const got = yield* failureOf(getUser(server.url))
+      expect(got._tag).toBe("InvalidResponse")
+      expect(got.message).toContain("the body is not valid UTF-8")
+      // A change answered so was most likely made: the advice says to check before sending it again.
+      const body = { email: "u1@example.com", givenName: "José", familyName: "M", role: { name: "Analyst" } }
+      const updated = yield* failureOf(runWithClient(server.url, (client) => client.updateUser("u1", body)))
+      expect(updated.message).toContain("the body is not valid UTF-8")
+      expect(updated.message).toContain("check with `users get u1` before sending it again")
+      // None asked for again: the same server sends the same bytes.
+      expect(server.requests).toHaveLength(3)
+    })
+  )
+
+  it.scopedLive("reads a UTF-8 answer's accented names as sent", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, { results: [rawUser("u1", { givenName: "José" })] })])
+      const records = yield* runWithClient(server.url, (client) => Stream.runCollect(client.listUsers()))
+      const [record] = records
+      expect(record?._tag === "ValidUser" && record.user.givenName).toBe("José")
     })
   )
 
