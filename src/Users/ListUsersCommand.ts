@@ -23,6 +23,7 @@ import { Routes } from "../PantherApi/Routes.js"
 import { InvalidRecords } from "./InvalidRecords.js"
 import { statusFilter } from "./StatusFilter.js"
 import { whileStdoutOpen } from "./StdoutClosed.js"
+import { refuseSecretInAddress } from "./UserFields.js"
 import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, tellSecretsQuoted, userWriter } from "./UserOutput.js"
 
 const optionalText = (name: string, description: string) =>
@@ -53,6 +54,16 @@ export const listUsersCommand = Command.make(
       const emptyId = idWithoutValue(process.argv)
       if (emptyId !== undefined) return yield* new ConfigurationError({ message: emptyId })
       const client = yield* PantherClient
+      // Filters travel in the request's address; before any note quotes one.
+      const filters = [
+        ["--contains", args.contains],
+        ["--email", args.email],
+        ["--status", args.status],
+        ...args.ids.map((id) => ["--id", Option.some(id)] as const)
+      ] as const
+      for (const [flag, value] of filters) {
+        if (Option.isSome(value)) yield* refuseSecretInAddress(client.holdsSecret, flag, value.value)
+      }
       const format = Option.getOrElse(args.format, () => defaultFormat(process.stdout.isTTY === true))
       const writer = yield* userWriter(format)
       if (

@@ -165,14 +165,18 @@ describe("a token where it does not belong", () => {
     ["get", ["users", "get", TOKEN]],
     ["update", ["users", "update", TOKEN, "--given-name", "Kim"]],
     ["delete", ["users", "delete", TOKEN, "--if-exists"]],
-    ["delete --yes", ["users", "delete", TOKEN, "--yes", "--if-exists"]]
-  ])("as the user id of %s is refused before anything is sent", async (_case, args) => {
+    ["delete --yes", ["users", "delete", TOKEN, "--yes", "--if-exists"]],
+    ["list --id", ["users", "list", "--id", "u1", "--id", TOKEN]],
+    ["list --contains", ["users", "list", "--contains", TOKEN.toUpperCase()]],
+    ["list --email", ["users", "list", "--email", `${TOKEN}@example.com`]],
+    ["list --status", ["users", "list", "--status", TOKEN]]
+  ])("as the user id or filter of %s is refused before anything is sent", async (_case, args) => {
     const server = await startScriptedServer([json(404, { message: "no such user" })])
     try {
       const result = await runCli(args, { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: TOKEN } })
       expect(result.code).toBe(2)
-      expect(stderrText(result.stderr)).toContain("The user id holds the API token")
-      expect(result.stderr + result.stdout).not.toContain(TOKEN)
+      expect(stderrText(result.stderr)).toMatch(/(The user id|--id|--contains|--email|--status) holds the API token/)
+      expect((result.stderr + result.stdout).toLowerCase()).not.toContain(TOKEN.toLowerCase())
       expect(server.requests).toHaveLength(0)
     } finally {
       await server.close()
