@@ -1,20 +1,29 @@
-import { readFile } from "node:fs/promises"
 import { Effect, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { readInputText } from "../Cli/InputFile.js"
 import { missingSecretFile, type SecretKind } from "../Cli/MissingSecretFile.js"
 import { describeFsError } from "../Reports/ReportError.js"
 
+/** More than any password; a file past it is something else (see InputFile.ts). */
+const MAX_SECRET_FILE_BYTES = 64 * 1024
+
+/** A CA bundle of every public root is about 200 KiB; past this it is something else. */
+const MAX_CERTIFICATE_FILE_BYTES = 16 * 1024 * 1024
+
 /**
- * Reads a secret from a file (a Docker or Kubernetes secret). One trailing line break is dropped, since editors
- * and `echo` add one, and so is a leading byte order mark, which Windows editors write and no password starts with
- * (the API token file drops both too); anything else is kept as written. The content never appears in a message.
+ * Reads a secret from a file (a Docker or Kubernetes secret, or a pipe). One trailing line break is dropped, since
+ * editors and `echo` add one, and so is a leading byte order mark, which Windows editors write and no password starts
+ * with (the API token file drops both too); anything else is kept as written. The content never appears in a message.
  */
 export const readSecretFile = (
   path: string,
   label: string,
   secret: SecretKind
 ): Effect.Effect<Redacted.Redacted<string>, ConfigurationError> =>
-  Effect.tryPromise({ try: () => readFile(path, "utf8"), catch: (error) => error }).pipe(
+  Effect.tryPromise({
+    try: (signal) => readInputText(path, MAX_SECRET_FILE_BYTES, "a password file", signal),
+    catch: (error) => error
+  }).pipe(
     Effect.catchAll((error) =>
       Effect.flatMap(missingSecretFile(label, path, secret), (missing) =>
         Effect.fail(
@@ -25,7 +34,7 @@ export const readSecretFile = (
       )
     ),
     Effect.flatMap((text) => {
-      const content = text.replace(/^\uFEFF/u, "").replace(/\r?\n$/u, "")
+      const content = text.replace(/\r?\n$/u, "")
       return content === ""
         ? Effect.fail(
             new ConfigurationError({ message: `${label} ${path} is empty: it should hold the ${secret.name}.` })
@@ -37,7 +46,7 @@ export const readSecretFile = (
 /** PEM certificates to trust: read as they are, checked for at least one certificate block. */
 export const readCertificateFile = (path: string, label: string): Effect.Effect<string, ConfigurationError> =>
   Effect.tryPromise({
-    try: () => readFile(path, "utf8"),
+    try: (signal) => readInputText(path, MAX_CERTIFICATE_FILE_BYTES, "a certificate file", signal),
     catch: (error) => new ConfigurationError({ message: `${label} ${path} cannot be read: ${describeFsError(error)}` })
   }).pipe(
     Effect.filterOrFail(

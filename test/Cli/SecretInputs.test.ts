@@ -120,6 +120,38 @@ describe("a token file that is not a plain small file", () => {
   })
 })
 
+describe("an SMTP password file that is not a plain small file", () => {
+  const emailEnv = {
+    PANTHER_API_URL: "http://127.0.0.1:9",
+    PANTHER_API_TOKEN: TOKEN,
+    MAIL_TO: "security@acme.example",
+    MAIL_FROM: "audit@acme.example",
+    SMTP_URL: "smtp://127.0.0.1:9",
+    SMTP_USER: "audit"
+  }
+
+  it("a named pipe no one writes to does not keep SIGTERM from ending the run", async () => {
+    const result = await stoppedRun(
+      ["run", "--report-dir", workDir(), "--email", "always"],
+      { ...emailEnv, SMTP_PASSWORD_FILE: namedPipe() },
+      1_500
+    )
+    expect(result.code, result.stderr).toBe(143)
+    expect(result.endedAfterStopMs).toBeGreaterThanOrEqual(0)
+    expect(result.endedAfterStopMs).toBeLessThan(4_000)
+  })
+
+  it("a device is refused", async () => {
+    const result = await runCli(["run", "--report-dir", workDir(), "--email", "always"], {
+      env: { ...emailEnv, SMTP_PASSWORD_FILE: "/dev/zero" }
+    })
+    expect(result.code).toBe(2)
+    expect(stderrText(result.stderr)).toContain(
+      "SMTP_PASSWORD_FILE /dev/zero cannot be read: it is a device, not a file"
+    )
+  })
+})
+
 describe("a suppressions file that is a named pipe no one writes to", () => {
   it("does not keep SIGTERM from ending the run", async () => {
     const result = await stoppedRun(
