@@ -3,14 +3,13 @@
  * device or far too large; a token in the place of the URL or of a user id. Each is refused with exit 2 (or, for a
  * pipe no one writes to, left to a stop signal, which must still end the process), and the token never shows.
  */
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { open } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { endWithTest } from "../support/ChildProcesses.js"
-import { BIN, type CliResult, runCli, stderrText } from "../support/cli.js"
+import { runCli, stderrText } from "../support/cli.js"
 import { json, startScriptedServer } from "../support/scriptedServer.js"
 import { rawUser } from "../support/testClient.js"
 
@@ -32,39 +31,9 @@ const namedPipe = () => {
   return path
 }
 
-/** The command in its own process, stopped with SIGTERM after `stopAfterMs`; how long it took to end after that. */
-const stoppedRun = (
-  args: ReadonlyArray<string>,
-  env: Record<string, string>,
-  stopAfterMs: number
-): Promise<CliResult & { readonly endedAfterStopMs: number }> =>
-  new Promise((resolve, reject) => {
-    const child = endWithTest(
-      spawn(process.execPath, [BIN, ...args], {
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }
-      })
-    )
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8")
-    })
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8")
-    })
-    let stoppedAt = 0
-    const stop = setTimeout(() => {
-      stoppedAt = Date.now()
-      child.kill("SIGTERM")
-    }, stopAfterMs)
-    const kill = setTimeout(() => child.kill("SIGKILL"), stopAfterMs + 20_000)
-    child.on("error", reject)
-    child.on("close", (code, signal) => {
-      clearTimeout(stop)
-      clearTimeout(kill)
-      resolve({ code, signal, stdout, stderr, endedAfterStopMs: stoppedAt === 0 ? -1 : Date.now() - stoppedAt })
-    })
-  })
+/** The command in its own process, stopped with SIGTERM after `stopAfterMs`, as a pipe's read waits. */
+const stoppedRun = (args: ReadonlyArray<string>, env: Record<string, string>, stopAfterMs: number) =>
+  runCli(args, { env, stopAfterMs, timeoutMs: stopAfterMs + 20_000 })
 
 describe("a token file that is not a plain small file", () => {
   it("a named pipe no one writes to waits, and SIGTERM still ends the process at once", async () => {

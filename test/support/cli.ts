@@ -12,6 +12,8 @@ export interface CliResult {
   readonly signal: NodeJS.Signals | null
   readonly stdout: string
   readonly stderr: string
+  /** With `stopAfterMs`: how long the command took to end after the SIGTERM; -1 if it ended before it. */
+  readonly endedAfterStopMs?: number
 }
 
 export const runCli = (
@@ -22,6 +24,8 @@ export const runCli = (
     readonly timeoutMs?: number
     /** Runs the command as this user id (and group id alike): root, whom no permission stops, as an ordinary user. */
     readonly uid?: number
+    /** Sends SIGTERM this long after the start, as `docker stop` would. */
+    readonly stopAfterMs?: number
   } = {}
 ): Promise<CliResult> =>
   new Promise((resolve, reject) => {
@@ -41,10 +45,21 @@ export const runCli = (
       stderr += chunk.toString("utf8")
     })
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000)
+    let stoppedAt: number | undefined
+    const stop =
+      options.stopAfterMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            stoppedAt = Date.now()
+            child.kill("SIGTERM")
+          }, options.stopAfterMs)
     child.on("error", reject)
     child.on("close", (code, signal) => {
       clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
+      clearTimeout(stop)
+      const stopped =
+        stop === undefined ? {} : { endedAfterStopMs: stoppedAt === undefined ? -1 : Date.now() - stoppedAt }
+      resolve({ code, signal, stdout, stderr, ...stopped })
     })
   })
 
