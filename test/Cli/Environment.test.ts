@@ -33,15 +33,19 @@ describe("environment variables", () => {
   it("read whole numbers and numbers, naming the variable when they cannot", () => {
     expect(outcome(envInteger("V"), " 12 ")).toBe(12)
     expect(outcome(envInteger("V"), "-3")).toBe(-3)
-    // Only in decimal digits: Number (and Effect's Config) read 0x10 as 16, 0b11 as 3 and 1e2 as 100.
-    for (const bad of ["1.5", "12 days", "9007199254740993", "0x10", "0b11", "0o7", "1e2", "90.0", "Infinity"]) {
+    // Decimal notation, an exponent included (Helm prints large numbers so); not Number's 0x10, 0b11 or 0o7.
+    expect(outcome(envInteger("V"), "90.0")).toBe(90)
+    expect(outcome(envInteger("V"), "+1e2")).toBe(100)
+    expect(outcome(envInteger("V"), "1.048576e+07")).toBe(10_485_760)
+    for (const bad of ["1.5", "1.5e0", "12 days", "9007199254740993", "0x10", "0b11", "0o7", "Infinity", "e2"]) {
       expect(outcome(envInteger("V"), bad)).toBe(`(Invalid data at V: "must be a whole number; got "${bad}"")`)
     }
     expect(outcome(envNumber("V"), "2.5")).toBe(2.5)
     expect(outcome(envNumber("V"), ".5")).toBe(0.5)
     expect(outcome(envNumber("V"), "-0.5")).toBe(-0.5)
     expect(outcome(envNumber("V"), " 30 ")).toBe(30)
-    for (const bad of ["abc", "1e1", "1e400", "Infinity", "-Infinity", "NaN", "0x10", "0b11", "1,5", "2."]) {
+    expect(outcome(envNumber("V"), "2.5e-1")).toBe(0.25)
+    for (const bad of ["abc", "1e400", "Infinity", "-Infinity", "NaN", "0x10", "0b11", "1,5", "2.5.1", "--1"]) {
       expect(outcome(envNumber("V"), bad)).toBe(`(Invalid data at V: "must be a number; got "${bad}"")`)
     }
   })

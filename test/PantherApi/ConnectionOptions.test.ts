@@ -172,7 +172,7 @@ describe("connectionOptions", () => {
   it.effect("refuse numbers not written in decimal digits, which Number would read", () =>
     Effect.gen(function* () {
       const env = { PANTHER_API_URL: "https://a.b", PANTHER_API_TOKEN: "t" }
-      for (const bad of ["Infinity", "NaN", "0x10", "0b11", "1e1"]) {
+      for (const bad of ["Infinity", "NaN", "0x10", "0b11", "1e400"]) {
         expect(yield* messageOf(["--retry-budget-seconds", bad], env)).toBe(
           `--retry-budget-seconds must be a number; got "${bad}"`
         )
@@ -183,6 +183,9 @@ describe("connectionOptions", () => {
       }
       const settings = yield* settingsFrom(["--timeout-seconds", ".5", "--max-retries", "2"], env)
       expect(Duration.toMillis(settings.requestTimeout)).toBe(500)
+      const exponents = yield* settingsFrom(["--timeout-seconds", "1.5e1", "--max-retries", "+2.0"], env)
+      expect(Duration.toMillis(exponents.requestTimeout)).toBe(15_000)
+      expect(exponents.retry.maxAttempts).toBe(3)
       expect(settings.retry.maxAttempts).toBe(3)
     })
   )

@@ -171,7 +171,7 @@ describe("panther-audit simulate", () => {
         [["--port", String(busyPort)], "cannot listen"],
         // Number would read these as 16 users and a port of 1000.
         [["--port", "0", "--users", "0x10"], '--users must be a whole number; got "0x10"'],
-        [["--port", "1e3"], '--port must be a whole number; got "1e3"'],
+        [["--port", "0o1750"], '--port must be a whole number; got "0o1750"'],
         [["--port", "0", "--error-rate", "NaN"], '--error-rate must be a number; got "NaN"']
       ]
       const results = await Promise.all(cases.map(([args]) => runToEnd(args)))
