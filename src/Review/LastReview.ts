@@ -149,7 +149,9 @@ const eachRecord = async (
         continue
       }
       last = { row: last.row + 1, cells: cells.length }
-      if (cells.length > header.length) {
+      // Empty cells past the last column are no edit: Excel writes them (`...,keep,,`) once its used range is wider
+      // than the header, after a column was typed into and cleared.
+      if (cells.length > header.length && cells.slice(header.length).some((cell) => cell.trim() !== "")) {
         throw new NotAWorkbook(
           `row ${last.row} has ${cells.length} cells, ${cells.length - header.length} more than the header: a cell ` +
             "past the last column, or a comma typed into a cell without quotes (which moves every cell after it); " +
