@@ -185,6 +185,12 @@ export const connectionSettings = (options: ConnectionOptions): Effect.Effect<Co
     // Read before the URL is checked, whose messages quote it: a token put in the URL's place (the two variables
     // swapped) must not be quoted back. Its own failure still comes after the URL's.
     const tokenRead = yield* Effect.either(resolveToken(options))
+    if (Either.isRight(tokenRead) && /^\s*https?:\/\//i.test(Redacted.value(tokenRead.right))) {
+      return yield* fail(
+        "The API token (PANTHER_API_TOKEN, --api-token or the token file) is a URL: check that the URL and the " +
+          "token were not swapped. Neither is shown."
+      )
+    }
     if (Either.isRight(tokenRead) && revealsSecret(rawUrl, Redacted.value(tokenRead.right), true)) {
       return yield* fail(
         "--api-url / PANTHER_API_URL holds the API token (not shown): check that the URL and the token were not " +

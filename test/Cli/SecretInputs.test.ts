@@ -152,6 +152,16 @@ describe("a token where it does not belong", () => {
   })
 
   it.each([
+    ["PANTHER_API_TOKEN holding the URL", { PANTHER_API_TOKEN: "https://api.acme.runpanther.net" }, "is a URL"],
+    ["no token set", {}, "it is not shown, in case it is the API token"]
+  ])("in the API URL's place, the variables swapped (%s), is not quoted back", async (_case, variables, says) => {
+    const result = await runCli(["users", "list"], { env: { PANTHER_API_URL: TOKEN, ...variables } })
+    expect(result.code).toBe(2)
+    expect(stderrText(result.stderr)).toContain(says)
+    expect(result.stderr).not.toContain(TOKEN)
+  })
+
+  it.each([
     ["as it is", TOKEN],
     ["after a scheme", `https://${TOKEN}`],
     ["as a host of plain http", `http://${TOKEN}/`]

@@ -62,6 +62,14 @@ describe("normaliseBaseUrl", () => {
     const noSchemeWithUser = refusal("bob:SECRET-3@api.acme.runpanther.net")
     expect(noSchemeWithUser).toContain("did you mean https://api.acme.runpanther.net ?")
     for (const message of [badPort, unparsed, noScheme, noSchemeWithUser]) expect(message).not.toMatch(/SECRET|bob/)
+    // With no scheme and no host name in it, it may be the token itself, the two variables swapped.
+    for (const token of ["pat-5f0c1e9a7b3d4e2f8a6c0b1d9e7f3a25", "5f0c1e9a7b3d4e2f8a6c0b1d9e7f3a25", "a/b+c=="]) {
+      const message = refusal(token)
+      expect(message).toContain("has no scheme, and does not read as an address: it is not shown")
+      expect(message).not.toContain(token)
+    }
+    expect(refusal("localhost:4010")).toContain("did you mean https://localhost:4010 ?")
+    expect(refusal("10.0.0.7/panther")).toContain("did you mean https://10.0.0.7/panther ?")
   })
 
   it("never quotes a password whose ?, # or / was left unencoded, and connects nowhere with such a URL", async () => {
