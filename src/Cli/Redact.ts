@@ -174,8 +174,13 @@ export const answerScanner = (secrets: Secrets): AnswerScanner => {
   const short = forms.filter((form) => form.length <= MAX_PATTERN_CHARS)
   const long = forms.filter((form) => form.length > MAX_PATTERN_CHARS).map(foldCase)
   const pattern = short.length === 0 ? undefined : new RegExp(short.map(escapeRegExp).join("|"), "i")
-  const holds = (text: string) =>
-    pattern?.test(text) === true || (long.length > 0 && long.some((form) => foldCase(text).includes(form)))
+  const holds = (text: string) => {
+    if (pattern?.test(text) === true) return true
+    if (long.length === 0) return false
+    // Folded once for all the long forms: this runs on every page while such a token is in use.
+    const folded = foldCase(text)
+    return long.some((form) => folded.includes(form))
+  }
   const redactJson = (text: string): string | undefined => {
     let found = false
     const redacted = text.replace(JSON_STRING, (literal) => {

@@ -533,7 +533,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           path,
           reason:
             `it describes another user (${other}), not the one sent (${asked}); the change may have been made all ` +
-            `the same: check with \`users list --email ${asked}\``
+            `the same: check with \`users list --contains ${asked}\``
         })
       )
     }
@@ -595,7 +595,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
                   UserSchema,
                   request,
                   false,
-                  changeAdvice(`users list --email ${printable(scrub(body.email))}`)
+                  changeAdvice(`users list --contains ${printable(scrub(body.email))}`)
                 ),
                 (user) => answerAbout(Routes.createUser, Routes.createUser.path, user, { email: body.email })
               )

@@ -661,7 +661,7 @@ describe("PantherClient failures", () => {
       expect(created._tag).toBe("InvalidResponse")
       expect(created.message).toContain("POST /users is not what the Users API describes: the body is not JSON")
       expect(created.message).toContain(
-        "the change was most likely made all the same: check with `users list --email n@example.com` before " +
+        "the change was most likely made all the same: check with `users list --contains n@example.com` before " +
           "sending it again"
       )
       const updated = yield* failureOf(runWithClient(server.url, (client) => client.updateUser("u1", body)))
@@ -1241,7 +1241,7 @@ describe("PantherClient failures", () => {
       expect(created.message).toContain(
         "Panther's answer to POST /users is not what the Users API describes: it describes another user " +
           "(mallory@evil.example, u-0077), not the one sent (kim@acme.example); the change may have been made all " +
-          "the same: check with `users list --email kim@acme.example`"
+          "the same: check with `users list --contains kim@acme.example`"
       )
       expect(updated.message).toContain(
         "POST /users/u-0001 is not what the Users API describes: it describes another user (kim@acme.example, u-0088)"
