@@ -42,17 +42,25 @@ export const readInputFile = async (
   if (info.size > maxBytes) throw tooLarge(maxBytes, what)
   const handle = await open(path, "r")
   try {
-    return await readUpTo(handle, maxBytes, what)
+    return await readUpTo(handle, info.size, maxBytes, what)
   } finally {
     await handle.close()
   }
 }
 
-/** Read in turn, not at the size `stat` gave: a file may grow between the two (a log named by mistake). */
-const readUpTo = async (handle: FileHandle, maxBytes: number, what: string): Promise<Buffer> => {
-  const buffer = Buffer.alloc(maxBytes + 1)
+/**
+ * Read in turn until the end, not only the `size` `stat` gave, which sizes the buffer: a file may grow between the
+ * two (a log named by mistake). One byte of room past the size shows whether it did.
+ */
+const readUpTo = async (handle: FileHandle, size: number, maxBytes: number, what: string): Promise<Buffer> => {
+  let buffer = Buffer.allocUnsafe(size + 1)
   let length = 0
   for (;;) {
+    if (length === buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2))
+      buffer.copy(grown, 0, 0, length)
+      buffer = grown
+    }
     const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null)
     if (bytesRead === 0) return buffer.subarray(0, length)
     length += bytesRead

@@ -14,6 +14,9 @@ export const COGNITO_STATUSES = [
   "UNKNOWN"
 ] as const
 
+/** Those of them Cognito no longer gives new users, still seen on old accounts. */
+export const LEGACY_COGNITO_STATUSES: ReadonlySet<string> = new Set(["ARCHIVED", "UNKNOWN"])
+
 export type CognitoStatus = (typeof COGNITO_STATUSES)[number]
 
 /** The known status `text` names in any case, with space around it, as Cognito spells it; else undefined. */

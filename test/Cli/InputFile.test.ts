@@ -26,6 +26,12 @@ describe("readInputFile", () => {
     )
   })
 
+  it("reads past the size stat gave, as for a file that grew since (procfs files say 0)", async () => {
+    const status = (await readInputFile("/proc/self/status", 64 * 1024, "a test file")).toString()
+    expect(status).toMatch(/^Name:/)
+    expect(status.length).toBeGreaterThan(200)
+  })
+
   it("says a folder is a folder", async () => {
     expect(await reasonOf(readInputFile(directory, 10, "a test file"))).toBe("it is a folder, not a file")
   })

@@ -4,6 +4,7 @@
  * as a healthy account without anyone having looked at it. Low: the status says nothing bad by itself, only that
  * a person must check. An absent status is not a status to judge.
  */
+import { LEGACY_COGNITO_STATUSES } from "../../PantherApi/CognitoStatus.js"
 import { cognitoStatus, PENDING_STATUSES } from "./PendingStatus.js"
 import { type UserRule, userFinding } from "./Rule.js"
 
@@ -15,12 +16,12 @@ const JUDGED_STATUSES: ReadonlySet<string> = new Set([
   ...PENDING_STATUSES
 ])
 
-const LEGACY_STATUSES: ReadonlySet<string> = new Set(["ARCHIVED", "UNKNOWN"])
-
 export const unrecognizedStatusRule: UserRule = (facts) => {
   const status = cognitoStatus(facts.user.status)
   if (status === undefined || JUDGED_STATUSES.has(status)) return []
-  const what = LEGACY_STATUSES.has(status) ? "is a legacy Cognito status" : "is not a Cognito status this audit knows"
+  const what = LEGACY_COGNITO_STATUSES.has(status)
+    ? "is a legacy Cognito status"
+    : "is not a Cognito status this audit knows"
   return [
     userFinding(facts, {
       severity: "low",
