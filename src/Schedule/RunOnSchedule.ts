@@ -11,7 +11,8 @@
  *   otherwise waits for its first tick).
  * - Waits are slept in slices of at most a minute, reading the clock in between. A Node timer cannot wait longer
  *   than 24.8 days (Effect would then never wake: a yearly schedule would hang), and after a host was suspended
- *   the run starts within a minute instead of a full timer's length late.
+ *   the run starts within a minute instead of a full timer's length late. The ticks that passed meanwhile are said
+ *   to have passed while none could run, not blamed on a run still going.
  */
 import { Cause, Clock, Cron, DateTime, Duration, Effect, Option } from "effect"
 import { errorAnnotations } from "../Cli/AuditRunLog.js"
@@ -40,6 +41,8 @@ export const sleepUntil = (target: number, wakeEvery: Duration.DurationInput = W
       yield* Effect.sleep(Duration.min(Duration.millis(target - now), slice))
     }
   })
+
+const atLeast = (count: number): string => (count >= MAX_COUNTED ? "at least " : "")
 
 /** The first tick strictly after `after`. */
 const nextTick = (schedule: CronSchedule, after: number): number => Cron.next(schedule.cron, after).getTime()
@@ -116,14 +119,22 @@ export const runOnSchedule = <E, R>(
       const skipped = ticksBetween(schedule, handled, now)
       if (skipped > 0) {
         yield* Effect.logWarning(
-          `${skipped >= MAX_COUNTED ? "at least " : ""}${skipped} scheduled ${label}(s) skipped: ` +
-            `the previous ${label} was still going`
+          `${atLeast(skipped)}${skipped} scheduled ${label}(s) skipped: the previous ${label} was still going`
         ).pipe(Effect.annotateLogs({ skipped }))
       }
       const next = nextTick(schedule, Math.max(now, handled))
       yield* logNext(next)
       yield* sleepUntil(next, options.wakeEvery)
-      handled = next
+      // Woken later than the tick (a suspended machine, a clock that jumped ahead): the ticks since are not made up for.
+      handled = yield* Clock.currentTimeMillis
+      const passed = ticksBetween(schedule, next, handled)
+      if (passed > 0) {
+        yield* Effect.logWarning(
+          `${atLeast(passed)}${passed} more scheduled ${label}(s) passed while none could run (the machine was ` +
+            `suspended, or the clock jumped ahead): the ${label} of ${new Date(next).toISOString()} runs now, ` +
+            "late, and they are not made up for"
+        ).pipe(Effect.annotateLogs({ passed }))
+      }
       yield* runOnce(new Date(next).toISOString())
     }
   }).pipe(

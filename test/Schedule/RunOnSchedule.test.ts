@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Cron, Duration, Effect, Either, Fiber, Logger, Ref, TestClock } from "effect"
+import { Clock, Cron, Deferred, Duration, Effect, Either, Fiber, Logger, Ref, TestClock } from "effect"
 import { type CronSchedule, parseCronSchedule } from "../../src/Schedule/CronSchedule.js"
 import { runOnSchedule, sleepUntil } from "../../src/Schedule/RunOnSchedule.js"
 
@@ -43,6 +43,42 @@ const recordingJob = <E>(body: (run: number) => Effect.Effect<void, E> = () => E
       yield* body(run).pipe(Effect.ensuring(Ref.update(running, (n) => n - 1)))
     })
     return { job, starts, mostAtOnce }
+  })
+
+/**
+ * A clock as a Node timer sees it: a sleep ends after the time asked for, however the wall clock moved meanwhile
+ * (`TestClock` instead runs every sleep due on the way to a new time, as if time had passed gradually). The wall
+ * clock moves on by each sleep, and by `jumpMs` more during the first (a machine suspended, or a clock corrected:
+ * back when negative); `shift` moves it at any time. The job records when it runs; `twoRuns` tells when it has run
+ * twice.
+ */
+const jumpingClock = (start: number, jumpMs = 0) =>
+  Effect.gen(function* () {
+    let now = start
+    let sleeps = 0
+    const clock: Clock.Clock = {
+      [Clock.ClockTypeId]: Clock.ClockTypeId,
+      unsafeCurrentTimeMillis: () => now,
+      unsafeCurrentTimeNanos: () => BigInt(now) * 1_000_000n,
+      currentTimeMillis: Effect.sync(() => now),
+      currentTimeNanos: Effect.sync(() => BigInt(now) * 1_000_000n),
+      sleep: (duration) =>
+        Effect.sync(() => {
+          now += Duration.toMillis(duration) + (++sleeps === 1 ? jumpMs : 0)
+        }).pipe(Effect.zipRight(Effect.yieldNow()))
+    }
+    const starts: Array<string> = []
+    const twoRuns = yield* Deferred.make<ReadonlyArray<string>>()
+    const job = (during: (run: number) => void = () => undefined) =>
+      Effect.suspend(() => {
+        starts.push(new Date(now).toISOString())
+        during(starts.length)
+        return starts.length === 2 ? Deferred.succeed(twoRuns, [...starts]) : Effect.void
+      })
+    const shift = (ms: number) => {
+      now += ms
+    }
+    return { clock, job, twoRuns, shift }
   })
 
 describe("runOnSchedule", () => {
@@ -256,6 +292,27 @@ describe("runOnSchedule", () => {
       yield* TestClock.adjust(Duration.minutes(90))
       expect(yield* Ref.get(starts)).toEqual(["2026-03-01T01:00:00.000Z", "2026-03-01T02:00:00.000Z"])
       yield* Fiber.interrupt(fiber)
+    })
+  )
+
+  it.effect("ticks that passed while the machine was suspended are said to be, not blamed on a run still going", () =>
+    Effect.gen(function* () {
+      const { lines, layer } = yield* captureLogs
+      // Suspended for an hour during the first minute's sleep: no audit was going.
+      const { clock, job, twoRuns } = yield* jumpingClock(START, Duration.toMillis("1 hour"))
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job(), { schedule: schedule("*/5 * * * *"), runNow: false, label: "audit" }).pipe(
+          Effect.provide(layer),
+          Effect.withClock(clock)
+        )
+      )
+      expect(yield* Deferred.await(twoRuns)).toEqual(["2026-03-01T01:01:00.000Z", "2026-03-01T01:05:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+      const warnings = lines.filter((line) => line.level === "WARN").map((line) => line.message)
+      expect(warnings).toEqual([
+        "11 more scheduled audit(s) passed while none could run (the machine was suspended, or the clock jumped " +
+          "ahead): the audit of 2026-03-01T00:05:00.000Z runs now, late, and they are not made up for"
+      ])
     })
   )
 
