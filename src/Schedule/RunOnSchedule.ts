@@ -13,6 +13,9 @@
  *   than 24.8 days (Effect would then never wake: a yearly schedule would hang), and after a host was suspended
  *   the run starts within a minute instead of a full timer's length late. The ticks that passed meanwhile are said
  *   to have passed while none could run, not blamed on a run still going.
+ * - A clock set back by more than `CLOCK_SET_BACK_LIMIT` (it was ahead: a host that started with a wrong clock) is
+ *   followed, as Vixie cron does: waiting for the ticks after those dealt with by the wrong clock would leave the job
+ *   silent for as long as the clock was ahead. Set back by less, a tick already run is not run again.
  */
 import { Cause, Clock, Cron, DateTime, Duration, Effect, Option } from "effect"
 import { errorAnnotations } from "../Cli/AuditRunLog.js"
@@ -31,13 +34,23 @@ export interface RunOnScheduleOptions {
 const WAKE_EVERY = Duration.minutes(1)
 /** Counting skipped ticks stops here: a per-second schedule behind by days says "at least 10000". */
 const MAX_COUNTED = 10_000
+const CLOCK_SET_BACK_LIMIT = Duration.toMillis(Duration.hours(3))
 
-export const sleepUntil = (target: number, wakeEvery: Duration.DurationInput = WAKE_EVERY): Effect.Effect<void> =>
+/**
+ * Sleeps until the clock reads `target`: true then, or false as soon as it reads before `giveUpBefore` (it was set
+ * back).
+ */
+export const sleepUntil = (
+  target: number,
+  wakeEvery: Duration.DurationInput = WAKE_EVERY,
+  giveUpBefore: number = Number.NEGATIVE_INFINITY
+): Effect.Effect<boolean> =>
   Effect.gen(function* () {
     const slice = Duration.decode(wakeEvery)
     for (;;) {
       const now = yield* Clock.currentTimeMillis
-      if (now >= target) return
+      if (now < giveUpBefore) return false
+      if (now >= target) return true
       yield* Effect.sleep(Duration.min(Duration.millis(target - now), slice))
     }
   })
@@ -116,6 +129,13 @@ export const runOnSchedule = <E, R>(
     if (options.runNow) yield* runOnce("start-up")
     for (;;) {
       const now = yield* Clock.currentTimeMillis
+      if (handled - now > CLOCK_SET_BACK_LIMIT) {
+        yield* Effect.logWarning(
+          `the clock went back by ${Duration.format(Duration.millis(handled - now))}, to before the scheduled ` +
+            `${label}(s) already dealt with: the schedule goes on from ${new Date(now).toISOString()}`
+        )
+        handled = now
+      }
       const skipped = ticksBetween(schedule, handled, now)
       if (skipped > 0) {
         yield* Effect.logWarning(
@@ -124,7 +144,7 @@ export const runOnSchedule = <E, R>(
       }
       const next = nextTick(schedule, Math.max(now, handled))
       yield* logNext(next)
-      yield* sleepUntil(next, options.wakeEvery)
+      if (!(yield* sleepUntil(next, options.wakeEvery, handled - CLOCK_SET_BACK_LIMIT))) continue
       // Woken later than the tick (a suspended machine, a clock that jumped ahead): the ticks since are not made up for.
       handled = yield* Clock.currentTimeMillis
       const passed = ticksBetween(schedule, next, handled)

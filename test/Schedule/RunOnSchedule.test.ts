@@ -316,6 +316,42 @@ describe("runOnSchedule", () => {
     })
   )
 
+  it.effect("a clock set back by hours after a run (it was ahead) is followed, not waited out", () =>
+    Effect.gen(function* () {
+      const { lines, layer } = yield* captureLogs
+      const { clock, job, twoRuns, shift } = yield* jumpingClock(START)
+      // The host's clock was two days ahead, and is corrected during the 01:00 run.
+      const corrected = job((run) => (run === 1 ? shift(-Duration.toMillis("2 days") + 30_000) : undefined))
+      const fiber = yield* Effect.fork(
+        runOnSchedule(corrected, { schedule: schedule("0 * * * *"), runNow: false, label: "audit" }).pipe(
+          Effect.provide(layer),
+          Effect.withClock(clock)
+        )
+      )
+      expect(yield* Deferred.await(twoRuns)).toEqual(["2026-03-01T01:00:00.000Z", "2026-02-27T02:00:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+      expect(lines.filter((line) => line.level === "WARN").map((line) => line.message)).toEqual([
+        "the clock went back by 1d 23h 59m 30s, to before the scheduled audit(s) already dealt with: the schedule " +
+          "goes on from 2026-02-27T01:00:30.000Z"
+      ])
+    })
+  )
+
+  it.effect("a clock set back by hours while waiting (it was ahead at start-up) is followed, not waited out", () =>
+    Effect.gen(function* () {
+      // Started while the clock was a day ahead; corrected during the first minute's sleep.
+      const { clock, job, twoRuns } = yield* jumpingClock(
+        Date.parse("2026-03-02T00:00:00Z"),
+        -Duration.toMillis("1 day")
+      )
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job(), { schedule: schedule("0 2 * * *"), runNow: false }).pipe(Effect.withClock(clock))
+      )
+      expect(yield* Deferred.await(twoRuns)).toEqual(["2026-03-01T02:00:00.000Z", "2026-03-02T02:00:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
   it.effect("logs the next run in the schedule's time zone as well as in UTC", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(START)
