@@ -12,6 +12,7 @@ import { REDACTED } from "../Cli/Redact.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { RoleRef, User } from "../PantherApi/Schemas.js"
+import type { UserRecord } from "../PantherApi/UserRecord.js"
 import { userIdArg } from "./GetUserCommand.js"
 import {
   chosenRole,
@@ -68,6 +69,40 @@ const refuseToWriteRedacted = (
   )
 }
 
+/**
+ * The user as the update builds its body from. A record that does not match the API description (a name Panther
+ * sends as null: an INVALID_RECORD of the audit) is still a user to update, and an update is how it is mended:
+ * what can be read of it stands for the fields not given, and a field that cannot be read must be given, since
+ * the API replaces the whole user.
+ */
+const currentUser = (
+  id: string,
+  record: UserRecord,
+  given: Readonly<Record<"--email" | "--given-name" | "--family-name", Option.Option<string>>>
+): Effect.Effect<User, ConfigurationError> => {
+  if (record._tag === "ValidUser") return Effect.succeed(record.user)
+  const readable = record.readable
+  const unreadable =
+    readable === undefined
+      ? Object.keys(given)
+      : (
+          [
+            ["--email", readable.email],
+            ["--given-name", readable.givenName],
+            ["--family-name", readable.familyName]
+          ] as const
+        ).flatMap(([flag, value]) => (value === "" && Option.isNone(given[flag]) ? [flag] : []))
+  if (readable !== undefined && unreadable.length === 0) return Effect.succeed(readable)
+  return Effect.fail(
+    new ConfigurationError({
+      message:
+        `user ${printable(id)}'s record does not match the API description (${printable(record.reason)}), and the ` +
+        `API replaces the whole user: give ${unreadable.join(", ")} with the value${unreadable.length === 1 ? "" : "s"} ` +
+        "it should hold. Nothing was changed."
+    })
+  )
+}
+
 export const updateUserCommand = Command.make(
   "update",
   {
@@ -97,7 +132,11 @@ export const updateUserCommand = Command.make(
       ])
       // The update's body is built from this answer: it must name the user, or it could be anyone's.
       const quotedBefore = (yield* client.stats).answersQuotingSecrets
-      const current = yield* client.getUser(args.id, true)
+      const current = yield* currentUser(args.id, yield* client.getUserRecord(args.id), {
+        "--email": args.email,
+        "--given-name": args.givenName,
+        "--family-name": args.familyName
+      })
       if ((yield* client.stats).answersQuotingSecrets > quotedBefore) {
         yield* refuseToWriteRedacted(args.id, current, [
           ["--email", current.email, args.email],

@@ -683,6 +683,30 @@ describe("panther-audit users", () => {
     expect(result.methods).toEqual(["GET"])
   })
 
+  it("update mends a record that does not match the API description, asking for what cannot be read", async () => {
+    // A family name sent as null: the audit's INVALID_RECORD, which an update is how to mend.
+    const broken = rawUser("u6", { familyName: null })
+    const asked = await againstScripted([json(200, broken)], ["users", "update", "u6", "--role", "Admin"])
+    expect(asked.code).toBe(2)
+    expect(stderrText(asked.stderr)).toContain("give --family-name with the value it should hold")
+    expect(asked.stderr).not.toContain("--api-url")
+    expect(asked.methods).toEqual(["GET"])
+
+    const mended = await againstScripted(
+      [json(200, broken), json(200, rawUser("u6", { familyName: "Lee" }))],
+      ["users", "update", "u6", "--family-name", "Lee"]
+    )
+    expect(mended.code, mended.stderr).toBe(0)
+    expect(mended.methods).toEqual(["GET", "POST"])
+    expect(JSON.parse(mended.requests[1]?.body ?? "{}")).toEqual({
+      email: "u6@example.com",
+      givenName: "Given",
+      familyName: "Lee",
+      role: { id: "role-analyst" }
+    })
+    expect(JSON.parse(mended.stdout)).toMatchObject({ id: "u6", familyName: "Lee" })
+  })
+
   it("get and update refuse an answer that is another user, and update sends nothing", async () => {
     // A caching proxy that answers every path with the one user it saw first.
     for (const args of [
