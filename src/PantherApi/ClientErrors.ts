@@ -21,6 +21,16 @@ const NOT_REPEATED =
 /** Set when a change (POST, DELETE) failed in a way that leaves open whether Panther made it. */
 const notRepeated = Schema.optional(Schema.Boolean)
 
+const EARLIER_ANSWER_LOST =
+  " The answer to an earlier attempt was lost, so the change may already have been made: check with " +
+  "`panther-audit users get` or `users list` before trying again."
+
+/**
+ * Set when a change was sent again after an attempt whose answer was lost (`UncertainChanges.ts`), and the attempts
+ * after it failed too: that first one may have made the change all the same.
+ */
+const earlierAnswerLost = Schema.optional(Schema.Boolean)
+
 /**
  * Set when the retries stopped because the next wait would have ended past `--retry-budget-seconds`, not because
  * they were all used: without it a failure after one attempt reads as if retrying had never been tried.
@@ -190,13 +200,15 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
   ...RequestFields,
   attempts: Schema.Number,
-  budgetStop
+  budgetStop,
+  earlierAnswerLost
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
       `Panther kept rate limiting ${this.method} ${this.path} (429)${afterAttempts(this.attempts)}.` +
-      `${budgetSpent(this.budgetStop)} Wait a few minutes and run again, or allow more with --max-retries and --retry-budget-seconds.`
+      `${budgetSpent(this.budgetStop)} Wait a few minutes and run again, or allow more with --max-retries and --retry-budget-seconds.` +
+      (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )
   }
 }
@@ -210,7 +222,8 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
   attempts: Schema.Number,
   detail: Schema.optional(Schema.String),
   notRepeated,
-  budgetStop
+  budgetStop,
+  earlierAnswerLost
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
@@ -221,7 +234,8 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
       (RETRIED_SERVER_STATUSES.has(this.status) && this.notRepeated !== true
         ? ", or allow more retries with --max-retries and --retry-budget-seconds."
         : ".") +
-      (this.notRepeated === true ? NOT_REPEATED : "")
+      (this.notRepeated === true ? NOT_REPEATED : "") +
+      (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )
   }
 }
@@ -236,6 +250,7 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   attempts: Schema.Number,
   notRepeated,
   budgetStop,
+  earlierAnswerLost,
   proxy: proxyInPath,
   /** The proxy itself failed (unreachable, or it refused the tunnel): the reason says so, and what to check. */
   proxyFailed: Schema.optional(Schema.Boolean),
@@ -257,7 +272,8 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
     return (
       `Could not get an answer from Panther for ${this.method} ${this.path}${afterAttempts(this.attempts)}: ` +
       `${this.reason}.${budgetSpent(this.budgetStop)}${check}` +
-      (this.notRepeated === true ? NOT_REPEATED : "")
+      (this.notRepeated === true ? NOT_REPEATED : "") +
+      (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )
   }
 }

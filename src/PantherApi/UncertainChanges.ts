@@ -4,7 +4,7 @@
  * report "not found" for a delete that worked, so each is settled by what can be known instead.
  */
 import { Effect, Option } from "effect"
-import { type PantherApiError, ServerError, TransportError } from "./ClientErrors.js"
+import { type PantherApiError, RateLimited, ServerError, TransportError } from "./ClientErrors.js"
 import { printable } from "./Responses.js"
 import { proxyFields } from "./Retry.js"
 import type { ModifyUser, User } from "./Schemas.js"
@@ -124,10 +124,49 @@ export const settleDelete = (options: {
             Effect.zipRight(options.deleteOnce(true, uncertain.attempts)),
             Effect.catchTag("NotFound", () =>
               Effect.logWarning("Panther: the answer to the delete was lost, and the user is gone: it worked")
-            )
+            ),
+            // However the later attempts failed, the first may have deleted the user: said so, not "try later".
+            Effect.mapError(afterLostAnswer)
           )
     )
   )
+
+/** A failure of a change sent again after a lost answer, saying that the lost one may have made the change. */
+const afterLostAnswer = (error: PantherApiError): PantherApiError => {
+  switch (error._tag) {
+    case "ServerError":
+      return new ServerError({
+        method: error.method,
+        path: error.path,
+        status: error.status,
+        attempts: error.attempts,
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+        ...(error.budgetStop === undefined ? {} : { budgetStop: error.budgetStop }),
+        earlierAnswerLost: true
+      })
+    case "TransportError":
+      return new TransportError({
+        method: error.method,
+        path: error.path,
+        reason: error.reason,
+        attempts: error.attempts,
+        ...(error.budgetStop === undefined ? {} : { budgetStop: error.budgetStop }),
+        ...(error.advice === undefined ? {} : { advice: error.advice }),
+        ...proxyFields(error),
+        earlierAnswerLost: true
+      })
+    case "RateLimited":
+      return new RateLimited({
+        method: error.method,
+        path: error.path,
+        attempts: error.attempts,
+        ...(error.budgetStop === undefined ? {} : { budgetStop: error.budgetStop }),
+        earlierAnswerLost: true
+      })
+    default:
+      return error
+  }
+}
 
 /** A name as a server may store it: trimmed, in one Unicode form. */
 const storedName = (name: string): string => name.trim().normalize("NFC")

@@ -499,6 +499,23 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a delete sent again after a lost answer, failing again, still says it may have been made", () =>
+    Effect.gen(function* () {
+      // The first 500 may have deleted the user; what the repeats meet says nothing of that one.
+      for (const repeats of [json(500, { message: "internal error" }), json(429, { message: "slow down" })]) {
+        const server = yield* scriptedServer([json(500, { message: "internal error" }), repeats])
+        const error = yield* failureOf(
+          runWithClient(server.url, (client) => client.deleteUser("u1"), { retry: { ...fastRetry, maxAttempts: 3 } })
+        )
+        expect(server.requests.map((request) => request.method)).toEqual(["DELETE", "DELETE", "DELETE"])
+        expect(error.message).toContain("after 3 attempts")
+        expect(error.message).toContain(
+          "The answer to an earlier attempt was lost, so the change may already have been made"
+        )
+      }
+    })
+  )
+
   it.scopedLive("an answer that is not HTTP (another service on the port) fails at once, saying so", () =>
     Effect.gen(function* () {
       let connections = 0
