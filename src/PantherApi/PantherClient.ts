@@ -601,7 +601,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               )
             ),
             findByEmail: findByEmail(body.email),
-            asAsked: (user) => user.enabled && isAsAsked(user, body),
+            // A user who has signed in was there before this create: one it made is only invited as yet.
+            asAsked: (user) => user.enabled && user.lastLoggedInAt === undefined && isAsAsked(user, body),
             rounds: settings.retry.maxAttempts,
             onRetry: count("retries"),
             // The whole create keeps to the retry budget, as one request's retries do.

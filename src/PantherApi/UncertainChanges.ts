@@ -35,8 +35,9 @@ const notMade = (failure: ServerError | TransportError, attempts: number): Serve
       })
 
 /**
- * A create: if a user with that email now exists as asked (`asAsked`: the same names and role, enabled), the
- * create went through (or someone made the same user) and the wanted state holds. If none exists, nothing was made
+ * A create: if a user with that email now exists as asked (`asAsked`: the same names and role, enabled, and never
+ * signed in, as a user just invited is), the create went through (or someone made the same user) and the wanted
+ * state holds. If none exists, nothing was made
  * and creating again is safe, after `pause` (the retry policy's backoff for that round, or false when that wait
  * would end past the retry budget). One that exists otherwise was there before: it is not taken for the new user,
  * and the create is sent again, for Panther to say the email is taken. At most `rounds` rounds.
@@ -91,7 +92,8 @@ export const settleCreate = (options: {
                 : Effect.zipRight(
                     Effect.logWarning(
                       printable(
-                        `Panther: the answer to the create was lost; ${user.email} exists, but not as asked ` +
+                        `Panther: the answer to the create was lost; ${user.email} exists, but not as the create ` +
+                          "would have made it " +
                           `(user ${user.id ?? "without an id"}): not taken for the new one; sending the create ` +
                           "again for Panther to say whether the email is taken"
                       )

@@ -284,8 +284,13 @@ describe("PantherClient failures", () => {
   const create = (baseUrl: string) =>
     runWithClient(baseUrl, (client) => client.createUser(newUser), { requestTimeout: Duration.millis(150) })
 
-  /** The user `newUser` asks for, as the API would list it. */
-  const asAsked = rawUser("new", { email: "NEW@example.com", givenName: "New", familyName: "User" })
+  /** The user `newUser` asks for, as the API would list it once made: invited, never signed in. */
+  const { lastLoggedInAt: _never, ...asAsked } = rawUser("new", {
+    email: "NEW@example.com",
+    givenName: "New",
+    familyName: "User",
+    status: "FORCE_CHANGE_PASSWORD"
+  })
 
   it.scopedLive("a create whose answer is lost takes the user made of names Panther trimmed", () =>
     Effect.gen(function* () {
@@ -320,7 +325,9 @@ describe("PantherClient failures", () => {
         { ...asAsked, givenName: "Kim" },
         { ...asAsked, familyName: "Lee" },
         { ...asAsked, role: { id: "role-admin", name: "Admin" } },
-        { ...asAsked, enabled: false }
+        { ...asAsked, enabled: false },
+        // The same names and role, but signed in: an account that was there before, not one just invited.
+        { ...asAsked, status: "CONFIRMED", lastLoggedInAt: "2025-01-02T03:04:05Z" }
       ]) {
         const server = yield* scriptedServer([
           json(502, { message: "bad gateway" }),

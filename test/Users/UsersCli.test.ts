@@ -474,7 +474,12 @@ describe("panther-audit users", () => {
 
   it("send values without the space a CSV or a CRLF line leaves around them", async () => {
     // The create's answer is lost; the user is then looked for by the address sent, trimmed.
-    const made = rawUser("u1", { email: "sp2@example.com", givenName: "Kim", familyName: "Lee" })
+    const { lastLoggedInAt: _never, ...made } = rawUser("u1", {
+      email: "sp2@example.com",
+      givenName: "Kim",
+      familyName: "Lee",
+      status: "FORCE_CHANGE_PASSWORD"
+    })
     const server = await startScriptedServer([json(502, { message: "bad gateway" }), json(200, { results: [made] })])
     try {
       const env = { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
