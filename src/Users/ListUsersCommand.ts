@@ -16,7 +16,7 @@ import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { NoUsersListed } from "../PantherApi/ClientErrors.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
-import { PantherClient, repeatsLoop } from "../PantherApi/PantherClient.js"
+import { PantherClient, type RecordAsSent, repeatsLoop } from "../PantherApi/PantherClient.js"
 import { makeRepeatedIds, namingRepeatedIds } from "../PantherApi/RepeatedIds.js"
 import { printable } from "../PantherApi/Responses.js"
 import { Routes } from "../PantherApi/Routes.js"
@@ -81,13 +81,55 @@ export const listUsersCommand = Command.make(
       let repeated = 0
       const repeatedIds = makeRepeatedIds()
       let taken = 0
+      /** One record of the list: printed, or named on stderr when it does not match the API description. */
+      const take = ({ record, asSent }: RecordAsSent) =>
+        Effect.gen(function* () {
+          const id = record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)
+          // As the audit does: a record naming a user already taken is a repeat, valid or not.
+          if (id !== undefined && id !== "" && !seenIds.take(id)) {
+            repeated++
+            repeatedIds.add(id)
+            return
+          }
+          taken++
+          if (record._tag === "InvalidUser") {
+            yield* Ref.update(invalid, (count) => count + 1)
+            yield* tell(
+              "warning",
+              `${describeInvalidRecord(record.userId, record.email)} does not match the API description and ` +
+                `is left out: ${printable(record.reason)}`
+            )
+          } else yield* writer.write(record.user, asSent)
+        })
+      const email = Option.getOrUndefined(args.email)?.trim()
+      /**
+       * Panther's `email` filter matches the address exactly, case included, where Panther itself takes addresses
+       * in any case (it refuses a new user whose email differs from one it has in case alone): an offboarding
+       * script asking for Kim.Lee@acme.com would be told of no user while kim.lee@acme.com can still sign in.
+       * When the exact match finds nobody, the address is looked for in any case.
+       */
+      const inAnyCase =
+        email === undefined
+          ? Effect.void
+          : Effect.gen(function* () {
+              if (taken > 0 || (yield* Ref.get(invalid)) > 0 || repeated > 0) return
+              const found = yield* client.findUserByEmail(email)
+              if (Option.isNone(found)) return
+              yield* take(found.value)
+              const { record } = found.value
+              const held = record._tag === "ValidUser" ? record.user.email : Option.getOrElse(record.email, () => "")
+              yield* tell(
+                "note",
+                printable(`no user has exactly the email ${email}; Panther holds it as ${held}, listed above.`)
+              )
+            })
       const listed = yield* client
         .listUsersAsSent({
           // Searched for as given; an exact email and a status have no space around them (UserFields.ts), a known
           // status is spelled as Cognito spells it (StatusFilter.ts), and @effect/cli already trims the values of a
           // repeated flag (--id).
           contains: Option.getOrUndefined(args.contains),
-          email: Option.getOrUndefined(args.email)?.trim(),
+          email,
           status: Option.getOrUndefined(status)?.status,
           ids: args.ids,
           includeDeactivated: args.includeDeactivated
@@ -96,29 +138,13 @@ export const listUsersCommand = Command.make(
           // A page at a time, so that a list sending far more repeats than users is stopped (see the guard).
           Stream.runForEachChunk((page) =>
             Effect.gen(function* () {
-              for (const { record, asSent } of Chunk.toReadonlyArray(page)) {
-                const id = record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)
-                // As the audit does: a record naming a user already taken is a repeat, valid or not.
-                if (id !== undefined && id !== "" && !seenIds.take(id)) {
-                  repeated++
-                  repeatedIds.add(id)
-                  continue
-                }
-                taken++
-                if (record._tag === "InvalidUser") {
-                  yield* Ref.update(invalid, (count) => count + 1)
-                  yield* tell(
-                    "warning",
-                    `${describeInvalidRecord(record.userId, record.email)} does not match the API description and ` +
-                      `is left out: ${printable(record.reason)}`
-                  )
-                } else yield* writer.write(record.user, asSent)
-              }
+              for (const entry of Chunk.toReadonlyArray(page)) yield* take(entry)
               if (repeatsOutnumberUsers(repeated, taken)) {
                 return yield* Effect.fail(repeatsLoop((yield* client.stats).pagesFetched, repeated, taken))
               }
             })
           ),
+          Effect.zipRight(inAnyCase),
           Effect.zipRight(writer.finish),
           whileStdoutOpen
         )

@@ -909,6 +909,22 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("list --email finds the user Panther holds in another case, saying so, as an offboarding script needs", async () => {
+    // Panther's email filter is exact, case included; Panther takes addresses in any case.
+    const someone = ndjson((await asReader("users", "list", "--contains", "@")).stdout)[0]
+    if (someone === undefined) throw new Error("the simulator should have users")
+    const shouted = someone.email.toUpperCase()
+    const result = await asReader("users", "list", "--email", shouted)
+    expect(result.code, result.stderr).toBe(0)
+    expect(ndjson(result.stdout).map((user) => user.id)).toEqual([someone.id])
+    expect(stderrText(result.stderr)).toContain(
+      `no user has exactly the email ${shouted}; Panther holds it as ${someone.email}`
+    )
+    const exact = await asReader("users", "list", "--email", someone.email)
+    expect(ndjson(exact.stdout).map((user) => user.id)).toEqual([someone.id])
+    expect(exact.stderr).not.toContain("no user has exactly")
+  })
+
   it("list sends a known --status in any case as Cognito spells it, and notes one it does not know", async () => {
     // Panther matches the status exactly: `confirmed` listed nobody, exit 0, without a word.
     for (const [given, sent] of [
