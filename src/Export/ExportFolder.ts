@@ -1,13 +1,17 @@
 /**
  * An export is built in a hidden temporary folder beside its final place and renamed into place only when every
  * file and the manifest are written. Until then nothing carries the final name; if the export fails or is
- * interrupted, the scope removes the temporary folder with whatever it held.
+ * interrupted, the scope removes the temporary folder with whatever it held. An export killed outright cannot: it
+ * touches its folder while building it, so that the folder of one killed is told apart by its age and removed by the
+ * next export or run in that directory (`LeftoverFiles.ts`).
  */
 import { chmod, lstat, mkdtemp, rename, rm } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect, type Scope } from "effect"
+import { type Duration, Effect, type Scope } from "effect"
+import { keepTouched, removeLeftoverExportFolders, TOUCH_EVERY } from "../Reports/LeftoverFiles.js"
 import { describeFsError, hasErrorCode, ReportError } from "../Reports/ReportError.js"
 import { syncPlacedFiles } from "../Reports/SyncDirectory.js"
+import { EXPORT_FOLDER_PREFIX } from "../Reports/TempFile.js"
 
 export interface ExportFolder {
   /** The temporary folder to write into. */
@@ -24,16 +28,22 @@ const exists = (path: string): Promise<boolean> =>
     () => false
   )
 
-export const makeExportFolder = (parent: string): Effect.Effect<ExportFolder, ReportError, Scope.Scope> =>
+export const makeExportFolder = (
+  parent: string,
+  touchEvery: Duration.DurationInput = TOUCH_EVERY
+): Effect.Effect<ExportFolder, ReportError, Scope.Scope> =>
   Effect.gen(function* () {
+    yield* removeLeftoverExportFolders(parent)
     const path = yield* Effect.acquireRelease(
       Effect.tryPromise({
-        try: () => mkdtemp(join(parent, ".export-")),
+        try: () => mkdtemp(join(parent, EXPORT_FOLDER_PREFIX)),
         catch: (error) => new ReportError({ message: `cannot create a folder in ${parent}: ${describeFsError(error)}` })
       }),
       // After a successful publish the path no longer exists and this does nothing.
       (path) => Effect.promise(() => rm(path, { recursive: true, force: true }).catch(() => undefined))
     )
+    // Until the scope closes; once the folder is renamed into place, touching the old path fails and is let be.
+    yield* keepTouched(path, touchEvery)
 
     const publish = (name: string) =>
       Effect.tryPromise({

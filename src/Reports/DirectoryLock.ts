@@ -12,12 +12,12 @@
  * Holding the directory, a run also removes the temporary files a killed run left in it (`LeftoverFiles.ts`).
  */
 import { randomBytes } from "node:crypto"
-import { lstat, open, readFile, unlink, utimes } from "node:fs/promises"
+import { lstat, open, readFile, unlink } from "node:fs/promises"
 import { hostname } from "node:os"
 import { join } from "node:path"
-import { Duration, Effect, Schedule } from "effect"
+import { Duration, Effect } from "effect"
 import { printable } from "../PantherApi/Responses.js"
-import { removeLeftoverFiles } from "./LeftoverFiles.js"
+import { keepTouched, removeLeftoverFiles } from "./LeftoverFiles.js"
 import { describeFsError, hasErrorCode, ReportError } from "./ReportError.js"
 
 export const LOCK_FILE = ".panther-audit.lock"
@@ -206,12 +206,7 @@ export const withReportDirectoryLock =
         )
         // While the lock file is fresh from its making; the heartbeat below keeps it so from then on.
         yield* removeLeftoverFiles(directory).pipe(Effect.annotateLogs(PHASE))
-        yield* Effect.forkScoped(
-          Effect.promise(() => {
-            const now = new Date()
-            return utimes(path, now, now).catch(() => undefined)
-          }).pipe(Effect.repeat(Schedule.spaced(timing.heartbeat)))
-        )
+        yield* keepTouched(path, timing.heartbeat)
         return yield* self
       })
     )

@@ -4,34 +4,64 @@
  * then its half-written reports stay behind as hidden `.tmp` files, each as large as the reports, night after night
  * on the same volume. Only the holder of the directory (`DirectoryLock.ts`) can tell such a file from one being
  * written, since every command that writes temporary files there holds it; so the holder removes them.
+ *
+ * `export` is the exception: it builds its folder (`.export-XXXXXX`) beside the reports without holding the
+ * directory, so as not to wait for the nightly run, and touches that folder every `TOUCH_EVERY` while it builds it
+ * (`ExportFolder.ts`). One left untouched for longer than `QUIET_FOR_MS` was left by an export killed outright: a
+ * half-written inventory of every user, which nothing would ever show or remove. The holder of the directory and
+ * every export remove such folders.
  */
-import { lstat, readdir, unlink } from "node:fs/promises"
+import type { Stats } from "node:fs"
+import { lstat, readdir, rm, unlink, utimes } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect } from "effect"
+import { Duration, Effect, Schedule, type Scope } from "effect"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
-import { isTemporaryName } from "./TempFile.js"
+import { isExportFolderName, isTemporaryName } from "./TempFile.js"
 
 /**
  * Left alone if written to this recently: the lock was taken over from a holder that looked dead, which a paused
  * machine can only appear to be for a minute. A time further ahead than that was set by a clock ahead of this one
  * (a killed run on another machine sharing the volume), and says nothing of when the file was last written.
  */
-const QUIET_FOR_MS = 60_000
+export const QUIET_FOR_MS = 60_000
+
+/** How often an export touches the folder it is building: well within `QUIET_FOR_MS`. */
+export const TOUCH_EVERY = Duration.seconds(10)
+
+/**
+ * Touches `path` now and every `every` until the scope closes, so that it is not taken for something a killed
+ * command left. Touching a path gone or renamed meanwhile fails and is let be.
+ */
+export const keepTouched = (path: string, every: Duration.DurationInput): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.asVoid(
+    Effect.forkScoped(
+      Effect.promise(() => {
+        const now = new Date()
+        return utimes(path, now, now).catch(() => undefined)
+      }).pipe(Effect.repeat(Schedule.spaced(every)))
+    )
+  )
 
 const writtenJustNow = (modifiedAt: number, nowMillis: number): boolean =>
   Math.abs(nowMillis - modifiedAt) < QUIET_FOR_MS
 
 const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`
 
-/** Removes the temporary files left in `directory` by runs that did not finish, saying what went. Never fails. */
+const listNames = (directory: string) =>
+  Effect.promise(() =>
+    readdir(directory).then(
+      (names) => ({ names }),
+      (error: unknown) => ({ error })
+    )
+  )
+
+/**
+ * Removes the temporary files and export folders left in `directory` by commands that did not finish, saying what
+ * went. For the holder of the directory. Never fails.
+ */
 export const removeLeftoverFiles = (directory: string, nowMillis: number = Date.now()): Effect.Effect<void> =>
   Effect.gen(function* () {
-    const listed = yield* Effect.promise(() =>
-      readdir(directory).then(
-        (names) => ({ names }),
-        (error: unknown) => ({ error })
-      )
-    )
+    const listed = yield* listNames(directory)
     if ("error" in listed) {
       // Gone, it holds nothing to remove; unlisted, what it holds grows unseen, night after night.
       if (hasErrorCode(listed.error, "ENOENT")) return
@@ -40,17 +70,85 @@ export const removeLeftoverFiles = (directory: string, nowMillis: number = Date.
           `(${describeFsError(listed.error)}). Give this user read permission on it.`
       )
     }
-    const names = listed.names
+    yield* removeLeftovers(directory, listed.names, nowMillis, TEMPORARY_FILES)
+    yield* removeLeftovers(directory, listed.names, nowMillis, EXPORT_FOLDERS)
+  })
+
+/**
+ * Removes the folders left in `directory` by exports killed outright, saying what went: what an export does as it
+ * starts. Never fails; a directory that cannot be listed is left for the export to fail on, with its own message.
+ */
+export const removeLeftoverExportFolders = (directory: string, nowMillis: number = Date.now()): Effect.Effect<void> =>
+  Effect.flatMap(listNames(directory), (listed) =>
+    "error" in listed ? Effect.void : removeLeftovers(directory, listed.names, nowMillis, EXPORT_FOLDERS)
+  )
+
+/** One kind of thing a killed command leaves behind, and how it is told apart, removed and spoken of. */
+interface Leftover {
+  readonly named: (name: string) => boolean
+  /** Whether what `lstat` says of it shows it left over, not in use. */
+  readonly leftOver: (info: Stats, nowMillis: number) => boolean
+  /** Removes it; resolves to the bytes it held. */
+  readonly remove: (path: string, info: Stats) => Promise<number>
+  readonly removedMessage: (count: number, size: string, directory: string) => string
+  readonly notRemovedMessage: (which: string, directory: string) => string
+}
+
+const TEMPORARY_FILES: Leftover = {
+  named: isTemporaryName,
+  leftOver: (info, nowMillis) => info.isFile() && !writtenJustNow(info.mtimeMs, nowMillis),
+  remove: (path, info) => unlink(path).then(() => info.size),
+  removedMessage: (count, size, directory) =>
+    `Removed ${count} temporary file(s) (${size}) left in ${directory} by a run that was killed before it could ` +
+    "clean up; what they held was never put in place.",
+  notRemovedMessage: (which, directory) =>
+    `Temporary files left in ${directory} by a run that was killed cannot be removed: ${which}. Remove them by hand.`
+}
+
+/** The bytes of the files directly in `folder`, which is how an export lays its files out. */
+const folderBytes = async (folder: string): Promise<number> => {
+  const names = await readdir(folder).catch((): Array<string> => [])
+  const sizes = await Promise.all(
+    names.map((name) =>
+      lstat(join(folder, name)).then(
+        (info) => info.size,
+        () => 0
+      )
+    )
+  )
+  return sizes.reduce((sum, size) => sum + size, 0)
+}
+
+const EXPORT_FOLDERS: Leftover = {
+  named: isExportFolderName,
+  // Not held by the lock, a folder touched at a time ahead of this clock may be a live export's on a machine whose
+  // clock is ahead: it is left until this clock has passed that time by `QUIET_FOR_MS`.
+  leftOver: (info, nowMillis) => info.isDirectory() && nowMillis - info.mtimeMs >= QUIET_FOR_MS,
+  remove: async (path) => {
+    const bytes = await folderBytes(path)
+    await rm(path, { recursive: true })
+    return bytes
+  },
+  removedMessage: (count, size, directory) =>
+    `Removed ${count} unfinished export folder(s) (${size}) left in ${directory} by an export that was killed ` +
+    "before it could clean up; what they held was never put in place.",
+  notRemovedMessage: (which, directory) =>
+    `Unfinished export folders left in ${directory} by an export that was killed cannot be removed: ${which}. ` +
+    "Remove them by hand."
+}
+
+const removeLeftovers = (directory: string, names: ReadonlyArray<string>, nowMillis: number, kind: Leftover) =>
+  Effect.gen(function* () {
     let removed = 0
     let bytes = 0
     const notRemoved: Array<string> = []
-    for (const name of names.filter(isTemporaryName)) {
+    for (const name of names.filter(kind.named)) {
       const path = join(directory, name)
       const outcome = yield* Effect.promise(async () => {
         const info = await lstat(path).catch(() => undefined)
-        if (info === undefined || !info.isFile() || writtenJustNow(info.mtimeMs, nowMillis)) return undefined
-        return unlink(path).then(
-          () => ({ size: info.size }),
+        if (info === undefined || !kind.leftOver(info, nowMillis)) return undefined
+        return kind.remove(path, info).then(
+          (size) => ({ size }),
           (error: unknown) => ({ error: describeFsError(error) })
         )
       })
@@ -61,16 +159,6 @@ export const removeLeftoverFiles = (directory: string, nowMillis: number = Date.
         bytes += outcome.size
       }
     }
-    if (removed > 0) {
-      yield* Effect.logWarning(
-        `Removed ${removed} temporary file(s) (${megabytes(bytes)}) left in ${directory} by a run that was killed ` +
-          "before it could clean up; what they held was never put in place."
-      )
-    }
-    if (notRemoved.length > 0) {
-      yield* Effect.logWarning(
-        `Temporary files left in ${directory} by a run that was killed cannot be removed: ${notRemoved.join(", ")}. ` +
-          "Remove them by hand."
-      )
-    }
+    if (removed > 0) yield* Effect.logWarning(kind.removedMessage(removed, megabytes(bytes), directory))
+    if (notRemoved.length > 0) yield* Effect.logWarning(kind.notRemovedMessage(notRemoved.join(", "), directory))
   })

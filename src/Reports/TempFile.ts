@@ -35,6 +35,12 @@ export const temporaryName = (label: string): string => `.${label}.${randomBytes
 /** Whether a file name is one `temporaryName` makes. */
 export const isTemporaryName = (name: string): boolean => /^\.[a-z][a-z.-]*\.[0-9a-f]{12}\.tmp$/.test(name)
 
+/** What an export's folder is called until it is complete: `mkdtemp` adds six letters or digits to it. */
+export const EXPORT_FOLDER_PREFIX = ".export-"
+
+/** Whether a name is one `mkdtemp` makes from `EXPORT_FOLDER_PREFIX`. */
+export const isExportFolderName = (name: string): boolean => /^\.export-[A-Za-z0-9]{6}$/.test(name)
+
 export const openTempFile = (directory: string, label: string): Effect.Effect<TempFile, ReportError, Scope.Scope> =>
   Effect.gen(function* () {
     const path = join(directory, temporaryName(label))

@@ -1,5 +1,15 @@
 import { createHash } from "node:crypto"
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
@@ -289,6 +299,38 @@ describe("an export that does not finish", () => {
       expect(readdirSync(directory)).toEqual([])
     } finally {
       await failing.close()
+    }
+  })
+
+  it("killed outright, leaves its folder, which the next export removes once it has been untouched for a minute", async () => {
+    const slow = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF), faults: { latencyMs: 1_000 } })
+    try {
+      // Killed while the roles request is answered: its folder is made before the first request.
+      const killed = await runCli(["export", ...exportArgs(slow)], { timeoutMs: 1_500 })
+      expect(killed.signal).toBe("SIGKILL")
+      const left = readdirSync(directory).filter((name) => name.startsWith(".export-"))
+      expect(left).toHaveLength(1)
+      const leftover = join(directory, left[0] ?? "")
+
+      // Touched a moment ago, it may be a live export's: the next export leaves it.
+      const soon = await runCli(["export", ...exportArgs(simulator)])
+      expect(soon.code, soon.stderr).toBe(0)
+      expect(existsSync(leftover)).toBe(true)
+      expect(soon.stderr).not.toContain("export folder")
+
+      const minuteAgo = new Date(Date.now() - 61_000)
+      utimesSync(leftover, minuteAgo, minuteAgo)
+      const later = await runCli(["export", ...exportArgs(simulator)])
+      expect(later.code, later.stderr).toBe(0)
+      expect(existsSync(leftover)).toBe(false)
+      expect(later.stderr).toContain(
+        `Removed 1 unfinished export folder(s) (0.0 MB) left in ${directory} by an export that was killed before it ` +
+          "could clean up; what they held was never put in place."
+      )
+      // The two finished exports, and nothing else.
+      expect(readdirSync(directory).filter((name) => name.startsWith("."))).toEqual([])
+    } finally {
+      await slow.close()
     }
   })
 

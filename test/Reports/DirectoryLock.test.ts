@@ -226,6 +226,44 @@ describe("temporary files a killed run left", () => {
     })
   )
 
+  it.live(
+    "and the folders of exports killed outright are removed by the next holder, once untouched for a minute",
+    () =>
+      Effect.gen(function* () {
+        const leaveFolder = (name: string, ageMillis: number) => {
+          const folder = join(directory, name)
+          mkdirSync(folder)
+          writeFileSync(join(folder, "inventory-20260101T020000Z.csv"), "x".repeat(1_200_000))
+          const at = new Date(Date.now() - ageMillis)
+          utimesSync(folder, at, at)
+        }
+        leaveFolder(".export-a1B2c3", 10 * 60_000)
+        // Touched a moment ago: an export still building it (exports do not wait for the lock).
+        leaveFolder(".export-Zz9Yy8", 5_000)
+        // Touched at a time ahead of this clock: maybe a live export on a machine whose clock is ahead.
+        leaveFolder(".export-Ahead1", -2 * 60 * 60_000)
+        // Not an export's folder: the wrong name, or a file.
+        leaveFolder(".export-toolong1", 10 * 60_000)
+        leaveFolder("export-20260101T020000Z", 10 * 60_000)
+        leave(".export-f1le00", 10 * 60_000)
+        const logs = captureLogs()
+        yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
+        expect(existsSync(join(directory, ".export-a1B2c3"))).toBe(false)
+        for (const kept of [
+          ".export-Zz9Yy8",
+          ".export-Ahead1",
+          ".export-toolong1",
+          "export-20260101T020000Z",
+          ".export-f1le00"
+        ]) {
+          expect(existsSync(join(directory, kept)), kept).toBe(true)
+        }
+        expect(logs.lines.join("\n")).toContain(
+          `Removed 1 unfinished export folder(s) (1.2 MB) left in ${directory} by an export that was killed before it could clean up`
+        )
+      })
+  )
+
   it.live("are told apart by the names every temporary file of the tool gets", () =>
     Effect.scoped(
       Effect.gen(function* () {
