@@ -87,6 +87,11 @@ export const makePrivilegePolicy = (
       return { privileged: true, reason: `role "${listedCandidate.name}" is listed as privileged` }
     }
     if (isListed(undefined, role.id)) return { privileged: true, reason: `role id ${role.id} is listed as privileged` }
+    // The record may carry only the role's name while the role is listed by its id: GET /roles links the two.
+    const listedById = candidates.find((known) => isListed(undefined, known.id))
+    if (listedById !== undefined) {
+      return { privileged: true, reason: `role "${listedById.name}" (id ${listedById.id}) is listed as privileged` }
+    }
     if (candidates.length === 0) {
       const label = role.id || role.name
       if (roles !== undefined && label) unlisted.add(label)

@@ -195,6 +195,14 @@ describe("PRIVILEGED_ROLE", () => {
     expect(codes(user({ role: { name: "Helpdesk" } }), { privilegedPermissions: ["RuleModify"] })).toEqual([])
   })
 
+  it("matches a listed role id when the user's record gives the role by name only", () => {
+    const finding = only(user({ role: { name: "Analyst" } }), "PRIVILEGED_ROLE", { privilegedRoles: ["role-analyst"] })
+    expect(finding.detail).toContain('role "Analyst" (id role-analyst) is listed as privileged')
+    // Unless GET /roles could not be read: then nothing links the name to the id.
+    const params = parameters({ privilegedRoles: ["role-analyst"] })
+    expect(makePrivilegePolicy(params, undefined).judge({ name: "Analyst" })).toMatchObject({ privileged: false })
+  })
+
   it("matches a listed role name when the user's record gives the role by id only", () => {
     const finding = only(user({ role: { id: "role-analyst" } }), "PRIVILEGED_ROLE", { privilegedRoles: ["analyst"] })
     expect(finding.detail).toContain('role "Analyst" is listed as privileged')
