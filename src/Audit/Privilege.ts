@@ -28,6 +28,11 @@ export interface PrivilegePolicy {
   readonly unlistedRoles: () => ReadonlyArray<string>
   /** Role names users hold that fit more than one role in `GET /roles`: judged by all of those roles. */
   readonly ambiguousRoles: () => ReadonlyArray<string>
+  /**
+   * Entries of `--privileged-roles` that are the name or id of no role in `GET /roles` and of no user's role: a role
+   * renamed in Panther, or a typo. Empty when roles could not be read, which the run reports on its own.
+   */
+  readonly unknownListedRoles: () => ReadonlyArray<string>
 }
 
 /**
@@ -55,6 +60,8 @@ export const makePrivilegePolicy = (
   }
   const unlisted = new Set<string>()
   const ambiguous = new Set<string>()
+  /** Entries of `listed` that some user's role matched. */
+  const matched = new Set<string>()
 
   /**
    * The roles `GET /roles` lists that the user's role may be: by id, else those of exactly its name, else those
@@ -68,10 +75,17 @@ export const makePrivilegePolicy = (
   }
 
   /** Listed in `--privileged-roles` by name (any case) or id (as given, or in any case). */
-  const isListed = (name: string | undefined, id: string | undefined): boolean =>
-    (name !== undefined && name !== "" && listed.has(name.toLowerCase())) ||
-    // Ids are compared as given too: Panther's role ids are UUIDs, and a listed id should match exactly.
-    (id !== undefined && (listed.has(id.toLowerCase()) || parameters.privilegedRoles.includes(id)))
+  const isListed = (name: string | undefined, id: string | undefined): boolean => {
+    const key =
+      name !== undefined && name !== "" && listed.has(name.toLowerCase())
+        ? name.toLowerCase()
+        : // Ids are compared as given too: Panther's role ids are UUIDs, and a listed id should match exactly.
+          id !== undefined && (listed.has(id.toLowerCase()) || parameters.privilegedRoles.includes(id))
+          ? id.toLowerCase()
+          : undefined
+    if (key !== undefined) matched.add(key)
+    return key !== undefined
+  }
 
   /** Verdicts by role id, then role name: no key string to build per user. */
   const verdicts = new Map<string | undefined, Map<string | undefined, PrivilegeVerdict>>()
@@ -108,6 +122,17 @@ export const makePrivilegePolicy = (
     usesPermissions: roles !== undefined,
     unlistedRoles: () => [...unlisted],
     ambiguousRoles: () => [...ambiguous],
+    unknownListedRoles: () => {
+      if (roles === undefined) return []
+      const known = new Set(roles.flatMap((role) => [role.name.toLowerCase(), role.id.toLowerCase()]))
+      // One entry in two cases is one name, said once.
+      const unknown = new Map<string, string>()
+      for (const role of parameters.privilegedRoles) {
+        const key = role.toLowerCase()
+        if (!known.has(key) && !matched.has(key) && !unknown.has(key)) unknown.set(key, role)
+      }
+      return [...unknown.values()]
+    },
     // Thousands of users share a handful of roles: judge each role once.
     judge: (role) => {
       let byName = verdicts.get(role.id)

@@ -31,6 +31,13 @@ export const privilegeWarnings = (privilegePolicy: PrivilegePolicy, enabledWitho
         "each such user is privileged if any of those roles is."
     )
   }
+  for (const role of privilegePolicy.unknownListedRoles()) {
+    warnings.push(
+      `--privileged-roles / AUDIT_PRIVILEGED_ROLES names ${printable(role)}, which is the name or id of no role in ` +
+        "GET /roles nor of any user's role: if the role was renamed or the name is mistyped, no user was judged " +
+        "privileged by it. Check the roles in Panther's console."
+    )
+  }
   const unlistedRoles = privilegePolicy.unlistedRoles()
   if (unlistedRoles.length > 0) {
     const shown = printable(unlistedRoles.slice(0, 5).join(", "))

@@ -378,7 +378,12 @@ describe("records the API gets wrong", () => {
         Effect.gen(function* () {
           const server = yield* scriptedServer((_index, request) =>
             request.path === "/roles"
-              ? json(200, { results: [{ id: "role-analyst", name: "Analyst", permissions: [] }] })
+              ? json(200, {
+                  results: [
+                    { id: "role-admin", name: "Admin", permissions: [] },
+                    { id: "role-analyst", name: "Analyst", permissions: [] }
+                  ]
+                })
               : request.query.get("cursor") === null
                 ? json(200, { results: [stale("a"), stale("b")], next: "page-2" })
                 : json(200, { results: [stale("c")] })

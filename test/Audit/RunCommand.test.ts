@@ -393,6 +393,56 @@ describe("--privileged-permissions", () => {
   })
 })
 
+describe("--privileged-roles", () => {
+  const user = (id: string, role: { id?: string; name?: string }) => ({
+    id,
+    email: `${id}@acme.example`,
+    givenName: "G",
+    familyName: id,
+    role,
+    enabled: true,
+    status: "CONFIRMED",
+    createdAt: "2024-01-01T00:00:00Z",
+    lastLoggedInAt: new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString()
+  })
+  // Helpdesk was renamed Service Desk in Panther since the setting was written.
+  const roles = [
+    { id: "r-admin", name: "Admin", permissions: ["UserModify"] },
+    { id: "r-desk", name: "Service Desk", permissions: ["UserRead"] }
+  ]
+
+  it("warns of a listed role that no role in GET /roles and no user's role is, as after a rename", async () => {
+    const server = await startScriptedServer((_index, request) =>
+      json(200, {
+        results:
+          request.path === "/roles"
+            ? roles
+            : // A role GET /roles does not list, but users hold by the listed name: listed, so not warned of.
+              [user("desk", { id: "r-desk", name: "Service Desk" }), user("ghost", { name: "Legacy Ops" })]
+      })
+    )
+    try {
+      const result = await runCli(["run", "--privileged-roles", "admin,Helpdesk,legacy ops,r-desk-old"], {
+        env: env({ PANTHER_API_URL: server.url })
+      })
+      expect(result.code).toBe(0)
+      const report = readdirSync(directory).find((file) => file.endsWith(".json")) ?? ""
+      const { run } = JSON.parse(readFileSync(join(directory, report), "utf8")) as { run: { warnings: Array<string> } }
+      expect(run.warnings.filter((warning) => warning.startsWith("--privileged-roles"))).toEqual(
+        ["Helpdesk", "r-desk-old"].map(
+          (role) =>
+            `--privileged-roles / AUDIT_PRIVILEGED_ROLES names ${role}, which is the name or id of no role in GET ` +
+            "/roles nor of any user's role: if the role was renamed or the name is mistyped, no user was judged " +
+            "privileged by it. Check the roles in Panther's console."
+        )
+      )
+      expect(result.stdout).toContain("AUDIT_PRIVILEGED_ROLES names Helpdesk")
+    } finally {
+      await server.close()
+    }
+  })
+})
+
 describe("an empty list of users", () => {
   // Sixty users with a stale login, then none: a token of another instance, or a wrong address.
   const staleUser = (index: number) => ({

@@ -33,7 +33,7 @@ describe("privilege warnings", () => {
       { id: `r-${index}-a`, name: `Team ${index}`, permissions: [] },
       { id: `r-${index}-b`, name: `Team ${index}`, permissions: [] }
     ]).flat()
-    const policy = makePrivilegePolicy(parameters(), roles)
+    const policy = makePrivilegePolicy(parameters(), [{ id: "role-admin", name: "Admin", permissions: [] }, ...roles])
     for (let index = 0; index < 7; index++) policy.judge({ name: `Team ${index}` })
     expect(privilegeWarnings(policy, 0)).toEqual([
       "Users hold role names that fit more than one role in GET /roles (Team 0, Team 1, Team 2, Team 3, Team 4): " +
@@ -42,12 +42,24 @@ describe("privilege warnings", () => {
   })
 
   it("count the enabled users without a role, in the singular for one", () => {
-    const policy = makePrivilegePolicy(parameters(), [])
+    const policy = makePrivilegePolicy(parameters(), [{ id: "role-admin", name: "Admin", permissions: [] }])
     expect(privilegeWarnings(policy, 1)).toEqual([
       "1 enabled user has no role (neither id nor name): whether they are privileged could not be judged; check them " +
         "in Panther."
     ])
     expect(privilegeWarnings(policy, 3)[0]).toMatch(/^3 enabled users have no role/)
+  })
+
+  it("name a listed privileged role that no role in GET /roles and no user's role is, once", () => {
+    const policy = makePrivilegePolicy(parameters({ privilegedRoles: ["Admin", "Helpdesk", "helpdesk", "Old Ops"] }), [
+      { id: "role-admin", name: "Admin", permissions: [] }
+    ])
+    policy.judge({ name: "old ops" })
+    expect(policy.unknownListedRoles()).toEqual(["Helpdesk"])
+    // Not when roles could not be read: the run says that on its own.
+    expect(makePrivilegePolicy(parameters({ privilegedRoles: ["Helpdesk"] }), undefined).unknownListedRoles()).toEqual(
+      []
+    )
   })
 })
 
