@@ -57,8 +57,13 @@ export interface FindingLedger {
    */
   readonly recordAll: (findings: ReadonlyArray<Finding>) => Effect.Effect<ReadonlyArray<AnnotatedFinding>, ReportError>
   readonly spool: FindingSpool
-  /** Totals over the findings not in `exclude` (see LOGIN_DATA_MISSING). */
-  readonly summarize: (exclude: ReadonlySet<FindingCode>) => LedgerSummary
+  /** Whether the previous report has a finding of this id. */
+  readonly hadBefore: (id: string) => boolean
+  /**
+   * Totals over the findings not in `exclude` (see LOGIN_DATA_MISSING). Previous findings whose ids are in `unjudged`
+   * are not resolved: this run could not judge them (their user is still there, its login data is not).
+   */
+  readonly summarize: (exclude: ReadonlySet<FindingCode>, unjudged?: ReadonlySet<string>) => LedgerSummary
 }
 
 const zeroBySeverity = () => Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>
@@ -130,7 +135,7 @@ export const makeFindingLedger = (options: {
 
     const record = (finding: Finding) => Effect.asVoid(recordAll([finding]))
 
-    const summarize = (exclude: ReadonlySet<FindingCode>): LedgerSummary => {
+    const summarize = (exclude: ReadonlySet<FindingCode>, unjudged?: ReadonlySet<string>): LedgerSummary => {
       const bySeverity = zeroBySeverity()
       const unsuppressedBySeverity = zeroBySeverity()
       const byFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number>
@@ -151,7 +156,9 @@ export const makeFindingLedger = (options: {
           if (isSuppressed !== "true") freshUnsuppressed += count
         }
       }
-      const resolved = [...previousFindings.values()].filter((finding) => !matchedIds.has(finding.id))
+      const resolved = [...previousFindings.values()].filter(
+        (finding) => !matchedIds.has(finding.id) && unjudged?.has(finding.id) !== true
+      )
       return {
         counts: { total, bySeverity, byFinding, suppressed, unsuppressedBySeverity },
         changes: {
@@ -171,5 +178,5 @@ export const makeFindingLedger = (options: {
       }
     }
 
-    return { record, recordAll, spool, summarize }
+    return { record, recordAll, spool, hadBefore: (id: string) => previousFindings.has(id), summarize }
   })

@@ -20,7 +20,7 @@ import { VERSION } from "../Version.js"
 import type { AuditParameters } from "./AuditParameters.js"
 import { type AuditRun, reportStamp, type SuppressionSummary } from "./AuditRun.js"
 import type { Finding, FindingCode } from "./Finding.js"
-import type { AnnotatedFinding } from "./FindingAnnotations.js"
+import { type AnnotatedFinding, findingId } from "./FindingAnnotations.js"
 import { makeFindingLedger } from "./FindingLedger.js"
 import { rejectedFirstSeenWarning } from "./FirstSeen.js"
 import { forEachChunk } from "./ForEachChunk.js"
@@ -70,6 +70,10 @@ const failedValidation = (record: {
   userId: Option.getOrNull(record.userId),
   email: Option.getOrNull(record.email)
 })
+
+/** The id and email a user's findings are reported under (see `userFacts`). */
+const reportedAs = (user: User, failed: FailedValidation | undefined) =>
+  failed === undefined ? { userId: user.id ?? null, email: user.email } : { userId: failed.userId, email: failed.email }
 
 /** Enough for any summary a person reads; the reports hold every finding. */
 export const URGENT_LIMIT = 500
@@ -220,6 +224,9 @@ export const runAudit = (
       const holdHeapGrowth = makeHeapGrowthHold()
       const totals = { seen: 0, enabled: 0, deactivated: 0, privileged: 0, invalid: 0 }
       let enabledWithLogin = 0
+      // Previous STALE_LOGIN findings of enabled users sent without a login, while no enabled user has one: if none
+      // does (LOGIN_DATA_MISSING), these were not judged, and are not resolved either.
+      const loginless = new Set<string>()
       let enabledWithoutRole = 0
       let duplicates = 0
       const repeatedIds = makeRepeatedIds()
@@ -264,7 +271,12 @@ export const runAudit = (
               }
               if (user.enabled) {
                 totals.enabled++
-                if (user.lastLoggedInAt !== undefined) enabledWithLogin++
+                if (user.lastLoggedInAt !== undefined) {
+                  if (enabledWithLogin++ === 0) loginless.clear()
+                } else if (enabledWithLogin === 0) {
+                  const id = findingId({ finding: "STALE_LOGIN", ...reportedAs(user, failed) })
+                  if (ledger.hadBefore(id)) loginless.add(id)
+                }
                 if (!user.role.id && !user.role.name) enabledWithoutRole++
               } else totals.deactivated++
               const judgement = judgeUser(user, parameters, privilegePolicy, failed)
@@ -317,7 +329,12 @@ export const runAudit = (
       if (loginDataMissing) {
         yield* ledger.record(loginDataMissingFinding(totals.enabled))
         warnings.push(
-          "No enabled user has a lastLoggedInAt; NEVER_LOGGED_IN findings were replaced by LOGIN_DATA_MISSING."
+          "No enabled user has a lastLoggedInAt; NEVER_LOGGED_IN findings were replaced by LOGIN_DATA_MISSING." +
+            (loginless.size === 0
+              ? ""
+              : ` The previous report's STALE_LOGIN findings of ${loginless.size} ` +
+                `${loginless.size === 1 ? "user" : "users"} still listed could not be judged without login data, ` +
+                "and are not counted as resolved.")
         )
       }
       const exclude = loginDataMissing ? NEVER_LOGGED_IN : new Set<FindingCode>()
@@ -334,7 +351,7 @@ export const runAudit = (
       const secretsQuoted = secretsQuotedWarning(stats)
       if (secretsQuoted !== undefined) warnings.push(secretsQuoted)
       const finishedAt = yield* Clock.currentTimeMillis
-      const summary = ledger.summarize(exclude)
+      const summary = ledger.summarize(exclude, loginDataMissing ? loginless : undefined)
       warnings.push(...suppressionWarnings(summary.suppressions))
       const run: AuditRun = {
         runId,

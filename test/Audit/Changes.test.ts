@@ -106,6 +106,25 @@ describe("what changed since the last run", () => {
     expect(rows[1]).toMatchObject({ change: "unchanged", first_seen: first.run.startedAt, suppressed: "false" })
   })
 
+  it("does not take stale logins for resolved when the API stops sending login data", async () => {
+    const others = Array.from({ length: 10 }, (_, index) => `user-${index}`)
+    await auditOf([
+      person("stale", { lastLoggedInAt: daysAgo(200) }),
+      person("deleted", { lastLoggedInAt: daysAgo(300) }),
+      ...others.map((id) => person(id))
+    ])
+    // Login data is gone for everyone (LOGIN_DATA_MISSING); "deleted" is gone altogether.
+    const second = await auditOf(["stale", ...others].map((id) => person(id, { lastLoggedInAt: null })))
+    expect(findingsOf(second).map((finding) => finding.finding)).toEqual(["LOGIN_DATA_MISSING"])
+    const run = runOf(second)
+    expect(run.changes.resolved.map((finding) => finding.id)).toEqual(["STALE_LOGIN:deleted"])
+    expect(run.warnings).toContain(
+      "No enabled user has a lastLoggedInAt; NEVER_LOGGED_IN findings were replaced by LOGIN_DATA_MISSING. The " +
+        "previous report's STALE_LOGIN findings of 1 user still listed could not be judged without login data, and " +
+        "are not counted as resolved."
+    )
+  })
+
   it("carries forward only a first_seen this tool can have written, and warns of the others", async () => {
     const stale = (id: string) => person(id, { lastLoggedInAt: daysAgo(200) })
     const first = await auditOf([stale("formula"), stale("future"), stale("garbage"), stale("kept"), stale("gone")])
