@@ -37,6 +37,12 @@ export interface FindingChanges {
   readonly resolved: ReadonlyArray<PreviousFinding>
   readonly resolvedUnsuppressed: number
   /**
+   * Previous findings this run could not judge or left out of its reports (login data missing: see
+   * LOGIN_DATA_MISSING), of users it still lists: neither found again nor resolved. The next run takes them for
+   * previous findings, so one night without login data does not make them new, first seen again.
+   */
+  readonly notJudged: ReadonlyArray<PreviousFinding>
+  /**
    * Findings suppressed in the previous report and not now (an exception expired or was taken out): as much news
    * to `--email on-change` as a new finding.
    */
@@ -156,9 +162,13 @@ export const makeFindingLedger = (options: {
           if (isSuppressed !== "true") freshUnsuppressed += count
         }
       }
-      const resolved = [...previousFindings.values()].filter(
-        (finding) => !matchedIds.has(finding.id) && unjudged?.has(finding.id) !== true
-      )
+      const resolved: Array<PreviousFinding> = []
+      const notJudged: Array<PreviousFinding> = []
+      for (const finding of previousFindings.values()) {
+        if (unjudged?.has(finding.id) === true || (matchedIds.has(finding.id) && exclude.has(finding.finding))) {
+          notJudged.push(finding)
+        } else if (!matchedIds.has(finding.id)) resolved.push(finding)
+      }
       return {
         counts: { total, bySeverity, byFinding, suppressed, unsuppressedBySeverity },
         changes: {
@@ -169,6 +179,7 @@ export const makeFindingLedger = (options: {
           newUnsuppressed: freshUnsuppressed,
           resolved,
           resolvedUnsuppressed: resolved.filter((finding) => !finding.suppressed).length,
+          notJudged,
           unsuppressedAgain: [...unsuppressedAgain].reduce(
             (sum, [code, count]) => (exclude.has(code) ? sum : sum + count),
             0

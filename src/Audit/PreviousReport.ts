@@ -138,6 +138,25 @@ const readFinding = (
   }
 }
 
+/**
+ * The findings a report's run left unjudged (`changes.notJudged`: login data missing), taken as previous findings
+ * of that report where it has no finding of the same id. An entry that is not a finding is passed over: the list is
+ * a courtesy to the next run, not the report's findings.
+ */
+const addNotJudged = (
+  run: Record<string, unknown>,
+  findings: Map<string, PreviousFinding>,
+  bounds: FirstSeenBounds,
+  rejected: ReturnType<typeof makeRejectedFirstSeen>
+) => {
+  const list = isRecord(run.changes) ? run.changes.notJudged : undefined
+  if (!Array.isArray(list)) return
+  for (const item of list) {
+    const finding = readFinding(item, bounds, rejected)
+    if (finding !== undefined && !findings.has(finding.id)) findings.set(finding.id, finding)
+  }
+}
+
 const READ_BYTES = 1024 * 1024
 
 /** Lets I/O callbacks and timers run: a large report is read while the roles request is on its way. */
@@ -223,6 +242,7 @@ const parseWholeReport = async (path: string, thisRunStartedAt: number): Promise
     if (finding === undefined) throw new Error("a finding lacks a known code or severity")
     findings.set(finding.id, finding)
   }
+  addNotJudged(run, findings, bounds, rejected)
   const parameters = readRecordedParameters(run.parameters)
   const privilegeSource = readPrivilegeSource(run.privilegeSource)
   const rejectedFirstSeen = rejected.result()
@@ -274,6 +294,7 @@ const parseReportLines = async (path: string, thisRunStartedAt: number): Promise
   let parameters: RecordedParameters | undefined
   let privilegeSource: PrivilegeSource | undefined
   let bounds: FirstSeenBounds | undefined
+  let runSection: Record<string, unknown> | undefined
   const rejected = makeRejectedFirstSeen()
   // A finding line that does not parse: the end of a report cut off mid-line if nothing follows, another layout
   // (a finding over several lines) if something does.
@@ -290,7 +311,10 @@ const parseReportLines = async (path: string, thisRunStartedAt: number): Promise
         const startedAt = isRecord(run) && isRecord(run.run) ? run.run.startedAt : undefined
         if (typeof startedAt !== "string") throw new Error("it has no run.startedAt")
         runStartedAt = startedAt
-        if (isRecord(run) && isRecord(run.run)) bounds = firstSeenBounds(run.run, thisRunStartedAt)
+        if (isRecord(run) && isRecord(run.run)) {
+          runSection = run.run
+          bounds = firstSeenBounds(run.run, thisRunStartedAt)
+        }
         const audited = isRecord(run) && isRecord(run.run) ? run.run.apiBaseUrl : undefined
         if (typeof audited === "string") apiBaseUrl = audited
         parameters = readRecordedParameters(isRecord(run) && isRecord(run.run) ? run.run.parameters : undefined)
@@ -319,6 +343,7 @@ const parseReportLines = async (path: string, thisRunStartedAt: number): Promise
   })
   if (section === "run") throw new OtherLayout("it has no line opening its list of findings")
   if (section !== "end") throw new CutShort("it ends before its list of findings is complete")
+  if (runSection !== undefined && bounds !== undefined) addNotJudged(runSection, findings, bounds, rejected)
   const rejectedFirstSeen = rejected.result()
   return {
     path,

@@ -106,23 +106,39 @@ describe("what changed since the last run", () => {
     expect(rows[1]).toMatchObject({ change: "unchanged", first_seen: first.run.startedAt, suppressed: "false" })
   })
 
-  it("does not take stale logins for resolved when the API stops sending login data", async () => {
+  it("does not take stale logins for resolved when the API stops sending login data, nor for new when it is back", async () => {
     const others = Array.from({ length: 10 }, (_, index) => `user-${index}`)
-    await auditOf([
+    const withLogins = [
       person("stale", { lastLoggedInAt: daysAgo(200) }),
-      person("deleted", { lastLoggedInAt: daysAgo(300) }),
+      person("never", { lastLoggedInAt: null }),
       ...others.map((id) => person(id))
-    ])
-    // Login data is gone for everyone (LOGIN_DATA_MISSING); "deleted" is gone altogether.
-    const second = await auditOf(["stale", ...others].map((id) => person(id, { lastLoggedInAt: null })))
+    ]
+    const first = await auditOf([...withLogins, person("deleted", { lastLoggedInAt: daysAgo(300) })])
+    // Login data is gone for everyone (LOGIN_DATA_MISSING), twice; "deleted" is gone altogether.
+    const withoutLogins = ["stale", "never", ...others].map((id) => person(id, { lastLoggedInAt: null }))
+    const second = await auditOf(withoutLogins)
     expect(findingsOf(second).map((finding) => finding.finding)).toEqual(["LOGIN_DATA_MISSING"])
     const run = runOf(second)
     expect(run.changes.resolved.map((finding) => finding.id)).toEqual(["STALE_LOGIN:deleted"])
+    expect(run.changes.notJudged.map((finding) => finding.id).sort()).toEqual([
+      "NEVER_LOGGED_IN:never",
+      "STALE_LOGIN:stale"
+    ])
     expect(run.warnings).toContain(
       "No enabled user has a lastLoggedInAt; NEVER_LOGGED_IN findings were replaced by LOGIN_DATA_MISSING. The " +
         "previous report's STALE_LOGIN findings of 1 user still listed could not be judged without login data, and " +
         "are not counted as resolved."
     )
+    const third = await auditOf(withoutLogins)
+    expect(runOf(third).changes).toMatchObject({ new: 0, unchanged: 1, resolved: [] })
+    expect(runOf(third).changes.notJudged).toHaveLength(2)
+    // Back: the findings are the ones first seen before the data went missing, not new ones.
+    const fourth = await auditOf(withLogins)
+    expect(findingsOf(fourth).map((finding) => [finding.id, finding.change, finding.firstSeen])).toEqual([
+      ["NEVER_LOGGED_IN:never", "unchanged", first.run.startedAt],
+      ["STALE_LOGIN:stale", "unchanged", first.run.startedAt]
+    ])
+    expect(runOf(fourth).changes.resolved.map((finding) => finding.id)).toEqual(["LOGIN_DATA_MISSING"])
   })
 
   it("carries forward only a first_seen this tool can have written, and warns of the others", async () => {

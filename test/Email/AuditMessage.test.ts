@@ -253,6 +253,7 @@ describe("the body", () => {
           newUnsuppressed: many.length,
           resolved: [],
           resolvedUnsuppressed: 0,
+          notJudged: [],
           unsuppressedAgain: 0
         }
       })

@@ -36,6 +36,7 @@ const changes = (overrides: Partial<AuditRun["changes"]>): Partial<AuditRun> => 
     newUnsuppressed: 0,
     resolved: [],
     resolvedUnsuppressed: 0,
+    notJudged: [],
     unsuppressedAgain: 0,
     ...overrides
   }

@@ -104,6 +104,7 @@ export const writeOutcome = (
           newUnsuppressed: counts.total,
           resolved: [],
           resolvedUnsuppressed: 0,
+          notJudged: [],
           unsuppressedAgain: 0
         },
         suppressions: { active: 0, applied: 0, expired: [], unused: [] },
