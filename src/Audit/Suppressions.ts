@@ -148,19 +148,26 @@ export const makeSuppressionMatcher = (entries: ReadonlyArray<SuppressionEntry>,
     byUser.set(key, [...(byUser.get(key) ?? []), entry])
   }
   const accountsOf = new Map<SuppressionEntry, Set<string>>()
+  /** Entries that fit a finding an earlier entry (by another spelling of the user: id or email) suppressed first. */
+  const overruledBy = new Map<SuppressionEntry, SuppressionEntry>()
   return {
     match: (finding) => {
       // Most runs have no suppressions: every finding passes here, so that case costs nothing.
       if (byUser.size === 0) return undefined
-      const candidates = [
+      const fitting = [
         ...(finding.userId === null ? [] : (byUser.get(finding.userId.toLowerCase()) ?? [])),
         ...(finding.email === null ? [] : (byUser.get(finding.email.toLowerCase()) ?? []))
-      ]
-      const entry = candidates.find((candidate) => candidate.finding === "*" || candidate.finding === finding.finding)
+      ].filter((candidate) => candidate.finding === "*" || candidate.finding === finding.finding)
+      // The earliest entry in the file applies, whether it names the user by id or by email, as for one spelling.
+      let entry: SuppressionEntry | undefined
+      for (const candidate of fitting) if (entry === undefined || candidate.entry < entry.entry) entry = candidate
       if (entry !== undefined) {
         const accounts = accountsOf.get(entry) ?? new Set<string>()
         accounts.add(finding.userId ?? finding.email?.toLowerCase() ?? "")
         accountsOf.set(entry, accounts)
+        for (const candidate of fitting) {
+          if (candidate !== entry && !overruledBy.has(candidate)) overruledBy.set(candidate, entry)
+        }
       }
       return entry
     },
@@ -175,6 +182,14 @@ export const makeSuppressionMatcher = (entries: ReadonlyArray<SuppressionEntry>,
         return by === undefined ? [] : [{ entry, by }]
       })
       const isShadowed = new Set(shadowed.map(({ entry }) => entry))
+      // An entry that fit findings but never applied, since an earlier one naming the user otherwise came first.
+      for (const [entry, by] of overruledBy) {
+        if (!accountsOf.has(entry) && !isShadowed.has(entry)) {
+          shadowed.push({ entry, by })
+          isShadowed.add(entry)
+        }
+      }
+      shadowed.sort((a, b) => a.entry.entry - b.entry.entry)
       return {
         active: active.length,
         expired: entries.filter((entry) => entry.expiresAt <= asOf),

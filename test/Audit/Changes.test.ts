@@ -464,6 +464,18 @@ describe("suppressions", () => {
     expect(unused).toEqual([])
   })
 
+  it("applies the earlier of two entries naming one user by email and by id, and calls neither unused", async () => {
+    const entries = await suppressionsOf(
+      entry("STALE@example.com", "STALE_LOGIN", "2026-12-31"),
+      entry("stale", "*", "2026-07-15")
+    )
+    const matcher = makeSuppressionMatcher(entries, AS_OF)
+    expect(matcher.match({ finding: "STALE_LOGIN", userId: "stale", email: "stale@example.com" })?.entry).toBe(1)
+    const { shadowed, unused } = matcher.outcome()
+    expect(shadowed.map(({ entry, by }) => [entry.entry, by.entry])).toEqual([[2, 1]])
+    expect(unused).toEqual([])
+  })
+
   it("warns when one entry suppressed the findings of two accounts whose emails differ only in case", async () => {
     const suppressions = await suppressionsOf(
       entry("Pat@example.com", "STALE_LOGIN", "2026-12-31"),
