@@ -28,6 +28,7 @@ import { makeHeapGrowthHold } from "./HeapGrowth.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
 import { instanceLabel } from "./PantherInstance.js"
 import { parameterChangeWarning, privilegeSourceWarning } from "./ParameterChanges.js"
+import { policyOverrideWarning } from "./Policy.js"
 import { type PreviousReportLookup, readPreviousReport } from "./PreviousReport.js"
 import { makePrivilegePolicy } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
@@ -210,6 +211,8 @@ export const runAudit = (
           ? privilegeSourceWarning(basename(previous.report.path), previous.report.privilegeSource, privilegeSource)
           : undefined
       if (changedPrivilegeSource !== undefined) warnings.push(changedPrivilegeSource)
+      const policyOverridden = policyOverrideWarning(parameters.policy, parameters.staleDays)
+      if (policyOverridden !== undefined) warnings.push(policyOverridden)
       warnings.push(...permissionWarnings(parameters.privilegedPermissions, roles.roles))
 
       const startedIso = new Date(startedAt).toISOString()

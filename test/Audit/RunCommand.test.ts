@@ -516,6 +516,19 @@ describe("--policy", () => {
     const result = await runCli(["run", "--stale-days", "60"], { env: env({ AUDIT_POLICY: "pci" }) })
     expect(result.code).toBe(0)
     expect(parametersOf()).toMatchObject({ policy: "pci", staleDays: 60 })
+    // Stricter than the policy: nothing to say.
+    expect(result.stdout).not.toContain("overrides --policy")
+  })
+
+  it("says so when an explicit --stale-days is looser than the policy the reports name", async () => {
+    const result = await runCli(["run", "--stale-days", "90"], { env: env({ AUDIT_POLICY: "cis" }) })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain("(policy cis)")
+    const report = readdirSync(directory).find((file) => file.endsWith(".json")) ?? ""
+    expect(JSON.parse(readFileSync(join(directory, report), "utf8")).run.warnings).toContain(
+      "--stale-days 90 overrides --policy cis, which sets 45 days: logins more than 45 and at most 90 days ago were " +
+        "not flagged, so this report does not show the cis threshold met."
+    )
   })
 })
 
