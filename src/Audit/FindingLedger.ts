@@ -166,7 +166,8 @@ export const makeFindingLedger = (options: {
       const notJudged: Array<PreviousFinding> = []
       for (const finding of previousFindings.values()) {
         if (unjudged?.has(finding.id) === true || (matchedIds.has(finding.id) && exclude.has(finding.finding))) {
-          notJudged.push(finding)
+          // A firstSeen not taken from the previous report is this run's, as it would be on a row of this run.
+          notJudged.push(finding.firstSeen === null ? { ...finding, firstSeen: options.runStartedAt } : finding)
         } else if (!matchedIds.has(finding.id)) resolved.push(finding)
       }
       return {

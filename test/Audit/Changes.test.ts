@@ -141,6 +141,25 @@ describe("what changed since the last run", () => {
     expect(runOf(fourth).changes.resolved.map((finding) => finding.id)).toEqual(["LOGIN_DATA_MISSING"])
   })
 
+  it("gives a finding not judged for want of login data this run's first_seen when the previous one was not taken", async () => {
+    const others = Array.from({ length: 10 }, (_, index) => `user-${index}`)
+    const withLogins = [person("stale", { lastLoggedInAt: daysAgo(200) }), ...others.map((id) => person(id))]
+    const first = await auditOf(withLogins)
+    writeFileSync(
+      first.reports.json,
+      readFileSync(first.reports.json, "utf8").replace(
+        `"id":"STALE_LOGIN:stale","firstSeen":"${first.run.startedAt}"`,
+        `"id":"STALE_LOGIN:stale","firstSeen":"garbage"`
+      )
+    )
+    const second = await auditOf(["stale", ...others].map((id) => person(id, { lastLoggedInAt: null })))
+    expect(runOf(second).changes.notJudged.map((finding) => finding.firstSeen)).toEqual([second.run.startedAt])
+    // Not warned of as an edit a second time: this run wrote it.
+    const third = await auditOf(withLogins)
+    expect(findingsOf(third).map((finding) => finding.firstSeen)).toEqual([second.run.startedAt])
+    expect(runOf(third).warnings).toEqual([])
+  })
+
   it("carries forward only a first_seen this tool can have written, and warns of the others", async () => {
     const stale = (id: string) => person(id, { lastLoggedInAt: daysAgo(200) })
     const first = await auditOf([stale("formula"), stale("future"), stale("garbage"), stale("kept"), stale("gone")])
