@@ -435,6 +435,18 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         Stream.runHead
       )
 
+    /**
+     * Every record with this email in any case, deactivated or not, valid or not, as Panther sent it: accounts made
+     * before Panther compared emails without case can hold one address in two cases.
+     */
+    const usersByEmail = (email: string): Stream.Stream<RecordAsSent, PantherApiError> =>
+      listUsersAsSent({ contains: email, includeDeactivated: true }).pipe(
+        Stream.filter(({ record }) => {
+          const found = record._tag === "ValidUser" ? record.user.email : Option.getOrUndefined(record.email)
+          return found?.toLowerCase() === email.toLowerCase()
+        })
+      )
+
     const listRoles = (): Stream.Stream<RoleWithPermissions, PantherApiError> => {
       const route = Routes.listRoles
       return paginate({
@@ -578,13 +590,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
        * Panther refuses a new user whose email differs from one it has in case alone.
        */
       findUserByEmail: (email: string): Effect.Effect<Option.Option<RecordAsSent>, PantherApiError> =>
-        listUsersAsSent({ contains: email, includeDeactivated: true }).pipe(
-          Stream.filter(({ record }) => {
-            const found = record._tag === "ValidUser" ? record.user.email : Option.getOrUndefined(record.email)
-            return found?.toLowerCase() === email.toLowerCase()
-          }),
-          Stream.runHead
-        ),
+        Stream.runHead(usersByEmail(email)),
+      usersByEmail,
       createUser: (body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         Effect.flatMap(Clock.currentTimeMillis, (started) =>
           settleCreate({

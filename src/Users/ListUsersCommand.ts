@@ -113,14 +113,19 @@ export const listUsersCommand = Command.make(
           ? Effect.void
           : Effect.gen(function* () {
               if (taken > 0 || (yield* Ref.get(invalid)) > 0 || repeated > 0) return
-              const found = yield* client.findUserByEmail(email)
-              if (Option.isNone(found)) return
-              yield* take(found.value)
-              const { record } = found.value
-              const held = record._tag === "ValidUser" ? record.user.email : Option.getOrElse(record.email, () => "")
+              // Every account holding it: an offboarding script must not be told of one while another can sign in.
+              const found = Chunk.toReadonlyArray(yield* Stream.runCollect(client.usersByEmail(email)))
+              if (found.length === 0) return
+              for (const entry of found) yield* take(entry)
+              const held = found.map(({ record }) =>
+                record._tag === "ValidUser" ? record.user.email : Option.getOrElse(record.email, () => "")
+              )
               yield* tell(
                 "note",
-                printable(`no user has exactly the email ${email}; Panther holds it as ${held}, listed above.`)
+                printable(
+                  `no user has exactly the email ${email}; Panther holds it as ${held.join(" and ")}` +
+                    `${found.length === 1 ? "" : ` (${found.length} accounts)`}, listed above.`
+                )
               )
             })
       const listed = yield* client

@@ -925,6 +925,29 @@ describe("panther-audit users", () => {
     expect(exact.stderr).not.toContain("no user has exactly")
   })
 
+  it("list --email lists every account holding the address in another case, not the first alone", async () => {
+    // Two accounts made before Panther compared emails without case: either can still sign in.
+    const older = rawUser("u1", { email: "KIM.LEE@acme.com" })
+    const newer = rawUser("u2", { email: "kim.lee@acme.com" })
+    const other = rawUser("u3", { email: "kim.lee@acme.com.au" })
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.query.has("email") ? [] : [older, other, newer] })
+    )
+    try {
+      const result = await runCli(["users", "list", "--email", "Kim.Lee@acme.com", "--format", "ndjson"], {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+      })
+      expect(result.code, result.stderr).toBe(0)
+      expect(ndjson(result.stdout).map((user) => user.id)).toEqual(["u1", "u2"])
+      expect(stderrText(result.stderr)).toContain(
+        "no user has exactly the email Kim.Lee@acme.com; Panther holds it as KIM.LEE@acme.com and kim.lee@acme.com " +
+          "(2 accounts), listed above."
+      )
+    } finally {
+      await server.close()
+    }
+  })
+
   it("list sends a known --status in any case as Cognito spells it, and notes one it does not know", async () => {
     // Panther matches the status exactly: `confirmed` listed nobody, exit 0, without a word.
     for (const [given, sent] of [
