@@ -29,16 +29,25 @@ export const QUIET_FOR_MS = 60_000
 export const TOUCH_EVERY = Duration.seconds(10)
 
 /**
+ * Sets the time of `path` to the file system's own, read back from the change time it stamps on a touch: a process
+ * on another machine sharing the volume compares that time with its clock, and this machine's clock, written as it
+ * is, would make a live export's folder look a minute old when this clock is a minute behind.
+ */
+const touch = async (path: string): Promise<void> => {
+  const now = new Date()
+  await utimes(path, now, now)
+  const { ctime } = await lstat(path)
+  await utimes(path, ctime, ctime)
+}
+
+/**
  * Touches `path` now and every `every` until the scope closes, so that it is not taken for something a killed
  * command left. Touching a path gone or renamed meanwhile fails and is let be.
  */
 export const keepTouched = (path: string, every: Duration.DurationInput): Effect.Effect<void, never, Scope.Scope> =>
   Effect.asVoid(
     Effect.forkScoped(
-      Effect.promise(() => {
-        const now = new Date()
-        return utimes(path, now, now).catch(() => undefined)
-      }).pipe(Effect.repeat(Schedule.spaced(every)))
+      Effect.promise(() => touch(path).catch(() => undefined)).pipe(Effect.repeat(Schedule.spaced(every)))
     )
   )
 
