@@ -421,23 +421,9 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       listRecords(filters).pipe(Stream.mapChunks(Chunk.map((asSent) => ({ record: decodeRecord(asSent), asSent }))))
 
     /**
-     * The user with this email in any case, deactivated or not (emails are compared as Panther does, ignoring case).
-     * Searched for with `contains`, which ignores case, not with the `email` filter, which is exact: Panther may
-     * hold the email in another case than the one sent.
-     */
-    const findByEmail = (email: string): Effect.Effect<Option.Option<User>, PantherApiError> =>
-      listUsers({ contains: email, includeDeactivated: true }).pipe(
-        Stream.filterMap((record) =>
-          record._tag === "ValidUser" && record.user.email.toLowerCase() === email.toLowerCase()
-            ? Option.some(record.user)
-            : Option.none()
-        ),
-        Stream.runHead
-      )
-
-    /**
      * Every record with this email in any case, deactivated or not, valid or not, as Panther sent it: accounts made
-     * before Panther compared emails without case can hold one address in two cases.
+     * before Panther compared emails without case can hold one address in two cases. Searched for with `contains`,
+     * which ignores case, not with the `email` filter, which is exact.
      */
     const usersByEmail = (email: string): Stream.Stream<RecordAsSent, PantherApiError> =>
       listUsersAsSent({ contains: email, includeDeactivated: true }).pipe(
@@ -445,6 +431,16 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           const found = record._tag === "ValidUser" ? record.user.email : Option.getOrUndefined(record.email)
           return found?.toLowerCase() === email.toLowerCase()
         })
+      )
+
+    /**
+     * The user with this email in any case, deactivated or not (emails are compared as Panther does, ignoring case):
+     * the first valid one `usersByEmail` finds.
+     */
+    const findByEmail = (email: string): Effect.Effect<Option.Option<User>, PantherApiError> =>
+      usersByEmail(email).pipe(
+        Stream.filterMap(({ record }) => (record._tag === "ValidUser" ? Option.some(record.user) : Option.none())),
+        Stream.runHead
       )
 
     const listRoles = (): Stream.Stream<RoleWithPermissions, PantherApiError> => {
