@@ -45,6 +45,16 @@ const recordingJob = <E>(body: (run: number) => Effect.Effect<void, E> = () => E
     return { job, starts, mostAtOnce }
   })
 
+/** A clock that reads `now` and, for each sleep, calls `slept` with its length, then lets other fibers run. */
+const handMovedClock = (now: () => number, slept: (ms: number) => void): Clock.Clock => ({
+  [Clock.ClockTypeId]: Clock.ClockTypeId,
+  unsafeCurrentTimeMillis: now,
+  unsafeCurrentTimeNanos: () => BigInt(now()) * 1_000_000n,
+  currentTimeMillis: Effect.sync(now),
+  currentTimeNanos: Effect.sync(() => BigInt(now()) * 1_000_000n),
+  sleep: (duration) => Effect.sync(() => slept(Duration.toMillis(duration))).pipe(Effect.zipRight(Effect.yieldNow()))
+})
+
 /**
  * A clock as a Node timer sees it: a sleep ends after the time asked for, however the wall clock moved meanwhile
  * (`TestClock` instead runs every sleep due on the way to a new time, as if time had passed gradually). The wall
@@ -56,17 +66,12 @@ const jumpingClock = (start: number, jumpMs = 0) =>
   Effect.gen(function* () {
     let now = start
     let sleeps = 0
-    const clock: Clock.Clock = {
-      [Clock.ClockTypeId]: Clock.ClockTypeId,
-      unsafeCurrentTimeMillis: () => now,
-      unsafeCurrentTimeNanos: () => BigInt(now) * 1_000_000n,
-      currentTimeMillis: Effect.sync(() => now),
-      currentTimeNanos: Effect.sync(() => BigInt(now) * 1_000_000n),
-      sleep: (duration) =>
-        Effect.sync(() => {
-          now += Duration.toMillis(duration) + (++sleeps === 1 ? jumpMs : 0)
-        }).pipe(Effect.zipRight(Effect.yieldNow()))
-    }
+    const clock = handMovedClock(
+      () => now,
+      (ms) => {
+        now += ms + (++sleeps === 1 ? jumpMs : 0)
+      }
+    )
     const starts: Array<string> = []
     const twoRuns = yield* Deferred.make<ReadonlyArray<string>>()
     const job = (during: (run: number) => void = () => undefined) =>
@@ -425,18 +430,13 @@ describe("runOnSchedule", () => {
       // A clock that records each sleep asked of it and moves on by that much at once.
       let now = START
       const slept: Array<number> = []
-      const recording: Clock.Clock = {
-        [Clock.ClockTypeId]: Clock.ClockTypeId,
-        unsafeCurrentTimeMillis: () => now,
-        unsafeCurrentTimeNanos: () => BigInt(now) * 1_000_000n,
-        currentTimeMillis: Effect.sync(() => now),
-        currentTimeNanos: Effect.sync(() => BigInt(now) * 1_000_000n),
-        sleep: (duration) =>
-          Effect.sync(() => {
-            slept.push(Duration.toMillis(duration))
-            now += Duration.toMillis(duration)
-          })
-      }
+      const recording = handMovedClock(
+        () => now,
+        (ms) => {
+          slept.push(ms)
+          now += ms
+        }
+      )
       yield* sleepUntil(START + Duration.toMillis("150 seconds")).pipe(Effect.withClock(recording))
       expect(slept).toEqual([60_000, 60_000, 30_000])
     })
