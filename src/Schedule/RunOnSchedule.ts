@@ -15,7 +15,8 @@
  *   to have passed while none could run, not blamed on a run still going.
  * - A clock set back by more than `CLOCK_SET_BACK_LIMIT` (it was ahead: a host that started with a wrong clock) is
  *   followed, as Vixie cron does: waiting for the ticks after those dealt with by the wrong clock would leave the job
- *   silent for as long as the clock was ahead. Set back by less, a tick already run is not run again.
+ *   silent for as long as the clock was ahead. Set back by less, a tick already run is not run again; before any
+ *   tick has run, a clock set back by any amount is followed, since none can run twice.
  */
 import { Cause, Clock, Cron, DateTime, Duration, Effect, Option } from "effect"
 import { errorAnnotations } from "../Cli/AuditRunLog.js"
@@ -114,8 +115,9 @@ export const runOnSchedule = <E, R>(
   }
 
   return Effect.gen(function* () {
-    // The last tick dealt with (run or skipped); ticks after it are still to come.
+    // The last tick dealt with (run or skipped); ticks after it are still to come. Until a tick is, the start.
     let handled = yield* Clock.currentTimeMillis
+    let ranTick = false
     yield* Effect.logInfo(`${label} schedule started`).pipe(
       Effect.annotateLogs({
         cron: schedule.expression,
@@ -129,10 +131,11 @@ export const runOnSchedule = <E, R>(
     if (options.runNow) yield* runOnce("start-up")
     for (;;) {
       const now = yield* Clock.currentTimeMillis
-      if (handled - now > CLOCK_SET_BACK_LIMIT) {
+      if (handled - now > CLOCK_SET_BACK_LIMIT || (!ranTick && now < handled)) {
+        const back = Duration.format(Duration.millis(handled - now))
         yield* Effect.logWarning(
-          `the clock went back by ${Duration.format(Duration.millis(handled - now))}, to before the scheduled ` +
-            `${label}(s) already dealt with: the schedule goes on from ${new Date(now).toISOString()}`
+          `the clock went back by ${back}, to before ${ranTick ? `the scheduled ${label}(s) already dealt with` : "this schedule started"}: ` +
+            `the schedule goes on from ${new Date(now).toISOString()}`
         )
         handled = now
       }
@@ -144,7 +147,9 @@ export const runOnSchedule = <E, R>(
       }
       const next = nextTick(schedule, Math.max(now, handled))
       yield* logNext(next)
-      if (!(yield* sleepUntil(next, options.wakeEvery, handled - CLOCK_SET_BACK_LIMIT))) continue
+      // Before any tick has run, no tick can run twice: a clock set back by any amount is followed.
+      const giveUpBefore = ranTick ? handled - CLOCK_SET_BACK_LIMIT : handled
+      if (!(yield* sleepUntil(next, options.wakeEvery, giveUpBefore))) continue
       // Woken later than the tick (a suspended machine, a clock that jumped ahead): the ticks since are not made up for.
       handled = yield* Clock.currentTimeMillis
       const passed = ticksBetween(schedule, next, handled)
@@ -155,6 +160,7 @@ export const runOnSchedule = <E, R>(
             "late, and they are not made up for"
         ).pipe(Effect.annotateLogs({ passed }))
       }
+      ranTick = true
       yield* runOnce(new Date(next).toISOString())
     }
   }).pipe(

@@ -357,6 +357,29 @@ describe("runOnSchedule", () => {
     })
   )
 
+  it.effect("a clock set back by under three hours before any scheduled run is followed: no tick is lost", () =>
+    Effect.gen(function* () {
+      // Started at 02:30 by a clock an hour ahead (01:30 in truth), corrected during the first minute's sleep: the
+      // 02:00 run has not happened, and is due in half an hour, not tomorrow.
+      const { clock, job, twoRuns } = yield* jumpingClock(
+        Date.parse("2026-03-01T02:30:00Z"),
+        -Duration.toMillis("1 hour")
+      )
+      const { lines, layer } = yield* captureLogs
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job(), { schedule: schedule("0 2 * * *"), runNow: false }).pipe(
+          Effect.withClock(clock),
+          Effect.provide(layer)
+        )
+      )
+      expect(yield* Deferred.await(twoRuns)).toEqual(["2026-03-01T02:00:00.000Z", "2026-03-02T02:00:00.000Z"])
+      expect(lines.map((line) => line.message)).toContain(
+        "the clock went back by 59m, to before this schedule started: the schedule goes on from 2026-03-01T01:31:00.000Z"
+      )
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
   it.effect("logs the next run in the schedule's time zone as well as in UTC", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(START)
