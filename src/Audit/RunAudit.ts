@@ -37,7 +37,7 @@ import { permissionWarnings, privilegeWarnings, suppressionWarnings } from "./Ru
 import { makeSeenIds } from "./SeenIds.js"
 import { isAtLeast, type Severity } from "./Severity.js"
 import type { SuppressionEntry } from "./Suppressions.js"
-import type { FailedValidation } from "./UserFacts.js"
+import { type FailedValidation, reportedAs } from "./UserFacts.js"
 
 export interface AuditOutcome {
   readonly run: AuditRun
@@ -71,10 +71,6 @@ const failedValidation = (record: {
   userId: Option.getOrNull(record.userId),
   email: Option.getOrNull(record.email)
 })
-
-/** The id and email a user's findings are reported under (see `userFacts`). */
-const reportedAs = (user: User, failed: FailedValidation | undefined) =>
-  failed === undefined ? { userId: user.id ?? null, email: user.email } : { userId: failed.userId, email: failed.email }
 
 /** Enough for any summary a person reads; the reports hold every finding. */
 export const URGENT_LIMIT = 500

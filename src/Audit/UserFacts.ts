@@ -79,6 +79,16 @@ export interface FailedValidation {
 const namesField = (reason: string, field: string): boolean =>
   reason.startsWith(`${field}:`) || reason.includes(`; ${field}:`)
 
+/**
+ * The id and email a user's findings are reported under: a record that failed validation is named as it came, what
+ * could be read of it standing in for the rest.
+ */
+export const reportedAs = (
+  user: User,
+  failed: FailedValidation | undefined
+): { readonly userId: string | null; readonly email: string | null } =>
+  failed === undefined ? { userId: user.id ?? null, email: user.email } : { userId: failed.userId, email: failed.email }
+
 export const userFacts = (
   user: User,
   parameters: AuditParameters,
@@ -96,6 +106,7 @@ export const userFacts = (
     }
     if (parsed.note !== undefined) notes.push(parsed.note)
   }
+  const reported = reportedAs(user, failed)
   return {
     user,
     parameters,
@@ -105,8 +116,10 @@ export const userFacts = (
     problems,
     notes,
     subject: {
-      userId: failed === undefined ? (user.id ?? null) : failed.userId,
-      email: failed === undefined ? user.email : failed.email,
+      // Named fields, not `...reportedAs(user, failed)`: with that spread in this literal, a 20,000-user run took
+      // 1.12 s against 0.77 s (bench/RESULTS.md).
+      userId: reported.userId,
+      email: reported.email,
       givenName: user.givenName,
       familyName: user.familyName,
       roleId: user.role.id ?? null,
