@@ -19,6 +19,7 @@ import type { simulateCommand } from "../Simulator/SimulateCommand.js"
 import type { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
 import { ConfigurationError } from "./ConfigurationError.js"
+import { withGenericHelpLeftOut } from "./GenericHelp.js"
 import type { LogFormat } from "./Logging.js"
 import { withLoggingHelp } from "./LoggingHelp.js"
 import {
@@ -96,9 +97,9 @@ export const runCli = (argv: ReadonlyArray<string>, format: LogFormat = "pretty"
         : undefined
       if (misused !== undefined) return Effect.fail(new ConfigurationError({ message: misused }))
       const run = (command: typeof root) =>
-        Command.run(command, { name: "panther-audit", version: VERSION })(argv).pipe(
-          withUsageErrorsExplained(argv, () => invokedFlags(root, argv))
-        )
+        withGenericHelpLeftOut(command, (helped) =>
+          Command.run(helped, { name: "panther-audit", version: VERSION })(argv)
+        ).pipe(withUsageErrorsExplained(argv, () => invokedFlags(root, argv)))
       return format === "json" ? withUsageErrorsKept(root, run) : run(root)
     }
   )

@@ -1,6 +1,7 @@
 /**
  * `--help` is where a user looks first: each option says its default and its variable, and the logging flags,
- * which main.ts takes out of the arguments before the parser, are named in every command's help.
+ * which main.ts takes out of the arguments before the parser, are named in every command's help. No option's help
+ * opens with @effect/cli's line about its kind of value, which said nothing and, for a number, something untrue.
  */
 import { describe, expect, it } from "vitest"
 import { runCli } from "../support/cli.js"
@@ -39,5 +40,46 @@ describe("--help", () => {
       expect(result.code, command.join(" ")).toBe(0)
       expect(plain(result.stdout), command.join(" ")).toContain("--log-format json|pretty (env LOG_FORMAT")
     }
+  })
+
+  const EVERY_COMMAND = [
+    [],
+    ["run"],
+    ["demo"],
+    ["schedule"],
+    ["users"],
+    ["users", "list"],
+    ["users", "get"],
+    ["users", "create"],
+    ["users", "update"],
+    ["users", "delete"],
+    ["simulate"],
+    ["review"],
+    ["export"],
+    ["verify"]
+  ]
+
+  it("of every command opens no flag's or argument's help with a generic line on its kind of value", async () => {
+    for (const command of EVERY_COMMAND) {
+      const result = await runCli([...command, "--help"])
+      expect(result.code, command.join(" ")).toBe(0)
+      const help = plain(result.stdout)
+      expect(help, command.join(" ")).toContain("OPTIONS")
+      expect(help, command.join(" ")).not.toContain("A user-defined piece of text")
+      expect(help, command.join(" ")).not.toContain("A true or false value.")
+    }
+  })
+
+  it("of a flag gives the number hint where it takes a number, then its own description", async () => {
+    const help = plain((await runCli(["run", "--help"])).stdout)
+    expect(help).toContain(
+      "--timeout-seconds float\n\n  Takes a number in decimal notation.\n\n  Seconds to wait for one response"
+    )
+    expect(help).toContain("--max-retries integer\n\n  Takes a whole number in decimal notation.\n\n  Retries of one")
+    expect(help).toContain("--api-token redacted\n\n  Panther API token; prefer --api-token-file")
+    expect(help).toContain("--api-url text\n\n  Panther API base URL")
+    expect(help).toContain("--include-deactivated\n\n  ")
+    const users = plain((await runCli(["users", "get", "--help"])).stdout)
+    expect(users).toContain("<id>\n\n  The user's id")
   })
 })

@@ -1,0 +1,32 @@
+/**
+ * @effect/cli opens the help of every flag and argument with a line on the kind of value its parser takes, and
+ * offers no way to leave it out or word it otherwise: "A user-defined piece of text." for every text flag, and so
+ * for every number flag too (NumberValues.ts reads numbers as text), "A user-defined piece of text that is
+ * confidential." for a token, "A true or false value." for a switch that takes no value. They say nothing a reader
+ * can act on, and of a number or a switch something untrue; the usage line already names the kind
+ * (`--timeout-seconds float`). The help reaches the Console as text, where these lines are taken out.
+ */
+import { Command } from "@effect/cli"
+import { Console, Effect } from "effect"
+
+/** Each line as @effect/cli's Primitive.getHelp words it, indented in the option's entry, with the blank line after. */
+const GENERIC_LINE = /^ *(?:A user-defined piece of text(?: that is confidential)?|A true or false value)\.\n\n/gm
+
+/** `text` without the generic lines, as the help is printed. */
+export const withoutGenericLines = (text: string): string => text.replace(GENERIC_LINE, "")
+
+/**
+ * Runs `command` (through `run`) with a Console whose `log` leaves the generic lines out of the help. The command's
+ * handler gets the Console back, so what it prints (a user's record, a report's path) is printed as given.
+ */
+export const withGenericHelpLeftOut = <Name extends string, R, E, A, R2, E2>(
+  command: Command.Command<Name, R, E, A>,
+  run: (command: Command.Command<Name, R, E, A>) => Effect.Effect<void, E2, R2>
+): Effect.Effect<void, E2, R2> =>
+  Console.consoleWith((console) =>
+    Effect.withConsole(run(Command.transformHandler(command, (handler) => Effect.withConsole(handler, console))), {
+      ...console,
+      log: (...args: ReadonlyArray<unknown>) =>
+        console.log(...args.map((arg) => (typeof arg === "string" ? withoutGenericLines(arg) : arg)))
+    })
+  )
