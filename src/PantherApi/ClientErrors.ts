@@ -296,7 +296,8 @@ export class InvalidResponse extends Schema.TaggedError<InvalidResponse>()("Inva
 }
 
 /**
- * The pagination would never end: a cursor came back a second time, or page after page came back empty.
+ * The pagination would never end: a cursor came back a second time, page after page brought nothing new, or
+ * records kept repeating ones already sent.
  * Stopping is the only safe choice; a partial list must never pass for a complete one.
  */
 export class PaginationLoop extends Schema.TaggedError<PaginationLoop>()("PaginationLoop", {

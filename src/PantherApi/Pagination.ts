@@ -1,7 +1,8 @@
 /**
  * Following Panther's `next` cursors to the end, with the guards `Stream.paginate*` lacks on its own: a cursor that
- * comes back a second time, or an endless run of empty pages, is an error rather than a hang; and an item sent at
- * the end of one page and again at the start of the next is passed on once. The next page is asked for as soon as
+ * comes back a second time, an endless run of pages with nothing new on them, or items without an id sent again
+ * far more often than a list shifting while read could, is an error rather than a hang; and an item sent at the end
+ * of one page and again at the start of the next is passed on once. The next page is asked for as soon as
  * its cursor is known, before the current page is handed on, so the caller's work on one page overlaps the wait
  * for the next: pages come one after another, and this is the only overlap there is. The request goes out in the
  * same step that reads the page before it (no fiber in between), which measured about 0.2 ms a page sooner.
@@ -16,13 +17,28 @@ export interface Page<A> {
 }
 
 /**
- * No API pages through this many pages in a row with nothing new on them (empty, or repeating the page before);
- * past it, the cursors are going round without a repeat.
+ * No API pages through this many pages in a row with nothing new on them (empty, repeating the page before, or
+ * holding only items without an id already sent); past it, the cursors are going round without a repeat.
  */
 export const MAX_EMPTY_PAGES_IN_A_ROW = 50
 
-/** Cursors longer than this are remembered by their digest. */
-const LONGEST_KEPT_CURSOR = 256
+/** Cursors, and items without an id, longer than this are remembered by their digest. */
+const LONGEST_KEPT_KEY = 256
+
+const keyOf = (text: string): string =>
+  text.length <= LONGEST_KEPT_KEY ? text : `sha256:${createHash("sha256").update(text).digest("base64")}`
+
+/**
+ * What an item without an id is compared by: its JSON, as sent. One nested too deeply to be written again (a stack
+ * overflow) is compared as one and the same.
+ */
+const contentKey = (item: unknown): string => {
+  try {
+    return keyOf(JSON.stringify(item) ?? "")
+  } catch {
+    return ""
+  }
+}
 
 /** Repeats allowed beyond one per user taken, before a list counts as going round in circles. */
 const REPEAT_MARGIN = 1000
@@ -59,7 +75,13 @@ const nextTurn: Effect.Effect<void> = Effect.async<void>((resume) => {
   })
 })
 
-export type LoopReason = "a cursor came back a second time" | "too many pages in a row brought nothing new"
+export type LoopReason =
+  | "a cursor came back a second time"
+  | "too many pages in a row brought nothing new"
+  | `${number} records without an id repeated ones already sent (more than the ${number} distinct ones)`
+
+const withoutIdReason = (repeated: number, distinct: number): LoopReason =>
+  `${repeated} records without an id repeated ones already sent (more than the ${distinct} distinct ones)`
 
 export const paginate = <A, E>(options: {
   /** Sends the request for the page at `cursor` (none: the first) and returns without waiting for it. */
@@ -74,8 +96,11 @@ export const paginate = <A, E>(options: {
     // loop of any length, not only a cursor repeated at once.
     // Cursors seen, a long one by its digest: 300 cursors of up to 3 MB each held 650 MB.
     const seenCursors = new Set<string>()
-    const cursorKey = (cursor: string): string =>
-      cursor.length <= LONGEST_KEPT_CURSOR ? cursor : `sha256:${createHash("sha256").update(cursor).digest("base64")}`
+    // Items without an id can be told apart by what they hold only. Such items are rare (each is an invalid record),
+    // so every one is remembered, not only the previous page's: a server that cycles through pages of them under
+    // fresh cursors is caught whatever the cycle's length. Items with an id do no work here.
+    const seenWithoutId = new Set<string>()
+    let repeatedWithoutId = 0
     /** Only the previous page's ids: a duplicate at a page boundary needs no more, and memory stays flat. */
     let previousIds: ReadonlySet<string> = new Set()
     let pages = 0
@@ -104,17 +129,25 @@ export const paginate = <A, E>(options: {
           pages++
           const currentIds = new Set<string>()
           const repeatedIds: Array<string> = []
+          // Passed on all the same: two alike may be two users, and nothing tells which one a repeat would be.
+          let sentBeforeWithoutId = 0
           const fresh = page.items.filter((item) => {
             const id = options.idOf(item)
-            if (Option.isNone(id)) return true
+            if (Option.isNone(id)) {
+              const key = contentKey(item)
+              if (seenWithoutId.has(key)) sentBeforeWithoutId++
+              else seenWithoutId.add(key)
+              return true
+            }
             const seen = previousIds.has(id.value) || currentIds.has(id.value)
             currentIds.add(id.value)
             if (seen) repeatedIds.push(id.value)
             return !seen
           })
           previousIds = currentIds
+          repeatedWithoutId += sentBeforeWithoutId
           // A page of nothing but repeats brings no more than an empty one: both count toward the limit.
-          emptyInARow = fresh.length === 0 ? emptyInARow + 1 : 0
+          emptyInARow = fresh.length === sentBeforeWithoutId ? emptyInARow + 1 : 0
           const repeats =
             repeatedIds.length === 0
               ? Effect.void
@@ -128,12 +161,19 @@ export const paginate = <A, E>(options: {
             return Effect.as(repeats, chunk)
           }
           const cursor = page.next.value
-          const key = cursorKey(cursor)
+          const key = keyOf(cursor)
           if (seenCursors.has(key)) {
             return Effect.fail(Option.some(options.onLoop("a cursor came back a second time", pages)))
           }
           if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
             return Effect.fail(Option.some(options.onLoop("too many pages in a row brought nothing new", pages)))
+          }
+          // Pages each new beside the one before, going round through items without an id: stopped as a caller
+          // stops a list whose repeated ids outnumber its users.
+          if (repeatsOutnumberUsers(repeatedWithoutId, seenWithoutId.size)) {
+            return Effect.fail(
+              Option.some(options.onLoop(withoutIdReason(repeatedWithoutId, seenWithoutId.size), pages))
+            )
           }
           seenCursors.add(key)
           return Effect.zipRight(ask(page.next), Effect.zipRight(nextTurn, Effect.as(repeats, chunk)))

@@ -622,4 +622,39 @@ describe("a server that ignores the cursor", () => {
     expect(served).toBeLessThan(30)
     expect(readdirSync(directory)).toEqual([])
   })
+
+  it("and cycles through pages half of records without an id fails the run instead of reading for ever", async () => {
+    // Each page's ids are new beside the page before, and the records without an id are counted as users taken, so
+    // the repeats of ids alone never outnumber them.
+    const page = (name: string) => [
+      ...Array.from({ length: 30 }, (_, index) => wire(`${name}${index}`)),
+      ...Array.from({ length: 30 }, (_, index) =>
+        wire("", { id: undefined, email: `${name}-noid-${index}@example.com` })
+      )
+    ]
+    const pages = [page("a"), page("b")]
+    let served = 0
+    const exit = await Effect.runPromiseExit(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) => {
+            if (request.path === "/roles") return json(200, { results: [] })
+            served++
+            return json(200, { results: pages[served % 2], next: `fresh-${served}` })
+          })
+          return yield* audit(server.url, "token")
+        })
+      ).pipe(Effect.timeout("20 seconds"))
+    )
+    expect(Exit.isFailure(exit)).toBe(true)
+    if (Exit.isFailure(exit)) {
+      const error = Cause.failureOption(exit.cause)
+      expect(Option.map(error, (failure) => failure._tag)).toEqual(Option.some("PaginationLoop"))
+      expect(Option.map(error, (failure) => failure.message).pipe(Option.getOrElse(() => ""))).toContain(
+        "records without an id repeated ones already sent (more than the 60 distinct ones)"
+      )
+    }
+    expect(served).toBeLessThan(60)
+    expect(readdirSync(directory)).toEqual([])
+  })
 })

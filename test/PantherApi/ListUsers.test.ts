@@ -287,6 +287,41 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("stops an endless run of pages repeating the same records without an id under fresh cursors", () =>
+    Effect.gen(function* () {
+      // Records without an id mark no repeat by id: they are compared by what they hold.
+      const noId = rawUser("", { id: undefined })
+      const server = yield* scriptedServer((index) => json(200, { results: [noId, "not a user"], next: `c${index}` }))
+      const error = yield* Effect.flip(collect(server.url).pipe(Effect.timeout("10 seconds")))
+      expect(error._tag).toBe("PaginationLoop")
+      expect(error.message).toContain("too many pages in a row brought nothing new after 51 pages")
+    })
+  )
+
+  it.scopedLive("stops pages that cycle through records without an id, each new beside the page before", () =>
+    Effect.gen(function* () {
+      const page = (name: string) =>
+        Array.from({ length: 60 }, (_, index) => rawUser("", { id: undefined, email: `${name}${index}@example.com` }))
+      const pages = [page("a"), page("b")]
+      const server = yield* scriptedServer((index) => json(200, { results: pages[index % 2], next: `c${index}` }))
+      const error = yield* Effect.flip(collect(server.url).pipe(Effect.timeout("10 seconds")))
+      expect(error._tag).toBe("PaginationLoop")
+      expect(server.requests.length).toBeLessThanOrEqual(52)
+    })
+  )
+
+  it.scopedLive("passes on a record without an id sent again, in a list that ends", () =>
+    Effect.gen(function* () {
+      const noId = rawUser("", { id: undefined })
+      const server = yield* scriptedServer([
+        json(200, { results: [noId, rawUser("u1")], next: "c1" }),
+        json(200, { results: [noId, rawUser("u2")] })
+      ])
+      const { records } = yield* collect(server.url)
+      expect(ids(records)).toEqual([undefined, "u1", undefined, "u2"])
+    })
+  )
+
   it.scopedLive("passes a record that breaks the schema on as InvalidUser, with its id and the field", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([
