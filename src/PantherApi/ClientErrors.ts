@@ -94,13 +94,17 @@ export const proxyLoginHint = (proxy: ProxyInPath): string =>
       `the proxy URL, ${proxy.variable}=http://USER:PASSWORD@${proxy.address} (an @, : or / in them percent-encoded)`
 
 /** 401: the token is wrong, expired or revoked. */
-export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", RequestFields) {
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
+  ...RequestFields,
+  earlierAnswerLost
+}) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
       `Panther refused the API token (401) for ${this.method} ${this.path}. Check the token given with ` +
       "--api-token, --api-token-file or PANTHER_API_TOKEN(_FILE), and that it has not expired or been revoked; " +
-      "a new token takes up to a minute to work."
+      "a new token takes up to a minute to work." +
+      (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )
   }
 }
@@ -109,14 +113,16 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
 export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
   ...RequestFields,
   permission: Schema.String,
-  detail: Schema.optional(Schema.String)
+  detail: Schema.optional(Schema.String),
+  earlierAnswerLost
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
       `The API token is not allowed to ${this.method} ${this.path} (403): it needs the ` +
       `"${consoleName(this.permission)}" (${this.permission}) permission.${pantherSaid(this.detail)} ` +
-      "Add the permission to the token in Panther (Settings > API Tokens), or use a token that has it."
+      "Add the permission to the token in Panther (Settings > API Tokens), or use a token that has it." +
+      (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )
   }
 }
@@ -150,10 +156,15 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   status: Schema.Number,
   detail: Schema.optional(Schema.String),
   /** Where a redirect pointed, without credentials or query. */
-  location: Schema.optional(Schema.String)
+  location: Schema.optional(Schema.String),
+  earlierAnswerLost
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
+    return this.refusal() + (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
+  }
+
+  private refusal(): string {
     if (this.status >= 300 && this.status < 400) {
       return (
         `Panther's address answered ${this.method} ${this.path} with a redirect (${this.status}` +
@@ -283,14 +294,16 @@ export class InvalidResponse extends Schema.TaggedError<InvalidResponse>()("Inva
   ...RequestFields,
   reason: Schema.String,
   /** What to do, where the usual advice (check --api-url) does not fit. */
-  advice: Schema.optional(Schema.String)
+  advice: Schema.optional(Schema.String),
+  earlierAnswerLost
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
       `Panther's answer to ${this.method} ${this.path} is not what the Users API describes: ${this.reason}. ` +
       (this.advice ??
-        "Check that --api-url is the API (https://api.<instance-domain>), not the web console or a proxy page.")
+        "Check that --api-url is the API (https://api.<instance-domain>), not the web console or a proxy page.") +
+      (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )
   }
 }

@@ -4,7 +4,16 @@
  * report "not found" for a delete that worked, so each is settled by what can be known instead.
  */
 import { Effect, Option } from "effect"
-import { type PantherApiError, RateLimited, ServerError, TransportError } from "./ClientErrors.js"
+import {
+  BadRequest,
+  Forbidden,
+  InvalidResponse,
+  type PantherApiError,
+  RateLimited,
+  ServerError,
+  TransportError,
+  Unauthorized
+} from "./ClientErrors.js"
 import { printable } from "./Responses.js"
 import { proxyFields } from "./Retry.js"
 import type { ModifyUser, User } from "./Schemas.js"
@@ -133,9 +142,40 @@ export const settleDelete = (options: {
     )
   )
 
-/** A failure of a change sent again after a lost answer, saying that the lost one may have made the change. */
+/**
+ * A failure of a change sent again after a lost answer, saying that the lost one may have made the change: whatever
+ * the repeat met (a server error, a token revoked in between, a gateway's refusal) is about the repeat alone. A "not
+ * found" is not a failure there (see `settleDelete`); the pagination's errors do not come from a change.
+ */
 const afterLostAnswer = (error: PantherApiError): PantherApiError => {
   switch (error._tag) {
+    case "Unauthorized":
+      return new Unauthorized({ method: error.method, path: error.path, earlierAnswerLost: true })
+    case "Forbidden":
+      return new Forbidden({
+        method: error.method,
+        path: error.path,
+        permission: error.permission,
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+        earlierAnswerLost: true
+      })
+    case "BadRequest":
+      return new BadRequest({
+        method: error.method,
+        path: error.path,
+        status: error.status,
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+        ...(error.location === undefined ? {} : { location: error.location }),
+        earlierAnswerLost: true
+      })
+    case "InvalidResponse":
+      return new InvalidResponse({
+        method: error.method,
+        path: error.path,
+        reason: error.reason,
+        ...(error.advice === undefined ? {} : { advice: error.advice }),
+        earlierAnswerLost: true
+      })
     case "ServerError":
       return new ServerError({
         method: error.method,

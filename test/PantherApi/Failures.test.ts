@@ -523,6 +523,32 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a delete whose first answer was lost says it may have been made, however its repeat is refused", () =>
+    Effect.gen(function* () {
+      // The connection dropped once the delete was sent: it may have gone through. The repeat's refusal is about
+      // the repeat alone (a token revoked in between, a gateway's rule), and says nothing of the first.
+      const dropped: Step = (_request, response) => {
+        response.socket?.destroy()
+      }
+      for (const [refusal, tag] of [
+        [json(403, { message: "not allowed" }), "Forbidden"],
+        [json(401, { message: "bad token" }), "Unauthorized"],
+        [json(400, { message: "bad request" }), "BadRequest"],
+        [text(302, "", "text/plain", { location: "https://login.example.com/" }), "BadRequest"]
+      ] as const) {
+        const server = yield* scriptedServer([dropped, refusal])
+        const error = yield* failureOf(
+          runWithClient(server.url, (client) => client.deleteUser("u1"), { retry: { ...fastRetry, maxAttempts: 3 } })
+        )
+        expect(server.requests.map((request) => request.method)).toEqual(["DELETE", "DELETE"])
+        expect(error._tag).toBe(tag)
+        expect(error.message).toContain(
+          "The answer to an earlier attempt was lost, so the change may already have been made"
+        )
+      }
+    })
+  )
+
   it.scopedLive("an answer that is not HTTP (another service on the port) fails at once, saying so", () =>
     Effect.gen(function* () {
       let connections = 0

@@ -545,6 +545,28 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("delete --yes whose answer was lost, its repeat refused with 403, says the user may be gone all the same", async () => {
+    const { methods, code, stderr } = await againstScripted(
+      [
+        json(200, rawUser("u1")),
+        // The delete reached the server, and the connection dropped before any answer.
+        (_request, response) => {
+          response.socket?.destroy()
+        },
+        json(403, { message: "not allowed" })
+      ],
+      ["users", "delete", "u1", "--yes"]
+    )
+    expect(methods).toEqual(["GET", "DELETE", "DELETE"])
+    expect(code).toBe(3)
+    expect(stderrText(stderr)).toContain("The API token is not allowed to DELETE /users/u1 (403)")
+    expect(stderrText(stderr)).toContain(
+      "The answer to an earlier attempt was lost, so the change may already have been made: check with " +
+        "`panther-audit users get` or `users list` before trying again."
+    )
+    expect(stderr).not.toContain("Deleted")
+  })
+
   it("delete --yes removes a user whose record the audit reports as invalid", async () => {
     const { email: _email, ...withoutEmail } = rawUser("u1")
     const server = await startScriptedServer([json(200, withoutEmail), text(200, "")])
