@@ -4,7 +4,12 @@
  * the SMTP connection closed) and no report is left under a final name. This module remembers which signal came,
  * so the exit code can say it the conventional way (128 + the signal's number: 143 for SIGTERM, 130 for SIGINT),
  * and ends the process anyway if winding down takes longer than `STOP_GRACE_MS`, well inside Docker's 10 s
- * before SIGKILL. A second signal, after runMain and this module have stopped listening, kills at once.
+ * before SIGKILL.
+ *
+ * A second signal ends the process at once, with the code of that signal. It is not left to Node's default, which
+ * killed the process outright: the `exit` listeners still run, so the report directory's lock is removed
+ * (DirectoryLock.ts) rather than keep the next run waiting a minute for a holder that is gone. Ctrl-C pressed twice
+ * in a row sends the second within the few milliseconds of winding down, and had left the lock behind that way.
  */
 
 export const STOP_GRACE_MS = 5_000
@@ -24,7 +29,7 @@ export const watchStopSignals = (): StopSignals => {
     process.off("SIGTERM", onSignal)
   }
   function onSignal(signal: NodeJS.Signals) {
-    dispose()
+    if (received !== undefined) process.exit(signalExitCode(signal))
     received = signal
     // unref: this timer alone does not keep the process up once the run has wound down.
     setTimeout(() => process.exit(signalExitCode(signal)), STOP_GRACE_MS).unref()

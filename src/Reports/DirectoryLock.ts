@@ -12,6 +12,7 @@
  * Holding the directory, a run also removes the temporary files a killed run left in it (`LeftoverFiles.ts`).
  */
 import { randomBytes } from "node:crypto"
+import { lstatSync, readFileSync, unlinkSync } from "node:fs"
 import { lstat, open, readFile, unlink } from "node:fs/promises"
 import { hostname } from "node:os"
 import { join } from "node:path"
@@ -178,6 +179,19 @@ const release = (path: string, holder: Holder) =>
     if (text.includes(holder.token)) await unlink(path).catch(() => undefined)
   })
 
+/**
+ * Removes the lock file at once if it is still this holder's, for a process that ends without winding down (a second
+ * stop signal, or a first whose winding down outlived its grace: StopSignals.ts), where `release` never runs. Only
+ * what can be done before the process is gone: synchronous calls, and no error thrown.
+ */
+const releaseAtExit = (path: string, holder: Holder) => () => {
+  try {
+    if (lstatSync(path).isFile() && readFileSync(path, "utf8").includes(holder.token)) unlinkSync(path)
+  } catch {
+    // Gone already, or it cannot be read: left to the next run, which takes over a lock left untouched.
+  }
+}
+
 /** What the lines about waiting for the directory, and about what a killed run left in it, are logged under. */
 const PHASE = { phase: "report-directory" }
 
@@ -198,6 +212,15 @@ export const withReportDirectoryLock =
           startedAt: new Date().toISOString(),
           token: randomBytes(8).toString("hex")
         }
+        // Before the lock is taken, so that it is given up only after the lock's own release has run.
+        yield* Effect.acquireRelease(
+          Effect.sync(() => {
+            const onExit = releaseAtExit(path, holder)
+            process.on("exit", onExit)
+            return onExit
+          }),
+          (onExit) => Effect.sync(() => process.off("exit", onExit))
+        )
         // Waiting can take long and must yield to a signal; released at the end whatever happened (only a lock file
         // holding this run's token is removed).
         yield* Effect.acquireReleaseInterruptible(

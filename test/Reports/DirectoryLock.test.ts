@@ -92,6 +92,26 @@ describe("one audit at a time per report directory", () => {
     })
   )
 
+  it.live("is given up by the process's exit too while held, as when a second Ctrl-C ends the process at once", () =>
+    Effect.gen(function* () {
+      const before = process.listeners("exit")
+      const held = yield* Effect.sync(() => {
+        const added = process.listeners("exit").filter((listener) => !before.includes(listener))
+        // As the process ends: the listener removes this holder's lock file.
+        for (const listener of added) listener(130)
+        return { added, lockLeft: existsSync(lockPath()) }
+      }).pipe(withReportDirectoryLock(directory, "run"))
+      expect(held.added).toHaveLength(1)
+      expect(held.lockLeft).toBe(false)
+      // The listener goes with the lock: a schedule's runs do not pile them up.
+      expect(process.listeners("exit")).toEqual(before)
+      // Another holder's lock at the same path is not this one's to remove.
+      foreignLock(0)
+      for (const listener of held.added) listener(130)
+      expect(existsSync(lockPath())).toBe(true)
+    })
+  )
+
   // A short watch, so a test sees a takeover in a fraction of a second.
   const quick = { staleAfter: Duration.millis(300), heartbeat: Duration.seconds(10), poll: Duration.millis(20) }
 

@@ -1,0 +1,72 @@
+/**
+ * Ctrl-C pressed twice, as an impatient person does: the first stops the run cleanly, the second ends the process
+ * at once. Either way the exit code is 130, no report is left under a final name, and the report directory is free
+ * for the next run, which would otherwise wait a minute for a lock whose holder is gone.
+ */
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { LOCK_FILE } from "../../src/Reports/DirectoryLock.js"
+import { endWithTest } from "../support/ChildProcesses.js"
+import { BIN } from "../support/cli.js"
+import { json, startScriptedServer } from "../support/scriptedServer.js"
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "stop-signals-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+describe("run stopped with Ctrl-C", () => {
+  it("twice, the second while the first winds down: exits 130 at once, no report, the directory free", async () => {
+    let listing: () => void = () => {}
+    // The roles come at once; the list of users never does, so the run is in the middle of its work.
+    const server = await startScriptedServer((_index, request) => {
+      if (request.path === "/roles") return json(200, { results: [] })
+      listing()
+      return () => {}
+    })
+    try {
+      // Each run after the first finds the directory free: one left locked would keep it waiting a minute.
+      for (let round = 1; round <= 3; round++) {
+        const listed = new Promise<void>((resolve) => {
+          listing = resolve
+        })
+        const child = endWithTest(
+          spawn(process.execPath, [BIN, "run", "--report-dir", directory], {
+            env: {
+              PATH: process.env.PATH ?? "",
+              PANTHER_API_URL: server.url,
+              PANTHER_API_TOKEN: "scripted-token"
+            },
+            stdio: ["ignore", "ignore", "pipe"]
+          })
+        )
+        let stderr = ""
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString("utf8")
+        })
+        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+          child.on("exit", (code, signal) => resolve({ code, signal }))
+        )
+        await listed
+        const stoppedAt = Date.now()
+        child.kill("SIGINT")
+        // A millisecond later: the run takes about fifteen to wind down after the first.
+        setTimeout(() => child.kill("SIGINT"), 1)
+        const { code, signal } = await exited
+        const took = Date.now() - stoppedAt
+        expect({ code, signal }, stderr).toEqual({ code: 130, signal: null })
+        // Well before the five seconds the first signal allows the winding down.
+        expect(took).toBeLessThan(2_000)
+        expect(existsSync(join(directory, LOCK_FILE)), `round ${round}`).toBe(false)
+        // Only hidden temporary files may stay, as after a process killed outright; never a report.
+        expect(readdirSync(directory).filter((name) => !name.startsWith("."))).toEqual([])
+      }
+    } finally {
+      await server.close()
+    }
+  })
+})
