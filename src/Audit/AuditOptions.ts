@@ -67,19 +67,24 @@ const pendingDays = days(
   "A pending invitation or reset older than this many days is raised from low to medium."
 )
 
-const list = (name: string, env: string, fallback: ReadonlyArray<string>, description: string) =>
+/** A comma-separated list, as given; `fallback` is only described; see `list` for one that falls back to it. */
+const listText = (name: string, env: string, fallback: ReadonlyArray<string>, description: string) =>
   Options.text(name).pipe(
     Options.withDescription(`${description} Comma-separated. Default: ${fallback.join(",")}. Env: ${env}.`),
-    Options.withFallbackConfig(envText(env)),
-    Options.withDefault(fallback.join(","))
+    Options.withFallbackConfig(envText(env))
   )
 
-const privilegedRoles = list(
+const list = (name: string, env: string, fallback: ReadonlyArray<string>, description: string) =>
+  listText(name, env, fallback, description).pipe(Options.withDefault(fallback.join(",")))
+
+// No default here: a list the user set must be told apart from the default, which a warning about a listed role
+// that names no role would otherwise call theirs (RunWarnings.ts).
+const privilegedRoles = listText(
   "privileged-roles",
   "AUDIT_PRIVILEGED_ROLES",
   DEFAULT_PRIVILEGED_ROLES,
   "Role names (case-insensitive) or role ids whose users are privileged."
-)
+).pipe(Options.optional)
 const privilegedPermissions = list(
   "privileged-permissions",
   "AUDIT_PRIVILEGED_PERMISSIONS",
@@ -182,7 +187,10 @@ export const toAuditParameters = (
         `--fail-on / AUDIT_FAIL_ON must be one of ${FAIL_ON_VALUES.join(", ")}; got ${JSON.stringify(values.failOn)}`
       )
     }
-    const roles = splitList(values.privilegedRoles)
+    const roles = Option.match(values.privilegedRoles, {
+      onNone: () => [...DEFAULT_PRIVILEGED_ROLES],
+      onSome: splitList
+    })
     const permissions = splitList(values.privilegedPermissions)
     const malformed = permissions.filter((permission) => !PERMISSION_NAME.test(permission))
     if (malformed.length > 0) {
@@ -197,6 +205,7 @@ export const toAuditParameters = (
       staleDays,
       pendingDays: values.pendingDays,
       privilegedRoles: roles,
+      privilegedRolesGiven: Option.isSome(values.privilegedRoles),
       privilegedPermissions: permissions,
       includeDeactivated: values.includeDeactivated,
       failOn,

@@ -10,6 +10,11 @@ export interface AuditParameters {
   readonly pendingDays: number
   /** Role names (matched case-insensitively) or role ids that make a user privileged. */
   readonly privilegedRoles: ReadonlyArray<string>
+  /**
+   * Whether the user set `privilegedRoles` (--privileged-roles / AUDIT_PRIVILEGED_ROLES): without it the list is
+   * `DEFAULT_PRIVILEGED_ROLES`, which no warning may speak of as the user's. Not recorded in the reports.
+   */
+  readonly privilegedRolesGiven: boolean
   /** Permissions that make a role privileged, as `GET /roles` reports them. */
   readonly privilegedPermissions: ReadonlyArray<string>
   readonly includeDeactivated: boolean

@@ -14,7 +14,7 @@ export interface AuditRun {
   readonly finishedAt: string
   readonly apiBaseUrl: string
   /** The audit's parameters as recorded: `asOf` stands above as text, the suppression entries in `suppressions`. */
-  readonly parameters: Omit<AuditParameters, "asOf" | "suppressions">
+  readonly parameters: Omit<AuditParameters, "asOf" | "suppressions" | "privilegedRolesGiven">
   readonly users: {
     /** Records received, valid or not, each user once. */
     readonly seen: number

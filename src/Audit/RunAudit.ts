@@ -338,7 +338,7 @@ export const runAudit = (
       }
       const exclude = loginDataMissing ? NEVER_LOGGED_IN : new Set<FindingCode>()
       const stats = yield* client.stats
-      warnings.push(...privilegeWarnings(privilegePolicy, enabledWithoutRole))
+      warnings.push(...privilegeWarnings(privilegePolicy, enabledWithoutRole, parameters.privilegedRolesGiven))
       // Repeats the client left out at page boundaries count too: every record Panther sent is accounted for.
       const repeated = duplicates + stats.repeatsDropped
       if (repeated > 0) {

@@ -21,8 +21,16 @@ export const permissionWarnings = (
       "of roles in Panther's console."
   )
 
-/** Users whose privilege was judged on less than the roles' permissions, or not at all. */
-export const privilegeWarnings = (privilegePolicy: PrivilegePolicy, enabledWithoutRole: number): Array<string> => {
+/**
+ * Users whose privilege was judged on less than the roles' permissions, or not at all; and the entries of a
+ * --privileged-roles the user set (`privilegedRolesGiven`) that name no role. The default list (Admin) is not
+ * theirs to correct: an instance without a role of that name still has its admin roles judged by permission.
+ */
+export const privilegeWarnings = (
+  privilegePolicy: PrivilegePolicy,
+  enabledWithoutRole: number,
+  privilegedRolesGiven: boolean
+): Array<string> => {
   const warnings: Array<string> = []
   const ambiguousRoles = privilegePolicy.ambiguousRoles()
   if (ambiguousRoles.length > 0) {
@@ -31,7 +39,7 @@ export const privilegeWarnings = (privilegePolicy: PrivilegePolicy, enabledWitho
         "each such user is privileged if any of those roles is."
     )
   }
-  for (const role of privilegePolicy.unknownListedRoles()) {
+  for (const role of privilegedRolesGiven ? privilegePolicy.unknownListedRoles() : []) {
     warnings.push(
       `--privileged-roles / AUDIT_PRIVILEGED_ROLES names ${printable(role)}, which is the name or id of no role in ` +
         "GET /roles nor of any user's role: if the role was renamed or the name is mistyped, no user was judged " +

@@ -441,6 +441,42 @@ describe("--privileged-roles", () => {
       await server.close()
     }
   })
+
+  it("does not say the list names a role when the list is the default, which the user never set", async () => {
+    // An instance without a role named Admin: its admins hold a role of another name, privileged by permission.
+    const server = await startScriptedServer((_index, request) =>
+      json(200, {
+        results:
+          request.path === "/roles"
+            ? [{ id: "r-owner", name: "Owner", permissions: ["UserModify"] }]
+            : [user("owner", { id: "r-owner", name: "Owner" })]
+      })
+    )
+    try {
+      const warningsOf = async (extra: Record<string, string>) => {
+        const before = readdirSync(directory)
+        const result = await runCli(["run"], { env: env({ PANTHER_API_URL: server.url, ...extra }) })
+        expect(result.code, result.stderr).toBe(0)
+        const report = readdirSync(directory).find((file) => file.endsWith(".json") && !before.includes(file))
+        const { run } = JSON.parse(readFileSync(join(directory, report ?? ""), "utf8")) as {
+          run: { warnings: Array<string> }
+        }
+        return { stdout: result.stdout, warnings: run.warnings }
+      }
+      const unset = await warningsOf({})
+      expect(unset.warnings.filter((warning) => warning.includes("PRIVILEGED_ROLES"))).toEqual([])
+      expect(unset.stdout).not.toContain("AUDIT_PRIVILEGED_ROLES")
+      // Set to the default's own value, it is the user's list, and the warning is true.
+      const set = await warningsOf({ AUDIT_PRIVILEGED_ROLES: "Admin" })
+      expect(set.warnings.filter((warning) => warning.includes("PRIVILEGED_ROLES"))).toEqual([
+        "--privileged-roles / AUDIT_PRIVILEGED_ROLES names Admin, which is the name or id of no role in GET /roles " +
+          "nor of any user's role: if the role was renamed or the name is mistyped, no user was judged privileged by " +
+          "it. Check the roles in Panther's console."
+      ])
+    } finally {
+      await server.close()
+    }
+  })
 })
 
 describe("an empty list of users", () => {

@@ -22,7 +22,7 @@ describe("privilege warnings", () => {
   it("name the first five roles GET /roles did not list, and how many more there are", () => {
     const policy = makePrivilegePolicy(parameters(), [{ id: "role-admin", name: "Admin", permissions: [] }])
     for (let index = 1; index <= 7; index++) policy.judge({ id: `r-${index}` })
-    expect(privilegeWarnings(policy, 0)).toEqual([
+    expect(privilegeWarnings(policy, 0, true)).toEqual([
       "Users hold roles GET /roles did not list (r-1, r-2, r-3, r-4, r-5 and 2 more): their privilege was judged by " +
         "role name and id only."
     ])
@@ -35,19 +35,25 @@ describe("privilege warnings", () => {
     ]).flat()
     const policy = makePrivilegePolicy(parameters(), [{ id: "role-admin", name: "Admin", permissions: [] }, ...roles])
     for (let index = 0; index < 7; index++) policy.judge({ name: `Team ${index}` })
-    expect(privilegeWarnings(policy, 0)).toEqual([
+    expect(privilegeWarnings(policy, 0, true)).toEqual([
       "Users hold role names that fit more than one role in GET /roles (Team 0, Team 1, Team 2, Team 3, Team 4): " +
         "each such user is privileged if any of those roles is."
     ])
   })
 
+  it("say nothing of the default list's Admin when the instance has no such role: the user set no list", () => {
+    const policy = makePrivilegePolicy(parameters(), [{ id: "r-owner", name: "Owner", permissions: ["UserModify"] }])
+    expect(policy.unknownListedRoles()).toEqual(["Admin"])
+    expect(privilegeWarnings(policy, 0, false)).toEqual([])
+  })
+
   it("count the enabled users without a role, in the singular for one", () => {
     const policy = makePrivilegePolicy(parameters(), [{ id: "role-admin", name: "Admin", permissions: [] }])
-    expect(privilegeWarnings(policy, 1)).toEqual([
+    expect(privilegeWarnings(policy, 1, true)).toEqual([
       "1 enabled user has no role (neither id nor name): whether they are privileged could not be judged; check them " +
         "in Panther."
     ])
-    expect(privilegeWarnings(policy, 3)[0]).toMatch(/^3 enabled users have no role/)
+    expect(privilegeWarnings(policy, 3, true)[0]).toMatch(/^3 enabled users have no role/)
   })
 
   it("name a listed privileged role that no role in GET /roles and no user's role is, once", () => {
@@ -56,6 +62,11 @@ describe("privilege warnings", () => {
     ])
     policy.judge({ name: "old ops" })
     expect(policy.unknownListedRoles()).toEqual(["Helpdesk"])
+    expect(privilegeWarnings(policy, 0, true)).toEqual([
+      "--privileged-roles / AUDIT_PRIVILEGED_ROLES names Helpdesk, which is the name or id of no role in GET /roles " +
+        "nor of any user's role: if the role was renamed or the name is mistyped, no user was judged privileged by " +
+        "it. Check the roles in Panther's console."
+    ])
     // Not when roles could not be read: the run says that on its own.
     expect(makePrivilegePolicy(parameters({ privilegedRoles: ["Helpdesk"] }), undefined).unknownListedRoles()).toEqual(
       []

@@ -9,6 +9,8 @@ export const parameters = (overrides: Partial<AuditParameters> = {}): AuditParam
   staleDays: 90,
   pendingDays: 7,
   privilegedRoles: ["Admin"],
+  // As a run without --privileged-roles has it.
+  privilegedRolesGiven: false,
   privilegedPermissions: ["UserModify", "OrganizationAPITokenModify"],
   includeDeactivated: false,
   failOn: "none",
