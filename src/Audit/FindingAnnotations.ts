@@ -1,10 +1,19 @@
 /**
- * What a run adds to each finding beyond the rules: a stable id, whether it is new since the last run, whether a
- * suppression covers it, and the controls it is evidence for.
+ * What a run adds to each finding beyond the rules: a stable id, whether it is new since the last run (or its
+ * severity changed), whether a suppression covers it, and the controls it is evidence for.
  */
 import type { Finding, FindingCode } from "./Finding.js"
+import { type Severity, severityRank } from "./Severity.js"
 
-export type FindingChange = "new" | "unchanged"
+/**
+ * Against the previous report: a finding it did not have, one it had at the same severity, or one whose severity
+ * rose (`escalated`: a stale login whose user became privileged, an invitation left past --pending-days) or fell.
+ */
+export type FindingChange = "new" | "unchanged" | "escalated" | "de-escalated"
+
+/** The change of a finding the previous report had at `before`, now at another severity. */
+export const severityChange = (before: Severity, now: Severity): FindingChange =>
+  severityRank(now) > severityRank(before) ? "escalated" : "de-escalated"
 
 export interface FindingAnnotations {
   /** `<code>:<user id>` (or `<code>:email:<email>` when the id is unknown, or `<code>` for run-level findings). */

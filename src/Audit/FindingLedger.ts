@@ -7,7 +7,7 @@ import { type FindingSpool, makeFindingSpool } from "../Reports/FindingSpool.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { controlsFor } from "./Controls.js"
 import { FINDING_CODES, type Finding, type FindingCode } from "./Finding.js"
-import { type AnnotatedFinding, findingId } from "./FindingAnnotations.js"
+import { type AnnotatedFinding, type FindingChange, findingId, severityChange } from "./FindingAnnotations.js"
 import type { PreviousFinding, PreviousReportLookup } from "./PreviousReport.js"
 import { SEVERITIES, type Severity } from "./Severity.js"
 import {
@@ -31,9 +31,21 @@ export interface FindingChanges {
   readonly previousReport: string | null
   readonly previousReportProblem: string | null
   readonly new: number
+  /** Found again at a higher severity than the previous report's (`change` "escalated"). */
+  readonly escalated: number
+  /** Found again at a lower severity (`change` "de-escalated"). */
+  readonly deEscalated: number
+  /** Found again at the same severity. */
   readonly unchanged: number
-  /** Of the new ones, those not suppressed: what `--email on-change` reacts to, with `resolvedUnsuppressed`. */
+  /**
+   * Of the new ones, those not suppressed: what `--email on-change` reacts to, with `resolvedUnsuppressed` and the
+   * unsuppressed findings whose severity changed.
+   */
   readonly newUnsuppressed: number
+  /** Of the escalated ones, those not suppressed. */
+  readonly escalatedUnsuppressed: number
+  /** Of the de-escalated ones, those not suppressed. */
+  readonly deEscalatedUnsuppressed: number
   readonly resolved: ReadonlyArray<PreviousFinding>
   readonly resolvedUnsuppressed: number
   /**
@@ -86,6 +98,11 @@ export const makeFindingLedger = (options: {
     const matcher = makeSuppressionMatcher(options.suppressions, options.asOf)
     const previousFindings: ReadonlyMap<string, PreviousFinding> =
       options.previous._tag === "Found" ? options.previous.report.findings : new Map()
+    const sharedIds: ReadonlySet<string> =
+      options.previous._tag === "Found" ? options.previous.report.sharedIds : new Set()
+    /** Found again at another severity: which way, unless the previous report's findings of that id were several. */
+    const changeOfSeverity = (id: string, previous: PreviousFinding, now: Severity): FindingChange =>
+      sharedIds.has(id) ? "unchanged" : severityChange(previous.severity, now)
     // The ids of previous findings found again; the others were resolved. Ids are not unique within a run when users
     // have no id (the API's User makes it optional; Panther sends one): records without an id share one by email,
     // or by code alone without an email, and all of them count as the previous finding of that id.
@@ -122,7 +139,13 @@ export const makeFindingLedger = (options: {
         detail: finding.detail,
         id,
         firstSeen: previous?.firstSeen ?? options.runStartedAt,
-        change: previous === undefined ? "new" : "unchanged",
+        // One comparison for a finding found again; its severity's direction only when it differs.
+        change:
+          previous === undefined
+            ? "new"
+            : previous.severity === finding.severity
+              ? "unchanged"
+              : changeOfSeverity(id, previous, finding.severity),
         suppressed: entry !== undefined,
         suppressionReason: entry === undefined ? null : suppressionReason(entry),
         controls: controlsFor(finding.finding)
@@ -147,19 +170,20 @@ export const makeFindingLedger = (options: {
       const byFinding = Object.fromEntries(FINDING_CODES.map((code) => [code, 0])) as Record<FindingCode, number>
       let total = 0
       let suppressed = 0
-      let fresh = 0
-      let freshUnsuppressed = 0
+      // By change: all of them, and those not suppressed.
+      const byChange = { new: 0, unchanged: 0, escalated: 0, "de-escalated": 0 }
+      const unsuppressedByChange = { ...byChange }
       for (const [key, count] of tally) {
-        const [code, severity, isSuppressed, change] = key.split("|") as [FindingCode, Severity, string, string]
+        const [code, severity, isSuppressed, change] = key.split("|") as [FindingCode, Severity, string, FindingChange]
         if (exclude.has(code)) continue
         total += count
         bySeverity[severity] += count
         byFinding[code] += count
+        byChange[change] += count
         if (isSuppressed === "true") suppressed += count
-        else unsuppressedBySeverity[severity] += count
-        if (change === "new") {
-          fresh += count
-          if (isSuppressed !== "true") freshUnsuppressed += count
+        else {
+          unsuppressedBySeverity[severity] += count
+          unsuppressedByChange[change] += count
         }
       }
       const resolved: Array<PreviousFinding> = []
@@ -175,9 +199,13 @@ export const makeFindingLedger = (options: {
         changes: {
           previousReport: options.previous._tag === "Found" ? options.previous.report.path : null,
           previousReportProblem: options.previous._tag === "NotFound" ? options.previous.reason : null,
-          new: fresh,
-          unchanged: total - fresh,
-          newUnsuppressed: freshUnsuppressed,
+          new: byChange.new,
+          escalated: byChange.escalated,
+          deEscalated: byChange["de-escalated"],
+          unchanged: byChange.unchanged,
+          newUnsuppressed: unsuppressedByChange.new,
+          escalatedUnsuppressed: unsuppressedByChange.escalated,
+          deEscalatedUnsuppressed: unsuppressedByChange["de-escalated"],
           resolved,
           resolvedUnsuppressed: resolved.filter((finding) => !finding.suppressed).length,
           notJudged,

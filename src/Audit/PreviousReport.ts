@@ -36,6 +36,11 @@ import { SEVERITIES, type Severity } from "./Severity.js"
 export interface PreviousFinding {
   readonly id: string
   readonly finding: FindingCode
+  /**
+   * As the report had it: found again at another, the finding is escalated or de-escalated. Every finding of a
+   * report this tool wrote has one; a report with a finding without one is not read at all (`readFinding`), so no
+   * change of severity is ever guessed.
+   */
   readonly severity: Severity
   readonly userId: string | null
   readonly email: string | null
@@ -57,6 +62,11 @@ export interface PreviousReport {
   readonly privilegeSource?: PrivilegeSource
   readonly runStartedAt: string
   readonly findings: ReadonlyMap<string, PreviousFinding>
+  /**
+   * Ids that more than one of its findings holds (users without an id share one by email): `findings` keeps one of
+   * them, so which severity a finding of such an id had is not known, and no change of severity is read into it.
+   */
+  readonly sharedIds: ReadonlySet<string>
   /** Findings whose firstSeen was not taken, for the run's warning; absent when there were none. */
   readonly rejectedFirstSeen?: RejectedFirstSeen
 }
@@ -136,6 +146,12 @@ const readFinding = (
     firstSeen: "iso" in firstSeen ? firstSeen.iso : null,
     suppressed: value.suppressed === true
   }
+}
+
+/** Adds a finding of the report, noting an id that another finding of it already holds. */
+const addFinding = (findings: Map<string, PreviousFinding>, sharedIds: Set<string>, finding: PreviousFinding) => {
+  if (findings.has(finding.id)) sharedIds.add(finding.id)
+  findings.set(finding.id, finding)
 }
 
 /**
@@ -235,12 +251,13 @@ const parseWholeReport = async (path: string, thisRunStartedAt: number): Promise
   const list = isRecord(document) && Array.isArray(document.findings) ? document.findings : undefined
   if (list === undefined) throw new Error("it has no list of findings")
   const findings = new Map<string, PreviousFinding>()
+  const sharedIds = new Set<string>()
   const bounds = firstSeenBounds(run, thisRunStartedAt)
   const rejected = makeRejectedFirstSeen()
   for (const item of list) {
     const finding = readFinding(item, bounds, rejected)
     if (finding === undefined) throw new Error("a finding lacks a known code or severity")
-    findings.set(finding.id, finding)
+    addFinding(findings, sharedIds, finding)
   }
   addNotJudged(run, findings, bounds, rejected)
   const parameters = readRecordedParameters(run.parameters)
@@ -250,6 +267,7 @@ const parseWholeReport = async (path: string, thisRunStartedAt: number): Promise
     path,
     runStartedAt,
     findings,
+    sharedIds,
     ...(rejectedFirstSeen === undefined ? {} : { rejectedFirstSeen }),
     ...(typeof run.apiBaseUrl === "string" ? { apiBaseUrl: run.apiBaseUrl } : {}),
     ...(parameters === undefined ? {} : { parameters }),
@@ -286,6 +304,7 @@ const parseReport = async (path: string, thisRunStartedAt: number): Promise<Prev
 const parseReportLines = async (path: string, thisRunStartedAt: number): Promise<PreviousReport> => {
   const runLines: Array<string> = []
   const findings = new Map<string, PreviousFinding>()
+  const sharedIds = new Set<string>()
   type Section = "run" | "findings" | "end"
   // Typed wide on purpose: it changes inside the callback, where the compiler cannot see.
   let section = "run" as Section
@@ -338,7 +357,7 @@ const parseReportLines = async (path: string, thisRunStartedAt: number): Promise
       }
       const finding = bounds === undefined ? undefined : readFinding(value, bounds, rejected)
       if (finding === undefined) throw new Error(`a finding lacks a known code or severity: ${text.slice(0, 80)}`)
-      findings.set(finding.id, finding)
+      addFinding(findings, sharedIds, finding)
     }
   })
   if (section === "run") throw new OtherLayout("it has no line opening its list of findings")
@@ -349,6 +368,7 @@ const parseReportLines = async (path: string, thisRunStartedAt: number): Promise
     path,
     runStartedAt,
     findings,
+    sharedIds,
     ...(rejectedFirstSeen === undefined ? {} : { rejectedFirstSeen }),
     ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }),
     ...(parameters === undefined ? {} : { parameters }),

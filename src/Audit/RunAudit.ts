@@ -20,7 +20,7 @@ import { VERSION } from "../Version.js"
 import type { AuditParameters } from "./AuditParameters.js"
 import { type AuditRun, reportStamp, type SuppressionSummary } from "./AuditRun.js"
 import type { Finding, FindingCode } from "./Finding.js"
-import { type AnnotatedFinding, findingId } from "./FindingAnnotations.js"
+import { type AnnotatedFinding, type FindingChange, findingId } from "./FindingAnnotations.js"
 import { makeFindingLedger } from "./FindingLedger.js"
 import { rejectedFirstSeenWarning } from "./FirstSeen.js"
 import { forEachChunk } from "./ForEachChunk.js"
@@ -52,7 +52,10 @@ export interface AuditOutcome {
    * the users' findings (a review, an inventory) leaves them out too, or it would contradict the reports.
    */
   readonly excludedCodes: ReadonlySet<FindingCode>
-  /** New, unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT`. */
+  /**
+   * New and escalated unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT`: the
+   * news an email lists (each under its own heading, by `change`).
+   */
   readonly fresh: ReadonlyArray<AnnotatedFinding>
   /**
    * When the previous run could not deliver its audit email: the earliest report whose changes no email has carried
@@ -79,12 +82,18 @@ export const URGENT_LIMIT = 500
 export const needsAction = (finding: { readonly suppressed: boolean; readonly severity: Severity }): boolean =>
   !finding.suppressed && isAtLeast(finding.severity, "high")
 
-/** A finding the summaries list as new (`fresh`): new this run, unsuppressed, low or above. */
+/**
+ * A finding the summaries list as news (`fresh`): new this run or escalated since the previous one, unsuppressed,
+ * low or above. One that fell in severity is counted, not listed: nothing about it needs acting on sooner.
+ */
 export const isNews = (finding: {
-  readonly isNew: boolean
+  readonly change: FindingChange
   readonly suppressed: boolean
   readonly severity: Severity
-}): boolean => finding.isNew && !finding.suppressed && isAtLeast(finding.severity, "low")
+}): boolean =>
+  (finding.change === "new" || finding.change === "escalated") &&
+  !finding.suppressed &&
+  isAtLeast(finding.severity, "low")
 
 export interface AuditProgress {
   readonly pages: number

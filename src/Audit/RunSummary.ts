@@ -16,6 +16,11 @@ export const deactivatedCount = (run: AuditRun): string =>
     ? `${run.users.deactivated} deactivated`
     : "deactivated not read without --include-deactivated"
 
+/** "1 escalated, 2 de-escalated, ", each only when there are some: the line stays as it was when none changed. */
+const severityChanges = (changes: AuditRun["changes"]): string =>
+  (changes.escalated > 0 ? `${changes.escalated} escalated, ` : "") +
+  (changes.deEscalated > 0 ? `${changes.deEscalated} de-escalated, ` : "")
+
 export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<string>): string => {
   const { users, findings } = run
   const severities = [...SEVERITIES]
@@ -29,7 +34,7 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
   const changeLine =
     changes.previousReport === null
       ? `Changes: everything is new (${changes.previousReportProblem ?? "no previous report"})`
-      : `Changes since the previous report: ${changes.new} new, ${changes.unchanged} unchanged, ${changes.resolved.length} resolved`
+      : `Changes since the previous report: ${changes.new} new, ${severityChanges(changes)}${changes.unchanged} unchanged, ${changes.resolved.length} resolved`
   return [
     `Panther user audit of ${instanceLabel(run.apiBaseUrl)} as of ${run.asOf}${run.parameters.policy === null ? "" : ` (policy ${run.parameters.policy})`}`,
     `Users: ${users.seen} (${users.enabled} enabled, ${deactivatedCount(run)}, ${users.privileged} privileged, ${users.invalid} invalid records) in ${run.pagesFetched} pages, ${run.retries} retries`,

@@ -180,6 +180,10 @@ const urgentSection = (outcome: AuditOutcome): Section => {
   return { title, blocks: [...blocks, ...suppressedNote] }
 }
 
+/** A count of findings and how many are not suppressed, as a fact; none when there are none. */
+const someOf = (label: string, count: number, unsuppressed: number): Array<[string, string]> =>
+  count > 0 ? [[label, `${count} (${unsuppressed} not suppressed)`]] : []
+
 const changesSection = (outcome: AuditOutcome): Section => {
   const { changes } = outcome.run
   const title = "What changed"
@@ -201,6 +205,9 @@ const changesSection = (outcome: AuditOutcome): Section => {
       entries: [
         ["Compared with", basename(changes.previousReport)],
         ["New", `${changes.new} (${changes.newUnsuppressed} not suppressed)`],
+        // Found again at another severity: said only when some were, as the summary line does.
+        ...someOf("Escalated", changes.escalated, changes.escalatedUnsuppressed),
+        ...someOf("De-escalated", changes.deEscalated, changes.deEscalatedUnsuppressed),
         ["Unchanged", String(changes.unchanged)],
         ["Resolved", String(changes.resolved.length)],
         // An exception that expired or was taken out: why an on-change email may come with nothing new.
@@ -210,13 +217,21 @@ const changesSection = (outcome: AuditOutcome): Section => {
       ]
     }
   ]
-  const fresh = outcome.fresh.slice(0, LISTED_URGENT_LIMIT)
-  if (fresh.length > 0) {
+  // The news, new findings apart from escalated ones: an escalated finding is one an auditor has seen before.
+  for (const [change, heading] of [
+    ["new", "New finding"],
+    ["escalated", "Escalated finding"]
+  ] as const) {
+    const listed = outcome.fresh.filter((finding) => finding.change === change).slice(0, LISTED_URGENT_LIMIT)
+    if (listed.length === 0) continue
     blocks.push({
       _tag: "Table",
-      headers: [{ text: "New finding" }, { text: "User" }, { text: "Role / status" }, { text: "Detail" }],
-      rows: fresh.map((finding) => [
-        { text: finding.finding, badge: finding.severity },
+      headers: [{ text: heading }, { text: "User" }, { text: "Role / status" }, { text: "Detail" }],
+      rows: listed.map((finding) => [
+        // The plain-text part has no headings over records: each escalated one says so itself.
+        change === "escalated"
+          ? { text: finding.finding, badge: finding.severity, secondary: "escalated" }
+          : { text: finding.finding, badge: finding.severity },
         userCell(finding),
         roleCell(finding),
         { text: truncate(cleanText(finding.detail), DETAIL_MAX_CHARS) }

@@ -85,7 +85,7 @@ const smtpRetries = wholeNumberOption("smtp-retries").pipe(
 const email = Options.choice("email", EMAIL_POLICIES).pipe(
   Options.withDescription(
     "When to send the email: always, on-findings (an unsuppressed finding of severity low or above), on-change " +
-      "(an unsuppressed finding new or resolved since the previous report) or never. " +
+      "(an unsuppressed finding new, resolved or changed in severity since the previous report) or never. " +
       "Default: on-findings when MAIL_TO is set, otherwise never. Env: MAIL_POLICY or AUDIT_EMAIL."
   ),
   Options.withFallbackConfig(

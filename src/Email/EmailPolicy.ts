@@ -43,25 +43,33 @@ export const decideEmail = (policy: EmailPolicy, run: AuditRun, previousEmailUnd
         : { _tag: "Skip", reason: `no finding of severity ${ON_FINDINGS_THRESHOLD} or above (--email on-findings)` }
     }
     case "on-change": {
-      // Suppressed findings coming or going are accepted exceptions, not news.
-      const { newUnsuppressed, resolvedUnsuppressed, unsuppressedAgain } = run.changes
-      if (unsuppressedAgain > 0 && newUnsuppressed + resolvedUnsuppressed === 0) {
+      // Suppressed findings coming, going or changing severity are accepted exceptions, not news. A change of
+      // severity either way is: an escalation needs acting on sooner, and one that fell is as much news as one gone.
+      const { newUnsuppressed, resolvedUnsuppressed, escalatedUnsuppressed, deEscalatedUnsuppressed } = run.changes
+      const { unsuppressedAgain } = run.changes
+      const news = newUnsuppressed + resolvedUnsuppressed + escalatedUnsuppressed + deEscalatedUnsuppressed
+      if (unsuppressedAgain > 0 && news === 0) {
         return {
           _tag: "Send",
           reason: `${unsuppressedAgain} finding${unsuppressedAgain === 1 ? " is" : "s are"} no longer suppressed`
         }
       }
-      if (newUnsuppressed + resolvedUnsuppressed === 0 && previousEmailUndelivered !== undefined) {
+      if (news === 0 && previousEmailUndelivered !== undefined) {
         return { _tag: "Send", reason: `the audit email of ${previousEmailUndelivered} may not have been delivered` }
       }
-      return newUnsuppressed + resolvedUnsuppressed > 0
+      return news > 0
         ? {
             _tag: "Send",
             reason:
               `${newUnsuppressed} new and ${resolvedUnsuppressed} resolved since the previous report` +
+              (escalatedUnsuppressed > 0 ? `, ${escalatedUnsuppressed} escalated` : "") +
+              (deEscalatedUnsuppressed > 0 ? `, ${deEscalatedUnsuppressed} de-escalated` : "") +
               (unsuppressedAgain > 0 ? `, ${unsuppressedAgain} no longer suppressed` : "")
           }
-        : { _tag: "Skip", reason: "nothing new or resolved since the previous report (--email on-change)" }
+        : {
+            _tag: "Skip",
+            reason: "nothing new, resolved or changed in severity since the previous report (--email on-change)"
+          }
     }
   }
 }

@@ -14,7 +14,7 @@ import { join } from "node:path"
 import { Effect, type Scope } from "effect"
 import { freeArrayBuffer, growArrayBuffer } from "../Audit/ArrayBufferMemory.js"
 import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
-import type { AnnotatedFinding } from "../Audit/FindingAnnotations.js"
+import type { AnnotatedFinding, FindingChange } from "../Audit/FindingAnnotations.js"
 import { SEVERITIES, type Severity, severityRank } from "../Audit/Severity.js"
 import { csvRecord } from "./Csv.js"
 import { findingRow } from "./CsvColumns.js"
@@ -48,8 +48,8 @@ export interface FindingCounts {
  */
 export interface SpooledFinding {
   readonly severity: Severity
-  /** Whether the ledger marked it new since the previous report. */
-  readonly isNew: boolean
+  /** What the ledger marked it against the previous report. */
+  readonly change: FindingChange
   readonly suppressed: boolean
   /** Its line in the JSON report: `JSON.stringify` of the finding, as UTF-8. */
   readonly json: Uint8Array
@@ -85,13 +85,19 @@ const codeIndex = new Map<FindingCode, number>(FINDING_CODES.map((code, index) =
 const ALPHABETICAL_CODES = [...FINDING_CODES].sort()
 const codePlace = Uint8Array.from(FINDING_CODES, (code) => ALPHABETICAL_CODES.indexOf(code))
 
-const NEW = 1
-const SUPPRESSED = 2
+/** A finding's flags: its change in the low two bits (its place in CHANGES), then whether it is suppressed. */
+const CHANGES: ReadonlyArray<FindingChange> = ["unchanged", "new", "escalated", "de-escalated"]
+const CHANGE_MASK = 3
+const SUPPRESSED = 4
+
+/** Unchanged and new, nearly every finding, are told by one comparison each. */
+const changeIndex = (change: FindingChange): number =>
+  change === "unchanged" ? 0 : change === "new" ? 1 : change === "escalated" ? 2 : 3
 
 /** One place in a batch, filled again for every batch. */
 class BatchEntry implements SpooledFinding {
   severity: Severity = "info"
-  isNew = false
+  change: FindingChange = "unchanged"
   suppressed = false
   json: Uint8Array = new Uint8Array(0)
   csv: Uint8Array = new Uint8Array(0)
@@ -221,7 +227,7 @@ export const makeFindingSpool = (
       ranks.push(severityRank(finding.severity))
       codes.push(codeIndex.get(finding.finding) ?? 0)
       keys.add(finding.email ?? "", finding.userId ?? "")
-      flags.push((finding.change === "new" ? NEW : 0) | (finding.suppressed ? SUPPRESSED : 0))
+      flags.push(changeIndex(finding.change) | (finding.suppressed ? SUPPRESSED : 0))
       offsets.push(written + stored)
       const jsonLength = store.write(json, stored, "utf8")
       const csvLength = store.write(csv, stored + jsonLength, "utf8")
@@ -339,7 +345,7 @@ export const makeFindingSpool = (
                 batch[position] = entry
                 const both = bytes[position] as Uint8Array
                 entry.severity = SEVERITIES[ranks.at(index)] ?? "info"
-                entry.isNew = (flags.at(index) & NEW) !== 0
+                entry.change = CHANGES[flags.at(index) & CHANGE_MASK] ?? "unchanged"
                 entry.suppressed = (flags.at(index) & SUPPRESSED) !== 0
                 entry.json = both.subarray(0, jsonLengths.at(index))
                 entry.csv = both.subarray(entry.json.length)

@@ -106,6 +106,64 @@ describe("what changed since the last run", () => {
     expect(rows[1]).toMatchObject({ change: "unchanged", first_seen: first.run.startedAt, suppressed: "false" })
   })
 
+  it("marks a finding whose severity rose escalated, counts it apart, and takes it for news for --email on-change", async () => {
+    // An invitation two days old is low; ten days on, past --pending-days, the same finding is medium.
+    const invited = [
+      person("invited", { status: "FORCE_CHANGE_PASSWORD", createdAt: daysAgo(2), lastLoggedInAt: null })
+    ]
+    const first = await auditOf(invited)
+    expect(findingsOf(first).map((finding) => [finding.id, finding.severity])).toEqual([
+      ["PENDING_STATUS:invited", "low"]
+    ])
+    const second = await auditOf(invited, parameters({ asOf: AS_OF + 10 * DAY }))
+    const findings = findingsOf(second)
+    expect(findings.map((finding) => [finding.severity, finding.change, finding.firstSeen])).toEqual([
+      ["medium", "escalated", first.run.startedAt]
+    ])
+    const rows = parse(readFileSync(second.reports.csv, "utf8"), { bom: true, columns: true }) as Array<
+      Record<string, string>
+    >
+    expect(rows.map((row) => row.change)).toEqual(["escalated"])
+    expect(runOf(second).changes).toMatchObject({
+      new: 0,
+      escalated: 1,
+      deEscalated: 0,
+      unchanged: 0,
+      escalatedUnsuppressed: 1,
+      resolved: []
+    })
+    expect(formatRunSummary(second.run, [])).toContain(
+      "Changes since the previous report: 0 new, 1 escalated, 0 unchanged, 0 resolved"
+    )
+    expect(decideEmail("on-change", second.run)).toEqual({
+      _tag: "Send",
+      reason: "0 new and 0 resolved since the previous report, 1 escalated"
+    })
+    // Listed with the news an email shows.
+    expect(second.fresh.map((finding) => [finding.id, finding.change])).toEqual([
+      ["PENDING_STATUS:invited", "escalated"]
+    ])
+    // The same severity again: unchanged, and no news.
+    const third = await auditOf(invited, parameters({ asOf: AS_OF + 11 * DAY }))
+    expect(findingsOf(third).map((finding) => finding.change)).toEqual(["unchanged"])
+    expect(decideEmail("on-change", third.run)._tag).toBe("Skip")
+  })
+
+  it("marks a finding whose severity fell de-escalated", async () => {
+    const stale = { lastLoggedInAt: daysAgo(200) }
+    await auditOf([person("demoted", { ...stale, role: { name: "Admin" } })])
+    const second = await auditOf([person("demoted", stale)])
+    expect(findingsOf(second).map((finding) => [finding.id, finding.severity, finding.change])).toEqual([
+      ["STALE_LOGIN:demoted", "medium", "de-escalated"]
+    ])
+    expect(runOf(second).changes).toMatchObject({ new: 0, escalated: 0, deEscalated: 1, unchanged: 0 })
+    expect(runOf(second).changes.resolved.map((finding) => finding.id)).toEqual(["PRIVILEGED_ROLE:demoted"])
+    expect(formatRunSummary(second.run, [])).toContain(
+      "Changes since the previous report: 0 new, 1 de-escalated, 0 unchanged, 1 resolved"
+    )
+    expect(second.fresh).toEqual([])
+  })
+
   it("does not take stale logins for resolved when the API stops sending login data, nor for new when it is back", async () => {
     const others = Array.from({ length: 10 }, (_, index) => `user-${index}`)
     const withLogins = [

@@ -558,6 +558,32 @@ describe("users without an id", () => {
   })
 })
 
+describe("findings of one id in the previous report", () => {
+  it("are not said to have changed severity: which of them a finding continues is not known", async () => {
+    // Two records without an id, of one address: their STALE_LOGIN findings share an id, one high, one medium.
+    const stale = { id: undefined, email: "shared@example.com", lastLoggedInAt: daysAgo(200) }
+    const users = [wire("a", { ...stale, role: { name: "Admin" } }), wire("b", stale)]
+    const twice = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            json(200, { results: request.path === "/roles" ? [] : users })
+          )
+          const first = yield* audit(server.url, "token")
+          return [first, yield* audit(server.url, "token")] as const
+        })
+      )
+    )
+    const second = readReports(twice[1]).json
+    expect(second.findings.map((finding) => [finding.finding, finding.severity, finding.change])).toEqual([
+      ["STALE_LOGIN", "high", "unchanged"],
+      ["STALE_LOGIN", "medium", "unchanged"],
+      ["PRIVILEGED_ROLE", "info", "unchanged"]
+    ])
+    expect(second.run.changes).toMatchObject({ escalated: 0, deEscalated: 0 })
+  })
+})
+
 /** An audit of the users with these ids, one to a page, in this order. */
 const auditOnePerPage = (order: ReadonlyArray<string>) =>
   Effect.runPromise(

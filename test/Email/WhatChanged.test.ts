@@ -32,8 +32,12 @@ const changes = (overrides: Partial<AuditRun["changes"]>): Partial<AuditRun> => 
     previousReport: "/reports/user-audit-20260629T020000Z.json",
     previousReportProblem: null,
     new: 0,
+    escalated: 0,
+    deEscalated: 0,
     unchanged: 3,
     newUnsuppressed: 0,
+    escalatedUnsuppressed: 0,
+    deEscalatedUnsuppressed: 0,
     resolved: [],
     resolvedUnsuppressed: 0,
     notJudged: [],
@@ -57,7 +61,7 @@ describe("--email on-change", () => {
     [
       { newUnsuppressed: 0, resolvedUnsuppressed: 0 },
       "Skip",
-      "nothing new or resolved since the previous report (--email on-change)"
+      "nothing new, resolved or changed in severity since the previous report (--email on-change)"
     ],
     [{ new: 2, newUnsuppressed: 2 }, "Send", "2 new and 0 resolved since the previous report"],
     [{ resolved: [RESOLVED], resolvedUnsuppressed: 1 }, "Send", "0 new and 1 resolved since the previous report"],
@@ -65,7 +69,19 @@ describe("--email on-change", () => {
     [
       { new: 1, newUnsuppressed: 0, resolved: [{ ...RESOLVED, suppressed: true }] },
       "Skip",
-      "nothing new or resolved since the previous report (--email on-change)"
+      "nothing new, resolved or changed in severity since the previous report (--email on-change)"
+    ],
+    // A finding whose severity changed is news, either way; a suppressed one is not.
+    [{ escalated: 1, escalatedUnsuppressed: 1 }, "Send", "0 new and 0 resolved since the previous report, 1 escalated"],
+    [
+      { new: 1, newUnsuppressed: 1, deEscalated: 2, deEscalatedUnsuppressed: 2 },
+      "Send",
+      "1 new and 0 resolved since the previous report, 2 de-escalated"
+    ],
+    [
+      { escalated: 1, escalatedUnsuppressed: 0 },
+      "Skip",
+      "nothing new, resolved or changed in severity since the previous report (--email on-change)"
     ]
   ] as const)("%o: %s", ([overrides, decision, reason]) =>
     Effect.gen(function* () {
@@ -126,6 +142,35 @@ describe("the 'what changed' section", () => {
         expect(part).toContain("gone@acme.example")
         expect(part).toContain("unknown")
       }
+    })
+  )
+
+  it.scoped("counts and lists findings whose severity rose, apart from new ones", () =>
+    Effect.gen(function* () {
+      const escalated = finding({
+        userId: "u-up",
+        email: "up@acme.example",
+        severity: "medium",
+        change: "escalated",
+        finding: "PENDING_STATUS"
+      })
+      const outcome = yield* writeOutcome(
+        yield* reportDirectory,
+        [escalated, finding({ userId: "u-new", email: "new@acme.example" })],
+        changes({ new: 1, newUnsuppressed: 1, escalated: 1, escalatedUnsuppressed: 1, deEscalated: 2 })
+      )
+      const { html, text } = yield* bodies(outcome)
+      for (const part of [html, text]) {
+        expect(part).toContain("up@acme.example")
+        expect(part).toContain("De-escalated")
+      }
+      // Under its own heading, not among the new ones; in plain text, where records have none, marked.
+      expect(html.indexOf("up@acme.example")).toBeGreaterThan(html.indexOf("Escalated finding"))
+      expect(html.indexOf("new@acme.example")).toBeLessThan(html.indexOf("Escalated finding"))
+      expect(text).toContain("[MEDIUM] PENDING_STATUS (escalated)")
+      expect(text).not.toContain("STALE_LOGIN (escalated)")
+      const none = yield* writeOutcome(yield* reportDirectory, [finding()], changes({}))
+      for (const part of Object.values(yield* bodies(none))) expect(part).not.toMatch(/escalated/i)
     })
   )
 

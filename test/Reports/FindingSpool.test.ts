@@ -34,7 +34,7 @@ const finding = (index: number, detail: string): Finding & FindingAnnotations =>
   detail,
   id: `STALE_LOGIN:u${index}`,
   firstSeen: "2025-06-01T00:00:00.000Z",
-  change: index % 2 === 0 ? "new" : "unchanged",
+  change: (["new", "unchanged", "escalated", "de-escalated"] as const)[index % 4] ?? "new",
   suppressed: index % 5 === 0,
   suppressionReason: index % 5 === 0 ? 'accepted, "quoted"' : null,
   controls: ["CIS 5.3"]
@@ -69,9 +69,9 @@ it.each([
               // Each comes with its JSON line as JSON.stringify writes it, its CSV record, and its marks.
               expect(Buffer.from(spooled.json).toString("utf8")).toBe(JSON.stringify(item))
               expect(Buffer.from(spooled.csv).toString("utf8")).toBe(csvRecord(findingRow(item)))
-              expect([spooled.severity, spooled.isNew, spooled.suppressed]).toEqual([
+              expect([spooled.severity, spooled.change, spooled.suppressed]).toEqual([
                 item.severity,
-                item.change === "new",
+                item.change,
                 item.suppressed
               ])
               out.push(item)

@@ -100,8 +100,12 @@ export const writeOutcome = (
           previousReport: null,
           previousReportProblem: null,
           new: counts.total,
+          escalated: 0,
+          deEscalated: 0,
           unchanged: 0,
           newUnsuppressed: counts.total,
+          escalatedUnsuppressed: 0,
+          deEscalatedUnsuppressed: 0,
           resolved: [],
           resolvedUnsuppressed: 0,
           notJudged: [],
@@ -120,7 +124,7 @@ export const writeOutcome = (
       })
       // By RunAudit's own rules (test/Audit/RunAudit.test.ts): accepted exceptions do not alert.
       const urgent = [...findings].filter(needsAction).sort(reportOrder)
-      const fresh = [...findings].filter((item) => isNews({ ...item, isNew: item.change === "new" })).sort(reportOrder)
+      const fresh = [...findings].filter(isNews).sort(reportOrder)
       return { run: fullRun, reports, excludedCodes: new Set(), urgent, fresh }
     })
   )
