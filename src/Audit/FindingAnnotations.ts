@@ -2,7 +2,8 @@
  * What a run adds to each finding beyond the rules: a stable id, whether it is new since the last run (or its
  * severity changed), whether a suppression covers it, and the controls it is evidence for.
  */
-import type { Finding, FindingCode } from "./Finding.js"
+import { createHash } from "node:crypto"
+import type { Finding, FindingCode, FindingSubject } from "./Finding.js"
 import { type Severity, severityRank } from "./Severity.js"
 
 /**
@@ -16,7 +17,10 @@ export const severityChange = (before: Severity, now: Severity): FindingChange =
   severityRank(now) > severityRank(before) ? "escalated" : "de-escalated"
 
 export interface FindingAnnotations {
-  /** `<code>:<user id>` (or `<code>:email:<email>` when the id is unknown, or `<code>` for run-level findings). */
+  /**
+   * `<code>:<user id>`, or `<code>:email:<email>` when the id is unknown, `<code>:record:<digest>` when the email is
+   * too (see `findingId`), or `<code>` for run-level findings.
+   */
   readonly id: string
   /** When this finding was first reported, ISO 8601 UTC, carried forward from earlier reports. */
   readonly firstSeen: string
@@ -28,14 +32,54 @@ export interface FindingAnnotations {
 
 export type AnnotatedFinding = Finding & FindingAnnotations
 
-/** Stable across runs: the same user with the same problem gets the same id, whatever the detail says. */
-export const findingId = (finding: {
-  readonly finding: FindingCode
-  readonly userId: string | null
-  readonly email: string | null
-}): string =>
-  finding.userId !== null && finding.userId !== ""
-    ? `${finding.finding}:${finding.userId}`
-    : finding.email !== null
-      ? `${finding.finding}:email:${finding.email.toLowerCase()}`
-      : finding.finding
+/** What of a finding's user its id is made of. */
+export type FindingIdentity = Pick<FindingSubject, "userId" | "email" | "givenName" | "familyName" | "createdAt">
+
+/** Findings about the run as a whole, of no user: their id is their code alone. */
+const RUN_LEVEL: ReadonlySet<FindingCode> = new Set(["LOGIN_DATA_MISSING"])
+
+export const isRunLevel = (code: FindingCode): boolean => RUN_LEVEL.has(code)
+
+/** Whether the record holds neither an id nor an email (one that failed validation, or is not an object at all). */
+const isUnidentified = (code: FindingCode, user: FindingIdentity): boolean =>
+  (user.userId === null || user.userId === "") && (user.email === null || user.email === "") && !RUN_LEVEL.has(code)
+
+/**
+ * Stable across runs: the same user with the same problem gets the same id, whatever the detail says. By the user's
+ * id, else its email in any case (Panther compares addresses without case), else, for a record with neither, by
+ * what else names the account and does not change as it is used: its names and when it was created (`record:` and
+ * a digest of them; see `makeFindingIds` for records alike in those too). Such a record's findings are still told
+ * from another's and matched with the previous report's while the record stays the same; taking them for new every
+ * run instead would also call the previous ones resolved every run, and send `--email on-change` every night.
+ */
+export const findingId = (code: FindingCode, user: FindingIdentity): string =>
+  user.userId !== null && user.userId !== ""
+    ? `${code}:${user.userId}`
+    : user.email !== null && user.email !== ""
+      ? `${code}:email:${user.email.toLowerCase()}`
+      : RUN_LEVEL.has(code)
+        ? code
+        : `${code}:record:${recordDigest(user)}`
+
+const recordDigest = (user: FindingIdentity): string =>
+  createHash("sha256")
+    .update(JSON.stringify([user.givenName, user.familyName, user.createdAt]))
+    .digest("hex")
+    .slice(0, 16)
+
+/**
+ * Ids for one run's findings: `findingId`, made distinct for records with neither id nor email that are alike in
+ * all the id is made of (two records that are not objects, say): the second such finding of a code gets `:2`, the
+ * third `:3`, in the order the API sent them, which keeps them apart in the report and, the list unchanged, from
+ * run to run.
+ */
+export const makeFindingIds = (): ((code: FindingCode, user: FindingIdentity) => string) => {
+  const alike = new Map<string, number>()
+  return (code, user) => {
+    const id = findingId(code, user)
+    if (!isUnidentified(code, user)) return id
+    const count = (alike.get(id) ?? 0) + 1
+    alike.set(id, count)
+    return count === 1 ? id : `${id}:${count}`
+  }
+}

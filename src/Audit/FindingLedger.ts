@@ -7,7 +7,7 @@ import { type FindingSpool, makeFindingSpool } from "../Reports/FindingSpool.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { controlsFor } from "./Controls.js"
 import { FINDING_CODES, type Finding, type FindingCode } from "./Finding.js"
-import { type AnnotatedFinding, type FindingChange, findingId, severityChange } from "./FindingAnnotations.js"
+import { type AnnotatedFinding, type FindingChange, makeFindingIds, severityChange } from "./FindingAnnotations.js"
 import type { PreviousFinding, PreviousReportLookup } from "./PreviousReport.js"
 import { SEVERITIES, type Severity } from "./Severity.js"
 import {
@@ -105,15 +105,16 @@ export const makeFindingLedger = (options: {
       sharedIds.has(id) ? "unchanged" : severityChange(previous.severity, now)
     // The ids of previous findings found again; the others were resolved. Ids are not unique within a run when users
     // have no id (the API's User makes it optional; Panther sends one): records without an id share one by email,
-    // or by code alone without an email, and all of them count as the previous finding of that id.
+    // and all of them count as the previous finding of that id. Records with no email either get ids of their own.
     const matchedIds = new Set<string>()
+    const findingId = makeFindingIds()
     // Counts by code, severity, suppression and change: enough to answer every total after exclusions.
     const tally = new Map<string, number>()
     /** By code, so that excluded codes can be left out: see `unsuppressedAgain`. */
     const unsuppressedAgain = new Map<FindingCode, number>()
 
     const annotate = (finding: Finding): AnnotatedFinding => {
-      const id = findingId(finding)
+      const id = findingId(finding.finding, finding)
       const previous = previousFindings.get(id)
       if (previous !== undefined) matchedIds.add(id)
       const entry = finding.userId === null && finding.email === null ? undefined : matcher.match(finding)

@@ -122,6 +122,8 @@ const severities: ReadonlySet<unknown> = new Set(SEVERITIES)
 const isFindingCode = (value: unknown): value is FindingCode => findingCodes.has(value)
 const isSeverity = (value: unknown): value is Severity => severities.has(value)
 
+const textOrNull = (value: unknown): string | null => (typeof value === "string" ? value : null)
+
 /** The finding's fields a comparison needs; undefined when its code or severity is not one this tool writes. */
 const readFinding = (
   value: unknown,
@@ -131,9 +133,19 @@ const readFinding = (
   // An edited report's unknown severity would otherwise reach the email's tables, which have no colour for it.
   if (!isRecord(value) || !isFindingCode(value.finding) || !isSeverity(value.severity)) return undefined
   const finding = value.finding
-  const userId = typeof value.userId === "string" ? value.userId : null
-  const email = typeof value.email === "string" ? value.email : null
-  const id = typeof value.id === "string" ? value.id : findingId({ finding, userId, email })
+  const userId = textOrNull(value.userId)
+  const email = textOrNull(value.email)
+  // A report written before ids were recorded: the id this finding has now.
+  const id =
+    typeof value.id === "string"
+      ? value.id
+      : findingId(finding, {
+          userId,
+          email,
+          givenName: textOrNull(value.givenName),
+          familyName: textOrNull(value.familyName),
+          createdAt: textOrNull(value.createdAt)
+        })
   // Reports written before first-seen tracking have none: the finding was seen at least as early as that run.
   const firstSeen = readFirstSeen(value.firstSeen, bounds)
   if ("problem" in firstSeen) rejected.add(id, firstSeen.problem)

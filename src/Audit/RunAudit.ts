@@ -37,7 +37,7 @@ import { permissionWarnings, privilegeWarnings, suppressionWarnings } from "./Ru
 import { makeSeenIds } from "./SeenIds.js"
 import { isAtLeast, type Severity } from "./Severity.js"
 import type { SuppressionEntry } from "./Suppressions.js"
-import { type FailedValidation, reportedAs } from "./UserFacts.js"
+import type { FailedValidation } from "./UserFacts.js"
 
 export interface AuditOutcome {
   readonly run: AuditRun
@@ -277,17 +277,21 @@ export const runAudit = (
                 user = record.readable
                 failed = failedValidation(record)
               }
+              let withoutLogin = false
               if (user.enabled) {
                 totals.enabled++
                 if (user.lastLoggedInAt !== undefined) {
                   if (enabledWithLogin++ === 0) loginless.clear()
-                } else if (enabledWithLogin === 0) {
-                  const id = findingId({ finding: "STALE_LOGIN", ...reportedAs(user, failed) })
-                  if (ledger.hadBefore(id)) loginless.add(id)
-                }
+                } else withoutLogin = enabledWithLogin === 0
                 if (!user.role.id && !user.role.name) enabledWithoutRole++
               } else totals.deactivated++
               const judgement = judgeUser(user, parameters, privilegePolicy, failed)
+              if (withoutLogin) {
+                // The id its STALE_LOGIN has, of the user as the reports name it (a record without id nor email
+                // by its names: see `findingId`; of records alike in those too, the first one's).
+                const id = findingId("STALE_LOGIN", judgement.facts.subject)
+                if (ledger.hadBefore(id)) loginless.add(id)
+              }
               // A record that failed validation or holds an unparseable timestamp is invalid; a deactivated user is
               // not judged, so has no INVALID_RECORD finding, and is not counted as invalid or privileged either.
               if (user.enabled && judgement.facts.problems.length > 0) totals.invalid++

@@ -5,7 +5,9 @@
 import { basename, dirname } from "node:path"
 import type { AuditRun } from "../Audit/AuditRun.js"
 import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.js"
+import { isRunLevel } from "../Audit/FindingAnnotations.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
+import type { PreviousFinding } from "../Audit/PreviousReport.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
 import { deactivatedCount } from "../Audit/RunSummary.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
@@ -180,6 +182,16 @@ const urgentSection = (outcome: AuditOutcome): Section => {
   return { title, blocks: [...blocks, ...suppressedNote] }
 }
 
+/** Whom a resolved finding was about: its email, else its user id; a run-level one is the whole run's. */
+const resolvedUser = (finding: PreviousFinding): string =>
+  finding.email !== null && finding.email !== ""
+    ? finding.email
+    : finding.userId !== null && finding.userId !== ""
+      ? finding.userId
+      : isRunLevel(finding.finding)
+        ? "(whole run)"
+        : "(no id or email)"
+
 /** A count of findings and how many are not suppressed, as a fact; none when there are none. */
 const someOf = (label: string, count: number, unsuppressed: number): Array<[string, string]> =>
   count > 0 ? [[label, `${count} (${unsuppressed} not suppressed)`]] : []
@@ -246,7 +258,7 @@ const changesSection = (outcome: AuditOutcome): Section => {
       headers: [{ text: "Resolved finding" }, { text: "User" }, { text: "First seen" }],
       rows: resolved.map((finding) => [
         { text: finding.finding, badge: finding.severity },
-        { text: cleanText(finding.email ?? finding.userId ?? "(whole run)") },
+        { text: cleanText(resolvedUser(finding)) },
         // Null when the previous report's was not taken (see FirstSeen.ts).
         { text: finding.firstSeen === null ? "unknown" : formatInstant(finding.firstSeen) }
       ]),

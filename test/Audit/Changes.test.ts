@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { AuditParameters } from "../../src/Audit/AuditParameters.js"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { CONTROLS } from "../../src/Audit/Controls.js"
-import { type AnnotatedFinding, findingId } from "../../src/Audit/FindingAnnotations.js"
+import { type AnnotatedFinding, findingId, makeFindingIds } from "../../src/Audit/FindingAnnotations.js"
 import { parameterChangeWarning, privilegeSourceWarning } from "../../src/Audit/ParameterChanges.js"
 import { latestReportName, reportsAheadOf } from "../../src/Audit/PreviousReport.js"
 import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
@@ -371,13 +371,27 @@ describe("what changed since the last run", () => {
     expect(reportsAheadOf(later, started)).toEqual(["user-audit-20260630T020501Z.json"])
   })
 
-  it("gives a finding an id by user id, else by email in any case, else by code alone", () => {
-    expect(findingId({ finding: "STALE_LOGIN", userId: "u-1", email: "Ada@Example.com" })).toBe("STALE_LOGIN:u-1")
+  it("gives a finding an id by user id, else by email in any case, else by what else names the record", () => {
+    const user = { userId: "u-1", email: "Ada@Example.com", givenName: "Ada", familyName: "Lovelace", createdAt: null }
+    expect(findingId("STALE_LOGIN", user)).toBe("STALE_LOGIN:u-1")
     // Panther compares addresses without case: an address that only changed case is the same user's.
-    expect(findingId({ finding: "STALE_LOGIN", userId: null, email: "Ada@Example.com" })).toBe(
-      "STALE_LOGIN:email:ada@example.com"
-    )
-    expect(findingId({ finding: "LOGIN_DATA_MISSING", userId: null, email: null })).toBe("LOGIN_DATA_MISSING")
+    expect(findingId("STALE_LOGIN", { ...user, userId: null })).toBe("STALE_LOGIN:email:ada@example.com")
+    // Run-level findings have no user: the code alone.
+    const none = { userId: null, email: null, givenName: null, familyName: null, createdAt: null }
+    expect(findingId("LOGIN_DATA_MISSING", none)).toBe("LOGIN_DATA_MISSING")
+    // A record with neither id nor email (an empty one names no one either): by its names and creation, so two
+    // users' are told apart, and the same record keeps its id.
+    const nameless = { ...user, userId: "", email: null }
+    expect(findingId("STALE_LOGIN", nameless)).toMatch(/^STALE_LOGIN:record:[0-9a-f]{16}$/)
+    expect(findingId("STALE_LOGIN", { ...nameless, email: "" })).toBe(findingId("STALE_LOGIN", nameless))
+    expect(findingId("STALE_LOGIN", { ...nameless, familyName: "Byron" })).not.toBe(findingId("STALE_LOGIN", nameless))
+    // Records alike in all of that too are kept apart within a run, in the order they came.
+    const ids = makeFindingIds()
+    expect([ids("INVALID_RECORD", none), ids("INVALID_RECORD", none), ids("STALE_LOGIN", user)]).toEqual([
+      findingId("INVALID_RECORD", none),
+      `${findingId("INVALID_RECORD", none)}:2`,
+      "STALE_LOGIN:u-1"
+    ])
   })
 
   it("does not compare with a report of another Panther, and says so", async () => {

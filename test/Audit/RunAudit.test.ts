@@ -558,6 +558,51 @@ describe("users without an id", () => {
   })
 })
 
+describe("records with neither an id nor an email", () => {
+  it("give each user's findings ids of their own, kept from run to run, so one user's are never another's", async () => {
+    // Two users whose records lost both id and email, told apart by what else they hold; and two records that are
+    // not objects at all, alike.
+    const nameless = (familyName: string) =>
+      wire(familyName, { id: undefined, email: undefined, familyName, lastLoggedInAt: daysAgo(200) })
+    let users: Array<unknown> = [nameless("Ames"), nameless("Bell"), 42, 42]
+    const [first, second, third] = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            json(200, { results: request.path === "/roles" ? [] : users })
+          )
+          const runs: Array<AuditOutcome> = []
+          runs.push(yield* audit(server.url, "token"))
+          runs.push(yield* audit(server.url, "token"))
+          // Bell's record is gone, and one of the two that are not objects.
+          users = [nameless("Ames"), 42]
+          runs.push(yield* audit(server.url, "token"))
+          return runs.map((outcome) => readReports(outcome).json)
+        })
+      )
+    )
+    const findings = first?.findings ?? []
+    // Ames and Bell: STALE_LOGIN and INVALID_RECORD each; the two non-objects: INVALID_RECORD each.
+    expect(findings.map((finding) => finding.finding).sort()).toEqual([
+      ...Array.from({ length: 4 }, () => "INVALID_RECORD"),
+      "STALE_LOGIN",
+      "STALE_LOGIN"
+    ])
+    expect(new Set(findings.map((finding) => finding.id)).size).toBe(findings.length)
+    // The same records again: the same ids, every finding unchanged.
+    expect(second?.findings.map((finding) => finding.id).sort()).toEqual(findings.map((finding) => finding.id).sort())
+    expect(second?.findings.map((finding) => finding.change)).toEqual(findings.map(() => "unchanged"))
+    // Bell's findings are resolved, not taken for Ames's; Ames's stay unchanged.
+    const idsOf = (familyName: string) =>
+      findings.filter((finding) => finding.familyName === familyName).map((finding) => finding.id)
+    const resolved = third?.run.changes.resolved.map((finding) => finding.id) ?? []
+    expect(resolved).toEqual(expect.arrayContaining(idsOf("Bell")))
+    expect(resolved).toHaveLength(3)
+    for (const id of idsOf("Ames")) expect(resolved).not.toContain(id)
+    expect(third?.findings.map((finding) => finding.change)).toEqual(["unchanged", "unchanged", "unchanged"])
+  })
+})
+
 describe("findings of one id in the previous report", () => {
   it("are not said to have changed severity: which of them a finding continues is not known", async () => {
     // Two records without an id, of one address: their STALE_LOGIN findings share an id, one high, one medium.

@@ -131,6 +131,27 @@ describe("the 'what changed' section", () => {
     })
   )
 
+  it.scoped("names a resolved finding of a record with neither id nor email as such, not as the whole run's", () =>
+    Effect.gen(function* () {
+      const nameless = { ...RESOLVED, id: "STALE_LOGIN:record:0123456789abcdef", userId: null, email: null }
+      const run = {
+        ...RESOLVED,
+        id: "LOGIN_DATA_MISSING",
+        finding: "LOGIN_DATA_MISSING" as const,
+        userId: null,
+        email: null
+      }
+      const outcome = yield* writeOutcome(
+        yield* reportDirectory,
+        [finding()],
+        changes({ resolved: [nameless, run], resolvedUnsuppressed: 2 })
+      )
+      const { text } = yield* bodies(outcome)
+      expect(text).toMatch(/STALE_LOGIN\n\s+User: \(no id or email\)/)
+      expect(text).toMatch(/LOGIN_DATA_MISSING\n\s+User: \(whole run\)/)
+    })
+  )
+
   it.scoped("says a resolved finding's first sighting is unknown when the previous report's was not taken", () =>
     Effect.gen(function* () {
       const outcome = yield* writeOutcome(

@@ -37,7 +37,7 @@ export const finding = (overrides: Partial<AnnotatedFinding> = {}): AnnotatedFin
     ...overrides
   }
   return {
-    id: findingId(base),
+    id: findingId(base.finding, base),
     firstSeen: "2026-06-30T12:00:00.000Z",
     change: "new",
     suppressed: false,
