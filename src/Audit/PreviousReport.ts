@@ -31,6 +31,7 @@ import {
   readPrivilegeSource,
   readRecordedParameters
 } from "./ParameterChanges.js"
+import { choosePreviousReport, type DatedReport } from "./PreviousReportChoice.js"
 import { SEVERITIES, type Severity } from "./Severity.js"
 
 export interface PreviousFinding {
@@ -88,6 +89,12 @@ export type PreviousReportLookup = (
    * now. Not compared with, and worth a warning: the run's own report is stamped before them.
    */
   readonly aheadOfClock?: ReadonlyArray<string>
+  /** The report chosen to compare with (PreviousReportChoice.ts), with its as-of, even when it could not be read. */
+  readonly chosen?: DatedReport
+  /** Reports as of after the run's as-of: not compared with, and worth a warning. */
+  readonly datedAfterAsOf?: ReadonlyArray<DatedReport>
+  /** Reports written after the chosen one but as of an earlier instant (a backdated run): worth a warning. */
+  readonly passedOver?: ReadonlyArray<DatedReport>
 }
 
 /** Findings reports (`.json`) stamped after a run started at `notAfter`: not taken for the previous. */
@@ -99,7 +106,8 @@ export const reportsAheadOf = (names: ReadonlyArray<string>, notAfter: number): 
 
 /**
  * The newest findings report by its stamp (and, within one second, its `-N` suffix), as retention reads names,
- * leaving out those stamped after `notAfter` (`reportsAheadOf`).
+ * leaving out those stamped after `notAfter` (`reportsAheadOf`): the one written last, clocks allowing. Not always
+ * the one a run compares with, which goes by the reports' as-of (PreviousReportChoice.ts).
  */
 export const latestReportName = (
   names: ReadonlyArray<string>,
@@ -389,15 +397,17 @@ const parseReportLines = async (path: string, thisRunStartedAt: number): Promise
 }
 
 /**
- * The newest report in `directory` not stamped after `runStartedAt`, and whether its run's email was left
- * undelivered. A report of another Panther (another host or path prefix than `apiBaseUrl`'s) is not compared with:
- * its findings would all pass for resolved, and this one's for new. Nor is one stamped after this run started:
- * taken as the newest, it would stay the previous report of every run after this one, each stamped before it.
+ * The report in `directory` as of the latest instant not after `asOf` (PreviousReportChoice.ts), not stamped after
+ * `runStartedAt`, and whether its run's email was left undelivered. A report of another Panther (another host or
+ * path prefix than `apiBaseUrl`'s) is not compared with: its findings would all pass for resolved, and this one's for
+ * new. Nor is one stamped after this run started: taken as the newest, it would stay the previous report of every
+ * run after this one, each stamped before it.
  */
 export const readPreviousReport = (
   directory: string,
   apiBaseUrl?: string,
-  runStartedAt: number = Number.POSITIVE_INFINITY
+  runStartedAt: number = Number.POSITIVE_INFINITY,
+  asOf: number = Number.POSITIVE_INFINITY
 ): Effect.Effect<PreviousReportLookup> =>
   Effect.promise(async (): Promise<PreviousReportLookup> => {
     let names: ReadonlyArray<string>
@@ -411,18 +421,29 @@ export const readPreviousReport = (
         : { _tag: "NotFound", reason: `the report directory could not be listed (${describeFsError(error)})` }
     }
     const ahead = reportsAheadOf(names, runStartedAt)
-    const lookup = await readNewest(directory, names, apiBaseUrl, runStartedAt)
-    return ahead.length === 0 ? lookup : { ...lookup, aheadOfClock: ahead }
+    const { chosen, datedAfterAsOf, passedOver } = choosePreviousReport(directory, names, runStartedAt, asOf)
+    const lookup: PreviousReportLookup =
+      chosen !== undefined
+        ? await readChosen(directory, names, apiBaseUrl, runStartedAt, chosen.name)
+        : datedAfterAsOf.length > 0
+          ? { _tag: "NotFound", reason: "no report in the report directory is as of this run's as-of or before it" }
+          : { _tag: "NotFound", reason: "no previous report in the report directory" }
+    return {
+      ...lookup,
+      ...(ahead.length === 0 ? {} : { aheadOfClock: ahead }),
+      ...(chosen === undefined ? {} : { chosen }),
+      ...(datedAfterAsOf.length === 0 ? {} : { datedAfterAsOf }),
+      ...(passedOver.length === 0 ? {} : { passedOver })
+    }
   })
 
-const readNewest = async (
+const readChosen = async (
   directory: string,
   names: ReadonlyArray<string>,
   apiBaseUrl: string | undefined,
-  runStartedAt: number
+  runStartedAt: number,
+  name: string
 ): Promise<PreviousReportLookup> => {
-  const name = latestReportName(names, runStartedAt)
-  if (name === undefined) return { _tag: "NotFound", reason: "no previous report in the report directory" }
   const path = join(directory, name)
   try {
     // Opening a pipe named like a report would wait for a writer for ever, signals unheard; a link is followed.

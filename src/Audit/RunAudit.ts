@@ -30,6 +30,7 @@ import { instanceLabel } from "./PantherInstance.js"
 import { parameterChangeWarning, privilegeSourceWarning } from "./ParameterChanges.js"
 import { policyOverrideWarning } from "./Policy.js"
 import { type PreviousReportLookup, readPreviousReport } from "./PreviousReport.js"
+import { datedAfterAsOfWarning, passedOverWarning } from "./PreviousReportChoice.js"
 import { makePrivilegePolicy } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
@@ -187,11 +188,17 @@ export const runAudit = (
       const rolesRead = yield* Effect.fork(readRoles(client))
       const previous: PreviousReportLookup =
         options.notComparedBecause === undefined
-          ? yield* readPreviousReport(options.reportDirectory, options.apiBaseUrl, startedAt)
+          ? yield* readPreviousReport(options.reportDirectory, options.apiBaseUrl, startedAt, parameters.asOf)
           : { _tag: "NotFound", reason: options.notComparedBecause }
       const roles = yield* Fiber.join(rolesRead)
       if (roles.warning !== undefined) warnings.push(roles.warning)
       if (previous.aheadOfClock !== undefined) warnings.push(aheadOfClockWarning(previous.aheadOfClock, startedAt))
+      if (previous.datedAfterAsOf !== undefined) {
+        warnings.push(datedAfterAsOfWarning(parameters.asOf, previous.datedAfterAsOf, previous.chosen))
+      }
+      if (previous.passedOver !== undefined && previous.chosen !== undefined) {
+        warnings.push(passedOverWarning(previous.passedOver, previous.chosen))
+      }
       const changedParameters =
         previous._tag === "Found" && previous.report.parameters !== undefined
           ? parameterChangeWarning(basename(previous.report.path), previous.report.parameters, parameters)

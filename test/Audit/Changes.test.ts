@@ -292,6 +292,44 @@ describe("what changed since the last run", () => {
     expect(third.run.changes.new).toBe(0)
   })
 
+  it("compares with the newest report as of before the run, not with a backdated run's written since, and says so", async () => {
+    const users = [person("stale", { lastLoggedInAt: daysAgo(200) })]
+    const nightly = await auditOf(users)
+    // A run backdated a month (a backfill), written after it: the nightly report is as of after it.
+    const backdated = await auditOf(users, parameters({ asOf: AS_OF - 30 * DAY }))
+    expect(backdated.run.changes.previousReport).toBeNull()
+    expect(backdated.run.changes.previousReportProblem).toBe(
+      "no report in the report directory is as of this run's as-of or before it"
+    )
+    expect(backdated.run.warnings).toEqual([
+      `This run is as of ${new Date(AS_OF - 30 * DAY).toISOString()}, before 1 report in the report directory: ` +
+        `${basename(nightly.reports.json)} (as of ${nightly.run.asOf}). It was not compared with, and no report ` +
+        "is as of before this run, so every finding is new."
+    ])
+    // The next nightly run compares with the last nightly one, as of the latest instant before it, and says why.
+    const next = await auditOf(users, parameters({ asOf: AS_OF + DAY }))
+    expect(next.run.changes.previousReport).toBe(nightly.reports.json)
+    expect(next.run.changes).toMatchObject({ new: 0, unchanged: 1 })
+    expect(next.run.warnings).toEqual([
+      `${basename(backdated.reports.json)} (as of ${backdated.run.asOf}) was written after ` +
+        `${basename(nightly.reports.json)} but is as of an earlier instant: a run with --as-of in the past, or on a ` +
+        "clock that was behind. It was not compared with: the newest report as of before this run is " +
+        `${basename(nightly.reports.json)} (as of ${nightly.run.asOf}).`
+    ])
+    // A report written since is the newest either way: nothing is passed over, nothing said.
+    const after = await auditOf(users, parameters({ asOf: AS_OF + 2 * DAY }))
+    expect(after.run.changes.previousReport).toBe(next.reports.json)
+    expect(after.run.warnings).toEqual([])
+    // A backfill between two reports compares with the one before it.
+    const between = await auditOf(users, parameters({ asOf: AS_OF + DAY + 60_000 * 60 }))
+    expect(between.run.changes.previousReport).toBe(next.reports.json)
+    expect(between.run.warnings).toEqual([
+      `This run is as of ${new Date(AS_OF + DAY + 60_000 * 60).toISOString()}, before 1 report in the report ` +
+        `directory: ${basename(after.reports.json)} (as of ${after.run.asOf}). It was not compared with: the newest ` +
+        `report as of before this run is ${basename(next.reports.json)} (as of ${next.run.asOf}).`
+    ])
+  })
+
   it("warns when the previous report decided privilege another way, as when roles could not be read", async () => {
     const users = [person("admin", { role: { name: "Admin" } })]
     const first = await auditOf(users)

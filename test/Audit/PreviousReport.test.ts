@@ -6,10 +6,10 @@
 import { spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { basename, join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
-import { readPreviousReport } from "../../src/Audit/PreviousReport.js"
+import { type PreviousReportLookup, readPreviousReport } from "../../src/Audit/PreviousReport.js"
 
 let directory = ""
 beforeEach(() => {
@@ -224,4 +224,67 @@ it("takes a firstSeen only as an RFC 3339 UTC timestamp no later than the report
   if (bounded._tag !== "Found") throw new Error(bounded.reason)
   expect(bounded.report.findings.get("during-the-run")?.firstSeen).toBeNull()
   expect(bounded.report.findings.get("utc")?.firstSeen).toBe("2025-05-01T00:00:00.000Z")
+})
+
+/** A report of this tool's layout, as of `asOf` (left out when undefined), with no findings. */
+const reportAsOf = (name: string, asOf: string | undefined) =>
+  writeFileSync(
+    join(directory, name),
+    `{\n"run": {\n  "runId": "${name}",\n${asOf === undefined ? "" : `  "asOf": "${asOf}",\n`}` +
+      `  "startedAt": "2026-01-01T00:00:00.000Z"\n},\n"findings": [\n]\n}\n`
+  )
+
+const chosen = (lookup: PreviousReportLookup) =>
+  lookup._tag === "Found" ? basename(lookup.report.path) : `not found: ${lookup.reason}`
+
+it("takes the report as of the latest instant not after this run's, whatever order the reports were written in", async () => {
+  reportAsOf("user-audit-20260601T020000Z.json", "2026-06-01T02:00:00.000Z")
+  reportAsOf("user-audit-20260602T020000Z.json", "2026-06-02T02:00:00.000Z")
+  // A backfill run on 2 June, as of 1 May.
+  reportAsOf("user-audit-20260602T100000Z.json", "2026-05-01T00:00:00.000Z")
+  // As written before the as-of was recorded: as of when it was stamped.
+  reportAsOf("user-audit-20260420T000000Z.json", undefined)
+  const started = Date.parse("2026-06-02T12:00:00.000Z")
+  const read = (asOf: string) => Effect.runPromise(readPreviousReport(directory, undefined, started, Date.parse(asOf)))
+
+  const nightly = await read("2026-06-02T12:00:00.000Z")
+  expect(chosen(nightly)).toBe("user-audit-20260602T020000Z.json")
+  expect(nightly.passedOver).toEqual([
+    { name: "user-audit-20260602T100000Z.json", asOf: Date.parse("2026-05-01T00:00:00.000Z") }
+  ])
+  expect(nightly.datedAfterAsOf).toBeUndefined()
+
+  const backfill = await read("2026-05-15T00:00:00.000Z")
+  expect(chosen(backfill)).toBe("user-audit-20260602T100000Z.json")
+  expect(backfill.datedAfterAsOf?.map((report) => report.name)).toEqual([
+    "user-audit-20260601T020000Z.json",
+    "user-audit-20260602T020000Z.json"
+  ])
+  expect(backfill.passedOver).toBeUndefined()
+
+  const older = await read("2026-04-25T00:00:00.000Z")
+  expect(chosen(older)).toBe("user-audit-20260420T000000Z.json")
+  expect(older.datedAfterAsOf).toHaveLength(3)
+
+  const oldest = await read("2026-04-01T00:00:00.000Z")
+  expect(chosen(oldest)).toBe("not found: no report in the report directory is as of this run's as-of or before it")
+  expect(oldest.datedAfterAsOf).toHaveLength(4)
+})
+
+it("dates a report whose as-of cannot be read by its name, and still says why it cannot be read", async () => {
+  reportAsOf("user-audit-20260531T020000Z.json", "not a time")
+  reportAsOf("user-audit-20260601T020000Z.json", "2026-06-01T02:00:00.000Z")
+  writeFileSync(join(directory, "user-audit-20260602T020000Z.json"), "{ not json")
+  const started = Date.parse("2026-06-02T12:00:00.000Z")
+  const read = (asOf: string) => Effect.runPromise(readPreviousReport(directory, undefined, started, Date.parse(asOf)))
+  // The newest by its name: the run says it cannot be read, as it did before reports were dated by their as-of.
+  expect(chosen(await read("2026-06-02T12:00:00.000Z"))).toMatch(
+    /^not found: the previous report user-audit-20260602T020000Z\.json could not be read/
+  )
+  const backfill = await read("2026-05-31T12:00:00.000Z")
+  expect(chosen(backfill)).toBe("user-audit-20260531T020000Z.json")
+  expect(backfill.datedAfterAsOf?.map((report) => [report.name, new Date(report.asOf).toISOString()])).toEqual([
+    ["user-audit-20260601T020000Z.json", "2026-06-01T02:00:00.000Z"],
+    ["user-audit-20260602T020000Z.json", "2026-06-02T02:00:00.000Z"]
+  ])
 })
