@@ -6,11 +6,13 @@
  * and end in one of the endings this tool writes: `.csv`, `.json`, `.eml`, `.undelivered`. Only regular files whose
  * whole name has that shape are ever deleted. Anything else (a copy such as `.csv.bak`, a signed `.pdf` beside a
  * report, other files, folders, links, the hidden temporary files of a run in progress) is left alone. The newest
- * run is always kept, whatever the settings.
+ * run is always kept, whatever the settings; so is the report the next run will compare with, the one as of the
+ * latest instant (PreviousReportChoice.ts), which is not the newest by name after a run `--as-of` a past day.
  */
 import { readdir, unlink } from "node:fs/promises"
 import { basename, join } from "node:path"
 import { Effect, Option } from "effect"
+import { choosePreviousReport } from "../Audit/PreviousReportChoice.js"
 import { DAY_MS } from "../Audit/Timestamps.js"
 import { describeFsError, hasErrorCode, ReportError } from "../Reports/ReportError.js"
 import { isNewer, parseReportName } from "../Reports/ReportName.js"
@@ -76,6 +78,7 @@ export const pruneReports = (
     try: async () => {
       if (retentionIsOff(retention)) return { keptRuns: 0, deletedRuns: 0, deletedFiles: [], failed: [] }
       const sets = new Map<string, ReportSet>()
+      const names: Array<string> = []
       for (const entry of await readdir(directory, { withFileTypes: true })) {
         if (!entry.isFile()) continue
         const parsed = parseReportName(entry.name)
@@ -83,8 +86,12 @@ export const pruneReports = (
         const set = sets.get(parsed.stem) ?? { ...parsed, files: [] }
         set.files.push(entry.name)
         sets.set(parsed.stem, set)
+        names.push(entry.name)
       }
+      // Deleting it would leave the next run comparing with an older report, or with a backfill's.
+      const comparedWithNext = choosePreviousReport(directory, names, now, now).chosen
       const kept = new Set(keep.map((path) => basename(path)))
+      if (comparedWithNext !== undefined) kept.add(comparedWithNext.name)
       const since = keepSince === undefined ? undefined : parseReportName(basename(keepSince))
       const doomed = toDelete([...sets.values()], retention, now).filter(
         (set) => !set.files.some((name) => kept.has(name)) && (since === undefined || isNewer(since, set))

@@ -143,6 +143,27 @@ describe("pruneReports", () => {
     expect(remaining()).toHaveLength(6)
   })
 
+  it("keeps the report the next run compares with when a backfill is newest by name", async () => {
+    const report = (stem: string, asOf: string) => {
+      touch(`${stem}.csv`)
+      writeFileSync(join(directory, `${stem}.json`), JSON.stringify({ run: { asOf }, findings: [] }))
+    }
+    report("user-audit-20260628T020000Z", "2026-06-28T02:00:00.000Z")
+    report("user-audit-20260629T020000Z", "2026-06-29T02:00:00.000Z")
+    // Written last, by a run --as-of a past day, with --keep-reports 1 in its environment.
+    report("user-audit-20260630T010000Z", "2026-01-01T00:00:00.000Z")
+    const result = await prune(retention(1), [join(directory, "user-audit-20260630T010000Z.json")])
+    expect(result.deletedRuns).toBe(1)
+    expect(remaining()).toEqual(
+      [
+        "user-audit-20260629T020000Z.csv",
+        "user-audit-20260629T020000Z.json",
+        "user-audit-20260630T010000Z.csv",
+        "user-audit-20260630T010000Z.json"
+      ].sort()
+    )
+  })
+
   it("keeps the report an undelivered email's news is in, and every report after it, whatever the settings", async () => {
     touch(
       ...runFiles("user-audit-20260101T020000Z"),
