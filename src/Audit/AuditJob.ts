@@ -121,7 +121,10 @@ export const runAndDeliver = (
       Effect.tap(() =>
         job.email._tag === "EmailOff"
           ? Effect.void
-          : Effect.zipRight(clearUndelivered(outcome.reports.undelivered), clearEarlierMarks(outcome.reports.json))
+          : Effect.zipRight(
+              clearUndelivered(outcome.reports.undelivered),
+              clearEarlierMarks(outcome.reports.json, Date.parse(outcome.run.asOf))
+            )
       ),
       Effect.tapError((error) => recordDeliveryFailure(outcome, error)),
       Effect.onInterrupt(() =>

@@ -32,6 +32,7 @@ export interface PreviousReportChoice {
 /** The run section's first keys (runId, tool, asOf) fit many times over. */
 const HEAD_BYTES = 8192
 
+/** The as-of its run section records, or undefined when it records none that can be read there. */
 const readAsOf = (path: string): number | undefined => {
   try {
     // Opening a pipe named like a report would wait for a writer for ever: only a regular file is read.
@@ -52,6 +53,10 @@ const readAsOf = (path: string): number | undefined => {
   }
 }
 
+/** A findings report's as-of as the choice below dates it: its run's, else the stamp in its name, `stampedAt`. */
+export const reportAsOf = (directory: string, name: string, stampedAt: number): number =>
+  readAsOf(join(directory, name)) ?? stampedAt
+
 /**
  * Chooses among the findings reports in `names` not stamped after `runStartedAt` (`reportsAheadOf` names those). A
  * report may be as of a little after `asOf`, as it may be stamped a little after the run started: the clocks of
@@ -67,7 +72,7 @@ export const choosePreviousReport = (
   for (const name of names) {
     const parsed = parseReportName(name)
     if (parsed === undefined || parsed.ending !== ".json" || isStampedAhead(parsed.stampedAt, runStartedAt)) continue
-    candidates.push({ name, parsed, asOf: readAsOf(join(directory, name)) ?? parsed.stampedAt })
+    candidates.push({ name, parsed, asOf: reportAsOf(directory, name, parsed.stampedAt) })
   }
   const eligible = candidates.filter((report) => !isStampedAhead(report.asOf, asOf))
   let chosen: (typeof candidates)[number] | undefined

@@ -13,8 +13,9 @@
 import { readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
 import { Effect } from "effect"
+import { reportAsOf } from "../Audit/PreviousReportChoice.js"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
-import { isNewer, parseReportName } from "./ReportName.js"
+import { isNewer, isStampedAhead, parseReportName } from "./ReportName.js"
 import { syncPlacedFiles } from "./SyncDirectory.js"
 import { temporaryName } from "./TempFile.js"
 
@@ -82,11 +83,13 @@ export const clearUndelivered = (markPath: string | undefined): Effect.Effect<vo
       )
 
 /**
- * The email of the run that wrote `jsonReportPath` went out, carrying every change since the earliest report not
- * mailed: the marks of the reports before it are settled too, and go. Left, they went on saying their email may not
- * have been delivered until retention removed them.
+ * The email of the run that wrote `jsonReportPath`, as of `asOf`, went out, carrying every change since the earliest
+ * report not mailed: the marks of the reports before it are settled too, and go. Left, they went on saying their email
+ * may not have been delivered until retention removed them. Not those of reports as of after `asOf`, written before a
+ * run `--as-of` a past day: it compared with a report before them (PreviousReportChoice.ts), so their news is in no
+ * email yet, and the next run, comparing with the latest of them, still has to find their marks.
  */
-export const clearEarlierMarks = (jsonReportPath: string): Effect.Effect<void> =>
+export const clearEarlierMarks = (jsonReportPath: string, asOf: number): Effect.Effect<void> =>
   Effect.promise(async () => {
     const directory = dirname(jsonReportPath)
     const own = parseReportName(basename(jsonReportPath))
@@ -102,7 +105,8 @@ export const clearEarlierMarks = (jsonReportPath: string): Effect.Effect<void> =
     }
     const settled = names.filter((name) => {
       const marked = parseReportName(name)
-      return marked?.ending === UNDELIVERED_EXTENSION && isNewer(own, marked)
+      if (marked?.ending !== UNDELIVERED_EXTENSION || !isNewer(own, marked)) return false
+      return !isStampedAhead(reportAsOf(directory, `${marked.stem}.json`, marked.stampedAt), asOf)
     })
     const failures: Array<string> = []
     for (const name of settled) {

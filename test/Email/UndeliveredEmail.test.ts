@@ -160,4 +160,41 @@ describe("an audit email that could not be delivered", () => {
     // The email carried the news of both failed runs: neither mark says otherwise any more.
     expect(readdirSync(own).filter((name) => name.endsWith(".undelivered"))).toEqual([])
   }, 60_000)
+
+  it("is not lost to a run --as-of a past day that mails in between, whose email carries none of it", async () => {
+    const own = mkdtempSync(join(directory, "backfill-"))
+    expect((await runOnChange(smtp.port, own)).code).toBe(0)
+    await hireAdmin("fourth.hire@example.com", "Fourth")
+    const failed = await runOnChange(1, own)
+    expect(failed.code).toBe(4)
+    expect(failed.stdout).toMatch(/\b[1-9]\d* new\b/)
+    const [mark = ""] = readdirSync(own).filter((name) => name.endsWith(".undelivered"))
+    const undeliveredReport = mark.replace(/\.undelivered$/, ".json")
+
+    // A backfill a month back, with the nightly job's settings: it compares with no report, as none is as of before
+    // it, and its email goes out.
+    const backfill = await runCli(
+      ["run", "--report-dir", own, "--as-of", "2025-05-31T12:00:00.000Z", "--email", "on-change"],
+      {
+        env: {
+          PANTHER_API_URL: simulator.baseUrl,
+          PANTHER_API_TOKEN: simulator.readToken,
+          MAIL_TO: "security@acme.example",
+          MAIL_FROM: "audit@acme.example",
+          SMTP_URL: `smtp://127.0.0.1:${smtp.port}`
+        }
+      }
+    )
+    expect(backfill.code, backfill.stderr).toBe(0)
+    expect(backfill.stdout).toContain("Email sent")
+
+    // The next nightly run compares with the report whose email failed, and mails its news at last.
+    const sent = smtp.received.length
+    const next = await runOnChange(smtp.port, own)
+    expect(next.code, next.stderr).toBe(0)
+    expect(next.stdout).toContain("0 new")
+    expect(next.stdout).toContain(`may not have been delivered: what changed then is in ${undeliveredReport}`)
+    expect(smtp.received).toHaveLength(sent + 1)
+    expect(readdirSync(own).filter((name) => name.endsWith(".undelivered"))).toEqual([])
+  }, 60_000)
 })

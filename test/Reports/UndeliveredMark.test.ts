@@ -94,7 +94,7 @@ describe("the undelivered mark", () => {
     const notAFolder = join(root, `reports-${folders++}`)
     writeFileSync(notAFolder, "")
     const lines: Array<string> = []
-    await runLogging(clearEarlierMarks(join(notAFolder, "user-audit-20260101T000000Z.json")), (line) =>
+    await runLogging(clearEarlierMarks(join(notAFolder, "user-audit-20260101T000000Z.json"), Date.now()), (line) =>
       lines.push(line)
     )
     expect(lines).toEqual([
@@ -102,7 +102,7 @@ describe("the undelivered mark", () => {
     ])
     // Gone, it holds no mark to remove.
     lines.length = 0
-    await runLogging(clearEarlierMarks(join(root, "gone", "user-audit-20260101T000000Z.json")), (line) =>
+    await runLogging(clearEarlierMarks(join(root, "gone", "user-audit-20260101T000000Z.json"), Date.now()), (line) =>
       lines.push(line)
     )
     expect(lines).toEqual([])
@@ -123,5 +123,32 @@ describe("the undelivered mark", () => {
     expect(markWhenLogged).toEqual([
       expect.stringContaining("Why: the SMTP server at 127.0.0.1:1 refused the connection")
     ])
+  })
+})
+
+describe("an email that went out", () => {
+  /** A run's JSON report, as of `asOf`, and its mark. */
+  const reportWithMark = (directory: string, stem: string, asOf: string) => {
+    writeFileSync(join(directory, `${stem}.json`), `{\n"run": {\n  "asOf": "${asOf}"\n},\n"findings": [\n]\n}\n`)
+    writeFileSync(join(directory, `${stem}.undelivered`), pendingMark(undefined))
+  }
+
+  it("of a run --as-of a past day leaves the marks of reports as of after it, whose news it did not carry", async () => {
+    const directory = join(root, `reports-${folders++}`)
+    mkdirSync(directory)
+    // Last night's email failed, and so did the one of the night before.
+    reportWithMark(directory, "user-audit-20260629T020000Z", "2026-06-29T02:00:00.000Z")
+    reportWithMark(directory, "user-audit-20260630T020000Z", "2026-06-30T02:00:00.000Z")
+    // A backfill written since, as of the 29th's noon: it compared with the 29th's report, and mailed.
+    const backfill = join(directory, "user-audit-20260630T100000Z.json")
+    writeFileSync(backfill, `{\n"run": {\n  "asOf": "2026-06-29T12:00:00.000Z"\n},\n"findings": [\n]\n}\n`)
+    await Effect.runPromise(clearEarlierMarks(backfill, Date.parse("2026-06-29T12:00:00.000Z")))
+    expect(readdirSync(directory).filter((name) => name.endsWith(".undelivered"))).toEqual([
+      "user-audit-20260630T020000Z.undelivered"
+    ])
+    // The next nightly run's email carries last night's news: that mark goes then.
+    const next = join(directory, "user-audit-20260701T020000Z.json")
+    await Effect.runPromise(clearEarlierMarks(next, Date.parse("2026-07-01T02:00:00.000Z")))
+    expect(readdirSync(directory).filter((name) => name.endsWith(".undelivered"))).toEqual([])
   })
 })
