@@ -48,6 +48,11 @@ const listFlag = (flag: string, values: ReadonlyArray<string>): string =>
 interface Difference {
   readonly before: string
   readonly now: string
+  /**
+   * Whether the setting decides a finding's severity, not only whether there is one: --pending-days (a pending status
+   * low or medium), the privileged roles and permissions (a stale login medium or high).
+   */
+  readonly severity?: true
 }
 
 const differences = (previous: RecordedParameters, current: ComparedParameters): ReadonlyArray<Difference> => {
@@ -56,7 +61,11 @@ const differences = (previous: RecordedParameters, current: ComparedParameters):
     found.push({ before: `--stale-days ${previous.staleDays}`, now: `--stale-days ${current.staleDays}` })
   }
   if (previous.pendingDays !== undefined && previous.pendingDays !== current.pendingDays) {
-    found.push({ before: `--pending-days ${previous.pendingDays}`, now: `--pending-days ${current.pendingDays}` })
+    found.push({
+      before: `--pending-days ${previous.pendingDays}`,
+      now: `--pending-days ${current.pendingDays}`,
+      severity: true
+    })
   }
   // Role names are matched in any case (Privilege.ts), so "admin" and "Admin" list the same roles.
   if (
@@ -65,7 +74,8 @@ const differences = (previous: RecordedParameters, current: ComparedParameters):
   ) {
     found.push({
       before: listFlag("--privileged-roles", previous.privilegedRoles),
-      now: listFlag("--privileged-roles", current.privilegedRoles)
+      now: listFlag("--privileged-roles", current.privilegedRoles),
+      severity: true
     })
   }
   if (
@@ -74,7 +84,8 @@ const differences = (previous: RecordedParameters, current: ComparedParameters):
   ) {
     found.push({
       before: listFlag("--privileged-permissions", previous.privilegedPermissions),
-      now: listFlag("--privileged-permissions", current.privilegedPermissions)
+      now: listFlag("--privileged-permissions", current.privilegedPermissions),
+      severity: true
     })
   }
   if (previous.includeDeactivated !== undefined && previous.includeDeactivated !== current.includeDeactivated) {
@@ -136,8 +147,12 @@ export const parameterChangeWarning = (
     current.policy
   )
   const change = found.length === 1 ? "that change" : "those changes"
+  // A finding found again at another severity reads escalated or de-escalated, and is news to --email on-change too.
+  const shown = found.some((difference) => difference.severity === true)
+    ? "new, resolved, escalated or de-escalated"
+    : "new or resolved"
   return (
-    `The previous report (${reportName}) was made with ${before}, this run with ${now}: findings shown as new or ` +
-    `resolved may come from ${change}, not from the accounts. Runs with the same settings compare like with like.`
+    `The previous report (${reportName}) was made with ${before}, this run with ${now}: findings shown as ${shown} ` +
+    `may come from ${change}, not from the accounts. Runs with the same settings compare like with like.`
   )
 }

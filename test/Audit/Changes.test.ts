@@ -330,6 +330,31 @@ describe("what changed since the last run", () => {
     ])
   })
 
+  it("warns that severities that changed may come from a setting that decides them, when one differs", async () => {
+    // An invitation three days old: low with --pending-days 7, medium with --pending-days 2.
+    const invited = [
+      person("invited", { status: "FORCE_CHANGE_PASSWORD", createdAt: daysAgo(3), lastLoggedInAt: null })
+    ]
+    const first = await auditOf(invited)
+    const second = await auditOf(invited, parameters({ pendingDays: 2 }))
+    expect(findingsOf(second).map((finding) => [finding.severity, finding.change])).toEqual([["medium", "escalated"]])
+    const warning = second.run.warnings.find((line) => line.startsWith("The previous report (")) ?? ""
+    expect(warning).toBe(
+      `The previous report (${basename(first.reports.json)}) was made with --pending-days 7, this run with ` +
+        "--pending-days 2: findings shown as new, resolved, escalated or de-escalated may come from that change, " +
+        "not from the accounts. Runs with the same settings compare like with like."
+    )
+    // A threshold that decides only whether there is a finding, not its severity: as before.
+    expect(parameterChangeWarning("r.json", { staleDays: 45 }, parameters())).toContain(
+      "findings shown as new or resolved may come from that change"
+    )
+    for (const previous of [{ privilegedRoles: ["Owner"] }, { privilegedPermissions: ["UserModify"] }]) {
+      expect(parameterChangeWarning("r.json", previous, parameters())).toContain(
+        "findings shown as new, resolved, escalated or de-escalated may come from that change"
+      )
+    }
+  })
+
   it("warns when the previous report decided privilege another way, as when roles could not be read", async () => {
     const users = [person("admin", { role: { name: "Admin" } })]
     const first = await auditOf(users)

@@ -86,7 +86,7 @@ describe("a previous report made with other settings", () => {
       "was made with --pending-days 3, --privileged-roles Admin,Owner, --privileged-permissions UserModify and " +
         "without --include-deactivated, this run with --pending-days 7, --privileged-roles Admin, " +
         "--privileged-permissions UserModify,OrganizationAPITokenModify and --include-deactivated: findings shown " +
-        "as new or resolved may come from those changes"
+        "as new, resolved, escalated or de-escalated may come from those changes"
     )
 
     await nextSecond()
