@@ -12,7 +12,7 @@ import { join } from "node:path"
 import { Effect } from "effect"
 import { printable } from "../PantherApi/Responses.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
-import { isNewer, isStampedAhead, parseReportName, type ReportName } from "../Reports/ReportName.js"
+import { isStampedAhead, parseReportName } from "../Reports/ReportName.js"
 import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 import { FINDING_CODES, type FindingCode } from "./Finding.js"
 import { findingId } from "./FindingAnnotations.js"
@@ -103,24 +103,6 @@ export const reportsAheadOf = (names: ReadonlyArray<string>, notAfter: number): 
     const parsed = parseReportName(name)
     return parsed !== undefined && parsed.ending === ".json" && isStampedAhead(parsed.stampedAt, notAfter)
   })
-
-/**
- * The newest findings report by its stamp (and, within one second, its `-N` suffix), as retention reads names,
- * leaving out those stamped after `notAfter` (`reportsAheadOf`): the one written last, clocks allowing. Not always
- * the one a run compares with, which goes by the reports' as-of (PreviousReportChoice.ts).
- */
-export const latestReportName = (
-  names: ReadonlyArray<string>,
-  notAfter: number = Number.POSITIVE_INFINITY
-): string | undefined => {
-  let best: { name: string; parsed: ReportName } | undefined
-  for (const name of names) {
-    const parsed = parseReportName(name)
-    if (parsed === undefined || parsed.ending !== ".json" || isStampedAhead(parsed.stampedAt, notAfter)) continue
-    if (best === undefined || isNewer(parsed, best.parsed)) best = { name, parsed }
-  }
-  return best?.name
-}
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
 
@@ -455,7 +437,7 @@ const readChosen = async (
         reason:
           // Read back from a file that may have been edited: named as instances are, no credentials or query,
           // and nothing a terminal would run.
-          `the newest report, ${name}, is of another Panther (${printable(instanceLabel(report.apiBaseUrl))}), so ` +
+          `the report to compare with, ${name}, is of another Panther (${printable(instanceLabel(report.apiBaseUrl))}), so ` +
           "nothing was compared with " +
           "it; keep each instance's reports in a folder of their own"
       }

@@ -168,7 +168,7 @@ const aheadOfClockWarning = (names: ReadonlyArray<string>, startedAt: number): s
   return (
     `${names.length === 1 ? "A report is" : `${names.length} reports are`} stamped after this run started ` +
     `(${new Date(startedAt).toISOString()}): ${listed}. A clock was ahead when ${names.length === 1 ? "it was" : "they were"} ` +
-    "made, or this machine's is behind now. Changes were worked out against the newest report before this run. If " +
+    "made, or this machine's is behind now. Changes were worked out against a report from before this run. If " +
     "those stamps are wrong, move those reports out of the report directory: retention takes them for the newest."
   )
 }

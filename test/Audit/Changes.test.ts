@@ -9,7 +9,8 @@ import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { CONTROLS } from "../../src/Audit/Controls.js"
 import { type AnnotatedFinding, findingId, makeFindingIds } from "../../src/Audit/FindingAnnotations.js"
 import { parameterChangeWarning, privilegeSourceWarning } from "../../src/Audit/ParameterChanges.js"
-import { latestReportName, reportsAheadOf } from "../../src/Audit/PreviousReport.js"
+import { reportsAheadOf } from "../../src/Audit/PreviousReport.js"
+import { choosePreviousReport } from "../../src/Audit/PreviousReportChoice.js"
 import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
 import { formatRunSummary } from "../../src/Audit/RunSummary.js"
 import { makeSuppressionMatcher, parseSuppressions } from "../../src/Audit/Suppressions.js"
@@ -407,9 +408,12 @@ describe("what changed since the last run", () => {
     expect(runOf(second).changes).toMatchObject({ new: 0, newUnsuppressed: 0, resolved: [] })
   })
 
-  it("picks the newest report by stamp and same-second suffix", () => {
+  it("of reports as of one instant, picks the newest by stamp and same-second suffix", () => {
+    // Files that do not exist: each is taken as of its stamp, so the names alone decide.
+    const choose = (names: ReadonlyArray<string>, started = Number.POSITIVE_INFINITY) =>
+      choosePreviousReport(join(tmpdir(), "no-such-report-directory"), names, started, started).chosen?.name
     expect(
-      latestReportName([
+      choose([
         "user-audit-20260101T000000Z.json",
         "user-audit-20260102T000000Z.json",
         "user-audit-20260102T000000Z-2.json",
@@ -427,10 +431,12 @@ describe("what changed since the last run", () => {
   it("takes a report stamped up to five minutes after the run started for an earlier run's, as clocks differ a little", () => {
     const started = Date.parse("2026-06-30T02:00:00Z")
     const names = ["user-audit-20260629T020000Z.json", "user-audit-20260630T020500Z.json"]
-    expect(latestReportName(names, started)).toBe("user-audit-20260630T020500Z.json")
+    const choose = (names: ReadonlyArray<string>) =>
+      choosePreviousReport(join(tmpdir(), "no-such-report-directory"), names, started, started).chosen?.name
+    expect(choose(names)).toBe("user-audit-20260630T020500Z.json")
     expect(reportsAheadOf(names, started)).toEqual([])
     const later = [...names, "user-audit-20260630T020501Z.json"]
-    expect(latestReportName(later, started)).toBe("user-audit-20260630T020500Z.json")
+    expect(choose(later)).toBe("user-audit-20260630T020500Z.json")
     expect(reportsAheadOf(later, started)).toEqual(["user-audit-20260630T020501Z.json"])
   })
 

@@ -107,7 +107,7 @@ describe("a Panther behind a path prefix", () => {
     expect(runB.changes.previousReport).toBeNull()
     expect(runB.changes.previousReportProblem).toContain(`is of another Panther (${GATEWAY_HOST()}/a)`)
     expect(runB.changes.resolved).toEqual([])
-    expect(ofB.stdout).toContain("Changes: everything is new (the newest report")
+    expect(ofB.stdout).toContain("Changes: everything is new (the report to compare with")
 
     // The same prefix again is the same Panther: compared, nothing new.
     await new Promise((resolve) => setTimeout(resolve, 1100))

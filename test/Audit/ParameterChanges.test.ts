@@ -7,7 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { simpleParser } from "mailparser"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { latestReportName } from "../../src/Audit/PreviousReport.js"
+import { choosePreviousReport } from "../../src/Audit/PreviousReportChoice.js"
 import { runCommand as auditCommand } from "../../src/Audit/RunCommand.js"
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { runCommand } from "../Review/commandHarness.js"
@@ -41,8 +41,13 @@ interface ReportRun {
   readonly changes: { readonly new: number; readonly resolved: ReadonlyArray<unknown> }
 }
 
+/** The report written last: these runs are each as of their own start, one second apart. */
+const newestReportName = () =>
+  choosePreviousReport(directory, readdirSync(directory), Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY).chosen
+    ?.name ?? ""
+
 const newestRun = (): ReportRun => {
-  const name = latestReportName(readdirSync(directory)) ?? ""
+  const name = newestReportName()
   return (JSON.parse(readFileSync(join(directory, name), "utf8")) as { run: ReportRun }).run
 }
 
@@ -55,7 +60,7 @@ describe("a previous report made with other settings", () => {
   it("is named in the summary, the JSON report and the email, with what differs", async () => {
     const review = await runCommand(reviewCommand, argsOf("--policy", "cis"))
     expect(review.error).toBe("")
-    const previousName = latestReportName(readdirSync(directory)) ?? ""
+    const previousName = newestReportName()
     await nextSecond()
     const run = await runCommand(auditCommand, argsOf("--mail-to", "secops@example.com", "--email", "always"))
     expect(run.error).toBe("")
