@@ -54,10 +54,12 @@ export interface AuditOutcome {
    */
   readonly excludedCodes: ReadonlySet<FindingCode>
   /**
-   * New and escalated unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT`: the
-   * news an email lists (each under its own heading, by `change`).
+   * New and escalated unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT` of
+   * each: the news an email lists (each under its own heading, by `change`).
    */
   readonly fresh: ReadonlyArray<AnnotatedFinding>
+  /** How many such findings of each change there are, listed in `fresh` or not: what a list leaves out is said. */
+  readonly freshCounts: { readonly new: number; readonly escalated: number }
   /**
    * When the previous run could not deliver its audit email: the earliest report whose changes no email has carried
    * (the previous one, or an earlier one when emails failed several runs in a row).
@@ -407,6 +409,7 @@ export const runAudit = (
 
       const urgent: Array<AnnotatedFinding> = []
       const fresh: Array<AnnotatedFinding> = []
+      const freshCounts = { new: 0, escalated: 0 }
       const reports = yield* writeFindingReports({
         directory: options.reportDirectory,
         stem: `user-audit-${reportStamp(startedAt)}`,
@@ -423,7 +426,9 @@ export const runAudit = (
         onBatch: (batch) => {
           for (const spooled of batch) {
             const isUrgent = urgent.length < URGENT_LIMIT && needsAction(spooled)
-            const isFresh = fresh.length < URGENT_LIMIT && isNews(spooled)
+            // Each kind up to its own limit: a night of many new findings still lists the escalated ones.
+            const isFresh =
+              isNews(spooled) && freshCounts[spooled.change === "new" ? "new" : "escalated"]++ < URGENT_LIMIT
             // Read back only the findings a summary shows: at most twice URGENT_LIMIT of them.
             if (!isUrgent && !isFresh) continue
             const annotated = spooled.finding()
@@ -438,6 +443,7 @@ export const runAudit = (
         excludedCodes: exclude,
         urgent,
         fresh,
+        freshCounts,
         ...(previousEmailUndelivered === undefined ? {} : { previousEmailUndelivered })
       }
     })

@@ -250,6 +250,14 @@ const changesSection = (outcome: AuditOutcome): Section => {
       ]),
       textLayout: "records"
     })
+    const more = outcome.freshCounts[change] - listed.length
+    if (more > 0) {
+      blocks.push({
+        _tag: "Paragraph",
+        text: `…and ${more} more ${change} finding${more === 1 ? "" : "s"}, see the CSV.`,
+        tone: "muted"
+      })
+    }
   }
   const resolved = changes.resolved.slice(0, LISTED_URGENT_LIMIT)
   if (resolved.length > 0) {

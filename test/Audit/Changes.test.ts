@@ -11,7 +11,7 @@ import { type AnnotatedFinding, findingId, makeFindingIds } from "../../src/Audi
 import { parameterChangeWarning, privilegeSourceWarning } from "../../src/Audit/ParameterChanges.js"
 import { reportsAheadOf } from "../../src/Audit/PreviousReport.js"
 import { choosePreviousReport } from "../../src/Audit/PreviousReportChoice.js"
-import { type AuditOutcome, runAudit } from "../../src/Audit/RunAudit.js"
+import { type AuditOutcome, runAudit, URGENT_LIMIT } from "../../src/Audit/RunAudit.js"
 import { formatRunSummary } from "../../src/Audit/RunSummary.js"
 import { makeSuppressionMatcher, parseSuppressions } from "../../src/Audit/Suppressions.js"
 import { decideEmail } from "../../src/Email/EmailPolicy.js"
@@ -148,6 +148,21 @@ describe("what changed since the last run", () => {
     const third = await auditOf(invited, parameters({ asOf: AS_OF + 11 * DAY }))
     expect(findingsOf(third).map((finding) => finding.change)).toEqual(["unchanged"])
     expect(decideEmail("on-change", third.run)._tag).toBe("Skip")
+  })
+
+  it("lists an escalated finding with the news even after more new ones than a summary lists, and counts them all", async () => {
+    const invited = person("invited", { status: "FORCE_CHANGE_PASSWORD", createdAt: daysAgo(2), lastLoggedInAt: null })
+    await auditOf([invited])
+    // More new critical findings than URGENT_LIMIT, all ahead of the escalated medium one in report order.
+    const compromised = Array.from({ length: URGENT_LIMIT + 20 }, (_, index) =>
+      person(`compromised-${index}`, { status: "COMPROMISED" })
+    )
+    const second = await auditOf([invited, ...compromised], parameters({ asOf: AS_OF + 10 * DAY }))
+    expect(second.fresh.filter((finding) => finding.change === "new")).toHaveLength(URGENT_LIMIT)
+    expect(second.fresh.filter((finding) => finding.change === "escalated").map((finding) => finding.id)).toEqual([
+      "PENDING_STATUS:invited"
+    ])
+    expect(second.freshCounts).toEqual({ new: URGENT_LIMIT + 20, escalated: 1 })
   })
 
   it("marks a finding whose severity fell de-escalated", async () => {

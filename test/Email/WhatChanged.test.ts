@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import type { AuditOutcome } from "../../src/Audit/RunAudit.js"
+import { LISTED_URGENT_LIMIT } from "../../src/Email/AuditEmailContent.js"
 import { composeAuditMessage } from "../../src/Email/ComposeMessage.js"
 import { scanFindingsCsv } from "../../src/Email/CsvAttachment.js"
 import { decideEmail } from "../../src/Email/EmailPolicy.js"
@@ -192,6 +193,26 @@ describe("the 'what changed' section", () => {
       expect(text).not.toContain("STALE_LOGIN (escalated)")
       const none = yield* writeOutcome(yield* reportDirectory, [finding()], changes({}))
       for (const part of Object.values(yield* bodies(none))) expect(part).not.toMatch(/escalated/i)
+    })
+  )
+
+  it.scoped("says how many new and escalated findings it does not list, only when there are more", () =>
+    Effect.gen(function* () {
+      const many = Array.from({ length: LISTED_URGENT_LIMIT + 3 }, (_, index) =>
+        finding({ userId: `u-${index}`, email: `user${index}@acme.example` })
+      )
+      const escalated = finding({ userId: "u-up", email: "up@acme.example", change: "escalated" })
+      const total = many.length
+      const outcome = yield* writeOutcome(
+        yield* reportDirectory,
+        [...many, escalated],
+        changes({ new: total, newUnsuppressed: total, escalated: 1, escalatedUnsuppressed: 1 })
+      )
+      for (const part of Object.values(yield* bodies(outcome))) {
+        expect(part).toContain("…and 3 more new findings, see the CSV.")
+        expect(part).toContain("up@acme.example")
+        expect(part).not.toContain("more escalated")
+      }
     })
   )
 

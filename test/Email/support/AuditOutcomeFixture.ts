@@ -125,6 +125,10 @@ export const writeOutcome = (
       // By RunAudit's own rules (test/Audit/RunAudit.test.ts): accepted exceptions do not alert.
       const urgent = [...findings].filter(needsAction).sort(reportOrder)
       const fresh = [...findings].filter(isNews).sort(reportOrder)
-      return { run: fullRun, reports, excludedCodes: new Set(), urgent, fresh }
+      const freshCounts = {
+        new: fresh.filter((news) => news.change === "new").length,
+        escalated: fresh.filter((news) => news.change === "escalated").length
+      }
+      return { run: fullRun, reports, excludedCodes: new Set(), urgent, fresh, freshCounts }
     })
   )
