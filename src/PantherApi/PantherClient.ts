@@ -40,7 +40,7 @@ import {
   type User,
   User as UserSchema
 } from "./Schemas.js"
-import { isAsAsked, settleCreate, settleDelete } from "./UncertainChanges.js"
+import { afterLostAnswer, isAsAsked, settleCreate, settleDelete } from "./UncertainChanges.js"
 import {
   IDS_PER_REQUEST,
   type ListUsersFilters,
@@ -235,7 +235,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       request: ApiRequest,
       repeatable = true,
       started?: Exchange,
-      attemptsBefore = 0
+      attemptsBefore = 0,
+      afterLostAnswer?: (error: PantherApiError) => PantherApiError
     ): Effect.Effect<Reply, PantherApiError> => {
       const { method, path } = request
       let first = started
@@ -281,7 +282,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               )
         )
       )
-      return withRetries(settings.retry, count("retries"), { repeatable, attemptsBefore })(attempt)
+      return withRetries(settings.retry, count("retries"), { repeatable, attemptsBefore, afterLostAnswer })(attempt)
     }
 
     /** Decoding comes after the retries, never inside them: a wrong shape does not improve by asking again. */
@@ -313,15 +314,21 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         })
       }
 
-    /** `unreadableAdvice`: what to do when the request succeeded but its answer cannot be read (see `changeAdvice`). */
+    /**
+     * `unreadableAdvice`: what to do when the request succeeded but its answer cannot be read (see `changeAdvice`);
+     * `afterLostAnswer`: for a change repeated as it is, what a failure becomes after an attempt whose answer was lost.
+     */
     const send = <A, I>(
       route: Route,
       schema: Schema.Schema<A, I>,
       request: ApiRequest,
       repeatable = true,
-      unreadableAdvice?: string
+      unreadableAdvice?: string,
+      afterLostAnswer?: (error: PantherApiError) => PantherApiError
     ): Effect.Effect<A, PantherApiError> =>
-      execute(request, repeatable).pipe(Effect.flatMap(decodeBody(schema, route, request.path, unreadableAdvice)))
+      execute(request, repeatable, undefined, 0, afterLostAnswer).pipe(
+        Effect.flatMap(decodeBody(schema, route, request.path, unreadableAdvice))
+      )
 
     /**
      * A create or update that Panther answered with success but with a body that is not a user: the change was
@@ -619,11 +626,19 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               })
           })
         ),
-      // An update sends the whole user, so repeating it after an uncertain failure is harmless.
+      // An update sends the whole user, so repeating it after an uncertain failure is harmless; if the repeats fail
+      // too, the error still says the first may have made the change.
       updateUser: (id: string, body: ModifyUserBody): Effect.Effect<User, PantherApiError> =>
         Effect.flatMap(withBody(Routes.updateUser, pathWithId(Routes.updateUser, id), body), (request) =>
           Effect.flatMap(
-            send(Routes.updateUser, UserSchema, request, true, changeAdvice(`users get ${printable(scrub(id))}`)),
+            send(
+              Routes.updateUser,
+              UserSchema,
+              request,
+              true,
+              changeAdvice(`users get ${printable(scrub(id))}`),
+              afterLostAnswer
+            ),
             (user) => answerAbout(Routes.updateUser, pathWithId(Routes.updateUser, id), user, { id, email: body.email })
           )
         ),

@@ -122,24 +122,36 @@ export const withRetries =
   (
     policy: RetryPolicy,
     onRetry: Effect.Effect<void>,
-    /** `attemptsBefore`: attempts of the same request already made (a delete sent again), counted with these. */
-    options: { readonly repeatable: boolean; readonly attemptsBefore?: number } = { repeatable: true }
+    options: {
+      readonly repeatable: boolean
+      /** Attempts of the same request already made (a delete sent again), counted with these. */
+      readonly attemptsBefore?: number
+      /**
+       * For a change repeated as it is (an update): what its last failure becomes when the answer to an earlier
+       * attempt was lost, which may have made the change all the same (`afterLostAnswer` in UncertainChanges.ts).
+       */
+      readonly afterLostAnswer?: ((error: PantherApiError) => PantherApiError) | undefined
+    } = { repeatable: true }
   ) =>
   <A>(attempt: Effect.Effect<A, TransientFailure | PantherApiError>): Effect.Effect<A, PantherApiError> =>
     Effect.gen(function* () {
       const started = yield* Clock.currentTimeMillis
+      /** Whether an attempt before this one failed after Panther may have acted on it. */
+      let earlierAnswerLost = false
+      const fail = (error: PantherApiError) =>
+        Effect.fail(earlierAnswerLost && options.afterLostAnswer !== undefined ? options.afterLostAnswer(error) : error)
       for (let attempts = 1 + (options.attemptsBefore ?? 0); ; attempts++) {
         const result = yield* Effect.either(attempt)
         if (Either.isRight(result)) return result.right
         const failure = result.left
-        if (failure._tag !== "TransientFailure") return yield* Effect.fail(failure)
+        if (failure._tag !== "TransientFailure") return yield* fail(failure)
         if (attempts >= policy.maxAttempts || !isSafeToRepeat(failure, options.repeatable)) {
-          return yield* Effect.fail(exhausted(failure, attempts, options.repeatable))
+          return yield* fail(exhausted(failure, attempts, options.repeatable))
         }
         const delay = delayBefore(policy, failure, attempts, yield* Random.next)
         const elapsed = (yield* Clock.currentTimeMillis) - started
         if (elapsed + Duration.toMillis(delay) > Duration.toMillis(policy.maxElapsed)) {
-          return yield* Effect.fail(
+          return yield* fail(
             exhausted(failure, attempts, true, {
               waitMillis: Duration.toMillis(delay),
               ...Option.match(failure.retryAfter, {
@@ -151,6 +163,7 @@ export const withRetries =
             })
           )
         }
+        earlierAnswerLost ||= failure.mayHaveTakenEffect
         yield* onRetry
         yield* Effect.logWarning(
           `Panther: ${failure.method} ${failure.path} failed (${failure.reason}); ` +

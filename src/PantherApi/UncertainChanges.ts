@@ -147,7 +147,7 @@ export const settleDelete = (options: {
  * the repeat met (a server error, a token revoked in between, a gateway's refusal) is about the repeat alone. A "not
  * found" is not a failure there (see `settleDelete`); the pagination's errors do not come from a change.
  */
-const afterLostAnswer = (error: PantherApiError): PantherApiError => {
+export const afterLostAnswer = (error: PantherApiError): PantherApiError => {
   switch (error._tag) {
     case "Unauthorized":
       return new Unauthorized({ method: error.method, path: error.path, earlierAnswerLost: true })

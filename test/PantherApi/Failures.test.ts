@@ -549,6 +549,41 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("an update repeated after a lost answer, failing again, says the first may have made it", () =>
+    Effect.gen(function* () {
+      const body = { email: "n@example.com", givenName: "N", familyName: "M", role: { name: "Analyst" } }
+      const dropped: Step = (_request, response) => {
+        response.socket?.destroy()
+      }
+      const advice = "The answer to an earlier attempt was lost, so the change may already have been made"
+      for (const [steps, tag] of [
+        [[dropped, json(500, { message: "internal error" })], "ServerError"],
+        [[dropped, json(403, { message: "not allowed" })], "Forbidden"],
+        [[dropped, json(404, { message: "no such user" })], "NotFound"]
+      ] as const) {
+        const server = yield* scriptedServer([...steps])
+        const error = yield* failureOf(
+          runWithClient(server.url, (client) => client.updateUser("u1", body), {
+            retry: { ...fastRetry, maxAttempts: 3 }
+          })
+        )
+        expect(error._tag).toBe(tag)
+        // A user gone since (404) is no change this update may have made: no advice there.
+        if (tag === "NotFound") expect(error.message).not.toContain(advice)
+        else expect(error.message).toContain(advice)
+      }
+      // Turned away before Panther acted (503), then refused: nothing was made, and nothing says it may have been.
+      const server = yield* scriptedServer([json(503, { message: "busy" }), json(403, { message: "not allowed" })])
+      const refused = yield* failureOf(
+        runWithClient(server.url, (client) => client.updateUser("u1", body), {
+          retry: { ...fastRetry, maxAttempts: 3 }
+        })
+      )
+      expect(refused._tag).toBe("Forbidden")
+      expect(refused.message).not.toContain(advice)
+    })
+  )
+
   it.scopedLive("an answer that is not HTTP (another service on the port) fails at once, saying so", () =>
     Effect.gen(function* () {
       let connections = 0
