@@ -532,22 +532,26 @@ describe("suppressed findings", () => {
   })
 })
 
+/** Two audits, one after the other, of a server that lists `users` (and no roles). */
+const auditTwice = (users: ReadonlyArray<WireUser>) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const server = yield* scriptedServer((_index, request) =>
+          json(200, { results: request.path === "/roles" ? [] : users })
+        )
+        const first = yield* audit(server.url, "token")
+        return [first, yield* audit(server.url, "token")] as const
+      })
+    )
+  )
+
 describe("users without an id", () => {
   it("share a finding id by email, and every such finding stays unchanged on the next run", async () => {
     // The API's User makes id optional: two records without one, for the same address, share STALE_LOGIN's id.
     const stale = { lastLoggedInAt: daysAgo(200), email: "shared@example.com" }
     const users = [wire("a", { ...stale, id: undefined }), wire("b", { ...stale, id: undefined })]
-    const twice = await Effect.runPromise(
-      Effect.scoped(
-        Effect.gen(function* () {
-          const server = yield* scriptedServer((_index, request) =>
-            json(200, { results: request.path === "/roles" ? [] : users })
-          )
-          const first = yield* audit(server.url, "token")
-          return [first, yield* audit(server.url, "token")] as const
-        })
-      )
-    )
+    const twice = await auditTwice(users)
     const [first, second] = twice.map((outcome) => readReports(outcome).json)
     expect(first?.findings.map((finding) => finding.id)).toEqual([
       "STALE_LOGIN:email:shared@example.com",
@@ -608,17 +612,7 @@ describe("findings of one id in the previous report", () => {
     // Two records without an id, of one address: their STALE_LOGIN findings share an id, one high, one medium.
     const stale = { id: undefined, email: "shared@example.com", lastLoggedInAt: daysAgo(200) }
     const users = [wire("a", { ...stale, role: { name: "Admin" } }), wire("b", stale)]
-    const twice = await Effect.runPromise(
-      Effect.scoped(
-        Effect.gen(function* () {
-          const server = yield* scriptedServer((_index, request) =>
-            json(200, { results: request.path === "/roles" ? [] : users })
-          )
-          const first = yield* audit(server.url, "token")
-          return [first, yield* audit(server.url, "token")] as const
-        })
-      )
-    )
+    const twice = await auditTwice(users)
     const second = readReports(twice[1]).json
     expect(second.findings.map((finding) => [finding.finding, finding.severity, finding.change])).toEqual([
       ["STALE_LOGIN", "high", "unchanged"],
