@@ -43,26 +43,25 @@ export const runReview = (
     const collector = makeReviewCollector()
     const audit = yield* runAuditJob(job, { ...options.hooks, onUser: collector.onUser })
     const stem = reviewStem(audit.reports.json)
-    const finished = collector.finish(audit.run, audit.excludedCodes)
-    const review: Review = {
-      ...finished,
-      sinceLastReview: yield* compareWithLastReview(
-        job.reportDirectory,
-        stem,
-        audit.run.apiBaseUrl,
-        finished.rows,
-        options.compareWith
-      )
-    }
-    const paths = yield* writeReview({
-      directory: job.reportDirectory,
-      stem,
-      review,
-      formats: options.formats
+    return yield* Effect.gen(function* () {
+      const finished = collector.finish(audit.run, audit.excludedCodes)
+      const review: Review = {
+        ...finished,
+        sinceLastReview: yield* compareWithLastReview(
+          job.reportDirectory,
+          stem,
+          audit.run.apiBaseUrl,
+          finished.rows,
+          options.compareWith
+        )
+      }
+      const paths = yield* writeReview({ directory: job.reportDirectory, stem, review, formats: options.formats })
+      return { audit, review, paths }
     }).pipe(
-      // A review that fails (a full disk, a signal) fails the command, which then leaves nothing under a final
-      // name: its findings reports go too, or the next `run` would take them for yesterday's report, and so does
-      // the undelivered-email mark it carried, which names them (the earlier report's own mark still says it).
+      // A review that fails or is stopped (a full disk, a signal, while comparing with the last review too) fails the
+      // command, which then leaves nothing under a final name: its findings reports go too, or the next `run` would
+      // take them for yesterday's report, and so does the undelivered-email mark it carried, which names them (the
+      // earlier report's own mark still says it).
       Effect.onError(() =>
         Effect.promise(() =>
           Promise.all(
@@ -76,8 +75,7 @@ export const runReview = (
         runId: audit.run.runId,
         phase: "review",
         leaves: "its findings reports were removed with it",
-        done: (written) => ({ message: "review written", annotations: { paths: written } })
+        done: ({ paths }) => ({ message: "review written", annotations: { paths } })
       })
     )
-    return { audit, review, paths }
   })

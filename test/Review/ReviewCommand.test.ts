@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process"
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
@@ -7,7 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTes
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { REVIEW_COLUMNS } from "../../src/Review/ReviewCsv.js"
 import { reviewStem } from "../../src/Review/RunReview.js"
-import { runCli, runCliWithFileLimit } from "../support/cli.js"
+import { endWithTest } from "../support/ChildProcesses.js"
+import { BIN, runCli, runCliWithFileLimit } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { runCommand } from "./commandHarness.js"
 import {
@@ -137,6 +139,53 @@ describe("panther-audit review", () => {
     const again = await reviewWithFileLimit(limitBlocks)
     expect(again.code, again.stderr).toBe(4)
     expect(readdirSync(directory).sort()).toEqual(before)
+  })
+
+  it("leaves nothing under a final name when stopped while comparing with the last review", async () => {
+    // An earlier workbook of 100,000 accounts, deactivated then (so none is listed as removed): reading it takes about
+    // a second once the audit has finished, and the review is stopped then.
+    const cells = (index: number) =>
+      REVIEW_COLUMNS.map((column) =>
+        column === "user_id"
+          ? `old-${index}`
+          : column === "email"
+            ? `old-${index}@example.com`
+            : column === "enabled"
+              ? "false"
+              : ""
+      ).join(",")
+    const earlier = "access-review-20260331T000000Z.csv"
+    const rows = Array.from({ length: 100_000 }, (_, index) => `${cells(index)}\r\n`).join("")
+    writeFileSync(join(directory, earlier), `\uFEFF${REVIEW_COLUMNS.join(",")}\r\n${rows}`)
+    const child = endWithTest(
+      spawn(
+        process.execPath,
+        [BIN, "review", "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO],
+        {
+          env: {
+            PATH: process.env.PATH ?? "",
+            PANTHER_API_TOKEN: simulator.readToken,
+            LOG_LEVEL: "info",
+            LOG_FORMAT: "json"
+          }
+        }
+      )
+    )
+    let stderr = ""
+    let stopped = false
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8")
+      // The findings reports are in place: what follows is the comparison with the earlier workbook.
+      if (!stopped && stderr.includes('"message":"audit finished"')) {
+        stopped = true
+        child.kill("SIGTERM")
+      }
+    })
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    expect(stopped).toBe(true)
+    expect(code, stderr).toBe(143)
+    expect(stderr).toContain("review interrupted")
+    expect(readdirSync(directory)).toEqual([earlier])
   })
 
   it("run and review started together in one directory take turns, and each review pairs with its own reports", async () => {
