@@ -104,12 +104,16 @@ const matrixSection = (run: AuditRun, matrix: FindingMatrix): Section => {
 }
 
 const userCell = (finding: Finding): Cell => {
+  if (isRunLevel(finding.finding)) return { text: "(whole run)" }
   const name = truncate(
     cleanText([finding.givenName, finding.familyName].filter((part) => part !== null && part !== "").join(" ")),
     NAME_MAX_CHARS
   )
-  const email = truncate(cleanText(finding.email ?? finding.userId ?? ""), NAME_MAX_CHARS)
-  if (finding.userId === null && finding.email === null) return { text: "(whole run)" }
+  // Its email, else its id. A record with neither (one that failed validation) is a user's all the same, named by
+  // what could be read of it, as the CSV names it.
+  const address = finding.email || finding.userId
+  if (!address) return name === "" ? { text: "(no id or email)" } : { text: name, secondary: "no id or email" }
+  const email = truncate(cleanText(address), NAME_MAX_CHARS)
   return name === "" ? { text: email } : { text: name, secondary: email }
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs"
 import { gunzipSync, gzipSync } from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { FINDING_CODES } from "../../src/Audit/Finding.js"
+import { FINDING_CODES, NO_SUBJECT } from "../../src/Audit/Finding.js"
 import type { AuditOutcome } from "../../src/Audit/RunAudit.js"
 import { SEVERITIES } from "../../src/Audit/Severity.js"
 import { cleanText, LISTED_URGENT_LIMIT } from "../../src/Email/AuditEmailContent.js"
@@ -152,6 +152,37 @@ describe("the body", () => {
           "   Detail: last login 149 days ago (more than 90)"
         ].join("\n")
       )
+    })
+  )
+
+  it.scoped("names a record with neither id nor email by what the report has of it, not as the whole run", () =>
+    Effect.gen(function* () {
+      // Records that failed validation: one missing its email, named in the CSV, and one that is not an object.
+      const unnamed = { userId: null, email: null, roleId: null, status: null, lastLoggedInAt: null }
+      const outcome = yield* writeOutcome(yield* reportDirectory, [
+        finding({
+          ...unnamed,
+          severity: "high",
+          finding: "INVALID_RECORD",
+          givenName: "Nora",
+          detail: "email: is missing"
+        }),
+        finding({
+          ...NO_SUBJECT,
+          severity: "high",
+          finding: "INVALID_RECORD",
+          detail: "Expected Struct (Encoded side), actual 42"
+        }),
+        finding({ ...NO_SUBJECT, severity: "high", finding: "LOGIN_DATA_MISSING", detail: "no enabled user has one" })
+      ])
+      const { text } = bodies(yield* compose(outcome))
+      const urgent = text.split("CRITICAL AND HIGH FINDINGS")[1]?.split("WHAT CHANGED")[0] ?? ""
+      expect(urgent).toMatch(
+        /INVALID_RECORD\n\s+User: Nora Lovelace \(no id or email\)\n(.*\n){2}\s+Detail: email: is missing/
+      )
+      expect(urgent).toMatch(/INVALID_RECORD\n\s+User: \(no id or email\)\n(.*\n){2}\s+Detail: Expected Struct/)
+      expect(urgent).toMatch(/LOGIN_DATA_MISSING\n\s+User: \(whole run\)/)
+      expect(urgent.match(/\(whole run\)/g)).toHaveLength(1)
     })
   )
 
