@@ -269,7 +269,9 @@ const changesSection = (outcome: AuditOutcome): Section => {
       _tag: "Table",
       headers: [{ text: "Resolved finding" }, { text: "User" }, { text: "First seen" }],
       rows: resolved.map((finding) => [
-        { text: finding.finding, badge: finding.severity },
+        // As for escalated ones: in the plain-text part, without the heading, a resolved critical finding read as
+        // one this run raised.
+        { text: finding.finding, badge: finding.severity, secondary: "resolved" },
         { text: cleanText(resolvedUser(finding)) },
         // Null when the previous report's was not taken (see FirstSeen.ts).
         { text: finding.firstSeen === null ? "unknown" : formatInstant(finding.firstSeen) }

@@ -115,6 +115,25 @@ describe("the 'what changed' section", () => {
     })
   )
 
+  it.scoped("marks a resolved finding so in the plain text too, where records have no heading over them", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(
+        yield* reportDirectory,
+        [finding({ userId: "u-new", email: "new@acme.example" })],
+        changes({
+          new: 1,
+          newUnsuppressed: 1,
+          resolved: [{ ...RESOLVED, finding: "COMPROMISED_ACCOUNT", severity: "critical" }],
+          resolvedUnsuppressed: 1
+        })
+      )
+      const { text } = yield* bodies(outcome)
+      // Not to be read as a critical finding raised by this run.
+      expect(text).toMatch(/\[CRITICAL\] COMPROMISED_ACCOUNT \(resolved\)\n\s+User: gone@acme\.example/)
+      expect(text).toMatch(/\[MEDIUM\] STALE_LOGIN\n\s+User: Ada Lovelace \(new@acme\.example\)/)
+    })
+  )
+
   // A resolved finding comes from the previous report, a file that may have been edited: its email is cleaned like
   // every other user-supplied text, so a line break or a direction override cannot reshape the message.
   it.scoped("cleans control characters out of a resolved finding's email", () =>
@@ -148,8 +167,8 @@ describe("the 'what changed' section", () => {
         changes({ resolved: [nameless, run], resolvedUnsuppressed: 2 })
       )
       const { text } = yield* bodies(outcome)
-      expect(text).toMatch(/STALE_LOGIN\n\s+User: \(no id or email\)/)
-      expect(text).toMatch(/LOGIN_DATA_MISSING\n\s+User: \(whole run\)/)
+      expect(text).toMatch(/STALE_LOGIN \(resolved\)\n\s+User: \(no id or email\)/)
+      expect(text).toMatch(/LOGIN_DATA_MISSING \(resolved\)\n\s+User: \(whole run\)/)
     })
   )
 
