@@ -28,22 +28,27 @@ class AttemptFailed extends Data.TaggedError("AttemptFailed")<{
 }> {}
 
 /**
- * Follows nodemailer's log, never printed, for two facts neither an error nor the result carries. Whether the whole
+ * Follows nodemailer's log, never printed, for facts neither an error nor the result carries. Whether the whole
  * message had gone out (its "<n bytes encoded mime message>" line, logged when the body stream ends): a session that
  * fails after that may have delivered it, and sending it again could deliver it twice; nodemailer reports such a
- * failure as it reports one before connecting (`ETIMEDOUT`, command `CONN`). And whether it logged in: given a
- * login, nodemailer sends without one when the server offers no AUTH, and says nothing.
+ * failure as it reports one before connecting (`ETIMEDOUT`, command `CONN`). Whether the connection was made at all
+ * (its "Connection established" line, the only one naming the server's address): a session the server dropped is
+ * reported as one that could not connect. And whether it logged in: given a login, nodemailer sends without one
+ * when the server offers no AUTH, and says nothing.
  */
 export const makeSessionWatch = () => {
   let messageSent = false
+  let connected = false
   let authenticated = false
   const ignore = () => {}
   return {
     reset: () => {
       messageSent = false
+      connected = false
       authenticated = false
     },
     messageSent: () => messageSent,
+    connected: () => connected,
     authenticated: () => authenticated,
     logger: {
       level: ignore,
@@ -52,6 +57,7 @@ export const makeSessionWatch = () => {
       info: (entry: unknown) => {
         if (typeof entry !== "object" || entry === null) return
         if (Reflect.get(entry, "tnx") === "message") messageSent = true
+        if (Reflect.get(entry, "tnx") === "network" && "remoteAddress" in entry) connected = true
         if (Reflect.get(entry, "action") === "authenticated") authenticated = true
       },
       warn: ignore,
@@ -132,7 +138,13 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
           return Effect.tryPromise({
             try: (signal) => transport.sendMail({ ...message, signal }),
             catch: (error) =>
-              new AttemptFailed(describeSmtpFailure(error, { ...context, messageSent: watch.messageSent() }))
+              new AttemptFailed(
+                describeSmtpFailure(error, {
+                  ...context,
+                  messageSent: watch.messageSent(),
+                  connected: watch.connected()
+                })
+              )
           })
         }).pipe(
           Effect.tapError((failure) =>

@@ -188,6 +188,8 @@ export const describeSmtpFailure = (
     readonly secrets: Secrets
     /** The whole message had gone out before the failure (see Mailer's session watch). */
     readonly messageSent?: boolean
+    /** The connection to the server had been made before the failure (see Mailer's session watch). */
+    readonly connected?: boolean
   }
 ): SmtpFailure => {
   const facts = factsOf(error)
@@ -267,8 +269,14 @@ export const describeSmtpFailure = (
         : facts.originalCode !== undefined
           ? facts.originalCode
           : quote(facts.message, secrets)
-    const what = facts.code === "EDNS" ? "look up" : "connect to"
-    return { retryable: true, reason: `cannot ${what} ${context.server}: ${detail}` }
+    // Connected, the server dropped the session (at the message, say): not a server that cannot be reached.
+    const what =
+      facts.code === "EDNS"
+        ? `cannot look up ${context.server}`
+        : context.connected === true
+          ? `the session with ${context.server} failed`
+          : `cannot connect to ${context.server}`
+    return { retryable: true, reason: `${what}: ${detail}` }
   }
   return { retryable: false, reason: `sending through ${context.server} failed: ${quote(facts.message, secrets)}` }
 }

@@ -385,6 +385,41 @@ describe("sending through SMTP", () => {
     })
   )
 
+  it.scopedLive("says a session the server dropped at the message was cut off, not that it could not connect", () =>
+    Effect.gen(function* () {
+      // Greets, takes the envelope, and drops the connection when the message is to follow: retried, and said so.
+      let connections = 0
+      const dropping = yield* Effect.acquireRelease(
+        Effect.async<Server>((resume) => {
+          const server = createServer((socket) => {
+            connections++
+            socket.on("error", () => {})
+            socket.write("220 test ESMTP\r\n")
+            let buffered = ""
+            socket.on("data", (chunk) => {
+              buffered += chunk.toString("latin1")
+              for (let end = buffered.indexOf("\r\n"); end !== -1; end = buffered.indexOf("\r\n")) {
+                const line = buffered.slice(0, end)
+                buffered = buffered.slice(end + 2)
+                if (/^DATA/iu.test(line)) return socket.destroy()
+                socket.write("250 OK\r\n")
+              }
+            })
+          }).listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+        }),
+        (server) => Effect.sync(() => server.close())
+      )
+      const address = dropping.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(port)), yield* sampleOutcome))
+      expect(connections).toBe(3)
+      expect(error.message).toBe(
+        `the audit email was not sent: the session with 127.0.0.1:${port} failed: Connection closed unexpectedly ` +
+          "(3 attempts). The reports on disk are complete."
+      )
+    })
+  )
+
   it.scopedLive("fails, exit 4, when a recipient is refused for good, naming who got it and who did not", () =>
     Effect.gen(function* () {
       const server = yield* startSmtpServer({ rejectRecipients: ["ciso@acme.example"] })
