@@ -99,19 +99,23 @@ const includeDeactivated = Options.boolean("include-deactivated").pipe(
   Options.withFallbackConfig(envBoolean("AUDIT_INCLUDE_DEACTIVATED"))
 )
 
+const DEFAULT_REPORT_DIR = "./reports"
+
 // Plain text, checked by `checkReportDirectory`: its messages name the flag and say what to do.
 export const reportDirOption = Options.text("report-dir").pipe(
   // An empty value would write the reports into the current folder.
   Options.mapEffect(requireOptionValue("--report-dir")),
-  Options.withDescription("Where reports are written. It must exist and be writable. Env: AUDIT_REPORT_DIR."),
+  Options.withDescription(
+    `Where reports are written. It must exist and be writable. Default: ${DEFAULT_REPORT_DIR}. Env: AUDIT_REPORT_DIR.`
+  ),
   Options.withFallbackConfig(envText("AUDIT_REPORT_DIR")),
-  Options.withDefault("./reports")
+  Options.withDefault(DEFAULT_REPORT_DIR)
 )
 
 // Text rather than a choice, so that a wrong value gets a message naming the flag and its variable.
 const failOn = Options.text("fail-on").pipe(
   Options.withDescription(
-    `Exit with code 1 when a finding of this severity or above is raised: ${FAIL_ON_VALUES.join(", ")} (none: never). Env: AUDIT_FAIL_ON.`
+    `Exit with code 1 when a finding of this severity or above is raised: ${FAIL_ON_VALUES.join(", ")} (none: never). Default: none. Env: AUDIT_FAIL_ON.`
   ),
   Options.withFallbackConfig(envText("AUDIT_FAIL_ON")),
   Options.withDefault("none")

@@ -118,7 +118,8 @@ export const emailOptions = Options.all({
   mailFrom: optionalText(
     "mail-from",
     "MAIL_FROM",
-    `Sender address, such as "Panther audit <audit@acme.example>". Required with --smtp-url.`
+    `Sender address, such as "Panther audit <audit@acme.example>". Required with --smtp-url. ` +
+      `Default for an .eml file: ${DEFAULT_EML_FROM.address}.`
   ),
   mailTo: optionalText("mail-to", "MAIL_TO", "Recipients, comma-separated. Setting it turns the email on."),
   mailCc: optionalText("mail-cc", "MAIL_CC", "Copy recipients, comma-separated."),

@@ -19,6 +19,9 @@ describe("--help", () => {
       "Default: 4 (env PANTHER_MAX_RETRIES)",
       "Default: 120 (env PANTHER_RETRY_BUDGET_SECONDS)",
       "Default: 7. Env: AUDIT_PENDING_DAYS",
+      "Default: ./reports. Env: AUDIT_REPORT_DIR",
+      "Default: none. Env: AUDIT_FAIL_ON",
+      "Default for an .eml file: panther-user-audit@localhost. Env: MAIL_FROM",
       "--log-format json|pretty (env LOG_FORMAT",
       "(env LOG_LEVEL; default info)"
     ]) {
