@@ -105,7 +105,7 @@ export const emailOptions = Options.all({
   smtpPasswordFile: optionalFile(
     "smtp-password-file",
     "SMTP_PASSWORD_FILE",
-    "File holding the SMTP password (one trailing line break is ignored)."
+    "File holding the SMTP password (a leading byte order mark and one trailing line break are ignored)."
   ),
   smtpInsecure,
   smtpCaFile: optionalFile(
