@@ -44,20 +44,23 @@ export class ApiKeyAuth extends HttpApiMiddleware.Tag<ApiKeyAuth>()("PantherApi/
   security: { apiKey: HttpApiSecurity.apiKey({ key: API_KEY_HEADER, in: "header" }) }
 }) {}
 
+/** A query parameter as the wire carries it: one value, or several when the parameter is repeated. */
+const RawParam = Schema.optional(Schema.Union(Schema.String, Schema.Array(Schema.String)))
+
 /**
  * `GET /users` query parameters, kept as the raw strings the wire carries: the spec allows empty values
- * ("count as not given"), `email` makes every other parameter ignored, and a bad `limit` must be a 400
- * naming the parameter, so validation belongs to the handler, not to a generic decoder.
+ * ("count as not given"), `email` makes every other parameter ignored (a repeated or malformed one too), and a
+ * bad `limit` must be a 400 naming the parameter, so validation belongs to the handler, not to a generic decoder.
  */
 export const ListUsersUrlParams = Schema.Struct({
-  cursor: Schema.optional(Schema.String),
-  limit: Schema.optional(Schema.String),
-  contains: Schema.optional(Schema.String),
-  email: Schema.optional(Schema.String),
-  id: Schema.optional(Schema.Union(Schema.String, Schema.Array(Schema.String))),
-  ids: Schema.optional(Schema.String),
-  "include-deactivated": Schema.optional(Schema.String),
-  status: Schema.optional(Schema.String)
+  cursor: RawParam,
+  limit: RawParam,
+  contains: RawParam,
+  email: RawParam,
+  id: RawParam,
+  ids: RawParam,
+  "include-deactivated": RawParam,
+  status: RawParam
 })
 export type ListUsersUrlParams = typeof ListUsersUrlParams.Type
 

@@ -1,8 +1,8 @@
 /**
- * HttpApi answers a query it cannot decode (today: a single-valued parameter given twice, `?limit=1&limit=2`) with
- * its own 400 body, `{"_tag":"HttpApiDecodeError","issues":[...],"message":"<schema dump>"}`. This API-level
- * middleware, which runs before that encoding, answers with the spec's `{"message": ...}` instead, naming the
- * parameter.
+ * HttpApi answers a query it cannot decode (today: a `GET /roles` parameter given twice, `?limit=1&limit=2`;
+ * `GET /users` reads repeats itself, since its `email` makes them ignored) with its own 400 body,
+ * `{"_tag":"HttpApiDecodeError","issues":[...],"message":"<schema dump>"}`. This API-level middleware, which runs
+ * before that encoding, answers with the spec's `{"message": ...}` instead, naming the parameter.
  */
 import { HttpApiBuilder, HttpApiError } from "@effect/platform"
 import { Cause, Chunk, Effect } from "effect"

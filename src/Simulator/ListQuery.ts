@@ -12,6 +12,15 @@ export const MAX_LIMIT = MAX_PAGE_SIZE
 export const given = (value: string | undefined): string | undefined =>
   value === undefined || value === "" ? undefined : value
 
+/** The value of a parameter that may be given once, or the 400 message for one given more often. */
+export const single = (
+  name: string,
+  value: string | ReadonlyArray<string> | undefined
+): Either.Either<string | undefined, string> =>
+  value === undefined || typeof value === "string"
+    ? Either.right(value)
+    : Either.left(`parameter ${name} may be given only once`)
+
 export const parseLimit = (value: string | undefined): Either.Either<number, string> => {
   const text = given(value)?.trim()
   if (text === undefined || text === "") return Either.right(MAX_LIMIT)

@@ -13,7 +13,7 @@ import { BadRequestError, NotFoundError } from "../PantherApi/Schemas.js"
 import { type ListUsersUrlParams, PantherApi } from "../PantherApi/UsersApi.js"
 import { Cursors, cursorProblemMessage, queryFingerprint } from "./Cursor.js"
 import { formatTimestamp } from "./GenerateUsers.js"
-import { given, parseBoolean, parseIds, parseLimit } from "./ListQuery.js"
+import { given, parseBoolean, parseIds, parseLimit, single } from "./ListQuery.js"
 import { parseModifyUser, type UserChanges } from "./ModifyUserBody.js"
 import { readJsonBody } from "./RequestBody.js"
 import { Roles } from "./RoleCatalog.js"
@@ -67,37 +67,37 @@ type ListRequest =
     }
 
 /** The query parameters as a page request, or the 400 message naming the bad parameter. */
-const parseListUsers = (params: ListUsersUrlParams): Either.Either<ListRequest, string> => {
-  const email = given(params.email)
-  // "If provided all other parameters are ignored", including malformed ones.
-  if (email !== undefined) return Either.right({ _tag: "ByEmail", email })
-  return Either.all([
-    parseLimit(params.limit),
-    parseBoolean("include-deactivated", params["include-deactivated"])
-  ]).pipe(
-    Either.map(([limit, includeDeactivated]): ListRequest => {
-      const contains = given(params.contains)
-      const needle = contains === undefined ? undefined : fold(contains)
-      const status = given(params.status)
-      const ids = parseIds(params.id, params.ids)
-      const matches = (user: WireUser, search: string): boolean =>
-        (includeDeactivated || user.enabled) &&
-        (status === undefined || user.status === status) &&
-        (needle === undefined || searchMatches(search, needle))
-      return {
-        _tag: "Page",
-        cursor: given(params.cursor),
-        page: { limit, matches, ...(ids === undefined ? {} : { ids }) },
-        fingerprint: [
-          needle ?? "",
-          status ?? "",
-          ids === undefined ? "" : [...ids].sort().join(","),
-          String(includeDeactivated)
-        ]
-      }
-    })
-  )
-}
+const parseListUsers = (params: ListUsersUrlParams): Either.Either<ListRequest, string> =>
+  Either.gen(function* () {
+    const email = given(yield* single("email", params.email))
+    // "If provided all other parameters are ignored", including malformed and repeated ones.
+    if (email !== undefined) return { _tag: "ByEmail", email } as const
+    const limit = yield* parseLimit(yield* single("limit", params.limit))
+    const includeDeactivated = yield* parseBoolean(
+      "include-deactivated",
+      yield* single("include-deactivated", params["include-deactivated"])
+    )
+    const contains = given(yield* single("contains", params.contains))
+    const needle = contains === undefined ? undefined : fold(contains)
+    const status = given(yield* single("status", params.status))
+    const cursor = given(yield* single("cursor", params.cursor))
+    const ids = parseIds(params.id, yield* single("ids", params.ids))
+    const matches = (user: WireUser, search: string): boolean =>
+      (includeDeactivated || user.enabled) &&
+      (status === undefined || user.status === status) &&
+      (needle === undefined || searchMatches(search, needle))
+    return {
+      _tag: "Page",
+      cursor,
+      page: { limit, matches, ...(ids === undefined ? {} : { ids }) },
+      fingerprint: [
+        needle ?? "",
+        status ?? "",
+        ids === undefined ? "" : [...ids].sort().join(","),
+        String(includeDeactivated)
+      ]
+    } as const
+  })
 
 export const UsersHttpLive = HttpApiBuilder.group(PantherApi, "users", (handlers) =>
   Effect.gen(function* () {

@@ -125,6 +125,19 @@ describe("GET /users parameters", () => {
     expect(await ids("email=&limit=2")).toEqual(ENABLED.slice(0, 2))
   })
 
+  it("email makes other parameters ignored even when they are repeated", async () => {
+    expect(
+      await ids(
+        "email=ada.lovelace%40example.com&limit=1&limit=2&cursor=a&cursor=b&include-deactivated=x&status=A&status=B"
+      )
+    ).toEqual(["u1"])
+    // Without email, a repeated parameter is still refused, and so is email itself given twice.
+    expect((await http.get("/users?limit=1&limit=2")).status).toBe(400)
+    const twice = await http.get("/users?email=ada.lovelace%40example.com&email=ada.byron%40example.com")
+    expect(twice.status).toBe(400)
+    expect(messageOf(twice)).toBe("parameter email may be given only once")
+  })
+
   it("empty values of every parameter count as not given", async () => {
     expect(await ids("cursor=&limit=&contains=&email=&id=&ids=&include-deactivated=&status=")).toEqual(ENABLED)
   })
