@@ -4,7 +4,7 @@
  */
 
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
-import { createServer, type Server } from "node:net"
+import { createServer, type Server, type Socket } from "node:net"
 import { dirname, join } from "node:path"
 import { rootCertificates } from "node:tls"
 import { gunzipSync } from "node:zlib"
@@ -46,6 +46,21 @@ const smtp = (port: number, overrides: Partial<SmtpServerSettings> = {}): EmailT
     ...overrides
   }
 })
+
+/** A TCP server on loopback that hands each connection to `onConnection`, closed with the test's scope: its port. */
+const scriptedServer = (onConnection: (socket: Socket) => void) =>
+  Effect.map(
+    Effect.acquireRelease(
+      Effect.async<Server>((resume) => {
+        const server = createServer(onConnection).listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+      }),
+      (server) => Effect.sync(() => server.close())
+    ),
+    (server) => {
+      const address = server.address()
+      return typeof address === "object" && address !== null ? address.port : 0
+    }
+  )
 
 const serverOf = (transport: EmailTransport): SmtpServerSettings => {
   if (transport._tag !== "Smtp") throw new Error("expected SMTP settings")
@@ -320,16 +335,8 @@ describe("sending through SMTP", () => {
   it.scopedLive("still retries a session that timed out before the message went out", () =>
     Effect.gen(function* () {
       // Accepts the connection and never greets: nothing was sent, so trying again is safe.
-      const silent = yield* Effect.acquireRelease(
-        Effect.async<Server>((resume) => {
-          const server = createServer(() => {}).listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
-        }),
-        (server) => Effect.sync(() => server.close())
-      )
-      const address = silent.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
       let connections = 0
-      silent.on("connection", (socket) => {
+      const port = yield* scriptedServer((socket) => {
         connections++
         socket.on("error", () => {})
       })
@@ -346,38 +353,31 @@ describe("sending through SMTP", () => {
     Effect.gen(function* () {
       // The first session takes the message and answers 451; every later connection is dropped at once.
       let connections = 0
-      const refusing = yield* Effect.acquireRelease(
-        Effect.async<Server>((resume) => {
-          const server = createServer((socket) => {
-            connections++
-            socket.on("error", () => {})
-            if (connections > 1) return socket.destroy()
-            let buffered = ""
-            let inData = false
-            socket.write("220 test ESMTP\r\n")
-            socket.on("data", (chunk) => {
-              buffered += chunk.toString("latin1")
-              for (;;) {
-                const end = buffered.indexOf(inData ? "\r\n.\r\n" : "\r\n")
-                if (end === -1) return
-                const line = buffered.slice(0, end)
-                buffered = buffered.slice(end + (inData ? 5 : 2))
-                if (inData) {
-                  inData = false
-                  socket.write("451 4.3.0 Try again later\r\n")
-                } else if (/^DATA/iu.test(line)) {
-                  inData = true
-                  socket.write("354 Go ahead\r\n")
-                } else if (/^QUIT/iu.test(line)) socket.end("221 Bye\r\n")
-                else socket.write("250 OK\r\n")
-              }
-            })
-          }).listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
-        }),
-        (server) => Effect.sync(() => server.close())
-      )
-      const address = refusing.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
+      const port = yield* scriptedServer((socket) => {
+        connections++
+        socket.on("error", () => {})
+        if (connections > 1) return socket.destroy()
+        let buffered = ""
+        let inData = false
+        socket.write("220 test ESMTP\r\n")
+        socket.on("data", (chunk) => {
+          buffered += chunk.toString("latin1")
+          for (;;) {
+            const end = buffered.indexOf(inData ? "\r\n.\r\n" : "\r\n")
+            if (end === -1) return
+            const line = buffered.slice(0, end)
+            buffered = buffered.slice(end + (inData ? 5 : 2))
+            if (inData) {
+              inData = false
+              socket.write("451 4.3.0 Try again later\r\n")
+            } else if (/^DATA/iu.test(line)) {
+              inData = true
+              socket.write("354 Go ahead\r\n")
+            } else if (/^QUIT/iu.test(line)) socket.end("221 Bye\r\n")
+            else socket.write("250 OK\r\n")
+          }
+        })
+      })
       const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(port)), yield* sampleOutcome))
       expect(connections).toBe(3)
       expect(error.message).toContain("the audit email was not sent")
@@ -389,28 +389,21 @@ describe("sending through SMTP", () => {
     Effect.gen(function* () {
       // Greets, takes the envelope, and drops the connection when the message is to follow: retried, and said so.
       let connections = 0
-      const dropping = yield* Effect.acquireRelease(
-        Effect.async<Server>((resume) => {
-          const server = createServer((socket) => {
-            connections++
-            socket.on("error", () => {})
-            socket.write("220 test ESMTP\r\n")
-            let buffered = ""
-            socket.on("data", (chunk) => {
-              buffered += chunk.toString("latin1")
-              for (let end = buffered.indexOf("\r\n"); end !== -1; end = buffered.indexOf("\r\n")) {
-                const line = buffered.slice(0, end)
-                buffered = buffered.slice(end + 2)
-                if (/^DATA/iu.test(line)) return socket.destroy()
-                socket.write("250 OK\r\n")
-              }
-            })
-          }).listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
-        }),
-        (server) => Effect.sync(() => server.close())
-      )
-      const address = dropping.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
+      const port = yield* scriptedServer((socket) => {
+        connections++
+        socket.on("error", () => {})
+        socket.write("220 test ESMTP\r\n")
+        let buffered = ""
+        socket.on("data", (chunk) => {
+          buffered += chunk.toString("latin1")
+          for (let end = buffered.indexOf("\r\n"); end !== -1; end = buffered.indexOf("\r\n")) {
+            const line = buffered.slice(0, end)
+            buffered = buffered.slice(end + 2)
+            if (/^DATA/iu.test(line)) return socket.destroy()
+            socket.write("250 OK\r\n")
+          }
+        })
+      })
       const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(port)), yield* sampleOutcome))
       expect(connections).toBe(3)
       expect(error.message).toBe(
@@ -577,18 +570,11 @@ describe("TLS", () => {
     Effect.gen(function* () {
       // Takes the connection and drops it before any TLS: a relay restarting, a load balancer without a backend.
       let connections = 0
-      const dropping = yield* Effect.acquireRelease(
-        Effect.async<Server>((resume) => {
-          const server = createServer((socket) => {
-            connections++
-            socket.on("error", () => {})
-            socket.destroy()
-          }).listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
-        }),
-        (server) => Effect.sync(() => server.close())
-      )
-      const address = dropping.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
+      const port = yield* scriptedServer((socket) => {
+        connections++
+        socket.on("error", () => {})
+        socket.destroy()
+      })
       const error = yield* Effect.flip(
         deliverAuditEmail(emailOn(smtp(port, { security: "implicit-tls" })), yield* sampleOutcome)
       )
