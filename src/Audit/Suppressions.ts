@@ -37,9 +37,6 @@ const parseExpiry = (text: string): number | undefined => {
   return start === undefined ? undefined : start + DAY_MS
 }
 
-const describeValue = (value: unknown): string =>
-  value instanceof Date ? value.toISOString().slice(0, 10) : typeof value === "string" ? value : JSON.stringify(value)
-
 export const parseSuppressions = (
   text: string,
   source: string
@@ -49,8 +46,11 @@ export const parseSuppressions = (
       Effect.fail(new ConfigurationError({ message: `suppressions file ${source}: ${message}` }))
     let document: unknown
     try {
-      // YAML is a superset of JSON, so one parser reads both.
-      document = parseYaml(text, { prettyErrors: true })
+      // YAML is a superset of JSON, so one parser reads both. The core schema, whatever the file says: a `%YAML 1.1`
+      // line or a `!!timestamp` tag would otherwise make an expiry a Date, which no longer says whether it was a
+      // day (held through) or an instant. Such a tag is left unresolved and its value read as written, without a
+      // warning on stderr.
+      document = parseYaml(text, { prettyErrors: true, schema: "core", resolveKnownTags: false, logLevel: "error" })
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       // The wildcard is the one value people write that YAML reads as syntax.
@@ -78,12 +78,10 @@ export const parseSuppressions = (
       const values: Record<string, string> = {}
       for (const field of FIELDS) {
         const value = record[field]
-        // YAML reads an unquoted 2027-03-31 as a date under some schemas; accept it as the date it is.
-        const textValue = value instanceof Date ? describeValue(value) : value
-        if (typeof textValue !== "string" || textValue.trim() === "") {
+        if (typeof value !== "string" || value.trim() === "") {
           return yield* fail(`entry ${entry}: \`${field}\` is required and must be non-empty text`)
         }
-        values[field] = textValue.trim()
+        values[field] = value.trim()
       }
       const { user = "", finding = "", reason = "", owner = "", expires = "" } = values
       const code = finding === "*" ? "*" : FINDING_CODES.find((known) => known === finding)

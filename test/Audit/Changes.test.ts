@@ -727,6 +727,23 @@ describe("suppressions", () => {
     expect(entryOf?.expiresAt).toBe(Date.parse("2026-06-30T18:00:00Z"))
   })
 
+  it.each([
+    ["a %YAML 1.1 file", "%YAML 1.1\n---\n", "2026-06-30T06:00:00Z"],
+    ["a !!timestamp tag", "", "!!timestamp 2026-06-30T06:00:00Z"]
+  ])("stops suppressing at an expiry instant that YAML could read as a timestamp: %s", async (_, head, expires) => {
+    const text = `${head}${file(entry("stale@example.com", "STALE_LOGIN", expires))}`
+    const suppressions = await Effect.runPromise(parseSuppressions(text, "test.yaml"))
+    expect(suppressions.map((item) => [item.expires, item.expiresAt])).toEqual([
+      ["2026-06-30T06:00:00Z", Date.parse("2026-06-30T06:00:00Z")]
+    ])
+    // Six hours before the audit's as-of: not "through 2026-06-30".
+    const outcome = await auditOf([person("stale", { lastLoggedInAt: daysAgo(200) })], parameters({ suppressions }))
+    expect(findingsOf(outcome).map((finding) => [finding.id, finding.suppressed])).toEqual([
+      ["STALE_LOGIN:stale", false]
+    ])
+    expect(runOf(outcome).suppressions.expired.map((item) => item.expires)).toEqual(["2026-06-30T06:00:00Z"])
+  })
+
   it("reads a value with space around it, as a quoted YAML or a JSON value may have, as the value itself", async () => {
     const entries = await Effect.runPromise(
       parseSuppressions(
