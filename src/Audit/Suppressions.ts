@@ -37,6 +37,17 @@ const parseExpiry = (text: string): number | undefined => {
   return start === undefined ? undefined : start + DAY_MS
 }
 
+/**
+ * What YAML made of a value written without quotes (`expires: 20270331`, `user: 12345`), and how to write it: such a
+ * value is there, so "required" would send the reader looking for a field they can see.
+ */
+const describeNonText = (field: string, value: unknown): string => {
+  if (Array.isArray(value)) return `a list${field === "finding" ? ': write one entry per finding, or "*" for all' : ""}`
+  if (typeof value === "object") return "a mapping"
+  const shown = `${typeof value === "number" ? "the number " : ""}${String(value)}`
+  return field === "expires" ? `${shown}: write the date as YYYY-MM-DD` : `${shown}: put it in quotes`
+}
+
 export const parseSuppressions = (
   text: string,
   source: string
@@ -78,6 +89,9 @@ export const parseSuppressions = (
       const values: Record<string, string> = {}
       for (const field of FIELDS) {
         const value = record[field]
+        if (value !== undefined && value !== null && typeof value !== "string") {
+          return yield* fail(`entry ${entry}: \`${field}\` must be text, not ${describeNonText(field, value)}`)
+        }
         if (typeof value !== "string" || value.trim() === "") {
           return yield* fail(`entry ${entry}: \`${field}\` is required and must be non-empty text`)
         }

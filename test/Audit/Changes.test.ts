@@ -710,6 +710,19 @@ describe("suppressions", () => {
       file("  - user: ''\n    finding: '*'\n    reason: r\n    owner: o\n    expires: 2027-01-01\n"),
       "`user` is required"
     ],
+    // Given, but not as text: not called missing.
+    [file(entry("a", "*", "20270331")), "entry 1: `expires` must be text, not the number 20270331: write the date as"],
+    [file(entry("12345", "*", "2027-01-01")), "entry 1: `user` must be text, not the number 12345: put it in quotes"],
+    [
+      file(
+        "  - user: a\n    finding: [STALE_LOGIN, NEVER_LOGGED_IN]\n    reason: r\n    owner: o\n    expires: 2027-01-01\n"
+      ),
+      'entry 1: `finding` must be text, not a list: write one entry per finding, or "*" for all'
+    ],
+    [
+      file("  - user: a\n    finding: '*'\n    reason: true\n    owner: o\n    expires: 2027-01-01\n"),
+      "`reason` must be text"
+    ],
     ["suppressions: [", "not valid YAML or JSON"],
     [
       file("  - user: a\n    finding: *\n    reason: r\n    owner: o\n    expires: 2027-01-01\n"),
