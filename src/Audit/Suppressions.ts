@@ -71,6 +71,14 @@ export const parseSuppressions = (
     if (typeof document !== "object" || document === null || !("suppressions" in document)) {
       return yield* fail("expected a document of the form {suppressions: [...]}")
     }
+    // Beside the list, a key is a typo (`suppresion:` holding entries added later) whose entries would go unread.
+    const otherKeys = Object.keys(document).filter((key) => key !== "suppressions")
+    if (otherKeys.length > 0) {
+      return yield* fail(
+        `unknown key ${otherKeys.map((key) => JSON.stringify(key)).join(", ")} beside \`suppressions\`; ` +
+          "every entry goes in the one `suppressions` list"
+      )
+    }
     const list = document.suppressions
     if (!Array.isArray(list)) return yield* fail("`suppressions` must be a list of entries")
     const entries: Array<SuppressionEntry> = []

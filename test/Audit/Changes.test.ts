@@ -710,6 +710,11 @@ describe("suppressions", () => {
       file("  - user: ''\n    finding: '*'\n    reason: r\n    owner: o\n    expires: 2027-01-01\n"),
       "`user` is required"
     ],
+    // A second list under a mistyped key would go unread.
+    [
+      `${file(entry("a", "*", "2027-01-01"))}suppresion:\n${entry("b", "*", "2027-01-01")}`,
+      'unknown key "suppresion" beside `suppressions`'
+    ],
     // Given, but not as text: not called missing.
     [file(entry("a", "*", "20270331")), "entry 1: `expires` must be text, not the number 20270331: write the date as"],
     [file(entry("12345", "*", "2027-01-01")), "entry 1: `user` must be text, not the number 12345: put it in quotes"],
