@@ -4,10 +4,11 @@
  * entry stops suppressing and is listed; an entry that matched nothing is listed as unused. A file that cannot be
  * read exactly is a configuration error: a typo must never silently un-suppress, or suppress, anything.
  */
+import { isUtf8 } from "node:buffer"
 import { Effect } from "effect"
 import { parse as parseYaml } from "yaml"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { readInputText } from "../Cli/InputFile.js"
+import { readInputFile } from "../Cli/InputFile.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { FINDING_CODES, type FindingCode } from "./Finding.js"
 import { DAY_MS, parseTimestamp } from "./Timestamps.js"
@@ -124,14 +125,42 @@ export const parseSuppressions = (
 /** Thousands of entries fit in a few hundred kilobytes; past this it is not a suppressions file. */
 const MAX_SUPPRESSIONS_BYTES = 16 * 1024 * 1024
 
+/**
+ * The file's bytes as text, or why they are not UTF-8: read as UTF-8 regardless, a file saved as UTF-16 (Windows
+ * PowerShell's `>`, Notepad's "Unicode") was refused as not being `{suppressions: [...]}`, and a Windows-1252 one had
+ * each accented letter of a name or reason turned into U+FFFD in every report.
+ */
+const suppressionsText = (bytes: Buffer, path: string): Effect.Effect<string, ConfigurationError> => {
+  const fail = (message: string) =>
+    Effect.fail(new ConfigurationError({ message: `suppressions file ${path}: ${message}` }))
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return fail("it is UTF-16 text; save it as UTF-8")
+  }
+  if (!isUtf8(bytes)) {
+    let line = 1
+    for (let start = 0; start < bytes.length; line++) {
+      const end = bytes.indexOf(0x0a, start)
+      const stop = end === -1 ? bytes.length : end
+      if (!isUtf8(bytes.subarray(start, stop))) break
+      start = stop + 1
+    }
+    return fail(`line ${line} is not UTF-8 text (saved as Windows-1252 or Latin-1?); save the file as UTF-8`)
+  }
+  // A byte order mark in front left out (Notepad writes one).
+  return Effect.succeed(bytes.toString("utf8").replace(/^\uFEFF/u, ""))
+}
+
 export const loadSuppressions = (path: string): Effect.Effect<ReadonlyArray<SuppressionEntry>, ConfigurationError> =>
   Effect.tryPromise({
-    try: (signal) => readInputText(path, MAX_SUPPRESSIONS_BYTES, "a suppressions file", signal),
+    try: (signal) => readInputFile(path, MAX_SUPPRESSIONS_BYTES, "a suppressions file", signal),
     catch: (error) =>
       new ConfigurationError({
         message: `--suppressions / AUDIT_SUPPRESSIONS ${path} cannot be read: ${describeFsError(error)}`
       })
-  }).pipe(Effect.flatMap((text) => parseSuppressions(text, path)))
+  }).pipe(
+    Effect.flatMap((bytes) => suppressionsText(bytes, path)),
+    Effect.flatMap((text) => parseSuppressions(text, path))
+  )
 
 export interface SuppressionOutcome {
   readonly active: number

@@ -582,6 +582,25 @@ describe("--suppressions", () => {
       expect(server.requests).toHaveLength(0)
     })
   })
+
+  it.each([
+    // As Windows PowerShell's `>` and Notepad's "Unicode" save it, with its byte order mark.
+    ["UTF-16", (text: string) => Buffer.from(`\uFEFF${text}`, "utf16le"), "it is UTF-16 text; save it as UTF-8"],
+    // "Müller" as Windows-1252 has it: read as UTF-8, the ü would have become U+FFFD in every report.
+    ["Windows-1252", (text: string) => Buffer.from(text, "latin1"), "line 4 is not UTF-8 text"]
+  ])("exits 2 for a file saved as %s, saying so, rather than reading it amiss", async (_, encode, message) => {
+    const file = join(directory, "suppressions.yaml")
+    const text =
+      "suppressions:\n  - user: a@example.com\n    finding: STALE_LOGIN\n    reason: Elternzeit Müller\n" +
+      "    owner: o\n    expires: 2027-01-01\n"
+    writeFileSync(file, encode(text))
+    await withCountingServer(async (server) => {
+      const result = await runCli(["run", "--suppressions", file], { env: env({ PANTHER_API_URL: server.url }) })
+      expect(result.code).toBe(2)
+      expect(stderrText(result.stderr)).toContain(`suppressions file ${file}: ${message}`)
+      expect(server.requests).toHaveLength(0)
+    })
+  })
 })
 
 describe("panther-audit demo", () => {
