@@ -5,6 +5,7 @@
 import type { AuditRun } from "./AuditRun.js"
 import { FINDING_CODES } from "./Finding.js"
 import { instanceLabel } from "./PantherInstance.js"
+import { namedEntries } from "./RunWarnings.js"
 import { SEVERITIES } from "./Severity.js"
 
 /**
@@ -31,6 +32,8 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
     (code) => `  ${code.padEnd(22)}${String(findings.byFinding[code]).padStart(8)}`
   )
   const { changes, suppressions } = run
+  const expired = namedEntries(suppressions.expired, "expired")
+  const unused = namedEntries(suppressions.unused, "unused")
   const changeLine =
     changes.previousReport === null
       ? `Changes: everything is new (${changes.previousReportProblem ?? "no previous report"})`
@@ -45,13 +48,15 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
       ? []
       : [
           `Suppressions: ${suppressions.applied} findings suppressed by ${suppressions.active} active entries; ${suppressions.expired.length} expired, ${suppressions.unused.length} unused`,
-          ...suppressions.expired.map(
+          ...expired.named.map(
             (entry) =>
               `  - expired: entry ${entry.entry} (${entry.user}, ${entry.finding}, owner ${entry.owner}) ended ${entry.expires}; it no longer suppresses`
           ),
-          ...suppressions.unused.map(
+          ...expired.rest.map((line) => `  ${line}`),
+          ...unused.named.map(
             (entry) => `  - unused: entry ${entry.entry} (${entry.user}, ${entry.finding}) matched no finding`
-          )
+          ),
+          ...unused.rest.map((line) => `  ${line}`)
         ]),
     ...(run.warnings.length > 0 ? ["Warnings:", ...run.warnings.map((warning) => `  - ${warning}`)] : []),
     "Reports:",

@@ -63,26 +63,56 @@ export const privilegeWarnings = (
   return warnings
 }
 
+/**
+ * How many expired or unused entries the summary, the warnings and the email name one by one. A file of hundreds
+ * (a team's departures, a renewal left in place) would otherwise bury every other line of them, on every run; the
+ * JSON report's `suppressions.expired` and `suppressions.unused` list them all.
+ */
+export const NAMED_SUPPRESSION_ENTRIES = 20
+
+/** The first entries to name, and a line counting the rest (none when all are named). */
+export const namedEntries = <A>(
+  entries: ReadonlyArray<A>,
+  kind: "expired" | "unused"
+): { readonly named: ReadonlyArray<A>; readonly rest: ReadonlyArray<string> } => {
+  const more = entries.length - NAMED_SUPPRESSION_ENTRIES
+  return {
+    named: entries.slice(0, NAMED_SUPPRESSION_ENTRIES),
+    rest:
+      more > 0
+        ? [
+            `…and ${more} more ${kind} entr${more === 1 ? "y" : "ies"}: the JSON report's suppressions.${kind} lists all.`
+          ]
+        : []
+  }
+}
+
 /** Entries of the suppressions file that did not do what they say: expired, unused, shadowed or too wide. */
-export const suppressionWarnings = (suppressions: SuppressionOutcome): Array<string> => [
-  ...suppressions.expired.map(
-    (entry) =>
-      `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) expired on ${entry.expires} and no longer applies.`
-  ),
-  ...suppressions.unused.map(
-    (entry) => `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) matched no finding.`
-  ),
-  ...suppressions.shadowed.map(
-    ({ entry, by }) =>
-      `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) is never used while entry ${by.entry} ` +
-      `(${by.user}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove one of them.`
-  ),
-  ...suppressions.spread.map(({ entry, accounts }) => {
-    const shown = printable(accounts.slice(0, 3).join(", "))
-    const more = accounts.length > 3 ? ` and ${accounts.length - 3} more` : ""
-    return (
-      `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) suppressed findings of ${accounts.length} ` +
-      `accounts (${shown}${more}): if only one is meant, name it by its user id.`
-    )
-  })
-]
+export const suppressionWarnings = (suppressions: SuppressionOutcome): Array<string> => {
+  const expired = namedEntries(suppressions.expired, "expired")
+  const unused = namedEntries(suppressions.unused, "unused")
+  return [
+    ...expired.named.map(
+      (entry) =>
+        `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) expired on ${entry.expires} and no longer applies.`
+    ),
+    ...expired.rest,
+    ...unused.named.map(
+      (entry) => `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) matched no finding.`
+    ),
+    ...unused.rest,
+    ...suppressions.shadowed.map(
+      ({ entry, by }) =>
+        `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) is never used while entry ${by.entry} ` +
+        `(${by.user}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove one of them.`
+    ),
+    ...suppressions.spread.map(({ entry, accounts }) => {
+      const shown = printable(accounts.slice(0, 3).join(", "))
+      const more = accounts.length > 3 ? ` and ${accounts.length - 3} more` : ""
+      return (
+        `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) suppressed findings of ${accounts.length} ` +
+        `accounts (${shown}${more}): if only one is meant, name it by its user id.`
+      )
+    })
+  ]
+}

@@ -10,6 +10,7 @@ import { instanceLabel } from "../Audit/PantherInstance.js"
 import type { PreviousFinding } from "../Audit/PreviousReport.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
 import { deactivatedCount } from "../Audit/RunSummary.js"
+import { namedEntries } from "../Audit/RunWarnings.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
 import { type CsvAttachment, encodedSize, formatBytes } from "./CsvAttachment.js"
 import type { Block, Cell, EmailDocument, Section } from "./EmailDocument.js"
@@ -300,12 +301,14 @@ const suppressionsSection = (run: AuditRun): ReadonlyArray<Section> => {
     }
   ]
   if (suppressions.expired.length > 0) {
+    const { named, rest } = namedEntries(suppressions.expired, "expired")
     blocks.push({ _tag: "Paragraph", text: "Expired, so no longer suppressing:", tone: "warning" })
-    blocks.push({ _tag: "List", items: suppressions.expired.map(entry), tone: "warning" })
+    blocks.push({ _tag: "List", items: [...named.map(entry), ...rest], tone: "warning" })
   }
   if (suppressions.unused.length > 0) {
+    const { named, rest } = namedEntries(suppressions.unused, "unused")
     blocks.push({ _tag: "Paragraph", text: "Unused (matched no finding):" })
-    blocks.push({ _tag: "List", items: suppressions.unused.map(entry) })
+    blocks.push({ _tag: "List", items: [...named.map(entry), ...rest] })
   }
   return [{ title: "Suppressions", blocks }]
 }

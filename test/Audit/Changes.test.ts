@@ -551,6 +551,32 @@ describe("suppressions", () => {
     expect(formatRunSummary(withDeactivated, [])).toContain("enabled, 0 deactivated,")
   })
 
+  it("names the first 20 expired and unused entries in the summary and warnings, counts the rest, and keeps all in the JSON report", async () => {
+    const entries = [
+      ...Array.from({ length: 21 }, (_, index) => entry(`old${index}@example.com`, "*", "2026-06-01")),
+      ...Array.from({ length: 25 }, (_, index) => entry(`gone${index}@example.com`, "STALE_LOGIN", "2026-12-31"))
+    ]
+    const suppressions = await suppressionsOf(...entries)
+    const run = runOf(
+      await auditOf(
+        [person("kept", { lastLoggedInAt: daysAgo(200) })],
+        parameters({ suppressions, suppressionsFile: "s.yaml" })
+      )
+    )
+    expect(run.suppressions.expired).toHaveLength(21)
+    expect(run.suppressions.unused).toHaveLength(25)
+    const summary = formatRunSummary(run, [])
+    expect(summary.match(/ - expired: entry/g)).toHaveLength(20)
+    expect(summary).toContain("  …and 1 more expired entry: the JSON report's suppressions.expired lists all.")
+    expect(summary.match(/ - unused: entry/g)).toHaveLength(20)
+    expect(summary).toContain("unused: entry 41 (gone19@example.com, STALE_LOGIN)")
+    expect(summary).not.toContain("gone20@example.com")
+    expect(summary).toContain("  …and 5 more unused entries: the JSON report's suppressions.unused lists all.")
+    expect(run.warnings.filter((warning) => warning.endsWith("matched no finding."))).toHaveLength(20)
+    expect(run.warnings.filter((warning) => warning.endsWith("no longer applies."))).toHaveLength(20)
+    expect(run.warnings).toContain("…and 5 more unused entries: the JSON report's suppressions.unused lists all.")
+  })
+
   it("leaves suppressed findings out of the news: new ones and resolved ones alike", async () => {
     const suppressions = await suppressionsOf(
       entry("gone@example.com", "STALE_LOGIN", "2026-12-31"),

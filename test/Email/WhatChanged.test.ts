@@ -256,6 +256,17 @@ describe("the 'what changed' section", () => {
     })
   )
 
+  const parametersWithSuppressions = {
+    staleDays: 90,
+    pendingDays: 7,
+    privilegedRoles: ["Admin"],
+    privilegedPermissions: ["UserModify"],
+    includeDeactivated: false,
+    failOn: "none",
+    policy: "cis",
+    suppressionsFile: "/etc/audit/suppressions.yaml"
+  } as const
+
   it.scoped("lists expired and unused suppressions", () =>
     Effect.gen(function* () {
       const entry = {
@@ -267,16 +278,7 @@ describe("the 'what changed' section", () => {
         reason: "contractor"
       }
       const outcome = yield* writeOutcome(yield* reportDirectory, [finding()], {
-        parameters: {
-          staleDays: 90,
-          pendingDays: 7,
-          privilegedRoles: ["Admin"],
-          privilegedPermissions: ["UserModify"],
-          includeDeactivated: false,
-          failOn: "none",
-          policy: "cis",
-          suppressionsFile: "/etc/audit/suppressions.yaml"
-        },
+        parameters: parametersWithSuppressions,
         suppressions: {
           active: 1,
           applied: 0,
@@ -289,6 +291,31 @@ describe("the 'what changed' section", () => {
         expect(part).toContain("Expired, so no longer suppressing")
         expect(part).toContain("entry 2: old@acme.example, *, owner secops, contractor (expires 2026-06-01)")
         expect(part).toContain("entry 3: idle@acme.example")
+        expect(part).not.toContain("more unused")
+      }
+    })
+  )
+
+  it.scoped("names the first 20 unused suppressions and counts the rest", () =>
+    Effect.gen(function* () {
+      const unused = Array.from({ length: 23 }, (_, index) => ({
+        entry: index + 1,
+        user: `idle${index + 1}@acme.example`,
+        finding: "STALE_LOGIN",
+        owner: "secops",
+        expires: "2027-06-01",
+        reason: "contractor"
+      }))
+      const outcome = yield* writeOutcome(yield* reportDirectory, [finding()], {
+        parameters: parametersWithSuppressions,
+        suppressions: { active: 23, applied: 0, expired: [], unused }
+      })
+      const { html, text } = yield* bodies(outcome)
+      for (const part of [html, text]) {
+        expect(part).toContain("entry 20: idle20@acme.example")
+        expect(part).not.toContain("idle21@acme.example")
+        expect(part).toContain("…and 3 more unused entries: the JSON report")
+        expect(part).toContain("suppressions.unused lists all.")
       }
     })
   )
