@@ -6,11 +6,12 @@
  */
 import { isUtf8 } from "node:buffer"
 import { Effect } from "effect"
-import { parse as parseYaml } from "yaml"
+import { parse as parseYaml, YAMLError } from "yaml"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { readInputFile } from "../Cli/InputFile.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { FINDING_CODES, type FindingCode } from "./Finding.js"
+import { isRunLevel } from "./FindingAnnotations.js"
 import { DAY_MS, parseTimestamp } from "./Timestamps.js"
 
 export interface SuppressionEntry {
@@ -28,6 +29,8 @@ export interface SuppressionEntry {
 }
 
 const FIELDS = ["user", "finding", "reason", "owner", "expires"] as const
+/** A run-level finding (LOGIN_DATA_MISSING) is of no user, so an entry, which names one, could never match it. */
+const SUPPRESSIBLE_CODES = FINDING_CODES.filter((code) => !isRunLevel(code))
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /** A date means "through that day" (UTC); a full timestamp means "until that instant". */
@@ -36,6 +39,18 @@ const parseExpiry = (text: string): number | undefined => {
   if (date === null) return parseTimestamp(text)
   const start = parseTimestamp(`${text}T00:00:00Z`)
   return start === undefined ? undefined : start + DAY_MS
+}
+
+/**
+ * What to write instead of a bare `*`, which YAML reads as an alias: by the key it was written for, found before the
+ * error's place, since a wildcard means something only for `finding`.
+ */
+const bareStarHint = (text: string, position: number | undefined): string => {
+  const before = position === undefined ? "" : text.slice(0, position)
+  const key = /(\w+)\s*:\s*$/u.exec(before)?.[1]
+  if (key === "finding") return ' (to match every finding write finding: "*" with the quotes)'
+  if (key === "user") return " (an entry names one user by email or user id; there is no wildcard for users)"
+  return key === undefined ? " (* starts a YAML alias; put text in quotes)" : ` (put the ${key} in quotes)`
 }
 
 /**
@@ -66,7 +81,8 @@ export const parseSuppressions = (
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       // The wildcard is the one value people write that YAML reads as syntax.
-      const hint = /alias/i.test(reason) ? ' (to match every finding write finding: "*" with the quotes)' : ""
+      const position = error instanceof YAMLError ? error.pos[0] : undefined
+      const hint = /alias/i.test(reason) ? bareStarHint(text, position) : ""
       return yield* fail(`not valid YAML or JSON${hint}: ${reason}`)
     }
     if (typeof document !== "object" || document === null || !("suppressions" in document)) {
@@ -107,10 +123,19 @@ export const parseSuppressions = (
         values[field] = value.trim()
       }
       const { user = "", finding = "", reason = "", owner = "", expires = "" } = values
-      const code = finding === "*" ? "*" : FINDING_CODES.find((known) => known === finding)
-      if (code === undefined) {
+      if (user === "*") {
         return yield* fail(
-          `entry ${entry} (${user}): finding "${finding}" is not a finding code; use one of ${FINDING_CODES.join(", ")} or *`
+          `entry ${entry}: user "*" matches no one; an entry names one user by email or user id (the wildcard is for \`finding\`)`
+        )
+      }
+      const code = finding === "*" ? "*" : FINDING_CODES.find((known) => known === finding)
+      const codes = `use one of ${SUPPRESSIBLE_CODES.join(", ")} or *`
+      if (code === undefined) {
+        return yield* fail(`entry ${entry} (${user}): finding "${finding}" is not a finding code; ${codes}`)
+      }
+      if (code !== "*" && isRunLevel(code)) {
+        return yield* fail(
+          `entry ${entry} (${user}): ${code} is about the whole run, not one user, so no entry can suppress it; ${codes}`
         )
       }
       const expiresAt = parseExpiry(expires)

@@ -758,6 +758,19 @@ describe("suppressions", () => {
     [
       file("  - user: a\n    finding: *\n    reason: r\n    owner: o\n    expires: 2027-01-01\n"),
       'write finding: "*" with the quotes'
+    ],
+    // A bare * elsewhere is not told to become a finding wildcard.
+    [
+      file("  - user: *\n    finding: '*'\n    reason: r\n    owner: o\n    expires: 2027-01-01\n"),
+      "line 2, column 11:"
+    ],
+    [file("  - {user: *, finding: STALE_LOGIN}\n"), "there is no wildcard for users"],
+    [file("  - user: a\n    finding: '*'\n    reason: *\n    owner: o\n"), "(put the reason in quotes)"],
+    [file(entry('"*"', "*", "2027-01-01")), 'entry 1: user "*" matches no one; an entry names one user by email or'],
+    // A run-level finding is of no user: an entry would be listed as unused for ever.
+    [
+      file(entry("a", "LOGIN_DATA_MISSING", "2027-01-01")),
+      "entry 1 (a): LOGIN_DATA_MISSING is about the whole run, not one user, so no entry can suppress it; use one of"
     ]
   ])("rejects an invalid file, naming the entry: %s", async (text, message) => {
     const error = await Effect.runPromise(Effect.flip(parseSuppressions(text, "bad.yaml")))
