@@ -10,6 +10,7 @@ import { printable } from "../PantherApi/Responses.js"
 import type { ModifyUser } from "../PantherApi/Schemas.js"
 import { isAsAsked } from "../PantherApi/UncertainChanges.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
+import { sayIfStopped } from "./StoppedChange.js"
 import {
   chosenRole,
   emailOption,
@@ -87,7 +88,9 @@ export const createUserCommand = Command.make(
           return yield* tell(record._tag === "ValidUser" ? "done" : "warning", printable(alreadyThere(record, body)))
         }
       }
-      const user = yield* client.createUser(body)
+      const user = yield* client
+        .createUser(body)
+        .pipe(sayIfStopped("the user may have been created", `users list --contains ${args.email}`))
       yield* printUser(user)
       yield* tellSecretsQuoted(client)
       yield* tell("done", printable(`Created user ${user.email} (${user.id ?? "no id returned"}).`))

@@ -14,6 +14,7 @@ import { printable } from "../PantherApi/Responses.js"
 import type { RoleRef, User } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
 import { userIdArg } from "./GetUserCommand.js"
+import { sayIfStopped } from "./StoppedChange.js"
 import {
   chosenRole,
   emailOption,
@@ -149,12 +150,14 @@ export const updateUserCommand = Command.make(
         ])
       }
       const role = yield* Option.match(newRole, { onSome: Effect.succeed, onNone: () => currentRole(current, args.id) })
-      const user = yield* client.updateUser(args.id, {
-        email: Option.getOrElse(args.email, () => current.email),
-        givenName: Option.getOrElse(args.givenName, () => current.givenName),
-        familyName: Option.getOrElse(args.familyName, () => current.familyName),
-        role
-      })
+      const user = yield* client
+        .updateUser(args.id, {
+          email: Option.getOrElse(args.email, () => current.email),
+          givenName: Option.getOrElse(args.givenName, () => current.givenName),
+          familyName: Option.getOrElse(args.familyName, () => current.familyName),
+          role
+        })
+        .pipe(sayIfStopped("the change may have been made", `users get ${args.id}`))
       yield* printUser(user)
       yield* tellSecretsQuoted(client)
       yield* tell("done", `Updated user ${args.id}.`)

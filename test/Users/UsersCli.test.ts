@@ -1195,6 +1195,60 @@ describe("panther-audit users", () => {
     }
   }, 60_000)
 
+  it("a create, update or delete stopped before Panther answered says the change may have been made", async () => {
+    const cases = [
+      {
+        args: ["users", "create", "--email", "kim@acme.com", "--given-name", "Kim", "--family-name", "Lee"],
+        extra: ["--role", "Analyst"],
+        signal: "SIGTERM",
+        says: "the user may have been created all the same: check with `panther-audit users list --contains kim@acme.com`"
+      },
+      {
+        args: ["users", "update", "u1", "--role", "Admin"],
+        extra: [],
+        signal: "SIGINT",
+        says: "the change may have been made all the same: check with `panther-audit users get u1`"
+      },
+      {
+        args: ["users", "delete", "u1", "--yes"],
+        extra: [],
+        signal: "SIGTERM",
+        says: "the user may have been deleted all the same: check with `panther-audit users get u1`"
+      }
+    ] as const
+    for (const { args, extra, signal, says } of cases) {
+      let child: ReturnType<typeof spawn> | undefined
+      // The lookup is answered; the change reaches Panther, and the person at the terminal gives up waiting.
+      const server = await startScriptedServer((_index, request) =>
+        request.method === "GET"
+          ? json(200, rawUser("u1"))
+          : () => {
+              child?.kill(signal)
+            }
+      )
+      try {
+        for (const format of ["json", "pretty"]) {
+          const spawned = endWithTest(
+            spawn(process.execPath, [BIN, ...args, ...extra, "--log-format", format], {
+              env: { PATH: process.env.PATH ?? "", PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+            })
+          )
+          child = spawned
+          let stderr = ""
+          spawned.stderr?.on("data", (chunk: Buffer) => {
+            stderr += chunk.toString("utf8")
+          })
+          const code = await new Promise<number | null>((resolve) => spawned.on("close", resolve))
+          expect(code, stderr).toBe(signal === "SIGINT" ? 130 : 143)
+          expect(stderrText(stderr)).toContain(says)
+          if (format === "json") expect(JSON.parse(stderr.trim().split("\n").at(-1) ?? "").logLevel).toBe("WARN")
+        }
+      } finally {
+        await server.close()
+      }
+    }
+  }, 60_000)
+
   it("never prints a token, even one given on the command line", async () => {
     const flagged = await runCli(["users", "get", "nobody", "--api-token", simulator.adminToken], {
       env: { PANTHER_API_URL: simulator.baseUrl }
