@@ -36,6 +36,7 @@ import {
   ModifyUser,
   type ModifyUser as ModifyUserBody,
   RoleListResp,
+  type RoleRef,
   RoleWithPermissions,
   type User,
   User as UserSchema
@@ -131,6 +132,22 @@ const hasTrailingContent = (body: string): boolean => {
     return error instanceof SyntaxError && error.message.includes("after JSON")
   }
 }
+
+/**
+ * The role a create or update was answered with, when it is another than the one sent, compared by the field it was
+ * sent by (a role's name in any case): an answer naming a role sent by name only by its id tells nothing either way.
+ */
+const otherRole = (answered: RoleRef, sent: RoleRef): string | undefined => {
+  const given = (text: string | undefined) => (text === undefined || text === "" ? undefined : text)
+  const [answeredId, answeredName] = [given(answered.id), given(answered.name)]
+  if (sent.id !== undefined && answeredId !== undefined && answeredId !== sent.id) return answeredName ?? answeredId
+  if (sent.name !== undefined && answeredName !== undefined && answeredName.toLowerCase() !== sent.name.toLowerCase()) {
+    return answeredName
+  }
+  return undefined
+}
+
+const roleSent = (role: RoleRef): string => role.name ?? role.id ?? ""
 
 export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/PantherClient", {
   effect: Effect.gen(function* () {
@@ -515,17 +532,38 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     /**
      * The user a create or update answered with, if it is the one sent: the same email (in any case) and, when the
      * answer names one, the same id. Another user's record (a proxy answering every path alike, a wrong --api-url)
-     * would otherwise be printed as the change made, and its id kept by a script for a later delete.
+     * would otherwise be printed as the change made, and its id kept by a script for a later delete. And with the
+     * role sent: an Admin's demotion answered with the user still an Admin did not take, and must not be told as
+     * done (nor a user invited with more than the role asked for).
      */
     const answerAbout = (
       route: Route,
       path: string,
       user: User,
-      sent: { readonly id?: string; readonly email: string }
+      sent: { readonly id?: string; readonly email: string; readonly role: RoleRef }
     ): Effect.Effect<User, InvalidResponse> => {
       const sameId = sent.id !== undefined && user.id === sent.id
       const otherId = sent.id !== undefined && user.id !== undefined && !sameId
-      if (!otherId && user.email.trim().toLowerCase() === sent.email.trim().toLowerCase()) return Effect.succeed(user)
+      if (!otherId && user.email.trim().toLowerCase() === sent.email.trim().toLowerCase()) {
+        const role = otherRole(user.role, sent.role)
+        if (role === undefined) return Effect.succeed(user)
+        const shown = (text: string) => printable(scrub(text))
+        const check = `users get ${shown(user.id ?? sent.id ?? "")}`
+        return Effect.fail(
+          new InvalidResponse({
+            method: route.method,
+            path,
+            reason: `it names the user, but with the role ${shown(role)}, not ${shown(roleSent(sent.role))} as sent`,
+            advice:
+              sent.id !== undefined
+                ? `The update may not have been made: check the user with \`${check}\` before sending it again.`
+                : user.id === undefined
+                  ? `The user was created all the same: check it with \`users list --contains ${shown(sent.email)}\`.`
+                  : `The user was created all the same: check it with \`${check}\`, and give it the role asked for ` +
+                    `with \`users update ${shown(user.id)}\`.`
+          })
+        )
+      }
       const asked = printable(scrub(sent.email))
       if (sameId) {
         // The user asked for, holding another email than the one sent (a change of email that did not take, or an
@@ -607,7 +645,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
                   false,
                   changeAdvice(`users list --contains ${printable(scrub(body.email))}`)
                 ),
-                (user) => answerAbout(Routes.createUser, Routes.createUser.path, user, { email: body.email })
+                (user) =>
+                  answerAbout(Routes.createUser, Routes.createUser.path, user, { email: body.email, role: body.role })
               )
             ),
             findByEmail: findByEmail(body.email),
@@ -639,7 +678,12 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               changeAdvice(`users get ${printable(scrub(id))}`),
               afterLostAnswer
             ),
-            (user) => answerAbout(Routes.updateUser, pathWithId(Routes.updateUser, id), user, { id, email: body.email })
+            (user) =>
+              answerAbout(Routes.updateUser, pathWithId(Routes.updateUser, id), user, {
+                id,
+                email: body.email,
+                role: body.role
+              })
           )
         ),
       deleteUser: (id: string): Effect.Effect<void, PantherApiError> =>

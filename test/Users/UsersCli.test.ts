@@ -703,6 +703,51 @@ describe("panther-audit users", () => {
     })
   })
 
+  it("update and create answered with another role than sent fail, not print the role asked for as done", async () => {
+    // An Admin to demote: Panther's answer still names Admin, so the demotion did not take.
+    const admin = rawUser("u1", { role: { id: "role-admin", name: "Admin" } })
+    const demoted = await againstScripted(
+      [json(200, admin), json(200, admin)],
+      ["users", "update", "u1", "--role", "Analyst"]
+    )
+    expect(demoted.code).toBe(3)
+    expect(demoted.stdout).toBe("")
+    expect(demoted.stderr).not.toContain("Updated user")
+    expect(stderrText(demoted.stderr)).toContain(
+      "it names the user, but with the role Admin, not Analyst as sent. The update may not have been made: check " +
+        "the user with `users get u1` before sending it again."
+    )
+    expect(demoted.methods).toEqual(["GET", "POST"])
+
+    const byId = await againstScripted(
+      [json(200, admin), json(200, admin)],
+      ["users", "update", "u1", "--role-id", "role-ro"]
+    )
+    expect(byId.code).toBe(3)
+    expect(stderrText(byId.stderr)).toContain("with the role Admin, not role-ro as sent")
+
+    const created = await againstScripted(
+      [json(200, rawUser("n1", { email: "kim@acme.com", role: { id: "role-admin", name: "Admin" } }))],
+      ["users", "create", "--email", "kim@acme.com", "--given-name", "Kim", "--family-name", "Lee", "--role", "Analyst"]
+    )
+    expect(created.code).toBe(3)
+    expect(created.stderr).not.toContain("Created user")
+    expect(stderrText(created.stderr)).toContain(
+      "it names the user, but with the role Admin, not Analyst as sent. The user was created all the same: check " +
+        "it with `users get n1`, and give it the role asked for with `users update n1`."
+    )
+    expect(created.methods).toEqual(["POST"])
+
+    // A role sent by name and answered by id alone, or in another case, is no sign of anything.
+    for (const role of [{ id: "role-analyst" }, { id: "role-analyst", name: "analyst" }]) {
+      const answered = await againstScripted(
+        [json(200, admin), json(200, rawUser("u1", { role }))],
+        ["users", "update", "u1", "--role", "Analyst"]
+      )
+      expect(answered.code, answered.stderr).toBe(0)
+    }
+  })
+
   it("get escapes a C1 control and a direction override in the JSON it prints, which reads back the same", async () => {
     // U+009B is a terminal's CSI; U+202E shows the rest of a name backwards.
     const sent = rawUser("u1", { givenName: "Eve\u009b2J", familyName: "\u202enimdA" })
@@ -1114,7 +1159,18 @@ describe("panther-audit users", () => {
     expect(parsed[0]?.message).toContain("user u2 (u2@example.com) does not match the API description")
     const created = await againstScripted(
       [json(200, rawUser("u9"))],
-      ["users", "create", "--email", "u9@example.com", "--given-name", "U", "--family-name", "Nine", "--role-id", "r"]
+      [
+        "users",
+        "create",
+        "--email",
+        "u9@example.com",
+        "--given-name",
+        "U",
+        "--family-name",
+        "Nine",
+        "--role-id",
+        "role-analyst"
+      ]
     )
     expect(created.code, created.stderr).toBe(0)
     expect(JSON.parse(created.stderr.trim())).toMatchObject({
