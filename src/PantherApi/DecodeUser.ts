@@ -72,6 +72,12 @@ const stringField = (raw: unknown, field: string): Option.Option<string> => {
 /** The id a raw record claims, valid or not: what the pagination uses to spot a user sent twice. */
 export const rawUserId = (raw: unknown): Option.Option<string> => stringField(raw, "id")
 
+/** The email a raw record claims, valid or not. */
+export const rawUserEmail = (raw: unknown): Option.Option<string> => stringField(raw, "email")
+
+/** The Cognito status a raw record claims, valid or not. */
+export const rawUserStatus = (raw: unknown): Option.Option<string> => stringField(raw, "status")
+
 const decodeUser = Schema.decodeUnknownEither(User, { errors: "all" })
 
 type Fields = { -readonly [K in keyof User]: User[K] }

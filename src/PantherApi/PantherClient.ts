@@ -13,6 +13,7 @@ import {
   Clock,
   Duration,
   Effect,
+  identity,
   Layer,
   Option,
   Random,
@@ -24,7 +25,14 @@ import {
 import { answerScanner, looksGenerated, revealsAny, scrubSecrets, secretsOf } from "../Cli/Redact.js"
 import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { type ConnectionSettings, PantherConnection } from "./Connection.js"
-import { decodeUserRecord, describeParseError, rawUserId, scrubbedUser } from "./DecodeUser.js"
+import {
+  decodeUserRecord,
+  describeParseError,
+  rawUserEmail,
+  rawUserId,
+  rawUserStatus,
+  scrubbedUser
+} from "./DecodeUser.js"
 import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
 import { type Page, type PendingPage, paginate } from "./Pagination.js"
 import { makeRepeatedIds } from "./RepeatedIds.js"
@@ -383,13 +391,65 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     const listRecords = (filters: ListUsersFilters): Stream.Stream<unknown, PantherApiError> => {
       // With an email Panther ignores the ids, so they are not sent (a long list would only make the request fail);
       // an id given twice is asked for once, or a second part would bring its user again.
-      if ((filters.email ?? "") !== "") return listPages({ ...filters, ids: [] })
+      const email = filters.email ?? ""
+      if (email !== "") {
+        return listPages({ ...filters, ids: [] }).pipe(
+          onlyAsked("email", rawUserEmail, (found) => found.trim().toLowerCase() === email.trim().toLowerCase())
+        )
+      }
       const ids = Arr.dedupe(filters.ids?.filter((id) => id !== "") ?? [])
-      if (ids.length <= IDS_PER_REQUEST) return listPages({ ...filters, ids })
-      return Stream.flatMap(Stream.fromIterable(Arr.chunksOf(ids, IDS_PER_REQUEST)), (part) =>
-        listPages({ ...filters, ids: part })
+      const records =
+        ids.length <= IDS_PER_REQUEST
+          ? listPages({ ...filters, ids })
+          : Stream.flatMap(Stream.fromIterable(Arr.chunksOf(ids, IDS_PER_REQUEST)), (part) =>
+              listPages({ ...filters, ids: part })
+            )
+      const asked = new Set(ids.map((id) => id.toLowerCase()))
+      const status = filters.status?.toLowerCase() ?? ""
+      return records.pipe(
+        ids.length === 0 ? identity : onlyAsked("ids", rawUserId, (found) => asked.has(found.toLowerCase())),
+        status === "" ? identity : onlyAsked("status", rawUserStatus, (found) => found.toLowerCase() === status)
       )
     }
+
+    /**
+     * Fails at the first record the filter did not ask for (one whose field cannot be read is left to the decoding,
+     * which names it). A server that ignores the filter, as a Panther reading only `id` of the two the API describes
+     * or a proxy dropping the query would, answers with every user: a script deleting each user `users list --id`
+     * (or `--status FORCE_CHANGE_PASSWORD`, invitations never accepted) prints would delete them all. Compared in
+     * any case: Panther takes emails so, and may ids and statuses.
+     */
+    const onlyAsked =
+      (filter: string, field: (raw: unknown) => Option.Option<string>, isAsked: (value: string) => boolean) =>
+      <E>(records: Stream.Stream<unknown, E>): Stream.Stream<unknown, E | InvalidResponse> =>
+        Stream.mapChunksEffect(records, (page) =>
+          Option.match(
+            Chunk.findFirst(page, (raw) => Option.exists(field(raw), (value) => !isAsked(value))),
+            {
+              onNone: () => Effect.succeed(page),
+              onSome: (stray) => {
+                const [id, email] = [rawUserId(stray), rawUserEmail(stray)]
+                const who =
+                  Option.isSome(id) && Option.isSome(email)
+                    ? `${id.value} (${email.value})`
+                    : Option.getOrElse(
+                        Option.orElse(id, () => email),
+                        () => ""
+                      )
+                return Effect.fail(
+                  new InvalidResponse({
+                    method: Routes.listUsers.method,
+                    path: Routes.listUsers.path,
+                    reason:
+                      `it lists user ${printable(scrub(who))}, which the ${filter} filter did not ask for: Panther, ` +
+                      "or a proxy in between, may have ignored the filter",
+                    advice: "The list stopped there. Check that --api-url is the API (https://api.<instance-domain>)."
+                  })
+                )
+              }
+            }
+          )
+        )
 
     const listPages = (filters: ListUsersFilters): Stream.Stream<unknown, PantherApiError> => {
       const route = Routes.listUsers

@@ -955,6 +955,39 @@ describe("panther-audit users", () => {
     ])
   }, 60_000)
 
+  it("list by --id, --email or --status fails on a user it did not ask for, as when Panther ignores the filter", async () => {
+    // The API describes both `id` and `ids`: a Panther honouring only the other, or a proxy dropping the query,
+    // answers with every user, which a script deleting each user listed would delete.
+    const everyone = json(200, { results: [rawUser("u1"), rawUser("u2"), rawUser("u3")] })
+    const byId = await againstScripted([everyone], ["users", "list", "--id", "u1"])
+    expect(byId.code).toBe(3)
+    expect(ndjson(byId.stdout).map((user) => user.id)).not.toContain("u2")
+    expect(stderrText(byId.stderr)).toContain(
+      "it lists user u2 (u2@example.com), which the ids filter did not ask for: Panther, or a proxy in between, " +
+        "may have ignored the filter. The list stopped there."
+    )
+    const byEmail = await againstScripted([everyone], ["users", "list", "--email", "u2@example.com"])
+    expect(byEmail.code).toBe(3)
+    expect(stderrText(byEmail.stderr)).toContain("it lists user u1 (u1@example.com), which the email filter did not")
+    const byStatus = await againstScripted(
+      [json(200, { results: [rawUser("u1", { status: "FORCE_CHANGE_PASSWORD" }), rawUser("u2")] })],
+      ["users", "list", "--status", "FORCE_CHANGE_PASSWORD"]
+    )
+    expect(byStatus.code).toBe(3)
+    expect(stderrText(byStatus.stderr)).toContain("it lists user u2 (u2@example.com), which the status filter did not")
+
+    // An id or email in another case is the one asked for, as Panther compares them.
+    const asked = json(200, { results: [rawUser("u1", { email: "Kim.Lee@Acme.com" })] })
+    for (const filter of [
+      ["--id", "U1"],
+      ["--email", "kim.lee@acme.com"]
+    ]) {
+      const matched = await againstScripted([asked], ["users", "list", ...filter])
+      expect(matched.code, matched.stderr).toBe(0)
+      expect(ndjson(matched.stdout).map((user) => user.id)).toEqual(["u1"])
+    }
+  })
+
   it("a server in between refusing a long request (431) is said to be that, not a wrong address", async () => {
     const refused = await againstScripted([text(431, "")], ["users", "list", "--id", "u1"])
     expect(refused.code).toBe(3)
@@ -1038,7 +1071,7 @@ describe("panther-audit users", () => {
       ["archived", "ARCHIVED"]
     ] as const) {
       const result = await againstScripted(
-        [json(200, { results: [rawUser("u1")] })],
+        [json(200, { results: [rawUser("u1", { status: sent })] })],
         ["users", "list", "--status", given]
       )
       expect(result.code, result.stderr).toBe(0)
