@@ -59,13 +59,18 @@ export const settleCreate = (options: {
   readonly onRetry: Effect.Effect<void>
   readonly pause: (round: number) => Effect.Effect<boolean>
 }): Effect.Effect<User, PantherApiError> => {
-  /** `postsBefore`: the creates sent in earlier rounds, the ordinary retries of a 429 or 503 included. */
-  const round = (sent: number, postsBefore: number): Effect.Effect<User, PantherApiError> =>
+  /**
+   * `postsBefore`: the creates sent in earlier rounds, the ordinary retries of a 429 or 503 included. `noneListed`:
+   * sent again because no user had the email after a lost answer; a refusal now (the email is taken) most likely
+   * means the lost create made the user and the list did not show it yet, which the error must say.
+   */
+  const round = (sent: number, postsBefore: number, noneListed = false): Effect.Effect<User, PantherApiError> =>
     options.create.pipe(
+      Effect.mapError((error) => (noneListed && error._tag === "BadRequest" ? afterLostAnswer(error) : error)),
       Effect.catchIf(isUncertain, (uncertain) => {
         const posts = postsBefore + uncertain.attempts
         const giveUp = Effect.fail(notMade(uncertain, posts))
-        const sendAgain =
+        const sendAgain = (noneFound: boolean) =>
           sent >= options.rounds
             ? giveUp
             : Effect.flatMap(options.pause(sent), (waited) =>
@@ -76,7 +81,7 @@ export const settleCreate = (options: {
                           `Panther: the create did not go through; sending it again (retry ${sent} of ${options.rounds - 1})`
                         )
                       ),
-                      Effect.zipRight(round(sent + 1, posts))
+                      Effect.zipRight(round(sent + 1, posts, noneFound))
                     )
                   : giveUp
               )
@@ -89,7 +94,7 @@ export const settleCreate = (options: {
             Effect.mapError(() => uncertain)
           ),
           Option.match({
-            onNone: () => sendAgain,
+            onNone: () => sendAgain(true),
             onSome: (user) =>
               options.asAsked(user)
                 ? Effect.as(
@@ -107,7 +112,7 @@ export const settleCreate = (options: {
                           "again for Panther to say whether the email is taken"
                       )
                     ),
-                    sendAgain
+                    sendAgain(false)
                   )
           })
         )

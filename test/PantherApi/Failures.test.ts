@@ -396,6 +396,27 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive(
+    "a create sent again as no user was listed, then refused as taken, says the lost one may have made it",
+    () =>
+      Effect.gen(function* () {
+        // The lost create made the user, and the list did not show it yet (or someone made it meanwhile): Panther's
+        // "already exists" is most likely about the user this command asked for.
+        const server = yield* scriptedServer([
+          json(502, { message: "bad gateway" }),
+          json(200, { results: [] }),
+          json(400, { message: "a user with this email already exists" })
+        ])
+        const error = yield* failureOf(create(server.url))
+        expect(error._tag).toBe("BadRequest")
+        expect(error.message).toContain("already exists")
+        expect(error.message).toContain(
+          "The answer to an earlier attempt was lost, so the change may already have been made"
+        )
+        expect(server.requests.map((request) => request.method)).toEqual(["POST", "GET", "POST"])
+      })
+  )
+
   it.scopedLive("a create that keeps failing is sent again only after a backoff, and its error says so", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer((index) =>
