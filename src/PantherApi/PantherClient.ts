@@ -679,11 +679,10 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       getUser: (id: string, idRequired = false): Effect.Effect<User, PantherApiError> =>
         Effect.map(getValidUser(id, idRequired), ({ user }) => user),
       /**
-       * The user as Panther sent it, once it passed the schema: what `users get` prints, so a field Panther adds
-       * is shown rather than dropped by the decoding.
+       * The user as Panther sent it, with its record, valid or not: what `users get` prints, so a field Panther adds
+       * is shown rather than dropped by the decoding, and a record the audit reports as INVALID_RECORD can be seen.
        */
-      getUserAsSent: (id: string): Effect.Effect<unknown, PantherApiError> =>
-        Effect.map(getValidUser(id, false), ({ asSent }) => asSent),
+      getUserAsSent: (id: string): Effect.Effect<RecordAsSent, PantherApiError> => getUserAnswer(id, false),
       getUserRecord: (id: string) => getUserRecord(id),
       /**
        * The record with this email in any case, deactivated or not, valid or not, as Panther sent it; none when

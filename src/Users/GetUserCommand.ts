@@ -5,8 +5,10 @@ import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.
 import { requireArgValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
+import { printable } from "../PantherApi/Responses.js"
+import { InvalidRecord } from "./InvalidRecords.js"
 import { refuseSecretInAddress } from "./UserFields.js"
-import { printUser, tellSecretsQuoted } from "./UserOutput.js"
+import { describeInvalidRecord, printUser, tellSecretsQuoted } from "./UserOutput.js"
 
 export const userIdArg = Args.text({ name: "id" }).pipe(
   Args.mapEffect(requireArgValue("The user id")),
@@ -26,7 +28,16 @@ export const getUserCommand = Command.make("get", { connection: connectionOption
   Effect.gen(function* () {
     const client = yield* PantherClient
     yield* refuseSecretInAddress(client.holdsSecret, "The user id", args.id)
-    yield* printUser(yield* client.getUserAsSent(args.id))
+    const { record, asSent } = yield* client.getUserAsSent(args.id)
+    // A record that does not match the API description is shown too: whoever mends it needs to see what is wrong.
+    yield* printUser(asSent)
     yield* tellSecretsQuoted(client)
+    if (record._tag === "InvalidUser") {
+      return yield* new InvalidRecord({
+        who: describeInvalidRecord(record.userId, record.email),
+        id: printable(args.id),
+        reason: printable(record.reason)
+      })
+    }
   }).pipe(Effect.provide(pantherClientLayer(args.connection)))
 ).pipe(Command.withDescription(withLoggingHelp("Show one user as JSON.")))

@@ -21,3 +21,24 @@ export class InvalidRecords extends Schema.TaggedError<InvalidRecords>()("Invali
     )
   }
 }
+
+/**
+ * `users get` printed the user's record, which does not match the API description (an INVALID_RECORD of the
+ * audit). It is that user's all the same (the answer named it), so no wrong --api-url is to blame: the message says
+ * what is wrong and how to mend it, and exit code 3 keeps a script from taking the record for a valid one.
+ */
+export class InvalidRecord extends Schema.TaggedError<InvalidRecord>()("InvalidRecord", {
+  /** Who the record belongs to, as `describeInvalidRecord` words it; printable. */
+  who: Schema.String,
+  id: Schema.String,
+  reason: Schema.String
+}) {
+  readonly exitCode = ExitCode.ApiFailure
+  override get message(): string {
+    return (
+      `${this.who} does not match the Users API description (${this.reason}); it is printed above as Panther sent ` +
+      "it. `panther-audit run` reports it as INVALID_RECORD; a name, email or role at fault is mended with " +
+      `\`panther-audit users update ${this.id}\` and that field's flag, anything else in the Panther console.`
+    )
+  }
+}

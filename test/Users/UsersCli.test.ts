@@ -703,6 +703,20 @@ describe("panther-audit users", () => {
     })
   })
 
+  it("get shows a record the audit reports as invalid as Panther sent it, exits 3, and blames no --api-url", async () => {
+    // The audit named it INVALID_RECORD; the admin looks at it to mend it.
+    const broken = rawUser("u6", { familyName: null })
+    const result = await againstScripted([json(200, broken)], ["users", "get", "u6"])
+    expect(result.code).toBe(3)
+    expect(JSON.parse(result.stdout)).toEqual(broken)
+    expect(stderrText(result.stderr)).toContain(
+      "user u6 (u6@example.com) does not match the Users API description (familyName: Expected string, actual " +
+        "null); it is printed above as Panther sent it."
+    )
+    expect(stderrText(result.stderr)).toContain("`panther-audit users update u6`")
+    expect(result.stderr).not.toContain("--api-url")
+  })
+
   it("update and create answered with another role than sent fail, not print the role asked for as done", async () => {
     // An Admin to demote: Panther's answer still names Admin, so the demotion did not take.
     const admin = rawUser("u1", { role: { id: "role-admin", name: "Admin" } })
