@@ -9,7 +9,10 @@ export const ExitCode = {
   Ok: 0,
   /** Completed, with findings at or above `--fail-on` (or `verify` found a mismatch). */
   FindingsAtThreshold: 1,
-  /** A usage or configuration error: a bad flag, env var or file. Nothing was called. */
+  /**
+   * A usage or configuration error: a bad flag, env var or file. Nothing was changed (`users update` may have read
+   * the user first).
+   */
   Usage: 2,
   /** The Panther API failed (after retries) or refused the token. */
   ApiFailure: 3,
@@ -30,7 +33,7 @@ export const exitCodeOf = (error: unknown): ExitCode | undefined => {
 
 /**
  * The exit code of a command that failed with `error`: its own, 2 for @effect/cli's usage errors, and otherwise 70.
- * A failure that carries no code is a bug; 2 would claim nothing was called, when API calls may have been made.
+ * A failure that carries no code is a bug; 2 would claim nothing was changed, when API calls may have made changes.
  */
 export const exitCodeOfFailure = (error: unknown): ExitCode =>
   exitCodeOf(error) ?? (ValidationError.isValidationError(error) ? ExitCode.Usage : ExitCode.Internal)

@@ -14,7 +14,7 @@ it("calls @effect/cli's usage errors usage errors", () => {
   expect(exitCodeOfFailure(ValidationError.invalidArgument(HelpDoc.p("bad")))).toBe(ExitCode.Usage)
 })
 
-it("calls a failure without a code a bug, not a usage error that would claim nothing was called", () => {
+it("calls a failure without a code a bug, not a usage error that would claim nothing was changed", () => {
   expect(exitCodeOfFailure(new Error("unexpected"))).toBe(ExitCode.Internal)
   expect(exitCodeOfFailure({ _tag: "SystemError", reason: "Unknown" })).toBe(ExitCode.Internal)
 })
