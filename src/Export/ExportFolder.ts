@@ -65,7 +65,13 @@ export const makeExportFolder = (
           throw new Error(`more than ${MAX_ATTEMPTS} exports named ${name} already exist`)
         },
         catch: (error) => new ReportError({ message: `cannot put the export in ${parent}: ${describeFsError(error)}` })
-      }).pipe(Effect.tap((target) => syncPlacedFiles(parent, [target])))
+      }).pipe(
+        Effect.tap((target) => syncPlacedFiles(parent, [target])),
+        // Interrupted, the rename already under way would still happen, after the export had said it left nothing and
+        // while the scope removed the temporary folder, perhaps emptying the export in its final place: it finishes
+        // first, and the interruption takes effect after.
+        Effect.uninterruptible
+      )
 
     return { path, publish }
   })

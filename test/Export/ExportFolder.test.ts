@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, statSync, utimesSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
 import { vi } from "vitest"
 import { makeExportFolder } from "../../src/Export/ExportFolder.js"
 import { removeLeftoverExportFolders } from "../../src/Reports/LeftoverFiles.js"
@@ -40,5 +40,27 @@ describe("an export's folder", () => {
         expect(existsSync(folder.path)).toBe(true)
       })
     ).pipe(Effect.ensuring(Effect.sync(() => vi.useRealTimers())))
+  )
+
+  it.live("once being put in place, is put there whole before an interrupt takes effect: nothing moves after it", () =>
+    Effect.gen(function* () {
+      const { stopped, later } = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const folder = yield* makeExportFolder(parent)
+          writeFileSync(join(folder.path, "inventory.csv"), "user_id\r\n")
+          const publishing = yield* Effect.fork(folder.publish("export-20260630T020000Z"))
+          // The publish has begun: its first file system call is under way when the interrupt comes.
+          yield* Effect.yieldNow()
+          yield* Fiber.interrupt(publishing)
+          const stopped = readdirSync(parent)
+          yield* Effect.sleep("100 millis")
+          return { stopped, later: readdirSync(parent) }
+        })
+      )
+      // Otherwise the folder was renamed into place after the export had said nothing of it was left, while the
+      // scope's removal of the temporary folder could be emptying it.
+      expect(later).toEqual(stopped)
+      expect(stopped).toEqual(["export-20260630T020000Z"])
+    })
   )
 })
