@@ -47,18 +47,26 @@ export const runExport = (
       const review = collector.finish(audit.run, audit.excludedCodes)
       const stamp = reportStamp(Date.parse(audit.run.startedAt))
       // The audit's own log line names its reports in the temporary folder; this one names where they end up.
-      const { manifest, final } = yield* Effect.gen(function* () {
-        yield* writeInventory({ directory: folder.path, stem: `inventory-${stamp}`, review })
-        yield* writeReview({ directory: folder.path, stem: `access-review-${stamp}`, review, formats: ["html"] })
-        const manifest = yield* writeManifest(folder.path, audit.run, yield* Clock.currentTimeMillis)
-        return { manifest, final: yield* folder.publish(`export-${stamp}`) }
-      }).pipe(
-        withStepLog({
-          runId: audit.run.runId,
-          phase: "export",
-          leaves: "nothing of the export is left",
-          done: ({ final }) => ({ message: "export written", annotations: { folder: final } })
-        })
+      // Once the folder is being put in place, a stop waits for it and for the line that says where it went: said
+      // as soon as it is in place, the stop would be logged as leaving nothing of an export that is there, whole.
+      const { manifest, final } = yield* Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function* () {
+          const manifest = yield* restore(
+            Effect.gen(function* () {
+              yield* writeInventory({ directory: folder.path, stem: `inventory-${stamp}`, review })
+              yield* writeReview({ directory: folder.path, stem: `access-review-${stamp}`, review, formats: ["html"] })
+              return yield* writeManifest(folder.path, audit.run, yield* Clock.currentTimeMillis)
+            })
+          )
+          return { manifest, final: yield* folder.publish(`export-${stamp}`) }
+        }).pipe(
+          withStepLog({
+            runId: audit.run.runId,
+            phase: "export",
+            leaves: "nothing of the export is left",
+            done: ({ final }) => ({ message: "export written", annotations: { folder: final } })
+          })
+        )
       )
       const moved = (path: string) => join(final, basename(path))
       return {
