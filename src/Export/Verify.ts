@@ -5,6 +5,7 @@
 import { lstat, open, readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, ParseResult, Schema } from "effect"
+import { printable } from "../PantherApi/Responses.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { digestFile, type FileDigest, MANIFEST_FORMAT, MANIFEST_NAME, Manifest } from "./Manifest.js"
 import { ManifestUnreadable } from "./VerifyErrors.js"
@@ -149,7 +150,7 @@ const listingProblem = (manifest: Manifest): string | undefined => {
   )
   return others.length === 0
     ? undefined
-    : `lists ${others.join(", ")} besides its run's own files: an export holds those of one run, so files were ` +
+    : `lists ${printable(others.join(", "))} besides its run's own files: an export holds those of one run, so files were ` +
         "added together with their lines"
 }
 
@@ -174,8 +175,11 @@ const readManifest = (folder: string) =>
     const text = yield* Effect.tryPromise({ try: () => readFile(path, "utf8"), catch: missingManifest })
     const json = yield* Effect.try({
       try: (): unknown => JSON.parse(text),
+      // The parser quotes the text it stopped at, which may be anything, escape sequences included.
       catch: (error) =>
-        unreadable(`${path} is malformed: not JSON (${error instanceof Error ? error.message : String(error)}).`)
+        unreadable(
+          `${path} is malformed: not JSON (${printable(error instanceof Error ? error.message : String(error))}).`
+        )
     })
     const manifest = yield* Schema.decodeUnknown(Manifest)(json, { errors: "first" }).pipe(
       Effect.mapError((error) => unreadable(`${path} is malformed: ${describeIssues(error)}.`))

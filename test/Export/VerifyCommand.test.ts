@@ -234,6 +234,23 @@ describe("panther-audit verify", () => {
     expect(result.stdout).not.toContain("\u009b")
   })
 
+  it("shows no escape sequence from a manifest it refuses, whether not JSON or listing a forged name", async () => {
+    writeFileSync(join(folder, "manifest.json"), "\u001b[2J\u001b[32mVerified")
+    const notJson = await verify()
+    expect(notJson.code).toBe(2)
+    expect(notJson.error).toContain("manifest.json is malformed: not JSON")
+    expect(notJson.error).not.toContain("\u001b")
+
+    const manifest = JSON.parse(readFileSync(join(original, "manifest.json"), "utf8")) as ManifestListing
+    const forged = "inventory-\u001b[2K\u009b1A.csv"
+    writeListing(manifest, [...manifest.files, { path: forged, bytes: 1, sha256: "0".repeat(64) }])
+    const listed = await verify()
+    expect(listed.code).toBe(2)
+    expect(listed.error).toContain("lists inventory-\uFFFD[2K\uFFFD1A.csv besides its run's own files")
+    expect(listed.error).not.toContain("\u001b")
+    expect(listed.error).not.toContain("\u009b")
+  })
+
   it("is a usage error (exit 2) for a folder without a manifest", async () => {
     unlinkSync(join(folder, "manifest.json"))
     const result = await verify()
