@@ -2,6 +2,7 @@
  * `verify`: recomputes the size and SHA-256 of every file a manifest lists and compares them, and looks for
  * files that were removed or added. Reading never changes the folder.
  */
+import { createHash } from "node:crypto"
 import { lstat, open, readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, ParseResult, Schema } from "effect"
@@ -172,7 +173,16 @@ const readManifest = (folder: string) =>
     if (!manifestInfo.isFile()) {
       return yield* unreadable(`${path} is not a plain file (a link, a folder or a device): an export's manifest is.`)
     }
-    const text = yield* Effect.tryPromise({ try: () => readFile(path, "utf8"), catch: missingManifest })
+    // Read once: the digest is of the very bytes the files are checked against. A second read could be answered
+    // with the recorded manifest (by a share or mount in the hands of whoever holds the export) and vouch for a
+    // forged one read first.
+    const { content, text } = yield* Effect.tryPromise({
+      try: async () => {
+        const content = await readFile(path)
+        return { content, text: content.toString("utf8") }
+      },
+      catch: missingManifest
+    })
     const json = yield* Effect.try({
       try: (): unknown => JSON.parse(text),
       // The parser quotes the text it stopped at, which may be anything, escape sequences included.
@@ -197,10 +207,10 @@ const readManifest = (folder: string) =>
         `${path} ${problem}. It was edited; compare its digest with the one recorded when it was made.`
       )
     }
-    const manifestDigest = yield* Effect.tryPromise({
-      try: () => digestFile(path),
-      catch: (error) => unreadable(`${path} cannot be read: ${describeFsError(error)}.`)
-    })
+    const manifestDigest: FileDigest = {
+      bytes: content.length,
+      sha256: createHash("sha256").update(content).digest("hex")
+    }
     return { manifest, manifestDigest }
   })
 
