@@ -99,7 +99,11 @@ const isFileManagerFile = async (path: string, name: string): Promise<boolean> =
   return read !== undefined && kind.starts(head.subarray(0, read.bytesRead), read.size)
 }
 
-const unreadable = (message: string) => new ManifestUnreadable({ message })
+/**
+ * Every message names the folder, chosen by whoever holds the export, and may quote the manifest: no escape
+ * sequence from either reaches the auditor's terminal.
+ */
+const unreadable = (message: string) => new ManifestUnreadable({ message: printable(message) })
 
 /** `files.0.sha256: Expected ...`: where in the manifest, and what is wrong there, without the whole schema. */
 const describeIssues = (error: ParseResult.ParseError): string =>
@@ -151,7 +155,7 @@ const listingProblem = (manifest: Manifest): string | undefined => {
   )
   return others.length === 0
     ? undefined
-    : `lists ${printable(others.join(", "))} besides its run's own files: an export holds those of one run, so files were ` +
+    : `lists ${others.join(", ")} besides its run's own files: an export holds those of one run, so files were ` +
         "added together with their lines"
 }
 
@@ -185,11 +189,9 @@ const readManifest = (folder: string) =>
     })
     const json = yield* Effect.try({
       try: (): unknown => JSON.parse(text),
-      // The parser quotes the text it stopped at, which may be anything, escape sequences included.
+      // The parser quotes the text it stopped at, which may be anything; `unreadable` makes it printable.
       catch: (error) =>
-        unreadable(
-          `${path} is malformed: not JSON (${printable(error instanceof Error ? error.message : String(error))}).`
-        )
+        unreadable(`${path} is malformed: not JSON (${error instanceof Error ? error.message : String(error)}).`)
     })
     const manifest = yield* Schema.decodeUnknown(Manifest)(json, { errors: "first" }).pipe(
       Effect.mapError((error) => unreadable(`${path} is malformed: ${describeIssues(error)}.`))

@@ -87,7 +87,7 @@ export const formatVerifyReport = (report: VerifyReport, expected?: string): str
         ]
   if (report.problems.length === 0 && !manifestChanged) {
     return [
-      `Verified ${report.verified} files in ${report.folder}: every size and SHA-256 matches manifest.json, ` +
+      `Verified ${report.verified} files in ${printable(report.folder)}: every size and SHA-256 matches manifest.json, ` +
         `${expected === undefined ? "" : "manifest.json is the one recorded, "}and no file is missing or added.`,
       ...leftAside,
       about,

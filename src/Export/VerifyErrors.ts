@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { ExitCode } from "../Cli/ExitCode.js"
+import { printable } from "../PantherApi/Responses.js"
 
 /** The folder has no readable, well-formed `manifest.json`: not an export, or one whose manifest was damaged. */
 export class ManifestUnreadable extends Schema.TaggedError<ManifestUnreadable>()("ManifestUnreadable", {
@@ -29,6 +30,7 @@ export class ExportMismatch extends Schema.TaggedError<ExportMismatch>()("Export
         .filter(([count]) => Number(count) > 0)
         .map(([count, what]) => `${count} ${what}`)
     ]
-    return `the export in ${this.folder} does not match its manifest (${parts.join(", ")}); do not rely on it.`
+    // The folder is named by whoever holds the export: an escape sequence in its name could hide this verdict.
+    return `the export in ${printable(this.folder)} does not match its manifest (${parts.join(", ")}); do not rely on it.`
   }
 }

@@ -251,6 +251,28 @@ describe("panther-audit verify", () => {
     expect(listed.error).not.toContain("\u009b")
   })
 
+  it("shows no escape sequence from the name of the folder it was given, whatever it finds there", async () => {
+    // Named by whoever holds the export, and reached through a glob or a script as readily as typed.
+    const named = join(scratch, "export-x\u001b[1A\u001b[2K\u001b[8m")
+    renameSync(folder, named)
+    const untouched = await verify(named)
+    expect(untouched.code).toBe(0)
+    expect(untouched.stdout).toContain("Verified 5 files in ")
+    expect(untouched.stdout).not.toContain("\u001b")
+
+    writeFileSync(join(named, "added.txt"), "x")
+    const added = await verify(named)
+    expect(added.code).toBe(1)
+    expect(added.error).toContain("export-x\uFFFD[1A\uFFFD[2K\uFFFD[8m does not match its manifest")
+    expect(added.error).not.toContain("\u001b")
+
+    unlinkSync(join(named, "manifest.json"))
+    const unreadable = await verify(named)
+    expect(unreadable.code).toBe(2)
+    expect(unreadable.error).toContain("manifest.json cannot be read")
+    expect(unreadable.error).not.toContain("\u001b")
+  })
+
   it("is a usage error (exit 2) for a folder without a manifest", async () => {
     unlinkSync(join(folder, "manifest.json"))
     const result = await verify()
