@@ -64,7 +64,12 @@ export const runExport = (
             runId: audit.run.runId,
             phase: "export",
             leaves: "nothing of the export is left",
-            done: ({ final }) => ({ message: "export written", annotations: { folder: final } })
+            // The digest too: it is what an auditor verifies the export against, and a schedule or container that
+            // keeps its logs may discard stdout, where the summary prints it.
+            done: ({ final, manifest }) => ({
+              message: "export written",
+              annotations: { folder: final, manifestSha256: manifest.digest.sha256 }
+            })
           })
         )
       )

@@ -46,7 +46,7 @@ const exportArgs = (sim: StartedSimulator, ...extra: Array<string>) =>
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex")
 
 describe("panther-audit export", () => {
-  it("logs where the export ended up, under the run's id, after the audit's own line", async () => {
+  it("logs where the export ended up and its manifest's digest, under the run's id, after the audit's own line", async () => {
     const result = await runCli(["export", "--log-format", "json", ...exportArgs(simulator)])
     expect(result.code, result.stderr).toBe(0)
     const lines = jsonLogLines(result.stderr)
@@ -54,8 +54,11 @@ describe("panther-audit export", () => {
     const written = lines.findIndex((line) => line.message === "export written")
     expect(finished).toBeGreaterThan(-1)
     expect(written).toBeGreaterThan(finished)
-    expect(lines[written]?.annotations.folder).toBe(join(directory, readdirSync(directory)[0] ?? ""))
+    const folder = join(directory, readdirSync(directory)[0] ?? "")
+    expect(lines[written]?.annotations.folder).toBe(folder)
     expect(lines[written]?.annotations.runId).toBe(lines[finished]?.annotations.runId)
+    // The digest to verify against, for logs kept where stdout is not.
+    expect(lines[written]?.annotations.manifestSha256).toBe(sha256(join(folder, "manifest.json")))
   })
 
   it("writes one folder with the inventory, the findings reports, the review page and a manifest", async () => {
