@@ -5,8 +5,10 @@
  * `pantherClientLayer(connection)` to its handler; a bad value fails with a `ConfigurationError` (exit code 2)
  * before anything is sent.
  */
+import { readFile, stat } from "node:fs/promises"
 import { Options } from "@effect/cli"
 import { Config, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import type { ExtraCaFile } from "../PantherApi/CertificateFailure.js"
 import {
   type ConnectionSettings,
   defaultRequestTimeout,
@@ -174,6 +176,41 @@ const proxyEnvironment: Effect.Effect<ProxyEnvironment, ConfigurationError> = Ef
   (entries): ProxyEnvironment => Object.fromEntries(entries.filter(([, value]) => value !== undefined))
 ).pipe(Effect.mapError((error) => new ConfigurationError({ message: `Proxy settings: ${error.message}` })))
 
+/** Past this size NODE_EXTRA_CA_CERTS is not read here to be checked: as for `SMTP_CA_FILE`, no CA bundle is. */
+const MAX_CA_FILE_BYTES = 16 * 1024 * 1024
+
+/**
+ * The file NODE_EXTRA_CA_CERTS names, and what is wrong with it, for the message of a refused certificate: Node skips
+ * a file it cannot read, or one without a PEM certificate, without a word (a DER `.cer`, as a Windows CA hands out).
+ * Only a regular file is read (a pipe is Node's to read, once); none is read, and nothing said, past the limit.
+ */
+const extraCaFile: Effect.Effect<ExtraCaFile | undefined> = Config.option(envText("NODE_EXTRA_CA_CERTS")).pipe(
+  Effect.orElseSucceed(() => Option.none<string>()),
+  Effect.flatMap(
+    Option.match({
+      onNone: () => Effect.succeed(undefined),
+      onSome: (path) =>
+        Effect.promise(async (): Promise<ExtraCaFile | undefined> => {
+          try {
+            const info = await stat(path)
+            if (!info.isDirectory() && (!info.isFile() || info.size > MAX_CA_FILE_BYTES)) return undefined
+            const text = await readFile(path, "latin1")
+            return text.includes("-----BEGIN CERTIFICATE-----")
+              ? { path, unusable: undefined }
+              : {
+                  path,
+                  unusable:
+                    "holds no PEM certificate (-----BEGIN CERTIFICATE-----); a DER one, as a .cer or .der file may " +
+                    `hold, converts with: openssl x509 -inform der -in ${path} -out ca.pem`
+                }
+          } catch (error) {
+            return { path, unusable: `cannot be read (${describeFsError(error)})` }
+          }
+        })
+    })
+  )
+)
+
 /** Checks every connection flag and reads the token; nothing is sent to Panther. */
 export const connectionSettings = (options: ConnectionOptions): Effect.Effect<ConnectionSettings, ConfigurationError> =>
   Effect.gen(function* () {
@@ -214,12 +251,14 @@ export const connectionSettings = (options: ConnectionOptions): Effect.Effect<Co
       onLeft: Effect.fail,
       onRight: Effect.succeed
     })
+    const extraCa = yield* extraCaFile
     return {
       baseUrl,
       token,
       requestTimeout,
       retry: { ...defaultRetryPolicy, maxAttempts: options.maxRetries + 1, maxElapsed },
-      ...(proxy === undefined ? {} : { proxy })
+      ...(proxy === undefined ? {} : { proxy }),
+      ...(extraCa === undefined ? {} : { extraCa })
     }
   })
 

@@ -35,15 +35,40 @@ const UNKNOWN_ISSUER: ReadonlySet<string> = new Set([
   "CERT_UNTRUSTED"
 ])
 
-/** How to make Node trust a certificate (or CA) it does not know, and what it means when that is not yours. */
-const giveToNode = (what: string, file: string): string =>
-  `If Panther is reached through a gateway or proxy of your own that uses ${what}, give ${
-    what.startsWith("a self-signed") ? "that certificate" : "that CA's certificate"
-  } to Node as a PEM file: NODE_EXTRA_CA_CERTS=${file} (in the container, mount the file and set the variable to ` +
-  "its path there); Node reads it at start-up. Otherwise something between this machine and --api-url / " +
-  "PANTHER_API_URL presents a certificate it should not: check the URL and the network path."
+/** NODE_EXTRA_CA_CERTS as this process has it: the file it names, and why Node could not use it, if so. */
+export interface ExtraCaFile {
+  readonly path: string
+  /** What is wrong with the file ("cannot be read: ...", "holds no PEM certificate ..."); undefined if nothing. */
+  readonly unusable: string | undefined
+}
 
-const GIVE_THE_CA = giveToNode("certificates from a private CA", "/path/to/ca.pem")
+const OTHERWISE =
+  "Otherwise something between this machine and --api-url / PANTHER_API_URL presents a certificate it should not: " +
+  "check the URL and the network path."
+
+/**
+ * How to make Node trust a certificate (or CA) it does not know, and what it means when that is not yours. When
+ * NODE_EXTRA_CA_CERTS is set already, what is wrong with what it names: Node skips a file it cannot read or that
+ * holds no PEM certificate (a DER `.cer`) without a word, so "set NODE_EXTRA_CA_CERTS" alone would send whoever did
+ * looking elsewhere.
+ */
+const giveToNode = (what: string, file: string, extraCa: ExtraCaFile | undefined): string => {
+  const certificate = what.startsWith("a self-signed") ? "that certificate" : "that CA's certificate"
+  if (extraCa === undefined) {
+    return (
+      `If Panther is reached through a gateway or proxy of your own that uses ${what}, give ${certificate} to Node ` +
+      `as a PEM file: NODE_EXTRA_CA_CERTS=${file} (in the container, mount the file and set the variable to its ` +
+      `path there); Node reads it at start-up. ${OTHERWISE}`
+    )
+  }
+  const named = `NODE_EXTRA_CA_CERTS names "${extraCa.path}"`
+  return extraCa.unusable === undefined
+    ? `${named}, but no certificate in it vouches for the server's: if Panther is reached through a gateway or ` +
+        `proxy of your own that uses ${what}, check that the file holds ${certificate} (openssl s_client ` +
+        `-showcerts -connect <host>:443 shows who issued the server's). ${OTHERWISE}`
+    : `${named}, which Node could not use: it ${extraCa.unusable}. Give ${certificate} there as a PEM file; Node ` +
+        `reads it at start-up. ${OTHERWISE}`
+}
 
 /**
  * The server's TLS alerts about the client's certificate (`ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`,
@@ -96,7 +121,8 @@ export const certificateProblem = (code: string): CertificateProblem | undefined
 }
 
 /** The certificate failure of the API a Node error code names; undefined for a code that is no certificate problem. */
-export const certificateFailure = (code: string): CertificateFailure | undefined => {
+export const certificateFailure = (code: string, extraCa?: ExtraCaFile): CertificateFailure | undefined => {
+  const giveTheCa = giveToNode("certificates from a private CA", "/path/to/ca.pem", extraCa)
   const problem = certificateProblem(code)
   switch (problem) {
     case undefined:
@@ -109,12 +135,12 @@ export const certificateFailure = (code: string): CertificateFailure | undefined
     case "unknown-issuer":
       return {
         reason: `the server's certificate is not signed by a certificate authority this machine trusts (${code})`,
-        advice: GIVE_THE_CA
+        advice: giveTheCa
       }
     case "self-signed":
       return {
         reason: `the server's certificate is self-signed, so no certificate authority this machine trusts vouches for it (${code})`,
-        advice: giveToNode("a self-signed certificate", "/path/to/cert.pem")
+        advice: giveToNode("a self-signed certificate", "/path/to/cert.pem", extraCa)
       }
     case "expired":
     case "not-yet-valid":
@@ -134,7 +160,7 @@ export const certificateFailure = (code: string): CertificateFailure | undefined
     case "refused":
       return {
         reason: `the server's certificate was refused (${code})`,
-        advice: `Check the certificate the server presents (openssl s_client -connect <host>:443). ${GIVE_THE_CA}`
+        advice: `Check the certificate the server presents (openssl s_client -connect <host>:443). ${giveTheCa}`
       }
   }
 }

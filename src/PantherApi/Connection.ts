@@ -6,6 +6,7 @@
 import { Context, Duration, Either, Layer, type Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { quotable, URL_SCHEME } from "../Cli/QuotableUrl.js"
+import type { ExtraCaFile } from "./CertificateFailure.js"
 import type { ProxyRoute } from "./Proxy.js"
 
 /** How hard to try before giving up on one request. Applies to transient failures only. */
@@ -40,6 +41,8 @@ export interface ConnectionSettings {
   readonly retry: RetryPolicy
   /** The HTTP proxy requests go through (`Proxy.ts`); none to go straight to Panther. */
   readonly proxy?: ProxyRoute | undefined
+  /** The file NODE_EXTRA_CA_CERTS names, when it is set, for what a refused certificate's message says of it. */
+  readonly extraCa?: ExtraCaFile | undefined
 }
 
 export class PantherConnection extends Context.Tag("PantherApi/PantherConnection")<

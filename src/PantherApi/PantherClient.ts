@@ -279,7 +279,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           )
         )
       }).pipe(
-        Effect.mapError((failure) => transportFailure(method, path, failure, timeout)),
+        Effect.mapError((failure) => transportFailure(method, path, failure, timeout, settings.extraCa)),
         // The status is judged before the retry, so a 503 is retried and a 404 is not.
         Effect.flatMap((reply) =>
           reply.status >= 200 && reply.status < 300

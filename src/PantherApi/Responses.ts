@@ -3,7 +3,7 @@
  * (JSON with `message` or `error`, a load balancer's HTML page, plain text, nothing) becomes one short detail line.
  */
 import { Either, Option } from "effect"
-import { CLIENT_CERTIFICATE_ADVICE, certificateFailure } from "./CertificateFailure.js"
+import { CLIENT_CERTIFICATE_ADVICE, certificateFailure, type ExtraCaFile } from "./CertificateFailure.js"
 import {
   BadRequest,
   Forbidden,
@@ -328,7 +328,9 @@ export const transportFailure = (
   path: string,
   failure: ExchangeFailure,
   /** The request timeout, as said to the user ("30s"). */
-  timeout: string
+  timeout: string,
+  /** What NODE_EXTRA_CA_CERTS names, if it is set: a refused certificate's advice says what is wrong with it. */
+  extraCa?: ExtraCaFile
 ): TransientFailure | TransportError => {
   const { stage, code } = failure
   const timeoutReason = `no answer within ${timeout}`
@@ -407,7 +409,7 @@ export const transportFailure = (
       "Check the scheme and port of --api-url / PANTHER_API_URL: an https:// URL needs Panther's https port."
     )
   }
-  const certificate = code === undefined ? undefined : certificateFailure(code)
+  const certificate = code === undefined ? undefined : certificateFailure(code, extraCa)
   if (certificate !== undefined) {
     return new TransportError({
       ...viaProxy,

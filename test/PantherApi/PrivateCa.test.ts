@@ -2,13 +2,17 @@
  * A Panther API behind a gateway or proxy whose certificate comes from a private CA: the command says what is wrong
  * with the certificate and how to trust the CA, and works once NODE_EXTRA_CA_CERTS names it.
  */
-import { readFileSync } from "node:fs"
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { createServer as createHttpsServer, Server as HttpsServer, type ServerOptions } from "node:https"
 import { createServer as createNetServer, type Server as NetServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makePrivateCaCertificate, type PrivateCaCertificate } from "../Email/support/Certificate.js"
 import { runCli } from "../support/cli.js"
+import { makePrivateCa } from "../support/privateCa.js"
 
 const TOKEN = "pat-private-ca-7c1d9e"
 
@@ -148,6 +152,49 @@ describe("an API whose certificate a private CA signed", () => {
       socket.once("data", () => socket.write(TLS_1_1_SERVER_HELLO))
     })
     expectNoSharedTlsVersion(await listUsersAgainst(old))
+  })
+
+  describe("when NODE_EXTRA_CA_CERTS is set but does not make the certificate trusted", () => {
+    // Node ignores such a file without a word (or with a warning that does not say what to change), so the advice
+    // to "give the CA in NODE_EXTRA_CA_CERTS" alone sent whoever had done so looking in the wrong place.
+    let folder: string
+    beforeAll(() => {
+      folder = mkdtempSync(join(tmpdir(), "extra-ca-"))
+    })
+    afterAll(() => rmSync(folder, { recursive: true, force: true }))
+
+    it("says a CA file given in DER, not PEM, holds no certificate Node reads, and how to convert it", async () => {
+      const der = join(folder, "company-ca.cer")
+      execFileSync("openssl", ["x509", "-in", certificate.caPath, "-outform", "der", "-out", der])
+      const result = await listUsers({ NODE_EXTRA_CA_CERTS: der })
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain(`NODE_EXTRA_CA_CERTS names \\"${der}\\", which Node could not use:`)
+      expect(result.stderr).toContain("holds no PEM certificate")
+      expect(result.stderr).toContain("openssl x509 -inform der")
+      expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+    })
+
+    it("says a CA file that is not there cannot be read", async () => {
+      const missing = join(folder, "not-mounted.pem")
+      const result = await listUsers({ NODE_EXTRA_CA_CERTS: missing })
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain(`NODE_EXTRA_CA_CERTS names \\"${missing}\\", which Node could not use:`)
+      expect(result.stderr).toContain("it cannot be read (it does not exist)")
+    })
+
+    it("says a readable CA file holds no certificate that vouches for this server's", async () => {
+      const other = makePrivateCa("elsewhere.test")
+      try {
+        const result = await listUsers({ NODE_EXTRA_CA_CERTS: other.caPath })
+        expect(result.code).toBe(3)
+        expect(result.stderr).toContain(
+          `NODE_EXTRA_CA_CERTS names \\"${other.caPath}\\", but no certificate in it vouches for the server's`
+        )
+        expect(result.stderr).not.toContain("NODE_EXTRA_CA_CERTS=/path/to/ca.pem")
+      } finally {
+        other.remove()
+      }
+    })
   })
 
   it("works once NODE_EXTRA_CA_CERTS names the CA's certificate", async () => {
