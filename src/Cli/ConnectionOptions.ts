@@ -6,7 +6,7 @@
  * before anything is sent.
  */
 import { readFile, stat } from "node:fs/promises"
-import { Options } from "@effect/cli"
+import { HelpDoc, Options, ValidationError } from "@effect/cli"
 import { Config, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import type { ExtraCaFile } from "../PantherApi/CertificateFailure.js"
 import {
@@ -20,6 +20,7 @@ import { PROXY_VARIABLES, type ProxyEnvironment, proxyRouteFor } from "../Panthe
 import { describeFsError } from "../Reports/ReportError.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
+import { requireOptionValue } from "./FlagValues.js"
 import { readInputText } from "./InputFile.js"
 import { missingSecretFile } from "./MissingSecretFile.js"
 import { decimalOption, wholeNumberOption } from "./NumberValues.js"
@@ -42,6 +43,13 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
     Options.optional
   ),
   apiToken: Options.redacted("api-token").pipe(
+    // Given empty (`--api-token "$TOKEN"` with TOKEN unset), it was taken for no token at all, and the message asked
+    // to set PANTHER_API_TOKEN even when it was set. Only the blank case is checked: the value is never quoted.
+    Options.mapEffect((token) =>
+      Redacted.value(token).trim() === ""
+        ? Effect.fail(ValidationError.invalidValue(HelpDoc.p("--api-token is empty: give a value, or leave it out.")))
+        : Effect.succeed(token)
+    ),
     Options.withDescription(
       "Panther API token; prefer --api-token-file or the env var, which stay out of the process list " +
         "(env PANTHER_API_TOKEN)."
@@ -50,6 +58,7 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
     Options.optional
   ),
   apiTokenFile: Options.text("api-token-file").pipe(
+    Options.mapEffect(requireOptionValue("--api-token-file")),
     Options.withDescription("A file holding the API token, e.g. a mounted secret (env PANTHER_API_TOKEN_FILE)."),
     Options.withFallbackConfig(envText("PANTHER_API_TOKEN_FILE")),
     Options.optional

@@ -134,6 +134,19 @@ describe("connectionOptions", () => {
     })
   )
 
+  it.effect("says a token flag given empty is empty, rather than that no token is set", () =>
+    Effect.gen(function* () {
+      // `--api-token "$TOKEN"` with TOKEN unset in a script: the message said to set PANTHER_API_TOKEN, set already.
+      const env = { PANTHER_API_URL: "https://api.x.com", PANTHER_API_TOKEN: "tok" }
+      for (const flag of ["--api-token", "--api-token-file"]) {
+        const message = yield* messageOf([flag, ""], env)
+        expect(message).toContain(`${flag} is empty: give a value, or leave it out`)
+        expect(message).not.toContain("No Panther API token")
+        expect(yield* messageOf([flag, "  "], env)).toContain(`${flag} is empty`)
+      }
+    })
+  )
+
   it.effect("takes an empty PANTHER_API_TOKEN_FILE as unset, as an empty PANTHER_API_TOKEN is", () =>
     Effect.gen(function* () {
       const settings = yield* settingsFrom([], {
