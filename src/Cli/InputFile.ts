@@ -22,7 +22,9 @@ const sizeInWords = (bytes: number): string =>
   bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MiB` : `${Math.ceil(bytes / 1024)} KiB`
 
 const tooLarge = (maxBytes: number, what: string) =>
-  new InputFileRefused(`it is larger than ${sizeInWords(maxBytes)}, more than ${what} can be: is it the right file?`)
+  new InputFileRefused(
+    `it is larger than ${sizeInWords(maxBytes)}, more than ${what} can be: check that it is the right file`
+  )
 
 /**
  * The file's bytes, at most `maxBytes` of them; `what` names the content for the message when there are more ("a

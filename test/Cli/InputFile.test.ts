@@ -22,7 +22,7 @@ describe("readInputFile", () => {
     writeFileSync(path, "0123456789")
     expect((await readInputFile(path, 10, "a test file")).toString()).toBe("0123456789")
     expect(await reasonOf(readInputFile(path, 9, "a test file"))).toBe(
-      "it is larger than 1 KiB, more than a test file can be: is it the right file?"
+      "it is larger than 1 KiB, more than a test file can be: check that it is the right file"
     )
   })
 
@@ -43,7 +43,9 @@ describe("readInputFile", () => {
     const writer = await open(pipe, "w")
     // More than the limit, in pieces; the reader closes its end when past it, so later writes may fail.
     await Promise.allSettled(Array.from({ length: 20 }, () => writer.write(Buffer.alloc(8 * 1024, 0x61))))
-    expect(await reading).toBe("it is larger than 64 KiB, more than a test file can be: is it the right file?")
+    expect(await reading).toBe(
+      "it is larger than 64 KiB, more than a test file can be: check that it is the right file"
+    )
     await writer.close()
   })
 

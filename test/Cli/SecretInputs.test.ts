@@ -77,7 +77,7 @@ describe("a token file that is not a plain small file", () => {
         writeFileSync(path, `${TOKEN}\n`.repeat(3_000))
         return path
       },
-      "it is larger than 64 KiB, more than a token file can be: is it the right file?"
+      "it is larger than 64 KiB, more than a token file can be: check that it is the right file"
     ]
   ])("%s is refused without being read whole", async (_case, makePath, reason) => {
     const result = await runCli(["users", "list"], {
@@ -85,6 +85,8 @@ describe("a token file that is not a plain small file", () => {
     })
     expect(result.code).toBe(2)
     expect(stderrText(result.stderr)).toContain(`cannot be read: ${reason}`)
+    // The message ends the reason with a full stop of its own: not "...the right file?."
+    expect(stderrText(result.stderr)).not.toMatch(/[?.]\.$/m)
     expect(result.stderr).not.toContain(TOKEN)
   })
 })
