@@ -32,13 +32,14 @@ export const instanceLabel = (apiBaseUrl: string): string => {
 }
 
 /**
- * What identifies the Panther an API base URL names: its host name (in any case) and path prefix, not its port (a
- * local simulator's changes every start).
+ * What identifies the Panther an API base URL names: its host name (in any case, and with or without the trailing dot
+ * of a fully qualified name, as Kubernetes' `ndots` has some write it) and path prefix, not its port (a local
+ * simulator's changes every start).
  */
 const instanceKey = (apiBaseUrl: string): string => {
   try {
     const url = new URL(apiBaseUrl)
-    return `${url.hostname.toLowerCase()}${pathPrefix(url)}`
+    return `${url.hostname.toLowerCase().replace(/\.$/, "")}${pathPrefix(url)}`
   } catch {
     return apiBaseUrl
   }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
+import { isSameInstance } from "../../src/Audit/PantherInstance.js"
 import { runCommand as auditCommand } from "../../src/Audit/RunCommand.js"
 import { exportCommand } from "../../src/Export/ExportCommand.js"
 import type { Manifest } from "../../src/Export/Manifest.js"
@@ -153,5 +154,16 @@ describe("a Panther behind a path prefix", () => {
     const verified = await runCommand(verifyCommand, [folder])
     expect(verified.code).toBe(0)
     expect(verified.stdout).toContain(`Export of ${GATEWAY_HOST()} as of ${AS_OF_ISO}`)
+  })
+})
+
+describe("one Panther, however its host name is written", () => {
+  it("takes a host name with the trailing dot of a fully qualified name for the same Panther", () => {
+    // Written so in Kubernetes (ndots: 5) to skip the search domains: one run so, the next without, made every
+    // finding new and lost its first_seen.
+    expect(isSameInstance("https://api.acme.example.", "https://api.acme.example")).toBe(true)
+    expect(isSameInstance("https://API.acme.example.:8443/panther", "https://api.acme.example/panther")).toBe(true)
+    expect(isSameInstance("https://api.acme.example./a", "https://api.acme.example/b")).toBe(false)
+    expect(isSameInstance("https://api.acme.example.", "https://api.acme.example.org")).toBe(false)
   })
 })
