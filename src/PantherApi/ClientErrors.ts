@@ -50,13 +50,15 @@ const budgetStop = Schema.optional(BudgetStop)
 const seconds = (millis: number): string =>
   millis < 10_000 && millis % 1000 !== 0 ? `${(millis / 1000).toFixed(1)} s` : `${Math.round(millis / 1000)} s`
 
-const budgetSpent = (stop: BudgetStop | undefined): string => {
+const budgetSpent = (stop: BudgetStop | undefined, attempts: number): string => {
   if (stop === undefined) return ""
   if (stop.spentMillis >= stop.budgetMillis) {
-    return (
-      ` The attempts alone took ${seconds(stop.spentMillis)}, the whole retry budget of ` +
-      `${seconds(stop.budgetMillis)} (--retry-budget-seconds), so no retry could start.`
-    )
+    // After a retry, the time spent holds the waits too, and "no retry could start" would deny the one that did.
+    return attempts > 1
+      ? ` The attempts and the waits between them took ${seconds(stop.spentMillis)}, the whole retry budget of ` +
+          `${seconds(stop.budgetMillis)} (--retry-budget-seconds), so no further retry could start.`
+      : ` The attempts alone took ${seconds(stop.spentMillis)}, the whole retry budget of ` +
+          `${seconds(stop.budgetMillis)} (--retry-budget-seconds), so no retry could start.`
   }
   const wait =
     stop.askedMillis === undefined
@@ -218,7 +220,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   override get message(): string {
     return (
       `Panther kept rate limiting ${this.method} ${this.path} (429)${afterAttempts(this.attempts)}.` +
-      `${budgetSpent(this.budgetStop)} Wait a few minutes and run again, or allow more with --max-retries and --retry-budget-seconds.` +
+      `${budgetSpent(this.budgetStop, this.attempts)} Wait a few minutes and run again, or allow more with --max-retries and --retry-budget-seconds.` +
       (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )
   }
@@ -240,7 +242,7 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
   override get message(): string {
     return (
       `Panther failed to answer ${this.method} ${this.path} (${this.status})${afterAttempts(this.attempts)}.` +
-      `${pantherSaid(this.detail)}${budgetSpent(this.budgetStop)} This is on Panther's side (or a proxy in between): try again later` +
+      `${pantherSaid(this.detail)}${budgetSpent(this.budgetStop, this.attempts)} This is on Panther's side (or a proxy in between): try again later` +
       // Only 500, 502, 503 and 504 are retried: more retries do nothing for a 501 or 505.
       (RETRIED_SERVER_STATUSES.has(this.status) && this.notRepeated !== true
         ? ", or allow more retries with --max-retries and --retry-budget-seconds."
@@ -282,7 +284,7 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
               "the per-request timeout."
     return (
       `Could not get an answer from Panther for ${this.method} ${this.path}${afterAttempts(this.attempts)}: ` +
-      `${this.reason}.${budgetSpent(this.budgetStop)}${check}` +
+      `${this.reason}.${budgetSpent(this.budgetStop, this.attempts)}${check}` +
       (this.notRepeated === true ? NOT_REPEATED : "") +
       (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )

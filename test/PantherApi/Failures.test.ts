@@ -144,6 +144,23 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("says the attempts and waits took the budget, not that no retry started, after one did", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([slow(300, json(503, { message: "busy" }, { "retry-after": "0" }))])
+      const error = yield* failureOf(
+        runWithClient(server.url, (client) => client.getUser("u1"), {
+          retry: { ...fastRetry, maxElapsed: Duration.millis(500) }
+        })
+      )
+      expect(server.requests).toHaveLength(2)
+      expect(error.message).toContain("after 2 attempts")
+      expect(error.message).toMatch(
+        /The attempts and the waits between them took 0\.[6-9] s, the whole retry budget of 0\.5 s \(--retry-budget-seconds\), so no further retry could start\./
+      )
+      expect(error.message).not.toContain("no retry could start")
+    })
+  )
+
   it.scopedLive("a failure after every allowed attempt says nothing of the budget", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(503, { message: "busy" })])
