@@ -22,6 +22,8 @@ export type ProxyFault =
   | { readonly kind: "not-a-proxy" }
   /** It took the connection but had not answered CONNECT when the request's deadline came. */
   | { readonly kind: "silent"; readonly target: string }
+  /** It took the connection and the CONNECT, then closed or reset it without an answer: the error's code says which. */
+  | { readonly kind: "hung-up"; readonly target: string }
   /** It opened the tunnel, but TLS to Panther was not up through it when the request's deadline came. */
   | { readonly kind: "no-tls"; readonly target: string }
   /** It opened the tunnel, which was closed or reset before TLS to Panther was up: the error's code says which. */
@@ -114,8 +116,16 @@ export class TunnellingAgent extends https.Agent {
     this.opening.add(raw)
     const progress = options.tunnelProgress
     let finished = false
-    const unreachable = (error: unknown) =>
-      finish(new TunnelFailure({ kind: "unreachable" }, codeOf(error) ?? "ECONNRESET"))
+    /** Whether the proxy took the connection and was sent the CONNECT. */
+    let asked = false
+    const unreachable = (error: unknown) => {
+      const code = codeOf(error) ?? "ECONNRESET"
+      // Closed once asked, the proxy was reached: what hangs up on a CONNECT is most often no HTTP proxy (an
+      // https:// one, another service on that port), which "connecting failed" would send looking elsewhere.
+      finish(
+        new TunnelFailure(asked && code !== "ETIMEDOUT" ? { kind: "hung-up", target } : { kind: "unreachable" }, code)
+      )
+    }
     const cutOff = () => unreachable({ code: "ECONNRESET" })
     const finish = (error: TunnelFailure | undefined) => {
       if (finished) return
@@ -147,6 +157,7 @@ export class TunnellingAgent extends https.Agent {
     raw.on("close", cutOff)
     raw.setTimeout(this.answerTimeoutMs, () => unreachable({ code: "ETIMEDOUT" }))
     raw.once("connect", () => {
+      asked = true
       if (progress !== undefined) progress.stage = "asked"
       const login = this.route.login
       const authorization = login === undefined ? "" : `Proxy-Authorization: ${Redacted.value(login.authorization)}\r\n`

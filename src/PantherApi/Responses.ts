@@ -264,6 +264,12 @@ const proxyFailure = (
           `${timeoutReason}), so nothing reached Panther: check that ${proxy.variable} names an HTTP proxy's host ` +
           "and port, and that the proxy is working"
       )
+    case "hung-up":
+      return passing(
+        `${name} closed the connection without answering the request for a tunnel to ${fault.target} (CONNECT; ` +
+          `${describeCode(code)}), so nothing reached Panther: check that ${proxy.variable} names an HTTP proxy's ` +
+          "host and port (an https:// proxy, or another service on that port, hangs up so), and that the proxy is working"
+      )
     case "no-tls":
       return passing(
         `${name} opened a tunnel to ${fault.target}, but no TLS came back through it (${timeoutReason}), so ` +

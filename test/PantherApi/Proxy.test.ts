@@ -259,7 +259,14 @@ describe("panther-audit through an HTTP proxy", () => {
 
   it.each([
     ["never answers CONNECT", "silent", "took the connection but did not answer the request for a tunnel to"],
-    ["answers CONNECT, then sends no TLS", "no-tls", "opened a tunnel to"]
+    ["answers CONNECT, then sends no TLS", "no-tls", "opened a tunnel to"],
+    // An https:// proxy written as http://, or another service on its port: connecting worked, so saying it failed
+    // sent whoever read it to check that the proxy was running.
+    [
+      "closes the connection without answering CONNECT",
+      "hung-up",
+      "closed the connection without answering the request for a tunnel to"
+    ]
   ] as const)(
     "blames a proxy that %s, and retries even a create, since nothing reached Panther",
     async (_case, mode, says) => {
@@ -271,6 +278,7 @@ describe("panther-audit through an HTTP proxy", () => {
         socket.once("data", () => {
           connects += 1
           if (mode === "no-tls") socket.write("HTTP/1.1 200 Connection Established\r\n\r\n")
+          if (mode === "hung-up") socket.destroy()
         })
       })
       const port = await new Promise<number>((resolve) =>
