@@ -55,15 +55,14 @@ export class PantherConnection extends Context.Tag("PantherApi/PantherConnection
 
 const GRAPHQL_SUFFIX = /\/public\/graphql$/i
 
-/** 127.0.0.0/8, ::1 (bracketed or not) and localhost: clear text there never leaves the machine. */
+/**
+ * 127.0.0.0/8, ::1 (bracketed or not) and localhost: clear text there never leaves the machine. Not the names under
+ * `.localhost` (`app.localhost`): browsers keep them to loopback, but Node asks DNS for them like any other name, and
+ * a search domain or a wildcard record can take one to another host.
+ */
 export const isLoopbackHost = (host: string): boolean => {
   const bare = host.replace(/^\[(.*)\]$/u, "$1").toLowerCase()
-  return (
-    bare === "localhost" ||
-    bare.endsWith(".localhost") ||
-    bare === "::1" ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(bare)
-  )
+  return bare === "localhost" || bare === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(bare)
 }
 
 /** Whether a URL holds an `@` after its scheme: a user name and password, whether or not it parses as one. */

@@ -105,7 +105,14 @@ describe("normaliseBaseUrl", () => {
   })
 
   it("knows its loopback hosts", () => {
-    expect(["localhost", "127.0.0.1", "127.255.0.1", "[::1]", "app.localhost"].every(isLoopbackHost)).toBe(true)
+    expect(["localhost", "127.0.0.1", "127.255.0.1", "[::1]"].every(isLoopbackHost)).toBe(true)
     expect(["example.com", "10.0.0.1", "127.0.0.1.nip.io", "localhost.example.com"].some(isLoopbackHost)).toBe(false)
+  })
+
+  it("refuses plain http to a name under .localhost, which Node looks up in DNS like any other", () => {
+    // Not this machine for certain: Node's resolver does not keep these names to loopback, and a search domain or
+    // a wildcard record can take one elsewhere, with the token in clear text.
+    expect(isLoopbackHost("app.localhost")).toBe(false)
+    expect(refusal("http://app.localhost:4010")).toContain("plain http, which would send the API token unencrypted")
   })
 })
