@@ -86,14 +86,23 @@ const proxyInPath = Schema.optional(ProxyInPath)
 
 const proxyName = (proxy: ProxyInPath): string => `the proxy at ${proxy.address} (${proxy.variable})`
 
-/** A proxy's 407: what its login needs, said of the variable the proxy came from. */
-export const proxyLoginHint = (proxy: ProxyInPath): string =>
-  proxy.credentialsGiven
-    ? `${proxyName(proxy)} did not accept the user name and password in ${proxy.variable} (407 Proxy ` +
-      "Authentication Required): check them (they are sent as Basic authentication; an @, : or / in them must be " +
-      "percent-encoded, %40, %3A, %2F)"
-    : `${proxyName(proxy)} wants a login (407 Proxy Authentication Required): put the user name and password in ` +
-      `the proxy URL, ${proxy.variable}=http://USER:PASSWORD@${proxy.address} (an @, : or / in them percent-encoded)`
+/**
+ * A proxy's 407: what its login needs, said of the variable the proxy came from. `logins`: the schemes its
+ * Proxy-Authenticate headers offer, when known. One that offers no Basic (a Windows domain's proxy, NTLM or
+ * Negotiate) takes no user name and password this tool can send, so checking them, or giving them, would not help.
+ */
+export const proxyLoginHint = (proxy: ProxyInPath, logins: ReadonlyArray<string> = []): string =>
+  logins.length > 0 && !logins.some((scheme) => scheme.toLowerCase() === "basic")
+    ? `${proxyName(proxy)} wants a ${logins.join(" or ")} login (407 Proxy Authentication Required), which this ` +
+      "tool cannot give: it logs in to a proxy with Basic authentication only. Ask for this host to be let through " +
+      "the proxy without a login, or run a local proxy that logs in for it (such as cntlm or px) and name that one " +
+      `in ${proxy.variable}`
+    : proxy.credentialsGiven
+      ? `${proxyName(proxy)} did not accept the user name and password in ${proxy.variable} (407 Proxy ` +
+        "Authentication Required): check them (they are sent as Basic authentication; an @, : or / in them must be " +
+        "percent-encoded, %40, %3A, %2F)"
+      : `${proxyName(proxy)} wants a login (407 Proxy Authentication Required): put the user name and password in ` +
+        `the proxy URL, ${proxy.variable}=http://USER:PASSWORD@${proxy.address} (an @, : or / in them percent-encoded)`
 
 /** 401: the token is wrong, expired or revoked. */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {

@@ -23,7 +23,14 @@ import type { ProxyInPath } from "./ClientErrors.js"
 import { PantherConnection } from "./Connection.js"
 import { type ConnectFault, connectionReach, NotConnected } from "./ConnectionDeadline.js"
 import type { ProxyRoute } from "./Proxy.js"
-import { type ProxyFault, TunnelFailure, TunnellingAgent, type TunnelProgress, tunnelTimedOut } from "./ProxyTunnel.js"
+import {
+  loginSchemes,
+  type ProxyFault,
+  TunnelFailure,
+  TunnellingAgent,
+  type TunnelProgress,
+  tunnelTimedOut
+} from "./ProxyTunnel.js"
 import { API_KEY_HEADER } from "./UsersApi.js"
 
 export interface OutgoingRequest {
@@ -41,6 +48,8 @@ export interface Reply {
   readonly contentEncoding: string | undefined
   /** Where a redirect points (it is never followed); undefined for other answers. */
   readonly location?: string | undefined
+  /** Of a 407: the authentication schemes its Proxy-Authenticate headers offer. */
+  readonly proxyLogins?: ReadonlyArray<string> | undefined
   readonly body: string
   /**
    * Whether the body's bytes were valid UTF-8. Decoding replaces what is not (`José` in ISO-8859-1 became `Jos\uFFFD`);
@@ -315,6 +324,11 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
             const contentEncoding = response.headers["content-encoding"]
             const status = response.statusCode ?? 0
             const location = status >= 300 && status < 400 ? response.headers.location : undefined
+            // Node joins repeated Proxy-Authenticate headers with ", ", as challenges in one header are written.
+            const proxyLogins =
+              status === 407
+                ? loginSchemes(`Proxy-Authenticate: ${response.headers["proxy-authenticate"] ?? ""}`)
+                : undefined
             const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)
             // Checked natively before decoding, which would replace invalid bytes without a word.
             const utf8 = isUtf8(bytes)
@@ -326,6 +340,7 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
                 retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
                 contentEncoding: typeof contentEncoding === "string" ? contentEncoding : undefined,
                 ...(location === undefined ? {} : { location }),
+                ...(proxyLogins === undefined ? {} : { proxyLogins }),
                 body,
                 utf8
               })

@@ -297,7 +297,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
                       body: reply.body,
                       location: reply.location,
                       contentEncoding: reply.contentEncoding,
-                      proxy: answeringProxy
+                      proxy: answeringProxy,
+                      proxyLogins: reply.proxyLogins
                     },
                     now,
                     scrub

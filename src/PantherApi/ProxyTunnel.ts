@@ -16,8 +16,16 @@ import type { ProxyRoute } from "./Proxy.js"
 export type ProxyFault =
   /** No connection to the proxy, or it closed or timed out before answering: the error's code says which. */
   | { readonly kind: "unreachable" }
-  /** It answered CONNECT with something other than 2xx. `target` is the `host:port` the tunnel was asked for. */
-  | { readonly kind: "refused"; readonly status: number; readonly target: string }
+  /**
+   * It answered CONNECT with something other than 2xx. `target` is the `host:port` the tunnel was asked for;
+   * `logins`, of a 407, the authentication schemes its Proxy-Authenticate headers offer (`Basic`, `NTLM`, ...).
+   */
+  | {
+      readonly kind: "refused"
+      readonly status: number
+      readonly target: string
+      readonly logins?: ReadonlyArray<string>
+    }
   /** What came back was not an HTTP answer. */
   | { readonly kind: "not-a-proxy" }
   /** It took the connection but had not answered CONNECT when the request's deadline came. */
@@ -71,6 +79,21 @@ const KEEP_ALIVE_INITIAL_DELAY_MS = 1000
 const codeOf = (error: unknown): string | undefined => {
   const code: unknown = typeof error === "object" && error !== null ? Reflect.get(error, "code") : undefined
   return typeof code === "string" ? code : undefined
+}
+
+/**
+ * The authentication schemes a proxy's answer offers, by its Proxy-Authenticate headers: the first word of each
+ * challenge (`Basic realm="corp"`, `Negotiate`, `NTLM`), one or more to a header, separated by commas.
+ */
+export const loginSchemes = (head: string): ReadonlyArray<string> => {
+  const schemes = new Set<string>()
+  for (const [, value = ""] of head.matchAll(/^proxy-authenticate:[ \t]*(.*)$/gim)) {
+    // A challenge begins a header, or follows a comma with a word not followed by `=` (a parameter's name is).
+    for (const [, scheme = ""] of value.matchAll(/(?:^|,)\s*([A-Za-z][\w-]*)(?=\s*(?:$|,|\s+[^\s=,]))/g)) {
+      schemes.add(scheme)
+    }
+  }
+  return [...schemes]
 }
 
 /** What `https.Agent` hands `createConnection`: TLS options, the host and port asked for, and the request's own. */
@@ -173,6 +196,10 @@ export class TunnellingAgent extends https.Agent {
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(answer.subarray(0, end).toString("latin1"))
       if (status === null) return new TunnelFailure({ kind: "not-a-proxy" }, undefined)
       const code = Number(status[1])
+      if (code === 407) {
+        const head = answer.subarray(0, end).toString("latin1")
+        return new TunnelFailure({ kind: "refused", status: code, target, logins: loginSchemes(head) }, undefined)
+      }
       if (code < 200 || code >= 300) return new TunnelFailure({ kind: "refused", status: code, target }, undefined)
       // The server speaks only after the client's TLS hello; anything already here belongs to TLS all the same.
       const rest = answer.subarray(end + 4)

@@ -98,6 +98,8 @@ export interface Answer {
   readonly contentEncoding?: string | undefined
   /** The proxy the request was sent to, when one was (an http:// API): a 407 is then its own. */
   readonly proxy?: ProxyInPath | undefined
+  /** Of a 407: the authentication schemes it offers (Proxy-Authenticate). */
+  readonly proxyLogins?: ReadonlyArray<string> | undefined
 }
 
 /** A Content-Encoding the client did not ask for (it asks for none), fit to name in a message. */
@@ -156,7 +158,7 @@ export const checkStatus = (
       new TransportError({
         method,
         path,
-        reason: proxyLoginHint(answer.proxy),
+        reason: proxyLoginHint(answer.proxy, answer.proxyLogins),
         attempts: 1,
         proxy: answer.proxy,
         proxyFailed: true
@@ -288,7 +290,7 @@ const proxyFailure = (
       )
     case "refused": {
       const status = `${fault.status}${STATUS_TEXT[fault.status] === undefined ? "" : ` ${STATUS_TEXT[fault.status]}`}`
-      if (fault.status === 407) return final(proxyLoginHint(proxy))
+      if (fault.status === 407) return final(proxyLoginHint(proxy, fault.logins))
       if (PROXY_PASSING.has(fault.status)) {
         return passing(
           `${name} could not reach ${fault.target} (${status}): check that the proxy can reach Panther's API host`

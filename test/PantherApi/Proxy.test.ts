@@ -39,6 +39,8 @@ let frontPort = 0
 let refuseWith: number | undefined
 /** Whether the proxy wants `PROXY_USER` and `PROXY_PASSWORD`, as Basic. */
 let wantsLogin = false
+/** The Proxy-Authenticate header lines of its 407, each `Proxy-Authenticate: <value>`. */
+let challenges = ['Basic realm="corp"']
 /** Whether the proxy answers absolute-form requests with a 502 page that echoes their headers and its login. */
 let echoesLogin = false
 /** Whether Panther (the front) takes requests and never answers them. */
@@ -89,7 +91,7 @@ beforeAll(async () => {
       ...(authorization ? { authorization } : {})
     })
     if (wantsLogin && authorization !== expectedLogin) {
-      response.writeHead(407, { "content-type": "text/html", "proxy-authenticate": 'Basic realm="corp"' })
+      response.writeHead(407, { "content-type": "text/html", "proxy-authenticate": challenges })
       response.end("<html><head><title>Cache Access Denied</title></head><body>Log in first.</body></html>")
       return
     }
@@ -109,7 +111,8 @@ beforeAll(async () => {
     log.tunnels.push({ target: request.url ?? "", authorization })
     const refusal = wantsLogin && authorization !== expectedLogin ? 407 : refuseWith
     if (refusal !== undefined) {
-      client.end(`HTTP/1.1 ${refusal} Refused\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n`)
+      const authenticate = challenges.map((challenge) => `Proxy-Authenticate: ${challenge}\r\n`).join("")
+      client.end(`HTTP/1.1 ${refusal} Refused\r\n${authenticate}Content-Length: 0\r\n\r\n`)
       return
     }
     const upstream = tcpConnect(frontPort, "127.0.0.1", () => {
@@ -135,6 +138,7 @@ beforeEach(() => {
   log = { tunnels: [], forwarded: [] }
   refuseWith = undefined
   wantsLogin = false
+  challenges = ['Basic realm="corp"']
   echoesLogin = false
   frontHangs = false
 })
@@ -223,6 +227,37 @@ describe("panther-audit through an HTTP proxy", () => {
     expect(wrong.code).toBe(3)
     expect(wrong.stderr).toContain("did not accept the user name and password in HTTPS_PROXY (407")
     expectNoSecret(wrong.stdout + wrong.stderr)
+  })
+
+  it("says a proxy that takes only NTLM or Negotiate logins wants one this tool cannot give", async () => {
+    // A Windows domain's proxy: checking the password, as said of a Basic login refused, would not help. It refuses
+    // any Basic login, as this one refuses a wrong one.
+    wantsLogin = true
+    challenges = ["Negotiate", "NTLM"]
+    const basic = `http://${PROXY_USER}:wrong-${PROXY_PASSWORD}@127.0.0.1:${proxyPort}`
+    const result = await runCli(["users", "list"], { env: throughProxy({ HTTPS_PROXY: basic }) })
+    expect(result.code).toBe(3)
+    const said = stderrText(result.stderr)
+    expect(said).toContain(
+      `the proxy at 127.0.0.1:${proxyPort} (HTTPS_PROXY) wants a Negotiate or NTLM login (407 Proxy Authentication ` +
+        "Required), which this tool cannot give: it logs in to a proxy with Basic authentication only"
+    )
+    expect(said).not.toContain("check them")
+    expectNoSecret(result.stdout + result.stderr)
+
+    // The same of the proxy's own 407 to an http:// API's request, sent to it in absolute form.
+    const plain = await runCli(["users", "list", "--allow-insecure-http"], {
+      env: {
+        PANTHER_API_URL: `http://${API_HOST}:${simulator.port}`,
+        PANTHER_API_TOKEN: READ_TOKEN,
+        HTTP_PROXY: basic
+      }
+    })
+    expect(plain.code).toBe(3)
+    expect(stderrText(plain.stderr)).toContain(
+      `the proxy at 127.0.0.1:${proxyPort} (HTTP_PROXY) wants a Negotiate or NTLM login (407`
+    )
+    expectNoSecret(plain.stdout + plain.stderr)
   })
 
   it("names the proxy when it refuses the tunnel (403) or cannot reach Panther (502, retried)", async () => {
