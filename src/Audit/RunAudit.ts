@@ -34,7 +34,12 @@ import { datedAfterAsOfWarning, passedOverWarning } from "./PreviousReportChoice
 import { makePrivilegePolicy } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
-import { permissionWarnings, privilegeWarnings, suppressionWarnings } from "./RunWarnings.js"
+import {
+  emptyPrivilegeListWarnings,
+  permissionWarnings,
+  privilegeWarnings,
+  suppressionWarnings
+} from "./RunWarnings.js"
 import { makeSeenIds } from "./SeenIds.js"
 import { isAtLeast, type Severity } from "./Severity.js"
 import type { SuppressionEntry } from "./Suppressions.js"
@@ -227,6 +232,7 @@ export const runAudit = (
       if (changedPrivilegeSource !== undefined) warnings.push(changedPrivilegeSource)
       const policyOverridden = policyOverrideWarning(parameters.policy, parameters.staleDays)
       if (policyOverridden !== undefined) warnings.push(policyOverridden)
+      warnings.push(...emptyPrivilegeListWarnings(parameters))
       warnings.push(...permissionWarnings(parameters.privilegedPermissions, roles.roles))
 
       const startedIso = new Date(startedAt).toISOString()

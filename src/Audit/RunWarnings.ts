@@ -4,8 +4,31 @@
  */
 import { printable } from "../PantherApi/Responses.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
+import { type AuditParameters, DEFAULT_PRIVILEGED_PERMISSIONS, DEFAULT_PRIVILEGED_ROLES } from "./AuditParameters.js"
 import { type PrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
 import type { SuppressionOutcome } from "./Suppressions.js"
+
+/**
+ * A privilege list set to nothing: blank or only commas, as `--privileged-roles "$ROLES"` with ROLES unset gives.
+ * Taken as given (judging by permissions alone may be meant), but said: no user is then judged privileged by that
+ * list, and with both empty, or GET /roles unreadable, by nothing at all.
+ */
+export const emptyPrivilegeListWarnings = (
+  parameters: Pick<AuditParameters, "privilegedRoles" | "privilegedRolesGiven" | "privilegedPermissions">
+): Array<string> => [
+  ...(parameters.privilegedRolesGiven && parameters.privilegedRoles.length === 0
+    ? [
+        "--privileged-roles / AUDIT_PRIVILEGED_ROLES is set but names no role: no user was judged privileged by " +
+          `role name or id. Leave it out for the default, ${DEFAULT_PRIVILEGED_ROLES.join(",")}.`
+      ]
+    : []),
+  ...(parameters.privilegedPermissions.length === 0
+    ? [
+        "--privileged-permissions / AUDIT_PRIVILEGED_PERMISSIONS is set but names no permission: no role was judged " +
+          `privileged by what it may do. Leave it out for the default, ${DEFAULT_PRIVILEGED_PERMISSIONS.join(",")}.`
+      ]
+    : [])
+]
 
 /** Configured permissions that look mistyped: no role holds them and this tool does not know them. */
 export const permissionWarnings = (

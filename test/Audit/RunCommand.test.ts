@@ -477,6 +477,31 @@ describe("--privileged-roles", () => {
       await server.close()
     }
   })
+
+  it("says so when a list is set to nothing, as an unset variable in the flag gives, and judges no one by it", async () => {
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.path === "/roles" ? roles : [user("admin", { id: "r-admin", name: "Admin" })] })
+    )
+    try {
+      const result = await runCli(["run", "--privileged-roles", " ", "--privileged-permissions", ","], {
+        env: env({ PANTHER_API_URL: server.url })
+      })
+      expect(result.code, result.stderr).toBe(0)
+      const report = readdirSync(directory).find((file) => file.endsWith(".json")) ?? ""
+      const { run } = JSON.parse(readFileSync(join(directory, report), "utf8")) as {
+        run: { warnings: Array<string>; users: { privileged: number } }
+      }
+      expect(run.users.privileged).toBe(0)
+      expect(run.warnings).toEqual([
+        "--privileged-roles / AUDIT_PRIVILEGED_ROLES is set but names no role: no user was judged privileged by " +
+          "role name or id. Leave it out for the default, Admin.",
+        "--privileged-permissions / AUDIT_PRIVILEGED_PERMISSIONS is set but names no permission: no role was judged " +
+          "privileged by what it may do. Leave it out for the default, UserModify,OrganizationAPITokenModify."
+      ])
+    } finally {
+      await server.close()
+    }
+  })
 })
 
 describe("an empty list of users", () => {
