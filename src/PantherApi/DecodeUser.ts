@@ -78,6 +78,14 @@ export const rawUserEmail = (raw: unknown): Option.Option<string> => stringField
 /** The Cognito status a raw record claims, valid or not. */
 export const rawUserStatus = (raw: unknown): Option.Option<string> => stringField(raw, "status")
 
+/** "user ID (EMAIL)", or as much of it as the record holds: how messages name a record that may not be valid. */
+export const describeUserRecord = (userId: Option.Option<string>, email: Option.Option<string>): string =>
+  Option.match(userId, {
+    onSome: (id) => Option.match(email, { onSome: (address) => `user ${id} (${address})`, onNone: () => `user ${id}` }),
+    onNone: () =>
+      Option.match(email, { onSome: (address) => `user ${address} (no id)`, onNone: () => "a user record with no id" })
+  })
+
 const decodeUser = Schema.decodeUnknownEither(User, { errors: "all" })
 
 type Fields = { -readonly [K in keyof User]: User[K] }

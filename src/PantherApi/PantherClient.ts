@@ -28,6 +28,7 @@ import { type ConnectionSettings, PantherConnection } from "./Connection.js"
 import {
   decodeUserRecord,
   describeParseError,
+  describeUserRecord,
   rawUserEmail,
   rawUserId,
   rawUserStatus,
@@ -429,20 +430,13 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
             {
               onNone: () => Effect.succeed(page),
               onSome: (stray) => {
-                const [id, email] = [rawUserId(stray), rawUserEmail(stray)]
-                const who =
-                  Option.isSome(id) && Option.isSome(email)
-                    ? `${id.value} (${email.value})`
-                    : Option.getOrElse(
-                        Option.orElse(id, () => email),
-                        () => ""
-                      )
+                const who = describeUserRecord(rawUserId(stray), rawUserEmail(stray))
                 return Effect.fail(
                   new InvalidResponse({
                     method: Routes.listUsers.method,
                     path: Routes.listUsers.path,
                     reason:
-                      `it lists user ${printable(scrub(who))}, which the ${filter} filter did not ask for: Panther, ` +
+                      `it lists ${printable(scrub(who))}, which the ${filter} filter did not ask for: Panther, ` +
                       "or a proxy in between, may have ignored the filter",
                     advice: "The list stopped there. Check that --api-url is the API (https://api.<instance-domain>)."
                   })

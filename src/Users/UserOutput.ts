@@ -3,8 +3,9 @@
  * streams through; the table is for a person at a terminal, so it waits for every row to size its columns.
  */
 import { stringify } from "csv-stringify/sync"
-import { Console, Effect, Option, Ref } from "effect"
+import { Console, Effect, type Option, Ref } from "effect"
 import { tell } from "../Cli/CommandNotes.js"
+import { describeUserRecord } from "../PantherApi/DecodeUser.js"
 import { type PantherClient, secretsQuotedWarning } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { User } from "../PantherApi/Schemas.js"
@@ -178,11 +179,4 @@ export const userWriter = (format: OutputFormat): Effect.Effect<UserWriter> => {
 
 /** Who an invalid record belongs to, as far as the record says. */
 export const describeInvalidRecord = (userId: Option.Option<string>, email: Option.Option<string>): string =>
-  printable(describeRecord(userId, email))
-
-const describeRecord = (userId: Option.Option<string>, email: Option.Option<string>): string =>
-  Option.match(userId, {
-    onSome: (id) => Option.match(email, { onSome: (address) => `user ${id} (${address})`, onNone: () => `user ${id}` }),
-    onNone: () =>
-      Option.match(email, { onSome: (address) => `user ${address} (no id)`, onNone: () => "a user record with no id" })
-  })
+  printable(describeUserRecord(userId, email))
