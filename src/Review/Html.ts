@@ -7,8 +7,17 @@ const ENTITIES: Readonly<Record<string, string>> = {
   "'": "&#39;"
 }
 
+/**
+ * Shown as U+FFFD on the page, as on a terminal (`printable`): control characters, and the bidirectional
+ * embeddings, overrides and isolates, with which a name can read as another's (U+202E turns what follows around),
+ * on the page a manager signs off. Line breaks and tabs are left to HTML, which shows them as spaces. The CSV and
+ * JSON reports keep each value as Panther sent it.
+ */
+const HIDDEN_OR_REORDERING = /(?![\t\n\r])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu
+
 /** Safe in element content and in quoted attribute values, in HTML and in inline SVG. */
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char)
+export const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char).replace(HIDDEN_OR_REORDERING, "\uFFFD")
 
 /** Shortens a label for a chart axis; the full text goes in the bar's tooltip and the tables. */
 export const shorten = (text: string, max: number): string =>

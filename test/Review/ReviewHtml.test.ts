@@ -65,6 +65,23 @@ describe("the review page's pieces", () => {
     expect(invalid).toContain('<span class="tag sev-high">INVALID_RECORD</span>')
   })
 
+  it("shows a name's bidirectional overrides and control characters as U+FFFD, so it cannot read as another's", () => {
+    const html = userRow(
+      row("u-3", {
+        givenName: "\u202enimda\u202c",
+        familyName: "Smith\u2067x\u2069\u001b[31m\u009b",
+        roleName: "Analyst\u200f"
+      }),
+      3,
+      AS_OF
+    )
+    expect(html).toContain("\ufffdnimda\ufffd Smith\ufffdx\ufffd\ufffd[31m\ufffd")
+    expect(html).not.toMatch(/(?![\t\n\r])[\p{Cc}\u202a-\u202e\u2066-\u2069]/u)
+    // A right-to-left mark only sets the direction of neutral characters around it, as names in Hebrew or Arabic
+    // may need: kept.
+    expect(html).toContain("Analyst\u200f")
+  })
+
   it("cuts long role labels in the middle, so names that differ at the end stay apart", () => {
     const svg = barChart("Users by role", [
       { label: "Custom Role Number 11", value: 1, tone: "tone-role" },
