@@ -16,8 +16,19 @@ export type VerifyProblem =
       readonly kind: "modified"
       readonly path: string
       readonly expected: FileDigest
-      /** What is there now; a reason instead when it cannot be digested (no longer a file, unreadable). */
+      /** What is there now; a reason instead when it is no longer a file (a folder, a link). */
       readonly actual: FileDigest | string
+    }
+  /**
+   * There, but reading it failed (permission denied, an I/O error): nothing is known of its content, and the likelier
+   * cause is a user without read permission, not a changed file. `reason` is the error in words.
+   */
+  | {
+      readonly kind: "unreadable"
+      readonly path: string
+      readonly reason: string
+      /** Refused by its permissions, which another user may have. */
+      readonly denied: boolean
     }
   | { readonly kind: "missing"; readonly path: string }
   | { readonly kind: "unexpected"; readonly path: string }
@@ -227,7 +238,12 @@ const checkFile = async (folder: string, expected: Manifest["files"][number]): P
       : { kind: "modified", path: expected.path, expected, actual }
   } catch (error) {
     if (hasErrorCode(error, "ENOENT")) return { kind: "missing", path: expected.path }
-    return { kind: "modified", path: expected.path, expected, actual: `cannot be read: ${describeFsError(error)}` }
+    return {
+      kind: "unreadable",
+      path: expected.path,
+      reason: describeFsError(error),
+      denied: hasErrorCode(error, "EACCES", "EPERM")
+    }
   }
 }
 
@@ -261,6 +277,7 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
       }
       return found
     })
+    // An unreadable file is not verified either, though not known to differ.
     const failedFiles = problems.filter((problem) => problem.kind !== "unexpected").length
     return {
       folder,

@@ -9,7 +9,7 @@ import { printable } from "../PantherApi/Responses.js"
 import { formatCount } from "../Review/Html.js"
 import type { FileDigest } from "./Manifest.js"
 import { type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
-import { ExportMismatch } from "./VerifyErrors.js"
+import { ExportMismatch, ExportUnreadable } from "./VerifyErrors.js"
 
 const folder = Args.directory({ name: "folder", exists: "either" }).pipe(
   // A mistyped flag taken for the folder (`--api-tokn=...`) is refused as one, its value unquoted.
@@ -49,6 +49,13 @@ export const describeProblem = (problem: VerifyProblem): string => {
       return `MISSING     ${printable(problem.path)}: listed in the manifest but not in the folder`
     case "unexpected":
       return `UNEXPECTED  ${printable(problem.path)}: in the folder but not in the manifest`
+    case "unreadable":
+      // Not MODIFIED: nothing is known of its content, and a file an auditor's account may not read is likelier.
+      return (
+        `UNREADABLE  ${printable(problem.path)}: listed in the manifest, but it cannot be read ` +
+        `(${printable(problem.reason)}), so it was not checked` +
+        (problem.denied ? "; run verify as a user that can read it" : "")
+      )
     case "modified":
       return (
         `MODIFIED    ${printable(problem.path)}: the manifest records ${describeDigest(problem.expected)}; ` +
@@ -94,10 +101,12 @@ export const formatVerifyReport = (report: VerifyReport, expected?: string): str
       digest
     ].join("\n")
   }
+  const unreadable = report.problems.filter((problem) => problem.kind === "unreadable").length
   return [
     ...report.problems.map(describeProblem),
     ...leftAside,
-    `${report.verified} of ${manifest.files.length} files match manifest.json.`,
+    `${report.verified} of ${manifest.files.length} files match manifest.json` +
+      `${unreadable === 0 ? "" : `; ${unreadable} could not be read`}.`,
     about,
     digest
   ].join("\n")
@@ -109,14 +118,24 @@ export const verifyCommand = Command.make("verify", { folder, expectSha256 }, (o
     const report = yield* verifyExport(resolve(options.folder))
     yield* Console.log(formatVerifyReport(report, expected))
     const manifestChanged = expected !== undefined && expected !== report.manifestDigest.sha256
-    if (report.problems.length > 0 || manifestChanged) {
-      const count = (kind: VerifyProblem["kind"]) => report.problems.filter((problem) => problem.kind === kind).length
+    const count = (kind: VerifyProblem["kind"]) => report.problems.filter((problem) => problem.kind === kind).length
+    const unreadable = count("unreadable")
+    // Files that could not be read prove nothing changed or unchanged: a mismatch found besides them decides.
+    if (report.problems.length > unreadable || manifestChanged) {
       return yield* new ExportMismatch({
         folder: report.folder,
         modified: count("modified"),
         missing: count("missing"),
         unexpected: count("unexpected"),
+        ...(unreadable > 0 ? { unreadable } : {}),
         ...(manifestChanged ? { manifestChanged: true } : {})
+      })
+    }
+    if (unreadable > 0) {
+      return yield* new ExportUnreadable({
+        folder: report.folder,
+        unreadable,
+        denied: report.problems.every((problem) => problem.kind !== "unreadable" || problem.denied)
       })
     }
   })
@@ -125,7 +144,8 @@ export const verifyCommand = Command.make("verify", { folder, expectSha256 }, (o
     withLoggingHelp(
       "Check a compliance export against its manifest.json: recompute every file's size and SHA-256 and look for " +
         "missing and added files; with --expect-sha256, check manifest.json itself against the digest recorded. " +
-        "Exit codes: 0 verified, 1 any mismatch, 2 no manifest or a malformed one."
+        "Exit codes: 0 verified, 1 any mismatch, 2 no manifest or a malformed one, or a listed file that cannot be " +
+        "read (and no mismatch)."
     )
   )
 )

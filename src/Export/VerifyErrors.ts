@@ -15,6 +15,8 @@ export class ExportMismatch extends Schema.TaggedError<ExportMismatch>()("Export
   modified: Schema.Number,
   missing: Schema.Number,
   unexpected: Schema.Number,
+  /** Listed files that could not be read: not known to differ, but not verified either. */
+  unreadable: Schema.optional(Schema.Number),
   /** manifest.json is not the one recorded when the export was made (`--expect-sha256`). */
   manifestChanged: Schema.optional(Schema.Boolean)
 }) {
@@ -25,12 +27,36 @@ export class ExportMismatch extends Schema.TaggedError<ExportMismatch>()("Export
       ...[
         [this.modified, "modified"],
         [this.missing, "missing"],
-        [this.unexpected, "unexpected"]
+        [this.unexpected, "unexpected"],
+        [this.unreadable ?? 0, "unreadable"]
       ]
         .filter(([count]) => Number(count) > 0)
         .map(([count, what]) => `${count} ${what}`)
     ]
     // The folder is named by whoever holds the export: an escape sequence in its name could hide this verdict.
     return `the export in ${printable(this.folder)} does not match its manifest (${parts.join(", ")}); do not rely on it.`
+  }
+}
+
+/**
+ * Files the manifest lists could not be read, and nothing else was found wrong: the export is not verified, but
+ * nothing says it was changed, and the likelier cause is this user's permissions. Exit 2, as for a folder that cannot
+ * be listed: a check that could not be made, not a mismatch.
+ */
+export class ExportUnreadable extends Schema.TaggedError<ExportUnreadable>()("ExportUnreadable", {
+  folder: Schema.String,
+  unreadable: Schema.Number,
+  /** Whether every one was refused by its permissions. */
+  denied: Schema.Boolean
+}) {
+  readonly exitCode = ExitCode.Usage
+  override get message(): string {
+    const advice = this.denied
+      ? "run verify as a user that can read every file in the export, or give this user read permission on them"
+      : "verify again once they can be read, or verify a copy of the export taken from where it is kept"
+    return (
+      `the export in ${printable(this.folder)} is not verified: ${this.unreadable} of the files its manifest lists ` +
+      `could not be read (UNREADABLE above), though nothing found says it was changed; ${advice}.`
+    )
   }
 }

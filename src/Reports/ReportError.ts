@@ -32,6 +32,7 @@ export const describeFsError = (error: unknown): string => {
       EPERM: "operation not permitted",
       EROFS: "the file system is read-only",
       EISDIR: "it is a folder, not a file",
+      EIO: "an input/output error, from a failing disk or network share",
       ELOOP: "a link in the path leads round in a loop",
       ENOSPC: "no space left on the device",
       EDQUOT: "disk quota exceeded"

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto"
 import {
   appendFileSync,
+  chmodSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
@@ -143,6 +144,39 @@ describe("panther-audit verify", () => {
     expect(result.stdout).toMatch(
       new RegExp(`MODIFIED    ${csv}: the manifest records .*; now no longer a regular file`)
     )
+  })
+
+  it("names a listed file it cannot read as such, not as modified, and does not verify the export (exit 2)", async () => {
+    // Root reads any file: the command runs as nobody then, the export open to all but the file made unreadable.
+    const uid = process.getuid?.() === 0 ? 65534 : undefined
+    chmodSync(scratch, 0o755)
+    chmodSync(folder, 0o755)
+    for (const name of readdirSync(folder)) chmodSync(join(folder, name), 0o644)
+    const csv = fileStartingWith("inventory-", ".csv")
+    chmodSync(join(folder, csv), 0o000)
+    const asAuditor = () => runCli(["verify", folder], uid === undefined ? {} : { uid })
+
+    const result = await asAuditor()
+    expect(result.code, result.stderr).toBe(2)
+    expect(result.stdout).toContain(
+      `UNREADABLE  ${csv}: listed in the manifest, but it cannot be read (permission denied), so it was not ` +
+        "checked; run verify as a user that can read it"
+    )
+    expect(result.stdout).not.toContain("MODIFIED")
+    expect(result.stdout).toContain("4 of 5 files match manifest.json; 1 could not be read.")
+    const said = stderrText(result.stderr)
+    expect(said).toContain(
+      `the export in ${folder} is not verified: 1 of the files its manifest lists could not be read (UNREADABLE ` +
+        "above), though nothing found says it was changed; run verify as a user that can read every file in the export"
+    )
+    expect(said).not.toContain("do not rely on it")
+
+    // A file found changed besides decides: a mismatch, exit 1, the unreadable one still named apart.
+    appendFileSync(join(folder, fileStartingWith("access-review-", ".html")), "<!-- edited -->")
+    const changed = await asAuditor()
+    expect(changed.code).toBe(1)
+    expect(changed.stdout).toContain(`UNREADABLE  ${csv}`)
+    expect(stderrText(changed.stderr)).toContain("does not match its manifest (1 modified, 1 unreadable); do not rely")
   })
 
   it("names a file that grew", async () => {
