@@ -2,16 +2,16 @@
  * An export is built in a hidden temporary folder beside its final place and renamed into place only when every
  * file and the manifest are written. Until then nothing carries the final name; if the export fails or is
  * interrupted, the scope removes the temporary folder with whatever it held. An export killed outright cannot: it
- * touches its folder while building it, so that the folder of one killed is told apart by its age and removed by the
- * next export or run in that directory (`LeftoverFiles.ts`).
+ * writes its mark in its folder first and touches the folder while building it, so that the folder of one killed is
+ * told apart by its mark and age and removed by the next export or run in that directory (`LeftoverFiles.ts`).
  */
-import { chmod, lstat, mkdtemp, rename, rm } from "node:fs/promises"
+import { chmod, lstat, mkdtemp, rename, rm, unlink, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { type Duration, Effect, type Scope } from "effect"
 import { keepTouched, removeLeftoverExportFolders, TOUCH_EVERY } from "../Reports/LeftoverFiles.js"
 import { describeFsError, hasErrorCode, ReportError } from "../Reports/ReportError.js"
 import { syncPlacedFiles } from "../Reports/SyncDirectory.js"
-import { EXPORT_FOLDER_PREFIX } from "../Reports/TempFile.js"
+import { EXPORT_FOLDER_PREFIX, EXPORT_MARK, EXPORT_MARK_TEXT } from "../Reports/TempFile.js"
 
 export interface ExportFolder {
   /** The temporary folder to write into. */
@@ -42,6 +42,11 @@ export const makeExportFolder = (
       // After a successful publish the path no longer exists and this does nothing.
       (path) => Effect.promise(() => rm(path, { recursive: true, force: true }).catch(() => undefined))
     )
+    // Before anything else is in it: a folder without the mark is never removed as an unfinished export's.
+    yield* Effect.tryPromise({
+      try: () => writeFile(join(path, EXPORT_MARK), EXPORT_MARK_TEXT, { flag: "wx", mode: 0o640 }),
+      catch: (error) => new ReportError({ message: `cannot write in ${path}: ${describeFsError(error)}` })
+    })
     // Until the scope closes; once the folder is renamed into place, touching the old path fails and is let be.
     yield* keepTouched(path, touchEvery)
 
@@ -50,6 +55,11 @@ export const makeExportFolder = (
         try: async () => {
           // mkdtemp makes the folder private (0700); the files in it are 0640, readable by the group as reports are.
           await chmod(path, 0o750)
+          // Not part of the export, which the manifest lists without it. Last before the rename: killed in between,
+          // the export stands whole but unmarked, and is left alone and named rather than removed.
+          await unlink(join(path, EXPORT_MARK)).catch((error: unknown) => {
+            if (!hasErrorCode(error, "ENOENT")) throw error
+          })
           for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             const target = join(parent, attempt === 1 ? name : `${name}-${attempt}`)
             // rename replaces an empty folder of the same name, so look first; a folder with files in it makes

@@ -9,7 +9,7 @@ import type { AuditRun } from "../Audit/AuditRun.js"
 import { apiHost } from "../Audit/PantherInstance.js"
 import { commitFiles } from "../Reports/CommitFiles.js"
 import { describeFsError, ReportError } from "../Reports/ReportError.js"
-import { openTempFile } from "../Reports/TempFile.js"
+import { EXPORT_MARK, openTempFile } from "../Reports/TempFile.js"
 import {
   digestFile,
   type FileDigest,
@@ -31,6 +31,8 @@ const listFiles = (folder: string) =>
       const entries = await readdir(folder, { withFileTypes: true })
       const files: Array<ManifestFile> = []
       for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        // The mark of a folder still being built (ExportFolder.ts), gone before the folder is put in place.
+        if (entry.name === EXPORT_MARK) continue
         // The export writes only files; anything else here would be a bug, and verify could not check it.
         if (!entry.isFile()) throw new Error(`${entry.name} is not a regular file`)
         files.push({ path: entry.name, ...(await digestFile(join(folder, entry.name))) })

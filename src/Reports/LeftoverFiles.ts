@@ -5,18 +5,26 @@
  * on the same volume. Only the holder of the directory (`DirectoryLock.ts`) can tell such a file from one being
  * written, since every command that writes temporary files there holds it; so the holder removes them.
  *
- * `export` is the exception: it builds its folder (`.export-XXXXXX`) beside the reports without holding the
- * directory, so as not to wait for the nightly run, and touches that folder every `TOUCH_EVERY` while it builds it
- * (`ExportFolder.ts`). One left untouched for longer than `QUIET_FOR_MS` was left by an export killed outright: a
- * half-written inventory of every user, which nothing would ever show or remove. The holder of the directory and
- * every export remove such folders.
+ * `export` is the exception: it builds its folder (`.panther-audit-export-XXXXXX`) beside the reports without
+ * holding the directory, so as not to wait for the nightly run, writes its mark in it first (`EXPORT_MARK`), and
+ * touches it every `TOUCH_EVERY` while it builds it (`ExportFolder.ts`). One left untouched for longer than
+ * `QUIET_FOR_MS` was left by an export killed outright: a half-written inventory of every user, which nothing would
+ * ever show or remove. The holder of the directory and every export remove such folders, but only with the mark in
+ * them: a folder is removed whole, and one merely named so may be a user's. What looks left by an export but does not
+ * prove it (no mark, or the name earlier versions used) is left alone and named in a warning.
  */
 import type { Stats } from "node:fs"
-import { lstat, readdir, rm, unlink, utimes } from "node:fs/promises"
+import { lstat, open, readdir, rm, unlink, utimes } from "node:fs/promises"
 import { join } from "node:path"
 import { Duration, Effect, Schedule, type Scope } from "effect"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
-import { isExportFolderName, isTemporaryName } from "./TempFile.js"
+import {
+  EXPORT_MARK,
+  EXPORT_MARK_SIGNATURE,
+  isEarlierExportFolderName,
+  isExportFolderName,
+  isTemporaryName
+} from "./TempFile.js"
 
 /**
  * Left alone if written to this recently: the lock was taken over from a holder that looked dead, which a paused
@@ -81,6 +89,7 @@ export const removeLeftoverFiles = (directory: string, nowMillis: number = Date.
     }
     yield* removeLeftovers(directory, listed.names, nowMillis, TEMPORARY_FILES)
     yield* removeLeftovers(directory, listed.names, nowMillis, EXPORT_FOLDERS)
+    yield* removeLeftovers(directory, listed.names, nowMillis, EARLIER_EXPORT_FOLDERS)
   })
 
 /**
@@ -89,14 +98,32 @@ export const removeLeftoverFiles = (directory: string, nowMillis: number = Date.
  */
 export const removeLeftoverExportFolders = (directory: string, nowMillis: number = Date.now()): Effect.Effect<void> =>
   Effect.flatMap(listNames(directory), (listed) =>
-    "error" in listed ? Effect.void : removeLeftovers(directory, listed.names, nowMillis, EXPORT_FOLDERS)
+    "error" in listed
+      ? Effect.void
+      : Effect.zipRight(
+          removeLeftovers(directory, listed.names, nowMillis, EXPORT_FOLDERS),
+          removeLeftovers(directory, listed.names, nowMillis, EARLIER_EXPORT_FOLDERS)
+        )
   )
+
+/**
+ * What becomes of something named as a kind of leftover: removed, kept (in use, or not what the kind is), or left
+ * alone though it looks left over, since it does not prove itself this tool's, and named in a warning.
+ */
+type Verdict = "remove" | "keep" | "unproven"
 
 /** One kind of thing a killed command leaves behind, and how it is told apart, removed and spoken of. */
 interface Leftover {
   readonly named: (name: string) => boolean
-  /** Whether what `lstat` says of it shows it left over, not in use. */
-  readonly leftOver: (info: Stats, nowMillis: number) => boolean
+  /** What becomes of it, from what `lstat` says of it and, for a folder, what it holds. */
+  readonly judge: (path: string, info: Stats, nowMillis: number) => Promise<Verdict>
+  /** How what is judged left over goes; none for a kind that nothing proves this tool's. */
+  readonly removal?: Removal
+  /** Of what was left alone, unproven, each named with its size; none for a kind that always proves itself. */
+  readonly unprovenMessage?: (which: string, directory: string) => string
+}
+
+interface Removal {
   /** Removes it; resolves to the bytes it held. */
   readonly remove: (path: string, info: Stats) => Promise<number>
   readonly removedMessage: (count: number, size: string, directory: string) => string
@@ -105,13 +132,17 @@ interface Leftover {
 
 const TEMPORARY_FILES: Leftover = {
   named: isTemporaryName,
-  leftOver: (info, nowMillis) => info.isFile() && !writtenJustNow(info.mtimeMs, nowMillis),
-  remove: (path, info) => unlink(path).then(() => info.size),
-  removedMessage: (count, size, directory) =>
-    `Removed ${count} temporary file(s) (${size}) left in ${directory} by a run that was killed before it could ` +
-    "clean up; what they held was never put in place.",
-  notRemovedMessage: (which, directory) =>
-    `Temporary files left in ${directory} by a run that was killed cannot be removed: ${which}. Remove them by hand.`
+  // Their names, random digits and all, are proof enough: no one else names a file so.
+  judge: async (_path, info, nowMillis) =>
+    info.isFile() && !writtenJustNow(info.mtimeMs, nowMillis) ? "remove" : "keep",
+  removal: {
+    remove: (path, info) => unlink(path).then(() => info.size),
+    removedMessage: (count, size, directory) =>
+      `Removed ${count} temporary file(s) (${size}) left in ${directory} by a run that was killed before it could ` +
+      "clean up; what they held was never put in place.",
+    notRemovedMessage: (which, directory) =>
+      `Temporary files left in ${directory} by a run that was killed cannot be removed: ${which}. Remove them by hand.`
+  }
 }
 
 /** The bytes of the files directly in `folder`, which is how an export lays its files out. */
@@ -128,46 +159,119 @@ const folderBytes = async (folder: string): Promise<number> => {
   return sizes.reduce((sum, size) => sum + size, 0)
 }
 
+/**
+ * Not held by the lock, a folder touched at a time ahead of this clock may be a live export's on a machine whose
+ * clock is ahead: it is left until this clock has passed that time by `QUIET_FOR_MS`.
+ */
+const quietFolder = (info: Stats, nowMillis: number): boolean =>
+  info.isDirectory() && nowMillis - info.mtimeMs >= QUIET_FOR_MS
+
+/** Whether `folder` holds the mark an export writes in its own first: a plain file opening with its signature. */
+const holdsExportMark = async (folder: string): Promise<boolean> => {
+  const path = join(folder, EXPORT_MARK)
+  const info = await lstat(path).catch(() => undefined)
+  if (info === undefined || !info.isFile()) return false
+  const signature = Buffer.from(EXPORT_MARK_SIGNATURE, "utf8")
+  const handle = await open(path, "r").catch(() => undefined)
+  if (handle === undefined) return false
+  try {
+    const head = Buffer.alloc(signature.length)
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    return bytesRead === head.length && head.equals(signature)
+  } catch {
+    return false
+  } finally {
+    await handle.close().catch(() => undefined)
+  }
+}
+
 const EXPORT_FOLDERS: Leftover = {
   named: isExportFolderName,
-  // Not held by the lock, a folder touched at a time ahead of this clock may be a live export's on a machine whose
-  // clock is ahead: it is left until this clock has passed that time by `QUIET_FOR_MS`.
-  leftOver: (info, nowMillis) => info.isDirectory() && nowMillis - info.mtimeMs >= QUIET_FOR_MS,
-  remove: async (path) => {
-    const bytes = await folderBytes(path)
-    await rm(path, { recursive: true })
-    return bytes
+  // Without the mark, it was not made by an export (or one was killed in the instant before it wrote the mark, or
+  // after it removed it to put the folder in place, the export then whole in it): removing it could lose data.
+  judge: async (path, info, nowMillis) =>
+    !quietFolder(info, nowMillis) ? "keep" : (await holdsExportMark(path)) ? "remove" : "unproven",
+  removal: {
+    remove: async (path) => {
+      const bytes = await folderBytes(path)
+      await rm(path, { recursive: true })
+      return bytes
+    },
+    removedMessage: (count, size, directory) =>
+      `Removed ${count} unfinished export folder(s) (${size}) left in ${directory} by an export that was killed ` +
+      "before it could clean up; what they held was never put in place.",
+    notRemovedMessage: (which, directory) =>
+      `Unfinished export folders left in ${directory} by an export that was killed cannot be removed: ${which}. ` +
+      "Remove them by hand."
   },
-  removedMessage: (count, size, directory) =>
-    `Removed ${count} unfinished export folder(s) (${size}) left in ${directory} by an export that was killed ` +
-    "before it could clean up; what they held was never put in place.",
-  notRemovedMessage: (which, directory) =>
-    `Unfinished export folders left in ${directory} by an export that was killed cannot be removed: ${which}. ` +
-    "Remove them by hand."
+  unprovenMessage: (which, directory) =>
+    `Left ${which} in ${directory} alone: named as an unfinished export's folder, but without the mark an export ` +
+    `writes in it first (${EXPORT_MARK}), so nothing shows an export left it. If one did, remove it by hand (one holding ` +
+    "manifest.json is a whole export: to keep it, verify it and rename it export-<stamp>)."
+}
+
+/** What an export writes in its folder: its reports, inventory, review page and manifest, and their temporary files. */
+const isExportFileName = (name: string): boolean =>
+  isTemporaryName(name) ||
+  name === "manifest.json" ||
+  /^(user-audit|inventory|access-review)-\d{8}T\d{6}Z(-\d+)?\.(csv|json|html)$/.test(name)
+
+/** Whether `folder` holds nothing but files an export writes (or nothing at all, as one killed at once left it). */
+const holdsOnlyExportFiles = async (folder: string): Promise<boolean> => {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => undefined)
+  return entries?.every((entry) => entry.isFile() && isExportFileName(entry.name)) ?? false
+}
+
+/**
+ * Folders named as earlier versions named an unfinished export's, which wrote no mark in them: one may be a user's
+ * (`.export-backup`, perhaps a copy of an export), so none is removed. One that could be a killed export's is named,
+ * for the user to remove by hand; one holding anything an export does not write is not even that.
+ */
+const EARLIER_EXPORT_FOLDERS: Leftover = {
+  named: isEarlierExportFolderName,
+  judge: async (path, info, nowMillis) =>
+    quietFolder(info, nowMillis) && (await holdsOnlyExportFiles(path)) ? "unproven" : "keep",
+  unprovenMessage: (which, directory) =>
+    `Left ${which} in ${directory} alone: named as versions before this one named an unfinished export's folder, ` +
+    "and holding only files an export writes, but those versions left no mark to prove it, and a folder of yours " +
+    "may be named so. If an export killed outright left it, remove it by hand."
 }
 
 const removeLeftovers = (directory: string, names: ReadonlyArray<string>, nowMillis: number, kind: Leftover) =>
   Effect.gen(function* () {
+    const { removal } = kind
     let removed = 0
     let bytes = 0
     const notRemoved: Array<string> = []
+    const unproven: Array<string> = []
     for (const name of names.filter(kind.named)) {
       const path = join(directory, name)
       const outcome = yield* Effect.promise(async () => {
         const info = await lstat(path).catch(() => undefined)
-        if (info === undefined || !kind.leftOver(info, nowMillis)) return undefined
-        return kind.remove(path, info).then(
+        if (info === undefined) return undefined
+        const verdict = await kind.judge(path, info, nowMillis).catch((): Verdict => "keep")
+        if (verdict === "unproven" && kind.unprovenMessage !== undefined) return { unproven: await folderBytes(path) }
+        if (verdict !== "remove" || removal === undefined) return undefined
+        return removal.remove(path, info).then(
           (size) => ({ size }),
           (error: unknown) => ({ error: describeFsError(error) })
         )
       })
       if (outcome === undefined) continue
-      if ("error" in outcome) notRemoved.push(`${name} (${outcome.error})`)
+      if ("unproven" in outcome) unproven.push(`${name} (${megabytes(outcome.unproven)})`)
+      else if ("error" in outcome) notRemoved.push(`${name} (${outcome.error})`)
       else {
         removed++
         bytes += outcome.size
       }
     }
-    if (removed > 0) yield* Effect.logWarning(kind.removedMessage(removed, megabytes(bytes), directory))
-    if (notRemoved.length > 0) yield* Effect.logWarning(kind.notRemovedMessage(notRemoved.join(", "), directory))
+    if (removal !== undefined && removed > 0) {
+      yield* Effect.logWarning(removal.removedMessage(removed, megabytes(bytes), directory))
+    }
+    if (removal !== undefined && notRemoved.length > 0) {
+      yield* Effect.logWarning(removal.notRemovedMessage(notRemoved.join(", "), directory))
+    }
+    if (kind.unprovenMessage !== undefined && unproven.length > 0) {
+      yield* Effect.logWarning(kind.unprovenMessage(unproven.join(", "), directory))
+    }
   })

@@ -35,11 +35,35 @@ export const temporaryName = (label: string): string => `.${label}.${randomBytes
 /** Whether a file name is one `temporaryName` makes. */
 export const isTemporaryName = (name: string): boolean => /^\.[a-z][a-z.-]*\.[0-9a-f]{12}\.tmp$/.test(name)
 
-/** What an export's folder is called until it is complete: `mkdtemp` adds six letters or digits to it. */
-export const EXPORT_FOLDER_PREFIX = ".export-"
+/**
+ * What an export's folder is called until it is complete: `mkdtemp` adds six letters or digits to it. Named after
+ * the tool, as no folder of a user's is by chance.
+ */
+export const EXPORT_FOLDER_PREFIX = ".panther-audit-export-"
 
 /** Whether a name is one `mkdtemp` makes from `EXPORT_FOLDER_PREFIX`. */
-export const isExportFolderName = (name: string): boolean => /^\.export-[A-Za-z0-9]{6}$/.test(name)
+export const isExportFolderName = (name: string): boolean => /^\.panther-audit-export-[A-Za-z0-9]{6}$/.test(name)
+
+/**
+ * Whether a name is one earlier versions gave an unfinished export's folder (`.export-XXXXXX`). A user may name a
+ * folder so (`.export-backup`), and those versions wrote nothing in theirs to tell them apart: never removed.
+ */
+export const isEarlierExportFolderName = (name: string): boolean => /^\.export-[A-Za-z0-9]{6}$/.test(name)
+
+/**
+ * The file an export writes in its folder before anything else, and removes just before the folder is put in place:
+ * with the folder's name, the proof that a folder is an unfinished export's, without which none is removed.
+ */
+export const EXPORT_MARK = ".panther-audit-unfinished-export"
+
+/** Its first line, which the proof checks; the rest tells whoever opens the folder what it is. */
+export const EXPORT_MARK_SIGNATURE = "panther-audit: unfinished export\n"
+
+export const EXPORT_MARK_TEXT =
+  EXPORT_MARK_SIGNATURE +
+  "panther-audit is building an export in this folder, or was killed while building it. Once complete, the folder\n" +
+  "is renamed export-<stamp>, without this file. Left untouched for a minute, it is removed by the next export or\n" +
+  "run in the folder above.\n"
 
 export const openTempFile = (directory: string, label: string): Effect.Effect<TempFile, ReportError, Scope.Scope> =>
   Effect.gen(function* () {

@@ -23,6 +23,7 @@ import { runCommand as auditRunCommand } from "../../src/Audit/RunCommand.js"
 import { exportCommand } from "../../src/Export/ExportCommand.js"
 import { INVENTORY_COLUMNS } from "../../src/Export/Inventory.js"
 import type { Manifest } from "../../src/Export/Manifest.js"
+import { EXPORT_FOLDER_PREFIX, EXPORT_MARK } from "../../src/Reports/TempFile.js"
 import { VERSION } from "../../src/Version.js"
 import { runCommand } from "../Review/commandHarness.js"
 import { AS_OF, AS_OF_ISO, auditArgs, REVIEW_USERS, wire } from "../Review/fixtures.js"
@@ -311,9 +312,15 @@ describe("an export that does not finish", () => {
       // Killed while the roles request is answered: its folder is made before the first request.
       const killed = await runCli(["export", ...exportArgs(slow)], { timeoutMs: 1_500 })
       expect(killed.signal).toBe("SIGKILL")
-      const left = readdirSync(directory).filter((name) => name.startsWith(".export-"))
+      const left = readdirSync(directory).filter((name) => name.startsWith(EXPORT_FOLDER_PREFIX))
       expect(left).toHaveLength(1)
       const leftover = join(directory, left[0] ?? "")
+      // What proves it an export's, so that it may be removed whole.
+      expect(readdirSync(leftover)).toContain(EXPORT_MARK)
+      // A folder of the user's named as earlier versions named an unfinished export's: never removed.
+      const usersOwn = join(directory, ".export-backup")
+      mkdirSync(usersOwn)
+      writeFileSync(join(usersOwn, "notes.txt"), "keep me\n")
 
       // Touched a moment ago, it may be a live export's: the next export leaves it.
       const soon = await runCli(["export", ...exportArgs(simulator)])
@@ -323,15 +330,17 @@ describe("an export that does not finish", () => {
 
       const minuteAgo = new Date(Date.now() - 61_000)
       utimesSync(leftover, minuteAgo, minuteAgo)
+      utimesSync(usersOwn, minuteAgo, minuteAgo)
       const later = await runCli(["export", ...exportArgs(simulator)])
       expect(later.code, later.stderr).toBe(0)
       expect(existsSync(leftover)).toBe(false)
+      expect(readFileSync(join(usersOwn, "notes.txt"), "utf8")).toBe("keep me\n")
       expect(later.stderr).toContain(
         `Removed 1 unfinished export folder(s) (0.0 MB) left in ${directory} by an export that was killed before it ` +
           "could clean up; what they held was never put in place."
       )
-      // The two finished exports, and nothing else.
-      expect(readdirSync(directory).filter((name) => name.startsWith("."))).toEqual([])
+      // The two finished exports, the user's folder, and nothing else.
+      expect(readdirSync(directory).filter((name) => name.startsWith("."))).toEqual([".export-backup"])
     } finally {
       await slow.close()
     }
@@ -349,7 +358,7 @@ describe("an export that does not finish", () => {
       )
       let started = false
       for (let attempt = 0; attempt < 200 && !started; attempt++) {
-        started = readdirSync(directory).some((entry) => entry.startsWith(".export-"))
+        started = readdirSync(directory).some((entry) => entry.startsWith(EXPORT_FOLDER_PREFIX))
         if (!started) await sleep(10)
       }
       expect(started).toBe(true)

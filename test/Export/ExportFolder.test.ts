@@ -1,4 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
@@ -6,6 +16,8 @@ import { Effect, Fiber } from "effect"
 import { vi } from "vitest"
 import { makeExportFolder } from "../../src/Export/ExportFolder.js"
 import { removeLeftoverExportFolders } from "../../src/Reports/LeftoverFiles.js"
+import { EXPORT_MARK, EXPORT_MARK_SIGNATURE } from "../../src/Reports/TempFile.js"
+import { captureLogs } from "../support/testClient.js"
 
 let parent = ""
 beforeEach(() => {
@@ -25,6 +37,47 @@ describe("an export's folder", () => {
         expect(Date.now() - statSync(folder.path).mtimeMs).toBeLessThan(60_000)
       })
     )
+  )
+
+  it.live("holds the export's mark from the first, which proves it an unfinished export's to a later clean-up", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const folder = yield* makeExportFolder(parent)
+        expect(readdirSync(folder.path)).toEqual([EXPORT_MARK])
+        expect(readFileSync(join(folder.path, EXPORT_MARK), "utf8").startsWith(EXPORT_MARK_SIGNATURE)).toBe(true)
+        // Killed outright now, and found by the next export ten minutes later: removed whole.
+        yield* removeLeftoverExportFolders(parent, Date.now() + 10 * 60_000)
+        expect(existsSync(folder.path)).toBe(false)
+      })
+    )
+  )
+
+  it.live("is put in place without the mark, which is no part of the export", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const folder = yield* makeExportFolder(parent)
+        writeFileSync(join(folder.path, "inventory.csv"), "user_id\r\n")
+        const final = yield* folder.publish("export-20260630T020000Z")
+        expect(readdirSync(final)).toEqual(["inventory.csv"])
+      })
+    )
+  )
+
+  it.live("is not confused with a folder of the user's that earlier versions would have taken for one", () =>
+    Effect.gen(function* () {
+      // Earlier versions' exports named their folders so, and removed any folder named so untouched for a minute.
+      for (const name of [".export-backup", ".export-2024Q3"]) {
+        mkdirSync(join(parent, name))
+        writeFileSync(join(parent, name, "evidence.csv"), "kept\n")
+        const longAgo = new Date(Date.now() - 10 * 60_000)
+        utimesSync(join(parent, name), longAgo, longAgo)
+      }
+      const logs = captureLogs()
+      yield* Effect.scoped(makeExportFolder(parent)).pipe(Effect.provide(logs.layer))
+      expect(readdirSync(parent).sort()).toEqual([".export-2024Q3", ".export-backup"])
+      expect(readFileSync(join(parent, ".export-backup", "evidence.csv"), "utf8")).toBe("kept\n")
+      expect(logs.lines).toEqual([])
+    })
   )
 
   it.live("is touched at the file system's time, so an export on a machine whose clock is behind is not removed", () =>

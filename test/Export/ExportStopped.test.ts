@@ -13,6 +13,7 @@ import { Effect, Fiber, Logger } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"
 import { exportCommand } from "../../src/Export/ExportCommand.js"
 import { verifyExport } from "../../src/Export/Verify.js"
+import { EXPORT_FOLDER_PREFIX } from "../../src/Reports/TempFile.js"
 import { AS_OF, auditArgs, REVIEW_USERS } from "../Review/fixtures.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -44,7 +45,7 @@ describe("an export stopped while its folder is put in place", () => {
     })
     vi.mocked(fs.rename).mockImplementation(async (from, to) => {
       await actual.rename(from, to)
-      if (basename(String(from)).startsWith(".export-")) {
+      if (basename(String(from)).startsWith(EXPORT_FOLDER_PREFIX)) {
         renamed()
         // Still putting it in place (the folder is synced next) when the stop comes.
         await sleep(100)

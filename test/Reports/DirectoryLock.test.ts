@@ -17,7 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
 import { Deferred, Duration, Effect, Fiber } from "effect"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
 import { removeLeftoverFiles } from "../../src/Reports/LeftoverFiles.js"
-import { isTemporaryName, openTempFile } from "../../src/Reports/TempFile.js"
+import { EXPORT_MARK, EXPORT_MARK_TEXT, isTemporaryName, openTempFile } from "../../src/Reports/TempFile.js"
 import { captureLogs } from "../support/testClient.js"
 
 let directory = ""
@@ -250,38 +250,84 @@ describe("temporary files a killed run left", () => {
     "and the folders of exports killed outright are removed by the next holder, once untouched for a minute",
     () =>
       Effect.gen(function* () {
-        const leaveFolder = (name: string, ageMillis: number) => {
+        const leaveFolder = (name: string, ageMillis: number, mark: string | null = EXPORT_MARK_TEXT) => {
           const folder = join(directory, name)
           mkdirSync(folder)
+          if (mark !== null) writeFileSync(join(folder, EXPORT_MARK), mark)
           writeFileSync(join(folder, "inventory-20260101T020000Z.csv"), "x".repeat(1_200_000))
           const at = new Date(Date.now() - ageMillis)
           utimesSync(folder, at, at)
         }
-        leaveFolder(".export-a1B2c3", 10 * 60_000)
+        leaveFolder(".panther-audit-export-a1B2c3", 10 * 60_000)
         // Touched a moment ago: an export still building it (exports do not wait for the lock).
-        leaveFolder(".export-Zz9Yy8", 5_000)
+        leaveFolder(".panther-audit-export-Zz9Yy8", 5_000)
         // Touched at a time ahead of this clock: maybe a live export on a machine whose clock is ahead.
-        leaveFolder(".export-Ahead1", -2 * 60 * 60_000)
+        leaveFolder(".panther-audit-export-Ahead1", -2 * 60 * 60_000)
         // Not an export's folder: the wrong name, or a file.
-        leaveFolder(".export-toolong1", 10 * 60_000)
+        leaveFolder(".panther-audit-export-toolong1", 10 * 60_000)
         leaveFolder("export-20260101T020000Z", 10 * 60_000)
-        leave(".export-f1le00", 10 * 60_000)
+        leave(".panther-audit-export-f1le00", 10 * 60_000)
+        // Named so, but without the mark, or with a file of another kind under its name: nothing proves it an export's.
+        leaveFolder(".panther-audit-export-NoMark", 10 * 60_000, null)
+        leaveFolder(".panther-audit-export-Forged", 10 * 60_000, "my notes\n")
         const logs = captureLogs()
         yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
-        expect(existsSync(join(directory, ".export-a1B2c3"))).toBe(false)
+        expect(existsSync(join(directory, ".panther-audit-export-a1B2c3"))).toBe(false)
         for (const kept of [
-          ".export-Zz9Yy8",
-          ".export-Ahead1",
-          ".export-toolong1",
+          ".panther-audit-export-Zz9Yy8",
+          ".panther-audit-export-Ahead1",
+          ".panther-audit-export-toolong1",
           "export-20260101T020000Z",
-          ".export-f1le00"
+          ".panther-audit-export-f1le00",
+          ".panther-audit-export-NoMark",
+          ".panther-audit-export-Forged"
         ]) {
           expect(existsSync(join(directory, kept)), kept).toBe(true)
         }
-        expect(logs.lines.join("\n")).toContain(
+        const said = logs.lines.join("\n")
+        expect(said).toContain(
           `Removed 1 unfinished export folder(s) (1.2 MB) left in ${directory} by an export that was killed before it could clean up`
         )
+        expect(said).toContain(
+          `Left .panther-audit-export-Forged (1.2 MB), .panther-audit-export-NoMark (1.2 MB) in ${directory} alone: ` +
+            "named as an unfinished export's folder, but without the mark an export writes in it first " +
+            "(.panther-audit-unfinished-export), so nothing shows an export left it."
+        )
       })
+  )
+
+  it.live("but a folder of the user's named as earlier versions named an export's is never removed", () =>
+    Effect.gen(function* () {
+      const leaveFolder = (name: string, files: Record<string, string>) => {
+        const folder = join(directory, name)
+        mkdirSync(folder)
+        for (const [file, content] of Object.entries(files)) writeFileSync(join(folder, file), content)
+        const at = new Date(Date.now() - 10 * 60_000)
+        utimesSync(folder, at, at)
+      }
+      // Earlier versions removed any folder named .export- and six letters or digits, untouched for a minute.
+      leaveFolder(".export-2024Q3", { "access-review-signed.pdf": "%PDF-1.7" })
+      leaveFolder(".export-backup", {
+        "manifest.json": "{}",
+        "inventory-20260101T020000Z.csv": "x".repeat(1_200_000)
+      })
+      // What an export of an earlier version killed outright left looks like that backup: named, not removed.
+      leaveFolder(".export-a1B2c3", { ".findings.0123456789ab.tmp": "x" })
+      const logs = captureLogs()
+      yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
+      for (const kept of [".export-2024Q3", ".export-backup", ".export-a1B2c3"]) {
+        expect(existsSync(join(directory, kept)), kept).toBe(true)
+      }
+      expect(readdirSync(join(directory, ".export-2024Q3"))).toEqual(["access-review-signed.pdf"])
+      const said = logs.lines.join("\n")
+      // Named only where it could be a killed export's: a folder holding anything else is not even that.
+      expect(said).toContain(
+        `Left .export-a1B2c3 (0.0 MB), .export-backup (1.2 MB) in ${directory} alone: named as versions before ` +
+          "this one named an unfinished export's folder"
+      )
+      expect(said).not.toContain(".export-2024Q3")
+      expect(said).not.toContain("Removed")
+    })
   )
 
   it.live("are told apart by the names every temporary file of the tool gets", () =>
