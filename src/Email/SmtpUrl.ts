@@ -72,6 +72,12 @@ export const parseSmtpUrl = (raw: string, insecure: boolean): Either.Either<Smtp
   const port = DEFAULT_PORTS[url.protocol]
   if (port === undefined) return Either.left(`must start with smtps:// or smtp:// (got ${url.protocol}//)`)
   if (url.hostname === "") return Either.left(`${shown} has no host name`)
+  if (url.port === "0") {
+    return Either.left(
+      `${shown} names port 0, which no mail server listens on: give the server's port, or leave it out for ` +
+        `${port} (${url.protocol}//)`
+    )
+  }
   if ((url.pathname !== "" && url.pathname !== "/") || url.search !== "" || url.hash !== "") {
     return Either.left(`${shown} must not have a path, query string or fragment: set options with their flags`)
   }

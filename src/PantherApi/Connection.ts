@@ -117,6 +117,13 @@ export const normaliseBaseUrl = (
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     return invalid(`must be https:// (got ${url.protocol}//).`)
   }
+  // The URL parser takes port 0, and the request would fail only when sent, as if the network had.
+  if (url.port === "0") {
+    return invalid(
+      `${quotable(text)} names port 0, which no server listens on: give the port the API listens on, or leave the ` +
+        `port out (${url.protocol === "https:" ? "443" : "80"} for ${url.protocol}//).`
+    )
+  }
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && !options.allowInsecureHttp) {
     return invalid(
       `"${url.origin}" is plain http, which would send the API token unencrypted. Use https://, or pass ` +

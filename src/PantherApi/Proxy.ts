@@ -85,6 +85,12 @@ const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Either<Prox
     )
   }
   if (url.hostname === "") return invalid(`${variable} names no proxy host: give it as http://host:port.`)
+  if (url.port === "0") {
+    return invalid(
+      `${variable} ${quotable(text)} names port 0, which no proxy listens on: give the proxy's port, as ` +
+        "http://host:port (e.g. http://proxy.example.com:3128), or leave it out for 80."
+    )
+  }
   let user: string
   let password: string
   try {

@@ -206,6 +206,19 @@ describe("SMTP_URL", () => {
     expect(message).toContain(why)
   })
 
+  it("refuses port 0, which no mail server listens on, without quoting the URL's password", async () => {
+    for (const [url, port] of [
+      ["smtps://bob:hunter2@mail.acme.example:0", "465"],
+      ["smtp://mail.acme.example:00", "587"]
+    ] as const) {
+      const message = await errorOf(values({ ...SMTP, smtpUrl: secret(url) }))
+      expect(message, url).toContain("--smtp-url / SMTP_URL")
+      expect(message, url).toContain("names port 0, which no mail server listens on")
+      expect(message, url).toContain(`leave it out for ${port}`)
+      expect(message, url).not.toMatch(/bob|hunter2/)
+    }
+  })
+
   it("moves credentials out of the URL into a Redacted password, and never repeats them in an error", async () => {
     const settings = await settingsOf(values({ ...SMTP, smtpUrl: secret("smtps://bob:s3cr%40t@mail.acme.example") }))
     if (settings._tag !== "EmailOn" || settings.transport._tag !== "Smtp") throw new Error("expected SMTP settings")

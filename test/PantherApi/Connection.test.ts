@@ -104,6 +104,24 @@ describe("normaliseBaseUrl", () => {
     }
   })
 
+  it("refuses port 0, which no server listens on, at start and with exit code 2", async () => {
+    expect(refusal("https://example.panther.io:0")).toBe(
+      '--api-url / PANTHER_API_URL "https://example.panther.io:0" names port 0, which no server listens on: give ' +
+        "the port the API listens on, or leave the port out (443 for https://)."
+    )
+    expect(refusal("http://127.0.0.1:0/panther")).toContain("names port 0")
+    expect(refusal("http://127.0.0.1:0/panther")).toContain("(80 for http://)")
+    for (const [args, env] of [
+      [["--api-url", "https://example.panther.io:0"], {}],
+      [[], { PANTHER_API_URL: "https://example.panther.io:00/" }]
+    ] as const) {
+      const result = await runCli(["users", "list", ...args], { env: { PANTHER_API_TOKEN: "pat-unused", ...env } })
+      expect(result.code, result.stderr).toBe(2)
+      expect(result.stderr).toContain("--api-url / PANTHER_API_URL")
+      expect(result.stderr).toContain("names port 0, which no server listens on")
+    }
+  })
+
   it("knows its loopback hosts", () => {
     expect(["localhost", "127.0.0.1", "127.255.0.1", "[::1]"].every(isLoopbackHost)).toBe(true)
     expect(["example.com", "10.0.0.1", "127.0.0.1.nip.io", "localhost.example.com"].some(isLoopbackHost)).toBe(false)

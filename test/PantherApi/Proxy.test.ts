@@ -520,7 +520,8 @@ describe("panther-audit through an HTTP proxy", () => {
         `https://${PROXY_USER}:${PROXY_PASSWORD}@proxy.example.com:3128`,
         "HTTPS_PROXY names the proxy https://proxy.example.com:3128"
       ],
-      [`http://${PROXY_USER}:${PROXY_PASSWORD}@proxy example.com:3128`, "HTTPS_PROXY"]
+      [`http://${PROXY_USER}:${PROXY_PASSWORD}@proxy example.com:3128`, "HTTPS_PROXY"],
+      [`http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:0`, "names port 0, which no proxy listens on"]
     ] as const) {
       const result = await runCli(["users", "list"], { env: throughProxy({ HTTPS_PROXY: value }) })
       expect(result.code, value).toBe(2)

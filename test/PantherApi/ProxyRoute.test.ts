@@ -53,6 +53,25 @@ describe("which requests go through a proxy", () => {
     expect(route("https://api.acme.example", { HTTPS_PROXY: "socks5://proxy:1080", NO_PROXY: "*" })).toBeUndefined()
   })
 
+  it("refuses a proxy on port 0, naming the variable but not the password", () => {
+    for (const [baseUrl, variable] of [
+      ["https://api.acme.example", "HTTPS_PROXY"],
+      ["http://api.acme.example", "http_proxy"]
+    ] as const) {
+      const refused = proxyRouteFor(baseUrl, { [variable]: "http://me:pr0xy-pass@proxy.corp:0" })
+      const message = Either.isLeft(refused) ? refused.left.message : "accepted"
+      expect(message, variable).toContain(
+        `${variable} "http://proxy.corp:0" (its user name, password or query not shown) names port 0`
+      )
+      expect(message, variable).toContain("give the proxy's port")
+      expect(message, variable).not.toMatch(/me:|pr0xy-pass/)
+      if (Either.isLeft(refused)) expect(refused.left.exitCode).toBe(2)
+    }
+    // As the URL parser reads them: no port is 80, and 00 is port 0 too.
+    expect(route("https://api.acme.example", { HTTPS_PROXY: "proxy.corp" })?.port).toBe(80)
+    expect(Either.isLeft(proxyRouteFor("https://api.acme.example", { HTTPS_PROXY: "proxy.corp:00" }))).toBe(true)
+  })
+
   it("puts the proxy's user name and password in Proxy-Authorization, decoded, and nowhere else", () => {
     const proxy = route("https://api.acme.example", { HTTPS_PROXY: "http://me%40corp:p%3Ass@proxy.corp:3128" })
     expect(proxy?.address).toBe("proxy.corp:3128")
