@@ -80,7 +80,7 @@ export const connectionOptions: Options.Options<ConnectionOptions> = Options.all
   ),
   maxRetries: wholeNumberOption("max-retries").pipe(
     Options.withDescription(
-      "Retries of one request after a 429, 500, 502, 503, 504, connection error or timeout; 0 never retries. " +
+      "Retries of one request after a 408, 429, 500, 502, 503, 504, connection error or timeout; 0 never retries. " +
         `Default: ${defaultRetryPolicy.maxAttempts - 1} (env PANTHER_MAX_RETRIES).`
     ),
     Options.withFallbackConfig(envInteger("PANTHER_MAX_RETRIES")),

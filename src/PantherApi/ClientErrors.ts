@@ -193,8 +193,6 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
       case 407:
         // A 407 from the proxy the request went to is the proxy's failure (`Responses.ts`); this one came from further on.
         return "A proxy between here and Panther wants a login (407): let this host through it, or go around it."
-      case 408:
-        return "A server in between gave up waiting for the request (408): run again."
       case 414:
         return "The address was too long for a server in between (414): a very long cursor or filter can cause it."
       case 431:
@@ -235,9 +233,12 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   }
 }
 
-const RETRIED_SERVER_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504])
+const RETRIED_SERVER_STATUSES: ReadonlySet<number> = new Set([408, 500, 502, 503, 504])
 
-/** 5xx: after retries for 500, 502, 503 and 504; at once for the others, which retrying does not fix. */
+/**
+ * 5xx: after retries for 500, 502, 503 and 504; at once for the others, which retrying does not fix. Also a 408
+ * (a server or proxy in between gave up waiting) once its retries are spent.
+ */
 export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", {
   ...RequestFields,
   status: Schema.Number,
@@ -252,7 +253,7 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
     return (
       `Panther failed to answer ${this.method} ${this.path} (${this.status})${afterAttempts(this.attempts)}.` +
       `${pantherSaid(this.detail)}${budgetSpent(this.budgetStop, this.attempts)} This is on Panther's side (or a proxy in between): try again later` +
-      // Only 500, 502, 503 and 504 are retried: more retries do nothing for a 501 or 505.
+      // Only 408, 500, 502, 503 and 504 are retried: more retries do nothing for a 501 or 505.
       (RETRIED_SERVER_STATUSES.has(this.status) && this.notRepeated !== true
         ? ", or allow more retries with --max-retries and --retry-budget-seconds."
         : ".") +

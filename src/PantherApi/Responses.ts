@@ -86,7 +86,11 @@ export const errorDetail = (body: string, scrub: (text: string) => string = (tex
   return quotedLine(text, scrub)
 }
 
-const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
+/**
+ * 408 is as transient as a 502 or 504: a server, or a proxy or load balancer in between, gave up waiting. It is
+ * retried within the same attempts and budget.
+ */
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
 
 export interface Answer {
   readonly method: string
@@ -122,7 +126,7 @@ const redirectTarget = (location: string | undefined, scrub: (text: string) => s
 }
 
 /**
- * 2xx passes; 429 and 500/502/503/504 may pass if tried again; everything else is final. `scrub` removes the token
+ * 2xx passes; 408, 429 and 500/502/503/504 may pass if tried again; everything else is final. `scrub` removes the token
  * from anything quoted back, in case a misconfigured proxy echoes request headers into its error page.
  */
 export const checkStatus = (
@@ -147,7 +151,9 @@ export const checkStatus = (
         reason: detail === undefined ? `HTTP ${status}` : `HTTP ${status}: ${detail}`,
         retryAfter: parseRetryAfter(answer.retryAfter, nowMillis),
         detail,
-        // 429 and 503 mean "not now": the request was turned away, not half done.
+        // 429 and 503 mean "not now": the request was turned away, not half done. A 408 is taken as a 504 is: a
+        // proxy in between may answer it after passing the request on, when the server behind it went quiet
+        // (Envoy's stream idle timeout does), so a create or delete is checked rather than sent again blindly.
         mayHaveTakenEffect: status !== 429 && status !== 503
       })
     )

@@ -1,5 +1,5 @@
 /**
- * Retrying transient failures: 429, 500, 502, 503, 504, connection errors and timeouts. Anything else fails at
+ * Retrying transient failures: 408, 429, 500, 502, 503, 504, connection errors and timeouts. Anything else fails at
  * once. The loop is written out rather than built from `Schedule` because each wait depends on the failure
  * itself (a server's `Retry-After`) and on the time already spent (the budget), and each retry is logged.
  */
@@ -25,7 +25,7 @@ export class TransientFailure extends Data.TaggedError("TransientFailure")<{
   readonly retryAfter: Option.Option<Duration.Duration>
   readonly detail: string | undefined
   /**
-   * Whether the server may have acted on the request before it failed (a 500, 502 or 504, a timeout, a connection
+   * Whether the server may have acted on the request before it failed (a 408, 500, 502 or 504, a timeout, a connection
    * dropped after sending). A 429, a 503 or a refused connection say it did not.
    */
   readonly mayHaveTakenEffect: boolean

@@ -1,6 +1,6 @@
 /**
- * What to do when a create or delete fails in a way that leaves open whether Panther made the change (a 500, 502 or
- * 504, a timeout, a connection dropped after sending). Sending it again blindly could invite a user twice, or
+ * What to do when a create or delete fails in a way that leaves open whether Panther made the change (a 408, 500,
+ * 502 or 504, a timeout, a connection dropped after sending). Sending it again blindly could invite a user twice, or
  * report "not found" for a delete that worked, so each is settled by what can be known instead.
  */
 import { Effect, Option } from "effect"

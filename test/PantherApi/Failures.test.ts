@@ -5,6 +5,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted, type Scope, Stream } from "effect"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
 import { type PantherApiError, ServerError } from "../../src/PantherApi/ClientErrors.js"
+import type { PantherClient } from "../../src/PantherApi/PantherClient.js"
 import type { UserRecord } from "../../src/PantherApi/UserRecord.js"
 import { makeSelfSignedCertificate } from "../Email/support/Certificate.js"
 import { json, resetMidBody, type Step, scriptedServer, slow, text } from "../support/scriptedServer.js"
@@ -63,6 +64,77 @@ describe("PantherClient failures", () => {
       expect(error.message).toContain("Panther said: maintenance.")
       expect(error.message).toContain("or allow more retries with --max-retries and --retry-budget-seconds")
       expect(server.requests).toHaveLength(3)
+    })
+  )
+
+  it.scopedLive("retries a 408 from a server or proxy in between once for each read, as a 503, counting it", () =>
+    Effect.gen(function* () {
+      const timedOut = json(408, { message: "request timeout" })
+      const role = { id: "role-admin", name: "Admin", permissions: ["UserModify"] }
+      const reads: ReadonlyArray<
+        readonly [string, Step, (client: PantherClient) => Effect.Effect<unknown, PantherApiError>]
+      > = [
+        ["get user", json(200, rawUser("u1")), (client) => client.getUser("u1")],
+        ["list users", json(200, { results: [rawUser("u1")] }), (client) => Stream.runCollect(client.listUsers())],
+        ["list roles", json(200, { results: [role] }), (client) => Stream.runCollect(client.listRoles())]
+      ]
+      for (const [name, answer, read] of reads) {
+        const server = yield* scriptedServer([timedOut, answer])
+        const logs = captureLogs()
+        const stats = yield* runWithClient(server.url, (client) =>
+          Effect.zipRight(
+            read(client),
+            Effect.suspend(() => client.stats)
+          )
+        ).pipe(Effect.provide(logs.layer))
+        expect(
+          server.requests.map((request) => request.method),
+          name
+        ).toEqual(["GET", "GET"])
+        expect(stats, name).toMatchObject({ requests: 2, retries: 1 })
+        expect(logs.lines.join("\n"), name).toContain("failed (HTTP 408: request timeout); retry 1 of 2 in")
+      }
+    })
+  )
+
+  it.scopedLive("gives up on a 408 after the same attempts as a 503, saying more retries may help", () =>
+    Effect.gen(function* () {
+      for (const maxAttempts of [1, 4]) {
+        const server = yield* scriptedServer([text(408, "")])
+        const error = yield* failureOf(
+          runWithClient(server.url, (client) => client.getUser("u1"), { retry: { ...fastRetry, maxAttempts } })
+        )
+        expect(server.requests).toHaveLength(maxAttempts)
+        expect(error._tag).toBe("ServerError")
+        expect(error.message).toContain(
+          `GET /users/u1 (408)${maxAttempts === 1 ? "." : ` after ${maxAttempts} attempts`}`
+        )
+        expect(error.message).toContain("allow more retries with --max-retries and --retry-budget-seconds")
+      }
+    })
+  )
+
+  it.scopedLive("a change answered 408 is settled as after a 504: looked up, or repeated, never blindly sent", () =>
+    Effect.gen(function* () {
+      const timedOut = json(408, { message: "request timeout" })
+      // A create: the user is looked up before the create goes again, as it may have been made.
+      const creates = yield* scriptedServer([timedOut, json(200, { results: [] }), json(200, rawUser("new"))])
+      const created = yield* runWithClient(creates.url, (client) =>
+        client.createUser({ email: "new@example.com", givenName: "New", familyName: "User", role: { name: "Analyst" } })
+      )
+      expect(created.id).toBe("new")
+      expect(creates.requests.map((request) => request.method)).toEqual(["POST", "GET", "POST"])
+      // A delete: sent again, and a user gone by then counts as deleted.
+      const deletes = yield* scriptedServer([timedOut, json(404, { message: "gone" })])
+      yield* runWithClient(deletes.url, (client) => client.deleteUser("u1"))
+      expect(deletes.requests.map((request) => request.method)).toEqual(["DELETE", "DELETE"])
+      // An update sends the whole user: repeated as it is.
+      const body = { email: "u1@example.com", givenName: "Given", familyName: "Family-u1", role: { name: "Analyst" } }
+      const updates = yield* scriptedServer([timedOut, json(200, rawUser("u1"))])
+      const updated = yield* runWithClient(updates.url, (client) => client.updateUser("u1", body))
+      expect(updated.id).toBe("u1")
+      expect(updates.requests).toHaveLength(2)
+      expect(updates.requests[1]?.body).toBe(updates.requests[0]?.body)
     })
   )
 
@@ -180,16 +252,15 @@ describe("PantherClient failures", () => {
     )
   }
 
-  it.scopedLive("words a proxy's 407, 408 and 414 as what they are, not as the filters' fault", () =>
+  it.scopedLive("words a proxy's 407 and 414 as what they are, not as the filters' fault", () =>
     Effect.gen(function* () {
       const messages: Array<string> = []
-      for (const status of [407, 408, 414, 418]) {
+      for (const status of [407, 414, 418]) {
         const server = yield* scriptedServer([text(status, "")])
         messages.push((yield* failureOf(getUser(server.url))).message)
       }
-      const [proxy, timeout, tooLong, other] = messages
+      const [proxy, tooLong, other] = messages
       expect(proxy).toContain("A proxy between here and Panther wants a login (407)")
-      expect(timeout).toContain("gave up waiting for the request (408)")
       expect(tooLong).toContain("The address was too long")
       expect(other).toContain("Check that --api-url / PANTHER_API_URL is the API")
       for (const message of messages) expect(message).not.toContain("Check the filters given")
