@@ -16,7 +16,7 @@ import {
   normaliseBaseUrl
 } from "../PantherApi/Connection.js"
 import { type PantherClient, pantherClientFor } from "../PantherApi/PantherClient.js"
-import { PROXY_VARIABLES, type ProxyEnvironment, proxyRouteFor } from "../PantherApi/Proxy.js"
+import { PROXY_VARIABLES, type ProxyEnvironment, proxyNotices, proxyRouteFor } from "../PantherApi/Proxy.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
@@ -220,8 +220,15 @@ const extraCaFile: Effect.Effect<ExtraCaFile | undefined> = Config.option(envTex
   )
 )
 
-/** Checks every connection flag and reads the token; nothing is sent to Panther. */
-export const connectionSettings = (options: ConnectionOptions): Effect.Effect<ConnectionSettings, ConfigurationError> =>
+/**
+ * Checks every connection flag and reads the token; nothing is sent to Panther. What the proxy variables leave
+ * unused (ALL_PROXY, a NO_PROXY entry that names no host) is logged as a warning, unless `startUp` is false: a
+ * schedule reads the settings again for each run, and says it once, at its start.
+ */
+export const connectionSettings = (
+  options: ConnectionOptions,
+  startUp = true
+): Effect.Effect<ConnectionSettings, ConfigurationError> =>
   Effect.gen(function* () {
     const rawUrl = yield* Option.match(options.apiUrl, {
       onNone: () =>
@@ -256,10 +263,12 @@ export const connectionSettings = (options: ConnectionOptions): Effect.Effect<Co
       return yield* fail("--max-retries / PANTHER_MAX_RETRIES must be a whole number, 0 or more.")
     }
     const token = yield* tokenRead
-    const proxy = yield* Either.match(proxyRouteFor(baseUrl, yield* proxyEnvironment), {
+    const environment = yield* proxyEnvironment
+    const proxy = yield* Either.match(proxyRouteFor(baseUrl, environment), {
       onLeft: Effect.fail,
       onRight: Effect.succeed
     })
+    if (startUp) yield* Effect.forEach(proxyNotices(baseUrl, environment), (notice) => Effect.logWarning(notice))
     const extraCa = yield* extraCaFile
     return {
       baseUrl,

@@ -3,8 +3,8 @@
  * https:// API through `https_proxy` / `HTTPS_PROXY`, an http:// one through `http_proxy` / `HTTP_PROXY` (the lower
  * case name wins when both are set, as in curl), unless `no_proxy` / `NO_PROXY` names the host. Loopback is never
  * proxied, as in Go's net/http: the simulator and the tests run there, and a CI machine with HTTPS_PROXY set must
- * not send them through it. The variables are read at the edge (`src/Cli/ConnectionOptions.ts`); this module only
- * decides.
+ * not send them through it. `all_proxy` / `ALL_PROXY`, which curl also reads, is not used, only said so
+ * (`proxyNotices`). The variables are read at the edge (`src/Cli/ConnectionOptions.ts`); this module only decides.
  */
 import { BlockList, isIP } from "node:net"
 import { Either, Redacted } from "effect"
@@ -19,7 +19,9 @@ export const PROXY_VARIABLES = [
   "http_proxy",
   "HTTP_PROXY",
   "no_proxy",
-  "NO_PROXY"
+  "NO_PROXY",
+  "all_proxy",
+  "ALL_PROXY"
 ] as const
 export type ProxyVariable = (typeof PROXY_VARIABLES)[number]
 
@@ -212,4 +214,45 @@ export const proxyRouteFor = (
   const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port)
   if (noProxy !== undefined && noProxyMatches(noProxy[1], url.hostname, port)) return Either.right(undefined)
   return parseProxyUrl(proxy[0], proxy[1])
+}
+
+/** A proxy URL that names a SOCKS proxy, which this tool cannot use. */
+const SOCKS_URL = /^\s*socks[a-z0-9]*:\/\//i
+
+/**
+ * What to tell once at start about the proxy variables for requests to `baseUrl`, none of it quoting a password:
+ * ALL_PROXY set where no HTTPS_PROXY / HTTP_PROXY applies (curl would use it; this tool does not, and without a word
+ * a request that the admin meant to go through a proxy went straight to Panther). Nothing for a loopback API, which
+ * is never proxied, nor for a host NO_PROXY names, which goes direct whatever the proxy.
+ */
+export const proxyNotices = (baseUrl: string, environment: ProxyEnvironment): ReadonlyArray<string> => {
+  const url = new URL(baseUrl)
+  if (isLoopbackHost(url.hostname)) return []
+  const secure = url.protocol === "https:"
+  const wanted: readonly [ProxyVariable, ProxyVariable] = secure
+    ? ["https_proxy", "HTTPS_PROXY"]
+    : ["http_proxy", "HTTP_PROXY"]
+  const proxy = firstSet(environment, wanted)
+  const noProxy = firstSet(environment, ["no_proxy", "NO_PROXY"])
+  const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port)
+  const notices: Array<string> = []
+  const allProxy = firstSet(environment, ["all_proxy", "ALL_PROXY"])
+  if (
+    allProxy !== undefined &&
+    proxy === undefined &&
+    !(noProxy !== undefined && noProxyMatches(noProxy[1], url.hostname, port))
+  ) {
+    const [name, value] = allProxy
+    const variable = wanted[1]
+    notices.push(
+      SOCKS_URL.test(value)
+        ? `${name} names the SOCKS proxy ${quotable(value.trim())}, which this tool does not support: it reads only ` +
+            `HTTPS_PROXY / HTTP_PROXY (an HTTP proxy) and NO_PROXY, so requests to Panther go to it directly. If it ` +
+            `can only be reached through a proxy, give an HTTP one in ${variable}.`
+        : `${name} is set (${quotable(value.trim())}), but this tool does not read it: it reads only HTTPS_PROXY / ` +
+            `HTTP_PROXY and NO_PROXY, so requests to Panther go to it directly. To send them through that proxy, ` +
+            `set ${variable} to it.`
+    )
+  }
+  return notices
 }

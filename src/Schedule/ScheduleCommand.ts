@@ -81,7 +81,12 @@ export const scheduleCommand = Command.make(
       yield* prepareAuditJob(jobSettings)
       // Each run checks again and reads the secret files anew; a file the email needs, gone since start-up, costs
       // that run its email but not its audit.
-      const prepareRun = prepareAuditJob({ ...jobSettings, emailFileProblem: "email" })
+      const prepareRun = prepareAuditJob({
+        ...jobSettings,
+        // What the proxy variables leave unused was said at start-up, not again at every run.
+        connection: connectionSettings(options.connection, false),
+        emailFileProblem: "email"
+      })
       return yield* runOnSchedule(
         Effect.flatMap(prepareRun, (job) => scheduledAudit(job, retention)),
         {

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Option, Redacted } from "effect"
 import { connectionOptions, connectionSettings } from "../../src/Cli/ConnectionOptions.js"
 import type { ConnectionSettings } from "../../src/PantherApi/Connection.js"
+import { captureLogs } from "../support/testClient.js"
 
 const directory = mkdtempSync(join(tmpdir(), "panther-token-"))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
@@ -16,12 +17,15 @@ const tokenFile = (name: string, contents: string) => {
   return path
 }
 
-/** Parses `args` and `env` the way `panther-audit` does, and resolves the settings (nothing is sent). */
-const settingsFrom = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+/**
+ * Parses `args` and `env` the way `panther-audit` does, and resolves the settings (nothing is sent); `startUp` as
+ * `connectionSettings` takes it.
+ */
+const settingsFrom = (args: ReadonlyArray<string>, env: Record<string, string> = {}, startUp = true) =>
   Effect.gen(function* () {
     let settings: ConnectionSettings | undefined
     const probe = Command.make("probe", { connection: connectionOptions }, ({ connection }) =>
-      Effect.map(connectionSettings(connection), (resolved) => {
+      Effect.map(connectionSettings(connection, startUp), (resolved) => {
         settings = resolved
       })
     )
@@ -200,6 +204,28 @@ describe("connectionOptions", () => {
       expect(Duration.toMillis(exponents.requestTimeout)).toBe(15_000)
       expect(exponents.retry.maxAttempts).toBe(3)
       expect(settings.retry.maxAttempts).toBe(3)
+    })
+  )
+
+  it.effect("warns once at start of the proxy variables it leaves unused, without their passwords", () =>
+    Effect.gen(function* () {
+      const env = {
+        PANTHER_API_URL: "https://api.acme.runpanther.net",
+        PANTHER_API_TOKEN: "t",
+        ALL_PROXY: "http://me:pr0xy-pass@proxy.corp:3128"
+      }
+      const logs = captureLogs()
+      const settings = yield* settingsFrom([], env).pipe(Effect.provide(logs.layer))
+      expect(settings.proxy).toBeUndefined()
+      expect(logs.lines).toHaveLength(1)
+      expect(logs.lines[0]).toContain("level=WARN")
+      expect(logs.lines[0]).toContain("ALL_PROXY is set")
+      expect(logs.lines[0]).toContain("it reads only HTTPS_PROXY / HTTP_PROXY and NO_PROXY")
+      expect(logs.lines[0]).not.toMatch(/me:|pr0xy-pass/)
+      // A schedule reads the settings again for each run: said at its start, not at every run.
+      const again = captureLogs()
+      yield* settingsFrom([], env, false).pipe(Effect.provide(again.layer))
+      expect(again.lines).toEqual([])
     })
   )
 

@@ -14,7 +14,7 @@ import { type AddressInfo, createServer as createTcpServer, type Socket, connect
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { runCli, stderrText } from "../support/cli.js"
+import { jsonLogLines, runCli, stderrText } from "../support/cli.js"
 import { makePrivateCa, type PrivateCa } from "../support/privateCa.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -382,6 +382,29 @@ describe("panther-audit through an HTTP proxy", () => {
     expect(result.stderr).toMatch(/did not resolve|ENOTFOUND|EAI_AGAIN/)
     expect(result.stderr).not.toContain("proxy at")
     expect(log.tunnels).toHaveLength(0)
+  })
+
+  it("says once that ALL_PROXY is not read, and that SOCKS is not supported, without the proxy's password", async () => {
+    for (const [variable, value, says] of [
+      ["ALL_PROXY", `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${proxyPort}`, "this tool does not read it"],
+      ["all_proxy", `socks5://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:1080`, "which this tool does not support"]
+    ] as const) {
+      const result = await runCli(["users", "list", "--max-retries", "0", "--log-format", "json"], {
+        env: throughProxy({ HTTPS_PROXY: undefined, [variable]: value })
+      })
+      // Straight to panther.test, which resolves nowhere: ALL_PROXY was not used.
+      expect(result.code, variable).toBe(3)
+      const warnings = jsonLogLines(result.stderr).filter(
+        (line) => line.logLevel === "WARN" && String(line.message).startsWith(variable)
+      )
+      expect(warnings, variable).toHaveLength(1)
+      expect(String(warnings[0]?.message), variable).toContain(says)
+      expect(String(warnings[0]?.message), variable).toContain("it reads only HTTPS_PROXY / HTTP_PROXY")
+      expectNoSecret(result.stdout + result.stderr)
+      expect(result.stderr).not.toContain(PROXY_USER)
+    }
+    expect(log.tunnels).toHaveLength(0)
+    expect(log.forwarded).toHaveLength(0)
   })
 
   it("never sends loopback through a proxy: the simulator on 127.0.0.1 is reached directly", async () => {

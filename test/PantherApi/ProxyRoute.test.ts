@@ -1,7 +1,7 @@
 /** Which requests go through a proxy: the variables read, NO_PROXY's rules, loopback, the proxy's credentials. */
 import { Either, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
-import { noProxyMatches, proxyRouteFor } from "../../src/PantherApi/Proxy.js"
+import { noProxyMatches, proxyNotices, proxyRouteFor } from "../../src/PantherApi/Proxy.js"
 
 describe("which requests go through a proxy", () => {
   const route = (baseUrl: string, environment: Record<string, string>) =>
@@ -51,6 +51,27 @@ describe("which requests go through a proxy", () => {
     )
     // A proxy that is not used is not checked: one set for other tools does not stop a run.
     expect(route("https://api.acme.example", { HTTPS_PROXY: "socks5://proxy:1080", NO_PROXY: "*" })).toBeUndefined()
+  })
+
+  it("says ALL_PROXY is not read where no HTTPS_PROXY or HTTP_PROXY applies, and that SOCKS is not supported", () => {
+    const [plain, ...others] = proxyNotices("https://api.acme.example", {
+      ALL_PROXY: "http://me:pr0xy-pass@proxy.corp:3128"
+    })
+    expect(others).toEqual([])
+    expect(plain).toContain('ALL_PROXY is set ("http://proxy.corp:3128" (its user name, password or query not shown))')
+    expect(plain).toContain("this tool does not read it: it reads only HTTPS_PROXY / HTTP_PROXY and NO_PROXY")
+    expect(plain).toContain("set HTTPS_PROXY to it")
+    const [socks] = proxyNotices("http://api.acme.example", { all_proxy: "socks5h://me:pr0xy-pass@proxy.corp:1080" })
+    expect(socks).toContain('all_proxy names the SOCKS proxy "socks5h://proxy.corp:1080" (its user name')
+    expect(socks).toContain("which this tool does not support")
+    expect(socks).toContain("give an HTTP one in HTTP_PROXY")
+    for (const notice of [plain, socks]) expect(notice).not.toMatch(/me:|pr0xy-pass/)
+    // Not where ALL_PROXY would not apply either: a proxy for the scheme is set, NO_PROXY names the host, loopback.
+    const allProxy = { ALL_PROXY: "http://proxy.corp:3128" }
+    expect(proxyNotices("https://api.acme.example", { ...allProxy, HTTPS_PROXY: "http://p:3128" })).toEqual([])
+    expect(proxyNotices("https://api.acme.example", { ...allProxy, NO_PROXY: "acme.example" })).toEqual([])
+    expect(proxyNotices("https://localhost:8443", allProxy)).toEqual([])
+    expect(proxyNotices("https://api.acme.example", { ALL_PROXY: " " })).toEqual([])
   })
 
   it("refuses a proxy on port 0, naming the variable but not the password", () => {
