@@ -7,6 +7,7 @@
  * (`proxyNotices`). The variables are read at the edge (`src/Cli/ConnectionOptions.ts`); this module only decides.
  */
 import { BlockList, isIP } from "node:net"
+import { domainToASCII } from "node:url"
 import { Either, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { PERCENT_ENCODINGS, quotable, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
@@ -159,31 +160,64 @@ const ipMatches = (host: string, family: "ipv4" | "ipv6", pattern: string): bool
   return list.check(host, family)
 }
 
+/** NO_PROXY's entries as written, space around them left out. */
+const noProxyEntries = (noProxy: string): ReadonlyArray<string> =>
+  noProxy
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+
+/** Whether an entry's host (`bareHost`) is an IP literal or a CIDR block, matched as addresses. */
+const isAddressPattern = (pattern: string): boolean =>
+  ipFamily(pattern.split("/")[0] ?? "") !== undefined || pattern.includes("/")
+
+/** The domain an entry names for a host name, without the `*.` or `.` in front. */
+const domainOf = (pattern: string): string => pattern.replace(/^\*?\.+/, "")
+
+const NON_ASCII = /\P{ASCII}/u
+
+/**
+ * The domain in ASCII, as the URL parser writes a host name (`bücher.example` as `xn--bcher-kva.example`), so that
+ * an entry written in Unicode matches the API host it names; undefined when it cannot be written so.
+ */
+const asciiDomain = (domain: string): string | undefined => {
+  if (!NON_ASCII.test(domain)) return domain
+  const ascii = domainToASCII(domain)
+  return ascii === "" ? undefined : ascii
+}
+
 /**
  * Whether NO_PROXY names the API host: `*` names every host; `example.com`, `.example.com` and `*.example.com`
- * that domain and every host under it; an IP literal or CIDR block (`10.0.0.0/8`) an address in it, when the API
- * URL is an address (no name is looked up); `host:port` that host on that port only. Entries are separated by
- * commas, case and spaces around them ignored, as curl and Go read them.
+ * that domain and every host under it (a name in Unicode as its ASCII form, which the API host has); an IP literal
+ * or CIDR block (`10.0.0.0/8`) an address in it, when the API URL is an address (no name is looked up);
+ * `host:port` that host on that port only. Entries are separated by commas, case and spaces around them ignored,
+ * as curl and Go read them. One that cannot be read names nothing (`unreadableNoProxyEntries` says which).
  */
 export const noProxyMatches = (noProxy: string, apiHost: string, apiPort: number): boolean => {
   const host = bareHost(apiHost)
   const family = ipFamily(host)
-  return noProxy
-    .split(",")
-    .map((entry) => entry.trim().toLowerCase())
-    .filter((entry) => entry !== "")
+  return noProxyEntries(noProxy)
+    .map((entry) => entry.toLowerCase())
     .some((entry) => {
       if (entry === "*") return true
       const parts = entryParts(entry)
       if (parts.port !== undefined && parts.port !== apiPort) return false
       const pattern = bareHost(parts.host)
-      if (family !== undefined && (ipFamily(pattern.split("/")[0] ?? "") !== undefined || pattern.includes("/"))) {
-        return ipMatches(host, family, pattern)
-      }
-      const domain = pattern.replace(/^\*?\.+/, "")
-      return domain !== "" && (host === domain || host.endsWith(`.${domain}`))
+      if (family !== undefined && isAddressPattern(pattern)) return ipMatches(host, family, pattern)
+      const domain = asciiDomain(domainOf(pattern))
+      return domain !== undefined && domain !== "" && (host === domain || host.endsWith(`.${domain}`))
     })
 }
+
+/**
+ * The NO_PROXY entries, as written, that name a host in Unicode that cannot be written in ASCII (`bü cher.example`,
+ * `xn--ü.example`): no host name can match them, so they are ignored, and said to be.
+ */
+export const unreadableNoProxyEntries = (noProxy: string): ReadonlyArray<string> =>
+  noProxyEntries(noProxy).filter((entry) => {
+    const pattern = bareHost(entryParts(entry.toLowerCase()).host)
+    return !isAddressPattern(pattern) && asciiDomain(domainOf(pattern)) === undefined
+  })
 
 /** The first of the two variables set (blank counts as unset), with its name. */
 const firstSet = (
@@ -222,8 +256,9 @@ const SOCKS_URL = /^\s*socks[a-z0-9]*:\/\//i
 /**
  * What to tell once at start about the proxy variables for requests to `baseUrl`, none of it quoting a password:
  * ALL_PROXY set where no HTTPS_PROXY / HTTP_PROXY applies (curl would use it; this tool does not, and without a word
- * a request that the admin meant to go through a proxy went straight to Panther). Nothing for a loopback API, which
- * is never proxied, nor for a host NO_PROXY names, which goes direct whatever the proxy.
+ * a request that the admin meant to go through a proxy went straight to Panther), and NO_PROXY entries that are
+ * ignored because no host name can match them. Nothing for a loopback API, which is never proxied, nor for a host
+ * NO_PROXY names, which goes direct whatever the proxy.
  */
 export const proxyNotices = (baseUrl: string, environment: ProxyEnvironment): ReadonlyArray<string> => {
   const url = new URL(baseUrl)
@@ -236,6 +271,15 @@ export const proxyNotices = (baseUrl: string, environment: ProxyEnvironment): Re
   const noProxy = firstSet(environment, ["no_proxy", "NO_PROXY"])
   const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port)
   const notices: Array<string> = []
+  if (noProxy !== undefined && proxy !== undefined) {
+    for (const entry of unreadableNoProxyEntries(noProxy[1])) {
+      notices.push(
+        `${noProxy[0]} entry ${JSON.stringify(entry)} is ignored: it names no host, since it cannot be written in ` +
+          "ASCII as host names are (bücher.example as xn--bcher-kva.example), so it takes no host around the " +
+          "proxy. Correct it, or take it out."
+      )
+    }
+  }
   const allProxy = firstSet(environment, ["all_proxy", "ALL_PROXY"])
   if (
     allProxy !== undefined &&

@@ -222,9 +222,14 @@ describe("connectionOptions", () => {
       expect(logs.lines[0]).toContain("ALL_PROXY is set")
       expect(logs.lines[0]).toContain("it reads only HTTPS_PROXY / HTTP_PROXY and NO_PROXY")
       expect(logs.lines[0]).not.toMatch(/me:|pr0xy-pass/)
+      const withNoProxy = { ...env, ALL_PROXY: "", HTTPS_PROXY: "http://proxy.corp:3128", NO_PROXY: "bü cher.example" }
+      const noProxyLogs = captureLogs()
+      yield* settingsFrom([], withNoProxy).pipe(Effect.provide(noProxyLogs.layer))
+      expect(noProxyLogs.lines.join("\n")).toContain('NO_PROXY entry \\"bü cher.example\\" is ignored')
       // A schedule reads the settings again for each run: said at its start, not at every run.
       const again = captureLogs()
       yield* settingsFrom([], env, false).pipe(Effect.provide(again.layer))
+      yield* settingsFrom([], withNoProxy, false).pipe(Effect.provide(again.layer))
       expect(again.lines).toEqual([])
     })
   )

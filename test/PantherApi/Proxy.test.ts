@@ -384,6 +384,32 @@ describe("panther-audit through an HTTP proxy", () => {
     expect(log.tunnels).toHaveLength(0)
   })
 
+  it("goes around the proxy for a host NO_PROXY names in Unicode, which the URL gives in ASCII", async () => {
+    const result = await runCli(["users", "list", "--max-retries", "0"], {
+      env: throughProxy({
+        PANTHER_API_URL: `https://api.bücher.test:${frontPort}`,
+        NO_PROXY: "localhost, BÜCHER.test"
+      })
+    })
+    // Straight to api.xn--bcher-kva.test, which resolves nowhere.
+    expect(result.code).toBe(3)
+    expect(result.stderr).toMatch(/did not resolve|ENOTFOUND|EAI_AGAIN/)
+    expect(result.stderr).not.toContain("proxy at")
+    expect(log.tunnels).toHaveLength(0)
+  })
+
+  it("ignores a NO_PROXY entry that names no host, and says so once, naming it", async () => {
+    const result = await runCli(["users", "list", "--max-retries", "0", "--log-format", "json"], {
+      env: throughProxy({ NO_PROXY: "bü cher.test, other.test" })
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect(log.tunnels.length).toBeGreaterThan(0)
+    const warnings = jsonLogLines(result.stderr).filter((line) => line.logLevel === "WARN")
+    expect(warnings.map((line) => line.message)).toEqual([
+      expect.stringContaining('NO_PROXY entry "bü cher.test" is ignored: it names no host')
+    ])
+  })
+
   it("says once that ALL_PROXY is not read, and that SOCKS is not supported, without the proxy's password", async () => {
     for (const [variable, value, says] of [
       ["ALL_PROXY", `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${proxyPort}`, "this tool does not read it"],

@@ -53,6 +53,37 @@ describe("which requests go through a proxy", () => {
     expect(route("https://api.acme.example", { HTTPS_PROXY: "socks5://proxy:1080", NO_PROXY: "*" })).toBeUndefined()
   })
 
+  it("matches a NO_PROXY name written in Unicode against the API host, which the URL parser writes in ASCII", () => {
+    // new URL("https://api.bücher.example").hostname is "api.xn--bcher-kva.example".
+    const host = new URL("https://api.bücher.example").hostname
+    expect(host).toBe("api.xn--bcher-kva.example")
+    for (const entry of ["bücher.example", ".BÜCHER.example", "*.bücher.example", "api.bücher.example:443"]) {
+      expect(noProxyMatches(`other.example, ${entry}`, host, 443), entry).toBe(true)
+    }
+    expect(noProxyMatches("xn--bcher-kva.example", host, 443)).toBe(true)
+    expect(noProxyMatches("bücher.example:8443", host, 443)).toBe(false)
+    expect(noProxyMatches("bucher.example, bü.example", host, 443)).toBe(false)
+    const environment = { HTTPS_PROXY: "http://proxy.corp:3128", NO_PROXY: "bücher.example" }
+    expect(route("https://api.bücher.example", environment)).toBeUndefined()
+    expect(route("https://api.other.example", environment)?.address).toBe("proxy.corp:3128")
+    expect(proxyNotices("https://api.bücher.example", environment)).toEqual([])
+  })
+
+  it("ignores a NO_PROXY entry that cannot be written in ASCII, naming it in a notice", () => {
+    const environment = {
+      HTTPS_PROXY: "http://proxy.corp:3128",
+      no_proxy: "bü cher.example, xn--ü.example, 10.0.0.0/8"
+    }
+    expect(route("https://api.bücher.example", environment)?.address).toBe("proxy.corp:3128")
+    const notices = proxyNotices("https://api.acme.example", environment)
+    expect(notices).toHaveLength(2)
+    expect(notices[0]).toContain('no_proxy entry "bü cher.example" is ignored: it names no host')
+    expect(notices[1]).toContain('no_proxy entry "xn--ü.example" is ignored')
+    // Only where NO_PROXY is read: with no proxy for the API URL, or to loopback, it says nothing.
+    expect(proxyNotices("http://api.acme.example", environment)).toEqual([])
+    expect(proxyNotices("https://127.0.0.1:4010", environment)).toEqual([])
+  })
+
   it("says ALL_PROXY is not read where no HTTPS_PROXY or HTTP_PROXY applies, and that SOCKS is not supported", () => {
     const [plain, ...others] = proxyNotices("https://api.acme.example", {
       ALL_PROXY: "http://me:pr0xy-pass@proxy.corp:3128"
