@@ -237,6 +237,23 @@ describe("schedule, as a process", () => {
     expect(running.stderr()).not.toContain("SECRET")
   })
 
+  it("says once, at start, that ALL_PROXY is not read, not again at every run", async () => {
+    // A name that resolves nowhere, and no retries: every run fails at once, and the schedule carries on.
+    const running = start(
+      ["schedule", "--cron", "* * * * * *", "--run-now", "--max-retries", "0"],
+      env({ PANTHER_API_URL: "https://api.panther.invalid", ALL_PROXY: "http://proxy-user:proxy-SECRET@127.0.0.1:9" })
+    )
+    await running.waitFor("three failed runs", (lines) => failures(lines).length >= 3)
+    running.child.kill("SIGTERM")
+    await running.exited
+    const notices = running
+      .lines()
+      .filter((line) => line.logLevel === "WARN" && String(line.message).startsWith("ALL_PROXY is set"))
+    expect(notices).toHaveLength(1)
+    expect(running.stderr()).not.toContain("SECRET")
+    expect(running.stderr()).not.toContain("proxy-user")
+  })
+
   it("reads the token file anew for each run, so a rotated secret is taken at the next run; logs its stop", async () => {
     const secrets = mkdtempSync(join(tmpdir(), "schedule-secrets-"))
     const tokenFile = join(secrets, "panther-token")
