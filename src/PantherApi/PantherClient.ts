@@ -320,7 +320,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           new InvalidResponse({ method: route.method, path, reason, ...(advice === undefined ? {} : { advice }) })
         return Option.match(parseJson(reply.body), {
           onNone: () => {
-            const encoding = unaskedEncoding(reply.contentEncoding)
+            const encoding = unaskedEncoding(reply.contentEncoding, scrub)
             return Effect.fail(
               invalid(
                 encoding !== undefined

@@ -106,11 +106,17 @@ export interface Answer {
   readonly proxyLogins?: ReadonlyArray<string> | undefined
 }
 
-/** A Content-Encoding the client did not ask for (it asks for none), fit to name in a message. */
-export const unaskedEncoding = (contentEncoding: string | undefined): string | undefined =>
+/**
+ * A Content-Encoding the client did not ask for (it asks for none), fit to name in a message: through `scrub`, since
+ * a server that echoes what it was sent may put the token in any header.
+ */
+export const unaskedEncoding = (
+  contentEncoding: string | undefined,
+  scrub: (text: string) => string
+): string | undefined =>
   contentEncoding === undefined || contentEncoding.trim().toLowerCase() === "identity"
     ? undefined
-    : oneLine(contentEncoding)
+    : oneLine(scrub(contentEncoding))
 
 /** Where a redirect points, fit to quote: scheme, host and path, without user:password, query or fragment. */
 const redirectTarget = (location: string | undefined, scrub: (text: string) => string): string | undefined => {
@@ -136,7 +142,7 @@ export const checkStatus = (
 ): Either.Either<void, TransientFailure | PantherApiError> => {
   const { method, path, status } = answer
   if (status >= 200 && status < 300) return Either.void
-  const encoding = unaskedEncoding(answer.contentEncoding)
+  const encoding = unaskedEncoding(answer.contentEncoding, scrub)
   const detail =
     encoding === undefined
       ? errorDetail(answer.body, scrub)

@@ -1181,6 +1181,27 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("keeps the token out of a Content-Encoding the answer names, should a server echo it there", () =>
+    Effect.gen(function* () {
+      const echoed = (status: number, body: string): Step =>
+        text(status, body, "application/json", {
+          "content-encoding": TOKEN
+        })
+      const server = yield* scriptedServer([echoed(500, "{}"), echoed(400, "{}"), echoed(200, "not json")])
+      const errors = yield* Effect.all([
+        failureOf(
+          runWithClient(server.url, (client) => client.getUser("u1"), { retry: { ...fastRetry, maxAttempts: 1 } })
+        ),
+        failureOf(getUser(server.url)),
+        failureOf(getUser(server.url))
+      ])
+      expect(errors.map((error) => error.message).join("\n")).toContain("compressed ([redacted])")
+      for (const error of errors) {
+        for (const said of [error.message, JSON.stringify(error), String(error)]) expect(said).not.toContain(TOKEN)
+      }
+    })
+  )
+
   it.scopedLive("keeps the token out when an answer echoes it upper-cased or cut short", () =>
     Effect.gen(function* () {
       const half = TOKEN.slice(0, Math.ceil(TOKEN.length / 2))

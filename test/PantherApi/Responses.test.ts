@@ -86,9 +86,9 @@ describe("what the client does with a failure that got no answer", () => {
 
 describe("unaskedEncoding", () => {
   it("takes identity, in any case and spacing, for no encoding", () => {
-    expect(unaskedEncoding(" Identity ")).toBeUndefined()
-    expect(unaskedEncoding(undefined)).toBeUndefined()
-    expect(unaskedEncoding("gzip")).toBe("gzip")
+    expect(unaskedEncoding(" Identity ", String)).toBeUndefined()
+    expect(unaskedEncoding(undefined, String)).toBeUndefined()
+    expect(unaskedEncoding("gzip", String)).toBe("gzip")
   })
 })
 
