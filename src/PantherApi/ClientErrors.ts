@@ -90,10 +90,16 @@ const proxyName = (proxy: ProxyInPath): string => `the proxy at ${proxy.address}
  * A proxy's 407: what its login needs, said of the variable the proxy came from. `logins`: the schemes its
  * Proxy-Authenticate headers offer, when known. One that offers no Basic (a Windows domain's proxy, NTLM or
  * Negotiate) takes no user name and password this tool can send, so checking them, or giving them, would not help.
+ * The schemes are named through `scrub`: they are the proxy's words, and one that echoes what it was sent may put the
+ * token or its password where a scheme's name goes.
  */
-export const proxyLoginHint = (proxy: ProxyInPath, logins: ReadonlyArray<string> = []): string =>
-  logins.length > 0 && !logins.some((scheme) => scheme.toLowerCase() === "basic")
-    ? `${proxyName(proxy)} wants a ${logins.join(" or ")} login (407 Proxy Authentication Required), which this ` +
+export const proxyLoginHint = (
+  proxy: ProxyInPath,
+  logins: ReadonlyArray<string> | undefined,
+  scrub: (text: string) => string
+): string =>
+  logins !== undefined && logins.length > 0 && !logins.some((scheme) => scheme.toLowerCase() === "basic")
+    ? `${proxyName(proxy)} wants a ${scrub(logins.join(" or "))} login (407 Proxy Authentication Required), which this ` +
       "tool cannot give: it logs in to a proxy with Basic authentication only. Ask for this host to be let through " +
       "the proxy without a login, or run a local proxy that logs in for it (such as cntlm or px) and name that one " +
       `in ${proxy.variable}`

@@ -280,12 +280,14 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           )
         )
       }).pipe(
-        Effect.mapError((failure) => transportFailure(method, path, failure, timeout, settings.extraCa)),
+        Effect.mapError((failure) => transportFailure(method, path, failure, timeout, scrub, settings.extraCa)),
         // The status is judged before the retry, so a 503 is retried and a 404 is not.
         Effect.flatMap((reply) =>
           reply.status >= 200 && reply.status < 300
             ? endsEarly(reply.body)
-              ? Effect.fail(transportFailure(method, path, { stage: "response", code: "JSON cut short" }, timeout))
+              ? Effect.fail(
+                  transportFailure(method, path, { stage: "response", code: "JSON cut short" }, timeout, scrub)
+                )
               : withoutSecrets(reply)
             : Effect.flatMap(Clock.currentTimeMillis, (now) =>
                 Effect.as(

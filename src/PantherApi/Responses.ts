@@ -170,7 +170,7 @@ export const checkStatus = (
       new TransportError({
         method,
         path,
-        reason: proxyLoginHint(answer.proxy, answer.proxyLogins),
+        reason: proxyLoginHint(answer.proxy, answer.proxyLogins, scrub),
         attempts: 1,
         proxy: answer.proxy,
         proxyFailed: true
@@ -251,7 +251,8 @@ const proxyFailure = (
   proxy: ProxyInPath,
   fault: ProxyFault,
   code: string | undefined,
-  timeoutReason: string
+  timeoutReason: string,
+  scrub: (text: string) => string
 ): TransientFailure | TransportError => {
   const name = `the proxy at ${proxy.address} (${proxy.variable})`
   const fields = { method, path, proxy, proxyFailed: true }
@@ -302,7 +303,7 @@ const proxyFailure = (
       )
     case "refused": {
       const status = `${fault.status}${STATUS_TEXT[fault.status] === undefined ? "" : ` ${STATUS_TEXT[fault.status]}`}`
-      if (fault.status === 407) return final(proxyLoginHint(proxy, fault.logins))
+      if (fault.status === 407) return final(proxyLoginHint(proxy, fault.logins, scrub))
       if (PROXY_PASSING.has(fault.status)) {
         return passing(
           `${name} could not reach ${fault.target} (${status}): check that the proxy can reach Panther's API host`
@@ -349,13 +350,15 @@ export const transportFailure = (
   failure: ExchangeFailure,
   /** The request timeout, as said to the user ("30s"). */
   timeout: string,
+  /** Takes the secrets out of what a proxy said (the login schemes of its 407), as `checkStatus`'s does. */
+  scrub: (text: string) => string,
   /** What NODE_EXTRA_CA_CERTS names, if it is set: a refused certificate's advice says what is wrong with it. */
   extraCa?: ExtraCaFile
 ): TransientFailure | TransportError => {
   const { stage, code } = failure
   const timeoutReason = `no answer within ${timeout}`
   if (failure.proxy !== undefined && failure.proxyFault !== undefined) {
-    return proxyFailure(method, path, failure.proxy, failure.proxyFault, code, timeoutReason)
+    return proxyFailure(method, path, failure.proxy, failure.proxyFault, code, timeoutReason, scrub)
   }
   const viaProxy = proxyFields(failure)
   if (failure.connectFault !== undefined) {

@@ -229,6 +229,26 @@ describe("panther-audit through an HTTP proxy", () => {
     expectNoSecret(wrong.stdout + wrong.stderr)
   })
 
+  it("keeps the token and the proxy's password out of the login schemes a 407 names, should a proxy echo them", async () => {
+    // Proxy-Authenticate is the proxy's to write: one that echoes what it was sent puts a secret where a scheme's
+    // name goes, and the message names the schemes.
+    wantsLogin = true
+    challenges = [`wrong-${PROXY_PASSWORD}`, READ_TOKEN]
+    const basic = `http://${PROXY_USER}:wrong-${PROXY_PASSWORD}@127.0.0.1:${proxyPort}`
+    const tunnelled = await runCli(["users", "list"], { env: throughProxy({ HTTPS_PROXY: basic }) })
+    expect(tunnelled.code).toBe(3)
+    expect(stderrText(tunnelled.stderr)).toContain(`the proxy at 127.0.0.1:${proxyPort} (HTTPS_PROXY) wants a`)
+    expectNoSecret(tunnelled.stdout + tunnelled.stderr)
+
+    // The proxy's own 407 to an http:// API's request, which carries the token to it.
+    const plain = await runCli(["users", "list", "--allow-insecure-http"], {
+      env: { PANTHER_API_URL: `http://${API_HOST}:${simulator.port}`, PANTHER_API_TOKEN: READ_TOKEN, HTTP_PROXY: basic }
+    })
+    expect(plain.code).toBe(3)
+    expect(stderrText(plain.stderr)).toContain(`the proxy at 127.0.0.1:${proxyPort} (HTTP_PROXY) wants a`)
+    expectNoSecret(plain.stdout + plain.stderr)
+  })
+
   it("says a proxy that takes only NTLM or Negotiate logins wants one this tool cannot give", async () => {
     // A Windows domain's proxy: checking the password, as said of a Basic login refused, would not help. It refuses
     // any Basic login, as this one refuses a wrong one.

@@ -60,13 +60,19 @@ describe("errorDetail", () => {
 describe("what the client does with a failure that got no answer", () => {
   it("takes a TLS failure for final, whatever Node calls it, rather than retry it", () => {
     for (const code of ["ERR_TLS_HANDSHAKE_TIMEOUT", "ERR_SSL_WRONG_VERSION_NUMBER"]) {
-      const failure = transportFailure("GET", "/users", { stage: "request", code }, "30s")
+      const failure = transportFailure("GET", "/users", { stage: "request", code }, "30s", String)
       expect(failure._tag, code).toBe("TransportError")
       expect(failure.message, code).toContain(`the TLS handshake failed (${code})`)
     }
     // A server with no TLS version in common says so, however Node put it (noSharedTlsVersion).
     for (const code of ["ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION", "EPROTO"]) {
-      const failure = transportFailure("GET", "/users", { stage: "request", code, noSharedTlsVersion: true }, "30s")
+      const failure = transportFailure(
+        "GET",
+        "/users",
+        { stage: "request", code, noSharedTlsVersion: true },
+        "30s",
+        String
+      )
       expect(failure._tag, code).toBe("TransportError")
       expect(failure.message, code).toContain(
         `the TLS handshake failed as the server and this tool have no TLS version in common (${code})`
@@ -78,7 +84,8 @@ describe("what the client does with a failure that got no answer", () => {
       "GET",
       "/users",
       { stage: "request", code: "EPROTO", serverAlert: 40 },
-      "30s"
+      "30s",
+      String
     )
     expect(handshakeFailure.message).toContain("most likely because it wants a client certificate")
   })
