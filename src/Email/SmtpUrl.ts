@@ -4,7 +4,7 @@
  * no message here ever repeats the URL as typed, since it may hold a password.
  */
 import { Either, Redacted } from "effect"
-import { PERCENT_ENCODINGS, quotable, unencodedInCredentials } from "../Cli/QuotableUrl.js"
+import { PERCENT_ENCODINGS, quotable, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
 import { isLoopbackHost } from "../PantherApi/Connection.js"
 import type { SmtpCredentials, SmtpSecurity } from "./EmailSettings.js"
 
@@ -70,7 +70,16 @@ export const parseSmtpUrl = (raw: string, insecure: boolean): Either.Either<Smtp
   }
   const shown = `${url.protocol}//${url.host}`
   const port = DEFAULT_PORTS[url.protocol]
-  if (port === undefined) return Either.left(`must start with smtps:// or smtp:// (got ${url.protocol}//)`)
+  if (port === undefined) {
+    // Without `://` what the parser took for a scheme is the text up to its first colon: a password put here by
+    // mistake ("Tr0ub4dor:3") parses so, and its start would be named.
+    return Either.left(
+      URL_SCHEME.test(text)
+        ? `must start with smtps:// or smtp:// (got ${url.protocol}//)`
+        : "is not a mail server URL (not shown, as it may hold a password): expected smtps://host:465 or " +
+            "smtp://host:587"
+    )
+  }
   if (url.hostname === "") return Either.left(`${shown} has no host name`)
   if (url.port === "0") {
     return Either.left(

@@ -248,6 +248,20 @@ describe("SMTP_URL", () => {
   })
 })
 
+describe("SMTP_URL holding something else", () => {
+  it("quotes no part of a password put in SMTP_URL, whose text before a colon the parser takes for a scheme", async () => {
+    // `new URL` reads "Tr0ub4dor:3-horse" as the scheme `tr0ub4dor:` and a path: the message named that scheme.
+    for (const url of ["Tr0ub4dor:3-horse", "Tr0ub4dor.x+y:horse/battery"]) {
+      const message = await errorOf(values({ ...SMTP, smtpUrl: secret(url) }))
+      expect(message).toContain("--smtp-url / SMTP_URL")
+      expect(message.toLowerCase()).not.toContain("tr0ub4dor")
+      expect(message).not.toContain("horse")
+    }
+    // A URL's own scheme is still named.
+    expect(await errorOf(values({ ...SMTP, smtpUrl: secret("https://mail.acme.example") }))).toContain("got https://")
+  })
+})
+
 describe("credentials and files", () => {
   it("takes the password from SMTP_PASSWORD or from a file, without its trailing line break", async () => {
     const file = join(directory, "password")
