@@ -21,6 +21,22 @@ export const quotable = (text: string): string => {
   return shown === text ? `"${text}"` : `"${shown}" (its user name, password or query not shown)`
 }
 
+/**
+ * A host name with a dot (`api.acme.runpanther.net`), `localhost` or an IP address, then a port or path; what
+ * follows a user name and password, which are never quoted.
+ */
+const LOOKS_LIKE_A_HOST = /^\/*(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+|localhost|\[[0-9a-f:.]+\])(?::\d*)?(?:[/?#]|$)/i
+
+/**
+ * Whether a URL that does not parse reads as an address past its scheme and credentials, and so may be quoted.
+ * Anything else may be a secret put there by mistake: a token, or `user:password` with the host left out, whose
+ * password stands where the port goes.
+ */
+export const readsAsAddress = (text: string): boolean => {
+  const afterScheme = text.replace(URL_SCHEME, "")
+  return LOOKS_LIKE_A_HOST.test(afterScheme.slice(afterScheme.lastIndexOf("@") + 1))
+}
+
 /** How to write, in a URL's user name or password, the characters that would end it early. */
 export const PERCENT_ENCODINGS = "? as %3F, # as %23, @ as %40, : as %3A, / as %2F"
 

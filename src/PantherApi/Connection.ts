@@ -5,7 +5,7 @@
  */
 import { Context, Duration, Either, Layer, type Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { quotable, URL_SCHEME } from "../Cli/QuotableUrl.js"
+import { quotable, readsAsAddress, URL_SCHEME } from "../Cli/QuotableUrl.js"
 import type { ExtraCaFile } from "./CertificateFailure.js"
 import type { ProxyRoute } from "./Proxy.js"
 
@@ -66,12 +66,6 @@ export const isLoopbackHost = (host: string): boolean => {
 }
 
 /** Whether a URL holds an `@` after its scheme: a user name and password, whether or not it parses as one. */
-/**
- * A host name with a dot (`api.acme.runpanther.net`), `localhost` or an IP address, then a port or path; what
- * follows a user name and password, which are never quoted.
- */
-const LOOKS_LIKE_A_HOST = /^\/*(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+|localhost|\[[0-9a-f:.]+\])(?::\d*)?(?:[/?#]|$)/i
-
 const holdsCredentials = (text: string): boolean => text.replace(URL_SCHEME, "").includes("@")
 
 const invalid = (why: string) => Either.left(new ConfigurationError({ message: `--api-url / PANTHER_API_URL ${why}` }))
@@ -89,7 +83,7 @@ export const normaliseBaseUrl = (
   if (text === "") return invalid("is empty: give the API URL, https://api.<instance-domain>.")
   if (!URL_SCHEME.test(text)) {
     // Quoted only when it reads as a host name: anything else may be the token, the two variables swapped.
-    if (!LOOKS_LIKE_A_HOST.test(text.slice(text.lastIndexOf("@") + 1))) {
+    if (!readsAsAddress(text)) {
       return invalid(
         "has no scheme, and does not read as an address: it is not shown, in case it is the API token put there " +
           "by mistake. Give the API URL, https://api.<instance-domain>."

@@ -10,7 +10,7 @@ import { BlockList, isIP } from "node:net"
 import { domainToASCII } from "node:url"
 import { Either, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { PERCENT_ENCODINGS, quotable, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
+import { PERCENT_ENCODINGS, quotable, readsAsAddress, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
 import { isLoopbackHost } from "./Connection.js"
 
 /** The variables read, the lower case name of each pair first, since it wins. */
@@ -71,8 +71,10 @@ const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Either<Prox
   try {
     url = new URL(withScheme)
   } catch {
+    // Quoted only when it reads as an address: `user:password` with the host left out fails here too.
+    const shown = readsAsAddress(text) ? quotable(text) : "(not shown, as it may hold a password)"
     return invalid(
-      `${variable} ${quotable(text)} is not a proxy URL: give it as http://host:port, e.g. ` +
+      `${variable} ${shown} is not a proxy URL: give it as http://host:port, e.g. ` +
         "http://proxy.example.com:3128 (a user name and password, if the proxy wants them, as " +
         `http://user:password@host:port, with a ?, #, @, : or / in them percent-encoded: ${PERCENT_ENCODINGS}).`
     )

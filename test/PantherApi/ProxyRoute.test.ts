@@ -135,4 +135,21 @@ describe("which requests go through a proxy", () => {
       `Basic ${Buffer.from("me@corp:p:ss").toString("base64")}`
     )
   })
+
+  it("quotes a proxy URL it cannot parse only when it reads as an address, since it may be user:password alone", () => {
+    const refusal = (proxyUrl: string) =>
+      Either.match(proxyRouteFor("https://api.acme.example", { HTTPS_PROXY: proxyUrl }), {
+        onLeft: (error) => error.message,
+        onRight: () => "no refusal"
+      })
+    // The host left out: the password stands where the port goes, and the parser refuses it as one.
+    for (const proxyUrl of ["http://svc-audit:Tr0ub4dor-3", "svc-audit:Tr0ub4dor&3", "proxy.corp:Tr0ub4dor"]) {
+      const message = refusal(proxyUrl)
+      expect(message).toContain("HTTPS_PROXY")
+      expect(message).toContain("is not a proxy URL")
+      expect(message).not.toContain("Tr0ub4dor")
+    }
+    // One that reads as host and port is quoted, to show what is wrong with it.
+    expect(refusal("http://proxy.corp:312800")).toContain('"http://proxy.corp:312800"')
+  })
 })
