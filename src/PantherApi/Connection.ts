@@ -103,7 +103,9 @@ export const normaliseBaseUrl = (
   try {
     url = new URL(text)
   } catch {
-    return invalid(`${quotable(text)} is not a valid URL: expected https://api.<instance-domain>.`)
+    // Quoted only when it reads as an address: `user:password` with the host left out fails here too.
+    const shown = readsAsAddress(text) ? quotable(text) : "(not shown, as it may hold a password)"
+    return invalid(`${shown} is not a valid URL: expected https://api.<instance-domain>.`)
   }
   if (url.search !== "" || url.hash !== "") {
     return invalid(`"${url.origin}${url.pathname}..." must not have a query string or fragment.`)

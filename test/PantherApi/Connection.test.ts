@@ -61,7 +61,12 @@ describe("normaliseBaseUrl", () => {
     expect(noScheme).toContain("did you mean https://api.acme.runpanther.net/ ?")
     const noSchemeWithUser = refusal("bob:SECRET-3@api.acme.runpanther.net")
     expect(noSchemeWithUser).toContain("did you mean https://api.acme.runpanther.net ?")
-    for (const message of [badPort, unparsed, noScheme, noSchemeWithUser]) expect(message).not.toMatch(/SECRET|bob/)
+    // The host left out of `user:password@host`: the password stands where the port goes, and the URL does not parse.
+    const noHost = refusal("https://bob:SECRET-5")
+    expect(noHost).toContain("is not a valid URL")
+    for (const message of [badPort, unparsed, noScheme, noSchemeWithUser, noHost]) {
+      expect(message).not.toMatch(/SECRET|bob/)
+    }
     // With no scheme and no host name in it, it may be the token itself, the two variables swapped.
     for (const token of ["pat-5f0c1e9a7b3d4e2f8a6c0b1d9e7f3a25", "5f0c1e9a7b3d4e2f8a6c0b1d9e7f3a25", "a/b+c=="]) {
       const message = refusal(token)
