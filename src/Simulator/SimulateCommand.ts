@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Console, Effect, Either, Option, Redacted } from "effect"
+import { jsonErrorOffset, lineAndColumn } from "../Audit/JsonErrorPlace.js"
 import { parseTimestamp } from "../Audit/Timestamps.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envInteger, envNumber, envRedacted, envText } from "../Cli/Environment.js"
@@ -162,10 +163,14 @@ const loadData = (path: string) =>
     )
     const json = yield* Effect.try({
       try: (): unknown => JSON.parse(text),
-      catch: (error) =>
-        new ConfigurationError({
-          message: `${where} is not valid JSON (${error instanceof Error ? error.message : String(error)})`
+      // Where it stops being JSON, not V8's message, which quotes the text there: a secret file named by mistake
+      // would have its start printed.
+      catch: () => {
+        const { line, column } = lineAndColumn(text, jsonErrorOffset(text))
+        return new ConfigurationError({
+          message: `${where} is not valid JSON: it stops being JSON at line ${line}, column ${column}`
         })
+      }
     })
     return yield* Either.mapLeft(
       validateUsersData(json, randomUUID),

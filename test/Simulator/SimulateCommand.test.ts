@@ -285,6 +285,13 @@ describe("simulate's flags", () => {
     writeFileSync(file, "[{")
     try {
       expect(String(await check({ data: Option.some(file) }))).toContain("not valid JSON")
+      // A secret file named by mistake: where it stops being JSON is said, not what it holds, which V8's message
+      // quotes ("Unexpected token 'o', "tok-S3cret-"... is not valid JSON").
+      writeFileSync(file, "tok-S3cret-9f8e7d6c\n")
+      const said = String(await check({ data: Option.some(file) }))
+      expect(said).toContain("not valid JSON")
+      expect(said).not.toMatch(/S3cret|tok-/)
+      expect(said).toContain("line 1, column 2")
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
