@@ -50,7 +50,8 @@ const bytes = (name: string, env: string, fallback: number, description: string)
 const smtpUrl = Options.redacted("smtp-url").pipe(
   Options.withDescription(
     "SMTP server: smtps://host:465 (TLS) or smtp://host:587 (STARTTLS, required unless the host is loopback or " +
-      "--smtp-insecure is given). Without it, the email is written as an .eml file beside the reports. Env: SMTP_URL."
+      "--smtp-insecure is given). Without it, the email is written as an .eml file beside the reports. A " +
+      "user:password@ in it given as a flag shows in the process list: prefer SMTP_URL. Env: SMTP_URL."
   ),
   Options.withFallbackConfig(envRedacted("SMTP_URL")),
   Options.optional
