@@ -37,6 +37,13 @@ export const readsAsAddress = (text: string): boolean => {
   return LOOKS_LIKE_A_HOST.test(afterScheme.slice(afterScheme.lastIndexOf("@") + 1))
 }
 
+/**
+ * `quotable` of a URL a message refuses, when it reads as an address (`readsAsAddress`); otherwise it is not shown,
+ * so that `user:password` with the host left out is not quoted up to a `?` or `#` in the password.
+ */
+export const quotableIfAddress = (text: string): string =>
+  readsAsAddress(text) ? quotable(text) : "(not shown, as it may hold a password)"
+
 /** How to write, in a URL's user name or password, the characters that would end it early. */
 export const PERCENT_ENCODINGS = "? as %3F, # as %23, @ as %40, : as %3A, / as %2F"
 

@@ -5,7 +5,7 @@
  */
 import { Context, Duration, Either, Layer, type Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { quotable, readsAsAddress, URL_SCHEME } from "../Cli/QuotableUrl.js"
+import { quotable, quotableIfAddress, readsAsAddress, URL_SCHEME } from "../Cli/QuotableUrl.js"
 import type { ExtraCaFile } from "./CertificateFailure.js"
 import type { ProxyRoute } from "./Proxy.js"
 
@@ -104,8 +104,7 @@ export const normaliseBaseUrl = (
     url = new URL(text)
   } catch {
     // Quoted only when it reads as an address: `user:password` with the host left out fails here too.
-    const shown = readsAsAddress(text) ? quotable(text) : "(not shown, as it may hold a password)"
-    return invalid(`${shown} is not a valid URL: expected https://api.<instance-domain>.`)
+    return invalid(`${quotableIfAddress(text)} is not a valid URL: expected https://api.<instance-domain>.`)
   }
   if (url.search !== "" || url.hash !== "") {
     return invalid(`"${url.origin}${url.pathname}..." must not have a query string or fragment.`)

@@ -10,7 +10,7 @@ import { BlockList, isIP } from "node:net"
 import { domainToASCII } from "node:url"
 import { Either, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { PERCENT_ENCODINGS, quotable, readsAsAddress, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
+import { PERCENT_ENCODINGS, quotableIfAddress, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
 import { isLoopbackHost } from "./Connection.js"
 
 /** The variables read, the lower case name of each pair first, since it wins. */
@@ -50,8 +50,8 @@ export interface ProxyLogin {
 const invalid = (message: string) => Either.left(new ConfigurationError({ message }))
 
 const needsEncoding = (variable: ProxyVariable, text: string, what: string): string =>
-  `${variable} ${quotable(text)} is not a proxy URL it can use: it has ${what}, which a proxy URL does not have. ` +
-  "Most likely the user name or password holds a ?, #, @, : or /, which must be percent-encoded there: " +
+  `${variable} ${quotableIfAddress(text)} is not a proxy URL it can use: it has ${what}, which a proxy URL does ` +
+  "not have. Most likely the user name or password holds a ?, #, @, : or /, which must be percent-encoded there: " +
   `${PERCENT_ENCODINGS} (e.g. http://user:pa%3Fss@proxy.example.com:3128).`
 
 /**
@@ -72,9 +72,8 @@ const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Either<Prox
     url = new URL(withScheme)
   } catch {
     // Quoted only when it reads as an address: `user:password` with the host left out fails here too.
-    const shown = readsAsAddress(text) ? quotable(text) : "(not shown, as it may hold a password)"
     return invalid(
-      `${variable} ${shown} is not a proxy URL: give it as http://host:port, e.g. ` +
+      `${variable} ${quotableIfAddress(text)} is not a proxy URL: give it as http://host:port, e.g. ` +
         "http://proxy.example.com:3128 (a user name and password, if the proxy wants them, as " +
         `http://user:password@host:port, with a ?, #, @, : or / in them percent-encoded: ${PERCENT_ENCODINGS}).`
     )

@@ -149,6 +149,13 @@ describe("which requests go through a proxy", () => {
       expect(message).toContain("is not a proxy URL")
       expect(message).not.toContain("Tr0ub4dor")
     }
+    // Nor up to a ? or # in the password, which stops the URL before it is parsed.
+    for (const proxyUrl of ["http://svc-audit:Tr0ub4dor?3", "svc-audit:Tr0ub4dor#3"]) {
+      const message = refusal(proxyUrl)
+      expect(message).toContain("is not a proxy URL it can use")
+      expect(message).not.toContain("Tr0ub4dor")
+    }
+    expect(refusal("http://svc-audit:Tr0ub4dor?3@proxy.corp:3128")).toContain('"http://proxy.corp:3128" (its user')
     // One that reads as host and port is quoted, to show what is wrong with it.
     expect(refusal("http://proxy.corp:312800")).toContain('"http://proxy.corp:312800"')
   })
