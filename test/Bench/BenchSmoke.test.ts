@@ -69,7 +69,7 @@ describe("npm run bench", () => {
     [["--users", "0x10"], 'bench: --users takes a whole number from 1; got "0x10"'],
     [["--reps", "0"], 'bench: --reps takes a whole number from 1; got "0"'],
     [["--max-load", "busy"], "bench: --max-load takes a positive number"],
-    [["--out", "/nonexistent-folder/RESULTS.md"], "ENOENT"],
+    [["--out", "/nonexistent-folder/RESULTS.md"], "bench: the folder of /nonexistent-folder/RESULTS.md does not exist"],
     [["--bogus"], "bench: Unknown option '--bogus'"]
   ])("refuses %j before starting anything, saying what to fix", async (args, message) => {
     const { code, stdout, stderr } = await bench(args)

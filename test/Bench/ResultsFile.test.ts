@@ -4,6 +4,7 @@
  */
 import {
   chmodSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -14,6 +15,7 @@ import {
   symlinkSync,
   writeFileSync
 } from "node:fs"
+import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
@@ -73,9 +75,42 @@ describe("writeResults", () => {
     expect(readFileSync(path, "utf8")).toBe(text)
   })
 
-  it("refuses before a run a file in a folder that is not there", () => {
-    expect(() => checkResultsFile(join(folder, "missing", "RESULTS.md"))).toThrow(/ENOENT/)
+  it("refuses before a run a file in a folder that is not there, saying so", () => {
+    expect(() => checkResultsFile(join(folder, "missing", "RESULTS.md"))).toThrow(
+      `the folder of ${join(folder, "missing", "RESULTS.md")} does not exist (${join(folder, "missing")}): create it`
+    )
     expect(() => checkResultsFile(path)).not.toThrow()
+    expect(readdirSync(folder)).toEqual([])
+  })
+
+  it("refuses before a run a folder where no file can be made, though its permissions say it can", (context) => {
+    // /proc lets root pass access(W_OK), but takes no new file.
+    if (!existsSync("/proc/self")) context.skip()
+    expect(() => checkResultsFile("/proc/RESULTS.md")).toThrow("cannot write /proc/RESULTS.md: making a file in /proc")
+  })
+
+  it("refuses a folder, saying to name a file in it", () => {
+    expect(() => checkResultsFile(folder)).toThrow(`${folder} is a folder: name the file to write in it, such as`)
+    expect(() => writeResults(folder, "tables")).toThrow("is a folder")
+  })
+
+  it("refuses a device before a run, which renaming the results over would replace (root may)", () => {
+    // Only checked, never written: without the check, writing would put a plain file in /dev/null's place.
+    symlinkSync("/dev/null", path)
+    expect(() => checkResultsFile(path)).toThrow(`${path} is not a regular file (a device, a pipe or a socket)`)
+  })
+
+  it("refuses to write over a socket, and leaves it in place", async () => {
+    const socket = join(folder, "results.sock")
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(socket, resolve))
+    try {
+      expect(() => checkResultsFile(socket)).toThrow("is not a regular file")
+      expect(() => writeResults(socket, "tables")).toThrow("is not a regular file")
+      expect(lstatSync(socket).isSocket()).toBe(true)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 
   it("writes through a symbolic link to the file it names, and keeps the file's mode", () => {
