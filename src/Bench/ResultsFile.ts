@@ -9,8 +9,9 @@ export const END = "<!-- bench:end -->"
 
 /**
  * The file's new text: the block between the markers replaced, whatever was written around it kept; a file without
- * them keeps its text and gets the block at its end. A file with only one marker, or with them out of order, is
- * refused: which part was generated cannot be told, and guessing could delete what someone wrote.
+ * them keeps its text and gets the block at its end. A file with only one marker, with them out of order, or with
+ * more than one pair, is refused: which part was generated cannot be told, and guessing could delete what someone
+ * wrote.
  */
 const withResults = (path: string, existing: string | undefined, generated: string): string => {
   const block = `${BEGIN}\n\n${generated}\n\n${END}`
@@ -18,8 +19,17 @@ const withResults = (path: string, existing: string | undefined, generated: stri
   const start = existing.indexOf(BEGIN)
   // The end marker after the first one: a note above the block may name the end marker.
   const end = start < 0 ? -1 : existing.indexOf(END, start)
-  if (start >= 0 && end >= 0) return `${existing.slice(0, start)}${block}${existing.slice(end + END.length)}`
   const anyEnd = existing.indexOf(END)
+  if (start >= 0 && end >= 0) {
+    // A second block (pasted, or left by a merge) would keep old figures beside the new ones.
+    if (existing.includes(BEGIN, start + BEGIN.length) || existing.includes(END, end + END.length)) {
+      throw new Error(
+        `${path} has the markers of the results block more than once (${BEGIN} then ${END}): keep one pair, ` +
+          "around the block to be replaced"
+      )
+    }
+    return `${existing.slice(0, start)}${block}${existing.slice(end + END.length)}`
+  }
   if (start < 0 && anyEnd < 0) return `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}\n${block}\n`
   throw new Error(
     `${path} has ${start >= 0 && anyEnd >= 0 ? "the markers of the results block out of order" : "only one of the markers of the results block"} ` +

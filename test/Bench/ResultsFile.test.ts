@@ -75,6 +75,16 @@ describe("writeResults", () => {
     expect(readFileSync(path, "utf8")).toBe(text)
   })
 
+  it("refuses a file with two blocks, as when a block was pasted twice, and leaves it as it was", () => {
+    const block = `${BEGIN}\n\nold\n\n${END}\n`
+    for (const text of [`${block}\nNotes.\n\n${block}`, `${BEGIN}\n${block}`, `${block}${END}\n`]) {
+      writeFileSync(path, text)
+      expect(() => checkResultsFile(path)).toThrow("has the markers of the results block more than once")
+      expect(() => writeResults(path, "tables")).toThrow("keep one pair")
+      expect(readFileSync(path, "utf8")).toBe(text)
+    }
+  })
+
   it("refuses before a run a file in a folder that is not there, saying so", () => {
     expect(() => checkResultsFile(join(folder, "missing", "RESULTS.md"))).toThrow(
       `the folder of ${join(folder, "missing", "RESULTS.md")} does not exist (${join(folder, "missing")}): create it`
