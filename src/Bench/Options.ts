@@ -24,22 +24,32 @@ export const USAGE = `npm run bench -- [options]
 /** Digits only: `Number` would take "1e3", "0x10" and " 5 " as well. */
 const WHOLE = /^\d{1,15}$/
 
-/** Whole numbers from `min` separated by commas, in increasing order, each once. */
-const list = (text: string, flag: string, min: number): ReadonlyArray<number> => {
+/**
+ * The most users `panther-audit simulate` generates (MAX_USERS in src/Simulator/SimulateCommand.ts; the benchmark
+ * imports nothing of the program). Past it the simulator refuses to start, which a full run would find only at its
+ * last scale, minutes in.
+ */
+const MAX_USERS = 5_000_000
+
+/** Whole numbers from `min` (to `max`) separated by commas, in increasing order, each once. */
+const list = (text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): ReadonlyArray<number> => {
   if (text === "none") return []
   const parts = text.split(",").map((part) => part.trim())
-  if (parts.some((part) => !WHOLE.test(part) || Number(part) < min)) {
-    throw new Error(`${flag} takes whole numbers from ${min} separated by commas, or "none"; got "${text}"`)
+  if (parts.some((part) => !WHOLE.test(part) || Number(part) < min || Number(part) > max)) {
+    throw new Error(`${flag} takes whole numbers ${range(min, max)} separated by commas, or "none"; got "${text}"`)
   }
   return [...new Set(parts.map(Number))].sort((a, b) => a - b)
 }
 
-const whole = (text: string | undefined, fallback: number, flag: string, min = 1): number => {
+const whole = (text: string | undefined, fallback: number, flag: string, min = 1, max = Number.MAX_SAFE_INTEGER) => {
   if (text === undefined) return fallback
   const value = WHOLE.test(text) ? Number(text) : Number.NaN
-  if (!(value >= min)) throw new Error(`${flag} takes a whole number from ${min}; got "${text}"`)
+  if (!(value >= min && value <= max)) throw new Error(`${flag} takes a whole number ${range(min, max)}; got "${text}"`)
   return value
 }
+
+const range = (min: number, max: number) =>
+  max === Number.MAX_SAFE_INTEGER ? `from ${min}` : `from ${min} to ${max} (the simulator's limit)`
 
 /**
  * What bench/RESULTS.md and the README describe: a run with other settings is a check of something else, and does
@@ -84,10 +94,10 @@ export const readOptions = (args: ReadonlyArray<string>) => {
     throw new Error(`--max-load takes a positive number; got "${maxLoadText}"`)
   if (values.out?.trim() === "") throw new Error("--out takes the path of a file to write; got an empty one")
   const settings = {
-    users: whole(values.users, quick ? 5000 : STANDARD.users, "--users"),
+    users: whole(values.users, quick ? 5000 : STANDARD.users, "--users", 1, MAX_USERS),
     reps: whole(values.reps, quick ? 3 : STANDARD.reps, "--reps"),
     latencies: list(values.latencies ?? STANDARD.latencies, "--latencies", 0),
-    scale: list(values.scale ?? STANDARD.scale, "--scale", 1),
+    scale: list(values.scale ?? STANDARD.scale, "--scale", 1, MAX_USERS),
     scaleReps: whole(values["scale-reps"], quick ? 1 : STANDARD.scaleReps, "--scale-reps"),
     seed: whole(values.seed, STANDARD.seed, "--seed", 0)
   }

@@ -65,8 +65,11 @@ describe("npm run bench", () => {
   })
 
   it.each([
-    [["--scale", "1e3"], 'bench: --scale takes whole numbers from 1 separated by commas, or "none"; got "1e3"'],
-    [["--users", "0x10"], 'bench: --users takes a whole number from 1; got "0x10"'],
+    [
+      ["--scale", "1e3"],
+      'bench: --scale takes whole numbers from 1 to 5000000 (the simulator\'s limit) separated by commas, or "none"; got "1e3"'
+    ],
+    [["--users", "0x10"], 'bench: --users takes a whole number from 1 to 5000000 (the simulator\'s limit); got "0x10"'],
     [["--reps", "0"], 'bench: --reps takes a whole number from 1; got "0"'],
     [["--max-load", "busy"], "bench: --max-load takes a positive number"],
     [["--out", "/nonexistent-folder/RESULTS.md"], "bench: the folder of /nonexistent-folder/RESULTS.md does not exist"],

@@ -49,10 +49,16 @@ describe("the settings", () => {
     [["--seed=-1"], '--seed takes a whole number from 0; got "-1"'],
     [["--scale-reps", " 2"], '--scale-reps takes a whole number from 1; got " 2"'],
     [["--latencies", "0,,20"], '--latencies takes whole numbers from 0 separated by commas, or "none"; got "0,,20"'],
-    [["--scale", "0,300"], '--scale takes whole numbers from 1 separated by commas, or "none"; got "0,300"'],
+    [
+      ["--scale", "0,300"],
+      '--scale takes whole numbers from 1 to 5000000 (the simulator\'s limit) separated by commas, or "none"; got "0,300"'
+    ],
     [["--max-load", "0x10"], '--max-load takes a positive number; got "0x10"'],
     [["--out", " "], "--out takes the path of a file to write; got an empty one"],
-    [["--users", "99999999999999999"], '--users takes a whole number from 1; got "99999999999999999"'],
+    [["--users", "99999999999999999"], "--users takes a whole number from 1 to 5000000 (the simulator's limit); got"],
+    // The simulator would refuse them only once started, a full run's largest scale minutes in.
+    [["--users", "5000001"], '--users takes a whole number from 1 to 5000000 (the simulator\'s limit); got "5000001"'],
+    [["--scale", "10000,5000001"], "--scale takes whole numbers from 1 to 5000000 (the simulator's limit) separated"],
     [["--users"], "argument missing (npm run bench -- --help lists the options)"]
   ])("refuses %j", (args, message) => {
     expect(() => readOptions(args)).toThrow(message)
