@@ -68,8 +68,27 @@ const parseOrExplain: typeof parseArgs = (config) => {
   }
 }
 
+/** A setting given twice is refused, as the command's own flags are: Node would keep the last without a word. */
+const refuseRepeated = (
+  tokens: ReadonlyArray<{
+    readonly kind: string
+    readonly name?: string | undefined
+    readonly value?: string | undefined
+  }>
+) => {
+  const seen = new Map<string, string>()
+  for (const token of tokens) {
+    if (token.kind !== "option" || token.name === undefined || token.value === undefined) continue
+    const first = seen.get(token.name)
+    if (first !== undefined) {
+      throw new Error(`--${token.name} is given more than once ("${first}", then "${token.value}"): give it once`)
+    }
+    seen.set(token.name, token.value)
+  }
+}
+
 export const readOptions = (args: ReadonlyArray<string>) => {
-  const { values } = parseOrExplain({
+  const { values, tokens } = parseOrExplain({
     args: [...args],
     options: {
       users: { type: "string" },
@@ -84,8 +103,10 @@ export const readOptions = (args: ReadonlyArray<string>) => {
       "no-write": { type: "boolean", default: false },
       help: { type: "boolean", default: false }
     },
-    strict: true
+    strict: true,
+    tokens: true
   })
+  refuseRepeated(tokens ?? [])
   const quick = values.quick === true
   const maxLoadText = values["max-load"]
   const maxLoad =
@@ -93,6 +114,9 @@ export const readOptions = (args: ReadonlyArray<string>) => {
   if (maxLoad !== undefined && !(maxLoad > 0))
     throw new Error(`--max-load takes a positive number; got "${maxLoadText}"`)
   if (values.out?.trim() === "") throw new Error("--out takes the path of a file to write; got an empty one")
+  if (values.out !== undefined && values["no-write"] === true) {
+    throw new Error("give --out (write the results there) or --no-write (print only), not both")
+  }
   const settings = {
     users: whole(values.users, quick ? 5000 : STANDARD.users, "--users", 1, MAX_USERS),
     reps: whole(values.reps, quick ? 3 : STANDARD.reps, "--reps"),

@@ -59,7 +59,11 @@ describe("the settings", () => {
     // The simulator would refuse them only once started, a full run's largest scale minutes in.
     [["--users", "5000001"], '--users takes a whole number from 1 to 5000000 (the simulator\'s limit); got "5000001"'],
     [["--scale", "10000,5000001"], "--scale takes whole numbers from 1 to 5000000 (the simulator's limit) separated"],
-    [["--users"], "argument missing (npm run bench -- --help lists the options)"]
+    [["--users"], "argument missing (npm run bench -- --help lists the options)"],
+    // Node keeps the last of a repeated flag; the first may be what was meant.
+    [["--users", "300", "--users=3000"], '--users is given more than once ("300", then "3000"): give it once'],
+    [["--reps", "3", "--reps", "5"], "--reps is given more than once"],
+    [["--out", "a.md", "--no-write"], "give --out (write the results there) or --no-write (print only), not both"]
   ])("refuses %j", (args, message) => {
     expect(() => readOptions(args)).toThrow(message)
   })
