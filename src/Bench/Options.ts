@@ -125,6 +125,12 @@ export const readOptions = (args: ReadonlyArray<string>) => {
     scaleReps: whole(values["scale-reps"], quick ? 1 : STANDARD.scaleReps, "--scale-reps"),
     seed: whole(values.seed, STANDARD.seed, "--seed", 0)
   }
+  // Else it would print a table of targets all "not measured", and with --out write it over real figures.
+  if (settings.latencies.length === 0 && settings.scale.length === 0) {
+    throw new Error(
+      'nothing to measure: --latencies and --scale are both "none"; leave one of them out, or give it values'
+    )
+  }
   const standard =
     !quick &&
     settings.users === STANDARD.users &&

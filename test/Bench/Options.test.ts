@@ -63,7 +63,10 @@ describe("the settings", () => {
     // Node keeps the last of a repeated flag; the first may be what was meant.
     [["--users", "300", "--users=3000"], '--users is given more than once ("300", then "3000"): give it once'],
     [["--reps", "3", "--reps", "5"], "--reps is given more than once"],
-    [["--out", "a.md", "--no-write"], "give --out (write the results there) or --no-write (print only), not both"]
+    [["--out", "a.md", "--no-write"], "give --out (write the results there) or --no-write (print only), not both"],
+    // A list of targets all not measured, which --out would write over real figures.
+    [["--latencies", "none", "--scale", "none"], 'nothing to measure: --latencies and --scale are both "none"'],
+    [["--latencies", "none", "--scale", "none", "--out", "a.md"], "nothing to measure"]
   ])("refuses %j", (args, message) => {
     expect(() => readOptions(args)).toThrow(message)
   })
