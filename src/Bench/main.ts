@@ -196,9 +196,12 @@ const main = async () => {
     killAll()
     rmSync(workDir, { recursive: true, force: true })
   })
+  // SIGHUP too: a closed terminal or a dropped ssh session otherwise ended the benchmark alone, and the simulator
+  // it had started went on serving, orphaned, with the work folder left in the temporary folder.
   for (const [signal, code] of [
     ["SIGINT", 130],
-    ["SIGTERM", 143]
+    ["SIGTERM", 143],
+    ["SIGHUP", 129]
   ] as const) {
     process.on(signal, () => {
       say(`\nbench: ${signal}, stopping`)

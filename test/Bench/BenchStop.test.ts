@@ -1,0 +1,90 @@
+/**
+ * `npm run bench` stopped by a signal in the middle of measuring: the simulator and the measured process it had
+ * started are gone with it, its work folder too, and bench/RESULTS.md is as it was. The signal goes to the
+ * benchmark alone, as `kill` sends it, not to its children as Ctrl-C in a terminal would.
+ */
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { endWithTest } from "../support/ChildProcesses.js"
+
+const BENCH = fileURLToPath(new URL("../../dist/Bench/main.js", import.meta.url))
+const RESULTS = fileURLToPath(new URL("../../bench/RESULTS.md", import.meta.url))
+
+/** Children of `pid`, from /proc (Linux). */
+const childrenOf = (pid: number): ReadonlyArray<number> =>
+  readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+    .split(" ")
+    .filter((text) => text !== "")
+    .map(Number)
+
+/** Running, as opposed to gone or a zombie waiting for whoever inherited it to reap it. */
+const running = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z"
+  } catch {
+    return false
+  }
+}
+
+let temporary = ""
+
+beforeEach(() => {
+  temporary = mkdtempSync(join(tmpdir(), "bench-stop-"))
+})
+
+afterEach(() => {
+  rmSync(temporary, { recursive: true, force: true })
+})
+
+describe("npm run bench stopped by a signal", () => {
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129]
+  ] as const)("on %s ends its simulator and measured processes and leaves no work folder", async (signal, code) => {
+    if (!existsSync(`/proc/${process.pid}/task/${process.pid}/children`)) return
+    const before = readFileSync(RESULTS, "utf8")
+    // Its work folder goes where os.tmpdir() says: a folder of this test's own, to see it is removed.
+    const child = endWithTest(
+      spawn(
+        process.execPath,
+        [BENCH, "--users", "300", "--reps", "50", "--latencies", "20", "--scale", "none", "--no-write"],
+        { env: { ...process.env, TMPDIR: temporary }, stdio: ["ignore", "ignore", "pipe"] }
+      )
+    )
+    const pid = child.pid ?? 0
+    let stderr = ""
+    let started: ReadonlyArray<number> = []
+    try {
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on("exit", (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }))
+      )
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no repetition was measured:\n${stderr}`)), 20_000)
+        child.stderr.setEncoding("utf8").on("data", (text: string) => {
+          stderr += text
+          if (stderr.includes("rep 1/50")) {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      })
+      started = childrenOf(pid)
+      expect(started.length).toBeGreaterThan(0)
+      child.kill(signal)
+      expect(await exited).toEqual({ code, signal: null })
+      // Killed children die a moment after the signal is sent.
+      for (let wait = 0; wait < 50 && started.some(running); wait++) await new Promise((r) => setTimeout(r, 100))
+      expect(started.filter(running)).toEqual([])
+      expect(readdirSync(temporary)).toEqual([])
+      expect(readFileSync(RESULTS, "utf8")).toBe(before)
+    } finally {
+      for (const left of started.filter(running)) process.kill(left, "SIGKILL")
+    }
+  })
+})
