@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
+import { checkBuild } from "./Build.js"
 import { measureFloor, measureRun, type RunSample, type Sample } from "./Measure.js"
 import { type Options, readOptions, USAGE } from "./Options.js"
 import { killAll } from "./Processes.js"
@@ -190,6 +191,7 @@ const main = async () => {
     process.stdout.write(`${USAGE}\n`)
     return
   }
+  checkBuild()
   if (options.out !== undefined) checkResultsFile(options.out)
   const workDir = mkdtempSync(join(tmpdir(), "panther-bench-"))
   process.on("exit", () => {
