@@ -1,6 +1,7 @@
 /**
  * The benchmark's command line: its settings, read strictly, and where its results go.
  */
+import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 
@@ -87,7 +88,13 @@ const refuseRepeated = (
   }
 }
 
-export const readOptions = (args: ReadonlyArray<string>) => {
+/**
+ * Where a relative --out is taken from: the folder `npm run bench` was typed in. npm runs the script from the
+ * project's root and says where it was started in INIT_CWD; `--out quick.md` typed in bench/ went to the root.
+ */
+const startedIn = () => process.env.INIT_CWD ?? process.cwd()
+
+export const readOptions = (args: ReadonlyArray<string>, cwd: string = startedIn()) => {
   const { values, tokens } = parseOrExplain({
     args: [...args],
     options: {
@@ -145,7 +152,14 @@ export const readOptions = (args: ReadonlyArray<string>) => {
     ...settings,
     maxLoad,
     withPrevious: !quick,
-    out: values["no-write"] === true ? undefined : (values.out ?? (standard ? RESULTS : undefined)),
+    out:
+      values["no-write"] === true
+        ? undefined
+        : values.out !== undefined
+          ? resolve(cwd, values.out)
+          : standard
+            ? RESULTS
+            : undefined,
     /** Why the results go nowhere though the run is a full one: said at the end, so that no one looks for them. */
     notWritten:
       values["no-write"] !== true && values.out === undefined && !standard && !quick

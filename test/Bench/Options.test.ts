@@ -26,6 +26,9 @@ describe("where the results go", () => {
 
   it("is the file --out names, whatever the settings, and nowhere with --quick or --no-write", () => {
     expect(readOptions(["--users", "300", "--out", "/tmp/elsewhere.md"]).out).toBe("/tmp/elsewhere.md")
+    // Taken from where npm run bench was typed, not from the project's root, where npm runs the script.
+    expect(readOptions(["--out", "quick.md"], "/work/project/bench").out).toBe("/work/project/bench/quick.md")
+    expect(readOptions(["--out", "../quick.md"], "/work/project/bench").out).toBe("/work/project/quick.md")
     for (const args of [["--quick"], ["--no-write"], ["--users", "300", "--no-write"]]) {
       const options = readOptions(args)
       expect(options.out).toBeUndefined()
