@@ -94,9 +94,23 @@ const refuseRepeated = (
  */
 const startedIn = () => process.env.INIT_CWD ?? process.cwd()
 
+const NUMERIC = new Set(["--users", "--reps", "--latencies", "--scale", "--scale-reps", "--seed", "--max-load"])
+
+/**
+ * `--users -5` as `--users=-5`: Node takes "-5" for a flag and asks whether a value was forgotten, suggesting a
+ * syntax for values starting with a dash as if -5 could be right; joined, the value is refused for what it is.
+ */
+const joinNegativeValues = (args: ReadonlyArray<string>): Array<string> =>
+  args.flatMap((arg, index) => {
+    const next = args[index + 1]
+    if (NUMERIC.has(arg) && next !== undefined && /^-[\d.]/.test(next)) return [`${arg}=${next}`]
+    const previous = args[index - 1]
+    return previous !== undefined && NUMERIC.has(previous) && /^-[\d.]/.test(arg) ? [] : [arg]
+  })
+
 export const readOptions = (args: ReadonlyArray<string>, cwd: string = startedIn()) => {
   const { values, tokens } = parseOrExplain({
-    args: [...args],
+    args: joinNegativeValues(args),
     options: {
       users: { type: "string" },
       reps: { type: "string" },

@@ -50,6 +50,10 @@ describe("the settings", () => {
 
   it.each([
     [["--seed=-1"], '--seed takes a whole number from 0; got "-1"'],
+    // Not Node's question whether a value was forgotten, with a syntax to give -5 as if it could do.
+    [["--reps", "-1"], '--reps takes a whole number from 1; got "-1"'],
+    [["--max-load", "-0.5", "--quick"], '--max-load takes a positive number; got "-0.5"'],
+    [["--latencies", "-20,0"], '--latencies takes whole numbers from 0 separated by commas, or "none"; got "-20,0"'],
     [["--scale-reps", " 2"], '--scale-reps takes a whole number from 1; got " 2"'],
     [["--latencies", "0,,20"], '--latencies takes whole numbers from 0 separated by commas, or "none"; got "0,,20"'],
     [
