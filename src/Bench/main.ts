@@ -185,6 +185,22 @@ const render = (
   return sections.join("\n\n")
 }
 
+/**
+ * Under `npm run bench`, npm passes a SIGTERM on to the shell running the script, which ends without passing it on:
+ * the benchmark went on alone, orphaned, measuring for minutes and then writing bench/RESULTS.md. Started by npm,
+ * it stops once the process that started it is gone. Not otherwise: run directly, under setsid or in a detached
+ * terminal, outliving the shell it was started from may be the point.
+ */
+const stopWhenOrphaned = () => {
+  if (process.env.npm_lifecycle_event !== "bench") return
+  const parent = process.ppid
+  setInterval(() => {
+    if (process.ppid === parent) return
+    say("\nbench: npm run bench, which started it, has ended; stopping")
+    process.exit(129)
+  }, 250).unref()
+}
+
 const main = async () => {
   const options = readOptions(process.argv.slice(2))
   if (options.help) {
@@ -210,6 +226,7 @@ const main = async () => {
       process.exit(code)
     })
   }
+  stopWhenOrphaned()
   const started = new Date()
   const loadBefore = loadavg()
   const { cores, node } = machine()

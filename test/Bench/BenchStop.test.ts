@@ -21,6 +21,16 @@ const childrenOf = (pid: number): ReadonlyArray<number> =>
     .filter((text) => text !== "")
     .map(Number)
 
+/** Children of `pid`, theirs, and so on. */
+const descendantsOf = (pid: number): ReadonlyArray<number> =>
+  childrenOf(pid).flatMap((child) => {
+    try {
+      return [child, ...descendantsOf(child)]
+    } catch {
+      return [child]
+    }
+  })
+
 /** Running, as opposed to gone or a zombie waiting for whoever inherited it to reap it. */
 const running = (pid: number): boolean => {
   try {
@@ -84,6 +94,45 @@ describe("npm run bench stopped by a signal", () => {
       expect(readdirSync(temporary)).toEqual([])
       expect(readFileSync(RESULTS, "utf8")).toBe(before)
     } finally {
+      for (const left of started.filter(running)) process.kill(left, "SIGKILL")
+    }
+  })
+
+  it("under npm run bench, stops when npm is sent SIGTERM, though the shell npm passes it to ends alone", async () => {
+    if (!existsSync(`/proc/${process.pid}/task/${process.pid}/children`)) return
+    const before = readFileSync(RESULTS, "utf8")
+    const npm = endWithTest(
+      spawn(
+        "npm",
+        ["run", "bench", "--", "--users", "300", "--reps", "50", "--latencies", "20", "--scale", "none", "--no-write"],
+        { cwd: fileURLToPath(new URL("../..", import.meta.url)), env: { ...process.env, TMPDIR: temporary } }
+      )
+    )
+    let stderr = ""
+    let started: ReadonlyArray<number> = []
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no repetition was measured:\n${stderr}`)), 20_000)
+        npm.stderr.setEncoding("utf8").on("data", (text: string) => {
+          stderr += text
+          if (stderr.includes("rep 1/50")) {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      })
+      started = descendantsOf(npm.pid ?? 0)
+      const exited = new Promise((resolve) => npm.on("exit", resolve))
+      npm.kill("SIGTERM")
+      await exited
+      for (let wait = 0; wait < 50 && started.some(running); wait++) await new Promise((r) => setTimeout(r, 100))
+      expect(started.filter(running)).toEqual([])
+      expect(readdirSync(temporary)).toEqual([])
+      expect(readFileSync(RESULTS, "utf8")).toBe(before)
+    } finally {
+      // The benchmark first, so that it ends what it started since; then whatever is left.
+      for (const left of started.filter(running)) process.kill(left, "SIGTERM")
+      await new Promise((r) => setTimeout(r, 1000))
       for (const left of started.filter(running)) process.kill(left, "SIGKILL")
     }
   })
