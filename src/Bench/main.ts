@@ -185,6 +185,20 @@ const render = (
   return sections.join("\n\n")
 }
 
+/** Probe files and report folders go in a folder of the benchmark's own, under TMPDIR (or the system's). */
+const makeWorkDir = (): string => {
+  const under = tmpdir()
+  try {
+    return mkdtempSync(join(under, "panther-bench-"))
+  } catch (error) {
+    const code = error instanceof Error ? Reflect.get(error, "code") : undefined
+    throw new Error(
+      `cannot make a work folder in ${under}, the temporary folder (${String(code ?? error)}): ` +
+        `${process.env.TMPDIR === undefined ? "make it writable" : "set TMPDIR to a folder that exists, or unset it"}`
+    )
+  }
+}
+
 /**
  * Under `npm run bench`, npm passes a SIGTERM on to the shell running the script, which ends without passing it on:
  * the benchmark went on alone, orphaned, measuring for minutes and then writing bench/RESULTS.md. Started by npm,
@@ -209,7 +223,7 @@ const main = async () => {
   }
   checkBuild()
   if (options.out !== undefined) checkResultsFile(options.out)
-  const workDir = mkdtempSync(join(tmpdir(), "panther-bench-"))
+  const workDir = makeWorkDir()
   process.on("exit", () => {
     killAll()
     rmSync(workDir, { recursive: true, force: true })

@@ -11,9 +11,11 @@ import { endWithTest } from "../support/ChildProcesses.js"
 const BENCH = fileURLToPath(new URL("../../dist/Bench/main.js", import.meta.url))
 const RESULTS = fileURLToPath(new URL("../../bench/RESULTS.md", import.meta.url))
 
-const bench = (args: ReadonlyArray<string>) =>
+const bench = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = endWithTest(spawn(process.execPath, [BENCH, ...args], { stdio: ["ignore", "pipe", "pipe"] }))
+    const child = endWithTest(
+      spawn(process.execPath, [BENCH, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } })
+    )
     let stdout = ""
     let stderr = ""
     child.stdout.setEncoding("utf8").on("data", (text: string) => {
@@ -81,5 +83,16 @@ describe("npm run bench", () => {
     expect(stderr).toContain(message)
     expect(stderr).not.toContain("simulator ready")
     if (args[0] === "--bogus") expect(stderr).toContain("--help lists the options")
+  })
+
+  it("refuses a TMPDIR that is not there before starting anything, saying what to fix", async () => {
+    const { code, stderr } = await bench(["--users", "300", "--latencies", "0", "--scale", "none"], {
+      TMPDIR: "/nonexistent-folder"
+    })
+    expect(code).toBe(1)
+    expect(stderr).toContain(
+      "bench: cannot make a work folder in /nonexistent-folder, the temporary folder (ENOENT): set TMPDIR to a folder"
+    )
+    expect(stderr).not.toContain("simulator ready")
   })
 })
