@@ -20,7 +20,8 @@ export const USAGE = `npm run bench -- [options]
   --max-load X       before each setting, wait (up to 10 minutes) until the 1-minute load average is at most X
   --out PATH         write the results there (default: bench/RESULTS.md, and only with the settings above left
                      at their defaults, so that a run measuring something else never replaces its figures)
-  --no-write         write nothing, print only`
+  --no-write         write nothing, print only
+  --help, -h         this list, whatever else is given`
 
 /** Digits only: `Number` would take "1e3", "0x10" and " 5 " as well. */
 const WHOLE = /^\d{1,15}$/
@@ -108,6 +109,9 @@ const joinNegativeValues = (args: ReadonlyArray<string>): Array<string> =>
     return previous !== undefined && NUMERIC.has(previous) && /^-[\d.]/.test(arg) ? [] : [arg]
   })
 
+/** Help is asked for: given anywhere, it is answered, whatever else is wrong with the line. */
+export const wantsHelp = (args: ReadonlyArray<string>): boolean => args.includes("--help") || args.includes("-h")
+
 export const readOptions = (args: ReadonlyArray<string>, cwd: string = startedIn()) => {
   const { values, tokens } = parseOrExplain({
     args: joinNegativeValues(args),
@@ -122,7 +126,7 @@ export const readOptions = (args: ReadonlyArray<string>, cwd: string = startedIn
       "max-load": { type: "string" },
       out: { type: "string" },
       "no-write": { type: "boolean", default: false },
-      help: { type: "boolean", default: false }
+      help: { type: "boolean", short: "h", default: false }
     },
     strict: true,
     tokens: true

@@ -12,7 +12,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { checkBuild } from "./Build.js"
 import { measureFloor, measureRun, type RunSample, type Sample } from "./Measure.js"
-import { type Options, readOptions, USAGE } from "./Options.js"
+import { type Options, readOptions, USAGE, wantsHelp } from "./Options.js"
 import { killAll } from "./Processes.js"
 import {
   judgeTargets,
@@ -216,11 +216,13 @@ const stopWhenOrphaned = () => {
 }
 
 const main = async () => {
-  const options = readOptions(process.argv.slice(2))
-  if (options.help) {
+  const args = process.argv.slice(2)
+  // Before the settings are read: the usage is what one asks for when unsure of them.
+  if (wantsHelp(args)) {
     process.stdout.write(`${USAGE}\n`)
     return
   }
+  const options = readOptions(args)
   checkBuild()
   if (options.out !== undefined) checkResultsFile(options.out)
   const workDir = makeWorkDir()

@@ -95,4 +95,14 @@ describe("npm run bench", () => {
     )
     expect(stderr).not.toContain("simulator ready")
   })
+
+  it.each([[["--users", "0", "--help"]], [["--bogus", "-h"]], [["-h"]]])(
+    "answers %j with the usage, whatever else is wrong with the line",
+    async (args) => {
+      const { code, stdout, stderr } = await bench(args)
+      expect(code, stderr).toBe(0)
+      expect(stdout).toContain("npm run bench -- [options]")
+      expect(stderr).toBe("")
+    }
+  )
 })
