@@ -3,13 +3,14 @@
  * it starts, before starting anything. A copy of the real dist/ in a temporary project, with sources of its own.
  */
 import { spawnSync } from "node:child_process"
-import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs"
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 
 const DIST = fileURLToPath(new URL("../../dist", import.meta.url))
+const ROOT = fileURLToPath(new URL("../..", import.meta.url))
 
 let project = ""
 
@@ -72,5 +73,20 @@ describe("the build the benchmark measures", () => {
     expect(status).toBe(1)
     expect(stderr).toContain("bench: dist/ is incomplete (dist/bin.js missing): run `npm run build`")
     expect(stderr).not.toContain("simulator ready")
+  })
+
+  it("is asked for by npm run bench when there is no dist/ at all", () => {
+    rmSync(join(project, "dist"), { recursive: true })
+    mkdirSync(join(project, "scripts"))
+    copyFileSync(join(ROOT, "package.json"), join(project, "package.json"))
+    copyFileSync(join(ROOT, "scripts", "bench.mjs"), join(project, "scripts", "bench.mjs"))
+    const { status, stderr } = spawnSync("npm", ["run", "--silent", "bench", "--", "--quick"], {
+      cwd: project,
+      encoding: "utf8",
+      timeout: 20_000
+    })
+    expect(status).toBe(1)
+    expect(stderr).toContain("bench: dist/ is not built: run `npm run build`, then the benchmark")
+    expect(stderr).not.toContain("Cannot find module")
   })
 })
