@@ -35,9 +35,7 @@ const measured = async (
   const probeFile = join(workDir, `probe-${++probes}.json`)
   const finished = await runNode(["--import", PROBE, ...args], { ...env, BENCH_PROBE_FILE: probeFile }, DEADLINE_MS)
   if (finished.code !== 0) {
-    throw new Error(
-      `node ${args.join(" ")} ended with ${finished.code ?? finished.signal}:\n${finished.stderrTail.slice(-4000)}`
-    )
+    throw new Error(`node ${args.join(" ")} ${finished.ended}:\n${finished.stderrTail.slice(-4000)}`)
   }
   const probe = readProbe(await readFile(probeFile, "utf8"))
   await rm(probeFile, { force: true })

@@ -39,7 +39,11 @@ export interface Finished {
   readonly stdout: string
   /** The last 16 KiB of stderr, for error messages. */
   readonly stderrTail: string
+  /** How it ended, for error messages: a kill at the deadline says so, not only "SIGKILL". */
+  readonly ended: string
 }
+
+const duration = (ms: number) => (ms >= 60_000 ? `${ms / 60_000} minutes` : `${ms / 1000} s`)
 
 const TAIL = 16 * 1024
 
@@ -62,7 +66,11 @@ export const runNode = (
     child.stderr.setEncoding("utf8").on("data", (text: string) => {
       stderrTail = (stderrTail + text).slice(-TAIL)
     })
-    const timer = setTimeout(() => child.kill("SIGKILL"), deadlineMs)
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill("SIGKILL")
+    }, deadlineMs)
     child.on("error", (error) => {
       clearTimeout(timer)
       living.delete(child)
@@ -75,7 +83,10 @@ export const runNode = (
     child.on("close", (code, signal) => {
       clearTimeout(timer)
       living.delete(child)
-      resolve({ code, signal, wallMs, stdout, stderrTail })
+      const ended = timedOut
+        ? `did not finish within ${duration(deadlineMs)}, its deadline, and was killed`
+        : `ended with ${code ?? signal}`
+      resolve({ code, signal, wallMs, stdout, stderrTail, ended })
     })
   })
 
