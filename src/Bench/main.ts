@@ -164,8 +164,9 @@ const render = (
   const sections = [
     `Measured ${context.started.toISOString().replace(/\.\d+Z$/, "Z")} on ${cores} cores (${model}), Node ${node}, ` +
       `with \`npm run bench${args.length === 0 ? "" : ` -- ${args.join(" ")}`}\`. Load average (1, 5, 15 min) ` +
-      `${load(context.loadBefore)} before and ${load(context.loadAfter)} after. Medians of ${options.reps} ` +
-      `repetitions; the floor and \`run\` alternate.`
+      `${load(context.loadBefore)} before and ${load(context.loadAfter)} after.` +
+      // Repetitions are those of the throughput settings; the scales say their own count.
+      (settings.length === 0 ? "" : ` Medians of ${options.reps} repetitions; the floor and \`run\` alternate.`)
   ]
   if (settings.length > 0) {
     sections.push(`**Throughput**\n\n${throughputTable(settings)}`)

@@ -59,6 +59,7 @@ describe("npm run bench", () => {
     // The scales in increasing order, whatever order they were given in.
     expect(stdout).toMatch(/\| 300 \(\d+ read\) \|[^\n]*\n\| 600 \(\d+ read\) \|/)
     expect(stdout).toContain("**Targets**")
+    expect(stdout).toContain("Medians of 1 repetitions")
     expect(stdout).toMatch(/peak RSS of `run` at 600 users at most 50 MB above 300/)
     expect(stdout).toContain("Not measured: latency added")
     // Settings other than the standard ones measure something else: their figures do not replace the file's.
@@ -105,4 +106,11 @@ describe("npm run bench", () => {
       expect(stderr).toBe("")
     }
   )
+
+  it("with --latencies none, speaks of no repetitions it did not make", async () => {
+    const { code, stdout, stderr } = await bench(["--latencies", "none", "--scale", "300", "--reps", "4", "--no-write"])
+    expect(code, stderr).toBe(0)
+    expect(stdout).toContain("**Memory at scale** (no added latency, median of 3 runs;")
+    expect(stdout).not.toContain("Medians of")
+  })
 })
