@@ -13,5 +13,6 @@ if (existsSync(entry)) {
   process.stderr.write(
     "bench: dist/ is not built: run `npm run build`, then the benchmark (`npm run build && npm run bench`)\n"
   )
-  process.exitCode = 1
+  // Refused before starting, as the benchmark exits when it refuses a setting or a stale build.
+  process.exitCode = 2
 }

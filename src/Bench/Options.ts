@@ -21,7 +21,10 @@ export const USAGE = `npm run bench -- [options]
   --out PATH         write the results there (default: bench/RESULTS.md, and only with the settings above left
                      at their defaults, so that a run measuring something else never replaces its figures)
   --no-write         write nothing, print only
-  --help, -h         this list, whatever else is given`
+  --help, -h         this list, whatever else is given
+
+Exit codes: 0 measured; 1 a measurement failed; 2 refused before starting (a setting, a dist/ to rebuild, the
+results file); 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM.`
 
 /** Digits only: `Number` would take "1e3", "0x10" and " 5 " as well. */
 const WHOLE = /^\d{1,15}$/

@@ -186,6 +186,21 @@ const render = (
   return sections.join("\n\n")
 }
 
+/**
+ * Refused before anything started (a setting, the build, the results file, the work folder): exit code 2, as the
+ * command's own usage and configuration errors, so that a script can tell a line to correct from a failure while
+ * measuring (1).
+ */
+class Refused extends Error {}
+
+const refused = <A>(check: () => A): A => {
+  try {
+    return check()
+  } catch (error) {
+    throw new Refused(error instanceof Error ? error.message : String(error))
+  }
+}
+
 /** Probe files and report folders go in a folder of the benchmark's own, under TMPDIR (or the system's). */
 const makeWorkDir = (): string => {
   const under = tmpdir()
@@ -223,10 +238,12 @@ const main = async () => {
     process.stdout.write(`${USAGE}\n`)
     return
   }
-  const options = readOptions(args)
-  checkBuild()
-  if (options.out !== undefined) checkResultsFile(options.out)
-  const workDir = makeWorkDir()
+  const { options, workDir } = refused(() => {
+    const options = readOptions(args)
+    checkBuild()
+    if (options.out !== undefined) checkResultsFile(options.out)
+    return { options, workDir: makeWorkDir() }
+  })
   process.on("exit", () => {
     killAll()
     rmSync(workDir, { recursive: true, force: true })
@@ -268,6 +285,6 @@ const main = async () => {
 
 main().catch((error: unknown) => {
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`)
-  process.exitCode = 1
+  process.exitCode = error instanceof Refused ? 2 : 1
   killAll()
 })

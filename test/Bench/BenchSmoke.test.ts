@@ -79,7 +79,7 @@ describe("npm run bench", () => {
     [["--bogus"], "bench: Unknown option '--bogus'"]
   ])("refuses %j before starting anything, saying what to fix", async (args, message) => {
     const { code, stdout, stderr } = await bench(args)
-    expect(code).toBe(1)
+    expect(code).toBe(2)
     expect(stdout).toBe("")
     expect(stderr).toContain(message)
     expect(stderr).not.toContain("simulator ready")
@@ -90,7 +90,7 @@ describe("npm run bench", () => {
     const { code, stderr } = await bench(["--users", "300", "--latencies", "0", "--scale", "none"], {
       TMPDIR: "/nonexistent-folder"
     })
-    expect(code).toBe(1)
+    expect(code).toBe(2)
     expect(stderr).toContain(
       "bench: cannot make a work folder in /nonexistent-folder, the temporary folder (ENOENT): set TMPDIR to a folder"
     )

@@ -51,7 +51,7 @@ describe("the build the benchmark measures", () => {
   it("is taken when it is newer than every source", () => {
     // Refused for the next check, of --out, which comes after the build's: the build passed, and nothing started.
     const { status, stderr } = bench("--out", project)
-    expect(status).toBe(1)
+    expect(status).toBe(2)
     expect(stderr).toContain(`bench: ${project} is a folder`)
   })
 
@@ -59,7 +59,7 @@ describe("the build the benchmark measures", () => {
     const later = new Date(Date.now() + 60_000)
     utimesSync(join(project, "src", "Audit", "Rules.ts"), later, later)
     const { status, stdout, stderr } = bench()
-    expect(status).toBe(1)
+    expect(status).toBe(2)
     expect(stdout).toBe("")
     expect(stderr).toContain(
       "bench: dist/ was built before src/Audit/Rules.ts last changed, and would measure the old code: run `npm run build`"
@@ -70,7 +70,7 @@ describe("the build the benchmark measures", () => {
   it("is refused when a file it starts is missing", () => {
     rmSync(join(project, "dist", "bin.js"))
     const { status, stderr } = bench()
-    expect(status).toBe(1)
+    expect(status).toBe(2)
     expect(stderr).toContain("bench: dist/ is incomplete (dist/bin.js missing): run `npm run build`")
     expect(stderr).not.toContain("simulator ready")
   })
@@ -85,8 +85,16 @@ describe("the build the benchmark measures", () => {
       encoding: "utf8",
       timeout: 20_000
     })
-    expect(status).toBe(1)
+    expect(status).toBe(2)
     expect(stderr).toContain("bench: dist/ is not built: run `npm run build`, then the benchmark")
     expect(stderr).not.toContain("Cannot find module")
+  })
+
+  it("once taken, a failure while measuring exits 1, not 2, naming the process that failed", () => {
+    writeFileSync(join(project, "dist", "Bench", "Floor.js"), 'process.stderr.write("no pages\\n")\nprocess.exit(5)\n')
+    const { status, stderr } = bench()
+    expect(status).toBe(1)
+    expect(stderr).toContain("simulator ready")
+    expect(stderr).toMatch(/bench: node \S+Floor\.js ended with 5:\nno pages/)
   })
 })
