@@ -19,6 +19,36 @@ export const killAll = (): void => {
   living.clear()
 }
 
+let ending = false
+
+/**
+ * Kills every child and waits until each has exited, starting no new one meanwhile: on a signal, the work folder is
+ * removed only after, so that nothing is still writing into it. Removed at once, it was sometimes left behind
+ * (seen under load). At most `graceMs`, after which the caller goes on regardless.
+ */
+export const endAll = async (graceMs = 5000): Promise<void> => {
+  ending = true
+  const children = [...living]
+  living.clear()
+  const exited = Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve()
+          child.once("exit", () => resolve())
+          child.kill("SIGKILL")
+        })
+    )
+  )
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))])
+  clearTimeout(timer)
+}
+
+const refuseWhileEnding = () => {
+  if (ending) throw new Error("the benchmark is stopping")
+}
+
 /** The environment without this tool's own settings, so nothing of the shell running the benchmark leaks in. */
 export const cleanEnv = (extra: Readonly<Record<string, string>>): Record<string, string> => {
   const env: Record<string, string> = {}
@@ -54,6 +84,7 @@ export const runNode = (
   deadlineMs: number
 ): Promise<Finished> =>
   new Promise((resolve, reject) => {
+    refuseWhileEnding()
     const started = performance.now()
     const child = spawn(process.execPath, args, { env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] })
     living.add(child)
@@ -107,6 +138,7 @@ export const startNode = <A>(
   deadlineMs: number
 ): Promise<{ readonly service: Service; readonly value: A }> =>
   new Promise((resolve, reject) => {
+    refuseWhileEnding()
     const child = spawn(process.execPath, args, { env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] })
     living.add(child)
     const exited = new Promise<void>((done) => child.on("exit", () => done()))

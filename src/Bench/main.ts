@@ -13,7 +13,7 @@ import { join } from "node:path"
 import { checkBuild } from "./Build.js"
 import { measureFloor, measureRun, type RunSample, type Sample } from "./Measure.js"
 import { type Options, readOptions, USAGE, wantsHelp } from "./Options.js"
-import { killAll } from "./Processes.js"
+import { endAll, killAll } from "./Processes.js"
 import {
   judgeTargets,
   median,
@@ -226,9 +226,20 @@ const stopWhenOrphaned = () => {
   const parent = process.ppid
   setInterval(() => {
     if (process.ppid === parent) return
-    say("\nbench: npm run bench, which started it, has ended; stopping")
-    process.exit(129)
+    stop(129, "npm run bench, which started it, has ended")
   }, 250).unref()
+}
+
+/** Set once the benchmark is stopping: what then fails is its children being killed, not worth a word. */
+let stopping = false
+
+/** Ends the children, waits for them to be gone, and exits (the exit handler then removes the work folder). */
+const stop = (code: number, why: string) => {
+  // A second signal does not wait.
+  if (stopping) process.exit(code)
+  stopping = true
+  say(`\nbench: ${why}; stopping`)
+  void endAll().finally(() => process.exit(code))
 }
 
 const main = async () => {
@@ -246,7 +257,8 @@ const main = async () => {
   })
   process.on("exit", () => {
     killAll()
-    rmSync(workDir, { recursive: true, force: true })
+    // Retried: a file being made in it as it is removed fails the removal of the folder (ENOTEMPTY).
+    rmSync(workDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 })
   })
   // SIGHUP too: a closed terminal or a dropped ssh session otherwise ended the benchmark alone, and the simulator
   // it had started went on serving, orphaned, with the work folder left in the temporary folder.
@@ -255,10 +267,7 @@ const main = async () => {
     ["SIGTERM", 143],
     ["SIGHUP", 129]
   ] as const) {
-    process.on(signal, () => {
-      say(`\nbench: ${signal}, stopping`)
-      process.exit(code)
-    })
+    process.on(signal, () => stop(code, signal))
   }
   stopWhenOrphaned()
   const started = new Date()
@@ -284,6 +293,7 @@ const main = async () => {
 }
 
 main().catch((error: unknown) => {
+  if (stopping) return
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`)
   process.exitCode = error instanceof Refused ? 2 : 1
   killAll()
