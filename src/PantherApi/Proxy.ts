@@ -10,7 +10,13 @@ import { BlockList, isIP } from "node:net"
 import { domainToASCII } from "node:url"
 import { Either, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { PERCENT_ENCODINGS, quotableIfAddress, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
+import {
+  PERCENT_ENCODINGS,
+  quotable,
+  quotableIfAddress,
+  URL_SCHEME,
+  unencodedInCredentials
+} from "../Cli/QuotableUrl.js"
 import { isLoopbackHost } from "./Connection.js"
 
 /** The variables read, the lower case name of each pair first, since it wins. */
@@ -291,12 +297,12 @@ export const proxyNotices = (baseUrl: string, environment: ProxyEnvironment): Re
     const variable = wanted[1]
     notices.push(
       SOCKS_URL.test(value)
-        ? `${name} names the SOCKS proxy ${quotable(value.trim())}, which this tool does not support: it reads only ` +
-            `HTTPS_PROXY / HTTP_PROXY (an HTTP proxy) and NO_PROXY, so requests to Panther go to it directly. If it ` +
-            `can only be reached through a proxy, give an HTTP one in ${variable}.`
-        : `${name} is set (${quotable(value.trim())}), but this tool does not read it: it reads only HTTPS_PROXY / ` +
-            `HTTP_PROXY and NO_PROXY, so requests to Panther go to it directly. To send them through that proxy, ` +
-            `set ${variable} to it.`
+        ? `${name} names the SOCKS proxy ${quotableIfAddress(value.trim())}, which this tool does not support: it ` +
+            `reads only HTTPS_PROXY / HTTP_PROXY (an HTTP proxy) and NO_PROXY, so requests to Panther go to it ` +
+            `directly. If it can only be reached through a proxy, give an HTTP one in ${variable}.`
+        : `${name} is set to ${quotableIfAddress(value.trim())}, but this tool does not read it: it reads only ` +
+            `HTTPS_PROXY / HTTP_PROXY and NO_PROXY, so requests to Panther go to it directly. To send them through ` +
+            `that proxy, set ${variable} to it.`
     )
   }
   return notices

@@ -89,14 +89,19 @@ describe("which requests go through a proxy", () => {
       ALL_PROXY: "http://me:pr0xy-pass@proxy.corp:3128"
     })
     expect(others).toEqual([])
-    expect(plain).toContain('ALL_PROXY is set ("http://proxy.corp:3128" (its user name, password or query not shown))')
+    expect(plain).toContain(
+      'ALL_PROXY is set to "http://proxy.corp:3128" (its user name, password or query not shown), but'
+    )
     expect(plain).toContain("this tool does not read it: it reads only HTTPS_PROXY / HTTP_PROXY and NO_PROXY")
     expect(plain).toContain("set HTTPS_PROXY to it")
     const [socks] = proxyNotices("http://api.acme.example", { all_proxy: "socks5h://me:pr0xy-pass@proxy.corp:1080" })
     expect(socks).toContain('all_proxy names the SOCKS proxy "socks5h://proxy.corp:1080" (its user name')
     expect(socks).toContain("which this tool does not support")
     expect(socks).toContain("give an HTTP one in HTTP_PROXY")
-    for (const notice of [plain, socks]) expect(notice).not.toMatch(/me:|pr0xy-pass/)
+    // With the host left out, `user:password` does not parse, and the password stands where the port goes: not shown.
+    const [hostless] = proxyNotices("https://api.acme.example", { ALL_PROXY: "http://svc:Tr0ub4dor?x" })
+    expect(hostless).toContain("ALL_PROXY is set to (not shown, as it may hold a password), but")
+    for (const notice of [plain, socks, hostless]) expect(notice).not.toMatch(/me:|pr0xy-pass|svc|Tr0ub4dor/)
     // Not where ALL_PROXY would not apply either: a proxy for the scheme is set, NO_PROXY names the host, loopback.
     const allProxy = { ALL_PROXY: "http://proxy.corp:3128" }
     expect(proxyNotices("https://api.acme.example", { ...allProxy, HTTPS_PROXY: "http://p:3128" })).toEqual([])
