@@ -7,10 +7,19 @@ import type { FileSystem } from "@effect/platform"
 import { Clock, Effect } from "effect"
 import { errorAnnotations, newRunId, withAuditRunLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
+import type { ConnectionSource, TokenRead } from "../Cli/ConnectionOptions.js"
+import type { InputFileSecrets } from "../Cli/InputFileSecrets.js"
+import { looksGenerated, secretsOf } from "../Cli/Redact.js"
 import { deliverAuditEmail } from "../Email/DeliverAuditEmail.js"
 import type { DeliveryError } from "../Email/DeliveryError.js"
 import type { DeliveryResult } from "../Email/DeliveryResult.js"
-import { type EmailOptionValues, toEmailSettings, toEmailSettingsForRun } from "../Email/EmailOptions.js"
+import {
+  type EmailOptionValues,
+  type PasswordRead,
+  readSmtpPassword,
+  toEmailSettings,
+  toEmailSettingsForRun
+} from "../Email/EmailOptions.js"
 import type { EmailSettings } from "../Email/EmailSettings.js"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import type { ConnectionSettings } from "../PantherApi/Connection.js"
@@ -35,14 +44,28 @@ export interface AuditJob {
   readonly reportDirectory: string
   readonly connection: ConnectionSettings
   readonly email: EmailSettings
+  /** What the input files' errors (the suppressions file's at each run) must not quote. */
+  readonly secrets: InputFileSecrets
+}
+
+/**
+ * The token and the SMTP password, whatever their source, and what SMTP_URL holds of one. The token is random
+ * through and through, so half of it is enough to withhold a quote (Redact.ts); a password only if it looks so.
+ */
+const jobSecrets = (token: TokenRead, password: PasswordRead | undefined): InputFileSecrets => {
+  const passwords = password?.known ?? []
+  return {
+    secrets: secretsOf([...token.known, ...passwords], [], [...token.known, ...passwords.filter(looksGenerated)]),
+    unread: token.unread || password?.unread === true
+  }
 }
 
 /** Checks every setting without calling the API: a misconfigured job fails here, with exit code 2. */
 export const prepareAuditJob = (options: {
   readonly audit: AuditOptionValues
   readonly reportDir: string
-  /** Usually `connectionSettings(options.connection)`, which reads a token file. */
-  readonly connection: Effect.Effect<ConnectionSettings, ConfigurationError, FileSystem.FileSystem>
+  /** Usually `connectionSource(options.connection)`, which reads a token file. */
+  readonly connection: ConnectionSource
   /** The email flags of the commands that send the audit email (run, schedule, demo); others send none. */
   readonly email?: EmailOptionValues
   /**
@@ -52,17 +75,24 @@ export const prepareAuditJob = (options: {
   readonly emailFileProblem?: "job" | "email"
 }): Effect.Effect<AuditJob, ConfigurationError, FileSystem.FileSystem> =>
   Effect.gen(function* () {
+    // The secrets first, each file read once, so that the suppressions file's errors can be kept clear of them: it may
+    // be a secret's own file, named by mistake. A secret that cannot be read fails below, where it always did: the
+    // admin fixing a suppressions file is not sent to the token first; the file's errors then quote none of it
+    // (InputFileSecrets.ts), since they could not be checked against that secret.
+    const token = yield* options.connection.readToken
+    const password = options.email === undefined ? undefined : yield* readSmtpPassword(options.email)
+    const secrets = jobSecrets(token, password)
     // Validated now so a bad --as-of or --stale-days fails at start-up, not at the first scheduled run.
-    yield* toAuditParameters(options.audit, 0)
+    yield* toAuditParameters(options.audit, 0, secrets)
     const reportDirectory = yield* checkReportDirectory(options.reportDir)
     const email: EmailSettings =
       options.email === undefined
         ? { _tag: "EmailOff", reason: "this command sends no email" }
         : options.emailFileProblem === "email"
-          ? yield* toEmailSettingsForRun(options.email)
-          : yield* toEmailSettings(options.email)
-    const connection = yield* options.connection
-    return { runId: newRunId(), audit: options.audit, reportDirectory, connection, email }
+          ? yield* toEmailSettingsForRun(options.email, password)
+          : yield* toEmailSettings(options.email, password)
+    const connection = yield* options.connection.settings(token)
+    return { runId: newRunId(), audit: options.audit, reportDirectory, connection, email, secrets }
   })
 
 /**
@@ -84,7 +114,7 @@ export const runAuditJob = (
   withAuditRunLog(job.runId, (log) =>
     Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
-      const parameters = yield* toAuditParameters(job.audit, now)
+      const parameters = yield* toAuditParameters(job.audit, now, job.secrets)
       return yield* runAudit({
         parameters,
         reportDirectory: job.reportDirectory,

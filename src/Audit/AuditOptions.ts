@@ -7,6 +7,7 @@ import { Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envBoolean, envInteger, envText } from "../Cli/Environment.js"
 import { requireOptionValue } from "../Cli/FlagValues.js"
+import { type InputFileSecrets, NO_INPUT_FILE_SECRETS } from "../Cli/InputFileSecrets.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
 import {
   type AuditParameters,
@@ -150,11 +151,12 @@ const PERMISSION_NAME = /^[A-Z][A-Za-z0-9]*$/
 
 /**
  * Checks the option values and turns them into the audit's parameters. `now` is the default `--as-of`.
- * Every problem is named with the flag that fixes it.
+ * Every problem is named with the flag that fixes it. `secrets`: those the suppressions file's errors must not quote.
  */
 export const toAuditParameters = (
   values: AuditOptionValues,
-  now: number
+  now: number,
+  secrets: InputFileSecrets = NO_INPUT_FILE_SECRETS
 ): Effect.Effect<AuditParameters, ConfigurationError> =>
   Effect.gen(function* () {
     const fail = (message: string) => Effect.fail(new ConfigurationError({ message }))
@@ -215,6 +217,8 @@ export const toAuditParameters = (
       failOn,
       policy: preset,
       suppressionsFile: Option.getOrNull(values.suppressions),
-      suppressions: Option.isSome(values.suppressions) ? yield* loadSuppressions(values.suppressions.value) : []
+      suppressions: Option.isSome(values.suppressions)
+        ? yield* loadSuppressions(values.suppressions.value, secrets)
+        : []
     }
   })

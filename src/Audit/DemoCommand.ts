@@ -6,6 +6,7 @@ import { mkdir } from "node:fs/promises"
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Logger, LogLevel, Option, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { givenConnection } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
@@ -89,7 +90,7 @@ export const demoCommand = Command.make(
           audit: options.audit,
           reportDir: options.reportDir,
           email,
-          connection: Effect.succeed({
+          connection: givenConnection({
             baseUrl: simulator.baseUrl,
             token: Redacted.make(simulator.readToken),
             requestTimeout: defaultRequestTimeout,

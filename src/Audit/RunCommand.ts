@@ -1,7 +1,7 @@
 /** `panther-audit run`: one audit, now. The form for host cron, Kubernetes CronJobs and CI. */
 import { Command } from "@effect/cli"
 import { Console, Effect } from "effect"
-import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { connectionOptions, connectionSource } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
@@ -27,7 +27,7 @@ export const runCommand = Command.make(
         audit: options.audit,
         reportDir: options.reportDir,
         email: options.email,
-        connection: connectionSettings(options.connection)
+        connection: connectionSource(options.connection)
       })
       const outcome = yield* Effect.gen(function* () {
         const { outcome, delivery } = yield* runAndDeliver(job, progressHooks(), (audited) =>

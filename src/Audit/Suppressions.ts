@@ -9,6 +9,7 @@ import { Effect } from "effect"
 import { parse as parseYaml, YAMLError } from "yaml"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { readInputFile } from "../Cli/InputFile.js"
+import { type InputFileSecrets, inputFileMessage, NO_INPUT_FILE_SECRETS, quoteOfFile } from "../Cli/InputFileSecrets.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { FINDING_CODES, type FindingCode } from "./Finding.js"
 import { isRunLevel } from "./FindingAnnotations.js"
@@ -45,32 +46,58 @@ const parseExpiry = (text: string): number | undefined => {
  * What to write instead of a bare `*`, which YAML reads as an alias: by the key it was written for, found before the
  * error's place, since a wildcard means something only for `finding`.
  */
-const bareStarHint = (text: string, position: number | undefined): string => {
+const bareStarHint = (text: string, position: number | undefined, quote: (text: string) => string): string => {
   const before = position === undefined ? "" : text.slice(0, position)
   const key = /(\w+)\s*:\s*$/u.exec(before)?.[1]
   if (key === "finding") return ' (to match every finding write finding: "*" with the quotes)'
   if (key === "user") return " (an entry names one user by email or user id; there is no wildcard for users)"
-  return key === undefined ? " (* starts a YAML alias; put text in quotes)" : ` (put the ${key} in quotes)`
+  return key === undefined ? " (* starts a YAML alias; put text in quotes)" : ` (put the ${quote(key)} in quotes)`
 }
 
 /**
  * What YAML made of a value written without quotes (`expires: 20270331`, `user: 12345`), and how to write it: such a
  * value is there, so "required" would send the reader looking for a field they can see.
  */
-const describeNonText = (field: string, value: unknown): string => {
+const describeNonText = (field: string, value: unknown, quote: (text: string) => string): string => {
   if (Array.isArray(value)) return `a list${field === "finding" ? ': write one entry per finding, or "*" for all' : ""}`
   if (typeof value === "object") return "a mapping"
-  const shown = `${typeof value === "number" ? "the number " : ""}${String(value)}`
+  const shown = `${typeof value === "number" ? "the number " : ""}${quote(String(value))}`
   return field === "expires" ? `${shown}: write the date as YYYY-MM-DD` : `${shown}: put it in quotes`
+}
+
+/** What a message says when saying more would quote a secret, even with the secret redacted (see Redact.ts). */
+const NOT_SHOWN =
+  "--suppressions / AUDIT_SUPPRESSIONS: the file is not a suppressions file it can use; what is wrong is not shown, " +
+  "as saying it would quote a secret"
+
+/** Fails with `message` about the file, scrubbed of the secrets (see InputFileSecrets.ts). */
+const failWith = (known: InputFileSecrets, message: string) =>
+  Effect.fail(new ConfigurationError({ message: inputFileMessage(known, message, NOT_SHOWN) }))
+
+/**
+ * The YAML parser's message with what it quotes of the file scrubbed: its words, then "at line L, column C", then
+ * the line itself under a code frame. The place is kept whatever the line holds.
+ */
+const yamlReason = (error: unknown, quote: (text: string) => string): string => {
+  if (!(error instanceof Error)) return quote(String(error))
+  const linePos = error instanceof YAMLError ? error.linePos?.[0] : undefined
+  if (linePos === undefined) return quote(error.message)
+  const place = ` at line ${linePos.line}, column ${linePos.col}`
+  const at = error.message.indexOf(place)
+  if (at === -1) return quote(error.message)
+  const frame = error.message.slice(at + place.length)
+  const framed = frame.startsWith(":\n\n") ? `:\n\n${quote(frame.slice(3).replace(/\n$/u, ""))}\n` : quote(frame)
+  return `${quote(error.message.slice(0, at))}${place}${framed}`
 }
 
 export const parseSuppressions = (
   text: string,
-  source: string
+  source: string,
+  known: InputFileSecrets = NO_INPUT_FILE_SECRETS
 ): Effect.Effect<ReadonlyArray<SuppressionEntry>, ConfigurationError> =>
   Effect.gen(function* () {
-    const fail = (message: string) =>
-      Effect.fail(new ConfigurationError({ message: `suppressions file ${source}: ${message}` }))
+    const fail = (message: string) => failWith(known, `suppressions file ${source}: ${message}`)
+    const quote = (piece: string) => quoteOfFile(known, piece)
     let document: unknown
     try {
       // YAML is a superset of JSON, so one parser reads both. The core schema, whatever the file says: a `%YAML 1.1`
@@ -79,10 +106,10 @@ export const parseSuppressions = (
       // warning on stderr.
       document = parseYaml(text, { prettyErrors: true, schema: "core", resolveKnownTags: false, logLevel: "error" })
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
+      const reason = yamlReason(error, quote)
       // The wildcard is the one value people write that YAML reads as syntax.
       const position = error instanceof YAMLError ? error.pos[0] : undefined
-      const hint = /alias/i.test(reason) ? bareStarHint(text, position) : ""
+      const hint = /alias/i.test(reason) ? bareStarHint(text, position, quote) : ""
       return yield* fail(`not valid YAML or JSON${hint}: ${reason}`)
     }
     if (typeof document !== "object" || document === null || !("suppressions" in document)) {
@@ -92,7 +119,7 @@ export const parseSuppressions = (
     const otherKeys = Object.keys(document).filter((key) => key !== "suppressions")
     if (otherKeys.length > 0) {
       return yield* fail(
-        `unknown key ${otherKeys.map((key) => JSON.stringify(key)).join(", ")} beside \`suppressions\`; ` +
+        `unknown key ${otherKeys.map((key) => quote(JSON.stringify(key))).join(", ")} beside \`suppressions\`; ` +
           "every entry goes in the one `suppressions` list"
       )
     }
@@ -108,14 +135,14 @@ export const parseSuppressions = (
       const unknownKeys = Object.keys(record).filter((key) => !(FIELDS as ReadonlyArray<string>).includes(key))
       if (unknownKeys.length > 0) {
         return yield* fail(
-          `entry ${entry}: unknown field ${unknownKeys.join(", ")}; the fields are ${FIELDS.join(", ")}`
+          `entry ${entry}: unknown field ${unknownKeys.map(quote).join(", ")}; the fields are ${FIELDS.join(", ")}`
         )
       }
       const values: Record<string, string> = {}
       for (const field of FIELDS) {
         const value = record[field]
         if (value !== undefined && value !== null && typeof value !== "string") {
-          return yield* fail(`entry ${entry}: \`${field}\` must be text, not ${describeNonText(field, value)}`)
+          return yield* fail(`entry ${entry}: \`${field}\` must be text, not ${describeNonText(field, value, quote)}`)
         }
         if (typeof value !== "string" || value.trim() === "") {
           return yield* fail(`entry ${entry}: \`${field}\` is required and must be non-empty text`)
@@ -128,19 +155,21 @@ export const parseSuppressions = (
           `entry ${entry}: user "*" matches no one; an entry names one user by email or user id (the wildcard is for \`finding\`)`
         )
       }
-      const code = finding === "*" ? "*" : FINDING_CODES.find((known) => known === finding)
+      const code = finding === "*" ? "*" : FINDING_CODES.find((candidate) => candidate === finding)
       const codes = `use one of ${SUPPRESSIBLE_CODES.join(", ")} or *`
       if (code === undefined) {
-        return yield* fail(`entry ${entry} (${user}): finding "${finding}" is not a finding code; ${codes}`)
+        return yield* fail(
+          `entry ${entry} (${quote(user)}): finding "${quote(finding)}" is not a finding code; ${codes}`
+        )
       }
       if (code !== "*" && isRunLevel(code)) {
         return yield* fail(
-          `entry ${entry} (${user}): ${code} is about the whole run, not one user, so no entry can suppress it; ${codes}`
+          `entry ${entry} (${quote(user)}): ${code} is about the whole run, not one user, so no entry can suppress it; ${codes}`
         )
       }
       const expiresAt = parseExpiry(expires)
       if (expiresAt === undefined) {
-        return yield* fail(`entry ${entry} (${user}): expires "${expires}" is not a date; use YYYY-MM-DD`)
+        return yield* fail(`entry ${entry} (${quote(user)}): expires "${quote(expires)}" is not a date; use YYYY-MM-DD`)
       }
       entries.push({ entry, user, finding: code, reason, owner, expires, expiresAt })
     }
@@ -155,9 +184,12 @@ const MAX_SUPPRESSIONS_BYTES = 16 * 1024 * 1024
  * PowerShell's `>`, Notepad's "Unicode") was refused as not being `{suppressions: [...]}`, and a Windows-1252 one had
  * each accented letter of a name or reason turned into U+FFFD in every report.
  */
-const suppressionsText = (bytes: Buffer, path: string): Effect.Effect<string, ConfigurationError> => {
-  const fail = (message: string) =>
-    Effect.fail(new ConfigurationError({ message: `suppressions file ${path}: ${message}` }))
+const suppressionsText = (
+  bytes: Buffer,
+  path: string,
+  known: InputFileSecrets
+): Effect.Effect<string, ConfigurationError> => {
+  const fail = (message: string) => failWith(known, `suppressions file ${path}: ${message}`)
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return fail("it is UTF-16 text; save it as UTF-8")
   }
@@ -175,16 +207,27 @@ const suppressionsText = (bytes: Buffer, path: string): Effect.Effect<string, Co
   return Effect.succeed(bytes.toString("utf8").replace(/^\uFEFF/u, ""))
 }
 
-export const loadSuppressions = (path: string): Effect.Effect<ReadonlyArray<SuppressionEntry>, ConfigurationError> =>
+/**
+ * `known`: the invocation's secrets, read before this file, which its errors must not quote: the file named may be a
+ * secret's own, by mistake, or hold one on the line at fault.
+ */
+export const loadSuppressions = (
+  path: string,
+  known: InputFileSecrets = NO_INPUT_FILE_SECRETS
+): Effect.Effect<ReadonlyArray<SuppressionEntry>, ConfigurationError> =>
   Effect.tryPromise({
     try: (signal) => readInputFile(path, MAX_SUPPRESSIONS_BYTES, "a suppressions file", signal),
     catch: (error) =>
       new ConfigurationError({
-        message: `--suppressions / AUDIT_SUPPRESSIONS ${path} cannot be read: ${describeFsError(error)}`
+        message: inputFileMessage(
+          known,
+          `--suppressions / AUDIT_SUPPRESSIONS ${path} cannot be read: ${describeFsError(error)}`,
+          NOT_SHOWN
+        )
       })
   }).pipe(
-    Effect.flatMap((bytes) => suppressionsText(bytes, path)),
-    Effect.flatMap((text) => parseSuppressions(text, path))
+    Effect.flatMap((bytes) => suppressionsText(bytes, path, known)),
+    Effect.flatMap((text) => parseSuppressions(text, path, known))
   )
 
 export interface SuppressionOutcome {

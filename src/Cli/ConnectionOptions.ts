@@ -177,6 +177,29 @@ const tokenGiven = (options: ConnectionOptions) => {
 
 const resolveToken = (options: ConnectionOptions) => Effect.flatMap(tokenGiven(options), sendableToken)
 
+/**
+ * The API token as given or read from its file, read once (a pipe gives it only once) and early: before the input
+ * files, whose errors must not quote it (see InputFileSecrets.ts). Its own failure is kept for `connectionSettings`
+ * to report where it always has.
+ */
+export interface TokenRead {
+  readonly token: Either.Either<Redacted.Redacted<string>, ConfigurationError>
+  /** The token's values known: the one read, and the one given, whether or not it could be used. */
+  readonly known: ReadonlyArray<string>
+  /** A token file was named and not read: what it holds is not known. */
+  readonly unread: boolean
+}
+
+export const readApiToken = (options: ConnectionOptions): Effect.Effect<TokenRead> =>
+  Effect.map(Effect.either(resolveToken(options)), (token) => ({
+    token,
+    known: [
+      ...(Either.isRight(token) ? [Redacted.value(token.right)] : []),
+      ...Option.toArray(options.apiToken).map((given) => Redacted.value(given).trim())
+    ],
+    unread: Either.isLeft(token) && Option.exists(options.apiTokenFile, (path) => path.trim() !== "")
+  }))
+
 /** HTTPS_PROXY and the rest, as curl reads them: environment variables only, with no flags of their own. */
 const proxyEnvironment: Effect.Effect<ProxyEnvironment, ConfigurationError> = Effect.map(
   Effect.forEach(PROXY_VARIABLES, (name) =>
@@ -227,7 +250,9 @@ const extraCaFile: Effect.Effect<ExtraCaFile | undefined> = Config.option(envTex
  */
 export const connectionSettings = (
   options: ConnectionOptions,
-  startUp = true
+  startUp = true,
+  /** The token read already (`readApiToken`); read here otherwise. */
+  tokenAlreadyRead?: TokenRead
 ): Effect.Effect<ConnectionSettings, ConfigurationError> =>
   Effect.gen(function* () {
     const rawUrl = yield* Option.match(options.apiUrl, {
@@ -237,7 +262,7 @@ export const connectionSettings = (
     })
     // Read before the URL is checked, whose messages quote it: a token put in the URL's place (the two variables
     // swapped) must not be quoted back. Its own failure still comes after the URL's.
-    const tokenRead = yield* Effect.either(resolveToken(options))
+    const tokenRead = tokenAlreadyRead?.token ?? (yield* Effect.either(resolveToken(options)))
     if (Either.isRight(tokenRead) && /^\s*https?:\/\//i.test(Redacted.value(tokenRead.right))) {
       return yield* fail(
         "The API token (PANTHER_API_TOKEN, --api-token or the token file) is a URL: check that the URL and the " +
@@ -279,6 +304,28 @@ export const connectionSettings = (
       ...(extraCa === undefined ? {} : { extraCa })
     }
   })
+
+/** Where a job's connection comes from: its token read first (`readToken`), then the settings checked with it. */
+export interface ConnectionSource {
+  readonly readToken: Effect.Effect<TokenRead>
+  readonly settings: (token: TokenRead) => Effect.Effect<ConnectionSettings, ConfigurationError>
+}
+
+/** The connection of a command's options; `startUp` as for `connectionSettings`. */
+export const connectionSource = (options: ConnectionOptions, startUp = true): ConnectionSource => ({
+  readToken: readApiToken(options),
+  settings: (token) => connectionSettings(options, startUp, token)
+})
+
+/** Settings given whole, as the demo's built-in simulator gives them. */
+export const givenConnection = (settings: ConnectionSettings): ConnectionSource => ({
+  readToken: Effect.succeed({
+    token: Either.right(settings.token),
+    known: [Redacted.value(settings.token)],
+    unread: false
+  }),
+  settings: () => Effect.succeed(settings)
+})
 
 /** The client, ready to use, for a command's parsed connection options. */
 export const pantherClientLayer = (options: ConnectionOptions): Layer.Layer<PantherClient, ConfigurationError> =>

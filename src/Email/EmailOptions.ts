@@ -23,7 +23,7 @@ import {
 } from "./EmailSettings.js"
 import { type MailAddress, parseAddressList } from "./MailAddress.js"
 import { readCertificateFile, readSecretFile } from "./SecretFile.js"
-import { parseSmtpUrl } from "./SmtpUrl.js"
+import { parseSmtpUrl, secretsInSmtpUrl } from "./SmtpUrl.js"
 
 const optionalText = (name: string, env: string, description: string) =>
   Options.text(name).pipe(
@@ -160,8 +160,37 @@ const addresses = (label: string, value: Option.Option<string>) =>
 
 const MAX_RETRIES = 10
 
-/** Checks the option values and turns them into the reporter's settings. Every problem names the flag and variable. */
-export const toEmailSettings = (values: EmailOptionValues): Effect.Effect<EmailSettings, ConfigurationError> =>
+/**
+ * The SMTP password as given or read from its file, read once and early, as the API token is (see `TokenRead` in
+ * ConnectionOptions.ts): before the input files, whose errors must not quote it.
+ */
+export interface PasswordRead {
+  readonly password: Either.Either<Option.Option<Redacted.Redacted<string>>, ConfigurationError>
+  /** The secrets known: the password read or given, and what SMTP_URL holds of one. */
+  readonly known: ReadonlyArray<string>
+  /** A password file was named and not read: what it holds is not known. */
+  readonly unread: boolean
+}
+
+export const readSmtpPassword = (values: EmailOptionValues): Effect.Effect<PasswordRead> =>
+  Effect.map(Effect.either(passwordOf(values)), (password) => ({
+    password,
+    known: [
+      ...(Either.isRight(password) ? Option.toArray(password.right).map(Redacted.value) : []),
+      ...Option.toArray(values.smtpPassword).map(Redacted.value),
+      ...Option.toArray(values.smtpUrl).flatMap((url) => secretsInSmtpUrl(Redacted.value(url)))
+    ],
+    unread: Either.isLeft(password) && Option.isSome(values.smtpPasswordFile)
+  }))
+
+/**
+ * Checks the option values and turns them into the reporter's settings. Every problem names the flag and variable.
+ * `passwordRead`: the password read already (`readSmtpPassword`); read here otherwise.
+ */
+export const toEmailSettings = (
+  values: EmailOptionValues,
+  passwordRead?: PasswordRead
+): Effect.Effect<EmailSettings, ConfigurationError> =>
   Effect.gen(function* () {
     const to = yield* addresses("--mail-to / MAIL_TO", values.mailTo)
     const cc = yield* addresses("--mail-cc / MAIL_CC", values.mailCc)
@@ -188,7 +217,7 @@ export const toEmailSettings = (values: EmailOptionValues): Effect.Effect<EmailS
       )
     }
 
-    const transport = yield* toTransport(values)
+    const transport = yield* toTransport(values, passwordRead)
     const policy = policyOf(values.email, to.length > 0)
     if (to.length === 0) {
       if (policy !== "never") return yield* fail(`--email ${policy} needs recipients: set --mail-to / MAIL_TO`)
@@ -228,8 +257,11 @@ const policyOf = (email: Option.Option<EmailPolicy>, hasRecipients: boolean): Em
  * email, not its audit: the reports are written and marked undelivered, as when the server is down, and the
  * failure names the variable. With --email never, or no MAIL_TO, such a file costs the run nothing.
  */
-export const toEmailSettingsForRun = (values: EmailOptionValues): Effect.Effect<EmailSettings> =>
-  toEmailSettings(values).pipe(
+export const toEmailSettingsForRun = (
+  values: EmailOptionValues,
+  passwordRead?: PasswordRead
+): Effect.Effect<EmailSettings> =>
+  toEmailSettings(values, passwordRead).pipe(
     Effect.catchAll((problem) => {
       // The values passed at start-up, so MAIL_TO, when set, holds addresses.
       const policy = policyOf(values.email, Option.isSome(values.mailTo))
@@ -241,9 +273,12 @@ export const toEmailSettingsForRun = (values: EmailOptionValues): Effect.Effect<
     })
   )
 
-const toTransport = (values: EmailOptionValues): Effect.Effect<EmailTransport, ConfigurationError> =>
+const toTransport = (
+  values: EmailOptionValues,
+  passwordRead: PasswordRead | undefined
+): Effect.Effect<EmailTransport, ConfigurationError> =>
   Effect.gen(function* () {
-    const password = yield* passwordOf(values)
+    const password = yield* passwordRead?.password ?? passwordOf(values)
     if (Option.isNone(values.smtpUrl)) {
       if (Option.isSome(values.smtpUser) || Option.isSome(password)) {
         return yield* fail(

@@ -113,3 +113,18 @@ export const parseSmtpUrl = (raw: string, insecure: boolean): Either.Either<Smtp
 /** `smtp.acme.example:587`, for messages and logs. */
 export const describeEndpoint = (endpoint: { readonly host: string; readonly port: number }): string =>
   `${endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`
+
+/**
+ * What in an SMTP URL is secret, for the input files' errors to be kept clear of: the URL, and the password in its
+ * `user:password@`, as typed and decoded. Read from the text, so also from a URL that does not parse.
+ */
+export const secretsInSmtpUrl = (raw: string): ReadonlyArray<string> => {
+  const text = raw.trim()
+  const at = text.lastIndexOf("@")
+  if (at === -1) return []
+  const scheme = text.indexOf("://")
+  const login = text.slice(scheme === -1 || scheme > at ? 0 : scheme + 3, at)
+  const colon = login.indexOf(":")
+  const password = colon === -1 ? "" : login.slice(colon + 1)
+  return [text, password, decode(password)].filter((secret) => secret !== "")
+}

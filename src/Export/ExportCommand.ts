@@ -4,7 +4,7 @@ import { Console, Effect } from "effect"
 import { checkFailOn, prepareAuditJob } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { formatRunSummary } from "../Audit/RunSummary.js"
-import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { connectionOptions, connectionSource } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { formatCount } from "../Review/Html.js"
@@ -22,7 +22,7 @@ export const exportCommand = Command.make(
       const job = yield* prepareAuditJob({
         audit: options.audit,
         reportDir: options.reportDir,
-        connection: connectionSettings(options.connection)
+        connection: connectionSource(options.connection)
       })
       const outcome = yield* runExport(job, progressHooks()).pipe(Effect.ensuring(Effect.sync(clearProgressLine)))
       const { manifest, digest } = outcome.manifest

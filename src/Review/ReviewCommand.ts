@@ -4,7 +4,7 @@ import { Console, Effect, Option } from "effect"
 import { checkFailOn, holdingReportDirectory, prepareAuditJob } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { formatRunSummary } from "../Audit/RunSummary.js"
-import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { connectionOptions, connectionSource } from "../Cli/ConnectionOptions.js"
 import { requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
@@ -29,10 +29,11 @@ export const reviewCommand = Command.make(
       const job = yield* prepareAuditJob({
         audit: options.audit,
         reportDir: options.reportDir,
-        connection: connectionSettings(options.connection)
+        connection: connectionSource(options.connection)
       })
       const chosenWorkbook = Option.getOrUndefined(options.compareWith)
-      if (chosenWorkbook !== undefined) yield* checkWorkbookToCompare(chosenWorkbook, job.connection.baseUrl)
+      if (chosenWorkbook !== undefined)
+        yield* checkWorkbookToCompare(chosenWorkbook, job.connection.baseUrl)
       const outcome = yield* runReview(job, {
         formats: ["csv", "html"],
         hooks: progressHooks(),

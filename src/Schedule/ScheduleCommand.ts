@@ -16,7 +16,7 @@ import {
 } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { connectionOptions, connectionSettings } from "../Cli/ConnectionOptions.js"
+import { connectionOptions, connectionSource } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
@@ -76,7 +76,7 @@ export const scheduleCommand = Command.make(
         audit: options.audit,
         reportDir: options.reportDir,
         email: options.email,
-        connection: connectionSettings(options.connection)
+        connection: connectionSource(options.connection)
       }
       yield* prepareAuditJob(jobSettings)
       // Each run checks again and reads the secret files anew; a file the email needs, gone since start-up, costs
@@ -84,7 +84,7 @@ export const scheduleCommand = Command.make(
       const prepareRun = prepareAuditJob({
         ...jobSettings,
         // What the proxy variables leave unused was said at start-up, not again at every run.
-        connection: connectionSettings(options.connection, false),
+        connection: connectionSource(options.connection, false),
         emailFileProblem: "email"
       })
       return yield* runOnSchedule(
