@@ -11,6 +11,7 @@ import { pipeline } from "node:stream"
 import { Effect } from "effect"
 import { isSameInstance } from "../Audit/PantherInstance.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { type InputFileSecrets, inputFileMessage, NO_INPUT_FILE_SECRETS, quoteOfFile } from "../Cli/InputFileSecrets.js"
 import { printable } from "../PantherApi/Responses.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
@@ -183,14 +184,22 @@ const eachRecord = async (
   return { instance: first?.instance || undefined, asOf: first?.as_of || undefined }
 }
 
-/** Why reading a workbook failed, said of it ("it cannot be read (permission denied)"). */
-const whyNotRead = (error: unknown): string => {
+/**
+ * Why reading a workbook failed, said of it ("it cannot be read (permission denied)"). The CSV parser's words quote
+ * the file ("..., value is "<cell>""): that part is scrubbed of the secrets (`known`), the rest kept.
+ */
+const whyNotRead = (error: unknown, known: InputFileSecrets): string => {
   if (error instanceof NotAWorkbook || error instanceof Utf16Workbook) return error.message
   if (typeof error === "object" && error !== null && "syscall" in error) {
     return `it cannot be read (${describeFsError(error)})`
   }
   const why = error instanceof Error ? (error.message.split("\n")[0] ?? "") : ""
-  return `it is not CSV as this tool writes it: ${why}`
+  const value = /^(.*?), value is (.*)$/su.exec(why)
+  const quoted =
+    value === null
+      ? quoteOfFile(known, why)
+      : `${quoteOfFile(known, value[1] ?? "")}, value is ${quoteOfFile(known, value[2] ?? "")}`
+  return `it is not CSV as this tool writes it: ${quoted}`
 }
 
 const booleanCell = (cell: string | undefined): string =>
@@ -235,7 +244,8 @@ const compare = async (
   ownName: string,
   apiBaseUrl: string,
   rows: ReadonlyArray<ReviewRow>,
-  chosen: string | undefined
+  chosen: string | undefined,
+  known: InputFileSecrets
 ): Promise<SinceLastReview> => {
   let toCompare: Awaited<ReturnType<typeof workbookToCompare>>
   try {
@@ -245,14 +255,15 @@ const compare = async (
     throw error
   }
   const { found, passedOver } = toCompare
-  const since = await compareWith(found, apiBaseUrl, rows)
+  const since = await compareWith(found, apiBaseUrl, rows, known)
   return passedOver.length === 0 ? since : { ...since, passedOver }
 }
 
 const compareWith = async (
   found: { readonly path: string; readonly workbook: string } | undefined,
   apiBaseUrl: string,
-  rows: ReadonlyArray<ReviewRow>
+  rows: ReadonlyArray<ReviewRow>,
+  known: InputFileSecrets
 ): Promise<SinceLastReview> => {
   if (found === undefined) return { _tag: "NotCompared", reason: "no earlier review workbook in the report directory" }
   const { path, workbook } = found
@@ -306,12 +317,12 @@ const compareWith = async (
       })
     })
   } catch (error) {
-    return notRead(whyNotRead(error))
+    return notRead(whyNotRead(error, known))
   }
   if (about.instance !== undefined && !isSameInstance(`https://${about.instance}`, apiBaseUrl)) {
     return {
       _tag: "NotCompared",
-      reason: `the last review's workbook, ${workbook}, is of another Panther (${printable(about.instance)})`
+      reason: `the last review's workbook, ${workbook}, is of another Panther (${quoteOfFile(known, printable(about.instance))})`
     }
   }
   const added = new Set<string>()
@@ -406,11 +417,19 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
   )
 }
 
+const GIVE_A_WORKBOOK =
+  "Give an access-review-*.csv workbook an earlier review wrote, or leave the flag out to compare with the newest " +
+  "one in the report directory."
+
 /**
  * Checks, before the audit, a workbook given with `--compare-with`, all of it (it is at most 256 MiB): a review that
  * cannot make the comparison asked for fails at once, rather than after reading every user.
  */
-export const checkWorkbookToCompare = (path: string, apiBaseUrl: string): Effect.Effect<void, ConfigurationError> =>
+export const checkWorkbookToCompare = (
+  path: string,
+  apiBaseUrl: string,
+  known: InputFileSecrets = NO_INPUT_FILE_SECRETS
+): Effect.Effect<void, ConfigurationError> =>
   Effect.flatMap(
     Effect.promise(async () => {
       const unreadable = await unreadableWorkbook(path)
@@ -418,10 +437,10 @@ export const checkWorkbookToCompare = (path: string, apiBaseUrl: string): Effect
       try {
         const { instance } = await eachRecord(path, () => {})
         return instance !== undefined && !isSameInstance(`https://${instance}`, apiBaseUrl)
-          ? `it is a review of another Panther (${printable(instance)})`
+          ? `it is a review of another Panther (${quoteOfFile(known, printable(instance))})`
           : undefined
       } catch (error) {
-        return whyNotRead(error)
+        return whyNotRead(error, known)
       }
     }),
     (problem) =>
@@ -429,9 +448,11 @@ export const checkWorkbookToCompare = (path: string, apiBaseUrl: string): Effect
         ? Effect.void
         : Effect.fail(
             new ConfigurationError({
-              message:
-                `--compare-with ${printable(path)} cannot be compared with: ${problem}. Give an access-review-*.csv ` +
-                "workbook an earlier review wrote, or leave the flag out to compare with the newest one in the report directory."
+              message: inputFileMessage(
+                known,
+                `--compare-with ${printable(path)} cannot be compared with: ${problem}. ${GIVE_A_WORKBOOK}`,
+                `--compare-with: the file cannot be compared with; why is not shown, as saying it would quote a secret. ${GIVE_A_WORKBOOK}`
+              )
             })
           )
   )
@@ -445,13 +466,28 @@ export const compareWithLastReview = (
   ownStem: string,
   apiBaseUrl: string,
   rows: ReadonlyArray<ReviewRow>,
-  chosen?: string
+  chosen?: string,
+  known: InputFileSecrets = NO_INPUT_FILE_SECRETS
 ): Effect.Effect<SinceLastReview> =>
   Effect.promise(() =>
-    compare(directory, `${ownStem}.csv`, apiBaseUrl, rows, chosen).catch(
+    compare(directory, `${ownStem}.csv`, apiBaseUrl, rows, chosen, known).catch(
       (error: unknown): SinceLastReview => ({
         _tag: "NotCompared",
         reason: `the last review's workbook could not be read (${error instanceof Error ? error.message : String(error)})`
       })
+    )
+  ).pipe(
+    // The reason goes into the review's page and the command's output: it quotes the workbook.
+    Effect.map((since) =>
+      since._tag === "NotCompared"
+        ? {
+            ...since,
+            reason: inputFileMessage(
+              known,
+              since.reason,
+              "the last review's workbook could not be read; why is not shown, as saying it would quote a secret"
+            )
+          }
+        : since
     )
   )

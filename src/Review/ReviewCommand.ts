@@ -33,7 +33,7 @@ export const reviewCommand = Command.make(
       })
       const chosenWorkbook = Option.getOrUndefined(options.compareWith)
       if (chosenWorkbook !== undefined)
-        yield* checkWorkbookToCompare(chosenWorkbook, job.connection.baseUrl)
+        yield* checkWorkbookToCompare(chosenWorkbook, job.connection.baseUrl, job.secrets)
       const outcome = yield* runReview(job, {
         formats: ["csv", "html"],
         hooks: progressHooks(),

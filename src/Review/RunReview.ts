@@ -52,7 +52,8 @@ export const runReview = (
           stem,
           audit.run.apiBaseUrl,
           finished.rows,
-          options.compareWith
+          options.compareWith,
+          job.secrets
         )
       }
       const paths = yield* writeReview({ directory: job.reportDirectory, stem, review, formats: options.formats })
