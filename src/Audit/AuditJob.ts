@@ -17,6 +17,7 @@ import {
   type EmailOptionValues,
   type PasswordRead,
   readSmtpPassword,
+  smtpSecretsOfEnvironment,
   toEmailSettings,
   toEmailSettingsForRun
 } from "../Email/EmailOptions.js"
@@ -52,13 +53,14 @@ export interface AuditJob {
  * The token and the SMTP password, whatever their source, and what SMTP_URL holds of one. The token is random
  * through and through, so half of it is enough to withhold a quote (Redact.ts); a password only if it looks so.
  */
-const jobSecrets = (token: TokenRead, password: PasswordRead | undefined): InputFileSecrets => {
-  const passwords = password?.known ?? []
-  return {
-    secrets: secretsOf([...token.known, ...passwords], [], [...token.known, ...passwords.filter(looksGenerated)]),
-    unread: token.unread || password?.unread === true
-  }
-}
+const jobSecrets = (token: TokenRead, password: PasswordRead): InputFileSecrets => ({
+  secrets: secretsOf(
+    [...token.known, ...password.known],
+    [],
+    [...token.known, ...password.known.filter(looksGenerated)]
+  ),
+  unread: token.unread || password.unread
+})
 
 /** Checks every setting without calling the API: a misconfigured job fails here, with exit code 2. */
 export const prepareAuditJob = (options: {
@@ -80,7 +82,8 @@ export const prepareAuditJob = (options: {
     // admin fixing a suppressions file is not sent to the token first; the file's errors then quote none of it
     // (InputFileSecrets.ts), since they could not be checked against that secret.
     const token = yield* options.connection.readToken
-    const password = options.email === undefined ? undefined : yield* readSmtpPassword(options.email)
+    const password =
+      options.email === undefined ? yield* smtpSecretsOfEnvironment : yield* readSmtpPassword(options.email)
     const secrets = jobSecrets(token, password)
     // Validated now so a bad --as-of or --stale-days fails at start-up, not at the first scheduled run.
     yield* toAuditParameters(options.audit, 0, secrets)

@@ -184,6 +184,32 @@ export const readSmtpPassword = (values: EmailOptionValues): Effect.Effect<Passw
   }))
 
 /**
+ * For a command that sends no email (review, export): the SMTP secrets its environment holds all the same, as a
+ * container set up for `schedule` does, so that its input files' errors are kept clear of them too. The password
+ * file is read for that alone; one that cannot be read fails nothing, and marks the password unread.
+ */
+export const smtpSecretsOfEnvironment: Effect.Effect<PasswordRead> = Effect.gen(function* () {
+  const variable = <A>(config: Config.Config<A>) => Effect.orElseSucceed(Config.option(config), () => Option.none<A>())
+  const password = yield* variable(envRedacted("SMTP_PASSWORD"))
+  const url = yield* variable(envRedacted("SMTP_URL"))
+  const file = yield* variable(envText("SMTP_PASSWORD_FILE"))
+  const fromFile = Option.isSome(file)
+    ? yield* Effect.either(
+        readSecretFile(file.value, "SMTP_PASSWORD_FILE", { name: "password", directVariable: "SMTP_PASSWORD" })
+      )
+    : undefined
+  return {
+    password: Either.right(Option.none()),
+    known: [
+      ...Option.toArray(password).map(Redacted.value),
+      ...(fromFile !== undefined && Either.isRight(fromFile) ? [Redacted.value(fromFile.right)] : []),
+      ...Option.toArray(url).flatMap((given) => secretsInSmtpUrl(Redacted.value(given)))
+    ],
+    unread: fromFile !== undefined && Either.isLeft(fromFile)
+  }
+})
+
+/**
  * Checks the option values and turns them into the reporter's settings. Every problem names the flag and variable.
  * `passwordRead`: the password read already (`readSmtpPassword`); read here otherwise.
  */

@@ -48,16 +48,19 @@ const expectNotQuoted = (output: string, secret: string) => {
 }
 
 describe("a secret's file given as the suppressions file", () => {
-  it.each(["run", "export"])("%s: the token file as --suppressions exits 2 without quoting the token", async (command) => {
-    const token = file("token", `${TOKEN}\n`)
-    const result = await runCli([command, "--suppressions", token, "--log-format", "json"], {
-      env: env({ PANTHER_API_TOKEN_FILE: token })
-    })
-    expect(result.code).toBe(2)
-    expect(stderrText(result.stderr)).toContain(`suppressions file ${token}: not valid YAML or JSON`)
-    expect(stderrText(result.stderr)).toContain("at line")
-    expectNotQuoted(result.stdout + result.stderr, TOKEN)
-  })
+  it.each(["run", "export"])(
+    "%s: the token file as --suppressions exits 2 without quoting the token",
+    async (command) => {
+      const token = file("token", `${TOKEN}\n`)
+      const result = await runCli([command, "--suppressions", token, "--log-format", "json"], {
+        env: env({ PANTHER_API_TOKEN_FILE: token })
+      })
+      expect(result.code).toBe(2)
+      expect(stderrText(result.stderr)).toContain(`suppressions file ${token}: not valid YAML or JSON`)
+      expect(stderrText(result.stderr)).toContain("at line")
+      expectNotQuoted(result.stdout + result.stderr, TOKEN)
+    }
+  )
 
   it("schedule: the token file as AUDIT_SUPPRESSIONS exits 2 at start-up without quoting the token", async () => {
     const token = file("token", `${TOKEN}\n`)
@@ -91,6 +94,16 @@ describe("a secret's file given as the suppressions file", () => {
         MAIL_TO: "security@acme.example",
         MAIL_FROM: "audit@acme.example"
       })
+    })
+    expect(result.code).toBe(2)
+    expect(stderrText(result.stderr)).toContain(`suppressions file ${password}: not valid YAML or JSON`)
+    expectNotQuoted(result.stdout + result.stderr, PASSWORD)
+  })
+
+  it("export, which sends no email: the SMTP password its environment holds is not quoted either", async () => {
+    const password = file("smtp-password", `${PASSWORD}\n`)
+    const result = await runCli(["export", "--suppressions", password, "--log-format", "json"], {
+      env: env({ PANTHER_API_TOKEN: TOKEN, SMTP_PASSWORD: PASSWORD })
     })
     expect(result.code).toBe(2)
     expect(stderrText(result.stderr)).toContain(`suppressions file ${password}: not valid YAML or JSON`)
@@ -146,7 +159,9 @@ describe("a secret's file given as the suppressions file", () => {
       "entry.yaml",
       "suppressions:\n  - user: a@example.com\n    finding: STALE_LOGIN\n    reason: r\n    owner: o\n    expires: soon\n"
     )
-    const broken = await runCli(["run", "--suppressions", suppressions], { env: env({ PANTHER_API_TOKEN_FILE: token }) })
+    const broken = await runCli(["run", "--suppressions", suppressions], {
+      env: env({ PANTHER_API_TOKEN_FILE: token })
+    })
     expect(broken.code).toBe(2)
     const said = stderrText(broken.stderr)
     expect(said).toContain(`suppressions file ${suppressions}: not valid YAML or JSON`)
