@@ -60,6 +60,23 @@ describe("review --compare-with a file holding a secret", () => {
     expectNotQuoted(result.stdout + result.stderr, TOKEN)
   })
 
+  it("the SMTP password file its environment names, though review sends no email: not quoted", async () => {
+    const password = file("smtp-password", 'hunter2"[pa{ss: x\n')
+    const result = await runCli(["review", "--compare-with", password], {
+      env: {
+        PANTHER_API_URL: simulator.baseUrl,
+        PANTHER_API_TOKEN: TOKEN,
+        SMTP_PASSWORD_FILE: password,
+        AUDIT_REPORT_DIR: directory
+      }
+    })
+    expect(result.code).toBe(2)
+    expect(stderrText(result.stderr)).toContain(`--compare-with ${password} cannot be compared with: it is not CSV`)
+    expectNotQuoted(result.stdout + result.stderr, 'hunter2"[pa{ss: x')
+    // Nor the start of it the parser stops at, though a chosen password is otherwise looked for whole.
+    expect(result.stdout + result.stderr).not.toContain("hunter2")
+  })
+
   it("a cell without a secret is still quoted", async () => {
     const token = file("token", `${TOKEN}\n`)
     const workbook = file("access-review-20260101T000000Z.csv", 'user_id,email,decision\nu-1,a"b@example.com,keep\n')
