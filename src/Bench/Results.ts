@@ -3,6 +3,7 @@
  * issue 8 judged against it. Every figure is the median of the repetitions unless a column says otherwise.
  */
 import type { Sample } from "./Measure.js"
+import { STANDARD_USERS } from "./Options.js"
 
 export interface SettingResult {
   readonly latencyMs: number
@@ -184,11 +185,17 @@ export const judgeTargets = (
   }
   for (const setting of settings) {
     const limit = setting.latencyMs === 0 ? 1.25 : 1.05
+    // `--quick` judges them at 5,000 users, where start-up weighs four times as much against the pages: a verdict
+    // there is not the target's, and says so, lest a release check read a miss at 20 ms per page as a regression.
+    const scale =
+      setting.users === STANDARD_USERS
+        ? ""
+        : ` (judged at ${count(setting.users)} users; the target is set at ${count(STANDARD_USERS)})`
     for (const { label, runs } of runRows(setting)) {
       const wall = wallRatio(setting, runs)
       const work = workRatio(setting, runs)
       targets.push({
-        name: `${label}: \`run\` / floor at most ${limit}`,
+        name: `${label}: \`run\` / floor at most ${limit}${scale}`,
         measured: `${shownAgainst(wall, limit, 2)} end to end; ${shownAgainst(work, limit, 2)} after start-up`,
         met: wall <= limit
       })

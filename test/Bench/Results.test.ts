@@ -94,6 +94,15 @@ describe("the throughput targets", () => {
       "- **Missed**: no added latency, cold: `run` / floor at most 1.25 (1.2504 end to end; 1.25 after start-up)."
     )
   })
+
+  it("says beside a throughput verdict taken at another user count than the target's that it was", () => {
+    const atQuickScale = { ...setting(20, 2_000, [2_200]), users: 5_000 }
+    expect(targetList(judgeTargets([atQuickScale], [])).split("\n")).toContain(
+      "- **Missed**: 20 ms per page, cold: `run` / floor at most 1.05 (judged at 5,000 users; the target is set at " +
+        "20,000) (1.10 end to end; 1.07 after start-up)."
+    )
+    expect(targetList(judgeTargets([setting(20, 2_000, [2_200])], []))).not.toContain("judged at")
+  })
 })
 
 describe("the memory and simulator targets", () => {
