@@ -28,8 +28,10 @@ const MAX_DETAIL = 200
  * rewrite what it shows) and the bidirectional embeddings, overrides and isolates (which reorder what follows them
  * on screen, so a name can show as another) become U+FFFD; line breaks and other white space one space.
  */
-export const printable = (text: string): string =>
-  text.replace(/\s+/g, " ").replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, "\uFFFD")
+export const printable = (text: string): string => text.replace(/\s+/g, " ").replace(CONTROL_OR_REORDERING, "\uFFFD")
+
+/** The control characters and the bidirectional embeddings, overrides and isolates, which `printable` replaces. */
+export const CONTROL_OR_REORDERING = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu
 
 const oneLine = (text: string): string => {
   const flat = printable(text).trim()

@@ -1,3 +1,5 @@
+import { CONTROL_OR_REORDERING } from "../PantherApi/Responses.js"
+
 /** Every string from the API reaches the HTML through `escapeHtml`: a user named `<script>` must stay text. */
 const ENTITIES: Readonly<Record<string, string>> = {
   "&": "&amp;",
@@ -13,11 +15,11 @@ const ENTITIES: Readonly<Record<string, string>> = {
  * on the page a manager signs off. Line breaks and tabs are left to HTML, which shows them as spaces. The CSV and
  * JSON reports keep each value as Panther sent it.
  */
-const HIDDEN_OR_REORDERING = /(?![\t\n\r])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu
+const shownOnPage = (char: string): string => (char === "\t" || char === "\n" || char === "\r" ? char : "\uFFFD")
 
 /** Safe in element content and in quoted attribute values, in HTML and in inline SVG. */
 export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char).replace(HIDDEN_OR_REORDERING, "\uFFFD")
+  text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char).replace(CONTROL_OR_REORDERING, shownOnPage)
 
 /** Shortens a label for a chart axis; the full text goes in the bar's tooltip and the tables. */
 export const shorten = (text: string, max: number): string =>
