@@ -7,7 +7,7 @@ import type { FileSystem } from "@effect/platform"
 import { Clock, Effect } from "effect"
 import { errorAnnotations, newRunId, withAuditRunLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
-import type { ConnectionSource, TokenRead } from "../Cli/ConnectionOptions.js"
+import { type ConnectionSource, proxySecretsOfEnvironment, type TokenRead } from "../Cli/ConnectionOptions.js"
 import type { InputFileSecrets } from "../Cli/InputFileSecrets.js"
 import { looksGenerated, secretsOf } from "../Cli/Redact.js"
 import { deliverAuditEmail } from "../Email/DeliverAuditEmail.js"
@@ -50,17 +50,21 @@ export interface AuditJob {
 }
 
 /**
- * The token and the SMTP password, whatever their source, and what SMTP_URL holds of one. The token is random
- * through and through, so half of it is enough to withhold a quote (Redact.ts); a password only if it looks so.
+ * The token and the SMTP password, whatever their source, and what SMTP_URL and the proxy variables hold of one. The
+ * token is random through and through, so half of it is enough to withhold a quote (Redact.ts); a password only if
+ * it looks so.
  */
-const jobSecrets = (token: TokenRead, password: PasswordRead): InputFileSecrets => ({
-  secrets: secretsOf(
-    [...token.known, ...password.known],
-    [],
-    [...token.known, ...password.known.filter(looksGenerated)]
-  ),
-  unread: token.unread || password.unread
-})
+const jobSecrets = (
+  token: TokenRead,
+  password: PasswordRead,
+  proxyPasswords: ReadonlyArray<string>
+): InputFileSecrets => {
+  const passwords = [...password.known, ...proxyPasswords]
+  return {
+    secrets: secretsOf([...token.known, ...passwords], [], [...token.known, ...passwords.filter(looksGenerated)]),
+    unread: token.unread || password.unread
+  }
+}
 
 /** Checks every setting without calling the API: a misconfigured job fails here, with exit code 2. */
 export const prepareAuditJob = (options: {
@@ -84,7 +88,7 @@ export const prepareAuditJob = (options: {
     const token = yield* options.connection.readToken
     const password =
       options.email === undefined ? yield* smtpSecretsOfEnvironment : yield* readSmtpPassword(options.email)
-    const secrets = jobSecrets(token, password)
+    const secrets = jobSecrets(token, password, yield* proxySecretsOfEnvironment)
     // Validated now so a bad --as-of or --stale-days fails at start-up, not at the first scheduled run.
     yield* toAuditParameters(options.audit, 0, secrets)
     const reportDirectory = yield* checkReportDirectory(options.reportDir)

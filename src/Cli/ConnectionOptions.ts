@@ -21,9 +21,10 @@ import { describeFsError } from "../Reports/ReportError.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
 import { requireOptionValue } from "./FlagValues.js"
-import { readInputText } from "./InputFile.js"
+import { isPipe, readInputText } from "./InputFile.js"
 import { missingSecretFile } from "./MissingSecretFile.js"
 import { decimalOption, wholeNumberOption } from "./NumberValues.js"
+import { secretsInUrl } from "./QuotableUrl.js"
 import { revealsSecret } from "./Redact.js"
 
 export interface ConnectionOptions {
@@ -157,7 +158,10 @@ const sendableToken = (token: Redacted.Redacted<string>) =>
         )
       : Effect.succeed(token)
 
-const tokenGiven = (options: ConnectionOptions) => {
+/** Where a token may be given: a flag or variable, or a file. */
+type TokenSources = Pick<ConnectionOptions, "apiToken" | "apiTokenFile">
+
+const tokenGiven = (options: TokenSources) => {
   const given = Option.filter(options.apiToken, (token) => Redacted.value(token).trim() !== "")
   // An empty variable counts as unset, as an empty PANTHER_API_TOKEN does.
   const file = Option.filter(options.apiTokenFile, (path) => path.trim() !== "")
@@ -175,7 +179,7 @@ const tokenGiven = (options: ConnectionOptions) => {
   )
 }
 
-const resolveToken = (options: ConnectionOptions) => Effect.flatMap(tokenGiven(options), sendableToken)
+const resolveToken = (options: TokenSources) => Effect.flatMap(tokenGiven(options), sendableToken)
 
 /**
  * The API token as given or read from its file, read once (a pipe gives it only once) and early: before the input
@@ -190,7 +194,7 @@ export interface TokenRead {
   readonly unread: boolean
 }
 
-export const readApiToken = (options: ConnectionOptions): Effect.Effect<TokenRead> =>
+export const readApiToken = (options: TokenSources): Effect.Effect<TokenRead> =>
   Effect.map(Effect.either(resolveToken(options)), (token) => ({
     token,
     known: [
@@ -207,6 +211,20 @@ const proxyEnvironment: Effect.Effect<ProxyEnvironment, ConfigurationError> = Ef
   ),
   (entries): ProxyEnvironment => Object.fromEntries(entries.filter(([, value]) => value !== undefined))
 ).pipe(Effect.mapError((error) => new ConfigurationError({ message: `Proxy settings: ${error.message}` })))
+
+/**
+ * What the proxy variables hold of a password (each URL with a `user:password@`, and the password as typed and
+ * decoded), for the input files' errors to be kept clear of, as the token and the SMTP password are. ALL_PROXY too:
+ * it is not used, but it is as secret. Nothing fails here: a variable that cannot be read holds nothing to withhold.
+ */
+export const proxySecretsOfEnvironment: Effect.Effect<ReadonlyArray<string>> = proxyEnvironment.pipe(
+  Effect.map((environment) =>
+    Object.entries(environment).flatMap(([name, value]) =>
+      name.toLowerCase() === "no_proxy" || value === undefined ? [] : secretsInUrl(value)
+    )
+  ),
+  Effect.orElseSucceed(() => [])
+)
 
 /** Past this size NODE_EXTRA_CA_CERTS is not read here to be checked: as for `SMTP_CA_FILE`, no CA bundle is. */
 const MAX_CA_FILE_BYTES = 16 * 1024 * 1024
@@ -317,13 +335,28 @@ export const connectionSource = (options: ConnectionOptions, startUp = true): Co
   settings: (token) => connectionSettings(options, startUp, token)
 })
 
-/** Settings given whole, as the demo's built-in simulator gives them. */
+/**
+ * The token PANTHER_API_TOKEN or PANTHER_API_TOKEN_FILE holds, for a command that does not use it (the demo) to keep
+ * its input files' errors clear of it all the same: a shell set up for `run` has it. Nothing fails here. A pipe is
+ * left unread (`isPipe`); what it holds is then unknown, as for a file that cannot be read.
+ */
+const tokenOfEnvironment: Effect.Effect<Omit<TokenRead, "token">> = Effect.gen(function* () {
+  const variable = <A>(config: Config.Config<A>) => Effect.orElseSucceed(Config.option(config), () => Option.none<A>())
+  const apiToken = yield* variable(envRedacted("PANTHER_API_TOKEN"))
+  const apiTokenFile = yield* variable(envText("PANTHER_API_TOKEN_FILE"))
+  if (Option.isSome(apiTokenFile) && (yield* Effect.promise(() => isPipe(apiTokenFile.value)))) {
+    return { known: [], unread: true }
+  }
+  return yield* readApiToken({ apiToken, apiTokenFile })
+})
+
+/** Settings given whole, as the demo's built-in simulator gives them; the environment's token is known besides. */
 export const givenConnection = (settings: ConnectionSettings): ConnectionSource => ({
-  readToken: Effect.succeed({
+  readToken: Effect.map(tokenOfEnvironment, (environment) => ({
     token: Either.right(settings.token),
-    known: [Redacted.value(settings.token)],
-    unread: false
-  }),
+    known: [Redacted.value(settings.token), ...environment.known],
+    unread: environment.unread
+  })),
   settings: () => Effect.succeed(settings)
 })
 

@@ -110,3 +110,14 @@ export const readInputText = async (
   what: string,
   signal?: AbortSignal
 ): Promise<string> => (await readInputFile(path, maxBytes, what, signal)).toString("utf8").replace(/^\uFEFF/u, "")
+
+/**
+ * Whether the named file is a pipe: what a command that only wants to know a secret it does not use (to keep its
+ * errors clear of it) leaves unread. Reading it would wait for a writer, and take the secret from the command it is
+ * meant for, which a pipe gives only once.
+ */
+export const isPipe = (path: string): Promise<boolean> =>
+  stat(path).then(
+    (found) => found.isFIFO(),
+    () => false
+  )

@@ -57,3 +57,27 @@ export const unencodedInCredentials = (text: string, url?: URL): string | undefi
   if (url?.pathname.includes("@") === true) return "an @ after the host"
   return undefined
 }
+
+/** A URL's part percent-decoded, or as typed when its escapes are broken. */
+export const decodedOrAsTyped = (part: string): string => {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return part
+  }
+}
+
+/**
+ * What in a URL with a `user:password@` is secret, for the input files' errors to be kept clear of: the URL, and the
+ * password as typed and decoded. Read from the text, so also from a URL that does not parse.
+ */
+export const secretsInUrl = (raw: string): ReadonlyArray<string> => {
+  const text = raw.trim()
+  const at = text.lastIndexOf("@")
+  if (at === -1) return []
+  const scheme = text.indexOf("://")
+  const login = text.slice(scheme === -1 || scheme > at ? 0 : scheme + 3, at)
+  const colon = login.indexOf(":")
+  const password = colon === -1 ? "" : login.slice(colon + 1)
+  return [text, password, decodedOrAsTyped(password)].filter((secret) => secret !== "")
+}

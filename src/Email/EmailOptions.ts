@@ -7,7 +7,9 @@ import { Options } from "@effect/cli"
 import { Config, ConfigError, Effect, Either, Option, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envBoolean, envChoice, envInteger, envRedacted, envText } from "../Cli/Environment.js"
+import { isPipe } from "../Cli/InputFile.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
+import { secretsInUrl } from "../Cli/QuotableUrl.js"
 import { EMAIL_POLICIES, type EmailPolicy } from "./EmailPolicy.js"
 import {
   DEFAULT_EML_FROM,
@@ -23,7 +25,7 @@ import {
 } from "./EmailSettings.js"
 import { type MailAddress, parseAddressList } from "./MailAddress.js"
 import { readCertificateFile, readSecretFile } from "./SecretFile.js"
-import { parseSmtpUrl, secretsInSmtpUrl } from "./SmtpUrl.js"
+import { parseSmtpUrl } from "./SmtpUrl.js"
 
 const optionalText = (name: string, env: string, description: string) =>
   Options.text(name).pipe(
@@ -178,7 +180,7 @@ export const readSmtpPassword = (values: EmailOptionValues): Effect.Effect<Passw
     known: [
       ...(Either.isRight(password) ? Option.toArray(password.right).map(Redacted.value) : []),
       ...Option.toArray(values.smtpPassword).map(Redacted.value),
-      ...Option.toArray(values.smtpUrl).flatMap((url) => secretsInSmtpUrl(Redacted.value(url)))
+      ...Option.toArray(values.smtpUrl).flatMap((url) => secretsInUrl(Redacted.value(url)))
     ],
     unread: Either.isLeft(password) && Option.isSome(values.smtpPasswordFile)
   }))
@@ -186,26 +188,29 @@ export const readSmtpPassword = (values: EmailOptionValues): Effect.Effect<Passw
 /**
  * For a command that sends no email (review, export): the SMTP secrets its environment holds all the same, as a
  * container set up for `schedule` does, so that its input files' errors are kept clear of them too. The password
- * file is read for that alone; one that cannot be read fails nothing, and marks the password unread.
+ * file is read for that alone; one that cannot be read fails nothing, and marks the password unread, as a pipe does,
+ * which is left unread (`isPipe`).
  */
 export const smtpSecretsOfEnvironment: Effect.Effect<PasswordRead> = Effect.gen(function* () {
   const variable = <A>(config: Config.Config<A>) => Effect.orElseSucceed(Config.option(config), () => Option.none<A>())
   const password = yield* variable(envRedacted("SMTP_PASSWORD"))
   const url = yield* variable(envRedacted("SMTP_URL"))
   const file = yield* variable(envText("SMTP_PASSWORD_FILE"))
-  const fromFile = Option.isSome(file)
-    ? yield* Effect.either(
-        readSecretFile(file.value, "SMTP_PASSWORD_FILE", { name: "password", directVariable: "SMTP_PASSWORD" })
-      )
-    : undefined
+  const pipe = Option.isSome(file) && (yield* Effect.promise(() => isPipe(file.value)))
+  const fromFile =
+    Option.isSome(file) && !pipe
+      ? yield* Effect.either(
+          readSecretFile(file.value, "SMTP_PASSWORD_FILE", { name: "password", directVariable: "SMTP_PASSWORD" })
+        )
+      : undefined
   return {
     password: Either.right(Option.none()),
     known: [
       ...Option.toArray(password).map(Redacted.value),
       ...(fromFile !== undefined && Either.isRight(fromFile) ? [Redacted.value(fromFile.right)] : []),
-      ...Option.toArray(url).flatMap((given) => secretsInSmtpUrl(Redacted.value(given)))
+      ...Option.toArray(url).flatMap((given) => secretsInUrl(Redacted.value(given)))
     ],
-    unread: fromFile !== undefined && Either.isLeft(fromFile)
+    unread: pipe || (fromFile !== undefined && Either.isLeft(fromFile))
   }
 })
 

@@ -4,7 +4,13 @@
  * no message here ever repeats the URL as typed, since it may hold a password.
  */
 import { Either, Redacted } from "effect"
-import { PERCENT_ENCODINGS, quotable, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
+import {
+  decodedOrAsTyped,
+  PERCENT_ENCODINGS,
+  quotable,
+  URL_SCHEME,
+  unencodedInCredentials
+} from "../Cli/QuotableUrl.js"
 import { isLoopbackHost } from "../PantherApi/Connection.js"
 import type { SmtpCredentials, SmtpSecurity } from "./EmailSettings.js"
 
@@ -17,14 +23,6 @@ export interface SmtpEndpoint {
 }
 
 const DEFAULT_PORTS: Record<string, number> = { "smtp:": 587, "smtps:": 465 }
-
-const decode = (part: string): string => {
-  try {
-    return decodeURIComponent(part)
-  } catch {
-    return part
-  }
-}
 
 /**
  * What an SMTP URL has that only a password's unencoded character explains; a sentence to follow "SMTP_URL" that
@@ -106,25 +104,10 @@ export const parseSmtpUrl = (raw: string, insecure: boolean): Either.Either<Smtp
   }
   return Either.right({
     ...endpoint,
-    credentials: { user: decode(url.username), password: Redacted.make(decode(url.password)) }
+    credentials: { user: decodedOrAsTyped(url.username), password: Redacted.make(decodedOrAsTyped(url.password)) }
   })
 }
 
 /** `smtp.acme.example:587`, for messages and logs. */
 export const describeEndpoint = (endpoint: { readonly host: string; readonly port: number }): string =>
   `${endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`
-
-/**
- * What in an SMTP URL is secret, for the input files' errors to be kept clear of: the URL, and the password in its
- * `user:password@`, as typed and decoded. Read from the text, so also from a URL that does not parse.
- */
-export const secretsInSmtpUrl = (raw: string): ReadonlyArray<string> => {
-  const text = raw.trim()
-  const at = text.lastIndexOf("@")
-  if (at === -1) return []
-  const scheme = text.indexOf("://")
-  const login = text.slice(scheme === -1 || scheme > at ? 0 : scheme + 3, at)
-  const colon = login.indexOf(":")
-  const password = colon === -1 ? "" : login.slice(colon + 1)
-  return [text, password, decode(password)].filter((secret) => secret !== "")
-}

@@ -3,6 +3,7 @@
  * suppressions file holding a secret on the line at fault: the error names the flag and what is wrong, and quotes
  * neither the secret nor its base64, on stderr or in the JSON log. A line without a secret is still quoted.
  */
+import { execFileSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -123,6 +124,63 @@ describe("a secret's file given as the suppressions file", () => {
     expect(result.code).toBe(2)
     expect(stderrText(result.stderr)).toContain(`suppressions file ${suppressions}: not valid YAML or JSON`)
     expect(stderrText(result.stderr)).toContain("at line 2")
+    expectNotQuoted(result.stdout + result.stderr, PASSWORD)
+  })
+
+  it.each(["HTTPS_PROXY", "http_proxy"])(
+    "a password inside %s, on the suppressions file's bad line, is not quoted",
+    async (variable) => {
+      const suppressions = file("suppressions.yaml", `suppressions:\n  - user: ${PASSWORD}\n`)
+      const result = await runCli(["run", "--suppressions", suppressions, "--log-format", "json"], {
+        env: env({
+          PANTHER_API_TOKEN: PLAIN_TOKEN,
+          [variable]: `http://audit:${encodeURIComponent(PASSWORD)}@proxy.acme.example:3128`
+        })
+      })
+      expect(result.code).toBe(2)
+      expect(stderrText(result.stderr)).toContain(`suppressions file ${suppressions}: not valid YAML or JSON`)
+      expect(stderrText(result.stderr)).toContain("at line 2")
+      expectNotQuoted(result.stdout + result.stderr, PASSWORD)
+    }
+  )
+
+  it.each(["PANTHER_API_TOKEN", "PANTHER_API_TOKEN_FILE"])(
+    "demo, which audits its own simulator: the token %s holds is not quoted either",
+    async (variable) => {
+      const suppressions = file("suppressions.yaml", `suppressions:\n  - user: ${TOKEN}\n`)
+      const value = variable === "PANTHER_API_TOKEN" ? TOKEN : file("token", `${TOKEN}\n`)
+      const result = await runCli(["demo", "--users", "5", "--suppressions", suppressions, "--email", "never"], {
+        env: { AUDIT_REPORT_DIR: directory, [variable]: value }
+      })
+      expect(result.code).toBe(2)
+      expect(stderrText(result.stderr)).toContain(`suppressions file ${suppressions}: not valid YAML or JSON`)
+      expectNotQuoted(result.stdout + result.stderr, TOKEN)
+    }
+  )
+
+  it("demo with PANTHER_API_TOKEN_FILE naming a pipe no one writes to: not held up by it, nothing quoted", async () => {
+    const pipe = join(directory, "token-pipe")
+    execFileSync("mkfifo", [pipe])
+    const suppressions = file("suppressions.yaml", `suppressions:\n  - user: ${TOKEN}\n`)
+    const result = await runCli(["demo", "--users", "5", "--suppressions", suppressions, "--email", "never"], {
+      env: { AUDIT_REPORT_DIR: directory, PANTHER_API_TOKEN_FILE: pipe },
+      timeoutMs: 20_000
+    })
+    expect(result.code).toBe(2)
+    expect(stderrText(result.stderr)).toContain(`suppressions file ${suppressions}: not valid YAML or JSON`)
+    expectNotQuoted(result.stdout + result.stderr, TOKEN)
+  })
+
+  it("export with SMTP_PASSWORD_FILE naming a pipe no one writes to: not held up by it, nothing quoted", async () => {
+    const pipe = join(directory, "password-pipe")
+    execFileSync("mkfifo", [pipe])
+    const suppressions = file("suppressions.yaml", `suppressions:\n  - user: ${PASSWORD}\n`)
+    const result = await runCli(["export", "--suppressions", suppressions], {
+      env: env({ PANTHER_API_TOKEN: PLAIN_TOKEN, SMTP_PASSWORD_FILE: pipe }),
+      timeoutMs: 20_000
+    })
+    expect(result.code).toBe(2)
+    expect(stderrText(result.stderr)).toContain(`suppressions file ${suppressions}: not valid YAML or JSON`)
     expectNotQuoted(result.stdout + result.stderr, PASSWORD)
   })
 
