@@ -90,10 +90,31 @@ const yamlReason = (error: unknown, quote: (text: string) => string): string => 
   return `${quote(error.message.slice(0, at))}${place}${framed}`
 }
 
+/**
+ * The text last read without fault, and its entries. A run reads the file twice, at start-up to fail early and again
+ * when it audits, and a schedule at every run; the YAML parser takes seconds and hundreds of megabytes on a file of
+ * some megabytes (15 MB: about 7 s and 760 MB), so the same text is not parsed again. The entries depend on the text
+ * alone; only errors, which are never kept, name the file and withhold secrets.
+ */
+let lastRead: { readonly text: string; readonly entries: ReadonlyArray<SuppressionEntry> } | undefined
+
 export const parseSuppressions = (
   text: string,
   source: string,
   known: InputFileSecrets = NO_INPUT_FILE_SECRETS
+): Effect.Effect<ReadonlyArray<SuppressionEntry>, ConfigurationError> =>
+  Effect.suspend(() =>
+    lastRead?.text === text
+      ? Effect.succeed(lastRead.entries)
+      : Effect.tap(parseSuppressionsText(text, source, known), (entries) => {
+          lastRead = { text, entries }
+        })
+  )
+
+const parseSuppressionsText = (
+  text: string,
+  source: string,
+  known: InputFileSecrets
 ): Effect.Effect<ReadonlyArray<SuppressionEntry>, ConfigurationError> =>
   Effect.gen(function* () {
     const fail = (message: string) => failWith(known, `suppressions file ${source}: ${message}`)

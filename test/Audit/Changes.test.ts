@@ -779,6 +779,20 @@ describe("suppressions", () => {
     expect(error.message).toContain("suppressions file bad.yaml")
   })
 
+  it("parses a text read again unchanged once (a run reads it twice), a changed one anew, and keeps no error", async () => {
+    const text = file(entry("a", "*", "2027-01-01"))
+    const first = await Effect.runPromise(parseSuppressions(text, "first.yaml"))
+    expect(await Effect.runPromise(parseSuppressions(text, "again.yaml"))).toBe(first)
+    const changed = await Effect.runPromise(parseSuppressions(file(entry("b", "*", "2027-01-01")), "first.yaml"))
+    expect(changed.map((item) => item.user)).toEqual(["b"])
+    // An error is worked out each time, naming the file as given then.
+    const bad = file(entry("a", "NO_SUCH_CODE", "2027-01-01"))
+    for (const name of ["one.yaml", "two.yaml"]) {
+      const error = await Effect.runPromise(Effect.flip(parseSuppressions(bad, name)))
+      expect(error.message).toContain(`suppressions file ${name}: entry 1 (a): finding "NO_SUCH_CODE"`)
+    }
+  })
+
   it("holds an expiry given as a full timestamp until that instant", async () => {
     const [entryOf] = await suppressionsOf(entry("a", "*", "2026-06-30T18:00:00Z"))
     expect(entryOf?.expiresAt).toBe(Date.parse("2026-06-30T18:00:00Z"))
