@@ -34,8 +34,11 @@ const optionalText = (name: string, env: string, description: string) =>
     Options.optional
   )
 
+// Text, not Options.file: its check of the path died on a link loop (exit 70) and refused a pipe
+// (`--smtp-password-file <(pass show smtp)`) that the variable takes; the file's reader says what is wrong instead.
 const optionalFile = (name: string, env: string, description: string) =>
-  Options.file(name, { exists: "either" }).pipe(
+  Options.text(name).pipe(
+    Options.withPseudoName("file"),
     Options.withDescription(`${description} Env: ${env}.`),
     Options.withFallbackConfig(envText(env)),
     Options.optional

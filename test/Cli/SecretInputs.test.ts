@@ -4,13 +4,14 @@
  * pipe no one writes to, left to a stop signal, which must still end the process), and the token never shows.
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { open } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { runCli, stderrText } from "../support/cli.js"
 import { json, startScriptedServer } from "../support/scriptedServer.js"
+import { startSimulator } from "../support/simulator.js"
 import { rawUser } from "../support/testClient.js"
 
 const TOKEN = "pat-5f0c1e9a7b3d4e2f8a6c0b1d9e7f3a25"
@@ -120,6 +121,57 @@ describe("an SMTP password file that is not a plain small file", () => {
     expect(stderrText(result.stderr)).toContain(
       "SMTP_PASSWORD_FILE /dev/zero cannot be read: it is a device, not a file"
     )
+  })
+})
+
+describe("--smtp-password-file and --smtp-ca-file given as flags", () => {
+  const emailEnv = {
+    PANTHER_API_URL: "http://127.0.0.1:9",
+    PANTHER_API_TOKEN: TOKEN,
+    MAIL_TO: "security@acme.example",
+    MAIL_FROM: "audit@acme.example",
+    SMTP_URL: "smtp://127.0.0.1:9",
+    SMTP_USER: "audit"
+  }
+  const linkLoop = () => {
+    const directory = workDir()
+    symlinkSync(join(directory, "b"), join(directory, "a"))
+    symlinkSync(join(directory, "a"), join(directory, "b"))
+    return join(directory, "a")
+  }
+
+  it.each([
+    ["--smtp-password-file", "SMTP_PASSWORD_FILE", {}],
+    ["--smtp-ca-file", "SMTP_CA_FILE", { SMTP_PASSWORD: "pw-1f2e3d4c" }]
+  ])("%s naming a link that leads round in a loop is a configuration error, as %s is", async (flag, variable, more) => {
+    const result = await runCli(["run", "--report-dir", workDir(), "--email", "always", flag, linkLoop()], {
+      env: { ...emailEnv, ...more }
+    })
+    // Before, the command line's own check of the path died on ELOOP: exit 70 and a stack trace.
+    expect(result.code, result.stderr).toBe(2)
+    expect(stderrText(result.stderr)).toContain(`${flag} / ${variable}`)
+    expect(stderrText(result.stderr)).toContain("a link in the path leads round in a loop")
+    expect(result.stderr).not.toMatch(/\n\s+at |internal error/)
+  })
+
+  it("a pipe is read as the variable's is, not refused as no regular file", async () => {
+    const sim = await startSimulator({ users: 5 })
+    try {
+      const pipe = namedPipe()
+      const running = runCli(["run", "--report-dir", workDir(), "--email", "always", "--smtp-password-file", pipe], {
+        env: { ...emailEnv, PANTHER_API_URL: sim.baseUrl, PANTHER_API_TOKEN: sim.readToken, SMTP_RETRIES: "0" }
+      })
+      const writer = await open(pipe, "w")
+      await writer.write("pw-1f2e3d4c\n")
+      await writer.close()
+      const result = await running
+      // The password was read; the run then fails to reach the mail server, after writing its reports.
+      expect(stderrText(result.stderr)).not.toContain("to be a regular file")
+      expect(stderrText(result.stderr)).toContain("cannot connect to 127.0.0.1:9")
+      expect(result.code, result.stderr).toBe(4)
+    } finally {
+      await sim.close()
+    }
   })
 })
 
