@@ -3,14 +3,15 @@
  * environment variable (for docker-compose) and a default; the ready banner on stdout says where it listens and
  * which keys to use.
  */
+import { constants } from "node:buffer"
 import { randomUUID } from "node:crypto"
 import { Command, Options } from "@effect/cli"
-import { FileSystem } from "@effect/platform"
 import { Console, Effect, Either, Option, Redacted } from "effect"
 import { jsonErrorOffset, lineAndColumn } from "../Audit/JsonErrorPlace.js"
 import { parseTimestamp } from "../Audit/Timestamps.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envInteger, envNumber, envRedacted, envText } from "../Cli/Environment.js"
+import { readInputText } from "../Cli/InputFile.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { decimalOption, wholeNumberOption } from "../Cli/NumberValues.js"
 import { describeFsError } from "../Reports/ReportError.js"
@@ -20,6 +21,7 @@ import { formatBanner } from "./StartupBanner.js"
 import { validateUsersData } from "./UsersData.js"
 
 export const DEFAULT_PORT = 4010
+const { MAX_STRING_LENGTH } = constants
 const MAX_USERS = 5_000_000
 
 const options = {
@@ -55,7 +57,10 @@ const options = {
     Options.withFallbackConfig(envText("SIMULATOR_NOW")),
     Options.optional
   ),
-  data: Options.file("data").pipe(
+  // Text, not Options.file: its check of the path died on a link loop (exit 70) and refused a pipe
+  // (`--data <(jq ... )`) that SIMULATOR_DATA takes; loadData says what is wrong with the path instead.
+  data: Options.text("data").pipe(
+    Options.withPseudoName("file"),
     Options.withDescription(
       'Serve the users in this JSON file (an array of users, or a GET /users page {"results": [...]}) ' +
         "instead of generating them (env SIMULATOR_DATA)."
@@ -151,16 +156,14 @@ const parseNow = (text: Option.Option<string>): Effect.Effect<Date, Configuratio
 /** Reads and validates a `--data` file; every problem names the file, and the entry when one is bad. */
 const loadData = (path: string) =>
   Effect.gen(function* () {
-    const fs = yield* FileSystem.FileSystem
     const where = `--data / SIMULATOR_DATA "${path}"`
-    const text = yield* fs.readFileString(path).pipe(
-      Effect.mapError(
-        (error) =>
-          new ConfigurationError({
-            message: `${where} cannot be read: ${describeFsError(error)}`
-          })
-      )
-    )
+    // As other input files are read: a pipe read on the event loop, where a stop signal still ends the command, and
+    // a device refused, where reading /dev/zero went on until memory ran out. The limit is the longest string V8
+    // makes, which a larger file could not have become anyway.
+    const text = yield* Effect.tryPromise({
+      try: (signal) => readInputText(path, MAX_STRING_LENGTH, "a users file", signal),
+      catch: (error) => new ConfigurationError({ message: `${where} cannot be read: ${describeFsError(error)}` })
+    })
     const json = yield* Effect.try({
       try: (): unknown => JSON.parse(text),
       // Where it stops being JSON, not V8's message, which quotes the text there: a secret file named by mistake

@@ -3,7 +3,7 @@
  * banner, request logs, environment variables, configuration errors and shutdown on SIGTERM and SIGINT.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -160,6 +160,9 @@ describe("panther-audit simulate", () => {
         { ...entry, id: "u2", email: "b@example.com", enabled: "yes" }
       ])
     )
+    const loop = join(dir, "loop")
+    symlinkSync(join(dir, "round"), loop)
+    symlinkSync(loop, join(dir, "round"))
     const busy = createServer()
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve))
     const address = busy.address()
@@ -172,7 +175,11 @@ describe("panther-audit simulate", () => {
         // Number would read these as 16 users and a port of 1000.
         [["--port", "0", "--users", "0x10"], '--users must be a whole number; got "0x10"'],
         [["--port", "0o1750"], '--port must be a whole number; got "0o1750"'],
-        [["--port", "0", "--error-rate", "NaN"], '--error-rate must be a number; got "NaN"']
+        [["--port", "0", "--error-rate", "NaN"], '--error-rate must be a number; got "NaN"'],
+        // The command line's own check of a --data path died on a link loop (exit 70, a stack trace), and
+        // /dev/zero given in SIMULATOR_DATA was read until memory ran out.
+        [["--port", "0", "--data", loop], "cannot be read: a link in the path leads round in a loop"],
+        [["--port", "0", "--data", "/dev/zero"], '--data / SIMULATOR_DATA "/dev/zero" cannot be read: it is a device']
       ]
       const results = await Promise.all(cases.map(([args]) => runToEnd(args)))
       results.forEach((result, index) => {
@@ -184,6 +191,9 @@ describe("panther-audit simulate", () => {
       const fromVariable = await runToEnd(["--port", "0"], { SIMULATOR_USERS: "0b11" })
       expect(fromVariable.code).toBe(2)
       expect(stderrText(fromVariable.stderr)).toContain('SIMULATOR_USERS must be a whole number; got "0b11"')
+      const device = await runToEnd(["--port", "0"], { SIMULATOR_DATA: "/dev/zero" })
+      expect(device.code).toBe(2)
+      expect(stderrText(device.stderr)).toContain("cannot be read: it is a device, not a file")
     } finally {
       busy.close()
       rmSync(dir, { recursive: true, force: true })
