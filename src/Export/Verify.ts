@@ -117,10 +117,19 @@ const isFileManagerFile = async (path: string, name: string): Promise<boolean> =
 const unreadable = (message: string) => new ManifestUnreadable({ message: printable(message) })
 
 /** `files.0.sha256: Expected ...`: where in the manifest, and what is wrong there, without the whole schema. */
-const describeIssues = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
-    .map((issue) => `${issue.path.length === 0 ? "the document" : issue.path.join(".")}: ${issue.message}`)
-    .join("; ")
+/**
+ * A value nested thousands of levels deep (`[[[[...]]]]`, which JSON.parse reads) overflows the formatter's stack
+ * as it quotes it, which ended verify with exit 70: said so instead.
+ */
+const describeIssues = (error: ParseResult.ParseError): string => {
+  try {
+    return ParseResult.ArrayFormatter.formatErrorSync(error)
+      .map((issue) => `${issue.path.length === 0 ? "the document" : issue.path.join(".")}: ${issue.message}`)
+      .join("; ")
+  } catch {
+    return "a value is nested too deeply to read, as no manifest's is"
+  }
+}
 
 /** What every export of format /1 holds besides its manifest, all five under one stamp. */
 const EXPORT_FILES = [

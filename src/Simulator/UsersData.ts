@@ -22,10 +22,16 @@ const describeEntry = (entry: number, raw: unknown): string => {
   return `entry ${entry}${hints.length === 0 ? "" : ` (${hints.join(", ")})`}`
 }
 
+// A value nested thousands of levels deep overflows the formatter's stack as it quotes it, which ended the command
+// with exit 70: said so instead.
 const firstIssue = (error: ParseResult.ParseError): string => {
-  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-  if (issue === undefined) return "does not match the User schema"
-  return issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`
+  try {
+    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+    if (issue === undefined) return "does not match the User schema"
+    return issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`
+  } catch {
+    return "a value is nested too deeply to read, as no user's is"
+  }
 }
 
 /**

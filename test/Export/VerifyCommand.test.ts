@@ -333,6 +333,17 @@ describe("panther-audit verify", () => {
     expect(result.error).toContain("manifest.json is malformed: not JSON")
   })
 
+  it("is a usage error (exit 2) for a manifest nested thousands of levels deep, not an internal error", async () => {
+    // JSON.parse reads it; quoting it in the schema's message overflowed the stack, which ended verify with 70.
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`
+    for (const text of [deep, JSON.stringify({ ...readManifest(), files: "@" }).replace('"@"', deep)]) {
+      writeFileSync(join(folder, "manifest.json"), text)
+      const result = await verify()
+      expect(result.code, result.error).toBe(2)
+      expect(result.error).toContain("manifest.json is malformed: a value is nested too deeply to read")
+    }
+  })
+
   it("refuses a manifest whose entries point outside the folder or lack a digest (exit 2)", async () => {
     const path = join(folder, "manifest.json")
     const manifest = JSON.parse(readFileSync(path, "utf8")) as { files: Array<Record<string, unknown>> }

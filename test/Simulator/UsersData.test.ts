@@ -33,6 +33,12 @@ describe("validateUsersData (--data)", () => {
     expect(Either.getOrThrow(validateUsersData({ results: data }, newId))).toEqual(users)
   })
 
+  it("names an entry nested thousands of levels deep, which the schema's message could not quote", () => {
+    // JSON.parse reads it; quoting it in the message overflowed the stack, which ended simulate with exit 70.
+    const deep: unknown = JSON.parse(`[${"[".repeat(100_000)}${"]".repeat(100_000)}]`)
+    expect(problem(deep)).toBe("entry 1: a value is nested too deeply to read, as no user's is")
+  })
+
   it("assigns an id to an entry without one", () => {
     const { id: _id, ...noId } = good("x", "c@example.com")
     const [user] = Either.getOrThrow(validateUsersData([noId], newId))
