@@ -11,7 +11,9 @@ import type { FileDigest } from "./Manifest.js"
 import { type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
 import { ExportMismatch, ExportUnreadable } from "./VerifyErrors.js"
 
-const folder = Args.directory({ name: "folder", exists: "either" }).pipe(
+// Text, not Args.directory: its check of the path died on a link that leads round in a loop (exit 70), and
+// said of a file only that a directory was expected; verifyExport says what is wrong with the path instead.
+const folder = Args.text({ name: "folder" }).pipe(
   // A mistyped flag taken for the folder (`--api-tokn=...`) is refused as one, its value unquoted.
   Args.mapEffect(requireArgValue("The folder")),
   Args.withDescription("The export folder, export-<stamp>, holding manifest.json.")

@@ -320,6 +320,24 @@ describe("panther-audit verify", () => {
     expect(result.code).toBe(2)
   })
 
+  it("is a usage error (exit 2) naming what is wrong for a file, or a link that leads round in a loop", async () => {
+    const file = join(scratch, "manifest-alone.json")
+    writeFileSync(file, "{}")
+    const loop = join(scratch, "loop")
+    symlinkSync(join(scratch, "round"), loop)
+    symlinkSync(loop, join(scratch, "round"))
+    const cases = [
+      [file, "is not a folder; pass the export's folder"],
+      // The command line's own check of the path died on the loop: exit 70 and a stack trace.
+      [loop, "cannot be read: a link in the path leads round in a loop"]
+    ] as const
+    for (const [path, says] of cases) {
+      const result = await verify(path)
+      expect(result.code, result.error).toBe(2)
+      expect(result.error).toContain(says)
+    }
+  })
+
   it("takes a recorded digest pasted with space around it", async () => {
     const result = await runCommand(verifyCommand, [folder, "--expect-sha256", ` ${recordedDigest} `])
     expect(result.code, result.error).toBe(0)
