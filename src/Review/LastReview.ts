@@ -210,8 +210,10 @@ const MAX_WORKBOOK_BYTES = 256 * 1024 * 1024
 /** Why a file cannot be a workbook before reading it, if it cannot. */
 const unreadableWorkbook = async (path: string): Promise<string | undefined> => {
   // A pipe named like a workbook would be waited on for ever; a huge file is not a workbook of this tool.
-  const info = await stat(path).catch(() => undefined)
-  if (info === undefined) return "it does not exist"
+  // Said as it is: a link that leads round in a loop, or a folder on the way that may not be entered, is no file
+  // gone, and "it does not exist" sent the user looking for a typo.
+  const info = await stat(path).catch((error: unknown) => describeFsError(error))
+  if (typeof info === "string") return info
   if (!info.isFile()) return "it is not a regular file"
   if (info.size > MAX_WORKBOOK_BYTES) return "it is over 256 MiB"
   return undefined

@@ -1,5 +1,14 @@
 import { spawn } from "node:child_process"
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { parse } from "csv-parse/sync"
@@ -381,8 +390,14 @@ describe("panther-audit review", () => {
       writeFileSync(findingsReport, "severity,finding,user_id,email\r\nhigh,STALE_LOGIN,a,a@example.com\r\n")
       const brokenLater = join(elsewhere, "access-review-20260201T000000Z.csv")
       writeFileSync(brokenLater, 'user_id,email,decision\r\na,a@example.com,\r\nb,b@example.com,"oops\r\n')
+      // Not "it does not exist", as a link loop was said to be.
+      const loop = join(elsewhere, "loop.csv")
+      symlinkSync(join(elsewhere, "round.csv"), loop)
+      symlinkSync(loop, join(elsewhere, "round.csv"))
       const cases: Array<[string, string]> = [
         [join(elsewhere, "missing.csv"), "it does not exist"],
+        [loop, "a link in the path leads round in a loop"],
+        [join(notAWorkbook, "x.csv"), "a part of the path is not a directory"],
         [elsewhere, "it is not a regular file"],
         [findingsReport, "it has no user_id, email and decision columns: it is not a review workbook"],
         [brokenLater, "it is not CSV as this tool writes it"],
