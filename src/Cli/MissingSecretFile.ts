@@ -10,11 +10,18 @@ export interface SecretKind {
   readonly directVariable: string
 }
 
-const exists = (path: string): Effect.Effect<boolean> =>
+/**
+ * Whether anything is at `path`. "denied" when a folder on the way may not be entered: the file may well be there
+ * (a mounted secret whose folder is the wrong user's), so it is not said to be missing.
+ */
+const lookUp = (path: string): Effect.Effect<"found" | "absent" | "denied"> =>
   Effect.promise(() =>
     lstat(path).then(
-      () => true,
-      () => false
+      () => "found" as const,
+      (error: unknown) => {
+        const code = typeof error === "object" && error !== null ? Reflect.get(error, "code") : undefined
+        return code === "EACCES" || code === "EPERM" ? ("denied" as const) : ("absent" as const)
+      }
     )
   )
 
@@ -27,8 +34,8 @@ const isFolder = (path: string): Effect.Effect<boolean> =>
   )
 
 /**
- * What an error says of a secret's file when its path names nothing that exists; undefined when it does (a folder,
- * a file without read permission), for the caller to quote as usual.
+ * What an error says of a secret's file when its path names nothing that exists, or nothing this user may look at;
+ * undefined when it does (a folder, a file without read permission), for the caller to quote as usual.
  *
  * The value is never quoted then: a secret put in the `..._FILE` variable by mistake (a Kubernetes secretKeyRef
  * where a mounted file was meant) names no file either, and base64 secrets often hold a `/`, so it looks like a
@@ -36,11 +43,20 @@ const isFolder = (path: string): Effect.Effect<boolean> =>
  */
 export const missingSecretFile = (label: string, path: string, secret: SecretKind): Effect.Effect<string | undefined> =>
   Effect.gen(function* () {
-    if (yield* exists(path)) return undefined
+    const found = yield* lookUp(path)
+    if (found === "found") return undefined
     const notShown = `it may be the ${secret.name} itself, put there by mistake`
     const whatToDo =
       `give the path of a file that holds the ${secret.name} (a mounted secret), ` +
       `or set ${secret.directVariable} to give the ${secret.name} itself`
+    if (found === "denied") {
+      const folder = dirname(path)
+      const where = (yield* isFolder(folder)) ? `the folder "${folder}"` : "a folder in its path"
+      return (
+        `${label} cannot be read: this user may not enter ${where} (permission denied). Its file name is not ` +
+        `shown: ${notShown}. Give this user permission to enter the folder, or ${whatToDo}`
+      )
+    }
     if (!/[\\/]/.test(path)) {
       return `${label} names no file. Its value is not shown: with no folder in it, ${notShown}. To fix it, ${whatToDo}`
     }

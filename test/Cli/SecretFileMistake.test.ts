@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
@@ -67,6 +67,39 @@ describe("a secret put in a _FILE variable by mistake", () => {
       expect(printed).not.toContain(body)
       expect(printed).not.toContain(body.slice(0, 8))
       expect(printed).not.toContain(`${prefix}${body}`)
+    }
+  })
+})
+
+describe("a secret's file in a folder this user may not enter", () => {
+  it("is said to be out of reach, not missing, its name still not shown", async () => {
+    // Root enters any folder: the command runs as nobody then, the folder root's own.
+    const uid = process.getuid?.() === 0 ? 65534 : undefined
+    const cwd = workDir()
+    chmodSync(cwd, 0o755)
+    const secrets = join(cwd, "secrets")
+    mkdirSync(secrets)
+    writeFileSync(join(secrets, TOKEN_BODY), "pat-unused\n")
+    chmodSync(secrets, uid === undefined ? 0o000 : 0o700)
+    try {
+      const result = await runCli(["users", "list"], {
+        cwd,
+        ...(uid === undefined ? {} : { uid }),
+        env: {
+          PANTHER_API_URL: "https://api.acme.example",
+          PANTHER_API_TOKEN: "",
+          PANTHER_API_TOKEN_FILE: join(secrets, TOKEN_BODY)
+        }
+      })
+      expect(result.code, result.stderr).toBe(2)
+      // Before, "names no file in the folder": the user went looking for a typo in a name that was right.
+      expect(stderrText(result.stderr)).toContain(
+        `--api-token-file / PANTHER_API_TOKEN_FILE cannot be read: this user may not enter the folder "${secrets}" ` +
+          "(permission denied)."
+      )
+      expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN_BODY.slice(0, 8))
+    } finally {
+      chmodSync(secrets, 0o755)
     }
   })
 })
