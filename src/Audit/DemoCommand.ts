@@ -13,6 +13,7 @@ import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { type DeliveryResult, describeDelivery } from "../Email/DeliveryResult.js"
 import { type EmailOptionValues, emailOptions } from "../Email/EmailOptions.js"
 import { defaultRequestTimeout, defaultRetryPolicy } from "../PantherApi/Connection.js"
+import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { serveSimulator } from "../Simulator/Server.js"
 import { checkFailOn, holdingReportDirectory, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
 import { auditOptions, reportDirOption } from "./AuditOptions.js"
@@ -74,8 +75,22 @@ export const demoCommand = Command.make(
               "`panther-audit run` against it."
           })
         }
-        // A fresh checkout has ./reports; anywhere else the demo makes the folder rather than fail.
-        yield* Effect.promise(() => mkdir(options.reportDir, { recursive: true }).catch(() => undefined))
+        // A fresh checkout has ./reports; anywhere else the demo makes the folder rather than fail. One it cannot
+        // make is said so: the check below would call it missing and ask the user to create it, which fails alike.
+        // A file in the way (EEXIST, ENOTDIR) is left to that check, which says so.
+        const notMade = yield* Effect.promise(() =>
+          mkdir(options.reportDir, { recursive: true }).then(
+            () => undefined,
+            (error: unknown) => (hasErrorCode(error, "EEXIST", "ENOTDIR") ? undefined : describeFsError(error))
+          )
+        )
+        if (notMade !== undefined) {
+          return yield* new ConfigurationError({
+            message:
+              `report directory ${options.reportDir}: it does not exist and could not be made (${notMade}); ` +
+              "create it or pass another --report-dir"
+          })
+        }
         // The generated users' logins are relative to the audit's instant, so a demo judged --as-of a past day
         // finds what one judged today does, not logins in its future. A bad --as-of is refused below.
         const asOf = Option.flatMap(options.audit.asOf, (text) => Option.fromNullable(parseTimestamp(text)))

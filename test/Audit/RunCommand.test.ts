@@ -637,6 +637,29 @@ describe("panther-audit demo", () => {
     expect(result.stdout).toContain(join(directory, "reports"))
   })
 
+  it("says a report folder it cannot make could not be made, rather than ask for it to be made", async () => {
+    // Root writes in any folder: the command runs as nobody then, the folder root's own.
+    const uid = process.getuid?.() === 0 ? 65534 : undefined
+    const locked = join(directory, "locked")
+    mkdirSync(locked)
+    chmodSync(directory, 0o755)
+    chmodSync(locked, 0o555)
+    try {
+      const reportDir = join(locked, "reports")
+      const result = await runCli(["demo", "--users", "120", "--report-dir", reportDir], {
+        cwd: directory,
+        ...(uid === undefined ? {} : { uid })
+      })
+      expect(result.code, result.stderr).toBe(2)
+      // Before: "it does not exist; create it", which fails alike.
+      expect(stderrText(result.stderr)).toContain(
+        `report directory ${reportDir}: it does not exist and could not be made (permission denied)`
+      )
+    } finally {
+      chmodSync(locked, 0o755)
+    }
+  })
+
   it("judged --as-of a past day, audits users generated relative to that day, not logins in its future", async () => {
     const pastDay = "2025-06-30T12:00:00.000Z"
     const result = await runCli(["demo", "--users", "400", "--as-of", pastDay], { cwd: directory })
