@@ -201,6 +201,10 @@ const forEachLine = async (path: string, onLine: (line: string) => void): Promis
     }
     for (;;) {
       if (kept === buffer.length) {
+        // No line this tool writes comes near it: the file is laid out otherwise (one line), or is no report at
+        // all (a disk image named like one). Growing on, it read the whole file into memory, gigabytes of it, and
+        // failed in V8's words ("Cannot create a string longer than ...").
+        if (kept >= MAX_WHOLE_BYTES) throw new OtherLayout("a line is longer than any this tool writes")
         // A line longer than the buffer: room for more of it.
         const larger = Buffer.allocUnsafe(buffer.length * 2)
         buffer.copy(larger, 0, 0, kept)

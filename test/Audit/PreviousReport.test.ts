@@ -4,7 +4,7 @@
  * back finding for finding.
  */
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { Effect } from "effect"
@@ -151,6 +151,19 @@ it("does not parse a report of another layout whole past 64 MiB, which takes mem
   writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), JSON.stringify(report))
   const lookup = await Effect.runPromise(readPreviousReport(directory))
   expect(lookup).toMatchObject({ _tag: "NotFound", reason: expect.stringContaining("too large (over 64 MiB)") })
+})
+
+it("does not read whole a file named like a report without a line break in its first 64 MiB", async () => {
+  // A sparse file of 600 MiB of zero bytes: it was read into memory whole as one line, and said to be unreadable
+  // in V8's words ("Cannot create a string longer than 0x1fffffe8 characters"); 3 GiB took 4 GB of memory.
+  const path = join(directory, "user-audit-20250601T000000Z.json")
+  writeFileSync(path, "")
+  truncateSync(path, 600 * 1024 * 1024)
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  expect(lookup).toMatchObject({
+    _tag: "NotFound",
+    reason: expect.stringContaining("not laid out as this tool writes reports, and too large (over 64 MiB)")
+  })
 })
 
 it("does not open a pipe named like a report, which would wait for a writer for ever", async () => {
