@@ -179,6 +179,9 @@ const listingProblem = (manifest: Manifest): string | undefined => {
         "added together with their lines"
 }
 
+/** A manifest lists five files and the run's warnings: a few kilobytes. */
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+
 const readManifest = (folder: string) =>
   Effect.gen(function* () {
     const path = join(folder, MANIFEST_NAME)
@@ -196,6 +199,14 @@ const readManifest = (folder: string) =>
     const manifestInfo = yield* Effect.tryPromise({ try: () => lstat(path), catch: missingManifest })
     if (!manifestInfo.isFile()) {
       return yield* unreadable(`${path} is not a plain file (a link, a folder or a device): an export's manifest is.`)
+    }
+    // Read whole below: a file of gigabytes put in its place took as much memory, then failed in Node's words
+    // (ERR_STRING_TOO_LONG) with advice about a removed manifest.
+    if (manifestInfo.size > MAX_MANIFEST_BYTES) {
+      return yield* unreadable(
+        `${path} is larger than 16 MiB, far more than an export's manifest is: it is not the export's manifest, ` +
+          "and what it lists cannot be checked."
+      )
     }
     // Read once: the digest is of the very bytes the files are checked against. A second read could be answered
     // with the recorded manifest (by a share or mount in the hands of whoever holds the export) and vouch for a

@@ -10,6 +10,7 @@ import {
   renameSync,
   rmSync,
   symlinkSync,
+  truncateSync,
   unlinkSync,
   writeFileSync
 } from "node:fs"
@@ -360,6 +361,16 @@ describe("panther-audit verify", () => {
       expect(result.code, result.error).toBe(2)
       expect(result.error).toContain("manifest.json is malformed: a value is nested too deeply to read")
     }
+  })
+
+  it("is a usage error (exit 2) for a manifest of gigabytes, without reading it whole", async () => {
+    // A sparse file: it was read into memory whole and refused in Node's words (ERR_FS_FILE_TOO_LARGE), with advice
+    // about a removed manifest.
+    const path = join(folder, "manifest.json")
+    truncateSync(path, 3 * 1024 * 1024 * 1024)
+    const result = await verify()
+    expect(result.code, result.error).toBe(2)
+    expect(result.error).toContain("manifest.json is larger than 16 MiB, far more than an export's manifest is")
   })
 
   it("refuses a manifest whose entries point outside the folder or lack a digest (exit 2)", async () => {
