@@ -12,8 +12,8 @@
  * Holding the directory, a run also removes the temporary files a killed run left in it (`LeftoverFiles.ts`).
  */
 import { randomBytes } from "node:crypto"
-import { lstatSync, readFileSync, unlinkSync } from "node:fs"
-import { lstat, open, readFile, unlink } from "node:fs/promises"
+import { closeSync, lstatSync, openSync, readSync, unlinkSync } from "node:fs"
+import { lstat, open, unlink } from "node:fs/promises"
 import { hostname } from "node:os"
 import { join } from "node:path"
 import { Duration, Effect } from "effect"
@@ -87,6 +87,34 @@ const tryCreate = (path: string, holder: Holder): Promise<boolean> =>
   )
 
 /**
+ * At most this much of a lock file is read. This tool writes a line; a larger file is something else left there,
+ * its holder described from its start. A file of gigabytes was read whole and failed the run in V8's words ("Invalid
+ * string length") instead of being taken over once left untouched.
+ */
+const MAX_LOCK_READ_BYTES = 64 * 1024
+
+const readLockText = async (path: string): Promise<string> => {
+  const handle = await open(path, "r")
+  try {
+    const buffer = Buffer.alloc(MAX_LOCK_READ_BYTES)
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+    return buffer.toString("utf8", 0, bytesRead)
+  } finally {
+    await handle.close()
+  }
+}
+
+const readLockTextSync = (path: string): string => {
+  const fd = openSync(path, "r")
+  try {
+    const buffer = Buffer.alloc(MAX_LOCK_READ_BYTES)
+    return buffer.toString("utf8", 0, readSync(fd, buffer, 0, buffer.length, 0))
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
  * The lock file as found: its text, and what tells one touch from the next; undefined once it is gone. Anything but
  * a plain file there (a link, a pipe, a folder) is refused: reading a pipe would wait for ever, and a dangling link
  * can never be created over.
@@ -97,7 +125,7 @@ const readLock = async (path: string) => {
     if (!info.isFile()) {
       throw new Error(`${LOCK_FILE} is not a plain file (a link, a folder or a pipe): remove it`)
     }
-    return { touchedAt: info.mtimeMs, inode: info.ino, text: await readFile(path, "utf8") }
+    return { touchedAt: info.mtimeMs, inode: info.ino, text: await readLockText(path) }
   } catch (error) {
     if (hasErrorCode(error, "ENOENT")) return undefined
     throw error
@@ -175,7 +203,7 @@ const release = (path: string, holder: Holder) =>
     // Also run when taking the lock failed, maybe on a pipe at its path, which reading would wait on for ever.
     const info = await lstat(path).catch(() => undefined)
     if (info?.isFile() !== true) return
-    const text = await readFile(path, "utf8").catch(() => "")
+    const text = await readLockText(path).catch(() => "")
     if (text.includes(holder.token)) await unlink(path).catch(() => undefined)
   })
 
@@ -186,7 +214,7 @@ const release = (path: string, holder: Holder) =>
  */
 const releaseAtExit = (path: string, holder: Holder) => () => {
   try {
-    if (lstatSync(path).isFile() && readFileSync(path, "utf8").includes(holder.token)) unlinkSync(path)
+    if (lstatSync(path).isFile() && readLockTextSync(path).includes(holder.token)) unlinkSync(path)
   } catch {
     // Gone already, or it cannot be read: left to the next run, which takes over a lock left untouched.
   }

@@ -8,6 +8,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  truncateSync,
   utimesSync,
   writeFileSync
 } from "node:fs"
@@ -129,6 +130,21 @@ describe("one audit at a time per report directory", () => {
       const text = logs.lines.join("\n")
       expect(text).toContain("Waiting for run (pid 999999 on other-box, started 2026-06-30T02:00:00.000Z)")
       expect(text).toContain("was left by run (pid 999999 on other-box")
+      expect(existsSync(lockPath())).toBe(false)
+    })
+  )
+
+  it.live("takes over a lock file of hundreds of megabytes as any other, without reading it whole", () =>
+    Effect.gen(function* () {
+      // A sparse file of zero bytes: it was read whole, and the run failed with "Invalid string length".
+      writeFileSync(lockPath(), "")
+      truncateSync(lockPath(), 600 * 1024 * 1024)
+      const ran = yield* Effect.succeed("ran").pipe(
+        withReportDirectoryLock(directory, "run", quick),
+        Effect.provide(captureLogs().layer),
+        Effect.timeout("5 seconds")
+      )
+      expect(ran).toBe("ran")
       expect(existsSync(lockPath())).toBe(false)
     })
   )
