@@ -1,5 +1,8 @@
-import { readFile } from "node:fs/promises"
+import { readFile, stat } from "node:fs/promises"
 import { Config, Effect, Option } from "effect"
+
+/** A bundle of every public root is about 200 KiB; the same limit as --smtp-ca-file's. */
+const MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024
 
 /**
  * The certificates NODE_EXTRA_CA_CERTS names, as PEM text, or undefined when it is unset or cannot be read. Node adds
@@ -15,12 +18,14 @@ export const nodeExtraCaCertificates: Effect.Effect<string | undefined> = Config
     Option.match({
       onNone: () => Effect.succeed(undefined),
       onSome: (path) =>
-        Effect.promise(() =>
-          readFile(path, "utf8").then(
-            (text) => (text.includes("-----BEGIN CERTIFICATE-----") ? text : undefined),
-            () => undefined
-          )
-        )
+        Effect.promise(async () => {
+          // Only a plain file of a CA bundle's size: /dev/zero was read until the string grew past V8's limit
+          // (over half a gigabyte of memory, seconds of it), and a pipe no one writes to held the email for good.
+          const info = await stat(path).catch(() => undefined)
+          if (info?.isFile() !== true || info.size > MAX_CA_BUNDLE_BYTES) return undefined
+          const text = await readFile(path, "utf8").catch(() => undefined)
+          return text?.includes("-----BEGIN CERTIFICATE-----") === true ? text : undefined
+        })
     })
   ),
   Effect.orElseSucceed(() => undefined)

@@ -3,11 +3,13 @@
  * (a company CA set once for the whole process). The built command against the simulator and an SMTPS server on
  * loopback whose certificate a private CA signed.
  */
-import { mkdtempSync, rmSync } from "node:fs"
+import { execFileSync } from "node:child_process"
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Exit, Scope } from "effect"
+import { ConfigProvider, Effect, Exit, Option, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { nodeExtraCaCertificates } from "../../src/Email/NodeExtraCa.js"
 import { runEmailing } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import {
@@ -62,5 +64,32 @@ describe("SMTP with --smtp-ca-file", () => {
     })
     expect(result.code, result.stderr).toBe(0)
     expect(smtp.received).toHaveLength(before + 1)
+  })
+})
+
+describe("NODE_EXTRA_CA_CERTS read again for --smtp-ca-file", () => {
+  it("is read only when it names a plain file: a pipe or device is passed over at once", async () => {
+    const pipe = join(directory, "ca-pipe")
+    execFileSync("mkfifo", [pipe])
+    const readWith = (path: string) =>
+      Effect.runPromise(
+        nodeExtraCaCertificates.pipe(
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["NODE_EXTRA_CA_CERTS", path]]))),
+          Effect.timeout("2 seconds"),
+          Effect.option
+        )
+      )
+    try {
+      // A pipe no one writes to held the email for good; /dev/zero was read past half a gigabyte.
+      for (const path of [pipe, "/dev/zero"]) expect(await readWith(path), path).toEqual(Option.some(undefined))
+      expect(await readWith(companyCa.caPath)).toEqual(Option.some(readFileSync(companyCa.caPath, "utf8")))
+    } finally {
+      // A reader still waiting on the pipe gets its end, so nothing is left waiting after the test.
+      try {
+        closeSync(openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK))
+      } catch {
+        // No reader waits.
+      }
+    }
   })
 })
