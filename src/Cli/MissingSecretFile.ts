@@ -1,6 +1,7 @@
 import { lstat, stat } from "node:fs/promises"
 import { dirname } from "node:path"
 import { Effect } from "effect"
+import { hasErrorCode } from "../Reports/ReportError.js"
 
 /** The secret a `..._FILE` variable should name a file of, and the variable that takes the secret itself. */
 export interface SecretKind {
@@ -18,10 +19,7 @@ const lookUp = (path: string): Effect.Effect<"found" | "absent" | "denied"> =>
   Effect.promise(() =>
     lstat(path).then(
       () => "found" as const,
-      (error: unknown) => {
-        const code = typeof error === "object" && error !== null ? Reflect.get(error, "code") : undefined
-        return code === "EACCES" || code === "EPERM" ? ("denied" as const) : ("absent" as const)
-      }
+      (error: unknown) => (hasErrorCode(error, "EACCES", "EPERM") ? ("denied" as const) : ("absent" as const))
     )
   )
 

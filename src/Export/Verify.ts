@@ -116,8 +116,9 @@ const isFileManagerFile = async (path: string, name: string): Promise<boolean> =
  */
 const unreadable = (message: string) => new ManifestUnreadable({ message: printable(message) })
 
-/** `files.0.sha256: Expected ...`: where in the manifest, and what is wrong there, without the whole schema. */
 /**
+ * `files.0.sha256: Expected ...`: where in the manifest, and what is wrong there, without the whole schema.
+ *
  * A value nested thousands of levels deep (`[[[[...]]]]`, which JSON.parse reads) overflows the formatter's stack
  * as it quotes it, which ended verify with exit 70: said so instead.
  */
