@@ -19,7 +19,7 @@ import {
 import { POLICIES, POLICY_STALE_DAYS, parsePolicy } from "./Policy.js"
 import { FAIL_ON_VALUES } from "./Severity.js"
 import { loadSuppressions } from "./Suppressions.js"
-import { parseTimestamp } from "./Timestamps.js"
+import { EARLIEST_REAL_TIME, parseTimestamp } from "./Timestamps.js"
 
 const asOf = Options.text("as-of").pipe(
   Options.withDescription(
@@ -167,6 +167,13 @@ export const toAuditParameters = (
         return yield* fail(
           `--as-of / AUDIT_AS_OF ${JSON.stringify(values.asOf.value)} is not an ISO 8601 instant; use for example ` +
             "2026-06-30T00:00:00Z"
+        )
+      }
+      // An audit judged then would count every login after it as 0 days old, and flag no one stale.
+      if (parsed < EARLIEST_REAL_TIME) {
+        return yield* fail(
+          `--as-of / AUDIT_AS_OF ${JSON.stringify(values.asOf.value)} is before 2000, before any login Panther ` +
+            "records; give the instant the audit is judged at, for example 2026-06-30T00:00:00Z"
         )
       }
       asOfEpoch = parsed

@@ -118,6 +118,12 @@ export const parseTimestamp = (text: string): number | undefined => readInstant(
 
 export const DAY_MS = 24 * 60 * 60 * 1000
 
+/**
+ * Before any Panther existed: what a service sends for "no time" (Go's zero time, 0001-01-01, or the Unix epoch),
+ * not a login. Taken as one, it made a STALE_LOGIN "739431 days ago" on a user created last week.
+ */
+export const EARLIEST_REAL_TIME = Date.UTC(2000, 0, 1)
+
 /** "More than N days" means strictly more than N x 24 hours before the audit instant. */
 export const isMoreThanDaysBefore = (epoch: number, asOf: number, days: number): boolean => asOf - epoch > days * DAY_MS
 

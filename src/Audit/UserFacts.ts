@@ -6,7 +6,7 @@ import type { User } from "../PantherApi/Schemas.js"
 import type { AuditParameters } from "./AuditParameters.js"
 import type { FindingSubject } from "./Finding.js"
 import type { PrivilegePolicy, PrivilegeVerdict } from "./Privilege.js"
-import { readInstant, wholeDaysBetween } from "./Timestamps.js"
+import { EARLIEST_REAL_TIME, readInstant, wholeDaysBetween } from "./Timestamps.js"
 
 export interface UserFacts {
   readonly user: User
@@ -32,12 +32,6 @@ interface ParsedTimestamp {
   readonly problem: string | undefined
   readonly note: string | undefined
 }
-
-/**
- * Before any Panther existed: what a service sends for "no time" (Go's zero time, 0001-01-01, or the Unix epoch),
- * not a login. Taken as one, it made a STALE_LOGIN "739431 days ago" on a user created last week.
- */
-const EARLIEST_REAL_TIME = Date.UTC(2000, 0, 1)
 
 const readTimestamp = (field: string, text: string | undefined, asOf: number): ParsedTimestamp => {
   if (text === undefined) return { field, epoch: undefined, iso: null, problem: undefined, note: undefined }

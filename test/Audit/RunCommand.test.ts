@@ -125,7 +125,9 @@ describe("panther-audit run", () => {
       ],
       ["AUDIT_STALE_DAYS", "-5", "--stale-days / AUDIT_STALE_DAYS must be a whole number of days, 0 or more; got -5"],
       ["AUDIT_PENDING_DAYS", "-1", "--pending-days / AUDIT_PENDING_DAYS must be a whole number of days, 0 or more"],
-      ["AUDIT_AS_OF", "yesterday", '--as-of / AUDIT_AS_OF "yesterday" is not an ISO 8601 instant']
+      ["AUDIT_AS_OF", "yesterday", '--as-of / AUDIT_AS_OF "yesterday" is not an ISO 8601 instant'],
+      // Every login would be after it, each counted as 0 days: a report that flags nothing stale.
+      ["AUDIT_AS_OF", "0000-01-01T00:00:00Z", '--as-of / AUDIT_AS_OF "0000-01-01T00:00:00Z" is before 2000']
     ] as const) {
       const refused = await runCli(["run"], { env: env({ [variable]: value, MAIL_TO: "a@acme.example" }) })
       expect(refused.code, variable).toBe(2)
