@@ -3,6 +3,7 @@
  * instead of failing the page it came in.
  */
 import { Either, Option, ParseResult, Schema } from "effect"
+import { plainExpected } from "./PlainTypes.js"
 import { RoleRef, User } from "./Schemas.js"
 import { UserRecord } from "./UserRecord.js"
 
@@ -37,7 +38,7 @@ const EXPECTED_ACTUAL = /^Expected (.+?), actual (.+)$/s
 
 /**
  * A union's members each fail on their own (`lastLoggedInAt: Expected string, actual 12345; lastLoggedInAt: Expected
- * null, actual 12345`): said once, `Expected string or null, actual 12345`.
+ * null, actual 12345`): said once, `Expected string or null, actual 12345`, each type in plain words (PlainTypes.ts).
  */
 const joinAlternatives = (
   issues: ReadonlyArray<{ readonly place: string; readonly message: string }>
@@ -57,7 +58,7 @@ const joinAlternatives = (
   }
   return joined.map((entry) =>
     "expected" in entry
-      ? { place: entry.place, message: `Expected ${entry.expected.join(" or ")}, actual ${entry.actual}` }
+      ? { place: entry.place, message: `Expected ${plainExpected(entry.expected)}, actual ${entry.actual}` }
       : entry
   )
 }

@@ -90,7 +90,7 @@ describe("an invalid record", () => {
     expect(record).toMatchObject({
       _tag: "InvalidUser",
       reason:
-        "id: Expected string or undefined, actual 12345; givenName: is missing; lastLoggedInAt: Expected string or null, actual 7"
+        "id: Expected string, actual 12345; givenName: is missing; lastLoggedInAt: Expected string or null, actual 7"
     })
   })
 
