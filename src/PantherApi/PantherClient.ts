@@ -62,6 +62,7 @@ import {
 } from "./UserListRequests.js"
 import { UserRecord } from "./UserRecord.js"
 import type { ListRolesUrlParams } from "./UsersApi.js"
+import { looksUtf16, UTF16_BODY } from "./Utf16Body.js"
 
 /** A user record, decoded, with the record as Panther sent it (fields the schema does not know included). */
 export interface RecordAsSent {
@@ -328,7 +329,9 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
                 encoding !== undefined
                   ? `the body is compressed (${encoding}), which was not asked for: a proxy in between may be ` +
                       "compressing answers"
-                  : `the body is not JSON but ${errorDetail(reply.body, scrub) ?? "empty"}`
+                  : looksUtf16(reply.body)
+                    ? UTF16_BODY
+                    : `the body is not JSON but ${errorDetail(reply.body, scrub) ?? "empty"}`
               )
             )
           },
