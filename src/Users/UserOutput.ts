@@ -10,6 +10,7 @@ import { type PantherClient, secretsQuotedWarning } from "../PantherApi/PantherC
 import { printable } from "../PantherApi/Responses.js"
 import type { User } from "../PantherApi/Schemas.js"
 import { neutraliseFormula } from "../Reports/CsvColumns.js"
+import { stringifyAnyDepth } from "./DeepJson.js"
 
 export const OUTPUT_FORMATS = ["ndjson", "csv", "table"] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
@@ -21,9 +22,10 @@ export const defaultFormat = (stdoutIsTerminal: boolean): OutputFormat => (stdou
  * JSON as `JSON.stringify` writes it, with DEL, the C1 controls and the bidirectional overrides and isolates escaped
  * as well (it escapes only C0): U+009B is a terminal's CSI, so a name holding it could drive the terminal `users get`
  * prints to, and U+202E could make one name show as another. Escaped, the value a JSON reader gets is the same.
+ * A record nested too deeply for `JSON.stringify` is written all the same (DeepJson.ts).
  */
 export const terminalSafeJson = (value: unknown, indent?: number): string =>
-  JSON.stringify(value, null, indent).replace(
+  stringifyAnyDepth(value, indent).replace(
     /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
     (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`
   )
