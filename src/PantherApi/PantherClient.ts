@@ -32,7 +32,8 @@ import {
   rawUserEmail,
   rawUserId,
   rawUserStatus,
-  scrubbedUser
+  scrubbedUser,
+  TYPICAL_USER_FIELDS
 } from "./DecodeUser.js"
 import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
 import { type Page, type PendingPage, paginate } from "./Pagination.js"
@@ -572,14 +573,21 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         // The API's User may leave its id out: enough for a read, not before a delete. An id present but empty (or
         // not text) is not left out: it is no id of the user asked for.
         const idLeftOut = typeof raw === "object" && raw !== null && (Reflect.get(raw, "id") ?? undefined) === undefined
-        return Option.contains(claimed, id) || (!idRequired && idLeftOut)
+        // Without an id, only a record holding some field of a user is taken for this one: a list page (`{"results":
+        // [...]}`), an array or `{}` from a wrong --api-url would otherwise be shown as this user's invalid record,
+        // with advice to mend the user rather than the URL.
+        const userLike = idLeftOut && !Array.isArray(raw) && TYPICAL_USER_FIELDS.some((field) => field in raw)
+        return Option.contains(claimed, id) || (!idRequired && userLike)
           ? Effect.succeed({ asSent: raw, record: decodeRecord(raw) })
           : Effect.fail(
               new InvalidResponse({
                 method: Routes.getUser.method,
                 path,
                 reason: Option.match(claimed, {
-                  onNone: () => "it names no user id",
+                  onNone: () =>
+                    idLeftOut && !userLike
+                      ? "it holds none of a user's fields, so it is no user"
+                      : "it names no user id",
                   onSome: (other) => `it is another user (${printable(scrub(other))})`
                 })
               })
