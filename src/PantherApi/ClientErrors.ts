@@ -150,10 +150,20 @@ const namesOne = (path: string): boolean => path.split("/").filter((part) => par
 /** 404: no such user or role (or the base URL points somewhere that is not the Panther API). */
 export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
   ...RequestFields,
-  detail: Schema.optional(Schema.String)
+  detail: Schema.optional(Schema.String),
+  /** Of a list's page after the first, at the cursor Panther gave: the address answered the first page. */
+  atCursor: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
+    if (this.atCursor === true) {
+      return (
+        `Panther found nothing at ${this.method} ${this.path} (404) for a page after the first, at the cursor it ` +
+        `had given.${pantherSaid(this.detail)} The address answered the first page, so the cursor is what failed: ` +
+        "it may have expired while the list was read. Run again; if it recurs, a proxy in between may be altering " +
+        "the cursor in the query."
+      )
+    }
     // A 404 on a list means the base URL is not the API.
     return (
       `Panther found nothing at ${this.method} ${this.path} (404).${pantherSaid(this.detail)} ` +

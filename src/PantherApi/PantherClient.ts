@@ -23,7 +23,7 @@ import {
   Stream
 } from "effect"
 import { answerScanner, looksGenerated, revealsAny, scrubSecrets, secretsOf } from "../Cli/Redact.js"
-import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
+import { InvalidResponse, NotFound, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
 import { type ConnectionSettings, PantherConnection } from "./Connection.js"
 import {
   decodeUserRecord,
@@ -385,10 +385,18 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
      */
     const askForPage = <A>(
       request: ApiRequest,
-      read: (reply: Reply) => Effect.Effect<Page<A>, PantherApiError>
+      read: (reply: Reply) => Effect.Effect<Page<A>, PantherApiError>,
+      cursor: Option.Option<string>
     ): Effect.Effect<PendingPage<A, PantherApiError>> =>
       Effect.map(begin(request), (started) => ({
-        page: Effect.flatMap(execute(request, true, started), read),
+        page: Effect.flatMap(execute(request, true, started), read).pipe(
+          // The first page came from this very address: a 404 at a cursor Panther gave is about the cursor.
+          Effect.mapError((error) =>
+            error._tag === "NotFound" && Option.isSome(cursor)
+              ? new NotFound({ method: error.method, path: error.path, detail: error.detail, atCursor: true })
+              : error
+          )
+        ),
         cancel: Effect.sync(started.cancel)
       }))
 
@@ -478,7 +486,11 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       }
       return paginate({
         requestPage: (cursor) =>
-          askForPage({ method: route.method, path: route.path, query: listUsersParams(filters, cursor) }, readPage),
+          askForPage(
+            { method: route.method, path: route.path, query: listUsersParams(filters, cursor) },
+            readPage,
+            cursor
+          ),
         // The id a raw record claims, as a decoded one would have it; an empty id names no user, so it cannot
         // mark a repeat: every such record is passed on.
         idOf: rawUserId,
@@ -546,7 +558,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               Effect.map(decodeBody(RoleListResp, route, route.path)(reply), (page) => ({
                 items: page.results,
                 next: Option.fromNullable(page.next)
-              }))
+              })),
+            cursor
           ),
         idOf: (role) => Option.some(role.id),
         onLoop: (reason, pagesFetched) =>
