@@ -51,6 +51,7 @@ import {
   type User,
   User as UserSchema
 } from "./Schemas.js"
+import { trailingContentAt } from "./TrailingContent.js"
 import { afterLostAnswer, isAsAsked, settleCreate, settleDelete } from "./UncertainChanges.js"
 import {
   IDS_PER_REQUEST,
@@ -316,6 +317,15 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       return withRetries(settings.retry, count("retries"), { repeatable, attemptsBefore, afterLostAnswer })(attempt)
     }
 
+    /** What a body JSON.parse refused is, quoted: what follows a whole document, or else the body itself. */
+    const notJson = (body: string): string => {
+      const after = trailingContentAt(body)
+      return after === undefined
+        ? `the body is not JSON but ${errorDetail(body, scrub) ?? "empty"}`
+        : `the body is a JSON document with more after it, from character ${after + 1}: ` +
+            (errorDetail(body.slice(after), scrub) ?? "")
+    }
+
     /** Decoding comes after the retries, never inside them: a wrong shape does not improve by asking again. */
     const decodeBody =
       <A, I>(schema: Schema.Schema<A, I>, route: Route, path: string, advice?: string) =>
@@ -332,7 +342,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
                       "compressing answers"
                   : looksUtf16(reply.body)
                     ? UTF16_BODY
-                    : `the body is not JSON but ${errorDetail(reply.body, scrub) ?? "empty"}`
+                    : notJson(reply.body)
               )
             )
           },

@@ -740,7 +740,7 @@ describe("PantherClient failures", () => {
       const server = yield* scriptedServer(() => text(200, '{"results":[]}garbage', "application/json"))
       const error = yield* failureOf(runWithClient(server.url, (client) => Stream.runCollect(client.listUsers())))
       expect(error._tag).toBe("InvalidResponse")
-      expect(error.message).toContain("the body is not JSON")
+      expect(error.message).toContain("the body is a JSON document with more after it, from character 15: garbage")
       expect(error.message).not.toContain("cut off")
       expect(server.requests).toHaveLength(1)
     })
