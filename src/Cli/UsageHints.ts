@@ -52,8 +52,8 @@ const valuesGiven = (argv: ReadonlyArray<string>, flag: string): ReadonlyArray<s
   })
 
 /**
- * A known flag given as `--flag=` says it is empty, as an empty value given apart does (FlagValues.ts); one that
- * takes no value says so.
+ * A known flag given as `--flag=` or `--flag=" "` says it is empty, as a blank value given apart does
+ * (FlagValues.ts); one that takes no value says so.
  */
 const withValue =
   (argv: ReadonlyArray<string>, flags: CommandFlags) =>
@@ -61,7 +61,7 @@ const withValue =
     if (!flags.has(flag)) return whole
     const takes = flags.get(flag)
     if (takes === undefined) return `${flag} takes no value: give it as ${flag}`
-    if (value === "") return `${flag} is empty: give a value, or leave it out.`
+    if (value.trim() === "") return `${flag} is empty: give a value, or leave it out.`
     if (isRepeatable(takes)) return `${flag}, which may be repeated, takes its value apart: give it as ${flag} ${value}`
     return timesGiven(argv, flag) > 1 ? `${flag} is given more than once: give it once` : whole
   }

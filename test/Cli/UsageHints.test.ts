@@ -98,6 +98,8 @@ describe("usage errors", () => {
       [["users", "list", "--contains"], "--contains needs a value"],
       // What a script sends for an unset variable: `--email="$EMAIL"`.
       [["users", "list", "--email="], "--email is empty: give a value, or leave it out"],
+      // A variable holding only a blank: `--stale-days="$DAYS"`, said as the value given apart is.
+      [["run", "--stale-days= "], "--stale-days is empty: give a value, or leave it out"],
       [
         ["users", "create", "--email", "a@example.com", "--given-name=", "--family-name", "Lee", "--role", "Analyst"],
         "--given-name is empty: give a value, or leave it out"
