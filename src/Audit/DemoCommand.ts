@@ -99,7 +99,8 @@ export const demoCommand = Command.make(
           // The simulator's request log would drown the demo's own output.
           Logger.withMinimumLogLevel(LogLevel.Warning)
         )
-        yield* Console.error(`Simulator with ${simulator.userCount} users at ${simulator.baseUrl}; auditing...`)
+        // A log line, not a bare one on stderr: in a pipe stderr is JSON, one object a line, for every command.
+        yield* Effect.logInfo(`Simulator with ${simulator.userCount} users at ${simulator.baseUrl}; auditing...`)
         const { email, relayIgnored } = demoEmail(options.email)
         const job = yield* prepareAuditJob({
           audit: options.audit,

@@ -639,6 +639,21 @@ describe("panther-audit demo", () => {
     expect(result.stdout).toContain(join(directory, "reports"))
   })
 
+  it("writes only log lines on stderr, in the log format and at the log level asked for", async () => {
+    // Its stderr in a pipe is JSON, one object a line, as every command's: a plain line would break a log reader.
+    const result = await runCli(["demo", "--users", "120"], { cwd: directory })
+    expect(result.code).toBe(0)
+    const lines = result.stderr.split("\n").filter((line) => line !== "")
+    expect(lines.filter((line) => !line.startsWith("{"))).toEqual([])
+    const started = jsonLogLines(result.stderr).find((line) =>
+      String(line.message).startsWith("Simulator with 120 users")
+    )
+    expect(started?.logLevel).toBe("INFO")
+    const quiet = await runCli(["demo", "--users", "120", "--log-level", "none"], { cwd: directory })
+    expect(quiet.code).toBe(0)
+    expect(quiet.stderr).toBe("")
+  })
+
   it("says a report folder it cannot make could not be made, rather than ask for it to be made", async () => {
     // Root writes in any folder: the command runs as nobody then, the folder root's own.
     const uid = process.getuid?.() === 0 ? 65534 : undefined
