@@ -103,15 +103,21 @@ const includeDeactivated = Options.boolean("include-deactivated").pipe(
 const DEFAULT_REPORT_DIR = "./reports"
 
 // Plain text, checked by `checkReportDirectory`: its messages name the flag and say what to do.
-export const reportDirOption = Options.text("report-dir").pipe(
-  // An empty value would write the reports into the current folder.
-  Options.mapEffect(requireOptionValue("--report-dir")),
-  Options.withDescription(
-    `Where reports are written. It must exist and be writable. Default: ${DEFAULT_REPORT_DIR}. Env: AUDIT_REPORT_DIR.`
-  ),
-  Options.withFallbackConfig(envText("AUDIT_REPORT_DIR")),
-  Options.withDefault(DEFAULT_REPORT_DIR)
-)
+const reportDirOptionSaying = (whetherMade: string) =>
+  Options.text("report-dir").pipe(
+    // An empty value would write the reports into the current folder.
+    Options.mapEffect(requireOptionValue("--report-dir")),
+    Options.withDescription(
+      `Where reports are written. ${whetherMade} Default: ${DEFAULT_REPORT_DIR}. Env: AUDIT_REPORT_DIR.`
+    ),
+    Options.withFallbackConfig(envText("AUDIT_REPORT_DIR")),
+    Options.withDefault(DEFAULT_REPORT_DIR)
+  )
+
+export const reportDirOption = reportDirOptionSaying("It must exist and be writable.")
+
+/** The demo makes the folder rather than fail (it needs no configuration), so its help must not ask for it. */
+export const demoReportDirOption = reportDirOptionSaying("Made when it does not exist; it must be writable.")
 
 // Text rather than a choice, so that a wrong value gets a message naming the flag and its variable.
 const failOn = Options.text("fail-on").pipe(

@@ -16,7 +16,7 @@ import { defaultRequestTimeout, defaultRetryPolicy } from "../PantherApi/Connect
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { serveSimulator } from "../Simulator/Server.js"
 import { checkFailOn, holdingReportDirectory, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
-import { auditOptions, reportDirOption } from "./AuditOptions.js"
+import { auditOptions, demoReportDirOption } from "./AuditOptions.js"
 import { formatRunSummary } from "./RunSummary.js"
 import { parseTimestamp } from "./Timestamps.js"
 
@@ -62,7 +62,7 @@ const describeDemoDelivery = (delivery: DeliveryResult, relayIgnored: boolean): 
 
 export const demoCommand = Command.make(
   "demo",
-  { users, audit: auditOptions, reportDir: reportDirOption, email: emailOptions },
+  { users, audit: auditOptions, reportDir: demoReportDirOption, email: emailOptions },
   (options) =>
     Effect.scoped(
       Effect.gen(function* () {

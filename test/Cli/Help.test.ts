@@ -45,6 +45,15 @@ describe("--help", () => {
     }
   })
 
+  it("of demo says it makes a missing report folder, as it does, where run says the folder must exist", async () => {
+    const demo = plain((await runCli(["demo", "--help"])).stdout)
+    const options = demo.slice(demo.indexOf("OPTIONS"))
+    const reportDir = options.slice(options.indexOf("--report-dir text"), options.indexOf("--email "))
+    expect(reportDir).toContain("Made when it does not exist")
+    expect(reportDir).not.toContain("It must exist")
+    expect(plain((await runCli(["run", "--help"])).stdout)).toContain("Where reports are written. It must exist")
+  })
+
   const EVERY_COMMAND = [
     [],
     ["run"],
