@@ -93,11 +93,14 @@ const privilegedPermissions = list(
   "Permissions that make any role holding them privileged, as GET /roles reports them (CamelCase, e.g. UserModify)."
 )
 
-const includeDeactivated = Options.boolean("include-deactivated").pipe(
-  Options.withDescription(
-    "Also fetch deactivated users; they are counted in the inventory but get no findings. Env: AUDIT_INCLUDE_DEACTIVATED."
-  ),
-  Options.withFallbackConfig(envBoolean("AUDIT_INCLUDE_DEACTIVATED"))
+const includeDeactivatedSaying = (description: string) =>
+  Options.boolean("include-deactivated").pipe(
+    Options.withDescription(`${description} Env: AUDIT_INCLUDE_DEACTIVATED.`),
+    Options.withFallbackConfig(envBoolean("AUDIT_INCLUDE_DEACTIVATED"))
+  )
+
+const includeDeactivated = includeDeactivatedSaying(
+  "Also fetch deactivated users; they are counted in the inventory but get no findings."
 )
 
 const DEFAULT_REPORT_DIR = "./reports"
@@ -128,17 +131,31 @@ const failOn = Options.text("fail-on").pipe(
   Options.withDefault("none")
 )
 
-export const auditOptions = Options.all({
-  asOf,
-  staleDays,
-  pendingDays,
-  privilegedRoles,
-  privilegedPermissions,
-  includeDeactivated,
-  failOn,
-  policy,
-  suppressions
-})
+const auditOptionsWith = (includeDeactivated: Options.Options<boolean>) =>
+  Options.all({
+    asOf,
+    staleDays,
+    pendingDays,
+    privilegedRoles,
+    privilegedPermissions,
+    includeDeactivated,
+    failOn,
+    policy,
+    suppressions
+  })
+
+export const auditOptions = auditOptionsWith(includeDeactivated)
+
+/**
+ * An export holds every user, so it fetches deactivated ones whatever the flag says (`RunExport.ts`). It still takes
+ * the flag, so that settings shared with `run` work, but its help must not offer to add what is always there.
+ */
+export const exportAuditOptions = auditOptionsWith(
+  includeDeactivatedSaying(
+    "Always on for an export, which holds every user, deactivated ones too (with no findings); taken so that " +
+      "settings shared with run work."
+  )
+)
 
 export type AuditOptionValues = typeof auditOptions extends Options.Options<infer A> ? A : never
 

@@ -2,7 +2,7 @@
 import { Command } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { checkFailOn, prepareAuditJob } from "../Audit/AuditJob.js"
-import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
+import { exportAuditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { formatRunSummary } from "../Audit/RunSummary.js"
 import { connectionOptions, connectionSource } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
@@ -16,7 +16,7 @@ const shellWord = (path: string): string => (/^[\w./:-]+$/.test(path) ? path : `
 
 export const exportCommand = Command.make(
   "export",
-  { connection: connectionOptions, audit: auditOptions, reportDir: reportDirOption },
+  { connection: connectionOptions, audit: exportAuditOptions, reportDir: reportDirOption },
   (options) =>
     Effect.gen(function* () {
       const job = yield* prepareAuditJob({

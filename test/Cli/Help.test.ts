@@ -54,6 +54,14 @@ describe("--help", () => {
     expect(plain((await runCli(["run", "--help"])).stdout)).toContain("Where reports are written. It must exist")
   })
 
+  it("of export says --include-deactivated is always on there, since an export holds every user", async () => {
+    const help = plain((await runCli(["export", "--help"])).stdout)
+    const options = help.slice(help.indexOf("OPTIONS"))
+    const flag = options.slice(options.indexOf("--include-deactivated"), options.indexOf("--fail-on"))
+    expect(flag).toContain("Always on for an export")
+    expect(flag).not.toContain("Also fetch deactivated users")
+  })
+
   const EVERY_COMMAND = [
     [],
     ["run"],
