@@ -51,6 +51,7 @@ import {
   type User,
   User as UserSchema
 } from "./Schemas.js"
+import { isSuccess } from "./SuccessStatus.js"
 import { trailingContentAt } from "./TrailingContent.js"
 import { afterLostAnswer, isAsAsked, settleCreate, settleDelete } from "./UncertainChanges.js"
 import {
@@ -286,7 +287,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         Effect.mapError((failure) => transportFailure(method, path, failure, timeout, scrub, settings.extraCa)),
         // The status is judged before the retry, so a 503 is retried and a 404 is not.
         Effect.flatMap((reply) =>
-          reply.status >= 200 && reply.status < 300
+          isSuccess(method, reply.status)
             ? endsEarly(reply.body)
               ? Effect.fail(
                   transportFailure(method, path, { stage: "response", code: "JSON cut short" }, timeout, scrub)

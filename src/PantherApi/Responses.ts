@@ -20,6 +20,7 @@ import { type ExchangeFailure, MAX_BODY_BYTES } from "./HttpTransport.js"
 import { permissionFor } from "./Permissions.js"
 import type { ProxyFault } from "./ProxyTunnel.js"
 import { parseRetryAfter, proxyFields, TransientFailure } from "./Retry.js"
+import { otherSuccess } from "./SuccessStatus.js"
 
 const MAX_DETAIL = 200
 
@@ -134,7 +135,8 @@ const redirectTarget = (location: string | undefined, scrub: (text: string) => s
 }
 
 /**
- * 2xx passes; 408, 429 and 500/502/503/504 may pass if tried again; everything else is final. `scrub` removes the token
+ * 2xx passes (but to a read, 200 alone: `SuccessStatus.ts`); 408, 429 and 500/502/503/504 may pass if tried again;
+ * everything else is final. `scrub` removes the token
  * from anything quoted back, in case a misconfigured proxy echoes request headers into its error page.
  */
 export const checkStatus = (
@@ -143,7 +145,10 @@ export const checkStatus = (
   scrub: (text: string) => string
 ): Either.Either<void, TransientFailure | PantherApiError> => {
   const { method, path, status } = answer
-  if (status >= 200 && status < 300) return Either.void
+  if (status >= 200 && status < 300) {
+    const refused = otherSuccess(method, path, status)
+    return refused === undefined ? Either.void : Either.left(refused)
+  }
   const encoding = unaskedEncoding(answer.contentEncoding, scrub)
   const detail =
     encoding === undefined
