@@ -56,6 +56,12 @@ export interface Reply {
    * the client refuses such a successful answer rather than report altered names.
    */
   readonly utf8: boolean
+  /**
+   * Whether the body ended only where the connection closed: no Content-Length and not chunked. Such a body cut off
+   * by the network cannot be told from a whole one; a body with either framing that did not arrive whole fails as
+   * cut off (`response.complete`), so one that did arrive is all the server sent.
+   */
+  readonly endedByClose: boolean
 }
 
 /**
@@ -322,6 +328,10 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
           response.on("end", () => {
             const retryAfter = response.headers["retry-after"]
             const contentEncoding = response.headers["content-encoding"]
+            const transferEncoding = response.headers["transfer-encoding"]
+            const endedByClose =
+              response.headers["content-length"] === undefined &&
+              (transferEncoding === undefined || !/chunked/i.test(transferEncoding))
             const status = response.statusCode ?? 0
             const location = status >= 300 && status < 400 ? response.headers.location : undefined
             // Node joins repeated Proxy-Authenticate headers with ", ", as challenges in one header are written.
@@ -342,7 +352,8 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
                 ...(location === undefined ? {} : { location }),
                 ...(proxyLogins === undefined ? {} : { proxyLogins }),
                 body,
-                utf8
+                utf8,
+                endedByClose
               })
             )
           })

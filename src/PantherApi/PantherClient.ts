@@ -116,6 +116,8 @@ interface ApiRequest {
  * A JSON document whose end is missing: an answer without a Content-Length cut off when the connection closed,
  * which the transport cannot tell from a whole one. Asking again may get all of it, so it is retried as a cut-off
  * answer, where the parser would have blamed --api-url. Only the ends are looked at: a page is never parsed twice.
+ * Only asked of a body that ended where the connection closed (`Reply.endedByClose`): one whose Content-Length or
+ * chunks all came is whole, and a `{` alone there is what the server sent, not JSON, and not worth asking again.
  */
 const endsEarly = (body: string): boolean => {
   const first = body.trimStart()[0]
@@ -288,7 +290,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         // The status is judged before the retry, so a 503 is retried and a 404 is not.
         Effect.flatMap((reply) =>
           isSuccess(method, reply.status)
-            ? endsEarly(reply.body)
+            ? reply.endedByClose && endsEarly(reply.body)
               ? Effect.fail(
                   transportFailure(method, path, { stage: "response", code: "JSON cut short" }, timeout, scrub)
                 )

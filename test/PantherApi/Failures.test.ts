@@ -8,7 +8,7 @@ import { type PantherApiError, ServerError } from "../../src/PantherApi/ClientEr
 import type { PantherClient } from "../../src/PantherApi/PantherClient.js"
 import type { UserRecord } from "../../src/PantherApi/UserRecord.js"
 import { makeSelfSignedCertificate } from "../Email/support/Certificate.js"
-import { json, resetMidBody, type Step, scriptedServer, slow, text } from "../support/scriptedServer.js"
+import { closeDelimited, json, resetMidBody, type Step, scriptedServer, slow, text } from "../support/scriptedServer.js"
 import { captureLogs, fastRetry, rawUser, runWithClient, TOKEN } from "../support/testClient.js"
 
 const getUser = (baseUrl: string, id = "u1") => runWithClient(baseUrl, (client) => client.getUser(id))
@@ -994,7 +994,7 @@ describe("PantherClient failures", () => {
   it.scopedLive("a page whose JSON is cut short is asked for again, and named as cut off if it stays so", () =>
     Effect.gen(function* () {
       // What a close-delimited answer (no Content-Length) looks like when the connection drops halfway.
-      const cut = text(200, `{"results":[${JSON.stringify(rawUser("u1")).slice(0, 40)}`, "application/json")
+      const cut = closeDelimited(200, `{"results":[${JSON.stringify(rawUser("u1")).slice(0, 40)}`)
       const recovering = yield* scriptedServer([cut, json(200, { results: [rawUser("u1")] })])
       const users = yield* runWithClient(recovering.url, (client) => Stream.runCollect(client.listUsers()))
       expect(users.length).toBe(1)

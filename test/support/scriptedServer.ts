@@ -41,6 +41,19 @@ export const text =
     response.end(body)
   }
 
+/**
+ * A body without Content-Length or chunks, ended by closing the connection (as an HTTP/1.0 server or some proxies
+ * send it): the only framing under which a body cut off by the network cannot be told from a whole one.
+ */
+export const closeDelimited =
+  (status: number, body: string, contentType = "application/json"): Step =>
+  (_request, response) => {
+    // Node's server chunks a body of unknown length unless told not to; then it closes the connection after it.
+    response.useChunkedEncodingByDefault = false
+    response.writeHead(status, { "content-type": contentType })
+    response.end(body)
+  }
+
 /** Promises a long JSON body, sends part of it, then drops the connection. */
 export const resetMidBody: Step = (_request, response) => {
   response.writeHead(200, { "content-type": "application/json", "content-length": "1000" })
