@@ -19,8 +19,15 @@ export const LEGACY_COGNITO_STATUSES: ReadonlySet<string> = new Set(["ARCHIVED",
 
 export type CognitoStatus = (typeof COGNITO_STATUSES)[number]
 
+/**
+ * A status as this tool reads it everywhere: Cognito spells statuses in upper case, so one in another case or with
+ * space around it is the same status (" COMPROMISED " is COMPROMISED). The audit judges a user by it, and `users
+ * list --status` checks what Panther listed by it, so the two cannot disagree about which status a user has.
+ */
+export const normalCognitoStatus = (text: string): string => text.trim().toUpperCase()
+
 /** The known status `text` names in any case, with space around it, as Cognito spells it; else undefined. */
 export const knownCognitoStatus = (text: string): CognitoStatus | undefined => {
-  const upper = text.trim().toUpperCase()
+  const upper = normalCognitoStatus(text)
   return COGNITO_STATUSES.find((status) => status === upper)
 }

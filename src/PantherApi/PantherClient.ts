@@ -24,6 +24,7 @@ import {
 } from "effect"
 import { answerScanner, looksGenerated, revealsAny, scrubSecrets, secretsOf } from "../Cli/Redact.js"
 import { InvalidResponse, NotFound, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
+import { normalCognitoStatus } from "./CognitoStatus.js"
 import { type ConnectionSettings, PantherConnection } from "./Connection.js"
 import {
   decodeUserRecord,
@@ -434,10 +435,11 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               listPages({ ...filters, ids: part })
             )
       const asked = new Set(ids.map((id) => id.toLowerCase()))
-      const status = filters.status?.toLowerCase() ?? ""
+      // A status as the audit reads it (" CONFIRMED" is CONFIRMED): a user it judges CONFIRMED is one asked for.
+      const status = filters.status === undefined ? "" : normalCognitoStatus(filters.status)
       return records.pipe(
         ids.length === 0 ? identity : onlyAsked("ids", rawUserId, (found) => asked.has(found.toLowerCase())),
-        status === "" ? identity : onlyAsked("status", rawUserStatus, (found) => found.toLowerCase() === status)
+        status === "" ? identity : onlyAsked("status", rawUserStatus, (found) => normalCognitoStatus(found) === status)
       )
     }
 

@@ -3,6 +3,7 @@
  * 7 days by default), a sign-up never confirmed, or a reset never done. Low while fresh, medium once older than
  * `--pending-days` or when the account's age is unknown.
  */
+import { normalCognitoStatus } from "../../PantherApi/CognitoStatus.js"
 import { isMoreThanDaysBefore } from "../Timestamps.js"
 import { type UserRule, userFinding } from "./Rule.js"
 
@@ -19,7 +20,7 @@ const MEANING: Record<string, string> = {
  * unknown one to pass over (" COMPROMISED " is critical, not low). Blank is no status.
  */
 export const cognitoStatus = (status: string | undefined): string | undefined => {
-  const normal = status?.trim().toUpperCase()
+  const normal = status === undefined ? undefined : normalCognitoStatus(status)
   return normal === "" ? undefined : normal
 }
 
