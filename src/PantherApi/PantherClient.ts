@@ -55,6 +55,7 @@ import {
 import { isSuccess } from "./SuccessStatus.js"
 import { trailingContentAt } from "./TrailingContent.js"
 import { afterLostAnswer, isAsAsked, settleCreate, settleDelete } from "./UncertainChanges.js"
+import { unsendableCursor } from "./UnsendableCursor.js"
 import {
   IDS_PER_REQUEST,
   type ListUsersFilters,
@@ -401,8 +402,13 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       request: ApiRequest,
       read: (reply: Reply) => Effect.Effect<Page<A>, PantherApiError>,
       cursor: Option.Option<string>
-    ): Effect.Effect<PendingPage<A, PantherApiError>> =>
-      Effect.map(begin(request), (started) => ({
+    ): Effect.Effect<PendingPage<A, PantherApiError>> => {
+      // Refused before anything is sent: a cursor altered on its way is no longer Panther's (UnsendableCursor.ts).
+      const unsendable = Option.isSome(cursor)
+        ? unsendableCursor(request.method, request.path, cursor.value)
+        : undefined
+      if (unsendable !== undefined) return Effect.succeed({ page: Effect.fail(unsendable), cancel: Effect.void })
+      return Effect.map(begin(request), (started) => ({
         page: Effect.flatMap(execute(request, true, started), read).pipe(
           // The first page came from this very address: a 404 at a cursor Panther gave is about the cursor.
           Effect.mapError((error) =>
@@ -413,6 +419,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         ),
         cancel: Effect.sync(started.cancel)
       }))
+    }
 
     /**
      * The records of every page, as Panther sent them. Many ids are asked for in parts: a query string of
