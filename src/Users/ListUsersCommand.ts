@@ -64,8 +64,9 @@ export const listUsersCommand = Command.make(
       for (const [flag, value] of filters) {
         if (Option.isSome(value)) yield* refuseSecretInAddress(client.holdsSecret, flag, value.value)
       }
-      const format = Option.getOrElse(args.format, () => defaultFormat(process.stdout.isTTY === true))
-      const writer = yield* userWriter(format)
+      const terminal = process.stdout.isTTY === true
+      const format = Option.getOrElse(args.format, () => defaultFormat(terminal))
+      const writer = yield* userWriter(format, terminal)
       if (
         Option.isSome(args.email) &&
         (Option.isSome(args.contains) || Option.isSome(args.status) || args.ids.length > 0)

@@ -83,13 +83,19 @@ const ndjsonWriter: UserWriter = {
 
 const csvLine = (row: ReadonlyArray<string>) => stringify([row], { eof: false })
 
-const csvWriter = (): Effect.Effect<UserWriter> =>
+/**
+ * CSV for a file or a pipe keeps every cell as Panther sent it: that is the data. On a terminal it is read by a
+ * person, and the terminal would run the escape sequences a name can hold (retitle it, hide or rewrite lines) and
+ * reorder text after U+202E: there its cells are shown as the table's are (`printable`). Decided once, not per cell.
+ */
+const csvWriter = (terminal: boolean): Effect.Effect<UserWriter> =>
   Effect.map(Ref.make(false), (headerWritten) => ({
     write: (user) =>
       Effect.gen(function* () {
         if (!(yield* Ref.getAndSet(headerWritten, true))) yield* Console.log(csvLine(COLUMNS))
         // Names and emails come from Panther; a cell like `=HYPERLINK(...)` must stay text in a spreadsheet.
-        yield* Console.log(csvLine(cells(user).map(neutraliseFormula)))
+        const row = cells(user).map(neutraliseFormula)
+        yield* Console.log(csvLine(terminal ? row.map(printable) : row))
       }),
     // An empty list still gets its header, so the file is a valid CSV with the expected columns.
     finish: Effect.flatMap(Ref.get(headerWritten), (written) => (written ? Effect.void : Console.log(csvLine(COLUMNS))))
@@ -168,12 +174,13 @@ const tableWriter = (): Effect.Effect<UserWriter> =>
     }
   })
 
-export const userWriter = (format: OutputFormat): Effect.Effect<UserWriter> => {
+/** `terminal`: whether stdout is a terminal, where CSV is shown safe to look at (`csvWriter`). */
+export const userWriter = (format: OutputFormat, terminal: boolean): Effect.Effect<UserWriter> => {
   switch (format) {
     case "ndjson":
       return Effect.succeed(ndjsonWriter)
     case "csv":
-      return csvWriter()
+      return csvWriter(terminal)
     case "table":
       return tableWriter()
   }
