@@ -5,14 +5,13 @@
  * records. The built command against the simulator; the terminal is util-linux's `script`, as a person's shell
  * gives one.
  */
-import { spawn, spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { endWithTest } from "../support/ChildProcesses.js"
 import { BIN, type JsonLogLine, jsonLogLines, runCli } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+import { hasScript, onTerminal } from "../support/terminal.js"
 
 let simulator: StartedSimulator
 let directory = ""
@@ -29,28 +28,6 @@ afterAll(async () => {
   await simulator?.close()
   rmSync(directory, { recursive: true, force: true })
 })
-
-const hasScript = spawnSync("script", ["--version"]).status === 0
-
-/** Runs a shell command on a pseudo-terminal; everything the terminal showed. */
-const onTerminal = (command: string, env: Record<string, string>): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const child = endWithTest(
-      spawn("script", ["-qec", command, "/dev/null"], {
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TERM: "xterm", ...env }
-      })
-    )
-    let shown = ""
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000)
-    child.stdout.on("data", (chunk: Buffer) => {
-      shown += chunk.toString("utf8")
-    })
-    child.on("error", reject)
-    child.on("close", () => {
-      clearTimeout(timer)
-      resolve(shown)
-    })
-  })
 
 /** `audit finished` says what the run's JSON report records, under the `audit` span. */
 const expectFinishedAsReported = (finished: JsonLogLine | undefined) => {

@@ -2,37 +2,14 @@
  * `users list --format csv` on a terminal and into a pipe: a person's terminal must not run what a name holds, and
  * a file or pipe must get the data as Panther sent it.
  */
-import { spawn, spawnSync } from "node:child_process"
 import { describe, expect, it } from "vitest"
-import { endWithTest } from "../support/ChildProcesses.js"
 import { BIN, runCli } from "../support/cli.js"
 import { json, startScriptedServer } from "../support/scriptedServer.js"
+import { hasScript, onTerminal } from "../support/terminal.js"
 import { rawUser } from "../support/testClient.js"
-
-const hasScript = spawnSync("script", ["--version"]).status === 0
 
 /** A name that retitles the terminal (OSC ... BEL), clears it (CSI 2J) and shows the rest backwards (U+202E). */
 const HOSTILE = "Eve\u001b]0;owned\u0007\u001b[2J\u202eevil"
-
-/** What the terminal showed of `command`, run on a pseudo-terminal by util-linux's `script`. */
-const onTerminal = (command: string, env: Record<string, string>): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const child = endWithTest(
-      spawn("script", ["-qec", command, "/dev/null"], {
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TERM: "xterm", ...env }
-      })
-    )
-    let shown = ""
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000)
-    child.stdout.on("data", (chunk: Buffer) => {
-      shown += chunk.toString("utf8")
-    })
-    child.on("error", reject)
-    child.on("close", () => {
-      clearTimeout(timer)
-      resolve(shown)
-    })
-  })
 
 describe("users list --format csv", () => {
   it.skipIf(!hasScript)(

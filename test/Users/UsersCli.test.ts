@@ -2,7 +2,7 @@
  * `panther-audit users ...` as a person or a script runs it: the built binary, spawned, against the simulator
  * with faults switched on. Checks exit codes, what goes to stdout and stderr, and that the token shows up nowhere.
  */
-import { spawn, spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import { closeSync, openSync } from "node:fs"
 import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -12,6 +12,7 @@ import { endWithTest } from "../support/ChildProcesses.js"
 import { BIN, type CliResult, runCli, runCliToFds, stderrText } from "../support/cli.js"
 import { json, startScriptedServer, text } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+import { hasScript, onTerminal } from "../support/terminal.js"
 import { rawUser } from "../support/testClient.js"
 
 const USERS = 1_050
@@ -65,36 +66,6 @@ const ndjson = (stdout: string): Array<{ id: string; email: string; familyName: 
     .split("\n")
     .filter((line) => line !== "")
     .map((line) => JSON.parse(line))
-
-const hasScript = spawnSync("script", ["--version"]).status === 0
-
-/**
- * Runs a shell command under `script`, on a pseudo-terminal, typing `keys` once the confirmation question is on
- * the screen; returns everything the terminal showed.
- */
-const onTerminal = (command: string, keys: string, env: Record<string, string>): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const child = endWithTest(
-      spawn("script", ["-qec", command, "/dev/null"], {
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TERM: "xterm", ...env }
-      })
-    )
-    let shown = ""
-    let typed = false
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000)
-    child.stdout.on("data", (chunk: Buffer) => {
-      shown += chunk.toString("utf8")
-      if (!typed && shown.includes("(y/N)")) {
-        typed = true
-        child.stdin.write(keys)
-      }
-    })
-    child.on("error", reject)
-    child.on("close", () => {
-      clearTimeout(timer)
-      resolve(shown)
-    })
-  })
 
 describe("panther-audit users", () => {
   it("list prints every user exactly once as ndjson when stdout is a pipe, through 429s and 5xx", async () => {
@@ -431,8 +402,8 @@ describe("panther-audit users", () => {
           const stdoutFile = join(scratch, "stdout.txt")
           const terminal = await onTerminal(
             `"${process.execPath}" "${BIN}" users delete ${id} > "${stdoutFile}"; echo "rc=$?"`,
-            key,
-            { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.adminToken, PANTHER_MAX_RETRIES: "8" }
+            { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.adminToken, PANTHER_MAX_RETRIES: "8" },
+            { when: "(y/N)", keys: key }
           )
           return { terminal, stdout: await readFile(stdoutFile, "utf8") }
         }
