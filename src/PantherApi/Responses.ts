@@ -136,8 +136,8 @@ const redirectTarget = (location: string | undefined, scrub: (text: string) => s
 
 /**
  * 2xx passes (but to a read, 200 alone: `SuccessStatus.ts`); 408, 429 and 500/502/503/504 may pass if tried again;
- * everything else is final. `scrub` removes the token
- * from anything quoted back, in case a misconfigured proxy echoes request headers into its error page.
+ * everything else is final. `scrub` removes the token from anything quoted back, in case a misconfigured proxy
+ * echoes request headers into its error page.
  */
 export const checkStatus = (
   answer: Answer,
