@@ -93,7 +93,7 @@ const yamlReason = (error: unknown, quote: (text: string) => string): string => 
 /**
  * The text last read without fault, and its entries. A run reads the file twice, at start-up to fail early and again
  * when it audits, and a schedule at every run; the YAML parser takes seconds and hundreds of megabytes on a file of
- * some megabytes (15 MB: about 7 s and 760 MB), so the same text is not parsed again. The entries depend on the text
+ * some megabytes (15 MB: about 7 s and 760 MiB), so the same text is not parsed again. The entries depend on the text
  * alone; only errors, which are never kept, name the file and withhold secrets.
  */
 let lastRead: { readonly text: string; readonly entries: ReadonlyArray<SuppressionEntry> } | undefined
