@@ -19,7 +19,7 @@ import { type PantherClient, pantherClientFor } from "../PantherApi/PantherClien
 import { PROXY_VARIABLES, type ProxyEnvironment, proxyNotices, proxyRouteFor } from "../PantherApi/Proxy.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { ConfigurationError } from "./ConfigurationError.js"
-import { envBoolean, envInteger, envNumber, envRedacted, envText } from "./Environment.js"
+import { envBoolean, envInteger, envNumber, envRedacted, envText, variableIfReadable } from "./Environment.js"
 import { requireOptionValue } from "./FlagValues.js"
 import { isPipe, readInputText } from "./InputFile.js"
 import { missingSecretFile } from "./MissingSecretFile.js"
@@ -341,9 +341,8 @@ export const connectionSource = (options: ConnectionOptions, startUp = true): Co
  * left unread (`isPipe`); what it holds is then unknown, as for a file that cannot be read.
  */
 const tokenOfEnvironment: Effect.Effect<Omit<TokenRead, "token">> = Effect.gen(function* () {
-  const variable = <A>(config: Config.Config<A>) => Effect.orElseSucceed(Config.option(config), () => Option.none<A>())
-  const apiToken = yield* variable(envRedacted("PANTHER_API_TOKEN"))
-  const apiTokenFile = yield* variable(envText("PANTHER_API_TOKEN_FILE"))
+  const apiToken = yield* variableIfReadable(envRedacted("PANTHER_API_TOKEN"))
+  const apiTokenFile = yield* variableIfReadable(envText("PANTHER_API_TOKEN_FILE"))
   if (Option.isSome(apiTokenFile) && (yield* Effect.promise(() => isPipe(apiTokenFile.value)))) {
     return { known: [], unread: true }
   }

@@ -7,7 +7,7 @@
  * naming the variable, what it takes and what it got, where Effect's words were its own ("Expected a number value
  * but received"); yes/no values and choices are read in any case, as `--fail-on` and LOG_LEVEL are.
  */
-import { Config, ConfigError, Either, Redacted } from "effect"
+import { Config, ConfigError, Effect, Either, Option, Redacted } from "effect"
 import { DECIMAL_NUMBER, parseDecimal, parseWholeNumber, WHOLE_NUMBER } from "./NumberValues.js"
 
 const refused = (name: string, takes: string, got: string) =>
@@ -20,6 +20,13 @@ export const envText = (name: string): Config.Config<string> =>
       text.trim() === "" ? Either.left(ConfigError.MissingData([name], `${name} is blank`)) : Either.right(text)
     )
   )
+
+/**
+ * A variable read only to know what it holds (a secret a command does not use, to keep its errors clear of it): one
+ * that cannot be read counts as unset, failing nothing.
+ */
+export const variableIfReadable = <A>(config: Config.Config<A>): Effect.Effect<Option.Option<A>> =>
+  Effect.orElseSucceed(Config.option(config), () => Option.none<A>())
 
 /** A secret; blank counts as unset. Never quoted in an error. */
 export const envRedacted = (name: string): Config.Config<Redacted.Redacted<string>> =>

@@ -6,7 +6,7 @@
 import { Options } from "@effect/cli"
 import { Config, ConfigError, Effect, Either, Option, Redacted } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { envBoolean, envChoice, envInteger, envRedacted, envText } from "../Cli/Environment.js"
+import { envBoolean, envChoice, envInteger, envRedacted, envText, variableIfReadable } from "../Cli/Environment.js"
 import { isPipe } from "../Cli/InputFile.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
 import { secretsInUrl } from "../Cli/QuotableUrl.js"
@@ -195,10 +195,9 @@ export const readSmtpPassword = (values: EmailOptionValues): Effect.Effect<Passw
  * which is left unread (`isPipe`).
  */
 export const smtpSecretsOfEnvironment: Effect.Effect<PasswordRead> = Effect.gen(function* () {
-  const variable = <A>(config: Config.Config<A>) => Effect.orElseSucceed(Config.option(config), () => Option.none<A>())
-  const password = yield* variable(envRedacted("SMTP_PASSWORD"))
-  const url = yield* variable(envRedacted("SMTP_URL"))
-  const file = yield* variable(envText("SMTP_PASSWORD_FILE"))
+  const password = yield* variableIfReadable(envRedacted("SMTP_PASSWORD"))
+  const url = yield* variableIfReadable(envRedacted("SMTP_URL"))
+  const file = yield* variableIfReadable(envText("SMTP_PASSWORD_FILE"))
   const pipe = Option.isSome(file) && (yield* Effect.promise(() => isPipe(file.value)))
   const fromFile =
     Option.isSome(file) && !pipe
