@@ -5,7 +5,8 @@
  * the live API sends bodies the description does not have (403 `{"error":"forbidden"}`, HTML from load balancers)
  * which a derived client turns into opaque decode errors, and a derived client decodes a page of users as a whole,
  * so one bad record would fail 60 good ones. Paths and methods still come from the description (`Routes.ts`), and
- * bodies are decoded with its schemas. The bytes travel through `HttpTransport.ts`.
+ * bodies are decoded with its schemas. Each request is sent, judged, retried and decoded by `ApiExchange.ts`; what
+ * an answer to a create or update means is `ChangeAnswer.ts`'s.
  */
 import {
   Array as Arr,
@@ -23,12 +24,14 @@ import {
   Stream
 } from "effect"
 import { answerScanner, looksGenerated, revealsAny, scrubSecrets, secretsOf } from "../Cli/Redact.js"
-import { InvalidResponse, NotFound, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
+import { makeApiExchange } from "./ApiExchange.js"
+import { answerAbout, changeAdvice } from "./ChangeAnswer.js"
+import { InvalidResponse, PaginationLoop, type PantherApiError } from "./ClientErrors.js"
+import type { ClientStats } from "./ClientStats.js"
 import { normalCognitoStatus } from "./CognitoStatus.js"
 import { type ConnectionSettings, PantherConnection } from "./Connection.js"
 import {
   decodeUserRecord,
-  describeParseError,
   describeUserRecord,
   rawUserEmail,
   rawUserId,
@@ -36,26 +39,21 @@ import {
   scrubbedUser,
   TYPICAL_USER_FIELDS
 } from "./DecodeUser.js"
-import { type Exchange, HttpTransport, type OutgoingRequest, type Reply } from "./HttpTransport.js"
-import { type Page, type PendingPage, paginate } from "./Pagination.js"
+import { HttpTransport, type Reply } from "./HttpTransport.js"
+import { type Page, paginate } from "./Pagination.js"
 import { makeRepeatedIds } from "./RepeatedIds.js"
-import { checkStatus, errorDetail, parseJson, printable, transportFailure, unaskedEncoding } from "./Responses.js"
-import { backoffDelay, withRetries } from "./Retry.js"
-import { pathWithId, type Route, Routes } from "./Routes.js"
+import { printable } from "./Responses.js"
+import { backoffDelay } from "./Retry.js"
+import { pathWithId, Routes } from "./Routes.js"
 import {
   ListRespEnvelope,
-  ModifyUser,
   type ModifyUser as ModifyUserBody,
   RoleListResp,
-  type RoleRef,
   RoleWithPermissions,
   type User,
   User as UserSchema
 } from "./Schemas.js"
-import { isSuccess } from "./SuccessStatus.js"
-import { trailingContentAt } from "./TrailingContent.js"
 import { afterLostAnswer, isAsAsked, settleCreate, settleDelete } from "./UncertainChanges.js"
-import { unsendableCursor } from "./UnsendableCursor.js"
 import {
   IDS_PER_REQUEST,
   type ListUsersFilters,
@@ -67,104 +65,12 @@ import {
 } from "./UserListRequests.js"
 import { UserRecord } from "./UserRecord.js"
 import type { ListRolesUrlParams } from "./UsersApi.js"
-import { looksUtf16, UTF16_BODY } from "./Utf16Body.js"
 
 /** A user record, decoded, with the record as Panther sent it (fields the schema does not know included). */
 export interface RecordAsSent {
   readonly record: UserRecord
   readonly asSent: unknown
 }
-
-/** What a run cost, for reports: HTTP requests sent (retries included), list pages fetched, and retries. */
-export interface ClientStats {
-  readonly requests: number
-  readonly pagesFetched: number
-  readonly retries: number
-  /** User records the list left out because the same id had just come (on the page, or the page before). */
-  readonly repeatsDropped: number
-  /** The first few ids of those (`RepeatedIds.ts`). */
-  readonly repeatsDroppedIds: ReadonlyArray<string>
-  /**
-   * Answers whose content held the API token, read with it replaced by `[redacted]`: a user's field set to it, say,
-   * which the reports and the email would otherwise quote.
-   */
-  readonly answersQuotingSecrets: number
-}
-
-/**
- * What a command says when answers held the token (`answersQuotingSecrets`): where it may be, that nothing printed
- * quotes it, and what to do, since anyone who can read that user in Panther can read the token.
- */
-export const secretsQuotedWarning = (stats: ClientStats): string | undefined => {
-  const count = stats.answersQuotingSecrets
-  if (count === 0) return undefined
-  return (
-    `${count === 1 ? "1 answer" : `${count} answers`} from Panther held the API token in ` +
-    `${count === 1 ? "its" : "their"} content, most likely in a user's name, email or role: it is shown as ` +
-    "[redacted] in what this command wrote. Find the field in Panther's console and clear it, and rotate the token."
-  )
-}
-
-/** A request as the client builds it; the transport adds the base URL and the headers. */
-interface ApiRequest {
-  readonly method: string
-  /** The API path, with any id filled in; what errors name. */
-  readonly path: string
-  readonly query?: ReadonlyArray<readonly [string, string]> | undefined
-  readonly jsonBody?: string | undefined
-}
-
-/**
- * A JSON document whose end is missing: an answer without a Content-Length cut off when the connection closed,
- * which the transport cannot tell from a whole one. Asking again may get all of it, so it is retried as a cut-off
- * answer, where the parser would have blamed --api-url. Only the ends are looked at: a page is never parsed twice.
- * Only asked of a body that ended where the connection closed (`Reply.endedByClose`): one whose Content-Length or
- * chunks all came is whole, and a `{` alone there is what the server sent, not JSON, and not worth asking again.
- */
-const endsEarly = (body: string): boolean => {
-  const first = body.trimStart()[0]
-  if (first !== "{" && first !== "[") return false
-  const last = body.trimEnd().at(-1)
-  return last !== (first === "{" ? "}" : "]") && !hasTrailingContent(body)
-}
-
-/**
- * Why a successful answer whose body is not UTF-8, which JSON is (RFC 8259), is not read: its names would be
- * reported altered (`José` in ISO-8859-1 as `Jos\uFFFD`). Not retried, as no wrong shape is: the same server sends
- * the same bytes. A body cut off inside a character is cut short first, and retried as such.
- */
-const NOT_UTF8 =
-  "the body is not valid UTF-8, the encoding JSON is sent in, so the names and emails in it cannot be read as " +
-  "sent (a server or proxy in between may be sending another character set, such as ISO-8859-1)"
-
-/**
- * Whether the body is a whole JSON document with something after it (`{...}garbage`), which asking again will not
- * mend: the parser says so ("... after JSON at position N"). Only read for a body whose end already looks wrong.
- */
-const hasTrailingContent = (body: string): boolean => {
-  try {
-    JSON.parse(body)
-    return false
-  } catch (error) {
-    return error instanceof SyntaxError && error.message.includes("after JSON")
-  }
-}
-
-/**
- * The role a create or update was answered with, when it is another than the one sent, compared by the field it was
- * sent by (a role's name in any case): an answer naming a role sent by name only by its id tells nothing either way.
- */
-const otherRole = (answered: RoleRef, sent: RoleRef): string | undefined => {
-  const given = (text: string | undefined) => (text === undefined || text === "" ? undefined : text)
-  const [answeredId, answeredName] = [given(answered.id), given(answered.name)]
-  if (sent.id !== undefined && answeredId !== undefined && answeredId !== sent.id) return answeredName ?? answeredId
-  if (sent.name !== undefined && answeredName !== undefined && answeredName.toLowerCase() !== sent.name.toLowerCase()) {
-    return answeredName
-  }
-  return undefined
-}
-
-const roleSent = (role: RoleRef): string => role.name ?? role.id ?? ""
 
 export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/PantherClient", {
   effect: Effect.gen(function* () {
@@ -232,194 +138,14 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         readable: record.readable === undefined ? undefined : scrubbedUser(record.readable, scrub)
       })
     }
-    const timeout = Duration.format(settings.requestTimeout)
-    // An http:// API through a proxy is asked through the proxy itself, so a 407 is the proxy's; an https:// one is
-    // tunnelled, and a proxy's refusal comes as a failed tunnel instead (`Responses.ts`).
-    const answeringProxy =
-      settings.proxy === undefined || !settings.baseUrl.startsWith("http:")
-        ? undefined
-        : {
-            address: settings.proxy.address,
-            variable: settings.proxy.variable,
-            credentialsGiven: settings.proxy.login !== undefined
-          }
-
-    const transport = yield* HttpTransport
-
-    /** The request as the transport sends it: the query, if any, joined to the path. */
-    const toOutgoing = (request: ApiRequest): OutgoingRequest => ({
-      method: request.method,
-      pathAndQuery:
-        request.query === undefined || request.query.length === 0
-          ? request.path
-          : // The cursor is opaque and may hold `+`, `/` and `=`: URLSearchParams percent-encodes them.
-            `${request.path}?${new URLSearchParams(request.query as Array<[string, string]>).toString()}`,
-      jsonBody: request.jsonBody
+    const { execute, send, decodeBody, withBody, plain, askForPage } = makeApiExchange({
+      settings,
+      transport: yield* HttpTransport,
+      scrub,
+      readable: withoutSecrets,
+      countRequest: count("requests"),
+      countRetry: count("retries")
     })
-
-    /** Sends a request now without waiting for it; `execute` then waits for it as its first attempt. */
-    const begin = (request: ApiRequest): Effect.Effect<Exchange> =>
-      Effect.zipRight(count("requests"), transport.begin(toOutgoing(request)))
-
-    /**
-     * One request, judged and retried. `request.path` is the API path without the query string, which is what
-     * errors and warnings name. `started` is the first attempt when `begin` already sent it.
-     */
-    const execute = (
-      request: ApiRequest,
-      repeatable = true,
-      started?: Exchange,
-      attemptsBefore = 0,
-      afterLostAnswer?: (error: PantherApiError) => PantherApiError
-    ): Effect.Effect<Reply, PantherApiError> => {
-      const { method, path } = request
-      let first = started
-      const attempt = Effect.suspend(() => {
-        const exchange = first
-        first = undefined
-        // Built only for an attempt of its own: a page whose first attempt `begin` sent has its query already.
-        const fresh = () => Effect.zipRight(count("requests"), transport.exchange(toOutgoing(request)))
-        return (exchange === undefined ? fresh() : exchange.reply).pipe(
-          // A read that went out on a kept-alive socket the server had closed: once more at once, on a new one,
-          // rather than a warning and a backoff for every page of a server that closes each connection.
-          Effect.catchIf(
-            (failure) => failure.staleSocket === true && method === "GET",
-            () => fresh()
-          )
-        )
-      }).pipe(
-        Effect.mapError((failure) => transportFailure(method, path, failure, timeout, scrub, settings.extraCa)),
-        // The status is judged before the retry, so a 503 is retried and a 404 is not.
-        Effect.flatMap((reply) =>
-          isSuccess(method, reply.status)
-            ? reply.endedByClose && endsEarly(reply.body)
-              ? Effect.fail(
-                  transportFailure(method, path, { stage: "response", code: "JSON cut short" }, timeout, scrub)
-                )
-              : withoutSecrets(reply)
-            : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                Effect.as(
-                  checkStatus(
-                    {
-                      method,
-                      path,
-                      status: reply.status,
-                      retryAfter: reply.retryAfter,
-                      body: reply.body,
-                      location: reply.location,
-                      contentEncoding: reply.contentEncoding,
-                      proxy: answeringProxy,
-                      proxyLogins: reply.proxyLogins
-                    },
-                    now,
-                    scrub
-                  ),
-                  reply
-                )
-              )
-        )
-      )
-      return withRetries(settings.retry, count("retries"), { repeatable, attemptsBefore, afterLostAnswer })(attempt)
-    }
-
-    /** What a body JSON.parse refused is, quoted: what follows a whole document, or else the body itself. */
-    const notJson = (body: string): string => {
-      const after = trailingContentAt(body)
-      return after === undefined
-        ? `the body is not JSON but ${errorDetail(body, scrub) ?? "empty"}`
-        : `the body is a JSON document with more after it, from character ${after + 1}: ` +
-            (errorDetail(body.slice(after), scrub) ?? "")
-    }
-
-    /** Decoding comes after the retries, never inside them: a wrong shape does not improve by asking again. */
-    const decodeBody =
-      <A, I>(schema: Schema.Schema<A, I>, route: Route, path: string, advice?: string) =>
-      (reply: Reply): Effect.Effect<A, InvalidResponse> => {
-        const invalid = (reason: string) =>
-          new InvalidResponse({ method: route.method, path, reason, ...(advice === undefined ? {} : { advice }) })
-        return Option.match(parseJson(reply.body), {
-          onNone: () => {
-            const encoding = unaskedEncoding(reply.contentEncoding, scrub)
-            return Effect.fail(
-              invalid(
-                encoding !== undefined
-                  ? `the body is compressed (${encoding}), which was not asked for: a proxy in between may be ` +
-                      "compressing answers"
-                  : looksUtf16(reply.body)
-                    ? UTF16_BODY
-                    : notJson(reply.body)
-              )
-            )
-          },
-          // Not UTF-8 is said of JSON only: a compressed body or a page that is no JSON is named as such above.
-          onSome: (json) =>
-            reply.utf8
-              ? Schema.decodeUnknown(schema, { errors: "all" })(json).pipe(
-                  // A parse error quotes the values it rejected: an echo of the request would quote the token.
-                  Effect.mapError((error) => invalid(scrub(describeParseError(error))))
-                )
-              : Effect.fail(invalid(NOT_UTF8))
-        })
-      }
-
-    /**
-     * `unreadableAdvice`: what to do when the request succeeded but its answer cannot be read (see `changeAdvice`);
-     * `afterLostAnswer`: for a change repeated as it is, what a failure becomes after an attempt whose answer was lost.
-     */
-    const send = <A, I>(
-      route: Route,
-      schema: Schema.Schema<A, I>,
-      request: ApiRequest,
-      repeatable = true,
-      unreadableAdvice?: string,
-      afterLostAnswer?: (error: PantherApiError) => PantherApiError
-    ): Effect.Effect<A, PantherApiError> =>
-      execute(request, repeatable, undefined, 0, afterLostAnswer).pipe(
-        Effect.flatMap(decodeBody(schema, route, request.path, unreadableAdvice))
-      )
-
-    /**
-     * A create or update that Panther answered with success but with a body that is not a user: the change was
-     * most likely made, and the usual advice alone (check --api-url) would have a script send it again, a create
-     * then refused as "already exists". A wrong --api-url (a console page answering 200) stays possible.
-     */
-    const changeAdvice = (check: string) =>
-      `If --api-url is the API (https://api.<instance-domain>), the change was most likely made all the same: check ` +
-      `with \`${check}\` before sending it again. Otherwise correct --api-url: it may be the web console or a proxy page.`
-
-    /** Encoding a value that already has the schema's type cannot fail; if it does, it is a bug. */
-    const withBody = (route: Route, path: string, body: ModifyUserBody): Effect.Effect<ApiRequest> =>
-      Schema.encode(ModifyUser)(body).pipe(
-        Effect.map((encoded): ApiRequest => ({ method: route.method, path, jsonBody: JSON.stringify(encoded) })),
-        Effect.orDie
-      )
-
-    /**
-     * A page asked for now: the request goes out at once, `page` waits for it (retried as any request is) and reads
-     * it with `read`, and `cancel` gives it up. How both lists ask for their next page early.
-     */
-    const askForPage = <A>(
-      request: ApiRequest,
-      read: (reply: Reply) => Effect.Effect<Page<A>, PantherApiError>,
-      cursor: Option.Option<string>
-    ): Effect.Effect<PendingPage<A, PantherApiError>> => {
-      // Refused before anything is sent: a cursor altered on its way is no longer Panther's (UnsendableCursor.ts).
-      const unsendable = Option.isSome(cursor)
-        ? unsendableCursor(request.method, request.path, cursor.value)
-        : undefined
-      if (unsendable !== undefined) return Effect.succeed({ page: Effect.fail(unsendable), cancel: Effect.void })
-      return Effect.map(begin(request), (started) => ({
-        page: Effect.flatMap(execute(request, true, started), read).pipe(
-          // The first page came from this very address: a 404 at a cursor Panther gave is about the cursor.
-          Effect.mapError((error) =>
-            error._tag === "NotFound" && Option.isSome(cursor)
-              ? new NotFound({ method: error.method, path: error.path, detail: error.detail, atCursor: true })
-              : error
-          )
-        ),
-        cancel: Effect.sync(started.cancel)
-      }))
-    }
 
     /**
      * The records of every page, as Panther sent them. Many ids are asked for in parts: a query string of
@@ -589,9 +315,6 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
       })
     }
 
-    /** A request without a body, to the route's path or the one given (with an id filled in). */
-    const plain = (route: Route, path: string = route.path): ApiRequest => ({ method: route.method, path })
-
     /**
      * The user as a record that may be invalid: what a caller needs that only asks whether the user is there (a
      * delete), where a record the audit reports as INVALID_RECORD must not stop it. Whatever else fails the schema,
@@ -631,68 +354,6 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
     }
     const getUserRecord = (id: string, idRequired = true): Effect.Effect<UserRecord, PantherApiError> =>
       Effect.map(getUserAnswer(id, idRequired), ({ record }) => record)
-
-    /**
-     * The user a create or update answered with, if it is the one sent: the same email (in any case) and, when the
-     * answer names one, the same id. Another user's record (a proxy answering every path alike, a wrong --api-url)
-     * would otherwise be printed as the change made, and its id kept by a script for a later delete. And with the
-     * role sent: an Admin's demotion answered with the user still an Admin did not take, and must not be told as
-     * done (nor a user invited with more than the role asked for).
-     */
-    const answerAbout = (
-      route: Route,
-      path: string,
-      user: User,
-      sent: { readonly id?: string; readonly email: string; readonly role: RoleRef }
-    ): Effect.Effect<User, InvalidResponse> => {
-      const sameId = sent.id !== undefined && user.id === sent.id
-      const otherId = sent.id !== undefined && user.id !== undefined && !sameId
-      if (!otherId && user.email.trim().toLowerCase() === sent.email.trim().toLowerCase()) {
-        const role = otherRole(user.role, sent.role)
-        if (role === undefined) return Effect.succeed(user)
-        const shown = (text: string) => printable(scrub(text))
-        const check = `users get ${shown(user.id ?? sent.id ?? "")}`
-        return Effect.fail(
-          new InvalidResponse({
-            method: route.method,
-            path,
-            reason: `it names the user, but with the role ${shown(role)}, not ${shown(roleSent(sent.role))} as sent`,
-            advice:
-              sent.id !== undefined
-                ? `The update may not have been made: check the user with \`${check}\` before sending it again.`
-                : user.id === undefined
-                  ? `The user was created all the same: check it with \`users list --contains ${shown(sent.email)}\`.`
-                  : `The user was created all the same: check it with \`${check}\`, and give it the role asked for ` +
-                    `with \`users update ${shown(user.id)}\`.`
-          })
-        )
-      }
-      const asked = printable(scrub(sent.email))
-      if (sameId) {
-        // The user asked for, holding another email than the one sent (a change of email that did not take, or an
-        // email changed elsewhere meanwhile): not another user, and no sign of a wrong --api-url.
-        return Effect.fail(
-          new InvalidResponse({
-            method: route.method,
-            path,
-            reason: `it names the user, but with the email ${printable(scrub(user.email))}, not ${asked} as sent`,
-            advice:
-              `The update may have been made in part: check the user with \`users get ${printable(scrub(sent.id ?? ""))}\`; ` +
-              "if its email was to change, change it in the Panther console."
-          })
-        )
-      }
-      const other = printable(scrub([user.email, user.id].filter((part) => part !== undefined).join(", ")))
-      return Effect.fail(
-        new InvalidResponse({
-          method: route.method,
-          path,
-          reason:
-            `it describes another user (${other}), not the one sent (${asked}); the change may have been made all ` +
-            `the same: check with \`users list --contains ${asked}\``
-        })
-      )
-    }
 
     /** The user, valid, with the answer as Panther sent it (fields the schema does not know included). */
     const getValidUser = (
@@ -748,7 +409,13 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
                   changeAdvice(`users list --contains ${printable(scrub(body.email))}`)
                 ),
                 (user) =>
-                  answerAbout(Routes.createUser, Routes.createUser.path, user, { email: body.email, role: body.role })
+                  answerAbout(
+                    Routes.createUser,
+                    Routes.createUser.path,
+                    user,
+                    { email: body.email, role: body.role },
+                    scrub
+                  )
               )
             ),
             findByEmail: findByEmail(body.email),
@@ -781,11 +448,13 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
               afterLostAnswer
             ),
             (user) =>
-              answerAbout(Routes.updateUser, pathWithId(Routes.updateUser, id), user, {
-                id,
-                email: body.email,
-                role: body.role
-              })
+              answerAbout(
+                Routes.updateUser,
+                pathWithId(Routes.updateUser, id),
+                user,
+                { id, email: body.email, role: body.role },
+                scrub
+              )
           )
         ),
       deleteUser: (id: string): Effect.Effect<void, PantherApiError> =>
