@@ -6,6 +6,7 @@
  */
 import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises"
 import { join } from "node:path"
+import { MEASURED_DEADLINE_MS } from "./Options.js"
 import type { ProbeReport } from "./Probe.js"
 import { BIN, FLOOR, PROBE, runNode } from "./Processes.js"
 import { BENCH_NOW, type BenchSimulator } from "./Simulator.js"
@@ -22,9 +23,6 @@ export interface Sample {
   readonly requests: number
 }
 
-/** One measured process may take this long at most; the largest setting needs well under a minute. */
-const DEADLINE_MS = 10 * 60 * 1000
-
 let probes = 0
 
 const measured = async (
@@ -33,7 +31,11 @@ const measured = async (
   env: Readonly<Record<string, string>>
 ): Promise<{ readonly probe: ProbeReport; readonly wallMs: number; readonly stdout: string }> => {
   const probeFile = join(workDir, `probe-${++probes}.json`)
-  const finished = await runNode(["--import", PROBE, ...args], { ...env, BENCH_PROBE_FILE: probeFile }, DEADLINE_MS)
+  const finished = await runNode(
+    ["--import", PROBE, ...args],
+    { ...env, BENCH_PROBE_FILE: probeFile },
+    MEASURED_DEADLINE_MS
+  )
   if (finished.code !== 0) {
     throw new Error(`node ${args.join(" ")} ${finished.ended}:\n${finished.stderrTail.slice(-4000)}`)
   }

@@ -12,7 +12,8 @@ export const USAGE = `npm run bench -- [options]
   --users N          users in the simulator for the throughput settings (default 20000; --quick 5000)
   --reps N           repetitions of floor and run per setting; medians are reported (default 5; --quick 3)
   --quick            fewer users and repetitions, no previous-report runs, one run per scale: under a minute
-  --latencies LIST   milliseconds the simulator adds per page, one setting each (default 0,20)
+  --latencies LIST   milliseconds the simulator adds per page, one setting each (default 0,20); all the pages'
+                     waits together must fit in the 10 minutes each measured run is given
   --scale LIST       user counts for peak memory, or "none" (default 10000,200000); the smallest and the
                      largest are compared
   --scale-reps N     runs per scale (default 3; --quick 1)
@@ -35,6 +36,15 @@ const WHOLE = /^\d{1,15}$/
  * last scale, minutes in.
  */
 const MAX_USERS = 5_000_000
+
+/**
+ * How long one measured process may take before it is killed (`Measure.ts`). A latency whose pages alone take longer
+ * cannot be measured, and would be found out only at that deadline, ten minutes into the setting.
+ */
+export const MEASURED_DEADLINE_MS = 10 * 60 * 1000
+
+/** Users per page, as `run` and the floor ask for them (Floor.ts). */
+const USERS_PER_PAGE = 60
 
 /** Whole numbers from `min` (to `max`) separated by commas, in increasing order, each once. */
 const list = (text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): ReadonlyArray<number> => {
@@ -160,6 +170,16 @@ export const readOptions = (args: ReadonlyArray<string>, cwd: string = startedIn
   if (settings.latencies.length === 0 && settings.scale.length === 0) {
     throw new Error(
       'nothing to measure: --latencies and --scale are both "none"; leave one of them out, or give it values'
+    )
+  }
+  const slowest = settings.latencies.at(-1) ?? 0
+  // Every page of users and the roles request wait for the latency, one after another.
+  const requests = Math.ceil(settings.users / USERS_PER_PAGE) + 1
+  if (slowest * requests >= MEASURED_DEADLINE_MS) {
+    throw new Error(
+      `--latencies ${slowest} with ${settings.users} users: ${requests} requests at ${slowest} ms each take about ` +
+        `${Math.round((slowest * requests) / 60_000)} minutes a run, past the ${MEASURED_DEADLINE_MS / 60_000} ` +
+        "minutes a measured run is given; give a lower latency or fewer --users"
     )
   }
   const standard =

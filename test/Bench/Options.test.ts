@@ -43,6 +43,11 @@ describe("the settings", () => {
     expect(readOptions(["--latencies", "20,0"]).latencies).toEqual([0, 20])
   })
 
+  it("takes a latency whose requests fit in a measured run's 10 minutes", () => {
+    expect(readOptions(["--latencies", "1700"]).latencies).toEqual([1700])
+    expect(readOptions(["--latencies", "2000", "--users", "1000"]).latencies).toEqual([2000])
+  })
+
   it("gives --quick its smaller defaults and no previous-report runs", () => {
     expect(readOptions(["--quick"])).toMatchObject({ users: 5000, reps: 3, scaleReps: 1, withPrevious: false })
     expect(readOptions([])).toMatchObject({ users: 20000, reps: 5, scaleReps: 3, withPrevious: true })
@@ -73,7 +78,14 @@ describe("the settings", () => {
     [["--out", "a.md", "--no-write"], "give --out (write the results there) or --no-write (print only), not both"],
     // A list of targets all not measured, which --out would write over real figures.
     [["--latencies", "none", "--scale", "none"], 'nothing to measure: --latencies and --scale are both "none"'],
-    [["--latencies", "none", "--scale", "none", "--out", "a.md"], "nothing to measure"]
+    [["--latencies", "none", "--scale", "none", "--out", "a.md"], "nothing to measure"],
+    // Each measured run is killed at 10 minutes: 335 requests at 2 s each would be found out only then.
+    [
+      ["--latencies", "0,2000"],
+      "--latencies 2000 with 20000 users: 335 requests at 2000 ms each take about 11 minutes a run, past the 10 " +
+        "minutes a measured run is given; give a lower latency or fewer --users"
+    ],
+    [["--latencies", "600000", "--users", "1"], "--latencies 600000 with 1 users: 2 requests at 600000 ms each"]
   ])("refuses %j", (args, message) => {
     expect(() => readOptions(args)).toThrow(message)
   })
