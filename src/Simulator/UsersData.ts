@@ -8,7 +8,7 @@ import { User } from "../PantherApi/Schemas.js"
 import { fold } from "./UserDirectory.js"
 import type { WireUser } from "./WireUser.js"
 
-/** The wire form of a user: `null` and `""` are kept for `lastLoggedInAt`, `createdAt` and `status`. */
+/** The wire form of a user: `""` is kept for `lastLoggedInAt`, `createdAt` and `status`, `null` for the first. */
 const WireUserSchema = Schema.encodedSchema(User)
 const decodeEntry = Schema.decodeUnknownEither(WireUserSchema)
 
@@ -35,6 +35,16 @@ const firstIssue = (error: ParseResult.ParseError): string => {
 }
 
 /**
+ * The fields the wire schema reads as absent when `null` (`OptionalText`, lenient for the client) that no Panther
+ * sends so: the document types them as strings, and the notes know `null` for a last login only. Served, an entry
+ * holding one would answer as Panther does not.
+ */
+const STRING_ONLY = ["status", "createdAt"] as const
+
+const nullWhereString = (raw: unknown): string | undefined =>
+  typeof raw === "object" && raw !== null ? STRING_ONLY.find((field) => Reflect.get(raw, field) === null) : undefined
+
+/**
  * The users, each with an id (`newId` supplies missing ones), or a message naming the first bad entry.
  * Entries are numbered from 1, as a person counts them and as suppression entries are.
  */
@@ -54,6 +64,13 @@ export const validateUsersData = (data: unknown, newId: () => string): Either.Ei
     const entry = index + 1
     const decoded = decodeEntry(raw)
     if (Either.isLeft(decoded)) return Either.left(`${describeEntry(entry, raw)}: ${firstIssue(decoded.left)}`)
+    const nullField = nullWhereString(raw)
+    if (nullField !== undefined) {
+      return Either.left(
+        `${describeEntry(entry, raw)}: ${nullField}: Expected string, actual null (only lastLoggedInAt may be null, ` +
+          `as the live API sends it; leave ${nullField} out instead)`
+      )
+    }
     const { id, ...rest } = decoded.right
     if (id === "")
       return Either.left(`${describeEntry(entry, raw)}: id must not be empty (leave it out to have one assigned)`)

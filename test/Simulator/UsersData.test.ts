@@ -54,6 +54,9 @@ describe("validateUsersData (--data)", () => {
     ],
     [[{ ...good("u1", "a@example.com"), enabled: "yes" }], 'entry 1 (id "u1", email "a@example.com"): enabled'],
     [[{ ...good("u1", "a@example.com"), lastLoggedInAt: 5 }], "entry 1"],
+    // Only a last login may be null, as the live API sends it; the document types these as strings.
+    [[{ ...good("u1", "a@example.com"), status: null }], 'entry 1 (id "u1", email "a@example.com"): status'],
+    [[{ ...good("u1", "a@example.com"), createdAt: null }], 'entry 1 (id "u1", email "a@example.com"): createdAt'],
     [
       [good("u1", "a@example.com"), good("u1", "b@example.com")],
       'entry 2 (id "u1", email "b@example.com"): the id is also used by entry 1'
