@@ -33,6 +33,25 @@ const optionalText = (name: string, description: string) =>
     Options.optional
   )
 
+/**
+ * The ids `--id` names. The client asks for them comma-joined in `ids`, which Panther splits at its commas ("a comma
+ * delimited list of IDs"), so `--id a,b` asks for two users: read so here too, or the two would be refused as users
+ * the filter did not ask for. An empty one (`--id a,,b`) is a usage error, as an empty `--id` is.
+ */
+const idsNamed = (values: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string>, ConfigurationError> =>
+  Effect.forEach(values, (value) => {
+    const ids = value.split(",").map((id) => id.trim())
+    return ids.includes("")
+      ? Effect.fail(
+          new ConfigurationError({
+            message: printable(
+              `--id "${value}" holds an empty id: ids are separated by commas, as Panther reads them; give ids only.`
+            )
+          })
+        )
+      : Effect.succeed(ids)
+  }).pipe(Effect.map((ids) => ids.flat()))
+
 export const listUsersCommand = Command.make(
   "list",
   {
@@ -40,7 +59,10 @@ export const listUsersCommand = Command.make(
     contains: optionalText("contains", "Only users whose name or email contains this (case-insensitive)."),
     email: optionalText("email", "Only the user with exactly this email (Panther then ignores the other filters)."),
     status: optionalText("status", "Only users with this Cognito status, e.g. FORCE_CHANGE_PASSWORD."),
-    ids: Options.text("id").pipe(Options.withDescription("Only this user id; repeat for more."), Options.repeated),
+    ids: Options.text("id").pipe(
+      Options.withDescription("Only this user id; repeat for more, or separate them with commas."),
+      Options.repeated
+    ),
     includeDeactivated: Options.boolean("include-deactivated").pipe(
       Options.withDescription("Include deactivated users (left out by default).")
     ),
@@ -53,13 +75,14 @@ export const listUsersCommand = Command.make(
     Effect.gen(function* () {
       const emptyId = idWithoutValue(process.argv)
       if (emptyId !== undefined) return yield* new ConfigurationError({ message: emptyId })
+      const ids = yield* idsNamed(args.ids)
       const client = yield* PantherClient
       // Filters travel in the request's address; before any note quotes one.
       const filters = [
         ["--contains", args.contains],
         ["--email", args.email],
         ["--status", args.status],
-        ...args.ids.map((id) => ["--id", Option.some(id)] as const)
+        ...ids.map((id) => ["--id", Option.some(id)] as const)
       ] as const
       for (const [flag, value] of filters) {
         if (Option.isSome(value)) yield* refuseSecretInAddress(client.holdsSecret, flag, value.value)
@@ -67,10 +90,7 @@ export const listUsersCommand = Command.make(
       const terminal = process.stdout.isTTY === true
       const format = Option.getOrElse(args.format, () => defaultFormat(terminal))
       const writer = yield* userWriter(format, terminal)
-      if (
-        Option.isSome(args.email) &&
-        (Option.isSome(args.contains) || Option.isSome(args.status) || args.ids.length > 0)
-      ) {
+      if (Option.isSome(args.email) && (Option.isSome(args.contains) || Option.isSome(args.status) || ids.length > 0)) {
         yield* tell("note", "with --email, Panther ignores the other filters.")
       }
       const status = Option.map(args.status, statusFilter)
@@ -137,7 +157,7 @@ export const listUsersCommand = Command.make(
           contains: Option.getOrUndefined(args.contains),
           email,
           status: Option.getOrUndefined(status)?.status,
-          ids: args.ids,
+          ids,
           includeDeactivated: args.includeDeactivated
         })
         .pipe(
@@ -159,7 +179,7 @@ export const listUsersCommand = Command.make(
       // With no filter, as for the audit, not an empty instance but a wrong address or token: a script reconciling
       // its users against the list would otherwise take everyone for gone.
       const filtered =
-        Option.isSome(args.contains) || Option.isSome(args.email) || Option.isSome(args.status) || args.ids.length > 0
+        Option.isSome(args.contains) || Option.isSome(args.email) || Option.isSome(args.status) || ids.length > 0
       if (taken === 0 && !filtered) {
         return yield* new NoUsersListed({
           method: Routes.listUsers.method,

@@ -97,6 +97,27 @@ describe("panther-audit users", () => {
     ).toEqual([first.id, second.id].sort())
   }, 60_000)
 
+  it("list --id takes ids separated by commas, as Panther's ids parameter reads them", async () => {
+    // The client sends the ids comma-joined in `ids`, which Panther splits at commas: `--id a,b` asks for two users,
+    // and both must be taken for asked, not refused as a filter Panther ignored.
+    const [first, second] = ndjson((await asReader("users", "list", "--contains", "a")).stdout)
+    if (first === undefined || second === undefined) throw new Error("the simulator should have users with an a")
+    const result = await asReader("users", "list", "--id", `${first.id}, ${second.id}`)
+    expect(result.code, result.stderr).toBe(0)
+    expect(
+      ndjson(result.stdout)
+        .map((user) => user.id)
+        .sort()
+    ).toEqual([first.id, second.id].sort())
+    // An empty id among them is a usage error, as an empty --id is: nothing is sent.
+    for (const value of ["u1,,u2", ",", "u1,"]) {
+      const refused = await againstScripted([json(200, { results: [rawUser("u1")] })], ["users", "list", "--id", value])
+      expect(refused.code, value).toBe(2)
+      expect(stderrText(refused.stderr), value).toContain(`--id "${value}" holds an empty id`)
+      expect(refused.requests, value).toHaveLength(0)
+    }
+  }, 60_000)
+
   it("list stops quietly when the reader of stdout goes away (`| head`)", async () => {
     const child = endWithTest(
       spawn(process.execPath, [BIN, "users", "list", "--include-deactivated"], {
