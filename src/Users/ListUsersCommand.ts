@@ -44,9 +44,10 @@ const idsNamed = (values: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<st
     return ids.includes("")
       ? Effect.fail(
           new ConfigurationError({
-            message: printable(
-              `--id "${value}" holds an empty id: ids are separated by commas, as Panther reads them; give ids only.`
-            )
+            // Not quoted: a token pasted into --id by mistake would be shown with it (the address check comes later).
+            message:
+              "--id holds an empty id (a comma at an end, or two in a row): ids are separated by commas, as Panther " +
+              "reads them; give ids only."
           })
         )
       : Effect.succeed(ids)

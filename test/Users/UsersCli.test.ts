@@ -113,9 +113,16 @@ describe("panther-audit users", () => {
     for (const value of ["u1,,u2", ",", "u1,"]) {
       const refused = await againstScripted([json(200, { results: [rawUser("u1")] })], ["users", "list", "--id", value])
       expect(refused.code, value).toBe(2)
-      expect(stderrText(refused.stderr), value).toContain(`--id "${value}" holds an empty id`)
+      expect(stderrText(refused.stderr), value).toContain("--id holds an empty id (a comma at an end, or two in a row)")
       expect(refused.requests, value).toHaveLength(0)
     }
+    // The token pasted into --id by mistake, with a stray comma: refused without showing it.
+    const token = "pat-7f3c9a1e5b2d4f6a8c0e1b3d5f7a9c2e"
+    const pasted = await againstScripted([json(200, { results: [] })], ["users", "list", "--id", `${token},`], token)
+    expect(pasted.code).toBe(2)
+    expect(pasted.stderr).toContain("--id holds an empty id")
+    expect(pasted.stderr).not.toContain(token)
+    expect(pasted.stderr).not.toContain(token.slice(0, 16))
   }, 60_000)
 
   it("list stops quietly when the reader of stdout goes away (`| head`)", async () => {
