@@ -112,6 +112,15 @@ describe("NEVER_LOGGED_IN", () => {
     )
   })
 
+  it("says how old the account is by --stale-days, and why a privileged one is high", () => {
+    expect(only(user({ lastLoggedInAt: undefined }), "NEVER_LOGGED_IN").detail).toBe(
+      "never logged in; created more than 90 days ago"
+    )
+    expect(only(user({ lastLoggedInAt: undefined, role: { id: "role-helpdesk" } }), "NEVER_LOGGED_IN").detail).toBe(
+      'never logged in; created more than 90 days ago; privileged: role "Helpdesk" holds UserModify'
+    )
+  })
+
   it("leaves pending accounts to PENDING_STATUS", () => {
     for (const status of ["FORCE_CHANGE_PASSWORD", "UNCONFIRMED", "RESET_REQUIRED"]) {
       expect(codes(user({ lastLoggedInAt: undefined, status }))).toEqual(["PENDING_STATUS"])
@@ -127,6 +136,21 @@ describe("PENDING_STATUS", () => {
     expect(only(pending(daysAgo(7, 1000)), "PENDING_STATUS").severity).toBe("medium")
     expect(only(pending(undefined), "PENDING_STATUS").severity).toBe("medium")
     expect(only(pending(daysAgo(2)), "PENDING_STATUS", { pendingDays: 1 }).severity).toBe("medium")
+  })
+
+  it("says what is outstanding and how old the account is, by --pending-days", () => {
+    const pending = (status: string, createdAt: string | undefined) =>
+      only(user({ status, createdAt, lastLoggedInAt: undefined }), "PENDING_STATUS").detail
+    expect(pending("FORCE_CHANGE_PASSWORD", daysAgo(3))).toBe(
+      "FORCE_CHANGE_PASSWORD: invitation not accepted (temporary password never changed); " +
+        "created within the last 7 days"
+    )
+    expect(pending("UNCONFIRMED", daysAgo(8))).toBe(
+      "UNCONFIRMED: account never confirmed; created more than 7 days ago"
+    )
+    expect(pending("RESET_REQUIRED", undefined)).toBe(
+      "RESET_REQUIRED: password reset required but not done; account age unknown"
+    )
   })
 
   it("ignores other statuses, leaving those it does not judge to UNRECOGNIZED_STATUS", () => {
@@ -186,6 +210,18 @@ describe("PRIVILEGED_ROLE", () => {
     expect(codes(user({ role: { id: "role-analyst" } }), { privilegedRoles: ["role-analyst"] })).toEqual([
       "PRIVILEGED_ROLE"
     ])
+  })
+
+  it("matches a listed role id given in another case", () => {
+    const finding = only(user({ role: { id: "role-analyst" } }), "PRIVILEGED_ROLE", {
+      privilegedRoles: ["ROLE-ANALYST"]
+    })
+    expect(finding.detail).toBe("role id role-analyst is listed as privileged")
+  })
+
+  it("names every privileged permission the role holds", () => {
+    const finding = only(user({ role: { id: "role-admin" } }), "PRIVILEGED_ROLE", { privilegedRoles: [] })
+    expect(finding.detail).toBe('role "Admin" holds UserModify, OrganizationAPITokenModify')
   })
 
   it("matches a role by its permissions, whatever its name", () => {
@@ -288,6 +324,7 @@ describe("INVALID_RECORD for unparseable timestamps", () => {
       expect(broken[0]?.daysSinceLogin).toBeNull()
     }
     expect(codes(user({ lastLoggedInAt: "2000-01-01T00:00:00Z" }))).toEqual(["STALE_LOGIN"])
+    expect(codes(user({ lastLoggedInAt: "1999-12-31T23:59:59.999Z" }))).toEqual(["INVALID_RECORD"])
   })
 
   it("names a field the validation failure already names once, wherever in the reason it comes", () => {
