@@ -150,6 +150,36 @@ describe("what changed since the last run", () => {
     expect(decideEmail("on-change", third.run)._tag).toBe("Skip")
   })
 
+  it("does not take a suppressed finding whose severity changed for news for --email on-change", async () => {
+    const suppressions = await Effect.runPromise(
+      parseSuppressions(
+        "suppressions:\n" +
+          '  - {user: invited, finding: "*", reason: contractor, owner: secops@example.com, expires: "2026-12-31"}\n' +
+          '  - {user: demoted, finding: "*", reason: on leave, owner: secops@example.com, expires: "2026-12-31"}\n',
+        "test.yaml"
+      )
+    )
+    const invited = person("invited", { status: "FORCE_CHANGE_PASSWORD", createdAt: daysAgo(2), lastLoggedInAt: null })
+    const stale = { lastLoggedInAt: daysAgo(200) }
+    await auditOf([invited, person("demoted", { ...stale, role: { name: "Admin" } })], parameters({ suppressions }))
+    const second = await auditOf(
+      [invited, person("demoted", stale)],
+      parameters({ suppressions, asOf: AS_OF + 10 * DAY })
+    )
+    expect(findingsOf(second).map((finding) => [finding.id, finding.change, finding.suppressed])).toEqual([
+      ["PENDING_STATUS:invited", "escalated", true],
+      ["STALE_LOGIN:demoted", "de-escalated", true]
+    ])
+    expect(runOf(second).changes).toMatchObject({
+      escalated: 1,
+      escalatedUnsuppressed: 0,
+      deEscalated: 1,
+      deEscalatedUnsuppressed: 0,
+      resolvedUnsuppressed: 0
+    })
+    expect(decideEmail("on-change", second.run)._tag).toBe("Skip")
+  })
+
   it("lists an escalated finding with the news even after more new ones than a summary lists, and counts them all", async () => {
     const invited = person("invited", { status: "FORCE_CHANGE_PASSWORD", createdAt: daysAgo(2), lastLoggedInAt: null })
     await auditOf([invited])
@@ -529,8 +559,8 @@ describe("suppressions", () => {
     const findings = findingsOf(outcome)
     const byId = new Map(findings.map((finding) => [finding.id, finding]))
     expect(byId.get("STALE_LOGIN:stale")).toMatchObject({ suppressed: true })
-    expect(byId.get("STALE_LOGIN:stale")?.suppressionReason).toContain(
-      "on leave (owner secops@example.com, expires 2026-07-31"
+    expect(byId.get("STALE_LOGIN:stale")?.suppressionReason).toBe(
+      "on leave (owner secops@example.com, expires 2026-07-31, entry 1)"
     )
     expect(byId.get("STALE_LOGIN:admin")?.suppressed).toBe(true)
     expect(byId.get("PRIVILEGED_ROLE:admin")?.suppressed).toBe(true)
@@ -549,6 +579,21 @@ describe("suppressions", () => {
     expect(summary).toContain("deactivated not read without --include-deactivated")
     const withDeactivated = { ...run, parameters: { ...run.parameters, includeDeactivated: true } }
     expect(formatRunSummary(withDeactivated, [])).toContain("enabled, 0 deactivated,")
+  })
+
+  it("counts every suppressed finding, several of one code and severity included", async () => {
+    const suppressions = await suppressionsOf(
+      entry("a@example.com", "STALE_LOGIN", "2026-12-31"),
+      entry("b@example.com", "STALE_LOGIN", "2026-12-31")
+    )
+    const stale = { lastLoggedInAt: daysAgo(200) }
+    const outcome = await auditOf(
+      [person("a", stale), person("b", stale), person("c", stale)],
+      parameters({ suppressions, suppressionsFile: "test.yaml" })
+    )
+    const run = runOf(outcome)
+    expect(run.findings).toMatchObject({ total: 3, suppressed: 2, unsuppressedBySeverity: { medium: 1 } })
+    expect(run.suppressions).toMatchObject({ active: 2, applied: 2 })
   })
 
   it("names the first 20 expired and unused entries in the summary and warnings, counts the rest, and keeps all in the JSON report", async () => {
@@ -663,6 +708,23 @@ describe("suppressions", () => {
     const { shadowed, unused } = matcher.outcome()
     expect(shadowed.map(({ entry, by }) => [entry.entry, by.entry])).toEqual([[2, 1]])
     expect(unused).toEqual([])
+  })
+
+  it("lists entries never used in the order of the file, however they were found to be", async () => {
+    const entries = await suppressionsOf(
+      entry("stale", "STALE_LOGIN", "2026-12-31"),
+      entry("stale@example.com", "STALE_LOGIN", "2026-12-31"),
+      entry("other@example.com", "STALE_LOGIN", "2026-12-31"),
+      entry("other@example.com", "STALE_LOGIN", "2026-12-31")
+    )
+    const matcher = makeSuppressionMatcher(entries, AS_OF)
+    matcher.match({ finding: "STALE_LOGIN", userId: "stale", email: "stale@example.com" })
+    matcher.match({ finding: "STALE_LOGIN", userId: "other", email: "other@example.com" })
+    // Entry 4 repeats entry 3 as written; entry 2 names by email the user entry 1 names by id.
+    expect(matcher.outcome().shadowed.map(({ entry, by }) => [entry.entry, by.entry])).toEqual([
+      [2, 1],
+      [4, 3]
+    ])
   })
 
   it("applies the earlier of two entries naming one user by email and by id, and calls neither unused", async () => {
