@@ -9,7 +9,8 @@ import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
-import { type PreviousReportLookup, readPreviousReport } from "../../src/Audit/PreviousReport.js"
+import { rejectedFirstSeenWarning } from "../../src/Audit/FirstSeen.js"
+import { type PreviousReportLookup, readPreviousReport, reportsAheadOf } from "../../src/Audit/PreviousReport.js"
 
 let directory = ""
 beforeEach(() => {
@@ -237,6 +238,42 @@ it("takes a firstSeen only as an RFC 3339 UTC timestamp no later than the report
   if (bounded._tag !== "Found") throw new Error(bounded.reason)
   expect(bounded.report.findings.get("during-the-run")?.firstSeen).toBeNull()
   expect(bounded.report.findings.get("utc")?.firstSeen).toBe("2025-05-01T00:00:00.000Z")
+})
+
+it("says of one finding whose firstSeen was not taken that it is one, and of several how many", () => {
+  expect(rejectedFirstSeenWarning("r.json", { count: 1, example: 'STALE_LOGIN:u1: "x" is not one' })).toBe(
+    'The previous report (r.json) gives a finding a firstSeen this tool cannot have written (STALE_LOGIN:u1: "x" ' +
+      "is not one): was it edited? It is taken as first seen by this run."
+  )
+  expect(rejectedFirstSeenWarning("r.json", { count: 2, example: "e" })).toContain(
+    "gives 2 findings a firstSeen this tool cannot have written (e): was it edited? They are taken"
+  )
+})
+
+it("keeps a finding of the report over an entry of its notJudged list of the same id", async () => {
+  const listed = { ...finding(1), severity: "high" }
+  const notJudged = [
+    { ...finding(1), severity: "low" },
+    { ...finding(2), severity: "low" }
+  ]
+  const run = { startedAt: "2025-06-01T00:00:00.000Z", changes: { notJudged } }
+  const text = `{\n"run": ${JSON.stringify(run)},\n"findings": [\n${JSON.stringify(listed)}\n]\n}\n`
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), text)
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  if (lookup._tag !== "Found") throw new Error(lookup.reason)
+  expect([...lookup.report.findings.values()].map((item) => [item.id, item.severity])).toEqual([
+    ["STALE_LOGIN:u1", "high"],
+    ["STALE_LOGIN:u2", "low"]
+  ])
+})
+
+it("names as stamped ahead of the run only findings reports, not the CSV beside one", () => {
+  const names = [
+    "user-audit-20990101T000000Z.csv",
+    "user-audit-20990101T000000Z.json",
+    "user-audit-20200101T000000Z.json"
+  ]
+  expect(reportsAheadOf(names, Date.parse("2026-01-01T00:00:00Z"))).toEqual(["user-audit-20990101T000000Z.json"])
 })
 
 /** A report of this tool's layout, as of `asOf` (left out when undefined), with no findings. */
