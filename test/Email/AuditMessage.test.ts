@@ -349,6 +349,106 @@ describe("the body", () => {
     })
   )
 
+  it.scoped(
+    "counts every finding in the figures and by code, most found first, right-aligned, as a list of warnings",
+    () =>
+      Effect.gen(function* () {
+        const never = { finding: "NEVER_LOGGED_IN", lastLoggedInAt: null, daysSinceLogin: null } as const
+        const outcome = yield* writeOutcome(
+          yield* reportDirectory,
+          [
+            finding({ severity: "critical", finding: "COMPROMISED_ACCOUNT", userId: "u-2", email: "bob@acme.example" }),
+            finding(),
+            finding({ ...never, severity: "high", userId: "u-3", email: "cy@acme.example" }),
+            finding({ ...never, userId: "u-4", email: "di@acme.example", suppressed: true })
+          ],
+          { warnings: ["first", "second"] }
+        )
+        const { html, text } = bodies(yield* compose(outcome))
+        // Suppressed findings are counted in the figures: only the subject and the urgent list leave them out.
+        expect(text).toContain("\n\ncritical: 1 | high: 1 | medium: 2 | low: 0 | info: 0\n\n")
+        expect(text).toContain("WARNINGS\n\n- first\n- second\n\n")
+        // Most findings first; a tie by code name, not in the order the codes are declared.
+        expect(text).toContain(
+          [
+            "Finding              critical  high  medium  low  info  Total",
+            "-------------------  --------  ----  ------  ---  ----  -----",
+            "NEVER_LOGGED_IN             –     1       1    –     –      2",
+            "COMPROMISED_ACCOUNT         1     –       –    –     –      1",
+            "STALE_LOGIN                 –     –       1    –     –      1",
+            "-------------------  --------  ----  ------  ---  ----  -----",
+            "Total                       1     1       2    –     –      4"
+          ].join("\n")
+        )
+        expect(text).toMatch(/2\. \[HIGH\] NEVER_LOGGED_IN\n.*\n.*\n {3}Days since login: never\n/)
+        // The page gives each code its meaning, by the run's --stale-days, and a footer of totals.
+        expect(html).toContain("last login more than 90 days ago")
+        expect(html).toContain("never logged in, account older than 90 days")
+        expect(html).toMatch(/<tr><td[^>]*border-top:2px[^>]*><strong>Total<\/strong><\/td>/)
+      })
+  )
+
+  it.scoped("gives each severity a colour of its own, in the figures and the table's headings, and greys a zero", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, [
+        finding({ severity: "critical", finding: "COMPROMISED_ACCOUNT" }),
+        finding({ severity: "high", userId: "u-2" })
+      ])
+      const { html } = bodies(yield* compose(outcome))
+      const borders = [...html.matchAll(/border-top:4px solid (#[0-9a-f]{6});/g)].map((match) => match[1])
+      // critical, high, medium, low, info: the last three have no findings.
+      expect(borders).toHaveLength(5)
+      expect(new Set(borders.slice(0, 2)).size).toBe(2)
+      expect(new Set(borders.slice(2))).toEqual(new Set(["#e5e7eb"]))
+      // A heading is the badge alone, not the badge over its own name again.
+      const heading = /<th [^>]*><span style="[^"]*background:(#[0-9a-f]{6});[^"]*">(critical|high)<\/span><\/th>/g
+      const headings = [...html.matchAll(heading)].map((match) => [match[2], match[1]])
+      expect(headings).toEqual([
+        ["critical", borders[0]],
+        ["high", borders[1]]
+      ])
+    })
+  )
+
+  it.scoped("states the settings the run judged by and what it counted", () =>
+    Effect.gen(function* () {
+      const never = finding({ finding: "NEVER_LOGGED_IN", userId: "u-2", lastLoggedInAt: null, daysSinceLogin: null })
+      const outcome = yield* writeOutcome(yield* reportDirectory, [finding(), never], {
+        users: { seen: 418, enabled: 405, deactivated: 13, privileged: 12, invalid: 3 },
+        privilegeSource: "role-names-only",
+        parameters: {
+          staleDays: 60,
+          pendingDays: 14,
+          privilegedRoles: ["Admin"],
+          privilegedPermissions: ["UserModify"],
+          includeDeactivated: true,
+          failOn: "high",
+          policy: null,
+          suppressionsFile: null
+        }
+      })
+      const { html, text } = bodies(yield* compose(outcome))
+      const facts = [
+        ["Users", "418 (405 enabled, 13 deactivated, 12 privileged, 3 invalid records)"],
+        ["Stale after", "60 days without a login"],
+        ["Pending after", "14 days"],
+        ["Privilege decided by", "role names and ids only"],
+        ["Deactivated users", "included"],
+        ["Fail on", "high"]
+      ]
+      for (const [label, value] of facts) {
+        expect(text).toContain(`\n${`${label}:`.padEnd(23)} ${value}\n`)
+        expect(html).toContain(`${label}</td>`)
+      }
+      expect(html).toContain("last login more than 60 days ago")
+      expect(html).toContain("never logged in, account older than 60 days")
+      // The defaults, said as such.
+      const defaults = bodies(yield* compose(yield* writeOutcome(yield* reportDirectory, [finding()]))).text
+      expect(defaults).toContain(`\n${"Privilege decided by:".padEnd(23)} role permissions (GET /roles)\n`)
+      expect(defaults).toContain(`\n${"Deactivated users:".padEnd(23)} not fetched\n`)
+    })
+  )
+
   it.scoped("says there are no findings when there are none", () =>
     Effect.gen(function* () {
       const outcome = yield* writeOutcome(yield* reportDirectory, [])
