@@ -235,6 +235,34 @@ describe("the 'what changed' section", () => {
     })
   )
 
+  it.scoped(
+    "counts unchanged and resolved findings, suppressed ones too, and says how many resolved it leaves out",
+    () =>
+      Effect.gen(function* () {
+        const resolved = Array.from({ length: LISTED_URGENT_LIMIT + 2 }, (_, index) => ({
+          ...RESOLVED,
+          id: `STALE_LOGIN:u-gone-${index}`,
+          userId: `u-gone-${index}`,
+          email: `gone${String(index).padStart(3, "0")}@acme.example`,
+          suppressed: index === 0
+        }))
+        const outcome = yield* writeOutcome(
+          yield* reportDirectory,
+          [finding()],
+          changes({ unchanged: 3, resolved, resolvedUnsuppressed: resolved.length - 1 })
+        )
+        const { html, text } = yield* bodies(outcome)
+        expect(text).toMatch(/\nUnchanged: +3\nResolved: +52\n/)
+        for (const part of [html, text]) {
+          expect(part).toContain("gone049@acme.example")
+          expect(part).not.toContain("gone050@acme.example")
+          expect(part).toContain("…and 2 more resolved, see the JSON report.")
+        }
+        const few = yield* writeOutcome(yield* reportDirectory, [finding()], changes({ resolved: [RESOLVED] }))
+        for (const part of Object.values(yield* bodies(few))) expect(part).not.toContain("more resolved")
+      })
+  )
+
   it.scoped("says how many findings are no longer suppressed, only when some are", () =>
     Effect.gen(function* () {
       const again = yield* writeOutcome(yield* reportDirectory, [finding()], changes({ unsuppressedAgain: 2 }))
@@ -293,6 +321,28 @@ describe("the 'what changed' section", () => {
         expect(part).toContain("entry 3: idle@acme.example")
         expect(part).not.toContain("more unused")
       }
+    })
+  )
+
+  it.scoped("says how many findings the suppressions covered, and says nothing of them without a file", () =>
+    Effect.gen(function* () {
+      const one = yield* writeOutcome(yield* reportDirectory, [finding()], {
+        parameters: parametersWithSuppressions,
+        suppressions: { active: 1, applied: 1, expired: [], unused: [] }
+      })
+      for (const part of Object.values(yield* bodies(one))) {
+        expect(part).toContain("1 finding suppressed by 1 active entry. Suppressed findings stay in the reports.")
+      }
+      const several = yield* writeOutcome(yield* reportDirectory, [finding()], {
+        parameters: parametersWithSuppressions,
+        suppressions: { active: 3, applied: 2, expired: [], unused: [] }
+      })
+      for (const part of Object.values(yield* bodies(several))) {
+        expect(part).toContain("2 findings suppressed by 3 active entries.")
+      }
+      const without = yield* bodies(yield* writeOutcome(yield* reportDirectory, [finding()]))
+      expect(without.text).not.toContain("SUPPRESSIONS")
+      expect(without.html).not.toContain("Suppressions</h2>")
     })
   )
 
