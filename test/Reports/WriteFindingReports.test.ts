@@ -79,6 +79,53 @@ describe("the findings CSV and JSON", () => {
     expect(json.findings[2]).toEqual(findings[4])
   })
 
+  it("puts each field of a finding under its own column", async () => {
+    const paths = await write([
+      finding({
+        severity: "high",
+        userId: "u9",
+        email: "eve@example.com",
+        givenName: "Eve",
+        familyName: "Moneypenny",
+        roleId: "role-admin",
+        roleName: "Admin",
+        status: "CONFIRMED",
+        createdAt: "2024-01-02T03:04:05.000Z",
+        lastLoggedInAt: "2026-03-04T05:06:07.000Z",
+        daysSinceLogin: 118,
+        detail: "last login 118 days ago (more than 90)",
+        firstSeen: "2026-05-01T00:00:00.000Z",
+        change: "escalated",
+        suppressed: true,
+        suppressionReason: "on leave (owner secops@example.com, expires 2026-12-31, entry 1)",
+        controls: ["SOC2 CC6.2", "ISO27001 A.5.18"]
+      })
+    ])
+    expect(readCsv(paths.csv)).toEqual([
+      {
+        severity: "high",
+        finding: "STALE_LOGIN",
+        user_id: "u9",
+        email: "eve@example.com",
+        given_name: "Eve",
+        family_name: "Moneypenny",
+        role_id: "role-admin",
+        role_name: "Admin",
+        status: "CONFIRMED",
+        enabled: "true",
+        created_at: "2024-01-02T03:04:05.000Z",
+        last_logged_in_at: "2026-03-04T05:06:07.000Z",
+        days_since_login: "118",
+        detail: "last login 118 days ago (more than 90)",
+        first_seen: "2026-05-01T00:00:00.000Z",
+        change: "escalated",
+        suppressed: "true",
+        suppression_reason: "on leave (owner secops@example.com, expires 2026-12-31, entry 1)",
+        controls: "SOC2 CC6.2; ISO27001 A.5.18"
+      }
+    ])
+  })
+
   it("neutralises cells that a spreadsheet would run as formulas", async () => {
     for (const [input, output] of [
       ['=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'],
