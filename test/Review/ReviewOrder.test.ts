@@ -39,4 +39,18 @@ describe("the review order", () => {
         .map((item) => item.userId)
     ).toEqual(expected)
   })
+
+  it("sorts by given name before email, and by email before id, whatever the later keys say", () => {
+    const lee = { familyName: "Lee" }
+    const byGivenName = [
+      row("u-1", { ...lee, givenName: "Zoe", email: "a@example.com" }),
+      row("u-2", { ...lee, givenName: "amy", email: "z@example.com" })
+    ]
+    expect(byGivenName.sort(compareReviewRows).map((item) => item.userId)).toEqual(["u-2", "u-1"])
+    const byEmail = [
+      row("u-1", { ...lee, givenName: "Amy", email: "Z@example.com" }),
+      row("u-2", { ...lee, givenName: "Amy", email: "b@example.com" })
+    ]
+    expect(byEmail.sort(compareReviewRows).map((item) => item.userId)).toEqual(["u-2", "u-1"])
+  })
 })
