@@ -170,6 +170,36 @@ describe("the review page's pieces", () => {
     ])
   })
 
+  it("puts a login of exactly --stale-days whole days in a mixed bin, and one of 7 days in the first", () => {
+    const rows = [
+      row("week", { lastLoggedInAt: AS_OF - 7 * DAY - 1000 }),
+      row("limit", { lastLoggedInAt: AS_OF - 90 * DAY - 1000 })
+    ]
+    const figures = reviewFigures({ run: run(90), asOf: AS_OF, rows } satisfies Review)
+    expect(figures.loginBins.slice(0, 5).map((bin) => [bin.label, bin.users, bin.state])).toEqual([
+      ["0–7", 1, "recent"],
+      ["8–30", 0, "recent"],
+      ["31–60", 0, "recent"],
+      // 90 days and a second is stale; 90 days and no more is not: the bin holds both.
+      ["61–90", 1, "mixed"],
+      ["91–180", 0, "stale"]
+    ])
+  })
+
+  it("names a role by its id when it has no name, and keeps why it is privileged whatever its last user", () => {
+    const rows = [
+      row("ops-1", { roleName: "Ops", privileged: true, privilegeReason: 'role "Ops" holds UserModify' }),
+      // Another role of the same name, holding nothing.
+      row("ops-2", { roleName: "Ops", roleId: "r-2" }),
+      row("nameless", { roleName: "", roleId: "r-9" })
+    ]
+    const figures = reviewFigures({ run: run(45), asOf: AS_OF, rows } satisfies Review)
+    expect(figures.byRole).toEqual([
+      { role: "Ops", users: 2, privileged: true, reason: 'role "Ops" holds UserModify' },
+      { role: "r-9", users: 1, privileged: false, reason: "" }
+    ])
+  })
+
   it("counts users with a finding above info only: a privileged role alone is no problem", () => {
     const rows = [
       row("admin", { privileged: true, findings: addFinding(NO_FINDINGS, "PRIVILEGED_ROLE", "info") }),
