@@ -8,10 +8,13 @@ import { judgeUser } from "../../src/Audit/JudgeUser.js"
 import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
 import { INVENTORY_COLUMNS, inventoryCsvRow, inventoryRecord } from "../../src/Export/Inventory.js"
 import { UserRecord } from "../../src/PantherApi/UserRecord.js"
+import { addFinding, NO_FINDINGS } from "../../src/Review/FindingSet.js"
 import { REVIEW_COLUMNS, reviewRow } from "../../src/Review/ReviewCsv.js"
 import { userRow } from "../../src/Review/ReviewHtml.js"
 import { makeReviewRowBuilder } from "../../src/Review/ReviewRow.js"
+import { suppressedCodesText, suppressionReasonsText } from "../../src/Review/ReviewValues.js"
 import { AS_OF, daysAgo, parameters, user } from "../Audit/fixtures.js"
+import { reviewRowOf } from "./fixtures.js"
 
 const params = parameters()
 const NO_CONTEXT = { instance: "api.acme.example", asOf: "2026-06-30T12:00:00.000Z", sinceLastReview: undefined }
@@ -174,4 +177,17 @@ it("counts whole days since the last login, rounding down, and a login ahead of 
     inventoryRecord(rowOf(UserRecord.ValidUser({ user: user({ lastLoggedInAt }) })), AS_OF).daysSinceLogin
   expect(at(new Date(AS_OF - 10.9 * 86_400_000).toISOString())).toBe(10)
   expect(at(new Date(AS_OF + 3_600_000).toISOString())).toBe(0)
+})
+
+it("lists a user's suppressed findings most severe first, as its findings are listed, whatever order they came in", () => {
+  const findings = addFinding(addFinding(NO_FINDINGS, "STALE_LOGIN", "medium"), "COMPROMISED_ACCOUNT", "critical")
+  const row = reviewRowOf("u-1", {
+    findings,
+    suppressed: [
+      { code: "STALE_LOGIN", reason: "on leave" },
+      { code: "COMPROMISED_ACCOUNT", reason: "under investigation" }
+    ]
+  })
+  expect(suppressedCodesText(row)).toBe("COMPROMISED_ACCOUNT STALE_LOGIN")
+  expect(suppressionReasonsText(row)).toBe("COMPROMISED_ACCOUNT: under investigation | STALE_LOGIN: on leave")
 })
