@@ -74,7 +74,7 @@ const WORKBOOK = /^access-review-(\d{8}T\d{6}Z)(?:-(\d+))?\.csv$/
  * after this review started (`isStampedAhead`) is passed over, and named: taken, every later review would compare
  * with it again.
  */
-const lastWorkbook = (
+export const lastWorkbook = (
   names: ReadonlyArray<string>,
   ownName: string
 ): { readonly workbook: string | undefined; readonly passedOver: ReadonlyArray<string> } => {

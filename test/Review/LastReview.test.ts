@@ -7,7 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
-import { compareWithLastReview } from "../../src/Review/LastReview.js"
+import { compareWithLastReview, lastWorkbook } from "../../src/Review/LastReview.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import { reviewRowOf } from "./fixtures.js"
 
@@ -44,6 +44,21 @@ it("compares with the newest earlier workbook, by id, or by email in any case fo
     removed: [{ userId: "gone", email: "gone@example.com", name: "Gone Two", privileged: "true" }]
   })
   expect(since._tag === "Compared" ? [...since.added] : []).toEqual(["id:new"])
+})
+
+it("takes the last workbook of one second by the number its name ends in, in whatever order listed", () => {
+  const names = [
+    "access-review-20260701T000000Z.csv",
+    "access-review-20260701T000000Z-10.csv",
+    "access-review-20260701T000000Z-9.csv",
+    "access-review-20260630T000000Z-11.csv"
+  ]
+  for (const listed of [names, [...names].reverse()]) {
+    expect(lastWorkbook(listed, "access-review-20261001T000000Z")).toEqual({
+      workbook: "access-review-20260701T000000Z-10.csv",
+      passedOver: []
+    })
+  }
 })
 
 it("takes for a workbook only a file named as one, not a copy with another ending", async () => {
