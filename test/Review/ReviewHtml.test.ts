@@ -65,6 +65,30 @@ describe("the review page's pieces", () => {
     expect(invalid).toContain('<span class="tag sev-high">INVALID_RECORD</span>')
   })
 
+  it("shows a role without a name by its id, a deactivated user as such, no days for one never logged in", () => {
+    const html = userRow(
+      row("u-4", { roleName: "", roleId: "r-9", enabled: false, status: "CONFIRMED", lastLoggedInAt: null }),
+      4,
+      AS_OF
+    )
+    expect(html).toContain('<tr class="deactivated"><td class="num">4</td>')
+    expect(html).toContain('<td>r-9</td><td>CONFIRMED <span class="tag">deactivated</span></td>')
+    expect(html).toContain('<td class="date">—</td><td class="num">—</td>')
+  })
+
+  it("lists above the privileged users only the privileged roles, each with why", () => {
+    const rows = [
+      row("admin", { roleName: "Admin", privileged: true, privilegeReason: 'role "Admin" is listed as privileged' }),
+      row("analyst", { roleName: "Analyst" })
+    ]
+    const intro = privilegedIntro(reviewFigures({ run: run(45), asOf: AS_OF, rows } satisfies Review))
+    expect(intro).toContain(
+      '<ul class="privileged-roles"><li><strong>Admin</strong> (1): ' +
+        "role &quot;Admin&quot; is listed as privileged</li></ul>"
+    )
+    expect(intro).not.toContain("Analyst")
+  })
+
   it("shows a name's bidirectional overrides and control characters as U+FFFD, so it cannot read as another's", () => {
     const html = userRow(
       row("u-3", {
