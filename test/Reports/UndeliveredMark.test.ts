@@ -9,7 +9,13 @@ import { Effect, Logger } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { recordDeliveryFailure } from "../../src/Audit/AuditJob.js"
 import { DeliveryError } from "../../src/Email/DeliveryError.js"
-import { clearEarlierMarks, markUndelivered, notMailedSince, pendingMark } from "../../src/Reports/UndeliveredMark.js"
+import {
+  clearEarlierMarks,
+  markUndelivered,
+  notMailedSince,
+  pendingMark,
+  readNotMailedSince
+} from "../../src/Reports/UndeliveredMark.js"
 
 const root = mkdtempSync(join(tmpdir(), "undelivered-mark-"))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -132,6 +138,38 @@ describe("an email that went out", () => {
     writeFileSync(join(directory, `${stem}.json`), `{\n"run": {\n  "asOf": "${asOf}"\n},\n"findings": [\n]\n}\n`)
     writeFileSync(join(directory, `${stem}.undelivered`), pendingMark(undefined))
   }
+
+  it("takes as the earliest not mailed only a JSON report's name, and nothing from an outsize mark", async () => {
+    expect(notMailedSince("Not mailed since: user-audit-20251231T000000Z.json\n")).toBe(
+      "user-audit-20251231T000000Z.json"
+    )
+    for (const named of [
+      "user-audit-20251231T000000Z.csv",
+      "../../etc/passwd",
+      "reports/user-audit-20251231T000000Z.json"
+    ]) {
+      expect(notMailedSince(`Not mailed since: ${named}\n`)).toBeUndefined()
+    }
+    const directory = join(root, `reports-${folders++}`)
+    mkdirSync(directory)
+    const mark = join(directory, "user-audit-20260101T000000Z.undelivered")
+    writeFileSync(mark, `${pendingMark("user-audit-20251231T000000Z.json")}${"x".repeat(64 * 1024)}`)
+    const own = "user-audit-20260101T000000Z.json"
+    expect(await readNotMailedSince(mark, own)).toBe(own)
+  })
+
+  it("leaves the mark of a report stamped after the run's own, whose news its email did not carry", async () => {
+    const directory = join(root, `reports-${folders++}`)
+    mkdirSync(directory)
+    reportWithMark(directory, "user-audit-20260629T020000Z", "2026-06-29T02:00:00.000Z")
+    reportWithMark(directory, "user-audit-20260630T030000Z", "2026-06-30T03:00:00.000Z")
+    const own = join(directory, "user-audit-20260630T020000Z.json")
+    writeFileSync(own, `{\n"run": {\n  "asOf": "2026-06-30T02:00:00.000Z"\n},\n"findings": [\n]\n}\n`)
+    await Effect.runPromise(clearEarlierMarks(own, Date.parse("2026-07-01T00:00:00.000Z")))
+    expect(readdirSync(directory).filter((name) => name.endsWith(".undelivered"))).toEqual([
+      "user-audit-20260630T030000Z.undelivered"
+    ])
+  })
 
   it("of a run --as-of a past day leaves the marks of reports as of after it, whose news it did not carry", async () => {
     const directory = join(root, `reports-${folders++}`)
