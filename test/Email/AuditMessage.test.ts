@@ -257,6 +257,8 @@ describe("the body", () => {
         expect(part).toContain("admin049@acme.example")
         expect(part).not.toContain("admin050@acme.example")
       }
+      const oneMore = yield* writeOutcome(yield* reportDirectory, many.slice(0, LISTED_URGENT_LIMIT + 1))
+      expect(bodies(yield* compose(oneMore)).text).toContain("…and 1 more critical or high finding, see the CSV.")
       // The run's own urgent list may itself be cut short: the count comes from the run, not the list.
       const cut = { ...outcome, urgent: outcome.urgent.slice(0, 3) }
       expect(bodies(yield* compose(cut)).text).toContain(
@@ -419,11 +421,11 @@ describe("the body", () => {
         parameters: {
           staleDays: 60,
           pendingDays: 14,
-          privilegedRoles: ["Admin"],
+          privilegedRoles: [],
           privilegedPermissions: ["UserModify"],
           includeDeactivated: true,
           failOn: "high",
-          policy: null,
+          policy: "cis",
           suppressionsFile: null
         }
       })
@@ -434,7 +436,10 @@ describe("the body", () => {
         ["Pending after", "14 days"],
         ["Privilege decided by", "role names and ids only"],
         ["Deactivated users", "included"],
-        ["Fail on", "high"]
+        ["Fail on", "high"],
+        ["Policy", "cis"],
+        ["Privileged roles", "none"],
+        ["Started", "2026-06-30 12:00 UTC (7 s)"]
       ]
       for (const [label, value] of facts) {
         expect(text).toContain(`\n${`${label}:`.padEnd(23)} ${value}\n`)

@@ -205,6 +205,8 @@ describe("the 'what changed' section", () => {
         expect(part).toContain("up@acme.example")
         expect(part).toContain("De-escalated")
       }
+      expect(text).toMatch(/\nNew: +1 \(1 not suppressed\)\nEscalated: +1 \(1 not suppressed\)\n/)
+      expect(text).toMatch(/\nDe-escalated: +2 \(0 not suppressed\)\n/)
       // Under its own heading, not among the new ones; in plain text, where records have none, marked.
       expect(html.indexOf("up@acme.example")).toBeGreaterThan(html.indexOf("Escalated finding"))
       expect(html.indexOf("new@acme.example")).toBeLessThan(html.indexOf("Escalated finding"))
@@ -232,6 +234,13 @@ describe("the 'what changed' section", () => {
         expect(part).toContain("up@acme.example")
         expect(part).not.toContain("more escalated")
       }
+      const oneMore = many.slice(0, LISTED_URGENT_LIMIT + 1)
+      const one = yield* writeOutcome(
+        yield* reportDirectory,
+        oneMore,
+        changes({ new: oneMore.length, newUnsuppressed: oneMore.length })
+      )
+      expect((yield* bodies(one)).text).toContain("…and 1 more new finding, see the CSV.")
     })
   )
 
