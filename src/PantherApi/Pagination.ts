@@ -19,9 +19,10 @@ export interface Page<A> {
 /**
  * No API pages through this many pages in a row with nothing new on them (empty, repeating the page before, or
  * holding only items without an id already sent); past it, the cursors are going round without a repeat. Empty
- * pages with a cursor are legitimate, and may come in long runs: Panther's `limit` (at most 60) is that of the
- * Cognito user pool it reads, which cannot search by `contains`, so a search is most likely made page by page after
- * reading, and a rare match in a large instance comes after many empty pages. 2,000 is 120,000 users' worth.
+ * pages with a cursor are legitimate, and may come in long runs: Panther's `limit` (at most 60) matches that of
+ * Amazon Cognito's user listing, which cannot search by `contains`; if Panther reads its users so, a search is made
+ * page by page after reading, and a rare match in a large instance comes after many empty pages. 2,000 pages is
+ * 120,000 users' worth.
  */
 export const MAX_EMPTY_PAGES_IN_A_ROW = 2_000
 
