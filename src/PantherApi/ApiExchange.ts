@@ -64,6 +64,21 @@ const hasTrailingContent = (body: string): boolean => {
   }
 }
 
+/**
+ * A lone UTF-16 surrogate (in a `u` expression a surrogate matches only when it is not half of a pair) has no UTF-8
+ * form: sent as U+FFFD, where `encodeURIComponent` would throw. A cursor holding one is refused before
+ * (`UnsendableCursor.ts`); the other values come from the command line, which cannot give one.
+ */
+const encoded = (text: string): string => encodeURIComponent(text.replace(/\p{Cs}/gu, "\uFFFD"))
+
+/**
+ * The query as sent: names and values percent-encoded, a space as `%20`. `+` for a space is HTML forms' convention,
+ * which a server or gateway reading the query by RFC 3986 takes for a plus sign: `--contains "Ada Lovelace"` would
+ * be looked for as `Ada+Lovelace`, and find no one. The cursor's own `+`, `/` and `=` arrive as Panther gave them.
+ */
+const queryString = (query: ReadonlyArray<readonly [string, string]>): string =>
+  query.map(([name, value]) => `${encoded(name)}=${encoded(value)}`).join("&")
+
 /** What the exchange needs of the client that builds it. */
 export interface ApiExchangeParts {
   readonly settings: ConnectionSettings
@@ -102,8 +117,7 @@ export const makeApiExchange = ({
     pathAndQuery:
       request.query === undefined || request.query.length === 0
         ? request.path
-        : // The cursor is opaque and may hold `+`, `/` and `=`: URLSearchParams percent-encodes them.
-          `${request.path}?${new URLSearchParams(request.query as Array<[string, string]>).toString()}`,
+        : `${request.path}?${queryString(request.query)}`,
     jsonBody: request.jsonBody
   })
 

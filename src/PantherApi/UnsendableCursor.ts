@@ -1,6 +1,6 @@
 /**
  * A cursor that cannot go back to Panther as it came. A URL carries text as UTF-8, and a lone UTF-16 surrogate
- * (`"next":"c1\ud800"`, which JSON allows) has no UTF-8 form: URLSearchParams sends U+FFFD in its place, so the next
+ * (`"next":"c1\ud800"`, which JSON allows) has no UTF-8 form: it would go as U+FFFD (`ApiExchange.ts`), so the next
  * page would be asked for with another cursor than Panther's, and whatever that brought (another page, an error
  * blaming the cursor) would be taken as Panther's answer. The list stops there instead, saying why.
  */

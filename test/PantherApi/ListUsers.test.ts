@@ -57,6 +57,16 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("sends a space in a filter as %20, which every server reads as a space, not as +", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, { results: [rawUser("u1", { givenName: "Ada Lovelace" })] })])
+      yield* collect(server.url, { contains: "Ada Lovelace" })
+      expect(server.requests[0]?.rawQuery).toContain("contains=Ada%20Lovelace")
+      expect(server.requests[0]?.rawQuery).not.toContain("+")
+      expect(server.requests[0]?.query.get("contains")).toBe("Ada Lovelace")
+    })
+  )
+
   it.scopedLive("reads a page whose results are null as an empty page, and still fails one without results", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([
