@@ -39,7 +39,8 @@ const endsEarly = (body: string): boolean => {
   const first = body.trimStart()[0]
   if (first !== "{" && first !== "[") return false
   const last = body.trimEnd().at(-1)
-  return last !== (first === "{" ? "}" : "]") && !hasTrailingContent(body)
+  // A whole document with something after it (`{...}garbage`) is not cut short: asking again will not mend it.
+  return last !== (first === "{" ? "}" : "]") && trailingContentAt(body) === undefined
 }
 
 /**
@@ -50,19 +51,6 @@ const endsEarly = (body: string): boolean => {
 const NOT_UTF8 =
   "the body is not valid UTF-8, the encoding JSON is sent in, so the names and emails in it cannot be read as " +
   "sent (a server or proxy in between may be sending another character set, such as ISO-8859-1)"
-
-/**
- * Whether the body is a whole JSON document with something after it (`{...}garbage`), which asking again will not
- * mend: the parser says so ("... after JSON at position N"). Only read for a body whose end already looks wrong.
- */
-const hasTrailingContent = (body: string): boolean => {
-  try {
-    JSON.parse(body)
-    return false
-  } catch (error) {
-    return error instanceof SyntaxError && error.message.includes("after JSON")
-  }
-}
 
 /**
  * A lone UTF-16 surrogate (in a `u` expression a surrogate matches only when it is not half of a pair) has no UTF-8
