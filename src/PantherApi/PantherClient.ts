@@ -296,10 +296,11 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
             {
               method: route.method,
               path: route.path,
-              query: [
-                ["limit", String(PAGE_LIMIT)],
-                ...Option.toArray(Option.map(cursor, (c) => ["cursor", c] as const))
-              ] satisfies QueryOf<ListRolesUrlParams>
+              // No `limit`: Panther's documentation of GET /roles lists none (only the filters), and a parameter
+              // an endpoint does not declare may be refused, which would leave privilege to role names alone.
+              query: Option.toArray(
+                Option.map(cursor, (c) => ["cursor", c] as const)
+              ) satisfies QueryOf<ListRolesUrlParams>
             },
             (reply) =>
               // `pagesFetched` counts pages of users, the figure reports show; role pages count as requests only.

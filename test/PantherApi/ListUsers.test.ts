@@ -101,6 +101,22 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("asks for roles with no limit, which Panther's GET /roles does not list, and follows next", () =>
+    Effect.gen(function* () {
+      const role = (id: string) => ({ id, name: `Role ${id}`, permissions: ["UserRead"] })
+      const server = yield* scriptedServer([
+        json(200, { results: [role("r1")], next: "a+b/c=" }),
+        json(200, { results: [role("r2")] })
+      ])
+      const roles = yield* runWithClient(server.url, (client) => Stream.runCollect(client.listRoles()))
+      expect([...roles].map((each) => each.id)).toEqual(["r1", "r2"])
+      expect(server.requests.map((request) => [request.path, request.rawQuery])).toEqual([
+        ["/roles", ""],
+        ["/roles", "cursor=a%2Bb%2Fc%3D"]
+      ])
+    })
+  )
+
   it.scopedLive("names the one bad role, without quoting the whole list, when a role is malformed", () =>
     Effect.gen(function* () {
       const roles = Array.from({ length: 40 }, (_, index) => ({
