@@ -110,7 +110,16 @@ export const proxyLoginHint = (
       : `${proxyName(proxy)} wants a login (407 Proxy Authentication Required): put the user name and password in ` +
         `the proxy URL, ${proxy.variable}=http://USER:PASSWORD@${proxy.address} (an @, : or / in them percent-encoded)`
 
-/** 401: the token is wrong, expired or revoked. */
+/**
+ * A token may be limited to some addresses (its "allowed CIDR blocks" in Panther), and which status a request from
+ * elsewhere gets is not documented: both refusals name it, since a job moved to another network (a new NAT gateway,
+ * a cluster's egress) fails this way with a token that is otherwise right.
+ */
+const ADDRESS_LIMIT =
+  " If the token is limited to some IP addresses (its allowed CIDR blocks in Settings > API Tokens), check that " +
+  "they include the address this machine reaches Panther from."
+
+/** 401: the token is wrong, expired or revoked, or used from an address it is not allowed from. */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
   ...RequestFields,
   earlierAnswerLost
@@ -121,6 +130,7 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
       `Panther refused the API token (401) for ${this.method} ${this.path}. Check the token given with ` +
       "--api-token, --api-token-file or PANTHER_API_TOKEN(_FILE), and that it has not expired or been revoked; " +
       "a new token takes up to a minute to work." +
+      ADDRESS_LIMIT +
       (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )
   }
@@ -139,6 +149,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
       `The API token is not allowed to ${this.method} ${this.path} (403): it needs the ` +
       `"${consoleName(this.permission)}" (${this.permission}) permission.${pantherSaid(this.detail)} ` +
       "Add the permission to the token in Panther (Settings > API Tokens), or use a token that has it." +
+      ADDRESS_LIMIT +
       (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )
   }

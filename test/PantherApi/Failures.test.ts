@@ -335,6 +335,7 @@ describe("PantherClient failures", () => {
       expect(error._tag).toBe("Unauthorized")
       expect(error.message).toContain("Check the token")
       expect(error.message).toContain("up to a minute")
+      expect(error.message).toContain("allowed CIDR blocks")
     })
   )
 
@@ -345,6 +346,7 @@ describe("PantherClient failures", () => {
       expect(error._tag).toBe("Forbidden")
       expect(error.message).toContain('"Read User Info" (UserRead)')
       expect(error.message).toContain("Panther said: forbidden.")
+      expect(error.message).toContain("the address this machine reaches Panther from")
     })
   )
 
