@@ -1,6 +1,7 @@
 /**
  * `GET /roles` and `GET /roles/{id}` (from the notes; not in the seed document): the roles with their permissions,
- * filtered by `name-contains`, `name`, `id`/`ids`, ordered by name with `sort-dir`, paged like `GET /users`.
+ * filtered by `name-contains`, `id`/`ids`, ordered by name with `sort-dir`, paged like `GET /users`; or the one role
+ * of an exact `name`, which Panther's documentation of the endpoint says makes every other parameter ignored.
  */
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect, Either } from "effect"
@@ -25,17 +26,14 @@ const selectRoles = (roles: ReadonlyArray<RoleWithPermissions>, params: ListRole
   Either.map(parseSortDir(params["sort-dir"]), (sortDir) => {
     const nameContains = given(params["name-contains"])
     const needle = nameContains === undefined ? undefined : fold(nameContains)
-    const name = given(params.name)
     const ids = parseIds(params.id, params.ids)
     const selected = roles
       .filter(
         (role) =>
-          (needle === undefined || fold(role.name).includes(needle)) &&
-          (name === undefined || role.name === name) &&
-          (ids === undefined || ids.includes(role.id))
+          (needle === undefined || fold(role.name).includes(needle)) && (ids === undefined || ids.includes(role.id))
       )
       .sort((a, b) => (sortDir === "asc" ? 1 : -1) * a.name.localeCompare(b.name, "en"))
-    const fingerprint = [needle ?? "", name ?? "", ids === undefined ? "" : [...ids].sort().join(","), sortDir]
+    const fingerprint = [needle ?? "", ids === undefined ? "" : [...ids].sort().join(","), sortDir]
     return { selected, fingerprint }
   })
 
@@ -46,6 +44,10 @@ export const RolesHttpLive = HttpApiBuilder.group(PantherApi, "roles", (handlers
     return handlers
       .handle("listRoles", ({ urlParams }) =>
         Effect.gen(function* () {
+          const name = given(urlParams.name)
+          // "An exact match of a role's name to return. If provided all other parameters are ignored": malformed
+          // ones too, as `email` on GET /users. Names are unique, so it is one role or none, on one page.
+          if (name !== undefined) return { results: catalog.roles.filter((role) => role.name === name) }
           const limit = yield* Either.mapLeft(parseLimit(urlParams.limit), badRequest)
           const { selected, fingerprint } = yield* Either.mapLeft(selectRoles(catalog.roles, urlParams), badRequest)
           const digest = queryFingerprint(["roles", ...fingerprint])

@@ -67,6 +67,18 @@ describe("GET /roles", () => {
     expect(messageOf(bad)).toContain("sort-dir")
   })
 
+  it("answers name with that role alone, every other parameter ignored, malformed ones too, as Panther's does", async () => {
+    const all = rolesOf(await http.get("/roles")).results
+    const helpdesk = all.find((role) => role.name === "Helpdesk")
+    // Each of these would select nothing, or be a 400, without the name.
+    expect(await names("name=Analyst&name-contains=zzz")).toEqual(["Analyst"])
+    expect(await names(`name=Analyst&ids=${helpdesk?.id}`)).toEqual(["Analyst"])
+    expect(await names("name=Analyst&sort-dir=sideways&limit=0&cursor=not-a-cursor")).toEqual(["Analyst"])
+    const page = rolesOf(await http.get("/roles?name=Analyst&limit=0"))
+    expect(page.next).toBeUndefined()
+    expect(await names("name=analyst&name-contains=analyst")).toEqual([])
+  })
+
   it("pages with limit and an opaque cursor", async () => {
     const first = rolesOf(await http.get("/roles?limit=3&sort-dir=desc"))
     expect(first.results).toHaveLength(3)
