@@ -46,9 +46,9 @@ export const ModifyUser = Schema.Struct({
 export type ModifyUser = typeof ModifyUser.Type
 
 /**
- * A page's `results`. The document makes it a required array, and the simulator always sends one; `null` is read
- * as an empty page, as services written in Go send an empty list, rather than fail a whole run on it. Absent is
- * still an error: `{}` is what a wrong address answers.
+ * A list the documents make a required array (a page's `results`, a role's `permissions`), which the simulator
+ * always sends as one: `null` is read as an empty list, as services written in Go send one, rather than fail a
+ * whole run on it. Absent is still an error: `{}` is what a wrong address answers.
  */
 const NullAsEmptyList = Schema.transform(Schema.Unknown, Schema.Unknown, {
   strict: true,
@@ -57,12 +57,12 @@ const NullAsEmptyList = Schema.transform(Schema.Unknown, Schema.Unknown, {
 })
 // Composed rather than `NullOr(Array(item))`: a union's error would quote the whole list as "not null" whenever one
 // of its entries is wrong.
-const Results = <Item extends Schema.Schema.Any>(item: Item) =>
+const ListOrNull = <Item extends Schema.Schema.Any>(item: Item) =>
   Schema.compose(NullAsEmptyList, Schema.Array(item), { strict: false })
 
 /** `UserAPI.ListResp`, typed strictly. */
 export const ListResp = Schema.Struct({
-  results: Results(User),
+  results: ListOrNull(User),
   next: OptionalText
 })
 export type ListResp = typeof ListResp.Type
@@ -72,7 +72,7 @@ export type ListResp = typeof ListResp.Type
  * per-record problem instead of failing the whole page.
  */
 export const ListRespEnvelope = Schema.Struct({
-  results: Results(Schema.Unknown),
+  results: ListOrNull(Schema.Unknown),
   next: OptionalText
 })
 
@@ -118,7 +118,9 @@ export class ForbiddenError extends Schema.Class<ForbiddenError>("ForbiddenError
 export const RoleWithPermissions = Schema.Struct({
   id: Schema.String,
   name: Schema.String,
-  permissions: Schema.Array(Schema.String),
+  // Panther's roles may hold no permissions at all ("It is possible to create a role with no permissions", its RBAC
+  // page), which a Go service may send as `null`: one such role must not cost every other role its permissions.
+  permissions: ListOrNull(Schema.String),
   logTypeAccess: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
   logTypeAccessKind: Schema.optional(Schema.NullOr(Schema.String)),
   createdAt: OptionalText,
@@ -127,7 +129,7 @@ export const RoleWithPermissions = Schema.Struct({
 export type RoleWithPermissions = typeof RoleWithPermissions.Type
 
 export const RoleListResp = Schema.Struct({
-  results: Results(RoleWithPermissions),
+  results: ListOrNull(RoleWithPermissions),
   next: OptionalText
 })
 export type RoleListResp = typeof RoleListResp.Type

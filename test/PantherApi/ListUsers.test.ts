@@ -117,6 +117,27 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("reads a role whose permissions are null as holding none, and every other role with its own", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, {
+          results: [
+            { id: "r1", name: "Empty", permissions: null },
+            { id: "r2", name: "Helpdesk", permissions: ["UserModify"] }
+          ]
+        })
+      ])
+      const roles = yield* runWithClient(server.url, (client) => Stream.runCollect(client.listRoles()))
+      expect([...roles].map((role) => [role.name, role.permissions])).toEqual([
+        ["Empty", []],
+        ["Helpdesk", ["UserModify"]]
+      ])
+      const missing = yield* scriptedServer([json(200, { results: [{ id: "r1", name: "Empty" }] })])
+      const error = yield* Effect.flip(runWithClient(missing.url, (client) => Stream.runCollect(client.listRoles())))
+      expect(error.message).toContain("results[0].permissions")
+    })
+  )
+
   it.scopedLive("names the one bad role, without quoting the whole list, when a role is malformed", () =>
     Effect.gen(function* () {
       const roles = Array.from({ length: 40 }, (_, index) => ({
@@ -125,7 +146,9 @@ describe("PantherClient.listUsers", () => {
         permissions: ["UserRead"]
       }))
       const server = yield* scriptedServer([
-        json(200, { results: [...roles.slice(0, 2), { id: "bad", name: "Bad", permissions: null }, ...roles.slice(2)] })
+        json(200, {
+          results: [...roles.slice(0, 2), { id: "bad", name: "Bad", permissions: "UserRead" }, ...roles.slice(2)]
+        })
       ])
       const error = yield* Effect.flip(runWithClient(server.url, (client) => Stream.runCollect(client.listRoles())))
       expect(error.message).toContain("results[2].permissions")
