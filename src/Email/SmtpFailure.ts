@@ -21,6 +21,7 @@ import {
 } from "../Cli/Redact.js"
 import { certificateProblem, noSharedTlsVersion } from "../PantherApi/CertificateFailure.js"
 import type { SmtpCredentials } from "./EmailSettings.js"
+import { loginAdvice } from "./LoginRefusal.js"
 
 export interface SmtpFailure {
   readonly retryable: boolean
@@ -216,8 +217,8 @@ export const describeSmtpFailure = (
   switch (facts.code) {
     case "EAUTH":
       return withReply(
-        `${context.server} refused the login${context.user === undefined ? "" : ` as "${context.user}"`}: check ` +
-          "SMTP_USER and the password",
+        `${context.server} refused the login${context.user === undefined ? "" : ` as "${context.user}"`}: ` +
+          loginAdvice(facts.response),
         isTemporary(facts.responseCode)
       )
     case "ENOAUTH":

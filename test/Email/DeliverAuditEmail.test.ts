@@ -266,7 +266,7 @@ describe("sending through SMTP", () => {
 
         expect(error._tag).toBe("DeliveryError")
         expect(error.exitCode).toBe(ExitCode.OutputFailure)
-        expect(error.message).toContain(`127.0.0.1:${server.port} refused the login as "bob"`)
+        expect(error.message).toContain(`127.0.0.1:${server.port} refused the login as "bob": check SMTP_USER and the`)
         expect(error.message).toContain("535")
         expect(error.message).toContain("[redacted]")
         for (const leak of [PASSWORD, "horse", Buffer.from(`\u0000bob\u0000${PASSWORD}`).toString("base64")]) {
@@ -278,6 +278,42 @@ describe("sending through SMTP", () => {
         expect(server.authAttempts()).toBe(1)
         expect(server.received).toEqual([])
         expect(snapshotReports(outcome)).toEqual(before)
+      })
+  )
+
+  it.scopedLive.each([
+    [
+      "SMTP AUTH turned off for the organization",
+      535,
+      "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
+      "SMTP AUTH is turned off for the organization or for this mailbox, whatever the password"
+    ],
+    [
+      "security defaults",
+      535,
+      "5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy.",
+      "security defaults in Microsoft Entra ID turn SMTP AUTH off"
+    ],
+    [
+      "Basic authentication retired",
+      550,
+      "5.7.30 Basic authentication is not supported for Client Submission.",
+      "it takes no password login (Basic authentication) for client submission"
+    ]
+  ] as const)(
+    "on a login Exchange Online refuses for %s, says so, not to check the password",
+    ([, code, message, says]) =>
+      Effect.gen(function* () {
+        const server = yield* startSmtpServer({ users: { bob: PASSWORD }, refuseLogins: { code, message } })
+        const credentials = { user: "bob", password: Redacted.make(PASSWORD) }
+        const error = yield* Effect.flip(
+          deliverAuditEmail(emailOn(smtp(server.port, { credentials })), yield* sampleOutcome)
+        )
+        expect(error.message).toContain(`127.0.0.1:${server.port} refused the login as "bob": ${says}`)
+        expect(error.message).toContain(`(server replied: ${code} ${message})`)
+        expect(error.message).not.toContain("check SMTP_USER and the password")
+        expect(server.authAttempts()).toBe(1)
+        expect(server.received).toEqual([])
       })
   )
 

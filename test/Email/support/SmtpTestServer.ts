@@ -35,6 +35,11 @@ export interface TestSmtpServerOptions {
   readonly users?: Readonly<Record<string, string>>
   /** The refusal text for a bad login; a test may make it echo the password, as careless servers do. */
   readonly authFailureMessage?: (password: string) => string
+  /**
+   * Refuse every login, the right password too, with this reply: a relay where SMTP AUTH is turned off, or that takes
+   * no password login at all (Exchange Online's `550 5.7.30`).
+   */
+  readonly refuseLogins?: { readonly code: number; readonly message: string }
   /** The first N connections get `421` at once (a temporary refusal). */
   readonly refuseFirstConnections?: number
   /** Recipients refused with `550` (permanent). */
@@ -106,6 +111,10 @@ export const startSmtpServer = (
       },
       onAuth(auth, _session, callback) {
         authAttempts++
+        if (options.refuseLogins !== undefined) {
+          const { code, message } = options.refuseLogins
+          return callback(Object.assign(new Error(message), { responseCode: code }))
+        }
         const expected = auth.username === undefined ? undefined : options.users?.[auth.username]
         if (expected !== undefined && auth.password === expected) return callback(null, { user: auth.username })
         const message = options.authFailureMessage?.(auth.password ?? "") ?? "Authentication credentials invalid"
