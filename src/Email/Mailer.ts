@@ -127,7 +127,8 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
       const context = {
         server: describeEndpoint(server),
         user: server.credentials?.user,
-        secrets: smtpSecrets(server.credentials)
+        secrets: smtpSecrets(server.credentials),
+        implicitTls: server.security === "implicit-tls"
       }
 
       const send = Effect.fn("Mailer.send")(function* (message: SendMailOptions) {

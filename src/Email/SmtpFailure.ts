@@ -167,6 +167,15 @@ const handshakeFailure = (code: string, message: string, server: string): SmtpFa
 const CONNECTION_CODES: ReadonlySet<string> = new Set(["ECONNECTION", "ESOCKET", "ETIMEDOUT", "EDNS", "EPROTOCOL"])
 
 /**
+ * smtp:// to a port that speaks TLS from the first byte (465; Amazon SES's 2465, its "TLS Wrapper" ports) connects,
+ * then waits for a greeting the relay sends only after a TLS handshake that smtp:// never starts: the greeting's
+ * timeout is all it sees, and without this it reads as a slow or unreachable server.
+ */
+const NO_GREETING_WITHOUT_TLS =
+  "a relay that speaks TLS from the first byte (port 465, or 2465 on Amazon SES) sends no greeting to smtp://: " +
+  "for such a port use smtps://"
+
+/**
  * A refusal for size: the enhanced status 5.3.4 (or 5.2.3) says so; without an enhanced status, a 552 at the message
  * is read so too (not one for a recipient, nor one saying 5.2.2: a full mailbox).
  */
@@ -191,6 +200,8 @@ export const describeSmtpFailure = (
     readonly messageSent?: boolean
     /** The connection to the server had been made before the failure (see Mailer's session watch). */
     readonly connected?: boolean
+    /** `smtps://`: TLS from the first byte. When false, a greeting that never came may be a TLS-only port. */
+    readonly implicitTls?: boolean
   }
 ): SmtpFailure => {
   const facts = factsOf(error)
@@ -277,7 +288,9 @@ export const describeSmtpFailure = (
         : context.connected === true
           ? `the session with ${context.server} failed`
           : `cannot connect to ${context.server}`
-    return { retryable: true, reason: `${what}: ${detail}` }
+    const hint =
+      facts.timeoutType === "GREETING_TIMEOUT" && context.implicitTls === false ? `; ${NO_GREETING_WITHOUT_TLS}` : ""
+    return { retryable: true, reason: `${what}: ${detail}${hint}` }
   }
   return { retryable: false, reason: `sending through ${context.server} failed: ${quote(facts.message, secrets)}` }
 }

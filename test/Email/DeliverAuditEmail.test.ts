@@ -542,6 +542,27 @@ describe("TLS", () => {
     })
   )
 
+  it.scopedLive("says smtp:// to a port that speaks TLS from the first byte waited for a greeting, and why", () =>
+    Effect.gen(function* () {
+      // As smtp://email-smtp.<region>.amazonaws.com:465 (or :2465) would: the relay waits for a TLS handshake.
+      const certificate = yield* makeSelfSignedCertificate()
+      const server = yield* startSmtpServer({ tls: { key: certificate.key, cert: certificate.cert, implicit: true } })
+      const transport = smtp(server.port, {
+        security: "starttls-required",
+        extraCa: certificate.cert,
+        timeout: Duration.millis(300),
+        retry: { retries: 0, baseDelay: Duration.millis(10), maxDelay: Duration.millis(40) }
+      })
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(transport), yield* sampleOutcome))
+      expect(error.message).toContain(
+        `the session with 127.0.0.1:${server.port} failed: timed out (GREETING_TIMEOUT); a relay that speaks TLS ` +
+          "from the first byte (port 465, or 2465 on Amazon SES) sends no greeting to smtp://: for such a port use " +
+          "smtps://"
+      )
+      expect(server.received).toEqual([])
+    })
+  )
+
   it.scopedLive("refuses an untrusted certificate, pointing at --smtp-ca-file, without retrying the handshake", () =>
     Effect.gen(function* () {
       const certificate = yield* makeSelfSignedCertificate()

@@ -67,6 +67,7 @@ describe("SMTP failures", () => {
     [{ code: "ENOAUTH" }, false, "requires a login"],
     [{ code: "ESOCKET", originalCode: "ECONNREFUSED" }, true, "cannot connect to mail.acme.example:587: ECONNREFUSED"],
     [{ code: "ETIMEDOUT", timeoutType: "GREETING_TIMEOUT" }, true, "timed out (GREETING_TIMEOUT)"],
+    [{ code: "ETIMEDOUT", timeoutType: "CONNECTION_TIMEOUT" }, true, "timed out (CONNECTION_TIMEOUT)"],
     [{ code: "EDNS", originalCode: "ENOTFOUND" }, true, "cannot look up mail.acme.example:587: ENOTFOUND"],
     // A certificate is refused the same way on every attempt.
     [{ code: "ESOCKET", originalCode: "DEPTH_ZERO_SELF_SIGNED_CERT" }, false, "--smtp-ca-file"],
@@ -190,6 +191,19 @@ describe("SMTP failures", () => {
       context
     )
     expect(plain.reason).toContain("is the port right?")
+  })
+
+  it("names a TLS-only port for a greeting that never came over smtp://, and for nothing else", () => {
+    const greeting = smtpError({ code: "ETIMEDOUT", timeoutType: "GREETING_TIMEOUT" })
+    const plain = describeSmtpFailure(greeting, { ...context, connected: true, implicitTls: false })
+    expect(plain.retryable).toBe(true)
+    expect(plain.reason).toContain("timed out (GREETING_TIMEOUT); a relay that speaks TLS from the first byte")
+    expect(plain.reason).toContain("for such a port use smtps://")
+    // smtps:// already speaks TLS first; a connection that never opened is no word on the port's protocol.
+    const tls = describeSmtpFailure(greeting, { ...context, connected: true, implicitTls: true })
+    expect(tls.reason).not.toContain("smtps://")
+    const unopened = smtpError({ code: "ETIMEDOUT", timeoutType: "CONNECTION_TIMEOUT" })
+    expect(describeSmtpFailure(unopened, { ...context, implicitTls: false }).reason).not.toContain("smtps://")
   })
 
   it("after the message went out, reads a refusal the server gave as one, and only silence as unconfirmed", () => {
