@@ -48,13 +48,18 @@ export const deliverAuditEmail = (
       Effect.provide(Mailer.Default(settings.transport.server))
     )
     // A recipient the server refused never gets the news (the security mailbox, say): the run fails as for an
-    // undelivered email, so its mark stays and the next run names this report in its warnings.
+    // undelivered email, so its mark stays and the next run names this report in its warnings. The server's reply is
+    // quoted with each: a right address is refused too, by a relay that does not deliver there.
     if (sent.rejected.length > 0) {
+      const refused = sent.rejected
+        .map(({ address, reply }) => (reply === "" ? address : `${address} (server replied: ${reply})`))
+        .join(", ")
+      const one = sent.rejected.length === 1
       return yield* new DeliveryError({
         message:
           `the audit email reached ${sent.accepted.join(", ")} (message id ${sent.messageId}), but the server refused ` +
-          `${sent.rejected.join(", ")}: check ${sent.rejected.length === 1 ? "that address" : "those addresses"} in ` +
-          "MAIL_TO / MAIL_CC. The next run names this report in its warnings."
+          `${refused}: check ${one ? "that address" : "those addresses"} in MAIL_TO / MAIL_CC, and that the relay ` +
+          `delivers to ${one ? "it" : "them"}. The next run names this report in its warnings.`
       })
     }
     yield* Effect.logInfo("audit email sent").pipe(

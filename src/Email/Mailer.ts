@@ -6,19 +6,46 @@
 import { rootCertificates } from "node:tls"
 import { Data, Duration, Effect, Redacted, Schedule } from "effect"
 import type { SendMailOptions, SMTPTransportOptions } from "nodemailer"
-import { scrubSecrets } from "../Cli/Redact.js"
+import { type Secrets, scrubSecrets } from "../Cli/Redact.js"
 import { DeliveryError } from "./DeliveryError.js"
 import type { SmtpRetry, SmtpServerSettings } from "./EmailSettings.js"
 import { nodeExtraCaCertificates } from "./NodeExtraCa.js"
-import { describeSmtpFailure, smtpSecrets } from "./SmtpFailure.js"
+import { describeSmtpFailure, quoteReply, smtpSecrets } from "./SmtpFailure.js"
 import { describeEndpoint } from "./SmtpUrl.js"
+
+export interface RefusedRecipient {
+  readonly address: string
+  /** The server's reply to RCPT TO, quoted (`quoteReply`); empty when nodemailer kept none. */
+  readonly reply: string
+}
 
 export interface SentMessage {
   readonly messageId: string
   readonly accepted: ReadonlyArray<string>
-  /** Recipients the server refused while taking the message for the others. */
-  readonly rejected: ReadonlyArray<string>
+  /** Recipients the server refused while taking the message for the others, each with the reason it gave. */
+  readonly rejected: ReadonlyArray<RefusedRecipient>
   readonly attempts: number
+}
+
+/**
+ * The reply each refused recipient got, which nodemailer keeps in `rejectedErrors`. A right address can be refused
+ * for where it is: Microsoft 365's direct send delivers only to the organization's own domains, and a relay that
+ * refuses an outside address says so only there.
+ */
+const refusedRecipients = (info: object, rejected: ReadonlyArray<string>, secrets: Secrets) => {
+  const errors: unknown = Reflect.get(info, "rejectedErrors")
+  const replies = new Map<string, string>()
+  if (Array.isArray(errors)) {
+    for (const error of errors) {
+      if (typeof error !== "object" || error === null) continue
+      const recipient: unknown = Reflect.get(error, "recipient")
+      const response: unknown = Reflect.get(error, "response")
+      if (typeof recipient === "string" && typeof response === "string") {
+        replies.set(recipient, quoteReply(response, secrets))
+      }
+    }
+  }
+  return rejected.map((address): RefusedRecipient => ({ address, reply: replies.get(address) ?? "" }))
 }
 
 class AttemptFailed extends Data.TaggedError("AttemptFailed")<{
@@ -181,7 +208,7 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
         return {
           messageId: info.messageId,
           accepted: [...info.accepted],
-          rejected: [...info.rejected],
+          rejected: refusedRecipients(info, [...info.rejected].map(String), context.secrets),
           attempts
         } satisfies SentMessage
       })

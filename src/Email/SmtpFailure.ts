@@ -109,6 +109,9 @@ const quote = (text: string, secrets: Secrets): string => {
   return line.length > MAX_REPLY_CHARS ? `${line.slice(0, MAX_REPLY_CHARS - 1)}…` : line
 }
 
+/** A server's reply, as `describeSmtpFailure` quotes it: one line, bounded, without the password in any form. */
+export const quoteReply = quote
+
 /** Node's codes for a failed TLS handshake, which nodemailer passes on as the `originalCode` of a socket error. */
 const TLS_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|^EPROTO$/u
 const WRONG_PROTOCOL = /ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG|^EPROTO$/u

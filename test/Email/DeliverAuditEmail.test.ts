@@ -456,7 +456,10 @@ describe("sending through SMTP", () => {
       expect(partly._tag).toBe("DeliveryError")
       expect(partly.exitCode).toBe(4)
       expect(partly.message).toContain("reached security@acme.example, it-ops@acme.example")
-      expect(partly.message).toContain("the server refused ciso@acme.example: check that address in MAIL_TO / MAIL_CC")
+      expect(partly.message).toContain(
+        "the server refused ciso@acme.example (server replied: 550 No such mailbox): check that address in MAIL_TO / " +
+          "MAIL_CC, and that the relay delivers to it."
+      )
       // Delivered to the others once, not retried.
       expect(server.received).toHaveLength(1)
 
@@ -470,6 +473,49 @@ describe("sending through SMTP", () => {
       expect(error.message).toContain("refused the message")
       expect(error.message).toContain("550")
       expect(all.connections()).toBe(1)
+    })
+  )
+
+  it.scopedLive("quotes why each recipient was refused: a right address a relay does not deliver to", () =>
+    Effect.gen(function* () {
+      // As Microsoft 365's direct send answers an outside address: it delivers to the organization's domains only.
+      const refusal = "5.7.54 SMTP; Unable to relay recipient in non-accepted domain"
+      const server = yield* startSmtpServer({
+        rejectRecipients: ["ciso@partner.example", "it-ops@partner.example"],
+        recipientRefusal: refusal
+      })
+      const message = {
+        to: [
+          { name: "", address: "security@acme.example" },
+          { name: "", address: "ciso@partner.example" }
+        ],
+        cc: [{ name: "", address: "it-ops@partner.example" }]
+      }
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(server.port), message), yield* sampleOutcome))
+      expect(error.message).toContain(
+        `the server refused ciso@partner.example (server replied: 550 ${refusal}), it-ops@partner.example (server ` +
+          `replied: 550 ${refusal}): check those addresses in MAIL_TO / MAIL_CC, and that the relay delivers to them.`
+      )
+      expect(error.message).toContain("reached security@acme.example")
+      expect(server.received).toHaveLength(1)
+    })
+  )
+
+  it.scopedLive("never quotes the password in a recipient's refusal", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({
+        users: { bob: PASSWORD },
+        rejectRecipients: ["ciso@acme.example"],
+        recipientRefusal: `Not for bob/${PASSWORD}`
+      })
+      const credentials = { user: "bob", password: Redacted.make(PASSWORD) }
+      const error = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(server.port, { credentials })), yield* sampleOutcome)
+      )
+      expect(error.message).toContain(
+        "the server refused ciso@acme.example (server replied: 550 Not for bob/[redacted])"
+      )
+      expect(error.message).not.toContain("horse")
     })
   )
 

@@ -44,6 +44,8 @@ export interface TestSmtpServerOptions {
   readonly refuseFirstConnections?: number
   /** Recipients refused with `550` (permanent). */
   readonly rejectRecipients?: ReadonlyArray<string>
+  /** The text of that `550`; "No such mailbox" unless given, as a relay that does not deliver there words it. */
+  readonly recipientRefusal?: string
   readonly tls?: { readonly key: string; readonly cert: string; readonly implicit: boolean }
   /** Leave STARTTLS out entirely: not advertised, and the command refused. */
   readonly noStartTls?: boolean
@@ -122,7 +124,8 @@ export const startSmtpServer = (
       },
       onRcptTo(address, _session, callback) {
         if (options.rejectRecipients?.includes(address.address) === true) {
-          return callback(Object.assign(new Error("No such mailbox"), { responseCode: 550 }))
+          const message = options.recipientRefusal ?? "No such mailbox"
+          return callback(Object.assign(new Error(message), { responseCode: 550 }))
         }
         callback()
       },
