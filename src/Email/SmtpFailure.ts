@@ -22,6 +22,7 @@ import {
 import { certificateProblem, noSharedTlsVersion } from "../PantherApi/CertificateFailure.js"
 import type { SmtpCredentials } from "./EmailSettings.js"
 import { loginAdvice } from "./LoginRefusal.js"
+import { messageRefused } from "./MessageRefusal.js"
 
 export interface SmtpFailure {
   readonly retryable: boolean
@@ -264,7 +265,7 @@ export const describeSmtpFailure = (
           false
         )
       }
-      return withReply(`${context.server} refused the message`, isTemporary(facts.responseCode))
+      return withReply(messageRefused(context.server, facts.response), isTemporary(facts.responseCode))
     default:
       break
   }

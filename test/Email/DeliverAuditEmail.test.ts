@@ -476,6 +476,28 @@ describe("sending through SMTP", () => {
     })
   )
 
+  it.scopedLive(
+    "says which address to verify when Amazon SES refuses one it has not verified, and does not retry",
+    () =>
+      Effect.gen(function* () {
+        const reply =
+          "Message rejected: Email address is not verified. The following identities failed the check in region " +
+          "EU-WEST-1: audit@acme.example"
+        const server = yield* startSmtpServer({ refuseMessage: { code: 554, message: reply } })
+        const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome))
+        expect(error.exitCode).toBe(4)
+        expect(error.message).toContain(
+          `127.0.0.1:${server.port} refused the message for an address it has not verified, named in its reply: ` +
+            "verify it in the region the reply names (the MAIL_FROM address, or, while the account is in SES's " +
+            "sandbox, a recipient), or set MAIL_FROM (--mail-from) to a verified one"
+        )
+        expect(error.message).toContain(`(server replied: 554 ${reply})`)
+        // Refused for good: the same message from the same sender would be refused again.
+        expect(server.connections()).toBe(1)
+        expect(server.received).toEqual([])
+      })
+  )
+
   it.scopedLive("quotes why each recipient was refused: a right address a relay does not deliver to", () =>
     Effect.gen(function* () {
       // As Microsoft 365's direct send answers an outside address: it delivers to the organization's domains only.

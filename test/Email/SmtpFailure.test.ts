@@ -138,6 +138,36 @@ describe("SMTP failures", () => {
       false,
       "refused the message (server replied"
     ],
+    // Refused for an address the relay does not send for: said so, with what to change.
+    [
+      {
+        code: "EMESSAGE",
+        responseCode: 554,
+        response:
+          "554 Message rejected: Email address is not verified. The following identities failed the check in region " +
+          "US-EAST-1: audit@acme.example"
+      },
+      false,
+      "refused the message for an address it has not verified, named in its reply: verify it in the region"
+    ],
+    [
+      {
+        code: "EMESSAGE",
+        responseCode: 550,
+        response: "550 The from address does not match a verified Sender Identity. Mail cannot be sent until fixed"
+      },
+      false,
+      "refused the message: it does not let this login send as the MAIL_FROM address"
+    ],
+    [
+      {
+        code: "EMESSAGE",
+        responseCode: 550,
+        response: "550 5.7.60 SMTP; Client does not have permissions to send as this sender"
+      },
+      false,
+      "refused the message: it does not let this login send as the MAIL_FROM address"
+    ],
     [{ code: "EPROTOCOL", responseCode: 503, response: "503 5.5.1 Error: need MAIL command" }, true, "answered with"],
     [{ code: "EMESSAGE", responseCode: 400, response: "400 Try again" }, true, "refused the message"],
     [{ code: "EMESSAGE", responseCode: 452, response: "452 Mailbox full" }, true, "refused the message"],
@@ -204,6 +234,13 @@ describe("SMTP failures", () => {
     expect(tls.reason).not.toContain("smtps://")
     const unopened = smtpError({ code: "ETIMEDOUT", timeoutType: "CONNECTION_TIMEOUT" })
     expect(describeSmtpFailure(unopened, { ...context, implicitTls: false }).reason).not.toContain("smtps://")
+  })
+
+  it("points at MAIL_FROM only for a refusal that names the sender's address, not for any other", () => {
+    for (const response of ["550 5.1.1 No such mailbox", "554 5.7.1 Message rejected as spam", "550 Relay denied"]) {
+      const failure = describeSmtpFailure(smtpError({ code: "EMESSAGE", responseCode: 550, response }), context)
+      expect(failure.reason).toBe(`mail.acme.example:587 refused the message (server replied: ${response})`)
+    }
   })
 
   it("after the message went out, reads a refusal the server gave as one, and only silence as unconfirmed", () => {

@@ -51,6 +51,8 @@ export interface TestSmtpServerOptions {
   readonly noStartTls?: boolean
   /** Offer no AUTH: a relay that takes mail from anyone allowed to connect. */
   readonly noAuth?: boolean
+  /** Take the message body, then refuse it with this reply, as a relay refuses a sender it does not send for. */
+  readonly refuseMessage?: { readonly code: number; readonly message: string }
   /** Take the message body but never answer it, like a server that hangs mid-delivery. */
   readonly stallData?: boolean
   /** Demand a client certificate this CA signed (mutual TLS), as a relay that takes mail only from known hosts. */
@@ -138,6 +140,10 @@ export const startSmtpServer = (
         const chunks: Array<Buffer> = []
         stream.on("data", (chunk: Buffer) => chunks.push(chunk))
         stream.on("end", () => {
+          if (options.refuseMessage !== undefined) {
+            const { code, message } = options.refuseMessage
+            return callback(Object.assign(new Error(message), { responseCode: code }))
+          }
           const mailFrom = session.envelope.mailFrom
           received.push({
             raw: Buffer.concat(chunks),
