@@ -3,7 +3,8 @@
  * name or password. Exchange Online (smtp.office365.com) also refuses logins whose password is right, and says why:
  * SMTP AUTH turned off for the organization or the mailbox, security defaults in Microsoft Entra ID (which turn it
  * off), or Basic authentication, a password login and the only one this tool has, no longer taken for client
- * submission. Pointing at the password there sends the user after the wrong fix.
+ * submission. Pointing at the password there sends the user after the wrong fix. Gmail takes no account password
+ * over SMTP, only an app password, which an account makes once 2-Step Verification is on: its refusals say which.
  */
 
 /** Microsoft: "550 5.7.30 Basic authentication is not supported for Client Submission." */
@@ -12,6 +13,14 @@ const BASIC_AUTH_RETIRED = /basic authentication is not supported/i
 const SMTP_AUTH_DISABLED = /SmtpClientAuthentication is disabled/i
 /** Microsoft: "535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults". */
 const SECURITY_DEFAULTS = /security defaults/i
+
+/** Gmail: "534-5.7.9 Application-specific password required. ... ?p=InvalidSecondFactor". */
+const APP_PASSWORD_REQUIRED = /application-specific password required|InvalidSecondFactor/i
+/** Gmail: "535-5.7.8 Username and Password not accepted. Learn more at ...?p=BadCredentials". */
+const GOOGLE_BAD_CREDENTIALS = /support\.google\.com\/mail\/\?p=BadCredentials/i
+
+const APP_PASSWORD =
+  "an app password, which a Google account with 2-Step Verification makes at myaccount.google.com/apppasswords"
 
 /** The clause after "refused the login ...: ", without the server's reply (quoted after it). */
 export const loginAdvice = (response: string | undefined): string => {
@@ -33,6 +42,12 @@ export const loginAdvice = (response: string | undefined): string => {
       "security defaults in Microsoft Entra ID turn SMTP AUTH off, whatever the password: an admin must turn them " +
       "off for SMTP AUTH to work, or set SMTP_URL to another relay"
     )
+  }
+  if (APP_PASSWORD_REQUIRED.test(reply)) {
+    return `the account has 2-Step Verification on, and its own password is not taken over SMTP: give ${APP_PASSWORD}`
+  }
+  if (GOOGLE_BAD_CREDENTIALS.test(reply)) {
+    return `check SMTP_USER and the password: Gmail takes ${APP_PASSWORD}, not the account's own password`
   }
   return "check SMTP_USER and the password"
 }

@@ -317,6 +317,34 @@ describe("sending through SMTP", () => {
       })
   )
 
+  it.scopedLive.each([
+    [
+      "an app password required",
+      534,
+      "5.7.9 Application-specific password required. For more information, go to " +
+        "https://support.google.com/mail/?p=InvalidSecondFactor",
+      "the account has 2-Step Verification on, and its own password is not taken over SMTP: give an app password"
+    ],
+    [
+      "credentials not accepted",
+      535,
+      "5.7.8 Username and Password not accepted. Learn more at https://support.google.com/mail/?p=BadCredentials",
+      "check SMTP_USER and the password: Gmail takes an app password, which a Google account with 2-Step " +
+        "Verification makes at myaccount.google.com/apppasswords, not the account's own password"
+    ]
+  ] as const)("on a login Gmail refuses for %s, says Gmail wants an app password", ([, code, message, says]) =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({ users: { bob: PASSWORD }, refuseLogins: { code, message } })
+      const credentials = { user: "bob", password: Redacted.make(PASSWORD) }
+      const error = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(server.port, { credentials })), yield* sampleOutcome)
+      )
+      expect(error.message).toContain(`127.0.0.1:${server.port} refused the login as "bob": ${says}`)
+      expect(error.message).toContain(`(server replied: ${code} ${message})`)
+      expect(server.authAttempts()).toBe(1)
+    })
+  )
+
   it.scopedLive("retries a temporary refusal and delivers on the next attempt", () =>
     Effect.gen(function* () {
       const server = yield* startSmtpServer({ refuseFirstConnections: 1 })
