@@ -21,10 +21,22 @@ const root = mkdtempSync(join(tmpdir(), "undelivered-mark-"))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 let folders = 0
-/** A fresh report directory holding a run's pending mark, as the run put it in place with its reports. */
-const reportsWithPendingMark = () => {
+const freshReportDirectory = (): string => {
   const directory = join(root, `reports-${folders++}`)
   mkdirSync(directory)
+  return directory
+}
+
+/** A JSON report as far as the marks read it: its `asOf`, and no findings. */
+const writeReport = (directory: string, stem: string, asOf: string): string => {
+  const path = join(directory, `${stem}.json`)
+  writeFileSync(path, `{\n"run": {\n  "asOf": "${asOf}"\n},\n"findings": [\n]\n}\n`)
+  return path
+}
+
+/** A fresh report directory holding a run's pending mark, as the run put it in place with its reports. */
+const reportsWithPendingMark = () => {
+  const directory = freshReportDirectory()
   const json = join(directory, "user-audit-20260101T000000Z.json")
   const mark = join(directory, "user-audit-20260101T000000Z.undelivered")
   writeFileSync(mark, pendingMark("user-audit-20251231T000000Z.json"))
@@ -135,7 +147,7 @@ describe("the undelivered mark", () => {
 describe("an email that went out", () => {
   /** A run's JSON report, as of `asOf`, and its mark. */
   const reportWithMark = (directory: string, stem: string, asOf: string) => {
-    writeFileSync(join(directory, `${stem}.json`), `{\n"run": {\n  "asOf": "${asOf}"\n},\n"findings": [\n]\n}\n`)
+    writeReport(directory, stem, asOf)
     writeFileSync(join(directory, `${stem}.undelivered`), pendingMark(undefined))
   }
 
@@ -150,8 +162,7 @@ describe("an email that went out", () => {
     ]) {
       expect(notMailedSince(`Not mailed since: ${named}\n`)).toBeUndefined()
     }
-    const directory = join(root, `reports-${folders++}`)
-    mkdirSync(directory)
+    const directory = freshReportDirectory()
     const mark = join(directory, "user-audit-20260101T000000Z.undelivered")
     writeFileSync(mark, `${pendingMark("user-audit-20251231T000000Z.json")}${"x".repeat(64 * 1024)}`)
     const own = "user-audit-20260101T000000Z.json"
@@ -159,12 +170,10 @@ describe("an email that went out", () => {
   })
 
   it("leaves the mark of a report stamped after the run's own, whose news its email did not carry", async () => {
-    const directory = join(root, `reports-${folders++}`)
-    mkdirSync(directory)
+    const directory = freshReportDirectory()
     reportWithMark(directory, "user-audit-20260629T020000Z", "2026-06-29T02:00:00.000Z")
     reportWithMark(directory, "user-audit-20260630T030000Z", "2026-06-30T03:00:00.000Z")
-    const own = join(directory, "user-audit-20260630T020000Z.json")
-    writeFileSync(own, `{\n"run": {\n  "asOf": "2026-06-30T02:00:00.000Z"\n},\n"findings": [\n]\n}\n`)
+    const own = writeReport(directory, "user-audit-20260630T020000Z", "2026-06-30T02:00:00.000Z")
     await Effect.runPromise(clearEarlierMarks(own, Date.parse("2026-07-01T00:00:00.000Z")))
     expect(readdirSync(directory).filter((name) => name.endsWith(".undelivered"))).toEqual([
       "user-audit-20260630T030000Z.undelivered"
@@ -172,14 +181,12 @@ describe("an email that went out", () => {
   })
 
   it("of a run --as-of a past day leaves the marks of reports as of after it, whose news it did not carry", async () => {
-    const directory = join(root, `reports-${folders++}`)
-    mkdirSync(directory)
+    const directory = freshReportDirectory()
     // Last night's email failed, and so did the one of the night before.
     reportWithMark(directory, "user-audit-20260629T020000Z", "2026-06-29T02:00:00.000Z")
     reportWithMark(directory, "user-audit-20260630T020000Z", "2026-06-30T02:00:00.000Z")
     // A backfill written since, as of the 29th's noon: it compared with the 29th's report, and mailed.
-    const backfill = join(directory, "user-audit-20260630T100000Z.json")
-    writeFileSync(backfill, `{\n"run": {\n  "asOf": "2026-06-29T12:00:00.000Z"\n},\n"findings": [\n]\n}\n`)
+    const backfill = writeReport(directory, "user-audit-20260630T100000Z", "2026-06-29T12:00:00.000Z")
     await Effect.runPromise(clearEarlierMarks(backfill, Date.parse("2026-06-29T12:00:00.000Z")))
     expect(readdirSync(directory).filter((name) => name.endsWith(".undelivered"))).toEqual([
       "user-audit-20260630T020000Z.undelivered"
