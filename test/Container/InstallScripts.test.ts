@@ -1,0 +1,57 @@
+/**
+ * Dependencies' install scripts. The image's build stage installs with `npm ci --ignore-scripts`, so the program
+ * is built and run there without any of them. package.json's `allowScripts` (read by npm 11.16 and later, which
+ * warns about every install script it does not name, and from npm 12 skips them) denies each one, so a local
+ * `npm ci`, and CI, install the way the image does, and a dependency that starts to need its script fails here
+ * and in CI rather than only in the image.
+ */
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { describe, expect, it } from "vitest"
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url))
+
+interface LockedPackage {
+  readonly hasInstallScript?: boolean
+}
+interface PackageLock {
+  readonly packages: Readonly<Record<string, LockedPackage>>
+}
+interface PackageJson {
+  readonly allowScripts?: Readonly<Record<string, boolean>>
+}
+
+const readJson = <A>(name: string): A => JSON.parse(readFileSync(join(ROOT, name), "utf8")) as A
+
+/** The package's name from its place in the lock file: `node_modules/a/node_modules/@b/c` is `@b/c`. */
+const packageName = (path: string): string => path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length)
+
+describe("dependencies' install scripts", () => {
+  const lock = readJson<PackageLock>("package-lock.json")
+  const withInstallScript = Object.entries(lock.packages)
+    .filter(([path, locked]) => path !== "" && locked.hasInstallScript === true)
+    .map(([path]) => packageName(path))
+
+  const allowScripts = readJson<PackageJson>("package.json").allowScripts ?? {}
+
+  it("include esbuild's (the lock file is read right)", () => {
+    expect(withInstallScript).toContain("esbuild")
+  })
+
+  it("are each denied in package.json's allowScripts, as the image's --ignore-scripts install runs none", () => {
+    const decisions = Object.fromEntries(withInstallScript.map((name) => [name, allowScripts[name]]))
+    expect(decisions).toEqual(Object.fromEntries(withInstallScript.map((name) => [name, false])))
+  })
+
+  it("are all that allowScripts names: an entry left from a dependency since removed would mislead", () => {
+    expect(Object.keys(allowScripts).sort()).toEqual([...new Set(withInstallScript)].sort())
+  })
+
+  it("are not run by the image's build stage either", () => {
+    const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8")
+    const installs = dockerfile.split("\n").filter((line) => /^RUN npm (ci|install)\b/.test(line))
+    expect(installs.length).toBeGreaterThan(0)
+    for (const install of installs) expect(install).toContain("--ignore-scripts")
+  })
+})
