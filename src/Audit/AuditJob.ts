@@ -3,7 +3,7 @@
  * token), then, per run, the audit itself. `run` runs a job once; `schedule` runs the same job at every tick, so
  * `--as-of` defaults to the time of each run, not of start-up.
  */
-import type { FileSystem } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Effect } from "effect"
 import { errorAnnotations, newRunId, withAuditRunLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"

@@ -3,7 +3,8 @@
  * data: a question written there is lost in a pipe or a file (the command seems to hang) and mixed into the data.
  * Keys are still read from stdin.
  */
-import { Error as PlatformError, Terminal } from "@effect/platform"
+import * as PlatformError from "@effect/platform/Error"
+import * as Terminal from "@effect/platform/Terminal"
 import { Effect } from "effect"
 
 const displayOnStderr = (text: string): Effect.Effect<void, PlatformError.PlatformError> =>

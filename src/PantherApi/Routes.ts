@@ -2,7 +2,9 @@
  * Method and path of each operation, read from the one `HttpApi` description in `UsersApi.ts`, so the client
  * never restates the API and cannot drift from the simulator built on the same description.
  */
-import type { HttpApiEndpoint, HttpApiGroup, HttpMethod } from "@effect/platform"
+import type * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import type * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import type * as HttpMethod from "@effect/platform/HttpMethod"
 import { RolesGroup, UsersGroup } from "./UsersApi.js"
 
 export interface Route {

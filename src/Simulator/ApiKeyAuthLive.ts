@@ -3,7 +3,7 @@
  * permission the operation needs. Panther's rule is per method (every GET needs Read User Info, every POST and
  * DELETE Manage Users), so it is checked here, once, before any handler reads the request.
  */
-import { HttpServerRequest } from "@effect/platform"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import { Effect, Layer, Redacted } from "effect"
 import { consoleName, permissionFor } from "../PantherApi/Permissions.js"
 import { ForbiddenError, UnauthorizedError } from "../PantherApi/Schemas.js"

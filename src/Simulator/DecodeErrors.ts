@@ -4,7 +4,8 @@
  * `{"_tag":"HttpApiDecodeError","issues":[...],"message":"<schema dump>"}`. This API-level middleware, which runs
  * before that encoding, answers with the spec's `{"message": ...}` instead, naming the parameter.
  */
-import { HttpApiBuilder, HttpApiError } from "@effect/platform"
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpApiError from "@effect/platform/HttpApiError"
 import { Cause, Chunk, Effect } from "effect"
 import { PantherApi } from "../PantherApi/UsersApi.js"
 import { errorResponse } from "./ErrorResponse.js"

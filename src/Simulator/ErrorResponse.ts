@@ -2,7 +2,7 @@
  * Every error the simulator sends has the spec's error shape, `{"message": "..."}` (`UserAPI.BadRequestError`,
  * `UserAPI.NotFoundError`), whatever produced it: a handler, the router, a fault or a body that was too large.
  */
-import { HttpServerResponse } from "@effect/platform"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 
 export const errorResponse = (
   status: number,

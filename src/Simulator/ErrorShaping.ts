@@ -3,7 +3,11 @@
  * with an empty 404, a wrong method the same way, and an unexpected failure with an empty 500; here each becomes
  * `{"message": ...}` with the right status (404, 405 with `Allow`, 400, 500), and the server keeps serving.
  */
-import { HttpApi, type HttpApp, HttpServerError, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import * as HttpApi from "@effect/platform/HttpApi"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { Cause, Chunk, Effect } from "effect"
 import { PantherApi } from "../PantherApi/UsersApi.js"
 import { errorResponse } from "./ErrorResponse.js"

@@ -3,7 +3,7 @@
  * random rate of 5xx answers, and a deterministic form for tests ("requests 3 and 7 get a 503"). They sit in front
  * of everything else, as a load balancer or gateway would, so even a request without a key can be rate-limited.
  */
-import type { HttpApp } from "@effect/platform"
+import type * as HttpApp from "@effect/platform/HttpApp"
 import { Effect } from "effect"
 import { errorResponse } from "./ErrorResponse.js"
 import { seededRandom } from "./SeededRandom.js"

@@ -7,9 +7,9 @@
  * the limit it is drained and dropped, then the 413 goes out on a connection that is still open.
  */
 import type { IncomingMessage } from "node:http"
-import type { HttpApp } from "@effect/platform"
-import { HttpServerRequest } from "@effect/platform"
-import { NodeHttpServerRequest } from "@effect/platform-node"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import { Context, Effect, Option } from "effect"
 import { BadRequestError } from "../PantherApi/Schemas.js"
 import { errorResponse } from "./ErrorResponse.js"

@@ -3,7 +3,8 @@
  * (it can hold an email address) and never a header (the API key travels in one). A key sent in the path (a client
  * that took it for a user id) is redacted there.
  */
-import { type HttpApp, HttpServerRequest } from "@effect/platform"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import { Effect } from "effect"
 import { redact, secretsOf } from "../Cli/Redact.js"
 

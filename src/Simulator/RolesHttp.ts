@@ -3,7 +3,7 @@
  * filtered by `name-contains`, `id`/`ids`, ordered by name with `sort-dir`, paged like `GET /users`; or the one role
  * of an exact `name`, which Panther's documentation of the endpoint says makes every other parameter ignored.
  */
-import { HttpApiBuilder } from "@effect/platform"
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import { Effect, Either } from "effect"
 import { BadRequestError, NotFoundError, type RoleWithPermissions } from "../PantherApi/Schemas.js"
 import { type ListRolesUrlParams, PantherApi } from "../PantherApi/UsersApi.js"

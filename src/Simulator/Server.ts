@@ -8,8 +8,11 @@
  * ```
  */
 import { randomBytes } from "node:crypto"
-import { HttpApiBuilder, HttpMiddleware, HttpRouter, HttpServer } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Context, Effect, FiberRef, Layer, LogLevel, type Scope } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { PantherApi } from "../PantherApi/UsersApi.js"

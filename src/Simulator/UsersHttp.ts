@@ -6,7 +6,8 @@
  */
 
 import { randomUUID } from "node:crypto"
-import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { Effect, Either } from "effect"
 import type { ListResp } from "../PantherApi/Schemas.js"
 import { BadRequestError, NotFoundError } from "../PantherApi/Schemas.js"
