@@ -1,9 +1,9 @@
 /**
  * Dependencies' install scripts. The image's build stage installs with `npm ci --ignore-scripts`, so the program
  * is built and run there without any of them. package.json's `allowScripts` (read by npm 11.16 and later, which
- * warns about every install script it does not name, and from npm 12 skips them) denies each one, so a local
- * `npm ci`, and CI, install the way the image does, and a dependency that starts to need its script fails here
- * and in CI rather than only in the image.
+ * warns about every install script it does not name, and from npm 12 skips them) denies each one, so `npm ci`
+ * with npm 11.16 or later installs the way the image does (older npm ignores the field and runs them), and a
+ * dependency that starts to need its script fails there too, not only in the image.
  */
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
