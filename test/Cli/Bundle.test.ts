@@ -5,21 +5,17 @@
  * HTTP client of @effect/platform-node, which nothing here uses) and msgpackr (@effect/platform's MsgPack, which
  * probes for a native addon as it loads). Imported by module path instead, neither is bundled.
  */
-import { readdirSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
+import { filesUnder } from "../support/files.js"
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 
 /** The sources the build put into dist/program.cjs, from its source map (test/globalSetup.ts builds first). */
 const bundled = (JSON.parse(readFileSync(join(ROOT, "dist", "program.cjs.map"), "utf8")) as { sources: string[] })
   .sources
-
-const sourceFiles = (folder: string): ReadonlyArray<string> =>
-  readdirSync(folder, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
-    .map((entry) => join(entry.parentPath, entry.name))
 
 describe("the program's bundle", () => {
   it("holds the packages the commands use (the source map is read right)", () => {
@@ -32,7 +28,7 @@ describe("the program's bundle", () => {
   })
 
   it("is made from sources that import @effect/platform and @effect/platform-node by module path", () => {
-    const indexImports = sourceFiles(join(ROOT, "src"))
+    const indexImports = filesUnder(join(ROOT, "src"), ".ts")
       .filter((file) => /from "@effect\/platform(-node)?"/.test(readFileSync(file, "utf8")))
       .map((file) => relative(ROOT, file))
     expect(indexImports).toEqual([])

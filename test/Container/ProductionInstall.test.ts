@@ -29,6 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { parse } from "yaml"
 import { startSmtpServer, type TestSmtpServer } from "../Email/support/SmtpTestServer.js"
 import { endWithTest } from "../support/ChildProcesses.js"
+import { filesUnder } from "../support/files.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
@@ -142,9 +143,7 @@ const waitUntil = async (what: string, done: () => boolean, child: ChildProcess,
  * `from"` too.
  */
 const importsLeftOutside = async (directory: string): Promise<Set<string>> => {
-  const files = readdirSync(directory, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".js"))
-    .map((entry) => join(entry.parentPath, entry.name))
+  const files = [...filesUnder(directory, ".js")]
   const result = await build({
     absWorkingDir: directory,
     entryPoints: files,
@@ -248,9 +247,8 @@ describe("docker-compose.yml, its services run from the production install", () 
   })
 
   it("sets only environment variables the command reads", () => {
-    const sources = readdirSync(join(ROOT, "src"), { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
-      .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"))
+    const sources = filesUnder(join(ROOT, "src"), ".ts")
+      .map((file) => readFileSync(file, "utf8"))
       .join("\n")
     for (const service of [simulator, audit]) {
       for (const name of Object.keys(service?.environment ?? {})) expect(sources, name).toContain(`"${name}"`)
