@@ -34,6 +34,10 @@ const writeReport = (directory: string, stem: string, asOf: string): string => {
   return path
 }
 
+/** The names of the undelivered-email marks in a report directory. */
+const marksIn = (directory: string): ReadonlyArray<string> =>
+  readdirSync(directory).filter((name) => name.endsWith(".undelivered"))
+
 /** A fresh report directory holding a run's pending mark, as the run put it in place with its reports. */
 const reportsWithPendingMark = () => {
   const directory = freshReportDirectory()
@@ -175,9 +179,7 @@ describe("an email that went out", () => {
     reportWithMark(directory, "user-audit-20260630T030000Z", "2026-06-30T03:00:00.000Z")
     const own = writeReport(directory, "user-audit-20260630T020000Z", "2026-06-30T02:00:00.000Z")
     await Effect.runPromise(clearEarlierMarks(own, Date.parse("2026-07-01T00:00:00.000Z")))
-    expect(readdirSync(directory).filter((name) => name.endsWith(".undelivered"))).toEqual([
-      "user-audit-20260630T030000Z.undelivered"
-    ])
+    expect(marksIn(directory)).toEqual(["user-audit-20260630T030000Z.undelivered"])
   })
 
   it("of a run --as-of a past day leaves the marks of reports as of after it, whose news it did not carry", async () => {
@@ -188,12 +190,10 @@ describe("an email that went out", () => {
     // A backfill written since, as of the 29th's noon: it compared with the 29th's report, and mailed.
     const backfill = writeReport(directory, "user-audit-20260630T100000Z", "2026-06-29T12:00:00.000Z")
     await Effect.runPromise(clearEarlierMarks(backfill, Date.parse("2026-06-29T12:00:00.000Z")))
-    expect(readdirSync(directory).filter((name) => name.endsWith(".undelivered"))).toEqual([
-      "user-audit-20260630T020000Z.undelivered"
-    ])
+    expect(marksIn(directory)).toEqual(["user-audit-20260630T020000Z.undelivered"])
     // The next nightly run's email carries last night's news: that mark goes then.
     const next = join(directory, "user-audit-20260701T020000Z.json")
     await Effect.runPromise(clearEarlierMarks(next, Date.parse("2026-07-01T02:00:00.000Z")))
-    expect(readdirSync(directory).filter((name) => name.endsWith(".undelivered"))).toEqual([])
+    expect(marksIn(directory)).toEqual([])
   })
 })
