@@ -12,10 +12,11 @@
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
-import { freeArrayBuffer, growArrayBuffer } from "../Audit/ArrayBufferMemory.js"
+import { growArrayBuffer, ownBuffer } from "../Audit/ArrayBufferMemory.js"
 import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
 import type { AnnotatedFinding, FindingChange } from "../Audit/FindingAnnotations.js"
 import { SEVERITIES, type Severity, severityRank } from "../Audit/Severity.js"
+import { type ByteChunks, makeByteChunks } from "./ByteChunks.js"
 import { csvRecord } from "./Csv.js"
 import { findingRow } from "./CsvColumns.js"
 import { describeFsError, ReportError } from "./ReportError.js"
@@ -26,6 +27,9 @@ export const MEMORY_BYTES = 16 * 1024 * 1024
 
 /** Once on disk, writes are gathered into a buffer of this size. */
 const FLUSH_BYTES = 1024 * 1024
+
+/** In memory, the bytes are kept in chunks of this size (ByteChunks.ts); a larger rendering takes one of its own. */
+const CHUNK_BYTES = 1024 * 1024
 
 /**
  * The size of each buffer of sort keys. A key that may not fit in what is left of one (its most bytes, three per
@@ -109,13 +113,6 @@ class BatchEntry implements SpooledFinding {
     ) as AnnotatedFinding
 }
 
-/** A buffer over an `ArrayBuffer` of its own, never a slice of Node's shared pool, so that it can be freed. */
-const ownBuffer = (size: number): Buffer => Buffer.from(new ArrayBuffer(size))
-
-/** A larger buffer that begins with `buffer`'s bytes; `buffer` (one of `ownBuffer`'s) is not to be used again. */
-const grownBuffer = (buffer: Buffer, size: number): Buffer =>
-  Buffer.from(growArrayBuffer(buffer.buffer as ArrayBuffer, size))
-
 type NumberArray = Uint8Array | Uint32Array | Float64Array
 
 /**
@@ -184,12 +181,12 @@ export const makeFindingSpool = (
     const csvLengths = numberColumn(Uint32Array)
     const keys = makeSortKeys()
 
-    /** Where rendered bytes go: all of them while in memory; on disk, those not yet written out. */
-    let store = ownBuffer(Math.min(FLUSH_BYTES, Math.max(memoryBytes, 1024)))
+    /** Where rendered bytes go while they all fit in memory; gone once they have moved to the file. */
+    let memory: ByteChunks | undefined = makeByteChunks(Math.min(CHUNK_BYTES, Math.max(memoryBytes, 1024)), memoryBytes)
+    /** On disk: the bytes not yet written out, and how many the file holds. */
+    let pending = ownBuffer(0)
     let stored = 0
-    /** Bytes already in the file; 0 while everything is in memory. */
     let written = 0
-    let onDisk = false
 
     const writeAll = (bytes: Uint8Array, length: number) => {
       let done = 0
@@ -199,38 +196,44 @@ export const makeFindingSpool = (
 
     const flushNow = () => {
       if (stored === 0) return
-      writeAll(store, stored)
+      writeAll(pending, stored)
       stored = 0
     }
 
-    /** Makes room for `bytes` more: grows the memory store up to its limit, then moves to the file. */
-    const reserve = (bytes: number) => {
-      if (stored + bytes <= store.length) return
-      if (!onDisk && stored + bytes <= memoryBytes) {
-        store = grownBuffer(store, Math.min(memoryBytes, Math.max(store.length * 2, stored + bytes)))
-        return
-      }
-      // Everything so far goes to the file, in the order it came; the large memory store is let go.
+    /** Everything so far goes to the file, in the order it came, and the memory it took is let go. */
+    const moveToDisk = (chunks: ByteChunks) => {
+      for (const bytes of chunks.chunks()) writeAll(bytes, bytes.length)
+      chunks.free()
+      memory = undefined
+      pending = ownBuffer(FLUSH_BYTES)
+    }
+
+    /** Makes room on the way to the file for `bytes` more. */
+    const reserveOnDisk = (bytes: number) => {
+      if (stored + bytes <= pending.length) return
       flushNow()
-      if (!onDisk) {
-        onDisk = true
-        freeArrayBuffer(store.buffer as ArrayBuffer)
-        store = ownBuffer(FLUSH_BYTES)
-      }
-      if (bytes > store.length) store = ownBuffer(bytes)
+      if (bytes > pending.length) pending = ownBuffer(bytes)
     }
 
     const append = (finding: AnnotatedFinding) => {
       const json = JSON.stringify(finding)
       const csv = csvRecord(findingRow(finding))
-      reserve((json.length + csv.length) * MAX_BYTES_PER_CODE_UNIT)
+      const most = (json.length + csv.length) * MAX_BYTES_PER_CODE_UNIT
       ranks.push(severityRank(finding.severity))
       codes.push(codeIndex.get(finding.finding) ?? 0)
       keys.add(finding.email ?? "", finding.userId ?? "")
       flags.push(changeIndex(finding.change) | (finding.suppressed ? SUPPRESSED : 0))
+      if (memory?.reserve(most)) {
+        offsets.push(memory.length())
+        jsonLengths.push(memory.write(json))
+        csvLengths.push(memory.write(csv))
+        return
+      }
+      if (memory !== undefined) moveToDisk(memory)
+      reserveOnDisk(most)
       offsets.push(written + stored)
-      const jsonLength = store.write(json, stored, "utf8")
-      const csvLength = store.write(csv, stored + jsonLength, "utf8")
+      const jsonLength = pending.write(json, stored, "utf8")
+      const csvLength = pending.write(csv, stored + jsonLength, "utf8")
       jsonLengths.push(jsonLength)
       csvLengths.push(csvLength)
       stored += jsonLength + csvLength
@@ -284,10 +287,11 @@ export const makeFindingSpool = (
       return order.sort((a, b) => (group[a] ?? 0) - (group[b] ?? 0) || keys.compare(a, b))
     }
 
-    /** The batch's bytes: views of the memory store, or read from the file into one reused buffer. */
+    /** The batch's bytes: views of the chunks in memory, or read from the file into one reused buffer. */
     let readBuffer = Buffer.allocUnsafe(0)
     const bytesOf = (indexes: ReadonlyArray<number>): ReadonlyArray<Uint8Array> => {
-      if (!onDisk) return indexes.map((index) => store.subarray(offsets.at(index), offsets.at(index) + size(index)))
+      const inMemory = memory
+      if (inMemory !== undefined) return indexes.map((index) => inMemory.view(offsets.at(index), size(index)))
       let total = 0
       for (const index of indexes) total += size(index)
       if (readBuffer.length < total) readBuffer = Buffer.allocUnsafe(Math.max(total, readBuffer.length * 2))
@@ -329,7 +333,7 @@ export const makeFindingSpool = (
       exclude?: ReadonlySet<FindingCode>
     ): Effect.Effect<void, E | ReportError> =>
       Effect.gen(function* () {
-        if (onDisk) yield* Effect.try({ try: flushNow, catch: spoolFailed })
+        if (memory === undefined) yield* Effect.try({ try: flushNow, catch: spoolFailed })
         const order = sortInReportOrder(included(exclude))
         // One array and one object per place, refilled for every batch: fresh ones per batch each outlived their
         // visit until a full collection, and grew the heap by tens of megabytes at 200,000 users (bench/RESULTS.md).

@@ -258,3 +258,26 @@ it("refuses a finding added while the findings are being read, whose memory the 
   )
   expect(String(exit)).toContain("a finding was added to the spool while its findings were being read")
 })
+
+it("holds in memory about the bytes it keeps, not a buffer grown past them", async () => {
+  const findings = Array.from({ length: 4000 }, (_, index) => finding(index, `detail ${"x".repeat(1000)}`))
+  const bytes = findings.reduce(
+    (sum, item) => sum + Buffer.byteLength(JSON.stringify(item)) + Buffer.byteLength(csvRecord(findingRow(item))),
+    0
+  )
+  const held = await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const before = process.memoryUsage().arrayBuffers
+        const spool = yield* makeFindingSpool(directory)
+        for (let start = 0; start < findings.length; start += 60) yield* spool.addAll(findings.slice(start, start + 60))
+        return process.memoryUsage().arrayBuffers - before
+      })
+    )
+  )
+  // About 10 MB of findings, kept in memory: a store doubled as it filled held 16 MB, and copies of what it had
+  // outgrown besides until a collection freed them. Chunks hold the bytes and at most about one chunk more.
+  expect(bytes).toBeGreaterThan(9 * 1024 * 1024)
+  expect(bytes).toBeLessThan(12 * 1024 * 1024)
+  expect(held).toBeLessThan(bytes + 2 * 1024 * 1024)
+})
