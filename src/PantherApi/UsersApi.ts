@@ -64,15 +64,18 @@ export const ListUsersUrlParams = Schema.Struct({
 })
 export type ListUsersUrlParams = typeof ListUsersUrlParams.Type
 
-/** `GET /roles` query parameters (from the notes; not in the seed document). */
+/**
+ * `GET /roles` query parameters (from the notes; not in the seed document), raw for the reason `GET /users`'s are:
+ * `name` makes every other parameter ignored, a repeated one too.
+ */
 export const ListRolesUrlParams = Schema.Struct({
-  cursor: Schema.optional(Schema.String),
-  limit: Schema.optional(Schema.String),
-  "name-contains": Schema.optional(Schema.String),
-  name: Schema.optional(Schema.String),
-  id: Schema.optional(Schema.Union(Schema.String, Schema.Array(Schema.String))),
-  ids: Schema.optional(Schema.String),
-  "sort-dir": Schema.optional(Schema.String)
+  cursor: RawParam,
+  limit: RawParam,
+  "name-contains": RawParam,
+  name: RawParam,
+  id: RawParam,
+  ids: RawParam,
+  "sort-dir": RawParam
 })
 export type ListRolesUrlParams = typeof ListRolesUrlParams.Type
 

@@ -1,8 +1,9 @@
 /**
- * HttpApi answers a query it cannot decode (today: a `GET /roles` parameter given twice, `?limit=1&limit=2`;
- * `GET /users` reads repeats itself, since its `email` makes them ignored) with its own 400 body,
- * `{"_tag":"HttpApiDecodeError","issues":[...],"message":"<schema dump>"}`. This API-level middleware, which runs
- * before that encoding, answers with the spec's `{"message": ...}` instead, naming the parameter.
+ * HttpApi answers a query it cannot decode with its own 400 body,
+ * `{"_tag":"HttpApiDecodeError","issues":[...],"message":"<schema dump>"}`. Both lists read their parameters raw
+ * today (`GET /users`'s `email` and `GET /roles`'s `name` make repeated ones ignored), so none fails to decode; should
+ * a parameter of the description be typed again, this API-level middleware, which runs before that encoding, answers
+ * with the spec's `{"message": ...}` instead, naming the parameter.
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpApiError from "@effect/platform/HttpApiError"

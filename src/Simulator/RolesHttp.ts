@@ -8,7 +8,7 @@ import { Effect, Either } from "effect"
 import { BadRequestError, NotFoundError, type RoleWithPermissions } from "../PantherApi/Schemas.js"
 import { type ListRolesUrlParams, PantherApi } from "../PantherApi/UsersApi.js"
 import { Cursors, cursorProblemMessage, queryFingerprint } from "./Cursor.js"
-import { given, parseIds, parseLimit } from "./ListQuery.js"
+import { given, parseIds, parseLimit, single } from "./ListQuery.js"
 import { Roles } from "./RoleCatalog.js"
 import { fold } from "./UserDirectory.js"
 
@@ -21,21 +21,38 @@ const parseSortDir = (value: string | undefined): Either.Either<"asc" | "desc", 
   return Either.left(`sort-dir must be asc or desc, got "${value}"`)
 }
 
-/** The matching roles in the requested order, and the filters a cursor is bound to. */
-const selectRoles = (roles: ReadonlyArray<RoleWithPermissions>, params: ListRolesUrlParams) =>
-  Either.map(parseSortDir(params["sort-dir"]), (sortDir) => {
-    const nameContains = given(params["name-contains"])
-    const needle = nameContains === undefined ? undefined : fold(nameContains)
-    const ids = parseIds(params.id, params.ids)
-    const selected = roles
-      .filter(
-        (role) =>
-          (needle === undefined || fold(role.name).includes(needle)) && (ids === undefined || ids.includes(role.id))
-      )
-      .sort((a, b) => (sortDir === "asc" ? 1 : -1) * a.name.localeCompare(b.name, "en"))
-    const fingerprint = [needle ?? "", ids === undefined ? "" : [...ids].sort().join(","), sortDir]
-    return { selected, fingerprint }
+/** A `GET /roles` query without `name`: its filters, order and paging. */
+interface RolesQuery {
+  readonly limit: number
+  readonly sortDir: "asc" | "desc"
+  /** `name-contains`, folded. */
+  readonly needle: string | undefined
+  readonly ids: ReadonlyArray<string> | undefined
+  readonly cursor: string | undefined
+}
+
+/** The query's parameters read one value each, or the 400 message naming the bad parameter. */
+const parseListRoles = (params: ListRolesUrlParams): Either.Either<RolesQuery, string> =>
+  Either.gen(function* () {
+    const limit = yield* parseLimit(yield* single("limit", params.limit))
+    const sortDir = yield* parseSortDir(yield* single("sort-dir", params["sort-dir"]))
+    const nameContains = given(yield* single("name-contains", params["name-contains"]))
+    const ids = parseIds(params.id, yield* single("ids", params.ids))
+    const cursor = given(yield* single("cursor", params.cursor))
+    return { limit, sortDir, needle: nameContains === undefined ? undefined : fold(nameContains), ids, cursor }
   })
+
+/** The matching roles in the requested order, and the filters a cursor is bound to. */
+const selectRoles = (roles: ReadonlyArray<RoleWithPermissions>, { needle, ids, sortDir }: RolesQuery) => {
+  const selected = roles
+    .filter(
+      (role) =>
+        (needle === undefined || fold(role.name).includes(needle)) && (ids === undefined || ids.includes(role.id))
+    )
+    .sort((a, b) => (sortDir === "asc" ? 1 : -1) * a.name.localeCompare(b.name, "en"))
+  const fingerprint = [needle ?? "", ids === undefined ? "" : [...ids].sort().join(","), sortDir]
+  return { selected, fingerprint }
+}
 
 export const RolesHttpLive = HttpApiBuilder.group(PantherApi, "roles", (handlers) =>
   Effect.gen(function* () {
@@ -44,14 +61,14 @@ export const RolesHttpLive = HttpApiBuilder.group(PantherApi, "roles", (handlers
     return handlers
       .handle("listRoles", ({ urlParams }) =>
         Effect.gen(function* () {
-          const name = given(urlParams.name)
+          const name = given(yield* Either.mapLeft(single("name", urlParams.name), badRequest))
           // "An exact match of a role's name to return. If provided all other parameters are ignored": malformed
-          // ones too, as `email` on GET /users. Names are unique, so it is one role or none, on one page.
+          // and repeated ones too, as `email` on GET /users. Names are unique, so it is one role or none, on one page.
           if (name !== undefined) return { results: catalog.roles.filter((role) => role.name === name) }
-          const limit = yield* Either.mapLeft(parseLimit(urlParams.limit), badRequest)
-          const { selected, fingerprint } = yield* Either.mapLeft(selectRoles(catalog.roles, urlParams), badRequest)
+          const query = yield* Either.mapLeft(parseListRoles(urlParams), badRequest)
+          const { limit, cursor } = query
+          const { selected, fingerprint } = selectRoles(catalog.roles, query)
           const digest = queryFingerprint(["roles", ...fingerprint])
-          const cursor = given(urlParams.cursor)
           // Roles never move, so a position in the ordered selection is a stable key here.
           const start =
             cursor === undefined

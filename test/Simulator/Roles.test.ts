@@ -79,6 +79,21 @@ describe("GET /roles", () => {
     expect(await names("name=analyst&name-contains=analyst")).toEqual([])
   })
 
+  it("answers name with that role alone when other parameters are repeated, as GET /users does with email", async () => {
+    expect(
+      await names(
+        "name=Analyst&limit=1&limit=2&cursor=a&cursor=b&sort-dir=asc&sort-dir=desc&name-contains=a&name-contains=b"
+      )
+    ).toEqual(["Analyst"])
+    // Without name, a repeated parameter is still refused, and so is name itself given twice.
+    const repeated = await http.get("/roles?sort-dir=asc&sort-dir=desc")
+    expect(repeated.status).toBe(400)
+    expect(messageOf(repeated)).toBe("parameter sort-dir may be given only once")
+    const twice = await http.get("/roles?name=Analyst&name=Admin")
+    expect(twice.status).toBe(400)
+    expect(messageOf(twice)).toBe("parameter name may be given only once")
+  })
+
   it("pages with limit and an opaque cursor", async () => {
     const first = rolesOf(await http.get("/roles?limit=3&sort-dir=desc"))
     expect(first.results).toHaveLength(3)
