@@ -32,7 +32,9 @@ const requiredText = (body: Readonly<Record<string, unknown>>, field: string, ma
   if (typeof value !== "string") return Either.left(`${field} must be a string, not ${describe(value)}`)
   const text = value.trim()
   if (text === "") return Either.left(`${field} must not be empty`)
-  if (text.length > maxLength) return Either.left(`${field} must be at most ${maxLength} characters`)
+  // Characters as a person counts them (code points), not UTF-16 code units: an emoji is one, not two.
+  const length = [...text].length
+  if (length > maxLength) return Either.left(`${field} must be at most ${maxLength} characters; it has ${length}`)
   return Either.right(text)
 }
 

@@ -103,6 +103,16 @@ describe("POST /users (create)", () => {
     })
   })
 
+  it("counts a name's length in characters, as its 400 says, not in UTF-16 code units", async () => {
+    // Each of these is one character and two code units: 256 of them are 512 code units.
+    const emoji = "\u{1F600}"
+    const atLimit = await http.post("/users", { ...newUser("emoji.names@example.com"), givenName: emoji.repeat(256) })
+    expect(userOf(atLimit).givenName).toBe(emoji.repeat(256))
+    const over = await http.post("/users", { ...newUser("emoji.over@example.com"), familyName: emoji.repeat(257) })
+    expect(over.status).toBe(400)
+    expect(messageOf(over)).toBe("familyName must be at most 256 characters; it has 257")
+  })
+
   it("refuses a duplicate email, compared case-insensitively", async () => {
     const first = pageOf(await http.get("/users?limit=1")).results[0]
     const reply = await http.post("/users", newUser(first?.email.toUpperCase() ?? ""))
