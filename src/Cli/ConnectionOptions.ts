@@ -15,6 +15,7 @@ import {
   defaultRetryPolicy,
   normaliseBaseUrl
 } from "../PantherApi/Connection.js"
+import { keyAsSent, UNSENDABLE_IN_HEADER } from "../PantherApi/HeaderText.js"
 import { type PantherClient, pantherClientFor } from "../PantherApi/PantherClient.js"
 import { PROXY_VARIABLES, type ProxyEnvironment, proxyNotices, proxyRouteFor } from "../PantherApi/Proxy.js"
 import { describeFsError } from "../Reports/ReportError.js"
@@ -137,13 +138,10 @@ const readTokenFile = (path: string) =>
         )
       )
     )
-    const token = text.trim()
+    const token = keyAsSent(text)
     if (token === "") return yield* fail(`${where} is empty: it should hold the API token.`)
     return Redacted.make(token)
   })
-
-/** What Node refuses to put in a header: without this check such a token failed as if the network had. */
-const UNSENDABLE_IN_HEADER = /[^\t\x20-\x7e\x80-\xff]/
 
 const sendableToken = (token: Redacted.Redacted<string>) =>
   Redacted.value(token).length > MAX_TOKEN_CHARS
@@ -172,7 +170,7 @@ const tokenGiven = (options: TokenSources) => {
     )
   }
   if (Option.isSome(file)) return readTokenFile(file.value)
-  if (Option.isSome(given)) return Effect.succeed(Redacted.make(Redacted.value(given.value).trim()))
+  if (Option.isSome(given)) return Effect.succeed(Redacted.make(keyAsSent(Redacted.value(given.value))))
   return fail(
     "No Panther API token: set PANTHER_API_TOKEN or PANTHER_API_TOKEN_FILE, or pass --api-token-file. " +
       "Create a token in Panther under Settings > API Tokens, with Read User Info (and Manage Users to change users)."

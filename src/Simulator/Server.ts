@@ -15,6 +15,7 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Context, Effect, FiberRef, Layer, LogLevel, type Scope } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { keyAsSent, UNSENDABLE_IN_HEADER } from "../PantherApi/HeaderText.js"
 import { PantherApi } from "../PantherApi/UsersApi.js"
 import { apiKeyAuthLayer } from "./ApiKeyAuthLive.js"
 import { createServerWithJsonClientErrors } from "./ClientErrors.js"
@@ -88,14 +89,29 @@ const ROUTER_CONFIG = {
   maxParamLength: 16 * 1024
 } as const
 
-const checkTokens = (readToken: string, adminToken: string) => {
-  if (readToken.trim() === "" || adminToken.trim() === "") {
-    return Effect.fail(new ConfigurationError({ message: "the simulator's API keys must not be empty" }))
+const refuse = (message: string) => Effect.fail(new ConfigurationError({ message }))
+
+/**
+ * The two keys as a client sends them (without space around them, as the client takes its own token), or why they
+ * cannot be served: a key no request could present would answer every request with a 401. Never quoted.
+ */
+const checkTokens = (given: { readonly readToken: string; readonly adminToken: string }) => {
+  const readToken = keyAsSent(given.readToken)
+  const adminToken = keyAsSent(given.adminToken)
+  if (readToken === "" || adminToken === "") return refuse("the simulator's API keys must not be empty")
+  for (const [which, key] of [
+    ["the read key (--token / SIMULATOR_TOKEN)", readToken],
+    ["the admin key (--admin-token / SIMULATOR_ADMIN_TOKEN)", adminToken]
+  ] as const) {
+    if (UNSENDABLE_IN_HEADER.test(key)) {
+      return refuse(
+        `${which} holds a character an HTTP header cannot carry (a line break, a control character, or one beyond ` +
+          "Latin-1), so no request could present it: give a key on one line, in printable characters"
+      )
+    }
   }
-  if (readToken === adminToken) {
-    return Effect.fail(new ConfigurationError({ message: "the read key and the admin key must differ" }))
-  }
-  return Effect.void
+  if (readToken === adminToken) return refuse("the read key and the admin key must differ")
+  return Effect.succeed({ readToken, adminToken })
 }
 
 /** The URL a client on this machine uses: a wildcard listen address is reached through loopback. */
@@ -108,9 +124,10 @@ export const serveSimulator = (
   options: SimulatorOptions = {}
 ): Effect.Effect<RunningSimulator, ConfigurationError, Scope.Scope> =>
   Effect.gen(function* () {
-    const readToken = options.readToken ?? DEFAULT_READ_TOKEN
-    const adminToken = options.adminToken ?? DEFAULT_ADMIN_TOKEN
-    yield* checkTokens(readToken, adminToken)
+    const { readToken, adminToken } = yield* checkTokens({
+      readToken: options.readToken ?? DEFAULT_READ_TOKEN,
+      adminToken: options.adminToken ?? DEFAULT_ADMIN_TOKEN
+    })
     const host = options.host ?? DEFAULT_HOST
     const port = options.port ?? 0
     const now = options.now ?? new Date()

@@ -194,6 +194,11 @@ describe("panther-audit simulate", () => {
       const device = await runToEnd(["--port", "0"], { SIMULATOR_DATA: "/dev/zero" })
       expect(device.code).toBe(2)
       expect(stderrText(device.stderr)).toContain("cannot be read: it is a device, not a file")
+      // A key with a line break in it could never be presented: refused by name, and not quoted.
+      const unsendable = await runToEnd(["--port", "0"], { SIMULATOR_TOKEN: "rk-5f2a\nrk-9d41" })
+      expect(unsendable.code).toBe(2)
+      expect(stderrText(unsendable.stderr)).toContain("the read key (--token / SIMULATOR_TOKEN) holds a character")
+      expect(`${stderrText(unsendable.stderr)}${unsendable.stdout}`).not.toMatch(/5f2a|9d41/)
     } finally {
       busy.close()
       rmSync(dir, { recursive: true, force: true })

@@ -341,6 +341,35 @@ describe("authentication and permissions", () => {
     }
   })
 
+  it("takes a key without the space around it, which no header can carry, as the client takes its token", async () => {
+    // A key from an env file or a secret often ends in a space, CR or newline; HTTP drops space around a header's
+    // value, so a key kept with it could never be presented, and every request was a 401.
+    const own = await startSimulator({ users: 1, readToken: " reader-key \r\n", adminToken: "\tadmin-key " })
+    try {
+      expect([own.readToken, own.adminToken]).toEqual(["reader-key", "admin-key"])
+      const ownHttp = httpFor(own)
+      expect((await ownHttp.get("/users", { key: "reader-key" })).status).toBe(200)
+      expect((await ownHttp.get("/users", { key: "admin-key" })).status).toBe(200)
+    } finally {
+      await own.close()
+    }
+    await expect(startSimulator({ users: 1, readToken: "same-key ", adminToken: "same-key" })).rejects.toThrow(
+      "must differ"
+    )
+  })
+
+  it("refuses to start with a key no HTTP header can carry, without quoting it", async () => {
+    for (const [readToken, adminToken, which] of [
+      ["rk-5f2a\nrk-9d41", "ak-7c3e", "the read key (--token / SIMULATOR_TOKEN)"],
+      ["rk-5f2a", "ak-7c3e\u0000ak-b816", "the admin key (--admin-token / SIMULATOR_ADMIN_TOKEN)"],
+      ["rk-5f2a", "ak-7c3e\u20acak-b816", "the admin key (--admin-token / SIMULATOR_ADMIN_TOKEN)"]
+    ] as const) {
+      const started = startSimulator({ users: 1, readToken, adminToken })
+      await expect(started).rejects.toThrow(`${which} holds a character an HTTP header cannot carry`)
+      await expect(started).rejects.not.toThrow(/5f2a|9d41|7c3e|b816/)
+    }
+  })
+
   it("lets the admin key read too", async () => {
     expect((await http.get("/users?limit=1", { key: sim.adminToken })).status).toBe(200)
   })
