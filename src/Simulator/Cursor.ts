@@ -22,7 +22,7 @@ export type CursorKind = "users" | "roles"
 const KIND_BYTE: Record<CursorKind, number> = { users: 1, roles: 2 }
 
 /** Why a cursor was refused, worded for the 400 message. */
-export type CursorProblem = "invalid" | "other-query"
+export type CursorProblem = "invalid" | "other-list" | "other-query"
 
 /**
  * A digest of the filters a cursor was issued under. Paging must keep the same filters; a cursor replayed with
@@ -54,23 +54,26 @@ export const makeCursorCodec = (secret: Buffer): CursorCodec => {
       if (bytes.length !== TOKEN_BYTES || bytes.toString("base64") !== token) return Either.left("invalid")
       const body = bytes.subarray(0, BODY_BYTES)
       if (!timingSafeEqual(mac(body), bytes.subarray(BODY_BYTES))) return Either.left("invalid")
-      if (
-        !body.subarray(0, 3).equals(MAGIC) ||
-        body.readUInt8(3) !== VERSION ||
-        body.readUInt8(4) !== KIND_BYTE[kind]
-      ) {
-        return Either.left("invalid")
-      }
+      if (!body.subarray(0, 3).equals(MAGIC) || body.readUInt8(3) !== VERSION) return Either.left("invalid")
+      // Signed by this run, so handed out by it: by the other list's pages.
+      if (body.readUInt8(4) !== KIND_BYTE[kind]) return Either.left("other-list")
       if (!body.subarray(11, 11 + FINGERPRINT_BYTES).equals(fingerprint)) return Either.left("other-query")
       return Either.right(body.readUIntBE(5, 6))
     }
   }
 }
 
-export const cursorProblemMessage = (problem: CursorProblem): string =>
-  problem === "other-query"
-    ? "cursor was issued for a different query: keep the same filters while paging, or start again without a cursor"
-    : "cursor is not valid: it is garbled, forged, or from an earlier run of the server (URL-encode it: it contains +, / and =)"
+/** The 400 message for a cursor refused by the list of `kind` (`GET /users` or `GET /roles`). */
+export const cursorProblemMessage = (problem: CursorProblem, kind: CursorKind): string => {
+  switch (problem) {
+    case "other-query":
+      return "cursor was issued for a different query: keep the same filters while paging, or start again without a cursor"
+    case "other-list":
+      return `cursor was issued by another list than GET /${kind}: page GET /${kind} with the next of its own answers`
+    case "invalid":
+      return "cursor is not valid: it is garbled, forged, or from an earlier run of the server (URL-encode it: it contains +, / and =)"
+  }
+}
 
 /** The running server's cursor codec (one secret per run), provided to the list handlers. */
 export class Cursors extends Context.Tag("Simulator/Cursors")<Cursors, CursorCodec>() {}

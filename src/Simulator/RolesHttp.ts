@@ -74,7 +74,7 @@ export const RolesHttpLive = HttpApiBuilder.group(PantherApi, "roles", (handlers
             cursor === undefined
               ? 0
               : yield* Either.mapLeft(cursors.decode("roles", cursor, digest), (problem) =>
-                  badRequest(cursorProblemMessage(problem))
+                  badRequest(cursorProblemMessage(problem, "roles"))
                 )
           const results = selected.slice(start, start + limit)
           const end = start + results.length

@@ -132,7 +132,7 @@ export const UsersHttpLive = HttpApiBuilder.group(PantherApi, "users", (handlers
             request.cursor === undefined
               ? 0
               : yield* Either.mapLeft(cursors.decode("users", request.cursor, fingerprint), (problem) =>
-                  badRequest(cursorProblemMessage(problem))
+                  badRequest(cursorProblemMessage(problem, "users"))
                 )
           const page = directory.page({ ...request.page, afterSeq })
           return listPage(

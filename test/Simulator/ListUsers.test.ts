@@ -175,6 +175,11 @@ describe("cursors", () => {
       expect(reply.status, bad).toBe(400)
       expect(messageOf(reply)).toContain("cursor is not valid")
     }
+    // A cursor of this run's GET /roles is named as such, not taken for a forgery.
+    const rolesNext = (await http.get("/roles?limit=1")).body as { readonly next?: string }
+    const rolesCursor = await http.get(`/users?limit=2&cursor=${encodeURIComponent(rolesNext.next ?? "")}`)
+    expect(rolesCursor.status).toBe(400)
+    expect(messageOf(rolesCursor)).toContain("cursor was issued by another list than GET /users")
     const otherQuery = await http.get(`/users?limit=2&status=CONFIRMED&cursor=${encodeURIComponent(token)}`)
     expect(otherQuery.status).toBe(400)
     expect(messageOf(otherQuery)).toContain("different query")

@@ -110,7 +110,11 @@ describe("GET /roles", () => {
     expect((await http.get("/roles?limit=61")).status).toBe(400)
     // A users cursor is not a roles cursor, and a cursor is bound to its sort order.
     const usersNext = (await http.get("/users?limit=1")).body as { next?: string }
-    expect((await http.get(`/roles?cursor=${encodeURIComponent(usersNext.next ?? "")}`)).status).toBe(400)
+    const usersCursor = await http.get(`/roles?cursor=${encodeURIComponent(usersNext.next ?? "")}`)
+    expect(usersCursor.status).toBe(400)
+    expect(messageOf(usersCursor)).toBe(
+      "cursor was issued by another list than GET /roles: page GET /roles with the next of its own answers"
+    )
     expect((await http.get(`/roles?limit=3&cursor=${encodeURIComponent(first.next ?? "")}`)).status).toBe(400)
   })
 })
