@@ -1076,6 +1076,40 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("list --email says a deactivated account the email filter left out holds the address, not that none does", async () => {
+    // The notes have deactivated users left out of GET /users unless asked for; should Panther's email filter leave
+    // them out too, the search in any case finds the account, which holds the address exactly.
+    const gone = rawUser("u1", { email: "kim.lee@acme.com", enabled: false })
+    const shouted = rawUser("u2", { email: "KIM.LEE@acme.com" })
+    for (const [found, note] of [
+      [
+        [gone],
+        "the email filter listed nobody, yet Panther holds kim.lee@acme.com (deactivated), listed above: the filter " +
+          "may leave deactivated accounts out."
+      ],
+      [
+        [shouted, gone],
+        "the email filter listed nobody, yet Panther holds KIM.LEE@acme.com and kim.lee@acme.com (deactivated) " +
+          "(2 accounts), listed above: the filter may leave deactivated accounts out."
+      ]
+    ] as const) {
+      const server = await startScriptedServer((_index, request) =>
+        json(200, { results: request.query.has("email") ? [] : found })
+      )
+      try {
+        const result = await runCli(["users", "list", "--email", "kim.lee@acme.com", "--format", "ndjson"], {
+          env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+        })
+        expect(result.code, result.stderr).toBe(0)
+        expect(ndjson(result.stdout).map((user) => user.id)).toEqual(found.map((user) => user.id))
+        expect(stderrText(result.stderr)).toContain(note)
+        expect(stderrText(result.stderr)).not.toContain("no user has exactly")
+      } finally {
+        await server.close()
+      }
+    }
+  })
+
   it("list sends a known --status in any case as Cognito spells it, and notes one it does not know", async () => {
     // Panther matches the status exactly: `confirmed` listed nobody, exit 0, without a word.
     for (const [given, sent] of [
