@@ -198,19 +198,32 @@ describe("panther-audit review", () => {
   })
 
   it("run and review started together in one directory take turns, and each review pairs with its own reports", async () => {
-    const start = (command: string) =>
-      runCli([command, "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO], {
-        env: { PANTHER_API_TOKEN: simulator.readToken, LOG_LEVEL: "info" }
-      })
-    // Held by this test for the first second, so that the commands meet at the lock however slowly each starts.
+    // Held by this test until all three wait for it, so that the commands meet at the lock however slowly each
+    // starts on a busy machine.
     const lock = join(directory, ".panther-audit.lock")
     writeFileSync(lock, JSON.stringify({ pid: process.pid, host: "test", command: "the test", startedAt: AS_OF_ISO }))
-    const running = Promise.all([start("run"), start("review"), start("review")])
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    const waiting = new Set<number>()
+    let allWaiting: () => void = () => undefined
+    const allWait = new Promise<void>((resolve) => {
+      allWaiting = resolve
+    })
+    const start = (command: string, index: number) =>
+      runCli([command, "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO], {
+        env: { PANTHER_API_TOKEN: simulator.readToken, LOG_LEVEL: "info" },
+        onStderr: (stderr) => {
+          if (stderr.includes("Waiting for the test (pid ")) waiting.add(index)
+          if (waiting.size === 3) allWaiting()
+        }
+      })
+    const running = Promise.all([start("run", 0), start("review", 1), start("review", 2)])
+    // Should one never wait (the test then fails below), the lock still goes, so that the others finish.
+    let giveUp: NodeJS.Timeout | undefined
+    await Promise.race([allWait, running, new Promise((resolve) => (giveUp = setTimeout(resolve, 30_000)))])
+    clearTimeout(giveUp)
     rmSync(lock)
     const results = await running
     for (const result of results) expect(result.code, result.stderr).toBe(0)
-    expect(results.map((result) => result.stderr).join("\n")).toContain("Waiting for the test (pid ")
+    for (const result of results) expect(result.stderr).toContain("Waiting for the test (pid ")
     const files = readdirSync(directory)
     expect(files).not.toContain(".panther-audit.lock")
     const pages = files.filter((file) => file.endsWith(".html"))

@@ -26,6 +26,8 @@ export const runCli = (
     readonly uid?: number
     /** Sends SIGTERM this long after the start, as `docker stop` would. */
     readonly stopAfterMs?: number
+    /** Sees what the command has written to stderr so far, each time it writes more. */
+    readonly onStderr?: (stderr: string) => void
   } = {}
 ): Promise<CliResult> =>
   new Promise((resolve, reject) => {
@@ -43,6 +45,7 @@ export const runCli = (
     })
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8")
+      options.onStderr?.(stderr)
     })
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000)
     let stoppedAt: number | undefined
