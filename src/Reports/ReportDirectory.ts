@@ -4,11 +4,38 @@
  */
 import { randomBytes } from "node:crypto"
 import { constants } from "node:fs"
-import { access, open, opendir, readlink, stat, unlink } from "node:fs/promises"
-import { join, resolve } from "node:path"
+import { access, lstat, open, opendir, readlink, stat, unlink } from "node:fs/promises"
+import { dirname, join, resolve } from "node:path"
 import { Effect } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { MANIFEST_FORMAT, MANIFEST_NAME } from "../Export/Manifest.js"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
+
+/** `export` writes the format first; a manifest edited by hand may have it a little further on. */
+const MANIFEST_HEAD_BYTES = 4096
+/** The format's name, any version: matched in the text, so that a manifest cut short or edited still counts. */
+const EXPORT_FORMAT = new RegExp(`"format"\\s*:\\s*"${MANIFEST_FORMAT.slice(0, MANIFEST_FORMAT.lastIndexOf("/") + 1)}`)
+
+/**
+ * Whether the folder is a compliance export (its manifest.json names the export format). Reports written into one
+ * would make `verify` find files its manifest does not list, and the export could no longer be relied on.
+ */
+const isExportFolder = async (path: string): Promise<boolean> => {
+  const manifest = join(path, MANIFEST_NAME)
+  const info = await lstat(manifest).catch(() => undefined)
+  if (info === undefined || !info.isFile()) return false
+  const handle = await open(manifest, "r").catch(() => undefined)
+  if (handle === undefined) return false
+  try {
+    const head = Buffer.alloc(MANIFEST_HEAD_BYTES)
+    const { bytesRead } = await handle.read(head, 0, MANIFEST_HEAD_BYTES, 0)
+    return EXPORT_FORMAT.test(head.subarray(0, bytesRead).toString("utf8"))
+  } catch {
+    return false
+  } finally {
+    await handle.close()
+  }
+}
 
 /** Resolves the directory and proves it can be listed and a file can be created in it. */
 export const checkReportDirectory = (directory: string): Effect.Effect<string, ConfigurationError> =>
@@ -29,6 +56,14 @@ export const checkReportDirectory = (directory: string): Effect.Effect<string, C
         )
       })
       if (!info.isDirectory()) throw new Error("it is not a directory; pass a directory as --report-dir")
+      // Before the write probe below: nothing is created in an export, not even for a moment.
+      if (await isExportFolder(path)) {
+        throw new Error(
+          `it is a compliance export (it holds an export's ${MANIFEST_NAME}), which must stay as it was made: a ` +
+            "file written into it makes `verify` fail. Pass the folder the exports are in, such as " +
+            `${dirname(path)}, as --report-dir`
+        )
+      }
       await access(path, constants.W_OK).catch((error: unknown) => {
         // A read-only mount (a missing volume under readOnlyRootFilesystem) is not a matter of permissions.
         const why =

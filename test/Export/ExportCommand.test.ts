@@ -20,10 +20,13 @@ import { Effect, Fiber, Logger, LogLevel } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { reportStamp } from "../../src/Audit/AuditRun.js"
 import { runCommand as auditRunCommand } from "../../src/Audit/RunCommand.js"
+import { ExitCode } from "../../src/Cli/ExitCode.js"
 import { exportCommand } from "../../src/Export/ExportCommand.js"
 import { INVENTORY_COLUMNS } from "../../src/Export/Inventory.js"
 import type { Manifest } from "../../src/Export/Manifest.js"
+import { verifyExport } from "../../src/Export/Verify.js"
 import { EXPORT_FOLDER_PREFIX, EXPORT_MARK } from "../../src/Reports/TempFile.js"
+import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { VERSION } from "../../src/Version.js"
 import { runCommand } from "../Review/commandHarness.js"
 import { AS_OF, AS_OF_ISO, auditArgs, REVIEW_USERS, wire } from "../Review/fixtures.js"
@@ -199,6 +202,29 @@ describe("an export beside a folder already under its name", () => {
     const made = readdirSync(directory).filter((name) => readdirSync(join(directory, name)).length > 0)
     expect(made).toHaveLength(1)
     expect(made[0]).toMatch(/^export-\d{8}T\d{6}Z-2$/)
+  })
+})
+
+describe("an earlier export's folder given as --report-dir", () => {
+  it("is refused with exit 2 by export, run and review, and the export still verifies", async () => {
+    const first = await runCommand(exportCommand, exportArgs(simulator))
+    expect(first.code, first.error).toBe(0)
+    const folder = join(directory, readdirSync(directory)[0] ?? "")
+    const before = readdirSync(folder).sort()
+
+    const intoExport = auditArgs(simulator.baseUrl, simulator.readToken, folder)
+    for (const result of [
+      await runCommand(exportCommand, intoExport),
+      await runCommand(auditRunCommand, intoExport),
+      await runCommand(reviewCommand, intoExport)
+    ]) {
+      expect(result.code, result.error).toBe(ExitCode.Usage)
+      expect(result.error).toContain(`report directory ${folder}: it is a compliance export`)
+      expect(result.error).toContain(`Pass the folder the exports are in, such as ${directory}, as --report-dir`)
+    }
+    expect(readdirSync(folder).sort()).toEqual(before)
+    const verified = await Effect.runPromise(verifyExport(folder))
+    expect(verified.problems).toEqual([])
   })
 })
 
