@@ -17,7 +17,7 @@ import { unneutraliseFormula } from "../Reports/CsvColumns.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
 import type { ReviewRow } from "./ReviewRow.js"
-import { Utf16Workbook, workbookText } from "./WorkbookText.js"
+import { NotCsvText, workbookText } from "./WorkbookText.js"
 
 /** An account on the last review's workbook that this review no longer has, as that workbook named it. */
 export interface RemovedAccount {
@@ -119,6 +119,50 @@ const endsWithLineBreak = async (path: string): Promise<boolean> => {
   }
 }
 
+/** Separators a spreadsheet may save "CSV" with instead of commas, as they are named to the reviewer. */
+const OTHER_SEPARATORS = [
+  [";", "semicolons"],
+  ["\t", "tabs"]
+] as const
+
+/** Enough of the file for its header line: the workbook's is a few hundred bytes. */
+const HEADER_HEAD_BYTES = 64 * 1024
+
+/**
+ * Refuses a workbook whose header holds its columns split by another separator than commas: Excel saves "CSV" with
+ * semicolons where the system's list separator is one (much of Europe), and "Text" with tabs. Said from the header,
+ * before a later row's quoted cell fails the parser in words that name neither the separator nor a fix.
+ */
+const refuseOtherSeparator = async (path: string): Promise<void> => {
+  const head = await open(path, "r").then(async (handle) => {
+    try {
+      const bytes = Buffer.alloc(HEADER_HEAD_BYTES)
+      const { bytesRead } = await handle.read(bytes, 0, HEADER_HEAD_BYTES, 0)
+      return bytes.subarray(0, bytesRead)
+    } finally {
+      await handle.close()
+    }
+  })
+  // The column names are ASCII, so any encoding but UTF-16 (refused on its own) shows them as they are.
+  const [line = ""] = head
+    .toString("latin1")
+    .replace(/^\u00ef\u00bb\u00bf/, "")
+    .split(/\r?\n/)
+  const hasColumns = (separator: string) => {
+    const cells = line.split(separator).map((cell) => cell.trim())
+    return WORKBOOK_COLUMNS.every((column) => cells.includes(column))
+  }
+  if (hasColumns(",")) return
+  for (const [separator, name] of OTHER_SEPARATORS) {
+    if (hasColumns(separator)) {
+      throw new NotAWorkbook(
+        `its cells are separated by ${name}, not commas: save it again as CSV with commas between the cells (Excel ` +
+          "uses the system's list separator; LibreOffice asks for the field delimiter)"
+      )
+    }
+  }
+}
+
 /**
  * Streams the workbook's rows to `onRecord`, as column name to cell: a workbook of 200,000 users is never held
  * whole. Refuses a file without the user_id and email columns (empty, or another shape), and one of another Panther.
@@ -133,6 +177,7 @@ const eachRecord = async (
   path: string,
   onRecord: (record: Record<string, string>) => void
 ): Promise<{ readonly instance: string | undefined; readonly asOf: string | undefined }> => {
+  await refuseOtherSeparator(path)
   const { parse } = await import("csv-parse")
   let header: ReadonlyArray<string> | undefined
   let first: Record<string, string> | undefined
@@ -189,7 +234,7 @@ const eachRecord = async (
  * the file ("..., value is "<cell>""): that part is scrubbed of the secrets (`known`), the rest kept.
  */
 const whyNotRead = (error: unknown, known: InputFileSecrets): string => {
-  if (error instanceof NotAWorkbook || error instanceof Utf16Workbook) return error.message
+  if (error instanceof NotAWorkbook || error instanceof NotCsvText) return error.message
   if (typeof error === "object" && error !== null && "syscall" in error) {
     return `it cannot be read (${describeFsError(error)})`
   }

@@ -3,13 +3,14 @@
  * Windows-1252 (Excel's "CSV (Comma delimited)", without a byte order mark), or a mix of both (a UTF-8 workbook a
  * reviewer pasted a Windows-1252 cell into). Each valid UTF-8 sequence is read as UTF-8 and each other byte as
  * Windows-1252, so an accented role reads the same either way and is not taken for a changed one. A UTF-8 byte
- * order mark is dropped; UTF-16 text ("Unicode text") is refused, naming it.
+ * order mark is dropped; UTF-16 text ("Unicode text") and a spreadsheet's own file (.xlsx, .ods, .xls) are refused,
+ * naming them.
  */
 import { isUtf8 } from "node:buffer"
 import { Transform } from "node:stream"
 
-/** The workbook is UTF-16 text: the message says how to save it instead. */
-export class Utf16Workbook extends Error {}
+/** The workbook is not CSV text (UTF-16, or a spreadsheet's own file): the message says how to save it instead. */
+export class NotCsvText extends Error {}
 
 /**
  * Windows-1252's characters for 0x80 to 0x9F, where it differs from Latin-1 (Node's TextDecoder takes the label for
@@ -94,7 +95,17 @@ export const workbookText = (): Transform => {
       if (first) {
         first = false
         if (startsWith(bytes, 0xff, 0xfe) || startsWith(bytes, 0xfe, 0xff)) {
-          done(new Utf16Workbook("it is UTF-16 text: save it as CSV (UTF-8, or Comma delimited)"))
+          done(new NotCsvText("it is UTF-16 text: save it as CSV (UTF-8, or Comma delimited)"))
+          return
+        }
+        // A zip archive (.xlsx, .ods) or an OLE compound file (.xls): the workbook saved in the spreadsheet's own
+        // format, which read as text only said it had none of the columns.
+        if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04) || startsWith(bytes, 0xd0, 0xcf, 0x11, 0xe0)) {
+          done(
+            new NotCsvText(
+              "it is a spreadsheet file (.xlsx, .ods or .xls), not CSV: save it as CSV (UTF-8, or Comma delimited)"
+            )
+          )
           return
         }
         if (startsWith(bytes, 0xef, 0xbb, 0xbf)) bytes = bytes.subarray(3)

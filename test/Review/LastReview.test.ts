@@ -369,6 +369,41 @@ it("refuses a UTF-16 workbook, saying how to save it", async () => {
   }
 })
 
+it("refuses a workbook saved with semicolons or tabs between its cells, saying so rather than a parser's words", async () => {
+  // As Excel saves "CSV" where the list separator is a semicolon: a cell with a quote in it is quoted, which the
+  // comma parser stopped at ("Invalid Opening Quote ... at line 2"), naming neither the separator nor a fix.
+  for (const [separator, name] of [
+    [";", "semicolons"],
+    ["\t", "tabs"]
+  ] as const) {
+    workbook("access-review-20260701T000000Z.csv", [
+      HEADER.replaceAll(",", separator),
+      ["false", "Analyst", "true", "u1", "u1@example.com", '"keep; said ""ok"""'].join(separator)
+    ])
+    const since = await compare([row("u1")])
+    expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+      `could not be read (its cells are separated by ${name}, not commas: save it again as CSV with commas`
+    )
+  }
+})
+
+it("refuses a workbook saved as a spreadsheet's own file, saying how to save it", async () => {
+  // The signatures of a zip archive (.xlsx, .ods) and of an OLE compound file (.xls), then bytes of no meaning.
+  for (const signature of [
+    [0x50, 0x4b, 0x03, 0x04],
+    [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]
+  ]) {
+    writeFileSync(
+      join(directory, "access-review-20260701T000000Z.csv"),
+      Buffer.concat([Buffer.from(signature), Buffer.from("\u0000\u0014[Content_Types].xml,user_id")])
+    )
+    const since = await compare([row("u1")])
+    expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+      "it is a spreadsheet file (.xlsx, .ods or .xls), not CSV: save it as CSV (UTF-8, or Comma delimited)"
+    )
+  }
+})
+
 it("reads each byte that is not UTF-8 as Windows-1252, and the rest as UTF-8", async () => {
   const { decodeWorkbookBytes } = await import("../../src/Review/WorkbookText.js")
   // "Équipe" and "5 €" as Windows-1252 (0xC9 then "q", 0x80: no UTF-8 sequence) between UTF-8 cells.
