@@ -19,6 +19,17 @@ import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { NotCsvText, workbookText } from "./WorkbookText.js"
 
+/**
+ * A decision cell of the last review's workbook that is none of `keep`, `revoke` or `change-role:<role>` ("remove",
+ * "Revoke access"): whether it was carried out cannot be told, so it is named rather than passed over.
+ */
+export interface UnreadDecision {
+  /** The row as a spreadsheet numbers it (the header is row 1). */
+  readonly row: number
+  /** The cell, quoted safely (printable, secrets scrubbed, cut short when long). */
+  readonly decision: string
+}
+
 /** An account on the last review's workbook that this review no longer has, as that workbook named it. */
 export interface RemovedAccount {
   readonly userId: string
@@ -46,6 +57,9 @@ export type SinceLastReview = (
        * privilege, role, whether they can sign in, email; and a decision of the last review not carried out.
        */
       readonly changed: ReadonlyMap<string, string>
+      /** The first few decisions that could not be read, and how many there were. */
+      readonly unreadDecisions: ReadonlyArray<UnreadDecision>
+      readonly unreadDecisionCount: number
     }
   | { readonly _tag: "NotCompared"; readonly reason: string }
 ) & {
@@ -175,7 +189,7 @@ const refuseOtherSeparator = async (path: string): Promise<void> => {
  */
 const eachRecord = async (
   path: string,
-  onRecord: (record: Record<string, string>) => void
+  onRecord: (record: Record<string, string>, row: number) => void
 ): Promise<{ readonly instance: string | undefined; readonly asOf: string | undefined }> => {
   await refuseOtherSeparator(path)
   const { parse } = await import("csv-parse")
@@ -207,7 +221,7 @@ const eachRecord = async (
       const record: Record<string, string> = {}
       for (let index = 0; index < cells.length; index++) record[header[index] ?? ""] = cells[index] ?? ""
       first ??= record
-      onRecord(record)
+      onRecord(record, last.row)
     }
   } finally {
     // Closed also when the parser fails halfway.
@@ -337,11 +351,21 @@ const compareWith = async (
   const previous = new Set<string>()
   const removed: Array<RemovedAccount> = []
   const changed = new Map<string, string>()
+  const unreadDecisions: Array<UnreadDecision> = []
+  let unreadDecisionCount = 0
   let about: { readonly instance: string | undefined; readonly asOf: string | undefined }
   try {
-    about = await eachRecord(path, (record) => {
+    about = await eachRecord(path, (record, row) => {
       const key = keyOfCells(record)
       if (key === undefined) return
+      const decision = unneutraliseFormula(record.decision ?? "").trim()
+      if (!isReadableDecision(decision)) {
+        unreadDecisionCount++
+        if (unreadDecisions.length < MAX_UNREAD_DECISIONS_NAMED) {
+          const cell = decision.length > 60 ? `${decision.slice(0, 60)}...` : decision
+          unreadDecisions.push({ row, decision: quoteOfFile(known, printable(cell)) })
+        }
+      }
       if (previous.has(key)) {
         shared.add(key)
         changed.delete(key)
@@ -378,7 +402,16 @@ const compareWith = async (
     const key = accountKey(row.userId, row.email)
     if (!previous.has(key) && row.enabled !== false) added.add(key)
   }
-  const compared = { _tag: "Compared" as const, workbook, asOf: about.asOf, added, removed, changed }
+  const compared = {
+    _tag: "Compared" as const,
+    workbook,
+    asOf: about.asOf,
+    added,
+    removed,
+    changed,
+    unreadDecisions,
+    unreadDecisionCount
+  }
   const addedAccounts = rows.filter((row) => isAddedSinceLastReview(compared, row)).length
   return { ...compared, addedAccounts }
 }
@@ -414,6 +447,36 @@ const accessChange = (record: Record<string, string>, now: ReviewRow): string =>
   }
   changes.push(...decisionNotCarriedOut(record, now))
   return changes.join("; ")
+}
+
+/** How many unreadable decisions the summary and the page quote; the rest are counted. */
+const MAX_UNREAD_DECISIONS_NAMED = 5
+
+/** Empty (no decision yet), `keep`, `revoke` or `change-role:<role>`, in any case: what `decisionNotCarriedOut` reads. */
+const isReadableDecision = (decision: string): boolean => {
+  const lower = decision.toLowerCase()
+  return (
+    lower === "" ||
+    lower === "keep" ||
+    lower === "revoke" ||
+    (lower.startsWith("change-role:") && lower.slice("change-role:".length).trim() !== "")
+  )
+}
+
+/**
+ * What the summary and the page say of decisions that could not be read; empty when there were none. A decision
+ * written otherwise was not checked against this review, and the auditor following up must know.
+ */
+export const unreadDecisionsSentence = (since: SinceLastReview): string => {
+  if (since._tag !== "Compared" || since.unreadDecisionCount === 0) return ""
+  const { unreadDecisions, unreadDecisionCount: count } = since
+  const named = unreadDecisions.map(({ row, decision }) => `row ${row} "${decision}"`).join(", ")
+  const more = count > unreadDecisions.length ? `, and ${count - unreadDecisions.length} more` : ""
+  return (
+    `${count} decision${count === 1 ? "" : "s"} in ${since.workbook} ${count === 1 ? "is" : "are"} none of keep, ` +
+    `revoke or change-role:<role>, so whether ${count === 1 ? "it was" : "they were"} carried out was not checked ` +
+    `(${named}${more}): write each in those words, there and in this review's workbook.`
+  )
 }
 
 /**
@@ -453,6 +516,7 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
   const since = review.sinceLastReview
   if (since === undefined) return ""
   const passedOver = passedOverSentence(since)
+  const unread = unreadDecisionsSentence(since)
   return (
     (since._tag === "Compared"
       ? `Since the last review (${since.workbook}): ${since.addedAccounts} account${since.addedAccounts === 1 ? "" : "s"} ` +
@@ -460,7 +524,9 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
         "or a decision of the last review not carried out); " +
         "they are listed on the page, and new_since_last_review and changed_since_last_review mark them in the " +
         "workbook."
-      : `Since the last review: not compared (${since.reason}).`) + (passedOver === "" ? "" : ` ${passedOver}`)
+      : `Since the last review: not compared (${since.reason}).`) +
+    (unread === "" ? "" : ` ${unread}`) +
+    (passedOver === "" ? "" : ` ${passedOver}`)
   )
 }
 

@@ -14,6 +14,7 @@ import { basename, join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { stringify } from "csv-stringify/sync"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest"
+import { escapeHtml } from "../../src/Review/Html.js"
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { REVIEW_COLUMNS } from "../../src/Review/ReviewCsv.js"
 import { reviewStem } from "../../src/Review/RunReview.js"
@@ -56,6 +57,9 @@ const review = (sim: StartedSimulator, ...extra: Array<string>) =>
     AS_OF_ISO,
     ...extra
   ])
+
+const readWorkbookRows = (path: string): Array<Record<string, string>> =>
+  parse(readFileSync(path, "utf8"), { bom: true, columns: true, record_delimiter: "\r\n" })
 
 const readWorkbook = (): Array<Record<string, string>> =>
   parse(readFileSync(fileMatching(directory, /^access-review-.*\.csv$/), "utf8"), {
@@ -343,6 +347,44 @@ describe("panther-audit review", () => {
       ["u-helpdesk", "change-role:AnalystReadOnly decided at the last review, role still Helpdesk"],
       ["u-zimmer", "revoke decided at the last review, still able to sign in"]
     ])
+  })
+
+  it("names the last review's decisions it cannot read, on the summary line and the page, not passing them over", async () => {
+    expect((await review(simulator)).code).toBe(0)
+    // A reviewer writes what revoke means in other words, and a role change without its role.
+    const path = fileMatching(directory, /^access-review-.*\.csv$/)
+    const decided = readWorkbook().map((row) => ({
+      ...row,
+      decision:
+        row.user_id === "u-zimmer"
+          ? "remove"
+          : row.user_id === "u-helpdesk"
+            ? "change-role:"
+            : row.user_id === "u-admin"
+              ? "Keep"
+              : ""
+    }))
+    writeFileSync(path, stringify(decided, { header: true, record_delimiter: "\r\n" }))
+    const rowOf = (userId: string) => readWorkbookRows(path).findIndex((row) => row.user_id === userId) + 2
+    const again = await review(simulator)
+    expect(again.code, again.error).toBe(0)
+    const workbook = path.slice(directory.length + 1)
+    const named = [
+      [rowOf("u-zimmer"), "remove"],
+      [rowOf("u-helpdesk"), "change-role:"]
+    ]
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([row, decision]) => `row ${row} "${decision}"`)
+    const sentence =
+      `2 decisions in ${workbook} are none of keep, revoke or change-role:<role>, so whether they were carried out ` +
+      `was not checked (${named.join(", ")}): write each in those words, there and in this review's workbook.`
+    expect(again.stdout).toContain(sentence)
+    const page = readdirSync(directory).find(
+      (name) => name.endsWith(".html") && name !== workbook.replace(/\.csv$/, ".html")
+    )
+    expect(page).toBeDefined()
+    const html = readFileSync(join(directory, page ?? ""), "utf8")
+    expect(html).toContain(escapeHtml(sentence))
   })
 
   it("compares with the workbook --compare-with names instead of the newest, as a review run again needs", async () => {
