@@ -65,6 +65,11 @@ export type SinceLastReview = (
 ) & {
   /** Workbooks stamped after this review started, not compared with (see `lastWorkbook`). */
   readonly passedOver?: ReadonlyArray<string>
+  /**
+   * Files named almost as workbooks are (`access-review-<stamp> (1).csv`, `...-filled.csv`): a filled-in workbook
+   * saved as a copy, which is not taken for the last review and would leave its decisions unread without a word.
+   */
+  readonly misnamed?: ReadonlyArray<string>
 }
 
 /**
@@ -82,6 +87,8 @@ const keyOfCells = (record: Record<string, string>): string | undefined => {
 }
 
 const WORKBOOK = /^access-review-(\d{8}T\d{6}Z)(?:-(\d+))?\.csv$/
+/** A workbook's name with something added before its ending, as a copy saved by hand gets. */
+const MISNAMED_WORKBOOK = /^access-review-\d{8}T\d{6}Z.*\.csv$/i
 
 /**
  * The newest workbook other than `ownName`: by stamp, then by the `-n` of a second review in one second. One stamped
@@ -91,12 +98,18 @@ const WORKBOOK = /^access-review-(\d{8}T\d{6}Z)(?:-(\d+))?\.csv$/
 export const lastWorkbook = (
   names: ReadonlyArray<string>,
   ownName: string
-): { readonly workbook: string | undefined; readonly passedOver: ReadonlyArray<string> } => {
+): {
+  readonly workbook: string | undefined
+  readonly passedOver: ReadonlyArray<string>
+  readonly misnamed: ReadonlyArray<string>
+} => {
   const startedAt = parseStamp(WORKBOOK.exec(ownName)?.[1] ?? "") ?? Number.POSITIVE_INFINITY
   let best: { name: string; stamp: string; suffix: number } | undefined
   const passedOver: Array<string> = []
+  const misnamed: Array<string> = []
   for (const name of names) {
     const match = WORKBOOK.exec(name)
+    if (match === null && MISNAMED_WORKBOOK.test(name)) misnamed.push(name)
     if (match === null || name === ownName) continue
     const candidate = { name, stamp: match[1] ?? "", suffix: Number(match[2] ?? 1) }
     const stampedAt = parseStamp(candidate.stamp)
@@ -113,7 +126,7 @@ export const lastWorkbook = (
       best = candidate
     }
   }
-  return { workbook: best?.name, passedOver }
+  return { workbook: best?.name, passedOver, misnamed: misnamed.sort() }
 }
 
 class NotAWorkbook extends Error {}
@@ -289,15 +302,22 @@ const workbookToCompare = async (
 ): Promise<{
   readonly found: { readonly path: string; readonly workbook: string } | undefined
   readonly passedOver: ReadonlyArray<string>
+  readonly misnamed: ReadonlyArray<string>
 }> => {
-  if (chosen !== undefined) return { found: { path: chosen, workbook: printable(chosen) }, passedOver: [] }
+  if (chosen !== undefined) {
+    return { found: { path: chosen, workbook: printable(chosen) }, passedOver: [], misnamed: [] }
+  }
   // Gone, the folder holds no workbook; unlisted, it may: the review says it could not look (`ListingFailed`).
   const names = await readdir(directory).catch((error: unknown): ReadonlyArray<string> => {
     if (hasErrorCode(error, "ENOENT")) return []
     throw new ListingFailed(`the report directory could not be listed (${describeFsError(error)})`)
   })
-  const { workbook, passedOver } = lastWorkbook(names, ownName)
-  return { found: workbook === undefined ? undefined : { path: join(directory, workbook), workbook }, passedOver }
+  const { workbook, passedOver, misnamed } = lastWorkbook(names, ownName)
+  return {
+    found: workbook === undefined ? undefined : { path: join(directory, workbook), workbook },
+    passedOver,
+    misnamed
+  }
 }
 
 const compare = async (
@@ -315,9 +335,13 @@ const compare = async (
     if (error instanceof ListingFailed) return { _tag: "NotCompared", reason: error.message }
     throw error
   }
-  const { found, passedOver } = toCompare
+  const { found, passedOver, misnamed } = toCompare
   const since = await compareWith(found, apiBaseUrl, rows, known)
-  return passedOver.length === 0 ? since : { ...since, passedOver }
+  return {
+    ...since,
+    ...(passedOver.length === 0 ? {} : { passedOver }),
+    ...(misnamed.length === 0 ? {} : { misnamed })
+  }
 }
 
 const compareWith = async (
@@ -504,12 +528,29 @@ const decisionNotCarriedOut = (record: Record<string, string>, now: ReviewRow): 
 export const isAddedSinceLastReview = (since: { readonly added: ReadonlySet<string> }, row: ReviewRow): boolean =>
   row.enabled !== false && since.added.has(accountKey(row.userId, row.email))
 
-/** What the command's line and the page say of workbooks passed over; empty when there were none. */
-export const passedOverSentence = (since: SinceLastReview): string =>
-  since.passedOver === undefined || since.passedOver.length === 0
-    ? ""
-    : "Passed over, as stamped after this review started (a clock was ahead when made, or this one is behind): " +
-      `${since.passedOver.join(", ")}; move them out of the report directory if their stamps are wrong.`
+/** How many misnamed workbooks the summary and the page name; the rest are counted. */
+const MAX_MISNAMED_NAMED = 5
+
+/** What the command's line and the page say of workbooks passed over or not taken; empty when there were none. */
+export const passedOverSentence = (since: SinceLastReview): string => {
+  const sentences: Array<string> = []
+  if (since.passedOver !== undefined && since.passedOver.length > 0) {
+    sentences.push(
+      "Passed over, as stamped after this review started (a clock was ahead when made, or this one is behind): " +
+        `${since.passedOver.join(", ")}; move them out of the report directory if their stamps are wrong.`
+    )
+  }
+  if (since.misnamed !== undefined && since.misnamed.length > 0) {
+    const named = since.misnamed.slice(0, MAX_MISNAMED_NAMED).map(printable).join(", ")
+    const more = since.misnamed.length - MAX_MISNAMED_NAMED
+    sentences.push(
+      `Not taken, as not named as a review names its workbook (access-review-<stamp>.csv): ${named}` +
+        `${more > 0 ? `, and ${more} more` : ""}; if one is the last review's workbook filled in, give it with ` +
+        "--compare-with."
+    )
+  }
+  return sentences.join(" ")
+}
 
 /** The review command's line about it. */
 export const describeSinceLastReview = (review: { readonly sinceLastReview?: SinceLastReview }): string => {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
-import { compareWithLastReview, lastWorkbook } from "../../src/Review/LastReview.js"
+import { compareWithLastReview, describeSinceLastReview, lastWorkbook } from "../../src/Review/LastReview.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import { reviewRowOf } from "./fixtures.js"
 
@@ -56,9 +56,28 @@ it("takes the last workbook of one second by the number its name ends in, in wha
   for (const listed of [names, [...names].reverse()]) {
     expect(lastWorkbook(listed, "access-review-20261001T000000Z")).toEqual({
       workbook: "access-review-20260701T000000Z-10.csv",
-      passedOver: []
+      passedOver: [],
+      misnamed: []
     })
   }
+})
+
+it("names a copy of a workbook saved under another name, which it does not take, so its decisions are not lost", async () => {
+  workbook("access-review-20260701T000000Z.csv", [HEADER, "false,Analyst,true,u1,u1@example.com,"])
+  // The reviewer's filled-in copy, as a download or a "Save as" names it.
+  workbook("access-review-20260701T000000Z (1).csv", [HEADER, "false,Analyst,true,u1,u1@example.com,revoke"])
+  workbook("access-review-20260701T000000Z-filled.CSV", [HEADER, "false,Analyst,true,u1,u1@example.com,revoke"])
+  const since = await compare([row("u1")])
+  expect(since).toMatchObject({
+    _tag: "Compared",
+    workbook: "access-review-20260701T000000Z.csv",
+    misnamed: ["access-review-20260701T000000Z (1).csv", "access-review-20260701T000000Z-filled.CSV"]
+  })
+  expect(describeSinceLastReview({ sinceLastReview: since })).toContain(
+    "Not taken, as not named as a review names its workbook (access-review-<stamp>.csv): " +
+      "access-review-20260701T000000Z (1).csv, access-review-20260701T000000Z-filled.CSV; if one is the last " +
+      "review's workbook filled in, give it with --compare-with."
+  )
 })
 
 it("takes for a workbook only a file named as one, not a copy with another ending", async () => {
