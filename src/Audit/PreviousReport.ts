@@ -81,6 +81,11 @@ export type PreviousReportLookup = (
        * changes no email has carried, this one or an earlier one. Undefined when its email went out.
        */
       readonly notMailedSince: string | undefined
+      /**
+       * A review wrote it (its workbook or page, under the same stamp, is beside it). A review sends no email, and
+       * leaves no mark when it has none to carry: what changed in it is in no email.
+       */
+      readonly writtenByReview: boolean
     }
   | { readonly _tag: "NotFound"; readonly reason: string }
 ) & {
@@ -423,6 +428,12 @@ export const readPreviousReport = (
     }
   })
 
+/** Whether a review wrote the report `name`: its workbook or page shares the report's stamp (RunReview.ts). */
+const isReviewsReport = (names: ReadonlyArray<string>, name: string): boolean => {
+  const review = name.replace(/^user-audit-/, "access-review-").replace(/\.json$/, "")
+  return names.includes(`${review}.csv`) || names.includes(`${review}.html`)
+}
+
 const readChosen = async (
   directory: string,
   names: ReadonlyArray<string>,
@@ -451,7 +462,8 @@ const readChosen = async (
       report,
       notMailedSince: names.includes(undeliveredMarkPath(name))
         ? await readNotMailedSince(join(directory, undeliveredMarkPath(name)), name)
-        : undefined
+        : undefined,
+      writtenByReview: isReviewsReport(names, name)
     }
   } catch (error) {
     return {

@@ -215,8 +215,23 @@ export const runAudit = (
       if (previous._tag === "Found" && previous.report.rejectedFirstSeen !== undefined) {
         warnings.push(rejectedFirstSeenWarning(basename(previous.report.path), previous.report.rejectedFirstSeen))
       }
-      const previousEmailUndelivered = previous._tag === "Found" ? previous.notMailedSince : undefined
-      if (previous._tag === "Found" && previousEmailUndelivered !== undefined) {
+      // A review between two mailed runs left no mark: its report, this run's baseline, holds news no email carried
+      // (an account made admin that afternoon would be "unchanged" tonight, and `on-change` would send nothing).
+      const reviewNotMailed =
+        previous._tag === "Found" &&
+        previous.notMailedSince === undefined &&
+        previous.writtenByReview &&
+        options.emailToFollow === true
+          ? basename(previous.report.path)
+          : undefined
+      const previousEmailUndelivered =
+        previous._tag === "Found" ? (previous.notMailedSince ?? reviewNotMailed) : undefined
+      if (reviewNotMailed !== undefined) {
+        warnings.push(
+          `The previous report, ${reviewNotMailed}, was written by a review, which sends no email: what changed ` +
+            "then is in that report, and in no email before this one."
+        )
+      } else if (previous._tag === "Found" && previousEmailUndelivered !== undefined) {
         warnings.push(
           previousEmailUndelivered === basename(previous.report.path)
             ? `The audit email of the previous run may not have been delivered: what changed then is in ${previousEmailUndelivered}.`

@@ -23,9 +23,10 @@ export const actionableFindings = (run: AuditRun): number =>
   )
 
 /**
- * `previousEmailUndelivered` names the previous report when its run's email was not delivered: `on-change` then
- * sends even with nothing new since it, or what changed in that run would reach no one (its report is the
- * baseline, so this run finds those changes unchanged). The email's warnings name that report.
+ * `previousEmailUndelivered` names the previous report when its run's email was not delivered, or when a review,
+ * which mails nothing, wrote it: `on-change` then sends even with nothing new since it, or what changed in that run
+ * would reach no one (its report is the baseline, so this run finds those changes unchanged). The email's warnings
+ * name that report.
  */
 export const decideEmail = (policy: EmailPolicy, run: AuditRun, previousEmailUndelivered?: string): EmailDecision => {
   switch (policy) {
@@ -55,7 +56,7 @@ export const decideEmail = (policy: EmailPolicy, run: AuditRun, previousEmailUnd
         }
       }
       if (news === 0 && previousEmailUndelivered !== undefined) {
-        return { _tag: "Send", reason: `the audit email of ${previousEmailUndelivered} may not have been delivered` }
+        return { _tag: "Send", reason: `what changed in ${previousEmailUndelivered} may be in no email yet` }
       }
       return news > 0
         ? {

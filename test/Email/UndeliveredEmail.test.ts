@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { basename, join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { simpleParser } from "mailparser"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -125,6 +125,38 @@ describe("an audit email that could not be delivered", () => {
     expect(next.code, next.stderr).toBe(0)
     expect(next.stdout).toContain("0 new")
     expect(marks()).toEqual([])
+    expect(smtp.received).toHaveLength(before + 1)
+  }, 60_000)
+
+  it("is not lost to a review between two mailed runs, which sends none and had no mark to carry", async () => {
+    const own = mkdtempSync(join(directory, "review-between-"))
+    expect((await runOnChange(smtp.port, own)).code).toBe(0)
+    const before = smtp.received.length
+    // An admin made in the afternoon, seen first by the quarterly review, which mails nothing.
+    await hireAdmin("afternoon.hire@example.com", "Afternoon")
+    const review = await runCli(["review", "--report-dir", own, "--as-of", AS_OF], {
+      env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
+    })
+    expect(review.code, review.stderr).toBe(0)
+    expect(review.stdout).toMatch(/\b[1-9]\d* new\b/)
+    const reviewReport = basename(/(\S+user-audit-\S+\.json)/.exec(review.stdout)?.[1] ?? "")
+    expect(reviewReport).not.toBe("")
+
+    // The nightly run compares with the review's report, finds nothing new, and sends all the same, naming it.
+    const nightly = await runOnChange(smtp.port, own)
+    expect(nightly.code, nightly.stderr).toBe(0)
+    expect(nightly.stdout).toContain("0 new")
+    const warning =
+      `The previous report, ${reviewReport}, was written by a review, which sends no email: what changed then is ` +
+      "in that report, and in no email before this one."
+    expect(nightly.stdout).toContain(warning)
+    expect(smtp.received).toHaveLength(before + 1)
+    const message = await simpleParser(smtp.received.at(-1)?.raw ?? Buffer.alloc(0))
+    expect(message.text).toContain(warning)
+    expect(readdirSync(own).filter((name) => name.endsWith(".undelivered"))).toEqual([])
+
+    // Mailed now: the run after that, comparing with a mailed run's report, has nothing to say.
+    expect((await runOnChange(smtp.port, own)).code).toBe(0)
     expect(smtp.received).toHaveLength(before + 1)
   }, 60_000)
 
