@@ -163,10 +163,26 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
   ...RequestFields,
   detail: Schema.optional(Schema.String),
   /** Of a list's page after the first, at the cursor Panther gave: the address answered the first page. */
-  atCursor: Schema.optional(Schema.Boolean)
+  atCursor: Schema.optional(Schema.Boolean),
+  /**
+   * Of an update or delete whose look-up of the same user found it just before: the address and the id are right,
+   * and the user was deleted in between (by someone else, or another run of a script).
+   */
+  foundJustBefore: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
+    if (this.foundJustBefore === true) {
+      return (
+        `Panther found nothing at ${this.method} ${this.path} (404), though it had the user a moment before ` +
+        `(GET ${this.path}).${pantherSaid(this.detail)} The user was most likely deleted meanwhile, by someone else ` +
+        "or another run of a script: " +
+        (this.method === "DELETE"
+          ? "if so, it is gone as asked, though not by this command; --if-exists takes that for done once a list " +
+            "confirms it."
+          : "nothing was changed. `panther-audit users list --include-deactivated` shows who is there.")
+      )
+    }
     if (this.atCursor === true) {
       return (
         `Panther found nothing at ${this.method} ${this.path} (404) for a page after the first, at the cursor it ` +

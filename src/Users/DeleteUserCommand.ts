@@ -13,6 +13,7 @@ import type { NotFound } from "../PantherApi/ClientErrors.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import { userIdArg } from "./GetUserCommand.js"
+import { foundJustBefore } from "./GoneMeanwhile.js"
 import { sayIfStopped } from "./StoppedChange.js"
 import { refuseSecretInAddress } from "./UserFields.js"
 
@@ -69,7 +70,9 @@ export const deleteUserCommand = Command.make(
           )
           if (!confirmed) return yield* tell("done", "Nothing deleted.")
         }
-        yield* client.deleteUser(args.id).pipe(sayIfStopped("the user may have been deleted", `users get ${args.id}`))
+        yield* client
+          .deleteUser(args.id)
+          .pipe(foundJustBefore, sayIfStopped("the user may have been deleted", `users get ${args.id}`))
         yield* tell("done", `Deleted user ${args.id}.`)
       })
       // Not found, at the lookup or at the delete itself (someone else was quicker): gone, as the caller wants, once

@@ -14,6 +14,7 @@ import { printable } from "../PantherApi/Responses.js"
 import type { RoleRef, User } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
 import { userIdArg } from "./GetUserCommand.js"
+import { foundJustBefore } from "./GoneMeanwhile.js"
 import { sayIfStopped } from "./StoppedChange.js"
 import {
   chosenRole,
@@ -157,7 +158,7 @@ export const updateUserCommand = Command.make(
           familyName: Option.getOrElse(args.familyName, () => current.familyName),
           role
         })
-        .pipe(sayIfStopped("the change may have been made", `users get ${args.id}`))
+        .pipe(foundJustBefore, sayIfStopped("the change may have been made", `users get ${args.id}`))
       yield* printUser(user)
       yield* tellSecretsQuoted(client)
       yield* tell("done", `Updated user ${args.id}.`)

@@ -581,6 +581,22 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("update or delete of a user deleted after its look-up says so, not to check an id that was right", async () => {
+    for (const args of [
+      ["users", "update", "u1", "--role", "Admin"],
+      ["users", "delete", "u1", "--yes"]
+    ]) {
+      const result = await againstScripted([json(200, rawUser("u1")), json(404, { message: "user not found" })], args)
+      expect(result.methods).toEqual(["GET", args[1] === "update" ? "POST" : "DELETE"])
+      expect(result.code).toBe(3)
+      const said = stderrText(result.stderr)
+      expect(said).toContain("(404), though it had the user a moment before (GET /users/u1)")
+      expect(said).toContain("The user was most likely deleted meanwhile")
+      expect(said).not.toContain("Check the id")
+      expect(result.stderr).not.toMatch(/Updated|Deleted user/)
+    }
+  })
+
   it("delete --yes deletes nothing when the lookup's answer is not that user (a wrong --api-url)", async () => {
     for (const answer of [{}, rawUser("someone-else")]) {
       const server = await startScriptedServer([json(200, answer), text(200, "")])
