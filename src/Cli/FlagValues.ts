@@ -10,27 +10,32 @@ import { Effect } from "effect"
 /** `-name=value` or `--name=value`: a flag, whose value may be a secret (a token flag mistyped), never quoted. */
 const FLAG_WITH_VALUE = /^-{1,2}[^=\s]+=/
 
-/** What is wrong with the value, if anything; `what` names it, e.g. `--id` or `The user id`. */
-const valueProblem = (what: string, value: string): string | undefined => {
-  if (value.trim() === "") return `${what} is empty: give a value, or leave it out.`
+/**
+ * What is wrong with the value, if anything; `what` names it, e.g. `--id` or `The user id`. `required`: the value
+ * cannot be left out (an argument such as the user id), so leaving it out is not offered.
+ */
+const valueProblem = (what: string, value: string, required = false): string | undefined => {
+  if (value.trim() === "") return `${what} is empty: give a value${required ? "" : ", or leave it out"}.`
   const flag = FLAG_WITH_VALUE.exec(value)?.[0]
   if (flag !== undefined) return `${what} was given "${flag}...", which is a flag: give it a value first.`
   return value.startsWith("--") ? `${what} was given "${value}", which is a flag: give it a value first.` : undefined
 }
 
-/** For `Args.mapEffect`. */
-export const requireArgValue =
-  (what: string) =>
+const requireValue =
+  (what: string, required: boolean) =>
   (value: string): Effect.Effect<string, HelpDoc.HelpDoc> => {
-    const problem = valueProblem(what, value)
+    const problem = valueProblem(what, value, required)
     return problem === undefined ? Effect.succeed(value) : Effect.fail(HelpDoc.p(problem))
   }
+
+/** For `Args.mapEffect`: an argument (`users get ID`) is required, and its absence is a usage error of its own. */
+export const requireArgValue = (what: string) => requireValue(what, true)
 
 /** For `Options.mapEffect`. */
 export const requireOptionValue =
   (what: string) =>
   (value: string): Effect.Effect<string, ValidationError.ValidationError> =>
-    Effect.mapError(requireArgValue(what)(value), ValidationError.invalidValue)
+    Effect.mapError(requireValue(what, false)(value), ValidationError.invalidValue)
 
 /**
  * @effect/cli drops a repeated option's empty values and a bare `--id` before the command sees them, so `--id ""`

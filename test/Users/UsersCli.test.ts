@@ -914,9 +914,10 @@ describe("panther-audit users", () => {
         [["users", "list", "--email", ""], "--email is empty"],
         [["users", "list", "--status", " "], "--status is empty"],
         [["users", "list", "--contains", ""], "--contains is empty"],
-        [["users", "get", ""], "The user id is empty"],
-        [["users", "update", "", "--given-name", "X"], "The user id is empty"],
-        [["users", "delete", "", "--yes"], "The user id is empty"],
+        // Required: leaving it out is no way out ("Missing argument <id>"), so it is not offered.
+        [["users", "get", ""], "The user id is empty: give a value; see --help"],
+        [["users", "update", "", "--given-name", "X"], "The user id is empty: give a value; see --help"],
+        [["users", "delete", "", "--yes"], "The user id is empty: give a value; see --help"],
         // Steps in a path, which a proxy normalizing the URL would take: DELETE /users/.. is DELETE /.
         [["users", "delete", "..", "--yes"], 'The user id ".." is a step in a path, not an id'],
         [["users", "get", " . "], 'The user id "." is a step in a path, not an id'],
