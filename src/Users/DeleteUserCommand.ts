@@ -24,7 +24,7 @@ export const deleteUserCommand = Command.make(
     id: userIdArg,
     yes: Options.boolean("yes").pipe(
       Options.withAlias("y"),
-      Options.withDescription("Delete without asking (needed when stdin is not a terminal).")
+      Options.withDescription("Delete without asking (needed when stdin or stderr is not a terminal).")
     ),
     ifExists: Options.boolean("if-exists").pipe(
       Options.withDescription(
@@ -41,6 +41,15 @@ export const deleteUserCommand = Command.make(
       if (!args.yes && process.stdin.isTTY !== true) {
         return yield* new ConfigurationError({
           message: `Not deleting user ${args.id}: stdin is not a terminal, so there is no one to confirm. Add --yes.`
+        })
+      }
+      // The question is asked on stderr (stdout carries data): sent to a file or a pipe (`2>>delete.log`), it would
+      // be seen by no one while the command waits for its answer, and break a log of JSON lines.
+      if (!args.yes && process.stderr.isTTY !== true) {
+        return yield* new ConfigurationError({
+          message:
+            `Not deleting user ${args.id}: stderr is not a terminal, so the question asking to confirm would not be ` +
+            "seen. Add --yes, or leave stderr on the terminal."
         })
       }
       const deleted = Effect.gen(function* () {

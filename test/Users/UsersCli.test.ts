@@ -459,6 +459,36 @@ describe("panther-audit users", () => {
     60_000
   )
 
+  it.skipIf(!hasScript)(
+    "delete on a terminal with stderr to a file refuses without --yes: the question would be seen by no one",
+    async () => {
+      const server = await startScriptedServer([json(200, rawUser("u1")), text(200, "")])
+      const scratch = await mkdtemp(join(tmpdir(), "panther-delete-"))
+      try {
+        const stderrFile = join(scratch, "stderr.log")
+        const terminal = await onTerminal(
+          `"${process.execPath}" "${BIN}" users delete u1 2> "${stderrFile}"; echo "rc=$?"`,
+          {
+            PANTHER_API_URL: server.url,
+            PANTHER_API_TOKEN: "scripted-token"
+          }
+        )
+        expect(terminal).toContain("rc=2")
+        const logged = await readFile(stderrFile, "utf8")
+        expect(stderrText(logged)).toContain(
+          "Not deleting user u1: stderr is not a terminal, so the question asking to confirm would not be seen."
+        )
+        // A log of JSON lines, without a prompt's escape sequences in it.
+        expect(logged).not.toContain("\u001b")
+        expect(server.requests).toHaveLength(0)
+      } finally {
+        await server.close()
+        await rm(scratch, { recursive: true, force: true })
+      }
+    },
+    30_000
+  )
+
   it("create, update and delete fail clearly with the read token, naming the permission", async () => {
     const [someone] = ndjson((await asReader("users", "list", "--contains", "o")).stdout)
     if (someone === undefined) throw new Error("no user to change")
