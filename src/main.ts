@@ -81,17 +81,30 @@ process.stderr.on("error", () => {})
 
 const stopSignals = watchStopSignals()
 
-/** The documented exit code for how the program ended, stdout's failure included. */
-const exitCodeFor = (exit: Exit.Exit<unknown, unknown>): number => {
-  if (stdoutFailure !== undefined) {
-    const text = `could not write to stdout (${stdoutFailure}): what it shows is incomplete.`
-    process.stderr.write(`${finalLine(format, text)}\n`)
-  }
+/** The documented exit code for how the program ended. */
+const exitCodeOf = (exit: Exit.Exit<unknown, unknown>): number => {
   if (Exit.isSuccess(exit)) return stdoutFailure === undefined ? ExitCode.Ok : ExitCode.OutputFailure
   const signal = stopSignals.received()
   if (signal !== undefined && Cause.isInterrupted(exit.cause)) return signalExitCode(signal)
   if (Cause.isInterruptedOnly(exit.cause)) return 130
   return Option.match(Cause.failureOption(exit.cause), { onNone: () => ExitCode.Internal, onSome: exitCodeOfFailure })
+}
+
+/**
+ * The exit code, stdout's failure included. Said in the last line, as every failure's last line says it: a log
+ * collector alerting on the exit code in it would otherwise miss output lost to a full disk, and after a failure
+ * this line, the last, would not carry the code the process ends with.
+ */
+const exitCodeFor = (exit: Exit.Exit<unknown, unknown>): number => {
+  const code = exitCodeOf(exit)
+  if (stdoutFailure !== undefined) {
+    const text = `could not write to stdout (${stdoutFailure}): what it shows is incomplete.`
+    // Named as the error only where it is what the exit code stands for.
+    const annotations =
+      code === ExitCode.OutputFailure ? { error: "StdoutWriteFailed", exitCode: code } : { exitCode: code }
+    process.stderr.write(`${finalLine(format, text, annotations)}\n`)
+  }
+  return code
 }
 
 NodeRuntime.runMain(main, {

@@ -888,6 +888,30 @@ describe("panther-audit users", () => {
       )
       expect(code).toBe(4)
       expect(stderr).toContain("could not write to stdout (ENOSPC)")
+      // The last line says the exit code, as a failure's last line does, for a collector alerting on it.
+      expect(JSON.parse(stderr.trim().split("\n").at(-1) ?? "").annotations).toEqual({
+        error: "StdoutWriteFailed",
+        exitCode: 4
+      })
+    } finally {
+      closeSync(full)
+      await server.close()
+    }
+  })
+
+  it("a list that fails for a record it left out and cannot write stdout ends with the line of its exit code", async () => {
+    const server = await startScriptedServer([json(200, { results: [rawUser("u1"), rawUser("u2", { email: null })] })])
+    const full = openSync("/dev/full", "w")
+    try {
+      const { code, stderr } = await runCliToFds(
+        ["users", "list"],
+        { stdout: full },
+        { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" } }
+      )
+      expect(code).toBe(3)
+      const last = JSON.parse(stderr.trim().split("\n").at(-1) ?? "")
+      expect(last.message).toContain("could not write to stdout (ENOSPC)")
+      expect(last.annotations).toEqual({ exitCode: 3 })
     } finally {
       closeSync(full)
       await server.close()
