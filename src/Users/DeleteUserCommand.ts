@@ -40,7 +40,9 @@ export const deleteUserCommand = Command.make(
       yield* refuseSecretInAddress(client.holdsSecret, "The user id", args.id)
       if (!args.yes && process.stdin.isTTY !== true) {
         return yield* new ConfigurationError({
-          message: `Not deleting user ${args.id}: stdin is not a terminal, so there is no one to confirm. Add --yes.`
+          message: printable(
+            `Not deleting user ${args.id}: stdin is not a terminal, so there is no one to confirm. Add --yes.`
+          )
         })
       }
       // The question is asked on stderr (stdout carries data): sent to a file or a pipe (`2>>delete.log`), it would
@@ -48,8 +50,8 @@ export const deleteUserCommand = Command.make(
       if (!args.yes && process.stderr.isTTY !== true) {
         return yield* new ConfigurationError({
           message:
-            `Not deleting user ${args.id}: stderr is not a terminal, so the question asking to confirm would not be ` +
-            "seen. Add --yes, or leave stderr on the terminal."
+            `Not deleting user ${printable(args.id)}: stderr is not a terminal, so the question asking to confirm ` +
+            "would not be seen. Add --yes, or leave stderr on the terminal."
         })
       }
       const deleted = Effect.gen(function* () {
@@ -67,7 +69,7 @@ export const deleteUserCommand = Command.make(
                   "record does not match the API's description"
           )
           const confirmed = yield* Prompt.confirm({
-            message: `Delete ${who} (${args.id})? This cannot be undone.`,
+            message: `Delete ${who} (${printable(args.id)})? This cannot be undone.`,
             initial: false
           }).pipe(
             promptOnStderr,
@@ -82,7 +84,7 @@ export const deleteUserCommand = Command.make(
         yield* client
           .deleteUser(args.id)
           .pipe(foundJustBefore, sayIfStopped("the user may have been deleted", `users get ${args.id}`))
-        yield* tell("done", `Deleted user ${args.id}.`)
+        yield* tell("done", printable(`Deleted user ${args.id}.`))
       })
       // Not found, at the lookup or at the delete itself (someone else was quicker): gone, as the caller wants, once
       // the list confirms it. A wrong --api-url answers 404 too, and taking that for "gone" would leave an account

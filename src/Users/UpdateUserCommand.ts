@@ -161,7 +161,7 @@ export const updateUserCommand = Command.make(
         .pipe(foundJustBefore, sayIfStopped("the change may have been made", `users get ${args.id}`))
       yield* printUser(user)
       yield* tellSecretsQuoted(client)
-      yield* tell("done", `Updated user ${args.id}.`)
+      yield* tell("done", printable(`Updated user ${args.id}.`))
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
 ).pipe(
   Command.withDescription(withLoggingHelp("Change a user's email, names or role; needs a token with Manage Users."))

@@ -708,6 +708,31 @@ describe("panther-audit users", () => {
     expect(result.stderr).not.toContain("\u001b")
   })
 
+  it("update and delete say which user they changed without passing an id's escape sequences to the terminal", async () => {
+    // An id copied from a CSV written to a file, where cells are kept as Panther sent them.
+    const id = "u1\u001b]0;PWNED\u0007\u009b2J"
+    const shown = "u1\uFFFD]0;PWNED\uFFFD\uFFFD2J"
+    const pretty = ["--log-format", "pretty"]
+    const updated = await againstScripted(
+      [json(200, rawUser(id)), json(200, rawUser(id, { role: { id: "role-admin", name: "Admin" } }))],
+      ["users", "update", id, "--role", "Admin", ...pretty]
+    )
+    expect(updated.code, updated.stderr).toBe(0)
+    expect(updated.stderr).toContain(`Updated user ${shown}.`)
+    const deleted = await againstScripted(
+      [json(200, rawUser(id)), text(200, "")],
+      ["users", "delete", id, "--yes", ...pretty]
+    )
+    expect(deleted.code, deleted.stderr).toBe(0)
+    expect(deleted.stderr).toContain(`Deleted user ${shown}.`)
+    const unconfirmed = await againstScripted([json(200, rawUser(id))], ["users", "delete", id, ...pretty])
+    expect(unconfirmed.code).toBe(2)
+    expect(unconfirmed.stderr).toContain(`Not deleting user ${shown}: stdin is not a terminal`)
+    for (const { stderr } of [updated, deleted, unconfirmed]) {
+      for (const control of ["\u001b", "\u0007", "\u009b"]) expect(stderr).not.toContain(control)
+    }
+  })
+
   it("update refuses an answer that names no user id: the body would be whoever that is", async () => {
     const { id: _id, ...withoutId } = rawUser("u1")
     const result = await againstScripted([json(200, withoutId)], ["users", "update", "u1", "--role", "Analyst"])
