@@ -58,7 +58,11 @@ export const listUsersCommand = Command.make(
   {
     connection: connectionOptions,
     contains: optionalText("contains", "Only users whose name or email contains this (case-insensitive)."),
-    email: optionalText("email", "Only the user with exactly this email (Panther then ignores the other filters)."),
+    email: optionalText(
+      "email",
+      "Only the user with exactly this email (Panther then ignores the other filters, --include-deactivated too); " +
+        "when none has it exactly, every user holding it in another case, with a note."
+    ),
     status: optionalText("status", "Only users with this Cognito status, e.g. FORCE_CHANGE_PASSWORD."),
     ids: Options.text("id").pipe(
       Options.withDescription("Only this user id; repeat for more, or separate them with commas."),

@@ -62,6 +62,16 @@ describe("--help", () => {
     expect(flag).not.toContain("Also fetch deactivated users")
   })
 
+  it("of users list and delete say what --email and --yes do, as they behave", async () => {
+    const list = plain((await runCli(["users", "list", "--help"])).stdout)
+    const options = list.slice(list.indexOf("OPTIONS"))
+    const email = options.slice(options.indexOf("--email text"), options.indexOf("--status text"))
+    expect(email).toContain("--include-deactivated too")
+    expect(email).toContain("every user holding it in another case")
+    const remove = plain((await runCli(["users", "delete", "--help"])).stdout)
+    expect(remove).toContain("Delete without asking (needed when stdin or stderr is not a terminal).")
+  })
+
   const EVERY_COMMAND = [
     [],
     ["run"],
