@@ -90,11 +90,36 @@ export const deleteUserCommand = Command.make(
       // the list confirms it. A wrong --api-url answers 404 too, and taking that for "gone" would leave an account
       // that was to be removed in place, with exit 0; there the list fails as well.
       const confirmGone = (notFound: NotFound) =>
-        Effect.flatMap(Stream.runCollect(client.listUsers({ ids: [args.id], includeDeactivated: true })), (listed) =>
-          Chunk.isEmpty(listed)
-            ? tell("done", printable(`No user ${args.id} in Panther: nothing to delete (--if-exists).`))
-            : Effect.fail(notFound)
-        )
+        Effect.gen(function* () {
+          const listed = yield* Stream.runCollect(client.listUsers({ ids: [args.id], includeDeactivated: true }))
+          if (!Chunk.isEmpty(listed)) return yield* notFound
+          yield* refuseEmailForId(args.id)
+          yield* tell("done", printable(`No user ${args.id} in Panther: nothing to delete (--if-exists).`))
+        })
+      /**
+       * An email given where the id goes (an offboarding list of addresses): no user has it for an id, and "nothing to
+       * delete", exit 0, would leave the account that was to be removed able to sign in.
+       */
+      const refuseEmailForId = (id: string) =>
+        Effect.gen(function* () {
+          if (!id.includes("@")) return
+          const holders = Chunk.toReadonlyArray(yield* Stream.runCollect(client.usersByEmail(id)))
+          if (holders.length === 0) return
+          const ids = holders.map(({ record }) =>
+            record._tag === "ValidUser" ? (record.user.id ?? "") : Option.getOrElse(record.userId, () => "")
+          )
+          const known = ids.filter((held) => held !== "")
+          return yield* new ConfigurationError({
+            message: printable(
+              `${id} is the email of ${holders.length === 1 ? "a user" : `${holders.length} users`}` +
+                `${known.length === 0 ? "" : ` (id ${known.join(", ")})`}, not a user id: nothing was deleted. ` +
+                "`users delete` takes the id" +
+                (known.length === 1
+                  ? `: \`panther-audit users delete ${known[0]}\`.`
+                  : " that `users list --email` shows.")
+            )
+          })
+        })
       yield* args.ifExists ? Effect.catchTag(deleted, "NotFound", confirmGone) : deleted
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))
 ).pipe(Command.withDescription(withLoggingHelp("Delete a user; needs a token with Manage Users.")))

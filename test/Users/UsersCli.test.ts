@@ -392,6 +392,36 @@ describe("panther-audit users", () => {
     expect(raced.methods).toEqual(["GET", "DELETE", "GET"])
   })
 
+  it("delete --if-exists given an email for the id refuses, naming the id, where it said nothing was to delete", async () => {
+    const created = await asAdmin(
+      "users",
+      "create",
+      "--email",
+      "leaver@example.com",
+      "--given-name",
+      "Lea",
+      "--family-name",
+      "Ver",
+      "--role",
+      "Analyst"
+    )
+    expect(created.code, created.stderr).toBe(0)
+    const { id } = JSON.parse(created.stdout)
+    // An offboarding script fed addresses, one in another case than Panther holds it.
+    const refused = await asAdmin("users", "delete", "Leaver@example.com", "--yes", "--if-exists")
+    expect(refused.code, refused.stderr).toBe(2)
+    expect(stderrText(refused.stderr)).toContain(
+      `Leaver@example.com is the email of a user (id ${id}), not a user id: nothing was deleted. \`users delete\` ` +
+        `takes the id: \`panther-audit users delete ${id}\`.`
+    )
+    expect(refused.stderr).not.toContain("nothing to delete")
+    expect((await asReader("users", "get", id)).code).toBe(0)
+    // An address no user holds is still nothing to delete.
+    const absent = await asAdmin("users", "delete", "never-here@example.com", "--yes", "--if-exists")
+    expect(absent.code, absent.stderr).toBe(0)
+    expect(stderrText(absent.stderr)).toContain("No user never-here@example.com in Panther: nothing to delete")
+  }, 60_000)
+
   it("delete --if-exists asks the list for deactivated users too before it takes a 404 for gone", async () => {
     // A deactivated user is still there: the list that confirms the 404 must not leave it out.
     const gone = await againstScripted(
