@@ -12,6 +12,7 @@ import { promptOnStderr } from "../Cli/StderrPrompt.js"
 import type { NotFound } from "../PantherApi/ClientErrors.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
+import { emailForIdSaid } from "./EmailForId.js"
 import { userIdArg } from "./GetUserCommand.js"
 import { foundJustBefore } from "./GoneMeanwhile.js"
 import { sayIfStopped } from "./StoppedChange.js"
@@ -58,7 +59,7 @@ export const deleteUserCommand = Command.make(
         // Looked up first even with --yes: a mistyped id is a "not found" before anything is sent, and the delete's
         // own "not found" after a lost answer can then only mean the first attempt worked (see settleDelete).
         // A record that fails the schema (an INVALID_RECORD of the audit) is still a user to delete.
-        const record = yield* client.getUserRecord(args.id)
+        const record = yield* client.getUserRecord(args.id).pipe(emailForIdSaid(client, "users delete", args.id))
         if (!args.yes) {
           // Names from the server go on a terminal right before a delete that cannot be undone: no escape sequences.
           const who = printable(
@@ -88,37 +89,13 @@ export const deleteUserCommand = Command.make(
       })
       // Not found, at the lookup or at the delete itself (someone else was quicker): gone, as the caller wants, once
       // the list confirms it. A wrong --api-url answers 404 too, and taking that for "gone" would leave an account
-      // that was to be removed in place, with exit 0; there the list fails as well.
+      // that was to be removed in place, with exit 0; there the list fails as well. An email given for the id has
+      // been refused at the lookup already, when a user holds it (EmailForId.ts).
       const confirmGone = (notFound: NotFound) =>
         Effect.gen(function* () {
           const listed = yield* Stream.runCollect(client.listUsers({ ids: [args.id], includeDeactivated: true }))
           if (!Chunk.isEmpty(listed)) return yield* notFound
-          yield* refuseEmailForId(args.id)
           yield* tell("done", printable(`No user ${args.id} in Panther: nothing to delete (--if-exists).`))
-        })
-      /**
-       * An email given where the id goes (an offboarding list of addresses): no user has it for an id, and "nothing to
-       * delete", exit 0, would leave the account that was to be removed able to sign in.
-       */
-      const refuseEmailForId = (id: string) =>
-        Effect.gen(function* () {
-          if (!id.includes("@")) return
-          const holders = Chunk.toReadonlyArray(yield* Stream.runCollect(client.usersByEmail(id)))
-          if (holders.length === 0) return
-          const ids = holders.map(({ record }) =>
-            record._tag === "ValidUser" ? (record.user.id ?? "") : Option.getOrElse(record.userId, () => "")
-          )
-          const known = ids.filter((held) => held !== "")
-          return yield* new ConfigurationError({
-            message: printable(
-              `${id} is the email of ${holders.length === 1 ? "a user" : `${holders.length} users`}` +
-                `${known.length === 0 ? "" : ` (id ${known.join(", ")})`}, not a user id: nothing was deleted. ` +
-                "`users delete` takes the id" +
-                (known.length === 1
-                  ? `: \`panther-audit users delete ${known[0]}\`.`
-                  : " that `users list --email` shows.")
-            )
-          })
         })
       yield* args.ifExists ? Effect.catchTag(deleted, "NotFound", confirmGone) : deleted
     }).pipe(Effect.provide(pantherClientLayer(args.connection)))

@@ -6,6 +6,7 @@ import { requireArgValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
+import { emailForIdSaid } from "./EmailForId.js"
 import { InvalidRecord } from "./InvalidRecords.js"
 import { refuseSecretInAddress } from "./UserFields.js"
 import { describeInvalidRecord, printUser, tellSecretsQuoted } from "./UserOutput.js"
@@ -28,7 +29,7 @@ export const getUserCommand = Command.make("get", { connection: connectionOption
   Effect.gen(function* () {
     const client = yield* PantherClient
     yield* refuseSecretInAddress(client.holdsSecret, "The user id", args.id)
-    const { record, asSent } = yield* client.getUserAsSent(args.id)
+    const { record, asSent } = yield* client.getUserAsSent(args.id).pipe(emailForIdSaid(client, "users get", args.id))
     // A record that does not match the API description is shown too: whoever mends it needs to see what is wrong.
     yield* printUser(asSent)
     yield* tellSecretsQuoted(client)

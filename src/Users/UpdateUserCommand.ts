@@ -13,6 +13,7 @@ import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { RoleRef, User } from "../PantherApi/Schemas.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
+import { emailForIdSaid } from "./EmailForId.js"
 import { userIdArg } from "./GetUserCommand.js"
 import { foundJustBefore } from "./GoneMeanwhile.js"
 import { sayIfStopped } from "./StoppedChange.js"
@@ -134,7 +135,8 @@ export const updateUserCommand = Command.make(
       ])
       // The update's body is built from this answer: it must name the user, or it could be anyone's.
       const quotedBefore = (yield* client.stats).answersQuotingSecrets
-      const current = yield* currentUser(args.id, yield* client.getUserRecord(args.id), {
+      const record = yield* client.getUserRecord(args.id).pipe(emailForIdSaid(client, "users update", args.id))
+      const current = yield* currentUser(args.id, record, {
         "--email": args.email,
         "--given-name": args.givenName,
         "--family-name": args.familyName

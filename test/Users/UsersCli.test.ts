@@ -392,7 +392,7 @@ describe("panther-audit users", () => {
     expect(raced.methods).toEqual(["GET", "DELETE", "GET"])
   })
 
-  it("delete --if-exists given an email for the id refuses, naming the id, where it said nothing was to delete", async () => {
+  it("get, update and delete given an email for the id say whose it is; delete --if-exists no longer says nothing is to delete", async () => {
     const created = await asAdmin(
       "users",
       "create",
@@ -411,11 +411,26 @@ describe("panther-audit users", () => {
     const refused = await asAdmin("users", "delete", "Leaver@example.com", "--yes", "--if-exists")
     expect(refused.code, refused.stderr).toBe(2)
     expect(stderrText(refused.stderr)).toContain(
-      `Leaver@example.com is the email of a user (id ${id}), not a user id: nothing was deleted. \`users delete\` ` +
+      `Leaver@example.com is the email of a user (id ${id}), not a user id: nothing was changed. \`users delete\` ` +
         `takes the id: \`panther-audit users delete ${id}\`.`
     )
     expect(refused.stderr).not.toContain("nothing to delete")
     expect((await asReader("users", "get", id)).code).toBe(0)
+    // Without --if-exists, and to get and update, the 404 is said to be the email, not an id to check.
+    for (const args of [
+      ["delete", "leaver@example.com", "--yes"],
+      ["update", "leaver@example.com", "--family-name", "Gone"],
+      ["get", "leaver@example.com"]
+    ]) {
+      const said = await asAdmin("users", ...args)
+      expect(said.code, said.stderr).toBe(2)
+      expect(stderrText(said.stderr)).toContain(
+        `leaver@example.com is the email of a user (id ${id}), not a user id:` +
+          `${args[0] === "get" ? "" : " nothing was changed."} \`users ${args[0]}\` takes the id: ` +
+          `\`panther-audit users ${args[0]} ${id}\`.`
+      )
+    }
+    expect(JSON.parse((await asReader("users", "get", id)).stdout).familyName).toBe("Ver")
     // An address no user holds is still nothing to delete.
     const absent = await asAdmin("users", "delete", "never-here@example.com", "--yes", "--if-exists")
     expect(absent.code, absent.stderr).toBe(0)

@@ -1,0 +1,46 @@
+/**
+ * An email given where a user id goes (`users delete kim@acme.com`, an offboarding list of addresses): Panther has
+ * no user with it for an id, and its 404 would send the admin to check the id, or, with `delete --if-exists`, read
+ * as nothing to delete while the account stays able to sign in. When a user holds the address, the command says so,
+ * naming that user's id, and ends as a usage error: nothing was sent that changes anything.
+ */
+import { Chunk, Effect, Option, Stream } from "effect"
+import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import type { PantherApiError } from "../PantherApi/ClientErrors.js"
+import type { PantherClient } from "../PantherApi/PantherClient.js"
+import { printable } from "../PantherApi/Responses.js"
+
+/** Fails when `id` is the email of a user Panther has; `command`: how the command is named, e.g. `users delete`. */
+export const refuseEmailForId = (
+  client: PantherClient,
+  command: string,
+  id: string
+): Effect.Effect<void, ConfigurationError | PantherApiError> =>
+  Effect.gen(function* () {
+    if (!id.includes("@")) return
+    const holders = Chunk.toReadonlyArray(yield* Stream.runCollect(client.usersByEmail(id)))
+    if (holders.length === 0) return
+    const known = holders
+      .map(({ record }) =>
+        record._tag === "ValidUser" ? (record.user.id ?? "") : Option.getOrElse(record.userId, () => "")
+      )
+      .filter((held) => held !== "")
+    const nothing = command === "users get" ? "" : " nothing was changed."
+    return yield* new ConfigurationError({
+      message: printable(
+        `${id} is the email of ${holders.length === 1 ? "a user" : `${holders.length} users`}` +
+          `${known.length === 0 ? "" : ` (id ${known.join(", ")})`}, not a user id:${nothing} \`${command}\` takes ` +
+          (known.length === 1
+            ? `the id: \`panther-audit ${command} ${known[0]}\`.`
+            : "the id `users list --email` shows.")
+      )
+    })
+  })
+
+/** `lookup` of the user by `id`, its 404 said to be an email given for the id when it is one. */
+export const emailForIdSaid =
+  (client: PantherClient, command: string, id: string) =>
+  <A, R>(lookup: Effect.Effect<A, PantherApiError, R>): Effect.Effect<A, PantherApiError | ConfigurationError, R> =>
+    Effect.catchTag(lookup, "NotFound", (notFound) =>
+      Effect.zipRight(refuseEmailForId(client, command, id), Effect.fail(notFound))
+    )
