@@ -99,7 +99,7 @@ export const listUsersCommand = Command.make(
         yield* tell("note", "with --email, Panther ignores the other filters.")
       }
       const status = Option.map(args.status, statusFilter)
-      if (Option.isSome(status) && status.value.note !== undefined) yield* tell("note", status.value.note)
+      if (Option.isSome(status) && status.value.note !== undefined) yield* tell("note", printable(status.value.note))
       const invalid = yield* Ref.make(0)
       // The client passes on once a user repeated across a page boundary; one repeated further apart (the list
       // shifting while it is read) is caught here, as the audit catches it.

@@ -1278,6 +1278,14 @@ describe("panther-audit users", () => {
       '--status "FORCE_CHANGE_PASWORD" is not a Cognito status this tool knows (CONFIRMED, FORCE_CHANGE_PASSWORD, ' +
         "UNCONFIRMED, RESET_REQUIRED, EXTERNAL_PROVIDER, COMPROMISED, ARCHIVED, UNKNOWN); it is sent as given"
     )
+    // Quoted in the note without the C1 CSI it holds (JSON's quoting escapes C0 controls only), on a terminal's line.
+    const control = await againstScripted(
+      [json(200, { results: [], next: "" })],
+      ["users", "list", "--status", "X\u009b2J", "--log-format", "pretty"]
+    )
+    expect(control.code, control.stderr).toBe(0)
+    expect(control.stderr).toContain('--status "X\uFFFD2J" is not a Cognito status')
+    expect(control.stderr).not.toContain("\u009b")
   })
 
   it("list prints a user once even when Panther repeats it pages apart", async () => {
