@@ -22,6 +22,11 @@ const MIN_HIDDEN_VALUE = 6
 const INVALID_SUBCOMMAND = /Invalid subcommand for ([a-z-]+) - use '([a-z-]+)'/g
 const NOT_A_NUMBER = /'([^']*)' is not a (integer|float)/g
 const NOT_A_CHOICE = /Expected one of the following cases: ([^\n]*)/g
+/**
+ * What @effect/cli says when --wizard was given a secret flag's value: the wizard shows it as `<redacted>` in the
+ * command it builds, then parses that command, so a secret typed into it can never be read.
+ */
+const WIZARD_SECRET = /'<redacted>' is not a redacted/g
 
 /**
  * The flags of one command, each with the kind of value it takes as the usage line shows it (`integer`, `text`,
@@ -116,6 +121,12 @@ const timesGiven = (argv: ReadonlyArray<string>, flag: string): number =>
 /** The message with each of the slips above said as what it is, naming the flag. */
 export const explainUsageError = (argv: ReadonlyArray<string>, flags: CommandFlags, text: string): string =>
   hideUnknownValues(argv, flags, text)
+    .replace(
+      WIZARD_SECRET,
+      "--wizard cannot take a secret typed into it (it puts <redacted> in the command it runs): leave that flag to its " +
+        "default and set its environment variable (PANTHER_API_TOKEN for --api-token), or give the secret's file " +
+        "(--api-token-file)"
+    )
     .replace(UNKNOWN_ARGUMENT_WITH_VALUE, withValue(argv, flags))
     .replace(FLAG_WITH_VALUE_NOT_RECOGNIZED, withValue(argv, flags))
     .replace(INVALID_SUBCOMMAND, (whole, program: string, only: string) => {

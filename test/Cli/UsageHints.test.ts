@@ -27,6 +27,17 @@ describe("usage errors", () => {
     expect(explain(["run", "--report-dir", "x"], "--report-dir")).toBe("Received unknown argument: '--report-dir'")
   })
 
+  it("say a secret typed into --wizard cannot be read, where @effect/cli said <redacted> is not a redacted", () => {
+    const said = explainUsageError(
+      ["node", "bin.js", "users", "get", "--wizard"],
+      known,
+      "'<redacted>' is not a redacted"
+    )
+    expect(said).toContain("--wizard cannot take a secret typed into it")
+    expect(said).toContain("PANTHER_API_TOKEN")
+    expect(said).toContain("--api-token-file")
+  })
+
   it("never quote back the value given to a flag the command does not know", async () => {
     // A secret flag mistyped beyond what sounds secret (SecretArguments.ts): its value could be the token.
     for (const args of [
