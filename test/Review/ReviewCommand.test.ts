@@ -62,11 +62,7 @@ const readWorkbookRows = (path: string): Array<Record<string, string>> =>
   parse(readFileSync(path, "utf8"), { bom: true, columns: true, record_delimiter: "\r\n" })
 
 const readWorkbook = (): Array<Record<string, string>> =>
-  parse(readFileSync(fileMatching(directory, /^access-review-.*\.csv$/), "utf8"), {
-    bom: true,
-    columns: true,
-    record_delimiter: "\r\n"
-  })
+  readWorkbookRows(fileMatching(directory, /^access-review-.*\.csv$/))
 
 /** Each workbook row's changed_since_last_review that says something, with its user id. */
 const changesIn = (rows: ReadonlyArray<Record<string, string>>) =>
@@ -95,6 +91,17 @@ const reviewWithFileLimit = (limitBlocks: number) =>
     limitBlocks,
     { PANTHER_API_TOKEN: simulator.readToken }
   )
+
+/**
+ * Fills in the review workbook's decisions by user id, the rest left blank, and saves it again as a spreadsheet
+ * would (CRLF lines). Returns its path.
+ */
+const decideInWorkbook = (decisions: Readonly<Record<string, string>>): string => {
+  const path = fileMatching(directory, /^access-review-.*\.csv$/)
+  const decided = readWorkbook().map((row) => ({ ...row, decision: decisions[row.user_id ?? ""] ?? "" }))
+  writeFileSync(path, stringify(decided, { header: true, record_delimiter: "\r\n" }))
+  return path
+}
 
 describe("panther-audit review", () => {
   it("writes the findings reports and the review workbook and page under one stamp, and exits 0", async () => {
@@ -321,19 +328,11 @@ describe("panther-audit review", () => {
   it("names the last review's decisions that were not carried out: a revoke, a role change", async () => {
     expect((await review(simulator)).code).toBe(0)
     // The reviewer fills in decisions, and a spreadsheet saves the workbook again.
-    const path = fileMatching(directory, /^access-review-.*\.csv$/)
-    const decided = readWorkbook().map((row) => ({
-      ...row,
-      decision:
-        row.user_id === "u-zimmer"
-          ? "revoke"
-          : row.user_id === "u-helpdesk"
-            ? "change-role:AnalystReadOnly"
-            : row.user_id === "u-admin"
-              ? "keep"
-              : ""
-    }))
-    writeFileSync(path, stringify(decided, { header: true, record_delimiter: "\r\n" }))
+    const path = decideInWorkbook({
+      "u-zimmer": "revoke",
+      "u-helpdesk": "change-role:AnalystReadOnly",
+      "u-admin": "keep"
+    })
     const again = await review(simulator)
     expect(again.stdout).toContain("0 accounts added, 0 removed, 2 changed")
     const newest = readdirSync(directory)
@@ -352,19 +351,7 @@ describe("panther-audit review", () => {
   it("names the last review's decisions it cannot read, on the summary line and the page, not passing them over", async () => {
     expect((await review(simulator)).code).toBe(0)
     // A reviewer writes what revoke means in other words, and a role change without its role.
-    const path = fileMatching(directory, /^access-review-.*\.csv$/)
-    const decided = readWorkbook().map((row) => ({
-      ...row,
-      decision:
-        row.user_id === "u-zimmer"
-          ? "remove"
-          : row.user_id === "u-helpdesk"
-            ? "change-role:"
-            : row.user_id === "u-admin"
-              ? "Keep"
-              : ""
-    }))
-    writeFileSync(path, stringify(decided, { header: true, record_delimiter: "\r\n" }))
+    const path = decideInWorkbook({ "u-zimmer": "remove", "u-helpdesk": "change-role:", "u-admin": "Keep" })
     const rowOf = (userId: string) => readWorkbookRows(path).findIndex((row) => row.user_id === userId) + 2
     const again = await review(simulator)
     expect(again.code, again.error).toBe(0)
