@@ -11,11 +11,18 @@ import { pipeline } from "node:stream"
 import { Effect } from "effect"
 import { isSameInstance } from "../Audit/PantherInstance.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { type InputFileSecrets, inputFileMessage, NO_INPUT_FILE_SECRETS, quoteOfFile } from "../Cli/InputFileSecrets.js"
+import {
+  type InputFileSecrets,
+  inputFileMessage,
+  NO_INPUT_FILE_SECRETS,
+  NOT_CHECKED,
+  quoteOfFile
+} from "../Cli/InputFileSecrets.js"
 import { printable } from "../PantherApi/Responses.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
+import { shorten } from "./Html.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { NotCsvText, workbookText } from "./WorkbookText.js"
 
@@ -386,8 +393,9 @@ const compareWith = async (
       if (!isReadableDecision(decision)) {
         unreadDecisionCount++
         if (unreadDecisions.length < MAX_UNREAD_DECISIONS_NAMED) {
-          const cell = decision.length > 60 ? `${decision.slice(0, 60)}...` : decision
-          unreadDecisions.push({ row, decision: quoteOfFile(known, printable(cell)) })
+          // Scrubbed whole, then cut: a cell cut first may end in the start of a secret, which is then not found.
+          const quoted = quoteOfFile(known, printable(decision))
+          unreadDecisions.push({ row, decision: quoted === NOT_CHECKED ? quoted : shorten(quoted, MAX_DECISION_CHARS) })
         }
       }
       if (previous.has(key)) {
@@ -475,6 +483,8 @@ const accessChange = (record: Record<string, string>, now: ReviewRow): string =>
 
 /** How many unreadable decisions the summary and the page quote; the rest are counted. */
 const MAX_UNREAD_DECISIONS_NAMED = 5
+/** How much of an unreadable decision they quote: 60 characters, then "…". */
+const MAX_DECISION_CHARS = 61
 
 /** Empty (no decision yet), `keep`, `revoke` or `change-role:<role>`, in any case: what `decisionNotCarriedOut` reads. */
 const isReadableDecision = (decision: string): boolean => {

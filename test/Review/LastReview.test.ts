@@ -7,6 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
+import { secretsOf } from "../../src/Cli/Redact.js"
 import { compareWithLastReview, describeSinceLastReview, lastWorkbook } from "../../src/Review/LastReview.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import { reviewRowOf } from "./fixtures.js"
@@ -456,4 +457,28 @@ it("lists as removed every account gone that shared a key, and reads no role fro
     [row("u1")]
   )
   expect([...noRoles.changed]).toEqual([])
+})
+
+it("quotes an unreadable decision cut short without the start of a secret the cut leaves", async () => {
+  const token = "Xk9fQ2vLp7RtZ4mWb8NcYh3JdS6aGe1U"
+  // 45 characters, then the token: cut at 60, the quote would end in 15 of its 32 characters, too few to be found.
+  const decision = `${"revoke after the handover see ticket 4411 and".slice(0, 45)}${token}`
+  workbook("access-review-20260701T000000Z.csv", [HEADER, `false,Analyst,true,u1,u1@example.com,${decision}`])
+  const since = await Effect.runPromise(
+    compareWithLastReview(
+      directory,
+      "access-review-20261001T000000Z",
+      "https://api.acme.example",
+      [row("u1")],
+      undefined,
+      {
+        secrets: secretsOf([token], [], [token]),
+        unread: false
+      }
+    )
+  )
+  expect(since).toMatchObject({ _tag: "Compared", unreadDecisionCount: 1 })
+  const summary = describeSinceLastReview({ sinceLastReview: since })
+  expect(summary).toContain('row 2 "revoke after the handover see ticket 4411 and[redacted]"')
+  expect(summary).not.toContain(token.slice(0, 8))
 })
