@@ -15,7 +15,7 @@ import {
   defaultRetryPolicy,
   normaliseBaseUrl
 } from "../PantherApi/Connection.js"
-import { keyAsSent, UNSENDABLE_IN_HEADER } from "../PantherApi/HeaderText.js"
+import { keyAsSent, MAX_KEY_CHARS, UNSENDABLE_IN_HEADER } from "../PantherApi/HeaderText.js"
 import { type PantherClient, pantherClientFor } from "../PantherApi/PantherClient.js"
 import { PROXY_VARIABLES, type ProxyEnvironment, proxyNotices, proxyRouteFor } from "../PantherApi/Proxy.js"
 import { describeFsError } from "../Reports/ReportError.js"
@@ -113,12 +113,6 @@ const positiveSeconds = (value: number, what: string): Effect.Effect<Duration.Du
 const MAX_TOKEN_FILE_BYTES = 64 * 1024
 
 /**
- * Panther's API tokens are some tens of characters. One longer than this is something else (a certificate, a file
- * of several secrets) and would only be refused by Panther, in a header too large to send.
- */
-const MAX_TOKEN_CHARS = 4096
-
-/**
  * The token from a file: surrounding whitespace (a trailing newline above all) is not part of it, nor a leading byte
  * order mark (`readInputText` leaves it out).
  */
@@ -144,10 +138,10 @@ const readTokenFile = (path: string) =>
   })
 
 const sendableToken = (token: Redacted.Redacted<string>) =>
-  Redacted.value(token).length > MAX_TOKEN_CHARS
+  Redacted.value(token).length > MAX_KEY_CHARS
     ? fail(
         `The API token is ${Redacted.value(token).length} characters long, more than an API token is (at most ` +
-          `${MAX_TOKEN_CHARS}): check that the variable or file holds the token alone.`
+          `${MAX_KEY_CHARS}): check that the variable or file holds the token alone.`
       )
     : UNSENDABLE_IN_HEADER.test(Redacted.value(token))
       ? fail(

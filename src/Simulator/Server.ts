@@ -15,7 +15,7 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Context, Effect, FiberRef, Layer, LogLevel, type Scope } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { keyAsSent, UNSENDABLE_IN_HEADER } from "../PantherApi/HeaderText.js"
+import { keyAsSent, MAX_KEY_CHARS, UNSENDABLE_IN_HEADER } from "../PantherApi/HeaderText.js"
 import { PantherApi } from "../PantherApi/UsersApi.js"
 import { apiKeyAuthLayer } from "./ApiKeyAuthLive.js"
 import { createServerWithJsonClientErrors } from "./ClientErrors.js"
@@ -93,7 +93,8 @@ const refuse = (message: string) => Effect.fail(new ConfigurationError({ message
 
 /**
  * The two keys as a client sends them (without space around them, as the client takes its own token), or why they
- * cannot be served: a key no request could present would answer every request with a 401. Never quoted.
+ * cannot be served: a key no request could present (or the client would not send) would answer every request with
+ * a 401. Never quoted.
  */
 const checkTokens = (given: { readonly readToken: string; readonly adminToken: string }) => {
   const readToken = keyAsSent(given.readToken)
@@ -103,6 +104,13 @@ const checkTokens = (given: { readonly readToken: string; readonly adminToken: s
     ["the read key (--token / SIMULATOR_TOKEN)", readToken],
     ["the admin key (--admin-token / SIMULATOR_ADMIN_TOKEN)", adminToken]
   ] as const) {
+    // The client sends no longer token: a key past it would work with curl, and with no command of this tool.
+    if (key.length > MAX_KEY_CHARS) {
+      return refuse(
+        `${which} is ${key.length} characters long, more than an API key is (at most ${MAX_KEY_CHARS}): give the ` +
+          "key alone"
+      )
+    }
     if (UNSENDABLE_IN_HEADER.test(key)) {
       return refuse(
         `${which} holds a character an HTTP header cannot carry (a line break, a control character, or one beyond ` +

@@ -370,6 +370,23 @@ describe("authentication and permissions", () => {
     }
   })
 
+  it("refuses to start with a key longer than the client sends, without quoting it", async () => {
+    // 4,096 characters is the most the client takes as a token: a longer key would work with curl and with no
+    // command of this tool, which the README says every key set here does.
+    const long = `rk-${"5f2a".repeat(1024)}`
+    const started = startSimulator({ users: 1, readToken: long, adminToken: "ak-7c3e" })
+    await expect(started).rejects.toThrow(
+      `the read key (--token / SIMULATOR_TOKEN) is ${long.length} characters long, more than an API key is (at most 4096)`
+    )
+    await expect(started).rejects.not.toThrow(/5f2a/)
+    const atLimit = await startSimulator({ users: 1, readToken: long.slice(0, 4096), adminToken: "ak-7c3e" })
+    try {
+      expect((await httpFor(atLimit).get("/users", { key: long.slice(0, 4096) })).status).toBe(200)
+    } finally {
+      await atLimit.close()
+    }
+  })
+
   it("lets the admin key read too", async () => {
     expect((await http.get("/users?limit=1", { key: sim.adminToken })).status).toBe(200)
   })
