@@ -14,9 +14,10 @@
  * prove it (no mark, or the name earlier versions used) is left alone and named in a warning.
  */
 import type { Stats } from "node:fs"
-import { lstat, open, readdir, rm, unlink, utimes } from "node:fs/promises"
+import { lstat, readdir, rm, unlink, utimes } from "node:fs/promises"
 import { join } from "node:path"
 import { Duration, Effect, Schedule, type Scope } from "effect"
+import { plainFileHead } from "./FileHead.js"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
 import {
   EXPORT_MARK,
@@ -168,21 +169,9 @@ const quietFolder = (info: Stats, nowMillis: number): boolean =>
 
 /** Whether `folder` holds the mark an export writes in its own first: a plain file opening with its signature. */
 const holdsExportMark = async (folder: string): Promise<boolean> => {
-  const path = join(folder, EXPORT_MARK)
-  const info = await lstat(path).catch(() => undefined)
-  if (info === undefined || !info.isFile()) return false
   const signature = Buffer.from(EXPORT_MARK_SIGNATURE, "utf8")
-  const handle = await open(path, "r").catch(() => undefined)
-  if (handle === undefined) return false
-  try {
-    const head = Buffer.alloc(signature.length)
-    const { bytesRead } = await handle.read(head, 0, head.length, 0)
-    return bytesRead === head.length && head.equals(signature)
-  } catch {
-    return false
-  } finally {
-    await handle.close().catch(() => undefined)
-  }
+  const head = await plainFileHead(join(folder, EXPORT_MARK), signature.length)
+  return head?.equals(signature) === true
 }
 
 const EXPORT_FOLDERS: Leftover = {

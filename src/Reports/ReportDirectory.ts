@@ -4,11 +4,12 @@
  */
 import { randomBytes } from "node:crypto"
 import { constants } from "node:fs"
-import { access, lstat, open, opendir, readlink, stat, unlink } from "node:fs/promises"
+import { access, open, opendir, readlink, stat, unlink } from "node:fs/promises"
 import { dirname, join, resolve } from "node:path"
 import { Effect } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { MANIFEST_FORMAT, MANIFEST_NAME } from "../Export/Manifest.js"
+import { plainFileHead } from "./FileHead.js"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
 
 /** `export` writes the format first; a manifest edited by hand may have it a little further on. */
@@ -21,20 +22,8 @@ const EXPORT_FORMAT = new RegExp(`"format"\\s*:\\s*"${MANIFEST_FORMAT.slice(0, M
  * would make `verify` find files its manifest does not list, and the export could no longer be relied on.
  */
 const isExportFolder = async (path: string): Promise<boolean> => {
-  const manifest = join(path, MANIFEST_NAME)
-  const info = await lstat(manifest).catch(() => undefined)
-  if (info === undefined || !info.isFile()) return false
-  const handle = await open(manifest, "r").catch(() => undefined)
-  if (handle === undefined) return false
-  try {
-    const head = Buffer.alloc(MANIFEST_HEAD_BYTES)
-    const { bytesRead } = await handle.read(head, 0, MANIFEST_HEAD_BYTES, 0)
-    return EXPORT_FORMAT.test(head.subarray(0, bytesRead).toString("utf8"))
-  } catch {
-    return false
-  } finally {
-    await handle.close()
-  }
+  const head = await plainFileHead(join(path, MANIFEST_NAME), MANIFEST_HEAD_BYTES)
+  return head !== undefined && EXPORT_FORMAT.test(head.toString("utf8"))
 }
 
 /** Resolves the directory and proves it can be listed and a file can be created in it. */

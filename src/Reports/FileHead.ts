@@ -1,0 +1,22 @@
+/**
+ * The first bytes of a file that proves what a folder is (an export's mark, its manifest), read without following a
+ * link: a link planted there proves nothing.
+ */
+import { lstat, open } from "node:fs/promises"
+
+/** Up to `bytes` bytes from the start of the plain file at `path`; undefined when it is not one or cannot be read. */
+export const plainFileHead = async (path: string, bytes: number): Promise<Buffer | undefined> => {
+  const info = await lstat(path).catch(() => undefined)
+  if (info === undefined || !info.isFile()) return undefined
+  const handle = await open(path, "r").catch(() => undefined)
+  if (handle === undefined) return undefined
+  try {
+    const head = Buffer.alloc(bytes)
+    const { bytesRead } = await handle.read(head, 0, bytes, 0)
+    return head.subarray(0, bytesRead)
+  } catch {
+    return undefined
+  } finally {
+    await handle.close().catch(() => undefined)
+  }
+}
