@@ -37,10 +37,21 @@ export const refuseEmailForId = (
     })
   })
 
-/** `lookup` of the user by `id`, its 404 said to be an email given for the id when it is one. */
+/**
+ * `lookup` of the user by `id`, its 404 said to be an email given for the id when it is one. Should the search by
+ * email fail, the 404 is what is reported: it answers what the admin asked.
+ */
 export const emailForIdSaid =
   (client: PantherClient, command: string, id: string) =>
   <A, R>(lookup: Effect.Effect<A, PantherApiError, R>): Effect.Effect<A, PantherApiError | ConfigurationError, R> =>
     Effect.catchTag(lookup, "NotFound", (notFound) =>
-      Effect.zipRight(refuseEmailForId(client, command, id), Effect.fail(notFound))
+      Effect.zipRight(
+        refuseEmailForId(client, command, id).pipe(
+          Effect.catchIf(
+            (error): error is PantherApiError => error._tag !== "ConfigurationError",
+            () => Effect.void
+          )
+        ),
+        Effect.fail(notFound)
+      )
     )

@@ -437,6 +437,18 @@ describe("panther-audit users", () => {
     expect(stderrText(absent.stderr)).toContain("No user never-here@example.com in Panther: nothing to delete")
   }, 60_000)
 
+  it("get given what looks like an email reports the 404 when the search by that email fails too", async () => {
+    const said = await againstScripted(
+      [json(404, { message: "user not found" }), json(403, { message: "forbidden" })],
+      ["users", "get", "kim@example.com"]
+    )
+    expect(said.code, said.stderr).toBe(3)
+    expect(stderrText(said.stderr)).toContain(
+      "Panther found nothing at GET /users/kim%40example.com (404). Panther said: user not found. Check the id"
+    )
+    expect(said.methods).toEqual(["GET", "GET"])
+  })
+
   it("delete --if-exists asks the list for deactivated users too before it takes a 404 for gone", async () => {
     // A deactivated user is still there: the list that confirms the 404 must not leave it out.
     const gone = await againstScripted(
