@@ -95,7 +95,7 @@ const keyOfCells = (record: Record<string, string>): string | undefined => {
 
 const WORKBOOK = /^access-review-(\d{8}T\d{6}Z)(?:-(\d+))?\.csv$/
 /** A workbook's name with something added before its ending, as a copy saved by hand gets. */
-const MISNAMED_WORKBOOK = /^access-review-\d{8}T\d{6}Z.*\.csv$/i
+const MISNAMED_WORKBOOK = /^access-review-(\d{8}T\d{6}Z).*\.csv$/i
 
 /**
  * The newest workbook other than `ownName`: by stamp, then by the `-n` of a second review in one second. One stamped
@@ -133,7 +133,11 @@ export const lastWorkbook = (
       best = candidate
     }
   }
-  return { workbook: best?.name, passedOver, misnamed: misnamed.sort() }
+  // A copy of a workbook older than the one taken was not the last review's: named at every review, it would be noise.
+  const recent = misnamed.filter(
+    (name) => best === undefined || (MISNAMED_WORKBOOK.exec(name)?.[1] ?? "") >= best.stamp
+  )
+  return { workbook: best?.name, passedOver, misnamed: recent.sort() }
 }
 
 class NotAWorkbook extends Error {}

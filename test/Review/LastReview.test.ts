@@ -68,6 +68,8 @@ it("names a copy of a workbook saved under another name, which it does not take,
   // The reviewer's filled-in copy, as a download or a "Save as" names it.
   workbook("access-review-20260701T000000Z (1).csv", [HEADER, "false,Analyst,true,u1,u1@example.com,revoke"])
   workbook("access-review-20260701T000000Z-filled.CSV", [HEADER, "false,Analyst,true,u1,u1@example.com,revoke"])
+  // A copy from a quarter before the workbook taken is not the last review's: not named.
+  workbook("access-review-20260401T000000Z (1).csv", [HEADER, "false,Analyst,true,u1,u1@example.com,revoke"])
   const since = await compare([row("u1")])
   expect(since).toMatchObject({
     _tag: "Compared",
