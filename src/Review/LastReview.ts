@@ -393,12 +393,12 @@ const compareWith = async (
     about = await eachRecord(path, (record, row) => {
       const key = keyOfCells(record)
       if (key === undefined) return
-      const decision = unneutraliseFormula(record.decision ?? "").trim()
-      if (!isReadableDecision(decision)) {
+      const decision = readDecision(record)
+      if (decision._tag === "Unread") {
         unreadDecisionCount++
         if (unreadDecisions.length < MAX_UNREAD_DECISIONS_NAMED) {
           // Scrubbed whole, then cut: a cell cut first may end in the start of a secret, which is then not found.
-          const quoted = quoteOfFile(known, printable(decision))
+          const quoted = quoteOfFile(known, printable(decision.cell))
           unreadDecisions.push({ row, decision: quoted === NOT_CHECKED ? quoted : shorten(quoted, MAX_DECISION_CHARS) })
         }
       }
@@ -490,15 +490,26 @@ const MAX_UNREAD_DECISIONS_NAMED = 5
 /** How much of an unreadable decision they quote: 60 characters, then "…". */
 const MAX_DECISION_CHARS = 61
 
-/** Empty (no decision yet), `keep`, `revoke` or `change-role:<role>`, in any case: what `decisionNotCarriedOut` reads. */
-const isReadableDecision = (decision: string): boolean => {
-  const lower = decision.toLowerCase()
-  return (
-    lower === "" ||
-    lower === "keep" ||
-    lower === "revoke" ||
-    (lower.startsWith("change-role:") && lower.slice("change-role:".length).trim() !== "")
-  )
+/**
+ * A decision cell of the last review's workbook as this review reads it, in any case and without the space around
+ * it: none yet, `keep`, `revoke`, `change-role:<role>`, or written otherwise ("remove", a role change without its
+ * role), which cannot be checked.
+ */
+type Decision =
+  | { readonly _tag: "None" | "Keep" | "Revoke" }
+  | { readonly _tag: "ChangeRole"; readonly role: string }
+  | { readonly _tag: "Unread"; readonly cell: string }
+
+const CHANGE_ROLE = "change-role:"
+
+const readDecision = (record: Record<string, string>): Decision => {
+  const cell = unneutraliseFormula(record.decision ?? "").trim()
+  const lower = cell.toLowerCase()
+  if (lower === "") return { _tag: "None" }
+  if (lower === "keep") return { _tag: "Keep" }
+  if (lower === "revoke") return { _tag: "Revoke" }
+  const role = lower.startsWith(CHANGE_ROLE) ? cell.slice(CHANGE_ROLE.length).trim() : ""
+  return role === "" ? { _tag: "Unread", cell } : { _tag: "ChangeRole", role }
 }
 
 /**
@@ -522,14 +533,14 @@ export const unreadDecisionsSentence = (since: SinceLastReview): string => {
  * able to sign in, a role change not made. What an auditor follows up first.
  */
 const decisionNotCarriedOut = (record: Record<string, string>, now: ReviewRow): ReadonlyArray<string> => {
-  const decision = unneutraliseFormula(record.decision ?? "").trim()
-  const lower = decision.toLowerCase()
-  if (lower === "revoke" && now.enabled === true) return ["revoke decided at the last review, still able to sign in"]
-  if (lower.startsWith("change-role:")) {
-    const role = decision.slice("change-role:".length).trim()
+  const decision = readDecision(record)
+  if (decision._tag === "Revoke" && now.enabled === true) {
+    return ["revoke decided at the last review, still able to sign in"]
+  }
+  if (decision._tag === "ChangeRole") {
     const roleNow = now.roleName || now.roleId
-    if (role !== "" && roleNow !== "" && role.toLowerCase() !== roleNow.toLowerCase()) {
-      return [`change-role:${role} decided at the last review, role still ${roleNow}`]
+    if (roleNow !== "" && decision.role.toLowerCase() !== roleNow.toLowerCase()) {
+      return [`change-role:${decision.role} decided at the last review, role still ${roleNow}`]
     }
   }
   return []
