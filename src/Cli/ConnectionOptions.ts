@@ -15,7 +15,7 @@ import {
   defaultRetryPolicy,
   normaliseBaseUrl
 } from "../PantherApi/Connection.js"
-import { keyAsSent, MAX_KEY_CHARS, UNSENDABLE_IN_HEADER } from "../PantherApi/HeaderText.js"
+import { keyAsSent, keyProblem } from "../PantherApi/HeaderText.js"
 import { type PantherClient, pantherClientFor } from "../PantherApi/PantherClient.js"
 import { PROXY_VARIABLES, type ProxyEnvironment, proxyNotices, proxyRouteFor } from "../PantherApi/Proxy.js"
 import { describeFsError } from "../Reports/ReportError.js"
@@ -137,18 +137,12 @@ const readTokenFile = (path: string) =>
     return Redacted.make(token)
   })
 
-const sendableToken = (token: Redacted.Redacted<string>) =>
-  Redacted.value(token).length > MAX_KEY_CHARS
-    ? fail(
-        `The API token is ${Redacted.value(token).length} characters long, more than an API token is (at most ` +
-          `${MAX_KEY_CHARS}): check that the variable or file holds the token alone.`
-      )
-    : UNSENDABLE_IN_HEADER.test(Redacted.value(token))
-      ? fail(
-          "The API token holds a character an HTTP header cannot carry (a line break, a control character, or one " +
-            "beyond Latin-1): check that the variable or file holds the token alone, on one line."
-        )
-      : Effect.succeed(token)
+const sendableToken = (token: Redacted.Redacted<string>) => {
+  const problem = keyProblem(Redacted.value(token), "The API token", "API token")
+  if (problem === undefined) return Effect.succeed(token)
+  const oneLine = problem.reason === "unsendable" ? ", on one line" : ""
+  return fail(`${problem.text}: check that the variable or file holds the token alone${oneLine}.`)
+}
 
 /** Where a token may be given: a flag or variable, or a file. */
 type TokenSources = Pick<ConnectionOptions, "apiToken" | "apiTokenFile">

@@ -7,10 +7,34 @@
  * Panther's API tokens are some tens of characters. One longer than this is something else (a certificate, a file
  * of several secrets) and would only be refused by Panther, in a header too large to send.
  */
-export const MAX_KEY_CHARS = 4096
+const MAX_KEY_CHARS = 4096
 
 /** What Node refuses to put in a header: without this check such a token failed as if the network had. */
-export const UNSENDABLE_IN_HEADER = /[^\t\x20-\x7e\x80-\xff]/
+const UNSENDABLE_IN_HEADER = /[^\t\x20-\x7e\x80-\xff]/
+
+/**
+ * Why `key` (as sent) cannot be one, as the start of a sentence about `what` ("The API token"), or undefined when it
+ * can; `kind` is what it should be ("API token"). Each caller adds what to do. Never quotes the key.
+ */
+export const keyProblem = (
+  key: string,
+  what: string,
+  kind: string
+): { readonly reason: "too-long" | "unsendable"; readonly text: string } | undefined => {
+  if (key.length > MAX_KEY_CHARS) {
+    return {
+      reason: "too-long",
+      text: `${what} is ${key.length} characters long, more than an ${kind} is (at most ${MAX_KEY_CHARS})`
+    }
+  }
+  if (UNSENDABLE_IN_HEADER.test(key)) {
+    return {
+      reason: "unsendable",
+      text: `${what} holds a character an HTTP header cannot carry (a line break, a control character, or one beyond Latin-1)`
+    }
+  }
+  return undefined
+}
 
 /**
  * A key as it is sent: HTTP drops the space around a header's value, so space around a key (a trailing newline or

@@ -15,7 +15,7 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Context, Effect, FiberRef, Layer, LogLevel, type Scope } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { keyAsSent, MAX_KEY_CHARS, UNSENDABLE_IN_HEADER } from "../PantherApi/HeaderText.js"
+import { keyAsSent, keyProblem } from "../PantherApi/HeaderText.js"
 import { PantherApi } from "../PantherApi/UsersApi.js"
 import { apiKeyAuthLayer } from "./ApiKeyAuthLive.js"
 import { createServerWithJsonClientErrors } from "./ClientErrors.js"
@@ -105,16 +105,12 @@ const checkTokens = (given: { readonly readToken: string; readonly adminToken: s
     ["the admin key (--admin-token / SIMULATOR_ADMIN_TOKEN)", adminToken]
   ] as const) {
     // The client sends no longer token: a key past it would work with curl, and with no command of this tool.
-    if (key.length > MAX_KEY_CHARS) {
+    const problem = keyProblem(key, which, "API key")
+    if (problem !== undefined) {
       return refuse(
-        `${which} is ${key.length} characters long, more than an API key is (at most ${MAX_KEY_CHARS}): give the ` +
-          "key alone"
-      )
-    }
-    if (UNSENDABLE_IN_HEADER.test(key)) {
-      return refuse(
-        `${which} holds a character an HTTP header cannot carry (a line break, a control character, or one beyond ` +
-          "Latin-1), so no request could present it: give a key on one line, in printable characters"
+        problem.reason === "too-long"
+          ? `${problem.text}: give the key alone`
+          : `${problem.text}, so no request could present it: give a key on one line, in printable characters`
       )
     }
   }
