@@ -10,7 +10,7 @@ export const foundJustBefore = <A, R>(
   change: Effect.Effect<A, PantherApiError, R>
 ): Effect.Effect<A, PantherApiError, R> =>
   Effect.mapError(change, (error) =>
-    error._tag === "NotFound" && error.atCursor !== true
+    error._tag === "NotFound"
       ? new NotFound({
           method: error.method,
           path: error.path,
