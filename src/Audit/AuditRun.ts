@@ -40,7 +40,18 @@ export interface AuditRun {
     readonly unused: ReadonlyArray<SuppressionSummary>
   }
   readonly warnings: ReadonlyArray<string>
+  /**
+   * What became of this run's email, for the runs after it (NewsNotMailed.ts): `to-follow`, it was to mail its
+   * summary (a `.undelivered` mark beside the report says when that may have failed); `owed`, it sent none (email off,
+   * a review, an export) after a run that did, so what changed here is in no email yet; `none`, it sent none and
+   * owed none.
+   */
+  readonly email: RecordedEmail
+  /** With `owed`: the earliest earlier report whose changes no email has carried either. */
+  readonly notMailedSince?: string
 }
+
+export type RecordedEmail = "to-follow" | "owed" | "none"
 
 /** `20261128T020000Z`, the stamp in report file names. */
 export const reportStamp = (epoch: number): string =>

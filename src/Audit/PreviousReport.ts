@@ -24,6 +24,7 @@ import {
   readFirstSeen
 } from "./FirstSeen.js"
 import { jsonErrorOffset, lineAndColumn } from "./JsonErrorPlace.js"
+import { type EmailRecord, readEmailRecord } from "./NewsNotMailed.js"
 import { instanceLabel, isSameInstance } from "./PantherInstance.js"
 import {
   type PrivilegeSource,
@@ -61,6 +62,8 @@ export interface PreviousReport {
   readonly parameters?: RecordedParameters
   /** How that run decided privilege, when the report says. */
   readonly privilegeSource?: PrivilegeSource
+  /** What became of that run's email, when the report says (NewsNotMailed.ts). */
+  readonly email?: EmailRecord
   readonly runStartedAt: string
   readonly findings: ReadonlyMap<string, PreviousFinding>
   /**
@@ -83,7 +86,7 @@ export type PreviousReportLookup = (
       readonly notMailedSince: string | undefined
       /**
        * A review wrote it (its workbook or page, under the same stamp, is beside it). A review sends no email, and
-       * leaves no mark when it has none to carry: what changed in it is in no email.
+       * leaves no mark when it has none to carry: what changed in it is in no email (NewsNotMailed.ts).
        */
       readonly writtenByReview: boolean
     }
@@ -273,6 +276,7 @@ const parseWholeReport = async (path: string, thisRunStartedAt: number): Promise
   addNotJudged(run, findings, bounds, rejected)
   const parameters = readRecordedParameters(run.parameters)
   const privilegeSource = readPrivilegeSource(run.privilegeSource)
+  const email = readEmailRecord(run)
   const rejectedFirstSeen = rejected.result()
   return {
     path,
@@ -282,7 +286,8 @@ const parseWholeReport = async (path: string, thisRunStartedAt: number): Promise
     ...(rejectedFirstSeen === undefined ? {} : { rejectedFirstSeen }),
     ...(typeof run.apiBaseUrl === "string" ? { apiBaseUrl: run.apiBaseUrl } : {}),
     ...(parameters === undefined ? {} : { parameters }),
-    ...(privilegeSource === undefined ? {} : { privilegeSource })
+    ...(privilegeSource === undefined ? {} : { privilegeSource }),
+    ...(email === undefined ? {} : { email })
   }
 }
 
@@ -323,6 +328,7 @@ const parseReportLines = async (path: string, thisRunStartedAt: number): Promise
   let apiBaseUrl: string | undefined
   let parameters: RecordedParameters | undefined
   let privilegeSource: PrivilegeSource | undefined
+  let email: EmailRecord | undefined
   let bounds: FirstSeenBounds | undefined
   let runSection: Record<string, unknown> | undefined
   const rejected = makeRejectedFirstSeen()
@@ -344,6 +350,7 @@ const parseReportLines = async (path: string, thisRunStartedAt: number): Promise
         if (isRecord(run) && isRecord(run.run)) {
           runSection = run.run
           bounds = firstSeenBounds(run.run, thisRunStartedAt)
+          email = readEmailRecord(run.run)
         }
         const audited = isRecord(run) && isRecord(run.run) ? run.run.apiBaseUrl : undefined
         if (typeof audited === "string") apiBaseUrl = audited
@@ -383,7 +390,8 @@ const parseReportLines = async (path: string, thisRunStartedAt: number): Promise
     ...(rejectedFirstSeen === undefined ? {} : { rejectedFirstSeen }),
     ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }),
     ...(parameters === undefined ? {} : { parameters }),
-    ...(privilegeSource === undefined ? {} : { privilegeSource })
+    ...(privilegeSource === undefined ? {} : { privilegeSource }),
+    ...(email === undefined ? {} : { email })
   }
 }
 

@@ -27,6 +27,7 @@ import { rejectedFirstSeenWarning } from "./FirstSeen.js"
 import { forEachChunk } from "./ForEachChunk.js"
 import { makeHeapGrowthHold } from "./HeapGrowth.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
+import { emailRecordOf, newsNotMailed, notMailedWarning } from "./NewsNotMailed.js"
 import { instanceLabel } from "./PantherInstance.js"
 import { parameterChangeWarning, privilegeSourceWarning } from "./ParameterChanges.js"
 import { policyOverrideWarning } from "./Policy.js"
@@ -215,29 +216,15 @@ export const runAudit = (
       if (previous._tag === "Found" && previous.report.rejectedFirstSeen !== undefined) {
         warnings.push(rejectedFirstSeenWarning(basename(previous.report.path), previous.report.rejectedFirstSeen))
       }
-      // A review between two mailed runs left no mark: its report, this run's baseline, holds news no email carried
-      // (an account made admin that afternoon would be "unchanged" tonight, and `on-change` would send nothing).
-      const reviewNotMailed =
-        previous._tag === "Found" &&
-        previous.notMailedSince === undefined &&
-        previous.writtenByReview &&
-        options.emailToFollow === true
-          ? basename(previous.report.path)
-          : undefined
-      const previousEmailUndelivered =
-        previous._tag === "Found" ? (previous.notMailedSince ?? reviewNotMailed) : undefined
-      if (reviewNotMailed !== undefined) {
-        warnings.push(
-          `The previous report, ${reviewNotMailed}, was written by a review, which sends no email: what changed ` +
-            "then is in that report, and in no email before this one."
-        )
-      } else if (previous._tag === "Found" && previousEmailUndelivered !== undefined) {
-        warnings.push(
-          previousEmailUndelivered === basename(previous.report.path)
-            ? `The audit email of the previous run may not have been delivered: what changed then is in ${previousEmailUndelivered}.`
-            : `The audit emails of the runs since ${previousEmailUndelivered} may not have been delivered: what changed ` +
-                `then is in that report and the ones after it, up to ${basename(previous.report.path)}.`
-        )
+      // What of the previous report's news (and of the reports before it) no email has carried: said by a run that
+      // mails, which then sends with `on-change` even when it finds nothing new; passed on by one that does not.
+      const runMails = options.emailToFollow === true
+      const notMailed =
+        previous._tag === "Found" ? newsNotMailed(previous, basename(previous.report.path), runMails) : undefined
+      const previousEmailUndelivered = notMailed?.since
+      // An email that may not have gone is news to any run; news that a run with email off left is a mailing run's.
+      if (previous._tag === "Found" && notMailed !== undefined && (runMails || notMailed.because === "undelivered")) {
+        warnings.push(notMailedWarning(notMailed, basename(previous.report.path)))
       }
       const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
       const privilegeSource = privilegePolicy.usesPermissions ? "role-permissions" : "role-names-only"
@@ -426,7 +413,8 @@ export const runAudit = (
           expired: summary.suppressions.expired.map(summarizeEntry),
           unused: summary.suppressions.unused.map(summarizeEntry)
         },
-        warnings
+        warnings,
+        ...emailRecordOf(runMails, previous._tag === "Found" ? previous : undefined, notMailed)
       }
 
       const urgent: Array<AnnotatedFinding> = []
@@ -440,10 +428,11 @@ export const runAudit = (
         exclude,
         // A run that sends no email (a review, an export) passes an undelivered email's news on: its reports are now
         // the newest, and without the mark the next run would not know the news was never mailed.
-        ...(options.emailToFollow === true
+        // News that a run with email off left needs no mark: the report's `email` says it.
+        ...(runMails
           ? { undeliveredMark: pendingMark(previousEmailUndelivered) }
-          : previousEmailUndelivered !== undefined
-            ? { undeliveredMark: carriedMark(previousEmailUndelivered) }
+          : notMailed?.because === "undelivered"
+            ? { undeliveredMark: carriedMark(notMailed.since) }
             : {}),
         onBatch: (batch) => {
           for (const spooled of batch) {

@@ -160,6 +160,77 @@ describe("an audit email that could not be delivered", () => {
     expect(smtp.received).toHaveLength(before + 1)
   }, 60_000)
 
+  it("is not lost to runs with email off between two mailed runs, which send none and leave no mark", async () => {
+    const own = mkdtempSync(join(directory, "mailless-between-"))
+    expect((await runOnChange(smtp.port, own)).code).toBe(0)
+    const before = smtp.received.length
+    const jsonReports = () => new Set(readdirSync(own).filter((name) => /^user-audit-.*\.json$/.test(name)))
+    const runWithoutEmail = async () => {
+      const known = jsonReports()
+      const result = await runCli(["run", "--report-dir", own, "--as-of", AS_OF], {
+        env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
+      })
+      expect(result.code, result.stderr).toBe(0)
+      const [added = ""] = [...jsonReports()].filter((name) => !known.has(name))
+      return { result, report: added, run: JSON.parse(readFileSync(join(own, added), "utf8")).run }
+    }
+    // An admin made in the afternoon, seen first by an engineer's run with email off, then unchanged in a second one.
+    await hireAdmin("adhoc.hire@example.com", "Adhoc")
+    const first = await runWithoutEmail()
+    expect(first.result.stdout).toMatch(/\b[1-9]\d* new\b/)
+    expect(first.run.email).toBe("owed")
+    expect(first.run.notMailedSince).toBeUndefined()
+    const second = await runWithoutEmail()
+    expect(second.result.stdout).toContain("0 new")
+    expect(second.run).toMatchObject({ email: "owed", notMailedSince: first.report })
+    // Neither is a failed email: no mark, and none of the warnings a mailing run gives.
+    expect(readdirSync(own).filter((name) => name.endsWith(".undelivered"))).toEqual([])
+    expect(second.result.stdout).not.toContain("no email")
+
+    // The nightly run finds nothing new since the second, and sends all the same, naming the first.
+    const nightly = await runOnChange(smtp.port, own)
+    expect(nightly.code, nightly.stderr).toBe(0)
+    expect(nightly.stdout).toContain("0 new")
+    const warning =
+      `No email has carried what changed since ${first.report}: it is in that report and the ones after it, up to ` +
+      `${second.report}.`
+    expect(nightly.stdout).toContain(warning)
+    expect(smtp.received).toHaveLength(before + 1)
+    const message = await simpleParser(smtp.received.at(-1)?.raw ?? Buffer.alloc(0))
+    expect(message.text).toContain(warning)
+
+    // Mailed now: a run with email off after it owes its own news only, and the mailing run after that names it alone.
+    const third = await runWithoutEmail()
+    expect(third.run.email).toBe("owed")
+    expect(third.run.notMailedSince).toBeUndefined()
+    const next = await runOnChange(smtp.port, own)
+    expect(next.stdout).toContain(
+      `The previous report, ${third.report}, was written by a run that sent no email: what changed then is in that ` +
+        "report, and in no email before this one."
+    )
+    expect(smtp.received).toHaveLength(before + 2)
+    // The run after a mailed one has nothing to say.
+    expect((await runOnChange(smtp.port, own)).code).toBe(0)
+    expect(smtp.received).toHaveLength(before + 2)
+  }, 60_000)
+
+  it("owes no email where no run has mailed: the first run with email on is told of no earlier report", async () => {
+    const own = mkdtempSync(join(directory, "never-mailed-"))
+    const env = { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
+    for (let round = 0; round < 2; round++) {
+      expect((await runCli(["run", "--report-dir", own, "--as-of", AS_OF], { env })).code).toBe(0)
+    }
+    for (const name of readdirSync(own).filter((entry) => entry.endsWith(".json"))) {
+      expect(JSON.parse(readFileSync(join(own, name), "utf8")).run.email).toBe("none")
+    }
+    const before = smtp.received.length
+    const mailing = await runOnChange(smtp.port, own)
+    expect(mailing.code, mailing.stderr).toBe(0)
+    expect(mailing.stdout).toContain("0 new")
+    expect(mailing.stdout).not.toContain("no email")
+    expect(smtp.received).toHaveLength(before)
+  }, 60_000)
+
   it("is not lost when emails fail several runs in a row, nor to retention keeping one run", async () => {
     const own = mkdtempSync(join(directory, "in-a-row-"))
     const keepOne = ["--keep-reports", "1"]

@@ -113,6 +113,7 @@ export const writeOutcome = (
         },
         suppressions: { active: 0, applied: 0, expired: [], unused: [] },
         warnings: [],
+        email: "to-follow",
         ...run
       }
       const reports = yield* writeFindingReports({
