@@ -15,7 +15,7 @@
  * the frames of code compiled through `vm.Script`.
  */
 import { createHash } from "node:crypto"
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -36,9 +36,50 @@ const WRAPPER_END = "\n})"
 /** Runs the program as Node would, without the cache: what source maps need (Node maps vm scripts' frames not). */
 const runPlainly = () => createRequire(PROGRAM)(PROGRAM)
 
+/** The first `size` bytes of an open file (fewer if it is shorter by now), read into `buffer`; the file is closed. */
+const readInto = (file: number, size: number, buffer: Buffer): Buffer => {
+  try {
+    let filled = 0
+    while (filled < size) {
+      const read = readSync(file, buffer, filled, size - filled, null)
+      if (read === 0) break
+      filled += read
+    }
+    return buffer.subarray(0, filled)
+  } finally {
+    closeSync(file)
+  }
+}
+
+/** Far above any cache of this program (about 3 MB): a larger file is not one the build made, and is not read. */
+const MAX_CACHE_BYTES = 256 * 1024 * 1024
+
+/** The cache file, open, with its size; undefined when there is no file of a cache's size to read. */
+const openCache = (): { readonly file: number; readonly size: number } | undefined => {
+  let file: number
+  try {
+    file = openSync(CACHE, "r")
+  } catch {
+    return undefined
+  }
+  try {
+    const found = fstatSync(file)
+    if (found.isFile() && found.size <= MAX_CACHE_BYTES) return { file, size: found.size }
+  } catch {}
+  closeSync(file)
+  return undefined
+}
+
 /** Runs the program from its text, with the code cache when there is one for exactly this text. */
 const runWithCodeCache = (mode: string | undefined) => {
-  const programBytes = readFileSync(PROGRAM)
+  const programFile = openSync(PROGRAM, "r")
+  const programSize = fstatSync(programFile).size
+  const cacheFile = openCache()
+  // One buffer for both files, the cache read over the program's bytes once their text is made: the first touch of
+  // each fresh page of memory costs about as much as reading into it, and a buffer of the cache's own size was about
+  // 5 ms of every start on the slower machine measured (bench/RESULTS.md).
+  const buffer = Buffer.allocUnsafeSlow(Math.max(programSize, cacheFile?.size ?? 0))
+  const programBytes = readInto(programFile, programSize, buffer)
   // Of the very text V8 compiles, wrapper included: V8's own check of the source is little more than its length.
   // Hashed as the file's bytes (for a file of valid UTF-8, as the program is, the same digest as its text's) rather
   // than as the string, which the hash would first encode again: about 3 ms of every start.
@@ -46,9 +87,11 @@ const runWithCodeCache = (mode: string | undefined) => {
   const source = WRAPPER_START + programBytes.toString("utf8") + WRAPPER_END
 
   const readCache = (): Buffer | "absent" | "stale" => {
+    if (cacheFile === undefined) return "absent"
+    // The program's bytes are not needed again: `digest` and `source` hold all that is used of them.
     let cache: Buffer
     try {
-      cache = readFileSync(CACHE)
+      cache = readInto(cacheFile.file, cacheFile.size, buffer)
     } catch {
       return "absent"
     }

@@ -3,7 +3,17 @@
  * and anything else about it (missing, made from other code, damaged) must only cost speed, never a wrong program.
  */
 import { spawnSync } from "node:child_process"
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -42,6 +52,23 @@ it("has a cache that names the program where it is, as stack traces then do", ()
 it("runs without a cache", () => {
   rmSync(join(copy, "program.cjs.cache"))
   expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "absent" })
+})
+
+it("runs when the cache is not a file, or far too large to be one the build made", () => {
+  const path = join(copy, "program.cjs.cache")
+  rmSync(path)
+  mkdirSync(path)
+  expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "absent" })
+  rmSync(path, { recursive: true })
+  // Sparse: 300 MiB that take no room on disk.
+  writeFileSync(path, "")
+  truncateSync(path, 300 * 1024 * 1024)
+  expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "absent" })
+})
+
+it("ignores an empty cache", () => {
+  writeFileSync(join(copy, "program.cjs.cache"), "")
+  expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "stale" })
 })
 
 it("ignores a cache made from other code", () => {
