@@ -22,6 +22,7 @@ import { ConfigurationError } from "./ConfigurationError.js"
 import { withGenericHelpLeftOut } from "./GenericHelp.js"
 import type { LogFormat } from "./Logging.js"
 import { withLoggingHelp } from "./LoggingHelp.js"
+import { subcommandMissing } from "./SubcommandMissing.js"
 import {
   hideUnknownValues,
   invokedFlags,
@@ -53,7 +54,16 @@ const SUBCOMMANDS: ReadonlyArray<{ readonly name: string; readonly load: () => P
 ]
 
 export const rootCommand = (subcommands: readonly [Subcommand, ...Array<Subcommand>]) =>
-  Command.make("panther-audit").pipe(
+  // Without a command, a usage error as `panther-audit users` without one is: a container or cron job whose command
+  // was lost must not exit 0, which says an audit completed.
+  Command.make(
+    "panther-audit",
+    {},
+    subcommandMissing(
+      "panther-audit",
+      SUBCOMMANDS.map((subcommand) => subcommand.name)
+    )
+  ).pipe(
     Command.withDescription(
       withLoggingHelp(
         "Audits the users of a Panther SIEM instance: stale logins, pending invitations, compromised and privileged " +
