@@ -11,31 +11,58 @@ import { Effect } from "effect"
 const FLAG_WITH_VALUE = /^-{1,2}[^=\s]+=/
 
 /**
- * What is wrong with the value, if anything; `what` names it, e.g. `--id` or `The user id`. `required`: the value
- * cannot be left out (an argument such as the user id), so leaving it out is not offered.
+ * What a flag or argument given empty is told to give. `kind`: what its value is, as a noun ("the new user's email
+ * address"). `required`: it cannot be left out (a user id, the fields of a new user), so leaving it out is not
+ * offered; `or`: a flag that may be given in its place (`--role-id` for `--role`). `leftOut`: what leaving out one
+ * that is not required does ("to keep the current one").
  */
-const valueProblem = (what: string, value: string, required = false): string | undefined => {
-  if (value.trim() === "") return `${what} is empty: give a value${required ? "" : ", or leave it out"}.`
+export interface Wanted {
+  readonly kind?: string
+  readonly required?: boolean
+  readonly or?: string
+  readonly leftOut?: string
+}
+
+/** What an empty value of `what` (`--email`, `The user id`) is told. */
+export const emptyValueProblem = (what: string, wanted: Wanted = {}): string => {
+  if (wanted.required === true) {
+    return (
+      `${what} is empty, and needs a value${wanted.kind === undefined ? "" : `: ${wanted.kind}`}` +
+      `${wanted.or === undefined ? "" : `, or give ${wanted.or} instead`}.`
+    )
+  }
+  return `${what} is empty: give ${wanted.kind ?? "a value"}, or leave it out${wanted.leftOut === undefined ? "" : ` ${wanted.leftOut}`}.`
+}
+
+/** What is wrong with the value, if anything; `what` names it, e.g. `--id` or `The user id`. */
+const valueProblem = (what: string, value: string, wanted: Wanted = {}): string | undefined => {
+  if (value.trim() === "") return emptyValueProblem(what, wanted)
   const flag = FLAG_WITH_VALUE.exec(value)?.[0]
   if (flag !== undefined) return `${what} was given "${flag}...", which is a flag: give it a value first.`
   return value.startsWith("--") ? `${what} was given "${value}", which is a flag: give it a value first.` : undefined
 }
 
 const requireValue =
-  (what: string, required: boolean) =>
+  (what: string, wanted: Wanted) =>
   (value: string): Effect.Effect<string, HelpDoc.HelpDoc> => {
-    const problem = valueProblem(what, value, required)
+    const problem = valueProblem(what, value, wanted)
     return problem === undefined ? Effect.succeed(value) : Effect.fail(HelpDoc.p(problem))
   }
 
-/** For `Args.mapEffect`: an argument (`users get ID`) is required, and its absence is a usage error of its own. */
-export const requireArgValue = (what: string) => requireValue(what, true)
+/**
+ * For `Args.mapEffect`: an argument (`users get ID`) is required, and its absence is a usage error of its own, so
+ * leaving it out is not offered.
+ */
+export const requireArgValue = (what: string, kind?: string) =>
+  requireValue(what, kind === undefined ? { required: true } : { required: true, kind })
 
-/** For `Options.mapEffect`. */
+/** For `Options.mapEffect`; `wanted` says whether the flag may be left out, and what it takes. */
 export const requireOptionValue =
-  (what: string) =>
+  (what: string, wanted: Wanted = {}) =>
   (value: string): Effect.Effect<string, ValidationError.ValidationError> =>
-    Effect.mapError(requireValue(what, false)(value), ValidationError.invalidValue)
+    Effect.mapError(requireValue(what, wanted)(value), ValidationError.invalidValue)
+
+const ID: Wanted = { kind: "a user id" }
 
 /**
  * @effect/cli drops a repeated option's empty values and a bare `--id` before the command sees them, so `--id ""`
@@ -47,7 +74,7 @@ export const idWithoutValue = (argv: ReadonlyArray<string>): string | undefined 
     if (word === "--") return undefined
     const value = word === "--id" ? argv[index + 1] : word.startsWith("--id=") ? word.slice("--id=".length) : null
     if (value === null) continue
-    const problem = value === undefined ? "--id is empty: give a value, or leave it out." : valueProblem("--id", value)
+    const problem = value === undefined ? emptyValueProblem("--id", ID) : valueProblem("--id", value, ID)
     if (problem !== undefined) return problem
   }
   return undefined

@@ -24,6 +24,7 @@ import type { LogFormat } from "./Logging.js"
 import { withLoggingHelp } from "./LoggingHelp.js"
 import { subcommandMissing } from "./SubcommandMissing.js"
 import {
+  emptyValuesApart,
   hideUnknownValues,
   invokedFlags,
   noValueFlagGivenOne,
@@ -102,14 +103,14 @@ export const runCli = (argv: ReadonlyArray<string>, format: LogFormat = "pretty"
       const root = rootCommand(subcommands)
       // Only a command line with a `--name=value` (or `-y=value`) word pays for reading the command's flags from its
       // help.
-      const misused = argv.some((word) => /^-{1,2}[^=]+=/.test(word))
-        ? noValueFlagGivenOne(argv, invokedFlags(root, argv))
-        : undefined
+      const flags = argv.some((word) => /^-{1,2}[^=]+=/.test(word)) ? invokedFlags(root, argv) : undefined
+      const misused = flags === undefined ? undefined : noValueFlagGivenOne(argv, flags)
       if (misused !== undefined) return Effect.fail(new ConfigurationError({ message: misused }))
+      const args = flags === undefined ? argv : emptyValuesApart(argv, flags)
       const run = (command: typeof root) =>
         withGenericHelpLeftOut(command, (helped) =>
-          Command.run(helped, { name: "panther-audit", version: VERSION })(argv)
-        ).pipe(withUsageErrorsExplained(argv, () => invokedFlags(root, argv)))
+          Command.run(helped, { name: "panther-audit", version: VERSION })(args)
+        ).pipe(withUsageErrorsExplained(args, () => flags ?? invokedFlags(root, args)))
       return format === "json" ? withUsageErrorsKept(root, run) : run(root)
     }
   )

@@ -58,7 +58,8 @@ const valuesGiven = (argv: ReadonlyArray<string>, flag: string): ReadonlyArray<s
 
 /**
  * A known flag given as `--flag=` or `--flag=" "` says it is empty, as a blank value given apart does
- * (FlagValues.ts); one that takes no value says so.
+ * (FlagValues.ts): only a repeatable one comes here so, the others being given apart first (`emptyValuesApart`).
+ * One that takes no value says so.
  */
 const withValue =
   (argv: ReadonlyArray<string>, flags: CommandFlags) =>
@@ -113,6 +114,24 @@ export const noValueFlagGivenOne = (argv: ReadonlyArray<string>, flags: CommandF
     if (flags.has(name) && flags.get(name) === undefined) return `${name} takes no value: give it as ${name}`
   }
   return undefined
+}
+
+/**
+ * `argv` with each known flag given an empty or blank value as `--flag=` (what a script sends for an unset variable,
+ * `--email="$EMAIL"`) given it apart, `--flag ""`, as @effect/cli splits `--flag=value`: it keeps `--flag=` whole
+ * and calls it an unknown argument, where the flag's own check of its value says what it takes, and whether it may
+ * be left out. A repeatable flag (`--id`) is left as it is: its empty value is looked for in the words themselves.
+ */
+export const emptyValuesApart = (argv: ReadonlyArray<string>, flags: CommandFlags): ReadonlyArray<string> => {
+  const end = argv.indexOf("--")
+  return argv.flatMap((word, index) => {
+    if (index < 2 || (end !== -1 && index > end)) return [word]
+    const [, name = "", value] = NAME_AND_VALUE.exec(word) ?? []
+    const takes = flags.get(name)
+    return value !== undefined && value.trim() === "" && takes !== undefined && !isRepeatable(takes)
+      ? [name, value]
+      : [word]
+  })
 }
 
 const timesGiven = (argv: ReadonlyArray<string>, flag: string): number =>

@@ -11,16 +11,7 @@ import type { ModifyUser } from "../PantherApi/Schemas.js"
 import { isAsAsked } from "../PantherApi/UncertainChanges.js"
 import type { UserRecord } from "../PantherApi/UserRecord.js"
 import { sayIfStopped } from "./StoppedChange.js"
-import {
-  chosenRole,
-  emailOption,
-  familyNameOption,
-  givenNameOption,
-  refuseSecretFields,
-  roleField,
-  roleIdOption,
-  roleOption
-} from "./UserFields.js"
+import { chosenRole, newUserOptions, refuseSecretFields, roleField } from "./UserFields.js"
 import { printUser, tellSecretsQuoted } from "./UserOutput.js"
 
 /** What `--if-absent` says of the user Panther already has, and what would make it as asked. */
@@ -46,11 +37,7 @@ export const createUserCommand = Command.make(
   "create",
   {
     connection: connectionOptions,
-    email: emailOption,
-    givenName: givenNameOption,
-    familyName: familyNameOption,
-    role: roleOption,
-    roleId: roleIdOption,
+    ...newUserOptions,
     ifAbsent: Options.boolean("if-absent").pipe(
       Options.withDescription(
         "A user Panther already has with this email (an onboarding script run again) is no error: it is printed, " +

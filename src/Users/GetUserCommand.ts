@@ -12,7 +12,7 @@ import { refuseSecretInAddress } from "./UserFields.js"
 import { describeInvalidRecord, printUser, tellSecretsQuoted } from "./UserOutput.js"
 
 export const userIdArg = Args.text({ name: "id" }).pipe(
-  Args.mapEffect(requireArgValue("The user id")),
+  Args.mapEffect(requireArgValue("The user id", "the id `users list` shows")),
   // An id read from a file with CRLF endings, or cut from a CSV, comes with space no id has.
   Args.map((id) => id.trim()),
   // Sent in the path, `.` and `..` would be steps that any proxy or server normalizing the URL takes: a delete of

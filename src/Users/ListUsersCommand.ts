@@ -26,9 +26,10 @@ import { whileStdoutOpen } from "./StdoutClosed.js"
 import { refuseSecretInAddress } from "./UserFields.js"
 import { defaultFormat, describeInvalidRecord, OUTPUT_FORMATS, tellSecretsQuoted, userWriter } from "./UserOutput.js"
 
-const optionalText = (name: string, description: string) =>
+/** A filter; `kind` is what it takes, said when it is given empty. */
+const optionalText = (name: string, description: string, kind: string) =>
   Options.text(name).pipe(
-    Options.mapEffect(requireOptionValue(`--${name}`)),
+    Options.mapEffect(requireOptionValue(`--${name}`, { kind })),
     Options.withDescription(description),
     Options.optional
   )
@@ -57,13 +58,22 @@ export const listUsersCommand = Command.make(
   "list",
   {
     connection: connectionOptions,
-    contains: optionalText("contains", "Only users whose name or email contains this (case-insensitive)."),
+    contains: optionalText(
+      "contains",
+      "Only users whose name or email contains this (case-insensitive).",
+      "the text to look for in names and emails"
+    ),
     email: optionalText(
       "email",
       "Only the user with exactly this email (Panther then ignores the other filters, --include-deactivated too); " +
-        "when none has it exactly, every user holding it in another case, with a note."
+        "when none has it exactly, every user holding it in another case, with a note.",
+      "the email address of the user to list"
     ),
-    status: optionalText("status", "Only users with this Cognito status, e.g. FORCE_CHANGE_PASSWORD."),
+    status: optionalText(
+      "status",
+      "Only users with this Cognito status, e.g. FORCE_CHANGE_PASSWORD.",
+      "a Cognito status, e.g. CONFIRMED"
+    ),
     ids: Options.text("id").pipe(
       Options.withDescription("Only this user id; repeat for more, or separate them with commas."),
       Options.repeated

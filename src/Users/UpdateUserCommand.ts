@@ -2,7 +2,7 @@
  * `panther-audit users update ID`: changes only the fields given. The API replaces the whole user, so the current
  * user is fetched first and every field is sent, the unchanged ones as they were.
  */
-import { Command, Options } from "@effect/cli"
+import { Command } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
@@ -17,17 +17,7 @@ import { emailForIdSaid } from "./EmailForId.js"
 import { userIdArg } from "./GetUserCommand.js"
 import { foundJustBefore } from "./GoneMeanwhile.js"
 import { sayIfStopped } from "./StoppedChange.js"
-import {
-  chosenRole,
-  emailOption,
-  familyNameOption,
-  givenNameOption,
-  refuseSecretFields,
-  refuseSecretInAddress,
-  roleField,
-  roleIdOption,
-  roleOption
-} from "./UserFields.js"
+import { changedUserOptions, chosenRole, refuseSecretFields, refuseSecretInAddress, roleField } from "./UserFields.js"
 import { printUser, tellSecretsQuoted } from "./UserOutput.js"
 
 /**
@@ -111,11 +101,7 @@ export const updateUserCommand = Command.make(
   {
     connection: connectionOptions,
     id: userIdArg,
-    email: Options.optional(emailOption),
-    givenName: Options.optional(givenNameOption),
-    familyName: Options.optional(familyNameOption),
-    role: roleOption,
-    roleId: roleIdOption
+    ...changedUserOptions
   },
   (args) =>
     Effect.gen(function* () {

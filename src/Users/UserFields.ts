@@ -5,30 +5,52 @@
 import { Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { requireOptionValue } from "../Cli/FlagValues.js"
+import { requireOptionValue, type Wanted } from "../Cli/FlagValues.js"
 import type { RoleRef } from "../PantherApi/Schemas.js"
 
 // An empty value (`--given-name ""`, an unset variable in a script) is a usage error here, as in `users list`:
-// sent, the API would refuse it after the call; a role left empty would keep the old one without a word. Space
-// around a value (a CSV split on commas, a line read with its CR) is no part of it: Panther stores the address
-// trimmed, and a create whose answer was lost would look for it untrimmed, find nothing and create it again.
-const text = (name: string) =>
+// sent, the API would refuse it after the call; a role left empty would keep the old one without a word. Its message
+// says what the flag takes, and offers leaving it out only where that is a way out: never for a new user's fields,
+// which the API requires. Space around a value (a CSV split on commas, a line read with its CR) is no part of it:
+// Panther stores the address trimmed, and a create whose answer was lost would look for it untrimmed, find nothing
+// and create it again.
+const text = (name: string, description: string, wanted: Wanted) =>
   Options.text(name).pipe(
-    Options.mapEffect(requireOptionValue(`--${name}`)),
-    Options.map((value) => value.trim())
+    Options.mapEffect(requireOptionValue(`--${name}`, wanted)),
+    Options.map((value) => value.trim()),
+    Options.withDescription(description)
   )
 
-export const emailOption = text("email").pipe(Options.withDescription("The user's email address."))
-export const givenNameOption = text("given-name").pipe(Options.withDescription("First name."))
-export const familyNameOption = text("family-name").pipe(Options.withDescription("Last name."))
-export const roleOption = text("role").pipe(
-  Options.withDescription("Role by name, e.g. Admin, Analyst, AnalystReadOnly."),
-  Options.optional
-)
-export const roleIdOption = text("role-id").pipe(
-  Options.withDescription("Role by id, instead of --role."),
-  Options.optional
-)
+const ROLE_NAMES = "e.g. Admin, Analyst or AnalystReadOnly"
+const ROLE = "Role by name, e.g. Admin, Analyst, AnalystReadOnly."
+const ROLE_ID = "Role by id, instead of --role."
+
+/** `users create`'s: every field is sent, and a new user needs a role, by name or by id. */
+export const newUserOptions = {
+  email: text("email", "The user's email address.", { required: true, kind: "the new user's email address" }),
+  givenName: text("given-name", "First name.", { required: true, kind: "the new user's first name" }),
+  familyName: text("family-name", "Last name.", { required: true, kind: "the new user's last name" }),
+  role: Options.optional(text("role", ROLE, { required: true, kind: `a role's name, ${ROLE_NAMES}`, or: "--role-id" })),
+  roleId: Options.optional(text("role-id", ROLE_ID, { required: true, kind: "a role's id", or: "--role" }))
+}
+
+/** `users update`'s: a field left out keeps its value. */
+const KEEP = "to keep the current one"
+export const changedUserOptions = {
+  email: Options.optional(
+    text("email", "The user's email address.", { kind: "the email address to change to", leftOut: KEEP })
+  ),
+  givenName: Options.optional(
+    text("given-name", "First name.", { kind: "the first name to change to", leftOut: KEEP })
+  ),
+  familyName: Options.optional(
+    text("family-name", "Last name.", { kind: "the last name to change to", leftOut: KEEP })
+  ),
+  role: Options.optional(
+    text("role", ROLE, { kind: `the name of the role to change to, ${ROLE_NAMES}`, leftOut: KEEP })
+  ),
+  roleId: Options.optional(text("role-id", ROLE_ID, { kind: "the id of the role to change to", leftOut: KEEP }))
+}
 
 const nonEmpty = (value: Option.Option<string>) => Option.filter(value, (text) => text.trim() !== "")
 

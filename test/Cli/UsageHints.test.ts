@@ -108,12 +108,13 @@ describe("usage errors", () => {
       [["users", "list", "--yes"], "Received unknown argument: '--yes'"],
       [["users", "list", "--contains"], "--contains needs a value"],
       // What a script sends for an unset variable: `--email="$EMAIL"`.
-      [["users", "list", "--email="], "--email is empty: give a value, or leave it out"],
+      [["users", "list", "--email="], "--email is empty: give the email address of the user to list, or leave it out"],
       // A variable holding only a blank: `--stale-days="$DAYS"`, said as the value given apart is.
       [["run", "--stale-days= "], "--stale-days is empty: give a value, or leave it out"],
       [
         ["users", "create", "--email", "a@example.com", "--given-name=", "--family-name", "Lee", "--role", "Analyst"],
-        "--given-name is empty: give a value, or leave it out"
+        // Required: said as the flag's own check says `--given-name ""`, not that it may be left out.
+        "--given-name is empty, and needs a value: the new user's first name"
       ],
       [["users", "list", "--email=a@example.com", "--email=b@example.com"], "--email is given more than once"],
       [

@@ -1051,9 +1051,9 @@ describe("panther-audit users", () => {
         [["users", "list", "--status", " "], "--status is empty"],
         [["users", "list", "--contains", ""], "--contains is empty"],
         // Required: leaving it out is no way out ("Missing argument <id>"), so it is not offered.
-        [["users", "get", ""], "The user id is empty: give a value; see --help"],
-        [["users", "update", "", "--given-name", "X"], "The user id is empty: give a value; see --help"],
-        [["users", "delete", "", "--yes"], "The user id is empty: give a value; see --help"],
+        [["users", "get", ""], "The user id is empty, and needs a value: the id `users list` shows; see --help"],
+        [["users", "update", "", "--given-name", "X"], "The user id is empty, and needs a value"],
+        [["users", "delete", "", "--yes"], "The user id is empty, and needs a value"],
         // Steps in a path, which a proxy normalizing the URL would take: DELETE /users/.. is DELETE /.
         [["users", "delete", "..", "--yes"], 'The user id ".." is a step in a path, not an id'],
         [["users", "get", " . "], 'The user id "." is a step in a path, not an id'],
@@ -1079,6 +1079,73 @@ describe("panther-audit users", () => {
       // The same flags with values do ask.
       expect((await run("users", "list", "--id", "u1")).code).toBe(0)
       expect(server.requests).toHaveLength(1)
+    } finally {
+      await server.close()
+    }
+  }, 60_000)
+
+  it("an empty value says the flag needs one where it is required, and offers leaving it out only elsewhere", async () => {
+    const server = await startScriptedServer([])
+    try {
+      const run = (...args: Array<string>) =>
+        runCli(args, { env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" } })
+      const fields = (email: string, givenName: string, familyName: string) =>
+        ["--email", email, "--given-name", givenName, "--family-name", familyName] as const
+      const create = ["users", "create"] as const
+      // A new user needs every field and a role: leaving one out is no way out ("Expected to find option"). The
+      // failure's line ends "; see --help for usage." after the message, its own full stop left out.
+      const required: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+        [
+          [...create, ...fields("", "Kim", "Lee"), "--role", "Analyst"],
+          "--email is empty, and needs a value: the new user's email address"
+        ],
+        [
+          [...create, "--email=", "--given-name", "Kim", "--family-name", "Lee", "--role", "Analyst"],
+          "--email is empty, and needs a value: the new user's email address"
+        ],
+        [
+          [...create, ...fields("kim@acme.com", " ", "Lee"), "--role", "Analyst"],
+          "--given-name is empty, and needs a value: the new user's first name"
+        ],
+        [
+          [...create, "--email", "kim@acme.com", "--given-name", "Kim", "--family-name=", "--role", "Analyst"],
+          "--family-name is empty, and needs a value: the new user's last name"
+        ],
+        [
+          [...create, ...fields("kim@acme.com", "Kim", "Lee"), "--role", ""],
+          "--role is empty, and needs a value: a role's name, e.g. Admin, Analyst or AnalystReadOnly, or give " +
+            "--role-id instead"
+        ],
+        [
+          [...create, ...fields("kim@acme.com", "Kim", "Lee"), "--role-id="],
+          "--role-id is empty, and needs a value: a role's id, or give --role instead"
+        ]
+      ]
+      for (const [args, message] of required) {
+        const result = await run(...args)
+        expect(result.code, args.join(" ")).toBe(2)
+        expect(stderrText(result.stderr), args.join(" ")).toContain(message)
+        expect(stderrText(result.stderr), args.join(" ")).not.toContain("leave it out")
+      }
+      // An update's field left out keeps its value; a filter left out filters nothing.
+      const optional: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+        [
+          ["users", "update", "u1", "--email", ""],
+          "--email is empty: give the email address to change to, or leave it out to keep the current one"
+        ],
+        [
+          ["users", "update", "u1", "--family-name="],
+          "--family-name is empty: give the last name to change to, or leave it out to keep the current one"
+        ],
+        [["users", "update", "u1", "--role-id", " "], "--role-id is empty: give the id of the role to change to, or"],
+        [["users", "list", "--status", ""], "--status is empty: give a Cognito status, e.g. CONFIRMED, or leave it out"]
+      ]
+      for (const [args, message] of optional) {
+        const result = await run(...args)
+        expect(result.code, args.join(" ")).toBe(2)
+        expect(stderrText(result.stderr), args.join(" ")).toContain(message)
+      }
+      expect(server.requests).toHaveLength(0)
     } finally {
       await server.close()
     }
