@@ -1,12 +1,13 @@
 /** `panther-audit verify <folder>`: does this export still hold exactly what its manifest says? */
 import { resolve } from "node:path"
 import { Args, Command, HelpDoc, Options, ValidationError } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Either, Option } from "effect"
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import { requireArgValue, requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { printable } from "../PantherApi/Responses.js"
 import { formatCount } from "../Review/Html.js"
+import { expectedManifestDigest } from "./ExpectedDigest.js"
 import type { FileDigest } from "./Manifest.js"
 import { type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
 import { ExportMismatch, ExportUnreadable } from "./VerifyErrors.js"
@@ -19,25 +20,19 @@ const folder = Args.text({ name: "folder" }).pipe(
   Args.withDescription("The export folder, export-<stamp>, holding manifest.json.")
 )
 
-const SHA256_HEX = /^[0-9a-f]{64}$/
-
 const expectSha256 = Options.text("expect-sha256").pipe(
   Options.withDescription(
-    "The SHA-256 of manifest.json recorded when the export was made (`export` prints it). Given, a manifest that " +
-      "differs (edited, its file digests recomputed to match edited files) fails with exit 1; without it, compare " +
-      "the digest printed at the end by eye."
+    "The SHA-256 of manifest.json recorded when the export was made (`export` prints it), or the line " +
+      "`sha256sum manifest.json` printed. Given, a manifest that differs (edited, its file digests recomputed to " +
+      "match edited files) fails with exit 1; without it, compare the digest printed at the end by eye."
   ),
   Options.mapEffect(requireOptionValue("--expect-sha256")),
-  Options.mapEffect((value) => {
-    const digest = value.trim().toLowerCase()
-    return SHA256_HEX.test(digest)
-      ? Effect.succeed(digest)
-      : Effect.fail(
-          ValidationError.invalidValue(
-            HelpDoc.p("--expect-sha256 must be 64 hexadecimal digits, the SHA-256 `export` printed for manifest.json.")
-          )
-        )
-  }),
+  Options.mapEffect((value) =>
+    Either.match(expectedManifestDigest(value), {
+      onLeft: (problem) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(problem))),
+      onRight: Effect.succeed
+    })
+  ),
   Options.optional
 )
 

@@ -345,6 +345,27 @@ describe("panther-audit verify", () => {
     expect(result.stdout).toContain("manifest.json is the one recorded")
   })
 
+  it("takes a whole sha256sum line for manifest.json, and refuses one for another file, naming both", async () => {
+    const manifest = join(folder, "manifest.json")
+    for (const line of [`${recordedDigest}  manifest.json`, `${recordedDigest} *${manifest}\n`]) {
+      const result = await runCommand(verifyCommand, [folder, "--expect-sha256", line])
+      expect(result.code, result.error).toBe(0)
+      expect(result.stdout).toContain("manifest.json is the one recorded")
+    }
+    // The line's digest is still checked: a manifest changed since is a mismatch.
+    appendFileSync(manifest, "\n")
+    const changed = await runCommand(verifyCommand, [folder, "--expect-sha256", `${recordedDigest}  ${manifest}`])
+    expect(changed.code).toBe(1)
+    expect(changed.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
+    const csv = fileStartingWith("inventory-", ".csv")
+    expect(csv).not.toBe("")
+    const other = await runCli(["verify", folder, "--expect-sha256", `${recordedDigest}  ${csv}`])
+    expect(other.code).toBe(2)
+    expect(stderrText(other.stderr)).toContain(
+      `--expect-sha256 was given a sha256sum line for ${csv}, not for manifest.json, the file whose digest it checks`
+    )
+  })
+
   it("is a usage error (exit 2) for a manifest that is not JSON", async () => {
     writeFileSync(join(folder, "manifest.json"), "{ not json")
     const result = await verify()

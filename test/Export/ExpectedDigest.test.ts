@@ -1,0 +1,57 @@
+/**
+ * `verify --expect-sha256` given what an auditor may have recorded: the digest `export` printed, or the whole line
+ * `sha256sum manifest.json` printed, which the README offers as the way to get it without this tool.
+ */
+import { Either } from "effect"
+import { describe, expect, it } from "vitest"
+import { expectedManifestDigest } from "../../src/Export/ExpectedDigest.js"
+
+const DIGEST = "3f1a".repeat(16)
+
+/** What `value` is refused with; "" when it is taken. */
+const problemOf = (value: string): string =>
+  Either.match(expectedManifestDigest(value), { onLeft: (problem) => problem, onRight: () => "" })
+
+describe("the digest --expect-sha256 takes", () => {
+  it("is the 64 hex digits, in any case and with space around them", () => {
+    expect(expectedManifestDigest(` ${DIGEST.toUpperCase()} `)).toEqual(Either.right(DIGEST))
+  })
+
+  it("is taken from a sha256sum line for manifest.json, by its base name, in text or binary mode", () => {
+    for (const line of [
+      `${DIGEST}  manifest.json`,
+      `${DIGEST} *manifest.json`,
+      `${DIGEST}  ./manifest.json\n`,
+      `${DIGEST}  reports/export-20260630T020000Z/manifest.json`,
+      `${DIGEST.toUpperCase()} */srv/exports/export-20260630T020000Z/manifest.json`,
+      // A name with a backslash in its folder: sha256sum escapes it and starts the line with one.
+      `\\${DIGEST}  C:\\\\exports\\\\x/manifest.json`
+    ]) {
+      expect(expectedManifestDigest(line), line).toEqual(Either.right(DIGEST))
+    }
+  })
+
+  it("refuses a sha256sum line for another file, naming both", () => {
+    for (const [line, named] of [
+      [`${DIGEST}  findings-20260630T020000Z.csv`, "findings-20260630T020000Z.csv"],
+      [`${DIGEST} *export-20260630T020000Z/manifest.json.bak`, "export-20260630T020000Z/manifest.json.bak"],
+      [`${DIGEST}  manifest.json/other.json`, "manifest.json/other.json"]
+    ] as const) {
+      expect(problemOf(line), line).toContain(
+        `--expect-sha256 was given a sha256sum line for ${named}, not for manifest.json`
+      )
+    }
+  })
+
+  it("refuses anything else as not a digest, saying both forms it takes", () => {
+    for (const value of [
+      "abc",
+      `${DIGEST}manifest.json`,
+      `${DIGEST} manifest.json`,
+      `${DIGEST.slice(1)}  manifest.json`
+    ]) {
+      expect(problemOf(value), value).toContain("--expect-sha256 must be 64 hexadecimal digits")
+      expect(problemOf(value), value).toContain("`sha256sum manifest.json`")
+    }
+  })
+})
