@@ -55,8 +55,8 @@ const SUBCOMMANDS: ReadonlyArray<{ readonly name: string; readonly load: () => P
 ]
 
 export const rootCommand = (subcommands: readonly [Subcommand, ...Array<Subcommand>]) =>
-  // Without a command, a usage error as `panther-audit users` without one is: a container or cron job whose command
-  // was lost must not exit 0, which says an audit completed.
+  // Run without a command, it fails as `panther-audit users` does (SubcommandMissing.ts): a container or cron job
+  // whose command was lost must not exit 0, which says an audit completed.
   Command.make(
     "panther-audit",
     {},

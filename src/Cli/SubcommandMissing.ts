@@ -15,7 +15,7 @@ const listed = (names: ReadonlyArray<string>): string =>
 
 /** The message for `command` (as typed, `panther-audit users`) run without any of `subcommands`. */
 export const subcommandMissingMessage = (command: string, subcommands: ReadonlyArray<string>): string =>
-  `\`${command}\` needs a command after it: ${listed(subcommands)}. ` + `See \`${command} --help\` for what each does.`
+  `\`${command}\` needs a command after it: ${listed(subcommands)}. See \`${command} --help\` for what each does.`
 
 /** The names the subcommands are called by, for `subcommandMissing`. */
 export const commandNames = (
