@@ -76,8 +76,9 @@ export const notMailedWarning = (notMailed: NewsNotMailed, previousName: string)
   if (because === "undelivered") {
     return since === previousName
       ? `The audit email of the previous run may not have been delivered: what changed then is in ${since}.`
-      : `The audit emails of the runs since ${since} may not have been delivered: what changed then is in that ` +
-          `report and the ones after it, up to ${previousName}.`
+      : // The earliest report may be of a run that sent no email (email off, a review) before the one that failed.
+        `An audit email may not have been delivered, and no email may have carried what changed since ${since}: it ` +
+          `is in that report and the ones after it, up to ${previousName}.`
   }
   if (since !== previousName) {
     return (

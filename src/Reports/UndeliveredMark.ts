@@ -53,10 +53,15 @@ export const pendingMark = (earliest: string | undefined): string =>
   WHAT_NEXT +
   sinceLine(earliest)
 
-/** The mark of a run that sends no email itself, over earlier reports whose email was not delivered. */
+/**
+ * The mark of a run that sends no email itself, over earlier reports whose email was not delivered. `earliest` need
+ * not be the report of the run whose email failed: a run with email off, or a review, before it sent none (see
+ * NewsNotMailed.ts), so the mark does not call it that run's email.
+ */
 export const carriedMark = (earliest: string): string =>
-  `The audit email of an earlier run may not have been delivered (see ${earliest}), and this run sent ` +
-  `none: what changed since that email is in this report.\n${WHAT_NEXT}${sinceLine(earliest)}`
+  "The audit email of an earlier run may not have been delivered, and this run sent none: no email may have " +
+  `carried what changed since ${earliest}, which is in that report and the ones after it, up to this one.\n` +
+  `${WHAT_NEXT}${sinceLine(earliest)}`
 
 /** Past this size a file named like a mark is not one this tool wrote: it is taken as a mark naming no report. */
 const MAX_MARK_BYTES = 64 * 1024

@@ -231,6 +231,43 @@ describe("an audit email that could not be delivered", () => {
     expect(smtp.received).toHaveLength(before)
   }, 60_000)
 
+  it("says no more than it knows when the earliest report not mailed is of a run that sent no email", async () => {
+    const own = mkdtempSync(join(directory, "mailless-then-failed-"))
+    const env = { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
+    expect((await runOnChange(smtp.port, own)).code).toBe(0)
+    const jsonReports = () => new Set(readdirSync(own).filter((name) => /^user-audit-.*\.json$/.test(name)))
+    const added = (known: ReadonlySet<string>) => [...jsonReports()].filter((name) => !known.has(name))[0] ?? ""
+    await hireAdmin("mailless.first@example.com", "Mailless")
+    // An ad-hoc run with email off sees the new admin first; the nightly run's email then fails.
+    let known = jsonReports()
+    expect((await runCli(["run", "--report-dir", own, "--as-of", AS_OF], { env })).code).toBe(0)
+    const mailless = added(known)
+    known = jsonReports()
+    expect((await runOnChange(1, own)).code).toBe(4)
+    const failed = added(known)
+    // Another run with email off carries the failed email's mark on.
+    known = jsonReports()
+    expect((await runCli(["run", "--report-dir", own, "--as-of", AS_OF], { env })).code).toBe(0)
+    const carried = added(known)
+    const mark = readFileSync(join(own, carried.replace(/\.json$/, ".undelivered")), "utf8")
+    // The run that wrote the earliest report not mailed had no email to deliver: the mark does not point at one.
+    expect(mark).not.toContain(`(see ${mailless})`)
+    expect(mark).toContain(`what changed since ${mailless}, which is in that report and the ones after it`)
+
+    const mailed = await runOnChange(smtp.port, own)
+    expect(mailed.code, mailed.stderr).toBe(0)
+    expect(failed).not.toBe("")
+    // Not "the audit emails of the runs since" that report: its run sent none.
+    expect(mailed.stdout).not.toContain(`The audit emails of the runs since ${mailless}`)
+    const warning =
+      `An audit email may not have been delivered, and no email may have carried what changed since ${mailless}: it ` +
+      `is in that report and the ones after it, up to ${carried}.`
+    expect(mailed.stdout).toContain(warning)
+    const message = await simpleParser(smtp.received.at(-1)?.raw ?? Buffer.alloc(0))
+    expect(message.text).toContain(warning)
+    expect(readdirSync(own).filter((name) => name.endsWith(".undelivered"))).toEqual([])
+  }, 60_000)
+
   it("is not lost when emails fail several runs in a row, nor to retention keeping one run", async () => {
     const own = mkdtempSync(join(directory, "in-a-row-"))
     const keepOne = ["--keep-reports", "1"]
@@ -253,7 +290,7 @@ describe("an audit email that could not be delivered", () => {
 
     const mailed = await runOnChange(smtp.port, own, keepOne)
     expect(mailed.code, mailed.stderr).toBe(0)
-    const warning = `The audit emails of the runs since ${newsReport} may not have been delivered`
+    const warning = `An audit email may not have been delivered, and no email may have carried what changed since ${newsReport}:`
     expect(mailed.stdout).toContain(warning)
     const message = await simpleParser(smtp.received.at(-1)?.raw ?? Buffer.alloc(0))
     expect(message.text).toContain(warning)
