@@ -9,7 +9,10 @@
  * A run that sends no email owes one only after a run that did: where no run mails, none is owed, and the first run
  * with email on is not told about every report before it.
  */
+import { open, stat } from "node:fs/promises"
+import { join } from "node:path"
 import { parseReportName } from "../Reports/ReportName.js"
+import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 import type { RecordedEmail } from "./AuditRun.js"
 import type { PreviousReportLookup } from "./PreviousReport.js"
 
@@ -91,4 +94,59 @@ export const notMailedWarning = (notMailed: NewsNotMailed, previousName: string)
         "report, and in no email before this one."
     : `The previous report, ${since}, was written by a run that sent no email: what changed then is in that report, ` +
         "and in no email before this one."
+}
+
+/** A run section this tool writes is a few kilobytes; past this, the file is not read further for it. */
+const MAX_RUN_SECTION_BYTES = 4 * 1024 * 1024
+
+/**
+ * The run section of a report laid out as this tool writes it (up to its `"findings": [` line), or undefined when it
+ * cannot be read so: another layout, not a regular file, or none at all.
+ */
+const readRunSection = async (path: string): Promise<Record<string, unknown> | undefined> => {
+  try {
+    // Opening a pipe named like a report would wait for a writer for ever: only a regular file is read.
+    if (!(await stat(path)).isFile()) return undefined
+    const file = await open(path, "r")
+    try {
+      const buffer = Buffer.alloc(MAX_RUN_SECTION_BYTES)
+      let filled = 0
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, filled)
+        if (bytesRead === 0) break
+        filled += bytesRead
+        const text = buffer.toString("utf8", 0, filled)
+        const end = text.search(/^\s*"findings": \[\s*$/m)
+        if (end !== -1) {
+          const parsed: unknown = JSON.parse(
+            `${text
+              .slice(0, end)
+              .replace(/^\uFEFF/, "")
+              .replace(/,\s*$/, "")}\n}`
+          )
+          const run = typeof parsed === "object" && parsed !== null ? (parsed as { run?: unknown }).run : undefined
+          return typeof run === "object" && run !== null ? (run as Record<string, unknown>) : undefined
+        }
+        if (filled === buffer.length) return undefined
+      }
+      return undefined
+    } finally {
+      await file.close()
+    }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The earliest report a run comparing with `name` will say no email has carried, as `newsNotMailed` finds it for a
+ * run that sends none: what its mark names, else what its report says it owes. Retention keeps it and the reports
+ * after it even when the run pruning is not the one that compares with `name` (a run `--as-of` a past day).
+ */
+export const owedSinceOf = async (directory: string, name: string): Promise<string | undefined> => {
+  const marked = await readNotMailedSince(join(directory, undeliveredMarkPath(name)), name)
+  if (marked !== undefined) return marked
+  const run = await readRunSection(join(directory, name))
+  const record = run === undefined ? undefined : readEmailRecord(run)
+  return record?.email === "owed" ? (record.notMailedSince ?? name) : undefined
 }

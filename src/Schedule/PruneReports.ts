@@ -7,15 +7,17 @@
  * whole name has that shape are ever deleted. Anything else (a copy such as `.csv.bak`, a signed `.pdf` beside a
  * report, other files, folders, links, the hidden temporary files of a run in progress) is left alone. The newest
  * run is always kept, whatever the settings; so is the report the next run will compare with, the one as of the
- * latest instant (PreviousReportChoice.ts), which is not the newest by name after a run `--as-of` a past day.
+ * latest instant (PreviousReportChoice.ts), which is not the newest by name after a run `--as-of` a past day, and with
+ * it the earliest report whose news that next run will say no email has carried (NewsNotMailed.ts) and the ones after.
  */
 import { readdir, unlink } from "node:fs/promises"
 import { basename, join } from "node:path"
 import { Effect, Option } from "effect"
+import { owedSinceOf } from "../Audit/NewsNotMailed.js"
 import { choosePreviousReport } from "../Audit/PreviousReportChoice.js"
 import { DAY_MS } from "../Audit/Timestamps.js"
 import { describeFsError, hasErrorCode, ReportError } from "../Reports/ReportError.js"
-import { isNewer, parseReportName } from "../Reports/ReportName.js"
+import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName.js"
 
 export interface Retention {
   /** Keep the newest this many runs' reports. */
@@ -91,8 +93,20 @@ export const pruneReports = (
       // Deleting it would leave the next run comparing with an older report, or with a backfill's.
       const comparedWithNext = choosePreviousReport(directory, names, now, now).chosen
       const kept = new Set(keep.map((path) => basename(path)))
+      // What the next run's email will name, when not this run's own: after a run `--as-of` a past day, the next run
+      // compares with a report other than this run's, whose own news may be owed since an earlier one.
+      const nextSince =
+        comparedWithNext === undefined || kept.has(comparedWithNext.name)
+          ? undefined
+          : await owedSinceOf(directory, comparedWithNext.name)
       if (comparedWithNext !== undefined) kept.add(comparedWithNext.name)
-      const since = keepSince === undefined ? undefined : parseReportName(basename(keepSince))
+      const since = [keepSince, nextSince]
+        .map((name) => (name === undefined ? undefined : parseReportName(basename(name))))
+        .reduce<ReportName | undefined>(
+          (earliest, name) =>
+            name === undefined || (earliest !== undefined && isNewer(name, earliest)) ? earliest : name,
+          undefined
+        )
       const doomed = toDelete([...sets.values()], retention, now).filter(
         (set) => !set.files.some((name) => kept.has(name)) && (since === undefined || isNewer(since, set))
       )

@@ -268,6 +268,31 @@ describe("an audit email that could not be delivered", () => {
     expect(readdirSync(own).filter((name) => name.endsWith(".undelivered"))).toEqual([])
   }, 60_000)
 
+  it("keeps, under retention in a run --as-of a past day, the report the next mailing run will name", async () => {
+    const own = mkdtempSync(join(directory, "backfill-keeps-"))
+    const env = { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
+    expect((await runOnChange(smtp.port, own)).code).toBe(0)
+    const jsonReports = () => new Set(readdirSync(own).filter((name) => /^user-audit-.*\.json$/.test(name)))
+    await hireAdmin("backfill.kept@example.com", "Kept")
+    const known = jsonReports()
+    expect((await runCli(["run", "--report-dir", own, "--as-of", AS_OF], { env })).code).toBe(0)
+    const [mailless = ""] = [...jsonReports()].filter((name) => !known.has(name))
+    expect((await runCli(["run", "--report-dir", own, "--as-of", AS_OF], { env })).code).toBe(0)
+
+    // A backfill a month back, keeping one run: it compares with no report, and the next run compares with the latest.
+    const backfill = await runCli(
+      ["run", "--report-dir", own, "--as-of", "2025-05-31T12:00:00.000Z", "--keep-reports", "1"],
+      { env }
+    )
+    expect(backfill.code, backfill.stderr).toBe(0)
+    expect(jsonReports()).toContain(mailless)
+
+    const nightly = await runOnChange(smtp.port, own)
+    expect(nightly.code, nightly.stderr).toBe(0)
+    expect(nightly.stdout).toContain(`No email has carried what changed since ${mailless}`)
+    expect(jsonReports()).toContain(mailless)
+  }, 60_000)
+
   it("is not lost when emails fail several runs in a row, nor to retention keeping one run", async () => {
     const own = mkdtempSync(join(directory, "in-a-row-"))
     const keepOne = ["--keep-reports", "1"]
