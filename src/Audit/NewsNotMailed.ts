@@ -109,27 +109,31 @@ const readRunSection = async (path: string): Promise<Record<string, unknown> | u
     if (!(await stat(path)).isFile()) return undefined
     const file = await open(path, "r")
     try {
-      const buffer = Buffer.alloc(MAX_RUN_SECTION_BYTES)
+      // A run section is a few kilobytes: read a little at first, more only for a long one.
+      let buffer = Buffer.allocUnsafe(64 * 1024)
       let filled = 0
       for (;;) {
+        if (filled === buffer.length) {
+          if (buffer.length >= MAX_RUN_SECTION_BYTES) return undefined
+          const larger = Buffer.allocUnsafe(buffer.length * 4)
+          buffer.copy(larger, 0, 0, filled)
+          buffer = larger
+        }
         const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, filled)
-        if (bytesRead === 0) break
+        if (bytesRead === 0) return undefined
         filled += bytesRead
         const text = buffer.toString("utf8", 0, filled)
-        const end = text.search(/^\s*"findings": \[\s*$/m)
-        if (end !== -1) {
-          const parsed: unknown = JSON.parse(
-            `${text
-              .slice(0, end)
-              .replace(/^\uFEFF/, "")
-              .replace(/,\s*$/, "")}\n}`
-          )
-          const run = typeof parsed === "object" && parsed !== null ? (parsed as { run?: unknown }).run : undefined
-          return typeof run === "object" && run !== null ? (run as Record<string, unknown>) : undefined
-        }
-        if (filled === buffer.length) return undefined
+        const end = text.search(/^[ \t]*"findings": \[[ \t\r]*$/m)
+        if (end === -1) continue
+        const parsed: unknown = JSON.parse(
+          `${text
+            .slice(0, end)
+            .replace(/^\uFEFF/, "")
+            .replace(/,\s*$/, "")}\n}`
+        )
+        const run = typeof parsed === "object" && parsed !== null ? (parsed as { run?: unknown }).run : undefined
+        return typeof run === "object" && run !== null ? (run as Record<string, unknown>) : undefined
       }
-      return undefined
     } finally {
       await file.close()
     }
@@ -149,4 +153,18 @@ export const owedSinceOf = async (directory: string, name: string): Promise<stri
   const run = await readRunSection(join(directory, name))
   const record = run === undefined ? undefined : readEmailRecord(run)
   return record?.email === "owed" ? (record.notMailedSince ?? name) : undefined
+}
+
+/**
+ * Whether one of `names`, reports as of after the report a run `--as-of` a past day compares with, is of a run whose
+ * email went out (its report says `to-follow`, and no mark says it failed): that email carried what the report
+ * compared with owed, as it removed the marks of the reports before it (UndeliveredMark.ts' `clearEarlierMarks`).
+ */
+export const mailedSince = async (directory: string, names: ReadonlyArray<string>): Promise<boolean> => {
+  for (const name of names) {
+    if ((await readNotMailedSince(join(directory, undeliveredMarkPath(name)), name)) !== undefined) continue
+    const run = await readRunSection(join(directory, name))
+    if (run !== undefined && readEmailRecord(run)?.email === "to-follow") return true
+  }
+  return false
 }

@@ -27,7 +27,7 @@ import { rejectedFirstSeenWarning } from "./FirstSeen.js"
 import { forEachChunk } from "./ForEachChunk.js"
 import { makeHeapGrowthHold } from "./HeapGrowth.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
-import { emailRecordOf, newsNotMailed, notMailedWarning } from "./NewsNotMailed.js"
+import { emailRecordOf, mailedSince, newsNotMailed, notMailedWarning } from "./NewsNotMailed.js"
 import { instanceLabel } from "./PantherInstance.js"
 import { parameterChangeWarning, privilegeSourceWarning } from "./ParameterChanges.js"
 import { policyOverrideWarning } from "./Policy.js"
@@ -219,8 +219,17 @@ export const runAudit = (
       // What of the previous report's news (and of the reports before it) no email has carried: said by a run that
       // mails, which then sends with `on-change` even when it finds nothing new; passed on by one that does not.
       const runMails = options.emailToFollow === true
-      const notMailed =
+      const owedByPrevious =
         previous._tag === "Found" ? newsNotMailed(previous, basename(previous.report.path), runMails) : undefined
+      // A run --as-of a past day compares with an older report: what it owed, a later run's email may have carried.
+      const laterReports = previous.datedAfterAsOf?.map((report) => report.name) ?? []
+      const notMailed =
+        owedByPrevious !== undefined &&
+        owedByPrevious.because !== "undelivered" &&
+        laterReports.length > 0 &&
+        (yield* Effect.promise(() => mailedSince(options.reportDirectory, laterReports)))
+          ? undefined
+          : owedByPrevious
       const previousEmailUndelivered = notMailed?.since
       // An email that may not have gone is news to any run; news that a run with email off left is a mailing run's.
       if (previous._tag === "Found" && notMailed !== undefined && (runMails || notMailed.because === "undelivered")) {

@@ -293,6 +293,40 @@ describe("an audit email that could not be delivered", () => {
     expect(jsonReports()).toContain(mailless)
   }, 60_000)
 
+  it("is not said to be in no email, to a run --as-of a past day, when a later run's email carried it", async () => {
+    const own = mkdtempSync(join(directory, "backfill-after-mailed-"))
+    const day = 24 * 60 * 60 * 1000
+    const asOf = (daysBefore: number) => new Date(Date.parse(AS_OF) - daysBefore * day).toISOString()
+    const env = { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
+    const mailEnv = {
+      ...env,
+      MAIL_TO: "security@acme.example",
+      MAIL_FROM: "audit@acme.example",
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`
+    }
+    const run = (daysBefore: number, mails: boolean) =>
+      runCli(["run", "--report-dir", own, "--as-of", asOf(daysBefore), ...(mails ? ["--email", "on-change"] : [])], {
+        env: mails ? mailEnv : env
+      })
+    expect((await run(2, true)).code).toBe(0)
+    const jsonReports = () => new Set(readdirSync(own).filter((name) => /^user-audit-.*\.json$/.test(name)))
+    const known = jsonReports()
+    // A run with email off the day before, then the nightly run, whose email names it and goes out.
+    expect((await run(1, false)).code).toBe(0)
+    const [mailless = ""] = [...jsonReports()].filter((name) => !known.has(name))
+    const nightly = await run(0, true)
+    expect(nightly.code, nightly.stderr).toBe(0)
+    expect(nightly.stdout).toContain(`The previous report, ${mailless}, was written by a run that sent no email`)
+    expect(nightly.stdout).toContain("Email sent")
+
+    // A backfill as of between the two compares with the run with email off, whose news that email carried.
+    const backfill = await run(0.5, true)
+    expect(backfill.code, backfill.stderr).toBe(0)
+    expect(backfill.stdout).toContain(`the newest report as of before this run is ${mailless}`)
+    expect(backfill.stdout).not.toContain("sent no email")
+    expect(backfill.stdout).not.toContain("may be in no email yet")
+  }, 60_000)
+
   it("is not lost when emails fail several runs in a row, nor to retention keeping one run", async () => {
     const own = mkdtempSync(join(directory, "in-a-row-"))
     const keepOne = ["--keep-reports", "1"]
