@@ -164,6 +164,47 @@ describe("pruneReports", () => {
     )
   })
 
+  it("keeps, in a backfill, the reports whose news the report the next run compares with says no email carried", async () => {
+    // As the audit lays a report out: its run section, then its findings a line each.
+    const report = (stem: string, run: Record<string, unknown>) => {
+      touch(`${stem}.csv`)
+      writeFileSync(
+        join(directory, `${stem}.json`),
+        `{\n"run": ${JSON.stringify(run, null, 2)},\n"findings": [\n]\n}\n`
+      )
+    }
+    const backfill = "user-audit-20260630T010000Z"
+    const pruneAsBackfill = () => prune(retention(1), [join(directory, `${backfill}.json`)])
+    report("user-audit-20260626T020000Z", { asOf: "2026-06-26T02:00:00.000Z", email: "to-follow" })
+    // Owed by a run with email off, then carried on by the next one: the next run names the first.
+    report("user-audit-20260627T020000Z", { asOf: "2026-06-27T02:00:00.000Z", email: "owed" })
+    report("user-audit-20260628T020000Z", {
+      asOf: "2026-06-28T02:00:00.000Z",
+      email: "owed",
+      notMailedSince: "user-audit-20260627T020000Z.json"
+    })
+    report(backfill, { asOf: "2026-01-01T00:00:00.000Z", email: "none" })
+    expect((await pruneAsBackfill()).deletedRuns).toBe(1)
+    expect(remaining().filter((name) => name.endsWith(".json"))).toEqual([
+      "user-audit-20260627T020000Z.json",
+      "user-audit-20260628T020000Z.json",
+      `${backfill}.json`
+    ])
+
+    // So with an undelivered email's mark on the report the next run compares with.
+    report("user-audit-20260629T020000Z", { asOf: "2026-06-29T02:00:00.000Z", email: "to-follow" })
+    writeFileSync(
+      join(directory, "user-audit-20260629T020000Z.undelivered"),
+      "The audit email of this run may not have been delivered.\nNot mailed since: user-audit-20260628T020000Z.json\n"
+    )
+    expect((await pruneAsBackfill()).deletedRuns).toBe(1)
+    expect(remaining().filter((name) => name.endsWith(".json"))).toEqual([
+      "user-audit-20260628T020000Z.json",
+      "user-audit-20260629T020000Z.json",
+      `${backfill}.json`
+    ])
+  })
+
   it("keeps the report an undelivered email's news is in, and every report after it, whatever the settings", async () => {
     touch(
       ...runFiles("user-audit-20260101T020000Z"),
