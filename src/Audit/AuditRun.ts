@@ -43,8 +43,8 @@ export interface AuditRun {
   /**
    * What became of this run's email, for the runs after it (NewsNotMailed.ts): `to-follow`, it was to mail its
    * summary (a `.undelivered` mark beside the report says when that may have failed); `owed`, it sent none (email off,
-   * a review, an export) after a run that did, so what changed here is in no email yet; `none`, it sent none and
-   * owed none.
+   * a review) after a run that did, so what changed here is in no email yet; `none`, it sent none and owed none (an
+   * export, which compares with no report, always).
    */
   readonly email: RecordedEmail
   /** With `owed`: the earliest earlier report whose changes no email has carried either. */

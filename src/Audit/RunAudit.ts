@@ -4,7 +4,8 @@
  * list of users must never pass for a complete one.
  */
 import { randomUUID } from "node:crypto"
-import { basename } from "node:path"
+import { stat } from "node:fs/promises"
+import { basename, join } from "node:path"
 import { Chunk, Clock, Effect, Fiber, Option, Stream } from "effect"
 import { NoUsersListed, type PaginationLoop, type PantherApiError } from "../PantherApi/ClientErrors.js"
 import { secretsQuotedWarning } from "../PantherApi/ClientStats.js"
@@ -27,7 +28,7 @@ import { rejectedFirstSeenWarning } from "./FirstSeen.js"
 import { forEachChunk } from "./ForEachChunk.js"
 import { makeHeapGrowthHold } from "./HeapGrowth.js"
 import { type Judgement, judgeUser } from "./JudgeUser.js"
-import { emailRecordOf, mailedSince, newsNotMailed, notMailedWarning } from "./NewsNotMailed.js"
+import { emailRecordOf, newsNotMailed, notMailedWarning } from "./NewsNotMailed.js"
 import { instanceLabel } from "./PantherInstance.js"
 import { parameterChangeWarning, privilegeSourceWarning } from "./ParameterChanges.js"
 import { policyOverrideWarning } from "./Policy.js"
@@ -68,8 +69,8 @@ export interface AuditOutcome {
   /** How many such findings of each change there are, listed in `fresh` or not: what a list leaves out is said. */
   readonly freshCounts: { readonly new: number; readonly escalated: number }
   /**
-   * When the previous run could not deliver its audit email: the earliest report whose changes no email has carried
-   * (the previous one, or an earlier one when emails failed several runs in a row).
+   * The earliest report whose changes no email may have carried (the previous one, or an earlier one): after an email
+   * that may not have been delivered, or, for a run that mails, after runs that sent none (NewsNotMailed.ts).
    */
   readonly previousEmailUndelivered?: string
 }
@@ -219,21 +220,28 @@ export const runAudit = (
       // What of the previous report's news (and of the reports before it) no email has carried: said by a run that
       // mails, which then sends with `on-change` even when it finds nothing new; passed on by one that does not.
       const runMails = options.emailToFollow === true
-      const owedByPrevious =
+      const owed =
         previous._tag === "Found" ? newsNotMailed(previous, basename(previous.report.path), runMails) : undefined
-      // A run --as-of a past day compares with an older report: what it owed, a later run's email may have carried.
-      const laterReports = previous.datedAfterAsOf?.map((report) => report.name) ?? []
-      const notMailed =
-        owedByPrevious !== undefined &&
-        owedByPrevious.because !== "undelivered" &&
-        laterReports.length > 0 &&
-        (yield* Effect.promise(() => mailedSince(options.reportDirectory, laterReports)))
-          ? undefined
-          : owedByPrevious
-      const previousEmailUndelivered = notMailed?.since
+      // A run --as-of a past day compares with an older report than the latest: what that one owed is for the next
+      // regular run to name, which compares with the latest, and a later run's email may have carried it already.
+      const comparesWithLatest = (previous.datedAfterAsOf?.length ?? 0) === 0
+      const notMailed = owed !== undefined && (owed.because === "undelivered" || comparesWithLatest) ? owed : undefined
+      // What a failed email's mark and retention name: of a run with email off, only an undelivered email's news, so
+      // that a directory whose runs stopped mailing is still pruned.
+      const previousEmailUndelivered = runMails || notMailed?.because === "undelivered" ? notMailed?.since : undefined
       // An email that may not have gone is news to any run; news that a run with email off left is a mailing run's.
       if (previous._tag === "Found" && notMailed !== undefined && (runMails || notMailed.because === "undelivered")) {
-        warnings.push(notMailedWarning(notMailed, basename(previous.report.path)))
+        const previousName = basename(previous.report.path)
+        // Retention does not wait for an email that runs with email off owe: the earliest of their reports may be gone.
+        const sinceGone =
+          notMailed.since !== previousName &&
+          (yield* Effect.promise(() =>
+            stat(join(options.reportDirectory, notMailed.since)).then(
+              () => false,
+              () => true
+            )
+          ))
+        warnings.push(notMailedWarning(notMailed, previousName, sinceGone))
       }
       const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
       const privilegeSource = privilegePolicy.usesPermissions ? "role-permissions" : "role-names-only"

@@ -8,16 +8,17 @@
  * report, other files, folders, links, the hidden temporary files of a run in progress) is left alone. The newest
  * run is always kept, whatever the settings; so is the report the next run will compare with, the one as of the
  * latest instant (PreviousReportChoice.ts), which is not the newest by name after a run `--as-of` a past day, and with
- * it the earliest report whose news that next run will say no email has carried (NewsNotMailed.ts) and the ones after.
+ * it the earliest report its `.undelivered` mark names (UndeliveredMark.ts) and the ones after. What a run with email
+ * off owes (NewsNotMailed.ts) holds nothing: a directory whose runs stopped mailing would never be pruned again.
  */
 import { readdir, unlink } from "node:fs/promises"
 import { basename, join } from "node:path"
 import { Effect, Option } from "effect"
-import { owedSinceOf } from "../Audit/NewsNotMailed.js"
 import { choosePreviousReport } from "../Audit/PreviousReportChoice.js"
 import { DAY_MS } from "../Audit/Timestamps.js"
 import { describeFsError, hasErrorCode, ReportError } from "../Reports/ReportError.js"
 import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName.js"
+import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
 
 export interface Retention {
   /** Keep the newest this many runs' reports. */
@@ -94,11 +95,11 @@ export const pruneReports = (
       const comparedWithNext = choosePreviousReport(directory, names, now, now).chosen
       const kept = new Set(keep.map((path) => basename(path)))
       // What the next run's email will name, when not this run's own: after a run `--as-of` a past day, the next run
-      // compares with a report other than this run's, whose own news may be owed since an earlier one.
+      // compares with a report other than this run's, whose mark may name an earlier one.
       const nextSince =
         comparedWithNext === undefined || kept.has(comparedWithNext.name)
           ? undefined
-          : await owedSinceOf(directory, comparedWithNext.name)
+          : await readNotMailedSince(join(directory, undeliveredMarkPath(comparedWithNext.name)), comparedWithNext.name)
       if (comparedWithNext !== undefined) kept.add(comparedWithNext.name)
       const since = [keepSince, nextSince]
         .map((name) => (name === undefined ? undefined : parseReportName(basename(name))))

@@ -117,6 +117,10 @@ describe("the warning of a run that mails", () => {
     expect(notMailedWarning({ since: EARLIER, because: "undelivered" }, NAME)).toContain(`up to ${NAME}`)
     expect(notMailedWarning({ since: NAME, because: "review" }, NAME)).toContain("written by a review")
     expect(notMailedWarning({ since: NAME, because: "sent-none" }, NAME)).toContain("a run that sent no email")
+    expect(notMailedWarning({ since: EARLIER, because: "sent-none" }, NAME, true)).toBe(
+      `No email may have carried what changed since ${EARLIER}, which is no longer in the report directory: what is ` +
+        `left of it is in the reports after it, up to ${NAME}.`
+    )
     expect(notMailedWarning({ since: EARLIER, because: "sent-none" }, NAME)).toBe(
       `No email has carried what changed since ${EARLIER}: it is in that report and the ones after it, up to ${NAME}.`
     )

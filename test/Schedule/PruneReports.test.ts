@@ -164,7 +164,7 @@ describe("pruneReports", () => {
     )
   })
 
-  it("keeps, in a backfill, the reports whose news the report the next run compares with says no email carried", async () => {
+  it("keeps, in a backfill, the reports the next run's undelivered mark names, and not what runs with email off owe", async () => {
     // As the audit lays a report out: its run section, then its findings a line each.
     const report = (stem: string, run: Record<string, unknown>) => {
       touch(`${stem}.csv`)
@@ -184,9 +184,9 @@ describe("pruneReports", () => {
       notMailedSince: "user-audit-20260627T020000Z.json"
     })
     report(backfill, { asOf: "2026-01-01T00:00:00.000Z", email: "none" })
-    expect((await pruneAsBackfill()).deletedRuns).toBe(1)
+    // What runs with email off owe holds nothing (a directory that stopped mailing would never be pruned again).
+    expect((await pruneAsBackfill()).deletedRuns).toBe(2)
     expect(remaining().filter((name) => name.endsWith(".json"))).toEqual([
-      "user-audit-20260627T020000Z.json",
       "user-audit-20260628T020000Z.json",
       `${backfill}.json`
     ])
@@ -197,7 +197,8 @@ describe("pruneReports", () => {
       join(directory, "user-audit-20260629T020000Z.undelivered"),
       "The audit email of this run may not have been delivered.\nNot mailed since: user-audit-20260628T020000Z.json\n"
     )
-    expect((await pruneAsBackfill()).deletedRuns).toBe(1)
+    // Without the mark the report it names would go.
+    expect((await pruneAsBackfill()).deletedRuns).toBe(0)
     expect(remaining().filter((name) => name.endsWith(".json"))).toEqual([
       "user-audit-20260628T020000Z.json",
       "user-audit-20260629T020000Z.json",
