@@ -54,6 +54,28 @@ const hireAdmin = async (email: string, givenName: string) => {
   expect(created.code, created.stderr).toBe(0)
 }
 
+/** The JSON reports in `reportDir`. */
+const jsonReportsIn = (reportDir: string) =>
+  new Set(readdirSync(reportDir).filter((name) => /^user-audit-.*\.json$/.test(name)))
+
+/** The one JSON report in `reportDir` that is not among `known`, or "" when there is none. */
+const reportAddedTo = (reportDir: string, known: ReadonlySet<string>) =>
+  [...jsonReportsIn(reportDir)].find((name) => !known.has(name)) ?? ""
+
+/**
+ * `run` with email off into `reportDir`, with any `extra` flags, as an engineer's ad-hoc run: its result, the JSON
+ * report it added, and that report's run section.
+ */
+const runWithoutEmail = async (reportDir: string, extra: ReadonlyArray<string> = []) => {
+  const known = jsonReportsIn(reportDir)
+  const result = await runCli(["run", "--report-dir", reportDir, "--as-of", AS_OF, ...extra], {
+    env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
+  })
+  expect(result.code, result.stderr).toBe(0)
+  const report = reportAddedTo(reportDir, known)
+  return { result, report, run: JSON.parse(readFileSync(join(reportDir, report), "utf8")).run }
+}
+
 describe("an audit email that could not be delivered", () => {
   it("is not lost: the next run with --email on-change sends even with nothing new, naming that report", async () => {
     const marks = () => readdirSync(directory).filter((name) => name.endsWith(".undelivered"))
@@ -164,23 +186,13 @@ describe("an audit email that could not be delivered", () => {
     const own = mkdtempSync(join(directory, "mailless-between-"))
     expect((await runOnChange(smtp.port, own)).code).toBe(0)
     const before = smtp.received.length
-    const jsonReports = () => new Set(readdirSync(own).filter((name) => /^user-audit-.*\.json$/.test(name)))
-    const runWithoutEmail = async () => {
-      const known = jsonReports()
-      const result = await runCli(["run", "--report-dir", own, "--as-of", AS_OF], {
-        env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
-      })
-      expect(result.code, result.stderr).toBe(0)
-      const [added = ""] = [...jsonReports()].filter((name) => !known.has(name))
-      return { result, report: added, run: JSON.parse(readFileSync(join(own, added), "utf8")).run }
-    }
     // An admin made in the afternoon, seen first by an engineer's run with email off, then unchanged in a second one.
     await hireAdmin("adhoc.hire@example.com", "Adhoc")
-    const first = await runWithoutEmail()
+    const first = await runWithoutEmail(own)
     expect(first.result.stdout).toMatch(/\b[1-9]\d* new\b/)
     expect(first.run.email).toBe("owed")
     expect(first.run.notMailedSince).toBeUndefined()
-    const second = await runWithoutEmail()
+    const second = await runWithoutEmail(own)
     expect(second.result.stdout).toContain("0 new")
     expect(second.run).toMatchObject({ email: "owed", notMailedSince: first.report })
     // Neither is a failed email: no mark, and none of the warnings a mailing run gives.
@@ -200,7 +212,7 @@ describe("an audit email that could not be delivered", () => {
     expect(message.text).toContain(warning)
 
     // Mailed now: a run with email off after it owes its own news only, and the mailing run after that names it alone.
-    const third = await runWithoutEmail()
+    const third = await runWithoutEmail(own)
     expect(third.run.email).toBe("owed")
     expect(third.run.notMailedSince).toBeUndefined()
     const next = await runOnChange(smtp.port, own)
@@ -216,13 +228,7 @@ describe("an audit email that could not be delivered", () => {
 
   it("owes no email where no run has mailed: the first run with email on is told of no earlier report", async () => {
     const own = mkdtempSync(join(directory, "never-mailed-"))
-    const env = { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
-    for (let round = 0; round < 2; round++) {
-      expect((await runCli(["run", "--report-dir", own, "--as-of", AS_OF], { env })).code).toBe(0)
-    }
-    for (const name of readdirSync(own).filter((entry) => entry.endsWith(".json"))) {
-      expect(JSON.parse(readFileSync(join(own, name), "utf8")).run.email).toBe("none")
-    }
+    for (let round = 0; round < 2; round++) expect((await runWithoutEmail(own)).run.email).toBe("none")
     const before = smtp.received.length
     const mailing = await runOnChange(smtp.port, own)
     expect(mailing.code, mailing.stderr).toBe(0)
@@ -233,22 +239,15 @@ describe("an audit email that could not be delivered", () => {
 
   it("says no more than it knows when the earliest report not mailed is of a run that sent no email", async () => {
     const own = mkdtempSync(join(directory, "mailless-then-failed-"))
-    const env = { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
     expect((await runOnChange(smtp.port, own)).code).toBe(0)
-    const jsonReports = () => new Set(readdirSync(own).filter((name) => /^user-audit-.*\.json$/.test(name)))
-    const added = (known: ReadonlySet<string>) => [...jsonReports()].filter((name) => !known.has(name))[0] ?? ""
     await hireAdmin("mailless.first@example.com", "Mailless")
     // An ad-hoc run with email off sees the new admin first; the nightly run's email then fails.
-    let known = jsonReports()
-    expect((await runCli(["run", "--report-dir", own, "--as-of", AS_OF], { env })).code).toBe(0)
-    const mailless = added(known)
-    known = jsonReports()
+    const mailless = (await runWithoutEmail(own)).report
+    const known = jsonReportsIn(own)
     expect((await runOnChange(1, own)).code).toBe(4)
-    const failed = added(known)
+    const failed = reportAddedTo(own, known)
     // Another run with email off carries the failed email's mark on.
-    known = jsonReports()
-    expect((await runCli(["run", "--report-dir", own, "--as-of", AS_OF], { env })).code).toBe(0)
-    const carried = added(known)
+    const carried = (await runWithoutEmail(own)).report
     const mark = readFileSync(join(own, carried.replace(/\.json$/, ".undelivered")), "utf8")
     // The run that wrote the earliest report not mailed had no email to deliver: the mark does not point at one.
     expect(mark).not.toContain(`(see ${mailless})`)
@@ -270,19 +269,12 @@ describe("an audit email that could not be delivered", () => {
 
   it("does not hold retention for news runs with email off owe, and says so when the report it names is gone", async () => {
     const own = mkdtempSync(join(directory, "owed-pruned-"))
-    const env = { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken }
     expect((await runOnChange(smtp.port, own)).code).toBe(0)
-    const jsonReports = () => new Set(readdirSync(own).filter((name) => /^user-audit-.*\.json$/.test(name)))
     await hireAdmin("pruned.news@example.com", "Pruned")
-    const known = jsonReports()
-    expect((await runCli(["run", "--report-dir", own, "--as-of", AS_OF], { env })).code).toBe(0)
-    const [first = ""] = [...jsonReports()].filter((name) => !known.has(name))
+    const first = (await runWithoutEmail(own)).report
     // Mailing has stopped here (MAIL_TO dropped, say): retention goes on as set, or the directory would grow for good.
-    const before = jsonReports()
-    const second = await runCli(["run", "--report-dir", own, "--as-of", AS_OF, "--keep-reports", "1"], { env })
-    expect(second.code, second.stderr).toBe(0)
-    const [secondReport = ""] = [...jsonReports()].filter((name) => !before.has(name))
-    expect([...jsonReports()]).toEqual([secondReport])
+    const secondReport = (await runWithoutEmail(own, ["--keep-reports", "1"])).report
+    expect([...jsonReportsIn(own)]).toEqual([secondReport])
 
     // Mailing again: the earliest report no email carried is gone, and the warning says so rather than point at it.
     const mailed = await runOnChange(smtp.port, own)
@@ -310,11 +302,10 @@ describe("an audit email that could not be delivered", () => {
         env: mails ? mailEnv : env
       })
     expect((await run(2, true)).code).toBe(0)
-    const jsonReports = () => new Set(readdirSync(own).filter((name) => /^user-audit-.*\.json$/.test(name)))
-    const known = jsonReports()
+    const known = jsonReportsIn(own)
     // A run with email off the day before, then the nightly run, whose email names it and goes out.
     expect((await run(1, false)).code).toBe(0)
-    const [mailless = ""] = [...jsonReports()].filter((name) => !known.has(name))
+    const mailless = reportAddedTo(own, known)
     const nightly = await run(0, true)
     expect(nightly.code, nightly.stderr).toBe(0)
     expect(nightly.stdout).toContain(`The previous report, ${mailless}, was written by a run that sent no email`)
