@@ -15,7 +15,7 @@
  * the frames of code compiled through `vm.Script`.
  */
 import { createHash } from "node:crypto"
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs"
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -58,7 +58,9 @@ const MAX_CACHE_BYTES = 256 * 1024 * 1024
 const openCache = (): { readonly file: number; readonly size: number } | undefined => {
   let file: number
   try {
-    file = openSync(CACHE, "r")
+    // Without O_NONBLOCK, opening a named pipe waits for a writer, for ever, before fstat can say it is no file; on a
+    // regular file the flag changes nothing (it is 0 where Node has none, on Windows).
+    file = openSync(CACHE, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   } catch {
     return undefined
   }

@@ -2,7 +2,7 @@
  * dist/bin.js runs the bundled program with the V8 code cache the build made. The cache must be used when it fits,
  * and anything else about it (missing, made from other code, damaged) must only cost speed, never a wrong program.
  */
-import { spawnSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import {
   appendFileSync,
   cpSync,
@@ -33,7 +33,9 @@ afterEach(() => rmSync(join(copy, ".."), { recursive: true, force: true }))
 const version = (dist: string) => {
   const result = spawnSync(process.execPath, [join(dist, "bin.js"), "--version"], {
     env: { PATH: process.env.PATH ?? "", PANTHER_AUDIT_CODE_CACHE: "report" },
-    encoding: "utf8"
+    encoding: "utf8",
+    // A launcher that waits on its cache would otherwise hang the suite rather than fail it.
+    timeout: 15_000
   })
   return { code: result.status, stdout: result.stdout.trim(), cache: /code cache (\w+)/.exec(result.stderr)?.[1] }
 }
@@ -63,6 +65,14 @@ it("runs when the cache is not a file, or far too large to be one the build made
   // Sparse: 300 MiB that take no room on disk.
   writeFileSync(path, "")
   truncateSync(path, 300 * 1024 * 1024)
+  expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "absent" })
+})
+
+it("runs when the cache is a named pipe, which no writer will ever open", () => {
+  // Opening a FIFO to read waits for a writer: the launcher must not, before it can see that it is no file.
+  const path = join(copy, "program.cjs.cache")
+  rmSync(path)
+  execFileSync("mkfifo", [path])
   expect(version(copy)).toEqual({ code: 0, stdout: VERSION, cache: "absent" })
 })
 
