@@ -5,7 +5,8 @@
  * before it when the name holds a backslash or a line break, which are then escaped). The name in the line may carry
  * the folder (`sha256sum export-.../manifest.json`): its base name says which file the digest is of. A line for
  * another file (the findings CSV, pasted from the same listing) is refused, naming both: its digest could never
- * match, and verify would call an untouched manifest changed.
+ * match, and verify would call an untouched manifest changed. A line for `-` (`sha256sum < manifest.json`, the file
+ * piped in) names no file: its digest is taken, and checked as any other.
  */
 import { Either } from "effect"
 import { printable } from "../PantherApi/Responses.js"
@@ -23,6 +24,9 @@ const unescapedName = (name: string): string =>
     next === "\\" ? "\\" : next === "n" ? "\n" : next === "r" ? "\r" : whole
   )
 
+/** The name sha256sum gives what it read from standard input. */
+const STANDARD_INPUT = "-"
+
 const baseName = (path: string): string => path.slice(path.lastIndexOf("/") + 1)
 
 /** The digest `value` gives, in lower case, or what is wrong with it. */
@@ -38,7 +42,7 @@ export const expectedManifestDigest = (value: string): Either.Either<string, str
   }
   const [, escaped = "", digest = "", written = ""] = line
   const name = escaped === "" ? written : unescapedName(written)
-  if (baseName(name) === MANIFEST) return Either.right(digest.toLowerCase())
+  if (name === STANDARD_INPUT || baseName(name) === MANIFEST) return Either.right(digest.toLowerCase())
   return Either.left(
     `--expect-sha256 was given a sha256sum line for ${printable(name)}, not for ${MANIFEST}, the file whose digest ` +
       `it checks: give the digest recorded for ${MANIFEST} (the line of \`sha256sum ${MANIFEST}\`, or its 64 ` +

@@ -31,6 +31,13 @@ describe("the digest --expect-sha256 takes", () => {
     }
   })
 
+  it("is taken from a sha256sum line of standard input, which names no file to refuse", () => {
+    // `sha256sum < manifest.json`, or the manifest piped in: the line names `-`, and the digest alone says the rest.
+    for (const line of [`${DIGEST}  -`, `${DIGEST} *-`]) {
+      expect(expectedManifestDigest(line), line).toEqual(Either.right(DIGEST))
+    }
+  })
+
   it("refuses a sha256sum line for another file, naming both", () => {
     for (const [line, named] of [
       [`${DIGEST}  findings-20260630T020000Z.csv`, "findings-20260630T020000Z.csv"],
