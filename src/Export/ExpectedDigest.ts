@@ -10,9 +10,10 @@
  */
 import { Either } from "effect"
 import { printable } from "../PantherApi/Responses.js"
+import { MANIFEST_NAME } from "./Manifest.js"
 
 /** The file `--expect-sha256` is the digest of. */
-export const MANIFEST = "manifest.json"
+const MANIFEST = MANIFEST_NAME
 
 const HEX = /^[0-9a-f]{64}$/i
 /** A line of `sha256sum`: an optional `\` (escaped name), the digest, a space, then ` ` (text) or `*` (binary). */
