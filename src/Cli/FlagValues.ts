@@ -56,11 +56,23 @@ const requireValue =
 export const requireArgValue = (what: string, kind?: string) =>
   requireValue(what, kind === undefined ? { required: true } : { required: true, kind })
 
+/**
+ * The flags whose own check (`requireOptionValue`) refuses an empty value, saying what they take: only these have a
+ * `--flag=` given apart for that check to say so (UsageHints.ts `emptyValuesApart`). Other flags may take `""` given
+ * apart as not set, as their variable does (`--privileged-roles`, `--mail-from`): `--flag=`, what a script sends for
+ * an unset variable, stays a usage error for them, rather than a run with the default.
+ */
+const refusingEmpty = new Set<string>()
+
+/** Whether `flag` (`--email`) is checked by `requireOptionValue` in a command loaded so far. */
+export const refusesEmptyValue = (flag: string): boolean => refusingEmpty.has(flag)
+
 /** For `Options.mapEffect`; `wanted` says whether the flag may be left out, and what it takes. */
-export const requireOptionValue =
-  (what: string, wanted: Wanted = {}) =>
-  (value: string): Effect.Effect<string, ValidationError.ValidationError> =>
+export const requireOptionValue = (what: string, wanted: Wanted = {}) => {
+  refusingEmpty.add(what)
+  return (value: string): Effect.Effect<string, ValidationError.ValidationError> =>
     Effect.mapError(requireValue(what, wanted)(value), ValidationError.invalidValue)
+}
 
 const ID: Wanted = { kind: "a user id" }
 

@@ -8,6 +8,7 @@
 import { CliConfig, Command, HelpDoc, ValidationError } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { ConfigurationError } from "./ConfigurationError.js"
+import { refusesEmptyValue } from "./FlagValues.js"
 
 const UNKNOWN_ARGUMENT = /Received unknown argument: '(--[A-Za-z0-9-]+)'/g
 /** A known flag given as `--flag=value` and called unknown: empty, given twice, or taking no value. */
@@ -120,7 +121,9 @@ export const noValueFlagGivenOne = (argv: ReadonlyArray<string>, flags: CommandF
  * `argv` with each known flag given an empty or blank value as `--flag=` (what a script sends for an unset variable,
  * `--email="$EMAIL"`) given it apart, `--flag ""`, as @effect/cli splits `--flag=value`: it keeps `--flag=` whole
  * and calls it an unknown argument, where the flag's own check of its value says what it takes, and whether it may
- * be left out. A repeatable flag (`--id`) is left as it is: its empty value is looked for in the words themselves.
+ * be left out. Only a flag whose own check refuses an empty value is given apart (`refusesEmptyValue`): another may
+ * take `""` as not set, and `--flag=` is refused for it as before. A repeatable flag (`--id`) is left as it is: its
+ * empty value is looked for in the words themselves.
  */
 export const emptyValuesApart = (argv: ReadonlyArray<string>, flags: CommandFlags): ReadonlyArray<string> => {
   const end = argv.indexOf("--")
@@ -128,7 +131,11 @@ export const emptyValuesApart = (argv: ReadonlyArray<string>, flags: CommandFlag
     if (index < 2 || (end !== -1 && index > end)) return [word]
     const [, name = "", value] = NAME_AND_VALUE.exec(word) ?? []
     const takes = flags.get(name)
-    return value !== undefined && value.trim() === "" && takes !== undefined && !isRepeatable(takes)
+    return value !== undefined &&
+      value.trim() === "" &&
+      takes !== undefined &&
+      !isRepeatable(takes) &&
+      refusesEmptyValue(name)
       ? [name, value]
       : [word]
   })

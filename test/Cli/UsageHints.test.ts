@@ -116,6 +116,10 @@ describe("usage errors", () => {
         // Required: said as the flag's own check says `--given-name ""`, not that it may be left out.
         "--given-name is empty, and needs a value: the new user's first name"
       ],
+      // A flag that takes "" as not set, as its variable does: `--privileged-roles="$ROLES"` with the variable unset
+      // must not run the audit with the default roles, nor `--mail-from="$FROM"` mail from the default sender.
+      [["run", "--privileged-roles="], "--privileged-roles is empty: give a value, or leave it out"],
+      [["run", "--mail-to", "a@example.com", "--mail-from="], "--mail-from is empty: give a value, or leave it out"],
       [["users", "list", "--email=a@example.com", "--email=b@example.com"], "--email is given more than once"],
       [
         ["users", "list", "--include-deactivated="],
