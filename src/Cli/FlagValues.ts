@@ -77,6 +77,12 @@ export const requireOptionValue = (what: string, wanted: Wanted = {}) => {
 const ID: Wanted = { kind: "a user id" }
 
 /**
+ * What `--flag=` given empty is told when it is not given apart to the flag's own check (UsageHints.ts): `--id`,
+ * repeatable, whose words `idWithoutValue` checks, says it as `--id ""` does; another flag asks for a value.
+ */
+export const emptyFlagValueProblem = (flag: string): string => emptyValueProblem(flag, flag === "--id" ? ID : {})
+
+/**
  * @effect/cli drops a repeated option's empty values and a bare `--id` before the command sees them, so `--id ""`
  * would list every user; the words on the command line are checked instead. The message, if one is missing.
  */

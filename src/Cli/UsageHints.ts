@@ -8,7 +8,7 @@
 import { CliConfig, Command, HelpDoc, ValidationError } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { ConfigurationError } from "./ConfigurationError.js"
-import { refusesEmptyValue } from "./FlagValues.js"
+import { emptyFlagValueProblem, refusesEmptyValue } from "./FlagValues.js"
 
 const UNKNOWN_ARGUMENT = /Received unknown argument: '(--[A-Za-z0-9-]+)'/g
 /** A known flag given as `--flag=value` and called unknown: empty, given twice, or taking no value. */
@@ -68,7 +68,7 @@ const withValue =
     if (!flags.has(flag)) return whole
     const takes = flags.get(flag)
     if (takes === undefined) return `${flag} takes no value: give it as ${flag}`
-    if (value.trim() === "") return `${flag} is empty: give a value, or leave it out.`
+    if (value.trim() === "") return emptyFlagValueProblem(flag)
     if (isRepeatable(takes)) return `${flag}, which may be repeated, takes its value apart: give it as ${flag} ${value}`
     return timesGiven(argv, flag) > 1 ? `${flag} is given more than once: give it once` : whole
   }

@@ -127,6 +127,8 @@ describe("usage errors", () => {
       ],
       [["users", "lst"], '"lst" is not a command of panther-audit users: see panther-audit users --help'],
       [["users", "list", "--id=u-9"], "--id, which may be repeated, takes its value apart: give it as --id u-9"],
+      // Said as `--id ""` is: what the flag takes, not just "a value".
+      [["users", "list", "--id="], "--id is empty: give a user id, or leave it out"],
       // The value is withheld, the name it was given to is not.
       [["run", "--report-dri=report"], "Received unknown argument: '--report-dri=...'"]
     ]
