@@ -12,9 +12,6 @@ import { Either } from "effect"
 import { printable } from "../PantherApi/Responses.js"
 import { MANIFEST_NAME } from "./Manifest.js"
 
-/** The file `--expect-sha256` is the digest of. */
-const MANIFEST = MANIFEST_NAME
-
 const HEX = /^[0-9a-f]{64}$/i
 /** A line of `sha256sum`: an optional `\` (escaped name), the digest, a space, then ` ` (text) or `*` (binary). */
 const SHA256SUM_LINE = /^(\\?)([0-9a-f]{64}) [ *]([^\n]+)$/i
@@ -37,16 +34,16 @@ export const expectedManifestDigest = (value: string): Either.Either<string, str
   const line = SHA256SUM_LINE.exec(text)
   if (line === null) {
     return Either.left(
-      `--expect-sha256 must be 64 hexadecimal digits, the SHA-256 \`export\` printed for ${MANIFEST} (or the line ` +
-        `\`sha256sum ${MANIFEST}\` prints).`
+      `--expect-sha256 must be 64 hexadecimal digits, the SHA-256 \`export\` printed for ${MANIFEST_NAME} (or the ` +
+        `line \`sha256sum ${MANIFEST_NAME}\` prints).`
     )
   }
   const [, escaped = "", digest = "", written = ""] = line
   const name = escaped === "" ? written : unescapedName(written)
-  if (name === STANDARD_INPUT || baseName(name) === MANIFEST) return Either.right(digest.toLowerCase())
+  if (name === STANDARD_INPUT || baseName(name) === MANIFEST_NAME) return Either.right(digest.toLowerCase())
   return Either.left(
-    `--expect-sha256 was given a sha256sum line for ${printable(name)}, not for ${MANIFEST}, the file whose digest ` +
-      `it checks: give the digest recorded for ${MANIFEST} (the line of \`sha256sum ${MANIFEST}\`, or its 64 ` +
-      "hexadecimal digits)."
+    `--expect-sha256 was given a sha256sum line for ${printable(name)}, not for ${MANIFEST_NAME}, the file whose ` +
+      `digest it checks: give the digest recorded for ${MANIFEST_NAME} (the line of \`sha256sum ${MANIFEST_NAME}\`, ` +
+      "or its 64 hexadecimal digits)."
   )
 }
