@@ -54,6 +54,13 @@ const hireAdmin = async (email: string, givenName: string) => {
   expect(created.code, created.stderr).toBe(0)
 }
 
+/** That `warning` is on the run's `stdout`, and in the text of the last email the server received. */
+const expectSaidAndMailed = async (stdout: string, warning: string) => {
+  expect(stdout).toContain(warning)
+  const message = await simpleParser(smtp.received.at(-1)?.raw ?? Buffer.alloc(0))
+  expect(message.text).toContain(warning)
+}
+
 /** The JSON reports in `reportDir`. */
 const jsonReportsIn = (reportDir: string) =>
   new Set(readdirSync(reportDir).filter((name) => /^user-audit-.*\.json$/.test(name)))
@@ -103,10 +110,8 @@ describe("an audit email that could not be delivered", () => {
     expect(next.stdout).toContain("0 new")
     expect(marks()).toEqual([])
     const warning = `may not have been delivered: what changed then is in ${undeliveredReport}`
-    expect(next.stdout).toContain(warning)
     expect(smtp.received).toHaveLength(2)
-    const mailed = await simpleParser(smtp.received[1]?.raw ?? Buffer.alloc(0))
-    expect(mailed.text).toContain(warning)
+    await expectSaidAndMailed(next.stdout, warning)
 
     // Delivered now: the run after that has nothing to say.
     const quiet = await runOnChange(smtp.port)
@@ -171,10 +176,8 @@ describe("an audit email that could not be delivered", () => {
     const warning =
       `The previous report, ${reviewReport}, was written by a review, which sends no email: what changed then is ` +
       "in that report, and in no email before this one."
-    expect(nightly.stdout).toContain(warning)
     expect(smtp.received).toHaveLength(before + 1)
-    const message = await simpleParser(smtp.received.at(-1)?.raw ?? Buffer.alloc(0))
-    expect(message.text).toContain(warning)
+    await expectSaidAndMailed(nightly.stdout, warning)
     expect(readdirSync(own).filter((name) => name.endsWith(".undelivered"))).toEqual([])
 
     // Mailed now: the run after that, comparing with a mailed run's report, has nothing to say.
@@ -206,10 +209,8 @@ describe("an audit email that could not be delivered", () => {
     const warning =
       `No email has carried what changed since ${first.report}: it is in that report and the ones after it, up to ` +
       `${second.report}.`
-    expect(nightly.stdout).toContain(warning)
     expect(smtp.received).toHaveLength(before + 1)
-    const message = await simpleParser(smtp.received.at(-1)?.raw ?? Buffer.alloc(0))
-    expect(message.text).toContain(warning)
+    await expectSaidAndMailed(nightly.stdout, warning)
 
     // Mailed now: a run with email off after it owes its own news only, and the mailing run after that names it alone.
     const third = await runWithoutEmail(own)
@@ -261,9 +262,7 @@ describe("an audit email that could not be delivered", () => {
     const warning =
       `An audit email may not have been delivered, and no email may have carried what changed since ${mailless}: it ` +
       `is in that report and the ones after it, up to ${carried}.`
-    expect(mailed.stdout).toContain(warning)
-    const message = await simpleParser(smtp.received.at(-1)?.raw ?? Buffer.alloc(0))
-    expect(message.text).toContain(warning)
+    await expectSaidAndMailed(mailed.stdout, warning)
     expect(readdirSync(own).filter((name) => name.endsWith(".undelivered"))).toEqual([])
   }, 60_000)
 
@@ -342,9 +341,7 @@ describe("an audit email that could not be delivered", () => {
     const mailed = await runOnChange(smtp.port, own, keepOne)
     expect(mailed.code, mailed.stderr).toBe(0)
     const warning = `An audit email may not have been delivered, and no email may have carried what changed since ${newsReport}:`
-    expect(mailed.stdout).toContain(warning)
-    const message = await simpleParser(smtp.received.at(-1)?.raw ?? Buffer.alloc(0))
-    expect(message.text).toContain(warning)
+    await expectSaidAndMailed(mailed.stdout, warning)
     // Retention kept the report the email names, and the one after it.
     expect(jsonReports()).toContain(newsReport)
     expect(jsonReports()).toHaveLength(3)
