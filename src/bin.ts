@@ -36,16 +36,19 @@ const WRAPPER_END = "\n})"
 /** Runs the program as Node would, without the cache: what source maps need (Node maps vm scripts' frames not). */
 const runPlainly = () => createRequire(PROGRAM)(PROGRAM)
 
-/** The first `size` bytes of an open file (fewer if it is shorter by now), read into `buffer`; the file is closed. */
-const readInto = (file: number, size: number, buffer: Buffer): Buffer => {
+/**
+ * The first `size` bytes of an open file (fewer if it is shorter by now), read into `buffer` from `at` on; the file
+ * is closed.
+ */
+const readInto = (file: number, size: number, buffer: Buffer, at = 0): Buffer => {
   try {
     let filled = 0
     while (filled < size) {
-      const read = readSync(file, buffer, filled, size - filled, null)
+      const read = readSync(file, buffer, at + filled, size - filled, null)
       if (read === 0) break
       filled += read
     }
-    return buffer.subarray(0, filled)
+    return buffer.subarray(at, at + filled)
   } finally {
     closeSync(file)
   }
@@ -80,13 +83,21 @@ const runWithCodeCache = (mode: string | undefined) => {
   // One buffer for both files, the cache read over the program's bytes once their text is made: the first touch of
   // each fresh page of memory costs about as much as reading into it, and a buffer of the cache's own size was about
   // 5 ms of every start on the slower machine measured (bench/RESULTS.md).
-  const buffer = Buffer.allocUnsafeSlow(Math.max(programSize, cacheFile?.size ?? 0))
-  const programBytes = readInto(programFile, programSize, buffer)
+  const wrapperStart = Buffer.byteLength(WRAPPER_START)
+  const buffer = Buffer.allocUnsafeSlow(
+    Math.max(wrapperStart + programSize + Buffer.byteLength(WRAPPER_END), cacheFile?.size ?? 0)
+  )
+  // The wrapper is written around the program's bytes, and the whole made into text at once. Joined as strings, the
+  // text was a concatenation that V8 copied once more, into a flat string, before compiling it: 1.8 MB of fresh
+  // memory on every start (bench/RESULTS.md).
+  buffer.write(WRAPPER_START, 0, "latin1")
+  const programEnd = wrapperStart + readInto(programFile, programSize, buffer, wrapperStart).length
+  const wrapped = programEnd + buffer.write(WRAPPER_END, programEnd, "latin1")
   // Of the very text V8 compiles, wrapper included: V8's own check of the source is little more than its length.
-  // Hashed as the file's bytes (for a file of valid UTF-8, as the program is, the same digest as its text's) rather
-  // than as the string, which the hash would first encode again: about 3 ms of every start.
-  const digest = createHash("sha256").update(WRAPPER_START).update(programBytes).update(WRAPPER_END).digest()
-  const source = WRAPPER_START + programBytes.toString("utf8") + WRAPPER_END
+  // Hashed as the bytes (for a file of valid UTF-8, as the program is, the same digest as its text's) rather than
+  // as the string, which the hash would first encode again: about 3 ms of every start.
+  const digest = createHash("sha256").update(buffer.subarray(0, wrapped)).digest()
+  const source = buffer.toString("utf8", 0, wrapped)
 
   const readCache = (): Buffer | "absent" | "stale" => {
     if (cacheFile === undefined) return "absent"
