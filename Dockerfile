@@ -2,8 +2,9 @@
 #
 # panther-audit: `schedule` by default (the nightly audit), or any command: `docker run IMAGE run`, `... simulate`.
 # Two stages: the build installs the dependencies and bundles the sources with them into dist/ (scripts/build.mjs),
-# which also runs the demo once to make V8's code cache for the program; the runtime gets that dist/ alone, which
-# needs no node_modules. Both stages use the same NODE_IMAGE: the code cache is only taken by the Node that made it.
+# which also audits its simulator once to make V8's code cache for the program; the runtime gets that dist/ alone,
+# which needs no node_modules. Both stages use the same NODE_IMAGE: the code cache is only taken by the Node that
+# made it.
 # test/Container/ProductionInstall.test.ts repeats the runtime stage's steps without Docker.
 
 ARG NODE_IMAGE=node:22-bookworm-slim
@@ -18,7 +19,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts/build.mjs ./scripts/
 COPY src ./src
-# The build only warns when its demo could not make the code cache (a program that still runs, only starts slower);
+# The build only warns when its audit could not make the code cache (a program that still runs, only starts slower);
 # the image needs it, and stops here, below the build's own message saying why, rather than at the COPY below.
 RUN npm run build && test -s dist/program.cjs.cache
 

@@ -6,14 +6,14 @@
  * dependency, so dist/ runs without node_modules (the image's runtime stage copies dist/ alone).
  *
  * The program (src/main.ts and all it uses) becomes one CommonJS file, dist/program.cjs, which dist/bin.js (from
- * src/bin.ts) loads with a V8 code cache made here by running the demo once: Node 20 can cache compiled code only
- * for scripts it is handed as text, not for ES modules, and compiling the program was about a third of the time
- * before the first request. The benchmark's entry points stay ES modules at the paths tsc gave them
+ * src/bin.ts) loads with a V8 code cache made here by an audit of the simulator: Node 20 can cache compiled code
+ * only for scripts it is handed as text, not for ES modules, and compiling the program was about a third of the
+ * time before the first request. The benchmark's entry points stay ES modules at the paths tsc gave them
  * (src/X.ts -> dist/X.js), since package.json's scripts and the benchmark name them. Type checking is not done
  * here: `npm run typecheck` (part of `npm test`) does it.
  */
-import { spawnSync } from "node:child_process"
-import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
+import { spawn, spawnSync } from "node:child_process"
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -44,31 +44,78 @@ const COMMON = {
 const usesImportMetaUrl = (input) =>
   input.startsWith("src/") && readFileSync(at(input), "utf8").includes("import.meta.url")
 
+/** Resolves with the simulator's base URL and read key once it says it is ready; rejects if it ends first. */
+const simulatorReady = (simulator) =>
+  new Promise((resolve, reject) => {
+    let said = ""
+    simulator.stdout.setEncoding("utf8")
+    simulator.stdout.on("data", (text) => {
+      said += text
+      const url = /base URL:\s+(\S+)/.exec(said)?.[1]
+      const token = /read key:\s+(\S+)/.exec(said)?.[1]
+      if (url !== undefined && token !== undefined) resolve({ url, token })
+    })
+    simulator.once("error", reject)
+    simulator.once("exit", (code, signal) => reject(new Error(`the simulator exited with ${code ?? signal}`)))
+  })
+
 /**
- * Runs the demo with the new dist/, in a scratch folder, so that the launcher writes the code cache of every
- * function the demo's audit compiled. Without it the command still works, only starts slower, so a failure here
- * is reported and the build goes on. Made in dist/, not in the staging folder: V8 keeps the script's file name in
- * the cache, and stack traces would name a folder that no longer exists.
+ * Makes the code cache the way the command is used most: the nightly `run`, against a simulator in a process of its
+ * own, comparing with the report of the run before and writing its email (as an .eml file, since no SMTP server is
+ * set). The launcher then writes the cache of every function that run compiled, and only those: a cache made by the
+ * demo, which serves its simulator in the same process, also held the simulator's code, which every start of `run`
+ * deserialized for nothing (bench/RESULTS.md). Without a cache the command still works, only starts slower, so a
+ * failure here is reported and the build goes on. Made in dist/, not in the staging folder: V8 keeps the script's
+ * file name in the cache, and stack traces would name a folder that no longer exists.
  */
-const warmCodeCache = () => {
+const warmCodeCache = async () => {
   const scratch = mkdtempSync(join(tmpdir(), "panther-audit-build-"))
-  try {
-    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PANTHER_AUDIT_CODE_CACHE: "write" }
-    // Few users on purpose: a run past HeapGrowth's thresholds (2,000 and 10,000 users) changes V8 flags, and a cache
-    // written after that would not match the flags of the next start.
-    const demo = spawnSync(process.execPath, [at("dist/bin.js"), "demo", "--users", "300"], {
+  const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
+  // Few users on purpose: a run past HeapGrowth's thresholds (2,000 and 10,000 users) changes V8 flags, and a cache
+  // written after that would not match the flags of the next start.
+  const simulator = spawn(
+    process.execPath,
+    [at("dist/bin.js"), "simulate", "--port", "0", "--users", "1000", "--log-level", "none"],
+    { cwd: scratch, env: base, stdio: ["ignore", "pipe", "pipe"] }
+  )
+  let stderr = ""
+  simulator.stderr.setEncoding("utf8").on("data", (text) => {
+    stderr += text
+  })
+  const run = (env) =>
+    spawnSync(process.execPath, [at("dist/bin.js"), "run", "--log-level", "warn"], {
       cwd: scratch,
-      env,
+      env: { ...base, ...env },
       encoding: "utf8",
       timeout: 120_000
     })
-    if (demo.status !== 0 || !existsSync(at("dist/program.cjs.cache"))) {
-      process.stderr.write(
-        `build: no code cache was made (the demo exited with ${demo.status ?? demo.signal}); the command will ` +
-          `start slower.\n${demo.stderr ?? ""}`
-      )
+  let timer
+  try {
+    const { url, token } = await Promise.race([
+      simulatorReady(simulator),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("the simulator was not ready in 60 s")), 60_000)
+      })
+    ])
+    mkdirSync(join(scratch, "reports"))
+    const env = {
+      PANTHER_API_URL: url,
+      PANTHER_API_TOKEN: token,
+      AUDIT_REPORT_DIR: join(scratch, "reports"),
+      MAIL_TO: "security-team@example.com"
     }
+    const first = run(env)
+    const second = first.status === 0 ? run({ ...env, PANTHER_AUDIT_CODE_CACHE: "write" }) : first
+    if (second.status !== 0 || !existsSync(at("dist/program.cjs.cache"))) {
+      throw new Error(`the run exited with ${second.status ?? second.signal}: ${second.stderr ?? ""}`.trim())
+    }
+  } catch (error) {
+    process.stderr.write(
+      `build: no code cache was made (${error.message ?? error}); the command will start slower.\n${stderr}`
+    )
   } finally {
+    clearTimeout(timer)
+    simulator.kill("SIGKILL")
     rmSync(scratch, { recursive: true, force: true })
   }
 }
@@ -150,7 +197,7 @@ try {
   writeFileSync(at(`${STAGING}/package.json`), '{ "type": "module" }\n')
   chmodSync(at(`${STAGING}/bin.js`), 0o755)
   replaceDist()
-  warmCodeCache()
+  await warmCodeCache()
 } catch (error) {
   // esbuild has printed its own errors already; dist/ is left as it was.
   if (!(error instanceof Error && "errors" in error)) process.stderr.write(`build: ${error.message ?? error}\n`)

@@ -9,8 +9,8 @@
  * compiled as usual, only slower. Nothing is written at run time: the cache lives beside the code, and is as
  * trusted as the code.
  *
- * PANTHER_AUDIT_CODE_CACHE=write makes a new cache when the process exits successfully (the build runs the demo
- * with it); PANTHER_AUDIT_CODE_CACHE=report says on stderr whether the cache was used. With source maps enabled
+ * PANTHER_AUDIT_CODE_CACHE=write makes a new cache when the process exits successfully (the build runs `run` with
+ * it); PANTHER_AUDIT_CODE_CACHE=report says on stderr whether the cache was used. With source maps enabled
  * (`node --enable-source-maps`) the program is loaded as a plain CommonJS module instead, since Node does not map
  * the frames of code compiled through `vm.Script`.
  */

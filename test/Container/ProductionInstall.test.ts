@@ -167,7 +167,7 @@ describe("the Dockerfile and .dockerignore", () => {
     expect(DOCKERFILE).toMatch(/^ARG NODE_IMAGE=node:22-[a-z]+-slim$/m)
     expect(DOCKERFILE).toMatch(/^FROM \$\{NODE_IMAGE\} AS build$/m)
     expect(DOCKERFILE).toMatch(/^RUN npm ci --ignore-scripts/m)
-    // A build whose demo made no code cache stops the image there, not at the runtime stage's COPY of it.
+    // A build whose audit made no code cache stops the image there, not at the runtime stage's COPY of it.
     expect(DOCKERFILE).toMatch(/^RUN npm run build && test -s dist\/program\.cjs\.cache$/m)
     expect(RUNTIME_COPIES).toHaveLength(1)
     expect(RUNTIME_COPIES[0]).toMatch(/^COPY --from=build (\/app\/dist\/\S+ )+\.\/dist\/$/)
