@@ -14,7 +14,7 @@
  * The simulator is the exception: a server runs long enough for V8's default to pay off, and with the larger
  * budget it spent about a fifth more processor time per page over its first 200,000 users.
  *
- * The flags are part of what V8 checks a code cache against. The build makes the cache by running the demo through
+ * The flags are part of what V8 checks a code cache against. The build makes the cache by running `run` through
  * the launcher, so every command that gets the same flags finds it usable; on Node 20 `simulate` does not, and
  * compiles afresh (a long-running process, once).
  */
