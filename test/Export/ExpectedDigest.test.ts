@@ -1,6 +1,7 @@
 /**
  * `verify --expect-sha256` given what an auditor may have recorded: the digest `export` printed, or the whole line
- * `sha256sum manifest.json` printed, which the README offers as the way to get it without this tool.
+ * `sha256sum manifest.json` printed, which the README offers as the way to get it without this tool, or the BSD-style
+ * line a Mac prints for it (`sha256 manifest.json`, `shasum -a 256 --tag manifest.json`).
  */
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
@@ -50,15 +51,59 @@ describe("the digest --expect-sha256 takes", () => {
     }
   })
 
-  it("refuses anything else as not a digest, saying both forms it takes", () => {
+  it("is taken from a BSD-style line for manifest.json, by the same names as a sha256sum line", () => {
+    for (const line of [
+      `SHA256 (manifest.json) = ${DIGEST}`,
+      `SHA256 (./manifest.json) = ${DIGEST}\n`,
+      `SHA256 (reports/export-20260630T020000Z/manifest.json) = ${DIGEST.toUpperCase()}`,
+      // `sha256sum --tag < manifest.json`: standard input, as in a sha256sum line.
+      `SHA256 (-) = ${DIGEST}`,
+      // sha256sum --tag escapes a name as sha256sum does, and starts the line with a backslash.
+      `\\SHA256 (C:\\\\exports\\\\x/manifest.json) = ${DIGEST}`
+    ]) {
+      expect(expectedManifestDigest(line), line).toEqual(Either.right(DIGEST))
+    }
+  })
+
+  it("refuses a BSD-style line for another file, naming both", () => {
+    for (const [line, named] of [
+      [`SHA256 (findings-20260630T020000Z.csv) = ${DIGEST}`, "findings-20260630T020000Z.csv"],
+      [`SHA256 (export-20260630T020000Z/manifest.json.bak) = ${DIGEST}`, "export-20260630T020000Z/manifest.json.bak"],
+      [`SHA256 (manifest.json/other.json) = ${DIGEST}`, "manifest.json/other.json"],
+      // The BSD tools leave a `) = ` in a name as it is: the name runs to the last one.
+      [`SHA256 (manifest.json) = x.csv) = ${DIGEST}`, "manifest.json) = x.csv"]
+    ] as const) {
+      expect(problemOf(line), line).toContain(
+        `--expect-sha256 was given a BSD-style SHA256 line for ${named}, not for manifest.json`
+      )
+    }
+  })
+
+  it("refuses a BSD-style line of another algorithm as not a SHA-256, saying what to give instead", () => {
+    for (const [line, algorithm] of [
+      [`SHA1 (manifest.json) = ${DIGEST.slice(0, 40)}`, "SHA1"],
+      [`SHA512 (manifest.json) = ${DIGEST}${DIGEST}`, "SHA512"],
+      // A SHA-256 length does not make it one: the line says what it is.
+      [`MD5 (manifest.json) = ${DIGEST}`, "MD5"]
+    ] as const) {
+      expect(problemOf(line), line).toContain(`--expect-sha256 was given a ${algorithm} digest, not a SHA-256 one`)
+      expect(problemOf(line), line).toContain("`sha256 manifest.json`")
+    }
+  })
+
+  it("refuses anything else as not a digest, saying the forms it takes", () => {
     for (const value of [
       "abc",
       `${DIGEST}manifest.json`,
       `${DIGEST} manifest.json`,
-      `${DIGEST.slice(1)}  manifest.json`
+      `${DIGEST.slice(1)}  manifest.json`,
+      `SHA256 (manifest.json) = ${DIGEST.slice(1)}`,
+      `SHA256 (manifest.json)= ${DIGEST}`,
+      `SHA256 manifest.json = ${DIGEST}`
     ]) {
       expect(problemOf(value), value).toContain("--expect-sha256 must be 64 hexadecimal digits")
       expect(problemOf(value), value).toContain("`sha256sum manifest.json`")
+      expect(problemOf(value), value).toContain("`sha256 manifest.json`")
     }
   })
 })
