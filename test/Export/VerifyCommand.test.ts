@@ -366,6 +366,35 @@ describe("panther-audit verify", () => {
     )
   })
 
+  it("takes a BSD-style SHA256 line for manifest.json, and refuses one for another file or algorithm", async () => {
+    // What `sha256 manifest.json` on a Mac, or `shasum -a 256 --tag`, prints.
+    const manifest = join(folder, "manifest.json")
+    for (const line of [`SHA256 (manifest.json) = ${recordedDigest}`, `SHA256 (${manifest}) = ${recordedDigest}\n`]) {
+      const result = await runCommand(verifyCommand, [folder, "--expect-sha256", line])
+      expect(result.code, result.error).toBe(0)
+      expect(result.stdout).toContain("manifest.json is the one recorded")
+    }
+    // The line's digest is still checked: a manifest changed since is a mismatch.
+    appendFileSync(manifest, "\n")
+    const changed = await runCommand(verifyCommand, [
+      folder,
+      "--expect-sha256",
+      `SHA256 (${manifest}) = ${recordedDigest}`
+    ])
+    expect(changed.code).toBe(1)
+    expect(changed.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
+    const csv = fileStartingWith("inventory-", ".csv")
+    expect(csv).not.toBe("")
+    const other = await runCli(["verify", folder, "--expect-sha256", `SHA256 (${csv}) = ${recordedDigest}`])
+    expect(other.code).toBe(2)
+    expect(stderrText(other.stderr)).toContain(
+      `--expect-sha256 was given a BSD-style SHA256 line for ${csv}, not for manifest.json, the file whose digest`
+    )
+    const sha1 = await runCli(["verify", folder, "--expect-sha256", `SHA1 (manifest.json) = ${"0".repeat(40)}`])
+    expect(sha1.code).toBe(2)
+    expect(stderrText(sha1.stderr)).toContain("--expect-sha256 was given a SHA1 digest, not a SHA-256 one")
+  })
+
   it("is a usage error (exit 2) for a manifest that is not JSON", async () => {
     writeFileSync(join(folder, "manifest.json"), "{ not json")
     const result = await verify()
