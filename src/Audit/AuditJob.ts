@@ -4,7 +4,8 @@
  * `--as-of` defaults to the time of each run, not of start-up.
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import { errorAnnotations, newRunId, withAuditRunLog } from "../Cli/AuditRunLog.js"
 import type { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { type ConnectionSource, proxySecretsOfEnvironment, type TokenRead } from "../Cli/ConnectionOptions.js"

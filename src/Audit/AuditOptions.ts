@@ -2,8 +2,9 @@
  * The audit's command-line options, shared by `run`, `schedule`, `demo`, `review` and `export`. Each has a
  * default and an environment variable, so a container can be configured without flags.
  */
-import { Options } from "@effect/cli"
-import { Effect, Option } from "effect"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envBoolean, envInteger, envText } from "../Cli/Environment.js"
 import { requireOptionValue } from "../Cli/FlagValues.js"

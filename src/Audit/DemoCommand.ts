@@ -3,8 +3,14 @@
  * simulator in this process on a free loopback port, audits its seeded users, and writes real reports.
  */
 import { mkdir } from "node:fs/promises"
-import { Command, Options } from "@effect/cli"
-import { Console, Effect, Logger, LogLevel, Option, Redacted } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { givenConnection } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"

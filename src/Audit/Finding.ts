@@ -2,7 +2,7 @@
  * A finding: one row of the report, for one user (or, for run-level findings, none). The field names follow
  * the CSV columns; users' scripts and spreadsheets depend on the codes, so they never change meaning.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { Severity } from "./Severity.js"
 
 export const FINDING_CODES = [

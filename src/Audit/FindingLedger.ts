@@ -2,7 +2,8 @@
  * Where a run's findings go: each is given its id, compared with the previous report, matched against the
  * suppressions, counted, and spooled for the reports. At the end the ledger says what changed since last time.
  */
-import { Effect, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import { type FindingSpool, makeFindingSpool } from "../Reports/FindingSpool.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { controlsFor } from "./Controls.js"

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { ExitCode } from "../Cli/ExitCode.js"
 
 /** The run completed and wrote its reports, but raised findings at or above `--fail-on`: exit 1 for CI gates. */

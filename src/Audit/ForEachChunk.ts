@@ -6,7 +6,11 @@
  * page of users to the old generation, where it stays until a full collection (at 200,000 users 52 MB promoted
  * against 8 MB in a loop: bench/RESULTS.md).
  */
-import { type Chunk, Effect, Either, Option, Stream } from "effect"
+import type * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 
 export const forEachChunk = <A, E, R, E2, R2>(
   stream: Stream.Stream<A, E, R>,

@@ -9,7 +9,7 @@
 import { closeSync, openSync, readSync } from "node:fs"
 import { readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { printable } from "../PantherApi/Responses.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseReportName } from "../Reports/ReportName.js"

@@ -1,6 +1,7 @@
 /** `panther-audit run`: one audit, now. The form for host cron, Kubernetes CronJobs and CI. */
-import { Command } from "@effect/cli"
-import { Console, Effect } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { connectionOptions, connectionSource } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** Finding severities, lowest first. The order is the contract: reports sort by it, `--fail-on` compares by it. */
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const

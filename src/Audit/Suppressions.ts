@@ -5,7 +5,7 @@
  * read exactly is a configuration error: a typo must never silently un-suppress, or suppress, anything.
  */
 import { isUtf8 } from "node:buffer"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { parse as parseYaml, YAMLError } from "yaml"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { readInputFile } from "../Cli/InputFile.js"

@@ -8,7 +8,10 @@
  * carries a secret: tokens live in `Redacted` values and error messages never hold them.
  */
 import { randomUUID } from "node:crypto"
-import { Cause, Effect, Option, Runtime } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Runtime from "effect/Runtime"
 import type { AuditOutcome, AuditProgress } from "../Audit/RunAudit.js"
 
 export interface RunLogContext {

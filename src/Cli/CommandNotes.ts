@@ -5,7 +5,9 @@
  * the README promises. Like the final failure line, and unlike log lines, it is written whatever `--log-level` says:
  * it is part of the command's answer (the failure that follows a left-out record names it "above").
  */
-import { Console, Context, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
 import { jsonLine } from "./FailureMessage.js"
 import type { LogFormat } from "./Logging.js"
 

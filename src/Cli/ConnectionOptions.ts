@@ -6,8 +6,16 @@
  * before anything is sent.
  */
 import { readFile, stat } from "node:fs/promises"
-import { HelpDoc, Options, ValidationError } from "@effect/cli"
-import { Config, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Config from "effect/Config"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import type { ExtraCaFile } from "../PantherApi/CertificateFailure.js"
 import {
   type ConnectionSettings,

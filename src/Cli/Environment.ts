@@ -7,7 +7,12 @@
  * naming the variable, what it takes and what it got, where Effect's words were its own ("Expected a number value
  * but received"); yes/no values and choices are read in any case, as `--fail-on` and LOG_LEVEL are.
  */
-import { Config, ConfigError, Effect, Either, Option, Redacted } from "effect"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { DECIMAL_NUMBER, parseDecimal, parseWholeNumber, WHOLE_NUMBER } from "./NumberValues.js"
 
 const refused = (name: string, takes: string, got: string) =>

@@ -1,4 +1,4 @@
-import { ValidationError } from "@effect/cli"
+import * as ValidationError from "@effect/cli/ValidationError"
 
 /**
  * The documented exit codes. An error that should end the process with a particular code carries it as

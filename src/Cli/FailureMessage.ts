@@ -1,5 +1,6 @@
-import { ValidationError } from "@effect/cli"
-import { Cause, Option } from "effect"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Cause from "effect/Cause"
+import * as Option from "effect/Option"
 import { ExitCode, exitCodeOfFailure } from "./ExitCode.js"
 import type { LogFormat } from "./Logging.js"
 

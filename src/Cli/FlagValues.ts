@@ -4,8 +4,9 @@
  * script would act on the wrong users. A value that is itself a flag (`--id --include-deactivated`) is a missing
  * value too.
  */
-import { HelpDoc, ValidationError } from "@effect/cli"
-import { Effect } from "effect"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Effect from "effect/Effect"
 
 /** `-name=value` or `--name=value`: a flag, whose value may be a secret (a token flag mistyped), never quoted. */
 const FLAG_WITH_VALUE = /^-{1,2}[^=\s]+=/

@@ -6,8 +6,9 @@
  * can act on, and of a number or a switch something untrue; the usage line already names the kind
  * (`--timeout-seconds float`). The help reaches the Console as text, where these lines are taken out.
  */
-import { Command } from "@effect/cli"
-import { Console, Effect } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 
 /** Each line as @effect/cli's Primitive.getHelp words it, indented in the option's entry, with the blank line after. */
 const GENERIC_LINE = /^ *(?:A user-defined piece of text(?: that is confidential)?|A true or false value)\.\n\n/gm

@@ -8,7 +8,10 @@
  *   a built-in `--log-level` too, but it is only understood before the subcommand; taking the flag out of the
  *   arguments here makes it work everywhere, and the built-in never sees it.
  */
-import { Either, Layer, Logger, LogLevel } from "effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import { NoteFormat } from "./CommandNotes.js"
 import { clearProgressLine } from "./ProgressLine.js"
 

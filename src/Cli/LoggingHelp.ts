@@ -4,7 +4,7 @@
  * its built-in `--log-level` shows a generic line, and `--log-format` would show nowhere. So each command's
  * description ends with this paragraph.
  */
-import { HelpDoc } from "@effect/cli"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 
 const LOGGING_HELP =
   "Logging, for every command and in any position: --log-format json|pretty (env LOG_FORMAT; default json, pretty " +

@@ -7,8 +7,8 @@
  * first argument is not a subcommand's name (`--help`, `--version`, a typo) is the whole tree loaded, so help and
  * suggestions list every command as before.
  */
-import { Command } from "@effect/cli"
-import { Effect } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Effect from "effect/Effect"
 import type { demoCommand } from "../Audit/DemoCommand.js"
 import type { runCommand } from "../Audit/RunCommand.js"
 import type { exportCommand } from "../Export/ExportCommand.js"

@@ -1,6 +1,6 @@
 import { lstat, stat } from "node:fs/promises"
 import { dirname } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { hasErrorCode } from "../Reports/ReportError.js"
 
 /** The secret a `..._FILE` variable should name a file of, and the variable that takes the secret itself. */

@@ -6,8 +6,10 @@
  * likely meant something else than a hex number. Such a value is refused, as `ninety` is; so every numeric flag is
  * made here instead of with `Options.integer` or `Options.float`.
  */
-import { HelpDoc, Options, ValidationError } from "@effect/cli"
-import { Effect } from "effect"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Effect from "effect/Effect"
 import { requireOptionValue } from "./FlagValues.js"
 
 /** Decimal notation: a sign, digits with an optional fraction (`2.5`, `.5`, `90.0`), an optional exponent. */

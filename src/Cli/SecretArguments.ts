@@ -4,7 +4,8 @@
  * values of the secret flags are collected from the command line before parsing and cut out of everything the
  * commands and @effect/cli write to stderr through the Console.
  */
-import { Console, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { scrubSecrets, secretsOf } from "./Redact.js"
 
 /** Flags whose value is a secret, or may hold one (`--smtp-url smtps://user:password@host`). */

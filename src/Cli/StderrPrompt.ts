@@ -5,7 +5,7 @@
  */
 import * as PlatformError from "@effect/platform/Error"
 import * as Terminal from "@effect/platform/Terminal"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 const displayOnStderr = (text: string): Effect.Effect<void, PlatformError.PlatformError> =>
   Effect.uninterruptible(

@@ -5,8 +5,9 @@
  * error instead, said as the other usage errors are: exit 2, on stderr, naming the commands and where help is;
  * `--help` still prints the help and exits 0.
  */
-import { CommandDescriptor } from "@effect/cli"
-import { Effect, HashSet } from "effect"
+import * as CommandDescriptor from "@effect/cli/CommandDescriptor"
+import * as Effect from "effect/Effect"
+import * as HashSet from "effect/HashSet"
 import { ConfigurationError } from "./ConfigurationError.js"
 
 /** `a, b or c`. */

@@ -5,8 +5,12 @@
  * without naming the flag. Its usage errors pass through the Console, where they are reworded here with what the
  * command line shows and what the invoked command takes, as its usage line in the help says.
  */
-import { CliConfig, Command, HelpDoc, ValidationError } from "@effect/cli"
-import { Console, Effect } from "effect"
+import * as CliConfig from "@effect/cli/CliConfig"
+import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { emptyFlagValueProblem, refusesEmptyValue } from "./FlagValues.js"
 

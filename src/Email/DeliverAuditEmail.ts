@@ -4,7 +4,8 @@
  * reads the reports: whatever happens here, they stay as written.
  */
 import { randomUUID } from "node:crypto"
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
 import { composeAuditMessage, makeMessageId } from "./ComposeMessage.js"
 import { scanFindingsCsv } from "./CsvAttachment.js"

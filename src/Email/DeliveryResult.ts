@@ -1,4 +1,4 @@
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /** What became of the audit email. Every case is a success: a failure is a `DeliveryError`. */
 export type DeliveryResult = Data.TaggedEnum<{

@@ -3,8 +3,13 @@
  * variable for containers. `toEmailSettings` checks them all before any API call: a typo in MAIL_TO found after
  * the audit would cost the night's report.
  */
-import { Options } from "@effect/cli"
-import { Config, ConfigError, Effect, Either, Option, Redacted } from "effect"
+import * as Options from "@effect/cli/Options"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envBoolean, envChoice, envInteger, envRedacted, envText, variableIfReadable } from "../Cli/Environment.js"
 import { isPipe } from "../Cli/InputFile.js"

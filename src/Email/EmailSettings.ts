@@ -2,7 +2,8 @@
  * The checked email settings the reporter runs on. Built from flags and env vars by `toEmailSettings`
  * (EmailOptions.ts); tests build them directly. Nothing here is read from the environment.
  */
-import { Duration, type Redacted } from "effect"
+import * as Duration from "effect/Duration"
+import type * as Redacted from "effect/Redacted"
 import type { EmailPolicy } from "./EmailPolicy.js"
 import type { MailAddress } from "./MailAddress.js"
 

@@ -3,7 +3,7 @@
  * Checked strictly before any API call, because a typo found after a ten-minute audit means a lost nightly report,
  * and a line break in an address would let a variable inject mail headers.
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 
 export interface MailAddress {
   /** The display name, empty when none was given. */

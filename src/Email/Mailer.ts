@@ -4,7 +4,11 @@
  * through the AbortSignal, so a stopping process never leaves an SMTP session hanging.
  */
 import { rootCertificates } from "node:tls"
-import { Data, Duration, Effect, Redacted, Schedule } from "effect"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import type { SendMailOptions, SMTPTransportOptions } from "nodemailer"
 import { type Secrets, scrubSecrets } from "../Cli/Redact.js"
 import { DeliveryError } from "./DeliveryError.js"

@@ -1,5 +1,7 @@
 import { readFile, stat } from "node:fs/promises"
-import { Config, Effect, Option } from "effect"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 
 /** A bundle of every public root is about 200 KiB; the same limit as --smtp-ca-file's. */
 const MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024

@@ -1,4 +1,5 @@
-import { Effect, Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { readInputText } from "../Cli/InputFile.js"
 import { missingSecretFile, type SecretKind } from "../Cli/MissingSecretFile.js"

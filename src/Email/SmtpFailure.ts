@@ -8,7 +8,7 @@
  * server may echo what it was sent, and an AUTH exchange carries the password (in base64 for PLAIN and LOGIN).
  * Every form of the password is cut out of the text before it is used anywhere.
  */
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import {
   looksGenerated,
   NO_SECRETS,

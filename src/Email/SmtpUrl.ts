@@ -3,7 +3,8 @@
  * loopback or `--smtp-insecure` is given). Credentials inside the URL are taken out into a `Redacted` value, and
  * no message here ever repeats the URL as typed, since it may hold a password.
  */
-import { Either, Redacted } from "effect"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import {
   decodedOrAsTyped,
   PERCENT_ENCODINGS,

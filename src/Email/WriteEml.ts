@@ -4,7 +4,7 @@
  * temporary file first, then linked under its final name, so a half-written .eml never exists.
  */
 import { basename, dirname } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { SendMailOptions } from "nodemailer"
 import { commitFiles } from "../Reports/CommitFiles.js"
 import { openTempFile } from "../Reports/TempFile.js"

@@ -14,7 +14,7 @@
  * take and refuse alike. The line says its algorithm, and one of another (`SHA1 (...)`, `SHA512 (...)`) is refused as
  * such: its digest is not a SHA-256, and calling it malformed would hide that the wrong command was run.
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { printable } from "../PantherApi/Responses.js"
 import { MANIFEST_NAME } from "./Manifest.js"
 

@@ -1,6 +1,7 @@
 /** `panther-audit export`: a compliance export an auditor can take away and check later with `verify`. */
-import { Command } from "@effect/cli"
-import { Console, Effect } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { checkFailOn, prepareAuditJob } from "../Audit/AuditJob.js"
 import { exportAuditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { formatRunSummary } from "../Audit/RunSummary.js"

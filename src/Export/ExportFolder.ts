@@ -7,7 +7,9 @@
  */
 import { chmod, lstat, mkdtemp, rename, rm, unlink, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { type Duration, Effect, type Scope } from "effect"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import { keepTouched, removeLeftoverExportFolders, TOUCH_EVERY } from "../Reports/LeftoverFiles.js"
 import { describeFsError, hasErrorCode, ReportError } from "../Reports/ReportError.js"
 import { syncPlacedFiles } from "../Reports/SyncDirectory.js"

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 export const MANIFEST_NAME = "manifest.json"
 export const MANIFEST_FORMAT = "panther-user-audit-export/1"

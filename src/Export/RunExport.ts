@@ -4,7 +4,8 @@
  * renamed into place as `export-<stamp>` only when all of that succeeded.
  */
 import { basename, join } from "node:path"
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import { type AuditHooks, type AuditJob, runAuditJob } from "../Audit/AuditJob.js"
 import { reportStamp } from "../Audit/AuditRun.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"

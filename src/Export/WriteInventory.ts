@@ -2,7 +2,7 @@
  * Writes the inventory as `inventory-<stamp>.csv` and `.json`, streamed in batches through temporary files and
  * committed together, like every other report.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { apiHost } from "../Audit/PantherInstance.js"
 import { commitFiles } from "../Reports/CommitFiles.js"
 import { toCsv } from "../Reports/Csv.js"

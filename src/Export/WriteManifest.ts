@@ -4,7 +4,7 @@
  */
 import { readdir } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { AuditRun } from "../Audit/AuditRun.js"
 import { apiHost } from "../Audit/PantherInstance.js"
 import { commitFiles } from "../Reports/CommitFiles.js"

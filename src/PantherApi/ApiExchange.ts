@@ -4,7 +4,11 @@
  * schemas. Everything the client asks for goes through here; what it asks for, and what the answers mean for users,
  * is `PantherClient.ts`'s.
  */
-import { Clock, Duration, Effect, Option, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { InvalidResponse, NotFound, type PantherApiError } from "./ClientErrors.js"
 import type { ConnectionSettings } from "./Connection.js"
 import { describeParseError } from "./DecodeUser.js"

@@ -2,7 +2,7 @@
  * What a create or update answered, read against what was sent: whether the user it describes is the one the change
  * was for, and what to advise when the answer cannot be taken as the change made.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { InvalidResponse } from "./ClientErrors.js"
 import { printable } from "./Responses.js"
 import type { Route } from "./Routes.js"

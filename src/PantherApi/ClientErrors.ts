@@ -3,7 +3,7 @@
  * Each message says what happened and what to do about it; none carries the token (errors hold the method and
  * the path only, never headers), and every one ends the process with exit code 3.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { ExitCode } from "../Cli/ExitCode.js"
 import { consoleName } from "./Permissions.js"
 

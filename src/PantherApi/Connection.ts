@@ -3,7 +3,11 @@
  * person typed into a base URL. Reading flags, env vars and token files happens at the edge
  * (`src/Cli/ConnectionOptions.ts`); this module only checks and holds the result.
  */
-import { Context, Duration, Either, Layer, type Redacted } from "effect"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { quotable, quotableIfAddress, readsAsAddress, URL_SCHEME } from "../Cli/QuotableUrl.js"
 import type { ExtraCaFile } from "./CertificateFailure.js"

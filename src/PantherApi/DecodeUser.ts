@@ -2,7 +2,10 @@
  * Turning raw JSON into users one record at a time, so one bad record becomes an `InvalidUser` naming its field
  * instead of failing the page it came in.
  */
-import { Either, Option, ParseResult, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { plainExpected } from "./PlainTypes.js"
 import { RoleRef, User } from "./Schemas.js"
 import { UserRecord } from "./UserRecord.js"

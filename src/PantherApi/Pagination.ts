@@ -8,7 +8,10 @@
  * same step that reads the page before it (no fiber in between), which measured about 0.2 ms a page sooner.
  */
 import { createHash } from "node:crypto"
-import { Chunk, Effect, Option, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 
 export interface Page<A> {
   readonly items: ReadonlyArray<A>

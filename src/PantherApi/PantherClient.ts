@@ -8,21 +8,19 @@
  * bodies are decoded with its schemas. Each request is sent, judged, retried and decoded by `ApiExchange.ts`; what
  * an answer to a create or update means is `ChangeAnswer.ts`'s.
  */
-import {
-  Array as Arr,
-  Chunk,
-  Clock,
-  Duration,
-  Effect,
-  identity,
-  Layer,
-  Option,
-  Random,
-  Redacted,
-  Ref,
-  Schema,
-  Stream
-} from "effect"
+import * as Arr from "effect/Array"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { answerScanner, looksGenerated, revealsAny, scrubSecrets, secretsOf } from "../Cli/Redact.js"
 import { makeApiExchange } from "./ApiExchange.js"
 import { answerAbout, changeAdvice } from "./ChangeAnswer.js"

@@ -8,7 +8,8 @@
  */
 import { BlockList, isIP } from "node:net"
 import { domainToASCII } from "node:url"
-import { Either, Redacted } from "effect"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import {
   PERCENT_ENCODINGS,

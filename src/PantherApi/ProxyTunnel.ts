@@ -9,7 +9,7 @@ import * as https from "node:https"
 import { isIP, type Socket, connect as tcpConnect } from "node:net"
 import type { Duplex } from "node:stream"
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls"
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import type { ProxyRoute } from "./Proxy.js"
 
 /** How the proxy itself failed: the transport names it in the error (`Responses.ts` words it). */

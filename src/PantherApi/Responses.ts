@@ -2,7 +2,8 @@
  * Reading whatever came back: the status decides success, retry or a typed failure, and an error body of any shape
  * (JSON with `message` or `error`, a load balancer's HTML page, plain text, nothing) becomes one short detail line.
  */
-import { Either, Option } from "effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import { CLIENT_CERTIFICATE_ADVICE, certificateFailure, type ExtraCaFile } from "./CertificateFailure.js"
 import {
   BadRequest,

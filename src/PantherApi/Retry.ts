@@ -3,7 +3,13 @@
  * once. The loop is written out rather than built from `Schedule` because each wait depends on the failure
  * itself (a server's `Retry-After`) and on the time already spent (the budget), and each retry is logged.
  */
-import { Clock, Data, Duration, Effect, Either, Option, Random } from "effect"
+import * as Clock from "effect/Clock"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
 import {
   type BudgetStop,
   type PantherApiError,

@@ -4,7 +4,8 @@
  * for speed (DecodeUser.ts) and the simulator checks create and update bodies by hand to word its 400s
  * (ModifyUserBody.ts); both stand aside for the schema on anything it knows and they do not.
  */
-import { Option, Schema } from "effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 
 /** `UserAPI.Role`: either field may be left out (a modify sends exactly one of them). */
 export const RoleRef = Schema.Struct({

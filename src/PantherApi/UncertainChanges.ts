@@ -3,7 +3,8 @@
  * 502 or 504, a timeout, a connection dropped after sending). Sending it again blindly could invite a user twice, or
  * report "not found" for a delete that worked, so each is settled by what can be known instead.
  */
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import {
   BadRequest,
   Forbidden,

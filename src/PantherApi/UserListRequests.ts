@@ -2,7 +2,7 @@
  * How a list of users is asked for and read: the query of `GET /users` (filters, page size, cursor), and a page read
  * without the schema in the usual case. The client (`PantherClient.ts`) sends the requests and follows the cursors.
  */
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import { parseJson } from "./Responses.js"
 import { type ListUsersUrlParams, MAX_PAGE_SIZE } from "./UsersApi.js"
 

@@ -2,7 +2,8 @@
  * What the user stream yields: a valid user, or a record that failed validation. A bad record is never dropped
  * and never aborts the stream: the audit reports it as an INVALID_RECORD finding.
  */
-import { Data, type Option } from "effect"
+import * as Data from "effect/Data"
+import type * as Option from "effect/Option"
 import type { User } from "./Schemas.js"
 
 export type UserRecord = Data.TaggedEnum<{

@@ -5,7 +5,7 @@
  */
 import { link, rename, stat, unlink } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describeFsError, hasErrorCode, ReportError } from "./ReportError.js"
 import { syncPlacedFiles } from "./SyncDirectory.js"
 

@@ -11,7 +11,8 @@
  */
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs"
 import { join } from "node:path"
-import { Effect, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import { growArrayBuffer, ownBuffer } from "../Audit/ArrayBufferMemory.js"
 import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
 import type { AnnotatedFinding, FindingChange } from "../Audit/FindingAnnotations.js"

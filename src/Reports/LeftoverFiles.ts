@@ -16,7 +16,10 @@
 import type { Stats } from "node:fs"
 import { lstat, readdir, rm, unlink, utimes } from "node:fs/promises"
 import { join } from "node:path"
-import { Duration, Effect, Schedule, type Scope } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import { plainFileHead } from "./FileHead.js"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
 import {

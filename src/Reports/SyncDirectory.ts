@@ -4,7 +4,7 @@
  * on disk, synced, under no name, while the run had said where it was.
  */
 import { type FileHandle, open } from "node:fs/promises"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
 
 /**

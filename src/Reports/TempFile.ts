@@ -7,7 +7,8 @@ import { randomBytes } from "node:crypto"
 import { writeSync } from "node:fs"
 import { type FileHandle, open, unlink } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import { describeFsError, ReportError } from "./ReportError.js"
 
 /** Writes are gathered into a buffer of this size: one system call per buffer, not per row. */

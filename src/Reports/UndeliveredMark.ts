@@ -12,7 +12,7 @@
  */
 import { readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { reportAsOf } from "../Audit/PreviousReportChoice.js"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
 import { isNewer, isStampedAhead, parseReportName } from "./ReportName.js"

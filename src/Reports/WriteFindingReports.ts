@@ -2,7 +2,7 @@
  * Writes the findings CSV and the JSON report side by side, streaming both from the sorted spool into temporary
  * files, then puts them under their final names together. Until that last step nothing carries a final name.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { AuditRun } from "../Audit/AuditRun.js"
 import type { FindingCode } from "../Audit/Finding.js"
 import { commitFiles } from "./CommitFiles.js"

@@ -8,7 +8,7 @@ import { createReadStream } from "node:fs"
 import { open, readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { pipeline } from "node:stream"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { isSameInstance } from "../Audit/PantherInstance.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import {

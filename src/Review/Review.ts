@@ -2,7 +2,7 @@
  * A review: every user the audit saw, in review order, with the run that produced it. Built by watching the audit
  * (its `onUser` hook), so the API is read once for the findings reports and the review together.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { AuditHooks } from "../Audit/AuditJob.js"
 import type { AuditRun } from "../Audit/AuditRun.js"
 import type { FindingCode } from "../Audit/Finding.js"

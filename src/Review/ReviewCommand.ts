@@ -1,6 +1,9 @@
 /** `panther-audit review`: the quarterly access review, a workbook to fill in and a page to read or print. */
-import { Command, Options } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { checkFailOn, holdingReportDirectory, prepareAuditJob } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
 import { formatRunSummary } from "../Audit/RunSummary.js"

@@ -4,7 +4,7 @@
  * Timestamps are epoch numbers rather than text, findings one number (`FindingSet`), and the few distinct role
  * and status strings are shared between rows instead of repeated 200,000 times.
  */
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import type { FindingCode } from "../Audit/Finding.js"
 import type { AnnotatedFinding } from "../Audit/FindingAnnotations.js"
 import type { Judgement } from "../Audit/JudgeUser.js"

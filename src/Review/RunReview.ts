@@ -4,7 +4,7 @@
  */
 import { unlink } from "node:fs/promises"
 import { basename } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type AuditHooks, type AuditJob, runAuditJob } from "../Audit/AuditJob.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
 import { withStepLog } from "../Cli/AuditRunLog.js"

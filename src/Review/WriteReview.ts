@@ -3,7 +3,7 @@
  * hidden temporary files and put under their final names together (`access-review-<stamp>.csv` / `.html`) only
  * once complete, exactly as the findings reports are.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { commitFiles, type FileToCommit } from "../Reports/CommitFiles.js"
 import { toCsv } from "../Reports/Csv.js"
 import type { ReportError } from "../Reports/ReportError.js"

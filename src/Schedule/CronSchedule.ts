@@ -2,7 +2,10 @@
  * `--cron` and `--tz`, checked at start-up: a schedule that cannot fire must fail now, with exit code 2, not be
  * found out at two in the morning.
  */
-import { Cron, DateTime, Either, Option } from "effect"
+import * as Cron from "effect/Cron"
+import * as DateTime from "effect/DateTime"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 
 export const DEFAULT_CRON = "0 2 * * *"

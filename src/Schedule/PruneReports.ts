@@ -13,7 +13,8 @@
  */
 import { readdir, unlink } from "node:fs/promises"
 import { basename, join } from "node:path"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { choosePreviousReport } from "../Audit/PreviousReportChoice.js"
 import { DAY_MS } from "../Audit/Timestamps.js"
 import { describeFsError, hasErrorCode, ReportError } from "../Reports/ReportError.js"

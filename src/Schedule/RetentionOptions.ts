@@ -3,8 +3,10 @@
  * `schedule` and `run` (a Kubernetes CronJob writing to a volume fills it just the same). Off by default. After a
  * successful run the oldest runs' reports are deleted; see PruneReports.ts for what counts as a report.
  */
-import { Options } from "@effect/cli"
-import { Clock, Effect, Option } from "effect"
+import * as Options from "@effect/cli/Options"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { envInteger } from "../Cli/Environment.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"

@@ -18,7 +18,13 @@
  *   silent for as long as the clock was ahead. Set back by less, a tick already run is not run again; before any
  *   tick has run, a clock set back by any amount is followed, since none can run twice.
  */
-import { Cause, Clock, Cron, DateTime, Duration, Effect, Option } from "effect"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Cron from "effect/Cron"
+import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { errorAnnotations } from "../Cli/AuditRunLog.js"
 import type { CronSchedule } from "./CronSchedule.js"
 

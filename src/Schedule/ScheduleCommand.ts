@@ -5,8 +5,10 @@
  * reads the secret files anew: a mounted secret rotated during months of uptime is taken at the next run, and one
  * the email needs, gone missing since, costs that run its email but not its audit.
  */
-import { Command } from "@effect/cli"
-import { Clock, Effect, Option } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import {
   type AuditJob,
   checkFailOn,

@@ -2,7 +2,7 @@
  * The flags only `schedule` has: when to run. Each has an environment variable, so a container is configured
  * without flags.
  */
-import { Options } from "@effect/cli"
+import * as Options from "@effect/cli/Options"
 import { envBoolean, envText } from "../Cli/Environment.js"
 import { DEFAULT_CRON, DEFAULT_TIME_ZONE } from "./CronSchedule.js"
 

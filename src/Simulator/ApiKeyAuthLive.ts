@@ -4,7 +4,9 @@
  * DELETE Manage Users), so it is checked here, once, before any handler reads the request.
  */
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import { Effect, Layer, Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import { consoleName, permissionFor } from "../PantherApi/Permissions.js"
 import { ForbiddenError, UnauthorizedError } from "../PantherApi/Schemas.js"
 import { API_KEY_HEADER, ApiKeyAuth } from "../PantherApi/UsersApi.js"

@@ -7,7 +7,8 @@
  * forgets to URL-encode it (a `+` arrives as a space) gets a 400 here instead of working by luck.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto"
-import { Context, Either } from "effect"
+import * as Context from "effect/Context"
+import * as Either from "effect/Either"
 
 /** Encodes to "++//" in base64: both characters that need URL-encoding, in every token. */
 const MAGIC = Buffer.from([0xfb, 0xef, 0xff])

@@ -7,7 +7,9 @@
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpApiError from "@effect/platform/HttpApiError"
-import { Cause, Chunk, Effect } from "effect"
+import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
 import { PantherApi } from "../PantherApi/UsersApi.js"
 import { errorResponse } from "./ErrorResponse.js"
 

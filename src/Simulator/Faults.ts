@@ -4,7 +4,7 @@
  * of everything else, as a load balancer or gateway would, so even a request without a key can be rate-limited.
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { errorResponse } from "./ErrorResponse.js"
 import { seededRandom } from "./SeededRandom.js"
 

@@ -3,7 +3,7 @@
  * given, `limit` is 1..60 (default 60) and anything else is a 400 naming the parameter, `id` may repeat and `ids`
  * is comma-separated.
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { MAX_PAGE_SIZE } from "../PantherApi/UsersApi.js"
 
 export const MAX_LIMIT = MAX_PAGE_SIZE

@@ -3,7 +3,8 @@
  * letting a generic decoder do it, so that every problem is a 400 whose message names the field and says what is
  * wrong, the way a person fixing a script needs it.
  */
-import { Either, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import { describeParseError } from "../PantherApi/DecodeUser.js"
 import { ModifyUser } from "../PantherApi/Schemas.js"
 import type { RoleChoice } from "./RoleCatalog.js"

@@ -5,7 +5,7 @@
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { redact, secretsOf } from "../Cli/Redact.js"
 
 /** The path of a request URL, without query string or fragment. */

@@ -2,7 +2,8 @@
  * The roles the simulated instance knows, looked up by id or name. Users name their role by id or by name
  * (never both), so both lookups resolve to the same `{ id, name }` reference.
  */
-import { Context, Either } from "effect"
+import * as Context from "effect/Context"
+import * as Either from "effect/Either"
 import type { RoleRef, RoleWithPermissions } from "../PantherApi/Schemas.js"
 
 /** How a create or update names the role: exactly one of the two. */

@@ -4,7 +4,8 @@
  * of an exact `name`, which Panther's documentation of the endpoint says makes every other parameter ignored.
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import { Effect, Either } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import { BadRequestError, NotFoundError, type RoleWithPermissions } from "../PantherApi/Schemas.js"
 import { type ListRolesUrlParams, PantherApi } from "../PantherApi/UsersApi.js"
 import { Cursors, cursorProblemMessage, queryFingerprint } from "./Cursor.js"

@@ -3,7 +3,7 @@
  * in real time from there. A demo pinned to a past date therefore gives newly created users timestamps that fit
  * the generated ones, instead of dates in the data's future.
  */
-import { Context } from "effect"
+import * as Context from "effect/Context"
 
 export interface SimulatedClockService {
   /** Milliseconds since the epoch, on the simulated instance. */

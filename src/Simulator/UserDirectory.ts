@@ -6,7 +6,7 @@
  * Lookups by id and email are maps. Everything here is synchronous: one request's change is never interleaved
  * with another's.
  */
-import { Context } from "effect"
+import * as Context from "effect/Context"
 import type { WireUser } from "./WireUser.js"
 
 interface Entry {

@@ -3,7 +3,9 @@
  * in the wire format, or a saved `GET /users` page (`{"results": [...]}`). A bad entry is refused with a message
  * naming it, before the server starts.
  */
-import { Either, ParseResult, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { User } from "../PantherApi/Schemas.js"
 import { fold } from "./UserDirectory.js"
 import type { WireUser } from "./WireUser.js"

@@ -2,8 +2,13 @@
  * `panther-audit users delete ID`: asks first when a person is at the terminal. Without a terminal there is no one
  * to ask, so it refuses unless `--yes` says the caller means it.
  */
-import { Command, Options, Prompt } from "@effect/cli"
-import { Chunk, Effect, Option, Stream } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Prompt from "@effect/cli/Prompt"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"

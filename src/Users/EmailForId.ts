@@ -4,7 +4,10 @@
  * as nothing to delete while the account stays able to sign in. When a user holds the address, the command says so,
  * naming that user's id, and ends as a usage error: nothing was sent that changes anything.
  */
-import { Chunk, Effect, Option, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import type { PantherClient } from "../PantherApi/PantherClient.js"

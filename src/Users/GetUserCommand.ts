@@ -1,6 +1,8 @@
 /** `panther-audit users get ID`: one user, as JSON on stdout, every field Panther sent included. */
-import { Args, Command, HelpDoc } from "@effect/cli"
-import { Effect } from "effect"
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Effect from "effect/Effect"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { requireArgValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"

@@ -3,7 +3,7 @@
  * the user does not mean a mistyped id or a wrong --api-url, as a 404 alone would be read: the user was deleted in
  * between, and the message says so rather than send the admin to check an id that was right.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { NotFound, type PantherApiError } from "../PantherApi/ClientErrors.js"
 
 export const foundJustBefore = <A, R>(

@@ -5,8 +5,13 @@
  * the valid users are all printed, and the command then exits with 3, so a script never takes a list with holes
  * for a complete one. Data formats stay clean (every ndjson line and CSV row is a whole, valid user).
  */
-import { Command, Options } from "@effect/cli"
-import { Chunk, Effect, Option, Ref, Stream } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Stream from "effect/Stream"
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import { makeSeenIds } from "../Audit/SeenIds.js"
 import { tell } from "../Cli/CommandNotes.js"

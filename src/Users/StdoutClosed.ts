@@ -3,7 +3,7 @@
  * event (EPIPE) that would crash the process with a stack trace; the reader has simply had enough, so the command
  * stops fetching and ends quietly instead.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 /** Completes once stdout can no longer be written to. */
 const stdoutGone: Effect.Effect<void> = Effect.async<void>((resume) => {

@@ -4,7 +4,7 @@
  * running the command again would then invite the user twice, or be told of no such user, so the command says so
  * and how to check, as it does for an answer lost in transit.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { tell } from "../Cli/CommandNotes.js"
 import { printable } from "../PantherApi/Responses.js"
 

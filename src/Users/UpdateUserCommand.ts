@@ -2,8 +2,9 @@
  * `panther-audit users update ID`: changes only the fields given. The API replaces the whole user, so the current
  * user is fetched first and every field is sent, the unchanged ones as they were.
  */
-import { Command } from "@effect/cli"
-import { Effect, Option } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"

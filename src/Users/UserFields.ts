@@ -2,8 +2,9 @@
  * The user fields `users create` and `users update` take, and the role: by name (`--role Analyst`, what people
  * know) or by id (`--role-id`, what scripts may hold), never both, as the API wants exactly one of them.
  */
-import { Options } from "@effect/cli"
-import { Effect, Option } from "effect"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { requireOptionValue, type Wanted } from "../Cli/FlagValues.js"
 import type { RoleRef } from "../PantherApi/Schemas.js"

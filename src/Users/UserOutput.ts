@@ -3,7 +3,10 @@
  * streams through; the table is for a person at a terminal, so it waits for every row to size its columns.
  */
 import { stringify } from "csv-stringify/sync"
-import { Console, Effect, type Option, Ref } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import { tell } from "../Cli/CommandNotes.js"
 import { secretsQuotedWarning } from "../PantherApi/ClientStats.js"
 import { describeUserRecord } from "../PantherApi/DecodeUser.js"

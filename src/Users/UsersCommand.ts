@@ -1,5 +1,5 @@
 /** `panther-audit users ...`: the five Users API operations from the command line, for admins and their scripts. */
-import { Command } from "@effect/cli"
+import * as Command from "@effect/cli/Command"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { commandNames, subcommandMissing } from "../Cli/SubcommandMissing.js"
 import { createUserCommand } from "./CreateUserCommand.js"

@@ -1,9 +1,10 @@
 /**
- * What the program's bundle holds. Importing a name from a package's index (`@effect/platform`,
- * `@effect/platform-node`) bundles every module the index lists, and those with effects at load run on every start
- * of the simulator and the demo, and make the code cache every command reads larger: the npm package undici (the
- * HTTP client of @effect/platform-node, which nothing here uses) and msgpackr (@effect/platform's MsgPack, which
- * probes for a native addon as it loads). Imported by module path instead, neither is bundled.
+ * What the program's bundle holds. Importing a name from a package's index (`effect`, `@effect/cli`,
+ * `@effect/platform`, `@effect/platform-node`) bundles every module the index lists, and every start evaluates them
+ * all, used or not, and deserializes their code from a larger code cache: among them the npm package undici (the HTTP
+ * client of @effect/platform-node, which nothing here uses) and msgpackr (@effect/platform's MsgPack, which probes
+ * for a native addon as it loads), and effect's own modules that nothing here uses. Imported by module path instead,
+ * the bundle holds what is used (bench/RESULTS.md).
  */
 import { readFileSync } from "node:fs"
 import { join, relative } from "node:path"
@@ -27,9 +28,16 @@ describe("the program's bundle", () => {
     expect(bundled.filter((source) => /node_modules\/(undici|msgpackr)\//.test(source))).toEqual([])
   })
 
-  it("is made from sources that import @effect/platform and @effect/platform-node by module path", () => {
+  it("holds neither effect's index nor @effect/cli's, which evaluate every module they list", () => {
+    // The source map names each package's TypeScript sources.
+    expect(bundled.filter((source) => /node_modules\/(effect|@effect\/cli)\/src\/index\.ts$/.test(source))).toEqual([])
+    // A module of effect's that nothing here uses, and that the index would have brought in.
+    expect(bundled.filter((source) => source.endsWith("node_modules/effect/src/STM.ts"))).toEqual([])
+  })
+
+  it("is made from sources that import effect, @effect/cli, @effect/platform and @effect/platform-node by module path", () => {
     const indexImports = filesUnder(join(ROOT, "src"), ".ts")
-      .filter((file) => /from "@effect\/platform(-node)?"/.test(readFileSync(file, "utf8")))
+      .filter((file) => /from "(effect|@effect\/cli|@effect\/platform(-node)?)"/.test(readFileSync(file, "utf8")))
       .map((file) => relative(ROOT, file))
     expect(indexImports).toEqual([])
   })

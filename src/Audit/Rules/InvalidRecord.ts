@@ -2,7 +2,7 @@
  * INVALID_RECORD: a record the audit could not fully judge. High, because every such record is a user whose
  * access nobody checked; the run goes on and the detail says what was wrong.
  */
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import { type Finding, NO_SUBJECT } from "../Finding.js"
 import { type UserRule, userFinding } from "./Rule.js"
 
