@@ -78,6 +78,17 @@ const warmCodeCache = async () => {
     [at("dist/bin.js"), "simulate", "--port", "0", "--users", "1000", "--log-level", "none"],
     { cwd: scratch, env: base, stdio: ["ignore", "pipe", "pipe"] }
   )
+  // The simulator serves until it is killed, so a build stopped meanwhile (SIGTERM from a CI job's time limit, a
+  // terminal closed) kills it first, and then ends as the signal would have. Left in place once the simulator is
+  // killed below: a signal that comes during a run, while spawnSync holds the event loop, is only handled after it.
+  const STOPPING = ["SIGINT", "SIGTERM", "SIGHUP"]
+  const stopped = (signal) => {
+    for (const each of STOPPING) process.off(each, stopped)
+    simulator.kill("SIGKILL")
+    rmSync(scratch, { recursive: true, force: true })
+    process.kill(process.pid, signal)
+  }
+  for (const each of STOPPING) process.on(each, stopped)
   let stderr = ""
   simulator.stderr.setEncoding("utf8").on("data", (text) => {
     stderr += text

@@ -1,0 +1,86 @@
+/**
+ * `npm run build` (scripts/build.mjs) makes the code cache against a simulator in a process of its own, which serves
+ * until it is killed. A build stopped meanwhile (SIGTERM, as a CI job's time limit sends it) must not leave that
+ * simulator running for ever, nor its scratch folder behind. The build runs in a copy of the project, so that the
+ * dist/ the other tests use is never left without its cache.
+ */
+import { spawn } from "node:child_process"
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterEach, expect, it } from "vitest"
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url))
+
+let folder = ""
+let simulatorPid: number | undefined
+afterEach(() => {
+  // Without the build's own clean-up the simulator would outlive the test too.
+  if (simulatorPid !== undefined && isRunning(simulatorPid)) process.kill(simulatorPid, "SIGKILL")
+  simulatorPid = undefined
+  if (folder !== "") rmSync(folder, { recursive: true, force: true })
+})
+
+/** Whether a process is there and not a zombie (an orphan's reaper may be slow, or absent in a container). */
+const isRunning = (pid: number): boolean => {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0] !== "Z"
+  } catch {
+    return false
+  }
+}
+
+/** The pid of a process whose command line holds every one of `parts`, if there is one. */
+const processWith = (parts: ReadonlyArray<string>): number | undefined => {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")
+      if (parts.every((part) => command.includes(part))) return Number(entry)
+    } catch {}
+  }
+  return undefined
+}
+
+const waitFor = async <A>(what: () => A | undefined, ms: number): Promise<A | undefined> => {
+  const until = Date.now() + ms
+  for (;;) {
+    const found = what()
+    if (found !== undefined || Date.now() > until) return found
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+it.runIf(process.platform === "linux")(
+  "kills its simulator and removes its scratch folder when the build is stopped",
+  async () => {
+    folder = mkdtempSync(join(tmpdir(), "build-stopped-"))
+    const project = join(folder, "project")
+    mkdirSync(join(project, "scripts"), { recursive: true })
+    for (const path of ["package.json", "tsconfig.json", "scripts/build.mjs"]) {
+      cpSync(join(ROOT, path), join(project, path))
+    }
+    cpSync(join(ROOT, "src"), join(project, "src"), { recursive: true })
+    symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"))
+    // The build's scratch folder is made under TMPDIR: here, where the test can see it.
+    const scratches = join(folder, "tmp")
+    mkdirSync(scratches)
+
+    const build = spawn(process.execPath, [join(project, "scripts", "build.mjs")], {
+      cwd: project,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TMPDIR: scratches },
+      stdio: "ignore"
+    })
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => build.once("exit", (_, signal) => resolve(signal)))
+    simulatorPid = await waitFor(() => processWith([join(project, "dist", "bin.js"), "simulate"]), 60_000)
+    expect(simulatorPid).toBeDefined()
+
+    build.kill("SIGTERM")
+    expect(await ended).toBe("SIGTERM")
+    const pid = simulatorPid as number
+    expect(await waitFor(() => (isRunning(pid) ? undefined : true), 5_000)).toBe(true)
+    expect(readdirSync(scratches)).toEqual([])
+  },
+  90_000
+)
