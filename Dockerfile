@@ -2,7 +2,7 @@
 #
 # panther-audit: `schedule` by default (the nightly audit), or any command: `docker run IMAGE run`, `... simulate`.
 # Two stages: the build installs the dependencies and bundles the sources with them into dist/ (scripts/build.mjs),
-# which also audits its simulator once to make V8's code cache for the program; the runtime gets that dist/ alone,
+# which also audits its simulator twice to make V8's code cache for the program; the runtime gets that dist/ alone,
 # which needs no node_modules. Both stages use the same NODE_IMAGE: the code cache is only taken by the Node that
 # made it.
 # test/Container/ProductionInstall.test.ts repeats the runtime stage's steps without Docker.

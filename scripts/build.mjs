@@ -6,7 +6,7 @@
  * dependency, so dist/ runs without node_modules (the image's runtime stage copies dist/ alone).
  *
  * The program (src/main.ts and all it uses) becomes one CommonJS file, dist/program.cjs, which dist/bin.js (from
- * src/bin.ts) loads with a V8 code cache made here by an audit of the simulator: Node 20 can cache compiled code
+ * src/bin.ts) loads with a V8 code cache made here by two audits of the simulator: Node 20 can cache compiled code
  * only for scripts it is handed as text, not for ES modules, and compiling the program was about a third of the
  * time before the first request. The benchmark's entry points stay ES modules at the paths tsc gave them
  * (src/X.ts -> dist/X.js), since package.json's scripts and the benchmark name them. Type checking is not done
