@@ -3,6 +3,7 @@
  * and anything else about it (missing, made from other code, damaged) must only cost speed, never a wrong program.
  */
 import { execFileSync, spawnSync } from "node:child_process"
+import { createHash } from "node:crypto"
 import {
   appendFileSync,
   cpSync,
@@ -49,6 +50,17 @@ it("has a cache that names the program where it is, as stack traces then do", ()
   const cache = readFileSync(join(DIST, "program.cjs.cache"))
   expect(cache.includes(Buffer.from(join(DIST, "program.cjs")))).toBe(true)
   expect(cache.includes(Buffer.from("dist.building"))).toBe(false)
+})
+
+it("has a cache that starts with the SHA-256 of the program's text, the CommonJS wrapper around its bytes", () => {
+  // The launcher hashes the very text V8 compiles; written into one buffer or joined as strings, it is the same.
+  const text = Buffer.concat([
+    Buffer.from("(function (exports, require, module, __filename, __dirname) {\n"),
+    readFileSync(join(DIST, "program.cjs")),
+    Buffer.from("\n})")
+  ])
+  const cache = readFileSync(join(DIST, "program.cjs.cache"))
+  expect(cache.subarray(0, 32).toString("hex")).toBe(createHash("sha256").update(text).digest("hex"))
 })
 
 it("runs without a cache", () => {
