@@ -150,10 +150,14 @@ const replaceDist = () => {
     }
     try {
       renameSync(at(STAGING), at("dist"))
-      return
     } catch (error) {
       if ((error.code !== "ENOTEMPTY" && error.code !== "EEXIST") || attempt === 5) throw error
+      continue
     }
+    // The dist/ replaced goes at once, not when the build ends: a build stopped while it makes the code cache left
+    // it beside the new one.
+    rmSync(at(PREVIOUS), { recursive: true, force: true })
+    return
   }
 }
 

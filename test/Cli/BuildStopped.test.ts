@@ -1,8 +1,8 @@
 /**
  * `npm run build` (scripts/build.mjs) makes the code cache against a simulator in a process of its own, which serves
  * until it is killed. A build stopped meanwhile (SIGTERM, as a CI job's time limit sends it) must not leave that
- * simulator running for ever, nor its scratch folder behind. The build runs in a copy of the project, so that the
- * dist/ the other tests use is never left without its cache.
+ * simulator running for ever, nor its scratch folder or the dist/ it replaced behind. The build runs in a copy of the
+ * project, so that the dist/ the other tests use is never left without its cache.
  */
 import { spawn } from "node:child_process"
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs"
@@ -63,6 +63,8 @@ it.runIf(process.platform === "linux")(
     }
     cpSync(join(ROOT, "src"), join(project, "src"), { recursive: true })
     symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"))
+    // A dist/ of an earlier build, which the new one replaces.
+    mkdirSync(join(project, "dist"))
     // The build's scratch folder is made under TMPDIR: here, where the test can see it.
     const scratches = join(folder, "tmp")
     mkdirSync(scratches)
@@ -81,6 +83,8 @@ it.runIf(process.platform === "linux")(
     const pid = simulatorPid as number
     expect(await waitFor(() => (isRunning(pid) ? undefined : true), 5_000)).toBe(true)
     expect(readdirSync(scratches)).toEqual([])
+    // Nor the dist/ it replaced, kept aside only while the new one took its place.
+    expect(readdirSync(project).filter((name) => name.startsWith("dist."))).toEqual([])
   },
   90_000
 )
