@@ -12,7 +12,7 @@
  * (src/X.ts -> dist/X.js), since package.json's scripts and the benchmark name them. Type checking is not done
  * here: `npm run typecheck` (part of `npm test`) does it.
  */
-import { spawn, spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, relative } from "node:path"
@@ -44,19 +44,39 @@ const COMMON = {
 const usesImportMetaUrl = (input) =>
   input.startsWith("src/") && readFileSync(at(input), "utf8").includes("import.meta.url")
 
-/** Resolves with the simulator's base URL and read key once it says it is ready; rejects if it ends first. */
+/** A child of the build, with what it wrote to stderr, and a promise of how it ended. */
+const child = (args, options) => {
+  const spawned = spawn(process.execPath, [at("dist/bin.js"), ...args], options)
+  let stderr = ""
+  spawned.stderr.setEncoding("utf8").on("data", (text) => {
+    stderr += text
+  })
+  // `close`, not `exit`: by then all it wrote has arrived, so a failure's reason is not cut off.
+  const ended = new Promise((resolve) => {
+    spawned.once("error", (error) => resolve({ code: null, signal: null, error }))
+    spawned.once("close", (code, signal) => resolve({ code, signal }))
+  })
+  return { process: spawned, ended, stderr: () => stderr }
+}
+
+/** The simulator's base URL and read key, once its banner is whole; rejects if it ends first. */
 const simulatorReady = (simulator) =>
   new Promise((resolve, reject) => {
     let said = ""
-    simulator.stdout.setEncoding("utf8")
-    simulator.stdout.on("data", (text) => {
+    simulator.process.stdout.setEncoding("utf8")
+    simulator.process.stdout.on("data", (text) => {
       said += text
+      // The banner's last line: the URL and key above it are then complete.
+      if (!said.includes("Stop with")) return
       const url = /base URL:\s+(\S+)/.exec(said)?.[1]
       const token = /read key:\s+(\S+)/.exec(said)?.[1]
-      if (url !== undefined && token !== undefined) resolve({ url, token })
+      if (url === undefined || token === undefined)
+        reject(new Error(`the simulator's banner has no URL or key: ${said}`))
+      else resolve({ url, token })
     })
-    simulator.once("error", reject)
-    simulator.once("exit", (code, signal) => reject(new Error(`the simulator exited with ${code ?? signal}`)))
+    simulator.ended.then(({ code, signal, error }) =>
+      reject(new Error(`the simulator ${error ? `did not start: ${error.message}` : `exited with ${code ?? signal}`}`))
+    )
   })
 
 /**
@@ -71,35 +91,41 @@ const simulatorReady = (simulator) =>
 const warmCodeCache = async () => {
   const scratch = mkdtempSync(join(tmpdir(), "panther-audit-build-"))
   const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
-  // Few users on purpose: a run past HeapGrowth's thresholds (2,000 and 10,000 users) changes V8 flags, and a cache
-  // written after that would not match the flags of the next start.
-  const simulator = spawn(
-    process.execPath,
-    [at("dist/bin.js"), "simulate", "--port", "0", "--users", "1000", "--log-level", "none"],
-    { cwd: scratch, env: base, stdio: ["ignore", "pipe", "pipe"] }
-  )
+  const children = new Set()
   // The simulator serves until it is killed, so a build stopped meanwhile (SIGTERM from a CI job's time limit, a
-  // terminal closed) kills it first, and then ends as the signal would have. Left in place once the simulator is
-  // killed below: a signal that comes during a run, while spawnSync holds the event loop, is only handled after it.
+  // terminal closed) kills it and any run first, and then ends as the signal would have. In place before anything
+  // is started, and the children awaited rather than run synchronously, so that a signal is handled when it comes.
   const STOPPING = ["SIGINT", "SIGTERM", "SIGHUP"]
   const stopped = (signal) => {
     for (const each of STOPPING) process.off(each, stopped)
-    simulator.kill("SIGKILL")
+    for (const each of children) each.process.kill("SIGKILL")
     rmSync(scratch, { recursive: true, force: true })
     process.kill(process.pid, signal)
   }
   for (const each of STOPPING) process.on(each, stopped)
-  let stderr = ""
-  simulator.stderr.setEncoding("utf8").on("data", (text) => {
-    stderr += text
-  })
-  const run = (env) =>
-    spawnSync(process.execPath, [at("dist/bin.js"), "run", "--log-level", "warn"], {
-      cwd: scratch,
-      env: { ...base, ...env },
-      encoding: "utf8",
-      timeout: 120_000
-    })
+  const start = (args, env) => {
+    const started = child(args, { cwd: scratch, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] })
+    children.add(started)
+    started.ended.then(() => children.delete(started))
+    return started
+  }
+  /** A run of the audit, killed if it has not ended in two minutes. */
+  const run = async (env) => {
+    const audit = start(["run", "--log-level", "warn"], env)
+    // Its summary is not wanted; read, so that no pipe fills.
+    audit.process.stdout.resume()
+    const limit = setTimeout(() => audit.process.kill("SIGKILL"), 120_000)
+    const { code, signal, error } = await audit.ended
+    clearTimeout(limit)
+    if (code !== 0) {
+      throw new Error(
+        `the run ${error ? `did not start: ${error.message}` : `exited with ${code ?? signal}`}: ${audit.stderr()}`.trim()
+      )
+    }
+  }
+  // Few users on purpose: a run past HeapGrowth's thresholds (2,000 and 10,000 users) changes V8 flags, and a cache
+  // written after that would not match the flags of the next start.
+  const simulator = start(["simulate", "--port", "0", "--users", "1000", "--log-level", "none"], {})
   let timer
   try {
     const { url, token } = await Promise.race([
@@ -115,19 +141,19 @@ const warmCodeCache = async () => {
       AUDIT_REPORT_DIR: join(scratch, "reports"),
       MAIL_TO: "security-team@example.com"
     }
-    const first = run(env)
-    const second = first.status === 0 ? run({ ...env, PANTHER_AUDIT_CODE_CACHE: "write" }) : first
-    if (second.status !== 0 || !existsSync(at("dist/program.cjs.cache"))) {
-      throw new Error(`the run exited with ${second.status ?? second.signal}: ${second.stderr ?? ""}`.trim())
-    }
+    await run(env)
+    await run({ ...env, PANTHER_AUDIT_CODE_CACHE: "write" })
+    if (!existsSync(at("dist/program.cjs.cache"))) throw new Error("the run that was to write it wrote none")
   } catch (error) {
     process.stderr.write(
-      `build: no code cache was made (${error.message ?? error}); the command will start slower.\n${stderr}`
+      `build: no code cache was made (${error.message ?? error}); the command will start slower.\n${simulator.stderr()}`
     )
   } finally {
     clearTimeout(timer)
-    simulator.kill("SIGKILL")
+    simulator.process.kill("SIGKILL")
+    await simulator.ended
     rmSync(scratch, { recursive: true, force: true })
+    for (const each of STOPPING) process.off(each, stopped)
   }
 }
 

@@ -52,39 +52,72 @@ const waitFor = async <A>(what: () => A | undefined, ms: number): Promise<A | un
   }
 }
 
+/** A build of a copy of the project, whose scratch folders are made where the test can see them. */
+const startBuild = () => {
+  folder = mkdtempSync(join(tmpdir(), "build-stopped-"))
+  const project = join(folder, "project")
+  mkdirSync(join(project, "scripts"), { recursive: true })
+  for (const path of ["package.json", "tsconfig.json", "scripts/build.mjs"]) {
+    cpSync(join(ROOT, path), join(project, path))
+  }
+  cpSync(join(ROOT, "src"), join(project, "src"), { recursive: true })
+  symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"))
+  // A dist/ of an earlier build, which the new one replaces.
+  mkdirSync(join(project, "dist"))
+  // The build's scratch folder is made under TMPDIR: here, where the test can see it.
+  const scratches = join(folder, "tmp")
+  mkdirSync(scratches)
+  const build = spawn(process.execPath, [join(project, "scripts", "build.mjs")], {
+    cwd: project,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TMPDIR: scratches },
+    stdio: "ignore"
+  })
+  const ended = new Promise<NodeJS.Signals | null>((resolve) => build.once("exit", (_, signal) => resolve(signal)))
+  const bin = join(project, "dist", "bin.js")
+  return { project, scratches, build, ended, bin }
+}
+
+/**
+ * Stopped with SIGTERM, the build ends by it, and leaves no process, scratch folder or replaced dist/ behind. Returns
+ * how long it took to end.
+ */
+const expectStoppedCleanly = async (
+  { project, scratches, build, ended }: ReturnType<typeof startBuild>,
+  children: ReadonlyArray<number>
+): Promise<number> => {
+  const stoppedAt = Date.now()
+  build.kill("SIGTERM")
+  expect(await ended).toBe("SIGTERM")
+  const tookMs = Date.now() - stoppedAt
+  for (const pid of children) expect(await waitFor(() => (isRunning(pid) ? undefined : true), 5_000)).toBe(true)
+  expect(readdirSync(scratches)).toEqual([])
+  // Nor the dist/ it replaced, kept aside only while the new one took its place.
+  expect(readdirSync(project).filter((name) => name.startsWith("dist."))).toEqual([])
+  return tookMs
+}
+
 it.runIf(process.platform === "linux")(
   "kills its simulator and removes its scratch folder when the build is stopped",
   async () => {
-    folder = mkdtempSync(join(tmpdir(), "build-stopped-"))
-    const project = join(folder, "project")
-    mkdirSync(join(project, "scripts"), { recursive: true })
-    for (const path of ["package.json", "tsconfig.json", "scripts/build.mjs"]) {
-      cpSync(join(ROOT, path), join(project, path))
-    }
-    cpSync(join(ROOT, "src"), join(project, "src"), { recursive: true })
-    symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"))
-    // A dist/ of an earlier build, which the new one replaces.
-    mkdirSync(join(project, "dist"))
-    // The build's scratch folder is made under TMPDIR: here, where the test can see it.
-    const scratches = join(folder, "tmp")
-    mkdirSync(scratches)
-
-    const build = spawn(process.execPath, [join(project, "scripts", "build.mjs")], {
-      cwd: project,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TMPDIR: scratches },
-      stdio: "ignore"
-    })
-    const ended = new Promise<NodeJS.Signals | null>((resolve) => build.once("exit", (_, signal) => resolve(signal)))
-    simulatorPid = await waitFor(() => processWith([join(project, "dist", "bin.js"), "simulate"]), 60_000)
+    const build = startBuild()
+    simulatorPid = await waitFor(() => processWith([build.bin, "simulate"]), 60_000)
     expect(simulatorPid).toBeDefined()
+    await expectStoppedCleanly(build, [simulatorPid as number])
+  },
+  90_000
+)
 
-    build.kill("SIGTERM")
-    expect(await ended).toBe("SIGTERM")
-    const pid = simulatorPid as number
-    expect(await waitFor(() => (isRunning(pid) ? undefined : true), 5_000)).toBe(true)
-    expect(readdirSync(scratches)).toEqual([])
-    // Nor the dist/ it replaced, kept aside only while the new one took its place.
-    expect(readdirSync(project).filter((name) => name.startsWith("dist."))).toEqual([])
+it.runIf(process.platform === "linux")(
+  "stops at once when stopped during one of its runs, killing the run as well as the simulator",
+  async () => {
+    const build = startBuild()
+    const runPid = await waitFor(() => processWith([build.bin, "run"]), 60_000)
+    expect(runPid).toBeDefined()
+    simulatorPid = processWith([build.bin, "simulate"])
+    expect(simulatorPid).toBeDefined()
+    // At once, not after its runs: runs the build waited out synchronously held the signal until both had ended (two
+    // seconds and more), and a build whose last step ran meanwhile could end as if it had never come.
+    expect(await expectStoppedCleanly(build, [simulatorPid as number, runPid as number])).toBeLessThan(1_000)
   },
   90_000
 )
