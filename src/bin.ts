@@ -54,7 +54,7 @@ const readInto = (file: number, size: number, buffer: Buffer, at = 0): Buffer =>
   }
 }
 
-/** Far above any cache of this program (about 3 MB): a larger file is not one the build made, and is not read. */
+/** Far above any cache of this program (about 2 MB): a larger file is not one the build made, and is not read. */
 const MAX_CACHE_BYTES = 256 * 1024 * 1024
 
 /** The cache file, open, with its size; undefined when there is no file of a cache's size to read. */
