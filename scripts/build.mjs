@@ -44,21 +44,6 @@ const COMMON = {
 const usesImportMetaUrl = (input) =>
   input.startsWith("src/") && readFileSync(at(input), "utf8").includes("import.meta.url")
 
-/** A child of the build, with what it wrote to stderr, and a promise of how it ended. */
-const child = (args, options) => {
-  const spawned = spawn(process.execPath, [at("dist/bin.js"), ...args], options)
-  let stderr = ""
-  spawned.stderr.setEncoding("utf8").on("data", (text) => {
-    stderr += text
-  })
-  // `close`, not `exit`: by then all it wrote has arrived, so a failure's reason is not cut off.
-  const ended = new Promise((resolve) => {
-    spawned.once("error", (error) => resolve({ code: null, signal: null, error }))
-    spawned.once("close", (code, signal) => resolve({ code, signal }))
-  })
-  return { process: spawned, ended, stderr: () => stderr }
-}
-
 /** The simulator's base URL and read key, once its banner is whole; rejects if it ends first. */
 const simulatorReady = (simulator) =>
   new Promise((resolve, reject) => {
@@ -103,10 +88,25 @@ const warmCodeCache = async () => {
     process.kill(process.pid, signal)
   }
   for (const each of STOPPING) process.on(each, stopped)
+  /** `dist/bin.js` with `args`, in the scratch folder: the process, a promise of how it ended, and its stderr. */
   const start = (args, env) => {
-    const started = child(args, { cwd: scratch, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] })
+    const spawned = spawn(process.execPath, [at("dist/bin.js"), ...args], {
+      cwd: scratch,
+      env: { ...base, ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stderr = ""
+    spawned.stderr.setEncoding("utf8").on("data", (text) => {
+      stderr += text
+    })
+    // `close`, not `exit`: by then all it wrote has arrived, so a failure's reason is not cut off.
+    const ended = new Promise((resolve) => {
+      spawned.once("error", (error) => resolve({ code: null, signal: null, error }))
+      spawned.once("close", (code, signal) => resolve({ code, signal }))
+    })
+    const started = { process: spawned, ended, stderr: () => stderr }
     children.add(started)
-    started.ended.then(() => children.delete(started))
+    ended.then(() => children.delete(started))
     return started
   }
   /** A run of the audit, killed if it has not ended in two minutes. */
