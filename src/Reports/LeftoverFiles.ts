@@ -43,11 +43,13 @@ export const TOUCH_EVERY = Duration.seconds(10)
 /**
  * Sets the time of `path` to the file system's own, read back from the change time it stamps on a touch: a process
  * on another machine sharing the volume compares that time with its clock, and this machine's clock, written as it
- * is, would make a live export's folder look a minute old when this clock is a minute behind.
+ * is, would make a live export's folder look a minute old when this clock is a minute behind. The touch that learns
+ * the file system's time writes back the times the path has: one that wrote this machine's clock first left a moment,
+ * until the second write, in which another machine's clean-up could take a live export's folder for a killed one.
  */
 const touch = async (path: string): Promise<void> => {
-  const now = new Date()
-  await utimes(path, now, now)
+  const { atime, mtime } = await lstat(path)
+  await utimes(path, atime, mtime)
   const { ctime } = await lstat(path)
   await utimes(path, ctime, ctime)
 }

@@ -95,6 +95,24 @@ describe("an export's folder", () => {
     ).pipe(Effect.ensuring(Effect.sync(() => vi.useRealTimers())))
   )
 
+  it.live("never carries this machine's clock, not for a moment of a touch, when it is behind the file system's", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        vi.useFakeTimers({ toFake: ["Date"], now: Date.now() - 2 * 60_000 })
+        const folder = yield* makeExportFolder(parent, "1 millis")
+        const made = statSync(folder.path).mtimeMs
+        // Read while it is touched, over and over: a cleaner on another machine may look at any moment.
+        let oldest = made
+        for (let read = 0; read < 400; read++) {
+          oldest = Math.min(oldest, statSync(folder.path).mtimeMs)
+          yield* Effect.sleep("0 millis")
+        }
+        vi.useRealTimers()
+        expect(made - oldest).toBeLessThan(1_000)
+      })
+    ).pipe(Effect.ensuring(Effect.sync(() => vi.useRealTimers())))
+  )
+
   it.live("once being put in place, is put there whole before an interrupt takes effect: nothing moves after it", () =>
     Effect.gen(function* () {
       const { stopped, later } = yield* Effect.scoped(
