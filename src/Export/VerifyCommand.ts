@@ -30,10 +30,11 @@ const folder = Args.text({ name: "folder" }).pipe(
 const expectSha256 = Options.text("expect-sha256").pipe(
   Options.withDescription(
     "The SHA-256 of manifest.json recorded when the export was made (`export` prints it), or the line " +
-      "`sha256sum manifest.json` printed, or the BSD-style line `SHA256 (manifest.json) = ...` that " +
-      "`sha256 manifest.json` (macOS) or `shasum -a 256 --tag` printed. Given, a manifest that differs (edited, its " +
-      "file digests recomputed to match edited files) fails with exit 1; without it, compare the digest printed at " +
-      "the end by eye."
+      "`sha256sum manifest.json` or `sha256 -r manifest.json` printed, or the BSD-style line " +
+      "`SHA256 (manifest.json) = ...` that `sha256 manifest.json` (macOS) or `shasum -a 256 --tag` printed, or the " +
+      "line `SHA2-256(manifest.json)= ...` of `openssl dgst -sha256 manifest.json`. Given, a manifest that differs " +
+      "(edited, its file digests recomputed to match edited files) fails with exit 1; without it, compare the digest " +
+      "printed at the end by eye."
   ),
   Options.mapEffect(requireOptionValue("--expect-sha256")),
   Options.mapEffect((value) =>

@@ -395,6 +395,61 @@ describe("panther-audit verify", () => {
     expect(stderrText(sha1.stderr)).toContain("--expect-sha256 was given a SHA1 digest, not a SHA-256 one")
   })
 
+  it("takes a `sha256 -r` line for manifest.json, and refuses one for another file or of another length", async () => {
+    // What `sha256 -r manifest.json` on a Mac prints: one space, where sha256sum prints two.
+    const manifest = join(folder, "manifest.json")
+    for (const line of [`${recordedDigest} manifest.json`, `${recordedDigest} ${manifest}\n`]) {
+      const result = await runCommand(verifyCommand, [folder, "--expect-sha256", line])
+      expect(result.code, result.error).toBe(0)
+      expect(result.stdout).toContain("manifest.json is the one recorded")
+    }
+    // The line's digest is still checked: a manifest changed since is a mismatch.
+    appendFileSync(manifest, "\n")
+    const changed = await runCommand(verifyCommand, [folder, "--expect-sha256", `${recordedDigest} ${manifest}`])
+    expect(changed.code).toBe(1)
+    expect(changed.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
+    const csv = fileStartingWith("inventory-", ".csv")
+    expect(csv).not.toBe("")
+    const other = await runCli(["verify", folder, "--expect-sha256", `${recordedDigest} ${csv}`])
+    expect(other.code).toBe(2)
+    expect(stderrText(other.stderr)).toContain(
+      `--expect-sha256 was given a \`sha256 -r\` line for ${csv}, not for manifest.json, the file whose digest it`
+    )
+    // `sha1 -r`: the line names no algorithm, and its digest is not a SHA-256's length.
+    const sha1 = await runCli(["verify", folder, "--expect-sha256", `${"0".repeat(40)} manifest.json`])
+    expect(sha1.code).toBe(2)
+    expect(stderrText(sha1.stderr)).toContain("--expect-sha256 must be 64 hexadecimal digits")
+  })
+
+  it("takes an OpenSSL line for manifest.json, and refuses one for another file or algorithm", async () => {
+    // What `openssl dgst -sha256 manifest.json` prints: OpenSSL 3 names the algorithm SHA2-256, 1.1 SHA256.
+    const manifest = join(folder, "manifest.json")
+    for (const line of [`SHA2-256(manifest.json)= ${recordedDigest}`, `SHA256(${manifest})= ${recordedDigest}\n`]) {
+      const result = await runCommand(verifyCommand, [folder, "--expect-sha256", line])
+      expect(result.code, result.error).toBe(0)
+      expect(result.stdout).toContain("manifest.json is the one recorded")
+    }
+    // The line's digest is still checked: a manifest changed since is a mismatch.
+    appendFileSync(manifest, "\n")
+    const changed = await runCommand(verifyCommand, [
+      folder,
+      "--expect-sha256",
+      `SHA2-256(${manifest})= ${recordedDigest}`
+    ])
+    expect(changed.code).toBe(1)
+    expect(changed.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
+    const csv = fileStartingWith("inventory-", ".csv")
+    expect(csv).not.toBe("")
+    const other = await runCli(["verify", folder, "--expect-sha256", `SHA2-256(${csv})= ${recordedDigest}`])
+    expect(other.code).toBe(2)
+    expect(stderrText(other.stderr)).toContain(
+      `--expect-sha256 was given an OpenSSL SHA-256 line for ${csv}, not for manifest.json, the file whose digest`
+    )
+    const sha512 = await runCli(["verify", folder, "--expect-sha256", `SHA2-512(manifest.json)= ${"0".repeat(128)}`])
+    expect(sha512.code).toBe(2)
+    expect(stderrText(sha512.stderr)).toContain("--expect-sha256 was given a SHA2-512 digest, not a SHA-256 one")
+  })
+
   it("is a usage error (exit 2) for a manifest that is not JSON", async () => {
     writeFileSync(join(folder, "manifest.json"), "{ not json")
     const result = await verify()
