@@ -1,11 +1,22 @@
 /**
  * `npm run build` (scripts/build.mjs) makes the code cache against a simulator in a process of its own, which serves
  * until it is killed. A build stopped meanwhile (SIGTERM, as a CI job's time limit sends it) must not leave that
- * simulator running for ever, nor its scratch folder or the dist/ it replaced behind. The build runs in a copy of the
- * project, so that the dist/ the other tests use is never left without its cache.
+ * simulator running for ever, nor its scratch folder or the dist/ it replaced behind; nor may a build whose children
+ * cannot be started at all. The build runs in a copy of the project, so that the dist/ the other tests use is never
+ * left without its cache.
  */
 import { spawn } from "node:child_process"
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs"
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -52,8 +63,11 @@ const waitFor = async <A>(what: () => A | undefined, ms: number): Promise<A | un
   }
 }
 
-/** A build of a copy of the project, whose scratch folders are made where the test can see them. */
-const startBuild = () => {
+/**
+ * A build of a copy of the project, whose scratch folders are made where the test can see them. `preload`: code the
+ * build's process runs first, to change what the build meets.
+ */
+const startBuild = (preload?: string) => {
   folder = mkdtempSync(join(tmpdir(), "build-stopped-"))
   const project = join(folder, "project")
   mkdirSync(join(project, "scripts"), { recursive: true })
@@ -67,14 +81,26 @@ const startBuild = () => {
   // The build's scratch folder is made under TMPDIR: here, where the test can see it.
   const scratches = join(folder, "tmp")
   mkdirSync(scratches)
-  const build = spawn(process.execPath, [join(project, "scripts", "build.mjs")], {
+  const preloaded: Array<string> = []
+  if (preload !== undefined) {
+    writeFileSync(join(folder, "preload.cjs"), preload)
+    preloaded.push("--require", join(folder, "preload.cjs"))
+  }
+  const build = spawn(process.execPath, [...preloaded, join(project, "scripts", "build.mjs")], {
     cwd: project,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TMPDIR: scratches },
-    stdio: "ignore"
+    stdio: ["ignore", "ignore", "pipe"]
   })
-  const ended = new Promise<NodeJS.Signals | null>((resolve) => build.once("exit", (_, signal) => resolve(signal)))
+  let stderr = ""
+  build.stderr.setEncoding("utf8").on("data", (text: string) => {
+    stderr += text
+  })
+  // `close`, not `exit`: all it wrote has arrived by then.
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    build.once("close", (code, signal) => resolve({ code, signal }))
+  )
   const bin = join(project, "dist", "bin.js")
-  return { project, scratches, build, ended, bin }
+  return { project, scratches, build, ended, bin, stderr: () => stderr }
 }
 
 /**
@@ -87,7 +113,7 @@ const expectStoppedCleanly = async (
 ): Promise<number> => {
   const stoppedAt = Date.now()
   build.kill("SIGTERM")
-  expect(await ended).toBe("SIGTERM")
+  expect((await ended).signal).toBe("SIGTERM")
   const tookMs = Date.now() - stoppedAt
   for (const pid of children) expect(await waitFor(() => (isRunning(pid) ? undefined : true), 5_000)).toBe(true)
   expect(readdirSync(scratches)).toEqual([])
@@ -121,3 +147,18 @@ it.runIf(process.platform === "linux")(
   },
   90_000
 )
+
+it("goes on without the code cache and removes its scratch folder when spawn refuses to start a child", async () => {
+  // Node's spawn throws for a program named with a NUL byte, as for any argument it rejects, rather than emit 'error'
+  // as it does for a program it cannot start: the build's first child, the simulator, is refused so.
+  const build = startBuild('process.execPath += "\\0"\n')
+  const { code } = await build.ended
+  expect(code, build.stderr()).toBe(0)
+  expect(build.stderr()).toContain("build: no code cache was made (the simulator did not start: ")
+  expect(build.stderr()).toContain("without null bytes")
+  expect(readdirSync(build.scratches)).toEqual([])
+  // The rest of the build stands: the new dist/, without a cache, in place of the old one.
+  expect(existsSync(build.bin)).toBe(true)
+  expect(existsSync(join(build.project, "dist", "program.cjs.cache"))).toBe(false)
+  expect(readdirSync(build.project).filter((name) => name.startsWith("dist."))).toEqual([])
+}, 90_000)
