@@ -4,6 +4,10 @@
  * Set: about 21 bytes a UUID against about 80 for the string and its entry in a Set, and at 200,000 users the ids
  * were the largest part of the memory a run holds. Any other id, an uppercase UUID included, is kept as it is in a
  * Set, so ids are compared exactly as strings, as before.
+ *
+ * The first ids are kept in a plain Set all the same, and move to the table only when there are many: reading each
+ * UUID's digits in JavaScript took about three times as long as the Set in a process that lives a second (the
+ * loop is not yet optimized), and a few megabytes of strings do not matter to memory at that size.
  */
 
 import { freeArrayBuffer } from "./ArrayBufferMemory.js"
@@ -11,6 +15,8 @@ import { freeArrayBuffer } from "./ArrayBufferMemory.js"
 /** Slots in use before the table doubles: linear probing stays short up to three quarters. */
 const MAX_LOAD = 0.75
 const INITIAL_SLOTS = 1 << 12
+/** Ids kept as strings before they move to the table: about 2.5 MB of strings and Set entries at most. */
+export const IDS_KEPT_AS_STRINGS = 1 << 15
 const WORDS = 4
 
 const HYPHENS = [8, 13, 18, 23]
@@ -49,7 +55,9 @@ export interface SeenIds {
   readonly size: () => number
 }
 
-export const makeSeenIds = (): SeenIds => {
+export const makeSeenIds = (idsKeptAsStrings: number = IDS_KEPT_AS_STRINGS): SeenIds => {
+  /** Every id taken, until there are `idsKeptAsStrings`; then undefined, and the table and `others` hold them. */
+  let strings: Set<string> | undefined = new Set()
   let slots = INITIAL_SLOTS
   let keys = new Uint32Array(slots * WORDS)
   let filled = new Uint8Array(slots)
@@ -109,23 +117,34 @@ export const makeSeenIds = (): SeenIds => {
     freeArrayBuffer(oldFilled.buffer)
   }
 
+  const takeIntoTable = (id: string): boolean => {
+    if (!readUuid(id, words)) {
+      if (others.has(id)) return false
+      others.add(id)
+      return true
+    }
+    const w0 = words[0] ?? 0
+    const w1 = words[1] ?? 0
+    const w2 = words[2] ?? 0
+    const w3 = words[3] ?? 0
+    const slot = probe(w0, w1, w2, w3)
+    if (filled[slot] === 1) return false
+    put(slot, w0, w1, w2, w3)
+    if (++uuids > slots * MAX_LOAD) grow()
+    return true
+  }
+
   return {
     take: (id) => {
-      if (!readUuid(id, words)) {
-        if (others.has(id)) return false
-        others.add(id)
-        return true
+      if (strings === undefined) return takeIntoTable(id)
+      if (strings.has(id)) return false
+      strings.add(id)
+      if (strings.size >= idsKeptAsStrings) {
+        for (const kept of strings) takeIntoTable(kept)
+        strings = undefined
       }
-      const w0 = words[0] ?? 0
-      const w1 = words[1] ?? 0
-      const w2 = words[2] ?? 0
-      const w3 = words[3] ?? 0
-      const slot = probe(w0, w1, w2, w3)
-      if (filled[slot] === 1) return false
-      put(slot, w0, w1, w2, w3)
-      if (++uuids > slots * MAX_LOAD) grow()
       return true
     },
-    size: () => uuids + others.size
+    size: () => strings?.size ?? uuids + others.size
   }
 }

@@ -1,45 +1,50 @@
 /**
  * The ids a run has taken: UUIDs kept as bytes in a table of their own, anything else in a Set. Whatever the mix,
  * the answer must be the one a plain Set of strings gives: an id is new exactly once, and ids that differ as
- * strings (an uppercase UUID and its lowercase twin) are different users.
+ * strings (an uppercase UUID and its lowercase twin) are different users. The first ids are kept as strings;
+ * `makeSeenIds(1)` has the table take every id from the first, which is what the tests of its hashing need.
  */
 import { expect, it } from "vitest"
-import { makeSeenIds } from "../../src/Audit/SeenIds.js"
+import { IDS_KEPT_AS_STRINGS, makeSeenIds } from "../../src/Audit/SeenIds.js"
 import { seededRandom } from "../support/seededRandom.js"
 
-it("answers as a Set of strings does, through many growths and every kind of id", () => {
-  const next = seededRandom(7)
-  const hex = (digits: number) => Array.from({ length: digits }, () => next(16).toString(16)).join("")
-  const uuids = Array.from({ length: 60_000 }, () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`)
-  const idOf = (): string => {
-    const uuid = uuids[next(uuids.length)] ?? ""
-    switch (next(8)) {
-      case 0:
-        return uuid.toUpperCase()
-      case 1:
-        // One character off the UUID form: a hyphen missing, a non-hex digit, one too long or short.
-        return [uuid.replace("-", "x"), `${uuid.slice(0, 35)}g`, `${uuid}0`, uuid.slice(1)][next(4)] ?? uuid
-      case 2:
-        return `user-${next(5_000)}`
-      default:
-        return uuid
+// The first ids are kept as strings and move to the table at a count: before it, at it and after it alike.
+it.each([1, 2, 1000, IDS_KEPT_AS_STRINGS, 500_000])(
+  "answers as a Set of strings does, through many growths and every kind of id, moving to the table at %i",
+  (idsKeptAsStrings) => {
+    const next = seededRandom(7)
+    const hex = (digits: number) => Array.from({ length: digits }, () => next(16).toString(16)).join("")
+    const uuids = Array.from({ length: 60_000 }, () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`)
+    const idOf = (): string => {
+      const uuid = uuids[next(uuids.length)] ?? ""
+      switch (next(8)) {
+        case 0:
+          return uuid.toUpperCase()
+        case 1:
+          // One character off the UUID form: a hyphen missing, a non-hex digit, one too long or short.
+          return [uuid.replace("-", "x"), `${uuid.slice(0, 35)}g`, `${uuid}0`, uuid.slice(1)][next(4)] ?? uuid
+        case 2:
+          return `user-${next(5_000)}`
+        default:
+          return uuid
+      }
     }
+    const seen = makeSeenIds(idsKeptAsStrings)
+    const oracle = new Set<string>()
+    for (let index = 0; index < 200_000; index++) {
+      const id = idOf()
+      const isNew = !oracle.has(id)
+      oracle.add(id)
+      expect(seen.take(id), id).toBe(isNew)
+    }
+    expect(seen.size()).toBe(oracle.size)
+    // Every id taken is known afterwards, after all the table's growths.
+    for (const id of oracle) expect(seen.take(id), id).toBe(false)
   }
-  const seen = makeSeenIds()
-  const oracle = new Set<string>()
-  for (let index = 0; index < 200_000; index++) {
-    const id = idOf()
-    const isNew = !oracle.has(id)
-    oracle.add(id)
-    expect(seen.take(id), id).toBe(isNew)
-  }
-  expect(seen.size()).toBe(oracle.size)
-  // Every id taken is known afterwards, after all the table's growths.
-  for (const id of oracle) expect(seen.take(id), id).toBe(false)
-})
+)
 
 it("tells apart UUIDs that differ in a single bit, and an uppercase UUID from its lowercase twin", () => {
-  const seen = makeSeenIds()
+  const seen = makeSeenIds(1)
   expect(seen.take("00000000-0000-0000-0000-000000000000")).toBe(true)
   expect(seen.take("00000000-0000-0000-0000-000000000001")).toBe(true)
   expect(seen.take("80000000-0000-0000-0000-000000000000")).toBe(true)
@@ -51,7 +56,7 @@ it("tells apart UUIDs that differ in a single bit, and an uppercase UUID from it
 })
 
 it("keeps ids that differ only in their middle groups apart, as sequential or hand-made ids do", () => {
-  const seen = makeSeenIds()
+  const seen = makeSeenIds(1)
   const ids: Array<string> = []
   for (let index = 0; index < 20_000; index++) {
     const middle = index.toString(16).padStart(8, "0")
@@ -63,7 +68,7 @@ it("keeps ids that differ only in their middle groups apart, as sequential or ha
 })
 
 it("keeps ids that differ only in their fourth and fifth groups apart", () => {
-  const seen = makeSeenIds()
+  const seen = makeSeenIds(1)
   const ids: Array<string> = []
   for (let index = 0; index < 20_000; index++) {
     const middle = index.toString(16).padStart(8, "0")
@@ -75,7 +80,7 @@ it("keeps ids that differ only in their fourth and fifth groups apart", () => {
 })
 
 it("keeps an id shaped like a UUID but holding a letter past f apart from every UUID", () => {
-  const seen = makeSeenIds()
+  const seen = makeSeenIds(1)
   expect(seen.take("00000010-0000-0000-0000-000000000000")).toBe(true)
   expect(seen.take("0000000g-0000-0000-0000-000000000000")).toBe(true)
   expect(seen.take("0000000g-0000-0000-0000-000000000000")).toBe(false)
