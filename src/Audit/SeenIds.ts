@@ -137,8 +137,10 @@ export const makeSeenIds = (idsKeptAsStrings: number = IDS_KEPT_AS_STRINGS): See
   return {
     take: (id) => {
       if (strings === undefined) return takeIntoTable(id)
-      if (strings.has(id)) return false
+      // One lookup, not `has` then `add`: the Set grows only by an id it did not hold.
+      const held = strings.size
       strings.add(id)
+      if (strings.size === held) return false
       if (strings.size >= idsKeptAsStrings) {
         for (const kept of strings) takeIntoTable(kept)
         strings = undefined

@@ -146,8 +146,10 @@ export const paginate = <A, E>(options: {
               else seenWithoutId.add(key)
               return true
             }
-            const seen = previousIds.has(id.value) || currentIds.has(id.value)
+            // Added first, so that one lookup also says whether this page sent it already.
+            const held = currentIds.size
             currentIds.add(id.value)
+            const seen = currentIds.size === held || previousIds.has(id.value)
             if (seen) repeatedIds.push(id.value)
             return !seen
           })
