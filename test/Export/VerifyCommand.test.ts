@@ -345,109 +345,85 @@ describe("panther-audit verify", () => {
     expect(result.stdout).toContain("manifest.json is the one recorded")
   })
 
-  it("takes a whole sha256sum line for manifest.json, and refuses one for another file, naming both", async () => {
+  /**
+   * A line a digest tool prints, in one of the forms `--expect-sha256` takes: taken for manifest.json (`lines`, by
+   * name and by path, a line break after it or not), its digest still checked against the manifest, and refused
+   * for another file, naming both (`lineFor`, `kind` as the refusal names the form).
+   */
+  const takesLineForm = async (form: {
+    readonly kind: string
+    readonly lines: (manifest: string) => ReadonlyArray<string>
+    readonly lineFor: (file: string) => string
+  }) => {
     const manifest = join(folder, "manifest.json")
-    for (const line of [`${recordedDigest}  manifest.json`, `${recordedDigest} *${manifest}\n`]) {
+    for (const line of form.lines(manifest)) {
       const result = await runCommand(verifyCommand, [folder, "--expect-sha256", line])
-      expect(result.code, result.error).toBe(0)
+      expect(result.code, `${line}: ${result.error}`).toBe(0)
       expect(result.stdout).toContain("manifest.json is the one recorded")
     }
     // The line's digest is still checked: a manifest changed since is a mismatch.
     appendFileSync(manifest, "\n")
-    const changed = await runCommand(verifyCommand, [folder, "--expect-sha256", `${recordedDigest}  ${manifest}`])
+    const changed = await runCommand(verifyCommand, [folder, "--expect-sha256", form.lineFor(manifest)])
     expect(changed.code).toBe(1)
     expect(changed.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
     const csv = fileStartingWith("inventory-", ".csv")
     expect(csv).not.toBe("")
-    const other = await runCli(["verify", folder, "--expect-sha256", `${recordedDigest}  ${csv}`])
+    const other = await runCli(["verify", folder, "--expect-sha256", form.lineFor(csv)])
     expect(other.code).toBe(2)
     expect(stderrText(other.stderr)).toContain(
-      `--expect-sha256 was given a sha256sum line for ${csv}, not for manifest.json, the file whose digest it checks`
+      `--expect-sha256 was given ${form.kind} for ${csv}, not for manifest.json, the file whose digest it checks`
     )
-  })
+  }
+
+  /** A usage error (exit 2) saying `reason` for the line `line`. */
+  const refusesLine = async (line: string, reason: string) => {
+    const result = await runCli(["verify", folder, "--expect-sha256", line])
+    expect(result.code).toBe(2)
+    expect(stderrText(result.stderr)).toContain(reason)
+  }
+
+  it("takes a whole sha256sum line for manifest.json, and refuses one for another file, naming both", () =>
+    takesLineForm({
+      kind: "a sha256sum line",
+      lines: (manifest) => [`${recordedDigest}  manifest.json`, `${recordedDigest} *${manifest}\n`],
+      lineFor: (file) => `${recordedDigest}  ${file}`
+    }))
 
   it("takes a BSD-style SHA256 line for manifest.json, and refuses one for another file or algorithm", async () => {
     // What `sha256 manifest.json` on a Mac, or `shasum -a 256 --tag`, prints.
-    const manifest = join(folder, "manifest.json")
-    for (const line of [`SHA256 (manifest.json) = ${recordedDigest}`, `SHA256 (${manifest}) = ${recordedDigest}\n`]) {
-      const result = await runCommand(verifyCommand, [folder, "--expect-sha256", line])
-      expect(result.code, result.error).toBe(0)
-      expect(result.stdout).toContain("manifest.json is the one recorded")
-    }
-    // The line's digest is still checked: a manifest changed since is a mismatch.
-    appendFileSync(manifest, "\n")
-    const changed = await runCommand(verifyCommand, [
-      folder,
-      "--expect-sha256",
-      `SHA256 (${manifest}) = ${recordedDigest}`
-    ])
-    expect(changed.code).toBe(1)
-    expect(changed.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
-    const csv = fileStartingWith("inventory-", ".csv")
-    expect(csv).not.toBe("")
-    const other = await runCli(["verify", folder, "--expect-sha256", `SHA256 (${csv}) = ${recordedDigest}`])
-    expect(other.code).toBe(2)
-    expect(stderrText(other.stderr)).toContain(
-      `--expect-sha256 was given a BSD-style SHA256 line for ${csv}, not for manifest.json, the file whose digest`
+    await takesLineForm({
+      kind: "a BSD-style SHA256 line",
+      lines: (manifest) => [`SHA256 (manifest.json) = ${recordedDigest}`, `SHA256 (${manifest}) = ${recordedDigest}\n`],
+      lineFor: (file) => `SHA256 (${file}) = ${recordedDigest}`
+    })
+    await refusesLine(
+      `SHA1 (manifest.json) = ${"0".repeat(40)}`,
+      "--expect-sha256 was given a SHA1 digest, not a SHA-256 one"
     )
-    const sha1 = await runCli(["verify", folder, "--expect-sha256", `SHA1 (manifest.json) = ${"0".repeat(40)}`])
-    expect(sha1.code).toBe(2)
-    expect(stderrText(sha1.stderr)).toContain("--expect-sha256 was given a SHA1 digest, not a SHA-256 one")
   })
 
   it("takes a `sha256 -r` line for manifest.json, and refuses one for another file or of another length", async () => {
     // What `sha256 -r manifest.json` on a Mac prints: one space, where sha256sum prints two.
-    const manifest = join(folder, "manifest.json")
-    for (const line of [`${recordedDigest} manifest.json`, `${recordedDigest} ${manifest}\n`]) {
-      const result = await runCommand(verifyCommand, [folder, "--expect-sha256", line])
-      expect(result.code, result.error).toBe(0)
-      expect(result.stdout).toContain("manifest.json is the one recorded")
-    }
-    // The line's digest is still checked: a manifest changed since is a mismatch.
-    appendFileSync(manifest, "\n")
-    const changed = await runCommand(verifyCommand, [folder, "--expect-sha256", `${recordedDigest} ${manifest}`])
-    expect(changed.code).toBe(1)
-    expect(changed.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
-    const csv = fileStartingWith("inventory-", ".csv")
-    expect(csv).not.toBe("")
-    const other = await runCli(["verify", folder, "--expect-sha256", `${recordedDigest} ${csv}`])
-    expect(other.code).toBe(2)
-    expect(stderrText(other.stderr)).toContain(
-      `--expect-sha256 was given a \`sha256 -r\` line for ${csv}, not for manifest.json, the file whose digest it`
-    )
+    await takesLineForm({
+      kind: "a `sha256 -r` line",
+      lines: (manifest) => [`${recordedDigest} manifest.json`, `${recordedDigest} ${manifest}\n`],
+      lineFor: (file) => `${recordedDigest} ${file}`
+    })
     // `sha1 -r`: the line names no algorithm, and its digest is not a SHA-256's length.
-    const sha1 = await runCli(["verify", folder, "--expect-sha256", `${"0".repeat(40)} manifest.json`])
-    expect(sha1.code).toBe(2)
-    expect(stderrText(sha1.stderr)).toContain("--expect-sha256 must be 64 hexadecimal digits")
+    await refusesLine(`${"0".repeat(40)} manifest.json`, "--expect-sha256 must be 64 hexadecimal digits")
   })
 
   it("takes an OpenSSL line for manifest.json, and refuses one for another file or algorithm", async () => {
     // What `openssl dgst -sha256 manifest.json` prints: OpenSSL 3 names the algorithm SHA2-256, 1.1 SHA256.
-    const manifest = join(folder, "manifest.json")
-    for (const line of [`SHA2-256(manifest.json)= ${recordedDigest}`, `SHA256(${manifest})= ${recordedDigest}\n`]) {
-      const result = await runCommand(verifyCommand, [folder, "--expect-sha256", line])
-      expect(result.code, result.error).toBe(0)
-      expect(result.stdout).toContain("manifest.json is the one recorded")
-    }
-    // The line's digest is still checked: a manifest changed since is a mismatch.
-    appendFileSync(manifest, "\n")
-    const changed = await runCommand(verifyCommand, [
-      folder,
-      "--expect-sha256",
-      `SHA2-256(${manifest})= ${recordedDigest}`
-    ])
-    expect(changed.code).toBe(1)
-    expect(changed.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
-    const csv = fileStartingWith("inventory-", ".csv")
-    expect(csv).not.toBe("")
-    const other = await runCli(["verify", folder, "--expect-sha256", `SHA2-256(${csv})= ${recordedDigest}`])
-    expect(other.code).toBe(2)
-    expect(stderrText(other.stderr)).toContain(
-      `--expect-sha256 was given an OpenSSL SHA-256 line for ${csv}, not for manifest.json, the file whose digest`
+    await takesLineForm({
+      kind: "an OpenSSL SHA-256 line",
+      lines: (manifest) => [`SHA2-256(manifest.json)= ${recordedDigest}`, `SHA256(${manifest})= ${recordedDigest}\n`],
+      lineFor: (file) => `SHA2-256(${file})= ${recordedDigest}`
+    })
+    await refusesLine(
+      `SHA2-512(manifest.json)= ${"0".repeat(128)}`,
+      "--expect-sha256 was given a SHA2-512 digest, not a SHA-256 one"
     )
-    const sha512 = await runCli(["verify", folder, "--expect-sha256", `SHA2-512(manifest.json)= ${"0".repeat(128)}`])
-    expect(sha512.code).toBe(2)
-    expect(stderrText(sha512.stderr)).toContain("--expect-sha256 was given a SHA2-512 digest, not a SHA-256 one")
   })
 
   it("is a usage error (exit 2) for a manifest that is not JSON", async () => {
