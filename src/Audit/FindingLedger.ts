@@ -85,6 +85,31 @@ export interface FindingLedger {
   readonly summarize: (exclude: ReadonlySet<FindingCode>, unjudged?: ReadonlySet<string>) => LedgerSummary
 }
 
+/** Findings alike in code, severity, suppression and change, and how many there are. */
+interface TallyEntry {
+  readonly code: FindingCode
+  readonly severity: Severity
+  readonly suppressed: boolean
+  readonly change: FindingChange
+  count: number
+}
+
+const placesOf = <A>(values: ReadonlyArray<A>): ReadonlyMap<A, number> =>
+  new Map(values.map((value, index) => [value, index]))
+const CODE_PLACES = placesOf(FINDING_CODES)
+const SEVERITY_PLACES = placesOf(SEVERITIES)
+const CHANGE_PLACES = placesOf<FindingChange>(["new", "unchanged", "escalated", "de-escalated"])
+
+/**
+ * The four as one number. A string of the four put together for every finding, then hashed to look it up, took
+ * 6.5 ms of a 20,000-user run's profile.
+ */
+const tallyKey = (finding: AnnotatedFinding): number =>
+  (((CODE_PLACES.get(finding.finding) ?? 0) * SEVERITIES.length + (SEVERITY_PLACES.get(finding.severity) ?? 0)) * 2 +
+    (finding.suppressed ? 1 : 0)) *
+    CHANGE_PLACES.size +
+  (CHANGE_PLACES.get(finding.change) ?? 0)
+
 const zeroBySeverity = () => Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>
 
 export const makeFindingLedger = (options: {
@@ -110,7 +135,7 @@ export const makeFindingLedger = (options: {
     const matchedIds = new Set<string>()
     const findingId = makeFindingIds()
     // Counts by code, severity, suppression and change: enough to answer every total after exclusions.
-    const tally = new Map<string, number>()
+    const tally = new Map<number, TallyEntry>()
     /** By code, so that excluded codes can be left out: see `unsuppressedAgain`. */
     const unsuppressedAgain = new Map<FindingCode, number>()
 
@@ -158,8 +183,13 @@ export const makeFindingLedger = (options: {
       Effect.suspend(() => {
         const annotated = findings.map(annotate)
         for (const finding of annotated) {
-          const key = `${finding.finding}|${finding.severity}|${finding.suppressed}|${finding.change}`
-          tally.set(key, (tally.get(key) ?? 0) + 1)
+          const key = tallyKey(finding)
+          const entry = tally.get(key)
+          if (entry !== undefined) entry.count++
+          else {
+            const { finding: code, severity, suppressed, change } = finding
+            tally.set(key, { code, severity, suppressed, change, count: 1 })
+          }
         }
         return Effect.as(spool.addAll(annotated), annotated)
       })
@@ -175,14 +205,13 @@ export const makeFindingLedger = (options: {
       // By change: all of them, and those not suppressed.
       const byChange = { new: 0, unchanged: 0, escalated: 0, "de-escalated": 0 }
       const unsuppressedByChange = { ...byChange }
-      for (const [key, count] of tally) {
-        const [code, severity, isSuppressed, change] = key.split("|") as [FindingCode, Severity, string, FindingChange]
+      for (const { code, severity, suppressed: isSuppressed, change, count } of tally.values()) {
         if (exclude.has(code)) continue
         total += count
         bySeverity[severity] += count
         byFinding[code] += count
         byChange[change] += count
-        if (isSuppressed === "true") suppressed += count
+        if (isSuppressed) suppressed += count
         else {
           unsuppressedBySeverity[severity] += count
           unsuppressedByChange[change] += count
