@@ -55,13 +55,20 @@ it("tells apart UUIDs that differ in a single bit, and an uppercase UUID from it
   expect(seen.size()).toBe(5)
 })
 
+/**
+ * Four hex digits counting up, one id for each, in the group `place` puts them; the rest zeros. Each group counts
+ * on its own: split from one count of eight digits, the higher group stayed 0000 below 65,536 ids.
+ */
+const countingIn = (place: (digits: string) => string, from = 0): Array<string> =>
+  Array.from({ length: 20_000 - from }, (_, index) => place((from + index).toString(16).padStart(4, "0")))
+
 it("keeps ids that differ only in their middle groups apart, as sequential or hand-made ids do", () => {
   const seen = makeSeenIds(1)
-  const ids: Array<string> = []
-  for (let index = 0; index < 20_000; index++) {
-    const middle = index.toString(16).padStart(8, "0")
-    ids.push(`00000000-${middle.slice(0, 4)}-${middle.slice(4)}-0000-000000000000`)
-  }
+  const ids = [
+    ...countingIn((digits) => `00000000-${digits}-0000-0000-000000000000`),
+    // From 1: the id of all zeros is in the first list.
+    ...countingIn((digits) => `00000000-0000-${digits}-0000-000000000000`, 1)
+  ]
   for (const id of ids) expect(seen.take(id), id).toBe(true)
   for (const id of ids) expect(seen.take(id), id).toBe(false)
   expect(seen.size()).toBe(ids.length)
@@ -69,11 +76,10 @@ it("keeps ids that differ only in their middle groups apart, as sequential or ha
 
 it("keeps ids that differ only in their fourth and fifth groups apart", () => {
   const seen = makeSeenIds(1)
-  const ids: Array<string> = []
-  for (let index = 0; index < 20_000; index++) {
-    const middle = index.toString(16).padStart(8, "0")
-    ids.push(`00000000-0000-0000-${middle.slice(0, 4)}-${middle.slice(4)}00000000`)
-  }
+  const ids = [
+    ...countingIn((digits) => `00000000-0000-0000-${digits}-000000000000`),
+    ...countingIn((digits) => `00000000-0000-0000-0000-${digits}00000000`, 1)
+  ]
   for (const id of ids) expect(seen.take(id), id).toBe(true)
   for (const id of ids) expect(seen.take(id), id).toBe(false)
   expect(seen.size()).toBe(ids.length)
