@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Readable } from "node:stream"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
 import { secretsOf } from "../../src/Cli/Redact.js"
@@ -427,7 +428,7 @@ it("refuses a workbook saved as a spreadsheet's own file, saying how to save it"
 })
 
 it("reads each byte that is not UTF-8 as Windows-1252, and the rest as UTF-8", async () => {
-  const { decodeWorkbookBytes } = await import("../../src/Review/WorkbookText.js")
+  const { decodeWorkbookBytes, workbookText } = await import("../../src/Review/WorkbookText.js")
   // "Équipe" and "5 €" as Windows-1252 (0xC9 then "q", 0x80: no UTF-8 sequence) between UTF-8 cells.
   const mixed = Buffer.concat([
     Buffer.from("Analyste sécurité,", "utf8"),
@@ -441,6 +442,13 @@ it("reads each byte that is not UTF-8 as Windows-1252, and the rest as UTF-8", a
   const cut = decodeWorkbookBytes(Buffer.from("ab\u00e9", "utf8").subarray(0, 3), false)
   expect(cut).toMatchObject({ text: "ab" })
   expect([...cut.rest]).toEqual([0xc3])
+  // And the stream a workbook is read through completes it with the next chunk: a byte at a time, every character
+  // of two bytes or more is cut, and none may be read as Windows-1252 bytes.
+  const whole = Buffer.from("Analyste sécurité,정민,5 €,😀", "utf8")
+  const read: Array<Buffer> = []
+  const bytes = Array.from(whole, (_, at) => whole.subarray(at, at + 1))
+  for await (const text of Readable.from(bytes).pipe(workbookText())) read.push(Buffer.from(text))
+  expect(Buffer.concat(read).toString("utf8")).toBe("Analyste sécurité,정민,5 €,😀")
 })
 
 it("lists as removed every account gone that shared a key, and reads no role from a workbook without role columns", async () => {
