@@ -436,15 +436,25 @@ describe("runOnSchedule", () => {
 
   it.effect("waits longer than a Node timer can (24.8 days) without hanging", () =>
     Effect.gen(function* () {
-      yield* TestClock.setTime(Date.parse("2026-02-01T00:00:01Z"))
-      const { job, starts } = yield* recordingJob()
-      // From the 1st of February at 00:00:01, the next monthly tick is 28 days minus a second away.
+      // From the 1st of February at 00:00:01, the next monthly tick is 28 days minus a second away. A Node timer
+      // waits 2^31 - 1 ms at most, and Effect's clock never ends a longer sleep; TestClock ends any, so each sleep
+      // asked for is checked against that bound rather than waited out.
+      const { clock, job, twoRuns } = yield* jumpingClock(Date.parse("2026-02-01T00:00:01Z"))
+      let longestSleep = 0
+      const recordingLongest: Clock.Clock = {
+        ...clock,
+        sleep: (duration) => {
+          longestSleep = Math.max(longestSleep, Duration.toMillis(duration))
+          return clock.sleep(duration)
+        }
+      }
       const fiber = yield* Effect.fork(
-        runOnSchedule(job, { schedule: schedule("@monthly"), runNow: false, wakeEvery: "1 day" })
+        runOnSchedule(job(), { schedule: schedule("@monthly"), runNow: false }).pipe(Effect.withClock(recordingLongest))
       )
-      yield* TestClock.adjust(Duration.days(28))
-      expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:00:00.000Z"])
+      expect(yield* Deferred.await(twoRuns)).toEqual(["2026-03-01T00:00:00.000Z", "2026-04-01T00:00:00.000Z"])
       yield* Fiber.interrupt(fiber)
+      expect(longestSleep).toBeGreaterThan(0)
+      expect(longestSleep).toBeLessThanOrEqual(2 ** 31 - 1)
     })
   )
 
