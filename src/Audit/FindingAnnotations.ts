@@ -10,7 +10,8 @@ import { type Severity, severityRank } from "./Severity.js"
  * Against the previous report: a finding it did not have, one it had at the same severity, or one whose severity
  * rose (`escalated`: a stale login whose user became privileged, an invitation left past --pending-days) or fell.
  */
-export type FindingChange = "new" | "unchanged" | "escalated" | "de-escalated"
+export const FINDING_CHANGES = ["unchanged", "new", "escalated", "de-escalated"] as const
+export type FindingChange = (typeof FINDING_CHANGES)[number]
 
 /** The change of a finding the previous report had at `before`, now at another severity. */
 export const severityChange = (before: Severity, now: Severity): FindingChange =>

@@ -8,7 +8,13 @@ import { type FindingSpool, makeFindingSpool } from "../Reports/FindingSpool.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { controlsFor } from "./Controls.js"
 import { FINDING_CODES, type Finding, type FindingCode } from "./Finding.js"
-import { type AnnotatedFinding, type FindingChange, makeFindingIds, severityChange } from "./FindingAnnotations.js"
+import {
+  type AnnotatedFinding,
+  FINDING_CHANGES,
+  type FindingChange,
+  makeFindingIds,
+  severityChange
+} from "./FindingAnnotations.js"
 import type { PreviousFinding, PreviousReportLookup } from "./PreviousReport.js"
 import { SEVERITIES, type Severity } from "./Severity.js"
 import {
@@ -98,7 +104,7 @@ const placesOf = <A>(values: ReadonlyArray<A>): ReadonlyMap<A, number> =>
   new Map(values.map((value, index) => [value, index]))
 const CODE_PLACES = placesOf(FINDING_CODES)
 const SEVERITY_PLACES = placesOf(SEVERITIES)
-const CHANGE_PLACES = placesOf<FindingChange>(["new", "unchanged", "escalated", "de-escalated"])
+const CHANGE_PLACES = placesOf(FINDING_CHANGES)
 
 /**
  * The four as one number. A string of the four put together for every finding, then hashed to look it up, took

@@ -15,7 +15,7 @@ import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { growArrayBuffer, ownBuffer } from "../Audit/ArrayBufferMemory.js"
 import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
-import type { AnnotatedFinding, FindingChange } from "../Audit/FindingAnnotations.js"
+import { type AnnotatedFinding, FINDING_CHANGES, type FindingChange } from "../Audit/FindingAnnotations.js"
 import { SEVERITIES, type Severity, severityRank } from "../Audit/Severity.js"
 import { type ByteChunks, makeByteChunks } from "./ByteChunks.js"
 import { csvRecord } from "./Csv.js"
@@ -90,8 +90,7 @@ const codeIndex = new Map<FindingCode, number>(FINDING_CODES.map((code, index) =
 const ALPHABETICAL_CODES = [...FINDING_CODES].sort()
 const codePlace = Uint8Array.from(FINDING_CODES, (code) => ALPHABETICAL_CODES.indexOf(code))
 
-/** A finding's flags: its change in the low two bits (its place in CHANGES), then whether it is suppressed. */
-const CHANGES: ReadonlyArray<FindingChange> = ["unchanged", "new", "escalated", "de-escalated"]
+/** A finding's flags: its change in the low two bits (its place in FINDING_CHANGES), then whether it is suppressed. */
 const CHANGE_MASK = 3
 const SUPPRESSED = 4
 
@@ -350,7 +349,7 @@ export const makeFindingSpool = (
                 batch[position] = entry
                 const both = bytes[position] as Uint8Array
                 entry.severity = SEVERITIES[ranks.at(index)] ?? "info"
-                entry.change = CHANGES[flags.at(index) & CHANGE_MASK] ?? "unchanged"
+                entry.change = FINDING_CHANGES[flags.at(index) & CHANGE_MASK] ?? "unchanged"
                 entry.suppressed = (flags.at(index) & SUPPRESSED) !== 0
                 entry.json = both.subarray(0, jsonLengths.at(index))
                 entry.csv = both.subarray(entry.json.length)
