@@ -43,6 +43,11 @@ const TAGGED_LINE = /^(?<escaped>\\?)(?<algorithm>[^\s(]+) \((?<name>[^\n]+)\) =
  * either, so the name runs to the last `)= `; the algorithm and the digest are taken loosely, as in a BSD-style line.
  */
 const OPENSSL_LINE = /^(?<algorithm>[^\s(]+)\((?<name>[^\n]+)\)= (?<digest>\S+)$/
+/**
+ * The line of `openssl dgst -sha256 < manifest.json` from OpenSSL 1.1 and LibreSSL, which name neither the file nor
+ * the algorithm: the digest alone, taken as 64 hexadecimal digits are.
+ */
+const OPENSSL_STDIN_LINE = /^\(stdin\)= ([0-9a-f]{64})$/i
 
 /** A name as `sha256sum` escapes it when its line starts with `\`. */
 const unescapedName = (name: string): string =>
@@ -130,6 +135,8 @@ const digestOfTaggedLine = (form: TaggedForm, line: RegExpExecArray): Either.Eit
 export const expectedManifestDigest = (value: string): Either.Either<string, string> => {
   const text = value.trim()
   if (HEX.test(text)) return Either.right(text.toLowerCase())
+  const piped = OPENSSL_STDIN_LINE.exec(text)?.[1]
+  if (piped !== undefined) return Either.right(piped.toLowerCase())
   const line = SHA256SUM_LINE.exec(text)
   if (line !== null) {
     const [, escaped = "", digest = "", written = ""] = line

@@ -136,9 +136,18 @@ describe("the digest --expect-sha256 takes", () => {
       `SHA2-256(./manifest.json)= ${DIGEST}`,
       `SHA2-256(reports/export-20260630T020000Z/manifest.json)= ${DIGEST.toUpperCase()}`,
       // `openssl dgst -sha256 < manifest.json`: OpenSSL's name for standard input.
-      `SHA2-256(stdin)= ${DIGEST}`
+      `SHA2-256(stdin)= ${DIGEST}`,
+      // The same from OpenSSL 1.1 and LibreSSL, which name neither the input nor the algorithm.
+      `(stdin)= ${DIGEST}`,
+      `(stdin)= ${DIGEST.toUpperCase()}\n`
     ]) {
       expect(expectedManifestDigest(line), line).toEqual(Either.right(DIGEST))
+    }
+  })
+
+  it("refuses OpenSSL's line for standard input without a SHA-256's length as not a digest: it names no algorithm", () => {
+    for (const line of [`(stdin)= ${DIGEST.slice(0, 40)}`, `(stdin)= ${DIGEST}${DIGEST}`, `(stdin)=${DIGEST}`]) {
+      expect(problemOf(line), line).toContain("--expect-sha256 must be 64 hexadecimal digits")
     }
   })
 
