@@ -93,7 +93,17 @@ const simulatorReady = (simulator) =>
  * file name in the cache, and stack traces would name a folder that no longer exists.
  */
 const warmCodeCache = async () => {
-  const scratch = mkdtempSync(join(tmpdir(), "panther-audit-build-"))
+  let scratch
+  try {
+    scratch = mkdtempSync(join(tmpdir(), "panther-audit-build-"))
+  } catch (error) {
+    // Nowhere to run the audits (TMPDIR missing, full or read-only): the build goes on without the cache, as for any
+    // other failure of this step, where the throw failed the whole build.
+    process.stderr.write(
+      `build: no code cache was made (no scratch folder in ${tmpdir()}: ${error.message}); the command will start slower.\n`
+    )
+    return
+  }
   const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
   const children = new Set()
   // The simulator serves until it is killed, so a build stopped meanwhile (SIGTERM from a CI job's time limit, a

@@ -148,6 +148,18 @@ it.runIf(process.platform === "linux")(
   90_000
 )
 
+it("goes on without the code cache when it cannot make its scratch folder", async () => {
+  // TMPDIR names a folder that does not exist, as on a machine whose temporary folder was taken away.
+  const build = startBuild('process.env.TMPDIR = require("node:path").join(process.env.TMPDIR, "gone")\n')
+  const { code } = await build.ended
+  expect(code, build.stderr()).toBe(0)
+  expect(build.stderr()).toContain("build: no code cache was made (no scratch folder in ")
+  expect(build.stderr()).toContain("ENOENT")
+  expect(existsSync(build.bin)).toBe(true)
+  expect(existsSync(join(build.project, "dist", "program.cjs.cache"))).toBe(false)
+  expect(readdirSync(build.project).filter((name) => name.startsWith("dist."))).toEqual([])
+}, 90_000)
+
 it("goes on without the code cache and removes its scratch folder when spawn refuses to start a child", async () => {
   // Node's spawn throws for a program named with a NUL byte, as for any argument it rejects, rather than emit 'error'
   // as it does for a program it cannot start: the build's first child, the simulator, is refused so.
