@@ -1,0 +1,155 @@
+/**
+ * The ledger's totals, which it keeps as a tally by code, severity, suppression and change: every combination of
+ * the four is counted apart, so that each total after exclusions is the one counting the findings themselves gives.
+ */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { afterEach, beforeEach, expect, it } from "vitest"
+import { FINDING_CODES, type Finding, type FindingCode } from "../../src/Audit/Finding.js"
+import { type AnnotatedFinding, FINDING_CHANGES } from "../../src/Audit/FindingAnnotations.js"
+import { makeFindingLedger } from "../../src/Audit/FindingLedger.js"
+import type { PreviousFinding } from "../../src/Audit/PreviousReport.js"
+import { SEVERITIES } from "../../src/Audit/Severity.js"
+import type { SuppressionEntry } from "../../src/Audit/Suppressions.js"
+
+let directory = ""
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "ledger-"))
+})
+afterEach(() => rmSync(directory, { recursive: true, force: true }))
+
+const RUN_STARTED_AT = "2026-06-30T02:00:00.000Z"
+
+/** A finding of `code` at `severity` for the user `userId`. */
+const findingOf = (code: FindingCode, severity: Finding["severity"], userId: string): Finding => ({
+  severity,
+  finding: code,
+  userId,
+  email: `${userId}@example.com`,
+  givenName: null,
+  familyName: null,
+  roleId: null,
+  roleName: null,
+  status: null,
+  enabled: true,
+  createdAt: null,
+  lastLoggedInAt: null,
+  daysSinceLogin: null,
+  detail: ""
+})
+
+/** The totals `summarize` gives, counted from the findings one by one. */
+const countedOneByOne = (findings: ReadonlyArray<AnnotatedFinding>, exclude: ReadonlySet<FindingCode>) => {
+  const kept = findings.filter((finding) => !exclude.has(finding.finding))
+  const bySeverity = (of: ReadonlyArray<AnnotatedFinding>) =>
+    Object.fromEntries(SEVERITIES.map((severity) => [severity, of.filter((f) => f.severity === severity).length]))
+  const unsuppressed = kept.filter((finding) => !finding.suppressed)
+  const byChange = (of: ReadonlyArray<AnnotatedFinding>) =>
+    Object.fromEntries(FINDING_CHANGES.map((change) => [change, of.filter((f) => f.change === change).length]))
+  return {
+    counts: {
+      total: kept.length,
+      bySeverity: bySeverity(kept),
+      byFinding: Object.fromEntries(
+        FINDING_CODES.map((code) => [code, kept.filter((finding) => finding.finding === code).length])
+      ),
+      suppressed: kept.length - unsuppressed.length,
+      unsuppressedBySeverity: bySeverity(unsuppressed)
+    },
+    byChange: byChange(kept),
+    unsuppressedByChange: byChange(unsuppressed)
+  }
+}
+
+it("counts each code, severity, suppression and change apart, a different number of findings for each", async () => {
+  const findings: Array<Finding> = []
+  const previous = new Map<string, PreviousFinding>()
+  const suppressions: Array<SuppressionEntry> = []
+  let users = 0
+  for (const code of FINDING_CODES) {
+    for (const [rank, severity] of SEVERITIES.entries()) {
+      for (const suppressed of [false, true]) {
+        for (const change of FINDING_CHANGES) {
+          // Before: none for a new finding, the same severity, one below (escalated) or one above (de-escalated).
+          const before = { new: undefined, unchanged: rank, escalated: rank - 1, "de-escalated": rank + 1 }[change]
+          const severityBefore = before === undefined ? undefined : SEVERITIES[before]
+          if (before !== undefined && severityBefore === undefined) continue
+          // Each combination a count of its own, so that two counted as one show in every total they reach.
+          const count = 1 + (users % 3)
+          for (let copy = 0; copy < count; copy++) {
+            const userId = `u${users++}`
+            findings.push(findingOf(code, severity, userId))
+            if (severityBefore !== undefined) {
+              const id = `${code}:${userId}`
+              previous.set(id, {
+                id,
+                finding: code,
+                severity: severityBefore,
+                userId,
+                email: null,
+                firstSeen: null,
+                suppressed: false
+              })
+            }
+            if (suppressed) {
+              suppressions.push({
+                entry: suppressions.length + 1,
+                user: userId,
+                finding: code,
+                reason: "accepted",
+                owner: "security",
+                expires: "2099-01-01",
+                expiresAt: Date.parse("2099-01-01T00:00:00Z")
+              })
+            }
+          }
+        }
+      }
+    }
+  }
+  const { annotated, summaries } = await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const ledger = yield* makeFindingLedger({
+          directory,
+          runStartedAt: RUN_STARTED_AT,
+          asOf: Date.parse(RUN_STARTED_AT),
+          previous: {
+            _tag: "Found",
+            report: {
+              path: "previous.json",
+              runStartedAt: "2026-06-29T02:00:00.000Z",
+              findings: previous,
+              sharedIds: new Set()
+            },
+            notMailedSince: undefined,
+            writtenByReview: false
+          },
+          suppressions
+        })
+        const annotated = yield* ledger.recordAll(findings)
+        const excludes = [new Set<FindingCode>(), new Set<FindingCode>([FINDING_CODES[0] ?? "STALE_LOGIN"])]
+        return { annotated, summaries: excludes.map((exclude) => ({ exclude, summary: ledger.summarize(exclude) })) }
+      })
+    )
+  )
+  // Every combination was made: the test is of them all.
+  expect(new Set(annotated.map((f) => `${f.finding}|${f.severity}|${f.suppressed}|${f.change}`)).size).toBe(
+    FINDING_CODES.length * 2 * (SEVERITIES.length * 4 - 2)
+  )
+  for (const { exclude, summary } of summaries) {
+    const expected = countedOneByOne(annotated, exclude)
+    expect(summary.counts).toEqual(expected.counts)
+    expect(summary.changes).toMatchObject({
+      new: expected.byChange.new,
+      unchanged: expected.byChange.unchanged,
+      escalated: expected.byChange.escalated,
+      deEscalated: expected.byChange["de-escalated"],
+      newUnsuppressed: expected.unsuppressedByChange.new,
+      escalatedUnsuppressed: expected.unsuppressedByChange.escalated,
+      deEscalatedUnsuppressed: expected.unsuppressedByChange["de-escalated"]
+    })
+  }
+})
