@@ -13,11 +13,9 @@
  * here: `npm run typecheck` (part of `npm test`) does it.
  */
 import { spawn } from "node:child_process"
-import { EventEmitter } from "node:events"
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, relative } from "node:path"
-import { Readable } from "node:stream"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
 
@@ -45,23 +43,6 @@ const COMMON = {
 /** Sources that find files relative to their own module, which only works where their output keeps its folder. */
 const usesImportMetaUrl = (input) =>
   input.startsWith("src/") && readFileSync(at(input), "utf8").includes("import.meta.url")
-
-/**
- * A child that was never started, in place of one `spawn` refused by throwing. It throws for arguments it rejects (a
- * NUL byte in one or in an environment value) and for some failures of the system call (an environment too large),
- * where a child it cannot start for other reasons (a missing program) emits 'error'. This one emits 'error' too,
- * writes nothing and has nothing to kill, so that the step that started it fails, and cleans up, as for any child
- * that did not start: the throw skipped that clean-up, and left the scratch folder behind.
- */
-const notStarted = (error) => {
-  const child = Object.assign(new EventEmitter(), {
-    stdout: Readable.from([]),
-    stderr: Readable.from([]),
-    kill: () => false
-  })
-  process.nextTick(() => child.emit("error", error))
-  return child
-}
 
 /** The simulator's base URL and read key, once its banner is whole; rejects if it ends first. */
 const simulatorReady = (simulator) =>
@@ -119,16 +100,11 @@ const warmCodeCache = async () => {
   for (const each of STOPPING) process.on(each, stopped)
   /** `dist/bin.js` with `args`, in the scratch folder: the process, a promise of how it ended, and its stderr. */
   const start = (args, env) => {
-    let spawned
-    try {
-      spawned = spawn(process.execPath, [at("dist/bin.js"), ...args], {
-        cwd: scratch,
-        env: { ...base, ...env },
-        stdio: ["ignore", "pipe", "pipe"]
-      })
-    } catch (error) {
-      spawned = notStarted(error)
-    }
+    const spawned = spawn(process.execPath, [at("dist/bin.js"), ...args], {
+      cwd: scratch,
+      env: { ...base, ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
     let stderr = ""
     spawned.stderr.setEncoding("utf8").on("data", (text) => {
       stderr += text
@@ -157,11 +133,16 @@ const warmCodeCache = async () => {
       )
     }
   }
-  // Few users on purpose: a run past HeapGrowth's thresholds (2,000 and 10,000 users) changes V8 flags, and a cache
-  // written after that would not match the flags of the next start.
-  const simulator = start(["simulate", "--port", "0", "--users", "1000", "--log-level", "none"], {})
+  let simulator
   let timer
+  // Every child is started inside the try: `spawn` throws for arguments it rejects (a NUL byte in one or in an
+  // environment value) and for some failures of the system call (an environment too large), where for a program it
+  // cannot start it emits 'error'. Either way the step fails, says why and cleans up; a throw from the simulator's
+  // start, outside it, failed the build and left the scratch folder behind.
   try {
+    // Few users on purpose: a run past HeapGrowth's thresholds (2,000 and 10,000 users) changes V8 flags, and a cache
+    // written after that would not match the flags of the next start.
+    simulator = start(["simulate", "--port", "0", "--users", "1000", "--log-level", "none"], {})
     const { url, token } = await Promise.race([
       simulatorReady(simulator),
       new Promise((_, reject) => {
@@ -180,12 +161,14 @@ const warmCodeCache = async () => {
     if (!existsSync(at("dist/program.cjs.cache"))) throw new Error("the run that was to write it wrote none")
   } catch (error) {
     process.stderr.write(
-      `build: no code cache was made (${error.message ?? error}); the command will start slower.\n${simulator.stderr()}`
+      `build: no code cache was made (${error.message ?? error}); the command will start slower.\n${simulator?.stderr() ?? ""}`
     )
   } finally {
     clearTimeout(timer)
-    simulator.process.kill("SIGKILL")
-    await simulator.ended
+    if (simulator !== undefined) {
+      simulator.process.kill("SIGKILL")
+      await simulator.ended
+    }
     rmSync(scratch, { recursive: true, force: true })
     for (const each of STOPPING) process.off(each, stopped)
   }
