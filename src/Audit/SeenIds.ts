@@ -119,9 +119,9 @@ export const makeSeenIds = (idsKeptAsStrings: number = IDS_KEPT_AS_STRINGS): See
 
   const takeIntoTable = (id: string): boolean => {
     if (!readUuid(id, words)) {
-      if (others.has(id)) return false
+      const held = others.size
       others.add(id)
-      return true
+      return others.size !== held
     }
     const w0 = words[0] ?? 0
     const w1 = words[1] ?? 0
