@@ -17,6 +17,10 @@ export const FINDING_CODES = [
 ] as const
 export const FindingCode = Schema.Literal(...FINDING_CODES)
 export type FindingCode = typeof FindingCode.Type
+/** Each code's place in FINDING_CODES: a code kept as a small number, by the spool and the ledger's tally. */
+export const FINDING_CODE_INDEXES: ReadonlyMap<FindingCode, number> = new Map(
+  FINDING_CODES.map((code, index) => [code, index])
+)
 
 /** The finding as the JSON report writes it; the CSV has the same fields in snake_case. */
 export const Finding = Schema.Struct({

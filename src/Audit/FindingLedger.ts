@@ -7,7 +7,7 @@ import type * as Scope from "effect/Scope"
 import { type FindingSpool, makeFindingSpool } from "../Reports/FindingSpool.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { controlsFor } from "./Controls.js"
-import { FINDING_CODES, type Finding, type FindingCode } from "./Finding.js"
+import { FINDING_CODE_INDEXES, FINDING_CODES, type Finding, type FindingCode } from "./Finding.js"
 import {
   type AnnotatedFinding,
   FINDING_CHANGES,
@@ -102,7 +102,6 @@ interface TallyEntry {
 
 const placesOf = <A>(values: ReadonlyArray<A>): ReadonlyMap<A, number> =>
   new Map(values.map((value, index) => [value, index]))
-const CODE_PLACES = placesOf(FINDING_CODES)
 const SEVERITY_PLACES = placesOf(SEVERITIES)
 const CHANGE_PLACES = placesOf(FINDING_CHANGES)
 
@@ -111,7 +110,9 @@ const CHANGE_PLACES = placesOf(FINDING_CHANGES)
  * 6.5 ms of a 20,000-user run's profile.
  */
 const tallyKey = (finding: AnnotatedFinding): number =>
-  (((CODE_PLACES.get(finding.finding) ?? 0) * SEVERITIES.length + (SEVERITY_PLACES.get(finding.severity) ?? 0)) * 2 +
+  (((FINDING_CODE_INDEXES.get(finding.finding) ?? 0) * SEVERITIES.length +
+    (SEVERITY_PLACES.get(finding.severity) ?? 0)) *
+    2 +
     (finding.suppressed ? 1 : 0)) *
     CHANGE_PLACES.size +
   (CHANGE_PLACES.get(finding.change) ?? 0)

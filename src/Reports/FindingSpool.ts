@@ -14,7 +14,7 @@ import { join } from "node:path"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { growArrayBuffer, ownBuffer } from "../Audit/ArrayBufferMemory.js"
-import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
+import { FINDING_CODE_INDEXES, FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
 import { type AnnotatedFinding, FINDING_CHANGES, type FindingChange } from "../Audit/FindingAnnotations.js"
 import { SEVERITIES, type Severity, severityRank } from "../Audit/Severity.js"
 import { type ByteChunks, makeByteChunks } from "./ByteChunks.js"
@@ -85,7 +85,6 @@ export interface FindingSpool {
   ) => Effect.Effect<void, E | ReportError>
 }
 
-const codeIndex = new Map<FindingCode, number>(FINDING_CODES.map((code, index) => [code, index]))
 // Codes sort alphabetically, as the report promises, not in declaration order: each code's place in that order.
 const ALPHABETICAL_CODES = [...FINDING_CODES].sort()
 const codePlace = Uint8Array.from(FINDING_CODES, (code) => ALPHABETICAL_CODES.indexOf(code))
@@ -220,7 +219,7 @@ export const makeFindingSpool = (
       const csv = csvRecord(findingRow(finding))
       const most = (json.length + csv.length) * MAX_BYTES_PER_CODE_UNIT
       ranks.push(severityRank(finding.severity))
-      codes.push(codeIndex.get(finding.finding) ?? 0)
+      codes.push(FINDING_CODE_INDEXES.get(finding.finding) ?? 0)
       keys.add(finding.email ?? "", finding.userId ?? "")
       flags.push(changeIndex(finding.change) | (finding.suppressed ? SUPPRESSED : 0))
       if (memory?.reserve(most)) {
@@ -255,7 +254,7 @@ export const makeFindingSpool = (
     const add = (finding: AnnotatedFinding) => addAll([finding])
 
     const included = (exclude: ReadonlySet<FindingCode> | undefined) => {
-      const excludedIndexes = new Set([...(exclude ?? [])].map((code) => codeIndex.get(code)))
+      const excludedIndexes = new Set([...(exclude ?? [])].map((code) => FINDING_CODE_INDEXES.get(code)))
       const order: Array<number> = []
       for (let index = 0; index < ranks.length(); index++) {
         if (!excludedIndexes.has(codes.at(index))) order.push(index)
