@@ -148,6 +148,18 @@ it.runIf(process.versions.v8.startsWith("11."))(
   }
 )
 
+it.runIf(!process.versions.v8.startsWith("11."))(
+  "uses the cache for the simulator too on a V8 it sets no flags for (Node 22's, as in the image)",
+  () => {
+    const simulate = spawnSync(process.execPath, [join(DIST, "bin.js"), "simulate", "--help"], {
+      env: { PATH: process.env.PATH ?? "", PANTHER_AUDIT_CODE_CACHE: "report" },
+      encoding: "utf8"
+    })
+    expect(simulate.status).toBe(0)
+    expect(/code cache (\w+)/.exec(simulate.stderr)?.[1]).toBe("used")
+  }
+)
+
 it("sets only V8 flags this V8 knows", () => {
   // setFlagsFromString only complains about a flag V8 does not know; Node's command line refuses it, so it tells.
   const result = spawnSync(process.execPath, [...launcherV8Flags(["node", "bin.js", "run"]), "-e", "0"], {
