@@ -14,13 +14,16 @@ export interface BannerInfo {
   readonly faults: FaultOptions
 }
 
+/** A share as a percentage, without the binary fraction's noise: 0.07 is 7%, not 7.000000000000001%. */
+const percent = (share: number): string => `${Number.parseFloat((share * 100).toPrecision(12))}%`
+
 const describeFaults = (faults: FaultOptions): string => {
   if (!hasFaults(faults)) return "none"
   const parts: Array<string> = []
   if ((faults.latencyMs ?? 0) > 0) parts.push(`+${faults.latencyMs}ms latency`)
   if ((faults.rateLimit ?? 0) > 0) parts.push(`429 above ${faults.rateLimit} requests/s`)
   if ((faults.errorRate ?? 0) > 0)
-    parts.push(`${(faults.errorRate ?? 0) * 100}% random 5xx (seed ${faults.errorSeed ?? 1})`)
+    parts.push(`${percent(faults.errorRate ?? 0)} random 5xx (seed ${faults.errorSeed ?? 1})`)
   const failing = faults.failRequests ?? []
   if (failing.length > 0) parts.push(`requests ${failing.join(", ")} get ${faults.failStatus ?? 503}`)
   return parts.join("; ")

@@ -336,5 +336,9 @@ describe("the ready banner", () => {
       "  faults:     +200ms latency; 429 above 5 requests/s; 25% random 5xx (seed 9); requests 3, 7 get 503\n"
     )
     expect(banner({ errorRate: 0.5 })).toContain("50% random 5xx (seed 1)")
+    // 0.07 * 100 is 7.000000000000001 in binary floating point; the banner says what was asked for.
+    expect(banner({ errorRate: 0.07 })).toContain("  faults:     7% random 5xx (seed 1)\n")
+    expect(banner({ errorRate: 0.29 })).toContain("  faults:     29% random 5xx (seed 1)\n")
+    expect(banner({ errorRate: 0.125 })).toContain("  faults:     12.5% random 5xx (seed 1)\n")
   })
 })
