@@ -15,7 +15,7 @@ import * as Redacted from "effect/Redacted"
 import { jsonErrorOffset, lineAndColumn } from "../Audit/JsonErrorPlace.js"
 import { parseTimestamp } from "../Audit/Timestamps.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
-import { envInteger, envNumber, envRedacted, envText } from "../Cli/Environment.js"
+import { envInteger, envNumber, envRedacted, envText, variableIfReadable } from "../Cli/Environment.js"
 import { readInputText } from "../Cli/InputFile.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { decimalOption, wholeNumberOption } from "../Cli/NumberValues.js"
@@ -238,9 +238,16 @@ export const simulateCommand = Command.make("simulate", options, (flags) =>
   Effect.gen(function* () {
     const simulatorOptions = yield* simulatorOptionsFromFlags(flags)
     const running = yield* serveSimulator(simulatorOptions)
+    // The flag wins over the variable: the key came from SIMULATOR_TOKEN only if it is what the variable holds.
+    const variable = yield* variableIfReadable(envRedacted("SIMULATOR_TOKEN"))
+    const readTokenFromVariable =
+      Option.isSome(flags.token) &&
+      Option.isSome(variable) &&
+      Redacted.value(variable.value) === Redacted.value(flags.token.value)
     yield* Console.log(
       formatBanner(running, {
         customReadToken: Option.isSome(flags.token),
+        readTokenFromVariable,
         customAdminToken: Option.isSome(flags.adminToken),
         source: Option.match(flags.data, {
           onNone: () => `generated (seed ${flags.seed})`,

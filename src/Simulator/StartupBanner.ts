@@ -8,6 +8,11 @@ import type { RunningSimulator } from "./Server.js"
 
 export interface BannerInfo {
   readonly customReadToken: boolean
+  /**
+   * Whether a chosen read key came from SIMULATOR_TOKEN, which the curl line can then name. One given only as
+   * --token is in no variable: `$SIMULATOR_TOKEN` there would send an empty key and get a 401.
+   */
+  readonly readTokenFromVariable?: boolean
   readonly customAdminToken: boolean
   /** Where the users came from, e.g. "generated (seed 1)". */
   readonly source: string
@@ -32,7 +37,11 @@ const describeFaults = (faults: FaultOptions): string => {
 export const formatBanner = (running: RunningSimulator, info: BannerInfo): string => {
   const readKey = info.customReadToken ? "(set by --token / SIMULATOR_TOKEN)" : running.readToken
   const adminKey = info.customAdminToken ? "(set by --admin-token / SIMULATOR_ADMIN_TOKEN)" : running.adminToken
-  const curlKey = info.customReadToken ? "$SIMULATOR_TOKEN" : running.readToken
+  const curlKey = !info.customReadToken
+    ? running.readToken
+    : info.readTokenFromVariable === true
+      ? "$SIMULATOR_TOKEN"
+      : "<the key given to --token>"
   return [
     "Panther Users API simulator ready",
     `  base URL:   ${running.baseUrl}`,

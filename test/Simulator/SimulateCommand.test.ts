@@ -134,6 +134,7 @@ describe("panther-audit simulate", () => {
       const { stdout } = cli.output()
       expect(stdout).not.toContain("chosen-read-key")
       expect(stdout).not.toContain("chosen-admin-key")
+      expect(stdout).toContain('curl -H "X-API-Key: $SIMULATOR_TOKEN"')
       expect(stdout).toContain("2025-06-30T12:00:00.000Z")
       expect(stdout).toContain("requests 1 get 503")
       const sim = { baseUrl: cli.baseUrl, readToken: "chosen-read-key", adminToken: "chosen-admin-key" }
@@ -146,6 +147,25 @@ describe("panther-audit simulate", () => {
       cli.child.kill("SIGINT")
     }
     expect((await cli.exit).code).toBe(signalExitCode("SIGINT"))
+  })
+
+  it("names no variable in its curl line for a read key given as --token, which is in none", async () => {
+    // Given as the flag alone, and as the flag over a variable holding another key: $SIMULATOR_TOKEN in the curl
+    // line would send no key, or the wrong one, and get a 401.
+    for (const env of [{}, { SIMULATOR_TOKEN: "variable-read-key" }]) {
+      const cli = await start(["--port", "0", "--token", "flag-read-key"], env)
+      try {
+        const { stdout } = cli.output()
+        expect(stdout).not.toContain("flag-read-key")
+        expect(stdout).not.toContain("$SIMULATOR_TOKEN")
+        expect(stdout).toContain('curl -H "X-API-Key: <the key given to --token>"')
+        const http = httpFor({ baseUrl: cli.baseUrl, readToken: "flag-read-key", adminToken: DEFAULT_ADMIN_TOKEN })
+        expect((await http.get("/users")).status).toBe(200)
+      } finally {
+        cli.child.kill("SIGTERM")
+      }
+      expect((await cli.exit).code).toBe(signalExitCode("SIGTERM"))
+    }
   })
 
   it("refuses bad settings with exit code 2 and a message naming the setting, before listening", async () => {
