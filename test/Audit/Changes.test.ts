@@ -178,6 +178,23 @@ describe("what changed since the last run", () => {
       resolvedUnsuppressed: 0
     })
     expect(decideEmail("on-change", second.run)._tag).toBe("Skip")
+    const withFile = { ...second.run, parameters: { ...second.run.parameters, suppressionsFile: "test.yaml" } }
+    expect(formatRunSummary(withFile, [])).toContain("Suppressions: 2 findings suppressed by 2 active entries;")
+    // Counted in words as the email and the review page count them: not "1 findings ... 1 active entries".
+    const one = await Effect.runPromise(
+      parseSuppressions(
+        "suppressions:\n" +
+          '  - {user: invited, finding: "*", reason: contractor, owner: secops@example.com, expires: "2026-12-31"}\n',
+        "one.yaml"
+      )
+    )
+    const third = await auditOf(
+      [invited],
+      parameters({ suppressions: one, suppressionsFile: "one.yaml", asOf: AS_OF + 11 * DAY })
+    )
+    expect(formatRunSummary(third.run, [])).toContain(
+      "Suppressions: 1 finding suppressed by 1 active entry; 0 expired, 0 unused"
+    )
   })
 
   it("lists an escalated finding with the news even after more new ones than a summary lists, and counts them all", async () => {
