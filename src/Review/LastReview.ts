@@ -252,10 +252,17 @@ const eachRecord = async (
     source.destroy()
   }
   if (header === undefined) throw new NotAWorkbook("it is empty")
-  // A findings report has user_id and email too; only a review workbook has a decision column.
-  if (!WORKBOOK_COLUMNS.every((column) => header?.includes(column))) {
+  // A findings report has user_id and email too; only a review workbook has a decision column. The message says
+  // which it has: "no user_id, email and decision columns" said of a findings report read as if those were missing.
+  const missing = WORKBOOK_COLUMNS.filter((column) => !header?.includes(column))
+  if (missing.length > 0) {
+    const present = WORKBOOK_COLUMNS.filter((column) => header?.includes(column))
+    const and = (columns: ReadonlyArray<string>) =>
+      columns.length === 1 ? (columns[0] ?? "") : `${columns.slice(0, -1).join(", ")} and ${columns.at(-1)}`
+    const has = present.length === 0 ? "" : `${and(present)} but `
     throw new NotAWorkbook(
-      "it has no user_id, email and decision columns: it is not a review workbook, or was saved with other columns"
+      `it has ${has}no ${and(missing)} column${missing.length === 1 ? "" : "s"}: it is not a review workbook, or ` +
+        "was saved with other columns"
     )
   }
   if (last.row > 1 && last.cells < header.length && !(await endsWithLineBreak(path))) {
