@@ -17,7 +17,7 @@ import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
 import { type DeliveryResult, describeDelivery } from "../Email/DeliveryResult.js"
-import { type EmailOptionValues, emailOptions } from "../Email/EmailOptions.js"
+import { type EmailOptionValues, emailOptionsSaying } from "../Email/EmailOptions.js"
 import { defaultRequestTimeout, defaultRetryPolicy } from "../PantherApi/Connection.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { serveSimulator } from "../Simulator/Server.js"
@@ -31,9 +31,13 @@ const DEMO_SEED = 2026
 /** The simulator serves them from this same process, beside the audit: more wants `simulate` on its own. */
 const MAX_DEMO_USERS = 1_000_000
 
+const DEFAULT_DEMO_USERS = 300
+
 const users = wholeNumberOption("users").pipe(
-  Options.withDescription(`How many seeded users the built-in simulator serves (1 to ${MAX_DEMO_USERS}).`),
-  Options.withDefault(300)
+  Options.withDescription(
+    `How many seeded users the built-in simulator serves, 1 to ${MAX_DEMO_USERS}. Default: ${DEFAULT_DEMO_USERS}.`
+  ),
+  Options.withDefault(DEFAULT_DEMO_USERS)
 )
 
 /** Where the demo's email goes when MAIL_TO is not set: a newcomer sees the message as an .eml file. */
@@ -60,6 +64,17 @@ const demoEmail = (email: EmailOptionValues): { readonly email: EmailOptionValue
         relayIgnored: Option.isSome(email.smtpUrl)
       }
 
+/** Their help says what the demo does with its email, which is not what `run` does with the same settings. */
+const email = emailOptionsSaying({
+  byDefault: "on-findings",
+  withoutSmtpUrl:
+    "Used only with --mail-to / MAIL_TO: without them the demo writes its email as an .eml file beside the " +
+    "reports, contacting no mail server.",
+  mailTo:
+    "Recipients, comma-separated: the demo then sends its email through --smtp-url, or writes it as an .eml file " +
+    `without one. Without it, the email is written as an .eml file to ${DEMO_MAIL_TO}.`
+})
+
 const describeDemoDelivery = (delivery: DeliveryResult, relayIgnored: boolean): string =>
   relayIgnored && delivery._tag === "WrittenToFile"
     ? `Email written to ${delivery.path}, not sent: the demo sends mail through SMTP_URL only to --mail-to / ` +
@@ -68,7 +83,7 @@ const describeDemoDelivery = (delivery: DeliveryResult, relayIgnored: boolean): 
 
 export const demoCommand = Command.make(
   "demo",
-  { users, audit: auditOptions, reportDir: demoReportDirOption, email: emailOptions },
+  { users, audit: auditOptions, reportDir: demoReportDirOption, email },
   (options) =>
     Effect.scoped(
       Effect.gen(function* () {

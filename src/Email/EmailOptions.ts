@@ -57,15 +57,16 @@ const bytes = (name: string, env: string, fallback: number, description: string)
   )
 
 // The URL is read as Redacted because it may carry `user:password@`.
-const smtpUrl = Options.redacted("smtp-url").pipe(
-  Options.withDescription(
-    "SMTP server: smtps://host:465 (TLS) or smtp://host:587 (STARTTLS, required unless the host is loopback or " +
-      "--smtp-insecure is given). Without it, the email is written as an .eml file beside the reports. A " +
-      "user:password@ in it given as a flag shows in the process list: prefer SMTP_URL. Env: SMTP_URL."
-  ),
-  Options.withFallbackConfig(envRedacted("SMTP_URL")),
-  Options.optional
-)
+const smtpUrlSaying = (withoutIt: string) =>
+  Options.redacted("smtp-url").pipe(
+    Options.withDescription(
+      "SMTP server: smtps://host:465 (TLS) or smtp://host:587 (STARTTLS, required unless the host is loopback or " +
+        `--smtp-insecure is given). ${withoutIt} A user:password@ in it given as a flag shows in the process list: ` +
+        "prefer SMTP_URL. Env: SMTP_URL."
+    ),
+    Options.withFallbackConfig(envRedacted("SMTP_URL")),
+    Options.optional
+  )
 
 const smtpPassword = Options.redacted("smtp-password").pipe(
   Options.withDescription(
@@ -93,65 +94,82 @@ const smtpRetries = wholeNumberOption("smtp-retries").pipe(
   Options.withDefault(DEFAULT_SMTP_RETRIES)
 )
 
-const email = Options.choice("email", EMAIL_POLICIES).pipe(
-  Options.withDescription(
-    "When to send the email: always, on-findings (an unsuppressed finding of severity low or above), on-change " +
-      "(an unsuppressed finding new, resolved or changed in severity since the previous report) or never. " +
-      "Default: on-findings when MAIL_TO is set, otherwise never. Env: MAIL_POLICY or AUDIT_EMAIL."
-  ),
-  Options.withFallbackConfig(
-    // AUDIT_EMAIL only when MAIL_POLICY is unset: a bad MAIL_POLICY is named as such, not as a missing AUDIT_EMAIL.
-    envChoice("MAIL_POLICY", EMAIL_POLICIES).pipe(
-      Config.orElseIf({ if: ConfigError.isMissingDataOnly, orElse: () => envChoice("AUDIT_EMAIL", EMAIL_POLICIES) })
-    )
-  ),
-  Options.optional
-)
-
-export const emailOptions = Options.all({
-  email,
-  smtpUrl,
-  smtpUser: optionalText("smtp-user", "SMTP_USER", "SMTP user name."),
-  smtpPassword,
-  smtpPasswordFile: optionalFile(
-    "smtp-password-file",
-    "SMTP_PASSWORD_FILE",
-    "File holding the SMTP password (a leading byte order mark and one trailing line break are ignored)."
-  ),
-  smtpInsecure,
-  smtpCaFile: optionalFile(
-    "smtp-ca-file",
-    "SMTP_CA_FILE",
-    "PEM file of certificates to trust for the SMTP server besides Node's and NODE_EXTRA_CA_CERTS' (a company CA, " +
-      "a self-signed relay)."
-  ),
-  smtpRetries,
-  mailFrom: optionalText(
-    "mail-from",
-    "MAIL_FROM",
-    `Sender address, such as "Panther audit <audit@acme.example>". Required with --smtp-url. ` +
-      `Default for an .eml file: ${DEFAULT_EML_FROM.address}.`
-  ),
-  mailTo: optionalText("mail-to", "MAIL_TO", "Recipients, comma-separated. Setting it turns the email on."),
-  mailCc: optionalText("mail-cc", "MAIL_CC", "Copy recipients, comma-separated."),
-  mailSubjectPrefix: Options.text("mail-subject-prefix").pipe(
-    Options.withDescription(`Start of the subject line. Default: ${DEFAULT_SUBJECT_PREFIX}. Env: MAIL_SUBJECT_PREFIX.`),
-    Options.withFallbackConfig(envText("MAIL_SUBJECT_PREFIX")),
-    Options.withDefault(DEFAULT_SUBJECT_PREFIX)
-  ),
-  mailAttachMaxBytes: bytes(
-    "mail-attach-max-bytes",
-    "MAIL_ATTACH_MAX_BYTES",
-    DEFAULT_PLAIN_MAX_BYTES,
-    "The findings CSV is attached as it is up to this size, and gzip-compressed (.csv.gz) above it."
-  ),
-  mailAttachHardCapBytes: bytes(
-    "mail-attach-hard-cap-bytes",
-    "MAIL_ATTACH_HARD_CAP_BYTES",
-    DEFAULT_HARD_CAP_BYTES,
-    "Largest attachment sent at all, compressed and base64-encoded as it travels; above it the CSV is left out and " +
-      "the email says where it is."
+const emailSaying = (byDefault: string) =>
+  Options.choice("email", EMAIL_POLICIES).pipe(
+    Options.withDescription(
+      "When to send the email: always, on-findings (an unsuppressed finding of severity low or above), on-change " +
+        "(an unsuppressed finding new, resolved or changed in severity since the previous report) or never. " +
+        `Default: ${byDefault}. Env: MAIL_POLICY or AUDIT_EMAIL.`
+    ),
+    Options.withFallbackConfig(
+      // AUDIT_EMAIL only when MAIL_POLICY is unset: a bad MAIL_POLICY is named as such, not as a missing AUDIT_EMAIL.
+      envChoice("MAIL_POLICY", EMAIL_POLICIES).pipe(
+        Config.orElseIf({ if: ConfigError.isMissingDataOnly, orElse: () => envChoice("AUDIT_EMAIL", EMAIL_POLICIES) })
+      )
+    ),
+    Options.optional
   )
+
+/** What the three options that decide whether and where the email goes say of it: the demo does otherwise. */
+export interface EmailHelp {
+  readonly byDefault: string
+  readonly withoutSmtpUrl: string
+  readonly mailTo: string
+}
+
+export const emailOptionsSaying = (help: EmailHelp) =>
+  Options.all({
+    email: emailSaying(help.byDefault),
+    smtpUrl: smtpUrlSaying(help.withoutSmtpUrl),
+    smtpUser: optionalText("smtp-user", "SMTP_USER", "SMTP user name."),
+    smtpPassword,
+    smtpPasswordFile: optionalFile(
+      "smtp-password-file",
+      "SMTP_PASSWORD_FILE",
+      "File holding the SMTP password (a leading byte order mark and one trailing line break are ignored)."
+    ),
+    smtpInsecure,
+    smtpCaFile: optionalFile(
+      "smtp-ca-file",
+      "SMTP_CA_FILE",
+      "PEM file of certificates to trust for the SMTP server besides Node's and NODE_EXTRA_CA_CERTS' (a company CA, " +
+        "a self-signed relay)."
+    ),
+    smtpRetries,
+    mailFrom: optionalText(
+      "mail-from",
+      "MAIL_FROM",
+      `Sender address, such as "Panther audit <audit@acme.example>". Required with --smtp-url. ` +
+        `Default for an .eml file: ${DEFAULT_EML_FROM.address}.`
+    ),
+    mailTo: optionalText("mail-to", "MAIL_TO", help.mailTo),
+    mailCc: optionalText("mail-cc", "MAIL_CC", "Copy recipients, comma-separated."),
+    mailSubjectPrefix: Options.text("mail-subject-prefix").pipe(
+      Options.withDescription(
+        `Start of the subject line. Default: ${DEFAULT_SUBJECT_PREFIX}. Env: MAIL_SUBJECT_PREFIX.`
+      ),
+      Options.withFallbackConfig(envText("MAIL_SUBJECT_PREFIX")),
+      Options.withDefault(DEFAULT_SUBJECT_PREFIX)
+    ),
+    mailAttachMaxBytes: bytes(
+      "mail-attach-max-bytes",
+      "MAIL_ATTACH_MAX_BYTES",
+      DEFAULT_PLAIN_MAX_BYTES,
+      "The findings CSV is attached as it is up to this size, and gzip-compressed (.csv.gz) above it."
+    ),
+    mailAttachHardCapBytes: bytes(
+      "mail-attach-hard-cap-bytes",
+      "MAIL_ATTACH_HARD_CAP_BYTES",
+      DEFAULT_HARD_CAP_BYTES,
+      "Largest attachment sent at all, compressed and base64-encoded as it travels; above it the CSV is left out and " +
+        "the email says where it is."
+    )
+  })
+
+export const emailOptions = emailOptionsSaying({
+  byDefault: "on-findings when MAIL_TO is set, otherwise never",
+  withoutSmtpUrl: "Without it, the email is written as an .eml file beside the reports.",
+  mailTo: "Recipients, comma-separated. Setting it turns the email on."
 })
 
 export type EmailOptionValues = typeof emailOptions extends Options.Options<infer A> ? A : never

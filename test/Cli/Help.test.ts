@@ -54,6 +54,22 @@ describe("--help", () => {
     expect(plain((await runCli(["run", "--help"])).stdout)).toContain("Where reports are written. It must exist")
   })
 
+  it("of demo says what it does with its email and how many users it serves, as it behaves", async () => {
+    const demo = plain((await runCli(["demo", "--help"])).stdout)
+    const options = demo.slice(demo.indexOf("OPTIONS"))
+    const flag = (name: string, next: string) => options.slice(options.indexOf(name), options.indexOf(next))
+    expect(flag("--users integer", "--as-of")).toContain("Default: 300.")
+    // Without MAIL_TO the demo writes its email to a file all the same: not "otherwise never", as run's says.
+    const email = flag("--email ", "--smtp-url")
+    expect(email).toContain("Default: on-findings.")
+    expect(email).not.toContain("otherwise never")
+    expect(flag("--smtp-url", "--smtp-user")).toContain("Used only with --mail-to / MAIL_TO")
+    expect(flag("--mail-to", "--mail-cc")).toContain("written as an .eml file to security-team@example.com")
+    const run = plain((await runCli(["run", "--help"])).stdout)
+    expect(run).toContain("Default: on-findings when MAIL_TO is set, otherwise never.")
+    expect(run).toContain("Recipients, comma-separated. Setting it turns the email on.")
+  })
+
   it("of export says --include-deactivated is always on there, since an export holds every user", async () => {
     const help = plain((await runCli(["export", "--help"])).stdout)
     const options = help.slice(help.indexOf("OPTIONS"))
