@@ -17,6 +17,10 @@ export const deactivatedCount = (run: AuditRun): string =>
     ? `${run.users.deactivated} deactivated`
     : "deactivated not read without --include-deactivated"
 
+/** "1 page", "2 pages": a Panther of fewer than 60 users is read in one page, which "1 pages" said of every run. */
+export const counted = (count: number, noun: string, nouns = `${noun}s`): string =>
+  `${count} ${count === 1 ? noun : nouns}`
+
 /** "1 escalated, 2 de-escalated, ", each only when there are some: the line stays as it was when none changed. */
 const severityChanges = (changes: AuditRun["changes"]): string =>
   (changes.escalated > 0 ? `${changes.escalated} escalated, ` : "") +
@@ -40,7 +44,7 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
       : `Changes since the previous report: ${changes.new} new, ${severityChanges(changes)}${changes.unchanged} unchanged, ${changes.resolved.length} resolved`
   return [
     `Panther user audit of ${instanceLabel(run.apiBaseUrl)} as of ${run.asOf}${run.parameters.policy === null ? "" : ` (policy ${run.parameters.policy})`}`,
-    `Users: ${users.seen} (${users.enabled} enabled, ${deactivatedCount(run)}, ${users.privileged} privileged, ${users.invalid} invalid records) in ${run.pagesFetched} pages, ${run.retries} retries`,
+    `Users: ${users.seen} (${users.enabled} enabled, ${deactivatedCount(run)}, ${users.privileged} privileged, ${counted(users.invalid, "invalid record")}) in ${counted(run.pagesFetched, "page")}, ${counted(run.retries, "retry", "retries")}`,
     `Findings: ${findings.total} (${severities})`,
     ...codes,
     changeLine,

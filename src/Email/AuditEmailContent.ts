@@ -9,7 +9,7 @@ import { isRunLevel } from "../Audit/FindingAnnotations.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import type { PreviousFinding } from "../Audit/PreviousReport.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
-import { deactivatedCount } from "../Audit/RunSummary.js"
+import { counted, deactivatedCount } from "../Audit/RunSummary.js"
 import { namedEntries } from "../Audit/RunWarnings.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
 import { type CsvAttachment, encodedSize, formatBytes } from "./CsvAttachment.js"
@@ -360,7 +360,7 @@ const runSection = (run: AuditRun): Section => ({
         [
           "Users",
           `${run.users.seen} (${run.users.enabled} enabled, ${deactivatedCount(run)}, ` +
-            `${run.users.privileged} privileged, ${run.users.invalid} invalid records)`
+            `${run.users.privileged} privileged, ${counted(run.users.invalid, "invalid record")})`
         ],
         ["Stale after", `${run.parameters.staleDays} days without a login`],
         ["Pending after", `${run.parameters.pendingDays} days`],
@@ -373,7 +373,11 @@ const runSection = (run: AuditRun): Section => ({
         ["Deactivated users", run.parameters.includeDeactivated ? "included" : "not fetched"],
         ["Fail on", run.parameters.failOn],
         ["Policy", run.parameters.policy ?? "none"],
-        ["API calls", `${run.requests} requests, ${run.pagesFetched} pages, ${run.retries} retries`],
+        [
+          "API calls",
+          `${counted(run.requests, "request")}, ${counted(run.pagesFetched, "page")}, ` +
+            counted(run.retries, "retry", "retries")
+        ],
         ["Started", `${formatInstant(run.startedAt)}${durationText(run)}`],
         ["Run id", run.runId],
         ["Tool", `${run.tool.name} ${run.tool.version}`]

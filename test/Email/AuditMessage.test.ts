@@ -4,6 +4,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { FINDING_CODES, NO_SUBJECT } from "../../src/Audit/Finding.js"
 import type { AuditOutcome } from "../../src/Audit/RunAudit.js"
+import { formatRunSummary } from "../../src/Audit/RunSummary.js"
 import { SEVERITIES } from "../../src/Audit/Severity.js"
 import { cleanText, LISTED_URGENT_LIMIT } from "../../src/Email/AuditEmailContent.js"
 import { composeAuditMessage, makeMessageId } from "../../src/Email/ComposeMessage.js"
@@ -451,6 +452,24 @@ describe("the body", () => {
       const defaults = bodies(yield* compose(yield* writeOutcome(yield* reportDirectory, [finding()]))).text
       expect(defaults).toContain(`\n${"Privilege decided by:".padEnd(23)} role permissions (GET /roles)\n`)
       expect(defaults).toContain(`\n${"Deactivated users:".padEnd(23)} not fetched\n`)
+    })
+  )
+
+  it.scoped("counts one page, one retry and one invalid record in the singular, as an instance of few users has", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, [finding()], {
+        users: { seen: 12, enabled: 12, deactivated: 0, privileged: 1, invalid: 1 },
+        requests: 3,
+        pagesFetched: 1,
+        retries: 1
+      })
+      const { text } = bodies(yield* compose(outcome))
+      expect(text).toContain("1 privileged, 1 invalid record)\n")
+      expect(text).toContain(`\n${"API calls:".padEnd(23)} 3 requests, 1 page, 1 retry\n`)
+      const summary = formatRunSummary(outcome.run, [])
+      expect(summary).toContain("1 privileged, 1 invalid record) in 1 page, 1 retry\n")
+      const more = formatRunSummary({ ...outcome.run, pagesFetched: 2, retries: 0 }, [])
+      expect(more).toContain("1 invalid record) in 2 pages, 0 retries\n")
     })
   )
 
