@@ -81,7 +81,11 @@ export const listUsersCommand = Command.make(
     ),
     ids: Options.text("id").pipe(
       Options.withDescription("Only this user id; repeat for more, or separate them with commas."),
-      Options.repeated
+      // Optional around repeated: the usage line then shows it in brackets, [--id text...], as it may be left out;
+      // bare, `--id text...` read as a flag every list must be given.
+      Options.repeated,
+      Options.optional,
+      Options.map(Option.getOrElse((): Array<string> => []))
     ),
     includeDeactivated: Options.boolean("include-deactivated").pipe(
       Options.withDescription("Include deactivated users (left out by default).")

@@ -78,6 +78,17 @@ describe("--help", () => {
     expect(flag).not.toContain("Also fetch deactivated users")
   })
 
+  it("of users list shows --id as optional in its usage line, as it is, and still repeatable", async () => {
+    for (const args of [["users", "list", "--help"], ["--help"]]) {
+      const help = plain((await runCli(args)).stdout)
+      const usage = help.split("\n").find((line) => line.includes("list [--api-url text]")) ?? ""
+      expect(usage, args.join(" ")).toContain(" [--id text...] ")
+      expect(usage, args.join(" ")).not.toMatch(/[^[]--id text\.\.\./)
+    }
+    const list = plain((await runCli(["users", "list", "--help"])).stdout)
+    expect(list).toContain("This option may be repeated zero or more times.")
+  })
+
   it("of users list and delete say what --email and --yes do, as they behave", async () => {
     const list = plain((await runCli(["users", "list", "--help"])).stdout)
     const options = list.slice(list.indexOf("OPTIONS"))
