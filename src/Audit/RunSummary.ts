@@ -51,7 +51,7 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
     ...(run.parameters.suppressionsFile === null
       ? []
       : [
-          `Suppressions: ${suppressions.applied} finding${suppressions.applied === 1 ? "" : "s"} suppressed by ${suppressions.active} active entr${suppressions.active === 1 ? "y" : "ies"}; ${suppressions.expired.length} expired, ${suppressions.unused.length} unused`,
+          `Suppressions: ${counted(suppressions.applied, "finding")} suppressed by ${counted(suppressions.active, "active entry", "active entries")}; ${suppressions.expired.length} expired, ${suppressions.unused.length} unused`,
           ...expired.named.map(
             (entry) =>
               `  - expired: entry ${entry.entry} (${entry.user}, ${entry.finding}, owner ${entry.owner}) ended ${entry.expires}; it no longer suppresses`
