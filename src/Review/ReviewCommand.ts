@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { checkFailOn, holdingReportDirectory, prepareAuditJob } from "../Audit/AuditJob.js"
 import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
-import { formatRunSummary } from "../Audit/RunSummary.js"
+import { counted, formatRunSummary } from "../Audit/RunSummary.js"
 import { connectionOptions, connectionSource } from "../Cli/ConnectionOptions.js"
 import { requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
@@ -45,7 +45,7 @@ export const reviewCommand = Command.make(
       const { reports } = outcome.audit
       yield* Console.log(formatRunSummary(outcome.audit.run, [reports.csv, reports.json, ...outcome.paths]))
       yield* Console.log(
-        `Access review: ${outcome.review.rows.length} users. Fill in decision (${decisionsText()}), ` +
+        `Access review: ${counted(outcome.review.rows.length, "user")}. Fill in decision (${decisionsText()}), ` +
           "reviewer, reviewed_at and notes in the workbook."
       )
       yield* Console.log(describeSinceLastReview(outcome.review))

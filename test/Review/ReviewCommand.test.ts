@@ -124,6 +124,16 @@ describe("panther-audit review", () => {
     expect(page).toContain("Users read at")
   })
 
+  it("counts the users to review in its closing line, one as one", async () => {
+    expect((await review(simulator)).stdout).toMatch(/^Access review: \d+ users\. Fill in decision/m)
+    const alone = await startSimulator({ data: REVIEW_USERS.slice(0, 1), now: new Date(AS_OF) })
+    try {
+      expect((await review(alone)).stdout).toMatch(/^Access review: 1 user\. Fill in decision/m)
+    } finally {
+      await alone.close()
+    }
+  })
+
   it("leaves nothing under a final name when the review itself cannot be written", async () => {
     const sizes = async () => {
       expect((await review(simulator)).code).toBe(0)
