@@ -80,8 +80,11 @@ export const formatVerifyReport = (report: VerifyReport, expected?: string): str
   // Host and path prefix when the manifest has the base URL; a manifest of an older version names the host only.
   const instance = manifest.apiBaseUrl === undefined ? manifest.apiHost : instanceLabel(manifest.apiBaseUrl)
   // Every value here comes from the manifest, which may have been tampered with like the files it lists.
+  // When it was made too: the users are read then, and `--as-of` may set the instant they are judged at months
+  // before, which alone read as the state of that day.
   const about = printable(
-    `Export of ${instance} as of ${manifest.asOf} by ${manifest.tool.name} ${manifest.tool.version}, run ${manifest.runId}.`
+    `Export of ${instance} as of ${manifest.asOf}, made ${manifest.createdAt} from the users read then, ` +
+      `by ${manifest.tool.name} ${manifest.tool.version}, run ${manifest.runId}.`
   )
   const actual = report.manifestDigest.sha256
   const manifestChanged = expected !== undefined && expected !== actual

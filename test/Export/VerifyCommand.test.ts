@@ -91,6 +91,14 @@ describe("panther-audit verify", () => {
     expect(result.stdout).toContain("SHA-256 of manifest.json: ")
   })
 
+  it("says when the export was made, not only the instant it judges the users at, which --as-of may set far earlier", async () => {
+    const { createdAt } = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")) as { createdAt: string }
+    const result = await verify()
+    expect(result.code).toBe(0)
+    expect(createdAt).not.toBe(AS_OF_ISO)
+    expect(result.stdout).toContain(`as of ${AS_OF_ISO}, made ${createdAt} from the users read then, by `)
+  })
+
   it("with --expect-sha256, fails an export whose files were edited and manifest rewritten to match", async () => {
     expect(
       (await runCommand(verifyCommand, [folder, "--expect-sha256", recordedDigest.toUpperCase()])).stdout
