@@ -221,6 +221,21 @@ const eachRecord = async (
   let first: Record<string, string> | undefined
   /** The last row read, as a spreadsheet numbers it (the header is row 1), and how many cells it had. */
   let last = { row: 1, cells: 0 }
+  // A row whose cells past the last column are empty is read, as Excel writes one after a column was cleared; but a
+  // comma typed without quotes moves every cell after it, and pushes out only the last, often empty. Such a row's
+  // instance and as_of (the same on every row of a workbook) moved too: held against those of a row in its place.
+  let inPlace: { readonly row: number; readonly record: Record<string, string> } | undefined
+  const overlong: Array<{ readonly row: number; readonly cells: number; readonly record: Record<string, string> }> = []
+  const checkMoved = (reference: { readonly row: number; readonly record: Record<string, string> }) => {
+    for (const { row, cells, record } of overlong.splice(0)) {
+      if (record.instance === reference.record.instance && record.as_of === reference.record.as_of) continue
+      throw new NotAWorkbook(
+        `row ${row} has ${cells} cells, ${cells - (header?.length ?? 0)} more than the header, and its instance ` +
+          `and as_of are not those of row ${reference.row}: a comma typed into a cell without quotes moved every ` +
+          "cell after it; the file was edited, so fix or remove that row"
+      )
+    }
+  }
   const source = createReadStream(path)
   // Rows as lists of cells, so a row's cells can be counted against the header's.
   const parser = parse({ relax_column_count: true })
@@ -245,8 +260,17 @@ const eachRecord = async (
       const record: Record<string, string> = {}
       for (let index = 0; index < cells.length; index++) record[header[index] ?? ""] = cells[index] ?? ""
       first ??= record
+      // A row left blank (Excel writes one as commas alone) is no account, whatever its length.
+      if ((header.includes("instance") || header.includes("as_of")) && cells.some((cell) => cell.trim() !== "")) {
+        if (cells.length > header.length) overlong.push({ row: last.row, cells: cells.length, record })
+        else inPlace ??= { row: last.row, record }
+        if (inPlace !== undefined) checkMoved(inPlace)
+      }
       onRecord(record, last.row)
     }
+    // Every row past the last column: the first stands for the rest.
+    const [firstOverlong] = overlong
+    if (firstOverlong !== undefined) checkMoved(firstOverlong)
   } finally {
     // Closed also when the parser fails halfway.
     source.destroy()

@@ -222,6 +222,32 @@ it("reads a row whose cells past the last column are empty, as Excel writes them
   expect(since._tag).toBe("Compared")
 })
 
+it("refuses a row a comma moved one cell to the right even when the cell it pushed past the last column was empty", async () => {
+  // As a first review's workbook has it, changed_since_last_review is empty: a comma typed without quotes into the
+  // family name moves the given name into the email column and the role into the user id, which read as another
+  // account, removed, and the real one added; only its instance and as_of, moved along, tell.
+  workbook("access-review-20260701T000000Z.csv", [
+    "family_name,user_id,email,decision,instance,as_of,changed_since_last_review",
+    "One,a,a@example.com,keep,api.acme.example,2026-07-01T00:00:00.000Z,",
+    "Smith, Jr,b,b@example.com,revoke,api.acme.example,2026-07-01T00:00:00.000Z,",
+    "Three,c,c@example.com,keep,api.acme.example,2026-07-01T00:00:00.000Z,"
+  ])
+  const since = await compare([row("a"), row("b"), row("c")])
+  expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+    "could not be read (row 3 has 8 cells, 1 more than the header, and its instance and as_of are not those of " +
+      "row 2: a comma typed into a cell without quotes moved every cell after it"
+  )
+  // Empty cells past the last column with every cell in place (a column cleared in Excel) are still read.
+  workbook("access-review-20260801T000000Z.csv", [
+    "family_name,user_id,email,decision,instance,as_of,changed_since_last_review",
+    "One,a,a@example.com,keep,api.acme.example,2026-07-01T00:00:00.000Z,,",
+    "Two,b,b@example.com,revoke,api.acme.example,2026-07-01T00:00:00.000Z,,",
+    ",,,,,,,,",
+    "Three,c,c@example.com,keep,api.acme.example,2026-07-01T00:00:00.000Z"
+  ])
+  expect(await compare([row("a"), row("b"), row("c")])).toMatchObject({ _tag: "Compared", addedAccounts: 0 })
+})
+
 /** What changed, by key, when comparing `rows` with a workbook of these lines. */
 const changesAgainst = async (lines: ReadonlyArray<string>, rows: ReadonlyArray<ReviewRow>, bytes?: Buffer) => {
   if (bytes === undefined) workbook("access-review-20260701T000000Z.csv", lines)
