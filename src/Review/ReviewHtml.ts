@@ -163,7 +163,7 @@ export const reviewHtmlStart = (review: Review, figures: ReviewFigures): string 
 <p class="meta">${e(host)} · ${e(usersWhen(run))} · ${e(`${run.tool.name} ${run.tool.version}`)}</p>
 </header>
 <section class="figures">
-${figure(figures.users, "users in scope")}
+${figure(figures.users, figures.users === 1 ? "user in scope" : "users in scope")}
 ${figure(figures.privilegedEnabled, "privileged, able to sign in")}
 ${figure(figures.enabled, "enabled")}
 ${
@@ -174,7 +174,7 @@ ${
 ${figure(figures.withFindings, "with findings above info", true)}
 ${loginFigure(figures.stale, `stale (over ${run.parameters.staleDays} days)`, "stale")}
 ${loginFigure(figures.neverLoggedIn, `never logged in (accounts over ${run.parameters.staleDays} days old or of unknown age)`, "never logged in")}
-${figure(figures.invalid, "invalid records", true)}
+${figure(figures.invalid, figures.invalid === 1 ? "invalid record" : "invalid records", true)}
 </section>
 ${charts(review, figures)}
 ${details(review, figures)}

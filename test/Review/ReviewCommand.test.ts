@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process"
 import {
   copyFileSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -132,6 +133,26 @@ describe("panther-audit review", () => {
     } finally {
       await alone.close()
     }
+  })
+
+  it("counts the page's figures as its closing line counts, one user or one invalid record as one", async () => {
+    const figure = (html: string, label: string) =>
+      new RegExp(`<span class="n">1</span><span class="l">${label}</span>`).test(html)
+    expect((await review(simulator)).code).toBe(0)
+    const all = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
+    expect(figure(all, "invalid record")).toBe(true)
+    expect(figure(all, "invalid records")).toBe(false)
+    rmSync(directory, { recursive: true, force: true })
+    mkdirSync(directory)
+    const alone = await startSimulator({ data: REVIEW_USERS.slice(0, 1), now: new Date(AS_OF) })
+    try {
+      expect((await review(alone)).code).toBe(0)
+    } finally {
+      await alone.close()
+    }
+    const one = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
+    expect(figure(one, "user in scope")).toBe(true)
+    expect(figure(one, "users in scope")).toBe(false)
   })
 
   it("leaves nothing under a final name when the review itself cannot be written", async () => {
