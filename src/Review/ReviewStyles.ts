@@ -45,6 +45,7 @@ table { width: 100%; border-collapse: collapse; font-size: 12.5px; }
 thead { display: table-header-group; }
 th { text-align: left; font-weight: 600; background: #e9eef3; border-bottom: 1px solid #b9c3cd; padding: 5px 6px; }
 td { border-bottom: 1px solid var(--line); padding: 4px 6px; vertical-align: top; overflow-wrap: break-word; }
+.users td:nth-child(2), .summary-table td:first-child { overflow-wrap: anywhere; }
 tr { break-inside: avoid; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }

@@ -4,8 +4,9 @@ import { barChart } from "../../src/Review/Charts.js"
 import { addFinding, NO_FINDINGS } from "../../src/Review/FindingSet.js"
 import type { Review } from "../../src/Review/Review.js"
 import { reviewFigures } from "../../src/Review/ReviewFigures.js"
-import { privilegedIntro, userRow } from "../../src/Review/ReviewHtml.js"
+import { privilegedIntro, userRow, usersTableStart } from "../../src/Review/ReviewHtml.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
+import { REVIEW_CSS } from "../../src/Review/ReviewStyles.js"
 import { AS_OF, AS_OF_ISO, reviewRowOf } from "./fixtures.js"
 
 const DAY = 86_400_000
@@ -121,6 +122,18 @@ describe("the review page's pieces", () => {
     const family = "\u{1F469}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}"
     const emoji = barChart("Users by role", [{ label: family.repeat(25), value: 1, tone: "tone-role" }])
     expect(emoji).toContain(`>${family.repeat(10)}…${family.repeat(9)}</text>`)
+  })
+
+  it("wraps a long name anywhere, so that one unbroken name cannot push the Decision column off the printed page", () => {
+    // "break-word" leaves a cell's narrowest width that of its longest word: a 500-letter name widened the User
+    // column past the A4 page, and every column after it, Decision included, was cut off in print.
+    const rule = (selector: string) =>
+      new RegExp(`${selector.replace(/[().]/g, "\\$&")}[^{]*\\{[^}]*overflow-wrap: anywhere`).test(REVIEW_CSS)
+    expect(rule(".users td:nth-child(2)")).toBe(true)
+    expect(rule(".summary-table td:first-child")).toBe(true)
+    // The selector counts on the name being the second column of the user tables.
+    const headings = [...usersTableStart("Other users", 1, "").matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1])
+    expect(headings.slice(0, 2)).toEqual(["#", "User"])
   })
 
   it("escapes chart labels too", () => {
