@@ -40,6 +40,13 @@ export const barChart = (label: string, bars: ReadonlyArray<Bar>): string => {
   return svg(Math.max(row, bars.length * row + 8), label, body)
 }
 
+/** About half the width of a label at the axis' 10px: enough to keep the first and last labels inside the chart. */
+const halfLabelWidth = (text: string): number => [...text].length * 3
+
+/** A label's centre, under its column, but moved in from either edge so that it is not cut ("unreadable" was). */
+const labelX = (centre: number, text: string): number =>
+  Math.min(Math.max(centre, halfLabelWidth(text)), WIDTH - halfLabelWidth(text))
+
 /** Vertical columns with the label underneath: for ordered bins, such as days since the last login. */
 export const columnChart = (label: string, bars: ReadonlyArray<Bar>): string => {
   const height = 190
@@ -47,6 +54,9 @@ export const columnChart = (label: string, bars: ReadonlyArray<Bar>): string => 
   const bottom = 28
   const space = WIDTH / Math.max(1, bars.length)
   const columnWidth = Math.min(40, space * 0.7)
+  // Nine bins (the eight of days and "unreadable") leave 40 units a label, where "91–180" and "181–365" ran into
+  // each other and "unreadable" was cut: every other label then goes a line lower, with twice the room.
+  const staggered = space < 44
   const max = scale(bars)
   const plot = height - top - bottom
   const body = bars
@@ -54,11 +64,13 @@ export const columnChart = (label: string, bars: ReadonlyArray<Bar>): string => 
       const centre = space * index + space / 2
       const barHeight = bar.value === 0 ? 0 : Math.max(2, (bar.value / max) * plot)
       const y = top + plot - barHeight
+      const text = shorten(bar.label, staggered ? 12 : 9)
       return (
         `<g><title>${escapeHtml(`${bar.label}: ${formatCount(bar.value)}`)}</title>` +
         `<rect class="${bar.tone}" x="${(centre - columnWidth / 2).toFixed(1)}" y="${y.toFixed(1)}" width="${columnWidth.toFixed(1)}" height="${barHeight.toFixed(1)}" rx="2"/>` +
         `<text class="value" x="${centre.toFixed(1)}" y="${(y - 4).toFixed(1)}" text-anchor="middle">${formatCount(bar.value)}</text>` +
-        `<text class="axis" x="${centre.toFixed(1)}" y="${height - bottom + 14}" text-anchor="middle">${escapeHtml(shorten(bar.label, 9))}</text></g>`
+        `<text class="axis" x="${labelX(centre, text).toFixed(1)}" y="${height - bottom + (staggered && index % 2 === 1 ? 26 : 14)}" ` +
+        `text-anchor="middle">${escapeHtml(text)}</text></g>`
       )
     })
     .join("")

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
-import { barChart } from "../../src/Review/Charts.js"
+import { barChart, columnChart } from "../../src/Review/Charts.js"
 import { addFinding, NO_FINDINGS } from "../../src/Review/FindingSet.js"
 import type { Review } from "../../src/Review/Review.js"
 import { reviewFigures } from "../../src/Review/ReviewFigures.js"
@@ -134,6 +134,25 @@ describe("the review page's pieces", () => {
     // The selector counts on the name being the second column of the user tables.
     const headings = [...usersTableStart("Other users", 1, "").matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1])
     expect(headings.slice(0, 2)).toEqual(["#", "User"])
+  })
+
+  it("keeps the labels of nine login bins apart, and 'unreadable' whole, where eight fit on one line", () => {
+    const bins = ["0–7", "8–30", "31–60", "61–90", "91–180", "181–365", "366+", "never", "unreadable"]
+    const labels = (count: number) =>
+      [
+        ...columnChart(
+          "Days",
+          bins.slice(0, count).map((label) => ({ label, value: 1, tone: "tone-ok" }))
+        ).matchAll(/<text class="axis" x="([\d.]+)" y="(\d+)"[^>]*>([^<]*)<\/text>/g)
+      ].map((match) => [Number(match[2]), match[3], Number(match[1])] as const)
+    const eight = labels(8)
+    expect(new Set(eight.map(([y]) => y)).size).toBe(1)
+    const nine = labels(9)
+    expect(nine.map(([, text]) => text)).toEqual(bins)
+    // Neighbours on different lines: "91–180" and "181–365" no longer run into each other.
+    for (let index = 1; index < nine.length; index++) expect(nine[index]?.[0]).not.toBe(nine[index - 1]?.[0])
+    // The last, centred on its column near the right edge of the 360-unit chart, ran past it and was cut.
+    expect((nine[8]?.[2] ?? 0) + 5 * 5.8).toBeLessThanOrEqual(360)
   })
 
   it("escapes chart labels too", () => {
