@@ -143,6 +143,32 @@ export interface LockTiming {
 const DEFAULT_TIMING: LockTiming = { staleAfter: STALE_AFTER, heartbeat: HEARTBEAT, poll: POLL }
 
 const acquire = (directory: string, path: string, holder: Holder, timing: LockTiming) =>
+  Effect.suspend(() => {
+    let waitingFor: string | undefined
+    return acquireAs(directory, path, holder, timing, (holderNow) => {
+      waitingFor = holderNow
+    }).pipe(
+      // Stopped while waiting, the run's last line would otherwise be "Waiting for ...": a stopped run read as a
+      // waiting one.
+      Effect.onInterrupt(() =>
+        waitingFor === undefined
+          ? Effect.void
+          : Effect.logWarning(
+              `${holder.command} stopped while waiting for ${waitingFor} to finish with the report directory ` +
+                `${directory}; it wrote nothing there`
+            )
+      )
+    )
+  })
+
+const acquireAs = (
+  directory: string,
+  path: string,
+  holder: Holder,
+  timing: LockTiming,
+  /** Told whom this run waits for, before it says so. */
+  onWait: (holderNow: string) => void
+) =>
   Effect.gen(function* () {
     const fail = (error: unknown) => lockError(directory, error)
     let waitingFor: string | undefined
@@ -189,6 +215,7 @@ const acquire = (directory: string, path: string, holder: Holder, timing: LockTi
       }
       if (waitingFor !== holderNow) {
         waitingFor = holderNow
+        onWait(holderNow)
         yield* Effect.logInfo(
           `Waiting for ${holderNow} to finish with the report directory ${directory} (${LOCK_FILE}; taken over ` +
             `if left untouched for ${Duration.format(timing.staleAfter)})`

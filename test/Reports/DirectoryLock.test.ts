@@ -208,6 +208,39 @@ describe("one audit at a time per report directory", () => {
     })
   )
 
+  it.live("a run stopped while waiting says so last, so that it does not read as one still waiting", () =>
+    Effect.gen(function* () {
+      foreignLock(0)
+      const logs = captureLogs()
+      const waiting = yield* Effect.fork(
+        Effect.void.pipe(withReportDirectoryLock(directory, "review"), Effect.provide(logs.layer))
+      )
+      expect(yield* eventually(() => logs.lines.some((line) => line.includes("Waiting for")))).toBe(true)
+      yield* Fiber.interrupt(waiting)
+      expect(logs.lines.at(-1)).toContain(
+        "review stopped while waiting for run (pid 999999 on other-box, started 2026-06-30T02:00:00.000Z) to finish " +
+          `with the report directory ${directory}; it wrote nothing there`
+      )
+    })
+  )
+
+  it.live("a run stopped before it had to wait says nothing of waiting", () =>
+    Effect.gen(function* () {
+      const logs = captureLogs()
+      const started = yield* Deferred.make<void>()
+      const holding = yield* Effect.fork(
+        Deferred.succeed(started, undefined).pipe(
+          Effect.zipRight(Effect.never),
+          withReportDirectoryLock(directory, "run"),
+          Effect.provide(logs.layer)
+        )
+      )
+      yield* Deferred.await(started)
+      yield* Fiber.interrupt(holding)
+      expect(logs.lines.join("\n")).not.toContain("stopped while waiting")
+    })
+  )
+
   it.live("keeps its own lock fresh while the audit runs", () =>
     Effect.gen(function* () {
       const touched = yield* Effect.gen(function* () {
