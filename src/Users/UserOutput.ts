@@ -148,9 +148,26 @@ export const displayWidth = (text: string): number => {
   return width
 }
 
+/**
+ * Past this many characters a table cell is cut short, ending in an ellipsis. Measuring a cell splits it into
+ * graphemes, which ICU does in time that grows far faster than the text: a name of 128,000 characters with one
+ * letter outside ASCII in it (one user record from a hostile or broken API) kept `users list` busy for minutes,
+ * deaf to Ctrl-C and SIGTERM. No column that wide is read on a terminal; `--format ndjson` or `csv` give it whole.
+ */
+export const MAX_TABLE_CELL_CHARS = 1000
+
+const fitCell = (cell: string): string => {
+  if (cell.length <= MAX_TABLE_CELL_CHARS) return cell
+  // Not between the two halves of a surrogate pair.
+  const end = /[\ud800-\udbff]/.test(cell.charAt(MAX_TABLE_CELL_CHARS - 1))
+    ? MAX_TABLE_CELL_CHARS - 1
+    : MAX_TABLE_CELL_CHARS
+  return `${cell.slice(0, end)}\u2026`
+}
+
 /** Plain space-padded columns: readable in any terminal and easy to `grep`. */
 export const renderTable = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
-  const all = [TABLE_HEADINGS, ...rows]
+  const all = [TABLE_HEADINGS, ...rows.map((row) => row.map(fitCell))]
   const widths = TABLE_HEADINGS.map((_, column) => Math.max(...all.map((row) => displayWidth(row[column] ?? ""))))
   return all
     .map((row) =>

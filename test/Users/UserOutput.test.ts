@@ -5,6 +5,7 @@ import {
   defaultFormat,
   describeInvalidRecord,
   displayWidth,
+  MAX_TABLE_CELL_CHARS,
   renderTable,
   terminalSafeJson
 } from "../../src/Users/UserOutput.js"
@@ -25,6 +26,24 @@ describe("users output", () => {
       "u1       a@example.com   Ann Lee  Admin    CONFIRMED  yes      never",
       "user-22  bo@example.com  Bo       Analyst             no       2025-01-01T00:00:00Z"
     ])
+  })
+
+  it("cuts a huge cell short rather than measure it for minutes", () => {
+    // One letter outside ASCII sends the whole cell through the grapheme splitter, which took minutes on this one.
+    const name = `\uff1d${"x".repeat(200_000)}`
+    const started = Date.now()
+    const table = renderTable([["u1", "a@example.com", name, "Admin", "CONFIRMED", "yes", "never"]])
+    expect(Date.now() - started).toBeLessThan(5_000)
+    const row = table.split("\n")[1] ?? ""
+    expect(row).toContain(`${name.slice(0, MAX_TABLE_CELL_CHARS)}\u2026  Admin`)
+    expect(row.length).toBeLessThan(MAX_TABLE_CELL_CHARS + 100)
+  })
+
+  it("does not cut a long cell between the halves of a surrogate pair", () => {
+    const name = `${"x".repeat(MAX_TABLE_CELL_CHARS - 1)}\u{1F680}tail`
+    const row = renderTable([["u1", "a@example.com", name, "Admin", "CONFIRMED", "yes", "never"]]).split("\n")[1] ?? ""
+    expect(row).toContain(`${"x".repeat(MAX_TABLE_CELL_CHARS - 1)}\u2026  Admin`)
+    expect(row).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/)
   })
 
   it("lines up columns after names a terminal draws two columns wide", () => {
