@@ -27,15 +27,30 @@ export const shorten = (text: string, max: number): string =>
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" })
 
+/** Longer texts than this are shortened from their two ends alone (`shortenMiddle`); labels are a few dozen. */
+const MAX_SEGMENTED_CHARS = 1000
+
 /**
  * At most `max` characters, cut in the middle: names that differ only at the end ("Custom Role Number 11" and
  * "... 12") stay apart, as they would not with the end cut off.
  */
 export const shortenMiddle = (text: string, max: number): string => {
+  const tail = Math.floor((max - 1) / 2)
+  if (text.length > MAX_SEGMENTED_CHARS) {
+    // Only the two ends are split into graphemes: ICU splits a long text in time that grows far faster than it, and
+    // one role name of 128,000 characters (from a hostile or broken API) held up the review for minutes.
+    const half = Math.floor(MAX_SEGMENTED_CHARS / 2)
+    const headEnd = /[\ud800-\udbff]/.test(text.charAt(half - 1)) ? half - 1 : half
+    const tailStart = /[\udc00-\udfff]/.test(text.charAt(text.length - half))
+      ? text.length - half + 1
+      : text.length - half
+    const head = Array.from(graphemes.segment(text.slice(0, headEnd)), ({ segment }) => segment)
+    const end = Array.from(graphemes.segment(text.slice(tailStart)), ({ segment }) => segment)
+    return `${head.slice(0, max - 1 - tail).join("")}…${end.slice(-tail).join("")}`
+  }
   // By what the eye sees as one character: a joined emoji is not cut in two.
   const characters = Array.from(graphemes.segment(text), ({ segment }) => segment)
   if (characters.length <= max) return text
-  const tail = Math.floor((max - 1) / 2)
   return `${characters.slice(0, max - 1 - tail).join("")}…${characters.slice(-tail).join("")}`
 }
 

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "@effect/vitest"
+import { shortenMiddle } from "../../src/Review/Html.js"
+
+describe("chart labels", () => {
+  it("keeps both ends of a long label, and a joined emoji whole", () => {
+    expect(shortenMiddle("Custom Role Number 11 of many", 20)).toBe("Custom Rol…1 of many")
+    expect(shortenMiddle("Short", 20)).toBe("Short")
+    const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}"
+    expect(shortenMiddle(`${family}${"a".repeat(30)}${family}`, 5)).toBe(`${family}a…a${family}`)
+  })
+
+  it("shortens a huge label in moments, from its two ends", () => {
+    // One letter outside ASCII sends the whole label through the grapheme splitter, which took minutes on this one.
+    const label = `\uff1dStart${"x".repeat(200_000)}End\u{1F680}`
+    const started = Date.now()
+    const shown = shortenMiddle(label, 20)
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(shown).toBe(`\uff1dStartxxxx…xxxxxEnd\u{1F680}`)
+  })
+})
