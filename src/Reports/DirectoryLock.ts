@@ -66,9 +66,9 @@ const lockError = (directory: string, error: unknown) =>
     message: `cannot take the report directory ${directory} for this run (${LOCK_FILE}): ${describeFsError(error)}`
   })
 
-/** Creates the lock file if there is none; false when another holds it. */
+/** Creates the lock file if there is none; false when another holds it. Not writable by others, whatever the umask. */
 const tryCreate = (path: string, holder: Holder): Promise<boolean> =>
-  open(path, "wx").then(
+  open(path, "wx", 0o640).then(
     async (handle) => {
       try {
         await handle.writeFile(`${JSON.stringify(holder)}\n`)

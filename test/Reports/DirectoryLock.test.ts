@@ -54,6 +54,20 @@ const foreignLock = (ageMillis: number) => {
 }
 
 describe("one audit at a time per report directory", () => {
+  it.live("the lock file is not writable by others even with umask 000, as the reports are not", () =>
+    Effect.gen(function* () {
+      const before = process.umask(0)
+      try {
+        const mode = yield* Effect.sync(() => statSync(lockPath()).mode & 0o777).pipe(
+          withReportDirectoryLock(directory, "run")
+        )
+        expect(mode & 0o022).toBe(0)
+      } finally {
+        process.umask(before)
+      }
+    })
+  )
+
   it.live("a second audit waits until the first is done, says for whom, and the lock goes with the last", () =>
     Effect.gen(function* () {
       const logs = captureLogs()
