@@ -1,4 +1,5 @@
 import * as Schema from "effect/Schema"
+import { counted } from "../Cli/Counted.js"
 import { ExitCode } from "../Cli/ExitCode.js"
 
 /** The run completed and wrote its reports, but raised findings at or above `--fail-on`: exit 1 for CI gates. */
@@ -8,6 +9,6 @@ export class FindingsAtThreshold extends Schema.TaggedError<FindingsAtThreshold>
 }) {
   readonly exitCode = ExitCode.FindingsAtThreshold
   override get message(): string {
-    return `${this.count} finding(s) at or above --fail-on ${this.threshold}; the reports are complete.`
+    return `${counted(this.count, "finding")} at or above --fail-on ${this.threshold}; the reports are complete.`
   }
 }

@@ -11,6 +11,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs"
 import { join } from "node:path"
+import { counted } from "../Cli/Counted.js"
 import { isNewer, isStampedAhead, parseReportName, type ReportName } from "../Reports/ReportName.js"
 import { parseTimestamp } from "./Timestamps.js"
 
@@ -123,7 +124,7 @@ export const datedAfterAsOfWarning = (
   reports: ReadonlyArray<DatedReport>,
   chosen: DatedReport | undefined
 ): string =>
-  `This run is as of ${iso(asOf)}, before ${reports.length} report${reports.length === 1 ? "" : "s"} in the report ` +
+  `This run is as of ${iso(asOf)}, before ${counted(reports.length, "report")} in the report ` +
   `directory: ${listed(reports)}. ${reports.length === 1 ? "It was" : "They were"} not compared with` +
   comparedInstead(chosen)
 

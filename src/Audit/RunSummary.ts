@@ -2,6 +2,7 @@
  * The short summary `run` prints to stdout: what was audited, the counts by severity and finding, warnings,
  * and where the reports are. Plain text, stable enough for a person to scan and a log to keep.
  */
+import { counted } from "../Cli/Counted.js"
 import type { AuditRun } from "./AuditRun.js"
 import { FINDING_CODES } from "./Finding.js"
 import { instanceLabel } from "./PantherInstance.js"
@@ -16,10 +17,6 @@ export const deactivatedCount = (run: AuditRun): string =>
   run.parameters.includeDeactivated || run.users.deactivated > 0
     ? `${run.users.deactivated} deactivated`
     : "deactivated not read without --include-deactivated"
-
-/** "1 page", "2 pages": a Panther of fewer than 60 users is read in one page, which "1 pages" said of every run. */
-export const counted = (count: number, noun: string, nouns = `${noun}s`): string =>
-  `${count} ${count === 1 ? noun : nouns}`
 
 /** "1 escalated, 2 de-escalated, ", each only when there are some: the line stays as it was when none changed. */
 const severityChanges = (changes: AuditRun["changes"]): string =>

@@ -2,6 +2,8 @@
  * The run's warnings about its own settings and what it could not judge: they go into the summary, the JSON report
  * and the email. Names and ids from the server pass through `printable`: the summary is printed on a terminal.
  */
+
+import { counted } from "../Cli/Counted.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import { type AuditParameters, DEFAULT_PRIVILEGED_PERMISSIONS, DEFAULT_PRIVILEGED_ROLES } from "./AuditParameters.js"
@@ -104,7 +106,7 @@ export const namedEntries = <A>(
     rest:
       more > 0
         ? [
-            `…and ${more} more ${kind} entr${more === 1 ? "y" : "ies"}: the JSON report's suppressions.${kind} lists all.`
+            `…and ${counted(more, `more ${kind} entry`, `more ${kind} entries`)}: the JSON report's suppressions.${kind} lists all.`
           ]
         : []
   }

@@ -9,9 +9,10 @@ import { isRunLevel } from "../Audit/FindingAnnotations.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import type { PreviousFinding } from "../Audit/PreviousReport.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
-import { counted, deactivatedCount } from "../Audit/RunSummary.js"
+import { deactivatedCount } from "../Audit/RunSummary.js"
 import { namedEntries } from "../Audit/RunWarnings.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
+import { counted } from "../Cli/Counted.js"
 import { type CsvAttachment, encodedSize, formatBytes } from "./CsvAttachment.js"
 import type { Block, Cell, EmailDocument, Section } from "./EmailDocument.js"
 import type { FindingMatrix } from "./FindingMatrix.js"
@@ -180,7 +181,7 @@ const urgentSection = (outcome: AuditOutcome): Section => {
   if (more > 0) {
     blocks.push({
       _tag: "Paragraph",
-      text: `…and ${more} more critical or high finding${more === 1 ? "" : "s"}, see the CSV.`,
+      text: `…and ${counted(more, "more critical or high finding")}, see the CSV.`,
       tone: "muted"
     })
   }
@@ -259,7 +260,7 @@ const changesSection = (outcome: AuditOutcome): Section => {
     if (more > 0) {
       blocks.push({
         _tag: "Paragraph",
-        text: `…and ${more} more ${change} finding${more === 1 ? "" : "s"}, see the CSV.`,
+        text: `…and ${counted(more, `more ${change} finding`)}, see the CSV.`,
         tone: "muted"
       })
     }
@@ -297,7 +298,7 @@ const suppressionsSection = (run: AuditRun): ReadonlyArray<Section> => {
   const blocks: Array<Block> = [
     {
       _tag: "Paragraph",
-      text: `${suppressions.applied} finding${suppressions.applied === 1 ? "" : "s"} suppressed by ${suppressions.active} active entr${suppressions.active === 1 ? "y" : "ies"}. Suppressed findings stay in the reports.`
+      text: `${counted(suppressions.applied, "finding")} suppressed by ${counted(suppressions.active, "active entry", "active entries")}. Suppressed findings stay in the reports.`
     }
   ]
   if (suppressions.expired.length > 0) {
@@ -403,8 +404,8 @@ export const auditEmailDocument = ({ outcome, matrix, attachment }: AuditEmailIn
     title: `Panther user audit: ${host}`,
     // The figures and the table by code count every finding; the subject and the urgent list only open ones.
     subtitle:
-      `${run.users.seen} user${run.users.seen === 1 ? "" : "s"} audited as of ${formatInstant(run.asOf)}, ` +
-      `${run.findings.total} finding${run.findings.total === 1 ? "" : "s"}` +
+      `${counted(run.users.seen, "user")} audited as of ${formatInstant(run.asOf)}, ` +
+      counted(run.findings.total, "finding") +
       (run.findings.suppressed === 0 ? "." : `, ${run.findings.suppressed} of them suppressed.`),
     figures: SEVERITIES_DOWN.map((severity) => ({
       label: severity,

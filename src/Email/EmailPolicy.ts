@@ -4,6 +4,7 @@
  */
 import type { AuditRun } from "../Audit/AuditRun.js"
 import { isAtLeast, SEVERITIES } from "../Audit/Severity.js"
+import { counted } from "../Cli/Counted.js"
 
 export const EMAIL_POLICIES = ["always", "on-findings", "on-change", "never"] as const
 export type EmailPolicy = (typeof EMAIL_POLICIES)[number]
@@ -39,7 +40,7 @@ export const decideEmail = (policy: EmailPolicy, run: AuditRun, previousEmailUnd
       return count > 0
         ? {
             _tag: "Send",
-            reason: `${count} finding${count === 1 ? "" : "s"} of severity ${ON_FINDINGS_THRESHOLD} or above`
+            reason: `${counted(count, "finding")} of severity ${ON_FINDINGS_THRESHOLD} or above`
           }
         : { _tag: "Skip", reason: `no finding of severity ${ON_FINDINGS_THRESHOLD} or above (--email on-findings)` }
     }

@@ -6,8 +6,7 @@
 import type { AuditRun } from "../Audit/AuditRun.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import { SEVERITIES } from "../Audit/Severity.js"
-
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`
+import { counted } from "../Cli/Counted.js"
 
 /** `2 high, 11 medium`, most severe first; `info` only when nothing else was found. */
 export const severityCounts = (bySeverity: Readonly<Record<(typeof SEVERITIES)[number], number>>): string => {
@@ -28,7 +27,7 @@ const findingCounts = (run: AuditRun): string => {
 }
 
 export const emailSubject = (prefix: string, run: AuditRun): string => {
-  const subject = `${instanceLabel(run.apiBaseUrl)}: ${findingCounts(run)} (${plural(run.users.seen, "user")})`
+  const subject = `${instanceLabel(run.apiBaseUrl)}: ${findingCounts(run)} (${counted(run.users.seen, "user")})`
   // A header may not hold a line break; the prefix comes from configuration.
   return (prefix === "" ? subject : `${prefix} ${subject}`).replace(/[\r\n]+/gu, " ")
 }

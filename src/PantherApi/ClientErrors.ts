@@ -4,6 +4,7 @@
  * the path only, never headers), and every one ends the process with exit code 3.
  */
 import * as Schema from "effect/Schema"
+import { counted } from "../Cli/Counted.js"
 import { ExitCode } from "../Cli/ExitCode.js"
 import { consoleName } from "./Permissions.js"
 
@@ -399,8 +400,8 @@ export class NoUsersListed extends Schema.TaggedError<NoUsersListed>()("NoUsersL
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `Panther at ${this.host} listed no users at all (${this.method} ${this.path}, ${this.pagesFetched} ` +
-      `page${this.pagesFetched === 1 ? "" : "s"}), yet every Panther instance has at least one user, an Admin. ` +
+      `Panther at ${this.host} listed no users at all (${this.method} ${this.path}, ` +
+      `${counted(this.pagesFetched, "page")}), yet every Panther instance has at least one user, an Admin. ` +
       "Check that --api-url / PANTHER_API_URL is the API of the instance meant (https://api.<instance-domain>), " +
       "and that the API token was created in that same instance. " +
       (this.consequence === "no-report"

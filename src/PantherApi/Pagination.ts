@@ -12,6 +12,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { counted } from "../Cli/Counted.js"
 
 export interface Page<A> {
   readonly items: ReadonlyArray<A>
@@ -162,7 +163,7 @@ export const paginate = <A, E>(options: {
               ? Effect.void
               : (
                   options.onRepeats ??
-                  ((ids) => Effect.logDebug(`Panther sent ${ids.length} item(s) twice; passed on once`))
+                  ((ids) => Effect.logDebug(`Panther sent ${counted(ids.length, "item")} twice; passed on once`))
                 )(repeatedIds)
           const chunk = Chunk.unsafeFromArray(fresh)
           if (Option.isNone(page.next)) {

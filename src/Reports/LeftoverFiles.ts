@@ -20,6 +20,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
+import { counted } from "../Cli/Counted.js"
 import { plainFileHead } from "./FileHead.js"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
 import {
@@ -144,7 +145,7 @@ const TEMPORARY_FILES: Leftover = {
   removal: {
     remove: (path, info) => unlink(path).then(() => info.size),
     removedMessage: (count, size, directory) =>
-      `Removed ${count} temporary file(s) (${size}) left in ${directory} by a run that was killed before it could ` +
+      `Removed ${counted(count, "temporary file")} (${size}) left in ${directory} by a run that was killed before it could ` +
       "clean up; what they held was never put in place.",
     notRemovedMessage: (which, directory) =>
       `Temporary files left in ${directory} by a run that was killed cannot be removed: ${which}. Remove them by hand.`
@@ -192,7 +193,7 @@ const EXPORT_FOLDERS: Leftover = {
       return bytes
     },
     removedMessage: (count, size, directory) =>
-      `Removed ${count} unfinished export folder(s) (${size}) left in ${directory} by an export that was killed ` +
+      `Removed ${counted(count, "unfinished export folder")} (${size}) left in ${directory} by an export that was killed ` +
       "before it could clean up; what they held was never put in place.",
     notRemovedMessage: (which, directory) =>
       `Unfinished export folders left in ${directory} by an export that was killed cannot be removed: ${which}. ` +

@@ -11,6 +11,7 @@ import { pipeline } from "node:stream"
 import * as Effect from "effect/Effect"
 import { isSameInstance } from "../Audit/PantherInstance.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { counted } from "../Cli/Counted.js"
 import {
   type InputFileSecrets,
   inputFileMessage,
@@ -553,7 +554,7 @@ export const unreadDecisionsSentence = (since: SinceLastReview): string => {
   const named = unreadDecisions.map(({ row, decision }) => `row ${row} "${decision}"`).join(", ")
   const more = count > unreadDecisions.length ? `, and ${count - unreadDecisions.length} more` : ""
   return (
-    `${count} decision${count === 1 ? "" : "s"} in ${since.workbook} ${count === 1 ? "is" : "are"} none of keep, ` +
+    `${counted(count, "decision")} in ${since.workbook} ${count === 1 ? "is" : "are"} none of keep, ` +
     `revoke or change-role:<role>, so whether ${count === 1 ? "it was" : "they were"} carried out was not checked ` +
     `(${named}${more}): write each in those words, there and in this review's workbook.`
   )
@@ -616,7 +617,7 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
   const unread = unreadDecisionsSentence(since)
   return (
     (since._tag === "Compared"
-      ? `Since the last review (${since.workbook}): ${since.addedAccounts} account${since.addedAccounts === 1 ? "" : "s"} ` +
+      ? `Since the last review (${since.workbook}): ${counted(since.addedAccounts, "account")} ` +
         `added, ${since.removed.length} removed, ${since.changed.size} changed (privilege, role, sign-in or email, ` +
         "or a decision of the last review not carried out); " +
         "they are listed on the page, and new_since_last_review and changed_since_last_review mark them in the " +

@@ -8,6 +8,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { counted } from "../Cli/Counted.js"
 import { envInteger } from "../Cli/Environment.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
 import { pruneReports, type Retention, retentionIsOff } from "./PruneReports.js"
@@ -71,8 +72,8 @@ export const pruneAfterRun = (
         if (result.deletedFiles.length > 0) {
           const what =
             result.deletedRuns > 0
-              ? `the reports of ${result.deletedRuns} old run(s)`
-              : `${result.deletedFiles.length} file(s) of old runs`
+              ? `the reports of ${counted(result.deletedRuns, "old run")}`
+              : `${counted(result.deletedFiles.length, "file")} of old runs`
           yield* Effect.logInfo(`deleted ${what}`).pipe(
             Effect.annotateLogs({
               deletedRuns: result.deletedRuns,
@@ -86,7 +87,7 @@ export const pruneAfterRun = (
           const shown = result.failed.slice(0, 10).map((failure) => `${failure.path} (${failure.reason})`)
           const more = result.failed.length > 10 ? ` and ${result.failed.length - 10} more` : ""
           yield* Effect.logWarning(
-            `could not delete ${result.failed.length} old report file(s): ${shown.join(", ")}${more}`
+            `could not delete ${counted(result.failed.length, "old report file")}: ${shown.join(", ")}${more}`
           )
         }
       }).pipe(

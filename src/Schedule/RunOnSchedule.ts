@@ -26,6 +26,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { errorAnnotations } from "../Cli/AuditRunLog.js"
+import { counted } from "../Cli/Counted.js"
 import type { CronSchedule } from "./CronSchedule.js"
 
 export interface RunOnScheduleOptions {
@@ -140,7 +141,7 @@ export const runOnSchedule = <E, R>(
       if (handled - now > CLOCK_SET_BACK_LIMIT || (!ranTick && now < handled)) {
         const back = Duration.format(Duration.millis(handled - now))
         yield* Effect.logWarning(
-          `the clock went back by ${back}, to before ${ranTick ? `the scheduled ${label}(s) already dealt with` : "this schedule started"}: ` +
+          `the clock went back by ${back}, to before ${ranTick ? `the scheduled ${label}s already dealt with` : "this schedule started"}: ` +
             `the schedule goes on from ${new Date(now).toISOString()}`
         )
         handled = now
@@ -148,7 +149,7 @@ export const runOnSchedule = <E, R>(
       const skipped = ticksBetween(schedule, handled, now)
       if (skipped > 0) {
         yield* Effect.logWarning(
-          `${atLeast(skipped)}${skipped} scheduled ${label}(s) skipped: the previous ${label} was still going`
+          `${atLeast(skipped)}${counted(skipped, `scheduled ${label}`)} skipped: the previous ${label} was still going`
         ).pipe(Effect.annotateLogs({ skipped }))
       }
       const next = nextTick(schedule, Math.max(now, handled))
@@ -161,7 +162,7 @@ export const runOnSchedule = <E, R>(
       const passed = ticksBetween(schedule, next, handled)
       if (passed > 0) {
         yield* Effect.logWarning(
-          `${atLeast(passed)}${passed} more scheduled ${label}(s) passed while none could run (the machine was ` +
+          `${atLeast(passed)}${counted(passed, `more scheduled ${label}`)} passed while none could run (the machine was ` +
             `suspended, or the clock jumped ahead): the ${label} of ${new Date(next).toISOString()} runs now, ` +
             "late, and they are not made up for"
         ).pipe(Effect.annotateLogs({ passed }))

@@ -17,6 +17,7 @@ import { makeSeenIds } from "../Audit/SeenIds.js"
 import { tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
+import { counted } from "../Cli/Counted.js"
 import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { NoUsersListed } from "../PantherApi/ClientErrors.js"
@@ -233,7 +234,7 @@ export const listUsersCommand = Command.make(
         const ids = namingRepeatedIds([...stats.repeatsDroppedIds, ...repeatedIds.named()])
         yield* tell(
           "note",
-          `${repeats} record${repeats === 1 ? "" : "s"} from Panther repeated a user already listed or reported ` +
+          `${counted(repeats, "record")} from Panther repeated a user already listed or reported ` +
             `${ids}; left out, so each user is listed once, as first sent.`
         )
       }

@@ -362,7 +362,7 @@ describe("an export that does not finish", () => {
       expect(existsSync(leftover)).toBe(false)
       expect(readFileSync(join(usersOwn, "notes.txt"), "utf8")).toBe("keep me\n")
       expect(later.stderr).toContain(
-        `Removed 1 unfinished export folder(s) (0.0 MB) left in ${directory} by an export that was killed before it ` +
+        `Removed 1 unfinished export folder (0.0 MB) left in ${directory} by an export that was killed before it ` +
           "could clean up; what they held was never put in place."
       )
       // The two finished exports, the user's folder, and nothing else.

@@ -304,7 +304,7 @@ describe("temporary files a killed run left", () => {
         expect(existsSync(join(directory, kept)), kept).toBe(true)
       }
       expect(logs.lines.join("\n")).toContain(
-        `Removed 3 temporary file(s) (2.5 MB) left in ${directory} by a run that was killed before it could clean up`
+        `Removed 3 temporary files (2.5 MB) left in ${directory} by a run that was killed before it could clean up`
       )
     })
   )
@@ -349,7 +349,7 @@ describe("temporary files a killed run left", () => {
         }
         const said = logs.lines.join("\n")
         expect(said).toContain(
-          `Removed 1 unfinished export folder(s) (1.2 MB) left in ${directory} by an export that was killed before it could clean up`
+          `Removed 1 unfinished export folder (1.2 MB) left in ${directory} by an export that was killed before it could clean up`
         )
         expect(said).toContain(
           `Left .panther-audit-export-Forged (1.2 MB), .panther-audit-export-NoMark (1.2 MB) in ${directory} alone: ` +

@@ -76,7 +76,7 @@ describe("pruneAfterRun", () => {
       )
       expect(Either.isRight(result)).toBe(true)
       const warning = lines.find((line) => line.startsWith("WARN"))
-      expect(warning).toMatch(/^WARN could not delete 2 old report file\(s\): /)
+      expect(warning).toMatch(/^WARN could not delete 2 old report files: /)
       for (const name of stuck) expect(warning).toContain(join(directory, name))
     } finally {
       undo()

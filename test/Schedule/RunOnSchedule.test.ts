@@ -235,8 +235,8 @@ describe("runOnSchedule", () => {
       ])
       const skipped = lines.filter((line) => line.level === "WARN")
       expect(skipped.map((line) => line.message)).toEqual([
-        "2 scheduled audit(s) skipped: the previous audit was still going",
-        "2 scheduled audit(s) skipped: the previous audit was still going"
+        "2 scheduled audits skipped: the previous audit was still going",
+        "2 scheduled audits skipped: the previous audit was still going"
       ])
       yield* Fiber.interrupt(fiber)
     })
@@ -257,8 +257,8 @@ describe("runOnSchedule", () => {
       expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:01:00.000Z", "2026-03-01T00:03:00.000Z"])
       // 00:02 and 00:04, each the instant a run ended.
       expect(lines.filter((line) => line.level === "WARN").map((line) => line.message)).toEqual([
-        "1 scheduled audit(s) skipped: the previous audit was still going",
-        "1 scheduled audit(s) skipped: the previous audit was still going"
+        "1 scheduled audit skipped: the previous audit was still going",
+        "1 scheduled audit skipped: the previous audit was still going"
       ])
       yield* Fiber.interrupt(fiber)
     })
@@ -277,7 +277,7 @@ describe("runOnSchedule", () => {
       )
       yield* TestClock.adjust(Duration.hours(3))
       expect(lines.filter((line) => line.level === "WARN").map((line) => line.message)).toEqual([
-        "at least 10000 scheduled audit(s) skipped: the previous audit was still going"
+        "at least 10000 scheduled audits skipped: the previous audit was still going"
       ])
       yield* Fiber.interrupt(fiber)
     })
@@ -315,7 +315,7 @@ describe("runOnSchedule", () => {
       yield* Fiber.interrupt(fiber)
       const warnings = lines.filter((line) => line.level === "WARN").map((line) => line.message)
       expect(warnings).toEqual([
-        "11 more scheduled audit(s) passed while none could run (the machine was suspended, or the clock jumped " +
+        "11 more scheduled audits passed while none could run (the machine was suspended, or the clock jumped " +
           "ahead): the audit of 2026-03-01T00:05:00.000Z runs now, late, and they are not made up for"
       ])
     })
@@ -336,7 +336,7 @@ describe("runOnSchedule", () => {
       expect(yield* Deferred.await(twoRuns)).toEqual(["2026-03-01T01:00:00.000Z", "2026-02-27T02:00:00.000Z"])
       yield* Fiber.interrupt(fiber)
       expect(lines.filter((line) => line.level === "WARN").map((line) => line.message)).toEqual([
-        "the clock went back by 1d 23h 59m 30s, to before the scheduled audit(s) already dealt with: the schedule " +
+        "the clock went back by 1d 23h 59m 30s, to before the scheduled audits already dealt with: the schedule " +
           "goes on from 2026-02-27T01:00:30.000Z"
       ])
     })

@@ -483,7 +483,7 @@ describe("run, as a process", () => {
     expect(names.filter((name) => old.includes(name))).toEqual([])
     expect(names.filter((name) => strangers.includes(name)).sort()).toEqual([...strangers].sort())
     expect(names.filter((name) => name.endsWith(".json"))).toHaveLength(1)
-    const pruned = running.lines().find((line) => line.message === "deleted the reports of 1 old run(s)")
+    const pruned = running.lines().find((line) => line.message === "deleted the reports of 1 old run")
     expect(pruned?.annotations).toMatchObject({ phase: "prune", deletedRuns: 1, keptRuns: 1 })
     // The run's id too, as on every line of the run.
     const started = running.lines().find((line) => line.message === "audit started")
@@ -529,7 +529,7 @@ describe("run, as a process", () => {
     const runId = messages(lines, "audit started")[0]?.annotations.runId
     expect(runId).toMatch(/^[0-9a-f-]{36}$/)
     const waiting = lines.find((line) => String(line.message).startsWith("Waiting for review (pid 1 on elsewhere)"))
-    const removed = lines.find((line) => String(line.message).startsWith("Removed 1 temporary file(s)"))
+    const removed = lines.find((line) => String(line.message).startsWith("Removed 1 temporary file"))
     for (const line of [waiting, removed]) {
       expect(line?.annotations).toEqual({ runId, phase: "report-directory" })
     }
