@@ -26,6 +26,7 @@ import { PantherClient, type RecordAsSent, repeatsLoop } from "../PantherApi/Pan
 import { makeRepeatedIds, namingRepeatedIds } from "../PantherApi/RepeatedIds.js"
 import { printable } from "../PantherApi/Responses.js"
 import { Routes } from "../PantherApi/Routes.js"
+import { idsNotListedNote } from "./IdsNotListed.js"
 import { InvalidRecords } from "./InvalidRecords.js"
 import { statusFilter } from "./StatusFilter.js"
 import { whileStdoutOpen } from "./StdoutClosed.js"
@@ -127,10 +128,13 @@ export const listUsersCommand = Command.make(
       let repeated = 0
       const repeatedIds = makeRepeatedIds()
       let taken = 0
+      // The ids `--id` asked for that came back, valid or not; kept only for such a list, which is short.
+      const listedIds = new Set<string>()
       /** One record of the list: printed, or named on stderr when it does not match the API description. */
       const take = ({ record, asSent }: RecordAsSent) =>
         Effect.gen(function* () {
           const id = record._tag === "ValidUser" ? record.user.id : Option.getOrUndefined(record.userId)
+          if (ids.length > 0 && id !== undefined) listedIds.add(id.toLowerCase())
           // As the audit does: a record naming a user already taken is a repeat, valid or not.
           if (id !== undefined && id !== "" && !seenIds.take(id)) {
             repeated++
@@ -238,6 +242,19 @@ export const listUsersCommand = Command.make(
             `${ids}; left out, so each user is listed once, as first sent.`
         )
       }
+      // With --email Panther ignores --id, as the note above says; otherwise every id given is accounted for.
+      const notListed =
+        ids.length === 0 || Option.isSome(args.email)
+          ? undefined
+          : idsNotListedNote(
+              {
+                asked: ids,
+                includeDeactivated: args.includeDeactivated,
+                otherFilters: Option.isSome(args.contains) || Option.isSome(args.status)
+              },
+              listedIds
+            )
+      if (notListed !== undefined) yield* tell("note", notListed)
       yield* tellSecretsQuoted(client)
       const count = yield* Ref.get(invalid)
       if (count > 0) return yield* Effect.fail(new InvalidRecords({ count }))

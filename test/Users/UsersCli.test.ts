@@ -1268,6 +1268,47 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("list --id names the ids that listed no user, and why that can be", async () => {
+    // A script checking that an offboarded user is gone, or an admin given two users of three, is told which id.
+    const partly = await againstScripted(
+      [json(200, { results: [rawUser("u1")] })],
+      ["users", "list", "--id", "U1,gone-user", "--id", "u1"]
+    )
+    expect(partly.code, partly.stderr).toBe(0)
+    expect(ndjson(partly.stdout).map((user) => user.id)).toEqual(["u1"])
+    expect(stderrText(partly.stderr)).toContain(
+      "no user listed for 1 of the 2 ids given (gone-user): Panther has no user with that id or the user is " +
+        "deactivated (listed only with --include-deactivated)."
+    )
+    // Every id listed, in whatever case it was given: no note.
+    const all = await againstScripted([json(200, { results: [rawUser("u1")] })], ["users", "list", "--id", "U1"])
+    expect(all.code, all.stderr).toBe(0)
+    expect(all.stderr).not.toContain("no user listed")
+    // Deactivated users asked for, and the list narrowed by another filter: the reasons follow what was given.
+    const narrowed = await againstScripted(
+      [json(200, { results: [], next: "" })],
+      ["users", "list", "--id", "u1", "--include-deactivated", "--status", "CONFIRMED"]
+    )
+    expect(narrowed.code, narrowed.stderr).toBe(0)
+    expect(stderrText(narrowed.stderr)).toContain(
+      "no user listed for the id given (u1): Panther has no user with that id or --contains or --status left the " +
+        "user out."
+    )
+    // Many: the first ten are named, the rest counted.
+    const ids = Array.from({ length: 12 }, (_, index) => `gone-${index + 1}`)
+    const many = await againstScripted([json(200, { results: [], next: "" })], ["users", "list", "--id", ids.join(",")])
+    expect(stderrText(many.stderr)).toContain(
+      `no user listed for any of the 12 ids given (${ids.slice(0, 10).join(", ")}, and 2 more): `
+    )
+    // With --email Panther ignores --id, which a note already says: the ids are not blamed.
+    const byEmail = await againstScripted(
+      [json(200, { results: [rawUser("u1")] })],
+      ["users", "list", "--email", "u1@example.com", "--id", "u2"]
+    )
+    expect(byEmail.code, byEmail.stderr).toBe(0)
+    expect(byEmail.stderr).not.toContain("no user listed")
+  })
+
   it("list --email finds the user Panther holds in another case, saying so, as an offboarding script needs", async () => {
     // Panther's email filter is exact, case included; Panther takes addresses in any case.
     const someone = ndjson((await asReader("users", "list", "--contains", "@")).stdout)[0]
