@@ -4,19 +4,22 @@
  *
  * A run's files share a stem, `user-audit-<YYYYMMDDTHHMMSSZ>` (`-2`, `-3`, ... for more runs in the same second),
  * and end in one of the endings this tool writes: `.csv`, `.json`, `.eml`, `.undelivered`. Only regular files whose
- * whole name has that shape are ever deleted. Anything else (a copy such as `.csv.bak`, a signed `.pdf` beside a
- * report, other files, folders, links, the hidden temporary files of a run in progress) is left alone. The newest
+ * whole name has that shape, and that this user owns, are ever counted and deleted. Anything else (a copy such as
+ * `.csv.bak`, a signed `.pdf` beside a report, other files, folders, links, the hidden temporary files of a run in
+ * progress, files of another user) is left alone. Another user who may write in a shared report directory could
+ * otherwise put empty files there, named as the newest runs, and have `--keep-reports N` delete every real report. The newest
  * run is always kept, whatever the settings; so is the report the next run will compare with, the one as of the
  * latest instant (PreviousReportChoice.ts), which is not the newest by name after a run `--as-of` a past day, and with
  * it the earliest report its `.undelivered` mark names (UndeliveredMark.ts) and the ones after. What a run with email
  * off owes (NewsNotMailed.ts) holds nothing: a directory whose runs stopped mailing would never be pruned again.
  */
-import { readdir, unlink } from "node:fs/promises"
+import { lstat, readdir, unlink } from "node:fs/promises"
 import { basename, join } from "node:path"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { choosePreviousReport } from "../Audit/PreviousReportChoice.js"
 import { DAY_MS } from "../Audit/Timestamps.js"
+import { ownedByThisUser } from "../Reports/FileOwner.js"
 import { describeFsError, hasErrorCode, ReportError } from "../Reports/ReportError.js"
 import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName.js"
 import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
@@ -87,6 +90,9 @@ export const pruneReports = (
         if (!entry.isFile()) continue
         const parsed = parseReportName(entry.name)
         if (parsed === undefined) continue
+        // Gone since the listing, it is no run's to count.
+        const info = await lstat(join(directory, entry.name)).catch(() => undefined)
+        if (info === undefined || !info.isFile() || !ownedByThisUser(info)) continue
         const set = sets.get(parsed.stem) ?? { ...parsed, files: [] }
         set.files.push(entry.name)
         sets.set(parsed.stem, set)

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Option } from "effect"
@@ -251,6 +251,26 @@ describe("pruneReports", () => {
       undo()
     }
     expect(remaining()).toHaveLength(6)
+  })
+
+  it("neither counts nor deletes files of another user, as another user of a shared folder can plant", async (context) => {
+    // Only root can give a file to another user, as that user would make it.
+    if (process.getuid?.() !== 0) return context.skip()
+    chmodSync(directory, 0o1777)
+    const real = ["20260627", "20260628", "20260629"].flatMap((day) => runFiles(`user-audit-${day}T020000Z`))
+    const own = runFiles("user-audit-20260630T020000Z")
+    // Empty files named as three runs newer than any real one, by a user who cannot delete the real reports.
+    const planted = ["", "-2", "-3"].map((suffix) => `user-audit-20260630T020100Z${suffix}.csv`)
+    touch(...real, ...own, ...planted)
+    for (const name of planted) chownSync(join(directory, name), 65534, 65534)
+    const result = await prune(retention(3), own)
+    expect(result.deletedFiles.map((path) => path.slice(directory.length + 1)).sort()).toEqual(
+      runFiles("user-audit-20260627T020000Z").sort()
+    )
+    expect(result.failed).toEqual([])
+    expect(remaining()).toEqual(
+      [...real.filter((name) => !name.startsWith("user-audit-20260627")), ...own, ...planted].sort()
+    )
   })
 
   it("does nothing when retention is off", async () => {
