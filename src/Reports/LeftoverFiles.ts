@@ -10,8 +10,8 @@
  * touches it every `TOUCH_EVERY` while it builds it (`ExportFolder.ts`). One left untouched for longer than
  * `QUIET_FOR_MS` was left by an export killed outright: a half-written inventory of every user, which nothing would
  * ever show or remove. The holder of the directory and every export remove such folders, but only with the mark in
- * them: a folder is removed whole, and one merely named so may be a user's. What looks left by an export but does not
- * prove it (no mark, or the name earlier versions used) is left alone and named in a warning.
+ * them, and only this user's: a folder is removed whole, and one merely named so may be a user's. What looks left by
+ * an export but does not prove it (no mark, or the name earlier versions used) is left alone and named in a warning.
  */
 import type { Stats } from "node:fs"
 import { lstat, readdir, rm, unlink, utimes } from "node:fs/promises"
@@ -22,6 +22,7 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import { counted } from "../Cli/Counted.js"
 import { plainFileHead } from "./FileHead.js"
+import { ownedByThisUser } from "./FileOwner.js"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
 import {
   EXPORT_MARK,
@@ -183,9 +184,16 @@ const holdsExportMark = async (folder: string): Promise<boolean> => {
 const EXPORT_FOLDERS: Leftover = {
   named: isExportFolderName,
   // Without the mark, it was not made by an export (or one was killed in the instant before it wrote the mark, or
-  // after it removed it to put the folder in place, the export then whole in it): removing it could lose data.
+  // after it removed it to put the folder in place, the export then whole in it): removing it could lose data. One of
+  // another user is not this user's export: in a shared folder, anyone can make one so named and marked, and a tree
+  // that its owner can change while it is removed can have a folder in it swapped for a link, through which the
+  // removal would delete files elsewhere that only this user may delete.
   judge: async (path, info, nowMillis) =>
-    !quietFolder(info, nowMillis) ? "keep" : (await holdsExportMark(path)) ? "remove" : "unproven",
+    !quietFolder(info, nowMillis) || !ownedByThisUser(info)
+      ? "keep"
+      : (await holdsExportMark(path))
+        ? "remove"
+        : "unproven",
   removal: {
     remove: async (path) => {
       const bytes = await folderBytes(path)

@@ -1,4 +1,5 @@
 import {
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -78,6 +79,26 @@ describe("an export's folder", () => {
       expect(readFileSync(join(parent, ".export-backup", "evidence.csv"), "utf8")).toBe("kept\n")
       expect(logs.lines).toEqual([])
     })
+  )
+
+  it.live(
+    "is never removed when another user's, whatever it holds: a user of a shared folder can make one so",
+    (context) => {
+      // Only root can give a folder to another user, as that user would make it.
+      if (process.getuid?.() !== 0) context.skip()
+      return Effect.gen(function* () {
+        const planted = join(parent, ".panther-audit-export-Other1")
+        mkdirSync(planted)
+        writeFileSync(join(planted, EXPORT_MARK), EXPORT_MARK_SIGNATURE)
+        writeFileSync(join(planted, "notes.txt"), "kept\n")
+        for (const path of [join(planted, EXPORT_MARK), join(planted, "notes.txt"), planted])
+          chownSync(path, 65534, 65534)
+        const longAgo = new Date(Date.now() - 10 * 60_000)
+        utimesSync(planted, longAgo, longAgo)
+        yield* removeLeftoverExportFolders(parent)
+        expect(readdirSync(planted).sort()).toEqual([EXPORT_MARK, "notes.txt"].sort())
+      })
+    }
   )
 
   it.live("is touched at the file system's time, so an export on a machine whose clock is behind is not removed", () =>
