@@ -127,6 +127,15 @@ const parseSuppressionsText = (
       // warning on stderr.
       document = parseYaml(text, { prettyErrors: true, schema: "core", resolveKnownTags: false, logLevel: "error" })
     } catch (error) {
+      // The parser recurses: a value nested some hundreds of levels deep (`[[[[...]]]]`) overflows its stack, which it
+      // reports in V8's words ("Maximum call stack size exceeded"), as if the tool had failed, not the file.
+      if (error instanceof Error && /Maximum call stack size exceeded/.test(error.message)) {
+        const at = error instanceof YAMLError ? error.linePos?.[0] : undefined
+        return yield* fail(
+          `a value is nested too deeply to read${at === undefined ? "" : ` (at line ${at.line}, column ${at.col})`}, ` +
+            "as in no suppressions file: check that it is the right file"
+        )
+      }
       const reason = yamlReason(error, quote)
       // The wildcard is the one value people write that YAML reads as syntax.
       const position = error instanceof YAMLError ? error.pos[0] : undefined

@@ -834,6 +834,11 @@ describe("suppressions", () => {
       "`reason` must be text"
     ],
     ["suppressions: [", "not valid YAML or JSON"],
+    // Deeper than the YAML parser's stack reaches: said of the file, not in V8's words.
+    [
+      `suppressions:\n  - user: a\n    reason: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`,
+      "a value is nested too deeply to read (at line 3, column"
+    ],
     [
       file("  - user: a\n    finding: *\n    reason: r\n    owner: o\n    expires: 2027-01-01\n"),
       'write finding: "*" with the quotes'
