@@ -19,6 +19,7 @@ import { failureAnnotations, failureText, finalLine } from "./Cli/FailureMessage
 import { loggerLayer, resolveLogSettings } from "./Cli/Logging.js"
 import { hidingUnknownValues, runCli } from "./Cli/Main.js"
 import { hideSecretArguments, secretArguments, withSecretArgumentsHidden } from "./Cli/SecretArguments.js"
+import { takeSecretVariables } from "./Cli/SecretVariables.js"
 import { signalExitCode, watchStopSignals } from "./Cli/StopSignals.js"
 
 // --log-format and --log-level are taken out of the arguments before @effect/cli sees them (see Logging.ts).
@@ -47,7 +48,11 @@ const platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTermin
 // A secret flag given to a command that does not take it is read as an argument, and may be quoted back.
 const secrets = secretArguments(argv)
 
+// Out of process.env, where a diagnostic report of Node's would list them (SecretVariables.ts).
+const configProvider = takeSecretVariables(process.env)
+
 const main = runCli(argv, format).pipe(
+  Effect.withConfigProvider(configProvider),
   withSecretArgumentsHidden(secrets),
   // The message of a failure is printed once, to stderr; secrets are never part of an error's message, nor the
   // value of a flag the command does not know (a secret one mistyped), which a message may quote as an argument.

@@ -568,4 +568,39 @@ describe("run, as a process", () => {
     })
     expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toHaveLength(5)
   })
+
+  it("leaves its secrets out of a diagnostic report of Node's, and still reads them at every run", async () => {
+    const reports = mkdtempSync(join(tmpdir(), "node-report-"))
+    try {
+      // A proxy login the run never uses (loopback is not proxied), but which is as secret as the token.
+      const proxy = "http://proxyuser:proxy-SECRET-3e7b1d@127.0.0.1:9"
+      const running = start(
+        ["schedule", "--cron", "* * * * * *", "--run-now"],
+        env({ HTTP_PROXY: proxy, NODE_OPTIONS: `--report-on-signal --report-directory=${reports}` })
+      )
+      // The second run read the token again, from the copy kept once it was out of the environment.
+      await running.waitFor("two runs", (lines) => messages(lines, "audit finished").length >= 2)
+      expect(failures(running.lines())).toEqual([])
+      // As `kill -USR2` by an operator would; --report-on-fatalerror writes the same report when memory runs out.
+      // (Node then says so on stderr in plain text, so stderr is no longer read as JSON lines.)
+      running.child.kill("SIGUSR2")
+      const deadline = Date.now() + 10_000
+      while (readdirSync(reports).length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      running.child.kill("SIGTERM")
+      expect((await running.exited).code).toBe(143)
+      const [name] = readdirSync(reports)
+      expect(name).toMatch(/^report\..*\.json$/)
+      const text = readFileSync(join(reports, name ?? ""), "utf8")
+      const report = JSON.parse(text) as { environmentVariables: Record<string, string> }
+      expect(report.environmentVariables.PANTHER_API_URL).toBe(simulator.baseUrl)
+      expect(Object.keys(report.environmentVariables)).not.toContain("PANTHER_API_TOKEN")
+      expect(Object.keys(report.environmentVariables)).not.toContain("HTTP_PROXY")
+      expect(text).not.toContain(READ_TOKEN)
+      expect(text).not.toContain("proxy-SECRET-3e7b1d")
+    } finally {
+      rmSync(reports, { recursive: true, force: true })
+    }
+  })
 })
