@@ -72,9 +72,11 @@ export const checkReportDirectory = (directory: string): Effect.Effect<string, C
         )
       })
       await listing.close()
-      // Permission bits do not tell the whole story (read-only mounts, root): create and remove a real file.
+      // Permission bits do not tell the whole story (read-only mounts, root): create and remove a real file. Made as
+      // the reports are (0640, whatever the umask): one left behind, where it cannot be removed, is no file for
+      // every local user to write in.
       const probe = join(path, `.write-check.${randomBytes(6).toString("hex")}.tmp`)
-      const handle = await open(probe, "wx").catch((error: unknown) => {
+      const handle = await open(probe, "wx", 0o640).catch((error: unknown) => {
         throw new Error(
           `a file cannot be created in it (${describeFsError(error)}); fix it or pass another --report-dir`
         )

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
@@ -34,6 +34,24 @@ describe("checkReportDirectory", () => {
     const message = await Effect.runPromise(Effect.flip(checkReportDirectory(loop))).then((error) => error.message)
     expect(message).toContain("a link in the path leads round in a loop; pass another --report-dir")
     expect(message).not.toContain("does not exist")
+  })
+
+  it("makes its write probe as the reports are, not writable by others even with umask 000", async (context) => {
+    const directory = join(scratch, "append-only")
+    mkdirSync(directory)
+    // Append-only (root, on a file system with the attribute): the probe can be made but not removed, so it stays
+    // to be looked at.
+    if (spawnSync("chattr", ["+a", directory]).status !== 0) return context.skip()
+    const before = process.umask(0)
+    try {
+      await Effect.runPromise(Effect.either(checkReportDirectory(directory)))
+      const [probe] = readdirSync(directory)
+      expect(probe).toMatch(/^\.write-check\.[0-9a-f]{12}\.tmp$/)
+      expect(statSync(join(directory, probe ?? "")).mode & 0o777).toBe(0o640)
+    } finally {
+      process.umask(before)
+      spawnSync("chattr", ["-a", directory])
+    }
   })
 
   it("says a file is not a directory", async () => {
