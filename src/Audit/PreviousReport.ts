@@ -6,11 +6,12 @@
  * out otherwise, by `jq -c` say, is parsed whole, up to 64 MiB.)
  * A missing or unreadable previous report is not an error: everything is then new, and the run says so once.
  */
-import { closeSync, openSync, readSync } from "node:fs"
-import { readdir, readFile, stat } from "node:fs/promises"
+import { closeSync, readSync } from "node:fs"
+import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import * as Effect from "effect/Effect"
 import { printable } from "../PantherApi/Responses.js"
+import { openRegularFile, openRegularFileSync } from "../Reports/RegularFile.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseReportName } from "../Reports/ReportName.js"
 import { readNotMailedSince, undeliveredMarkPath } from "../Reports/UndeliveredMark.js"
@@ -196,7 +197,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * the megabyte held a single character past U+00FF, and such lines parse slower than a line of its own.
  */
 const forEachLine = async (path: string, onLine: (line: string) => void): Promise<void> => {
-  const fd = openSync(path, "r")
+  // Checked to be a plain file before, but the name may have been given to a pipe since (RegularFile.ts).
+  const fd = openRegularFileSync(path)
   try {
     let buffer = Buffer.allocUnsafe(READ_BYTES)
     /** The bytes of a line not yet ended, at the start of `buffer`. */
@@ -241,7 +243,8 @@ const forEachLine = async (path: string, onLine: (line: string) => void): Promis
  * and held in memory at once, but still the same findings to compare with.
  */
 const parseWholeReport = async (path: string, thisRunStartedAt: number): Promise<PreviousReport> => {
-  const text = (await readFile(path, "utf8")).replace(/^\uFEFF/, "")
+  const handle = await openRegularFile(path)
+  const text = (await handle.readFile("utf8").finally(() => handle.close())).replace(/^\uFEFF/, "")
   let document: unknown
   try {
     document = JSON.parse(text)

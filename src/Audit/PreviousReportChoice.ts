@@ -9,9 +9,10 @@
  * reports is read in milliseconds. A report whose as-of cannot be read there (written before it was recorded, laid
  * out otherwise, not a report at all) is taken as of its stamp, as every run without `--as-of` nearly is.
  */
-import { closeSync, openSync, readSync, statSync } from "node:fs"
+import { closeSync, readSync } from "node:fs"
 import { join } from "node:path"
 import { counted } from "../Cli/Counted.js"
+import { openRegularFileSync } from "../Reports/RegularFile.js"
 import { isNewer, isStampedAhead, parseReportName, type ReportName } from "../Reports/ReportName.js"
 import { parseTimestamp } from "./Timestamps.js"
 
@@ -37,8 +38,7 @@ const HEAD_BYTES = 8192
 const readAsOf = (path: string): number | undefined => {
   try {
     // Opening a pipe named like a report would wait for a writer for ever: only a regular file is read.
-    if (!statSync(path).isFile()) return undefined
-    const fd = openSync(path, "r")
+    const fd = openRegularFileSync(path)
     try {
       const head = Buffer.alloc(HEAD_BYTES)
       const text = head.toString("utf8", 0, readSync(fd, head, 0, HEAD_BYTES, 0))

@@ -61,6 +61,26 @@ const withCountingServer = async <A>(use: (server: ScriptedServer) => Promise<A>
   }
 }
 
+/** Gives the name `argv[2]` in folder `argv[1]` to a named pipe and to a plain file in turn, as fast as it can. */
+const SWAP_PIPE_AND_FILE = `
+const { execFileSync } = require("node:child_process")
+const { linkSync, renameSync, writeFileSync } = require("node:fs")
+const { join } = require("node:path")
+const [folder, name] = process.argv.slice(1)
+const pipe = join(folder, ".swap-pipe")
+const file = join(folder, ".swap-file")
+execFileSync("mkfifo", [pipe])
+writeFileSync(file, '{"run": {}}\\n')
+for (;;) {
+  for (const from of [pipe, file]) {
+    try {
+      linkSync(from, from + "-link")
+      renameSync(from + "-link", join(folder, name))
+    } catch {}
+  }
+}
+`
+
 describe("panther-audit run", () => {
   it("leaves no lock behind when it cannot write its lock file (a full disk), so the next run need not wait", async () => {
     // No file may grow past 0 bytes: the directory check (an empty file) passes, the lock's content does not.
@@ -187,6 +207,30 @@ describe("panther-audit run", () => {
     expect(result.stdout).not.toContain("garbage")
     // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character but the line break may appear.
     expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/u)
+  })
+
+  it("never waits on a pipe given the previous report's name after it was looked at, as a swap in a loop does", async () => {
+    // Another user of a shared report directory gives the name to a named pipe and back to a file, over and over:
+    // the run's look at the name finds a file, its opening a moment later the pipe, which it waited on for ever,
+    // deaf to SIGTERM. A run in three or so met the pipe so.
+    const name = "user-audit-20261129T000000Z.json"
+    const swapper = endWithTest(
+      spawn(process.execPath, ["-e", SWAP_PIPE_AND_FILE, directory, name], { stdio: "ignore" })
+    )
+    try {
+      for (let attempt = 1; attempt <= 6; attempt++) {
+        const result = await runCli(["run"], { env: env(), timeoutMs: 15_000 })
+        expect(result.signal, "the run waited on the pipe until it was killed").toBe(null)
+        expect(result.code, result.stderr).toBe(0)
+        expect(result.stdout).toContain(`the previous report ${name} could not be read`)
+        // So that the swapped name stays the newest report, the one the next run compares with.
+        for (const written of readdirSync(directory).filter((file) => /^user-audit-.*\.(csv|json)$/.test(file))) {
+          if (written !== name) rmSync(join(directory, written))
+        }
+      }
+    } finally {
+      swapper.kill("SIGKILL")
+    }
   })
 
   it("writes no report into the current folder for a blank report directory", async () => {
