@@ -4,8 +4,7 @@
  * finding, or a removed one that had none). The last review is the newest review workbook in the report directory:
  * the one file of a review a team keeps, since retention deletes old findings reports and never workbooks.
  */
-import { createReadStream } from "node:fs"
-import { open, readdir, stat } from "node:fs/promises"
+import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { pipeline } from "node:stream"
 import * as Effect from "effect/Effect"
@@ -21,6 +20,7 @@ import {
 } from "../Cli/InputFileSecrets.js"
 import { printable } from "../PantherApi/Responses.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
+import { openRegularFile } from "../Reports/RegularFile.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
 import { shorten } from "./Html.js"
@@ -147,7 +147,7 @@ const WORKBOOK_COLUMNS = ["user_id", "email", "decision"] as const
 
 /** Whether the file's last byte is a line break, as every row of a spreadsheet's CSV ends with one. */
 const endsWithLineBreak = async (path: string): Promise<boolean> => {
-  const file = await open(path, "r")
+  const file = await openRegularFile(path)
   try {
     const { size } = await file.stat()
     if (size === 0) return true
@@ -173,7 +173,7 @@ const HEADER_HEAD_BYTES = 64 * 1024
  * before a later row's quoted cell fails the parser in words that name neither the separator nor a fix.
  */
 const refuseOtherSeparator = async (path: string): Promise<void> => {
-  const head = await open(path, "r").then(async (handle) => {
+  const head = await openRegularFile(path).then(async (handle) => {
     try {
       const bytes = Buffer.alloc(HEADER_HEAD_BYTES)
       const { bytesRead } = await handle.read(bytes, 0, HEADER_HEAD_BYTES, 0)
@@ -237,7 +237,8 @@ const eachRecord = async (
       )
     }
   }
-  const source = createReadStream(path)
+  // Checked to be a plain file before, but the name may have been given to a pipe since (RegularFile.ts).
+  const source = (await openRegularFile(path)).createReadStream()
   // Rows as lists of cells, so a row's cells can be counted against the header's.
   const parser = parse({ relax_column_count: true })
   // A failure anywhere (the file unreadable, UTF-16, not CSV) ends the reading below with it.

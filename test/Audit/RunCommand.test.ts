@@ -19,6 +19,7 @@ import { endWithTest } from "../support/ChildProcesses.js"
 import { BIN, jsonLogLines, runCli, runCliToFds, runCliWithFileLimit, stderrText } from "../support/cli.js"
 import { json, type ScriptedServer, scriptedServer, startScriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+import { swapPipeAndFile } from "../support/swapper.js"
 
 const READ_TOKEN = "read-SECRET-e3b9f1c7a5"
 let simulator: StartedSimulator
@@ -60,26 +61,6 @@ const withCountingServer = async <A>(use: (server: ScriptedServer) => Promise<A>
     await Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }
-
-/** Gives the name `argv[2]` in folder `argv[1]` to a named pipe and to a plain file in turn, as fast as it can. */
-const SWAP_PIPE_AND_FILE = `
-const { execFileSync } = require("node:child_process")
-const { linkSync, renameSync, writeFileSync } = require("node:fs")
-const { join } = require("node:path")
-const [folder, name] = process.argv.slice(1)
-const pipe = join(folder, ".swap-pipe")
-const file = join(folder, ".swap-file")
-execFileSync("mkfifo", [pipe])
-writeFileSync(file, '{"run": {}}\\n')
-for (;;) {
-  for (const from of [pipe, file]) {
-    try {
-      linkSync(from, from + "-link")
-      renameSync(from + "-link", join(folder, name))
-    } catch {}
-  }
-}
-`
 
 describe("panther-audit run", () => {
   it("leaves no lock behind when it cannot write its lock file (a full disk), so the next run need not wait", async () => {
@@ -210,13 +191,10 @@ describe("panther-audit run", () => {
   })
 
   it("never waits on a pipe given the previous report's name after it was looked at, as a swap in a loop does", async () => {
-    // Another user of a shared report directory gives the name to a named pipe and back to a file, over and over:
-    // the run's look at the name finds a file, its opening a moment later the pipe, which it waited on for ever,
+    // The run's look at the name finds a file, its opening a moment later the pipe, which it waited on for ever,
     // deaf to SIGTERM. A run in three or so met the pipe so.
     const name = "user-audit-20261129T000000Z.json"
-    const swapper = endWithTest(
-      spawn(process.execPath, ["-e", SWAP_PIPE_AND_FILE, directory, name], { stdio: "ignore" })
-    )
+    const swapper = swapPipeAndFile(directory, name, '{"run": {}}\n')
     try {
       for (let attempt = 1; attempt <= 6; attempt++) {
         const result = await runCli(["run"], { env: env(), timeoutMs: 15_000 })

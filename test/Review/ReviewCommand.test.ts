@@ -22,6 +22,7 @@ import { reviewStem } from "../../src/Review/RunReview.js"
 import { endWithTest } from "../support/ChildProcesses.js"
 import { BIN, runCli, runCliWithFileLimit } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+import { swapPipeAndFile } from "../support/swapper.js"
 import { runCommand } from "./commandHarness.js"
 import {
   AS_OF,
@@ -190,6 +191,27 @@ describe("panther-audit review", () => {
     const again = await reviewWithFileLimit(limitBlocks)
     expect(again.code, again.stderr).toBe(4)
     expect(readdirSync(directory).sort()).toEqual(before)
+  })
+
+  it("never waits on a pipe given the last review's workbook name after it was looked at, as a swap in a loop does", async () => {
+    const earlier = "access-review-20260331T000000Z.csv"
+    const swapper = swapPipeAndFile(directory, earlier, `${REVIEW_COLUMNS.join(",")}\r\n`)
+    try {
+      for (let attempt = 1; attempt <= 6; attempt++) {
+        const result = await runCli(
+          ["review", "--api-url", simulator.baseUrl, "--report-dir", directory, "--as-of", AS_OF_ISO],
+          { env: { PANTHER_API_TOKEN: simulator.readToken }, timeoutMs: 15_000 }
+        )
+        expect(result.signal, "the review waited on the pipe until it was killed").toBe(null)
+        expect(result.code, result.stderr).toBe(0)
+        // So that the swapped name stays the newest workbook, the one the next review compares with.
+        for (const written of readdirSync(directory).filter((file) => !file.startsWith("."))) {
+          if (written !== earlier) rmSync(join(directory, written))
+        }
+      }
+    } finally {
+      swapper.kill("SIGKILL")
+    }
   })
 
   it("leaves nothing under a final name when stopped while comparing with the last review", async () => {
