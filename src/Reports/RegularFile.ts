@@ -1,10 +1,10 @@
 /**
  * Opening a file that another user may swap. A report directory is often one other local users may write in, and
- * what this tool reads there by name (the previous report, a mark, a lock, a workbook) is checked to be a plain file
- * before it is read; but between that look and the opening, a name can be given to a named pipe (a `mv` in a loop
- * does it within seconds), and opening a pipe waits for a writer for ever: synchronously, deaf to SIGTERM, as a run
- * that compared with a report did. So the file is opened without waiting (a pipe opens at once then), and what was
- * opened is checked, not the name.
+ * what this tool reads there by name (the previous report, the last review's workbook) is checked to be a plain file
+ * before it is read; but between that look and the opening, the name can be given to a named pipe (a rename in a
+ * loop does it within a few runs), and opening a pipe waits for a writer for ever: synchronously, deaf to SIGTERM, as
+ * a run that compared with a report did. So the file is opened without waiting (a pipe opens at once then), and what
+ * was opened is checked, not the name.
  */
 import { closeSync, constants, fstatSync, openSync } from "node:fs"
 import { type FileHandle, open } from "node:fs/promises"

@@ -7,11 +7,12 @@
  * whole name has that shape, and that this user owns, are ever counted and deleted. Anything else (a copy such as
  * `.csv.bak`, a signed `.pdf` beside a report, other files, folders, links, the hidden temporary files of a run in
  * progress, files of another user) is left alone. Another user who may write in a shared report directory could
- * otherwise put empty files there, named as the newest runs, and have `--keep-reports N` delete every real report. The newest
- * run is always kept, whatever the settings; so is the report the next run will compare with, the one as of the
- * latest instant (PreviousReportChoice.ts), which is not the newest by name after a run `--as-of` a past day, and with
- * it the earliest report its `.undelivered` mark names (UndeliveredMark.ts) and the ones after. What a run with email
- * off owes (NewsNotMailed.ts) holds nothing: a directory whose runs stopped mailing would never be pruned again.
+ * otherwise put empty files there, named as the newest runs, and have `--keep-reports N` delete every real report.
+ * The newest run is always kept, whatever the settings; so is the report the next run will compare with, the one as
+ * of the latest instant (PreviousReportChoice.ts), which is not the newest by name after a run `--as-of` a past day,
+ * and with it the earliest report its `.undelivered` mark names (UndeliveredMark.ts) and the ones after. What a run
+ * with email off owes (NewsNotMailed.ts) holds nothing: a directory whose runs stopped mailing would never be pruned
+ * again.
  */
 import { lstat, readdir, unlink } from "node:fs/promises"
 import { basename, join } from "node:path"
