@@ -42,6 +42,12 @@ export interface PruneResult {
   readonly deletedFiles: ReadonlyArray<string>
   /** Files that could not be deleted, and why: the others are deleted all the same. */
   readonly failed: ReadonlyArray<{ readonly path: string; readonly reason: string }>
+  /**
+   * Files named as reports that another user owns, neither counted nor deleted: planted in a shared folder, or
+   * reports this tool wrote under another user id (an image run with another AUDIT_UID), which are then never pruned
+   * unless someone is told.
+   */
+  readonly othersFiles: ReadonlyArray<string>
 }
 
 interface ReportSet {
@@ -84,16 +90,23 @@ export const pruneReports = (
 ): Effect.Effect<PruneResult, ReportError> =>
   Effect.tryPromise({
     try: async () => {
-      if (retentionIsOff(retention)) return { keptRuns: 0, deletedRuns: 0, deletedFiles: [], failed: [] }
+      if (retentionIsOff(retention)) {
+        return { keptRuns: 0, deletedRuns: 0, deletedFiles: [], failed: [], othersFiles: [] }
+      }
       const sets = new Map<string, ReportSet>()
       const names: Array<string> = []
+      const othersFiles: Array<string> = []
       for (const entry of await readdir(directory, { withFileTypes: true })) {
         if (!entry.isFile()) continue
         const parsed = parseReportName(entry.name)
         if (parsed === undefined) continue
         // Gone since the listing, it is no run's to count.
         const info = await lstat(join(directory, entry.name)).catch(() => undefined)
-        if (info === undefined || !info.isFile() || !ownedByThisUser(info)) continue
+        if (info === undefined || !info.isFile()) continue
+        if (!ownedByThisUser(info)) {
+          othersFiles.push(join(directory, entry.name))
+          continue
+        }
         const set = sets.get(parsed.stem) ?? { ...parsed, files: [] }
         set.files.push(entry.name)
         sets.set(parsed.stem, set)
@@ -139,7 +152,7 @@ export const pruneReports = (
         }
         if (whole) deletedRuns++
       }
-      return { keptRuns: sets.size - deletedRuns, deletedRuns, deletedFiles, failed }
+      return { keptRuns: sets.size - deletedRuns, deletedRuns, deletedFiles, failed, othersFiles }
     },
     catch: (error) =>
       new ReportError({ message: `cannot prune old reports in ${directory}: ${describeFsError(error)}` })

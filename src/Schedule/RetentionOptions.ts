@@ -82,6 +82,16 @@ export const pruneAfterRun = (
             })
           )
         }
+        if (result.othersFiles.length > 0) {
+          const shown = result.othersFiles.slice(0, 10).join(", ")
+          const more = result.othersFiles.length > 10 ? ` and ${result.othersFiles.length - 10} more` : ""
+          yield* Effect.logInfo(
+            `left ${counted(result.othersFiles.length, "file")} named as reports alone, as another user owns ` +
+              `${result.othersFiles.length === 1 ? "it" : "them"} (not counted among the runs kept, never deleted): ` +
+              `${shown}${more}. If they are reports of this tool written under another user id, give them to this ` +
+              "user (chown) or remove them by hand"
+          )
+        }
         if (result.failed.length > 0) {
           // The first few say what to fix; years of backlog would not fit one line.
           const shown = result.failed.slice(0, 10).map((failure) => `${failure.path} (${failure.reason})`)

@@ -268,6 +268,8 @@ describe("pruneReports", () => {
       runFiles("user-audit-20260627T020000Z").sort()
     )
     expect(result.failed).toEqual([])
+    // Named, so reports of this tool left under another user id are not kept for ever without a word.
+    expect([...result.othersFiles].sort()).toEqual(planted.map((name) => join(directory, name)).sort())
     expect(remaining()).toEqual(
       [...real.filter((name) => !name.startsWith("user-audit-20260627")), ...own, ...planted].sort()
     )
@@ -275,7 +277,13 @@ describe("pruneReports", () => {
 
   it("does nothing when retention is off", async () => {
     touch(...runFiles("user-audit-20200101T000000Z"), ...runFiles("user-audit-20260630T020000Z"))
-    expect(await prune(retention())).toEqual({ keptRuns: 0, deletedRuns: 0, deletedFiles: [], failed: [] })
+    expect(await prune(retention())).toEqual({
+      keptRuns: 0,
+      deletedRuns: 0,
+      deletedFiles: [],
+      failed: [],
+      othersFiles: []
+    })
     expect(remaining()).toHaveLength(6)
   })
 

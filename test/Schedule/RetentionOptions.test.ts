@@ -2,7 +2,7 @@
  * Retention as the run and schedule commands set it up: the flags checked, and a prune after a run that warns of what
  * it could not delete and never fails the run. Real files in a temporary directory.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Either, Logger, Option } from "effect"
@@ -82,5 +82,30 @@ describe("pruneAfterRun", () => {
       undo()
     }
     expect(readdirSync(directory).sort()).toEqual([...stuck, ...newest].sort())
+  })
+
+  it("says which files named as reports it left alone as another user's, one or many", async (context) => {
+    // Only root can give a file to another user.
+    if (process.getuid?.() !== 0) return context.skip()
+    const others = ["user-audit-20200101T020000Z.csv", "user-audit-20200101T020000Z.json"]
+    const newest = ["user-audit-20260101T020000Z.csv", "user-audit-20260101T020000Z.json"]
+    for (const name of [...others, ...newest]) writeFileSync(join(directory, name), "x")
+    const retention = { keepRuns: Option.some(1), keepDays: Option.none() }
+    chownSync(join(directory, others[0] ?? ""), 65534, 65534)
+    const one = await withLogs(pruneAfterRun(directory, retention, { reports: [], runId: "r1" }))
+    expect(one.lines.filter((line) => line.includes("another user"))).toEqual([
+      `INFO left 1 file named as reports alone, as another user owns it (not counted among the runs kept, never ` +
+        `deleted): ${join(directory, others[0] ?? "")}. If they are reports of this tool written under another user ` +
+        "id, give them to this user (chown) or remove them by hand"
+    ])
+    // The other one of that run was this user's, and went.
+    expect(readdirSync(directory).sort()).toEqual([others[0], ...newest].sort())
+    writeFileSync(join(directory, others[1] ?? ""), "x")
+    chownSync(join(directory, others[1] ?? ""), 65534, 65534)
+    const two = await withLogs(pruneAfterRun(directory, retention, { reports: [], runId: "r2" }))
+    expect(two.lines.find((line) => line.includes("another user"))).toMatch(
+      /^INFO left 2 files named as reports alone, as another user owns them \(/
+    )
+    expect(readdirSync(directory).sort()).toEqual([...others, ...newest].sort())
   })
 })
