@@ -1,0 +1,204 @@
+/**
+ * Reading an access review's workbook as a spreadsheet may have saved it: checked to be a plain file of a sane size,
+ * its header looked at for the separator, then streamed row by row, so that a workbook of 200,000 users is never held
+ * whole; every way a reviewer's copy can stop being the workbook (another separator, a shifted row, a file cut short,
+ * another shape) is said in words that name the fix.
+ */
+import { stat } from "node:fs/promises"
+import { pipeline } from "node:stream"
+import { type InputFileSecrets, quoteOfFile } from "../Cli/InputFileSecrets.js"
+import { openRegularFile } from "../Reports/RegularFile.js"
+import { describeFsError } from "../Reports/ReportError.js"
+import { NotCsvText, workbookText } from "./WorkbookText.js"
+
+/** What makes a file no review workbook of this tool, said of it ("it is empty"). */
+class NotAWorkbook extends Error {}
+
+const WORKBOOK_COLUMNS = ["user_id", "email", "decision"] as const
+
+/** Whether the file's last byte is a line break, as every row of a spreadsheet's CSV ends with one. */
+const endsWithLineBreak = async (path: string): Promise<boolean> => {
+  const file = await openRegularFile(path)
+  try {
+    const { size } = await file.stat()
+    if (size === 0) return true
+    const { buffer } = await file.read(Buffer.alloc(1), 0, 1, size - 1)
+    return buffer[0] === 0x0a || buffer[0] === 0x0d
+  } finally {
+    await file.close()
+  }
+}
+
+/** Separators a spreadsheet may save "CSV" with instead of commas, as they are named to the reviewer. */
+const OTHER_SEPARATORS = [
+  [";", "semicolons"],
+  ["\t", "tabs"]
+] as const
+
+/** Enough of the file for its header line: the workbook's is a few hundred bytes. */
+const HEADER_HEAD_BYTES = 64 * 1024
+
+/**
+ * Refuses a workbook whose header holds its columns split by another separator than commas: Excel saves "CSV" with
+ * semicolons where the system's list separator is one (much of Europe), and "Text" with tabs. Said from the header,
+ * before a later row's quoted cell fails the parser in words that name neither the separator nor a fix.
+ */
+const refuseOtherSeparator = async (path: string): Promise<void> => {
+  const head = await openRegularFile(path).then(async (handle) => {
+    try {
+      const bytes = Buffer.alloc(HEADER_HEAD_BYTES)
+      const { bytesRead } = await handle.read(bytes, 0, HEADER_HEAD_BYTES, 0)
+      return bytes.subarray(0, bytesRead)
+    } finally {
+      await handle.close()
+    }
+  })
+  // The column names are ASCII, so any encoding but UTF-16 (refused on its own) shows them as they are.
+  const [line = ""] = head
+    .toString("latin1")
+    .replace(/^\u00ef\u00bb\u00bf/, "")
+    .split(/\r?\n/)
+  const hasColumns = (separator: string) => {
+    const cells = line.split(separator).map((cell) => cell.trim())
+    return WORKBOOK_COLUMNS.every((column) => cells.includes(column))
+  }
+  if (hasColumns(",")) return
+  for (const [separator, name] of OTHER_SEPARATORS) {
+    if (hasColumns(separator)) {
+      throw new NotAWorkbook(
+        `its cells are separated by ${name}, not commas: save it again as CSV with commas between the cells (Excel ` +
+          "uses the system's list separator; LibreOffice asks for the field delimiter)"
+      )
+    }
+  }
+}
+
+/**
+ * Streams the workbook's rows to `onRecord`, as column name to cell: a workbook of 200,000 users is never held
+ * whole. Refuses a file without the user_id and email columns (empty, or another shape), and one of another Panther.
+ *
+ * A row may have fewer cells than the header: Excel's "CSV (Comma delimited)" leaves out trailing empty cells in
+ * stretches of rows, so a row short of the header is read with the cells it has. Only the last row short, with no
+ * line break after it, is refused: that is a file cut off in the middle of a row (no writer ends a file so). A row
+ * with more cells than the header is refused wherever it is: a comma typed into a cell without quotes shifts every
+ * cell after it into the wrong column, and a cell typed past the last column has no name to be read by.
+ */
+export const eachWorkbookRecord = async (
+  path: string,
+  onRecord: (record: Record<string, string>, row: number) => void
+): Promise<{ readonly instance: string | undefined; readonly asOf: string | undefined }> => {
+  await refuseOtherSeparator(path)
+  const { parse } = await import("csv-parse")
+  let header: ReadonlyArray<string> | undefined
+  let first: Record<string, string> | undefined
+  /** The last row read, as a spreadsheet numbers it (the header is row 1), and how many cells it had. */
+  let last = { row: 1, cells: 0 }
+  // A row whose cells past the last column are empty is read, as Excel writes one after a column was cleared; but a
+  // comma typed without quotes moves every cell after it, and pushes out only the last, often empty. Such a row's
+  // instance and as_of (the same on every row of a workbook) moved too: held against those of a row in its place.
+  let inPlace: { readonly row: number; readonly record: Record<string, string> } | undefined
+  const overlong: Array<{ readonly row: number; readonly cells: number; readonly record: Record<string, string> }> = []
+  const checkMoved = (reference: { readonly row: number; readonly record: Record<string, string> }) => {
+    for (const { row, cells, record } of overlong.splice(0)) {
+      if (record.instance === reference.record.instance && record.as_of === reference.record.as_of) continue
+      throw new NotAWorkbook(
+        `row ${row} has ${cells} cells, ${cells - (header?.length ?? 0)} more than the header, and its instance ` +
+          `and as_of are not those of row ${reference.row}: a comma typed into a cell without quotes moved every ` +
+          "cell after it; the file was edited, so fix or remove that row"
+      )
+    }
+  }
+  // Checked to be a plain file before, but the name may have been given to a pipe since (RegularFile.ts).
+  const source = (await openRegularFile(path)).createReadStream()
+  // Rows as lists of cells, so a row's cells can be counted against the header's.
+  const parser = parse({ relax_column_count: true })
+  // A failure anywhere (the file unreadable, UTF-16, not CSV) ends the reading below with it.
+  pipeline(source, workbookText(), parser, () => {})
+  try {
+    for await (const cells of parser as AsyncIterable<Array<string>>) {
+      if (header === undefined) {
+        header = cells
+        continue
+      }
+      last = { row: last.row + 1, cells: cells.length }
+      // Empty cells past the last column are no edit: Excel writes them (`...,keep,,`) once its used range is wider
+      // than the header, after a column was typed into and cleared.
+      if (cells.length > header.length && cells.slice(header.length).some((cell) => cell.trim() !== "")) {
+        throw new NotAWorkbook(
+          `row ${last.row} has ${cells.length} cells, ${cells.length - header.length} more than the header: a cell ` +
+            "past the last column, or a comma typed into a cell without quotes (which moves every cell after it); " +
+            "the file was edited, so fix or remove that row"
+        )
+      }
+      const record: Record<string, string> = {}
+      for (let index = 0; index < cells.length; index++) record[header[index] ?? ""] = cells[index] ?? ""
+      first ??= record
+      // A row left blank (Excel writes one as commas alone) is no account, whatever its length.
+      if ((header.includes("instance") || header.includes("as_of")) && cells.some((cell) => cell.trim() !== "")) {
+        if (cells.length > header.length) overlong.push({ row: last.row, cells: cells.length, record })
+        else inPlace ??= { row: last.row, record }
+        if (inPlace !== undefined) checkMoved(inPlace)
+      }
+      onRecord(record, last.row)
+    }
+    // Every row past the last column: the first stands for the rest.
+    const [firstOverlong] = overlong
+    if (firstOverlong !== undefined) checkMoved(firstOverlong)
+  } finally {
+    // Closed also when the parser fails halfway.
+    source.destroy()
+  }
+  if (header === undefined) throw new NotAWorkbook("it is empty")
+  // A findings report has user_id and email too; only a review workbook has a decision column. The message says
+  // which it has: "no user_id, email and decision columns" said of a findings report read as if those were missing.
+  const missing = WORKBOOK_COLUMNS.filter((column) => !header?.includes(column))
+  if (missing.length > 0) {
+    const present = WORKBOOK_COLUMNS.filter((column) => header?.includes(column))
+    const and = (columns: ReadonlyArray<string>) =>
+      columns.length === 1 ? (columns[0] ?? "") : `${columns.slice(0, -1).join(", ")} and ${columns.at(-1)}`
+    const has = present.length === 0 ? "" : `${and(present)} but `
+    throw new NotAWorkbook(
+      `it has ${has}no ${and(missing)} column${missing.length === 1 ? "" : "s"}: it is not a review workbook, or ` +
+        "was saved with other columns"
+    )
+  }
+  if (last.row > 1 && last.cells < header.length && !(await endsWithLineBreak(path))) {
+    throw new NotAWorkbook(
+      `it ends in the middle of row ${last.row} (${last.cells} of the header's ${header.length} cells, and no line ` +
+        "break after them): the file was cut short; copy the whole workbook again"
+    )
+  }
+  return { instance: first?.instance || undefined, asOf: first?.as_of || undefined }
+}
+
+/**
+ * Why reading a workbook failed, said of it ("it cannot be read (permission denied)"). The CSV parser's words quote
+ * the file ("..., value is "<cell>""): that part is scrubbed of the secrets (`known`), the rest kept.
+ */
+export const whyWorkbookNotRead = (error: unknown, known: InputFileSecrets): string => {
+  if (error instanceof NotAWorkbook || error instanceof NotCsvText) return error.message
+  if (typeof error === "object" && error !== null && "syscall" in error) {
+    return `it cannot be read (${describeFsError(error)})`
+  }
+  const why = error instanceof Error ? (error.message.split("\n")[0] ?? "") : ""
+  const value = /^(.*?), value is (.*)$/su.exec(why)
+  const quoted =
+    value === null
+      ? quoteOfFile(known, why)
+      : `${quoteOfFile(known, value[1] ?? "")}, value is ${quoteOfFile(known, value[2] ?? "")}`
+  return `it is not CSV as this tool writes it: ${quoted}`
+}
+
+const MAX_WORKBOOK_BYTES = 256 * 1024 * 1024
+
+/** Why a file cannot be a workbook before reading it, if it cannot. */
+export const unreadableWorkbook = async (path: string): Promise<string | undefined> => {
+  // A pipe named like a workbook would be waited on for ever; a huge file is not a workbook of this tool.
+  // Said as it is: a link that leads round in a loop, or a folder on the way that may not be entered, is no file
+  // gone, and "it does not exist" sent the user looking for a typo.
+  const info = await stat(path).catch((error: unknown) => describeFsError(error))
+  if (typeof info === "string") return info
+  if (!info.isFile()) return "it is not a regular file"
+  if (info.size > MAX_WORKBOOK_BYTES) return "it is over 256 MiB"
+  return undefined
+}
