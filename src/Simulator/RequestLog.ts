@@ -8,9 +8,12 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import { redact, secretsOf } from "../Cli/Redact.js"
 
-/** The path of a request URL, without query string or fragment. */
+/**
+ * The path of a request URL, without its query string. A `#` is kept: a client sends no fragment, so one in a
+ * request is part of the path, as the router takes it (PathDelimiters.ts).
+ */
 export const pathOf = (url: string): string => {
-  const end = url.search(/[?#]/)
+  const end = url.indexOf("?")
   return end === -1 ? url : url.slice(0, end)
 }
 

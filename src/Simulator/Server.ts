@@ -29,6 +29,7 @@ import { decodeErrorsLayer } from "./DecodeErrors.js"
 import { shapeErrors } from "./ErrorShaping.js"
 import { type FaultOptions, injectFaults } from "./Faults.js"
 import { generateUsers } from "./GenerateUsers.js"
+import { literalPathDelimiters } from "./PathDelimiters.js"
 import { DEFAULT_MAX_BODY_BYTES, limitRequestBody } from "./RequestBody.js"
 import { logRequests } from "./RequestLog.js"
 import { RoleCatalog, Roles } from "./RoleCatalog.js"
@@ -175,7 +176,7 @@ export const serveSimulator = (
     // The wrappers go around the app itself, not into `HttpServer.serve`'s middleware slot: by the time that
     // middleware runs, an error has already been written out as an empty response.
     const server = HttpApiBuilder.httpApp.pipe(
-      Effect.map((app) => HttpServer.serve(log(faults(errors(bodies(app)))))),
+      Effect.map((app) => HttpServer.serve(log(faults(errors(bodies(literalPathDelimiters(app))))))),
       Layer.unwrapEffect,
       // No tracer is set up, and a span per request with its attributes was a tenth of the time per page.
       HttpMiddleware.withTracerDisabledWhen(() => true),

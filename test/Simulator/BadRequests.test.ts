@@ -2,7 +2,7 @@ import { request } from "node:http"
 import { connect } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
-import { httpFor, messageOf } from "./SimulatorHttp.js"
+import { httpFor, messageOf, pageOf } from "./SimulatorHttp.js"
 
 let sim: StartedSimulator
 let http: ReturnType<typeof httpFor>
@@ -18,6 +18,23 @@ const stillServing = async () => {
   const reply = await http.get("/users?limit=1")
   expect(reply.status).toBe(200)
 }
+
+/** A request with its path sent exactly as given. */
+const rawRequest = (method: string, path: string, key: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const url = new URL(sim.baseUrl)
+    const req = request({ host: url.hostname, port: url.port, method, path, headers: { "x-api-key": key } })
+    req.on("response", (res) => {
+      let body = ""
+      res.setEncoding("utf8")
+      res.on("data", (chunk: string) => {
+        body += chunk
+      })
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on("error", reject)
+    req.end()
+  })
 
 /** Sends a body in chunks with no Content-Length, which only the streaming limit can catch. */
 const postChunked = (path: string, chunks: ReadonlyArray<string>) =>
@@ -152,6 +169,32 @@ describe("bad requests get a JSON error and the server keeps serving", () => {
     expect((await http.post("/users/", body)).status).toBe(404)
     expect((await http.get("/users?email=slash@example.com")).body).not.toContain("slash@example.com")
     await stillServing()
+  })
+
+  it("a ; or # in a path is part of it, not the start of a query: nothing is created, read or deleted", async () => {
+    const body = { email: "semi@example.com", givenName: "S", familyName: "C", role: { name: "Analyst" } }
+    const created = await http.post("/users;jsessionid=1", body)
+    expect(created.status, created.text).toBe(404)
+    expect(messageOf(created)).toBe("no such endpoint: POST /users;jsessionid=1")
+    expect((await http.get("/users?email=semi@example.com")).body).toEqual({ results: [] })
+    expect((await http.get("/users;x")).status).toBe(404)
+    expect((await http.get("/roles;x")).status).toBe(404)
+    const someone = pageOf(await http.get("/users?limit=1")).results[0]
+    if (someone === undefined) throw new Error("the simulator has no users")
+    for (const [method, path] of [
+      ["GET", `/users/${someone.id};x`],
+      ["DELETE", `/users/${someone.id};x`],
+      ["DELETE", `/users/${someone.id}#x`]
+    ] as const) {
+      // fetch would take a "#" for the start of a fragment and not send it: node:http sends the path as it is.
+      const reply = await rawRequest(method, path, sim.adminToken)
+      expect(reply.status, `${method} ${path}`).toBe(404)
+      expect(JSON.parse(reply.body), `${method} ${path}`).toEqual({
+        message: `no user with id "${path.slice("/users/".length)}"`
+      })
+    }
+    expect((await http.get(`/users/${someone.id}`)).status).toBe(200)
+    expect((await rawRequest("GET", "/users#x", sim.readToken)).status).toBe(404)
   })
 
   it("a long id is looked up like any other: 401 without a key, 404 when unknown", async () => {
