@@ -19,6 +19,22 @@ const stillServing = async () => {
   expect(reply.status).toBe(200)
 }
 
+/** Bytes sent as they are on a connection of their own, and everything that comes back until it closes. */
+const raw = (request: string) =>
+  new Promise<string>((resolve, reject) => {
+    const url = new URL(sim.baseUrl)
+    const socket = connect(Number(url.port), url.hostname, () => socket.end(request))
+    let answer = ""
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("utf8")
+    })
+    socket.on("error", reject)
+    socket.on("close", () => resolve(answer))
+  })
+
+/** The JSON body of a raw answer sent with a Content-Length. */
+const bodyOf = (answer: string): unknown => JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))
+
 /** A request with its path sent exactly as given. */
 const rawRequest = (method: string, path: string, key: string) =>
   new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -208,25 +224,46 @@ describe("bad requests get a JSON error and the server keeps serving", () => {
   })
 
   it("a request Node's parser refuses still gets a JSON message", async () => {
-    const raw = (request: string) =>
-      new Promise<string>((resolve, reject) => {
-        const url = new URL(sim.baseUrl)
-        const socket = connect(Number(url.port), url.hostname, () => socket.end(request))
-        let answer = ""
-        socket.on("data", (chunk: Buffer) => {
-          answer += chunk.toString("utf8")
-        })
-        socket.on("error", reject)
-        socket.on("close", () => resolve(answer))
-      })
-    const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))
     const badLength = await raw("POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
     expect(badLength).toMatch(/^HTTP\/1\.1 400 /)
     expect(badLength.toLowerCase()).toContain("content-type: application/json")
-    expect(bodyOf(badLength).message).toContain("not valid HTTP")
+    expect(bodyOf(badLength)).toEqual({ message: expect.stringContaining("not valid HTTP") })
     const hugeHeaders = await raw(`GET /users HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`)
     expect(hugeHeaders).toMatch(/^HTTP\/1\.1 431 /)
-    expect(bodyOf(hugeHeaders).message).toContain("headers are larger")
+    expect(bodyOf(hugeHeaders)).toEqual({ message: expect.stringContaining("headers are larger") })
+    await stillServing()
+  })
+
+  it("what Node's server refuses on its own gets a JSON message too: CONNECT, an odd Expect, no Host", async () => {
+    // A client given the simulator as its proxy: Node closed the connection without a word.
+    const connectAnswer = await raw("CONNECT api.example.com:443 HTTP/1.1\r\nHost: api.example.com:443\r\n\r\n")
+    expect(connectAnswer).toMatch(/^HTTP\/1\.1 405 /)
+    expect(connectAnswer.toLowerCase()).toContain("content-type: application/json")
+    expect(connectAnswer).toContain("Allow: GET, POST, DELETE")
+    expect(bodyOf(connectAnswer)).toEqual({ message: expect.stringContaining("not a proxy") })
+    const expectation = await raw(
+      `GET /users?limit=1 HTTP/1.1\r\nHost: x\r\nX-API-Key: ${sim.readToken}\r\nExpect: 200-ok\r\n\r\n`
+    )
+    expect(expectation).toMatch(/^HTTP\/1\.1 417 /)
+    expect(bodyOf(expectation)).toEqual({ message: expect.stringContaining("only Expect: 100-continue") })
+    const noHost = await raw(`GET /users?limit=1 HTTP/1.1\r\nX-API-Key: ${sim.readToken}\r\nConnection: close\r\n\r\n`)
+    expect(noHost).toMatch(/^HTTP\/1\.1 400 /)
+    expect(noHost.toLowerCase()).toContain("content-type: application/json")
+    expect(bodyOf(noHost)).toEqual({ message: "the request has no Host header, which HTTP/1.1 requires" })
+    // HTTP/1.0 has no Host header to require, and Expect: 100-continue is met.
+    const old = await raw(`GET /users?limit=1 HTTP/1.0\r\nX-API-Key: ${sim.readToken}\r\n\r\n`)
+    expect(old).toMatch(/^HTTP\/1\.1 200 /)
+    const body = JSON.stringify({
+      email: "cont@example.com",
+      givenName: "C",
+      familyName: "T",
+      role: { name: "Analyst" }
+    })
+    const continued = await raw(
+      `POST /users HTTP/1.1\r\nHost: x\r\nX-API-Key: ${sim.adminToken}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n${body}`
+    )
+    expect(continued).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /)
     await stillServing()
   })
 
