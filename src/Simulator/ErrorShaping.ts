@@ -2,6 +2,10 @@
  * The layer around the HttpApi app that makes every answer spec-shaped. HttpApi itself answers an unknown path
  * with an empty 404, a wrong method the same way, and an unexpected failure with an empty 500; here each becomes
  * `{"message": ...}` with the right status (404, 405 with `Allow`, 400, 500), and the server keeps serving.
+ *
+ * An error's message quotes what the request said (an id, a path, a parameter, an email), and so quoted the server's
+ * own API key when a client sent it there by mistake (a script that took the key for a user id): the key then stood
+ * in the client's error output and logs. Every error message is redacted of the keys here, as the request log is.
  */
 import * as HttpApi from "@effect/platform/HttpApi"
 import type * as HttpApp from "@effect/platform/HttpApp"
@@ -11,6 +15,7 @@ import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import { redact, secretsOf } from "../Cli/Redact.js"
 import { PantherApi } from "../PantherApi/UsersApi.js"
 import { errorResponse } from "./ErrorResponse.js"
 import { pathOf } from "./RequestLog.js"
@@ -49,8 +54,21 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   503: "service unavailable"
 }
 
-export const shapeErrors = () => {
+/** A JSON error body's message, when it has one. */
+const messageIn = (body: Uint8Array): string | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(body).toString("utf8"))
+    return typeof parsed === "object" && parsed !== null && "message" in parsed && typeof parsed.message === "string"
+      ? parsed.message
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export const shapeErrors = (keys: ReadonlyArray<string>) => {
   const routes = apiRoutes()
+  const secrets = secretsOf(keys)
 
   const routeNotFound = (method: string, path: string) => {
     const segments = path.split("/")
@@ -89,12 +107,22 @@ export const shapeErrors = () => {
         })
       : response
 
+  /** An error whose message quotes a key, with the key replaced by `[redacted]`. */
+  const withoutKeys = (response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse => {
+    if (response.status < 400 || response.body._tag !== "Uint8Array") return response
+    const message = messageIn(response.body.body)
+    if (message === undefined) return response
+    const redacted = redact(message, secrets)
+    return redacted === message ? response : errorResponse(response.status, redacted, { ...response.headers })
+  }
+
   return <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<never, R> =>
     Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       return yield* app.pipe(
         Effect.map(withBody),
-        Effect.catchAllCause((cause) => fromCause(request, cause))
+        Effect.catchAllCause((cause) => fromCause(request, cause)),
+        Effect.map(withoutKeys)
       )
     })
 }

@@ -171,7 +171,7 @@ export const serveSimulator = (
     const log = LogLevel.greaterThan(minimumLevel, LogLevel.Info)
       ? <A>(app: A): A => app
       : logRequests([readToken, adminToken])
-    const errors = shapeErrors()
+    const errors = shapeErrors([readToken, adminToken])
     const bodies = limitRequestBody(maxBodyBytes)
     // The wrappers go around the app itself, not into `HttpServer.serve`'s middleware slot: by the time that
     // middleware runs, an error has already been written out as an empty response.

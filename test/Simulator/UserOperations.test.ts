@@ -332,6 +332,28 @@ describe("authentication and permissions", () => {
     expect(messageOf(wrong)).toBe("the X-API-Key is not a valid API key")
   })
 
+  it("never quotes a key in an error, when a client sent one where an id, a path or a value goes", async () => {
+    const admin = sim.adminToken
+    const read = sim.readToken
+    const replies = [
+      [await http.get(`/users/${admin}`), 404, 'no user with id "[redacted]"'],
+      [await http.post(`/users/${read}`, newUser("key.as.id@example.com")), 404, 'no user with id "[redacted]"'],
+      [await http.del(`/users/${admin.toUpperCase()}`), 404, 'no user with id "[redacted]"'],
+      [await http.get(`/roles/${read}`), 404, 'no role with id "[redacted]"'],
+      [await http.get(`/${admin}`), 404, "no such endpoint: GET /[redacted]"],
+      [await http.call("PATCH", `/users/${admin}`), 405, "PATCH is not allowed on /users/[redacted]"],
+      [await http.get(`/users?limit=${read}`), 400, 'got "[redacted]"'],
+      [await http.post("/users", newUser(admin)), 400, 'email "[redacted]" is not a valid email address'],
+      [await http.post("/users", newUser("k.r@example.com", { id: read })), 400, 'role.id "[redacted]"']
+    ] as const
+    for (const [reply, status, quoted] of replies) {
+      expect(reply.status, reply.text).toBe(status)
+      expect(messageOf(reply)).toContain(quoted)
+      expect(reply.text.toLowerCase()).not.toContain(admin.toLowerCase())
+      expect(reply.text.toLowerCase()).not.toContain(read.toLowerCase())
+    }
+  })
+
   it("refuses to start with one key for both roles, or a blank key", async () => {
     for (const [readToken, adminToken, message] of [
       ["same-key", "same-key", "must differ"],
