@@ -31,6 +31,21 @@ type BodyRead =
   | { readonly _tag: "Text"; readonly text: string }
   | { readonly _tag: "TooLarge" }
   | { readonly _tag: "Unreadable" }
+  | { readonly _tag: "NotUtf8" }
+
+/**
+ * Bytes that are not UTF-8 were each read as U+FFFD, so a name sent in Latin-1 was stored with `�` where its accents
+ * were, and the client was told nothing. A byte order mark is kept, for JSON.parse to refuse as the live API does.
+ */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
+
+const decodeText = (bytes: Buffer): BodyRead => {
+  try {
+    return { _tag: "Text", text: UTF8.decode(bytes) }
+  } catch {
+    return { _tag: "NotUtf8" }
+  }
+}
 
 const readBody = (message: IncomingMessage, maxBytes: number): Effect.Effect<BodyRead> =>
   Effect.async<BodyRead>((resume) => {
@@ -45,11 +60,7 @@ const readBody = (message: IncomingMessage, maxBytes: number): Effect.Effect<Bod
       }
     }
     const onEnd = () =>
-      resume(
-        Effect.succeed(
-          bytes > maxBytes ? { _tag: "TooLarge" } : { _tag: "Text", text: Buffer.concat(chunks).toString("utf8") }
-        )
-      )
+      resume(Effect.succeed(bytes > maxBytes ? { _tag: "TooLarge" } : decodeText(Buffer.concat(chunks))))
     const onError = () => resume(Effect.succeed({ _tag: "Unreadable" }))
     message.on("data", onData)
     message.once("end", onEnd)
@@ -81,6 +92,8 @@ export const limitRequestBody =
           return payloadTooLarge(maxBytes)
         case "Unreadable":
           return errorResponse(400, "the request body could not be read")
+        case "NotUtf8":
+          return errorResponse(400, "the request body is not UTF-8: send the JSON in UTF-8 (RFC 8259)")
         case "Text":
           return yield* Effect.provideService(app, RequestBodyText, Option.some(body.text))
       }

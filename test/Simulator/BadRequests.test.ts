@@ -89,6 +89,22 @@ describe("bad requests get a JSON error and the server keeps serving", () => {
     await stillServing()
   })
 
+  it("a body that is not UTF-8 is a 400, not a user whose accents became U+FFFD", async () => {
+    const latin1 = Buffer.from(
+      '{"email":"zoe.latin1@example.com","givenName":"Zoë","familyName":"Ørsted","role":{"name":"Analyst"}}',
+      "latin1"
+    )
+    const reply = await fetch(`${sim.baseUrl}/users`, {
+      method: "POST",
+      headers: { "x-api-key": sim.adminToken, "content-type": "application/json" },
+      body: latin1
+    })
+    expect(reply.status).toBe(400)
+    expect(await reply.json()).toEqual({ message: "the request body is not UTF-8: send the JSON in UTF-8 (RFC 8259)" })
+    expect((await http.get("/users?email=zoe.latin1@example.com")).body).toEqual({ results: [] })
+    await stillServing()
+  })
+
   it("POST /users/{id} with malformed JSON is a 400, not a 500", async () => {
     const reply = await http.post("/users/whoever", "{oops")
     expect(reply.status).toBe(400)
