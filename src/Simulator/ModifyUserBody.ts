@@ -24,6 +24,21 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/
 const describe = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : typeof value
 
+/**
+ * Half of a UTF-16 surrogate pair with no other half, as a JSON escape can carry (`"\ud800"`). It is no character:
+ * the live API keeps its users in Cognito, whose text travels as UTF-8, which cannot hold one, so it never answers
+ * with one. Stored here, it came back in every list, as an escape that strict JSON readers refuse.
+ */
+const LONE_SURROGATE = /\p{Cs}/u
+
+const loneSurrogate = (field: string, text: string): string | undefined => {
+  const at = text.search(LONE_SURROGATE)
+  return at === -1
+    ? undefined
+    : `${field} holds half of a UTF-16 surrogate pair (\\u${text.charCodeAt(at).toString(16)}) with no other half, ` +
+        "which is no character: send the whole pair, or the character as UTF-8"
+}
+
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
@@ -33,6 +48,8 @@ const requiredText = (body: Readonly<Record<string, unknown>>, field: string, ma
   if (typeof value !== "string") return Either.left(`${field} must be a string, not ${describe(value)}`)
   const text = value.trim()
   if (text === "") return Either.left(`${field} must not be empty`)
+  const surrogate = loneSurrogate(field, text)
+  if (surrogate !== undefined) return Either.left(surrogate)
   // Characters as a person counts them (code points), not UTF-16 code units: an emoji is one, not two.
   const length = [...text].length
   if (length > maxLength) return Either.left(`${field} must be at most ${maxLength} characters; it has ${length}`)
@@ -44,6 +61,8 @@ const optionalText = (role: Readonly<Record<string, unknown>>, field: "id" | "na
   const value = role[field]
   if (value === undefined || value === null) return Either.right(undefined)
   if (typeof value !== "string") return Either.left(`role.${field} must be a string, not ${describe(value)}`)
+  const surrogate = loneSurrogate(`role.${field}`, value)
+  if (surrogate !== undefined) return Either.left(surrogate)
   const text = value.trim()
   return Either.right(text === "" ? undefined : text)
 }

@@ -79,7 +79,19 @@ describe("POST /users (create)", () => {
     ],
     ["an email over 254 characters", newUser(`${"e".repeat(243)}@example.com`), "email must be at most 254"],
     // Role names are matched exactly, as GET /roles?name= matches them.
-    ["a role name in the wrong case", newUser("e14@example.com", { name: "analyst" }), 'role.name "analyst"']
+    ["a role name in the wrong case", newUser("e14@example.com", { name: "analyst" }), 'role.name "analyst"'],
+    // JSON.stringify sends each lone half as an escape, "\ud800", as a client that cut a string in two would.
+    [
+      "half of a surrogate pair in a name",
+      { ...newUser("e15@example.com"), givenName: "Zo\ud83d" },
+      "givenName holds half of a UTF-16 surrogate pair (\\ud83d) with no other half"
+    ],
+    ["half of a surrogate pair in an email", newUser("\udc00e16@example.com"), "email holds half of a UTF-16"],
+    [
+      "half of a surrogate pair in a role name",
+      newUser("e17@example.com", { name: "Analyst\ud800" }),
+      "role.name holds"
+    ]
   ])("refuses %s with a 400 that says so", async (_what, body, message) => {
     const reply = await http.post("/users", body)
     expect(reply.status).toBe(400)
