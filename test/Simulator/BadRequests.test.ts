@@ -297,6 +297,11 @@ describe("bad requests get a JSON error and the server keeps serving", () => {
       expect(reply.headers.get("allow")).toBe(allowed)
       expect(messageOf(reply)).toContain(`${method} is not allowed`)
     }
+    // A request line in absolute form, as a client sends to a proxy, names the same resource: the router takes a GET
+    // of it as /users, and a PUT is not allowed there either, not a path that does not exist.
+    const absolute = await raw(`PUT ${sim.baseUrl}/users HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+    expect(absolute).toMatch(/^HTTP\/1\.1 405 /)
+    expect(bodyOf(absolute)).toEqual({ message: "PUT is not allowed on /users; allowed: POST, GET" })
     await stillServing()
   })
 
