@@ -1,3 +1,4 @@
+import { request } from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN } from "../../src/Simulator/Tokens.js"
 import type { WireUser } from "../../src/Simulator/WireUser.js"
@@ -342,6 +343,27 @@ describe("authentication and permissions", () => {
     }
     const wrong = await http.get("/users", { key: "sim-read-wrong" })
     expect(messageOf(wrong)).toBe("the X-API-Key is not a valid API key")
+    // Sent twice, the header arrives as one value joined by ", ", which matched no key and was called not valid.
+    for (const keys of [
+      [sim.readToken, sim.readToken],
+      [sim.readToken, "sim-read-wrong"]
+    ]) {
+      const twice = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${sim.baseUrl}/users?limit=1`, { headers: { "X-API-Key": keys } })
+        req.on("response", (res) => {
+          let body = ""
+          res.setEncoding("utf8")
+          res.on("data", (chunk: string) => {
+            body += chunk
+          })
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }))
+        })
+        req.on("error", reject)
+        req.end()
+      })
+      expect(twice.status).toBe(401)
+      expect(JSON.parse(twice.body)).toEqual({ message: "the X-API-Key header was sent 2 times: send it once" })
+    }
   })
 
   it("never quotes a key in an error, when a client sent one where an id, a path or a value goes", async () => {
