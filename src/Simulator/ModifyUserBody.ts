@@ -8,6 +8,7 @@ import * as Schema from "effect/Schema"
 import { describeParseError } from "../PantherApi/DecodeUser.js"
 import { ModifyUser } from "../PantherApi/Schemas.js"
 import type { RoleChoice } from "./RoleCatalog.js"
+import { loneSurrogateIn } from "./UnicodeText.js"
 
 export interface UserChanges {
   readonly email: string
@@ -24,18 +25,11 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/
 const describe = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : typeof value
 
-/**
- * Half of a UTF-16 surrogate pair with no other half, as a JSON escape can carry (`"\ud800"`). It is no character:
- * the live API keeps its users in Cognito, whose text travels as UTF-8, which cannot hold one, so it never answers
- * with one. Stored here, it came back in every list, as an escape that strict JSON readers refuse.
- */
-const LONE_SURROGATE = /\p{Cs}/u
-
 const loneSurrogate = (field: string, text: string): string | undefined => {
-  const at = text.search(LONE_SURROGATE)
-  return at === -1
+  const half = loneSurrogateIn(text)
+  return half === undefined
     ? undefined
-    : `${field} holds half of a UTF-16 surrogate pair (\\u${text.charCodeAt(at).toString(16)}) with no other half, ` +
+    : `${field} holds half of a UTF-16 surrogate pair (${half}) with no other half, ` +
         "which is no character: send the whole pair, or the character as UTF-8"
 }
 

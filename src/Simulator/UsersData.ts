@@ -7,6 +7,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { User } from "../PantherApi/Schemas.js"
+import { loneSurrogateIn } from "./UnicodeText.js"
 import { fold } from "./UserDirectory.js"
 import type { WireUser } from "./WireUser.js"
 
@@ -46,6 +47,26 @@ const STRING_ONLY = ["status", "createdAt"] as const
 const nullWhereString = (raw: unknown): string | undefined =>
   typeof raw === "object" && raw !== null ? STRING_ONLY.find((field) => Reflect.get(raw, field) === null) : undefined
 
+/** The first text field of a user holding half of a surrogate pair, with that half, or undefined. */
+const loneSurrogateField = (user: WireUser): string | undefined => {
+  const texts: ReadonlyArray<readonly [string, unknown]> = [
+    ["id", user.id],
+    ["email", user.email],
+    ["givenName", user.givenName],
+    ["familyName", user.familyName],
+    ["role.id", user.role.id],
+    ["role.name", user.role.name],
+    ["status", user.status],
+    ["createdAt", user.createdAt],
+    ["lastLoggedInAt", user.lastLoggedInAt]
+  ]
+  for (const [field, value] of texts) {
+    const half = typeof value === "string" ? loneSurrogateIn(value) : undefined
+    if (half !== undefined) return `${field} holds half of a UTF-16 surrogate pair (${half}) with no other half`
+  }
+  return undefined
+}
+
 /**
  * The users, each with an id (`newId` supplies missing ones), or a message naming the first bad entry.
  * Entries are numbered from 1, as a person counts them and as suppression entries are.
@@ -77,6 +98,13 @@ export const validateUsersData = (data: unknown, newId: () => string): Either.Ei
     if (id === "")
       return Either.left(`${describeEntry(entry, raw)}: id must not be empty (leave it out to have one assigned)`)
     const user: WireUser = { ...rest, id: id ?? newId() }
+    const halfPair = loneSurrogateField(user)
+    if (halfPair !== undefined) {
+      return Either.left(
+        `${describeEntry(entry, raw)}: ${halfPair}, which is no character and which the live API never sends: ` +
+          "write the whole pair, or the character itself"
+      )
+    }
     const sameId = idsSeen.get(user.id)
     if (sameId !== undefined) return Either.left(`${describeEntry(entry, raw)}: the id is also used by entry ${sameId}`)
     const sameEmail = emailsSeen.get(fold(user.email))

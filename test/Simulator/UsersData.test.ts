@@ -63,6 +63,12 @@ describe("validateUsersData (--data)", () => {
     ],
     [[good("u1", "a@example.com"), good("u2", "A@Example.com")], "the email is also used by entry 1"],
     [[good("", "a@example.com")], "id must not be empty"],
+    // The live API keeps users in Cognito's UTF-8, which cannot hold half of a surrogate pair: it never sends one.
+    [
+      [{ ...good("u1", "a@example.com"), givenName: "A\ud800" }],
+      'entry 1 (id "u1", email "a@example.com"): givenName holds half of a UTF-16 surrogate pair (\\ud800)'
+    ],
+    [[{ ...good("u1", "a@example.com"), role: { name: "\udc00" } }], "role.name holds half of a UTF-16 surrogate"],
     [[null], "entry 1:"]
   ])("refuses %j, naming the entry counted from 1, as suppression entries are", (data, message) => {
     expect(problem(data)).toContain(message)
