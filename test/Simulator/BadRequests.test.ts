@@ -1,6 +1,7 @@
 import { request } from "node:http"
 import { connect } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { rawAnswer } from "../support/rawAnswer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { httpFor, messageOf, pageOf } from "./SimulatorHttp.js"
 
@@ -36,43 +37,26 @@ const raw = (request: string) =>
 const bodyOf = (answer: string): unknown => JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))
 
 /** A request with its path sent exactly as given. */
-const rawRequest = (method: string, path: string, key: string) =>
-  new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const url = new URL(sim.baseUrl)
-    const req = request({ host: url.hostname, port: url.port, method, path, headers: { "x-api-key": key } })
-    req.on("response", (res) => {
-      let body = ""
-      res.setEncoding("utf8")
-      res.on("data", (chunk: string) => {
-        body += chunk
-      })
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }))
-    })
-    req.on("error", reject)
-    req.end()
-  })
+const rawRequest = (method: string, path: string, key: string) => {
+  const url = new URL(sim.baseUrl)
+  const req = request({ host: url.hostname, port: url.port, method, path, headers: { "x-api-key": key } })
+  const answer = rawAnswer(req)
+  req.end()
+  return answer
+}
 
 /** Sends a body in chunks with no Content-Length, which only the streaming limit can catch. */
-const postChunked = (path: string, chunks: ReadonlyArray<string>) =>
-  new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const url = new URL(path, sim.baseUrl)
-    const req = request(url, {
-      method: "POST",
-      headers: { "x-api-key": sim.adminToken, "content-type": "application/json", "transfer-encoding": "chunked" }
-    })
-    req.on("response", (res) => {
-      let body = ""
-      res.setEncoding("utf8")
-      res.on("data", (chunk: string) => {
-        body += chunk
-      })
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }))
-    })
-    // The server may answer and close before the whole body is sent; that is the point.
-    req.on("error", (error) => reject(error))
-    for (const chunk of chunks) req.write(chunk)
-    req.end()
+const postChunked = (path: string, chunks: ReadonlyArray<string>) => {
+  const req = request(new URL(path, sim.baseUrl), {
+    method: "POST",
+    headers: { "x-api-key": sim.adminToken, "content-type": "application/json", "transfer-encoding": "chunked" }
   })
+  // The server may answer and close before the whole body is sent; that is the point.
+  const answer = rawAnswer(req)
+  for (const chunk of chunks) req.write(chunk)
+  req.end()
+  return answer
+}
 
 describe("bad requests get a JSON error and the server keeps serving", () => {
   it.each([

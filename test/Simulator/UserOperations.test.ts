@@ -2,6 +2,7 @@ import { request } from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN } from "../../src/Simulator/Tokens.js"
 import type { WireUser } from "../../src/Simulator/WireUser.js"
+import { rawAnswer } from "../support/rawAnswer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { httpFor, listAll, messageOf, pageOf, userOf } from "./SimulatorHttp.js"
 
@@ -348,19 +349,10 @@ describe("authentication and permissions", () => {
       [sim.readToken, sim.readToken],
       [sim.readToken, "sim-read-wrong"]
     ]) {
-      const twice = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request(`${sim.baseUrl}/users?limit=1`, { headers: { "X-API-Key": keys } })
-        req.on("response", (res) => {
-          let body = ""
-          res.setEncoding("utf8")
-          res.on("data", (chunk: string) => {
-            body += chunk
-          })
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }))
-        })
-        req.on("error", reject)
-        req.end()
-      })
+      const req = request(`${sim.baseUrl}/users?limit=1`, { headers: { "X-API-Key": keys } })
+      const answer = rawAnswer(req)
+      req.end()
+      const twice = await answer
       expect(twice.status).toBe(401)
       expect(JSON.parse(twice.body)).toEqual({ message: "the X-API-Key header was sent 2 times: send it once" })
     }
