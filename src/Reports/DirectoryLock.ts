@@ -12,7 +12,7 @@
  * Holding the directory, a run also removes the temporary files a killed run left in it (`LeftoverFiles.ts`).
  */
 import { randomBytes } from "node:crypto"
-import { closeSync, lstatSync, openSync, readSync, unlinkSync } from "node:fs"
+import { closeSync, lstatSync, readSync, unlinkSync } from "node:fs"
 import { lstat, open, unlink } from "node:fs/promises"
 import { hostname } from "node:os"
 import { join } from "node:path"
@@ -20,6 +20,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { printable } from "../PantherApi/Responses.js"
 import { keepTouched, removeLeftoverFiles } from "./LeftoverFiles.js"
+import { NotRegularFile, openRegularFile, openRegularFileSync } from "./RegularFile.js"
 import { describeFsError, hasErrorCode, ReportError } from "./ReportError.js"
 
 export const LOCK_FILE = ".panther-audit.lock"
@@ -94,8 +95,9 @@ const tryCreate = (path: string, holder: Holder): Promise<boolean> =>
  */
 const MAX_LOCK_READ_BYTES = 64 * 1024
 
+// Opened as what it is, not by a name looked at before: another user can give the name to a pipe in between.
 const readLockText = async (path: string): Promise<string> => {
-  const handle = await open(path, "r")
+  const handle = await openRegularFile(path, { followLink: false })
   try {
     const buffer = Buffer.alloc(MAX_LOCK_READ_BYTES)
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
@@ -106,7 +108,7 @@ const readLockText = async (path: string): Promise<string> => {
 }
 
 const readLockTextSync = (path: string): string => {
-  const fd = openSync(path, "r")
+  const fd = openRegularFileSync(path, { followLink: false })
   try {
     const buffer = Buffer.alloc(MAX_LOCK_READ_BYTES)
     return buffer.toString("utf8", 0, readSync(fd, buffer, 0, buffer.length, 0))
@@ -120,15 +122,18 @@ const readLockTextSync = (path: string): string => {
  * a plain file there (a link, a pipe, a folder) is refused: reading a pipe would wait for ever, and a dangling link
  * can never be created over.
  */
+const NOT_PLAIN = `${LOCK_FILE} is not a plain file (a link, a folder or a pipe): remove it`
+
 const readLock = async (path: string) => {
   try {
     const info = await lstat(path)
     if (!info.isFile()) {
-      throw new Error(`${LOCK_FILE} is not a plain file (a link, a folder or a pipe): remove it`)
+      throw new Error(NOT_PLAIN)
     }
     return { touchedAt: info.mtimeMs, inode: info.ino, text: await readLockText(path) }
   } catch (error) {
     if (hasErrorCode(error, "ENOENT")) return undefined
+    if (error instanceof NotRegularFile || hasErrorCode(error, "ELOOP")) throw new Error(NOT_PLAIN)
     throw error
   }
 }

@@ -10,10 +10,11 @@
  * changes no email has carried, so the run that finally mails names that one (and retention keeps it and the reports
  * after it), not only the report just before, where those changes already count as unchanged.
  */
-import { readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises"
+import { readdir, rename, stat, unlink, writeFile } from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
 import * as Effect from "effect/Effect"
 import { reportAsOf } from "../Audit/PreviousReportChoice.js"
+import { openRegularFile } from "./RegularFile.js"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
 import { isNewer, isStampedAhead, parseReportName } from "./ReportName.js"
 import { syncPlacedFiles } from "./SyncDirectory.js"
@@ -75,8 +76,25 @@ export const readNotMailedSince = async (markPath: string, report: string): Prom
   if (found === undefined) return undefined
   // Opening a pipe named like a mark would wait for a writer for ever; anything else but a small file names none.
   if (!found.isFile() || found.size > MAX_MARK_BYTES) return report
-  const text = await readFile(markPath, "utf8").catch(() => "")
-  return notMailedSince(text) ?? report
+  return notMailedSince(await readMarkText(markPath)) ?? report
+}
+
+/**
+ * The mark's text; empty when what the name gives now is no small plain file. Checked as opened, not by the look
+ * above: another user of a shared report directory can give the name to a pipe in between (RegularFile.ts).
+ */
+const readMarkText = async (markPath: string): Promise<string> => {
+  const handle = await openRegularFile(markPath).catch(() => undefined)
+  if (handle === undefined) return ""
+  try {
+    const buffer = Buffer.alloc(MAX_MARK_BYTES + 1)
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+    return bytesRead > MAX_MARK_BYTES ? "" : buffer.toString("utf8", 0, bytesRead)
+  } catch {
+    return ""
+  } finally {
+    await handle.close().catch(() => undefined)
+  }
 }
 
 /** The email went out (or was not needed): the mark goes. */
