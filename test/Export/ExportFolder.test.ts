@@ -85,7 +85,7 @@ describe("an export's folder", () => {
     "is never removed when another user's, whatever it holds: a user of a shared folder can make one so",
     (context) => {
       // Only root can give a folder to another user, as that user would make it.
-      if (process.getuid?.() !== 0) context.skip()
+      if (process.getuid?.() !== 0) context.skip("needs root, to give a folder to another user")
       return Effect.gen(function* () {
         const planted = join(parent, ".panther-audit-export-Other1")
         mkdirSync(planted)

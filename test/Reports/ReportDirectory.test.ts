@@ -41,7 +41,9 @@ describe("checkReportDirectory", () => {
     mkdirSync(directory)
     // Append-only (root, on a file system with the attribute): the probe can be made but not removed, so it stays
     // to be looked at.
-    if (spawnSync("chattr", ["+a", directory]).status !== 0) return context.skip()
+    if (spawnSync("chattr", ["+a", directory]).status !== 0) {
+      return context.skip("needs chattr +a: root, on a file system with the append-only attribute")
+    }
     const before = process.umask(0)
     try {
       await Effect.runPromise(Effect.either(checkReportDirectory(directory)))

@@ -255,7 +255,7 @@ describe("pruneReports", () => {
 
   it("neither counts nor deletes files of another user, as another user of a shared folder can plant", async (context) => {
     // Only root can give a file to another user, as that user would make it.
-    if (process.getuid?.() !== 0) return context.skip()
+    if (process.getuid?.() !== 0) return context.skip("needs root, to give files to another user")
     chmodSync(directory, 0o1777)
     const real = ["20260627", "20260628", "20260629"].flatMap((day) => runFiles(`user-audit-${day}T020000Z`))
     const own = runFiles("user-audit-20260630T020000Z")

@@ -86,7 +86,7 @@ describe("pruneAfterRun", () => {
 
   it("says which files named as reports it left alone as another user's, one or many", async (context) => {
     // Only root can give a file to another user.
-    if (process.getuid?.() !== 0) return context.skip()
+    if (process.getuid?.() !== 0) return context.skip("needs root, to give files to another user")
     const others = ["user-audit-20200101T020000Z.csv", "user-audit-20200101T020000Z.json"]
     const newest = ["user-audit-20260101T020000Z.csv", "user-audit-20260101T020000Z.json"]
     for (const name of [...others, ...newest]) writeFileSync(join(directory, name), "x")
