@@ -39,5 +39,6 @@ export const idsNotListedNote = (filter: IdFilter, listed: ReadonlySet<string>):
       : asked.length === 1
         ? "the id given"
         : `any of the ${asked.length} ids given`
-  return `no user listed for ${which} (${named}${more}): ${either}.`
+  // Each reason is said of one id and one user: of several, it holds for each.
+  return `no user listed for ${which} (${named}${more}): ${missing.length === 1 ? "" : "for each, "}${either}.`
 }

@@ -1298,7 +1298,8 @@ describe("panther-audit users", () => {
     const ids = Array.from({ length: 12 }, (_, index) => `gone-${index + 1}`)
     const many = await againstScripted([json(200, { results: [], next: "" })], ["users", "list", "--id", ids.join(",")])
     expect(stderrText(many.stderr)).toContain(
-      `no user listed for any of the 12 ids given (${ids.slice(0, 10).join(", ")}, and 2 more): `
+      `no user listed for any of the 12 ids given (${ids.slice(0, 10).join(", ")}, and 2 more): for each, Panther ` +
+        "has no user with that id or the user is deactivated (listed only with --include-deactivated)."
     )
     // With --email Panther ignores --id, which a note already says: the ids are not blamed.
     const byEmail = await againstScripted(
