@@ -85,11 +85,14 @@ export const pruneAfterRun = (
         if (result.othersFiles.length > 0) {
           const shown = result.othersFiles.slice(0, 10).join(", ")
           const more = result.othersFiles.length > 10 ? ` and ${result.othersFiles.length - 10} more` : ""
+          // Said of one file or of several in the words each takes.
+          const one = result.othersFiles.length === 1
           yield* Effect.logInfo(
-            `left ${counted(result.othersFiles.length, "file")} named as reports alone, as another user owns ` +
-              `${result.othersFiles.length === 1 ? "it" : "them"} (not counted among the runs kept, never deleted): ` +
-              `${shown}${more}. If they are reports of this tool written under another user id, give them to this ` +
-              "user (chown) or remove them by hand"
+            `left ${counted(result.othersFiles.length, "file named as a report", "files named as reports")} ` +
+              `alone, as another user owns ${one ? "it" : "them"} (not counted among the runs kept, never ` +
+              `deleted): ${shown}${more}. If ${one ? "it is a report" : "they are reports"} of this tool written ` +
+              `under another user id, give ${one ? "it" : "them"} to this user (chown) or remove ` +
+              `${one ? "it" : "them"} by hand`
           )
         }
         if (result.failed.length > 0) {

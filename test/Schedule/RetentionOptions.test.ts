@@ -94,9 +94,9 @@ describe("pruneAfterRun", () => {
     chownSync(join(directory, others[0] ?? ""), 65534, 65534)
     const one = await withLogs(pruneAfterRun(directory, retention, { reports: [], runId: "r1" }))
     expect(one.lines.filter((line) => line.includes("another user"))).toEqual([
-      `INFO left 1 file named as reports alone, as another user owns it (not counted among the runs kept, never ` +
-        `deleted): ${join(directory, others[0] ?? "")}. If they are reports of this tool written under another user ` +
-        "id, give them to this user (chown) or remove them by hand"
+      `INFO left 1 file named as a report alone, as another user owns it (not counted among the runs kept, never ` +
+        `deleted): ${join(directory, others[0] ?? "")}. If it is a report of this tool written under another user ` +
+        "id, give it to this user (chown) or remove it by hand"
     ])
     // The other one of that run was this user's, and went.
     expect(readdirSync(directory).sort()).toEqual([others[0], ...newest].sort())
@@ -104,7 +104,7 @@ describe("pruneAfterRun", () => {
     chownSync(join(directory, others[1] ?? ""), 65534, 65534)
     const two = await withLogs(pruneAfterRun(directory, retention, { reports: [], runId: "r2" }))
     expect(two.lines.find((line) => line.includes("another user"))).toMatch(
-      /^INFO left 2 files named as reports alone, as another user owns them \(/
+      /^INFO left 2 files named as reports alone, as another user owns them \(.*\. If they are reports of this tool .*, give them to this user \(chown\) or remove them by hand$/
     )
     expect(readdirSync(directory).sort()).toEqual([...others, ...newest].sort())
   })
