@@ -135,7 +135,8 @@ export const pruneReports = (
       const deletedFiles: Array<string> = []
       const failed: Array<{ path: string; reason: string }> = []
       let deletedRuns = 0
-      // One file that cannot go (owned by someone else, say) does not keep every older run: the rest go on.
+      // One file that cannot go (made immutable, say; another user's are never in a set) does not keep every older
+      // run: the rest go on.
       for (const set of doomed) {
         let whole = true
         for (const name of set.files.sort()) {
