@@ -147,7 +147,7 @@ const TEMPORARY_FILES: Leftover = {
     remove: (path, info) => unlink(path).then(() => info.size),
     removedMessage: (count, size, directory) =>
       `Removed ${counted(count, "temporary file")} (${size}) left in ${directory} by a run that was killed before it could ` +
-      "clean up; what they held was never put in place.",
+      `clean up; what ${count === 1 ? "it" : "they"} held was never put in place.`,
     notRemovedMessage: (which, directory) =>
       `Temporary files left in ${directory} by a run that was killed cannot be removed: ${which}. Remove them by hand.`
   }
@@ -202,7 +202,7 @@ const EXPORT_FOLDERS: Leftover = {
     },
     removedMessage: (count, size, directory) =>
       `Removed ${counted(count, "unfinished export folder")} (${size}) left in ${directory} by an export that was killed ` +
-      "before it could clean up; what they held was never put in place.",
+      `before it could clean up; what ${count === 1 ? "it" : "they"} held was never put in place.`,
     notRemovedMessage: (which, directory) =>
       `Unfinished export folders left in ${directory} by an export that was killed cannot be removed: ${which}. ` +
       "Remove them by hand."

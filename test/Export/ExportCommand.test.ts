@@ -363,7 +363,7 @@ describe("an export that does not finish", () => {
       expect(readFileSync(join(usersOwn, "notes.txt"), "utf8")).toBe("keep me\n")
       expect(later.stderr).toContain(
         `Removed 1 unfinished export folder (0.0 MB) left in ${directory} by an export that was killed before it ` +
-          "could clean up; what they held was never put in place."
+          "could clean up; what it held was never put in place."
       )
       // The two finished exports, the user's folder, and nothing else.
       expect(readdirSync(directory).filter((name) => name.startsWith("."))).toEqual([".export-backup"])

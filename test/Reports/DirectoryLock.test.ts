@@ -304,7 +304,8 @@ describe("temporary files a killed run left", () => {
         expect(existsSync(join(directory, kept)), kept).toBe(true)
       }
       expect(logs.lines.join("\n")).toContain(
-        `Removed 3 temporary files (2.5 MB) left in ${directory} by a run that was killed before it could clean up`
+        `Removed 3 temporary files (2.5 MB) left in ${directory} by a run that was killed before it could clean up; ` +
+          "what they held was never put in place."
       )
     })
   )
