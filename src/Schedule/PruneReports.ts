@@ -96,6 +96,9 @@ export const pruneReports = (
       const sets = new Map<string, ReportSet>()
       const names: Array<string> = []
       const othersFiles: Array<string> = []
+      // Whom the file system shows as the owner of the reports this run has just written (FileOwner.ts).
+      const [ownReport] = keep
+      const madeHere = ownReport === undefined ? undefined : (await lstat(ownReport).catch(() => undefined))?.uid
       for (const entry of await readdir(directory, { withFileTypes: true })) {
         if (!entry.isFile()) continue
         const parsed = parseReportName(entry.name)
@@ -103,7 +106,7 @@ export const pruneReports = (
         // Gone since the listing, it is no run's to count.
         const info = await lstat(join(directory, entry.name)).catch(() => undefined)
         if (info === undefined || !info.isFile()) continue
-        if (!ownedByThisUser(info)) {
+        if (!ownedByThisUser(info, madeHere)) {
           othersFiles.push(join(directory, entry.name))
           continue
         }

@@ -275,6 +275,22 @@ describe("pruneReports", () => {
     )
   })
 
+  it("prunes where the file system shows one other owner for every file, this run's reports too", async (context) => {
+    // A Windows folder mounted into a container shows every file as root's; NFS gives root's files to nobody. Here,
+    // as root, every file is given to one other user, the run's own reports among them.
+    if (process.getuid?.() !== 0) return context.skip("needs root, to give files to another user")
+    const old = ["20260627", "20260628", "20260629"].flatMap((day) => runFiles(`user-audit-${day}T020000Z`))
+    const own = runFiles("user-audit-20260630T020000Z")
+    touch(...old, ...own)
+    for (const name of [...old, ...own]) chownSync(join(directory, name), 65534, 65534)
+    const result = await prune(
+      retention(2),
+      own.map((name) => join(directory, name))
+    )
+    expect(result.othersFiles).toEqual([])
+    expect(remaining()).toEqual([...runFiles("user-audit-20260629T020000Z"), ...own].sort())
+  })
+
   it("does nothing when retention is off", async () => {
     touch(...runFiles("user-audit-20200101T000000Z"), ...runFiles("user-audit-20260630T020000Z"))
     expect(await prune(retention())).toEqual({
