@@ -13,6 +13,7 @@ import type { Stats } from "node:fs"
  * pruned; the rule is about files other users made, which such a file system cannot tell apart anyway.
  */
 export const ownedByThisUser = (info: Pick<Stats, "uid">, madeHere?: number): boolean => {
-  const uid = process.getuid?.()
+  // The effective user: the one new files are given to (the real one differs only under setuid).
+  const uid = process.geteuid?.()
   return uid === undefined || info.uid === uid || info.uid === madeHere
 }
