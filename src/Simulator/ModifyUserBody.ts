@@ -8,7 +8,7 @@ import * as Schema from "effect/Schema"
 import { describeParseError } from "../PantherApi/DecodeUser.js"
 import { ModifyUser } from "../PantherApi/Schemas.js"
 import type { RoleChoice } from "./RoleCatalog.js"
-import { loneSurrogateIn } from "./UnicodeText.js"
+import { loneSurrogateProblem } from "./UnicodeText.js"
 
 export interface UserChanges {
   readonly email: string
@@ -26,11 +26,10 @@ const describe = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : typeof value
 
 const loneSurrogate = (field: string, text: string): string | undefined => {
-  const half = loneSurrogateIn(text)
-  return half === undefined
+  const problem = loneSurrogateProblem(field, text)
+  return problem === undefined
     ? undefined
-    : `${field} holds half of a UTF-16 surrogate pair (${half}) with no other half, ` +
-        "which is no character: send the whole pair, or the character as UTF-8"
+    : `${problem}, which is no character: send the whole pair, or the character as UTF-8`
 }
 
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>

@@ -7,7 +7,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { User } from "../PantherApi/Schemas.js"
-import { loneSurrogateIn } from "./UnicodeText.js"
+import { loneSurrogateProblem } from "./UnicodeText.js"
 import { fold } from "./UserDirectory.js"
 import type { WireUser } from "./WireUser.js"
 
@@ -47,7 +47,7 @@ const STRING_ONLY = ["status", "createdAt"] as const
 const nullWhereString = (raw: unknown): string | undefined =>
   typeof raw === "object" && raw !== null ? STRING_ONLY.find((field) => Reflect.get(raw, field) === null) : undefined
 
-/** The first text field of a user holding half of a surrogate pair, with that half, or undefined. */
+/** What is wrong with the first text field of a user holding half of a surrogate pair, or undefined. */
 const loneSurrogateField = (user: WireUser): string | undefined => {
   const texts: ReadonlyArray<readonly [string, unknown]> = [
     ["id", user.id],
@@ -61,8 +61,8 @@ const loneSurrogateField = (user: WireUser): string | undefined => {
     ["lastLoggedInAt", user.lastLoggedInAt]
   ]
   for (const [field, value] of texts) {
-    const half = typeof value === "string" ? loneSurrogateIn(value) : undefined
-    if (half !== undefined) return `${field} holds half of a UTF-16 surrogate pair (${half}) with no other half`
+    const problem = typeof value === "string" ? loneSurrogateProblem(field, value) : undefined
+    if (problem !== undefined) return problem
   }
   return undefined
 }
