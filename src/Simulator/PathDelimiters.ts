@@ -5,9 +5,7 @@
  * client that built its paths badly passed every test against the simulator. The two characters are escaped in the
  * path before the router sees it, so they stay part of the segment they stand in.
  */
-import type * as HttpApp from "@effect/platform/HttpApp"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as Effect from "effect/Effect"
+import { withUrlRewritten } from "./RequestUrl.js"
 
 const DELIMITERS = /[;#]/g
 
@@ -20,10 +18,4 @@ export const escapePathDelimiters = (url: string): string => {
   return queryAt === -1 ? escaped : `${escaped}${url.slice(queryAt)}`
 }
 
-export const literalPathDelimiters = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-    const url = escapePathDelimiters(request.url)
-    return url === request.url
-      ? app
-      : Effect.provideService(app, HttpServerRequest.HttpServerRequest, request.modify({ url }))
-  })
+export const literalPathDelimiters = withUrlRewritten(escapePathDelimiters)

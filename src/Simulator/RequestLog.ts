@@ -8,16 +8,13 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import { redact, secretsOf } from "../Cli/Redact.js"
 
-/** A request target in absolute form (`http://host/users`, as sent to a proxy), up to its path: the router drops it. */
-const ABSOLUTE_FORM = /^https?:\/\/.*?\//
-
 /**
  * The path of a request URL, without its query string. A `#` is kept: a client sends no fragment, so one in a
  * request is part of the path, as the router takes it (PathDelimiters.ts).
  */
 export const pathOf = (url: string): string => {
   const end = url.indexOf("?")
-  return (end === -1 ? url : url.slice(0, end)).replace(ABSOLUTE_FORM, "/")
+  return end === -1 ? url : url.slice(0, end)
 }
 
 /** The wrapper that logs each request, with the server's `keys` kept out of the lines. */

@@ -22,6 +22,7 @@ import type * as Scope from "effect/Scope"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { keyAsSent, keyProblem } from "../PantherApi/HeaderText.js"
 import { PantherApi } from "../PantherApi/UsersApi.js"
+import { absoluteFormAsPath } from "./AbsoluteForm.js"
 import { apiKeyAuthLayer } from "./ApiKeyAuthLive.js"
 import { createServerWithJsonClientErrors, requireHost } from "./ClientErrors.js"
 import { Cursors, makeCursorCodec } from "./Cursor.js"
@@ -176,7 +177,9 @@ export const serveSimulator = (
     // The wrappers go around the app itself, not into `HttpServer.serve`'s middleware slot: by the time that
     // middleware runs, an error has already been written out as an empty response.
     const server = HttpApiBuilder.httpApp.pipe(
-      Effect.map((app) => HttpServer.serve(log(requireHost(faults(errors(bodies(literalPathDelimiters(app)))))))),
+      Effect.map((app) =>
+        HttpServer.serve(absoluteFormAsPath(log(requireHost(faults(errors(bodies(literalPathDelimiters(app))))))))
+      ),
       Layer.unwrapEffect,
       // No tracer is set up, and a span per request with its attributes was a tenth of the time per page.
       HttpMiddleware.withTracerDisabledWhen(() => true),

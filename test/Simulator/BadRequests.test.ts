@@ -289,6 +289,24 @@ describe("bad requests get a JSON error and the server keeps serving", () => {
     await stillServing()
   })
 
+  it("a scheme in capitals names the same resource in absolute form", async () => {
+    // A scheme is case-insensitive (RFC 3986): `HTTP://host/users` is /users, as Go's server reads it.
+    const authority = new URL(sim.baseUrl).host
+    const key = `X-API-Key: ${sim.readToken}\r\n`
+    for (const scheme of ["HTTP", "Http", "HTTPS"]) {
+      const target = `${scheme}://${authority}/users`
+      const listed = await raw(`GET ${target}?limit=2 HTTP/1.1\r\nHost: x\r\n${key}Connection: close\r\n\r\n`)
+      expect(listed, target).toMatch(/^HTTP\/1\.1 200 /)
+      expect(bodyOf(listed)).toMatchObject({ results: [expect.anything(), expect.anything()] })
+      const put = await raw(`PUT ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+      expect(bodyOf(put), target).toEqual({ message: "PUT is not allowed on /users; allowed: POST, GET" })
+    }
+    // No path after the host: no resource named, and the message quotes the target as sent.
+    const bare = await raw(`GET HTTP://${authority} HTTP/1.1\r\nHost: x\r\n${key}Connection: close\r\n\r\n`)
+    expect(bare).toMatch(/^HTTP\/1\.1 404 /)
+    await stillServing()
+  })
+
   it("a path that does not decode is a 400, and HEAD reads like GET", async () => {
     const reply = await http.get("/users/%ZZ")
     expect(reply.status).toBe(400)
