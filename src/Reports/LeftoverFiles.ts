@@ -116,9 +116,10 @@ export const removeLeftoverExportFolders = (directory: string, nowMillis: number
 
 /**
  * What becomes of something named as a kind of leftover: removed, kept (in use, or not what the kind is), or left
- * alone though it looks left over, since it does not prove itself this tool's, and named in a warning.
+ * alone though it looks left over, named in a warning: it does not prove itself this tool's, or it is another
+ * user's.
  */
-type Verdict = "remove" | "keep" | "unproven"
+type Verdict = "remove" | "keep" | "unproven" | "another's"
 
 /** One kind of thing a killed command leaves behind, and how it is told apart, removed and spoken of. */
 interface Leftover {
@@ -129,6 +130,8 @@ interface Leftover {
   readonly removal?: Removal
   /** Of what was left alone, unproven, each named with its size; none for a kind that always proves itself. */
   readonly unprovenMessage?: (which: string, directory: string) => string
+  /** Of what was left alone as another user's, each named with its owner and size; none for a kind never so. */
+  readonly anothersMessage?: (which: string, directory: string) => string
 }
 
 interface Removal {
@@ -189,11 +192,13 @@ const EXPORT_FOLDERS: Leftover = {
   // that its owner can change while it is removed can have a folder in it swapped for a link, through which the
   // removal would delete files elsewhere that only this user may delete.
   judge: async (path, info, nowMillis) =>
-    !quietFolder(info, nowMillis) || !ownedByThisUser(info)
+    !quietFolder(info, nowMillis)
       ? "keep"
-      : (await holdsExportMark(path))
-        ? "remove"
-        : "unproven",
+      : !ownedByThisUser(info)
+        ? "another's"
+        : (await holdsExportMark(path))
+          ? "remove"
+          : "unproven",
   removal: {
     remove: async (path) => {
       const bytes = await folderBytes(path)
@@ -210,7 +215,13 @@ const EXPORT_FOLDERS: Leftover = {
   unprovenMessage: (which, directory) =>
     `Left ${which} in ${directory} alone: named as an unfinished export's folder, but without the mark an export ` +
     `writes in it first (${EXPORT_MARK}), so nothing shows an export left it. If one did, remove it by hand (one holding ` +
-    "manifest.json is a whole export: to keep it, verify it and rename it export-<stamp>)."
+    "manifest.json is a whole export: to keep it, verify it and rename it export-<stamp>).",
+  // Said, not passed over: where the file system shows every file with one owner (a Windows folder mounted into a
+  // container shows root), the folder is this user's, and nothing else would ever remove it or say it is there.
+  anothersMessage: (which, directory) =>
+    `Left ${which} in ${directory} alone: named as an unfinished export's folder, but another user's, whose own ` +
+    "exports and runs remove it. If the file system shows files with an owner not their own (a Windows folder " +
+    "mounted into a container shows root), it may be this user's: remove it by hand once no export is running."
 }
 
 /** What an export writes in its folder: its reports, inventory, review page and manifest, and their temporary files. */
@@ -247,6 +258,7 @@ const removeLeftovers = (directory: string, names: ReadonlyArray<string>, nowMil
     let bytes = 0
     const notRemoved: Array<string> = []
     const unproven: Array<string> = []
+    const anothers: Array<string> = []
     for (const name of names.filter(kind.named)) {
       const path = join(directory, name)
       const outcome = yield* Effect.promise(async () => {
@@ -254,6 +266,9 @@ const removeLeftovers = (directory: string, names: ReadonlyArray<string>, nowMil
         if (info === undefined) return undefined
         const verdict = await kind.judge(path, info, nowMillis).catch((): Verdict => "keep")
         if (verdict === "unproven" && kind.unprovenMessage !== undefined) return { unproven: await folderBytes(path) }
+        if (verdict === "another's" && kind.anothersMessage !== undefined) {
+          return { owner: info.uid, anothers: await folderBytes(path) }
+        }
         if (verdict !== "remove" || removal === undefined) return undefined
         return removal.remove(path, info).then(
           (size) => ({ size }),
@@ -262,6 +277,7 @@ const removeLeftovers = (directory: string, names: ReadonlyArray<string>, nowMil
       })
       if (outcome === undefined) continue
       if ("unproven" in outcome) unproven.push(`${name} (${megabytes(outcome.unproven)})`)
+      else if ("anothers" in outcome) anothers.push(`${name} (uid ${outcome.owner}, ${megabytes(outcome.anothers)})`)
       else if ("error" in outcome) notRemoved.push(`${name} (${outcome.error})`)
       else {
         removed++
@@ -276,5 +292,8 @@ const removeLeftovers = (directory: string, names: ReadonlyArray<string>, nowMil
     }
     if (kind.unprovenMessage !== undefined && unproven.length > 0) {
       yield* Effect.logWarning(kind.unprovenMessage(unproven.join(", "), directory))
+    }
+    if (kind.anothersMessage !== undefined && anothers.length > 0) {
+      yield* Effect.logWarning(kind.anothersMessage(anothers.join(", "), directory))
     }
   })

@@ -95,8 +95,13 @@ describe("an export's folder", () => {
           chownSync(path, 65534, 65534)
         const longAgo = new Date(Date.now() - 10 * 60_000)
         utimesSync(planted, longAgo, longAgo)
-        yield* removeLeftoverExportFolders(parent)
+        const logs = captureLogs()
+        yield* removeLeftoverExportFolders(parent).pipe(Effect.provide(logs.layer))
         expect(readdirSync(planted).sort()).toEqual([EXPORT_MARK, "notes.txt"].sort())
+        // Named, not passed over: on a file system that shows every file as root's, it may be this user's after all.
+        expect(logs.lines).toHaveLength(1)
+        expect(logs.lines[0]).toContain(`Left .panther-audit-export-Other1 (uid 65534, 0.0 MB) in ${parent} alone`)
+        expect(logs.lines[0]).toContain("another user's")
       })
     }
   )
