@@ -31,6 +31,7 @@ type BodyRead =
   | { readonly _tag: "Text"; readonly text: string }
   | { readonly _tag: "TooLarge" }
   | { readonly _tag: "Unreadable" }
+  | { readonly _tag: "Aborted" }
   | { readonly _tag: "NotUtf8" }
 
 /**
@@ -61,7 +62,9 @@ const readBody = (message: IncomingMessage, maxBytes: number): Effect.Effect<Bod
     }
     const onEnd = () =>
       resume(Effect.succeed(bytes > maxBytes ? { _tag: "TooLarge" } : decodeText(Buffer.concat(chunks))))
-    const onError = () => resume(Effect.succeed({ _tag: "Unreadable" }))
+    // A client that hangs up before its body has all come: no answer can reach it, and a 400 in the request log
+    // would blame a body it never finished sending.
+    const onError = () => resume(Effect.succeed(message.complete ? { _tag: "Unreadable" } : { _tag: "Aborted" }))
     message.on("data", onData)
     message.once("end", onEnd)
     message.once("error", onError)
@@ -92,6 +95,8 @@ export const limitRequestBody =
           return payloadTooLarge(maxBytes)
         case "Unreadable":
           return errorResponse(400, "the request body could not be read")
+        case "Aborted":
+          return yield* Effect.interrupt
         case "NotUtf8":
           return errorResponse(400, "the request body is not UTF-8: send the JSON in UTF-8 (RFC 8259)")
         case "Text":

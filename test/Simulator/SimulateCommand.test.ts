@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
-import { createServer } from "node:net"
+import { connect, createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -55,6 +55,28 @@ const launch = (args: ReadonlyArray<string>, env: Readonly<Record<string, string
   return { child, exit, output: () => ({ stdout, stderr }) }
 }
 
+/**
+ * `head` sent as it is, with `Connection: close` after it unless `hangUpAfterMs` is given: then the connection is
+ * dropped that long after sending. Resolves to what came back.
+ */
+const sentAsIs = (baseUrl: string, head: string, hangUpAfterMs?: number) =>
+  new Promise<string>((resolve, reject) => {
+    const { hostname, port } = new URL(baseUrl)
+    const socket = connect(Number(port), hostname, () => {
+      if (hangUpAfterMs === undefined) socket.end(`${head}Connection: close\r\n\r\n`)
+      else {
+        socket.write(head)
+        setTimeout(() => socket.destroy(), hangUpAfterMs)
+      }
+    })
+    let answer = ""
+    socket.setEncoding("utf8").on("data", (chunk: string) => {
+      answer += chunk
+    })
+    socket.on("error", reject)
+    socket.on("close", () => resolve(answer))
+  })
+
 /** Starts the command and waits for its ready banner. */
 const start = async (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}): Promise<Running> => {
   const launched = launch(args, env)
@@ -102,6 +124,14 @@ describe("panther-audit simulate", () => {
       // A client that took its key for a user id: the key is in the path, which is logged.
       expect((await http.get(`/users/${DEFAULT_ADMIN_TOKEN}`)).status).toBe(404)
       expect((await http.get(`/users/x${encodeURIComponent(DEFAULT_READ_TOKEN.toUpperCase())}`)).status).toBe(404)
+      // A request line in absolute form, its scheme in capitals: logged by its path, without the host.
+      const { host } = new URL(cli.baseUrl)
+      expect(await sentAsIs(cli.baseUrl, `GET HTTP://${host}/roles HTTP/1.1\r\nHost: x\r\n`)).toMatch(
+        /^HTTP\/1\.1 401 /
+      )
+      // A client that hangs up halfway through its body: nothing to answer, and no 400 for a body it never finished.
+      const halfBody = "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+      expect(await sentAsIs(cli.baseUrl, `POST /users HTTP/1.1\r\nHost: x\r\n${halfBody}`, 300)).toBe("")
     } finally {
       cli.child.kill("SIGTERM")
     }
@@ -114,6 +144,10 @@ describe("panther-audit simulate", () => {
     expect(stderr).toMatch(/GET \/users 401 \d+ms/)
     expect(stderr).toMatch(/GET \/users\/\[redacted\] 404 \d+ms/)
     expect(stderr).toMatch(/GET \/users\/x\[redacted\] 404 \d+ms/)
+    expect(stderr).toMatch(/GET \/roles 401 \d+ms/)
+    expect(stderr).not.toContain(`HTTP://${new URL(cli.baseUrl).host}`)
+    expect(stderr).toMatch(/POST \/users aborted by the client after \d+ms/)
+    expect(stderr).not.toMatch(/POST \/users 400/)
     expect(stderr).toContain("simulator stopped")
     for (const secret of [DEFAULT_READ_TOKEN, DEFAULT_ADMIN_TOKEN, "wrong-key", "cli.user@example.com"]) {
       expect(stderr.toLowerCase()).not.toContain(secret.toLowerCase())
