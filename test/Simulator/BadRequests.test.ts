@@ -301,9 +301,13 @@ describe("bad requests get a JSON error and the server keeps serving", () => {
       const put = await raw(`PUT ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
       expect(bodyOf(put), target).toEqual({ message: "PUT is not allowed on /users; allowed: POST, GET" })
     }
-    // No path after the host: no resource named, and the message quotes the target as sent.
-    const bare = await raw(`GET HTTP://${authority} HTTP/1.1\r\nHost: x\r\n${key}Connection: close\r\n\r\n`)
-    expect(bare).toMatch(/^HTTP\/1\.1 404 /)
+    // No path after the host is the root, in any case: a `/` in a query after it is no path, and neither the host
+    // nor a password before it is quoted.
+    for (const target of ["http://h?x/users", "HTTP://h?x/users", "hTtP://u:pw@h?x/y", `HTTP://${authority}`]) {
+      const bare = await raw(`GET ${target} HTTP/1.1\r\nHost: x\r\n${key}Connection: close\r\n\r\n`)
+      expect(bare, target).toMatch(/^HTTP\/1\.1 404 /)
+      expect(bodyOf(bare), target).toEqual({ message: "no such endpoint: GET /" })
+    }
     await stillServing()
   })
 
