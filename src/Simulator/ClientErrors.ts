@@ -45,6 +45,23 @@ const answerOnSocket = (socket: Duplex, status: number, message: string, headers
   )
 }
 
+/**
+ * The answers given here, by the socket they went out on. A request whose body such an answer cut short (a malformed
+ * chunk, a timeout) was refused, not given up by its client, and its handler answers the same for the request log.
+ * A client's own end in the middle of a request (HPE_INVALID_EOF_STATE) is answered too, for a client that only
+ * half-closed, but not noted: that client did give it up.
+ */
+const refusals = new WeakMap<Duplex, ErrorAnswer>()
+
+interface ErrorAnswer {
+  readonly status: number
+  readonly message: string
+}
+
+/** The answer written on `socket` here, refusing the request under way on it; none if there is none. */
+export const refusalOn = (socket: Duplex | null): ErrorAnswer | undefined =>
+  socket === null ? undefined : refusals.get(socket)
+
 const answerClientError = (error: Error & { readonly code?: string }, socket: Duplex): void => {
   // A connection already gone, or an answer already being written: nothing can be said any more.
   if (error.code === "ECONNRESET" || !socket.writable || answerUnderWay(socket)) {
@@ -52,7 +69,9 @@ const answerClientError = (error: Error & { readonly code?: string }, socket: Du
     return
   }
   const status = statusFor(error.code)
-  answerOnSocket(socket, status, messageFor(status, error.code))
+  const message = messageFor(status, error.code)
+  if (error.code !== "HPE_INVALID_EOF_STATE") refusals.set(socket, { status, message })
+  answerOnSocket(socket, status, message)
 }
 
 const answerConnect = (_request: IncomingMessage, socket: Duplex): void => {

@@ -14,6 +14,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { BadRequestError } from "../PantherApi/Schemas.js"
+import { refusalOn } from "./ClientErrors.js"
 import { errorResponse } from "./ErrorResponse.js"
 
 /** The default cap on a request body: a ModifyUser is a few hundred bytes, so 64 KiB is generous. */
@@ -32,6 +33,7 @@ type BodyRead =
   | { readonly _tag: "TooLarge" }
   | { readonly _tag: "Unreadable" }
   | { readonly _tag: "Aborted" }
+  | { readonly _tag: "Refused"; readonly status: number; readonly message: string }
   | { readonly _tag: "NotUtf8" }
 
 /**
@@ -62,9 +64,21 @@ const readBody = (message: IncomingMessage, maxBytes: number): Effect.Effect<Bod
     }
     const onEnd = () =>
       resume(Effect.succeed(bytes > maxBytes ? { _tag: "TooLarge" } : decodeText(Buffer.concat(chunks))))
-    // A client that hangs up before its body has all come: no answer can reach it, and a 400 in the request log
-    // would blame a body it never finished sending.
-    const onError = () => resume(Effect.succeed(message.complete ? { _tag: "Unreadable" } : { _tag: "Aborted" }))
+    // A body cut short by Node's refusal of it (a malformed chunk): that answer has gone out (ClientErrors.ts), and
+    // is the one to log. One cut short otherwise, by a client that hung up before it had all come: a 400 in the
+    // request log would blame a body it never finished sending.
+    const onError = () => {
+      const refusal = refusalOn(message.socket)
+      resume(
+        Effect.succeed(
+          refusal !== undefined
+            ? { _tag: "Refused", ...refusal }
+            : message.complete
+              ? { _tag: "Unreadable" }
+              : { _tag: "Aborted" }
+        )
+      )
+    }
     message.on("data", onData)
     message.once("end", onEnd)
     message.once("error", onError)
@@ -97,6 +111,8 @@ export const limitRequestBody =
           return errorResponse(400, "the request body could not be read")
         case "Aborted":
           return yield* Effect.interrupt
+        case "Refused":
+          return errorResponse(body.status, body.message)
         case "NotUtf8":
           return errorResponse(400, "the request body is not UTF-8: send the JSON in UTF-8 (RFC 8259)")
         case "Text":

@@ -129,6 +129,11 @@ describe("panther-audit simulate", () => {
       expect(await sentAsIs(cli.baseUrl, `GET HTTP://${host}/roles HTTP/1.1\r\nHost: x\r\n`)).toMatch(
         /^HTTP\/1\.1 401 /
       )
+      // A body Node refuses halfway (a malformed chunk): the client, still there, reads a 400, and gave nothing up.
+      const badChunk = "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\nzz\r\n"
+      expect(await sentAsIs(cli.baseUrl, `POST /users/x HTTP/1.1\r\nHost: x\r\n${badChunk}`, 5000)).toMatch(
+        /^HTTP\/1\.1 400 [\s\S]*not valid HTTP \(HPE_INVALID_CHUNK_SIZE\)/
+      )
       // A client that hangs up halfway through its body: nothing to answer, and no 400 for a body it never finished.
       const halfBody = "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
       expect(await sentAsIs(cli.baseUrl, `POST /users HTTP/1.1\r\nHost: x\r\n${halfBody}`, 300)).toBe("")
@@ -148,6 +153,8 @@ describe("panther-audit simulate", () => {
     expect(stderr).not.toContain(`HTTP://${new URL(cli.baseUrl).host}`)
     expect(stderr).toMatch(/POST \/users aborted by the client after \d+ms/)
     expect(stderr).not.toMatch(/POST \/users 400/)
+    expect(stderr).toMatch(/POST \/users\/x 400 \d+ms/)
+    expect(stderr).not.toMatch(/POST \/users\/x aborted/)
     expect(stderr).toContain("simulator stopped")
     for (const secret of [DEFAULT_READ_TOKEN, DEFAULT_ADMIN_TOKEN, "wrong-key", "cli.user@example.com"]) {
       expect(stderr.toLowerCase()).not.toContain(secret.toLowerCase())
