@@ -72,6 +72,10 @@ const writtenJustNow = (modifiedAt: number, nowMillis: number): boolean =>
 
 const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`
 
+/** The size of a folder left alone, as `folderBytes` gives it. */
+const folderSize = (bytes: number | undefined): string =>
+  bytes === undefined ? "size unknown: this user cannot list it" : megabytes(bytes)
+
 const listNames = (directory: string) =>
   Effect.promise(() =>
     readdir(directory).then(
@@ -156,9 +160,13 @@ const TEMPORARY_FILES: Leftover = {
   }
 }
 
-/** The bytes of the files directly in `folder`, which is how an export lays its files out. */
-const folderBytes = async (folder: string): Promise<number> => {
-  const names = await readdir(folder).catch((): Array<string> => [])
+/**
+ * The bytes of the files directly in `folder`, which is how an export lays its files out; none if it cannot be
+ * listed (another user's, whose exports leave it 0750), where 0 would say it holds nothing.
+ */
+const folderBytes = async (folder: string): Promise<number | undefined> => {
+  const names = await readdir(folder).catch(() => undefined)
+  if (names === undefined) return undefined
   const sizes = await Promise.all(
     names.map((name) =>
       lstat(join(folder, name)).then(
@@ -203,7 +211,7 @@ const EXPORT_FOLDERS: Leftover = {
     remove: async (path) => {
       const bytes = await folderBytes(path)
       await rm(path, { recursive: true })
-      return bytes
+      return bytes ?? 0
     },
     removedMessage: (count, size, directory) =>
       `Removed ${counted(count, "unfinished export folder")} (${size}) left in ${directory} by an export that was killed ` +
@@ -276,8 +284,8 @@ const removeLeftovers = (directory: string, names: ReadonlyArray<string>, nowMil
         )
       })
       if (outcome === undefined) continue
-      if ("unproven" in outcome) unproven.push(`${name} (${megabytes(outcome.unproven)})`)
-      else if ("anothers" in outcome) anothers.push(`${name} (uid ${outcome.owner}, ${megabytes(outcome.anothers)})`)
+      if ("unproven" in outcome) unproven.push(`${name} (${folderSize(outcome.unproven)})`)
+      else if ("anothers" in outcome) anothers.push(`${name} (uid ${outcome.owner}, ${folderSize(outcome.anothers)})`)
       else if ("error" in outcome) notRemoved.push(`${name} (${outcome.error})`)
       else {
         removed++

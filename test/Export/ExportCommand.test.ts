@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -30,7 +31,7 @@ import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { VERSION } from "../../src/Version.js"
 import { runCommand } from "../Review/commandHarness.js"
 import { AS_OF, AS_OF_ISO, auditArgs, REVIEW_USERS, wire } from "../Review/fixtures.js"
-import { jsonLogLines, runCli } from "../support/cli.js"
+import { jsonLogLines, runCli, stderrText } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 let simulator: StartedSimulator
@@ -370,6 +371,27 @@ describe("an export that does not finish", () => {
     } finally {
       await slow.close()
     }
+  })
+
+  it("names another user's leftover folder it cannot list without giving it a size", async (context) => {
+    // Root lists any folder: the export runs as nobody then, in a shared folder, beside root's leftover.
+    if (process.getuid?.() !== 0) context.skip("needs root, to run the export as another user")
+    chmodSync(directory, 0o1777)
+    const name = `${EXPORT_FOLDER_PREFIX}Root01`
+    const leftover = join(directory, name)
+    // As an export leaves its folder once its mark is written: readable by its owner's group alone.
+    mkdirSync(leftover)
+    writeFileSync(join(leftover, EXPORT_MARK), "panther-audit: unfinished export\n")
+    writeFileSync(join(leftover, "inventory-20260630T020000Z.csv"), Buffer.alloc(3_000_000))
+    chmodSync(leftover, 0o750)
+    const longAgo = new Date(Date.now() - 10 * 60_000)
+    utimesSync(leftover, longAgo, longAgo)
+    const result = await runCli(["export", ...exportArgs(simulator)], { uid: 65534 })
+    expect(result.code, result.stderr).toBe(0)
+    const said = stderrText(result.stderr)
+    expect(said).toContain(`Left ${name} (uid 0, size unknown: this user cannot list it) in ${directory} alone`)
+    expect(said).not.toContain("0.0 MB")
+    expect(readdirSync(leftover).sort()).toEqual([EXPORT_MARK, "inventory-20260630T020000Z.csv"].sort())
   })
 
   it("removes its temporary folder when interrupted", async () => {
