@@ -227,9 +227,10 @@ const EXPORT_FOLDERS: Leftover = {
   // Said, not passed over: where the file system shows every file with one owner (a Windows folder mounted into a
   // container shows root), the folder is this user's, and nothing else would ever remove it or say it is there.
   anothersMessage: (which, directory) =>
-    `Left ${which} in ${directory} alone: named as an unfinished export's folder, but another user's, whose own ` +
-    "exports and runs remove it. If the file system shows files with an owner not their own (a Windows folder " +
-    "mounted into a container shows root), it may be this user's: remove it by hand once no export is running."
+    `Left ${which} in ${directory} alone: named as an unfinished export's folder, but another user's: only that ` +
+    `user's exports and runs remove it, and only with the mark an export writes in it first (${EXPORT_MARK}). If the ` +
+    "file system shows files with an owner not their own (a Windows folder mounted into a container shows root), it " +
+    "may be this user's: remove it by hand once no export is running."
 }
 
 /** What an export writes in its folder: its reports, inventory, review page and manifest, and their temporary files. */

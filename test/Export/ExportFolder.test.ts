@@ -102,6 +102,8 @@ describe("an export's folder", () => {
         expect(logs.lines).toHaveLength(1)
         expect(logs.lines[0]).toContain(`Left .panther-audit-export-Other1 (uid 65534, 0.0 MB) in ${parent} alone`)
         expect(logs.lines[0]).toContain("another user's")
+        // Its owner's runs remove it only with the mark in it: one without is named to them too, never removed.
+        expect(logs.lines[0]).toContain(`that user's exports and runs remove it, and only with the mark an export`)
       })
     }
   )
