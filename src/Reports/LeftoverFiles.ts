@@ -73,8 +73,8 @@ const writtenJustNow = (modifiedAt: number, nowMillis: number): boolean =>
 const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`
 
 /** The size of a folder left alone, as `folderBytes` gives it. */
-const folderSize = (bytes: number | undefined): string =>
-  bytes === undefined ? "size unknown: this user cannot list it" : megabytes(bytes)
+const folderSize = (bytes: number | "unlisted"): string =>
+  bytes === "unlisted" ? "size unknown: this user cannot list it" : megabytes(bytes)
 
 const listNames = (directory: string) =>
   Effect.promise(() =>
@@ -161,12 +161,13 @@ const TEMPORARY_FILES: Leftover = {
 }
 
 /**
- * The bytes of the files directly in `folder`, which is how an export lays its files out; none if it cannot be
- * listed (another user's, whose exports leave it 0750), where 0 would say it holds nothing.
+ * The bytes of the files directly in `folder`, which is how an export lays its files out; "unlisted" if it cannot be
+ * listed (another user's, whose exports leave it 0750), where 0 would say it holds nothing; "gone" if it is no longer
+ * there (its owner's clean-up removed it after it was looked at).
  */
-const folderBytes = async (folder: string): Promise<number | undefined> => {
-  const names = await readdir(folder).catch(() => undefined)
-  if (names === undefined) return undefined
+const folderBytes = async (folder: string): Promise<number | "unlisted" | "gone"> => {
+  const names = await readdir(folder).catch((error: unknown) => (hasErrorCode(error, "ENOENT") ? "gone" : "unlisted"))
+  if (typeof names === "string") return names
   const sizes = await Promise.all(
     names.map((name) =>
       lstat(join(folder, name)).then(
@@ -211,7 +212,7 @@ const EXPORT_FOLDERS: Leftover = {
     remove: async (path) => {
       const bytes = await folderBytes(path)
       await rm(path, { recursive: true })
-      return bytes ?? 0
+      return typeof bytes === "number" ? bytes : 0
     },
     removedMessage: (count, size, directory) =>
       `Removed ${counted(count, "unfinished export folder")} (${size}) left in ${directory} by an export that was killed ` +
@@ -274,9 +275,14 @@ const removeLeftovers = (directory: string, names: ReadonlyArray<string>, nowMil
         const info = await lstat(path).catch(() => undefined)
         if (info === undefined) return undefined
         const verdict = await kind.judge(path, info, nowMillis).catch((): Verdict => "keep")
-        if (verdict === "unproven" && kind.unprovenMessage !== undefined) return { unproven: await folderBytes(path) }
+        // Gone since it was looked at: there is nothing left to name.
+        if (verdict === "unproven" && kind.unprovenMessage !== undefined) {
+          const bytes = await folderBytes(path)
+          return bytes === "gone" ? undefined : { unproven: bytes }
+        }
         if (verdict === "another's" && kind.anothersMessage !== undefined) {
-          return { owner: info.uid, anothers: await folderBytes(path) }
+          const bytes = await folderBytes(path)
+          return bytes === "gone" ? undefined : { owner: info.uid, anothers: bytes }
         }
         if (verdict !== "remove" || removal === undefined) return undefined
         return removal.remove(path, info).then(

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process"
 import {
   chownSync,
   existsSync,
@@ -18,6 +19,7 @@ import { vi } from "vitest"
 import { makeExportFolder } from "../../src/Export/ExportFolder.js"
 import { removeLeftoverExportFolders } from "../../src/Reports/LeftoverFiles.js"
 import { EXPORT_MARK, EXPORT_MARK_SIGNATURE } from "../../src/Reports/TempFile.js"
+import { endWithTest } from "../support/ChildProcesses.js"
 import { captureLogs } from "../support/testClient.js"
 
 let parent = ""
@@ -107,6 +109,42 @@ describe("an export's folder", () => {
       })
     }
   )
+
+  it.live("is not named once gone, when its owner's clean-up removes it while it is looked at", (context) => {
+    if (process.getuid?.() !== 0) context.skip("needs root, to give a folder to another user")
+    // Another user's folder, made and removed over and over, as its owner's runs would remove it at any moment.
+    const name = ".panther-audit-export-Other2"
+    const churn = endWithTest(
+      spawn(
+        process.execPath,
+        [
+          "-e",
+          `const fs = require("node:fs"); const [made, path] = process.argv.slice(1)
+          const old = new Date(Date.now() - 600000)
+          const pause = new Int32Array(new SharedArrayBuffer(4))
+          for (;;) {
+            try { fs.mkdirSync(made); fs.chownSync(made, 65534, 65534); fs.renameSync(made, path) } catch {}
+            try { fs.utimesSync(path, old, old); Atomics.wait(pause, 0, 0, 1); fs.rmdirSync(path) } catch {}
+          }`,
+          join(parent, ".being-made"),
+          join(parent, name)
+        ],
+        { stdio: "ignore" }
+      )
+    )
+    return Effect.gen(function* () {
+      const said: Array<string> = []
+      const until = Date.now() + 3_000
+      while (Date.now() < until) {
+        const logs = captureLogs()
+        yield* removeLeftoverExportFolders(parent).pipe(Effect.provide(logs.layer))
+        said.push(...logs.lines)
+      }
+      // Named while it was there, as empty as it was; never as one this user cannot list, which it was not.
+      expect(said.length).toBeGreaterThan(0)
+      for (const line of said) expect(line).toContain(`Left ${name} (uid 65534, 0.0 MB)`)
+    }).pipe(Effect.ensuring(Effect.sync(() => churn.kill("SIGKILL"))))
+  })
 
   it.live("is touched at the file system's time, so an export on a machine whose clock is behind is not removed", () =>
     Effect.scoped(
