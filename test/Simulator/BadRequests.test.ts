@@ -1,7 +1,7 @@
 import { request } from "node:http"
-import { connect } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { rawAnswer } from "../support/rawAnswer.js"
+import { sentOnSocket } from "../support/rawSocket.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { httpFor, messageOf, pageOf } from "./SimulatorHttp.js"
 
@@ -21,17 +21,7 @@ const stillServing = async () => {
 }
 
 /** Bytes sent as they are on a connection of their own, and everything that comes back until it closes. */
-const raw = (request: string) =>
-  new Promise<string>((resolve, reject) => {
-    const url = new URL(sim.baseUrl)
-    const socket = connect(Number(url.port), url.hostname, () => socket.end(request))
-    let answer = ""
-    socket.on("data", (chunk: Buffer) => {
-      answer += chunk.toString("utf8")
-    })
-    socket.on("error", reject)
-    socket.on("close", () => resolve(answer))
-  })
+const raw = (request: string) => sentOnSocket(sim.baseUrl, request)
 
 /** The JSON body of a raw answer sent with a Content-Length. */
 const bodyOf = (answer: string): unknown => JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))

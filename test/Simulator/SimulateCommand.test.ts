@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
-import { connect, createServer } from "node:net"
+import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -19,6 +19,7 @@ import { formatBanner } from "../../src/Simulator/StartupBanner.js"
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN } from "../../src/Simulator/Tokens.js"
 import { endWithTest } from "../support/ChildProcesses.js"
 import { stderrText } from "../support/cli.js"
+import { sentOnSocket } from "../support/rawSocket.js"
 import { httpFor, listAll, userOf } from "./SimulatorHttp.js"
 
 const BIN = fileURLToPath(new URL("../../dist/bin.js", import.meta.url))
@@ -60,22 +61,7 @@ const launch = (args: ReadonlyArray<string>, env: Readonly<Record<string, string
  * dropped that long after sending. Resolves to what came back.
  */
 const sentAsIs = (baseUrl: string, head: string, hangUpAfterMs?: number) =>
-  new Promise<string>((resolve, reject) => {
-    const { hostname, port } = new URL(baseUrl)
-    const socket = connect(Number(port), hostname, () => {
-      if (hangUpAfterMs === undefined) socket.end(`${head}Connection: close\r\n\r\n`)
-      else {
-        socket.write(head)
-        setTimeout(() => socket.destroy(), hangUpAfterMs)
-      }
-    })
-    let answer = ""
-    socket.setEncoding("utf8").on("data", (chunk: string) => {
-      answer += chunk
-    })
-    socket.on("error", reject)
-    socket.on("close", () => resolve(answer))
-  })
+  sentOnSocket(baseUrl, hangUpAfterMs === undefined ? `${head}Connection: close\r\n\r\n` : head, hangUpAfterMs)
 
 /** Starts the command and waits for its ready banner. */
 const start = async (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}): Promise<Running> => {
