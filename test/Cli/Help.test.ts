@@ -4,16 +4,40 @@
  * opens with @effect/cli's line about its kind of value, which said nothing and, for a number, something untrue.
  */
 import { describe, expect, it } from "vitest"
-import { runCli } from "../support/cli.js"
+import { BIN, runCli } from "../support/cli.js"
+import { hasScript, onTerminal } from "../support/terminal.js"
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape sequences of colored help output.
-const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/gu, "")
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character itself.
+const ESCAPE = /\u001b/u
 
 describe("--help", () => {
+  it("written to a pipe or a file holds no terminal escape sequences, for any command", async () => {
+    for (const command of [[], ["run"], ["users", "list"]]) {
+      const result = await runCli([...command, "--help"])
+      expect(result.code, command.join(" ")).toBe(0)
+      expect(result.stdout, command.join(" ")).toContain("OPTIONS")
+      expect(result.stdout, command.join(" ")).not.toMatch(ESCAPE)
+    }
+  })
+
+  it.skipIf(!hasScript)("on a terminal keeps its bold headings, unless NO_COLOR or TERM=dumb says not to", async () => {
+    const help = `"${process.execPath}" "${BIN}" run --help`
+    const styled = await onTerminal(help, {})
+    expect(styled).toContain("OPTIONS")
+    expect(styled).toMatch(ESCAPE)
+    for (const env of [{ NO_COLOR: "1" }, { TERM: "dumb" }]) {
+      const shown = await onTerminal(help, env)
+      expect(shown, JSON.stringify(env)).toContain("OPTIONS")
+      expect(shown, JSON.stringify(env)).not.toMatch(ESCAPE)
+    }
+    // NO_COLOR set to nothing is as good as unset (no-color.org).
+    expect(await onTerminal(help, { NO_COLOR: "" })).toMatch(ESCAPE)
+  })
+
   it("of run gives each option's default and variable, and the logging flags with theirs", async () => {
     const result = await runCli(["run", "--help"])
     expect(result.code).toBe(0)
-    const help = plain(result.stdout)
+    const help = result.stdout
     for (const text of [
       "Default: 30 (env PANTHER_TIMEOUT_SECONDS)",
       "Default: 4 (env PANTHER_MAX_RETRIES)",
@@ -41,21 +65,21 @@ describe("--help", () => {
     ]) {
       const result = await runCli([...command, "--help"])
       expect(result.code, command.join(" ")).toBe(0)
-      expect(plain(result.stdout), command.join(" ")).toContain("--log-format json|pretty (env LOG_FORMAT")
+      expect(result.stdout, command.join(" ")).toContain("--log-format json|pretty (env LOG_FORMAT")
     }
   })
 
   it("of demo says it makes a missing report folder, as it does, where run says the folder must exist", async () => {
-    const demo = plain((await runCli(["demo", "--help"])).stdout)
+    const demo = (await runCli(["demo", "--help"])).stdout
     const options = demo.slice(demo.indexOf("OPTIONS"))
     const reportDir = options.slice(options.indexOf("--report-dir text"), options.indexOf("--email "))
     expect(reportDir).toContain("Made when it does not exist")
     expect(reportDir).not.toContain("It must exist")
-    expect(plain((await runCli(["run", "--help"])).stdout)).toContain("Where reports are written. It must exist")
+    expect((await runCli(["run", "--help"])).stdout).toContain("Where reports are written. It must exist")
   })
 
   it("of demo says what it does with its email and how many users it serves, as it behaves", async () => {
-    const demo = plain((await runCli(["demo", "--help"])).stdout)
+    const demo = (await runCli(["demo", "--help"])).stdout
     const options = demo.slice(demo.indexOf("OPTIONS"))
     const flag = (name: string, next: string) => options.slice(options.indexOf(name), options.indexOf(next))
     expect(flag("--users integer", "--as-of")).toContain("Default: 300.")
@@ -65,13 +89,13 @@ describe("--help", () => {
     expect(email).not.toContain("otherwise never")
     expect(flag("--smtp-url", "--smtp-user")).toContain("Used only with --mail-to / MAIL_TO")
     expect(flag("--mail-to", "--mail-cc")).toContain("written as an .eml file to security-team@example.com")
-    const run = plain((await runCli(["run", "--help"])).stdout)
+    const run = (await runCli(["run", "--help"])).stdout
     expect(run).toContain("Default: on-findings when MAIL_TO is set, otherwise never.")
     expect(run).toContain("Recipients, comma-separated. Setting it turns the email on.")
   })
 
   it("of export says --include-deactivated is always on there, since an export holds every user", async () => {
-    const help = plain((await runCli(["export", "--help"])).stdout)
+    const help = (await runCli(["export", "--help"])).stdout
     const options = help.slice(help.indexOf("OPTIONS"))
     const flag = options.slice(options.indexOf("--include-deactivated"), options.indexOf("--fail-on"))
     expect(flag).toContain("Always on for an export")
@@ -80,22 +104,22 @@ describe("--help", () => {
 
   it("of users list shows --id as optional in its usage line, as it is, and still repeatable", async () => {
     for (const args of [["users", "list", "--help"], ["--help"]]) {
-      const help = plain((await runCli(args)).stdout)
+      const help = (await runCli(args)).stdout
       const usage = help.split("\n").find((line) => line.includes("list [--api-url text]")) ?? ""
       expect(usage, args.join(" ")).toContain(" [--id text...] ")
       expect(usage, args.join(" ")).not.toMatch(/[^[]--id text\.\.\./)
     }
-    const list = plain((await runCli(["users", "list", "--help"])).stdout)
+    const list = (await runCli(["users", "list", "--help"])).stdout
     expect(list).toContain("This option may be repeated zero or more times.")
   })
 
   it("of users list and delete say what --email and --yes do, as they behave", async () => {
-    const list = plain((await runCli(["users", "list", "--help"])).stdout)
+    const list = (await runCli(["users", "list", "--help"])).stdout
     const options = list.slice(list.indexOf("OPTIONS"))
     const email = options.slice(options.indexOf("--email text"), options.indexOf("--status text"))
     expect(email).toContain("--include-deactivated too")
     expect(email).toContain("every user holding it in another case")
-    const remove = plain((await runCli(["users", "delete", "--help"])).stdout)
+    const remove = (await runCli(["users", "delete", "--help"])).stdout
     expect(remove).toContain("Delete without asking (needed when stdin or stderr is not a terminal).")
   })
 
@@ -120,7 +144,7 @@ describe("--help", () => {
     for (const command of EVERY_COMMAND) {
       const result = await runCli([...command, "--help"])
       expect(result.code, command.join(" ")).toBe(0)
-      const help = plain(result.stdout)
+      const help = result.stdout
       expect(help, command.join(" ")).toContain("OPTIONS")
       expect(help, command.join(" ")).not.toContain("A user-defined piece of text")
       expect(help, command.join(" ")).not.toContain("A true or false value.")
@@ -128,7 +152,7 @@ describe("--help", () => {
   })
 
   it("of a flag gives the number hint where it takes a number, then its own description", async () => {
-    const help = plain((await runCli(["run", "--help"])).stdout)
+    const help = (await runCli(["run", "--help"])).stdout
     expect(help).toContain(
       "--timeout-seconds float\n\n  Takes a number in decimal notation.\n\n  Seconds to wait for one response"
     )
@@ -136,7 +160,7 @@ describe("--help", () => {
     expect(help).toContain("--api-token redacted\n\n  Panther API token; prefer --api-token-file")
     expect(help).toContain("--api-url text\n\n  Panther API base URL")
     expect(help).toContain("--include-deactivated\n\n  ")
-    const users = plain((await runCli(["users", "get", "--help"])).stdout)
+    const users = (await runCli(["users", "get", "--help"])).stdout
     expect(users).toContain("<id>\n\n  The user's id")
   })
 })
