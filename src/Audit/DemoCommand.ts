@@ -147,7 +147,8 @@ export const demoCommand = Command.make(
 ).pipe(
   Command.withDescription(
     withLoggingHelp(
-      "Run the full audit against the built-in Users API simulator and write real reports. No configuration needed."
+      "Run the full audit against the built-in Users API simulator and write real reports.",
+      "No configuration needed."
     )
   )
 )

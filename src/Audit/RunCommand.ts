@@ -50,8 +50,9 @@ export const runCommand = Command.make(
 ).pipe(
   Command.withDescription(
     withLoggingHelp(
-      "Audit every Panther user once and write the CSV and JSON reports. Exit codes: 0 completed, 1 findings at or " +
-        "above --fail-on, 2 usage or configuration error, 3 Panther API failure, 4 report or delivery failure."
+      "Audit every Panther user once and write the CSV and JSON reports.",
+      "Exit codes: 0 completed, 1 findings at or above --fail-on, 2 usage or configuration error, 3 Panther API " +
+        "failure, 4 report or delivery failure."
     )
   )
 )

@@ -11,6 +11,9 @@ const LOGGING_HELP =
   "when stderr is a terminal) and --log-level all|trace|debug|info|warning|error|fatal|none (env LOG_LEVEL; " +
   "default info). A flag wins over its variable."
 
-/** A command's description, followed by the logging paragraph. */
-export const withLoggingHelp = (description: string): HelpDoc.HelpDoc =>
-  HelpDoc.blocks([HelpDoc.p(description), HelpDoc.p(LOGGING_HELP)])
+/**
+ * A command's description: its summary, one line that the list of commands shows too (CommandList.ts), then its
+ * other paragraphs, then the logging paragraph.
+ */
+export const withLoggingHelp = (summary: string, ...paragraphs: ReadonlyArray<string>): HelpDoc.HelpDoc =>
+  HelpDoc.blocks([summary, ...paragraphs, LOGGING_HELP].map((paragraph) => HelpDoc.p(paragraph)))

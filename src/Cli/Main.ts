@@ -18,8 +18,9 @@ import type { scheduleCommand } from "../Schedule/ScheduleCommand.js"
 import type { simulateCommand } from "../Simulator/SimulateCommand.js"
 import type { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
+import { commandHelp, PROGRAM_NAME } from "./CommandList.js"
 import { ConfigurationError } from "./ConfigurationError.js"
-import { withGenericHelpLeftOut } from "./GenericHelp.js"
+import { withHelpAsPrinted } from "./GenericHelp.js"
 import type { LogFormat } from "./Logging.js"
 import { withLoggingHelp } from "./LoggingHelp.js"
 import { subcommandMissing } from "./SubcommandMissing.js"
@@ -58,10 +59,10 @@ export const rootCommand = (subcommands: readonly [Subcommand, ...Array<Subcomma
   // Run without a command, it fails as `panther-audit users` does (SubcommandMissing.ts): a container or cron job
   // whose command was lost must not exit 0, which says an audit completed.
   Command.make(
-    "panther-audit",
+    PROGRAM_NAME,
     {},
     subcommandMissing(
-      "panther-audit",
+      PROGRAM_NAME,
       SUBCOMMANDS.map((subcommand) => subcommand.name)
     )
   ).pipe(
@@ -108,8 +109,10 @@ export const runCli = (argv: ReadonlyArray<string>, format: LogFormat = "pretty"
       if (misused !== undefined) return Effect.fail(new ConfigurationError({ message: misused }))
       const args = flags === undefined ? argv : emptyValuesApart(argv, flags)
       const run = (command: typeof root) =>
-        withGenericHelpLeftOut(command, (helped) =>
-          Command.run(helped, { name: "panther-audit", version: VERSION })(args)
+        withHelpAsPrinted(
+          command,
+          (helped) => Command.run(helped, { name: PROGRAM_NAME, version: VERSION })(args),
+          () => commandHelp(subcommands, args.slice(2))
         ).pipe(withUsageErrorsExplained(args, () => flags ?? invokedFlags(root, args)))
       return format === "json" ? withUsageErrorsKept(root, run) : run(root)
     }

@@ -46,10 +46,11 @@ export const exportCommand = Command.make(
 ).pipe(
   Command.withDescription(
     withLoggingHelp(
-      "Compliance export: audit every user, deactivated ones included, and write one folder export-<stamp> with the " +
-        "inventory (CSV and JSON), the findings reports, the review page and manifest.json (SHA-256 and size of every " +
-        "file). The folder appears only when complete. Takes the connection and audit options and the exit codes of `run` (no email); " +
-        "--include-deactivated is always on."
+      "Compliance export: every user, the findings and a review page in one folder, with a manifest to verify.",
+      "Audits every user, deactivated ones included, and writes one folder export-<stamp> with the inventory (CSV " +
+        "and JSON), the findings reports, the review page and manifest.json (SHA-256 and size of every file). The " +
+        "folder appears only when complete. Takes the connection and audit options and the exit codes of `run` (no " +
+        "email); --include-deactivated is always on."
     )
   )
 )

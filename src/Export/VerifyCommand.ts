@@ -152,10 +152,10 @@ export const verifyCommand = Command.make("verify", { folder, expectSha256 }, (o
 ).pipe(
   Command.withDescription(
     withLoggingHelp(
-      "Check a compliance export against its manifest.json: recompute every file's size and SHA-256 and look for " +
-        "missing and added files; with --expect-sha256, check manifest.json itself against the digest recorded. " +
-        "Exit codes: 0 verified, 1 any mismatch, 2 no manifest or a malformed one, or a listed file that cannot be " +
-        "read (and no mismatch)."
+      "Check a compliance export against its manifest.json.",
+      "Recomputes every file's size and SHA-256 and looks for missing and added files; with --expect-sha256, checks " +
+        "manifest.json itself against the digest recorded. Exit codes: 0 verified, 1 any mismatch, 2 no manifest or " +
+        "a malformed one, or a listed file that cannot be read (and no mismatch)."
     )
   )
 )

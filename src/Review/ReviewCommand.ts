@@ -55,9 +55,11 @@ export const reviewCommand = Command.make(
 ).pipe(
   Command.withDescription(
     withLoggingHelp(
-      "Quarterly access review: audit every user as `run` does, then write access-review-<stamp>.csv (one row per " +
-        "user, privileged first, with empty decision, reviewer, reviewed_at and notes columns) and a self-contained " +
-        "access-review-<stamp>.html that prints to PDF. Takes the connection and audit options and the exit codes of `run`; sends no email."
+      "Quarterly access review: a sheet to record each user's decision in, and a page that prints to PDF.",
+      "Audits every user as `run` does, then writes access-review-<stamp>.csv (one row per user, privileged first, " +
+        "with empty decision, reviewer, reviewed_at and notes columns) and a self-contained " +
+        "access-review-<stamp>.html that prints to PDF. Takes the connection and audit options and the exit codes of " +
+        "`run`; sends no email."
     )
   )
 )

@@ -101,9 +101,9 @@ export const scheduleCommand = Command.make(
 ).pipe(
   Command.withDescription(
     withLoggingHelp(
-      "Run the audit of `run` on a cron schedule until stopped (SIGTERM or SIGINT), for a container. Runs never " +
-        "overlap; a failed run is logged and the schedule goes on. Exit codes: 2 usage or configuration error, " +
-        "143 stopped by SIGTERM, 130 by SIGINT."
+      "Run the audit of `run` on a cron schedule until stopped, for a container.",
+      "Stops on SIGTERM or SIGINT. Runs never overlap; a failed run is logged and the schedule goes on. Exit codes: 2 " +
+        "usage or configuration error, 143 stopped by SIGTERM, 130 by SIGINT."
     )
   )
 )

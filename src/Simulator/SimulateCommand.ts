@@ -265,8 +265,8 @@ export const simulateCommand = Command.make("simulate", options, (flags) =>
 ).pipe(
   Command.withDescription(
     withLoggingHelp(
-      "Run a simulator of the Panther Users API (all five user operations and GET /roles) on this machine, " +
-        "with generated or given users and optional faults, for demos, docker-compose and tests."
+      "Run a simulator of the Panther Users API on this machine, for demos, docker-compose and tests.",
+      "It serves all five user operations and GET /roles, with generated or given users and optional faults."
     )
   )
 )

@@ -16,7 +16,7 @@ export const usersCommand = Command.make(
   subcommandMissing("panther-audit users", commandNames(operations))
 ).pipe(
   Command.withDescription(
-    withLoggingHelp("List, show, create, update and delete Panther users. Data goes to stdout, messages to stderr.")
+    withLoggingHelp("List, show, create, update and delete Panther users.", "Data goes to stdout, messages to stderr.")
   ),
   Command.withSubcommands(operations)
 )

@@ -34,6 +34,44 @@ describe("--help", () => {
     expect(await onTerminal(help, { NO_COLOR: "" })).toMatch(ESCAPE)
   })
 
+  it("of the program lists each command with what it does, and not with its flags", async () => {
+    const result = await runCli(["--help"])
+    expect(result.code).toBe(0)
+    const commands = result.stdout.slice(result.stdout.indexOf("COMMANDS"))
+    for (const entry of [
+      /\n {2}- run +Audit every Panther user once and write the CSV and JSON reports\.\n/,
+      /\n {2}- users list +List users: ndjson, csv or a table on stdout\.\n/,
+      /\n {2}- users delete +Delete a user; needs a token with Manage Users\.\n/,
+      /\n {2}- review +Quarterly access review: a sheet to record each user's decision in, and a page that prints/,
+      /\n {2}- export +Compliance export: every user, the findings and a review page in one folder/,
+      /\n {2}- verify +Check a compliance export against its manifest\.json\.\n/
+    ]) {
+      expect(commands).toMatch(entry)
+    }
+    const entries = commands.split("\n").filter((line) => line.startsWith("  - "))
+    expect(entries).toHaveLength(13)
+    for (const entry of entries) expect(entry).not.toMatch(/--|\[|\s$/)
+    expect(commands).toContain("`panther-audit <command> --help` lists a command's options.")
+  })
+
+  it("of users lists its commands by their own names, each with what it does", async () => {
+    const commands = (await runCli(["users", "--help"])).stdout.split("COMMANDS")[1] ?? ""
+    expect(commands).toMatch(/\n {2}- get +Show one user as JSON\.\n/)
+    expect(commands).toMatch(
+      /\n {2}- update +Change a user's email, names or role; needs a token with Manage Users\.\n/
+    )
+    expect(commands).toContain("`panther-audit users <command> --help` lists a command's options.")
+  })
+
+  it("of a command starts its usage line with the words that run it", async () => {
+    for (const command of [["run"], ["users", "list"], ["users", "get"], ["simulate"]]) {
+      const help = (await runCli([...command, "--help"])).stdout
+      const usage = help.split("\n").find((line) => line.startsWith("$ "))
+      expect(usage, command.join(" ")).toMatch(new RegExp(`^\\$ panther-audit ${command.join(" ")}( |$)`))
+    }
+    expect((await runCli(["--help"])).stdout).toContain("\n$ panther-audit\n")
+  })
+
   it("of run gives each option's default and variable, and the logging flags with theirs", async () => {
     const result = await runCli(["run", "--help"])
     expect(result.code).toBe(0)
@@ -103,13 +141,10 @@ describe("--help", () => {
   })
 
   it("of users list shows --id as optional in its usage line, as it is, and still repeatable", async () => {
-    for (const args of [["users", "list", "--help"], ["--help"]]) {
-      const help = (await runCli(args)).stdout
-      const usage = help.split("\n").find((line) => line.includes("list [--api-url text]")) ?? ""
-      expect(usage, args.join(" ")).toContain(" [--id text...] ")
-      expect(usage, args.join(" ")).not.toMatch(/[^[]--id text\.\.\./)
-    }
     const list = (await runCli(["users", "list", "--help"])).stdout
+    const usage = list.split("\n").find((line) => line.includes("list [--api-url text]")) ?? ""
+    expect(usage).toContain(" [--id text...] ")
+    expect(usage).not.toMatch(/[^[]--id text\.\.\./)
     expect(list).toContain("This option may be repeated zero or more times.")
   })
 
