@@ -89,7 +89,8 @@ const differences = (previous: RecordedParameters, current: ComparedParameters):
     })
   }
   if (previous.includeDeactivated !== undefined && previous.includeDeactivated !== current.includeDeactivated) {
-    const flag = (included: boolean) => (included ? "--include-deactivated" : "without --include-deactivated")
+    // "made with ..., this run with no --include-deactivated": "without" after "with" read "with without".
+    const flag = (included: boolean) => (included ? "--include-deactivated" : "no --include-deactivated")
     found.push({ before: flag(previous.includeDeactivated), now: flag(current.includeDeactivated) })
   }
   return found

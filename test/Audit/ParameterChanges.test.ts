@@ -89,7 +89,7 @@ describe("a previous report made with other settings", () => {
     const warning = newestRun().warnings.find((line) => line.startsWith("The previous report (")) ?? ""
     expect(warning).toContain(
       "was made with --pending-days 3, --privileged-roles Admin,Owner, --privileged-permissions UserModify and " +
-        "without --include-deactivated, this run with --pending-days 7, --privileged-roles Admin, " +
+        "no --include-deactivated, this run with --pending-days 7, --privileged-roles Admin, " +
         "--privileged-permissions UserModify,OrganizationAPITokenModify and --include-deactivated: findings shown " +
         "as new, resolved, escalated or de-escalated may come from those changes"
     )
@@ -111,5 +111,24 @@ describe("a previous report made with other settings", () => {
       )
     )
     expect(newestRun().warnings.filter((line) => line.startsWith("The previous report ("))).toEqual([])
+  })
+
+  it("says a run without --include-deactivated in words that read, whichever side it is on", async () => {
+    await runCommand(reviewCommand, argsOf("--include-deactivated"))
+    const withName = newestReportName()
+    await nextSecond()
+    const run = await runCommand(reviewCommand, argsOf())
+    expect(flat(run.stdout)).toContain(
+      `The previous report (${withName}) was made with --include-deactivated, this run with no ` +
+        "--include-deactivated: findings shown as new or resolved may come from that change"
+    )
+    const withoutName = newestReportName()
+    await nextSecond()
+    await runCommand(reviewCommand, argsOf("--include-deactivated"))
+    const warning = newestRun().warnings.find((line) => line.startsWith("The previous report (")) ?? ""
+    expect(warning).toContain(
+      `The previous report (${withoutName}) was made with no --include-deactivated, this run with --include-deactivated:`
+    )
+    expect(flat(run.stdout) + warning).not.toContain("with without")
   })
 })
