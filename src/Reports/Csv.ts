@@ -32,3 +32,12 @@ export const csvRecord = (row: ReadonlyArray<string>): string => {
   }
   return `${text}\r\n`
 }
+
+/**
+ * The text as a report file holds it: written as UTF-8, half of a surrogate pair with no other half (which a JSON
+ * escape can carry, `"\ud800"`) becomes U+FFFD. Text compared with a cell read back goes through this first.
+ */
+export const asWritten = (text: string): string => text.replace(LONE_SURROGATE, "\uFFFD")
+
+/** In a `u` expression a surrogate matches only when it is not half of a pair. */
+const LONE_SURROGATE = /\p{Cs}/gu

@@ -3,6 +3,7 @@
  * (privilege, role, sign-in, email), and what the last reviewer decided for it, read in the words the workbook asks
  * for, with what this review shows was not carried out.
  */
+import { asWritten } from "../Reports/Csv.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
 import type { ReviewRow } from "./ReviewRow.js"
 
@@ -30,14 +31,16 @@ export const accessChange = (record: Record<string, string>, now: ReviewRow): st
     : unneutraliseFormula(record.role_name ?? "") ||
       unneutraliseFormula(record.role_id ?? "") ||
       (booleanCell(record.privileged) === "" ? "" : NO_ROLE)
-  const roleNow = now.roleName || now.roleId || (now.privileged === null ? "" : NO_ROLE)
+  // This review's text as its workbook will hold it, to compare like with like with the last one's.
+  const roleNow = asWritten(now.roleName || now.roleId) || (now.privileged === null ? "" : NO_ROLE)
   if (roleThen !== "" && roleNow !== "" && roleThen !== roleNow) changes.push(`role ${roleThen} -> ${roleNow}`)
   const wasPrivileged = booleanCell(record.privileged)
   if (wasPrivileged === "false" && now.privileged === true) changes.push("now privileged")
   if (wasPrivileged === "true" && now.privileged === false) changes.push("no longer privileged")
   const emailThen = unneutraliseFormula(record.email ?? "")
-  if (emailThen !== "" && now.email !== "" && emailThen.toLowerCase() !== now.email.toLowerCase()) {
-    changes.push(`email ${emailThen} -> ${now.email}`)
+  const emailNow = asWritten(now.email)
+  if (emailThen !== "" && emailNow !== "" && emailThen.toLowerCase() !== emailNow.toLowerCase()) {
+    changes.push(`email ${emailThen} -> ${emailNow}`)
   }
   changes.push(...decisionNotCarriedOut(record, now))
   return changes.join("; ")
@@ -75,7 +78,7 @@ const decisionNotCarriedOut = (record: Record<string, string>, now: ReviewRow): 
     return ["revoke decided at the last review, still able to sign in"]
   }
   if (decision._tag === "ChangeRole") {
-    const roleNow = now.roleName || now.roleId
+    const roleNow = asWritten(now.roleName || now.roleId)
     if (roleNow !== "" && decision.role.toLowerCase() !== roleNow.toLowerCase()) {
       return [`change-role:${decision.role} decided at the last review, role still ${roleNow}`]
     }
