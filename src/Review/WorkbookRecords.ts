@@ -90,7 +90,10 @@ export const eachWorkbookRecord = async (
   await refuseOtherSeparator(path)
   const { parse } = await import("csv-parse")
   let header: ReadonlyArray<string> | undefined
-  let first: Record<string, string> | undefined
+  // What the workbook covers, as its first row to say it has it: a row left blank above the others says nothing, and
+  // taken for the first it let a workbook of another Panther be compared with.
+  let instance: string | undefined
+  let asOf: string | undefined
   /** The last row read, as a spreadsheet numbers it (the header is row 1), and how many cells it had. */
   let last = { row: 1, cells: 0 }
   // A row whose cells past the last column are empty is read, as Excel writes one after a column was cleared; but a
@@ -132,7 +135,8 @@ export const eachWorkbookRecord = async (
       }
       const record: Record<string, string> = {}
       for (let index = 0; index < cells.length; index++) record[header[index] ?? ""] = cells[index] ?? ""
-      first ??= record
+      if (record.instance) instance ??= record.instance
+      if (record.as_of) asOf ??= record.as_of
       // A row left blank (Excel writes one as commas alone) is no account, whatever its length.
       if ((header.includes("instance") || header.includes("as_of")) && cells.some((cell) => cell.trim() !== "")) {
         if (cells.length > header.length) overlong.push({ row: last.row, cells: cells.length, record })
@@ -168,7 +172,7 @@ export const eachWorkbookRecord = async (
         "break after them): the file was cut short; copy the whole workbook again"
     )
   }
-  return { instance: first?.instance || undefined, asOf: first?.as_of || undefined }
+  return { instance, asOf }
 }
 
 /**

@@ -123,6 +123,25 @@ it("does not compare with a workbook of another Panther, or one saved with other
   })
 })
 
+it("knows a workbook of another Panther by the first row that says, though rows above it were left blank", async () => {
+  workbook("access-review-20260701T000000Z.csv", [
+    "user_id,email,instance,as_of,decision",
+    // A row a spreadsheet left blank, as a sort or a cleared row leaves it at the top.
+    ",,,,",
+    "a,a@example.com,api.other.example,2026-07-01T00:00:00.000Z"
+  ])
+  expect(await compare([row("a")])).toEqual({
+    _tag: "NotCompared",
+    reason: "the last review's workbook, access-review-20260701T000000Z.csv, is of another Panther (api.other.example)"
+  })
+  workbook("access-review-20260801T000000Z.csv", [
+    "user_id,email,instance,as_of,decision",
+    ",,,,",
+    "a,a@example.com,api.acme.example,2026-08-01T00:00:00.000Z"
+  ])
+  expect(await compare([row("a")])).toMatchObject({ _tag: "Compared", asOf: "2026-08-01T00:00:00.000Z" })
+})
+
 it("leaves out its own workbook, and says when there is no earlier one", async () => {
   workbook("access-review-20261001T000000Z.csv", ["user_id,email,decision", "a,a@example.com"])
   expect(await compare([row("a")])).toEqual({
