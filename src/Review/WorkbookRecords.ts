@@ -8,7 +8,7 @@ import { stat } from "node:fs/promises"
 import { pipeline } from "node:stream"
 import { type InputFileSecrets, quoteOfFile } from "../Cli/InputFileSecrets.js"
 import { openRegularFile } from "../Reports/RegularFile.js"
-import { describeFsError } from "../Reports/ReportError.js"
+import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { NotCsvText, workbookText } from "./WorkbookText.js"
 
 /** What makes a file no review workbook of this tool, said of it ("it is empty"). */
@@ -183,6 +183,15 @@ export const whyWorkbookNotRead = (error: unknown, known: InputFileSecrets): str
   if (error instanceof NotAWorkbook || error instanceof NotCsvText) return error.message
   if (typeof error === "object" && error !== null && "syscall" in error) {
     return `it cannot be read (${describeFsError(error)})`
+  }
+  // The parser says "Quote Not Closed ... at line N", a line of the file, not a row of the sheet, and no fix. Every
+  // privileged row has a quoted cell, so a copy cut short most often ends inside one.
+  const records = typeof error === "object" && error !== null ? Reflect.get(error, "records") : undefined
+  if (hasErrorCode(error, "CSV_QUOTE_NOT_CLOSED") && typeof records === "number") {
+    return (
+      `row ${records + 1} opens a quoted cell that is never closed: the file was cut short, so copy the whole ` +
+      "workbook again, or a quote was typed into it outside a spreadsheet, so remove it"
+    )
   }
   const why = error instanceof Error ? (error.message.split("\n")[0] ?? "") : ""
   const value = /^(.*?), value is (.*)$/su.exec(why)

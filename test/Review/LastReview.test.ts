@@ -215,6 +215,23 @@ it("reads rows short of the header, as Excel saves trailing empty cells, but not
   })
 })
 
+it("says a file cut short inside a quoted cell was cut short, naming the row, not the parser's words", async () => {
+  // Every privileged row has a quoted cell (`"role ""Admin"" is listed as privileged"`); a copy cut inside one.
+  const lines = [
+    "user_id,email,instance,privilege_reason,decision",
+    'a,a@example.com,api.acme.example,"role ""Admin"" is listed as privileged",keep',
+    'b,b@example.com,api.acme.example,"role ""Admin"" is listed as privileged",keep'
+  ]
+  writeFileSync(join(directory, "access-review-20260801T000000Z.csv"), `\uFEFF${lines.join("\r\n")}`.slice(0, -20))
+  expect(await compare([row("a"), row("b")])).toEqual({
+    _tag: "NotCompared",
+    reason:
+      "the last review's workbook, access-review-20260801T000000Z.csv, could not be read (row 3 opens a quoted " +
+      "cell that is never closed: the file was cut short, so copy the whole workbook again, or a quote was typed " +
+      "into it outside a spreadsheet, so remove it)"
+  })
+})
+
 it("refuses a row with more cells than the header, whose cells may each be in the wrong column", async () => {
   workbook("access-review-20260701T000000Z.csv", [
     "user_id,email,instance,decision",

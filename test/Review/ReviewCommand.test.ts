@@ -495,7 +495,7 @@ describe("panther-audit review", () => {
         [join(notAWorkbook, "x.csv"), "a part of the path is not a directory"],
         [elsewhere, "it is not a regular file"],
         [findingsReport, "it has user_id and email but no decision column: it is not a review workbook"],
-        [brokenLater, "it is not CSV as this tool writes it"],
+        [brokenLater, "row 3 opens a quoted cell that is never closed: the file was cut short"],
         [notAWorkbook, "it has no user_id, email and decision columns: it is not a review workbook"],
         [otherPanther, "it is a review of another Panther (api.other.example)"]
       ]
