@@ -122,7 +122,11 @@ export const lastWorkbook = (
     if (match === null || name === ownName) continue
     const candidate = { name, stamp: match[1] ?? "", suffix: Number(match[2] ?? 1) }
     const stampedAt = parseStamp(candidate.stamp)
-    if (stampedAt === undefined) continue
+    // A stamp no review gives (a 13th month): the name was typed by hand, perhaps for a filled-in copy. Named.
+    if (stampedAt === undefined) {
+      misnamed.push(name)
+      continue
+    }
     if (isStampedAhead(stampedAt, startedAt)) {
       passedOver.push(name)
       continue

@@ -69,17 +69,24 @@ it("names a copy of a workbook saved under another name, which it does not take,
   // The reviewer's filled-in copy, as a download or a "Save as" names it.
   workbook("access-review-20260701T000000Z (1).csv", [HEADER, "false,Analyst,true,u1,u1@example.com,revoke"])
   workbook("access-review-20260701T000000Z-filled.CSV", [HEADER, "false,Analyst,true,u1,u1@example.com,revoke"])
+  // Renamed by hand with a stamp no review gives (a 13th month): no workbook's name either.
+  workbook("access-review-20261301T000000Z.csv", [HEADER, "false,Analyst,true,u1,u1@example.com,revoke"])
   // A copy from a quarter before the workbook taken is not the last review's: not named.
   workbook("access-review-20260401T000000Z (1).csv", [HEADER, "false,Analyst,true,u1,u1@example.com,revoke"])
   const since = await compare([row("u1")])
   expect(since).toMatchObject({
     _tag: "Compared",
     workbook: "access-review-20260701T000000Z.csv",
-    misnamed: ["access-review-20260701T000000Z (1).csv", "access-review-20260701T000000Z-filled.CSV"]
+    misnamed: [
+      "access-review-20260701T000000Z (1).csv",
+      "access-review-20260701T000000Z-filled.CSV",
+      "access-review-20261301T000000Z.csv"
+    ]
   })
   expect(describeSinceLastReview({ sinceLastReview: since })).toContain(
     "Not taken, as not named as a review names its workbook (access-review-<stamp>.csv): " +
-      "access-review-20260701T000000Z (1).csv, access-review-20260701T000000Z-filled.CSV; if one is the last " +
+      "access-review-20260701T000000Z (1).csv, access-review-20260701T000000Z-filled.CSV, " +
+      "access-review-20261301T000000Z.csv; if one is the last " +
       "review's workbook filled in, give it with --compare-with."
   )
 })
