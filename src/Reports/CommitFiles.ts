@@ -17,43 +17,67 @@ export interface FileToCommit {
 
 const MAX_ATTEMPTS = 1000
 
+/** How a file went under its final name: linked (its temporary name still there too) or renamed (moved). */
+type Placed = { readonly target: string; readonly tempPath: string; readonly how: "linked" | "renamed" }
+
+/** Makes a hard link, as `link` does; a parameter so that a file system without hard links can be tested here. */
+export type LinkFile = (from: string, to: string) => Promise<void>
+
 /**
  * `link` fails when the target exists, which makes "create only if absent" atomic. File systems without hard
- * links (some network mounts) fall back to a checked rename.
+ * links (some network mounts, FAT) fall back to a checked rename. Undefined when the name is taken.
  */
-const placeWithoutReplacing = async (from: string, to: string): Promise<boolean> => {
+const placeWithoutReplacing = async (
+  from: string,
+  to: string,
+  linkFile: LinkFile
+): Promise<Placed["how"] | undefined> => {
   try {
-    await link(from, to)
-    return true
+    await linkFile(from, to)
+    return "linked"
   } catch (error) {
-    if (hasErrorCode(error, "EEXIST")) return false
+    if (hasErrorCode(error, "EEXIST")) return undefined
     if (!hasErrorCode(error, "EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV")) throw error
     const exists = await stat(to).then(
       () => true,
       () => false
     )
-    if (exists) return false
+    if (exists) return undefined
     await rename(from, to)
-    return true
+    return "renamed"
   }
 }
+
+/**
+ * Takes placed files back off their final names. A linked file still has its temporary name, so the final one goes;
+ * a renamed one has only the final name, and is renamed back: deleted, it was the report itself that went, and the
+ * next name tried found nothing to place.
+ */
+const giveBack = (placed: ReadonlyArray<Placed>): Promise<unknown> =>
+  Promise.all(
+    placed.map(({ target, tempPath, how }) =>
+      (how === "linked" ? unlink(target) : rename(target, tempPath)).catch(() => undefined)
+    )
+  )
 
 /** Returns the final path of each file, in the order given. */
 export const commitFiles = (
   directory: string,
   stem: string,
-  files: ReadonlyArray<FileToCommit>
+  files: ReadonlyArray<FileToCommit>,
+  linkFile: LinkFile = link
 ): Effect.Effect<ReadonlyArray<string>, ReportError> =>
   Effect.tryPromise({
     try: async () => {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         const name = attempt === 1 ? stem : `${stem}-${attempt}`
-        const placed: Array<string> = []
+        const placed: Array<Placed> = []
         let collided = false
         try {
           for (const file of files) {
             const target = join(directory, `${name}${file.extension}`)
-            if (await placeWithoutReplacing(file.tempPath, target)) placed.push(target)
+            const how = await placeWithoutReplacing(file.tempPath, target, linkFile)
+            if (how !== undefined) placed.push({ target, tempPath: file.tempPath, how })
             else {
               collided = true
               break
@@ -61,15 +85,16 @@ export const commitFiles = (
           }
         } catch (error) {
           // The files go together or not at all: a CSV without its JSON must not stand as a report.
-          await Promise.all(placed.map((path) => unlink(path).catch(() => undefined)))
+          await giveBack(placed)
           throw error
         }
         if (!collided) {
-          await Promise.all(files.map((file) => unlink(file.tempPath).catch(() => undefined)))
-          return placed
+          const linked = placed.filter(({ how }) => how === "linked")
+          await Promise.all(linked.map(({ tempPath }) => unlink(tempPath).catch(() => undefined)))
+          return placed.map(({ target }) => target)
         }
         // Another run took this name for one of the files: give back what we placed and try the next name.
-        await Promise.all(placed.map((path) => unlink(path).catch(() => undefined)))
+        await giveBack(placed)
       }
       throw new Error(`more than ${MAX_ATTEMPTS} reports named ${stem} already exist`)
     },
