@@ -539,12 +539,14 @@ describe("PantherClient failures", () => {
       ])
       const error = yield* failureOf(
         runWithClient(server.url, (client) => client.createUser(newUser), {
-          // The next round's backoff (at least 100 ms) would end past the budget.
+          // The next round's backoff (at least 5 s) would end past the budget of 2 s, which the two creates and the
+          // look-up keep to however slow the machine. A budget of 60 ms was spent before the second create on a
+          // loaded one, and the test failed with the budget kept.
           retry: {
             ...fastRetry,
-            baseDelay: Duration.millis(200),
-            maxDelay: Duration.millis(400),
-            maxElapsed: Duration.millis(60)
+            baseDelay: Duration.seconds(10),
+            maxDelay: Duration.seconds(20),
+            maxElapsed: Duration.seconds(2)
           }
         })
       )
