@@ -40,12 +40,13 @@ const RUN = { runId: "run-1" } as unknown as AuditRun
 const write = (
   findings: ReadonlyArray<AnnotatedFinding>,
   stem = "user-audit-20260630T120000Z",
-  exclude = new Set<never>()
+  exclude = new Set<never>(),
+  spoolOptions: { readonly memoryBytes?: number } = {}
 ) =>
   Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
-        const spool = yield* makeFindingSpool(directory)
+        const spool = yield* makeFindingSpool(directory, spoolOptions)
         for (const item of findings) yield* spool.add(item)
         return yield* writeFindingReports({ directory, stem, run: RUN, spool, exclude })
       })
@@ -258,17 +259,22 @@ describe("the findings CSV and JSON", () => {
       new Set(["NEVER_LOGGED_IN"]) as never
     )
     expect(readCsv(paths.csv).map((row) => row.user_id)).toEqual(["kept"])
+    const json = JSON.parse(readFileSync(paths.json, "utf8")) as { findings: Array<AnnotatedFinding> }
+    expect(json.findings.map((item) => item.userId)).toEqual(["kept"])
   })
 
   it("sorts and reads back thousands of findings spilled to disk", async () => {
     const many = Array.from({ length: 5000 }, (_, index) =>
       finding({ userId: `u${index}`, email: `user${String(4999 - index).padStart(4, "0")}@example.com` })
     )
-    const paths = await write(many)
+    // A spool of no memory: 5,000 findings are about 2 MB, which the default 16 MiB would have kept in memory.
+    const paths = await write(many, undefined, undefined, { memoryBytes: 0 })
     const rows = readCsv(paths.csv)
-    expect(rows).toHaveLength(5000)
-    expect(rows[0]?.email).toBe("user0000@example.com")
-    expect(rows[4999]?.email).toBe("user4999@example.com")
+    expect(rows.map((row) => row.email)).toEqual(
+      Array.from({ length: 5000 }, (_, index) => `user${String(index).padStart(4, "0")}@example.com`)
+    )
+    const json = JSON.parse(readFileSync(paths.json, "utf8")) as { findings: Array<AnnotatedFinding> }
+    expect(json.findings.map((item) => item.email)).toEqual(rows.map((row) => row.email))
   })
 })
 
