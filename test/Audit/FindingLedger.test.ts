@@ -153,3 +153,52 @@ it("counts each code, severity, suppression and change apart, a different number
     })
   }
 })
+
+it("reads no change of severity into an id the previous report held several findings of", async () => {
+  // Two users without an id share one by email; the previous report kept one of their two severities, so which
+  // one this finding had is not known. An id held once changes as its severity did.
+  const before = (userId: string): PreviousFinding => ({
+    id: `STALE_LOGIN:${userId}`,
+    finding: "STALE_LOGIN",
+    severity: "high",
+    userId,
+    email: null,
+    firstSeen: null,
+    suppressed: false
+  })
+  const changes = await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const ledger = yield* makeFindingLedger({
+          directory,
+          runStartedAt: RUN_STARTED_AT,
+          asOf: Date.parse(RUN_STARTED_AT),
+          previous: {
+            _tag: "Found",
+            report: {
+              path: "previous.json",
+              runStartedAt: "2026-06-29T02:00:00.000Z",
+              findings: new Map([
+                ["STALE_LOGIN:shared", before("shared")],
+                ["STALE_LOGIN:single", before("single")]
+              ]),
+              sharedIds: new Set(["STALE_LOGIN:shared"])
+            },
+            notMailedSince: undefined,
+            writtenByReview: false
+          },
+          suppressions: []
+        })
+        const annotated = yield* ledger.recordAll([
+          findingOf("STALE_LOGIN", "medium", "shared"),
+          findingOf("STALE_LOGIN", "medium", "single")
+        ])
+        return annotated.map((finding) => [finding.userId, finding.change])
+      })
+    )
+  )
+  expect(changes).toEqual([
+    ["shared", "unchanged"],
+    ["single", "de-escalated"]
+  ])
+})
