@@ -74,10 +74,21 @@ describe("--email on-change", () => {
     ],
     // A finding whose severity changed is news, either way; a suppressed one is not.
     [{ escalated: 1, escalatedUnsuppressed: 1 }, "Send", "0 new and 0 resolved since the previous report, 1 escalated"],
+    // Alone, as the escalated one is: beside a new finding, the email went out whether it counted or not.
+    [
+      { deEscalated: 2, deEscalatedUnsuppressed: 2 },
+      "Send",
+      "0 new and 0 resolved since the previous report, 2 de-escalated"
+    ],
     [
       { new: 1, newUnsuppressed: 1, deEscalated: 2, deEscalatedUnsuppressed: 2 },
       "Send",
       "1 new and 0 resolved since the previous report, 2 de-escalated"
+    ],
+    [
+      { deEscalated: 1, deEscalatedUnsuppressed: 0 },
+      "Skip",
+      "nothing new, resolved or changed in severity since the previous report (--email on-change)"
     ],
     [
       { escalated: 1, escalatedUnsuppressed: 0 },
