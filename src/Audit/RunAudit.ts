@@ -43,6 +43,7 @@ import { makePrivilegePolicy } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
 import {
+  asOfAheadWarning,
   emptyPrivilegeListWarnings,
   permissionWarnings,
   privilegeWarnings,
@@ -255,6 +256,8 @@ export const runAudit = (
           ? privilegeSourceWarning(basename(previous.report.path), previous.report.privilegeSource, privilegeSource)
           : undefined
       if (changedPrivilegeSource !== undefined) warnings.push(changedPrivilegeSource)
+      const asOfAhead = asOfAheadWarning(parameters.asOf, startedAt)
+      if (asOfAhead !== undefined) warnings.push(asOfAhead)
       const policyOverridden = policyOverrideWarning(parameters.policy, parameters.staleDays)
       if (policyOverridden !== undefined) warnings.push(policyOverridden)
       warnings.push(...emptyPrivilegeListWarnings(parameters))

@@ -6,9 +6,27 @@
 import { counted } from "../Cli/Counted.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
+import { isStampedAhead } from "../Reports/ReportName.js"
 import { type AuditParameters, DEFAULT_PRIVILEGED_PERMISSIONS, DEFAULT_PRIVILEGED_ROLES } from "./AuditParameters.js"
 import { type PrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
 import type { SuppressionOutcome } from "./Suppressions.js"
+
+const HOUR_MS = 3_600_000
+
+/**
+ * An `--as-of` after the run's start (beyond the clock skew allowed): a typed year (2062 for 2026) or a planning
+ * question. Either way every login is judged older than it is, and the report flags accounts that are not stale yet.
+ */
+export const asOfAheadWarning = (asOf: number, startedAt: number): string | undefined => {
+  if (!isStampedAhead(asOf, startedAt)) return undefined
+  const hours = (asOf - startedAt) / HOUR_MS
+  const ahead = hours < 48 ? `${Math.floor(hours)} hours` : `${Math.floor(hours / 24)} days`
+  return (
+    `--as-of ${new Date(asOf).toISOString()} is ${ahead} after this run started ` +
+    `(${new Date(startedAt).toISOString()}): every login is judged as if it were then, ${ahead} older than it is, ` +
+    "so accounts not stale yet are flagged. If that was not meant, run again without --as-of or with the instant meant."
+  )
+}
 
 /**
  * A privilege list set to nothing: blank or only commas, as `--privileged-roles "$ROLES"` with ROLES unset gives.

@@ -619,6 +619,33 @@ describe("--policy", () => {
   })
 })
 
+describe("--as-of", () => {
+  const warningsOf = () => {
+    const report = readdirSync(directory).find((file) => file.endsWith(".json")) ?? ""
+    return JSON.parse(readFileSync(join(directory, report), "utf8")).run.warnings as ReadonlyArray<string>
+  }
+
+  it("after the run's start is said to judge every login older than it is, as a typed year would", async () => {
+    const asOf = new Date(Date.now() + 40.5 * 86_400_000)
+    const result = await runCli(["run", "--as-of", asOf.toISOString()], { env: env() })
+    expect(result.code, result.stderr).toBe(0)
+    const warning = warningsOf().find((text) => text.startsWith("--as-of "))
+    expect(warning).toContain(`--as-of ${asOf.toISOString()} is 40 days after this run started`)
+    expect(warning).toContain("every login is judged as if it were then, 40 days older than it is")
+    expect(result.stdout).toContain("40 days after this run started")
+  })
+
+  it("in the past, or within the few minutes clocks may differ by, is nothing to say", async () => {
+    for (const asOf of ["2025-06-30T12:00:00Z", new Date(Date.now() + 60_000).toISOString()]) {
+      rmSync(directory, { recursive: true, force: true })
+      mkdirSync(directory)
+      const result = await runCli(["run", "--as-of", asOf], { env: env() })
+      expect(result.code, result.stderr).toBe(0)
+      expect(warningsOf().filter((text) => text.startsWith("--as-of "))).toEqual([])
+    }
+  })
+})
+
 describe("--suppressions", () => {
   it("exits 2 before any API call for an invalid file, naming the entry", async () => {
     const file = join(directory, "suppressions.yaml")
