@@ -37,3 +37,25 @@ export const takeSecretVariables = (environment: NodeJS.ProcessEnv): ConfigProvi
   }
   return ConfigProvider.fromMap(taken, { pathDelim: "_" }).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))
 }
+
+/** The variables whose whole value is a secret; not the URLs, whose host and port a message must name. */
+const WHOLE_SECRET_VARIABLES = [
+  "PANTHER_API_TOKEN",
+  "SMTP_PASSWORD",
+  "SIMULATOR_TOKEN",
+  "SIMULATOR_ADMIN_TOKEN"
+] as const
+
+/** Shorter than this, a value would be found by chance in a message's words, and redacting it garble them. */
+const MIN_HIDDEN_SECRET = 6
+
+/**
+ * The secrets `environment` holds as whole values, for usage errors to hide as they hide the secret flags' values
+ * (SecretArguments.ts): @effect/cli quotes a value it refuses (`--format "$PANTHER_API_TOKEN"`, or the token given
+ * as a stray argument) before any command has read the token to look for it. Read before `takeSecretVariables`.
+ */
+export const secretVariableValues = (environment: NodeJS.ProcessEnv): ReadonlyArray<string> =>
+  WHOLE_SECRET_VARIABLES.flatMap((name) => {
+    const value = environment[name]?.trim() ?? ""
+    return value.length >= MIN_HIDDEN_SECRET ? [value] : []
+  })

@@ -60,4 +60,26 @@ describe("secret values on the command line", () => {
     expect(joined.code).toBe(2)
     expect(`${joined.stdout}${joined.stderr}`).not.toContain(TOKEN)
   })
+
+  it("nor are the token and passwords of the environment, pasted where a usage error quotes a value", async () => {
+    // No request is sent: each of these is refused before the command starts, so the address is never used.
+    const env = { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN: TOKEN }
+    for (const format of ["json", "pretty"]) {
+      for (const args of [
+        ["users", "list", "--format", TOKEN],
+        ["users", "get", "some-id", TOKEN],
+        ["users", "list", "--timeout-seconds", TOKEN],
+        ["users", TOKEN]
+      ]) {
+        const result = await runCli([...args, "--log-format", format], { env })
+        expect(result.code).toBe(2)
+        expect(stderrText(result.stderr)).toContain("[redacted]")
+        expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+      }
+    }
+    const password = "smtp-ENV-password-77aa"
+    const mailed = await runCli(["users", "list", "--format", password], { env: { ...env, SMTP_PASSWORD: password } })
+    expect(mailed.code).toBe(2)
+    expect(`${mailed.stdout}${mailed.stderr}`).not.toContain(password)
+  })
 })
