@@ -111,7 +111,8 @@ const tableRow = (user: User): Array<string> => [
   user.id ?? "",
   user.email,
   `${user.givenName} ${user.familyName}`.trim(),
-  user.role.name ?? user.role.id ?? "",
+  // A name sent empty names no role: the id is shown then, as for a role sent by id alone.
+  (user.role.name || undefined) ?? user.role.id ?? "",
   user.status ?? "",
   user.enabled ? "yes" : "no",
   user.lastLoggedInAt ?? "never"

@@ -1486,8 +1486,10 @@ describe("panther-audit users", () => {
 
   it("list as a table says yes or no for enabled, never for no login, the role by id without a name", async () => {
     const { lastLoggedInAt: _never, ...neverLoggedIn } = rawUser("u2", { role: { id: "role-x" }, enabled: false })
+    // A name sent empty is no name either: the id is what there is to show.
+    const emptyRoleName = rawUser("u3", { role: { id: "role-y", name: "" } })
     const listed = await againstScripted(
-      [json(200, { results: [rawUser("u1"), neverLoggedIn] })],
+      [json(200, { results: [rawUser("u1"), neverLoggedIn, emptyRoleName] })],
       ["users", "list", "--include-deactivated", "--format", "table"]
     )
     expect(listed.code, listed.stderr).toBe(0)
@@ -1499,7 +1501,8 @@ describe("panther-audit users", () => {
     ).toEqual([
       ["ID", "EMAIL", "NAME", "ROLE", "STATUS", "ENABLED", "LAST LOGIN"],
       ["u1", "u1@example.com", "Given Family-u1", "Analyst", "CONFIRMED", "yes", "2025-01-02T03:04:05.123Z"],
-      ["u2", "u2@example.com", "Given Family-u2", "role-x", "CONFIRMED", "no", "never"]
+      ["u2", "u2@example.com", "Given Family-u2", "role-x", "CONFIRMED", "no", "never"],
+      ["u3", "u3@example.com", "Given Family-u3", "role-y", "CONFIRMED", "yes", "2025-01-02T03:04:05.123Z"]
     ])
     const none = await againstScripted(
       [json(200, { results: [] })],
