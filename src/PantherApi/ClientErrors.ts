@@ -202,6 +202,9 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
   }
 }
 
+/** Why an address naming one user (`/users/ID`) was too long: the id in it, which a list has no part in. */
+const ID_TOO_LONG = "the user id given is too long to be one; check it (`panther-audit users list` shows the ids)."
+
 /**
  * 400 (and any other 4xx the API does not document): the request itself was refused, with the API's reason. Also
  * a 3xx, which is not followed (it would carry the token to wherever it points) and means the URL is not the API.
@@ -237,26 +240,41 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
       case 407:
         // A 407 from the proxy the request went to is the proxy's failure (`Responses.ts`); this one came from further on.
         return "A proxy between here and Panther wants a login (407): let this host through it, or go around it."
-      case 414:
-        return "The address was too long for a server in between (414): a very long cursor or filter can cause it."
-      case 431:
-        return (
-          "The request's address or headers were too large for a server in between (431): a very long cursor (as " +
-          "Panther sends it) or filter can cause it."
-        )
-      default:
-        // 400, 409 and 422 are about what was asked; other statuses (a 405 with an HTML page) suggest the address is
-        // not the API at all.
-        if (this.status === 400 && this.method === "GET") {
-          // The list is the one with filters and cursors.
-          return namesOne(this.path)
-            ? "Check the id (`panther-audit users list` shows them)."
-            : "Check the filters given; on a page after the first it refused the cursor it gave: run again."
+      case 413:
+        // A create or update sends the user's fields, one of which is what to shorten; no other request has a body.
+        if (this.method === "POST") {
+          return (
+            "The request's body was too large (413): a value given (a name, the email or the role) is too long; " +
+            "shorten it."
+          )
         }
-        return (this.status === 400 || this.status === 409 || this.status === 422) && this.detail !== undefined
-          ? "Change what Panther named and try again."
-          : "Check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>."
+        return this.defaultHint()
+      case 414:
+        return namesOne(this.path)
+          ? `The address was too long for a server in between (414): ${ID_TOO_LONG}`
+          : "The address was too long for a server in between (414): a very long cursor or filter can cause it."
+      case 431:
+        return namesOne(this.path)
+          ? `The request's address or headers were too large for a server in between (431): ${ID_TOO_LONG}`
+          : "The request's address or headers were too large for a server in between (431): a very long cursor (as " +
+              "Panther sends it) or filter can cause it."
+      default:
+        return this.defaultHint()
     }
+  }
+
+  private defaultHint(): string {
+    // 400, 409 and 422 are about what was asked; other statuses (a 405 with an HTML page) suggest the address is
+    // not the API at all.
+    if (this.status === 400 && this.method === "GET") {
+      // The list is the one with filters and cursors.
+      return namesOne(this.path)
+        ? "Check the id (`panther-audit users list` shows them)."
+        : "Check the filters given; on a page after the first it refused the cursor it gave: run again."
+    }
+    return (this.status === 400 || this.status === 409 || this.status === 422) && this.detail !== undefined
+      ? "Change what Panther named and try again."
+      : "Check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>."
   }
 }
 

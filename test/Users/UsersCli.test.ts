@@ -1245,6 +1245,44 @@ describe("panther-audit users", () => {
     expect(badId.stderr).not.toContain("filters")
   })
 
+  it("a request too large for a server names what made it so: a value given, or the user id, not --api-url", async () => {
+    const name = "n".repeat(70_000)
+    const tooBig = await againstScripted(
+      [json(413, { message: "the request body is larger than the 65536 bytes this server accepts" })],
+      [
+        "users",
+        "create",
+        "--email",
+        "kim@acme.example",
+        "--given-name",
+        name,
+        "--family-name",
+        "Lee",
+        "--role",
+        "Analyst"
+      ]
+    )
+    expect(tooBig.code).toBe(3)
+    expect(tooBig.methods).toEqual(["POST"])
+    expect(stderrText(tooBig.stderr)).toContain(
+      "The request's body was too large (413): a value given (a name, the email or the role) is too long; shorten it."
+    )
+    expect(tooBig.stderr).not.toContain("--api-url")
+    for (const [status, args] of [
+      [431, ["users", "get", "i".repeat(20_000)]],
+      // Short enough for the scripted server's own header limit, which answers 431 before any step.
+      [414, ["users", "delete", "--yes", "i".repeat(5_000)]]
+    ] as const) {
+      const longId = await againstScripted([text(status, "too long")], args)
+      expect(longId.code).toBe(3)
+      expect(stderrText(longId.stderr)).toContain(
+        `for a server in between (${status}): the user id given is too long to be one; check it (\`panther-audit ` +
+          "users list` shows the ids)."
+      )
+      expect(longId.stderr).not.toContain("cursor")
+    }
+  })
+
   it("list with no filter fails when Panther lists nobody: every instance has an Admin", async () => {
     const empty = json(200, { results: [], next: "" })
     const unfiltered = await againstScripted([empty], ["users", "list"])
