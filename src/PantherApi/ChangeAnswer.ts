@@ -7,6 +7,7 @@ import { InvalidResponse } from "./ClientErrors.js"
 import { printable } from "./Responses.js"
 import type { Route } from "./Routes.js"
 import type { RoleRef, User } from "./Schemas.js"
+import { storedName } from "./UncertainChanges.js"
 
 /**
  * The role a create or update was answered with, when it is another than the one sent, compared by the field it was
@@ -23,6 +24,23 @@ const otherRole = (answered: RoleRef, sent: RoleRef): string | undefined => {
 }
 
 const roleSent = (role: RoleRef): string => role.name ?? role.id ?? ""
+
+/**
+ * The first name or last name an update was answered with, when it is not the one sent as Panther stores names
+ * (trimmed, composed): a change of name that did not take, which "Updated" must not be said of.
+ */
+const otherName = (
+  answered: User,
+  sent: { readonly givenName: string; readonly familyName: string }
+): { readonly which: string; readonly answered: string; readonly sent: string } | undefined => {
+  if (storedName(answered.givenName) !== storedName(sent.givenName)) {
+    return { which: "first name", answered: answered.givenName, sent: sent.givenName }
+  }
+  if (storedName(answered.familyName) !== storedName(sent.familyName)) {
+    return { which: "last name", answered: answered.familyName, sent: sent.familyName }
+  }
+  return undefined
+}
 
 /**
  * A create or update that Panther answered with success but with a body that is not a user: the change was
@@ -44,16 +62,35 @@ export const answerAbout = (
   route: Route,
   path: string,
   user: User,
-  sent: { readonly id?: string; readonly email: string; readonly role: RoleRef },
+  sent: {
+    readonly id?: string
+    readonly email: string
+    readonly role: RoleRef
+    /** An update's: the names it sent, which the answer must hold. */
+    readonly names?: { readonly givenName: string; readonly familyName: string }
+  },
   scrub: (text: string) => string
 ): Effect.Effect<User, InvalidResponse> => {
   const sameId = sent.id !== undefined && user.id === sent.id
   const otherId = sent.id !== undefined && user.id !== undefined && !sameId
   if (!otherId && user.email.trim().toLowerCase() === sent.email.trim().toLowerCase()) {
     const role = otherRole(user.role, sent.role)
-    if (role === undefined) return Effect.succeed(user)
     const shown = (text: string) => printable(scrub(text))
     const check = `users get ${shown(user.id ?? sent.id ?? "")}`
+    const name = role === undefined && sent.names !== undefined ? otherName(user, sent.names) : undefined
+    if (name !== undefined) {
+      return Effect.fail(
+        new InvalidResponse({
+          method: route.method,
+          path,
+          reason:
+            `it names the user, but with the ${name.which} ${JSON.stringify(shown(name.answered))}, not ` +
+            `${JSON.stringify(shown(name.sent))} as sent`,
+          advice: `The update may not have been made: check the user with \`${check}\` before sending it again.`
+        })
+      )
+    }
+    if (role === undefined) return Effect.succeed(user)
     return Effect.fail(
       new InvalidResponse({
         method: route.method,

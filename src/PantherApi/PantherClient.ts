@@ -451,7 +451,7 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
                 Routes.updateUser,
                 pathWithId(Routes.updateUser, id),
                 user,
-                { id, email: body.email, role: body.role },
+                { id, email: body.email, role: body.role, names: body },
                 scrub
               )
           )

@@ -217,7 +217,7 @@ export const afterLostAnswer = (error: PantherApiError): PantherApiError => {
 }
 
 /** A name as a server may store it: trimmed, in one Unicode form. */
-const storedName = (name: string): string => name.trim().normalize("NFC")
+export const storedName = (name: string): string => name.trim().normalize("NFC")
 
 /**
  * Whether `user` is what `body` asks for: the same names (as stored: Panther trims them) and the role by its id or

@@ -1496,7 +1496,8 @@ describe("PantherClient failures", () => {
       const server = yield* scriptedServer([
         json(200, rawUser("u/1")),
         json(200, rawUser("new", { email: "n@example.com" })),
-        json(200, rawUser("u1", { email: "N@Example.com" })),
+        // The user as updated: an answer with other names than sent is a change that did not take.
+        json(200, rawUser("u1", { email: "N@Example.com", givenName: "N", familyName: "M" })),
         text(200, ""),
         json(200, { results: [{ id: "r1", name: "Admin", permissions: ["UserModify"] }], next: "x" }),
         json(200, { results: [{ id: "r2", name: "Analyst", permissions: ["UserRead"] }] }),

@@ -900,6 +900,37 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("update answered with other names than sent fails, not say the user was updated", async () => {
+    // The name change did not take (an SSO user whose names its identity provider keeps, say): Panther answers with
+    // the user as it was.
+    const before = rawUser("u1", { givenName: "Kim", familyName: "Lee" })
+    const renamed = await againstScripted(
+      [json(200, before), json(200, before)],
+      ["users", "update", "u1", "--given-name", "Kimberly"]
+    )
+    expect(renamed.code).toBe(3)
+    expect(renamed.stdout).toBe("")
+    expect(renamed.stderr).not.toContain("Updated user")
+    expect(stderrText(renamed.stderr)).toContain(
+      'it names the user, but with the first name "Kim", not "Kimberly" as sent. The update may not have been made: ' +
+        "check the user with `users get u1` before sending it again."
+    )
+    expect(renamed.methods).toEqual(["GET", "POST"])
+    const family = await againstScripted(
+      [json(200, before), json(200, { ...before, givenName: "Kimberly" })],
+      ["users", "update", "u1", "--given-name", "Kimberly", "--family-name", "Park"]
+    )
+    expect(family.code).toBe(3)
+    expect(stderrText(family.stderr)).toContain('with the last name "Lee", not "Park" as sent')
+    // Names as Panther stores them (trimmed, composed) are the names sent.
+    const composed = await againstScripted(
+      [json(200, before), json(200, { ...before, givenName: "Zo\u00eb" })],
+      ["users", "update", "u1", "--given-name", "Zoe\u0308"]
+    )
+    expect(composed.code, composed.stderr).toBe(0)
+    expect(stderrText(composed.stderr)).toContain("Updated user u1.")
+  })
+
   it("get escapes a C1 control and a direction override in the JSON it prints, which reads back the same", async () => {
     // U+009B is a terminal's CSI; U+202E shows the rest of a name backwards.
     const sent = rawUser("u1", { givenName: "Eve\u009b2J", familyName: "\u202enimdA" })
