@@ -13,6 +13,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { emptyFlagValueProblem, refusesEmptyValue } from "./FlagValues.js"
+import { withoutStyle } from "./TerminalStyle.js"
 
 const UNKNOWN_ARGUMENT = /Received unknown argument: '(--[A-Za-z0-9-]+)'/g
 /** A known flag given as `--flag=value` and called unknown: empty, given twice, or taking no value. */
@@ -283,10 +284,6 @@ export const withUsageErrorsExplained =
       })
     ).pipe(Effect.mapError(asVariableError))
 
-/** Terminal colours and styles, which help text is rendered with. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is matched.
-const ANSI_STYLE = /\u001b\[[0-9;]*m/g
-
 /**
  * Runs `command` (through `run`) with @effect/cli's usage errors kept instead of printed, the failure then a
  * `ConfigurationError` whose message is what @effect/cli would have printed: for JSON log lines, where a plain-text
@@ -311,11 +308,12 @@ export const withUsageErrorsKept = <Name extends string, R, E, A, R2, E2>(
       Effect.mapError((error) => {
         const variableError = asVariableError(error)
         if (variableError instanceof ConfigurationError) return variableError
-        const text = kept
-          .join("\n")
-          .replace(ANSI_STYLE, "")
-          .replace(/\s*\n\s*/g, " ")
+        // One line: each error @effect/cli gives a paragraph of its own ends with "; ", as one missing option after
+        // another ("Expected to find option: '--email'; Expected to find option: '--given-name'") had run together.
+        const text = withoutStyle(kept.join("\n"))
           .trim()
+          .replace(/\s*\n\s*\n\s*/g, "; ")
+          .replace(/\s*\n\s*/g, " ")
         return ValidationError.isValidationError(error) && text !== ""
           ? new ConfigurationError({ message: `${text.replace(/[.;:,]$/, "")}; see --help for usage.` })
           : error

@@ -130,7 +130,13 @@ describe("usage errors", () => {
       // Said as `--id ""` is: what the flag takes, not just "a value".
       [["users", "list", "--id="], "--id is empty: give a user id, or leave it out"],
       // The value is withheld, the name it was given to is not.
-      [["run", "--report-dri=report"], "Received unknown argument: '--report-dri=...'"]
+      [["run", "--report-dri=report"], "Received unknown argument: '--report-dri=...'"],
+      // Each of several errors ends where the next begins, in the one line JSON logs give them.
+      [
+        ["users", "create"],
+        "Expected to find option: '--email'; Expected to find option: '--given-name'; Expected to find option: " +
+          "'--family-name'; see --help for usage."
+      ]
     ]
     for (const [args, message] of cases) {
       const result = await runCli(args)
