@@ -37,8 +37,13 @@ interface Holder {
   readonly token: string
 }
 
-/** Who holds the lock, as far as its file says; another process wrote it, maybe elsewhere: never trusted. */
-const describeHolder = (text: string): string => {
+/**
+ * Who holds the lock, as far as its file says; another process wrote it, maybe elsewhere: never trusted. A file this
+ * user may not read (another user's, such as root's run started by hand: lock files are 0640) is named by its owner.
+ */
+const describeHolder = (found: { readonly text: string | undefined; readonly owner: number }): string => {
+  const text = found.text
+  if (text === undefined) return `an audit of uid ${found.owner} (whose ${LOCK_FILE} this user cannot read)`
   let holder: unknown
   try {
     holder = JSON.parse(text)
@@ -130,7 +135,13 @@ const readLock = async (path: string) => {
     if (!info.isFile()) {
       throw new Error(NOT_PLAIN)
     }
-    return { touchedAt: info.mtimeMs, inode: info.ino, text: await readLockText(path) }
+    // Unreadable, it is still a lock: waited for, and taken over once untouched, as any other. Refused, every run
+    // failed saying only "permission denied", night after night once its holder had been killed.
+    const text = await readLockText(path).catch((error: unknown) => {
+      if (hasErrorCode(error, "EACCES", "EPERM")) return undefined
+      throw error
+    })
+    return { touchedAt: info.mtimeMs, inode: info.ino, owner: info.uid, text }
   } catch (error) {
     if (hasErrorCode(error, "ENOENT")) return undefined
     if (error instanceof NotRegularFile || hasErrorCode(error, "ELOOP")) throw new Error(NOT_PLAIN)
@@ -192,7 +203,7 @@ const acquireAs = (
       if (watched === undefined || watched.inode !== found.inode || watched.touchedAt !== found.touchedAt) {
         watched = { inode: found.inode, touchedAt: found.touchedAt, since: now }
       }
-      const holderNow = describeHolder(found.text)
+      const holderNow = describeHolder(found)
       if (now - watched.since > Duration.toMillis(timing.staleAfter)) {
         yield* Effect.logWarning(
           `${LOCK_FILE} in ${directory} was left by ${holderNow}, untouched for over ` +
