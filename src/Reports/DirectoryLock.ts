@@ -205,9 +205,12 @@ const acquireAs = (
       }
       const holderNow = describeHolder(found)
       if (now - watched.since > Duration.toMillis(timing.staleAfter)) {
+        // Not "it left no report": a run killed while sending its email had written its reports, marked undelivered.
         yield* Effect.logWarning(
           `${LOCK_FILE} in ${directory} was left by ${holderNow}, untouched for over ` +
-            `${Duration.format(timing.staleAfter)}: taking it over. A run that ended that way left no report.`
+            `${Duration.format(timing.staleAfter)}: taking it over. That run was killed: it left nothing ` +
+            "half-written under a final name, but the reports it had finished, if any, stay, with a .undelivered " +
+            "mark beside them if their email had not gone out."
         )
         // Only the file found stale: another waiter may have taken it over since.
         yield* Effect.tryPromise({

@@ -148,6 +148,29 @@ describe("one audit at a time per report directory", () => {
     })
   )
 
+  it.live(
+    "says, taking over, that the killed holder's finished reports stay, as one killed while mailing left them",
+    () =>
+      Effect.gen(function* () {
+        foreignLock(10 * 60_000)
+        for (const ending of [".csv", ".json", ".undelivered"]) {
+          writeFileSync(join(directory, `user-audit-20260630T020000Z${ending}`), "x")
+        }
+        const logs = captureLogs()
+        yield* Effect.void.pipe(
+          withReportDirectoryLock(directory, "run", quick),
+          Effect.provide(logs.layer),
+          Effect.timeout("3 seconds")
+        )
+        const takeover = logs.lines.find((line) => line.includes("taking it over")) ?? ""
+        expect(takeover).not.toContain("left no report")
+        expect(takeover).toContain(
+          "That run was killed: it left nothing half-written under a final name, but the reports it had finished, if " +
+            "any, stay, with a .undelivered mark beside them if their email had not gone out."
+        )
+      })
+  )
+
   it.live("takes over a lock file of hundreds of megabytes as any other, without reading it whole", () =>
     Effect.gen(function* () {
       // A sparse file of zero bytes: it was read whole, and the run failed with "Invalid string length".
