@@ -154,9 +154,17 @@ export interface LockTiming {
   readonly staleAfter: Duration.Duration
   readonly heartbeat: Duration.Duration
   readonly poll: Duration.Duration
+  /** A waiter warns after waiting this long, and again each time as long again has passed. */
+  readonly longWait?: Duration.Duration
 }
 
-const DEFAULT_TIMING: LockTiming = { staleAfter: STALE_AFTER, heartbeat: HEARTBEAT, poll: POLL }
+/**
+ * An audit takes minutes. A holder that keeps its lock fresh for an hour is alive but stuck, and every night's run
+ * of a crontab waits behind it, each having said only once, as information, whom it waits for.
+ */
+const LONG_WAIT = Duration.hours(1)
+
+const DEFAULT_TIMING: LockTiming = { staleAfter: STALE_AFTER, heartbeat: HEARTBEAT, poll: POLL, longWait: LONG_WAIT }
 
 const acquire = (directory: string, path: string, holder: Holder, timing: LockTiming) =>
   Effect.suspend(() => {
@@ -191,6 +199,9 @@ const acquireAs = (
     // The file's time is the holder's clock, which may not be this one (another machine on a shared volume): a
     // lock is stale when its file has not changed for `staleAfter` as this process's own clock measures it.
     let watched: { readonly inode: number; readonly touchedAt: number; readonly since: number } | undefined
+    const longWait = Duration.toMillis(timing.longWait ?? LONG_WAIT)
+    let waitedSince: number | undefined
+    let warnedAfter = 0
     for (;;) {
       if (yield* Effect.tryPromise({ try: () => tryCreate(path, holder), catch: fail })) return
       const found = yield* Effect.tryPromise({ try: () => readLock(path), catch: fail })
@@ -238,6 +249,16 @@ const acquireAs = (
         yield* Effect.logInfo(
           `Waiting for ${holderNow} to finish with the report directory ${directory} (${LOCK_FILE}; taken over ` +
             `if left untouched for ${Duration.format(timing.staleAfter)})`
+        )
+      }
+      waitedSince ??= now
+      const waited = now - waitedSince
+      if (waited >= (warnedAfter + 1) * longWait) {
+        warnedAfter = Math.floor(waited / longWait)
+        yield* Effect.logWarning(
+          `Still waiting, after ${Duration.format(Duration.millis(warnedAfter * longWait))}, for ${holderNow} to ` +
+            `finish with the report directory ${directory}: it keeps ${LOCK_FILE} touched, so it is running, but ` +
+            "an audit takes minutes. If it is stuck, stop it: this run then goes on."
         )
       }
       yield* Effect.sleep(timing.poll)

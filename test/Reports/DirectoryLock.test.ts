@@ -148,6 +148,27 @@ describe("one audit at a time per report directory", () => {
     })
   )
 
+  it.live("warns when it has waited long for a holder that keeps its lock fresh, and again as long after", () =>
+    Effect.gen(function* () {
+      foreignLock(0)
+      const logs = captureLogs()
+      const timing = { ...quick, staleAfter: Duration.minutes(1), longWait: Duration.millis(200) }
+      const waiting = yield* Effect.fork(
+        Effect.void.pipe(withReportDirectoryLock(directory, "run", timing), Effect.provide(logs.layer))
+      )
+      const still = () => logs.lines.filter((line) => line.includes("Still waiting"))
+      expect(yield* eventually(() => still().length >= 2)).toBe(true)
+      yield* Fiber.interrupt(waiting)
+      expect(still()[0]).toContain(
+        "Still waiting, after 200ms, for run (pid 999999 on other-box, started 2026-06-30T02:00:00.000Z) to finish " +
+          `with the report directory ${directory}: it keeps .panther-audit.lock touched, so it is running, but an ` +
+          "audit takes minutes. If it is stuck, stop it: this run then goes on."
+      )
+      expect(still()[1]).toContain("Still waiting, after 400ms")
+      expect(existsSync(lockPath())).toBe(true)
+    })
+  )
+
   it.live(
     "says, taking over, that the killed holder's finished reports stay, as one killed while mailing left them",
     () =>
