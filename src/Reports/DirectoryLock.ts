@@ -67,6 +67,32 @@ const describeHolder = (found: { readonly text: string | undefined; readonly own
   return printable(`${field("command") ?? "an audit"}${where === "" ? "" : ` (${where})`}`)
 }
 
+/**
+ * The holder's process id when the file names this machine and no process of that id runs here: a run killed
+ * outright. Undefined when that cannot be told (another machine, another user's process, a file that names none).
+ * Only said, never acted on: containers that share a host name do not share their process ids.
+ */
+const deadHolderHere = (text: string | undefined): number | undefined => {
+  let holder: unknown
+  try {
+    holder = JSON.parse(text ?? "")
+  } catch {
+    return undefined
+  }
+  if (typeof holder !== "object" || holder === null) return undefined
+  const pid: unknown = Reflect.get(holder, "pid")
+  if (Reflect.get(holder, "host") !== hostname() || typeof pid !== "number" || !Number.isSafeInteger(pid) || pid <= 0) {
+    return undefined
+  }
+  try {
+    process.kill(pid, 0)
+    return undefined
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return hasErrorCode(error, "ESRCH") ? pid : undefined
+  }
+}
+
 const lockError = (directory: string, error: unknown) =>
   new ReportError({
     message: `cannot take the report directory ${directory} for this run (${LOCK_FILE}): ${describeFsError(error)}`
@@ -246,9 +272,14 @@ const acquireAs = (
       if (waitingFor !== holderNow) {
         waitingFor = holderNow
         onWait(holderNow)
+        const dead = deadHolderHere(found.text)
         yield* Effect.logInfo(
           `Waiting for ${holderNow} to finish with the report directory ${directory} (${LOCK_FILE}; taken over ` +
-            `if left untouched for ${Duration.format(timing.staleAfter)})`
+            `if left untouched for ${Duration.format(timing.staleAfter)})` +
+            (dead === undefined
+              ? ""
+              : `. No process ${dead} runs on this machine: that run was killed, and this one goes on once its ` +
+                "lock is taken over; nothing needs doing")
         )
       }
       waitedSince ??= now

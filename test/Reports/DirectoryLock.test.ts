@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import {
   existsSync,
   mkdirSync,
@@ -12,7 +12,7 @@ import {
   utimesSync,
   writeFileSync
 } from "node:fs"
-import { tmpdir } from "node:os"
+import { hostname, tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
 import { Deferred, Duration, Effect, Fiber } from "effect"
@@ -145,6 +145,53 @@ describe("one audit at a time per report directory", () => {
       expect(text).toContain("Waiting for run (pid 999999 on other-box, started 2026-06-30T02:00:00.000Z)")
       expect(text).toContain("was left by run (pid 999999 on other-box")
       expect(existsSync(lockPath())).toBe(false)
+    })
+  )
+
+  it.live("says a holder of this machine whose process is gone was killed, and that nothing needs doing", () =>
+    Effect.gen(function* () {
+      // A process that has ended: its id names no process now.
+      const ended = spawnSync(process.execPath, ["-e", ""])
+      writeFileSync(
+        lockPath(),
+        JSON.stringify({
+          pid: ended.pid,
+          host: hostname(),
+          command: "run",
+          startedAt: "2026-06-30T02:00:00.000Z",
+          token: "x"
+        })
+      )
+      const logs = captureLogs()
+      const ran = yield* Effect.succeed("ran").pipe(
+        withReportDirectoryLock(directory, "run", quick),
+        Effect.provide(logs.layer),
+        Effect.timeout("3 seconds")
+      )
+      expect(ran).toBe("ran")
+      expect(logs.lines.join("\n")).toContain(
+        `(.panther-audit.lock; taken over if left untouched for 300ms). No process ${ended.pid} runs on this ` +
+          "machine: that run was killed, and this one goes on once its lock is taken over; nothing needs doing"
+      )
+    })
+  )
+
+  it.live("says nothing of a killed run while the holder's process runs, or runs on another machine", () =>
+    Effect.gen(function* () {
+      for (const [pid, host] of [
+        [process.pid, hostname()],
+        [999_999, "other-box"]
+      ] as const) {
+        writeFileSync(lockPath(), JSON.stringify({ pid, host, command: "run", token: "x" }))
+        const logs = captureLogs()
+        yield* Effect.void.pipe(
+          withReportDirectoryLock(directory, "run", quick),
+          Effect.provide(logs.layer),
+          Effect.timeout("3 seconds")
+        )
+        expect(logs.lines.join("\n")).toContain("Waiting for run")
+        expect(logs.lines.join("\n")).not.toContain("No process")
+      }
     })
   )
 
