@@ -247,6 +247,15 @@ describe("docker-compose.yml, its services run from the production install", () 
     expect(audit?.volumes).toContain("./reports:/app/reports")
   })
 
+  it("is the health check the README's compose service for a real Panther keeps", () => {
+    // A copy of that example without it shows a job whose every run fails as running fine.
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8")
+    const section = readme.slice(readme.indexOf("### Real deployments"))
+    const example = parse(/```yaml\n([\s\S]*?)```/u.exec(section)?.[1] ?? "") as Compose
+    expect(audit?.healthcheck?.test).toBeDefined()
+    expect(example.services.audit?.healthcheck).toEqual(audit?.healthcheck)
+  })
+
   it("sets only environment variables the command reads", () => {
     const sources = filesUnder(join(ROOT, "src"), ".ts")
       .map((file) => readFileSync(file, "utf8"))
