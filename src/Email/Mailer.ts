@@ -136,6 +136,26 @@ export const transportOptions = (
   }
 }
 
+/**
+ * The longest one session may take, in server timeouts: ten minutes by default, room for the largest attachment at
+ * 15 KB/s. nodemailer's timeouts only catch silence, so a relay that answers a few bytes at a time (a tarpit, a
+ * proxy in trouble) held the session, the run and the report directory's lock for ever.
+ */
+export const SESSION_TIMEOUTS = 20
+
+/** A session over its time: not tried again, as a relay that slow is no faster a few seconds later. */
+const sessionTooLong = (server: string, limit: Duration.Duration, messageSent: boolean) =>
+  new AttemptFailed({
+    retryable: false,
+    unconfirmed: messageSent,
+    reason: messageSent
+      ? `the message went to ${server}, but the session was still not over after ${Duration.format(limit)}, its ` +
+        "answers coming too slowly: it may have been delivered, so it was not sent again (that could deliver it " +
+        "twice); check the mailbox"
+      : `the session with ${server} was still not over after ${Duration.format(limit)}: it answered, but so slowly ` +
+        "that it never finished; check that SMTP_URL names the relay meant, and that relay's health"
+  })
+
 /** Doubling waits from `baseDelay`, each at most `maxDelay`, jittered so parallel jobs do not retry in step. */
 export const retrySchedule = (retry: SmtpRetry) =>
   Schedule.exponential(retry.baseDelay).pipe(
@@ -155,6 +175,7 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
         Effect.sync(() => createTransport(transportOptions(server, watch.logger, nodeExtraCa))),
         (transport) => Effect.sync(() => transport.close())
       )
+      const sessionLimit = Duration.times(server.timeout, SESSION_TIMEOUTS)
       const context = {
         server: describeEndpoint(server),
         user: server.credentials?.user,
@@ -177,7 +198,13 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
                   connected: watch.connected()
                 })
               )
-          })
+          }).pipe(
+            // Interrupted at the limit, the send's signal aborts its socket.
+            Effect.timeoutFail({
+              duration: sessionLimit,
+              onTimeout: () => sessionTooLong(context.server, sessionLimit, watch.messageSent())
+            })
+          )
         }).pipe(
           Effect.tapError((failure) =>
             failure.retryable && attempts <= server.retry.retries

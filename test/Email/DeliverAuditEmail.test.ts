@@ -381,6 +381,87 @@ describe("sending through SMTP", () => {
     })
   )
 
+  it.scopedLive("gives up a session whose answers trickle in, which no timeout of silence ends, and closes it", () =>
+    Effect.gen(function* () {
+      // Greets, then answers EHLO with a continuation line every 50 ms and never the last one: never silent for the
+      // idle timeout (twice 100 ms), never done.
+      let connections = 0
+      let closed = false
+      const port = yield* scriptedServer((socket) => {
+        connections++
+        socket.on("error", () => {})
+        socket.write("220 test ESMTP\r\n")
+        let trickle: NodeJS.Timeout | undefined
+        socket.on("close", () => {
+          closed = true
+          clearInterval(trickle)
+        })
+        socket.once("data", () => {
+          trickle = setInterval(() => socket.write("250-still thinking\r\n"), 50)
+        })
+      })
+      const error = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(port, { timeout: Duration.millis(100) })), yield* sampleOutcome).pipe(
+          Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error("the send never ended") })
+        )
+      )
+      expect(error.message).toContain(
+        `the audit email was not sent: the session with 127.0.0.1:${port} was still not over after 2s: it answered, ` +
+          "but so slowly that it never finished; check that SMTP_URL names the relay meant, and that relay's health"
+      )
+      // Not tried again: a relay that slow is no faster a moment later.
+      expect(connections).toBe(1)
+      expect(
+        yield* Effect.promise(async () => {
+          for (let wait = 0; wait < 100 && !closed; wait++) await new Promise((resolve) => setTimeout(resolve, 20))
+          return closed
+        })
+      ).toBe(true)
+    })
+  )
+
+  it.scopedLive("says a session given up for trickling after the message went out may have delivered it", () =>
+    Effect.gen(function* () {
+      // A plain session up to the message's end, whose answer then trickles in and never ends.
+      let connections = 0
+      const port = yield* scriptedServer((socket) => {
+        connections++
+        socket.on("error", () => {})
+        socket.write("220 test ESMTP\r\n")
+        let trickle: NodeJS.Timeout | undefined
+        socket.on("close", () => clearInterval(trickle))
+        let buffered = ""
+        let inData = false
+        socket.on("data", (chunk) => {
+          buffered += chunk.toString("latin1")
+          for (;;) {
+            const end = buffered.indexOf(inData ? "\r\n.\r\n" : "\r\n")
+            if (end === -1) return
+            const line = buffered.slice(0, end)
+            buffered = buffered.slice(end + (inData ? 5 : 2))
+            if (inData) {
+              inData = false
+              trickle = setInterval(() => socket.write("250-still scanning\r\n"), 50)
+            } else if (/^DATA/iu.test(line)) {
+              inData = true
+              socket.write("354 Go ahead\r\n")
+            } else socket.write("250 OK\r\n")
+          }
+        })
+      })
+      const error = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(port, { timeout: Duration.millis(100) })), yield* sampleOutcome).pipe(
+          Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error("the send never ended") })
+        )
+      )
+      expect(error.message).toContain(
+        `the audit email was not confirmed: the message went to 127.0.0.1:${port}, but the session was still not ` +
+          "over after 2s, its answers coming too slowly: it may have been delivered, so it was not sent again"
+      )
+      expect(connections).toBe(1)
+    })
+  )
+
   it.scopedLive("still retries a session that timed out before the message went out", () =>
     Effect.gen(function* () {
       // Accepts the connection and never greets: nothing was sent, so trying again is safe.
