@@ -23,6 +23,25 @@ afterEach(() => rmSync(directory, { recursive: true, force: true }))
 const RUN_STARTED_AT = "2026-06-30T02:00:00.000Z"
 
 /** A finding of `code` at `severity` for the user `userId`. */
+/** This run's ledger, after a previous report of `findings`, of which those of `sharedIds` it held several times. */
+const ledgerAfter = (
+  findings: Map<string, PreviousFinding>,
+  suppressions: ReadonlyArray<SuppressionEntry>,
+  sharedIds: Set<string> = new Set()
+) =>
+  makeFindingLedger({
+    directory,
+    runStartedAt: RUN_STARTED_AT,
+    asOf: Date.parse(RUN_STARTED_AT),
+    previous: {
+      _tag: "Found",
+      report: { path: "previous.json", runStartedAt: "2026-06-29T02:00:00.000Z", findings, sharedIds },
+      notMailedSince: undefined,
+      writtenByReview: false
+    },
+    suppressions
+  })
+
 const findingOf = (code: FindingCode, severity: Finding["severity"], userId: string): Finding => ({
   severity,
   finding: code,
@@ -112,23 +131,7 @@ it("counts each code, severity, suppression and change apart, a different number
   const { annotated, summaries } = await Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
-        const ledger = yield* makeFindingLedger({
-          directory,
-          runStartedAt: RUN_STARTED_AT,
-          asOf: Date.parse(RUN_STARTED_AT),
-          previous: {
-            _tag: "Found",
-            report: {
-              path: "previous.json",
-              runStartedAt: "2026-06-29T02:00:00.000Z",
-              findings: previous,
-              sharedIds: new Set()
-            },
-            notMailedSince: undefined,
-            writtenByReview: false
-          },
-          suppressions
-        })
+        const ledger = yield* ledgerAfter(previous, suppressions)
         const annotated = yield* ledger.recordAll(findings)
         const excludes = [new Set<FindingCode>(), new Set<FindingCode>([FINDING_CODES[0] ?? "STALE_LOGIN"])]
         return { annotated, summaries: excludes.map((exclude) => ({ exclude, summary: ledger.summarize(exclude) })) }
@@ -169,26 +172,11 @@ it("reads no change of severity into an id the previous report held several find
   const changes = await Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
-        const ledger = yield* makeFindingLedger({
-          directory,
-          runStartedAt: RUN_STARTED_AT,
-          asOf: Date.parse(RUN_STARTED_AT),
-          previous: {
-            _tag: "Found",
-            report: {
-              path: "previous.json",
-              runStartedAt: "2026-06-29T02:00:00.000Z",
-              findings: new Map([
-                ["STALE_LOGIN:shared", before("shared")],
-                ["STALE_LOGIN:single", before("single")]
-              ]),
-              sharedIds: new Set(["STALE_LOGIN:shared"])
-            },
-            notMailedSince: undefined,
-            writtenByReview: false
-          },
-          suppressions: []
-        })
+        const previous = new Map([
+          ["STALE_LOGIN:shared", before("shared")],
+          ["STALE_LOGIN:single", before("single")]
+        ])
+        const ledger = yield* ledgerAfter(previous, [], new Set(["STALE_LOGIN:shared"]))
         const annotated = yield* ledger.recordAll([
           findingOf("STALE_LOGIN", "medium", "shared"),
           findingOf("STALE_LOGIN", "medium", "single")

@@ -62,6 +62,32 @@ const scriptedServer = (onConnection: (socket: Socket) => void) =>
     }
   )
 
+/**
+ * Answers a scripted SMTP session line by line: DATA with 354, the end of the message with `afterMessage`, QUIT with
+ * 221 and the end of the connection, any other command with 250.
+ */
+const answerSmtp = (socket: Socket, afterMessage: () => void) => {
+  let buffered = ""
+  let inData = false
+  socket.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString("latin1")
+    for (;;) {
+      const end = buffered.indexOf(inData ? "\r\n.\r\n" : "\r\n")
+      if (end === -1) return
+      const line = buffered.slice(0, end)
+      buffered = buffered.slice(end + (inData ? 5 : 2))
+      if (inData) {
+        inData = false
+        afterMessage()
+      } else if (/^DATA/iu.test(line)) {
+        inData = true
+        socket.write("354 Go ahead\r\n")
+      } else if (/^QUIT/iu.test(line)) socket.end("221 Bye\r\n")
+      else socket.write("250 OK\r\n")
+    }
+  })
+}
+
 const serverOf = (transport: EmailTransport): SmtpServerSettings => {
   if (transport._tag !== "Smtp") throw new Error("expected SMTP settings")
   return transport.server
@@ -430,23 +456,8 @@ describe("sending through SMTP", () => {
         socket.write("220 test ESMTP\r\n")
         let trickle: NodeJS.Timeout | undefined
         socket.on("close", () => clearInterval(trickle))
-        let buffered = ""
-        let inData = false
-        socket.on("data", (chunk) => {
-          buffered += chunk.toString("latin1")
-          for (;;) {
-            const end = buffered.indexOf(inData ? "\r\n.\r\n" : "\r\n")
-            if (end === -1) return
-            const line = buffered.slice(0, end)
-            buffered = buffered.slice(end + (inData ? 5 : 2))
-            if (inData) {
-              inData = false
-              trickle = setInterval(() => socket.write("250-still scanning\r\n"), 50)
-            } else if (/^DATA/iu.test(line)) {
-              inData = true
-              socket.write("354 Go ahead\r\n")
-            } else socket.write("250 OK\r\n")
-          }
+        answerSmtp(socket, () => {
+          trickle = setInterval(() => socket.write("250-still scanning\r\n"), 50)
         })
       })
       const error = yield* Effect.flip(
@@ -487,26 +498,8 @@ describe("sending through SMTP", () => {
         connections++
         socket.on("error", () => {})
         if (connections > 1) return socket.destroy()
-        let buffered = ""
-        let inData = false
         socket.write("220 test ESMTP\r\n")
-        socket.on("data", (chunk) => {
-          buffered += chunk.toString("latin1")
-          for (;;) {
-            const end = buffered.indexOf(inData ? "\r\n.\r\n" : "\r\n")
-            if (end === -1) return
-            const line = buffered.slice(0, end)
-            buffered = buffered.slice(end + (inData ? 5 : 2))
-            if (inData) {
-              inData = false
-              socket.write("451 4.3.0 Try again later\r\n")
-            } else if (/^DATA/iu.test(line)) {
-              inData = true
-              socket.write("354 Go ahead\r\n")
-            } else if (/^QUIT/iu.test(line)) socket.end("221 Bye\r\n")
-            else socket.write("250 OK\r\n")
-          }
-        })
+        answerSmtp(socket, () => socket.write("451 4.3.0 Try again later\r\n"))
       })
       const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(port)), yield* sampleOutcome))
       expect(connections).toBe(3)

@@ -130,18 +130,23 @@ describe("one audit at a time per report directory", () => {
   // A short watch, so a test sees a takeover in a fraction of a second.
   const quick = { staleAfter: Duration.millis(300), heartbeat: Duration.seconds(10), poll: Duration.millis(20) }
 
+  /** A run that takes the directory on the quick watch, and its log lines once it has had it. */
+  const runOnQuickWatch = Effect.gen(function* () {
+    const logs = captureLogs()
+    const ran = yield* Effect.succeed("ran").pipe(
+      withReportDirectoryLock(directory, "run", quick),
+      Effect.provide(logs.layer),
+      Effect.timeout("3 seconds")
+    )
+    expect(ran).toBe("ran")
+    return logs.lines.join("\n")
+  })
+
   it.live("takes over a lock it saw untouched for the stale time, whatever the time on the file says", () =>
     Effect.gen(function* () {
       // Stamped a day ahead: a holder whose clock runs fast, then died.
       foreignLock(-24 * 60 * 60_000)
-      const logs = captureLogs()
-      const ran = yield* Effect.succeed("ran").pipe(
-        withReportDirectoryLock(directory, "run", quick),
-        Effect.provide(logs.layer),
-        Effect.timeout("3 seconds")
-      )
-      expect(ran).toBe("ran")
-      const text = logs.lines.join("\n")
+      const text = yield* runOnQuickWatch
       expect(text).toContain("Waiting for run (pid 999999 on other-box, started 2026-06-30T02:00:00.000Z)")
       expect(text).toContain("was left by run (pid 999999 on other-box")
       expect(existsSync(lockPath())).toBe(false)
@@ -162,14 +167,7 @@ describe("one audit at a time per report directory", () => {
           token: "x"
         })
       )
-      const logs = captureLogs()
-      const ran = yield* Effect.succeed("ran").pipe(
-        withReportDirectoryLock(directory, "run", quick),
-        Effect.provide(logs.layer),
-        Effect.timeout("3 seconds")
-      )
-      expect(ran).toBe("ran")
-      expect(logs.lines.join("\n")).toContain(
+      expect(yield* runOnQuickWatch).toContain(
         `(.panther-audit.lock; taken over if left untouched for 300ms). No process ${ended.pid} runs on this ` +
           "machine: that run was killed, and this one goes on once its lock is taken over; nothing needs doing"
       )
@@ -183,14 +181,9 @@ describe("one audit at a time per report directory", () => {
         [999_999, "other-box"]
       ] as const) {
         writeFileSync(lockPath(), JSON.stringify({ pid, host, command: "run", token: "x" }))
-        const logs = captureLogs()
-        yield* Effect.void.pipe(
-          withReportDirectoryLock(directory, "run", quick),
-          Effect.provide(logs.layer),
-          Effect.timeout("3 seconds")
-        )
-        expect(logs.lines.join("\n")).toContain("Waiting for run")
-        expect(logs.lines.join("\n")).not.toContain("No process")
+        const text = yield* runOnQuickWatch
+        expect(text).toContain("Waiting for run")
+        expect(text).not.toContain("No process")
       }
     })
   )
