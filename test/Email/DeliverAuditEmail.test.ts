@@ -48,19 +48,32 @@ const smtp = (port: number, overrides: Partial<SmtpServerSettings> = {}): EmailT
 })
 
 /** A TCP server on loopback that hands each connection to `onConnection`, closed with the test's scope: its port. */
-const scriptedServer = (onConnection: (socket: Socket) => void) =>
-  Effect.map(
+/**
+ * A TCP server on loopback that `onConnection` scripts, given each socket and its number, counted from 1: its port,
+ * and how many connections it has had. A socket's errors (the client's resets) are the test's to look at, not a crash.
+ */
+const scriptedServer = (onConnection: (socket: Socket, connection: number) => void) => {
+  let connections = 0
+  return Effect.map(
     Effect.acquireRelease(
       Effect.async<Server>((resume) => {
-        const server = createServer(onConnection).listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+        const server = createServer((socket) => {
+          connections++
+          socket.on("error", () => {})
+          onConnection(socket, connections)
+        }).listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
       }),
       (server) => Effect.sync(() => server.close())
     ),
     (server) => {
       const address = server.address()
-      return typeof address === "object" && address !== null ? address.port : 0
+      return {
+        port: typeof address === "object" && address !== null ? address.port : 0,
+        connections: () => connections
+      }
     }
   )
+}
 
 /**
  * Answers a scripted SMTP session line by line: DATA with 354, the end of the message with `afterMessage`, QUIT with
@@ -411,11 +424,8 @@ describe("sending through SMTP", () => {
     Effect.gen(function* () {
       // Greets, then answers EHLO with a continuation line every 50 ms and never the last one: never silent for the
       // idle timeout (twice 100 ms), never done.
-      let connections = 0
       let closed = false
-      const port = yield* scriptedServer((socket) => {
-        connections++
-        socket.on("error", () => {})
+      const { port, connections } = yield* scriptedServer((socket) => {
         socket.write("220 test ESMTP\r\n")
         let trickle: NodeJS.Timeout | undefined
         socket.on("close", () => {
@@ -436,7 +446,7 @@ describe("sending through SMTP", () => {
           "but so slowly that it never finished; check that SMTP_URL names the relay meant, and that relay's health"
       )
       // Not tried again: a relay that slow is no faster a moment later.
-      expect(connections).toBe(1)
+      expect(connections()).toBe(1)
       expect(
         yield* Effect.promise(async () => {
           for (let wait = 0; wait < 100 && !closed; wait++) await new Promise((resolve) => setTimeout(resolve, 20))
@@ -449,10 +459,7 @@ describe("sending through SMTP", () => {
   it.scopedLive("says a session given up for trickling after the message went out may have delivered it", () =>
     Effect.gen(function* () {
       // A plain session up to the message's end, whose answer then trickles in and never ends.
-      let connections = 0
-      const port = yield* scriptedServer((socket) => {
-        connections++
-        socket.on("error", () => {})
+      const { port, connections } = yield* scriptedServer((socket) => {
         socket.write("220 test ESMTP\r\n")
         let trickle: NodeJS.Timeout | undefined
         socket.on("close", () => clearInterval(trickle))
@@ -469,22 +476,18 @@ describe("sending through SMTP", () => {
         `the audit email was not confirmed: the message went to 127.0.0.1:${port}, but the session was still not ` +
           "over after 2s, its answers coming too slowly: it may have been delivered, so it was not sent again"
       )
-      expect(connections).toBe(1)
+      expect(connections()).toBe(1)
     })
   )
 
   it.scopedLive("still retries a session that timed out before the message went out", () =>
     Effect.gen(function* () {
       // Accepts the connection and never greets: nothing was sent, so trying again is safe.
-      let connections = 0
-      const port = yield* scriptedServer((socket) => {
-        connections++
-        socket.on("error", () => {})
-      })
+      const { port, connections } = yield* scriptedServer(() => {})
       const error = yield* Effect.flip(
         deliverAuditEmail(emailOn(smtp(port, { timeout: Duration.millis(200) })), yield* sampleOutcome)
       )
-      expect(connections).toBe(3)
+      expect(connections()).toBe(3)
       expect(error.message).toContain("the audit email was not sent")
       expect(error.message).toContain("(3 attempts)")
     })
@@ -493,16 +496,13 @@ describe("sending through SMTP", () => {
   it.scopedLive("after a temporary refusal of the message, still retries a connection that fails before sending", () =>
     Effect.gen(function* () {
       // The first session takes the message and answers 451; every later connection is dropped at once.
-      let connections = 0
-      const port = yield* scriptedServer((socket) => {
-        connections++
-        socket.on("error", () => {})
-        if (connections > 1) return socket.destroy()
+      const { port, connections } = yield* scriptedServer((socket, connection) => {
+        if (connection > 1) return socket.destroy()
         socket.write("220 test ESMTP\r\n")
         answerSmtp(socket, () => socket.write("451 4.3.0 Try again later\r\n"))
       })
       const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(port)), yield* sampleOutcome))
-      expect(connections).toBe(3)
+      expect(connections()).toBe(3)
       expect(error.message).toContain("the audit email was not sent")
       expect(error.message).toContain("(3 attempts)")
     })
@@ -511,10 +511,7 @@ describe("sending through SMTP", () => {
   it.scopedLive("says a session the server dropped at the message was cut off, not that it could not connect", () =>
     Effect.gen(function* () {
       // Greets, takes the envelope, and drops the connection when the message is to follow: retried, and said so.
-      let connections = 0
-      const port = yield* scriptedServer((socket) => {
-        connections++
-        socket.on("error", () => {})
+      const { port, connections } = yield* scriptedServer((socket) => {
         socket.write("220 test ESMTP\r\n")
         let buffered = ""
         socket.on("data", (chunk) => {
@@ -528,7 +525,7 @@ describe("sending through SMTP", () => {
         })
       })
       const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(port)), yield* sampleOutcome))
-      expect(connections).toBe(3)
+      expect(connections()).toBe(3)
       expect(error.message).toBe(
         `the audit email was not sent: the session with 127.0.0.1:${port} failed: Connection closed unexpectedly ` +
           "(3 attempts). The reports on disk are complete."
@@ -781,16 +778,13 @@ describe("TLS", () => {
   it.scopedLive("retries a connection the relay resets during the TLS handshake", () =>
     Effect.gen(function* () {
       // Takes the connection and drops it before any TLS: a relay restarting, a load balancer without a backend.
-      let connections = 0
-      const port = yield* scriptedServer((socket) => {
-        connections++
-        socket.on("error", () => {})
+      const { port, connections } = yield* scriptedServer((socket) => {
         socket.destroy()
       })
       const error = yield* Effect.flip(
         deliverAuditEmail(emailOn(smtp(port, { security: "implicit-tls" })), yield* sampleOutcome)
       )
-      expect(connections).toBe(3)
+      expect(connections()).toBe(3)
       expect(error.message).toContain("(3 attempts)")
     })
   )
