@@ -96,6 +96,7 @@ export const eachWorkbookRecord = async (
   let asOf: string | undefined
   /** The last row read, as a spreadsheet numbers it (the header is row 1), and how many cells it had. */
   let last = { row: 1, cells: 0 }
+  let accounts = 0
   // A row whose cells past the last column are empty is read, as Excel writes one after a column was cleared; but a
   // comma typed without quotes moves every cell after it, and pushes out only the last, often empty. Such a row's
   // instance and as_of (the same on every row of a workbook) moved too: held against those of a row in its place.
@@ -143,6 +144,7 @@ export const eachWorkbookRecord = async (
         else inPlace ??= { row: last.row, record }
         if (inPlace !== undefined) checkMoved(inPlace)
       }
+      if (cells.some((cell) => cell.trim() !== "")) accounts++
       onRecord(record, last.row)
     }
     // Every row past the last column: the first stands for the rest.
@@ -170,6 +172,14 @@ export const eachWorkbookRecord = async (
     throw new NotAWorkbook(
       `it ends in the middle of row ${last.row} (${last.cells} of the header's ${header.length} cells, and no line ` +
         "break after them): the file was cut short; copy the whole workbook again"
+    )
+  }
+  // No review writes one: an audit of no users at all fails before any workbook is written. Compared with, every
+  // account of this review read as added.
+  if (accounts === 0) {
+    throw new NotAWorkbook(
+      "it holds its header and no account, where every review lists one at least: the file was cut short after its " +
+        "first line; copy the whole workbook again"
     )
   }
   return { instance, asOf }

@@ -239,6 +239,22 @@ it("says a file cut short inside a quoted cell was cut short, naming the row, no
   })
 })
 
+it("says a workbook of its header alone was cut short, rather than read every account as added", async () => {
+  for (const rest of ["", "\r\n", "\r\n,,,\r\n"]) {
+    writeFileSync(
+      join(directory, "access-review-20260801T000000Z.csv"),
+      `\uFEFFuser_id,email,instance,privilege_reason,decision${rest}`
+    )
+    expect(await compare([row("a"), row("b")]), JSON.stringify(rest)).toEqual({
+      _tag: "NotCompared",
+      reason:
+        "the last review's workbook, access-review-20260801T000000Z.csv, could not be read (it holds its header and " +
+        "no account, where every review lists one at least: the file was cut short after its first line; copy the " +
+        "whole workbook again)"
+    })
+  }
+})
+
 it("refuses a row with more cells than the header, whose cells may each be in the wrong column", async () => {
   workbook("access-review-20260701T000000Z.csv", [
     "user_id,email,instance,decision",
