@@ -33,7 +33,7 @@ type AnyCommand = { readonly descriptor: CommandDescriptor.Command<unknown> }
 const nameOf = (descriptor: CommandDescriptor.Command<unknown>): string | undefined =>
   [...HashSet.values(CommandDescriptor.getNames(descriptor))][0]
 
-/** The commands one level below `command`, by name; none for a command that groups none. */
+/** The commands one level below `descriptor`, by name; none for a command that groups none. */
 const childrenOf = (
   descriptor: CommandDescriptor.Command<unknown>
 ): ReadonlyMap<string, CommandDescriptor.Command<unknown>> => {
