@@ -11,6 +11,13 @@ import { consoleName } from "./Permissions.js"
 /** Which request failed: method and path, without the query string (it can be long and says nothing useful). */
 const RequestFields = { method: Schema.String, path: Schema.String }
 
+/** Past this length a path is no id anyone meant (a file pasted in its place), and a message quotes its start. */
+const LONGEST_PATH_SHOWN = 200
+
+/** The path as a message quotes it: whole, or its start and its length when it is longer than any id. */
+const shownPath = (path: string): string =>
+  path.length <= LONGEST_PATH_SHOWN ? path : `${path.slice(0, 120)}... (${path.length} characters)`
+
 const pantherSaid = (detail: string | undefined): string => (detail === undefined ? "" : ` Panther said: ${detail}.`)
 
 const afterAttempts = (attempts: number): string => (attempts === 1 ? "" : ` after ${attempts} attempts`)
@@ -128,7 +135,7 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `Panther refused the API token (401) for ${this.method} ${this.path}. Check the token given with ` +
+      `Panther refused the API token (401) for ${this.method} ${shownPath(this.path)}. Check the token given with ` +
       "--api-token, --api-token-file or PANTHER_API_TOKEN(_FILE), and that it has not expired or been revoked; " +
       "a new token takes up to a minute to work." +
       ADDRESS_LIMIT +
@@ -147,7 +154,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `The API token is not allowed to ${this.method} ${this.path} (403): it needs the ` +
+      `The API token is not allowed to ${this.method} ${shownPath(this.path)} (403): it needs the ` +
       `"${consoleName(this.permission)}" (${this.permission}) permission.${pantherSaid(this.detail)} ` +
       "Add the permission to the token in Panther (Settings > API Tokens), or use a token that has it." +
       ADDRESS_LIMIT +
@@ -175,9 +182,9 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
   override get message(): string {
     if (this.foundJustBefore === true) {
       return (
-        `Panther found nothing at ${this.method} ${this.path} (404), though it had the user a moment before ` +
-        `(GET ${this.path}).${pantherSaid(this.detail)} The user was most likely deleted meanwhile, by someone else ` +
-        "or another run of a script: " +
+        `Panther found nothing at ${this.method} ${shownPath(this.path)} (404), though it had the user a moment ` +
+        `before (GET ${shownPath(this.path)}).${pantherSaid(this.detail)} The user was most likely deleted ` +
+        "meanwhile, by someone else or another run of a script: " +
         (this.method === "DELETE"
           ? "if so, it is gone as asked, though not by this command; --if-exists takes that for done once a list " +
             "confirms it."
@@ -186,15 +193,15 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
     }
     if (this.atCursor === true) {
       return (
-        `Panther found nothing at ${this.method} ${this.path} (404) for a page after the first, at the cursor it ` +
-        `had given.${pantherSaid(this.detail)} The address answered the first page, so the cursor is what failed: ` +
+        `Panther found nothing at ${this.method} ${shownPath(this.path)} (404) for a page after the first, at the ` +
+        `cursor it had given.${pantherSaid(this.detail)} The address answered the first page, so the cursor is what failed: ` +
         "it may have expired while the list was read. Run again; if it recurs, a proxy in between may be altering " +
         "the cursor in the query."
       )
     }
     // A 404 on a list means the base URL is not the API.
     return (
-      `Panther found nothing at ${this.method} ${this.path} (404).${pantherSaid(this.detail)} ` +
+      `Panther found nothing at ${this.method} ${shownPath(this.path)} (404).${pantherSaid(this.detail)} ` +
       (namesOne(this.path)
         ? "Check the id (`panther-audit users list` shows them) and that --api-url is https://api.<instance-domain>."
         : "Check that --api-url / PANTHER_API_URL is the API itself, https://api.<instance-domain>.")
@@ -225,13 +232,16 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   private refusal(): string {
     if (this.status >= 300 && this.status < 400) {
       return (
-        `Panther's address answered ${this.method} ${this.path} with a redirect (${this.status}` +
+        `Panther's address answered ${this.method} ${shownPath(this.path)} with a redirect (${this.status}` +
         `${this.location === undefined ? "" : ` to ${this.location}`}), which is not ` +
         "followed: it would take the token elsewhere. Check that --api-url / PANTHER_API_URL is the API itself, " +
         "https://api.<instance-domain>."
       )
     }
-    return `Panther rejected ${this.method} ${this.path} (${this.status}).${pantherSaid(this.detail)} ${this.hint()}`
+    return (
+      `Panther rejected ${this.method} ${shownPath(this.path)} (${this.status}).${pantherSaid(this.detail)} ` +
+      this.hint()
+    )
   }
 
   /** What to do: for a 400 about the request, for the statuses a proxy in between gives about itself. */
@@ -288,7 +298,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `Panther kept rate limiting ${this.method} ${this.path} (429)${afterAttempts(this.attempts)}.` +
+      `Panther kept rate limiting ${this.method} ${shownPath(this.path)} (429)${afterAttempts(this.attempts)}.` +
       `${budgetSpent(this.budgetStop, this.attempts)} Wait a few minutes and run again, or allow more with --max-retries and --retry-budget-seconds.` +
       (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )
@@ -313,7 +323,8 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `Panther failed to answer ${this.method} ${this.path} (${this.status})${afterAttempts(this.attempts)}.` +
+      `Panther failed to answer ${this.method} ${shownPath(this.path)} (${this.status})` +
+      `${afterAttempts(this.attempts)}.` +
       `${pantherSaid(this.detail)}${budgetSpent(this.budgetStop, this.attempts)} This is on Panther's side (or a proxy in between): try again later` +
       // Only 408, 500, 502, 503 and 504 are retried: more retries do nothing for a 501 or 505.
       (RETRIED_SERVER_STATUSES.has(this.status) && this.notRepeated !== true
@@ -355,7 +366,8 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
               "list the API host in NO_PROXY if Panther can be reached without the proxy); --timeout-seconds raises " +
               "the per-request timeout."
     return (
-      `Could not get an answer from Panther for ${this.method} ${this.path}${afterAttempts(this.attempts)}: ` +
+      `Could not get an answer from Panther for ${this.method} ${shownPath(this.path)}` +
+      `${afterAttempts(this.attempts)}: ` +
       `${this.reason}.${budgetSpent(this.budgetStop, this.attempts)}${check}` +
       (this.notRepeated === true ? NOT_REPEATED : "") +
       (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
@@ -374,7 +386,8 @@ export class InvalidResponse extends Schema.TaggedError<InvalidResponse>()("Inva
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `Panther's answer to ${this.method} ${this.path} is not what the Users API describes: ${this.reason}. ` +
+      `Panther's answer to ${this.method} ${shownPath(this.path)} is not what the Users API describes: ` +
+      `${this.reason}. ` +
       (this.advice ??
         "Check that --api-url is the API (https://api.<instance-domain>), not the web console or a proxy page.") +
       (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
@@ -395,7 +408,7 @@ export class PaginationLoop extends Schema.TaggedError<PaginationLoop>()("Pagina
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `Panther's pagination of ${this.method} ${this.path} did not end: ${this.reason} after ` +
+      `Panther's pagination of ${this.method} ${shownPath(this.path)} did not end: ${this.reason} after ` +
       `${this.pagesFetched} pages, so the list was stopped rather than repeated forever. ` +
       "Run again; if it keeps happening, report it to Panther support."
     )
@@ -418,7 +431,7 @@ export class NoUsersListed extends Schema.TaggedError<NoUsersListed>()("NoUsersL
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `Panther at ${this.host} listed no users at all (${this.method} ${this.path}, ` +
+      `Panther at ${this.host} listed no users at all (${this.method} ${shownPath(this.path)}, ` +
       `${counted(this.pagesFetched, "page")}), yet every Panther instance has at least one user, an Admin. ` +
       "Check that --api-url / PANTHER_API_URL is the API of the instance meant (https://api.<instance-domain>), " +
       "and that the API token was created in that same instance. " +

@@ -1308,10 +1308,10 @@ describe("panther-audit users", () => {
       "The request's body was too large (413): a value given (a name, the email or the role) is too long; shorten it."
     )
     expect(tooBig.stderr).not.toContain("--api-url")
-    for (const [status, args] of [
-      [431, ["users", "get", "i".repeat(20_000)]],
+    for (const [status, args, length] of [
+      [431, ["users", "get", "i".repeat(20_000)], 20_007],
       // Short enough for the scripted server's own header limit, which answers 431 before any step.
-      [414, ["users", "delete", "--yes", "i".repeat(5_000)]]
+      [414, ["users", "delete", "--yes", "i".repeat(5_000)], 5_007]
     ] as const) {
       const longId = await againstScripted([text(status, "too long")], args)
       expect(longId.code).toBe(3)
@@ -1320,6 +1320,9 @@ describe("panther-audit users", () => {
           "users list` shows the ids)."
       )
       expect(longId.stderr).not.toContain("cursor")
+      // The path quoted by its start and its length, not a screenful of the id.
+      expect(stderrText(longId.stderr)).toContain(` /users/${"i".repeat(113)}... (${length} characters) (${status})`)
+      expect(longId.stderr.length).toBeLessThan(2_000)
     }
   })
 
