@@ -220,8 +220,7 @@ export const invokedFlags = <Name extends string, R, E, A>(
   argv: ReadonlyArray<string>
 ): CommandFlags => {
   // Colours and styles out: the help is rendered for a terminal.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is matched.
-  const help = HelpDoc.toAnsiText(Command.getHelp(root, CliConfig.defaultConfig)).replace(/\u001b\[[0-9;]*m/g, "")
+  const help = withoutStyle(HelpDoc.toAnsiText(Command.getHelp(root, CliConfig.defaultConfig)))
   // One line per command, by its path: `- users list [--api-url text] ...`.
   const usages = new Map<string, string>()
   for (const [, line = ""] of help.matchAll(/^\s*- (.*)$/gm)) {

@@ -37,20 +37,25 @@ interface Holder {
   readonly token: string
 }
 
-/**
- * Who holds the lock, as far as its file says; another process wrote it, maybe elsewhere: never trusted. A file this
- * user may not read (another user's, such as root's run started by hand: lock files are 0640) is named by its owner.
- */
-const describeHolder = (found: { readonly text: string | undefined; readonly owner: number }): string => {
-  const text = found.text
-  if (text === undefined) return `an audit of uid ${found.owner} (whose ${LOCK_FILE} this user cannot read)`
+/** The lock file's text as the object a holder writes, or undefined; another process wrote it: never trusted. */
+const holderFields = (text: string | undefined): object | undefined => {
   let holder: unknown
   try {
-    holder = JSON.parse(text)
+    holder = JSON.parse(text ?? "")
   } catch {
-    return "an audit"
+    return undefined
   }
-  if (typeof holder !== "object" || holder === null) return "an audit"
+  return typeof holder === "object" && holder !== null ? holder : undefined
+}
+
+/**
+ * Who holds the lock, as far as its file says; another process wrote it, maybe elsewhere. A file this user may not
+ * read (another user's, such as root's run started by hand: lock files are 0640) is named by its owner.
+ */
+const describeHolder = (found: { readonly text: string | undefined; readonly owner: number }): string => {
+  if (found.text === undefined) return `an audit of uid ${found.owner} (whose ${LOCK_FILE} this user cannot read)`
+  const holder = holderFields(found.text)
+  if (holder === undefined) return "an audit"
   const field = (name: string): string | undefined => {
     const value: unknown = Reflect.get(holder, name)
     return typeof value === "string" || typeof value === "number" ? String(value) : undefined
@@ -73,13 +78,8 @@ const describeHolder = (found: { readonly text: string | undefined; readonly own
  * Only said, never acted on: containers that share a host name do not share their process ids.
  */
 const deadHolderHere = (text: string | undefined): number | undefined => {
-  let holder: unknown
-  try {
-    holder = JSON.parse(text ?? "")
-  } catch {
-    return undefined
-  }
-  if (typeof holder !== "object" || holder === null) return undefined
+  const holder = holderFields(text)
+  if (holder === undefined) return undefined
   const pid: unknown = Reflect.get(holder, "pid")
   if (Reflect.get(holder, "host") !== hostname() || typeof pid !== "number" || !Number.isSafeInteger(pid) || pid <= 0) {
     return undefined
