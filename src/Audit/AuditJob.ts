@@ -26,7 +26,7 @@ import type { EmailSettings } from "../Email/EmailSettings.js"
 import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import type { ConnectionSettings } from "../PantherApi/Connection.js"
 import { pantherClientFor } from "../PantherApi/PantherClient.js"
-import { withReportDirectoryLock } from "../Reports/DirectoryLock.js"
+import { type HolderNote, withReportDirectoryLock } from "../Reports/DirectoryLock.js"
 import { checkReportDirectory } from "../Reports/ReportDirectory.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { clearEarlierMarks, clearUndelivered, markUndelivered } from "../Reports/UndeliveredMark.js"
@@ -108,9 +108,12 @@ export const prepareAuditJob = (options: {
  * the job's run id.
  */
 export const holdingReportDirectory =
-  (job: AuditJob, command: string) =>
+  (job: AuditJob, command: string, note?: HolderNote) =>
   <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | ReportError, R> =>
-    self.pipe(withReportDirectoryLock(job.reportDirectory, command), Effect.annotateLogs({ runId: job.runId }))
+    self.pipe(
+      withReportDirectoryLock(job.reportDirectory, command, undefined, note),
+      Effect.annotateLogs({ runId: job.runId })
+    )
 
 /** Optional observers of a run, and whether it is compared with the previous report; see `RunAuditOptions`. */
 export type AuditHooks = Pick<RunAuditOptions, "onProgress" | "onUser" | "notComparedBecause">

@@ -35,7 +35,12 @@ interface Holder {
   readonly startedAt: string
   /** Tells this holder's file from a later one at the same path. */
   readonly token: string
+  /** For a schedule's run at start-up for a tick that went without an audit: that tick, as ISO 8601. */
+  readonly catchUpOf?: string
 }
+
+/** What a holder may say of itself beyond who it is. */
+export type HolderNote = Pick<Holder, "catchUpOf">
 
 /** The lock file's text as the object a holder writes, or undefined; another process wrote it: never trusted. */
 const holderFields = (text: string | undefined): object | undefined => {
@@ -91,6 +96,22 @@ const deadHolderHere = (text: string | undefined): number | undefined => {
     // EPERM: it runs, as another user.
     return hasErrorCode(error, "ESRCH") ? pid : undefined
   }
+}
+
+/**
+ * The tick a lock left in `directory` was taken to catch up on: the catch-up was itself killed, and is not tried
+ * again for that tick (a run that kills its container would otherwise run again at every restart). Undefined when
+ * there is no such lock, or it cannot be read: then nothing holds a catch-up back.
+ */
+export const leftCatchUpOf = (directory: string): string | undefined => {
+  let text: string
+  try {
+    text = readLockTextSync(join(directory, LOCK_FILE))
+  } catch {
+    return undefined
+  }
+  const catchUpOf: unknown = Reflect.get(holderFields(text) ?? {}, "catchUpOf")
+  return typeof catchUpOf === "string" ? catchUpOf : undefined
 }
 
 const lockError = (directory: string, error: unknown) =>
@@ -327,7 +348,7 @@ const PHASE = { phase: "report-directory" }
  * run id (`holdingReportDirectory` in AuditJob.ts) puts it on these lines too.
  */
 export const withReportDirectoryLock =
-  (directory: string, command: string, timing: LockTiming = DEFAULT_TIMING) =>
+  (directory: string, command: string, timing: LockTiming = DEFAULT_TIMING, note: HolderNote = {}) =>
   <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | ReportError, R> =>
     Effect.scoped(
       Effect.gen(function* () {
@@ -337,7 +358,8 @@ export const withReportDirectoryLock =
           host: hostname(),
           command,
           startedAt: new Date().toISOString(),
-          token: randomBytes(8).toString("hex")
+          token: randomBytes(8).toString("hex"),
+          ...note
         }
         // Before the lock is taken, so that it is given up only after the lock's own release has run.
         yield* Effect.acquireRelease(

@@ -8,7 +8,8 @@
  * - A failed run is logged by the schedule, with its cause, and the schedule goes on. Interruption (SIGTERM,
  *   SIGINT) is not caught: it ends the run, whose scoped resources are released, and then the schedule.
  * - The next run time is logged at start and after every run; `runNow` also runs once at start (a schedule
- *   otherwise waits for its first tick).
+ *   otherwise waits for its first tick), and so does `catchUp`, for a tick that went without an audit while no
+ *   schedule ran (MissedAudit.ts), with a warning.
  * - Waits are slept in slices of at most a minute, reading the clock in between. A Node timer cannot wait longer
  *   than 24.8 days (Effect would then never wake: a yearly schedule would hang), and after a host was suspended
  *   the run starts within a minute instead of a full timer's length late. The ticks that passed meanwhile are said
@@ -33,10 +34,19 @@ export interface RunOnScheduleOptions {
   readonly schedule: CronSchedule
   /** Also run once at start, before the first tick. */
   readonly runNow: boolean
+  /** Without `runNow`: a tick that went without its run, made up for once at start, late. */
+  readonly catchUp?: { readonly tick: number; readonly why: string } | undefined
   /** What a run is called in log lines: "next audit at ...". Default "run". */
   readonly label?: string
   /** The longest single sleep while waiting for a tick; the clock is read again after each. Default a minute. */
   readonly wakeEvery?: Duration.DurationInput
+}
+
+/** Which run a job is making: `scheduledFor` is a tick's ISO instant, or "start-up" for `runNow`'s. */
+export interface ScheduledRun {
+  readonly scheduledFor: string
+  /** A tick's run made up for at start-up, late. */
+  readonly catchUp: boolean
 }
 
 const WAKE_EVERY = Duration.minutes(1)
@@ -101,17 +111,17 @@ const logFailure = (label: string, cause: Cause.Cause<unknown>) =>
   })
 
 export const runOnSchedule = <E, R>(
-  job: Effect.Effect<unknown, E, R>,
+  job: Effect.Effect<unknown, E, R> | ((run: ScheduledRun) => Effect.Effect<unknown, E, R>),
   options: RunOnScheduleOptions
 ): Effect.Effect<never, never, R> => {
   const { schedule } = options
   const label = options.label ?? "run"
 
-  const runOnce = (scheduledFor: string) =>
-    job.pipe(
+  const runOnce = (scheduledFor: string, catchUp = false) =>
+    (Effect.isEffect(job) ? job : job({ scheduledFor, catchUp })).pipe(
       // When this fiber itself is interrupted (SIGTERM), Effect skips the handler: the run ends, then the schedule.
       Effect.catchAllCause((cause) => logFailure(label, cause)),
-      Effect.annotateLogs({ scheduledFor })
+      Effect.annotateLogs(catchUp ? { scheduledFor, catchUp } : { scheduledFor })
     )
 
   const logNext = (next: number) => {
@@ -136,6 +146,13 @@ export const runOnSchedule = <E, R>(
       })
     )
     if (options.runNow) yield* runOnce("start-up")
+    else if (options.catchUp !== undefined) {
+      const tick = new Date(options.catchUp.tick).toISOString()
+      yield* Effect.logWarning(`the ${label} of ${tick} has not run: ${options.catchUp.why}; it runs now, late`).pipe(
+        Effect.annotateLogs({ missed: tick })
+      )
+      yield* runOnce(tick, true)
+    }
     for (;;) {
       const now = yield* Clock.currentTimeMillis
       if (handled - now > CLOCK_SET_BACK_LIMIT || (!ranTick && now < handled)) {

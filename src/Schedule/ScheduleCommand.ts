@@ -23,16 +23,17 @@ import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
 import { parseCronSchedule } from "./CronSchedule.js"
+import { catchUpAtStart } from "./MissedAudit.js"
 import type { Retention } from "./PruneReports.js"
 import { pruneAfterRun, retentionOptions, toRetention } from "./RetentionOptions.js"
-import { runOnSchedule } from "./RunOnSchedule.js"
+import { runOnSchedule, type ScheduledRun } from "./RunOnSchedule.js"
 import { scheduleOptions } from "./ScheduleOptions.js"
 
 /**
  * One scheduled run: the shared job (the audit, then its email), then `--fail-on` as a warning (there is no exit
  * code to set between runs), then pruning. A failure is left to the schedule, which logs it and goes on.
  */
-const scheduledAudit = (job: AuditJob, retention: Retention) =>
+const scheduledAudit = (job: AuditJob, retention: Retention, run: ScheduledRun) =>
   Effect.gen(function* () {
     const { outcome, delivery } = yield* runAndDeliver(job)
     // Sent and written emails log themselves; say why none went out, for whoever waits for one.
@@ -50,7 +51,7 @@ const scheduledAudit = (job: AuditJob, retention: Retention) =>
       runId: outcome.run.runId,
       keepSince: outcome.previousEmailUndelivered
     })
-  }).pipe(holdingReportDirectory(job, "schedule"))
+  }).pipe(holdingReportDirectory(job, "schedule", run.catchUp ? { catchUpOf: run.scheduledFor } : {}))
 
 export const scheduleCommand = Command.make(
   "schedule",
@@ -80,7 +81,10 @@ export const scheduleCommand = Command.make(
         email: options.email,
         connection: connectionSource(options.connection)
       }
-      yield* prepareAuditJob(jobSettings)
+      const firstJob = yield* prepareAuditJob(jobSettings)
+      const catchUp = options.schedule.runNow
+        ? undefined
+        : yield* catchUpAtStart(firstJob.reportDirectory, schedule, now)
       // Each run checks again and reads the secret files anew; a file the email needs, gone since start-up, costs
       // that run its email but not its audit.
       const prepareRun = prepareAuditJob({
@@ -89,14 +93,12 @@ export const scheduleCommand = Command.make(
         connection: connectionSource(options.connection, false),
         emailFileProblem: "email"
       })
-      return yield* runOnSchedule(
-        Effect.flatMap(prepareRun, (job) => scheduledAudit(job, retention)),
-        {
-          schedule,
-          runNow: options.schedule.runNow,
-          label: "audit"
-        }
-      )
+      return yield* runOnSchedule((run) => Effect.flatMap(prepareRun, (job) => scheduledAudit(job, retention, run)), {
+        schedule,
+        runNow: options.schedule.runNow,
+        catchUp,
+        label: "audit"
+      })
     })
 ).pipe(
   Command.withDescription(

@@ -24,7 +24,10 @@ export const scheduleOptions = Options.all({
     Options.withDefault(DEFAULT_TIME_ZONE)
   ),
   runNow: Options.boolean("run-now").pipe(
-    Options.withDescription("Also run once at start, then on schedule. Env: AUDIT_RUN_NOW."),
+    Options.withDescription(
+      "Also run once at start, then on schedule. Without it, a start finding no report from since the last tick " +
+        "(a night missed while the job was down) runs that audit at once, late. Env: AUDIT_RUN_NOW."
+    ),
     Options.withFallbackConfig(envBoolean("AUDIT_RUN_NOW"))
   )
 })

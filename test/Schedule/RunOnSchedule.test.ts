@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Cron, Deferred, Duration, Effect, Either, Fiber, Logger, Ref, TestClock } from "effect"
 import { type CronSchedule, parseCronSchedule } from "../../src/Schedule/CronSchedule.js"
-import { runOnSchedule, sleepUntil } from "../../src/Schedule/RunOnSchedule.js"
+import { runOnSchedule, type ScheduledRun, sleepUntil } from "../../src/Schedule/RunOnSchedule.js"
 
 const START = Date.parse("2026-03-01T00:00:00Z")
 
@@ -414,6 +414,50 @@ describe("runOnSchedule", () => {
       expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:00:30.000Z"])
       yield* TestClock.adjust(Duration.hours(1))
       expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:00:30.000Z", "2026-03-01T01:00:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+    })
+  )
+
+  it.effect("a missed tick is made up for once at start, late, with a warning, and each run is told which it is", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START + 30_000)
+      const { lines, layer } = yield* captureLogs
+      const runs: Array<ScheduledRun> = []
+      const job = (run: ScheduledRun) => Effect.sync(() => runs.push(run))
+      const missed = Date.parse("2026-02-28T23:00:00Z")
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, {
+          schedule: schedule("0 * * * *"),
+          runNow: false,
+          catchUp: { tick: missed, why: "no report since" },
+          label: "audit"
+        }).pipe(Effect.provide(layer))
+      )
+      yield* TestClock.adjust(Duration.millis(1))
+      expect(runs).toEqual([{ scheduledFor: "2026-02-28T23:00:00.000Z", catchUp: true }])
+      yield* TestClock.adjust(Duration.hours(1))
+      expect(runs).toEqual([
+        { scheduledFor: "2026-02-28T23:00:00.000Z", catchUp: true },
+        { scheduledFor: "2026-03-01T01:00:00.000Z", catchUp: false }
+      ])
+      yield* Fiber.interrupt(fiber)
+      const warning = lines.find((line) => line.level === "WARN")
+      expect(warning?.message).toBe(
+        "the audit of 2026-02-28T23:00:00.000Z has not run: no report since; it runs now, late"
+      )
+      expect(warning?.annotations).toMatchObject({ missed: "2026-02-28T23:00:00.000Z" })
+    })
+  )
+
+  it.effect("--run-now runs at start in place of a catch-up, not besides it", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(START + 30_000)
+      const runs: Array<ScheduledRun> = []
+      const job = (run: ScheduledRun) => Effect.sync(() => runs.push(run))
+      const catchUp = { tick: Date.parse("2026-02-28T23:00:00Z"), why: "no report since" }
+      const fiber = yield* Effect.fork(runOnSchedule(job, { schedule: schedule("0 * * * *"), runNow: true, catchUp }))
+      yield* TestClock.adjust(Duration.millis(1))
+      expect(runs).toEqual([{ scheduledFor: "start-up", catchUp: false }])
       yield* Fiber.interrupt(fiber)
     })
   )

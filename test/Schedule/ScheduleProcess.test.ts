@@ -4,11 +4,12 @@
  * `dist/` is built by test/globalSetup.ts.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { reportStamp } from "../../src/Audit/AuditRun.js"
 import { startSmtpServer, type TestSmtpServer } from "../Email/support/SmtpTestServer.js"
 import { endLeftChildren, endWithTest } from "../support/ChildProcesses.js"
 import { BIN, stderrText } from "../support/cli.js"
@@ -367,6 +368,64 @@ describe("schedule, as a process", () => {
     const next = running.lines().find((line) => String(line.message).startsWith("next audit at"))
     expect(next?.annotations.nextRunAt).toMatch(/T02:00:00\.000Z$/)
     expect(next?.annotations.nextRunLocal).toBe(next?.annotations.nextRunAt)
+  })
+
+  it("makes up at start for the nightly audit that went without a report, once: not again if that one was killed", async () => {
+    const first = start(["run"], env())
+    expect((await first.exited).code).toBe(0)
+    // Its report made to look two days older: the last nights went without an audit.
+    const now = Date.now()
+    const lastTick = new Date(now)
+    lastTick.setUTCHours(2, 0, 0, 0)
+    if (lastTick.getTime() > now) lastTick.setUTCDate(lastTick.getUTCDate() - 1)
+    const older = `user-audit-${reportStamp(lastTick.getTime() - 2 * 86_400_000)}`
+    for (const name of readdirSync(directory)) {
+      renameSync(join(directory, name), join(directory, name.replace(/^user-audit-[^.]+/, older)))
+    }
+    const running = start(["schedule"], env())
+    await running.waitFor("the catch-up", (lines) => messages(lines, "audit started").length === 1)
+    const tick = lastTick.toISOString()
+    // What the next start reads if this run is killed (a run takes over a second against this simulator).
+    expect(JSON.parse(readFileSync(join(directory, ".panther-audit.lock"), "utf8"))).toMatchObject({
+      command: "schedule",
+      catchUpOf: tick
+    })
+    await running.waitFor("the next run's time", (lines) =>
+      lines.some((line) => String(line.message).startsWith("next audit at"))
+    )
+    running.child.kill("SIGTERM")
+    expect((await running.exited).code).toBe(143)
+    const lines = running.lines()
+    const warning = lines.find((line) => line.logLevel === "WARN")
+    expect(warning?.message).toBe(
+      `the audit of ${tick} has not run: no report in ${directory} is from since (the newest is ${older}.json): ` +
+        "the schedule was not running then, or that run was stopped or failed; it runs now, late"
+    )
+    expect(messages(lines, "audit finished")[0]?.annotations).toMatchObject({ scheduledFor: tick, catchUp: true })
+    const reports = readdirSync(directory).filter((name) => name.endsWith(".json"))
+    expect(reports).toHaveLength(2)
+
+    // A catch-up of the same night killed outright (its lock left): the next start does not try it again.
+    for (const name of reports.filter((report) => !report.startsWith(older))) rmSync(join(directory, name))
+    const lock = { pid: 1, host: "elsewhere", command: "schedule", token: "0011223344556677", catchUpOf: tick }
+    writeFileSync(join(directory, ".panther-audit.lock"), JSON.stringify(lock))
+    const again = start(["schedule"], env())
+    await again.waitFor("the next run's time", (lines) =>
+      lines.some((line) => String(line.message).startsWith("next audit at"))
+    )
+    again.child.kill("SIGTERM")
+    expect((await again.exited).code).toBe(143)
+    expect(
+      again
+        .lines()
+        .filter((line) => line.logLevel === "WARN")
+        .map((line) => line.message)
+    ).toEqual([
+      `the audit of ${tick} has not run, and its catch-up at an earlier start was killed (its .panther-audit.lock ` +
+        `is left in ${directory}): it is not tried again, and the schedule waits for its next tick`
+    ])
+    expect(messages(again.lines(), "audit started")).toEqual([])
+    expect(again.stderr() + running.stderr()).not.toContain(READ_TOKEN)
   })
 
   it("checks the settings it shares with run at start-up: no token exits 2 at once, not at the first tick", async () => {

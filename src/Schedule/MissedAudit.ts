@@ -1,0 +1,103 @@
+/**
+ * Whether the schedule's last tick before start-up went without an audit: no report in the directory is stamped at
+ * or after it. The container was down then (a host rebooted overnight, a redeploy), or its run was killed or failed;
+ * without a run at start-up the night's audit would be lost until the next tick, as anacron and systemd's persistent
+ * timers know. A directory holding no report says nothing of earlier runs (a first deployment): nothing is missed.
+ */
+import { readdirSync } from "node:fs"
+import * as Cron from "effect/Cron"
+import * as Effect from "effect/Effect"
+import { LOCK_FILE, leftCatchUpOf } from "../Reports/DirectoryLock.js"
+import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName.js"
+import type { CronSchedule } from "./CronSchedule.js"
+
+export interface MissedAudit {
+  /** The tick that went without an audit, epoch ms. */
+  readonly tick: number
+  /** The newest report's name, from before that tick. */
+  readonly newestReport: string
+}
+
+/** Looking back further than this for a tick, the schedule fires too seldom for a missed run to be told apart. */
+const LOOK_BACK_LIMIT_MS = 400 * 24 * 3_600_000
+
+/** Whether the schedule has a tick after `from` and at or before `now`. */
+const ticksBy = (schedule: CronSchedule, from: number, now: number): boolean =>
+  Cron.next(schedule.cron, from).getTime() <= now
+
+/**
+ * The latest tick at or before `now`, or undefined when none is within the look-back limit. Effect's `Cron.prev`
+ * is not used: in effect 3.22 it skips a tick a fraction of a second before `now` and throws for some time zones.
+ * Windows reaching back twice as far each time find one with a tick; then a bisection finds the latest start from
+ * which `Cron.next`, which the schedule itself runs on, still lands by `now`: a few dozen steps, where reading the
+ * window forward would step through every second of a per-second schedule's day.
+ */
+export const lastTickAtOrBefore = (schedule: CronSchedule, now: number): number | undefined => {
+  let without = now
+  for (let reach = 1_000; ; reach = Math.min(reach * 2, LOOK_BACK_LIMIT_MS)) {
+    let within = now - reach
+    if (ticksBy(schedule, within, now)) {
+      while (without - within > 1) {
+        const middle = Math.floor((within + without) / 2)
+        if (ticksBy(schedule, middle, now)) within = middle
+        else without = middle
+      }
+      return Cron.next(schedule.cron, within).getTime()
+    }
+    if (reach === LOOK_BACK_LIMIT_MS) return undefined
+    without = within
+  }
+}
+
+/** The missed audit, given the names in the report directory; undefined when the last tick has its report. */
+export const findMissedAudit = (
+  schedule: CronSchedule,
+  now: number,
+  names: ReadonlyArray<string>
+): MissedAudit | undefined => {
+  let newest: ReportName | undefined
+  for (const name of names) {
+    const parsed = parseReportName(name)
+    if (parsed?.ending !== ".json") continue
+    if (newest === undefined || isNewer(parsed, newest)) newest = parsed
+  }
+  if (newest === undefined) return undefined
+  const tick = lastTickAtOrBefore(schedule, now)
+  // A run for a tick starts at it or after, and its stamp is its start to the second: at or after the tick.
+  if (tick === undefined || newest.stampedAt >= tick) return undefined
+  return { tick, newestReport: `${newest.stem}.json` }
+}
+
+/**
+ * The catch-up to make at start-up, with why, for `runOnSchedule`; undefined when the last tick has its report, the
+ * directory cannot be listed (the run's own checks will say why), or a catch-up of the same tick was killed before.
+ */
+export const catchUpAtStart = (
+  directory: string,
+  schedule: CronSchedule,
+  now: number
+): Effect.Effect<{ readonly tick: number; readonly why: string } | undefined> =>
+  Effect.gen(function* () {
+    let names: ReadonlyArray<string>
+    try {
+      names = readdirSync(directory)
+    } catch {
+      return undefined
+    }
+    const missed = findMissedAudit(schedule, now, names)
+    if (missed === undefined) return undefined
+    const tick = new Date(missed.tick).toISOString()
+    if (leftCatchUpOf(directory) === tick) {
+      yield* Effect.logWarning(
+        `the audit of ${tick} has not run, and its catch-up at an earlier start was killed (its ${LOCK_FILE} is ` +
+          `left in ${directory}): it is not tried again, and the schedule waits for its next tick`
+      ).pipe(Effect.annotateLogs({ missed: tick }))
+      return undefined
+    }
+    return {
+      tick: missed.tick,
+      why:
+        `no report in ${directory} is from since (the newest is ${missed.newestReport}): the schedule was not ` +
+        "running then, or that run was stopped or failed"
+    }
+  })

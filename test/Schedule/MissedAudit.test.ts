@@ -1,0 +1,97 @@
+import { Cron, Either } from "effect"
+import { describe, expect, it } from "vitest"
+import { type CronSchedule, parseCronSchedule } from "../../src/Schedule/CronSchedule.js"
+import { findMissedAudit, lastTickAtOrBefore } from "../../src/Schedule/MissedAudit.js"
+
+const at = (iso: string) => Date.parse(iso)
+const iso = (epoch: number | undefined) => (epoch === undefined ? undefined : new Date(epoch).toISOString())
+
+const schedule = (expression: string, timeZone = "UTC"): CronSchedule =>
+  Either.getOrThrow(parseCronSchedule(expression, timeZone, at("2026-01-01T00:00:00Z")))
+
+/** The latest tick at or before `now` by stepping forward from `from` tick by tick, as the schedule runs. */
+const steppedTo = (plan: CronSchedule, from: number, now: number): number | undefined => {
+  let last: number | undefined
+  for (let tick = Cron.next(plan.cron, from).getTime(); tick <= now; tick = Cron.next(plan.cron, tick).getTime()) {
+    last = tick
+  }
+  return last
+}
+
+describe("lastTickAtOrBefore", () => {
+  it("finds the tick at, a moment after, and a day after it", () => {
+    const nightly = schedule("0 2 * * *")
+    expect(iso(lastTickAtOrBefore(nightly, at("2026-12-01T02:00:00.000Z")))).toBe("2026-12-01T02:00:00.000Z")
+    expect(iso(lastTickAtOrBefore(nightly, at("2026-12-01T02:00:00.400Z")))).toBe("2026-12-01T02:00:00.000Z")
+    expect(iso(lastTickAtOrBefore(nightly, at("2026-12-01T01:59:59.999Z")))).toBe("2026-11-30T02:00:00.000Z")
+    expect(iso(lastTickAtOrBefore(nightly, at("2026-12-02T01:00:00.000Z")))).toBe("2026-12-01T02:00:00.000Z")
+  })
+
+  it("reads the schedule in its time zone, across the nights clocks change", () => {
+    const berlin = schedule("30 2 * * *", "Europe/Berlin")
+    // 02:30 does not exist in Berlin on 2026-03-29: that night's run is at 03:30 summer time, 01:30 UTC.
+    expect(iso(lastTickAtOrBefore(berlin, at("2026-03-29T12:00:00Z")))).toBe("2026-03-29T01:30:00.000Z")
+    // 02:30 happens twice on 2026-10-25: the first, 00:30 UTC.
+    expect(iso(lastTickAtOrBefore(berlin, at("2026-10-25T12:00:00Z")))).toBe("2026-10-25T00:30:00.000Z")
+  })
+
+  it("agrees with stepping forward tick by tick, for dense and sparse schedules at many instants", () => {
+    // Each with a window it fires in, whatever the instant: where stepping from starts.
+    const plans: Array<[CronSchedule, number]> = [
+      [schedule("* * * * * *"), 2_000],
+      [schedule("*/7 * 2 * * *"), 26 * 3_600_000],
+      [schedule("15 */6 * * 1-5", "America/New_York"), 5 * 86_400_000],
+      [schedule("0 0 1 * *", "Australia/Lord_Howe"), 40 * 86_400_000]
+    ]
+    const from = at("2026-01-01T00:00:00Z")
+    for (const [plan, window] of plans) {
+      for (let i = 0; i < 40; i++) {
+        // Spread over 80 days, at odd milliseconds.
+        const now = from + 86_400_000 + i * 172_800_000 + i * 3_613_777
+        expect([plan.expression, iso(lastTickAtOrBefore(plan, now))]).toEqual([
+          plan.expression,
+          iso(steppedTo(plan, now - window, now))
+        ])
+      }
+    }
+  })
+
+  it("gives none for a schedule that has not fired within 400 days", () => {
+    // The 29th of February: last in 2024.
+    expect(lastTickAtOrBefore(schedule("0 0 29 2 *"), at("2026-12-01T00:00:00Z"))).toBeUndefined()
+    expect(iso(lastTickAtOrBefore(schedule("0 0 29 2 *"), at("2025-01-01T00:00:00Z")))).toBe("2024-02-29T00:00:00.000Z")
+  })
+})
+
+describe("findMissedAudit", () => {
+  const nightly = schedule("0 2 * * *")
+  const now = at("2026-12-01T09:00:00Z")
+
+  it("finds the last tick missed when the newest report is from before it", () => {
+    const names = [
+      "user-audit-20261129T020001Z.json",
+      "user-audit-20261130T020000Z.csv",
+      "user-audit-20261130T020000Z.json",
+      "user-audit-20261130T020000Z-2.json",
+      "notes.json"
+    ]
+    expect(findMissedAudit(nightly, now, names)).toEqual({
+      tick: at("2026-12-01T02:00:00Z"),
+      newestReport: "user-audit-20261130T020000Z-2.json"
+    })
+  })
+
+  it("finds none when a report is stamped at the tick or after it, whatever its ending", () => {
+    expect(findMissedAudit(nightly, now, ["user-audit-20261201T020000Z.json"])).toBeUndefined()
+    expect(findMissedAudit(nightly, now, ["user-audit-20261201T080000Z.json"])).toBeUndefined()
+    // A report's CSV alone is no report: its JSON is what the next run compares with.
+    expect(
+      findMissedAudit(nightly, now, ["user-audit-20261201T080000Z.csv", "user-audit-20261130T020000Z.json"])
+    ).toEqual({ tick: at("2026-12-01T02:00:00Z"), newestReport: "user-audit-20261130T020000Z.json" })
+  })
+
+  it("finds none in a directory with no report: nothing is known of earlier runs", () => {
+    expect(findMissedAudit(nightly, now, [])).toBeUndefined()
+    expect(findMissedAudit(nightly, now, ["user-audit-20261130T020000Z.csv", ".panther-audit.lock"])).toBeUndefined()
+  })
+})
