@@ -36,25 +36,49 @@ export interface PrivilegePolicy {
 }
 
 /**
+ * A role `GET /roles` sent whose entry could not be read (`RoleRecord`'s `UnreadableRole`): its id and name, where
+ * they could be read, and no permissions.
+ */
+export interface UnreadableRole {
+  readonly id: string | undefined
+  readonly name: string | undefined
+}
+
+/** A role `GET /roles` listed; `permissions` undefined when its entry could not be read. */
+interface KnownRole {
+  readonly id: string | undefined
+  readonly name: string | undefined
+  readonly permissions: ReadonlyArray<string> | undefined
+}
+
+/** How a verdict names a role: by name, else by id. */
+const roleLabel = (role: KnownRole): string => (role.name === undefined ? `id ${role.id}` : `"${role.name}"`)
+
+/**
  * Builds the policy. `roles` is `undefined` when `GET /roles` could not be read; the audit then falls back to
- * names and ids and says so in the run summary.
+ * names and ids and says so in the run summary. `unreadable` are the roles it listed whose entries could not be read:
+ * their users are judged by those roles' names and ids only (the run names them), every other role by permission.
  */
 export const makePrivilegePolicy = (
   parameters: Pick<AuditParameters, "privilegedRoles" | "privilegedPermissions">,
-  roles: ReadonlyArray<RoleWithPermissions> | undefined
+  roles: ReadonlyArray<RoleWithPermissions> | undefined,
+  unreadable: ReadonlyArray<UnreadableRole> = []
 ): PrivilegePolicy => {
   const listed = new Set(parameters.privilegedRoles.map((role) => role.toLowerCase()))
   const wanted = new Set(parameters.privilegedPermissions)
-  const byId = new Map<string, RoleWithPermissions>()
-  const byName = new Map<string, Array<RoleWithPermissions>>()
-  const byFoldedName = new Map<string, Array<RoleWithPermissions>>()
-  const add = (map: Map<string, Array<RoleWithPermissions>>, key: string, role: RoleWithPermissions) => {
+  const byId = new Map<string, KnownRole>()
+  const byName = new Map<string, Array<KnownRole>>()
+  const byFoldedName = new Map<string, Array<KnownRole>>()
+  const add = (map: Map<string, Array<KnownRole>>, key: string, role: KnownRole) => {
     const found = map.get(key)
     if (found === undefined) map.set(key, [role])
     else found.push(role)
   }
-  for (const role of roles ?? []) {
-    byId.set(role.id, role)
+  const knownRoles: ReadonlyArray<KnownRole> =
+    roles === undefined ? [] : [...roles, ...unreadable.map((role) => ({ ...role, permissions: undefined }))]
+  for (const role of knownRoles) {
+    if (role.id !== undefined) byId.set(role.id, role)
+    if (role.name === undefined) continue
     add(byName, role.name, role)
     add(byFoldedName, role.name.toLowerCase(), role)
   }
@@ -67,7 +91,7 @@ export const makePrivilegePolicy = (
    * The roles `GET /roles` lists that the user's role may be: by id, else those of exactly its name, else those
    * whose name differs only in case. More than one when names repeat: the user is judged by all of them.
    */
-  const lookUp = (role: RoleRef): ReadonlyArray<RoleWithPermissions> => {
+  const lookUp = (role: RoleRef): ReadonlyArray<KnownRole> => {
     const byIdFound = role.id !== undefined ? byId.get(role.id) : undefined
     if (byIdFound !== undefined) return [byIdFound]
     if (role.name === undefined) return []
@@ -98,13 +122,14 @@ export const makePrivilegePolicy = (
     }
     const listedCandidate = candidates.find((known) => isListed(known.name, undefined))
     if (listedCandidate !== undefined) {
-      return { privileged: true, reason: `role "${listedCandidate.name}" is listed as privileged` }
+      return { privileged: true, reason: `role ${roleLabel(listedCandidate)} is listed as privileged` }
     }
     if (isListed(undefined, role.id)) return { privileged: true, reason: `role id ${role.id} is listed as privileged` }
     // The record may carry only the role's name while the role is listed by its id: GET /roles links the two.
     const listedById = candidates.find((known) => isListed(undefined, known.id))
     if (listedById !== undefined) {
-      return { privileged: true, reason: `role "${listedById.name}" (id ${listedById.id}) is listed as privileged` }
+      const named = listedById.name === undefined ? "" : ` "${listedById.name}"`
+      return { privileged: true, reason: `role${named} (id ${listedById.id}) is listed as privileged` }
     }
     if (candidates.length === 0) {
       const label = role.id || role.name
@@ -112,8 +137,8 @@ export const makePrivilegePolicy = (
       return NOT_PRIVILEGED
     }
     for (const known of candidates) {
-      const held = known.permissions.filter((permission) => wanted.has(permission))
-      if (held.length > 0) return { privileged: true, reason: `role "${known.name}" holds ${held.join(", ")}` }
+      const held = known.permissions?.filter((permission) => wanted.has(permission)) ?? []
+      if (held.length > 0) return { privileged: true, reason: `role ${roleLabel(known)} holds ${held.join(", ")}` }
     }
     return NOT_PRIVILEGED
   }
@@ -124,7 +149,11 @@ export const makePrivilegePolicy = (
     ambiguousRoles: () => [...ambiguous],
     unknownListedRoles: () => {
       if (roles === undefined) return []
-      const known = new Set(roles.flatMap((role) => [role.name.toLowerCase(), role.id.toLowerCase()]))
+      const known = new Set(
+        knownRoles.flatMap((role) =>
+          [role.name, role.id].flatMap((key) => (key === undefined ? [] : [key.toLowerCase()]))
+        )
+      )
       // One entry in two cases is one name, said once.
       const unknown = new Map<string, string>()
       for (const role of parameters.privilegedRoles) {

@@ -39,7 +39,7 @@ import { parameterChangeWarning, privilegeSourceWarning } from "./ParameterChang
 import { policyOverrideWarning } from "./Policy.js"
 import { type PreviousReportLookup, readPreviousReport } from "./PreviousReport.js"
 import { datedAfterAsOfWarning, passedOverWarning } from "./PreviousReportChoice.js"
-import { makePrivilegePolicy } from "./Privilege.js"
+import { makePrivilegePolicy, type UnreadableRole } from "./Privilege.js"
 import { invalidRecordFinding } from "./Rules/InvalidRecord.js"
 import { isLoginDataMissing, loginDataMissingFinding } from "./Rules/LoginDataMissing.js"
 import {
@@ -47,7 +47,8 @@ import {
   emptyPrivilegeListWarnings,
   permissionWarnings,
   privilegeWarnings,
-  suppressionWarnings
+  suppressionWarnings,
+  unreadableRolesWarning
 } from "./RunWarnings.js"
 import { makeSeenIds } from "./SeenIds.js"
 import { isAtLeast, type Severity } from "./Severity.js"
@@ -160,19 +161,39 @@ const summarizeEntry = (entry: SuppressionEntry): SuppressionSummary => ({
 
 const NEVER_LOGGED_IN: ReadonlySet<FindingCode> = new Set(["NEVER_LOGGED_IN"])
 
-/** Roles decide privilege by permission; when they cannot be read the audit goes on by names and says so. */
+interface RolesRead {
+  readonly roles: ReadonlyArray<RoleWithPermissions> | undefined
+  readonly unreadable: ReadonlyArray<UnreadableRole>
+  readonly warning?: string
+}
+
+/**
+ * Roles decide privilege by permission; when they cannot be read the audit goes on by names and says so. A role whose
+ * entry alone cannot be read costs only itself.
+ */
 const readRoles = (client: PantherClient) =>
   client.listRoles().pipe(
     Stream.runCollect,
-    Effect.map((roles): { roles: ReadonlyArray<RoleWithPermissions> | undefined; warning?: string } => ({
-      roles: Chunk.toReadonlyArray(roles)
-    })),
+    Effect.map((collected): RolesRead => {
+      const records = Chunk.toReadonlyArray(collected)
+      const warning = unreadableRolesWarning(records)
+      return {
+        roles: records.flatMap((record) => (record._tag === "ValidRole" ? [record.role] : [])),
+        unreadable: records.flatMap((record) =>
+          record._tag === "UnreadableRole"
+            ? [{ id: Option.getOrUndefined(record.id), name: Option.getOrUndefined(record.name) }]
+            : []
+        ),
+        ...(warning === undefined ? {} : { warning })
+      }
+    }),
     Effect.catchAll((error) =>
       Effect.logWarning("roles could not be read; privilege is decided by role names and ids only").pipe(
         // An annotation, not a second message part, which a JSON log line would write as an array.
         Effect.annotateLogs({ reason: error.message }),
-        Effect.as({
+        Effect.as<RolesRead>({
           roles: undefined,
+          unreadable: [],
           warning: `Roles could not be read (${error._tag}), so privilege was decided by role names and ids only, not by permissions: ${error.message}`
         })
       )
@@ -249,7 +270,7 @@ export const runAudit = (
           ))
         warnings.push(notMailedWarning(notMailed, previousName, sinceGone))
       }
-      const privilegePolicy = makePrivilegePolicy(parameters, roles.roles)
+      const privilegePolicy = makePrivilegePolicy(parameters, roles.roles, roles.unreadable)
       const privilegeSource = privilegePolicy.usesPermissions ? "role-permissions" : "role-names-only"
       const changedPrivilegeSource =
         previous._tag === "Found"

@@ -3,8 +3,10 @@
  * and the email. Names and ids from the server pass through `printable`: the summary is printed on a terminal.
  */
 
+import * as Option from "effect/Option"
 import { counted } from "../Cli/Counted.js"
 import { printable } from "../PantherApi/Responses.js"
+import type { RoleRecord } from "../PantherApi/RoleRecord.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import { isStampedAhead } from "../Reports/ReportName.js"
 import { type AuditParameters, DEFAULT_PRIVILEGED_PERMISSIONS, DEFAULT_PRIVILEGED_ROLES } from "./AuditParameters.js"
@@ -49,6 +51,32 @@ export const emptyPrivilegeListWarnings = (
       ]
     : [])
 ]
+
+/** How many of the roles whose entries could not be read a warning names, with why, and at most how much of why. */
+const UNREADABLE_ROLES_NAMED = 5
+const REASON_CHARS = 200
+
+/** The roles listed whose entries could not be read: their users are judged by their names and ids only. */
+export const unreadableRolesWarning = (records: ReadonlyArray<RoleRecord>): string | undefined => {
+  const unreadable = records.flatMap((record) => (record._tag === "UnreadableRole" ? [record] : []))
+  if (unreadable.length === 0) return undefined
+  const named = unreadable.slice(0, UNREADABLE_ROLES_NAMED).map((record) => {
+    const label = Option.match(record.name, {
+      onNone: () => Option.getOrElse(record.id, () => "a role with neither id nor name"),
+      onSome: (name) => Option.match(record.id, { onNone: () => name, onSome: (id) => `${name} (${id})` })
+    })
+    const reason = record.reason.length > REASON_CHARS ? `${record.reason.slice(0, REASON_CHARS)}...` : record.reason
+    return `${printable(label)}: ${printable(reason)}`
+  })
+  const more =
+    unreadable.length > UNREADABLE_ROLES_NAMED ? `; and ${unreadable.length - UNREADABLE_ROLES_NAMED} more` : ""
+  const one = unreadable.length === 1
+  return (
+    `GET /roles sent ${counted(unreadable.length, "role")} whose entry could not be read (${named.join("; ")}${more}): ` +
+    `users holding ${one ? "it were" : "them were"} judged privileged or not by ${one ? "its" : "their"} name and id ` +
+    "only, not by permissions; every other role by its permissions."
+  )
+}
 
 /** Configured permissions that look mistyped: no role holds them and this tool does not know them. */
 export const permissionWarnings = (

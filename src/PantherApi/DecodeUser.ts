@@ -66,8 +66,8 @@ const joinAlternatives = (
   )
 }
 
-/** A string field of a record that may not be an object at all. */
-const stringField = (raw: unknown, field: string): Option.Option<string> => {
+/** A string field of a record that may not be an object at all; empty text counts as none. */
+export const stringField = (raw: unknown, field: string): Option.Option<string> => {
   if (typeof raw !== "object" || raw === null || !(field in raw)) return Option.none()
   const value: unknown = Reflect.get(raw, field)
   return typeof value === "string" && value !== "" ? Option.some(value) : Option.none()

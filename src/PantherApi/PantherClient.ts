@@ -42,11 +42,12 @@ import { type Page, paginate } from "./Pagination.js"
 import { makeRepeatedIds } from "./RepeatedIds.js"
 import { printable } from "./Responses.js"
 import { backoffDelay } from "./Retry.js"
+import { decodeRoleRecord, type RoleRecord, roleRecordId } from "./RoleRecord.js"
 import { pathWithId, Routes } from "./Routes.js"
 import {
   ListRespEnvelope,
   type ModifyUser as ModifyUserBody,
-  RoleListResp,
+  RoleListEnvelope,
   RoleWithPermissions,
   type User,
   User as UserSchema
@@ -286,7 +287,8 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         Stream.runHead
       )
 
-    const listRoles = (): Stream.Stream<RoleWithPermissions, PantherApiError> => {
+    /** Every role, each as a `RoleRecord`: one that does not decode is named, not the end of the list. */
+    const listRoles = (): Stream.Stream<RoleRecord, PantherApiError> => {
       const route = Routes.listRoles
       return paginate({
         requestPage: (cursor) =>
@@ -302,13 +304,13 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
             },
             (reply) =>
               // `pagesFetched` counts pages of users, the figure reports show; role pages count as requests only.
-              Effect.map(decodeBody(RoleListResp, route, route.path)(reply), (page) => ({
-                items: page.results,
+              Effect.map(decodeBody(RoleListEnvelope, route, route.path)(reply), (page) => ({
+                items: page.results.map((raw) => decodeRoleRecord(raw, scrub)),
                 next: Option.fromNullable(page.next)
               })),
             cursor
           ),
-        idOf: (role) => Option.some(role.id),
+        idOf: roleRecordId,
         onLoop: (reason, pagesFetched) =>
           new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched })
       })

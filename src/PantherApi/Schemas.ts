@@ -134,3 +134,9 @@ export const RoleListResp = Schema.Struct({
   next: OptionalText
 })
 export type RoleListResp = typeof RoleListResp.Type
+
+/** A page of roles as the client first reads it: each role kept raw, so one bad role is that role's problem alone. */
+export const RoleListEnvelope = Schema.Struct({
+  results: ListOrNull(Schema.Unknown),
+  next: OptionalText
+})

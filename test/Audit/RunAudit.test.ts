@@ -328,6 +328,47 @@ describe("records the API gets wrong", () => {
     expect(rows.some((row) => row.finding === "PRIVILEGED_ROLE" && row.user_id === "good")).toBe(true)
   })
 
+  it("judges users of a role whose entry in GET /roles cannot be read by its name, and every other role by permission", async () => {
+    const roles = {
+      results: [
+        { id: "r-help", name: "Helpdesk", permissions: ["UserModify"] },
+        // A role without permissions, its empty list left out as a Go service tagging it `omitempty` does.
+        { id: "r-empty", name: "Empty" },
+        { id: "r-ops", name: "Ops", permissions: ["UserModify", 7] }
+      ]
+    }
+    const page = {
+      results: [
+        wire("helper", { role: { id: "r-help", name: "Helpdesk" }, lastLoggedInAt: daysAgo(200) }),
+        wire("empty", { role: { id: "r-empty", name: "Empty" } }),
+        wire("ops", { role: { id: "r-ops" } })
+      ]
+    }
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            request.path === "/roles" ? json(200, roles) : json(200, page)
+          )
+          return yield* audit(server.url, "token", parameters({ privilegedRoles: ["Ops"] }))
+        })
+      )
+    )
+    const { rows, json: report } = readReports(outcome)
+    const found = rows.map((row) => `${row.finding} ${row.severity} ${row.user_id}: ${row.detail}`)
+    expect(found).toEqual([
+      'STALE_LOGIN high helper: last login 200 days ago (more than 90); privileged: role "Helpdesk" holds UserModify',
+      'PRIVILEGED_ROLE info helper: role "Helpdesk" holds UserModify',
+      'PRIVILEGED_ROLE info ops: role "Ops" is listed as privileged'
+    ])
+    expect(report.run.privilegeSource).toBe("role-permissions")
+    expect(report.run.warnings).toEqual([
+      "GET /roles sent 2 roles whose entry could not be read (Empty (r-empty): permissions: is missing; Ops (r-ops): " +
+        "permissions[1]: Expected string, actual 7): users holding them were judged privileged or not by their name " +
+        "and id only, not by permissions; every other role by its permissions."
+    ])
+  })
+
   it("judges a record that failed validation as far as it can be read, besides its INVALID_RECORD", async () => {
     const page = {
       results: [

@@ -8,7 +8,7 @@ import { PantherConnection } from "../../src/PantherApi/Connection.js"
 import { PantherClient } from "../../src/PantherApi/PantherClient.js"
 import type { UserRecord } from "../../src/PantherApi/UserRecord.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
-import { captureLogs } from "../support/testClient.js"
+import { captureLogs, readRoles } from "../support/testClient.js"
 
 const USERS = 1_234
 
@@ -95,7 +95,7 @@ describe("PantherClient against the simulator", () => {
   it.live("reads roles with their permissions", () =>
     Effect.gen(function* () {
       const client = yield* PantherClient
-      const roles = Chunk.toArray(yield* Stream.runCollect(client.listRoles()))
+      const roles = readRoles(yield* Stream.runCollect(client.listRoles()))
       const admin = roles.find((role) => role.name === "Admin")
       expect(admin?.permissions).toContain("UserModify")
       if (admin === undefined) return

@@ -9,7 +9,7 @@ import type { PantherClient } from "../../src/PantherApi/PantherClient.js"
 import type { UserRecord } from "../../src/PantherApi/UserRecord.js"
 import { makeSelfSignedCertificate } from "../Email/support/Certificate.js"
 import { closeDelimited, json, resetMidBody, type Step, scriptedServer, slow, text } from "../support/scriptedServer.js"
-import { captureLogs, fastRetry, rawUser, runWithClient, TOKEN } from "../support/testClient.js"
+import { captureLogs, fastRetry, rawUser, readRoles, runWithClient, TOKEN } from "../support/testClient.js"
 
 const getUser = (baseUrl: string, id = "u1") => runWithClient(baseUrl, (client) => client.getUser(id))
 
@@ -1516,7 +1516,7 @@ describe("PantherClient failures", () => {
       )
       expect(result.got.id).toBe("u/1")
       expect(result.created.id).toBe("new")
-      expect([...result.roles].map((role) => role.name)).toEqual(["Admin", "Analyst"])
+      expect(readRoles(result.roles).map((role) => role.name)).toEqual(["Admin", "Analyst"])
       expect(result.role.permissions).toEqual(["UserModify"])
       expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
         "GET /users/u%2F1",

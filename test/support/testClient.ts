@@ -2,6 +2,8 @@
 import { Duration, Effect, Logger, Redacted } from "effect"
 import type { ConnectionSettings, RetryPolicy } from "../../src/PantherApi/Connection.js"
 import { PantherClient, pantherClientFor } from "../../src/PantherApi/PantherClient.js"
+import type { RoleRecord } from "../../src/PantherApi/RoleRecord.js"
+import type { RoleWithPermissions } from "../../src/PantherApi/Schemas.js"
 
 /** Distinctive, so finding it anywhere it should not be is unambiguous. */
 export const TOKEN = "pat-SECRET-7f3a9c2e41d8b6"
@@ -56,3 +58,10 @@ export const runWithClient = <A, E>(
   use: (client: PantherClient) => Effect.Effect<A, E>,
   overrides: Partial<ConnectionSettings> = {}
 ) => Effect.flatMap(PantherClient, use).pipe(Effect.provide(clientLayer(baseUrl, overrides)))
+
+/** The roles of a `listRoles` read whole; an entry that could not be read fails the test, naming why. */
+export const readRoles = (records: Iterable<RoleRecord>): Array<RoleWithPermissions> =>
+  [...records].map((record) => {
+    if (record._tag === "ValidRole") return record.role
+    throw new Error(`a role could not be read: ${record.reason}`)
+  })
