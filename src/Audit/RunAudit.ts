@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { counted } from "../Cli/Counted.js"
 import { NoUsersListed, type PaginationLoop, type PantherApiError } from "../PantherApi/ClientErrors.js"
 import { secretsQuotedWarning } from "../PantherApi/ClientStats.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
@@ -421,7 +422,7 @@ export const runAudit = (
       if (repeated > 0) {
         const ids = namingRepeatedIds([...stats.repeatsDroppedIds, ...repeatedIds.named()])
         warnings.push(
-          `${repeated} records repeated a user id already seen ${ids}; each user was taken once, as first sent.`
+          `${counted(repeated, "record")} repeated a user id already seen ${ids}; each user was taken once, as first sent.`
         )
       }
       const secretsQuoted = secretsQuotedWarning(stats)

@@ -469,6 +469,22 @@ describe("records the API gets wrong", () => {
       "3 records repeated a user id already seen (u1, u2, u3); each user was taken once, as first sent."
     )
   })
+
+  it("says of one repeated record that it is one", async () => {
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            json(200, { results: request.path === "/roles" ? [] : [wire("u1"), wire("u2"), wire("u1")] })
+          )
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    expect(readReports(outcome).json.run.warnings).toContain(
+      "1 record repeated a user id already seen (u1); each user was taken once, as first sent."
+    )
+  })
 })
 
 describe("users without a role", () => {
