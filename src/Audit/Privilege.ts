@@ -144,7 +144,8 @@ export const makePrivilegePolicy = (
   }
 
   return {
-    usesPermissions: roles !== undefined,
+    // Every role listed but none readable: no one was judged by permission, whatever GET /roles answered.
+    usesPermissions: roles !== undefined && (roles.length > 0 || unreadable.length === 0),
     unlistedRoles: () => [...unlisted],
     ambiguousRoles: () => [...ambiguous],
     unknownListedRoles: () => {

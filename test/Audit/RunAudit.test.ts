@@ -369,6 +369,27 @@ describe("records the API gets wrong", () => {
     ])
   })
 
+  it("records privilege as judged by role names only when no role in GET /roles could be read", async () => {
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            request.path === "/roles"
+              ? json(200, { results: [{ id: "r-admin", name: "Admin" }] })
+              : json(200, { results: [wire("admin", { role: { id: "r-admin" } })] })
+          )
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    const { rows, json: report } = readReports(outcome)
+    expect(report.run.privilegeSource).toBe("role-names-only")
+    // Its name is still known from GET /roles, so the user of the listed role is privileged all the same.
+    expect(rows.map((row) => `${row.finding} ${row.user_id}: ${row.detail}`)).toEqual([
+      'PRIVILEGED_ROLE admin: role "Admin" is listed as privileged'
+    ])
+  })
+
   it("judges a record that failed validation as far as it can be read, besides its INVALID_RECORD", async () => {
     const page = {
       results: [
