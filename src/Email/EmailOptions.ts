@@ -94,6 +94,31 @@ const smtpRetries = wholeNumberOption("smtp-retries").pipe(
   Options.withDefault(DEFAULT_SMTP_RETRIES)
 )
 
+/**
+ * MAIL_POLICY, or its other name AUDIT_EMAIL. Set both to different policies (a base environment file's and a
+ * deployment's own), one of them would be dropped without a word: a job set to `on-change` mailing every night, or
+ * one set to `always` falling silent. So they must agree.
+ */
+const emailPolicyVariable: Config.Config<EmailPolicy> = Config.all([
+  Config.option(envChoice("MAIL_POLICY", EMAIL_POLICIES)),
+  Config.option(envChoice("AUDIT_EMAIL", EMAIL_POLICIES))
+]).pipe(
+  Config.mapOrFail(([mailPolicy, auditEmail]) => {
+    if (Option.isSome(mailPolicy) && Option.isSome(auditEmail) && mailPolicy.value !== auditEmail.value) {
+      return Either.left(
+        ConfigError.InvalidData(
+          ["AUDIT_EMAIL"],
+          `is "${auditEmail.value}" but MAIL_POLICY is "${mailPolicy.value}": both name when to send the email, ` +
+            "so set one of them (or both alike)"
+        )
+      )
+    }
+    if (Option.isSome(mailPolicy)) return Either.right(mailPolicy.value)
+    if (Option.isSome(auditEmail)) return Either.right(auditEmail.value)
+    return Either.left(ConfigError.MissingData(["MAIL_POLICY"], "MAIL_POLICY and AUDIT_EMAIL are unset"))
+  })
+)
+
 const emailSaying = (byDefault: string) =>
   Options.choice("email", EMAIL_POLICIES).pipe(
     Options.withDescription(
@@ -101,12 +126,7 @@ const emailSaying = (byDefault: string) =>
         "(an unsuppressed finding new, resolved or changed in severity since the previous report) or never. " +
         `Default: ${byDefault}. Env: MAIL_POLICY or AUDIT_EMAIL.`
     ),
-    Options.withFallbackConfig(
-      // AUDIT_EMAIL only when MAIL_POLICY is unset: a bad MAIL_POLICY is named as such, not as a missing AUDIT_EMAIL.
-      envChoice("MAIL_POLICY", EMAIL_POLICIES).pipe(
-        Config.orElseIf({ if: ConfigError.isMissingDataOnly, orElse: () => envChoice("AUDIT_EMAIL", EMAIL_POLICIES) })
-      )
-    ),
+    Options.withFallbackConfig(emailPolicyVariable),
     Options.optional
   )
 

@@ -202,6 +202,37 @@ describe("panther-audit run", () => {
     expect(readdirSync(directory)).toEqual([])
   })
 
+  it("refuses MAIL_POLICY and AUDIT_EMAIL set to different policies, where one of them was dropped unsaid", async () => {
+    // AUDIT_EMAIL=on-change from a deployment, MAIL_POLICY=always from a shared environment file: MAIL_POLICY won.
+    await withCountingServer(async (server) => {
+      const refused = await runCli(["run"], {
+        env: env({
+          PANTHER_API_URL: server.url,
+          MAIL_TO: "a@acme.example",
+          MAIL_POLICY: "always",
+          AUDIT_EMAIL: "on-change"
+        })
+      })
+      expect(refused.code).toBe(2)
+      expect(refused.stderr.trimEnd().split("\n")).toHaveLength(1)
+      expect(stderrText(refused.stderr)).toContain(
+        'AUDIT_EMAIL is "on-change" but MAIL_POLICY is "always": both name when to send the email, so set one of ' +
+          "them (or both alike). Correct the environment variable, or unset it."
+      )
+      expect(server.requests).toHaveLength(0)
+    })
+    // Alike in any case, and a flag over both, as before.
+    const alike = await runCli(["run"], {
+      env: env({ MAIL_POLICY: "never", AUDIT_EMAIL: "NEVER", MAIL_TO: "a@acme.example" })
+    })
+    expect(alike.code, alike.stderr).toBe(0)
+    expect(alike.stdout).toContain("Email not sent: --email never.")
+    const flag = await runCli(["run", "--email", "never"], {
+      env: env({ MAIL_POLICY: "always", AUDIT_EMAIL: "on-change", MAIL_TO: "a@acme.example" })
+    })
+    expect(flag.code, flag.stderr).toBe(0)
+  })
+
   it("says where an unreadable previous report goes wrong, without printing what it holds", async () => {
     writeFileSync(join(directory, "user-audit-20261129T000000Z.json"), "garbage\u001b]0;owned\u0007\n")
     const result = await runCli(["run"], { env: env() })
