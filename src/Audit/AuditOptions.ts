@@ -22,12 +22,15 @@ import { FAIL_ON_VALUES } from "./Severity.js"
 import { loadSuppressions } from "./Suppressions.js"
 import { EARLIEST_REAL_TIME, parseTimestamp } from "./Timestamps.js"
 
-const asOf = Options.text("as-of").pipe(
-  Options.withDescription(
-    "The instant the audit is judged at, ISO 8601 (for example 2026-06-30T00:00:00Z). Defaults to now. Env: AUDIT_AS_OF."
-  ),
-  Options.withFallbackConfig(envText("AUDIT_AS_OF")),
-  Options.optional
+const asOfSaying = (description: string) =>
+  Options.text("as-of").pipe(
+    Options.withDescription(`${description} Env: AUDIT_AS_OF.`),
+    Options.withFallbackConfig(envText("AUDIT_AS_OF")),
+    Options.optional
+  )
+
+const asOf = asOfSaying(
+  "The instant the audit is judged at, ISO 8601 (for example 2026-06-30T00:00:00Z). Defaults to now."
 )
 
 const days = (name: string, env: string, fallback: number, description: string) =>
@@ -132,9 +135,12 @@ const failOn = Options.text("fail-on").pipe(
   Options.withDefault("none")
 )
 
-const auditOptionsWith = (includeDeactivated: Options.Options<boolean>) =>
+const auditOptionsWith = (
+  includeDeactivated: Options.Options<boolean>,
+  asOfOption: Options.Options<Option.Option<string>> = asOf
+) =>
   Options.all({
-    asOf,
+    asOf: asOfOption,
     staleDays,
     pendingDays,
     privilegedRoles,
@@ -155,6 +161,19 @@ export const exportAuditOptions = auditOptionsWith(
   includeDeactivatedSaying(
     "Always on for an export, which holds every user, deactivated ones too (with no findings); taken so that " +
       "settings shared with run work."
+  )
+)
+
+/**
+ * A schedule judges each run at its own time, so it refuses --as-of (ScheduleCommand.ts). It still takes the flag and
+ * its variable, so that one left in settings shared with run is refused rather than ignored, but its help must not
+ * offer it.
+ */
+export const scheduleAuditOptions = auditOptionsWith(
+  includeDeactivated,
+  asOfSaying(
+    "Refused by schedule (exit 2), which judges each run at the time it runs; taken so that settings shared with " +
+      "run say so. Use it with run to audit as of another instant."
   )
 )
 

@@ -16,7 +16,7 @@ import {
   prepareAuditJob,
   runAndDeliver
 } from "../Audit/AuditJob.js"
-import { auditOptions, reportDirOption } from "../Audit/AuditOptions.js"
+import { reportDirOption, scheduleAuditOptions } from "../Audit/AuditOptions.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, connectionSource } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
@@ -57,7 +57,7 @@ export const scheduleCommand = Command.make(
   "schedule",
   {
     connection: connectionOptions,
-    audit: auditOptions,
+    audit: scheduleAuditOptions,
     reportDir: reportDirOption,
     email: emailOptions,
     schedule: scheduleOptions,

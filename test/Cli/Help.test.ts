@@ -140,6 +140,19 @@ describe("--help", () => {
     expect(flag).not.toContain("Also fetch deactivated users")
   })
 
+  it("of schedule says it refuses --as-of, as it does, where run's says it defaults to now", async () => {
+    const help = (await runCli(["schedule", "--help"])).stdout
+    const options = help.slice(help.indexOf("OPTIONS"))
+    const flag = options.slice(options.indexOf("--as-of"), options.indexOf("--stale-days"))
+    expect(flag).toContain("Refused by schedule (exit 2)")
+    expect(flag).toContain("Env: AUDIT_AS_OF.")
+    expect(flag).not.toContain("Defaults to now")
+    expect((await runCli(["schedule", "--as-of", "2026-06-30T00:00:00Z"])).code).toBe(2)
+    expect((await runCli(["run", "--help"])).stdout).toContain(
+      "2026-06-30T00:00:00Z). Defaults to now. Env: AUDIT_AS_OF."
+    )
+  })
+
   it("of users list shows --id as optional in its usage line, as it is, and still repeatable", async () => {
     const list = (await runCli(["users", "list", "--help"])).stdout
     const usage = list.split("\n").find((line) => line.includes("list [--api-url text]")) ?? ""
