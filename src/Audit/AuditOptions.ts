@@ -121,10 +121,14 @@ const reportDirOptionSaying = (whetherMade: string) =>
     Options.withDefault(DEFAULT_REPORT_DIR)
   )
 
-export const reportDirOption = reportDirOptionSaying("It must exist and be writable.")
+export const reportDirOption = reportDirOptionSaying(
+  "It must exist and be readable (listed) and writable: a run compares with the reports already in it."
+)
 
 /** The demo makes the folder rather than fail (it needs no configuration), so its help must not ask for it. */
-export const demoReportDirOption = reportDirOptionSaying("Made when it does not exist; it must be writable.")
+export const demoReportDirOption = reportDirOptionSaying(
+  "Made when it does not exist; it must be readable (listed) and writable."
+)
 
 // Text rather than a choice, so that a wrong value gets a message naming the flag and its variable.
 const failOn = Options.text("fail-on").pipe(

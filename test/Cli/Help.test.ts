@@ -114,6 +114,10 @@ describe("--help", () => {
     expect(reportDir).toContain("Made when it does not exist")
     expect(reportDir).not.toContain("It must exist")
     expect((await runCli(["run", "--help"])).stdout).toContain("Where reports are written. It must exist")
+    // A folder this user may write in but not list is refused (exit 2), by every command that writes reports.
+    for (const command of ["run", "demo", "schedule", "review", "export"]) {
+      expect((await runCli([command, "--help"])).stdout, command).toContain("be readable (listed) and writable")
+    }
   })
 
   it("of demo says what it does with its email and how many users it serves, as it behaves", async () => {
