@@ -3,19 +3,55 @@
  * public registry holds under that name (this package is private and named panther-user-audit), so no example may
  * use it; the command the examples name must be the one package.json links.
  */
-import { spawnSync } from "node:child_process"
-import { accessSync, constants, readFileSync } from "node:fs"
+import { spawn, spawnSync } from "node:child_process"
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { VERSION } from "../../src/Version.js"
+import { endWithTest } from "../support/ChildProcesses.js"
+import { startSimulator } from "../support/simulator.js"
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 const README = readFileSync(join(ROOT, "README.md"), "utf8")
 
+/** The README's sh blocks in `text`, in order. */
+const shellBlocks = (text: string): ReadonlyArray<string> =>
+  [...text.matchAll(/```sh\n([\s\S]*?)```/gu)].map((block) => block[1] ?? "")
+
 /** The lines of the README's sh and crontab blocks: what a reader pastes into a shell. */
 const shellLines = (): ReadonlyArray<string> =>
   [...README.matchAll(/```(?:sh|crontab)\n([\s\S]*?)```/gu)].flatMap((block) => (block[1] ?? "").split("\n"))
+
+const hasCommand = (name: string) => spawnSync("sh", ["-c", `command -v ${name}`]).status === 0
+
+/** Runs `script` in bash, stopping at the first command that fails, with `panther-audit` on PATH as npm link puts it. */
+const runBash = (script: string): Promise<{ code: number | null; stdout: string; stderr: string }> => {
+  const bin = mkdtempSync(join(tmpdir(), "readme-bin-"))
+  symlinkSync(join(ROOT, "dist/bin.js"), join(bin, "panther-audit"))
+  const child = endWithTest(
+    spawn("bash", ["-e", "-o", "pipefail", "-c", script], {
+      cwd: bin,
+      env: { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? "" }
+    })
+  )
+  let stdout = ""
+  let stderr = ""
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8")
+  })
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8")
+  })
+  return new Promise((resolve, reject) => {
+    child.on("error", reject)
+    child.on("close", (code) => {
+      rmSync(bin, { recursive: true, force: true })
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
 
 describe("the README's commands", () => {
   it("run the command package.json links, never `npx panther-audit`", () => {
@@ -55,5 +91,34 @@ describe("the README on the simulator's tests", () => {
     const sentence = README.slice(README.indexOf("The simulator's tests"), README.indexOf("## Performance"))
     expect(sentence).toContain("`test/fixtures/panther-users.openapi.json`")
     expect(sentence).not.toMatch(/against `\.\.\/shared\/seed/u)
+  })
+})
+
+describe("the README's tour of the simulator", () => {
+  it("runs top to bottom against the simulator it starts, each command as the README shows it", async (context) => {
+    if (!hasCommand("curl") || !hasCommand("jq")) context.skip("needs curl and jq, which its examples use")
+    const section = README.slice(
+      README.indexOf("## The simulator: `panther-audit simulate`"),
+      README.indexOf("How it behaves, where the spec leaves room")
+    )
+    const [start = "", ...blocks] = shellBlocks(section)
+    // The simulator as the section's first command starts it, on a free port instead of 4010.
+    const users = Number(/--users (\d+)/u.exec(start)?.[1])
+    expect(start.trim()).toBe(`panther-audit simulate --users ${users} --port 4010`)
+    const simulator = await startSimulator({ users })
+    try {
+      // The blocks after it, one after another, as a reader pastes them into one shell.
+      const script = blocks.join("\n").replaceAll("http://127.0.0.1:4010", simulator.baseUrl)
+      expect(script).not.toContain("4010")
+      const result = await runBash(script)
+      expect(result.code, result.stderr).toBe(0)
+      // Every user paged through with curl, then the user created, updated and deleted with the admin key.
+      const paged = result.stdout.split("\n").filter((line) => /^[0-9a-f-]{36}\t/u.test(line))
+      expect(new Set(paged.map((line) => line.split("\t")[0])).size).toBeGreaterThanOrEqual(users)
+      expect(result.stdout).toContain('"AnalystReadOnly"')
+      expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("200")
+    } finally {
+      await simulator.close()
+    }
   })
 })
