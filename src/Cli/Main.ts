@@ -8,6 +8,7 @@
  * suggestions list every command as before.
  */
 import * as Command from "@effect/cli/Command"
+import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import type { demoCommand } from "../Audit/DemoCommand.js"
 import type { runCommand } from "../Audit/RunCommand.js"
@@ -18,6 +19,7 @@ import type { scheduleCommand } from "../Schedule/ScheduleCommand.js"
 import type { simulateCommand } from "../Simulator/SimulateCommand.js"
 import type { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
+import { mendBashCompletions, wantsBashCompletions } from "./BashCompletions.js"
 import { commandHelp, PROGRAM_NAME } from "./CommandList.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { withHelpAsPrinted } from "./GenericHelp.js"
@@ -98,6 +100,18 @@ export const hidingUnknownValues = async (argv: ReadonlyArray<string>): Promise<
  * than plain text of their own on stderr (see `withUsageErrorsKept`).
  */
 export const runCli = (argv: ReadonlyArray<string>, format: LogFormat = "pretty") =>
+  wantsBashCompletions(argv) ? printBashCompletions : runCommandLine(argv, format)
+
+/** The bash completion script of every command, whichever command it was asked of (BashCompletions.ts). */
+const printBashCompletions = Effect.flatMap(
+  Effect.promise(() => loadSubcommands([])),
+  (subcommands) =>
+    Command.getBashCompletions(rootCommand(subcommands), PROGRAM_NAME).pipe(
+      Effect.flatMap((lines) => Console.log(mendBashCompletions(lines, PROGRAM_NAME)))
+    )
+)
+
+const runCommandLine = (argv: ReadonlyArray<string>, format: LogFormat) =>
   Effect.flatMap(
     Effect.promise(() => loadSubcommands(argv)),
     (subcommands) => {

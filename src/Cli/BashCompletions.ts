@@ -1,0 +1,40 @@
+/**
+ * `--completions bash` (and `sh`, which @effect/cli answers alike), which every command's help offers. The script
+ * @effect/cli writes completed the commands' names and nothing after them: it tracks the command typed so far under
+ * names with `__` for `-`, but starts from `panther-audit`, which none of its cases then match, and names a nested
+ * command (`users list`) by a case its own tracking never reaches. A choice's values (`--email`) were offered as one
+ * word, `always,on-findings,...`. The script is mended here, line by line; the commands and flags it lists are
+ * @effect/cli's.
+ */
+
+/** Whether `argv` (node, script, arguments) asks for the bash script. */
+export const wantsBashCompletions = (argv: ReadonlyArray<string>): boolean =>
+  argv.some(
+    (word, index) =>
+      word === "--completions=bash" ||
+      word === "--completions=sh" ||
+      (word === "--completions" && (argv[index + 1] === "bash" || argv[index + 1] === "sh"))
+  )
+
+/** A name as the script's tracking spells it: `panther-audit` is `panther__audit`. */
+const tracked = (name: string): string => name.replaceAll("-", "__")
+
+/**
+ * The script @effect/cli wrote for `programName`, mended: the tracking starts from the name its cases use, a
+ * nested command's case follows from its parent's (`panther__audit__users,list`, not `panther__audit,users,list`),
+ * and a choice's values are words of their own.
+ */
+export const mendBashCompletions = (lines: ReadonlyArray<string>, programName: string): string =>
+  lines
+    .map((line) => {
+      if (line === `                cmd="${programName}"`) return `                cmd="${tracked(programName)}"`
+      if (line === `        ${programName})`) return `        ${tracked(programName)})`
+      // A case of the loop that follows the words typed: the command so far, then the next word.
+      const step = /^( +)([A-Za-z0-9_]+(?:,[A-Za-z0-9_]+){2,})\)$/u.exec(line)
+      if (step !== null) {
+        const words = (step[2] ?? "").split(",")
+        return `${step[1]}${words.slice(0, -1).join("__")},${words.at(-1)})`
+      }
+      return line.replace(/compgen -W "([^"$]*)"/gu, (_, words: string) => `compgen -W "${words.replaceAll(",", " ")}"`)
+    })
+    .join("\n")

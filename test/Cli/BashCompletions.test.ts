@@ -1,0 +1,63 @@
+/**
+ * `--completions bash`, which every command's help offers, loaded into bash as a user's shell loads it and asked what
+ * a Tab completes: the words after a command, not only the commands' names.
+ */
+import { spawnSync } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { runCli } from "../support/cli.js"
+
+let directory = ""
+let script = ""
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), "completions-"))
+  script = join(directory, "panther-audit.bash")
+  const result = await runCli(["--completions", "bash"])
+  expect(result.code, result.stderr).toBe(0)
+  writeFileSync(script, result.stdout)
+})
+
+afterAll(() => rmSync(directory, { recursive: true, force: true }))
+
+/** What Tab offers after `words` (the last one being typed), as bash's completion function fills COMPREPLY. */
+const completions = (...words: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const quoted = words.map((word) => `'${word}'`).join(" ")
+  const result = spawnSync(
+    "bash",
+    [
+      "-c",
+      `source "$0"; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; ` +
+        `complete -p panther-audit >/dev/null; _panther-audit_bash_completions panther-audit '${words.at(-1)}' ` +
+        `'${words.at(-2)}'; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      script
+    ],
+    { encoding: "utf8" }
+  )
+  expect(result.status, result.stderr).toBe(0)
+  return result.stdout.split("\n").filter((line) => line !== "")
+}
+
+describe("--completions bash", () => {
+  it("completes the commands, and a command's own flags and subcommands after it", () => {
+    expect(completions("panther-audit", "sche")).toEqual(["schedule"])
+    expect(completions("panther-audit", "run", "--stale")).toEqual(["--stale-days"])
+    expect(completions("panther-audit", "users", "")).toEqual(expect.arrayContaining(["list", "get", "delete"]))
+    expect(completions("panther-audit", "users", "")).not.toContain("schedule")
+    expect(completions("panther-audit", "users", "list", "--for")).toEqual(["--format"])
+    expect(completions("panther-audit", "users", "delete", "--y")).toEqual(["--yes"])
+  })
+
+  it("offers a choice's values one by one", () => {
+    expect(completions("panther-audit", "run", "--email", "on")).toEqual(["on-findings", "on-change"])
+  })
+
+  it("is the script of every command, whichever command it is asked of", async () => {
+    const ofRun = await runCli(["run", "--completions", "bash"])
+    expect(ofRun.code).toBe(0)
+    expect(ofRun.stdout).toContain("panther__audit__users__list)")
+    expect((await runCli(["--completions=sh"])).stdout).toContain("_panther-audit_bash_completions")
+  })
+})
