@@ -52,6 +52,7 @@ describe("--completions bash", () => {
 
   it("offers a choice's values one by one", () => {
     expect(completions("panther-audit", "run", "--email", "on")).toEqual(["on-findings", "on-change"])
+    expect(completions("panther-audit", "users", "list", "--format", "")).toEqual(["ndjson", "csv", "table"])
   })
 
   it("is the script of every command, whichever command it is asked of", async () => {
