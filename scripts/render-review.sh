@@ -19,7 +19,7 @@ if [ -z "$CHROMIUM" ]; then
 fi
 
 if [ "${SKIP_BUILD:-}" != "1" ]; then
-  # tsc still emits when another part of the tree has a type error; the page can be looked at regardless.
+  # The build does not check types (esbuild); when it fails, the page is rendered from the dist/ already there.
   npm run --silent build || echo "render-review: the build reported errors; rendering with what it emitted" >&2
 fi
 

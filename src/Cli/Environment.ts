@@ -60,7 +60,7 @@ export const envBoolean = (name: string): Config.Config<boolean> =>
       ? Either.right(true)
       : NO.has(word)
         ? Either.right(false)
-        : Either.left(refused(name, "true or false", text.trim()))
+        : Either.left(refused(name, "true or false (or yes or no, on or off, 1 or 0)", text.trim()))
   })
 
 /** One of `choices`, in any case. */

@@ -145,7 +145,7 @@ describe("panther-audit run", () => {
       [
         "AUDIT_INCLUDE_DEACTIVATED",
         "maybe",
-        `AUDIT_INCLUDE_DEACTIVATED must be true or false; got "maybe"${unreadable}`
+        `AUDIT_INCLUDE_DEACTIVATED must be true or false (or yes or no, on or off, 1 or 0); got "maybe"${unreadable}`
       ],
       [
         "MAIL_POLICY",

@@ -53,7 +53,7 @@ describe("environment variables", () => {
   it("read yes and no and choices in any case", () => {
     for (const yes of ["true", "TRUE", "Yes", "on", "1"]) expect(outcome(envBoolean("V"), yes)).toBe(true)
     for (const no of ["false", "False", "no", "OFF", "0"]) expect(outcome(envBoolean("V"), no)).toBe(false)
-    expect(outcome(envBoolean("V"), "maybe")).toContain("must be true or false")
+    expect(outcome(envBoolean("V"), "maybe")).toContain("must be true or false (or yes or no, on or off, 1 or 0);")
     expect(outcome(envChoice("V", ["always", "on-change"]), "On-Change")).toBe("on-change")
     expect(outcome(envChoice("V", ["always", "on-change"]), "sometimes")).toContain(
       'must be one of always, on-change; got "sometimes"'
