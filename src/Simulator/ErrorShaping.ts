@@ -15,10 +15,11 @@ import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import { redact, secretsOf } from "../Cli/Redact.js"
+import { scrubSecrets } from "../Cli/Redact.js"
 import { PantherApi } from "../PantherApi/UsersApi.js"
 import { errorResponse } from "./ErrorResponse.js"
 import { pathOf } from "./RequestLog.js"
+import { keySecrets } from "./Tokens.js"
 
 interface Route {
   readonly method: string
@@ -68,7 +69,7 @@ const messageIn = (body: Uint8Array): string | undefined => {
 
 export const shapeErrors = (keys: ReadonlyArray<string>) => {
   const routes = apiRoutes()
-  const secrets = secretsOf(keys)
+  const secrets = keySecrets(keys)
 
   const routeNotFound = (method: string, path: string) => {
     const segments = path.split("/")
@@ -107,12 +108,12 @@ export const shapeErrors = (keys: ReadonlyArray<string>) => {
         })
       : response
 
-  /** An error whose message quotes a key, with the key replaced by `[redacted]`. */
+  /** An error whose message quotes a key, with the key replaced by `[redacted]`, or not shown if still readable. */
   const withoutKeys = (response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse => {
     if (response.status < 400 || response.body._tag !== "Uint8Array") return response
     const message = messageIn(response.body.body)
     if (message === undefined) return response
-    const redacted = redact(message, secrets)
+    const redacted = scrubSecrets(message, secrets)
     return redacted === message ? response : errorResponse(response.status, redacted, { ...response.headers })
   }
 

@@ -3,6 +3,7 @@
  * real system: they are documented in the README and printed at start-up. Request logs still never carry a key.
  */
 import { createHash, timingSafeEqual } from "node:crypto"
+import { type Secrets, secretsOf } from "../Cli/Redact.js"
 import { MANAGE_USERS, type Permission, READ_USERS } from "../PantherApi/Permissions.js"
 
 /** The key with "Read User Info" only, used when neither `--token` nor `SIMULATOR_TOKEN` is given. */
@@ -13,6 +14,14 @@ export const DEFAULT_ADMIN_TOKEN = "sim-admin-4e8b2d6f1a3c5e7092b4d6f8a1c3e5b7"
 
 export const READ_TOKEN_PERMISSIONS: ReadonlySet<Permission> = new Set([READ_USERS])
 export const ADMIN_TOKEN_PERMISSIONS: ReadonlySet<Permission> = new Set([READ_USERS, MANAGE_USERS])
+
+/**
+ * The keys as secrets to keep out of the request log and error messages, read as the client reads its token: each
+ * replaced where it stands, and a text it can still be read out of withheld whole, such as a path with one of its
+ * characters percent-encoded (`...a6%34`), which no form replaced, or a body V8 quotes cut short to ten characters,
+ * most of a short key.
+ */
+export const keySecrets = (keys: ReadonlyArray<string>): Secrets => secretsOf(keys, [], keys)
 
 export interface TokenGrant {
   readonly token: string

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url"
 import { NodeContext } from "@effect/platform-node"
 import { Effect, Option, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
+import { revealsSecret, WITHHELD } from "../../src/Cli/Redact.js"
 import { signalExitCode } from "../../src/Cli/StopSignals.js"
 import type { FaultOptions } from "../../src/Simulator/Faults.js"
 import type { RunningSimulator } from "../../src/Simulator/Server.js"
@@ -110,6 +111,8 @@ describe("panther-audit simulate", () => {
       // A client that took its key for a user id: the key is in the path, which is logged.
       expect((await http.get(`/users/${DEFAULT_ADMIN_TOKEN}`)).status).toBe(404)
       expect((await http.get(`/users/x${encodeURIComponent(DEFAULT_READ_TOKEN.toUpperCase())}`)).status).toBe(404)
+      // One character of it percent-encoded: no form of the key, yet the key to whoever reads the log.
+      expect((await http.get(`/users/${DEFAULT_ADMIN_TOKEN.slice(0, -1)}%37`)).status).toBe(404)
       // A request line in absolute form, its scheme in capitals: logged by its path, without the host.
       const { host } = new URL(cli.baseUrl)
       expect(await sentAsIs(cli.baseUrl, `GET HTTP://${host}/roles HTTP/1.1\r\nHost: x\r\n`)).toMatch(
@@ -145,6 +148,8 @@ describe("panther-audit simulate", () => {
     for (const secret of [DEFAULT_READ_TOKEN, DEFAULT_ADMIN_TOKEN, "wrong-key", "cli.user@example.com"]) {
       expect(stderr.toLowerCase()).not.toContain(secret.toLowerCase())
     }
+    expect(revealsSecret(stderr, DEFAULT_ADMIN_TOKEN)).toBe(false)
+    expect(stderr).toContain(`GET ${WITHHELD} 404`)
     await expect(fetch(`${cli.baseUrl}/users`)).rejects.toThrow()
   })
 

@@ -1,5 +1,6 @@
 import { request } from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { revealsSecret, WITHHELD } from "../../src/Cli/Redact.js"
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN } from "../../src/Simulator/Tokens.js"
 import type { WireUser } from "../../src/Simulator/WireUser.js"
 import { rawAnswer } from "../support/rawAnswer.js"
@@ -377,6 +378,29 @@ describe("authentication and permissions", () => {
       expect(messageOf(reply)).toContain(quoted)
       expect(reply.text.toLowerCase()).not.toContain(admin.toLowerCase())
       expect(reply.text.toLowerCase()).not.toContain(read.toLowerCase())
+    }
+  })
+
+  it("quotes nothing a key can be read out of: one character of it percent-encoded, or most of a short key", async () => {
+    // The last character sent as %XX: no form of the key the server replaces, yet the key to whoever decodes it.
+    const partlyEncoded = (key: string) => `${key.slice(0, -1)}%${key.charCodeAt(key.length - 1).toString(16)}`
+    const replies = [
+      await http.get(`/${partlyEncoded(sim.adminToken)}`),
+      await http.call("PATCH", `/users/${partlyEncoded(sim.readToken)}`)
+    ]
+    for (const reply of replies) {
+      expect(messageOf(reply)).toBe(WITHHELD)
+      expect(revealsSecret(reply.text, sim.adminToken) || revealsSecret(reply.text, sim.readToken)).toBe(false)
+    }
+    // V8 quotes ten characters of a body that is not JSON: most of a key of sixteen.
+    const short = await startSimulator({ users: 1, readToken: "Zq8rT2mWx9LkPv4s", adminToken: "Ab3dEf6hIj9kLm2n" })
+    try {
+      const reply = await httpFor(short).post("/users", "Ab3dEf6hIj9kLm2n, pasted where the body goes")
+      expect(reply.status).toBe(400)
+      expect(reply.text).not.toContain("Ab3dEf6hIj")
+      expect(messageOf(reply)).toBe(WITHHELD)
+    } finally {
+      await short.close()
     }
   })
 
