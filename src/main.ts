@@ -19,6 +19,7 @@ import { failureAnnotations, failureText, finalLine } from "./Cli/FailureMessage
 import { loggerLayer, resolveLogSettings } from "./Cli/Logging.js"
 import { hidingUnknownValues, runCli } from "./Cli/Main.js"
 import { hideSecretArguments, secretArguments, withSecretArgumentsHidden } from "./Cli/SecretArguments.js"
+import { secretFileValues } from "./Cli/SecretFiles.js"
 import { secretVariableValues, takeSecretVariables } from "./Cli/SecretVariables.js"
 import { signalExitCode, watchStopSignals } from "./Cli/StopSignals.js"
 
@@ -46,8 +47,13 @@ if (argv.includes("--wizard") && process.stdin.isTTY !== true) {
 const platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
 
 // A secret flag given to a command that does not take it is read as an argument, and may be quoted back; so may a
-// secret of the environment pasted where a value goes. Longest first, so one holding another is hidden whole.
-const secrets = [...secretArguments(argv), ...secretVariableValues(process.env)].sort((a, b) => b.length - a.length)
+// secret of the environment or of a token or password file pasted where a value goes. Longest first, so one holding
+// another is hidden whole.
+const secrets = [
+  ...secretArguments(argv),
+  ...secretVariableValues(process.env),
+  ...secretFileValues(argv, process.env)
+].sort((a, b) => b.length - a.length)
 
 // Out of process.env, where a diagnostic report of Node's would list them (SecretVariables.ts).
 const configProvider = takeSecretVariables(process.env)

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { secretArguments } from "../../src/Cli/SecretArguments.js"
 import { runCli, stderrText } from "../support/cli.js"
@@ -81,5 +84,36 @@ describe("secret values on the command line", () => {
     const mailed = await runCli(["users", "list", "--format", password], { env: { ...env, SMTP_PASSWORD: password } })
     expect(mailed.code).toBe(2)
     expect(`${mailed.stdout}${mailed.stderr}`).not.toContain(password)
+  })
+
+  it("nor are the token and password kept in files, pasted where a value goes", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "secret-files-"))
+    try {
+      const tokenFile = join(directory, "token")
+      const passwordFile = join(directory, "smtp-password")
+      writeFileSync(tokenFile, `\uFEFF${TOKEN}\n`)
+      const password = "smtp-FILE-password-31cc"
+      writeFileSync(passwordFile, `${password}\r\n`)
+      // Refused before any request: the address is never used.
+      const env = { PANTHER_API_URL: "http://127.0.0.1:9", SMTP_PASSWORD_FILE: passwordFile }
+      for (const [tokenSource, args] of [
+        [{ PANTHER_API_TOKEN_FILE: tokenFile }, ["run", "--policy", TOKEN]],
+        [{ PANTHER_API_TOKEN_FILE: tokenFile }, ["schedule", "--report-dir", TOKEN]],
+        [{}, ["users", "list", "--api-token-file", tokenFile, "--format", TOKEN]],
+        [{}, ["run", `--api-token-file=${tokenFile}`, "--fail-on", TOKEN]],
+        [{ PANTHER_API_TOKEN_FILE: tokenFile }, ["run", "--email", password]],
+        [{ PANTHER_API_TOKEN_FILE: tokenFile }, ["schedule", "--cron", password]]
+      ] as const) {
+        for (const format of ["json", "pretty"]) {
+          const result = await runCli([...args, "--log-format", format], { env: { ...env, ...tokenSource } })
+          expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(2)
+          expect(stderrText(result.stderr)).toContain("[redacted]")
+          expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+          expect(`${result.stdout}${result.stderr}`).not.toContain(password)
+        }
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
   })
 })

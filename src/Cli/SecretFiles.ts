@@ -1,0 +1,70 @@
+/**
+ * The token and SMTP password an invocation keeps in files (`--api-token-file`, `PANTHER_API_TOKEN_FILE`,
+ * `--smtp-password-file`, `SMTP_PASSWORD_FILE`), for the program's last line and usage errors to hide as they hide a
+ * secret given in a flag or variable (SecretArguments.ts, SecretVariables.ts). Pasted where a value goes
+ * (`--policy`, `--report-dir`, `--format`), a token kept in a file was quoted back whole, while the same token in
+ * `PANTHER_API_TOKEN` was not: the files are the way the README recommends.
+ *
+ * Read before any command runs, and only a regular file: a pipe gives its secret once, to the command it is meant
+ * for, and opening one could wait for a writer. What cannot be read is left to the command, which says why.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs"
+
+const SECRET_FILE_FLAGS: ReadonlyArray<string> = ["--api-token-file", "--smtp-password-file"]
+const SECRET_FILE_VARIABLES: ReadonlyArray<string> = ["PANTHER_API_TOKEN_FILE", "SMTP_PASSWORD_FILE"]
+
+/** As the commands read these files: past this size a file holds no token or password (ConnectionOptions.ts). */
+const MAX_SECRET_FILE_BYTES = 64 * 1024
+
+/** Shorter than this, a value would be found by chance in a message's words (SecretVariables.ts). */
+const MIN_HIDDEN_SECRET = 6
+
+/** The paths the secret file flags name, as `--flag path` or `--flag=path`. */
+const flagPaths = (argv: ReadonlyArray<string>): ReadonlyArray<string> =>
+  argv.flatMap((arg, index) => {
+    const equals = arg.indexOf("=")
+    const name = equals === -1 ? arg : arg.slice(0, equals)
+    if (!SECRET_FILE_FLAGS.includes(name)) return []
+    const path = equals === -1 ? argv[index + 1] : arg.slice(equals + 1)
+    return path === undefined ? [] : [path]
+  })
+
+/** A regular file's text, up to the limit; undefined for anything else, or what cannot be read. */
+const regularFileText = (path: string): string | undefined => {
+  try {
+    // stat first: opening a named pipe no one writes to waits, and one opened and closed here loses its writer.
+    if (!statSync(path).isFile()) return undefined
+    const descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
+    try {
+      if (!fstatSync(descriptor).isFile()) return undefined
+      const buffer = Buffer.alloc(MAX_SECRET_FILE_BYTES + 1)
+      let length = 0
+      for (let read = -1; read !== 0 && length < buffer.length; length += read) {
+        read = readSync(descriptor, buffer, length, buffer.length - length, null)
+      }
+      return length > MAX_SECRET_FILE_BYTES ? undefined : buffer.toString("utf8", 0, length)
+    } finally {
+      closeSync(descriptor)
+    }
+  } catch {
+    return undefined
+  }
+}
+
+/** The secrets the invocation's token and password files hold, without a byte order mark and surrounding space. */
+export const secretFileValues = (
+  argv: ReadonlyArray<string>,
+  environment: NodeJS.ProcessEnv
+): ReadonlyArray<string> => {
+  const paths = [...flagPaths(argv), ...SECRET_FILE_VARIABLES.map((name) => environment[name]?.trim() ?? "")]
+  const values = new Set<string>()
+  for (const path of paths) {
+    if (path.trim() === "") continue
+    const value =
+      regularFileText(path)
+        ?.replace(/^\uFEFF/u, "")
+        .trim() ?? ""
+    if (value.length >= MIN_HIDDEN_SECRET) values.add(value)
+  }
+  return [...values]
+}
