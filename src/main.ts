@@ -20,7 +20,7 @@ import { loggerLayer, resolveLogSettings } from "./Cli/Logging.js"
 import { hidingUnknownValues, runCli } from "./Cli/Main.js"
 import { hideSecretArguments, secretArguments, withSecretArgumentsHidden } from "./Cli/SecretArguments.js"
 import { secretFileValues } from "./Cli/SecretFiles.js"
-import { secretVariableValues, takeSecretVariables } from "./Cli/SecretVariables.js"
+import { secretVariableValues, takeSecretVariables, urlSecretValues } from "./Cli/SecretVariables.js"
 import { signalExitCode, watchStopSignals } from "./Cli/StopSignals.js"
 
 // --log-format and --log-level are taken out of the arguments before @effect/cli sees them (see Logging.ts).
@@ -47,12 +47,16 @@ if (argv.includes("--wizard") && process.stdin.isTTY !== true) {
 const platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
 
 // A secret flag given to a command that does not take it is read as an argument, and may be quoted back; so may a
-// secret of the environment or of a token or password file pasted where a value goes. Longest first, so one holding
-// another is hidden whole.
+// secret of the environment or of a token or password file, or the password in a URL, pasted where a value goes.
+// Longest first, so one holding another is hidden whole.
+const secretFlagValues = secretArguments(argv)
 const secrets = [
-  ...secretArguments(argv),
-  ...secretVariableValues(process.env),
-  ...secretFileValues(argv, process.env)
+  ...new Set([
+    ...secretFlagValues,
+    ...secretVariableValues(process.env),
+    ...secretFileValues(argv, process.env),
+    ...urlSecretValues(process.env, secretFlagValues)
+  ])
 ].sort((a, b) => b.length - a.length)
 
 // Out of process.env, where a diagnostic report of Node's would list them (SecretVariables.ts).

@@ -7,6 +7,7 @@
  * (`/proc/<pid>/environ`, readable by its own user and root) and a core dump of the process.
  */
 import * as ConfigProvider from "effect/ConfigProvider"
+import { secretsInUrl } from "./QuotableUrl.js"
 
 /** Each variable that holds a secret, or may: the token, the SMTP password, URLs with a login in them. */
 export const SECRET_VARIABLES = [
@@ -59,3 +60,16 @@ export const secretVariableValues = (environment: NodeJS.ProcessEnv): ReadonlyAr
     const value = environment[name]?.trim() ?? ""
     return value.length >= MIN_HIDDEN_SECRET ? [value] : []
   })
+
+/** The variables that hold a URL, which may carry a login: the mail relay's and the proxies'. */
+const URL_VARIABLES = ["SMTP_URL", "https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+
+/**
+ * The URLs of `environment` and `urls` (the secret flags' values: `--smtp-url`) that carry a login, and the
+ * passwords in them, as typed and decoded: hiding a URL whole does not hide its password pasted alone where a value
+ * goes (`--policy "$password"`). Read before `takeSecretVariables`.
+ */
+export const urlSecretValues = (environment: NodeJS.ProcessEnv, urls: ReadonlyArray<string>): ReadonlyArray<string> =>
+  [...URL_VARIABLES.map((name) => environment[name] ?? ""), ...urls]
+    .flatMap(secretsInUrl)
+    .filter((value) => value.trim().length >= MIN_HIDDEN_SECRET)

@@ -116,4 +116,22 @@ describe("secret values on the command line", () => {
       rmSync(directory, { recursive: true, force: true })
     }
   })
+
+  it("nor is the password inside SMTP_URL, --smtp-url or a proxy variable, pasted alone where a value goes", async () => {
+    const password = "relay-PW-9f3e@41"
+    const encoded = encodeURIComponent(password)
+    const env = { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN: TOKEN }
+    for (const [where, args] of [
+      [{ SMTP_URL: `smtps://audit:${encoded}@mail.example` }, ["run", "--policy", password]],
+      [{}, ["run", "--smtp-url", `smtps://audit:${encoded}@mail.example`, "--email", password]],
+      [{ HTTPS_PROXY: `http://proxy-user:${encoded}@proxy.example:3128` }, ["users", "list", "--format", password]],
+      [{ http_proxy: `proxy-user:${encoded}@proxy.example:3128` }, ["run", "--fail-on", encoded]]
+    ] as const) {
+      const result = await runCli(args, { env: { ...env, ...where } })
+      expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(2)
+      expect(stderrText(result.stderr)).toContain("[redacted]")
+      expect(`${result.stdout}${result.stderr}`).not.toContain(password)
+      expect(`${result.stdout}${result.stderr}`).not.toContain(encoded)
+    }
+  })
 })
