@@ -10,6 +10,7 @@ import { envBoolean, envInteger, envText } from "../Cli/Environment.js"
 import { requireOptionValue } from "../Cli/FlagValues.js"
 import { type InputFileSecrets, NO_INPUT_FILE_SECRETS } from "../Cli/InputFileSecrets.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
+import { revealsAny } from "../Cli/Redact.js"
 import {
   type AuditParameters,
   DEFAULT_PENDING_DAYS,
@@ -246,6 +247,18 @@ export const toAuditParameters = (
       return yield* fail(
         `--fail-on / AUDIT_FAIL_ON must be one of ${FAIL_ON_VALUES.join(", ")}; got ${JSON.stringify(values.failOn)}`
       )
+    }
+    // Recorded in the reports' parameters and the email: a secret pasted here would be in every one of them.
+    for (const [flag, value] of [
+      ["--privileged-roles / AUDIT_PRIVILEGED_ROLES", Option.getOrElse(values.privilegedRoles, () => "")],
+      ["--privileged-permissions / AUDIT_PRIVILEGED_PERMISSIONS", values.privilegedPermissions]
+    ] as const) {
+      if (revealsAny(value, secrets.secrets)) {
+        return yield* fail(
+          `${flag} holds the API token or a password (not shown): the run's settings are written into every ` +
+            "report and email. Give role names or ids, or permission names, comma-separated; nothing was sent."
+        )
+      }
     }
     const roles = Option.match(values.privilegedRoles, {
       onNone: () => [...DEFAULT_PRIVILEGED_ROLES],

@@ -587,6 +587,30 @@ describe("--privileged-roles", () => {
   })
 })
 
+describe("a secret given as a privileged role or permission", () => {
+  it("is refused before any API call, since the run's parameters are written into every report and email", async () => {
+    const password = "smtp-SECRET-pw-77d1"
+    for (const [flag, value, extra] of [
+      ["--privileged-roles", `Admin,${READ_TOKEN}`, {}],
+      ["--privileged-roles", `Admin,${password}`, { SMTP_USER: "audit", SMTP_PASSWORD: password }],
+      // A token of Panther's shape that is also a CamelCase name, as a permission is written.
+      ["--privileged-permissions", "UserModify,ReadSECRETe3b9f1c7a5", { PANTHER_API_TOKEN: "ReadSECRETe3b9f1c7a5" }]
+    ] as const) {
+      await withCountingServer(async (server) => {
+        const result = await runCli(["run", flag, value, "--email", "always"], {
+          env: env({ PANTHER_API_URL: server.url, MAIL_TO: "security@acme.example", ...extra })
+        })
+        expect(result.code, result.stderr).toBe(2)
+        expect(stderrText(result.stderr)).toContain(`${flag} / AUDIT_PRIVILEGED_`)
+        expect(stderrText(result.stderr)).toContain("holds the API token or a password (not shown)")
+        expectNoSecret(`${result.stdout}${result.stderr}`)
+        expect(server.requests).toHaveLength(0)
+        expect(readdirSync(directory)).toEqual([])
+      })
+    }
+  })
+})
+
 describe("an empty list of users", () => {
   // Sixty users with a stale login, then none: a token of another instance, or a wrong address.
   const staleUser = (index: number) => ({
