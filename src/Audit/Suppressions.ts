@@ -10,6 +10,7 @@ import { parse as parseYaml, YAMLError } from "yaml"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { readInputFile } from "../Cli/InputFile.js"
 import { type InputFileSecrets, inputFileMessage, NO_INPUT_FILE_SECRETS, quoteOfFile } from "../Cli/InputFileSecrets.js"
+import { revealsAny } from "../Cli/Redact.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { FINDING_CODES, type FindingCode } from "./Finding.js"
 import { isRunLevel } from "./FindingAnnotations.js"
@@ -109,7 +110,29 @@ export const parseSuppressions = (
       : Effect.tap(parseSuppressionsText(text, source, known), (entries) => {
           lastRead = { text, entries }
         })
-  )
+  ).pipe(Effect.tap((entries) => refuseSecretsIn(entries, source, known)))
+
+/**
+ * Every field of an entry is written out: its reason and owner beside each finding it suppresses in the reports and
+ * the email, its user among the unused entries. A token or password pasted into one (a ticket's text copied whole)
+ * would be in all of them. Checked after the cache, against the secrets of this run: a schedule's may have changed.
+ */
+const refuseSecretsIn = (entries: ReadonlyArray<SuppressionEntry>, source: string, known: InputFileSecrets) => {
+  for (const entry of entries) {
+    const field = (["user", "finding", "reason", "owner", "expires"] as const).find((name) =>
+      revealsAny(entry[name], known.secrets)
+    )
+    if (field !== undefined) {
+      return failWith(
+        known,
+        `suppressions file ${source}: entry ${entry.entry}: \`${field}\` holds the API token or a password (not ` +
+          "shown), which every report and email naming the entry would quote: take it out, and rotate it if the " +
+          "file was shared"
+      )
+    }
+  }
+  return Effect.void
+}
 
 const parseSuppressionsText = (
   text: string,

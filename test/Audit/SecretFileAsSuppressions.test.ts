@@ -4,7 +4,7 @@
  * neither the secret nor its base64, on stderr or in the JSON log. A line without a secret is still quoted.
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
@@ -229,4 +229,38 @@ describe("a secret's file given as the suppressions file", () => {
     expect(wrongEntry.code).toBe(2)
     expect(stderrText(wrongEntry.stderr)).toContain('entry 1 (a@example.com): expires "soon" is not a date')
   })
+
+  it.each([
+    ["reason", "the token", PLAIN_TOKEN, { PANTHER_API_TOKEN: PLAIN_TOKEN }],
+    [
+      "owner",
+      "the SMTP password",
+      "smtp-pw-71be2c",
+      {
+        PANTHER_API_TOKEN: TOKEN,
+        SMTP_URL: "smtp://127.0.0.1:2525",
+        SMTP_USER: "audit",
+        SMTP_PASSWORD: "smtp-pw-71be2c",
+        MAIL_TO: "security@acme.example",
+        MAIL_FROM: "audit@acme.example"
+      }
+    ]
+  ])(
+    "a valid entry whose %s holds %s is refused, exit 2, since reports and the email quote it",
+    async (field, _what, secret, secrets) => {
+      const fields = { reason: "accepted", owner: "o", [field]: `approved; key ${secret}` }
+      const suppressions = file(
+        "suppressions.yaml",
+        "suppressions:\n  - user: a@example.com\n    finding: STALE_LOGIN\n" +
+          `    reason: "${fields.reason}"\n    owner: "${fields.owner}"\n    expires: 2099-01-01\n`
+      )
+      const result = await runCli(["run", "--suppressions", suppressions], { env: env(secrets) })
+      expect(result.code, result.stderr).toBe(2)
+      expect(stderrText(result.stderr)).toContain(
+        `suppressions file ${suppressions}: entry 1: \`${field}\` holds the API token or a password (not shown)`
+      )
+      expectNotQuoted(result.stdout + result.stderr, secret)
+      expect(readdirSync(directory).filter((name) => name.startsWith("user-audit-"))).toEqual([])
+    }
+  )
 })
