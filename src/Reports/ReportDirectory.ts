@@ -26,6 +26,9 @@ const isExportFolder = async (path: string): Promise<boolean> => {
   return head !== undefined && EXPORT_FORMAT.test(head.toString("utf8"))
 }
 
+/** Both, since a message naming only the flag sends whoever set the variable (a container's) looking for a flag. */
+const SETTING = "--report-dir / AUDIT_REPORT_DIR"
+
 /** Resolves the directory and proves it can be listed and a file can be created in it. */
 export const checkReportDirectory = (directory: string): Effect.Effect<string, ConfigurationError> =>
   Effect.tryPromise({
@@ -38,19 +41,19 @@ export const checkReportDirectory = (directory: string): Effect.Effect<string, C
         const target = missing ? await readlink(path).catch(() => undefined) : undefined
         throw new Error(
           target !== undefined
-            ? `it is a link to ${target}, which does not exist; create that, or pass another --report-dir`
+            ? `it is a link to ${target}, which does not exist; create that, or pass another ${SETTING}`
             : missing
-              ? `${describeFsError(error)}; create it or pass another --report-dir`
-              : `${describeFsError(error)}; pass another --report-dir`
+              ? `${describeFsError(error)}; create it or pass another ${SETTING}`
+              : `${describeFsError(error)}; pass another ${SETTING}`
         )
       })
-      if (!info.isDirectory()) throw new Error("it is not a directory; pass a directory as --report-dir")
+      if (!info.isDirectory()) throw new Error(`it is not a directory; pass a directory as ${SETTING}`)
       // Before the write probe below: nothing is created in an export, not even for a moment.
       if (await isExportFolder(path)) {
         throw new Error(
           `it is a compliance export (it holds an export's ${MANIFEST_NAME}), which must stay as it was made: a ` +
             "file written into it makes `verify` fail. Pass the folder the exports are in, such as " +
-            `${dirname(path)}, as --report-dir`
+            `${dirname(path)}, as ${SETTING}`
         )
       }
       await access(path, constants.W_OK).catch((error: unknown) => {
@@ -59,7 +62,7 @@ export const checkReportDirectory = (directory: string): Effect.Effect<string, C
           typeof error === "object" && error !== null && Reflect.get(error, "code") === "EROFS"
             ? "it is on a read-only file system; mount a writable volume there"
             : "it is not writable by this user; fix its permissions"
-        throw new Error(`${why} or pass another --report-dir`)
+        throw new Error(`${why} or pass another ${SETTING}`)
       })
       // A folder this user may write in but not read (mode 0333, a drop box) hides the earlier reports: every run
       // would pass for the first, losing what was resolved, the marks of undelivered emails and leftover files.
@@ -67,8 +70,8 @@ export const checkReportDirectory = (directory: string): Effect.Effect<string, C
         throw new Error(
           hasErrorCode(error, "EACCES", "EPERM")
             ? "it cannot be listed by this user (permission denied), so earlier reports would not be found; " +
-                "give this user read permission on it (as well as write) or pass another --report-dir"
-            : `it cannot be listed (${describeFsError(error)}); fix it or pass another --report-dir`
+                `give this user read permission on it (as well as write) or pass another ${SETTING}`
+            : `it cannot be listed (${describeFsError(error)}); fix it or pass another ${SETTING}`
         )
       })
       await listing.close()
@@ -77,9 +80,7 @@ export const checkReportDirectory = (directory: string): Effect.Effect<string, C
       // every local user to write in.
       const probe = join(path, `.write-check.${randomBytes(6).toString("hex")}.tmp`)
       const handle = await open(probe, "wx", 0o640).catch((error: unknown) => {
-        throw new Error(
-          `a file cannot be created in it (${describeFsError(error)}); fix it or pass another --report-dir`
-        )
+        throw new Error(`a file cannot be created in it (${describeFsError(error)}); fix it or pass another ${SETTING}`)
       })
       await handle.close()
       await unlink(probe)

@@ -383,12 +383,21 @@ describe("panther-audit run", () => {
     }
   })
 
-  it("exits 2 when the report directory is a file", async () => {
+  it("exits 2 when the report directory is a file, naming the variable as well as the flag that set it", async () => {
     const file = join(directory, "not-a-dir")
     writeFileSync(file, "")
     const result = await runCli(["run", "--report-dir", file], { env: env() })
     expect(result.code).toBe(2)
     expect(stderrText(result.stderr)).toContain("not a directory")
+    // Set in a container's environment, where no flag was given: the message names where to fix it.
+    for (const [value, says] of [
+      [file, "it is not a directory; pass a directory as --report-dir / AUDIT_REPORT_DIR"],
+      [join(directory, "missing"), "it does not exist; create it or pass another --report-dir / AUDIT_REPORT_DIR"]
+    ]) {
+      const fromVariable = await runCli(["run"], { env: env({ AUDIT_REPORT_DIR: value }) })
+      expect(fromVariable.code).toBe(2)
+      expect(stderrText(fromVariable.stderr)).toContain(says)
+    }
   })
 
   it("exits 3 and leaves no report when the API keeps failing", async () => {
