@@ -18,6 +18,7 @@ import {
   type EmailOptionValues,
   type PasswordRead,
   readSmtpPassword,
+  refuseSecretsInHeaders,
   smtpSecretsOfEnvironment,
   toEmailSettings,
   toEmailSettingsForRun
@@ -90,6 +91,7 @@ export const prepareAuditJob = (options: {
     const password =
       options.email === undefined ? yield* smtpSecretsOfEnvironment : yield* readSmtpPassword(options.email)
     const secrets = jobSecrets(token, password, yield* proxySecretsOfEnvironment)
+    if (options.email !== undefined) yield* refuseSecretsInHeaders(options.email, secrets.secrets)
     // Validated now so a bad --as-of or --stale-days fails at start-up, not at the first scheduled run.
     yield* toAuditParameters(options.audit, 0, secrets)
     const reportDirectory = yield* checkReportDirectory(options.reportDir)

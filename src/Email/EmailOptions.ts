@@ -15,6 +15,7 @@ import { envBoolean, envChoice, envInteger, envRedacted, envText, variableIfRead
 import { isPipe } from "../Cli/InputFile.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
 import { secretsInUrl } from "../Cli/QuotableUrl.js"
+import { revealsAny, type Secrets } from "../Cli/Redact.js"
 import { EMAIL_POLICIES, type EmailPolicy } from "./EmailPolicy.js"
 import {
   DEFAULT_EML_FROM,
@@ -421,4 +422,30 @@ const separateCredentials = (
     return fail("SMTP_USER is set but no password: set SMTP_PASSWORD or SMTP_PASSWORD_FILE")
   }
   return Effect.succeed({ user: givenUser.value.trim(), password: givenPassword.value })
+}
+
+/**
+ * The addresses and the subject's prefix go into every message's headers, which each relay on the way and each
+ * mailbox keeps and shows: a token or password pasted into one would travel with every email.
+ */
+export const refuseSecretsInHeaders = (
+  values: EmailOptionValues,
+  secrets: Secrets
+): Effect.Effect<void, ConfigurationError> => {
+  const settings: ReadonlyArray<readonly [string, string]> = [
+    ["--mail-from / MAIL_FROM", Option.getOrElse(values.mailFrom, () => "")],
+    ["--mail-to / MAIL_TO", Option.getOrElse(values.mailTo, () => "")],
+    ["--mail-cc / MAIL_CC", Option.getOrElse(values.mailCc, () => "")],
+    ["--mail-subject-prefix / MAIL_SUBJECT_PREFIX", values.mailSubjectPrefix]
+  ]
+  const holding = settings.find(([, value]) => revealsAny(value, secrets))
+  return holding === undefined
+    ? Effect.void
+    : Effect.fail(
+        new ConfigurationError({
+          message:
+            `${holding[0]} holds the API token or a password (not shown): every email would carry it in its ` +
+            "headers. Check what was pasted there; nothing was sent."
+        })
+      )
 }

@@ -620,6 +620,27 @@ describe("a secret given as a privileged role or permission", () => {
   })
 })
 
+describe("a secret given as an address or the subject's prefix of the email", () => {
+  it("is refused before any API call, since every email would carry it in its headers", async () => {
+    for (const [setting, variable, value] of [
+      ["--mail-subject-prefix / MAIL_SUBJECT_PREFIX", "MAIL_SUBJECT_PREFIX", `[audit ${READ_TOKEN}]`],
+      ["--mail-from / MAIL_FROM", "MAIL_FROM", `"${READ_TOKEN}" <audit@acme.example>`],
+      ["--mail-cc / MAIL_CC", "MAIL_CC", `${READ_TOKEN}@acme.example`]
+    ] as const) {
+      await withCountingServer(async (server) => {
+        const result = await runCli(["run", "--email", "always"], {
+          env: env({ PANTHER_API_URL: server.url, MAIL_TO: "security@acme.example", [variable]: value })
+        })
+        expect(result.code, result.stderr).toBe(2)
+        expect(stderrText(result.stderr)).toContain(`${setting} holds the API token or a password (not shown)`)
+        expectNoSecret(`${result.stdout}${result.stderr}`)
+        expect(server.requests).toHaveLength(0)
+        expect(readdirSync(directory)).toEqual([])
+      })
+    }
+  })
+})
+
 describe("an empty list of users", () => {
   // Sixty users with a stale login, then none: a token of another instance, or a wrong address.
   const staleUser = (index: number) => ({
