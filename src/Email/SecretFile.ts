@@ -36,9 +36,11 @@ export const readSecretFile = (
     ),
     Effect.flatMap((text) => {
       const content = text.replace(/\r?\n$/u, "")
-      return content === ""
+      // Spaces around a password are kept, but spaces alone are none, as a blank SMTP_PASSWORD is none.
+      const problem = content === "" ? "is empty" : content.trim() === "" ? "holds only spaces or line breaks" : ""
+      return problem !== ""
         ? Effect.fail(
-            new ConfigurationError({ message: `${label} ${path} is empty: it should hold the ${secret.name}.` })
+            new ConfigurationError({ message: `${label} ${path} ${problem}: it should hold the ${secret.name}.` })
           )
         : Effect.succeed(Redacted.make(content))
     })

@@ -305,6 +305,14 @@ describe("credentials and files", () => {
     expect(await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(empty) }))).toContain(
       "is empty: it should hold the password."
     )
+    // Blank lines or spaces alone are no password either, as a blank SMTP_PASSWORD is none: refused at start, not
+    // sent to the relay after the audit, to fail the email.
+    for (const blank of ["\n\n", "  \t\r\n"]) {
+      writeFileSync(empty, blank)
+      expect(await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(empty) }))).toContain(
+        "holds only spaces or line breaks: it should hold the password."
+      )
+    }
   })
 
   it("at a scheduled run, a file gone missing costs only an email that was to be sent", async () => {
