@@ -276,6 +276,13 @@ export const toEmailSettings = (
     if (Option.isSome(values.mailTo) && to.length === 0) {
       return yield* fail("--mail-to / MAIL_TO is set but holds no address")
     }
+    // A subject is one line: changed to fit (a line break made a space), it would not be the prefix given.
+    if (/\p{Cc}/u.test(values.mailSubjectPrefix)) {
+      return yield* fail(
+        "--mail-subject-prefix / MAIL_SUBJECT_PREFIX holds a line break or control character, which a subject " +
+          "cannot carry: give it on one line, such as [Panther user audit]"
+      )
+    }
 
     const { mailAttachMaxBytes: plainMaxBytes, mailAttachHardCapBytes: hardCapBytes } = values
     if (!Number.isSafeInteger(plainMaxBytes) || plainMaxBytes < 0) {
@@ -317,7 +324,7 @@ export const toEmailSettings = (
         from: from ?? DEFAULT_EML_FROM,
         to,
         cc,
-        subjectPrefix: values.mailSubjectPrefix.replace(/[\r\n]+/gu, " ").trim(),
+        subjectPrefix: values.mailSubjectPrefix.trim(),
         attachment: { plainMaxBytes, hardCapBytes }
       },
       transport

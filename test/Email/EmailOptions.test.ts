@@ -121,6 +121,14 @@ describe("addresses", () => {
     expect(message).toContain("line break")
   })
 
+  it("refuses a subject prefix with a line break or control character, rather than change it unsaid", async () => {
+    for (const prefix of ["[audit]\r\nBcc: spy@evil.example", "[audit]\u0007"]) {
+      const message = await errorOf(values({ mailTo: some("a@acme.example"), mailSubjectPrefix: prefix }))
+      expect(message).toContain("--mail-subject-prefix / MAIL_SUBJECT_PREFIX holds a line break or control character")
+      expect(message).not.toContain("spy@evil.example")
+    }
+  })
+
   it("checks MAIL_CC and MAIL_FROM the same way, and MAIL_FROM is one address", async () => {
     expect(await errorOf(values({ ...SMTP, mailCc: some("ops@acme.example, nope") }))).toContain("--mail-cc / MAIL_CC")
     expect(await errorOf(values({ ...SMTP, mailFrom: some("audit") }))).toContain("--mail-from / MAIL_FROM")
