@@ -252,7 +252,7 @@ export const makeFindingLedger = (options: {
             0
           )
         },
-        suppressions: matcher.outcome()
+        suppressions: matcher.outcome(exclude)
       }
     }
 

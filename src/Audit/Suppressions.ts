@@ -307,7 +307,11 @@ export interface SuppressionMatcher {
     readonly userId: string | null
     readonly email: string | null
   }) => SuppressionEntry | undefined
-  readonly outcome: () => SuppressionOutcome
+  /**
+   * What the entries did. Findings of the codes in `leftOut` were matched but are in no report (NEVER_LOGGED_IN when
+   * LOGIN_DATA_MISSING replaced it): an entry that matched only those suppressed nothing, and is listed as unused.
+   */
+  readonly outcome: (leftOut?: ReadonlySet<FindingCode>) => SuppressionOutcome
 }
 
 export const makeSuppressionMatcher = (entries: ReadonlyArray<SuppressionEntry>, asOf: number): SuppressionMatcher => {
@@ -317,7 +321,8 @@ export const makeSuppressionMatcher = (entries: ReadonlyArray<SuppressionEntry>,
     const key = entry.user.toLowerCase()
     byUser.set(key, [...(byUser.get(key) ?? []), entry])
   }
-  const accountsOf = new Map<SuppressionEntry, Set<string>>()
+  /** The accounts each entry suppressed findings of, by the findings' code. */
+  const accountsByCode = new Map<SuppressionEntry, Map<FindingCode, Set<string>>>()
   /** Entries that fit a finding an earlier entry (by another spelling of the user: id or email) suppressed first. */
   const overruledBy = new Map<SuppressionEntry, SuppressionEntry>()
   return {
@@ -332,16 +337,24 @@ export const makeSuppressionMatcher = (entries: ReadonlyArray<SuppressionEntry>,
       let entry: SuppressionEntry | undefined
       for (const candidate of fitting) if (entry === undefined || candidate.entry < entry.entry) entry = candidate
       if (entry !== undefined) {
-        const accounts = accountsOf.get(entry) ?? new Set<string>()
+        const byCode = accountsByCode.get(entry) ?? new Map<FindingCode, Set<string>>()
+        accountsByCode.set(entry, byCode)
+        const accounts = byCode.get(finding.finding) ?? new Set<string>()
+        byCode.set(finding.finding, accounts)
         accounts.add(finding.userId ?? finding.email?.toLowerCase() ?? "")
-        accountsOf.set(entry, accounts)
         for (const candidate of fitting) {
           if (candidate !== entry && !overruledBy.has(candidate)) overruledBy.set(candidate, entry)
         }
       }
       return entry
     },
-    outcome: () => {
+    outcome: (leftOut = new Set()) => {
+      const accountsOf = new Map<SuppressionEntry, Set<string>>()
+      for (const [entry, byCode] of accountsByCode) {
+        const accounts = new Set<string>()
+        for (const [code, ofCode] of byCode) if (!leftOut.has(code)) for (const account of ofCode) accounts.add(account)
+        if (accounts.size > 0) accountsOf.set(entry, accounts)
+      }
       const shadowed = active.flatMap((entry) => {
         const by = (byUser.get(entry.user.toLowerCase()) ?? []).find(
           (earlier) =>

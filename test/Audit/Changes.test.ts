@@ -696,6 +696,28 @@ describe("suppressions", () => {
     expect(second.run.changes).toMatchObject({ unsuppressedAgain: 0, newUnsuppressed: 1 })
   })
 
+  it("lists as unused an entry that matched only findings this run leaves out of its reports", async () => {
+    const suppressions = await suppressionsOf(
+      entry("a@example.com", "NEVER_LOGGED_IN", "2026-12-31"),
+      entry("b@example.com", "*", "2026-12-31")
+    )
+    // No user has a login: LOGIN_DATA_MISSING replaces every NEVER_LOGGED_IN. b is also privileged, which stays.
+    const others = Array.from({ length: 10 }, (_, index) => person(`user-${index}`, { lastLoggedInAt: null }))
+    const outcome = await auditOf(
+      [
+        person("a", { lastLoggedInAt: null }),
+        person("b", { lastLoggedInAt: null, role: { name: "Admin" } }),
+        ...others
+      ],
+      parameters({ suppressions, suppressionsFile: "test.yaml" })
+    )
+    expect(findingsOf(outcome).map((finding) => finding.finding)).toEqual(["LOGIN_DATA_MISSING", "PRIVILEGED_ROLE"])
+    const run = runOf(outcome)
+    expect(run.suppressions.unused.map((item) => item.user)).toEqual(["a@example.com"])
+    expect(run.suppressions).toMatchObject({ active: 2, applied: 1 })
+    expect(formatRunSummary(run, [])).toMatch(/unused: entry 1 \(a@example.com, NEVER_LOGGED_IN\) matched no finding/)
+  })
+
   it("names an entry that an earlier one for the same user and finding always comes before", async () => {
     const suppressions = await suppressionsOf(
       entry("stale@example.com", "STALE_LOGIN", "2026-08-31"),
