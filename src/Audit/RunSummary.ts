@@ -48,7 +48,7 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
     ...(run.parameters.suppressionsFile === null
       ? []
       : [
-          `Suppressions: ${counted(suppressions.applied, "finding")} suppressed by ${counted(suppressions.active, "active entry", "active entries")}; ${suppressions.expired.length} expired, ${suppressions.unused.length} unused`,
+          `Suppressions: ${counted(suppressions.applied, "finding")} suppressed (${counted(suppressions.active, "active entry", "active entries")}); ${suppressions.expired.length} expired, ${suppressions.unused.length} unused`,
           ...expired.named.map(
             (entry) =>
               `  - expired: entry ${entry.entry} (${entry.user}, ${entry.finding}, owner ${entry.owner}) ended ${entry.expires}; it no longer suppresses`

@@ -298,7 +298,7 @@ const suppressionsSection = (run: AuditRun): ReadonlyArray<Section> => {
   const blocks: Array<Block> = [
     {
       _tag: "Paragraph",
-      text: `${counted(suppressions.applied, "finding")} suppressed by ${counted(suppressions.active, "active entry", "active entries")}. Suppressed findings stay in the reports.`
+      text: `${counted(suppressions.applied, "finding")} suppressed (${counted(suppressions.active, "active entry", "active entries")}). Suppressed findings stay in the reports.`
     }
   ]
   if (suppressions.expired.length > 0) {

@@ -82,8 +82,8 @@ const suppressionsText = (review: Review): string => {
   if (file === null) return "none (no suppressions file)"
   const { applied, active, expired, unused } = run.suppressions
   return (
-    `${file}: ${formatCount(applied)} finding${applied === 1 ? "" : "s"} suppressed by ${formatCount(active)} active ` +
-    `entr${active === 1 ? "y" : "ies"}; ${expired.length} expired, ${unused.length} unused. Suppressed findings stay ` +
+    `${file}: ${formatCount(applied)} finding${applied === 1 ? "" : "s"} suppressed (${formatCount(active)} active ` +
+    `entr${active === 1 ? "y" : "ies"}); ${expired.length} expired, ${unused.length} unused. Suppressed findings stay ` +
     "listed, marked with their reason."
   )
 }

@@ -179,7 +179,7 @@ describe("what changed since the last run", () => {
     })
     expect(decideEmail("on-change", second.run)._tag).toBe("Skip")
     const withFile = { ...second.run, parameters: { ...second.run.parameters, suppressionsFile: "test.yaml" } }
-    expect(formatRunSummary(withFile, [])).toContain("Suppressions: 2 findings suppressed by 2 active entries;")
+    expect(formatRunSummary(withFile, [])).toContain("Suppressions: 2 findings suppressed (2 active entries);")
     // Counted in words as the email and the review page count them: not "1 findings ... 1 active entries".
     const one = await Effect.runPromise(
       parseSuppressions(
@@ -193,7 +193,7 @@ describe("what changed since the last run", () => {
       parameters({ suppressions: one, suppressionsFile: "one.yaml", asOf: AS_OF + 11 * DAY })
     )
     expect(formatRunSummary(third.run, [])).toContain(
-      "Suppressions: 1 finding suppressed by 1 active entry; 0 expired, 0 unused"
+      "Suppressions: 1 finding suppressed (1 active entry); 0 expired, 0 unused"
     )
   })
 

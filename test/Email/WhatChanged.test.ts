@@ -351,14 +351,14 @@ describe("the 'what changed' section", () => {
         suppressions: { active: 1, applied: 1, expired: [], unused: [] }
       })
       for (const part of Object.values(yield* bodies(one))) {
-        expect(part).toContain("1 finding suppressed by 1 active entry. Suppressed findings stay in the reports.")
+        expect(part).toContain("1 finding suppressed (1 active entry). Suppressed findings stay in the reports.")
       }
       const several = yield* writeOutcome(yield* reportDirectory, [finding()], {
         parameters: parametersWithSuppressions,
         suppressions: { active: 3, applied: 2, expired: [], unused: [] }
       })
       for (const part of Object.values(yield* bodies(several))) {
-        expect(part).toContain("2 findings suppressed by 3 active entries.")
+        expect(part).toContain("2 findings suppressed (3 active entries).")
       }
       const without = yield* bodies(yield* writeOutcome(yield* reportDirectory, [finding()]))
       expect(without.text).not.toContain("SUPPRESSIONS")

@@ -309,7 +309,7 @@ describe("an export with suppressions", () => {
 
       const html = readFileSync(named(/^access-review-.*\.html$/), "utf8")
       expect(html).toContain(`Suppressed ${reason}`)
-      expect(html).toContain(`<dt>Suppressions</dt><dd>${suppressions}: 1 finding suppressed by 1 active entry;`)
+      expect(html).toContain(`<dt>Suppressions</dt><dd>${suppressions}: 1 finding suppressed (1 active entry);`)
     } finally {
       rmSync(suppressionsDirectory, { recursive: true, force: true })
     }

@@ -769,7 +769,7 @@ describe("a review with suppressions", () => {
     expect(html).toContain("Suppressed STALE_LOGIN: Break-glass &lt;admin&gt;")
     expect(html).not.toContain("<admin>")
     expect(html).toContain(
-      `<dt>Suppressions</dt><dd>${suppressionsFile}: 3 findings suppressed by 2 active entries; 0 expired, 0 unused.`
+      `<dt>Suppressions</dt><dd>${suppressionsFile}: 3 findings suppressed (2 active entries); 0 expired, 0 unused.`
     )
     expect(html).toContain('<th class="num">Suppressed</th>')
     expect(html).toContain('<tr><td>COMPROMISED_ACCOUNT</td><td class="num">1</td><td class="num">1</td></tr>')
