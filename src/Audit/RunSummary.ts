@@ -6,7 +6,7 @@ import { counted } from "../Cli/Counted.js"
 import type { AuditRun } from "./AuditRun.js"
 import { FINDING_CODES } from "./Finding.js"
 import { instanceLabel } from "./PantherInstance.js"
-import { namedEntries } from "./RunWarnings.js"
+import { namedEntries, warningsBesideSuppressions } from "./RunWarnings.js"
 import { SEVERITIES } from "./Severity.js"
 
 /**
@@ -35,6 +35,7 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
   const { changes, suppressions } = run
   const expired = namedEntries(suppressions.expired, "expired")
   const unused = namedEntries(suppressions.unused, "unused")
+  const warnings = warningsBesideSuppressions(run)
   const changeLine =
     changes.previousReport === null
       ? `Changes: everything is new (${changes.previousReportProblem ?? "no previous report"})`
@@ -59,7 +60,7 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
           ),
           ...unused.rest.map((line) => `  ${line}`)
         ]),
-    ...(run.warnings.length > 0 ? ["Warnings:", ...run.warnings.map((warning) => `  - ${warning}`)] : []),
+    ...(warnings.length > 0 ? ["Warnings:", ...warnings.map((warning) => `  - ${warning}`)] : []),
     "Reports:",
     ...reportPaths.map((path) => `  ${path}`)
   ].join("\n")

@@ -10,6 +10,7 @@ import type { RoleRecord } from "../PantherApi/RoleRecord.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import { isStampedAhead } from "../Reports/ReportName.js"
 import { type AuditParameters, DEFAULT_PRIVILEGED_PERMISSIONS, DEFAULT_PRIVILEGED_ROLES } from "./AuditParameters.js"
+import type { AuditRun } from "./AuditRun.js"
 import { type PrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
 import type { SuppressionOutcome } from "./Suppressions.js"
 
@@ -158,10 +159,21 @@ export const namedEntries = <A>(
   }
 }
 
-/** Entries of the suppressions file that did not do what they say: expired, unused, shadowed or too wide. */
-export const suppressionWarnings = (suppressions: SuppressionOutcome): Array<string> => {
-  const expired = namedEntries(suppressions.expired, "expired")
-  const unused = namedEntries(suppressions.unused, "unused")
+/** What a warning names of an entry, as the file held it or as the JSON report records it. */
+interface EntryNamed {
+  readonly entry: number
+  readonly user: string
+  readonly finding: string
+  readonly expires: string
+}
+
+/** The warnings naming expired and unused entries. */
+export const expiredAndUnusedWarnings = (
+  expiredEntries: ReadonlyArray<EntryNamed>,
+  unusedEntries: ReadonlyArray<EntryNamed>
+): Array<string> => {
+  const expired = namedEntries(expiredEntries, "expired")
+  const unused = namedEntries(unusedEntries, "unused")
   return [
     ...expired.named.map(
       (entry) =>
@@ -171,19 +183,38 @@ export const suppressionWarnings = (suppressions: SuppressionOutcome): Array<str
     ...unused.named.map(
       (entry) => `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) matched no finding.`
     ),
-    ...unused.rest,
-    ...suppressions.shadowed.map(
-      ({ entry, by }) =>
-        `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) is never used while entry ${by.entry} ` +
-        `(${by.user}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove one of them.`
-    ),
-    ...suppressions.spread.map(({ entry, accounts }) => {
-      const shown = printable(accounts.slice(0, 3).join(", "))
-      const more = accounts.length > 3 ? ` and ${accounts.length - 3} more` : ""
-      return (
-        `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) suppressed findings of ${accounts.length} ` +
-        `accounts (${shown}${more}): if only one is meant, name it by its user id.`
-      )
-    })
+    ...unused.rest
   ]
 }
+
+/**
+ * The run's warnings but those naming expired and unused entries, for a summary that lists those entries under its
+ * suppressions (the printed one, the email's), so as not to say each twice. The JSON report keeps them all.
+ */
+export const warningsBesideSuppressions = (
+  run: Pick<AuditRun, "warnings" | "suppressions"> & {
+    readonly parameters: Pick<AuditRun["parameters"], "suppressionsFile">
+  }
+): ReadonlyArray<string> => {
+  if (run.parameters.suppressionsFile === null) return run.warnings
+  const listed = new Set(expiredAndUnusedWarnings(run.suppressions.expired, run.suppressions.unused))
+  return run.warnings.filter((warning) => !listed.has(warning))
+}
+
+/** Entries of the suppressions file that did not do what they say: expired, unused, shadowed or too wide. */
+export const suppressionWarnings = (suppressions: SuppressionOutcome): Array<string> => [
+  ...expiredAndUnusedWarnings(suppressions.expired, suppressions.unused),
+  ...suppressions.shadowed.map(
+    ({ entry, by }) =>
+      `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) is never used while entry ${by.entry} ` +
+      `(${by.user}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove one of them.`
+  ),
+  ...suppressions.spread.map(({ entry, accounts }) => {
+    const shown = printable(accounts.slice(0, 3).join(", "))
+    const more = accounts.length > 3 ? ` and ${accounts.length - 3} more` : ""
+    return (
+      `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) suppressed findings of ${accounts.length} ` +
+      `accounts (${shown}${more}): if only one is meant, name it by its user id.`
+    )
+  })
+]

@@ -10,7 +10,7 @@ import { instanceLabel } from "../Audit/PantherInstance.js"
 import type { PreviousFinding } from "../Audit/PreviousReport.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
 import { deactivatedCount } from "../Audit/RunSummary.js"
-import { namedEntries } from "../Audit/RunWarnings.js"
+import { namedEntries, warningsBesideSuppressions } from "../Audit/RunWarnings.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
 import { counted } from "../Cli/Counted.js"
 import { type CsvAttachment, encodedSize, formatBytes } from "./CsvAttachment.js"
@@ -396,10 +396,12 @@ export interface AuditEmailInput {
 export const auditEmailDocument = ({ outcome, matrix, attachment }: AuditEmailInput): EmailDocument => {
   const { run } = outcome
   const host = instanceLabel(run.apiBaseUrl)
+  // Expired and unused entries are listed under Suppressions.
+  const warningLines = warningsBesideSuppressions(run)
   const warnings: ReadonlyArray<Section> =
-    run.warnings.length === 0
+    warningLines.length === 0
       ? []
-      : [{ title: "Warnings", blocks: [{ _tag: "List", items: run.warnings.map(cleanText), tone: "warning" }] }]
+      : [{ title: "Warnings", blocks: [{ _tag: "List", items: warningLines.map(cleanText), tone: "warning" }] }]
   return {
     title: `Panther user audit: ${host}`,
     // The figures and the table by code count every finding; the subject and the urgent list only open ones.

@@ -592,6 +592,10 @@ describe("suppressions", () => {
       /expired: entry 4 \(old@example.com, STALE_LOGIN, owner secops@example.com\) ended 2026-06-29/
     )
     expect(summary).toMatch(/unused: entry 3 \(gone@example.com, STALE_LOGIN\) matched no finding/)
+    // Each said once: the warnings naming them are in the JSON report, and left out of the printed list of warnings.
+    expect(summary.match(/entry 4 \(old@example.com/g)).toHaveLength(1)
+    expect(summary.match(/entry 3 \(gone@example.com/g)).toHaveLength(1)
+    expect(run.warnings).toContain("Suppression entry 3 (gone@example.com, STALE_LOGIN) matched no finding.")
     // Without --include-deactivated none were read: not said to be none.
     expect(summary).toContain("deactivated not read without --include-deactivated")
     const withDeactivated = { ...run, parameters: { ...run.parameters, includeDeactivated: true } }

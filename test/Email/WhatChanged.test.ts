@@ -332,7 +332,13 @@ describe("the 'what changed' section", () => {
           applied: 0,
           expired: [entry],
           unused: [{ ...entry, entry: 3, user: "idle@acme.example" }]
-        }
+        },
+        // As the run words them: listed under Suppressions, they are not said again among the warnings.
+        warnings: [
+          "Suppression entry 2 (old@acme.example, *) expired on 2026-06-01 and no longer applies.",
+          "Suppression entry 3 (idle@acme.example, *) matched no finding.",
+          "Roles could not be read."
+        ]
       })
       const { html, text } = yield* bodies(outcome)
       for (const part of [html, text]) {
@@ -340,6 +346,8 @@ describe("the 'what changed' section", () => {
         expect(part).toContain("entry 2: old@acme.example, *, owner secops, contractor (expires 2026-06-01)")
         expect(part).toContain("entry 3: idle@acme.example")
         expect(part).not.toContain("more unused")
+        expect(part).not.toContain("Suppression entry")
+        expect(part).toContain("Roles could not be read.")
       }
     })
   )
