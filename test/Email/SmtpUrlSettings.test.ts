@@ -1,0 +1,95 @@
+/**
+ * An SMTP_URL that can never deliver is refused at start, before the audit, as a configuration error (exit 2): a
+ * host that is no host name or address, a password with a broken percent escape. Found only at send time, it used to
+ * cost a whole audit and end with exit 4. The built command against the simulator.
+ */
+import { mkdtempSync, readdirSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as Either from "effect/Either"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { parseSmtpUrl } from "../../src/Email/SmtpUrl.js"
+import { runCli } from "../support/cli.js"
+import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+
+let simulator: StartedSimulator
+let reports = ""
+
+beforeAll(async () => {
+  simulator = await startSimulator({ users: 5, seed: 3 })
+  reports = mkdtempSync(join(tmpdir(), "smtp-url-settings-"))
+})
+
+afterAll(async () => {
+  await simulator?.close()
+  rmSync(reports, { recursive: true, force: true })
+})
+
+/** `run --email always` with `smtpUrl` as SMTP_URL, or as `--smtp-url` with `asFlag`. */
+const runWith = (smtpUrl: string, asFlag = false) =>
+  runCli(["run", "--report-dir", reports, "--email", "always", ...(asFlag ? ["--smtp-url", smtpUrl] : [])], {
+    env: {
+      PANTHER_API_URL: simulator.baseUrl,
+      PANTHER_API_TOKEN: simulator.readToken,
+      MAIL_TO: "security@acme.example",
+      MAIL_FROM: "audit@acme.example",
+      SMTP_RETRIES: "0",
+      ...(asFlag ? {} : { SMTP_URL: smtpUrl })
+    }
+  })
+
+describe("an SMTP_URL whose host is no host name or address", () => {
+  it("is refused at start, naming the setting and the host, never the password", async () => {
+    for (const [url, says] of [
+      ["smtp://1.2.3.4.5", '"1.2.3.4.5" is not a host name or IP address'],
+      ["smtp://ho_st:2525", '"ho_st" is not a host name or IP address'],
+      ["smtps://mailer:Qv7xPw9z@ho_st", '"ho_st" is not a host name or IP address'],
+      ["smtp://mail..acme.example", '"mail..acme.example" is not a host name or IP address'],
+      ["smtp://-mail.acme.example", '"-mail.acme.example" is not a host name or IP address'],
+      ["smtp://1.2.3.256", '"1.2.3.256" is not a host name or IP address'],
+      ["smtp://.:2525", '"." is not a host name or IP address'],
+      ["smtp://%20:2525", '"%20" is not a host name or IP address'],
+      // A flag's value that is all URL is kept out of messages whole, so only what is wrong is checked.
+      ["smtp://", "has no host name"],
+      ["smtp:///", "has no host name"]
+    ] as const) {
+      for (const asFlag of [false, true]) {
+        const result = await runWith(url, asFlag)
+        // Messages are JSON log lines when not on a terminal, their quotes escaped.
+        const printed = (result.stdout + result.stderr).replaceAll(`\\"`, `"`)
+        expect(result.code, `${url}: ${printed}`).toBe(2)
+        expect(printed, url).toContain("--smtp-url / SMTP_URL")
+        expect(printed, url).toContain(says)
+        expect(printed, url).not.toContain("Qv7xPw9z")
+      }
+    }
+    expect(readdirSync(reports)).toEqual([])
+  })
+
+  it("keeps an internationalized host name, in the ASCII form DNS knows it by", () => {
+    expect(parseSmtpUrl("smtp://bücher.example:2525", false)).toMatchObject(
+      Either.right({ host: "xn--bcher-kva.example" })
+    )
+    expect(parseSmtpUrl("smtp://Mail.ACME.example", false)).toMatchObject(Either.right({ host: "mail.acme.example" }))
+    expect(parseSmtpUrl("smtp://[::1]:25", false)).toMatchObject(Either.right({ host: "::1" }))
+    expect(parseSmtpUrl("smtp://10.0.0.7", false)).toMatchObject(Either.right({ host: "10.0.0.7" }))
+  })
+})
+
+describe("an SMTP_URL whose password has a broken percent escape", () => {
+  it("is refused at start, as a proxy URL's is, saying to write a % as %25, without the password", async () => {
+    for (const url of ["smtp://mailer:Zr4%tq9W@127.0.0.1:2525", "smtps://mail%er:Zr4tq9W@127.0.0.1:2525"]) {
+      for (const asFlag of [false, true]) {
+        const result = await runWith(url, asFlag)
+        // Messages are JSON log lines when not on a terminal, their quotes escaped.
+        const printed = (result.stdout + result.stderr).replaceAll(`\\"`, `"`)
+        expect(result.code, `${url}: ${printed}`).toBe(2)
+        expect(printed, url).toContain("--smtp-url / SMTP_URL")
+        expect(printed, url).toContain("broken percent escape")
+        expect(printed, url).toContain("%25")
+        for (const part of ["Zr4", "tq9W", "mail%er"]) expect(printed, url).not.toContain(part)
+      }
+    }
+    expect(readdirSync(reports)).toEqual([])
+  })
+})
