@@ -38,6 +38,28 @@ const invalid = (message: string) => new ConfigurationError({ message })
 /** `+02:00`, `-0500`, `−03`: an offset from UTC, with either minus sign. */
 const FIXED_OFFSET = /^[+\-\u2212]\d/
 
+/**
+ * Zone names of one offset all year, made for no place: `Etc/GMT+2` (UTC-02:00, the sign reversed as in POSIX),
+ * `EST`, `MST`, `HST` (which tzdata 2024b made links to America/Panama, America/Phoenix and Pacific/Honolulu, so
+ * that Intl now spells them so), and System V's `SystemV/CST6`. Their neighbours `EST5EDT` and `SystemV/CST6CDT`
+ * follow daylight saving time and are taken; so are `Etc/GMT+0` and the other names of UTC.
+ */
+const FIXED_OFFSET_NAME = /^(?:etc\/gmt[+-]0*[1-9]\d*|est|mst|hst|systemv\/[a-z]{3}\d+)$/i
+
+/** The place whose time a fixed offset's name is mostly meant for. */
+const PLACE_FOR: Readonly<Record<string, string>> = {
+  EST: "America/New_York for US Eastern time",
+  MST: "America/Denver for US Mountain time (America/Phoenix for Arizona, which keeps it all year)",
+  HST: "Pacific/Honolulu for Hawaii (the same offset today, named for the place, so it follows any change of its law)"
+}
+
+/** `UTC-05:00`: the one offset of a fixed zone, from Intl. */
+const offsetOf = (zone: DateTime.TimeZone.Named, now: number): string => {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone.id, timeZoneName: "longOffset" }).formatToParts(now)
+  const offset = parts.find((part) => part.type === "timeZoneName")?.value ?? "GMT"
+  return offset === "GMT" ? "UTC+00:00" : offset.replace(/^GMT/, "UTC")
+}
+
 export const parseCronSchedule = (
   expression: string,
   timeZone: string,
@@ -53,6 +75,18 @@ export const parseCronSchedule = (
       invalid(
         `--tz / AUDIT_TZ "${timeZone}" is not a time zone: give an IANA name such as UTC, Europe/Berlin or ` +
           `America/New_York.${offset ? " A fixed offset does not follow daylight saving time." : ""}`
+      )
+    )
+  }
+  const name = timeZone.trim()
+  if (FIXED_OFFSET_NAME.test(name)) {
+    const place = PLACE_FOR[name.toUpperCase()]
+    return Either.left(
+      invalid(
+        `--tz / AUDIT_TZ "${timeZone}" is a fixed offset from UTC (${offsetOf(zone.value, now)} all year), which ` +
+          "does not follow daylight saving time: the nightly run would move by an hour against local time for half " +
+          `the year. Give the IANA name of the place instead, ${place ?? "such as Europe/Berlin or America/Chicago"}` +
+          `${/^etc\//i.test(name) ? " (the sign of Etc/GMT+N is reversed: Etc/GMT+2 is UTC-02:00)" : ""}; or UTC.`
       )
     )
   }

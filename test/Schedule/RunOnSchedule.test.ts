@@ -598,7 +598,36 @@ describe("parseCronSchedule", () => {
           "America/New_York. A fixed offset does not follow daylight saving time."
       )
     }
-    // Named zones of a fixed offset are IANA names, and taken.
-    expect(message("0 2 * * *", "Etc/GMT-2")).toBe("valid")
+  })
+
+  it("rejects a fixed offset under a zone's name for the same reason, with the place's name to give instead", () => {
+    // Node 20 with tzdata 2024b or later reads EST, MST and HST as America/Panama, America/Phoenix and
+    // Pacific/Honolulu; older ones as zones of their own; either way one offset all year.
+    for (const [zone, offset, hint] of [
+      ["Etc/GMT+2", "UTC-02:00", "Europe/Berlin"],
+      ["etc/gmt-14", "UTC+14:00", "Europe/Berlin"],
+      ["EST", "UTC-05:00", "America/New_York"],
+      [" mst ", "UTC-07:00", "America/Denver"],
+      ["HST", "UTC-10:00", "Pacific/Honolulu"],
+      ["SystemV/CST6", "UTC-06:00", "Europe/Berlin"]
+    ] as const) {
+      const said = message("0 2 * * *", zone)
+      expect(said, zone).toContain(`--tz / AUDIT_TZ "${zone}" is a fixed offset from UTC (${offset} all year)`)
+      expect(said, zone).toContain("does not follow daylight saving time")
+      expect(said, zone).toContain(hint)
+    }
+    expect(message("0 2 * * *", "Etc/GMT+2")).toContain("the sign of Etc/GMT+N is reversed")
+  })
+
+  it("takes the names that follow daylight saving time, the names of UTC, and places that keep one offset", () => {
+    for (const zone of ["EST5EDT", "CST6CDT", "MST7MDT", "PST8PDT", "SystemV/CST6CDT", "CET", "US/Eastern"]) {
+      expect(message("0 2 * * *", zone), zone).toBe("valid")
+    }
+    for (const zone of ["UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/GMT+0", "Etc/GMT-0", "Zulu", "Universal"]) {
+      expect(message("0 2 * * *", zone), zone).toBe("valid")
+    }
+    for (const zone of ["Asia/Tokyo", "America/Phoenix", "America/Panama", "Pacific/Honolulu"]) {
+      expect(message("0 2 * * *", zone), zone).toBe("valid")
+    }
   })
 })
