@@ -79,7 +79,21 @@ export const checkReportDirectory = (directory: string): Effect.Effect<string, C
       // the reports are (0640, whatever the umask): one left behind, where it cannot be removed, is no file for
       // every local user to write in.
       const probe = join(path, `.write-check.${randomBytes(6).toString("hex")}.tmp`)
-      const handle = await open(probe, "wx", 0o640).catch((error: unknown) => {
+      const handle = await open(probe, "wx", 0o640).catch(async (error: unknown) => {
+        // ENOENT for a directory just found: one the kernel fills (/proc), which takes no new files even from root,
+        // or one removed since. Not "it does not exist", which is not so of the first.
+        if (hasErrorCode(error, "ENOENT")) {
+          const stillThere = await stat(path).then(
+            (again) => again.isDirectory(),
+            () => false
+          )
+          throw new Error(
+            stillThere
+              ? "no file can be created in it: it is on a file system that takes no new files (as /proc and /sys, " +
+                  `which the kernel fills); pass a directory on a disk or volume as ${SETTING}`
+              : `it was removed while it was being checked; create it or pass another ${SETTING}`
+          )
+        }
         throw new Error(`a file cannot be created in it (${describeFsError(error)}); fix it or pass another ${SETTING}`)
       })
       await handle.close()

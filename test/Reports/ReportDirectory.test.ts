@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
@@ -54,6 +54,15 @@ describe("checkReportDirectory", () => {
       process.umask(before)
       spawnSync("chattr", ["-a", directory])
     }
+  })
+
+  it("says a directory of the kernel's, such as /proc, takes no new files, not that it does not exist", async (context) => {
+    if (!existsSync("/proc/self")) return context.skip("needs Linux's /proc")
+    // Creating a file in /proc fails with ENOENT, even for root, whom the permission check lets through.
+    const message = await Effect.runPromise(Effect.flip(checkReportDirectory("/proc"))).then((error) => error.message)
+    expect(message).not.toContain("does not exist")
+    expect(message).toMatch(/report directory \/proc: .*no file can be created in it/)
+    expect(message).toContain("pass a directory on a disk or volume as --report-dir / AUDIT_REPORT_DIR")
   })
 
   it("says a file is not a directory", async () => {
