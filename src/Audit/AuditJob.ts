@@ -89,7 +89,9 @@ export const prepareAuditJob = (options: {
     // (InputFileSecrets.ts), since they could not be checked against that secret.
     const token = yield* options.connection.readToken
     const password =
-      options.email === undefined ? yield* smtpSecretsOfEnvironment : yield* readSmtpPassword(options.email)
+      options.email === undefined
+        ? yield* smtpSecretsOfEnvironment
+        : yield* readSmtpPassword(options.email, options.emailFileProblem !== "email")
     const secrets = jobSecrets(token, password, yield* proxySecretsOfEnvironment)
     if (options.email !== undefined) yield* refuseSecretsInHeaders(options.email, secrets.secrets)
     // Validated now so a bad --as-of or --stale-days fails at start-up, not at the first scheduled run.

@@ -124,7 +124,7 @@ const MAX_TOKEN_FILE_BYTES = 64 * 1024
  * The token from a file: surrounding whitespace (a trailing newline above all) is not part of it, nor a leading byte
  * order mark (`readInputText` leaves it out).
  */
-const readTokenFile = (path: string) =>
+const readTokenFile = (path: string, startUp: boolean) =>
   Effect.gen(function* () {
     const where = `--api-token-file / PANTHER_API_TOKEN_FILE "${path}"`
     const text = yield* Effect.tryPromise((signal) =>
@@ -132,10 +132,15 @@ const readTokenFile = (path: string) =>
     ).pipe(
       Effect.catchAll(({ error }) =>
         Effect.flatMap(
-          missingSecretFile("--api-token-file / PANTHER_API_TOKEN_FILE", path, {
-            name: "token",
-            directVariable: "PANTHER_API_TOKEN"
-          }),
+          missingSecretFile(
+            "--api-token-file / PANTHER_API_TOKEN_FILE",
+            path,
+            {
+              name: "token",
+              directVariable: "PANTHER_API_TOKEN"
+            },
+            !startUp
+          ),
           (missing) => fail(`${missing ?? `${where} cannot be read: ${describeFsError(error)}`}.`)
         )
       )
@@ -155,7 +160,8 @@ const sendableToken = (token: Redacted.Redacted<string>) => {
 /** Where a token may be given: a flag or variable, or a file. */
 type TokenSources = Pick<ConnectionOptions, "apiToken" | "apiTokenFile">
 
-const tokenGiven = (options: TokenSources) => {
+/** `startUp` false: a later run of a schedule, whose start-up read the token file already. */
+const tokenGiven = (options: TokenSources, startUp: boolean) => {
   const given = Option.filter(options.apiToken, (token) => Redacted.value(token).trim() !== "")
   // An empty variable counts as unset, as an empty PANTHER_API_TOKEN does.
   const file = Option.filter(options.apiTokenFile, (path) => path.trim() !== "")
@@ -165,7 +171,7 @@ const tokenGiven = (options: TokenSources) => {
         "PANTHER_API_TOKEN_FILE) are set: give one."
     )
   }
-  if (Option.isSome(file)) return readTokenFile(file.value)
+  if (Option.isSome(file)) return readTokenFile(file.value, startUp)
   if (Option.isSome(given)) return Effect.succeed(Redacted.make(keyAsSent(Redacted.value(given.value))))
   return fail(
     "No Panther API token: set PANTHER_API_TOKEN or PANTHER_API_TOKEN_FILE, or pass --api-token-file. " +
@@ -173,7 +179,8 @@ const tokenGiven = (options: TokenSources) => {
   )
 }
 
-const resolveToken = (options: TokenSources) => Effect.flatMap(tokenGiven(options), sendableToken)
+const resolveToken = (options: TokenSources, startUp = true) =>
+  Effect.flatMap(tokenGiven(options, startUp), sendableToken)
 
 /**
  * The API token as given or read from its file, read once (a pipe gives it only once) and early: before the input
@@ -188,8 +195,8 @@ export interface TokenRead {
   readonly unread: boolean
 }
 
-export const readApiToken = (options: TokenSources): Effect.Effect<TokenRead> =>
-  Effect.map(Effect.either(resolveToken(options)), (token) => ({
+export const readApiToken = (options: TokenSources, startUp = true): Effect.Effect<TokenRead> =>
+  Effect.map(Effect.either(resolveToken(options, startUp)), (token) => ({
     token,
     known: [
       ...(Either.isRight(token) ? [Redacted.value(token.right)] : []),
@@ -274,7 +281,7 @@ export const connectionSettings = (
     })
     // Read before the URL is checked, whose messages quote it: a token put in the URL's place (the two variables
     // swapped) must not be quoted back. Its own failure still comes after the URL's.
-    const tokenRead = tokenAlreadyRead?.token ?? (yield* Effect.either(resolveToken(options)))
+    const tokenRead = tokenAlreadyRead?.token ?? (yield* Effect.either(resolveToken(options, startUp)))
     if (Either.isRight(tokenRead) && /^\s*https?:\/\//i.test(Redacted.value(tokenRead.right))) {
       return yield* fail(
         "The API token (PANTHER_API_TOKEN, --api-token or the token file) is a URL: check that the URL and the " +
@@ -325,7 +332,7 @@ export interface ConnectionSource {
 
 /** The connection of a command's options; `startUp` as for `connectionSettings`. */
 export const connectionSource = (options: ConnectionOptions, startUp = true): ConnectionSource => ({
-  readToken: readApiToken(options),
+  readToken: readApiToken(options, startUp),
   settings: (token) => connectionSettings(options, startUp, token)
 })
 

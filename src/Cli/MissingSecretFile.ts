@@ -39,10 +39,29 @@ const isFolder = (path: string): Effect.Effect<boolean> =>
  * where a mounted file was meant) names no file either, and base64 secrets often hold a `/`, so it looks like a
  * path. Only the folder is quoted, and only when it exists: a real folder is no part of a secret, practically.
  */
-export const missingSecretFile = (label: string, path: string, secret: SecretKind): Effect.Effect<string | undefined> =>
+export const missingSecretFile = (
+  label: string,
+  path: string,
+  secret: SecretKind,
+  /**
+   * The file was read at start-up, and this is a later run of a schedule: its path is then a path, no secret, and
+   * it is quoted; what changed is that the file went away.
+   */
+  readAtStartUp = false
+): Effect.Effect<string | undefined> =>
   Effect.gen(function* () {
     const found = yield* lookUp(path)
     if (found === "found") return undefined
+    if (readAtStartUp) {
+      const now =
+        found === "denied"
+          ? "this user may no longer enter a folder in its path (permission denied)"
+          : "it is gone now (a secret being rotated, or removed)"
+      return (
+        `${label} "${path}" was read at start-up, but ${now}: put the file back, or mount the secret again; the ` +
+        "next run reads it anew"
+      )
+    }
     const notShown = `it may be the ${secret.name} itself, put there by mistake`
     const whatToDo =
       `give the path of a file that holds the ${secret.name} (a mounted secret), ` +

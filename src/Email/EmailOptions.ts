@@ -221,8 +221,8 @@ export interface PasswordRead {
   readonly unread: boolean
 }
 
-export const readSmtpPassword = (values: EmailOptionValues): Effect.Effect<PasswordRead> =>
-  Effect.map(Effect.either(passwordOf(values)), (password) => ({
+export const readSmtpPassword = (values: EmailOptionValues, startUp = true): Effect.Effect<PasswordRead> =>
+  Effect.map(Effect.either(passwordOf(values, startUp)), (password) => ({
     password,
     known: [
       ...(Either.isRight(password) ? Option.toArray(password.right).map(Redacted.value) : []),
@@ -398,18 +398,22 @@ const toTransport = (
     }
   })
 
+/** `startUp` false: a later run of a schedule, whose start-up read the password file already. */
 const passwordOf = (
-  values: EmailOptionValues
+  values: EmailOptionValues,
+  startUp = true
 ): Effect.Effect<Option.Option<Redacted.Redacted<string>>, ConfigurationError> => {
   if (Option.isSome(values.smtpPassword) && Option.isSome(values.smtpPasswordFile)) {
     return fail("both SMTP_PASSWORD and SMTP_PASSWORD_FILE are set: give the password one way")
   }
   return Option.isSome(values.smtpPasswordFile)
     ? Effect.map(
-        readSecretFile(values.smtpPasswordFile.value, "--smtp-password-file / SMTP_PASSWORD_FILE", {
-          name: "password",
-          directVariable: "SMTP_PASSWORD"
-        }),
+        readSecretFile(
+          values.smtpPasswordFile.value,
+          "--smtp-password-file / SMTP_PASSWORD_FILE",
+          { name: "password", directVariable: "SMTP_PASSWORD" },
+          !startUp
+        ),
         Option.some
       )
     : Effect.succeed(values.smtpPassword)

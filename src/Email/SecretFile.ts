@@ -19,14 +19,16 @@ const MAX_CERTIFICATE_FILE_BYTES = 16 * 1024 * 1024
 export const readSecretFile = (
   path: string,
   label: string,
-  secret: SecretKind
+  secret: SecretKind,
+  /** A later run of a schedule, whose start-up read the file (see `missingSecretFile`). */
+  readAtStartUp = false
 ): Effect.Effect<Redacted.Redacted<string>, ConfigurationError> =>
   Effect.tryPromise({
     try: (signal) => readInputText(path, MAX_SECRET_FILE_BYTES, "a password file", signal),
     catch: (error) => error
   }).pipe(
     Effect.catchAll((error) =>
-      Effect.flatMap(missingSecretFile(label, path, secret), (missing) =>
+      Effect.flatMap(missingSecretFile(label, path, secret, readAtStartUp), (missing) =>
         Effect.fail(
           new ConfigurationError({
             message: `${missing ?? `${label} ${path} cannot be read: ${describeFsError(error)}`}.`

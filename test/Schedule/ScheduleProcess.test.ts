@@ -283,6 +283,32 @@ describe("schedule, as a process", () => {
     }
   })
 
+  it("says a token file read at start-up and gone at a later run is gone, not that it may be the token", async () => {
+    const secrets = mkdtempSync(join(tmpdir(), "schedule-secrets-"))
+    const tokenFile = join(secrets, "panther-token")
+    writeFileSync(tokenFile, `${READ_TOKEN}\n`)
+    try {
+      const running = start(
+        ["schedule", "--cron", "* * * * * *", "--run-now", "--max-retries", "0"],
+        env({ PANTHER_API_TOKEN: "", PANTHER_API_TOKEN_FILE: tokenFile })
+      )
+      await running.waitFor("a run with the token", (lines) => messages(lines, "audit finished").length >= 1)
+      rmSync(tokenFile)
+      await running.waitFor("a run without it", (lines) => failures(lines).length >= 1)
+      running.child.kill("SIGTERM")
+      expect((await running.exited).code).toBe(143)
+      const said = JSON.stringify(failures(running.lines())[0])
+      expect(said).toContain(
+        `--api-token-file / PANTHER_API_TOKEN_FILE \\"${tokenFile}\\" was read at start-up, but it is gone now ` +
+          "(a secret being rotated, or removed)"
+      )
+      expect(said).not.toContain("put there by mistake")
+      expect(running.stderr()).not.toContain(READ_TOKEN)
+    } finally {
+      rmSync(secrets, { recursive: true, force: true })
+    }
+  })
+
   it("a password file gone missing since start-up costs a run its email, not its reports; restored, mail goes on", async () => {
     const password = "smtp-SECRET-3b9d7f1a"
     await withPasswordGoneAfterFirstEmail(password, [], async ({ running, smtp, passwordFile }) => {
@@ -290,8 +316,10 @@ describe("schedule, as a process", () => {
       const runId = failedEmail?.annotations.runId
       expect(failedEmail?.annotations).toMatchObject({ phase: "email", error: "DeliveryError" })
       expect(String(failedEmail?.annotations.reason)).toContain(
-        "the audit email was not sent: --smtp-password-file / SMTP_PASSWORD_FILE names no file in the folder"
+        `the audit email was not sent: --smtp-password-file / SMTP_PASSWORD_FILE "${passwordFile}" was read at ` +
+          "start-up, but it is gone now (a secret being rotated, or removed)"
       )
+      expect(String(failedEmail?.annotations.reason)).not.toContain("put there by mistake")
       // The audit itself finished, and its reports are complete, marked as not mailed, naming the file.
       expect(messages(running.lines(), "audit finished").map((line) => line.annotations.runId)).toContain(runId)
       const reportOf = readdirSync(directory)
