@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
@@ -48,15 +49,47 @@ export const readSecretFile = (
     })
   )
 
-/** PEM certificates to trust: read as they are, checked for at least one certificate block. */
+const BEGIN_CERTIFICATE = "-----BEGIN CERTIFICATE-----"
+const END_CERTIFICATE = "-----END CERTIFICATE-----"
+
+/**
+ * What is wrong with the certificates of a PEM file, if anything: a block cut short or whose base64 is broken. TLS
+ * skips such a block without a word, so a CA file edited by hand or copied in part would only be found out at
+ * send time, after the whole audit, as a certificate the relay's is not signed by.
+ */
+const certificateProblem = (text: string): string | undefined => {
+  const blocks = text.split(BEGIN_CERTIFICATE).slice(1)
+  for (const [index, block] of blocks.entries()) {
+    const which = `certificate ${index + 1} of ${blocks.length}`
+    const end = block.indexOf(END_CERTIFICATE)
+    if (end === -1) return `${which} has no ${END_CERTIFICATE}: the file is cut short or was edited`
+    try {
+      new X509Certificate(`${BEGIN_CERTIFICATE}${block.slice(0, end)}${END_CERTIFICATE}\n`)
+    } catch {
+      return `${which} cannot be read (its base64 is broken): the file was edited or copied in part`
+    }
+  }
+  return undefined
+}
+
+/** PEM certificates to trust: read as they are, checked to hold certificates, each of which can be read. */
 export const readCertificateFile = (path: string, label: string): Effect.Effect<string, ConfigurationError> =>
   Effect.tryPromise({
     try: (signal) => readInputText(path, MAX_CERTIFICATE_FILE_BYTES, "a certificate file", signal),
     catch: (error) => new ConfigurationError({ message: `${label} ${path} cannot be read: ${describeFsError(error)}` })
   }).pipe(
     Effect.filterOrFail(
-      (text) => text.includes("-----BEGIN CERTIFICATE-----"),
-      () =>
-        new ConfigurationError({ message: `${label} ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)` })
-    )
+      (text) => text.includes(BEGIN_CERTIFICATE),
+      () => new ConfigurationError({ message: `${label} ${path} holds no PEM certificate (${BEGIN_CERTIFICATE})` })
+    ),
+    Effect.flatMap((text) => {
+      const problem = certificateProblem(text)
+      return problem === undefined
+        ? Effect.succeed(text)
+        : Effect.fail(
+            new ConfigurationError({
+              message: `${label} ${path}: ${problem}; export the CA certificate again, in PEM form`
+            })
+          )
+    })
   )

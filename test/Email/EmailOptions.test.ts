@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Command } from "@effect/cli"
@@ -21,6 +21,7 @@ import {
 } from "../../src/Email/EmailSettings.js"
 import { parseAddressList } from "../../src/Email/MailAddress.js"
 import { parseSmtpUrl } from "../../src/Email/SmtpUrl.js"
+import { makePrivateCa } from "../support/privateCa.js"
 
 const values = (overrides: Partial<EmailOptionValues> = {}): EmailOptionValues => ({
   email: Option.none(),
@@ -362,6 +363,32 @@ describe("credentials and files", () => {
     const notPem = join(directory, "ca.txt")
     writeFileSync(notPem, "hello")
     expect(await errorOf(values({ ...SMTP, smtpCaFile: some(notPem) }))).toContain("holds no PEM certificate")
+  })
+
+  it("refuses an extra CA with a certificate that cannot be read, which TLS would skip without a word", async () => {
+    const ca = makePrivateCa("mail.acme.example")
+    try {
+      const good = readFileSync(ca.caPath, "utf8")
+      const file = join(directory, "ca.pem")
+      writeFileSync(file, good)
+      expect(
+        Either.isRight(
+          await Effect.runPromise(Effect.either(toEmailSettings(values({ ...SMTP, smtpCaFile: some(file) }))))
+        )
+      ).toBe(true)
+      // A bundle edited by hand: the second certificate's base64 broken, then one cut short.
+      const broken = good.replace(/\n([A-Za-z0-9+/]{20})/, "\n!!$1")
+      for (const [content, says] of [
+        [`${good}${broken}`, "certificate 2 of 2 cannot be read"],
+        [`${good}${good.slice(0, good.length / 2)}`, "certificate 2 of 2 has no -----END CERTIFICATE-----"]
+      ] as const) {
+        writeFileSync(file, content)
+        const message = await errorOf(values({ ...SMTP, smtpCaFile: some(file) }))
+        expect(message).toContain(`--smtp-ca-file / SMTP_CA_FILE ${file}: ${says}`)
+      }
+    } finally {
+      ca.remove()
+    }
   })
 
   it("bounds the retry count and the attachment sizes", async () => {
