@@ -30,7 +30,7 @@ import {
   type SmtpCredentials
 } from "./EmailSettings.js"
 import { type MailAddress, parseAddressList } from "./MailAddress.js"
-import { readCertificateFile, readSecretFile } from "./SecretFile.js"
+import { readCertificateFile, readSecretFile, withoutTrailingLineBreak } from "./SecretFile.js"
 import { parseSmtpUrl } from "./SmtpUrl.js"
 
 const optionalText = (name: string, env: string, description: string) =>
@@ -252,7 +252,10 @@ export const smtpSecretsOfEnvironment: Effect.Effect<PasswordRead> = Effect.gen(
   return {
     password: Either.right(Option.none()),
     known: [
-      ...Option.toArray(password).map(Redacted.value),
+      ...Option.toArray(password).flatMap((given) => [
+        Redacted.value(given),
+        withoutTrailingLineBreak(Redacted.value(given))
+      ]),
       ...(fromFile !== undefined && Either.isRight(fromFile) ? [Redacted.value(fromFile.right)] : []),
       ...Option.toArray(url).flatMap((given) => secretsInUrl(Redacted.value(given)))
     ],
@@ -416,7 +419,9 @@ const passwordOf = (
         ),
         Option.some
       )
-    : Effect.succeed(values.smtpPassword)
+    : Effect.succeed(
+        Option.map(values.smtpPassword, (given) => Redacted.make(withoutTrailingLineBreak(Redacted.value(given))))
+      )
 }
 
 const separateCredentials = (

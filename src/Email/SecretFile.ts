@@ -13,6 +13,12 @@ const MAX_SECRET_FILE_BYTES = 64 * 1024
 const MAX_CERTIFICATE_FILE_BYTES = 16 * 1024 * 1024
 
 /**
+ * A password without the one line break at its end that editors, `echo` and a Kubernetes secret made with it add;
+ * the same for a password from a file and from SMTP_PASSWORD, so that neither source sends it to be refused.
+ */
+export const withoutTrailingLineBreak = (text: string): string => text.replace(/\r?\n$/u, "")
+
+/**
  * Reads a secret from a file (a Docker or Kubernetes secret, or a pipe). One trailing line break is dropped, since
  * editors and `echo` add one, and so is a leading byte order mark, which Windows editors write and no password starts
  * with (the API token file drops both too); anything else is kept as written. The content never appears in a message.
@@ -38,7 +44,7 @@ export const readSecretFile = (
       )
     ),
     Effect.flatMap((text) => {
-      const content = text.replace(/\r?\n$/u, "")
+      const content = withoutTrailingLineBreak(text)
       // Spaces around a password are kept, but spaces alone are none, as a blank SMTP_PASSWORD is none.
       const problem = content === "" ? "is empty" : content.trim() === "" ? "holds only spaces or line breaks" : ""
       return problem !== ""

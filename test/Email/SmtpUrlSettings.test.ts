@@ -1,4 +1,5 @@
 /**
+ * SMTP settings read as the same setting from another source is read, and refused at start when they cannot work.
  * An SMTP_URL that can never deliver is refused at start, before the audit, as a configuration error (exit 2): a
  * host that is no host name or address, a password with a broken percent escape. Found only at send time, it used to
  * cost a whole audit and end with exit 4. The built command against the simulator.
@@ -6,11 +7,13 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Effect, Exit, Scope } from "effect"
 import * as Either from "effect/Either"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { parseSmtpUrl } from "../../src/Email/SmtpUrl.js"
 import { runCli } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
+import { startSmtpServer } from "./support/SmtpTestServer.js"
 
 let simulator: StartedSimulator
 let reports = ""
@@ -91,5 +94,38 @@ describe("an SMTP_URL whose password has a broken percent escape", () => {
       }
     }
     expect(readdirSync(reports)).toEqual([])
+  })
+})
+
+describe("an SMTP_PASSWORD that ends in a line break, as a Kubernetes secret made with echo does", () => {
+  it("is read without it, as the same password in SMTP_PASSWORD_FILE is, and the relay takes the login", async () => {
+    const scope = Effect.runSync(Scope.make())
+    const directory = mkdtempSync(join(tmpdir(), "smtp-password-line-break-"))
+    try {
+      const password = "Wq3-line-break-secret"
+      const smtp = await Effect.runPromise(
+        Scope.extend(startSmtpServer({ users: { audit: password }, noStartTls: true }), scope)
+      )
+      for (const ending of ["\n", "\r\n"]) {
+        const result = await runCli(["run", "--report-dir", directory, "--email", "always"], {
+          env: {
+            PANTHER_API_URL: simulator.baseUrl,
+            PANTHER_API_TOKEN: simulator.readToken,
+            MAIL_TO: "security@acme.example",
+            MAIL_FROM: "audit@acme.example",
+            SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+            SMTP_USER: "audit",
+            SMTP_PASSWORD: `${password}${ending}`,
+            SMTP_RETRIES: "0"
+          }
+        })
+        expect(result.code, result.stderr).toBe(0)
+        expect(result.stdout + result.stderr).not.toContain(password)
+      }
+      expect(smtp.received).toHaveLength(2)
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      rmSync(directory, { recursive: true, force: true })
+    }
   })
 })
