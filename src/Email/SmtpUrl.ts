@@ -3,10 +3,9 @@
  * loopback or `--smtp-insecure` is given). Credentials inside the URL are taken out into a `Redacted` value, and
  * no message here ever repeats the URL as typed, since it may hold a password.
  */
-import { isIPv4 } from "node:net"
-import { domainToASCII } from "node:url"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
+import { connectableHost, HOST_NAME_RULE } from "../Cli/HostName.js"
 import { PERCENT_ENCODINGS, quotable, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
 import { isLoopbackHost } from "../PantherApi/Connection.js"
 import type { SmtpCredentials, SmtpSecurity } from "./EmailSettings.js"
@@ -30,31 +29,6 @@ const needsEncoding = (text: string, what: string): string =>
   "likely the user name or password holds a ?, #, @, : or /, which must be percent-encoded there: " +
   `${PERCENT_ENCODINGS} (e.g. smtps://user:pa%3Fss@mail.example.com:465); or give them as SMTP_USER and ` +
   "SMTP_PASSWORD."
-
-/** One label of a host name: letters, digits and hyphens, neither first nor last a hyphen. */
-const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
-
-/**
- * The host an SMTP URL names, as it is connected to: an IP address, or a host name in the ASCII form DNS knows it by
- * (`bücher.example` as `xn--bcher-kva.example`). Undefined when it is neither, as `1.2.3.4.5` or `ho_st`: an smtp://
- * URL's host is not checked by the URL parser (it is not a web scheme), and such a host would fail only at send
- * time, after the whole audit. A name whose last label is a number reads as a mistyped IPv4 address, and is refused.
- */
-const connectableHost = (hostname: string): string | undefined => {
-  // The parser has checked an IPv6 address in brackets already.
-  if (hostname.startsWith("[")) return hostname.slice(1, -1)
-  let typed: string
-  try {
-    typed = decodeURIComponent(hostname)
-  } catch {
-    return undefined
-  }
-  if (isIPv4(typed)) return typed
-  const ascii = domainToASCII(typed)
-  const labels = ascii.replace(/\.$/, "").split(".")
-  const fits = ascii.length <= 253 && labels.every((label) => HOST_LABEL.test(label))
-  return fits && !/^\d+$/.test(labels.at(-1) ?? "") ? ascii : undefined
-}
 
 /** A URL's user name or password percent-decoded; undefined when an escape is broken (a % not before two hex digits). */
 const decoded = (part: string): string | undefined => {
@@ -122,9 +96,8 @@ export const parseSmtpUrl = (raw: string, insecure: boolean): Either.Either<Smtp
   const host = connectableHost(url.hostname)
   if (host === undefined) {
     return Either.left(
-      `${shown}: ${quotable(url.hostname)} is not a host name or IP address, so no mail could be sent to it: a host ` +
-        "name is letters, digits and hyphens between dots (no _, no spaces, no hyphen at either end of a part, no " +
-        "empty part), an IPv4 address four numbers of 0 to 255, an IPv6 address goes in brackets ([2001:db8::25])"
+      `${shown}: ${quotable(url.hostname)} is not a host name or IP address, so no mail could be sent to it: ` +
+        HOST_NAME_RULE
     )
   }
   const security: SmtpSecurity =

@@ -9,6 +9,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { connectableHost, HOST_NAME_RULE } from "../Cli/HostName.js"
 import { quotable, quotableIfAddress, readsAsAddress, URL_SCHEME } from "../Cli/QuotableUrl.js"
 import type { ExtraCaFile } from "./CertificateFailure.js"
 import type { ProxyRoute } from "./Proxy.js"
@@ -122,6 +123,10 @@ export const normaliseBaseUrl = (
       `${quotable(text)} names port 0, which no server listens on: give the port the API listens on, or leave the ` +
         `port out (${url.protocol === "https:" ? "443" : "80"} for ${url.protocol}//).`
     )
+  }
+  // Found out otherwise only when first connected to: for a schedule, at its first tick, hours after it started.
+  if (connectableHost(url.hostname) === undefined) {
+    return invalid(`"${url.origin}": "${url.hostname}" is not a host name or IP address: ${HOST_NAME_RULE}.`)
   }
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && !options.allowInsecureHttp) {
     return invalid(
