@@ -11,6 +11,7 @@ import { domainToASCII } from "node:url"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { connectableHost, HOST_NAME_RULE } from "../Cli/HostName.js"
 import {
   PERCENT_ENCODINGS,
   quotable,
@@ -96,6 +97,12 @@ const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Either<Prox
     )
   }
   if (url.hostname === "") return invalid(`${variable} names no proxy host: give it as http://host:port.`)
+  // As for the API's URL: the request would fail only when sent, for a schedule at its first tick.
+  if (connectableHost(url.hostname) === undefined) {
+    return invalid(
+      `${variable} names the proxy host "${url.hostname}", which is not a host name or IP address: ${HOST_NAME_RULE}.`
+    )
+  }
   if (url.port === "0") {
     return invalid(
       `${variable} ${quotable(text)} names port 0, which no proxy listens on: give the proxy's port, as ` +

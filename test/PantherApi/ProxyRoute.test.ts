@@ -129,6 +129,22 @@ describe("which requests go through a proxy", () => {
     expect(Either.isLeft(proxyRouteFor("https://api.acme.example", { HTTPS_PROXY: "proxy.corp:00" }))).toBe(true)
   })
 
+  it("refuses a proxy host that is no host name or address, as the API's and the mail relay's, without the password", () => {
+    for (const host of ["proxy_corp", "proxy..corp.example", "-proxy.corp"]) {
+      const refused = proxyRouteFor("https://api.acme.example", { HTTPS_PROXY: `http://me:pr0xy-pass@${host}:3128` })
+      const message = Either.isLeft(refused) ? refused.left.message : "accepted"
+      expect(message, host).toContain(
+        `HTTPS_PROXY names the proxy host "${host}", which is not a host name or IP address`
+      )
+      expect(message, host).toContain("letters, digits and hyphens between dots")
+      expect(message, host).not.toMatch(/me:|pr0xy-pass/)
+      if (Either.isLeft(refused)) expect(refused.left.exitCode).toBe(2)
+    }
+    expect(route("https://api.acme.example", { HTTPS_PROXY: "http://[2001:db8::1]:3128" })?.hostname).toBe(
+      "2001:db8::1"
+    )
+  })
+
   it("puts the proxy's user name and password in Proxy-Authorization, decoded, and nowhere else", () => {
     const proxy = route("https://api.acme.example", { HTTPS_PROXY: "http://me%40corp:p%3Ass@proxy.corp:3128" })
     expect(proxy?.address).toBe("proxy.corp:3128")
