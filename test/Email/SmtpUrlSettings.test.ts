@@ -45,8 +45,8 @@ describe("an SMTP_URL whose host is no host name or address", () => {
   it("is refused at start, naming the setting and the host, never the password", async () => {
     for (const [url, says] of [
       ["smtp://1.2.3.4.5", '"1.2.3.4.5" is not a host name or IP address'],
-      ["smtp://ho_st:2525", '"ho_st" is not a host name or IP address'],
-      ["smtps://mailer:Qv7xPw9z@ho_st", '"ho_st" is not a host name or IP address'],
+      ["smtp://ho%20st:2525", '"ho%20st" is not a host name or IP address'],
+      ["smtps://mailer:Qv7xPw9z@-ho.st", '"-ho.st" is not a host name or IP address'],
       ["smtp://mail..acme.example", '"mail..acme.example" is not a host name or IP address'],
       ["smtp://-mail.acme.example", '"-mail.acme.example" is not a host name or IP address'],
       ["smtp://1.2.3.256", '"1.2.3.256" is not a host name or IP address'],

@@ -131,25 +131,31 @@ describe("normaliseBaseUrl", () => {
   })
 
   it("refuses a host that is no host name or address at start, where a schedule would meet it at its first tick", async () => {
-    for (const host of ["ho_st", "api..acme.example", "-api.acme.example", "api.acme-.example"]) {
+    for (const host of ["api.-acme.example", "api..acme.example", "-api.acme.example", "api.acme-.example"]) {
       expect(refusal(`https://${host}/`), host).toBe(
         `--api-url / PANTHER_API_URL "https://${host}": "${host}" is not a host name or IP address: a host name is ` +
-          "letters, digits and hyphens between dots (no _, no spaces, no hyphen at either end of a part, no empty " +
-          "part), an IPv4 address four numbers of 0 to 255, an IPv6 address goes in brackets ([2001:db8::25])."
+          "letters, digits, hyphens and underscores between dots (no spaces, no hyphen at either end of a part, no " +
+          "empty part), an IPv4 address four numbers of 0 to 255, an IPv6 address goes in brackets ([2001:db8::25])."
       )
     }
-    for (const url of ["https://api.acme.runpanther.net", "https://xn--bcher-kva.example", "http://[::1]:4010"]) {
+    // An underscore too: Docker's resolver answers for a compose service named so.
+    for (const url of [
+      "https://api.acme.runpanther.net",
+      "https://xn--bcher-kva.example",
+      "http://[::1]:4010",
+      "https://panther_api.internal"
+    ]) {
       expect(Either.isRight(normaliseBaseUrl(url, { allowInsecureHttp: false })), url).toBe(true)
     }
     const reports = mkdtempSync(join(tmpdir(), "api-url-host-"))
     try {
       // Without the check, the schedule starts and waits for 02:00; stopped after 8 s, it would exit 143.
       const result = await runCli(["schedule", "--report-dir", reports], {
-        env: { PANTHER_API_URL: "https://api.ho_st.example", PANTHER_API_TOKEN: "pat-unused" },
+        env: { PANTHER_API_URL: "https://api..acme.example", PANTHER_API_TOKEN: "pat-unused" },
         stopAfterMs: 8_000
       })
       expect(result.code, result.stderr).toBe(2)
-      expect(result.stderr).toContain('\\"api.ho_st.example\\" is not a host name or IP address')
+      expect(result.stderr).toContain('\\"api..acme.example\\" is not a host name or IP address')
     } finally {
       rmSync(reports, { recursive: true, force: true })
     }
