@@ -7,15 +7,6 @@
  * @effect/cli's.
  */
 
-/** Whether `argv` (node, script, arguments) asks for the bash script. */
-export const wantsBashCompletions = (argv: ReadonlyArray<string>): boolean =>
-  argv.some(
-    (word, index) =>
-      word === "--completions=bash" ||
-      word === "--completions=sh" ||
-      (word === "--completions" && (argv[index + 1] === "bash" || argv[index + 1] === "sh"))
-  )
-
 /** A name as the script's tracking spells it: `panther-audit` is `panther__audit`. */
 const tracked = (name: string): string => name.replaceAll("-", "__")
 

@@ -19,8 +19,9 @@ import type { scheduleCommand } from "../Schedule/ScheduleCommand.js"
 import type { simulateCommand } from "../Simulator/SimulateCommand.js"
 import type { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
-import { mendBashCompletions, wantsBashCompletions } from "./BashCompletions.js"
+import { mendBashCompletions } from "./BashCompletions.js"
 import { commandHelp, PROGRAM_NAME } from "./CommandList.js"
+import { askedCompletions, type CompletionShell } from "./Completions.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { withHelpAsPrinted } from "./GenericHelp.js"
 import type { LogFormat } from "./Logging.js"
@@ -34,6 +35,7 @@ import {
   withUsageErrorsExplained,
   withUsageErrorsKept
 } from "./UsageHints.js"
+import { mendZshCompletions } from "./ZshCompletions.js"
 
 type Subcommand =
   | typeof runCommand
@@ -99,17 +101,28 @@ export const hidingUnknownValues = async (argv: ReadonlyArray<string>): Promise<
  * Runs the command `argv` names. With JSON log lines, @effect/cli's usage errors become the failure's message rather
  * than plain text of their own on stderr (see `withUsageErrorsKept`).
  */
-export const runCli = (argv: ReadonlyArray<string>, format: LogFormat = "pretty") =>
-  wantsBashCompletions(argv) ? printBashCompletions : runCommandLine(argv, format)
+export const runCli = (argv: ReadonlyArray<string>, format: LogFormat = "pretty") => {
+  const shell = askedCompletions(argv)
+  return shell === undefined ? runCommandLine(argv, format) : printCompletions(shell)
+}
 
-/** The bash completion script of every command, whichever command it was asked of (BashCompletions.ts). */
-const printBashCompletions = Effect.flatMap(
-  Effect.promise(() => loadSubcommands([])),
-  (subcommands) =>
-    Command.getBashCompletions(rootCommand(subcommands), PROGRAM_NAME).pipe(
-      Effect.flatMap((lines) => Console.log(mendBashCompletions(lines, PROGRAM_NAME)))
-    )
-)
+/** The completion script of every command, whichever command it was asked of (Completions.ts). */
+const printCompletions = (shell: CompletionShell) =>
+  Effect.flatMap(
+    Effect.promise(() => loadSubcommands([])),
+    (subcommands) => {
+      const root = rootCommand(subcommands)
+      const script =
+        shell === "bash"
+          ? Effect.map(Command.getBashCompletions(root, PROGRAM_NAME), (lines) =>
+              mendBashCompletions(lines, PROGRAM_NAME)
+            )
+          : shell === "zsh"
+            ? Effect.map(Command.getZshCompletions(root, PROGRAM_NAME), mendZshCompletions)
+            : Effect.map(Command.getFishCompletions(root, PROGRAM_NAME), (lines) => lines.join("\n"))
+      return Effect.flatMap(script, Console.log)
+    }
+  )
 
 const runCommandLine = (argv: ReadonlyArray<string>, format: LogFormat) =>
   Effect.flatMap(
