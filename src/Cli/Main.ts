@@ -29,6 +29,7 @@ import { withLoggingHelp } from "./LoggingHelp.js"
 import { subcommandMissing } from "./SubcommandMissing.js"
 import {
   emptyValuesApart,
+  flagsOfCommands,
   hideUnknownValues,
   invokedFlags,
   noValueFlagGivenOne,
@@ -118,7 +119,9 @@ const printCompletions = (shell: CompletionShell) =>
               mendBashCompletions(lines, PROGRAM_NAME)
             )
           : shell === "zsh"
-            ? Effect.map(Command.getZshCompletions(root, PROGRAM_NAME), mendZshCompletions)
+            ? Effect.map(Command.getZshCompletions(root, PROGRAM_NAME), (lines) =>
+                mendZshCompletions(lines, flagsOfCommands(root))
+              )
             : Effect.map(Command.getFishCompletions(root, PROGRAM_NAME), (lines) => lines.join("\n"))
       return Effect.flatMap(script, Console.log)
     }

@@ -212,13 +212,9 @@ export const flagsOfUsage = (usage: string): CommandFlags => {
 }
 
 /**
- * The flags of the command `argv` invokes (the longest of its leading words that names one: `users list`), from the
- * usage line the command tree's help gives it; none when no such line is found.
+ * Each command's usage line in the command tree's help, by the command's path (`users list`): `[--api-url text] ...`.
  */
-export const invokedFlags = <Name extends string, R, E, A>(
-  root: Command.Command<Name, R, E, A>,
-  argv: ReadonlyArray<string>
-): CommandFlags => {
+const usagesOf = <Name extends string, R, E, A>(root: Command.Command<Name, R, E, A>): ReadonlyMap<string, string> => {
   // Colours and styles out: the help is rendered for a terminal.
   const help = withoutStyle(HelpDoc.toAnsiText(Command.getHelp(root, CliConfig.defaultConfig)))
   // One line per command, by its path: `- users list [--api-url text] ...`.
@@ -231,6 +227,32 @@ export const invokedFlags = <Name extends string, R, E, A>(
     const path = tokens.slice(0, pathLength === -1 ? tokens.length : pathLength).join(" ")
     usages.set(path, tokens.slice(path.split(" ").length).join(" "))
   }
+  return usages
+}
+
+/**
+ * The flags of every command of the tree, from one rendering of its help: of a command by its path (`["users",
+ * "list"]`); none for a path that names no command, or a command without flags of its own (`users`).
+ */
+export const flagsOfCommands = <Name extends string, R, E, A>(
+  root: Command.Command<Name, R, E, A>
+): ((command: ReadonlyArray<string>) => CommandFlags) => {
+  const usages = usagesOf(root)
+  return (command) => {
+    const usage = usages.get(command.join(" "))
+    return usage === undefined ? new Map() : flagsOfUsage(usage)
+  }
+}
+
+/**
+ * The flags of the command `argv` invokes (the longest of its leading words that names one: `users list`), from the
+ * usage line the command tree's help gives it; none when no such line is found.
+ */
+export const invokedFlags = <Name extends string, R, E, A>(
+  root: Command.Command<Name, R, E, A>,
+  argv: ReadonlyArray<string>
+): CommandFlags => {
+  const usages = usagesOf(root)
   const words = argv.slice(2)
   const firstFlag = words.findIndex((word) => word.startsWith("-"))
   const commandWords = firstFlag === -1 ? words : words.slice(0, firstFlag)

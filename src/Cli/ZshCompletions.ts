@@ -1,16 +1,65 @@
 /**
  * `--completions zsh`, which every command's help offers. The script @effect/cli writes defines the function that
  * lists a nested command's subcommands under one name (`_panther__audit__users_commands`, `__` for `-`) and calls
- * it by another (`_panther-audit__users_commands`), so `panther-audit users <Tab>` offered nothing. The script is
- * mended here, line by line; the commands and flags it lists are @effect/cli's.
+ * it by another (`_panther-audit__users_commands`), so `panther-audit users <Tab>` offered nothing. It also declares
+ * a flag that takes text or a number (`--stale-days`) as one that takes nothing, so zsh took its value for a word of
+ * its own, and offered nothing more after it (`run --stale-days 30 --em<Tab>`), and flags in place of the value.
+ * The script is mended here, line by line; the commands and flags it lists are @effect/cli's.
  */
+import type { CommandFlags } from "./UsageHints.js"
+
+/** A command's case in the script, `(list)`, and how deep it is indented, which says whose subcommand it is. */
+interface Case {
+  readonly indent: number
+  readonly name: string
+}
 
 /**
- * The script @effect/cli wrote, mended: a nested command's subcommands are asked of the function that lists them.
+ * What zsh completes as the value of a flag that takes `kind` (`integer`, `text`, `file`, ... as the help shows it):
+ * nothing for a number or a secret (which belongs in a variable or a file, not on the command line), a file name
+ * otherwise, as zsh does for an argument it knows nothing of.
  */
-export const mendZshCompletions = (lines: ReadonlyArray<string>): string =>
-  lines
-    .map((line) => {
+const valueSpec = (kind: string): string => {
+  const name = kind.replace(/\.\.\.$/u, "")
+  if (name === "redacted") return ":secret: "
+  return name === "integer" || name === "float" ? `:${name}: ` : `:${name}:_files`
+}
+
+/**
+ * The script @effect/cli wrote, mended: a nested command's subcommands are asked of the function that lists them,
+ * and a flag that takes a value says so. `flagsOf` gives a command's flags (`["users", "list"]`) and what each takes.
+ */
+export const mendZshCompletions = (
+  lines: ReadonlyArray<string>,
+  flagsOf: (command: ReadonlyArray<string>) => CommandFlags
+): string => {
+  const cases: Array<Case> = []
+  const flags = new Map<string, CommandFlags>()
+  const flagsHere = (): CommandFlags => {
+    const command = cases.map((each) => each.name)
+    const key = command.join(" ")
+    const known = flags.get(key) ?? flagsOf(command)
+    flags.set(key, known)
+    return known
+  }
+  return lines
+    .map((line, index) => {
+      const label = /^( *)\(([a-z][a-z0-9-]*)\)$/u.exec(line)
+      // A command's case is followed by its flags; a state's (`(users)` of `case $state in`) is not.
+      if (label !== null && lines[index + 1]?.trim().startsWith("_arguments ")) {
+        const indent = label[1]?.length ?? 0
+        while ((cases.at(-1)?.indent ?? -1) >= indent) cases.pop()
+        cases.push({ indent, name: label[2] ?? "" })
+        return line
+      }
+      const flag = /^( +)'((?:\([^)]*\))?\*?)(-{1,2}[A-Za-z0-9][A-Za-z0-9-]*)(\[.*\])' \\$/u.exec(line)
+      if (flag !== null) {
+        const [, indent = "", prefix = "", name = "", description = ""] = flag
+        const kind = flagsHere().get(name)
+        if (kind === undefined) return line
+        const repeatable = kind.endsWith("...") && !prefix.includes("*") ? "*" : ""
+        return `${indent}'${repeatable}${prefix}${name}${description}${valueSpec(kind)}' \\`
+      }
       const call = /^( +)":: :_(.+__.+)_commands" \\$/u.exec(line)
       if (call === null) return line
       // `panther-audit__users`: each command's name with `__` for `-`, as the function's definition spells it.
@@ -21,3 +70,4 @@ export const mendZshCompletions = (lines: ReadonlyArray<string>): string =>
       return `${call[1]}":: :_${name}_commands" \\`
     })
     .join("\n")
+}

@@ -40,19 +40,23 @@ exit 0
 
 const lines = (text: string): ReadonlyArray<string> => text.split("\n").filter((line) => line !== "")
 
-/** What a Tab at the end of `line` offers in zsh with `script` (its text) loaded, in no particular order. */
-export const completeInZsh = (script: string, line: string): ReadonlyArray<string> => {
+/**
+ * What a Tab at the end of `line` offers in zsh with `script` (its text) loaded, in no particular order, run in `cwd`
+ * (whose files zsh offers where a file name may come).
+ */
+export const completeInZsh = (script: string, line: string, cwd: string): ReadonlyArray<string> => {
   const directory = mkdtempSync(join(tmpdir(), "zsh-completion-"))
   try {
     writeFileSync(join(directory, "driver.zsh"), ZSH_DRIVER)
     writeFileSync(join(directory, "script.zsh"), script)
     const result = spawnSync("zsh", ["-f", join(directory, "driver.zsh"), join(directory, "script.zsh"), line], {
       encoding: "utf8",
-      cwd: directory,
+      cwd,
       env: { PATH: process.env.PATH ?? "", HOME: directory, TERM: "dumb" },
       timeout: 30_000
     })
-    if (result.status !== 0) throw new Error(`zsh exited ${result.status} ${result.signal ?? ""}: ${result.stderr}`)
+    if (result.status !== 0)
+      throw new Error(`zsh: ${result.error ?? `exited ${result.status} ${result.signal}`} ${result.stderr}`)
     return lines(result.stdout.replaceAll("\r", ""))
   } finally {
     rmSync(directory, { recursive: true, force: true })
@@ -72,7 +76,8 @@ export const completeInFish = (script: string, line: string, cwd: string): Reado
       ["--no-config", "-c", "source $argv[1]; and complete -C $argv[2]", join(directory, "script.fish"), line],
       { encoding: "utf8", cwd, env: { PATH: process.env.PATH ?? "", HOME: directory }, timeout: 30_000 }
     )
-    if (result.status !== 0) throw new Error(`fish exited ${result.status} ${result.signal ?? ""}: ${result.stderr}`)
+    if (result.status !== 0)
+      throw new Error(`fish: ${result.error ?? `exited ${result.status} ${result.signal}`} ${result.stderr}`)
     return lines(result.stdout).map((offered) => offered.split("\t")[0] ?? "")
   } finally {
     rmSync(directory, { recursive: true, force: true })
