@@ -23,6 +23,7 @@ import { mendBashCompletions } from "./BashCompletions.js"
 import { commandHelp, PROGRAM_NAME } from "./CommandList.js"
 import { askedCompletions, type CompletionShell } from "./Completions.js"
 import { ConfigurationError } from "./ConfigurationError.js"
+import { mendFishCompletions } from "./FishCompletions.js"
 import { withHelpAsPrinted } from "./GenericHelp.js"
 import type { LogFormat } from "./Logging.js"
 import { withLoggingHelp } from "./LoggingHelp.js"
@@ -122,7 +123,9 @@ const printCompletions = (shell: CompletionShell) =>
             ? Effect.map(Command.getZshCompletions(root, PROGRAM_NAME), (lines) =>
                 mendZshCompletions(lines, flagsOfCommands(root))
               )
-            : Effect.map(Command.getFishCompletions(root, PROGRAM_NAME), (lines) => lines.join("\n"))
+            : Effect.map(Command.getFishCompletions(root, PROGRAM_NAME), (lines) =>
+                mendFishCompletions(lines, flagsOfCommands(root))
+              )
       return Effect.flatMap(script, Console.log)
     }
   )
