@@ -1,8 +1,10 @@
 /**
  * `--completions sh|bash|fish|zsh`, which every command's help offers. The script is printed here rather than by
  * @effect/cli, which wrote scripts that did not complete (BashCompletions.ts, ZshCompletions.ts) and, asked by one
- * command (`run --completions zsh`), the script of that command's tree alone.
+ * command (`run --completions zsh`), the script of that command's tree alone. Each script is given `--log-format`,
+ * which every command takes but @effect/cli never sees (Logging.ts takes it out of the arguments first).
  */
+import { LEVEL_NAMES, LOG_FORMATS } from "./Logging.js"
 
 /** The shells a script is written for; `sh` is answered with bash's, as @effect/cli does. */
 export type CompletionShell = "bash" | "fish" | "zsh"
@@ -20,3 +22,17 @@ export const askedCompletions = (argv: ReadonlyArray<string>): CompletionShell |
   }
   return undefined
 }
+
+/** `--log-format`, which the scripts @effect/cli writes lack, as each script's mending adds it beside `--log-level`. */
+export const LOG_FORMAT_FLAG = {
+  name: "--log-format",
+  description: "Log lines as JSON or as text for a person (env LOG_FORMAT).",
+  values: LOG_FORMATS
+} as const
+
+/** The values of the flags every command takes, by flag: what bash's script completes after each. */
+export const BUILT_IN_VALUES: ReadonlyMap<string, ReadonlyArray<string>> = new Map<string, ReadonlyArray<string>>([
+  ["--completions", ["sh", "bash", "fish", "zsh"]],
+  ["--log-level", LEVEL_NAMES],
+  [LOG_FORMAT_FLAG.name, LOG_FORMAT_FLAG.values]
+])

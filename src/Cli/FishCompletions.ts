@@ -2,8 +2,10 @@
  * `--completions fish`, which every command's help offers. The script @effect/cli writes completes the commands,
  * their flags and a choice's values, but forbids file names as the value of every flag that takes text
  * (`-r -f`), where fish would otherwise offer them: `run --suppressions <Tab>` and `--report-dir <Tab>` offered
- * nothing. The script is mended here, line by line; the commands and flags it lists are @effect/cli's.
+ * nothing. The script is mended here, line by line; the commands and flags it lists are @effect/cli's, with
+ * `--log-format` (Completions.ts).
  */
+import { LOG_FORMAT_FLAG } from "./Completions.js"
 import type { CommandFlags } from "./UsageHints.js"
 
 /** The command a line of the script completes for, from its condition: `["users", "list"]`, `[]` for none. */
@@ -12,20 +14,29 @@ const commandOf = (line: string): ReadonlyArray<string> =>
 
 /**
  * The script @effect/cli wrote, mended: a flag that takes text or a file name completes a file name, as fish does
- * for an argument it knows nothing of; one that takes a number or a secret still completes nothing. `flagsOf`
- * gives a command's flags (`["users", "list"]`) and what each takes.
+ * for an argument it knows nothing of; one that takes a number or a secret still completes nothing; `--log-format`
+ * follows `--log-level`. `flagsOf` gives a command's flags (`["users", "list"]`) and what each takes.
  */
 export const mendFishCompletions = (
   lines: ReadonlyArray<string>,
   flagsOf: (command: ReadonlyArray<string>) => CommandFlags
 ): string =>
   lines
-    .map((line) => {
+    .flatMap((line) => {
+      // `--log-level` with its condition, the command it is a flag of.
+      const levels = /^(complete -c \S+ -n "[^"]*") -l log-level /u.exec(line)
+      if (levels !== null) {
+        const values = LOG_FORMAT_FLAG.values.join(" ")
+        return [
+          line,
+          `${levels[1]} -l ${LOG_FORMAT_FLAG.name.slice(2)} -r -f -a "${values}" -d '${LOG_FORMAT_FLAG.description}'`
+        ]
+      }
       const flag = / -l ([a-z0-9][a-z0-9-]*) -r -f(?= |$)/u.exec(line)
-      if (flag === null || / -a "/u.test(line)) return line
+      if (flag === null || / -a "/u.test(line)) return [line]
       const kind = flagsOf(commandOf(line))
         .get(`--${flag[1]}`)
         ?.replace(/\.\.\.$/u, "")
-      return kind === "text" || kind === "file" ? line.replace(flag[0], ` -l ${flag[1]} -r -F`) : line
+      return [kind === "text" || kind === "file" ? line.replace(flag[0], ` -l ${flag[1]} -r -F`) : line]
     })
     .join("\n")

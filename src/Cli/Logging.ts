@@ -17,6 +17,9 @@ import { clearProgressLine } from "./ProgressLine.js"
 
 export type LogFormat = "json" | "pretty"
 
+/** The formats `--log-format` takes. */
+export const LOG_FORMATS: ReadonlyArray<LogFormat> = ["json", "pretty"]
+
 /** JSON when stderr is not a terminal (a container, a CronJob, a pipe), pretty for a person at a terminal. */
 export const defaultLogFormat = (stderrIsTerminal: boolean = process.stderr.isTTY === true): LogFormat =>
   stderrIsTerminal ? "pretty" : "json"
@@ -56,7 +59,8 @@ export interface LogSettings {
   readonly argv: ReadonlyArray<string>
 }
 
-const LEVEL_NAMES = LogLevel.allLevels.map((level) => level._tag.toLowerCase())
+/** The levels `--log-level` takes, as it is given them. */
+export const LEVEL_NAMES = LogLevel.allLevels.map((level) => level._tag.toLowerCase())
 
 const parseLevel = (text: string, where: string): Either.Either<LogLevel.LogLevel, string> => {
   const name = text.trim().toLowerCase()

@@ -4,9 +4,16 @@
  * it by another (`_panther-audit__users_commands`), so `panther-audit users <Tab>` offered nothing. It also declares
  * a flag that takes text or a number (`--stale-days`) as one that takes nothing, so zsh took its value for a word of
  * its own, and offered nothing more after it (`run --stale-days 30 --em<Tab>`), and flags in place of the value.
- * The script is mended here, line by line; the commands and flags it lists are @effect/cli's.
+ * The script is mended here, line by line; the commands and flags it lists are @effect/cli's, with `--log-format`
+ * (Completions.ts).
  */
+import { LOG_FORMAT_FLAG } from "./Completions.js"
 import type { CommandFlags } from "./UsageHints.js"
+
+/** `--log-format` as the script declares a flag, beside `--log-level`. */
+const logFormat = (indent: string): string =>
+  `${indent}'${LOG_FORMAT_FLAG.name}[${LOG_FORMAT_FLAG.description.replace(/[()[\]:]/gu, "\\$&")}]` +
+  `:CHOICE:(${LOG_FORMAT_FLAG.values.join(" ")})' \\`
 
 /** A command's case in the script, `(list)`, and how deep it is indented, which says whose subcommand it is. */
 interface Case {
@@ -27,7 +34,7 @@ const valueSpec = (kind: string): string => {
 
 /**
  * The script @effect/cli wrote, mended: a nested command's subcommands are asked of the function that lists them,
- * and a flag that takes a value says so. `flagsOf` gives a command's flags (`["users", "list"]`) and what each takes.
+ * a flag that takes a value says so, and `--log-format` follows `--log-level`. `flagsOf` gives a command's flags (`["users", "list"]`) and what each takes.
  */
 export const mendZshCompletions = (
   lines: ReadonlyArray<string>,
@@ -42,32 +49,36 @@ export const mendZshCompletions = (
     flags.set(key, known)
     return known
   }
+  const mendLine = (line: string, index: number): string => {
+    const label = /^( *)\(([a-z][a-z0-9-]*)\)$/u.exec(line)
+    // A command's case is followed by its flags; a state's (`(users)` of `case $state in`) is not.
+    if (label !== null && lines[index + 1]?.trim().startsWith("_arguments ")) {
+      const indent = label[1]?.length ?? 0
+      while ((cases.at(-1)?.indent ?? -1) >= indent) cases.pop()
+      cases.push({ indent, name: label[2] ?? "" })
+      return line
+    }
+    const flag = /^( +)'((?:\([^)]*\))?\*?)(-{1,2}[A-Za-z0-9][A-Za-z0-9-]*)(\[.*\])' \\$/u.exec(line)
+    if (flag !== null) {
+      const [, indent = "", prefix = "", name = "", description = ""] = flag
+      const kind = flagsHere().get(name)
+      if (kind === undefined) return line
+      const repeatable = kind.endsWith("...") && !prefix.includes("*") ? "*" : ""
+      return `${indent}'${repeatable}${prefix}${name}${description}${valueSpec(kind)}' \\`
+    }
+    const call = /^( +)":: :_(.+__.+)_commands" \\$/u.exec(line)
+    if (call === null) return line
+    // `panther-audit__users`: each command's name with `__` for `-`, as the function's definition spells it.
+    const name = (call[2] ?? "")
+      .split("__")
+      .map((command) => command.replaceAll("-", "__"))
+      .join("__")
+    return `${call[1]}":: :_${name}_commands" \\`
+  }
   return lines
-    .map((line, index) => {
-      const label = /^( *)\(([a-z][a-z0-9-]*)\)$/u.exec(line)
-      // A command's case is followed by its flags; a state's (`(users)` of `case $state in`) is not.
-      if (label !== null && lines[index + 1]?.trim().startsWith("_arguments ")) {
-        const indent = label[1]?.length ?? 0
-        while ((cases.at(-1)?.indent ?? -1) >= indent) cases.pop()
-        cases.push({ indent, name: label[2] ?? "" })
-        return line
-      }
-      const flag = /^( +)'((?:\([^)]*\))?\*?)(-{1,2}[A-Za-z0-9][A-Za-z0-9-]*)(\[.*\])' \\$/u.exec(line)
-      if (flag !== null) {
-        const [, indent = "", prefix = "", name = "", description = ""] = flag
-        const kind = flagsHere().get(name)
-        if (kind === undefined) return line
-        const repeatable = kind.endsWith("...") && !prefix.includes("*") ? "*" : ""
-        return `${indent}'${repeatable}${prefix}${name}${description}${valueSpec(kind)}' \\`
-      }
-      const call = /^( +)":: :_(.+__.+)_commands" \\$/u.exec(line)
-      if (call === null) return line
-      // `panther-audit__users`: each command's name with `__` for `-`, as the function's definition spells it.
-      const name = (call[2] ?? "")
-        .split("__")
-        .map((command) => command.replaceAll("-", "__"))
-        .join("__")
-      return `${call[1]}":: :_${name}_commands" \\`
+    .flatMap((line, index) => {
+      const levels = /^( +)'--log-level\[/u.exec(line)
+      return levels === null ? [mendLine(line, index)] : [line, logFormat(levels[1] ?? "")]
     })
     .join("\n")
 }

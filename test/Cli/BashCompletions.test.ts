@@ -55,6 +55,17 @@ describe("--completions bash", () => {
     expect(completions("panther-audit", "users", "list", "--format", "")).toEqual(["ndjson", "csv", "table"])
   })
 
+  it("completes the values of the flags every command takes, and --log-format, which @effect/cli never sees", () => {
+    expect(completions("panther-audit", "users", "list", "--log-level", "")).toEqual(
+      expect.arrayContaining(["debug", "info", "warning", "none"])
+    )
+    expect(completions("panther-audit", "users", "list", "--log-level", "")).not.toContain("--format")
+    expect(completions("panther-audit", "run", "--log-f")).toEqual(["--log-format"])
+    expect(completions("panther-audit", "--log-f")).toEqual(["--log-format"])
+    expect(completions("panther-audit", "run", "--log-format", "")).toEqual(["json", "pretty"])
+    expect(completions("panther-audit", "--completions", "z")).toEqual(["zsh"])
+  })
+
   it("is the script of every command, whichever command it is asked of", async () => {
     const ofRun = await runCli(["run", "--completions", "bash"])
     expect(ofRun.code).toBe(0)

@@ -60,6 +60,13 @@ describe("--completions fish", () => {
     expect(completeInFish(script, "panther-audit run --stale-days ", here)).toEqual([])
   })
 
+  it("completes --log-format, which every command takes but @effect/cli never sees, and its values", ({ skip }) => {
+    skip(!hasFish, NO_FISH)
+    expect(completeInFish(script, "panther-audit run --log-f", here)).toEqual(["--log-format"])
+    expect(completeInFish(script, "panther-audit --log-f", here)).toEqual(["--log-format"])
+    expect(completeInFish(script, "panther-audit users list --log-format ", here)).toEqual(["json", "pretty"])
+  })
+
   it("is the script of every command, whichever command it is asked of", async () => {
     const ofRun = await runCli(["run", "--completions", "fish"])
     expect(ofRun.code, ofRun.stderr).toBe(0)

@@ -89,6 +89,12 @@ describe("--completions zsh", { timeout: 90_000 }, () => {
     expect(completeInZsh(script, "panther-audit run --stale-days ", here)).toEqual([])
   })
 
+  it("completes --log-format, which every command takes but @effect/cli never sees, and its values", ({ skip }) => {
+    skip(!hasZsh, NO_ZSH)
+    expect(completeInZsh(script, "panther-audit run --log-f", here)).toEqual(["--log-format"])
+    expect(completeInZsh(script, "panther-audit users list --log-format ", here)).toEqual(["json", "pretty"])
+  })
+
   it("is the script of every command, whichever command it is asked of", async () => {
     const ofRun = await runCli(["run", "--completions", "zsh"])
     expect(ofRun.code, ofRun.stderr).toBe(0)
