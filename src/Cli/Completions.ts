@@ -1,8 +1,9 @@
 /**
  * `--completions sh|bash|fish|zsh`, which every command's help offers. The script is printed here rather than by
- * @effect/cli, which wrote scripts that did not complete (BashCompletions.ts, ZshCompletions.ts) and, asked by one
- * command (`run --completions zsh`), the script of that command's tree alone. Each script is given `--log-format`,
- * which every command takes but @effect/cli never sees (Logging.ts takes it out of the arguments first).
+ * @effect/cli, which wrote scripts that did not complete (BashCompletions.ts, ZshCompletions.ts, FishCompletions.ts)
+ * and, asked by one command (`run --completions zsh`), the script of that command's tree alone. Each script is
+ * given `--log-format`, which every command takes but @effect/cli never sees (Logging.ts takes it out of the
+ * arguments first).
  */
 import { LEVEL_NAMES, LOG_FORMATS } from "./Logging.js"
 

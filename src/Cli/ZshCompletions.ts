@@ -34,7 +34,8 @@ const valueSpec = (kind: string): string => {
 
 /**
  * The script @effect/cli wrote, mended: a nested command's subcommands are asked of the function that lists them,
- * a flag that takes a value says so, and `--log-format` follows `--log-level`. `flagsOf` gives a command's flags (`["users", "list"]`) and what each takes.
+ * a flag that takes a value says so, and `--log-format` follows `--log-level`. `flagsOf` gives a command's flags
+ * (`["users", "list"]`) and what each takes.
  */
 export const mendZshCompletions = (
   lines: ReadonlyArray<string>,

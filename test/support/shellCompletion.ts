@@ -21,7 +21,7 @@ zmodload zsh/zpty || { print -u2 "zsh has no zpty module"; exit 3 }
 zpty shell zsh -f -i
 zpty -w shell "PROMPT= RPROMPT= ; autoload -U compinit && compinit -u -D"
 zpty -w shell "source \${(q)1}"
-zpty -w shell '__offered=(); __done() { print -r -- $'"'"'\\n'"'"'"<<""offered>>\${(pj:\\0:)__offered}<<""end>>"; exit }'
+zpty -w shell '__offered=(); __done() { print; print -r -- "<<""offered>>\${(pj:\\0:)__offered}<<""end>>"; exit }'
 zpty -w shell 'comppostfuncs=( __done )'
 zpty -w shell 'compadd() {
   if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then builtin compadd "$@"; return $?; fi
