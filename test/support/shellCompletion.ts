@@ -7,6 +7,8 @@ import { spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { afterAll, beforeAll, expect } from "vitest"
+import { runCli } from "./cli.js"
 
 /** Whether `shell` is installed here; the tests that need it are skipped otherwise. */
 export const hasShell = (shell: "zsh" | "fish"): boolean => spawnSync(shell, ["--version"]).status === 0
@@ -81,5 +83,28 @@ export const completeInFish = (script: string, line: string, cwd: string): Reado
     return lines(result.stdout).map((offered) => offered.split("\t")[0] ?? "")
   } finally {
     rmSync(directory, { recursive: true, force: true })
+  }
+}
+
+/**
+ * For a test file: the script `--completions <shell>` prints, read before its tests, and the folder the shell runs
+ * in, holding a `suppressions.yaml` for file names to be offered from, removed after them. `offered(line)` is what a
+ * Tab at the end of `line` offers; `script()` the script itself.
+ */
+export const completionsIn = (shell: "zsh" | "fish") => {
+  let script = ""
+  let here = ""
+  beforeAll(async () => {
+    here = mkdtempSync(join(tmpdir(), `${shell}-completions-`))
+    writeFileSync(join(here, "suppressions.yaml"), "suppressions: []\n")
+    const result = await runCli(["--completions", shell])
+    expect(result.code, result.stderr).toBe(0)
+    script = result.stdout
+  })
+  afterAll(() => rmSync(here, { recursive: true, force: true }))
+  return {
+    offered: (line: string): ReadonlyArray<string> =>
+      shell === "zsh" ? completeInZsh(script, line, here) : completeInFish(script, line, here),
+    script: () => script
   }
 }
