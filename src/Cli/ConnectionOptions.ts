@@ -35,6 +35,7 @@ import { missingSecretFile } from "./MissingSecretFile.js"
 import { decimalOption, wholeNumberOption } from "./NumberValues.js"
 import { secretsInUrl } from "./QuotableUrl.js"
 import { revealsSecret } from "./Redact.js"
+import { MAX_SECRET_FILE_BYTES } from "./SecretFiles.js"
 
 export interface ConnectionOptions {
   readonly apiUrl: Option.Option<string>
@@ -115,12 +116,6 @@ const positiveSeconds = (value: number, what: string): Effect.Effect<Duration.Du
     : fail(`${what} must be a finite number of seconds above 0; got ${value}.`)
 
 /**
- * Past this size a token file holds more than a token: it is not read further (a log or an archive named by
- * mistake, `/dev/zero`).
- */
-const MAX_TOKEN_FILE_BYTES = 64 * 1024
-
-/**
  * The token from a file: surrounding whitespace (a trailing newline above all) is not part of it, nor a leading byte
  * order mark (`readInputText` leaves it out).
  */
@@ -128,7 +123,7 @@ const readTokenFile = (path: string, startUp: boolean) =>
   Effect.gen(function* () {
     const where = `--api-token-file / PANTHER_API_TOKEN_FILE "${path}"`
     const text = yield* Effect.tryPromise((signal) =>
-      readInputText(path, MAX_TOKEN_FILE_BYTES, "a token file", signal)
+      readInputText(path, MAX_SECRET_FILE_BYTES, "a token file", signal)
     ).pipe(
       Effect.catchAll(({ error }) =>
         Effect.flatMap(

@@ -9,15 +9,16 @@
  * for, and opening one could wait for a writer. What cannot be read is left to the command, which says why.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs"
+import { MIN_HIDDEN_SECRET } from "./SecretVariables.js"
 
 const SECRET_FILE_FLAGS: ReadonlyArray<string> = ["--api-token-file", "--smtp-password-file"]
 const SECRET_FILE_VARIABLES: ReadonlyArray<string> = ["PANTHER_API_TOKEN_FILE", "SMTP_PASSWORD_FILE"]
 
-/** As the commands read these files: past this size a file holds no token or password (ConnectionOptions.ts). */
-const MAX_SECRET_FILE_BYTES = 64 * 1024
-
-/** Shorter than this, a value would be found by chance in a message's words (SecretVariables.ts). */
-const MIN_HIDDEN_SECRET = 6
+/**
+ * Past this size a token or password file holds more than a secret (a log or an archive named by mistake,
+ * `/dev/zero`): it is not read further, here or where the commands read the secret.
+ */
+export const MAX_SECRET_FILE_BYTES = 64 * 1024
 
 /** The paths the secret file flags name, as `--flag path` or `--flag=path`. */
 const flagPaths = (argv: ReadonlyArray<string>): ReadonlyArray<string> =>

@@ -48,7 +48,7 @@ const WHOLE_SECRET_VARIABLES = [
 ] as const
 
 /** Shorter than this, a value would be found by chance in a message's words, and redacting it garble them. */
-const MIN_HIDDEN_SECRET = 6
+export const MIN_HIDDEN_SECRET = 6
 
 /**
  * The secrets `environment` holds as whole values, for usage errors to hide as they hide the secret flags' values

@@ -4,10 +4,8 @@ import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { readInputText } from "../Cli/InputFile.js"
 import { missingSecretFile, type SecretKind } from "../Cli/MissingSecretFile.js"
+import { MAX_SECRET_FILE_BYTES } from "../Cli/SecretFiles.js"
 import { describeFsError } from "../Reports/ReportError.js"
-
-/** More than any password; a file past it is something else (see InputFile.ts). */
-const MAX_SECRET_FILE_BYTES = 64 * 1024
 
 /** A CA bundle of every public root is about 200 KiB; past this it is something else. */
 const MAX_CERTIFICATE_FILE_BYTES = 16 * 1024 * 1024

@@ -36,6 +36,21 @@ export const describeParseError = (error: ParseResult.ParseError): string => {
   }
 }
 
+/**
+ * One record of an answer decoded by `decode`; its failure as the reason to report (`describeParseError`). A record
+ * nested thousands of levels deep overflows the stack: one bad record, not a failed audit.
+ */
+export const decodeRecord = <A>(
+  decode: (raw: unknown) => Either.Either<A, ParseResult.ParseError>,
+  raw: unknown
+): Either.Either<A, string> => {
+  try {
+    return Either.mapLeft(decode(raw), describeParseError)
+  } catch {
+    return Either.left(NESTED_TOO_DEEPLY)
+  }
+}
+
 // The type up to the first ", actual ": the value quoted after it may hold those words too.
 const EXPECTED_ACTUAL = /^Expected (.+?), actual (.+)$/s
 
@@ -249,15 +264,10 @@ export const decodeUserRecord = (raw: unknown): UserRecord => {
       reason,
       readable: readableUser(raw)
     })
-  try {
-    return Either.match(decodeUser(raw), {
-      onRight: (user) => UserRecord.ValidUser({ user }),
-      onLeft: (error) => invalid(describeParseError(error))
-    })
-  } catch {
-    // A record nested thousands of levels deep overflows the stack: one bad record, not a failed audit.
-    return invalid(NESTED_TOO_DEEPLY)
-  }
+  return Either.match(decodeRecord(decodeUser, raw), {
+    onRight: (user) => UserRecord.ValidUser({ user }),
+    onLeft: invalid
+  })
 }
 
 /** `user` with `scrub` applied to every text it holds, for a record whose fields the reports quote as read. */

@@ -8,7 +8,7 @@ import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { describeParseError, stringField } from "./DecodeUser.js"
+import { decodeRecord, stringField } from "./DecodeUser.js"
 import { RoleWithPermissions } from "./Schemas.js"
 
 export type RoleRecord = Data.TaggedEnum<{
@@ -35,15 +35,10 @@ export const decodeRoleRecord = (raw: unknown, scrub: (text: string) => string):
       name: Option.map(stringField(raw, "name"), scrub),
       reason: scrub(reason)
     })
-  try {
-    return Either.match(decodeRole(raw), {
-      onRight: (role) => RoleRecord.ValidRole({ role }),
-      onLeft: (error) => unreadable(describeParseError(error))
-    })
-  } catch {
-    // An entry nested thousands of levels deep overflows the stack: one unreadable role, not a failed audit.
-    return unreadable("a field holds a value nested too deeply to read")
-  }
+  return Either.match(decodeRecord(decodeRole, raw), {
+    onRight: (role) => RoleRecord.ValidRole({ role }),
+    onLeft: unreadable
+  })
 }
 
 /** The id pagination tells roles apart by; one without an id is told apart by what it holds. */

@@ -3,14 +3,14 @@
  * public registry holds under that name (this package is private and named panther-user-audit), so no example may
  * use it; the command the examples name must be the one package.json links.
  */
-import { spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { VERSION } from "../../src/Version.js"
-import { endWithTest } from "../support/ChildProcesses.js"
+import { type CliResult, runProcess } from "../support/cli.js"
 import { startSimulator } from "../support/simulator.js"
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
@@ -27,30 +27,17 @@ const shellLines = (): ReadonlyArray<string> =>
 const hasCommand = (name: string) => spawnSync("sh", ["-c", `command -v ${name}`]).status === 0
 
 /** Runs `script` in bash, stopping at the first command that fails, with `panther-audit` on PATH as npm link puts it. */
-const runBash = (script: string): Promise<{ code: number | null; stdout: string; stderr: string }> => {
+const runBash = async (script: string): Promise<CliResult> => {
   const bin = mkdtempSync(join(tmpdir(), "readme-bin-"))
-  symlinkSync(join(ROOT, "dist/bin.js"), join(bin, "panther-audit"))
-  const child = endWithTest(
-    spawn("bash", ["-e", "-o", "pipefail", "-c", script], {
+  try {
+    symlinkSync(join(ROOT, "dist/bin.js"), join(bin, "panther-audit"))
+    return await runProcess("bash", ["-e", "-o", "pipefail", "-c", script], {
       cwd: bin,
-      env: { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? "" }
+      env: { PATH: `${bin}:${process.env.PATH ?? ""}` }
     })
-  )
-  let stdout = ""
-  let stderr = ""
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString("utf8")
-  })
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8")
-  })
-  return new Promise((resolve, reject) => {
-    child.on("error", reject)
-    child.on("close", (code) => {
-      rmSync(bin, { recursive: true, force: true })
-      resolve({ code, stdout, stderr })
-    })
-  })
+  } finally {
+    rmSync(bin, { recursive: true, force: true })
+  }
 }
 
 describe("the README's commands", () => {

@@ -16,28 +16,34 @@ export interface CliResult {
   readonly endedAfterStopMs?: number
 }
 
-export const runCli = (
+export interface RunOptions {
+  readonly env?: Record<string, string | undefined>
+  readonly cwd?: string
+  readonly timeoutMs?: number
+  /** Runs the command as this user id (and group id alike): root, whom no permission stops, as an ordinary user. */
+  readonly uid?: number
+  /** Sends SIGTERM this long after the start, as `docker stop` would. */
+  readonly stopAfterMs?: number
+  /** Sees what the command has written to stderr so far, each time it writes more. */
+  readonly onStderr?: (stderr: string) => void
+}
+
+/** Runs the built command with `args`. */
+export const runCli = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<CliResult> =>
+  runProcess(process.execPath, [BIN, ...args], options)
+
+/** Runs `command` (a shell, a tool) as runCli runs the built command, and collects the same. */
+export const runProcess = (
+  command: string,
   args: ReadonlyArray<string>,
-  options: {
-    readonly env?: Record<string, string | undefined>
-    readonly cwd?: string
-    readonly timeoutMs?: number
-    /** Runs the command as this user id (and group id alike): root, whom no permission stops, as an ordinary user. */
-    readonly uid?: number
-    /** Sends SIGTERM this long after the start, as `docker stop` would. */
-    readonly stopAfterMs?: number
-    /** Sees what the command has written to stderr so far, each time it writes more. */
-    readonly onStderr?: (stderr: string) => void
-  } = {}
+  options: RunOptions = {}
 ): Promise<CliResult> =>
   new Promise((resolve, reject) => {
     // A clean environment: no PANTHER_* or SMTP_* of the developer's shell leaks into a test.
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
     for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value
     const user = options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }
-    const child = endWithTest(
-      spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? process.cwd(), env, ...user })
-    )
+    const child = endWithTest(spawn(command, args, { cwd: options.cwd ?? process.cwd(), env, ...user }))
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (chunk: Buffer) => {
