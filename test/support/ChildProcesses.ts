@@ -6,7 +6,15 @@
 import type { ChildProcess } from "node:child_process"
 import { afterEach } from "vitest"
 
-const running = new Set<ChildProcess>()
+/**
+ * One set for the whole worker. Test files share a worker's modules (vitest.config.ts, `isolate: false`) but this
+ * setup file is loaded afresh for each: support modules loaded by an earlier file would otherwise add their children
+ * to a set no hook of the current file ends.
+ */
+const RUNNING = Symbol.for("panther-user-audit/test/running-children")
+const shared = globalThis as { [RUNNING]?: Set<ChildProcess> }
+shared[RUNNING] ??= new Set<ChildProcess>()
+const running: Set<ChildProcess> = shared[RUNNING]
 
 /** Ends `child` after the current test if it is still running then; returns it. */
 export const endWithTest = <C extends ChildProcess>(child: C): C => {
