@@ -60,6 +60,25 @@ const offsetOf = (zone: DateTime.TimeZone.Named, now: number): string => {
   return offset === "GMT" ? "UTC+00:00" : offset.replace(/^GMT/, "UTC")
 }
 
+/**
+ * The first tick strictly after `after`. Effect's `Cron.next` (3.22) answers an instant in the hour a time zone
+ * repeats as its clocks go back (01:10 EST on 1 November in New York) with the first occurrence of the next wall time
+ * that matches, which has passed (01:30 EDT, 40 minutes before): a schedule started, or done with a run, in that hour
+ * ran that tick again at once, and again after each run until the hour ended. From that passed tick `Cron.next` reads
+ * right, so stepping on from it finds the first tick after `after`; those stepped over ran at their first occurrence.
+ */
+export const nextTickAfter = (schedule: CronSchedule, after: number): number => {
+  let tick = Cron.next(schedule.cron, after).getTime()
+  while (tick <= after) {
+    const following = Cron.next(schedule.cron, tick).getTime()
+    if (following <= tick) break
+    tick = following
+  }
+  // Never seen: an answer that does not move on. Then a second at a time from `after`, to the hour's end at most.
+  for (let from = after + 1_000; tick <= after; from += 1_000) tick = Cron.next(schedule.cron, from).getTime()
+  return tick
+}
+
 export const parseCronSchedule = (
   expression: string,
   timeZone: string,

@@ -5,11 +5,10 @@
  * timers know. A directory holding no report says nothing of earlier runs (a first deployment): nothing is missed.
  */
 import { readdirSync } from "node:fs"
-import * as Cron from "effect/Cron"
 import * as Effect from "effect/Effect"
 import { LOCK_FILE, leftCatchUpOf } from "../Reports/DirectoryLock.js"
 import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName.js"
-import type { CronSchedule } from "./CronSchedule.js"
+import { type CronSchedule, nextTickAfter } from "./CronSchedule.js"
 
 export interface MissedAudit {
   /** The tick that went without an audit, epoch ms. */
@@ -22,15 +21,14 @@ export interface MissedAudit {
 const LOOK_BACK_LIMIT_MS = 400 * 24 * 3_600_000
 
 /** Whether the schedule has a tick after `from` and at or before `now`. */
-const ticksBy = (schedule: CronSchedule, from: number, now: number): boolean =>
-  Cron.next(schedule.cron, from).getTime() <= now
+const ticksBy = (schedule: CronSchedule, from: number, now: number): boolean => nextTickAfter(schedule, from) <= now
 
 /**
  * The latest tick at or before `now`, or undefined when none is within the look-back limit. Effect's `Cron.prev`
  * is not used: in effect 3.22 it skips a tick a fraction of a second before `now` and throws for some time zones.
  * Windows reaching back twice as far each time find one with a tick; then a bisection finds the latest start from
- * which `Cron.next`, which the schedule itself runs on, still lands by `now`: a few dozen steps, where reading the
- * window forward would step through every second of a per-second schedule's day.
+ * which the next tick, as the schedule itself finds it (`nextTickAfter`), still lands by `now`: a few dozen steps,
+ * where reading the window forward would step through every second of a per-second schedule's day.
  */
 export const lastTickAtOrBefore = (schedule: CronSchedule, now: number): number | undefined => {
   let without = now
@@ -42,7 +40,7 @@ export const lastTickAtOrBefore = (schedule: CronSchedule, now: number): number 
         if (ticksBy(schedule, middle, now)) within = middle
         else without = middle
       }
-      return Cron.next(schedule.cron, within).getTime()
+      return nextTickAfter(schedule, within)
     }
     if (reach === LOOK_BACK_LIMIT_MS) return undefined
     without = within

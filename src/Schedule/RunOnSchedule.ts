@@ -21,14 +21,13 @@
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
-import * as Cron from "effect/Cron"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { errorAnnotations } from "../Cli/AuditRunLog.js"
 import { counted } from "../Cli/Counted.js"
-import type { CronSchedule } from "./CronSchedule.js"
+import { type CronSchedule, nextTickAfter } from "./CronSchedule.js"
 
 export interface RunOnScheduleOptions {
   readonly schedule: CronSchedule
@@ -75,13 +74,14 @@ export const sleepUntil = (
 
 const atLeast = (count: number): string => (count >= MAX_COUNTED ? "at least " : "")
 
-/** The first tick strictly after `after`. */
-const nextTick = (schedule: CronSchedule, after: number): number => Cron.next(schedule.cron, after).getTime()
-
 /** Ticks in (after, upTo]: those that came while a run was going. */
 const ticksBetween = (schedule: CronSchedule, after: number, upTo: number): number => {
   let count = 0
-  for (let tick = nextTick(schedule, after); tick <= upTo && count < MAX_COUNTED; tick = nextTick(schedule, tick)) {
+  for (
+    let tick = nextTickAfter(schedule, after);
+    tick <= upTo && count < MAX_COUNTED;
+    tick = nextTickAfter(schedule, tick)
+  ) {
     count++
   }
   return count
@@ -169,7 +169,7 @@ export const runOnSchedule = <E, R>(
           `${atLeast(skipped)}${counted(skipped, `scheduled ${label}`)} skipped: the previous ${label} was still going`
         ).pipe(Effect.annotateLogs({ skipped }))
       }
-      const next = nextTick(schedule, Math.max(now, handled))
+      const next = nextTickAfter(schedule, Math.max(now, handled))
       yield* logNext(next)
       // Before any tick has run, no tick can run twice: a clock set back by any amount is followed.
       const giveUpBefore = ranTick ? handled - CLOCK_SET_BACK_LIMIT : handled

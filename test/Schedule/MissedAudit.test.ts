@@ -35,6 +35,18 @@ describe("lastTickAtOrBefore", () => {
     expect(iso(lastTickAtOrBefore(berlin, at("2026-10-25T12:00:00Z")))).toBe("2026-10-25T00:30:00.000Z")
   })
 
+  it("finds the tick before an instant of the hour clocks repeat, not one after it", () => {
+    // Ticks at 02:00, 02:15, 02:30 and 02:45 CEST (00:00 to 00:45 UTC) on 2026-10-25, not again at 02:xx CET.
+    const quarterHours = schedule("*/15 2 * * *", "Europe/Berlin")
+    expect(iso(lastTickAtOrBefore(quarterHours, at("2026-10-25T01:20:00Z")))).toBe("2026-10-25T00:45:00.000Z")
+    expect(iso(lastTickAtOrBefore(quarterHours, at("2026-10-25T01:50:00Z")))).toBe("2026-10-25T00:45:00.000Z")
+    // 01:30 EDT is 05:30 UTC; 06:10 UTC is 01:10 EST.
+    const newYork = schedule("30 1 * * *", "America/New_York")
+    expect(iso(lastTickAtOrBefore(newYork, at("2026-11-01T06:10:00Z")))).toBe("2026-11-01T05:30:00.000Z")
+    const stepped = steppedTo(quarterHours, at("2026-10-24T12:00:00Z"), at("2026-10-25T01:20:00Z"))
+    expect(iso(stepped)).toBe("2026-10-25T00:45:00.000Z")
+  })
+
   it("agrees with stepping forward tick by tick, for dense and sparse schedules at many instants", () => {
     // Each with a window it fires in, whatever the instant: where stepping from starts.
     const plans: Array<[CronSchedule, number]> = [

@@ -167,6 +167,32 @@ describe("runOnSchedule", () => {
       })
   )
 
+  it.effect("started in the hour clocks go back, after its tick's first time, it waits for the next night", () =>
+    Effect.gen(function* () {
+      // 01:30 happened at 05:30 UTC (EDT); 06:10 UTC is 01:10 EST, the hour's second time. Started then, the
+      // schedule ran 01:30 EDT's audit at once, and again after each run until 06:30 UTC.
+      yield* TestClock.setTime(Date.parse("2026-11-01T06:10:00Z"))
+      const { lines, layer } = yield* captureLogs
+      const { job, starts } = yield* recordingJob(() => Effect.sleep(Duration.seconds(5)))
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, {
+          schedule: schedule("30 1 * * *", "America/New_York"),
+          runNow: false,
+          label: "audit",
+          wakeEvery: "1 hour"
+        }).pipe(Effect.provide(layer))
+      )
+      yield* TestClock.adjust(Duration.hours(1))
+      expect(yield* Ref.get(starts)).toEqual([])
+      yield* TestClock.adjust(Duration.days(1))
+      expect(yield* Ref.get(starts)).toEqual(["2026-11-02T06:30:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+      expect(
+        lines.filter((line) => line.message.startsWith("next audit at")).map((line) => line.annotations.nextRunAt)
+      ).toEqual(["2026-11-02T06:30:00.000Z", "2026-11-03T06:30:00.000Z"])
+    })
+  )
+
   it.effect("a failed run is logged with its cause and the next tick runs again", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(START)
