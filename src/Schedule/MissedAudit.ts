@@ -7,7 +7,7 @@
 import { readdirSync } from "node:fs"
 import * as Effect from "effect/Effect"
 import { LOCK_FILE, leftCatchUpOf } from "../Reports/DirectoryLock.js"
-import { isNewer, parseReportName, type ReportName } from "../Reports/ReportName.js"
+import { isNewer, isStampedAhead, parseReportName, type ReportName } from "../Reports/ReportName.js"
 import { type CronSchedule, nextTickAfter } from "./CronSchedule.js"
 
 export interface MissedAudit {
@@ -47,18 +47,29 @@ export const lastTickAtOrBefore = (schedule: CronSchedule, now: number): number 
   }
 }
 
+/**
+ * The newest findings report among `names`, leaving out those stamped ahead of `now` beyond the skew allowed between
+ * machines: a clock that was ahead made them (and has been set back since), and they say nothing of the ticks up to
+ * now. Taken, one such report would hide every missed night until the clock caught up with it, as the runs
+ * themselves do not take it for their previous report (PreviousReportChoice.ts).
+ */
+const newestReport = (names: ReadonlyArray<string>, now: number): ReportName | undefined => {
+  let newest: ReportName | undefined
+  for (const name of names) {
+    const parsed = parseReportName(name)
+    if (parsed?.ending !== ".json" || isStampedAhead(parsed.stampedAt, now)) continue
+    if (newest === undefined || isNewer(parsed, newest)) newest = parsed
+  }
+  return newest
+}
+
 /** The missed audit, given the names in the report directory; undefined when the last tick has its report. */
 export const findMissedAudit = (
   schedule: CronSchedule,
   now: number,
   names: ReadonlyArray<string>
 ): MissedAudit | undefined => {
-  let newest: ReportName | undefined
-  for (const name of names) {
-    const parsed = parseReportName(name)
-    if (parsed?.ending !== ".json") continue
-    if (newest === undefined || isNewer(parsed, newest)) newest = parsed
-  }
+  const newest = newestReport(names, now)
   if (newest === undefined) return undefined
   const tick = lastTickAtOrBefore(schedule, now)
   // A run for a tick starts at it or after, and its stamp is its start to the second: at or after the tick.

@@ -102,6 +102,17 @@ describe("findMissedAudit", () => {
     ).toEqual({ tick: at("2026-12-01T02:00:00Z"), newestReport: "user-audit-20261130T020000Z.json" })
   })
 
+  it("leaves out reports stamped ahead of now, by a clock set back since, beyond what clocks may differ", () => {
+    // A run made while the clock was a year ahead: the night's audit is still missing.
+    expect(
+      findMissedAudit(nightly, now, ["user-audit-20261130T020000Z.json", "user-audit-20271201T020000Z.json"])
+    ).toEqual({ tick: at("2026-12-01T02:00:00Z"), newestReport: "user-audit-20261130T020000Z.json" })
+    // Minutes ahead: another machine's clock on a shared volume, a report of since the tick.
+    expect(
+      findMissedAudit(nightly, now, ["user-audit-20261130T020000Z.json", "user-audit-20261201T090300Z.json"])
+    ).toBeUndefined()
+  })
+
   it("finds none in a directory with no report: nothing is known of earlier runs", () => {
     expect(findMissedAudit(nightly, now, [])).toBeUndefined()
     expect(findMissedAudit(nightly, now, ["user-audit-20261130T020000Z.csv", ".panther-audit.lock"])).toBeUndefined()
