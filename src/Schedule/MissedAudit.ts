@@ -78,6 +78,22 @@ export const findMissedAudit = (
 }
 
 /**
+ * For a catch-up holding the report directory at last: the report of its tick's audit that another run wrote while it
+ * waited for the directory (a second schedule on the same volume catching up on the same night, another container's
+ * run, a `run` by hand), or undefined. Its audit is then made: a second would only send the night's email again.
+ */
+export const reportMadeSince = (directory: string, tick: number, now: number): string | undefined => {
+  let names: ReadonlyArray<string>
+  try {
+    names = readdirSync(directory)
+  } catch {
+    return undefined
+  }
+  const newest = newestReport(names, now)
+  return newest !== undefined && newest.stampedAt >= tick ? `${newest.stem}.json` : undefined
+}
+
+/**
  * The catch-up to make at start-up, with why, for `runOnSchedule`; undefined when the last tick has its report, the
  * directory cannot be listed (the run's own checks will say why), or a catch-up of the same tick was killed before.
  */

@@ -23,7 +23,7 @@ import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { describeDelivery } from "../Email/DeliveryResult.js"
 import { emailOptions } from "../Email/EmailOptions.js"
 import { parseCronSchedule } from "./CronSchedule.js"
-import { catchUpAtStart } from "./MissedAudit.js"
+import { catchUpAtStart, reportMadeSince } from "./MissedAudit.js"
 import type { Retention } from "./PruneReports.js"
 import { pruneAfterRun, retentionOptions, toRetention } from "./RetentionOptions.js"
 import { runOnSchedule, type ScheduledRun } from "./RunOnSchedule.js"
@@ -31,10 +31,20 @@ import { scheduleOptions } from "./ScheduleOptions.js"
 
 /**
  * One scheduled run: the shared job (the audit, then its email), then `--fail-on` as a warning (there is no exit
- * code to set between runs), then pruning. A failure is left to the schedule, which logs it and goes on.
+ * code to set between runs), then pruning. A failure is left to the schedule, which logs it and goes on. A catch-up
+ * looks again, once it holds the report directory, for a report of its tick written while it waited.
  */
 const scheduledAudit = (job: AuditJob, retention: Retention, run: ScheduledRun) =>
   Effect.gen(function* () {
+    if (run.catchUp) {
+      const made = reportMadeSince(job.reportDirectory, Date.parse(run.scheduledFor), yield* Clock.currentTimeMillis)
+      if (made !== undefined) {
+        return yield* Effect.logInfo(
+          `the audit of ${run.scheduledFor} was made while this catch-up waited for the report directory ` +
+            `${job.reportDirectory} (${made}): it does not run again`
+        )
+      }
+    }
     const { outcome, delivery } = yield* runAndDeliver(job)
     // Sent and written emails log themselves; say why none went out, for whoever waits for one.
     if (delivery._tag === "Skipped") {

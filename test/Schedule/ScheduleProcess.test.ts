@@ -456,6 +456,49 @@ describe("schedule, as a process", () => {
     expect(again.stderr() + running.stderr()).not.toContain(READ_TOKEN)
   })
 
+  it("a catch-up that waited for another run's lock does not run when that run wrote the night's report", async () => {
+    const first = start(["run"], env())
+    expect((await first.exited).code).toBe(0)
+    const now = Date.now()
+    const lastTick = new Date(now)
+    lastTick.setUTCHours(2, 0, 0, 0)
+    if (lastTick.getTime() > now) lastTick.setUTCDate(lastTick.getUTCDate() - 1)
+    const tick = lastTick.toISOString()
+    // The report just made is the one another container's run writes while this schedule waits; it is put aside,
+    // and a copy two days older left as the newest report this schedule finds at start.
+    const aside = mkdtempSync(join(tmpdir(), "schedule-aside-"))
+    const older = `user-audit-${reportStamp(lastTick.getTime() - 2 * 86_400_000)}`
+    const made = readdirSync(directory)
+    for (const name of made) {
+      writeFileSync(join(directory, name.replace(/^user-audit-[^.]+/, older)), readFileSync(join(directory, name)))
+      renameSync(join(directory, name), join(aside, name))
+    }
+    // That run, in another container, holds the report directory.
+    const lockPath = join(directory, ".panther-audit.lock")
+    const lock = { pid: 1, host: "elsewhere", command: "schedule", startedAt: new Date().toISOString(), token: "ab12" }
+    writeFileSync(lockPath, JSON.stringify(lock))
+    const running = start(["schedule"], env())
+    await running.waitFor("the wait for the lock", (lines) =>
+      lines.some((line) => String(line.message).startsWith("Waiting for schedule (pid 1 on elsewhere"))
+    )
+    for (const name of made) renameSync(join(aside, name), join(directory, name))
+    rmSync(aside, { recursive: true })
+    rmSync(lockPath)
+    await running.waitFor("the next run's time", (lines) =>
+      lines.some((line) => String(line.message).startsWith("next audit at"))
+    )
+    running.child.kill("SIGTERM")
+    expect((await running.exited).code).toBe(143)
+    const lines = running.lines()
+    expect(messages(lines, "audit started")).toEqual([])
+    const json = made.find((name) => name.endsWith(".json"))
+    expect(lines.map((line) => line.message)).toContain(
+      `the audit of ${tick} was made while this catch-up waited for the report directory ${directory} (${json}): ` +
+        "it does not run again"
+    )
+    expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toHaveLength(2)
+  })
+
   it("checks the settings it shares with run at start-up: no token exits 2 at once, not at the first tick", async () => {
     const running = start(["schedule", "--cron", "0 2 1 1 *"], env({ PANTHER_API_TOKEN: "" }))
     const exit = await Promise.race([
