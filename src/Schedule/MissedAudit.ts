@@ -78,9 +78,9 @@ export const findMissedAudit = (
 }
 
 /**
- * For a catch-up holding the report directory at last: the report of its tick's audit that another run wrote while it
- * waited for the directory (a second schedule on the same volume catching up on the same night, another container's
- * run, a `run` by hand), or undefined. Its audit is then made: a second would only send the night's email again.
+ * For a tick's run holding the report directory at last (a catch-up's too): the report of that tick's audit another
+ * run wrote while it waited for the directory (a second schedule on the same volume, for the same tick or catching up
+ * on the same night; a `run` by hand), or undefined. Its audit is then made: a second would only send the email again.
  */
 export const reportMadeSince = (directory: string, tick: number, now: number): string | undefined => {
   let names: ReadonlyArray<string>

@@ -31,17 +31,21 @@ import { scheduleOptions } from "./ScheduleOptions.js"
 
 /**
  * One scheduled run: the shared job (the audit, then its email), then `--fail-on` as a warning (there is no exit
- * code to set between runs), then pruning. A failure is left to the schedule, which logs it and goes on. A catch-up
- * looks again, once it holds the report directory, for a report of its tick written while it waited.
+ * code to set between runs), then pruning. A failure is left to the schedule, which logs it and goes on. A tick's
+ * run, a catch-up's too, looks again once it holds the report directory, for a report of its tick written while it
+ * waited: a second schedule on the same volume (two replicas, a deployment's old and new container) audits the night
+ * once, and sends its email once.
  */
 const scheduledAudit = (job: AuditJob, retention: Retention, run: ScheduledRun) =>
   Effect.gen(function* () {
-    if (run.catchUp) {
+    // "start-up" (--run-now) was asked for as such; a tick's audit is made once, by whichever run holds the
+    // directory first.
+    if (run.scheduledFor !== "start-up") {
       const made = reportMadeSince(job.reportDirectory, Date.parse(run.scheduledFor), yield* Clock.currentTimeMillis)
       if (made !== undefined) {
         return yield* Effect.logInfo(
-          `the audit of ${run.scheduledFor} was made while this catch-up waited for the report directory ` +
-            `${job.reportDirectory} (${made}): it does not run again`
+          `the audit of ${run.scheduledFor} was made while this ${run.catchUp ? "catch-up" : "run"} waited for the ` +
+            `report directory ${job.reportDirectory} (${made}): it does not run again`
         )
       }
     }

@@ -499,6 +499,44 @@ describe("schedule, as a process", () => {
     expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toHaveLength(2)
   })
 
+  it("a tick's run that waited for another schedule's lock does not run when that one wrote the tick's report", async () => {
+    const first = start(["run"], env())
+    expect((await first.exited).code).toBe(0)
+    const aside = mkdtempSync(join(tmpdir(), "schedule-aside-"))
+    const made = readdirSync(directory)
+    for (const name of made) renameSync(join(directory, name), join(aside, name))
+    // Another container's schedule, on the same volume, holds the report directory for the tick.
+    const lockPath = join(directory, ".panther-audit.lock")
+    const lock = { pid: 1, host: "elsewhere", command: "schedule", startedAt: new Date().toISOString(), token: "cd34" }
+    writeFileSync(lockPath, JSON.stringify(lock))
+    const running = start(["schedule", "--cron", "*/5 * * * * *"], env())
+    await running.waitFor(
+      "a tick's run waiting for the lock",
+      (lines) => lines.some((line) => String(line.message).startsWith("Waiting for schedule (pid 1 on elsewhere")),
+      20_000
+    )
+    const waiting = running.lines().find((line) => String(line.message).startsWith("Waiting for schedule"))
+    const tick = String(waiting?.annotations.scheduledFor)
+    // That one's report of the tick, stamped at it.
+    const stamp = `user-audit-${reportStamp(Date.parse(tick))}`
+    for (const name of made) {
+      renameSync(join(aside, name), join(directory, name.replace(/^user-audit-[^.]+/, stamp)))
+    }
+    rmSync(aside, { recursive: true })
+    rmSync(lockPath)
+    await running.waitFor("the run's decision", (lines) =>
+      lines.some((line) => String(line.message).startsWith(`the audit of ${tick} was made`))
+    )
+    running.child.kill("SIGTERM")
+    expect((await running.exited).code).toBe(143)
+    const lines = running.lines()
+    expect(lines.map((line) => line.message)).toContain(
+      `the audit of ${tick} was made while this run waited for the report directory ${directory} (${stamp}.json): ` +
+        "it does not run again"
+    )
+    expect(messages(lines, "audit started").filter((line) => line.annotations.scheduledFor === tick)).toEqual([])
+  })
+
   it("checks the settings it shares with run at start-up: no token exits 2 at once, not at the first tick", async () => {
     const running = start(["schedule", "--cron", "0 2 1 1 *"], env({ PANTHER_API_TOKEN: "" }))
     const exit = await Promise.race([
