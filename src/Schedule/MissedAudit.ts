@@ -114,8 +114,10 @@ export const catchUpAtStart = (
     const tick = new Date(missed.tick).toISOString()
     if (leftCatchUpOf(directory) === tick) {
       yield* Effect.logWarning(
-        `the audit of ${tick} has not run, and its catch-up at an earlier start was killed (its ${LOCK_FILE} is ` +
-          `left in ${directory}): it is not tried again, and the schedule waits for its next tick`
+        `the audit of ${tick} has not run, and its catch-up at an earlier start was killed, or still runs in ` +
+          `another container on this directory (its ${LOCK_FILE} is in ${directory}): it is not tried again, and ` +
+          "the schedule waits for its next tick. To run it now once the cause is fixed (a memory limit too low " +
+          "kills a run outright), start once with --run-now (AUDIT_RUN_NOW=true)"
       ).pipe(Effect.annotateLogs({ missed: tick }))
       return undefined
     }

@@ -449,8 +449,10 @@ describe("schedule, as a process", () => {
         .filter((line) => line.logLevel === "WARN")
         .map((line) => line.message)
     ).toEqual([
-      `the audit of ${tick} has not run, and its catch-up at an earlier start was killed (its .panther-audit.lock ` +
-        `is left in ${directory}): it is not tried again, and the schedule waits for its next tick`
+      `the audit of ${tick} has not run, and its catch-up at an earlier start was killed, or still runs in ` +
+        `another container on this directory (its .panther-audit.lock is in ${directory}): it is not tried again, ` +
+        "and the schedule waits for its next tick. To run it now once the cause is fixed (a memory limit too low " +
+        "kills a run outright), start once with --run-now (AUDIT_RUN_NOW=true)"
     ])
     expect(messages(again.lines(), "audit started")).toEqual([])
     expect(again.stderr() + running.stderr()).not.toContain(READ_TOKEN)
