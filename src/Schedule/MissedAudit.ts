@@ -6,6 +6,7 @@
  */
 import { readdirSync } from "node:fs"
 import * as Effect from "effect/Effect"
+import { reportAsOf } from "../Audit/PreviousReportChoice.js"
 import { LOCK_FILE, leftCatchUpOf } from "../Reports/DirectoryLock.js"
 import { isNewer, isStampedAhead, parseReportName, type ReportName } from "../Reports/ReportName.js"
 import { type CronSchedule, nextTickAfter } from "./CronSchedule.js"
@@ -13,8 +14,10 @@ import { type CronSchedule, nextTickAfter } from "./CronSchedule.js"
 export interface MissedAudit {
   /** The tick that went without an audit, epoch ms. */
   readonly tick: number
-  /** The newest report's name, from before that tick. */
+  /** The newest report's name, from before that tick, or after it but as of an earlier instant. */
   readonly newestReport: string
+  /** Whether the newest report was written after the tick, by a run `--as-of` an earlier instant (a backfill). */
+  readonly newestIsBackfill: boolean
 }
 
 /** Looking back further than this for a tick, the schedule fires too seldom for a missed run to be told apart. */
@@ -48,33 +51,49 @@ export const lastTickAtOrBefore = (schedule: CronSchedule, now: number): number 
 }
 
 /**
- * The newest findings report among `names`, leaving out those stamped ahead of `now` beyond the skew allowed between
+ * The findings reports among `names`, leaving out those stamped ahead of `now` beyond the skew allowed between
  * machines: a clock that was ahead made them (and has been set back since), and they say nothing of the ticks up to
  * now. Taken, one such report would hide every missed night until the clock caught up with it, as the runs
  * themselves do not take it for their previous report (PreviousReportChoice.ts).
  */
-const newestReport = (names: ReadonlyArray<string>, now: number): ReportName | undefined => {
-  let newest: ReportName | undefined
-  for (const name of names) {
-    const parsed = parseReportName(name)
-    if (parsed?.ending !== ".json" || isStampedAhead(parsed.stampedAt, now)) continue
-    if (newest === undefined || isNewer(parsed, newest)) newest = parsed
-  }
-  return newest
-}
+const findingsReports = (names: ReadonlyArray<string>, now: number): ReadonlyArray<ReportName> =>
+  names.flatMap((name) => {
+    const report = parseReportName(name)
+    return report?.ending === ".json" && !isStampedAhead(report.stampedAt, now) ? [report] : []
+  })
+
+/** A report's as-of, epoch ms: its run's (`reportAsOf`), or without a directory to read it in, its stamp. */
+export type ReportAsOf = (report: ReportName) => number
+
+const stampAsOf: ReportAsOf = (report) => report.stampedAt
+
+/** The as-of each report in `directory` records, read from its head; its stamp when it records none. */
+export const asOfIn =
+  (directory: string): ReportAsOf =>
+  (report) =>
+    reportAsOf(directory, `${report.stem}.json`, report.stampedAt)
+
+/**
+ * Whether `report` is of an audit of `tick`: written at it or after (a run for a tick starts at it or after, and its
+ * stamp is its start to the second) and as of it or after. A backfill into the same directory (`run --as-of` a past
+ * day), written after the tick, is no audit of it: the night's would stay missing.
+ */
+const auditsTick = (report: ReportName, tick: number, asOf: ReportAsOf): boolean =>
+  report.stampedAt >= tick && asOf(report) >= tick
 
 /** The missed audit, given the names in the report directory; undefined when the last tick has its report. */
 export const findMissedAudit = (
   schedule: CronSchedule,
   now: number,
-  names: ReadonlyArray<string>
+  names: ReadonlyArray<string>,
+  asOf: ReportAsOf = stampAsOf
 ): MissedAudit | undefined => {
-  const newest = newestReport(names, now)
-  if (newest === undefined) return undefined
+  const reports = findingsReports(names, now)
+  if (reports.length === 0) return undefined
   const tick = lastTickAtOrBefore(schedule, now)
-  // A run for a tick starts at it or after, and its stamp is its start to the second: at or after the tick.
-  if (tick === undefined || newest.stampedAt >= tick) return undefined
-  return { tick, newestReport: `${newest.stem}.json` }
+  if (tick === undefined || reports.some((report) => auditsTick(report, tick, asOf))) return undefined
+  const newest = reports.reduce((newest, report) => (isNewer(report, newest) ? report : newest))
+  return { tick, newestReport: `${newest.stem}.json`, newestIsBackfill: newest.stampedAt >= tick }
 }
 
 /**
@@ -89,8 +108,8 @@ export const reportMadeSince = (directory: string, tick: number, now: number): s
   } catch {
     return undefined
   }
-  const newest = newestReport(names, now)
-  return newest !== undefined && newest.stampedAt >= tick ? `${newest.stem}.json` : undefined
+  const made = findingsReports(names, now).find((report) => auditsTick(report, tick, asOfIn(directory)))
+  return made === undefined ? undefined : `${made.stem}.json`
 }
 
 /**
@@ -109,7 +128,7 @@ export const catchUpAtStart = (
     } catch {
       return undefined
     }
-    const missed = findMissedAudit(schedule, now, names)
+    const missed = findMissedAudit(schedule, now, names, asOfIn(directory))
     if (missed === undefined) return undefined
     const tick = new Date(missed.tick).toISOString()
     if (leftCatchUpOf(directory) === tick) {
@@ -124,7 +143,8 @@ export const catchUpAtStart = (
     return {
       tick: missed.tick,
       why:
-        `no report in ${directory} is from since (the newest is ${missed.newestReport}): the schedule was not ` +
-        "running then, or that run was stopped or failed"
+        `no report in ${directory} is from since (the newest is ${missed.newestReport}` +
+        `${missed.newestIsBackfill ? ", of a run --as-of an earlier instant" : ""}): the schedule was not running ` +
+        "then, or that run was stopped or failed"
     }
   })

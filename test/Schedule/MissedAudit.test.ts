@@ -1,7 +1,10 @@
-import { Cron, Either } from "effect"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Cron, Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { type CronSchedule, parseCronSchedule } from "../../src/Schedule/CronSchedule.js"
-import { findMissedAudit, lastTickAtOrBefore } from "../../src/Schedule/MissedAudit.js"
+import { catchUpAtStart, findMissedAudit, lastTickAtOrBefore, reportMadeSince } from "../../src/Schedule/MissedAudit.js"
 
 const at = (iso: string) => Date.parse(iso)
 const iso = (epoch: number | undefined) => (epoch === undefined ? undefined : new Date(epoch).toISOString())
@@ -89,7 +92,8 @@ describe("findMissedAudit", () => {
     ]
     expect(findMissedAudit(nightly, now, names)).toEqual({
       tick: at("2026-12-01T02:00:00Z"),
-      newestReport: "user-audit-20261130T020000Z-2.json"
+      newestReport: "user-audit-20261130T020000Z-2.json",
+      newestIsBackfill: false
     })
   })
 
@@ -99,18 +103,51 @@ describe("findMissedAudit", () => {
     // A report's CSV alone is no report: its JSON is what the next run compares with.
     expect(
       findMissedAudit(nightly, now, ["user-audit-20261201T080000Z.csv", "user-audit-20261130T020000Z.json"])
-    ).toEqual({ tick: at("2026-12-01T02:00:00Z"), newestReport: "user-audit-20261130T020000Z.json" })
+    ).toEqual({
+      tick: at("2026-12-01T02:00:00Z"),
+      newestReport: "user-audit-20261130T020000Z.json",
+      newestIsBackfill: false
+    })
   })
 
   it("leaves out reports stamped ahead of now, by a clock set back since, beyond what clocks may differ", () => {
     // A run made while the clock was a year ahead: the night's audit is still missing.
     expect(
       findMissedAudit(nightly, now, ["user-audit-20261130T020000Z.json", "user-audit-20271201T020000Z.json"])
-    ).toEqual({ tick: at("2026-12-01T02:00:00Z"), newestReport: "user-audit-20261130T020000Z.json" })
+    ).toEqual({
+      tick: at("2026-12-01T02:00:00Z"),
+      newestReport: "user-audit-20261130T020000Z.json",
+      newestIsBackfill: false
+    })
     // Minutes ahead: another machine's clock on a shared volume, a report of since the tick.
     expect(
       findMissedAudit(nightly, now, ["user-audit-20261130T020000Z.json", "user-audit-20261201T090300Z.json"])
     ).toBeUndefined()
+  })
+
+  it("takes a report written after the tick as of an earlier instant (a backfill) for no audit of it", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "missed-audit-"))
+    try {
+      const report = (name: string, asOf: string) =>
+        writeFileSync(join(directory, name), `${JSON.stringify({ run: { runId: name, asOf }, findings: [] })}\n`)
+      report("user-audit-20261130T020000Z.json", "2026-11-30T02:00:00.000Z")
+      // `run --as-of 2026-06-30` at 08:00, after the night's run was missed.
+      report("user-audit-20261201T080000Z.json", "2026-06-30T00:00:00.000Z")
+      const tick = at("2026-12-01T02:00:00Z")
+      expect(await Effect.runPromise(catchUpAtStart(directory, nightly, now))).toEqual({
+        tick,
+        why:
+          `no report in ${directory} is from since (the newest is user-audit-20261201T080000Z.json, of a run ` +
+          "--as-of an earlier instant): the schedule was not running then, or that run was stopped or failed"
+      })
+      expect(reportMadeSince(directory, tick, now)).toBeUndefined()
+      // The night's own audit, late: as of its start.
+      report("user-audit-20261201T083000Z.json", "2026-12-01T08:30:00.000Z")
+      expect(await Effect.runPromise(catchUpAtStart(directory, nightly, now))).toBeUndefined()
+      expect(reportMadeSince(directory, tick, now)).toBe("user-audit-20261201T083000Z.json")
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
   })
 
   it("finds none in a directory with no report: nothing is known of earlier runs", () => {

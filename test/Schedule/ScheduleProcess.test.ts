@@ -519,10 +519,11 @@ describe("schedule, as a process", () => {
     )
     const waiting = running.lines().find((line) => String(line.message).startsWith("Waiting for schedule"))
     const tick = String(waiting?.annotations.scheduledFor)
-    // That one's report of the tick, stamped at it.
+    // That one's report of the tick, stamped at it and as of it.
     const stamp = `user-audit-${reportStamp(Date.parse(tick))}`
     for (const name of made) {
-      renameSync(join(aside, name), join(directory, name.replace(/^user-audit-[^.]+/, stamp)))
+      const text = readFileSync(join(aside, name), "utf8").replace(/"asOf": "[^"]*"/, `"asOf": "${tick}"`)
+      writeFileSync(join(directory, name.replace(/^user-audit-[^.]+/, stamp)), text)
     }
     rmSync(aside, { recursive: true })
     rmSync(lockPath)
