@@ -4,10 +4,13 @@
  * without a run at start-up the night's audit would be lost until the next tick, as anacron and systemd's persistent
  * timers know. A directory holding no report says nothing of earlier runs (a first deployment): nothing is missed.
  */
-import { readdirSync } from "node:fs"
+import { closeSync, readdirSync, readSync } from "node:fs"
+import { join } from "node:path"
 import * as Effect from "effect/Effect"
+import { isSameInstance } from "../Audit/PantherInstance.js"
 import { reportAsOf } from "../Audit/PreviousReportChoice.js"
 import { LOCK_FILE, leftCatchUpOf } from "../Reports/DirectoryLock.js"
+import { openRegularFileSync } from "../Reports/RegularFile.js"
 import { isNewer, isStampedAhead, parseReportName, type ReportName } from "../Reports/ReportName.js"
 import { type CronSchedule, nextTickAfter } from "./CronSchedule.js"
 
@@ -62,54 +65,120 @@ const findingsReports = (names: ReadonlyArray<string>, now: number): ReadonlyArr
     return report?.ending === ".json" && !isStampedAhead(report.stampedAt, now) ? [report] : []
   })
 
-/** A report's as-of, epoch ms: its run's (`reportAsOf`), or without a directory to read it in, its stamp. */
-export type ReportAsOf = (report: ReportName) => number
+/** What a report's head says of its run; without a directory to read it in, what its name says. */
+export interface ReportRun {
+  /** Its run's as-of, epoch ms; its stamp when it records none. */
+  readonly asOf: number
+  /** The API base URL its run audited, when its head names one. */
+  readonly apiBaseUrl: string | undefined
+}
 
-const stampAsOf: ReportAsOf = (report) => report.stampedAt
+export type ReadReportRun = (report: ReportName) => ReportRun
 
-/** The as-of each report in `directory` records, read from its head; its stamp when it records none. */
-export const asOfIn =
-  (directory: string): ReportAsOf =>
-  (report) =>
-    reportAsOf(directory, `${report.stem}.json`, report.stampedAt)
+const byName: ReadReportRun = (report) => ({ asOf: report.stampedAt, apiBaseUrl: undefined })
+
+/** The run section's first keys (runId, tool, asOf, ..., apiBaseUrl) fit many times over. */
+const HEAD_BYTES = 8192
+
+/** The API base URL a report's run section names, before its findings, whose text quotes the API. */
+const readApiBaseUrl = (path: string): string | undefined => {
+  try {
+    // Opening a pipe named like a report would wait for a writer for ever: only a regular file is read.
+    const fd = openRegularFileSync(path)
+    try {
+      const head = Buffer.alloc(HEAD_BYTES)
+      const text = head.toString("utf8", 0, readSync(fd, head, 0, HEAD_BYTES, 0))
+      const findingsAt = text.indexOf('"findings"')
+      return /"apiBaseUrl"\s*:\s*"([^"\\]{1,2048})"/.exec(findingsAt === -1 ? text : text.slice(0, findingsAt))?.[1]
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    return undefined
+  }
+}
+
+/** Each report's run in `directory`, as its head says. */
+export const reportRunsIn =
+  (directory: string): ReadReportRun =>
+  (report) => {
+    const name = `${report.stem}.json`
+    return { asOf: reportAsOf(directory, name, report.stampedAt), apiBaseUrl: readApiBaseUrl(join(directory, name)) }
+  }
 
 /**
- * Whether `report` is of an audit of `tick`: written at it or after (a run for a tick starts at it or after, and its
+ * This Panther's findings reports among `names`, as `findingsReports` has them. A report of another Panther (two
+ * instances' schedules on one report directory, which runs warn of) is none of its audits: taken, the other's nightly
+ * run hid this one's missed night, and made this one's run for a tick it had waited for not run at all. A report whose
+ * head names no Panther is taken for this one's.
+ */
+const thisPanthersReports = (
+  reports: ReadonlyArray<ReportName>,
+  read: ReadReportRun,
+  apiBaseUrl: string | undefined
+): ReadonlyArray<{ readonly report: ReportName; readonly run: ReportRun }> =>
+  reports
+    .map((report) => ({ report, run: read(report) }))
+    .filter(
+      ({ run }) =>
+        apiBaseUrl === undefined || run.apiBaseUrl === undefined || isSameInstance(run.apiBaseUrl, apiBaseUrl)
+    )
+
+/**
+ * Whether a report is of an audit of `tick`: written at it or after (a run for a tick starts at it or after, and its
  * stamp is its start to the second) and as of it or after. A backfill into the same directory (`run --as-of` a past
  * day), written after the tick, is no audit of it: the night's would stay missing.
  */
-const auditsTick = (report: ReportName, tick: number, asOf: ReportAsOf): boolean =>
-  report.stampedAt >= tick && asOf(report) >= tick
+const auditsTick = (report: ReportName, run: ReportRun, tick: number): boolean =>
+  report.stampedAt >= tick && run.asOf >= tick
+
+export interface ReportsOf {
+  /** How to read a report's run; by default, from its name alone. */
+  readonly read?: ReadReportRun
+  /** The Panther the schedule audits: reports of another are left out. */
+  readonly apiBaseUrl?: string
+}
 
 /** The missed audit, given the names in the report directory; undefined when the last tick has its report. */
 export const findMissedAudit = (
   schedule: CronSchedule,
   now: number,
   names: ReadonlyArray<string>,
-  asOf: ReportAsOf = stampAsOf
+  of: ReportsOf = {}
 ): MissedAudit | undefined => {
-  const reports = findingsReports(names, now)
-  if (reports.length === 0) return undefined
+  const reports = thisPanthersReports(findingsReports(names, now), of.read ?? byName, of.apiBaseUrl)
+  const [first, ...rest] = reports
+  if (first === undefined) return undefined
   const tick = lastTickAtOrBefore(schedule, now)
-  if (tick === undefined || reports.some((report) => auditsTick(report, tick, asOf))) return undefined
-  const newest = reports.reduce((newest, report) => (isNewer(report, newest) ? report : newest))
+  if (tick === undefined || reports.some(({ report, run }) => auditsTick(report, run, tick))) return undefined
+  const newest = rest.reduce((newest, { report }) => (isNewer(report, newest) ? report : newest), first.report)
   return { tick, newestReport: `${newest.stem}.json`, newestIsBackfill: newest.stampedAt >= tick }
 }
 
 /**
  * For a tick's run holding the report directory at last (a catch-up's too): the report of that tick's audit another
- * run wrote while it waited for the directory (a second schedule on the same volume, for the same tick or catching up
- * on the same night; a `run` by hand), or undefined. Its audit is then made: a second would only send the email again.
+ * run of the same Panther wrote while it waited for the directory (a second schedule on the same volume, for the same
+ * tick or catching up on the same night; a `run` by hand), or undefined. Its audit is then made: a second would only
+ * send the email again.
  */
-export const reportMadeSince = (directory: string, tick: number, now: number): string | undefined => {
+export const reportMadeSince = (
+  directory: string,
+  tick: number,
+  now: number,
+  apiBaseUrl: string
+): string | undefined => {
   let names: ReadonlyArray<string>
   try {
     names = readdirSync(directory)
   } catch {
     return undefined
   }
-  const made = findingsReports(names, now).find((report) => auditsTick(report, tick, asOfIn(directory)))
-  return made === undefined ? undefined : `${made.stem}.json`
+  // Only those written since the tick are read: a directory without retention holds years of nights.
+  const since = findingsReports(names, now).filter((report) => report.stampedAt >= tick)
+  const made = thisPanthersReports(since, reportRunsIn(directory), apiBaseUrl).find(({ report, run }) =>
+    auditsTick(report, run, tick)
+  )
+  return made === undefined ? undefined : `${made.report.stem}.json`
 }
 
 /**
@@ -119,7 +188,9 @@ export const reportMadeSince = (directory: string, tick: number, now: number): s
 export const catchUpAtStart = (
   directory: string,
   schedule: CronSchedule,
-  now: number
+  now: number,
+  /** The Panther the schedule audits. */
+  apiBaseUrl: string
 ): Effect.Effect<{ readonly tick: number; readonly why: string } | undefined> =>
   Effect.gen(function* () {
     let names: ReadonlyArray<string>
@@ -128,7 +199,7 @@ export const catchUpAtStart = (
     } catch {
       return undefined
     }
-    const missed = findMissedAudit(schedule, now, names, asOfIn(directory))
+    const missed = findMissedAudit(schedule, now, names, { read: reportRunsIn(directory), apiBaseUrl })
     if (missed === undefined) return undefined
     const tick = new Date(missed.tick).toISOString()
     if (leftCatchUpOf(directory) === tick) {

@@ -41,7 +41,12 @@ const scheduledAudit = (job: AuditJob, retention: Retention, run: ScheduledRun) 
     // "start-up" (--run-now) was asked for as such; a tick's audit is made once, by whichever run holds the
     // directory first.
     if (run.scheduledFor !== "start-up") {
-      const made = reportMadeSince(job.reportDirectory, Date.parse(run.scheduledFor), yield* Clock.currentTimeMillis)
+      const made = reportMadeSince(
+        job.reportDirectory,
+        Date.parse(run.scheduledFor),
+        yield* Clock.currentTimeMillis,
+        job.connection.baseUrl
+      )
       if (made !== undefined) {
         return yield* Effect.logInfo(
           `the audit of ${run.scheduledFor} was made while this ${run.catchUp ? "catch-up" : "run"} waited for the ` +
@@ -98,7 +103,7 @@ export const scheduleCommand = Command.make(
       const firstJob = yield* prepareAuditJob(jobSettings)
       const catchUp = options.schedule.runNow
         ? undefined
-        : yield* catchUpAtStart(firstJob.reportDirectory, schedule, now)
+        : yield* catchUpAtStart(firstJob.reportDirectory, schedule, now, firstJob.connection.baseUrl)
       // Each run checks again and reads the secret files anew; a file the email needs, gone since start-up, costs
       // that run its email but not its audit.
       const prepareRun = prepareAuditJob({

@@ -80,6 +80,7 @@ describe("lastTickAtOrBefore", () => {
 
 describe("findMissedAudit", () => {
   const nightly = schedule("0 2 * * *")
+  const api = "https://api.acme.example"
   const now = at("2026-12-01T09:00:00Z")
 
   it("finds the last tick missed when the newest report is from before it", () => {
@@ -129,22 +130,52 @@ describe("findMissedAudit", () => {
     const directory = mkdtempSync(join(tmpdir(), "missed-audit-"))
     try {
       const report = (name: string, asOf: string) =>
-        writeFileSync(join(directory, name), `${JSON.stringify({ run: { runId: name, asOf }, findings: [] })}\n`)
+        writeFileSync(
+          join(directory, name),
+          `${JSON.stringify({ run: { runId: name, asOf, apiBaseUrl: api }, findings: [] })}\n`
+        )
       report("user-audit-20261130T020000Z.json", "2026-11-30T02:00:00.000Z")
       // `run --as-of 2026-06-30` at 08:00, after the night's run was missed.
       report("user-audit-20261201T080000Z.json", "2026-06-30T00:00:00.000Z")
       const tick = at("2026-12-01T02:00:00Z")
-      expect(await Effect.runPromise(catchUpAtStart(directory, nightly, now))).toEqual({
+      expect(await Effect.runPromise(catchUpAtStart(directory, nightly, now, api))).toEqual({
         tick,
         why:
           `no report in ${directory} is from since (the newest is user-audit-20261201T080000Z.json, of a run ` +
           "--as-of an earlier instant): the schedule was not running then, or that run was stopped or failed"
       })
-      expect(reportMadeSince(directory, tick, now)).toBeUndefined()
+      expect(reportMadeSince(directory, tick, now, api)).toBeUndefined()
       // The night's own audit, late: as of its start.
       report("user-audit-20261201T083000Z.json", "2026-12-01T08:30:00.000Z")
-      expect(await Effect.runPromise(catchUpAtStart(directory, nightly, now))).toBeUndefined()
-      expect(reportMadeSince(directory, tick, now)).toBe("user-audit-20261201T083000Z.json")
+      expect(await Effect.runPromise(catchUpAtStart(directory, nightly, now, api))).toBeUndefined()
+      expect(reportMadeSince(directory, tick, now, api)).toBe("user-audit-20261201T083000Z.json")
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+
+  it("takes a report of another Panther in the same directory for none of this one's audits", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "missed-audit-"))
+    try {
+      const report = (name: string, apiBaseUrl: string) =>
+        writeFileSync(
+          join(directory, name),
+          `${JSON.stringify({ run: { runId: name, asOf: reportAsOf(name), apiBaseUrl }, findings: [] })}\n`
+        )
+      const reportAsOf = (name: string) => `${name.slice(11, 15)}-${name.slice(15, 17)}-${name.slice(17, 19)}T02:00:00Z`
+      report("user-audit-20261130T020000Z.json", api)
+      // Another instance's schedule wrote the night's report; this one's went missing.
+      report("user-audit-20261201T020000Z.json", "https://api.other.example")
+      const tick = at("2026-12-01T02:00:00Z")
+      expect(await Effect.runPromise(catchUpAtStart(directory, nightly, now, api))).toMatchObject({ tick })
+      expect(reportMadeSince(directory, tick, now, api)).toBeUndefined()
+      // The same Panther by another port (a simulator restarted) or host name case is this one.
+      expect(reportMadeSince(directory, tick, now, "https://API.OTHER.example:8443")).toBe(
+        "user-audit-20261201T020000Z.json"
+      )
+      // A directory holding only another Panther's reports holds none of this one's: nothing is known to be missed.
+      rmSync(join(directory, "user-audit-20261130T020000Z.json"))
+      expect(await Effect.runPromise(catchUpAtStart(directory, nightly, now, api))).toBeUndefined()
     } finally {
       rmSync(directory, { recursive: true, force: true })
     }
