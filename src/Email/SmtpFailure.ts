@@ -229,6 +229,10 @@ export const describeSmtpFailure = (
     }
   }
 
+  // Every recipient refused at RCPT TO (nodemailer lists them): the fix is MAIL_TO, not the message.
+  const rejected: unknown = typeof error === "object" && error !== null ? Reflect.get(error, "rejected") : undefined
+  const refusedRecipients = Array.isArray(rejected) ? rejected.filter((address) => typeof address === "string") : []
+
   switch (facts.code) {
     case "EAUTH":
       return withReply(
@@ -257,6 +261,16 @@ export const describeSmtpFailure = (
       // A server that wants a login may say so only when the sender is given.
       if (facts.responseCode === 530 && context.user === undefined) {
         return withReply(`${context.server} requires a login: set SMTP_USER and SMTP_PASSWORD`, false)
+      }
+      if (refusedRecipients.length > 0) {
+        const one = refusedRecipients.length === 1
+        return {
+          retryable: isTemporary(facts.responseCode),
+          reason:
+            `${context.server} refused ${one ? "the recipient" : "every recipient"}, ${refusedRecipients.join(", ")}` +
+            `${reply}: check ${one ? "that address" : "those addresses"} in MAIL_TO / MAIL_CC, and that the relay ` +
+            `delivers to ${one ? "it" : "them"}`
+        }
       }
       if (isTooLarge(facts.response, facts.responseCode, facts.code)) {
         return withReply(

@@ -554,9 +554,19 @@ describe("sending through SMTP", () => {
           yield* sampleOutcome
         )
       )
-      expect(error.message).toContain("refused the message")
-      expect(error.message).toContain("550")
+      // The one address of MAIL_TO refused: the error names it and what to check, not "the message".
+      expect(error.message).toContain(
+        `127.0.0.1:${all.port} refused the recipient, security@acme.example (server replied: 550 No such mailbox): ` +
+          "check that address in MAIL_TO / MAIL_CC, and that the relay delivers to it"
+      )
       expect(all.connections()).toBe(1)
+
+      const everyone = yield* startSmtpServer({
+        rejectRecipients: ["security@acme.example", "it-ops@acme.example", "ciso@acme.example"]
+      })
+      const none = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(everyone.port)), yield* sampleOutcome))
+      expect(none.message).toMatch(/refused every recipient, [a-z@.-]+, [a-z@.-]+, [a-z@.-]+ \(server replied: 550 /)
+      expect(none.message).toContain("check those addresses in MAIL_TO / MAIL_CC, and that the relay delivers to them")
     })
   )
 
