@@ -46,7 +46,7 @@ export interface OutgoingRequest {
 export interface Reply {
   readonly status: number
   readonly retryAfter: string | undefined
-  /** The Content-Encoding the server named; the client asks for none, so any but `identity` was not asked for. */
+  /** The Content-Encoding the server named; the client asks for `identity`, so any other was not asked for. */
   readonly contentEncoding: string | undefined
   /** Where a redirect points (it is never followed); undefined for other answers. */
   readonly location?: string | undefined
@@ -192,6 +192,9 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
     const port = absoluteForm ? proxy.port : base.port === "" ? undefined : Number(base.port)
     const headers: Record<string, string> = {
       accept: "application/json",
+      // Said outright: a request without Accept-Encoding takes any coding (RFC 9110 12.5.3), so a server or CDN
+      // could compress its answers in good faith, and the client reads none.
+      "accept-encoding": "identity",
       "user-agent": `panther-user-audit/${VERSION}`,
       // The only place the token is sent.
       [API_KEY_HEADER.toLowerCase()]: Redacted.value(settings.token),

@@ -111,7 +111,7 @@ export interface Answer {
 }
 
 /**
- * A Content-Encoding the client did not ask for (it asks for none), fit to name in a message: through `scrub`, since
+ * A Content-Encoding the client did not ask for (it asks for `identity`), fit to name in a message: through `scrub`, since
  * a server that echoes what it was sent may put the token in any header.
  */
 export const unaskedEncoding = (

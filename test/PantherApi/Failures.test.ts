@@ -927,6 +927,8 @@ describe("PantherClient failures", () => {
       const error = yield* failureOf(getUser(server.url))
       expect(error._tag).toBe("InvalidResponse")
       expect(error.message).toContain("the body is compressed (gzip), which was not asked for")
+      // Not asked for in so many words: a request without Accept-Encoding takes any coding (RFC 9110 12.5.3).
+      expect(server.requests[0]?.headers["accept-encoding"]).toBe("identity")
     })
   )
 
