@@ -3,7 +3,7 @@
  *
  * A record that does not match the API description is not silently dropped: it is named on stderr as it arrives,
  * the valid users are all printed, and the command then exits with 3, so a script never takes a list with holes
- * for a complete one. Data formats stay clean (every ndjson line and CSV row is a whole, valid user).
+ * for a complete one. A list cut short by a failure says that the users printed before it are not all of them. Data formats stay clean (every ndjson line and CSV row is a whole, valid user).
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
@@ -128,6 +128,8 @@ export const listUsersCommand = Command.make(
       let repeated = 0
       const repeatedIds = makeRepeatedIds()
       let taken = 0
+      /** Users written to stdout as they came (ndjson and CSV; the table waits for the end). */
+      let printed = 0
       // The ids `--id` asked for that came back, valid or not; kept only for such a list, which is short.
       const listedIds = new Set<string>()
       /** One record of the list: printed, or named on stderr when it does not match the API description. */
@@ -149,7 +151,10 @@ export const listUsersCommand = Command.make(
               `${describeInvalidRecord(record.userId, record.email)} does not match the API description and ` +
                 `is left out: ${printable(record.reason)}`
             )
-          } else yield* writer.write(record.user, asSent)
+          } else {
+            yield* writer.write(record.user, asSent)
+            if (format !== "table") printed++
+          }
         })
       const email = Option.getOrUndefined(args.email)?.trim()
       /**
@@ -213,6 +218,17 @@ export const listUsersCommand = Command.make(
             })
           ),
           Effect.zipRight(inAnyCase),
+          // The users printed before a failure are a list's beginning that reads like a whole one: said so, or a
+          // person (or a script that keeps stdout and ignores the exit code) takes them for every user there is.
+          Effect.tapError(() =>
+            printed === 0
+              ? Effect.void
+              : tell(
+                  "warning",
+                  `the list is incomplete: it stopped at the failure below, after the ${counted(printed, "user")} ` +
+                    "printed above; run it again once that is dealt with."
+                )
+          ),
           Effect.zipRight(writer.finish),
           whileStdoutOpen
         )

@@ -1676,6 +1676,26 @@ describe("panther-audit users", () => {
     expect(stderrText(quiet.stderr)).toContain("user u2 (u2@example.com) does not match the API description")
   })
 
+  it("list cut short by a failure after users were printed says they are not the whole list", async () => {
+    const first = json(200, { results: [rawUser("u1"), rawUser("u2")], next: "page-2" })
+    const refused = json(401, { message: "token expired" })
+    for (const format of ["ndjson", "csv"]) {
+      const result = await againstScripted([first, refused], ["users", "list", "--format", format])
+      expect(result.code).toBe(3)
+      expect(result.stdout).toContain("u2@example.com")
+      const said = stderrText(result.stderr)
+      expect(said).toContain(
+        "the list is incomplete: it stopped at the failure below, after the 2 users printed above; run it again"
+      )
+      expect(said.indexOf("the list is incomplete")).toBeLessThan(said.indexOf("Panther refused the API token (401)"))
+    }
+    // Nothing printed, nothing to call incomplete: the failure alone says it.
+    const table = await againstScripted([first, refused], ["users", "list", "--format", "table"])
+    expect(table.code).toBe(3)
+    expect(table.stdout).toBe("")
+    expect(stderrText(table.stderr)).not.toContain("incomplete")
+  }, 60_000)
+
   it("list names invalid records on stderr, prints the valid users, and exits 3", async () => {
     const server = await startScriptedServer([
       json(200, { results: [rawUser("u1"), rawUser("u2", { enabled: "no" }), rawUser("u3")] })
