@@ -23,6 +23,15 @@ import { trailingContentAt } from "./TrailingContent.js"
 import { unsendableCursor } from "./UnsendableCursor.js"
 import { looksUtf16, UTF16_BODY } from "./Utf16Body.js"
 
+/**
+ * What to do about a page after the first that is not what the API describes: the address sent the first page as the
+ * API does, so checking --api-url, the usual advice, would not help.
+ */
+const AFTER_FIRST_PAGE =
+  "The same address sent the list's first page as the API describes, so --api-url is right: this page came from " +
+  "something answering in Panther's place (a load balancer or proxy in between), or Panther failed while sending " +
+  "it. Run again; if it keeps happening, report it to Panther support."
+
 /** A request as the client builds it; the transport adds the base URL and the headers. */
 export interface ApiRequest {
   readonly method: string
@@ -257,11 +266,22 @@ export const makeApiExchange = ({
     if (unsendable !== undefined) return Effect.succeed({ page: Effect.fail(unsendable), cancel: Effect.void })
     return Effect.map(begin(request), (started) => ({
       page: Effect.flatMap(execute(request, true, started), read).pipe(
-        // The first page came from this very address: a 404 at a cursor Panther gave is about the cursor.
+        // The first page came from this very address: a 404 at a cursor Panther gave is about the cursor, and a
+        // page that is not the API's is not for want of the right --api-url.
         Effect.mapError((error) =>
-          error._tag === "NotFound" && Option.isSome(cursor)
-            ? new NotFound({ method: error.method, path: error.path, detail: error.detail, atCursor: true })
-            : error
+          Option.isNone(cursor)
+            ? error
+            : error._tag === "NotFound"
+              ? new NotFound({ method: error.method, path: error.path, detail: error.detail, atCursor: true })
+              : error._tag === "InvalidResponse" && error.advice === undefined
+                ? new InvalidResponse({
+                    method: error.method,
+                    path: error.path,
+                    reason: error.reason,
+                    advice: AFTER_FIRST_PAGE,
+                    ...(error.earlierAnswerLost === undefined ? {} : { earlierAnswerLost: error.earlierAnswerLost })
+                  })
+                : error
         )
       ),
       cancel: Effect.sync(started.cancel)

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Stream } from "effect"
+import { json, type Step, scriptedServer, text } from "../support/scriptedServer.js"
+import { rawUser, runWithClient } from "../support/testClient.js"
+
+const listAll = (baseUrl: string) => runWithClient(baseUrl, (client) => Stream.runDrain(client.listUsers()))
+
+const firstPage = json(200, { results: [rawUser("u1")], next: "cursor-2" })
+
+describe("a page of users that is not what the API describes", () => {
+  const later: ReadonlyArray<readonly [string, Step, string]> = [
+    [
+      "a load balancer's HTML page sent with 200",
+      text(200, "<html><body>Maintenance</body></html>", "text/html"),
+      "an HTML page"
+    ],
+    // Whole as framed (Content-Length), so not retried as a cut-off answer: the server sent just that.
+    ["JSON that stops short", text(200, '{"results":[{"id":"u2","email"', "application/json"), '{"results":'],
+    ["JSON of another shape", json(200, { message: "internal error" }), "results: is missing"]
+  ]
+  for (const [what, step, reason] of later) {
+    it.scopedLive(`after the first page (${what}) does not send the reader to --api-url, which answered that one`, () =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer([firstPage, step])
+        const error = yield* Effect.flip(listAll(server.url))
+        expect(error._tag).toBe("InvalidResponse")
+        expect(error.message).toContain(reason)
+        expect(error.message).toContain("The same address sent the list's first page as the API describes")
+        expect(error.message).toContain("Run again; if it keeps happening, report it to Panther support.")
+        expect(error.message).not.toContain("not the web console")
+        // Decoding is not retried: the same server would send the same bytes.
+        expect(server.requests).toHaveLength(2)
+      })
+    )
+  }
+
+  it.scopedLive("as the first page still says the address may not be the API", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([text(200, "<html><body>Sign in</body></html>", "text/html")])
+      const error = yield* Effect.flip(listAll(server.url))
+      expect(error._tag).toBe("InvalidResponse")
+      expect(error.message).toContain(
+        "Check that --api-url is the API (https://api.<instance-domain>), not the web console"
+      )
+      expect(error.message).not.toContain("first page")
+    })
+  )
+})
