@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import { json, scriptedServer } from "../support/scriptedServer.js"
-import { rawUser, runWithClient } from "../support/testClient.js"
+import { rawUser, runWithClient, TOKEN } from "../support/testClient.js"
 
 describe("a cursor holding a lone surrogate", () => {
   it.scopedLive("stops the list saying why, rather than ask for the next page with another cursor", () =>
@@ -30,6 +30,24 @@ describe("a cursor holding a lone surrogate", () => {
       ])
       yield* runWithClient(server.url, (client) => Stream.runDrain(client.listUsers()))
       expect(server.requests[1]?.query.get("cursor")).toBe("c1😀")
+    })
+  )
+})
+
+describe("a cursor holding the API token", () => {
+  it.scopedLive("stops the list, rather than send back a cursor with the token taken out, or the token itself", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(200, { results: [rawUser("u1")], next: `page2-${TOKEN}` }),
+        json(200, { results: [rawUser("u2")] })
+      ])
+      const listed = yield* Effect.flip(runWithClient(server.url, (client) => Stream.runDrain(client.listUsers())))
+      expect(listed._tag).toBe("InvalidResponse")
+      expect(listed.message).toContain("the cursor it gave for the next page held the API token")
+      expect(listed.message).toContain("The list stopped there, incomplete.")
+      expect(listed.message).not.toContain(TOKEN)
+      // Neither page2-[redacted] nor the token went out in an address.
+      expect(server.requests).toHaveLength(1)
     })
   )
 })
