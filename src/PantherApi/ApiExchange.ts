@@ -9,7 +9,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { InvalidResponse, NotFound, type PantherApiError } from "./ClientErrors.js"
+import { Forbidden, InvalidResponse, NotFound, type PantherApiError, Unauthorized } from "./ClientErrors.js"
 import type { ConnectionSettings } from "./Connection.js"
 import { describeParseError } from "./DecodeUser.js"
 import type { Exchange, HttpTransport, OutgoingRequest, Reply } from "./HttpTransport.js"
@@ -31,6 +31,38 @@ const AFTER_FIRST_PAGE =
   "The same address sent the list's first page as the API describes, so --api-url is right: this page came from " +
   "something answering in Panther's place (a load balancer or proxy in between), or Panther failed while sending " +
   "it. Run again; if it keeps happening, report it to Panther support."
+
+/**
+ * What a failure at a list's page after the first means, where the address and the token had answered the pages
+ * before: a 404 is about the cursor, a 401 or 403 a token changed while the list was read, and a page that is not
+ * the API's is not for want of the right --api-url.
+ */
+const atLaterPage = (error: PantherApiError): PantherApiError => {
+  const fields = (of: { readonly earlierAnswerLost?: boolean | undefined }) => ({
+    method: error.method,
+    path: error.path,
+    ...(of.earlierAnswerLost === undefined ? {} : { earlierAnswerLost: of.earlierAnswerLost })
+  })
+  switch (error._tag) {
+    case "NotFound":
+      return new NotFound({ method: error.method, path: error.path, detail: error.detail, atCursor: true })
+    case "Unauthorized":
+      return new Unauthorized({ ...fields(error), atCursor: true })
+    case "Forbidden":
+      return new Forbidden({
+        ...fields(error),
+        permission: error.permission,
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+        atCursor: true
+      })
+    case "InvalidResponse":
+      return error.advice === undefined
+        ? new InvalidResponse({ ...fields(error), reason: error.reason, advice: AFTER_FIRST_PAGE })
+        : error
+    default:
+      return error
+  }
+}
 
 /** A request as the client builds it; the transport adds the base URL and the headers. */
 export interface ApiRequest {
@@ -266,23 +298,8 @@ export const makeApiExchange = ({
     if (unsendable !== undefined) return Effect.succeed({ page: Effect.fail(unsendable), cancel: Effect.void })
     return Effect.map(begin(request), (started) => ({
       page: Effect.flatMap(execute(request, true, started), read).pipe(
-        // The first page came from this very address: a 404 at a cursor Panther gave is about the cursor, and a
-        // page that is not the API's is not for want of the right --api-url.
-        Effect.mapError((error) =>
-          Option.isNone(cursor)
-            ? error
-            : error._tag === "NotFound"
-              ? new NotFound({ method: error.method, path: error.path, detail: error.detail, atCursor: true })
-              : error._tag === "InvalidResponse" && error.advice === undefined
-                ? new InvalidResponse({
-                    method: error.method,
-                    path: error.path,
-                    reason: error.reason,
-                    advice: AFTER_FIRST_PAGE,
-                    ...(error.earlierAnswerLost === undefined ? {} : { earlierAnswerLost: error.earlierAnswerLost })
-                  })
-                : error
-        )
+        // The first page came from this very address, with this token.
+        Effect.mapError((error) => (Option.isNone(cursor) ? error : atLaterPage(error)))
       ),
       cancel: Effect.sync(started.cancel)
     }))

@@ -127,17 +127,26 @@ const ADDRESS_LIMIT =
   " If the token is limited to some IP addresses (its allowed CIDR blocks in Settings > API Tokens), check that " +
   "they include the address this machine reaches Panther from."
 
+/** Of a list's page after the first: the token had been taken for the pages before it. */
+const TOKEN_TAKEN_BEFORE =
+  " It had been accepted for the list's pages before this one, so something changed while the list was read: "
+
 /** 401: the token is wrong, expired or revoked, or used from an address it is not allowed from. */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
   ...RequestFields,
-  earlierAnswerLost
+  earlierAnswerLost,
+  /** Of a list's page after the first, at the cursor Panther gave. */
+  atCursor: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `Panther refused the API token (401) for ${this.method} ${shownPath(this.path)}. Check the token given with ` +
-      "--api-token, --api-token-file or PANTHER_API_TOKEN(_FILE), and that it has not expired or been revoked; " +
-      "a new token takes up to a minute to work." +
+      `Panther refused the API token (401) for ${this.method} ${shownPath(this.path)}.` +
+      (this.atCursor === true
+        ? `${TOKEN_TAKEN_BEFORE}most likely the token expired or was revoked meanwhile. Check it in Panther ` +
+          "(Settings > API Tokens), and run again with a valid one."
+        : " Check the token given with --api-token, --api-token-file or PANTHER_API_TOKEN(_FILE), and that it has " +
+          "not expired or been revoked; a new token takes up to a minute to work.") +
       ADDRESS_LIMIT +
       (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )
@@ -149,13 +158,18 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
   ...RequestFields,
   permission: Schema.String,
   detail: Schema.optional(Schema.String),
-  earlierAnswerLost
+  earlierAnswerLost,
+  /** Of a list's page after the first, at the cursor Panther gave. */
+  atCursor: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
       `The API token is not allowed to ${this.method} ${shownPath(this.path)} (403): it needs the ` +
-      `"${consoleName(this.permission)}" (${this.permission}) permission.${pantherSaid(this.detail)} ` +
+      `"${consoleName(this.permission)}" (${this.permission}) permission.${pantherSaid(this.detail)}` +
+      (this.atCursor === true
+        ? `${TOKEN_TAKEN_BEFORE}most likely the permission was taken from the token meanwhile. `
+        : " ") +
       "Add the permission to the token in Panther (Settings > API Tokens), or use a token that has it." +
       ADDRESS_LIMIT +
       (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")

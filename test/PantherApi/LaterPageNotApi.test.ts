@@ -7,6 +7,42 @@ const listAll = (baseUrl: string) => runWithClient(baseUrl, (client) => Stream.r
 
 const firstPage = json(200, { results: [rawUser("u1")], next: "cursor-2" })
 
+describe("the token refused at a page after the first", () => {
+  it.scopedLive("a 401 says the token had been taken for the pages before: it changed while the list was read", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([firstPage, json(401, { message: "token expired" })])
+      const error = yield* Effect.flip(listAll(server.url))
+      expect(error._tag).toBe("Unauthorized")
+      expect(error.message).toContain(
+        "It had been accepted for the list's pages before this one, so something changed while the list was read: " +
+          "most likely the token expired or was revoked meanwhile."
+      )
+      // Not the advice for a token that never worked.
+      expect(error.message).not.toContain("a new token takes up to a minute")
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+
+  it.scopedLive("a 403 says the permission was most likely taken from the token meanwhile", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([firstPage, json(403, { error: "forbidden" })])
+      const error = yield* Effect.flip(listAll(server.url))
+      expect(error._tag).toBe("Forbidden")
+      expect(error.message).toContain('it needs the "Read User Info" (UserRead) permission. Panther said: forbidden.')
+      expect(error.message).toContain("most likely the permission was taken from the token meanwhile.")
+    })
+  )
+
+  it.scopedLive("at the first page, a 401 still says to check the token given", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(401, { message: "bad key" })])
+      const error = yield* Effect.flip(listAll(server.url))
+      expect(error.message).toContain("Check the token given with --api-token")
+      expect(error.message).not.toContain("pages before")
+    })
+  )
+})
+
 describe("a page of users that is not what the API describes", () => {
   const later: ReadonlyArray<readonly [string, Step, string]> = [
     [
