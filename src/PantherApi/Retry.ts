@@ -85,6 +85,9 @@ export const exhausted = (
   })
 }
 
+/** ANSI C's asctime() format, the third form of an HTTP date: `Sun Nov  6 08:49:37 1994` (RFC 9110 5.6.7). */
+const ASCTIME = /^[a-z]{3} [a-z]{3} [ \d]?\d \d{2}:\d{2}:\d{2} \d{4}$/i
+
 /**
  * `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 10.2.3). Anything else is ignored, and so is a
  * date already past (a server clock behind this one): taken as "now", it had every retry go out at once.
@@ -93,8 +96,9 @@ export const parseRetryAfter = (value: string | undefined, nowMillis: number): O
   if (value === undefined) return Option.none()
   const text = value.trim()
   if (/^\d+$/.test(text)) return Option.some(Duration.seconds(Number(text)))
-  // An HTTP date always names its month; without the check, Date.parse reads "-3" as the year 3 BC.
-  const at = /[a-z]{3}/i.test(text) ? Date.parse(text) : Number.NaN
+  // An HTTP date always names its month; without the check, Date.parse reads "-3" as the year 3 BC. Its asctime
+  // form names no zone, and Date.parse reads it in this machine's: it is GMT, as every HTTP date is.
+  const at = /[a-z]{3}/i.test(text) ? Date.parse(ASCTIME.test(text) ? `${text} GMT` : text) : Number.NaN
   if (Number.isNaN(at)) return Option.none()
   return at > nowMillis ? Option.some(Duration.millis(at - nowMillis)) : Option.none()
 }

@@ -3,7 +3,8 @@ import { Chunk, Clock, Duration, Effect, Fiber, Option, Ref, TestClock, TestServ
 import { NotFound } from "../../src/PantherApi/ClientErrors.js"
 import { defaultRetryPolicy, type RetryPolicy } from "../../src/PantherApi/Connection.js"
 import { backoffDelay, parseRetryAfter, TransientFailure, withRetries } from "../../src/PantherApi/Retry.js"
-import { json, scriptedServer } from "../support/scriptedServer.js"
+import { runCli } from "../support/cli.js"
+import { json, scriptedServer, startScriptedServer } from "../support/scriptedServer.js"
 import { rawUser, runWithClient } from "../support/testClient.js"
 
 const transient = (status: number, retryAfter: Option.Option<Duration.Duration> = Option.none()) =>
@@ -66,6 +67,40 @@ describe("Retry-After", () => {
     // Nor is a date in another form than an HTTP date's, however far ahead.
     expect(parseRetryAfter("2099-01-01T00:00:00Z", now)).toEqual(Option.none())
     expect(parseRetryAfter(undefined, now)).toEqual(Option.none())
+  })
+
+  it("reads a date in asctime's form, which names no zone, as GMT whatever the machine's time zone", async () => {
+    const weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    const two = (n: number) => String(n).padStart(2, "0")
+    // `Sun Nov  6 08:49:37 1994`, in GMT as every HTTP date is.
+    const asctime = (at: Date) =>
+      `${weekdays[at.getUTCDay()]} ${months[at.getUTCMonth()]} ${String(at.getUTCDate()).padStart(2, " ")} ` +
+      `${two(at.getUTCHours())}:${two(at.getUTCMinutes())}:${two(at.getUTCSeconds())} ${at.getUTCFullYear()}`
+    const server = await startScriptedServer([
+      (_request, response) => {
+        response.writeHead(429, {
+          "content-type": "application/json",
+          "retry-after": asctime(new Date(Date.now() + 3_000))
+        })
+        response.end(JSON.stringify({ message: "slow down" }))
+      },
+      json(200, { results: [rawUser("u1")] })
+    ])
+    try {
+      // Five hours behind GMT: read as local time, the date was five hours ahead, past any retry budget.
+      const result = await runCli(["users", "list", "--format", "ndjson", "--retry-budget-seconds", "20"], {
+        env: { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token", TZ: "America/New_York" }
+      })
+      expect(result.stderr).not.toContain("Panther asked to wait")
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain('"id":"u1"')
+      const [first, second] = server.requests
+      // The date's whole seconds: two to three seconds after the first request, not a backoff's half second.
+      expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThan(1_500)
+    } finally {
+      await server.close()
+    }
   })
 })
 
