@@ -129,7 +129,7 @@ const ADDRESS_LIMIT =
 
 /** Of a list's page after the first: the token had been taken for the pages before it. */
 const TOKEN_TAKEN_BEFORE =
-  " It had been accepted for the list's pages before this one, so something changed while the list was read: "
+  " The token had been accepted for the list's pages before this one, so something changed while the list was read: "
 
 /** 401: the token is wrong, expired or revoked, or used from an address it is not allowed from. */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {

@@ -14,7 +14,7 @@ describe("the token refused at a page after the first", () => {
       const error = yield* Effect.flip(listAll(server.url))
       expect(error._tag).toBe("Unauthorized")
       expect(error.message).toContain(
-        "It had been accepted for the list's pages before this one, so something changed while the list was read: " +
+        "The token had been accepted for the list's pages before this one, so something changed while the list was read: " +
           "most likely the token expired or was revoked meanwhile."
       )
       // Not the advice for a token that never worked.
