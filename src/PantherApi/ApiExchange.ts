@@ -47,7 +47,11 @@ const atLaterPage = (error: PantherApiError): PantherApiError => {
     case "NotFound":
       return new NotFound({ method: error.method, path: error.path, detail: error.detail, atCursor: true })
     case "Unauthorized":
-      return new Unauthorized({ ...fields(error), atCursor: true })
+      return new Unauthorized({
+        ...fields(error),
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+        atCursor: true
+      })
     case "Forbidden":
       return new Forbidden({
         ...fields(error),

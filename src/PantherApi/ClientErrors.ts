@@ -134,6 +134,8 @@ const TOKEN_TAKEN_BEFORE =
 /** 401: the token is wrong, expired or revoked, or used from an address it is not allowed from. */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
   ...RequestFields,
+  /** Panther's reason, quoted: an expired token and one never valid are mended alike, but told apart by it. */
+  detail: Schema.optional(Schema.String),
   earlierAnswerLost,
   /** Of a list's page after the first, at the cursor Panther gave. */
   atCursor: Schema.optional(Schema.Boolean)
@@ -141,7 +143,7 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `Panther refused the API token (401) for ${this.method} ${shownPath(this.path)}.` +
+      `Panther refused the API token (401) for ${this.method} ${shownPath(this.path)}.${pantherSaid(this.detail)}` +
       (this.atCursor === true
         ? `${TOKEN_TAKEN_BEFORE}most likely the token expired or was revoked meanwhile. Check it in Panther ` +
           "(Settings > API Tokens), and run again with a valid one."

@@ -187,7 +187,7 @@ export const checkStatus = (
   }
   switch (status) {
     case 401:
-      return Either.left(new Unauthorized({ method, path }))
+      return Either.left(new Unauthorized({ method, path, ...withDetail }))
     case 403:
       return Either.left(new Forbidden({ method, path, permission: permissionFor(method), ...withDetail }))
     case 404:

@@ -156,7 +156,12 @@ export const settleDelete = (options: {
 export const afterLostAnswer = (error: PantherApiError): PantherApiError => {
   switch (error._tag) {
     case "Unauthorized":
-      return new Unauthorized({ method: error.method, path: error.path, earlierAnswerLost: true })
+      return new Unauthorized({
+        method: error.method,
+        path: error.path,
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+        earlierAnswerLost: true
+      })
     case "Forbidden":
       return new Forbidden({
         method: error.method,

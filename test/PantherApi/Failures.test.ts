@@ -339,6 +339,22 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("401: quotes Panther's reason, which tells an expired token from a wrong one, without the token", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(401, { message: "API key expired" }),
+        json(401, { message: `invalid key ${TOKEN}` })
+      ])
+      const expired = yield* failureOf(getUser(server.url))
+      expect(expired.message).toContain(
+        "Panther refused the API token (401) for GET /users/u1. Panther said: API key expired."
+      )
+      const echoed = yield* failureOf(getUser(server.url))
+      expect(echoed.message).toContain("Panther said: invalid key [redacted].")
+      expect(echoed.message).not.toContain(TOKEN)
+    })
+  )
+
   it.scopedLive('403 {"error":"forbidden"} on a GET names Read User Info (UserRead)', () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(403, { error: "forbidden" })])
