@@ -314,7 +314,9 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
     return (
-      `Panther kept rate limiting ${this.method} ${shownPath(this.path)} (429)${afterAttempts(this.attempts)}.` +
+      // "Kept" only of a request tried more than once: one whose Retry-After ran past the budget was tried once.
+      `Panther ${this.attempts === 1 ? "rate limited" : "kept rate limiting"} ${this.method} ` +
+      `${shownPath(this.path)} (429)${afterAttempts(this.attempts)}.` +
       `${budgetSpent(this.budgetStop, this.attempts)} Wait a few minutes and run again, or allow more with --max-retries and --retry-budget-seconds.` +
       (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )

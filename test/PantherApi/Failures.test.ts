@@ -355,6 +355,18 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a 429 given up on at once says it rate limited the request, not that it kept doing so", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(429, { message: "slow down" }), json(200, rawUser("u1"))])
+      const once = yield* failureOf(
+        runWithClient(server.url, (client) => client.getUser("u1"), { retry: { ...fastRetry, maxAttempts: 1 } })
+      )
+      expect(once.message).toContain("Panther rate limited GET /users/u1 (429).")
+      expect(once.message).not.toContain("kept")
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
   it.scopedLive('403 {"error":"forbidden"} on a GET names Read User Info (UserRead)', () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(403, { error: "forbidden" })])
