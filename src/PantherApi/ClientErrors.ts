@@ -250,8 +250,8 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
       return (
         `Panther's address answered ${this.method} ${shownPath(this.path)} with a redirect (${this.status}` +
         `${this.location === undefined ? "" : ` to ${this.location}`}), which is not ` +
-        "followed: it would take the token elsewhere. Check that --api-url / PANTHER_API_URL is the API itself, " +
-        "https://api.<instance-domain>."
+        "followed: the API answers without redirects, and following one could carry the token to another host. " +
+        "Check that --api-url / PANTHER_API_URL is the API itself, https://api.<instance-domain>."
       )
     }
     return (

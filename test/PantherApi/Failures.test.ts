@@ -806,6 +806,15 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a redirect on the same host is not said to take the token elsewhere, which it would not", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(308, {}, { location: "/v1/users/u1" })])
+      const error = yield* failureOf(getUser(server.url))
+      expect(error.message).toContain("with a redirect (308 to /v1/users/u1), which is not followed: the API answers")
+      expect(error.message).not.toContain("elsewhere")
+    })
+  )
+
   it.scopedLive("a 300 is no success, even with a user's JSON in it", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(300, rawUser("u1"))])
