@@ -111,8 +111,8 @@ export interface Answer {
 }
 
 /**
- * A Content-Encoding the client did not ask for (it asks for `identity`), fit to name in a message: through `scrub`, since
- * a server that echoes what it was sent may put the token in any header.
+ * A Content-Encoding the client did not ask for (it asks for `identity`), fit to name in a message: through `scrub`,
+ * since a server that echoes what it was sent may put the token in any header.
  */
 export const unaskedEncoding = (
   contentEncoding: string | undefined,

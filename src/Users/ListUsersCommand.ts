@@ -3,7 +3,8 @@
  *
  * A record that does not match the API description is not silently dropped: it is named on stderr as it arrives,
  * the valid users are all printed, and the command then exits with 3, so a script never takes a list with holes
- * for a complete one. A list cut short by a failure says that the users printed before it are not all of them. Data formats stay clean (every ndjson line and CSV row is a whole, valid user).
+ * for a complete one. A list cut short by a failure says that the users printed before it are not all of them. Data
+ * formats stay clean (every ndjson line and CSV row is a whole, valid user).
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
