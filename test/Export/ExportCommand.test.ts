@@ -336,10 +336,12 @@ describe("an export that does not finish", () => {
   it("killed outright, leaves its folder, which the next export removes once it has been untouched for a minute", async () => {
     const slow = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF), faults: { latencyMs: 1_000 } })
     try {
-      // Killed while the roles request is answered: its folder is made before the first request.
-      const killed = await runCli(["export", ...exportArgs(slow)], { timeoutMs: 1_500 })
+      // Killed once its folder is made and marked, before its first request, while the slow roles request is answered.
+      const exportFolders = () => readdirSync(directory).filter((name) => name.startsWith(EXPORT_FOLDER_PREFIX))
+      const marked = () => exportFolders().some((name) => existsSync(join(directory, name, EXPORT_MARK)))
+      const killed = await runCli(["export", ...exportArgs(slow)], { killWhen: marked })
       expect(killed.signal).toBe("SIGKILL")
-      const left = readdirSync(directory).filter((name) => name.startsWith(EXPORT_FOLDER_PREFIX))
+      const left = exportFolders()
       expect(left).toHaveLength(1)
       const leftover = join(directory, left[0] ?? "")
       // What proves it an export's, so that it may be removed whole.

@@ -26,6 +26,11 @@ export interface RunOptions {
   readonly stopAfterMs?: number
   /** Sees what the command has written to stderr so far, each time it writes more. */
   readonly onStderr?: (stderr: string) => void
+  /**
+   * Kills the command outright (SIGKILL) once this holds, looked at every 50 ms: a point the command reaches however
+   * loaded the machine is, where a time after its start may come before it or long after.
+   */
+  readonly killWhen?: () => boolean
 }
 
 /** Runs the built command with `args`. */
@@ -62,10 +67,17 @@ export const runProcess = (
             stoppedAt = Date.now()
             child.kill("SIGTERM")
           }, options.stopAfterMs)
+    const watch =
+      options.killWhen === undefined
+        ? undefined
+        : setInterval(() => {
+            if (options.killWhen?.() === true) child.kill("SIGKILL")
+          }, 50)
     child.on("error", reject)
     child.on("close", (code, signal) => {
       clearTimeout(timer)
       clearTimeout(stop)
+      clearInterval(watch)
       const stopped =
         stop === undefined ? {} : { endedAfterStopMs: stoppedAt === undefined ? -1 : Date.now() - stoppedAt }
       resolve({ code, signal, stdout, stderr, ...stopped })
