@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto"
 import { lstat, open, readdir, readFile, stat } from "node:fs/promises"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -182,6 +182,35 @@ const listingProblem = (manifest: Manifest): string | undefined => {
         "added together with their lines"
 }
 
+const isPlainFile = (path: string): Promise<boolean> =>
+  lstat(path).then(
+    (info) => info.isFile(),
+    () => false
+  )
+
+/** The export folders directly in `folder` (`export-<stamp>`, holding a manifest), by name. */
+const exportsIn = async (folder: string): Promise<ReadonlyArray<string>> => {
+  const names = await readdir(folder).catch((): ReadonlyArray<string> => [])
+  const exports: Array<string> = []
+  for (const name of [...names].sort()) {
+    if (/^export-\d{8}T\d{6}Z(-\d+)?$/.test(name) && (await isPlainFile(join(folder, name, MANIFEST_NAME)))) {
+      exports.push(name)
+    }
+  }
+  return exports
+}
+
+/** The folder exports are written into, given in place of one of them; `exports` oldest first. */
+const holdsExports = (folder: string, exports: ReadonlyArray<string>) => {
+  const newest = exports.slice(-3).reverse()
+  const older = exports.length - newest.length
+  return unreadable(
+    `${folder} holds exports but is not one itself: ${newest.join(", ")}` +
+      `${older > 0 ? ` and ${older} older` : ""}. Pass the folder of the export to check, as in: ` +
+      `panther-audit verify ${join(folder, newest[0] ?? "")}`
+  )
+}
+
 /** A manifest lists five files and the run's warnings: a few kilobytes. */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
@@ -193,13 +222,28 @@ const readManifest = (folder: string) =>
       try: () => stat(folder),
       catch: (error) => unreadable(`${folder} cannot be read: ${describeFsError(error)}.`)
     })
-    if (!info.isDirectory()) return yield* unreadable(`${folder} is not a folder; pass the export's folder.`)
+    if (!info.isDirectory()) {
+      // A file of the export (its manifest, a report) given in place of the export: name the folder to pass.
+      const inExport = yield* Effect.promise(() => isPlainFile(join(dirname(folder), MANIFEST_NAME)))
+      return yield* unreadable(
+        `${folder} is not a folder; pass the export's folder` +
+          (inExport ? `, the one it is in: ${dirname(folder)}.` : ", export-<stamp>, that holds manifest.json.")
+      )
+    }
     const missingManifest = (error: unknown) =>
       unreadable(
         `${path} cannot be read (${describeFsError(error)}): this is not an export folder, or its manifest was removed.`
       )
     // A link could put another folder's manifest in place, and a pipe or device would never end: a plain file only.
-    const manifestInfo = yield* Effect.tryPromise({ try: () => lstat(path), catch: missingManifest })
+    const manifestInfo = yield* Effect.tryPromise({ try: () => lstat(path), catch: (error) => error }).pipe(
+      Effect.catchAll((error) =>
+        // The folder the exports were written into, given in place of one of them: name them.
+        Effect.flatMap(
+          hasErrorCode(error, "ENOENT") ? Effect.promise(() => exportsIn(folder)) : Effect.succeed([]),
+          (exports) => Effect.fail(exports.length === 0 ? missingManifest(error) : holdsExports(folder, exports))
+        )
+      )
+    )
     if (!manifestInfo.isFile()) {
       return yield* unreadable(`${path} is not a plain file (a link, a folder or a device): an export's manifest is.`)
     }

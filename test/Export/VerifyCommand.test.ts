@@ -324,6 +324,25 @@ describe("panther-audit verify", () => {
     expect(result.error).toContain("not an export folder")
   })
 
+  it("names the exports in a folder given in place of one of them, and the one to pass for a file of an export", async () => {
+    // The folder exports are written into, as an auditor handed the report directory may give it.
+    const reports = join(scratch, "reports")
+    mkdirSync(reports)
+    cpSync(folder, join(reports, "export-20260630T020000Z"), { recursive: true })
+    cpSync(folder, join(reports, "export-20260930T020000Z"), { recursive: true })
+    const parent = await verify(reports)
+    expect(parent.code).toBe(2)
+    expect(parent.error).toContain(
+      `${reports} holds exports but is not one itself: export-20260930T020000Z, export-20260630T020000Z. Pass the ` +
+        `folder of the export to check, as in: panther-audit verify ${join(reports, "export-20260930T020000Z")}`
+    )
+    for (const file of ["manifest.json", fileStartingWith("inventory-", ".csv")]) {
+      const given = await verify(join(folder, file))
+      expect(given.code).toBe(2)
+      expect(given.error).toContain(`is not a folder; pass the export's folder, the one it is in: ${folder}.`)
+    }
+  })
+
   it("is a usage error (exit 2) for a folder that does not exist", async () => {
     const result = await verify(join(scratch, "no-such-export"))
     expect(result.code).toBe(2)
