@@ -35,7 +35,11 @@ export const describeFsError = (error: unknown): string => {
       EIO: "an input/output error, from a failing disk or network share",
       ELOOP: "a link in the path leads round in a loop",
       ENOSPC: "no space left on the device",
-      EDQUOT: "disk quota exceeded"
+      EDQUOT: "disk quota exceeded",
+      // Said bare, EFBIG left an operator to look up the errno: a limit on file size was reached, not the disk's end.
+      EFBIG:
+        "the file grew past the largest size this process may write (a file size limit, as `ulimit -f` sets, or " +
+        "the file system's own)"
     }
     return hints[code] ?? code
   }
