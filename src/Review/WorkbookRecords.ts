@@ -71,6 +71,18 @@ const refuseOtherSeparator = async (path: string): Promise<void> => {
       )
     }
   }
+  // The other files a review or an export writes, given by mistake: said as what they are, before the CSV parser
+  // stops at their first quote in words ("Invalid Opening Quote") that name neither the file nor the fix.
+  const opening = line.trimStart()
+  if (/^<(!doctype\s+html|html)[\s>]/i.test(opening)) {
+    throw new NotAWorkbook(
+      "it is a web page (HTML), as the review's page is, not its workbook: that is the access-review-<stamp>.csv " +
+        "the same review wrote beside the page"
+    )
+  }
+  if (opening.startsWith("{") || opening.startsWith("[")) {
+    throw new NotAWorkbook("it is JSON (a findings report or an export's manifest, perhaps), not a review workbook")
+  }
 }
 
 /**

@@ -485,6 +485,11 @@ describe("panther-audit review", () => {
       // A findings report has user_id and email too; only a workbook has a decision column.
       const findingsReport = join(elsewhere, "user-audit-20260101T000000Z.csv")
       writeFileSync(findingsReport, "severity,finding,user_id,email\r\nhigh,STALE_LOGIN,a,a@example.com\r\n")
+      // The review's page and a findings report's JSON, given in place of the workbook written beside them.
+      const page = join(elsewhere, "access-review-20260101T000000Z.html")
+      writeFileSync(page, '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"></head></html>\n')
+      const findingsJson = join(elsewhere, "user-audit-20260101T000000Z.json")
+      writeFileSync(findingsJson, '{\n  "run": {\n    "runId": "r"\n  },\n  "findings": []\n}\n')
       const brokenLater = join(elsewhere, "access-review-20260201T000000Z.csv")
       writeFileSync(brokenLater, 'user_id,email,decision\r\na,a@example.com,\r\nb,b@example.com,"oops\r\n')
       // Not "it does not exist", as a link loop was said to be.
@@ -498,6 +503,11 @@ describe("panther-audit review", () => {
         [elsewhere, "it is not a regular file"],
         [findingsReport, "it has user_id and email but no decision column: it is not a review workbook"],
         [brokenLater, "row 3 opens a quoted cell that is never closed: the file was cut short"],
+        [
+          page,
+          "it is a web page (HTML), as the review's page is, not its workbook: that is the access-review-<stamp>.csv"
+        ],
+        [findingsJson, "it is JSON (a findings report or an export's manifest, perhaps), not a review workbook"],
         [notAWorkbook, "it has no user_id, email and decision columns: it is not a review workbook"],
         [otherPanther, "it is a review of another Panther (api.other.example)"]
       ]
