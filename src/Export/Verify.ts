@@ -89,7 +89,10 @@ const FILE_MANAGER_FILES: ReadonlyArray<{
   // Explorer's thumbnail cache: an OLE compound file.
   { name: (name) => name === "Thumbs.db", starts: beginsWith(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1) },
   // Explorer's folder settings.
-  { name: (name) => name === "desktop.ini", starts: iniText }
+  { name: (name) => name === "desktop.ini", starts: iniText },
+  // Windows' mark of a downloaded file, an alternate stream of it: Explorer copying the export into a folder without
+  // such streams (WSL's, a Samba share's) writes each as a file of its own, `inventory-<stamp>.csv:Zone.Identifier`.
+  { name: (name) => name.endsWith(":Zone.Identifier"), starts: iniText }
 ]
 
 const HEAD_BYTES = 4096

@@ -228,6 +228,21 @@ describe("panther-audit verify", () => {
     expect((await verify()).stdout).toContain("UNEXPECTED  .DS_Store.csv")
   })
 
+  it("names apart the download marks Explorer writes as files when it copies an export into WSL's folders", async () => {
+    const csv = fileStartingWith("inventory-", ".csv")
+    const mark = "[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=https://tickets.acme.example/export.zip\r\n"
+    writeFileSync(join(folder, `${csv}:Zone.Identifier`), mark)
+    writeFileSync(join(folder, "manifest.json:Zone.Identifier"), "")
+    const result = await verify()
+    expect(result.code, result.stdout).toBe(0)
+    expect(result.stdout).toContain(
+      `Left aside: ${csv}:Zone.Identifier, manifest.json:Zone.Identifier, written by a file manager, not part of the export.`
+    )
+    // An export file's content under such a name is no mark.
+    writeFileSync(join(folder, `${csv}:Zone.Identifier`), readFileSync(join(folder, csv)))
+    expect((await verify()).stdout).toContain(`UNEXPECTED  ${csv}:Zone.Identifier`)
+  })
+
   it("does not pass over a copy of an export file put under a file manager's name", async () => {
     const csv = fileStartingWith("inventory-", ".csv")
     writeFileSync(join(folder, `._${csv}`), readFileSync(join(folder, csv)))
