@@ -191,6 +191,27 @@ const isPlainFile = (path: string): Promise<boolean> =>
     () => false
   )
 
+/** What archive the file is, by its first bytes ("a zip archive"), if it is one an export may be packed in. */
+const archiveKind = async (path: string): Promise<string | undefined> => {
+  const head = await open(path, "r").then(
+    async (handle) => {
+      try {
+        const bytes = Buffer.alloc(262)
+        const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0)
+        return bytes.subarray(0, bytesRead)
+      } finally {
+        await handle.close()
+      }
+    },
+    () => Buffer.alloc(0)
+  )
+  if (beginsWith(0x50, 0x4b, 0x03, 0x04)(head) || beginsWith(0x50, 0x4b, 0x05, 0x06)(head)) return "a zip archive"
+  if (beginsWith(0x1f, 0x8b)(head)) return "a gzip-compressed archive (.tar.gz, .tgz)"
+  if (beginsWith(0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c)(head)) return "a 7-Zip archive"
+  if (head.subarray(257, 262).toString("latin1") === "ustar") return "a tar archive"
+  return undefined
+}
+
 /** The export folders directly in `folder` (`export-<stamp>`, holding a manifest), by name. */
 const exportsIn = async (folder: string): Promise<ReadonlyArray<string>> => {
   const names = await readdir(folder).catch((): ReadonlyArray<string> => [])
@@ -228,9 +249,14 @@ const readManifest = (folder: string) =>
     if (!info.isDirectory()) {
       // A file of the export (its manifest, a report) given in place of the export: name the folder to pass.
       const inExport = yield* Effect.promise(() => isPlainFile(join(dirname(folder), MANIFEST_NAME)))
+      // An export is often handed over packed: the archive itself given.
+      const archive = inExport || !info.isFile() ? undefined : yield* Effect.promise(() => archiveKind(folder))
       return yield* unreadable(
-        `${folder} is not a folder; pass the export's folder` +
-          (inExport ? `, the one it is in: ${dirname(folder)}.` : ", export-<stamp>, that holds manifest.json.")
+        `${folder} is not a folder; ` +
+          (archive !== undefined
+            ? `it is ${archive}: unpack it, and pass the export's folder that comes out of it, export-<stamp>.`
+            : "pass the export's folder" +
+              (inExport ? `, the one it is in: ${dirname(folder)}.` : ", export-<stamp>, that holds manifest.json."))
       )
     }
     const missingManifest = (error: unknown) =>

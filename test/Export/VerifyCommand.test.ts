@@ -21,7 +21,7 @@ import { exportCommand } from "../../src/Export/ExportCommand.js"
 import { verifyCommand } from "../../src/Export/VerifyCommand.js"
 import { runCommand } from "../Review/commandHarness.js"
 import { AS_OF, AS_OF_ISO, REVIEW_USERS } from "../Review/fixtures.js"
-import { runCli, stderrText } from "../support/cli.js"
+import { runCli, runProcess, stderrText } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 /** One export made once; every test checks its own copy, so tampering in one test cannot leak into another. */
@@ -356,6 +356,27 @@ describe("panther-audit verify", () => {
       expect(given.code).toBe(2)
       expect(given.error).toContain(`is not a folder; pass the export's folder, the one it is in: ${folder}.`)
     }
+  })
+
+  it("says of an export handed over packed that it is an archive to unpack first", async () => {
+    const packed: Array<[string, Array<string>, string]> = [
+      ["export.tar", ["-cf"], "a tar archive"],
+      ["export.tar.gz", ["-czf"], "a gzip-compressed archive (.tar.gz, .tgz)"]
+    ]
+    for (const [name, flags, kind] of packed) {
+      const archive = join(scratch, name)
+      const made = await runProcess("tar", [...flags, archive, "-C", scratch, "export-copy"])
+      expect(made.code, made.stderr).toBe(0)
+      const result = await verify(archive)
+      expect(result.code).toBe(2)
+      expect(result.error).toContain(
+        `${archive} is not a folder; it is ${kind}: unpack it, and pass the export's folder that comes out of it`
+      )
+    }
+    // A zip's first bytes: a local file header.
+    const zip = join(scratch, "export.zip")
+    writeFileSync(zip, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(60)]))
+    expect((await verify(zip)).error).toContain(`${zip} is not a folder; it is a zip archive: unpack it`)
   })
 
   it("is a usage error (exit 2) for a folder that does not exist", async () => {
