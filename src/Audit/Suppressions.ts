@@ -134,6 +134,23 @@ const refuseSecretsIn = (entries: ReadonlyArray<SuppressionEntry>, source: strin
   return Effect.void
 }
 
+/** Which of the JSON files this tool writes the parsed file is, if it is one, said as such. */
+const jsonOfThisTool = (document: object): string | undefined => {
+  if ("run" in document && "findings" in document) return "a findings report (user-audit-<stamp>.json)"
+  if ("inventory" in document && "users" in document) return "an export's inventory (inventory-<stamp>.json)"
+  if ("format" in document && "files" in document) return "an export's manifest.json"
+  return undefined
+}
+
+/** Which of the CSV files this tool writes the text is, by its header, if it is one. */
+const csvOfThisTool = (text: string): string | undefined => {
+  const header = text.replace(/^\uFEFF/, "")
+  if (header.startsWith("severity,finding,user_id,")) return "a findings report (user-audit-<stamp>.csv)"
+  if (header.startsWith("privileged,role_name,")) return "an access review workbook (access-review-<stamp>.csv)"
+  if (header.startsWith("user_id,email,given_name,")) return "an export's inventory (inventory-<stamp>.csv)"
+  return undefined
+}
+
 const parseSuppressionsText = (
   text: string,
   source: string,
@@ -142,6 +159,11 @@ const parseSuppressionsText = (
   Effect.gen(function* () {
     const fail = (message: string) => failWith(known, `suppressions file ${source}: ${message}`)
     const quote = (piece: string) => quoteOfFile(known, piece)
+    const notSuppressions = (other: string) =>
+      fail(`it is ${other}, not a suppressions file, which holds {suppressions: [...]}: check the path given`)
+    // A CSV of this tool, told by its header before YAML reads it: a cell holding ": " would fail the parser first.
+    const csv = csvOfThisTool(text)
+    if (csv !== undefined) return yield* notSuppressions(csv)
     let document: unknown
     try {
       // YAML is a superset of JSON, so one parser reads both. The core schema, whatever the file says: a `%YAML 1.1`
@@ -166,7 +188,10 @@ const parseSuppressionsText = (
       return yield* fail(`not valid YAML or JSON${hint}: ${reason}`)
     }
     if (typeof document !== "object" || document === null || !("suppressions" in document)) {
-      return yield* fail("expected a document of the form {suppressions: [...]}")
+      const other = typeof document === "object" && document !== null ? jsonOfThisTool(document) : undefined
+      return yield* other === undefined
+        ? fail("expected a document of the form {suppressions: [...]}")
+        : notSuppressions(other)
     }
     // Beside the list, a key is a typo (`suppresion:` holding entries added later) whose entries would go unread.
     const otherKeys = Object.keys(document).filter((key) => key !== "suppressions")

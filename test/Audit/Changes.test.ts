@@ -860,6 +860,21 @@ describe("suppressions", () => {
       "`reason` must be text"
     ],
     ["suppressions: [", "not valid YAML or JSON"],
+    // This tool's own reports and workbooks, given in place of the suppressions file.
+    [
+      '{"run": {"runId": "r"}, "findings": []}',
+      "it is a findings report (user-audit-<stamp>.json), not a suppressions file, which holds {suppressions: [...]}"
+    ],
+    [
+      // A cell holding ": " would stop YAML before any shape is read.
+      "\uFEFFprivileged,role_name,family_name,given_name,notes\r\ntrue,Admin,Lee,Kim,note: keep\r\n",
+      "it is an access review workbook (access-review-<stamp>.csv), not a suppressions file"
+    ],
+    [
+      "\uFEFFseverity,finding,user_id,email\r\nhigh,STALE_LOGIN,u1,kim@example.com\r\n",
+      "it is a findings report (user-audit-<stamp>.csv), not a suppressions file"
+    ],
+    ['{"format": "panther-user-audit-export/1", "files": []}', "it is an export's manifest.json, not a suppressions"],
     // Deeper than the YAML parser's stack reaches: said of the file, not in V8's words.
     [
       `suppressions:\n  - user: a\n    reason: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`,
