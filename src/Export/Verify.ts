@@ -10,6 +10,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { printable } from "../PantherApi/Responses.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
+import { EXPORT_MARK } from "../Reports/TempFile.js"
 import { digestFile, type FileDigest, MANIFEST_FORMAT, MANIFEST_NAME, Manifest } from "./Manifest.js"
 import { ManifestUnreadable } from "./VerifyErrors.js"
 
@@ -235,6 +236,30 @@ const holdsExports = (folder: string, exports: ReadonlyArray<string>) => {
   )
 }
 
+/** What is said of a folder whose manifest.json cannot be looked at: what the folder is instead, when that shows. */
+const whyNoManifest = async (folder: string, error: unknown): Promise<ManifestUnreadable> => {
+  if (hasErrorCode(error, "ENOENT")) {
+    // The folder the exports were written into, given in place of one of them: name them.
+    const exports = await exportsIn(folder)
+    if (exports.length > 0) return holdsExports(folder, exports)
+    // The hidden folder an export builds in, left by one killed outright: not an export whose manifest was lost.
+    if (await isPlainFile(join(folder, EXPORT_MARK))) {
+      return unreadable(
+        `${folder} is the folder of an export that never finished (killed while it was being built: it holds ` +
+          `${EXPORT_MARK} and no manifest.json), so there is no export to verify; make a new one with ` +
+          "panther-audit export."
+      )
+    }
+  }
+  return manifestNotRead(folder, error)
+}
+
+const manifestNotRead = (folder: string, error: unknown) =>
+  unreadable(
+    `${join(folder, MANIFEST_NAME)} cannot be read (${describeFsError(error)}): this is not an export folder, or its ` +
+      "manifest was removed."
+  )
+
 /** A manifest lists five files and the run's warnings: a few kilobytes. */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
@@ -259,17 +284,12 @@ const readManifest = (folder: string) =>
               (inExport ? `, the one it is in: ${dirname(folder)}.` : ", export-<stamp>, that holds manifest.json."))
       )
     }
-    const missingManifest = (error: unknown) =>
-      unreadable(
-        `${path} cannot be read (${describeFsError(error)}): this is not an export folder, or its manifest was removed.`
-      )
     // A link could put another folder's manifest in place, and a pipe or device would never end: a plain file only.
     const manifestInfo = yield* Effect.tryPromise({ try: () => lstat(path), catch: (error) => error }).pipe(
       Effect.catchAll((error) =>
-        // The folder the exports were written into, given in place of one of them: name them.
         Effect.flatMap(
-          hasErrorCode(error, "ENOENT") ? Effect.promise(() => exportsIn(folder)) : Effect.succeed([]),
-          (exports) => Effect.fail(exports.length === 0 ? missingManifest(error) : holdsExports(folder, exports))
+          Effect.promise(() => whyNoManifest(folder, error)),
+          Effect.fail
         )
       )
     )
@@ -292,7 +312,7 @@ const readManifest = (folder: string) =>
         const content = await readFile(path)
         return { content, text: content.toString("utf8") }
       },
-      catch: missingManifest
+      catch: (error) => manifestNotRead(folder, error)
     })
     const json = yield* Effect.try({
       try: (): unknown => JSON.parse(text),

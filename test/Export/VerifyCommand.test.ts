@@ -379,6 +379,19 @@ describe("panther-audit verify", () => {
     expect((await verify(zip)).error).toContain(`${zip} is not a folder; it is a zip archive: unpack it`)
   })
 
+  it("says of the folder an export killed outright left that it never finished, not that a manifest was removed", async () => {
+    const unfinished = join(scratch, ".panther-audit-export-AbC123")
+    mkdirSync(unfinished)
+    writeFileSync(join(unfinished, ".panther-audit-unfinished-export"), "panther-audit: unfinished export\n")
+    cpSync(join(folder, fileStartingWith("inventory-", ".csv")), join(unfinished, "inventory.csv"))
+    const result = await verify(unfinished)
+    expect(result.code).toBe(2)
+    expect(result.error).toContain(
+      `${unfinished} is the folder of an export that never finished (killed while it was being built: it holds ` +
+        ".panther-audit-unfinished-export and no manifest.json), so there is no export to verify"
+    )
+  })
+
   it("is a usage error (exit 2) for a folder that does not exist", async () => {
     const result = await verify(join(scratch, "no-such-export"))
     expect(result.code).toBe(2)
