@@ -21,6 +21,11 @@ export type VerifyProblem =
       readonly expected: FileDigest
       /** What is there now; a reason instead when it is no longer a file (a folder, a link). */
       readonly actual: FileDigest | string
+      /**
+       * How it differs, when that is known for certain: its bytes as recorded but for a change a copy makes on its
+       * own (line ends converted, a byte order mark added or taken off), proved by the recorded digest.
+       */
+      readonly only?: string
     }
   /**
    * There, but reading it failed (permission denied, an I/O error): nothing is known of its content, and the likelier
@@ -343,15 +348,54 @@ const readManifest = (folder: string) =>
     return { manifest, manifestDigest }
   })
 
+/** Larger files are not read whole to tell a copy's change from an edit: an export's files are far smaller. */
+const MAX_EXPLAINED_BYTES = 64 * 1024 * 1024
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf])
+
+/**
+ * The changes a copy makes to a text file on its own, each undone: a copy in text mode (git's autocrlf, FTP's ASCII
+ * mode, a Windows editor) converts line ends, an editor adds or drops a byte order mark.
+ */
+const COPY_CHANGES: ReadonlyArray<readonly [string, (content: Buffer) => Buffer]> = [
+  [
+    "its line ends, CRLF turned into LF",
+    (content) => Buffer.from(content.toString("latin1").replace(/(?<!\r)\n/g, "\r\n"), "latin1")
+  ],
+  [
+    "its line ends, LF turned into CRLF",
+    (content) => Buffer.from(content.toString("latin1").replaceAll("\r\n", "\n"), "latin1")
+  ],
+  [
+    "a byte order mark added at its start",
+    (content) => (content.subarray(0, 3).equals(BOM) ? content.subarray(3) : content)
+  ],
+  ["its byte order mark taken off", (content) => Buffer.concat([BOM, content])]
+]
+
+/** Which change of a copy alone makes the file differ from its recorded digest, if one does. */
+const copyChange = async (path: string, actual: FileDigest, expected: FileDigest): Promise<string | undefined> => {
+  if (actual.bytes > MAX_EXPLAINED_BYTES) return undefined
+  const content = await readFile(path).catch(() => undefined)
+  if (content === undefined) return undefined
+  for (const [change, undo] of COPY_CHANGES) {
+    const original = undo(content)
+    if (original.length === expected.bytes && createHash("sha256").update(original).digest("hex") === expected.sha256) {
+      return change
+    }
+  }
+  return undefined
+}
+
 const checkFile = async (folder: string, expected: Manifest["files"][number]): Promise<VerifyProblem | undefined> => {
   const path = join(folder, expected.path)
   try {
     const info = await lstat(path)
     if (!info.isFile()) return { kind: "modified", path: expected.path, expected, actual: "no longer a regular file" }
     const actual = await digestFile(path)
-    return actual.bytes === expected.bytes && actual.sha256 === expected.sha256
-      ? undefined
-      : { kind: "modified", path: expected.path, expected, actual }
+    if (actual.bytes === expected.bytes && actual.sha256 === expected.sha256) return undefined
+    const only = await copyChange(path, actual, expected)
+    return { kind: "modified", path: expected.path, expected, actual, ...(only === undefined ? {} : { only }) }
   } catch (error) {
     if (hasErrorCode(error, "ENOENT")) return { kind: "missing", path: expected.path }
     return {

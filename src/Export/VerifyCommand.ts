@@ -66,7 +66,11 @@ export const describeProblem = (problem: VerifyProblem): string => {
     case "modified":
       return (
         `MODIFIED    ${printable(problem.path)}: the manifest records ${describeDigest(problem.expected)}; ` +
-        `now ${typeof problem.actual === "string" ? problem.actual : describeDigest(problem.actual)}`
+        `now ${typeof problem.actual === "string" ? problem.actual : describeDigest(problem.actual)}` +
+        (problem.only === undefined
+          ? ""
+          : `. Its content is otherwise as recorded: only ${problem.only}, as a copy in text mode (git's ` +
+            "autocrlf, an FTP client's ASCII mode) or an editor makes; take the export's files again as they were made")
       )
   }
 }

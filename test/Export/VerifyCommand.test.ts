@@ -188,6 +188,26 @@ describe("panther-audit verify", () => {
     expect(stderrText(changed.stderr)).toContain("does not match its manifest (1 modified, 1 unreadable); do not rely")
   })
 
+  it("says of a file changed only as a copy in text mode changes it which change that was, still failing it", async () => {
+    const csv = fileStartingWith("inventory-", ".csv")
+    const json = fileStartingWith("inventory-", ".json")
+    const report = fileStartingWith("user-audit-", ".json")
+    writeFileSync(join(folder, csv), readFileSync(join(folder, csv), "latin1").replaceAll("\r\n", "\n"), "latin1")
+    writeFileSync(join(folder, json), readFileSync(join(folder, json), "utf8").replaceAll("\n", "\r\n"))
+    writeFileSync(join(folder, report), `\uFEFF${readFileSync(join(folder, report), "utf8")}`)
+    const result = await verify()
+    expect(result.code).toBe(1)
+    const line = (file: string) => result.stdout.split("\n").find((text) => text.startsWith(`MODIFIED    ${file}`))
+    expect(line(csv)).toContain("Its content is otherwise as recorded: only its line ends, CRLF turned into LF, as a")
+    expect(line(json)).toContain("only its line ends, LF turned into CRLF, as a copy in text mode (git's autocrlf")
+    expect(line(report)).toContain("only a byte order mark added at its start")
+    // An edit is not passed off as one.
+    writeFileSync(join(folder, csv), readFileSync(join(folder, csv), "latin1").replace("\n", "\r\nx\n"), "latin1")
+    expect((await verify()).stdout.split("\n").find((text) => text.startsWith(`MODIFIED    ${csv}`))).not.toContain(
+      "otherwise as recorded"
+    )
+  })
+
   it("names a file that grew", async () => {
     const html = fileStartingWith("access-review-", ".html")
     appendFileSync(join(folder, html), "<!-- edited -->")
