@@ -38,8 +38,13 @@ export type VerifyProblem =
       /** Refused by its permissions, which another user may have. */
       readonly denied: boolean
     }
-  | { readonly kind: "missing"; readonly path: string }
-  | { readonly kind: "unexpected"; readonly path: string }
+  | { readonly kind: "missing"; readonly path: string; readonly recorded: FileDigest }
+  | {
+      readonly kind: "unexpected"
+      readonly path: string
+      /** The missing file whose recorded size and digest it has: the same file under another name. */
+      readonly renamedFrom?: string
+    }
 
 export interface VerifyReport {
   readonly folder: string
@@ -387,6 +392,25 @@ const copyChange = async (path: string, actual: FileDigest, expected: FileDigest
   return undefined
 }
 
+/** The files the manifest lists that are not in the folder, with what it records of them. */
+const missing = (found: ReadonlyArray<VerifyProblem>): ReadonlyArray<FileDigest & { readonly path: string }> =>
+  found.flatMap((problem) => (problem.kind === "missing" ? [{ path: problem.path, ...problem.recorded }] : []))
+
+/** The listed file, missing, whose recorded size and digest the file at `path` has, if one is. */
+const recordedAs = async (
+  path: string,
+  candidates: ReadonlyArray<FileDigest & { readonly path: string }>
+): Promise<string | undefined> => {
+  const size = await stat(path).then(
+    (info) => info.size,
+    () => -1
+  )
+  const sameSize = candidates.filter((candidate) => candidate.bytes === size)
+  if (sameSize.length === 0) return undefined
+  const digest = await digestFile(path).catch(() => undefined)
+  return sameSize.find((candidate) => candidate.sha256 === digest?.sha256)?.path
+}
+
 const checkFile = async (folder: string, expected: Manifest["files"][number]): Promise<VerifyProblem | undefined> => {
   const path = join(folder, expected.path)
   try {
@@ -397,7 +421,9 @@ const checkFile = async (folder: string, expected: Manifest["files"][number]): P
     const only = await copyChange(path, actual, expected)
     return { kind: "modified", path: expected.path, expected, actual, ...(only === undefined ? {} : { only }) }
   } catch (error) {
-    if (hasErrorCode(error, "ENOENT")) return { kind: "missing", path: expected.path }
+    if (hasErrorCode(error, "ENOENT")) {
+      return { kind: "missing", path: expected.path, recorded: { bytes: expected.bytes, sha256: expected.sha256 } }
+    }
     return {
       kind: "unreadable",
       path: expected.path,
@@ -433,7 +459,10 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
           () => false
         )
         if (plainFile && (await isFileManagerFile(join(folder, name), name))) fileManagerFiles.push(name)
-        else found.push({ kind: "unexpected", path: name })
+        else {
+          const renamedFrom = plainFile ? await recordedAs(join(folder, name), missing(found)) : undefined
+          found.push({ kind: "unexpected", path: name, ...(renamedFrom === undefined ? {} : { renamedFrom }) })
+        }
       }
       return found
     })

@@ -55,7 +55,12 @@ export const describeProblem = (problem: VerifyProblem): string => {
     case "missing":
       return `MISSING     ${printable(problem.path)}: listed in the manifest but not in the folder`
     case "unexpected":
-      return `UNEXPECTED  ${printable(problem.path)}: in the folder but not in the manifest`
+      return (
+        `UNEXPECTED  ${printable(problem.path)}: in the folder but not in the manifest` +
+        (problem.renamedFrom === undefined
+          ? ""
+          : `; it holds what the manifest records for ${printable(problem.renamedFrom)}, missing: that file renamed`)
+      )
     case "unreadable":
       // Not MODIFIED: nothing is known of its content, and a file an auditor's account may not read is likelier.
       return (

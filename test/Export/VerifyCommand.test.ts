@@ -208,6 +208,21 @@ describe("panther-audit verify", () => {
     )
   })
 
+  it("says of a file renamed that it is the missing one under another name", async () => {
+    const csv = fileStartingWith("inventory-", ".csv")
+    renameSync(join(folder, csv), join(folder, "inventory (1).csv"))
+    // A file of another name and other content is only unexpected.
+    writeFileSync(join(folder, "notes.txt"), "checked by A. Auditor\n")
+    const result = await verify()
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`MISSING     ${csv}: listed in the manifest but not in the folder`)
+    expect(result.stdout).toContain(
+      `UNEXPECTED  inventory (1).csv: in the folder but not in the manifest; it holds what the manifest records for ` +
+        `${csv}, missing: that file renamed`
+    )
+    expect(result.stdout).toContain("UNEXPECTED  notes.txt: in the folder but not in the manifest\n")
+  })
+
   it("names a file that grew", async () => {
     const html = fileStartingWith("access-review-", ".html")
     appendFileSync(join(folder, html), "<!-- edited -->")
