@@ -139,19 +139,32 @@ export interface ReportsOf {
   readonly apiBaseUrl?: string
 }
 
-/** The missed audit, given the names in the report directory; undefined when the last tick has its report. */
+/**
+ * The missed audit, given the names in the report directory; undefined when the last tick has its report. Reports are
+ * read newest first, and only as far as needed: those written since the tick, then back to this Panther's newest. A
+ * volume shared by replicas is often a network one, where reading the head of every night of years delayed each
+ * start-up by seconds to minutes.
+ */
 export const findMissedAudit = (
   schedule: CronSchedule,
   now: number,
   names: ReadonlyArray<string>,
   of: ReportsOf = {}
 ): MissedAudit | undefined => {
-  const reports = thisPanthersReports(findingsReports(names, now), of.read ?? byName, of.apiBaseUrl)
-  const [first, ...rest] = reports
-  if (first === undefined) return undefined
+  const reports = [...findingsReports(names, now)].sort((a, b) => (isNewer(a, b) ? -1 : isNewer(b, a) ? 1 : 0))
+  if (reports.length === 0) return undefined
   const tick = lastTickAtOrBefore(schedule, now)
-  if (tick === undefined || reports.some(({ report, run }) => auditsTick(report, run, tick))) return undefined
-  const newest = rest.reduce((newest, { report }) => (isNewer(report, newest) ? report : newest), first.report)
+  if (tick === undefined) return undefined
+  let newest: ReportName | undefined
+  for (const report of reports) {
+    if (newest !== undefined && report.stampedAt < tick) break
+    const [mine] = thisPanthersReports([report], of.read ?? byName, of.apiBaseUrl)
+    if (mine === undefined) continue
+    if (auditsTick(report, mine.run, tick)) return undefined
+    newest ??= report
+  }
+  // A directory holding only another Panther's reports holds none of this one's: nothing is known to be missed.
+  if (newest === undefined) return undefined
   return { tick, newestReport: `${newest.stem}.json`, newestIsBackfill: newest.stampedAt >= tick }
 }
 

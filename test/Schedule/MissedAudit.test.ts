@@ -181,6 +181,30 @@ describe("findMissedAudit", () => {
     }
   })
 
+  it("reads the heads of the reports since the tick and back to this Panther's newest, not of every night", () => {
+    // Years of nights without retention, and one since the tick of another Panther's.
+    const names = Array.from({ length: 2_000 }, (_, day) => {
+      const stamp = new Date(at("2026-11-30T02:00:00Z") - day * 86_400_000).toISOString()
+      return `user-audit-${stamp.replace(/[-:]/g, "").replace(/\.\d{3}/, "")}.json`
+    })
+    names.push("user-audit-20261201T020000Z.json")
+    const read: Array<string> = []
+    const missed = findMissedAudit(nightly, now, names, {
+      apiBaseUrl: api,
+      read: (report) => {
+        read.push(report.stem)
+        const other = report.stem === "user-audit-20261201T020000Z"
+        return { asOf: report.stampedAt, apiBaseUrl: other ? "https://api.other.example" : api }
+      }
+    })
+    expect(missed).toEqual({
+      tick: at("2026-12-01T02:00:00Z"),
+      newestReport: "user-audit-20261130T020000Z.json",
+      newestIsBackfill: false
+    })
+    expect(read).toEqual(["user-audit-20261201T020000Z", "user-audit-20261130T020000Z"])
+  })
+
   it("finds none in a directory with no report: nothing is known of earlier runs", () => {
     expect(findMissedAudit(nightly, now, [])).toBeUndefined()
     expect(findMissedAudit(nightly, now, ["user-audit-20261130T020000Z.csv", ".panther-audit.lock"])).toBeUndefined()
