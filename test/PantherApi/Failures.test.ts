@@ -343,7 +343,8 @@ describe("PantherClient failures", () => {
     Effect.gen(function* () {
       const server = yield* scriptedServer([
         json(401, { message: "API key expired" }),
-        json(401, { message: `invalid key ${TOKEN}` })
+        json(401, { message: `invalid key ${TOKEN}` }),
+        json(401, { message: "The security token included in the request is expired." })
       ])
       const expired = yield* failureOf(getUser(server.url))
       expect(expired.message).toContain(
@@ -352,6 +353,9 @@ describe("PantherClient failures", () => {
       const echoed = yield* failureOf(getUser(server.url))
       expect(echoed.message).toContain("Panther said: invalid key [redacted].")
       expect(echoed.message).not.toContain(TOKEN)
+      // A reason that ends a sentence itself is not given a second full stop.
+      const sentence = yield* failureOf(getUser(server.url))
+      expect(sentence.message).toContain("Panther said: The security token included in the request is expired. Check")
     })
   )
 
