@@ -9,7 +9,15 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { Forbidden, InvalidResponse, NotFound, type PantherApiError, Unauthorized } from "./ClientErrors.js"
+import {
+  BadRequest,
+  Forbidden,
+  InvalidResponse,
+  LATER_PAGE_NOT_API,
+  NotFound,
+  type PantherApiError,
+  Unauthorized
+} from "./ClientErrors.js"
 import type { ConnectionSettings } from "./Connection.js"
 import { describeParseError } from "./DecodeUser.js"
 import type { Exchange, HttpTransport, OutgoingRequest, Reply } from "./HttpTransport.js"
@@ -24,18 +32,10 @@ import { unsendableCursor } from "./UnsendableCursor.js"
 import { looksUtf16, UTF16_BODY } from "./Utf16Body.js"
 
 /**
- * What to do about a page after the first that is not what the API describes: the address sent the first page as the
- * API does, so checking --api-url, the usual advice, would not help.
- */
-const AFTER_FIRST_PAGE =
-  "The same address sent the list's first page as the API describes, so --api-url is right: this page came from " +
-  "something answering in Panther's place (a load balancer or proxy in between), or Panther failed while sending " +
-  "it. Run again; if it keeps happening, report it to Panther support."
-
-/**
  * What a failure at a list's page after the first means, where the address and the token had answered the pages
  * before: a 404 is about the cursor, a 401 or 403 a token changed while the list was read, and a page that is not
- * the API's is not for want of the right --api-url.
+ * the API's (a redirect, a status such as a 405 that only something else gives) is not for want of the right
+ * --api-url.
  */
 const atLaterPage = (error: PantherApiError): PantherApiError => {
   const fields = (of: { readonly earlierAnswerLost?: boolean | undefined }) => ({
@@ -59,9 +59,17 @@ const atLaterPage = (error: PantherApiError): PantherApiError => {
         ...(error.detail === undefined ? {} : { detail: error.detail }),
         atCursor: true
       })
+    case "BadRequest":
+      return new BadRequest({
+        ...fields(error),
+        status: error.status,
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+        ...(error.location === undefined ? {} : { location: error.location }),
+        atCursor: true
+      })
     case "InvalidResponse":
       return error.advice === undefined
-        ? new InvalidResponse({ ...fields(error), reason: error.reason, advice: AFTER_FIRST_PAGE })
+        ? new InvalidResponse({ ...fields(error), reason: error.reason, advice: LATER_PAGE_NOT_API })
         : error
     default:
       return error

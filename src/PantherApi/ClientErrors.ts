@@ -129,6 +129,15 @@ const ADDRESS_LIMIT =
   " If the token is limited to some IP addresses (its allowed CIDR blocks in Settings > API Tokens), check that " +
   "they include the address this machine reaches Panther from."
 
+/**
+ * What to do about a page after the first that is not the API's answer: the address sent the first page as the API
+ * does, so checking --api-url, the usual advice, would not help.
+ */
+export const LATER_PAGE_NOT_API =
+  "The same address sent the list's first page as the API describes, so --api-url is right: this page came from " +
+  "something answering in Panther's place (a load balancer or proxy in between), or Panther failed while sending " +
+  "it. Run again; if it keeps happening, report it to Panther support."
+
 /** Of a list's page after the first: the token had been taken for the pages before it. */
 const TOKEN_TAKEN_BEFORE =
   " The token had been accepted for the list's pages before this one, so something changed while the list was read: "
@@ -240,7 +249,9 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   detail: Schema.optional(Schema.String),
   /** Where a redirect pointed, without credentials or query. */
   location: Schema.optional(Schema.String),
-  earlierAnswerLost
+  earlierAnswerLost,
+  /** Of a list's page after the first, at the cursor Panther gave: the address answered the first page. */
+  atCursor: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
@@ -253,7 +264,7 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
         `Panther's address answered ${this.method} ${shownPath(this.path)} with a redirect (${this.status}` +
         `${this.location === undefined ? "" : ` to ${this.location}`}), which is not ` +
         "followed: the API answers without redirects, and following one could carry the token to another host. " +
-        "Check that --api-url / PANTHER_API_URL is the API itself, https://api.<instance-domain>."
+        this.checkAddress("Check that --api-url / PANTHER_API_URL is the API itself, https://api.<instance-domain>.")
       )
     }
     return (
@@ -302,7 +313,12 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
     }
     return (this.status === 400 || this.status === 409 || this.status === 422) && this.detail !== undefined
       ? "Change what Panther named and try again."
-      : "Check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>."
+      : this.checkAddress("Check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>.")
+  }
+
+  /** `advice`, to check the address; at a page after the first, which the same address answered, what holds. */
+  private checkAddress(advice: string): string {
+    return this.atCursor === true ? LATER_PAGE_NOT_API : advice
   }
 }
 

@@ -70,6 +70,35 @@ describe("a page of users that is not what the API describes", () => {
     )
   }
 
+  const refused: ReadonlyArray<readonly [string, Step, string]> = [
+    [
+      "a redirect to a sign-in page",
+      text(302, "", "text/plain", { location: "https://login.example.com/" }),
+      "with a redirect (302 to https://login.example.com/), which is not followed"
+    ],
+    ["a 405 with an HTML page", text(405, "<html><body>Not allowed</body></html>", "text/html"), "(405)"]
+  ]
+  for (const [what, step, said] of refused) {
+    it.scopedLive(`answered after the first page with ${what} does not send the reader to --api-url either`, () =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer([firstPage, step])
+        const error = yield* Effect.flip(listAll(server.url))
+        expect(error._tag).toBe("BadRequest")
+        expect(error.message).toContain(said)
+        expect(error.message).toContain("The same address sent the list's first page as the API describes")
+        expect(error.message).not.toContain("Check that --api-url")
+      })
+    )
+    it.scopedLive(`answered at the first page with ${what} still says to check --api-url`, () =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer([step])
+        const error = yield* Effect.flip(listAll(server.url))
+        expect(error.message).toContain("Check that --api-url / PANTHER_API_URL is the API")
+        expect(error.message).not.toContain("first page")
+      })
+    )
+  }
+
   it.scopedLive("as the first page still says the address may not be the API", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([text(200, "<html><body>Sign in</body></html>", "text/html")])
