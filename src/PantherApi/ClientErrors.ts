@@ -157,7 +157,8 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
       `Panther refused the API token (401) for ${this.method} ${shownPath(this.path)}.${pantherSaid(this.detail)}` +
       (this.atCursor === true
         ? `${TOKEN_TAKEN_BEFORE}most likely the token expired or was revoked meanwhile. Check it in Panther ` +
-          "(Settings > API Tokens), and run again with a valid one."
+          "(Settings > API Tokens), and run again with a valid one. A token made in the last minute may not yet " +
+          "be known to every Panther server (a new token takes up to a minute to work): then run again in a minute."
         : " Check the token given with --api-token, --api-token-file or PANTHER_API_TOKEN(_FILE), and that it has " +
           "not expired or been revoked; a new token takes up to a minute to work.") +
       ADDRESS_LIMIT +
