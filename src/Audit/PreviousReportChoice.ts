@@ -31,21 +31,22 @@ export interface PreviousReportChoice {
   readonly passedOver: ReadonlyArray<DatedReport>
 }
 
-/** The run section's first keys (runId, tool, asOf) fit many times over. */
+/** The run section's first keys (runId, tool, asOf, ..., apiBaseUrl) fit many times over. */
 const HEAD_BYTES = 8192
 
-/** The as-of its run section records, or undefined when it records none that can be read there. */
-const readAsOf = (path: string): number | undefined => {
+/**
+ * The head of a report's run section: its first kilobytes, up to its findings, whose text quotes the API and could
+ * hold anything. Undefined when the file cannot be read.
+ */
+export const readRunHead = (path: string): string | undefined => {
   try {
     // Opening a pipe named like a report would wait for a writer for ever: only a regular file is read.
     const fd = openRegularFileSync(path)
     try {
       const head = Buffer.alloc(HEAD_BYTES)
       const text = head.toString("utf8", 0, readSync(fd, head, 0, HEAD_BYTES, 0))
-      // Before the findings, whose text quotes the API and could hold anything.
       const findingsAt = text.indexOf('"findings"')
-      const match = /"asOf"\s*:\s*"([^"\\]{1,64})"/.exec(findingsAt === -1 ? text : text.slice(0, findingsAt))
-      return match?.[1] === undefined ? undefined : parseTimestamp(match[1])
+      return findingsAt === -1 ? text : text.slice(0, findingsAt)
     } finally {
       closeSync(fd)
     }
@@ -54,9 +55,19 @@ const readAsOf = (path: string): number | undefined => {
   }
 }
 
+/** A string the run section's head records under `key`, of at most `maxLength` characters and no escapes. */
+export const runHeadField = (head: string | undefined, key: "asOf" | "apiBaseUrl", maxLength: number) =>
+  head === undefined ? undefined : new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]{1,${maxLength}})"`).exec(head)?.[1]
+
+/** The as-of a run section's head records, or undefined when it records none that can be read there. */
+export const asOfInHead = (head: string | undefined): number | undefined => {
+  const asOf = runHeadField(head, "asOf", 64)
+  return asOf === undefined ? undefined : parseTimestamp(asOf)
+}
+
 /** A findings report's as-of as the choice below dates it: its run's, else the stamp in its name, `stampedAt`. */
 export const reportAsOf = (directory: string, name: string, stampedAt: number): number =>
-  readAsOf(join(directory, name)) ?? stampedAt
+  asOfInHead(readRunHead(join(directory, name))) ?? stampedAt
 
 /**
  * Chooses among the findings reports in `names` not stamped after `runStartedAt` (`reportsAheadOf` names those). A

@@ -4,13 +4,12 @@
  * without a run at start-up the night's audit would be lost until the next tick, as anacron and systemd's persistent
  * timers know. A directory holding no report says nothing of earlier runs (a first deployment): nothing is missed.
  */
-import { closeSync, readdirSync, readSync } from "node:fs"
+import { readdirSync } from "node:fs"
 import { join } from "node:path"
 import * as Effect from "effect/Effect"
 import { isSameInstance } from "../Audit/PantherInstance.js"
-import { reportAsOf } from "../Audit/PreviousReportChoice.js"
+import { asOfInHead, readRunHead, runHeadField } from "../Audit/PreviousReportChoice.js"
 import { LOCK_FILE, leftCatchUpOf } from "../Reports/DirectoryLock.js"
-import { openRegularFileSync } from "../Reports/RegularFile.js"
 import { isNewer, isStampedAhead, parseReportName, type ReportName } from "../Reports/ReportName.js"
 import { type CronSchedule, nextTickAfter } from "./CronSchedule.js"
 
@@ -77,33 +76,12 @@ export type ReadReportRun = (report: ReportName) => ReportRun
 
 const byName: ReadReportRun = (report) => ({ asOf: report.stampedAt, apiBaseUrl: undefined })
 
-/** The run section's first keys (runId, tool, asOf, ..., apiBaseUrl) fit many times over. */
-const HEAD_BYTES = 8192
-
-/** The API base URL a report's run section names, before its findings, whose text quotes the API. */
-const readApiBaseUrl = (path: string): string | undefined => {
-  try {
-    // Opening a pipe named like a report would wait for a writer for ever: only a regular file is read.
-    const fd = openRegularFileSync(path)
-    try {
-      const head = Buffer.alloc(HEAD_BYTES)
-      const text = head.toString("utf8", 0, readSync(fd, head, 0, HEAD_BYTES, 0))
-      const findingsAt = text.indexOf('"findings"')
-      return /"apiBaseUrl"\s*:\s*"([^"\\]{1,2048})"/.exec(findingsAt === -1 ? text : text.slice(0, findingsAt))?.[1]
-    } finally {
-      closeSync(fd)
-    }
-  } catch {
-    return undefined
-  }
-}
-
 /** Each report's run in `directory`, as its head says. */
 export const reportRunsIn =
   (directory: string): ReadReportRun =>
   (report) => {
-    const name = `${report.stem}.json`
-    return { asOf: reportAsOf(directory, name, report.stampedAt), apiBaseUrl: readApiBaseUrl(join(directory, name)) }
+    const head = readRunHead(join(directory, `${report.stem}.json`))
+    return { asOf: asOfInHead(head) ?? report.stampedAt, apiBaseUrl: runHeadField(head, "apiBaseUrl", 2048) }
   }
 
 /**
