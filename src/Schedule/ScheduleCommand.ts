@@ -49,8 +49,8 @@ const scheduledAudit = (job: AuditJob, retention: Retention, run: ScheduledRun) 
       )
       if (made !== undefined) {
         return yield* Effect.logInfo(
-          `the audit of ${run.scheduledFor} was made while this ${run.catchUp ? "catch-up" : "run"} waited for the ` +
-            `report directory ${job.reportDirectory} (${made}): it does not run again`
+          `the audit of ${run.scheduledFor} was made by another run since that time (${made} in the report ` +
+            `directory ${job.reportDirectory}): this ${run.catchUp ? "catch-up" : "run"} does not make it again`
         )
       }
     }

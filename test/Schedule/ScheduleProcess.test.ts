@@ -495,8 +495,8 @@ describe("schedule, as a process", () => {
     expect(messages(lines, "audit started")).toEqual([])
     const json = made.find((name) => name.endsWith(".json"))
     expect(lines.map((line) => line.message)).toContain(
-      `the audit of ${tick} was made while this catch-up waited for the report directory ${directory} (${json}): ` +
-        "it does not run again"
+      `the audit of ${tick} was made by another run since that time (${json} in the report directory ` +
+        `${directory}): this catch-up does not make it again`
     )
     expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toHaveLength(2)
   })
@@ -534,8 +534,8 @@ describe("schedule, as a process", () => {
     expect((await running.exited).code).toBe(143)
     const lines = running.lines()
     expect(lines.map((line) => line.message)).toContain(
-      `the audit of ${tick} was made while this run waited for the report directory ${directory} (${stamp}.json): ` +
-        "it does not run again"
+      `the audit of ${tick} was made by another run since that time (${stamp}.json in the report directory ` +
+        `${directory}): this run does not make it again`
     )
     expect(messages(lines, "audit started").filter((line) => line.annotations.scheduledFor === tick)).toEqual([])
   })
