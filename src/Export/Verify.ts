@@ -63,25 +63,54 @@ const beginsWith =
   (head: Buffer): boolean =>
     head.length >= bytes.length && bytes.every((byte, index) => head[index] === byte)
 
+/** The lines of a whole INI text that are not blank, trimmed; none when the file is longer than `whole`. */
+const iniLines = (whole: Buffer, size: number): ReadonlyArray<string> | undefined =>
+  size > whole.length
+    ? undefined
+    : whole
+        .toString("latin1")
+        .replace(/^(\u00ef\u00bb\u00bf|\u00ff\u00fe|\u00fe\u00ff)/, "")
+        .replaceAll("\u0000", "")
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== "")
+
 /**
  * An INI text, whole (the file is read up to `HEAD_BYTES`, and one longer is none): after a byte order mark perhaps,
  * in UTF-16 perhaps, every line that is not blank a [section], a ;comment or a key=value, the first a section or a
  * comment. Explorer's are a few lines.
  */
 const iniText = (whole: Buffer, size: number): boolean => {
-  if (size > whole.length) return false
-  const lines = whole
-    .toString("latin1")
-    .replace(/^(\u00ef\u00bb\u00bf|\u00ff\u00fe|\u00fe\u00ff)/, "")
-    .replaceAll("\u0000", "")
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== "")
+  const lines = iniLines(whole, size)
   return (
+    lines !== undefined &&
     (lines[0] === undefined || /^[[;]/.test(lines[0])) &&
     lines.every((line) => /^(\[[^\]]*\]|;.*|[^=[;]+=.*)$/.test(line))
   )
 }
+
+/** The keys Windows writes into a download's mark, each once. */
+const ZONE_KEYS = new Set(["ZoneId", "ReferrerUrl", "HostUrl", "LastWriterPackageFamilyName", "AppZoneId"])
+
+/**
+ * A download's mark, whole: empty, or its one [ZoneTransfer] section with a ZoneId and only the keys Windows writes
+ * there, each once. Any other INI text (a list of users as key=value lines) is data under the mark's name.
+ */
+const zoneIdentifierText = (whole: Buffer, size: number): boolean => {
+  const lines = iniLines(whole, size)
+  if (lines === undefined) return false
+  if (lines.length === 0) return true
+  const [section, ...entries] = lines
+  const keys = entries.map((line) => /^([A-Za-z]+)=/.exec(line)?.[1])
+  return (
+    section === "[ZoneTransfer]" &&
+    keys.every((key) => key !== undefined && ZONE_KEYS.has(key)) &&
+    new Set(keys).size === keys.length &&
+    entries.some((line) => /^ZoneId=\d+$/.test(line))
+  )
+}
+
+const ZONE_MARK = ":Zone.Identifier"
 
 /**
  * What Finder, Explorer and the like write into a folder just opened: the export's own files stay checked, and an
@@ -89,7 +118,8 @@ const iniText = (whole: Buffer, size: number): boolean => {
  * copy of an export file (or anything else) put under such a name is not passed over.
  */
 const FILE_MANAGER_FILES: ReadonlyArray<{
-  readonly name: (name: string) => boolean
+  /** `listed`: the export's own files, manifest.json among them. */
+  readonly name: (name: string, listed: ReadonlySet<string>) => boolean
   /** The file's first `HEAD_BYTES` (all of it when shorter), and its size. */
   readonly starts: (head: Buffer, size: number) => boolean
 }> = [
@@ -102,14 +132,18 @@ const FILE_MANAGER_FILES: ReadonlyArray<{
   // Explorer's folder settings.
   { name: (name) => name === "desktop.ini", starts: iniText },
   // Windows' mark of a downloaded file, an alternate stream of it: Explorer copying the export into a folder without
-  // such streams (WSL's, a Samba share's) writes each as a file of its own, `inventory-<stamp>.csv:Zone.Identifier`.
-  { name: (name) => name.endsWith(":Zone.Identifier"), starts: iniText }
+  // such streams (WSL's, a Samba share's) writes each as a file of its own, `inventory-<stamp>.csv:Zone.Identifier`,
+  // only ever beside the file it marks, one of the export's.
+  {
+    name: (name, listed) => name.endsWith(ZONE_MARK) && listed.has(name.slice(0, -ZONE_MARK.length)),
+    starts: zoneIdentifierText
+  }
 ]
 
 const HEAD_BYTES = 4096
 
-const isFileManagerFile = async (path: string, name: string): Promise<boolean> => {
-  const kind = FILE_MANAGER_FILES.find((candidate) => candidate.name(name))
+const isFileManagerFile = async (path: string, name: string, listed: ReadonlySet<string>): Promise<boolean> => {
+  const kind = FILE_MANAGER_FILES.find((candidate) => candidate.name(name, listed))
   if (kind === undefined) return false
   const head = Buffer.alloc(HEAD_BYTES)
   const read = await open(path, "r").then(
@@ -458,7 +492,7 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
           (info) => info.isFile(),
           () => false
         )
-        if (plainFile && (await isFileManagerFile(join(folder, name), name))) fileManagerFiles.push(name)
+        if (plainFile && (await isFileManagerFile(join(folder, name), name, listed))) fileManagerFiles.push(name)
         else {
           const renamedFrom = plainFile ? await recordedAs(join(folder, name), missing(found)) : undefined
           found.push({ kind: "unexpected", path: name, ...(renamedFrom === undefined ? {} : { renamedFrom }) })

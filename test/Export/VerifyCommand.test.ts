@@ -278,6 +278,26 @@ describe("panther-audit verify", () => {
     expect((await verify()).stdout).toContain(`UNEXPECTED  ${csv}:Zone.Identifier`)
   })
 
+  it("does not pass over data in the form of a download mark, nor a mark of a file the export does not hold", async () => {
+    const csv = fileStartingWith("inventory-", ".csv")
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      // INI lines, as a list of users may be written, under the mark's name.
+      [`${csv}:Zone.Identifier`, "[ZoneTransfer]\r\nZoneId=3\r\nalice=admin\r\nbob=admin\r\n"],
+      [`${csv}:Zone.Identifier`, "[Users]\r\nalice=admin\r\n"],
+      [`${csv}:Zone.Identifier`, "[ZoneTransfer]\r\nZoneId=3\r\n[Users]\r\nalice=admin\r\n"],
+      [`${csv}:Zone.Identifier`, "[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=a\r\nHostUrl=b\r\n"],
+      // A real mark, but of a file that is not in the export: written for a file added and then taken out.
+      ["approvals.xlsx:Zone.Identifier", "[ZoneTransfer]\r\nZoneId=3\r\n"]
+    ]
+    for (const [name, content] of cases) {
+      writeFileSync(join(folder, name), content)
+      const result = await verify()
+      expect(result.code, content).toBe(1)
+      expect(result.stdout).toContain(`UNEXPECTED  ${name}`)
+      unlinkSync(join(folder, name))
+    }
+  })
+
   it("does not pass over a copy of an export file put under a file manager's name", async () => {
     const csv = fileStartingWith("inventory-", ".csv")
     writeFileSync(join(folder, `._${csv}`), readFileSync(join(folder, csv)))
