@@ -4,13 +4,13 @@
  */
 import { createHash } from "node:crypto"
 import { lstat, open, readdir, readFile, stat } from "node:fs/promises"
-import { dirname, join } from "node:path"
+import { basename, dirname, join } from "node:path"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { printable } from "../PantherApi/Responses.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
-import { EXPORT_MARK } from "../Reports/TempFile.js"
+import { EXPORT_MARK, EXPORT_MARK_SIGNATURE, isExportFolderName } from "../Reports/TempFile.js"
 import { digestFile, type FileDigest, MANIFEST_FORMAT, MANIFEST_NAME, Manifest } from "./Manifest.js"
 import { ManifestUnreadable } from "./VerifyErrors.js"
 
@@ -280,6 +280,23 @@ const holdsExports = (folder: string, exports: ReadonlyArray<string>) => {
   )
 }
 
+/** Whether `folder` is the hidden one an export builds in (`.panther-audit-export-XXXXXX`), its mark inside. */
+const isUnfinishedExport = async (folder: string): Promise<boolean> =>
+  isExportFolderName(basename(folder)) &&
+  (await isPlainFile(join(folder, EXPORT_MARK))) &&
+  (await open(join(folder, EXPORT_MARK), "r").then(
+    async (handle) => {
+      try {
+        const head = Buffer.alloc(EXPORT_MARK_SIGNATURE.length)
+        const { bytesRead } = await handle.read(head, 0, head.length, 0)
+        return head.subarray(0, bytesRead).toString("utf8") === EXPORT_MARK_SIGNATURE
+      } finally {
+        await handle.close()
+      }
+    },
+    () => false
+  ))
+
 /** What is said of a folder whose manifest.json cannot be looked at: what the folder is instead, when that shows. */
 const whyNoManifest = async (folder: string, error: unknown): Promise<ManifestUnreadable> => {
   if (hasErrorCode(error, "ENOENT")) {
@@ -287,7 +304,9 @@ const whyNoManifest = async (folder: string, error: unknown): Promise<ManifestUn
     const exports = await exportsIn(folder)
     if (exports.length > 0) return holdsExports(folder, exports)
     // The hidden folder an export builds in, left by one killed outright: not an export whose manifest was lost.
-    if (await isPlainFile(join(folder, EXPORT_MARK))) {
+    // Known as the export's clean-up knows it, by its name and its mark both: the mark alone, added to an export
+    // whose manifest was taken out, would have its files called the leftovers of a run that never finished.
+    if (await isUnfinishedExport(folder)) {
       return unreadable(
         `${folder} is the folder of an export that never finished (killed while it was being built: it holds ` +
           `${EXPORT_MARK} and no manifest.json), so there is no export to verify; make a new one with ` +

@@ -447,6 +447,25 @@ describe("panther-audit verify", () => {
     )
   })
 
+  it("does not take an export whose manifest was taken out and a mark put in for one that never finished", async () => {
+    unlinkSync(join(folder, "manifest.json"))
+    writeFileSync(join(folder, ".panther-audit-unfinished-export"), "panther-audit: unfinished export\n")
+    // Under its own name, and under the hidden one with a mark not an export's: only a killed export's folder is both.
+    const hidden = join(scratch, ".panther-audit-export-XyZ789")
+    for (const [given, mark] of [
+      [folder, "panther-audit: unfinished export\n"],
+      [hidden, "not the export's mark\n"]
+    ] as const) {
+      if (given === hidden) renameSync(folder, hidden)
+      writeFileSync(join(given, ".panther-audit-unfinished-export"), mark)
+      const result = await verify(given)
+      expect(result.code).toBe(2)
+      expect(result.error).not.toContain("never finished")
+      expect(result.error).toContain("manifest.json cannot be read")
+      expect(result.error).toContain("or its manifest was removed")
+    }
+  })
+
   it("is a usage error (exit 2) for a folder that does not exist", async () => {
     const result = await verify(join(scratch, "no-such-export"))
     expect(result.code).toBe(2)
