@@ -16,12 +16,14 @@ import { hasScript, onTerminal } from "../support/terminal.js"
 import { rawUser } from "../support/testClient.js"
 
 const USERS = 1_050
+/** The users and the faults every test's simulator starts with. */
+const SIMULATED = { users: USERS, seed: 3, faults: { errorRate: 0.15, errorSeed: 11, rateLimit: 25 } }
 
 let simulator: StartedSimulator
 
 // dist/ is built by test/globalSetup.ts before any test file runs.
 beforeAll(async () => {
-  simulator = await startSimulator({ users: USERS, seed: 3, faults: { errorRate: 0.15, errorSeed: 11, rateLimit: 25 } })
+  simulator = await startSimulator(SIMULATED)
 })
 
 afterAll(async () => {
@@ -95,16 +97,22 @@ const ndjson = (stdout: string): Array<{ id: string; email: string; familyName: 
 
 describe("panther-audit users", () => {
   it("list prints every user exactly once as ndjson when stdout is a pipe, through 429s and 5xx", async () => {
-    const result = await asReader("users", "list", "--include-deactivated")
-    expect(result.code).toBe(0)
-    const users = ndjson(result.stdout)
-    expect(users).toHaveLength(USERS)
-    expect(new Set(users.map((user) => user.id)).size).toBe(USERS)
-    // The faults were there and were retried, each retry announced on stderr.
-    expect(stderrText(result.stderr)).toContain("retry")
+    // A simulator of its own: the shared one holds the users other tests create, in whatever order they ran.
+    const own = await startSimulator(SIMULATED)
+    try {
+      const result = await against(own).asReader("users", "list", "--include-deactivated")
+      expect(result.code).toBe(0)
+      const users = ndjson(result.stdout)
+      expect(users).toHaveLength(USERS)
+      expect(new Set(users.map((user) => user.id)).size).toBe(USERS)
+      // The faults were there and were retried, each retry announced on stderr.
+      expect(stderrText(result.stderr)).toContain("retry")
 
-    const enabledOnly = ndjson((await asReader("users", "list")).stdout)
-    expect(enabledOnly).toHaveLength(users.filter((user) => user.enabled).length)
+      const enabledOnly = ndjson((await against(own).asReader("users", "list")).stdout)
+      expect(enabledOnly).toHaveLength(users.filter((user) => user.enabled).length)
+    } finally {
+      await own.close()
+    }
   }, 120_000)
 
   it("list filters by id and writes CSV with a header", async () => {
