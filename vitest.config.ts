@@ -2,10 +2,16 @@ import { availableParallelism } from "node:os"
 import { defineConfig } from "vitest/config"
 
 /**
- * Test files that replace a module with `vi.mock` (a fault injected into `node:fs/promises`): the mock takes only
- * where the program's modules are loaded afresh for the file, so these keep Vitest's per-file module isolation.
+ * Test files that need the program's modules loaded afresh for them, so keep Vitest's per-file module isolation:
+ * those that replace a module with `vi.mock` (a fault injected into `node:fs/promises`), which takes only where the
+ * modules are loaded anew, and one that leaves a module in a state for good (`endAll` ends the benchmark's processes
+ * and lets none start after).
  */
-const REPLACING_MODULES = ["test/Export/ExportStopped.test.ts", "test/Export/VerifyManifestRead.test.ts"]
+const OWN_MODULES = [
+  "test/Export/ExportStopped.test.ts",
+  "test/Export/VerifyManifestRead.test.ts",
+  "test/Bench/Processes.test.ts"
+]
 
 /** What every test file gets, whichever project runs it. */
 const everyFile = {
@@ -25,8 +31,8 @@ export default defineConfig({
     // took about 1.6 times as long that way (541 s against 344 s on 2 cores).
     maxWorkers: availableParallelism(),
     // A worker loads effect and the program's modules once for all the files it runs, not once per file: that loading
-    // was about a fifth of the suite's CPU time. No test file changes a module's state for the next one; those that
-    // replace a module are a project of their own, below. Vitest 3 reads this for the pool from the root config only.
+    // was about a fifth of the suite's CPU time. Test files that need their own are a project of their own, below.
+    // Vitest 3 reads this for the pool from the root config only.
     poolOptions: { forks: { isolate: false } },
     projects: [
       {
@@ -34,15 +40,15 @@ export default defineConfig({
           ...everyFile,
           name: "tests",
           include: ["test/**/*.test.ts"],
-          exclude: REPLACING_MODULES
+          exclude: OWN_MODULES
         }
       },
-      // Set here, as the pool's setting below would otherwise apply to these files too.
+      // Set here, as the pool's setting above would otherwise apply to these files too.
       {
         test: {
           ...everyFile,
-          name: "replacing modules",
-          include: REPLACING_MODULES,
+          name: "own modules",
+          include: OWN_MODULES,
           poolOptions: { forks: { isolate: true } }
         }
       }
