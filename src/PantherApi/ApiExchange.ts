@@ -43,29 +43,27 @@ const atLaterPage = (error: PantherApiError): PantherApiError => {
     path: error.path,
     ...(of.earlierAnswerLost === undefined ? {} : { earlierAnswerLost: of.earlierAnswerLost })
   })
+  /** The fields of an error at a cursor: Panther's reason kept where it gave one. */
+  const atCursor = (of: {
+    readonly earlierAnswerLost?: boolean | undefined
+    readonly detail?: string | undefined
+  }) => ({
+    ...fields(of),
+    ...(of.detail === undefined ? {} : { detail: of.detail }),
+    atCursor: true
+  })
   switch (error._tag) {
     case "NotFound":
-      return new NotFound({ method: error.method, path: error.path, detail: error.detail, atCursor: true })
+      return new NotFound(atCursor(error))
     case "Unauthorized":
-      return new Unauthorized({
-        ...fields(error),
-        ...(error.detail === undefined ? {} : { detail: error.detail }),
-        atCursor: true
-      })
+      return new Unauthorized(atCursor(error))
     case "Forbidden":
-      return new Forbidden({
-        ...fields(error),
-        permission: error.permission,
-        ...(error.detail === undefined ? {} : { detail: error.detail }),
-        atCursor: true
-      })
+      return new Forbidden({ ...atCursor(error), permission: error.permission })
     case "BadRequest":
       return new BadRequest({
-        ...fields(error),
+        ...atCursor(error),
         status: error.status,
-        ...(error.detail === undefined ? {} : { detail: error.detail }),
-        ...(error.location === undefined ? {} : { location: error.location }),
-        atCursor: true
+        ...(error.location === undefined ? {} : { location: error.location })
       })
     case "InvalidResponse":
       return error.advice === undefined

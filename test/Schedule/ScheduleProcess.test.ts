@@ -150,6 +150,15 @@ const withPasswordGoneAfterFirstEmail = async (
   }
 }
 
+/** The last 02:00 UTC, the default schedule's tick, at or before now. */
+const lastNightlyTick = (): number => {
+  const now = Date.now()
+  const tick = new Date(now)
+  tick.setUTCHours(2, 0, 0, 0)
+  if (tick.getTime() > now) tick.setUTCDate(tick.getUTCDate() - 1)
+  return tick.getTime()
+}
+
 const messages = (lines: ReadonlyArray<LogLine>, message: string) => lines.filter((line) => line.message === message)
 
 const failures = (lines: ReadonlyArray<LogLine>) =>
@@ -402,10 +411,7 @@ describe("schedule, as a process", () => {
     const first = start(["run"], env())
     expect((await first.exited).code).toBe(0)
     // Its report made to look two days older: the last nights went without an audit.
-    const now = Date.now()
-    const lastTick = new Date(now)
-    lastTick.setUTCHours(2, 0, 0, 0)
-    if (lastTick.getTime() > now) lastTick.setUTCDate(lastTick.getUTCDate() - 1)
+    const lastTick = new Date(lastNightlyTick())
     const older = `user-audit-${reportStamp(lastTick.getTime() - 2 * 86_400_000)}`
     for (const name of readdirSync(directory)) {
       renameSync(join(directory, name), join(directory, name.replace(/^user-audit-[^.]+/, older)))
@@ -461,10 +467,7 @@ describe("schedule, as a process", () => {
   it("a catch-up that waited for another run's lock does not run when that run wrote the night's report", async () => {
     const first = start(["run"], env())
     expect((await first.exited).code).toBe(0)
-    const now = Date.now()
-    const lastTick = new Date(now)
-    lastTick.setUTCHours(2, 0, 0, 0)
-    if (lastTick.getTime() > now) lastTick.setUTCDate(lastTick.getUTCDate() - 1)
+    const lastTick = new Date(lastNightlyTick())
     const tick = lastTick.toISOString()
     // The report just made is the one another container's run writes while this schedule waits; it is put aside,
     // and a copy two days older left as the newest report this schedule finds at start.
