@@ -13,9 +13,11 @@ import {
   BadRequest,
   Forbidden,
   InvalidResponse,
+  LATER_PAGE_CONNECTION,
   LATER_PAGE_NOT_API,
   NotFound,
   type PantherApiError,
+  TransportError,
   Unauthorized
 } from "./ClientErrors.js"
 import type { ConnectionSettings } from "./Connection.js"
@@ -34,8 +36,8 @@ import { looksUtf16, UTF16_BODY } from "./Utf16Body.js"
 /**
  * What a failure at a list's page after the first means, where the address and the token had answered the pages
  * before: a 404 is about the cursor, a 401 or 403 a token changed while the list was read, and a page that is not
- * the API's (a redirect, a status such as a 405 that only something else gives) is not for want of the right
- * --api-url.
+ * the API's (a redirect, a status such as a 405 that only something else gives), or a connection that failed at every
+ * try, is not for want of the right --api-url.
  */
 const atLaterPage = (error: PantherApiError): PantherApiError => {
   const fields = (of: { readonly earlierAnswerLost?: boolean | undefined }) => ({
@@ -65,6 +67,11 @@ const atLaterPage = (error: PantherApiError): PantherApiError => {
         status: error.status,
         ...(error.location === undefined ? {} : { location: error.location })
       })
+    case "TransportError":
+      // A proxy's own failure, or advice of its own (a certificate), says more than where the page came in the list.
+      return error.proxyFailed === true || error.advice !== undefined
+        ? error
+        : new TransportError({ ...error, advice: LATER_PAGE_CONNECTION })
     case "InvalidResponse":
       return error.advice === undefined
         ? new InvalidResponse({ ...fields(error), reason: error.reason, advice: LATER_PAGE_NOT_API })

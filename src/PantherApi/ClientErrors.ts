@@ -138,6 +138,12 @@ export const LATER_PAGE_NOT_API =
   "something answering in Panther's place (a load balancer or proxy in between), or Panther failed while sending " +
   "it. Run again; if it keeps happening, report it to Panther support."
 
+/** What to do about a connection failing at a list's page after the first, where --api-url had answered the others. */
+export const LATER_PAGE_CONNECTION =
+  "The same address answered the list's pages before this one, so --api-url is right: the connection failed while " +
+  "the list was read (the network between, or Panther itself). Run again; if it keeps happening, check the network " +
+  "path (proxy, firewall), and --timeout-seconds raises the per-request timeout."
+
 /** Of a list's page after the first: the token had been taken for the pages before it. */
 const TOKEN_TAKEN_BEFORE =
   " The token had been accepted for the list's pages before this one, so something changed while the list was read: "

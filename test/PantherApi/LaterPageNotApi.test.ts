@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
-import { json, type Step, scriptedServer, text } from "../support/scriptedServer.js"
+import { json, resetMidBody, type Step, scriptedServer, text } from "../support/scriptedServer.js"
 import { rawUser, runWithClient } from "../support/testClient.js"
 
 const listAll = (baseUrl: string) => runWithClient(baseUrl, (client) => Stream.runDrain(client.listUsers()))
@@ -112,6 +112,32 @@ describe("a page of users that is not what the API describes", () => {
         "Check that --api-url is the API (https://api.<instance-domain>), not the web console"
       )
       expect(error.message).not.toContain("first page")
+    })
+  )
+})
+
+describe("a connection that fails at a page after the first, every time it is tried", () => {
+  it.scopedLive("does not send the reader to --api-url, which answered the pages before", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer((index) => (index === 0 ? firstPage : resetMidBody))
+      const error = yield* Effect.flip(listAll(server.url))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain(
+        "The same address answered the list's pages before this one, so --api-url is right: the connection failed " +
+          "while the list was read (the network between, or Panther itself). Run again; if it keeps happening, " +
+          "check the network path (proxy, firewall), and --timeout-seconds raises the per-request timeout."
+      )
+      expect(error.message).not.toContain("Check --api-url")
+      expect(server.requests.length).toBeGreaterThan(2)
+    })
+  )
+
+  it.scopedLive("at the first page, still says to check --api-url", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer(() => resetMidBody)
+      const error = yield* Effect.flip(listAll(server.url))
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("Check --api-url and the network path to it")
     })
   )
 })
