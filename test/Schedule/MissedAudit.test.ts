@@ -21,6 +21,10 @@ const steppedTo = (plan: CronSchedule, from: number, now: number): number | unde
   return last
 }
 
+/** A findings report in `directory` whose run section records `asOf` and `apiBaseUrl`, and no findings. */
+const writeReportHead = (directory: string, name: string, asOf: string, apiBaseUrl: string) =>
+  writeFileSync(join(directory, name), `${JSON.stringify({ run: { runId: name, asOf, apiBaseUrl }, findings: [] })}\n`)
+
 describe("lastTickAtOrBefore", () => {
   it("finds the tick at, a moment after, and a day after it", () => {
     const nightly = schedule("0 2 * * *")
@@ -129,11 +133,7 @@ describe("findMissedAudit", () => {
   it("takes a report written after the tick as of an earlier instant (a backfill) for no audit of it", async () => {
     const directory = mkdtempSync(join(tmpdir(), "missed-audit-"))
     try {
-      const report = (name: string, asOf: string) =>
-        writeFileSync(
-          join(directory, name),
-          `${JSON.stringify({ run: { runId: name, asOf, apiBaseUrl: api }, findings: [] })}\n`
-        )
+      const report = (name: string, asOf: string) => writeReportHead(directory, name, asOf, api)
       report("user-audit-20261130T020000Z.json", "2026-11-30T02:00:00.000Z")
       // `run --as-of 2026-06-30` at 08:00, after the night's run was missed.
       report("user-audit-20261201T080000Z.json", "2026-06-30T00:00:00.000Z")
@@ -158,10 +158,7 @@ describe("findMissedAudit", () => {
     const directory = mkdtempSync(join(tmpdir(), "missed-audit-"))
     try {
       const report = (name: string, apiBaseUrl: string) =>
-        writeFileSync(
-          join(directory, name),
-          `${JSON.stringify({ run: { runId: name, asOf: reportAsOf(name), apiBaseUrl }, findings: [] })}\n`
-        )
+        writeReportHead(directory, name, reportAsOf(name), apiBaseUrl)
       const reportAsOf = (name: string) => `${name.slice(11, 15)}-${name.slice(15, 17)}-${name.slice(17, 19)}T02:00:00Z`
       report("user-audit-20261130T020000Z.json", api)
       // Another instance's schedule wrote the night's report; this one's went missing.
