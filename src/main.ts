@@ -101,7 +101,9 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 // end the process with exit 1 in place of the command's own code.
 process.stderr.on("error", () => {})
 
-const stopSignals = watchStopSignals()
+const stopSignals = watchStopSignals((text, exitCode) =>
+  process.stderr.write(`${finalLine(format, text, { exitCode }, "WARN")}\n`)
+)
 
 /** The documented exit code for how the program ended. */
 const exitCodeOf = (exit: Exit.Exit<unknown, unknown>): number => {
@@ -119,6 +121,11 @@ const exitCodeOf = (exit: Exit.Exit<unknown, unknown>): number => {
  */
 const exitCodeFor = (exit: Exit.Exit<unknown, unknown>): number => {
   const code = exitCodeOf(exit)
+  const signal = stopSignals.received()
+  // A container's logs say why it stopped (docker stop, an eviction), not only that a run was interrupted.
+  if (signal !== undefined && code === signalExitCode(signal)) {
+    process.stderr.write(`${finalLine(format, `stopped by ${signal}.`, { signal, exitCode: code }, "INFO")}\n`)
+  }
   if (stdoutFailure !== undefined) {
     const text = `could not write to stdout (${stdoutFailure}): what it shows is incomplete.`
     // Named as the error only where it is what the exit code stands for.

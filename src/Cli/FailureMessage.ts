@@ -37,12 +37,17 @@ export const failureAnnotations = (
   })
 
 /**
- * The program's last word on stderr (why it failed, or that its output was lost), in the format of its log lines.
- * In JSON one line shaped as the logger's (message, logLevel, timestamp, annotations, spans): a collector reading
- * one object per line could not parse the plain text that followed the JSON lines. Otherwise `panther-audit: ...`.
+ * The program's last word on stderr (why it failed, what stopped it, or that its output was lost), in the format of
+ * its log lines. In JSON one line shaped as the logger's (message, logLevel, timestamp, annotations, spans): a
+ * collector reading one object per line could not parse the plain text that followed the JSON lines. Otherwise
+ * `panther-audit: ...`.
  */
-export const finalLine = (format: LogFormat, text: string, annotations: Record<string, unknown> = {}): string =>
-  format === "json" ? jsonLine("ERROR", text, annotations) : `panther-audit: ${text}`
+export const finalLine = (
+  format: LogFormat,
+  text: string,
+  annotations: Record<string, unknown> = {},
+  logLevel: "INFO" | "WARN" | "ERROR" = "ERROR"
+): string => (format === "json" ? jsonLine(logLevel, text, annotations) : `panther-audit: ${text}`)
 
 /** A line shaped as the JSON logger's, written whatever the minimum log level (finalLine, CommandNotes.ts). */
 export const jsonLine = (

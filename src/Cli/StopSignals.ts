@@ -10,6 +10,9 @@
  * killed the process outright: the `exit` listeners still run, so the report directory's lock is removed
  * (DirectoryLock.ts) rather than keep the next run waiting a minute for a holder that is gone. Ctrl-C pressed twice
  * in a row sends the second within the few milliseconds of winding down, and had left the lock behind that way.
+ *
+ * Either way out is said (`say`): the logs would otherwise end at "audit interrupted", as if the run had wound
+ * down, when a temporary file of its may be left for the next run to remove.
  */
 
 export const STOP_GRACE_MS = 5_000
@@ -22,17 +25,28 @@ export interface StopSignals {
   readonly dispose: () => void
 }
 
-export const watchStopSignals = (): StopSignals => {
+export const watchStopSignals = (say: (text: string, exitCode: number) => void): StopSignals => {
   let received: NodeJS.Signals | undefined
   const dispose = () => {
     process.off("SIGINT", onSignal)
     process.off("SIGTERM", onSignal)
   }
   function onSignal(signal: NodeJS.Signals) {
-    if (received !== undefined) process.exit(signalExitCode(signal))
+    if (received !== undefined) {
+      endAtOnce(signal, `${signal} again while stopping: ended at once, without winding down`)
+    }
     received = signal
     // unref: this timer alone does not keep the process up once the run has wound down.
-    setTimeout(() => process.exit(signalExitCode(signal)), STOP_GRACE_MS).unref()
+    setTimeout(
+      () =>
+        endAtOnce(signal, `still winding down ${STOP_GRACE_MS / 1000} s after ${signal}: ended without waiting more`),
+      STOP_GRACE_MS
+    ).unref()
+  }
+  function endAtOnce(signal: NodeJS.Signals, text: string): never {
+    const code = signalExitCode(signal)
+    say(`${text}.`, code)
+    process.exit(code)
   }
   process.on("SIGINT", onSignal)
   process.on("SIGTERM", onSignal)

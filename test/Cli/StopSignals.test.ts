@@ -59,6 +59,13 @@ describe("run stopped with Ctrl-C", () => {
         const { code, signal } = await exited
         const took = Date.now() - stoppedAt
         expect({ code, signal }, stderr).toEqual({ code: 130, signal: null })
+        // The last line says what ended the process: the second signal, or the first if winding down beat it.
+        const last = JSON.parse(stderr.trimEnd().split("\n").at(-1) ?? "{}") as { message?: string; annotations?: {} }
+        expect(
+          ["SIGINT again while stopping: ended at once, without winding down.", "stopped by SIGINT."],
+          stderr
+        ).toContain(last.message)
+        expect(last.annotations).toMatchObject({ exitCode: 130 })
         // Well before the five seconds the first signal allows the winding down.
         expect(took).toBeLessThan(2_000)
         expect(existsSync(join(directory, LOCK_FILE)), `round ${round}`).toBe(false)

@@ -285,7 +285,13 @@ describe("schedule, as a process", () => {
       const atThreshold = lines.find((line) => String(line.message).includes("at or above --fail-on high"))
       expect(atThreshold?.annotations).toMatchObject({ runId: finished?.annotations.runId, phase: "audit" })
       // A stopped schedule says so: its last line is not "next audit at ...", as if it were waiting.
-      expect(lines.at(-1)?.message).toBe("audit schedule stopped")
+      expect(lines.at(-2)?.message).toBe("audit schedule stopped")
+      // Then what stopped it, for whoever reads a container's logs after `docker stop` or an eviction.
+      expect(lines.at(-1)).toMatchObject({
+        message: "stopped by SIGTERM.",
+        logLevel: "INFO",
+        annotations: { signal: "SIGTERM", exitCode: 143 }
+      })
       expect(running.stderr()).not.toContain(READ_TOKEN)
     } finally {
       rmSync(secrets, { recursive: true, force: true })

@@ -1770,7 +1770,17 @@ describe("panther-audit users", () => {
           const code = await new Promise<number | null>((resolve) => spawned.on("close", resolve))
           expect(code, stderr).toBe(signal === "SIGINT" ? 130 : 143)
           expect(stderrText(stderr)).toContain(says)
-          if (format === "json") expect(JSON.parse(stderr.trim().split("\n").at(-1) ?? "").logLevel).toBe("WARN")
+          if (format === "json") {
+            const [warning, last] = stderr
+              .trim()
+              .split("\n")
+              .slice(-2)
+              .map((line) => JSON.parse(line) as { message: string; logLevel: string })
+            expect(warning).toMatchObject({ logLevel: "WARN", message: expect.stringContaining(says) })
+            expect(last).toMatchObject({ logLevel: "INFO", message: `stopped by ${signal}.` })
+          } else {
+            expect(stderr.trimEnd().split("\n").at(-1)).toBe(`panther-audit: stopped by ${signal}.`)
+          }
         }
       } finally {
         await server.close()
