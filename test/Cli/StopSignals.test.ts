@@ -60,7 +60,10 @@ describe("run stopped with Ctrl-C", () => {
         const took = Date.now() - stoppedAt
         expect({ code, signal }, stderr).toEqual({ code: 130, signal: null })
         // The last line says what ended the process: the second signal, or the first if winding down beat it.
-        const last = JSON.parse(stderr.trimEnd().split("\n").at(-1) ?? "{}") as { message?: string; annotations?: {} }
+        const last = JSON.parse(stderr.trimEnd().split("\n").at(-1) ?? "{}") as {
+          message?: string
+          annotations?: unknown
+        }
         expect(
           ["SIGINT again while stopping: ended at once, without winding down.", "stopped by SIGINT."],
           stderr
