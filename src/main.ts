@@ -18,6 +18,7 @@ import { ExitCode, exitCodeOfFailure } from "./Cli/ExitCode.js"
 import { failureAnnotations, failureText, finalLine } from "./Cli/FailureMessage.js"
 import { loggerLayer, resolveLogSettings } from "./Cli/Logging.js"
 import { hidingUnknownValues, runCli } from "./Cli/Main.js"
+import { hideSecretsFromProcessList } from "./Cli/ProcessTitle.js"
 import { hideSecretArguments, secretArguments, withSecretArgumentsHidden } from "./Cli/SecretArguments.js"
 import { secretFileValues } from "./Cli/SecretFiles.js"
 import { secretVariableValues, takeSecretVariables, urlSecretValues } from "./Cli/SecretVariables.js"
@@ -50,6 +51,8 @@ const platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTermin
 // secret of the environment or of a token or password file, or the password in a URL, pasted where a value goes.
 // Longest first, so one holding another is hidden whole.
 const secretFlagValues = secretArguments(argv)
+// Out of the command line `ps` shows every user of the machine, for the days a schedule runs (ProcessTitle.ts).
+hideSecretsFromProcessList(secretFlagValues)
 const secrets = [
   ...new Set([
     ...secretFlagValues,
