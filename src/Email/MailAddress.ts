@@ -70,8 +70,19 @@ const parseEntry = (entry: string): Either.Either<MailAddress, string> => {
   const named = NAMED.exec(entry)
   const name = named === null ? "" : unquote((named[1] ?? "").trim())
   const address = (named === null ? entry : (named[2] ?? "")).trim()
-  if (!isEmailAddress(address)) return Either.left(`${JSON.stringify(entry)} is not an email address`)
+  if (!isEmailAddress(address)) return Either.left(`${JSON.stringify(entry)} is not an email address${listHint(entry)}`)
   return Either.right({ name, address })
+}
+
+/**
+ * What to do about an entry that is several addresses apart from their separator: Outlook separates with `;`, a
+ * shell variable often with spaces, and "is not an email address" alone left its reader to guess which was wrong.
+ */
+const listHint = (entry: string): string => {
+  const parts = entry.split(/[;\s]+/u).filter((part) => part !== "")
+  return parts.length > 1 && parts.every(isEmailAddress)
+    ? `: separate addresses with commas, as in ${parts.join(", ")}`
+    : ""
 }
 
 /**

@@ -104,6 +104,19 @@ describe("addresses", () => {
     expect(message).toContain(JSON.stringify(named))
   })
 
+  it("says to separate with commas when an entry is addresses separated by semicolons or spaces", async () => {
+    for (const [input, separated] of [
+      ["a@acme.example; b@acme.example", "a@acme.example, b@acme.example"],
+      ["a@acme.example b@acme.example;c@acme.example", "a@acme.example, b@acme.example, c@acme.example"]
+    ] as const) {
+      expect(await errorOf(values({ mailTo: some(input) }))).toContain(
+        `is not an email address: separate addresses with commas, as in ${separated}`
+      )
+    }
+    // A single bad address gets no such advice.
+    expect(await errorOf(values({ mailTo: some("alice smith@acme.example") }))).not.toContain("separate")
+  })
+
   it("takes a local address at localhost, the one domain without a dot", () => {
     expect(parseAddressList("audit@localhost, ops@LocalHost")).toEqual(
       Either.right([
