@@ -313,6 +313,14 @@ export const toEmailSettings = (
           "SMTP_URL is set but MAIL_TO is not, so no email would be sent: set MAIL_TO, or --email never"
         )
       }
+      // Copies go only with an email to someone: MAIL_CC alone (MAIL_TO left out, or misspelt) turned the email off
+      // without a word, every night, and the copy recipients waited for mail that never came.
+      if (cc.length > 0 && Option.isNone(values.email)) {
+        return yield* fail(
+          "--mail-cc / MAIL_CC is set but MAIL_TO is not, so no email would be sent (copies go only with it): set " +
+            "MAIL_TO, or --email never"
+        )
+      }
       return { _tag: "EmailOff", reason: Option.isSome(values.email) ? "--email never" : "MAIL_TO is not set" }
     }
     if (policy === "never") return { _tag: "EmailOff", reason: "--email never" }

@@ -155,6 +155,17 @@ describe("the policy", () => {
     expect(await settingsOf(values())).toEqual({ _tag: "EmailOff", reason: "MAIL_TO is not set" })
   })
 
+  it("refuses MAIL_CC without MAIL_TO, which would send nothing, unless the email is turned off", async () => {
+    // Without SMTP_URL, where nothing else said that the email was meant to go out.
+    expect(await errorOf(values({ mailCc: some("ops@acme.example") }))).toContain(
+      "--mail-cc / MAIL_CC is set but MAIL_TO is not, so no email would be sent"
+    )
+    expect(await settingsOf(values({ mailCc: some("ops@acme.example"), email: some("never") }))).toEqual({
+      _tag: "EmailOff",
+      reason: "--email never"
+    })
+  })
+
   it("defaults to on-findings when MAIL_TO is set, writing an .eml file when there is no SMTP_URL", async () => {
     const settings = await settingsOf(values({ mailTo: some("security@acme.example") }))
     expect(settings).toMatchObject({
