@@ -313,10 +313,14 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
     // 400, 409 and 422 are about what was asked; other statuses (a 405 with an HTML page) suggest the address is
     // not the API at all.
     if (this.status === 400 && this.method === "GET") {
-      // The list is the one with filters and cursors.
-      return namesOne(this.path)
-        ? "Check the id (`panther-audit users list` shows them)."
-        : "Check the filters given; on a page after the first it refused the cursor it gave: run again."
+      if (namesOne(this.path)) return "Check the id (`panther-audit users list` shows them)."
+      // The list is the one with filters and cursors. At a later page the same filters had been taken with the first
+      // one, so the cursor is what was refused: "check the filters" sent a nightly run, which gives none, looking.
+      return this.atCursor === true
+        ? "It took the same filters with the first page, so what it refused is the cursor it had given: it may " +
+            "have expired, or Panther restarted, while the list was read. Run again; if it recurs, a proxy in " +
+            "between may be altering the cursor in the query."
+        : "Check the filters given."
     }
     return (this.status === 400 || this.status === 409 || this.status === 422) && this.detail !== undefined
       ? "Change what Panther named and try again."

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Stream } from "effect"
+import { type Step, scriptedServer } from "../support/scriptedServer.js"
+import { startSimulator } from "../support/simulator.js"
+import { runWithClient } from "../support/testClient.js"
+
+const listAll = (baseUrl: string) => runWithClient(baseUrl, (client) => Stream.runDrain(client.listUsers()))
+
+/** A simulator for the length of the test. */
+const simulator = (users: number) =>
+  Effect.acquireRelease(
+    Effect.promise(() => startSimulator({ users, seed: 3 })),
+    (sim) => Effect.promise(() => sim.close())
+  )
+
+/** Answers a request with what this simulator answers to it, page or refusal, as it sent it. */
+const answeredBy =
+  (sim: { readonly baseUrl: string; readonly readToken: string }): Step =>
+  (request, response) => {
+    void fetch(`${sim.baseUrl}${request.path}?${request.rawQuery}`, { headers: { "X-API-Key": sim.readToken } }).then(
+      async (reply) => {
+        response.writeHead(reply.status, { "content-type": "application/json" })
+        response.end(await reply.text())
+      }
+    )
+  }
+
+describe("a 400 at a list's page after the first", () => {
+  it.scopedLive("blames the cursor Panther gave, not filters the first page took (a server restarted meanwhile)", () =>
+    Effect.gen(function* () {
+      // The first page from one run of the simulator, the next from another: its cursor is refused as stale, as
+      // Panther's would be by a server that no longer knows it.
+      const before = yield* simulator(70)
+      const after = yield* simulator(70)
+      const server = yield* scriptedServer([answeredBy(before), answeredBy(after)])
+      const error = yield* Effect.flip(listAll(server.url))
+      expect(error._tag).toBe("BadRequest")
+      expect(server.requests[1]?.query.get("cursor")).toBeTruthy()
+      expect(error.message).toContain("Panther said: cursor is not valid")
+      expect(error.message).toContain("so what it refused is the cursor it had given")
+      expect(error.message).toContain("Run again")
+      // `run` gives no filters at all: telling its reader to check them sent them looking for nothing.
+      expect(error.message).not.toContain("Check the filters given")
+    })
+  )
+})
