@@ -243,6 +243,16 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
   }
 }
 
+/**
+ * A delete Panther refused for a reason it gave. The request holds the id alone, so "change what Panther named" had
+ * nothing to point at; the refusal the notes document is the last Admin who signs in with a password, which stays
+ * until another user is made one.
+ */
+const DELETE_REFUSED =
+  "Nothing was deleted. A delete sends the id alone: if the id is right, what Panther named has to change in " +
+  "Panther first. Panther keeps at least one active Admin who signs in with a password: to delete the last one, " +
+  "give another such user the Admin role first (`panther-audit users update ID --role Admin`)."
+
 /** Why an address naming one user (`/users/ID`) was too long: the id in it, which a list has no part in. */
 const ID_TOO_LONG = "the user id given is too long to be one; check it (`panther-audit users list` shows the ids)."
 
@@ -322,9 +332,10 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
             "between may be altering the cursor in the query."
         : "Check the filters given."
     }
-    return (this.status === 400 || this.status === 409 || this.status === 422) && this.detail !== undefined
-      ? "Change what Panther named and try again."
-      : this.checkAddress("Check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>.")
+    if ((this.status === 400 || this.status === 409 || this.status === 422) && this.detail !== undefined) {
+      return this.method === "DELETE" ? DELETE_REFUSED : "Change what Panther named and try again."
+    }
+    return this.checkAddress("Check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>.")
   }
 
   /** `advice`, to check the address; at a page after the first, which the same address answered, what holds. */

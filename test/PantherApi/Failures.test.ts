@@ -272,7 +272,16 @@ describe("PantherClient failures", () => {
     () =>
       Effect.gen(function* () {
         const conflict = yield* scriptedServer([json(409, { message: "a user with that email exists" })])
-        const refused = yield* failureOf(runWithClient(conflict.url, (client) => client.deleteUser("u1")))
+        const refused = yield* failureOf(
+          runWithClient(conflict.url, (client) =>
+            client.updateUser("u1", {
+              email: "taken@example.com",
+              givenName: "Given",
+              familyName: "Family",
+              role: { name: "Analyst" }
+            })
+          )
+        )
         expect(refused.message).toContain("Change what Panther named and try again.")
         const compressed = yield* scriptedServer([
           (_request, response) => {

@@ -278,6 +278,32 @@ describe("panther-audit users", () => {
     expect(stderrText(ifExists.stderr)).toContain(`No user ${user.id} in Panther: nothing to delete (--if-exists).`)
   }, 60_000)
 
+  it("delete of the last Admin who signs in with a password, which Panther refuses, says what to do first", async () => {
+    const own = await startSimulator({
+      data: [
+        {
+          id: "last-admin",
+          email: "last.admin@example.com",
+          givenName: "Last",
+          familyName: "Admin",
+          role: { name: "Admin" },
+          enabled: true,
+          status: "CONFIRMED"
+        }
+      ]
+    })
+    onTestFinished(() => own.close())
+    const refused = await against(own).asAdmin("users", "delete", "last-admin", "--yes")
+    expect(refused.code).toBe(3)
+    const said = stderrText(refused.stderr)
+    expect(said).toContain("Panther said: cannot delete the last active password-based Admin.")
+    expect(said).toContain("Nothing was deleted. A delete sends the id alone: if the id is right")
+    expect(said).toContain("give another such user the Admin role first")
+    // The delete held nothing to change.
+    expect(said).not.toContain("Change what Panther named")
+    expect((await against(own).asReader("users", "get", "last-admin")).code).toBe(0)
+  })
+
   it("delete refuses --yes given a value, which would otherwise be taken for yes, and sends nothing", async () => {
     const refused = await againstScripted([json(200, rawUser("u1"))], ["users", "delete", "u1", "--yes=False"])
     expect(refused.code).toBe(2)
