@@ -170,7 +170,8 @@ interface RolesRead {
 
 /**
  * Roles decide privilege by permission; when they cannot be read the audit goes on by names and says so. A role whose
- * entry alone cannot be read costs only itself.
+ * entry alone cannot be read costs only itself. A token refused outright (401) fails the run here: the list of users
+ * would be refused the same way, and a warning that the audit goes on by names only came before that failure.
  */
 const readRoles = (client: PantherClient) =>
   client.listRoles().pipe(
@@ -189,15 +190,17 @@ const readRoles = (client: PantherClient) =>
       }
     }),
     Effect.catchAll((error) =>
-      Effect.logWarning("roles could not be read; privilege is decided by role names and ids only").pipe(
-        // An annotation, not a second message part, which a JSON log line would write as an array.
-        Effect.annotateLogs({ reason: error.message }),
-        Effect.as<RolesRead>({
-          roles: undefined,
-          unreadable: [],
-          warning: `Roles could not be read (${error._tag}), so privilege was decided by role names and ids only, not by permissions: ${error.message}`
-        })
-      )
+      error._tag === "Unauthorized"
+        ? Effect.fail(error)
+        : Effect.logWarning("roles could not be read; privilege is decided by role names and ids only").pipe(
+            // An annotation, not a second message part, which a JSON log line would write as an array.
+            Effect.annotateLogs({ reason: error.message }),
+            Effect.as<RolesRead>({
+              roles: undefined,
+              unreadable: [],
+              warning: `Roles could not be read (${error._tag}), so privilege was decided by role names and ids only, not by permissions: ${error.message}`
+            })
+          )
     )
   )
 

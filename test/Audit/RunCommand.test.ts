@@ -312,6 +312,8 @@ describe("panther-audit run", () => {
     expect(result.code).toBe(3)
     expect(stderrText(result.stderr)).toContain("401")
     expect(stderrText(result.stderr)).toContain("check the token".replace("check", "Check"))
+    // Refused at the roles, the first request: not a warning that the audit goes on without them, then the failure.
+    expect(result.stderr).not.toContain("roles could not be read")
     expect(result.stderr).not.toContain("wrong-SECRET-token")
     expect(readdirSync(directory)).toEqual([])
   })
