@@ -24,6 +24,19 @@ export const userIdArg = Args.text({ name: "id" }).pipe(
       ? Effect.fail(HelpDoc.p(`The user id "${id}" is a step in a path, not an id: give the id \`users list\` shows.`))
       : Effect.succeed(id)
   ),
+  // Ids separated by commas (an offboarding list pasted whole) are several users, and no Panther id holds a comma:
+  // its `ids` filter splits at them. `delete --if-exists` looked them up as two and, listed, blamed Panther or a
+  // proxy for ignoring the filter. Not quoted: a token pasted by mistake is refused only later.
+  Args.mapEffect((id) =>
+    id.includes(",")
+      ? Effect.fail(
+          HelpDoc.p(
+            "The user id holds a comma, which no Panther user id does: give one id, and run the command once for " +
+              "each user."
+          )
+        )
+      : Effect.succeed(id)
+  ),
   Args.withDescription("The user's id (see `users list`).")
 )
 

@@ -509,6 +509,28 @@ describe("panther-audit users", () => {
     expect(said.methods).toEqual(["GET", "GET"])
   })
 
+  it("get, update and delete given ids separated by commas refuse them as several users, sending nothing", async () => {
+    // An offboarding list pasted whole: Panther's ids filter splits at commas, so `delete --if-exists` looked the two
+    // up as two, and blamed Panther or a proxy for listing them; get and update sent the admin to check the id.
+    for (const args of [
+      ["delete", "u1,u2", "--yes", "--if-exists"],
+      ["delete", "u1, u2", "--yes"],
+      ["update", "u1,u2", "--family-name", "Gone"],
+      ["get", "u1,u2"]
+    ]) {
+      const said = await againstScripted(
+        [json(404, { message: "user not found" }), json(200, { results: [rawUser("u1"), rawUser("u2")] })],
+        ["users", ...args]
+      )
+      expect(said.code, said.stderr).toBe(2)
+      expect(stderrText(said.stderr)).toContain(
+        "The user id holds a comma, which no Panther user id does: give one id, and run the command once for each user"
+      )
+      expect(said.stderr).not.toContain("ignored the filter")
+      expect(said.methods).toEqual([])
+    }
+  })
+
   it("delete --if-exists asks the list for deactivated users too before it takes a 404 for gone", async () => {
     // A deactivated user is still there: the list that confirms the 404 must not leave it out.
     const gone = await againstScripted(
