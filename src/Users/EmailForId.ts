@@ -13,7 +13,10 @@ import type { PantherApiError } from "../PantherApi/ClientErrors.js"
 import type { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 
-/** Fails when `id` is the email of a user Panther has; `command`: how the command is named, e.g. `users delete`. */
+/**
+ * Fails when `id` is the email of a user Panther has; `command`: how the command is named, e.g. `users delete`, or
+ * with the flag the id was given to, `users list --id`.
+ */
 export const refuseEmailForId = (
   client: PantherClient,
   command: string,
@@ -28,7 +31,7 @@ export const refuseEmailForId = (
         record._tag === "ValidUser" ? (record.user.id ?? "") : Option.getOrElse(record.userId, () => "")
       )
       .filter((held) => held !== "")
-    const nothing = command === "users get" ? "" : " nothing was changed."
+    const nothing = command === "users get" || command.startsWith("users list") ? "" : " nothing was changed."
     return yield* new ConfigurationError({
       message: printable(
         `${id} is the email of ${holders.length === 1 ? "a user" : `${holders.length} users`}` +

@@ -21,12 +21,13 @@ import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.
 import { counted } from "../Cli/Counted.js"
 import { idWithoutValue, requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
-import { NoUsersListed } from "../PantherApi/ClientErrors.js"
+import { NoUsersListed, type PantherApiError } from "../PantherApi/ClientErrors.js"
 import { repeatsOutnumberUsers } from "../PantherApi/Pagination.js"
 import { PantherClient, type RecordAsSent, repeatsLoop } from "../PantherApi/PantherClient.js"
 import { makeRepeatedIds, namingRepeatedIds } from "../PantherApi/RepeatedIds.js"
 import { printable } from "../PantherApi/Responses.js"
 import { Routes } from "../PantherApi/Routes.js"
+import { refuseEmailForId } from "./EmailForId.js"
 import { idsNotListedNote } from "./IdsNotListed.js"
 import { InvalidRecords } from "./InvalidRecords.js"
 import { statusFilter } from "./StatusFilter.js"
@@ -271,7 +272,21 @@ export const listUsersCommand = Command.make(
               },
               listedIds
             )
-      if (notListed !== undefined) yield* tell("note", notListed)
+      if (notListed !== undefined) {
+        // An email given for an id (a check that an offboarded user is gone, fed addresses) lists no one, and the
+        // note would say Panther has no such user while one holds the address and can sign in: refused, naming
+        // that user's id, as `get`, `update` and `delete` refuse it. Should the search fail, the note is said.
+        for (const id of ids) {
+          if (!id.includes("@") || listedIds.has(id.toLowerCase())) continue
+          yield* refuseEmailForId(client, "users list --id", id).pipe(
+            Effect.catchIf(
+              (error): error is PantherApiError => error._tag !== "ConfigurationError",
+              () => Effect.void
+            )
+          )
+        }
+        yield* tell("note", notListed)
+      }
       yield* tellSecretsQuoted(client)
       const count = yield* Ref.get(invalid)
       if (count > 0) return yield* Effect.fail(new InvalidRecords({ count }))

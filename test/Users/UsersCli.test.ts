@@ -1447,6 +1447,35 @@ describe("panther-audit users", () => {
     expect(byEmail.stderr).not.toContain("no user listed")
   })
 
+  it("list --id given an email a user holds refuses it, naming the user's id, not say Panther has no such user", async () => {
+    // A check that an offboarded user is gone, fed addresses: told that no user has that id, a script reads it as gone.
+    const [user] = ndjson((await asReader("users", "list", "--contains", "a")).stdout)
+    if (user === undefined) throw new Error("the simulator listed no user")
+    const holders = ndjson((await asReader("users", "list", "--email", user.email)).stdout)
+    expect(holders.map((holder) => holder.id)).toEqual([user.id])
+    const given = user.email.toUpperCase()
+    const refused = await asReader("users", "list", "--id", given)
+    expect(refused.code, refused.stderr).toBe(2)
+    expect(stderrText(refused.stderr)).toContain(
+      `${given} is the email of a user (id ${user.id}), not a user id: \`users list --id\` takes the id: ` +
+        `\`panther-audit users list --id ${user.id}\``
+    )
+    expect(refused.stderr).not.toContain("no user listed")
+    expect(refused.stderr).not.toContain("nothing was changed")
+    // An address no user holds is an id that listed no one, as before.
+    const absent = await asReader("users", "list", "--id", "never-here@example.com")
+    expect(absent.code, absent.stderr).toBe(0)
+    expect(stderrText(absent.stderr)).toContain("no user listed for the id given (never-here@example.com)")
+    // Should the search by email fail, the note is said: it answers what was asked.
+    const unsearched = await againstScripted(
+      [json(200, { results: [] }), json(403, { message: "forbidden" })],
+      ["users", "list", "--id", "kim@example.com"]
+    )
+    expect(unsearched.code, unsearched.stderr).toBe(0)
+    expect(stderrText(unsearched.stderr)).toContain("no user listed for the id given (kim@example.com)")
+    expect(unsearched.methods).toEqual(["GET", "GET"])
+  })
+
   it("list --email finds the user Panther holds in another case, saying so, as an offboarding script needs", async () => {
     // Panther's email filter is exact, case included; Panther takes addresses in any case.
     const someone = ndjson((await asReader("users", "list", "--contains", "@")).stdout)[0]
