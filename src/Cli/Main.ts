@@ -7,6 +7,7 @@
  * first argument is not a subcommand's name (`--help`, `--version`, a typo) is the whole tree loaded, so help and
  * suggestions list every command as before.
  */
+import * as CliConfig from "@effect/cli/CliConfig"
 import * as Command from "@effect/cli/Command"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -130,6 +131,14 @@ const printCompletions = (shell: CompletionShell) =>
     }
   )
 
+/**
+ * Commands and flags are matched as written. @effect/cli's default matches them in any case, then looks a flag's
+ * value up under the name as declared: `users list --Status FORCE_CHANGE_PASSWORD` was taken for a list without the
+ * filter, its value dropped without a word, and printed every user for a script to act on. As written, `--Status` is
+ * an unknown argument (exit 2), as any flag this tool does not have is.
+ */
+const flagsAsWritten = CliConfig.layer({ isCaseSensitive: true })
+
 const runCommandLine = (argv: ReadonlyArray<string>, format: LogFormat) =>
   Effect.flatMap(
     Effect.promise(() => loadSubcommands(argv)),
@@ -144,7 +153,8 @@ const runCommandLine = (argv: ReadonlyArray<string>, format: LogFormat) =>
       const run = (command: typeof root) =>
         withHelpAsPrinted(
           command,
-          (helped) => Command.run(helped, { name: PROGRAM_NAME, version: VERSION })(args),
+          (helped) =>
+            Command.run(helped, { name: PROGRAM_NAME, version: VERSION })(args).pipe(Effect.provide(flagsAsWritten)),
           () => commandHelp(subcommands, args.slice(2))
         ).pipe(withUsageErrorsExplained(args, () => flags ?? invokedFlags(root, args)))
       return format === "json" ? withUsageErrorsKept(root, run) : run(root)

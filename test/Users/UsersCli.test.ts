@@ -1191,6 +1191,28 @@ describe("panther-audit users", () => {
     }
   }, 60_000)
 
+  it("a flag written in another case is refused (exit 2), not taken for one not given: a list without its filter", async () => {
+    // @effect/cli matched flags in any case, then dropped the value: `--Status FORCE_CHANGE_PASSWORD` listed every
+    // user for a script to act on, and an update's `--Role` left an Admin an Admin while it said the user was updated.
+    for (const args of [
+      ["list", "--Status", "FORCE_CHANGE_PASSWORD"],
+      ["list", "--ID", "u1"],
+      ["list", "--EMAIL", "u1@example.com"],
+      ["update", "u1", "--given-name", "Kim", "--Role", "AnalystReadOnly"],
+      ["delete", "u1", "--yes", "--If-Exists"]
+    ]) {
+      const said = await againstScripted(
+        [json(200, { results: [rawUser("u1"), rawUser("u2")] }), json(200, rawUser("u1"))],
+        ["users", ...args]
+      )
+      const flag = args.find((word) => /^--.*[A-Z]/.test(word))
+      expect(said.code, said.stderr).toBe(2)
+      expect(stderrText(said.stderr)).toContain(`Received unknown argument: '${flag}'`)
+      expect(said.stdout).toBe("")
+      expect(said.methods).toEqual([])
+    }
+  })
+
   it("an empty value says the flag needs one where it is required, and offers leaving it out only elsewhere", async () => {
     const server = await startScriptedServer([])
     try {
