@@ -3,11 +3,13 @@
  * was for, and what to advise when the answer cannot be taken as the change made.
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { InvalidResponse } from "./ClientErrors.js"
 import { printable } from "./Responses.js"
 import type { Route } from "./Routes.js"
 import type { RoleRef, User } from "./Schemas.js"
 import { storedName } from "./UncertainChanges.js"
+import type { UserRecord } from "./UserRecord.js"
 
 /**
  * The role a create or update was answered with, when it is another than the one sent, compared by the field it was
@@ -130,5 +132,45 @@ export const answerAbout = (
         `it describes another user (${other}), not the one sent (${asked}); the change may have been made all ` +
         `the same: check with \`users list --contains ${asked}\``
     })
+  )
+}
+
+/**
+ * An update's answer, read as a record: `answerAbout` for a user. A record of the user updated that does not match
+ * the API description in a field no update sends (an `enabled` left out, a timestamp that is not text: an
+ * INVALID_RECORD of the audit that only the console mends) is the update made: it was said to be perhaps a wrong
+ * --api-url's answer, though the look-up before had this user from that address, and neither its names nor its role
+ * were checked against those sent. They are, as far as they can be read; the failure then says the update was most
+ * likely made and where what is left is mended. `advice`: for an answer that is no record of this user.
+ */
+export const updateAnswerAbout = (
+  route: Route,
+  path: string,
+  record: UserRecord,
+  sent: {
+    readonly id: string
+    readonly email: string
+    readonly role: RoleRef
+    readonly names: { readonly givenName: string; readonly familyName: string }
+  },
+  scrub: (text: string) => string,
+  advice: string
+): Effect.Effect<User, InvalidResponse> => {
+  if (record._tag === "ValidUser") return answerAbout(route, path, record.user, sent, scrub)
+  const { readable } = record
+  if (readable === undefined || !Option.contains(record.userId, sent.id)) {
+    return Effect.fail(new InvalidResponse({ method: route.method, path, reason: record.reason, advice }))
+  }
+  return Effect.flatMap(answerAbout(route, path, readable, sent, scrub), () =>
+    Effect.fail(
+      new InvalidResponse({
+        method: route.method,
+        path,
+        reason: `it names the user, updated as sent, but does not match the API description (${record.reason})`,
+        advice:
+          `The update was most likely made: check with \`users get ${printable(scrub(sent.id))}\` before sending ` +
+          "it again. A field at fault there too, which no update sends, is mended in the Panther console."
+      })
+    )
   )
 }

@@ -912,9 +912,15 @@ describe("PantherClient failures", () => {
         "the change was most likely made all the same: check with `users list --contains n@example.com` before " +
           "sending it again"
       )
-      const updated = yield* failureOf(runWithClient(server.url, (client) => client.updateUser("u1", body)))
+      // Sent with the names the answer holds: other names would say the update may not have been made.
+      const updated = yield* failureOf(
+        runWithClient(server.url, (client) =>
+          client.updateUser("u1", { ...body, givenName: "Given", familyName: "Family-u1" })
+        )
+      )
       expect(updated._tag).toBe("InvalidResponse")
       expect(updated.message).toContain("enabled")
+      expect(updated.message).toContain("most likely made")
       expect(updated.message).toContain("check with `users get u1` before sending it again")
       // Neither is sent twice: a create whose answer came is not uncertain.
       expect(server.requests.map((request) => request.method)).toEqual(["POST", "POST"])

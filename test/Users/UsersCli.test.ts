@@ -1042,6 +1042,42 @@ describe("panther-audit users", () => {
     expect(JSON.parse(mended.stdout)).toMatchObject({ id: "u6", familyName: "Lee" })
   })
 
+  it("update of a user whose record fails in a field no update sends says it was most likely made, checked as sent", async () => {
+    // A createdAt that is no text: the audit's INVALID_RECORD, which only the console mends. The update goes through;
+    // it was said to be perhaps a wrong --api-url's answer, though the look-up had the user from that very address.
+    const broken = rawUser("u6", { createdAt: 5 })
+    const made = await againstScripted(
+      [json(200, broken), json(200, { ...broken, familyName: "Lee" })],
+      ["users", "update", "u6", "--family-name", "Lee"]
+    )
+    expect(made.code, made.stderr).toBe(3)
+    expect(made.methods).toEqual(["GET", "POST"])
+    expect(stderrText(made.stderr)).toContain(
+      "it names the user, updated as sent, but does not match the API description (createdAt: Expected string or " +
+        "null, actual 5). The update was most likely made: check with `users get u6` before sending it again. A " +
+        "field at fault there too, which no update sends, is mended in the Panther console."
+    )
+    expect(made.stderr).not.toContain("--api-url")
+    expect(made.stderr).not.toContain("Updated user")
+    // Its role is read as sent: a demotion answered with the user still an Admin did not take.
+    const admin = { ...broken, role: { id: "role-admin", name: "Admin" } }
+    const notTaken = await againstScripted(
+      [json(200, admin), json(200, admin)],
+      ["users", "update", "u6", "--role-id", "role-analyst"]
+    )
+    expect(notTaken.code, notTaken.stderr).toBe(3)
+    expect(stderrText(notTaken.stderr)).toContain(
+      "it names the user, but with the role Admin, not role-analyst as sent. The update may not have been made"
+    )
+    // Another user's record, valid or not, is still no answer about this one.
+    const other = await againstScripted(
+      [json(200, broken), json(200, rawUser("u7", { createdAt: 5 }))],
+      ["users", "update", "u6", "--family-name", "Lee"]
+    )
+    expect(other.code, other.stderr).toBe(3)
+    expect(stderrText(other.stderr)).toContain("createdAt: Expected string or null, actual 5. If --api-url is the API")
+  })
+
   it("get and update refuse an answer that is another user, and update sends nothing", async () => {
     // A caching proxy that answers every path with the one user it saw first.
     for (const args of [
