@@ -18,6 +18,19 @@ export const deactivatedCount = (run: AuditRun): string =>
     ? `${run.users.deactivated} deactivated`
     : "deactivated not read without --include-deactivated"
 
+/**
+ * "N enabled, N deactivated", and the records that are neither since they are not user records at all (`42`, `null`
+ * in the list): counted in `seen` and `invalid` only, so without them the breakdown does not add up to the users seen.
+ */
+export const usersBreakdown = (run: AuditRun): string => {
+  const { seen, enabled, deactivated } = run.users
+  const notUsers = seen - enabled - deactivated
+  return (
+    `${enabled} enabled, ${deactivatedCount(run)}` +
+    (notUsers > 0 ? `, ${counted(notUsers, "record that is not a user", "records that are not users")}` : "")
+  )
+}
+
 /** "1 escalated, 2 de-escalated, ", each only when there are some: the line stays as it was when none changed. */
 const severityChanges = (changes: AuditRun["changes"]): string =>
   (changes.escalated > 0 ? `${changes.escalated} escalated, ` : "") +
@@ -42,7 +55,7 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
       : `Changes since the previous report: ${changes.new} new, ${severityChanges(changes)}${changes.unchanged} unchanged, ${changes.resolved.length} resolved`
   return [
     `Panther user audit of ${instanceLabel(run.apiBaseUrl)} as of ${run.asOf}${run.parameters.policy === null ? "" : ` (policy ${run.parameters.policy})`}`,
-    `Users: ${users.seen} (${users.enabled} enabled, ${deactivatedCount(run)}, ${users.privileged} privileged, ${counted(users.invalid, "invalid record")}) in ${counted(run.pagesFetched, "page")}, ${counted(run.retries, "retry", "retries")}`,
+    `Users: ${users.seen} (${usersBreakdown(run)}, ${users.privileged} privileged, ${counted(users.invalid, "invalid record")}) in ${counted(run.pagesFetched, "page")}, ${counted(run.retries, "retry", "retries")}`,
     `Findings: ${findings.total} (${severities})`,
     ...codes,
     changeLine,

@@ -9,7 +9,7 @@ import { isRunLevel } from "../Audit/FindingAnnotations.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import type { PreviousFinding } from "../Audit/PreviousReport.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
-import { deactivatedCount } from "../Audit/RunSummary.js"
+import { usersBreakdown } from "../Audit/RunSummary.js"
 import { namedEntries, warningsBesideSuppressions } from "../Audit/RunWarnings.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
 import { counted } from "../Cli/Counted.js"
@@ -360,7 +360,7 @@ const runSection = (run: AuditRun): Section => ({
         ["As of", formatInstant(run.asOf)],
         [
           "Users",
-          `${run.users.seen} (${run.users.enabled} enabled, ${deactivatedCount(run)}, ` +
+          `${run.users.seen} (${usersBreakdown(run)}, ` +
             `${run.users.privileged} privileged, ${counted(run.users.invalid, "invalid record")})`
         ],
         ["Stale after", `${run.parameters.staleDays} days without a login`],

@@ -8,6 +8,7 @@ import type { AuditParameters } from "../../src/Audit/AuditParameters.js"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import type { AnnotatedFinding } from "../../src/Audit/FindingAnnotations.js"
 import { type AuditOutcome, runAudit, URGENT_LIMIT } from "../../src/Audit/RunAudit.js"
+import { formatRunSummary } from "../../src/Audit/RunSummary.js"
 import { PantherConnection } from "../../src/PantherApi/Connection.js"
 import { PantherClient } from "../../src/PantherApi/PantherClient.js"
 import type { WireUser } from "../../src/Simulator/WireUser.js"
@@ -430,6 +431,22 @@ describe("records the API gets wrong", () => {
     expect(of("off-broken").concat(of("off-admin"))).toEqual([])
     expect(rows.filter((row) => row.user_id === "" && row.finding === "INVALID_RECORD")).toHaveLength(1)
     expect(report.run.users).toMatchObject({ seen: 6, enabled: 3, deactivated: 2, invalid: 4, privileged: 1 })
+  })
+
+  it("accounts in the summary for records that are not users, which are neither enabled nor deactivated", async () => {
+    const outcome = await auditOnePageWithoutRoles({
+      results: [wire("alice"), wire("off", { enabled: false }), 42, null]
+    })
+    expect(outcome.run.users).toMatchObject({ seen: 4, enabled: 1, deactivated: 1, invalid: 2 })
+    // "4 (1 enabled, 1 deactivated, ...)" left two of the four users seen unaccounted for.
+    const users = formatRunSummary(outcome.run, []).split("\n")[1]
+    expect(users).toMatch(/^Users: 4 \(1 enabled, 1 deactivated, 2 records that are not users, 0 privileged, 2 invalid/)
+    const one = await auditOnePageWithoutRoles({ results: [wire("alice"), "x"] })
+    expect(formatRunSummary(one.run, []).split("\n")[1]).toContain(
+      "1 enabled, deactivated not read without --include-deactivated, 1 record that is not a user,"
+    )
+    const none = await auditOnePageWithoutRoles({ results: [wire("alice")] })
+    expect(formatRunSummary(none.run, []).split("\n")[1]).not.toContain("not a user")
   })
 
   it("counts every user sent with an empty id, on one page and across pages, instead of taking them for one", async () => {
