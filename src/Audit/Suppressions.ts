@@ -201,7 +201,9 @@ const parseSuppressionsText = (
           "every entry goes in the one `suppressions` list"
       )
     }
-    const list = document.suppressions
+    // `suppressions:` with every entry removed or commented out is YAML's null: no exceptions, not a broken file that
+    // fails the nightly run once the last exception is taken out.
+    const list = document.suppressions ?? []
     if (!Array.isArray(list)) return yield* fail("`suppressions` must be a list of entries")
     const entries: Array<SuppressionEntry> = []
     for (const [index, raw] of list.entries()) {
