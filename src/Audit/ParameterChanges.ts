@@ -7,10 +7,13 @@ import { printable } from "../PantherApi/Responses.js"
 import type { AuditParameters } from "./AuditParameters.js"
 import { parsePolicy } from "./Policy.js"
 
-/** The settings that decide which findings a run has (not `--fail-on`, which only decides the exit code). */
+/**
+ * The settings that decide which findings a run has: not `--fail-on`, which only decides the exit code, nor
+ * `--include-deactivated`, which adds only users that get no findings.
+ */
 export type ComparedParameters = Pick<
   AuditParameters,
-  "staleDays" | "pendingDays" | "privilegedRoles" | "privilegedPermissions" | "includeDeactivated" | "policy"
+  "staleDays" | "pendingDays" | "privilegedRoles" | "privilegedPermissions" | "policy"
 >
 
 /** As the previous report's `run.parameters` recorded them; a field it lacks or holds in another shape is left out. */
@@ -30,7 +33,6 @@ export const readRecordedParameters = (value: unknown): RecordedParameters | und
     ...(typeof value.pendingDays === "number" ? { pendingDays: value.pendingDays } : {}),
     ...(isTextList(value.privilegedRoles) ? { privilegedRoles: value.privilegedRoles } : {}),
     ...(isTextList(value.privilegedPermissions) ? { privilegedPermissions: value.privilegedPermissions } : {}),
-    ...(typeof value.includeDeactivated === "boolean" ? { includeDeactivated: value.includeDeactivated } : {}),
     ...(policy === undefined ? {} : { policy })
   }
 }
@@ -87,11 +89,6 @@ const differences = (previous: RecordedParameters, current: ComparedParameters):
       now: listFlag("--privileged-permissions", current.privilegedPermissions),
       severity: true
     })
-  }
-  if (previous.includeDeactivated !== undefined && previous.includeDeactivated !== current.includeDeactivated) {
-    // "made with ..., this run with no --include-deactivated": "without" after "with" read "with without".
-    const flag = (included: boolean) => (included ? "--include-deactivated" : "no --include-deactivated")
-    found.push({ before: flag(previous.includeDeactivated), now: flag(current.includeDeactivated) })
   }
   return found
 }
