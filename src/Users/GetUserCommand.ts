@@ -27,16 +27,19 @@ export const userIdArg = Args.text({ name: "id" }).pipe(
   // Ids separated by commas (an offboarding list pasted whole) are several users, and no Panther id holds a comma:
   // its `ids` filter splits at them. `delete --if-exists` looked them up as two and, listed, blamed Panther or a
   // proxy for ignoring the filter. Not quoted: a token pasted by mistake is refused only later.
-  Args.mapEffect((id) =>
-    id.includes(",")
-      ? Effect.fail(
+  // So are ids on lines or separated by spaces (`users delete "$(cat offboard.txt)" --if-exists`): taken for one id,
+  // Panther had no such user, and the delete said there was nothing to delete, exit 0, while every account stayed.
+  Args.mapEffect((id) => {
+    const separator = id.includes(",") ? "a comma" : /\s/u.test(id) ? "a space or line break" : undefined
+    return separator === undefined
+      ? Effect.succeed(id)
+      : Effect.fail(
           HelpDoc.p(
-            "The user id holds a comma, which no Panther user id does: give one id, and run the command once for " +
-              "each user."
+            `The user id holds ${separator}, which no Panther user id does: give one id, and run the command ` +
+              "once for each user."
           )
         )
-      : Effect.succeed(id)
-  ),
+  }),
   Args.withDescription("The user's id (see `users list`).")
 )
 

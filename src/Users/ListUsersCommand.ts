@@ -51,13 +51,24 @@ const optionalText = (name: string, description: string, kind: string) =>
 const idsNamed = (values: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string>, ConfigurationError> =>
   Effect.forEach(values, (value) => {
     const ids = value.split(",").map((id) => id.trim())
-    return ids.includes("")
+    // Not quoted: a token pasted into --id by mistake would be shown with it (the address check comes later).
+    if (ids.includes("")) {
+      return Effect.fail(
+        new ConfigurationError({
+          message:
+            "--id holds an empty id (a comma at an end, or two in a row): ids are separated by commas, as Panther " +
+            "reads them; give ids only."
+        })
+      )
+    }
+    // Ids on lines or separated by spaces (`--id "$(cat offboarded.txt)"`) were asked for as one id that no user has:
+    // the note that none was listed, exit 0, read as every account gone while each could still sign in.
+    return ids.some((id) => /\s/u.test(id))
       ? Effect.fail(
           new ConfigurationError({
-            // Not quoted: a token pasted into --id by mistake would be shown with it (the address check comes later).
             message:
-              "--id holds an empty id (a comma at an end, or two in a row): ids are separated by commas, as Panther " +
-              "reads them; give ids only."
+              "--id holds an id with a space or line break inside, which no Panther user id has: separate ids with " +
+              "commas, or repeat --id."
           })
         )
       : Effect.succeed(ids)

@@ -531,6 +531,39 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("get, update, delete and list --id given ids on lines or separated by spaces refuse them, sending nothing", async () => {
+    // `users delete "$(cat offboard.txt)" --if-exists` took the ids for one that no user has: "nothing to delete",
+    // exit 0, and `users list --id` noted that none was listed, while every one of those accounts could sign in.
+    const pasted = ["u1\nu2", "u1 u2", "u1\tu2", "u1\r\nu2"]
+    for (const ids of pasted) {
+      for (const args of [
+        ["delete", ids, "--yes", "--if-exists"],
+        ["update", ids, "--family-name", "Gone"],
+        ["get", ids]
+      ]) {
+        const said = await againstScripted(
+          [json(404, { message: "user not found" }), json(200, { results: [] })],
+          ["users", ...args]
+        )
+        expect(said.code, JSON.stringify(args)).toBe(2)
+        expect(stderrText(said.stderr)).toContain(
+          "The user id holds a space or line break, which no Panther user id does: give one id, and run the " +
+            "command once for each user"
+        )
+        expect(said.stderr).not.toContain("nothing to delete")
+        expect(said.methods).toEqual([])
+      }
+      const listed = await againstScripted([json(200, { results: [] })], ["users", "list", "--id", ids])
+      expect(listed.code, JSON.stringify(ids)).toBe(2)
+      expect(stderrText(listed.stderr)).toContain(
+        "--id holds an id with a space or line break inside, which no Panther user id has: separate ids with " +
+          "commas, or repeat --id"
+      )
+      expect(listed.stderr).not.toContain("no user listed")
+      expect(listed.methods).toEqual([])
+    }
+  })
+
   it("delete --if-exists asks the list for deactivated users too before it takes a 404 for gone", async () => {
     // A deactivated user is still there: the list that confirms the 404 must not leave it out.
     const gone = await againstScripted(
@@ -1393,7 +1426,7 @@ describe("panther-audit users", () => {
       "too large for a server in between (431): a very long cursor (as Panther sends it) or filter can cause it."
     )
     expect(refused.stderr).not.toContain("--api-url")
-    const badId = await againstScripted([json(400, { message: "invalid user id format" })], ["users", "get", "bad id"])
+    const badId = await againstScripted([json(400, { message: "invalid user id format" })], ["users", "get", "bad-id"])
     expect(badId.code).toBe(3)
     expect(stderrText(badId.stderr)).toContain("Check the id (`panther-audit users list` shows them).")
     expect(badId.stderr).not.toContain("filters")
