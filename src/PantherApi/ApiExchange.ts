@@ -81,6 +81,23 @@ const atLaterPage = (error: PantherApiError): PantherApiError => {
   }
 }
 
+/**
+ * A 400 at a list's first page asked for with no filter (a run's, a `users list` without flags, the roles): nothing
+ * the user gave was refused, and its message must not send them to check filters they never gave.
+ */
+const atFirstPage = (request: ApiRequest, error: PantherApiError): PantherApiError =>
+  error._tag === "BadRequest" && (request.query ?? []).every(([name]) => name === "limit")
+    ? new BadRequest({
+        method: error.method,
+        path: error.path,
+        status: error.status,
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+        ...(error.location === undefined ? {} : { location: error.location }),
+        ...(error.earlierAnswerLost === undefined ? {} : { earlierAnswerLost: error.earlierAnswerLost }),
+        unfiltered: true
+      })
+    : error
+
 /** A request as the client builds it; the transport adds the base URL and the headers. */
 export interface ApiRequest {
   readonly method: string
@@ -316,7 +333,7 @@ export const makeApiExchange = ({
     return Effect.map(begin(request), (started) => ({
       page: Effect.flatMap(execute(request, true, started), read).pipe(
         // The first page came from this very address, with this token.
-        Effect.mapError((error) => (Option.isNone(cursor) ? error : atLaterPage(error)))
+        Effect.mapError((error) => (Option.isNone(cursor) ? atFirstPage(request, error) : atLaterPage(error)))
       ),
       cancel: Effect.sync(started.cancel)
     }))

@@ -268,7 +268,9 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   location: Schema.optional(Schema.String),
   earlierAnswerLost,
   /** Of a list's page after the first, at the cursor Panther gave: the address answered the first page. */
-  atCursor: Schema.optional(Schema.Boolean)
+  atCursor: Schema.optional(Schema.Boolean),
+  /** Of a list's first page asked for with no filter, only the page size the API documents (a nightly run's). */
+  unfiltered: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
@@ -326,10 +328,18 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
       if (namesOne(this.path)) return "Check the id (`panther-audit users list` shows them)."
       // The list is the one with filters and cursors. At a later page the same filters had been taken with the first
       // one, so the cursor is what was refused: "check the filters" sent a nightly run, which gives none, looking.
-      return this.atCursor === true
-        ? "It took the same filters with the first page, so what it refused is the cursor it had given: it may " +
-            "have expired, or Panther restarted, while the list was read. Run again; if it recurs, a proxy in " +
-            "between may be altering the cursor in the query."
+      if (this.atCursor === true) {
+        return (
+          "It took the same filters with the first page, so what it refused is the cursor it had given: it may " +
+          "have expired, or Panther restarted, while the list was read. Run again; if it recurs, a proxy in " +
+          "between may be altering the cursor in the query."
+        )
+      }
+      // A run, or a list without flags, gives no filter: "check the filters" sent its reader looking for none.
+      return this.unfiltered === true
+        ? "The list was asked for with no filter, only the page size the API documents, so nothing given can be " +
+            "changed: check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>; if it is, " +
+            "run again, and if it recurs, a proxy in between may be altering the query."
         : "Check the filters given."
     }
     if ((this.status === 400 || this.status === 409 || this.status === 422) && this.detail !== undefined) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
-import { type Step, scriptedServer } from "../support/scriptedServer.js"
+import { json, type Step, scriptedServer } from "../support/scriptedServer.js"
 import { startSimulator } from "../support/simulator.js"
 import { runWithClient } from "../support/testClient.js"
 
@@ -42,5 +42,27 @@ describe("a 400 at a list's page after the first", () => {
       // `run` gives no filters at all: telling its reader to check them sent them looking for nothing.
       expect(error.message).not.toContain("Check the filters given")
     })
+  )
+
+  it.scopedLive(
+    "at the first page of a list that gives no filter (a run's) does not send its reader to check filters",
+    () =>
+      Effect.gen(function* () {
+        const refusal = json(400, { message: "invalid parameter" })
+        const server = yield* scriptedServer([refusal, refusal])
+        const unfiltered = yield* Effect.flip(listAll(server.url))
+        expect(server.requests[0]?.rawQuery).toBe("limit=60")
+        expect(unfiltered._tag).toBe("BadRequest")
+        expect(unfiltered.message).toContain("Panther said: invalid parameter")
+        expect(unfiltered.message).toContain("asked for with no filter")
+        expect(unfiltered.message).toContain("check that --api-url / PANTHER_API_URL is the API")
+        expect(unfiltered.message).not.toContain("Check the filters given")
+        // A list that gave one is still sent to check it.
+        const filtered = yield* Effect.flip(
+          runWithClient(server.url, (client) => Stream.runDrain(client.listUsers({ contains: "ada" })))
+        )
+        expect(filtered.message).toContain("Check the filters given.")
+        expect(filtered.message).not.toContain("no filter")
+      })
   )
 })
