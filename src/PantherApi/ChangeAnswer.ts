@@ -161,6 +161,23 @@ export const updateAnswerAbout = (
   if (readable === undefined || !Option.contains(record.userId, sent.id)) {
     return Effect.fail(new InvalidResponse({ method: route.method, path, reason: record.reason, advice }))
   }
+  // The role is sent with every update: one the answer holds unreadably (`null`, a name that is no text) left a
+  // demotion that did not take told as "updated as sent", where a missing name or id is no different role to name.
+  const roleRead = sent.role.name !== undefined ? readable.role.name : readable.role.id
+  if (roleRead === undefined) {
+    return Effect.fail(
+      new InvalidResponse({
+        method: route.method,
+        path,
+        reason:
+          `it names the user, but its role cannot be read (${record.reason}), so whether the role sent took ` +
+          "cannot be told",
+        advice:
+          `The update may not have been made: check the user's role with \`users get ${printable(scrub(sent.id))}\` ` +
+          "or in the Panther console before sending it again."
+      })
+    )
+  }
   return Effect.flatMap(answerAbout(route, path, readable, sent, scrub), () =>
     Effect.fail(
       new InvalidResponse({

@@ -1102,6 +1102,26 @@ describe("panther-audit users", () => {
     expect(stderrText(notTaken.stderr)).toContain(
       "it names the user, but with the role Admin, not role-analyst as sent. The update may not have been made"
     )
+    // A role answered unreadably (null, a name that is no text) is no sign that the one sent took: the role is a field
+    // every update sends, and a demotion that did not take was told as "updated as sent".
+    for (const [role, flags] of [
+      [null, ["--role", "AnalystReadOnly"]],
+      [{ id: "role-admin", name: 7 }, ["--role", "AnalystReadOnly"]],
+      [null, ["--role-id", "role-analyst"]]
+    ] as const) {
+      const unreadable = await againstScripted(
+        [json(200, admin), json(200, { ...admin, role })],
+        ["users", "update", "u6", ...flags]
+      )
+      expect(unreadable.code, unreadable.stderr).toBe(3)
+      expect(stderrText(unreadable.stderr)).toContain("it names the user, but its role cannot be read (role")
+      expect(stderrText(unreadable.stderr)).toContain(
+        "so whether the role sent took cannot be told. The update may not have been made: check the user's role " +
+          "with `users get u6` or in the Panther console before sending it again."
+      )
+      expect(unreadable.stderr).not.toContain("updated as sent")
+      expect(unreadable.stderr).not.toContain("most likely made")
+    }
     // Another user's record, valid or not, is still no answer about this one.
     const other = await againstScripted(
       [json(200, broken), json(200, rawUser("u7", { createdAt: 5 }))],
