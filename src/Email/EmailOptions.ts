@@ -29,7 +29,7 @@ import {
   type EmailTransport,
   type SmtpCredentials
 } from "./EmailSettings.js"
-import { type MailAddress, parseAddressList } from "./MailAddress.js"
+import { type AddressCount, type MailAddress, parseAddressList } from "./MailAddress.js"
 import { readCertificateFile, readSecretFile, withoutTrailingLineBreak } from "./SecretFile.js"
 import { parseSmtpUrl } from "./SmtpUrl.js"
 
@@ -197,11 +197,11 @@ export type EmailOptionValues = typeof emailOptions extends Options.Options<infe
 
 const fail = (message: string) => Effect.fail(new ConfigurationError({ message }))
 
-const addresses = (label: string, value: Option.Option<string>) =>
+const addresses = (label: string, value: Option.Option<string>, takes: AddressCount = "list") =>
   Option.match(value, {
     onNone: () => Effect.succeed<ReadonlyArray<MailAddress>>([]),
     onSome: (text) =>
-      Either.match(parseAddressList(text), {
+      Either.match(parseAddressList(text, takes), {
         onLeft: (why) => fail(`${label}: ${why}`),
         onRight: (list) => Effect.succeed(list)
       })
@@ -274,7 +274,7 @@ export const toEmailSettings = (
   Effect.gen(function* () {
     const to = yield* addresses("--mail-to / MAIL_TO", values.mailTo)
     const cc = yield* addresses("--mail-cc / MAIL_CC", values.mailCc)
-    const fromList = yield* addresses("--mail-from / MAIL_FROM", values.mailFrom)
+    const fromList = yield* addresses("--mail-from / MAIL_FROM", values.mailFrom, "one")
     if (fromList.length > 1) return yield* fail("--mail-from / MAIL_FROM: give one sender address, not a list")
     if (Option.isSome(values.mailTo) && to.length === 0) {
       return yield* fail("--mail-to / MAIL_TO is set but holds no address")

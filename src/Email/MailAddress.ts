@@ -65,34 +65,44 @@ const NAMED = /^(.*?)\s*<([^<>]*)>$/su
 const unquote = (name: string): string =>
   name.length >= 2 && name.startsWith('"') && name.endsWith('"') ? name.slice(1, -1).replace(/\\(.)/gu, "$1") : name
 
-const parseEntry = (entry: string): Either.Either<MailAddress, string> => {
+const parseEntry = (entry: string, takes: AddressCount): Either.Either<MailAddress, string> => {
   if (/[\r\n\0]/u.test(entry)) return Either.left(`${JSON.stringify(entry)} contains a line break`)
   const named = NAMED.exec(entry)
   const name = named === null ? "" : unquote((named[1] ?? "").trim())
   const address = (named === null ? entry : (named[2] ?? "")).trim()
-  if (!isEmailAddress(address)) return Either.left(`${JSON.stringify(entry)} is not an email address${listHint(entry)}`)
+  if (!isEmailAddress(address)) {
+    return Either.left(`${JSON.stringify(entry)} is not an email address${listHint(entry, takes)}`)
+  }
   return Either.right({ name, address })
 }
+
+/** Whether a setting takes a list of addresses (recipients) or one (the sender). */
+export type AddressCount = "list" | "one"
 
 /**
  * What to do about an entry that is several addresses apart from their separator: Outlook separates with `;`, a
  * shell variable often with spaces, and "is not an email address" alone left its reader to guess which was wrong.
+ * The sender is one address: told to separate them with commas, its reader was then refused the list.
  */
-const listHint = (entry: string): string => {
+const listHint = (entry: string, takes: AddressCount): string => {
   const parts = entry.split(/[;\s]+/u).filter((part) => part !== "")
-  return parts.length > 1 && parts.every(isEmailAddress)
-    ? `: separate addresses with commas, as in ${parts.join(", ")}`
-    : ""
+  if (parts.length < 2 || !parts.every(isEmailAddress)) return ""
+  return takes === "one"
+    ? ": give one address, not a list"
+    : `: separate addresses with commas, as in ${parts.join(", ")}`
 }
 
 /**
  * Parses a comma-separated list. Empty entries (a trailing comma) are ignored; anything else must be an address,
  * optionally with a display name. The error names the first bad entry.
  */
-export const parseAddressList = (text: string): Either.Either<ReadonlyArray<MailAddress>, string> =>
+export const parseAddressList = (
+  text: string,
+  takes: AddressCount = "list"
+): Either.Either<ReadonlyArray<MailAddress>, string> =>
   Either.all(
     splitEntries(text)
       .map((entry) => entry.trim())
       .filter((entry) => entry !== "")
-      .map(parseEntry)
+      .map((entry) => parseEntry(entry, takes))
   )

@@ -117,6 +117,17 @@ describe("addresses", () => {
     expect(await errorOf(values({ mailTo: some("alice smith@acme.example") }))).not.toContain("separate")
   })
 
+  it("tells a sender given as several addresses to give one, not to separate them with commas", async () => {
+    // Separated with commas as told, MAIL_FROM was then refused as a list: the sender is one address.
+    for (const input of ["audit@acme.example; ops@acme.example", "audit@acme.example ops@acme.example"]) {
+      const message = await errorOf(values({ mailTo: some("a@acme.example"), mailFrom: some(input) }))
+      expect(message).toContain(
+        `--mail-from / MAIL_FROM: ${JSON.stringify(input)} is not an email address: give one address, not a list`
+      )
+      expect(message).not.toContain("separate addresses with commas")
+    }
+  })
+
   it("takes a local address at localhost, the one domain without a dot", () => {
     expect(parseAddressList("audit@localhost, ops@LocalHost")).toEqual(
       Either.right([
