@@ -29,7 +29,8 @@ import { Cursors, makeCursorCodec } from "./Cursor.js"
 import { decodeErrorsLayer } from "./DecodeErrors.js"
 import { shapeErrors } from "./ErrorShaping.js"
 import { type FaultOptions, injectFaults } from "./Faults.js"
-import { generateUsers } from "./GenerateUsers.js"
+import { fillDirectory } from "./FillDirectory.js"
+import { usersOf } from "./GenerateUsers.js"
 import { literalPathDelimiters } from "./PathDelimiters.js"
 import { DEFAULT_MAX_BODY_BYTES, limitRequestBody } from "./RequestBody.js"
 import { logRequests } from "./RequestLog.js"
@@ -38,7 +39,7 @@ import { makeRoles } from "./Roles.js"
 import { RolesHttpLive } from "./RolesHttp.js"
 import { SimulatedClock, simulatedClockFrom } from "./SimulatedClock.js"
 import { ADMIN_TOKEN_PERMISSIONS, DEFAULT_ADMIN_TOKEN, DEFAULT_READ_TOKEN, READ_TOKEN_PERMISSIONS } from "./Tokens.js"
-import { Directory, UserDirectory } from "./UserDirectory.js"
+import { Directory } from "./UserDirectory.js"
 import { UsersHttpLive } from "./UsersHttp.js"
 import type { WireUser } from "./WireUser.js"
 
@@ -143,11 +144,11 @@ export const serveSimulator = (
     const port = options.port ?? 0
     const now = options.now ?? new Date()
     const catalog = new RoleCatalog(makeRoles(now))
-    const users =
+    const directory = yield* fillDirectory(
       options.data === undefined
-        ? generateUsers({ count: options.users ?? DEFAULT_USERS, seed: options.seed ?? DEFAULT_SEED, now })
+        ? usersOf({ count: options.users ?? DEFAULT_USERS, seed: options.seed ?? DEFAULT_SEED, now })
         : options.data.map((user) => ({ ...user, role: catalog.complete(user.role) }))
-    const directory = new UserDirectory(users)
+    )
     const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
 
     const state = Layer.mergeAll(

@@ -3,7 +3,7 @@
  * banner, request logs, environment variables, configuration errors and shutdown on SIGTERM and SIGINT.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -152,6 +152,30 @@ describe("panther-audit simulate", () => {
     expect(stderr).toContain(`GET ${WITHHELD} 404`)
     await expect(fetch(`${cli.baseUrl}/users`)).rejects.toThrow()
   })
+
+  it("stops on SIGTERM while it is still generating its users, not once a million are made", async () => {
+    // 5,000,000 users take minutes to generate. The signal comes once the command has spent 1.5 s of CPU time (its
+    // start-up takes a fraction of that): a point it reaches however loaded the machine is, long before the users
+    // are made, and after it watches for the signal.
+    const launched = launch(["--port", "0", "--users", "5000000"])
+    const timer = setTimeout(() => launched.child.kill("SIGKILL"), 60_000)
+    const cpuSeconds = () => {
+      // utime and stime, the 14th and 15th fields, after the command's name in parentheses; in ticks of 1/100 s.
+      const fields = readFileSync(`/proc/${launched.child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? []
+      return (Number(fields[11]) + Number(fields[12])) / 100
+    }
+    while (launched.child.exitCode === null && cpuSeconds() < 1.5)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    const signalledAt = Date.now()
+    launched.child.kill("SIGTERM")
+    const { code } = await launched.exit
+    clearTimeout(timer)
+    // Within the 5 s a stop gives itself, wound down: before, the signal was seen only once every user was made.
+    expect(Date.now() - signalledAt).toBeLessThan(4_000)
+    expect(code).toBe(signalExitCode("SIGTERM"))
+    expect(launched.output().stdout).not.toContain("simulator ready")
+    expect(launched.output().stderr).toContain("stopped by SIGTERM.")
+  }, 70_000)
 
   it("takes its settings from environment variables, does not echo chosen keys, and stops on SIGINT", async () => {
     const cli = await start([], {
