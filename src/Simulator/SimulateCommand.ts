@@ -43,7 +43,9 @@ const options = {
     Options.withDefault(DEFAULT_HOST)
   ),
   users: wholeNumberOption("users").pipe(
-    Options.withDescription(`How many users to generate; default ${DEFAULT_USERS} (env SIMULATOR_USERS).`),
+    Options.withDescription(
+      `How many users to generate, 0 to ${MAX_USERS}; default ${DEFAULT_USERS} (env SIMULATOR_USERS).`
+    ),
     Options.withFallbackConfig(envInteger("SIMULATOR_USERS")),
     Options.optional
   ),

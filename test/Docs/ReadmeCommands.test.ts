@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { VERSION } from "../../src/Version.js"
-import { type CliResult, runProcess } from "../support/cli.js"
+import { type CliResult, runCli, runProcess } from "../support/cli.js"
 import { startSimulator } from "../support/simulator.js"
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
@@ -68,6 +68,20 @@ describe("the README's commands", () => {
     })
     expect(result.status, result.stderr).toBe(0)
     expect(result.stdout.trim()).toBe(VERSION)
+  })
+})
+
+describe("the README's configuration table", () => {
+  it("gives simulate's range of --users, the one the command and its help hold to", async () => {
+    const row = README.split("\n").find((line) => line.startsWith("| `SIMULATOR_USERS`")) ?? ""
+    const [, low = "", high = ""] = /(\d[\d,]*) to (\d[\d,]*)/u.exec(row) ?? []
+    expect(row).toContain(`${low} to ${high}`)
+    const most = Number(high.replaceAll(",", ""))
+    const help = await runCli(["simulate", "--help"])
+    expect(help.stdout).toContain(`${low} to ${most}`)
+    const past = await runCli(["simulate", "--port", "0", "--users", String(most + 1)])
+    expect(past.code).toBe(2)
+    expect(past.stderr).toContain(`must be ${low} to ${most}`)
   })
 })
 
