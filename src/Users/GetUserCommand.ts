@@ -24,11 +24,11 @@ export const userIdArg = Args.text({ name: "id" }).pipe(
       ? Effect.fail(HelpDoc.p(`The user id "${id}" is a step in a path, not an id: give the id \`users list\` shows.`))
       : Effect.succeed(id)
   ),
-  // Ids separated by commas (an offboarding list pasted whole) are several users, and no Panther id holds a comma:
-  // its `ids` filter splits at them. `delete --if-exists` looked them up as two and, listed, blamed Panther or a
-  // proxy for ignoring the filter. Not quoted: a token pasted by mistake is refused only later.
-  // So are ids on lines or separated by spaces (`users delete "$(cat offboard.txt)" --if-exists`): taken for one id,
-  // Panther had no such user, and the delete said there was nothing to delete, exit 0, while every account stayed.
+  // Ids separated by commas, spaces or line breaks (an offboarding list pasted whole, `users delete "$(cat
+  // offboard.txt)" --if-exists`) are several users, and no Panther id holds such a character. Taken for one id,
+  // Panther had no such user and the delete said there was nothing to delete, exit 0, while every account stayed;
+  // with commas, `delete --if-exists` listed them by the `ids` filter, which splits at commas, and blamed Panther or
+  // a proxy for ignoring it. The id is not quoted back: a token pasted by mistake is refused only later.
   Args.mapEffect((id) => {
     const separator = id.includes(",") ? "a comma" : /\s/u.test(id) ? "a space or line break" : undefined
     return separator === undefined
