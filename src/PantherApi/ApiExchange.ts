@@ -82,11 +82,17 @@ const atLaterPage = (error: PantherApiError): PantherApiError => {
 }
 
 /**
+ * What a list sends that narrows nothing the user chose: the page size, and whether deactivated users are included,
+ * which an export always asks for. "Check the filters given" sent an export's reader, who gave none, looking.
+ */
+const NOT_FILTERS: ReadonlySet<string> = new Set(["limit", "include-deactivated"])
+
+/**
  * A 400 at a list's first page asked for with no filter (a run's, a `users list` without flags, the roles): nothing
  * the user gave was refused, and its message must not send them to check filters they never gave.
  */
 const atFirstPage = (request: ApiRequest, error: PantherApiError): PantherApiError =>
-  error._tag === "BadRequest" && (request.query ?? []).every(([name]) => name === "limit")
+  error._tag === "BadRequest" && (request.query ?? []).every(([name]) => NOT_FILTERS.has(name))
     ? new BadRequest({
         method: error.method,
         path: error.path,

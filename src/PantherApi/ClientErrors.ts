@@ -269,7 +269,7 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   earlierAnswerLost,
   /** Of a list's page after the first, at the cursor Panther gave: the address answered the first page. */
   atCursor: Schema.optional(Schema.Boolean),
-  /** Of a list's first page asked for with no filter, only the page size the API documents (a nightly run's). */
+  /** Of a list's first page asked with no filter, only the page size and include-deactivated (a run's, an export's). */
   unfiltered: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.ApiFailure
@@ -335,11 +335,12 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
           "between may be altering the cursor in the query."
         )
       }
-      // A run, or a list without flags, gives no filter: "check the filters" sent its reader looking for none.
+      // A run, an export or a list without flags gives no filter: "check the filters" sent its reader looking for none.
       return this.unfiltered === true
-        ? "The list was asked for with no filter, only the page size the API documents, so nothing given can be " +
-            "changed: check that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>; if it is, " +
-            "run again, and if it recurs, a proxy in between may be altering the query."
+        ? "The list was asked for with no filter, only what the API documents for reading every user (the page " +
+            "size, whether deactivated users are included), so nothing given can be changed: check that " +
+            "--api-url / PANTHER_API_URL is the API, https://api.<instance-domain>; if it is, run again, and if it " +
+            "recurs, a proxy in between may be altering the query."
         : "Check the filters given."
     }
     if ((this.status === 400 || this.status === 409 || this.status === 422) && this.detail !== undefined) {

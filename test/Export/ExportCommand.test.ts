@@ -333,6 +333,26 @@ describe("an export that does not finish", () => {
     }
   })
 
+  it("refused at the first page of users, does not send its reader to check filters an export never takes", async () => {
+    // Request 1 reads the roles, 2 the first page of users, with include-deactivated as every export asks.
+    const refusing = await startSimulator({
+      data: REVIEW_USERS,
+      now: new Date(AS_OF),
+      faults: { failRequests: [2], failStatus: 400 }
+    })
+    try {
+      const result = await runCommand(exportCommand, exportArgs(refusing))
+      expect(result.code).toBe(3)
+      expect(result.error).toContain("Panther rejected GET /users (400)")
+      expect(result.error).toContain("asked for with no filter")
+      expect(result.error).toContain("check that --api-url / PANTHER_API_URL is the API")
+      expect(result.error).not.toContain("Check the filters given")
+      expect(readdirSync(directory)).toEqual([])
+    } finally {
+      await refusing.close()
+    }
+  })
+
   it("killed outright, leaves its folder, which the next export removes once it has been untouched for a minute", async () => {
     const slow = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF), faults: { latencyMs: 1_000 } })
     try {
