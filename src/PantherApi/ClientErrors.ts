@@ -269,7 +269,7 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   earlierAnswerLost,
   /** Of a list's page after the first, at the cursor Panther gave: the address answered the first page. */
   atCursor: Schema.optional(Schema.Boolean),
-  /** Of a list's first page asked with no filter, only the page size and include-deactivated (a run's, an export's). */
+  /** Of a list's first page asked for with no filter (a run's, an export's, the roles'): see `atFirstPage`. */
   unfiltered: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.ApiFailure
@@ -335,13 +335,16 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
           "between may be altering the cursor in the query."
         )
       }
-      // A run, an export or a list without flags gives no filter: "check the filters" sent its reader looking for none.
-      return this.unfiltered === true
-        ? "The list was asked for with no filter, only what the API documents for reading every user (the page " +
-            "size, whether deactivated users are included), so nothing given can be changed: check that " +
-            "--api-url / PANTHER_API_URL is the API, https://api.<instance-domain>; if it is, run again, and if it " +
-            "recurs, a proxy in between may be altering the query."
-        : "Check the filters given."
+      // A run, an export or a list without flags gives no filter: "check the filters" sent its reader looking for
+      // none. An export always asks for deactivated users too, which is no filter either.
+      if (this.unfiltered !== true) return "Check the filters given."
+      // The roles are asked for with nothing at all in the query (PantherClient.ts): "only the page size" was untrue.
+      const sent = this.path === "/users" ? ", only the page size and whether deactivated users are included" : ""
+      return (
+        `The list was asked for with no filter${sent}, so nothing given can be changed: check that ` +
+        "--api-url / PANTHER_API_URL is the API, https://api.<instance-domain>; if it is, run again, and if it " +
+        "recurs, a proxy in between may be altering the query."
+      )
     }
     if ((this.status === 400 || this.status === 409 || this.status === 422) && this.detail !== undefined) {
       return this.method === "DELETE" ? DELETE_REFUSED : "Change what Panther named and try again."

@@ -344,7 +344,9 @@ describe("an export that does not finish", () => {
       const result = await runCommand(exportCommand, exportArgs(refusing))
       expect(result.code).toBe(3)
       expect(result.error).toContain("Panther rejected GET /users (400)")
-      expect(result.error).toContain("asked for with no filter")
+      expect(result.error).toContain(
+        "asked for with no filter, only the page size and whether deactivated users are included"
+      )
       expect(result.error).toContain("check that --api-url / PANTHER_API_URL is the API")
       expect(result.error).not.toContain("Check the filters given")
       expect(readdirSync(directory)).toEqual([])

@@ -65,4 +65,17 @@ describe("a 400 at a list's page after the first", () => {
         expect(filtered.message).not.toContain("no filter")
       })
   )
+
+  it.scopedLive(
+    "at the first page of the roles, which are asked for with nothing in the query, names no page size",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer([json(400, { message: "invalid parameter" })])
+        const error = yield* Effect.flip(runWithClient(server.url, (client) => Stream.runDrain(client.listRoles())))
+        expect(server.requests[0]?.path).toBe("/roles")
+        expect(server.requests[0]?.rawQuery).toBe("")
+        expect(error.message).toContain("asked for with no filter, so nothing given can be changed")
+        expect(error.message).not.toContain("page size")
+      })
+  )
 })
