@@ -270,7 +270,9 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   /** Of a list's page after the first, at the cursor Panther gave: the address answered the first page. */
   atCursor: Schema.optional(Schema.Boolean),
   /** Of a list's first page asked for with no filter (a run's, an export's, the roles'): see `atFirstPage`. */
-  unfiltered: Schema.optional(Schema.Boolean)
+  unfiltered: Schema.optional(Schema.Boolean),
+  /** Of the list by the one id given that `users delete --if-exists` asks for after a 404, to confirm it is gone. */
+  confirmingGone: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
@@ -326,6 +328,14 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
     // not the API at all.
     if (this.status === 400 && this.method === "GET") {
       if (namesOne(this.path)) return "Check the id (`panther-audit users list` shows them)."
+      // Its only filter is the id the delete was given: "check the filters" named none its user had given.
+      if (this.confirmingGone === true) {
+        return (
+          "The user was not found (404), and the list by its id, which confirms it is gone, was refused: nothing " +
+          "was deleted. Check the id (`panther-audit users list` shows them) and that --api-url / PANTHER_API_URL " +
+          "is the API, https://api.<instance-domain>."
+        )
+      }
       // The list is the one with filters and cursors. At a later page the same filters had been taken with the first
       // one, so the cursor is what was refused: "check the filters" sent a nightly run, which gives none, looking.
       if (this.atCursor === true) {

@@ -14,7 +14,7 @@ import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { promptOnStderr } from "../Cli/StderrPrompt.js"
-import type { NotFound } from "../PantherApi/ClientErrors.js"
+import { BadRequest, type NotFound } from "../PantherApi/ClientErrors.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import { emailForIdSaid } from "./EmailForId.js"
@@ -98,7 +98,11 @@ export const deleteUserCommand = Command.make(
       // been refused at the lookup already, when a user holds it (EmailForId.ts).
       const confirmGone = (notFound: NotFound) =>
         Effect.gen(function* () {
-          const listed = yield* Stream.runCollect(client.listUsers({ ids: [args.id], includeDeactivated: true }))
+          const listed = yield* Stream.runCollect(client.listUsers({ ids: [args.id], includeDeactivated: true })).pipe(
+            Effect.catchTag("BadRequest", (refused) =>
+              Effect.fail(new BadRequest({ ...refused, confirmingGone: true }))
+            )
+          )
           if (!Chunk.isEmpty(listed)) return yield* notFound
           yield* tell("done", printable(`No user ${args.id} in Panther: nothing to delete (--if-exists).`))
         })

@@ -579,6 +579,24 @@ describe("panther-audit users", () => {
     expect(gone.requests[1]?.query.get("include-deactivated")).toBe("true")
   })
 
+  it("delete --if-exists refused the list that confirms a 404 says so, not to check filters its user never gave", async () => {
+    const refused = await againstScripted(
+      [json(404, { message: "user not found" }), json(400, { message: "invalid parameter" })],
+      ["users", "delete", "u1", "--yes", "--if-exists"]
+    )
+    expect(refused.code).toBe(3)
+    expect(refused.requests.map((request) => [request.method, request.path])).toEqual([
+      ["GET", "/users/u1"],
+      ["GET", "/users"]
+    ])
+    const said = stderrText(refused.stderr)
+    expect(said).toContain("Panther rejected GET /users (400). Panther said: invalid parameter.")
+    expect(said).toContain("the list by its id, which confirms it is gone, was refused: nothing was deleted")
+    expect(said).toContain("Check the id")
+    expect(said).not.toContain("Check the filters given")
+    expect(said).not.toContain("nothing to delete")
+  })
+
   // A terminal needs a pseudo-terminal: util-linux's `script` gives the command one, as a person's shell would.
   it.skipIf(!hasScript)(
     "delete asks on the terminal, not on stdout; no, Ctrl-C and yes do what they say",
