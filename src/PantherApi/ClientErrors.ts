@@ -271,8 +271,11 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   atCursor: Schema.optional(Schema.Boolean),
   /** Of a list's first page asked for with no filter (a run's, an export's, the roles'): see `atFirstPage`. */
   unfiltered: Schema.optional(Schema.Boolean),
-  /** Of the list by the one id given that `users delete --if-exists` asks for after a 404, to confirm it is gone. */
-  confirmingGone: Schema.optional(Schema.Boolean)
+  /**
+   * Of a list a command makes by what its user gave, not by filters: by the id `users delete --if-exists` was given,
+   * after a 404, to confirm the user is gone; by the email `users create --if-absent` was given, to find it.
+   */
+  lookup: Schema.optional(Schema.Literal("confirmGone", "ifAbsent"))
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
@@ -328,12 +331,18 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
     // not the API at all.
     if (this.status === 400 && this.method === "GET") {
       if (namesOne(this.path)) return "Check the id (`panther-audit users list` shows them)."
-      // Its only filter is the id the delete was given: "check the filters" named none its user had given.
-      if (this.confirmingGone === true) {
+      // Its only filter is the id or email the command was given: "check the filters" named none its user had given.
+      if (this.lookup === "confirmGone") {
         return (
           "The user was not found (404), and the list by its id, which confirms it is gone, was refused: nothing " +
           "was deleted. Check the id (`panther-audit users list` shows them) and that --api-url / PANTHER_API_URL " +
           "is the API, https://api.<instance-domain>."
+        )
+      }
+      if (this.lookup === "ifAbsent") {
+        return (
+          "The list by the email given, which --if-absent looks the user up in, was refused: nothing was created. " +
+          "Check the email and that --api-url / PANTHER_API_URL is the API, https://api.<instance-domain>."
         )
       }
       // The list is the one with filters and cursors. At a later page the same filters had been taken with the first

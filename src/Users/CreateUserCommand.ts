@@ -7,6 +7,7 @@ import { tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
+import { BadRequest } from "../PantherApi/ClientErrors.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { ModifyUser } from "../PantherApi/Schemas.js"
@@ -68,7 +69,11 @@ export const createUserCommand = Command.make(
       ])
       const body = { email: args.email, givenName: args.givenName, familyName: args.familyName, role }
       if (args.ifAbsent) {
-        const existing = yield* client.findUserByEmail(args.email)
+        const existing = yield* client
+          .findUserByEmail(args.email)
+          .pipe(
+            Effect.catchTag("BadRequest", (refused) => Effect.fail(new BadRequest({ ...refused, lookup: "ifAbsent" })))
+          )
         if (Option.isSome(existing)) {
           const { record, asSent } = existing.value
           // As Panther sent it, as `users get` prints it: an invalid record too.

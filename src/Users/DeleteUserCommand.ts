@@ -100,7 +100,7 @@ export const deleteUserCommand = Command.make(
         Effect.gen(function* () {
           const listed = yield* Stream.runCollect(client.listUsers({ ids: [args.id], includeDeactivated: true })).pipe(
             Effect.catchTag("BadRequest", (refused) =>
-              Effect.fail(new BadRequest({ ...refused, confirmingGone: true }))
+              Effect.fail(new BadRequest({ ...refused, lookup: "confirmGone" }))
             )
           )
           if (!Chunk.isEmpty(listed)) return yield* notFound

@@ -1865,6 +1865,33 @@ describe("panther-audit users", () => {
     expect(stderrText(gone.stderr)).toContain("It is deactivated, which Panther's API cannot undo")
   })
 
+  it("create --if-absent whose look-up by the email is refused says nothing was created, not to check filters", async () => {
+    const refused = await againstScripted(
+      [json(400, { message: "invalid parameter" })],
+      [
+        "users",
+        "create",
+        "--email",
+        "a+b@example.com",
+        "--given-name",
+        "Al",
+        "--family-name",
+        "Bo",
+        "--role",
+        "Analyst",
+        "--if-absent"
+      ]
+    )
+    expect(refused.code).toBe(3)
+    expect(refused.methods).toEqual(["GET"])
+    expect(refused.requests[0]?.query.get("contains")).toBe("a+b@example.com")
+    const said = stderrText(refused.stderr)
+    expect(said).toContain("Panther rejected GET /users (400). Panther said: invalid parameter.")
+    expect(said).toContain("The list by the email given, which --if-absent looks the user up in, was refused")
+    expect(said).toContain("nothing was created")
+    expect(said).not.toContain("Check the filters given")
+  })
+
   it("create --if-absent finding a user whose record is invalid says so as a warning, one as asked as done", async () => {
     const args = ["users", "create", "--email", "dup@example.com", "--given-name", "Al", "--family-name", "Bo"]
     const said = async (found: object) => {
