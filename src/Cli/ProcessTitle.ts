@@ -8,26 +8,15 @@
  * name (/proc/<pid>/comm, what `ps -C` and `pgrep -x` match), which Node sets to the title's first 15 characters.
  * A command line with no secret on it is left alone.
  */
-import { REDACTED } from "./Redact.js"
 import { hideSecretArguments } from "./SecretArguments.js"
 
-/**
- * `argv` with every secret replaced, as a whole argument, a `--flag=value`'s value or inside another argument;
- * undefined when none was found.
- */
+/** `argv` with every secret replaced, wherever it stands in an argument (Redact.ts); undefined when none was found. */
 export const scrubbedArguments = (
   argv: ReadonlyArray<string>,
   secrets: ReadonlyArray<string>
 ): ReadonlyArray<string> | undefined => {
   if (secrets.length === 0) return undefined
-  const scrubbed = argv.map((arg) => {
-    if (secrets.includes(arg)) return REDACTED
-    const equals = arg.indexOf("=")
-    if (arg.startsWith("--") && equals !== -1 && secrets.includes(arg.slice(equals + 1))) {
-      return `${arg.slice(0, equals + 1)}${REDACTED}`
-    }
-    return hideSecretArguments(secrets, arg)
-  })
+  const scrubbed = argv.map((arg) => hideSecretArguments(secrets, arg))
   return scrubbed.some((arg, index) => arg !== argv[index]) ? scrubbed : undefined
 }
 

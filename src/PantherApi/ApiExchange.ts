@@ -88,20 +88,12 @@ const atLaterPage = (error: PantherApiError): PantherApiError => {
 const NOT_FILTERS: ReadonlySet<string> = new Set(["limit", "include-deactivated"])
 
 /**
- * A 400 at a list's first page asked for with no filter (a run's, a `users list` without flags, the roles): nothing
- * the user gave was refused, and its message must not send them to check filters they never gave.
+ * A 400 at a list's first page asked for with no filter (a run's, an export's, a `users list` without flags, the
+ * roles): nothing the user gave was refused, and its message must not send them to check filters they never gave.
  */
 const atFirstPage = (request: ApiRequest, error: PantherApiError): PantherApiError =>
   error._tag === "BadRequest" && (request.query ?? []).every(([name]) => NOT_FILTERS.has(name))
-    ? new BadRequest({
-        method: error.method,
-        path: error.path,
-        status: error.status,
-        ...(error.detail === undefined ? {} : { detail: error.detail }),
-        ...(error.location === undefined ? {} : { location: error.location }),
-        ...(error.earlierAnswerLost === undefined ? {} : { earlierAnswerLost: error.earlierAnswerLost }),
-        unfiltered: true
-      })
+    ? new BadRequest({ ...error, unfiltered: true })
     : error
 
 /** A request as the client builds it; the transport adds the base URL and the headers. */

@@ -25,23 +25,25 @@ const answeredBy =
     )
   }
 
-describe("a 400 at a list's page after the first", () => {
-  it.scopedLive("blames the cursor Panther gave, not filters the first page took (a server restarted meanwhile)", () =>
-    Effect.gen(function* () {
-      // The first page from one run of the simulator, the next from another: its cursor is refused as stale, as
-      // Panther's would be by a server that no longer knows it.
-      const before = yield* simulator(70)
-      const after = yield* simulator(70)
-      const server = yield* scriptedServer([answeredBy(before), answeredBy(after)])
-      const error = yield* Effect.flip(listAll(server.url))
-      expect(error._tag).toBe("BadRequest")
-      expect(server.requests[1]?.query.get("cursor")).toBeTruthy()
-      expect(error.message).toContain("Panther said: cursor is not valid")
-      expect(error.message).toContain("so what it refused is the cursor it had given")
-      expect(error.message).toContain("Run again")
-      // `run` gives no filters at all: telling its reader to check them sent them looking for nothing.
-      expect(error.message).not.toContain("Check the filters given")
-    })
+describe("a 400 at a list's page", () => {
+  it.scopedLive(
+    "after the first blames the cursor Panther gave, not filters the first page took (a server restarted)",
+    () =>
+      Effect.gen(function* () {
+        // The first page from one run of the simulator, the next from another: its cursor is refused as stale, as
+        // Panther's would be by a server that no longer knows it.
+        const before = yield* simulator(70)
+        const after = yield* simulator(70)
+        const server = yield* scriptedServer([answeredBy(before), answeredBy(after)])
+        const error = yield* Effect.flip(listAll(server.url))
+        expect(error._tag).toBe("BadRequest")
+        expect(server.requests[1]?.query.get("cursor")).toBeTruthy()
+        expect(error.message).toContain("Panther said: cursor is not valid")
+        expect(error.message).toContain("so what it refused is the cursor it had given")
+        expect(error.message).toContain("Run again")
+        // `run` gives no filters at all: telling its reader to check them sent them looking for nothing.
+        expect(error.message).not.toContain("Check the filters given")
+      })
   )
 
   it.scopedLive(
