@@ -2,10 +2,10 @@
  * How secrets are kept out of text the program quotes (API answers, SMTP replies, the command line), in two steps.
  * First every form an echo usually gives a secret is replaced by `[redacted]` where it stands, in any case, so the
  * rest of a server's words still shows. Then, if the secret can still be read out of what is left some other way
- * (wrapped across lines, in base64 or hex, as HTML entities, in encodings nested in each other, cut short to half of
- * a token), the whole text is withheld: a server's message is worth less than the secret. Listing forms alone kept
- * missing some (issue reports: a token folded by a proxy, a password in an unpadded AUTH PLAIN blob); reading the
- * text back cannot miss those.
+ * (wrapped across lines, in base64, hex or quoted-printable, as HTML entities, in encodings nested in each other,
+ * cut short to half of a token), the whole text is withheld: a server's message is worth less than the secret.
+ * Listing forms alone kept missing some (issue reports: a token folded by a proxy, a password in an unpadded AUTH
+ * PLAIN blob); reading the text back cannot miss those.
  */
 
 export const REDACTED = "[redacted]"
@@ -366,11 +366,23 @@ const hexDecoded = (text: string): string => {
   return pieces.join("\u0000")
 }
 
+/**
+ * Quoted-printable, the encoding of mail (RFC 2045) and of MIME's encoded words: each byte outside plain ASCII as
+ * `=XX`, as bytes of UTF-8 where they form it, and a line ended early by a soft break (`=` at its end). A mail relay
+ * that quotes what it was sent writes a password so, `=53=6D...`, which no other reading here decodes: the `=`
+ * between the digits breaks their run as hex.
+ */
+const quotedPrintableDecoded = (text: string): string =>
+  text
+    .replace(/=\r?\n/g, "")
+    .replace(/(?:=[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replaceAll("=", ""), "hex").toString("utf8"))
+
 const DECODINGS: ReadonlyArray<(text: string) => string> = [
   percentDecoded(false),
   percentDecoded(true),
   htmlDecoded,
   backslashDecoded,
   base64Decoded,
-  hexDecoded
+  hexDecoded,
+  quotedPrintableDecoded
 ]

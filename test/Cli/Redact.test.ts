@@ -14,6 +14,8 @@ const SECRET = `QQ-a"b\\c/d+e=f&g<h>i'j%41k l!m*n(o)p~q#r?s-ZZ`
 const secrets = secretsOf([SECRET])
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64")
 const hex = (text: string) => Buffer.from(text, "utf8").toString("hex")
+/** Every byte as `=XX`, as quoted-printable writes those outside plain ASCII. */
+const quotedPrintable = (text: string) => hex(text).toUpperCase().replace(/(..)/g, "=$1")
 
 describe("scrubSecrets", () => {
   it.each([
@@ -50,7 +52,9 @@ describe("scrubSecrets", () => {
       [...SECRET].map((character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")
     ],
     ["URL-encoded twice", encodeURIComponent(encodeURIComponent(SECRET))],
-    ["in base64 inside a JSON string with \\/", JSON.stringify({ q: base64(SECRET) }).replaceAll("/", "\\/")]
+    ["in base64 inside a JSON string with \\/", JSON.stringify({ q: base64(SECRET) }).replaceAll("/", "\\/")],
+    ["in quoted-printable, as mail writes bytes", quotedPrintable(SECRET)],
+    ["in quoted-printable folded by soft line breaks", quotedPrintable(SECRET).replace(/(.{24})/g, "$1=\r\n")]
   ])("withholds the whole text when the secret can still be read %s", (_form, echoed) => {
     expect(revealsSecret(echoed, SECRET)).toBe(true)
     expect(scrubSecrets(`the server said: ${echoed}`, secrets)).toBe(WITHHELD)

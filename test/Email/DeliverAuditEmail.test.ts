@@ -320,6 +320,28 @@ describe("sending through SMTP", () => {
       })
   )
 
+  it.scopedLive("never quotes a password the server echoes in quoted-printable, as mail writes bytes", () =>
+    Effect.gen(function* () {
+      const password = "Sm7p-Passw0rd!"
+      const quotedPrintable = (text: string) =>
+        [...Buffer.from(text)].map((byte) => `=${byte.toString(16).toUpperCase().padStart(2, "0")}`).join("")
+      const server = yield* startSmtpServer({
+        users: { bob: "another password" },
+        authFailureMessage: (echoed) => `5.7.8 password ${quotedPrintable(echoed)} not accepted`
+      })
+      const credentials = { user: "bob", password: Redacted.make(password) }
+      const error = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(server.port, { credentials })), yield* sampleOutcome)
+      )
+
+      expect(error.message).toContain(`127.0.0.1:${server.port} refused the login as "bob"`)
+      // The reply is withheld: what is left of it once the password is cut out of its decoded text says nothing.
+      expect(error.message).toContain("[not shown: it quoted a secret]")
+      expect(error.message).not.toContain(quotedPrintable(password))
+      expect(error.message).not.toContain("=53=6D=37")
+    })
+  )
+
   it.scopedLive.each([
     [
       "Exchange Online, SMTP AUTH turned off for the organization",
