@@ -6,6 +6,7 @@
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import { readsAsAddress, secretsInUrl } from "./QuotableUrl.js"
 import { scrubSecrets, secretsOf } from "./Redact.js"
 
 /** Flags whose value is a secret, or may hold one (`--smtp-url smtps://user:password@host`). */
@@ -24,6 +25,15 @@ const MIN_GUESSED_SECRET = 6
 const isSecretFlag = (name: string): boolean =>
   SECRET_FLAGS.includes(name) || (SOUNDS_SECRET.test(name) && !name.endsWith("-file"))
 
+/**
+ * What of a URL flag's value is secret: a login's password (and the URL that holds it), as of `SMTP_URL`
+ * (`urlSecretValues`). A URL without a login holds none: hidden whole, `--smtp-url smtp://relay.example:0` was
+ * quoted as "[redacted] names port 0" where the same URL in `SMTP_URL` was shown. A value that reads as no address
+ * (the password pasted in its place) is hidden whole.
+ */
+const secretsOfUrl = (value: string): ReadonlyArray<string> =>
+  value.includes("@") ? secretsInUrl(value) : readsAsAddress(value) ? [] : [value]
+
 /** The values given to secret flags, as `--flag value` or `--flag=value`; longest first. */
 export const secretArguments = (argv: ReadonlyArray<string>): ReadonlyArray<string> => {
   const secrets = new Set<string>()
@@ -37,7 +47,11 @@ export const secretArguments = (argv: ReadonlyArray<string>): ReadonlyArray<stri
     const value =
       equals !== -1 ? arg.slice(equals + 1) : known || (next !== undefined && !next.startsWith("-")) ? next : undefined
     if (value === undefined || value.trim() === "") return
-    if (known || value.length >= MIN_GUESSED_SECRET) secrets.add(value)
+    // A password read out of a URL is held to the guessed secrets' length, as one in SMTP_URL is.
+    const values = /url/i.test(name) ? secretsOfUrl(value) : [value]
+    for (const secret of values) {
+      if ((known && secret === value) || secret.length >= MIN_GUESSED_SECRET) secrets.add(secret)
+    }
   })
   return [...secrets].sort((a, b) => b.length - a.length)
 }

@@ -26,6 +26,25 @@ describe("secret values on the command line", () => {
     expect(secretArguments(["node", "bin.js", "run", "--report-dir", "reports"])).toEqual([])
   })
 
+  it("take of --smtp-url only what holds a secret: a login's password, or a value that is no address", () => {
+    expect(secretArguments(["node", "bin.js", "run", "--smtp-url", "smtp://relay.example.com:25"])).toEqual([])
+    expect(secretArguments(["node", "bin.js", "run", "--smtp-url=smtps://u:pw2%40xyz9@mail.example"])).toEqual(
+      expect.arrayContaining(["smtps://u:pw2%40xyz9@mail.example", "pw2%40xyz9", "pw2@xyz9"])
+    )
+    // The password pasted where the URL goes.
+    expect(secretArguments(["node", "bin.js", "run", "--smtp-url", "hunter2-relay"])).toEqual(["hunter2-relay"])
+  })
+
+  it("leave a mail relay's URL without a login shown where a refusal of it quotes it", async () => {
+    const result = await runCli(
+      ["run", "--smtp-url", "smtp://relay.example.com:0", "--email", "always", "--log-format", "pretty"],
+      { env: { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN: TOKEN } }
+    )
+    expect(result.code).toBe(2)
+    expect(stderrText(result.stderr)).toContain("--smtp-url / SMTP_URL smtp://relay.example.com:0 names port 0")
+    expect(stderrText(result.stderr)).not.toContain("[redacted]")
+  })
+
   it("include the values of misspelt flags whose name sounds secret, but not token file paths", () => {
     const found = secretArguments([
       "node",
