@@ -24,13 +24,28 @@ import { secretFileValues } from "./Cli/SecretFiles.js"
 import { secretVariableValues, takeSecretVariables, urlSecretValues } from "./Cli/SecretVariables.js"
 import { signalExitCode, watchStopSignals } from "./Cli/StopSignals.js"
 
+// A secret flag given to a command that does not take it is read as an argument, and may be quoted back; so may a
+// secret of the environment or of a token or password file, or the password in a URL, pasted where a value goes.
+// Longest first, so one holding another is hidden whole.
+const invocationSecrets = (secretFlagValues: ReadonlyArray<string>, args: ReadonlyArray<string>) =>
+  [
+    ...new Set([
+      ...secretFlagValues,
+      ...secretVariableValues(process.env),
+      ...secretFileValues(args, process.env),
+      ...urlSecretValues(process.env, secretFlagValues)
+    ])
+  ].sort((a, b) => b.length - a.length)
+
 // --log-format and --log-level are taken out of the arguments before @effect/cli sees them (see Logging.ts).
 const logging = resolveLogSettings(process.argv, process.env, process.stderr.isTTY === true)
 // Every last word of the program goes through `finalLine`: a JSON line when the log lines are JSON.
 const usageError = { error: "ConfigurationError", exitCode: ExitCode.Usage }
 if (Either.isLeft(logging)) {
   const { reason, format } = logging.left
-  process.stderr.write(`${finalLine(format, `${reason}.`, usageError)}\n`)
+  // The value refused is quoted: a token pasted there (`--log-level "$PANTHER_API_TOKEN"`) is hidden as anywhere.
+  const hidden = hideSecretArguments(invocationSecrets(secretArguments(process.argv), process.argv), `${reason}.`)
+  process.stderr.write(`${finalLine(format, hidden, usageError)}\n`)
   process.exit(ExitCode.Usage)
 }
 const { argv, format, level } = logging.right
@@ -47,20 +62,10 @@ if (argv.includes("--wizard") && process.stdin.isTTY !== true) {
 // command uses, on every start.
 const platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
 
-// A secret flag given to a command that does not take it is read as an argument, and may be quoted back; so may a
-// secret of the environment or of a token or password file, or the password in a URL, pasted where a value goes.
-// Longest first, so one holding another is hidden whole.
 const secretFlagValues = secretArguments(argv)
 // Out of the command line `ps` shows every user of the machine, for the days a schedule runs (ProcessTitle.ts).
 hideSecretsFromProcessList(secretFlagValues)
-const secrets = [
-  ...new Set([
-    ...secretFlagValues,
-    ...secretVariableValues(process.env),
-    ...secretFileValues(argv, process.env),
-    ...urlSecretValues(process.env, secretFlagValues)
-  ])
-].sort((a, b) => b.length - a.length)
+const secrets = invocationSecrets(secretFlagValues, argv)
 
 // Out of process.env, where a diagnostic report of Node's would list them (SecretVariables.ts).
 const configProvider = takeSecretVariables(process.env)

@@ -105,6 +105,22 @@ describe("secret values on the command line", () => {
     expect(`${mailed.stdout}${mailed.stderr}`).not.toContain(password)
   })
 
+  it("nor is a secret pasted into the logging settings, which are read before any command", async () => {
+    const password = "smtp-LOG-password-5b2d"
+    for (const [env, args] of [
+      [{ PANTHER_API_TOKEN: TOKEN }, ["run", "--log-level", TOKEN]],
+      [{ PANTHER_API_TOKEN: TOKEN, LOG_FORMAT: TOKEN }, ["users", "list"]],
+      [{}, ["run", "--api-token", TOKEN, `--log-format=${TOKEN}`]],
+      [{ SMTP_PASSWORD: password, LOG_LEVEL: password }, ["run"]]
+    ] as const) {
+      const result = await runCli(args, { env })
+      expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(2)
+      expect(stderrText(result.stderr)).toMatch(/must be (one of [a-z, ]+|json or pretty); got "\[redacted\]"/)
+      expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+      expect(`${result.stdout}${result.stderr}`).not.toContain(password)
+    }
+  })
+
   it("nor are the token and password kept in files, pasted where a value goes", async () => {
     const directory = mkdtempSync(join(tmpdir(), "secret-files-"))
     try {
