@@ -19,7 +19,7 @@ import { failureAnnotations, failureText, finalLine } from "./Cli/FailureMessage
 import { loggerLayer, resolveLogSettings } from "./Cli/Logging.js"
 import { hidingUnknownValues, runCli } from "./Cli/Main.js"
 import { hideSecretsFromProcessList } from "./Cli/ProcessTitle.js"
-import { hideSecretArguments, secretArguments, withSecretArgumentsHidden } from "./Cli/SecretArguments.js"
+import { hideSecretsInMessage, secretArguments, withSecretArgumentsHidden } from "./Cli/SecretArguments.js"
 import { secretFileValues } from "./Cli/SecretFiles.js"
 import { secretVariableValues, takeSecretVariables, urlSecretValues } from "./Cli/SecretVariables.js"
 import { signalExitCode, watchStopSignals } from "./Cli/StopSignals.js"
@@ -44,7 +44,7 @@ const usageError = { error: "ConfigurationError", exitCode: ExitCode.Usage }
 if (Either.isLeft(logging)) {
   const { reason, format } = logging.left
   // The value refused is quoted: a token pasted there (`--log-level "$PANTHER_API_TOKEN"`) is hidden as anywhere.
-  const hidden = hideSecretArguments(invocationSecrets(secretArguments(process.argv), process.argv), `${reason}.`)
+  const hidden = hideSecretsInMessage(invocationSecrets(secretArguments(process.argv), process.argv), `${reason}.`)
   process.stderr.write(`${finalLine(format, hidden, usageError)}\n`)
   process.exit(ExitCode.Usage)
 }
@@ -84,7 +84,7 @@ const main = runCli(argv, format).pipe(
           (hideUnknown) =>
             Effect.sync(() =>
               process.stderr.write(
-                `${finalLine(format, hideUnknown(hideSecretArguments(secrets, failureText(cause))), failureAnnotations(cause))}\n`
+                `${finalLine(format, hideUnknown(hideSecretsInMessage(secrets, failureText(cause))), failureAnnotations(cause))}\n`
               )
             )
         )

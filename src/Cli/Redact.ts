@@ -86,7 +86,7 @@ export const looksGenerated = (secret: string): boolean => {
   return kinds >= 3
 }
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**
  * Past this many characters a form is searched for without a regular expression: V8 cannot compile one from a form

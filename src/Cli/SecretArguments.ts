@@ -7,7 +7,8 @@
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { readsAsAddress, secretsInUrl } from "./QuotableUrl.js"
-import { scrubSecrets, secretsOf } from "./Redact.js"
+import { escapeRegExp, REDACTED, scrubSecrets, secretsOf } from "./Redact.js"
+import { MIN_HIDDEN_SECRET } from "./SecretVariables.js"
 
 /** Flags whose value is a secret, or may hold one (`--smtp-url smtps://user:password@host`). */
 const SECRET_FLAGS: ReadonlyArray<string> = ["--api-token", "--smtp-password", "--smtp-url", "--token", "--admin-token"]
@@ -60,8 +61,27 @@ export const secretArguments = (argv: ReadonlyArray<string>): ReadonlyArray<stri
 export const hideSecretArguments = (secrets: ReadonlyArray<string>, text: string): string =>
   scrubSecrets(text, secretsOf(secrets))
 
+/**
+ * A message with `secrets` hidden, for the program's last line and usage errors. A secret shorter than
+ * `MIN_HIDDEN_SECRET` is hidden only where the message quotes it as a value (`got "abc"`, `argument: 'abc'`), as the
+ * short secrets of the environment are not looked for at all: a word that short is found by chance in the message's
+ * own words, and `--api-token token` (a placeholder left in) made "Check the [redacted] given with
+ * --api-[redacted], --api-[redacted]-file", hiding the very flags it told its reader to check.
+ */
+export const hideSecretsInMessage = (secrets: ReadonlyArray<string>, text: string): string => {
+  const short = secrets.filter((secret) => secret.trim().length < MIN_HIDDEN_SECRET)
+  const quotedHidden = short.reduce(
+    (hidden, secret) => hidden.replace(new RegExp(`(["'])${escapeRegExp(secret)}\\1`, "g"), `$1${REDACTED}$1`),
+    text
+  )
+  return hideSecretArguments(
+    secrets.filter((secret) => !short.includes(secret)),
+    quotedHidden
+  )
+}
+
 const scrub = (secrets: ReadonlyArray<string>) => (value: unknown) =>
-  typeof value === "string" ? hideSecretArguments(secrets, value) : value
+  typeof value === "string" ? hideSecretsInMessage(secrets, value) : value
 
 /** Runs `effect` with a Console whose `error` never prints one of `secrets`. */
 export const withSecretArgumentsHidden =

@@ -4,6 +4,7 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { secretArguments } from "../../src/Cli/SecretArguments.js"
 import { runCli, stderrText } from "../support/cli.js"
+import { startSimulator } from "../support/simulator.js"
 
 const TOKEN = "pat-ARGV-SECRET-5d1e9b7c"
 
@@ -103,6 +104,31 @@ describe("secret values on the command line", () => {
     const mailed = await runCli(["users", "list", "--format", password], { env: { ...env, SMTP_PASSWORD: password } })
     expect(mailed.code).toBe(2)
     expect(`${mailed.stdout}${mailed.stderr}`).not.toContain(password)
+  })
+
+  it("of a few characters are hidden where a message quotes them, not in the message's own words", async () => {
+    // A placeholder left in for the token: the refusal must still name the flags and the token in words.
+    const simulator = await startSimulator({ users: 3 })
+    try {
+      const refused = await runCli(["users", "list", "--api-url", simulator.baseUrl, "--api-token", "token"])
+      expect(refused.code).toBe(3)
+      const said = stderrText(refused.stderr)
+      expect(said).toContain("Panther refused the API token (401)")
+      expect(said).toContain("Check the token given with --api-token, --api-token-file or PANTHER_API_TOKEN(_FILE)")
+      expect(said).not.toContain("[redacted]")
+    } finally {
+      await simulator.close()
+    }
+    // Quoted back as a value, a short secret is still hidden.
+    for (const args of [
+      ["users", "list", "--api-token", "hunt2", "--format", "hunt2"],
+      ["users", "get", "some-id", "hunt2", "--api-token", "hunt2"]
+    ]) {
+      const result = await runCli(args, { env: { PANTHER_API_URL: "http://127.0.0.1:9" } })
+      expect(result.code).toBe(2)
+      expect(stderrText(result.stderr)).toMatch(/["']\[redacted\]["']/)
+      expect(`${result.stdout}${result.stderr}`).not.toContain("hunt2")
+    }
   })
 
   it("nor is a secret pasted into the logging settings, which are read before any command", async () => {
