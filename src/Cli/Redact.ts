@@ -247,7 +247,11 @@ export const revealsSecret = (text: string, secret: string, halfIsEnough = false
 
 const withoutWhitespace = (text: string): string => text.replace(/\s+/g, "")
 
-const comparable = (text: string): string => withoutWhitespace(text).toLowerCase()
+/**
+ * In one Unicode normal form (NFC): a password with an accent echoed decomposed (`a` and a combining diaeresis for
+ * `ä`, as text from macOS or a normalizing server comes) reads the same on screen, and was quoted as it was.
+ */
+const comparable = (text: string): string => withoutWhitespace(text.normalize("NFC")).toLowerCase()
 
 /**
  * From this length on a token (`halves` in `secretsOf`) is withheld when half of it is read: a server that cuts an

@@ -60,6 +60,14 @@ describe("scrubSecrets", () => {
     expect(scrubSecrets(`the server said: ${echoed}`, secrets)).toBe(WITHHELD)
   })
 
+  it("withholds a secret with accents echoed decomposed (NFD), which reads the same on screen", () => {
+    const accented = "Pässwörd-Ünïcode"
+    expect(revealsSecret(`bad ${accented.normalize("NFD")}`, accented)).toBe(true)
+    expect(scrubSecrets(`bad ${accented.normalize("NFD")}`, secretsOf([accented]))).toBe(WITHHELD)
+    // And one typed decomposed, echoed composed.
+    expect(revealsSecret(`bad ${accented}`, accented.normalize("NFD"))).toBe(true)
+  })
+
   it("replaces the secret where it stands in another case, as a server logging headers may echo it", () => {
     expect(scrubSecrets(`bad key ${SECRET.toUpperCase()} for org 7`, secrets)).toBe(`bad key ${REDACTED} for org 7`)
     expect(scrubSecrets(`bad key ${encodeURIComponent(SECRET).toLowerCase()}`, secrets)).toBe(`bad key ${REDACTED}`)
