@@ -381,6 +381,13 @@ const quotedPrintableDecoded = (text: string): string =>
     .replace(/=\r?\n/g, "")
     .replace(/(?:=[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replaceAll("=", ""), "hex").toString("utf8"))
 
+/**
+ * UTF-8 read as Latin-1 and written out again (`Pässwörd` as `PÃ¤sswÃ¶rd`), as a server that takes bytes for
+ * Latin-1 echoes them: read back as the bytes of UTF-8 they were. Every character of the secret outside plain ASCII
+ * is garbled there, and every other one shows as it is.
+ */
+const doubleEncodedDecoded = (text: string): string => Buffer.from(text, "latin1").toString("utf8")
+
 const DECODINGS: ReadonlyArray<(text: string) => string> = [
   percentDecoded(false),
   percentDecoded(true),
@@ -388,5 +395,6 @@ const DECODINGS: ReadonlyArray<(text: string) => string> = [
   backslashDecoded,
   base64Decoded,
   hexDecoded,
-  quotedPrintableDecoded
+  quotedPrintableDecoded,
+  doubleEncodedDecoded
 ]

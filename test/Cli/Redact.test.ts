@@ -68,6 +68,13 @@ describe("scrubSecrets", () => {
     expect(revealsSecret(`bad ${accented}`, accented.normalize("NFD"))).toBe(true)
   })
 
+  it("withholds a secret with accents echoed as UTF-8 read as Latin-1 (PÃ¤sswÃ¶rd), its ASCII plain to read", () => {
+    const accented = "Pässwörd-Ünïcode"
+    const doubleEncoded = Buffer.from(accented, "utf8").toString("latin1")
+    expect(revealsSecret(`bad ${doubleEncoded}`, accented)).toBe(true)
+    expect(scrubSecrets(`bad ${doubleEncoded}`, secretsOf([accented]))).toBe(WITHHELD)
+  })
+
   it("replaces the secret where it stands in another case, as a server logging headers may echo it", () => {
     expect(scrubSecrets(`bad key ${SECRET.toUpperCase()} for org 7`, secrets)).toBe(`bad key ${REDACTED} for org 7`)
     expect(scrubSecrets(`bad key ${encodeURIComponent(SECRET).toLowerCase()}`, secrets)).toBe(`bad key ${REDACTED}`)

@@ -326,7 +326,9 @@ describe("sending through SMTP", () => {
   it.scopedLive.each([
     ["in quoted-printable, as mail writes bytes", quotedPrintable],
     // Reads the same on screen as the password typed: `a` and a combining diaeresis for `ä`.
-    ["decomposed (NFD), as text from macOS or a normalizing server comes", (text: string) => text.normalize("NFD")]
+    ["decomposed (NFD), as text from macOS or a normalizing server comes", (text: string) => text.normalize("NFD")],
+    // PÃ¤sswÃ¶rd: the bytes of UTF-8 taken for Latin-1 by a server, then sent as UTF-8.
+    ["as UTF-8 read as Latin-1", (text: string) => Buffer.from(text, "utf8").toString("latin1")]
   ] as const)("never quotes a password the server echoes %s", ([, echo]) =>
     Effect.gen(function* () {
       const password = "Sm7p-Pässwörd!"
