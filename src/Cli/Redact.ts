@@ -377,16 +377,20 @@ const hexDecoded = (text: string): string => {
  * between the digits breaks their run as hex.
  */
 const quotedPrintableDecoded = (text: string): string =>
-  text
-    .replace(/=\r?\n/g, "")
-    .replace(/(?:=[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replaceAll("=", ""), "hex").toString("utf8"))
+  // Most texts have no `=`: read on every request the simulator logs, they are not copied.
+  text.includes("=")
+    ? text
+        .replace(/=\r?\n/g, "")
+        .replace(/(?:=[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replaceAll("=", ""), "hex").toString("utf8"))
+    : text
 
 /**
  * UTF-8 read as Latin-1 and written out again (`Pässwörd` as `PÃ¤sswÃ¶rd`), as a server that takes bytes for
  * Latin-1 echoes them: read back as the bytes of UTF-8 they were. Every character of the secret outside plain ASCII
  * is garbled there, and every other one shows as it is.
  */
-const doubleEncodedDecoded = (text: string): string => Buffer.from(text, "latin1").toString("utf8")
+const doubleEncodedDecoded = (text: string): string =>
+  /[\u00c2-\u00f4]/.test(text) ? Buffer.from(text, "latin1").toString("utf8") : text
 
 const DECODINGS: ReadonlyArray<(text: string) => string> = [
   percentDecoded(false),
