@@ -87,17 +87,32 @@ export type LoopReason =
   | "a cursor came back a second time"
   | "too many pages in a row brought nothing new"
   | `${number} records without an id repeated ones already sent (more than the ${number} distinct ones)`
+  | `${number} records repeated ones already sent (more than the ${number} distinct ones)`
 
 const withoutIdReason = (repeated: number, distinct: number): LoopReason =>
   `${repeated} records without an id repeated ones already sent (more than the ${distinct} distinct ones)`
+
+const withIdReason = (repeated: number, distinct: number): LoopReason =>
+  `${repeated} records repeated ones already sent (more than the ${distinct} distinct ones)`
 
 export const paginate = <A, E>(options: {
   /** Sends the request for the page at `cursor` (none: the first) and returns without waiting for it. */
   readonly requestPage: (cursor: Option.Option<string>) => Effect.Effect<PendingPage<A, E>>
   readonly idOf: (item: A) => Option.Option<string>
   readonly onLoop: (reason: LoopReason, pagesFetched: number) => E
-  /** Told the ids of the items of a page left out as repeats (on the page itself or the one before). */
+  /**
+   * Told the ids of the items of a page left out as repeats (on the page itself or the one before; with
+   * `remembersEveryId`, on any page before).
+   */
   readonly onRepeats?: (ids: ReadonlyArray<string>) => Effect.Effect<void>
+  /**
+   * Remember every id, not only the previous page's: for a list whose caller does not count repeats against every
+   * id it took (the roles; a search by email, which may match nobody). Pages that go round under fresh cursors,
+   * each new beside the one before (A, B, A, B...), then stop once their repeats outnumber the items, as a caller
+   * that knows every id stops them (`repeatsOutnumberUsers`); without it such a list was read for ever, a request
+   * after another as fast as the server answered.
+   */
+  readonly remembersEveryId?: boolean
 }): Stream.Stream<A, E> =>
   Stream.suspend(() => {
     // Every cursor seen, one short string per page (a sixtieth of the users at most): the price of catching a
@@ -109,6 +124,9 @@ export const paginate = <A, E>(options: {
     // fresh cursors is caught whatever the cycle's length. Items with an id do no work here.
     const seenWithoutId = new Set<string>()
     let repeatedWithoutId = 0
+    // Only for `remembersEveryId`: every id passed on, and how many items repeated one from a page before the last.
+    const everyId: Set<string> | undefined = options.remembersEveryId === true ? new Set() : undefined
+    let repeatedEarlier = 0
     /** Only the previous page's ids: a duplicate at a page boundary needs no more, and memory stays flat. */
     let previousIds: ReadonlySet<string> = new Set()
     let pages = 0
@@ -152,6 +170,15 @@ export const paginate = <A, E>(options: {
             currentIds.add(id.value)
             const seen = currentIds.size === held || previousIds.has(id.value)
             if (seen) repeatedIds.push(id.value)
+            else if (everyId !== undefined) {
+              const known = everyId.size
+              everyId.add(id.value)
+              if (everyId.size === known) {
+                repeatedEarlier++
+                repeatedIds.push(id.value)
+                return false
+              }
+            }
             return !seen
           })
           previousIds = currentIds
@@ -184,6 +211,9 @@ export const paginate = <A, E>(options: {
             return Effect.fail(
               Option.some(options.onLoop(withoutIdReason(repeatedWithoutId, seenWithoutId.size), pages))
             )
+          }
+          if (everyId !== undefined && repeatsOutnumberUsers(repeatedEarlier, everyId.size)) {
+            return Effect.fail(Option.some(options.onLoop(withIdReason(repeatedEarlier, everyId.size), pages)))
           }
           seenCursors.add(key)
           return Effect.zipRight(ask(page.next), Effect.zipRight(nextTurn, Effect.as(repeats, chunk)))

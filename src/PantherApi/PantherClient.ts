@@ -55,6 +55,7 @@ import {
 import { afterLostAnswer, isAsAsked, settleCreate, settleDelete } from "./UncertainChanges.js"
 import {
   IDS_PER_REQUEST,
+  isNarrowed,
   type ListUsersFilters,
   listUsersParams,
   MAX_USERS_PER_PAGE,
@@ -243,6 +244,10 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
         idOf: rawUserId,
         onLoop: (reason, pagesFetched) =>
           new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched }),
+        // A narrowed list is short when the server honours it, and its callers (a create's and a delete's look-ups,
+        // a search by email) do not count repeats; the whole list's callers (the audit, `users list`) count them
+        // against every id they take, and it is kept to a page's ids here, for memory.
+        remembersEveryId: isNarrowed(filters),
         onRepeats: (ids) =>
           Ref.update(counters, (stats) => {
             for (const id of ids) repeatedIds.add(id)
@@ -312,7 +317,9 @@ export class PantherClient extends Effect.Service<PantherClient>()("PantherApi/P
           ),
         idOf: roleRecordId,
         onLoop: (reason, pagesFetched) =>
-          new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched })
+          new PaginationLoop({ method: route.method, path: route.path, reason, pagesFetched }),
+        // Roles are few, and the audit collects them whole: no caller counts their repeats.
+        remembersEveryId: true
       })
     }
 

@@ -28,6 +28,12 @@ export interface ListUsersFilters {
   readonly includeDeactivated?: boolean | undefined
 }
 
+/** Whether the list asks for some users only: a filter given, not just the page size and deactivated users. */
+export const isNarrowed = (filters: ListUsersFilters): boolean =>
+  [filters.contains, filters.email, filters.status, ...(filters.ids ?? [])].some(
+    (value) => value !== undefined && value !== ""
+  )
+
 /**
  * A page of users as the API sends it, read without the schema: an object whose `results` is an array and whose
  * `next` is a cursor, `null`, `""` or absent. Anything else is undefined, and the schema then words what is wrong.

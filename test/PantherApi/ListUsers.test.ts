@@ -388,6 +388,54 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("stops roles that go round under fresh cursors, each page new beside the one before", () =>
+    Effect.gen(function* () {
+      const role = (id: string) => ({ id, name: `Role ${id}`, permissions: ["UserRead"] })
+      // Role r1, then r2, then r1 again...: no cursor repeats and no page repeats the one before it.
+      const server = yield* scriptedServer((index) =>
+        json(200, { results: [role(`r${index % 2}`)], next: `c${index}` })
+      )
+      const error = yield* Effect.flip(
+        runWithClient(server.url, (client) => Stream.runCollect(client.listRoles())).pipe(Effect.timeout("30 seconds"))
+      )
+      expect(error._tag).toBe("PaginationLoop")
+      expect(error.message).toContain(
+        "GET /roles did not end: 1003 records repeated ones already sent (more than the 2 distinct ones) after 1005 pages"
+      )
+      expect(server.requests).toHaveLength(1005)
+    })
+  )
+
+  it.scopedLive("passes a role listed again on a later page on once, in a list that ends", () =>
+    Effect.gen(function* () {
+      const role = (id: string) => ({ id, name: `Role ${id}`, permissions: ["UserRead"] })
+      const server = yield* scriptedServer([
+        json(200, { results: [role("r1")], next: "a" }),
+        json(200, { results: [role("r2")], next: "b" }),
+        json(200, { results: [role("r1"), role("r3")] })
+      ])
+      const roles = yield* runWithClient(server.url, (client) => Stream.runCollect(client.listRoles()))
+      expect(readRoles(roles).map((each) => each.id)).toEqual(["r1", "r2", "r3"])
+    })
+  )
+
+  it.scopedLive("stops a search by email whose pages go round under fresh cursors without the email", () =>
+    Effect.gen(function* () {
+      // A create's look-up: pages of others, A, B, A, B..., never the email looked for.
+      const page = (name: string) => Array.from({ length: 60 }, (_, index) => rawUser(`${name}${index}`))
+      const pages = [page("a"), page("b")]
+      const server = yield* scriptedServer((index) => json(200, { results: pages[index % 2], next: `c${index}` }))
+      const error = yield* Effect.flip(
+        runWithClient(server.url, (client) => client.findUserByEmail("new@example.com")).pipe(
+          Effect.timeout("30 seconds")
+        )
+      )
+      expect(error._tag).toBe("PaginationLoop")
+      expect(error.message).toContain("1140 records repeated ones already sent (more than the 120 distinct ones)")
+      expect(server.requests).toHaveLength(21)
+    })
+  )
+
   it.scopedLive("passes on a record without an id sent again, in a list that ends", () =>
     Effect.gen(function* () {
       const noId = rawUser("", { id: undefined })
