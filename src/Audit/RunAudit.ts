@@ -48,6 +48,7 @@ import {
   emptyPrivilegeListWarnings,
   permissionWarnings,
   privilegeWarnings,
+  rolesUnreadWarning,
   suppressionWarnings,
   unreadableRolesWarning
 } from "./RunWarnings.js"
@@ -198,7 +199,7 @@ const readRoles = (client: PantherClient) =>
             Effect.as<RolesRead>({
               roles: undefined,
               unreadable: [],
-              warning: `Roles could not be read (${error._tag}), so privilege was decided by role names and ids only, not by permissions: ${error.message}`
+              warning: rolesUnreadWarning(error)
             })
           )
     )

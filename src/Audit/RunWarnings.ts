@@ -5,6 +5,8 @@
 
 import * as Option from "effect/Option"
 import { counted } from "../Cli/Counted.js"
+import { InvalidResponse, type PantherApiError, pantherSaid } from "../PantherApi/ClientErrors.js"
+import { consoleName } from "../PantherApi/Permissions.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { RoleRecord } from "../PantherApi/RoleRecord.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
@@ -77,6 +79,45 @@ export const unreadableRolesWarning = (records: ReadonlyArray<RoleRecord>): stri
     `users holding ${one ? "it were" : "them were"} judged privileged or not by ${one ? "its" : "their"} name and id ` +
     "only, not by permissions; every other role by its permissions."
   )
+}
+
+/**
+ * Why the roles could not be read, as the run's warning says it. A run's warnings reach its reports only when the
+ * users were read, with the same token from the same address: a refusal's usual advice (add Read User Info, check
+ * --api-url) is then known not to help, and sent the reader to mend what was right. Said here instead what the
+ * users having been read shows.
+ */
+export const rolesUnreadWarning = (error: PantherApiError): string => {
+  const prefix = `Roles could not be read (${error._tag}), so privilege was decided by role names and ids only, not by permissions: `
+  switch (error._tag) {
+    case "Forbidden":
+      return (
+        `${prefix}Panther refused GET /roles to the API token (403).${pantherSaid(error.detail)} The same token read ` +
+        `the users, which takes the same permission, "${consoleName(error.permission)}" (${error.permission}), ` +
+        "so it has it: Panther, or a proxy in between, refused the roles for some other reason. Report it to " +
+        "Panther support, with what Panther said."
+      )
+    case "NotFound":
+      if (error.atCursor === true) break
+      return (
+        `${prefix}Panther found nothing at GET /roles (404).${pantherSaid(error.detail)} The same address answered ` +
+        "GET /users, so --api-url is right: this Panther does not serve GET /roles, or a proxy in between does not " +
+        "pass it on. Ask Panther support whether your instance serves it."
+      )
+    case "InvalidResponse":
+      if (error.advice !== undefined) break
+      return (
+        prefix +
+        new InvalidResponse({
+          ...error,
+          advice:
+            "The same address answered GET /users as the API describes, so --api-url is right: this answer came " +
+            "from something answering in Panther's place (a load balancer or proxy in between), or Panther failed " +
+            "while sending it. Run again; if it keeps happening, report it to Panther support."
+        }).message
+      )
+  }
+  return prefix + error.message
 }
 
 /** Configured permissions that look mistyped: no role holds them and this tool does not know them. */

@@ -19,7 +19,7 @@ const shownPath = (path: string): string =>
   path.length <= LONGEST_PATH_SHOWN ? path : `${path.slice(0, 120)}... (${path.length} characters)`
 
 /** Panther's words, ended as a sentence: "API key expired." stays so, not "API key expired..". */
-const pantherSaid = (detail: string | undefined): string =>
+export const pantherSaid = (detail: string | undefined): string =>
   detail === undefined ? "" : ` Panther said: ${detail}${/[.!?]$/.test(detail) ? "" : "."}`
 
 const afterAttempts = (attempts: number): string => (attempts === 1 ? "" : ` after ${attempts} attempts`)

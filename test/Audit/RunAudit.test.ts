@@ -329,6 +329,40 @@ describe("records the API gets wrong", () => {
     expect(rows.some((row) => row.finding === "PRIVILEGED_ROLE" && row.user_id === "good")).toBe(true)
   })
 
+  it("says of roles refused or missing what reading the users with the same token and address showed", async () => {
+    const page = { results: [wire("u1")] }
+    const warningFor = async (roles: ReturnType<typeof json>) => {
+      const outcome = await Effect.runPromise(
+        Effect.scoped(
+          Effect.gen(function* () {
+            const server = yield* scriptedServer((_index, request) =>
+              request.path === "/roles" ? roles : json(200, page)
+            )
+            return yield* audit(server.url, "token")
+          })
+        )
+      )
+      return readReports(outcome).json.run.warnings.find((warning) => warning.startsWith("Roles could not be read"))
+    }
+    // The users were read with the same token, which so has Read User Info: adding it would not help.
+    const refused = await warningFor(json(403, { error: "forbidden" }))
+    expect(refused).toContain("Panther said: forbidden.")
+    expect(refused).toContain('The same token read the users, which takes the same permission, "Read User Info"')
+    expect(refused).not.toContain("Add the permission")
+    // The users came from the same address, so it is the API's.
+    const missing = await warningFor(json(404, { message: "Not Found" }))
+    expect(missing).toContain("Panther found nothing at GET /roles (404). Panther said: Not Found.")
+    expect(missing).toContain("so --api-url is right")
+    expect(missing).not.toContain("Check that --api-url")
+    const html = await warningFor((_request, response) => {
+      response.writeHead(200, { "content-type": "text/html" })
+      response.end("<html><body>Sign in</body></html>")
+    })
+    expect(html).toContain("the body is not JSON but an HTML page")
+    expect(html).toContain("The same address answered GET /users as the API describes, so --api-url is right")
+    expect(html).not.toContain("Check that --api-url")
+  })
+
   it("judges users of a role whose entry in GET /roles cannot be read by its name, and every other role by permission", async () => {
     const roles = {
       results: [
