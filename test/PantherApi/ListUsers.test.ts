@@ -359,6 +359,22 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("stops a server resending its first page under fresh cursors once repeats outnumber users", () =>
+    Effect.gen(function* () {
+      // A server or proxy ignoring the cursor: the same 60 users, page after page.
+      const first = Array.from({ length: 60 }, (_, index) => rawUser(`u${index}`))
+      const server = yield* scriptedServer((index) => json(200, { results: first, next: `fresh-${index}` }))
+      const error = yield* Effect.flip(collect(server.url).pipe(Effect.timeout("30 seconds")))
+      expect(error._tag).toBe("PaginationLoop")
+      // Once the repeats outnumber the 60 users by the margin of 1,000, at the 19th page: not 2,000 requests to
+      // Panther for a run of pages with nothing new.
+      expect(error.message).toContain(
+        "1080 records repeated ones already sent (more than the 60 distinct ones) after 19 pages"
+      )
+      expect(server.requests).toHaveLength(19)
+    })
+  )
+
   it.scopedLive("stops an endless run of pages repeating the same records without an id under fresh cursors", () =>
     Effect.gen(function* () {
       // Records without an id mark no repeat by id: they are compared by what they hold.
