@@ -381,6 +381,11 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
   ...RequestFields,
   attempts: Schema.Number,
+  /**
+   * Panther's reason, quoted: "wait a few minutes" is no advice for a quota that resets at midnight, and the
+   * reason was otherwise only in the warnings of the retries, not in the error a failed run is known by.
+   */
+  detail: Schema.optional(Schema.String),
   budgetStop,
   earlierAnswerLost
 }) {
@@ -389,7 +394,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
     return (
       // "Kept" only of a request tried more than once: one whose Retry-After ran past the budget was tried once.
       `Panther ${this.attempts === 1 ? "rate limited" : "kept rate limiting"} ${this.method} ` +
-      `${shownPath(this.path)} (429)${afterAttempts(this.attempts)}.` +
+      `${shownPath(this.path)} (429)${afterAttempts(this.attempts)}.${pantherSaid(this.detail)}` +
       `${budgetSpent(this.budgetStop, this.attempts)} Wait a few minutes and run again, or allow more with --max-retries and --retry-budget-seconds.` +
       (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
     )

@@ -73,7 +73,13 @@ export const exhausted = (
       new TransportError({ method, path, reason: failure.reason, attempts, ...extra, ...proxyFields(failure) }),
     onSome: (status) =>
       status === 429
-        ? new RateLimited({ method, path, attempts, ...budget })
+        ? new RateLimited({
+            method,
+            path,
+            attempts,
+            ...(failure.detail === undefined ? {} : { detail: failure.detail }),
+            ...budget
+          })
         : new ServerError({
             method,
             path,

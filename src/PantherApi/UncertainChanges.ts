@@ -213,6 +213,7 @@ export const afterLostAnswer = (error: PantherApiError): PantherApiError => {
         method: error.method,
         path: error.path,
         attempts: error.attempts,
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
         ...(error.budgetStop === undefined ? {} : { budgetStop: error.budgetStop }),
         earlierAnswerLost: true
       })

@@ -380,6 +380,28 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a 429 given up on quotes Panther's reason (a quota's reset), without the token", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([
+        json(429, { message: "Daily API quota exceeded; it resets at 00:00 UTC" }),
+        json(429, { message: `quota of key ${TOKEN} exceeded` })
+      ])
+      const error = yield* failureOf(
+        runWithClient(server.url, (client) => client.getUser("u1"), { retry: { ...fastRetry, maxAttempts: 2 } })
+      )
+      expect(error._tag).toBe("RateLimited")
+      expect(error.message).toContain(
+        "Panther kept rate limiting GET /users/u1 (429) after 2 attempts. Panther said: quota of key [redacted] exceeded."
+      )
+      expect(error.message).not.toContain(TOKEN)
+      const quota = yield* scriptedServer([json(429, { message: "Daily API quota exceeded; it resets at 00:00 UTC" })])
+      const once = yield* failureOf(
+        runWithClient(quota.url, (client) => client.getUser("u1"), { retry: { ...fastRetry, maxAttempts: 1 } })
+      )
+      expect(once.message).toContain("Panther said: Daily API quota exceeded; it resets at 00:00 UTC.")
+    })
+  )
+
   it.scopedLive('403 {"error":"forbidden"} on a GET names Read User Info (UserRead)', () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(403, { error: "forbidden" })])
