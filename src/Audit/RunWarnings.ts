@@ -5,7 +5,7 @@
 
 import * as Option from "effect/Option"
 import { counted } from "../Cli/Counted.js"
-import { InvalidResponse, type PantherApiError, pantherSaid } from "../PantherApi/ClientErrors.js"
+import { InvalidResponse, type PantherApiError, pantherSaid, TransportError } from "../PantherApi/ClientErrors.js"
 import { consoleName } from "../PantherApi/Permissions.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { RoleRecord } from "../PantherApi/RoleRecord.js"
@@ -84,8 +84,8 @@ export const unreadableRolesWarning = (records: ReadonlyArray<RoleRecord>): stri
 /**
  * Why the roles could not be read, as the run's warning says it. A run's warnings reach its reports only when the
  * users were read, with the same token from the same address: a refusal's usual advice (add Read User Info, check
- * --api-url) is then known not to help, and sent the reader to mend what was right. Said here instead what the
- * users having been read shows.
+ * --api-url, the network path to it) is then known not to help, and sent the reader to mend what was right. Said
+ * here instead what the users having been read shows.
  */
 export const rolesUnreadWarning = (error: PantherApiError): string => {
   const prefix = `Roles could not be read (${error._tag}), so privilege was decided by role names and ids only, not by permissions: `
@@ -114,6 +114,19 @@ export const rolesUnreadWarning = (error: PantherApiError): string => {
             "The same address answered GET /users as the API describes, so --api-url is right: this answer came " +
             "from something answering in Panther's place (a load balancer or proxy in between), or Panther failed " +
             "while sending it. Run again; if it keeps happening, report it to Panther support."
+        }).message
+      )
+    case "TransportError":
+      // A proxy's own failure, or advice of its own (a certificate), says more than the users having been read.
+      if (error.proxyFailed === true || error.advice !== undefined) break
+      return (
+        prefix +
+        new TransportError({
+          ...error,
+          advice:
+            "The same address answered GET /users, so --api-url is right: the connection failed while the roles " +
+            "were read (the network between, or Panther itself). Run again; if it keeps happening, check the " +
+            "network path (proxy, firewall), and --timeout-seconds raises the per-request timeout."
         }).message
       )
   }

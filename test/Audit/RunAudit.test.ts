@@ -329,7 +329,7 @@ describe("records the API gets wrong", () => {
     expect(rows.some((row) => row.finding === "PRIVILEGED_ROLE" && row.user_id === "good")).toBe(true)
   })
 
-  it("says of roles refused or missing what reading the users with the same token and address showed", async () => {
+  it("says of roles that could not be read what reading the users with the same token and address showed", async () => {
     const page = { results: [wire("u1")] }
     const warningFor = async (roles: ReturnType<typeof json>) => {
       const outcome = await Effect.runPromise(
@@ -361,6 +361,11 @@ describe("records the API gets wrong", () => {
     expect(html).toContain("the body is not JSON but an HTML page")
     expect(html).toContain("The same address answered GET /users as the API describes, so --api-url is right")
     expect(html).not.toContain("Check that --api-url")
+    // A connection failing at every try is the network's or Panther's, not the address's.
+    const dropped = await warningFor((_request, response) => response.socket?.destroy())
+    expect(dropped).toContain("Could not get an answer from Panther for GET /roles")
+    expect(dropped).toContain("The same address answered GET /users, so --api-url is right")
+    expect(dropped).not.toContain("Check --api-url")
   })
 
   it("judges users of a role whose entry in GET /roles cannot be read by its name, and every other role by permission", async () => {
