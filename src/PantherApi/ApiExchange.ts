@@ -73,9 +73,9 @@ const atLaterPage = (error: PantherApiError): PantherApiError => {
         ? error
         : new TransportError({ ...error, advice: LATER_PAGE_CONNECTION })
     case "InvalidResponse":
-      return error.advice === undefined
-        ? new InvalidResponse({ ...fields(error), reason: error.reason, advice: LATER_PAGE_NOT_API })
-        : error
+      // Whatever a read's answer was advised alone (a 206's "check --api-url" among them), the address answered
+      // the first page, so this advice is the one that holds.
+      return new InvalidResponse({ ...fields(error), reason: error.reason, advice: LATER_PAGE_NOT_API })
     default:
       return error
   }

@@ -18,6 +18,21 @@ describe("a read answered with a 2xx other than 200", () => {
     })
   )
 
+  it.scopedLive(
+    "at a page after the first, does not send its reader to check --api-url, which answered the first",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer([
+          json(200, { results: [rawUser("u1")], next: "c1" }),
+          json(206, { results: [rawUser("u2")] }, { "content-range": "bytes 0-199/4000" })
+        ])
+        const listed = yield* Effect.flip(runWithClient(server.url, (client) => Stream.runCollect(client.listUsers())))
+        expect(listed.message).toContain("it came with the status 206 (Partial Content")
+        expect(listed.message).toContain("The same address sent the list's first page as the API describes")
+        expect(listed.message).not.toContain("Check that --api-url")
+      })
+  )
+
   it.scopedLive("refuses a user and roles answered with 203 or 204 the same way", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(203, rawUser("u1")), text(204, ""), json(201, { results: [] })])
