@@ -116,6 +116,19 @@ export const rolesUnreadWarning = (error: PantherApiError): string => {
             "while sending it. Run again; if it keeps happening, report it to Panther support."
         }).message
       )
+    case "BadRequest": {
+      if (error.atCursor === true) break
+      const answered =
+        error.status >= 300 && error.status < 400
+          ? `Panther's address answered GET /roles with a redirect (${error.status}` +
+            `${error.location === undefined ? "" : ` to ${error.location}`}), which is not followed.`
+          : `Panther rejected GET /roles (${error.status}).${pantherSaid(error.detail)}`
+      return (
+        `${prefix}${answered} The same address answered GET /users, so --api-url is right: Panther, or a proxy in ` +
+        "between, refused the roles as this tool asks for them (GET /roles, with nothing in the query). Report it " +
+        "to Panther support, with what Panther said."
+      )
+    }
     case "TransportError":
       // A proxy's own failure, or advice of its own (a certificate), says more than the users having been read.
       if (error.proxyFailed === true || error.advice !== undefined) break

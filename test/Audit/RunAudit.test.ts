@@ -361,6 +361,13 @@ describe("records the API gets wrong", () => {
     expect(html).toContain("the body is not JSON but an HTML page")
     expect(html).toContain("The same address answered GET /users as the API describes, so --api-url is right")
     expect(html).not.toContain("Check that --api-url")
+    const refusedAsAsked = await warningFor(json(405, { message: "Method Not Allowed" }))
+    expect(refusedAsAsked).toContain("Panther rejected GET /roles (405). Panther said: Method Not Allowed.")
+    expect(refusedAsAsked).toContain("The same address answered GET /users, so --api-url is right")
+    expect(refusedAsAsked).not.toContain("Check that --api-url")
+    const redirected = await warningFor(json(302, {}, { location: "https://sso.example.com/login" }))
+    expect(redirected).toContain("with a redirect (302 to https://sso.example.com/login), which is not followed.")
+    expect(redirected).not.toContain("Check that --api-url")
     // A connection failing at every try is the network's or Panther's, not the address's.
     const dropped = await warningFor((_request, response) => response.socket?.destroy())
     expect(dropped).toContain("Could not get an answer from Panther for GET /roles")
