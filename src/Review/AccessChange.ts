@@ -17,7 +17,7 @@ const NO_ROLE = "(no role)"
  * What changed in an account's access between the last review's row and this review's: privilege, role, whether it
  * can sign in, email. A cell the last workbook left empty (a record that failed validation then) says nothing.
  */
-export const accessChange = (record: Record<string, string>, now: ReviewRow): string => {
+export const accessChanges = (record: Record<string, string>, now: ReviewRow): ReadonlyArray<string> => {
   const changes: Array<string> = []
   const wasEnabled = booleanCell(record.enabled)
   if (wasEnabled === "false" && now.enabled === true) changes.push("reactivated")
@@ -43,7 +43,7 @@ export const accessChange = (record: Record<string, string>, now: ReviewRow): st
     changes.push(`email ${emailThen} -> ${emailNow}`)
   }
   changes.push(...decisionNotCarriedOut(record, now))
-  return changes.join("; ")
+  return changes
 }
 
 /**

@@ -22,7 +22,7 @@ import { asWritten } from "../Reports/Csv.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
-import { accessChange, booleanCell, readDecision } from "./AccessChange.js"
+import { accessChanges, booleanCell, readDecision } from "./AccessChange.js"
 import { shorten } from "./Html.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { eachWorkbookRecord, unreadableWorkbook, whyWorkbookNotRead } from "./WorkbookRecords.js"
@@ -229,7 +229,9 @@ const compareWith = async (
   }
   const previous = new Set<string>()
   const removed: Array<RemovedAccount> = []
-  const changed = new Map<string, string>()
+  const removedKeys = new Set<string>()
+  // Each change apart, so that the rows of one account are told together without saying a change twice.
+  const changes = new Map<string, ReadonlyArray<string>>()
   const unreadDecisions: Array<UnreadDecision> = []
   let unreadDecisionCount = 0
   let about: { readonly instance: string | undefined; readonly asOf: string | undefined }
@@ -246,20 +248,26 @@ const compareWith = async (
           unreadDecisions.push({ row, decision: quoted === NOT_CHECKED ? quoted : shorten(quoted, MAX_DECISION_CHARS) })
         }
       }
-      if (previous.has(key)) {
+      // Panther gives no two accounts one id: a second row with the same id is the account's row copied (a
+      // spreadsheet makes that one keystroke), and each copy is read for it. Taken for two accounts, it hid the
+      // account's changes and the revoke written on either copy, and a removed account was counted twice.
+      const copied = previous.has(key) && key.startsWith("id:")
+      if (previous.has(key) && !copied) {
         shared.add(key)
-        changed.delete(key)
+        changes.delete(key)
       }
       previous.add(key)
       const now = current.get(key)
       if (now !== undefined) {
-        const what = shared.has(key) ? "" : accessChange(record, now)
-        if (what !== "") changed.set(key, what)
+        if (shared.has(key)) return
+        const what = [...(changes.get(key) ?? []), ...accessChanges(record, now)]
+        if (what.length > 0) changes.set(key, [...new Set(what)])
         return
       }
-      // Every account of the workbook that is gone counts, those sharing a key too.
+      // Every account of the workbook that is gone counts, those sharing a key too, and once.
       // Already unable to sign in then, and not here now (deleted, or left out with the deactivated): no access lost.
-      if (booleanCell(record.enabled) === "false") return
+      if (booleanCell(record.enabled) === "false" || (copied && removedKeys.has(key))) return
+      removedKeys.add(key)
       removed.push({
         userId: unneutraliseFormula(record.user_id ?? ""),
         email: unneutraliseFormula(record.email ?? ""),
@@ -288,7 +296,7 @@ const compareWith = async (
     asOf: about.asOf,
     added,
     removed,
-    changed,
+    changed: new Map([...changes].map(([key, what]) => [key, what.join("; ")])),
     unreadDecisions,
     unreadDecisionCount
   }

@@ -344,6 +344,27 @@ it("says nothing changed for a key two accounts share on one side only, whicheve
   expect([...there.changed]).toEqual([])
 })
 
+it("reads a row copied in the workbook as the same account: its changes and decisions told, a removal counted once", async () => {
+  const since = await changesAgainst(
+    [
+      HEADER,
+      // Promoted since, and its row copied once with the revoke written on the copy alone.
+      "false,Analyst,true,u1,u1@example.com,",
+      "false,Analyst,true,u1,u1@example.com,revoke",
+      // Deleted since, its row copied twice.
+      "true,Admin,true,u2,u2@example.com,",
+      "true,Admin,true,u2,u2@example.com,",
+      "true,Admin,true,u2,u2@example.com,"
+    ],
+    [reviewRowOf("u1", { roleName: "Admin", privileged: true }), row("u3")]
+  )
+  expect([...since.changed]).toEqual([
+    ["id:u1", "role Analyst -> Admin; now privileged; revoke decided at the last review, still able to sign in"]
+  ])
+  expect(since.removed.map((account) => account.userId)).toEqual(["u2"])
+  expect(since.addedAccounts).toBe(1)
+})
+
 it("counts as added only the accounts able to sign in, when one that is not shares their key", async () => {
   const since = await changesAgainst(
     [HEADER, "false,Analyst,true,u1,u1@example.com,"],
