@@ -148,6 +148,9 @@ export const eachWorkbookRecord = async (
       }
       const record: Record<string, string> = {}
       for (let index = 0; index < cells.length; index++) record[header[index] ?? ""] = cells[index] ?? ""
+      // The header again, where workbooks split among reviewers were joined back (`cat`, or a paste of a whole
+      // sheet): no account. Read as one, it was listed as removed ("given_name family_name") with an unread decision.
+      if (WORKBOOK_COLUMNS.every((column) => record[column]?.trim() === column)) continue
       if (record.instance) instance ??= record.instance
       if (record.as_of) asOf ??= record.as_of
       // A row left blank (Excel writes one as commas alone) is no account, whatever its length.

@@ -365,6 +365,22 @@ it("reads a row copied in the workbook as the same account: its changes and deci
   expect(since.addedAccounts).toBe(1)
 })
 
+it("skips the header repeated where two halves of a workbook were joined, which is no account removed", async () => {
+  const header = "privileged,role_name,enabled,user_id,email,decision,instance"
+  const since = await changesAgainst(
+    [
+      header,
+      "false,Analyst,true,u1,u1@example.com,keep,api.acme.example",
+      // The second half as `cat` joins it: its byte order mark and header, then its rows.
+      `\uFEFF${header}`,
+      "false,Analyst,true,u2,u2@example.com,keep,api.acme.example"
+    ],
+    [row("u1"), row("u2")]
+  )
+  expect(since).toMatchObject({ removed: [], addedAccounts: 0, unreadDecisionCount: 0 })
+  expect([...since.changed]).toEqual([])
+})
+
 it("counts as added only the accounts able to sign in, when one that is not shares their key", async () => {
   const since = await changesAgainst(
     [HEADER, "false,Analyst,true,u1,u1@example.com,"],
