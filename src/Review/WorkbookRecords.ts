@@ -43,7 +43,7 @@ const HEADER_HEAD_BYTES = 64 * 1024
  * semicolons where the system's list separator is one (much of Europe), and "Text" with tabs. Said from the header,
  * before a later row's quoted cell fails the parser in words that name neither the separator nor a fix.
  */
-const refuseOtherSeparator = async (path: string): Promise<void> => {
+const refuseOtherSeparator = async (path: string): Promise<ReadonlyArray<string>> => {
   const head = await openRegularFile(path).then(async (handle) => {
     try {
       const bytes = Buffer.alloc(HEADER_HEAD_BYTES)
@@ -62,7 +62,10 @@ const refuseOtherSeparator = async (path: string): Promise<void> => {
     const cells = line.split(separator).map((cell) => cell.trim())
     return WORKBOOK_COLUMNS.every((column) => cells.includes(column))
   }
-  if (hasColumns(",")) return
+  // The column names as the header line has them (quoted, as some spreadsheets save every cell), to name a cell by
+  // before the parser has given a row.
+  const columnNames = () => line.split(",").map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"))
+  if (hasColumns(",")) return columnNames()
   for (const [separator, name] of OTHER_SEPARATORS) {
     if (hasColumns(separator)) {
       throw new NotAWorkbook(
@@ -83,6 +86,37 @@ const refuseOtherSeparator = async (path: string): Promise<void> => {
   if (opening.startsWith("{") || opening.startsWith("[")) {
     throw new NotAWorkbook("it is JSON (a findings report or an export's manifest, perhaps), not a review workbook")
   }
+  return columnNames()
+}
+
+/** A column as a spreadsheet names it: 0 is A, 25 is Z, 26 is AA. */
+const columnLetters = (index: number): string =>
+  (index >= 26 ? columnLetters(Math.floor(index / 26) - 1) : "") + String.fromCharCode(65 + (index % 26))
+
+/**
+ * A quote typed into a cell outside a spreadsheet (`said "ok"`, or `"ok" said`), which would have put the cell in
+ * quotes and doubled it, said as a spreadsheet names the cell (`S5`). The parser's own words name a line of the
+ * file, which a cell of several lines above puts past the row, and count fields from 0: "field 18 at line 7" for a
+ * quote in row 5's notes, column S.
+ */
+const strayQuote = (error: unknown, header: ReadonlyArray<string> | undefined): NotAWorkbook | undefined => {
+  if (typeof error !== "object" || error === null) return undefined
+  if (!hasErrorCode(error, "INVALID_OPENING_QUOTE", "CSV_INVALID_CLOSING_QUOTE")) return undefined
+  const records = Reflect.get(error, "records")
+  const column = Reflect.get(error, "column")
+  if (typeof records !== "number" || typeof column !== "number") return undefined
+  // Of a file with no workbook's header (a secret's file given by mistake), the parser's words, scrubbed, say more.
+  if (!WORKBOOK_COLUMNS.every((name) => header?.includes(name))) return undefined
+  // Named only as this tool names its columns: the header is the file's own text.
+  const name = header?.[column] ?? ""
+  const cell = `cell ${columnLetters(column)}${records + 1}${/^[a-z_]{1,40}$/.test(name) ? ` (${name})` : ""}`
+  const what = hasErrorCode(error, "INVALID_OPENING_QUOTE")
+    ? "holds a quote but does not start with one"
+    : "has text after the quote that closes it"
+  return new NotAWorkbook(
+    `${cell} ${what}: a quote was typed into it outside a spreadsheet, which would have put the cell in quotes and ` +
+      'doubled the quotes in it ("said ""ok"""); remove the quote, or write the cell so'
+  )
 }
 
 /**
@@ -99,7 +133,7 @@ export const eachWorkbookRecord = async (
   path: string,
   onRecord: (record: Record<string, string>, row: number) => void
 ): Promise<{ readonly instance: string | undefined; readonly asOf: string | undefined }> => {
-  await refuseOtherSeparator(path)
+  const columns = await refuseOtherSeparator(path)
   const { parse } = await import("csv-parse")
   let header: ReadonlyArray<string> | undefined
   // What the workbook covers, as its first row to say it has it: a row left blank above the others says nothing, and
@@ -165,6 +199,9 @@ export const eachWorkbookRecord = async (
     // Every row past the last column: the first stands for the rest.
     const [firstOverlong] = overlong
     if (firstOverlong !== undefined) checkMoved(firstOverlong)
+  } catch (error) {
+    // The parser may fail before it has given even the header: read ahead, it had already met the quote.
+    throw strayQuote(error, header ?? columns) ?? error
   } finally {
     // Closed also when the parser fails halfway.
     source.destroy()

@@ -239,6 +239,30 @@ it("says a file cut short inside a quoted cell was cut short, naming the row, no
   })
 })
 
+it("names the cell a quote was typed into as a spreadsheet does, past a cell of several lines", async () => {
+  const header = "user_id,email,instance,decision,reviewer,reviewed_at,notes"
+  const notes = ['said "ok" on the call', '"ok" said on the call']
+  const expected = ["holds a quote but does not start with one", "has text after the quote that closes it"]
+  for (const [index, note] of notes.entries()) {
+    writeFileSync(
+      join(directory, "access-review-20260801T000000Z.csv"),
+      `\uFEFF${[
+        header,
+        'a,a@example.com,api.acme.example,keep,ann,2026-07-01,"asked twice,\nonce by mail\nand once by phone"',
+        "b,b@example.com,api.acme.example,keep,ann,2026-07-01,",
+        `c,c@example.com,api.acme.example,keep,ann,2026-07-01,${note}`
+      ].join("\r\n")}\r\n`
+    )
+    expect(await compare([row("a"), row("b"), row("c")])).toEqual({
+      _tag: "NotCompared",
+      reason:
+        "the last review's workbook, access-review-20260801T000000Z.csv, could not be read (cell G4 (notes) " +
+        `${expected[index]}: a quote was typed into it outside a spreadsheet, which would have put the cell in ` +
+        'quotes and doubled the quotes in it ("said ""ok"""); remove the quote, or write the cell so)'
+    })
+  }
+})
+
 it("says a workbook of its header alone was cut short, rather than read every account as added", async () => {
   for (const rest of ["", "\r\n", "\r\n,,,\r\n"]) {
     writeFileSync(
