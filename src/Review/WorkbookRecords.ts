@@ -89,6 +89,23 @@ const refuseOtherSeparator = async (path: string): Promise<ReadonlyArray<string>
   return columnNames()
 }
 
+const isWorkbookHeader = (cells: ReadonlyArray<string>): boolean =>
+  WORKBOOK_COLUMNS.every((column) => cells.includes(column))
+
+/**
+ * The header found below the first row: a title typed above it, or the type line PowerShell's `Export-Csv` writes
+ * first without `-NoTypeInformation`. Taken for the header, that row had the real header said to be a row with more
+ * cells than it ("fix or remove that row"), or, padded with commas by Excel, the workbook said to be none.
+ */
+const headerBelowRowOne = (first: ReadonlyArray<string>, row: number): NotAWorkbook =>
+  new NotAWorkbook(
+    first[0]?.startsWith("#TYPE ") === true
+      ? 'its first line is the type line ("#TYPE ...") PowerShell\'s Export-Csv writes without ' +
+          "-NoTypeInformation, above the header: remove that line, or export again with -NoTypeInformation"
+      : `its header (the columns' names) is on row ${row}, not row 1: remove the ` +
+          `${row === 2 ? "row" : `${row - 1} rows`} above it (a title typed in), so that the header is the first row`
+  )
+
 /** A column as a spreadsheet names it: 0 is A, 25 is Z, 26 is AA. */
 const columnLetters = (index: number): string =>
   (index >= 26 ? columnLetters(Math.floor(index / 26) - 1) : "") + String.fromCharCode(65 + (index % 26))
@@ -106,7 +123,7 @@ const strayQuote = (error: unknown, header: ReadonlyArray<string> | undefined): 
   const column = Reflect.get(error, "column")
   if (typeof records !== "number" || typeof column !== "number") return undefined
   // Of a file with no workbook's header (a secret's file given by mistake), the parser's words, scrubbed, say more.
-  if (!WORKBOOK_COLUMNS.every((name) => header?.includes(name))) return undefined
+  if (header === undefined || !isWorkbookHeader(header)) return undefined
   // Named only as this tool names its columns: the header is the file's own text.
   const name = header?.[column] ?? ""
   const cell = `cell ${columnLetters(column)}${records + 1}${/^[a-z_]{1,40}$/.test(name) ? ` (${name})` : ""}`
@@ -171,6 +188,7 @@ export const eachWorkbookRecord = async (
         continue
       }
       last = { row: last.row + 1, cells: cells.length }
+      if (isWorkbookHeader(cells) && !isWorkbookHeader(header)) throw headerBelowRowOne(header, last.row)
       // Empty cells past the last column are no edit: Excel writes them (`...,keep,,`) once its used range is wider
       // than the header, after a column was typed into and cleared.
       if (cells.length > header.length && cells.slice(header.length).some((cell) => cell.trim() !== "")) {

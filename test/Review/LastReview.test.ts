@@ -263,6 +263,30 @@ it("names the cell a quote was typed into as a spreadsheet does, past a cell of 
   }
 })
 
+it("says a header below the first row is one, and what to remove: a title typed above it, PowerShell's type line", async () => {
+  const rows = ["user_id,email,instance,decision", "a,a@example.com,api.acme.example,keep"]
+  const cases = [
+    // Excel pads a title row with commas to the width of the sheet.
+    [
+      ["Q2 access review signed off by the CISO,,,", ",,,", ...rows],
+      "its header (the columns' names) is on row 3, not row 1: remove the 2 rows above it (a title typed in), so " +
+        "that the header is the first row"
+    ],
+    [
+      ["#TYPE System.Management.Automation.PSCustomObject", ...rows.map((line) => `"${line.replaceAll(",", '","')}"`)],
+      'its first line is the type line ("#TYPE ...") PowerShell\'s Export-Csv writes without -NoTypeInformation, ' +
+        "above the header: remove that line, or export again with -NoTypeInformation"
+    ]
+  ] as const
+  for (const [lines, why] of cases) {
+    workbook("access-review-20260801T000000Z.csv", lines)
+    expect(await compare([row("a")])).toEqual({
+      _tag: "NotCompared",
+      reason: `the last review's workbook, access-review-20260801T000000Z.csv, could not be read (${why})`
+    })
+  }
+})
+
 it("says a workbook of its header alone was cut short, rather than read every account as added", async () => {
   for (const rest of ["", "\r\n", "\r\n,,,\r\n"]) {
     writeFileSync(
