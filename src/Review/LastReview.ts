@@ -199,13 +199,21 @@ const compare = async (
   }
 }
 
+/**
+ * Each quarter's review in a folder of its own, as the README shows (`--report-dir ./reviews/2026-Q3`), finds no
+ * earlier workbook there: the reason says how to compare with last quarter's all the same.
+ */
+export const NO_EARLIER_WORKBOOK =
+  "no earlier review workbook in the report directory; to compare with last quarter's, kept in another folder, " +
+  "give it with --compare-with"
+
 const compareWith = async (
   found: { readonly path: string; readonly workbook: string } | undefined,
   apiBaseUrl: string,
   rows: ReadonlyArray<ReviewRow>,
   known: InputFileSecrets
 ): Promise<SinceLastReview> => {
-  if (found === undefined) return { _tag: "NotCompared", reason: "no earlier review workbook in the report directory" }
+  if (found === undefined) return { _tag: "NotCompared", reason: NO_EARLIER_WORKBOOK }
   const { path, workbook } = found
   const notRead = (why: string): SinceLastReview => ({
     _tag: "NotCompared",

@@ -9,7 +9,12 @@ import { Readable } from "node:stream"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
 import { secretsOf } from "../../src/Cli/Redact.js"
-import { compareWithLastReview, describeSinceLastReview, lastWorkbook } from "../../src/Review/LastReview.js"
+import {
+  compareWithLastReview,
+  describeSinceLastReview,
+  lastWorkbook,
+  NO_EARLIER_WORKBOOK
+} from "../../src/Review/LastReview.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import { reviewRowOf } from "./fixtures.js"
 
@@ -153,7 +158,7 @@ it("leaves out its own workbook, and says when there is no earlier one", async (
   workbook("access-review-20261001T000000Z.csv", ["user_id,email,decision", "a,a@example.com"])
   expect(await compare([row("a")])).toEqual({
     _tag: "NotCompared",
-    reason: "no earlier review workbook in the report directory"
+    reason: NO_EARLIER_WORKBOOK
   })
 })
 
@@ -542,7 +547,7 @@ it("says the report directory could not be listed, rather than that it holds no 
   const gone = await Effect.runPromise(
     compareWithLastReview(join(directory, "gone"), "access-review-20261001T000000Z", "https://api.acme.example", [])
   )
-  expect(gone).toEqual({ _tag: "NotCompared", reason: "no earlier review workbook in the report directory" })
+  expect(gone).toEqual({ _tag: "NotCompared", reason: NO_EARLIER_WORKBOOK })
 })
 
 it("refuses a UTF-16 workbook, saying how to save it", async () => {

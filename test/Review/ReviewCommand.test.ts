@@ -306,7 +306,8 @@ describe("panther-audit review", () => {
   it("says which accounts came and went since the last review, on the page, in the workbook and the summary", async () => {
     const first = await review(simulator)
     expect(first.stdout).toContain(
-      "Since the last review: not compared (no earlier review workbook in the report directory)."
+      "Since the last review: not compared (no earlier review workbook in the report directory; to compare with " +
+        "last quarter's, kept in another folder, give it with --compare-with)."
     )
     const before = readWorkbook()
     expect(before.map((row) => row.new_since_last_review)).toEqual(before.map(() => ""))
