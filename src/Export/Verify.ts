@@ -112,6 +112,23 @@ const zoneIdentifierText = (whole: Buffer, size: number): boolean => {
 
 const ZONE_MARK = ":Zone.Identifier"
 
+/** LibreOffice's lock on a document it has open: `.~lock.<file>#`, removed when the document is closed. */
+export const LOCK_PREFIX = ".~lock."
+
+/** One field of a lock's record, with `,`, `;` and `\` escaped by a backslash. */
+const LOCK_FIELD = String.raw`(?:[^,;\\\r\n]|\\.)*`
+
+/**
+ * A lock, whole: one record of five fields (the user's name, login and host, when the file was opened as
+ * `dd.mm.yyyy hh:mm`, and the user's profile URL) ending in `;`. Anything else under the name is data.
+ */
+const LIBREOFFICE_LOCK = new RegExp(
+  String.raw`^(?:${LOCK_FIELD},){3}\d{2}\.\d{2}\.\d{4} \d{2}:\d{2},${LOCK_FIELD};\r?\n?$`
+)
+
+const libreOfficeLockText = (whole: Buffer, size: number): boolean =>
+  size <= whole.length && LIBREOFFICE_LOCK.test(whole.toString("utf8"))
+
 /**
  * What Finder, Explorer and the like write into a folder just opened: the export's own files stay checked, and an
  * auditor who looked at it is not told to distrust it. Each is known by its name and by how it starts, so that a
@@ -137,6 +154,13 @@ const FILE_MANAGER_FILES: ReadonlyArray<{
   {
     name: (name, listed) => name.endsWith(ZONE_MARK) && listed.has(name.slice(0, -ZONE_MARK.length)),
     starts: zoneIdentifierText
+  },
+  // LibreOffice's lock on an export file open in it (the inventory CSV in Calc), or left by a crash: only ever
+  // beside the file it locks, which opening does not change.
+  {
+    name: (name, listed) =>
+      name.startsWith(LOCK_PREFIX) && name.endsWith("#") && listed.has(name.slice(LOCK_PREFIX.length, -1)),
+    starts: libreOfficeLockText
   }
 ]
 

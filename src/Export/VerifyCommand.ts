@@ -16,7 +16,7 @@ import { printable } from "../PantherApi/Responses.js"
 import { formatCount } from "../Review/Html.js"
 import { expectedManifestDigest } from "./ExpectedDigest.js"
 import type { FileDigest } from "./Manifest.js"
-import { type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
+import { LOCK_PREFIX, type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
 import { ExportMismatch, ExportUnreadable } from "./VerifyErrors.js"
 
 // Text, not Args.directory: its check of the path died on a link that leads round in a loop (exit 70), and
@@ -105,12 +105,20 @@ export const formatVerifyReport = (report: VerifyReport, expected?: string): str
         ? `MANIFEST    manifest.json: its SHA-256 is ${actual}, not ${expected} as recorded: the manifest was ` +
           "changed, and with it what its files are checked against."
         : `SHA-256 of manifest.json: ${actual}, the one recorded.`
-  const leftAside =
-    report.fileManagerFiles.length === 0
+  // A spreadsheet's lock says more than "a file manager": the file is open in it, and the lock goes when it is closed.
+  const locks = report.fileManagerFiles.filter((name) => name.startsWith(LOCK_PREFIX))
+  const byFileManager = report.fileManagerFiles.filter((name) => !name.startsWith(LOCK_PREFIX))
+  const leftAside = [
+    ...(byFileManager.length === 0
+      ? []
+      : [`Left aside: ${printable(byFileManager.join(", "))}, written by a file manager, not part of the export.`]),
+    ...(locks.length === 0
       ? []
       : [
-          `Left aside: ${printable(report.fileManagerFiles.join(", "))}, written by a file manager, not part of the export.`
-        ]
+          `Left aside: ${printable(locks.join(", "))}, LibreOffice's lock on a file it has open (or had, when it ` +
+            "stopped without closing it), not part of the export; opening a file there changes nothing in it."
+        ])
+  ]
   if (report.problems.length === 0 && !manifestChanged) {
     return [
       `Verified ${report.verified} files in ${printable(report.folder)}: every size and SHA-256 matches manifest.json, ` +

@@ -278,6 +278,31 @@ describe("panther-audit verify", () => {
     expect((await verify()).stdout).toContain(`UNEXPECTED  ${csv}:Zone.Identifier`)
   })
 
+  it("names apart LibreOffice's lock on an export file open in it, and nothing else under a lock's name", async () => {
+    const csv = fileStartingWith("inventory-", ".csv")
+    const lock = ",alice,laptop-7,02.12.2026 09:14,file:///home/alice/.config/libreoffice/4;"
+    writeFileSync(join(folder, `.~lock.${csv}#`), lock)
+    const result = await verify()
+    expect(result.code, result.stdout).toBe(0)
+    expect(result.stdout).toContain(
+      `Left aside: .~lock.${csv}#, LibreOffice's lock on a file it has open (or had, when it stopped without ` +
+        "closing it), not part of the export; opening a file there changes nothing in it."
+    )
+    unlinkSync(join(folder, `.~lock.${csv}#`))
+    // The export's data under a lock's name, or a lock of a file the export does not hold, is added.
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      [`.~lock.${csv}#`, readFileSync(join(folder, csv), "utf8")],
+      [".~lock.approvals.xlsx#", lock]
+    ]
+    for (const [name, content] of cases) {
+      writeFileSync(join(folder, name), content)
+      const added = await verify()
+      expect(added.code, name).toBe(1)
+      expect(added.stdout).toContain(`UNEXPECTED  ${name}`)
+      unlinkSync(join(folder, name))
+    }
+  })
+
   it("does not pass over data in the form of a download mark, nor a mark of a file the export does not hold", async () => {
     const csv = fileStartingWith("inventory-", ".csv")
     const cases: ReadonlyArray<readonly [string, string]> = [
