@@ -455,19 +455,36 @@ const COPY_CHANGES: ReadonlyArray<readonly [string, (content: Buffer) => Buffer]
   ["its byte order mark taken off", (content) => Buffer.concat([BOM, content])]
 ]
 
-/** Which change of a copy alone makes the file differ from its recorded digest, if one does. */
-const copyChange = async (path: string, actual: FileDigest, expected: FileDigest): Promise<string | undefined> => {
-  if (actual.bytes > MAX_EXPLAINED_BYTES) return undefined
+/** Which change of a copy alone makes the file differ from its recorded digest (and size, when known), if one does. */
+const copyChange = async (
+  path: string,
+  actualBytes: number,
+  expected: { readonly bytes?: number; readonly sha256: string }
+): Promise<string | undefined> => {
+  if (actualBytes > MAX_EXPLAINED_BYTES) return undefined
   const content = await readFile(path).catch(() => undefined)
   if (content === undefined) return undefined
   for (const [change, undo] of COPY_CHANGES) {
     const original = undo(content)
-    if (original.length === expected.bytes && createHash("sha256").update(original).digest("hex") === expected.sha256) {
+    if (
+      (expected.bytes === undefined || original.length === expected.bytes) &&
+      createHash("sha256").update(original).digest("hex") === expected.sha256
+    ) {
       return change
     }
   }
   return undefined
 }
+
+/**
+ * Which change of a copy alone makes manifest.json differ from the digest recorded when the export was made
+ * (`--expect-sha256`), if one does: an export copied in text mode has its manifest's line ends converted with its
+ * other files', which is no edit of what they are checked against.
+ */
+export const manifestCopyChange = (report: VerifyReport, expectedSha256: string): Effect.Effect<string | undefined> =>
+  Effect.promise(() =>
+    copyChange(join(report.folder, MANIFEST_NAME), report.manifestDigest.bytes, { sha256: expectedSha256 })
+  )
 
 /** The files the manifest lists that are not in the folder, with what it records of them. */
 const missing = (found: ReadonlyArray<VerifyProblem>): ReadonlyArray<FileDigest & { readonly path: string }> =>
@@ -495,7 +512,7 @@ const checkFile = async (folder: string, expected: Manifest["files"][number]): P
     if (!info.isFile()) return { kind: "modified", path: expected.path, expected, actual: "no longer a regular file" }
     const actual = await digestFile(path)
     if (actual.bytes === expected.bytes && actual.sha256 === expected.sha256) return undefined
-    const only = await copyChange(path, actual, expected)
+    const only = await copyChange(path, actual.bytes, expected)
     return { kind: "modified", path: expected.path, expected, actual, ...(only === undefined ? {} : { only }) }
   } catch (error) {
     if (hasErrorCode(error, "ENOENT")) {

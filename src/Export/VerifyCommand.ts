@@ -16,7 +16,7 @@ import { printable } from "../PantherApi/Responses.js"
 import { formatCount } from "../Review/Html.js"
 import { expectedManifestDigest } from "./ExpectedDigest.js"
 import type { FileDigest } from "./Manifest.js"
-import { LOCK_PREFIX, type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
+import { LOCK_PREFIX, manifestCopyChange, type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
 import { ExportMismatch, ExportUnreadable } from "./VerifyErrors.js"
 
 // Text, not Args.directory: its check of the path died on a link that leads round in a loop (exit 70), and
@@ -84,7 +84,7 @@ export const describeProblem = (problem: VerifyProblem): string => {
  * The report. `expected`: the manifest's SHA-256 as recorded when the export was made (`--expect-sha256`), which
  * the manifest, edited along with the files it lists, cannot fake.
  */
-export const formatVerifyReport = (report: VerifyReport, expected?: string): string => {
+export const formatVerifyReport = (report: VerifyReport, expected?: string, manifestOnly?: string): string => {
   const { manifest } = report
   // Host and path prefix when the manifest has the base URL; a manifest of an older version names the host only.
   const instance = manifest.apiBaseUrl === undefined ? manifest.apiHost : instanceLabel(manifest.apiBaseUrl)
@@ -102,8 +102,12 @@ export const formatVerifyReport = (report: VerifyReport, expected?: string): str
       ? `SHA-256 of manifest.json: ${actual}; compare it with the digest recorded when the export was made ` +
         "(or give that with --expect-sha256)."
       : manifestChanged
-        ? `MANIFEST    manifest.json: its SHA-256 is ${actual}, not ${expected} as recorded: the manifest was ` +
-          "changed, and with it what its files are checked against."
+        ? `MANIFEST    manifest.json: its SHA-256 is ${actual}, not ${expected} as recorded` +
+          (manifestOnly === undefined
+            ? ": the manifest was changed, and with it what its files are checked against."
+            : `. Its content is otherwise as recorded: only ${manifestOnly}, as a copy in text mode (git's ` +
+              "autocrlf, an FTP client's ASCII mode) or an editor makes; take the export's files again as they were " +
+              "made")
         : `SHA-256 of manifest.json: ${actual}, the one recorded.`
   // A spreadsheet's lock says more than "a file manager": the file is open in it, and the lock goes when it is closed.
   const locks = report.fileManagerFiles.filter((name) => name.startsWith(LOCK_PREFIX))
@@ -143,8 +147,11 @@ export const verifyCommand = Command.make("verify", { folder, expectSha256 }, (o
   Effect.gen(function* () {
     const expected = Option.getOrUndefined(options.expectSha256)
     const report = yield* verifyExport(resolve(options.folder))
-    yield* Console.log(formatVerifyReport(report, expected))
     const manifestChanged = expected !== undefined && expected !== report.manifestDigest.sha256
+    // Said as the files' are: an export copied in text mode has its manifest's line ends converted too, which alone
+    // read as a manifest edited to match files changed with it.
+    const manifestOnly = manifestChanged ? yield* manifestCopyChange(report, expected) : undefined
+    yield* Console.log(formatVerifyReport(report, expected, manifestOnly))
     const count = (kind: VerifyProblem["kind"]) => report.problems.filter((problem) => problem.kind === kind).length
     const unreadable = count("unreadable")
     // Files that could not be read prove nothing changed or unchanged: a mismatch found besides them decides.

@@ -208,6 +208,24 @@ describe("panther-audit verify", () => {
     )
   })
 
+  it("with --expect-sha256, says of a manifest changed only as a copy in text mode changes it which change", async () => {
+    // A copy of the whole export in text mode (git's autocrlf) converts the manifest's line ends with its files'.
+    const manifestPath = join(folder, "manifest.json")
+    writeFileSync(manifestPath, readFileSync(manifestPath, "utf8").replaceAll("\n", "\r\n"))
+    const checked = await runCommand(verifyCommand, [folder, "--expect-sha256", recordedDigest])
+    expect(checked.code).toBe(1)
+    expect(checked.stdout).toContain(
+      `not ${recordedDigest} as recorded. Its content is otherwise as recorded: only its line ends, LF turned into ` +
+        "CRLF, as a copy in text mode (git's autocrlf"
+    )
+    expect(checked.stdout).not.toContain("the manifest was changed")
+    expect(checked.error).toContain("does not match its manifest (manifest.json not the one recorded)")
+    // An edit is not passed off as one.
+    writeFileSync(manifestPath, readFileSync(manifestPath, "utf8").replace('"asOf"', '"asOf" '))
+    const edited = await runCommand(verifyCommand, [folder, "--expect-sha256", recordedDigest])
+    expect(edited.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
+  })
+
   it("says of a file renamed that it is the missing one under another name", async () => {
     const csv = fileStartingWith("inventory-", ".csv")
     renameSync(join(folder, csv), join(folder, "inventory (1).csv"))
