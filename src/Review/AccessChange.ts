@@ -77,7 +77,8 @@ const decisionNotCarriedOut = (record: Record<string, string>, now: ReviewRow): 
   if (decision._tag === "Revoke" && now.enabled === true) {
     return ["revoke decided at the last review, still able to sign in"]
   }
-  if (decision._tag === "ChangeRole") {
+  // An account deactivated since can use no role: its access went further than the change decided.
+  if (decision._tag === "ChangeRole" && now.enabled !== false) {
     const roleNow = asWritten(now.roleName || now.roleId)
     if (roleNow !== "" && decision.role.toLowerCase() !== roleNow.toLowerCase()) {
       return [`change-role:${decision.role} decided at the last review, role still ${roleNow}`]

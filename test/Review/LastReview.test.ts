@@ -490,15 +490,24 @@ it("says a revoke was not carried out only of an account still able to sign in, 
       "false,Analyst,true,u1,u1@example.com,revoke",
       "false,Analyst,true,u2,u2@example.com,Revoke",
       "false,Admin,true,u3,u3@example.com,change-role:analyst",
-      "false,Admin,true,u4,u4@example.com,change-role:Analyst"
+      "false,Admin,true,u4,u4@example.com,change-role:Analyst",
+      // Deactivated since, its role left as it was: it can use no role, so none was left to change.
+      "false,Admin,true,u5,u5@example.com,change-role:Analyst"
     ],
-    [reviewRowOf("u1", { enabled: false }), row("u2"), row("u3"), reviewRowOf("u4", { roleName: "Admin" })]
+    [
+      reviewRowOf("u1", { enabled: false }),
+      row("u2"),
+      row("u3"),
+      reviewRowOf("u4", { roleName: "Admin" }),
+      reviewRowOf("u5", { roleName: "Admin", enabled: false })
+    ]
   )
   expect([...since.changed]).toEqual([
     ["id:u1", "deactivated"],
     ["id:u2", "revoke decided at the last review, still able to sign in"],
     ["id:u3", "role Admin -> Analyst"],
-    ["id:u4", "change-role:Analyst decided at the last review, role still Admin"]
+    ["id:u4", "change-role:Analyst decided at the last review, role still Admin"],
+    ["id:u5", "deactivated"]
   ])
 })
 
