@@ -129,6 +129,46 @@ const LIBREOFFICE_LOCK = new RegExp(
 const libreOfficeLockText = (whole: Buffer, size: number): boolean =>
   size <= whole.length && LIBREOFFICE_LOCK.test(whole.toString("utf8"))
 
+/** Endings of a detached signature, which gpg, `ssh-keygen -Y sign` and minisign write beside the file signed. */
+export const SIGNATURE_ENDINGS = [".asc", ".sig", ".minisig"] as const
+
+const signatureOfListed = (name: string, listed: ReadonlySet<string>): boolean =>
+  SIGNATURE_ENDINGS.some((ending) => name.endsWith(ending) && listed.has(name.slice(0, -ending.length)))
+
+/** One binary OpenPGP signature packet (`gpg --detach-sign`), whole: its header's length is the file's. */
+const openPgpSignaturePacket = (bytes: Buffer): boolean => {
+  const [tag = 0, first = 0, second = 0] = bytes
+  const header =
+    tag === 0x88
+      ? { length: 2 + first }
+      : tag === 0x89 && bytes.length >= 3
+        ? { length: 3 + bytes.readUInt16BE(1) }
+        : tag === 0xc2 && first < 192
+          ? { length: 2 + first }
+          : tag === 0xc2 && first < 224
+            ? { length: 3 + ((first - 192) << 8) + second + 192 }
+            : undefined
+  const bodyStart = tag === 0x89 || (tag === 0xc2 && first >= 192) ? 3 : 2
+  // The body starts with the signature's version: 3 to 6.
+  const version = bytes[bodyStart] ?? 0
+  return header !== undefined && header.length === bytes.length && version >= 3 && version <= 6
+}
+
+/**
+ * A detached signature, whole: ASCII-armoured by gpg (`PGP SIGNATURE`) or `ssh-keygen -Y sign` (`SSH SIGNATURE`),
+ * minisign's four lines, or gpg's binary packet. Anything else under such a name is data.
+ */
+const signatureText = (whole: Buffer, size: number): boolean => {
+  if (size > whole.length) return false
+  const bytes = whole.subarray(0, size)
+  const text = bytes.toString("latin1")
+  return (
+    /^-----BEGIN (PGP|SSH) SIGNATURE-----\r?\n[A-Za-z0-9+/=:\s-]*\r?\n-----END \1 SIGNATURE-----\r?\n?$/.test(text) ||
+    /^untrusted comment: [^\n]*\n[A-Za-z0-9+/=]+\ntrusted comment: [^\n]*\n[A-Za-z0-9+/=]+\n?$/.test(text) ||
+    openPgpSignaturePacket(bytes)
+  )
+}
+
 /**
  * What Finder, Explorer and the like write into a folder just opened: the export's own files stay checked, and an
  * auditor who looked at it is not told to distrust it. Each is known by its name and by how it starts, so that a
@@ -161,7 +201,10 @@ const FILE_MANAGER_FILES: ReadonlyArray<{
     name: (name, listed) =>
       name.startsWith(LOCK_PREFIX) && name.endsWith("#") && listed.has(name.slice(LOCK_PREFIX.length, -1)),
     starts: libreOfficeLockText
-  }
+  },
+  // A detached signature of manifest.json (or of another file of the export), made beside it to prove it unchanged:
+  // `gpg --detach-sign manifest.json` writes manifest.json.sig there. Not checked here, and it changes no file.
+  { name: signatureOfListed, starts: signatureText }
 ]
 
 const HEAD_BYTES = 4096

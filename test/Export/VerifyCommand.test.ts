@@ -321,6 +321,45 @@ describe("panther-audit verify", () => {
     }
   })
 
+  it("names apart a detached signature of the manifest made beside it, and nothing else under such a name", async () => {
+    const armoured = (kind: string) =>
+      `-----BEGIN ${kind} SIGNATURE-----\n\niQIzBAABCAAdFiEE0bGx4PnB4Lh6pF1a\nAAoJEGx4PnB4Lh6p\n=kX1e\n-----END ${kind} SIGNATURE-----\n`
+    // gpg --detach-sign: one OpenPGP signature packet, its two-byte length that of the rest.
+    const packet = Buffer.concat([Buffer.from([0x89, 0x01, 0x33, 0x04]), Buffer.alloc(0x133 - 1)])
+    const signatures: ReadonlyArray<readonly [string, string | Buffer]> = [
+      ["manifest.json.asc", armoured("PGP")],
+      ["manifest.json.sig", packet],
+      [
+        "manifest.json.minisig",
+        "untrusted comment: signature\nRWQf6LRCGA9i5\ntrusted comment: file:manifest.json\nVx2J\n"
+      ]
+    ]
+    for (const [name, content] of signatures) writeFileSync(join(folder, name), content)
+    const result = await verify()
+    expect(result.code, result.stdout).toBe(0)
+    expect(result.stdout).toContain(
+      "Left aside: manifest.json.asc, manifest.json.minisig, manifest.json.sig, detached signatures of the export's " +
+        "files, not part of it and not checked here: check it with the tool that made it (gpg --verify, " +
+        "ssh-keygen -Y verify, minisign -V)."
+    )
+    writeFileSync(join(folder, "manifest.json.sig"), armoured("SSH"))
+    expect((await verify()).code).toBe(0)
+    for (const [name] of signatures) unlinkSync(join(folder, name))
+    // An export file's content under a signature's name, or a signature of a file the export does not hold, is added.
+    const csv = fileStartingWith("inventory-", ".csv")
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      [`${csv}.sig`, readFileSync(join(folder, csv), "utf8")],
+      ["approvals.xlsx.asc", armoured("PGP")]
+    ]
+    for (const [name, content] of cases) {
+      writeFileSync(join(folder, name), content)
+      const added = await verify()
+      expect(added.code, name).toBe(1)
+      expect(added.stdout).toContain(`UNEXPECTED  ${name}`)
+      unlinkSync(join(folder, name))
+    }
+  })
+
   it("does not pass over data in the form of a download mark, nor a mark of a file the export does not hold", async () => {
     const csv = fileStartingWith("inventory-", ".csv")
     const cases: ReadonlyArray<readonly [string, string]> = [
