@@ -4,10 +4,11 @@
  * values of the secret flags are collected from the command line before parsing and cut out of everything the
  * commands and @effect/cli write to stderr through the Console.
  */
+import { formatWithOptions } from "node:util"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { readsAsAddress, secretsInUrl } from "./QuotableUrl.js"
-import { escapeRegExp, REDACTED, scrubSecrets, secretsOf } from "./Redact.js"
+import { answerScanner, escapeRegExp, REDACTED, scrubSecrets, secretsOf, WITHHELD } from "./Redact.js"
 import { MIN_HIDDEN_SECRET } from "./SecretVariables.js"
 
 /** Flags whose value is a secret, or may hold one (`--smtp-url smtps://user:password@host`). */
@@ -83,15 +84,54 @@ export const hideSecretsInMessage = (secrets: ReadonlyArray<string>, text: strin
 const scrub = (secrets: ReadonlyArray<string>) => (value: unknown) =>
   typeof value === "string" ? hideSecretsInMessage(secrets, value) : value
 
-/** Runs `effect` with a Console whose `error` never prints one of `secrets`. */
+/** Every string in a value parsed from JSON, with `secrets` hidden. */
+const hiddenInStrings = (secrets: ReadonlyArray<string>, value: unknown): unknown => {
+  if (typeof value === "string") return hideSecretsInMessage(secrets, value)
+  if (Array.isArray(value)) return value.map((item) => hiddenInStrings(secrets, item))
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, hiddenInStrings(secrets, item)]))
+  }
+  return value
+}
+
+/**
+ * A log line with `secrets` hidden. A JSON line that would be withheld whole (a secret escaped by JSON, a quote or
+ * backslash in it, reads as one only decoded) has each of its strings hidden instead, so that it stays a JSON line
+ * with its level and time for the collector that reads it.
+ */
+export const hideSecretsInLogLine = (secrets: ReadonlyArray<string>, line: string): string => {
+  const hidden = hideSecretsInMessage(secrets, line)
+  if (hidden !== WITHHELD || !line.startsWith("{")) return hidden
+  try {
+    return JSON.stringify(hiddenInStrings(secrets, JSON.parse(line)))
+  } catch {
+    return hidden
+  }
+}
+
+/**
+ * Runs `effect` with a Console whose `error` never prints one of `secrets`, nor do the loggers, which write through
+ * the Console's `unsafe` side: an error's message never holds a secret, but a defect's (a library's own error,
+ * logged with its cause by the schedule) or an annotation is text this program did not word, and a log line is
+ * what a container's log collector keeps for months.
+ */
 export const withSecretArgumentsHidden =
   (secrets: ReadonlyArray<string>) =>
-  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    secrets.length === 0
-      ? effect
-      : Console.consoleWith((console) =>
-          Effect.withConsole(effect, {
-            ...console,
-            error: (...args: ReadonlyArray<unknown>) => console.error(...args.map(scrub(secrets)))
-          })
-        )
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+    if (secrets.length === 0) return effect
+    // A line reading back every encoding costs about half a millisecond; one holding none of the secrets' forms (a
+    // run's progress lines, every one of them in practice) is passed on after a test of those forms alone.
+    const scanner = answerScanner(secretsOf(secrets))
+    const hiddenInLog = (line: string) => (scanner.mayHold(line) ? hideSecretsInLogLine(secrets, line) : line)
+    return Console.consoleWith((console) =>
+      Effect.withConsole(effect, {
+        ...console,
+        error: (...args: ReadonlyArray<unknown>) => console.error(...args.map(scrub(secrets))),
+        unsafe: {
+          ...console.unsafe,
+          // One string, formatted as the console would: a cause or annotation logged as an object is text too.
+          error: (...args: ReadonlyArray<unknown>) => console.unsafe.error(hiddenInLog(formatWithOptions({}, ...args)))
+        }
+      })
+    )
+  }

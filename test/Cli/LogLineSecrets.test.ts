@@ -1,0 +1,99 @@
+import { formatWithOptions } from "node:util"
+import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import type { LogFormat } from "../../src/Cli/Logging.js"
+import { loggerLayer } from "../../src/Cli/Logging.js"
+import { withSecretArgumentsHidden } from "../../src/Cli/SecretArguments.js"
+
+const TOKEN = "pat-LOGLINE-9c4e1a7b3d5f"
+const PASSWORD = "hunter2-Relay-pw"
+/** The password as a relay may echo it besides: in the AUTH PLAIN blob, base64, which no replacing of forms hides. */
+const AUTH_PLAIN = Buffer.from(`\u0000mailer\u0000${PASSWORD}`).toString("base64")
+
+/**
+ * The lines the loggers write, as the console would print them: recorded where the program's console would write,
+ * underneath the hiding of secrets, which wraps it as the program's entry point does.
+ */
+const loggedLines = (format: LogFormat, secrets: ReadonlyArray<string>, effect: Effect.Effect<void>) =>
+  Console.consoleWith((console) => {
+    const lines: Array<string> = []
+    const recording: Console.Console = {
+      ...console,
+      unsafe: {
+        ...console.unsafe,
+        error: (...args: ReadonlyArray<unknown>) => {
+          lines.push(formatWithOptions({}, ...args))
+        },
+        group: () => {},
+        groupEnd: () => {}
+      }
+    }
+    return effect.pipe(
+      withSecretArgumentsHidden(secrets),
+      Effect.provide(loggerLayer(format)),
+      Effect.withConsole(recording),
+      Effect.as(lines)
+    )
+  })
+
+/** A failure of a library's own, not worded by this program, logged with its cause as the schedule logs a defect. */
+const defectLogged = (secret: string) =>
+  Effect.logError("scheduled audit failed; the schedule goes on", Cause.die(new Error(`connect to ${secret} failed`)))
+
+describe("log lines", () => {
+  it.effect("in JSON never hold a secret from a defect's cause, and stay one JSON object each", () =>
+    Effect.gen(function* () {
+      const lines = yield* loggedLines("json", [TOKEN], defectLogged(TOKEN))
+      expect(lines).toHaveLength(1)
+      const [line = ""] = lines
+      expect(line).not.toContain(TOKEN)
+      const parsed = JSON.parse(line)
+      expect(parsed).toMatchObject({ logLevel: "ERROR", message: "scheduled audit failed; the schedule goes on" })
+      expect(JSON.stringify(parsed)).toContain("connect to [redacted] failed")
+    })
+  )
+
+  it.effect("in JSON withhold only the string that reveals a secret, keeping the line's level and message", () =>
+    Effect.gen(function* () {
+      const lines = yield* loggedLines(
+        "json",
+        [PASSWORD],
+        Effect.logWarning("relay refused the login").pipe(
+          Effect.annotateLogs({ reason: `535 password ${PASSWORD} refused (AUTH PLAIN ${AUTH_PLAIN})`, code: "535" })
+        )
+      )
+      const [line = ""] = lines
+      expect(line).not.toContain(PASSWORD)
+      expect(line).not.toContain(AUTH_PLAIN)
+      expect(JSON.parse(line)).toMatchObject({
+        logLevel: "WARN",
+        message: "relay refused the login",
+        annotations: { reason: "[not shown: it quoted a secret]", code: "535" }
+      })
+    })
+  )
+
+  it.effect("in the pretty format never hold a secret from an annotation or a defect's cause", () =>
+    Effect.gen(function* () {
+      const lines = yield* loggedLines(
+        "pretty",
+        [TOKEN],
+        defectLogged(TOKEN).pipe(Effect.annotateLogs({ detail: { said: `token ${TOKEN} expired` } }))
+      )
+      const text = lines.join("\n")
+      expect(text).toContain("scheduled audit failed; the schedule goes on")
+      expect(text).toContain("connect to [redacted] failed")
+      expect(text).toContain("[redacted] expired")
+      expect(text).not.toContain(TOKEN)
+    })
+  )
+
+  it.effect("are left as they are when no secret was given", () =>
+    Effect.gen(function* () {
+      const lines = yield* loggedLines("json", [], defectLogged(TOKEN))
+      expect(lines.join("\n")).toContain(TOKEN)
+    })
+  )
+})
