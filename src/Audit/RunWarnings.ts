@@ -10,6 +10,7 @@ import { consoleName } from "../PantherApi/Permissions.js"
 import { printable } from "../PantherApi/Responses.js"
 import type { RoleRecord } from "../PantherApi/RoleRecord.js"
 import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
+import { OTHER_SUCCESS_ADVICE } from "../PantherApi/SuccessStatus.js"
 import { isStampedAhead } from "../Reports/ReportName.js"
 import { type AuditParameters, DEFAULT_PRIVILEGED_PERMISSIONS, DEFAULT_PRIVILEGED_ROLES } from "./AuditParameters.js"
 import type { AuditRun } from "./AuditRun.js"
@@ -105,7 +106,8 @@ export const rolesUnreadWarning = (error: PantherApiError): string => {
         "pass it on. Ask Panther support whether your instance serves it."
       )
     case "InvalidResponse":
-      if (error.advice !== undefined) break
+      // Advice of its own says more (a later page's, a cursor's), but not a 206's or 204's "check --api-url".
+      if (error.advice !== undefined && error.advice !== OTHER_SUCCESS_ADVICE) break
       return (
         prefix +
         new InvalidResponse({

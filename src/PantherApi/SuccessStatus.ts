@@ -23,6 +23,14 @@ const MEANING: Readonly<Record<number, string>> = {
   206: "Partial Content, only part of the answer, as a cache or proxy serving a byte range sends it"
 }
 
+/**
+ * What to do about a read answered with another 2xx, alone: where an earlier answer from the same address was the
+ * API's (the first page, the users before the roles), --api-url is known right and other advice replaces this.
+ */
+export const OTHER_SUCCESS_ADVICE =
+  "Check that --api-url is the API (https://api.<instance-domain>), and that no proxy or cache in between answers " +
+  "in Panther's place."
+
 /** Why a 2xx that `isSuccess` does not take for a read is refused; undefined for every other status. */
 export const otherSuccess = (method: string, path: string, status: number): InvalidResponse | undefined => {
   if (status < 200 || status >= 300 || isSuccess(method, status)) return undefined
@@ -34,8 +42,6 @@ export const otherSuccess = (method: string, path: string, status: number): Inva
       `it came with the status ${status}${meaning === undefined ? "" : ` (${meaning})`}, where the API answers ` +
       "a read with 200 and the whole answer, so nothing was read from it (a part taken for the whole would leave " +
       "users out)",
-    advice:
-      "Check that --api-url is the API (https://api.<instance-domain>), and that no proxy or cache in between " +
-      "answers in Panther's place."
+    advice: OTHER_SUCCESS_ADVICE
   })
 }

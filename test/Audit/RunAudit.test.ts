@@ -375,6 +375,29 @@ describe("records the API gets wrong", () => {
     expect(dropped).not.toContain("Check --api-url")
   })
 
+  it("says of roles answered with a 206 or 204, where the users were read from the same address, that --api-url is right", async () => {
+    const page = { results: [wire("u1")] }
+    const warningFor = async (status: number) => {
+      const outcome = await Effect.runPromise(
+        Effect.scoped(
+          Effect.gen(function* () {
+            const server = yield* scriptedServer((_index, request) =>
+              request.path === "/roles" ? json(status, { results: [] }) : json(200, page)
+            )
+            return yield* audit(server.url, "token")
+          })
+        )
+      )
+      return readReports(outcome).json.run.warnings.find((warning) => warning.startsWith("Roles could not be read"))
+    }
+    for (const status of [206, 204]) {
+      const warning = await warningFor(status)
+      expect(warning).toContain(`it came with the status ${status}`)
+      expect(warning).toContain("The same address answered GET /users as the API describes, so --api-url is right")
+      expect(warning).not.toContain("Check that --api-url")
+    }
+  })
+
   it("judges users of a role whose entry in GET /roles cannot be read by its name, and every other role by permission", async () => {
     const roles = {
       results: [
