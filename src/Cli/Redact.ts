@@ -385,12 +385,25 @@ const quotedPrintableDecoded = (text: string): string =>
     : text
 
 /**
- * UTF-8 read as Latin-1 and written out again (`Pässwörd` as `PÃ¤sswÃ¶rd`), as a server that takes bytes for
- * Latin-1 echoes them: read back as the bytes of UTF-8 they were. Every character of the secret outside plain ASCII
- * is garbled there, and every other one shows as it is.
+ * The bytes 0x80-0x9F as Windows-1252 reads them, where Latin-1 has controls: most software that takes bytes for
+ * Latin-1 reads them so. UTF-8's second byte of `ß` and of the capitals with an accent (`Ä`, `Ü`) is one of them.
+ */
+const WINDOWS_1252_HIGH = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ"
+
+const WINDOWS_1252_LETTER = new RegExp(`[${WINDOWS_1252_HIGH.replace(/[\u0080-\u009f]/g, "")}]`, "g")
+
+/**
+ * UTF-8 read as Latin-1 or Windows-1252 and written out again (`Pässwörd` as `PÃ¤sswÃ¶rd`, `Straße` as
+ * `StraÃŸe`), as a server that takes bytes for Latin-1 echoes them: read back as the bytes of UTF-8 they were.
+ * Every character of the secret outside plain ASCII is garbled there, and every other one shows as it is.
  */
 const doubleEncodedDecoded = (text: string): string =>
-  /[\u00c2-\u00f4]/.test(text) ? Buffer.from(text, "latin1").toString("utf8") : text
+  /[\u00c2-\u00f4]/.test(text)
+    ? Buffer.from(
+        text.replace(WINDOWS_1252_LETTER, (letter) => String.fromCharCode(0x80 + WINDOWS_1252_HIGH.indexOf(letter))),
+        "latin1"
+      ).toString("utf8")
+    : text
 
 const DECODINGS: ReadonlyArray<(text: string) => string> = [
   percentDecoded(false),

@@ -75,6 +75,13 @@ describe("scrubSecrets", () => {
     expect(scrubSecrets(`bad ${doubleEncoded}`, secretsOf([accented]))).toBe(WITHHELD)
   })
 
+  it("withholds a secret with ß or capitals with accents echoed as UTF-8 read as Windows-1252 (StraÃŸe, Ã„pfel)", () => {
+    const accented = "Straße-Äpfel-Übung"
+    const doubleEncoded = "StraÃŸe-Ã„pfel-Ãœbung"
+    expect(revealsSecret(`bad ${doubleEncoded}`, accented)).toBe(true)
+    expect(scrubSecrets(`bad ${doubleEncoded}`, secretsOf([accented]))).toBe(WITHHELD)
+  })
+
   it("replaces the secret where it stands in another case, as a server logging headers may echo it", () => {
     expect(scrubSecrets(`bad key ${SECRET.toUpperCase()} for org 7`, secrets)).toBe(`bad key ${REDACTED} for org 7`)
     expect(scrubSecrets(`bad key ${encodeURIComponent(SECRET).toLowerCase()}`, secrets)).toBe(`bad key ${REDACTED}`)

@@ -320,6 +320,12 @@ describe("sending through SMTP", () => {
       })
   )
 
+  /** The bytes of UTF-8 read as Windows-1252: Latin-1 but for 0x80-0x9F, here those that ß, Ä and Ü end with. */
+  const asWindows1252 = (text: string) =>
+    Buffer.from(text, "utf8")
+      .toString("latin1")
+      .replace(/[\u0084\u009c\u009f]/g, (byte) => ({ "\u0084": "„", "\u009c": "œ", "\u009f": "Ÿ" })[byte] ?? byte)
+
   const quotedPrintable = (text: string) =>
     [...Buffer.from(text)].map((byte) => `=${byte.toString(16).toUpperCase().padStart(2, "0")}`).join("")
 
@@ -348,6 +354,29 @@ describe("sending through SMTP", () => {
       expect(error.message).not.toContain("=53=6D=37")
       expect(error.message.normalize("NFC")).not.toContain(password)
     })
+  )
+
+  it.scopedLive(
+    "never quotes a password with ß or a capital with an accent the server echoes as UTF-8 read as Windows-1252",
+    () =>
+      Effect.gen(function* () {
+        // StraÃŸe-Ã„pfel: ß and Ä end in a byte that Windows-1252, which most software taking bytes for Latin-1
+        // reads them with, makes a letter of (Ÿ, „), where Latin-1 has a control. Under 20 characters, so not read by
+        // halves as a generated password is: withheld only when read back whole.
+        const password = "Sm7p-Straße-Äpfel!"
+        const server = yield* startSmtpServer({
+          users: { bob: "another password" },
+          authFailureMessage: (echoed) => `5.7.8 password ${asWindows1252(echoed)} not accepted`
+        })
+        const credentials = { user: "bob", password: Redacted.make(password) }
+        const error = yield* Effect.flip(
+          deliverAuditEmail(emailOn(smtp(server.port, { credentials })), yield* sampleOutcome)
+        )
+
+        expect(error.message).toContain(`127.0.0.1:${server.port} refused the login as "bob"`)
+        expect(error.message).toContain("[not shown: it quoted a secret]")
+        expect(error.message).not.toContain("StraÃŸe")
+      })
   )
 
   it.scopedLive.each([
