@@ -82,6 +82,12 @@ export const unreadableRolesWarning = (records: ReadonlyArray<RoleRecord>): stri
   )
 }
 
+/** What to do about roles answered with something not the API's, where the users were. */
+const ROLES_NOT_API =
+  "The same address answered GET /users as the API describes, so --api-url is right: this answer came from " +
+  "something answering in Panther's place (a load balancer or proxy in between), or Panther failed while sending " +
+  "it. Run again; if it keeps happening, report it to Panther support."
+
 /**
  * Why the roles could not be read, as the run's warning says it. A run's warnings reach its reports only when the
  * users were read, with the same token from the same address: a refusal's usual advice (add Read User Info, check
@@ -108,16 +114,7 @@ export const rolesUnreadWarning = (error: PantherApiError): string => {
     case "InvalidResponse":
       // Advice of its own says more (a later page's, a cursor's), but not a 206's or 204's "check --api-url".
       if (error.advice !== undefined && error.advice !== OTHER_SUCCESS_ADVICE) break
-      return (
-        prefix +
-        new InvalidResponse({
-          ...error,
-          advice:
-            "The same address answered GET /users as the API describes, so --api-url is right: this answer came " +
-            "from something answering in Panther's place (a load balancer or proxy in between), or Panther failed " +
-            "while sending it. Run again; if it keeps happening, report it to Panther support."
-        }).message
-      )
+      return prefix + new InvalidResponse({ ...error, advice: ROLES_NOT_API }).message
     case "BadRequest": {
       if (error.atCursor === true) break
       const answered =
@@ -132,6 +129,8 @@ export const rolesUnreadWarning = (error: PantherApiError): string => {
       )
     }
     case "TransportError":
+      // An answer the API never gives (not HTTP) came from something in between, as a page not the API's did.
+      if (error.notApiAnswer === true) return prefix + new TransportError({ ...error, advice: ROLES_NOT_API }).message
       // A proxy's own failure, or advice of its own (a certificate), says more than the users having been read.
       if (error.proxyFailed === true || error.advice !== undefined) break
       return (

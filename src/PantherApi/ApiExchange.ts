@@ -68,7 +68,9 @@ const atLaterPage = (error: PantherApiError): PantherApiError => {
         ...(error.location === undefined ? {} : { location: error.location })
       })
     case "TransportError":
-      // A proxy's own failure, or advice of its own (a certificate), says more than where the page came in the list.
+      // A proxy's own failure, or advice of its own (a certificate), says more than where the page came in the list;
+      // not an answer the API never gives (not HTTP), whose "check --api-url" the first page answered.
+      if (error.notApiAnswer === true) return new TransportError({ ...error, advice: LATER_PAGE_NOT_API })
       return error.proxyFailed === true || error.advice !== undefined
         ? error
         : new TransportError({ ...error, advice: LATER_PAGE_CONNECTION })

@@ -447,7 +447,12 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   /** The proxy itself failed (unreachable, or it refused the tunnel): the reason says so, and what to check. */
   proxyFailed: Schema.optional(Schema.Boolean),
   /** What to do, when the usual advice (the URL, the network path, the timeout) does not fit: a certificate. */
-  advice: Schema.optional(Schema.String)
+  advice: Schema.optional(Schema.String),
+  /**
+   * An answer came, but none the API gives (not HTTP, or larger than any): its advice is to check --api-url, which
+   * an earlier answer from the same address (a list's first page, the users before the roles) shows right.
+   */
+  notApiAnswer: Schema.optional(Schema.Boolean)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {

@@ -386,8 +386,16 @@ export const transportFailure = (
     })
   }
   // `advice` in place of the usual hint (the network path, --timeout-seconds), where that would not help.
-  const final = (reason: string, advice?: string) =>
-    new TransportError({ method, path, reason, attempts: 1, ...viaProxy, ...(advice === undefined ? {} : { advice }) })
+  const final = (reason: string, advice?: string, notApiAnswer?: true) =>
+    new TransportError({
+      method,
+      path,
+      reason,
+      attempts: 1,
+      ...viaProxy,
+      ...(advice === undefined ? {} : { advice }),
+      ...(notApiAnswer === undefined ? {} : { notApiAnswer })
+    })
   if (stage === "unsendable") {
     return final(
       `the request could not be sent (${code ?? "refused by Node"})`,
@@ -398,7 +406,8 @@ export const transportFailure = (
   if (stage === "too-large") {
     return final(
       `the answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, which no Panther answer is`,
-      "Check that --api-url / PANTHER_API_URL is Panther's API."
+      "Check that --api-url / PANTHER_API_URL is Panther's API.",
+      true
     )
   }
   if (code?.startsWith("HPE_") === true) {
@@ -412,7 +421,8 @@ export const transportFailure = (
         (method === "GET"
           ? ""
           : " The request was sent, so the change may have been made all the same: check with " +
-            "`panther-audit users list` before sending it again.")
+            "`panther-audit users list` before sending it again."),
+      true
     )
   }
   if (failure.noSharedTlsVersion === true) {

@@ -398,6 +398,29 @@ describe("records the API gets wrong", () => {
     }
   })
 
+  it("says of roles answered with something that is not HTTP, where the users came from the same address, that --api-url is right", async () => {
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            request.path === "/roles"
+              ? (_request, response) => {
+                  // Headers past Node's limit: something in between, where the users' answer was the API's.
+                  response.writeHead(200, { "content-type": "application/json", "set-cookie": "x".repeat(20_000) })
+                  response.end(JSON.stringify({ results: [] }))
+                }
+              : json(200, { results: [wire("u1")] })
+          )
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    const warning = readReports(outcome).json.run.warnings.find((line) => line.startsWith("Roles could not be read"))
+    expect(warning).toContain("the answer is not valid HTTP (HPE_HEADER_OVERFLOW)")
+    expect(warning).toContain("The same address answered GET /users as the API describes, so --api-url is right")
+    expect(warning).not.toContain("Check that --api-url")
+  })
+
   it("judges users of a role whose entry in GET /roles cannot be read by its name, and every other role by permission", async () => {
     const roles = {
       results: [

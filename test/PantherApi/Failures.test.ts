@@ -777,6 +777,23 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive(
+    "an answer that is not HTTP at a page after the first does not send its reader to check --api-url",
+    () =>
+      Effect.gen(function* () {
+        // Headers past Node's limit (a balancer in between whose cookies grew): the first page came from this address.
+        const overflowing: Step = (_request, response) => {
+          response.writeHead(200, { "content-type": "application/json", "set-cookie": "x".repeat(20_000) })
+          response.end(JSON.stringify({ results: [rawUser("u2")] }))
+        }
+        const server = yield* scriptedServer([json(200, { results: [rawUser("u1")], next: "c1" }), overflowing])
+        const error = yield* failureOf(runWithClient(server.url, (client) => Stream.runCollect(client.listUsers())))
+        expect(error.message).toContain("for GET /users: the answer is not valid HTTP (HPE_HEADER_OVERFLOW)")
+        expect(error.message).toContain("The same address sent the list's first page as the API describes")
+        expect(error.message).not.toContain("Check that --api-url")
+      })
+  )
+
   it.scopedLive("a create answered with something that is not HTTP is sent once, and said maybe made", () =>
     Effect.gen(function* () {
       const methods: Array<string> = []
