@@ -346,15 +346,17 @@ export const runAudit = (
                 user = record.readable
                 failed = failedValidation(record)
               }
+              const judgement = judgeUser(user, parameters, privilegePolicy, failed)
               let withoutLogin = false
               if (user.enabled) {
                 totals.enabled++
-                if (user.lastLoggedInAt !== undefined) {
+                // A placeholder before 2000 (Go's zero time) is no login data either: a service in Go sends it for
+                // every user whose login it does not return, as another sends null.
+                if (judgement.facts.loginRecorded) {
                   if (enabledWithLogin++ === 0) loginless.clear()
                 } else withoutLogin = enabledWithLogin === 0
                 if (!user.role.id && !user.role.name) enabledWithoutRole++
               } else totals.deactivated++
-              const judgement = judgeUser(user, parameters, privilegePolicy, failed)
               if (withoutLogin) {
                 // The id its STALE_LOGIN has, of the user as the reports name it (a record without id nor email
                 // by its names: see `findingId`; of records alike in those too, the first one's).

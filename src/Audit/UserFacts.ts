@@ -15,6 +15,12 @@ export interface UserFacts {
   /** Epoch ms; undefined when absent or unparseable (see `problems`). */
   readonly createdAt: number | undefined
   readonly lastLoggedInAt: number | undefined
+  /**
+   * Whether the record holds a login: a `lastLoggedInAt` that is a time, or text that is none (data present but
+   * broken, which INVALID_RECORD reports). Absent is no login, and so is a placeholder before 2000: Go's zero time
+   * is how a service in Go writes the `null` another writes.
+   */
+  readonly loginRecorded: boolean
   readonly privilege: PrivilegeVerdict
   /**
    * What is wrong with the record (why it failed validation, an unparseable timestamp); together they make one
@@ -31,10 +37,14 @@ interface ParsedTimestamp {
   readonly iso: string | null
   readonly problem: string | undefined
   readonly note: string | undefined
+  /** Absent, or a placeholder for "no time": no instant at all, rather than one that could not be read. */
+  readonly noTime: boolean
 }
 
 const readTimestamp = (field: string, text: string | undefined, asOf: number): ParsedTimestamp => {
-  if (text === undefined) return { field, epoch: undefined, iso: null, problem: undefined, note: undefined }
+  if (text === undefined) {
+    return { field, epoch: undefined, iso: null, problem: undefined, note: undefined, noTime: true }
+  }
   const instant = readInstant(text)
   if (instant === undefined) {
     return {
@@ -42,7 +52,8 @@ const readTimestamp = (field: string, text: string | undefined, asOf: number): P
       epoch: undefined,
       iso: null,
       problem: `${field} is not a timestamp: ${JSON.stringify(text)}`,
-      note: undefined
+      note: undefined,
+      noTime: false
     }
   }
   const { epoch, iso } = instant
@@ -52,11 +63,12 @@ const readTimestamp = (field: string, text: string | undefined, asOf: number): P
       epoch: undefined,
       iso: null,
       problem: `${field} ${JSON.stringify(text)} is before 2000: a placeholder for "no time", not a real one`,
-      note: undefined
+      note: undefined,
+      noTime: true
     }
   }
   const note = epoch > asOf ? `${field} ${iso} is after the audit time; counted as 0 days` : undefined
-  return { field, epoch, iso, problem: undefined, note }
+  return { field, epoch, iso, problem: undefined, note, noTime: false }
 }
 
 /**
@@ -106,6 +118,7 @@ export const userFacts = (
     parameters,
     createdAt: created.epoch,
     lastLoggedInAt: lastLogin.epoch,
+    loginRecorded: !lastLogin.noTime,
     privilege: privilegePolicy.judge(user.role),
     problems,
     notes,

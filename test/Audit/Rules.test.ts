@@ -316,7 +316,7 @@ describe("INVALID_RECORD for unparseable timestamps", () => {
 
   it("takes a time before 2000 (Go's zero time, the Unix epoch) for the placeholder it is, not for a login", () => {
     for (const placeholder of ["0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z"]) {
-      const broken = judge(user({ lastLoggedInAt: placeholder }))
+      const broken = judge(user({ lastLoggedInAt: placeholder, createdAt: daysAgo(30) }))
       expect(broken.map((finding) => finding.finding)).toEqual(["INVALID_RECORD"])
       expect(broken[0]?.detail).toBe(
         `lastLoggedInAt "${placeholder}" is before 2000: a placeholder for "no time", not a real one`
@@ -324,7 +324,29 @@ describe("INVALID_RECORD for unparseable timestamps", () => {
       expect(broken[0]?.daysSinceLogin).toBeNull()
     }
     expect(codes(user({ lastLoggedInAt: "2000-01-01T00:00:00Z" }))).toEqual(["STALE_LOGIN"])
-    expect(codes(user({ lastLoggedInAt: "1999-12-31T23:59:59.999Z" }))).toEqual(["INVALID_RECORD"])
+    expect(codes(user({ lastLoggedInAt: "1999-12-31T23:59:59.999Z", createdAt: daysAgo(30) }))).toEqual([
+      "INVALID_RECORD"
+    ])
+  })
+
+  it("judges an old account whose only login is such a placeholder as never logged in, as it would one with null", () => {
+    // Go's zero time is how a service in Go writes "no login": the dormant account was reported only as a data
+    // problem, with no control to file it under, and passed the dormant-account review.
+    for (const placeholder of ["0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z"]) {
+      expect(codes(user({ lastLoggedInAt: placeholder, createdAt: daysAgo(400) }))).toEqual([
+        "INVALID_RECORD",
+        "NEVER_LOGGED_IN"
+      ])
+      const admin = user({ lastLoggedInAt: placeholder, createdAt: daysAgo(400), role: { name: "Admin" } })
+      expect(only(admin, "NEVER_LOGGED_IN")).toMatchObject({ severity: "high", lastLoggedInAt: null })
+      expect(codes(user({ lastLoggedInAt: placeholder, createdAt: daysAgo(90) }))).toEqual(["INVALID_RECORD"])
+      expect(codes(user({ lastLoggedInAt: placeholder, status: "FORCE_CHANGE_PASSWORD" }))).toEqual([
+        "INVALID_RECORD",
+        "PENDING_STATUS"
+      ])
+    }
+    // Text that is not a timestamp is a login that could not be read, not the lack of one.
+    expect(codes(user({ lastLoggedInAt: "last Tuesday", createdAt: daysAgo(400) }))).toEqual(["INVALID_RECORD"])
   })
 
   it("names a field the validation failure already names once, wherever in the reason it comes", () => {

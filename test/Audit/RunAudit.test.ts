@@ -210,6 +210,22 @@ describe("run-level rules", () => {
     }
   })
 
+  it("raises LOGIN_DATA_MISSING when every enabled user's login is Go's zero time, a placeholder for none", async () => {
+    // A service in Go that does not return logins writes each as 0001-01-01T00:00:00Z: twelve INVALID_RECORDs and
+    // no word of the API or the token, where null for each says it at once.
+    const data = Array.from({ length: 12 }, (_, index) => wire(`u${index}`, { lastLoggedInAt: "0001-01-01T00:00:00Z" }))
+    const simulator = await startSimulator({ data, now: new Date(AS_OF) })
+    try {
+      const outcome = await Effect.runPromise(audit(simulator.baseUrl, simulator.readToken))
+      const { rows } = readReports(outcome)
+      expect(rows.filter((row) => row.finding === "LOGIN_DATA_MISSING")).toHaveLength(1)
+      expect(rows.filter((row) => row.finding === "NEVER_LOGGED_IN")).toHaveLength(0)
+      expect(outcome.run.findings.byFinding).toMatchObject({ LOGIN_DATA_MISSING: 1, NEVER_LOGGED_IN: 0 })
+    } finally {
+      await simulator.close()
+    }
+  })
+
   it("keeps NEVER_LOGGED_IN below 10 users, and when one user has a login", async () => {
     for (const data of [
       Array.from({ length: 9 }, (_, index) => wire(`u${index}`, { lastLoggedInAt: undefined })),

@@ -8,8 +8,9 @@ import { type UserRule, userFinding } from "./Rule.js"
 
 export const neverLoggedInRule: UserRule = (facts) => {
   const { user, createdAt, parameters, privilege } = facts
-  // An unparseable lastLoggedInAt is data that is present but broken: INVALID_RECORD reports it, not this rule.
-  if (user.lastLoggedInAt !== undefined || isPending(user.status)) return []
+  // An unparseable lastLoggedInAt is data that is present but broken: INVALID_RECORD reports it, not this rule. A
+  // placeholder before 2000 (Go's zero time) is no login: INVALID_RECORD names it, and this rule judges the account.
+  if (facts.loginRecorded || isPending(user.status)) return []
   if (createdAt !== undefined && !isMoreThanDaysBefore(createdAt, parameters.asOf, parameters.staleDays)) return []
   const age = createdAt === undefined ? "account age unknown" : `created more than ${parameters.staleDays} days ago`
   return [
