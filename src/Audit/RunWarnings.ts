@@ -17,7 +17,19 @@ import type { AuditRun } from "./AuditRun.js"
 import { type PrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
 import type { SuppressionOutcome } from "./Suppressions.js"
 
-const HOUR_MS = 3_600_000
+const MINUTE_MS = 60_000
+
+/**
+ * `45 minutes`, `5 hours 30 minutes`, `40 days`: how far ahead, as a person would say it. Whole hours alone said an
+ * --as-of 45 minutes ahead was "0 hours" ahead, judging logins "0 hours older" than they are, as if nothing were off.
+ */
+const howFarAhead = (ms: number): string => {
+  const minutes = Math.floor(ms / MINUTE_MS)
+  if (minutes < 60) return counted(minutes, "minute")
+  if (minutes >= 48 * 60) return counted(Math.floor(minutes / (24 * 60)), "day")
+  const rest = minutes % 60
+  return `${counted(Math.floor(minutes / 60), "hour")}${rest === 0 ? "" : ` ${counted(rest, "minute")}`}`
+}
 
 /**
  * An `--as-of` after the run's start (beyond the clock skew allowed): a typed year (2062 for 2026) or a planning
@@ -25,8 +37,7 @@ const HOUR_MS = 3_600_000
  */
 export const asOfAheadWarning = (asOf: number, startedAt: number): string | undefined => {
   if (!isStampedAhead(asOf, startedAt)) return undefined
-  const hours = (asOf - startedAt) / HOUR_MS
-  const ahead = hours < 48 ? `${Math.floor(hours)} hours` : `${Math.floor(hours / 24)} days`
+  const ahead = howFarAhead(asOf - startedAt)
   return (
     `--as-of ${new Date(asOf).toISOString()} is ${ahead} after this run started ` +
     `(${new Date(startedAt).toISOString()}): every login is judged as if it were then, ${ahead} older than it is, ` +

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest"
 import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
-import { privilegeWarnings, suppressionWarnings } from "../../src/Audit/RunWarnings.js"
+import { asOfAheadWarning, privilegeWarnings, suppressionWarnings } from "../../src/Audit/RunWarnings.js"
 import type { SuppressionEntry } from "../../src/Audit/Suppressions.js"
 import { parameters } from "./fixtures.js"
 
@@ -16,6 +16,25 @@ const suppression = (entry: number, user: string): SuppressionEntry => ({
   owner: "secops@example.com",
   expires: "2026-12-31",
   expiresAt: Date.parse("2027-01-01T00:00:00Z")
+})
+
+describe("--as-of ahead of the run", () => {
+  const started = Date.parse("2026-12-02T04:00:00Z")
+  const ahead = (ms: number) => asOfAheadWarning(started + ms, started) ?? ""
+
+  it("says how far ahead in minutes under an hour, never '0 hours', which read as nothing amiss", () => {
+    expect(ahead(45 * 60_000)).toContain("is 45 minutes after this run started")
+    expect(ahead(45 * 60_000)).toContain("every login is judged as if it were then, 45 minutes older than it is")
+    expect(asOfAheadWarning(started + 5 * 60_000, started)).toBeUndefined()
+  })
+
+  it("gives hours with their minutes, as a local time typed without its offset is ahead by that offset", () => {
+    expect(ahead(60 * 60_000)).toContain("is 1 hour after this run started")
+    expect(ahead(5.5 * 3_600_000)).toContain("is 5 hours 30 minutes after this run started")
+    expect(ahead(40.5 * 86_400_000)).toContain("is 40 days after this run started")
+    expect(ahead(86_400_000)).toContain("is 24 hours after this run started")
+    expect(ahead(48 * 3_600_000)).toContain("is 2 days after this run started")
+  })
 })
 
 describe("privilege warnings", () => {
