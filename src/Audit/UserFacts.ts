@@ -17,8 +17,8 @@ export interface UserFacts {
   readonly lastLoggedInAt: number | undefined
   /**
    * Whether the record holds a login: a `lastLoggedInAt` that is a time, or text that is none (data present but
-   * broken, which INVALID_RECORD reports). Absent is no login, and so is a placeholder before 2000: Go's zero time
-   * is how a service in Go writes the `null` another writes.
+   * broken, which INVALID_RECORD reports). Absent or blank is no login, and so is a placeholder before 2000: Go's
+   * zero time is how a service in Go writes the `null` another writes.
    */
   readonly loginRecorded: boolean
   readonly privilege: PrivilegeVerdict
@@ -37,7 +37,10 @@ interface ParsedTimestamp {
   readonly iso: string | null
   readonly problem: string | undefined
   readonly note: string | undefined
-  /** Absent, or a placeholder for "no time": no instant at all, rather than one that could not be read. */
+  /**
+   * Absent, blank, or a placeholder for "no time": no instant at all, rather than one that could not be read. Blank
+   * ("  ") is the `""` that means "never", padded: still an INVALID_RECORD, but no login.
+   */
   readonly noTime: boolean
 }
 
@@ -53,7 +56,7 @@ const readTimestamp = (field: string, text: string | undefined, asOf: number): P
       iso: null,
       problem: `${field} is not a timestamp: ${JSON.stringify(text)}`,
       note: undefined,
-      noTime: false
+      noTime: text.trim() === ""
     }
   }
   const { epoch, iso } = instant

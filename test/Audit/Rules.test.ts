@@ -329,7 +329,7 @@ describe("INVALID_RECORD for unparseable timestamps", () => {
     ])
   })
 
-  it("judges an old account whose only login is such a placeholder as never logged in, as it would one with null", () => {
+  it("judges an old account whose only login is such a placeholder, or blank, as never logged in, as with null", () => {
     // Go's zero time is how a service in Go writes "no login": the dormant account was reported only as a data
     // problem, with no control to file it under, and passed the dormant-account review.
     for (const placeholder of ["0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z"]) {
@@ -343,6 +343,13 @@ describe("INVALID_RECORD for unparseable timestamps", () => {
       expect(codes(user({ lastLoggedInAt: placeholder, status: "FORCE_CHANGE_PASSWORD" }))).toEqual([
         "INVALID_RECORD",
         "PENDING_STATUS"
+      ])
+    }
+    // Blank is the "" that means never, padded: no login either, though not the form Panther documents.
+    for (const blank of [" ", "\t \n"]) {
+      expect(codes(user({ lastLoggedInAt: blank, createdAt: daysAgo(400) }))).toEqual([
+        "INVALID_RECORD",
+        "NEVER_LOGGED_IN"
       ])
     }
     // Text that is not a timestamp is a login that could not be read, not the lack of one.
