@@ -154,19 +154,59 @@ const openPgpSignaturePacket = (bytes: Buffer): boolean => {
   return header !== undefined && header.length === bytes.length && version >= 3 && version <= 6
 }
 
+const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/
+/** `Comment: ...`, its text printable (UTF-8 read as Latin-1). */
+const ARMOUR_HEADER = /^[A-Za-z][A-Za-z0-9-]*: [ -~\u0080-\u00ff]*$/
+
 /**
- * A detached signature, whole: ASCII-armoured by gpg (`PGP SIGNATURE`) or `ssh-keygen -Y sign` (`SSH SIGNATURE`),
- * minisign's four lines, or gpg's binary packet. Anything else under such a name is data.
+ * What an ASCII-armoured signature holds, whole, or undefined when the text is none: gpg's (`PGP SIGNATURE`), whose
+ * header lines GPG Suite and older gpg fill in (`Comment: GPGTools - https://gpgtools.org`, `Version: GnuPG v2.0.22
+ * (GNU/Linux)`) before a blank line and which ends in a checksum line (`=zo3H`), or ssh-keygen's (`SSH SIGNATURE`).
+ */
+const armouredSignature = (text: string): { readonly kind: string; readonly body: Buffer } | undefined => {
+  const lines = text.replace(/\r?\n$/, "").split(/\r?\n/)
+  const kind = /^-----BEGIN (PGP|SSH) SIGNATURE-----$/.exec(lines[0] ?? "")?.[1]
+  if (kind === undefined || lines.at(-1) !== `-----END ${kind} SIGNATURE-----`) return undefined
+  let body = lines.slice(1, -1)
+  if (kind === "PGP") {
+    const blank = body.indexOf("")
+    const headers = body.slice(0, Math.max(blank, 0))
+    if (blank === -1 || !headers.every((line) => ARMOUR_HEADER.test(line))) return undefined
+    body = body.slice(blank + 1)
+    if (/^=[A-Za-z0-9+/]{4}$/.test(body.at(-1) ?? "")) body = body.slice(0, -1)
+  }
+  if (body.length === 0 || !body.every((line) => BASE64_LINE.test(line))) return undefined
+  return { kind, body: Buffer.from(body.join(""), "base64") }
+}
+
+/** minisign's two signatures: the file's (algorithm, key id, Ed25519 signature) and the one over its comment. */
+const minisignLines = (text: string): boolean => {
+  const match =
+    /^untrusted comment: [^\r\n]*\r?\n([A-Za-z0-9+/=]+)\r?\ntrusted comment: [^\r\n]*\r?\n([A-Za-z0-9+/=]+)(?:\r?\n)?$/.exec(
+      text
+    )
+  if (match === null) return false
+  const file = Buffer.from(match[1] ?? "", "base64")
+  const comment = Buffer.from(match[2] ?? "", "base64")
+  return file.length === 74 && /^E[dD]$/.test(file.subarray(0, 2).toString("latin1")) && comment.length === 64
+}
+
+/**
+ * A detached signature, whole: ASCII-armoured by gpg or `ssh-keygen -Y sign`, minisign's four lines, or gpg's binary
+ * packet. Each is known by what it decodes to, as each tool reads it: base64 under a signature's armour (the
+ * export's data encoded, say) is data, like anything else under such a name.
  */
 const signatureText = (whole: Buffer, size: number): boolean => {
   if (size > whole.length) return false
   const bytes = whole.subarray(0, size)
   const text = bytes.toString("latin1")
-  return (
-    /^-----BEGIN (PGP|SSH) SIGNATURE-----\r?\n[A-Za-z0-9+/=:\s-]*\r?\n-----END \1 SIGNATURE-----\r?\n?$/.test(text) ||
-    /^untrusted comment: [^\n]*\n[A-Za-z0-9+/=]+\ntrusted comment: [^\n]*\n[A-Za-z0-9+/=]+\n?$/.test(text) ||
-    openPgpSignaturePacket(bytes)
-  )
+  const armoured = armouredSignature(text)
+  if (armoured !== undefined) {
+    return armoured.kind === "PGP"
+      ? openPgpSignaturePacket(armoured.body)
+      : armoured.body.subarray(0, 6).toString("latin1") === "SSHSIG"
+  }
+  return minisignLines(text) || openPgpSignaturePacket(bytes)
 }
 
 /**

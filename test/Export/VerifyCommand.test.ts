@@ -82,6 +82,37 @@ const writeListing = (manifest: ManifestListing, files: ManifestListing["files"]
     JSON.stringify({ ...manifest, files, counts: { ...manifest.counts, files: files.length } })
   )
 
+/** Signatures of a manifest.json as `gpg --armor --detach-sign`, `gpg --detach-sign` and `ssh-keygen -Y sign` made. */
+const GPG_SIGNATURE = `-----BEGIN PGP SIGNATURE-----
+
+iIQEABYIACwWIQQ1ri9nmSv0btcME/yyth0t15dWcAUCaw+cqg4cYUBleGFtcGxl
+LmNvbQAKCRCyth0t15dWcHsvAQC0GDCw2L12E1I2MhocNDggkm2iA9ll2mBOTxu4
+hGobSAEA+UN3+Vggkb2VmvldDRsZxI6kCgNRh8w1sFrSkW5uugg=
+=MSd/
+-----END PGP SIGNATURE-----
+`
+const GPG_BINARY_SIGNATURE =
+  "iIQEABYIACwWIQQ1ri9nmSv0btcME/yyth0t15dWcAUCaw+dHg4cYUBleGFtcGxlLmNvbQAKCRCyth0t15dWcH89AQDprJvr97X5hDZt6qxDW2aw" +
+  "777ACyOZC1/0lJVhp4PpCwD7B4deK0Tasa6TPNpZCzsaQowEUno9Mo5HRirZ50HwYgI="
+const SSH_SIGNATURE = `-----BEGIN SSH SIGNATURE-----
+U1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAg62HnWHk3z39q+/h1R2toS4DpTF
+XhzlgV/ejMGeLTb/AAAAAEZmlsZQAAAAAAAAAGc2hhNTEyAAAAUwAAAAtzc2gtZWQyNTUx
+OQAAAEBmd24z3Ttqp0cHT+xZbG0VV3O9Smqdm55A3pSGqOK4/gySc8vBipabG1925446Up
+5Z9TGBCLCIe8R1Ijnj6sAJ
+-----END SSH SIGNATURE-----
+`
+/** minisign's own example. */
+const MINISIGN_SIGNATURE =
+  "untrusted comment: signature from minisign secret key\n" +
+  "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3IIaSmqRYD7nC+kVH9tqZw0CMgdrwmoaX8eNfaP7F4A0=\n" +
+  "trusted comment: timestamp:1556193335\tfile:test\n" +
+  "y/rUw2y8/hOUYjZU71eHp/Wo1KZ40fGy2VJEDl34XMJM+TX48Ss/17u3IvIfbVR1FkZZSNCisQbuQY+bHwhEBg==\n"
+
+/** `base64` under a signature's armour, in lines of 64 as gpg writes them. */
+const armour = (kind: string, base64: string) =>
+  `-----BEGIN ${kind} SIGNATURE-----\n${base64.replace(/(.{64})/g, "$1\n").replace(/\n$/, "")}\n` +
+  `-----END ${kind} SIGNATURE-----\n`
+
 describe("panther-audit verify", () => {
   it("verifies an untouched export: exit 0 and the number of files", async () => {
     const result = await verify()
@@ -322,17 +353,10 @@ describe("panther-audit verify", () => {
   })
 
   it("names apart a detached signature of the manifest made beside it, and nothing else under such a name", async () => {
-    const armoured = (kind: string) =>
-      `-----BEGIN ${kind} SIGNATURE-----\n\niQIzBAABCAAdFiEE0bGx4PnB4Lh6pF1a\nAAoJEGx4PnB4Lh6p\n=kX1e\n-----END ${kind} SIGNATURE-----\n`
-    // gpg --detach-sign: one OpenPGP signature packet, its two-byte length that of the rest.
-    const packet = Buffer.concat([Buffer.from([0x89, 0x01, 0x33, 0x04]), Buffer.alloc(0x133 - 1)])
     const signatures: ReadonlyArray<readonly [string, string | Buffer]> = [
-      ["manifest.json.asc", armoured("PGP")],
-      ["manifest.json.sig", packet],
-      [
-        "manifest.json.minisig",
-        "untrusted comment: signature\nRWQf6LRCGA9i5\ntrusted comment: file:manifest.json\nVx2J\n"
-      ]
+      ["manifest.json.asc", GPG_SIGNATURE],
+      ["manifest.json.sig", Buffer.from(GPG_BINARY_SIGNATURE, "base64")],
+      ["manifest.json.minisig", MINISIGN_SIGNATURE]
     ]
     for (const [name, content] of signatures) writeFileSync(join(folder, name), content)
     const result = await verify()
@@ -342,14 +366,19 @@ describe("panther-audit verify", () => {
         "files, not part of it and not checked here: check it with the tool that made it (gpg --verify, " +
         "ssh-keygen -Y verify, minisign -V)."
     )
-    writeFileSync(join(folder, "manifest.json.sig"), armoured("SSH"))
+    writeFileSync(join(folder, "manifest.json.sig"), SSH_SIGNATURE)
     expect((await verify()).code).toBe(0)
     for (const [name] of signatures) unlinkSync(join(folder, name))
     // An export file's content under a signature's name, or a signature of a file the export does not hold, is added.
     const csv = fileStartingWith("inventory-", ".csv")
+    const data = readFileSync(join(folder, csv))
     const cases: ReadonlyArray<readonly [string, string]> = [
-      [`${csv}.sig`, readFileSync(join(folder, csv), "utf8")],
-      ["approvals.xlsx.asc", armoured("PGP")]
+      [`${csv}.sig`, data.toString("utf8")],
+      ["approvals.xlsx.asc", GPG_SIGNATURE],
+      // The export's data encoded under a signature's armour: base64 that decodes to no signature.
+      [`${csv}.asc`, armour("PGP", `\n${data.toString("base64")}`)],
+      [`${csv}.sig`, armour("SSH", data.toString("base64"))],
+      [`${csv}.minisig`, `untrusted comment: signature\n${data.toString("base64")}\ntrusted comment: x\nVx2J\n`]
     ]
     for (const [name, content] of cases) {
       writeFileSync(join(folder, name), content)
@@ -357,6 +386,17 @@ describe("panther-audit verify", () => {
       expect(added.code, name).toBe(1)
       expect(added.stdout).toContain(`UNEXPECTED  ${name}`)
       unlinkSync(join(folder, name))
+    }
+  })
+
+  it("names apart a signature armoured with the header lines GPG Suite and older gpg write", async () => {
+    // GPG Suite (macOS) writes a Comment line by default, gpg 2.0 (RHEL 7) a Version line; neither is signed.
+    const headers = ["Comment: GPGTools - https://gpgtools.org", "Version: GnuPG v2.0.22 (GNU/Linux)"]
+    for (const header of headers) {
+      writeFileSync(join(folder, "manifest.json.asc"), GPG_SIGNATURE.replace("-----\n\n", `-----\n${header}\n\n`))
+      const result = await verify()
+      expect(result.code, result.stdout).toBe(0)
+      expect(result.stdout).toContain("Left aside: manifest.json.asc, a detached signature of the export's files")
     }
   })
 
