@@ -50,6 +50,8 @@ export interface VerifyReport {
   readonly folder: string
   readonly manifest: Manifest
   readonly manifestDigest: FileDigest
+  /** manifest.json as read, once: the very bytes its digest is of and its files were checked against. */
+  readonly manifestContent: Buffer
   /** Files whose size and digest match. */
   readonly verified: number
   readonly problems: ReadonlyArray<VerifyProblem>
@@ -510,7 +512,7 @@ const readManifest = (folder: string) =>
       bytes: content.length,
       sha256: createHash("sha256").update(content).digest("hex")
     }
-    return { manifest, manifestDigest }
+    return { manifest, manifestDigest, manifestContent: content }
   })
 
 /** Larger files are not read whole to tell a copy's change from an edit: an export's files are far smaller. */
@@ -538,15 +540,11 @@ const COPY_CHANGES: ReadonlyArray<readonly [string, (content: Buffer) => Buffer]
   ["its byte order mark taken off", (content) => Buffer.concat([BOM, content])]
 ]
 
-/** Which change of a copy alone makes the file differ from its recorded digest (and size, when known), if one does. */
-const copyChange = async (
-  path: string,
-  actualBytes: number,
+/** Which change of a copy alone makes `content` differ from its recorded digest (and size, when known), if one does. */
+const changeOfCopy = (
+  content: Buffer,
   expected: { readonly bytes?: number; readonly sha256: string }
-): Promise<string | undefined> => {
-  if (actualBytes > MAX_EXPLAINED_BYTES) return undefined
-  const content = await readFile(path).catch(() => undefined)
-  if (content === undefined) return undefined
+): string | undefined => {
   for (const [change, undo] of COPY_CHANGES) {
     const original = undo(content)
     if (
@@ -559,15 +557,21 @@ const copyChange = async (
   return undefined
 }
 
+/** Which change of a copy alone makes the file differ from its recorded digest and size, if one does. */
+const copyChange = async (path: string, actualBytes: number, expected: FileDigest): Promise<string | undefined> => {
+  if (actualBytes > MAX_EXPLAINED_BYTES) return undefined
+  const content = await readFile(path).catch(() => undefined)
+  return content === undefined ? undefined : changeOfCopy(content, expected)
+}
+
 /**
  * Which change of a copy alone makes manifest.json differ from the digest recorded when the export was made
  * (`--expect-sha256`), if one does: an export copied in text mode has its manifest's line ends converted with its
- * other files', which is no edit of what they are checked against.
+ * other files', which is no edit of what they are checked against. Said of the manifest as read for the check, not
+ * read again: a share could answer a second read with the recorded manifest, converted, and vouch for a forgery.
  */
 export const manifestCopyChange = (report: VerifyReport, expectedSha256: string): Effect.Effect<string | undefined> =>
-  Effect.promise(() =>
-    copyChange(join(report.folder, MANIFEST_NAME), report.manifestDigest.bytes, { sha256: expectedSha256 })
-  )
+  Effect.sync(() => changeOfCopy(report.manifestContent, { sha256: expectedSha256 }))
 
 /** The files the manifest lists that are not in the folder, with what it records of them. */
 const missing = (found: ReadonlyArray<VerifyProblem>): ReadonlyArray<FileDigest & { readonly path: string }> =>
@@ -612,7 +616,7 @@ const checkFile = async (folder: string, expected: Manifest["files"][number]): P
 
 export const verifyExport = (folder: string): Effect.Effect<VerifyReport, ManifestUnreadable> =>
   Effect.gen(function* () {
-    const { manifest, manifestDigest } = yield* readManifest(folder)
+    const { manifest, manifestDigest, manifestContent } = yield* readManifest(folder)
     const listed = new Set([MANIFEST_NAME, ...manifest.files.map((file) => file.path)])
     // Unlisted, added files could not be looked for: a check that cannot be made is not passed.
     const present = yield* Effect.tryPromise({
@@ -649,6 +653,7 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
       folder,
       manifest,
       manifestDigest,
+      manifestContent,
       verified: manifest.files.length - failedFiles,
       problems,
       fileManagerFiles

@@ -16,8 +16,10 @@ import {
 } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { exportCommand } from "../../src/Export/ExportCommand.js"
+import { manifestCopyChange, verifyExport } from "../../src/Export/Verify.js"
 import { verifyCommand } from "../../src/Export/VerifyCommand.js"
 import { runCommand } from "../Review/commandHarness.js"
 import { AS_OF, AS_OF_ISO, REVIEW_USERS } from "../Review/fixtures.js"
@@ -255,6 +257,29 @@ describe("panther-audit verify", () => {
     writeFileSync(manifestPath, readFileSync(manifestPath, "utf8").replace('"asOf"', '"asOf" '))
     const edited = await runCommand(verifyCommand, [folder, "--expect-sha256", recordedDigest])
     expect(edited.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
+  })
+
+  it("says the manifest is as recorded but for its line ends only of the manifest its files were checked against", async () => {
+    // A share in the hands of whoever holds the export answers the first read of manifest.json with a forgery that
+    // lists the files as edited, and a later read with the recorded manifest, its line ends converted.
+    const manifestPath = join(folder, "manifest.json")
+    const recorded = readFileSync(manifestPath, "utf8")
+    const csv = fileStartingWith("inventory-", ".csv")
+    appendFileSync(join(folder, csv), "intruder,intruder@example.com\n")
+    const content = readFileSync(join(folder, csv))
+    const manifest = readManifest()
+    writeListing(
+      manifest,
+      manifest.files.map((file) =>
+        file.path === csv
+          ? { ...file, bytes: content.length, sha256: createHash("sha256").update(content).digest("hex") }
+          : file
+      )
+    )
+    const report = await Effect.runPromise(verifyExport(folder))
+    expect(report.problems).toEqual([])
+    writeFileSync(manifestPath, recorded.replaceAll("\n", "\r\n"))
+    expect(await Effect.runPromise(manifestCopyChange(report, recordedDigest))).toBeUndefined()
   })
 
   it("says of a file renamed that it is the missing one under another name", async () => {
