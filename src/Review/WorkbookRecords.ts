@@ -54,23 +54,30 @@ const refuseOtherSeparator = async (path: string): Promise<ReadonlyArray<string>
     }
   })
   // The column names are ASCII, so any encoding but UTF-16 (refused on its own) shows them as they are.
-  const [line = ""] = head
+  const lines = head
     .toString("latin1")
     .replace(/^\u00ef\u00bb\u00bf/, "")
     .split(/\r?\n/)
-  const hasColumns = (separator: string) => {
-    const cells = line.split(separator).map((cell) => cell.trim())
+  const [line = ""] = lines
+  const hasColumns = (candidate: string, separator: string) => {
+    const cells = candidate.split(separator).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"))
     return WORKBOOK_COLUMNS.every((column) => cells.includes(column))
   }
   // The column names as the header line has them (quoted, as some spreadsheets save every cell), to name a cell by
   // before the parser has given a row.
   const columnNames = () => line.split(",").map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"))
-  if (hasColumns(",")) return columnNames()
+  if (hasColumns(line, ",")) return columnNames()
   for (const [separator, name] of OTHER_SEPARATORS) {
-    if (hasColumns(separator)) {
+    // Looked for below a title typed above it too: read with commas, such a sheet failed at its first quoted cell in
+    // the parser's words, quoting an account's row.
+    const headerLine = lines.findIndex((candidate) => hasColumns(candidate, separator))
+    if (headerLine !== -1) {
+      const above = headerLine === 0 ? "" : headerLine === 1 ? "the row" : `the ${headerLine} rows`
+      const what = line.startsWith("#TYPE ") ? "PowerShell's type line" : "a title typed in"
       throw new NotAWorkbook(
         `its cells are separated by ${name}, not commas: save it again as CSV with commas between the cells (Excel ` +
-          "uses the system's list separator; LibreOffice asks for the field delimiter)"
+          "uses the system's list separator; LibreOffice asks for the field delimiter)" +
+          (above === "" ? "" : `, and remove ${above} above its header (${what}), so that the header is the first row`)
       )
     }
   }

@@ -594,6 +594,23 @@ it("refuses a workbook saved with semicolons or tabs between its cells, saying s
   }
 })
 
+it("refuses a workbook saved with semicolons below a title, saying so and what else to remove", async () => {
+  // Excel where the list separator is a semicolon, a title typed above the header: the comma parser stopped at the
+  // first quoted cell ("Invalid Opening Quote ... field 0 at line 3, value is ...", an account's row quoted).
+  workbook("access-review-20260701T000000Z.csv", [
+    `Q2 access review;;;;;`,
+    HEADER.replaceAll(",", ";"),
+    ["false", "Analyst", "true", "u1", "u1@example.com", '"keep; said ""ok"""'].join(";")
+  ])
+  const since = await compare([row("u1")])
+  expect(since._tag === "NotCompared" ? since.reason : "").toBe(
+    "the last review's workbook, access-review-20260701T000000Z.csv, could not be read (its cells are separated by " +
+      "semicolons, not commas: save it again as CSV with commas between the cells (Excel uses the system's list " +
+      "separator; LibreOffice asks for the field delimiter), and remove the row above its header (a title typed in), " +
+      "so that the header is the first row)"
+  )
+})
+
 it("refuses a workbook saved as a spreadsheet's own file, saying how to save it", async () => {
   // The signatures of a zip archive (.xlsx, .ods) and of an OLE compound file (.xls), then bytes of no meaning.
   for (const signature of [
