@@ -217,8 +217,8 @@ const signatureText = (whole: Buffer, size: number): boolean => {
  * copy of an export file (or anything else) put under such a name is not passed over.
  */
 const FILE_MANAGER_FILES: ReadonlyArray<{
-  /** `listed`: the export's own files, manifest.json among them. */
-  readonly name: (name: string, listed: ReadonlySet<string>) => boolean
+  /** `listed`: the export's own files, manifest.json among them; `signatures`: the signatures of them left aside. */
+  readonly name: (name: string, listed: ReadonlySet<string>, signatures: ReadonlySet<string>) => boolean
   /** The file's first `HEAD_BYTES` (all of it when shorter), and its size. */
   readonly starts: (head: Buffer, size: number) => boolean
 }> = [
@@ -232,9 +232,12 @@ const FILE_MANAGER_FILES: ReadonlyArray<{
   { name: (name) => name === "desktop.ini", starts: iniText },
   // Windows' mark of a downloaded file, an alternate stream of it: Explorer copying the export into a folder without
   // such streams (WSL's, a Samba share's) writes each as a file of its own, `inventory-<stamp>.csv:Zone.Identifier`,
-  // only ever beside the file it marks, one of the export's.
+  // only ever beside the file it marks, one of the export's, or a signature of one handed over with it.
   {
-    name: (name, listed) => name.endsWith(ZONE_MARK) && listed.has(name.slice(0, -ZONE_MARK.length)),
+    name: (name, listed, signatures) => {
+      const marked = name.slice(0, -ZONE_MARK.length)
+      return name.endsWith(ZONE_MARK) && (listed.has(marked) || signatures.has(marked))
+    },
     starts: zoneIdentifierText
   },
   // LibreOffice's lock on an export file open in it (the inventory CSV in Calc), or left by a crash: only ever
@@ -251,8 +254,13 @@ const FILE_MANAGER_FILES: ReadonlyArray<{
 
 const HEAD_BYTES = 4096
 
-const isFileManagerFile = async (path: string, name: string, listed: ReadonlySet<string>): Promise<boolean> => {
-  const kind = FILE_MANAGER_FILES.find((candidate) => candidate.name(name, listed))
+const isFileManagerFile = async (
+  path: string,
+  name: string,
+  listed: ReadonlySet<string>,
+  signatures: ReadonlySet<string>
+): Promise<boolean> => {
+  const kind = FILE_MANAGER_FILES.find((candidate) => candidate.name(name, listed, signatures))
   if (kind === undefined) return false
   const head = Buffer.alloc(HEAD_BYTES)
   const read = await open(path, "r").then(
@@ -626,6 +634,8 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
     })
     // Digest and listing errors past this point are findings about the folder, not a broken manifest.
     const fileManagerFiles: Array<string> = []
+    // Left aside before their marks: a name sorts before itself with `:Zone.Identifier` added.
+    const signatures = new Set<string>()
     const problems = yield* Effect.promise(async () => {
       const found: Array<VerifyProblem> = []
       for (const file of manifest.files) {
@@ -639,8 +649,10 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
           (info) => info.isFile(),
           () => false
         )
-        if (plainFile && (await isFileManagerFile(join(folder, name), name, listed))) fileManagerFiles.push(name)
-        else {
+        if (plainFile && (await isFileManagerFile(join(folder, name), name, listed, signatures))) {
+          fileManagerFiles.push(name)
+          if (signatureOfListed(name, listed)) signatures.add(name)
+        } else {
           const renamedFrom = plainFile ? await recordedAs(join(folder, name), missing(found)) : undefined
           found.push({ kind: "unexpected", path: name, ...(renamedFrom === undefined ? {} : { renamedFrom }) })
         }

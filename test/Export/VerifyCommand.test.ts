@@ -414,6 +414,35 @@ describe("panther-audit verify", () => {
     }
   })
 
+  it("names apart the download mark of a signature handed over with the export, as of the export's files", async () => {
+    // Explorer copying into WSL's folders writes every file's mark as a file, the signature's too.
+    const mark = "[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=https://tickets.acme.example/export.zip\r\n"
+    writeFileSync(join(folder, "manifest.json.asc"), GPG_SIGNATURE)
+    writeFileSync(join(folder, "manifest.json.asc:Zone.Identifier"), mark)
+    const result = await verify()
+    expect(result.code, result.stdout).toBe(0)
+    expect(result.stdout).toContain("Left aside: manifest.json.asc, a detached signature of the export's files")
+    expect(result.stdout).toContain(
+      "Left aside: manifest.json.asc:Zone.Identifier, written by a file manager, not part of the export."
+    )
+    // Not beside data under a signature's name, nor beside a file of no signature.
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ["manifest.json.asc", "alice,admin\n"],
+      ["approvals.xlsx.asc", GPG_SIGNATURE]
+    ]
+    for (const [name, content] of cases) {
+      rmSync(join(folder, "manifest.json.asc"), { force: true })
+      rmSync(join(folder, "manifest.json.asc:Zone.Identifier"), { force: true })
+      writeFileSync(join(folder, name), content)
+      writeFileSync(join(folder, `${name}:Zone.Identifier`), mark)
+      const added = await verify()
+      expect(added.code, name).toBe(1)
+      expect(added.stdout).toContain(`UNEXPECTED  ${name}:Zone.Identifier`)
+      unlinkSync(join(folder, name))
+      unlinkSync(join(folder, `${name}:Zone.Identifier`))
+    }
+  })
+
   it("names apart a signature armoured with the header lines GPG Suite and older gpg write", async () => {
     // GPG Suite (macOS) writes a Comment line by default, gpg 2.0 (RHEL 7) a Version line; neither is signed.
     const headers = ["Comment: GPGTools - https://gpgtools.org", "Version: GnuPG v2.0.22 (GNU/Linux)"]
