@@ -143,6 +143,12 @@ const strayQuote = (error: unknown, header: ReadonlyArray<string> | undefined): 
   )
 }
 
+/** Whether two rows are of one review, as far as both say: a cell left empty says nothing. */
+const ofSameReview = (record: Record<string, string>, other: Record<string, string>): boolean =>
+  (["instance", "as_of"] as const).every(
+    (column) => !record[column]?.trim() || !other[column]?.trim() || record[column]?.trim() === other[column]?.trim()
+  )
+
 /**
  * Streams the workbook's rows to `onRecord`, as column name to cell: a workbook of 200,000 users is never held
  * whole. Refuses a file without the user_id and email columns (empty, or another shape), and one of another Panther.
@@ -171,6 +177,9 @@ export const eachWorkbookRecord = async (
   // comma typed without quotes moves every cell after it, and pushes out only the last, often empty. Such a row's
   // instance and as_of (the same on every row of a workbook) moved too: held against those of a row in its place.
   let inPlace: { readonly row: number; readonly record: Record<string, string> } | undefined
+  /** Where the header is first repeated, and the first row to say which review it is of. */
+  let joinedAt: number | undefined
+  let firstOfReview: { readonly row: number; readonly record: Record<string, string> } | undefined
   const overlong: Array<{ readonly row: number; readonly cells: number; readonly record: Record<string, string> }> = []
   const checkMoved = (reference: { readonly row: number; readonly record: Record<string, string> }) => {
     for (const { row, cells, record } of overlong.splice(0)) {
@@ -209,7 +218,20 @@ export const eachWorkbookRecord = async (
       for (let index = 0; index < cells.length; index++) record[header[index] ?? ""] = cells[index] ?? ""
       // The header again, where workbooks split among reviewers were joined back (`cat`, or a paste of a whole
       // sheet): no account. Read as one, it was listed as removed ("given_name family_name") with an unread decision.
-      if (WORKBOOK_COLUMNS.every((column) => record[column]?.trim() === column)) continue
+      if (WORKBOOK_COLUMNS.every((column) => record[column]?.trim() === column)) {
+        joinedAt ??= last.row
+        continue
+      }
+      if (joinedAt !== undefined && firstOfReview !== undefined && !ofSameReview(record, firstOfReview.record)) {
+        // Parts of one review share its instance and as_of; another review's, joined by mistake, had its accounts
+        // listed as removed and its decisions checked against this review, without a word.
+        throw new NotAWorkbook(
+          `row ${last.row}, below the header repeated on row ${joinedAt}, is of another review than row ` +
+            `${firstOfReview.row} (its instance or as_of differs): workbooks of different reviews were joined; give ` +
+            "the last review's own workbook"
+        )
+      }
+      if (firstOfReview === undefined && (record.instance || record.as_of)) firstOfReview = { row: last.row, record }
       if (record.instance) instance ??= record.instance
       if (record.as_of) asOf ??= record.as_of
       // A row left blank (Excel writes one as commas alone) is no account, whatever its length.

@@ -434,6 +434,29 @@ it("skips the header repeated where two halves of a workbook were joined, which 
   expect([...since.changed]).toEqual([])
 })
 
+it("refuses two reviews' workbooks joined, which the repeated header no longer shows, rather than mix them", async () => {
+  // Last quarter's part filled in by mistake and joined to this one: its accounts were listed as removed, its
+  // decisions checked against this Panther, without a word.
+  const header = "user_id,email,decision,instance,as_of"
+  const lines = (asOf: string) => [
+    header,
+    "u1,u1@example.com,keep,api.acme.example,2026-07-01T00:00:00.000Z",
+    header,
+    `u2,u2@example.com,revoke,api.acme.example,${asOf}`
+  ]
+  workbook("access-review-20260701T000000Z.csv", lines("2026-04-01T00:00:00.000Z"))
+  expect(await compare([row("u1")])).toEqual({
+    _tag: "NotCompared",
+    reason:
+      "the last review's workbook, access-review-20260701T000000Z.csv, could not be read (row 4, below the header " +
+      "repeated on row 3, is of another review than row 2 (its instance or as_of differs): workbooks of different " +
+      "reviews were joined; give the last review's own workbook)"
+  })
+  // The parts of one review joined are read as one.
+  workbook("access-review-20260701T000000Z.csv", lines("2026-07-01T00:00:00.000Z"))
+  expect(await compare([row("u1"), row("u2")])).toMatchObject({ _tag: "Compared", removed: [] })
+})
+
 it("counts as added only the accounts able to sign in, when one that is not shares their key", async () => {
   const since = await changesAgainst(
     [HEADER, "false,Analyst,true,u1,u1@example.com,"],
