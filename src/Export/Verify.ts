@@ -57,6 +57,8 @@ export interface VerifyReport {
   readonly problems: ReadonlyArray<VerifyProblem>
   /** Files a file manager adds on its own when the folder is opened (`.DS_Store`): named, not held against it. */
   readonly fileManagerFiles: ReadonlyArray<string>
+  /** Those of `fileManagerFiles` that are detached signatures of the export's files, made beside them. */
+  readonly signatures: ReadonlyArray<string>
 }
 
 /** Whether `head` begins with these bytes. */
@@ -132,7 +134,7 @@ const libreOfficeLockText = (whole: Buffer, size: number): boolean =>
   size <= whole.length && LIBREOFFICE_LOCK.test(whole.toString("utf8"))
 
 /** Endings of a detached signature, which gpg, `ssh-keygen -Y sign` and minisign write beside the file signed. */
-export const SIGNATURE_ENDINGS = [".asc", ".sig", ".minisig"] as const
+const SIGNATURE_ENDINGS = [".asc", ".sig", ".minisig"] as const
 
 const signatureOfListed = (name: string, listed: ReadonlySet<string>): boolean =>
   SIGNATURE_ENDINGS.some((ending) => name.endsWith(ending) && listed.has(name.slice(0, -ending.length)))
@@ -212,6 +214,12 @@ const signatureText = (whole: Buffer, size: number): boolean => {
 }
 
 /**
+ * A detached signature of manifest.json (or of another file of the export), made beside it to prove it unchanged:
+ * `gpg --detach-sign manifest.json` writes manifest.json.sig there. Not checked here, and it changes no file.
+ */
+const DETACHED_SIGNATURE = { name: signatureOfListed, starts: signatureText }
+
+/**
  * What Finder, Explorer and the like write into a folder just opened: the export's own files stay checked, and an
  * auditor who looked at it is not told to distrust it. Each is known by its name and by how it starts, so that a
  * copy of an export file (or anything else) put under such a name is not passed over.
@@ -247,21 +255,20 @@ const FILE_MANAGER_FILES: ReadonlyArray<{
       name.startsWith(LOCK_PREFIX) && name.endsWith("#") && listed.has(name.slice(LOCK_PREFIX.length, -1)),
     starts: libreOfficeLockText
   },
-  // A detached signature of manifest.json (or of another file of the export), made beside it to prove it unchanged:
-  // `gpg --detach-sign manifest.json` writes manifest.json.sig there. Not checked here, and it changes no file.
-  { name: signatureOfListed, starts: signatureText }
+  DETACHED_SIGNATURE
 ]
 
 const HEAD_BYTES = 4096
 
-const isFileManagerFile = async (
+/** Which of `FILE_MANAGER_FILES` the file is, if one: by its name, then by how it starts. */
+const leftAsideAs = async (
   path: string,
   name: string,
   listed: ReadonlySet<string>,
   signatures: ReadonlySet<string>
-): Promise<boolean> => {
+): Promise<(typeof FILE_MANAGER_FILES)[number] | undefined> => {
   const kind = FILE_MANAGER_FILES.find((candidate) => candidate.name(name, listed, signatures))
-  if (kind === undefined) return false
+  if (kind === undefined) return undefined
   const head = Buffer.alloc(HEAD_BYTES)
   const read = await open(path, "r").then(
     async (handle) => {
@@ -274,7 +281,7 @@ const isFileManagerFile = async (
     },
     () => undefined
   )
-  return read !== undefined && kind.starts(head.subarray(0, read.bytesRead), read.size)
+  return read !== undefined && kind.starts(head.subarray(0, read.bytesRead), read.size) ? kind : undefined
 }
 
 /**
@@ -649,9 +656,11 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
           (info) => info.isFile(),
           () => false
         )
-        if (plainFile && (await isFileManagerFile(join(folder, name), name, listed, signatures))) {
+        const kind = plainFile ? await leftAsideAs(join(folder, name), name, listed, signatures) : undefined
+        if (kind !== undefined) {
           fileManagerFiles.push(name)
-          if (signatureOfListed(name, listed)) signatures.add(name)
+          // Known by what it is, not by its name alone: Finder's `._manifest.json.sig` is no signature.
+          if (kind === DETACHED_SIGNATURE) signatures.add(name)
         } else {
           const renamedFrom = plainFile ? await recordedAs(join(folder, name), missing(found)) : undefined
           found.push({ kind: "unexpected", path: name, ...(renamedFrom === undefined ? {} : { renamedFrom }) })
@@ -668,6 +677,7 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
       manifestContent,
       verified: manifest.files.length - failedFiles,
       problems,
-      fileManagerFiles
+      fileManagerFiles,
+      signatures: [...signatures]
     }
   })

@@ -16,14 +16,7 @@ import { printable } from "../PantherApi/Responses.js"
 import { formatCount } from "../Review/Html.js"
 import { expectedManifestDigest } from "./ExpectedDigest.js"
 import type { FileDigest } from "./Manifest.js"
-import {
-  LOCK_PREFIX,
-  manifestCopyChange,
-  SIGNATURE_ENDINGS,
-  type VerifyProblem,
-  type VerifyReport,
-  verifyExport
-} from "./Verify.js"
+import { LOCK_PREFIX, manifestCopyChange, type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
 import { ExportMismatch, ExportUnreadable } from "./VerifyErrors.js"
 
 // Text, not Args.directory: its check of the path died on a link that leads round in a loop (exit 70), and
@@ -119,9 +112,7 @@ export const formatVerifyReport = (report: VerifyReport, expected?: string, mani
   // A spreadsheet's lock says more than "a file manager": the file is open in it, and the lock goes when it is closed.
   // So does a signature, which is checked with the tool that made it.
   const locks = report.fileManagerFiles.filter((name) => name.startsWith(LOCK_PREFIX))
-  const signatures = report.fileManagerFiles.filter(
-    (name) => !name.startsWith(LOCK_PREFIX) && SIGNATURE_ENDINGS.some((ending) => name.endsWith(ending))
-  )
+  const { signatures } = report
   const byFileManager = report.fileManagerFiles.filter((name) => !locks.includes(name) && !signatures.includes(name))
   const leftAside = [
     ...(signatures.length === 0

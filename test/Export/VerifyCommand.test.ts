@@ -443,6 +443,20 @@ describe("panther-audit verify", () => {
     }
   })
 
+  it("says of the metadata Finder writes beside a signature that a file manager wrote it, not that it is one", async () => {
+    // Finder on a FAT stick or an SMB share writes a signature's extended attributes (its quarantine) as `._<name>`.
+    writeFileSync(join(folder, "manifest.json.asc"), GPG_SIGNATURE)
+    writeFileSync(join(folder, "._manifest.json.asc"), Buffer.from([0x00, 0x05, 0x16, 0x07, 0x00, 0x02, 0x00, 0x00]))
+    const result = await verify()
+    expect(result.code, result.stdout).toBe(0)
+    expect(result.stdout).toContain(
+      "Left aside: manifest.json.asc, a detached signature of the export's files, not part of it"
+    )
+    expect(result.stdout).toContain(
+      "Left aside: ._manifest.json.asc, written by a file manager, not part of the export."
+    )
+  })
+
   it("names apart a signature armoured with the header lines GPG Suite and older gpg write", async () => {
     // GPG Suite (macOS) writes a Comment line by default, gpg 2.0 (RHEL 7) a Version line; neither is signed.
     const headers = ["Comment: GPGTools - https://gpgtools.org", "Version: GnuPG v2.0.22 (GNU/Linux)"]
