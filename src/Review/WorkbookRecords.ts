@@ -143,6 +143,13 @@ const strayQuote = (error: unknown, header: ReadonlyArray<string> | undefined): 
   )
 }
 
+/** A header's names as written, but for a joined part's byte order mark and the empty cells Excel pads rows with. */
+const columnsOf = (cells: ReadonlyArray<string>): string =>
+  JSON.stringify(cells.map((cell) => cell.replace(/^\uFEFF/, "").trim())).replace(/(,"")+\]$/, "]")
+
+const sameColumns = (cells: ReadonlyArray<string>, header: ReadonlyArray<string>): boolean =>
+  columnsOf(cells) === columnsOf(header)
+
 /** Whether two rows are of one review, as far as both say: a cell left empty says nothing. */
 const ofSameReview = (record: Record<string, string>, other: Record<string, string>): boolean =>
   (["instance", "as_of"] as const).every(
@@ -218,7 +225,15 @@ export const eachWorkbookRecord = async (
       for (let index = 0; index < cells.length; index++) record[header[index] ?? ""] = cells[index] ?? ""
       // The header again, where workbooks split among reviewers were joined back (`cat`, or a paste of a whole
       // sheet): no account. Read as one, it was listed as removed ("given_name family_name") with an unread decision.
-      if (WORKBOOK_COLUMNS.every((column) => record[column]?.trim() === column)) {
+      if (isWorkbookHeader(cells)) {
+        // Read by row 1's order, a part whose columns were moved had each cell taken for another's.
+        if (!sameColumns(cells, header)) {
+          throw new NotAWorkbook(
+            `row ${last.row} repeats the header with its columns not as row 1 has them: parts of the workbook were ` +
+              "joined after columns were moved, added or taken out in one; give that part row 1's columns, in its " +
+              "order, then join the parts again"
+          )
+        }
         joinedAt ??= last.row
         continue
       }

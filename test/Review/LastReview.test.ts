@@ -434,6 +434,24 @@ it("skips the header repeated where two halves of a workbook were joined, which 
   expect([...since.changed]).toEqual([])
 })
 
+it("refuses a workbook's parts joined after a column was moved in one, rather than read its rows by row 1", async () => {
+  // The second reviewer moved the decision column beside the email: read by row 1's order, its rows' decisions were
+  // taken for the enabled cell and the role for the decision.
+  workbook("access-review-20260701T000000Z.csv", [
+    "privileged,role_name,enabled,user_id,email,decision,instance",
+    "false,Analyst,true,u1,u1@example.com,keep,api.acme.example",
+    "privileged,role_name,user_id,email,decision,enabled,instance",
+    "false,Analyst,u2,u2@example.com,revoke,true,api.acme.example"
+  ])
+  expect(await compare([row("u1"), row("u2")])).toEqual({
+    _tag: "NotCompared",
+    reason:
+      "the last review's workbook, access-review-20260701T000000Z.csv, could not be read (row 3 repeats the " +
+      "header with its columns not as row 1 has them: parts of the workbook were joined after columns were moved, " +
+      "added or taken out in one; give that part row 1's columns, in its order, then join the parts again)"
+  })
+})
+
 it("refuses two reviews' workbooks joined, which the repeated header no longer shows, rather than mix them", async () => {
   // Last quarter's part filled in by mistake and joined to this one: its accounts were listed as removed, its
   // decisions checked against this Panther, without a word.
