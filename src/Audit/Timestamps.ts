@@ -124,6 +124,16 @@ export const DAY_MS = 24 * 60 * 60 * 1000
  */
 export const EARLIEST_REAL_TIME = Date.UTC(2000, 0, 1)
 
+/**
+ * Text that stands for no time at all: blank (the `""` that means "never", padded) or a placeholder before 2000 (Go's
+ * zero time). Shared by the run's judgement and the review's figures, so a login counted as none is charted as none.
+ */
+export const isNoTimePlaceholder = (text: string): boolean => {
+  if (text.trim() === "") return true
+  const instant = readInstant(text)
+  return instant !== undefined && instant.epoch < EARLIEST_REAL_TIME
+}
+
 /** "More than N days" means strictly more than N x 24 hours before the audit instant. */
 export const isMoreThanDaysBefore = (epoch: number, asOf: number, days: number): boolean => asOf - epoch > days * DAY_MS
 

@@ -6,7 +6,7 @@ import type { User } from "../PantherApi/Schemas.js"
 import type { AuditParameters } from "./AuditParameters.js"
 import type { FindingSubject } from "./Finding.js"
 import type { PrivilegePolicy, PrivilegeVerdict } from "./Privilege.js"
-import { EARLIEST_REAL_TIME, readInstant, wholeDaysBetween } from "./Timestamps.js"
+import { EARLIEST_REAL_TIME, isNoTimePlaceholder, readInstant, wholeDaysBetween } from "./Timestamps.js"
 
 export interface UserFacts {
   readonly user: User
@@ -56,7 +56,7 @@ const readTimestamp = (field: string, text: string | undefined, asOf: number): P
       iso: null,
       problem: `${field} is not a timestamp: ${JSON.stringify(text)}`,
       note: undefined,
-      noTime: text.trim() === ""
+      noTime: isNoTimePlaceholder(text)
     }
   }
   const { epoch, iso } = instant

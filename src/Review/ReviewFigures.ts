@@ -4,6 +4,7 @@
  */
 import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
 import type { Severity } from "../Audit/Severity.js"
+import { isNoTimePlaceholder } from "../Audit/Timestamps.js"
 import { hasFinding, highestSeverity } from "./FindingSet.js"
 import type { Review } from "./Review.js"
 import { daysSinceLogin } from "./ReviewValues.js"
@@ -63,6 +64,10 @@ const NO_ROLE = "(no role)"
 /** A record that failed validation: its role could not be read, which is not the same as having none. */
 const INVALID = "(invalid record)"
 
+/** A placeholder read as text (Go's zero time, a blank) is no login to the run, which calls it NEVER_LOGGED_IN. */
+const isNoLoginText = (timestamp: string | number): boolean =>
+  typeof timestamp === "string" && isNoTimePlaceholder(timestamp)
+
 export const reviewFigures = (review: Review): ReviewFigures => {
   const { run, asOf } = review
   const { staleDays } = run.parameters
@@ -104,7 +109,7 @@ export const reviewFigures = (review: Review): ReviewFigures => {
       if (days !== null) {
         const index = BIN_LIMITS.findIndex(([, , high]) => days <= high)
         bins[index] = (bins[index] ?? 0) + 1
-      } else if (row.lastLoggedInAt === null) neverBin++
+      } else if (row.lastLoggedInAt === null || isNoLoginText(row.lastLoggedInAt)) neverBin++
       else unreadableBin++
     }
   }

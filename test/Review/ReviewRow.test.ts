@@ -4,12 +4,15 @@
  */
 import { Option } from "effect"
 import { expect, it } from "vitest"
+import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { judgeUser } from "../../src/Audit/JudgeUser.js"
 import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
 import { INVENTORY_COLUMNS, inventoryCsvRow, inventoryRecord } from "../../src/Export/Inventory.js"
 import { UserRecord } from "../../src/PantherApi/UserRecord.js"
 import { addFinding, NO_FINDINGS } from "../../src/Review/FindingSet.js"
+import type { Review } from "../../src/Review/Review.js"
 import { REVIEW_COLUMNS, reviewRow } from "../../src/Review/ReviewCsv.js"
+import { reviewFigures } from "../../src/Review/ReviewFigures.js"
 import { userRow } from "../../src/Review/ReviewHtml.js"
 import { makeReviewRowBuilder } from "../../src/Review/ReviewRow.js"
 import { suppressedCodesText, suppressionReasonsText } from "../../src/Review/ReviewValues.js"
@@ -190,4 +193,30 @@ it("lists a user's suppressed findings most severe first, as its findings are li
   })
   expect(suppressedCodesText(row)).toBe("COMPROMISED_ACCOUNT STALE_LOGIN")
   expect(suppressionReasonsText(row)).toBe("COMPROMISED_ACCOUNT: under investigation | STALE_LOGIN: on leave")
+})
+
+it("bins a login placeholder (Go's zero time, a blank) under never, as the run judges it, not unreadable", () => {
+  const run = {
+    asOf: new Date(AS_OF).toISOString(),
+    parameters: { staleDays: params.staleDays },
+    findings: { byFinding: { LOGIN_DATA_MISSING: 0 } }
+  } as unknown as AuditRun
+  const old = daysAgo(400)
+  const rows = [
+    rowOf(
+      UserRecord.ValidUser({ user: user({ id: "u-zero", createdAt: old, lastLoggedInAt: "0001-01-01T00:00:00Z" }) })
+    ),
+    rowOf(UserRecord.ValidUser({ user: user({ id: "u-blank", createdAt: old, lastLoggedInAt: "  " }) })),
+    rowOf(
+      UserRecord.ValidUser({ user: user({ id: "u-broken", createdAt: old, lastLoggedInAt: "2023-02-29T10:00:00Z" }) })
+    )
+  ]
+  const figures = reviewFigures({ run, asOf: AS_OF, rows } satisfies Review)
+  expect(figures.neverLoggedIn).toBe(2)
+  const bins = figures.loginBins.filter((bin) => bin.users > 0).map((bin) => [bin.label, bin.users])
+  // Both placeholders are NEVER_LOGGED_IN: the chart beside that figure shows them as never, the broken date apart.
+  expect(bins).toEqual([
+    ["never", 2],
+    ["unreadable", 1]
+  ])
 })
