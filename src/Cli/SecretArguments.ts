@@ -110,6 +110,22 @@ export const hideSecretsInLogLine = (secrets: ReadonlyArray<string>, line: strin
 }
 
 /**
+ * What of `secret` its encodings always show, for the quick test of a log line: its hex, and the base64 of its
+ * bytes at each of the three places a run of base64 may cut them (the middle, whatever comes either side), in either
+ * alphabet. A library quoting a relay's AUTH PLAIN blob (`\0user\0password` in base64) or a token in hex shows no
+ * echo form of it, and such a line passed the quick test unread.
+ */
+const encodedForms = (secret: string): ReadonlyArray<string> => {
+  const bytes = Buffer.from(secret, "utf8")
+  const cores = [0, 1, 2].map((offset) => {
+    const base64 = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64")
+    // The characters made of the secret's bits alone: not those sharing bits with the bytes before or after it.
+    return base64.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6))
+  })
+  return [bytes.toString("hex"), ...cores, ...cores.map((core) => core.replaceAll("+", "-").replaceAll("/", "_"))]
+}
+
+/**
  * Runs `effect` with a Console whose `error` never prints one of `secrets`, nor do the loggers, which write through
  * the Console's `unsafe` side: an error's message never holds a secret, but a defect's (a library's own error,
  * logged with its cause by the schedule) or an annotation is text this program did not word, and a log line is
@@ -121,7 +137,7 @@ export const withSecretArgumentsHidden =
     if (secrets.length === 0) return effect
     // A line reading back every encoding costs about half a millisecond; one holding none of the secrets' forms (a
     // run's progress lines, every one of them in practice) is passed on after a test of those forms alone.
-    const scanner = answerScanner(secretsOf(secrets))
+    const scanner = answerScanner(secretsOf(secrets, secrets.flatMap(encodedForms)))
     const hiddenInLog = (line: string) => (scanner.mayHold(line) ? hideSecretsInLogLine(secrets, line) : line)
     return Console.consoleWith((console) =>
       Effect.withConsole(effect, {

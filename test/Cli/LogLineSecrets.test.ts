@@ -75,6 +75,21 @@ describe("log lines", () => {
     })
   )
 
+  it.effect("never hold a secret a library quotes only encoded (AUTH PLAIN's base64, hex), in either format", () =>
+    Effect.gen(function* () {
+      const hex = Buffer.from(TOKEN).toString("hex")
+      const echoed = (secret: string) =>
+        Effect.logError("mail not sent", Cause.die(new Error(`535 5.7.8 AUTH PLAIN ${AUTH_PLAIN} refused; ${secret}`)))
+      for (const format of ["json", "pretty"] as const) {
+        const lines = yield* loggedLines(format, [PASSWORD, TOKEN], echoed(`token 0x${hex}`))
+        const text = lines.join("\n")
+        expect(text).toContain("mail not sent")
+        expect(text).not.toContain(AUTH_PLAIN)
+        expect(text).not.toContain(hex)
+      }
+    })
+  )
+
   it.effect("in the pretty format never hold a secret from an annotation or a defect's cause", () =>
     Effect.gen(function* () {
       const lines = yield* loggedLines(
