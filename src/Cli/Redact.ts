@@ -388,7 +388,7 @@ const quotedPrintableDecoded = (text: string): string =>
  * The bytes 0x80-0x9F as Windows-1252 reads them, where Latin-1 has controls: most software that takes bytes for
  * Latin-1 reads them so. UTF-8's second byte of `ß` and of the capitals with an accent (`Ä`, `Ü`) is one of them.
  */
-const WINDOWS_1252_HIGH = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ"
+export const WINDOWS_1252_HIGH = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ"
 
 const WINDOWS_1252_LETTER = new RegExp(`[${WINDOWS_1252_HIGH.replace(/[\u0080-\u009f]/g, "")}]`, "g")
 

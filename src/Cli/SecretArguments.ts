@@ -8,7 +8,15 @@ import { formatWithOptions } from "node:util"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { readsAsAddress, secretsInUrl } from "./QuotableUrl.js"
-import { answerScanner, escapeRegExp, REDACTED, scrubSecrets, secretsOf, WITHHELD } from "./Redact.js"
+import {
+  answerScanner,
+  escapeRegExp,
+  REDACTED,
+  scrubSecrets,
+  secretsOf,
+  WINDOWS_1252_HIGH,
+  WITHHELD
+} from "./Redact.js"
 import { MIN_HIDDEN_SECRET } from "./SecretVariables.js"
 
 /** Flags whose value is a secret, or may hold one (`--smtp-url smtps://user:password@host`). */
@@ -113,7 +121,8 @@ export const hideSecretsInLogLine = (secrets: ReadonlyArray<string>, line: strin
  * What of `secret` its encodings always show, for the quick test of a log line: its hex, and the base64 of its
  * bytes at each of the three places a run of base64 may cut them (the middle, whatever comes either side), in either
  * alphabet. A library quoting a relay's AUTH PLAIN blob (`\0user\0password` in base64) or a token in hex shows no
- * echo form of it, and such a line passed the quick test unread.
+ * echo form of it, and such a line passed the quick test unread. So did a relay's echo of a password with an accent
+ * in quoted-printable, decomposed (NFD), or its UTF-8 read as Latin-1 or Windows-1252, which the full reading finds.
  */
 const encodedForms = (secret: string): ReadonlyArray<string> => {
   const bytes = Buffer.from(secret, "utf8")
@@ -122,7 +131,27 @@ const encodedForms = (secret: string): ReadonlyArray<string> => {
     // The characters made of the secret's bits alone: not those sharing bits with the bytes before or after it.
     return base64.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6))
   })
-  return [bytes.toString("hex"), ...cores, ...cores.map((core) => core.replaceAll("+", "-").replaceAll("/", "_"))]
+  const escaped = (all: boolean) =>
+    [...bytes]
+      .map((byte) =>
+        all || byte < 0x21 || byte > 0x7e || byte === 0x3d
+          ? `=${byte.toString(16).padStart(2, "0")}`
+          : String.fromCharCode(byte)
+      )
+      .join("")
+  const latin1 = bytes.toString("latin1")
+  const windows1252 = latin1.replace(/[\u0080-\u009f]/g, (char) => WINDOWS_1252_HIGH[char.charCodeAt(0) - 0x80] ?? char)
+  return [
+    bytes.toString("hex"),
+    ...cores,
+    ...cores.map((core) => core.replaceAll("+", "-").replaceAll("/", "_")),
+    escaped(true),
+    escaped(false),
+    secret.normalize("NFD"),
+    secret.normalize("NFC"),
+    latin1,
+    windows1252
+  ]
 }
 
 /**

@@ -90,6 +90,32 @@ describe("log lines", () => {
     })
   )
 
+  it.effect("never hold a password a relay echoed in quoted-printable, decomposed, or read as Latin-1", () =>
+    Effect.gen(function* () {
+      const accented = "Pässwörd-Straße-1x"
+      const bytes = [...Buffer.from(accented)]
+      const echoes = [
+        bytes.map((byte) => `=${byte.toString(16).toUpperCase()}`).join(""),
+        "P=C3=A4ssw=C3=B6rd-Stra=C3=9Fe-1x",
+        accented.normalize("NFD"),
+        Buffer.from(accented).toString("latin1"),
+        // Windows-1252, as most software taking bytes for Latin-1 reads them: ß's second byte is Ÿ.
+        Buffer.from(accented).toString("latin1").replace("\u009f", "Ÿ")
+      ]
+      const leaked: Array<string> = []
+      for (const echo of echoes) {
+        const lines = yield* loggedLines(
+          "json",
+          [accented],
+          Effect.logError("mail not sent", Cause.die(new Error(`535 5.7.8 ${echo} refused`)))
+        )
+        expect(lines.join("\n")).toContain("mail not sent")
+        if (lines.join("\n").includes(echo)) leaked.push(echo)
+      }
+      expect(leaked).toEqual([])
+    })
+  )
+
   it.effect("in the pretty format never hold a secret from an annotation or a defect's cause", () =>
     Effect.gen(function* () {
       const lines = yield* loggedLines(
