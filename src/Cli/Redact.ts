@@ -156,7 +156,7 @@ export interface AnswerScanner {
   readonly redactJson: (text: string) => string | undefined
 }
 
-const isJson = (text: string): boolean => {
+export const isJson = (text: string): boolean => {
   try {
     JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
     return true

@@ -11,6 +11,7 @@ import { readsAsAddress, secretsInUrl } from "./QuotableUrl.js"
 import {
   answerScanner,
   escapeRegExp,
+  isJson,
   REDACTED,
   scrubSecrets,
   secretsOf,
@@ -104,12 +105,13 @@ const hiddenInStrings = (secrets: ReadonlyArray<string>, value: unknown): unknow
 
 /**
  * A log line with `secrets` hidden. A JSON line that would be withheld whole (a secret escaped by JSON, a quote or
- * backslash in it, reads as one only decoded) has each of its strings hidden instead, so that it stays a JSON line
- * with its level and time for the collector that reads it.
+ * backslash in it, reads as one only decoded), or cut (past 64 KiB: a defect's cause quoting a page whole), has each
+ * of its strings hidden instead, so that it stays a JSON line with its level and time for the collector that reads
+ * it: cut, it ended inside a string, and the collector kept it as unparsed text or dropped it.
  */
 export const hideSecretsInLogLine = (secrets: ReadonlyArray<string>, line: string): string => {
   const hidden = hideSecretsInMessage(secrets, line)
-  if (hidden !== WITHHELD || !line.startsWith("{")) return hidden
+  if (!line.startsWith("{") || (hidden !== WITHHELD && isJson(hidden))) return hidden
   try {
     return JSON.stringify(hiddenInStrings(secrets, JSON.parse(line)))
   } catch {

@@ -116,6 +116,28 @@ describe("log lines", () => {
     })
   )
 
+  it.effect(
+    "in JSON stay one whole JSON object when a defect's cause is long (a page quoted whole) and holds a secret",
+    () =>
+      Effect.gen(function* () {
+        const page = `<html>${"<p>upstream unavailable</p>".repeat(4000)}</html>`
+        const lines = yield* loggedLines(
+          "json",
+          [TOKEN],
+          Effect.logError("scheduled audit failed", Cause.die(new Error(`token ${TOKEN} answered ${page}`))).pipe(
+            Effect.annotateLogs({ run: "nightly" })
+          )
+        )
+        const [line = ""] = lines
+        expect(line).not.toContain(TOKEN)
+        expect(JSON.parse(line)).toMatchObject({
+          logLevel: "ERROR",
+          message: "scheduled audit failed",
+          annotations: { run: "nightly" }
+        })
+      })
+  )
+
   it.effect("in the pretty format never hold a secret from an annotation or a defect's cause", () =>
     Effect.gen(function* () {
       const lines = yield* loggedLines(
