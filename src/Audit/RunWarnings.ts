@@ -24,7 +24,8 @@ const MINUTE_MS = 60_000
  * --as-of 45 minutes ahead was "0 hours" ahead, judging logins "0 hours older" than they are, as if nothing were off.
  */
 const howFarAhead = (ms: number): string => {
-  const minutes = Math.floor(ms / MINUTE_MS)
+  // To the nearest minute: the run starts a moment after the --as-of typed, so whole minutes down said 44 of 45.
+  const minutes = Math.round(ms / MINUTE_MS)
   if (minutes < 60) return counted(minutes, "minute")
   if (minutes >= 48 * 60) return counted(Math.floor(minutes / (24 * 60)), "day")
   const rest = minutes % 60

@@ -28,6 +28,12 @@ describe("--as-of ahead of the run", () => {
     expect(asOfAheadWarning(started + 5 * 60_000, started)).toBeUndefined()
   })
 
+  it("says the minutes typed, though the run starts a moment after the --as-of was typed to the second", () => {
+    expect(ahead(45 * 60_000 - 467)).toContain("is 45 minutes after this run started")
+    expect(ahead(5.5 * 3_600_000 - 467)).toContain("is 5 hours 30 minutes after this run started")
+    expect(ahead(2 * 3_600_000 - 467)).toContain("is 2 hours after this run started")
+  })
+
   it("gives hours with their minutes, as a local time typed without its offset is ahead by that offset", () => {
     expect(ahead(60 * 60_000)).toContain("is 1 hour after this run started")
     expect(ahead(5.5 * 3_600_000)).toContain("is 5 hours 30 minutes after this run started")
