@@ -572,11 +572,23 @@ const changeOfCopy = (
   return undefined
 }
 
-/** Which change of a copy alone makes the file differ from its recorded digest and size, if one does. */
-const copyChange = async (path: string, actualBytes: number, expected: FileDigest): Promise<string | undefined> => {
-  if (actualBytes > MAX_EXPLAINED_BYTES) return undefined
-  const content = await readFile(path).catch(() => undefined)
-  return content === undefined ? undefined : changeOfCopy(content, expected)
+/**
+ * The file's digest and, when it differs from the recorded one, which change of a copy alone explains it, if one
+ * does. Both are of the same bytes, read once: a share or mount in the hands of whoever holds the export could answer
+ * a second read with the recorded file, converted, and have a forged one called "only its line ends". Larger files
+ * are hashed as they stream and not explained: an export's files are far smaller.
+ */
+const digestAndCopyChange = async (
+  path: string,
+  size: number,
+  expected: FileDigest
+): Promise<{ readonly actual: FileDigest; readonly only?: string }> => {
+  if (size > MAX_EXPLAINED_BYTES) return { actual: await digestFile(path) }
+  const content = await readFile(path)
+  const actual = { bytes: content.length, sha256: createHash("sha256").update(content).digest("hex") }
+  if (actual.bytes === expected.bytes && actual.sha256 === expected.sha256) return { actual }
+  const only = changeOfCopy(content, expected)
+  return only === undefined ? { actual } : { actual, only }
 }
 
 /**
@@ -612,9 +624,8 @@ const checkFile = async (folder: string, expected: Manifest["files"][number]): P
   try {
     const info = await lstat(path)
     if (!info.isFile()) return { kind: "modified", path: expected.path, expected, actual: "no longer a regular file" }
-    const actual = await digestFile(path)
+    const { actual, only } = await digestAndCopyChange(path, info.size, expected)
     if (actual.bytes === expected.bytes && actual.sha256 === expected.sha256) return undefined
-    const only = await copyChange(path, actual.bytes, expected)
     return { kind: "modified", path: expected.path, expected, actual, ...(only === undefined ? {} : { only }) }
   } catch (error) {
     if (hasErrorCode(error, "ENOENT")) {
