@@ -803,6 +803,25 @@ describe("panther-audit demo", () => {
     expect(result.stdout).toContain(join(directory, "reports"))
   })
 
+  it("shows a finding of each rule that flags accounts, a compromised one among them", async () => {
+    // The demo is what a new user sees first: a critical COMPROMISED_ACCOUNT among them shows the email's top rows.
+    const result = await runCli(["demo", "--log-level", "none"], { cwd: directory })
+    expect(result.code).toBe(0)
+    const report = readdirSync(join(directory, "reports")).find((file) => file.endsWith(".json")) ?? ""
+    const { run } = JSON.parse(readFileSync(join(directory, "reports", report), "utf8")) as {
+      run: { findings: { byFinding: Record<string, number> } }
+    }
+    for (const finding of [
+      "STALE_LOGIN",
+      "NEVER_LOGGED_IN",
+      "PENDING_STATUS",
+      "COMPROMISED_ACCOUNT",
+      "PRIVILEGED_ROLE"
+    ]) {
+      expect(run.findings.byFinding[finding], finding).toBeGreaterThan(0)
+    }
+  })
+
   it("writes only log lines on stderr, in the log format and at the log level asked for", async () => {
     // Its stderr in a pipe is JSON, one object a line, as every command's: a plain line would break a log reader.
     const result = await runCli(["demo", "--users", "120"], { cwd: directory })
