@@ -7,6 +7,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import { isNoTimePlaceholder } from "../Audit/Timestamps.js"
 import { tell } from "../Cli/CommandNotes.js"
 import { secretsQuotedWarning } from "../PantherApi/ClientStats.js"
 import { describeUserRecord } from "../PantherApi/DecodeUser.js"
@@ -107,6 +108,17 @@ const csvWriter = (terminal: boolean): Effect.Effect<UserWriter> =>
 
 const TABLE_HEADINGS = ["ID", "EMAIL", "NAME", "ROLE", "STATUS", "ENABLED", "LAST LOGIN"] as const
 
+/**
+ * The table's last login: "never" for no login, as the audit judges it. A blank or a time before 2000 (Go's zero
+ * time, the epoch) is a placeholder a service sends for none; shown as sent, an admin read `0001-01-01T00:00:00Z` as
+ * a login, where the audit reports the account as never logged in. The placeholder is named, for whoever looks at
+ * the record; ndjson and CSV keep the field as sent.
+ */
+export const lastLoginCell = (lastLoggedInAt: string | undefined): string => {
+  if (lastLoggedInAt === undefined || lastLoggedInAt.trim() === "") return "never"
+  return isNoTimePlaceholder(lastLoggedInAt) ? `never (placeholder ${lastLoggedInAt.trim()})` : lastLoggedInAt
+}
+
 const tableRow = (user: User): Array<string> => [
   user.id ?? "",
   user.email,
@@ -115,7 +127,7 @@ const tableRow = (user: User): Array<string> => [
   (user.role.name || undefined) ?? user.role.id ?? "",
   user.status ?? "",
   user.enabled ? "yes" : "no",
-  user.lastLoggedInAt ?? "never"
+  lastLoginCell(user.lastLoggedInAt)
 ]
 
 /**

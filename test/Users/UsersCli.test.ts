@@ -878,6 +878,34 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("list's table shows a placeholder login as never, as the audit judges it, and ndjson keeps it as sent", async () => {
+    const results = [
+      rawUser("zero", { lastLoggedInAt: "0001-01-01T00:00:00Z" }),
+      rawUser("epoch", { lastLoggedInAt: "1970-01-01T00:00:00Z" }),
+      rawUser("blank", { lastLoggedInAt: "  " }),
+      rawUser("absent", { lastLoggedInAt: undefined }),
+      rawUser("real", { lastLoggedInAt: "2025-03-01T10:00:00Z" })
+    ]
+    const table = await againstScripted([json(200, { results })], ["users", "list", "--format", "table"])
+    expect(table.code).toBe(0)
+    const lastLogin = (id: string) =>
+      (table.stdout.split("\n").find((line) => line.startsWith(`${id} `)) ?? "").split(/ {2,}/).at(-1)
+    expect(lastLogin("zero")).toBe("never (placeholder 0001-01-01T00:00:00Z)")
+    expect(lastLogin("epoch")).toBe("never (placeholder 1970-01-01T00:00:00Z)")
+    expect(lastLogin("blank")).toBe("never")
+    expect(lastLogin("absent")).toBe("never")
+    expect(lastLogin("real")).toBe("2025-03-01T10:00:00Z")
+
+    const lines = await againstScripted([json(200, { results })], ["users", "list", "--format", "ndjson"])
+    expect(ndjson(lines.stdout).map((user) => Reflect.get(user, "lastLoggedInAt"))).toEqual([
+      "0001-01-01T00:00:00Z",
+      "1970-01-01T00:00:00Z",
+      "  ",
+      undefined,
+      "2025-03-01T10:00:00Z"
+    ])
+  })
+
   it("create says which user it made without passing the server's escape sequences to the terminal", async () => {
     const result = await againstScripted(
       [json(200, rawUser("new\u001b]0;PWNED\u0007", { email: "u1@example.com" }))],
