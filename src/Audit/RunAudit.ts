@@ -48,6 +48,7 @@ import {
   emptyPrivilegeListWarnings,
   permissionWarnings,
   privilegeWarnings,
+  rolesUnreadLogReason,
   rolesUnreadWarning,
   suppressionWarnings,
   unreadableRolesWarning
@@ -194,8 +195,9 @@ const readRoles = (client: PantherClient) =>
       error._tag === "Unauthorized"
         ? Effect.fail(error)
         : Effect.logWarning("roles could not be read; privilege is decided by role names and ids only").pipe(
-            // An annotation, not a second message part, which a JSON log line would write as an array.
-            Effect.annotateLogs({ reason: error.message }),
+            // An annotation, not a second message part, which a JSON log line would write as an array. What failed
+            // only: the usual advice is for the run's warning to give, once the users read show whether it holds.
+            Effect.annotateLogs({ reason: rolesUnreadLogReason(error) }),
             Effect.as<RolesRead>({
               roles: undefined,
               unreadable: [],

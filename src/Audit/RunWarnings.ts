@@ -100,6 +100,72 @@ const ROLES_NOT_API =
   "something answering in Panther's place (a load balancer or proxy in between), or Panther failed while sending " +
   "it. Run again; if it keeps happening, report it to Panther support."
 
+/** What failed at GET /roles, and what the users having been read, with the same token from the same address, shows. */
+interface RolesFailure {
+  readonly failed: string
+  readonly advice: string
+}
+
+/**
+ * A failure at GET /roles split where a refusal's usual advice (add Read User Info, check --api-url, the network
+ * path to it) would start, for the failures whose advice the users, read next with the same token from the same
+ * address, would disprove. `undefined` for the others (a later page's, a cursor's, a proxy's, a retry budget's),
+ * whose own message says what holds.
+ */
+const rolesFailure = (error: PantherApiError): RolesFailure | undefined => {
+  switch (error._tag) {
+    case "Forbidden":
+      return {
+        failed: `Panther refused GET /roles to the API token (403).${pantherSaid(error.detail)}`,
+        advice:
+          "The same token read the users, which takes the same permission, " +
+          `"${consoleName(error.permission)}" (${error.permission}), so it has it: Panther, or a proxy in between, ` +
+          "refused the roles for some other reason. Report it to Panther support, with what Panther said."
+      }
+    case "NotFound":
+      if (error.atCursor === true) return undefined
+      return {
+        failed: `Panther found nothing at GET /roles (404).${pantherSaid(error.detail)}`,
+        advice:
+          "The same address answered GET /users, so --api-url is right: this Panther does not serve GET /roles, or " +
+          "a proxy in between does not pass it on. Ask Panther support whether your instance serves it."
+      }
+    case "InvalidResponse":
+      // Advice of its own says more (a later page's, a cursor's), but not a 206's or 204's "check --api-url".
+      if (error.advice !== undefined && error.advice !== OTHER_SUCCESS_ADVICE) return undefined
+      return { failed: new InvalidResponse({ ...error, advice: "" }).message.trimEnd(), advice: ROLES_NOT_API }
+    case "BadRequest":
+      if (error.atCursor === true) return undefined
+      return {
+        failed:
+          error.status >= 300 && error.status < 400
+            ? `Panther's address answered GET /roles with a redirect (${error.status}` +
+              `${error.location === undefined ? "" : ` to ${error.location}`}), which is not followed.`
+            : `Panther rejected GET /roles (${error.status}).${pantherSaid(error.detail)}`,
+        advice:
+          "The same address answered GET /users, so --api-url is right: Panther, or a proxy in between, refused the " +
+          "roles as this tool asks for them (GET /roles, with nothing in the query). Report it to Panther support, " +
+          "with what Panther said."
+      }
+    case "TransportError": {
+      // An answer the API never gives (not HTTP) came from something in between, as a page not the API's did.
+      // A proxy's own failure, or advice of its own (a certificate), says more than the users having been read.
+      if (error.notApiAnswer !== true && (error.proxyFailed === true || error.advice !== undefined)) return undefined
+      return {
+        failed: new TransportError({ ...error, advice: "" }).message.trimEnd(),
+        advice:
+          error.notApiAnswer === true
+            ? ROLES_NOT_API
+            : "The same address answered GET /users, so --api-url is right: the connection failed while the roles " +
+              "were read (the network between, or Panther itself). Run again; if it keeps happening, check the " +
+              "network path (proxy, firewall), and --timeout-seconds raises the per-request timeout."
+      }
+    }
+    default:
+      return undefined
+  }
+}
+
 /**
  * Why the roles could not be read, as the run's warning says it. A run's warnings reach its reports only when the
  * users were read, with the same token from the same address: a refusal's usual advice (add Read User Info, check
@@ -108,56 +174,17 @@ const ROLES_NOT_API =
  */
 export const rolesUnreadWarning = (error: PantherApiError): string => {
   const prefix = `Roles could not be read (${error._tag}), so privilege was decided by role names and ids only, not by permissions: `
-  switch (error._tag) {
-    case "Forbidden":
-      return (
-        `${prefix}Panther refused GET /roles to the API token (403).${pantherSaid(error.detail)} The same token read ` +
-        `the users, which takes the same permission, "${consoleName(error.permission)}" (${error.permission}), ` +
-        "so it has it: Panther, or a proxy in between, refused the roles for some other reason. Report it to " +
-        "Panther support, with what Panther said."
-      )
-    case "NotFound":
-      if (error.atCursor === true) break
-      return (
-        `${prefix}Panther found nothing at GET /roles (404).${pantherSaid(error.detail)} The same address answered ` +
-        "GET /users, so --api-url is right: this Panther does not serve GET /roles, or a proxy in between does not " +
-        "pass it on. Ask Panther support whether your instance serves it."
-      )
-    case "InvalidResponse":
-      // Advice of its own says more (a later page's, a cursor's), but not a 206's or 204's "check --api-url".
-      if (error.advice !== undefined && error.advice !== OTHER_SUCCESS_ADVICE) break
-      return prefix + new InvalidResponse({ ...error, advice: ROLES_NOT_API }).message
-    case "BadRequest": {
-      if (error.atCursor === true) break
-      const answered =
-        error.status >= 300 && error.status < 400
-          ? `Panther's address answered GET /roles with a redirect (${error.status}` +
-            `${error.location === undefined ? "" : ` to ${error.location}`}), which is not followed.`
-          : `Panther rejected GET /roles (${error.status}).${pantherSaid(error.detail)}`
-      return (
-        `${prefix}${answered} The same address answered GET /users, so --api-url is right: Panther, or a proxy in ` +
-        "between, refused the roles as this tool asks for them (GET /roles, with nothing in the query). Report it " +
-        "to Panther support, with what Panther said."
-      )
-    }
-    case "TransportError":
-      // An answer the API never gives (not HTTP) came from something in between, as a page not the API's did.
-      if (error.notApiAnswer === true) return prefix + new TransportError({ ...error, advice: ROLES_NOT_API }).message
-      // A proxy's own failure, or advice of its own (a certificate), says more than the users having been read.
-      if (error.proxyFailed === true || error.advice !== undefined) break
-      return (
-        prefix +
-        new TransportError({
-          ...error,
-          advice:
-            "The same address answered GET /users, so --api-url is right: the connection failed while the roles " +
-            "were read (the network between, or Panther itself). Run again; if it keeps happening, check the " +
-            "network path (proxy, firewall), and --timeout-seconds raises the per-request timeout."
-        }).message
-      )
-  }
-  return prefix + error.message
+  const failure = rolesFailure(error)
+  return prefix + (failure === undefined ? error.message : `${failure.failed} ${failure.advice}`)
 }
+
+/**
+ * Why the roles could not be read, as the run logs it when they fail, before the users are read: what failed, and
+ * not the advice the users then disprove. Logged with the usual advice, a run whose users were read with that same
+ * token told the log's reader to add Read User Info, or check --api-url, while its report said both were right.
+ * The run's warnings say what to do, once the users are read; if they are not, the run's failure says it.
+ */
+export const rolesUnreadLogReason = (error: PantherApiError): string => rolesFailure(error)?.failed ?? error.message
 
 /** Configured permissions that look mistyped: no role holds them and this tool does not know them. */
 export const permissionWarnings = (

@@ -17,7 +17,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startSmtpServer } from "../Email/support/SmtpTestServer.js"
 import { endWithTest } from "../support/ChildProcesses.js"
 import { BIN, jsonLogLines, runCli, runCliToFds, runCliWithFileLimit, stderrText } from "../support/cli.js"
-import { json, type ScriptedServer, scriptedServer, startScriptedServer } from "../support/scriptedServer.js"
+import { json, type ScriptedServer, type Step, scriptedServer, startScriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { swapPipeAndFile } from "../support/swapper.js"
 
@@ -305,6 +305,45 @@ describe("panther-audit run", () => {
     } finally {
       await server.close()
     }
+  })
+
+  it("logs what failed at GET /roles without the advice the users, read next, disprove", async () => {
+    const reasonFor = async (roles: Step) => {
+      const server = await startScriptedServer((_index, request) =>
+        request.path === "/roles"
+          ? roles
+          : json(200, {
+              results: [{ id: "u1", email: "a@acme.example", givenName: "A", familyName: "B", role: {}, enabled: true }]
+            })
+      )
+      try {
+        const result = await runCli(["run", "--log-format", "json", "--max-retries", "0"], {
+          env: env({ PANTHER_API_URL: server.url })
+        })
+        expect(result.code).toBe(0)
+        const line = jsonLogLines(result.stderr).find((logged) =>
+          String(logged.message).startsWith("roles could not be read")
+        )
+        return String(line?.annotations.reason)
+      } finally {
+        await server.close()
+      }
+    }
+    // The same token read the users: it has Read User Info, which the log had told its reader to add.
+    const refused = await reasonFor(json(403, { error: "forbidden" }))
+    expect(refused).toBe("Panther refused GET /roles to the API token (403). Panther said: forbidden.")
+    // The same address answered the users: --api-url is right, which the log had told its reader to check.
+    const missing = await reasonFor(json(404, { message: "Not Found" }))
+    expect(missing).toBe("Panther found nothing at GET /roles (404). Panther said: Not Found.")
+    const page = await reasonFor((_request, response) => {
+      response.writeHead(200, { "content-type": "text/html" })
+      response.end("<html><body>Sign in</body></html>")
+    })
+    expect(page).toContain("the body is not JSON but an HTML page")
+    expect(page).not.toContain("--api-url")
+    const dropped = await reasonFor((_request, response) => response.socket?.destroy())
+    expect(dropped).toContain("Could not get an answer from Panther for GET /roles")
+    expect(dropped).not.toContain("--api-url")
   })
 
   it("exits 3 with a clear message and no report when the token is refused", async () => {
