@@ -72,6 +72,11 @@ export interface AuditOutcome {
    */
   readonly excludedCodes: ReadonlySet<FindingCode>
   /**
+   * The roles GET /roles named, by id and name (those whose permissions could not be read too); none when it could
+   * not be read. A review matches a decision written with a role's id to the role's name by them.
+   */
+  readonly roles: ReadonlyArray<{ readonly id: string; readonly name: string }>
+  /**
    * New and escalated unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT` of
    * each: the news an email lists (each under its own heading, by `change`).
    */
@@ -206,6 +211,12 @@ const readRoles = (client: PantherClient) =>
           )
     )
   )
+
+/** The roles read, by id and name, whose entries gave both. */
+const namedRoles = (read: RolesRead): ReadonlyArray<{ readonly id: string; readonly name: string }> => [
+  ...(read.roles ?? []).map(({ id, name }) => ({ id, name })),
+  ...read.unreadable.flatMap(({ id, name }) => (id === undefined || name === undefined ? [] : [{ id, name }]))
+]
 
 const aheadOfClockWarning = (names: ReadonlyArray<string>, startedAt: number): string => {
   const listed = names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`
@@ -507,6 +518,7 @@ export const runAudit = (
         run,
         reports,
         excludedCodes: exclude,
+        roles: namedRoles(roles),
         urgent,
         fresh,
         freshCounts,

@@ -13,11 +13,21 @@ export const booleanCell = (cell: string | undefined): string =>
 
 const NO_ROLE = "(no role)"
 
+/** A role as GET /roles named it, by id and name: a reviewer may write either in a `change-role:` decision. */
+export interface NamedRole {
+  readonly id: string
+  readonly name: string
+}
+
 /**
  * What changed in an account's access between the last review's row and this review's: privilege, role, whether it
  * can sign in, email. A cell the last workbook left empty (a record that failed validation then) says nothing.
  */
-export const accessChanges = (record: Record<string, string>, now: ReviewRow): ReadonlyArray<string> => {
+export const accessChanges = (
+  record: Record<string, string>,
+  now: ReviewRow,
+  roles: ReadonlyArray<NamedRole> = []
+): ReadonlyArray<string> => {
   const changes: Array<string> = []
   const wasEnabled = booleanCell(record.enabled)
   if (wasEnabled === "false" && now.enabled === true) changes.push("reactivated")
@@ -42,7 +52,7 @@ export const accessChanges = (record: Record<string, string>, now: ReviewRow): R
   if (emailThen !== "" && emailNow !== "" && emailThen.toLowerCase() !== emailNow.toLowerCase()) {
     changes.push(`email ${emailThen} -> ${emailNow}`)
   }
-  changes.push(...decisionNotCarriedOut(record, now))
+  changes.push(...decisionNotCarriedOut(record, now, roles))
   return changes
 }
 
@@ -72,7 +82,11 @@ export const readDecision = (record: Record<string, string>): Decision => {
  * A decision the last review's reviewer wrote that this review shows was not carried out: an account to revoke still
  * able to sign in, a role change not made. What an auditor follows up first.
  */
-const decisionNotCarriedOut = (record: Record<string, string>, now: ReviewRow): ReadonlyArray<string> => {
+const decisionNotCarriedOut = (
+  record: Record<string, string>,
+  now: ReviewRow,
+  roles: ReadonlyArray<NamedRole>
+): ReadonlyArray<string> => {
   const decision = readDecision(record)
   if (decision._tag === "Revoke" && now.enabled === true) {
     return ["revoke decided at the last review, still able to sign in"]
@@ -80,9 +94,31 @@ const decisionNotCarriedOut = (record: Record<string, string>, now: ReviewRow): 
   // An account deactivated since can use no role: its access went further than the change decided.
   if (decision._tag === "ChangeRole" && now.enabled !== false) {
     const roleNow = asWritten(now.roleName || now.roleId)
-    if (roleNow !== "" && decision.role.toLowerCase() !== roleNow.toLowerCase()) {
+    if (roleNow !== "" && !isRoleNow(decision.role, now, roles)) {
       return [`change-role:${decision.role} decided at the last review, role still ${roleNow}`]
     }
   }
   return []
 }
+
+/**
+ * Whether the role a `change-role:` decision names, by name or by id (Panther's ids look like UUIDs, and a reviewer
+ * may copy one from the workbook's `role_id`), in any case, is the account's role now. The account's record may give
+ * its role by name or id alone: GET /roles says which id goes with which name. Compared by name alone, a decision
+ * written with the role's id was said not to be carried out once it was.
+ */
+const isRoleNow = (decided: string, now: ReviewRow, roles: ReadonlyArray<NamedRole>): boolean => {
+  const held = new Set([now.roleName, now.roleId].filter((text) => text !== "").map(folded))
+  const wanted = folded(decided)
+  return (
+    held.has(wanted) ||
+    roles.some(
+      (role) =>
+        (folded(role.id) === wanted || folded(role.name) === wanted) &&
+        (held.has(folded(role.id)) || held.has(folded(role.name)))
+    )
+  )
+}
+
+/** A role's name or id as the workbook holds it, in any case. */
+const folded = (text: string): string => asWritten(text).toLowerCase()

@@ -22,7 +22,7 @@ import { asWritten } from "../Reports/Csv.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
-import { accessChanges, booleanCell, readDecision } from "./AccessChange.js"
+import { accessChanges, booleanCell, type NamedRole, readDecision } from "./AccessChange.js"
 import { shorten } from "./Html.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { eachWorkbookRecord, unreadableWorkbook, whyWorkbookNotRead } from "./WorkbookRecords.js"
@@ -181,7 +181,8 @@ const compare = async (
   apiBaseUrl: string,
   rows: ReadonlyArray<ReviewRow>,
   chosen: string | undefined,
-  known: InputFileSecrets
+  known: InputFileSecrets,
+  roles: ReadonlyArray<NamedRole>
 ): Promise<SinceLastReview> => {
   let toCompare: Awaited<ReturnType<typeof workbookToCompare>>
   try {
@@ -191,7 +192,7 @@ const compare = async (
     throw error
   }
   const { found, passedOver, misnamed } = toCompare
-  const since = await compareWith(found, apiBaseUrl, rows, known)
+  const since = await compareWith(found, apiBaseUrl, rows, known, roles)
   return {
     ...since,
     ...(passedOver.length === 0 ? {} : { passedOver }),
@@ -211,7 +212,8 @@ const compareWith = async (
   found: { readonly path: string; readonly workbook: string } | undefined,
   apiBaseUrl: string,
   rows: ReadonlyArray<ReviewRow>,
-  known: InputFileSecrets
+  known: InputFileSecrets,
+  roles: ReadonlyArray<NamedRole>
 ): Promise<SinceLastReview> => {
   if (found === undefined) return { _tag: "NotCompared", reason: NO_EARLIER_WORKBOOK }
   const { path, workbook } = found
@@ -268,7 +270,7 @@ const compareWith = async (
       const now = current.get(key)
       if (now !== undefined) {
         if (shared.has(key)) return
-        const what = [...(changes.get(key) ?? []), ...accessChanges(record, now)]
+        const what = [...(changes.get(key) ?? []), ...accessChanges(record, now, roles)]
         if (what.length > 0) changes.set(key, [...new Set(what)])
         return
       }
@@ -425,7 +427,8 @@ export const checkWorkbookToCompare = (
 
 /**
  * Compares this review's accounts with the last review's workbook (`chosen`, else the newest earlier one in the
- * report directory); never fails the review (says why instead).
+ * report directory); never fails the review (says why instead). `roles`: those GET /roles named, by which a
+ * `change-role:` decision written with a role's id is matched with its name.
  */
 export const compareWithLastReview = (
   directory: string,
@@ -433,10 +436,11 @@ export const compareWithLastReview = (
   apiBaseUrl: string,
   rows: ReadonlyArray<ReviewRow>,
   chosen?: string,
-  known: InputFileSecrets = NO_INPUT_FILE_SECRETS
+  known: InputFileSecrets = NO_INPUT_FILE_SECRETS,
+  roles: ReadonlyArray<NamedRole> = []
 ): Effect.Effect<SinceLastReview> =>
   Effect.promise(() =>
-    compare(directory, `${ownStem}.csv`, apiBaseUrl, rows, chosen, known).catch(
+    compare(directory, `${ownStem}.csv`, apiBaseUrl, rows, chosen, known, roles).catch(
       (error: unknown): SinceLastReview => ({
         _tag: "NotCompared",
         reason: `the last review's workbook could not be read (${error instanceof Error ? error.message : String(error)})`

@@ -53,7 +53,8 @@ export const runReview = (
           audit.run.apiBaseUrl,
           finished.rows,
           options.compareWith,
-          job.secrets
+          job.secrets,
+          audit.roles
         )
       }
       const paths = yield* writeReview({ directory: job.reportDirectory, stem, review, formats: options.formats })

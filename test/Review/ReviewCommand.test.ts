@@ -21,6 +21,7 @@ import { REVIEW_COLUMNS } from "../../src/Review/ReviewCsv.js"
 import { reviewStem } from "../../src/Review/RunReview.js"
 import { endWithTest } from "../support/ChildProcesses.js"
 import { BIN, runCli, runCliWithFileLimit } from "../support/cli.js"
+import { json, startScriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { swapPipeAndFile } from "../support/swapper.js"
 import { runCommand } from "./commandHarness.js"
@@ -401,6 +402,77 @@ describe("panther-audit review", () => {
     expect(changesIn(rows)).toEqual([
       ["u-helpdesk", "change-role:AnalystReadOnly decided at the last review, role still Helpdesk"],
       ["u-zimmer", "revoke decided at the last review, still able to sign in"]
+    ])
+  })
+
+  it("reads a role change decided by the role's id, in any case, as carried out once the account has that role", async () => {
+    const ids = { admin: "3f0b5a7e-1c2d-4e8f-9a6b-0d1e2f3a4b5c", readOnly: "c5d7e9f1-4a6b-4c8d-9e0f-2b3c4d5e6f70" }
+    expect((await review(simulator)).code).toBe(0)
+    // The ids copied from GET /roles or the workbook's role_id column, one of them upper-cased by a spreadsheet.
+    const path = decideInWorkbook({
+      "u-helpdesk": `change-role:${ids.readOnly.toUpperCase()}`,
+      "u-zimmer": `change-role:${ids.readOnly}`,
+      "u-admin": `change-role:${ids.admin}`
+    })
+    // Amy's role was changed as decided; Eve's was not.
+    const later = await startSimulator({
+      data: REVIEW_USERS.map((user) =>
+        user.id === "u-helpdesk" ? { ...user, role: { name: "AnalystReadOnly" } } : user
+      ),
+      now: new Date(AS_OF)
+    })
+    try {
+      expect((await review(later)).code).toBe(0)
+    } finally {
+      await later.close()
+    }
+    const newest = readdirSync(directory)
+      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
+      .map((name) => join(directory, name))
+    expect(changesIn(readWorkbookRows(newest[0] ?? "")).sort()).toEqual([
+      ["u-helpdesk", "role Helpdesk -> AnalystReadOnly; no longer privileged"],
+      ["u-zimmer", `change-role:${ids.readOnly} decided at the last review, role still Analyst`]
+    ])
+  })
+
+  it("matches a role change decided by id with a role Panther sends by name alone, by GET /roles", async () => {
+    const users = [
+      wire("u-amy", { role: { name: "Reader" } }),
+      wire("u-bob", { role: { name: "Analyst" } }),
+      wire("u-cy", { role: { id: "r-reader" } })
+    ]
+    const roles = [
+      { id: "r-reader", name: "Reader", permissions: ["UserRead"] },
+      { id: "r-analyst", name: "Analyst", permissions: ["AlertRead"] }
+    ]
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.path === "/roles" ? roles : users })
+    )
+    onTestFinished(() => server.close())
+    const againstScripted = () =>
+      runCommand(reviewCommand, [
+        "--api-url",
+        server.url,
+        "--api-token",
+        "scripted-token-1234",
+        "--report-dir",
+        directory,
+        "--as-of",
+        AS_OF_ISO
+      ])
+    expect((await againstScripted()).code).toBe(0)
+    // Decided by id for an account sent with the role's name, and by name for one sent with the role's id.
+    const path = decideInWorkbook({
+      "u-amy": "change-role:r-reader",
+      "u-bob": "change-role:r-reader",
+      "u-cy": "change-role:reader"
+    })
+    expect((await againstScripted()).code).toBe(0)
+    const newest = readdirSync(directory)
+      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
+      .map((name) => join(directory, name))
+    expect(changesIn(readWorkbookRows(newest[0] ?? ""))).toEqual([
+      ["u-bob", "change-role:r-reader decided at the last review, role still Analyst"]
     ])
   })
 
