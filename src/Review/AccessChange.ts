@@ -7,9 +7,48 @@ import { asWritten } from "../Reports/Csv.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
 import type { ReviewRow } from "./ReviewRow.js"
 
-/** A true or false cell of a workbook in any case; empty for anything else. */
-export const booleanCell = (cell: string | undefined): string =>
-  cell?.toLowerCase() === "true" ? "true" : cell?.toLowerCase() === "false" ? "false" : ""
+/**
+ * TRUE and FALSE as a spreadsheet saves them in its user's language: Excel and LibreOffice write a boolean cell in
+ * the words of their locale (a German reviewer's workbook comes back with WAHR and FALSCH). Read as neither, an
+ * account deactivated at the last review was counted as removed since, and no one was said to be reactivated,
+ * deactivated, now privileged or no longer privileged. The words of the European languages written in Latin letters.
+ */
+const TRUE_WORDS: ReadonlySet<string> = new Set([
+  "true",
+  "wahr", // German
+  "vrai", // French
+  "verdadero", // Spanish
+  "vero", // Italian
+  "waar", // Dutch
+  "verdadeiro", // Portuguese
+  "sant", // Swedish
+  "sand", // Danish
+  "sann", // Norwegian
+  "tosi", // Finnish
+  "prawda", // Polish
+  "pravda", // Czech
+  "igaz" // Hungarian
+])
+const FALSE_WORDS: ReadonlySet<string> = new Set([
+  "false",
+  "falsch", // German
+  "faux", // French
+  "falso", // Spanish, Italian, Portuguese
+  "onwaar", // Dutch
+  "falskt", // Swedish
+  "falsk", // Danish
+  "usann", // Norwegian
+  "epätosi", // Finnish
+  "fałsz", // Polish
+  "nepravda", // Czech
+  "hamis" // Hungarian
+])
+
+/** A true or false cell of a workbook in any case and in those languages, as "true" or "false"; empty otherwise. */
+export const booleanCell = (cell: string | undefined): string => {
+  const word = cell?.trim().normalize("NFC").toLowerCase() ?? ""
+  return TRUE_WORDS.has(word) ? "true" : FALSE_WORDS.has(word) ? "false" : ""
+}
 
 const NO_ROLE = "(no role)"
 

@@ -191,6 +191,59 @@ it("reads a workbook back as a spreadsheet saves it: guards taken off or kept, T
   expect(since._tag === "Compared" ? since.added.size : -1).toBe(0)
 })
 
+it.each([
+  ["German", "WAHR", "FALSCH"],
+  ["French", "VRAI", "FAUX"],
+  ["Spanish", "VERDADERO", "FALSO"],
+  ["Italian", "VERO", "FALSO"],
+  ["Dutch", "WAAR", "ONWAAR"],
+  ["Portuguese", "VERDADEIRO", "FALSO"],
+  ["Swedish", "SANT", "FALSKT"],
+  ["Danish", "SAND", "FALSK"],
+  ["Norwegian", "SANN", "USANN"],
+  ["Finnish", "TOSI", "EPÄTOSI"],
+  ["Polish", "PRAWDA", "FAŁSZ"],
+  ["Czech", "PRAVDA", "NEPRAVDA"],
+  ["Hungarian", "IGAZ", "HAMIS"],
+  ["English, in lower case", "true", "false"]
+])("reads TRUE and FALSE as saved in %s, %s and %s, in any case", async (_language, yes, no) => {
+  const lower = (word: string) => word.toLowerCase()
+  const title = (word: string) => `${word.charAt(0)}${word.slice(1).toLowerCase()}`
+  workbook("access-review-20260701T000000Z.csv", [
+    "privileged,enabled,user_id,email,instance,decision",
+    `${yes},${yes},demoted,demoted@example.com,api.acme.example`,
+    `${lower(no)},${lower(no)},promoted,promoted@example.com,api.acme.example`,
+    // Unable to sign in then: its leaving since took no access away.
+    `${title(yes)},${title(no)},off-then,off-then@example.com,api.acme.example`,
+    `${title(yes)},${lower(yes)},gone,gone@example.com,api.acme.example`
+  ])
+  const since = await compare([
+    reviewRowOf("demoted", { enabled: false, privileged: false }),
+    reviewRowOf("promoted", { enabled: true, privileged: true })
+  ])
+  expect(since).toMatchObject({
+    _tag: "Compared",
+    removed: [{ userId: "gone", privileged: "true" }],
+    changed: new Map([
+      ["id:demoted", "deactivated; no longer privileged"],
+      ["id:promoted", "reactivated; now privileged"]
+    ])
+  })
+})
+
+it("reads a Finnish FALSE, EPÄTOSI, from a workbook saved in Windows-1252, as Excel's plain CSV is", async () => {
+  const lines = [
+    "privileged,enabled,user_id,email,instance,decision",
+    "TOSI,EPÄTOSI,off-then,o@example.com,api.acme.example"
+  ]
+  // Ä is one byte there, 0xC4, as in Latin-1: no BOM, not UTF-8.
+  writeFileSync(
+    join(directory, "access-review-20260701T000000Z.csv"),
+    Buffer.from(`${lines.join("\r\n")}\r\n`, "latin1")
+  )
+  expect(await compare([])).toMatchObject({ _tag: "Compared", removed: [] })
+})
+
 it("counts only accounts that can sign in as added, and shows no escape sequence from the workbook", async () => {
   workbook("access-review-20260701T000000Z.csv", [
     "user_id,email,instance,decision",
