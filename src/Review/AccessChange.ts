@@ -134,7 +134,10 @@ const decisionNotCarriedOut = (
   if (decision._tag === "ChangeRole" && now.enabled !== false) {
     const roleNow = asWritten(now.roleName || now.roleId)
     if (roleNow !== "" && !isRoleNow(decision.role, now, roles)) {
-      return [`change-role:${decision.role} decided at the last review, role still ${roleNow}`]
+      // A role decided by id is named too: the auditor following it up reads names, not ids.
+      const named = roles.find((role) => folded(role.id) === folded(decision.role))?.name
+      const which = named === undefined || named === "" ? "" : ` (${asWritten(named)})`
+      return [`change-role:${decision.role}${which} decided at the last review, role still ${roleNow}`]
     }
   }
   return []

@@ -431,7 +431,7 @@ describe("panther-audit review", () => {
       .map((name) => join(directory, name))
     expect(changesIn(readWorkbookRows(newest[0] ?? "")).sort()).toEqual([
       ["u-helpdesk", "role Helpdesk -> AnalystReadOnly; no longer privileged"],
-      ["u-zimmer", `change-role:${ids.readOnly} decided at the last review, role still Analyst`]
+      ["u-zimmer", `change-role:${ids.readOnly} (AnalystReadOnly) decided at the last review, role still Analyst`]
     ])
   })
 
@@ -472,7 +472,7 @@ describe("panther-audit review", () => {
       .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
       .map((name) => join(directory, name))
     expect(changesIn(readWorkbookRows(newest[0] ?? ""))).toEqual([
-      ["u-bob", "change-role:r-reader decided at the last review, role still Analyst"]
+      ["u-bob", "change-role:r-reader (Reader) decided at the last review, role still Analyst"]
     ])
   })
 
