@@ -13,6 +13,7 @@ import { usersBreakdown } from "../Audit/RunSummary.js"
 import { namedEntries, warningsBesideSuppressions } from "../Audit/RunWarnings.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
 import { counted } from "../Cli/Counted.js"
+import { INVISIBLE } from "../PantherApi/Responses.js"
 import { type CsvAttachment, encodedSize, formatBytes } from "./CsvAttachment.js"
 import type { Block, Cell, EmailDocument, Section } from "./EmailDocument.js"
 import type { FindingMatrix } from "./FindingMatrix.js"
@@ -27,10 +28,12 @@ const SEVERITIES_DOWN: ReadonlyArray<Severity> = [...SEVERITIES].reverse()
 
 /**
  * Text from the API goes into the message as data: control characters would break the plain-text layout and
- * bidirectional overrides can make a name read as something else, so both become spaces. HTML escaping is the
- * renderer's job.
+ * bidirectional overrides can make a name read as something else, so both become spaces. An invisible format
+ * character (`INVISIBLE`: a zero-width space) becomes U+FFFD, as on the review page: a space at the end of an email
+ * would be as invisible as it, and the address would still look like another's. HTML escaping is the renderer's job.
  */
-export const cleanText = (text: string): string => text.replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, " ")
+export const cleanText = (text: string): string =>
+  text.replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, " ").replace(INVISIBLE, "\uFFFD")
 
 /** At most `max` UTF-16 units, an ellipsis included; never half of a character that takes two (an emoji). */
 const truncate = (text: string, max: number): string => {

@@ -27,13 +27,30 @@ const MAX_DETAIL = 200
 
 /**
  * Text from a server, safe to print on a terminal: control characters (an escape sequence can retitle a terminal or
- * rewrite what it shows) and the bidirectional embeddings, overrides and isolates (which reorder what follows them
- * on screen, so a name can show as another) become U+FFFD; line breaks and other white space one space.
+ * rewrite what it shows), the bidirectional embeddings, overrides and isolates (which reorder what follows them
+ * on screen, so a name can show as another) and the invisible format characters (`INVISIBLE`) become U+FFFD; line
+ * breaks and other white space one space (not a byte order mark, which `\s` counts as white space though it draws
+ * nothing: as a space at the end of an email it would be as invisible).
  */
-export const printable = (text: string): string => text.replace(/\s+/g, " ").replace(CONTROL_OR_REORDERING, "\uFFFD")
+export const printable = (text: string): string =>
+  text.replace(/[^\S\ufeff]+/g, " ").replace(CONTROL_REORDERING_OR_INVISIBLE, "\uFFFD")
 
-/** The control characters and the bidirectional embeddings, overrides and isolates, which `printable` replaces. */
-export const CONTROL_OR_REORDERING = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu
+/**
+ * Format characters that draw nothing and that no name needs: a zero-width space, a word joiner, a byte order mark,
+ * the invisible operators, tags. With one, two different emails or names look the same (`ok@acme.com` and
+ * `ok@acme.com` with U+200B after it), and a changed one looks unchanged. Not among them: the joiners that Persian,
+ * Indic names and emoji need (U+200C, U+200D), the direction marks names in Hebrew or Arabic may need, and the format
+ * characters that are drawn (the soft hyphen, the signs that stand before Arabic numbers). Nor the bidirectional
+ * embeddings, overrides and isolates, which `CONTROL_REORDERING_OR_INVISIBLE` names beside these.
+ */
+export const INVISIBLE =
+  /(?![\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u200c-\u200f\u202a-\u202e\u2066-\u2069\u{110bd}\u{110cd}])\p{Cf}/gu
+
+/** What `printable` replaces: the control characters, bidirectional embeddings, overrides and isolates, and `INVISIBLE`. */
+export const CONTROL_REORDERING_OR_INVISIBLE = new RegExp(
+  `[\\p{Cc}\\u202a-\\u202e\\u2066-\\u2069]|${INVISIBLE.source}`,
+  "gu"
+)
 
 const oneLine = (text: string): string => {
   const flat = printable(text).trim()

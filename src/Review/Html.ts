@@ -1,4 +1,4 @@
-import { CONTROL_OR_REORDERING } from "../PantherApi/Responses.js"
+import { CONTROL_REORDERING_OR_INVISIBLE } from "../PantherApi/Responses.js"
 
 /** Every string from the API reaches the HTML through `escapeHtml`: a user named `<script>` must stay text. */
 const ENTITIES: Readonly<Record<string, string>> = {
@@ -10,16 +10,16 @@ const ENTITIES: Readonly<Record<string, string>> = {
 }
 
 /**
- * Shown as U+FFFD on the page, as on a terminal (`printable`): control characters, and the bidirectional
- * embeddings, overrides and isolates, with which a name can read as another's (U+202E turns what follows around),
- * on the page a manager signs off. Line breaks and tabs are left to HTML, which shows them as spaces. The CSV and
- * JSON reports keep each value as Panther sent it.
+ * Shown as U+FFFD on the page, as on a terminal (`printable`): control characters, the bidirectional embeddings,
+ * overrides and isolates, and the invisible format characters, with which a name can read as another's (U+202E turns
+ * what follows around; U+200B makes two emails look one) on the page a manager signs off. Line breaks and tabs are
+ * left to HTML, which shows them as spaces. The CSV and JSON reports keep each value as Panther sent it.
  */
 const shownOnPage = (char: string): string => (char === "\t" || char === "\n" || char === "\r" ? char : "\uFFFD")
 
 /** Safe in element content and in quoted attribute values, in HTML and in inline SVG. */
 export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char).replace(CONTROL_OR_REORDERING, shownOnPage)
+  text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char).replace(CONTROL_REORDERING_OR_INVISIBLE, shownOnPage)
 
 /** Shortens a label for a chart axis; the full text goes in the bar's tooltip and the tables. */
 export const shorten = (text: string, max: number): string =>

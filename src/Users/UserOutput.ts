@@ -12,7 +12,7 @@ import { tell } from "../Cli/CommandNotes.js"
 import { secretsQuotedWarning } from "../PantherApi/ClientStats.js"
 import { describeUserRecord } from "../PantherApi/DecodeUser.js"
 import type { PantherClient } from "../PantherApi/PantherClient.js"
-import { printable } from "../PantherApi/Responses.js"
+import { INVISIBLE, printable } from "../PantherApi/Responses.js"
 import type { User } from "../PantherApi/Schemas.js"
 import { neutraliseFormula } from "../Reports/CsvColumns.js"
 import { stringifyAnyDepth } from "./DeepJson.js"
@@ -24,16 +24,25 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 export const defaultFormat = (stdoutIsTerminal: boolean): OutputFormat => (stdoutIsTerminal ? "table" : "ndjson")
 
 /**
- * JSON as `JSON.stringify` writes it, with DEL, the C1 controls and the bidirectional overrides and isolates escaped
- * as well (it escapes only C0): U+009B is a terminal's CSI, so a name holding it could drive the terminal `users get`
- * prints to, and U+202E could make one name show as another. Escaped, the value a JSON reader gets is the same.
+ * JSON as `JSON.stringify` writes it, with DEL, the C1 controls, the bidirectional overrides and isolates and the
+ * invisible format characters escaped as well (it escapes only C0): U+009B is a terminal's CSI, so a name holding it
+ * could drive the terminal `users get` prints to, U+202E could make one name show as another, and U+200B one email
+ * look like another. Escaped, the value a JSON reader gets is the same.
  * A record nested too deeply for `JSON.stringify` is written all the same (DeepJson.ts).
  */
 export const terminalSafeJson = (value: unknown, indent?: number): string =>
-  stringifyAnyDepth(value, indent).replace(
-    /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`
-  )
+  stringifyAnyDepth(value, indent)
+    .replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, escapedUnits)
+    .replace(INVISIBLE, escapedUnits)
+
+/** `\u200b`; a character past U+FFFF (a tag) as its two halves, `\udb40\udc41`, as JSON writes it. */
+const escapedUnits = (character: string): string => {
+  let escaped = ""
+  for (let index = 0; index < character.length; index++) {
+    escaped += `\\u${character.charCodeAt(index).toString(16).padStart(4, "0")}`
+  }
+  return escaped
+}
 
 /** One JSON document for a single user (`get`, `create`, `update`). */
 export const printUser = (user: unknown): Effect.Effect<void> => Console.log(terminalSafeJson(user, 2))

@@ -110,6 +110,11 @@ describe("the body", () => {
     expect(cleanText("Eve\r\nBcc: x\u202Egnp.exe\u0000")).toBe("Eve  Bcc: x gnp.exe ")
   })
 
+  it("shows an invisible character from the API as U+FFFD, where a space would be as invisible at an email's end", () => {
+    expect(cleanText("ok@acme.example\u200b")).toBe("ok@acme.example\uFFFD")
+    expect(cleanText("Bo\ufeffb \u{1F469}\u200D\u{1F467}")).toBe("Bo\uFFFDb \u{1F469}\u200D\u{1F467}")
+  })
+
   it.scoped("cleans the run's warnings, escapes a user's email under the name, and cuts a long detail", () =>
     Effect.gen(function* () {
       const outcome = yield* writeOutcome(

@@ -51,6 +51,16 @@ describe("errorDetail", () => {
     expect(printable("a\u202ab\u202dc\u2067d\u2068e")).toBe("a\uFFFDb\uFFFDc\uFFFDd\uFFFDe")
   })
 
+  it("shows an invisible character as U+FFFD, so two emails or names cannot look one, and keeps those names need", () => {
+    expect(printable("ok@acme.com\u200b")).toBe("ok@acme.com\uFFFD")
+    expect(printable("Ad\u2060min\ufeff \u2062x\u180e \u{E0041}")).toBe("Ad\uFFFDmin\uFFFD \uFFFDx\uFFFD \uFFFD")
+    // Persian's non-joiner, a family emoji's joiners, direction marks, a soft hyphen, an Arabic number sign: drawn or
+    // needed, kept.
+    const needed =
+      "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u{1F469}\u200D\u{1F467} a\u200fb\u200e\u061c Anna\u00adLena \u0600"
+    expect(printable(needed)).toBe(needed)
+  })
+
   it("says a JSON body is nested too deeply to quote, rather than overflowing the stack writing it out", () => {
     const depth = 20_000
     expect(errorDetail(`${"[".repeat(depth)}${"]".repeat(depth)}`)).toBe("a JSON document nested too deeply to quote")

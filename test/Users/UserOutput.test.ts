@@ -99,6 +99,11 @@ describe("users output", () => {
     const reordered = { id: "u2", givenName: "A\u202EB\u2066C\u2069" }
     expect(terminalSafeJson(reordered)).toContain("A\\u202eB\\u2066C\\u2069")
     expect(JSON.parse(terminalSafeJson(reordered))).toEqual(reordered)
+    // An invisible character would make one email look like another: escaped too, a tag as JSON writes its halves.
+    const invisible = { id: "u3", email: "ok@acme.com\u200b", givenName: "Bo\u{E0041}b\u200D" }
+    expect(terminalSafeJson(invisible)).toContain('"ok@acme.com\\u200b"')
+    expect(terminalSafeJson(invisible)).toContain('"Bo\\udb40\\udc41b\u200D"')
+    expect(JSON.parse(terminalSafeJson(invisible))).toEqual(invisible)
     expect(JSON.parse(text)).toEqual(user)
     expect(terminalSafeJson(user)).toBe(JSON.stringify(user).replace("\u009b", "\\u009b").replace("\u007f", "\\u007f"))
   })
