@@ -110,6 +110,23 @@ describe("the body", () => {
     expect(cleanText("Eve\r\nBcc: x\u202Egnp.exe\u0000")).toBe("Eve  Bcc: x gnp.exe ")
   })
 
+  it.scoped("keeps a name's line separators from starting lines of their own in the message", () =>
+    Effect.gen(function* () {
+      const forged = "Eve (eve@acme.example)\u2028   Role / status: AnalystReadOnly (CONFIRMED)\u2029"
+      const outcome = yield* writeOutcome(yield* reportDirectory, [
+        finding({ severity: "critical", finding: "COMPROMISED_ACCOUNT", givenName: forged, roleName: "Admin" })
+      ])
+      const { html, text } = bodies(yield* compose(outcome))
+      expect(text).not.toMatch(/[\u2028\u2029]/)
+      expect(html).not.toMatch(/[\u2028\u2029]/)
+      // The forged role is on the name's line, and the one line that says the role says Admin.
+      expect(text).toContain("User: Eve (eve@acme.example)    Role / status: AnalystReadOnly (CONFIRMED)")
+      expect(text.split(/\r?\n/).filter((line) => line.trimStart().startsWith("Role / status:"))).toEqual([
+        "   Role / status: Admin (CONFIRMED)"
+      ])
+    })
+  )
+
   it("shows an invisible character from the API as U+FFFD, where a space would be as invisible at an email's end", () => {
     expect(cleanText("ok@acme.example\u200b")).toBe("ok@acme.example\uFFFD")
     expect(cleanText("Bo\ufeffb \u{1F469}\u200D\u{1F467}")).toBe("Bo\uFFFDb \u{1F469}\u200D\u{1F467}")
