@@ -21,7 +21,11 @@ import type { FindingMatrix } from "./FindingMatrix.js"
 /** Critical and high findings listed in the message; the CSV has all of them. */
 export const LISTED_URGENT_LIMIT = 50
 const DETAIL_MAX_CHARS = 300
-/** A name or address past this is cut: a 2,000-character name made a table cell no mail client could wrap. */
+/**
+ * A name, address, role or status past this is cut: a 2,000-character name made a table cell no mail client could
+ * wrap, and a role name of 100 KB on each of the 50 urgent findings listed made a message of 10 MB, which mail servers
+ * refuse (the attachment has its own cap). The CSV has each whole.
+ */
 const NAME_MAX_CHARS = 120
 
 const SEVERITIES_DOWN: ReadonlyArray<Severity> = [...SEVERITIES].reverse()
@@ -125,9 +129,9 @@ const userCell = (finding: Finding): Cell => {
 }
 
 const roleCell = (finding: Finding): Cell => {
-  const role = cleanText(finding.roleName ?? finding.roleId ?? "–")
+  const role = truncate(cleanText(finding.roleName ?? finding.roleId ?? "–"), NAME_MAX_CHARS)
   const status = [
-    finding.status === null ? undefined : cleanText(finding.status),
+    finding.status === null ? undefined : truncate(cleanText(finding.status), NAME_MAX_CHARS),
     finding.enabled === false ? "deactivated" : undefined
   ]
     .filter((part) => part !== undefined)
@@ -279,7 +283,7 @@ const changesSection = (outcome: AuditOutcome): Section => {
         // As for escalated ones: in the plain-text part, without the heading, a resolved critical finding read as
         // one this run raised.
         { text: finding.finding, badge: finding.severity, secondary: "resolved" },
-        { text: cleanText(resolvedUser(finding)) },
+        { text: truncate(cleanText(resolvedUser(finding)), NAME_MAX_CHARS) },
         // Null when the previous report's was not taken (see FirstSeen.ts).
         { text: finding.firstSeen === null ? "unknown" : formatInstant(finding.firstSeen) }
       ]),

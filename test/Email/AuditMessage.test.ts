@@ -375,6 +375,30 @@ describe("the body", () => {
   )
 
   it.scoped(
+    "cuts a role or status too long for a table cell, so 50 of them cannot make the message too big to send",
+    () =>
+      Effect.gen(function* () {
+        const role = "R".repeat(100 * 1024)
+        const urgent = Array.from({ length: LISTED_URGENT_LIMIT }, (_, index) =>
+          finding({
+            severity: "critical",
+            finding: "COMPROMISED_ACCOUNT",
+            userId: `u-${index}`,
+            roleName: role,
+            status: `COMPROMISED${"S".repeat(100 * 1024)}`
+          })
+        )
+        const { html, text } = bodies(yield* compose(yield* writeOutcome(yield* reportDirectory, urgent)))
+        for (const part of [html, text]) {
+          expect(part).toContain(`${"R".repeat(119)}…`)
+          expect(part).not.toContain("R".repeat(121))
+          expect(part).not.toContain("S".repeat(121))
+          expect(part.length).toBeLessThan(200_000)
+        }
+      })
+  )
+
+  it.scoped(
     "counts every finding in the figures and by code, most found first, right-aligned, as a list of warnings",
     () =>
       Effect.gen(function* () {
