@@ -24,6 +24,27 @@ export const askedCompletions = (argv: ReadonlyArray<string>): CompletionShell |
   return undefined
 }
 
+/** The values `--completions` takes, as its help lists them. */
+const SHELL_NAMES = ["sh", "bash", "fish", "zsh"] as const
+
+/**
+ * What is wrong with a `--completions` that `askedCompletions` found no shell in: no value, or one no script is
+ * written for (`powershell`, `BASH`). @effect/cli, failing to read it as the flag's value, went on to read it as a
+ * command and said "Invalid subcommand for panther-audit - use one of 'run', ...", which sent the user to the commands
+ * when it was the shell's name that was wrong.
+ */
+export const completionsProblem = (argv: ReadonlyArray<string>): string | undefined => {
+  for (const [index, word] of argv.entries()) {
+    if (word !== "--completions" && !word.startsWith("--completions=")) continue
+    const value = word === "--completions" ? argv[index + 1] : word.slice("--completions=".length)
+    const takes = `bash, zsh or fish (sh gives bash's)`
+    return value === undefined || value.trim() === "" || value.startsWith("-")
+      ? `--completions needs the name of a shell: ${takes}.`
+      : `--completions takes ${takes}; got "${value}".`
+  }
+  return undefined
+}
+
 /** `--log-format`, which the scripts @effect/cli writes lack, as each script's mending adds it beside `--log-level`. */
 export const LOG_FORMAT_FLAG = {
   name: "--log-format",
@@ -33,7 +54,7 @@ export const LOG_FORMAT_FLAG = {
 
 /** The values of the flags every command takes, by flag: what bash's script completes after each. */
 export const BUILT_IN_VALUES: ReadonlyMap<string, ReadonlyArray<string>> = new Map<string, ReadonlyArray<string>>([
-  ["--completions", ["sh", "bash", "fish", "zsh"]],
+  ["--completions", SHELL_NAMES],
   ["--log-level", LEVEL_NAMES],
   [LOG_FORMAT_FLAG.name, LOG_FORMAT_FLAG.values]
 ])

@@ -22,7 +22,7 @@ import type { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
 import { mendBashCompletions } from "./BashCompletions.js"
 import { commandHelp, PROGRAM_NAME } from "./CommandList.js"
-import { askedCompletions, type CompletionShell } from "./Completions.js"
+import { askedCompletions, type CompletionShell, completionsProblem } from "./Completions.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { mendFishCompletions } from "./FishCompletions.js"
 import { withHelpAsPrinted } from "./GenericHelp.js"
@@ -106,7 +106,11 @@ export const hidingUnknownValues = async (argv: ReadonlyArray<string>): Promise<
  */
 export const runCli = (argv: ReadonlyArray<string>, format: LogFormat = "pretty") => {
   const shell = askedCompletions(argv)
-  return shell === undefined ? runCommandLine(argv, format) : printCompletions(shell)
+  if (shell !== undefined) return printCompletions(shell)
+  const problem = completionsProblem(argv)
+  return problem === undefined
+    ? runCommandLine(argv, format)
+    : Effect.fail(new ConfigurationError({ message: problem }))
 }
 
 /** The completion script of every command, whichever command it was asked of (Completions.ts). */

@@ -1,0 +1,40 @@
+/**
+ * `--completions` given no shell, or one no script is written for: the built command says what the flag takes, not
+ * that the command is unknown, and prints nothing a shell would `source`.
+ */
+import { describe, expect, it } from "vitest"
+import { runCli } from "../support/cli.js"
+
+describe("--completions with a value no script is written for", () => {
+  it("names the shells it takes, whichever command it was asked of", async () => {
+    for (const args of [
+      ["--completions", "powershell"],
+      ["run", "--completions=BASH"],
+      ["users", "list", "--completions", "zshh"]
+    ]) {
+      const result = await runCli([...args, "--log-format", "pretty"])
+      expect(result.code, result.stderr).toBe(2)
+      expect(result.stdout).toBe("")
+      expect(result.stderr).toContain(`--completions takes bash, zsh or fish (sh gives bash's); got "`)
+      expect(result.stderr).not.toContain("subcommand")
+    }
+  })
+
+  it("asks for a shell when none follows", async () => {
+    for (const args of [["--completions"], ["schedule", "--completions", "--log-level", "info"]]) {
+      const result = await runCli([...args, "--log-format", "pretty"])
+      expect(result.code, result.stderr).toBe(2)
+      expect(result.stderr).toContain("--completions needs the name of a shell: bash, zsh or fish")
+    }
+  })
+
+  it("does not quote a token pasted as the shell's name", async () => {
+    const token = "pat-completions-7c1f3a9e2b6d"
+    const result = await runCli(["--completions", token, "--log-format", "pretty"], {
+      env: { PANTHER_API_TOKEN: token }
+    })
+    expect(result.code, result.stderr).toBe(2)
+    expect(result.stderr).toContain("--completions takes bash")
+    expect(result.stderr).not.toContain(token)
+  })
+})
