@@ -21,6 +21,7 @@ import {
   type ConnectionSettings,
   defaultRequestTimeout,
   defaultRetryPolicy,
+  MAX_REQUEST_TIMEOUT,
   normaliseBaseUrl
 } from "../PantherApi/Connection.js"
 import { keyAsSent, keyProblem } from "../PantherApi/HeaderText.js"
@@ -293,7 +294,10 @@ export const connectionSettings = (
       onLeft: Effect.fail,
       onRight: Effect.succeed
     })
-    const requestTimeout = yield* positiveSeconds(options.timeoutSeconds, "--timeout-seconds / PANTHER_TIMEOUT_SECONDS")
+    const requestTimeout = Duration.min(
+      yield* positiveSeconds(options.timeoutSeconds, "--timeout-seconds / PANTHER_TIMEOUT_SECONDS"),
+      MAX_REQUEST_TIMEOUT
+    )
     const maxElapsed = yield* positiveSeconds(
       options.retryBudgetSeconds,
       "--retry-budget-seconds / PANTHER_RETRY_BUDGET_SECONDS"

@@ -37,6 +37,14 @@ export const defaultRetryPolicy: RetryPolicy = {
 
 export const defaultRequestTimeout = Duration.seconds(30)
 
+/**
+ * The longest one request is waited for. Node's timers take at most 2^31 - 1 ms (about 24.8 days) and fire at once
+ * for anything longer, so a longer timeout is this long: as good as none for one request. Held to it where the
+ * setting is read, so that messages quoting the timeout say what is waited for, and an absurd one (1e300 seconds,
+ * whose nanoseconds overflow) cannot end the command with an internal error when it is formatted.
+ */
+export const MAX_REQUEST_TIMEOUT = Duration.millis(2 ** 31 - 1)
+
 export interface ConnectionSettings {
   /** Normalised: no trailing `/`, no `/public/graphql`; a path prefix kept. Never holds credentials. */
   readonly baseUrl: string

@@ -22,7 +22,7 @@ import * as Redacted from "effect/Redacted"
 import { VERSION } from "../Version.js"
 import { noSharedTlsVersion } from "./CertificateFailure.js"
 import type { ProxyInPath } from "./ClientErrors.js"
-import { PantherConnection } from "./Connection.js"
+import { MAX_REQUEST_TIMEOUT, PantherConnection } from "./Connection.js"
 import { type ConnectFault, connectionReach, NotConnected } from "./ConnectionDeadline.js"
 import type { ProxyRoute } from "./Proxy.js"
 import {
@@ -109,8 +109,6 @@ export interface Exchange {
 /** No page of users comes near this; a body past it is not the API's and is not buffered further. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
-const MAX_TIMER_MS = 2 ** 31 - 1
-
 /** Idle sockets close before the usual 5 s keep-alive of servers and load balancers, not after. */
 const IDLE_SOCKET_MS = 4_000
 
@@ -168,9 +166,8 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
     const base = new URL(settings.baseUrl)
     const secure = base.protocol === "https:"
     const proxy = settings.proxy
-    // Node's timers take at most 2^31 - 1 ms (about 24.8 days) and fire at once for anything longer, so a longer
-    // timeout is that long: as good as none for one request.
-    const timeoutMs = Math.min(Duration.toMillis(settings.requestTimeout), MAX_TIMER_MS)
+    // Held to what Node's timers can wait (see MAX_REQUEST_TIMEOUT) for settings made elsewhere than the flags too.
+    const timeoutMs = Duration.toMillis(Duration.min(settings.requestTimeout, MAX_REQUEST_TIMEOUT))
     const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: "lifo" } as const
     const agent = !secure
       ? new http.Agent(agentOptions)

@@ -186,6 +186,19 @@ describe("connectionOptions", () => {
     })
   )
 
+  it.effect("hold a timeout longer than a timer can wait to what it waits, for messages that quote it", () =>
+    Effect.gen(function* () {
+      const env = { PANTHER_API_URL: "https://a.b", PANTHER_API_TOKEN: "t" }
+      for (const seconds of ["1e300", "3000000"]) {
+        const settings = yield* settingsFrom(["--timeout-seconds", seconds], env)
+        expect(Duration.toMillis(settings.requestTimeout)).toBe(2 ** 31 - 1)
+        expect(Duration.format(settings.requestTimeout)).toBe("24d 20h 31m 23s 647ms")
+      }
+      const usual = yield* settingsFrom(["--timeout-seconds", "2000000"], env)
+      expect(Duration.toSeconds(usual.requestTimeout)).toBe(2_000_000)
+    })
+  )
+
   it.effect("refuse numbers not written in decimal digits, which Number would read", () =>
     Effect.gen(function* () {
       const env = { PANTHER_API_URL: "https://a.b", PANTHER_API_TOKEN: "t" }
