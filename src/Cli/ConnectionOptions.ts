@@ -27,6 +27,7 @@ import {
 import { keyAsSent, keyProblem } from "../PantherApi/HeaderText.js"
 import { type PantherClient, pantherClientFor } from "../PantherApi/PantherClient.js"
 import { PROXY_VARIABLES, type ProxyEnvironment, proxyNotices, proxyRouteFor } from "../PantherApi/Proxy.js"
+import { looksUtf16 } from "../PantherApi/Utf16Body.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { envBoolean, envInteger, envNumber, envRedacted, envText, variableIfReadable } from "./Environment.js"
@@ -36,7 +37,7 @@ import { missingSecretFile } from "./MissingSecretFile.js"
 import { decimalOption, wholeNumberOption } from "./NumberValues.js"
 import { secretsInUrl } from "./QuotableUrl.js"
 import { revealsSecret } from "./Redact.js"
-import { MAX_SECRET_FILE_BYTES } from "./SecretFiles.js"
+import { MAX_SECRET_FILE_BYTES, UTF16_SECRET_FILE } from "./SecretFiles.js"
 
 export interface ConnectionOptions {
   readonly apiUrl: Option.Option<string>
@@ -141,6 +142,7 @@ const readTokenFile = (path: string, startUp: boolean) =>
         )
       )
     )
+    if (looksUtf16(text)) return yield* fail(`${where} ${UTF16_SECRET_FILE}.`)
     const token = keyAsSent(text)
     if (token === "") return yield* fail(`${where} is empty: it should hold the API token.`)
     return Redacted.make(token)

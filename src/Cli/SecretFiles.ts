@@ -20,6 +20,16 @@ const SECRET_FILE_VARIABLES: ReadonlyArray<string> = ["PANTHER_API_TOKEN_FILE", 
  */
 export const MAX_SECRET_FILE_BYTES = 64 * 1024
 
+/**
+ * What a token or password file written in UTF-16 is told, after its name. Windows PowerShell 5 writes UTF-16 with
+ * `>` and `Out-File` (`echo $token > token`): read as UTF-8, each character comes beside a NUL, so the token was said
+ * to hold "a character an HTTP header cannot carry", and the password was sent so and refused as wrong, though an
+ * editor shows the file holding the secret alone on one line.
+ */
+export const UTF16_SECRET_FILE =
+  'is in UTF-16 ("Unicode", as Windows PowerShell writes with > and Out-File), not UTF-8: write it again as UTF-8 ' +
+  "or ASCII (in PowerShell, Set-Content -NoNewline -Encoding ascii)"
+
 /** The paths the secret file flags name, as `--flag path` or `--flag=path`. */
 const flagPaths = (argv: ReadonlyArray<string>): ReadonlyArray<string> =>
   argv.flatMap((arg, index) => {

@@ -4,7 +4,8 @@ import * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { readInputText } from "../Cli/InputFile.js"
 import { missingSecretFile, type SecretKind } from "../Cli/MissingSecretFile.js"
-import { MAX_SECRET_FILE_BYTES } from "../Cli/SecretFiles.js"
+import { MAX_SECRET_FILE_BYTES, UTF16_SECRET_FILE } from "../Cli/SecretFiles.js"
+import { looksUtf16 } from "../PantherApi/Utf16Body.js"
 import { describeFsError } from "../Reports/ReportError.js"
 
 /** A CA bundle of every public root is about 200 KiB; past this it is something else. */
@@ -42,6 +43,9 @@ export const readSecretFile = (
       )
     ),
     Effect.flatMap((text) => {
+      if (looksUtf16(text)) {
+        return Effect.fail(new ConfigurationError({ message: `${label} ${path} ${UTF16_SECRET_FILE}.` }))
+      }
       const content = withoutTrailingLineBreak(text)
       // Spaces around a password are kept, but spaces alone are none, as a blank SMTP_PASSWORD is none.
       const problem = content === "" ? "is empty" : content.trim() === "" ? "holds only spaces or line breaks" : ""

@@ -334,6 +334,22 @@ describe("credentials and files", () => {
     expect(await passwordFrom("pw\n\n")).toBe("pw\n")
   })
 
+  it("says a password file in UTF-16 (Windows PowerShell's > and Out-File) is, rather than send it so", async () => {
+    for (const [encoding, bom] of [
+      ["utf16le", "\ufeff"],
+      ["utf16le", ""]
+    ] as const) {
+      const file = join(directory, "password")
+      writeFileSync(file, Buffer.from(`${bom}S3cret-pw\r\n`, encoding))
+      const message = await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(file) }))
+      expect(message).toBe(
+        `--smtp-password-file / SMTP_PASSWORD_FILE ${file} is in UTF-16 ("Unicode", as Windows PowerShell writes ` +
+          "with > and Out-File), not UTF-8: write it again as UTF-8 or ASCII (in PowerShell, Set-Content -NoNewline " +
+          "-Encoding ascii)."
+      )
+    }
+  })
+
   it("names an unreadable or empty password file, never its content", async () => {
     const missing = join(directory, "missing")
     const message = await errorOf(values({ ...SMTP, smtpUser: some("bob"), smtpPasswordFile: some(missing) }))
