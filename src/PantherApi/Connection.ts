@@ -68,6 +68,9 @@ export class PantherConnection extends Context.Tag("PantherApi/PantherConnection
 
 const GRAPHQL_SUFFIX = /\/public\/graphql$/i
 
+/** The last segment of a path that is an endpoint's (`/users`, `/roles`), not a proxy's mount. */
+const ENDPOINT_SUFFIX = /\/(?:users|roles)$/i
+
 /**
  * 127.0.0.0/8, ::1 (bracketed or not) and localhost: clear text there never leaves the machine. Not the names under
  * `.localhost` (`app.localhost`): browsers keep them to loopback, but Node asks DNS for them like any other name, and
@@ -143,5 +146,16 @@ export const normaliseBaseUrl = (
     )
   }
   const path = url.pathname.replace(/\/+$/, "").replace(GRAPHQL_SUFFIX, "").replace(/\/+$/, "")
+  // The address of an endpoint copied from the API's documentation or a curl line: every request would go to
+  // `.../users/users`, and its 404 be reported as one for `GET /users`, which looks right; a schedule would meet it
+  // only at its first tick.
+  const endpoint = ENDPOINT_SUFFIX.exec(path)
+  if (endpoint !== null) {
+    const base = `${url.protocol}//${url.host}${path.slice(0, endpoint.index)}`
+    return invalid(
+      `"${base}${endpoint[0]}" ends in ${endpoint[0]}, a path this tool adds itself (the requests would go to ` +
+        `${endpoint[0]}${endpoint[0]}): give the base URL, ${base}.`
+    )
+  }
   return Either.right(`${url.protocol}//${url.host}${path}`)
 }

@@ -30,6 +30,18 @@ describe("normaliseBaseUrl", () => {
     expect(normalised("https://gateway.example.com/panther/public/graphql")).toBe("https://gateway.example.com/panther")
   })
 
+  it("refuses the address of an endpoint, whose path every request would repeat, naming the base URL", () => {
+    expect(refusal("https://api.acme.runpanther.net/users")).toBe(
+      '--api-url / PANTHER_API_URL "https://api.acme.runpanther.net/users" ends in /users, a path this tool adds ' +
+        "itself (the requests would go to /users/users): give the base URL, https://api.acme.runpanther.net."
+    )
+    expect(refusal("https://gateway.example.com/panther/Users/")).toContain(
+      "give the base URL, https://gateway.example.com/panther."
+    )
+    expect(refusal("http://127.0.0.1:4010/roles")).toContain("ends in /roles")
+    expect(normalised("https://gateway.example.com/users-api")).toBe("https://gateway.example.com/users-api")
+  })
+
   it("allows plain http to loopback hosts only", () => {
     expect(normalised("http://127.0.0.1:4010")).toBe("http://127.0.0.1:4010")
     expect(normalised("http://127.8.9.10")).toBe("http://127.8.9.10")
