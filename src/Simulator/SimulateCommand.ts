@@ -19,6 +19,7 @@ import { envInteger, envNumber, envRedacted, envText, variableIfReadable } from 
 import { readInputText } from "../Cli/InputFile.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { decimalOption, wholeNumberOption } from "../Cli/NumberValues.js"
+import { looksUtf16 } from "../PantherApi/Utf16Body.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import type { FaultOptions } from "./Faults.js"
 import { DEFAULT_HOST, DEFAULT_SEED, DEFAULT_USERS, type SimulatorOptions, serveSimulator } from "./Server.js"
@@ -176,6 +177,11 @@ const loadData = (path: string) =>
       // Where it stops being JSON, not V8's message, which quotes the text there: a secret file named by mistake
       // would have its start printed.
       catch: () => {
+        // UTF-16 (as Windows PowerShell 5 writes with > and Out-File) read as UTF-8 stops being JSON at its first
+        // character, which said nothing of why.
+        if (looksUtf16(text)) {
+          return new ConfigurationError({ message: `${where} is in UTF-16, not UTF-8: save it as UTF-8` })
+        }
         const { line, column } = lineAndColumn(text, jsonErrorOffset(text))
         return new ConfigurationError({
           message: `${where} is not valid JSON: it stops being JSON at line ${line}, column ${column}`

@@ -383,6 +383,11 @@ describe("simulate's flags", () => {
       expect(said).toContain("not valid JSON")
       expect(said).not.toMatch(/S3cret|tok-/)
       expect(said).toContain("line 1, column 2")
+      // Users saved by Windows PowerShell 5 (ConvertTo-Json > users.json): UTF-16, said so, not "line 1, column 1".
+      writeFileSync(file, Buffer.from('\ufeff[{"id": "u1"}]\r\n', "utf16le"))
+      expect(String(await check({ data: Option.some(file) }))).toBe(
+        `--data / SIMULATOR_DATA "${file}" is in UTF-16, not UTF-8: save it as UTF-8`
+      )
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
