@@ -206,10 +206,13 @@ export const readApiToken = (options: TokenSources, startUp = true): Effect.Effe
 /** HTTPS_PROXY and the rest, as curl reads them: environment variables only, with no flags of their own. */
 const proxyEnvironment: Effect.Effect<ProxyEnvironment, ConfigurationError> = Effect.map(
   Effect.forEach(PROXY_VARIABLES, (name) =>
-    Effect.map(Config.option(envText(name)), (value) => [name, Option.getOrUndefined(value)] as const)
+    Config.option(envText(name)).pipe(
+      Effect.map((value) => [name, Option.getOrUndefined(value)] as const),
+      Effect.mapError((error) => new ConfigurationError({ message: `Proxy settings: ${name} ${error.message}.` }))
+    )
   ),
   (entries): ProxyEnvironment => Object.fromEntries(entries.filter(([, value]) => value !== undefined))
-).pipe(Effect.mapError((error) => new ConfigurationError({ message: `Proxy settings: ${error.message}` })))
+)
 
 /**
  * What the proxy variables hold of a password (each URL with a `user:password@`, and the password as typed and

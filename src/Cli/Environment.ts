@@ -18,11 +18,31 @@ import { DECIMAL_NUMBER, parseDecimal, parseWholeNumber, WHOLE_NUMBER } from "./
 const refused = (name: string, takes: string, got: string) =>
   ConfigError.InvalidData([name], `must be ${takes}; got "${got}"`)
 
-/** The variable's text, as set; blank counts as unset. */
+/**
+ * A value wrapped in quotes, `"0 2 * * *"`: `docker run --env-file` and a compose file's list of variables
+ * (`- AUDIT_TZ="Europe/Berlin"`) keep them as part of the value, where a shell and compose's `env_file` drop them.
+ * Taken as written, a token so wrapped was refused by Panther (401) and the user told to check a token that is right,
+ * a URL said to have no scheme, a cron expression to expect a positive integer at `"0`.
+ */
+const WRAPPED_IN_QUOTES = /^\s*(["']).*\1\s*$/su
+
+/** The variable's text, as set; blank counts as unset, and one wrapped in quotes is refused (never quoted back). */
 export const envText = (name: string): Config.Config<string> =>
   Config.string(name).pipe(
     Config.mapOrFail((text) =>
-      text.trim() === "" ? Either.left(ConfigError.MissingData([name], `${name} is blank`)) : Either.right(text)
+      text.trim() === ""
+        ? Either.left(ConfigError.MissingData([name], `${name} is blank`))
+        : WRAPPED_IN_QUOTES.test(text)
+          ? Either.left(
+              // The path is the variable's own, which Config.string(name) puts in front of it.
+              ConfigError.InvalidData(
+                [],
+                "is wrapped in quotes, which are read as part of its value (docker run --env-file and a compose " +
+                  "file's list of variables keep them): remove them (a value that has quotes at both ends goes by " +
+                  "its flag or file instead)"
+              )
+            )
+          : Either.right(text)
     )
   )
 

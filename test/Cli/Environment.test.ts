@@ -60,6 +60,27 @@ describe("environment variables", () => {
     )
   })
 
+  it("refuse a value wrapped in quotes, which docker run --env-file keeps, without quoting it", () => {
+    const configs: ReadonlyArray<Config.Config<unknown>> = [
+      envText("V"),
+      envInteger("V"),
+      envBoolean("V"),
+      envChoice("V", ["cis"]),
+      envRedacted("V")
+    ]
+    for (const config of configs) {
+      for (const quoted of ['"45"', "'cis'", '""', ' "tok-S3cret-9f8e" ', '"0 2 * * *"']) {
+        const said = outcome(config, quoted)
+        expect(said).toMatch(/^\(Invalid data at V: "is wrapped in quotes, which are read as part of its value/)
+        expect(said).not.toContain(quoted.trim())
+      }
+    }
+    // Quotes that do not wrap the whole value are the value's own: a display name, an apostrophe.
+    expect(outcome(envText("V"), '"Security, EU" <sec-eu@acme.example>')).toBe('"Security, EU" <sec-eu@acme.example>')
+    expect(outcome(envText("V"), "O'Brien's role")).toBe("O'Brien's role")
+    expect(outcome(envText("V"), "\"unbalanced'")).toBe("\"unbalanced'")
+  })
+
   it("keep a secret redacted", () => {
     const secret = read(envRedacted("V"), "s3cret")
     expect(Either.map(secret, Redacted.value)).toEqual(Either.right("s3cret"))
