@@ -5,8 +5,11 @@
  * can name the character set, as it does for ISO-8859-1.
  */
 
-/** Two characters of ASCII text, each beside a NUL on the same side: UTF-16 LE (`{\0"\0`) or BE (`\0{\0"`). */
-const UTF16_TEXT = /^(?:\uFFFD\uFFFD)?(?:(?:[\x20-\x7e]\0){2}|(?:\0[\x20-\x7e]){2})/
+/**
+ * Two characters of ASCII text, each beside a NUL on the same side: UTF-16 LE (`{\0"\0`) or BE (`\0{\0"`). A line
+ * break or tab among them: JSON as PowerShell's ConvertTo-Json and most tools indent it starts `[` or `{` then CRLF.
+ */
+const UTF16_TEXT = /^(?:\uFFFD\uFFFD)?(?:(?:[\t\n\r\x20-\x7e]\0){2}|(?:\0[\t\n\r\x20-\x7e]){2})/
 
 /**
  * Whether a body JSON.parse refused is UTF-16 text, as far as its first characters show (without a byte order mark,

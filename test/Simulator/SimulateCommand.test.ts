@@ -388,6 +388,11 @@ describe("simulate's flags", () => {
       expect(String(await check({ data: Option.some(file) }))).toBe(
         `--data / SIMULATOR_DATA "${file}" is in UTF-16, not UTF-8: save it as UTF-8`
       )
+      // As ConvertTo-Json writes it: indented, the bracket alone on its first line.
+      writeFileSync(file, Buffer.from('\ufeff[\r\n    {\r\n        "id":  "u1"\r\n    }\r\n]\r\n', "utf16le"))
+      expect(String(await check({ data: Option.some(file) }))).toBe(
+        `--data / SIMULATOR_DATA "${file}" is in UTF-16, not UTF-8: save it as UTF-8`
+      )
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
