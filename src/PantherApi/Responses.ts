@@ -35,16 +35,31 @@ const MAX_DETAIL = 200
 export const printable = (text: string): string =>
   text.replace(/[^\S\ufeff]+/g, " ").replace(CONTROL_REORDERING_OR_INVISIBLE, "\uFFFD")
 
+/** Letters as tags, U+E0061 for `a`, in a pattern. */
+const tagged = (letters: string): string =>
+  [...letters].map((letter) => `\\u{${(0xe0000 + letter.charCodeAt(0)).toString(16)}}`).join("")
+
+/**
+ * The flags of England, Scotland and Wales: a black flag, then tags spelling `gbeng`, `gbsct` or `gbwls`, then a
+ * cancel tag. Their tags are drawn, as the flag; any other run of tags draws as nothing, or as a black flag alone.
+ */
+const SUBDIVISION_FLAG = `\\u{1F3F4}${tagged("gb")}(?:${["eng", "sct", "wls"].map(tagged).join("|")})\\u{E007F}`
+
 /**
  * Format characters that draw nothing and that no name needs: a zero-width space, a word joiner, a byte order mark,
  * the invisible operators, tags. With one, two different emails or names look the same (`ok@acme.com` and
  * `ok@acme.com` with U+200B after it), and a changed one looks unchanged. Not among them: the joiners that Persian,
- * Indic names and emoji need (U+200C, U+200D), the direction marks names in Hebrew or Arabic may need, and the format
- * characters that are drawn (the soft hyphen, the signs that stand before Arabic numbers). Nor the bidirectional
- * embeddings, overrides and isolates, which `CONTROL_REORDERING_OR_INVISIBLE` names beside these.
+ * Indic names and emoji need (U+200C, U+200D), the direction marks names in Hebrew or Arabic may need, the format
+ * characters that are drawn (the soft hyphen, the signs that stand before Arabic numbers), and the tags of the flags
+ * of England, Scotland and Wales (`SUBDIVISION_FLAG`: a tag there is kept when the flag's black flag, up to five tags
+ * before it, begins the whole sequence). Nor the bidirectional embeddings, overrides and isolates, which
+ * `CONTROL_REORDERING_OR_INVISIBLE` names beside these.
  */
-export const INVISIBLE =
-  /(?![\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u200c-\u200f\u202a-\u202e\u2066-\u2069\u{110bd}\u{110cd}])\p{Cf}/gu
+export const INVISIBLE = new RegExp(
+  String.raw`(?![\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u200c-\u200f\u202a-\u202e\u2066-\u2069\u{110bd}\u{110cd}])` +
+    `(?<!(?=${SUBDIVISION_FLAG})\\u{1F3F4}[\\u{E0061}-\\u{E007A}]{0,5})\\p{Cf}`,
+  "gu"
+)
 
 /** What `printable` replaces: the control characters, bidirectional embeddings, overrides and isolates, and `INVISIBLE`. */
 export const CONTROL_REORDERING_OR_INVISIBLE = new RegExp(

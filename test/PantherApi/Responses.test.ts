@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Option } from "effect"
+import { cleanText } from "../../src/Email/AuditEmailContent.js"
 import {
   checkStatus,
   errorDetail,
@@ -8,6 +9,7 @@ import {
   transportFailure,
   unaskedEncoding
 } from "../../src/PantherApi/Responses.js"
+import { escapeHtml } from "../../src/Review/Html.js"
 
 describe("errorDetail", () => {
   it("reads message or error from JSON bodies of any of the shapes seen", () => {
@@ -59,6 +61,19 @@ describe("errorDetail", () => {
     const needed =
       "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u{1F469}\u200D\u{1F467} a\u200fb\u200e\u061c Anna\u00adLena \u0600"
     expect(printable(needed)).toBe(needed)
+  })
+
+  it("keeps the flags of England, Scotland and Wales, whose tags draw the flag, and no other run of tags", () => {
+    const tags = (letters: string) => [...letters].map((letter) => String.fromCodePoint(0xe0000 + letter.charCodeAt(0)))
+    const flag = (region: string) => `\u{1F3F4}${tags(region).join("")}\u{E007F}`
+    const flags = `Ann ${flag("gbeng")} ${flag("gbsct")}${flag("gbwls")} Lee`
+    expect(printable(flags)).toBe(flags)
+    expect(cleanText(flags)).toBe(flags)
+    expect(escapeHtml(flags)).toBe(flags)
+    // Drawn as a black flag alone, or as nothing: two names could look one.
+    expect(printable(`A${flag("usca")}`)).toBe(`A\u{1F3F4}${"\uFFFD".repeat(5)}`)
+    expect(printable(`A${flag("gbeng").slice(2)}`)).toBe(`A${"\uFFFD".repeat(6)}`)
+    expect(printable(`A\u{1F3F4}${tags("gbeng").join("")}`)).toBe(`A\u{1F3F4}${"\uFFFD".repeat(5)}`)
   })
 
   it("says a JSON body is nested too deeply to quote, rather than overflowing the stack writing it out", () => {
