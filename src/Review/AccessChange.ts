@@ -82,7 +82,9 @@ export const accessChanges = (
       (booleanCell(record.privileged) === "" ? "" : NO_ROLE)
   // This review's text as its workbook will hold it, to compare like with like with the last one's.
   const roleNow = asWritten(now.roleName || now.roleId) || (now.privileged === null ? "" : NO_ROLE)
-  if (roleThen !== "" && roleNow !== "" && roleThen !== roleNow) changes.push(`role ${roleThen} -> ${roleNow}`)
+  if (roleThen !== "" && roleNow !== "" && roleThen !== roleNow && !isSameRole(record, now, roles)) {
+    changes.push(`role ${roleThen} -> ${roleNow}`)
+  }
   const wasPrivileged = booleanCell(record.privileged)
   if (wasPrivileged === "false" && now.privileged === true) changes.push("now privileged")
   if (wasPrivileged === "true" && now.privileged === false) changes.push("no longer privileged")
@@ -93,6 +95,52 @@ export const accessChanges = (
   }
   changes.push(...decisionNotCarriedOut(record, now, roles))
   return changes
+}
+
+/** A role by the id and name a record gives, either half completed from GET /roles when the record gave one only. */
+const completed = (id: string, name: string, roles: ReadonlyArray<NamedRole>): NamedRole => {
+  const known =
+    id !== ""
+      ? roles.find((role) => folded(role.id) === folded(id))
+      : roles.find((role) => asWritten(role.name) === name)
+  return { id: id || asWritten(known?.id ?? ""), name: name || asWritten(known?.name ?? "") }
+}
+
+/** The account's role at the last review and now, each by id and name where known, as the workbook holds them. */
+const rolesThenAndNow = (
+  record: Record<string, string>,
+  now: ReviewRow,
+  roles: ReadonlyArray<NamedRole>
+): { readonly before: NamedRole; readonly now: NamedRole } => ({
+  before: completed(unneutraliseFormula(record.role_id ?? ""), unneutraliseFormula(record.role_name ?? ""), roles),
+  now: completed(asWritten(now.roleId), asWritten(now.roleName), roles)
+})
+
+/**
+ * Whether the account holds the role it held at the last review, told by the role's id where both reviews know it:
+ * a role renamed in Panther (same id, new name) is the same access, and one sent by its id alone then and its name
+ * alone now is the same role too. Where an id is not known, by name, as the workbook compared before.
+ */
+const isSameRole = (record: Record<string, string>, now: ReviewRow, roles: ReadonlyArray<NamedRole>): boolean => {
+  const held = rolesThenAndNow(record, now, roles)
+  if (held.before.id !== "" && held.now.id !== "") return folded(held.before.id) === folded(held.now.id)
+  return held.before.name !== "" && held.before.name === held.now.name
+}
+
+/**
+ * A role renamed in Panther since the last review, as the account holding it shows: the same id, another name.
+ * Not a change of the account's access; a change of what the role may do shows as a change of privilege.
+ */
+export const roleRenamed = (
+  record: Record<string, string>,
+  now: ReviewRow,
+  roles: ReadonlyArray<NamedRole> = []
+): { readonly from: string; readonly to: string } | undefined => {
+  const held = rolesThenAndNow(record, now, roles)
+  const sameId = held.before.id !== "" && held.now.id !== "" && folded(held.before.id) === folded(held.now.id)
+  return sameId && held.before.name !== "" && held.now.name !== "" && held.before.name !== held.now.name
+    ? { from: held.before.name, to: held.now.name }
+    : undefined
 }
 
 /**

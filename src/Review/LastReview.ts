@@ -22,7 +22,7 @@ import { asWritten } from "../Reports/Csv.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
-import { accessChanges, booleanCell, type NamedRole, readDecision } from "./AccessChange.js"
+import { accessChanges, booleanCell, type NamedRole, readDecision, roleRenamed } from "./AccessChange.js"
 import { shorten } from "./Html.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { eachWorkbookRecord, unreadableWorkbook, whyWorkbookNotRead } from "./WorkbookRecords.js"
@@ -36,6 +36,13 @@ export interface UnreadDecision {
   readonly row: number
   /** The cell, quoted safely (printable, secrets scrubbed, cut short when long). */
   readonly decision: string
+}
+
+/** A role renamed since the last review: its name then and now, and how many accounts of both reviews hold it. */
+export interface RenamedRole {
+  readonly from: string
+  readonly to: string
+  readonly accounts: number
 }
 
 /** An account on the last review's workbook that this review no longer has, as that workbook named it. */
@@ -68,6 +75,11 @@ export type SinceLastReview = (
       /** The first few decisions that could not be read, and how many there were. */
       readonly unreadDecisions: ReadonlyArray<UnreadDecision>
       readonly unreadDecisionCount: number
+      /**
+       * Roles renamed in Panther since (the same role id under another name), with how many accounts of both
+       * reviews hold them: not a change of those accounts' access, so not in `changed`, but said once.
+       */
+      readonly renamedRoles?: ReadonlyArray<RenamedRole>
     }
   | { readonly _tag: "NotCompared"; readonly reason: string }
 ) & {
@@ -244,6 +256,8 @@ const compareWith = async (
   const changes = new Map<string, ReadonlyArray<string>>()
   const unreadDecisions: Array<UnreadDecision> = []
   let unreadDecisionCount = 0
+  // Each account once by key, however many copies of its row the workbook holds.
+  const renamedBy = new Map<string, { readonly from: string; readonly to: string }>()
   let about: { readonly instance: string | undefined; readonly asOf: string | undefined }
   try {
     about = await eachWorkbookRecord(path, (record, row) => {
@@ -269,7 +283,15 @@ const compareWith = async (
       previous.add(key)
       const now = current.get(key)
       if (now !== undefined) {
-        if (shared.has(key)) return
+        if (shared.has(key)) {
+          renamedBy.delete(key)
+          return
+        }
+        const renamed = roleRenamed(record, now, roles)
+        // Said on the command's output too: the workbook's name quoted as any piece of an input file is.
+        if (renamed !== undefined) {
+          renamedBy.set(key, { from: quoteOfFile(known, printable(renamed.from)), to: printable(renamed.to) })
+        }
         const what = [...(changes.get(key) ?? []), ...accessChanges(record, now, roles)]
         if (what.length > 0) changes.set(key, [...new Set(what)])
         return
@@ -308,10 +330,46 @@ const compareWith = async (
     removed,
     changed: new Map([...changes].map(([key, what]) => [key, what.join("; ")])),
     unreadDecisions,
-    unreadDecisionCount
+    unreadDecisionCount,
+    ...(renamedBy.size === 0 ? {} : { renamedRoles: countRenames(renamedBy.values()) })
   }
   const addedAccounts = rows.filter((row) => isAddedSinceLastReview(compared, row)).length
   return { ...compared, addedAccounts }
+}
+
+/** Each rename once, with how many accounts showed it, in the order of the names. */
+const countRenames = (
+  renames: Iterable<{ readonly from: string; readonly to: string }>
+): ReadonlyArray<RenamedRole> => {
+  const counts = new Map<string, RenamedRole>()
+  for (const { from, to } of renames) {
+    const key = JSON.stringify([from, to])
+    counts.set(key, { from, to, accounts: (counts.get(key)?.accounts ?? 0) + 1 })
+  }
+  return [...counts.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to))
+}
+
+/** How many renamed roles the summary and the page name; the rest are counted. */
+const MAX_RENAMED_ROLES_NAMED = 5
+
+/**
+ * What the summary and the page say of roles renamed since; empty when none were. Their accounts' access is the
+ * same, so they are not counted as changed; said all the same, as the workbooks' role names differ.
+ */
+export const renamedRolesSentence = (since: SinceLastReview): string => {
+  if (since._tag !== "Compared" || since.renamedRoles === undefined || since.renamedRoles.length === 0) return ""
+  const renamed = since.renamedRoles
+  const named = renamed
+    .slice(0, MAX_RENAMED_ROLES_NAMED)
+    .map(({ from, to, accounts }) => `${from} -> ${to} (${counted(accounts, "account")})`)
+    .join(", ")
+  const more = renamed.length > MAX_RENAMED_ROLES_NAMED ? `, and ${renamed.length - MAX_RENAMED_ROLES_NAMED} more` : ""
+  const one = renamed.length === 1
+  return (
+    `${counted(renamed.length, "role")} renamed in Panther since, the same role id under another name: ${named}` +
+    `${more}. ${one ? "Its" : "Their"} accounts' access is the same, so they are not counted as changed for it; ` +
+    "a change of what a role may do shows as a change of privilege."
+  )
 }
 
 /** How many unreadable decisions the summary and the page quote; the rest are counted. */
@@ -372,6 +430,7 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
   if (since === undefined) return ""
   const passedOver = passedOverSentence(since)
   const unread = unreadDecisionsSentence(since)
+  const renamed = renamedRolesSentence(since)
   return (
     (since._tag === "Compared"
       ? `Since the last review (${since.workbook}): ${counted(since.addedAccounts, "account")} ` +
@@ -380,6 +439,7 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
         "they are listed on the page, and new_since_last_review and changed_since_last_review mark them in the " +
         "workbook."
       : `Since the last review: not compared (${since.reason}).`) +
+    (renamed === "" ? "" : ` ${renamed}`) +
     (unread === "" ? "" : ` ${unread}`) +
     (passedOver === "" ? "" : ` ${passedOver}`)
   )

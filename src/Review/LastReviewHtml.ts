@@ -1,6 +1,12 @@
 /** The review page's "Since the last review" section: accounts added and removed, every value escaped. */
 import { escapeHtml as e, formatCount } from "./Html.js"
-import { accountKey, isAddedSinceLastReview, passedOverSentence, unreadDecisionsSentence } from "./LastReview.js"
+import {
+  accountKey,
+  isAddedSinceLastReview,
+  passedOverSentence,
+  renamedRolesSentence,
+  unreadDecisionsSentence
+} from "./LastReview.js"
 import type { Review } from "./Review.js"
 
 const table = (headings: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
@@ -52,6 +58,8 @@ export const sinceLastReviewHtml = (review: Review): string => {
   const changedTable = changedRows.length === 0 ? "<p>None.</p>" : table(["User", "Email", "What changed"], changedRows)
   const unreadText = unreadDecisionsSentence(since)
   const unread = unreadText === "" ? "" : `<p>${e(unreadText)}</p>`
+  const renamedText = renamedRolesSentence(since)
+  const renamed = renamedText === "" ? "" : `<p>${e(renamedText)}</p>`
   const removedTable =
     since.removed.length === 0
       ? "<p>None.</p>"
@@ -62,6 +70,6 @@ export const sinceLastReviewHtml = (review: Review): string => {
   return `<section class="details">
 <div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${passedOver}${addedTable}</div>
 <div><h3>${formatCount(since.removed.length)} removed</h3><p>${e(removedMeaning(review))}</p>${removedTable}</div>
-<div><h3>${formatCount(changedRows.length)} changed</h3><p>On both: a change of privilege, role, whether the account can sign in, or email; or a decision of the last review not carried out.</p>${unread}${changedTable}</div>
+<div><h3>${formatCount(changedRows.length)} changed</h3><p>On both: a change of privilege, role, whether the account can sign in, or email; or a decision of the last review not carried out.</p>${renamed}${unread}${changedTable}</div>
 </section>`
 }

@@ -476,6 +476,58 @@ describe("panther-audit review", () => {
     ])
   })
 
+  it("tells a role renamed in Panther, same id, from a change of role, and names the rename once", async () => {
+    const analyst = { id: "r-analyst", name: "Analyst", permissions: ["AlertRead"] }
+    const admin = { id: "r-admin", name: "Admin", permissions: ["UserModify"] }
+    let roles = [analyst, admin]
+    let users = [
+      wire("u-amy", { role: { id: "r-analyst", name: "Analyst" } }),
+      wire("u-bob", { role: { id: "r-analyst", name: "Analyst" } }),
+      wire("u-cy", { role: { id: "r-analyst", name: "Analyst" } }),
+      wire("u-dan", { role: { id: "r-admin" } })
+    ]
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.path === "/roles" ? roles : users })
+    )
+    onTestFinished(() => server.close())
+    const againstScripted = () =>
+      runCommand(reviewCommand, [
+        "--api-url",
+        server.url,
+        "--api-token",
+        "scripted-token-1234",
+        "--report-dir",
+        directory,
+        "--as-of",
+        AS_OF_ISO
+      ])
+    expect((await againstScripted()).code).toBe(0)
+    const lastQuarter = fileMatching(directory, /^access-review-.*\.csv$/)
+    // Between the reviews an admin renames Analyst to "SOC Analyst"; Cy is made an Admin; Dan, sent by his role's
+    // id alone then, is sent by its name alone now.
+    roles = [{ ...analyst, name: "SOC Analyst" }, admin]
+    users = [
+      wire("u-amy", { role: { id: "r-analyst", name: "SOC Analyst" } }),
+      wire("u-bob", { role: { id: "r-analyst", name: "SOC Analyst" } }),
+      wire("u-cy", { role: { id: "r-admin", name: "Admin" } }),
+      wire("u-dan", { role: { name: "Admin" } })
+    ]
+    const again = await againstScripted()
+    expect(again.code, again.error).toBe(0)
+    expect(again.stdout).toContain("0 accounts added, 0 removed, 1 changed")
+    const sentence =
+      "1 role renamed in Panther since, the same role id under another name: Analyst -> SOC Analyst (2 accounts). " +
+      "Its accounts' access is the same, so they are not counted as changed for it; a change of what a role may do " +
+      "shows as a change of privilege."
+    expect(again.stdout).toContain(sentence)
+    const newest = readdirSync(directory)
+      .filter((name) => /^access-review-.*\.csv$/.test(name) && name !== basename(lastQuarter))
+      .map((name) => join(directory, name))
+    expect(changesIn(readWorkbookRows(newest[0] ?? ""))).toEqual([["u-cy", "role Analyst -> Admin; now privileged"]])
+    const page = readFileSync(newest[0]?.replace(/\.csv$/, ".html") ?? "", "utf8")
+    expect(page).toContain(escapeHtml(sentence))
+  })
+
   it("names the last review's decisions it cannot read, on the summary line and the page, not passing them over", async () => {
     expect((await review(simulator)).code).toBe(0)
     // A reviewer writes what revoke means in other words, and a role change without its role.
