@@ -60,7 +60,8 @@ export interface NamedRole {
 
 /**
  * What changed in an account's access between the last review's row and this review's: privilege, role, whether it
- * can sign in, email. A cell the last workbook left empty (a record that failed validation then) says nothing.
+ * can sign in, email. A cell the last workbook left empty (a record that failed validation then) says nothing. The
+ * decision written on the row is checked apart (`decisionNotCarriedOut`), once the whole workbook is read.
  */
 export const accessChanges = (
   record: Record<string, string>,
@@ -93,7 +94,6 @@ export const accessChanges = (
   if (emailThen !== "" && emailNow !== "" && emailThen.toLowerCase() !== emailNow.toLowerCase()) {
     changes.push(`email ${emailThen} -> ${emailNow}`)
   }
-  changes.push(...decisionNotCarriedOut(record, now, roles))
   return changes
 }
 
@@ -148,7 +148,7 @@ export const roleRenamed = (
  * it: none yet, `keep`, `revoke`, `change-role:<role>`, or written otherwise ("remove", a role change without its
  * role), which cannot be checked.
  */
-type Decision =
+export type Decision =
   | { readonly _tag: "None" | "Keep" | "Revoke" }
   | { readonly _tag: "ChangeRole"; readonly role: string }
   | { readonly _tag: "Unread"; readonly cell: string }
@@ -166,15 +166,24 @@ export const readDecision = (record: Record<string, string>): Decision => {
 }
 
 /**
+ * The roles a workbook's rows name by both id and name, as they were named at its review: a `change-role:` decision
+ * names the role as it was then, and it may have been renamed since, or GET /roles not read now.
+ */
+export const workbookRole = (record: Record<string, string>): NamedRole | undefined => {
+  const id = unneutraliseFormula(record.role_id ?? "")
+  const name = unneutraliseFormula(record.role_name ?? "")
+  return id === "" || name === "" ? undefined : { id, name }
+}
+
+/**
  * A decision the last review's reviewer wrote that this review shows was not carried out: an account to revoke still
  * able to sign in, a role change not made. What an auditor follows up first.
  */
-const decisionNotCarriedOut = (
-  record: Record<string, string>,
+export const decisionNotCarriedOut = (
+  decision: Decision,
   now: ReviewRow,
   roles: ReadonlyArray<NamedRole>
 ): ReadonlyArray<string> => {
-  const decision = readDecision(record)
   if (decision._tag === "Revoke" && now.enabled === true) {
     return ["revoke decided at the last review, still able to sign in"]
   }

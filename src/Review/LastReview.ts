@@ -22,7 +22,16 @@ import { asWritten } from "../Reports/Csv.js"
 import { unneutraliseFormula } from "../Reports/CsvColumns.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
-import { accessChanges, booleanCell, type NamedRole, readDecision, roleRenamed } from "./AccessChange.js"
+import {
+  accessChanges,
+  booleanCell,
+  type Decision,
+  decisionNotCarriedOut,
+  type NamedRole,
+  readDecision,
+  roleRenamed,
+  workbookRole
+} from "./AccessChange.js"
 import { shorten } from "./Html.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { eachWorkbookRecord, unreadableWorkbook, whyWorkbookNotRead } from "./WorkbookRecords.js"
@@ -258,12 +267,18 @@ const compareWith = async (
   let unreadDecisionCount = 0
   // Each account once by key, however many copies of its row the workbook holds.
   const renamedBy = new Map<string, { readonly from: string; readonly to: string }>()
+  // Decisions are checked once the whole workbook is read: a `change-role:` may name a role as it was named then,
+  // which only the workbook's rows holding that role, before or after it, tell by id.
+  const decided: Array<{ readonly key: string; readonly decision: Decision; readonly now: ReviewRow }> = []
+  const rolesThen = new Map<string, NamedRole>()
   let about: { readonly instance: string | undefined; readonly asOf: string | undefined }
   try {
     about = await eachWorkbookRecord(path, (record, row) => {
       const key = keyOfCells(record)
       if (key === undefined) return
       const decision = readDecision(record)
+      const roleThen = workbookRole(record)
+      if (roleThen !== undefined) rolesThen.set(JSON.stringify([roleThen.id, roleThen.name]), roleThen)
       if (decision._tag === "Unread") {
         unreadDecisionCount++
         if (unreadDecisions.length < MAX_UNREAD_DECISIONS_NAMED) {
@@ -293,7 +308,11 @@ const compareWith = async (
           renamedBy.set(key, { from: quoteOfFile(known, printable(renamed.from)), to: printable(renamed.to) })
         }
         const what = [...(changes.get(key) ?? []), ...accessChanges(record, now, roles)]
-        if (what.length > 0) changes.set(key, [...new Set(what)])
+        // In the workbook's order still: a decision's place is kept, and left empty if it was carried out.
+        if (decision._tag === "Revoke" || decision._tag === "ChangeRole") decided.push({ key, decision, now })
+        if (what.length > 0 || decision._tag === "Revoke" || decision._tag === "ChangeRole") {
+          changes.set(key, [...new Set(what)])
+        }
         return
       }
       // Every account of the workbook that is gone counts, those sharing a key too, and once.
@@ -316,6 +335,12 @@ const compareWith = async (
       reason: `the last review's workbook, ${workbook}, is of another Panther (${quoteOfFile(known, printable(about.instance))})`
     }
   }
+  // GET /roles first, which names a role decided by id as it is named now; then the roles as the workbook named them.
+  const knownRoles = [...roles, ...rolesThen.values()]
+  for (const { key, decision, now } of decided) {
+    if (shared.has(key)) continue
+    changes.set(key, [...new Set([...(changes.get(key) ?? []), ...decisionNotCarriedOut(decision, now, knownRoles)])])
+  }
   const added = new Set<string>()
   for (const row of rows) {
     if (row.userId === "" && row.email === "") continue
@@ -328,7 +353,7 @@ const compareWith = async (
     asOf: about.asOf,
     added,
     removed,
-    changed: new Map([...changes].map(([key, what]) => [key, what.join("; ")])),
+    changed: new Map([...changes].flatMap(([key, what]) => (what.length === 0 ? [] : [[key, what.join("; ")]]))),
     unreadDecisions,
     unreadDecisionCount,
     ...(renamedBy.size === 0 ? {} : { renamedRoles: countRenames(renamedBy.values()) })

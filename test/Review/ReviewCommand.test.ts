@@ -528,6 +528,66 @@ describe("panther-audit review", () => {
     expect(page).toContain(escapeHtml(sentence))
   })
 
+  it("reads a role change decided by the role's name then as carried out, renamed since or GET /roles unread", async () => {
+    const helpdesk = { id: "r-help", name: "Helpdesk", permissions: ["AlertRead"] }
+    const reader = { id: "r-reader", name: "Reader", permissions: ["AlertRead"] }
+    const analyst = { id: "r-analyst", name: "Analyst", permissions: ["AlertRead"] }
+    let rolesRead = true
+    let users = [
+      wire("u-amy", { role: { id: "r-help", name: "Helpdesk" } }),
+      wire("u-bob", { role: { id: "r-reader", name: "Reader" } }),
+      wire("u-cy", { role: { id: "r-help", name: "Helpdesk" } }),
+      wire("u-dan", { role: { id: "r-analyst", name: "Analyst" } }),
+      wire("u-eve", { role: { id: "r-help", name: "Helpdesk" } })
+    ]
+    const server = await startScriptedServer((_index, request) =>
+      request.path !== "/roles"
+        ? json(200, { results: users })
+        : rolesRead
+          ? json(200, { results: [helpdesk, reader, analyst] })
+          : json(404, { message: "not found" })
+    )
+    onTestFinished(() => server.close())
+    const againstScripted = () =>
+      runCommand(reviewCommand, [
+        "--api-url",
+        server.url,
+        "--api-token",
+        "scripted-token-1234",
+        "--report-dir",
+        directory,
+        "--as-of",
+        AS_OF_ISO
+      ])
+    expect((await againstScripted()).code).toBe(0)
+    // Amy and Eve to Reader, by its name then; Cy to Analyst, by the role_id of Dan's row.
+    const path = decideInWorkbook({
+      "u-amy": "change-role:Reader",
+      "u-cy": "change-role:r-analyst",
+      "u-eve": "change-role:Reader"
+    })
+    // Reader is renamed "Read Only"; Amy and Cy are moved as decided, Cy sent by his role's name alone; and this
+    // time GET /roles is not read, so only the last workbook says which id went with which name.
+    rolesRead = false
+    users = [
+      wire("u-amy", { role: { id: "r-reader", name: "Read Only" } }),
+      wire("u-bob", { role: { id: "r-reader", name: "Read Only" } }),
+      wire("u-cy", { role: { name: "Analyst" } }),
+      wire("u-dan", { role: { id: "r-analyst", name: "Analyst" } }),
+      wire("u-eve", { role: { id: "r-help", name: "Helpdesk" } })
+    ]
+    const again = await againstScripted()
+    expect(again.code, again.error).toBe(0)
+    const newest = readdirSync(directory)
+      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
+      .map((name) => join(directory, name))
+    expect(changesIn(readWorkbookRows(newest[0] ?? "")).sort()).toEqual([
+      ["u-amy", "role Helpdesk -> Read Only"],
+      ["u-cy", "role Helpdesk -> Analyst"],
+      ["u-eve", "change-role:Reader decided at the last review, role still Helpdesk"]
+    ])
+  })
+
   it("names the last review's decisions it cannot read, on the summary line and the page, not passing them over", async () => {
     expect((await review(simulator)).code).toBe(0)
     // A reviewer writes what revoke means in other words, and a role change without its role.
