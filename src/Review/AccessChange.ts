@@ -181,6 +181,7 @@ export const workbookRole = (record: Record<string, string>): NamedRole | undefi
  */
 export const decisionNotCarriedOut = (
   decision: Decision,
+  record: Record<string, string>,
   now: ReviewRow,
   roles: ReadonlyArray<NamedRole>
 ): ReadonlyArray<string> => {
@@ -194,7 +195,9 @@ export const decisionNotCarriedOut = (
       // A role decided by id is named too: the auditor following it up reads names, not ids.
       const named = roles.find((role) => folded(role.id) === folded(decision.role))?.name
       const which = named === undefined || named === "" ? "" : ` (${asWritten(named)})`
-      return [`change-role:${decision.role}${which} decided at the last review, role still ${roleNow}`]
+      // "Still" only of the role the account held then: moved to another role than decided, it was not left as it was.
+      const held = isSameRole(record, now, roles) ? "still" : "now"
+      return [`change-role:${decision.role}${which} decided at the last review, role ${held} ${roleNow}`]
     }
   }
   return []

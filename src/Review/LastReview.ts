@@ -269,7 +269,12 @@ const compareWith = async (
   const renamedBy = new Map<string, { readonly from: string; readonly to: string }>()
   // Decisions are checked once the whole workbook is read: a `change-role:` may name a role as it was named then,
   // which only the workbook's rows holding that role, before or after it, tell by id.
-  const decided: Array<{ readonly key: string; readonly decision: Decision; readonly now: ReviewRow }> = []
+  const decided: Array<{
+    readonly key: string
+    readonly decision: Decision
+    readonly roleThen: Record<string, string>
+    readonly now: ReviewRow
+  }> = []
   const rolesThen = new Map<string, NamedRole>()
   let about: { readonly instance: string | undefined; readonly asOf: string | undefined }
   try {
@@ -309,7 +314,10 @@ const compareWith = async (
         }
         const what = [...(changes.get(key) ?? []), ...accessChanges(record, now, roles)]
         // In the workbook's order still: a decision's place is kept, and left empty if it was carried out.
-        if (decision._tag === "Revoke" || decision._tag === "ChangeRole") decided.push({ key, decision, now })
+        if (decision._tag === "Revoke" || decision._tag === "ChangeRole") {
+          const { role_id = "", role_name = "" } = record
+          decided.push({ key, decision, roleThen: { role_id, role_name }, now })
+        }
         if (what.length > 0 || decision._tag === "Revoke" || decision._tag === "ChangeRole") {
           changes.set(key, [...new Set(what)])
         }
@@ -337,9 +345,10 @@ const compareWith = async (
   }
   // GET /roles first, which names a role decided by id as it is named now; then the roles as the workbook named them.
   const knownRoles = [...roles, ...rolesThen.values()]
-  for (const { key, decision, now } of decided) {
+  for (const { key, decision, roleThen, now } of decided) {
     if (shared.has(key)) continue
-    changes.set(key, [...new Set([...(changes.get(key) ?? []), ...decisionNotCarriedOut(decision, now, knownRoles)])])
+    const notCarriedOut = decisionNotCarriedOut(decision, roleThen, now, knownRoles)
+    changes.set(key, [...new Set([...(changes.get(key) ?? []), ...notCarriedOut])])
   }
   const added = new Set<string>()
   for (const row of rows) {

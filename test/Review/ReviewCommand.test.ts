@@ -405,6 +405,33 @@ describe("panther-audit review", () => {
     ])
   })
 
+  it("says a role change not carried out left the role as it was only when it did, not of an account moved elsewhere", async () => {
+    expect((await review(simulator)).code).toBe(0)
+    // Both to be made AnalystReadOnly; a quarter later Eve is an Admin instead, and Amy still Helpdesk.
+    const path = decideInWorkbook({
+      "u-zimmer": "change-role:AnalystReadOnly",
+      "u-helpdesk": "change-role:AnalystReadOnly"
+    })
+    const later = await aQuarterLater()
+    try {
+      expect((await review(later)).code).toBe(0)
+    } finally {
+      await later.close()
+    }
+    const newest = readdirSync(directory)
+      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
+      .map((name) => join(directory, name))
+    const changes = changesIn(readWorkbookRows(newest[0] ?? ""))
+    expect(changes).toContainEqual([
+      "u-zimmer",
+      "role Analyst -> Admin; now privileged; change-role:AnalystReadOnly decided at the last review, role now Admin"
+    ])
+    expect(changes).toContainEqual([
+      "u-helpdesk",
+      "change-role:AnalystReadOnly decided at the last review, role still Helpdesk"
+    ])
+  })
+
   it("reads a role change decided by the role's id, in any case, as carried out once the account has that role", async () => {
     const ids = { admin: "3f0b5a7e-1c2d-4e8f-9a6b-0d1e2f3a4b5c", readOnly: "c5d7e9f1-4a6b-4c8d-9e0f-2b3c4d5e6f70" }
     expect((await review(simulator)).code).toBe(0)
