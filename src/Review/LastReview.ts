@@ -47,6 +47,18 @@ export interface UnreadDecision {
   readonly decision: string
 }
 
+/**
+ * An `enabled` or `privileged` cell of the last review's workbook read as neither true nor false: a word of a
+ * language not read, or one garbled by the encoding it was saved in (a Polish FAŁSZ in Windows-1250).
+ */
+export interface UnreadBoolean {
+  /** The row as a spreadsheet numbers it (the header is row 1). */
+  readonly row: number
+  readonly column: "enabled" | "privileged"
+  /** The cell, quoted safely (printable, secrets scrubbed, cut short when long). */
+  readonly cell: string
+}
+
 /** A role renamed since the last review: its name then and now, and how many accounts of both reviews hold it. */
 export interface RenamedRole {
   readonly from: string
@@ -84,6 +96,9 @@ export type SinceLastReview = (
       /** The first few decisions that could not be read, and how many there were. */
       readonly unreadDecisions: ReadonlyArray<UnreadDecision>
       readonly unreadDecisionCount: number
+      /** The first few `enabled` and `privileged` cells read as neither true nor false, and how many there were. */
+      readonly unreadBooleans?: ReadonlyArray<UnreadBoolean>
+      readonly unreadBooleanCount?: number
       /**
        * Roles renamed in Panther since (the same role id under another name), with how many accounts of both
        * reviews hold them: not a change of those accounts' access, so not in `changed`, but said once.
@@ -265,6 +280,8 @@ const compareWith = async (
   const changes = new Map<string, ReadonlyArray<string>>()
   const unreadDecisions: Array<UnreadDecision> = []
   let unreadDecisionCount = 0
+  const unreadBooleans: Array<UnreadBoolean> = []
+  let unreadBooleanCount = 0
   // Each account once by key, however many copies of its row the workbook holds.
   const renamedBy = new Map<string, { readonly from: string; readonly to: string }>()
   // Decisions are checked once the whole workbook is read: a `change-role:` may name a role as it was named then,
@@ -281,6 +298,20 @@ const compareWith = async (
     about = await eachWorkbookRecord(path, (record, row) => {
       const key = keyOfCells(record)
       if (key === undefined) return
+      for (const column of ["enabled", "privileged"] as const) {
+        // Empty is a record that failed validation then, which says nothing; any other cell is meant as a boolean.
+        const cell = unneutraliseFormula(record[column] ?? "").trim()
+        if (cell === "" || booleanCell(cell) !== "") continue
+        unreadBooleanCount++
+        if (unreadBooleans.length < MAX_UNREAD_DECISIONS_NAMED) {
+          const quoted = quoteOfFile(known, printable(cell))
+          unreadBooleans.push({
+            row,
+            column,
+            cell: quoted === NOT_CHECKED ? quoted : shorten(quoted, MAX_DECISION_CHARS)
+          })
+        }
+      }
       const decision = readDecision(record)
       const roleThen = workbookRole(record)
       if (roleThen !== undefined) rolesThen.set(JSON.stringify([roleThen.id, roleThen.name]), roleThen)
@@ -365,10 +396,32 @@ const compareWith = async (
     changed: new Map([...changes].flatMap(([key, what]) => (what.length === 0 ? [] : [[key, what.join("; ")]]))),
     unreadDecisions,
     unreadDecisionCount,
+    ...(unreadBooleanCount === 0 ? {} : { unreadBooleans, unreadBooleanCount }),
     ...(renamedBy.size === 0 ? {} : { renamedRoles: countRenames(renamedBy.values()) })
   }
   const addedAccounts = rows.filter((row) => isAddedSinceLastReview(compared, row)).length
   return { ...compared, addedAccounts }
+}
+
+/**
+ * What the summary and the page say of `enabled` and `privileged` cells read as neither true nor false; empty when
+ * there were none. Such an account's sign-in and privilege then are not known: one unable to sign in then is
+ * counted as removed if gone, and no change of either is said of it.
+ */
+export const unreadBooleansSentence = (since: SinceLastReview): string => {
+  if (since._tag !== "Compared" || since.unreadBooleans === undefined || since.unreadBooleanCount === undefined) {
+    return ""
+  }
+  const { unreadBooleans, unreadBooleanCount: count } = since
+  const named = unreadBooleans.map(({ row, column, cell }) => `row ${row} ${column} "${cell}"`).join(", ")
+  const more = count > unreadBooleans.length ? `, and ${count - unreadBooleans.length} more` : ""
+  return (
+    `${counted(count, "enabled or privileged cell")} in ${since.workbook} ${count === 1 ? "is" : "are"} neither ` +
+    `TRUE nor FALSE as this review reads them (${named}${more}), so whether ${count === 1 ? "its account" : "their accounts"} ` +
+    "could sign in, or were privileged, then is not known: one unable to sign in then and gone since is counted as " +
+    "removed, and no change of sign-in or privilege is said. Write TRUE or FALSE there, or save the workbook as " +
+    "CSV UTF-8, and review again."
+  )
 }
 
 /** Each rename once, with how many accounts showed it, in the order of the names. */
@@ -464,6 +517,7 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
   if (since === undefined) return ""
   const passedOver = passedOverSentence(since)
   const unread = unreadDecisionsSentence(since)
+  const unreadBooleans = unreadBooleansSentence(since)
   const renamed = renamedRolesSentence(since)
   return (
     (since._tag === "Compared"
@@ -475,6 +529,7 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
       : `Since the last review: not compared (${since.reason}).`) +
     (renamed === "" ? "" : ` ${renamed}`) +
     (unread === "" ? "" : ` ${unread}`) +
+    (unreadBooleans === "" ? "" : ` ${unreadBooleans}`) +
     (passedOver === "" ? "" : ` ${passedOver}`)
   )
 }

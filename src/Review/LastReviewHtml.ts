@@ -5,6 +5,7 @@ import {
   isAddedSinceLastReview,
   passedOverSentence,
   renamedRolesSentence,
+  unreadBooleansSentence,
   unreadDecisionsSentence
 } from "./LastReview.js"
 import type { Review } from "./Review.js"
@@ -58,6 +59,8 @@ export const sinceLastReviewHtml = (review: Review): string => {
   const changedTable = changedRows.length === 0 ? "<p>None.</p>" : table(["User", "Email", "What changed"], changedRows)
   const unreadText = unreadDecisionsSentence(since)
   const unread = unreadText === "" ? "" : `<p>${e(unreadText)}</p>`
+  const unreadBooleansText = unreadBooleansSentence(since)
+  const unreadBooleans = unreadBooleansText === "" ? "" : `<p>${e(unreadBooleansText)}</p>`
   const renamedText = renamedRolesSentence(since)
   const renamed = renamedText === "" ? "" : `<p>${e(renamedText)}</p>`
   const removedTable =
@@ -70,6 +73,6 @@ export const sinceLastReviewHtml = (review: Review): string => {
   return `<section class="details">
 <div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${passedOver}${addedTable}</div>
 <div><h3>${formatCount(since.removed.length)} removed</h3><p>${e(removedMeaning(review))}</p>${removedTable}</div>
-<div><h3>${formatCount(changedRows.length)} changed</h3><p>On both: a change of privilege, role, whether the account can sign in, or email; or a decision of the last review not carried out.</p>${renamed}${unread}${changedTable}</div>
+<div><h3>${formatCount(changedRows.length)} changed</h3><p>On both: a change of privilege, role, whether the account can sign in, or email; or a decision of the last review not carried out.</p>${renamed}${unread}${unreadBooleans}${changedTable}</div>
 </section>`
 }

@@ -350,6 +350,41 @@ describe("panther-audit review", () => {
     }
   })
 
+  it("names the last workbook's enabled and privileged cells it reads as neither true nor false, not guessing", async () => {
+    // The last review listed the deactivated too: Gina Gone was deactivated then.
+    expect((await review(simulator, "--include-deactivated")).code).toBe(0)
+    const path = fileMatching(directory, /^access-review-.*\.csv$/)
+    const workbook = basename(path)
+    // Saved again by a Russian Excel as plain CSV: ИСТИНА and ЛОЖЬ in Windows-1251, read as Windows-1252 is.
+    const inWindows1251 = { true: "\xC8\xD1\xD2\xC8\xCD\xC0", false: "\xCB\xCE\xC6\xDC" }
+    const resaved = readWorkbook().map((row) => ({
+      ...row,
+      enabled: inWindows1251[row.enabled === "true" ? "true" : "false"],
+      privileged: inWindows1251[row.privileged === "true" ? "true" : "false"]
+    }))
+    writeFileSync(path, Buffer.from(stringify(resaved, { header: true, record_delimiter: "\r\n" }), "latin1"))
+    const again = await review(simulator)
+    expect(again.code, again.error).toBe(0)
+    const cells = resaved.length * 2
+    expect(again.stdout).toContain(
+      `${cells} enabled or privileged cells in ${workbook} are neither TRUE nor FALSE as this review reads them ` +
+        '(row 2 enabled "\u00C8\u00D1\u00D2\u00C8\u00CD\u00C0", row 2 privileged '
+    )
+    expect(again.stdout).toContain(`, and ${cells - 5} more), so whether`)
+    // The page says so too: it may be all an auditor reads.
+    const page = readdirSync(directory).find(
+      (name) => /^access-review-.*\.html$/.test(name) && name !== workbook.replace(/\.csv$/, ".html")
+    )
+    expect(readFileSync(join(directory, page ?? ""), "utf8")).toContain(
+      `${cells} enabled or privileged cells in ${workbook} are neither TRUE nor FALSE`
+    )
+    expect(again.stdout).toContain(
+      "so whether their accounts could sign in, or were privileged, then is not known: one unable to sign in then " +
+        "and gone since is counted as removed, and no change of sign-in or privilege is said. Write TRUE or FALSE " +
+        "there, or save the workbook as CSV UTF-8, and review again."
+    )
+  })
+
   it("counts an account unable to sign in then as removed by nobody, and one able to again as reactivated", async () => {
     // The last review listed the deactivated too: Gina Gone was deactivated then.
     expect((await review(simulator, "--include-deactivated")).code).toBe(0)
