@@ -40,6 +40,8 @@ const FALSE_WORDS: ReadonlySet<string> = new Set([
   "usann", // Norwegian
   "epätosi", // Finnish
   "fałsz", // Polish
+  // Polish as a Polish Excel saves plain CSV, in Windows-1250, where Ł is the byte Windows-1252 reads as £.
+  "fa£sz",
   "nepravda", // Czech
   "hamis" // Hungarian
 ])

@@ -244,6 +244,19 @@ it("reads a Finnish FALSE, EPÄTOSI, from a workbook saved in Windows-1252, as E
   expect(await compare([])).toMatchObject({ _tag: "Compared", removed: [] })
 })
 
+it("reads a Polish FALSE, FAŁSZ, from a workbook saved in Windows-1250, as a Polish Excel's plain CSV is", async () => {
+  // Ł is the byte 0xA3 there, which a workbook not UTF-8 is read as in Windows-1252: £.
+  const lines = [
+    "privileged,enabled,user_id,email,instance,decision",
+    "PRAWDA,FA\u00A3SZ,off-then,o@example.com,api.acme.example"
+  ]
+  writeFileSync(
+    join(directory, "access-review-20260701T000000Z.csv"),
+    Buffer.from(`${lines.join("\r\n")}\r\n`, "latin1")
+  )
+  expect(await compare([])).toMatchObject({ _tag: "Compared", removed: [] })
+})
+
 it("counts only accounts that can sign in as added, and shows no escape sequence from the workbook", async () => {
   workbook("access-review-20260701T000000Z.csv", [
     "user_id,email,instance,decision",
