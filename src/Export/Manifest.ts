@@ -62,10 +62,13 @@ export interface FileDigest {
 }
 
 /** Streams the file through SHA-256: an inventory of 200,000 users is never read into memory whole. */
-export const digestFile = async (path: string): Promise<FileDigest> => {
+export const digestFile = (path: string): Promise<FileDigest> => digestStream(createReadStream(path))
+
+/** The digest and size of what a stream of bytes yields. */
+export const digestStream = async (stream: AsyncIterable<unknown>): Promise<FileDigest> => {
   const hash = createHash("sha256")
   let bytes = 0
-  for await (const chunk of createReadStream(path)) {
+  for await (const chunk of stream) {
     // Without an encoding the stream yields Buffers; the check only narrows the type.
     if (!Buffer.isBuffer(chunk)) continue
     hash.update(chunk)

@@ -3,6 +3,7 @@
  * files that were removed or added. Reading never changes the folder.
  */
 import { createHash } from "node:crypto"
+import { constants } from "node:fs"
 import { lstat, open, readdir, readFile, stat } from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
 import * as Effect from "effect/Effect"
@@ -11,7 +12,7 @@ import * as Schema from "effect/Schema"
 import { printable } from "../PantherApi/Responses.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { EXPORT_MARK, EXPORT_MARK_SIGNATURE, isExportFolderName } from "../Reports/TempFile.js"
-import { digestFile, type FileDigest, MANIFEST_FORMAT, MANIFEST_NAME, Manifest } from "./Manifest.js"
+import { digestFile, digestStream, type FileDigest, MANIFEST_FORMAT, MANIFEST_NAME, Manifest } from "./Manifest.js"
 import { ManifestUnreadable } from "./VerifyErrors.js"
 
 export type VerifyProblem =
@@ -575,20 +576,31 @@ const changeOfCopy = (
 /**
  * The file's digest and, when it differs from the recorded one, which change of a copy alone explains it, if one
  * does. Both are of the same bytes, read once: a share or mount in the hands of whoever holds the export could answer
- * a second read with the recorded file, converted, and have a forged one called "only its line ends". Larger files
- * are hashed as they stream and not explained: an export's files are far smaller.
+ * a second read with the recorded file, converted, and have a forged one called "only its line ends". The size that
+ * decides whether it is read whole is the open file's: a file put in place after it was looked at, gigabytes long,
+ * would otherwise be read whole into memory. Larger files are hashed as they stream and not explained: an export's
+ * files are far smaller. `undefined` when what was opened is no regular file.
  */
 const digestAndCopyChange = async (
   path: string,
-  size: number,
   expected: FileDigest
-): Promise<{ readonly actual: FileDigest; readonly only?: string }> => {
-  if (size > MAX_EXPLAINED_BYTES) return { actual: await digestFile(path) }
-  const content = await readFile(path)
-  const actual = { bytes: content.length, sha256: createHash("sha256").update(content).digest("hex") }
-  if (actual.bytes === expected.bytes && actual.sha256 === expected.sha256) return { actual }
-  const only = changeOfCopy(content, expected)
-  return only === undefined ? { actual } : { actual, only }
+): Promise<{ readonly actual: FileDigest; readonly only?: string } | undefined> => {
+  // Not through a link put in its place since it was looked at.
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+  try {
+    const info = await file.stat()
+    if (!info.isFile()) return undefined
+    if (info.size > MAX_EXPLAINED_BYTES)
+      return { actual: await digestStream(file.createReadStream({ autoClose: false })) }
+    // Reads at most the size the open file had: one growing meanwhile is not followed.
+    const content = await file.readFile()
+    const actual = { bytes: content.length, sha256: createHash("sha256").update(content).digest("hex") }
+    if (actual.bytes === expected.bytes && actual.sha256 === expected.sha256) return { actual }
+    const only = changeOfCopy(content, expected)
+    return only === undefined ? { actual } : { actual, only }
+  } finally {
+    await file.close()
+  }
 }
 
 /**
@@ -624,7 +636,10 @@ const checkFile = async (folder: string, expected: Manifest["files"][number]): P
   try {
     const info = await lstat(path)
     if (!info.isFile()) return { kind: "modified", path: expected.path, expected, actual: "no longer a regular file" }
-    const { actual, only } = await digestAndCopyChange(path, info.size, expected)
+    const read = await digestAndCopyChange(path, expected)
+    if (read === undefined)
+      return { kind: "modified", path: expected.path, expected, actual: "no longer a regular file" }
+    const { actual, only } = read
     if (actual.bytes === expected.bytes && actual.sha256 === expected.sha256) return undefined
     return { kind: "modified", path: expected.path, expected, actual, ...(only === undefined ? {} : { only }) }
   } catch (error) {

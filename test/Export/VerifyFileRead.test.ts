@@ -3,6 +3,7 @@
  * a listed file differently: the first read gives the forged file on disk, every later one the recorded file with its
  * line ends converted, which alone would be explained as a copy's change.
  */
+import { createHash } from "node:crypto"
 import * as fsSync from "node:fs"
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as fs from "node:fs/promises"
@@ -22,7 +23,7 @@ vi.mock("node:fs", async (importOriginal) => {
 })
 vi.mock("node:fs/promises", async (importOriginal) => {
   const actual = await importOriginal<typeof import("node:fs/promises")>()
-  return { ...actual, readFile: vi.fn(actual.readFile) }
+  return { ...actual, readFile: vi.fn(actual.readFile), open: vi.fn(actual.open), lstat: vi.fn(actual.lstat) }
 })
 
 let reports = ""
@@ -46,8 +47,11 @@ describe("verify", () => {
     expect(converted.length).toBeLessThan(recorded.length)
     writeFileSync(join(folder, csv), recorded.toString("utf8").replace("u-zimmer", "u-forged"))
 
+    // Each way of reading the file counts: opened, streamed or read whole by its path.
     let reads = 0
     const laterRead = (path: unknown) => typeof path === "string" && basename(path) === csv && ++reads > 1
+    const convertedCopy = join(reports, "converted.csv")
+    writeFileSync(convertedCopy, converted)
     const actualFs = await vi.importActual<typeof import("node:fs")>("node:fs")
     const actualPromises = await vi.importActual<typeof import("node:fs/promises")>("node:fs/promises")
     vi.mocked(fsSync.createReadStream).mockImplementation(((path: fsSync.PathLike, options?: unknown) =>
@@ -58,6 +62,8 @@ describe("verify", () => {
       laterRead(path)
         ? Promise.resolve(converted)
         : actualPromises.readFile(path as string, options as never)) as typeof fs.readFile)
+    vi.mocked(fs.open).mockImplementation(((path: fsSync.PathLike, flags?: unknown) =>
+      actualPromises.open(laterRead(path) ? convertedCopy : path, flags as never)) as typeof fs.open)
     try {
       const result = await runCommand(verifyCommand, [folder])
       expect(result.code).toBe(1)
@@ -67,6 +73,58 @@ describe("verify", () => {
     } finally {
       vi.mocked(fsSync.createReadStream).mockImplementation(actualFs.createReadStream)
       vi.mocked(fs.readFile).mockImplementation(actualPromises.readFile)
+      vi.mocked(fs.open).mockImplementation(actualPromises.open)
+    }
+  })
+
+  it("reads a file whole by the size it has when opened, not the size it had when looked at", async () => {
+    const simulator = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF) })
+    const made = await runCommand(exportCommand, auditArgs(simulator.baseUrl, simulator.readToken, reports)).finally(
+      () => simulator.close()
+    )
+    expect(made.code, made.error).toBe(0)
+    const folder = join(
+      reports,
+      readdirSync(reports)
+        .filter((name) => name !== "converted.csv")
+        .sort()
+        .at(-1) ?? ""
+    )
+    const csv = readdirSync(folder).find((name) => name.startsWith("inventory-") && name.endsWith(".csv")) ?? ""
+    // Recorded: 65 MiB of lines ending in LF; on disk: the same with CRLF, put in place of a small file once it was
+    // looked at. Read whole (and so explained) only by the size seen first, it was read into memory whole.
+    const line = `${"x".repeat(63)}\n`
+    const recorded = Buffer.from(line.repeat((65 * 1024 * 1024) / line.length + 1))
+    const onDisk = Buffer.from(recorded.toString("latin1").replaceAll("\n", "\r\n"), "latin1")
+    writeFileSync(join(folder, csv), onDisk)
+    const manifestPath = join(folder, "manifest.json")
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+      files: Array<{ path: string; bytes: number; sha256: string }>
+    }
+    writeFileSync(
+      manifestPath,
+      JSON.stringify({
+        ...manifest,
+        files: manifest.files.map((file) =>
+          file.path === csv
+            ? { ...file, bytes: recorded.length, sha256: createHash("sha256").update(recorded).digest("hex") }
+            : file
+        )
+      })
+    )
+    const actualPromises = await vi.importActual<typeof import("node:fs/promises")>("node:fs/promises")
+    vi.mocked(fs.lstat).mockImplementation((async (path: fsSync.PathLike, options?: unknown) => {
+      const info = await actualPromises.lstat(path, options as never)
+      return typeof path === "string" && basename(path) === csv ? Object.assign(info, { size: 2048 }) : info
+    }) as typeof fs.lstat)
+    try {
+      const result = await runCommand(verifyCommand, [folder])
+      expect(result.code).toBe(1)
+      const said = result.stdout.split("\n").find((text) => text.includes(csv)) ?? ""
+      expect(said).toContain("MODIFIED")
+      expect(said).not.toContain("only its line ends")
+    } finally {
+      vi.mocked(fs.lstat).mockImplementation(actualPromises.lstat)
     }
   })
 })
