@@ -91,57 +91,53 @@ describe("usage errors", () => {
     expect(say(["run", "abc"], "'abc' is not a integer")).toBe("'abc' is not a integer")
   })
 
-  it("name the flag whose value is not a number or not one of its choices", async () => {
-    const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
-      [["run", "--stale-days", "abc"], '--stale-days must be a whole number; got "abc"'],
-      [["run", "--timeout-seconds", "1,5"], '--timeout-seconds must be a number; got "1,5"'],
-      [["users", "list", "--format", "xml"], '--format must be one of ndjson, csv, table; got "xml"'],
-      [
-        ["run", "--email", "sometimes"],
-        '--email must be one of always, on-findings, on-change, never; got "sometimes"'
-      ],
-      [["run", "--report-dir"], "--report-dir needs a value"],
-      // run's description names --fail-on too ("findings at or above --fail-on"): not read as a flag of its own.
-      [["run", "--fail-on"], "--fail-on needs a value"],
-      [["run", "--stale-days", "10", "--stale-days", "20"], "--stale-days is given more than once"],
-      // --yes belongs to users delete, and takes no value: for users list it is unknown, as @effect/cli says.
-      [["users", "list", "--yes"], "Received unknown argument: '--yes'"],
-      [["users", "list", "--contains"], "--contains needs a value"],
-      // What a script sends for an unset variable: `--email="$EMAIL"`.
-      [["users", "list", "--email="], "--email is empty: give the email address of the user to list, or leave it out"],
-      // A variable holding only a blank: `--stale-days="$DAYS"`, said as the value given apart is.
-      [["run", "--stale-days= "], "--stale-days is empty: give a value, or leave it out"],
-      [
-        ["users", "create", "--email", "a@example.com", "--given-name=", "--family-name", "Lee", "--role", "Analyst"],
-        // Required: said as the flag's own check says `--given-name ""`, not that it may be left out.
-        "--given-name is empty, and needs a value: the new user's first name"
-      ],
-      // A flag that takes "" as not set, as its variable does: `--privileged-roles="$ROLES"` with the variable unset
-      // must not run the audit with the default roles, nor `--mail-from="$FROM"` mail from the default sender.
-      [["run", "--privileged-roles="], "--privileged-roles is empty: give a value, or leave it out"],
-      [["run", "--mail-to", "a@example.com", "--mail-from="], "--mail-from is empty: give a value, or leave it out"],
-      [["users", "list", "--email=a@example.com", "--email=b@example.com"], "--email is given more than once"],
-      [
-        ["users", "list", "--include-deactivated="],
-        "--include-deactivated takes no value: give it as --include-deactivated"
-      ],
-      [["users", "lst"], '"lst" is not a command of panther-audit users: see panther-audit users --help'],
-      [["users", "list", "--id=u-9"], "--id, which may be repeated, takes its value apart: give it as --id u-9"],
-      // Said as `--id ""` is: what the flag takes, not just "a value".
-      [["users", "list", "--id="], "--id is empty: give a user id, or leave it out"],
-      // The value is withheld, the name it was given to is not.
-      [["run", "--report-dri=report"], "Received unknown argument: '--report-dri=...'"],
-      // Each of several errors ends where the next begins, in the one line JSON logs give them.
-      [
-        ["users", "create"],
-        "Expected to find option: '--email'; Expected to find option: '--given-name'; Expected to find option: " +
-          "'--family-name'; see --help for usage."
-      ]
+  // One test a command line: each starts the program, and 25 in one test outlasted its timeout on a busy machine.
+  const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+    [["run", "--stale-days", "abc"], '--stale-days must be a whole number; got "abc"'],
+    [["run", "--timeout-seconds", "1,5"], '--timeout-seconds must be a number; got "1,5"'],
+    [["users", "list", "--format", "xml"], '--format must be one of ndjson, csv, table; got "xml"'],
+    [["run", "--email", "sometimes"], '--email must be one of always, on-findings, on-change, never; got "sometimes"'],
+    [["run", "--report-dir"], "--report-dir needs a value"],
+    // run's description names --fail-on too ("findings at or above --fail-on"): not read as a flag of its own.
+    [["run", "--fail-on"], "--fail-on needs a value"],
+    [["run", "--stale-days", "10", "--stale-days", "20"], "--stale-days is given more than once"],
+    // --yes belongs to users delete, and takes no value: for users list it is unknown, as @effect/cli says.
+    [["users", "list", "--yes"], "Received unknown argument: '--yes'"],
+    [["users", "list", "--contains"], "--contains needs a value"],
+    // What a script sends for an unset variable: `--email="$EMAIL"`.
+    [["users", "list", "--email="], "--email is empty: give the email address of the user to list, or leave it out"],
+    // A variable holding only a blank: `--stale-days="$DAYS"`, said as the value given apart is.
+    [["run", "--stale-days= "], "--stale-days is empty: give a value, or leave it out"],
+    [
+      ["users", "create", "--email", "a@example.com", "--given-name=", "--family-name", "Lee", "--role", "Analyst"],
+      // Required: said as the flag's own check says `--given-name ""`, not that it may be left out.
+      "--given-name is empty, and needs a value: the new user's first name"
+    ],
+    // A flag that takes "" as not set, as its variable does: `--privileged-roles="$ROLES"` with the variable unset
+    // must not run the audit with the default roles, nor `--mail-from="$FROM"` mail from the default sender.
+    [["run", "--privileged-roles="], "--privileged-roles is empty: give a value, or leave it out"],
+    [["run", "--mail-to", "a@example.com", "--mail-from="], "--mail-from is empty: give a value, or leave it out"],
+    [["users", "list", "--email=a@example.com", "--email=b@example.com"], "--email is given more than once"],
+    [
+      ["users", "list", "--include-deactivated="],
+      "--include-deactivated takes no value: give it as --include-deactivated"
+    ],
+    [["users", "lst"], '"lst" is not a command of panther-audit users: see panther-audit users --help'],
+    [["users", "list", "--id=u-9"], "--id, which may be repeated, takes its value apart: give it as --id u-9"],
+    // Said as `--id ""` is: what the flag takes, not just "a value".
+    [["users", "list", "--id="], "--id is empty: give a user id, or leave it out"],
+    // The value is withheld, the name it was given to is not.
+    [["run", "--report-dri=report"], "Received unknown argument: '--report-dri=...'"],
+    // Each of several errors ends where the next begins, in the one line JSON logs give them.
+    [
+      ["users", "create"],
+      "Expected to find option: '--email'; Expected to find option: '--given-name'; Expected to find option: " +
+        "'--family-name'; see --help for usage."
     ]
-    for (const [args, message] of cases) {
-      const result = await runCli(args)
-      expect(result.code, args.join(" ")).toBe(2)
-      expect(stderrText(result.stderr), args.join(" ")).toContain(message)
-    }
+  ]
+  it.each(cases)("name the flag whose value is not a number or not one of its choices: %j", async (args, message) => {
+    const result = await runCli(args)
+    expect(result.code, args.join(" ")).toBe(2)
+    expect(stderrText(result.stderr), args.join(" ")).toContain(message)
   })
 })
