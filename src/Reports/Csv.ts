@@ -9,11 +9,36 @@
  */
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/
 
-const csvField = (value: string): string => (NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value)
+const csvField = (field: string): string => {
+  const value = fitSpreadsheetCell(field)
+  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+}
+
+/** The most characters (UTF-16 code units) an Excel cell holds: Microsoft's "Excel specifications and limits". */
+export const CELL_MAX_CHARS = 32_767
+
+/**
+ * A cell as a spreadsheet can hold it. Excel keeps no more than `CELL_MAX_CHARS` of a longer cell of a CSV and gives
+ * no sign of the rest, so a 100 KB name from the API (typed by another system, or hostile) read in the sheet as a
+ * whole, shorter one. Cut here instead, on a whole character, with a mark that says so and how long it was; the JSON
+ * report keeps it whole. Read back, the cut text and its mark are compared whole (`asCellReadsBack`).
+ */
+export const fitSpreadsheetCell = (value: string): string => {
+  if (value.length <= CELL_MAX_CHARS) return value
+  const mark = cutMark(value.length)
+  let end = CELL_MAX_CHARS - mark.length
+  // Never half of a surrogate pair, which the file would hold as U+FFFD.
+  if (isHighSurrogate(value.charCodeAt(end - 1))) end--
+  return value.slice(0, end) + mark
+}
+
+const cutMark = (length: number): string => `…[cut: ${length.toLocaleString("en-US")} characters in all]`
+
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff
 
 /**
  * The rows as CSV. Written out rather than through csv-stringify, which took a tenth of run's time on a large
- * report; the output is byte for byte what
+ * report; with every field within a cell's limit (`fitSpreadsheetCell`), the output is byte for byte what
  * `stringify(rows, { record_delimiter: "windows", quote_record_delimiter: true, quoted_match: /^\s|\s$/ })` gives
  * (test/Reports/Csv.test.ts).
  */

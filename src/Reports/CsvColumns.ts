@@ -5,6 +5,7 @@
 import { controlsFor } from "../Audit/Controls.js"
 import type { Finding } from "../Audit/Finding.js"
 import type { FindingAnnotations } from "../Audit/FindingAnnotations.js"
+import { asWritten, fitSpreadsheetCell } from "./Csv.js"
 
 export const FINDING_COLUMNS = [
   "severity",
@@ -33,6 +34,14 @@ export const FINDING_COLUMNS = [
  * cell slip past naive checks), so a name like `=HYPERLINK(...)` is prefixed with `'` and shows as text (OWASP).
  */
 export const neutraliseFormula = (text: string): string => (needsQuote(text) ? `'${text}` : text)
+
+/**
+ * The text a cell written for `value` reads back as (`unneutraliseFormula`): cut as the file cuts it (`fitSpreadsheetCell`),
+ * half of a surrogate pair as U+FFFD. What this run compares with a cell of the last workbook, like with like: a
+ * value cut there and sent the same now is no change, and an account with an id of 100 KB is still found by it.
+ */
+export const asCellReadsBack = (value: string): string =>
+  unneutraliseFormula(fitSpreadsheetCell(neutraliseFormula(asWritten(value))))
 
 /** The text `neutraliseFormula` was given, from a cell read back (a spreadsheet may have dropped the `'` itself). */
 export const unneutraliseFormula = (cell: string): string =>

@@ -4,7 +4,7 @@
  * for, with what this review shows was not carried out.
  */
 import { asWritten } from "../Reports/Csv.js"
-import { unneutraliseFormula } from "../Reports/CsvColumns.js"
+import { asCellReadsBack, unneutraliseFormula } from "../Reports/CsvColumns.js"
 import type { ReviewRow } from "./ReviewRow.js"
 
 /**
@@ -84,7 +84,7 @@ export const accessChanges = (
       unneutraliseFormula(record.role_id ?? "") ||
       (booleanCell(record.privileged) === "" ? "" : NO_ROLE)
   // This review's text as its workbook will hold it, to compare like with like with the last one's.
-  const roleNow = asWritten(now.roleName || now.roleId) || (now.privileged === null ? "" : NO_ROLE)
+  const roleNow = asCellReadsBack(now.roleName || now.roleId) || (now.privileged === null ? "" : NO_ROLE)
   if (roleThen !== "" && roleNow !== "" && roleThen !== roleNow && !isSameRole(record, now, roles)) {
     changes.push(`role ${roleThen} -> ${roleNow}`)
   }
@@ -92,7 +92,7 @@ export const accessChanges = (
   if (wasPrivileged === "false" && now.privileged === true) changes.push("now privileged")
   if (wasPrivileged === "true" && now.privileged === false) changes.push("no longer privileged")
   const emailThen = unneutraliseFormula(record.email ?? "")
-  const emailNow = asWritten(now.email)
+  const emailNow = asCellReadsBack(now.email)
   if (emailThen !== "" && emailNow !== "" && emailThen.toLowerCase() !== emailNow.toLowerCase()) {
     changes.push(`email ${emailThen} -> ${emailNow}`)
   }
@@ -104,8 +104,8 @@ const completed = (id: string, name: string, roles: ReadonlyArray<NamedRole>): N
   const known =
     id !== ""
       ? roles.find((role) => folded(role.id) === folded(id))
-      : roles.find((role) => asWritten(role.name) === name)
-  return { id: id || asWritten(known?.id ?? ""), name: name || asWritten(known?.name ?? "") }
+      : roles.find((role) => asCellReadsBack(role.name) === name)
+  return { id: id || asCellReadsBack(known?.id ?? ""), name: name || asCellReadsBack(known?.name ?? "") }
 }
 
 /** The account's role at the last review and now, each by id and name where known, as the workbook holds them. */
@@ -115,7 +115,7 @@ const rolesThenAndNow = (
   roles: ReadonlyArray<NamedRole>
 ): { readonly before: NamedRole; readonly now: NamedRole } => ({
   before: completed(unneutraliseFormula(record.role_id ?? ""), unneutraliseFormula(record.role_name ?? ""), roles),
-  now: completed(asWritten(now.roleId), asWritten(now.roleName), roles)
+  now: completed(asCellReadsBack(now.roleId), asCellReadsBack(now.roleName), roles)
 })
 
 /**

@@ -18,8 +18,7 @@ import {
   quoteOfFile
 } from "../Cli/InputFileSecrets.js"
 import { printable } from "../PantherApi/Responses.js"
-import { asWritten } from "../Reports/Csv.js"
-import { unneutraliseFormula } from "../Reports/CsvColumns.js"
+import { asCellReadsBack, unneutraliseFormula } from "../Reports/CsvColumns.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
 import {
@@ -121,8 +120,8 @@ export type SinceLastReview = (
  * workbook, a cell's formula guard (`'=...`) is taken off first, since a spreadsheet may have dropped it already.
  */
 export const accountKey = (userId: string, email: string): string =>
-  // As the workbook holds them: an id or email with half a surrogate pair in it is read back with U+FFFD there.
-  userId !== "" ? `id:${asWritten(userId)}` : `email:${asWritten(email).toLowerCase()}`
+  // As the workbook holds them: half a surrogate pair read back as U+FFFD, a value past a cell's limit cut.
+  userId !== "" ? `id:${asCellReadsBack(userId)}` : `email:${asCellReadsBack(email).toLowerCase()}`
 
 const keyOfCells = (record: Record<string, string>): string | undefined => {
   const userId = unneutraliseFormula(record.user_id ?? "")

@@ -14,6 +14,7 @@ import { describeUserRecord } from "../PantherApi/DecodeUser.js"
 import type { PantherClient } from "../PantherApi/PantherClient.js"
 import { INVISIBLE, printable } from "../PantherApi/Responses.js"
 import type { User } from "../PantherApi/Schemas.js"
+import { fitSpreadsheetCell } from "../Reports/Csv.js"
 import { neutraliseFormula } from "../Reports/CsvColumns.js"
 import { stringifyAnyDepth } from "./DeepJson.js"
 
@@ -98,7 +99,7 @@ const ndjsonWriter: UserWriter = {
 const csvLine = (row: ReadonlyArray<string>) => stringify([row], { eof: false })
 
 /**
- * CSV for a file or a pipe keeps every cell as Panther sent it: that is the data. On a terminal it is read by a
+ * CSV for a file or a pipe keeps every cell as Panther sent it, up to what a spreadsheet cell holds: that is the data. On a terminal it is read by a
  * person, and the terminal would run the escape sequences a name can hold (retitle it, hide or rewrite lines) and
  * reorder text after U+202E: there its cells are shown as the table's are (`printable`). Decided once, not per cell.
  */
@@ -107,8 +108,9 @@ const csvWriter = (terminal: boolean): Effect.Effect<UserWriter> =>
     write: (user) =>
       Effect.gen(function* () {
         if (!(yield* Ref.getAndSet(headerWritten, true))) yield* Console.log(csvLine(COLUMNS))
-        // Names and emails come from Panther; a cell like `=HYPERLINK(...)` must stay text in a spreadsheet.
-        const row = cells(user).map(neutraliseFormula)
+        // Names and emails come from Panther; a cell like `=HYPERLINK(...)` must stay text in a spreadsheet, and one
+        // past a spreadsheet's limit is cut with a mark saying so (`--format ndjson` keeps it whole).
+        const row = cells(user).map((cell) => fitSpreadsheetCell(neutraliseFormula(cell)))
         yield* Console.log(csvLine(terminal ? row.map(printable) : row))
       }),
     // An empty list still gets its header, so the file is a valid CSV with the expected columns.

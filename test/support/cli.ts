@@ -51,11 +51,14 @@ export const runProcess = (
     const child = endWithTest(spawn(command, args, { cwd: options.cwd ?? process.cwd(), env, ...user }))
     let stdout = ""
     let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8")
+    // Decoded across chunks: a character split between two 64 KB reads of the pipe must not read as U+FFFD.
+    child.stdout.setEncoding("utf8")
+    child.stderr.setEncoding("utf8")
+    child.stdout.on("data", (chunk: string) => {
+      stdout += chunk
     })
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8")
+    child.stderr.on("data", (chunk: string) => {
+      stderr += chunk
       options.onStderr?.(stderr)
     })
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000)
