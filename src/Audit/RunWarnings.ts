@@ -15,6 +15,7 @@ import { isStampedAhead } from "../Reports/ReportName.js"
 import { type AuditParameters, DEFAULT_PRIVILEGED_PERMISSIONS, DEFAULT_PRIVILEGED_ROLES } from "./AuditParameters.js"
 import type { AuditRun } from "./AuditRun.js"
 import { type PrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
+import { cutShort, quotedName } from "./QuotedName.js"
 import type { SuppressionOutcome } from "./Suppressions.js"
 
 const MINUTE_MS = 60_000
@@ -78,11 +79,14 @@ export const unreadableRolesWarning = (records: ReadonlyArray<RoleRecord>): stri
   if (unreadable.length === 0) return undefined
   const named = unreadable.slice(0, UNREADABLE_ROLES_NAMED).map((record) => {
     const label = Option.match(record.name, {
-      onNone: () => Option.getOrElse(record.id, () => "a role with neither id nor name"),
-      onSome: (name) => Option.match(record.id, { onNone: () => name, onSome: (id) => `${name} (${id})` })
+      onNone: () => Option.match(record.id, { onNone: () => "a role with neither id nor name", onSome: quotedName }),
+      onSome: (name) =>
+        Option.match(record.id, {
+          onNone: () => quotedName(name),
+          onSome: (id) => `${quotedName(name)} (${quotedName(id)})`
+        })
     })
-    const reason = record.reason.length > REASON_CHARS ? `${record.reason.slice(0, REASON_CHARS)}...` : record.reason
-    return `${printable(label)}: ${printable(reason)}`
+    return `${label}: ${printable(cutShort(record.reason, REASON_CHARS))}`
   })
   const more =
     unreadable.length > UNREADABLE_ROLES_NAMED ? `; and ${unreadable.length - UNREADABLE_ROLES_NAMED} more` : ""
@@ -214,7 +218,7 @@ export const privilegeWarnings = (
   const ambiguousRoles = privilegePolicy.ambiguousRoles()
   if (ambiguousRoles.length > 0) {
     warnings.push(
-      `Users hold role names that fit more than one role in GET /roles (${printable(ambiguousRoles.slice(0, 5).join(", "))}): ` +
+      `Users hold role names that fit more than one role in GET /roles (${ambiguousRoles.slice(0, 5).map(quotedName).join(", ")}): ` +
         "each such user is privileged if any of those roles is."
     )
   }
@@ -227,7 +231,7 @@ export const privilegeWarnings = (
   }
   const unlistedRoles = privilegePolicy.unlistedRoles()
   if (unlistedRoles.length > 0) {
-    const shown = printable(unlistedRoles.slice(0, 5).join(", "))
+    const shown = unlistedRoles.slice(0, 5).map(quotedName).join(", ")
     const more = unlistedRoles.length > 5 ? ` and ${unlistedRoles.length - 5} more` : ""
     warnings.push(
       `Users hold roles GET /roles did not list (${shown}${more}): their privilege was judged by role name and id only.`

@@ -478,6 +478,46 @@ describe("records the API gets wrong", () => {
     ])
   })
 
+  it("cuts each role name and id of 100 KB a warning about GET /roles quotes, never between the halves of an emoji", async () => {
+    // Typed by another system, or hostile: quoted whole, each warning was 100 KB a role, in every summary and email.
+    const huge = (label: string) => `${label} ${"🦊".repeat(50_000)}`
+    const roles = {
+      results: [
+        { id: "r-twin-a", name: huge("Twin"), permissions: [] },
+        { id: "r-twin-b", name: huge("Twin"), permissions: [] },
+        { id: huge("r-broken"), name: huge("Broken"), permissions: [7] }
+      ]
+    }
+    const page = {
+      results: [
+        wire("twin", { role: { name: huge("Twin") } }),
+        wire("broken", { role: { id: huge("r-broken"), name: huge("Broken") } })
+      ]
+    }
+    const outcome = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer((_index, request) =>
+            request.path === "/roles" ? json(200, roles) : json(200, page)
+          )
+          return yield* audit(server.url, "token")
+        })
+      )
+    )
+    const warnings = readReports(outcome).json.run.warnings
+    // 119 UTF-16 units and an ellipsis: as many whole foxes (two units each) as fit after the label.
+    const fox = (count: number) => "🦊".repeat(count)
+    expect(warnings).toContain(
+      `Users hold role names that fit more than one role in GET /roles (Twin ${fox(57)}…): each such user is privileged ` +
+        "if any of those roles is."
+    )
+    const unreadable = warnings.find((warning) => warning.startsWith("GET /roles sent 1 role whose entry"))
+    expect(unreadable).toContain(
+      `(Broken ${fox(56)}… (r-broken ${fox(55)}…): permissions[0]: Expected string, actual 7)`
+    )
+    for (const warning of warnings) expect(warning.length).toBeLessThan(1000)
+  })
+
   it("records privilege as judged by role names only when no role in GET /roles could be read", async () => {
     const outcome = await Effect.runPromise(
       Effect.scoped(

@@ -115,3 +115,26 @@ describe("a value longer than a spreadsheet cell holds", () => {
     expect(second.stdout).toContain("0 accounts added, 0 removed, 0 changed")
   })
 })
+
+describe("role names of 100 KB quoted in a warning", () => {
+  it("are each cut short in the summary and the JSON report, never between the halves of an emoji", async () => {
+    // Five roles GET /roles does not list, each named with 100 KB: the warning quoted all five whole, 500 KB.
+    const roles = Array.from({ length: 6 }, (_, index) => `Ghost ${index} ${"👻".repeat(50_000)}`)
+    const ghosts = await startSimulator({
+      data: roles.map((name, index) => wire(`u-ghost-${index}`, { role: { name } })),
+      now: new Date(AS_OF)
+    })
+    try {
+      const result = await runCli(["run", ...auditArgs(ghosts.baseUrl, ghosts.readToken, directory)])
+      const report = JSON.parse(readFileSync(fileMatching(directory, /^user-audit-.*\.json$/), "utf8"))
+      const warning: string = report.run.warnings.find((text: string) => text.startsWith("Users hold roles"))
+      expect(warning.length).toBeLessThan(1000)
+      expect(warning).toMatch(/^Users hold roles GET \/roles did not list \(Ghost 0 👻+…, Ghost 1 👻+…, /u)
+      expect(warning).toContain("and 1 more")
+      expect(warning).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/)
+      expect(result.stdout.length + result.stderr.length).toBeLessThan(20_000)
+    } finally {
+      await ghosts.close()
+    }
+  })
+})
