@@ -3,8 +3,10 @@
  * (privilege, role, sign-in, email), and what the last reviewer decided for it, read in the words the workbook asks
  * for, with what this review shows was not carried out.
  */
+import { QUOTED_NAME_MAX_CHARS } from "../Audit/QuotedName.js"
 import { asWritten } from "../Reports/Csv.js"
 import { asCellReadsBack, unneutraliseFormula } from "../Reports/CsvColumns.js"
+import { shortenMiddle } from "./Html.js"
 import type { ReviewRow } from "./ReviewRow.js"
 
 /**
@@ -84,9 +86,10 @@ export const accessChanges = (
       unneutraliseFormula(record.role_id ?? "") ||
       (booleanCell(record.privileged) === "" ? "" : NO_ROLE)
   // This review's text as its workbook will hold it, to compare like with like with the last one's.
-  const roleNow = asCellReadsBack(now.roleName || now.roleId) || (now.privileged === null ? "" : NO_ROLE)
+  const heldNow = now.roleName || now.roleId
+  const roleNow = asCellReadsBack(heldNow) || (now.privileged === null ? "" : NO_ROLE)
   if (roleThen !== "" && roleNow !== "" && roleThen !== roleNow && !isSameRole(record, now, roles)) {
-    changes.push(`role ${roleThen} -> ${roleNow}`)
+    changes.push(`role ${inChange(roleThen)} -> ${inChange(heldNow === "" ? roleNow : asWritten(heldNow))}`)
   }
   const wasPrivileged = booleanCell(record.privileged)
   if (wasPrivileged === "false" && now.privileged === true) changes.push("now privileged")
@@ -94,7 +97,7 @@ export const accessChanges = (
   const emailThen = unneutraliseFormula(record.email ?? "")
   const emailNow = asCellReadsBack(now.email)
   if (emailThen !== "" && emailNow !== "" && emailThen.toLowerCase() !== emailNow.toLowerCase()) {
-    changes.push(`email ${emailThen} -> ${emailNow}`)
+    changes.push(`email ${inChange(emailThen)} -> ${inChange(asWritten(now.email))}`)
   }
   return changes
 }
@@ -144,6 +147,13 @@ export const roleRenamed = (
     ? { from: held.before.name, to: held.now.name }
     : undefined
 }
+
+/**
+ * A role or email as a change quotes it: cut in the middle past 120 characters, as warnings cut names. Quoted whole,
+ * a role of 100 KB filled the workbook's cell with the old role alone (cut there at a spreadsheet's limit) and the
+ * new one never showed, and the page held both whole. Cut in the middle, two roles that differ at the end stay apart.
+ */
+const inChange = (text: string): string => shortenMiddle(text, QUOTED_NAME_MAX_CHARS)
 
 /**
  * A decision cell of the last review's workbook as this review reads it, in any case and without the space around
@@ -196,10 +206,12 @@ export const decisionNotCarriedOut = (
     if (roleNow !== "" && !isRoleNow(decision.role, now, roles)) {
       // A role decided by id is named too: the auditor following it up reads names, not ids.
       const named = roles.find((role) => folded(role.id) === folded(decision.role))?.name
-      const which = named === undefined || named === "" ? "" : ` (${asWritten(named)})`
+      const which = named === undefined || named === "" ? "" : ` (${inChange(asWritten(named))})`
       // "Still" only of the role the account held then: moved to another role than decided, it was not left as it was.
       const held = isSameRole(record, now, roles) ? "still" : "now"
-      return [`change-role:${decision.role}${which} decided at the last review, role ${held} ${roleNow}`]
+      return [
+        `change-role:${inChange(decision.role)}${which} decided at the last review, role ${held} ${inChange(roleNow)}`
+      ]
     }
   }
   return []

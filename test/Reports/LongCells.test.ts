@@ -10,6 +10,7 @@ import { join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { CELL_MAX_CHARS } from "../../src/Reports/Csv.js"
+import { escapeHtml } from "../../src/Review/Html.js"
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { runCommand } from "../Review/commandHarness.js"
 import { AS_OF, auditArgs, fileMatching, wire } from "../Review/fixtures.js"
@@ -113,6 +114,40 @@ describe("a value longer than a spreadsheet cell holds", () => {
     const second = await review()
     expect(second.code, second.error).toBe(0)
     expect(second.stdout).toContain("0 accounts added, 0 removed, 0 changed")
+  })
+})
+
+describe("a change of a 100 KB role since the last review", () => {
+  it("is named in the workbook and on the page with both roles cut short, the new one included", async () => {
+    const review = (sim: StartedSimulator) =>
+      runCommand(reviewCommand, auditArgs(sim.baseUrl, sim.readToken, directory))
+    expect((await review(simulator)).code).toBe(0)
+    const renamed = await startSimulator({
+      data: USERS.map((user) => (user.id === "u-huge" ? { ...user, role: { name: `${HUGE_ROLE}s` } } : user)),
+      now: new Date(AS_OF)
+    })
+    try {
+      const second = await review(renamed)
+      expect(second.code, second.error).toBe(0)
+      expect(second.stdout).toContain("0 accounts added, 0 removed, 1 changed")
+      // The second review's workbook is the one compared with the first.
+      const workbook =
+        readdirSync(directory).find(
+          (name) =>
+            /^access-review-.*\.csv$/.test(name) &&
+            rowsOf(readFileSync(join(directory, name), "utf8"))[0]?.new_since_last_review !== ""
+        ) ?? ""
+      const rows = rowsOf(readFileSync(join(directory, workbook), "utf8"))
+      const changed = rows.find((row) => row.family_name === "Zimmer")?.changed_since_last_review ?? ""
+      // Quoted whole, the old role alone filled the cell, and the new one was cut off.
+      expect(changed.length).toBeLessThan(1000)
+      expect(changed).toMatch(/^role Role r+…r+…\[cut: 100,005 characters in all\] -> Role r+…r+s$/)
+      expect(
+        readFileSync(join(directory, workbook.replace(/\.csv$/, ".html")), "utf8").includes(escapeHtml(changed))
+      ).toBe(true)
+    } finally {
+      await renamed.close()
+    }
   })
 })
 
