@@ -321,7 +321,7 @@ export const suppressionWarnings = (suppressions: SuppressionOutcome): Array<str
       `(${by.user}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove one of them.`
   ),
   ...suppressions.spread.map(({ entry, accounts }) => {
-    const shown = printable(accounts.slice(0, 3).join(", "))
+    const shown = accounts.slice(0, 3).map(quotedName).join(", ")
     const more = accounts.length > 3 ? ` and ${accounts.length - 3} more` : ""
     return (
       `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) suppressed findings of ${accounts.length} ` +

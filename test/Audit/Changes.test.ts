@@ -805,6 +805,24 @@ describe("suppressions", () => {
     expect(warnings).not.toContain("Suppression entry 2")
   })
 
+  it("cuts each account id of 100 KB that warning names, never between the halves of an emoji", async () => {
+    const suppressions = await suppressionsOf(entry("Pat@example.com", "STALE_LOGIN", "2026-12-31"))
+    const stale = { lastLoggedInAt: daysAgo(200) }
+    const huge = (label: string) => `${label} ${"🐙".repeat(50_000)}`
+    const outcome = await auditOf(
+      [
+        person(huge("pat-1"), { ...stale, email: "pat@example.com" }),
+        person(huge("pat-2"), { ...stale, email: "PAT@example.com" })
+      ],
+      parameters({ suppressions })
+    )
+    const octopus = "🐙".repeat(56)
+    expect(outcome.run.warnings).toContain(
+      `Suppression entry 1 (Pat@example.com, STALE_LOGIN) suppressed findings of 2 accounts (pat-1 ${octopus}…, ` +
+        `pat-2 ${octopus}…): if only one is meant, name it by its user id.`
+    )
+  })
+
   it("holds a date-only expiry through the end of that day", async () => {
     const [entryOf] = await Effect.runPromise(parseSuppressions(file(entry("a", "*", "2026-06-30")), "f"))
     expect(entryOf?.expiresAt).toBe(Date.parse("2026-07-01T00:00:00Z"))
