@@ -36,9 +36,10 @@ export const FINDING_COLUMNS = [
 export const neutraliseFormula = (text: string): string => (needsQuote(text) ? `'${text}` : text)
 
 /**
- * The text a cell written for `value` reads back as (`unneutraliseFormula`): cut as the file cuts it (`fitSpreadsheetCell`),
- * half of a surrogate pair as U+FFFD. What this run compares with a cell of the last workbook, like with like: a
- * value cut there and sent the same now is no change, and an account with an id of 100 KB is still found by it.
+ * The text a cell written for `value` reads back as (`unneutraliseFormula`): cut as the file cuts it
+ * (`fitSpreadsheetCell`), half of a surrogate pair as U+FFFD. What this run compares with a cell of the last workbook,
+ * like with like: a value cut there and sent the same now is no change, and an account with an id of 100 KB is still
+ * found by it.
  */
 export const asCellReadsBack = (value: string): string =>
   unneutraliseFormula(fitSpreadsheetCell(neutraliseFormula(asWritten(value))))

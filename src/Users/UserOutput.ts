@@ -99,9 +99,10 @@ const ndjsonWriter: UserWriter = {
 const csvLine = (row: ReadonlyArray<string>) => stringify([row], { eof: false })
 
 /**
- * CSV for a file or a pipe keeps every cell as Panther sent it, up to what a spreadsheet cell holds: that is the data. On a terminal it is read by a
- * person, and the terminal would run the escape sequences a name can hold (retitle it, hide or rewrite lines) and
- * reorder text after U+202E: there its cells are shown as the table's are (`printable`). Decided once, not per cell.
+ * CSV for a file or a pipe keeps every cell as Panther sent it, up to what a spreadsheet cell holds: that is the
+ * data. On a terminal it is read by a person, and the terminal would run the escape sequences a name can hold
+ * (retitle it, hide or rewrite lines) and reorder text after U+202E: there its cells are shown as the table's are
+ * (`printable`). Decided once, not per cell.
  */
 const csvWriter = (terminal: boolean): Effect.Effect<UserWriter> =>
   Effect.map(Ref.make(false), (headerWritten) => ({
