@@ -88,7 +88,9 @@ export const accessChanges = (
   // This review's text as its workbook will hold it, to compare like with like with the last one's.
   const heldNow = now.roleName || now.roleId
   const roleNow = asCellReadsBack(heldNow) || (now.privileged === null ? "" : NO_ROLE)
-  if (roleThen !== "" && roleNow !== "" && roleThen !== roleNow && !isSameRole(record, now, roles)) {
+  // Two roles of names longer than a cell holds, alike up to the cut, read back as one text: their ids tell them apart.
+  const moved = roleThen !== roleNow ? !isSameRole(record, now, roles) : isOtherRoleById(record, now, roles)
+  if (roleThen !== "" && roleNow !== "" && moved) {
     changes.push(`role ${inChange(roleThen)} -> ${inChange(heldNow === "" ? roleNow : asWritten(heldNow))}`)
   }
   const wasPrivileged = booleanCell(record.privileged)
@@ -130,6 +132,12 @@ const isSameRole = (record: Record<string, string>, now: ReviewRow, roles: Reado
   const held = rolesThenAndNow(record, now, roles)
   if (held.before.id !== "" && held.now.id !== "") return folded(held.before.id) === folded(held.now.id)
   return held.before.name !== "" && held.before.name === held.now.name
+}
+
+/** Whether both reviews know the account's role by id, and the ids differ. */
+const isOtherRoleById = (record: Record<string, string>, now: ReviewRow, roles: ReadonlyArray<NamedRole>): boolean => {
+  const held = rolesThenAndNow(record, now, roles)
+  return held.before.id !== "" && held.now.id !== "" && folded(held.before.id) !== folded(held.now.id)
 }
 
 /**

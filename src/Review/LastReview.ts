@@ -8,6 +8,7 @@ import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 import * as Effect from "effect/Effect"
 import { isSameInstance } from "../Audit/PantherInstance.js"
+import { QUOTED_NAME_MAX_CHARS } from "../Audit/QuotedName.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { counted } from "../Cli/Counted.js"
 import {
@@ -31,7 +32,7 @@ import {
   roleRenamed,
   workbookRole
 } from "./AccessChange.js"
-import { shorten } from "./Html.js"
+import { shorten, shortenMiddle } from "./Html.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { eachWorkbookRecord, unreadableWorkbook, whyWorkbookNotRead } from "./WorkbookRecords.js"
 
@@ -340,7 +341,11 @@ const compareWith = async (
         const renamed = roleRenamed(record, now, roles)
         // Said on the command's output too: the workbook's name quoted as any piece of an input file is.
         if (renamed !== undefined) {
-          renamedBy.set(key, { from: quoteOfFile(known, printable(renamed.from)), to: printable(renamed.to) })
+          // Cut as a change quotes a role: a role of 100 KB put 64 KB on the summary line and the page.
+          renamedBy.set(key, {
+            from: shortenMiddle(quoteOfFile(known, printable(renamed.from)), QUOTED_NAME_MAX_CHARS),
+            to: shortenMiddle(printable(renamed.to), QUOTED_NAME_MAX_CHARS)
+          })
         }
         const what = [...(changes.get(key) ?? []), ...accessChanges(record, now, roles)]
         // In the workbook's order still: a decision's place is kept, and left empty if it was carried out.

@@ -590,6 +590,61 @@ describe("panther-audit review", () => {
     expect(page).toContain(escapeHtml(sentence))
   })
 
+  it("quotes a role of 100 KB renamed since cut short, and tells two long roles apart by id past a cell's cut", async () => {
+    // Two roles named by another system with the same 100,000 characters but their last: cut at a cell's limit, the
+    // workbook holds the same text for both.
+    const long = (end: string) => `${"R".repeat(99_999)}${end}`
+    let roles = [
+      { id: "r-1", name: "Analyst", permissions: ["AlertRead"] },
+      { id: "r-2", name: long("2"), permissions: ["AlertRead"] },
+      { id: "r-3", name: long("3"), permissions: ["AlertRead"] }
+    ]
+    let users = [
+      wire("u-amy", { role: { id: "r-1", name: "Analyst" } }),
+      wire("u-bob", { role: { id: "r-2", name: long("2") } })
+    ]
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.path === "/roles" ? roles : users })
+    )
+    onTestFinished(() => server.close())
+    const againstScripted = () =>
+      runCommand(reviewCommand, [
+        "--api-url",
+        server.url,
+        "--api-token",
+        "scripted-token-1234",
+        "--report-dir",
+        directory,
+        "--as-of",
+        AS_OF_ISO
+      ])
+    expect((await againstScripted()).code).toBe(0)
+    const lastQuarter = fileMatching(directory, /^access-review-.*\.csv$/)
+    // Analyst is renamed with 100 KB; Bob is moved from the one long role to the other.
+    roles = [{ ...roles[0], id: "r-1", name: long("A") }, ...roles.slice(1)] as typeof roles
+    users = [
+      wire("u-amy", { role: { id: "r-1", name: long("A") } }),
+      wire("u-bob", { role: { id: "r-3", name: long("3") } })
+    ]
+    const again = await againstScripted()
+    expect(again.code, again.error).toBe(0)
+    expect(again.stdout).toContain("0 accounts added, 0 removed, 1 changed")
+    expect(again.stdout).toMatch(
+      /role renamed in Panther since, the same role id under another name: Analyst -> R+…R+…\[cut: 100,000 characters in all\] \(1 account\)\./
+    )
+    expect(again.stdout.length).toBeLessThan(20_000)
+    const newest = readdirSync(directory)
+      .filter((name) => /^access-review-.*\.csv$/.test(name) && name !== basename(lastQuarter))
+      .map((name) => join(directory, name))
+    const changes = changesIn(readWorkbookRows(newest[0] ?? ""))
+    expect(changes.map(([id]) => id)).toEqual(["u-bob"])
+    expect(changes[0]?.[1]).toMatch(/^role R+…R+…\[cut: 100,000 characters in all\] -> R+…R+3$/)
+    const page = readFileSync(newest[0]?.replace(/\.csv$/, ".html") ?? "", "utf8")
+    const sentence = /1 role renamed in Panther since[^\n]*?shows as a change of privilege\./.exec(again.stdout)?.[0]
+    expect(sentence?.length).toBeLessThan(600)
+    expect(page).toContain(escapeHtml(sentence ?? "not said"))
+  })
+
   it("reads a role change decided by the role's name then as carried out, renamed since or GET /roles unread", async () => {
     const helpdesk = { id: "r-help", name: "Helpdesk", permissions: ["AlertRead"] }
     const reader = { id: "r-reader", name: "Reader", permissions: ["AlertRead"] }
