@@ -286,10 +286,13 @@ const compareWith = async (
   const renamedBy = new Map<string, { readonly from: string; readonly to: string }>()
   // Decisions are checked once the whole workbook is read: a `change-role:` may name a role as it was named then,
   // which only the workbook's rows holding that role, before or after it, tell by id.
-  const decided: Array<{
+  // Access changes too: an account sent by its role's id alone then and its name alone now, with GET /roles not read,
+  // holds the same role by the workbook's other rows, and was said to be changed (role <id> -> <name>) on the very
+  // line that said its role was still that one.
+  const matched: Array<{
     readonly key: string
     readonly decision: Decision
-    readonly roleThen: Record<string, string>
+    readonly lastRow: Record<string, string>
     readonly now: ReviewRow
   }> = []
   const rolesThen = new Map<string, NamedRole>()
@@ -329,33 +332,12 @@ const compareWith = async (
       const copied = previous.has(key) && key.startsWith("id:")
       if (previous.has(key) && !copied) {
         shared.add(key)
-        changes.delete(key)
       }
       previous.add(key)
       const now = current.get(key)
       if (now !== undefined) {
-        if (shared.has(key)) {
-          renamedBy.delete(key)
-          return
-        }
-        const renamed = roleRenamed(record, now, roles)
-        // Said on the command's output too: the workbook's name quoted as any piece of an input file is.
-        if (renamed !== undefined) {
-          // Cut as a change quotes a role: a role of 100 KB put 64 KB on the summary line and the page.
-          renamedBy.set(key, {
-            from: shortenMiddle(quoteOfFile(known, printable(renamed.from)), QUOTED_NAME_MAX_CHARS),
-            to: shortenMiddle(printable(renamed.to), QUOTED_NAME_MAX_CHARS)
-          })
-        }
-        const what = [...(changes.get(key) ?? []), ...accessChanges(record, now, roles)]
         // In the workbook's order still: a decision's place is kept, and left empty if it was carried out.
-        if (decision._tag === "Revoke" || decision._tag === "ChangeRole") {
-          const { role_id = "", role_name = "" } = record
-          decided.push({ key, decision, roleThen: { role_id, role_name }, now })
-        }
-        if (what.length > 0 || decision._tag === "Revoke" || decision._tag === "ChangeRole") {
-          changes.set(key, [...new Set(what)])
-        }
+        if (!shared.has(key)) matched.push({ key, decision, lastRow: cellsCompared(record), now })
         return
       }
       // Every account of the workbook that is gone counts, those sharing a key too, and once.
@@ -380,9 +362,23 @@ const compareWith = async (
   }
   // GET /roles first, which names a role decided by id as it is named now; then the roles as the workbook named them.
   const knownRoles = [...roles, ...rolesThen.values()]
-  for (const { key, decision, roleThen, now } of decided) {
+  for (const { key, lastRow, now } of matched) {
     if (shared.has(key)) continue
-    const notCarriedOut = decisionNotCarriedOut(decision, roleThen, now, knownRoles)
+    const renamed = roleRenamed(lastRow, now, knownRoles)
+    // Said on the command's output too: the workbook's name quoted as any piece of an input file is, cut as a change
+    // quotes a role (a role of 100 KB put 64 KB on the summary line and the page).
+    if (renamed !== undefined) {
+      renamedBy.set(key, {
+        from: shortenMiddle(quoteOfFile(known, printable(renamed.from)), QUOTED_NAME_MAX_CHARS),
+        to: shortenMiddle(printable(renamed.to), QUOTED_NAME_MAX_CHARS)
+      })
+    }
+    const what = [...(changes.get(key) ?? []), ...accessChanges(lastRow, now, knownRoles)]
+    changes.set(key, [...new Set(what)])
+  }
+  for (const { key, decision, lastRow, now } of matched) {
+    if (shared.has(key) || (decision._tag !== "Revoke" && decision._tag !== "ChangeRole")) continue
+    const notCarriedOut = decisionNotCarriedOut(decision, lastRow, now, knownRoles)
     changes.set(key, [...new Set([...(changes.get(key) ?? []), ...notCarriedOut])])
   }
   const added = new Set<string>()
@@ -406,6 +402,14 @@ const compareWith = async (
   const addedAccounts = rows.filter((row) => isAddedSinceLastReview(compared, row)).length
   return { ...compared, addedAccounts }
 }
+
+/** The cells of a workbook's row compared with this review's, those the workbook has: a column left out says nothing. */
+const cellsCompared = (record: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(
+    COMPARED_COLUMNS.flatMap((column) => (record[column] === undefined ? [] : [[column, record[column]]]))
+  )
+
+const COMPARED_COLUMNS = ["enabled", "privileged", "email", "role_id", "role_name"] as const
 
 /**
  * What the summary and the page say of `enabled` and `privileged` cells read as neither true nor false; empty when

@@ -645,6 +645,55 @@ describe("panther-audit review", () => {
     expect(page).toContain(escapeHtml(sentence ?? "not said"))
   })
 
+  it("tells by the last workbook's rows a role sent by its id then and by its name now, GET /roles unread", async () => {
+    let users = [
+      wire("u-amy", { role: { id: "r-reader" } }),
+      wire("u-bob", { role: { id: "r-reader", name: "Reader" } }),
+      wire("u-cy", { role: { id: "r-reader" } })
+    ]
+    const server = await startScriptedServer((_index, request) =>
+      request.path === "/roles" ? json(404, { message: "not found" }) : json(200, { results: users })
+    )
+    onTestFinished(() => server.close())
+    const againstScripted = () =>
+      runCommand(reviewCommand, [
+        "--api-url",
+        server.url,
+        "--api-token",
+        "scripted-token-1234",
+        "--report-dir",
+        directory,
+        "--as-of",
+        AS_OF_ISO
+      ])
+    expect((await againstScripted()).code).toBe(0)
+    const path = decideInWorkbook({ "u-amy": "change-role:Analyst" })
+    expect(
+      readWorkbookRows(path)
+        .map((row) => [row.user_id, row.role_id, row.role_name])
+        .sort()
+    ).toEqual([
+      ["u-amy", "r-reader", ""],
+      ["u-bob", "r-reader", "Reader"],
+      ["u-cy", "r-reader", ""]
+    ])
+    // Amy and Cy are sent by their role's name alone now: Bob's row says r-reader was Reader. Cy has moved.
+    users = [
+      wire("u-amy", { role: { name: "Reader" } }),
+      wire("u-bob", { role: { id: "r-reader", name: "Reader" } }),
+      wire("u-cy", { role: { name: "Admin" } })
+    ]
+    const again = await againstScripted()
+    expect(again.code, again.error).toBe(0)
+    const newest = readdirSync(directory)
+      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
+      .map((name) => join(directory, name))
+    expect(changesIn(readWorkbookRows(newest[0] ?? "")).sort()).toEqual([
+      ["u-amy", "change-role:Analyst decided at the last review, role still Reader"],
+      ["u-cy", "role r-reader -> Admin; now privileged"]
+    ])
+  })
+
   it("reads a role change decided by the role's name then as carried out, renamed since or GET /roles unread", async () => {
     const helpdesk = { id: "r-help", name: "Helpdesk", permissions: ["AlertRead"] }
     const reader = { id: "r-reader", name: "Reader", permissions: ["AlertRead"] }
