@@ -89,7 +89,9 @@ export const accessChanges = (
   const heldNow = now.roleName || now.roleId
   const roleNow = asCellReadsBack(heldNow) || (now.privileged === null ? "" : NO_ROLE)
   // Two roles of names longer than a cell holds, alike up to the cut, read back as one text: their ids tell them apart.
-  const moved = roleThen !== roleNow ? !isSameRole(record, now, roles) : isOtherRoleById(record, now, roles)
+  // Only then: a role deleted and made again under its name is told by its privilege, not as 'role Analyst -> Analyst'.
+  const cut = roleNow !== asWritten(heldNow) && heldNow !== ""
+  const moved = roleThen !== roleNow ? !isSameRole(record, now, roles) : cut && isOtherRoleById(record, now, roles)
   if (roleThen !== "" && roleNow !== "" && moved) {
     changes.push(`role ${inChange(roleThen)} -> ${inChange(heldNow === "" ? roleNow : asWritten(heldNow))}`)
   }

@@ -645,6 +645,32 @@ describe("panther-audit review", () => {
     expect(page).toContain(escapeHtml(sentence ?? "not said"))
   })
 
+  it("lists no change of role for accounts of a role deleted and made again under its name", async () => {
+    let roles = [{ id: "r-old", name: "Analyst", permissions: ["AlertRead"] }]
+    let users = [wire("u-amy", { role: { id: "r-old", name: "Analyst" } })]
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.path === "/roles" ? roles : users })
+    )
+    onTestFinished(() => server.close())
+    const againstScripted = () =>
+      runCommand(reviewCommand, [
+        "--api-url",
+        server.url,
+        "--api-token",
+        "scripted-token-1234",
+        "--report-dir",
+        directory,
+        "--as-of",
+        AS_OF_ISO
+      ])
+    expect((await againstScripted()).code).toBe(0)
+    roles = [{ id: "r-new", name: "Analyst", permissions: ["AlertRead"] }]
+    users = [wire("u-amy", { role: { id: "r-new", name: "Analyst" } })]
+    const again = await againstScripted()
+    expect(again.code, again.error).toBe(0)
+    expect(again.stdout).toContain("0 accounts added, 0 removed, 0 changed")
+  })
+
   it("tells by the last workbook's rows a role sent by its id then and by its name now, GET /roles unread", async () => {
     let users = [
       wire("u-amy", { role: { id: "r-reader" } }),
