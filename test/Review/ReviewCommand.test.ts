@@ -61,6 +61,19 @@ const review = (sim: StartedSimulator, ...extra: Array<string>) =>
     ...extra
   ])
 
+/** `review` of a scripted server's users, its token any the server takes. */
+const reviewOfScripted = (server: { readonly url: string }) =>
+  runCommand(reviewCommand, [
+    "--api-url",
+    server.url,
+    "--api-token",
+    "scripted-token-1234",
+    "--report-dir",
+    directory,
+    "--as-of",
+    AS_OF_ISO
+  ])
+
 const readWorkbookRows = (path: string): Array<Record<string, string>> =>
   parse(readFileSync(path, "utf8"), { bom: true, columns: true, record_delimiter: "\r\n" })
 
@@ -511,17 +524,7 @@ describe("panther-audit review", () => {
       json(200, { results: request.path === "/roles" ? roles : users })
     )
     onTestFinished(() => server.close())
-    const againstScripted = () =>
-      runCommand(reviewCommand, [
-        "--api-url",
-        server.url,
-        "--api-token",
-        "scripted-token-1234",
-        "--report-dir",
-        directory,
-        "--as-of",
-        AS_OF_ISO
-      ])
+    const againstScripted = () => reviewOfScripted(server)
     expect((await againstScripted()).code).toBe(0)
     // Decided by id for an account sent with the role's name, and by name for one sent with the role's id.
     const path = decideInWorkbook({
@@ -552,17 +555,7 @@ describe("panther-audit review", () => {
       json(200, { results: request.path === "/roles" ? roles : users })
     )
     onTestFinished(() => server.close())
-    const againstScripted = () =>
-      runCommand(reviewCommand, [
-        "--api-url",
-        server.url,
-        "--api-token",
-        "scripted-token-1234",
-        "--report-dir",
-        directory,
-        "--as-of",
-        AS_OF_ISO
-      ])
+    const againstScripted = () => reviewOfScripted(server)
     expect((await againstScripted()).code).toBe(0)
     const lastQuarter = fileMatching(directory, /^access-review-.*\.csv$/)
     // Between the reviews an admin renames Analyst to "SOC Analyst"; Cy is made an Admin; Dan, sent by his role's
@@ -607,17 +600,7 @@ describe("panther-audit review", () => {
       json(200, { results: request.path === "/roles" ? roles : users })
     )
     onTestFinished(() => server.close())
-    const againstScripted = () =>
-      runCommand(reviewCommand, [
-        "--api-url",
-        server.url,
-        "--api-token",
-        "scripted-token-1234",
-        "--report-dir",
-        directory,
-        "--as-of",
-        AS_OF_ISO
-      ])
+    const againstScripted = () => reviewOfScripted(server)
     expect((await againstScripted()).code).toBe(0)
     const lastQuarter = fileMatching(directory, /^access-review-.*\.csv$/)
     // Analyst is renamed with 100 KB; Bob is moved from the one long role to the other.
@@ -652,17 +635,7 @@ describe("panther-audit review", () => {
       json(200, { results: request.path === "/roles" ? roles : users })
     )
     onTestFinished(() => server.close())
-    const againstScripted = () =>
-      runCommand(reviewCommand, [
-        "--api-url",
-        server.url,
-        "--api-token",
-        "scripted-token-1234",
-        "--report-dir",
-        directory,
-        "--as-of",
-        AS_OF_ISO
-      ])
+    const againstScripted = () => reviewOfScripted(server)
     expect((await againstScripted()).code).toBe(0)
     roles = [{ id: "r-new", name: "Analyst", permissions: ["AlertRead"] }]
     users = [wire("u-amy", { role: { id: "r-new", name: "Analyst" } })]
@@ -681,17 +654,7 @@ describe("panther-audit review", () => {
       request.path === "/roles" ? json(404, { message: "not found" }) : json(200, { results: users })
     )
     onTestFinished(() => server.close())
-    const againstScripted = () =>
-      runCommand(reviewCommand, [
-        "--api-url",
-        server.url,
-        "--api-token",
-        "scripted-token-1234",
-        "--report-dir",
-        directory,
-        "--as-of",
-        AS_OF_ISO
-      ])
+    const againstScripted = () => reviewOfScripted(server)
     expect((await againstScripted()).code).toBe(0)
     const path = decideInWorkbook({ "u-amy": "change-role:Analyst" })
     expect(
@@ -740,17 +703,7 @@ describe("panther-audit review", () => {
           : json(404, { message: "not found" })
     )
     onTestFinished(() => server.close())
-    const againstScripted = () =>
-      runCommand(reviewCommand, [
-        "--api-url",
-        server.url,
-        "--api-token",
-        "scripted-token-1234",
-        "--report-dir",
-        directory,
-        "--as-of",
-        AS_OF_ISO
-      ])
+    const againstScripted = () => reviewOfScripted(server)
     expect((await againstScripted()).code).toBe(0)
     // Amy and Eve to Reader, by its name then; Cy to Analyst, by the role_id of Dan's row.
     const path = decideInWorkbook({
