@@ -8,6 +8,7 @@ import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.
 import { isRunLevel } from "../Audit/FindingAnnotations.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import type { PreviousFinding } from "../Audit/PreviousReport.js"
+import { cutShort } from "../Audit/QuotedName.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
 import { usersBreakdown } from "../Audit/RunSummary.js"
 import { namedEntries, warningsBesideSuppressions } from "../Audit/RunWarnings.js"
@@ -40,14 +41,6 @@ const SEVERITIES_DOWN: ReadonlyArray<Severity> = [...SEVERITIES].reverse()
  */
 export const cleanText = (text: string): string =>
   text.replace(/[\p{Cc}\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, " ").replace(INVISIBLE, "\uFFFD")
-
-/** At most `max` UTF-16 units, an ellipsis included; never half of a character that takes two (an emoji). */
-const truncate = (text: string, max: number): string => {
-  if (text.length <= max) return text
-  const cut = text.slice(0, max - 1)
-  const last = cut.charCodeAt(cut.length - 1)
-  return `${last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut}…`
-}
 
 const meaning = (code: FindingCode, run: AuditRun): string => {
   switch (code) {
@@ -116,7 +109,7 @@ const matrixSection = (run: AuditRun, matrix: FindingMatrix): Section => {
 
 const userCell = (finding: Finding): Cell => {
   if (isRunLevel(finding.finding)) return { text: "(whole run)" }
-  const name = truncate(
+  const name = cutShort(
     cleanText([finding.givenName, finding.familyName].filter((part) => part !== null && part !== "").join(" ")),
     NAME_MAX_CHARS
   )
@@ -124,14 +117,14 @@ const userCell = (finding: Finding): Cell => {
   // what could be read of it, as the CSV names it.
   const address = finding.email || finding.userId
   if (!address) return name === "" ? { text: "(no id or email)" } : { text: name, secondary: "no id or email" }
-  const email = truncate(cleanText(address), NAME_MAX_CHARS)
+  const email = cutShort(cleanText(address), NAME_MAX_CHARS)
   return name === "" ? { text: email } : { text: name, secondary: email }
 }
 
 const roleCell = (finding: Finding): Cell => {
-  const role = truncate(cleanText(finding.roleName ?? finding.roleId ?? "–"), NAME_MAX_CHARS)
+  const role = cutShort(cleanText(finding.roleName ?? finding.roleId ?? "–"), NAME_MAX_CHARS)
   const status = [
-    finding.status === null ? undefined : truncate(cleanText(finding.status), NAME_MAX_CHARS),
+    finding.status === null ? undefined : cutShort(cleanText(finding.status), NAME_MAX_CHARS),
     finding.enabled === false ? "deactivated" : undefined
   ]
     .filter((part) => part !== undefined)
@@ -182,7 +175,7 @@ const urgentSection = (outcome: AuditOutcome): Section => {
         userCell(finding),
         roleCell(finding),
         daysCell(finding),
-        { text: truncate(cleanText(finding.detail), DETAIL_MAX_CHARS) }
+        { text: cutShort(cleanText(finding.detail), DETAIL_MAX_CHARS) }
       ]),
       textLayout: "records"
     }
@@ -261,7 +254,7 @@ const changesSection = (outcome: AuditOutcome): Section => {
           : { text: finding.finding, badge: finding.severity },
         userCell(finding),
         roleCell(finding),
-        { text: truncate(cleanText(finding.detail), DETAIL_MAX_CHARS) }
+        { text: cutShort(cleanText(finding.detail), DETAIL_MAX_CHARS) }
       ]),
       textLayout: "records"
     })
@@ -283,7 +276,7 @@ const changesSection = (outcome: AuditOutcome): Section => {
         // As for escalated ones: in the plain-text part, without the heading, a resolved critical finding read as
         // one this run raised.
         { text: finding.finding, badge: finding.severity, secondary: "resolved" },
-        { text: truncate(cleanText(resolvedUser(finding)), NAME_MAX_CHARS) },
+        { text: cutShort(cleanText(resolvedUser(finding)), NAME_MAX_CHARS) },
         // Null when the previous report's was not taken (see FirstSeen.ts).
         { text: finding.firstSeen === null ? "unknown" : formatInstant(finding.firstSeen) }
       ]),
