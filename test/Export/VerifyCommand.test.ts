@@ -68,6 +68,17 @@ beforeEach((context) => {
 
 const verify = (path = folder) => runCommand(verifyCommand, [path])
 
+/** Each file, written into the export alone and then taken out again, named UNEXPECTED by a failing verify. */
+const expectEachUnexpected = async (cases: ReadonlyArray<readonly [string, string]>) => {
+  for (const [name, content] of cases) {
+    writeFileSync(join(folder, name), content)
+    const result = await verify()
+    expect(result.code, `${name} ${JSON.stringify(content)}`).toBe(1)
+    expect(result.stdout).toContain(`UNEXPECTED  ${name}`)
+    unlinkSync(join(folder, name))
+  }
+}
+
 interface ManifestListing {
   files: Array<{ path: string; bytes: number; sha256: string }>
   counts: Record<string, unknown>
@@ -368,13 +379,7 @@ describe("panther-audit verify", () => {
       [`.~lock.${csv}#`, readFileSync(join(folder, csv), "utf8")],
       [".~lock.approvals.xlsx#", lock]
     ]
-    for (const [name, content] of cases) {
-      writeFileSync(join(folder, name), content)
-      const added = await verify()
-      expect(added.code, name).toBe(1)
-      expect(added.stdout).toContain(`UNEXPECTED  ${name}`)
-      unlinkSync(join(folder, name))
-    }
+    await expectEachUnexpected(cases)
   })
 
   it("names apart a detached signature of the manifest made beside it, and nothing else under such a name", async () => {
@@ -405,13 +410,7 @@ describe("panther-audit verify", () => {
       [`${csv}.sig`, armour("SSH", data.toString("base64"))],
       [`${csv}.minisig`, `untrusted comment: signature\n${data.toString("base64")}\ntrusted comment: x\nVx2J\n`]
     ]
-    for (const [name, content] of cases) {
-      writeFileSync(join(folder, name), content)
-      const added = await verify()
-      expect(added.code, name).toBe(1)
-      expect(added.stdout).toContain(`UNEXPECTED  ${name}`)
-      unlinkSync(join(folder, name))
-    }
+    await expectEachUnexpected(cases)
   })
 
   it("names apart the download mark of a signature handed over with the export, as of the export's files", async () => {
@@ -479,13 +478,7 @@ describe("panther-audit verify", () => {
       // A real mark, but of a file that is not in the export: written for a file added and then taken out.
       ["approvals.xlsx:Zone.Identifier", "[ZoneTransfer]\r\nZoneId=3\r\n"]
     ]
-    for (const [name, content] of cases) {
-      writeFileSync(join(folder, name), content)
-      const result = await verify()
-      expect(result.code, content).toBe(1)
-      expect(result.stdout).toContain(`UNEXPECTED  ${name}`)
-      unlinkSync(join(folder, name))
-    }
+    await expectEachUnexpected(cases)
   })
 
   it("does not pass over a copy of an export file put under a file manager's name", async () => {

@@ -61,6 +61,12 @@ const review = (sim: StartedSimulator, ...extra: Array<string>) =>
     ...extra
   ])
 
+/** The review workbooks in the report directory but `lastQuarter` (its full path), each by its full path. */
+const workbooksOtherThan = (lastQuarter: string): Array<string> =>
+  readdirSync(directory)
+    .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== lastQuarter)
+    .map((name) => join(directory, name))
+
 /** `review` of a scripted server's users, its token any the server takes. */
 const reviewOfScripted = (server: { readonly url: string }) =>
   runCommand(reviewCommand, [
@@ -440,9 +446,7 @@ describe("panther-audit review", () => {
     })
     const again = await review(simulator)
     expect(again.stdout).toContain("0 accounts added, 0 removed, 2 changed")
-    const newest = readdirSync(directory)
-      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
-      .map((name) => join(directory, name))
+    const newest = workbooksOtherThan(path)
     const rows: Array<Record<string, string>> = parse(readFileSync(newest[0] ?? "", "utf8"), {
       bom: true,
       columns: true
@@ -466,9 +470,7 @@ describe("panther-audit review", () => {
     } finally {
       await later.close()
     }
-    const newest = readdirSync(directory)
-      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
-      .map((name) => join(directory, name))
+    const newest = workbooksOtherThan(path)
     const changes = changesIn(readWorkbookRows(newest[0] ?? ""))
     expect(changes).toContainEqual([
       "u-zimmer",
@@ -501,9 +503,7 @@ describe("panther-audit review", () => {
     } finally {
       await later.close()
     }
-    const newest = readdirSync(directory)
-      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
-      .map((name) => join(directory, name))
+    const newest = workbooksOtherThan(path)
     expect(changesIn(readWorkbookRows(newest[0] ?? "")).sort()).toEqual([
       ["u-helpdesk", "role Helpdesk -> AnalystReadOnly; no longer privileged"],
       ["u-zimmer", `change-role:${ids.readOnly} (AnalystReadOnly) decided at the last review, role still Analyst`]
@@ -533,9 +533,7 @@ describe("panther-audit review", () => {
       "u-cy": "change-role:reader"
     })
     expect((await againstScripted()).code).toBe(0)
-    const newest = readdirSync(directory)
-      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
-      .map((name) => join(directory, name))
+    const newest = workbooksOtherThan(path)
     expect(changesIn(readWorkbookRows(newest[0] ?? ""))).toEqual([
       ["u-bob", "change-role:r-reader (Reader) decided at the last review, role still Analyst"]
     ])
@@ -575,9 +573,7 @@ describe("panther-audit review", () => {
       "Its accounts' access is the same, so they are not counted as changed for it; a change of what a role may do " +
       "shows as a change of privilege."
     expect(again.stdout).toContain(sentence)
-    const newest = readdirSync(directory)
-      .filter((name) => /^access-review-.*\.csv$/.test(name) && name !== basename(lastQuarter))
-      .map((name) => join(directory, name))
+    const newest = workbooksOtherThan(lastQuarter)
     expect(changesIn(readWorkbookRows(newest[0] ?? ""))).toEqual([["u-cy", "role Analyst -> Admin; now privileged"]])
     const page = readFileSync(newest[0]?.replace(/\.csv$/, ".html") ?? "", "utf8")
     expect(page).toContain(escapeHtml(sentence))
@@ -616,9 +612,7 @@ describe("panther-audit review", () => {
       /role renamed in Panther since, the same role id under another name: Analyst -> R+…R+…\[cut: 100,000 characters in all\] \(1 account\)\./
     )
     expect(again.stdout.length).toBeLessThan(20_000)
-    const newest = readdirSync(directory)
-      .filter((name) => /^access-review-.*\.csv$/.test(name) && name !== basename(lastQuarter))
-      .map((name) => join(directory, name))
+    const newest = workbooksOtherThan(lastQuarter)
     const changes = changesIn(readWorkbookRows(newest[0] ?? ""))
     expect(changes.map(([id]) => id)).toEqual(["u-bob"])
     expect(changes[0]?.[1]).toMatch(/^role R+…R+…\[cut: 100,000 characters in all\] -> R+…R+3$/)
@@ -674,9 +668,7 @@ describe("panther-audit review", () => {
     ]
     const again = await againstScripted()
     expect(again.code, again.error).toBe(0)
-    const newest = readdirSync(directory)
-      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
-      .map((name) => join(directory, name))
+    const newest = workbooksOtherThan(path)
     expect(changesIn(readWorkbookRows(newest[0] ?? "")).sort()).toEqual([
       ["u-amy", "change-role:Analyst decided at the last review, role still Reader"],
       ["u-cy", "role r-reader -> Admin; now privileged"]
@@ -723,9 +715,7 @@ describe("panther-audit review", () => {
     ]
     const again = await againstScripted()
     expect(again.code, again.error).toBe(0)
-    const newest = readdirSync(directory)
-      .filter((name) => /^access-review-.*\.csv$/.test(name) && join(directory, name) !== path)
-      .map((name) => join(directory, name))
+    const newest = workbooksOtherThan(path)
     expect(changesIn(readWorkbookRows(newest[0] ?? "")).sort()).toEqual([
       ["u-amy", "role Helpdesk -> Read Only"],
       ["u-cy", "role Helpdesk -> Analyst"],
