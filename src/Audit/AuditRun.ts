@@ -51,6 +51,9 @@ export interface AuditRun {
   readonly notMailedSince?: string
 }
 
+/** Whether the run raised LOGIN_DATA_MISSING: Panther sent no enabled user's last login, so none was judged. */
+export const loginsUnknown = (run: Pick<AuditRun, "findings">): boolean => run.findings.byFinding.LOGIN_DATA_MISSING > 0
+
 export type RecordedEmail = "to-follow" | "owed" | "none"
 
 /** `20261128T020000Z`, the stamp in report file names. */

@@ -448,7 +448,7 @@ export const runAudit = (
       if (secretsQuoted !== undefined) warnings.push(secretsQuoted)
       const finishedAt = yield* Clock.currentTimeMillis
       const summary = ledger.summarize(exclude, loginDataMissing ? loginless : undefined)
-      warnings.push(...suppressionWarnings(summary.suppressions))
+      warnings.push(...suppressionWarnings(summary.suppressions, loginDataMissing))
       const run: AuditRun = {
         runId,
         tool: { name: "panther-user-audit", version: VERSION },

@@ -3,10 +3,10 @@
  * and where the reports are. Plain text, stable enough for a person to scan and a log to keep.
  */
 import { counted } from "../Cli/Counted.js"
-import type { AuditRun } from "./AuditRun.js"
+import { type AuditRun, loginsUnknown } from "./AuditRun.js"
 import { FINDING_CODES } from "./Finding.js"
 import { instanceLabel } from "./PantherInstance.js"
-import { namedEntries, warningsBesideSuppressions } from "./RunWarnings.js"
+import { namedEntries, unusedEntryOutcome, warningsBesideSuppressions } from "./RunWarnings.js"
 import { SEVERITIES } from "./Severity.js"
 
 /**
@@ -69,7 +69,8 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
           ),
           ...expired.rest.map((line) => `  ${line}`),
           ...unused.named.map(
-            (entry) => `  - unused: entry ${entry.entry} (${entry.user}, ${entry.finding}) matched no finding`
+            (entry) =>
+              `  - unused: entry ${entry.entry} (${entry.user}, ${entry.finding}) ${unusedEntryOutcome(entry, loginsUnknown(run))}`
           ),
           ...unused.rest.map((line) => `  ${line}`)
         ]),

@@ -13,7 +13,7 @@ import type { RoleWithPermissions } from "../PantherApi/Schemas.js"
 import { OTHER_SUCCESS_ADVICE } from "../PantherApi/SuccessStatus.js"
 import { isStampedAhead } from "../Reports/ReportName.js"
 import { type AuditParameters, DEFAULT_PRIVILEGED_PERMISSIONS, DEFAULT_PRIVILEGED_ROLES } from "./AuditParameters.js"
-import type { AuditRun } from "./AuditRun.js"
+import { type AuditRun, loginsUnknown } from "./AuditRun.js"
 import { type PrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
 import { cutShort, quotedName } from "./QuotedName.js"
 import type { SuppressionOutcome } from "./Suppressions.js"
@@ -278,10 +278,31 @@ interface EntryNamed {
   readonly expires: string
 }
 
+/**
+ * Codes no run raises without login times, and `*`. With none sent (LOGIN_DATA_MISSING) an entry for one of them that
+ * matched nothing says nothing of whether it is still needed: removed as unused, its findings would come back the
+ * night the times return.
+ */
+const JUDGED_BY_LOGIN: ReadonlySet<string> = new Set(["STALE_LOGIN", "NEVER_LOGGED_IN", "*"])
+
+export const NOT_JUDGED_WITHOUT_LOGINS =
+  "Panther sent no login times (LOGIN_DATA_MISSING): keep it until a run with them says whether it is used"
+
+/** Whether an unused entry matched nothing only for want of login times. */
+export const unusedForWantOfLogins = (entry: { readonly finding: string }, loginsUnknown: boolean): boolean =>
+  loginsUnknown && JUDGED_BY_LOGIN.has(entry.finding)
+
+/** What the summary and the warnings say of an unused entry. */
+export const unusedEntryOutcome = (entry: { readonly finding: string }, loginsUnknown: boolean): string =>
+  unusedForWantOfLogins(entry, loginsUnknown)
+    ? `matched no finding, but ${NOT_JUDGED_WITHOUT_LOGINS}`
+    : "matched no finding"
+
 /** The warnings naming expired and unused entries. */
 export const expiredAndUnusedWarnings = (
   expiredEntries: ReadonlyArray<EntryNamed>,
-  unusedEntries: ReadonlyArray<EntryNamed>
+  unusedEntries: ReadonlyArray<EntryNamed>,
+  loginsUnknown: boolean
 ): Array<string> => {
   const expired = namedEntries(expiredEntries, "expired")
   const unused = namedEntries(unusedEntries, "unused")
@@ -292,7 +313,8 @@ export const expiredAndUnusedWarnings = (
     ),
     ...expired.rest,
     ...unused.named.map(
-      (entry) => `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) matched no finding.`
+      (entry) =>
+        `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) ${unusedEntryOutcome(entry, loginsUnknown)}.`
     ),
     ...unused.rest
   ]
@@ -303,18 +325,20 @@ export const expiredAndUnusedWarnings = (
  * suppressions (the printed one, the email's), so as not to say each twice. The JSON report keeps them all.
  */
 export const warningsBesideSuppressions = (
-  run: Pick<AuditRun, "warnings" | "suppressions"> & {
+  run: Pick<AuditRun, "warnings" | "suppressions" | "findings"> & {
     readonly parameters: Pick<AuditRun["parameters"], "suppressionsFile">
   }
 ): ReadonlyArray<string> => {
   if (run.parameters.suppressionsFile === null) return run.warnings
-  const listed = new Set(expiredAndUnusedWarnings(run.suppressions.expired, run.suppressions.unused))
+  const listed = new Set(
+    expiredAndUnusedWarnings(run.suppressions.expired, run.suppressions.unused, loginsUnknown(run))
+  )
   return run.warnings.filter((warning) => !listed.has(warning))
 }
 
 /** Entries of the suppressions file that did not do what they say: expired, unused, shadowed or too wide. */
-export const suppressionWarnings = (suppressions: SuppressionOutcome): Array<string> => [
-  ...expiredAndUnusedWarnings(suppressions.expired, suppressions.unused),
+export const suppressionWarnings = (suppressions: SuppressionOutcome, loginsUnknown: boolean): Array<string> => [
+  ...expiredAndUnusedWarnings(suppressions.expired, suppressions.unused, loginsUnknown),
   ...suppressions.shadowed.map(
     ({ entry, by }) =>
       `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) is never used while entry ${by.entry} ` +

@@ -3,7 +3,7 @@
  * went wrong) and where to find the rest (the reports). Pure: the same outcome always gives the same document.
  */
 import { basename, dirname } from "node:path"
-import type { AuditRun } from "../Audit/AuditRun.js"
+import { type AuditRun, loginsUnknown } from "../Audit/AuditRun.js"
 import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.js"
 import { isRunLevel } from "../Audit/FindingAnnotations.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
@@ -11,7 +11,12 @@ import type { PreviousFinding } from "../Audit/PreviousReport.js"
 import { cutShort } from "../Audit/QuotedName.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
 import { usersBreakdown } from "../Audit/RunSummary.js"
-import { namedEntries, warningsBesideSuppressions } from "../Audit/RunWarnings.js"
+import {
+  NOT_JUDGED_WITHOUT_LOGINS,
+  namedEntries,
+  unusedForWantOfLogins,
+  warningsBesideSuppressions
+} from "../Audit/RunWarnings.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
 import { counted } from "../Cli/Counted.js"
 import { INVISIBLE } from "../PantherApi/Responses.js"
@@ -311,7 +316,9 @@ const suppressionsSection = (run: AuditRun): ReadonlyArray<Section> => {
   if (suppressions.unused.length > 0) {
     const { named, rest } = namedEntries(suppressions.unused, "unused")
     blocks.push({ _tag: "Paragraph", text: "Unused (matched no finding):" })
-    blocks.push({ _tag: "List", items: [...named.map(entry), ...rest] })
+    const unusedItem = (item: (typeof suppressions.unused)[number]) =>
+      unusedForWantOfLogins(item, loginsUnknown(run)) ? `${entry(item)}; ${NOT_JUDGED_WITHOUT_LOGINS}` : entry(item)
+    blocks.push({ _tag: "List", items: [...named.map(unusedItem), ...rest] })
   }
   return [{ title: "Suppressions", blocks }]
 }

@@ -2,6 +2,7 @@
  * The review's summary figures and chart data, worked out in one pass over the rows. The findings by severity
  * come from the run itself, so the HTML and the findings report beside it give the same numbers.
  */
+import { loginsUnknown } from "../Audit/AuditRun.js"
 import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
 import type { Severity } from "../Audit/Severity.js"
 import { isNoTimePlaceholder } from "../Audit/Timestamps.js"
@@ -113,7 +114,6 @@ export const reviewFigures = (review: Review): ReviewFigures => {
       else unreadableBin++
     }
   }
-  const loginsUnknown = run.findings.byFinding.LOGIN_DATA_MISSING > 0
   return {
     users: review.rows.length,
     enabled,
@@ -122,8 +122,8 @@ export const reviewFigures = (review: Review): ReviewFigures => {
     privileged,
     privilegedEnabled,
     withFindings,
-    stale: loginsUnknown ? null : stale,
-    neverLoggedIn: loginsUnknown ? null : never,
+    stale: loginsUnknown(run) ? null : stale,
+    neverLoggedIn: loginsUnknown(run) ? null : never,
     byRole: [...roles.entries()]
       .map(([role, entry]) => ({ role, ...entry }))
       .sort((a, b) => b.users - a.users || (a.role < b.role ? -1 : a.role > b.role ? 1 : 0)),

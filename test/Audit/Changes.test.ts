@@ -703,7 +703,9 @@ describe("suppressions", () => {
   it("lists as unused an entry that matched only findings this run leaves out of its reports", async () => {
     const suppressions = await suppressionsOf(
       entry("a@example.com", "NEVER_LOGGED_IN", "2026-12-31"),
-      entry("b@example.com", "*", "2026-12-31")
+      entry("b@example.com", "*", "2026-12-31"),
+      entry("c@example.com", "STALE_LOGIN", "2026-12-31"),
+      entry("gone@example.com", "PENDING_STATUS", "2026-12-31")
     )
     // No user has a login: LOGIN_DATA_MISSING replaces every NEVER_LOGGED_IN. b is also privileged, which stays.
     const others = Array.from({ length: 10 }, (_, index) => person(`user-${index}`, { lastLoggedInAt: null }))
@@ -717,9 +719,22 @@ describe("suppressions", () => {
     )
     expect(findingsOf(outcome).map((finding) => finding.finding)).toEqual(["LOGIN_DATA_MISSING", "PRIVILEGED_ROLE"])
     const run = runOf(outcome)
-    expect(run.suppressions.unused.map((item) => item.user)).toEqual(["a@example.com"])
-    expect(run.suppressions).toMatchObject({ active: 2, applied: 1 })
-    expect(formatRunSummary(run, [])).toMatch(/unused: entry 1 \(a@example.com, NEVER_LOGGED_IN\) matched no finding/)
+    expect(run.suppressions.unused.map((item) => item.user)).toEqual([
+      "a@example.com",
+      "c@example.com",
+      "gone@example.com"
+    ])
+    expect(run.suppressions).toMatchObject({ active: 4, applied: 1 })
+    // Without login times no run can tell whether a login entry is still needed: removed, it lets findings back.
+    const keep = "but Panther sent no login times (LOGIN_DATA_MISSING): keep it until a run with them says"
+    const summary = formatRunSummary(run, [])
+    expect(summary).toContain(`unused: entry 1 (a@example.com, NEVER_LOGGED_IN) matched no finding, ${keep}`)
+    expect(summary).toContain(`unused: entry 3 (c@example.com, STALE_LOGIN) matched no finding, ${keep}`)
+    expect(summary).toMatch(/unused: entry 4 \(gone@example.com, PENDING_STATUS\) matched no finding$/m)
+    expect(run.warnings).toContain(
+      `Suppression entry 3 (c@example.com, STALE_LOGIN) matched no finding, ${keep} whether it is used.`
+    )
+    expect(run.warnings).toContain("Suppression entry 4 (gone@example.com, PENDING_STATUS) matched no finding.")
   })
 
   it("names an entry that an earlier one for the same user and finding always comes before", async () => {

@@ -101,13 +101,16 @@ describe("privilege warnings", () => {
 
 describe("suppression warnings", () => {
   it("name an expired entry, which the JSON report and the email carry as well as the summary", () => {
-    const warnings = suppressionWarnings({
-      active: 0,
-      expired: [suppression(2, "old@example.com")],
-      unused: [],
-      shadowed: [],
-      spread: []
-    })
+    const warnings = suppressionWarnings(
+      {
+        active: 0,
+        expired: [suppression(2, "old@example.com")],
+        unused: [],
+        shadowed: [],
+        spread: []
+      },
+      false
+    )
     expect(warnings).toEqual([
       "Suppression entry 2 (old@example.com, STALE_LOGIN) expired on 2026-12-31 and no longer applies."
     ])
@@ -115,13 +118,16 @@ describe("suppression warnings", () => {
 
   it("name the first three accounts one entry suppressed findings of, and how many more there are", () => {
     const entry = suppression(1, "pat@example.com")
-    const warnings = suppressionWarnings({
-      active: 1,
-      expired: [],
-      unused: [],
-      shadowed: [],
-      spread: [{ entry, accounts: ["u-1", "u-2", "u-3", "u-4", "u-5"] }]
-    })
+    const warnings = suppressionWarnings(
+      {
+        active: 1,
+        expired: [],
+        unused: [],
+        shadowed: [],
+        spread: [{ entry, accounts: ["u-1", "u-2", "u-3", "u-4", "u-5"] }]
+      },
+      false
+    )
     expect(warnings).toEqual([
       "Suppression entry 1 (pat@example.com, STALE_LOGIN) suppressed findings of 5 accounts (u-1, u-2, u-3 and 2 more): " +
         "if only one is meant, name it by its user id."

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import type { AuditOutcome } from "../../src/Audit/RunAudit.js"
+import { loginDataMissingFinding } from "../../src/Audit/Rules/LoginDataMissing.js"
 import { LISTED_URGENT_LIMIT } from "../../src/Email/AuditEmailContent.js"
 import { composeAuditMessage } from "../../src/Email/ComposeMessage.js"
 import { scanFindingsCsv } from "../../src/Email/CsvAttachment.js"
@@ -349,6 +350,37 @@ describe("the 'what changed' section", () => {
         expect(part).not.toContain("Suppression entry")
         expect(part).toContain("Roles could not be read.")
       }
+    })
+  )
+
+  it.scoped("says an unused login entry may still be needed when Panther sent no login times", () =>
+    Effect.gen(function* () {
+      const entry = (number: number, finding: string) => ({
+        entry: number,
+        user: `u${number}@acme.example`,
+        finding,
+        owner: "secops",
+        expires: "2026-12-31",
+        reason: "leave"
+      })
+      const unused = [entry(1, "STALE_LOGIN"), entry(2, "PENDING_STATUS"), entry(3, "*")]
+      const noLogins = finding(loginDataMissingFinding(12))
+      const withoutLogins = yield* writeOutcome(yield* reportDirectory, [noLogins], {
+        parameters: parametersWithSuppressions,
+        suppressions: { active: 3, applied: 0, expired: [], unused }
+      })
+      const keep = "; Panther sent no login times (LOGIN_DATA_MISSING): keep it until a run with them says"
+      for (const part of Object.values(yield* bodies(withoutLogins))) {
+        expect(part).toContain(`entry 1: u1@acme.example, STALE_LOGIN, owner secops, leave (expires 2026-12-31)${keep}`)
+        expect(part).toContain("entry 2: u2@acme.example, PENDING_STATUS, owner secops, leave (expires 2026-12-31)")
+        expect(part).not.toContain("PENDING_STATUS, owner secops, leave (expires 2026-12-31);")
+        expect(part).toContain(`entry 3: u3@acme.example, *, owner secops, leave (expires 2026-12-31)${keep}`)
+      }
+      const withLogins = yield* writeOutcome(yield* reportDirectory, [finding()], {
+        parameters: parametersWithSuppressions,
+        suppressions: { active: 3, applied: 0, expired: [], unused }
+      })
+      for (const part of Object.values(yield* bodies(withLogins))) expect(part).not.toContain("keep it until")
     })
   )
 
