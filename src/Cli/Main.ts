@@ -30,10 +30,12 @@ import type { LogFormat } from "./Logging.js"
 import { withLoggingHelp } from "./LoggingHelp.js"
 import { subcommandMissing } from "./SubcommandMissing.js"
 import {
+  choicesAsListed,
   emptyValuesApart,
   flagsOfCommands,
   hideUnknownValues,
   invokedFlags,
+  mayGiveChoiceInOtherCase,
   noValueFlagGivenOne,
   withUsageErrorsExplained,
   withUsageErrorsKept
@@ -148,12 +150,15 @@ const runCommandLine = (argv: ReadonlyArray<string>, format: LogFormat) =>
     Effect.promise(() => loadSubcommands(argv)),
     (subcommands) => {
       const root = rootCommand(subcommands)
-      // Only a command line with a `--name=value` (or `-y=value`) word pays for reading the command's flags from its
-      // help.
-      const flags = argv.some((word) => /^-{1,2}[^=]+=/.test(word)) ? invokedFlags(root, argv) : undefined
+      // Only a command line with a `--name=value` (or `-y=value`) word, or a flag's value with a capital letter,
+      // pays for reading the command's flags from its help.
+      const flags =
+        argv.some((word) => /^-{1,2}[^=]+=/.test(word)) || mayGiveChoiceInOtherCase(argv)
+          ? invokedFlags(root, argv)
+          : undefined
       const misused = flags === undefined ? undefined : noValueFlagGivenOne(argv, flags)
       if (misused !== undefined) return Effect.fail(new ConfigurationError({ message: misused }))
-      const args = flags === undefined ? argv : emptyValuesApart(argv, flags)
+      const args = flags === undefined ? argv : choicesAsListed(emptyValuesApart(argv, flags), flags)
       const run = (command: typeof root) =>
         withHelpAsPrinted(
           command,

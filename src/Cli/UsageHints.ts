@@ -146,6 +146,33 @@ export const emptyValuesApart = (argv: ReadonlyArray<string>, flags: CommandFlag
   })
 }
 
+/** The choices of a flag its usage line lists them for (`always|on-findings|never`); none for another flag. */
+const choicesOf = (takes: string | undefined): ReadonlyArray<string> | undefined =>
+  takes?.includes("|") === true && !isRepeatable(takes) ? takes.split("|") : undefined
+
+/**
+ * `argv` with each choice flag's value given in another case (`--email ALWAYS`, `--format=CSV`) as the help lists
+ * it: @effect/cli matches a choice as written, where the flag's variable is read in any case (Environment.ts
+ * `envChoice`), so `MAIL_POLICY=ALWAYS` was taken and `--email ALWAYS` refused. A value that is no choice in any case
+ * is left as given, for @effect/cli to refuse quoting it.
+ */
+export const choicesAsListed = (argv: ReadonlyArray<string>, flags: CommandFlags): ReadonlyArray<string> => {
+  const end = argv.indexOf("--")
+  const listed = (flag: string, value: string) =>
+    choicesOf(flags.get(flag))?.find((choice) => choice.toLowerCase() === value.toLowerCase()) ?? value
+  return argv.map((word, index) => {
+    if (index < 2 || (end !== -1 && index >= end)) return word
+    const [, name, value] = NAME_AND_VALUE.exec(word) ?? []
+    if (name !== undefined && value !== undefined) return `${name}=${listed(name, value)}`
+    const previous = argv[index - 1] ?? ""
+    return index > 2 && previous.startsWith("-") ? listed(previous, word) : word
+  })
+}
+
+/** Whether `argv` may give a choice flag a value in another case than listed: only then is its help read for it. */
+export const mayGiveChoiceInOtherCase = (argv: ReadonlyArray<string>): boolean =>
+  argv.some((word, index) => index > 2 && (argv[index - 1] ?? "").startsWith("-") && word !== word.toLowerCase())
+
 const timesGiven = (argv: ReadonlyArray<string>, flag: string): number =>
   argv.filter((arg) => arg === flag || arg.startsWith(`${flag}=`)).length
 
