@@ -68,8 +68,11 @@ export class PantherConnection extends Context.Tag("PantherApi/PantherConnection
 
 const GRAPHQL_SUFFIX = /\/public\/graphql$/i
 
-/** The last segment of a path that is an endpoint's (`/users`, `/roles`), not a proxy's mount. */
-const ENDPOINT_SUFFIX = /\/(?:users|roles)$/i
+/**
+ * The end of a path that is an endpoint's (`/users`, `/roles`), or one user's or role's (`/users/<id>`, pasted from a
+ * curl line or a log), not a proxy's mount: a mount is the part before it.
+ */
+const ENDPOINT_SUFFIX = /\/(users|roles)(\/[^/]+)?$/i
 
 /**
  * 127.0.0.0/8, ::1 (bracketed or not) and localhost: clear text there never leaves the machine. Not the names under
@@ -152,9 +155,18 @@ export const normaliseBaseUrl = (
   const endpoint = ENDPOINT_SUFFIX.exec(path)
   if (endpoint !== null) {
     const base = `${url.protocol}//${url.host}${path.slice(0, endpoint.index)}`
+    const [suffix, collection = ""] = endpoint
+    if (endpoint[2] !== undefined) {
+      // One user's address: `users list` asked for `/users/<id>/users`, and `users get` blamed the id, which was
+      // right, for the 404 it met.
+      return invalid(
+        `"${base}${suffix}" ends in ${suffix}, the address of one ${collection.toLowerCase().slice(0, -1)}: this ` +
+          `tool adds the paths itself (the requests would go to ${suffix}/users): give the base URL, ${base}.`
+      )
+    }
     return invalid(
-      `"${base}${endpoint[0]}" ends in ${endpoint[0]}, a path this tool adds itself (the requests would go to ` +
-        `${endpoint[0]}${endpoint[0]}): give the base URL, ${base}.`
+      `"${base}${suffix}" ends in ${suffix}, a path this tool adds itself (the requests would go to ` +
+        `${suffix}${suffix}): give the base URL, ${base}.`
     )
   }
   return Either.right(`${url.protocol}//${url.host}${path}`)

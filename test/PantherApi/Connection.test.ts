@@ -42,6 +42,24 @@ describe("normaliseBaseUrl", () => {
     expect(normalised("https://gateway.example.com/users-api")).toBe("https://gateway.example.com/users-api")
   })
 
+  it("refuses one user's or role's address, pasted from a curl line, naming the base URL", () => {
+    expect(refusal("https://api.acme.runpanther.net/users/dc701fbd-b042-43eb-871f-59896874278f")).toBe(
+      '--api-url / PANTHER_API_URL "https://api.acme.runpanther.net/users/dc701fbd-b042-43eb-871f-59896874278f" ends ' +
+        "in /users/dc701fbd-b042-43eb-871f-59896874278f, the address of one user: this tool adds the paths itself " +
+        "(the requests would go to /users/dc701fbd-b042-43eb-871f-59896874278f/users): give the base URL, " +
+        "https://api.acme.runpanther.net."
+    )
+    expect(refusal("https://gateway.example.com/panther/USERS/u-1/")).toContain(
+      "give the base URL, https://gateway.example.com/panther."
+    )
+    expect(refusal("http://127.0.0.1:4010/roles/r-admin")).toContain("the address of one role")
+    // A mount that only holds the word, or goes on past it, is a mount.
+    expect(normalised("https://gateway.example.com/users-api/prod")).toBe("https://gateway.example.com/users-api/prod")
+    expect(normalised("https://gateway.example.com/users/acme/panther")).toBe(
+      "https://gateway.example.com/users/acme/panther"
+    )
+  })
+
   it("allows plain http to loopback hosts only", () => {
     expect(normalised("http://127.0.0.1:4010")).toBe("http://127.0.0.1:4010")
     expect(normalised("http://127.8.9.10")).toBe("http://127.8.9.10")
