@@ -203,10 +203,20 @@ export const readApiToken = (options: TokenSources, startUp = true): Effect.Effe
     unread: Either.isLeft(token) && Option.exists(options.apiTokenFile, (path) => path.trim() !== "")
   }))
 
-/** HTTPS_PROXY and the rest, as curl reads them: environment variables only, with no flags of their own. */
+/**
+ * HTTPS_PROXY and the rest, as curl reads them: environment variables only, with no flags of their own, and no file:
+ * a value wrapped in quotes is never meant so, as no URL or host name starts with one.
+ */
 const proxyEnvironment: Effect.Effect<ProxyEnvironment, ConfigurationError> = Effect.map(
   Effect.forEach(PROXY_VARIABLES, (name) =>
-    Config.option(envText(name)).pipe(
+    Config.option(
+      envText(
+        name,
+        name.toLowerCase() === "no_proxy"
+          ? "it lists host names, none of which starts with a quote"
+          : "it is a proxy's URL, which never starts with a quote"
+      )
+    ).pipe(
       Effect.map((value) => [name, Option.getOrUndefined(value)] as const),
       Effect.mapError((error) => new ConfigurationError({ message: `Proxy settings: ${name} ${error.message}.` }))
     )

@@ -26,8 +26,15 @@ const refused = (name: string, takes: string, got: string) =>
  */
 const WRAPPED_IN_QUOTES = /^\s*(["']).*\1\s*$/su
 
-/** The variable's text, as set; blank counts as unset, and one wrapped in quotes is refused (never quoted back). */
-export const envText = (name: string): Config.Config<string> =>
+/** What a variable with a flag is told of a value that truly has quotes at both ends. */
+export const QUOTED_BY_FLAG = "a value that has quotes at both ends goes by its flag or file instead"
+
+/**
+ * The variable's text, as set; blank counts as unset, and one wrapped in quotes is refused (never quoted back).
+ * `quotedValue` says where a value that truly has quotes at both ends goes: a variable without a flag (HTTPS_PROXY)
+ * says what it is told instead.
+ */
+export const envText = (name: string, quotedValue: string = QUOTED_BY_FLAG): Config.Config<string> =>
   Config.string(name).pipe(
     Config.mapOrFail((text) =>
       text.trim() === ""
@@ -38,8 +45,7 @@ export const envText = (name: string): Config.Config<string> =>
               ConfigError.InvalidData(
                 [],
                 "is wrapped in quotes, which are read as part of its value (docker run --env-file and a compose " +
-                  "file's list of variables keep them): remove them (a value that has quotes at both ends goes by " +
-                  "its flag or file instead)"
+                  `file's list of variables keep them): remove them (${quotedValue})`
               )
             )
           : Either.right(text)

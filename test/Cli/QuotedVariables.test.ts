@@ -32,6 +32,23 @@ describe("a variable wrapped in quotes", () => {
     }
   })
 
+  it("says of a proxy variable, which has no flag or file, what it holds, rather than send the value to its flag", async () => {
+    for (const [name, value, holds] of [
+      ["HTTPS_PROXY", '"http://proxy-user:s3cret-proxy-pass@proxy.corp.example:3128"', "it is a proxy's URL"],
+      ["http_proxy", "'http://proxy.corp.example:3128'", "it is a proxy's URL"],
+      ["NO_PROXY", '"localhost,.corp.example"', "it lists host names"]
+    ] as const) {
+      const result = await runCli(["users", "list", "--log-format", "pretty"], {
+        env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken, [name]: value }
+      })
+      expect(result.code, result.stderr).toBe(2)
+      expect(result.stderr).toContain(`Proxy settings: ${name} is wrapped in quotes`)
+      expect(result.stderr).toContain(`remove them (${holds}`)
+      expect(result.stderr).not.toContain("by its flag or file")
+      expect(result.stderr).not.toContain("s3cret-proxy-pass")
+    }
+  })
+
   it("without them, the same values list the users", async () => {
     const result = await runCli(["users", "list", "--format", "ndjson"], {
       env: { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken, PANTHER_TIMEOUT_SECONDS: "30" }
