@@ -31,7 +31,9 @@ export const FINDING_COLUMNS = [
 
 /**
  * A spreadsheet runs a cell starting with `=`, `+`, `-` or `@` as a formula (tab and carriage return let such a
- * cell slip past naive checks), so a name like `=HYPERLINK(...)` is prefixed with `'` and shows as text (OWASP).
+ * cell slip past naive checks), so a name like `=HYPERLINK(...)` is prefixed with `'` and shows as text (OWASP). So
+ * is one where space comes first (` =HYPERLINK(...)`, or a no-break space): a spreadsheet that trims cells as it opens
+ * the file (LibreOffice's "Trim spaces") runs what the space hid.
  */
 export const neutraliseFormula = (text: string): string => (needsQuote(text) ? `'${text}` : text)
 
@@ -55,17 +57,24 @@ export const unneutraliseFormula = (cell: string): string =>
 const needsQuote = (text: string): boolean => {
   let start = 0
   while (text.charCodeAt(start) === QUOTE) start++
-  return FORMULA_START.has(text.charCodeAt(start))
+  for (; start < text.length; start++) {
+    if (FORMULA_START.has(text.charCodeAt(start))) return true
+    if (!LEADING_SPACE.test(text.charAt(start))) return false
+  }
+  return false
 }
+
+/** Space a trim takes off before a formula: any Unicode space (a no-break space, U+3000), as JavaScript's trim. */
+const LEADING_SPACE = /\s/u
 
 const QUOTE = 0x27
 
 /**
- * `=`, `+`, `-`, `@`, tab, carriage return and line feed, and the full-width `＝＋－＠` some spreadsheets (Apple
- * Numbers) read as the same, by character code: tested on every cell of every row.
+ * `=`, `+`, `-`, `@`, tab, carriage return and line feed, the full-width `＝＋－＠` some spreadsheets (Apple
+ * Numbers) read as the same, and NUL (OWASP ASVS 1.2.10), by character code: tested on every cell of every row.
  */
 const FORMULA_START: ReadonlySet<number> = new Set([
-  0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x0a, 0xff1d, 0xff0b, 0xff0d, 0xff20
+  0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x0a, 0xff1d, 0xff0b, 0xff0d, 0xff20, 0x00
 ])
 
 const cell = (value: string | null): string => (value === null ? "" : neutraliseFormula(value))

@@ -138,6 +138,14 @@ describe("the findings CSV and JSON", () => {
       ["\n=1+1", "'\n=1+1"],
       ["\uff1d1+1", "'\uff1d1+1"],
       ["\uff20x", "'\uff20x"],
+      // Space a spreadsheet trims as it opens the file, and the formula it hid.
+      [" =1+1", "' =1+1"],
+      ["  \t=1+1", "'  \t=1+1"],
+      ["\u00a0=1+1", "'\u00a0=1+1"],
+      ["\u3000@x", "'\u3000@x"],
+      ["\0x", "'\0x"],
+      [" Ada", " Ada"],
+      ["  ", "  "],
       ["Ada", "Ada"],
       ["a=b", "a=b"]
     ]) {
@@ -171,6 +179,17 @@ describe("the findings CSV and JSON", () => {
     expect(json.findings[0]?.givenName).toBe("=cmd|' /C calc'!A0")
   })
 
+  it("neutralises a formula after space, which a spreadsheet trimming cells as it opens the file runs", async () => {
+    const paths = await write([
+      finding({ givenName: ' =HYPERLINK("http://x","y")', familyName: "\u00a0=1+1", email: "\t@evil.example" })
+    ])
+    expect(readCsv(paths.csv)[0]).toMatchObject({
+      given_name: '\' =HYPERLINK("http://x","y")',
+      family_name: "'\u00a0=1+1",
+      email: "'\t@evil.example"
+    })
+  })
+
   it("neutralises the suppression reason, which people write in the suppressions file", async () => {
     const paths = await write([
       finding({
@@ -191,7 +210,24 @@ describe("the findings CSV and JSON", () => {
   })
 
   it("reads back a neutralised cell as it was, and keeps a quote that begins the text itself", () => {
-    for (const text of ["=1+1", "+1", "-2", "@x", "\tx", "\uff1d1", "'Brien", "'", "Ada", "'=1", "''-x", "'@"]) {
+    for (const text of [
+      "=1+1",
+      "+1",
+      "-2",
+      "@x",
+      "\tx",
+      "\uff1d1",
+      " =1",
+      "\u00a0-x",
+      "' =1",
+      " 'x",
+      "'Brien",
+      "'",
+      "Ada",
+      "'=1",
+      "''-x",
+      "'@"
+    ]) {
       expect(unneutraliseFormula(neutraliseFormula(text))).toBe(text)
     }
     expect(unneutraliseFormula("'Brien")).toBe("'Brien")

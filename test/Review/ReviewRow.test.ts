@@ -91,6 +91,15 @@ it("neutralises in the workbook and the inventory an id a spreadsheet would run 
   expect(cell(INVENTORY_COLUMNS, inventoryCsvRow(formula, AS_OF))).toBe('\'=HYPERLINK("http://x.example")')
 })
 
+it("neutralises in the workbook and the inventory a formula after space, which a trimming spreadsheet runs", () => {
+  for (const id of [' =HYPERLINK("http://x.example")', "\u00a0=1+1", "\u3000@x"]) {
+    const row = rowOf(UserRecord.ValidUser({ user: user({ id, lastLoggedInAt: daysAgo(3) }) }))
+    const cell = (columns: ReadonlyArray<string>, cells: ReadonlyArray<string>) => cells[columns.indexOf("user_id")]
+    expect(cell(REVIEW_COLUMNS, reviewRow(row, AS_OF, NO_CONTEXT))).toBe(`'${id}`)
+    expect(cell(INVENTORY_COLUMNS, inventoryCsvRow(row, AS_OF))).toBe(`'${id}`)
+  }
+})
+
 it("gives a deactivated user's bad timestamp no finding, as the run does, but calls the record invalid", () => {
   const deactivated = rowOf(UserRecord.ValidUser({ user: user({ enabled: false, lastLoggedInAt: "nope" }) }))
   expect(deactivated.invalidReason).toBe('lastLoggedInAt is not a timestamp: "nope"')

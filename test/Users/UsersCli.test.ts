@@ -1807,6 +1807,18 @@ describe("panther-audit users", () => {
     expect(none.stdout).toBe("id,email,givenName,familyName,roleName,roleId,enabled,status,createdAt,lastLoggedInAt\n")
   })
 
+  it("list as CSV keeps as text a formula after space, which a spreadsheet trimming cells runs", async () => {
+    const listed = await againstScripted(
+      [json(200, { results: [rawUser("u1", { givenName: " =1+1", familyName: "\u00a0@SUM(A1)" })] })],
+      ["users", "list", "--format", "csv"]
+    )
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(listed.stdout.trimEnd().split("\n")[1]).toBe(
+      "u1,u1@example.com,' =1+1,'\u00a0@SUM(A1),Analyst,role-analyst,true,CONFIRMED,2024-01-02T03:04:05Z," +
+        "2025-01-02T03:04:05.123Z"
+    )
+  })
+
   it("list as a table says yes or no for enabled, never for no login, the role by id without a name", async () => {
     const { lastLoggedInAt: _never, ...neverLoggedIn } = rawUser("u2", { role: { id: "role-x" }, enabled: false })
     // A name sent empty is no name either: the id is what there is to show.
