@@ -24,7 +24,12 @@ const refused = (name: string, takes: string, got: string) =>
  * Taken as written, a token so wrapped was refused by Panther (401) and the user told to check a token that is right,
  * a URL said to have no scheme, a cron expression to expect a positive integer at `"0`.
  */
-const WRAPPED_IN_QUOTES = /^\s*(["']).*\1\s*$/su
+export const WRAPPED_IN_QUOTES = /^\s*(["']).*\1\s*$/su
+
+/** What a variable wrapped in quotes is told, after its name; `quotedValue` where a value truly so quoted goes. */
+export const wrappedInQuotes = (quotedValue: string): string =>
+  "is wrapped in quotes, which are read as part of its value (docker run --env-file and a compose file's list of " +
+  `variables keep them): remove them (${quotedValue})`
 
 /** What a variable with a flag is told of a value that truly has quotes at both ends. */
 export const QUOTED_BY_FLAG = "a value that has quotes at both ends goes by its flag or file instead"
@@ -42,11 +47,7 @@ export const envText = (name: string, quotedValue: string = QUOTED_BY_FLAG): Con
         : WRAPPED_IN_QUOTES.test(text)
           ? Either.left(
               // The path is the variable's own, which Config.string(name) puts in front of it.
-              ConfigError.InvalidData(
-                [],
-                "is wrapped in quotes, which are read as part of its value (docker run --env-file and a compose " +
-                  `file's list of variables keep them): remove them (${quotedValue})`
-              )
+              ConfigError.InvalidData([], wrappedInQuotes(quotedValue))
             )
           : Either.right(text)
     )

@@ -13,6 +13,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import { NoteFormat } from "./CommandNotes.js"
+import { WRAPPED_IN_QUOTES, wrappedInQuotes } from "./Environment.js"
 import { clearProgressLine } from "./ProgressLine.js"
 
 export type LogFormat = "json" | "pretty"
@@ -126,6 +127,15 @@ export const resolveLogSettings = (
   const levelText = flags.level ?? nonEmpty(env.LOG_LEVEL)
   const formatWhere = flags.format === undefined ? "LOG_FORMAT" : "--log-format"
   const levelWhere = flags.level === undefined ? "LOG_LEVEL" : "--log-level"
+  // Said of the quotes, as of every other variable (Environment.ts), not as a value that is no format or level.
+  for (const [where, text, takes] of [
+    [formatWhere, formatText, "it takes json or pretty"],
+    [levelWhere, levelText, `it takes ${LEVEL_NAMES.join(", ")}`]
+  ] as const) {
+    if (where.startsWith("LOG_") && text !== undefined && WRAPPED_IN_QUOTES.test(text)) {
+      return Either.left(failing(`${where} ${wrappedInQuotes(takes)}`, where === formatWhere ? undefined : formatText))
+    }
+  }
   return Either.all({
     format: formatOf(formatText, formatWhere),
     level: levelText === undefined ? Either.right(LogLevel.Info) : parseLevel(levelText, levelWhere),

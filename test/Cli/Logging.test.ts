@@ -71,4 +71,24 @@ describe("the logging settings", () => {
       Either.left({ reason: "--log-level needs a value", format: "pretty" })
     )
   })
+
+  it("say a variable is wrapped in quotes, as docker run --env-file keeps them, rather than no format or level", () => {
+    const quoted = (name: string) =>
+      `${name} is wrapped in quotes, which are read as part of its value (docker run --env-file and a compose ` +
+      "file's list of variables keep them): remove them (it takes "
+    const format = settings(["run"], { LOG_FORMAT: '"pretty"' })
+    expect(Either.isLeft(format) && format.left.reason).toBe(`${quoted("LOG_FORMAT")}json or pretty)`)
+    const level = settings(["run"], { LOG_FORMAT: "pretty", LOG_LEVEL: "'debug'" })
+    expect(level).toEqual(
+      Either.left({
+        reason: `${quoted("LOG_LEVEL")}all, trace, debug, info, warning, error, fatal, none)`,
+        format: "pretty"
+      })
+    )
+    // A flag's value is the shell's to unquote: one with quotes left is no level, as any other.
+    const flag = settings(["run", "--log-level", "'debug'"])
+    expect(Either.isLeft(flag) && flag.left.reason).toBe(
+      `--log-level must be one of all, trace, debug, info, warning, error, fatal, none; got "'debug'"`
+    )
+  })
 })
