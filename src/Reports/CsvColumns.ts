@@ -58,8 +58,10 @@ const needsQuote = (text: string): boolean => {
   let start = 0
   while (text.charCodeAt(start) === QUOTE) start++
   for (; start < text.length; start++) {
-    if (FORMULA_START.has(text.charCodeAt(start))) return true
-    if (!LEADING_SPACE.test(text.charAt(start))) return false
+    const code = text.charCodeAt(start)
+    if (FORMULA_START.has(code)) return true
+    // Most cells start with a printable ASCII character other than space: no pattern is run for them.
+    if ((code > 0x20 && code < 0x7f) || !LEADING_SPACE.test(text.charAt(start))) return false
   }
   return false
 }
