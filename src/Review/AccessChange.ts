@@ -213,37 +213,100 @@ export const decisionNotCarriedOut = (
   // An account deactivated since can use no role: its access went further than the change decided.
   if (decision._tag === "ChangeRole" && now.enabled !== false) {
     const roleNow = asWritten(now.roleName || now.roleId)
-    if (roleNow !== "" && !isRoleNow(decision.role, now, roles)) {
-      // A role decided by id is named too: the auditor following it up reads names, not ids.
-      const named = roles.find((role) => folded(role.id) === folded(decision.role))?.name
-      const which = named === undefined || named === "" ? "" : ` (${inChange(asWritten(named))})`
-      // "Still" only of the role the account held then: moved to another role than decided, it was not left as it was.
-      const held = isSameRole(record, now, roles) ? "still" : "now"
+    if (roleNow === "") return []
+    const decided = decidedRole(decision.role, roles)
+    const carriedOut = isRoleNow(decided, decision.role, now, roles)
+    if (carriedOut === "yes") return []
+    const quoted = `change-role:${inChange(decision.role)}`
+    if (carriedOut === "cannot tell" && decided._tag === "Several") {
+      // Carried out or not by which role was meant: said so, rather than either said without grounds.
+      const which = decided.roles
+        .slice(0, MAX_FITTING_ROLES_NAMED)
+        .map((role) => `${inChange(asWritten(role.name))}, id ${inChange(asWritten(role.id))}`)
+      const more = decided.roles.length - MAX_FITTING_ROLES_NAMED
       return [
-        `change-role:${inChange(decision.role)}${which} decided at the last review, role ${held} ${inChange(roleNow)}`
+        `${quoted} decided at the last review fits ${decided.roles.length} roles (${which.join("; ")}` +
+          `${more > 0 ? `; and ${more} more` : ""}) and the account now holds one, ${inChange(roleNow)}: whether ` +
+          "it was carried out is not known; decide by the role's id"
       ]
     }
+    // A role decided by id is named too: the auditor following it up reads names, not ids.
+    const named = decided._tag === "One" && decided.byId ? decided.role.name : ""
+    const which = named === "" ? "" : ` (${inChange(asWritten(named))})`
+    // "Still" only of the role the account held then: moved to another role than decided, it was not left as it was.
+    const held = isSameRole(record, now, roles) ? "still" : "now"
+    return [`${quoted}${which} decided at the last review, role ${held} ${inChange(roleNow)}`]
   }
   return []
 }
 
+/** How many of the roles an ambiguous `change-role:` fits are named; the rest are counted. */
+const MAX_FITTING_ROLES_NAMED = 3
+
 /**
- * Whether the role a `change-role:` decision names, by name or by id (Panther's ids look like UUIDs, and a reviewer
- * may copy one from the workbook's `role_id`), in any case, is the account's role now. The account's record may give
- * its role by name or id alone: GET /roles says which id goes with which name. Compared by name alone, a decision
- * written with the role's id was said not to be carried out once it was.
+ * The role a `change-role:` decision names among those known (GET /roles first, then the last workbook's rows), by
+ * id or name: written exactly as one role's, that one; otherwise in another case than one role's, that one. A text
+ * that is two roles' ("Admin" of roles Admin and admin; "r-1", one role's id and another's name) names neither.
  */
-const isRoleNow = (decided: string, now: ReviewRow, roles: ReadonlyArray<NamedRole>): boolean => {
-  const held = new Set([now.roleName, now.roleId].filter((text) => text !== "").map(folded))
-  const wanted = folded(decided)
-  return (
-    held.has(wanted) ||
-    roles.some(
-      (role) =>
-        (folded(role.id) === wanted || folded(role.name) === wanted) &&
-        (held.has(folded(role.id)) || held.has(folded(role.name)))
-    )
-  )
+type DecidedRole =
+  | { readonly _tag: "One"; readonly role: NamedRole; readonly byId: boolean }
+  | { readonly _tag: "Several"; readonly roles: ReadonlyArray<NamedRole> }
+  | { readonly _tag: "Unknown" }
+
+const decidedRole = (decided: string, roles: ReadonlyArray<NamedRole>): DecidedRole => {
+  for (const alike of [asWritten, folded]) {
+    const wanted = alike(decided)
+    // By id, each role once: GET /roles gives its name now, the workbook's rows the name it had then.
+    const fitting = new Map<string, { role: NamedRole; byId: boolean }>()
+    for (const role of roles) {
+      const byId = alike(role.id) === wanted
+      if (!byId && alike(role.name) !== wanted) continue
+      const earlier = fitting.get(roleKey(role))
+      fitting.set(roleKey(role), { role: earlier?.role ?? role, byId: byId || (earlier?.byId ?? false) })
+    }
+    const found = [...fitting.values()]
+    if (found.length > 1) return { _tag: "Several", roles: found.map(({ role }) => role) }
+    const [only] = found
+    if (only !== undefined) return { _tag: "One", role: only.role, byId: only.byId }
+  }
+  return { _tag: "Unknown" }
+}
+
+/** A role's identity: its id, in any case, as ids are compared everywhere here; a role without one by its name. */
+const roleKey = (role: NamedRole): string => (role.id === "" ? `name:${asWritten(role.name)}` : folded(role.id))
+
+/**
+ * Whether the account's role now is the role a `change-role:` decision names. The account's record may give its
+ * role by name or id alone: the roles known say which id goes with which name. A decision naming no known role is
+ * compared with the account's role as sent, exactly, else in any case (a reviewer typing `analyst`).
+ */
+const isRoleNow = (
+  decided: DecidedRole,
+  decision: string,
+  now: ReviewRow,
+  roles: ReadonlyArray<NamedRole>
+): "yes" | "no" | "cannot tell" => {
+  const held = heldRoleKey(now, roles)
+  switch (decided._tag) {
+    case "One":
+      return held === roleKey(decided.role) ? "yes" : "no"
+    case "Several":
+      return decided.roles.some((role) => roleKey(role) === held) ? "cannot tell" : "no"
+    case "Unknown": {
+      const sent = [now.roleName, now.roleId].filter((text) => text !== "")
+      return sent.some((text) => asWritten(text) === asWritten(decision) || folded(text) === folded(decision))
+        ? "yes"
+        : "no"
+    }
+  }
+}
+
+/** The account's role now as `roleKey` gives it: by its id, else by the id of the one role of its name known. */
+const heldRoleKey = (now: ReviewRow, roles: ReadonlyArray<NamedRole>): string => {
+  if (now.roleId !== "") return folded(now.roleId)
+  // GET /roles first: a name a role had at the last review may be another role's now.
+  const named = roles.find((role) => asWritten(role.name) === asWritten(now.roleName))
+  return named === undefined ? `name:${asWritten(now.roleName)}` : roleKey(named)
 }
 
 /** A role's name or id as the workbook holds it, in any case. */

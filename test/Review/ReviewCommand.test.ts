@@ -510,6 +510,60 @@ describe("panther-audit review", () => {
     ])
   })
 
+  it("matches a role change decided with a role's exact name first, and names one that fits two roles", async () => {
+    const role = (id: string, name: string) => ({ id, name, permissions: ["AlertRead"] })
+    // Two roles whose names differ in case alone, and one named as another's id.
+    const roles = [
+      role("r-reader", "Reader"),
+      role("r-upper", "Auditor"),
+      role("r-lower", "auditor"),
+      role("r-ops", "Ops"),
+      role("r-2", "r-ops")
+    ]
+    const held = (id: string) => {
+      const { name } = roles.find((each) => each.id === id) ?? { name: "" }
+      return { role: { id, name } }
+    }
+    let users = ["u-amy", "u-bob", "u-cy", "u-dan"].map((id) => wire(id, held("r-reader")))
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.path === "/roles" ? roles : users })
+    )
+    onTestFinished(() => server.close())
+    expect((await reviewOfScripted(server)).code).toBe(0)
+    const path = decideInWorkbook({
+      "u-amy": "change-role:auditor",
+      "u-bob": "change-role:AUDITOR",
+      "u-cy": "change-role:r-ops",
+      "u-dan": "change-role:Auditor"
+    })
+    users = [
+      wire("u-amy", held("r-upper")),
+      wire("u-bob", held("r-lower")),
+      wire("u-cy", held("r-2")),
+      wire("u-dan", held("r-upper"))
+    ]
+    const again = await reviewOfScripted(server)
+    expect(again.code, again.error).toBe(0)
+    const newest = workbooksOtherThan(path)
+    expect(changesIn(readWorkbookRows(newest[0] ?? "")).sort()).toEqual([
+      // Decided to the role named auditor exactly, moved to Auditor: not what was decided.
+      ["u-amy", "role Reader -> Auditor; change-role:auditor decided at the last review, role now Auditor"],
+      [
+        "u-bob",
+        "role Reader -> auditor; change-role:AUDITOR decided at the last review fits 2 roles (Auditor, id r-upper; " +
+          "auditor, id r-lower) and the account now holds one, auditor: whether it was carried out is not known; " +
+          "decide by the role's id"
+      ],
+      [
+        "u-cy",
+        "role Reader -> r-ops; change-role:r-ops decided at the last review fits 2 roles (Ops, id r-ops; " +
+          "r-ops, id r-2) and the account now holds one, r-ops: whether it was carried out is not known; " +
+          "decide by the role's id"
+      ],
+      ["u-dan", "role Reader -> Auditor"]
+    ])
+  })
+
   it("matches a role change decided by id with a role Panther sends by name alone, by GET /roles", async () => {
     const users = [
       wire("u-amy", { role: { name: "Reader" } }),
