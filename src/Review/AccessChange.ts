@@ -199,13 +199,15 @@ export const workbookRole = (record: Record<string, string>): NamedRole | undefi
 
 /**
  * A decision the last review's reviewer wrote that this review shows was not carried out: an account to revoke still
- * able to sign in, a role change not made. What an auditor follows up first.
+ * able to sign in, a role change not made. What an auditor follows up first. `quoteOfWorkbook` quotes a cell of the
+ * workbook safely (printable, secrets withheld).
  */
 export const decisionNotCarriedOut = (
   decision: Decision,
   record: Record<string, string>,
   now: ReviewRow,
-  roles: ReadonlyArray<NamedRole>
+  roles: ReadonlyArray<NamedRole>,
+  quoteOfWorkbook: (cell: string) => string = (cell) => cell
 ): ReadonlyArray<string> => {
   if (decision._tag === "Revoke" && now.enabled === true) {
     return ["revoke decided at the last review, still able to sign in"]
@@ -217,7 +219,8 @@ export const decisionNotCarriedOut = (
     const decided = decidedRole(decision.role, roles)
     const carriedOut = isRoleNow(decided, decision.role, now, roles)
     if (carriedOut === "yes") return []
-    const quoted = `change-role:${inChange(decision.role)}`
+    // Typed by a reviewer, the role is quoted as any cell of the workbook is: scrubbed of secrets whole, then cut.
+    const quoted = `change-role:${inChange(quoteOfWorkbook(decision.role))}`
     if (carriedOut === "cannot tell" && decided._tag === "Several") {
       // Carried out or not by which role was meant: said so, rather than either said without grounds.
       const which = decided.roles

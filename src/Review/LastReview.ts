@@ -378,7 +378,9 @@ const compareWith = async (
   }
   for (const { key, decision, lastRow, now } of matched) {
     if (shared.has(key) || (decision._tag !== "Revoke" && decision._tag !== "ChangeRole")) continue
-    const notCarriedOut = decisionNotCarriedOut(decision, lastRow, now, knownRoles)
+    const notCarriedOut = decisionNotCarriedOut(decision, lastRow, now, knownRoles, (cell) =>
+      quoteOfFile(known, printable(cell))
+    )
     changes.set(key, [...new Set([...(changes.get(key) ?? []), ...notCarriedOut])])
   }
   const added = new Set<string>()

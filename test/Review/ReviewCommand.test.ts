@@ -564,6 +564,24 @@ describe("panther-audit review", () => {
     ])
   })
 
+  it("quotes a change-role decision not carried out without a secret the reviewer pasted into it", async () => {
+    const users = [wire("u-amy", { role: { name: "Reader" } })]
+    const server = await startScriptedServer(() => json(200, { results: users }))
+    onTestFinished(() => server.close())
+    expect((await reviewOfScripted(server)).code).toBe(0)
+    // The API token pasted where the role's name was meant to go; the role is not changed.
+    const path = decideInWorkbook({ "u-amy": "change-role:scripted-token-1234" })
+    const again = await reviewOfScripted(server)
+    expect(again.code, again.error).toBe(0)
+    const newest = workbooksOtherThan(path)
+    expect(changesIn(readWorkbookRows(newest[0] ?? ""))).toEqual([
+      ["u-amy", "change-role:[not shown: it quoted a secret] decided at the last review, role still Reader"]
+    ])
+    const page = readFileSync((newest[0] ?? "").replace(/\.csv$/, ".html"), "utf8")
+    expect(page).toContain("change-role:[not shown: it quoted a secret] decided")
+    expect(readFileSync(newest[0] ?? "", "utf8") + page + again.stdout).not.toContain("scripted-token-1234")
+  })
+
   it("matches a role change decided by id with a role Panther sends by name alone, by GET /roles", async () => {
     const users = [
       wire("u-amy", { role: { name: "Reader" } }),
