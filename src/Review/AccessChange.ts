@@ -214,10 +214,19 @@ export const decisionNotCarriedOut = (
   }
   // An account deactivated since can use no role: its access went further than the change decided.
   if (decision._tag === "ChangeRole" && now.enabled !== false) {
-    const roleNow = asWritten(now.roleName || now.roleId)
-    if (roleNow === "") return []
+    const sent = asWritten(now.roleName || now.roleId)
+    // A record that failed validation, its privilege unknown, may only have had its role unread: it says nothing.
+    if (sent === "" && now.privileged === null) return []
+    const roleNow = sent === "" ? NO_ROLE : sent
     const decided = decidedRole(decision.role, roles)
-    const carriedOut = isRoleNow(decided, decision.role, now, roles)
+    // Left with no role, the account holds none of the roles decided: carried out only where none was asked for, in
+    // the words the page names an account without a role by.
+    const carriedOut =
+      sent === ""
+        ? decided._tag === "Unknown" && folded(decision.role) === NO_ROLE
+          ? "yes"
+          : "no"
+        : isRoleNow(decided, decision.role, now, roles)
     if (carriedOut === "yes") return []
     // Typed by a reviewer, the role is quoted as any cell of the workbook is: scrubbed of secrets whole, then cut.
     const quoted = `change-role:${inChange(quoteOfWorkbook(decision.role))}`
@@ -237,7 +246,7 @@ export const decisionNotCarriedOut = (
     const named = decided._tag === "One" && decided.byId ? decided.role.name : ""
     const which = named === "" ? "" : ` (${inChange(asWritten(named))})`
     // "Still" only of the role the account held then: moved to another role than decided, it was not left as it was.
-    const held = isSameRole(record, now, roles) ? "still" : "now"
+    const held = isSameRole(record, now, roles) || (sent === "" && hadNoRole(record)) ? "still" : "now"
     return [`${quoted}${which} decided at the last review, role ${held} ${inChange(roleNow)}`]
   }
   return []
@@ -245,6 +254,13 @@ export const decisionNotCarriedOut = (
 
 /** How many of the roles an ambiguous `change-role:` fits are named; the rest are counted. */
 const MAX_FITTING_ROLES_NAMED = 3
+
+/** Whether the last workbook's row gives the account no role: its role cells empty, its privilege read. */
+const hadNoRole = (record: Record<string, string>): boolean =>
+  (record.role_name !== undefined || record.role_id !== undefined) &&
+  unneutraliseFormula(record.role_name ?? "") === "" &&
+  unneutraliseFormula(record.role_id ?? "") === "" &&
+  booleanCell(record.privileged) !== ""
 
 /**
  * The role a `change-role:` decision names among those known (GET /roles first, then the last workbook's rows), by

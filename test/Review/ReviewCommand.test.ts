@@ -582,6 +582,42 @@ describe("panther-audit review", () => {
     expect(readFileSync(newest[0] ?? "", "utf8") + page + again.stdout).not.toContain("scripted-token-1234")
   })
 
+  it("does not take an account left with no role for a role change carried out, unless no role was decided", async () => {
+    const reader = { role: { id: "r-reader", name: "Reader" } }
+    const roles = [
+      { id: "r-reader", name: "Reader", permissions: ["AlertRead"] },
+      { id: "r-analyst", name: "Analyst", permissions: ["AlertRead"] }
+    ]
+    let users = [wire("u-amy", reader), wire("u-bob", reader), wire("u-cy", reader), wire("u-eve", { role: {} })]
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.path === "/roles" ? roles : users })
+    )
+    onTestFinished(() => server.close())
+    expect((await reviewOfScripted(server)).code).toBe(0)
+    const path = decideInWorkbook({
+      "u-amy": "change-role:Analyst",
+      "u-bob": "change-role:(no role)",
+      "u-cy": "change-role:(No Role)",
+      "u-eve": "change-role:Analyst"
+    })
+    // Amy's role taken away rather than changed; Bob's taken away as decided; Cy and Eve left as they were.
+    users = [
+      wire("u-amy", { role: {} }),
+      wire("u-bob", { role: {} }),
+      wire("u-cy", reader),
+      wire("u-eve", { role: {} })
+    ]
+    const again = await reviewOfScripted(server)
+    expect(again.code, again.error).toBe(0)
+    const newest = workbooksOtherThan(path)
+    expect(changesIn(readWorkbookRows(newest[0] ?? "")).sort()).toEqual([
+      ["u-amy", "role Reader -> (no role); change-role:Analyst decided at the last review, role now (no role)"],
+      ["u-bob", "role Reader -> (no role)"],
+      ["u-cy", "change-role:(No Role) decided at the last review, role still Reader"],
+      ["u-eve", "change-role:Analyst decided at the last review, role still (no role)"]
+    ])
+  })
+
   it("matches a role change decided by id with a role Panther sends by name alone, by GET /roles", async () => {
     const users = [
       wire("u-amy", { role: { name: "Reader" } }),
