@@ -6,7 +6,7 @@
  */
 
 import { toIsoUtc } from "../Audit/Timestamps.js"
-import { neutraliseFormula } from "../Reports/CsvColumns.js"
+import { neutraliseFormula } from "../Reports/FormulaGuard.js"
 import { findingCodesText, findingEntries, highestSeverity } from "../Review/FindingSet.js"
 import type { ReviewRow, ReviewTimestamp } from "../Review/ReviewRow.js"
 import {

@@ -2,6 +2,8 @@
  * RFC 4180 CSV as every report of this tool writes it (findings, inventory, review): CRLF after every record,
  * fields quoted when they hold a comma, quote or line break, or start or end with whitespace.
  */
+import { isFormulaGuarded } from "./FormulaGuard.js"
+
 /**
  * A field is quoted when it holds a quote, a comma, a carriage return or a line feed, or starts or ends with
  * whitespace. A lone CR or LF counts: Excel, LibreOffice and most CSV readers end a record at either, so a name
@@ -25,7 +27,8 @@ export const CELL_MAX_CHARS = 32_767
  */
 export const fitSpreadsheetCell = (value: string): string => {
   if (value.length <= CELL_MAX_CHARS) return value
-  const mark = cutMark(value.length)
+  // Counted as the value was sent: the `'` put before a formula is this tool's, not one of its characters.
+  const mark = cutMark(isFormulaGuarded(value) ? value.length - 1 : value.length)
   let end = CELL_MAX_CHARS - mark.length
   // Never half of a surrogate pair, which the file would hold as U+FFFD.
   if (isHighSurrogate(value.charCodeAt(end - 1))) end--

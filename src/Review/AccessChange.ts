@@ -5,7 +5,8 @@
  */
 import { QUOTED_NAME_MAX_CHARS } from "../Audit/QuotedName.js"
 import { asWritten } from "../Reports/Csv.js"
-import { asCellReadsBack, unneutraliseFormula } from "../Reports/CsvColumns.js"
+import { asCellReadsBack } from "../Reports/CsvColumns.js"
+import { unneutraliseFormula } from "../Reports/FormulaGuard.js"
 import { shortenMiddle } from "./Html.js"
 import type { ReviewRow } from "./ReviewRow.js"
 

@@ -19,7 +19,8 @@ import {
   quoteOfFile
 } from "../Cli/InputFileSecrets.js"
 import { printable } from "../PantherApi/Responses.js"
-import { asCellReadsBack, unneutraliseFormula } from "../Reports/CsvColumns.js"
+import { asCellReadsBack } from "../Reports/CsvColumns.js"
+import { unneutraliseFormula } from "../Reports/FormulaGuard.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { isStampedAhead, parseStamp } from "../Reports/ReportName.js"
 import {

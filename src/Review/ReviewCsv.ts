@@ -4,7 +4,7 @@
  * it opens the same way in Excel and LibreOffice. Columns may be appended later, never reordered.
  */
 import { instanceLabel } from "../Audit/PantherInstance.js"
-import { neutraliseFormula } from "../Reports/CsvColumns.js"
+import { neutraliseFormula } from "../Reports/FormulaGuard.js"
 import { findingCodesText, highestSeverity } from "./FindingSet.js"
 import { accountKey, isAddedSinceLastReview, type SinceLastReview } from "./LastReview.js"
 import type { Review } from "./Review.js"

@@ -15,7 +15,7 @@ import type { PantherClient } from "../PantherApi/PantherClient.js"
 import { INVISIBLE, printable } from "../PantherApi/Responses.js"
 import type { User } from "../PantherApi/Schemas.js"
 import { fitSpreadsheetCell } from "../Reports/Csv.js"
-import { neutraliseFormula } from "../Reports/CsvColumns.js"
+import { neutraliseFormula } from "../Reports/FormulaGuard.js"
 import { stringifyAnyDepth } from "./DeepJson.js"
 
 export const OUTPUT_FORMATS = ["ndjson", "csv", "table"] as const
