@@ -154,9 +154,11 @@ export const roleRenamed = (
 ): { readonly from: string; readonly to: string } | undefined => {
   const held = rolesThenAndNow(record, now, roles)
   const sameId = held.before.id !== "" && held.now.id !== "" && folded(held.before.id) === folded(held.now.id)
-  return sameId && held.before.name !== "" && held.now.name !== "" && held.before.name !== held.now.name
-    ? { from: held.before.name, to: held.now.name }
-    : undefined
+  if (!sameId || held.before.name === "" || held.now.name === "" || held.before.name === held.now.name) return undefined
+  // The new name as Panther gives it, not as the workbook cuts it: quoted cut past a cell's limit, it said of a name
+  // of 100 KB only '[cut: 100,000 characters in all]', where the end that tells it from others was.
+  const sent = now.roleName || roles.find((role) => folded(role.id) === folded(now.roleId))?.name || held.now.name
+  return { from: held.before.name, to: asWritten(sent) }
 }
 
 /**
