@@ -1,5 +1,6 @@
 /** The review page's "Since the last review" section: accounts added and removed, every value escaped. */
-import { escapeHtml as e, formatCount } from "./Html.js"
+import { QUOTED_NAME_MAX_CHARS } from "../Audit/QuotedName.js"
+import { escapeHtml as e, formatCount, shortenMiddle } from "./Html.js"
 import {
   accountKey,
   isAddedSinceLastReview,
@@ -13,6 +14,13 @@ import type { Review } from "./Review.js"
 const table = (headings: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
   `<table class="summary-table"><thead><tr>${headings.map((heading) => `<th>${e(heading)}</th>`).join("")}</tr></thead>` +
   `<tbody>${rows.map((cells) => `<tr>${cells.map((cell) => `<td>${e(cell)}</td>`).join("")}</tr>`).join("")}</tbody></table>`
+
+/**
+ * A name, email, role or id as the tables show it: cut in the middle past 120 characters, as a change quotes a role.
+ * Of 100 KB (from the API, or the last workbook), each was shown whole on the page a manager signs off; the workbook
+ * (to a cell's limit) and the JSON report keep it.
+ */
+const cut = (text: string): string => shortenMiddle(text, QUOTED_NAME_MAX_CHARS)
 
 const yesNo = (privileged: boolean | string | null): string =>
   privileged === true || privileged === "true"
@@ -46,15 +54,15 @@ export const sinceLastReviewHtml = (review: Review): string => {
       : table(
           ["User", "Email", "Role", "Privileged"],
           added.map((row) => [
-            `${row.givenName} ${row.familyName}`.trim(),
-            row.email,
-            row.roleName || row.roleId,
+            cut(`${row.givenName} ${row.familyName}`.trim()),
+            cut(row.email),
+            cut(row.roleName || row.roleId),
             yesNo(row.privileged)
           ])
         )
   const changedRows = review.rows.flatMap((row) => {
     const what = since.changed.get(accountKey(row.userId, row.email))
-    return what === undefined ? [] : [[`${row.givenName} ${row.familyName}`.trim(), row.email, what]]
+    return what === undefined ? [] : [[cut(`${row.givenName} ${row.familyName}`.trim()), cut(row.email), what]]
   })
   const changedTable = changedRows.length === 0 ? "<p>None.</p>" : table(["User", "Email", "What changed"], changedRows)
   const unreadText = unreadDecisionsSentence(since)
@@ -68,7 +76,12 @@ export const sinceLastReviewHtml = (review: Review): string => {
       ? "<p>None.</p>"
       : table(
           ["User", "Email", "User id", "Privileged then"],
-          since.removed.map((account) => [account.name, account.email, account.userId, yesNo(account.privileged)])
+          since.removed.map((account) => [
+            cut(account.name),
+            cut(account.email),
+            cut(account.userId),
+            yesNo(account.privileged)
+          ])
         )
   return `<section class="details">
 <div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${passedOver}${addedTable}</div>

@@ -618,6 +618,39 @@ describe("panther-audit review", () => {
     ])
   })
 
+  it("shows the accounts added and removed on the page with names, roles and ids of 100 KB cut short", async () => {
+    const long = (start: string, end: string) => `${start}${"x".repeat(100_000)}${end}`
+    let users = [
+      wire("u-amy"),
+      wire(long("u-gone-", "-1"), {
+        givenName: "Ann",
+        familyName: long("Gone", "Ann"),
+        role: { name: long("Role", "One") }
+      })
+    ]
+    const server = await startScriptedServer((_index, request) =>
+      request.path === "/roles" ? json(404, { message: "not found" }) : json(200, { results: users })
+    )
+    onTestFinished(() => server.close())
+    expect((await reviewOfScripted(server)).code).toBe(0)
+    const lastQuarter = fileMatching(directory, /^access-review-.*\.csv$/)
+    users = [
+      wire("u-amy"),
+      wire("u-new", { givenName: "Ned", familyName: long("New", "Ned"), role: { name: long("Role", "Two") } })
+    ]
+    const again = await reviewOfScripted(server)
+    expect(again.code, again.error).toBe(0)
+    expect(again.stdout).toContain("1 account added, 1 removed, 0 changed")
+    const page = readFileSync(workbooksOtherThan(lastQuarter)[0]?.replace(/\.csv$/, ".html") ?? "", "utf8")
+    const section = /<h3>Since the last review.*?<\/section>/s.exec(page)?.[0] ?? ""
+    expect(section).toMatch(/<td>Ned Newx+…x+Ned<\/td>/)
+    expect(section).toMatch(/<td>Rolex+…x+Two<\/td>/)
+    // As the last workbook holds them: cut at a cell's limit, with the mark that says so.
+    expect(section).toMatch(/<td>Ann Gonex+…x+…\[cut: 100,007 characters in all\]<\/td>/)
+    expect(section).toMatch(/<td>u-gone-x+…x+…\[cut: 100,009 characters in all\]<\/td>/)
+    expect(section.length).toBeLessThan(5_000)
+  })
+
   it("matches a role change decided by id with a role Panther sends by name alone, by GET /roles", async () => {
     const users = [
       wire("u-amy", { role: { name: "Reader" } }),
