@@ -5,7 +5,7 @@
  * writes its mark in its folder first and touches the folder while building it, so that the folder of one killed is
  * told apart by its mark and age and removed by the next export or run in that directory (`LeftoverFiles.ts`).
  */
-import { chmod, lstat, mkdtemp, rename, rm, unlink, writeFile } from "node:fs/promises"
+import { chmod, lstat, mkdtemp, readdir, rename, rm, unlink, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -30,6 +30,52 @@ const exists = (path: string): Promise<boolean> =>
     () => false
   )
 
+/**
+ * Removes an export's folder that was not put in place, with all it holds. Node's `rm` tries the folder first, and
+ * refused it for want of permission (its parent made read-only during the export) gives up without removing anything
+ * in it: every user's inventory stayed, without the mark (taken out just before the rename that failed), so no
+ * clean-up would ever remove it, while the export said nothing of it was left. So what it holds is removed first; a
+ * folder that still cannot go gets its mark back, for the next export or run to remove once it may, and is named in a
+ * warning.
+ */
+const removeUnfinished = (parent: string, path: string): Effect.Effect<void> =>
+  Effect.flatMap(
+    Effect.promise(async () => {
+      try {
+        const names = await readdir(path)
+        // Each one settled before anything is said of what is left.
+        const removed = await Promise.allSettled(
+          names.map((name) => rm(join(path, name), { recursive: true, force: true }))
+        )
+        const refused = removed.find((result): result is PromiseRejectedResult => result.status === "rejected")
+        if (refused !== undefined) throw refused.reason
+        await rm(path, { recursive: true, force: true })
+        return undefined
+      } catch (error) {
+        if (hasErrorCode(error, "ENOENT")) return undefined
+        await writeFile(join(path, EXPORT_MARK), EXPORT_MARK_TEXT, { mode: 0o640 }).catch(() => undefined)
+        const left = await readdir(path).catch(() => undefined)
+        return {
+          error,
+          emptied: left?.every((name) => name === EXPORT_MARK) === true,
+          marked: left?.includes(EXPORT_MARK) === true
+        }
+      }
+    }),
+    (failed) =>
+      failed === undefined
+        ? Effect.void
+        : Effect.logWarning(
+            `The unfinished export's folder ${path} could not be removed (${describeFsError(failed.error)}): ` +
+              (failed.emptied
+                ? "the files in it were. "
+                : "the export's files are still in it, every user's inventory among them. ") +
+              (failed.marked
+                ? `The next export or run in ${parent} removes it once this user may write there.`
+                : "Remove it by hand.")
+          )
+  )
+
 export const makeExportFolder = (
   parent: string,
   touchEvery: Duration.DurationInput = TOUCH_EVERY
@@ -42,7 +88,7 @@ export const makeExportFolder = (
         catch: (error) => new ReportError({ message: `cannot create a folder in ${parent}: ${describeFsError(error)}` })
       }),
       // After a successful publish the path no longer exists and this does nothing.
-      (path) => Effect.promise(() => rm(path, { recursive: true, force: true }).catch(() => undefined))
+      (path) => removeUnfinished(parent, path)
     )
     // Before anything else is in it: a folder without the mark is never removed as an unfinished export's.
     yield* Effect.tryPromise({

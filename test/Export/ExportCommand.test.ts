@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto"
 import {
   chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -32,6 +33,7 @@ import { VERSION } from "../../src/Version.js"
 import { runCommand } from "../Review/commandHarness.js"
 import { AS_OF, AS_OF_ISO, auditArgs, REVIEW_USERS, wire } from "../Review/fixtures.js"
 import { jsonLogLines, runCli, stderrText } from "../support/cli.js"
+import { json, startScriptedServer } from "../support/scriptedServer.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
 let simulator: StartedSimulator
@@ -438,6 +440,54 @@ describe("an export that does not finish", () => {
       expect(readdirSync(directory)).toEqual([])
     } finally {
       await slow.close()
+    }
+  })
+
+  it("whose folder cannot be put in place, the report directory made read-only meanwhile, leaves no user's data", async () => {
+    // Root writes anywhere: the export runs as nobody then, in a folder of nobody's.
+    const uid = process.getuid?.() === 0 ? 65534 : undefined
+    if (uid !== undefined) chownSync(directory, uid, uid)
+    let asked: () => void = () => undefined
+    const usersAsked = new Promise<void>((resolve) => {
+      asked = resolve
+    })
+    let madeReadOnly: () => void = () => undefined
+    const readOnly = new Promise<void>((resolve) => {
+      madeReadOnly = resolve
+    })
+    const users = [wire("u-admin", { role: { id: "r-admin", name: "Admin" } }), wire("u-1")]
+    // The users are answered only once the report directory is read-only, the export's folder already made in it.
+    const server = await startScriptedServer((_index, request) =>
+      request.path === "/roles"
+        ? json(200, { results: [] })
+        : (recorded, response) => {
+            asked()
+            void readOnly.then(() => json(200, { results: users })(recorded, response))
+          }
+    )
+    try {
+      const running = runCli(
+        ["export", "--log-format", "json", ...auditArgs(server.url, "t0ken", directory)],
+        uid === undefined ? {} : { uid }
+      )
+      await usersAsked
+      chmodSync(directory, 0o555)
+      madeReadOnly()
+      const result = await running
+      expect(result.code, result.stderr).toBe(ExitCode.OutputFailure)
+      const said = stderrText(result.stderr)
+      expect(said).toContain(`cannot put the export in ${directory}: permission denied`)
+      // Its folder could not go: what it held did, and its mark is back for the next export or run to remove it by.
+      const [folder, ...others] = readdirSync(directory)
+      expect(others).toEqual([])
+      expect(folder?.startsWith(EXPORT_FOLDER_PREFIX)).toBe(true)
+      const path = join(directory, folder ?? "")
+      expect(readdirSync(path)).toEqual([EXPORT_MARK])
+      expect(said).toContain(`The unfinished export's folder ${path} could not be removed (permission denied)`)
+      expect(said).toContain(`The next export or run in ${directory} removes it once this user may write there.`)
+    } finally {
+      chmodSync(directory, 0o755)
+      await server.close()
     }
   })
 })

@@ -12,7 +12,7 @@ import {
   writeFileSync
 } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { basename, join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { vi } from "vitest"
@@ -21,6 +21,7 @@ import { removeLeftoverExportFolders } from "../../src/Reports/LeftoverFiles.js"
 import { EXPORT_MARK, EXPORT_MARK_SIGNATURE } from "../../src/Reports/TempFile.js"
 import { endWithTest } from "../support/ChildProcesses.js"
 import { captureLogs } from "../support/testClient.js"
+import { makeUnwritable } from "../support/undeletable.js"
 
 let parent = ""
 beforeEach(() => {
@@ -199,5 +200,36 @@ describe("an export's folder", () => {
       expect(later).toEqual(stopped)
       expect(stopped).toEqual(["export-20260630T020000Z"])
     })
+  )
+
+  it.live(
+    "that cannot be put in place nor removed, its parent made read-only meanwhile, keeps no user's data",
+    (context) =>
+      Effect.gen(function* () {
+        const logs = captureLogs()
+        let path = ""
+        let undo: (() => void) | undefined
+        const failure = yield* Effect.scoped(
+          Effect.gen(function* () {
+            const folder = yield* makeExportFolder(parent)
+            path = folder.path
+            writeFileSync(join(path, "inventory.csv"), "user_id,email\r\nu-1,ada@example.com\r\n")
+            undo = makeUnwritable(parent)
+            if (undo === undefined) return context.skip("cannot make a folder read-only here (root without chattr)")
+            return yield* Effect.flip(folder.publish("export-20260630T020000Z"))
+          })
+        ).pipe(Effect.provide(logs.layer), Effect.ensuring(Effect.sync(() => undo?.())))
+        expect(failure.message).toContain(`cannot put the export in ${parent}`)
+        // The folder itself could not go: what it held did, and its mark is back, which the rename had taken out.
+        expect(readdirSync(parent)).toEqual([basename(path)])
+        expect(readdirSync(path)).toEqual([EXPORT_MARK])
+        expect(readFileSync(join(path, EXPORT_MARK), "utf8").startsWith(EXPORT_MARK_SIGNATURE)).toBe(true)
+        expect(logs.lines).toHaveLength(1)
+        expect(logs.lines[0]).toContain(`The unfinished export's folder ${path} could not be removed`)
+        expect(logs.lines[0]).toContain("the files in it were")
+        // So the next export or run, the folder writable again, removes it as one an export left.
+        yield* removeLeftoverExportFolders(parent, Date.now() + 10 * 60_000)
+        expect(readdirSync(parent)).toEqual([])
+      })
   )
 })
