@@ -174,6 +174,11 @@ export const serveSimulator = (
       ? <A>(app: A): A => app
       : logRequests([readToken, adminToken])
     const errors = shapeErrors([readToken, adminToken])
+    let nodeServer: ReturnType<typeof createServerWithJsonClientErrors> | undefined
+    const createNodeServer = () => {
+      nodeServer = createServerWithJsonClientErrors()
+      return nodeServer
+    }
     const bodies = limitRequestBody(maxBodyBytes)
     // The wrappers go around the app itself, not into `HttpServer.serve`'s middleware slot: by the time that
     // middleware runs, an error has already been written out as an empty response.
@@ -187,7 +192,7 @@ export const serveSimulator = (
       Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer, decodeErrorsLayer]),
       Layer.provide(HttpRouter.setRouterConfig(ROUTER_CONFIG)),
       Layer.provide(api),
-      Layer.provideMerge(NodeHttpServer.layer(createServerWithJsonClientErrors, { port, host }))
+      Layer.provideMerge(NodeHttpServer.layer(createNodeServer, { port, host }))
     )
     const context = yield* Layer.build(server).pipe(
       Effect.mapError(
@@ -196,6 +201,16 @@ export const serveSimulator = (
             message: `the simulator cannot listen on ${host}:${port}: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`
           })
       )
+    )
+    // Before the server's own release, which waits for every request in progress: one held by --latency-ms, or by a
+    // client that never finished sending it, kept a stopped simulator up until its 5 s grace ran out (StopSignals.ts),
+    // which then said it had ended without winding down. Stopped, it stops listening and cuts those requests off, as
+    // a server going down does.
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        nodeServer?.close()
+        nodeServer?.closeAllConnections()
+      })
     )
     const address = Context.get(context, HttpServer.HttpServer).address
     const boundPort = address._tag === "TcpAddress" ? address.port : port

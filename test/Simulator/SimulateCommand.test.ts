@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
-import { createServer } from "node:net"
+import { connect, createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -176,6 +176,34 @@ describe("panther-audit simulate", () => {
     expect(launched.output().stdout).not.toContain("simulator ready")
     expect(launched.output().stderr).toContain("stopped by SIGTERM.")
   }, 70_000)
+
+  it("stops on SIGTERM at once with a request still in progress, cutting it off, not after its 5 s grace", async () => {
+    const cli = await start(["--port", "0", "--users", "5", "--latency-ms", "600000"])
+    const { hostname, port } = new URL(cli.baseUrl)
+    // A request the latency holds for ten minutes, as a client's would be when the simulator is stopped.
+    const held = connect(Number(port), hostname)
+    const cutOff = new Promise<string>((resolve) => {
+      let answer = ""
+      held.setEncoding("utf8").on("data", (chunk: string) => {
+        answer += chunk
+      })
+      held.on("error", () => undefined)
+      held.on("close", () => resolve(answer))
+    })
+    await new Promise<void>((resolve) =>
+      held.write(`GET /users HTTP/1.1\r\nHost: x\r\nX-API-Key: ${DEFAULT_READ_TOKEN}\r\n\r\n`, () => resolve())
+    )
+    // Answered at once (no Host header is refused before the latency): by then the server has the request above too.
+    expect(await sentAsIs(cli.baseUrl, "GET /users HTTP/1.1\r\n")).toMatch(/^HTTP\/1\.1 400 /)
+    cli.child.kill("SIGTERM")
+    const { code } = await cli.exit
+    expect(code).toBe(signalExitCode("SIGTERM"))
+    expect(await cutOff).toBe("")
+    const lines = stderrText(cli.output().stderr).trimEnd().split("\n")
+    // Wound down: before, the server waited for the request, and the grace ended the process, saying so at WARN.
+    expect(lines.slice(-2)).toEqual(["simulator stopped", "stopped by SIGTERM."])
+    expect(lines.join("\n")).not.toContain("still winding down")
+  })
 
   it("takes its settings from environment variables, does not echo chosen keys, and stops on SIGINT", async () => {
     const cli = await start([], {
