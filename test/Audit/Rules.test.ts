@@ -358,19 +358,21 @@ describe("INVALID_RECORD for unparseable timestamps", () => {
 
   it("names a field the validation failure already names once, wherever in the reason it comes", () => {
     const params = parameters()
-    const failed = {
-      reason: "familyName: is missing; lastLoggedInAt: Expected string, actual 12345",
-      userId: "u-1",
-      email: "ada@example.com"
+    // After another field's problem, and first: a record whose only fault is a login that is not text.
+    for (const reason of [
+      "familyName: is missing; lastLoggedInAt: Expected string, actual 12345",
+      "lastLoggedInAt: Expected string, actual 12345"
+    ]) {
+      const failed = { reason, userId: "u-1", email: "ada@example.com" }
+      const findings = judgeUser(
+        user({ lastLoggedInAt: "(not text: 12345)" }),
+        params,
+        makePrivilegePolicy(params, ROLES),
+        failed
+      ).findings
+      expect(findings.map((finding) => finding.finding)).toEqual(["INVALID_RECORD"])
+      expect(findings[0]?.detail).toBe(reason)
     }
-    const findings = judgeUser(
-      user({ lastLoggedInAt: "(not text: 12345)" }),
-      params,
-      makePrivilegePolicy(params, ROLES),
-      failed
-    ).findings
-    expect(findings.map((finding) => finding.finding)).toEqual(["INVALID_RECORD"])
-    expect(findings[0]?.detail).toBe(failed.reason)
   })
 
   it("is high for a record that is not an object at all, like every other invalid record", () => {
