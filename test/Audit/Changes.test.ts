@@ -820,6 +820,16 @@ describe("suppressions", () => {
     expect(warnings).not.toContain("Suppression entry 2")
   })
 
+  it("takes records without an id for one account by their email in any case, as their findings' ids do", async () => {
+    // Such records share a finding id by email: a warning to name one of them by its user id could not be acted on.
+    const entries = await suppressionsOf(entry("Pat@example.com", "STALE_LOGIN", "2026-12-31"))
+    const matcher = makeSuppressionMatcher(entries, AS_OF)
+    for (const email of ["pat@example.com", "PAT@example.com"]) {
+      expect(matcher.match({ finding: "STALE_LOGIN", userId: null, email })?.entry).toBe(1)
+    }
+    expect(matcher.outcome().spread).toEqual([])
+  })
+
   it("cuts each account id of 100 KB that warning names, never between the halves of an emoji", async () => {
     const suppressions = await suppressionsOf(entry("Pat@example.com", "STALE_LOGIN", "2026-12-31"))
     const stale = { lastLoggedInAt: daysAgo(200) }
