@@ -10,6 +10,7 @@ import { defineConfig } from "vitest/config"
 const OWN_MODULES = [
   "test/Export/ExportStopped.test.ts",
   "test/Export/VerifyManifestRead.test.ts",
+  "test/Reports/ReportFinishFailed.test.ts",
   "test/Bench/Processes.test.ts"
 ]
 
