@@ -321,6 +321,8 @@ describe("parseReportName", () => {
     })
     expect(parseReportName("user-audit-20260630T020000Z-3.json")?.sequence).toBe(3)
     expect(parseReportName("user-audit-20260630T020000Z-12.eml")?.sequence).toBe(12)
+    // The last name a run tries (CommitFiles.ts): a report so named is still found, and pruned, as its run's.
+    expect(parseReportName("user-audit-20260630T020000Z-1000.json")?.sequence).toBe(1000)
     expect(parseReportName("user-audit-20260630T020000Z.undelivered")?.sequence).toBe(1)
     expect(parseReportName("user-audit-20260631T020000Z.csv")).toBeUndefined()
   })
