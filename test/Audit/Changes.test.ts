@@ -516,12 +516,21 @@ describe("what changed since the last run", () => {
     expect(findingId("STALE_LOGIN", nameless)).toMatch(/^STALE_LOGIN:record:[0-9a-f]{16}$/)
     expect(findingId("STALE_LOGIN", { ...nameless, email: "" })).toBe(findingId("STALE_LOGIN", nameless))
     expect(findingId("STALE_LOGIN", { ...nameless, familyName: "Byron" })).not.toBe(findingId("STALE_LOGIN", nameless))
+    // Two people of one name, made at different times, are told apart by that alone, whichever the API sends first.
+    const namesake = { ...nameless, createdAt: "2025-01-01T00:00:00.000Z" }
+    expect(findingId("STALE_LOGIN", namesake)).not.toBe(findingId("STALE_LOGIN", nameless))
     // Records alike in all of that too are kept apart within a run, in the order they came.
     const ids = makeFindingIds()
     expect([ids("INVALID_RECORD", none), ids("INVALID_RECORD", none), ids("STALE_LOGIN", user)]).toEqual([
       findingId("INVALID_RECORD", none),
       `${findingId("INVALID_RECORD", none)}:2`,
       "STALE_LOGIN:u-1"
+    ])
+    // An empty id names no one either: such records alike are kept apart too.
+    const emptyIds = makeFindingIds()
+    expect([emptyIds("STALE_LOGIN", nameless), emptyIds("STALE_LOGIN", nameless)]).toEqual([
+      findingId("STALE_LOGIN", nameless),
+      `${findingId("STALE_LOGIN", nameless)}:2`
     ])
   })
 
