@@ -178,6 +178,13 @@ export const makeApiExchange = ({
           credentialsGiven: settings.proxy.login !== undefined
         }
 
+  /**
+   * The last request that got no answer at any of its tries (`GET /roles`), until anything answers. A run whose
+   * roles went unanswered for a whole retry budget spent another on the users before it failed: the request after
+   * such a one is tried once, and retried as usual once anything answers (`withRetries`).
+   */
+  let unanswered: string | undefined
+
   /** The request as the transport sends it: the query, if any, joined to the path. */
   const toOutgoing = (request: ApiRequest): OutgoingRequest => ({
     method: request.method,
@@ -216,7 +223,10 @@ export const makeApiExchange = ({
         Effect.catchIf(
           (failure) => failure.staleSocket === true && method === "GET",
           () => fresh()
-        )
+        ),
+        Effect.tap(() => {
+          unanswered = undefined
+        })
       )
     }).pipe(
       Effect.mapError((failure) => transportFailure(method, path, failure, timeout, scrub, settings.extraCa)),
@@ -248,7 +258,28 @@ export const makeApiExchange = ({
             )
       )
     )
-    return withRetries(settings.retry, countRetry, { repeatable, attemptsBefore, afterLostAnswer })(attempt)
+    return withRetries(settings.retry, countRetry, {
+      repeatable,
+      attemptsBefore,
+      afterLostAnswer,
+      unansweredBefore: () => unanswered
+    })(attempt).pipe(
+      Effect.tapError((error) =>
+        Effect.sync(() => {
+          // Only a request that spent its retries: a create or delete not sent again (its answer lost), or a failure
+          // never retried (a certificate), leaves the look-ups after it their own. An answer that is not HTTP is an
+          // answer: something at the address is there.
+          if (
+            error._tag === "TransportError" &&
+            error.notApiAnswer !== true &&
+            error.notRepeated !== true &&
+            (error.attempts > 1 || error.budgetStop !== undefined)
+          ) {
+            unanswered = `${method} ${path}`
+          }
+        })
+      )
+    )
   }
 
   /** What a body JSON.parse refused is, quoted: what follows a whole document, or else the body itself. */

@@ -452,7 +452,9 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
    * An answer came, but none the API gives (not HTTP, or larger than any): its advice is to check --api-url, which
    * an earlier answer from the same address (a list's first page, the users before the roles) shows right.
    */
-  notApiAnswer: Schema.optional(Schema.Boolean)
+  notApiAnswer: Schema.optional(Schema.Boolean),
+  /** The request before, which got no answer at any try (`GET /roles`): why this one was not tried again. */
+  afterUnanswered: Schema.optional(Schema.String)
 }) {
   readonly exitCode = ExitCode.ApiFailure
   override get message(): string {
@@ -471,7 +473,11 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
       `${afterAttempts(this.attempts)}: ` +
       `${this.reason}.${budgetSpent(this.budgetStop, this.attempts)}${check}` +
       (this.notRepeated === true ? NOT_REPEATED : "") +
-      (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "")
+      (this.earlierAnswerLost === true ? EARLIER_ANSWER_LOST : "") +
+      (this.afterUnanswered === undefined
+        ? ""
+        : ` It was not tried again: ${shownPath(this.afterUnanswered)} just before it got no answer at any of its ` +
+          "tries, and nothing has answered since.")
     )
   }
 }

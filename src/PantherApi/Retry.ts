@@ -147,6 +147,12 @@ export const withRetries =
        * attempt was lost, which may have made the change all the same (`afterLostAnswer` in UncertainChanges.ts).
        */
       readonly afterLostAnswer?: ((error: PantherApiError) => PantherApiError) | undefined
+      /**
+       * The request before this one that got no answer at any of its tries, while nothing has answered since
+       * (`ApiExchange.ts`): a failure without an answer is then not tried again. Panther, or the way to it, has just
+       * been given a whole retry budget; another for this request doubled the time a run took to say so.
+       */
+      readonly unansweredBefore?: (() => string | undefined) | undefined
     } = { repeatable: true }
   ) =>
   <A>(attempt: Effect.Effect<A, TransientFailure | PantherApiError>): Effect.Effect<A, PantherApiError> =>
@@ -161,6 +167,13 @@ export const withRetries =
         if (Either.isRight(result)) return result.right
         const failure = result.left
         if (failure._tag !== "TransientFailure") return yield* fail(failure)
+        const unanswered = Option.isNone(failure.status) ? options.unansweredBefore?.() : undefined
+        if (unanswered !== undefined) {
+          const error = exhausted(failure, attempts, options.repeatable)
+          return yield* fail(
+            error._tag === "TransportError" ? new TransportError({ ...error, afterUnanswered: unanswered }) : error
+          )
+        }
         if (attempts >= policy.maxAttempts || !isSafeToRepeat(failure, options.repeatable)) {
           return yield* fail(exhausted(failure, attempts, options.repeatable))
         }

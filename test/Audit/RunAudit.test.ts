@@ -391,6 +391,26 @@ describe("records the API gets wrong", () => {
     expect(dropped).not.toContain("Check --api-url")
   })
 
+  it("spends one retry budget, not two, when neither the roles nor the users are answered", async () => {
+    // Panther unreachable: the roles are tried as often as allowed; the users, asked next, once.
+    const { exit, requests } = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const server = yield* scriptedServer(() => (_request, response) => response.socket?.destroy())
+          const exit = yield* Effect.exit(audit(server.url, "token"))
+          return { exit, requests: server.requests.map((request) => request.path) }
+        })
+      )
+    )
+    expect(requests).toEqual(["/roles", "/roles", "/roles", "/users"])
+    const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
+    expect(error).toMatchObject({ _tag: "TransportError", method: "GET", path: "/users", attempts: 1 })
+    expect(String((error as Error).message)).toContain(
+      "It was not tried again: GET /roles just before it got no answer at any of its tries, and nothing has " +
+        "answered since."
+    )
+  })
+
   it("says of roles answered with a 206 or 204, where the users were read from the same address, that --api-url is right", async () => {
     const page = { results: [wire("u1")] }
     const warningFor = async (status: number) => {
