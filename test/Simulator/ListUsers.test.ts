@@ -198,6 +198,19 @@ describe("cursors", () => {
     expect(same.results.map((user) => user.id)).toEqual(DATA.slice(2, 4).map((user) => user.id))
   })
 
+  it("are bound to the ids asked for, however they are spelled", async () => {
+    // A client asking for many ids in parts must page each part with its own cursors: one carried over to the next
+    // part would return that part's users after the wrong position, some of them never.
+    const { next } = await firstPage("limit=1&ids=u1,u3,u5")
+    const cursor = encodeURIComponent(next ?? "")
+    const otherIds = await http.get(`/users?limit=1&ids=u1,u7,u8&cursor=${cursor}`)
+    expect(otherIds.status).toBe(400)
+    expect(messageOf(otherIds)).toContain("different query")
+    // The same ids, in another order or as repeated `id`, are the same query.
+    const same = pageOf(await http.get(`/users?limit=1&id=u5&id=u3&ids=u1&cursor=${cursor}`))
+    expect(same.results.map((user) => user.id)).toEqual(["u3"])
+  })
+
   it("stay valid when the page size changes between pages", async () => {
     const { next } = await firstPage()
     const rest = pageOf(await http.get(`/users?limit=60&cursor=${encodeURIComponent(next ?? "")}`))
