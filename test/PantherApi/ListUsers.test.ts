@@ -452,6 +452,25 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("stops a list asked for by id whose pages go round under fresh cursors", () =>
+    Effect.gen(function* () {
+      // `users delete --if-exists` confirms a user gone with such a list, and counts no repeats itself: pages A, B,
+      // A, B..., each new beside the one before, were otherwise read for ever.
+      const page = (name: string) => Array.from({ length: 50 }, (_, index) => rawUser(`${name}${index}`))
+      const [a, b] = [page("a"), page("b")]
+      const server = yield* scriptedServer((index) =>
+        json(200, { results: index % 2 === 0 ? a : b, next: `c${index}` })
+      )
+      const error = yield* Effect.flip(
+        runWithClient(server.url, (client) =>
+          Stream.runDrain(client.listUsers({ ids: [...a, ...b].map((user) => String(user.id)) }))
+        ).pipe(Effect.timeout("10 seconds"))
+      )
+      expect(error._tag).toBe("PaginationLoop")
+      expect(error.message).toContain("1150 records repeated ones already sent (more than the 100 distinct ones)")
+    })
+  )
+
   it.scopedLive("passes on a record without an id sent again, in a list that ends", () =>
     Effect.gen(function* () {
       const noId = rawUser("", { id: undefined })
