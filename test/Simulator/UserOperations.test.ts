@@ -257,6 +257,10 @@ describe("the last active password-based Admin", () => {
       const demote = await ownHttp.post("/users/a2", { ...newUser("a2@example.com"), role: { name: "Analyst" } })
       expect(demote.status).toBe(400)
       expect(messageOf(demote)).toContain("last active password-based Admin")
+      // Only a demotion is refused: the last Admin's names and email may change, the role kept.
+      const renamed = await ownHttp.post("/users/a2", newUser("a2@example.com", { name: "Admin" }))
+      expect(renamed.status).toBe(200)
+      expect(renamed.body).toMatchObject({ givenName: "Zoë", role: { name: "Admin" } })
       const remove = await ownHttp.del("/users/a2")
       expect(remove.status).toBe(400)
       expect((await ownHttp.get("/users/a2")).status).toBe(200)
