@@ -67,11 +67,13 @@ export interface NamedRole {
  * What changed in an account's access between the last review's row and this review's: privilege, role, whether it
  * can sign in, email. A cell the last workbook left empty (a record that failed validation then) says nothing. The
  * decision written on the row is checked apart (`decisionNotCarriedOut`), once the whole workbook is read.
+ * `quoteOfWorkbook` quotes a cell of the workbook safely (printable, secrets withheld).
  */
 export const accessChanges = (
   record: Record<string, string>,
   now: ReviewRow,
-  roles: ReadonlyArray<NamedRole> = []
+  roles: ReadonlyArray<NamedRole>,
+  quoteOfWorkbook: (cell: string) => string
 ): ReadonlyArray<string> => {
   const changes: Array<string> = []
   const wasEnabled = booleanCell(record.enabled)
@@ -94,7 +96,10 @@ export const accessChanges = (
   const cut = roleNow !== asWritten(heldNow) && heldNow !== ""
   const moved = roleThen !== roleNow ? !isSameRole(record, now, roles) : cut && isOtherRoleById(record, now, roles)
   if (roleThen !== "" && roleNow !== "" && moved) {
-    changes.push(`role ${inChange(roleThen)} -> ${inChange(heldNow === "" ? roleNow : asWritten(heldNow))}`)
+    // The workbook's cell quoted as any is (a token pasted over it went whole into the new workbook and the page).
+    changes.push(
+      `role ${inChange(quoteOfWorkbook(roleThen))} -> ${inChange(heldNow === "" ? roleNow : asWritten(heldNow))}`
+    )
   }
   const wasPrivileged = booleanCell(record.privileged)
   if (wasPrivileged === "false" && now.privileged === true) changes.push("now privileged")
@@ -102,7 +107,7 @@ export const accessChanges = (
   const emailThen = unneutraliseFormula(record.email ?? "")
   const emailNow = asCellReadsBack(now.email)
   if (emailThen !== "" && emailNow !== "" && emailThen.toLowerCase() !== emailNow.toLowerCase()) {
-    changes.push(`email ${inChange(emailThen)} -> ${inChange(asWritten(now.email))}`)
+    changes.push(`email ${inChange(quoteOfWorkbook(emailThen))} -> ${inChange(asWritten(now.email))}`)
   }
   return changes
 }
@@ -210,7 +215,7 @@ export const decisionNotCarriedOut = (
   record: Record<string, string>,
   now: ReviewRow,
   roles: ReadonlyArray<NamedRole>,
-  quoteOfWorkbook: (cell: string) => string = (cell) => cell
+  quoteOfWorkbook: (cell: string) => string
 ): ReadonlyArray<string> => {
   if (decision._tag === "Revoke" && now.enabled === true) {
     return ["revoke decided at the last review, still able to sign in"]
@@ -237,7 +242,11 @@ export const decisionNotCarriedOut = (
       // Carried out or not by which role was meant: said so, rather than either said without grounds.
       const which = decided.roles
         .slice(0, MAX_FITTING_ROLES_NAMED)
-        .map((role) => `${inChange(asWritten(role.name))}, id ${inChange(asWritten(role.id))}`)
+        // A role may be known from the last workbook's cells alone: quoted as they are.
+        .map(
+          (role) =>
+            `${inChange(quoteOfWorkbook(asWritten(role.name)))}, id ${inChange(quoteOfWorkbook(asWritten(role.id)))}`
+        )
       const more = decided.roles.length - MAX_FITTING_ROLES_NAMED
       return [
         `${quoted} decided at the last review fits ${decided.roles.length} roles (${which.join("; ")}` +
@@ -247,7 +256,7 @@ export const decisionNotCarriedOut = (
     }
     // A role decided by id is named too: the auditor following it up reads names, not ids.
     const named = decided._tag === "One" && decided.byId ? decided.role.name : ""
-    const which = named === "" ? "" : ` (${inChange(asWritten(named))})`
+    const which = named === "" ? "" : ` (${inChange(quoteOfWorkbook(asWritten(named)))})`
     // "Still" only of the role the account held then: moved to another role than decided, it was not left as it was.
     const held = isSameRole(record, now, roles) || (sent === "" && hadNoRole(record)) ? "still" : "now"
     return [`${quoted}${which} decided at the last review, role ${held} ${inChange(roleNow)}`]

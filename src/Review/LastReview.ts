@@ -67,7 +67,10 @@ export interface RenamedRole {
   readonly accounts: number
 }
 
-/** An account on the last review's workbook that this review no longer has, as that workbook named it. */
+/**
+ * An account on the last review's workbook that this review no longer has, as that workbook named it: each cell quoted
+ * safely (printable, secrets withheld), for the page.
+ */
 export interface RemovedAccount {
   readonly userId: string
   readonly email: string
@@ -345,10 +348,12 @@ const compareWith = async (
       // Already unable to sign in then, and not here now (deleted, or left out with the deactivated): no access lost.
       if (booleanCell(record.enabled) === "false" || (copied && removedKeys.has(key))) return
       removedKeys.add(key)
+      // Shown on the page only: quoted as any cell of the workbook is, a token pasted over one withheld.
+      const quoted = (cell: string | undefined) => quoteOfFile(known, printable(unneutraliseFormula(cell ?? "")))
       removed.push({
-        userId: unneutraliseFormula(record.user_id ?? ""),
-        email: unneutraliseFormula(record.email ?? ""),
-        name: `${unneutraliseFormula(record.given_name ?? "")} ${unneutraliseFormula(record.family_name ?? "")}`.trim(),
+        userId: quoted(record.user_id),
+        email: quoted(record.email),
+        name: `${quoted(record.given_name)} ${quoted(record.family_name)}`.trim(),
         privileged: booleanCell(record.privileged)
       })
     })
@@ -363,6 +368,7 @@ const compareWith = async (
   }
   // GET /roles first, which names a role decided by id as it is named now; then the roles as the workbook named them.
   const knownRoles = [...roles, ...rolesThen.values()]
+  const quoteOfWorkbook = (cell: string) => quoteOfFile(known, printable(cell))
   for (const { key, lastRow, now } of matched) {
     if (shared.has(key)) continue
     const renamed = roleRenamed(lastRow, now, knownRoles)
@@ -374,14 +380,12 @@ const compareWith = async (
         to: shortenMiddle(printable(renamed.to), QUOTED_NAME_MAX_CHARS)
       })
     }
-    const what = [...(changes.get(key) ?? []), ...accessChanges(lastRow, now, knownRoles)]
+    const what = [...(changes.get(key) ?? []), ...accessChanges(lastRow, now, knownRoles, quoteOfWorkbook)]
     changes.set(key, [...new Set(what)])
   }
   for (const { key, decision, lastRow, now } of matched) {
     if (shared.has(key) || (decision._tag !== "Revoke" && decision._tag !== "ChangeRole")) continue
-    const notCarriedOut = decisionNotCarriedOut(decision, lastRow, now, knownRoles, (cell) =>
-      quoteOfFile(known, printable(cell))
-    )
+    const notCarriedOut = decisionNotCarriedOut(decision, lastRow, now, knownRoles, quoteOfWorkbook)
     changes.set(key, [...new Set([...(changes.get(key) ?? []), ...notCarriedOut])])
   }
   const added = new Set<string>()

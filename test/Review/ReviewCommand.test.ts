@@ -651,6 +651,71 @@ describe("panther-audit review", () => {
     expect(section.length).toBeLessThan(5_000)
   })
 
+  it("quotes no secret pasted into the last workbook's role, email or a removed account's cells", async () => {
+    const users = [wire("u-amy", { role: { name: "Reader" } }), wire("u-bob", { role: { name: "Reader" } })]
+    let sent = users
+    const server = await startScriptedServer(() => json(200, { results: sent }))
+    onTestFinished(() => server.close())
+    expect((await reviewOfScripted(server)).code).toBe(0)
+    // The API token pasted over Amy's role and email, and Bob's email and name; Bob is deleted before the next review.
+    const path = fileMatching(directory, /^access-review-.*\.csv$/)
+    const pasted = readWorkbook().map((row) =>
+      row.user_id === "u-amy"
+        ? { ...row, role_name: "scripted-token-1234", email: "scripted-token-1234" }
+        : { ...row, email: "scripted-token-1234", given_name: "scripted-token-1234" }
+    )
+    writeFileSync(path, stringify(pasted, { header: true, record_delimiter: "\r\n" }))
+    sent = [users[0] ?? wire("u-amy"), { ...(users[1] ?? wire("u-bob")), id: "u-carl" }]
+    const again = await reviewOfScripted(server)
+    expect(again.code, again.error).toBe(0)
+    const newest = workbooksOtherThan(path)
+    expect(changesIn(readWorkbookRows(newest[0] ?? ""))).toEqual([
+      [
+        "u-amy",
+        "role [not shown: it quoted a secret] -> Reader; email [not shown: it quoted a secret] -> u-amy@example.com"
+      ]
+    ])
+    const page = readFileSync((newest[0] ?? "").replace(/\.csv$/, ".html"), "utf8")
+    expect(page).toContain("<td>u-bob</td>")
+    expect(readFileSync(newest[0] ?? "", "utf8") + page + again.stdout + again.error).not.toContain(
+      "scripted-token-1234"
+    )
+  })
+
+  it("names the roles a decision fits without a secret the last workbook gave one of them as its name", async () => {
+    const roles = [
+      { id: "r-reader", name: "Reader", permissions: ["AlertRead"] },
+      { id: "r-2", name: "r-ops", permissions: ["AlertRead"] }
+    ]
+    let users = ["u-amy", "u-bob"].map((id) => wire(id, { role: { id: "r-reader", name: "Reader" } }))
+    const server = await startScriptedServer((_index, request) =>
+      json(200, { results: request.path === "/roles" ? roles : users })
+    )
+    onTestFinished(() => server.close())
+    expect((await reviewOfScripted(server)).code).toBe(0)
+    // Bob's role given as r-ops, its name the API token pasted over it; Amy decided to r-ops, which now fits both.
+    const path = decideInWorkbook({ "u-amy": "change-role:r-ops" })
+    const pasted = readWorkbook().map((row) =>
+      row.user_id === "u-bob" ? { ...row, role_id: "r-ops", role_name: "scripted-token-1234" } : row
+    )
+    writeFileSync(path, stringify(pasted, { header: true, record_delimiter: "\r\n" }))
+    users = [wire("u-amy", { role: { id: "r-2", name: "r-ops" } }), users[1] ?? wire("u-bob")]
+    const again = await reviewOfScripted(server)
+    expect(again.code, again.error).toBe(0)
+    const newest = workbooksOtherThan(path)
+    expect(changesIn(readWorkbookRows(newest[0] ?? "")).sort()).toEqual([
+      [
+        "u-amy",
+        "role Reader -> r-ops; change-role:r-ops decided at the last review fits 2 roles (r-ops, id r-2; " +
+          "[not shown: it quoted a secret], id r-ops) and the account now holds one, r-ops: whether it was carried " +
+          "out is not known; decide by the role's id"
+      ],
+      ["u-bob", "role [not shown: it quoted a secret] -> Reader"]
+    ])
+    const page = readFileSync((newest[0] ?? "").replace(/\.csv$/, ".html"), "utf8")
+    expect(readFileSync(newest[0] ?? "", "utf8") + page + again.stdout).not.toContain("scripted-token-1234")
+  })
+
   it("matches a role change decided by id with a role Panther sends by name alone, by GET /roles", async () => {
     const users = [
       wire("u-amy", { role: { name: "Reader" } }),
