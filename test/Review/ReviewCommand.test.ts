@@ -80,6 +80,18 @@ const reviewOfScripted = (server: { readonly url: string }) =>
     AS_OF_ISO
   ])
 
+/**
+ * A scripted Panther, closed with the test: GET /roles answers the roles, every other request the users, each as the
+ * test holds them when asked (a test changes them between two reviews).
+ */
+const scriptedPanther = async (roles: () => ReadonlyArray<unknown>, users: () => ReadonlyArray<unknown>) => {
+  const server = await startScriptedServer((_index, request) =>
+    json(200, { results: request.path === "/roles" ? roles() : users() })
+  )
+  onTestFinished(() => server.close())
+  return server
+}
+
 const readWorkbookRows = (path: string): Array<Record<string, string>> =>
   parse(readFileSync(path, "utf8"), { bom: true, columns: true, record_delimiter: "\r\n" })
 
@@ -525,10 +537,10 @@ describe("panther-audit review", () => {
       return { role: { id, name } }
     }
     let users = ["u-amy", "u-bob", "u-cy", "u-dan"].map((id) => wire(id, held("r-reader")))
-    const server = await startScriptedServer((_index, request) =>
-      json(200, { results: request.path === "/roles" ? roles : users })
+    const server = await scriptedPanther(
+      () => roles,
+      () => users
     )
-    onTestFinished(() => server.close())
     expect((await reviewOfScripted(server)).code).toBe(0)
     const path = decideInWorkbook({
       "u-amy": "change-role:auditor",
@@ -589,10 +601,10 @@ describe("panther-audit review", () => {
       { id: "r-analyst", name: "Analyst", permissions: ["AlertRead"] }
     ]
     let users = [wire("u-amy", reader), wire("u-bob", reader), wire("u-cy", reader), wire("u-eve", { role: {} })]
-    const server = await startScriptedServer((_index, request) =>
-      json(200, { results: request.path === "/roles" ? roles : users })
+    const server = await scriptedPanther(
+      () => roles,
+      () => users
     )
-    onTestFinished(() => server.close())
     expect((await reviewOfScripted(server)).code).toBe(0)
     const path = decideInWorkbook({
       "u-amy": "change-role:Analyst",
@@ -688,10 +700,10 @@ describe("panther-audit review", () => {
       { id: "r-2", name: "r-ops", permissions: ["AlertRead"] }
     ]
     let users = ["u-amy", "u-bob"].map((id) => wire(id, { role: { id: "r-reader", name: "Reader" } }))
-    const server = await startScriptedServer((_index, request) =>
-      json(200, { results: request.path === "/roles" ? roles : users })
+    const server = await scriptedPanther(
+      () => roles,
+      () => users
     )
-    onTestFinished(() => server.close())
     expect((await reviewOfScripted(server)).code).toBe(0)
     // Bob's role given as r-ops, its name the API token pasted over it; Amy decided to r-ops, which now fits both.
     const path = decideInWorkbook({ "u-amy": "change-role:r-ops" })
@@ -726,10 +738,10 @@ describe("panther-audit review", () => {
       { id: "r-reader", name: "Reader", permissions: ["UserRead"] },
       { id: "r-analyst", name: "Analyst", permissions: ["AlertRead"] }
     ]
-    const server = await startScriptedServer((_index, request) =>
-      json(200, { results: request.path === "/roles" ? roles : users })
+    const server = await scriptedPanther(
+      () => roles,
+      () => users
     )
-    onTestFinished(() => server.close())
     const againstScripted = () => reviewOfScripted(server)
     expect((await againstScripted()).code).toBe(0)
     // Decided by id for an account sent with the role's name, and by name for one sent with the role's id.
@@ -755,10 +767,10 @@ describe("panther-audit review", () => {
       wire("u-cy", { role: { id: "r-analyst", name: "Analyst" } }),
       wire("u-dan", { role: { id: "r-admin" } })
     ]
-    const server = await startScriptedServer((_index, request) =>
-      json(200, { results: request.path === "/roles" ? roles : users })
+    const server = await scriptedPanther(
+      () => roles,
+      () => users
     )
-    onTestFinished(() => server.close())
     const againstScripted = () => reviewOfScripted(server)
     expect((await againstScripted()).code).toBe(0)
     const lastQuarter = fileMatching(directory, /^access-review-.*\.csv$/)
@@ -798,10 +810,10 @@ describe("panther-audit review", () => {
       wire("u-amy", { role: { id: "r-1", name: "Analyst" } }),
       wire("u-bob", { role: { id: "r-2", name: long("2") } })
     ]
-    const server = await startScriptedServer((_index, request) =>
-      json(200, { results: request.path === "/roles" ? roles : users })
+    const server = await scriptedPanther(
+      () => roles,
+      () => users
     )
-    onTestFinished(() => server.close())
     const againstScripted = () => reviewOfScripted(server)
     expect((await againstScripted()).code).toBe(0)
     const lastQuarter = fileMatching(directory, /^access-review-.*\.csv$/)
@@ -831,10 +843,10 @@ describe("panther-audit review", () => {
   it("lists no change of role for accounts of a role deleted and made again under its name", async () => {
     let roles = [{ id: "r-old", name: "Analyst", permissions: ["AlertRead"] }]
     let users = [wire("u-amy", { role: { id: "r-old", name: "Analyst" } })]
-    const server = await startScriptedServer((_index, request) =>
-      json(200, { results: request.path === "/roles" ? roles : users })
+    const server = await scriptedPanther(
+      () => roles,
+      () => users
     )
-    onTestFinished(() => server.close())
     const againstScripted = () => reviewOfScripted(server)
     expect((await againstScripted()).code).toBe(0)
     roles = [{ id: "r-new", name: "Analyst", permissions: ["AlertRead"] }]
