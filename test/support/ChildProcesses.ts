@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from "node:child_process"
 import { afterEach } from "vitest"
+import { type OrphanWatch, startOrphanWatch } from "./OrphanWatch.js"
 
 /**
  * One set for the whole worker. Test files share a worker's modules (vitest.config.ts, `isolate: false`) but this
@@ -12,13 +13,18 @@ import { afterEach } from "vitest"
  * to a set no hook of the current file ends.
  */
 const RUNNING = Symbol.for("panther-user-audit/test/running-children")
-const shared = globalThis as { [RUNNING]?: Set<ChildProcess> }
+const WATCH = Symbol.for("panther-user-audit/test/orphan-watch")
+const shared = globalThis as { [RUNNING]?: Set<ChildProcess>; [WATCH]?: OrphanWatch }
 shared[RUNNING] ??= new Set<ChildProcess>()
 const running: Set<ChildProcess> = shared[RUNNING]
+// For a worker killed before its hooks run (OrphanWatch.ts); one for the worker, as the set.
+shared[WATCH] ??= startOrphanWatch()
+const orphanWatch: OrphanWatch = shared[WATCH]
 
 /** Ends `child` after the current test if it is still running then; returns it. */
 export const endWithTest = <C extends ChildProcess>(child: C): C => {
   running.add(child)
+  orphanWatch.watch(child)
   child.once("exit", () => running.delete(child))
   return child
 }
