@@ -4,8 +4,10 @@
  * without holding the page in memory. Every API string goes through `escapeHtml`.
  */
 
+import { loginsUnknown } from "../Audit/AuditRun.js"
 import { FINDING_CODES, type FindingCode } from "../Audit/Finding.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
+import { unusedForWantOfLogins } from "../Audit/RunWarnings.js"
 import { SEVERITIES } from "../Audit/Severity.js"
 import { type Bar, barChart, columnChart } from "./Charts.js"
 import { findingEntries } from "./FindingSet.js"
@@ -76,15 +78,23 @@ const charts = (review: Review, figures: ReviewFigures): string => {
 }
 
 /** What the suppressions file did in this run, as the run summary says it. */
-const suppressionsText = (review: Review): string => {
+export const suppressionsText = (review: Review): string => {
   const { run } = review
   const file = run.parameters.suppressionsFile
   if (file === null) return "none (no suppressions file)"
   const { applied, active, expired, unused } = run.suppressions
+  // As the summary and the email say of each: an entry unused only because no login times came is not to be removed.
+  const unjudged = unused.filter((entry) => unusedForWantOfLogins(entry, loginsUnknown(run))).length
+  const unjudgedText =
+    unjudged === 0
+      ? ""
+      : ` (${unjudged === unused.length ? (unjudged === 1 ? "it" : "all") : `${unjudged} of them`}: Panther sent no ` +
+        `login times (LOGIN_DATA_MISSING), so keep ${unjudged === 1 ? "it" : "them"} until a run with them says ` +
+        `whether ${unjudged === 1 ? "it is" : "they are"} used)`
   return (
     `${file}: ${formatCount(applied)} finding${applied === 1 ? "" : "s"} suppressed (${formatCount(active)} active ` +
-    `entr${active === 1 ? "y" : "ies"}); ${expired.length} expired, ${unused.length} unused. Suppressed findings stay ` +
-    "listed, marked with their reason."
+    `entr${active === 1 ? "y" : "ies"}); ${expired.length} expired, ${unused.length} unused${unjudgedText}. ` +
+    "Suppressed findings stay listed, marked with their reason."
   )
 }
 

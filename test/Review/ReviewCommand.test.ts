@@ -1233,6 +1233,12 @@ describe("a review when no user has login data", () => {
     expect(result.code, result.error).toBe(0)
     const row = readWorkbook().find((item) => item.user_id === "blind-0")
     expect(row).toMatchObject({ findings: "", suppressed_findings: "", suppression_reasons: "" })
+    // Unused only for want of login times, as the summary and the email say: not to be removed yet.
+    const html = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
+    expect(html).toContain(
+      "0 expired, 1 unused (it: Panther sent no login times (LOGIN_DATA_MISSING), so keep it until a run with them " +
+        "says whether it is used). Suppressed findings stay listed"
+    )
   })
 })
 

@@ -4,7 +4,7 @@ import { barChart, columnChart } from "../../src/Review/Charts.js"
 import { addFinding, NO_FINDINGS } from "../../src/Review/FindingSet.js"
 import type { Review } from "../../src/Review/Review.js"
 import { reviewFigures } from "../../src/Review/ReviewFigures.js"
-import { privilegedIntro, userRow, usersTableStart } from "../../src/Review/ReviewHtml.js"
+import { privilegedIntro, suppressionsText, userRow, usersTableStart } from "../../src/Review/ReviewHtml.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import { REVIEW_CSS } from "../../src/Review/ReviewStyles.js"
 import { AS_OF, AS_OF_ISO, reviewRowOf } from "./fixtures.js"
@@ -263,5 +263,33 @@ describe("the review page's pieces", () => {
       row("fine")
     ]
     expect(reviewFigures({ run: run(45), asOf: AS_OF, rows } satisfies Review).withFindings).toBe(1)
+  })
+})
+
+describe("the review page's suppressions line", () => {
+  const entry = (user: string, finding: string) => ({ entry: 1, user, finding, owner: "o@example.com", expires: "" })
+  const line = (loginDataMissing: number, unused: ReadonlyArray<ReturnType<typeof entry>>) =>
+    suppressionsText({
+      run: {
+        parameters: { suppressionsFile: "supp.yaml" },
+        suppressions: { applied: 0, active: unused.length, expired: [], unused },
+        findings: { byFinding: { LOGIN_DATA_MISSING: loginDataMissing } }
+      }
+    } as unknown as Review)
+
+  it("says which unused entries only went unjudged for want of login times, as the summary does", () => {
+    const stale = entry("a", "STALE_LOGIN")
+    const every = entry("b", "*")
+    const breached = entry("c", "COMPROMISED_ACCOUNT")
+    const keep = "Panther sent no login times (LOGIN_DATA_MISSING), so keep"
+    expect(line(1, [stale, breached])).toContain(
+      `0 expired, 2 unused (1 of them: ${keep} it until a run with them says whether it is used). Suppressed`
+    )
+    expect(line(1, [stale, every])).toContain(
+      `2 unused (all: ${keep} them until a run with them says whether they are used).`
+    )
+    // With login times, or for a finding judged without them, unused is unused.
+    expect(line(0, [stale, every])).toContain("0 expired, 2 unused. Suppressed findings stay listed")
+    expect(line(1, [breached])).toContain("0 expired, 1 unused. Suppressed findings stay listed")
   })
 })
