@@ -135,7 +135,12 @@ const exitCodeFor = (exit: Exit.Exit<unknown, unknown>): number => {
     process.stderr.write(`${finalLine(format, `stopped by ${signal}.`, { signal, exitCode: code }, "INFO")}\n`)
   }
   if (stdoutFailure !== undefined) {
-    const text = `could not write to stdout (${stdoutFailure}): what it shows is incomplete.`
+    // Exit 4 alone reads as a failed command: one that created a user, or wrote a run's reports and sent its email,
+    // would be run again for output that was all it lost.
+    const text = Exit.isSuccess(exit)
+      ? `could not write to stdout (${stdoutFailure}): what it shows is incomplete, but the command itself succeeded; ` +
+        "only its output was lost."
+      : `could not write to stdout (${stdoutFailure}): what it shows is incomplete.`
     // Named as the error only where it is what the exit code stands for.
     const annotations =
       code === ExitCode.OutputFailure ? { error: "StdoutWriteFailed", exitCode: code } : { exitCode: code }

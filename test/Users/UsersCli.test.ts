@@ -1211,7 +1211,10 @@ describe("panther-audit users", () => {
         }
       )
       expect(code).toBe(4)
-      expect(stderr).toContain("could not write to stdout (ENOSPC)")
+      expect(stderr).toContain(
+        "could not write to stdout (ENOSPC): what it shows is incomplete, but the command itself succeeded; only its " +
+          "output was lost."
+      )
       // The last line says the exit code, as a failure's last line does, for a collector alerting on it.
       expect(JSON.parse(stderr.trim().split("\n").at(-1) ?? "").annotations).toEqual({
         error: "StdoutWriteFailed",
@@ -1234,7 +1237,8 @@ describe("panther-audit users", () => {
       )
       expect(code).toBe(3)
       const last = JSON.parse(stderr.trim().split("\n").at(-1) ?? "")
-      expect(last.message).toContain("could not write to stdout (ENOSPC)")
+      expect(last.message).toContain("could not write to stdout (ENOSPC): what it shows is incomplete.")
+      expect(last.message).not.toContain("succeeded")
       expect(last.annotations).toEqual({ exitCode: 3 })
     } finally {
       closeSync(full)
