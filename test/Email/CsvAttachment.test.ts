@@ -9,7 +9,7 @@ import { join } from "node:path"
 import { gzipSync } from "node:zlib"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
-import { encodedSize, scanFindingsCsv } from "../../src/Email/CsvAttachment.js"
+import { encodedSize, formatBytes, scanFindingsCsv } from "../../src/Email/CsvAttachment.js"
 
 let directory = ""
 beforeEach(() => {
@@ -22,6 +22,14 @@ it("counts base64 and its line breaks in the size", () => {
   expect(encodedSize(57)).toBe(78)
   expect(encodedSize(58)).toBe(84)
   expect(encodedSize(3_000_000)).toBe(4_000_000 + 2 * Math.ceil(4_000_000 / 76))
+})
+
+it("says an attachment's size as the email gives it: bytes, then one decimal below 10 of a unit, whole above", () => {
+  expect(formatBytes(1_023)).toBe("1023 bytes")
+  expect(formatBytes(8_397)).toBe("8.2 KB")
+  expect(formatBytes(20 * 1024)).toBe("20 KB")
+  expect(formatBytes(5 * 1024 * 1024)).toBe("5.0 MB")
+  expect(formatBytes(12.6 * 1024 * 1024)).toBe("13 MB")
 })
 
 it("leaves out a gzip under the cap on disk whose encoding is over it, and attaches one whose encoding fits", async () => {
