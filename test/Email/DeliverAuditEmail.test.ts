@@ -438,13 +438,19 @@ describe("sending through SMTP", () => {
     })
   )
 
-  it.scopedLive("gives up after the configured retries when the server stays busy", () =>
+  it.scopedLive("gives up after the configured retries when the server stays busy, logging each one retried", () =>
     Effect.gen(function* () {
+      const logs = captureLogs()
       const server = yield* startSmtpServer({ refuseFirstConnections: 100 })
-      const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome))
+      const error = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome).pipe(Effect.provide(logs.layer))
+      )
       expect(server.connections()).toBe(3)
       expect(error.message).toContain("Too busy, try again later")
       expect(error.message).toContain("(3 attempts)")
+      // The two attempts followed by another say so; the last one's failure is the error above.
+      const retrying = logs.lines.filter((line) => line.includes("SMTP attempt failed; retrying"))
+      expect(retrying.map((line) => /attempt=(\d+)/u.exec(line)?.[1])).toEqual(["1", "2"])
     })
   )
 
