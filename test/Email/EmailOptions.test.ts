@@ -85,6 +85,15 @@ describe("addresses", () => {
     )
   })
 
+  it("reads an escaped quote in a quoted display name as part of the name, a comma after it too", () => {
+    expect(parseAddressList('"Ops \\"24/7, EU\\"" <ops@acme.example>, b@acme.example')).toEqual(
+      Either.right([
+        { name: 'Ops "24/7, EU"', address: "ops@acme.example" },
+        { name: "", address: "b@acme.example" }
+      ])
+    )
+  })
+
   it.each([
     ["bob", "bob"],
     ["alice@acme.example, bob", "bob"],
@@ -152,6 +161,11 @@ describe("addresses", () => {
       expect(message).toContain("--mail-subject-prefix / MAIL_SUBJECT_PREFIX holds a line break or control character")
       expect(message).not.toContain("spy@evil.example")
     }
+  })
+
+  it("takes the subject prefix without the spaces around it, as the subject is written with one after it", async () => {
+    const settings = await settingsOf(values({ mailTo: some("a@acme.example"), mailSubjectPrefix: "  [Acme audit]  " }))
+    expect(settings).toMatchObject({ _tag: "EmailOn", message: { subjectPrefix: "[Acme audit]" } })
   })
 
   it("checks MAIL_CC and MAIL_FROM the same way, and MAIL_FROM is one address", async () => {
