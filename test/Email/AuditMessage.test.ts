@@ -178,6 +178,27 @@ describe("the body", () => {
     })
   )
 
+  it.scoped("says a user never logged in only for NEVER_LOGGED_IN, not where a login time could not be read", () =>
+    Effect.gen(function* () {
+      // Both findings carry no login time: one as the audit found none, the other as the record's was unreadable.
+      const noLogin = { lastLoggedInAt: null, daysSinceLogin: null }
+      const outcome = yield* writeOutcome(yield* reportDirectory, [
+        finding({ ...noLogin, severity: "high", finding: "NEVER_LOGGED_IN", detail: "never logged in" }),
+        finding({
+          ...noLogin,
+          severity: "high",
+          finding: "INVALID_RECORD",
+          userId: "u-2",
+          email: "bo@acme.example",
+          detail: 'lastLoggedInAt is not a timestamp: "yesterday"'
+        })
+      ])
+      const { text } = bodies(yield* compose(outcome))
+      expect(text).toMatch(/NEVER_LOGGED_IN\n(.*\n){2} {3}Days since login: never\n/u)
+      expect(text).toMatch(/INVALID_RECORD\n(.*\n){2} {3}Days since login: –\n/u)
+    })
+  )
+
   it.scoped("names a record with neither id nor email by what the report has of it, not as the whole run", () =>
     Effect.gen(function* () {
       // Records that failed validation: one missing its email, named in the CSV, and one that is not an object.
