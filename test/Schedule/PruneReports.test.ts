@@ -206,6 +206,36 @@ describe("pruneReports", () => {
     ])
   })
 
+  it("keeps from the earlier of the reports this run's email and the next run's undelivered mark name", async () => {
+    const report = (stem: string, asOf: string) => {
+      touch(`${stem}.csv`)
+      writeFileSync(join(directory, `${stem}.json`), `{\n"run": ${JSON.stringify({ asOf })},\n"findings": [\n]\n}\n`)
+    }
+    report("user-audit-20260626T020000Z", "2026-06-26T02:00:00.000Z")
+    report("user-audit-20260627T020000Z", "2026-06-27T02:00:00.000Z")
+    report("user-audit-20260628T020000Z", "2026-06-28T02:00:00.000Z")
+    // The report the next run compares with; its email failed, and it names the 28th's as the earliest not mailed.
+    report("user-audit-20260629T020000Z", "2026-06-29T02:00:00.000Z")
+    writeFileSync(
+      join(directory, "user-audit-20260629T020000Z.undelivered"),
+      "The audit email of this run may not have been delivered.\nNot mailed since: user-audit-20260628T020000Z.json\n"
+    )
+    // A backfill whose own email was the first to name the 27th's news.
+    const backfill = "user-audit-20260630T010000Z"
+    report(backfill, "2026-01-01T00:00:00.000Z")
+    const since = join(directory, "user-audit-20260627T020000Z.json")
+    const result = await Effect.runPromise(
+      pruneReports(directory, retention(1), NOW, [join(directory, `${backfill}.json`)], since)
+    )
+    expect(result.deletedRuns).toBe(1)
+    expect(remaining().filter((name) => name.endsWith(".json"))).toEqual([
+      "user-audit-20260627T020000Z.json",
+      "user-audit-20260628T020000Z.json",
+      "user-audit-20260629T020000Z.json",
+      `${backfill}.json`
+    ])
+  })
+
   it("keeps the report an undelivered email's news is in, and every report after it, whatever the settings", async () => {
     touch(
       ...runFiles("user-audit-20260101T020000Z"),
