@@ -368,6 +368,27 @@ describe("runOnSchedule", () => {
     })
   )
 
+  it.effect("a clock set back by just over three hours after a run is followed, as one set back by days is", () =>
+    Effect.gen(function* () {
+      const { lines, layer } = yield* captureLogs
+      const { clock, job, twoRuns, shift } = yield* jumpingClock(START)
+      // Corrected during the 01:00 run by 3 hours and 1 minute: past the limit, so 22:00 the day before runs next.
+      const corrected = job((run) => (run === 1 ? shift(-Duration.toMillis("3 hours") - 60_000) : undefined))
+      const fiber = yield* Effect.fork(
+        runOnSchedule(corrected, { schedule: schedule("0 * * * *"), runNow: false, label: "audit" }).pipe(
+          Effect.provide(layer),
+          Effect.withClock(clock)
+        )
+      )
+      expect(yield* Deferred.await(twoRuns)).toEqual(["2026-03-01T01:00:00.000Z", "2026-02-28T22:00:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+      expect(lines.filter((line) => line.level === "WARN").map((line) => line.message)).toEqual([
+        "the clock went back by 3h 1m, to before the scheduled audits already dealt with: the schedule goes on " +
+          "from 2026-02-28T21:59:00.000Z"
+      ])
+    })
+  )
+
   it.effect("a clock set back by hours while waiting (it was ahead at start-up) is followed, not waited out", () =>
     Effect.gen(function* () {
       // Started while the clock was a day ahead; corrected during the first minute's sleep.
