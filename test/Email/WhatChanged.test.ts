@@ -281,6 +281,15 @@ describe("the 'what changed' section", () => {
         }
         const few = yield* writeOutcome(yield* reportDirectory, [finding()], changes({ resolved: [RESOLVED] }))
         for (const part of Object.values(yield* bodies(few))) expect(part).not.toContain("more resolved")
+        // One past the limit is said too: the reader would otherwise take the 50 listed for all of them.
+        const oneOver = yield* writeOutcome(
+          yield* reportDirectory,
+          [finding()],
+          changes({ resolved: resolved.slice(0, LISTED_URGENT_LIMIT + 1) })
+        )
+        for (const part of Object.values(yield* bodies(oneOver))) {
+          expect(part).toContain("…and 1 more resolved, see the JSON report.")
+        }
       })
   )
 
