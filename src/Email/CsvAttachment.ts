@@ -111,9 +111,10 @@ export const formatBytes = (bytes: number): string => {
   const units = ["KB", "MB", "GB"]
   let value = bytes / 1024
   let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
+  // By the value as shown: 1023.6 KB rounds to "1024 KB", said as "1.0 MB"; 9.96 to "10.0", said as "10".
+  while (value >= 1023.5 && unit < units.length - 1) {
     value /= 1024
     unit++
   }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`
+  return `${value < 9.95 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`
 }

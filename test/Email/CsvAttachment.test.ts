@@ -30,6 +30,10 @@ it("says an attachment's size as the email gives it: bytes, then one decimal bel
   expect(formatBytes(20 * 1024)).toBe("20 KB")
   expect(formatBytes(5 * 1024 * 1024)).toBe("5.0 MB")
   expect(formatBytes(12.6 * 1024 * 1024)).toBe("13 MB")
+  // Rounded up to the next unit's size, it is said in that unit.
+  expect(formatBytes(1023.6 * 1024)).toBe("1.0 MB")
+  expect(formatBytes(1023.4 * 1024)).toBe("1023 KB")
+  expect(formatBytes(9.96 * 1024)).toBe("10 KB")
 })
 
 it("leaves out a gzip under the cap on disk whose encoding is over it, and attaches one whose encoding fits", async () => {
