@@ -509,6 +509,25 @@ describe("panther-audit users", () => {
     expect(said.methods).toEqual(["GET", "GET"])
   })
 
+  it("delete given an email two accounts hold names both, and offers neither id as the one to delete", async () => {
+    // Two accounts made before Panther compared emails without case: which one was meant is for the admin to see.
+    const said = await againstScripted(
+      [
+        json(404, { message: "user not found" }),
+        json(200, {
+          results: [rawUser("u1", { email: "KIM.LEE@acme.com" }), rawUser("u2", { email: "kim.lee@acme.com" })]
+        })
+      ],
+      ["users", "delete", "kim.lee@acme.com", "--yes"]
+    )
+    expect(said.code, said.stderr).toBe(2)
+    expect(stderrText(said.stderr)).toContain(
+      "kim.lee@acme.com is the email of 2 users (id u1, u2), not a user id: nothing was changed. `users delete` " +
+        "takes the id `users list --email` shows."
+    )
+    expect(said.methods).toEqual(["GET", "GET"])
+  })
+
   it("get, update and delete given ids separated by commas refuse them as several users, sending nothing", async () => {
     // An offboarding list pasted whole: Panther's ids filter splits at commas, so `delete --if-exists` looked the two
     // up as two, and blamed Panther or a proxy for listing them; get and update sent the admin to check the id.
