@@ -1618,6 +1618,14 @@ describe("panther-audit users", () => {
       `no user listed for any of the 12 ids given (${ids.slice(0, 10).join(", ")}, and 2 more): for each, Panther ` +
         "has no user with that id or the user is deactivated (listed only with --include-deactivated)."
     )
+    // Ten are all named: none is left to count.
+    const ten = await againstScripted(
+      [json(200, { results: [], next: "" })],
+      ["users", "list", "--id", ids.slice(0, 10).join(",")]
+    )
+    expect(stderrText(ten.stderr)).toContain(
+      `no user listed for any of the 10 ids given (${ids.slice(0, 10).join(", ")}): for each, Panther has no user`
+    )
     // With --email Panther ignores --id, which a note already says: the ids are not blamed.
     const byEmail = await againstScripted(
       [json(200, { results: [rawUser("u1")] })],
