@@ -1633,6 +1633,7 @@ describe("panther-audit users", () => {
     )
     expect(byEmail.code, byEmail.stderr).toBe(0)
     expect(byEmail.stderr).not.toContain("no user listed")
+    expect(stderrText(byEmail.stderr)).toContain("with --email, Panther ignores the other filters.")
   })
 
   it("list --id given an email a user holds refuses it, naming the user's id, not say Panther has no such user", async () => {
