@@ -183,6 +183,11 @@ describe("connectionOptions", () => {
       expect(yield* messageOf(["--retry-budget-seconds", "-1"], env)).toContain(
         "must be a finite number of seconds above 0; got -1"
       )
+      // No retries is 0; fewer than none is a slip, not a setting.
+      expect(yield* messageOf(["--max-retries", "-1"], env)).toContain(
+        "--max-retries / PANTHER_MAX_RETRIES must be a whole number, 0 or more"
+      )
+      expect((yield* settingsFrom(["--max-retries", "0"], env)).retry.maxAttempts).toBe(1)
     })
   )
 
