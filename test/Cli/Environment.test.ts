@@ -55,6 +55,10 @@ describe("environment variables", () => {
     for (const no of ["false", "False", "no", "OFF", "0"]) expect(outcome(envBoolean("V"), no)).toBe(false)
     expect(outcome(envBoolean("V"), "maybe")).toContain("must be true or false (or yes or no, on or off, 1 or 0);")
     expect(outcome(envChoice("V", ["always", "on-change"]), "On-Change")).toBe("on-change")
+    // Space an env file leaves around a value (`AUDIT_RUN_NOW=yes `) is no part of it, as for numbers.
+    expect(outcome(envBoolean("V"), " yes ")).toBe(true)
+    expect(outcome(envBoolean("V"), "off\t")).toBe(false)
+    expect(outcome(envChoice("V", ["always", "on-change"]), " always ")).toBe("always")
     expect(outcome(envChoice("V", ["always", "on-change"]), "sometimes")).toContain(
       'must be one of always, on-change; got "sometimes"'
     )
