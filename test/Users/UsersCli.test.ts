@@ -2027,6 +2027,15 @@ describe("panther-audit users", () => {
     } finally {
       await server.close()
     }
+    // Two are counted as two: the count is what a script's operator checks against the names above it.
+    const two = await againstScripted(
+      [json(200, { results: [rawUser("u1", { enabled: "no" }), rawUser("u2", { givenName: null })] })],
+      ["users", "list"]
+    )
+    expect(two.code).toBe(3)
+    expect(stderrText(two.stderr)).toContain(
+      "2 user records from Panther did not match the Users API description and are missing"
+    )
   }, 60_000)
 
   it("a create, update or delete stopped before Panther answered says the change may have been made", async () => {
