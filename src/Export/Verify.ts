@@ -503,7 +503,10 @@ const readManifest = (folder: string) =>
       catch: (error) => manifestNotRead(folder, error)
     })
     const json = yield* Effect.try({
-      try: (): unknown => JSON.parse(text),
+      // Without a byte order mark: an editor that saved the manifest may have put one first (Notepad's "UTF-8 with
+      // BOM"), which JSON.parse refuses. Called "not JSON", the export went unchecked, where its digest, compared
+      // with the one recorded, says that this alone changed.
+      try: (): unknown => JSON.parse(text.replace(/^\uFEFF/, "")),
       // The parser quotes the text it stopped at, which may be anything; `unreadable` makes it printable.
       catch: (error) =>
         unreadable(`${path} is malformed: not JSON (${error instanceof Error ? error.message : String(error)}).`)

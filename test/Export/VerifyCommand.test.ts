@@ -270,6 +270,20 @@ describe("panther-audit verify", () => {
     expect(edited.stdout).toContain(`not ${recordedDigest} as recorded: the manifest was changed`)
   })
 
+  it("checks the files of a manifest an editor saved with a byte order mark, and says that this alone changed", async () => {
+    const manifestPath = join(folder, "manifest.json")
+    writeFileSync(manifestPath, `\uFEFF${readFileSync(manifestPath, "utf8")}`)
+    const plain = await verify()
+    expect(plain.code).toBe(0)
+    expect(plain.stdout).toContain("Verified 5 files in ")
+    const checked = await runCommand(verifyCommand, [folder, "--expect-sha256", recordedDigest])
+    expect(checked.code).toBe(1)
+    expect(checked.stdout).toContain(
+      `not ${recordedDigest} as recorded. Its content is otherwise as recorded: only a byte order mark added at its start`
+    )
+    expect(checked.error).toContain("does not match its manifest (manifest.json not the one recorded)")
+  })
+
   it("says the manifest is as recorded but for its line ends only of the manifest its files were checked against", async () => {
     // A share in the hands of whoever holds the export answers the first read of manifest.json with a forgery that
     // lists the files as edited, and a later read with the recorded manifest, its line ends converted.
