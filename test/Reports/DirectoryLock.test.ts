@@ -15,7 +15,7 @@ import {
 import { hostname, tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
-import { Deferred, Duration, Effect, Fiber } from "effect"
+import { Deferred, Duration, Effect, Fiber, Logger } from "effect"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
 import { removeLeftoverFiles } from "../../src/Reports/LeftoverFiles.js"
 import { EXPORT_MARK, EXPORT_MARK_TEXT, isTemporaryName, openTempFile } from "../../src/Reports/TempFile.js"
@@ -185,6 +185,42 @@ describe("one audit at a time per report directory", () => {
         expect(text).toContain("Waiting for run")
         expect(text).not.toContain("No process")
       }
+    })
+  )
+
+  it.live("does not remove the lock another waiter took over in the moment since it found the killed run's", () =>
+    Effect.gen(function* () {
+      foreignLock(10 * 60_000)
+      const taken = JSON.stringify({ pid: 999_998, host: "other-box", command: "review", token: "other" })
+      // The other waiter, which found the same lock stale, removes it and takes its own in the moment after this one
+      // said it takes it over: as this one's warning is logged.
+      let raced = false
+      const racing = Logger.make(({ message }) => {
+        if (!raced && String(message).includes("taking it over")) {
+          raced = true
+          rmSync(lockPath())
+          writeFileSync(lockPath(), taken)
+        }
+      })
+      let ran = false
+      const waiting = yield* Effect.fork(
+        Effect.sync(() => {
+          ran = true
+        }).pipe(
+          withReportDirectoryLock(directory, "run", quick),
+          Effect.provide(Logger.replace(Logger.defaultLogger, racing))
+        )
+      )
+      expect(yield* eventually(() => raced)).toBe(true)
+      // The other keeps its lock fresh, as a live holder does.
+      for (let beat = 1; beat <= 10; beat++) {
+        yield* Effect.sleep("30 millis")
+        const at = new Date(Date.now() + beat)
+        utimesSync(lockPath(), at, at)
+      }
+      expect(ran).toBe(false)
+      yield* Fiber.interrupt(waiting)
+      expect(readFileSync(lockPath(), "utf8")).toBe(taken)
     })
   )
 
