@@ -241,6 +241,8 @@ describe("one audit at a time per report directory", () => {
           "audit takes minutes. If it is stuck, stop it: this run then goes on."
       )
       expect(still()[1]).toContain("Still waiting, after 400ms")
+      // Whom it waits for is said once, not at each of the looks at the lock meanwhile.
+      expect(logs.lines.filter((line) => line.includes("Waiting for run (pid 999999"))).toHaveLength(1)
       expect(existsSync(lockPath())).toBe(true)
     })
   )
