@@ -34,6 +34,8 @@ describe("an export's folder", () => {
     Effect.scoped(
       Effect.gen(function* () {
         const folder = yield* makeExportFolder(parent, "20 millis")
+        // Past the touch as it is made: touched again and again, not only then.
+        yield* Effect.sleep("100 millis")
         const longAgo = new Date(Date.now() - 10 * 60_000)
         utimesSync(folder.path, longAgo, longAgo)
         yield* Effect.sleep("200 millis")

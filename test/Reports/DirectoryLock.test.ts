@@ -380,12 +380,13 @@ describe("one audit at a time per report directory", () => {
   it.live("keeps its own lock fresh while the audit runs", () =>
     Effect.gen(function* () {
       const touched = yield* Effect.gen(function* () {
+        // The heartbeat touches the file at once and then every few seconds (here every 20 ms): past the first touch,
+        // the file is touched again.
+        yield* Effect.sleep("100 millis")
         const at = new Date(Date.now() - 30_000)
         utimesSync(lockPath(), at, at)
-        // The heartbeat touches the file at once and then every few seconds.
-        yield* Effect.sleep("100 millis")
         return yield* eventually(() => Date.now() - readMtime() < 10_000)
-      }).pipe(withReportDirectoryLock(directory, "schedule"))
+      }).pipe(withReportDirectoryLock(directory, "schedule", { ...quick, heartbeat: Duration.millis(20) }))
       expect(touched).toBe(true)
     })
   )
