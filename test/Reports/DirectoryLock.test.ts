@@ -412,6 +412,8 @@ describe("temporary files a killed run left", () => {
       leave(".notes.tmp", 10 * 60_000)
       leave(".user-audit.csv.0123.tmp", 10 * 60_000)
       mkdirSync(join(directory, ".access-review.csv.bbbbbbbbbbbb.tmp"))
+      const folderAt = new Date(Date.now() - 10 * 60_000)
+      utimesSync(join(directory, ".access-review.csv.bbbbbbbbbbbb.tmp"), folderAt, folderAt)
       const logs = captureLogs()
       yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
       expect(existsSync(join(directory, ".user-audit.csv.0123456789ab.tmp"))).toBe(false)
@@ -430,6 +432,8 @@ describe("temporary files a killed run left", () => {
         `Removed 3 temporary files (2.5 MB) left in ${directory} by a run that was killed before it could clean up; ` +
           "what they held was never put in place."
       )
+      // A folder under such a name is not the tool's: no warning asks to remove it by hand.
+      expect(logs.lines.join("\n")).not.toContain("cannot be removed")
     })
   )
 
