@@ -20,6 +20,7 @@ import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryL
 import { removeLeftoverFiles } from "../../src/Reports/LeftoverFiles.js"
 import { EXPORT_MARK, EXPORT_MARK_TEXT, isTemporaryName, openTempFile } from "../../src/Reports/TempFile.js"
 import { captureLogs } from "../support/testClient.js"
+import { makeUndeletable } from "../support/undeletable.js"
 
 let directory = ""
 beforeEach(() => {
@@ -434,6 +435,25 @@ describe("temporary files a killed run left", () => {
       )
       // A folder under such a name is not the tool's: no warning asks to remove it by hand.
       expect(logs.lines.join("\n")).not.toContain("cannot be removed")
+    })
+  )
+
+  it.live("that cannot be removed are named, to be removed by hand", (context) =>
+    Effect.gen(function* () {
+      leave(".user-audit.csv.0123456789ab.tmp", 10 * 60_000)
+      const undo = makeUndeletable(directory, [".user-audit.csv.0123456789ab.tmp"])
+      if (undo === undefined) return context.skip("cannot make a file undeletable here (root without chattr)")
+      const logs = captureLogs()
+      yield* Effect.void.pipe(
+        withReportDirectoryLock(directory, "run"),
+        Effect.provide(logs.layer),
+        Effect.ensuring(Effect.sync(undo))
+      )
+      expect(logs.lines.join("\n")).toContain(
+        `Temporary files left in ${directory} by a run that was killed cannot be removed: ` +
+          ".user-audit.csv.0123456789ab.tmp ("
+      )
+      expect(logs.lines.join("\n")).toContain("Remove them by hand.")
     })
   )
 
