@@ -68,6 +68,16 @@ describe("panther-audit export", () => {
     expect(lines[written]?.annotations.manifestSha256).toBe(sha256(join(folder, "manifest.json")))
   })
 
+  it("exits as run does with findings at --fail-on, the export written whole all the same", async () => {
+    const result = await runCommand(exportCommand, exportArgs(simulator, "--fail-on", "info"))
+    expect(result.code).toBe(ExitCode.FindingsAtThreshold)
+    const [name, ...others] = readdirSync(directory)
+    expect(others).toEqual([])
+    const report = await Effect.runPromise(verifyExport(join(directory, name ?? "")))
+    expect(report.problems).toEqual([])
+    expect(result.stdout).toContain("SHA-256 of manifest.json: ")
+  })
+
   it("writes one folder with the inventory, the findings reports, the review page and a manifest", async () => {
     const result = await runCommand(exportCommand, exportArgs(simulator))
     expect(result.error).toBe("")
