@@ -382,14 +382,24 @@ const archiveKind = async (path: string): Promise<string | undefined> => {
   return undefined
 }
 
-/** The export folders directly in `folder` (`export-<stamp>`, holding a manifest), by name. */
+const EXPORT_NAME = /^export-(\d{8}T\d{6}Z)(?:-(\d+))?$/
+
+/**
+ * Oldest first: by stamp, then by the number an export made in the same second as another got. By their text,
+ * `export-<stamp>-10` came before `-2`, and the newest of a busy second went unnamed.
+ */
+const byAge = (a: string, b: string): number => {
+  const [, stampA = "", numberA = "1"] = EXPORT_NAME.exec(a) ?? []
+  const [, stampB = "", numberB = "1"] = EXPORT_NAME.exec(b) ?? []
+  return stampA === stampB ? Number(numberA) - Number(numberB) : stampA < stampB ? -1 : 1
+}
+
+/** The export folders directly in `folder` (`export-<stamp>`, holding a manifest), oldest first. */
 const exportsIn = async (folder: string): Promise<ReadonlyArray<string>> => {
   const names = await readdir(folder).catch((): ReadonlyArray<string> => [])
   const exports: Array<string> = []
-  for (const name of [...names].sort()) {
-    if (/^export-\d{8}T\d{6}Z(-\d+)?$/.test(name) && (await isPlainFile(join(folder, name, MANIFEST_NAME)))) {
-      exports.push(name)
-    }
+  for (const name of names.filter((name) => EXPORT_NAME.test(name)).sort(byAge)) {
+    if (await isPlainFile(join(folder, name, MANIFEST_NAME))) exports.push(name)
   }
   return exports
 }

@@ -603,6 +603,14 @@ describe("panther-audit verify", () => {
       `${reports} holds exports but is not one itself: export-20260930T020000Z, export-20260630T020000Z. Pass the ` +
         `folder of the export to check, as in: panther-audit verify ${join(reports, "export-20260930T020000Z")}`
     )
+    // Exports made in one second are numbered: the tenth is newer than the second.
+    for (const suffix of ["-2", "-10"]) {
+      cpSync(folder, join(reports, `export-20260930T020000Z${suffix}`), { recursive: true })
+    }
+    expect((await verify(reports)).error).toContain(
+      "holds exports but is not one itself: export-20260930T020000Z-10, export-20260930T020000Z-2, " +
+        "export-20260930T020000Z and 1 older."
+    )
     for (const file of ["manifest.json", fileStartingWith("inventory-", ".csv")]) {
       const given = await verify(join(folder, file))
       expect(given.code).toBe(2)
