@@ -184,6 +184,29 @@ it("keeps the good timestamps of a record that failed the schema for another fie
   expect(userRow(numericRow, 1, AS_OF)).toContain('<td class="date">invalid</td>')
 })
 
+it("writes a sound user's timestamps as ISO 8601 UTC in every view, whatever offset Panther sent them with", () => {
+  const sound = rowOf(
+    UserRecord.ValidUser({
+      user: user({ createdAt: "2025-01-31T23:30:00-02:00", lastLoggedInAt: "2026-06-20T08:00:00+02:00" })
+    })
+  )
+  const workbook = Object.fromEntries(
+    REVIEW_COLUMNS.map((column, index) => [column, reviewRow(sound, AS_OF, NO_CONTEXT)[index]])
+  )
+  expect(workbook).toMatchObject({
+    created_at: "2025-02-01T01:30:00.000Z",
+    last_logged_in_at: "2026-06-20T06:00:00.000Z",
+    days_since_login: "10"
+  })
+  expect(inventoryRecord(sound, AS_OF)).toMatchObject({
+    createdAt: "2025-02-01T01:30:00.000Z",
+    lastLoggedInAt: "2026-06-20T06:00:00.000Z"
+  })
+  const page = userRow(sound, 1, AS_OF)
+  expect(page).toContain('<td class="date">2025-02-01</td>')
+  expect(page).toContain('<td class="date">2026-06-20</td>')
+})
+
 it("counts whole days since the last login, rounding down, and a login ahead of the audit as 0", () => {
   const at = (lastLoggedInAt: string) =>
     inventoryRecord(rowOf(UserRecord.ValidUser({ user: user({ lastLoggedInAt }) })), AS_OF).daysSinceLogin
