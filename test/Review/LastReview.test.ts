@@ -15,6 +15,7 @@ import {
   lastWorkbook,
   NO_EARLIER_WORKBOOK
 } from "../../src/Review/LastReview.js"
+import { REVIEW_COLUMNS, reviewRow } from "../../src/Review/ReviewCsv.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import { reviewRowOf } from "./fixtures.js"
 
@@ -550,6 +551,26 @@ it("counts as added only the accounts able to sign in, when one that is not shar
   expect(since.addedAccounts).toBe(1)
 })
 
+it("marks new in the workbook only the account able to sign in, not one deactivated that shares its key", async () => {
+  const sam = reviewRowOf("", { email: "Sam@x.com" })
+  const deactivated = reviewRowOf("", { email: "sam@x.com", enabled: false })
+  const since = await changesAgainst([HEADER, "false,Analyst,true,u1,u1@example.com,"], [row("u1"), sam, deactivated])
+  const context = { instance: "api.acme.example", asOf: "2026-10-01T00:00:00.000Z", sinceLastReview: since }
+  const newSince = (account: ReviewRow) =>
+    reviewRow(account, Date.parse(context.asOf), context)[REVIEW_COLUMNS.indexOf("new_since_last_review")]
+  expect([newSince(row("u1")), newSince(sam), newSince(deactivated)]).toEqual(["false", "true", "false"])
+})
+
+it("counts on the summary line each account added, two without an id sharing a key as two, as the page lists them", async () => {
+  const since = await changesAgainst(
+    [HEADER, "false,Analyst,true,u1,u1@example.com,"],
+    [row("u1"), reviewRowOf("", { email: "Sam@x.com" }), reviewRowOf("", { email: "sam@x.com" })]
+  )
+  expect(describeSinceLastReview({ sinceLastReview: since })).toContain(
+    "Since the last review (access-review-20260701T000000Z.csv): 2 accounts added, 0 removed, 0 changed"
+  )
+})
+
 it("takes an empty role of a record that failed validation then for no knowledge of its role, not for no role", async () => {
   const since = await changesAgainst([HEADER, ",,true,u5,u5@example.com,"], [row("u5")])
   expect([...since.changed]).toEqual([])
@@ -616,6 +637,55 @@ it("says a revoke was not carried out only of an account still able to sign in, 
     ["id:u4", "change-role:Analyst decided at the last review, role still Admin"],
     ["id:u5", "deactivated"]
   ])
+})
+
+it("reads a decision with the spaces a reviewer typed around it, not as one written otherwise", async () => {
+  const since = await changesAgainst(
+    [
+      HEADER,
+      "false,Analyst,true,u1,u1@example.com, revoke ",
+      "false,Admin,true,u2,u2@example.com,change-role:Analyst "
+    ],
+    [row("u1"), reviewRowOf("u2", { roleName: "Admin" })]
+  )
+  expect([...since.changed]).toEqual([
+    ["id:u1", "revoke decided at the last review, still able to sign in"],
+    ["id:u2", "change-role:Analyst decided at the last review, role still Admin"]
+  ])
+  expect(since.unreadDecisionCount).toBe(0)
+})
+
+it("quotes the first five decisions it cannot read and counts the rest, so none passes unsaid", async () => {
+  const rows = ["u1", "u2", "u3", "u4", "u5", "u6", "u7"]
+  const since = await changesAgainst(
+    [HEADER, ...rows.map((id) => `false,Analyst,true,${id},${id}@example.com,remove ${id}`)],
+    rows.map((id) => row(id))
+  )
+  const summary = describeSinceLastReview({ sinceLastReview: since })
+  expect(summary).toContain(
+    "7 decisions in access-review-20260701T000000Z.csv are none of keep, revoke or change-role:<role>, so whether " +
+      'they were carried out was not checked (row 2 "remove u1", row 3 "remove u2", row 4 "remove u3", ' +
+      'row 5 "remove u4", row 6 "remove u5", and 2 more)'
+  )
+})
+
+it("names roles renamed since in the order of their names, whatever order the workbook lists their accounts in", async () => {
+  const since = await changesAgainst(
+    [
+      "privileged,role_id,role_name,enabled,user_id,email,decision",
+      "false,r-2,Triage,true,u1,u1@example.com,",
+      "false,r-1,Analyst,true,u2,u2@example.com,"
+    ],
+    [
+      reviewRowOf("u1", { roleId: "r-2", roleName: "SOC Triage" }),
+      reviewRowOf("u2", { roleId: "r-1", roleName: "SOC Analyst" })
+    ]
+  )
+  expect([...since.changed]).toEqual([])
+  expect(describeSinceLastReview({ sinceLastReview: since })).toContain(
+    "2 roles renamed in Panther since, the same role id under another name: Analyst -> SOC Analyst (1 account), " +
+      "Triage -> SOC Triage (1 account)."
+  )
 })
 
 it("does not count a record of which nothing could be read as added, review after review", async () => {
