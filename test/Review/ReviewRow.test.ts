@@ -91,6 +91,16 @@ it("neutralises in the workbook and the inventory an id a spreadsheet would run 
   expect(cell(INVENTORY_COLUMNS, inventoryCsvRow(formula, AS_OF))).toBe('\'=HYPERLINK("http://x.example")')
 })
 
+it("neutralises in the workbook and the inventory an email a spreadsheet would run as a formula", () => {
+  // Valid addresses: a local part may start with + or -, which a spreadsheet takes for a formula (#NAME?).
+  for (const email of ["+alerts@example.com", "-ops@example.com"]) {
+    const row = rowOf(UserRecord.ValidUser({ user: user({ email, lastLoggedInAt: daysAgo(3) }) }))
+    const cell = (columns: ReadonlyArray<string>, cells: ReadonlyArray<string>) => cells[columns.indexOf("email")]
+    expect(cell(REVIEW_COLUMNS, reviewRow(row, AS_OF, NO_CONTEXT))).toBe(`'${email}`)
+    expect(cell(INVENTORY_COLUMNS, inventoryCsvRow(row, AS_OF))).toBe(`'${email}`)
+  }
+})
+
 it("neutralises in the workbook and the inventory a formula after space, which a trimming spreadsheet runs", () => {
   for (const id of [' =HYPERLINK("http://x.example")', "\u00a0=1+1", "\u3000@x"]) {
     const row = rowOf(UserRecord.ValidUser({ user: user({ id, lastLoggedInAt: daysAgo(3) }) }))
