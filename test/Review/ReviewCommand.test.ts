@@ -1143,6 +1143,18 @@ describe("panther-audit review", () => {
     expect(rows.find((row) => row.user_id === "u-gone")).toMatchObject({ enabled: "false", findings: "" })
   })
 
+  it("counts on the page the deactivated users a Panther sent unasked, rather than call them not read", async () => {
+    // A Panther that ignores include-deactivated sends them all the same: the page lists them, so it counts them.
+    const server = await scriptedPanther(
+      () => [],
+      () => [wire("u-on"), wire("u-off", { enabled: false })]
+    )
+    expect((await reviewOfScripted(server)).code).toBe(0)
+    const html = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
+    expect(html).toContain('<div class="figure"><span class="n">1</span><span class="l">deactivated</span></div>')
+    expect(html).not.toContain("not read; --include-deactivated lists them")
+  })
+
   it("writes a self-contained page: no script, no external resource, every API string escaped", async () => {
     await review(simulator)
     const html = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
