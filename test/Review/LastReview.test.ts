@@ -639,6 +639,18 @@ it("says a revoke was not carried out only of an account still able to sign in, 
   ])
 })
 
+it("says a role change not made left no role 'now', not 'still', when the last workbook could not read the role", async () => {
+  // A record that failed validation then: its role and privilege cells empty, its role not known to have been none.
+  const since = await changesAgainst(
+    [HEADER, ",,true,u1,u1@example.com,change-role:Analyst", "false,,true,u2,u2@example.com,change-role:Analyst"],
+    [reviewRowOf("u1", { roleName: "" }), reviewRowOf("u2", { roleName: "" })]
+  )
+  expect([...since.changed]).toEqual([
+    ["id:u1", "change-role:Analyst decided at the last review, role now (no role)"],
+    ["id:u2", "change-role:Analyst decided at the last review, role still (no role)"]
+  ])
+})
+
 it("reads a decision with the spaces a reviewer typed around it, not as one written otherwise", async () => {
   const since = await changesAgainst(
     [
