@@ -1143,6 +1143,22 @@ describe("panther-audit review", () => {
     expect(rows.find((row) => row.user_id === "u-gone")).toMatchObject({ enabled: "false", findings: "" })
   })
 
+  it("numbers the page's users on from the privileged users' table through the others', as the workbook's rows go", async () => {
+    expect((await review(simulator)).code).toBe(0)
+    const html = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
+    const numbered = [...html.matchAll(/<tr[^>]*><td class="num">(\d+)<\/td><td>([^<]*)</g)].map(([, n, who]) => [
+      n,
+      who
+    ])
+    expect(numbered.slice(0, 4)).toEqual([
+      ["1", "Zed Adams"],
+      ["2", "Amy Brown"],
+      ["3", "Tim Badtime"],
+      ["4", "Bob de Vries"]
+    ])
+    expect(numbered.map(([n]) => Number(n))).toEqual(REVIEW_ORDER.map((_, index) => index + 1))
+  })
+
   it("counts on the page the deactivated users a Panther sent unasked, rather than call them not read", async () => {
     // A Panther that ignores include-deactivated sends them all the same: the page lists them, so it counts them.
     const server = await scriptedPanther(
