@@ -8,6 +8,7 @@ import { join } from "node:path"
 import { Readable } from "node:stream"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
+import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { secretsOf } from "../../src/Cli/Redact.js"
 import {
   compareWithLastReview,
@@ -15,6 +16,7 @@ import {
   lastWorkbook,
   NO_EARLIER_WORKBOOK
 } from "../../src/Review/LastReview.js"
+import { sinceLastReviewHtml } from "../../src/Review/LastReviewHtml.js"
 import { REVIEW_COLUMNS, reviewRow } from "../../src/Review/ReviewCsv.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import { reviewRowOf } from "./fixtures.js"
@@ -857,6 +859,30 @@ it("lists as removed every account gone that shared a key, and reads no role fro
     [row("u1")]
   )
   expect([...noRoles.changed]).toEqual([])
+})
+
+it("shows on the page whether each removed account was privileged then: yes, no, or unknown when not said", async () => {
+  const since = await changesAgainst(
+    [
+      HEADER,
+      "true,Admin,true,a,a@example.com,",
+      "false,Analyst,true,b,b@example.com,",
+      ",,true,c,c@example.com,",
+      "false,Analyst,true,u1,u1@example.com,"
+    ],
+    [row("u1")]
+  )
+  const run = { parameters: { includeDeactivated: false } } as unknown as AuditRun
+  const page = sinceLastReviewHtml({
+    run,
+    asOf: Date.parse("2026-10-01T00:00:00Z"),
+    rows: [row("u1")],
+    sinceLastReview: since
+  })
+  expect(page).toContain("<th>Privileged then</th>")
+  expect(page).toContain("<td>a@example.com</td><td>a</td><td>yes</td>")
+  expect(page).toContain("<td>b@example.com</td><td>b</td><td>no</td>")
+  expect(page).toContain("<td>c@example.com</td><td>c</td><td>unknown</td>")
 })
 
 it("quotes an unreadable decision cut short without the start of a secret the cut leaves", async () => {
