@@ -452,6 +452,15 @@ it("says nothing changed for accounts that share a key, here or on the workbook,
   expect(since.addedAccounts).toBe(0)
 })
 
+it("says no decision of the last review went undone for accounts that share a key, rather than guess whose", async () => {
+  // Two rows on the workbook without an id, emails alike but for case, one account here: whose revoke is unknown.
+  const since = await changesAgainst(
+    [HEADER, "true,Admin,true,,Sam@x.com,revoke", "false,Analyst,true,,sam@x.com,"],
+    [reviewRowOf("", { email: "sam@x.com", roleName: "Analyst" })]
+  )
+  expect([...since.changed]).toEqual([])
+})
+
 it("says nothing changed for a key two accounts share on one side only, whichever side", async () => {
   const admin = reviewRowOf("", { email: "Sam@x.com", roleName: "Admin", privileged: true })
   const analyst = reviewRowOf("", { email: "sam@x.com", roleName: "Analyst" })
