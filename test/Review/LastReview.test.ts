@@ -711,6 +711,13 @@ it("names roles renamed since in the order of their names, whatever order the wo
   )
 })
 
+it("says neither reactivated nor a revoke undone of an account whose record now says nothing of sign-in", async () => {
+  // Deactivated at the last review, with a revoke written; its record now failed validation before its enabled field.
+  const unread = reviewRowOf("u1", { enabled: null, privileged: null, roleName: "" })
+  const since = await changesAgainst([HEADER, "false,Analyst,false,u1,u1@example.com,revoke"], [unread])
+  expect([...since.changed]).toEqual([])
+})
+
 it("does not count a record of which nothing could be read as added, review after review", async () => {
   const unreadable = reviewRowOf("", { email: "", enabled: null, privileged: null, roleName: "" })
   const since = await changesAgainst([HEADER, "false,Analyst,true,u1,u1@example.com,"], [row("u1"), unreadable])
