@@ -40,13 +40,15 @@ const loginFigure = (value: number | null, label: string, shortLabel: string): s
 
 const MAX_ROLE_BARS = 12
 
-const roleBars = (figures: ReviewFigures): Array<Bar> => {
-  const shown = figures.byRole.slice(0, MAX_ROLE_BARS).map((role) => ({
+/** A bar a role, past the first 12 one bar for the rest; one role more is shown as itself, not as "1 other role". */
+export const roleBars = (figures: Pick<ReviewFigures, "byRole">): Array<Bar> => {
+  const barred = figures.byRole.length > MAX_ROLE_BARS + 1 ? MAX_ROLE_BARS : MAX_ROLE_BARS + 1
+  const shown = figures.byRole.slice(0, barred).map((role) => ({
     label: role.role,
     value: role.users,
     tone: role.privileged ? "tone-privileged" : "tone-role"
   }))
-  const rest = figures.byRole.slice(MAX_ROLE_BARS)
+  const rest = figures.byRole.slice(barred)
   if (rest.length === 0) return shown
   const users = rest.reduce((sum, role) => sum + role.users, 0)
   return [...shown, { label: `${rest.length} other roles`, value: users, tone: "tone-role" }]

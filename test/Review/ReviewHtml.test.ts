@@ -4,7 +4,7 @@ import { barChart, columnChart } from "../../src/Review/Charts.js"
 import { addFinding, NO_FINDINGS } from "../../src/Review/FindingSet.js"
 import type { Review } from "../../src/Review/Review.js"
 import { reviewFigures } from "../../src/Review/ReviewFigures.js"
-import { privilegedIntro, suppressionsText, userRow, usersTableStart } from "../../src/Review/ReviewHtml.js"
+import { privilegedIntro, roleBars, suppressionsText, userRow, usersTableStart } from "../../src/Review/ReviewHtml.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import { REVIEW_CSS } from "../../src/Review/ReviewStyles.js"
 import { AS_OF, AS_OF_ISO, reviewRowOf } from "./fixtures.js"
@@ -105,6 +105,21 @@ describe("the review page's pieces", () => {
     // A right-to-left mark only sets the direction of neutral characters around it, as names in Hebrew or Arabic
     // may need: kept.
     expect(html).toContain("Analyst\u200f")
+  })
+
+  it("charts twelve roles by name and the rest as one bar, a thirteenth alone by its name", () => {
+    const roles = (count: number) => ({
+      byRole: Array.from({ length: count }, (_, index) => ({
+        role: `Role ${index + 1}`,
+        users: 1,
+        privileged: false,
+        reason: ""
+      }))
+    })
+    const labels = (count: number) => roleBars(roles(count)).map((bar) => bar.label)
+    expect(labels(13)).toEqual(Array.from({ length: 13 }, (_, index) => `Role ${index + 1}`))
+    expect(labels(14).slice(11)).toEqual(["Role 12", "2 other roles"])
+    expect(roleBars(roles(15)).at(-1)).toMatchObject({ label: "3 other roles", value: 3 })
   })
 
   it("cuts long role labels in the middle, so names that differ at the end stay apart", () => {
