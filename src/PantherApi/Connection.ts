@@ -155,8 +155,8 @@ export const normaliseBaseUrl = (
   const endpoint = ENDPOINT_SUFFIX.exec(path)
   if (endpoint !== null) {
     const base = `${url.protocol}//${url.host}${path.slice(0, endpoint.index)}`
-    const [suffix, collection = ""] = endpoint
-    if (endpoint[2] !== undefined) {
+    const [suffix, collection = "", oneId] = endpoint
+    if (oneId !== undefined) {
       // One user's address: `users list` asked for `/users/<id>/users`, and `users get` blamed the id, which was
       // right, for the 404 it met.
       return invalid(

@@ -257,6 +257,8 @@ const compareWith = async (
 ): Promise<SinceLastReview> => {
   if (found === undefined) return { _tag: "NotCompared", reason: NO_EARLIER_WORKBOOK }
   const { path, workbook } = found
+  // Any cell of the workbook quoted to the reviewer: made printable, a secret pasted into it withheld.
+  const quoteOfWorkbook = (cell: string) => quoteOfFile(known, printable(cell))
   const notRead = (why: string): SinceLastReview => ({
     _tag: "NotCompared",
     reason: `the last review's workbook, ${workbook}, could not be read (${why})`
@@ -311,7 +313,7 @@ const compareWith = async (
         if (cell === "" || booleanCell(cell) !== "") continue
         unreadBooleanCount++
         if (unreadBooleans.length < MAX_UNREAD_DECISIONS_NAMED) {
-          const quoted = quoteOfFile(known, printable(cell))
+          const quoted = quoteOfWorkbook(cell)
           unreadBooleans.push({
             row,
             column,
@@ -326,7 +328,7 @@ const compareWith = async (
         unreadDecisionCount++
         if (unreadDecisions.length < MAX_UNREAD_DECISIONS_NAMED) {
           // Scrubbed whole, then cut: a cell cut first may end in the start of a secret, which is then not found.
-          const quoted = quoteOfFile(known, printable(decision.cell))
+          const quoted = quoteOfWorkbook(decision.cell)
           unreadDecisions.push({ row, decision: quoted === NOT_CHECKED ? quoted : shorten(quoted, MAX_DECISION_CHARS) })
         }
       }
@@ -349,7 +351,7 @@ const compareWith = async (
       if (booleanCell(record.enabled) === "false" || (copied && removedKeys.has(key))) return
       removedKeys.add(key)
       // Shown on the page only: quoted as any cell of the workbook is, a token pasted over one withheld.
-      const quoted = (cell: string | undefined) => quoteOfFile(known, printable(unneutraliseFormula(cell ?? "")))
+      const quoted = (cell: string | undefined) => quoteOfWorkbook(unneutraliseFormula(cell ?? ""))
       removed.push({
         userId: quoted(record.user_id),
         email: quoted(record.email),
@@ -363,12 +365,11 @@ const compareWith = async (
   if (about.instance !== undefined && !isSameInstance(`https://${about.instance}`, apiBaseUrl)) {
     return {
       _tag: "NotCompared",
-      reason: `the last review's workbook, ${workbook}, is of another Panther (${quoteOfFile(known, printable(about.instance))})`
+      reason: `the last review's workbook, ${workbook}, is of another Panther (${quoteOfWorkbook(about.instance)})`
     }
   }
   // GET /roles first, which names a role decided by id as it is named now; then the roles as the workbook named them.
   const knownRoles = [...roles, ...rolesThen.values()]
-  const quoteOfWorkbook = (cell: string) => quoteOfFile(known, printable(cell))
   for (const { key, lastRow, now } of matched) {
     if (shared.has(key)) continue
     const renamed = roleRenamed(lastRow, now, knownRoles)
@@ -376,7 +377,7 @@ const compareWith = async (
     // quotes a role (a role of 100 KB put 64 KB on the summary line and the page).
     if (renamed !== undefined) {
       renamedBy.set(key, {
-        from: shortenMiddle(quoteOfFile(known, printable(renamed.from)), QUOTED_NAME_MAX_CHARS),
+        from: shortenMiddle(quoteOfWorkbook(renamed.from), QUOTED_NAME_MAX_CHARS),
         to: shortenMiddle(printable(renamed.to), QUOTED_NAME_MAX_CHARS)
       })
     }

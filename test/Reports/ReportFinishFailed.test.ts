@@ -10,9 +10,9 @@ import { join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it, vi } from "vitest"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
-import { NO_SUBJECT } from "../../src/Audit/Finding.js"
 import { makeFindingSpool } from "../../src/Reports/FindingSpool.js"
 import { writeFindingReports } from "../../src/Reports/WriteFindingReports.js"
+import { finding } from "../Email/support/AuditOutcomeFixture.js"
 
 vi.mock("node:fs/promises", async (importOriginal) => {
   const actual = await importOriginal<typeof import("node:fs/promises")>()
@@ -46,21 +46,7 @@ const write = () =>
       Effect.scoped(
         Effect.gen(function* () {
           const spool = yield* makeFindingSpool(directory)
-          yield* spool.add({
-            ...NO_SUBJECT,
-            severity: "medium",
-            finding: "STALE_LOGIN",
-            userId: "u",
-            email: "a@example.com",
-            enabled: true,
-            detail: "last login 100 days ago (more than 90)",
-            id: "STALE_LOGIN:u",
-            firstSeen: "2026-06-30T12:00:00.000Z",
-            change: "new",
-            suppressed: false,
-            suppressionReason: null,
-            controls: []
-          })
+          yield* spool.add(finding())
           return yield* writeFindingReports({
             directory,
             stem: "user-audit-20260630T120000Z",
