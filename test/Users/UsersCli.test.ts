@@ -581,7 +581,8 @@ describe("panther-audit users", () => {
       expect(listed.stderr).not.toContain("no user listed")
       expect(listed.methods).toEqual([])
     }
-  })
+    // Sixteen commands, each its own process: about 7 s on a quiet machine, over 30 s on a busy one.
+  }, 120_000)
 
   it("delete --if-exists asks the list for deactivated users too before it takes a 404 for gone", async () => {
     // A deactivated user is still there: the list that confirms the 404 must not leave it out.
