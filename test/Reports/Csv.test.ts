@@ -2,9 +2,10 @@
  * `toCsv` is written out by hand for speed; csv-stringify, told to quote any line break (not only the CRLF that
  * ends a record), is the oracle.
  */
+import { parse } from "csv-parse/sync"
 import { stringify } from "csv-stringify/sync"
 import { expect, it } from "vitest"
-import { toCsv } from "../../src/Reports/Csv.js"
+import { CELL_MAX_CHARS, toCsv } from "../../src/Reports/Csv.js"
 import { seededRandom } from "../support/seededRandom.js"
 
 const oracle = (rows: ReadonlyArray<ReadonlyArray<string>>) =>
@@ -39,4 +40,16 @@ it("quotes a lone carriage return or line feed, at which spreadsheets end a reco
     .split(/\r\n|\r|\n/)
     .filter((record) => record !== "")
   expect(records.map((record) => record.split(",").length)).toEqual([3, 3])
+})
+
+it("cuts a field too long for a spreadsheet cell before an emoji, never between the two halves of it", () => {
+  // The cut falls at one place in the cell: one letter or two before the emoji put it inside a pair one way or the
+  // other. Half a pair would be written as U+FFFD, a character the name never had.
+  for (const start of ["a", "ab"]) {
+    const value = `${start}${"😀".repeat(20_000)}`
+    const [[cell = ""] = []] = parse(Buffer.from(toCsv([[value]]), "utf8")) as Array<Array<string>>
+    expect(cell).not.toContain("\uFFFD")
+    expect(cell.length).toBeLessThanOrEqual(CELL_MAX_CHARS)
+    expect(cell.endsWith(`…[cut: ${value.length.toLocaleString("en-US")} characters in all]`)).toBe(true)
+  }
 })
