@@ -42,14 +42,22 @@ const write = (
   findings: ReadonlyArray<AnnotatedFinding>,
   stem = "user-audit-20260630T120000Z",
   exclude = new Set<never>(),
-  spoolOptions: { readonly memoryBytes?: number } = {}
+  spoolOptions: { readonly memoryBytes?: number } = {},
+  undeliveredMark?: string
 ) =>
   Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
         const spool = yield* makeFindingSpool(directory, spoolOptions)
         for (const item of findings) yield* spool.add(item)
-        return yield* writeFindingReports({ directory, stem, run: RUN, spool, exclude })
+        return yield* writeFindingReports({
+          directory,
+          stem,
+          run: RUN,
+          spool,
+          exclude,
+          ...(undeliveredMark === undefined ? {} : { undeliveredMark })
+        })
       })
     )
   )
@@ -275,6 +283,22 @@ describe("the findings CSV and JSON", () => {
     expect(readdirSync(directory).sort()).toEqual([
       "user-audit-20260630T120000Z-2.csv",
       "user-audit-20260630T120000Z-2.json",
+      "user-audit-20260630T120000Z.json"
+    ])
+  })
+
+  it("puts a run's undelivered mark in place with its reports, under their stem, the next one when that is taken", async () => {
+    // A run stopped after its reports are in place but before its email goes leaves this mark: the next run's
+    // only sign that the news in these reports was never mailed.
+    const mark = "The audit email of this run had not been sent when the run ended.\n"
+    writeFileSync(join(directory, "user-audit-20260630T120000Z.json"), "{}")
+    const paths = await write([finding({})], undefined, undefined, undefined, mark)
+    expect(paths.undelivered).toBe(join(directory, "user-audit-20260630T120000Z-2.undelivered"))
+    expect(readFileSync(paths.undelivered ?? "", "utf8")).toBe(mark)
+    expect(readdirSync(directory).sort()).toEqual([
+      "user-audit-20260630T120000Z-2.csv",
+      "user-audit-20260630T120000Z-2.json",
+      "user-audit-20260630T120000Z-2.undelivered",
       "user-audit-20260630T120000Z.json"
     ])
   })
