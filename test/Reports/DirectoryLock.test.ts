@@ -507,6 +507,25 @@ describe("temporary files a killed run left", () => {
       })
   )
 
+  it.live("but not one whose mark is a link, which anyone who may write in the folder can plant to any file", () =>
+    Effect.gen(function* () {
+      // A real mark elsewhere, and a user's folder named as an export's with a link to that mark in it: the link proves
+      // nothing of the folder, which a removal would take whole.
+      const elsewhere = join(directory, "a-mark-of-an-export")
+      writeFileSync(elsewhere, EXPORT_MARK_TEXT)
+      const folder = join(directory, ".panther-audit-export-Linked")
+      mkdirSync(folder)
+      symlinkSync(elsewhere, join(folder, EXPORT_MARK))
+      writeFileSync(join(folder, "notes.txt"), "mine")
+      const at = new Date(Date.now() - 10 * 60_000)
+      utimesSync(folder, at, at)
+      const logs = captureLogs()
+      yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
+      expect(readFileSync(join(folder, "notes.txt"), "utf8")).toBe("mine")
+      expect(logs.lines.join("\n")).toContain(`Left .panther-audit-export-Linked (0.0 MB) in ${directory} alone`)
+    })
+  )
+
   it.live("but a folder of the user's named as earlier versions named an export's is never removed", () =>
     Effect.gen(function* () {
       const leaveFolder = (name: string, files: Record<string, string>) => {
