@@ -285,9 +285,10 @@ const removeLeftovers = (directory: string, names: ReadonlyArray<string>, nowMil
           return bytes === "gone" ? undefined : { owner: info.uid, anothers: bytes }
         }
         if (verdict !== "remove" || removal === undefined) return undefined
+        // Gone before it could be removed: another export or run in this directory removed it first, and says so.
         return removal.remove(path, info).then(
           (size) => ({ size }),
-          (error: unknown) => ({ error: describeFsError(error) })
+          (error: unknown) => (hasErrorCode(error, "ENOENT") ? undefined : { error: describeFsError(error) })
         )
       })
       if (outcome === undefined) continue

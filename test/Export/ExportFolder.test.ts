@@ -149,6 +149,46 @@ describe("an export's folder", () => {
     }).pipe(Effect.ensuring(Effect.sync(() => churn.kill("SIGKILL"))))
   })
 
+  it.live("is not said to be left for removal by hand when another export removed it first", () => {
+    // Another export in the same directory, finding a killed export's folder and removing it, over and over: each
+    // folder named afresh, as every export's is.
+    const churn = endWithTest(
+      spawn(
+        process.execPath,
+        [
+          "-e",
+          `const fs = require("node:fs"); const [made, named, mark, signature] = process.argv.slice(1)
+          const old = new Date(Date.now() - 600000)
+          const pause = new Int32Array(new SharedArrayBuffer(4))
+          for (let count = 0; ; count++) {
+            const path = named + String(count % 1e6).padStart(6, "0")
+            try {
+              fs.mkdirSync(made); fs.writeFileSync(made + "/" + mark, signature)
+              fs.utimesSync(made, old, old); fs.renameSync(made, path)
+            } catch {}
+            try { Atomics.wait(pause, 0, 0, 1); fs.rmSync(path, { recursive: true }) } catch {}
+          }`,
+          join(parent, ".being-made"),
+          join(parent, ".panther-audit-export-"),
+          EXPORT_MARK,
+          EXPORT_MARK_SIGNATURE
+        ],
+        { stdio: "ignore" }
+      )
+    )
+    return Effect.gen(function* () {
+      const said: Array<string> = []
+      const until = Date.now() + 3_000
+      while (Date.now() < until) {
+        const logs = captureLogs()
+        yield* removeLeftoverExportFolders(parent).pipe(Effect.provide(logs.layer))
+        said.push(...logs.lines)
+      }
+      // Removed by this export or by the other, which says so: either way nothing is left for anyone to remove.
+      expect(said.filter((line) => line.includes("cannot be removed"))).toEqual([])
+    }).pipe(Effect.ensuring(Effect.sync(() => churn.kill("SIGKILL"))))
+  })
+
   it.live("is touched at the file system's time, so an export on a machine whose clock is behind is not removed", () =>
     Effect.scoped(
       Effect.gen(function* () {
