@@ -44,6 +44,36 @@ export const readsAsAddress = (text: string): boolean => {
 export const quotableIfAddress = (text: string): string =>
   readsAsAddress(text) ? quotable(text) : "(not shown, as it may hold a password)"
 
+/** The highest port there is. */
+const MAX_PORT = 65535
+
+/**
+ * A URL parsed; one the parser refuses only for its port past `MAX_PORT` (a digit too many, `:58700` for `:5870`) is
+ * parsed with the port left out and that port given as typed, for the message to name: the parser's refusal says
+ * only that the URL is not valid, which sends the user looking for a character to percent-encode in the password.
+ * Undefined for any other URL the parser refuses.
+ */
+export const parseUrl = (text: string): { readonly url: URL; readonly portPastRange?: string } | undefined => {
+  try {
+    return { url: new URL(text) }
+  } catch {
+    const scheme = URL_SCHEME.exec(text)?.[0]
+    const at = text.lastIndexOf("@")
+    // Without an @ before it, what stands where a port goes may be a password, its user name taken for the host
+    // (`smtp://user:12345678`): a port only when the rest reads as an address.
+    if (scheme === undefined || (at === -1 && !readsAsAddress(text))) return undefined
+    // The port follows the host, which follows the last @ as `quotable` reads it.
+    const hostAt = Math.max(scheme.length, at + 1)
+    const [whole, host, port] = /^([^/?#]*:)(\d+)(?=[/?#]|$)/.exec(text.slice(hostAt)) ?? []
+    if (whole === undefined || host === undefined || port === undefined || Number(port) <= MAX_PORT) return undefined
+    try {
+      return { url: new URL(text.slice(0, hostAt) + host + text.slice(hostAt + whole.length)), portPastRange: port }
+    } catch {
+      return undefined
+    }
+  }
+}
+
 /** How to write, in a URL's user name or password, the characters that would end it early. */
 export const PERCENT_ENCODINGS = "? as %3F, # as %23, @ as %40, : as %3A, / as %2F"
 

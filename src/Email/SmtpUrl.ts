@@ -6,7 +6,7 @@
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import { connectableHost, HOST_NAME_RULE } from "../Cli/HostName.js"
-import { PERCENT_ENCODINGS, quotable, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
+import { PERCENT_ENCODINGS, parseUrl, quotable, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
 import { isLoopbackHost } from "../PantherApi/Connection.js"
 import type { SmtpCredentials, SmtpSecurity } from "./EmailSettings.js"
 
@@ -52,16 +52,15 @@ export const parseSmtpUrl = (raw: string, insecure: boolean): Either.Either<Smtp
   const holdsCredentials = text.includes("@")
   const beforeParsing = holdsCredentials ? unencodedInCredentials(text) : undefined
   if (beforeParsing !== undefined) return Either.left(needsEncoding(text, beforeParsing))
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
+  const parsed = parseUrl(text)
+  if (parsed === undefined) {
     // Not echoed: a URL that fails to parse may still hold a password.
     return Either.left(
       "is not a valid URL (not shown, as it may hold a password): expected smtps://host:465 or smtp://host:587, " +
         `with a ?, #, @, : or / in a user name or password percent-encoded: ${PERCENT_ENCODINGS}`
     )
   }
+  const { url, portPastRange } = parsed
   const afterParsing = holdsCredentials ? unencodedInCredentials(text, url) : undefined
   if (afterParsing !== undefined) return Either.left(needsEncoding(text, afterParsing))
   // An @ the parser did not take as the end of `user:password@`, as in smtp://@host.
@@ -84,6 +83,12 @@ export const parseSmtpUrl = (raw: string, insecure: boolean): Either.Either<Smtp
     )
   }
   if (url.hostname === "") return Either.left(`${shown} has no host name`)
+  if (portPastRange !== undefined) {
+    return Either.left(
+      `${shown}:${portPastRange} names port ${portPastRange}, which no mail server listens on: ports go from 1 to ` +
+        `65535. Give the server's port, or leave it out for ${port} (${url.protocol}//)`
+    )
+  }
   if (url.port === "0") {
     return Either.left(
       `${shown} names port 0, which no mail server listens on: give the server's port, or leave it out for ` +

@@ -10,7 +10,7 @@ import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectableHost, HOST_NAME_RULE } from "../Cli/HostName.js"
-import { quotable, quotableIfAddress, readsAsAddress, URL_SCHEME } from "../Cli/QuotableUrl.js"
+import { parseUrl, quotable, quotableIfAddress, readsAsAddress, URL_SCHEME } from "../Cli/QuotableUrl.js"
 import type { ExtraCaFile } from "./CertificateFailure.js"
 import type { ProxyRoute } from "./Proxy.js"
 
@@ -118,12 +118,18 @@ export const normaliseBaseUrl = (
       "must not contain a user name or password (it holds an @): pass the token with --api-token or --api-token-file."
     )
   }
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
+  const parsed = parseUrl(text)
+  if (parsed === undefined) {
     // Quoted only when it reads as an address: `user:password` with the host left out fails here too.
     return invalid(`${quotableIfAddress(text)} is not a valid URL: expected https://api.<instance-domain>.`)
+  }
+  const { url, portPastRange } = parsed
+  // First, as the messages below quote the URL as parsed, which is without that port.
+  if (portPastRange !== undefined && (url.protocol === "https:" || url.protocol === "http:")) {
+    return invalid(
+      `${quotable(text)} names port ${portPastRange}, which no server listens on: ports go from 1 to 65535. Give the ` +
+        `port the API listens on, or leave the port out (${url.protocol === "https:" ? "443" : "80"} for ${url.protocol}//).`
+    )
   }
   if (url.search !== "" || url.hash !== "") {
     return invalid(`"${url.origin}${url.pathname}..." must not have a query string or fragment.`)

@@ -14,6 +14,7 @@ import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectableHost, HOST_NAME_RULE } from "../Cli/HostName.js"
 import {
   PERCENT_ENCODINGS,
+  parseUrl,
   quotable,
   quotableIfAddress,
   URL_SCHEME,
@@ -75,10 +76,8 @@ const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Either<Prox
   const beforeParsing = unencodedInCredentials(text)
   if (beforeParsing !== undefined) return invalid(needsEncoding(variable, text, beforeParsing))
   const withScheme = URL_SCHEME.test(text) ? text : `http://${text}`
-  let url: URL
-  try {
-    url = new URL(withScheme)
-  } catch {
+  const parsed = parseUrl(withScheme)
+  if (parsed === undefined) {
     // Quoted only when it reads as an address: `user:password` with the host left out fails here too.
     return invalid(
       `${variable} ${quotableIfAddress(text)} is not a proxy URL: give it as http://host:port, e.g. ` +
@@ -86,6 +85,7 @@ const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Either<Prox
         `http://user:password@host:port, with a ?, #, @, : or / in them percent-encoded: ${PERCENT_ENCODINGS}).`
     )
   }
+  const { url, portPastRange } = parsed
   const afterParsing = unencodedInCredentials(text, url)
   if (afterParsing !== undefined) return invalid(needsEncoding(variable, text, afterParsing))
   if (url.protocol !== "http:") {
@@ -101,6 +101,12 @@ const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Either<Prox
   if (connectableHost(url.hostname) === undefined) {
     return invalid(
       `${variable} names the proxy host "${url.hostname}", which is not a host name or IP address: ${HOST_NAME_RULE}.`
+    )
+  }
+  if (portPastRange !== undefined) {
+    return invalid(
+      `${variable} ${quotable(text)} names port ${portPastRange}, which no proxy listens on: ports go from 1 to ` +
+        "65535. Give the proxy's port, as http://host:port (e.g. http://proxy.example.com:3128), or leave it out for 80."
     )
   }
   if (url.port === "0") {

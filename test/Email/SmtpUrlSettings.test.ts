@@ -78,6 +78,43 @@ describe("an SMTP_URL whose host is no host name or address", () => {
   })
 })
 
+describe("an SMTP_URL whose port is past 65535, a digit too many", () => {
+  it("is refused at start saying the port is out of range, not that a password wants percent-encoding", async () => {
+    for (const asFlag of [false, true]) {
+      const result = await runWith("smtps://mailer:Qv7xPw9z@mail.acme.example:465000", asFlag)
+      const printed = (result.stdout + result.stderr).replaceAll(`\\"`, `"`)
+      expect(result.code, printed).toBe(2)
+      expect(printed).toContain(
+        "--smtp-url / SMTP_URL smtps://mail.acme.example:465000 names port 465000, which no mail server listens on: " +
+          "ports go from 1 to 65535. Give the server's port, or leave it out for 465 (smtps://)"
+      )
+      expect(printed).not.toContain("percent-encoded")
+      expect(printed).not.toMatch(/mailer|Qv7xPw9z/)
+    }
+    expect(readdirSync(reports)).toEqual([])
+  })
+
+  it("is named so for any host, and the highest port there is is taken", () => {
+    expect(parseSmtpUrl("smtp://mail.acme.example:65536", false)).toEqual(
+      Either.left(expect.stringContaining("smtp://mail.acme.example:65536 names port 65536"))
+    )
+    expect(parseSmtpUrl("smtp://[2001:db8::25]:100000/", false)).toEqual(
+      Either.left(expect.stringContaining("smtp://[2001:db8::25]:100000 names port 100000"))
+    )
+    expect(parseSmtpUrl("smtp://mailer:Qv7xPw9z@relay:70000", false)).toEqual(
+      Either.left(expect.stringContaining("smtp://relay:70000 names port 70000"))
+    )
+    expect(parseSmtpUrl("smtp://mail.acme.example:65535", false)).toMatchObject(Either.right({ port: 65535 }))
+  })
+
+  it("is not quoted when no @ shows it to follow a password: a password may stand where a port goes", () => {
+    // A user name and an all-digit password with the host left out parse as a host and a port.
+    const refused = parseSmtpUrl("smtp://mailer:31415926535", false)
+    expect(refused).toEqual(Either.left(expect.stringContaining("is not a valid URL (not shown")))
+    expect(JSON.stringify(refused)).not.toContain("31415926535")
+  })
+})
+
 describe("an SMTP_URL whose password has a broken percent escape", () => {
   it("is refused at start, as a proxy URL's is, saying to write a % as %25, without the password", async () => {
     for (const url of ["smtp://mailer:Zr4%tq9W@127.0.0.1:2525", "smtps://mail%er:Zr4tq9W@127.0.0.1:2525"]) {

@@ -89,7 +89,9 @@ describe("normaliseBaseUrl", () => {
     const badPort = refusal("https://user:SECRET-1@api.acme.example:99999")
     expect(badPort).toContain("must not contain a user name or password")
     const unparsed = refusal("https://api.acme.example:99999/?api_key=SECRET-4")
-    expect(unparsed).toContain('"https://api.acme.example:99999/" (its user name, password or query not shown) is not')
+    expect(unparsed).toContain(
+      '"https://api.acme.example:99999/" (its user name, password or query not shown) names port 99999'
+    )
     const noScheme = refusal("api.acme.runpanther.net/?api_key=SECRET-2")
     expect(noScheme).toContain("did you mean https://api.acme.runpanther.net/ ?")
     const noSchemeWithUser = refusal("bob:SECRET-3@api.acme.runpanther.net")
@@ -158,6 +160,22 @@ describe("normaliseBaseUrl", () => {
       expect(result.stderr).toContain("--api-url / PANTHER_API_URL")
       expect(result.stderr).toContain("names port 0, which no server listens on")
     }
+  })
+
+  it("refuses a port past 65535 saying so, where it said only that the URL was not valid", async () => {
+    expect(refusal("https://example.panther.io:443000")).toBe(
+      '--api-url / PANTHER_API_URL "https://example.panther.io:443000" names port 443000, which no server listens on: ' +
+        "ports go from 1 to 65535. Give the port the API listens on, or leave the port out (443 for https://)."
+    )
+    expect(refusal("http://127.0.0.1:65536/panther")).toContain('"http://127.0.0.1:65536/panther" names port 65536')
+    expect(refusal("http://127.0.0.1:65535/panther")).toBe("accepted as http://127.0.0.1:65535/panther")
+    // No @ shows it a port: a token put after the host name may stand there, and is not quoted.
+    expect(refusal("https://pat:98765432109876")).not.toContain("98765432109876")
+    const result = await runCli(["users", "list", "--api-url", "https://example.panther.io:80800"], {
+      env: { PANTHER_API_TOKEN: "pat-unused" }
+    })
+    expect(result.code, result.stderr).toBe(2)
+    expect(result.stderr).toContain("names port 80800, which no server listens on: ports go from 1 to 65535")
   })
 
   it("refuses a host that is no host name or address at start, where a schedule would meet it at its first tick", async () => {

@@ -129,6 +129,16 @@ describe("which requests go through a proxy", () => {
     expect(Either.isLeft(proxyRouteFor("https://api.acme.example", { HTTPS_PROXY: "proxy.corp:00" }))).toBe(true)
   })
 
+  it("refuses a proxy port past 65535 saying so, not that a password wants percent-encoding, without the password", () => {
+    for (const proxy of ["http://me:pr0xy-pass@proxy.corp:312800", "proxy.corp.example:312800"]) {
+      const refused = proxyRouteFor("https://api.acme.example", { HTTPS_PROXY: proxy })
+      const message = Either.isLeft(refused) ? refused.left.message : "accepted"
+      expect(message, proxy).toContain("names port 312800, which no proxy listens on: ports go from 1 to 65535")
+      expect(message, proxy).not.toContain("percent-encoded")
+      expect(message, proxy).not.toMatch(/me:|pr0xy-pass/)
+    }
+  })
+
   it("refuses a proxy host that is no host name or address, as the API's and the mail relay's, without the password", () => {
     for (const host of ["proxy.corp-", "proxy..corp.example", "-proxy.corp"]) {
       const refused = proxyRouteFor("https://api.acme.example", { HTTPS_PROXY: `http://me:pr0xy-pass@${host}:3128` })
@@ -180,6 +190,6 @@ describe("which requests go through a proxy", () => {
     }
     expect(refusal("http://svc-audit:Tr0ub4dor?3@proxy.corp:3128")).toContain('"http://proxy.corp:3128" (its user')
     // One that reads as host and port is quoted, to show what is wrong with it.
-    expect(refusal("http://proxy.corp:312800")).toContain('"http://proxy.corp:312800"')
+    expect(refusal("http://proxy.corp:3128000")).toContain('"http://proxy.corp:3128000"')
   })
 })
