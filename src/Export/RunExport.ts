@@ -82,4 +82,8 @@ export const runExport = (
         manifest
       }
     })
+  ).pipe(
+    // The lines about its folder too (the leftovers it removes as it starts, its own it could not remove as it ends),
+    // as a run's lines about the report directory carry its id: a log shared with the nightly runs ties each to it.
+    Effect.annotateLogs({ runId: job.runId })
   )

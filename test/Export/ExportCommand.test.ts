@@ -394,14 +394,20 @@ describe("an export that does not finish", () => {
       const minuteAgo = new Date(Date.now() - 61_000)
       utimesSync(leftover, minuteAgo, minuteAgo)
       utimesSync(usersOwn, minuteAgo, minuteAgo)
-      const later = await runCli(["export", ...exportArgs(simulator)])
+      const later = await runCli(["export", "--log-format", "json", ...exportArgs(simulator)])
       expect(later.code, later.stderr).toBe(0)
       expect(existsSync(leftover)).toBe(false)
       expect(readFileSync(join(usersOwn, "notes.txt"), "utf8")).toBe("keep me\n")
-      expect(later.stderr).toContain(
+      const lines = jsonLogLines(later.stderr)
+      const removed = lines.find((line) => String(line.message).startsWith("Removed 1 unfinished export folder"))
+      expect(removed?.message).toBe(
         `Removed 1 unfinished export folder (0.0 MB) left in ${directory} by an export that was killed before it ` +
           "could clean up; what it held was never put in place."
       )
+      // Under the id of the export that removed it, as a run's lines about the report directory are.
+      const runId = lines.find((line) => line.message === "audit started")?.annotations.runId
+      expect(runId).toEqual(expect.any(String))
+      expect(removed?.annotations.runId).toBe(runId)
       // The two finished exports, the user's folder, and nothing else.
       expect(readdirSync(directory).filter((name) => name.startsWith("."))).toEqual([".export-backup"])
     } finally {
@@ -495,6 +501,12 @@ describe("an export that does not finish", () => {
       expect(readdirSync(path)).toEqual([EXPORT_MARK])
       expect(said).toContain(`The unfinished export's folder ${path} could not be removed (permission denied)`)
       expect(said).toContain(`The next export or run in ${directory} removes it once this user may write there.`)
+      // Under the id of the export that failed, which its other lines carry: a shared log ties the folder to it.
+      const lines = jsonLogLines(result.stderr)
+      const failed = lines.find((line) => String(line.message).startsWith("export failed"))
+      const notRemoved = lines.find((line) => String(line.message).startsWith("The unfinished export's folder"))
+      expect(failed?.annotations.runId).toEqual(expect.any(String))
+      expect(notRemoved?.annotations.runId).toBe(failed?.annotations.runId)
     } finally {
       chmodSync(directory, 0o755)
       await server.close()
