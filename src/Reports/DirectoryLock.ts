@@ -317,15 +317,34 @@ const acquireAs = (
     }
   })
 
-/** Removes the lock file if it is still this holder's. */
-const release = (path: string, holder: Holder) =>
-  Effect.promise(async () => {
-    // Also run when taking the lock failed, maybe on a pipe at its path, which reading would wait on for ever.
-    const info = await lstat(path).catch(() => undefined)
-    if (info?.isFile() !== true) return
-    const text = await readLockText(path).catch(() => "")
-    if (text.includes(holder.token)) await unlink(path).catch(() => undefined)
-  })
+/**
+ * Removes the lock file if it is still this holder's. One that cannot be removed (the directory made read-only during
+ * the run) is said: the next run waits for it and takes it over as a killed run's, and the run that left it had said
+ * nothing of it.
+ */
+const release = (directory: string, path: string, holder: Holder, timing: LockTiming) =>
+  Effect.flatMap(
+    Effect.promise(async () => {
+      // Also run when taking the lock failed, maybe on a pipe at its path, which reading would wait on for ever.
+      const info = await lstat(path).catch(() => undefined)
+      if (info?.isFile() !== true) return undefined
+      const text = await readLockText(path).catch(() => "")
+      if (!text.includes(holder.token)) return undefined
+      return unlink(path).then(
+        () => undefined,
+        (error: unknown) => (hasErrorCode(error, "ENOENT") ? undefined : error)
+      )
+    }),
+    (error) =>
+      error === undefined
+        ? Effect.void
+        : Effect.logWarning(
+            `This ${holder.command} could not remove its ${LOCK_FILE} from ${directory} ` +
+              `(${describeFsError(error)}): the next run there waits until it has been untouched for ` +
+              `${Duration.format(timing.staleAfter)}, then takes it over as a killed run's. To spare that wait, ` +
+              `remove ${path} by hand once this user may write in ${directory}.`
+          )
+  )
 
 /**
  * Removes the lock file at once if it is still this holder's, for a process that ends without winding down (a second
@@ -374,7 +393,7 @@ export const withReportDirectoryLock =
         // holding this run's token is removed).
         yield* Effect.acquireReleaseInterruptible(
           acquire(directory, path, holder, timing).pipe(Effect.annotateLogs(PHASE)),
-          () => release(path, holder)
+          () => release(directory, path, holder, timing).pipe(Effect.annotateLogs(PHASE))
         )
         // While the lock file is fresh from its making; the heartbeat below keeps it so from then on.
         yield* removeLeftoverFiles(directory).pipe(Effect.annotateLogs(PHASE))

@@ -20,7 +20,7 @@ import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryL
 import { removeLeftoverFiles } from "../../src/Reports/LeftoverFiles.js"
 import { EXPORT_MARK, EXPORT_MARK_TEXT, isTemporaryName, openTempFile } from "../../src/Reports/TempFile.js"
 import { captureLogs } from "../support/testClient.js"
-import { makeUndeletable } from "../support/undeletable.js"
+import { makeUndeletable, makeUnwritable } from "../support/undeletable.js"
 
 let directory = ""
 beforeEach(() => {
@@ -106,6 +106,28 @@ describe("one audit at a time per report directory", () => {
       expect(failed).toBe("boom")
       expect(existsSync(lockPath())).toBe(false)
     })
+  )
+
+  it.live(
+    "says so when it cannot remove its lock, the directory made read-only meanwhile, and how to spare the wait",
+    (context) =>
+      Effect.gen(function* () {
+        const logs = captureLogs()
+        let undo: (() => void) | undefined
+        yield* Effect.sync(() => {
+          undo = makeUnwritable(directory)
+        }).pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
+        if (undo === undefined) return context.skip("cannot make a folder read-only here (root without chattr)")
+        undo()
+        // Left behind: the next run waits for it as for a killed run's, and this run had said nothing of it.
+        expect(existsSync(lockPath())).toBe(true)
+        expect(logs.lines).toHaveLength(1)
+        expect(logs.lines[0]).toContain(`This run could not remove its ${LOCK_FILE} from ${directory} (`)
+        expect(logs.lines[0]).toContain(
+          "the next run there waits until it has been untouched for 1m, then takes it over as a killed run's. To " +
+            `spare that wait, remove ${lockPath()} by hand once this user may write in ${directory}.`
+        )
+      })
   )
 
   it.live("is given up by the process's exit too while held, as when a second Ctrl-C ends the process at once", () =>
