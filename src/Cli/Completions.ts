@@ -38,9 +38,13 @@ export const completionsProblem = (argv: ReadonlyArray<string>): string | undefi
     if (word !== "--completions" && !word.startsWith("--completions=")) continue
     const value = word === "--completions" ? argv[index + 1] : word.slice("--completions=".length)
     const takes = `bash, zsh or fish (sh gives bash's)`
-    return value === undefined || value.trim() === "" || value.startsWith("-")
-      ? `--completions needs the name of a shell: ${takes}.`
-      : `--completions takes ${takes}; got "${value}".`
+    if (value === undefined || value.trim() === "" || value.startsWith("-")) {
+      return `--completions needs the name of a shell: ${takes}.`
+    }
+    // Quoted when it reads as a shell's name (`BASH`, `powershell`); anything else may be a secret pasted there.
+    return /^[A-Za-z]{1,20}$/.test(value)
+      ? `--completions takes ${takes}; got "${value}".`
+      : `--completions takes ${takes}; got something else (not shown, as it is no shell's name and may be a secret).`
   }
   return undefined
 }

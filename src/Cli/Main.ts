@@ -22,7 +22,7 @@ import type { usersCommand } from "../Users/UsersCommand.js"
 import { VERSION } from "../Version.js"
 import { mendBashCompletions } from "./BashCompletions.js"
 import { commandHelp, PROGRAM_NAME } from "./CommandList.js"
-import { askedCompletions, type CompletionShell, completionsProblem } from "./Completions.js"
+import { askedCompletions, BUILT_IN_VALUES, type CompletionShell, completionsProblem } from "./Completions.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { mendFishCompletions } from "./FishCompletions.js"
 import { withHelpAsPrinted } from "./GenericHelp.js"
@@ -98,7 +98,10 @@ const loadSubcommands = async (argv: ReadonlyArray<string>): Promise<readonly [S
  * `argv` names; asked only when the command failed, whose modules are loaded by then.
  */
 export const hidingUnknownValues = async (argv: ReadonlyArray<string>): Promise<(text: string) => string> => {
-  const flags = invokedFlags(rootCommand(await loadSubcommands(argv)), argv)
+  const invoked = invokedFlags(rootCommand(await loadSubcommands(argv)), argv)
+  // With the flags every command takes, which no usage line lists: a shell's or a level's name is no secret, and
+  // `--completions powershell` was refused as 'got "..."'.
+  const flags = new Map([...invoked, ...[...BUILT_IN_VALUES.keys()].map((name) => [name, "value"] as const)])
   return (text) => hideUnknownValues(argv, flags, text)
 }
 

@@ -20,6 +20,19 @@ describe("--completions with a value no script is written for", () => {
     }
   })
 
+  it("quotes a shell's name however long, not as '...', which read as if it had been cut", async () => {
+    for (const args of [
+      ["--completions", "powershell"],
+      ["run", "--completions=nushell"]
+    ]) {
+      const result = await runCli([...args, "--log-format", "pretty"])
+      expect(result.code, result.stderr).toBe(2)
+      expect(result.stderr).toContain(
+        `--completions takes bash, zsh or fish (sh gives bash's); got "${args.at(-1)?.replace("--completions=", "")}".`
+      )
+    }
+  })
+
   it("asks for a shell when none follows", async () => {
     for (const args of [["--completions"], ["schedule", "--completions", "--log-level", "info"]]) {
       const result = await runCli([...args, "--log-format", "pretty"])
@@ -36,5 +49,11 @@ describe("--completions with a value no script is written for", () => {
     expect(result.code, result.stderr).toBe(2)
     expect(result.stderr).toContain("--completions takes bash")
     expect(result.stderr).not.toContain(token)
+    // Nor a secret this run does not know of: no shell is named so.
+    const unknown = "Zq8vN2xR4tLw"
+    const pasted = await runCli(["--completions", unknown, "--log-format", "pretty"])
+    expect(pasted.code, pasted.stderr).toBe(2)
+    expect(pasted.stderr).toContain("--completions takes bash")
+    expect(pasted.stderr).not.toContain(unknown)
   })
 })
