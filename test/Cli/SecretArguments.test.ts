@@ -176,7 +176,8 @@ describe("secret values on the command line", () => {
     } finally {
       rmSync(directory, { recursive: true, force: true })
     }
-  })
+    // Twelve commands, each its own process: about 6 s on a quiet machine, over 30 s on a busy one.
+  }, 120_000)
 
   it("nor is the password inside SMTP_URL, --smtp-url or a proxy variable, pasted alone where a value goes", async () => {
     const password = "relay-PW-9f3e@41"
