@@ -183,6 +183,12 @@ describe("UNRECOGNIZED_STATUS", () => {
     }
     expect(codes(user({ status: "ARCHIVED", enabled: false }))).toEqual([])
   })
+
+  it("calls a legacy status legacy in any case, with space around it, as the other rules read statuses", () => {
+    expect(only(user({ status: " archived " }), "UNRECOGNIZED_STATUS").detail).toContain(
+      'status " archived " is a legacy Cognito status'
+    )
+  })
 })
 
 describe("COMPROMISED_ACCOUNT", () => {
