@@ -217,8 +217,11 @@ export const privilegeWarnings = (
   const warnings: Array<string> = []
   const ambiguousRoles = privilegePolicy.ambiguousRoles()
   if (ambiguousRoles.length > 0) {
+    // Counted past the fifth, as the unlisted roles are: a list cut off without a word reads as complete.
+    const shown = ambiguousRoles.slice(0, 5).map(quotedName).join(", ")
+    const more = ambiguousRoles.length > 5 ? ` and ${ambiguousRoles.length - 5} more` : ""
     warnings.push(
-      `Users hold role names that fit more than one role in GET /roles (${ambiguousRoles.slice(0, 5).map(quotedName).join(", ")}): ` +
+      `Users hold role names that fit more than one role in GET /roles (${shown}${more}): ` +
         "each such user is privileged if any of those roles is."
     )
   }

@@ -53,14 +53,22 @@ describe("privilege warnings", () => {
     ])
   })
 
-  it("name at most five role names that fit more than one role", () => {
-    const roles = Array.from({ length: 7 }, (_, index) => [
-      { id: `r-${index}-a`, name: `Team ${index}`, permissions: [] },
-      { id: `r-${index}-b`, name: `Team ${index}`, permissions: [] }
-    ]).flat()
-    const policy = makePrivilegePolicy(parameters(), [{ id: "role-admin", name: "Admin", permissions: [] }, ...roles])
-    for (let index = 0; index < 7; index++) policy.judge({ name: `Team ${index}` })
-    expect(privilegeWarnings(policy, 0, true)).toEqual([
+  it("name the first five role names that fit more than one role, and how many more there are", () => {
+    /** A policy whose users hold `count` role names, each of two roles in GET /roles. */
+    const ambiguous = (count: number) => {
+      const roles = Array.from({ length: count }, (_, index) => [
+        { id: `r-${index}-a`, name: `Team ${index}`, permissions: [] },
+        { id: `r-${index}-b`, name: `Team ${index}`, permissions: [] }
+      ]).flat()
+      const policy = makePrivilegePolicy(parameters(), [{ id: "role-admin", name: "Admin", permissions: [] }, ...roles])
+      for (let index = 0; index < count; index++) policy.judge({ name: `Team ${index}` })
+      return policy
+    }
+    expect(privilegeWarnings(ambiguous(7), 0, true)).toEqual([
+      "Users hold role names that fit more than one role in GET /roles (Team 0, Team 1, Team 2, Team 3, Team 4 and " +
+        "2 more): each such user is privileged if any of those roles is."
+    ])
+    expect(privilegeWarnings(ambiguous(5), 0, true)).toEqual([
       "Users hold role names that fit more than one role in GET /roles (Team 0, Team 1, Team 2, Team 3, Team 4): " +
         "each such user is privileged if any of those roles is."
     ])
