@@ -806,6 +806,20 @@ describe("suppressions", () => {
     expect(unused).toEqual([])
   })
 
+  it("does not call never used a wider entry that an earlier one came before for one finding but that suppressed another", async () => {
+    const entries = await suppressionsOf(
+      entry("STALE@example.com", "STALE_LOGIN", "2026-12-31"),
+      entry("stale", "*", "2026-12-31")
+    )
+    const matcher = makeSuppressionMatcher(entries, AS_OF)
+    const user = { userId: "stale", email: "stale@example.com" }
+    expect(matcher.match({ finding: "STALE_LOGIN", ...user })?.entry).toBe(1)
+    expect(matcher.match({ finding: "PRIVILEGED_ROLE", ...user })?.entry).toBe(2)
+    const { shadowed, unused } = matcher.outcome()
+    expect(shadowed).toEqual([])
+    expect(unused).toEqual([])
+  })
+
   it("warns when one entry suppressed the findings of two accounts whose emails differ only in case", async () => {
     const suppressions = await suppressionsOf(
       entry("Pat@example.com", "STALE_LOGIN", "2026-12-31"),
