@@ -325,6 +325,32 @@ it("takes the report as of the latest instant not after this run's, whatever ord
   expect(oldest.datedAfterAsOf).toHaveLength(4)
 })
 
+it("lists the reports as of after this run's as-of earliest first, not in the order of their names", async () => {
+  // Two backfills, the later one as of the earlier day.
+  reportAsOf("user-audit-20260602T100000Z.json", "2026-06-01T00:00:00.000Z")
+  reportAsOf("user-audit-20260602T110000Z.json", "2026-05-20T00:00:00.000Z")
+  reportAsOf("user-audit-20260602T120000Z.json", "2026-05-25T00:00:00.000Z")
+  const started = Date.parse("2026-06-02T12:30:00.000Z")
+  const lookup = await Effect.runPromise(
+    readPreviousReport(directory, undefined, started, Date.parse("2026-05-01T00:00:00.000Z"))
+  )
+  expect(lookup.datedAfterAsOf?.map((report) => report.name)).toEqual([
+    "user-audit-20260602T110000Z.json",
+    "user-audit-20260602T120000Z.json",
+    "user-audit-20260602T100000Z.json"
+  ])
+})
+
+it("takes neither the email nor the mark written beside a report for the report to compare with", async () => {
+  // The run's as-of is the moment before it started, which its stamp, cut to the second, may fall after.
+  reportAsOf("user-audit-20260602T020000Z.json", "2026-06-02T01:59:59.900Z")
+  writeFileSync(join(directory, "user-audit-20260602T020000Z.eml"), "Subject: [Panther user audit] ...\r\n")
+  writeFileSync(join(directory, "user-audit-20260602T020000Z.undelivered"), "pending\n")
+  const started = Date.parse("2026-06-03T02:00:00.000Z")
+  const lookup = await Effect.runPromise(readPreviousReport(directory, undefined, started, started))
+  expect(chosen(lookup)).toBe("user-audit-20260602T020000Z.json")
+})
+
 it("dates a report whose as-of cannot be read by its name, and still says why it cannot be read", async () => {
   reportAsOf("user-audit-20260531T020000Z.json", "not a time")
   reportAsOf("user-audit-20260601T020000Z.json", "2026-06-01T02:00:00.000Z")
