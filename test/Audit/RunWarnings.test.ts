@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from "vitest"
 import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
-import { asOfAheadWarning, privilegeWarnings, suppressionWarnings } from "../../src/Audit/RunWarnings.js"
+import {
+  asOfAheadWarning,
+  NOT_JUDGED_WITHOUT_LOGINS,
+  privilegeWarnings,
+  suppressionWarnings
+} from "../../src/Audit/RunWarnings.js"
 import type { SuppressionEntry } from "../../src/Audit/Suppressions.js"
 import { parameters } from "./fixtures.js"
 
@@ -121,6 +126,20 @@ describe("suppression warnings", () => {
     )
     expect(warnings).toEqual([
       "Suppression entry 2 (old@example.com, STALE_LOGIN) expired on 2026-12-31 and no longer applies."
+    ])
+  })
+
+  it("say to keep an unused entry for a login finding or '*' when Panther sent no login times, and only those", () => {
+    const entry = (number: number, finding: SuppressionEntry["finding"]) => ({
+      ...suppression(number, "pat@example.com"),
+      finding
+    })
+    const outcome = { active: 3, expired: [], shadowed: [], spread: [] }
+    const unused = [entry(1, "STALE_LOGIN"), entry(2, "*"), entry(3, "PENDING_STATUS")]
+    expect(suppressionWarnings({ ...outcome, unused }, true)).toEqual([
+      `Suppression entry 1 (pat@example.com, STALE_LOGIN) matched no finding, but ${NOT_JUDGED_WITHOUT_LOGINS}.`,
+      `Suppression entry 2 (pat@example.com, *) matched no finding, but ${NOT_JUDGED_WITHOUT_LOGINS}.`,
+      "Suppression entry 3 (pat@example.com, PENDING_STATUS) matched no finding."
     ])
   })
 
