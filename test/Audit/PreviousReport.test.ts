@@ -115,6 +115,17 @@ it("takes a finding of a report written before first-seen was recorded as first 
   expect(lookup.report.findings.get("STALE_LOGIN:u3")?.firstSeen).toBe("2025-06-01T00:00:00.000Z")
 })
 
+it("takes a finding of a report written before suppressions were recorded, or marked otherwise, as not suppressed", async () => {
+  // Taken for suppressed, such a finding resolved now would be left out of the news for --email on-change.
+  const { suppressed: _suppressed, ...older } = finding(1)
+  const findings = [older, { ...finding(2), suppressed: "yes" }, { ...finding(3), suppressed: true }]
+  const text = `{\n"run": {\n  "startedAt": "2025-06-01T00:00:00.000Z"\n},\n"findings": [\n${findings.map((item) => JSON.stringify(item)).join(",\n")}\n]\n}\n`
+  writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), text)
+  const lookup = await Effect.runPromise(readPreviousReport(directory))
+  if (lookup._tag !== "Found") throw new Error(lookup.reason)
+  expect([...lookup.report.findings.values()].map((item) => item.suppressed)).toEqual([false, false, true])
+})
+
 it("says what is wrong with a report of another layout as its whole parse finds it", async () => {
   const { severity: _severity, ...withoutSeverity } = finding(2)
   const report = { run: { startedAt: "2025-06-01T00:00:00.000Z" }, findings: [finding(1), withoutSeverity] }
