@@ -387,6 +387,27 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive(
+    "counts a page of nothing but records without an id already sent toward the run of empty ones",
+    () =>
+      Effect.gen(function* () {
+        // 1,200 distinct records without an id, then page after page resending one of them: too few repeats to
+        // outnumber the records for 2,200 pages, so only the run of pages that brought nothing new stops it, at 2,000.
+        const noId = (index: number) => rawUser("", { id: undefined, email: `n${index}@example.com` })
+        const server = yield* scriptedServer((index) =>
+          index < 20
+            ? json(200, { results: Array.from({ length: 60 }, (_, at) => noId(index * 60 + at)), next: `c${index}` })
+            : json(200, { results: [noId(index % 1200)], next: `c${index}` })
+        )
+        const error = yield* Effect.flip(collect(server.url).pipe(Effect.timeout("60 seconds")))
+        expect(error._tag).toBe("PaginationLoop")
+        expect(error.message).toContain("too many pages in a row brought nothing new after 2020 pages")
+        expect(server.requests).toHaveLength(20 + MAX_EMPTY_PAGES_IN_A_ROW)
+      }),
+    // Two thousand requests, as the run of empty pages above: slack for a loaded machine.
+    60_000
+  )
+
   it.scopedLive("stops pages that cycle through records without an id, each new beside the page before", () =>
     Effect.gen(function* () {
       const page = (name: string) =>
