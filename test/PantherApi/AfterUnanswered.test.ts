@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Duration, Effect } from "effect"
 import { json, type Step, scriptedServer } from "../support/scriptedServer.js"
-import { rawUser, runWithClient } from "../support/testClient.js"
+import { fastRetry, rawUser, runWithClient } from "../support/testClient.js"
 
 const drop: Step = (_request, response) => response.socket?.destroy()
 
@@ -20,6 +20,26 @@ describe("a request after one that got no answer at any try", () => {
         "It was not tried again: GET /users/a just before it got no answer at any of its tries, and nothing has " +
           "answered since."
       )
+    })
+  )
+
+  it.scopedLive("is tried once too after one whose retry budget ran out before its first retry", () =>
+    Effect.gen(function* () {
+      // A budget the first try's wait already outlasts (a timeout as long as the budget does the same): one try each.
+      const server = yield* scriptedServer([drop])
+      const errors = yield* runWithClient(
+        server.url,
+        (client) => Effect.all([Effect.flip(client.getUser("a")), Effect.flip(client.getUser("b"))]),
+        { retry: { ...fastRetry, maxElapsed: Duration.millis(1) } }
+      )
+      expect(server.requests.map((request) => request.path)).toEqual(["/users/a", "/users/b"])
+      expect(errors[0]).toMatchObject({
+        _tag: "TransportError",
+        attempts: 1,
+        budgetStop: expect.objectContaining({ budgetMillis: 1 })
+      })
+      expect(errors[1]).toMatchObject({ _tag: "TransportError", attempts: 1, afterUnanswered: "GET /users/a" })
+      expect(errors[1].message).toContain("It was not tried again: GET /users/a just before it got no answer")
     })
   )
 
