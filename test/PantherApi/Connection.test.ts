@@ -28,6 +28,10 @@ describe("normaliseBaseUrl", () => {
   it("keeps a path prefix and a port", () => {
     expect(normalised("https://gateway.example.com:8443/panther/")).toBe("https://gateway.example.com:8443/panther")
     expect(normalised("https://gateway.example.com/panther/public/graphql")).toBe("https://gateway.example.com/panther")
+    // A slash doubled before the suffix: left at the end, every request would go to `/panther//users`.
+    expect(normalised("https://gateway.example.com/panther//public/graphql")).toBe(
+      "https://gateway.example.com/panther"
+    )
   })
 
   it("refuses the address of an endpoint, whose path every request would repeat, naming the base URL", () => {
