@@ -246,6 +246,15 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("reads an API at an IPv6 address, which --api-url gives in brackets", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer([json(200, { results: [rawUser("u1")] })], "::1")
+      const { records } = yield* collect(server.url)
+      expect(ids(records)).toEqual(["u1"])
+      expect(server.requests[0]?.path).toBe("/users")
+    })
+  )
+
   it.scopedLive("passes a user sent at the end of one page and the start of the next on once", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([

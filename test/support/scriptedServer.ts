@@ -75,7 +75,11 @@ export const slow =
  * Starts the server for the test's scope. `steps` are used in order; once they run out, the last one repeats.
  * A step may also be a function of the request index when a test needs to choose by request.
  */
-export const scriptedServer = (steps: ReadonlyArray<Step> | ((index: number, request: RecordedRequest) => Step)) =>
+export const scriptedServer = (
+  steps: ReadonlyArray<Step> | ((index: number, request: RecordedRequest) => Step),
+  /** The loopback address to listen on: `::1` for an API reached at an IPv6 address. */
+  host: "127.0.0.1" | "::1" = "127.0.0.1"
+) =>
   Effect.acquireRelease(
     Effect.async<{ server: ReturnType<typeof createServer>; scripted: ScriptedServer }>((resume) => {
       const requests: Array<RecordedRequest> = []
@@ -103,11 +107,12 @@ export const scriptedServer = (steps: ReadonlyArray<Step> | ((index: number, req
           step(recorded, res)
         })
       })
-      server.listen(0, "127.0.0.1", () => {
+      server.listen(0, host, () => {
         const address = server.address()
         // Listening on a TCP port always gives an address object; a string is for pipes.
         if (address === null || typeof address === "string") return resume(Effect.die("no TCP address"))
-        resume(Effect.succeed({ server, scripted: { url: `http://127.0.0.1:${address.port}`, requests } }))
+        const shown = host === "::1" ? "[::1]" : host
+        resume(Effect.succeed({ server, scripted: { url: `http://${shown}:${address.port}`, requests } }))
       })
     }),
     ({ server }) =>
