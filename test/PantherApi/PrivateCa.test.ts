@@ -55,8 +55,8 @@ const listUsersAgainstMutualTls = (maxVersion: "TLSv1.2" | "TLSv1.3") =>
 const listUsersAgainstTls = (settings: ServerOptions) =>
   listUsersAgainst(createHttpsServer({ key: certificate.key, cert: certificate.cert, ...settings }))
 
-/** `users list`, once, against `server` on a free loopback port (this CA trusted), which is closed after. */
-const listUsersAgainst = async (server: NetServer) => {
+/** `users list`, once, against `server` on a free loopback port (this CA, or the one given, trusted), closed after. */
+const listUsersAgainst = async (server: NetServer, caPath = certificate.caPath) => {
   await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening))
   try {
     const address = server.address()
@@ -65,7 +65,7 @@ const listUsersAgainst = async (server: NetServer) => {
       env: {
         PANTHER_API_URL: `https://127.0.0.1:${port}`,
         PANTHER_API_TOKEN: TOKEN,
-        NODE_EXTRA_CA_CERTS: certificate.caPath
+        NODE_EXTRA_CA_CERTS: caPath
       }
     })
   } finally {
@@ -120,6 +120,23 @@ describe("an API whose certificate a private CA signed", () => {
     expect(result.stderr).not.toContain("server's certificate")
     expect(result.stderr).not.toContain("NODE_EXTRA_CA_CERTS")
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+  })
+
+  it("says a certificate for another host name is so, and to mend --api-url, not to trust another CA", async () => {
+    // Signed by a CA that is trusted, but for a name other than the 127.0.0.1 the URL gives.
+    const other = makePrivateCa("api.example.test")
+    try {
+      const result = await listUsersAgainst(createHttpsServer({ key: other.key, cert: other.cert }), other.caPath)
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain(
+        "the server's certificate is for another host name than the one in the URL (ERR_TLS_CERT_ALTNAME_INVALID)"
+      )
+      expect(result.stderr).toContain("use the host name the certificate is for")
+      expect(result.stderr).not.toContain("NODE_EXTRA_CA_CERTS")
+      expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+    } finally {
+      other.remove()
+    }
   })
 
   it("says a TLS 1.2 server that ends the handshake with an alert most likely wants a client certificate", async () => {
