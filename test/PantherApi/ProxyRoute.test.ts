@@ -46,6 +46,12 @@ describe("which requests go through a proxy", () => {
     expect(matches("2001:db8::/32", "[2001:db8:0:0::5]")).toBe(true)
     expect(matches("10.0.0.0/8", "ten.example")).toBe(false)
     expect(matches("", "api.acme.example")).toBe(false)
+    // A fully qualified name with its trailing dot written out is the same host, in the URL or in NO_PROXY.
+    expect(matches("acme.example.", "api.acme.example")).toBe(true)
+    expect(matches("acme.example", "api.acme.example.")).toBe(true)
+    expect(route("https://api.acme.example.", { HTTPS_PROXY: "http://proxy:3128", NO_PROXY: "acme.example" })).toBe(
+      undefined
+    )
     expect(route("https://api.acme.example", { HTTPS_PROXY: "http://proxy:3128", no_proxy: "acme.example" })).toBe(
       undefined
     )
