@@ -31,5 +31,9 @@ describe("noSharedTlsVersion", () => {
     // Nor is it a certificate problem.
     expect(certificateProblem("ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION")).toBeUndefined()
     expect(certificateProblem("ERR_SSL_UNSUPPORTED_PROTOCOL")).toBeUndefined()
+    // An alert naming a certificate is the server ending the handshake for its own reasons, not its certificate
+    // refused here: what to do about that certificate would be no help.
+    expect(certificateProblem("ERR_SSL_TLSV1_ALERT_CERTIFICATE_UNOBTAINABLE")).toBeUndefined()
+    expect(certificateProblem("ERR_SSL_TLSV1_ALERT_BAD_CERTIFICATE_STATUS_RESPONSE")).toBeUndefined()
   })
 })
