@@ -214,6 +214,30 @@ describe("an API whose certificate a private CA signed", () => {
     })
   })
 
+  it("keeps a certificate's advice when a page after the first meets one this machine does not trust", async () => {
+    // Another certificate from the second connection on, as when a TLS-inspecting proxy takes over mid-list.
+    const untrusted = makePrivateCa("localhost", "127.0.0.1")
+    const user = { id: "u1", email: "u1@example.com", givenName: "U", familyName: "One", role: {}, enabled: true }
+    const server = createHttpsServer({ key: certificate.key, cert: certificate.cert }, (_request, response) => {
+      server.setSecureContext({ key: untrusted.key, cert: untrusted.cert })
+      response.writeHead(200, { "content-type": "application/json", connection: "close" })
+      response.end(JSON.stringify({ results: [user], next: "c1" }))
+    })
+    try {
+      const result = await listUsersAgainst(server)
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain(
+        "the server's certificate is not signed by a certificate authority this machine trusts"
+      )
+      // What to do about the certificate, not "run again": the connection did not fail by chance.
+      expect(result.stderr).toContain(certificate.caPath)
+      expect(result.stderr).toContain("but no certificate in it vouches for the server's")
+      expect(result.stderr).not.toContain("the connection failed while the list was read")
+    } finally {
+      untrusted.remove()
+    }
+  })
+
   it("works once NODE_EXTRA_CA_CERTS names the CA's certificate", async () => {
     const result = await listUsers({ NODE_EXTRA_CA_CERTS: certificate.caPath })
     expect(result.stderr).not.toContain("certificate")
