@@ -237,6 +237,15 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("takes the user an email filter found with the address in another case", () =>
+    Effect.gen(function* () {
+      // A Panther whose email filter ignores case, as it compares emails: the filter was not ignored.
+      const server = yield* scriptedServer([json(200, { results: [rawUser("u1", { email: "kim.lee@example.com" })] })])
+      const { records } = yield* collect(server.url, { email: "Kim.Lee@Example.com" })
+      expect(ids(records)).toEqual(["u1"])
+    })
+  )
+
   it.scopedLive("keeps a path prefix of the base URL", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([json(200, { results: [rawUser("u1")] })])
