@@ -1532,6 +1532,19 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("keeps an encoded token out of a role that cannot be read: its id, its name and its reason", () =>
+    Effect.gen(function* () {
+      // The audit's warning and reports name such a role by its id and name, as read.
+      const encoded = Buffer.from(TOKEN).toString("base64")
+      const server = yield* scriptedServer([
+        json(200, { results: [{ id: encoded, name: encoded, permissions: encoded }] })
+      ])
+      const [record] = yield* runWithClient(server.url, (client) => Stream.runCollect(client.listRoles()))
+      expect(record?._tag).toBe("UnreadableRole")
+      expect(JSON.stringify(record)).not.toContain(encoded)
+    })
+  )
+
   it.scopedLive("a create or update answered with another user's record fails, saying to check", () =>
     Effect.gen(function* () {
       const body = { email: "kim@acme.example", givenName: "Kim", familyName: "Lee", role: { name: "Analyst" } }
