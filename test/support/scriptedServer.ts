@@ -4,6 +4,7 @@
  * reset the connection halfway through a body, stall, or send HTML.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { networkInterfaces } from "node:os"
 import { Effect, Exit, Scope } from "effect"
 
 export interface RecordedRequest {
@@ -71,6 +72,11 @@ export const slow =
     response.on("close", () => clearTimeout(timer))
   }
 
+/** Whether this machine has IPv6 loopback for a server to listen on `::1`. */
+export const hasIpv6Loopback = Object.values(networkInterfaces()).some((addresses) =>
+  (addresses ?? []).some((address) => address.internal && address.family === "IPv6" && address.address === "::1")
+)
+
 /**
  * Starts the server for the test's scope. `steps` are used in order; once they run out, the last one repeats.
  * A step may also be a function of the request index when a test needs to choose by request.
@@ -107,6 +113,8 @@ export const scriptedServer = (
           step(recorded, res)
         })
       })
+      // A machine without IPv6 refuses `::1` at once: said, where waiting would end in the test's time limit.
+      server.once("error", (error) => resume(Effect.die(error)))
       server.listen(0, host, () => {
         const address = server.address()
         // Listening on a TCP port always gives an address object; a string is for pipes.
