@@ -24,6 +24,19 @@ import { captureLogs } from "../support/testClient.js"
 import { makeUnwritable } from "../support/undeletable.js"
 
 let parent = ""
+
+/** What the clean-up of leftover export folders in `directory` says, run again and again for 3 s. */
+const cleanUpAgainAndAgain = (directory: string) =>
+  Effect.gen(function* () {
+    const said: Array<string> = []
+    const until = Date.now() + 3_000
+    while (Date.now() < until) {
+      const logs = captureLogs()
+      yield* removeLeftoverExportFolders(directory).pipe(Effect.provide(logs.layer))
+      said.push(...logs.lines)
+    }
+    return said
+  })
 beforeEach(() => {
   parent = mkdtempSync(join(tmpdir(), "export-folder-"))
 })
@@ -136,13 +149,7 @@ describe("an export's folder", () => {
       )
     )
     return Effect.gen(function* () {
-      const said: Array<string> = []
-      const until = Date.now() + 3_000
-      while (Date.now() < until) {
-        const logs = captureLogs()
-        yield* removeLeftoverExportFolders(parent).pipe(Effect.provide(logs.layer))
-        said.push(...logs.lines)
-      }
+      const said = yield* cleanUpAgainAndAgain(parent)
       // Named while it was there, as empty as it was; never as one this user cannot list, which it was not.
       expect(said.length).toBeGreaterThan(0)
       for (const line of said) expect(line).toContain(`Left ${name} (uid 65534, 0.0 MB)`)
@@ -177,13 +184,7 @@ describe("an export's folder", () => {
       )
     )
     return Effect.gen(function* () {
-      const said: Array<string> = []
-      const until = Date.now() + 3_000
-      while (Date.now() < until) {
-        const logs = captureLogs()
-        yield* removeLeftoverExportFolders(parent).pipe(Effect.provide(logs.layer))
-        said.push(...logs.lines)
-      }
+      const said = yield* cleanUpAgainAndAgain(parent)
       // Removed by this export or by the other, which says so: either way nothing is left for anyone to remove.
       expect(said.filter((line) => line.includes("cannot be removed"))).toEqual([])
     }).pipe(Effect.ensuring(Effect.sync(() => churn.kill("SIGKILL"))))
