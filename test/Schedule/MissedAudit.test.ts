@@ -154,6 +154,21 @@ describe("findMissedAudit", () => {
     }
   })
 
+  it("takes a report written in the tick's very second as of an earlier instant for a backfill too", () => {
+    const backfill = "user-audit-20261201T020000Z"
+    const missed = findMissedAudit(nightly, now, ["user-audit-20261130T020000Z.json", `${backfill}.json`], {
+      read: (report) => ({
+        asOf: report.stem === backfill ? at("2026-06-30T00:00:00Z") : report.stampedAt,
+        apiBaseUrl: undefined
+      })
+    })
+    expect(missed).toEqual({
+      tick: at("2026-12-01T02:00:00Z"),
+      newestReport: `${backfill}.json`,
+      newestIsBackfill: true
+    })
+  })
+
   it("takes a report of another Panther in the same directory for none of this one's audits", async () => {
     const directory = mkdtempSync(join(tmpdir(), "missed-audit-"))
     try {
@@ -173,6 +188,22 @@ describe("findMissedAudit", () => {
       // A directory holding only another Panther's reports holds none of this one's: nothing is known to be missed.
       rmSync(join(directory, "user-audit-20261130T020000Z.json"))
       expect(await Effect.runPromise(catchUpAtStart(directory, nightly, now, api))).toBeUndefined()
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+
+  it("takes a report whose head names no Panther (one made by hand, say) for this one's", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "missed-audit-"))
+    try {
+      const name = "user-audit-20261201T020000Z.json"
+      writeFileSync(
+        join(directory, name),
+        `${JSON.stringify({ run: { asOf: "2026-12-01T02:00:00Z" }, findings: [] })}\n`
+      )
+      const tick = at("2026-12-01T02:00:00Z")
+      expect(await Effect.runPromise(catchUpAtStart(directory, nightly, now, api))).toBeUndefined()
+      expect(reportMadeSince(directory, tick, now, api)).toBe(name)
     } finally {
       rmSync(directory, { recursive: true, force: true })
     }
