@@ -40,6 +40,22 @@ describe("the review order", () => {
     ).toEqual(expected)
   })
 
+  it("keeps the users of two roles whose names differ only in case apart, each role's users together", () => {
+    // Panther can hold both (the README's change-role: decisions tell them apart by id): a reviewer goes role by role.
+    const rows = [
+      row("upper-young", { roleName: "Analyst", familyName: "Young" }),
+      row("lower-zed", { roleName: "analyst", familyName: "Zed" }),
+      row("upper-adams", { roleName: "Analyst", familyName: "Adams" }),
+      row("lower-brown", { roleName: "analyst", familyName: "Brown" })
+    ]
+    expect(rows.sort(compareReviewRows).map((item) => item.userId)).toEqual([
+      "upper-adams",
+      "upper-young",
+      "lower-brown",
+      "lower-zed"
+    ])
+  })
+
   it("sorts by given name before email, and by email before id, whatever the later keys say", () => {
     const lee = { familyName: "Lee" }
     const byGivenName = [
