@@ -15,7 +15,7 @@ import { escapeHtml, formatCount } from "./Html.js"
 import { sinceLastReviewHtml } from "./LastReviewHtml.js"
 import type { Review } from "./Review.js"
 import { decisionsText } from "./ReviewCsv.js"
-import type { ReviewFigures } from "./ReviewFigures.js"
+import type { ReviewFigures, RoleCount } from "./ReviewFigures.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { REVIEW_CSS } from "./ReviewStyles.js"
 import { daysSinceLogin, isoOf, suppressedInOrder } from "./ReviewValues.js"
@@ -40,18 +40,24 @@ const loginFigure = (value: number | null, label: string, shortLabel: string): s
 
 const MAX_ROLE_BARS = 12
 
-/** A bar a role, past the first 12 one bar for the rest; one role more is shown as itself, not as "1 other role". */
+/**
+ * A bar a role, past the first 12 one bar for the rest; one role more is shown as itself, not as "1 other role". A
+ * privileged role keeps a bar of its own wherever it ranks: an Admin role of two users among many larger roles was
+ * folded into the rest's bar, in the colour of roles that are not privileged, on a chart that marks privileged ones.
+ */
 export const roleBars = (figures: Pick<ReviewFigures, "byRole">): Array<Bar> => {
-  const barred = figures.byRole.length > MAX_ROLE_BARS + 1 ? MAX_ROLE_BARS : MAX_ROLE_BARS + 1
-  const shown = figures.byRole.slice(0, barred).map((role) => ({
-    label: role.role,
-    value: role.users,
-    tone: role.privileged ? "tone-privileged" : "tone-role"
-  }))
-  const rest = figures.byRole.slice(barred)
-  if (rest.length === 0) return shown
-  const users = rest.reduce((sum, role) => sum + role.users, 0)
-  return [...shown, { label: `${rest.length} other roles`, value: users, tone: "tone-role" }]
+  const folded = figures.byRole.filter((role, index) => index >= MAX_ROLE_BARS && !role.privileged)
+  const rest = folded.length > 1 ? new Set(folded) : new Set<RoleCount>()
+  const shown = figures.byRole
+    .filter((role) => !rest.has(role))
+    .map((role) => ({
+      label: role.role,
+      value: role.users,
+      tone: role.privileged ? "tone-privileged" : "tone-role"
+    }))
+  if (rest.size === 0) return shown
+  const users = folded.reduce((sum, role) => sum + role.users, 0)
+  return [...shown, { label: `${rest.size} other roles`, value: users, tone: "tone-role" }]
 }
 
 const charts = (review: Review, figures: ReviewFigures): string => {

@@ -122,6 +122,27 @@ describe("the review page's pieces", () => {
     expect(roleBars(roles(15)).at(-1)).toMatchObject({ label: "3 other roles", value: 3 })
   })
 
+  it("gives a privileged role a bar of its own, in the privileged colour, however few users it has", () => {
+    // As figures sort them: most users first, so an Admin role of two comes after twenty larger roles.
+    const byRole = [
+      ...Array.from({ length: 20 }, (_, index) => ({
+        role: `Team ${index + 1}`,
+        users: 50,
+        privileged: false,
+        reason: ""
+      })),
+      { role: "Admin", users: 2, privileged: true, reason: 'role "Admin" is listed as privileged' },
+      { role: "Team 21", users: 1, privileged: false, reason: "" }
+    ]
+    const bars = roleBars({ byRole })
+    expect(bars.filter((bar) => bar.tone === "tone-privileged")).toEqual([
+      { label: "Admin", value: 2, tone: "tone-privileged" }
+    ])
+    expect(bars.at(-1)).toEqual({ label: "9 other roles", value: 401, tone: "tone-role" })
+    // Every user is on one bar or another.
+    expect(bars.reduce((sum, bar) => sum + bar.value, 0)).toBe(1003)
+  })
+
   it("cuts long role labels in the middle, so names that differ at the end stay apart", () => {
     const svg = barChart("Users by role", [
       { label: "Custom Role Number 11", value: 1, tone: "tone-role" },
