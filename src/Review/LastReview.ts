@@ -398,7 +398,8 @@ const compareWith = async (
   const compared = {
     _tag: "Compared" as const,
     workbook,
-    asOf: about.asOf,
+    // Shown on the page as any cell of the workbook is: a token pasted over it was shown whole, as were 100 KB.
+    asOf: about.asOf === undefined ? undefined : shortenMiddle(quoteOfWorkbook(about.asOf), QUOTED_NAME_MAX_CHARS),
     added,
     removed,
     changed: new Map([...changes].flatMap(([key, what]) => (what.length === 0 ? [] : [[key, what.join("; ")]]))),

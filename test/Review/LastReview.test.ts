@@ -924,3 +924,40 @@ it("quotes an unreadable decision cut short without the start of a secret the cu
   expect(summary).toContain('row 2 "revoke after the handover see ticket 4411 and[redacted]"')
   expect(summary).not.toContain(token.slice(0, 8))
 })
+
+it("says what the last workbook is as of without a secret pasted into its as_of cell, and cut short when long", async () => {
+  const token = "Xk9fQ2vLp7RtZ4mWb8NcYh3JdS6aGe1U"
+  const page = async (asOf: string) => {
+    workbook("access-review-20260701T000000Z.csv", [
+      `${HEADER},instance,as_of`,
+      `false,Analyst,true,u1,u1@example.com,,api.acme.example,${asOf}`
+    ])
+    const since = await Effect.runPromise(
+      compareWithLastReview(
+        directory,
+        "access-review-20261001T000000Z",
+        "https://api.acme.example",
+        [row("u1")],
+        undefined,
+        { secrets: secretsOf([token], [], [token]), unread: false }
+      )
+    )
+    const run = { parameters: { includeDeactivated: false } } as unknown as AuditRun
+    return sinceLastReviewHtml({
+      run,
+      asOf: Date.parse("2026-10-01T00:00:00Z"),
+      rows: [row("u1")],
+      sinceLastReview: since
+    })
+  }
+  expect(await page("2026-07-01T00:00:00.000Z")).toContain(
+    "Compared with access-review-20260701T000000Z.csv (as of 2026-07-01T00:00:00.000Z)."
+  )
+  const pasted = await page(token)
+  expect(pasted).toContain("Compared with access-review-20260701T000000Z.csv (as of [not shown: it quoted a secret]).")
+  expect(pasted).not.toContain(token.slice(0, 8))
+  // A cell of 100 KB typed over it is cut in the middle, as every other cell the page quotes from the workbook is.
+  const long = await page(`2026-07-01${"x".repeat(100_000)}Z`)
+  expect(long).toMatch(/\(as of 2026-07-01x+…x+…?\)\./)
+  expect(long.length).toBeLessThan(5_000)
+})
