@@ -213,12 +213,14 @@ describe("the review page's pieces", () => {
   it("counts a record that failed validation apart in the chart of roles, not as a user without a role", () => {
     const rows = [
       row("bad", { enabled: null, roleName: "", roleId: "", privileged: null }),
-      row("roleless", { roleName: "", roleId: "" })
+      // Two, so that the bars' counts tell which label went to which: one each read the same either way.
+      row("roleless", { roleName: "", roleId: "" }),
+      row("roleless-too", { roleName: "", roleId: "" })
     ]
     const figures = reviewFigures({ run: run(45), asOf: AS_OF, rows } satisfies Review)
     expect(figures.byRole.map((role) => [role.role, role.users])).toEqual([
-      ["(invalid record)", 1],
-      ["(no role)", 1]
+      ["(no role)", 2],
+      ["(invalid record)", 1]
     ])
   })
 
@@ -235,7 +237,9 @@ describe("the review page's pieces", () => {
         lastLoggedInAt: "not a timestamp",
         invalidReason: 'lastLoggedInAt is not a timestamp: "not a timestamp"',
         findings: addFinding(NO_FINDINGS, "INVALID_RECORD", "high")
-      })
+      }),
+      // A record that is not an object: not known to be enabled, so in no bar, as it is not in the enabled figure.
+      row("h", { enabled: null, privileged: null, roleName: "", lastLoggedInAt: null, invalidReason: "not an object" })
     ]
     const figures = reviewFigures({ run: run(45), asOf: AS_OF, rows } satisfies Review)
     expect(figures.loginBins.map((bin) => [bin.label, bin.users, bin.state])).toEqual([
@@ -250,7 +254,7 @@ describe("the review page's pieces", () => {
       // Every enabled user is in a bar, the one whose last login did not parse too.
       ["unreadable", 1, "never"]
     ])
-    expect(figures).toMatchObject({ users: 7, enabled: 6, deactivated: 1, invalid: 1 })
+    expect(figures).toMatchObject({ users: 8, enabled: 6, deactivated: 1, invalid: 2 })
   })
 
   it("marks a bin starting at --stale-days mixed, not stale: that many whole days may be under the limit", () => {
