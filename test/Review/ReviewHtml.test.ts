@@ -191,6 +191,24 @@ describe("the review page's pieces", () => {
     expect((nine[8]?.[2] ?? 0) + 5 * 5.8).toBeLessThanOrEqual(360)
   })
 
+  it("draws the largest column to the top of the chart and the others in proportion, a zero as none", () => {
+    const svg = columnChart("Findings by severity", [
+      { label: "critical", value: 0, tone: "tone-critical" },
+      { label: "high", value: 4, tone: "tone-high" },
+      { label: "medium", value: 1, tone: "tone-medium" }
+    ])
+    const heights = [...svg.matchAll(/<rect [^>]*height="([\d.]+)"/g)].map((match) => Number(match[1]))
+    // The plot is 144 units high, between the value above the tallest column and the labels below.
+    expect(heights).toEqual([0, 144, 36])
+    const widths = [
+      ...barChart("Users by role", [
+        { label: "Analyst", value: 6, tone: "tone-role" },
+        { label: "Admin", value: 2, tone: "tone-privileged" }
+      ]).matchAll(/<rect [^>]*width="([\d.]+)"/g)
+    ].map((match) => Number(match[1]))
+    expect(widths).toEqual([180, 60])
+  })
+
   it("escapes chart labels too", () => {
     const svg = barChart("Users by role", [{ label: "<script>x</script>", value: 3, tone: "tone-role" }])
     expect(svg).not.toContain("<script")
