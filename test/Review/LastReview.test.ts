@@ -99,6 +99,20 @@ it("names a copy of a workbook saved under another name, which it does not take,
   )
 })
 
+it("names the first five copies of a workbook not taken and counts the rest, so none passes unsaid", async () => {
+  workbook("access-review-20260701T000000Z.csv", [HEADER, "false,Analyst,true,u1,u1@example.com,"])
+  for (let copy = 1; copy <= 7; copy++) {
+    workbook(`access-review-20260701T000000Z (${copy}).csv`, [HEADER, "false,Analyst,true,u1,u1@example.com,revoke"])
+  }
+  const since = await compare([row("u1")])
+  expect(since.misnamed).toHaveLength(7)
+  expect(describeSinceLastReview({ sinceLastReview: since })).toContain(
+    "(access-review-<stamp>.csv): access-review-20260701T000000Z (1).csv, access-review-20260701T000000Z (2).csv, " +
+      "access-review-20260701T000000Z (3).csv, access-review-20260701T000000Z (4).csv, " +
+      "access-review-20260701T000000Z (5).csv, and 2 more; if one is the last review's workbook filled in"
+  )
+})
+
 it("takes for a workbook only a file named as one, not a copy with another ending", async () => {
   workbook("access-review-20260701T000000Z.csv", [
     "user_id,email,instance,decision",
