@@ -1366,5 +1366,8 @@ describe("a review with suppressions", () => {
     expect(html).toContain("<dt>Suppressions</dt><dd>none (no suppressions file)</dd>")
     expect(html).not.toContain(' suppressed">')
     expect(html).not.toContain("Suppressed COMPROMISED_ACCOUNT")
+    // Nor a column of noughts in the findings by code, which would read as nothing found worth suppressing.
+    expect(html).not.toContain('<th class="num">Suppressed</th>')
+    expect(html).toContain('<tr><td>COMPROMISED_ACCOUNT</td><td class="num">1</td></tr>')
   })
 })
