@@ -725,6 +725,23 @@ it("names roles renamed since in the order of their names, whatever order the wo
   )
 })
 
+it("names the first five roles renamed since and counts the rest", async () => {
+  const roles = Array.from({ length: 7 }, (_, index) => index + 1)
+  const since = await changesAgainst(
+    [
+      "privileged,role_id,role_name,enabled,user_id,email,decision",
+      ...roles.map((n) => `false,r-${n},Team ${n},true,u${n},u${n}@example.com,`)
+    ],
+    roles.map((n) => reviewRowOf(`u${n}`, { roleId: `r-${n}`, roleName: `SOC Team ${n}` }))
+  )
+  expect(since.renamedRoles).toHaveLength(7)
+  expect(describeSinceLastReview({ sinceLastReview: since })).toContain(
+    "7 roles renamed in Panther since, the same role id under another name: Team 1 -> SOC Team 1 (1 account), " +
+      "Team 2 -> SOC Team 2 (1 account), Team 3 -> SOC Team 3 (1 account), Team 4 -> SOC Team 4 (1 account), " +
+      "Team 5 -> SOC Team 5 (1 account), and 2 more. Their accounts' access is the same"
+  )
+})
+
 it("says neither reactivated nor a revoke undone of an account whose record now says nothing of sign-in", async () => {
   // Deactivated at the last review, with a revoke written; its record now failed validation before its enabled field.
   const unread = reviewRowOf("u1", { enabled: null, privileged: null, roleName: "" })
