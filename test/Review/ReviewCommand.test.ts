@@ -1172,6 +1172,25 @@ describe("panther-audit review", () => {
     expect(html).not.toContain("not read; --include-deactivated lists them")
   })
 
+  it("lists a deactivated privileged user among the privileged users on the page, as the workbook puts them first", async () => {
+    const server = await scriptedPanther(
+      () => [],
+      () => [
+        wire("u-admin", { givenName: "Ada", familyName: "Active", role: { name: "Admin" } }),
+        wire("u-old-admin", { givenName: "Otto", familyName: "Off", role: { name: "Admin" }, enabled: false }),
+        wire("u-analyst", { givenName: "Ann", familyName: "Analyst" })
+      ]
+    )
+    expect((await reviewOfScripted(server)).code).toBe(0)
+    const html = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
+    const [privileged = "", others = ""] = html.split("<h2>Other users")
+    expect(privileged).toContain("<h2>Privileged users (2)</h2>")
+    expect(privileged).toContain("Otto Off")
+    expect(privileged).toContain("1 of them deactivated, marked so, and not in the figure above.")
+    expect(others).toMatch(/^ \(1\)<\/h2>/)
+    expect(others).not.toContain("Otto Off")
+  })
+
   it("writes a self-contained page: no script, no external resource, every API string escaped", async () => {
     await review(simulator)
     const html = readFileSync(fileMatching(directory, /^access-review-.*\.html$/), "utf8")
