@@ -34,6 +34,7 @@ import {
   workbookRole
 } from "./AccessChange.js"
 import { shorten, shortenMiddle } from "./Html.js"
+import { compareName } from "./ReviewOrder.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { eachWorkbookRecord, unreadableWorkbook, whyWorkbookNotRead } from "./WorkbookRecords.js"
 
@@ -450,7 +451,8 @@ const countRenames = (
     const key = JSON.stringify([from, to])
     counts.set(key, { from, to, accounts: (counts.get(key)?.accounts ?? 0) + 1 })
   }
-  return [...counts.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to))
+  // In the review's order of role names, the same on every machine: localeCompare follows the machine's language.
+  return [...counts.values()].sort((a, b) => compareName(a.from, b.from) || compareName(a.to, b.to))
 }
 
 /** How many renamed roles the summary and the page name; the rest are counted. */

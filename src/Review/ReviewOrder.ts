@@ -8,7 +8,9 @@ import type { ReviewRow } from "./ReviewRow.js"
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
-const compareName = (a: string, b: string): number => compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b)
+/** Two names in the review's order; also that of the roles renamed since the last review (LastReview.ts). */
+export const compareName = (a: string, b: string): number =>
+  compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b)
 
 const compareRole = (a: string, b: string): number => {
   if (a === b) return 0

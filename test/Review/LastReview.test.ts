@@ -725,6 +725,25 @@ it("names roles renamed since in the order of their names, whatever order the wo
   )
 })
 
+it("names roles renamed since in the workbook's order of role names, the same on every machine", async () => {
+  // Compared as the machine's language does, Équipe came before Zeta here and after it on a Swedish machine.
+  const since = await changesAgainst(
+    [
+      "privileged,role_id,role_name,enabled,user_id,email,decision",
+      "false,r-1,Équipe,true,u1,u1@example.com,",
+      "false,r-2,Zeta,true,u2,u2@example.com,"
+    ],
+    [
+      reviewRowOf("u1", { roleId: "r-1", roleName: "SOC Équipe" }),
+      reviewRowOf("u2", { roleId: "r-2", roleName: "SOC Zeta" })
+    ]
+  )
+  expect(describeSinceLastReview({ sinceLastReview: since })).toContain(
+    "2 roles renamed in Panther since, the same role id under another name: Zeta -> SOC Zeta (1 account), " +
+      "Équipe -> SOC Équipe (1 account)."
+  )
+})
+
 it("names the first five roles renamed since and counts the rest", async () => {
   const roles = Array.from({ length: 7 }, (_, index) => index + 1)
   const since = await changesAgainst(
