@@ -3,7 +3,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { tell } from "../Cli/CommandNotes.js"
+import { type NoteKind, tell } from "../Cli/CommandNotes.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectionOptions, pantherClientLayer } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
@@ -17,23 +17,36 @@ import { sayIfStopped } from "./StoppedChange.js"
 import { chosenRole, newUserOptions, refuseSecretFields, roleField } from "./UserFields.js"
 import { printUser, tellSecretsQuoted } from "./UserOutput.js"
 
-/** What `--if-absent` says of the user Panther already has, and what would make it as asked. */
-const alreadyThere = (record: UserRecord, body: ModifyUser): string => {
+/**
+ * What `--if-absent` says of the user Panther already has, and what would make it as asked. Only a user as asked is
+ * done: one deactivated (the new hire cannot sign in), with other names or role (another person's account, or
+ * other privileges), or whose record is invalid needs someone to act, though the command exits 0, so it is a warning,
+ * which a collector of JSON lines alerts on.
+ */
+const alreadyThere = (record: UserRecord, body: ModifyUser): { readonly kind: NoteKind; readonly text: string } => {
   if (record._tag === "InvalidUser") {
     const id = Option.getOrElse(record.userId, () => "no id")
-    return (
-      `${Option.getOrElse(record.email, () => body.email)} (${id}) already exists: not created (--if-absent). ` +
-      `Its record does not match the API description (${record.reason}); it is printed as Panther sent it.`
-    )
+    return {
+      kind: "warning",
+      text:
+        `${Option.getOrElse(record.email, () => body.email)} (${id}) already exists: not created (--if-absent). ` +
+        `Its record does not match the API description (${record.reason}); it is printed as Panther sent it.`
+    }
   }
   const { user } = record
   const done = `User ${user.email} (${user.id ?? "no id"}) already exists: not created (--if-absent).`
   if (!user.enabled) {
-    return `${done} It is deactivated, which Panther's API cannot undo: reactivate it in the Panther console.`
+    return {
+      kind: "warning",
+      text: `${done} It is deactivated, which Panther's API cannot undo: reactivate it in the Panther console.`
+    }
   }
   return isAsAsked(user, body)
-    ? `${done} It has the names and role asked for.`
-    : `${done} It is not as asked (names or role): see it above; \`panther-audit users update\` changes it.`
+    ? { kind: "done", text: `${done} It has the names and role asked for.` }
+    : {
+        kind: "warning",
+        text: `${done} It is not as asked (names or role): see it above; \`panther-audit users update\` changes it.`
+      }
 }
 
 export const createUserCommand = Command.make(
@@ -79,7 +92,8 @@ export const createUserCommand = Command.make(
           // As Panther sent it, as `users get` prints it: an invalid record too.
           yield* printUser(asSent)
           yield* tellSecretsQuoted(client)
-          return yield* tell(record._tag === "ValidUser" ? "done" : "warning", printable(alreadyThere(record, body)))
+          const { kind, text } = alreadyThere(record, body)
+          return yield* tell(kind, printable(text))
         }
       }
       const user = yield* client
