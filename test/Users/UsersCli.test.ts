@@ -434,6 +434,58 @@ describe("panther-audit users", () => {
     expect(JSON.parse(cleared.requests[1]?.body ?? "{}")).toMatchObject({ givenName: "Kim" })
   })
 
+  it("update replaces a role read as [redacted] by the one given; a name that reads [redacted] is a name", async () => {
+    const token = "pat-role-note-2a7c91e4f3"
+    // The role holding the token, by id or by name, is replaced by the one given: nothing is sent as [redacted].
+    for (const [role, flags] of [
+      [{ id: token, name: "Analyst" }, ["--role", "Admin"]],
+      [{ name: token }, ["--role-id", "role-admin"]]
+    ] as const) {
+      const replaced = await againstScripted(
+        [json(200, rawUser("u1", { role })), json(200, rawUser("u1", { role: { id: "role-admin", name: "Admin" } }))],
+        ["users", "update", "u1", ...flags],
+        token
+      )
+      expect(replaced.code, replaced.stderr).toBe(0)
+      expect(replaced.methods).toEqual(["GET", "POST"])
+      expect(replaced.requests[1]?.body).not.toContain("[redacted]")
+    }
+    // A name that reads "[redacted]" as Panther holds it, with no token in the answer, is a name like any other.
+    const named = await againstScripted(
+      [json(200, rawUser("u1", { givenName: "[redacted]" })), json(200, rawUser("u1", { givenName: "[redacted]" }))],
+      ["users", "update", "u1", "--family-name", "Family-u1"],
+      token
+    )
+    expect(named.code, named.stderr).toBe(0)
+    expect(named.methods).toEqual(["GET", "POST"])
+  }, 60_000)
+
+  it("create notes a token Panther's answer held, in the user it made or the one --if-absent found", async () => {
+    const token = "pat-create-note-8d2f40b6c1"
+    const args = ["users", "create", "--email", "kim@acme.com", "--given-name", "Kim", "--family-name", "Lee"]
+    // A status is no field a create sends: Panther's answer holding the token there is what it had stored.
+    const made = await againstScripted(
+      [json(200, rawUser("n1", { email: "kim@acme.com", givenName: "Kim", familyName: "Lee", status: token }))],
+      [...args, "--role", "Analyst"],
+      token
+    )
+    const found = await againstScripted(
+      [json(200, { results: [rawUser("u1", { email: "kim@acme.com", givenName: token })] })],
+      [...args, "--role", "Analyst", "--if-absent"],
+      token
+    )
+    for (const [result, methods] of [
+      [made, ["POST"]],
+      [found, ["GET"]]
+    ] as const) {
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.methods).toEqual(methods)
+      expect(result.stdout).toContain('"[redacted]"')
+      expect(stderrText(result.stderr)).toContain("1 answer from Panther held the API token")
+      expect(result.stdout + result.stderr).not.toContain(token)
+    }
+  })
+
   it("delete --if-exists does not take a wrong --api-url's 404 for a user already gone", async () => {
     const wrongUrl = await againstScripted(
       [json(404, { message: "no route" }), json(404, { message: "no route" })],
