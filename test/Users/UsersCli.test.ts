@@ -376,6 +376,15 @@ describe("panther-audit users", () => {
     expect(updated.code).toBe(2)
     expect(updated.methods).toEqual([])
     expect(stderrText(updated.stderr)).toContain("--family-name and --role-id hold the API token")
+    const readdressed = await againstScripted(
+      [json(200, rawUser("u1")), json(200, rawUser("u1"))],
+      ["users", "update", "u1", "--email", `${token}@example.com`],
+      token
+    )
+    expect(readdressed.code).toBe(2)
+    expect(readdressed.methods).toEqual([])
+    expect(stderrText(readdressed.stderr)).toContain("--email holds the API token")
+    expect(readdressed.stderr + readdressed.stdout).not.toContain(token)
     expect(created.stderr + created.stdout + updated.stderr + updated.stdout).not.toMatch(new RegExp(token, "i"))
     // Names that are not the token go through.
     const fine = await againstScripted(
@@ -384,7 +393,7 @@ describe("panther-audit users", () => {
       token
     )
     expect(fine.code, fine.stderr).toBe(0)
-  })
+  }, 60_000)
 
   it("create refuses the token in its email or its role as well, naming each flag, and sends nothing", async () => {
     const token = "pat-create-guard-71c4e0b2d8"
@@ -1061,7 +1070,17 @@ describe("panther-audit users", () => {
       email: "u1@example.com",
       role: { name: "Admin" }
     })
-  })
+    // A role id sent empty names no role: the role is kept by its name, which Panther would refuse as "" otherwise.
+    const blankId = await againstScripted(
+      [
+        json(200, rawUser("u1", { role: { id: "", name: "Analyst" } })),
+        json(200, rawUser("u1", { familyName: "Lee", role: { id: "", name: "Analyst" } }))
+      ],
+      ["users", "update", "u1", "--family-name", "Lee"]
+    )
+    expect(blankId.code, blankId.stderr).toBe(0)
+    expect(JSON.parse(blankId.requests[1]?.body ?? "{}").role).toEqual({ name: "Analyst" })
+  }, 60_000)
 
   it("get shows a record the audit reports as invalid as Panther sent it, exits 3, and blames no --api-url", async () => {
     // The audit named it INVALID_RECORD; the admin looks at it to mend it.
@@ -1177,6 +1196,13 @@ describe("panther-audit users", () => {
     expect(stderrText(asked.stderr)).toContain("give --family-name with the value it should hold")
     expect(asked.stderr).not.toContain("--api-url")
     expect(asked.methods).toEqual(["GET"])
+    const bothNames = await againstScripted(
+      [json(200, rawUser("u6", { givenName: null, familyName: null }))],
+      ["users", "update", "u6", "--role", "Admin"]
+    )
+    expect(bothNames.code).toBe(2)
+    expect(stderrText(bothNames.stderr)).toContain("give --given-name, --family-name with the values it should hold")
+    expect(bothNames.methods).toEqual(["GET"])
 
     const mended = await againstScripted(
       [json(200, broken), json(200, rawUser("u6", { familyName: "Lee" }))],
@@ -1191,7 +1217,7 @@ describe("panther-audit users", () => {
       role: { id: "role-analyst" }
     })
     expect(JSON.parse(mended.stdout)).toMatchObject({ id: "u6", familyName: "Lee" })
-  })
+  }, 60_000)
 
   it("update of a user whose record fails in a field no update sends says it was most likely made, checked as sent", async () => {
     // A createdAt that is no text: the audit's INVALID_RECORD, which only the console mends. The update goes through;
