@@ -731,6 +731,27 @@ describe("panther-audit users", () => {
   )
 
   it.skipIf(!hasScript)(
+    "delete on a terminal answered with Enter alone deletes nothing: no is what a delete takes unsaid",
+    async () => {
+      const server = await startScriptedServer([json(200, rawUser("u1")), text(200, "")])
+      try {
+        const terminal = await onTerminal(
+          `"${process.execPath}" "${BIN}" users delete u1; echo "rc=$?"`,
+          { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" },
+          // Typed once the question is asked, whichever answer it shows as the default.
+          { when: "cannot be undone", keys: "\r" }
+        )
+        expect(terminal).toContain("Nothing deleted.")
+        expect(terminal).toContain("rc=0")
+        expect(server.requests.map((request) => request.method)).toEqual(["GET"])
+      } finally {
+        await server.close()
+      }
+    },
+    30_000
+  )
+
+  it.skipIf(!hasScript)(
     "delete on a terminal with stderr to a file refuses without --yes: the question would be seen by no one",
     async () => {
       const server = await startScriptedServer([json(200, rawUser("u1")), text(200, "")])
@@ -893,6 +914,7 @@ describe("panther-audit users", () => {
       const said = stderrText(result.stderr)
       expect(said).toContain("(404), though it had the user a moment before (GET /users/u1)")
       expect(said).toContain("The user was most likely deleted meanwhile")
+      expect(said).toContain("Panther said: user not found.")
       expect(said).not.toContain("Check the id")
       expect(result.stderr).not.toMatch(/Updated|Deleted user/)
     }
