@@ -438,6 +438,19 @@ describe("sending through SMTP", () => {
     })
   )
 
+  it.scopedLive(
+    "retries recipients a greylisting relay refused for now, and delivers to them on the next attempt",
+    () =>
+      Effect.gen(function* () {
+        // A 451 for every recipient is no verdict on the addresses: the relay takes them when the sender comes back.
+        const server = yield* startSmtpServer({ greylistFirstConnections: 1 })
+        const result = yield* deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome)
+        expect(result).toMatchObject({ _tag: "Sent", attempts: 2 })
+        expect(server.connections()).toBe(2)
+        expect(only(server.received).to).toEqual(["security@acme.example", "ciso@acme.example", "it-ops@acme.example"])
+      })
+  )
+
   it.scopedLive("gives up after the configured retries when the server stays busy, logging each one retried", () =>
     Effect.gen(function* () {
       const logs = captureLogs()

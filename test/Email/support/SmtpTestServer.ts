@@ -46,6 +46,11 @@ export interface TestSmtpServerOptions {
   readonly rejectRecipients?: ReadonlyArray<string>
   /** The text of that `550`; "No such mailbox" unless given, as a relay that does not deliver there words it. */
   readonly recipientRefusal?: string
+  /**
+   * Every recipient of the first N connections refused with `451 4.7.1` (a temporary refusal), as a greylisting relay
+   * answers a sender it has not seen before: it takes the same recipients when the sender comes back.
+   */
+  readonly greylistFirstConnections?: number
   readonly tls?: { readonly key: string; readonly cert: string; readonly implicit: boolean }
   /** Leave STARTTLS out entirely: not advertised, and the command refused. */
   readonly noStartTls?: boolean
@@ -125,6 +130,10 @@ export const startSmtpServer = (
         callback(Object.assign(new Error(message), { responseCode: 535 }))
       },
       onRcptTo(address, _session, callback) {
+        if (connections <= (options.greylistFirstConnections ?? 0)) {
+          const message = "4.7.1 Greylisted, please try again later"
+          return callback(Object.assign(new Error(message), { responseCode: 451 }))
+        }
         if (options.rejectRecipients?.includes(address.address) === true) {
           const message = options.recipientRefusal ?? "No such mailbox"
           return callback(Object.assign(new Error(message), { responseCode: 550 }))
