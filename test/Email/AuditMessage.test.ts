@@ -199,6 +199,29 @@ describe("the body", () => {
     })
   )
 
+  it.scoped("says a deactivated user's account is deactivated beside its status, and an enabled one's is not", () =>
+    Effect.gen(function* () {
+      // With --include-deactivated: whether a compromised admin can still sign in is what a reader asks first.
+      const outcome = yield* writeOutcome(yield* reportDirectory, [
+        finding({ severity: "critical", finding: "COMPROMISED_ACCOUNT", roleName: "Admin", enabled: false }),
+        finding({
+          severity: "critical",
+          finding: "COMPROMISED_ACCOUNT",
+          userId: "u-2",
+          email: "bo@acme.example",
+          roleName: "Admin",
+          enabled: true
+        })
+      ])
+      const { html, text } = bodies(yield* compose(outcome))
+      expect(text).toMatch(
+        /User: Ada Lovelace \(ada@acme\.example\)\n {3}Role \/ status: Admin \(CONFIRMED, deactivated\)\n/
+      )
+      expect(text).toMatch(/User: Ada Lovelace \(bo@acme\.example\)\n {3}Role \/ status: Admin \(CONFIRMED\)\n/)
+      expect(html.match(/CONFIRMED, deactivated/g)).toHaveLength(1)
+    })
+  )
+
   it.scoped("names a record with neither id nor email by what the report has of it, not as the whole run", () =>
     Effect.gen(function* () {
       // Records that failed validation: one missing its email, named in the CSV, and one that is not an object.
