@@ -501,7 +501,8 @@ describe("sending through SMTP", () => {
   it.scopedLive("gives up a session whose answers trickle in, which no timeout of silence ends, and closes it", () =>
     Effect.gen(function* () {
       // Greets, then answers EHLO with a continuation line every 50 ms and never the last one: never silent for the
-      // idle timeout (twice 100 ms), never done.
+      // idle timeout (twice 400 ms, room for a loaded machine's pauses, which a shorter one took for silence), never
+      // done.
       let closed = false
       const { port, connections } = yield* scriptedServer((socket) => {
         socket.write("220 test ESMTP\r\n")
@@ -515,12 +516,12 @@ describe("sending through SMTP", () => {
         })
       })
       const error = yield* Effect.flip(
-        deliverAuditEmail(emailOn(smtp(port, { timeout: Duration.millis(100) })), yield* sampleOutcome).pipe(
-          Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error("the send never ended") })
+        deliverAuditEmail(emailOn(smtp(port, { timeout: Duration.millis(400) })), yield* sampleOutcome).pipe(
+          Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error("the send never ended") })
         )
       )
       expect(error.message).toContain(
-        `the audit email was not sent: the session with 127.0.0.1:${port} was still not over after 2s: it answered, ` +
+        `the audit email was not sent: the session with 127.0.0.1:${port} was still not over after 8s: it answered, ` +
           "but so slowly that it never finished; check that SMTP_URL names the relay meant, and that relay's health"
       )
       // Not tried again: a relay that slow is no faster a moment later.
@@ -536,7 +537,8 @@ describe("sending through SMTP", () => {
 
   it.scopedLive("says a session given up for trickling after the message went out may have delivered it", () =>
     Effect.gen(function* () {
-      // A plain session up to the message's end, whose answer then trickles in and never ends.
+      // A plain session up to the message's end, whose answer then trickles in and never ends (every 50 ms, well
+      // within the idle timeout of twice 400 ms).
       const { port, connections } = yield* scriptedServer((socket) => {
         socket.write("220 test ESMTP\r\n")
         let trickle: NodeJS.Timeout | undefined
@@ -546,13 +548,13 @@ describe("sending through SMTP", () => {
         })
       })
       const error = yield* Effect.flip(
-        deliverAuditEmail(emailOn(smtp(port, { timeout: Duration.millis(100) })), yield* sampleOutcome).pipe(
-          Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error("the send never ended") })
+        deliverAuditEmail(emailOn(smtp(port, { timeout: Duration.millis(400) })), yield* sampleOutcome).pipe(
+          Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error("the send never ended") })
         )
       )
       expect(error.message).toContain(
         `the audit email was not confirmed: the message went to 127.0.0.1:${port}, but the session was still not ` +
-          "over after 2s, its answers coming too slowly: it may have been delivered, so it was not sent again"
+          "over after 8s, its answers coming too slowly: it may have been delivered, so it was not sent again"
       )
       expect(connections()).toBe(1)
     })
