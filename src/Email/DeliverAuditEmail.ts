@@ -13,8 +13,14 @@ import { DeliveryError } from "./DeliveryError.js"
 import { DeliveryResult } from "./DeliveryResult.js"
 import { decideEmail } from "./EmailPolicy.js"
 import type { EmailSettings } from "./EmailSettings.js"
-import { Mailer } from "./Mailer.js"
+import { Mailer, type RefusedRecipient } from "./Mailer.js"
 import { writeEml } from "./WriteEml.js"
+
+/** A refusal in the 4xx range: the server may take the same recipient later. */
+const isTemporary = ({ reply }: RefusedRecipient): boolean => /^4\d\d\b/u.test(reply)
+
+const listRefused = (refused: ReadonlyArray<RefusedRecipient>): string =>
+  refused.map(({ address, reply }) => (reply === "" ? address : `${address} (server replied: ${reply})`)).join(", ")
 
 export const deliverAuditEmail = (
   settings: EmailSettings,
@@ -52,15 +58,28 @@ export const deliverAuditEmail = (
     // undelivered email, so its mark stays and the next run names this report in its warnings. The server's reply is
     // quoted with each: a right address is refused too, by a relay that does not deliver there.
     if (sent.rejected.length > 0) {
-      const refused = sent.rejected
-        .map(({ address, reply }) => (reply === "" ? address : `${address} (server replied: ${reply})`))
-        .join(", ")
-      const one = sent.rejected.length === 1
+      const forGood = sent.rejected.filter((refused) => !isTemporary(refused))
+      const forNow = sent.rejected.filter(isTemporary)
+      const refusals: Array<string> = []
+      if (forGood.length > 0) {
+        const one = forGood.length === 1
+        refusals.push(
+          `${listRefused(forGood)}: check ${one ? "that address" : "those addresses"} in MAIL_TO / MAIL_CC, and that ` +
+            `the relay delivers to ${one ? "it" : "them"}`
+        )
+      }
+      // A 4xx refusal (a relay greylisting a sender it has not seen, or taking only so many recipients at a time) says
+      // nothing wrong of the address: told to check it, an admin would look for a typo that is not there.
+      if (forNow.length > 0) {
+        refusals.push(
+          `${forGood.length > 0 ? "and " : ""}for now ${listRefused(forNow)}: a temporary refusal (a relay ` +
+            "greylisting a sender it has not seen, or taking only so many recipients at a time), not a wrong address"
+        )
+      }
       return yield* new DeliveryError({
         message:
           `the audit email reached ${sent.accepted.join(", ")} (message id ${sent.messageId}), but the server refused ` +
-          `${refused}: check ${one ? "that address" : "those addresses"} in MAIL_TO / MAIL_CC, and that the relay ` +
-          `delivers to ${one ? "it" : "them"}. The next run names this report in its warnings.`
+          `${refusals.join("; ")}. The next run names this report in its warnings.`
       })
     }
     yield* Effect.logInfo("audit email sent").pipe(

@@ -650,6 +650,34 @@ describe("sending through SMTP", () => {
     })
   )
 
+  it.scopedLive("says a recipient refused for now was refused for now, not that its address may be wrong", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({ refuseRecipientsForNow: ["ciso@acme.example"] })
+      const partly = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome))
+      expect(partly.exitCode).toBe(4)
+      expect(partly.message).toContain("reached security@acme.example, it-ops@acme.example")
+      expect(partly.message).toContain(
+        "the server refused for now ciso@acme.example (server replied: 452 4.5.3 Too many recipients): a temporary " +
+          "refusal (a relay greylisting a sender it has not seen, or taking only so many recipients at a time), not " +
+          "a wrong address. The next run names this report in its warnings."
+      )
+      expect(partly.message).not.toContain("check that address")
+
+      // One refused for good beside it: that one's address is to be checked, the other's not.
+      const both = yield* startSmtpServer({
+        rejectRecipients: ["it-ops@acme.example"],
+        refuseRecipientsForNow: ["ciso@acme.example"]
+      })
+      const mixed = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(both.port)), yield* sampleOutcome))
+      expect(mixed.message).toContain("reached security@acme.example (message id <")
+      expect(mixed.message).toContain(
+        "but the server refused it-ops@acme.example (server replied: 550 No such mailbox): check that address in " +
+          "MAIL_TO / MAIL_CC, and that the relay delivers to it; and for now ciso@acme.example (server replied: 452 " +
+          "4.5.3 Too many recipients): a temporary refusal"
+      )
+    })
+  )
+
   it.scopedLive(
     "says which address to verify when Amazon SES refuses one it has not verified, and does not retry",
     () =>

@@ -46,6 +46,8 @@ export interface TestSmtpServerOptions {
   readonly rejectRecipients?: ReadonlyArray<string>
   /** The text of that `550`; "No such mailbox" unless given, as a relay that does not deliver there words it. */
   readonly recipientRefusal?: string
+  /** Recipients refused with `452 4.5.3` (for now), as a relay taking only so many recipients at a time refuses the rest. */
+  readonly refuseRecipientsForNow?: ReadonlyArray<string>
   /**
    * Every recipient of the first N connections refused with `451 4.7.1` (a temporary refusal), as a greylisting relay
    * answers a sender it has not seen before: it takes the same recipients when the sender comes back.
@@ -133,6 +135,9 @@ export const startSmtpServer = (
         if (connections <= (options.greylistFirstConnections ?? 0)) {
           const message = "4.7.1 Greylisted, please try again later"
           return callback(Object.assign(new Error(message), { responseCode: 451 }))
+        }
+        if (options.refuseRecipientsForNow?.includes(address.address) === true) {
+          return callback(Object.assign(new Error("4.5.3 Too many recipients"), { responseCode: 452 }))
         }
         if (options.rejectRecipients?.includes(address.address) === true) {
           const message = options.recipientRefusal ?? "No such mailbox"
