@@ -302,14 +302,27 @@ const INVALID_VARIABLE = /Invalid data at ([A-Za-z_][A-Za-z0-9_]*): "(.*?)"\)/gs
 const invalidVariables = (text: string): ReadonlyArray<string> =>
   [...text.matchAll(INVALID_VARIABLE)].map(([, name, problem]) => `${name} ${problem}`)
 
-/** A usage error that is a variable's bad value, as the configuration error it is, said in one line. */
+/**
+ * A usage error that is a variable's bad value, as the configuration error it is, said in one line. Two flags that
+ * fail together (two variables that cannot be read, or one beside a required flag left out) come joined as a
+ * missing value, whatever each was: taken for no variable's, the printed text was dropped as a variable's and the
+ * run said only "see --help for usage".
+ */
 const asVariableError = <E>(error: E): E | ConfigurationError => {
-  if (!ValidationError.isValidationError(error) || !ValidationError.isInvalidValue(error)) return error
+  if (
+    !ValidationError.isValidationError(error) ||
+    !(ValidationError.isInvalidValue(error) || ValidationError.isMissingValue(error))
+  ) {
+    return error
+  }
   const problems = invalidVariables(HelpDoc.toAnsiText(error.error))
   return problems.length === 0
     ? error
     : new ConfigurationError({
-        message: `${problems.join("; ")}. Correct the environment variable, or unset it.`
+        message:
+          problems.length === 1
+            ? `${problems.join("")}. Correct the environment variable, or unset it.`
+            : `${problems.join("; ")}. Correct the environment variables, or unset them.`
       })
 }
 

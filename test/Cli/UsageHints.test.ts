@@ -140,4 +140,23 @@ describe("usage errors", () => {
     expect(result.code, args.join(" ")).toBe(2)
     expect(stderrText(result.stderr), args.join(" ")).toContain(message)
   })
+
+  // @effect/cli joins the errors of two flags that fail together as one "missing value", whatever each was.
+  it("name every variable that cannot be read, two at once or one beside a required flag left out", async () => {
+    const twoVariables = { PANTHER_MAX_RETRIES: "three", PANTHER_RETRY_BUDGET_SECONDS: "1,5" }
+    for (const logFormat of ["json", "pretty"]) {
+      const both = await runCli(["users", "list", "--log-format", logFormat], { env: twoVariables })
+      expect(both.code, logFormat).toBe(2)
+      expect(both.stderr.trimEnd().split("\n"), logFormat).toHaveLength(1)
+      expect(stderrText(both.stderr), logFormat).toContain(
+        'PANTHER_MAX_RETRIES must be a whole number; got "three"; PANTHER_RETRY_BUDGET_SECONDS must be a number; got ' +
+          '"1,5". Correct the environment variables, or unset them.'
+      )
+    }
+    const besideMissing = await runCli(["users", "create"], { env: { PANTHER_MAX_RETRIES: "three" } })
+    expect(besideMissing.code).toBe(2)
+    expect(stderrText(besideMissing.stderr)).toContain(
+      'PANTHER_MAX_RETRIES must be a whole number; got "three". Correct the environment variable, or unset it.'
+    )
+  })
 })
