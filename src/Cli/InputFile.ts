@@ -27,6 +27,15 @@ const tooLarge = (maxBytes: number, what: string) =>
   )
 
 /**
+ * Why a socket is not read. No socket opens by its name (ENXIO, said bare), `/dev/stdin` among them when the program
+ * that started this one gave it a socket for stdin, as Node.js does for its children's pipes: `--api-token-file
+ * /dev/stdin` fed so was refused as "cannot be read: ENXIO", which told its reader nothing to mend.
+ */
+const SOCKET =
+  "it is a socket, which cannot be opened by its name (stdin is one when the program that started this one, " +
+  "a Node.js script for one, gave it a socket): give a file, or a pipe as a shell's | or <(...) makes"
+
+/**
  * The file's bytes, at most `maxBytes` of them; `what` names the content for the message when there are more ("a
  * token file"). Node's own errors (ENOENT, EACCES, EISDIR...) pass through as they are.
  */
@@ -39,7 +48,8 @@ export const readInputFile = async (
   // stat, not open: opening a named pipe is what waits.
   const info = await stat(path)
   if (info.isDirectory()) throw Object.assign(new Error(`EISDIR: ${path}`), { code: "EISDIR" })
-  if (info.isFIFO() || info.isSocket()) return readPipe(path, maxBytes, what, signal)
+  if (info.isFIFO()) return readPipe(path, maxBytes, what, signal)
+  if (info.isSocket()) throw new InputFileRefused(SOCKET)
   if (!info.isFile()) throw new InputFileRefused("it is a device, not a file")
   if (info.size > maxBytes) throw tooLarge(maxBytes, what)
   const handle = await open(path, "r")

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { open } from "node:fs/promises"
+import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
@@ -56,6 +57,20 @@ describe("readInputFile", () => {
     const reading = reasonOf(readInputFile(pipe, 1024, "a test file", controller.signal))
     setTimeout(() => controller.abort(), 50)
     expect(await reading).toBe("reading it was stopped")
+  })
+
+  it("says a socket cannot be read by its name, as stdin given by a Node.js parent is one", async () => {
+    const path = join(directory, "socket")
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(path, resolve))
+    try {
+      expect(await reasonOf(readInputFile(path, 1024, "a test file"))).toBe(
+        "it is a socket, which cannot be opened by its name (stdin is one when the program that started this one, " +
+          "a Node.js script for one, gave it a socket): give a file, or a pipe as a shell's | or <(...) makes"
+      )
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 
   it("leaves out a byte order mark as text", async () => {
