@@ -50,6 +50,16 @@ describe("readInputFile", () => {
     await writer.close()
   })
 
+  it("reads a pipe that holds the limit exactly, as a regular file is", async () => {
+    const pipe = join(directory, "full")
+    execFileSync("mkfifo", [pipe])
+    const reading = readInputFile(pipe, 10, "a test file")
+    const writer = await open(pipe, "w")
+    await writer.write("0123456789")
+    await writer.close()
+    expect((await reading).toString()).toBe("0123456789")
+  })
+
   it("gives up on a pipe no one writes to when told to", async () => {
     const pipe = join(directory, "silent")
     execFileSync("mkfifo", [pipe])
