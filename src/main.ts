@@ -70,6 +70,10 @@ const secrets = invocationSecrets(secretFlagValues, argv)
 // Out of process.env, where a diagnostic report of Node's would list them (SecretVariables.ts).
 const configProvider = takeSecretVariables(process.env)
 
+const stopSignals = watchStopSignals((text, exitCode) =>
+  process.stderr.write(`${finalLine(format, text, { exitCode }, "WARN")}\n`)
+)
+
 const main = runCli(argv, format).pipe(
   Effect.withConfigProvider(configProvider),
   withSecretArgumentsHidden(secrets),
@@ -92,7 +96,13 @@ const main = runCli(argv, format).pipe(
   Effect.provide(Layer.merge(platform, loggerLayer(format, level))),
   // Printed above already; the runtime's own debug line at the fiber's end would repeat it, unscrubbed. Set for
   // good rather than locally, since that line is written after the program has returned.
-  (program) => Effect.zipRight(FiberRef.set(FiberRef.unhandledErrorLogLevel, Option.none()), program)
+  (program) => Effect.zipRight(FiberRef.set(FiberRef.unhandledErrorLogLevel, Option.none()), program),
+  // Stopped at SIGHUP as runMain stops it at SIGINT and SIGTERM: by interrupting the fiber that runs it all.
+  (program) =>
+    Effect.withFiberRuntime<void, unknown>((fiber) => {
+      stopSignals.onHangUp(() => fiber.unsafeInterruptAsFork(fiber.id()))
+      return program
+    })
 )
 
 // A reader that goes away (`panther-audit run | head -1`) closes stdout; the next write's EPIPE would end the
@@ -108,10 +118,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 // A stderr that cannot be written (a full disk, a closed pipe) leaves nowhere to say anything; its error must not
 // end the process with exit 1 in place of the command's own code.
 process.stderr.on("error", () => {})
-
-const stopSignals = watchStopSignals((text, exitCode) =>
-  process.stderr.write(`${finalLine(format, text, { exitCode }, "WARN")}\n`)
-)
 
 /** The documented exit code for how the program ended. */
 const exitCodeOf = (exit: Exit.Exit<unknown, unknown>): number => {

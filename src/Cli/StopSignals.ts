@@ -13,29 +13,40 @@
  *
  * Either way out is said (`say`): the logs would otherwise end at "audit interrupted", as if the run had wound
  * down, when a temporary file of its may be left for the next run to remove.
+ *
+ * SIGHUP (a closed terminal, a dropped ssh session under a run started by hand) stops the run as the others do, with
+ * 129; `runMain` does not interrupt the program on it, so the program asks to be told (`onHangUp`). Left to Node,
+ * it killed the process outright: the report directory stayed locked, and the next run, the nightly one perhaps,
+ * waited a minute for it and took it over with a warning.
  */
 
 export const STOP_GRACE_MS = 5_000
 
-export const signalExitCode = (signal: NodeJS.Signals): number => (signal === "SIGINT" ? 130 : 143)
+export const signalExitCode = (signal: NodeJS.Signals): number =>
+  signal === "SIGINT" ? 130 : signal === "SIGHUP" ? 129 : 143
+
+const STOP_SIGNALS: ReadonlyArray<NodeJS.Signals> = ["SIGINT", "SIGTERM", "SIGHUP"]
 
 export interface StopSignals {
   /** The first stop signal received, if any. */
   readonly received: () => NodeJS.Signals | undefined
+  /** What stops the program at a first SIGHUP, as `runMain` stops it at a first SIGINT or SIGTERM. */
+  readonly onHangUp: (stop: () => void) => void
   readonly dispose: () => void
 }
 
 export const watchStopSignals = (say: (text: string, exitCode: number) => void): StopSignals => {
   let received: NodeJS.Signals | undefined
+  let stopAtHangUp = () => {}
   const dispose = () => {
-    process.off("SIGINT", onSignal)
-    process.off("SIGTERM", onSignal)
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal)
   }
   function onSignal(signal: NodeJS.Signals) {
     if (received !== undefined) {
       endAtOnce(signal, `${signal} again while stopping: ended at once, without winding down`)
     }
     received = signal
+    if (signal === "SIGHUP") stopAtHangUp()
     // unref: this timer alone does not keep the process up once the run has wound down.
     setTimeout(
       () =>
@@ -48,7 +59,12 @@ export const watchStopSignals = (say: (text: string, exitCode: number) => void):
     say(`${text}.`, code)
     process.exit(code)
   }
-  process.on("SIGINT", onSignal)
-  process.on("SIGTERM", onSignal)
-  return { received: () => received, dispose }
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal)
+  return {
+    received: () => received,
+    onHangUp: (stop) => {
+      stopAtHangUp = stop
+    },
+    dispose
+  }
 }

@@ -80,3 +80,45 @@ describe("run stopped with Ctrl-C", () => {
     }
   })
 })
+
+describe("run stopped by SIGHUP, as a closed terminal or a dropped ssh session sends", () => {
+  it("winds down as at SIGTERM: exits 129 saying so, no report, the directory free for the next run", async () => {
+    let listing: () => void = () => {}
+    const listed = new Promise<void>((resolve) => {
+      listing = resolve
+    })
+    const server = await startScriptedServer((_index, request) => {
+      if (request.path === "/roles") return json(200, { results: [] })
+      listing()
+      return () => {}
+    })
+    try {
+      const child = endWithTest(
+        spawn(process.execPath, [BIN, "run", "--report-dir", directory], {
+          env: { PATH: process.env.PATH ?? "", PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" },
+          stdio: ["ignore", "ignore", "pipe"]
+        })
+      )
+      let stderr = ""
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8")
+      })
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on("exit", (code, signal) => resolve({ code, signal }))
+      )
+      await listed
+      child.kill("SIGHUP")
+      // Ended by the signal itself (signal SIGHUP, no code), it had left its lock for the next run to wait out.
+      expect(await exited, stderr).toEqual({ code: 129, signal: null })
+      const last = JSON.parse(stderr.trimEnd().split("\n").at(-1) ?? "{}") as {
+        message?: string
+        annotations?: unknown
+      }
+      expect(last).toMatchObject({ message: "stopped by SIGHUP.", annotations: { signal: "SIGHUP", exitCode: 129 } })
+      expect(existsSync(join(directory, LOCK_FILE))).toBe(false)
+      expect(readdirSync(directory)).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
+})
