@@ -3,6 +3,9 @@
  * variables): the built command names the variable and the quotes, rather than pass the quotes on as part of the
  * value (a token refused by Panther with 401 and the advice to check it, a URL said to have no scheme).
  */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { runCli } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
@@ -46,6 +49,19 @@ describe("a variable wrapped in quotes", () => {
       expect(result.stderr).toContain(`remove them (${holds}`)
       expect(result.stderr).not.toContain("by its flag or file")
       expect(result.stderr).not.toContain("s3cret-proxy-pass")
+    }
+  })
+
+  it("fails nothing in a secret the command does not use: the demo, which has its own simulator's key, runs", async () => {
+    const reports = mkdtempSync(join(tmpdir(), "quoted-demo-"))
+    try {
+      const result = await runCli(["demo", "--report-dir", reports], {
+        env: { PANTHER_API_TOKEN: `"${simulator.readToken}"` }
+      })
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stderr).not.toContain("wrapped in quotes")
+    } finally {
+      rmSync(reports, { recursive: true, force: true })
     }
   })
 
