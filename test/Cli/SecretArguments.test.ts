@@ -84,6 +84,15 @@ describe("secret values on the command line", () => {
     expect(`${joined.stdout}${joined.stderr}`).not.toContain(TOKEN)
   })
 
+  it("are not sent as a user id when given with one dash, as -name=value, in the id's place", async () => {
+    // Nothing listens at the address: a request would fail as a connection error (exit 3), not as a usage error.
+    const env = { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN: "scripted-token" }
+    const result = await runCli(["users", "get", `-api-token=${TOKEN}`], { env })
+    expect(result.code, result.stderr).toBe(2)
+    expect(stderrText(result.stderr)).toContain('The user id was given "-api-token=...", which is a flag')
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
+  })
+
   it("nor are the token and passwords of the environment, pasted where a usage error quotes a value", async () => {
     // No request is sent: each of these is refused before the command starts, so the address is never used.
     const env = { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN: TOKEN }
