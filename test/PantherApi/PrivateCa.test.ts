@@ -199,6 +199,13 @@ describe("an API whose certificate a private CA signed", () => {
       expect(result.stderr).toContain("it cannot be read (it does not exist)")
     })
 
+    it("says a folder of certificates, as SSL_CERT_DIR takes (/etc/ssl/certs), is a folder, not a file", async () => {
+      const result = await listUsers({ NODE_EXTRA_CA_CERTS: folder })
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain(`NODE_EXTRA_CA_CERTS names \\"${folder}\\", which Node could not use:`)
+      expect(result.stderr).toContain("it cannot be read (it is a folder, not a file)")
+    })
+
     it("says a readable CA file holds no certificate that vouches for this server's", async () => {
       const other = makePrivateCa("elsewhere.test")
       try {
