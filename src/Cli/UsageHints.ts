@@ -190,9 +190,15 @@ export const explainUsageError = (argv: ReadonlyArray<string>, flags: CommandFla
     .replace(INVALID_SUBCOMMAND, (whole, program: string, only: string) => {
       // The command given is the one offered: the word after it is what is wrong.
       const [command, sub] = argv.slice(2)
-      return command === only && sub !== undefined && !sub.startsWith("-")
-        ? `"${sub}" is not a command of ${program} ${only}: see ${program} ${only} --help`
-        : whole
+      if (command !== only || sub === undefined) return whole
+      if (!sub.startsWith("-")) return `"${sub}" is not a command of ${program} ${only}: see ${program} ${only} --help`
+      // A flag before the command (`users --api-url URL list`) was told to "use 'users'", the word it followed. Its
+      // name alone is quoted: a value given with it may be a secret.
+      const [flag] = sub.split("=")
+      return (
+        `"${flag}" comes before the command of ${program} ${only}: give the command first, then its flags; ` +
+        `see ${program} ${only} --help`
+      )
     })
     .replace(UNKNOWN_ARGUMENT, (whole, flag: string) => {
       if (!flags.has(flag)) return whole

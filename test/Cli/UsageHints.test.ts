@@ -123,6 +123,11 @@ describe("usage errors", () => {
       "--include-deactivated takes no value: give it as --include-deactivated"
     ],
     [["users", "lst"], '"lst" is not a command of panther-audit users: see panther-audit users --help'],
+    // A flag before the command, where @effect/cli said to "use 'users'", the word it followed; its value unquoted.
+    [
+      ["users", "--api-token=pat-before-command-7d", "list"],
+      '"--api-token" comes before the command of panther-audit users: give the command first, then its flags'
+    ],
     [["users", "list", "--id=u-9"], "--id, which may be repeated, takes its value apart: give it as --id u-9"],
     // Said as `--id ""` is: what the flag takes, not just "a value".
     [["users", "list", "--id="], "--id is empty: give a user id, or leave it out"],
