@@ -470,7 +470,7 @@ describe("runOnSchedule", () => {
       yield* TestClock.setTime(START + 30_000)
       const { lines, layer } = yield* captureLogs
       const runs: Array<ScheduledRun> = []
-      const job = (run: ScheduledRun) => Effect.sync(() => runs.push(run))
+      const job = (run: ScheduledRun) => Effect.sync(() => runs.push(run)).pipe(Effect.zipRight(Effect.logInfo("ran")))
       const missed = Date.parse("2026-02-28T23:00:00Z")
       const fiber = yield* Effect.fork(
         runOnSchedule(job, {
@@ -493,6 +493,13 @@ describe("runOnSchedule", () => {
         "the audit of 2026-02-28T23:00:00.000Z has not run: no report since; it runs now, late"
       )
       expect(warning?.annotations).toMatchObject({ missed: "2026-02-28T23:00:00.000Z" })
+      // The run's own lines say which it is, as the README tells a reader of the logs to look for.
+      const ran = lines.filter((line) => line.message === "ran").map((line) => line.annotations)
+      expect(ran).toEqual([
+        expect.objectContaining({ scheduledFor: "2026-02-28T23:00:00.000Z", catchUp: true }),
+        expect.not.objectContaining({ catchUp: expect.anything() })
+      ])
+      expect(ran[1]).toMatchObject({ scheduledFor: "2026-03-01T01:00:00.000Z" })
     })
   )
 
