@@ -19,6 +19,24 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(directory, { recursive: true, force: true }))
 
+/** `run` against the API at `apiUrl`, into this test's directory: the process, its stderr so far, and how it exits. */
+const startRun = (apiUrl: string) => {
+  const child = endWithTest(
+    spawn(process.execPath, [BIN, "run", "--report-dir", directory], {
+      env: { PATH: process.env.PATH ?? "", PANTHER_API_URL: apiUrl, PANTHER_API_TOKEN: "scripted-token" },
+      stdio: ["ignore", "ignore", "pipe"]
+    })
+  )
+  const output = { stderr: "" }
+  child.stderr.on("data", (chunk: Buffer) => {
+    output.stderr += chunk.toString("utf8")
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal }))
+  )
+  return { child, output, exited }
+}
+
 describe("run stopped with Ctrl-C", () => {
   it("twice, the second while the first winds down: exits 130 at once, no report, the directory free", async () => {
     let listing: () => void = () => {}
@@ -34,23 +52,7 @@ describe("run stopped with Ctrl-C", () => {
         const listed = new Promise<void>((resolve) => {
           listing = resolve
         })
-        const child = endWithTest(
-          spawn(process.execPath, [BIN, "run", "--report-dir", directory], {
-            env: {
-              PATH: process.env.PATH ?? "",
-              PANTHER_API_URL: server.url,
-              PANTHER_API_TOKEN: "scripted-token"
-            },
-            stdio: ["ignore", "ignore", "pipe"]
-          })
-        )
-        let stderr = ""
-        child.stderr.on("data", (chunk: Buffer) => {
-          stderr += chunk.toString("utf8")
-        })
-        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-          child.on("exit", (code, signal) => resolve({ code, signal }))
-        )
+        const { child, output, exited } = startRun(server.url)
         await listed
         const stoppedAt = Date.now()
         child.kill("SIGINT")
@@ -58,15 +60,15 @@ describe("run stopped with Ctrl-C", () => {
         setTimeout(() => child.kill("SIGINT"), 1)
         const { code, signal } = await exited
         const took = Date.now() - stoppedAt
-        expect({ code, signal }, stderr).toEqual({ code: 130, signal: null })
+        expect({ code, signal }, output.stderr).toEqual({ code: 130, signal: null })
         // The last line says what ended the process: the second signal, or the first if winding down beat it.
-        const last = JSON.parse(stderr.trimEnd().split("\n").at(-1) ?? "{}") as {
+        const last = JSON.parse(output.stderr.trimEnd().split("\n").at(-1) ?? "{}") as {
           message?: string
           annotations?: unknown
         }
         expect(
           ["SIGINT again while stopping: ended at once, without winding down.", "stopped by SIGINT."],
-          stderr
+          output.stderr
         ).toContain(last.message)
         expect(last.annotations).toMatchObject({ exitCode: 130 })
         // Well before the five seconds the first signal allows the winding down.
@@ -93,24 +95,12 @@ describe("run stopped by SIGHUP, as a closed terminal or a dropped ssh session s
       return () => {}
     })
     try {
-      const child = endWithTest(
-        spawn(process.execPath, [BIN, "run", "--report-dir", directory], {
-          env: { PATH: process.env.PATH ?? "", PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" },
-          stdio: ["ignore", "ignore", "pipe"]
-        })
-      )
-      let stderr = ""
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString("utf8")
-      })
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.on("exit", (code, signal) => resolve({ code, signal }))
-      )
+      const { child, output, exited } = startRun(server.url)
       await listed
       child.kill("SIGHUP")
       // Ended by the signal itself (signal SIGHUP, no code), it had left its lock for the next run to wait out.
-      expect(await exited, stderr).toEqual({ code: 129, signal: null })
-      const last = JSON.parse(stderr.trimEnd().split("\n").at(-1) ?? "{}") as {
+      expect(await exited, output.stderr).toEqual({ code: 129, signal: null })
+      const last = JSON.parse(output.stderr.trimEnd().split("\n").at(-1) ?? "{}") as {
         message?: string
         annotations?: unknown
       }
