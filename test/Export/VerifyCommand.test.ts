@@ -422,7 +422,13 @@ describe("panther-audit verify", () => {
       // The export's data encoded under a signature's armour: base64 that decodes to no signature.
       [`${csv}.asc`, armour("PGP", `\n${data.toString("base64")}`)],
       [`${csv}.sig`, armour("SSH", data.toString("base64"))],
-      [`${csv}.minisig`, `untrusted comment: signature\n${data.toString("base64")}\ntrusted comment: x\nVx2J\n`]
+      [`${csv}.minisig`, `untrusted comment: signature\n${data.toString("base64")}\ntrusted comment: x\nVx2J\n`],
+      // minisign's example with the export's data after either signature, each then longer than an Ed25519 one.
+      ...[1, 3].map((line): readonly [string, string] => {
+        const lines = MINISIGN_SIGNATURE.trimEnd().split("\n")
+        lines[line] = Buffer.concat([Buffer.from(lines[line] ?? "", "base64"), data]).toString("base64")
+        return [`${csv}.minisig`, `${lines.join("\n")}\n`]
+      })
     ]
     await expectEachUnexpected(cases)
   })
@@ -489,6 +495,8 @@ describe("panther-audit verify", () => {
       [`${csv}:Zone.Identifier`, "[Users]\r\nalice=admin\r\n"],
       [`${csv}:Zone.Identifier`, "[ZoneTransfer]\r\nZoneId=3\r\n[Users]\r\nalice=admin\r\n"],
       [`${csv}:Zone.Identifier`, "[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=a\r\nHostUrl=b\r\n"],
+      // No ZoneId, which every mark Windows writes holds.
+      [`${csv}:Zone.Identifier`, "[ZoneTransfer]\r\nHostUrl=https://tickets.acme.example/export.zip\r\n"],
       // A real mark, but of a file that is not in the export: written for a file added and then taken out.
       ["approvals.xlsx:Zone.Identifier", "[ZoneTransfer]\r\nZoneId=3\r\n"]
     ]
