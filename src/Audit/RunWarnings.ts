@@ -204,6 +204,14 @@ export const permissionWarnings = (
       "of roles in Panther's console."
   )
 
+/** How many roles a privilege warning names; the rest are counted. */
+const ROLES_NAMED = 5
+
+/** The first roles quoted, and how many more: a list cut off without a word reads as complete. */
+const firstRolesNamed = (roles: ReadonlyArray<string>): string =>
+  roles.slice(0, ROLES_NAMED).map(quotedName).join(", ") +
+  (roles.length > ROLES_NAMED ? ` and ${roles.length - ROLES_NAMED} more` : "")
+
 /**
  * Users whose privilege was judged on less than the roles' permissions, or not at all; and the entries of a
  * --privileged-roles the user set (`privilegedRolesGiven`) that name no role. The default list (Admin) is not
@@ -217,11 +225,8 @@ export const privilegeWarnings = (
   const warnings: Array<string> = []
   const ambiguousRoles = privilegePolicy.ambiguousRoles()
   if (ambiguousRoles.length > 0) {
-    // Counted past the fifth, as the unlisted roles are: a list cut off without a word reads as complete.
-    const shown = ambiguousRoles.slice(0, 5).map(quotedName).join(", ")
-    const more = ambiguousRoles.length > 5 ? ` and ${ambiguousRoles.length - 5} more` : ""
     warnings.push(
-      `Users hold role names that fit more than one role in GET /roles (${shown}${more}): ` +
+      `Users hold role names that fit more than one role in GET /roles (${firstRolesNamed(ambiguousRoles)}): ` +
         "each such user is privileged if any of those roles is."
     )
   }
@@ -234,10 +239,9 @@ export const privilegeWarnings = (
   }
   const unlistedRoles = privilegePolicy.unlistedRoles()
   if (unlistedRoles.length > 0) {
-    const shown = unlistedRoles.slice(0, 5).map(quotedName).join(", ")
-    const more = unlistedRoles.length > 5 ? ` and ${unlistedRoles.length - 5} more` : ""
     warnings.push(
-      `Users hold roles GET /roles did not list (${shown}${more}): their privilege was judged by role name and id only.`
+      `Users hold roles GET /roles did not list (${firstRolesNamed(unlistedRoles)}): their privilege was judged by ` +
+        "role name and id only."
     )
   }
   if (enabledWithoutRole > 0) {

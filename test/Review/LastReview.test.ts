@@ -706,18 +706,21 @@ it("quotes the first five decisions it cannot read and counts the rest, so none 
   )
 })
 
-it("names roles renamed since in the order of their names, whatever order the workbook lists their accounts in", async () => {
-  const since = await changesAgainst(
+/** The changes since a workbook with one account in each role `from`, the same role now named `to`. */
+const changesAfterRenames = (renames: ReadonlyArray<readonly [from: string, to: string]>) =>
+  changesAgainst(
     [
       "privileged,role_id,role_name,enabled,user_id,email,decision",
-      "false,r-2,Triage,true,u1,u1@example.com,",
-      "false,r-1,Analyst,true,u2,u2@example.com,"
+      ...renames.map(([from], index) => `false,r-${index + 1},${from},true,u${index + 1},u${index + 1}@example.com,`)
     ],
-    [
-      reviewRowOf("u1", { roleId: "r-2", roleName: "SOC Triage" }),
-      reviewRowOf("u2", { roleId: "r-1", roleName: "SOC Analyst" })
-    ]
+    renames.map(([, to], index) => reviewRowOf(`u${index + 1}`, { roleId: `r-${index + 1}`, roleName: to }))
   )
+
+it("names roles renamed since in the order of their names, whatever order the workbook lists their accounts in", async () => {
+  const since = await changesAfterRenames([
+    ["Triage", "SOC Triage"],
+    ["Analyst", "SOC Analyst"]
+  ])
   expect([...since.changed]).toEqual([])
   expect(describeSinceLastReview({ sinceLastReview: since })).toContain(
     "2 roles renamed in Panther since, the same role id under another name: Analyst -> SOC Analyst (1 account), " +
@@ -727,17 +730,10 @@ it("names roles renamed since in the order of their names, whatever order the wo
 
 it("names roles renamed since in the workbook's order of role names, the same on every machine", async () => {
   // Compared as the machine's language does, Équipe came before Zeta here and after it on a Swedish machine.
-  const since = await changesAgainst(
-    [
-      "privileged,role_id,role_name,enabled,user_id,email,decision",
-      "false,r-1,Équipe,true,u1,u1@example.com,",
-      "false,r-2,Zeta,true,u2,u2@example.com,"
-    ],
-    [
-      reviewRowOf("u1", { roleId: "r-1", roleName: "SOC Équipe" }),
-      reviewRowOf("u2", { roleId: "r-2", roleName: "SOC Zeta" })
-    ]
-  )
+  const since = await changesAfterRenames([
+    ["Équipe", "SOC Équipe"],
+    ["Zeta", "SOC Zeta"]
+  ])
   expect(describeSinceLastReview({ sinceLastReview: since })).toContain(
     "2 roles renamed in Panther since, the same role id under another name: Zeta -> SOC Zeta (1 account), " +
       "Équipe -> SOC Équipe (1 account)."
@@ -745,13 +741,8 @@ it("names roles renamed since in the workbook's order of role names, the same on
 })
 
 it("names the first five roles renamed since and counts the rest", async () => {
-  const roles = Array.from({ length: 7 }, (_, index) => index + 1)
-  const since = await changesAgainst(
-    [
-      "privileged,role_id,role_name,enabled,user_id,email,decision",
-      ...roles.map((n) => `false,r-${n},Team ${n},true,u${n},u${n}@example.com,`)
-    ],
-    roles.map((n) => reviewRowOf(`u${n}`, { roleId: `r-${n}`, roleName: `SOC Team ${n}` }))
+  const since = await changesAfterRenames(
+    Array.from({ length: 7 }, (_, index) => [`Team ${index + 1}`, `SOC Team ${index + 1}`] as const)
   )
   expect(since.renamedRoles).toHaveLength(7)
   expect(describeSinceLastReview({ sinceLastReview: since })).toContain(
