@@ -90,7 +90,8 @@ export const makeExportFolder = (
       // After a successful publish the path no longer exists and this does nothing.
       (path) => removeUnfinished(parent, path)
     )
-    // Before anything else is in it: a folder without the mark is never removed as an unfinished export's.
+    // Before anything else is in it: a folder without the mark is removed as an unfinished export's only while it holds
+    // nothing else.
     yield* Effect.tryPromise({
       try: () => writeFile(join(path, EXPORT_MARK), EXPORT_MARK_TEXT, { flag: "wx", mode: 0o640 }),
       catch: (error) => new ReportError({ message: `cannot write in ${path}: ${describeFsError(error)}` })

@@ -10,8 +10,9 @@
  * touches it every `TOUCH_EVERY` while it builds it (`ExportFolder.ts`). One left untouched for longer than
  * `QUIET_FOR_MS` was left by an export killed outright: a half-written inventory of every user, which nothing would
  * ever show or remove. The holder of the directory and every export remove such folders, but only with the mark in
- * them, and only this user's: a folder is removed whole, and one merely named so may be a user's. What looks left by
- * an export but does not prove it (no mark, or the name earlier versions used) is left alone and named in a warning.
+ * them (or nothing yet), and only this user's: a folder is removed whole, and one merely named so may be a user's.
+ * What looks left by an export but does not prove it (no mark, or the name earlier versions used) is left alone and
+ * named in a warning.
  */
 import type { Stats } from "node:fs"
 import { lstat, readdir, rm, unlink, utimes } from "node:fs/promises"
@@ -193,10 +194,25 @@ const holdsExportMark = async (folder: string): Promise<boolean> => {
   return head?.equals(signature) === true
 }
 
+/**
+ * Whether `folder` holds nothing, or nothing but the start of a mark (a file made but not yet written): what an export
+ * killed between making its folder and writing its mark leaves. Removing it loses nothing; left alone, it was named
+ * night after night as a folder nothing proves an export's, for the user to remove by hand.
+ */
+const holdsNothingYet = async (folder: string): Promise<boolean> => {
+  const names = await readdir(folder).catch(() => undefined)
+  if (names === undefined || names.length > 1) return false
+  if (names.length === 0) return true
+  if (names[0] !== EXPORT_MARK) return false
+  const signature = Buffer.from(EXPORT_MARK_SIGNATURE, "utf8")
+  const head = await plainFileHead(join(folder, EXPORT_MARK), signature.length)
+  return head !== undefined && signature.subarray(0, head.length).equals(head)
+}
+
 const EXPORT_FOLDERS: Leftover = {
   named: isExportFolderName,
-  // Without the mark, it was not made by an export (or one was killed in the instant before it wrote the mark, or
-  // after it removed it to put the folder in place, the export then whole in it): removing it could lose data. One of
+  // Without the mark, it was not made by an export (or one was killed after it removed the mark to put the folder in
+  // place, the export then whole in it): removing it could lose data, unless it holds nothing yet. One of
   // another user is not this user's export: in a shared folder, anyone can make one so named and marked, and a tree
   // that its owner can change while it is removed can have a folder in it swapped for a link, through which the
   // removal would delete files elsewhere that only this user may delete.
@@ -205,7 +221,7 @@ const EXPORT_FOLDERS: Leftover = {
       ? "keep"
       : !ownedByThisUser(info)
         ? "another's"
-        : (await holdsExportMark(path))
+        : (await holdsExportMark(path)) || (await holdsNothingYet(path))
           ? "remove"
           : "unproven",
   removal: {

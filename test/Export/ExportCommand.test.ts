@@ -27,7 +27,7 @@ import { exportCommand } from "../../src/Export/ExportCommand.js"
 import { INVENTORY_COLUMNS } from "../../src/Export/Inventory.js"
 import type { Manifest } from "../../src/Export/Manifest.js"
 import { verifyExport } from "../../src/Export/Verify.js"
-import { EXPORT_FOLDER_PREFIX, EXPORT_MARK } from "../../src/Reports/TempFile.js"
+import { EXPORT_FOLDER_PREFIX, EXPORT_MARK, EXPORT_MARK_TEXT } from "../../src/Reports/TempFile.js"
 import { reviewCommand } from "../../src/Review/ReviewCommand.js"
 import { VERSION } from "../../src/Version.js"
 import { runCommand } from "../Review/commandHarness.js"
@@ -370,9 +370,17 @@ describe("an export that does not finish", () => {
   it("killed outright, leaves its folder, which the next export removes once it has been untouched for a minute", async () => {
     const slow = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF), faults: { latencyMs: 1_000 } })
     try {
-      // Killed once its folder is made and marked, before its first request, while the slow roles request is answered.
+      // Killed once its folder is made and its mark written, while the slow roles request is answered. The mark's
+      // file is there before its text: killed in between, the folder would hold no proof (LeftoverFiles.ts).
       const exportFolders = () => readdirSync(directory).filter((name) => name.startsWith(EXPORT_FOLDER_PREFIX))
-      const marked = () => exportFolders().some((name) => existsSync(join(directory, name, EXPORT_MARK)))
+      const markWritten = (folder: string) => {
+        try {
+          return readFileSync(join(directory, folder, EXPORT_MARK), "utf8") === EXPORT_MARK_TEXT
+        } catch {
+          return false
+        }
+      }
+      const marked = () => exportFolders().some(markWritten)
       const killed = await runCli(["export", ...exportArgs(slow)], { killWhen: marked })
       expect(killed.signal).toBe("SIGKILL")
       const left = exportFolders()
@@ -396,7 +404,7 @@ describe("an export that does not finish", () => {
       utimesSync(usersOwn, minuteAgo, minuteAgo)
       const later = await runCli(["export", "--log-format", "json", ...exportArgs(simulator)])
       expect(later.code, later.stderr).toBe(0)
-      expect(existsSync(leftover)).toBe(false)
+      expect(existsSync(leftover), later.stderr).toBe(false)
       expect(readFileSync(join(usersOwn, "notes.txt"), "utf8")).toBe("keep me\n")
       const lines = jsonLogLines(later.stderr)
       const removed = lines.find((line) => String(line.message).startsWith("Removed 1 unfinished export folder"))

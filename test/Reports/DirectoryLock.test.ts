@@ -529,6 +529,44 @@ describe("temporary files a killed run left", () => {
       })
   )
 
+  it.live("and those of exports killed before their mark was written, which hold nothing that could be lost", () =>
+    Effect.gen(function* () {
+      const leaveFolder = (name: string, files: Record<string, string>) => {
+        const folder = join(directory, name)
+        mkdirSync(folder)
+        for (const [file, content] of Object.entries(files)) writeFileSync(join(folder, file), content)
+        const at = new Date(Date.now() - 10 * 60_000)
+        utimesSync(folder, at, at)
+      }
+      // Killed just after mkdtemp, or between the mark's file being made and its text written.
+      leaveFolder(".panther-audit-export-Empty0", {})
+      leaveFolder(".panther-audit-export-Blank0", { [EXPORT_MARK]: "" })
+      leaveFolder(".panther-audit-export-Begun0", { [EXPORT_MARK]: EXPORT_MARK_TEXT.slice(0, 9) })
+      // The start of a mark beside anything else, or another file alone, proves nothing: left, and named.
+      leaveFolder(".panther-audit-export-Begun1", { [EXPORT_MARK]: "", "notes.txt": "mine" })
+      leaveFolder(".panther-audit-export-Other0", { "notes.txt": "" })
+      leaveFolder(".panther-audit-export-Other1", { [EXPORT_MARK]: "panther-audit: my notes" })
+      const logs = captureLogs()
+      yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
+      for (const gone of [
+        ".panther-audit-export-Empty0",
+        ".panther-audit-export-Blank0",
+        ".panther-audit-export-Begun0"
+      ]) {
+        expect(existsSync(join(directory, gone)), gone).toBe(false)
+      }
+      expect(readFileSync(join(directory, ".panther-audit-export-Begun1", "notes.txt"), "utf8")).toBe("mine")
+      expect(existsSync(join(directory, ".panther-audit-export-Other0", "notes.txt"))).toBe(true)
+      expect(existsSync(join(directory, ".panther-audit-export-Other1", EXPORT_MARK))).toBe(true)
+      const said = logs.lines.join("\n")
+      expect(said).toContain(`Removed 3 unfinished export folders (0.0 MB) left in ${directory}`)
+      expect(said).toContain(
+        `Left .panther-audit-export-Begun1 (0.0 MB), .panther-audit-export-Other0 (0.0 MB), ` +
+          `.panther-audit-export-Other1 (0.0 MB) in ${directory} alone`
+      )
+    })
+  )
+
   it.live("but not one whose mark is a link, which anyone who may write in the folder can plant to any file", () =>
     Effect.gen(function* () {
       // A real mark elsewhere, and a user's folder named as an export's with a link to that mark in it: the link proves
