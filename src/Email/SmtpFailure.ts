@@ -9,6 +9,7 @@
  * Every form of the password is cut out of the text before it is used anywhere.
  */
 import * as Redacted from "effect/Redacted"
+import { cutShort } from "../Audit/QuotedName.js"
 import {
   looksGenerated,
   NO_SECRETS,
@@ -107,7 +108,7 @@ const quote = (text: string, secrets: Secrets): string => {
     .join("")
   if (revealsAny(unfolded, secrets)) return WITHHELD
   const line = scrubSecrets(redacted.replace(/\p{Cc}+/gu, " "), secrets).trim()
-  return line.length > MAX_REPLY_CHARS ? `${line.slice(0, MAX_REPLY_CHARS - 1)}…` : line
+  return cutShort(line, MAX_REPLY_CHARS)
 }
 
 /** A server's reply, as `describeSmtpFailure` quotes it: one line, bounded, without the password in any form. */

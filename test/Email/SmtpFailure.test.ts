@@ -1,7 +1,7 @@
 import { Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import { NO_SECRETS, scrubSecrets } from "../../src/Cli/Redact.js"
-import { describeSmtpFailure, smtpSecrets } from "../../src/Email/SmtpFailure.js"
+import { describeSmtpFailure, quoteReply, smtpSecrets } from "../../src/Email/SmtpFailure.js"
 
 const credentials = { user: "bob", password: Redacted.make("p@ss word") }
 const context = { server: "mail.acme.example:587", user: "bob", secrets: smtpSecrets(credentials) }
@@ -279,6 +279,12 @@ describe("SMTP failures", () => {
     expect(failure.reason).not.toMatch(/[\r\n]/u)
     expect(failure.reason.length).toBeLessThan(400)
     expect(failure.reason).toContain("550 first second x")
+  })
+
+  it("cuts a long reply short before a character that takes two UTF-16 units, never in the middle of it", () => {
+    // The emoji's two units fall on the 299th and 300th: cut after the 299th, half of it went into logs and emails.
+    const quoted = quoteReply(`550 ${"x".repeat(294)}\u{1F600} and more`, context.secrets)
+    expect(quoted).toBe(`550 ${"x".repeat(294)}…`)
   })
 
   it("copes with anything thrown", () => {
