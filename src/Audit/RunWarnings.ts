@@ -5,6 +5,7 @@
 
 import * as Option from "effect/Option"
 import { counted } from "../Cli/Counted.js"
+import { cutShort } from "../Cli/CutShort.js"
 import { InvalidResponse, type PantherApiError, pantherSaid, TransportError } from "../PantherApi/ClientErrors.js"
 import { consoleName } from "../PantherApi/Permissions.js"
 import { printable } from "../PantherApi/Responses.js"
@@ -15,7 +16,7 @@ import { isStampedAhead } from "../Reports/ReportName.js"
 import { type AuditParameters, DEFAULT_PRIVILEGED_PERMISSIONS, DEFAULT_PRIVILEGED_ROLES } from "./AuditParameters.js"
 import { type AuditRun, loginsUnknown } from "./AuditRun.js"
 import { type PrivilegePolicy, unheldUnknownPermissions } from "./Privilege.js"
-import { cutShort, quotedName } from "./QuotedName.js"
+import { quotedName } from "./QuotedName.js"
 import type { SuppressionOutcome } from "./Suppressions.js"
 
 const MINUTE_MS = 60_000

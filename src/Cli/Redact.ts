@@ -7,6 +7,7 @@
  * Listing forms alone kept missing some (issue reports: a token folded by a proxy, a password in an unpadded AUTH
  * PLAIN blob); reading the text back cannot miss those.
  */
+import { headOf } from "./CutShort.js"
 
 export const REDACTED = "[redacted]"
 export const WITHHELD = "[not shown: it quoted a secret]"
@@ -225,7 +226,7 @@ export const scrubSecrets = (text: string, secrets: Secrets): string => {
   let redacted = redact(text, secrets)
   if (redacted.length > MAX_READ_CHARS) {
     const longest = Math.max(...secrets.values.map((secret) => secret.length))
-    redacted = `${redacted.slice(0, Math.max(0, MAX_READ_CHARS - longest * MAX_ENCODED_CHARS_PER_CHAR))}…`
+    redacted = `${headOf(redacted, Math.max(0, MAX_READ_CHARS - longest * MAX_ENCODED_CHARS_PER_CHAR))}…`
   }
   return revealsAny(redacted, secrets) ? WITHHELD : redacted
 }

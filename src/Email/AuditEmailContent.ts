@@ -8,7 +8,6 @@ import { FINDING_CODES, type Finding, type FindingCode } from "../Audit/Finding.
 import { isRunLevel } from "../Audit/FindingAnnotations.js"
 import { instanceLabel } from "../Audit/PantherInstance.js"
 import type { PreviousFinding } from "../Audit/PreviousReport.js"
-import { cutShort } from "../Audit/QuotedName.js"
 import type { AuditOutcome } from "../Audit/RunAudit.js"
 import { usersBreakdown } from "../Audit/RunSummary.js"
 import {
@@ -19,6 +18,7 @@ import {
 } from "../Audit/RunWarnings.js"
 import { SEVERITIES, type Severity } from "../Audit/Severity.js"
 import { counted } from "../Cli/Counted.js"
+import { cutShort } from "../Cli/CutShort.js"
 import { INVISIBLE } from "../PantherApi/Responses.js"
 import { type CsvAttachment, encodedSize, formatBytes } from "./CsvAttachment.js"
 import type { Block, Cell, EmailDocument, Section } from "./EmailDocument.js"

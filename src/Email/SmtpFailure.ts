@@ -9,7 +9,7 @@
  * Every form of the password is cut out of the text before it is used anywhere.
  */
 import * as Redacted from "effect/Redacted"
-import { cutShort } from "../Audit/QuotedName.js"
+import { cutShort } from "../Cli/CutShort.js"
 import {
   looksGenerated,
   NO_SECRETS,

@@ -181,6 +181,13 @@ describe("scrubSecrets", () => {
     expect(scrubbed.endsWith("x…")).toBe(true)
   })
 
+  it("cuts a very long text before a character that takes two UTF-16 units, never in the middle of it", () => {
+    // One unit ahead of emojis of two each, so the cut (an even count of units) falls between an emoji's halves.
+    const scrubbed = scrubSecrets(`a${"\u{1F600}".repeat(40_000)}`, secrets)
+    expect(scrubbed.endsWith("\u{1F600}…")).toBe(true)
+    expect(scrubbed.length % 2).toBe(0)
+  })
+
   it("replaces a secret tens of kilobytes long, in any case, where a pattern made of it could not be compiled", () => {
     // A token file holding something else: base64 of random bytes, with "/" and "+" that its URL form triples.
     const huge = Buffer.from(Array.from({ length: 19_000 }, (_, index) => (index * 7919) % 256)).toString("base64")
