@@ -9,7 +9,7 @@ import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
-import { rejectedFirstSeenWarning } from "../../src/Audit/FirstSeen.js"
+import { firstSeenBounds, readFirstSeen, rejectedFirstSeenWarning } from "../../src/Audit/FirstSeen.js"
 import { type PreviousReportLookup, readPreviousReport, reportsAheadOf } from "../../src/Audit/PreviousReport.js"
 
 let directory = ""
@@ -253,6 +253,13 @@ it("takes a firstSeen only as an RFC 3339 UTC timestamp no later than the report
   if (bounded._tag !== "Found") throw new Error(bounded.reason)
   expect(bounded.report.findings.get("during-the-run")?.firstSeen).toBeNull()
   expect(bounded.report.findings.get("utc")?.firstSeen).toBe("2025-05-01T00:00:00.000Z")
+})
+
+it("quotes a firstSeen not taken by its first 40 UTF-16 units, never half of an emoji straddling the 40th", () => {
+  const bounds = firstSeenBounds({ startedAt: "2025-06-01T00:00:00.000Z" }, Date.parse("2025-06-02T00:00:00.000Z"))
+  expect(readFirstSeen(`${"x".repeat(39)}\u{1F600}!`, bounds)).toEqual({
+    problem: `"${"x".repeat(39)}..." is not an RFC 3339 UTC timestamp`
+  })
 })
 
 it("says of one finding whose firstSeen was not taken that it is one, and of several how many", () => {

@@ -36,6 +36,8 @@ describe("errorDetail", () => {
   it("keeps plain text to one short line, and an empty body says nothing", () => {
     expect(errorDetail("upstream\n  connect error")).toBe("upstream connect error")
     expect(errorDetail("x".repeat(500))).toHaveLength(203)
+    // Cut before an emoji whose two UTF-16 units straddle the 200th, not between them.
+    expect(errorDetail(`${"x".repeat(199)}\u{1F600} and more`)).toBe(`${"x".repeat(199)}...`)
     expect(errorDetail("   ")).toBeUndefined()
   })
 
