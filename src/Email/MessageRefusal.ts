@@ -17,9 +17,8 @@ const SES_NOT_VERIFIED = /address is not verified|identities failed the check/i
  */
 const SENDER_NOT_ALLOWED = /verified sender identity|SendAsDenied|permissions? to send as this sender/i
 
-/** What to say of a message the server refused, by its reply. */
-export const messageRefused = (server: string, response: string | undefined): string => {
-  const reply = response ?? ""
+/** What to say of a message the server refused for the addresses it uses, or undefined if its reply does not say. */
+const refusedForAnAddress = (server: string, reply: string): string | undefined => {
   if (SES_NOT_VERIFIED.test(reply)) {
     return (
       `${server} refused the message for an address it has not verified, named in its reply: verify it in the ` +
@@ -33,5 +32,26 @@ export const messageRefused = (server: string, response: string | undefined): st
       "(--mail-from) to an address the relay has verified or lets SMTP_USER send as"
     )
   }
-  return `${server} refused the message`
+  return undefined
 }
+
+/** What to say of a message the server refused, by its reply. */
+export const messageRefused = (server: string, response: string | undefined): string =>
+  refusedForAnAddress(server, response ?? "") ?? `${server} refused the message`
+
+/**
+ * What to say of a sender the server refused at MAIL FROM, before any recipient or the message: the fix is MAIL_FROM
+ * or what the relay lets this login send as, and "refused the message" sent its reader to the message's content.
+ * A refusal for now (4xx: greylisting, a rate limit) is no wrong address, and is retried.
+ */
+export const senderRefused = (
+  server: string,
+  user: string | undefined,
+  response: string | undefined,
+  temporary: boolean
+): string =>
+  temporary
+    ? `${server} refused the sender, the MAIL_FROM address, for now: a temporary refusal, not a wrong address`
+    : (refusedForAnAddress(server, response ?? "") ??
+      `${server} refused the sender, the MAIL_FROM address: set MAIL_FROM (--mail-from) to an address the relay ` +
+        (user === undefined ? "accepts from this machine" : `lets "${user}" send as`))

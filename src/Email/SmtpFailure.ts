@@ -23,7 +23,7 @@ import {
 import { certificateProblem, noSharedTlsVersion } from "../PantherApi/CertificateFailure.js"
 import type { SmtpCredentials } from "./EmailSettings.js"
 import { loginAdvice } from "./LoginRefusal.js"
-import { messageRefused } from "./MessageRefusal.js"
+import { messageRefused, senderRefused } from "./MessageRefusal.js"
 
 export interface SmtpFailure {
   readonly retryable: boolean
@@ -40,6 +40,8 @@ interface ErrorFacts {
   readonly responseCode: number | undefined
   readonly response: string | undefined
   readonly timeoutType: string | undefined
+  /** The SMTP command the server refused (`MAIL FROM`, `RCPT TO`, ...), as nodemailer names it. */
+  readonly command: string | undefined
   readonly message: string
 }
 
@@ -56,6 +58,7 @@ const factsOf = (error: unknown): ErrorFacts => {
       responseCode: undefined,
       response: undefined,
       timeoutType: undefined,
+      command: undefined,
       message: String(error)
     }
   }
@@ -66,6 +69,7 @@ const factsOf = (error: unknown): ErrorFacts => {
     responseCode: typeof responseCode === "number" ? responseCode : undefined,
     response: stringField(error, "response"),
     timeoutType: stringField(error, "timeoutType"),
+    command: stringField(error, "command"),
     message: stringField(error, "message") ?? "unknown error"
   }
 }
@@ -280,7 +284,12 @@ export const describeSmtpFailure = (
           false
         )
       }
-      return withReply(messageRefused(context.server, facts.response), isTemporary(facts.responseCode))
+      return withReply(
+        facts.command === "MAIL FROM"
+          ? senderRefused(context.server, context.user, facts.response, isTemporary(facts.responseCode))
+          : messageRefused(context.server, facts.response),
+        isTemporary(facts.responseCode)
+      )
     default:
       break
   }

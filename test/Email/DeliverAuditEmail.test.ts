@@ -678,6 +678,21 @@ describe("sending through SMTP", () => {
     })
   )
 
+  it.scopedLive("names the sender as what the server refused at MAIL FROM, not the message, and does not retry", () =>
+    Effect.gen(function* () {
+      const reply = "5.7.1 Sender address rejected: not owned by user"
+      const server = yield* startSmtpServer({ refuseSender: { code: 553, message: reply } })
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome))
+      expect(error.exitCode).toBe(4)
+      expect(error.message).toContain(
+        `127.0.0.1:${server.port} refused the sender, the MAIL_FROM address: set MAIL_FROM (--mail-from) to an ` +
+          `address the relay accepts from this machine (server replied: 553 ${reply})`
+      )
+      expect(server.connections()).toBe(1)
+      expect(server.received).toEqual([])
+    })
+  )
+
   it.scopedLive(
     "says which address to verify when Amazon SES refuses one it has not verified, and does not retry",
     () =>

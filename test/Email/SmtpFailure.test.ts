@@ -243,6 +243,34 @@ describe("SMTP failures", () => {
     }
   })
 
+  it("says a refusal at MAIL FROM is of the sender, for MAIL_FROM to fix, and one for now is no wrong address", () => {
+    const atSender = (responseCode: number, response: string, loggedIn = true) =>
+      describeSmtpFailure(smtpError({ code: "EENVELOPE", command: "MAIL FROM", responseCode, response }), {
+        ...context,
+        user: loggedIn ? context.user : undefined
+      })
+    const refused = atSender(550, "550 5.7.1 Sender address rejected: not owned by user bob")
+    expect(refused).toEqual({
+      retryable: false,
+      reason:
+        "mail.acme.example:587 refused the sender, the MAIL_FROM address: set MAIL_FROM (--mail-from) to an address " +
+        'the relay lets "bob" send as (server replied: 550 5.7.1 Sender address rejected: not owned by user bob)'
+    })
+    expect(atSender(553, "553 Relaying denied", false).reason).toContain(
+      "to an address the relay accepts from this machine (server replied: 553 Relaying denied)"
+    )
+    expect(atSender(451, "451 4.7.1 Try again later")).toEqual({
+      retryable: true,
+      reason:
+        "mail.acme.example:587 refused the sender, the MAIL_FROM address, for now: a temporary refusal, not a wrong " +
+        "address (server replied: 451 4.7.1 Try again later)"
+    })
+    // A reply that names why keeps its own advice.
+    expect(atSender(550, "550 The from address does not match a verified Sender Identity").reason).toContain(
+      "it does not let this login send as the MAIL_FROM address"
+    )
+  })
+
   it("after the message went out, reads a refusal the server gave as one, and only silence as unconfirmed", () => {
     const sent = { ...context, messageSent: true }
     const refused = describeSmtpFailure(

@@ -58,6 +58,8 @@ export interface TestSmtpServerOptions {
   readonly noStartTls?: boolean
   /** Offer no AUTH: a relay that takes mail from anyone allowed to connect. */
   readonly noAuth?: boolean
+  /** Refuse the sender at MAIL FROM with this reply, as a relay refuses an address the login may not send as. */
+  readonly refuseSender?: { readonly code: number; readonly message: string }
   /** Take the message body, then refuse it with this reply, as a relay refuses a sender it does not send for. */
   readonly refuseMessage?: { readonly code: number; readonly message: string }
   /** Take the message body but never answer it, like a server that hangs mid-delivery. */
@@ -130,6 +132,13 @@ export const startSmtpServer = (
         if (expected !== undefined && auth.password === expected) return callback(null, { user: auth.username })
         const message = options.authFailureMessage?.(auth.password ?? "") ?? "Authentication credentials invalid"
         callback(Object.assign(new Error(message), { responseCode: 535 }))
+      },
+      onMailFrom(_address, _session, callback) {
+        if (options.refuseSender !== undefined) {
+          const { code, message } = options.refuseSender
+          return callback(Object.assign(new Error(message), { responseCode: code }))
+        }
+        callback()
       },
       onRcptTo(address, _session, callback) {
         if (connections <= (options.greylistFirstConnections ?? 0)) {
