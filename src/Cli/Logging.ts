@@ -121,6 +121,12 @@ export const resolveLogSettings = (
       }
       i++
     }
+    // As every other flag given twice is refused (UsageHints.ts): the one kept would depend on where each came from.
+    if (flags[key] !== undefined) {
+      return Either.left(
+        failing(`--log-${key} is given more than once: give it once`, flags.format ?? nonEmpty(env.LOG_FORMAT))
+      )
+    }
     flags[key] = value
   }
   const formatText = flags.format ?? nonEmpty(env.LOG_FORMAT)

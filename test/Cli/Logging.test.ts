@@ -72,6 +72,15 @@ describe("the logging settings", () => {
     )
   })
 
+  it("refuse a flag given twice, as every other flag given twice is, in the format first asked for", () => {
+    expect(settings(["--log-format", "pretty", "run", "--log-format=json"], {})).toEqual(
+      Either.left({ reason: "--log-format is given more than once: give it once", format: "pretty" })
+    )
+    expect(settings(["run", "--log-level=debug", "--log-level", "debug"], { LOG_FORMAT: "pretty" })).toEqual(
+      Either.left({ reason: "--log-level is given more than once: give it once", format: "pretty" })
+    )
+  })
+
   it("say a variable is wrapped in quotes, as docker run --env-file keeps them, rather than no format or level", () => {
     const quoted = (name: string) =>
       `${name} is wrapped in quotes, which are read as part of its value (docker run --env-file and a compose ` +
