@@ -14,10 +14,8 @@ import { DeliveryResult } from "./DeliveryResult.js"
 import { decideEmail } from "./EmailPolicy.js"
 import type { EmailSettings } from "./EmailSettings.js"
 import { Mailer, type RefusedRecipient } from "./Mailer.js"
+import { sendAgainToRefusedForNow } from "./RefusedForNow.js"
 import { writeEml } from "./WriteEml.js"
-
-/** A refusal in the 4xx range: the server may take the same recipient later. */
-const isTemporary = ({ reply }: RefusedRecipient): boolean => /^4\d\d\b/u.test(reply)
 
 const listRefused = (refused: ReadonlyArray<RefusedRecipient>): string =>
   refused.map(({ address, reply }) => (reply === "" ? address : `${address} (server replied: ${reply})`)).join(", ")
@@ -51,15 +49,16 @@ export const deliverAuditEmail = (
       yield* Effect.logInfo("audit email written to a file").pipe(Effect.annotateLogs({ path }))
       return DeliveryResult.WrittenToFile({ path, reason: decision.reason })
     }
-    const sent = yield* Effect.flatMap(Mailer, (mailer) => mailer.send(message)).pipe(
-      Effect.provide(Mailer.Default(settings.transport.server))
-    )
+    const sent = yield* Effect.gen(function* () {
+      const mailer = yield* Mailer
+      const first = yield* mailer.send(message)
+      return yield* sendAgainToRefusedForNow(mailer.trySend, message, settings.message.from.address, first)
+    }).pipe(Effect.provide(Mailer.Default(settings.transport.server)))
     // A recipient the server refused never gets the news (the security mailbox, say): the run fails as for an
     // undelivered email, so its mark stays and the next run names this report in its warnings. The server's reply is
     // quoted with each: a right address is refused too, by a relay that does not deliver there.
-    if (sent.rejected.length > 0) {
-      const forGood = sent.rejected.filter((refused) => !isTemporary(refused))
-      const forNow = sent.rejected.filter(isTemporary)
+    const { refusedForGood: forGood, refusedForNow: forNow } = sent
+    if (forGood.length > 0 || forNow.length > 0) {
       const refusals: Array<string> = []
       if (forGood.length > 0) {
         const one = forGood.length === 1
@@ -69,11 +68,18 @@ export const deliverAuditEmail = (
         )
       }
       // A 4xx refusal (a relay greylisting a sender it has not seen, or taking only so many recipients at a time) says
-      // nothing wrong of the address: told to check it, an admin would look for a typo that is not there.
+      // nothing wrong of the address: told to check it, an admin would look for a typo that is not there. Left
+      // refused for now only when sending to them again failed, which says why.
       if (forNow.length > 0) {
+        const again = sent.sendingAgainFailed
         refusals.push(
           `${forGood.length > 0 ? "and " : ""}for now ${listRefused(forNow)}: a temporary refusal (a relay ` +
-            "greylisting a sender it has not seen, or taking only so many recipients at a time), not a wrong address"
+            "greylisting a sender it has not seen, or taking only so many recipients at a time), not a wrong address" +
+            (again === undefined
+              ? ""
+              : `; sent to ${forNow.length === 1 ? "it" : "them"} again on ${forNow.length === 1 ? "its" : "their"} own, the message was ` +
+                `${again.unconfirmed ? "not confirmed" : "not sent"}: ${again.reason}` +
+                `${again.attempts > 1 ? ` (${again.attempts} attempts)` : ""}`)
         )
       }
       return yield* new DeliveryError({

@@ -58,6 +58,13 @@ class AttemptFailed extends Data.TaggedError("AttemptFailed")<{
   readonly unconfirmed?: boolean
 }> {}
 
+/** A message not sent, or not confirmed, after its retries: why, and how many attempts were made. */
+export class SendFailed extends Data.TaggedError("SendFailed")<{
+  readonly reason: string
+  readonly unconfirmed: boolean
+  readonly attempts: number
+}> {}
+
 /**
  * Follows nodemailer's log, never printed, for facts neither an error nor the result carries. Whether the whole
  * message had gone out (its "<n bytes encoded mime message>" line, logged when the body stream ends): a session that
@@ -183,7 +190,10 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
         implicitTls: server.security === "implicit-tls"
       }
 
-      const send = Effect.fn("Mailer.send")(function* (message: SendMailOptions) {
+      let saidNoLogin = false
+
+      /** Sends `message`, retrying what may pass on a later attempt; fails with why it did not go. */
+      const trySend = Effect.fn("Mailer.trySend")(function* (message: SendMailOptions) {
         let attempts = 0
         const attempt = Effect.suspend(() => {
           attempts++
@@ -218,16 +228,15 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
           Effect.retry({ schedule: retrySchedule(server.retry), while: (failure) => failure.retryable }),
           Effect.mapError(
             (failure) =>
-              new DeliveryError({
-                message: scrubSecrets(
-                  `the audit email was ${failure.unconfirmed === true ? "not confirmed" : "not sent"}: ${failure.reason}` +
-                    `${attempts > 1 ? ` (${attempts} attempts)` : ""}. The reports on disk are complete.`,
-                  context.secrets
-                )
+              new SendFailed({
+                reason: scrubSecrets(failure.reason, context.secrets),
+                unconfirmed: failure.unconfirmed === true,
+                attempts
               })
           )
         )
-        if (server.credentials !== undefined && !watch.authenticated()) {
+        if (server.credentials !== undefined && !watch.authenticated() && !saidNoLogin) {
+          saidNoLogin = true
           // Not a failure: a relay that takes mail without a login exists. But a login was configured, so the server
           // may not be the one meant (or a network device stripped the offer); the password was not sent.
           yield* Effect.logWarning(
@@ -244,6 +253,20 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
         } satisfies SentMessage
       })
 
-      return { send } as const
+      /** Sends the audit email; fails as a whole, saying the reports on disk are complete. */
+      const send = (message: SendMailOptions) =>
+        Effect.mapError(
+          trySend(message),
+          (failed) =>
+            new DeliveryError({
+              message: scrubSecrets(
+                `the audit email was ${failed.unconfirmed ? "not confirmed" : "not sent"}: ${failed.reason}` +
+                  `${failed.attempts > 1 ? ` (${failed.attempts} attempts)` : ""}. The reports on disk are complete.`,
+                context.secrets
+              )
+            })
+        )
+
+      return { send, trySend } as const
     })
 }) {}

@@ -269,13 +269,21 @@ export const describeSmtpFailure = (
       }
       if (refusedRecipients.length > 0) {
         const one = refusedRecipients.length === 1
-        return {
-          retryable: isTemporary(facts.responseCode),
-          reason:
-            `${context.server} refused ${one ? "the recipient" : "every recipient"}, ${refusedRecipients.join(", ")}` +
-            `${reply}: check ${one ? "that address" : "those addresses"} in MAIL_TO / MAIL_CC, and that the relay ` +
-            `delivers to ${one ? "it" : "them"}`
-        }
+        const refused = `${context.server} refused ${one ? "the recipient" : "every recipient"}`
+        // For now (greylisting, a cap on recipients), nothing is wrong with an address: checking it finds no typo.
+        return isTemporary(facts.responseCode)
+          ? {
+              retryable: true,
+              reason:
+                `${refused} for now, ${refusedRecipients.join(", ")}${reply}: a temporary refusal, not a wrong ` +
+                `address`
+            }
+          : {
+              retryable: false,
+              reason:
+                `${refused}, ${refusedRecipients.join(", ")}${reply}: check ${one ? "that address" : "those addresses"} ` +
+                `in MAIL_TO / MAIL_CC, and that the relay delivers to ${one ? "it" : "them"}`
+            }
       }
       if (isTooLarge(facts.response, facts.responseCode, facts.code)) {
         return withReply(

@@ -650,18 +650,55 @@ describe("sending through SMTP", () => {
     })
   )
 
+  it.scopedLive(
+    "sends the message again on their own to recipients a relay with a cap per message refused for now",
+    () =>
+      Effect.gen(function* () {
+        const logs = captureLogs()
+        const server = yield* startSmtpServer({ maxRecipientsPerMessage: 2 })
+        const result = yield* deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome).pipe(
+          Effect.provide(logs.layer)
+        )
+        expect(result).toMatchObject({
+          _tag: "Sent",
+          accepted: ["security@acme.example", "ciso@acme.example", "it-ops@acme.example"],
+          attempts: 2
+        })
+        expect(server.received.map((mail) => mail.to)).toEqual([
+          ["security@acme.example", "ciso@acme.example"],
+          ["it-ops@acme.example"]
+        ])
+        // The same message: one Message-ID, and headers naming every recipient, as the first had.
+        const [first, second] = server.received.map((mail) => mail.raw.toString("utf8"))
+        const idOf = (raw: string | undefined) => /^Message-ID: (.+)$/imu.exec(raw ?? "")?.[1]
+        expect(idOf(second)).toBe(idOf(first))
+        expect(idOf(first)).toBe(result._tag === "Sent" ? result.messageId : "")
+        expect(second).toContain(
+          "\r\nTo: Security <security@acme.example>, ciso@acme.example\r\nCc: it-ops@acme.example\r\n"
+        )
+        expect(logs.lines.join("\n")).toContain(
+          "sending the audit email again to recipients the server refused for now"
+        )
+      })
+  )
+
   it.scopedLive("says a recipient refused for now was refused for now, not that its address may be wrong", () =>
     Effect.gen(function* () {
       const server = yield* startSmtpServer({ refuseRecipientsForNow: ["ciso@acme.example"] })
       const partly = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome))
       expect(partly.exitCode).toBe(4)
       expect(partly.message).toContain("reached security@acme.example, it-ops@acme.example")
+      // Sent to it again on its own, with the retries a message refused for every recipient gets.
       expect(partly.message).toContain(
         "the server refused for now ciso@acme.example (server replied: 452 4.5.3 Too many recipients): a temporary " +
           "refusal (a relay greylisting a sender it has not seen, or taking only so many recipients at a time), not " +
-          "a wrong address. The next run names this report in its warnings."
+          `a wrong address; sent to it again on its own, the message was not sent: 127.0.0.1:${server.port} refused ` +
+          "the recipient for now, ciso@acme.example (server replied: 452 4.5.3 Too many recipients): a temporary " +
+          "refusal, not a wrong address (3 attempts). The next run names this report in its warnings."
       )
       expect(partly.message).not.toContain("check that address")
+      expect(server.connections()).toBe(4)
+      expect(server.received.map((mail) => mail.to)).toEqual([["security@acme.example", "it-ops@acme.example"]])
 
       // One refused for good beside it: that one's address is to be checked, the other's not.
       const both = yield* startSmtpServer({

@@ -299,6 +299,26 @@ describe("SMTP failures", () => {
     expect(failure.reason).not.toContain("p@ss")
   })
 
+  it("says every recipient refused for now is no wrong address, and is retried, where one refused for good is", () => {
+    const everyone = (responseCode: number, response: string) =>
+      describeSmtpFailure(
+        smtpError({ code: "EENVELOPE", command: "RCPT TO", responseCode, response, rejected: ["a@acme.example"] }),
+        context
+      )
+    expect(everyone(451, "451 4.7.1 Greylisted")).toEqual({
+      retryable: true,
+      reason:
+        "mail.acme.example:587 refused the recipient for now, a@acme.example (server replied: 451 4.7.1 Greylisted): " +
+        "a temporary refusal, not a wrong address"
+    })
+    expect(everyone(550, "550 No such mailbox")).toEqual({
+      retryable: false,
+      reason:
+        "mail.acme.example:587 refused the recipient, a@acme.example (server replied: 550 No such mailbox): check " +
+        "that address in MAIL_TO / MAIL_CC, and that the relay delivers to it"
+    })
+  })
+
   it("quotes a server reply on one bounded line", () => {
     const failure = describeSmtpFailure(
       smtpError({ code: "EENVELOPE", responseCode: 550, response: `550 first\r\nsecond ${"x".repeat(500)}` }),

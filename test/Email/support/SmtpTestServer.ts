@@ -46,6 +46,8 @@ export interface TestSmtpServerOptions {
   readonly rejectRecipients?: ReadonlyArray<string>
   /** The text of that `550`; "No such mailbox" unless given, as a relay that does not deliver there words it. */
   readonly recipientRefusal?: string
+  /** Recipients past this many in one message refused with `452 4.5.3` (for now), as a relay with a cap on them does. */
+  readonly maxRecipientsPerMessage?: number
   /** Recipients refused with `452 4.5.3` (for now), as a relay taking only so many recipients at a time refuses the rest. */
   readonly refuseRecipientsForNow?: ReadonlyArray<string>
   /**
@@ -140,12 +142,16 @@ export const startSmtpServer = (
         }
         callback()
       },
-      onRcptTo(address, _session, callback) {
+      onRcptTo(address, session, callback) {
         if (connections <= (options.greylistFirstConnections ?? 0)) {
           const message = "4.7.1 Greylisted, please try again later"
           return callback(Object.assign(new Error(message), { responseCode: 451 }))
         }
-        if (options.refuseRecipientsForNow?.includes(address.address) === true) {
+        const cap = options.maxRecipientsPerMessage
+        if (
+          options.refuseRecipientsForNow?.includes(address.address) === true ||
+          (cap !== undefined && session.envelope.rcptTo.length >= cap)
+        ) {
           return callback(Object.assign(new Error("4.5.3 Too many recipients"), { responseCode: 452 }))
         }
         if (options.rejectRecipients?.includes(address.address) === true) {

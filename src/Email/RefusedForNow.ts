@@ -1,0 +1,67 @@
+/**
+ * Recipients a relay refused for now (a 4xx reply to RCPT TO) while it took the message for the others. A relay that
+ * takes only so many recipients in one message answers the rest `452 4.5.3`, and RFC 5321 (4.5.3.1.10) has the
+ * sender send them the message in a transaction of their own; one greylisting them takes them on a later attempt. So
+ * they are sent the same message (the same Message-ID) again at once, in as many transactions as it takes, each
+ * retried on the mailer's schedule, as a message refused for every recipient is. They never got the news before: the
+ * run failed for an email the relay would have taken.
+ */
+import * as Effect from "effect/Effect"
+import type { SendMailOptions } from "nodemailer"
+import type { RefusedRecipient, SendFailed, SentMessage } from "./Mailer.js"
+
+/** A refusal in the 4xx range: the server may take the same recipient later. */
+export const isTemporary = ({ reply }: RefusedRecipient): boolean => /^4\d\d\b/u.test(reply)
+
+export interface Delivery {
+  readonly messageId: string
+  readonly accepted: ReadonlyArray<string>
+  readonly refusedForGood: ReadonlyArray<RefusedRecipient>
+  /** Refused for now still, after they were sent the message again. */
+  readonly refusedForNow: ReadonlyArray<RefusedRecipient>
+  /** Why sending again to those refused for now failed, when it did. */
+  readonly sendingAgainFailed?: SendFailed
+  /** The attempts of every send, sending again included. */
+  readonly attempts: number
+}
+
+/**
+ * Sends `message` again to the recipients `first` was refused for now, from `sender`, until each has taken it or been
+ * refused for good, or a send fails. Each send that does not fail reached one recipient at least (nodemailer fails
+ * one that reached none), so this ends.
+ */
+export const sendAgainToRefusedForNow = <R>(
+  trySend: (message: SendMailOptions) => Effect.Effect<SentMessage, SendFailed, R>,
+  message: SendMailOptions,
+  sender: string,
+  first: SentMessage
+): Effect.Effect<Delivery, never, R> =>
+  Effect.gen(function* () {
+    const accepted = [...first.accepted]
+    const refusedForGood = first.rejected.filter((refused) => !isTemporary(refused))
+    let refusedForNow = first.rejected.filter(isTemporary)
+    let attempts = first.attempts
+    while (refusedForNow.length > 0) {
+      const to = refusedForNow.map(({ address }) => address)
+      yield* Effect.logInfo("sending the audit email again to recipients the server refused for now").pipe(
+        Effect.annotateLogs({ recipients: to })
+      )
+      const again = yield* Effect.either(trySend({ ...message, envelope: { from: sender, to } }))
+      if (again._tag === "Left") {
+        attempts += again.left.attempts
+        return {
+          messageId: first.messageId,
+          accepted,
+          refusedForGood,
+          refusedForNow,
+          sendingAgainFailed: again.left,
+          attempts
+        }
+      }
+      accepted.push(...again.right.accepted)
+      refusedForGood.push(...again.right.rejected.filter((refused) => !isTemporary(refused)))
+      refusedForNow = again.right.rejected.filter(isTemporary)
+      attempts += again.right.attempts
+    }
+    return { messageId: first.messageId, accepted, refusedForGood, refusedForNow, attempts }
+  })
