@@ -118,6 +118,15 @@ const positiveSeconds = (value: number, what: string): Effect.Effect<Duration.Du
     : fail(`${what} must be a finite number of seconds above 0; got ${value}.`)
 
 /**
+ * A timeout: shorter than a millisecond, the finest a timer waits, no answer could ever come in time, and messages
+ * quoted it in nanoseconds ("no answer within 100000ns").
+ */
+const timeoutSeconds = (value: number, what: string): Effect.Effect<Duration.Duration, ConfigurationError> =>
+  Number.isFinite(value) && value > 0 && value < 0.001
+    ? fail(`${what} must be at least 0.001 (a millisecond, the finest a timer waits); got ${value}.`)
+    : positiveSeconds(value, what)
+
+/**
  * The token from a file: surrounding whitespace (a trailing newline above all) is not part of it, nor a leading byte
  * order mark (`readInputText` leaves it out).
  */
@@ -310,7 +319,7 @@ export const connectionSettings = (
       onRight: Effect.succeed
     })
     const requestTimeout = Duration.min(
-      yield* positiveSeconds(options.timeoutSeconds, "--timeout-seconds / PANTHER_TIMEOUT_SECONDS"),
+      yield* timeoutSeconds(options.timeoutSeconds, "--timeout-seconds / PANTHER_TIMEOUT_SECONDS"),
       MAX_REQUEST_TIMEOUT
     )
     const maxElapsed = yield* positiveSeconds(

@@ -180,6 +180,12 @@ describe("connectionOptions", () => {
       expect(allowedByEnv.baseUrl).toBe("http://simulator:4010")
       const env = { PANTHER_API_URL: "https://a.b", PANTHER_API_TOKEN: "t" }
       expect(yield* messageOf(["--timeout-seconds", "0"], env)).toContain("must be a finite number of seconds above 0")
+      // Shorter than any timer waits: no answer could come in time.
+      expect(yield* messageOf(["--timeout-seconds", "0.0001"], env)).toContain(
+        "--timeout-seconds / PANTHER_TIMEOUT_SECONDS must be at least 0.001 (a millisecond, the finest a timer waits); " +
+          "got 0.0001."
+      )
+      expect(Duration.toMillis((yield* settingsFrom(["--timeout-seconds", "0.001"], env)).requestTimeout)).toBe(1)
       expect(yield* messageOf(["--retry-budget-seconds", "-1"], env)).toContain(
         "must be a finite number of seconds above 0; got -1"
       )
