@@ -74,6 +74,22 @@ export const parseUrl = (text: string): { readonly url: URL; readonly portPastRa
   }
 }
 
+/**
+ * For a URL the parser refused and that is not quoted: a word saying that what stands where a port goes is a number
+ * past the highest port, without the number, which may be a password with the host left out (`smtp://user:12345678`).
+ * A host of one word, as a compose file names a service (`smtp://mailpit:70000`), does not read as an address, and
+ * the message said only that the URL was not valid, sending its reader after a character to percent-encode. Empty
+ * for any other URL; otherwise a clause ending in "; ".
+ */
+export const portPastRangeNotShown = (text: string): string => {
+  const scheme = URL_SCHEME.exec(text)?.[0]
+  if (scheme === undefined) return ""
+  const port = /^[^/?#@]*:(\d+)\/?$/.exec(text.slice(scheme.length))?.[1]
+  return port !== undefined && Number(port) > MAX_PORT
+    ? `the number after its last colon, if it is meant as the port, is past ${MAX_PORT}, the highest port there is; `
+    : ""
+}
+
 /** How to write, in a URL's user name or password, the characters that would end it early. */
 export const PERCENT_ENCODINGS = "? as %3F, # as %23, @ as %40, : as %3A, / as %2F"
 

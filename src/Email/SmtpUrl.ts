@@ -6,7 +6,14 @@
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import { connectableHost, HOST_NAME_RULE } from "../Cli/HostName.js"
-import { PERCENT_ENCODINGS, parseUrl, quotable, URL_SCHEME, unencodedInCredentials } from "../Cli/QuotableUrl.js"
+import {
+  PERCENT_ENCODINGS,
+  parseUrl,
+  portPastRangeNotShown,
+  quotable,
+  URL_SCHEME,
+  unencodedInCredentials
+} from "../Cli/QuotableUrl.js"
 import { isLoopbackHost } from "../PantherApi/Connection.js"
 import type { SmtpCredentials, SmtpSecurity } from "./EmailSettings.js"
 
@@ -56,7 +63,8 @@ export const parseSmtpUrl = (raw: string, insecure: boolean): Either.Either<Smtp
   if (parsed === undefined) {
     // Not echoed: a URL that fails to parse may still hold a password.
     return Either.left(
-      "is not a valid URL (not shown, as it may hold a password): expected smtps://host:465 or smtp://host:587, " +
+      `is not a valid URL (not shown, as it may hold a password): ${portPastRangeNotShown(text)}expected ` +
+        "smtps://host:465 or smtp://host:587, " +
         `with a ?, #, @, : or / in a user name or password percent-encoded: ${PERCENT_ENCODINGS}`
     )
   }

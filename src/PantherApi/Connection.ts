@@ -10,7 +10,14 @@ import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { connectableHost, HOST_NAME_RULE } from "../Cli/HostName.js"
-import { parseUrl, quotable, quotableIfAddress, readsAsAddress, URL_SCHEME } from "../Cli/QuotableUrl.js"
+import {
+  parseUrl,
+  portPastRangeNotShown,
+  quotable,
+  quotableIfAddress,
+  readsAsAddress,
+  URL_SCHEME
+} from "../Cli/QuotableUrl.js"
 import type { ExtraCaFile } from "./CertificateFailure.js"
 import type { ProxyRoute } from "./Proxy.js"
 
@@ -121,7 +128,10 @@ export const normaliseBaseUrl = (
   const parsed = parseUrl(text)
   if (parsed === undefined) {
     // Quoted only when it reads as an address: `user:password` with the host left out fails here too.
-    return invalid(`${quotableIfAddress(text)} is not a valid URL: expected https://api.<instance-domain>.`)
+    return invalid(
+      `${quotableIfAddress(text)} is not a valid URL: ${portPastRangeNotShown(text)}expected ` +
+        "https://api.<instance-domain>."
+    )
   }
   const { url, portPastRange } = parsed
   // First, as the messages below quote the URL as parsed, which is without that port.

@@ -15,6 +15,7 @@ import { connectableHost, HOST_NAME_RULE } from "../Cli/HostName.js"
 import {
   PERCENT_ENCODINGS,
   parseUrl,
+  portPastRangeNotShown,
   quotable,
   quotableIfAddress,
   URL_SCHEME,
@@ -80,7 +81,8 @@ const parseProxyUrl = (variable: ProxyVariable, raw: string): Either.Either<Prox
   if (parsed === undefined) {
     // Quoted only when it reads as an address: `user:password` with the host left out fails here too.
     return invalid(
-      `${variable} ${quotableIfAddress(text)} is not a proxy URL: give it as http://host:port, e.g. ` +
+      `${variable} ${quotableIfAddress(text)} is not a proxy URL: ${portPastRangeNotShown(withScheme)}give it as ` +
+        "http://host:port, e.g. " +
         "http://proxy.example.com:3128 (a user name and password, if the proxy wants them, as " +
         `http://user:password@host:port, with a ?, #, @, : or / in them percent-encoded: ${PERCENT_ENCODINGS}).`
     )

@@ -113,6 +113,20 @@ describe("an SMTP_URL whose port is past 65535, a digit too many", () => {
     expect(refused).toEqual(Either.left(expect.stringContaining("is not a valid URL (not shown")))
     expect(JSON.stringify(refused)).not.toContain("31415926535")
   })
+
+  it("says a port past the highest follows a host of one word, as a compose service is named, without the number", () => {
+    const refused = parseSmtpUrl("smtp://mailpit:70000", false)
+    expect(refused).toEqual(
+      Either.left(
+        "is not a valid URL (not shown, as it may hold a password): the number after its last colon, if it is meant as the port, is past 65535, the highest port there is; expected smtps://host:465 or " +
+          "smtp://host:587, with a ?, #, @, : or / in a user name or password percent-encoded: ? as %3F, # as %23, " +
+          "@ as %40, : as %3A, / as %2F"
+      )
+    )
+    // Not quoted: it may be a password with the host left out. Said only of a number past the highest port.
+    expect(JSON.stringify(refused)).not.toContain("70000")
+    expect(parseSmtpUrl("smtp://mailer:Tr0ub4dor", false)).toEqual(Either.left(expect.not.stringContaining("port")))
+  })
 })
 
 describe("an SMTP_URL whose password has a broken percent escape", () => {

@@ -103,6 +103,13 @@ describe("normaliseBaseUrl", () => {
     // The host left out of `user:password@host`: the password stands where the port goes, and the URL does not parse.
     const noHost = refusal("https://bob:SECRET-5")
     expect(noHost).toContain("is not a valid URL")
+    expect(noHost).not.toContain("port")
+    // A host of one word, as a compose service is named, does not read as an address: the port is said, not quoted.
+    const serviceName = refusal("http://simulator:70000")
+    expect(serviceName).toContain(
+      "is not a valid URL: the number after its last colon, if it is meant as the port, is past 65535, the highest port there is; expected https://api.<instance-domain>."
+    )
+    expect(serviceName).not.toContain("70000")
     for (const message of [badPort, unparsed, noScheme, noSchemeWithUser, noHost]) {
       expect(message).not.toMatch(/SECRET|bob/)
     }

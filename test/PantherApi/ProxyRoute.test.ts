@@ -195,6 +195,15 @@ describe("which requests go through a proxy", () => {
       expect(message).not.toContain("Tr0ub4dor")
     }
     expect(refusal("http://svc-audit:Tr0ub4dor?3@proxy.corp:3128")).toContain('"http://proxy.corp:3128" (its user')
+    // A host of one word, as a compose service is named: its port past the highest said, but not quoted.
+    for (const proxyUrl of ["http://squid:312800", "squid:312800/"]) {
+      const message = refusal(proxyUrl)
+      expect(message).toContain(
+        "is not a proxy URL: the number after its last colon, if it is meant as the port, is past 65535, the highest port there is; give it as http://host:port"
+      )
+      expect(message).not.toContain("312800")
+    }
+    expect(refusal("http://svc-audit:Tr0ub4dor-3")).not.toContain("port there is")
     // One that reads as host and port is quoted, to show what is wrong with it.
     expect(refusal("http://proxy.corp:3128000")).toContain('"http://proxy.corp:3128000"')
   })
