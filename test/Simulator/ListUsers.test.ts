@@ -81,6 +81,9 @@ describe("GET /users parameters", () => {
     expect(await ids("contains=%EB%AF%BC%EC%A4%80")).toEqual(["u3"]) // 민준
     expect(await ids("contains=%CE%B5%CE%BB%CE%AD%CE%BD%CE%B7")).toEqual(["u7"]) // ελένη, lower case
     expect(await ids("contains=ada%20byron")).toEqual(["u8"])
+    // The name and the email are searched apart: no match spans the end of one and the start of the other.
+    expect(await ids("contains=byron")).toEqual(["u8"])
+    expect(await ids("contains=byron%00ada.byron")).toEqual([])
     expect(await ids("contains=grace.hopper%40example&include-deactivated=true")).toEqual(["u4"])
     expect(await ids("contains=example.com")).toEqual(ENABLED)
     expect(await ids("contains=nobody")).toEqual([])
