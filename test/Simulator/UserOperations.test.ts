@@ -299,9 +299,15 @@ describe("the last active password-based Admin", () => {
       const remove = await ownHttp.del("/users/password")
       expect(remove.status).toBe(400)
       expect(messageOf(remove)).toContain("last active password-based Admin")
-      // The others are not the anchor: each can go.
-      for (const id of ["sso", "deactivated", "invited"])
+      // The others are not the anchor: each can be demoted, and each can go.
+      for (const id of ["sso", "deactivated", "invited"]) {
+        const demoted = await ownHttp.post(`/users/${id}`, {
+          ...newUser(`${id}@example.com`),
+          role: { name: "Analyst" }
+        })
+        expect(demoted.status, id).toBe(200)
         expect((await ownHttp.del(`/users/${id}`)).status, id).toBe(200)
+      }
     } finally {
       await own.close()
     }
