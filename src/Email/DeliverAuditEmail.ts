@@ -72,12 +72,13 @@ export const deliverAuditEmail = (
       // refused for now only when sending to them again failed, which says why.
       if (forNow.length > 0) {
         const again = sent.sendingAgainFailed
+        const [them, their] = forNow.length === 1 ? ["it", "its"] : ["them", "their"]
         refusals.push(
           `${forGood.length > 0 ? "and " : ""}for now ${listRefused(forNow)}: a temporary refusal (a relay ` +
             "greylisting a sender it has not seen, or taking only so many recipients at a time), not a wrong address" +
             (again === undefined
               ? ""
-              : `; sent to ${forNow.length === 1 ? "it" : "them"} again on ${forNow.length === 1 ? "its" : "their"} own, the message was ` +
+              : `; sent to ${them} again on ${their} own, the message was ` +
                 `${again.unconfirmed ? "not confirmed" : "not sent"}: ${again.reason}` +
                 `${again.attempts > 1 ? ` (${again.attempts} attempts)` : ""}`)
         )
