@@ -567,6 +567,80 @@ describe("temporary files a killed run left", () => {
     })
   )
 
+  it.live("but not one holding nothing but a mark that is no file, which is named, not passed over in silence", () =>
+    Effect.gen(function* () {
+      // The start of a mark is a plain file: a link or a folder under its name, alone in the folder, proves nothing.
+      const empty = join(directory, "an-empty-file")
+      writeFileSync(empty, "")
+      const linked = join(directory, ".panther-audit-export-Link00")
+      mkdirSync(linked)
+      symlinkSync(empty, join(linked, EXPORT_MARK))
+      const folded = join(directory, ".panther-audit-export-Fold00")
+      mkdirSync(join(folded, EXPORT_MARK), { recursive: true })
+      const at = new Date(Date.now() - 10 * 60_000)
+      for (const folder of [linked, folded]) utimesSync(folder, at, at)
+      const logs = captureLogs()
+      yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
+      expect(existsSync(join(linked, EXPORT_MARK))).toBe(true)
+      expect(existsSync(join(folded, EXPORT_MARK))).toBe(true)
+      expect(logs.lines.join("\n")).toContain(
+        `Left .panther-audit-export-Fold00 (0.0 MB), .panther-audit-export-Link00 (0.0 MB) in ${directory} alone`
+      )
+    })
+  )
+
+  it.live("once untouched for a minute to the millisecond, and not a millisecond before", () =>
+    Effect.gen(function* () {
+      // Whole seconds, which every file system keeps exactly.
+      const touchedAt = Math.floor(Date.now() / 1_000) - 3_600
+      const leaveBoth = (suffix: string) => {
+        const file = join(directory, `.findings.${suffix.repeat(12)}.tmp`)
+        writeFileSync(file, "x")
+        const folder = join(directory, `.panther-audit-export-${suffix.repeat(6)}`)
+        mkdirSync(folder)
+        writeFileSync(join(folder, EXPORT_MARK), EXPORT_MARK_TEXT)
+        for (const path of [file, folder]) utimesSync(path, touchedAt, touchedAt)
+        return [file, folder]
+      }
+      const justUnder = leaveBoth("a")
+      yield* removeLeftoverFiles(directory, touchedAt * 1_000 + 59_999).pipe(Effect.provide(captureLogs().layer))
+      for (const path of justUnder) expect(existsSync(path), path).toBe(true)
+      yield* removeLeftoverFiles(directory, touchedAt * 1_000 + 60_000).pipe(Effect.provide(captureLogs().layer))
+      for (const path of justUnder) expect(existsSync(path), path).toBe(false)
+    })
+  )
+
+  it.live("one alone, said in the singular", () =>
+    Effect.gen(function* () {
+      leave(".findings.abcdef012345.tmp", 10 * 60_000, 500_000)
+      const logs = captureLogs()
+      yield* removeLeftoverFiles(directory).pipe(Effect.provide(logs.layer))
+      expect(logs.lines.join("\n")).toContain(
+        `Removed 1 temporary file (0.5 MB) left in ${directory} by a run that was killed before it could clean up; ` +
+          "what it held was never put in place."
+      )
+    })
+  )
+
+  it.live("and an export's folder that cannot be removed is named, to be removed by hand", (context) =>
+    Effect.gen(function* () {
+      const folder = join(directory, ".panther-audit-export-Stuck0")
+      mkdirSync(folder)
+      writeFileSync(join(folder, EXPORT_MARK), EXPORT_MARK_TEXT)
+      writeFileSync(join(folder, "inventory-20260101T020000Z.csv"), "x")
+      const at = new Date(Date.now() - 10 * 60_000)
+      utimesSync(folder, at, at)
+      const undo = makeUndeletable(folder, ["inventory-20260101T020000Z.csv"])
+      if (undo === undefined) return context.skip("cannot make a file undeletable here (root without chattr)")
+      const logs = captureLogs()
+      yield* removeLeftoverFiles(directory).pipe(Effect.provide(logs.layer), Effect.ensuring(Effect.sync(undo)))
+      expect(logs.lines.join("\n")).toContain(
+        `Unfinished export folders left in ${directory} by an export that was killed cannot be removed: ` +
+          ".panther-audit-export-Stuck0 ("
+      )
+    })
+  )
+
   it.live("but not one whose mark is a link, which anyone who may write in the folder can plant to any file", () =>
     Effect.gen(function* () {
       // A real mark elsewhere, and a user's folder named as an export's with a link to that mark in it: the link proves
@@ -617,6 +691,32 @@ describe("temporary files a killed run left", () => {
       )
       expect(said).not.toContain(".export-2024Q3")
       expect(said).not.toContain("Removed")
+    })
+  )
+
+  it.live("and of those named as earlier versions named an export's, only ones that could be a killed export's", () =>
+    Effect.gen(function* () {
+      // "/" makes a folder; anything else, a file of that text.
+      const mkdirOrWrite = (path: string, content: string) =>
+        content === "/" ? mkdirSync(path) : writeFileSync(path, content)
+      const leaveFolder = (name: string, ageMillis: number, files: Record<string, string>) => {
+        const folder = join(directory, name)
+        mkdirSync(folder)
+        for (const [file, content] of Object.entries(files)) mkdirOrWrite(join(folder, file), content)
+        const at = new Date(Date.now() - ageMillis)
+        utimesSync(folder, at, at)
+      }
+      // The second report of a second (-2) is an export's as much as the first.
+      leaveFolder(".export-Second", 10 * 60_000, { "user-audit-20260101T020000Z-2.csv": "x" })
+      // Touched a moment ago: maybe an export of an earlier version still running beside this one.
+      leaveFolder(".export-Recent", 5_000, { "user-audit-20260101T020000Z.csv": "x" })
+      // A folder under an export's file name is no export's.
+      leaveFolder(".export-Nested", 10 * 60_000, { "inventory-20260101T020000Z.csv": "/" })
+      const logs = captureLogs()
+      yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
+      const said = logs.lines.filter((line) => line.includes("versions before this one"))
+      expect(said).toHaveLength(1)
+      expect(said[0]).toContain(`Left .export-Second (0.0 MB) in ${directory} alone`)
     })
   )
 
