@@ -99,6 +99,23 @@ describe("an export's folder", () => {
     })
   )
 
+  it.live("names as it starts the folder an earlier version's killed export left, as the directory's holder does", () =>
+    Effect.gen(function* () {
+      // Exports do not wait for the lock: where only exports run, nothing else would ever say it is there.
+      const earlier = join(parent, ".export-a1B2c3")
+      mkdirSync(earlier)
+      writeFileSync(join(earlier, ".findings.0123456789ab.tmp"), "x")
+      const longAgo = new Date(Date.now() - 10 * 60_000)
+      utimesSync(earlier, longAgo, longAgo)
+      const logs = captureLogs()
+      yield* removeLeftoverExportFolders(parent).pipe(Effect.provide(logs.layer))
+      expect(existsSync(join(earlier, ".findings.0123456789ab.tmp"))).toBe(true)
+      expect(logs.lines.join("\n")).toContain(
+        `Left .export-a1B2c3 (0.0 MB) in ${parent} alone: named as versions before this one named an unfinished export's`
+      )
+    })
+  )
+
   it.live(
     "is never removed when another user's, whatever it holds: a user of a shared folder can make one so",
     (context) => {
