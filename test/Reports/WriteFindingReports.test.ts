@@ -147,6 +147,9 @@ describe("the findings CSV and JSON", () => {
       ["\n=1+1", "'\n=1+1"],
       ["\uff1d1+1", "'\uff1d1+1"],
       ["\uff20x", "'\uff20x"],
+      // The full-width plus and minus, which Apple Numbers reads as the ASCII ones.
+      ["\uff0b1", "'\uff0b1"],
+      ["\uff0d1", "'\uff0d1"],
       // Space a spreadsheet trims as it opens the file, and the formula it hid.
       [" =1+1", "' =1+1"],
       ["  \t=1+1", "'  \t=1+1"],
@@ -235,7 +238,10 @@ describe("the findings CSV and JSON", () => {
       "Ada",
       "'=1",
       "''-x",
-      "'@"
+      "'@",
+      // A formula's first character second, behind no quote: nothing to take off.
+      "a=b",
+      "x@example.com"
     ]) {
       expect(unneutraliseFormula(neutraliseFormula(text))).toBe(text)
     }
