@@ -13,7 +13,7 @@ import {
   writeFileSync
 } from "node:fs"
 import { hostname, tmpdir } from "node:os"
-import { join } from "node:path"
+import { basename, join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
 import { Deferred, Duration, Effect, Fiber, Logger } from "effect"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
@@ -577,15 +577,20 @@ describe("temporary files a killed run left", () => {
       symlinkSync(empty, join(linked, EXPORT_MARK))
       const folded = join(directory, ".panther-audit-export-Fold00")
       mkdirSync(join(folded, EXPORT_MARK), { recursive: true })
+      // A pipe opened reads as empty, as the start of a mark would.
+      const piped = join(directory, ".panther-audit-export-Pipe00")
+      mkdirSync(piped)
+      execFileSync("mkfifo", [join(piped, EXPORT_MARK)])
       const at = new Date(Date.now() - 10 * 60_000)
-      for (const folder of [linked, folded]) utimesSync(folder, at, at)
+      for (const folder of [linked, folded, piped]) utimesSync(folder, at, at)
       const logs = captureLogs()
       yield* Effect.void.pipe(withReportDirectoryLock(directory, "run"), Effect.provide(logs.layer))
-      expect(existsSync(join(linked, EXPORT_MARK))).toBe(true)
-      expect(existsSync(join(folded, EXPORT_MARK))).toBe(true)
-      expect(logs.lines.join("\n")).toContain(
-        `Left .panther-audit-export-Fold00 (0.0 MB), .panther-audit-export-Link00 (0.0 MB) in ${directory} alone`
-      )
+      const left = logs.lines.filter((line) => line.includes(`in ${directory} alone`))
+      expect(left).toHaveLength(1)
+      for (const folder of [linked, folded, piped]) {
+        expect(existsSync(join(folder, EXPORT_MARK)), folder).toBe(true)
+        expect(left[0]).toContain(`${basename(folder)} (0.0 MB)`)
+      }
     })
   )
 
