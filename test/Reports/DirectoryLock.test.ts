@@ -123,6 +123,8 @@ describe("one audit at a time per report directory", () => {
         expect(existsSync(lockPath())).toBe(true)
         expect(logs.lines).toHaveLength(1)
         expect(logs.lines[0]).toContain(`This run could not remove its ${LOCK_FILE} from ${directory} (`)
+        // Under the phase that took the lock, where a log filtered by phase finds it.
+        expect(logs.lines[0]).toContain("phase=report-directory")
         expect(logs.lines[0]).toContain(
           "the next run there waits until it has been untouched for 1m, then takes it over as a killed run's. To " +
             `spare that wait, remove ${lockPath()} by hand once this user may write in ${directory}.`
@@ -172,6 +174,8 @@ describe("one audit at a time per report directory", () => {
       const text = yield* runOnQuickWatch
       expect(text).toContain("Waiting for run (pid 999999 on other-box, started 2026-06-30T02:00:00.000Z)")
       expect(text).toContain("was left by run (pid 999999 on other-box")
+      // How long it waits is said: an operator can tell a killed run's lock from a slow run's.
+      expect(text).toContain("untouched for over 300ms: taking it over.")
       expect(existsSync(lockPath())).toBe(false)
     })
   )
