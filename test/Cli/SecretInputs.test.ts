@@ -4,7 +4,7 @@
  * pipe no one writes to, left to a stop signal, which must still end the process), and the token never shows.
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { open } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -32,17 +32,38 @@ const namedPipe = () => {
   return path
 }
 
-/** The command in its own process, stopped with SIGTERM after `stopAfterMs`, as a pipe's read waits. */
-const stoppedRun = (args: ReadonlyArray<string>, env: Record<string, string>, stopAfterMs: number) =>
-  runCli(args, { env, stopAfterMs, timeoutMs: stopAfterMs + 20_000 })
+/**
+ * The command in its own process, stopped with SIGTERM once it has `pipe`, which no one writes to, open to read it.
+ * A stop at a fixed time after the start came, on a loaded machine, before the command listened for SIGTERM at all,
+ * and Node's default ended it without the exit code looked for. Seen in /proc (Linux), not by opening the pipe to
+ * write: that would end a wait in the pipe's open, the very wait that once kept Node from exiting.
+ */
+const stoppedWhileReading = (args: ReadonlyArray<string>, env: Record<string, string>, pipe: string) =>
+  runCli(args, { env, stopWhen: (pid) => hasOpen(pid, pipe), timeoutMs: 30_000 })
+
+/** Whether process `pid` has the file at `path` open (false once it has exited). */
+const hasOpen = (pid: number, path: string): boolean => {
+  try {
+    const descriptors = `/proc/${pid}/fd`
+    return readdirSync(descriptors).some((fd) => {
+      try {
+        return readlinkSync(join(descriptors, fd)) === path
+      } catch {
+        return false // closed since the listing
+      }
+    })
+  } catch {
+    return false
+  }
+}
 
 describe("a token file that is not a plain small file", () => {
   it("a named pipe no one writes to waits, and SIGTERM still ends the process at once", async () => {
     const pipe = namedPipe()
-    const result = await stoppedRun(
+    const result = await stoppedWhileReading(
       ["users", "list"],
       { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN_FILE: pipe },
-      1_500
+      pipe
     )
     expect(result.code, result.stderr).toBe(143)
     // Before, the open of the pipe held one of libuv's threads, and Node never exited: SIGKILL ended it.
@@ -103,10 +124,11 @@ describe("an SMTP password file that is not a plain small file", () => {
   }
 
   it("a named pipe no one writes to does not keep SIGTERM from ending the run", async () => {
-    const result = await stoppedRun(
+    const pipe = namedPipe()
+    const result = await stoppedWhileReading(
       ["run", "--report-dir", workDir(), "--email", "always"],
-      { ...emailEnv, SMTP_PASSWORD_FILE: namedPipe() },
-      1_500
+      { ...emailEnv, SMTP_PASSWORD_FILE: pipe },
+      pipe
     )
     expect(result.code, result.stderr).toBe(143)
     expect(result.endedAfterStopMs).toBeGreaterThanOrEqual(0)
@@ -177,10 +199,11 @@ describe("--smtp-password-file and --smtp-ca-file given as flags", () => {
 
 describe("a suppressions file that is a named pipe no one writes to", () => {
   it("does not keep SIGTERM from ending the run", async () => {
-    const result = await stoppedRun(
-      ["run", "--report-dir", workDir(), "--suppressions", namedPipe()],
+    const pipe = namedPipe()
+    const result = await stoppedWhileReading(
+      ["run", "--report-dir", workDir(), "--suppressions", pipe],
       { PANTHER_API_URL: "http://127.0.0.1:9", PANTHER_API_TOKEN: TOKEN },
-      1_500
+      pipe
     )
     expect(result.code, result.stderr).toBe(143)
     expect(result.endedAfterStopMs).toBeGreaterThanOrEqual(0)

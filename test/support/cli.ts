@@ -12,7 +12,7 @@ export interface CliResult {
   readonly signal: NodeJS.Signals | null
   readonly stdout: string
   readonly stderr: string
-  /** With `stopAfterMs`: how long the command took to end after the SIGTERM; -1 if it ended before it. */
+  /** With `stopAfterMs` or `stopWhen`: how long the command took to end after the SIGTERM; -1 if it ended before it. */
   readonly endedAfterStopMs?: number
 }
 
@@ -24,6 +24,11 @@ export interface RunOptions {
   readonly uid?: number
   /** Sends SIGTERM this long after the start, as `docker stop` would. */
   readonly stopAfterMs?: number
+  /**
+   * Sends SIGTERM once this holds of the command's process id, looked at every 50 ms: a stop at a point the command
+   * has reached, where one after `stopAfterMs` may come before it even listens for SIGTERM on a loaded machine.
+   */
+  readonly stopWhen?: (pid: number) => boolean
   /** Sees what the command has written to stderr so far, each time it writes more. */
   readonly onStderr?: (stderr: string) => void
   /**
@@ -70,6 +75,15 @@ export const runProcess = (
             stoppedAt = Date.now()
             child.kill("SIGTERM")
           }, options.stopAfterMs)
+    const stopWatch =
+      options.stopWhen === undefined
+        ? undefined
+        : setInterval(() => {
+            if (child.pid === undefined || options.stopWhen?.(child.pid) !== true) return
+            clearInterval(stopWatch)
+            stoppedAt = Date.now()
+            child.kill("SIGTERM")
+          }, 50)
     const watch =
       options.killWhen === undefined
         ? undefined
@@ -81,8 +95,11 @@ export const runProcess = (
       clearTimeout(timer)
       clearTimeout(stop)
       clearInterval(watch)
+      clearInterval(stopWatch)
       const stopped =
-        stop === undefined ? {} : { endedAfterStopMs: stoppedAt === undefined ? -1 : Date.now() - stoppedAt }
+        stop === undefined && stopWatch === undefined
+          ? {}
+          : { endedAfterStopMs: stoppedAt === undefined ? -1 : Date.now() - stoppedAt }
       resolve({ code, signal, stdout, stderr, ...stopped })
     })
   })
