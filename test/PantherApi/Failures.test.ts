@@ -436,8 +436,16 @@ describe("PantherClient failures", () => {
   )
 
   const newUser = { email: "new@example.com", givenName: "New", familyName: "User", role: { name: "Analyst" } }
-  const create = (baseUrl: string) =>
-    runWithClient(baseUrl, (client) => client.createUser(newUser), { requestTimeout: Duration.millis(150) })
+  /**
+   * A request timeout that an answer the server sends at once does not miss, even when the machine is too busy to
+   * read it for a while: at 150 ms, a pause of the test's process that long while the look-up's answer waited timed
+   * the look-up out, and the create took another path than the one under test. Only a lost answer waits it out.
+   */
+  const ANSWERED_IN_TIME = Duration.seconds(1)
+  /** For a test whose every answer is lost: all it waits is this, once for each attempt. */
+  const ALL_LOST = Duration.millis(150)
+  const create = (baseUrl: string, requestTimeout: Duration.Duration = ANSWERED_IN_TIME) =>
+    runWithClient(baseUrl, (client) => client.createUser(newUser), { requestTimeout })
 
   /** The user `newUser` asks for, as the API would list it once made: invited, never signed in. */
   const { lastLoggedInAt: _never, ...asAsked } = rawUser("new", {
@@ -507,7 +515,7 @@ describe("PantherClient failures", () => {
       ])
       const error = yield* failureOf(
         runWithClient(byId.url, (client) => client.createUser({ ...newUser, role: { id: "role-analyst" } }), {
-          requestTimeout: Duration.millis(150)
+          requestTimeout: ANSWERED_IN_TIME
         })
       )
       expect(error.message).toContain("already exists")
@@ -645,7 +653,7 @@ describe("PantherClient failures", () => {
   it.scopedLive("a create that cannot be settled fails saying to check before trying again", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([slow(2_000, json(200, rawUser("new")))])
-      const error = yield* failureOf(create(server.url))
+      const error = yield* failureOf(create(server.url, ALL_LOST))
       expect(error._tag).toBe("TransportError")
       expect(error.message).toContain("POST /users")
       expect(error.message).toContain("the change may already have been made")
