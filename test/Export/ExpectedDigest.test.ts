@@ -52,6 +52,28 @@ describe("the digest --expect-sha256 takes", () => {
     }
   })
 
+  it("names another file as sha256sum named it, its escapes undone, when refusing its line", () => {
+    // sha256sum writes a line break in a name as `\\n` and a backslash as `\\\\`, and starts the line with `\\`.
+    for (const [line, named] of [
+      [`\\${DIGEST}  find\\nings.csv`, "find ings.csv"],
+      [`\\${DIGEST}  a\\rb.csv`, "a b.csv"],
+      [`\\${DIGEST}  C:\\\\exports\\\\findings.csv`, "C:\\exports\\findings.csv"],
+      [`\\SHA256 (find\\nings.csv) = ${DIGEST}`, "find ings.csv"]
+    ] as const) {
+      expect(problemOf(line), line).toContain(` line for ${named}, not for manifest.json`)
+    }
+  })
+
+  it("takes a BSD-style or OpenSSL line whose algorithm is written in lower case", () => {
+    for (const line of [
+      `sha256 (manifest.json) = ${DIGEST}`,
+      `sha2-256(manifest.json)= ${DIGEST}`,
+      `sha256(manifest.json)= ${DIGEST}`
+    ]) {
+      expect(expectedManifestDigest(line), line).toEqual(Either.right(DIGEST))
+    }
+  })
+
   it("is taken from a BSD-style line for manifest.json, by the same names as a sha256sum line", () => {
     for (const line of [
       `SHA256 (manifest.json) = ${DIGEST}`,
