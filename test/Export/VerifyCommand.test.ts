@@ -852,6 +852,25 @@ describe("panther-audit verify", () => {
     }
   })
 
+  it("refuses a manifest with one entry doctored, its list and count otherwise whole, as malformed (exit 2)", async () => {
+    // Every other check passes for such a manifest: only the entry's own shape tells it malformed, not a mismatch.
+    const manifest = readManifest()
+    const [first, ...rest] = manifest.files
+    if (first === undefined) throw new Error("the export lists no files")
+    for (const entry of [
+      { ...first, sha256: first.sha256.toUpperCase() },
+      { ...first, path: "" },
+      { ...first, path: "." },
+      { ...first, path: `./${first.path}` },
+      { ...first, bytes: first.bytes + 0.5 }
+    ]) {
+      writeListing(manifest, [entry, ...rest])
+      const result = await verify()
+      expect(result.code, JSON.stringify(entry)).toBe(2)
+      expect(result.error).toContain("manifest.json is malformed")
+    }
+  })
+
   it("refuses a manifest whose findings reports are of more than one stamp, saying files were added (exit 2)", async () => {
     const manifest = readManifest()
     const content = "{}\n"
