@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
 import {
   chmodSync,
@@ -215,6 +216,23 @@ describe("an export beside a folder already under its name", () => {
     const made = readdirSync(directory).filter((name) => readdirSync(join(directory, name)).length > 0)
     expect(made).toHaveLength(1)
     expect(made[0]).toMatch(/^export-\d{8}T\d{6}Z-2$/)
+  })
+})
+
+describe("the verify command an export prints", () => {
+  it("names its folder as one shell word, whatever the report directory is called, to paste as it is", async () => {
+    for (const name of ["reports", "audit reports", "Alice's reports", "$HOME `x`"]) {
+      const reportDir = join(directory, name)
+      mkdirSync(reportDir)
+      const result = await runCommand(exportCommand, auditArgs(simulator.baseUrl, simulator.readToken, reportDir))
+      expect(result.code, result.error).toBe(0)
+      const folder = join(reportDir, readdirSync(reportDir)[0] ?? "")
+      const word = /panther-audit verify (.+) --expect-sha256 [0-9a-f]{64}$/m.exec(result.stdout)?.[1] ?? ""
+      // What a shell makes of the word: the folder itself, not a path cut at a space or a command run.
+      const pasted = spawnSync("/bin/sh", ["-c", `printf '%s' ${word}`], { encoding: "utf8" })
+      expect(pasted.stdout, word).toBe(folder)
+      expect(word === folder, word).toBe(name === "reports")
+    }
   })
 })
 
