@@ -67,6 +67,8 @@ describe("panther-audit export", () => {
     expect(lines[written]?.annotations.runId).toBe(lines[finished]?.annotations.runId)
     // The digest to verify against, for logs kept where stdout is not.
     expect(lines[written]?.annotations.manifestSha256).toBe(sha256(join(folder, "manifest.json")))
+    // Its temporary folder is gone, renamed into place: nothing is left of it to remove, nor to warn of.
+    expect(lines.filter((line) => line.logLevel !== "INFO").map((line) => line.message)).toEqual([])
   })
 
   it("exits as run does with findings at --fail-on, the export written whole all the same", async () => {
