@@ -232,6 +232,34 @@ describe("panther-audit verify", () => {
     expect(stderrText(changed.stderr)).toContain("does not match its manifest (1 modified, 1 unreadable); do not rely")
   })
 
+  it("advises verifying again, not another user, when a listed file is unreadable for a reason besides permission", async () => {
+    // A name longer than the file system takes: reading it fails, and not for want of permission.
+    const manifest = readManifest()
+    const tooLong = { path: "x".repeat(300), bytes: 1, sha256: "0".repeat(64) }
+    writeListing(manifest, [...manifest.files, tooLong])
+    const result = await verify()
+    expect(result.code, result.error).toBe(2)
+    expect(result.stdout).toContain(`UNREADABLE  ${tooLong.path}: listed in the manifest, but it cannot be read (`)
+    expect(result.stdout).not.toContain("run verify as a user that can read it")
+    expect(result.error).toContain(
+      "could not be read (UNREADABLE above), though nothing found says it was changed; verify again once they can be " +
+        "read, or verify a copy of the export taken from where it is kept"
+    )
+
+    // Besides a file refused for want of permission: not every one is, and another user would not read them all.
+    const uid = process.getuid?.() === 0 ? 65534 : undefined
+    chmodSync(scratch, 0o755)
+    chmodSync(folder, 0o755)
+    for (const name of readdirSync(folder)) chmodSync(join(folder, name), 0o644)
+    chmodSync(join(folder, fileStartingWith("inventory-", ".csv")), 0o000)
+    const both = await runCli(["verify", folder], uid === undefined ? {} : { uid })
+    expect(both.code, both.stderr).toBe(2)
+    expect(stderrText(both.stderr)).toContain(
+      "2 of the files its manifest lists could not be read (UNREADABLE above), though nothing found says it was " +
+        "changed; verify again once they can be read"
+    )
+  })
+
   it("says of a file changed only as a copy in text mode changes it which change that was, still failing it", async () => {
     const csv = fileStartingWith("inventory-", ".csv")
     const json = fileStartingWith("inventory-", ".json")
