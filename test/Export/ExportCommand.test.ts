@@ -163,6 +163,18 @@ describe("panther-audit export", () => {
       users: Array<Record<string, unknown>>
     }
     expect(json.inventory.asOf).toBe(AS_OF_ISO)
+    // The same run, instance and counts as the manifest and the findings report, to tie the inventory to them.
+    const manifest = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")) as Manifest
+    const findingsReport = readdirSync(folder).find((file) => /^user-audit-.*\.json$/.test(file)) ?? ""
+    const { run } = JSON.parse(readFileSync(join(folder, findingsReport), "utf8")) as { run: { users: unknown } }
+    expect(json.inventory).toMatchObject({
+      runId: manifest.runId,
+      tool: manifest.tool,
+      apiHost: new URL(simulator.baseUrl).host,
+      apiBaseUrl: simulator.baseUrl,
+      users: run.users
+    })
+    expect(run.users).toMatchObject({ seen: REVIEW_USERS.length, deactivated: 1 })
     // When the users were read: today, whatever --as-of said.
     expect(Math.abs(Date.parse(json.inventory.readAt) - Date.now())).toBeLessThan(5 * 60_000)
     expect(json.users).toHaveLength(REVIEW_USERS.length)
