@@ -260,6 +260,18 @@ describe("panther-audit verify", () => {
     )
   })
 
+  it("names the instance by its base URL's host and path prefix, or by its host alone in an older manifest", async () => {
+    const path = join(folder, "manifest.json")
+    const manifest = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>
+    writeFileSync(path, JSON.stringify({ ...manifest, apiBaseUrl: "https://gateway.acme.example/panther" }))
+    expect((await verify()).stdout).toContain("Export of gateway.acme.example/panther as of ")
+    const { apiBaseUrl: _recorded, ...older } = manifest
+    writeFileSync(path, JSON.stringify({ ...older, apiHost: "api.acme.example" }))
+    const result = await verify()
+    expect(result.code, result.error).toBe(0)
+    expect(result.stdout).toContain("Export of api.acme.example as of ")
+  })
+
   it("says of a file changed only as a copy in text mode changes it which change that was, still failing it", async () => {
     const csv = fileStartingWith("inventory-", ".csv")
     const json = fileStartingWith("inventory-", ".json")
