@@ -430,6 +430,15 @@ describe("temporary files a killed run left", () => {
     utimesSync(join(directory, name), at, at)
   }
 
+  /** A folder holding `files` (name to text), untouched for ten minutes. */
+  const leaveFolder = (name: string, files: Record<string, string>) => {
+    const folder = join(directory, name)
+    mkdirSync(folder)
+    for (const [file, content] of Object.entries(files)) writeFileSync(join(folder, file), content)
+    const at = new Date(Date.now() - 10 * 60_000)
+    utimesSync(folder, at, at)
+  }
+
   it.live("are removed by the next holder of the directory, and nothing else is", () =>
     Effect.gen(function* () {
       leave(".user-audit.csv.0123456789ab.tmp", 10 * 60_000, 1_500_000)
@@ -539,13 +548,6 @@ describe("temporary files a killed run left", () => {
 
   it.live("and those of exports killed before their mark was written, which hold nothing that could be lost", () =>
     Effect.gen(function* () {
-      const leaveFolder = (name: string, files: Record<string, string>) => {
-        const folder = join(directory, name)
-        mkdirSync(folder)
-        for (const [file, content] of Object.entries(files)) writeFileSync(join(folder, file), content)
-        const at = new Date(Date.now() - 10 * 60_000)
-        utimesSync(folder, at, at)
-      }
       // Killed just after mkdtemp, or between the mark's file being made and its text written.
       leaveFolder(".panther-audit-export-Empty0", {})
       leaveFolder(".panther-audit-export-Blank0", { [EXPORT_MARK]: "" })
@@ -675,13 +677,6 @@ describe("temporary files a killed run left", () => {
 
   it.live("but a folder of the user's named as earlier versions named an export's is never removed", () =>
     Effect.gen(function* () {
-      const leaveFolder = (name: string, files: Record<string, string>) => {
-        const folder = join(directory, name)
-        mkdirSync(folder)
-        for (const [file, content] of Object.entries(files)) writeFileSync(join(folder, file), content)
-        const at = new Date(Date.now() - 10 * 60_000)
-        utimesSync(folder, at, at)
-      }
       // Earlier versions removed any folder named .export- and six letters or digits, untouched for a minute.
       leaveFolder(".export-2024Q3", { "access-review-signed.pdf": "%PDF-1.7" })
       leaveFolder(".export-backup", {
