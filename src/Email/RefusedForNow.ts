@@ -41,6 +41,7 @@ export const sendAgainToRefusedForNow = <R>(
     const refusedForGood = first.rejected.filter((refused) => !isTemporary(refused))
     let refusedForNow = first.rejected.filter(isTemporary)
     let attempts = first.attempts
+    let sendingAgainFailed: SendFailed | undefined
     while (refusedForNow.length > 0) {
       const to = refusedForNow.map(({ address }) => address)
       yield* Effect.logInfo("sending the audit email again to recipients the server refused for now").pipe(
@@ -49,19 +50,20 @@ export const sendAgainToRefusedForNow = <R>(
       const again = yield* Effect.either(trySend({ ...message, envelope: { from: sender, to } }))
       if (again._tag === "Left") {
         attempts += again.left.attempts
-        return {
-          messageId: first.messageId,
-          accepted,
-          refusedForGood,
-          refusedForNow,
-          sendingAgainFailed: again.left,
-          attempts
-        }
+        sendingAgainFailed = again.left
+        break
       }
       accepted.push(...again.right.accepted)
       refusedForGood.push(...again.right.rejected.filter((refused) => !isTemporary(refused)))
       refusedForNow = again.right.rejected.filter(isTemporary)
       attempts += again.right.attempts
     }
-    return { messageId: first.messageId, accepted, refusedForGood, refusedForNow, attempts }
+    return {
+      messageId: first.messageId,
+      accepted,
+      refusedForGood,
+      refusedForNow,
+      attempts,
+      ...(sendingAgainFailed === undefined ? {} : { sendingAgainFailed })
+    }
   })
