@@ -26,6 +26,11 @@ const NAME_AND_VALUE = /^(-{1,2}[^=]+)=(.*)$/s
 const MIN_HIDDEN_VALUE = 6
 /** What @effect/cli says of `users lst`, where only the `users` command is loaded (Main.ts). */
 const INVALID_SUBCOMMAND = /Invalid subcommand for ([a-z-]+) - use '([a-z-]+)'/g
+/**
+ * What @effect/cli says of a flag left without its value where the command also takes an argument (`verify
+ * --expect-sha256` with the folder left out): said as the same slip is said of every other flag.
+ */
+const VALUE_NOT_FOLLOWING = /Expected a value following option: '(--[A-Za-z0-9-]+)'/g
 const NOT_A_NUMBER = /'([^']*)' is not a (integer|float)/g
 const NOT_A_CHOICE = /Expected one of the following cases: ([^\n]*)/g
 /**
@@ -210,6 +215,9 @@ export const explainUsageError = (argv: ReadonlyArray<string>, flags: CommandFla
       const next = argv[at + 1]
       return next === undefined || next.startsWith("--") ? `${flag} needs a value` : whole
     })
+    .replace(VALUE_NOT_FOLLOWING, (whole, flag: string) =>
+      flags.get(flag) === undefined ? whole : `${flag} needs a value`
+    )
     .replace(NOT_A_NUMBER, (whole, value: string, kind: string) => {
       const flag = flagGiven(argv, value, (name) => flags.get(name) === kind)
       const wanted = kind === "integer" ? "a whole number" : "a number"

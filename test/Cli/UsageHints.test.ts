@@ -104,6 +104,8 @@ describe("usage errors", () => {
     // --yes belongs to users delete, and takes no value: for users list it is unknown, as @effect/cli says.
     [["users", "list", "--yes"], "Received unknown argument: '--yes'"],
     [["users", "list", "--contains"], "--contains needs a value"],
+    // verify also takes a folder: left out with the flag's value, @effect/cli said this one its own way.
+    [["verify", "--expect-sha256"], "--expect-sha256 needs a value; see --help"],
     // What a script sends for an unset variable: `--email="$EMAIL"`.
     [["users", "list", "--email="], "--email is empty: give the email address of the user to list, or leave it out"],
     // A variable holding only a blank: `--stale-days="$DAYS"`, said as the value given apart is.
