@@ -184,7 +184,8 @@ export const lastWorkbook = (
   const recent = misnamed.filter(
     (name) => best === undefined || (MISNAMED_WORKBOOK.exec(name)?.[1] ?? "") >= best.stamp
   )
-  return { workbook: best?.name, passedOver, misnamed: recent.sort() }
+  // Sorted, as the directory lists its files in no order a reader can follow from one review to the next.
+  return { workbook: best?.name, passedOver: passedOver.sort(), misnamed: recent.sort() }
 }
 
 /** The report directory could not be listed, so whether it holds an earlier workbook is not known. */
@@ -506,16 +507,18 @@ export const unreadDecisionsSentence = (since: SinceLastReview): string => {
 export const isAddedSinceLastReview = (since: { readonly added: ReadonlySet<string> }, row: ReviewRow): boolean =>
   row.enabled !== false && since.added.has(accountKey(row.userId, row.email))
 
-/** How many misnamed workbooks the summary and the page name; the rest are counted. */
+/** How many misnamed or passed-over workbooks the summary and the page name; the rest are counted. */
 const MAX_MISNAMED_NAMED = 5
 
 /** What the command's line and the page say of workbooks passed over or not taken; empty when there were none. */
 export const passedOverSentence = (since: SinceLastReview): string => {
   const sentences: Array<string> = []
   if (since.passedOver !== undefined && since.passedOver.length > 0) {
+    const more = since.passedOver.length - MAX_MISNAMED_NAMED
     sentences.push(
       "Passed over, as stamped after this review started (a clock was ahead when made, or this one is behind): " +
-        `${since.passedOver.join(", ")}; move them out of the report directory if their stamps are wrong.`
+        `${since.passedOver.slice(0, MAX_MISNAMED_NAMED).join(", ")}${more > 0 ? `, and ${more} more` : ""}; ` +
+        "move them out of the report directory if their stamps are wrong."
     )
   }
   if (since.misnamed !== undefined && since.misnamed.length > 0) {

@@ -72,6 +72,18 @@ it("takes the last workbook of one second by the number its name ends in, in wha
   }
 })
 
+it("names the workbooks stamped after this review started in their stamps' order, however the directory lists them", () => {
+  const ahead = ["access-review-20991231T000000Z.csv", "access-review-20990101T000000Z.csv"]
+  const names = ["access-review-20260701T000000Z.csv", ...ahead]
+  for (const listed of [names, [...names].reverse()]) {
+    expect(lastWorkbook(listed, "access-review-20261001T000000Z.csv")).toEqual({
+      workbook: "access-review-20260701T000000Z.csv",
+      passedOver: ["access-review-20990101T000000Z.csv", "access-review-20991231T000000Z.csv"],
+      misnamed: []
+    })
+  }
+})
+
 it("names a copy of a workbook saved under another name, which it does not take, so its decisions are not lost", async () => {
   workbook("access-review-20260701T000000Z.csv", [HEADER, "false,Analyst,true,u1,u1@example.com,"])
   // The reviewer's filled-in copy, as a download or a "Save as" names it.
@@ -110,6 +122,20 @@ it("names the first five copies of a workbook not taken and counts the rest, so 
     "(access-review-<stamp>.csv): access-review-20260701T000000Z (1).csv, access-review-20260701T000000Z (2).csv, " +
       "access-review-20260701T000000Z (3).csv, access-review-20260701T000000Z (4).csv, " +
       "access-review-20260701T000000Z (5).csv, and 2 more; if one is the last review's workbook filled in"
+  )
+})
+
+it("names the first five workbooks stamped after this review started and counts the rest", async () => {
+  workbook("access-review-20260701T000000Z.csv", [HEADER, "false,Analyst,true,u1,u1@example.com,"])
+  for (let month = 1; month <= 7; month++) {
+    workbook(`access-review-20990${month}01T000000Z.csv`, [HEADER, "false,Analyst,true,u1,u1@example.com,"])
+  }
+  const since = await compare([row("u1")])
+  expect(since.passedOver).toHaveLength(7)
+  expect(describeSinceLastReview({ sinceLastReview: since })).toContain(
+    "behind): access-review-20990101T000000Z.csv, access-review-20990201T000000Z.csv, " +
+      "access-review-20990301T000000Z.csv, access-review-20990401T000000Z.csv, " +
+      "access-review-20990501T000000Z.csv, and 2 more; move them out of the report directory"
   )
 })
 
