@@ -163,8 +163,9 @@ export const scaleTable = (scales: ReadonlyArray<ScaleResult>): string =>
       perSecond(scale.floor.users, scale.floor.wallMs),
       scale.simulatorCpuPerPageMs === undefined ? "n/a" : `${scale.simulatorCpuPerPageMs.toFixed(2)} ms`,
       seconds(of(scale.runs, (sample) => sample.wallMs)),
+      // The users read, as the floor's column counts them: the deactivated users it was given are not read.
       perSecond(
-        scale.users,
+        of(scale.runs, (sample) => sample.users),
         of(scale.runs, (sample) => sample.wallMs)
       ),
       megabytes(of(scale.runs, (sample) => sample.maxRssKib))

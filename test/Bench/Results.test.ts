@@ -8,6 +8,7 @@ import {
   judgeTargets,
   median,
   type ScaleResult,
+  scaleTable,
   type SettingResult,
   targetList,
   throughputTable
@@ -176,5 +177,23 @@ describe("the throughput table", () => {
       "| no added latency, previous report present | 20,000 (18,618 read) | 0.40 s | 0.65 s | **1.63** | 46,545 | 28,643 | 0.64-0.66 |",
       "| 20 ms per page, cold | 20,000 (18,618 read) | 7.00 s | 7.07 s | **1.01** | 2,660 | 2,633 | 7.07-7.07 |"
     ])
+  })
+})
+
+describe("the memory-at-scale table", () => {
+  it("counts users per second over the users read, for the floor and `run` alike", () => {
+    const read = sample({ users: 9_300, wallMs: 800, maxRssKib: 96_000 })
+    const table = scaleTable([
+      {
+        users: 10_000,
+        simulatorReadyMs: 640,
+        floor: sample({ users: 9_300, wallMs: 600 }),
+        simulatorCpuPerPageMs: 1.35,
+        runs: [read, { ...read, wallMs: 700 }, { ...read, wallMs: 900 }]
+      }
+    ])
+    expect(table.split("\n")[2]).toBe(
+      "| 10,000 (9,300 read) | 0.64 s | 0.60 s | 15,500 | 1.35 ms | 0.80 s | 11,625 | 98 MB |"
+    )
   })
 })
