@@ -7,6 +7,7 @@ import type { Sample } from "../../src/Bench/Measure.js"
 import {
   judgeTargets,
   median,
+  phaseTable,
   type ScaleResult,
   scaleTable,
   type SettingResult,
@@ -177,6 +178,17 @@ describe("the throughput table", () => {
       "| no added latency, previous report present | 20,000 (18,618 read) | 0.40 s | 0.65 s | **1.63** | 46,545 | 28,643 | 0.64-0.66 |",
       "| 20 ms per page, cold | 20,000 (18,618 read) | 7.00 s | 7.07 s | **1.01** | 2,660 | 2,633 | 7.07-7.07 |"
     ])
+  })
+})
+
+describe("the table of where the time goes", () => {
+  it("sets each figure of the floor beside the same figure of run, and the work ratio after start-up", () => {
+    const floor = sample({ wallMs: 400, startupMs: 150, workMs: 250, cpuMs: 500, maxRssKib: 90_000 })
+    const run = sample({ wallMs: 700, startupMs: 300, workMs: 400, cpuMs: 800, maxRssKib: 110_000 })
+    const table = phaseTable([{ latencyMs: 0, users: 20_000, floor: [floor], cold: [run], warm: [] }])
+    expect(table.split("\n")[2]).toBe(
+      "| no added latency, cold | 0.15 s | 0.30 s | 0.25 s | 0.40 s | 1.60 | 0.50 s | 0.80 s | 92 MB | 113 MB |"
+    )
   })
 })
 
