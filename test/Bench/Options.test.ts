@@ -17,6 +17,7 @@ describe("where the results go", () => {
     ["--reps", "3"],
     ["--latencies", "0"],
     ["--scale", "none"],
+    ["--scale-reps", "1"],
     ["--seed", "2"]
   ])("is nowhere with %s %s, and the run says so", (flag, value) => {
     const options = readOptions([flag, value])
@@ -84,6 +85,11 @@ describe("the settings", () => {
       ["--latencies", "0,2000"],
       "--latencies 2000 with 20000 users: 335 requests at 2000 ms each take about 11 minutes a run, past the 10 " +
         "minutes a measured run is given; give a lower latency or fewer --users"
+    ],
+    // Exactly the 10 minutes, with start-up still to come: killed at its deadline all the same.
+    [
+      ["--latencies", "30000", "--users", "1140"],
+      "--latencies 30000 with 1140 users: 20 requests at 30000 ms each take about 10 minutes a run"
     ],
     [["--latencies", "600000", "--users", "1"], "--latencies 600000 with 1 users: 2 requests at 600000 ms each"]
   ])("refuses %j", (args, message) => {
