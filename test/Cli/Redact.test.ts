@@ -109,6 +109,30 @@ describe("scrubSecrets", () => {
     expect(scrubSecrets(apart, tokens)).toBe(apart)
   })
 
+  it("reads a token by halves from sixteen characters on, and a shorter one only whole", () => {
+    const sixteen = "tok-9f3a7c1e5b2d"
+    expect(scrubSecrets(`key ${sixteen.slice(0, 8)}... is not valid`, secretsOf([sixteen], [], [sixteen]))).toBe(
+      WITHHELD
+    )
+    // Half of fifteen characters is a run any hexadecimal id may hold by chance.
+    const fifteen = "tok-9f3a7c1e5b2"
+    expect(scrubSecrets(`key ${fifteen.slice(0, 8)}... is not valid`, secretsOf([fifteen], [], [fifteen]))).toBe(
+      `key ${fifteen.slice(0, 8)}... is not valid`
+    )
+  })
+
+  it("reads a secret split by a non-breaking space entity, as an HTML page wraps a long token", () => {
+    const token = "sim-read-7c1f3a9e2b6d4f08"
+    expect(scrubSecrets(`<p>key ${token.slice(0, 12)}&nbsp;${token.slice(12)} refused</p>`, secretsOf([token]))).toBe(
+      WITHHELD
+    )
+  })
+
+  it("replaces a short secret form-encoded with lower-case hex, which decoded text is not read for", () => {
+    // "~" is left as it is in a URL and written %7E in a form: a short secret is only replaced where it stands.
+    expect(scrubSecrets("password x%7e refused", secretsOf(["x~"]))).toBe(`password ${REDACTED} refused`)
+  })
+
   it("reads other secrets only whole: part of a password or a URL is a word or a host an error may name", () => {
     const password = secretsOf(["passwordPASS12"])
     expect(scrubSecrets("535 password rejected", password)).toBe("535 password rejected")
@@ -195,11 +219,24 @@ describe("scrubSecrets", () => {
     const echoed = `401: key ${huge} rejected; key ${encodeURIComponent(huge).toUpperCase()} rejected İ`
     const scrubbed = scrubSecrets(echoed, hugeSecrets)
     expect(scrubbed).toBe(`401: key ${REDACTED} rejected; key ${REDACTED} rejected İ`)
+    // A character whose lower case is longer (İ) before the secret: the secret is still cut out where it stands.
+    expect(scrubSecrets(`İ key ${huge} rejected`, hugeSecrets)).toBe(`İ key ${REDACTED} rejected`)
     const scanner = answerScanner(hugeSecrets)
     expect(scanner.mayHold(JSON.stringify({ message: huge.toLowerCase() }))).toBe(true)
     expect(scanner.redactJson(JSON.stringify({ message: `bad ${huge}` }))).toBe(
       JSON.stringify({ message: `bad ${REDACTED}` })
     )
+  })
+})
+
+describe("answerScanner", () => {
+  it("takes for one that may hold a secret an answer with a \\u escape, which can spell it, and redacts it there", () => {
+    const token = "sim-read-7c1f3a9e2b6d4f08"
+    const scanner = answerScanner(secretsOf([token]))
+    const escaped = `{"message":"bad key \\u0073${token.slice(1)}"}`
+    expect(scanner.mayHold(escaped)).toBe(true)
+    expect(scanner.redactJson(escaped)).toBe(JSON.stringify({ message: `bad key ${REDACTED}` }))
+    expect(scanner.mayHold('{"message":"no such user"}')).toBe(false)
   })
 })
 
