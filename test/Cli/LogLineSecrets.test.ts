@@ -90,6 +90,43 @@ describe("log lines", () => {
     })
   )
 
+  it.effect("never hold a secret quoted only in hex, URL-safe base64, or quoted-printable with its = escaped", () =>
+    Effect.gen(function* () {
+      // Its base64 has "+" and "/", which the URL-safe alphabet writes "-" and "_".
+      const secret = "Relay->>>???-pw-9"
+      const echoes = [
+        Buffer.from(secret).toString("hex"),
+        Buffer.from(secret).toString("base64url"),
+        "pw=3DRelay-secret-9"
+      ]
+      const leaked: Array<string> = []
+      for (const echo of echoes) {
+        const lines = yield* loggedLines(
+          "json",
+          [secret, "pw=Relay-secret-9"],
+          Effect.logError("mail not sent", Cause.die(new Error(`535 5.7.8 ${echo} refused`)))
+        )
+        expect(lines.join("\n")).toContain("mail not sent")
+        if (lines.join("\n").includes(echo)) leaked.push(echo)
+      }
+      expect(leaked).toEqual([])
+    })
+  )
+
+  it.effect("in JSON withhold a string in a list that reveals a secret, keeping the list a list", () =>
+    Effect.gen(function* () {
+      const lines = yield* loggedLines(
+        "json",
+        [PASSWORD],
+        Effect.logWarning("relay refused the login").pipe(
+          Effect.annotateLogs({ replies: ["250 OK", `535 AUTH PLAIN ${AUTH_PLAIN} refused`] })
+        )
+      )
+      const [line = ""] = lines
+      expect(JSON.parse(line)).toMatchObject({ annotations: { replies: ["250 OK", "[not shown: it quoted a secret]"] } })
+    })
+  )
+
   it.effect("never hold a password a relay echoed in quoted-printable, decomposed, or read as Latin-1", () =>
     Effect.gen(function* () {
       const accented = "Pässwörd-Straße-1x"

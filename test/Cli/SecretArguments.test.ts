@@ -65,6 +65,17 @@ describe("secret values on the command line", () => {
     expect(found).not.toContain("run")
   })
 
+  it("take a known secret flag's value whatever it looks like, and a misspelt one's that names a key", () => {
+    const argv = (...args: ReadonlyArray<string>) => secretArguments(["node", "bin.js", ...args])
+    // Known: short, or starting with a dash as a generated token may, it is still the secret.
+    expect(argv("simulate", "--admin-token", "adm1")).toEqual(["adm1"])
+    expect(argv("run", "--api-token", "-Xk9pQ2w7")).toEqual(["-Xk9pQ2w7"])
+    // A misspelt flag named for a key, as an API key is called elsewhere.
+    expect(argv("run", "--api-key=ak-4f9c2e7b")).toEqual(["ak-4f9c2e7b"])
+    // A blank value hides nothing: taken for a secret, every quoted blank would read [redacted].
+    expect(argv("run", "--api-token", " ")).toEqual([])
+  })
+
   it("are not quoted back when a misspelt secret flag is refused", async () => {
     const result = await runCli(["run", `--apitoken=${TOKEN}`])
     expect(result.code).toBe(2)
