@@ -69,6 +69,7 @@ describe("secret values on the command line", () => {
     const argv = (...args: ReadonlyArray<string>) => secretArguments(["node", "bin.js", ...args])
     // Known: short, or starting with a dash as a generated token may, it is still the secret.
     expect(argv("simulate", "--admin-token", "adm1")).toEqual(["adm1"])
+    expect(argv("simulate", "--token", "rd1")).toEqual(["rd1"])
     expect(argv("run", "--api-token", "-Xk9pQ2w7")).toEqual(["-Xk9pQ2w7"])
     // A misspelt flag named for a key, as an API key is called elsewhere.
     expect(argv("run", "--api-key=ak-4f9c2e7b")).toEqual(["ak-4f9c2e7b"])
