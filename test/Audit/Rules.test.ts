@@ -87,6 +87,15 @@ describe("STALE_LOGIN", () => {
     expect(privileged?.detail).toContain("after the audit time")
     expect(judge(user({ lastLoggedInAt: "2027-01-01T00:00:00Z" }))).toEqual([])
   })
+
+  it("notes a login and a creation one millisecond after the audit time, not only those a day or more after it", () => {
+    const justAfter = new Date(AS_OF + 1).toISOString()
+    const admin = user({ lastLoggedInAt: justAfter, createdAt: justAfter, role: { name: "Admin" } })
+    expect(only(admin, "PRIVILEGED_ROLE").detail).toBe(
+      `role "Admin" is listed as privileged; createdAt ${justAfter} is after the audit time; counted as 0 days; ` +
+        `lastLoggedInAt ${justAfter} is after the audit time; counted as 0 days`
+    )
+  })
 })
 
 describe("NEVER_LOGGED_IN", () => {
