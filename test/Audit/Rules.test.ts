@@ -303,6 +303,16 @@ describe("PRIVILEGED_ROLE", () => {
     expect(judgeUser(user({ role: { name: "Helpdesk" } }), params, policy).findings).toEqual([])
     expect(judgeUser(user({ role: { name: "Admin" } }), params, policy).findings).toHaveLength(1)
   })
+
+  it("says privilege was judged by permission when GET /roles listed no roles, and not when it listed only unreadable ones", () => {
+    const params = parameters()
+    // No role to hold a permission: the users' roles are named as unlisted, not the run as judged by names.
+    const none = makePrivilegePolicy(params, [])
+    expect(none.usesPermissions).toBe(true)
+    none.judge({ id: "r-ghost", name: "Ghost" })
+    expect(none.unlistedRoles()).toEqual(["r-ghost"])
+    expect(makePrivilegePolicy(params, [], [{ id: "r-x", name: "Broken" }]).usesPermissions).toBe(false)
+  })
 })
 
 describe("LOGIN_DATA_MISSING", () => {
