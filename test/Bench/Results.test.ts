@@ -9,8 +9,8 @@ import {
   median,
   phaseTable,
   type ScaleResult,
-  scaleTable,
   type SettingResult,
+  scaleTable,
   targetList,
   throughputTable
 } from "../../src/Bench/Results.js"
