@@ -3,7 +3,7 @@
  * the one `Date.parse` gives for the same fields, kept here as the oracle.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { parseTimestamp, readInstant, toIsoUtc } from "../../src/Audit/Timestamps.js"
+import { isNoTimePlaceholder, parseTimestamp, readInstant, toIsoUtc } from "../../src/Audit/Timestamps.js"
 import { seededRandom } from "../support/seededRandom.js"
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/
@@ -114,5 +114,17 @@ describe("readInstant", () => {
     }
     expect(readInstant("0050-03-01T00:00:00Z")?.iso).toBe("0050-03-01T00:00:00.000Z")
     expect(readInstant("2024-05-01T10:30:00.987654+02:00")?.iso).toBe("2024-05-01T08:30:00.987Z")
+  })
+})
+
+describe("isNoTimePlaceholder", () => {
+  it("takes blank text and an instant before 2000 for no time, and neither a real instant nor garbage", () => {
+    for (const text of ["", "   ", "0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "1999-12-31T23:59:59.999Z"]) {
+      expect(isNoTimePlaceholder(text), text).toBe(true)
+    }
+    // A real login is a login, however old; text that is no timestamp is broken data, not a placeholder.
+    for (const text of ["2000-01-01T00:00:00Z", "2024-05-01T08:30:00Z", "garbage", "0001-13-01T00:00:00Z"]) {
+      expect(isNoTimePlaceholder(text), text).toBe(false)
+    }
   })
 })
