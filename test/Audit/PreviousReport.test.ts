@@ -255,6 +255,15 @@ it("takes a firstSeen only as an RFC 3339 UTC timestamp no later than the report
   expect(bounded.report.findings.get("utc")?.firstSeen).toBe("2025-05-01T00:00:00.000Z")
 })
 
+it("takes a firstSeen up to the instant the report's run finished, and not a millisecond after it", () => {
+  const run = { startedAt: "2025-06-01T00:00:00.000Z", finishedAt: "2025-06-01T00:05:00.000Z" }
+  const bounds = firstSeenBounds(run, Date.parse("2025-06-02T00:00:00.000Z"))
+  expect(readFirstSeen("2025-06-01T00:05:00.000Z", bounds)).toEqual({ iso: "2025-06-01T00:05:00.000Z" })
+  expect(readFirstSeen("2025-06-01T00:05:00.001Z", bounds)).toEqual({
+    problem: '"2025-06-01T00:05:00.001Z" is later than the run that wrote the report'
+  })
+})
+
 it("quotes a firstSeen not taken by its first 40 UTF-16 units, never half of an emoji straddling the 40th", () => {
   const bounds = firstSeenBounds({ startedAt: "2025-06-01T00:00:00.000Z" }, Date.parse("2025-06-02T00:00:00.000Z"))
   expect(readFirstSeen(`${"x".repeat(39)}\u{1F600}!`, bounds)).toEqual({
