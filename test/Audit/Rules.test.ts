@@ -313,6 +313,15 @@ describe("PRIVILEGED_ROLE", () => {
     expect(none.unlistedRoles()).toEqual(["r-ghost"])
     expect(makePrivilegePolicy(params, [], [{ id: "r-x", name: "Broken" }]).usesPermissions).toBe(false)
   })
+
+  it("takes a role GET /roles listed but could not read for a listed role, neither unlisted nor unknown", () => {
+    const params = parameters({ privilegedRoles: ["Admin", "Broken"] })
+    const policy = makePrivilegePolicy(params, ROLES, [{ id: "r-x", name: "Broken" }])
+    // The user's record gives the role by id only: GET /roles links it to the listed name.
+    expect(policy.judge({ id: "r-x" })).toEqual({ privileged: true, reason: 'role "Broken" is listed as privileged' })
+    expect(policy.unlistedRoles()).toEqual([])
+    expect(policy.unknownListedRoles()).toEqual([])
+  })
 })
 
 describe("LOGIN_DATA_MISSING", () => {
