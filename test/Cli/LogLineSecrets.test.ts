@@ -123,7 +123,9 @@ describe("log lines", () => {
         )
       )
       const [line = ""] = lines
-      expect(JSON.parse(line)).toMatchObject({ annotations: { replies: ["250 OK", "[not shown: it quoted a secret]"] } })
+      expect(JSON.parse(line)).toMatchObject({
+        annotations: { replies: ["250 OK", "[not shown: it quoted a secret]"] }
+      })
     })
   )
 
