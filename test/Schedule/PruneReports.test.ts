@@ -77,6 +77,19 @@ describe("pruneReports", () => {
     expect(remaining()).toEqual(runFiles("user-audit-20260601T020000Z").sort())
   })
 
+  it("keeps the newest run by name when it is a backfill and older than --keep-reports-days", async () => {
+    const report = (stem: string, asOf: string) => {
+      touch(`${stem}.csv`)
+      writeFileSync(join(directory, `${stem}.json`), JSON.stringify({ run: { asOf }, findings: [] }))
+    }
+    report("user-audit-20260601T020000Z", "2026-06-01T02:00:00.000Z")
+    // Newest by name, but as of an earlier day: the next run compares with the other, so only the rule that the
+    // newest run is always kept keeps it.
+    report("user-audit-20260602T020000Z", "2026-05-01T00:00:00.000Z")
+    await prune(retention(undefined, 7))
+    expect(remaining()).toHaveLength(4)
+  })
+
   it("never touches a file that is not a report of this tool", async () => {
     const strangers = [
       "notes.txt",
