@@ -611,6 +611,30 @@ describe("panther-audit users", () => {
     }
   })
 
+  it("get, update, delete and list --id given the token for an id refuse it without sending it or quoting it", async () => {
+    // Pasted from the wrong clipboard: sent, the token would sit in the request's address, in proxies' and Panther's
+    // access logs, and in every message quoting the path.
+    const token = "pat-0123456789abcdef0123456789"
+    for (const [args, flag] of [
+      [["get", token], "The user id"],
+      [["update", token, "--family-name", "Gone"], "The user id"],
+      [["delete", token, "--yes", "--if-exists"], "The user id"],
+      [["list", "--id", `u1,${token}`], "--id"]
+    ] as const) {
+      const said = await againstScripted(
+        [json(404, { message: "user not found" }), json(200, { results: [] })],
+        ["users", ...args],
+        token
+      )
+      expect(said.code, JSON.stringify(args)).toBe(2)
+      expect(stderrText(said.stderr)).toContain(
+        `${flag} holds the API token, which would be sent in the request's address`
+      )
+      expect(said.stdout + said.stderr).not.toContain(token)
+      expect(said.methods).toEqual([])
+    }
+  }, 60_000)
+
   it("get, update, delete and list --id given ids on lines or separated by spaces refuse them, sending nothing", async () => {
     // `users delete "$(cat offboard.txt)" --if-exists` took the ids for one that no user has: "nothing to delete",
     // exit 0, and `users list --id` noted that none was listed, while every one of those accounts could sign in.
