@@ -1427,6 +1427,23 @@ describe("panther-audit users", () => {
     expect(stderrText(noRole.stderr)).toContain("needs a role")
   }, 60_000)
 
+  it("create and update given both --role and --role-id refuse them, sending nothing", async () => {
+    // The API takes one of the two: sent, one would be dropped without a word, and the user given a role the admin
+    // may not have meant (a script's --role-id of a read-only role, and a --role Admin left in from a template).
+    for (const args of [
+      ["create", "--email", "kim@acme.com", "--given-name", "Kim", "--family-name", "Lee"],
+      ["update", "u1"]
+    ]) {
+      const said = await againstScripted(
+        [json(200, rawUser("u1")), json(200, rawUser("u1"))],
+        ["users", ...args, "--role", "Admin", "--role-id", "role-analyst"]
+      )
+      expect(said.code, args[0]).toBe(2)
+      expect(stderrText(said.stderr)).toContain("Give the role by --role or by --role-id, not both.")
+      expect(said.methods).toEqual([])
+    }
+  }, 60_000)
+
   it("an empty filter or user id, or an id that is a path step, is a usage error, not a request", async () => {
     const server = await startScriptedServer([json(200, { results: [rawUser("u1")] })])
     try {
