@@ -154,6 +154,20 @@ describe("findMissedAudit", () => {
     }
   })
 
+  it("finds none when the night's audit was made and a backfill was written after it", () => {
+    // The nightly run at 02:00, then `run --as-of 2026-06-30` at 08:00: newest by name, but no audit of the tick. A
+    // start-up reading only the newest would audit the night again, and send its email twice.
+    const backfill = "user-audit-20261201T080000Z"
+    const names = ["user-audit-20261130T020000Z.json", "user-audit-20261201T020005Z.json", `${backfill}.json`]
+    const missed = findMissedAudit(nightly, now, names, {
+      read: (report) => ({
+        asOf: report.stem === backfill ? at("2026-06-30T00:00:00Z") : report.stampedAt,
+        apiBaseUrl: undefined
+      })
+    })
+    expect(missed).toBeUndefined()
+  })
+
   it("takes a report written in the tick's very second as of an earlier instant for a backfill too", () => {
     const backfill = "user-audit-20261201T020000Z"
     const missed = findMissedAudit(nightly, now, ["user-audit-20261130T020000Z.json", `${backfill}.json`], {
