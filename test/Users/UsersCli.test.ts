@@ -441,6 +441,15 @@ describe("panther-audit users", () => {
     expect(cleared.code, cleared.stderr).toBe(0)
     expect(cleared.methods).toEqual(["GET", "POST"])
     expect(JSON.parse(cleared.requests[1]?.body ?? "{}")).toMatchObject({ givenName: "Kim" })
+    // A role id holding it, the role not given: the update would send the role back by an id of "[redacted]".
+    const roleKept = await againstScripted(
+      [json(200, rawUser("u1", { role: { id: token, name: "Analyst" } }))],
+      ["users", "update", "u1", "--family-name", "Lee"],
+      token
+    )
+    expect(roleKept.code, roleKept.stderr).toBe(2)
+    expect(roleKept.methods).toEqual(["GET"])
+    expect(stderrText(roleKept.stderr)).toContain("in what --role-id would set, read as [redacted]")
   })
 
   it("update replaces a role read as [redacted] by the one given; a name that reads [redacted] is a name", async () => {
