@@ -1,6 +1,14 @@
-import { type Config, ConfigError, ConfigProvider, Effect, Either, Redacted } from "effect"
+import { type Config, ConfigError, ConfigProvider, Effect, Either, Option, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
-import { envBoolean, envChoice, envInteger, envNumber, envRedacted, envText } from "../../src/Cli/Environment.js"
+import {
+  envBoolean,
+  envChoice,
+  envInteger,
+  envNumber,
+  envRedacted,
+  envText,
+  variableIfReadable
+} from "../../src/Cli/Environment.js"
 
 const read = <A>(config: Config.Config<A>, value: string | undefined) =>
   Effect.runSync(
@@ -89,5 +97,18 @@ describe("environment variables", () => {
     const secret = read(envRedacted("V"), "s3cret")
     expect(Either.map(secret, Redacted.value)).toEqual(Either.right("s3cret"))
     expect(String(Either.getOrThrow(secret))).not.toContain("s3cret")
+  })
+
+  it("read only to know what they hold, count as unset when they cannot be read, failing nothing", () => {
+    const known = (value: string) =>
+      Effect.runSync(
+        variableIfReadable(envRedacted("V")).pipe(
+          Effect.map(Option.map(Redacted.value)),
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["V", value]])))
+        )
+      )
+    expect(known("s3cret")).toEqual(Option.some("s3cret"))
+    // Wrapped in quotes, which its own command refuses with a message of its own.
+    expect(known('"s3cret"')).toEqual(Option.none())
   })
 })
