@@ -44,7 +44,7 @@ describe("the logging settings", () => {
   })
 
   it("read names in any case, with spaces around, and a blank variable as unset", () => {
-    expect(settings(["run"], { LOG_FORMAT: " Pretty ", LOG_LEVEL: "WARNING" })).toEqual(
+    expect(settings(["run"], { LOG_FORMAT: " Pretty ", LOG_LEVEL: " WARNING " })).toEqual(
       Either.right({ format: "pretty", level: "Warning", argv: ["run"] })
     )
     // `warn`, as the log lines write the level, is taken for `warning`.
