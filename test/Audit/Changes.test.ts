@@ -10,7 +10,7 @@ import { CONTROLS } from "../../src/Audit/Controls.js"
 import { type AnnotatedFinding, findingId, makeFindingIds } from "../../src/Audit/FindingAnnotations.js"
 import { parameterChangeWarning, privilegeSourceWarning } from "../../src/Audit/ParameterChanges.js"
 import { reportsAheadOf } from "../../src/Audit/PreviousReport.js"
-import { choosePreviousReport } from "../../src/Audit/PreviousReportChoice.js"
+import { choosePreviousReport, datedAfterAsOfWarning, passedOverWarning } from "../../src/Audit/PreviousReportChoice.js"
 import { type AuditOutcome, runAudit, URGENT_LIMIT } from "../../src/Audit/RunAudit.js"
 import { formatRunSummary } from "../../src/Audit/RunSummary.js"
 import { makeSuppressionMatcher, parseSuppressions } from "../../src/Audit/Suppressions.js"
@@ -500,6 +500,30 @@ describe("what changed since the last run", () => {
     const later = [...names, "user-audit-20260630T020501Z.json"]
     expect(choose(later)).toBe("user-audit-20260630T020500Z.json")
     expect(reportsAheadOf(later, started)).toEqual(["user-audit-20260630T020501Z.json"])
+  })
+
+  it("names the first three reports a choice passed by, and counts the rest, so none goes unsaid", () => {
+    const at = (day: number) => Date.parse(`2026-06-${String(day).padStart(2, "0")}T02:00:00Z`)
+    const reports = [10, 11, 12, 13, 14].map((day) => ({ name: `user-audit-202606${day}T020000Z.json`, asOf: at(day) }))
+    const chosen = { name: "user-audit-20260601T020000Z.json", asOf: at(1) }
+    const listed =
+      "user-audit-20260610T020000Z.json (as of 2026-06-10T02:00:00.000Z), " +
+      "user-audit-20260611T020000Z.json (as of 2026-06-11T02:00:00.000Z), " +
+      "user-audit-20260612T020000Z.json (as of 2026-06-12T02:00:00.000Z) and 2 more"
+    expect(datedAfterAsOfWarning(at(5), reports, chosen)).toBe(
+      "This run is as of 2026-06-05T02:00:00.000Z, before 5 reports in the report directory: " +
+        `${listed}. They were not compared with: the newest report as of before this run is ` +
+        "user-audit-20260601T020000Z.json (as of 2026-06-01T02:00:00.000Z)."
+    )
+    expect(passedOverWarning(reports, chosen)).toBe(
+      `${listed} were written after user-audit-20260601T020000Z.json but are as of an earlier instant: a run ` +
+        "with --as-of in the past, or on a clock that was behind. They were not compared with: the newest report " +
+        "as of before this run is user-audit-20260601T020000Z.json (as of 2026-06-01T02:00:00.000Z)."
+    )
+    // Three are named whole, with no count of more.
+    expect(datedAfterAsOfWarning(at(5), reports.slice(0, 3), chosen)).toContain(
+      "user-audit-20260612T020000Z.json (as of 2026-06-12T02:00:00.000Z). They were"
+    )
   })
 
   it("gives a finding an id by user id, else by email in any case, else by what else names the record", () => {
