@@ -136,6 +136,13 @@ describe("what changed since the last run", () => {
     expect(formatRunSummary(second.run, [])).toContain(
       "Changes since the previous report: 0 new, 1 escalated, 0 unchanged, 0 resolved"
     )
+    // Only the codes found are listed: a line for each code at 0 buries the one that matters.
+    expect(
+      formatRunSummary(second.run, [])
+        .split("\n")
+        .filter((line) => /^ {2}[A-Z_]+ /.test(line))
+        .map((line) => line.split(/ +/).slice(1))
+    ).toEqual([["PENDING_STATUS", "1"]])
     expect(decideEmail("on-change", second.run)).toEqual({
       _tag: "Send",
       reason: "0 new and 0 resolved since the previous report, 1 escalated"
