@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest"
-import { explainUsageError, flagsOfUsage } from "../../src/Cli/UsageHints.js"
+import { requireOptionValue } from "../../src/Cli/FlagValues.js"
+import {
+  emptyValuesApart,
+  explainUsageError,
+  flagsOfUsage,
+  hideUnknownValues,
+  noValueFlagGivenOne
+} from "../../src/Cli/UsageHints.js"
 import { runCli, stderrText } from "../support/cli.js"
 
 // As the help's usage line of `run` has them.
@@ -165,5 +172,48 @@ describe("usage errors", () => {
     expect(stderrText(besideMissing.stderr)).toContain(
       'PANTHER_MAX_RETRIES must be a whole number; got "three". Correct the environment variable, or unset it.'
     )
+  })
+})
+
+describe("values of flags the command does not have", () => {
+  // A mistyped token flag: its value may be the token, and is never quoted back.
+  const hidden = (words: ReadonlyArray<string>, text: string) =>
+    hideUnknownValues(["node", "bin.js", ...words], known, text)
+
+  it("are not quoted back, given apart or as -name=value, in either kind of quotes, from six characters on", () => {
+    expect(hidden(["run", "--tokn", "pat-9f3a7c1e"], "Received unknown argument: 'pat-9f3a7c1e'")).toBe(
+      "Received unknown argument: '...'"
+    )
+    expect(hidden(["run", "--tokn", "pat-9f3a7c1e"], 'got "pat-9f3a7c1e"')).toBe('got "..."')
+    expect(hidden(["run", "-tokn=pat-9f3a7c1e"], "Received unknown argument: '-tokn=pat-9f3a7c1e'")).toBe(
+      "Received unknown argument: '-tokn=...'"
+    )
+    expect(hidden(["run", "--tokn", "abc123"], "Received unknown argument: 'abc123'")).toBe(
+      "Received unknown argument: '...'"
+    )
+    // Five characters or fewer are more likely a word of the message (`green`, `true`) than a secret.
+    expect(hidden(["run", "--colour", "green"], "Received unknown argument: 'green'")).toBe(
+      "Received unknown argument: 'green'"
+    )
+  })
+})
+
+describe("flags after --, which ends them", () => {
+  it("are not read for a value given to a flag that takes none, nor given apart when empty", () => {
+    expect(noValueFlagGivenOne(["node", "bin.js", "users", "delete", "u1", "--yes=no"], known)).toBe(
+      "--yes takes no value: give it as --yes"
+    )
+    expect(noValueFlagGivenOne(["node", "bin.js", "users", "delete", "u1", "--", "--yes=no"], known)).toBeUndefined()
+    // --report-dir's own check refuses an empty value, as the command that has it registers.
+    requireOptionValue("--report-dir")
+    expect(emptyValuesApart(["node", "bin.js", "run", "--report-dir=", "--", "--report-dir="], known)).toEqual([
+      "node",
+      "bin.js",
+      "run",
+      "--report-dir",
+      "",
+      "--",
+      "--report-dir="
+    ])
   })
 })
