@@ -349,6 +349,21 @@ describe("an audit email that could not be delivered", () => {
     expect(readdirSync(own).filter((name) => name.endsWith(".undelivered"))).toEqual([])
   }, 60_000)
 
+  it("is said by a run without email too, whose retention keeps the report the email failed to carry", async () => {
+    const own = mkdtempSync(join(directory, "email-off-"))
+    expect((await runOnChange(smtp.port, own)).code).toBe(0)
+    await hireAdmin("fifth.hire@example.com", "Fifth")
+    const failed = await runOnChange(1, own)
+    expect(failed.code).toBe(4)
+    const [mark = ""] = readdirSync(own).filter((name) => name.endsWith(".undelivered"))
+    const undeliveredReport = mark.replace(/\.undelivered$/, ".json")
+
+    // An engineer's ad-hoc run keeping one run: not the one whose news no email has carried.
+    const adHoc = await runWithoutEmail(own, ["--keep-reports", "1"])
+    expect(adHoc.result.stdout).toContain(`may not have been delivered: what changed then is in ${undeliveredReport}`)
+    expect(jsonReportsIn(own)).toEqual(new Set([undeliveredReport, adHoc.report]))
+  }, 60_000)
+
   it("is not lost to a run --as-of a past day that mails in between, whose email carries none of it", async () => {
     const own = mkdtempSync(join(directory, "backfill-"))
     expect((await runOnChange(smtp.port, own)).code).toBe(0)
