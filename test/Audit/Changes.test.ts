@@ -362,6 +362,20 @@ describe("what changed since the last run", () => {
     expect(third.run.changes.new).toBe(0)
   })
 
+  it("names three reports stamped after the run started whole, and the first three of more with a count", async () => {
+    const users = [person("stale", { lastLoggedInAt: daysAgo(200) })]
+    const first = await auditOf(users)
+    const ahead = ["20990101", "20990201", "20990301", "20990401"].map((day) => `user-audit-${day}T000000Z.json`)
+    for (const name of ahead.slice(0, 3)) copyFileSync(first.reports.json, join(directory, name))
+    const three = await auditOf(users)
+    expect(three.run.warnings.join("\n")).toContain(
+      `3 reports are stamped after this run started (${three.run.startedAt}): ${ahead.slice(0, 3).join(", ")}. A clock`
+    )
+    copyFileSync(first.reports.json, join(directory, ahead[3] ?? ""))
+    const four = await auditOf(users)
+    expect(four.run.warnings.join("\n")).toContain(`: ${ahead.slice(0, 3).join(", ")} and 1 more. A clock`)
+  })
+
   it("compares with the newest report as of before the run, not with a backdated run's written since, and says so", async () => {
     const users = [person("stale", { lastLoggedInAt: daysAgo(200) })]
     const nightly = await auditOf(users)
