@@ -508,22 +508,22 @@ export const isAddedSinceLastReview = (since: { readonly added: ReadonlySet<stri
   row.enabled !== false && since.added.has(accountKey(row.userId, row.email))
 
 /** How many misnamed or passed-over workbooks the summary and the page name; the rest are counted. */
-const MAX_MISNAMED_NAMED = 5
+const MAX_WORKBOOKS_NAMED = 5
 
 /** What the command's line and the page say of workbooks passed over or not taken; empty when there were none. */
 export const passedOverSentence = (since: SinceLastReview): string => {
   const sentences: Array<string> = []
   if (since.passedOver !== undefined && since.passedOver.length > 0) {
-    const more = since.passedOver.length - MAX_MISNAMED_NAMED
+    const more = since.passedOver.length - MAX_WORKBOOKS_NAMED
     sentences.push(
       "Passed over, as stamped after this review started (a clock was ahead when made, or this one is behind): " +
-        `${since.passedOver.slice(0, MAX_MISNAMED_NAMED).join(", ")}${more > 0 ? `, and ${more} more` : ""}; ` +
+        `${since.passedOver.slice(0, MAX_WORKBOOKS_NAMED).join(", ")}${more > 0 ? `, and ${more} more` : ""}; ` +
         "move them out of the report directory if their stamps are wrong."
     )
   }
   if (since.misnamed !== undefined && since.misnamed.length > 0) {
-    const named = since.misnamed.slice(0, MAX_MISNAMED_NAMED).map(printable).join(", ")
-    const more = since.misnamed.length - MAX_MISNAMED_NAMED
+    const named = since.misnamed.slice(0, MAX_WORKBOOKS_NAMED).map(printable).join(", ")
+    const more = since.misnamed.length - MAX_WORKBOOKS_NAMED
     sentences.push(
       `Not taken, as not named as a review names its workbook (access-review-<stamp>.csv): ${named}` +
         `${more > 0 ? `, and ${more} more` : ""}; if one is the last review's workbook filled in, give it with ` +
