@@ -23,7 +23,7 @@ const steppedTo = (plan: CronSchedule, from: number, now: number): number | unde
 
 /**
  * A findings report in `directory` whose run section records `asOf` and `apiBaseUrl`, and no findings. As in a report
- * `run` writes, the API's URL comes some hundred bytes into the file, after the run's times and counts.
+ * `run` writes, the API's URL comes some hundred bytes into the file, after the run's id, tool and times.
  */
 const writeReportHead = (directory: string, name: string, asOf: string, apiBaseUrl: string) => {
   const run = {
@@ -32,10 +32,6 @@ const writeReportHead = (directory: string, name: string, asOf: string, apiBaseU
     asOf,
     startedAt: asOf,
     finishedAt: asOf,
-    users: { seen: 279, enabled: 279, deactivated: 0, privileged: 13, invalid: 0 },
-    pages: 5,
-    requests: 6,
-    retries: 0,
     apiBaseUrl
   }
   writeFileSync(join(directory, name), `${JSON.stringify({ run, findings: [] }, null, 2)}\n`)
