@@ -54,16 +54,18 @@ export const jsonErrorOffset = (text: string): number => {
   }
 }
 
-/** 1-based, as editors count them. */
+/**
+ * 1-based, as editors count them: lines broken by CRLF, LF or a lone CR (all three start a line in an editor), and
+ * columns in characters, so an emoji before the fault, two UTF-16 units, moved the column said one past the fault.
+ */
 export const lineAndColumn = (text: string, offset: number): { readonly line: number; readonly column: number } => {
-  const before = text.slice(0, offset)
-  const lineStart = before.lastIndexOf("\n") + 1
-  return { line: before.split("\n").length, column: offset - lineStart + 1 }
+  const lines = text.slice(0, offset).split(/\r\n|\r|\n/)
+  return { line: lines.length, column: [...(lines.at(-1) ?? "")].length + 1 }
 }
 
 const WHITESPACE: ReadonlySet<string> = new Set([" ", "\t", "\n", "\r"])
 const ESCAPED: ReadonlySet<string> = new Set(['"', "\\", "/", "b", "f", "n", "r", "t"])
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y
+const DIGIT = /^[0-9]$/
 const HEX = /^[0-9a-fA-F]$/
 
 // The scanners return the offset just past what they read, or -(offset + 1) of the character at fault.
@@ -96,7 +98,30 @@ const scalarEnd = (text: string, start: number): number => {
     while (at - start < word.length && text.charAt(at) === word.charAt(at - start)) at++
     return at - start === word.length ? at : -at - 1
   }
-  NUMBER.lastIndex = start
-  const number = NUMBER.exec(text)
-  return number === null ? -start - 1 : start + number[0].length
+  return numberEnd(text, start)
+}
+
+/**
+ * A number's end, faulted where JSON.parse faults it: at the character that should have been a digit ("-x", "1.x",
+ * "1ex"), not at the number's start, which pointed a reader at the "-" or the "." and away from what is missing.
+ */
+const numberEnd = (text: string, start: number): number => {
+  let at = text.charAt(start) === "-" ? start + 1 : start
+  // A leading zero stands alone: "01" ends after the 0, and its "1" is then where the document goes wrong.
+  at = text.charAt(at) === "0" ? at + 1 : digitsEnd(text, at)
+  if (at < 0) return at
+  if (text.charAt(at) === ".") at = digitsEnd(text, at + 1)
+  if (at < 0) return at
+  if (text.charAt(at) === "e" || text.charAt(at) === "E") {
+    const sign = text.charAt(at + 1) === "+" || text.charAt(at + 1) === "-" ? 1 : 0
+    at = digitsEnd(text, at + 1 + sign)
+  }
+  return at
+}
+
+/** Past one or more digits from `start`; -(start + 1) when there is none there. */
+const digitsEnd = (text: string, start: number): number => {
+  let at = start
+  while (DIGIT.test(text.charAt(at))) at++
+  return at === start ? -start - 1 : at
 }
