@@ -2,15 +2,21 @@
  * The run's warnings say how many of a kind there were when they show only the first few, so a reader knows the list
  * goes on; and they read right for one as for many.
  */
+import * as Option from "effect/Option"
 import { describe, expect, it } from "vitest"
 import { makePrivilegePolicy } from "../../src/Audit/Privilege.js"
 import {
   asOfAheadWarning,
+  NAMED_SUPPRESSION_ENTRIES,
   NOT_JUDGED_WITHOUT_LOGINS,
   privilegeWarnings,
-  suppressionWarnings
+  rolesUnreadWarning,
+  suppressionWarnings,
+  unreadableRolesWarning
 } from "../../src/Audit/RunWarnings.js"
 import type { SuppressionEntry } from "../../src/Audit/Suppressions.js"
+import { BadRequest, NotFound } from "../../src/PantherApi/ClientErrors.js"
+import { RoleRecord } from "../../src/PantherApi/RoleRecord.js"
 import { parameters } from "./fixtures.js"
 
 const suppression = (entry: number, user: string): SuppressionEntry => ({
@@ -158,6 +164,88 @@ describe("suppression warnings", () => {
     expect(warnings).toEqual([
       "Suppression entry 1 (pat@example.com, STALE_LOGIN) suppressed findings of 5 accounts (u-1, u-2, u-3 and 2 more): " +
         "if only one is meant, name it by its user id."
+    ])
+  })
+})
+
+describe("unreadable roles warning", () => {
+  const unreadable = (id: string | undefined, name: string | undefined, reason = "permissions: is missing") =>
+    RoleRecord.UnreadableRole({ id: Option.fromNullable(id), name: Option.fromNullable(name), reason })
+  const readable = RoleRecord.ValidRole({ role: { id: "role-admin", name: "Admin", permissions: [] } })
+  const roles = (count: number) =>
+    Array.from({ length: count }, (_, index) => unreadable(`r-${index}`, `Team ${index}`))
+
+  it("names one role in the singular, and says nothing when every role was read", () => {
+    expect(unreadableRolesWarning([readable, unreadable("r-ops", "Ops")])).toBe(
+      "GET /roles sent 1 role whose entry could not be read (Ops (r-ops): permissions: is missing): users holding " +
+        "it were judged privileged or not by its name and id only, not by permissions; every other role by its " +
+        "permissions."
+    )
+    expect(unreadableRolesWarning([readable])).toBeUndefined()
+  })
+
+  it("names all of five roles, and the first five of six with how many more", () => {
+    const five = unreadableRolesWarning(roles(5)) ?? ""
+    expect(five).toContain("(Team 0 (r-0): permissions: is missing; ")
+    expect(five).toContain("; Team 4 (r-4): permissions: is missing): users holding them were judged")
+    expect(five).not.toContain("more")
+    const six = unreadableRolesWarning(roles(6)) ?? ""
+    expect(six).toMatch(/^GET \/roles sent 6 roles whose entry could not be read \(Team 0 \(r-0\)/)
+    expect(six).toContain("; Team 4 (r-4): permissions: is missing; and 1 more): users holding them")
+    expect(six).not.toContain("Team 5")
+  })
+
+  it("names a role by what it has of a name and an id, and cuts a long reason short", () => {
+    const warning =
+      unreadableRolesWarning([
+        unreadable(undefined, "Ops"),
+        unreadable("r-x", undefined),
+        unreadable(undefined, undefined, `permissions: ${"x".repeat(500)}`)
+      ]) ?? ""
+    expect(warning).toContain("(Ops: permissions: is missing; r-x: permissions: is missing; a role with neither id ")
+    expect(warning).toContain(`nor name: permissions: ${"x".repeat(200 - 14)}…): users holding them`)
+  })
+})
+
+describe("roles unread", () => {
+  const prefix =
+    "Roles could not be read (NotFound), so privilege was decided by role names and ids only, not by permissions: "
+
+  it("says a later page's 404 as the error does: its cursor failed, not the address", () => {
+    const atCursor = new NotFound({ method: "GET", path: "/roles", atCursor: true })
+    expect(rolesUnreadWarning(atCursor)).toBe(prefix + atCursor.message)
+  })
+
+  it("takes a 300 for the redirect it is, as every 3xx", () => {
+    const redirect = new BadRequest({ method: "GET", path: "/roles", status: 300 })
+    expect(rolesUnreadWarning(redirect)).toContain(
+      "Panther's address answered GET /roles with a redirect (300), which is not followed."
+    )
+  })
+})
+
+describe("suppression warnings at the limit of entries named", () => {
+  const none = { active: 0, expired: [], unused: [], shadowed: [], spread: [] }
+  const entries = (count: number) =>
+    Array.from({ length: count }, (_, index) => suppression(index + 1, `u${index}@example.com`))
+
+  it("name all of as many entries as the limit, with no line counting none more", () => {
+    const warnings = suppressionWarnings({ ...none, unused: entries(NAMED_SUPPRESSION_ENTRIES) }, false)
+    expect(warnings).toHaveLength(NAMED_SUPPRESSION_ENTRIES)
+    expect(warnings.join("\n")).not.toContain("more")
+  })
+
+  it("count the expired entries past the limit, in the singular for one", () => {
+    const warnings = suppressionWarnings({ ...none, expired: entries(NAMED_SUPPRESSION_ENTRIES + 1) }, false)
+    expect(warnings).toHaveLength(NAMED_SUPPRESSION_ENTRIES + 1)
+    expect(warnings.at(-1)).toBe("…and 1 more expired entry: the JSON report's suppressions.expired lists all.")
+  })
+
+  it("name all three accounts one entry suppressed findings of, with no 'and 0 more'", () => {
+    const entry = suppression(1, "pat@example.com")
+    expect(suppressionWarnings({ ...none, spread: [{ entry, accounts: ["u-1", "u-2", "u-3"] }] }, false)).toEqual([
+      "Suppression entry 1 (pat@example.com, STALE_LOGIN) suppressed findings of 3 accounts (u-1, u-2, u-3): if only " +
+        "one is meant, name it by its user id."
     ])
   })
 })
