@@ -208,7 +208,10 @@ export const permissionWarnings = (
 /** How many roles a privilege warning names; the rest are counted. */
 const ROLES_NAMED = 5
 
-/** The first roles quoted, and how many more: a list cut off without a word reads as complete. */
+/**
+ * The first roles quoted, and how many more: a list cut off without a word reads as complete. The sentences around
+ * it say "a role" of one, as "roles ... (Ops)" read as if the list had lost the others.
+ */
 const firstRolesNamed = (roles: ReadonlyArray<string>): string =>
   roles.slice(0, ROLES_NAMED).map(quotedName).join(", ") +
   (roles.length > ROLES_NAMED ? ` and ${roles.length - ROLES_NAMED} more` : "")
@@ -227,7 +230,8 @@ export const privilegeWarnings = (
   const ambiguousRoles = privilegePolicy.ambiguousRoles()
   if (ambiguousRoles.length > 0) {
     warnings.push(
-      `Users hold role names that fit more than one role in GET /roles (${firstRolesNamed(ambiguousRoles)}): ` +
+      `Users hold ${ambiguousRoles.length === 1 ? "a role name that fits" : "role names that fit"} more than one ` +
+        `role in GET /roles (${firstRolesNamed(ambiguousRoles)}): ` +
         "each such user is privileged if any of those roles is."
     )
   }
@@ -241,8 +245,8 @@ export const privilegeWarnings = (
   const unlistedRoles = privilegePolicy.unlistedRoles()
   if (unlistedRoles.length > 0) {
     warnings.push(
-      `Users hold roles GET /roles did not list (${firstRolesNamed(unlistedRoles)}): their privilege was judged by ` +
-        "role name and id only."
+      `Users hold ${unlistedRoles.length === 1 ? "a role" : "roles"} GET /roles did not list ` +
+        `(${firstRolesNamed(unlistedRoles)}): their privilege was judged by role name and id only.`
     )
   }
   if (enabledWithoutRole > 0) {

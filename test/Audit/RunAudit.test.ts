@@ -528,8 +528,8 @@ describe("records the API gets wrong", () => {
     // 119 UTF-16 units and an ellipsis: as many whole foxes (two units each) as fit after the label.
     const fox = (count: number) => "🦊".repeat(count)
     expect(warnings).toContain(
-      `Users hold role names that fit more than one role in GET /roles (Twin ${fox(57)}…): each such user is privileged ` +
-        "if any of those roles is."
+      `Users hold a role name that fits more than one role in GET /roles (Twin ${fox(57)}…): each such user is ` +
+        "privileged if any of those roles is."
     )
     const unreadable = warnings.find((warning) => warning.startsWith("GET /roles sent 1 role whose entry"))
     expect(unreadable).toContain(
@@ -736,7 +736,7 @@ const auditOnePage = (results: ReadonlyArray<WireUser>, token = "token") =>
 describe("warnings quoting the server", () => {
   it("show a role name's escape sequences as U+FFFD, so the printed summary cannot drive the terminal", async () => {
     const outcome = await auditOnePage([wire("u1", { role: { name: "Analyst\u001b]0;PWNED\u0007" } })])
-    const warning = outcome.run.warnings.find((text) => text.startsWith("Users hold roles GET /roles did not list"))
+    const warning = outcome.run.warnings.find((text) => text.startsWith("Users hold a role GET /roles did not list"))
     expect(warning).toContain("Analyst\uFFFD]0;PWNED\uFFFD")
     expect(warning).not.toMatch(/\p{Cc}/u)
   })

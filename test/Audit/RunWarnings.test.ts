@@ -85,6 +85,25 @@ describe("privilege warnings", () => {
     ])
   })
 
+  it("say 'a role' of one role GET /roles did not list, and of one role name that fits more than one role", () => {
+    const unlisted = makePrivilegePolicy(parameters(), [{ id: "role-admin", name: "Admin", permissions: [] }])
+    unlisted.judge({ id: "r-1" })
+    unlisted.judge({ id: "r-1" })
+    expect(privilegeWarnings(unlisted, 0, true)).toEqual([
+      "Users hold a role GET /roles did not list (r-1): their privilege was judged by role name and id only."
+    ])
+    const ambiguous = makePrivilegePolicy(parameters(), [
+      { id: "role-admin", name: "Admin", permissions: [] },
+      { id: "r-ops-a", name: "Ops", permissions: [] },
+      { id: "r-ops-b", name: "Ops", permissions: [] }
+    ])
+    ambiguous.judge({ name: "Ops" })
+    expect(privilegeWarnings(ambiguous, 0, true)).toEqual([
+      "Users hold a role name that fits more than one role in GET /roles (Ops): each such user is privileged if any " +
+        "of those roles is."
+    ])
+  })
+
   it("say nothing of the default list's Admin when the instance has no such role: the user set no list", () => {
     const policy = makePrivilegePolicy(parameters(), [{ id: "r-owner", name: "Owner", permissions: ["UserModify"] }])
     expect(policy.unknownListedRoles()).toEqual(["Admin"])
