@@ -59,6 +59,10 @@ describe("where a text stops being JSON", () => {
     // A valid document has no fault before its end.
     const valid = '{"a": [true, false, null, "x\\"y\\r\\n", "\\u00e9", 1.5E+2]}\r\n'
     expect(jsonErrorOffset(valid)).toBe(valid.length)
+    const numbers = "[0, -0, 10, 100.05, 2e0, -0.0E-10]"
+    expect(jsonErrorOffset(numbers)).toBe(numbers.length)
+    // A comma before a closing bracket, which V8 only quotes.
+    expect(jsonErrorOffset("[1, 2,]")).toBe(6)
   })
 
   it("is said as a line and column counted from 1", () => {
