@@ -789,6 +789,9 @@ describe("suppressions", () => {
       `Suppression entry 3 (c@example.com, STALE_LOGIN) matched no finding, ${keep} whether it is used.`
     )
     expect(run.warnings).toContain("Suppression entry 4 (gone@example.com, PENDING_STATUS) matched no finding.")
+    // Listed under the suppressions, neither is said again among the summary's warnings, with its login wording too.
+    expect(summary).not.toContain("Suppression entry 3 (c@example.com")
+    expect(summary).not.toContain("Suppression entry 4 (gone@example.com")
   })
 
   it("names an entry that an earlier one for the same user and finding always comes before", async () => {

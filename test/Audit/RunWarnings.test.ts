@@ -168,6 +168,19 @@ describe("suppression warnings", () => {
     ])
   })
 
+  it("name an entry shadowed by an earlier one, with the earlier one's user, finding and expiry", () => {
+    const earlier = { ...suppression(1, "*"), expires: "2027-03-31" }
+    const later = { ...suppression(4, "pat@example.com"), finding: "NEVER_LOGGED_IN" as const }
+    const warnings = suppressionWarnings(
+      { active: 1, expired: [], unused: [], shadowed: [{ entry: later, by: earlier }], spread: [] },
+      false
+    )
+    expect(warnings).toEqual([
+      "Suppression entry 4 (pat@example.com, NEVER_LOGGED_IN) is never used while entry 1 (*, STALE_LOGIN, expires " +
+        "2027-03-31) applies, which comes first: remove one of them."
+    ])
+  })
+
   it("name the first three accounts one entry suppressed findings of, and how many more there are", () => {
     const entry = suppression(1, "pat@example.com")
     const warnings = suppressionWarnings(
