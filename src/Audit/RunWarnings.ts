@@ -91,11 +91,28 @@ export const unreadableRolesWarning = (records: ReadonlyArray<RoleRecord>): stri
   })
   const more =
     unreadable.length > UNREADABLE_ROLES_NAMED ? `; and ${unreadable.length - UNREADABLE_ROLES_NAMED} more` : ""
-  const one = unreadable.length === 1
+  const nameless = unreadable.filter((record) => Option.isNone(record.id) && Option.isNone(record.name)).length
   return (
     `GET /roles sent ${counted(unreadable.length, "role")} whose entry could not be read (${named.join("; ")}${more}): ` +
-    `users holding ${one ? "it were" : "them were"} judged privileged or not by ${one ? "its" : "their"} name and id ` +
-    "only, not by permissions; every other role by its permissions."
+    judgedBy(unreadable.length - nameless, nameless) +
+    "; every other role by its permissions."
+  )
+}
+
+/**
+ * How users of the unreadable roles were judged. An entry with neither id nor name matches no user's role, so "by
+ * its name and id" would be false of it: those users' roles count as unlisted, which the run names on its own.
+ */
+const judgedBy = (named: number, nameless: number): string => {
+  const unmatched = `cannot be matched to a user's role, so such users' roles count as roles GET /roles did not list`
+  const byNameAndId = (holding: string): string =>
+    `users holding ${holding} were judged privileged or not by ${named === 1 ? "its" : "their"} name and id only, ` +
+    "not by permissions"
+  if (nameless === 0) return byNameAndId(named === 1 ? "it" : "them")
+  if (named === 0) return `with neither id nor name ${nameless === 1 ? "it" : "they"} ${unmatched}`
+  return (
+    `${byNameAndId(named === 1 ? "the one with an id or name" : "those with an id or name")}; ` +
+    `${nameless === 1 ? "the one" : "those"} with neither ${unmatched}`
   )
 }
 

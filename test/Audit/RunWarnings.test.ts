@@ -235,7 +235,39 @@ describe("unreadable roles warning", () => {
         unreadable(undefined, undefined, `permissions: ${"x".repeat(500)}`)
       ]) ?? ""
     expect(warning).toContain("(Ops: permissions: is missing; r-x: permissions: is missing; a role with neither id ")
-    expect(warning).toContain(`nor name: permissions: ${"x".repeat(200 - 14)}…): users holding them`)
+    expect(warning).toContain(
+      `nor name: permissions: ${"x".repeat(200 - 14)}…): users holding those with an id or name were judged ` +
+        "privileged or not by their name and id only, not by permissions; the one with neither cannot be matched to " +
+        "a user's role, so such users' roles count as roles GET /roles did not list; every other role by its " +
+        "permissions."
+    )
+  })
+
+  it("does not say a role with neither id nor name judged its users by its name and id", () => {
+    expect(unreadableRolesWarning([readable, unreadable(undefined, undefined)])).toBe(
+      "GET /roles sent 1 role whose entry could not be read (a role with neither id nor name: permissions: is " +
+        "missing): with neither id nor name it cannot be matched to a user's role, so such users' roles count as " +
+        "roles GET /roles did not list; every other role by its permissions."
+    )
+    const two = unreadableRolesWarning([unreadable(undefined, undefined), unreadable(undefined, undefined)]) ?? ""
+    expect(two).toContain("): with neither id nor name they cannot be matched to a user's role, so such users' ")
+    const oneNamed = unreadableRolesWarning([unreadable("r-ops", "Ops"), unreadable(undefined, undefined)]) ?? ""
+    expect(oneNamed).toContain(
+      "): users holding the one with an id or name were judged privileged or not by its name and id only, not by " +
+        "permissions; the one with neither cannot be matched"
+    )
+    const twoNameless = [unreadable("r-ops", "Ops"), unreadable(undefined, undefined), unreadable(undefined, undefined)]
+    expect(unreadableRolesWarning(twoNameless)).toContain("not by permissions; those with neither cannot be matched")
+  })
+
+  it("is right that a user's role then counts as one GET /roles did not list", () => {
+    const policy = makePrivilegePolicy(
+      parameters(),
+      [{ id: "role-admin", name: "Admin", permissions: [] }],
+      [{ id: undefined, name: undefined }]
+    )
+    policy.judge({ id: "r-ghost", name: "Ghost" })
+    expect(policy.unlistedRoles()).toEqual(["r-ghost"])
   })
 })
 
