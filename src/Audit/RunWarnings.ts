@@ -22,14 +22,19 @@ import type { SuppressionOutcome } from "./Suppressions.js"
 const MINUTE_MS = 60_000
 
 /**
- * `45 minutes`, `5 hours 30 minutes`, `40 days`: how far ahead, as a person would say it. Whole hours alone said an
+ * `45 minutes`, `5 hours 30 minutes`, `40 days 12 hours`: how far ahead, as a person would say it. Whole hours alone said an
  * --as-of 45 minutes ahead was "0 hours" ahead, judging logins "0 hours older" than they are, as if nothing were off.
  */
 const howFarAhead = (ms: number): string => {
   // To the nearest minute: the run starts a moment after the --as-of typed, so whole minutes down said 44 of 45.
   const minutes = Math.round(ms / MINUTE_MS)
   if (minutes < 60) return counted(minutes, "minute")
-  if (minutes >= 48 * 60) return counted(Math.floor(minutes / (24 * 60)), "day")
+  if (minutes >= 48 * 60) {
+    // Days with their hours: whole days alone said an --as-of 2 days 23 hours ahead was "2 days" ahead.
+    const hours = Math.round(minutes / 60)
+    const rest = hours % 24
+    return `${counted(Math.floor(hours / 24), "day")}${rest === 0 ? "" : ` ${counted(rest, "hour")}`}`
+  }
   const rest = minutes % 60
   return `${counted(Math.floor(minutes / 60), "hour")}${rest === 0 ? "" : ` ${counted(rest, "minute")}`}`
 }

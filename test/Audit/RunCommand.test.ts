@@ -783,9 +783,9 @@ describe("--as-of", () => {
     const result = await runCli(["run", "--as-of", asOf.toISOString()], { env: env() })
     expect(result.code, result.stderr).toBe(0)
     const warning = warningsOf().find((text) => text.startsWith("--as-of "))
-    expect(warning).toContain(`--as-of ${asOf.toISOString()} is 40 days after this run started`)
-    expect(warning).toContain("every login is judged as if it were then, 40 days older than it is")
-    expect(result.stdout).toContain("40 days after this run started")
+    expect(warning).toContain(`--as-of ${asOf.toISOString()} is 40 days 12 hours after this run started`)
+    expect(warning).toContain("every login is judged as if it were then, 40 days 12 hours older than it is")
+    expect(result.stdout).toContain("40 days 12 hours after this run started")
   })
 
   it("in the past, or within the few minutes clocks may differ by, is nothing to say", async () => {

@@ -48,9 +48,15 @@ describe("--as-of ahead of the run", () => {
   it("gives hours with their minutes, as a local time typed without its offset is ahead by that offset", () => {
     expect(ahead(60 * 60_000)).toContain("is 1 hour after this run started")
     expect(ahead(5.5 * 3_600_000)).toContain("is 5 hours 30 minutes after this run started")
-    expect(ahead(40.5 * 86_400_000)).toContain("is 40 days after this run started")
+    expect(ahead(40.5 * 86_400_000)).toContain("is 40 days 12 hours after this run started")
     expect(ahead(86_400_000)).toContain("is 24 hours after this run started")
     expect(ahead(48 * 3_600_000)).toContain("is 2 days after this run started")
+  })
+
+  it("gives days with their hours, to the nearest hour", () => {
+    expect(ahead(71 * 3_600_000)).toContain("is 2 days 23 hours after this run started")
+    expect(ahead(49 * 3_600_000 + 29 * 60_000)).toContain("is 2 days 1 hour after this run started")
+    expect(ahead(71 * 3_600_000 + 31 * 60_000)).toContain("is 3 days after this run started")
   })
 })
 
