@@ -1,5 +1,5 @@
 import { lstat, stat } from "node:fs/promises"
-import { dirname } from "node:path"
+import { dirname, sep } from "node:path"
 import * as Effect from "effect/Effect"
 import { hasErrorCode } from "../Reports/ReportError.js"
 
@@ -76,6 +76,13 @@ export const missingSecretFile = (
     }
     if (!/[\\/]/.test(path)) {
       return `${label} names no file. Its value is not shown: with no folder in it, ${notShown}. To fix it, ${whatToDo}`
+    }
+    if (sep === "/" && !path.includes("/")) {
+      // A Windows path (C:\secrets\token) has no folder here: dirname gives ".", and "no file in the folder ." misled.
+      return (
+        `${label} names no file. Its value is not shown: ${notShown}. It holds a backslash and no "/": if it is a ` +
+        `Windows path, give the path as this machine or container sees it, with "/" between folders; or ${whatToDo}`
+      )
     }
     const folder = dirname(path)
     return (yield* isFolder(folder))

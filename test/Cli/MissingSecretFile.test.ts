@@ -39,4 +39,13 @@ describe("missingSecretFile", () => {
         "mounted secret), or set PANTHER_API_TOKEN to give the token itself"
     )
   })
+
+  it('says a path with backslashes and no slash may be a Windows path, not that the folder "." lacks a file', async () => {
+    expect(await said("C:\\secrets\\panther-token")).toBe(
+      "PANTHER_API_TOKEN_FILE names no file. Its value is not shown: it may be the token itself, put there by " +
+        'mistake. It holds a backslash and no "/": if it is a Windows path, give the path as this machine or ' +
+        'container sees it, with "/" between folders; or give the path of a file that holds the token (a mounted ' +
+        "secret), or set PANTHER_API_TOKEN to give the token itself"
+    )
+  })
 })
