@@ -9,26 +9,32 @@
 const pathPrefix = (url: URL): string => url.pathname.replace(/\/+$/, "")
 
 /**
- * The host (and port, when not the default) alone, as the `apiHost` field of exports has always held it; the same
- * exports carry the whole base URL in `apiBaseUrl`.
+ * The base URL, parsed, when it is an http(s) URL, the only kind with a host. A hand-edited report's
+ * `audit:pw@api.acme.example` or `api.acme.example:443` parses too, as a URL of the scheme `audit:` or
+ * `api.acme.example:` whose path is all the rest: its password shown, or every such report's Panther one ("443").
  */
-export const apiHost = (apiBaseUrl: string): string => {
+const httpUrl = (apiBaseUrl: string): URL | undefined => {
   try {
-    return new URL(apiBaseUrl).host
+    const url = new URL(apiBaseUrl)
+    return url.protocol === "https:" || url.protocol === "http:" ? url : undefined
   } catch {
-    return instanceLabel(apiBaseUrl)
+    return undefined
   }
 }
 
+/**
+ * The host (and port, when not the default) alone, as the `apiHost` field of exports has always held it; the same
+ * exports carry the whole base URL in `apiBaseUrl`.
+ */
+export const apiHost = (apiBaseUrl: string): string => httpUrl(apiBaseUrl)?.host ?? instanceLabel(apiBaseUrl)
+
 /** `api.acme.example`, `gateway.example.com/panther`, `127.0.0.1:4010/a`: the host (and port) and path prefix. */
 export const instanceLabel = (apiBaseUrl: string): string => {
-  try {
-    const url = new URL(apiBaseUrl)
-    return `${url.host}${pathPrefix(url)}`
-  } catch {
-    // Not a URL (a hand-edited report): shown up to where a query or fragment would start, without any `user@`.
-    return apiBaseUrl.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, "$1")
-  }
+  const url = httpUrl(apiBaseUrl)
+  return url === undefined
+    ? // Not a URL (a hand-edited report): shown up to where a query or fragment would start, without any `user@`.
+      apiBaseUrl.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, "$1")
+    : `${url.host}${pathPrefix(url)}`
 }
 
 /**
@@ -37,12 +43,8 @@ export const instanceLabel = (apiBaseUrl: string): string => {
  * simulator's changes every start).
  */
 const instanceKey = (apiBaseUrl: string): string => {
-  try {
-    const url = new URL(apiBaseUrl)
-    return `${url.hostname.toLowerCase().replace(/\.$/, "")}${pathPrefix(url)}`
-  } catch {
-    return apiBaseUrl
-  }
+  const url = httpUrl(apiBaseUrl)
+  return url === undefined ? apiBaseUrl : `${url.hostname.toLowerCase().replace(/\.$/, "")}${pathPrefix(url)}`
 }
 
 export const isSameInstance = (apiBaseUrl: string, other: string): boolean =>

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
-import { isSameInstance } from "../../src/Audit/PantherInstance.js"
+import { apiHost, instanceLabel, isSameInstance } from "../../src/Audit/PantherInstance.js"
 import { runCommand as auditCommand } from "../../src/Audit/RunCommand.js"
 import { exportCommand } from "../../src/Export/ExportCommand.js"
 import type { Manifest } from "../../src/Export/Manifest.js"
@@ -165,5 +165,45 @@ describe("one Panther, however its host name is written", () => {
     expect(isSameInstance("https://API.acme.example.:8443/panther", "https://api.acme.example/panther")).toBe(true)
     expect(isSameInstance("https://api.acme.example./a", "https://api.acme.example/b")).toBe(false)
     expect(isSameInstance("https://api.acme.example.", "https://api.acme.example.org")).toBe(false)
+  })
+})
+
+describe("one Panther, however its URL is written", () => {
+  it("takes a trailing slash, a default port or a host in capitals for the same Panther", () => {
+    // Connection.ts drops one trailing slash from --api-url; a report read back, edited or older, may hold more.
+    expect(isSameInstance("https://api.acme.example/panther/", "https://api.acme.example/panther")).toBe(true)
+    expect(isSameInstance("https://api.acme.example/panther//", "https://api.acme.example/panther")).toBe(true)
+    expect(isSameInstance("https://API.Acme.Example:443/", "https://api.acme.example")).toBe(true)
+  })
+
+  it("takes another path prefix, even in another case, or a prefix against none, for another Panther", () => {
+    expect(isSameInstance("https://api.acme.example/Panther", "https://api.acme.example/panther")).toBe(false)
+    expect(isSameInstance("https://api.acme.example/panther", "https://api.acme.example")).toBe(false)
+    expect(isSameInstance("https://api.acme.example/panther/eu", "https://api.acme.example/panther")).toBe(false)
+  })
+
+  it("names a Panther by its host, port and prefix, without a trailing slash, default port, login or query", () => {
+    expect(instanceLabel("https://api.acme.example/")).toBe("api.acme.example")
+    expect(instanceLabel("https://api.acme.example:443/panther//")).toBe("api.acme.example/panther")
+    expect(instanceLabel("http://127.0.0.1:4010/a/")).toBe("127.0.0.1:4010/a")
+    expect(instanceLabel("https://audit:SECRET@api.acme.example/a?token=SECRET#SECRET")).toBe("api.acme.example/a")
+    expect(apiHost("https://audit:SECRET@gateway.example.com:8443/panther?token=SECRET")).toBe(
+      "gateway.example.com:8443"
+    )
+  })
+
+  it("names a hand-edited report's Panther that is no http(s) URL without its login or query", () => {
+    // Each parses as a URL of another scheme ("audit:", "api.acme.example:") whose path is all that follows it.
+    expect(instanceLabel("audit:SECRET@api.acme.example/panther")).toBe("api.acme.example/panther")
+    expect(instanceLabel("api.acme.example/panther?token=SECRET")).toBe("api.acme.example/panther")
+    expect(instanceLabel("api.acme.example:443")).toBe("api.acme.example:443")
+    expect(apiHost("audit:SECRET@api.acme.example?token=SECRET")).toBe("api.acme.example")
+  })
+
+  it("tells two hand-edited reports' Panthers apart when they are no http(s) URL", () => {
+    // Read as URLs of the schemes "api.acme.example:" and "api.other.example:", both had the path "443" alone.
+    expect(isSameInstance("api.acme.example:443", "api.other.example:443")).toBe(false)
+    expect(isSameInstance("api.acme.example panther", "api.other.example panther")).toBe(false)
+    expect(isSameInstance("api.acme.example:443", "api.acme.example:443")).toBe(true)
   })
 })
