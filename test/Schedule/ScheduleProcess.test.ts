@@ -330,6 +330,8 @@ describe("schedule, as a process", () => {
       const [failedEmail] = messages(running.lines(), EMAIL_FAILED)
       const runId = failedEmail?.annotations.runId
       expect(failedEmail?.annotations).toMatchObject({ phase: "email", error: "DeliveryError" })
+      // An error, as a log alert counts failed runs: the reports are complete, but no one was told of them.
+      expect(failedEmail?.logLevel).toBe("ERROR")
       expect(String(failedEmail?.annotations.reason)).toContain(
         `the audit email was not sent: --smtp-password-file / SMTP_PASSWORD_FILE "${passwordFile}" was read at ` +
           "start-up, but it is gone now (a secret being rotated, or removed)"
@@ -381,6 +383,18 @@ describe("schedule, as a process", () => {
       // Its own reports and those of the runs whose news its email was the first to carry.
       expect(Number(pruneOf(running.lines())?.annotations.keptRuns)).toBeGreaterThan(1)
     })
+  })
+
+  it("checks the audit's own settings at start-up: a bad AUDIT_FAIL_ON exits 2 at once, not at every tick", async () => {
+    // Found only at a run, it would fail every night in a log no one may read, rather than stop the deployment.
+    const running = start(["schedule", "--cron", "0 2 1 1 *"], env({ AUDIT_FAIL_ON: "severe" }))
+    const exit = await Promise.race([
+      running.exited,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000))
+    ])
+    expect(exit?.code, running.stderr()).toBe(2)
+    expect(stderrText(running.stderr())).toContain("--fail-on / AUDIT_FAIL_ON must be one of none, info, low")
+    expect(readdirSync(directory)).toEqual([])
   })
 
   it("rejects an invalid cron expression or time zone at start-up with exit 2, saying what is wrong", async () => {
@@ -636,6 +650,12 @@ describe("run, as a process", () => {
       // The next run is told the email may not have arrived.
       const [mark] = readdirSync(directory).filter((name) => name.endsWith(".undelivered"))
       expect(readFileSync(join(directory, mark ?? "missing"), "utf8")).toContain("had not been sent when the run ended")
+      // And so is whoever reads the log rather than the folder.
+      const stopped = messages(
+        running.lines(),
+        "audit email interrupted; the reports are complete, and their pending mark tells the next run"
+      )
+      expect(stopped.map((line) => [line.logLevel, line.annotations.phase])).toEqual([["WARN", "email"]])
     } finally {
       await Effect.runPromise(Scope.close(scope, Exit.void))
     }
