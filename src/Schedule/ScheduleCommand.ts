@@ -1,9 +1,9 @@
 /**
  * `panther-audit schedule`: the long-running form for a container. It takes every flag of `run`, checks them all
  * once at start-up (a bad one exits 2 before anything is called), then runs the same audit job as `run` at every
- * tick of `--cron` in `--tz`, one run at a time, until SIGTERM or SIGINT. Each run checks the settings again and
- * reads the secret files anew: a mounted secret rotated during months of uptime is taken at the next run, and one
- * the email needs, gone missing since, costs that run its email but not its audit.
+ * tick of `--cron` in `--tz`, one run at a time, until SIGTERM, SIGINT or SIGHUP. Each run checks the settings
+ * again and reads the secret files anew: a mounted secret rotated during months of uptime is taken at the next run,
+ * and one the email needs, gone missing since, costs that run its email but not its audit.
  */
 import * as Command from "@effect/cli/Command"
 import * as Clock from "effect/Clock"
@@ -123,8 +123,8 @@ export const scheduleCommand = Command.make(
   Command.withDescription(
     withLoggingHelp(
       "Run the audit of `run` on a cron schedule until stopped, for a container.",
-      "Stops on SIGTERM or SIGINT. Runs never overlap; a failed run is logged and the schedule goes on. Exit codes: 2 " +
-        "usage or configuration error, 143 stopped by SIGTERM, 130 by SIGINT."
+      "Stops on SIGTERM, SIGINT or SIGHUP. Runs never overlap; a failed run is logged and the schedule goes on. Exit " +
+        "codes: 2 usage or configuration error, 143 stopped by SIGTERM, 130 by SIGINT, 129 by SIGHUP."
     )
   )
 )

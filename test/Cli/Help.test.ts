@@ -157,6 +157,12 @@ describe("--help", () => {
     )
   })
 
+  it("of schedule names SIGHUP with the signals that stop it, and its exit code, as it stops and exits 129", async () => {
+    const said = (await runCli(["schedule", "--help"])).stdout.replace(/\s+/g, " ")
+    expect(said).toContain("Stops on SIGTERM, SIGINT or SIGHUP.")
+    expect(said).toContain("143 stopped by SIGTERM, 130 by SIGINT, 129 by SIGHUP.")
+  })
+
   it("of users list shows --id as optional in its usage line, as it is, and still repeatable", async () => {
     const list = (await runCli(["users", "list", "--help"])).stdout
     const usage = list.split("\n").find((line) => line.includes("list [--api-url text]")) ?? ""
