@@ -1006,5 +1006,12 @@ describe("a delivery failure", () => {
     const reports = readdirSync(directory).filter((file) => /\.(csv|json)$/.test(file))
     expect(reports).toHaveLength(2)
     for (const file of reports) expect(result.stdout).toContain(join(directory, file))
+    // Under their final names, nothing temporary or locked left, and a mark saying why for the next run to tell.
+    const stem = (reports[0] ?? "").replace(/\.(csv|json)$/, "")
+    expect(readdirSync(directory).sort()).toEqual([`${stem}.csv`, `${stem}.json`, `${stem}.undelivered`])
+    const why = "Why: the audit email was not sent: cannot connect to 127.0.0.1:1"
+    expect(readFileSync(join(directory, `${stem}.undelivered`), "utf8")).toContain(why)
+    const said = stderrText(result.stderr).trim().split("\n")
+    expect(said.at(-1)).toMatch(/^the audit email was not sent: .* The reports on disk are complete\.$/)
   })
 })
