@@ -1014,4 +1014,17 @@ describe("a delivery failure", () => {
     const said = stderrText(result.stderr).trim().split("\n")
     expect(said.at(-1)).toMatch(/^the audit email was not sent: .* The reports on disk are complete\.$/)
   })
+
+  it("exits 4, not 1, when findings reach --fail-on too, as the README's exit codes say", async () => {
+    const result = await runCli(["run", "--email", "always", "--fail-on", "medium"], {
+      env: env({
+        MAIL_TO: "security@example.com",
+        MAIL_FROM: "audit@example.com",
+        SMTP_URL: "smtp://127.0.0.1:1",
+        SMTP_RETRIES: "0"
+      })
+    })
+    expect(result.code).toBe(4)
+    expect(result.stdout).toMatch(/Findings: [1-9]\d* \(/)
+  })
 })
