@@ -29,6 +29,13 @@ const endsWithLineBreak = async (path: string): Promise<boolean> => {
   }
 }
 
+/**
+ * Whether the first row is an account's, by the cells the header found below it names: a user id and an email. A
+ * title typed in fills a cell or two at the left; an account's row fills both.
+ */
+const isAccountRow = (first: ReadonlyArray<string>, header: ReadonlyArray<string>): boolean =>
+  (["user_id", "email"] as const).every((column) => (first[header.indexOf(column)] ?? "").trim() !== "")
+
 /** Separators a spreadsheet may save "CSV" with instead of commas, as they are named to the reviewer. */
 const OTHER_SEPARATORS = [
   [";", "semicolons"],
@@ -74,10 +81,18 @@ const refuseOtherSeparator = async (path: string): Promise<ReadonlyArray<string>
     if (headerLine !== -1) {
       const above = headerLine === 0 ? "" : headerLine === 1 ? "the row" : `the ${headerLine} rows`
       const what = line.startsWith("#TYPE ") ? "PowerShell's type line" : "a title typed in"
+      const cellsOf = (text: string) => text.split(separator).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"))
+      const fix =
+        above === ""
+          ? ""
+          : what === "a title typed in" && isAccountRow(cellsOf(line), cellsOf(lines[headerLine] ?? ""))
+            ? `, and move its header, on row ${headerLine + 1} below rows of accounts (the sheet was sorted with ` +
+              "its header among the rows), back to the top, so that the header is the first row"
+            : `, and remove ${above} above its header (${what}), so that the header is the first row`
       throw new NotAWorkbook(
         `its cells are separated by ${name}, not commas: save it again as CSV with commas between the cells (Excel ` +
           "uses the system's list separator; LibreOffice asks for the field delimiter)" +
-          (above === "" ? "" : `, and remove ${above} above its header (${what}), so that the header is the first row`)
+          fix
       )
     }
   }
@@ -100,16 +115,23 @@ const isWorkbookHeader = (cells: ReadonlyArray<string>): boolean =>
   WORKBOOK_COLUMNS.every((column) => cells.includes(column))
 
 /**
- * The header found below the first row: a title typed above it, or the type line PowerShell's `Export-Csv` writes
- * first without `-NoTypeInformation`. Taken for the header, that row had the real header said to be a row with more
- * cells than it ("fix or remove that row"), or, padded with commas by Excel, the workbook said to be none.
+ * The header found below the first row: a title typed above it, the type line PowerShell's `Export-Csv` writes
+ * first without `-NoTypeInformation`, or accounts above it, where a sort of the whole sheet took the header for a row
+ * (Google Sheets' "Sort sheet" without row 1 frozen puts it between the "false" and the "true" rows). Taken for the
+ * header, that row had the real header said to be a row with more cells than it ("fix or remove that row"), or,
+ * padded with commas by Excel, the workbook said to be none; and told to remove the rows above as a title, the
+ * reviewer of a sorted sheet was told to delete accounts and their decisions.
  */
-const headerBelowRowOne = (first: ReadonlyArray<string>, row: number): NotAWorkbook =>
+const headerBelowRowOne = (first: ReadonlyArray<string>, header: ReadonlyArray<string>, row: number): NotAWorkbook =>
   new NotAWorkbook(
     first[0]?.startsWith("#TYPE ") === true
       ? 'its first line is the type line ("#TYPE ...") PowerShell\'s Export-Csv writes without ' +
           "-NoTypeInformation, above the header: remove that line, or export again with -NoTypeInformation"
-      : `its header (the columns' names) is on row ${row}, not row 1: remove the ` +
+      : isAccountRow(first, header)
+        ? `its header (the columns' names) is on row ${row}, below rows of accounts: the sheet was sorted with its ` +
+          "header among the rows; move that row back to the top, or sort again with row 1 taken as the header, so " +
+          "that the header is the first row"
+        : `its header (the columns' names) is on row ${row}, not row 1: remove the ` +
           `${row === 2 ? "row" : `${row - 1} rows`} above it (a title typed in), so that the header is the first row`
   )
 
@@ -211,7 +233,7 @@ export const eachWorkbookRecord = async (
         continue
       }
       last = { row: last.row + 1, cells: cells.length }
-      if (isWorkbookHeader(cells) && !isWorkbookHeader(header)) throw headerBelowRowOne(header, last.row)
+      if (isWorkbookHeader(cells) && !isWorkbookHeader(header)) throw headerBelowRowOne(header, cells, last.row)
       // Empty cells past the last column are no edit: Excel writes them (`...,keep,,`) once its used range is wider
       // than the header, after a column was typed into and cleared.
       if (cells.length > header.length && cells.slice(header.length).some((cell) => cell.trim() !== "")) {

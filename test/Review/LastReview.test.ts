@@ -401,6 +401,24 @@ it("says a header below the first row is one, and what to remove: a title typed 
   }
 })
 
+it("says a header sorted in among the accounts was, rather than to remove the accounts above it as a title", async () => {
+  // A sort of the whole sheet (Google Sheets' "Sort sheet" without a frozen row 1, or a range taken with its header)
+  // puts the header where its text falls: "privileged" between the "false" and the "true" rows.
+  workbook("access-review-20260801T000000Z.csv", [
+    "false,a,a@example.com,api.acme.example,keep",
+    "false,b,b@example.com,api.acme.example,revoke",
+    "privileged,user_id,email,instance,decision",
+    "true,c,c@example.com,api.acme.example,keep"
+  ])
+  expect(await compare([row("a"), row("b"), row("c")])).toEqual({
+    _tag: "NotCompared",
+    reason:
+      "the last review's workbook, access-review-20260801T000000Z.csv, could not be read (its header (the columns' " +
+      "names) is on row 3, below rows of accounts: the sheet was sorted with its header among the rows; move that " +
+      "row back to the top, or sort again with row 1 taken as the header, so that the header is the first row)"
+  })
+})
+
 it("says a workbook of its header alone was cut short, rather than read every account as added", async () => {
   for (const rest of ["", "\r\n", "\r\n,,,\r\n"]) {
     writeFileSync(
@@ -882,6 +900,21 @@ it("refuses a workbook saved with semicolons below a title, saying so and what e
       "semicolons, not commas: save it again as CSV with commas between the cells (Excel uses the system's list " +
       "separator; LibreOffice asks for the field delimiter), and remove the row above its header (a title typed in), " +
       "so that the header is the first row)"
+  )
+})
+
+it("refuses a workbook saved with semicolons and sorted with its header, saying to move the header back", async () => {
+  workbook("access-review-20260701T000000Z.csv", [
+    ["false", "Analyst", "true", "u1", "u1@example.com", "keep"].join(";"),
+    HEADER.replaceAll(",", ";"),
+    ["true", "Admin", "true", "u2", "u2@example.com", "revoke"].join(";")
+  ])
+  const since = await compare([row("u1"), row("u2")])
+  expect(since._tag === "NotCompared" ? since.reason : "").toBe(
+    "the last review's workbook, access-review-20260701T000000Z.csv, could not be read (its cells are separated by " +
+      "semicolons, not commas: save it again as CSV with commas between the cells (Excel uses the system's list " +
+      "separator; LibreOffice asks for the field delimiter), and move its header, on row 2 below rows of accounts (the " +
+      "sheet was sorted with its header among the rows), back to the top, so that the header is the first row)"
   )
 })
 
