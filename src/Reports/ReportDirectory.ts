@@ -8,6 +8,7 @@ import { access, open, opendir, readlink, stat, unlink } from "node:fs/promises"
 import { dirname, join, resolve } from "node:path"
 import * as Effect from "effect/Effect"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
+import { unexpandedPathHint } from "../Cli/UnexpandedPath.js"
 import { MANIFEST_FORMAT, MANIFEST_NAME } from "../Export/Manifest.js"
 import { plainFileHead } from "./FileHead.js"
 import { describeFsError, hasErrorCode } from "./ReportError.js"
@@ -39,12 +40,15 @@ export const checkReportDirectory = (directory: string): Effect.Effect<string, C
         // nothing is there: a link into a folder it may not enter, or a loop, is said as what it is.
         const missing = typeof error === "object" && error !== null && Reflect.get(error, "code") === "ENOENT"
         const target = missing ? await readlink(path).catch(() => undefined) : undefined
+        const unexpanded = missing ? unexpandedPathHint(directory) : undefined
         throw new Error(
           target !== undefined
             ? `it is a link to ${target}, which does not exist; create that, or pass another ${SETTING}`
-            : missing
-              ? `${describeFsError(error)}; create it or pass another ${SETTING}`
-              : `${describeFsError(error)}; pass another ${SETTING}`
+            : unexpanded !== undefined
+              ? `${describeFsError(error)}; ${unexpanded} as ${SETTING}`
+              : missing
+                ? `${describeFsError(error)}; create it or pass another ${SETTING}`
+                : `${describeFsError(error)}; pass another ${SETTING}`
         )
       })
       if (!info.isDirectory()) throw new Error(`it is not a directory; pass a directory as ${SETTING}`)

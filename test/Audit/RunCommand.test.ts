@@ -390,7 +390,12 @@ describe("panther-audit run", () => {
       ["--suppressions", "/nonexistent/suppressions.yaml"],
       "--suppressions / AUDIT_SUPPRESSIONS /nonexistent/suppressions.yaml cannot be read: it does not exist"
     ],
-    [["--suppressions", ""], "--suppressions is empty"]
+    [["--suppressions", ""], "--suppressions is empty"],
+    [
+      ["--suppressions", "~/panther-audit-suppressions.yaml"],
+      "--suppressions / AUDIT_SUPPRESSIONS ~/panther-audit-suppressions.yaml cannot be read: it does not exist; ~ is " +
+        "expanded only by a shell"
+    ]
   ])("exits 2 before any API call for %s", async (args, mention) => {
     await withCountingServer(async (server) => {
       const result = await runCli(["run", ...args], { env: env({ PANTHER_API_URL: server.url }) })

@@ -28,6 +28,20 @@ describe("checkReportDirectory", () => {
     expect(message).toContain(`it is a link to ${join(scratch, "volume-not-mounted")}, which does not exist`)
   })
 
+  it("says a ~ or $VARIABLE left in a missing path is expanded only by a shell, not that the folder is missing", async () => {
+    // As written in a compose file: relative to the working directory, which has no folder named "~" or "$HOME".
+    for (const [written, token] of [
+      ["~/panther-audit-reports", "~"],
+      ["$HOME/panther-audit-reports", "$HOME"]
+    ] as const) {
+      const message = await Effect.runPromise(Effect.flip(checkReportDirectory(written))).then((error) => error.message)
+      expect(message).toContain(
+        `it does not exist; ${token} is expanded only by a shell, not by this tool, nor in an env file, a crontab's ` +
+          "variable line or a systemd unit: give the full path as --report-dir / AUDIT_REPORT_DIR"
+      )
+    }
+  })
+
   it("says a link that leads round in a loop is one, not that something is missing", async () => {
     const loop = join(scratch, "loop")
     symlinkSync(loop, loop)

@@ -1,0 +1,32 @@
+/**
+ * A path with a `~` or `$VARIABLE` that only a shell expands, set where none does (an env file, a crontab's
+ * variable line, a systemd unit): said as such, so that "it does not exist" does not send the reader to a folder that
+ * does.
+ */
+import { describe, expect, it } from "vitest"
+import { unexpandedPathHint } from "../../src/Cli/UnexpandedPath.js"
+
+describe("unexpandedPathHint", () => {
+  it.each([
+    ["~/reports", "~"],
+    ["~", "~"],
+    ["~audit/reports", "~audit"],
+    ["$HOME/reports", "$HOME"],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's ${HOME}, as a compose file holds it
+    ["${HOME}/reports", "${HOME}"],
+    ["/srv/$AUDIT_DIR", "$AUDIT_DIR"],
+    ["%USERPROFILE%\\reports", "%USERPROFILE%"]
+  ])("names what a shell would have expanded in %s", (path, token) => {
+    expect(unexpandedPathHint(path)).toBe(
+      `${token} is expanded only by a shell, not by this tool, nor in an env file, a crontab's variable line ` +
+        "or a systemd unit: give the full path"
+    )
+  })
+
+  it.each([["./reports"], ["/srv/reports~old"], ["reports/a~b"], ["/srv/price$"], ["/srv/100%"], ["/srv/a-$-b"]])(
+    "says nothing of %s, which no shell would have changed",
+    (path) => {
+      expect(unexpandedPathHint(path)).toBeUndefined()
+    }
+  )
+})
