@@ -16,6 +16,7 @@ import { givenConnection } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
+import { unexpandedPathHint } from "../Cli/UnexpandedPath.js"
 import { type DeliveryResult, describeDelivery } from "../Email/DeliveryResult.js"
 import { type EmailOptionValues, emailOptionsSaying } from "../Email/EmailOptions.js"
 import { defaultRequestTimeout, defaultRetryPolicy } from "../PantherApi/Connection.js"
@@ -99,13 +100,18 @@ export const demoCommand = Command.make(
         }
         // A fresh checkout has ./reports; anywhere else the demo makes the folder rather than fail. One it cannot
         // make is said so: the check below would call it missing and ask the user to create it, which fails alike.
-        // A file in the way (EEXIST, ENOTDIR) is left to that check, which says so.
-        const notMade = yield* Effect.promise(() =>
-          mkdir(options.reportDir, { recursive: true }).then(
-            () => undefined,
-            (error: unknown) => (hasErrorCode(error, "EEXIST", "ENOTDIR") ? undefined : describeFsError(error))
-          )
-        )
+        // A file in the way (EEXIST, ENOTDIR) is left to that check, which says so. So is a path a shell would have
+        // expanded (~/reports, from an env file), never made: a folder named "~" beside the user's files is one
+        // `rm -rf ~` away from the user's home.
+        const notMade =
+          unexpandedPathHint(options.reportDir) !== undefined
+            ? undefined
+            : yield* Effect.promise(() =>
+                mkdir(options.reportDir, { recursive: true }).then(
+                  () => undefined,
+                  (error: unknown) => (hasErrorCode(error, "EEXIST", "ENOTDIR") ? undefined : describeFsError(error))
+                )
+              )
         if (notMade !== undefined) {
           return yield* new ConfigurationError({
             message:

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process"
 import {
   chmodSync,
   closeSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -903,6 +904,21 @@ describe("panther-audit demo", () => {
     } finally {
       chmodSync(locked, 0o755)
     }
+  })
+
+  it("makes no folder named ~ for a report directory a shell would have expanded, and says to give the full path", async () => {
+    // As an env file or a crontab's variable line passes it on. A folder named "~" beside the user's files is one
+    // `rm -rf ~` away from the user's home.
+    const result = await runCli(["demo", "--users", "120"], {
+      cwd: directory,
+      env: { AUDIT_REPORT_DIR: "~/reports" }
+    })
+    expect(result.code, result.stderr).toBe(2)
+    expect(stderrText(result.stderr)).toContain(
+      "report directory ~/reports: it does not exist; ~ is expanded only by a shell, not by this tool, nor in an env " +
+        "file, a crontab's variable line or a systemd unit: give the full path as --report-dir / AUDIT_REPORT_DIR"
+    )
+    expect(existsSync(join(directory, "~"))).toBe(false)
   })
 
   it("judged --as-of a past day, audits users generated relative to that day, not logins in its future", async () => {
