@@ -138,6 +138,45 @@ describe("connectionOptions", () => {
     })
   )
 
+  it.effect(
+    "refuses a token given with what surrounds it (a header's name, Bearer, a variable), without quoting it",
+    () =>
+      Effect.gen(function* () {
+        // Copied from a curl line, an HTTP client or an env file: Panther answered 401 and the user was sent to check
+        // whether a token that is right had expired.
+        const url = { PANTHER_API_URL: "https://api.x.com" }
+        const cases = [
+          [{ PANTHER_API_TOKEN: "X-API-Key: SECRET-9f2c" }, 'starts with "X-API-Key:", a header\'s name'],
+          [{ PANTHER_API_TOKEN: "x-api-key:SECRET-9f2c" }, 'starts with "x-api-key:", a header\'s name'],
+          [
+            { PANTHER_API_TOKEN: "Authorization: Bearer SECRET-9f2c" },
+            'starts with "Authorization:", a header\'s name'
+          ],
+          [{ PANTHER_API_TOKEN: "Bearer SECRET-9f2c" }, 'starts with "Bearer ", an authorization scheme'],
+          [
+            { PANTHER_API_TOKEN_FILE: tokenFile("env-line", "PANTHER_API_TOKEN=SECRET-9f2c\n") },
+            'starts with "PANTHER_API_TOKEN=", a variable\'s name'
+          ],
+          [
+            { PANTHER_API_TOKEN_FILE: tokenFile("export-line", "export PANTHER_API_TOKEN=SECRET-9f2c\n") },
+            'starts with "export PANTHER_API_TOKEN=", a variable\'s name'
+          ]
+        ] as const
+        for (const [env, said] of cases) {
+          const message = yield* messageOf([], { ...url, ...env })
+          expect(message).toBe(
+            `The API token ${said}, not part of the token: check that the variable or file holds the token alone.`
+          )
+          expect(message).not.toContain("SECRET")
+        }
+        // Such words inside a token, or a token of the shape of none of these, are the token's own.
+        for (const token of ["abcBearer x", "Token=abc", "k3y:abc", "SECRET=="]) {
+          const settings = yield* settingsFrom([], { ...url, PANTHER_API_TOKEN: token })
+          expect(Redacted.value(settings.token)).toBe(token)
+        }
+      })
+  )
+
   it.effect("says a token flag given empty is empty, rather than that no token is set", () =>
     Effect.gen(function* () {
       // `--api-token "$TOKEN"` with TOKEN unset in a script: the message said to set PANTHER_API_TOKEN, set already.
