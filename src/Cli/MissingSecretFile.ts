@@ -2,6 +2,7 @@ import { lstat, stat } from "node:fs/promises"
 import { dirname, sep } from "node:path"
 import * as Effect from "effect/Effect"
 import { hasErrorCode } from "../Reports/ReportError.js"
+import { leadingUnexpandedPathHint } from "./UnexpandedPath.js"
 
 /** The secret a `..._FILE` variable should name a file of, and the variable that takes the secret itself. */
 export interface SecretKind {
@@ -77,6 +78,9 @@ export const missingSecretFile = (
     if (!/[\\/]/.test(path)) {
       return `${label} names no file. Its value is not shown: with no folder in it, ${notShown}. To fix it, ${whatToDo}`
     }
+    // A folder said not to exist that does, under the name a shell would have given it.
+    const unexpanded = leadingUnexpandedPathHint(path)
+    if (unexpanded !== undefined) return `${label} names no file: ${unexpanded}`
     if (sep === "/" && !path.includes("/")) {
       // A Windows path (C:\secrets\token) has no folder here: dirname gives ".", and "no file in the folder ." misled.
       return (

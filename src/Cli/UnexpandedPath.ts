@@ -9,11 +9,31 @@
 const SHELL_ONLY =
   /^~[A-Za-z0-9._-]*(?=\/|\\|$)|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%/
 
+/**
+ * Such a part at the start of a path, before its first folder, as a secret's file name may show it: `~` and the
+ * variables that name a home or a working folder only, so that no other start of a secret given there by mistake
+ * (a password `$Xy7/...`) is quoted.
+ */
+const LEADING_SHELL_ONLY =
+  /^(?:~|\$\{?(?:HOME|PWD|XDG_CONFIG_HOME|XDG_RUNTIME_DIR)\}?|%(?:USERPROFILE|HOMEPATH|APPDATA)%)(?=[\\/])/
+
+const onlyAShell = (part: string): string =>
+  `${part} is expanded only by a shell, not by this tool, nor in an env file, a crontab's variable line or a ` +
+  "systemd unit: give the full path"
+
 /** What to say of a path not found that holds such a part, after "it does not exist; ", or undefined. */
 export const unexpandedPathHint = (path: string): string | undefined => {
-  const token = SHELL_ONLY.exec(path)?.[0]
-  return token === undefined
+  const part = SHELL_ONLY.exec(path)?.[0]
+  return part === undefined ? undefined : onlyAShell(part)
+}
+
+/**
+ * The same, of a secret's file not found, whose path may be the secret itself and is not quoted: only a part at its
+ * start, before a folder, is named ("its path starts with ~, which ..."); a `$` further on may be the secret's own.
+ */
+export const leadingUnexpandedPathHint = (path: string): string | undefined => {
+  const part = LEADING_SHELL_ONLY.exec(path)?.[0]
+  return part === undefined
     ? undefined
-    : `${token} is expanded only by a shell, not by this tool, nor in an env file, a crontab's variable line ` +
-        "or a systemd unit: give the full path"
+    : `its path starts with ${part}, which ${onlyAShell(part).slice(part.length + 1)}`
 }

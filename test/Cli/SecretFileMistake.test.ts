@@ -71,6 +71,33 @@ describe("a secret put in a _FILE variable by mistake", () => {
   })
 })
 
+describe("a secret's file named with a ~ or $HOME only a shell expands", () => {
+  it.each([
+    ["~/secrets/", "~"],
+    ["$HOME/secrets/", "$HOME"]
+  ])("says so of %s, quoting that part alone", async (prefix, part) => {
+    // As an env file, a crontab's variable line or a systemd unit passes it on: the folder said not to exist does.
+    const cwd = workDir()
+    const expected =
+      `its path starts with ${part}, which is expanded only by a shell, not by this tool, nor in an env file, a ` +
+      "crontab's variable line or a systemd unit: give the full path."
+    const token = await tokenRun(`${prefix}${TOKEN_BODY}`, cwd)
+    expect(token.code).toBe(2)
+    expect(stderrText(token.stderr)).toContain(`--api-token-file / PANTHER_API_TOKEN_FILE names no file: ${expected}`)
+    const password = await passwordRun(`${prefix}${PASSWORD_BODY}`, cwd)
+    expect(password.code).toBe(2)
+    expect(stderrText(password.stderr)).toContain(
+      `--smtp-password-file / SMTP_PASSWORD_FILE names no file: ${expected}`
+    )
+    for (const [result, body] of [
+      [token, TOKEN_BODY],
+      [password, PASSWORD_BODY]
+    ] as const) {
+      expect(`${result.stdout}${result.stderr}`).not.toContain(body.slice(0, 8))
+    }
+  })
+})
+
 describe("a secret's file in a folder this user may not enter", () => {
   it("is said to be out of reach, not missing, its name still not shown", async () => {
     // Root enters any folder: the command runs as nobody then, the folder root's own.

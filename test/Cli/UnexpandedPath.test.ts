@@ -4,7 +4,7 @@
  * does.
  */
 import { describe, expect, it } from "vitest"
-import { unexpandedPathHint } from "../../src/Cli/UnexpandedPath.js"
+import { leadingUnexpandedPathHint, unexpandedPathHint } from "../../src/Cli/UnexpandedPath.js"
 
 describe("unexpandedPathHint", () => {
   it.each([
@@ -29,4 +29,17 @@ describe("unexpandedPathHint", () => {
       expect(unexpandedPathHint(path)).toBeUndefined()
     }
   )
+
+  it("names, of a secret's file, only a ~ or a home's variable at the start, never another part of it", () => {
+    expect(leadingUnexpandedPathHint("~/secrets/token")).toBe(
+      "its path starts with ~, which is expanded only by a shell, not by this tool, nor in an env file, a crontab's " +
+        "variable line or a systemd unit: give the full path"
+    )
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's ${HOME}, as an env file holds it
+    expect(leadingUnexpandedPathHint("${HOME}/token")).toContain("its path starts with ${HOME}, which")
+    // A password or token given in the variable by mistake: the start of it is not quoted.
+    for (const secret of ["~Xy7/abc", "$Xy7/abc", "$HOMEx/abc", "~", "$HOME", "a/$HOME/b"]) {
+      expect(leadingUnexpandedPathHint(secret), secret).toBeUndefined()
+    }
+  })
 })
