@@ -179,6 +179,20 @@ const ofSameReview = (record: Record<string, string>, other: Record<string, stri
   )
 
 /**
+ * The header's cells that are the missing columns in other case or spacing (`Decision`, `User ID`), one for each, or
+ * undefined when one has none: headings made to read better in a spreadsheet, where the message said the file was no
+ * review workbook. Only such a cell is quoted, no other text of the file.
+ */
+const renamedColumns = (
+  header: ReadonlyArray<string>,
+  missing: ReadonlyArray<string>
+): ReadonlyArray<string> | undefined => {
+  const cells = header.map((cell) => cell.replace(/^\uFEFF/, "").trim())
+  const renamed = missing.map((column) => cells.find((cell) => cell.toLowerCase().replace(/[\s-]+/g, "_") === column))
+  return renamed.every((cell) => cell !== undefined) ? renamed : undefined
+}
+
+/**
  * Streams the workbook's rows to `onRecord`, as column name to cell: a workbook of 200,000 users is never held
  * whole. Refuses a file without the user_id and email columns (empty, or another shape), and one of another Panther.
  *
@@ -298,6 +312,14 @@ export const eachWorkbookRecord = async (
     const present = WORKBOOK_COLUMNS.filter((column) => header?.includes(column))
     const and = (columns: ReadonlyArray<string>) =>
       columns.length === 1 ? (columns[0] ?? "") : `${columns.slice(0, -1).join(", ")} and ${columns.at(-1)}`
+    const renamed = renamedColumns(header, missing)
+    if (renamed !== undefined) {
+      const [one, them] = missing.length === 1 ? ["column is", "it"] : ["columns are", "them"]
+      throw new NotAWorkbook(
+        `its ${and(missing)} ${one} headed ${and(renamed.map((cell) => `"${cell}"`))}, not ${and(missing)} as the ` +
+          `review wrote ${them}: rename ${them} back`
+      )
+    }
     const has = present.length === 0 ? "" : `${and(present)} but `
     throw new NotAWorkbook(
       `it has ${has}no ${and(missing)} column${missing.length === 1 ? "" : "s"}: it is not a review workbook, or ` +

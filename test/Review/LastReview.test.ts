@@ -178,6 +178,29 @@ it("does not compare with a workbook of another Panther, or one saved with other
   })
 })
 
+it("says a workbook whose columns were renamed in case or spacing alone was, rather than that it is none", async () => {
+  // Headings made to read better in the spreadsheet ("Decision", "User ID"), where the message said the file was no
+  // review workbook at all.
+  const cases = [
+    [
+      "user_id,email,instance,Decision",
+      'its decision column is headed "Decision", not decision as the review wrote it: rename it back'
+    ],
+    [
+      "User ID,email,instance, Decision ",
+      'its user_id and decision columns are headed "User ID" and "Decision", not user_id and decision as the review ' +
+        "wrote them: rename them back"
+    ]
+  ] as const
+  for (const [header, why] of cases) {
+    workbook("access-review-20260801T000000Z.csv", [header, "a,a@example.com,api.acme.example,keep"])
+    expect(await compare([row("a")])).toEqual({
+      _tag: "NotCompared",
+      reason: `the last review's workbook, access-review-20260801T000000Z.csv, could not be read (${why})`
+    })
+  }
+})
+
 it("knows a workbook of another Panther by the first row that says, though rows above it were left blank", async () => {
   workbook("access-review-20260701T000000Z.csv", [
     "user_id,email,instance,as_of,decision",
