@@ -1,8 +1,8 @@
 /**
  * A path holding what a shell would have expanded: `~/reports`, `$HOME/reports`, `%USERPROFILE%\reports`. Set in a
- * compose file (`~`), an env file, a crontab's variable line or a systemd unit, or given as zsh's
- * `--report-dir=~/reports`, it reaches this tool as written, and "it does not exist" sent the reader to a folder that
- * does exist, under that name.
+ * compose file (`~`), an env file, a crontab's variable line or a systemd unit, or given as `--report-dir=~/reports`
+ * (bash and zsh expand a ~ only at the start of a word), it reaches this tool as written, and "it does not exist" sent
+ * the reader to a folder that does exist, under that name.
  */
 
 /** `~` or `~user` at the start; `$NAME` or `${NAME}` anywhere; `%NAME%` anywhere, as Windows writes a variable. */
@@ -17,9 +17,12 @@ const SHELL_ONLY =
 const LEADING_SHELL_ONLY =
   /^(?:~|\$\{?(?:HOME|PWD|XDG_CONFIG_HOME|XDG_RUNTIME_DIR)\}?|%(?:USERPROFILE|HOMEPATH|APPDATA)%)(?=[\\/])/
 
+// A ~ after `--report-dir=` is no word's start: bash and zsh leave it, where they expand a $HOME there.
+const AT_WORD_START = ", at the start of a word (not after a flag's =)"
+
 const onlyAShell = (part: string): string =>
-  `${part} is expanded only by a shell, not by this tool, nor in an env file, a crontab's variable line or a ` +
-  "systemd unit: give the full path"
+  `${part} is expanded only by a shell${part.startsWith("~") ? AT_WORD_START : ""}, not by this tool, nor in an env ` +
+  "file, a crontab's variable line or a systemd unit: give the full path"
 
 /** What to say of a path not found that holds such a part, after "it does not exist; ", or undefined. */
 export const unexpandedPathHint = (path: string): string | undefined => {

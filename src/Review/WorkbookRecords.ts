@@ -7,6 +7,7 @@
 import { stat } from "node:fs/promises"
 import { pipeline } from "node:stream"
 import { type InputFileSecrets, quoteOfFile } from "../Cli/InputFileSecrets.js"
+import { unexpandedPathHint } from "../Cli/UnexpandedPath.js"
 import { openRegularFile } from "../Reports/RegularFile.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { NotCsvText, workbookText } from "./WorkbookText.js"
@@ -377,7 +378,11 @@ export const unreadableWorkbook = async (path: string): Promise<string | undefin
   // A pipe named like a workbook would be waited on for ever; a huge file is not a workbook of this tool.
   // Said as it is: a link that leads round in a loop, or a folder on the way that may not be entered, is no file
   // gone, and "it does not exist" sent the user looking for a typo.
-  const info = await stat(path).catch((error: unknown) => describeFsError(error))
+  // A --compare-with=~/... that bash and zsh left as written names no file gone either.
+  const info = await stat(path).catch((error: unknown) => {
+    const unexpanded = hasErrorCode(error, "ENOENT") ? unexpandedPathHint(path) : undefined
+    return `${describeFsError(error)}${unexpanded === undefined ? "" : `; ${unexpanded}`}`
+  })
   if (typeof info === "string") return info
   if (!info.isFile()) return "it is not a regular file"
   if (info.size > MAX_WORKBOOK_BYTES) return "it is over 256 MiB"

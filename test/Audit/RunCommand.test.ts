@@ -915,7 +915,8 @@ describe("panther-audit demo", () => {
     })
     expect(result.code, result.stderr).toBe(2)
     expect(stderrText(result.stderr)).toContain(
-      "report directory ~/reports: it does not exist; ~ is expanded only by a shell, not by this tool, nor in an env " +
+      "report directory ~/reports: it does not exist; ~ is expanded only by a shell, at the start of a word (not " +
+        "after a flag's =), not by this tool, nor in an env " +
         "file, a crontab's variable line or a systemd unit: give the full path as --report-dir / AUDIT_REPORT_DIR"
     )
     expect(existsSync(join(directory, "~"))).toBe(false)

@@ -79,7 +79,9 @@ describe("a secret's file named with a ~ or $HOME only a shell expands", () => {
     // As an env file, a crontab's variable line or a systemd unit passes it on: the folder said not to exist does.
     const cwd = workDir()
     const expected =
-      `its path starts with ${part}, which is expanded only by a shell, not by this tool, nor in an env file, a ` +
+      `its path starts with ${part}, which is expanded only by a shell` +
+      `${part === "~" ? ", at the start of a word (not after a flag's =)" : ""}, ` +
+      "not by this tool, nor in an env file, a " +
       "crontab's variable line or a systemd unit: give the full path."
     const token = await tokenRun(`${prefix}${TOKEN_BODY}`, cwd)
     expect(token.code).toBe(2)

@@ -18,7 +18,9 @@ describe("unexpandedPathHint", () => {
     ["%USERPROFILE%\\reports", "%USERPROFILE%"]
   ])("names what a shell would have expanded in %s", (path, token) => {
     expect(unexpandedPathHint(path)).toBe(
-      `${token} is expanded only by a shell, not by this tool, nor in an env file, a crontab's variable line ` +
+      `${token} is expanded only by a shell` +
+        `${token.startsWith("~") ? ", at the start of a word (not after a flag's =)" : ""}, ` +
+        "not by this tool, nor in an env file, a crontab's variable line " +
         "or a systemd unit: give the full path"
     )
   })
@@ -32,7 +34,8 @@ describe("unexpandedPathHint", () => {
 
   it("names, of a secret's file, only a ~ or a home's variable at the start, never another part of it", () => {
     expect(leadingUnexpandedPathHint("~/secrets/token")).toBe(
-      "its path starts with ~, which is expanded only by a shell, not by this tool, nor in an env file, a crontab's " +
+      "its path starts with ~, which is expanded only by a shell, at the start of a word (not after a flag's =), " +
+        "not by this tool, nor in an env file, a crontab's " +
         "variable line or a systemd unit: give the full path"
     )
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's ${HOME}, as an env file holds it

@@ -36,7 +36,9 @@ describe("checkReportDirectory", () => {
     ] as const) {
       const message = await Effect.runPromise(Effect.flip(checkReportDirectory(written))).then((error) => error.message)
       expect(message).toContain(
-        `it does not exist; ${token} is expanded only by a shell, not by this tool, nor in an env file, a crontab's ` +
+        `it does not exist; ${token} is expanded only by a shell` +
+          `${token === "~" ? ", at the start of a word (not after a flag's =)" : ""}, ` +
+          "not by this tool, nor in an env file, a crontab's " +
           "variable line or a systemd unit: give the full path as --report-dir / AUDIT_REPORT_DIR"
       )
     }

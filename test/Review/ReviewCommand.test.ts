@@ -1037,6 +1037,13 @@ describe("panther-audit review", () => {
       symlinkSync(loop, join(elsewhere, "round.csv"))
       const cases: Array<[string, string]> = [
         [join(elsewhere, "missing.csv"), "it does not exist"],
+        // As bash and zsh leave --compare-with=~/... (a ~ after = is not at the start of a word).
+        [
+          "~/access-review-20260101T000000Z.csv",
+          "it does not exist; ~ is expanded only by a shell, at the start of a word (not after a flag's =), not by " +
+            "this tool, nor in an env file, a crontab's " +
+            "variable line or a systemd unit: give the full path"
+        ],
         [loop, "a link in the path leads round in a loop"],
         [join(notAWorkbook, "x.csv"), "a part of the path is not a directory"],
         [elsewhere, "it is not a regular file"],
