@@ -2,7 +2,6 @@
  * `panther-audit demo`: the whole audit against the built-in simulator, with no configuration. It starts the
  * simulator in this process on a free loopback port, audits its seeded users, and writes real reports.
  */
-import { mkdir } from "node:fs/promises"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Console from "effect/Console"
@@ -16,14 +15,13 @@ import { givenConnection } from "../Cli/ConnectionOptions.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
-import { unexpandedPathHint } from "../Cli/UnexpandedPath.js"
 import { type DeliveryResult, describeDelivery } from "../Email/DeliveryResult.js"
 import { type EmailOptionValues, emailOptionsSaying } from "../Email/EmailOptions.js"
 import { defaultRequestTimeout, defaultRetryPolicy } from "../PantherApi/Connection.js"
-import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { serveSimulator } from "../Simulator/Server.js"
 import { checkFailOn, holdingReportDirectory, prepareAuditJob, runAndDeliver } from "./AuditJob.js"
 import { auditOptions, demoReportDirOption } from "./AuditOptions.js"
+import { makeDemoReportDirectory } from "./DemoReportDirectory.js"
 import { formatRunSummary } from "./RunSummary.js"
 import { parseTimestamp } from "./Timestamps.js"
 
@@ -98,27 +96,7 @@ export const demoCommand = Command.make(
               "`panther-audit run` against it."
           })
         }
-        // A fresh checkout has ./reports; anywhere else the demo makes the folder rather than fail. One it cannot
-        // make is said so: the check below would call it missing and ask the user to create it, which fails alike.
-        // A file in the way (EEXIST, ENOTDIR) is left to that check, which says so. So is a path a shell would have
-        // expanded (~/reports, from an env file), never made: a folder named "~" beside the user's files is one
-        // `rm -rf ~` away from the user's home.
-        const notMade =
-          unexpandedPathHint(options.reportDir) !== undefined
-            ? undefined
-            : yield* Effect.promise(() =>
-                mkdir(options.reportDir, { recursive: true }).then(
-                  () => undefined,
-                  (error: unknown) => (hasErrorCode(error, "EEXIST", "ENOTDIR") ? undefined : describeFsError(error))
-                )
-              )
-        if (notMade !== undefined) {
-          return yield* new ConfigurationError({
-            message:
-              `report directory ${options.reportDir}: it does not exist and could not be made (${notMade}); ` +
-              "create it or pass another --report-dir"
-          })
-        }
+        const { unmake } = yield* makeDemoReportDirectory(options.reportDir)
         // The generated users' logins are relative to the audit's instant, so a demo judged --as-of a past day
         // finds what one judged today does, not logins in its future. A bad --as-of is refused below.
         const asOf = Option.flatMap(options.audit.asOf, (text) => Option.fromNullable(parseTimestamp(text)))
@@ -140,7 +118,7 @@ export const demoCommand = Command.make(
             requestTimeout: defaultRequestTimeout,
             retry: defaultRetryPolicy
           })
-        })
+        }).pipe(Effect.tapError(() => unmake))
         const { outcome, delivery } = yield* runAndDeliver(job, progressHooks(), (audited) =>
           Effect.zipRight(
             Effect.sync(clearProgressLine),

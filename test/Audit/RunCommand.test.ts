@@ -906,6 +906,27 @@ describe("panther-audit demo", () => {
     }
   })
 
+  it("leaves no folder it made behind when a setting is refused, as exit 2 promises nothing changed", async () => {
+    // A typo in another flag on the first try: the demo had made the folders, empty, and left them.
+    for (const args of [
+      ["--policy", "hipaa"],
+      ["--mail-to", "not an address"]
+    ]) {
+      const result = await runCli(["demo", "--users", "120", "--report-dir", join("made", "reports"), ...args], {
+        cwd: directory
+      })
+      expect(result.code, result.stderr).toBe(2)
+      expect(existsSync(join(directory, "made")), args.join(" ")).toBe(false)
+    }
+    // A folder that was there before stays.
+    mkdirSync(join(directory, "kept"))
+    const result = await runCli(["demo", "--users", "120", "--report-dir", join("kept", "reports"), "--policy", "x"], {
+      cwd: directory
+    })
+    expect(result.code).toBe(2)
+    expect(readdirSync(join(directory, "kept"))).toEqual([])
+  })
+
   it("makes no folder named ~ for a report directory a shell would have expanded, and says to give the full path", async () => {
     // As an env file or a crontab's variable line passes it on. A folder named "~" beside the user's files is one
     // `rm -rf ~` away from the user's home.
