@@ -1036,15 +1036,17 @@ describe("panther-audit demo", () => {
 })
 
 describe("a delivery failure", () => {
-  it("exits 4 after printing the summary with the report paths, and leaves the reports", async () => {
-    const result = await runCli(["run", "--email", "always"], {
-      env: env({
-        MAIL_TO: "security@example.com",
-        MAIL_FROM: "audit@example.com",
-        SMTP_URL: "smtp://127.0.0.1:1",
-        SMTP_RETRIES: "0"
-      })
+  /** Mail to a port where nothing listens, tried once. */
+  const unreachableMail = () =>
+    env({
+      MAIL_TO: "security@example.com",
+      MAIL_FROM: "audit@example.com",
+      SMTP_URL: "smtp://127.0.0.1:1",
+      SMTP_RETRIES: "0"
     })
+
+  it("exits 4 after printing the summary with the report paths, and leaves the reports", async () => {
+    const result = await runCli(["run", "--email", "always"], { env: unreachableMail() })
     expect(result.code).toBe(4)
     const reports = readdirSync(directory).filter((file) => /\.(csv|json)$/.test(file))
     expect(reports).toHaveLength(2)
@@ -1059,14 +1061,7 @@ describe("a delivery failure", () => {
   })
 
   it("exits 4, not 1, when findings reach --fail-on too, as the README's exit codes say", async () => {
-    const result = await runCli(["run", "--email", "always", "--fail-on", "medium"], {
-      env: env({
-        MAIL_TO: "security@example.com",
-        MAIL_FROM: "audit@example.com",
-        SMTP_URL: "smtp://127.0.0.1:1",
-        SMTP_RETRIES: "0"
-      })
-    })
+    const result = await runCli(["run", "--email", "always", "--fail-on", "medium"], { env: unreachableMail() })
     expect(result.code).toBe(4)
     expect(result.stdout).toMatch(/Findings: [1-9]\d* \(/)
   })
