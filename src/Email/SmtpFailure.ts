@@ -180,9 +180,10 @@ const CONNECTION_CODES: ReadonlySet<string> = new Set(["ECONNECTION", "ESOCKET",
  * then waits for a greeting the relay sends only after a TLS handshake that smtp:// never starts: the greeting's
  * timeout is all it sees, and without this it reads as a slow or unreachable server.
  */
+// Or no mail server at all: a web server or database answers no greeting either, and smtps:// would fail there too.
 const NO_GREETING_WITHOUT_TLS =
   "a relay that speaks TLS from the first byte (port 465, or 2465 on Amazon SES) sends no greeting to smtp://: " +
-  "for such a port use smtps://"
+  "for such a port use smtps://; otherwise check that the port is the mail relay's (587 or 25), not another service's"
 
 /**
  * A refusal for size: the enhanced status 5.3.4 (or 5.2.3) says so; without an enhanced status, a 552 at the message

@@ -229,6 +229,10 @@ describe("SMTP failures", () => {
     expect(plain.retryable).toBe(true)
     expect(plain.reason).toContain("timed out (GREETING_TIMEOUT); a relay that speaks TLS from the first byte")
     expect(plain.reason).toContain("for such a port use smtps://")
+    // Nor does a port that is no mail server's: a web server sends nothing until asked.
+    expect(plain.reason).toMatch(
+      /; otherwise check that the port is the mail relay's \(587 or 25\), not another service's$/
+    )
     // smtps:// already speaks TLS first; a connection that never opened is no word on the port's protocol.
     const tls = describeSmtpFailure(greeting, { ...context, connected: true, implicitTls: true })
     expect(tls.reason).not.toContain("smtps://")
