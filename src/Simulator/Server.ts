@@ -31,6 +31,7 @@ import { shapeErrors } from "./ErrorShaping.js"
 import { type FaultOptions, injectFaults } from "./Faults.js"
 import { fillDirectory } from "./FillDirectory.js"
 import { usersOf } from "./GenerateUsers.js"
+import { hostAsUrlProblem, listenFailureAdvice } from "./ListenFailure.js"
 import { literalPathDelimiters } from "./PathDelimiters.js"
 import { DEFAULT_MAX_BODY_BYTES, limitRequestBody } from "./RequestBody.js"
 import { logRequests } from "./RequestLog.js"
@@ -141,6 +142,8 @@ export const serveSimulator = (
       adminToken: options.adminToken ?? DEFAULT_ADMIN_TOKEN
     })
     const host = options.host ?? DEFAULT_HOST
+    const urlAsHost = hostAsUrlProblem(host)
+    if (urlAsHost !== undefined) return yield* refuse(urlAsHost)
     const port = options.port ?? 0
     const now = options.now ?? new Date()
     const catalog = new RoleCatalog(makeRoles(now))
@@ -195,12 +198,13 @@ export const serveSimulator = (
       Layer.provideMerge(NodeHttpServer.layer(createNodeServer, { port, host }))
     )
     const context = yield* Layer.build(server).pipe(
-      Effect.mapError(
-        (error) =>
-          new ConfigurationError({
-            message: `the simulator cannot listen on ${host}:${port}: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`
-          })
-      )
+      Effect.mapError((error) => {
+        const advice = listenFailureAdvice({ host, port }, error.cause)
+        const reason = error.cause instanceof Error ? error.cause.message : String(error.cause)
+        return new ConfigurationError({
+          message: `the simulator cannot listen on ${host}:${port}: ${reason}${advice === undefined ? "" : `; ${advice}`}`
+        })
+      })
     )
     // Before the server's own release, which waits for every request in progress: one held by --latency-ms, or by a
     // client that never finished sending it, kept a stopped simulator up until its 5 s grace ran out (StopSignals.ts),
