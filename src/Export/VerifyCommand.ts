@@ -23,7 +23,7 @@ import { ExportMismatch, ExportUnreadable } from "./VerifyErrors.js"
 // said of a file only that a directory was expected; verifyExport says what is wrong with the path instead.
 const folder = Args.text({ name: "folder" }).pipe(
   // A mistyped flag taken for the folder (`--api-tokn=...`) is refused as one, its value unquoted.
-  Args.mapEffect(requireArgValue("The folder")),
+  Args.mapEffect(requireArgValue("The folder's name", "the export's folder, export-<stamp>, that holds manifest.json")),
   Args.withDescription("The export folder, export-<stamp>, holding manifest.json.")
 )
 

@@ -829,6 +829,16 @@ describe("panther-audit verify", () => {
     )
   })
 
+  it("is a usage error (exit 2) for an empty folder argument, said as one and not as a folder holding nothing", async () => {
+    // `verify "$EXPORT"` with the variable unset. "The folder is empty" read as an export folder with no files in it.
+    const result = await runCli(["verify", ""])
+    expect(result.code).toBe(2)
+    const said = stderrText(result.stderr)
+    expect(said).toContain("The folder's name is empty, and needs a value")
+    expect(said).toContain("the export's folder, export-<stamp>, that holds manifest.json")
+    expect(said).not.toContain("The folder is empty")
+  })
+
   it("is a usage error (exit 2) for a manifest that is not JSON", async () => {
     writeFileSync(join(folder, "manifest.json"), "{ not json")
     const result = await verify()
