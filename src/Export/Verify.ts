@@ -512,6 +512,13 @@ const readManifest = (folder: string) =>
       },
       catch: (error) => manifestNotRead(folder, error)
     })
+    // Said as such: the parser's "Unexpected end of JSON input" read as a manifest cut off halfway.
+    if (text.replace(/^\uFEFF/, "").trim() === "") {
+      return yield* unreadable(
+        `${path} is empty: an export's manifest lists its files. A copy cut short (a full disk, a transfer ` +
+          "stopped) leaves it so: copy the export again from where it was made."
+      )
+    }
     const json = yield* Effect.try({
       // Without a byte order mark: an editor that saved the manifest may have put one first (Notepad's "UTF-8 with
       // BOM"), which JSON.parse refuses. Called "not JSON", the export went unchecked, where its digest, compared

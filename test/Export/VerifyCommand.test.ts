@@ -839,6 +839,18 @@ describe("panther-audit verify", () => {
     expect(said).not.toContain("The folder is empty")
   })
 
+  it("is a usage error (exit 2) for an empty manifest, said to be empty rather than quoting the parser", async () => {
+    // A copy cut short (a full disk, a transfer stopped) leaves the file with nothing in it.
+    for (const content of ["", " \n"]) {
+      writeFileSync(join(folder, "manifest.json"), content)
+      const result = await verify()
+      expect(result.code).toBe(2)
+      expect(result.error).toContain("manifest.json is empty")
+      expect(result.error).toContain("copy the export again")
+      expect(result.error).not.toContain("Unexpected end of JSON input")
+    }
+  })
+
   it("is a usage error (exit 2) for a manifest that is not JSON", async () => {
     writeFileSync(join(folder, "manifest.json"), "{ not json")
     const result = await verify()
