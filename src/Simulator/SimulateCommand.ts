@@ -172,6 +172,12 @@ const loadData = (path: string) =>
       try: (signal) => readInputText(path, MAX_STRING_LENGTH, "a users file", signal),
       catch: (error) => new ConfigurationError({ message: `${where} cannot be read: ${describeFsError(error)}` })
     })
+    // Said as such: "stops being JSON at line 1, column 1" sent the reader looking for a bad first character.
+    if (text.trim() === "") {
+      return yield* fail(
+        `${where} is empty: it should hold a JSON array of users (or a GET /users page, {"results": [...]})`
+      )
+    }
     const json = yield* Effect.try({
       try: (): unknown => JSON.parse(text),
       // Where it stops being JSON, not V8's message, which quotes the text there: a secret file named by mistake

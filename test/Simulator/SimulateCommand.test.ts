@@ -401,6 +401,22 @@ describe("simulate's flags", () => {
     }
   })
 
+  it("refuse an empty data file as empty, not as JSON that stops at its first character", async () => {
+    // `> users.json` of a command that failed, or a file saved before anything was pasted into it.
+    const dir = mkdtempSync(join(tmpdir(), "simulate-"))
+    const file = join(dir, "users.json")
+    try {
+      for (const content of ["", "\n  \r\n"]) {
+        writeFileSync(file, content)
+        const said = String(await check({ data: Option.some(file) }))
+        expect(said).toContain(`--data / SIMULATOR_DATA "${file}" is empty: it should hold a JSON array of users`)
+        expect(said).not.toContain("line 1, column 1")
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it("refuse a data file that is not JSON", async () => {
     const dir = mkdtempSync(join(tmpdir(), "simulate-"))
     const file = join(dir, "not.json")
