@@ -14,7 +14,8 @@ const plainType = (type: string): string => {
   const list = LIST.exec(type)
   if (list !== null) {
     const item = plainType(list[1] ?? "")
-    return /^[a-z]+$/.test(item) ? `list of ${item}s` : "list"
+    // A list of `unknown` (a page's results, each read on its own) is a list of anything: "list" says all of it.
+    return /^[a-z]+$/.test(item) && item !== "unknown" ? `list of ${item}s` : "list"
   }
   return type
 }

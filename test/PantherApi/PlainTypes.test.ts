@@ -48,6 +48,12 @@ describe("what a record or an answer was expected to hold", () => {
       expect(pageError.message).toContain("Expected object, actual null")
       expect(pageError.message).not.toMatch(SCHEMA_NOTATION)
 
+      // A page whose results are not a list: its items may be anything, which says nothing to the admin.
+      const results = yield* scriptedServer([json(200, { results: "none" })])
+      const resultsError = yield* Effect.flip(reasons(results.url))
+      expect(resultsError.message).toContain('results: Expected list, actual "none"')
+      expect(resultsError.message).not.toContain("unknown")
+
       const roles = yield* scriptedServer([
         json(200, { results: [{ id: "r1", name: "Helpdesk", permissions: "UserModify" }] })
       ])
