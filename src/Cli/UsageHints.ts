@@ -389,9 +389,12 @@ export const withUsageErrorsKept = <Name extends string, R, E, A, R2, E2>(
           .trim()
           .replace(/\s*\n\s*\n\s*/g, "; ")
           .replace(/\s*\n\s*/g, " ")
-        return ValidationError.isValidationError(error) && text !== ""
-          ? new ConfigurationError({ message: `${text.replace(/[.;:,]$/, "")}; see --help for usage.` })
-          : error
+        if (!ValidationError.isValidationError(error) || text === "") return error
+        const said = text.replace(/[.;:,]$/, "")
+        // A hint that already names the help to read (`see panther-audit users --help`) is not sent to a second.
+        return new ConfigurationError({
+          message: said.endsWith(" --help") ? `${said}.` : `${said}; see --help for usage.`
+        })
       })
     )
   })

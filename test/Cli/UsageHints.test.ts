@@ -155,6 +155,23 @@ describe("usage errors", () => {
     expect(stderrText(result.stderr), args.join(" ")).toContain(message)
   })
 
+  it("point once to the help of a command's commands, not a second time to --help", async () => {
+    // "see panther-audit users --help; see --help for usage." sent the reader to two helps, the second the wrong one.
+    const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+      [["users", "lst"], '"lst" is not a command of panther-audit users: see panther-audit users --help.'],
+      [
+        ["users", "--api-url=https://api.acme.example", "list"],
+        '"--api-url" comes before the command of panther-audit users: give the command first, then its flags; ' +
+          "see panther-audit users --help."
+      ]
+    ]
+    for (const [args, message] of cases) {
+      const result = await runCli(args)
+      expect(result.code, args.join(" ")).toBe(2)
+      expect(stderrText(result.stderr).trim(), args.join(" ")).toBe(message)
+    }
+  })
+
   // @effect/cli joins the errors of two flags that fail together as one "missing value", whatever each was.
   it("name every variable that cannot be read, two at once or one beside a required flag left out", async () => {
     const twoVariables = { PANTHER_MAX_RETRIES: "three", PANTHER_RETRY_BUDGET_SECONDS: "1,5" }
