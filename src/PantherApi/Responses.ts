@@ -251,6 +251,15 @@ const NEVER_SENT: ReadonlySet<string> = new Set([
   "ENETUNREACH"
 ])
 
+/**
+ * A refused connection: the host answered, and nothing listens on that port. Most often a simulator not started (or
+ * stopped), or a port mistyped; a longer timeout, the usual hint, changes nothing.
+ */
+const NOTHING_LISTENS =
+  "Nothing accepts connections at the host and port of --api-url / PANTHER_API_URL (or a firewall turns them away): " +
+  "check the port (Panther's API takes https on 443) and, for the simulator, that `panther-audit simulate` is " +
+  "running on that port."
+
 const describeCode = (code: string | undefined): string => {
   switch (code) {
     case undefined:
@@ -495,7 +504,7 @@ export const transportFailure = (
     })
   }
   if (code !== undefined && TLS_CODE.test(code)) return final(`the TLS handshake failed (${code})`)
-  const transient = (reason: string, mayHaveTakenEffect: boolean) =>
+  const transient = (reason: string, mayHaveTakenEffect: boolean, advice?: string) =>
     new TransientFailure({
       method,
       path,
@@ -504,7 +513,8 @@ export const transportFailure = (
       retryAfter: Option.none(),
       detail: undefined,
       mayHaveTakenEffect,
-      ...viaProxy
+      ...viaProxy,
+      ...(advice === undefined ? {} : { advice })
     })
   switch (stage) {
     case "timeout":
@@ -517,6 +527,10 @@ export const transportFailure = (
     case "response":
       return transient(`the answer was cut off (${code ?? "connection closed"})`, true)
     case "request":
-      return transient(describeCode(code), !NEVER_SENT.has(code ?? ""))
+      return transient(
+        describeCode(code),
+        !NEVER_SENT.has(code ?? ""),
+        code === "ECONNREFUSED" && failure.proxy === undefined ? NOTHING_LISTENS : undefined
+      )
   }
 }

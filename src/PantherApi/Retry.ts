@@ -38,6 +38,8 @@ export class TransientFailure extends Data.TaggedError("TransientFailure")<{
   /** The proxy the request went through, when no answer came; `proxyFailed` when the proxy itself failed. */
   readonly proxy?: ProxyInPath | undefined
   readonly proxyFailed?: boolean | undefined
+  /** What to do once the retries are spent, where the usual hint (the network path, the timeout) does not fit. */
+  readonly advice?: string | undefined
 }> {}
 
 /** A transport failure's proxy fields, to carry into the error it becomes. */
@@ -70,7 +72,15 @@ export const exhausted = (
   const extra = { ...(isSafeToRepeat(failure, repeatable) ? {} : { notRepeated: true }), ...budget }
   return Option.match(failure.status, {
     onNone: () =>
-      new TransportError({ method, path, reason: failure.reason, attempts, ...extra, ...proxyFields(failure) }),
+      new TransportError({
+        method,
+        path,
+        reason: failure.reason,
+        attempts,
+        ...extra,
+        ...proxyFields(failure),
+        ...(failure.advice === undefined ? {} : { advice: failure.advice })
+      }),
     onSome: (status) =>
       status === 429
         ? new RateLimited({

@@ -1217,6 +1217,16 @@ describe("PantherClient failures", () => {
     })
   )
 
+  it.scopedLive("a refused connection says nothing listens at the address, not to raise the timeout", () =>
+    Effect.gen(function* () {
+      // Most often a simulator not started, or stopped, or a port mistyped: a longer timeout changes nothing.
+      const error = yield* failureOf(getUser("http://127.0.0.1:1"))
+      expect(error.message).toContain("Nothing accepts connections at the host and port of --api-url")
+      expect(error.message).toContain("that `panther-audit simulate` is running on that port")
+      expect(error.message).not.toContain("--timeout-seconds")
+    })
+  )
+
   it.scopedLive("a create whose connection is refused is retried like a read: it never reached Panther", () =>
     Effect.gen(function* () {
       const error = yield* failureOf(create("http://127.0.0.1:1"))
