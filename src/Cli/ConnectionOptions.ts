@@ -38,7 +38,7 @@ import { decimalOption, wholeNumberOption } from "./NumberValues.js"
 import { secretsInUrl } from "./QuotableUrl.js"
 import { revealsSecret } from "./Redact.js"
 import { MAX_SECRET_FILE_BYTES, UTF16_SECRET_FILE } from "./SecretFiles.js"
-import { tokenWrapping } from "./TokenWrapping.js"
+import { wrappedTokenProblem } from "./TokenWrapping.js"
 
 export interface ConnectionOptions {
   readonly apiUrl: Option.Option<string>
@@ -159,13 +159,8 @@ const readTokenFile = (path: string, startUp: boolean) =>
   })
 
 const sendableToken = (token: Redacted.Redacted<string>) => {
-  const wrapping = tokenWrapping(Redacted.value(token))
-  if (wrapping !== undefined) {
-    return fail(
-      `The API token starts with ${wrapping}, not part of the token: check that the variable or file holds the ` +
-        "token alone."
-    )
-  }
+  const wrapped = wrappedTokenProblem(Redacted.value(token))
+  if (wrapped !== undefined) return fail(wrapped)
   const problem = keyProblem(Redacted.value(token), "The API token", "API token")
   if (problem === undefined) return Effect.succeed(token)
   const oneLine = problem.reason === "unsendable" ? ", on one line" : ""

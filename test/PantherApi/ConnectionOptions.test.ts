@@ -123,6 +123,28 @@ describe("connectionOptions", () => {
     })
   )
 
+  it.effect("refuses a token in quotes, or after any variable's name, without quoting it", () =>
+    Effect.gen(function* () {
+      // Sent as they are, each was refused by Panther as a bad token (401), which sent the admin to make a new one.
+      const url = { PANTHER_API_URL: "https://api.x.com" }
+      const exported = yield* messageOf(["--api-token-file", tokenFile("exp", "export PANTHER_AUDIT=SECRET-9f2c")], url)
+      expect(exported).toContain('The API token starts with "export PANTHER_AUDIT=", a variable\'s name')
+      const quoted = yield* messageOf(["--api-token-file", tokenFile("quoted", '"SECRET-9f2c"\r\n')], url)
+      expect(quoted).toBe("The API token is in quotes, which would be sent as part of it: remove them.")
+      // A variable's quotes are refused as every variable's are (Environment.ts); a flag's as a file's.
+      const singleQuoted = yield* messageOf(["--api-token", "'SECRET-9f2c'"], url)
+      expect(singleQuoted).toBe(quoted)
+      for (const message of [exported, quoted]) expect(message).not.toContain("SECRET")
+      // A token with an = of its own (base64's padding), or a lone quote, is read as it is.
+      const padded = yield* settingsFrom(["--api-token-file", tokenFile("padded", "c2VjcmV0LXRva2Vu==\n")], url)
+      expect(Redacted.value(padded.token)).toBe("c2VjcmV0LXRva2Vu==")
+      const lower = yield* settingsFrom(["--api-token-file", tokenFile("lower", "abc_def=ghi\n")], url)
+      expect(Redacted.value(lower.token)).toBe("abc_def=ghi")
+      const oneQuote = yield* settingsFrom(["--api-token", '"abc'], url)
+      expect(Redacted.value(oneQuote.token)).toBe('"abc')
+    })
+  )
+
   it.effect("refuses a token no HTTP header can carry, without quoting it", () =>
     Effect.gen(function* () {
       const url = { PANTHER_API_URL: "https://api.x.com" }
