@@ -4,7 +4,6 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import * as Prompt from "@effect/cli/Prompt"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -17,6 +16,7 @@ import { promptOnStderr } from "../Cli/StderrPrompt.js"
 import { BadRequest, type NotFound } from "../PantherApi/ClientErrors.js"
 import { PantherClient } from "../PantherApi/PantherClient.js"
 import { printable } from "../PantherApi/Responses.js"
+import { askBeforeDeleting } from "./DeleteConfirmation.js"
 import { emailForIdSaid } from "./EmailForId.js"
 import { userIdArg } from "./GetUserCommand.js"
 import { foundJustBefore } from "./GoneMeanwhile.js"
@@ -74,10 +74,9 @@ export const deleteUserCommand = Command.make(
                 `the user${Option.match(record.email, { onNone: () => "", onSome: (email) => ` <${email}>` })} whose ` +
                   "record does not match the API's description"
           )
-          const confirmed = yield* Prompt.confirm({
-            message: `Delete ${who} (${printable(args.id)})? This cannot be undone.`,
-            initial: false
-          }).pipe(
+          const confirmed = yield* askBeforeDeleting(
+            `Delete ${who} (${printable(args.id)})? This cannot be undone.`
+          ).pipe(
             promptOnStderr,
             // Ctrl-C or Ctrl-D at the question: no signal comes (the terminal is in raw mode), so it ends here as one
             // would, with 130.

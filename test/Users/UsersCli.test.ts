@@ -785,6 +785,33 @@ describe("panther-audit users", () => {
   )
 
   it.skipIf(!hasScript)(
+    "delete on a terminal answered with a word, not y or yes, deletes nothing: quit, abort and stop among them",
+    async () => {
+      // The question took the first key that started "y" or was "t" for an answer: "quit" deleted at its t, "maybe"
+      // at its y, before the Enter that a person would think sends the word.
+      for (const word of ["quit", "abort", "stop", "maybe", "exit"]) {
+        const server = await startScriptedServer([json(200, rawUser("u1")), text(200, "")])
+        try {
+          const terminal = await onTerminal(
+            `"${process.execPath}" "${BIN}" users delete u1; echo "rc=$?"`,
+            { PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" },
+            { when: "cannot be undone", keys: `${word}\r` }
+          )
+          expect(terminal, word).toContain("Nothing deleted.")
+          expect(terminal, word).toContain("rc=0")
+          expect(
+            server.requests.map((request) => request.method),
+            word
+          ).toEqual(["GET"])
+        } finally {
+          await server.close()
+        }
+      }
+    },
+    60_000
+  )
+
+  it.skipIf(!hasScript)(
     "delete on a terminal with stderr to a file refuses without --yes: the question would be seen by no one",
     async () => {
       const server = await startScriptedServer([json(200, rawUser("u1")), text(200, "")])
