@@ -88,7 +88,7 @@ describe("secret values on the command line", () => {
     const result = await runCli(["verify", "--api-token", TOKEN])
     expect(result.code).toBe(2)
     // The flag is refused where the folder was expected, and its value never reached.
-    expect(stderrText(result.stderr)).toContain('The folder was given "--api-token", which is a flag')
+    expect(stderrText(result.stderr)).toContain('The folder\'s name was given "--api-token", which is a flag')
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
     // In the --flag=value form the whole argument is taken for the folder, which the failure then names.
     const joined = await runCli(["verify", `--api-token=${TOKEN}`, "--log-level", "all"])
