@@ -129,15 +129,36 @@ const comparedInstead = (chosen: DatedReport | undefined): string =>
     ? ", and no report is as of before this run, so every finding is new."
     : `: the newest report as of before this run is ${chosen.name} (as of ${iso(chosen.asOf)}).`
 
+/**
+ * Those of `reports` as of after this run started: written by a run `--as-of` ahead (a year mistyped), each is passed
+ * over by every run until that instant comes, and the warning said so each night without saying what ends it.
+ */
+const aheadOfNow = (reports: ReadonlyArray<DatedReport>, startedAt: number): string => {
+  const ahead = reports.filter((report) => isStampedAhead(report.asOf, startedAt)).length
+  if (ahead === 0) return ""
+  const [subject, those] =
+    ahead < reports.length
+      ? [`${ahead} of them ${ahead === 1 ? "is" : "are"}`, ahead === 1 ? "that one" : "those"]
+      : ahead === 1
+        ? ["It is", "it"]
+        : ["They are", "them"]
+  return (
+    ` ${subject} as of after this run started, as a run with --as-of ahead writes: every run passes ${those} over ` +
+    `until then. If that --as-of was not meant, move ${those} out of the report directory.`
+  )
+}
+
 /** Reports as of after this run's as-of (a run `--as-of` a past day): not compared with. */
 export const datedAfterAsOfWarning = (
   asOf: number,
   reports: ReadonlyArray<DatedReport>,
-  chosen: DatedReport | undefined
+  chosen: DatedReport | undefined,
+  startedAt: number
 ): string =>
   `This run is as of ${iso(asOf)}, before ${counted(reports.length, "report")} in the report ` +
   `directory: ${listed(reports)}. ${reports.length === 1 ? "It was" : "They were"} not compared with` +
-  comparedInstead(chosen)
+  comparedInstead(chosen) +
+  aheadOfNow(reports, startedAt)
 
 /** Reports written after the one compared with but as of an earlier instant: passed over for it. */
 export const passedOverWarning = (reports: ReadonlyArray<DatedReport>, chosen: DatedReport): string => {

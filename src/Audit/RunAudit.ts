@@ -249,7 +249,7 @@ export const runAudit = (
       if (roles.warning !== undefined) warnings.push(roles.warning)
       if (previous.aheadOfClock !== undefined) warnings.push(aheadOfClockWarning(previous.aheadOfClock, startedAt))
       if (previous.datedAfterAsOf !== undefined) {
-        warnings.push(datedAfterAsOfWarning(parameters.asOf, previous.datedAfterAsOf, previous.chosen))
+        warnings.push(datedAfterAsOfWarning(parameters.asOf, previous.datedAfterAsOf, previous.chosen, startedAt))
       }
       if (previous.passedOver !== undefined && previous.chosen !== undefined) {
         warnings.push(passedOverWarning(previous.passedOver, previous.chosen))

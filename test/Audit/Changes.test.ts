@@ -531,7 +531,7 @@ describe("what changed since the last run", () => {
       "user-audit-20260610T020000Z.json (as of 2026-06-10T02:00:00.000Z), " +
       "user-audit-20260611T020000Z.json (as of 2026-06-11T02:00:00.000Z), " +
       "user-audit-20260612T020000Z.json (as of 2026-06-12T02:00:00.000Z) and 2 more"
-    expect(datedAfterAsOfWarning(at(5), reports, chosen)).toBe(
+    expect(datedAfterAsOfWarning(at(5), reports, chosen, at(20))).toBe(
       "This run is as of 2026-06-05T02:00:00.000Z, before 5 reports in the report directory: " +
         `${listed}. They were not compared with: the newest report as of before this run is ` +
         "user-audit-20260601T020000Z.json (as of 2026-06-01T02:00:00.000Z)."
@@ -542,8 +542,32 @@ describe("what changed since the last run", () => {
         "as of before this run is user-audit-20260601T020000Z.json (as of 2026-06-01T02:00:00.000Z)."
     )
     // Three are named whole, with no count of more.
-    expect(datedAfterAsOfWarning(at(5), reports.slice(0, 3), chosen)).toContain(
+    expect(datedAfterAsOfWarning(at(5), reports.slice(0, 3), chosen, at(20))).toContain(
       "user-audit-20260612T020000Z.json (as of 2026-06-12T02:00:00.000Z). They were"
+    )
+  })
+
+  it("says a report as of after the run started was written --as-of ahead, and to move it out if not meant", () => {
+    const at = (day: number) => Date.parse(`2026-06-${String(day).padStart(2, "0")}T02:00:00Z`)
+    const report = (day: number) => ({ name: `user-audit-202606${day}T020000Z.json`, asOf: at(day) })
+    const chosen = report(1)
+    // The nightly run after one --as-of the 30th: each night it is passed over, and each night said why.
+    expect(datedAfterAsOfWarning(at(12), [report(30)], chosen, at(12))).toMatch(
+      /not compared with: .*\. It is as of after this run started, as a run with --as-of ahead writes: every run passes it over until then\. If that --as-of was not meant, move it out of the report directory\.$/
+    )
+    expect(datedAfterAsOfWarning(at(12), [report(29), report(30)], chosen, at(12))).toContain(
+      ". They are as of after this run started, as a run with --as-of ahead writes: every run passes them over until " +
+        "then. If that --as-of was not meant, move them out of the report directory."
+    )
+    // A backdated run (--as-of the 5th, on the 12th) passes over the reports of the days between: nothing to move.
+    const between = [report(10), report(11)]
+    expect(datedAfterAsOfWarning(at(5), between, chosen, at(12))).not.toContain("move")
+    expect(datedAfterAsOfWarning(at(5), [...between, report(30)], chosen, at(12))).toContain(
+      ". 1 of them is as of after this run started, as a run with --as-of ahead writes: every run passes that one " +
+        "over until then. If that --as-of was not meant, move that one out of the report directory."
+    )
+    expect(datedAfterAsOfWarning(at(5), [...between, report(29), report(30)], chosen, at(12))).toContain(
+      ". 2 of them are as of after this run started"
     )
   })
 
