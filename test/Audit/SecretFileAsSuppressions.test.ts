@@ -144,6 +144,19 @@ describe("a secret's file given as the suppressions file", () => {
     }
   )
 
+  it("half of a random-looking proxy password, on the suppressions file's bad line, is not quoted", async () => {
+    // Half a generated password is as good as a whole one to a guesser: withheld as half a token is (Redact.ts).
+    const generated = "Zq8Xv3Lm7Rt2Wp9Kd4Hs6Jn1"
+    const half = generated.slice(0, 12)
+    const suppressions = file("suppressions.yaml", `suppressions:\n  - user: ${half}: [x\n`)
+    const result = await runCli(["run", "--suppressions", suppressions, "--log-format", "json"], {
+      env: env({ PANTHER_API_TOKEN: PLAIN_TOKEN, HTTPS_PROXY: `http://audit:${generated}@proxy.acme.example:3128` })
+    })
+    expect(result.code).toBe(2)
+    expect(stderrText(result.stderr)).toContain(`suppressions file ${suppressions}: not valid YAML or JSON`)
+    expect(result.stdout + result.stderr).not.toContain(half)
+  })
+
   it.each(["PANTHER_API_TOKEN", "PANTHER_API_TOKEN_FILE"])(
     "demo, which audits its own simulator: the token %s holds is not quoted either",
     async (variable) => {
