@@ -8,6 +8,10 @@ import * as Effect from "effect/Effect"
 import { errorResponse } from "./ErrorResponse.js"
 import { seededRandom } from "./SeededRandom.js"
 
+/** What `--fail-requests` answers with, and which requests `--error-rate` fails, when not given. */
+export const DEFAULT_FAIL_STATUS = 503
+export const DEFAULT_ERROR_SEED = 1
+
 export interface FaultOptions {
   /** Milliseconds added before every response. Default 0. */
   readonly latencyMs?: number
@@ -37,8 +41,8 @@ export const injectFaults = (options: FaultOptions) => {
   const rateLimit = options.rateLimit ?? 0
   const errorRate = options.errorRate ?? 0
   const failRequests = new Set(options.failRequests ?? [])
-  const failStatus = options.failStatus ?? 503
-  const random = seededRandom(options.errorSeed ?? 1, "faults")
+  const failStatus = options.failStatus ?? DEFAULT_FAIL_STATUS
+  const random = seededRandom(options.errorSeed ?? DEFAULT_ERROR_SEED, "faults")
   let requestNumber = 0
   let windowSecond = 0
   let windowCount = 0

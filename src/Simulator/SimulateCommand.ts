@@ -21,7 +21,7 @@ import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { decimalOption, wholeNumberOption } from "../Cli/NumberValues.js"
 import { looksUtf16 } from "../PantherApi/Utf16Body.js"
 import { describeFsError } from "../Reports/ReportError.js"
-import type { FaultOptions } from "./Faults.js"
+import { DEFAULT_ERROR_SEED, DEFAULT_FAIL_STATUS, type FaultOptions } from "./Faults.js"
 import { DEFAULT_HOST, DEFAULT_SEED, DEFAULT_USERS, type SimulatorOptions, serveSimulator } from "./Server.js"
 import { formatBanner } from "./StartupBanner.js"
 import { validateUsersData } from "./UsersData.js"
@@ -112,7 +112,8 @@ const options = {
       "Seed for which requests --error-rate fails, so a flaky run can be replayed. Default 1 (env SIMULATOR_ERROR_SEED)."
     ),
     Options.withFallbackConfig(envInteger("SIMULATOR_ERROR_SEED")),
-    Options.withDefault(1)
+    // Optional, not defaulted: one given without --error-rate is refused, as it would change nothing.
+    Options.optional
   ),
   failRequests: Options.text("fail-requests").pipe(
     Options.withDescription(
@@ -123,9 +124,12 @@ const options = {
     Options.withDefault("")
   ),
   failStatus: wholeNumberOption("fail-status").pipe(
-    Options.withDescription("HTTP status for --fail-requests. Default 503 (env SIMULATOR_FAIL_STATUS)."),
+    Options.withDescription(
+      `HTTP status for --fail-requests. Default ${DEFAULT_FAIL_STATUS} (env SIMULATOR_FAIL_STATUS).`
+    ),
     Options.withFallbackConfig(envInteger("SIMULATOR_FAIL_STATUS")),
-    Options.withDefault(503)
+    // Optional, not defaulted: one given without --fail-requests is refused, as it would fail nothing.
+    Options.optional
   )
 }
 
@@ -219,20 +223,33 @@ export const simulatorOptionsFromFlags = (flags: SimulateFlags) =>
       flags.errorRate >= 0 && flags.errorRate <= 1,
       `--error-rate / SIMULATOR_ERROR_RATE must be from 0 to 1; got ${flags.errorRate}`
     )
+    const failStatus = Option.getOrElse(flags.failStatus, () => DEFAULT_FAIL_STATUS)
     yield* check(
-      flags.failStatus >= 400 && flags.failStatus <= 599,
-      `--fail-status / SIMULATOR_FAIL_STATUS must be an error status, 400 to 599; got ${flags.failStatus}`
+      failStatus >= 400 && failStatus <= 599,
+      `--fail-status / SIMULATOR_FAIL_STATUS must be an error status, 400 to 599; got ${failStatus}`
     )
     const failRequests = yield* parseFailRequests(flags.failRequests)
+    // Each sets how a fault is made, and alone makes none: the banner's "faults: none" was all that said so.
+    yield* check(
+      Option.isNone(flags.failStatus) || failRequests.length > 0,
+      "--fail-status / SIMULATOR_FAIL_STATUS is the status --fail-requests answers with, and no --fail-requests / " +
+        "SIMULATOR_FAIL_REQUESTS is given, so no request would fail: give the request numbers too (e.g. 3,7), or " +
+        "leave --fail-status out"
+    )
+    yield* check(
+      Option.isNone(flags.errorSeed) || flags.errorRate > 0,
+      "--error-seed / SIMULATOR_ERROR_SEED picks which requests --error-rate fails, and --error-rate / " +
+        "SIMULATOR_ERROR_RATE is 0, so no request would fail: give a rate too (e.g. 0.1), or leave --error-seed out"
+    )
     const now = yield* parseNow(flags.now)
     const data = Option.isSome(flags.data) ? yield* loadData(flags.data.value) : undefined
     const faults: FaultOptions = {
       latencyMs: flags.latencyMs,
       rateLimit: flags.rateLimit,
       errorRate: flags.errorRate,
-      errorSeed: flags.errorSeed,
+      errorSeed: Option.getOrElse(flags.errorSeed, () => DEFAULT_ERROR_SEED),
       failRequests,
-      failStatus: flags.failStatus
+      failStatus
     }
     const simulatorOptions: SimulatorOptions = {
       port: flags.port,

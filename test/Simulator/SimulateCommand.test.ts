@@ -311,6 +311,24 @@ describe("panther-audit simulate", () => {
     }
     // Eleven starts of the program, eight at once: on a busy machine they outlasted the usual 30 seconds, and 90.
   }, 240_000)
+
+  it("refuses a fault's setting given from the environment without the fault, and takes the two together", async () => {
+    const alone = await runToEnd(["--port", "0"], { SIMULATOR_FAIL_STATUS: "502" })
+    expect(alone.code).toBe(2)
+    expect(stderrText(alone.stderr)).toContain("no --fail-requests / SIMULATOR_FAIL_REQUESTS is given")
+    const together = await start(["--port", "0", "--users", "3"], {
+      SIMULATOR_FAIL_STATUS: "502",
+      SIMULATOR_FAIL_REQUESTS: "1"
+    })
+    try {
+      const response = await fetch(`${together.baseUrl}/users`, { headers: { "X-API-Key": DEFAULT_READ_TOKEN } })
+      expect(response.status).toBe(502)
+      await response.body?.cancel()
+    } finally {
+      together.child.kill("SIGTERM")
+      await together.exit
+    }
+  }, 60_000)
 })
 
 describe("simulate's flags", () => {
@@ -326,9 +344,9 @@ describe("simulate's flags", () => {
     latencyMs: 0,
     rateLimit: 0,
     errorRate: 0,
-    errorSeed: 1,
+    errorSeed: Option.none(),
     failRequests: "",
-    failStatus: 503
+    failStatus: Option.none()
   }
   const check = (flags: Partial<SimulateFlags>) =>
     Effect.runPromise(
@@ -353,7 +371,7 @@ describe("simulate's flags", () => {
       now: new Date("2025-06-30T12:00:00Z"),
       faults: { failRequests: [3, 7], failStatus: 503, latencyMs: 20, rateLimit: 0, errorRate: 0 }
     })
-    expect(await check({ seed: 7, errorRate: 0.25, errorSeed: 9, rateLimit: 4 })).toMatchObject({
+    expect(await check({ seed: 7, errorRate: 0.25, errorSeed: Option.some(9), rateLimit: 4 })).toMatchObject({
       seed: 7,
       faults: { errorRate: 0.25, errorSeed: 9, rateLimit: 4 }
     })
@@ -377,7 +395,12 @@ describe("simulate's flags", () => {
     [{ errorRate: -0.1 }, "--error-rate"],
     [{ failRequests: "3,x" }, "--fail-requests"],
     [{ failRequests: "0" }, "--fail-requests"],
-    [{ failStatus: 200 }, "--fail-status"],
+    [{ failStatus: Option.some(200), failRequests: "3" }, "--fail-status"],
+    [
+      { failStatus: Option.some(502) },
+      "no --fail-requests / SIMULATOR_FAIL_REQUESTS is given, so no request would fail"
+    ],
+    [{ errorSeed: Option.some(7) }, "--error-rate / SIMULATOR_ERROR_RATE is 0, so no request would fail"],
     [{ now: Option.some("yesterday") }, "--now"],
     // Date read these as 2001-03-05 and 2001-01-01.
     [{ now: Option.some("March 5") }, "--now"],
