@@ -330,7 +330,9 @@ export const connectionSettings = (
       "--retry-budget-seconds / PANTHER_RETRY_BUDGET_SECONDS"
     )
     if (!Number.isInteger(options.maxRetries) || options.maxRetries < 0) {
-      return yield* fail("--max-retries / PANTHER_MAX_RETRIES must be a whole number, 0 or more.")
+      return yield* fail(
+        `--max-retries / PANTHER_MAX_RETRIES must be a whole number, 0 or more; got ${options.maxRetries}.`
+      )
     }
     const token = yield* tokenRead
     const environment = yield* proxyEnvironment

@@ -252,7 +252,7 @@ describe("connectionOptions", () => {
       )
       // No retries is 0; fewer than none is a slip, not a setting.
       expect(yield* messageOf(["--max-retries", "-1"], env)).toContain(
-        "--max-retries / PANTHER_MAX_RETRIES must be a whole number, 0 or more"
+        "--max-retries / PANTHER_MAX_RETRIES must be a whole number, 0 or more; got -1."
       )
       expect((yield* settingsFrom(["--max-retries", "0"], env)).retry.maxAttempts).toBe(1)
     })
