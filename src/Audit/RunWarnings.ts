@@ -22,8 +22,9 @@ import type { SuppressionOutcome } from "./Suppressions.js"
 const MINUTE_MS = 60_000
 
 /**
- * `45 minutes`, `5 hours 30 minutes`, `40 days 12 hours`: how far ahead, as a person would say it. Whole hours alone said an
- * --as-of 45 minutes ahead was "0 hours" ahead, judging logins "0 hours older" than they are, as if nothing were off.
+ * `45 minutes`, `5 hours 30 minutes`, `40 days 12 hours`: how far ahead, as a person would say it. Whole hours
+ * alone said an --as-of 45 minutes ahead was "0 hours" ahead, judging logins "0 hours older" than they are, as if
+ * nothing were off.
  */
 const howFarAhead = (ms: number): string => {
   // To the nearest minute: the run starts a moment after the --as-of typed, so whole minutes down said 44 of 45.
