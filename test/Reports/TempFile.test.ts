@@ -2,10 +2,10 @@
  * The temporary file every report is written into before it takes its final name: what is appended is what the
  * file holds, byte for byte, whatever the text's characters take in UTF-8.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect } from "effect"
+import { Effect, Exit } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
 import { openTempFile } from "../../src/Reports/TempFile.js"
 
@@ -40,4 +40,30 @@ it("holds every character of text that takes three bytes each in UTF-8, however 
   // The length first: a failure then says how much went missing, not two screens of Hangul.
   expect(text.length).toBe(expected.length)
   expect(text).toBe(expected)
+})
+
+it("is removed when the write fails or is stopped before its file is put in place, finished or not", async () => {
+  // A run whose audit failed after its reports were begun must leave no hidden copy of every user's findings behind.
+  const ends = [
+    ["failed before it was finished", (_finish: Effect.Effect<void, unknown>) => Effect.fail("the API failed")],
+    ["failed once finished", (finish: Effect.Effect<void, unknown>) => Effect.zipRight(finish, Effect.fail("no room"))],
+    ["interrupted", (_finish: Effect.Effect<void, unknown>) => Effect.interrupt]
+  ] as const
+  for (const [how, end] of ends) {
+    let path = ""
+    const exit = await Effect.runPromiseExit(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const file = yield* openTempFile(directory, "user-audit.csv")
+          path = file.path
+          yield* file.append("severity,finding\r\n")
+          return yield* end(file.finish)
+        })
+      )
+    )
+    expect(Exit.isFailure(exit), how).toBe(true)
+    expect(path, how).not.toBe("")
+    expect(existsSync(path), how).toBe(false)
+    expect(readdirSync(directory), how).toEqual([])
+  }
 })
