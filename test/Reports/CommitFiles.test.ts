@@ -63,3 +63,17 @@ describe("commitFiles without hard links", () => {
     expect(readFileSync(csv, "utf8")).toBe("csv of this run")
   })
 })
+
+describe("commitFiles", () => {
+  it("leaves each file under its final name only, its temporary name gone once linked", async () => {
+    // A second name of the same report, hidden: killed before its scope closed, a run left a copy of every finding.
+    const files = [
+      { tempPath: temporary(".user-audit.csv.0123456789ab.tmp", "csv of this run"), extension: ".csv" },
+      { tempPath: temporary(".user-audit.json.0123456789ab.tmp", "json of this run"), extension: ".json" }
+    ]
+    const placed = await Effect.runPromise(commitFiles(directory, STEM, files))
+    expect(placed).toEqual([join(directory, `${STEM}.csv`), join(directory, `${STEM}.json`)])
+    expect(readdirSync(directory).sort()).toEqual([`${STEM}.csv`, `${STEM}.json`])
+    expect(readFileSync(join(directory, `${STEM}.json`), "utf8")).toBe("json of this run")
+  })
+})
