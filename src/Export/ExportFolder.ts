@@ -24,6 +24,9 @@ export interface ExportFolder {
 
 const MAX_ATTEMPTS = 1000
 
+/** Renames a folder, as `rename` does; a parameter so that a name taken just before the rename can be tested. */
+export type RenameFolder = (from: string, to: string) => Promise<void>
+
 const exists = (path: string): Promise<boolean> =>
   lstat(path).then(
     () => true,
@@ -78,7 +81,8 @@ const removeUnfinished = (parent: string, path: string): Effect.Effect<void> =>
 
 export const makeExportFolder = (
   parent: string,
-  touchEvery: Duration.DurationInput = TOUCH_EVERY
+  touchEvery: Duration.DurationInput = TOUCH_EVERY,
+  renameFolder: RenameFolder = rename
 ): Effect.Effect<ExportFolder, ReportError, Scope.Scope> =>
   Effect.gen(function* () {
     yield* removeLeftoverExportFolders(parent)
@@ -111,13 +115,16 @@ export const makeExportFolder = (
           })
           for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             const target = join(parent, attempt === 1 ? name : `${name}-${attempt}`)
-            // rename replaces an empty folder of the same name, so look first; a folder with files in it makes
-            // rename fail (ENOTEMPTY or EEXIST), and then the next name is tried.
+            // rename replaces an empty folder of the same name, so look first; a name taken between the look and the
+            // rename makes it fail (a folder with files in it: ENOTEMPTY or EEXIST; a file or a link: ENOTDIR),
+            // and then the next name is tried. Failing on a file, the export was removed after its whole audit.
             if (await exists(target)) continue
             try {
-              await rename(path, target)
+              await renameFolder(path, target)
               return target
             } catch (error) {
+              // ENOTDIR also says the parent is no longer a folder: only a target there now is a name taken.
+              if (hasErrorCode(error, "ENOTDIR") && (await exists(target))) continue
               if (!hasErrorCode(error, "ENOTEMPTY", "EEXIST")) throw error
             }
           }

@@ -11,13 +11,14 @@ import {
   utimesSync,
   writeFileSync
 } from "node:fs"
+import { rename } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { vi } from "vitest"
-import { makeExportFolder } from "../../src/Export/ExportFolder.js"
-import { removeLeftoverExportFolders } from "../../src/Reports/LeftoverFiles.js"
+import { makeExportFolder, type RenameFolder } from "../../src/Export/ExportFolder.js"
+import { removeLeftoverExportFolders, TOUCH_EVERY } from "../../src/Reports/LeftoverFiles.js"
 import { EXPORT_MARK, EXPORT_MARK_SIGNATURE } from "../../src/Reports/TempFile.js"
 import { endWithTest } from "../support/ChildProcesses.js"
 import { captureLogs } from "../support/testClient.js"
@@ -249,6 +250,50 @@ describe("an export's folder", () => {
       })
     ).pipe(Effect.ensuring(Effect.sync(() => vi.useRealTimers())))
   )
+
+  describe("whose name is taken after it was looked at and before the rename", () => {
+    const NAME = "export-20260630T020000Z"
+    /** Renames as the file system does, once `take` has put something at the first name: another process's. */
+    const takenFirst =
+      (take: (target: string) => void): RenameFolder =>
+      (from, to) => {
+        if (to === join(parent, NAME)) take(to)
+        return rename(from, to)
+      }
+    const publishWith = (renameFolder: RenameFolder) =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const folder = yield* makeExportFolder(parent, TOUCH_EVERY, renameFolder)
+          writeFileSync(join(folder.path, "inventory.csv"), "user_id\r\n")
+          return yield* folder.publish(NAME)
+        })
+      )
+
+    it.live("by a file, is put in place under the next name, the file left as it was", () =>
+      Effect.gen(function* () {
+        const final = yield* publishWith(takenFirst((target) => writeFileSync(target, "someone's\n")))
+        // Otherwise the rename's ENOTDIR failed the export, and its whole audit was removed with its folder.
+        expect(final).toBe(join(parent, `${NAME}-2`))
+        expect(readdirSync(final)).toEqual(["inventory.csv"])
+        expect(readFileSync(join(parent, NAME), "utf8")).toBe("someone's\n")
+        expect(readdirSync(parent).sort()).toEqual([NAME, `${NAME}-2`])
+      })
+    )
+
+    it.live("by a folder with a file in it, is put in place under the next name, the folder left as it was", () =>
+      Effect.gen(function* () {
+        const final = yield* publishWith(
+          takenFirst((target) => {
+            mkdirSync(target)
+            writeFileSync(join(target, "notes.txt"), "someone's\n")
+          })
+        )
+        expect(final).toBe(join(parent, `${NAME}-2`))
+        expect(readdirSync(final)).toEqual(["inventory.csv"])
+        expect(readdirSync(join(parent, NAME))).toEqual(["notes.txt"])
+      })
+    )
+  })
 
   it.live("once being put in place, is put there whole before an interrupt takes effect: nothing moves after it", () =>
     Effect.gen(function* () {
