@@ -452,10 +452,18 @@ const whyNoManifest = async (folder: string, error: unknown): Promise<ManifestUn
   return manifestNotRead(folder, error)
 }
 
+/**
+ * Refused by permissions, the manifest is there for a user who may read it: "not an export folder, or its manifest
+ * was removed" sent an auditor looking for a tampered export that was whole.
+ */
 const manifestNotRead = (folder: string, error: unknown) =>
   unreadable(
-    `${join(folder, MANIFEST_NAME)} cannot be read (${describeFsError(error)}): this is not an export folder, or its ` +
-      "manifest was removed."
+    hasErrorCode(error, "EACCES", "EPERM")
+      ? `${join(folder, MANIFEST_NAME)} cannot be read by this user (${describeFsError(error)}), so nothing in ` +
+          `${folder} could be checked; run verify as a user that can read the export, or give this user read ` +
+          "permission on its folder and files."
+      : `${join(folder, MANIFEST_NAME)} cannot be read (${describeFsError(error)}): this is not an export folder, or ` +
+          "its manifest was removed."
   )
 
 /** A manifest lists five files and the run's warnings: a few kilobytes. */

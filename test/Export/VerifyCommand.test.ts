@@ -232,6 +232,72 @@ describe("panther-audit verify", () => {
     expect(stderrText(changed.stderr)).toContain("does not match its manifest (1 modified, 1 unreadable); do not rely")
   })
 
+  describe("an export this user cannot read", () => {
+    // Root reads any folder: the command runs as nobody then, the export open to all but where it is made otherwise.
+    const uid = process.getuid?.() === 0 ? 65534 : undefined
+    const asAuditor = () => runCli(["verify", folder], uid === undefined ? {} : { uid })
+    beforeEach((context) => {
+      chmodSync(scratch, 0o755)
+      chmodSync(folder, 0o755)
+      for (const name of readdirSync(folder)) chmodSync(join(folder, name), 0o644)
+      if (uid !== undefined) return
+      // A user whom permission bits do not stop (one with CAP_DAC_OVERRIDE) would read all and pass these wrongly.
+      chmodSync(folder, 0o000)
+      const bound = (() => {
+        try {
+          readdirSync(folder)
+          return false
+        } catch {
+          return true
+        } finally {
+          chmodSync(folder, 0o755)
+        }
+      })()
+      if (!bound) context.skip("permission bits do not stop this user, so no folder can be made unreadable to it")
+    })
+    /** Runs verify with the folder's mode set so; set back after, as a folder its owner may not enter cannot be removed. */
+    const withFolderMode = async (mode: number) => {
+      chmodSync(folder, mode)
+      try {
+        return await asAuditor()
+      } finally {
+        chmodSync(folder, 0o755)
+      }
+    }
+
+    it("in a folder it cannot list, is not verified (exit 2): files added to it could not be looked for", async () => {
+      // Searchable but not listable: every listed file reads and matches, but an added one would go unseen.
+      writeFileSync(join(folder, "slipped-in.csv"), "user_id\r\n")
+      chmodSync(join(folder, "slipped-in.csv"), 0o644)
+      const result = await withFolderMode(0o311)
+      expect(result.code, result.stderr).toBe(2)
+      expect(stderrText(result.stderr)).toContain(
+        `${folder} cannot be listed (permission denied), so files added to it cannot be found.`
+      )
+      expect(result.stdout).not.toContain("match manifest.json")
+    })
+
+    it("whose folder it may not enter, is said to be unreadable by this user, not to be no export (exit 2)", async () => {
+      const folderRefused = await withFolderMode(0o000)
+      expect(folderRefused.code, folderRefused.stderr).toBe(2)
+      const said = stderrText(folderRefused.stderr)
+      expect(said).toContain(
+        `${join(folder, "manifest.json")} cannot be read by this user (permission denied), so nothing in ${folder} ` +
+          "could be checked; run verify as a user that can read the export"
+      )
+      // Otherwise an auditor went looking for a removed manifest in an export that was whole.
+      expect(said).not.toContain("this is not an export folder")
+
+      chmodSync(join(folder, "manifest.json"), 0o000)
+      const manifestRefused = await asAuditor()
+      expect(manifestRefused.code, manifestRefused.stderr).toBe(2)
+      expect(stderrText(manifestRefused.stderr)).toContain(
+        `${join(folder, "manifest.json")} cannot be read by this user (permission denied)`
+      )
+      expect(stderrText(manifestRefused.stderr)).not.toContain("this is not an export folder")
+    })
+  })
+
   it("advises verifying again, not another user, when a listed file is unreadable for a reason besides permission", async () => {
     // A name longer than the file system takes: reading it fails, and not for want of permission.
     const manifest = readManifest()
