@@ -60,6 +60,58 @@ const giveBack = (placed: ReadonlyArray<Placed>): Promise<unknown> =>
     )
   )
 
+/** Places the set under the first free name; what `commitFiles` does, in file system calls. */
+const placeAll = async (
+  directory: string,
+  stem: string,
+  files: ReadonlyArray<FileToCommit>,
+  linkFile: LinkFile
+): Promise<ReadonlyArray<string>> => {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const name = attempt === 1 ? stem : `${stem}-${attempt}`
+    const placed: Array<Placed> = []
+    let collided = false
+    try {
+      for (const file of files) {
+        const target = join(directory, `${name}${file.extension}`)
+        const how = await placeWithoutReplacing(file.tempPath, target, linkFile)
+        if (how !== undefined) placed.push({ target, tempPath: file.tempPath, how })
+        else {
+          collided = true
+          break
+        }
+      }
+    } catch (error) {
+      // The files go together or not at all: a CSV without its JSON must not stand as a report.
+      await giveBack(placed)
+      throw error
+    }
+    if (!collided) {
+      const linked = placed.filter(({ how }) => how === "linked")
+      await Promise.all(linked.map(({ tempPath }) => unlink(tempPath).catch(() => undefined)))
+      return placed.map(({ target }) => target)
+    }
+    // Another run took this name for one of the files: give back what we placed and try the next name.
+    await giveBack(placed)
+  }
+  throw new Error(`more than ${MAX_ATTEMPTS} reports named ${stem} already exist`)
+}
+
+/**
+ * Why a temporary file was gone when it was to be placed: the folder was removed during the run, or emptied or made
+ * anew (a clean-up's `rm -rf`). Said as "it does not exist" of a folder there again, the reader went to check it.
+ */
+const whyGone = async (directory: string): Promise<string> => {
+  const there = await stat(directory).then(
+    (info) => info.isDirectory(),
+    () => false
+  )
+  return there
+    ? "the reports written in it were removed before they could be put in place (was it emptied or made anew " +
+        "during the run?); nothing was put in place"
+    : "it was removed during the run, and the reports written in it with it; nothing was put in place"
+}
+
 /** Returns the final path of each file, in the order given. */
 export const commitFiles = (
   directory: string,
@@ -68,36 +120,10 @@ export const commitFiles = (
   linkFile: LinkFile = link
 ): Effect.Effect<ReadonlyArray<string>, ReportError> =>
   Effect.tryPromise({
-    try: async () => {
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const name = attempt === 1 ? stem : `${stem}-${attempt}`
-        const placed: Array<Placed> = []
-        let collided = false
-        try {
-          for (const file of files) {
-            const target = join(directory, `${name}${file.extension}`)
-            const how = await placeWithoutReplacing(file.tempPath, target, linkFile)
-            if (how !== undefined) placed.push({ target, tempPath: file.tempPath, how })
-            else {
-              collided = true
-              break
-            }
-          }
-        } catch (error) {
-          // The files go together or not at all: a CSV without its JSON must not stand as a report.
-          await giveBack(placed)
-          throw error
-        }
-        if (!collided) {
-          const linked = placed.filter(({ how }) => how === "linked")
-          await Promise.all(linked.map(({ tempPath }) => unlink(tempPath).catch(() => undefined)))
-          return placed.map(({ target }) => target)
-        }
-        // Another run took this name for one of the files: give back what we placed and try the next name.
-        await giveBack(placed)
-      }
-      throw new Error(`more than ${MAX_ATTEMPTS} reports named ${stem} already exist`)
-    },
+    try: () =>
+      placeAll(directory, stem, files, linkFile).catch(async (error: unknown) => {
+        throw hasErrorCode(error, "ENOENT") ? new Error(await whyGone(directory)) : error
+      }),
     catch: (error) => new ReportError({ message: `cannot put the reports in ${directory}: ${describeFsError(error)}` })
   }).pipe(
     // Once in place, the names are made durable with the folder.

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parse } from "csv-parse/sync"
@@ -360,5 +360,51 @@ describe("putting reports under their final names", () => {
     )
     expect(outcome._tag).toBe("Left")
     expect(readdirSync(directory).filter((name) => name.startsWith("user-audit-"))).toEqual([])
+  })
+})
+
+describe("a report directory removed while the reports are written into it", () => {
+  /** Writes reports of two findings, `meanwhile` run as the first batch is written; the error they fail with. */
+  const failedWhile = (meanwhile: () => void) =>
+    Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const spool = yield* makeFindingSpool(directory)
+          for (const userId of ["u1", "u2"]) yield* spool.add(finding({ userId }))
+          return yield* Effect.flip(
+            writeFindingReports({
+              directory,
+              stem: "user-audit-20260630T120000Z",
+              run: RUN,
+              spool,
+              exclude: new Set(),
+              onBatch: meanwhile
+            })
+          )
+        })
+      )
+    )
+
+  it("fails saying it was removed, and nothing is made in its place", async () => {
+    const error = await failedWhile(() => rmSync(directory, { recursive: true }))
+    expect(error._tag).toBe("ReportError")
+    expect(error.message).toBe(
+      `cannot put the reports in ${directory}: it was removed during the run, and the reports written in it with ` +
+        "it; nothing was put in place"
+    )
+    expect(existsSync(directory)).toBe(false)
+  })
+
+  it("made anew, fails saying the reports were removed from it, not that it does not exist, and stays empty", async () => {
+    // A clean-up's `rm -rf` and `mkdir` between the checks at the start and the reports' placing.
+    const error = await failedWhile(() => {
+      rmSync(directory, { recursive: true })
+      mkdirSync(directory)
+    })
+    expect(error.message).toBe(
+      `cannot put the reports in ${directory}: the reports written in it were removed before they could be put in ` +
+        "place (was it emptied or made anew during the run?); nothing was put in place"
+    )
+    expect(readdirSync(directory)).toEqual([])
   })
 })
