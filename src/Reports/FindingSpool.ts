@@ -20,7 +20,7 @@ import { SEVERITIES, type Severity, severityRank } from "../Audit/Severity.js"
 import { type ByteChunks, makeByteChunks } from "./ByteChunks.js"
 import { csvRecord } from "./Csv.js"
 import { findingRow } from "./CsvColumns.js"
-import { describeFsError, ReportError } from "./ReportError.js"
+import { describeFsError, hasErrorCode, ReportError } from "./ReportError.js"
 import { temporaryName } from "./TempFile.js"
 
 /** Kept in memory up to this many bytes of rendered findings; the memory a run holds stops growing there. */
@@ -139,8 +139,15 @@ export const makeFindingSpool = (
   Effect.gen(function* () {
     const memoryBytes = options.memoryBytes ?? MEMORY_BYTES
     const path = join(directory, temporaryName("findings"))
+    // Made once the audit starts, after the report directory was checked: missing then, the directory was removed
+    // during the run, which "it does not exist", said of a file the run makes itself, left the reader to guess.
     const spoolFailed = (error: unknown) =>
-      new ReportError({ message: `cannot use the temporary file ${path}: ${describeFsError(error)}` })
+      new ReportError({
+        message: hasErrorCode(error, "ENOENT")
+          ? `cannot use the temporary file ${path}: the report directory ${directory} was removed during the run, ` +
+            "after it was checked at the start; nothing was written"
+          : `cannot use the temporary file ${path}: ${describeFsError(error)}`
+      })
     // The file is used through its descriptor only, so its name goes at once: a run killed outright (SIGKILL, out
     // of memory) then leaves no spool behind, which could be gigabytes. Where a file system refuses to remove the
     // name of an open file, the name goes when the run ends, as before.

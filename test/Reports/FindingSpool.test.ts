@@ -303,3 +303,15 @@ it("holds in memory about the bytes it keeps, not a buffer grown past them", asy
   expect(bytes).toBeLessThan(12 * 1024 * 1024)
   expect(held).toBeLessThan(bytes + 2 * 1024 * 1024)
 })
+
+it("made after the report directory was removed, says the directory was removed during the run", async () => {
+  // Checked at the start, then removed (a clean-up's `rm -rf`) before the audit began to hold its findings.
+  rmSync(directory, { recursive: true })
+  const error = await Effect.runPromise(Effect.scoped(Effect.flip(makeFindingSpool(directory))))
+  expect(error.message).toMatch(
+    new RegExp(
+      `^cannot use the temporary file ${directory}/\\.findings\\.[0-9a-f]{12}\\.tmp: the report directory ` +
+        `${directory} was removed during the run, after it was checked at the start; nothing was written$`
+    )
+  )
+})
