@@ -10,6 +10,7 @@ import { type InputFileSecrets, quoteOfFile } from "../Cli/InputFileSecrets.js"
 import { unexpandedPathHint } from "../Cli/UnexpandedPath.js"
 import { openRegularFile } from "../Reports/RegularFile.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
+import { ofSameReview, pastedRowCheck, whatDiffers } from "./PastedRows.js"
 import { NotCsvText, workbookText } from "./WorkbookText.js"
 
 /** What makes a file no review workbook of this tool, said of it ("it is empty"). */
@@ -173,12 +174,6 @@ const columnsOf = (cells: ReadonlyArray<string>): string =>
 const sameColumns = (cells: ReadonlyArray<string>, header: ReadonlyArray<string>): boolean =>
   columnsOf(cells) === columnsOf(header)
 
-/** Whether two rows are of one review, as far as both say: a cell left empty says nothing. */
-const ofSameReview = (record: Record<string, string>, other: Record<string, string>): boolean =>
-  (["instance", "as_of"] as const).every(
-    (column) => !record[column]?.trim() || !other[column]?.trim() || record[column]?.trim() === other[column]?.trim()
-  )
-
 /**
  * The header's cells that are the missing columns in other case or spacing (`Decision`, `User ID`), one for each, or
  * undefined when one has none: headings made to read better in a spreadsheet, where the message said the file was no
@@ -221,9 +216,11 @@ export const eachWorkbookRecord = async (
   // comma typed without quotes moves every cell after it, and pushes out only the last, often empty. Such a row's
   // instance and as_of (the same on every row of a workbook) moved too: held against those of a row in its place.
   let inPlace: { readonly row: number; readonly record: Record<string, string> } | undefined
-  /** Where the header is first repeated, and the first row to say which review it is of. */
+  /** Where the header is first repeated. */
   let joinedAt: number | undefined
-  let firstOfReview: { readonly row: number; readonly record: Record<string, string> } | undefined
+  // Rows of another review pasted in without a header, told at the end. Rows in place only: a row a comma moved holds
+  // others' cells where its instance and as_of go, which is said as such.
+  const reviews = pastedRowCheck()
   const overlong: Array<{ readonly row: number; readonly cells: number; readonly record: Record<string, string> }> = []
   const checkMoved = (reference: { readonly row: number; readonly record: Record<string, string> }) => {
     for (const { row, cells, record } of overlong.splice(0)) {
@@ -274,16 +271,17 @@ export const eachWorkbookRecord = async (
         joinedAt ??= last.row
         continue
       }
+      const firstOfReview = reviews.first()
       if (joinedAt !== undefined && firstOfReview !== undefined && !ofSameReview(record, firstOfReview.record)) {
         // Parts of one review share its instance and as_of; another review's, joined by mistake, had its accounts
         // listed as removed and its decisions checked against this review, without a word.
         throw new NotAWorkbook(
           `row ${last.row}, below the header repeated on row ${joinedAt}, is of another review than row ` +
-            `${firstOfReview.row} (its instance or as_of differs): workbooks of different reviews were joined; give ` +
+            `${firstOfReview.row} (${whatDiffers({ row: last.row, record }, firstOfReview)}): workbooks of different reviews were joined; give ` +
             "the last review's own workbook"
         )
       }
-      if (firstOfReview === undefined && (record.instance || record.as_of)) firstOfReview = { row: last.row, record }
+      if (cells.length <= header.length) reviews.see({ row: last.row, record })
       if (record.instance) instance ??= record.instance
       if (record.as_of) asOf ??= record.as_of
       // A row left blank (Excel writes one as commas alone) is no account, whatever its length.
@@ -298,6 +296,8 @@ export const eachWorkbookRecord = async (
     // Every row past the last column: the first stands for the rest.
     const [firstOverlong] = overlong
     if (firstOverlong !== undefined) checkMoved(firstOverlong)
+    const pasted = reviews.end()
+    if (pasted !== undefined) throw new NotAWorkbook(pasted)
   } catch (error) {
     // The parser may fail before it has given even the header: read ahead, it had already met the quote.
     throw strayQuote(error, header ?? columns) ?? error

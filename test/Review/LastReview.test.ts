@@ -7,7 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Readable } from "node:stream"
 import { Effect } from "effect"
-import { afterEach, beforeEach, expect, it } from "vitest"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { secretsOf } from "../../src/Cli/Redact.js"
 import {
@@ -626,12 +626,73 @@ it("refuses two reviews' workbooks joined, which the repeated header no longer s
     _tag: "NotCompared",
     reason:
       "the last review's workbook, access-review-20260701T000000Z.csv, could not be read (row 4, below the header " +
-      "repeated on row 3, is of another review than row 2 (its instance or as_of differs): workbooks of different " +
-      "reviews were joined; give the last review's own workbook)"
+      "repeated on row 3, is of another review than row 2 (its as_of, 2026-04-01T00:00:00.000Z, is not " +
+      "2026-07-01T00:00:00.000Z): workbooks of different reviews were joined; give the last review's own workbook)"
   })
   // The parts of one review joined are read as one.
   workbook("access-review-20260701T000000Z.csv", lines("2026-07-01T00:00:00.000Z"))
   expect(await compare([row("u1"), row("u2")])).toMatchObject({ _tag: "Compared", removed: [] })
+})
+
+describe("a row pasted in from another review's workbook, without a header above it", () => {
+  // One account's row copied from last quarter's workbook into this one: with no header repeated above it, it was
+  // read as this review's, its decision checked against this Panther and its account listed as removed, unsaid.
+  const header = "user_id,email,decision,instance,as_of"
+  const july = "2026-07-01T00:00:00.000Z"
+  const april = "2026-04-01T00:00:00.000Z"
+  const rowOf = (id: string, asOf = july, instance = "api.acme.example") =>
+    `${id},${id}@example.com,keep,${instance},${asOf}`
+  const refusal = (lines: ReadonlyArray<string>) => {
+    workbook("access-review-20260701T000000Z.csv", [header, ...lines])
+    return compare(["u1", "u2", "u3", "u4"].map((id) => row(id)))
+  }
+  const notRead = (why: string) => ({
+    _tag: "NotCompared",
+    reason: `the last review's workbook, access-review-20260701T000000Z.csv, could not be read (${why})`
+  })
+  const pasted = (row: number, others: string, differs: string) =>
+    notRead(
+      `row ${row} is of another review than rows ${others} (${differs}): a row was pasted in from another ` +
+        `review's workbook; remove row ${row}, or give the last review's own workbook`
+    )
+
+  it("names the row among the review's own, wherever it was pasted, and what differs", async () => {
+    const asOf = `its as_of, ${april}, is not ${july}`
+    expect(await refusal([rowOf("u1"), rowOf("u2", april), rowOf("u3")])).toEqual(pasted(3, "2 and 4", asOf))
+    expect(await refusal([rowOf("u1", april), rowOf("u2"), rowOf("u3")])).toEqual(pasted(2, "3 and 4", asOf))
+    expect(await refusal([rowOf("u1"), rowOf("u2"), rowOf("u3", april)])).toEqual(pasted(4, "2 and 3", asOf))
+    const four = [rowOf("u1"), rowOf("u2"), rowOf("u3"), rowOf("u4", april)]
+    expect(await refusal(four)).toEqual(pasted(5, "2, 3 and 1 more", asOf))
+    expect(await refusal([rowOf("u1"), rowOf("u2", july, "api.other.example"), rowOf("u3")])).toEqual(
+      pasted(3, "2 and 4", "its instance, api.other.example, is not api.acme.example")
+    )
+    expect(await refusal([rowOf("u1"), rowOf("u2", april, "api.other.example"), rowOf("u3")])).toEqual(
+      pasted(3, "2 and 4", `its instance, api.other.example, is not api.acme.example, and ${asOf}`)
+    )
+  })
+
+  it("names both rows, with what each holds, where the rows do not tell which is the review's", async () => {
+    const mixed = (why: string) =>
+      notRead(
+        `row 3 is of another review than row 2 (${why}): rows of two reviews were mixed, as rows pasted in from ` +
+          "another review's workbook are; remove the rows that are not of the last review, or give the last " +
+          "review's own workbook"
+      )
+    const differs = `row 3's as_of, ${april}, is not row 2's, ${july}`
+    expect(await refusal([rowOf("u1"), rowOf("u2", april)])).toEqual(mixed(differs))
+    // Two of another review's rows pasted below two of the review's.
+    expect(await refusal([rowOf("u1"), rowOf("u2", april), rowOf("u3", april), rowOf("u4")])).toEqual(mixed(differs))
+  })
+
+  it("names what differs without quoting it when the cell is no timestamp or host", async () => {
+    const typed = rowOf("u2", '"see notes, 1 July"')
+    expect(await refusal([rowOf("u1"), typed, rowOf("u3")])).toEqual(pasted(3, "2 and 4", "its as_of differs"))
+  })
+
+  it("reads a row that leaves its instance or as_of empty, and rows that agree, as the review's", async () => {
+    const since = await refusal([rowOf("u1"), rowOf("u2", ""), "u3,u3@example.com,keep", rowOf("u4")])
+    expect(since).toMatchObject({ _tag: "Compared", removed: [] })
+  })
 })
 
 it("counts as added only the accounts able to sign in, when one that is not shares their key", async () => {

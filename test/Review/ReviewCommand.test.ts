@@ -1069,7 +1069,7 @@ describe("panther-audit review", () => {
     }
   })
 
-  it("refuses a --compare-with workbook cut short or with a row of more cells, naming the file and the row", async () => {
+  it("refuses a --compare-with workbook cut short, with a row of more cells or one pasted in, naming the row", async () => {
     expect((await review(simulator)).code).toBe(0)
     const text = readFileSync(fileMatching(directory, /^access-review-.*\.csv$/), "utf8")
     const elsewhere = mkdtempSync(join(tmpdir(), "review-compare-"))
@@ -1082,9 +1082,19 @@ describe("panther-audit review", () => {
     // A cell typed past the last column of row 3.
     const uneven = join(elsewhere, "uneven.csv")
     writeFileSync(uneven, rows.map((line, index) => (index === 2 ? `${line},see ticket 42` : line)).join("\r\n"))
+    // Row 3 as last quarter's workbook had it, pasted over this one's without a header above it.
+    const asOf = /,(\d{4}-\d\d-\d\dT[\d:.]+Z),[^,]*,[^,]*$/.exec(rows[2] ?? "")?.[1] ?? "no as_of"
+    const pasted = join(elsewhere, "pasted.csv")
+    const lastQuarter = (line: string) => line.replace(`,${asOf},`, ",2026-04-01T00:00:00.000Z,")
+    writeFileSync(pasted, rows.map((line, index) => (index === 2 ? lastQuarter(line) : line)).join("\r\n"))
     const cases: Array<[string, string]> = [
       [cut, `it ends in the middle of row 4 (2 of the header's ${REVIEW_COLUMNS.length} cells`],
-      [uneven, `row 3 has ${REVIEW_COLUMNS.length + 1} cells, 1 more than the header`]
+      [uneven, `row 3 has ${REVIEW_COLUMNS.length + 1} cells, 1 more than the header`],
+      [
+        pasted,
+        `row 3 is of another review than rows 2, 4 and ${REVIEW_ORDER.length - 3} more (its as_of, ` +
+          `2026-04-01T00:00:00.000Z, is not ${asOf}): a row was pasted in from another review's workbook; remove row 3`
+      ]
     ]
     const before = readdirSync(directory)
     for (const [path, why] of cases) {

@@ -1,0 +1,98 @@
+/**
+ * Rows of another review pasted into a workbook: every row of one review holds its instance and as_of, so a row that
+ * holds others came from another review's workbook. Read as this review's, its decision was checked against this
+ * Panther and its account listed as removed, without a word. Which row is the stranger is told by how many rows
+ * hold each review, so that the reviewer is told which row to remove, not sent to delete the review's own.
+ */
+
+/** A row as the workbook numbers it (the header is row 1), with its cells by column name. */
+export interface NumberedRow {
+  readonly row: number
+  readonly record: Record<string, string>
+}
+
+const REVIEW_COLUMNS = ["instance", "as_of"] as const
+
+const cell = (record: Record<string, string>, column: string): string => record[column]?.trim() ?? ""
+
+/** Whether two rows are of one review, as far as both say: a cell left empty says nothing. */
+export const ofSameReview = (record: Record<string, string>, other: Record<string, string>): boolean =>
+  REVIEW_COLUMNS.every((column) => {
+    const [mine, theirs] = [cell(record, column), cell(other, column)]
+    return mine === "" || theirs === "" || mine === theirs
+  })
+
+/**
+ * A cell quoted in a message only when it has the shape the review writes there (a timestamp, a host and path), as
+ * the column names are: any other text of the file stays out of the message.
+ */
+const QUOTABLE: Record<(typeof REVIEW_COLUMNS)[number], RegExp> = {
+  instance: /^[A-Za-z0-9.:/_-]{1,200}$/,
+  as_of: /^[0-9T:.+Z-]{1,40}$/
+}
+
+/**
+ * What differs between a row and another, column by column, with both cells where both are quotable: "its as_of,
+ * 2026-04-01T00:00:00.000Z, is not 2026-07-01T00:00:00.000Z". `whose` names the row ("its"), `than` the other.
+ */
+export const whatDiffers = (stray: NumberedRow, other: NumberedRow, whose = "its", than = ""): string =>
+  REVIEW_COLUMNS.flatMap((column) => {
+    const [mine, theirs] = [cell(stray.record, column), cell(other.record, column)]
+    if (mine === "" || theirs === "" || mine === theirs) return []
+    const quotable = QUOTABLE[column].test(mine) && QUOTABLE[column].test(theirs)
+    return [quotable ? `${whose} ${column}, ${mine}, is not${than} ${theirs}` : `${whose} ${column} differs`]
+  }).join(", and ")
+
+/** Rows named in a message by their numbers, the first two, and how many more. */
+const rowsNamed = (rows: ReadonlyArray<NumberedRow>, count: number): string => {
+  const [one, two] = rows
+  const more = count - 2
+  return more > 0 ? `rows ${one?.row}, ${two?.row} and ${more} more` : `rows ${one?.row} and ${two?.row}`
+}
+
+/**
+ * Follows the rows that say which review they are of (`see`, in order; `end` after the last). The rows of the first
+ * row's review and of any other are counted through to the end: a row alone against two or more is the stranger,
+ * told wherever it was pasted (at the top too), and both rows are named where the rows do not tell. `end` returns
+ * why the workbook is refused, or undefined.
+ */
+export const pastedRowCheck = () => {
+  /** The first two rows of the first row's review, and of the others, with how many each has. */
+  const alike: Array<NumberedRow> = []
+  const other: Array<NumberedRow> = []
+  let alikeCount = 0
+  let otherCount = 0
+  const oneStranger = (stranger: NumberedRow, others: ReadonlyArray<NumberedRow>, count: number): string =>
+    `row ${stranger.row} is of another review than ${rowsNamed(others, count)} ` +
+    `(${whatDiffers(stranger, others[0] ?? stranger)}): a row was pasted in from another review's workbook; ` +
+    `remove row ${stranger.row}, or give the last review's own workbook`
+  // Which is the stranger is not known: both named, with what each holds.
+  const mixed = (reference: NumberedRow, stranger: NumberedRow): string =>
+    `row ${stranger.row} is of another review than row ${reference.row} ` +
+    `(${whatDiffers(stranger, reference, `row ${stranger.row}'s`, ` row ${reference.row}'s,`)}): rows of two ` +
+    "reviews were mixed, as rows pasted in from another review's workbook are; remove the rows that are not of " +
+    "the last review, or give the last review's own workbook"
+  return {
+    /** The first row to say which review it is of. */
+    first: (): NumberedRow | undefined => alike[0],
+    see: (seen: NumberedRow): void => {
+      if (!REVIEW_COLUMNS.some((column) => cell(seen.record, column) !== "")) return
+      const [first] = alike
+      if (first === undefined || ofSameReview(seen.record, first.record)) {
+        if (alike.length < 2) alike.push(seen)
+        alikeCount++
+        return
+      }
+      if (other.length < 2) other.push(seen)
+      otherCount++
+    },
+    end: (): string | undefined => {
+      const [first] = alike
+      const [stranger] = other
+      if (first === undefined || stranger === undefined) return undefined
+      if (otherCount === 1 && alikeCount > 1) return oneStranger(stranger, alike, alikeCount)
+      if (alikeCount === 1 && otherCount > 1) return oneStranger(first, other, otherCount)
+      return mixed(first, stranger)
+    }
+  }
+}
