@@ -77,6 +77,11 @@ export interface AuditOutcome {
    */
   readonly roles: ReadonlyArray<{ readonly id: string; readonly name: string }>
   /**
+   * Whether `roles` are all Panther's: "all" when GET /roles was read and each role it listed gave its id and name,
+   * "some" when one did not, "none" when it could not be read. Only with all is a name none of them has no role's.
+   */
+  readonly rolesRead: "all" | "some" | "none"
+  /**
    * New and escalated unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT` of
    * each: the news an email lists (each under its own heading, by `change`).
    */
@@ -211,6 +216,14 @@ const readRoles = (client: PantherClient) =>
           )
     )
   )
+
+/** Whether the roles read, by id and name, are all GET /roles listed. */
+const rolesReadWhole = (read: RolesRead): "all" | "some" | "none" =>
+  read.roles === undefined
+    ? "none"
+    : read.unreadable.every(({ id, name }) => id !== undefined && name !== undefined)
+      ? "all"
+      : "some"
 
 /** The roles read, by id and name, whose entries gave both. */
 const namedRoles = (read: RolesRead): ReadonlyArray<{ readonly id: string; readonly name: string }> => [
@@ -519,6 +532,7 @@ export const runAudit = (
         reports,
         excludedCodes: exclude,
         roles: namedRoles(roles),
+        rolesRead: rolesReadWhole(roles),
         urgent,
         fresh,
         freshCounts,

@@ -8,6 +8,7 @@ import { asWritten } from "../Reports/Csv.js"
 import { asCellReadsBack } from "../Reports/CsvColumns.js"
 import { unneutraliseFormula } from "../Reports/FormulaGuard.js"
 import { shortenMiddle } from "./Html.js"
+import type { PantherRoles } from "./PantherRoles.js"
 import type { ReviewRow } from "./ReviewRow.js"
 
 /**
@@ -205,6 +206,15 @@ export const workbookRole = (record: Record<string, string>): NamedRole | undefi
   return id === "" || name === "" ? undefined : { id, name }
 }
 
+/** Where a decision was written, and what this review knows of Panther's roles to check its role against. */
+export interface DecisionContext {
+  /** The decision's row on the last review's workbook, as a spreadsheet numbers it. */
+  readonly row: number
+  readonly inPanther: PantherRoles
+  /** The names of Panther's roles a typo away from a text (`closestRoleNames`). */
+  readonly closest: (text: string) => ReadonlyArray<string>
+}
+
 /**
  * A decision the last review's reviewer wrote that this review shows was not carried out: an account to revoke still
  * able to sign in, a role change not made. What an auditor follows up first. `quoteOfWorkbook` quotes a cell of the
@@ -215,7 +225,8 @@ export const decisionNotCarriedOut = (
   record: Record<string, string>,
   now: ReviewRow,
   roles: ReadonlyArray<NamedRole>,
-  quoteOfWorkbook: (cell: string) => string
+  quoteOfWorkbook: (cell: string) => string,
+  context: DecisionContext
 ): ReadonlyArray<string> => {
   if (decision._tag === "Revoke" && now.enabled === true) {
     return ["revoke decided at the last review, still able to sign in"]
@@ -259,9 +270,48 @@ export const decisionNotCarriedOut = (
     const which = named === "" ? "" : ` (${inChange(quoteOfWorkbook(asWritten(named)))})`
     // "Still" only of the role the account held then: moved to another role than decided, it was not left as it was.
     const held = isSameRole(record, now, roles) || (sent === "" && hadNoRole(record)) ? "still" : "now"
-    return [`${quoted}${which} decided at the last review, role ${held} ${inChange(roleNow)}`]
+    const notCarriedOut = `${quoted}${which} decided at the last review, role ${held} ${inChange(roleNow)}`
+    return [`${notCarriedOut}${noSuchRole(decided, decision.role, context, quoteOfWorkbook)}`]
   }
   return []
+}
+
+/**
+ * What follows a role change not made when Panther has no role of the name or id decided: a typo, or a role
+ * deleted since, which no one could carry out, said with what to fix. Where the roles could not all be read,
+ * whether a role no one held at the last review exists is not known, and said so. Empty for a role Panther has, and
+ * for no role.
+ */
+const noSuchRole = (
+  decided: DecidedRole,
+  role: string,
+  context: DecisionContext,
+  quoteOfWorkbook: (cell: string) => string
+): string => {
+  if (decided._tag === "Several" || folded(role) === NO_ROLE) return ""
+  const { inPanther, row } = context
+  const fits = (known: NamedRole) =>
+    folded(known.id) === folded(role) ||
+    folded(known.name) === folded(role) ||
+    (decided._tag === "One" && roleKey(known) === roleKey(decided.role))
+  if (inPanther.named.some(fits)) return ""
+  const where = `the decision on row ${row} of the last review's workbook`
+  if (inPanther.read !== "all") {
+    // A role the last workbook's rows name was no typo: it had accounts then.
+    if (decided._tag === "One") return ""
+    const why = inPanther.read === "none" ? "its roles could not be read" : "not all of its roles could be read"
+    return (
+      `: whether Panther has a role of that name or id is not known, as ${why}, so check ${where} against ` +
+      "Panther's roles"
+    )
+  }
+  // Panther's names, quoted as any role's name is: scrubbed of secrets, cut in the middle.
+  const closest = context.closest(role).map((name) => inChange(quoteOfWorkbook(asWritten(name))))
+  const near = closest.length === 0 ? "" : ` (the closest: ${closest.join(", ")})`
+  return (
+    `: no role in Panther has that name or id${near}, so write the role as Panther names it, or its id, in ${where} ` +
+    "and review again"
+  )
 }
 
 /** How many of the roles an ambiguous `change-role:` fits are named; the rest are counted. */

@@ -34,6 +34,7 @@ import {
   workbookRole
 } from "./AccessChange.js"
 import { shorten, shortenMiddle } from "./Html.js"
+import { closestRoleNames, type PantherRoles, ROLES_NOT_READ } from "./PantherRoles.js"
 import { compareName } from "./ReviewOrder.js"
 import type { ReviewRow } from "./ReviewRow.js"
 import { eachWorkbookRecord, unreadableWorkbook, whyWorkbookNotRead } from "./WorkbookRecords.js"
@@ -224,7 +225,7 @@ const compare = async (
   rows: ReadonlyArray<ReviewRow>,
   chosen: string | undefined,
   known: InputFileSecrets,
-  roles: ReadonlyArray<NamedRole>
+  roles: PantherRoles
 ): Promise<SinceLastReview> => {
   let toCompare: Awaited<ReturnType<typeof workbookToCompare>>
   try {
@@ -255,7 +256,7 @@ const compareWith = async (
   apiBaseUrl: string,
   rows: ReadonlyArray<ReviewRow>,
   known: InputFileSecrets,
-  roles: ReadonlyArray<NamedRole>
+  roles: PantherRoles
 ): Promise<SinceLastReview> => {
   if (found === undefined) return { _tag: "NotCompared", reason: NO_EARLIER_WORKBOOK }
   const { path, workbook } = found
@@ -299,6 +300,7 @@ const compareWith = async (
   // line that said its role was still that one.
   const matched: Array<{
     readonly key: string
+    readonly row: number
     readonly decision: Decision
     readonly lastRow: Record<string, string>
     readonly now: ReviewRow
@@ -345,7 +347,7 @@ const compareWith = async (
       const now = current.get(key)
       if (now !== undefined) {
         // In the workbook's order still: a decision's place is kept, and left empty if it was carried out.
-        if (!shared.has(key)) matched.push({ key, decision, lastRow: cellsCompared(record), now })
+        if (!shared.has(key)) matched.push({ key, row, decision, lastRow: cellsCompared(record), now })
         return
       }
       // Every account of the workbook that is gone counts, those sharing a key too, and once.
@@ -371,7 +373,7 @@ const compareWith = async (
     }
   }
   // GET /roles first, which names a role decided by id as it is named now; then the roles as the workbook named them.
-  const knownRoles = [...roles, ...rolesThen.values()]
+  const knownRoles = [...roles.named, ...rolesThen.values()]
   for (const { key, lastRow, now } of matched) {
     if (shared.has(key)) continue
     const renamed = roleRenamed(lastRow, now, knownRoles)
@@ -386,9 +388,11 @@ const compareWith = async (
     const what = [...(changes.get(key) ?? []), ...accessChanges(lastRow, now, knownRoles, quoteOfWorkbook)]
     changes.set(key, [...new Set(what)])
   }
-  for (const { key, decision, lastRow, now } of matched) {
+  const closest = closestRoleNames(roles)
+  for (const { key, row, decision, lastRow, now } of matched) {
     if (shared.has(key) || (decision._tag !== "Revoke" && decision._tag !== "ChangeRole")) continue
-    const notCarriedOut = decisionNotCarriedOut(decision, lastRow, now, knownRoles, quoteOfWorkbook)
+    const context = { row, inPanther: roles, closest }
+    const notCarriedOut = decisionNotCarriedOut(decision, lastRow, now, knownRoles, quoteOfWorkbook, context)
     changes.set(key, [...new Set([...(changes.get(key) ?? []), ...notCarriedOut])])
   }
   const added = new Set<string>()
@@ -608,7 +612,7 @@ export const compareWithLastReview = (
   rows: ReadonlyArray<ReviewRow>,
   chosen?: string,
   known: InputFileSecrets = NO_INPUT_FILE_SECRETS,
-  roles: ReadonlyArray<NamedRole> = []
+  roles: PantherRoles = ROLES_NOT_READ
 ): Effect.Effect<SinceLastReview> =>
   Effect.promise(() =>
     compare(directory, `${ownStem}.csv`, apiBaseUrl, rows, chosen, known, roles).catch(

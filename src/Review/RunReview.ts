@@ -54,7 +54,7 @@ export const runReview = (
           finished.rows,
           options.compareWith,
           job.secrets,
-          audit.roles
+          { named: audit.roles, read: audit.rolesRead }
         )
       }
       const paths = yield* writeReview({ directory: job.reportDirectory, stem, review, formats: options.formats })

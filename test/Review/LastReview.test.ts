@@ -9,6 +9,7 @@ import { Readable } from "node:stream"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
+import { NO_INPUT_FILE_SECRETS } from "../../src/Cli/InputFileSecrets.js"
 import { secretsOf } from "../../src/Cli/Redact.js"
 import {
   compareWithLastReview,
@@ -17,6 +18,7 @@ import {
   NO_EARLIER_WORKBOOK
 } from "../../src/Review/LastReview.js"
 import { sinceLastReviewHtml } from "../../src/Review/LastReviewHtml.js"
+import type { PantherRoles } from "../../src/Review/PantherRoles.js"
 import { REVIEW_COLUMNS, reviewRow } from "../../src/Review/ReviewCsv.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import { reviewRowOf } from "./fixtures.js"
@@ -32,8 +34,28 @@ const row = (userId: string, email = `${userId}@example.com`) => reviewRowOf(use
 const workbook = (name: string, lines: ReadonlyArray<string>) =>
   writeFileSync(join(directory, name), `\uFEFF${lines.join("\r\n")}\r\n`)
 
-const compare = (rows: ReadonlyArray<ReviewRow>, apiBaseUrl = "https://api.acme.example") =>
-  Effect.runPromise(compareWithLastReview(directory, "access-review-20261001T000000Z", apiBaseUrl, rows))
+/** Panther's default roles, as GET /roles names them. */
+const DEFAULT_ROLES: PantherRoles = {
+  named: [
+    { id: "r-admin", name: "Admin" },
+    { id: "r-analyst", name: "Analyst" },
+    { id: "r-analyst-read-only", name: "AnalystReadOnly" }
+  ],
+  read: "all"
+}
+
+const compare = (rows: ReadonlyArray<ReviewRow>, apiBaseUrl = "https://api.acme.example", roles = DEFAULT_ROLES) =>
+  Effect.runPromise(
+    compareWithLastReview(
+      directory,
+      "access-review-20261001T000000Z",
+      apiBaseUrl,
+      rows,
+      undefined,
+      NO_INPUT_FILE_SECRETS,
+      roles
+    )
+  )
 
 it("compares with the newest earlier workbook, by id, or by email in any case for a record without one", async () => {
   workbook("access-review-20260101T000000Z.csv", [
@@ -790,6 +812,85 @@ it("says a revoke was not carried out only of an account still able to sign in, 
     ["id:u4", "change-role:Analyst decided at the last review, role still Admin"],
     ["id:u5", "deactivated"]
   ])
+})
+
+describe("a role change naming a role Panther does not have", () => {
+  const named = [
+    { id: "r-admin", name: "Admin" },
+    { id: "r-analyst", name: "Analyst" },
+    { id: "r-analysts", name: "Analysts" },
+    { id: "r-read-only", name: "AnalystReadOnly" }
+  ]
+  const header = "privileged,role_id,role_name,enabled,user_id,email,decision"
+  const admin = (id: string, decision: string, role = "r-admin,Admin") =>
+    `true,${role},true,${id},${id}@example.com,${decision}`
+  const changesWithRoles = async (lines: ReadonlyArray<string>, roles: PantherRoles) => {
+    workbook("access-review-20260701T000000Z.csv", [header, ...lines])
+    const rows = lines.map((_, index) =>
+      reviewRowOf(`u${index + 1}`, { roleId: "r-admin", roleName: "Admin", privileged: true })
+    )
+    const since = await compare(rows, "https://api.acme.example", roles)
+    if (since._tag !== "Compared") throw new Error(`not compared: ${since.reason}`)
+    return [...since.changed]
+  }
+  const unknown = (decision: string, row: number, closest: string) =>
+    `change-role:${decision} decided at the last review, role still Admin: no role in Panther has that name or ` +
+    `id${closest}, so write the role as Panther names it, or its id, in the decision on row ${row} of the last ` +
+    "review's workbook and review again"
+
+  it("says so when the roles were read, with the roles whose names come closest", async () => {
+    const changes = await changesWithRoles(
+      [
+        admin("u1", "change-role:Analsyt"),
+        admin("u2", "change-role:Auditor"),
+        admin("u3", "change-role:Analyst Read Only"),
+        // Known by the last workbook alone: a role deleted since.
+        admin("u4", "change-role:Old"),
+        admin("u5", "keep", "r-old,Old")
+      ],
+      { named, read: "all" }
+    )
+    expect(changes).toEqual([
+      ["id:u1", unknown("Analsyt", 2, " (the closest: Analyst, Analysts)")],
+      ["id:u2", unknown("Auditor", 3, "")],
+      ["id:u3", unknown("Analyst Read Only", 4, " (the closest: AnalystReadOnly)")],
+      ["id:u4", unknown("Old", 5, "")],
+      ["id:u5", "role Old -> Admin"]
+    ])
+  })
+
+  it("says nothing more of a role Panther has, by name in any case, by id, or renamed since, nor of no role", async () => {
+    const changes = await changesWithRoles(
+      [
+        admin("u1", "change-role:analyst"),
+        admin("u2", "change-role:r-read-only"),
+        admin("u3", "change-role:(no role)"),
+        admin("u4", "change-role:Reader"),
+        // Reader, as the last workbook named r-analyst: renamed Analyst since.
+        admin("u5", "keep", "r-analyst,Reader")
+      ],
+      { named, read: "all" }
+    )
+    expect(changes).toEqual([
+      ["id:u1", "change-role:analyst decided at the last review, role still Admin"],
+      ["id:u2", "change-role:r-read-only (AnalystReadOnly) decided at the last review, role still Admin"],
+      ["id:u3", "change-role:(no role) decided at the last review, role still Admin"],
+      ["id:u4", "change-role:Reader decided at the last review, role still Admin"],
+      ["id:u5", "role Reader -> Admin"]
+    ])
+  })
+
+  it("says whether the role exists is not known when the roles could not all be read", async () => {
+    const notKnown = (as: string) =>
+      "change-role:Analsyt decided at the last review, role still Admin: whether Panther has a role of that name or " +
+      `id is not known, as ${as}, so check the decision on row 2 of the last review's workbook against Panther's roles`
+    expect(await changesWithRoles([admin("u1", "change-role:Analsyt")], { named: [], read: "none" })).toEqual([
+      ["id:u1", notKnown("its roles could not be read")]
+    ])
+    expect(await changesWithRoles([admin("u1", "change-role:Analsyt")], { named, read: "some" })).toEqual([
+      ["id:u1", notKnown("not all of its roles could be read")]
+    ])
+  })
 })
 
 it("says a role change not made left no role 'now', not 'still', when the last workbook could not read the role", async () => {

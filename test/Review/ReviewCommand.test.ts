@@ -470,6 +470,22 @@ describe("panther-audit review", () => {
     ])
   })
 
+  it("says a role change names no role Panther has, which one comes closest and the row to fix", async () => {
+    expect((await review(simulator)).code).toBe(0)
+    // A typo where AnalystReadOnly was meant: told apart from a role change not made, where it was "role still".
+    const path = decideInWorkbook({ "u-helpdesk": "change-role:AnalystReadOnyl" })
+    const row = readWorkbookRows(path).findIndex((each) => each.user_id === "u-helpdesk") + 2
+    const again = await review(simulator)
+    expect(again.code, again.error).toBe(0)
+    const said =
+      "change-role:AnalystReadOnyl decided at the last review, role still Helpdesk: no role in Panther has that " +
+      "name or id (the closest: AnalystReadOnly), so write the role as Panther names it, or its id, in the decision " +
+      `on row ${row} of the last review's workbook and review again`
+    const newest = workbooksOtherThan(path)[0] ?? ""
+    expect(changesIn(readWorkbookRows(newest))).toEqual([["u-helpdesk", said]])
+    expect(readFileSync(newest.replace(/\.csv$/, ".html"), "utf8")).toContain(escapeHtml(said))
+  })
+
   it("says a role change not carried out left the role as it was only when it did, not of an account moved elsewhere", async () => {
     expect((await review(simulator)).code).toBe(0)
     // Both to be made AnalystReadOnly; a quarter later Eve is an Admin instead, and Amy still Helpdesk.
@@ -588,7 +604,12 @@ describe("panther-audit review", () => {
     expect(again.code, again.error).toBe(0)
     const newest = workbooksOtherThan(path)
     expect(changesIn(readWorkbookRows(newest[0] ?? ""))).toEqual([
-      ["u-amy", "change-role:[not shown: it quoted a secret] decided at the last review, role still Reader"]
+      [
+        "u-amy",
+        "change-role:[not shown: it quoted a secret] decided at the last review, role still Reader: whether " +
+          "Panther has a role of that name or id is not known, as not all of its roles could be read, so check the " +
+          "decision on row 2 of the last review's workbook against Panther's roles"
+      ]
     ])
     const page = readFileSync((newest[0] ?? "").replace(/\.csv$/, ".html"), "utf8")
     expect(page).toContain("change-role:[not shown: it quoted a secret] decided")
@@ -889,7 +910,12 @@ describe("panther-audit review", () => {
     expect(again.code, again.error).toBe(0)
     const newest = workbooksOtherThan(path)
     expect(changesIn(readWorkbookRows(newest[0] ?? "")).sort()).toEqual([
-      ["u-amy", "change-role:Analyst decided at the last review, role still Reader"],
+      [
+        "u-amy",
+        "change-role:Analyst decided at the last review, role still Reader: whether Panther has a role of that name " +
+          "or id is not known, as its roles could not be read, so check the decision on row 3 of the last review's " +
+          "workbook against Panther's roles"
+      ],
       ["u-cy", "role r-reader -> Admin; now privileged"]
     ])
   })

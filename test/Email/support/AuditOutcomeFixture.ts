@@ -130,6 +130,15 @@ export const writeOutcome = (
         new: fresh.filter((news) => news.change === "new").length,
         escalated: fresh.filter((news) => news.change === "escalated").length
       }
-      return { run: fullRun, reports, excludedCodes: new Set(), roles: [], urgent, fresh, freshCounts }
+      return {
+        run: fullRun,
+        reports,
+        excludedCodes: new Set(),
+        roles: [],
+        rolesRead: "all",
+        urgent,
+        fresh,
+        freshCounts
+      }
     })
   )
