@@ -209,6 +209,10 @@ it("says a workbook whose columns were renamed in case or spacing alone was, rat
       'its decision column is headed "Decision", not decision as the review wrote it: rename it back'
     ],
     [
+      "User-Id,email,instance,decision",
+      'its user_id column is headed "User-Id", not user_id as the review wrote it: rename it back'
+    ],
+    [
       "User ID,email,instance, Decision ",
       'its user_id and decision columns are headed "User ID" and "Decision", not user_id and decision as the review ' +
         "wrote them: rename them back"
@@ -379,6 +383,35 @@ it("reads rows short of the header, as Excel saves trailing empty cells, but not
       "of row 4 (2 of the header's 5 cells, and no line break after them): the file was cut short; copy the whole " +
       "workbook again)"
   })
+})
+
+it("reads a workbook saved with a carriage return alone ending each row, its last row short of the header", async () => {
+  // Excel for Mac's "CSV (Macintosh)" ends rows with CR alone, and leaves out trailing empty cells like the others.
+  const lines = [
+    "user_id,email,instance,decision,notes",
+    "a,a@example.com,api.acme.example,keep,checked",
+    "b,b@example.com"
+  ]
+  writeFileSync(join(directory, "access-review-20260701T000000Z.csv"), `\uFEFF${lines.join("\r")}\r`)
+  expect(await compare([row("a"), row("b")])).toMatchObject({ _tag: "Compared", addedAccounts: 0, removed: [] })
+})
+
+it("reads a workbook whose last row is whole though no line break follows it, as an editor may save it", async () => {
+  const lines = ["user_id,email,instance,decision", "a,a@example.com,api.acme.example,keep", "b,b@example.com,,keep"]
+  writeFileSync(join(directory, "access-review-20260701T000000Z.csv"), lines.join("\n"))
+  expect(await compare([row("a"), row("b")])).toMatchObject({ _tag: "Compared", addedAccounts: 0, removed: [] })
+})
+
+it("refuses a row a comma typed into its as_of cell lengthened, though its instance is still the others'", async () => {
+  workbook("access-review-20260701T000000Z.csv", [
+    "user_id,email,decision,instance,as_of,changed_since_last_review",
+    "a,a@example.com,keep,api.acme.example,2026-07-01T00:00:00.000Z,",
+    "b,b@example.com,keep,api.acme.example,1 July, checked,"
+  ])
+  const since = await compare([row("a"), row("b")])
+  expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+    "could not be read (row 3 has 7 cells, 1 more than the header, and its instance and as_of are not those of row 2"
+  )
 })
 
 it("says a file cut short inside a quoted cell was cut short, naming the row, not the parser's words", async () => {
@@ -714,6 +747,8 @@ describe("a row pasted in from another review's workbook, without a header above
   it("reads a row that leaves its instance or as_of empty, and rows that agree, as the review's", async () => {
     const since = await refusal([rowOf("u1"), rowOf("u2", ""), "u3,u3@example.com,keep", rowOf("u4")])
     expect(since).toMatchObject({ _tag: "Compared", removed: [] })
+    // The first row to say which review it is of leaves its as_of empty: it says nothing against the others'.
+    expect(await refusal([rowOf("u1", ""), rowOf("u2"), rowOf("u3")])).toMatchObject({ _tag: "Compared" })
   })
 })
 
@@ -1245,4 +1280,63 @@ it("says what the last workbook is as of without a secret pasted into its as_of 
   const long = await page(`2026-07-01${"x".repeat(100_000)}Z`)
   expect(long).toMatch(/\(as of 2026-07-01x+…x+…?\)\./)
   expect(long.length).toBeLessThan(5_000)
+})
+
+describe("a record that failed validation now, or left without a role", () => {
+  it("says no privilege lost, nor a role change not made, of an account whose record could not be read now", async () => {
+    // Its privilege and role unknown now: neither was seen to change, nor a decision seen not carried out.
+    const since = await changesAgainst(
+      [HEADER, "true,Admin,true,u1,u1@example.com,", "true,Admin,true,u2,u2@example.com,change-role:Analyst"],
+      [
+        reviewRowOf("u1", { roleName: "Admin", privileged: null }),
+        reviewRowOf("u2", { roleName: "", privileged: null })
+      ]
+    )
+    expect([...since.changed]).toEqual([])
+  })
+
+  it("takes a role taken away as carried out when no role was decided, written in any case", async () => {
+    const since = await changesAgainst(
+      [HEADER, "false,Analyst,true,u1,u1@example.com,change-role:(No Role)"],
+      [reviewRowOf("u1", { roleName: "" })]
+    )
+    expect([...since.changed]).toEqual([["id:u1", "role Analyst -> (no role)"]])
+  })
+})
+
+it("names three of the roles a decision fits and counts the rest, where their names differ in case alone", async () => {
+  const roles = ["Admin", "ADMIN", "AdMin", "aDmin"].map((name, index) => ({ id: `r-${index + 1}`, name }))
+  workbook("access-review-20260701T000000Z.csv", [HEADER, "true,Admin,true,u1,u1@example.com,change-role:admin"])
+  const since = await compare([reviewRowOf("u1", { roleId: "r-3", roleName: "AdMin", privileged: true })], undefined, {
+    named: roles,
+    read: "all"
+  })
+  expect(since._tag === "Compared" ? [...since.changed] : since.reason).toEqual([
+    [
+      "id:u1",
+      "role Admin -> AdMin; change-role:admin decided at the last review fits 4 roles (Admin, id r-1; ADMIN, id r-2; " +
+        "AdMin, id r-3; and 1 more) and the account now holds one, AdMin: whether it was carried out is not known; " +
+        "decide by the role's id"
+    ]
+  ])
+})
+
+it("reads a Finnish FALSE whose ä was saved as a plus its two dots, as macOS may write it", async () => {
+  // "epätosi" in decomposed form (NFD): the same word to the reviewer, other code points to a comparison.
+  const since = await changesAgainst(
+    ["privileged,role_name,enabled,user_id,email,decision", "false,Analyst,EPA\u0308TOSI,u1,u1@example.com,"],
+    [row("u1")]
+  )
+  expect([...since.changed]).toEqual([["id:u1", "reactivated"]])
+  expect(since.unreadBooleanCount).toBeUndefined()
+})
+
+it("takes a role change as carried out when the account's role id now is the decided role's in another case", async () => {
+  // Ids are compared in any case everywhere here: a role sent with its id as GET /roles wrote it, upper case and all.
+  workbook("access-review-20260701T000000Z.csv", [HEADER, "true,Admin,true,u1,u1@example.com,change-role:Reader"])
+  const roles = { named: [{ id: "R-Reader", name: "Reader" }], read: "all" } as const
+  const since = await compare([reviewRowOf("u1", { roleId: "R-Reader", roleName: "Reader" })], undefined, roles)
+  expect(since._tag === "Compared" ? [...since.changed] : since.reason).toEqual([
+    ["id:u1", "role Admin -> Reader; no longer privileged"]
+  ])
 })
