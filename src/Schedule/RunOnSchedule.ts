@@ -10,6 +10,9 @@
  * - The next run time is logged at start and after every run; `runNow` also runs once at start (a schedule
  *   otherwise waits for its first tick), and so does `catchUp`, for a tick that went without an audit while no
  *   schedule ran (MissedAudit.ts), with a warning.
+ * - A first tick more than `FAR_AHEAD` away is warned of at start: `0 2 29 2 *` fires on leap days alone, once in
+ *   up to four years, most likely a slip for a nightly or weekly expression that a quiet start would hide until the
+ *   first report was missed. A yearly or quarterly schedule meant as such only gets the warning.
  * - Waits are slept in slices of at most a minute, reading the clock in between. A Node timer cannot wait longer
  *   than 24.8 days (Effect would then never wake: a yearly schedule would hang), and after a host was suspended
  *   the run starts within a minute instead of a full timer's length late. The ticks that passed meanwhile are said
@@ -52,6 +55,9 @@ const WAKE_EVERY = Duration.minutes(1)
 /** Counting skipped ticks stops here: a per-second schedule behind by days says "at least 10000". */
 const MAX_COUNTED = 10_000
 const CLOCK_SET_BACK_LIMIT = Duration.toMillis(Duration.hours(3))
+/** Longer than any monthly schedule waits for its first tick: a schedule that waits longer is likely a slip. */
+const FAR_AHEAD = Duration.toMillis(Duration.days(31))
+const DAY = Duration.toMillis(Duration.days(1))
 
 /**
  * Sleeps until the clock reads `target`: true then, or false as soon as it reads before `giveUpBefore` (it was set
@@ -145,6 +151,14 @@ export const runOnSchedule = <E, R>(
         runNow: options.runNow
       })
     )
+    const first = nextTickAfter(schedule, handled)
+    if (first - handled > FAR_AHEAD) {
+      const days = Math.floor((first - handled) / DAY)
+      yield* Effect.logWarning(
+        `the first scheduled ${label} is ${days} days away, at ${new Date(first).toISOString()}: the cron expression ` +
+          `"${schedule.expression}" fires that seldom; if a nightly, weekly or monthly ${label} was meant, correct it`
+      ).pipe(Effect.annotateLogs({ firstRunAt: new Date(first).toISOString() }))
+    }
     if (options.runNow) yield* runOnce("start-up")
     else if (options.catchUp !== undefined) {
       const tick = new Date(options.catchUp.tick).toISOString()

@@ -452,6 +452,36 @@ describe("runOnSchedule", () => {
     })
   )
 
+  it.effect("warns at start of a first tick more than 31 days away, once, and not of a monthly one", () =>
+    Effect.gen(function* () {
+      const firstWarnings = (expression: string, at: number) =>
+        Effect.gen(function* () {
+          yield* TestClock.setTime(at)
+          const { lines, layer } = yield* captureLogs
+          const fiber = yield* Effect.fork(
+            runOnSchedule(Effect.void, { schedule: schedule(expression), runNow: false, label: "audit" }).pipe(
+              Effect.provide(layer)
+            )
+          )
+          yield* TestClock.adjust(Duration.millis(1))
+          yield* Fiber.interrupt(fiber)
+          return lines.filter((line) => line.level === "WARN")
+        })
+      // A leap day: from 1 March 2026 the next is 29 February 2028.
+      const [leapDay, ...more] = yield* firstWarnings("0 2 29 2 *", START)
+      expect(more).toEqual([])
+      expect(leapDay?.message).toBe(
+        "the first scheduled audit is 730 days away, at 2028-02-29T02:00:00.000Z: the cron expression " +
+          '"0 2 29 2 *" fires that seldom; if a nightly, weekly or monthly audit was meant, correct it'
+      )
+      expect(leapDay?.annotations).toMatchObject({ firstRunAt: "2028-02-29T02:00:00.000Z" })
+      // Monthly, started at the instant of a tick: the next is 31 days away, the longest a month has.
+      expect(yield* firstWarnings("@monthly", START)).toEqual([])
+      // Just over 31 days: warned of.
+      expect(yield* firstWarnings("0 0 1 4 *", START - 1)).toHaveLength(1)
+    })
+  )
+
   it.effect("--run-now runs once at start, then on schedule", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(START + 30_000)
