@@ -401,6 +401,10 @@ describe("schedule, as a process", () => {
     const badCron = start(["schedule", "--cron", "0 25 * * *"], env())
     expect((await badCron.exited).code).toBe(2)
     expect(stderrText(badCron.stderr())).toContain('--cron / AUDIT_SCHEDULE "0 25 * * *" is not a cron expression')
+    // The 31st of February: parsed, but no date matches it, so the schedule would wait for ever.
+    const never = start(["schedule", "--cron", "0 0 31 2 *"], env())
+    expect((await never.exited).code).toBe(2)
+    expect(stderrText(never.stderr())).toContain('--cron / AUDIT_SCHEDULE "0 0 31 2 *" never fires')
     const badZone = start(["schedule"], env({ AUDIT_TZ: "Europe/Atlantis" }))
     expect((await badZone.exited).code).toBe(2)
     expect(stderrText(badZone.stderr())).toContain('--tz / AUDIT_TZ "Europe/Atlantis" is not a time zone')
