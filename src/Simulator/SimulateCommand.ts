@@ -29,6 +29,11 @@ import { validateUsersData } from "./UsersData.js"
 export const DEFAULT_PORT = 4010
 const { MAX_STRING_LENGTH } = constants
 const MAX_USERS = 5_000_000
+/**
+ * The longest a timer waits, 2^31 - 1 ms (about 24.8 days). Effect never ends a longer sleep, so a latency above it
+ * held every request for ever, with a banner that promised it.
+ */
+const MAX_LATENCY_MS = 2 ** 31 - 1
 
 const options = {
   port: wholeNumberOption("port").pipe(
@@ -217,7 +222,11 @@ export const simulatorOptionsFromFlags = (flags: SimulateFlags) =>
     }
     const users = Option.getOrElse(flags.users, () => DEFAULT_USERS)
     yield* check(users >= 0 && users <= MAX_USERS, `--users / SIMULATOR_USERS must be 0 to ${MAX_USERS}; got ${users}`)
-    yield* check(flags.latencyMs >= 0, `--latency-ms / SIMULATOR_LATENCY_MS must be 0 or more; got ${flags.latencyMs}`)
+    yield* check(
+      flags.latencyMs >= 0 && flags.latencyMs <= MAX_LATENCY_MS,
+      `--latency-ms / SIMULATOR_LATENCY_MS must be 0 to ${MAX_LATENCY_MS} (about 24.8 days, the longest a timer ` +
+        `waits); got ${flags.latencyMs}`
+    )
     yield* check(flags.rateLimit >= 0, `--rate-limit / SIMULATOR_RATE_LIMIT must be 0 or more; got ${flags.rateLimit}`)
     yield* check(
       flags.errorRate >= 0 && flags.errorRate <= 1,

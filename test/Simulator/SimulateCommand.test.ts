@@ -297,6 +297,14 @@ describe("panther-audit simulate", () => {
       const fromVariable = await runToEnd(["--port", "0"], { SIMULATOR_USERS: "0b11" })
       expect(fromVariable.code).toBe(2)
       expect(stderrText(fromVariable.stderr)).toContain('SIMULATOR_USERS must be a whole number; got "0b11"')
+      // Above what a timer waits: it listened, and held every request for ever.
+      const latency = await runToEnd(["--port", "0"], { SIMULATOR_LATENCY_MS: "3000000000" })
+      expect(latency.code).toBe(2)
+      expect(stderrText(latency.stderr)).toContain(
+        "--latency-ms / SIMULATOR_LATENCY_MS must be 0 to 2147483647 (about 24.8 days, the longest a timer waits); " +
+          "got 3000000000"
+      )
+      expect(latency.stdout).not.toContain("base URL")
       const device = await runToEnd(["--port", "0"], { SIMULATOR_DATA: "/dev/zero" })
       expect(device.code).toBe(2)
       expect(stderrText(device.stderr)).toContain("cannot be read: it is a device, not a file")
@@ -389,7 +397,9 @@ describe("simulate's flags", () => {
     [{ host: " " }, "--host"],
     [{ users: Option.some(-1) }, "--users"],
     [{ users: Option.some(5_000_001) }, "--users"],
-    [{ latencyMs: -5 }, "--latency-ms"],
+    [{ latencyMs: -5 }, "--latency-ms / SIMULATOR_LATENCY_MS must be 0 to 2147483647"],
+    // Longer than a timer waits: every request was held for ever.
+    [{ latencyMs: 2 ** 31 }, "--latency-ms / SIMULATOR_LATENCY_MS must be 0 to 2147483647 (about 24.8 days"],
     [{ rateLimit: -1 }, "--rate-limit"],
     [{ errorRate: 1.5 }, "--error-rate"],
     [{ errorRate: -0.1 }, "--error-rate"],
