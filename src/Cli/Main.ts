@@ -32,6 +32,7 @@ import { subcommandMissing } from "./SubcommandMissing.js"
 import {
   choicesAsListed,
   emptyValuesApart,
+  flagsByCommand,
   flagsOfCommands,
   hideUnknownValues,
   invokedFlags,
@@ -168,7 +169,14 @@ const runCommandLine = (argv: ReadonlyArray<string>, format: LogFormat) =>
           (helped) =>
             Command.run(helped, { name: PROGRAM_NAME, version: VERSION })(args).pipe(Effect.provide(flagsAsWritten)),
           () => commandHelp(subcommands, args.slice(2))
-        ).pipe(withUsageErrorsExplained(args, () => flags ?? invokedFlags(root, args)))
+        ).pipe(
+          withUsageErrorsExplained(
+            args,
+            () => flags ?? invokedFlags(root, args),
+            // The failure's path alone: a start that parses loads the invoked command only.
+            async () => flagsByCommand(rootCommand(await loadSubcommands([])))
+          )
+        )
       return format === "json" ? withUsageErrorsKept(root, run) : run(root)
     }
   )

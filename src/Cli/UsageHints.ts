@@ -11,9 +11,11 @@ import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import { BUILT_IN_VALUES } from "./Completions.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { emptyFlagValueProblem, refusesEmptyValue } from "./FlagValues.js"
 import { withoutStyle } from "./TerminalStyle.js"
+import { invokedPath, namesUnknownFlag, withUnknownFlagsExplained } from "./UnknownFlag.js"
 
 const UNKNOWN_ARGUMENT = /Received unknown argument: '(--[A-Za-z0-9-]+)'/g
 /** A known flag given as `--flag=value` and called unknown: empty, given twice, or taking no value. */
@@ -285,6 +287,12 @@ export const flagsOfCommands = <Name extends string, R, E, A>(
   }
 }
 
+/** Every command's flags, by the command's path (`users list`), from one rendering of the tree's help. */
+export const flagsByCommand = <Name extends string, R, E, A>(
+  root: Command.Command<Name, R, E, A>
+): ReadonlyMap<string, CommandFlags> =>
+  new Map([...usagesOf(root)].map(([path, usage]) => [path, flagsOfUsage(usage)] as const))
+
 /**
  * The flags of the command `argv` invokes (the longest of its leading words that names one: `users list`), from the
  * usage line the command tree's help gives it; none when no such line is found.
@@ -294,14 +302,7 @@ export const invokedFlags = <Name extends string, R, E, A>(
   argv: ReadonlyArray<string>
 ): CommandFlags => {
   const usages = usagesOf(root)
-  const words = argv.slice(2)
-  const firstFlag = words.findIndex((word) => word.startsWith("-"))
-  const commandWords = firstFlag === -1 ? words : words.slice(0, firstFlag)
-  // The longest leading words that name a command: `users get abc` is `users get` with its id.
-  let usage: string | undefined
-  for (let length = commandWords.length; length > 0 && usage === undefined; length--) {
-    usage = usages.get(commandWords.slice(0, length).join(" "))
-  }
+  const usage = usages.get(invokedPath(usages, argv) ?? "")
   return usage === undefined ? new Map() : flagsOfUsage(usage)
 }
 
@@ -341,11 +342,28 @@ const asVariableError = <E>(error: E): E | ConfigurationError => {
 }
 
 /**
- * Runs `effect` with a Console whose `error` rewords usage errors as above; `flags` is asked only then. A variable's
- * bad value is not printed there but fails as a `ConfigurationError`, printed once like every other.
+ * Every command's flags, by path, for a flag called unknown (UnknownFlag.ts); loaded only then, as the parse loads
+ * the invoked command alone. None when the tree cannot be loaded: the message is then left as it was.
+ */
+const flagsOfEveryCommand = (
+  texts: ReadonlyArray<unknown>,
+  load: () => Promise<ReadonlyMap<string, CommandFlags>>
+): Effect.Effect<ReadonlyMap<string, CommandFlags>> =>
+  texts.some((text) => typeof text === "string" && namesUnknownFlag(text))
+    ? Effect.tryPromise(load).pipe(Effect.orElseSucceed(() => new Map()))
+    : Effect.succeed(new Map())
+
+/**
+ * Runs `effect` with a Console whose `error` rewords usage errors as above; `flags` is asked only then, and
+ * `everyCommand` only for a flag called unknown. A variable's bad value is not printed there but fails as a
+ * `ConfigurationError`, printed once like every other.
  */
 export const withUsageErrorsExplained =
-  (argv: ReadonlyArray<string>, flags: () => CommandFlags) =>
+  (
+    argv: ReadonlyArray<string>,
+    flags: () => CommandFlags,
+    everyCommand: () => Promise<ReadonlyMap<string, CommandFlags>> = async () => new Map()
+  ) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | ConfigurationError, R> =>
     Console.consoleWith((console) =>
       Effect.withConsole(effect, {
@@ -353,8 +371,16 @@ export const withUsageErrorsExplained =
         error: (...args: ReadonlyArray<unknown>) =>
           args.some((arg) => typeof arg === "string" && invalidVariables(arg).length > 0)
             ? Effect.void
-            : console.error(
-                ...args.map((arg) => (typeof arg === "string" ? explainUsageError(argv, flags(), arg) : arg))
+            : Effect.flatMap(flagsOfEveryCommand(args, everyCommand), (commands) =>
+                console.error(
+                  ...args.map((arg) =>
+                    typeof arg === "string"
+                      ? withUnknownFlagsExplained(argv, commands, explainUsageError(argv, flags(), arg), [
+                          ...BUILT_IN_VALUES.keys()
+                        ])
+                      : arg
+                  )
+                )
               )
       })
     ).pipe(Effect.mapError(asVariableError))

@@ -1,0 +1,138 @@
+import { Console, Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { demoCommand } from "../../src/Audit/DemoCommand.js"
+import { runCommand } from "../../src/Audit/RunCommand.js"
+import { rootCommand } from "../../src/Cli/Main.js"
+import { explainUnknownFlag, oneSlipApart, withUnknownFlagsExplained } from "../../src/Cli/UnknownFlag.js"
+import { type CommandFlags, flagsByCommand, withUsageErrorsExplained } from "../../src/Cli/UsageHints.js"
+import { exportCommand } from "../../src/Export/ExportCommand.js"
+import { verifyCommand } from "../../src/Export/VerifyCommand.js"
+import { reviewCommand } from "../../src/Review/ReviewCommand.js"
+import { scheduleCommand } from "../../src/Schedule/ScheduleCommand.js"
+import { simulateCommand } from "../../src/Simulator/SimulateCommand.js"
+import { usersCommand } from "../../src/Users/UsersCommand.js"
+import { runCli, stderrText } from "../support/cli.js"
+
+const every = flagsByCommand(
+  rootCommand([
+    runCommand,
+    demoCommand,
+    scheduleCommand,
+    usersCommand,
+    simulateCommand,
+    reviewCommand,
+    exportCommand,
+    verifyCommand
+  ])
+)
+const argv = (...words: ReadonlyArray<string>) => ["node", "bin.js", ...words]
+
+describe("a flag the invoked command does not have", () => {
+  it("is said to be another command's, for every command and every flag only others take", () => {
+    // Read from the commands' own definitions: schedule's --cron, simulate's --latency-ms, users create's --email.
+    expect(every.get("schedule")?.has("--cron")).toBe(true)
+    expect(every.get("simulate")?.has("--latency-ms")).toBe(true)
+    expect(every.get("users create")?.has("--email")).toBe(true)
+    let checked = 0
+    for (const [invoked, own] of every) {
+      for (const [other, flags] of every) {
+        for (const flag of flags.keys()) {
+          if (other === invoked || own.has(flag) || !flag.startsWith("--")) continue
+          const said = explainUnknownFlag(every, invoked, flag)
+          expect(said, `${invoked} ${flag}`).toMatch(new RegExp(`^${flag} is a flag of .*\`${other}\``))
+          expect(said, `${invoked} ${flag}`).toContain(`not of \`${invoked}\``)
+          checked++
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100)
+  })
+
+  it("names the one command that takes it, and its help", () => {
+    expect(explainUnknownFlag(every, "run", "--cron")).toBe(
+      "--cron is a flag of `schedule`, not of `run`: see panther-audit schedule --help"
+    )
+    expect(explainUnknownFlag(every, "users list", "--latency-ms")).toBe(
+      "--latency-ms is a flag of `simulate`, not of `users list`: see panther-audit simulate --help"
+    )
+  })
+
+  it("suggests the command's own flag one slip away, and nothing for one further off", () => {
+    expect(explainUnknownFlag(every, "run", "--stale-dys")).toBe(
+      "Did you mean --stale-days? See panther-audit run --help"
+    )
+    expect(explainUnknownFlag(every, "schedule", "--cronn")).toContain("Did you mean --cron?")
+    expect(explainUnknownFlag(every, "run", "--log-levl", ["--log-level"])).toContain("Did you mean --log-level?")
+    expect(explainUnknownFlag(every, "run", "--stale-dy")).toBeUndefined()
+    expect(explainUnknownFlag(every, "run", "--bogus")).toBeUndefined()
+  })
+
+  it("is one slip from a flag with a letter left out, added, changed, or two swapped; not with two slips", () => {
+    expect(oneSlipApart("--stale-dys", "--stale-days")).toBe(true)
+    expect(oneSlipApart("--stale-dayss", "--stale-days")).toBe(true)
+    expect(oneSlipApart("--stale-dais", "--stale-days")).toBe(true)
+    expect(oneSlipApart("--stlae-days", "--stale-days")).toBe(true)
+    expect(oneSlipApart("--stale-day", "--stale-days")).toBe(true)
+    expect(oneSlipApart("--stale-days", "--stale-days")).toBe(false)
+    expect(oneSlipApart("--stale-dy", "--stale-days")).toBe(false)
+    expect(oneSlipApart("--stlae-dyas", "--stale-days")).toBe(false)
+    expect(oneSlipApart("--stale-dasy-", "--stale-days")).toBe(false)
+  })
+
+  it("is explained only in @effect/cli's words for an unknown flag, with or without its value", () => {
+    const text = (flag: string) => `Received unknown argument: '${flag}'`
+    expect(withUnknownFlagsExplained(argv("run", "--cron", "0"), every, text("--cron"))).toBe(
+      "Received unknown argument: '--cron'. --cron is a flag of `schedule`, not of `run`: see panther-audit " +
+        "schedule --help"
+    )
+    // Its value stays hidden, as hideUnknownValues left it.
+    expect(withUnknownFlagsExplained(argv("run", "--cron=0 2 * * *"), every, text("--cron=..."))).toMatch(
+      /^Received unknown argument: '--cron=\.\.\.'\. --cron is a flag of `schedule`/
+    )
+    expect(withUnknownFlagsExplained(argv("run", "--bogus"), every, text("--bogus"))).toBe(text("--bogus"))
+    // No command named: nothing to say which command it is not a flag of.
+    expect(withUnknownFlagsExplained(argv("--cron"), every, text("--cron"))).toBe(text("--cron"))
+  })
+
+  it("loads the other commands only for a message that calls a flag unknown", async () => {
+    let loads = 0
+    const load = async () => {
+      loads++
+      return every as ReadonlyMap<string, CommandFlags>
+    }
+    const said: Array<string> = []
+    const printed = (text: string) =>
+      Effect.runPromise(
+        Console.consoleWith((console) =>
+          Console.error(text).pipe(
+            withUsageErrorsExplained(argv("run", "--cron", "0"), () => every.get("run") ?? new Map(), load),
+            Effect.withConsole({ ...console, error: (line: unknown) => Effect.sync(() => said.push(String(line))) })
+          )
+        )
+      )
+    await Effect.runPromise(Effect.void.pipe(withUsageErrorsExplained(argv("run"), () => new Map(), load)))
+    await printed("Expected to find option: '--email'")
+    expect(loads).toBe(0)
+    await printed("Received unknown argument: '--cron'")
+    expect(loads).toBe(1)
+    expect(said).toEqual([
+      "Expected to find option: '--email'",
+      "Received unknown argument: '--cron'. --cron is a flag of `schedule`, not of `run`: see panther-audit " +
+        "schedule --help"
+    ])
+  })
+
+  it("is said so by the built command, exit 2, in either log format", async () => {
+    for (const logFormat of ["pretty", "json"]) {
+      for (const [args, message] of [
+        [["run", "--cron", "0 2 * * *"], "--cron is a flag of `schedule`, not of `run`"],
+        [["simulate", "--stale-days", "30"], "--stale-days is a flag of `run`, `demo`, `schedule`"],
+        [["run", "--stale-dys", "30"], "Received unknown argument: '--stale-dys'. Did you mean --stale-days?"]
+      ] as const) {
+        const result = await runCli([...args, "--log-format", logFormat])
+        expect(result.code, args.join(" ")).toBe(2)
+        expect(stderrText(result.stderr), args.join(" ")).toContain(message)
+      }
+    }
+  })
+})
