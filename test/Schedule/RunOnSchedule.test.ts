@@ -112,6 +112,8 @@ describe("runOnSchedule", () => {
         "2026-03-02T02:00:00.000Z",
         "2026-03-03T02:00:00.000Z"
       ])
+      // In UTC the local time is the same, and not said twice.
+      expect(next[0]?.message).toBe("next audit at 2026-03-01T02:00:00.000Z")
       expect(lines[0]?.message).toBe("audit schedule started")
       expect(lines[0]?.annotations).toMatchObject({
         cron: "0 2 * * *",
@@ -347,6 +349,44 @@ describe("runOnSchedule", () => {
     })
   )
 
+  it.effect("a single tick that passed while the machine was suspended is said to have, too", () =>
+    Effect.gen(function* () {
+      const { lines, layer } = yield* captureLogs
+      // Suspended for 9 minutes during the first minute's sleep: woken at 00:10, one tick after the 00:05 it waited for.
+      const { clock, job, twoRuns } = yield* jumpingClock(START, Duration.toMillis("9 minutes"))
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job(), { schedule: schedule("*/5 * * * *"), runNow: false, label: "audit" }).pipe(
+          Effect.provide(layer),
+          Effect.withClock(clock)
+        )
+      )
+      expect(yield* Deferred.await(twoRuns)).toEqual(["2026-03-01T00:10:00.000Z", "2026-03-01T00:15:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+      expect(lines.filter((line) => line.level === "WARN").map((line) => line.message)).toEqual([
+        "1 more scheduled audit passed while none could run (the machine was suspended, or the clock jumped " +
+          "ahead): the audit of 2026-03-01T00:05:00.000Z runs now, late, and they are not made up for"
+      ])
+    })
+  )
+
+  it.effect("a clock set back by just under three hours after a run is not followed: no tick runs twice", () =>
+    Effect.gen(function* () {
+      const { lines, layer } = yield* captureLogs
+      const { clock, job, twoRuns, shift } = yield* jumpingClock(START)
+      // Corrected during the 01:00 run by 2 hours and 59 minutes: within the limit, so 02:00 runs next, not 23:00.
+      const corrected = job((run) => (run === 1 ? shift(-Duration.toMillis("3 hours") + 60_000) : undefined))
+      const fiber = yield* Effect.fork(
+        runOnSchedule(corrected, { schedule: schedule("0 * * * *"), runNow: false, label: "audit" }).pipe(
+          Effect.provide(layer),
+          Effect.withClock(clock)
+        )
+      )
+      expect(yield* Deferred.await(twoRuns)).toEqual(["2026-03-01T01:00:00.000Z", "2026-03-01T02:00:00.000Z"])
+      yield* Fiber.interrupt(fiber)
+      expect(lines.filter((line) => line.level === "WARN")).toEqual([])
+    })
+  )
+
   it.effect("a clock set back by hours after a run (it was ahead) is followed, not waited out", () =>
     Effect.gen(function* () {
       const { lines, layer } = yield* captureLogs
@@ -485,10 +525,15 @@ describe("runOnSchedule", () => {
   it.effect("--run-now runs once at start, then on schedule", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(START + 30_000)
+      const { lines, layer } = yield* captureLogs
       const { job, starts } = yield* recordingJob()
-      const fiber = yield* Effect.fork(runOnSchedule(job, { schedule: schedule("0 * * * *"), runNow: true }))
+      const fiber = yield* Effect.fork(
+        runOnSchedule(job, { schedule: schedule("0 * * * *"), runNow: true }).pipe(Effect.provide(layer))
+      )
       yield* TestClock.adjust(Duration.millis(1))
       expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:00:30.000Z"])
+      // The start-up line says so, for a reader wondering why an audit ran off schedule.
+      expect(lines[0]?.annotations).toMatchObject({ runNow: true })
       yield* TestClock.adjust(Duration.hours(1))
       expect(yield* Ref.get(starts)).toEqual(["2026-03-01T00:00:30.000Z", "2026-03-01T01:00:00.000Z"])
       yield* Fiber.interrupt(fiber)
