@@ -195,7 +195,7 @@ export const runOnSchedule = <E, R>(
         yield* Effect.logWarning(
           `${atLeast(passed)}${counted(passed, `more scheduled ${label}`)} passed while none could run (the machine was ` +
             `suspended, or the clock jumped ahead): the ${label} of ${new Date(next).toISOString()} runs now, ` +
-            "late, and they are not made up for"
+            `late, and ${passed === 1 ? "it is" : "they are"} not made up for`
         ).pipe(Effect.annotateLogs({ passed }))
       }
       ranTick = true

@@ -364,7 +364,7 @@ describe("runOnSchedule", () => {
       yield* Fiber.interrupt(fiber)
       expect(lines.filter((line) => line.level === "WARN").map((line) => line.message)).toEqual([
         "1 more scheduled audit passed while none could run (the machine was suspended, or the clock jumped " +
-          "ahead): the audit of 2026-03-01T00:05:00.000Z runs now, late, and they are not made up for"
+          "ahead): the audit of 2026-03-01T00:05:00.000Z runs now, late, and it is not made up for"
       ])
     })
   )
