@@ -417,9 +417,14 @@ export const withUsageErrorsKept = <Name extends string, R, E, A, R2, E2>(
           .replace(/\s*\n\s*/g, " ")
         if (!ValidationError.isValidationError(error) || text === "") return error
         const said = text.replace(/[.;:,]$/, "")
-        // A hint that already names the help to read (`see panther-audit users --help`) is not sent to a second.
+        // A hint that already names the help to read (`see panther-audit users --help`) is not sent to a second; a
+        // question (`Did you mean '--email'?`) ends its sentence.
         return new ConfigurationError({
-          message: said.endsWith(" --help") ? `${said}.` : `${said}; see --help for usage.`
+          message: said.endsWith(" --help")
+            ? `${said}.`
+            : said.endsWith("?")
+              ? `${said} See --help for usage.`
+              : `${said}; see --help for usage.`
         })
       })
     )

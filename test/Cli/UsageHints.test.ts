@@ -142,6 +142,11 @@ describe("usage errors", () => {
     [["users", "list", "--id="], "--id is empty: give a user id, or leave it out"],
     // The value is withheld, the name it was given to is not.
     [["run", "--report-dri=report"], "Received unknown argument: '--report-dri=...'"],
+    // A question ends its sentence: "Did you mean '--email'?; see --help" ran the pointer into it.
+    [
+      ["users", "create", "--emial", "x@y.z"],
+      "The flag '--emial' is not recognized. Did you mean '--email'? See --help for usage."
+    ],
     // Each of several errors ends where the next begins, in the one line JSON logs give them.
     [
       ["users", "create"],
