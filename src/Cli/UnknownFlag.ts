@@ -44,13 +44,16 @@ export const explainUnknownFlag = (
   flag: string,
   alsoTaken: ReadonlyArray<string> = []
 ): string | undefined => {
-  const takers = [...commands].filter(([path, flags]) => path !== invoked && flags.has(flag)).map(([path]) => path)
+  // Called unknown for another reason (given where @effect/cli reads no flag): what takes it is not the news.
+  if (commands.get(invoked)?.has(flag) === true) return undefined
+  const takers = [...commands].filter(([, flags]) => flags.has(flag)).map(([path]) => path)
   if (takers.length > 0) {
     const quoted = takers.map((path) => `\`${path}\``)
     const where = takers.length === 1 ? `: see panther-audit ${takers[0]} --help` : ""
     return `${flag} is a flag of ${listed(quoted)}, not of \`${invoked}\`${where}`
   }
-  const own = [...(commands.get(invoked)?.keys() ?? []), ...alsoTaken].filter((name) => name.startsWith("--"))
+  // A short one (`-y`) too: `--y` is a dash from it.
+  const own = [...(commands.get(invoked)?.keys() ?? []), ...alsoTaken]
   const near = own.filter((name) => oneSlipApart(flag, name))
   return near.length === 0 ? undefined : `Did you mean ${listed(near)}? See panther-audit ${invoked} --help`
 }

@@ -55,6 +55,14 @@ describe("a flag the invoked command does not have", () => {
     expect(explainUnknownFlag(every, "users list", "--latency-ms")).toBe(
       "--latency-ms is a flag of `simulate`, not of `users list`: see panther-audit simulate --help"
     )
+    // Several: each named, and no one help to send the reader to.
+    expect(explainUnknownFlag(every, "simulate", "--fail-on")).toBe(
+      "--fail-on is a flag of `run`, `demo`, `schedule`, `review` or `export`, not of `simulate`"
+    )
+  })
+
+  it("says nothing of a flag the command itself takes, whatever else takes it too", () => {
+    expect(explainUnknownFlag(every, "run", "--report-dir")).toBeUndefined()
   })
 
   it("suggests the command's own flag one slip away, and nothing for one further off", () => {
@@ -64,12 +72,17 @@ describe("a flag the invoked command does not have", () => {
     expect(explainUnknownFlag(every, "schedule", "--cronn")).toContain("Did you mean --cron?")
     expect(explainUnknownFlag(every, "run", "--log-levl", ["--log-level"])).toContain("Did you mean --log-level?")
     expect(explainUnknownFlag(every, "run", "--stale-dy")).toBeUndefined()
+    // A dash too many before a short flag is one slip too.
+    expect(explainUnknownFlag(every, "users delete", "--y")).toBe(
+      "Did you mean -y? See panther-audit users delete --help"
+    )
     expect(explainUnknownFlag(every, "run", "--bogus")).toBeUndefined()
   })
 
   it("is one slip from a flag with a letter left out, added, changed, or two swapped; not with two slips", () => {
     expect(oneSlipApart("--stale-dys", "--stale-days")).toBe(true)
     expect(oneSlipApart("--stale-dayss", "--stale-days")).toBe(true)
+    expect(oneSlipApart("--staale-days", "--stale-days")).toBe(true)
     expect(oneSlipApart("--stale-dais", "--stale-days")).toBe(true)
     expect(oneSlipApart("--stlae-days", "--stale-days")).toBe(true)
     expect(oneSlipApart("--stale-day", "--stale-days")).toBe(true)
@@ -90,6 +103,10 @@ describe("a flag the invoked command does not have", () => {
       /^Received unknown argument: '--cron=\.\.\.'\. --cron is a flag of `schedule`/
     )
     expect(withUnknownFlagsExplained(argv("run", "--bogus"), every, text("--bogus"))).toBe(text("--bogus"))
+    // The command is the longest of the leading words that names one: `users list`, not `users`.
+    expect(
+      withUnknownFlagsExplained(argv("users", "list", "--latency-ms", "5"), every, text("--latency-ms"))
+    ).toContain("not of `users list`")
     // No command named: nothing to say which command it is not a flag of.
     expect(withUnknownFlagsExplained(argv("--cron"), every, text("--cron"))).toBe(text("--cron"))
   })
