@@ -6,6 +6,7 @@
  * says which commands take the flag: read from the commands' own definitions, as the usage lines show them, so no
  * list is kept by hand to drift from them.
  */
+import { slipsBetween } from "./TypingSlips.js"
 import type { CommandFlags } from "./UsageHints.js"
 
 /** @effect/cli's words for a flag it does not know, its value hidden if it had one (`UsageHints.hideUnknownValues`). */
@@ -17,18 +18,7 @@ export const namesUnknownFlag = (text: string): boolean => new RegExp(UNKNOWN_FL
 /**
  * Whether one slip turns `typed` into `flag`: a letter left out, one too many, one wrong, or two neighbours swapped.
  */
-export const oneSlipApart = (typed: string, flag: string): boolean => {
-  if (typed === flag || Math.abs(typed.length - flag.length) > 1) return false
-  let start = 0
-  while (typed[start] === flag[start]) start++
-  const rest = (from: string, skip: number) => from.slice(start + skip)
-  return (
-    rest(typed, 1) === rest(flag, 1) ||
-    rest(typed, 1) === rest(flag, 0) ||
-    rest(typed, 0) === rest(flag, 1) ||
-    (typed[start] === flag[start + 1] && typed[start + 1] === flag[start] && rest(typed, 2) === rest(flag, 2))
-  )
-}
+export const oneSlipApart = (typed: string, flag: string): boolean => slipsBetween(typed, flag, 1) === 1
 
 const listed = (names: ReadonlyArray<string>): string =>
   names.length === 1 ? `${names[0]}` : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`

@@ -3,6 +3,7 @@
  * naming none of them name a role Panther does not have (a typo, a role deleted since), which the auditor is told
  * apart from a role change not carried out.
  */
+import { slipsBetween } from "../Cli/TypingSlips.js"
 import type { NamedRole } from "./AccessChange.js"
 
 export interface PantherRoles {
@@ -23,33 +24,6 @@ const MAX_COMPARED_CHARS = 100
 /** How many of the closest roles are named. */
 const MAX_CLOSEST = 3
 
-/**
- * Edits (a character added, taken out, changed, or two beside each other swapped) from one text to another, in any
- * case; undefined past `most`, as only a few edits make a typo.
- */
-const editsBetween = (from: string, to: string, most: number): number | undefined => {
-  const [a, b] = [from.toLowerCase(), to.toLowerCase()]
-  if (Math.abs(a.length - b.length) > most) return undefined
-  // Optimal string alignment: three rows of the table are enough.
-  let before: Array<number> = []
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let edits = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        edits = Math.min(edits, (before[j - 2] ?? 0) + 1)
-      }
-      current.push(edits)
-    }
-    before = previous
-    previous = current
-  }
-  const edits = previous[b.length] ?? 0
-  return edits > most ? undefined : edits
-}
-
 /** How many edits still make a typo of a text this long: one in a short name, up to three in a long one. */
 const typoEdits = (length: number): number => (length <= 4 ? 1 : length <= 12 ? 2 : 3)
 
@@ -69,7 +43,7 @@ export const closestRoleNames = (roles: PantherRoles): ((text: string) => Readon
         : roles.named
             .filter((role) => role.name.length <= MAX_COMPARED_CHARS)
             .flatMap((role) => {
-              const edits = editsBetween(text, role.name, most)
+              const edits = slipsBetween(text.toLowerCase(), role.name.toLowerCase(), most)
               return edits === undefined ? [] : [{ name: role.name, edits }]
             })
             .sort((a, b) => a.edits - b.edits || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
