@@ -6,6 +6,7 @@
 import { link, rename, stat, unlink } from "node:fs/promises"
 import { join } from "node:path"
 import * as Effect from "effect/Effect"
+import { confirmHeldReportDirectory } from "./HeldDirectory.js"
 import { describeFsError, hasErrorCode, ReportError } from "./ReportError.js"
 import { syncPlacedFiles } from "./SyncDirectory.js"
 
@@ -119,13 +120,18 @@ export const commitFiles = (
   files: ReadonlyArray<FileToCommit>,
   linkFile: LinkFile = link
 ): Effect.Effect<ReadonlyArray<string>, ReportError> =>
-  Effect.tryPromise({
-    try: () =>
-      placeAll(directory, stem, files, linkFile).catch(async (error: unknown) => {
-        throw hasErrorCode(error, "ENOENT") ? new Error(await whyGone(directory)) : error
-      }),
-    catch: (error) => new ReportError({ message: `cannot put the reports in ${directory}: ${describeFsError(error)}` })
-  }).pipe(
+  Effect.zipRight(
+    // Not beside another audit's reports: the directory may have been made anew, and taken, since this run took it.
+    confirmHeldReportDirectory,
+    Effect.tryPromise({
+      try: () =>
+        placeAll(directory, stem, files, linkFile).catch(async (error: unknown) => {
+          throw hasErrorCode(error, "ENOENT") ? new Error(await whyGone(directory)) : error
+        }),
+      catch: (error) =>
+        new ReportError({ message: `cannot put the reports in ${directory}: ${describeFsError(error)}` })
+    })
+  ).pipe(
     // Once in place, the names are made durable with the folder.
     Effect.tap((placed) => syncPlacedFiles(directory, placed)),
     // A signal between placing one file and the next would leave half a set under final names: the few link

@@ -10,16 +10,25 @@
  * process id says nothing. The holder touches the file every few seconds; one a waiter sees left untouched for a
  * minute belongs to a process that died (SIGKILL, a lost container), and the waiter takes it over with a warning.
  * Holding the directory, a run also removes the temporary files a killed run left in it (`LeftoverFiles.ts`).
+ *
+ * The lock file can go while its holder runs, with the directory (a clean-up's `rm -rf reports && mkdir reports`),
+ * or be taken over by a waiter while the holder was paused for a minute (a suspended machine). A second audit could
+ * then run there beside the first. So the heartbeat, and each placing of files (HeldDirectory.ts), first look at
+ * whose the lock is: gone, it is taken again; another audit's, the run stops, writing nothing more there.
  */
 import { randomBytes } from "node:crypto"
 import { closeSync, lstatSync, readSync, unlinkSync } from "node:fs"
 import { lstat, open, unlink } from "node:fs/promises"
 import { hostname } from "node:os"
 import { join } from "node:path"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import { printable } from "../PantherApi/Responses.js"
-import { keepTouched, removeLeftoverFiles } from "./LeftoverFiles.js"
+import { HeldReportDirectory } from "./HeldDirectory.js"
+import { removeLeftoverFiles, touch } from "./LeftoverFiles.js"
 import { NotRegularFile, openRegularFile, openRegularFileSync } from "./RegularFile.js"
 import { describeFsError, hasErrorCode, ReportError } from "./ReportError.js"
 
@@ -359,6 +368,83 @@ const releaseAtExit = (path: string, holder: Holder) => () => {
   }
 }
 
+/** Whether the lock file's text is this holder's: the token it wrote, not merely text that holds it. */
+const isHolders = (text: string | undefined, holder: Holder): boolean =>
+  Reflect.get(holderFields(text) ?? {}, "token") === holder.token
+
+/**
+ * Whose the lock is now: this holder's; this holder's again, its file found gone and made anew; another audit's,
+ * described; or it cannot be told (the directory gone too, or the path not a file), left to the step that writes
+ * there next to fail in its own words.
+ */
+type Standing = "held" | "retaken" | "unknown" | { readonly heldBy: string }
+
+const standingOf = async (path: string, holder: Holder): Promise<Standing> => {
+  let found = await readLock(path).catch(() => null)
+  if (found === undefined) {
+    const created = await tryCreate(path, holder).catch(() => undefined)
+    if (created === undefined) return "unknown"
+    if (created) return "retaken"
+    found = await readLock(path).catch(() => null)
+  }
+  if (found === null || found === undefined) return "unknown"
+  return isHolders(found.text, holder) ? "held" : { heldBy: describeHolder(found) }
+}
+
+const retakenWarning = (directory: string, holder: Holder) =>
+  Effect.logWarning(
+    `The lock file ${LOCK_FILE} of the report directory ${directory} was removed while this ${holder.command} held ` +
+      `it (was the directory emptied or made anew?). No other audit had taken it: this ${holder.command} took it ` +
+      "again and goes on."
+  ).pipe(Effect.annotateLogs(PHASE))
+
+const lostError = (directory: string, holder: Holder, heldBy: string, timing: LockTiming) =>
+  new ReportError({
+    message:
+      `this ${holder.command} no longer holds the report directory ${directory}: ${heldBy} holds it now. This ` +
+      `${holder.command}'s lock file was removed or taken over while it ran (the directory emptied or made anew, ` +
+      `or this process paused for over ${Duration.format(timing.staleAfter)}), and two audits in one directory ` +
+      `take each other's reports and marks: this ${holder.command} stopped, writing nothing more there. Run it ` +
+      "again once the other is done."
+  })
+
+/** Fails when another audit holds the directory now; takes the lock again, saying so, if it is gone. */
+const confirmHeld = (directory: string, path: string, holder: Holder, timing: LockTiming) =>
+  Effect.flatMap(
+    Effect.promise(() => standingOf(path, holder)),
+    (standing): Effect.Effect<void, ReportError> =>
+      standing === "retaken"
+        ? retakenWarning(directory, holder)
+        : typeof standing === "object"
+          ? Effect.fail(lostError(directory, holder, standing.heldBy, timing))
+          : Effect.void
+  )
+
+/**
+ * Touches this holder's lock file now and every `heartbeat` until the scope closes, so that no waiter takes it for
+ * a killed run's; another audit's is never touched. Fails `lost` once another audit holds the directory.
+ */
+const keepHeld = (
+  directory: string,
+  path: string,
+  holder: Holder,
+  timing: LockTiming,
+  lost: Deferred.Deferred<never, ReportError>
+): Effect.Effect<void, never, Scope.Scope> => {
+  const beat = Effect.matchEffect(confirmHeld(directory, path, holder, timing), {
+    onFailure: (error) => Effect.as(Deferred.fail(lost, error), false),
+    // A touch that fails (the file gone meanwhile) is let be: the next beat sees to it.
+    onSuccess: () =>
+      Effect.as(
+        Effect.promise(() => touch(path).catch(() => undefined)),
+        true
+      )
+  })
+  return Effect.asVoid(
+    Effect.forkScoped(Effect.repeat(beat, { schedule: Schedule.spaced(timing.heartbeat), while: (held) => held }))
+  )
+}
+
 /** What the lines about waiting for the directory, and about what a killed run left in it, are logged under. */
 const PHASE = { phase: "report-directory" }
 
@@ -397,7 +483,14 @@ export const withReportDirectoryLock =
         )
         // While the lock file is fresh from its making; the heartbeat below keeps it so from then on.
         yield* removeLeftoverFiles(directory).pipe(Effect.annotateLogs(PHASE))
-        yield* keepTouched(path, timing.heartbeat)
-        return yield* self
+        const lost = yield* Deferred.make<never, ReportError>()
+        yield* keepHeld(directory, path, holder, timing, lost)
+        // Stopped, not left to run on beside another audit: what it had not yet put in place goes with its scope.
+        return yield* Effect.raceFirst(
+          Effect.provideService(self, HeldReportDirectory, {
+            confirm: confirmHeld(directory, path, holder, timing)
+          }),
+          Deferred.await(lost)
+        )
       })
     )

@@ -50,7 +50,7 @@ export const TOUCH_EVERY = Duration.seconds(10)
  * the file system's time writes back the times the path has: one that wrote this machine's clock first left a moment,
  * until the second write, in which another machine's clean-up could take a live export's folder for a killed one.
  */
-const touch = async (path: string): Promise<void> => {
+export const touch = async (path: string): Promise<void> => {
   const { atime, mtime } = await lstat(path)
   await utimes(path, atime, mtime)
   const { ctime } = await lstat(path)
