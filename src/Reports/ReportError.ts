@@ -39,7 +39,21 @@ export const describeFsError = (error: unknown): string => {
       // Said bare, EFBIG left an operator to look up the errno: a limit on file size was reached, not the disk's end.
       EFBIG:
         "the file grew past the largest size this process may write (a file size limit, as `ulimit -f` sets, or " +
-        "the file system's own)"
+        "the file system's own)",
+      // Said bare, these left an operator to look the code up: each now says what is in the way, and what to do.
+      ENOTEMPTY: "a folder with files in it is in the way under that name: move or remove it",
+      EEXIST: "something already has that name: move or remove it",
+      ENAMETOOLONG: "the name or the path is longer than the file system allows: choose a shorter directory path",
+      EXDEV:
+        "it would move a file to another file system, which a rename cannot do: keep the folder on one file system " +
+        "(not a mount point inside it)",
+      EBUSY:
+        "it is busy: a mount point, or held open by another program (as Windows and some network shares hold files " +
+        "in use); try again once it is free",
+      EMFILE: "this process has as many files open as it may (raise its limit, as `ulimit -n` sets)",
+      ENFILE:
+        "the system has as many files open as it may (its limit, fs.file-max on Linux): try again once other " +
+        "programs have closed some"
     }
     return hints[code] ?? code
   }
