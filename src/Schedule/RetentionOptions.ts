@@ -11,6 +11,8 @@ import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { counted } from "../Cli/Counted.js"
 import { envInteger } from "../Cli/Environment.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
+import { confirmHeldReportDirectory } from "../Reports/HeldDirectory.js"
+import type { ReportError } from "../Reports/ReportError.js"
 import { pruneReports, type Retention, retentionIsOff } from "./PruneReports.js"
 
 export const retentionOptions = Options.all({
@@ -63,47 +65,51 @@ export const pruneAfterRun = (
    * changes its email was the first to name, kept with those after it.
    */
   run: { readonly reports: ReadonlyArray<string>; readonly runId: string; readonly keepSince?: string | undefined }
-): Effect.Effect<void> =>
+): Effect.Effect<void, ReportError> =>
   retentionIsOff(retention)
     ? Effect.void
-    : Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        const result = yield* pruneReports(directory, retention, now, run.reports, run.keepSince)
-        if (result.deletedFiles.length > 0) {
-          const what =
-            result.deletedRuns > 0
-              ? `the reports of ${counted(result.deletedRuns, "old run")}`
-              : `${counted(result.deletedFiles.length, "file")} of old runs`
-          yield* Effect.logInfo(`deleted ${what}`).pipe(
-            Effect.annotateLogs({
-              deletedRuns: result.deletedRuns,
-              keptRuns: result.keptRuns,
-              deleted: result.deletedFiles
-            })
-          )
-        }
-        if (result.othersFiles.length > 0) {
-          const shown = result.othersFiles.slice(0, 10).join(", ")
-          const more = result.othersFiles.length > 10 ? ` and ${result.othersFiles.length - 10} more` : ""
-          // Said of one file or of several in the words each takes.
-          const one = result.othersFiles.length === 1
-          yield* Effect.logInfo(
-            `left ${counted(result.othersFiles.length, "file named as a report", "files named as reports")} ` +
-              `alone, as another user owns ${one ? "it" : "them"} (not counted among the runs kept, never ` +
-              `deleted): ${shown}${more}. If ${one ? "it is a report" : "they are reports"} of this tool written ` +
-              `under another user id, give ${one ? "it" : "them"} to this user (chown) or remove ` +
-              `${one ? "it" : "them"} by hand`
-          )
-        }
-        if (result.failed.length > 0) {
-          // The first few say what to fix; years of backlog would not fit one line.
-          const shown = result.failed.slice(0, 10).map((failure) => `${failure.path} (${failure.reason})`)
-          const more = result.failed.length > 10 ? ` and ${result.failed.length - 10} more` : ""
-          yield* Effect.logWarning(
-            `could not delete ${counted(result.failed.length, "old report file")}: ${shown.join(", ")}${more}`
-          )
-        }
-      }).pipe(
-        Effect.catchAll((error) => Effect.logWarning(error.message)),
-        Effect.annotateLogs({ phase: "prune", runId: run.runId })
+    : Effect.zipRight(
+        // Not another audit's reports: the directory may have been made anew, and taken, since this run took it.
+        confirmHeldReportDirectory,
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const result = yield* pruneReports(directory, retention, now, run.reports, run.keepSince)
+          if (result.deletedFiles.length > 0) {
+            const what =
+              result.deletedRuns > 0
+                ? `the reports of ${counted(result.deletedRuns, "old run")}`
+                : `${counted(result.deletedFiles.length, "file")} of old runs`
+            yield* Effect.logInfo(`deleted ${what}`).pipe(
+              Effect.annotateLogs({
+                deletedRuns: result.deletedRuns,
+                keptRuns: result.keptRuns,
+                deleted: result.deletedFiles
+              })
+            )
+          }
+          if (result.othersFiles.length > 0) {
+            const shown = result.othersFiles.slice(0, 10).join(", ")
+            const more = result.othersFiles.length > 10 ? ` and ${result.othersFiles.length - 10} more` : ""
+            // Said of one file or of several in the words each takes.
+            const one = result.othersFiles.length === 1
+            yield* Effect.logInfo(
+              `left ${counted(result.othersFiles.length, "file named as a report", "files named as reports")} ` +
+                `alone, as another user owns ${one ? "it" : "them"} (not counted among the runs kept, never ` +
+                `deleted): ${shown}${more}. If ${one ? "it is a report" : "they are reports"} of this tool written ` +
+                `under another user id, give ${one ? "it" : "them"} to this user (chown) or remove ` +
+                `${one ? "it" : "them"} by hand`
+            )
+          }
+          if (result.failed.length > 0) {
+            // The first few say what to fix; years of backlog would not fit one line.
+            const shown = result.failed.slice(0, 10).map((failure) => `${failure.path} (${failure.reason})`)
+            const more = result.failed.length > 10 ? ` and ${result.failed.length - 10} more` : ""
+            yield* Effect.logWarning(
+              `could not delete ${counted(result.failed.length, "old report file")}: ${shown.join(", ")}${more}`
+            )
+          }
+        }).pipe(
+          Effect.catchAll((error) => Effect.logWarning(error.message)),
+          Effect.annotateLogs({ phase: "prune", runId: run.runId })
+        )
       )

@@ -2,10 +2,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
-import { Duration, Effect } from "effect"
+import { Duration, Effect, Option } from "effect"
 import { commitFiles } from "../../src/Reports/CommitFiles.js"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
 import { openTempFile } from "../../src/Reports/TempFile.js"
+import { pruneAfterRun } from "../../src/Schedule/RetentionOptions.js"
 import { captureLogs } from "../support/testClient.js"
 
 let directory = ""
@@ -146,6 +147,34 @@ describe("a report directory removed and made anew while an audit holds it", () 
       expect(failed.message).toContain(`this review no longer holds the report directory ${directory}: schedule (pid`)
       expect(readdirSync(directory)).toEqual([LOCK_FILE])
       expect(lockToken()).toBe("x")
+    })
+  )
+
+  it.live("deletes no old report by retention once another audit holds the directory made anew", () =>
+    Effect.gen(function* () {
+      const reports = [
+        "user-audit-20261201T030000Z.csv",
+        "user-audit-20261201T030000Z.json",
+        "user-audit-20261202T030000Z.csv",
+        "user-audit-20261202T030000Z.json"
+      ]
+      const failed = yield* Effect.flip(
+        Effect.gen(function* () {
+          yield* afterFirstHeartbeat
+          makeAnew()
+          anotherAuditsLock()
+          // The other audit's previous reports: keeping one run would delete the older set.
+          for (const name of reports) writeFileSync(join(directory, name), "x")
+          yield* pruneAfterRun(
+            directory,
+            { keepRuns: Option.some(1), keepDays: Option.none() },
+            { reports: [], runId: "r1" }
+          )
+        }).pipe(withReportDirectoryLock(directory, "run", { ...quick, heartbeat: Duration.hours(1) }))
+      )
+      expect(failed._tag).toBe("ReportError")
+      expect(failed.message).toContain(`this run no longer holds the report directory ${directory}: schedule (pid`)
+      expect(readdirSync(directory).sort()).toEqual([LOCK_FILE, ...reports])
     })
   )
 })
