@@ -326,6 +326,10 @@ const acquireAs = (
     }
   })
 
+/** Whether the lock file's text is this holder's: the token it wrote, not merely text that holds it. */
+const isHolders = (text: string | undefined, holder: Holder): boolean =>
+  Reflect.get(holderFields(text) ?? {}, "token") === holder.token
+
 /**
  * Removes the lock file if it is still this holder's. One that cannot be removed (the directory made read-only during
  * the run) is said: the next run waits for it and takes it over as a killed run's, and the run that left it had said
@@ -338,7 +342,7 @@ const release = (directory: string, path: string, holder: Holder, timing: LockTi
       const info = await lstat(path).catch(() => undefined)
       if (info?.isFile() !== true) return undefined
       const text = await readLockText(path).catch(() => "")
-      if (!text.includes(holder.token)) return undefined
+      if (!isHolders(text, holder)) return undefined
       return unlink(path).then(
         () => undefined,
         (error: unknown) => (hasErrorCode(error, "ENOENT") ? undefined : error)
@@ -362,15 +366,11 @@ const release = (directory: string, path: string, holder: Holder, timing: LockTi
  */
 const releaseAtExit = (path: string, holder: Holder) => () => {
   try {
-    if (lstatSync(path).isFile() && readLockTextSync(path).includes(holder.token)) unlinkSync(path)
+    if (lstatSync(path).isFile() && isHolders(readLockTextSync(path), holder)) unlinkSync(path)
   } catch {
     // Gone already, or it cannot be read: left to the next run, which takes over a lock left untouched.
   }
 }
-
-/** Whether the lock file's text is this holder's: the token it wrote, not merely text that holds it. */
-const isHolders = (text: string | undefined, holder: Holder): boolean =>
-  Reflect.get(holderFields(text) ?? {}, "token") === holder.token
 
 /**
  * Whose the lock is now: this holder's; this holder's again, its file found gone and made anew; another audit's,
