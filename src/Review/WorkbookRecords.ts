@@ -277,8 +277,8 @@ export const eachWorkbookRecord = async (
         // listed as removed and its decisions checked against this review, without a word.
         throw new NotAWorkbook(
           `row ${last.row}, below the header repeated on row ${joinedAt}, is of another review than row ` +
-            `${firstOfReview.row} (${whatDiffers({ row: last.row, record }, firstOfReview)}): workbooks of different reviews were joined; give ` +
-            "the last review's own workbook"
+            `${firstOfReview.row} (${whatDiffers({ row: last.row, record }, firstOfReview)}): workbooks of different ` +
+            "reviews were joined; give the last review's own workbook"
         )
       }
       if (cells.length <= header.length) reviews.see({ row: last.row, record })

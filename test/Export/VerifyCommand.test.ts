@@ -255,7 +255,10 @@ describe("panther-audit verify", () => {
       })()
       if (!bound) context.skip("permission bits do not stop this user, so no folder can be made unreadable to it")
     })
-    /** Runs verify with the folder's mode set so; set back after, as a folder its owner may not enter cannot be removed. */
+    /**
+     * Runs verify with the folder's mode set so; set back after, as a folder its owner may not enter cannot be
+     * removed.
+     */
     const withFolderMode = async (mode: number) => {
       chmodSync(folder, mode)
       try {

@@ -352,7 +352,7 @@ describe("runOnSchedule", () => {
   it.effect("a single tick that passed while the machine was suspended is said to have, too", () =>
     Effect.gen(function* () {
       const { lines, layer } = yield* captureLogs
-      // Suspended for 9 minutes during the first minute's sleep: woken at 00:10, one tick after the 00:05 it waited for.
+      // Suspended 9 minutes in the first minute's sleep: woken at 00:10, one tick after the 00:05 it waited for.
       const { clock, job, twoRuns } = yield* jumpingClock(START, Duration.toMillis("9 minutes"))
       const fiber = yield* Effect.fork(
         runOnSchedule(job(), { schedule: schedule("*/5 * * * *"), runNow: false, label: "audit" }).pipe(
