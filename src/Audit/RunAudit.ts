@@ -76,11 +76,8 @@ export interface AuditOutcome {
    * not be read. A review matches a decision written with a role's id to the role's name by them.
    */
   readonly roles: ReadonlyArray<{ readonly id: string; readonly name: string }>
-  /**
-   * Whether `roles` are all Panther's: "all" when GET /roles was read and each role it listed gave its id and name,
-   * "some" when one did not, "none" when it could not be read. Only with all is a name none of them has no role's.
-   */
-  readonly rolesRead: "all" | "some" | "none"
+  /** Whether `roles` are all Panther's: only with all is a name none of them has no role's. */
+  readonly rolesRead: RolesReadWhole
   /**
    * New and escalated unsuppressed findings of severity low or above, most severe first, at most `URGENT_LIMIT` of
    * each: the news an email lists (each under its own heading, by `change`).
@@ -217,8 +214,14 @@ const readRoles = (client: PantherClient) =>
     )
   )
 
+/**
+ * How many of Panther's roles a run could name: "all" when GET /roles was read and each role it listed gave its id
+ * and name, "some" when one did not, "none" when it could not be read.
+ */
+export type RolesReadWhole = "all" | "some" | "none"
+
 /** Whether the roles read, by id and name, are all GET /roles listed. */
-const rolesReadWhole = (read: RolesRead): "all" | "some" | "none" =>
+const rolesReadWhole = (read: RolesRead): RolesReadWhole =>
   read.roles === undefined
     ? "none"
     : read.unreadable.every(({ id, name }) => id !== undefined && name !== undefined)

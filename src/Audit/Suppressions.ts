@@ -11,8 +11,7 @@ import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { readInputFile } from "../Cli/InputFile.js"
 import { type InputFileSecrets, inputFileMessage, NO_INPUT_FILE_SECRETS, quoteOfFile } from "../Cli/InputFileSecrets.js"
 import { revealsAny } from "../Cli/Redact.js"
-import { unexpandedPathHint } from "../Cli/UnexpandedPath.js"
-import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
+import { describeFsErrorOfPath } from "../Cli/UnexpandedPath.js"
 import { FINDING_CODES, type FindingCode } from "./Finding.js"
 import { isRunLevel } from "./FindingAnnotations.js"
 import { DAY_MS, parseTimestamp } from "./Timestamps.js"
@@ -298,18 +297,15 @@ export const loadSuppressions = (
 ): Effect.Effect<ReadonlyArray<SuppressionEntry>, ConfigurationError> =>
   Effect.tryPromise({
     try: (signal) => readInputFile(path, MAX_SUPPRESSIONS_BYTES, "a suppressions file", signal),
-    catch: (error) => {
-      // A path with a ~ or $VARIABLE that a compose file passed on as written: no file gone.
-      const unexpanded = hasErrorCode(error, "ENOENT") ? unexpandedPathHint(path) : undefined
-      return new ConfigurationError({
+    // A path with a ~ or $VARIABLE that a compose file passed on as written is said so: no file gone.
+    catch: (error) =>
+      new ConfigurationError({
         message: inputFileMessage(
           known,
-          `--suppressions / AUDIT_SUPPRESSIONS ${path} cannot be read: ${describeFsError(error)}` +
-            (unexpanded === undefined ? "" : `; ${unexpanded}`),
+          `--suppressions / AUDIT_SUPPRESSIONS ${path} cannot be read: ${describeFsErrorOfPath(error, path)}`,
           NOT_SHOWN
         )
       })
-    }
   }).pipe(
     Effect.flatMap((bytes) => suppressionsText(bytes, path, known)),
     Effect.flatMap((text) => parseSuppressions(text, path, known))

@@ -4,6 +4,7 @@
  * (bash and zsh expand a ~ only at the start of a word), it reaches this tool as written, and "it does not exist" sent
  * the reader to a folder that does exist, under that name.
  */
+import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 
 /** `~` or `~user` at the start; `$NAME` or `${NAME}` anywhere; `%NAME%` anywhere, as Windows writes a variable. */
 const SHELL_ONLY =
@@ -28,6 +29,12 @@ const onlyAShell = (part: string): string =>
 export const unexpandedPathHint = (path: string): string | undefined => {
   const part = SHELL_ONLY.exec(path)?.[0]
   return part === undefined ? undefined : onlyAShell(part)
+}
+
+/** Why `path` could not be read (`describeFsError`), with the hint above when it was not found and holds such a part. */
+export const describeFsErrorOfPath = (error: unknown, path: string): string => {
+  const unexpanded = hasErrorCode(error, "ENOENT") ? unexpandedPathHint(path) : undefined
+  return `${describeFsError(error)}${unexpanded === undefined ? "" : `; ${unexpanded}`}`
 }
 
 /**

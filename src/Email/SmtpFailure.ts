@@ -178,9 +178,9 @@ const CONNECTION_CODES: ReadonlySet<string> = new Set(["ECONNECTION", "ESOCKET",
 /**
  * smtp:// to a port that speaks TLS from the first byte (465; Amazon SES's 2465, its "TLS Wrapper" ports) connects,
  * then waits for a greeting the relay sends only after a TLS handshake that smtp:// never starts: the greeting's
- * timeout is all it sees, and without this it reads as a slow or unreachable server.
+ * timeout is all it sees, and without this it reads as a slow or unreachable server. Or no mail server listens there
+ * at all: a web server or database sends no greeting either, and smtps:// would fail there too.
  */
-// Or no mail server at all: a web server or database answers no greeting either, and smtps:// would fail there too.
 const NO_GREETING_WITHOUT_TLS =
   "a relay that speaks TLS from the first byte (port 465, or 2465 on Amazon SES) sends no greeting to smtp://: " +
   "for such a port use smtps://; otherwise check that the port is the mail relay's (587 or 25), not another service's"

@@ -52,6 +52,9 @@ export const defaultRequestTimeout = Duration.seconds(30)
  */
 export const MAX_REQUEST_TIMEOUT = Duration.millis(2 ** 31 - 1)
 
+/** The longest a Node timer, and so an Effect sleep, waits: the same 2^31 - 1 ms, for waits other than a request's. */
+export const LONGEST_TIMER_MS = Duration.toMillis(MAX_REQUEST_TIMEOUT)
+
 export interface ConnectionSettings {
   /** Normalised: no trailing `/`, no `/public/graphql`; a path prefix kept. Never holds credentials. */
   readonly baseUrl: string

@@ -3,16 +3,13 @@
  * naming none of them name a role Panther does not have (a typo, a role deleted since), which the auditor is told
  * apart from a role change not carried out.
  */
+import type { RolesReadWhole } from "../Audit/RunAudit.js"
 import { slipsBetween } from "../Cli/TypingSlips.js"
 import type { NamedRole } from "./AccessChange.js"
 
 export interface PantherRoles {
   readonly named: ReadonlyArray<NamedRole>
-  /**
-   * "all" when GET /roles was read and each role it listed gave its id and name; "some" when a role's entry did
-   * not; "none" when GET /roles could not be read.
-   */
-  readonly read: "all" | "some" | "none"
+  readonly read: RolesReadWhole
 }
 
 /** What a review knows of Panther's roles when it was given none. */

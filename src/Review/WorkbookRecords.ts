@@ -7,7 +7,7 @@
 import { stat } from "node:fs/promises"
 import { pipeline } from "node:stream"
 import { type InputFileSecrets, quoteOfFile } from "../Cli/InputFileSecrets.js"
-import { unexpandedPathHint } from "../Cli/UnexpandedPath.js"
+import { describeFsErrorOfPath } from "../Cli/UnexpandedPath.js"
 import { openRegularFile } from "../Reports/RegularFile.js"
 import { describeFsError, hasErrorCode } from "../Reports/ReportError.js"
 import { ofSameReview, pastedRowCheck, whatDiffers } from "./PastedRows.js"
@@ -379,10 +379,7 @@ export const unreadableWorkbook = async (path: string): Promise<string | undefin
   // Said as it is: a link that leads round in a loop, or a folder on the way that may not be entered, is no file
   // gone, and "it does not exist" sent the user looking for a typo.
   // A --compare-with=~/... that bash and zsh left as written names no file gone either.
-  const info = await stat(path).catch((error: unknown) => {
-    const unexpanded = hasErrorCode(error, "ENOENT") ? unexpandedPathHint(path) : undefined
-    return `${describeFsError(error)}${unexpanded === undefined ? "" : `; ${unexpanded}`}`
-  })
+  const info = await stat(path).catch((error: unknown) => describeFsErrorOfPath(error, path))
   if (typeof info === "string") return info
   if (!info.isFile()) return "it is not a regular file"
   if (info.size > MAX_WORKBOOK_BYTES) return "it is over 256 MiB"

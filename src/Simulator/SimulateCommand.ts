@@ -19,6 +19,7 @@ import { envInteger, envNumber, envRedacted, envText, variableIfReadable } from 
 import { readInputText } from "../Cli/InputFile.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { decimalOption, wholeNumberOption } from "../Cli/NumberValues.js"
+import { LONGEST_TIMER_MS } from "../PantherApi/Connection.js"
 import { looksUtf16 } from "../PantherApi/Utf16Body.js"
 import { describeFsError } from "../Reports/ReportError.js"
 import { DEFAULT_ERROR_SEED, DEFAULT_FAIL_STATUS, type FaultOptions } from "./Faults.js"
@@ -30,10 +31,10 @@ export const DEFAULT_PORT = 4010
 const { MAX_STRING_LENGTH } = constants
 const MAX_USERS = 5_000_000
 /**
- * The longest a timer waits, 2^31 - 1 ms (about 24.8 days). Effect never ends a longer sleep, so a latency above it
- * held every request for ever, with a banner that promised it.
+ * The longest a timer waits (about 24.8 days). Effect never ends a longer sleep, so a latency above it held every
+ * request for ever, with a banner that promised it.
  */
-const MAX_LATENCY_MS = 2 ** 31 - 1
+const MAX_LATENCY_MS = LONGEST_TIMER_MS
 
 const options = {
   port: wholeNumberOption("port").pipe(
