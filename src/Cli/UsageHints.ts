@@ -15,7 +15,7 @@ import { BUILT_IN_VALUES } from "./Completions.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { emptyFlagValueProblem, refusesEmptyValue } from "./FlagValues.js"
 import { withoutStyle } from "./TerminalStyle.js"
-import { invokedPath, namesUnknownFlag, withUnknownFlagsExplained } from "./UnknownFlag.js"
+import { invokedPath, mayExplainFlag, withUnknownFlagsExplained } from "./UnknownFlag.js"
 
 const UNKNOWN_ARGUMENT = /Received unknown argument: '(--[A-Za-z0-9-]+)'/g
 /** A known flag given as `--flag=value` and called unknown: empty, given twice, or taking no value. */
@@ -349,7 +349,7 @@ const flagsOfEveryCommand = (
   texts: ReadonlyArray<unknown>,
   load: () => Promise<ReadonlyMap<string, CommandFlags>>
 ): Effect.Effect<ReadonlyMap<string, CommandFlags>> =>
-  texts.some((text) => typeof text === "string" && namesUnknownFlag(text))
+  texts.some((text) => typeof text === "string" && mayExplainFlag(text))
     ? Effect.tryPromise(load).pipe(Effect.orElseSucceed(() => new Map()))
     : Effect.succeed(new Map())
 

@@ -79,6 +79,26 @@ describe("a flag the invoked command does not have", () => {
     expect(explainUnknownFlag(every, "run", "--bogus")).toBeUndefined()
   })
 
+  it("suggests another command's flag one slip away, naming the commands it belongs to", () => {
+    expect(explainUnknownFlag(every, "users list", "--stale-dys")).toBe(
+      "Did you mean --stale-days? It is a flag of `run`, `demo`, `schedule`, `review` or `export`, not of `users list`"
+    )
+    // One command takes it: its help is where to read on.
+    expect(explainUnknownFlag(every, "run", "--cronn")).toBe(
+      "Did you mean --cron? It is a flag of `schedule`, not of `run`: see panther-audit schedule --help"
+    )
+    // Two flags one slip away: each with the commands that take it.
+    expect(explainUnknownFlag(every, "users list", "--mail-tc")).toBe(
+      "Did you mean --mail-to (a flag of `run`, `demo` or `schedule`) or --mail-cc (a flag of `run`, `demo` or " +
+        "`schedule`)? Neither is a flag of `users list`"
+    )
+    // The command's own flag one slip away is the likelier meant, and said alone.
+    expect(explainUnknownFlag(every, "users create", "--emial")).toBe(
+      "Did you mean --email? See panther-audit users create --help"
+    )
+    expect(explainUnknownFlag(every, "users list", "--stale-dy")).toBeUndefined()
+  })
+
   it("is one slip from a flag with a letter left out, added, changed, or two swapped; not with two slips", () => {
     expect(oneSlipApart("--stale-dys", "--stale-days")).toBe(true)
     expect(oneSlipApart("--stale-dayss", "--stale-days")).toBe(true)
@@ -109,6 +129,28 @@ describe("a flag the invoked command does not have", () => {
     ).toContain("not of `users list`")
     // No command named: nothing to say which command it is not a flag of.
     expect(withUnknownFlagsExplained(argv("--cron"), every, text("--cron"))).toBe(text("--cron"))
+  })
+
+  it("given before any command, says which command takes it, or which command's flag was meant", () => {
+    const noCommand =
+      "Invalid subcommand for panther-audit - use one of 'run', 'demo', 'schedule', 'users', 'simulate', 'review', " +
+      "'export', 'verify'"
+    expect(withUnknownFlagsExplained(argv("--cron", "0 2 * * *"), every, noCommand)).toBe(
+      `${noCommand}. --cron is a flag of \`schedule\`, and needs its command before it: see panther-audit schedule --help`
+    )
+    // Its value is not quoted, and a flag every command takes (given first) is not the one to explain.
+    const withValue = withUnknownFlagsExplained(argv("--log-level", "debug", "--cron=0 2 * * *"), every, noCommand, [
+      "--log-level"
+    ])
+    expect(withValue).toContain("--cron is a flag of `schedule`, and needs its command before it")
+    expect(withValue).not.toContain("0 2")
+    expect(withUnknownFlagsExplained(argv("--stale-dys", "30"), every, noCommand)).toBe(
+      `${noCommand}. Did you mean --stale-days? It is a flag of \`run\`, \`demo\`, \`schedule\`, \`review\` or ` +
+        "`export`, and needs its command before it"
+    )
+    // Nothing to say of a flag no command takes, nor of a mistyped command.
+    expect(withUnknownFlagsExplained(argv("--bogus"), every, noCommand)).toBe(noCommand)
+    expect(withUnknownFlagsExplained(argv("rn"), every, noCommand)).toBe(noCommand)
   })
 
   it("loads the other commands only for a message that calls a flag unknown", async () => {
@@ -144,7 +186,9 @@ describe("a flag the invoked command does not have", () => {
       for (const [args, message] of [
         [["run", "--cron", "0 2 * * *"], "--cron is a flag of `schedule`, not of `run`"],
         [["simulate", "--stale-days", "30"], "--stale-days is a flag of `run`, `demo`, `schedule`"],
-        [["run", "--stale-dys", "30"], "Received unknown argument: '--stale-dys'. Did you mean --stale-days?"]
+        [["run", "--stale-dys", "30"], "Received unknown argument: '--stale-dys'. Did you mean --stale-days?"],
+        [["users", "list", "--stale-dys", "30"], "Did you mean --stale-days? It is a flag of `run`, `demo`"],
+        [["--cron", "0 2 * * *"], "--cron is a flag of `schedule`, and needs its command before it"]
       ] as const) {
         const result = await runCli([...args, "--log-format", logFormat])
         expect(result.code, args.join(" ")).toBe(2)
