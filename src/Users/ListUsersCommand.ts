@@ -74,6 +74,33 @@ const idsNamed = (values: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<st
       : Effect.succeed(ids)
   }).pipe(Effect.map((ids) => ids.flat()))
 
+/**
+ * Panther's `email` filter ignores every other ("If provided all other parameters are ignored"): `--email X --status
+ * FORCE_CHANGE_PASSWORD` listed X whatever its status, exit 0, to a script that acts on each user listed. Refused
+ * before anything is sent, naming the filters given. `--include-deactivated` narrows nothing, and stays.
+ */
+const refuseFiltersBesideEmail = (
+  contains: Option.Option<string>,
+  status: Option.Option<string>,
+  ids: ReadonlyArray<string>
+): Effect.Effect<void, ConfigurationError> => {
+  const ignored = [
+    ...(Option.isSome(contains) ? ["--contains"] : []),
+    ...(Option.isSome(status) ? ["--status"] : []),
+    ...(ids.length > 0 ? ["--id"] : [])
+  ]
+  if (ignored.length === 0) return Effect.void
+  const named = ignored.length === 1 ? `${ignored[0]}` : `${ignored.slice(0, -1).join(", ")} and ${ignored.at(-1)}`
+  return Effect.fail(
+    new ConfigurationError({
+      message:
+        `Panther ignores ${named} beside --email, and would list the user with that email whatever ` +
+        `${ignored.length === 1 ? "it asks" : "they ask"} for: give --email alone, or ${named} without it. ` +
+        "Nothing was sent."
+    })
+  )
+}
+
 export const listUsersCommand = Command.make(
   "list",
   {
@@ -85,8 +112,8 @@ export const listUsersCommand = Command.make(
     ),
     email: optionalText(
       "email",
-      "Only the user with exactly this email (Panther then ignores the other filters, --include-deactivated too); " +
-        "when none has it exactly, every user holding it in another case, with a note.",
+      "Only the user with exactly this email, deactivated or not; not with --contains, --status or --id, which " +
+        "Panther would ignore. When none has it exactly, every user holding it in another case, with a note.",
       "the email address of the user to list"
     ),
     status: optionalText(
@@ -115,6 +142,7 @@ export const listUsersCommand = Command.make(
       const emptyId = idWithoutValue(process.argv)
       if (emptyId !== undefined) return yield* new ConfigurationError({ message: emptyId })
       const ids = yield* idsNamed(args.ids)
+      if (Option.isSome(args.email)) yield* refuseFiltersBesideEmail(args.contains, args.status, ids)
       const client = yield* PantherClient
       // Filters travel in the request's address; before any note quotes one.
       const filters = [
@@ -129,9 +157,6 @@ export const listUsersCommand = Command.make(
       const terminal = process.stdout.isTTY === true
       const format = Option.getOrElse(args.format, () => defaultFormat(terminal))
       const writer = yield* userWriter(format, terminal)
-      if (Option.isSome(args.email) && (Option.isSome(args.contains) || Option.isSome(args.status) || ids.length > 0)) {
-        yield* tell("note", "with --email, Panther ignores the other filters.")
-      }
       const status = Option.map(args.status, statusFilter)
       if (Option.isSome(status) && status.value.note !== undefined) yield* tell("note", printable(status.value.note))
       const invalid = yield* Ref.make(0)
@@ -271,9 +296,9 @@ export const listUsersCommand = Command.make(
             `${ids}; left out, so each user is listed once, as first sent.`
         )
       }
-      // With --email Panther ignores --id, as the note above says; otherwise every id given is accounted for.
+      // Every id given is accounted for (--email, which Panther lets override them, is refused beside --id).
       const notListed =
-        ids.length === 0 || Option.isSome(args.email)
+        ids.length === 0
           ? undefined
           : idsNotListedNote(
               {

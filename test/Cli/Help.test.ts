@@ -175,7 +175,7 @@ describe("--help", () => {
     const list = (await runCli(["users", "list", "--help"])).stdout
     const options = list.slice(list.indexOf("OPTIONS"))
     const email = options.slice(options.indexOf("--email text"), options.indexOf("--status text"))
-    expect(email).toContain("--include-deactivated too")
+    expect(email).toContain("deactivated or not; not with --contains, --status or --id, which Panther would ignore")
     expect(email).toContain("every user holding it in another case")
     const remove = (await runCli(["users", "delete", "--help"])).stdout
     expect(remove).toContain("Delete without asking (needed when stdin or stderr is not a terminal).")

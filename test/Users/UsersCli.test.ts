@@ -1641,16 +1641,6 @@ describe("panther-audit users", () => {
     expect(twice.code, twice.stderr).toBe(0)
     expect(twice.requests.map((request) => request.query.get("ids"))).toEqual([parts[0]?.join(",")])
     expect(twice.stderr).not.toContain("repeated")
-
-    // With --email Panther ignores the ids: they are not sent, however many.
-    const byEmail = await againstScripted(
-      [json(200, { results: [rawUser("u1")] })],
-      ["users", "list", "--email", "u1@example.com", ...ids.flatMap((id) => ["--id", id])]
-    )
-    expect(byEmail.code, byEmail.stderr).toBe(0)
-    expect(byEmail.requests.map((request) => [request.query.get("email"), request.query.get("ids")])).toEqual([
-      ["u1@example.com", null]
-    ])
   }, 60_000)
 
   it("list by --id, --email or --status fails on a user it did not ask for, as when Panther ignores the filter", async () => {
@@ -1804,14 +1794,37 @@ describe("panther-audit users", () => {
     expect(stderrText(ten.stderr)).toContain(
       `no user listed for any of the 10 ids given (${ids.slice(0, 10).join(", ")}): for each, Panther has no user`
     )
-    // With --email Panther ignores --id, which a note already says: the ids are not blamed.
-    const byEmail = await againstScripted(
+  })
+
+  it("list --email with another filter, which Panther would ignore, is refused before anything is sent", async () => {
+    // Panther lists the user with that email whatever --status, --contains or --id say: a script asking for a pending
+    // user by email got a confirmed one, exit 0, with only a note on stderr.
+    for (const [others, named] of [
+      [["--status", "FORCE_CHANGE_PASSWORD"], "--status"],
+      [["--contains", "zzz"], "--contains"],
+      [["--id", "u2"], "--id"],
+      [["--id", "u2", "--status", "CONFIRMED"], "--status and --id"]
+    ] as const) {
+      const byEmail = await againstScripted(
+        [json(200, { results: [rawUser("u1")] })],
+        ["users", "list", "--email", "u1@example.com", ...others]
+      )
+      expect(byEmail.code, others.join(" ")).toBe(2)
+      expect(byEmail.stdout, others.join(" ")).toBe("")
+      expect(byEmail.requests, others.join(" ")).toHaveLength(0)
+      expect(stderrText(byEmail.stderr), others.join(" ")).toContain(
+        `Panther ignores ${named} beside --email, and would list the user with that email whatever ` +
+          `${named.includes(" and ") ? "they ask" : "it asks"} for: give --email alone, or ${named} without it. ` +
+          "Nothing was sent."
+      )
+    }
+    // --include-deactivated narrows nothing: with --email it is taken, as Panther takes it.
+    const deactivatedToo = await againstScripted(
       [json(200, { results: [rawUser("u1")] })],
-      ["users", "list", "--email", "u1@example.com", "--id", "u2"]
+      ["users", "list", "--email", "u1@example.com", "--include-deactivated"]
     )
-    expect(byEmail.code, byEmail.stderr).toBe(0)
-    expect(byEmail.stderr).not.toContain("no user listed")
-    expect(stderrText(byEmail.stderr)).toContain("with --email, Panther ignores the other filters.")
+    expect(deactivatedToo.code, deactivatedToo.stderr).toBe(0)
+    expect(ndjson(deactivatedToo.stdout).map((user) => user.id)).toEqual(["u1"])
   })
 
   it("list --id given an email a user holds refuses it, naming the user's id, not say Panther has no such user", async () => {
