@@ -31,8 +31,21 @@ export const newUserOptions = {
   email: text("email", "The user's email address.", { required: true, kind: "the new user's email address" }),
   givenName: text("given-name", "First name.", { required: true, kind: "the new user's first name" }),
   familyName: text("family-name", "Last name.", { required: true, kind: "the new user's last name" }),
-  role: Options.optional(text("role", ROLE, { required: true, kind: `a role's name, ${ROLE_NAMES}`, or: "--role-id" })),
-  roleId: Options.optional(text("role-id", ROLE_ID, { required: true, kind: "a role's id", or: "--role" }))
+  // Each optional to the parser, as either will do; the help says one is needed, which the command then checks.
+  role: Options.optional(
+    text("role", `${ROLE} A new user needs this or --role-id.`, {
+      required: true,
+      kind: `a role's name, ${ROLE_NAMES}`,
+      or: "--role-id"
+    })
+  ),
+  roleId: Options.optional(
+    text("role-id", `${ROLE_ID} A new user needs this or --role.`, {
+      required: true,
+      kind: "a role's id",
+      or: "--role"
+    })
+  )
 }
 
 /** `users update`'s: a field left out keeps its value. */

@@ -181,6 +181,18 @@ describe("--help", () => {
     expect(remove).toContain("Delete without asking (needed when stdin or stderr is not a terminal).")
   })
 
+  it("of users create says a role is needed, by --role or --role-id, as it refuses one without", async () => {
+    const create = (await runCli(["users", "create", "--help"])).stdout
+    const options = create.slice(create.indexOf("OPTIONS"))
+    const role = options.slice(options.indexOf("--role text"), options.indexOf("--role-id text"))
+    const roleId = options.slice(options.indexOf("--role-id text"), options.indexOf("--if-absent"))
+    expect(role).toContain("A new user needs this or --role-id.")
+    expect(roleId).toContain("A new user needs this or --role.")
+    // update keeps the role when neither is given: its help says nothing of needing one.
+    const update = (await runCli(["users", "update", "--help"])).stdout
+    expect(update).not.toContain("A new user needs")
+  })
+
   const EVERY_COMMAND = [
     [],
     ["run"],
