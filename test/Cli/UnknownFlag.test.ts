@@ -148,9 +148,24 @@ describe("a flag the invoked command does not have", () => {
       `${noCommand}. Did you mean --stale-days? It is a flag of \`run\`, \`demo\`, \`schedule\`, \`review\` or ` +
         "`export`, and needs its command before it"
     )
-    // Nothing to say of a flag no command takes, nor of a mistyped command.
+    // A flag every command takes, one slip off, is suggested as it is for a command.
+    expect(withUnknownFlagsExplained(argv("--log-levl", "debug"), every, noCommand, ["--log-level"])).toBe(
+      `${noCommand}. Did you mean --log-level? See panther-audit --help`
+    )
+    // Two flags one slip away, each with the commands that take it.
+    expect(withUnknownFlagsExplained(argv("--mail-tc", "x"), every, noCommand)).toBe(
+      `${noCommand}. Did you mean --mail-to (a flag of \`run\`, \`demo\` or \`schedule\`) or --mail-cc (a flag of ` +
+        "`run`, `demo` or `schedule`)? Each needs its command before it"
+    )
+    // A flag every command takes given as --name=value has no value apart to step over.
+    expect(
+      withUnknownFlagsExplained(argv("--log-level=debug", "--cron", "0"), every, noCommand, ["--log-level"])
+    ).toContain("--cron is a flag of `schedule`, and needs its command before it")
+    // Nothing to say of a flag no command takes, nor of a mistyped command, nor of a flag after one: the command
+    // is what is wrong there.
     expect(withUnknownFlagsExplained(argv("--bogus"), every, noCommand)).toBe(noCommand)
     expect(withUnknownFlagsExplained(argv("rn"), every, noCommand)).toBe(noCommand)
+    expect(withUnknownFlagsExplained(argv("rn", "--cron", "0"), every, noCommand)).toBe(noCommand)
   })
 
   it("loads the other commands only for a message that calls a flag unknown", async () => {
