@@ -329,7 +329,9 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   private defaultHint(): string {
     // 400, 409 and 422 are about what was asked; other statuses (a 405 with an HTML page) suggest the address is
     // not the API at all.
-    if (this.status === 400 && this.method === "GET") {
+    // A lookup or a list changes nothing: a 409 or 422 to one (which Panther does not document) is about the id or
+    // filters asked, like a 400, not about a change to make again.
+    if ((this.status === 400 || this.status === 409 || this.status === 422) && this.method === "GET") {
       if (namesOne(this.path)) return "Check the id (`panther-audit users list` shows them)."
       // Its only filter is the id or email the command was given: "check the filters" named none its user had given.
       if (this.lookup === "confirmGone") {

@@ -158,6 +158,18 @@ describe("what an API error tells the user to do", () => {
     expect(refused("POST")).toContain("Change what Panther named")
   })
 
+  it("a 409 or 422 to a lookup or a list points at what was asked, not at a change none was made", () => {
+    const refused = (status: number, path: string) =>
+      Either.flip(
+        checkStatus({ method: "GET", path, status, retryAfter: undefined, body: '{"message":"x"}' }, 0, String)
+      ).pipe(Either.getOrThrow).message
+    for (const status of [409, 422]) {
+      expect(refused(status, "/users/u1"), String(status)).toContain("Check the id")
+      expect(refused(status, "/users"), String(status)).toContain("Check the filters given.")
+      expect(refused(status, "/users/u1"), String(status)).not.toContain("Change what Panther named")
+    }
+  })
+
   it("a change refused with a status that is not about the request (405 from a console) points at --api-url", () => {
     const answer = (status: number, body: string) =>
       Either.flip(checkStatus({ method: "POST", path: "/users", status, retryAfter: undefined, body }, 0, String)).pipe(
