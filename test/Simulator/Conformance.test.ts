@@ -105,7 +105,7 @@ describe("conformance to the OpenAPI document", () => {
     expect(users[2]?.role).toEqual({ name: "Gone" })
   })
 
-  it("would catch a drift: missing fields, wrong types, extra fields, a null next", () => {
+  it("would catch a drift: missing fields, wrong types, extra fields, a null next, a page not sent as JSON", () => {
     const validator = makeResponseValidator()
     const user = {
       id: "x",
@@ -133,5 +133,14 @@ describe("conformance to the OpenAPI document", () => {
       body: undefined
     }
     expect(conformanceProblems("GET", "/users", html)).not.toEqual([])
+    const page = { results: [user] }
+    const pageAs = (contentType: string): Reply => ({
+      status: 200,
+      headers: new Headers({ "content-type": contentType }),
+      text: JSON.stringify(page),
+      body: page
+    })
+    expect(conformanceProblems("GET", "/users", pageAs("application/json"))).toEqual([])
+    expect(conformanceProblems("GET", "/users", pageAs("text/plain"))).toEqual(["content-type text/plain"])
   })
 })

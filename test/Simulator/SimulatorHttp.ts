@@ -70,17 +70,24 @@ const describedProblems = (method: string, pathname: string, reply: Reply): Read
   return Either.isRight(decoded) ? [] : [`not as UsersApi.ts describes it: ${String(decoded.left)}`]
 }
 
+/**
+ * The document declares every body as `application/json`, a success's as an error's: a client that picks its parser
+ * by the header would not read a page sent as anything else. A delete's 200 has no body, and so no type to declare.
+ */
+const mediaTypeProblems = (reply: Reply): ReadonlyArray<string> =>
+  reply.text === "" || reply.headers.get("content-type")?.includes("application/json") === true
+    ? []
+    : [`content-type ${reply.headers.get("content-type")}`]
+
 /** The spec problems of one reply; empty when it conforms. */
 export const conformanceProblems = (method: string, path: string, reply: Reply): ReadonlyArray<string> => {
   const template = templateOf(path)
   const pathname = path.split("?")[0] ?? path
   const isError = reply.status >= 400
   if (isError) {
-    const problems = validator.problemsWith("UserAPI.BadRequestError", reply.body)
-    const json = reply.headers.get("content-type")?.includes("application/json") === true
-    return json ? problems : [...problems, `content-type ${reply.headers.get("content-type")}`]
+    return [...validator.problemsWith("UserAPI.BadRequestError", reply.body), ...mediaTypeProblems(reply)]
   }
-  const ownDescription = describedProblems(method, pathname, reply)
+  const ownDescription = [...describedProblems(method, pathname, reply), ...mediaTypeProblems(reply)]
   if (template !== undefined) {
     return [...validator.problems(method, template, reply.status, reply.body), ...ownDescription]
   }
