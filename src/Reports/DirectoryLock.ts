@@ -408,16 +408,22 @@ const lostError = (directory: string, holder: Holder, heldBy: string, timing: Lo
       "again once the other is done."
   })
 
-/** Fails when another audit holds the directory now; takes the lock again, saying so, if it is gone. */
+/**
+ * Fails when another audit holds the directory now; takes the lock again, saying so, if it is gone. Whole: a run
+ * stopped (its heartbeat at the end of the run) between taking the lock again and the warning would have taken it
+ * without a word.
+ */
 const confirmHeld = (directory: string, path: string, holder: Holder, timing: LockTiming) =>
-  Effect.flatMap(
-    Effect.promise(() => standingOf(path, holder)),
-    (standing): Effect.Effect<void, ReportError> =>
-      standing === "retaken"
-        ? retakenWarning(directory, holder)
-        : typeof standing === "object"
-          ? Effect.fail(lostError(directory, holder, standing.heldBy, timing))
-          : Effect.void
+  Effect.uninterruptible(
+    Effect.flatMap(
+      Effect.promise(() => standingOf(path, holder)),
+      (standing): Effect.Effect<void, ReportError> =>
+        standing === "retaken"
+          ? retakenWarning(directory, holder)
+          : typeof standing === "object"
+            ? Effect.fail(lostError(directory, holder, standing.heldBy, timing))
+            : Effect.void
+    )
   )
 
 /**
