@@ -159,6 +159,9 @@ export const runAndDeliver = (
     const outcome = yield* runAuditJob(job, hooks)
     yield* beforeDelivery(outcome)
     const delivery = yield* deliverAuditEmail(job.email, outcome).pipe(
+      // Before the marks are cleared below: a failure to clear them (another audit holds the directory now) is no
+      // failed delivery, to be written into a mark.
+      Effect.tapError((error) => recordDeliveryFailure(outcome, error)),
       // Sent, written or not needed: the mark put in place with the reports goes, and so do the marks of earlier
       // runs whose news this email carried. Failed: it says why. Stopped: it stays as it was. A run with email off
       // sends nothing: the mark it carries from an earlier run whose email was not delivered (RunAudit) stays for the
@@ -171,7 +174,6 @@ export const runAndDeliver = (
               clearEarlierMarks(outcome.reports.json, Date.parse(outcome.run.asOf))
             )
       ),
-      Effect.tapError((error) => recordDeliveryFailure(outcome, error)),
       Effect.onInterrupt(() =>
         Effect.logWarning(
           "audit email interrupted; the reports are complete, and their pending mark tells the next run"
@@ -185,15 +187,17 @@ export const runAndDeliver = (
 /**
  * A run whose email failed: its mark says why, then the log does. In that order, so that whoever acts on the line (a
  * log alert, an operator, a test) finds the reason in the mark; the other way round, the mark could still be read
- * saying only that the email was pending.
+ * saying only that the email was pending. The failure is logged also when the mark is not written because another
+ * audit holds the report directory now, with which the run then stops.
  */
 export const recordDeliveryFailure = (
   outcome: Pick<AuditOutcome, "reports" | "previousEmailUndelivered">,
   error: DeliveryError
-): Effect.Effect<void> =>
-  Effect.zipRight(
-    markUndelivered(outcome.reports.json, error.message, outcome.previousEmailUndelivered),
-    Effect.logError("audit email failed; the reports are complete").pipe(Effect.annotateLogs(errorAnnotations(error)))
+): Effect.Effect<void, ReportError> =>
+  markUndelivered(outcome.reports.json, error.message, outcome.previousEmailUndelivered).pipe(
+    Effect.ensuring(
+      Effect.logError("audit email failed; the reports are complete").pipe(Effect.annotateLogs(errorAnnotations(error)))
+    )
   )
 
 /** `--fail-on`: exit 1 once the reports are complete, when unsuppressed findings reach the threshold. */

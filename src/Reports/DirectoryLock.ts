@@ -13,7 +13,7 @@
  *
  * The lock file can go while its holder runs, with the directory (a clean-up's `rm -rf reports && mkdir reports`),
  * or be taken over by a waiter while the holder was paused for a minute (a suspended machine). A second audit could
- * then run there beside the first. So the heartbeat, and each placing of files (HeldDirectory.ts), first look at
+ * then run there beside the first. So the heartbeat, and each placing of files or marks (HeldDirectory.ts), look at
  * whose the lock is: gone, it is taken again; another audit's, the run stops, writing nothing more there.
  */
 import { randomBytes } from "node:crypto"

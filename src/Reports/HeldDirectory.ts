@@ -2,8 +2,8 @@
  * The report directory a run holds (DirectoryLock.ts), as the steps that put files in it see it. Its lock file can
  * go while the run holds it, with the directory itself (a clean-up's `rm -rf reports && mkdir reports`), and
  * another audit then take it: the heartbeat notices within seconds, but a run placing its reports in those seconds
- * would place them beside the other audit's, or delete its reports by retention. So placing files, and pruning,
- * first confirm that the run still holds the directory.
+ * would place them beside the other audit's, rewrite or remove its marks of undelivered email, or delete its reports
+ * by retention. So placing files, changing marks, and pruning first confirm that the run still holds the directory.
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"

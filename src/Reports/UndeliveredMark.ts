@@ -14,8 +14,9 @@ import { readdir, rename, stat, unlink, writeFile } from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
 import * as Effect from "effect/Effect"
 import { reportAsOf } from "../Audit/PreviousReportChoice.js"
+import { confirmHeldReportDirectory } from "./HeldDirectory.js"
 import { openRegularFile } from "./RegularFile.js"
-import { describeFsError, hasErrorCode } from "./ReportError.js"
+import { describeFsError, hasErrorCode, type ReportError } from "./ReportError.js"
 import { isNewer, isStampedAhead, parseReportName } from "./ReportName.js"
 import { syncPlacedFiles } from "./SyncDirectory.js"
 import { temporaryName } from "./TempFile.js"
@@ -97,12 +98,21 @@ const readMarkText = async (markPath: string): Promise<string> => {
   }
 }
 
+/**
+ * Marks are written and removed only while the run holds its report directory, as reports are placed: the directory
+ * may have been made anew, and taken by another audit, since the heartbeat last looked, and that audit's marks are
+ * not this run's to rewrite or remove. Fails, changing nothing, once another audit holds it.
+ */
+const whileHeld = <A>(change: Effect.Effect<A>): Effect.Effect<A, ReportError> =>
+  Effect.zipRight(confirmHeldReportDirectory, change)
+
 /** The email went out (or was not needed): the mark goes. */
-export const clearUndelivered = (markPath: string | undefined): Effect.Effect<void> =>
+export const clearUndelivered = (markPath: string | undefined): Effect.Effect<void, ReportError> =>
   markPath === undefined
     ? Effect.void
     : Effect.tryPromise(() => unlink(markPath)).pipe(
-        Effect.catchAll((error) => Effect.logWarning(`could not remove ${markPath}: ${String(error.cause ?? error)}`))
+        Effect.catchAll((error) => Effect.logWarning(`could not remove ${markPath}: ${String(error.cause ?? error)}`)),
+        whileHeld
       )
 
 /**
@@ -112,7 +122,7 @@ export const clearUndelivered = (markPath: string | undefined): Effect.Effect<vo
  * run `--as-of` a past day: it compared with a report before them (PreviousReportChoice.ts), so their news is in no
  * email yet, and the next run, comparing with the latest of them, still has to find their marks.
  */
-export const clearEarlierMarks = (jsonReportPath: string, asOf: number): Effect.Effect<void> =>
+export const clearEarlierMarks = (jsonReportPath: string, asOf: number): Effect.Effect<void, ReportError> =>
   Effect.promise(async () => {
     const directory = dirname(jsonReportPath)
     const own = parseReportName(basename(jsonReportPath))
@@ -139,7 +149,8 @@ export const clearEarlierMarks = (jsonReportPath: string, asOf: number): Effect.
   }).pipe(
     Effect.flatMap((failures) =>
       failures.length === 0 ? Effect.void : Effect.logWarning(`could not remove ${failures.join(", ")}`)
-    )
+    ),
+    whileHeld
   )
 
 /**
@@ -153,7 +164,7 @@ export const markUndelivered = (
   reason: string,
   /** The earliest report not mailed before this run, if any. */
   earliest: string | undefined
-): Effect.Effect<void> =>
+): Effect.Effect<void, ReportError> =>
   Effect.tryPromise(async () => {
     const markPath = undeliveredMarkPath(jsonReportPath)
     const temporary = join(dirname(markPath), temporaryName("user-audit.undelivered"))
@@ -172,5 +183,6 @@ export const markUndelivered = (
       onSuccess: () => syncPlacedFiles(dirname(jsonReportPath), [undeliveredMarkPath(jsonReportPath)])
     }),
     // A stop (SIGTERM) waits the few milliseconds to the rename rather than leave the temporary file behind.
-    Effect.uninterruptible
+    Effect.uninterruptible,
+    whileHeld
   )

@@ -9,6 +9,7 @@ import { Effect, Logger } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { recordDeliveryFailure } from "../../src/Audit/AuditJob.js"
 import { DeliveryError } from "../../src/Email/DeliveryError.js"
+import type { ReportError } from "../../src/Reports/ReportError.js"
 import {
   clearEarlierMarks,
   markUndelivered,
@@ -48,7 +49,7 @@ const reportsWithPendingMark = () => {
 }
 
 /** Runs `effect`, handing each log line's message to `onLine` as it is logged. */
-const runLogging = (effect: Effect.Effect<void>, onLine: (message: string) => void) =>
+const runLogging = (effect: Effect.Effect<void, ReportError>, onLine: (message: string) => void) =>
   Effect.runPromise(
     effect.pipe(
       Effect.provide(
