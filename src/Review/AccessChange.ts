@@ -213,6 +213,20 @@ export interface DecisionContext {
   readonly inPanther: PantherRoles
   /** The names of Panther's roles a typo away from a text (`closestRoleNames`). */
   readonly closest: (text: string) => ReadonlyArray<string>
+  /** Whether an account of this review holds a role of this id or name (`heldByAnAccount`). */
+  readonly heldNow: (role: string) => boolean
+}
+
+/**
+ * Whether one of these accounts holds a role of an id or name, in any case: a role one of them holds exists in
+ * Panther, whatever GET /roles listed. Their roles are gathered on the first question only, which few reviews ask.
+ */
+export const heldByAnAccount = (rows: ReadonlyArray<ReviewRow>): ((role: string) => boolean) => {
+  let held: ReadonlySet<string> | undefined
+  return (role) => {
+    held ??= new Set(rows.flatMap((row) => [row.roleId, row.roleName].filter((text) => text !== "").map(folded)))
+    return held.has(folded(role))
+  }
 }
 
 /**
@@ -278,7 +292,8 @@ export const decisionNotCarriedOut = (
 
 /**
  * What follows a role change not made when Panther has no role of the name or id decided: a typo, or a role
- * deleted since, which no one could carry out, said with what to fix. Where the roles could not all be read,
+ * deleted since, which no one could carry out, said with what to fix. A role GET /roles did not list although an
+ * account of this review holds it is no typo: Panther's answers disagreed. Where the roles could not all be read,
  * whether a role no one held at the last review exists is not known, and said so. Empty for a role Panther has, and
  * for no role.
  */
@@ -303,6 +318,15 @@ const noSuchRole = (
     return (
       `: whether Panther has a role of that name or id is not known, as ${why}, so check ${where} against ` +
       "Panther's roles"
+    )
+  }
+  // GET /roles left out a role GET /users gave an account: an answer at odds with another, not a typo to fix.
+  const heldNow =
+    context.heldNow(role) || (decided._tag === "One" && decided.role.id !== "" && context.heldNow(decided.role.id))
+  if (heldNow) {
+    return (
+      ": Panther's list of roles did not include it, though an account of this review holds it (Panther's answers " +
+      `disagreed), so review again, and if this is said again, check that role in Panther before changing ${where}`
     )
   }
   // Panther's names, quoted as any role's name is: scrubbed of secrets, cut in the middle.

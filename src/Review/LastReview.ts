@@ -28,6 +28,7 @@ import {
   booleanCell,
   type Decision,
   decisionNotCarriedOut,
+  heldByAnAccount,
   type NamedRole,
   readDecision,
   roleRenamed,
@@ -389,9 +390,10 @@ const compareWith = async (
     changes.set(key, [...new Set(what)])
   }
   const closest = closestRoleNames(roles)
+  const heldNow = heldByAnAccount(rows)
   for (const { key, row, decision, lastRow, now } of matched) {
     if (shared.has(key) || (decision._tag !== "Revoke" && decision._tag !== "ChangeRole")) continue
-    const context = { row, inPanther: roles, closest }
+    const context = { row, inPanther: roles, closest, heldNow }
     const notCarriedOut = decisionNotCarriedOut(decision, lastRow, now, knownRoles, quoteOfWorkbook, context)
     changes.set(key, [...new Set([...(changes.get(key) ?? []), ...notCarriedOut])])
   }

@@ -915,6 +915,49 @@ describe("a role change naming a role Panther does not have", () => {
     ])
   })
 
+  it("says Panther's answers disagree, not that it has no such role, when an account of this review holds it", async () => {
+    // GET /roles left out a role that an account holds, as listed by GET /users in the same review.
+    const lines = [
+      admin("u1", "change-role:Auditor"),
+      admin("u2", "change-role:r-auditor"),
+      admin("u3", "change-role:Old"),
+      admin("u4", "change-role:Nobody"),
+      admin("u5", "keep", "r-old,Old"),
+      admin("u6", "keep"),
+      // Former, as the last workbook named r-former, held now under its new name.
+      admin("u7", "change-role:Former"),
+      admin("u8", "keep", "r-former,Former")
+    ]
+    workbook("access-review-20260701T000000Z.csv", [header, ...lines])
+    const held = (id: string) => reviewRowOf(id, { roleId: "r-admin", roleName: "Admin", privileged: true })
+    const rows = [
+      held("u1"),
+      held("u2"),
+      held("u3"),
+      held("u4"),
+      reviewRowOf("u5", { roleId: "r-old", roleName: "Old", privileged: false }),
+      reviewRowOf("u6", { roleId: "r-auditor", roleName: "auditor", privileged: false }),
+      held("u7"),
+      reviewRowOf("u8", { roleId: "r-former", roleName: "Renamed", privileged: true })
+    ]
+    const since = await compare(rows, "https://api.acme.example", { named, read: "all" })
+    if (since._tag !== "Compared") throw new Error(`not compared: ${since.reason}`)
+    const disagree = (decision: string, row: number) =>
+      `change-role:${decision} decided at the last review, role still Admin: Panther's list of roles did not ` +
+      "include it, though an account of this review holds it (Panther's answers disagreed), so review again, and " +
+      `if this is said again, check that role in Panther before changing the decision on row ${row} of the last ` +
+      "review's workbook"
+    expect([...since.changed]).toEqual([
+      ["id:u1", disagree("Auditor", 2)],
+      ["id:u2", disagree("r-auditor", 3)],
+      ["id:u3", disagree("Old", 4)],
+      ["id:u4", unknown("Nobody", 5, "")],
+      ["id:u5", "no longer privileged"],
+      ["id:u6", "role Admin -> auditor; no longer privileged"],
+      ["id:u7", disagree("Former", 8)]
+    ])
+  })
+
   it("says whether the role exists is not known when the roles could not all be read", async () => {
     const notKnown = (as: string) =>
       "change-role:Analsyt decided at the last review, role still Admin: whether Panther has a role of that name or " +
