@@ -50,28 +50,63 @@ const rowsNamed = (rows: ReadonlyArray<NumberedRow>, count: number): string => {
   return more > 0 ? `rows ${one?.row}, ${two?.row} and ${more} more` : `rows ${one?.row} and ${two?.row}`
 }
 
+/** How many rows not of the first row's review a message names; the rest are counted. */
+const MAX_STRANGERS_NAMED = 5
+
+/** The rows named by their numbers, and how many more there are: "rows 6, 7 and 8", "rows 6, 7 and 3 more". */
+const everyRowNamed = (rows: ReadonlyArray<NumberedRow>, count: number): string => {
+  const numbers = rows.map(({ row }) => String(row))
+  const more = count - rows.length
+  if (more > 0) return `rows ${numbers.join(", ")} and ${more} more`
+  return `rows ${numbers.slice(0, -1).join(", ")} and ${numbers.at(-1)}`
+}
+
+/** What differs in each row from `reference`: "row 6's as_of, ..., is not ...; row 7's ...". */
+const eachDiffers = (rows: ReadonlyArray<NumberedRow>, reference: NumberedRow, than = ""): string =>
+  rows.map((stray) => whatDiffers(stray, reference, `row ${stray.row}'s`, than)).join("; ")
+
 /**
  * Follows the rows that say which review they are of (`see`, in order; `end` after the last). The rows of the first
- * row's review and of any other are counted through to the end: a row alone against two or more is the stranger,
- * told wherever it was pasted (at the top too), and both rows are named where the rows do not tell. `end` returns
- * why the workbook is refused, or undefined.
+ * row's review and of any other are counted through to the end: a row alone against two or more of one review is
+ * the stranger, told wherever it was pasted (at the top too); rows fewer than the first row's review's are the
+ * strangers, each named (the first five), from however many reviews they came, so that all are removed in one pass;
+ * and rows are named with what each holds where the rows do not tell. `end` returns why the workbook is refused, or
+ * undefined.
  */
 export const pastedRowCheck = () => {
-  /** The first two rows of the first row's review, and of the others, with how many each has. */
+  /** The first two rows of the first row's review, and the first five of the others, with how many each has. */
   const alike: Array<NumberedRow> = []
   const other: Array<NumberedRow> = []
   let alikeCount = 0
   let otherCount = 0
+  /** Whether the rows not of the first row's review are all of one review. */
+  let othersOfOneReview = true
   const oneStranger = (stranger: NumberedRow, others: ReadonlyArray<NumberedRow>, count: number): string =>
     `row ${stranger.row} is of another review than ${rowsNamed(others, count)} ` +
     `(${whatDiffers(stranger, others[0] ?? stranger)}): a row was pasted in from another review's workbook; ` +
     `remove row ${stranger.row}, or give the last review's own workbook`
+  const strangers = (reference: NumberedRow): string => {
+    const [one, another] = othersOfOneReview
+      ? ["another review", "another review's workbook"]
+      : ["other reviews", "other reviews' workbooks"]
+    const named = everyRowNamed(other, otherCount)
+    const which = otherCount > other.length ? `those ${otherCount} rows` : named
+    return (
+      `${named} are of ${one} than ${rowsNamed(alike, alikeCount)} (${eachDiffers(other, reference)}): ` +
+      `rows were pasted in from ${another}; remove ${which}, or give the last review's own workbook`
+    )
+  }
   // Which is the stranger is not known: both named, with what each holds.
   const mixed = (reference: NumberedRow, stranger: NumberedRow): string =>
-    `row ${stranger.row} is of another review than row ${reference.row} ` +
-    `(${whatDiffers(stranger, reference, `row ${stranger.row}'s`, ` row ${reference.row}'s,`)}): rows of two ` +
-    "reviews were mixed, as rows pasted in from another review's workbook are; remove the rows that are not of " +
-    "the last review, or give the last review's own workbook"
+    othersOfOneReview
+      ? `row ${stranger.row} is of another review than row ${reference.row} ` +
+        `(${whatDiffers(stranger, reference, `row ${stranger.row}'s`, ` row ${reference.row}'s,`)}): rows of two ` +
+        "reviews were mixed, as rows pasted in from another review's workbook are; remove the rows that are not of " +
+        "the last review, or give the last review's own workbook"
+      : `${everyRowNamed(other, otherCount)} are of other reviews than row ${reference.row} ` +
+        `(${eachDiffers(other, reference, ` row ${reference.row}'s,`)}): rows of several reviews were mixed, as rows ` +
+        "pasted in from other reviews' workbooks are; remove the rows that are not of the last review, or give the " +
+        "last review's own workbook"
   return {
     /** The first row to say which review it is of. */
     first: (): NumberedRow | undefined => alike[0],
@@ -83,7 +118,9 @@ export const pastedRowCheck = () => {
         alikeCount++
         return
       }
-      if (other.length < 2) other.push(seen)
+      const [firstOther] = other
+      if (firstOther !== undefined && !ofSameReview(seen.record, firstOther.record)) othersOfOneReview = false
+      if (other.length < MAX_STRANGERS_NAMED) other.push(seen)
       otherCount++
     },
     end: (): string | undefined => {
@@ -91,7 +128,8 @@ export const pastedRowCheck = () => {
       const [stranger] = other
       if (first === undefined || stranger === undefined) return undefined
       if (otherCount === 1 && alikeCount > 1) return oneStranger(stranger, alike, alikeCount)
-      if (alikeCount === 1 && otherCount > 1) return oneStranger(first, other, otherCount)
+      if (alikeCount === 1 && otherCount > 1 && othersOfOneReview) return oneStranger(first, other, otherCount)
+      if (otherCount > 1 && alikeCount > otherCount) return strangers(first)
       return mixed(first, stranger)
     }
   }

@@ -739,6 +739,57 @@ describe("a row pasted in from another review's workbook, without a header above
     expect(await refusal([rowOf("u1"), rowOf("u2", april), rowOf("u3", april), rowOf("u4")])).toEqual(mixed(differs))
   })
 
+  it("names every row pasted in from other reviews, with what differs in each, so all are removed at once", async () => {
+    const january = "2026-01-01T00:00:00.000Z"
+    const october = "2025-10-01T00:00:00.000Z"
+    const own = ["u1", "u2", "u3", "u4"].map((id) => rowOf(id))
+    const three = [...own, rowOf("u5", april), rowOf("u6", january), rowOf("u7", july, "api.other.example")]
+    expect(await refusal(three)).toEqual(
+      notRead(
+        `rows 6, 7 and 8 are of other reviews than rows 2, 3 and 2 more (row 6's as_of, ${april}, is not ${july}; ` +
+          `row 7's as_of, ${january}, is not ${july}; row 8's instance, api.other.example, is not api.acme.example): ` +
+          "rows were pasted in from other reviews' workbooks; remove rows 6, 7 and 8, or give the last review's " +
+          "own workbook"
+      )
+    )
+    // Two of one other review's, among the review's own: both named.
+    expect(await refusal([...own, rowOf("u5", april), rowOf("u6", april)])).toEqual(
+      notRead(
+        `rows 6 and 7 are of another review than rows 2, 3 and 2 more (row 6's as_of, ${april}, is not ${july}; ` +
+          `row 7's as_of, ${april}, is not ${july}): rows were pasted in from another review's workbook; remove ` +
+          "rows 6 and 7, or give the last review's own workbook"
+      )
+    )
+    // Many: the first five named, and the rest counted.
+    const many = [
+      ...own,
+      ...own,
+      ...own,
+      ...[april, january, october, april, january, october, april].map((asOf) => rowOf("u5", asOf))
+    ]
+    const since = await refusal(many)
+    expect(since).toMatchObject({ _tag: "NotCompared" })
+    expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+      `(rows 14, 15, 16, 17, 18 and 2 more are of other reviews than rows 2, 3 and 10 more (row 14's as_of, ${april}`
+    )
+    expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+      `row 18's as_of, ${january}, is not ${july}): rows were pasted in from other reviews' workbooks; remove those ` +
+        "7 rows, or give the last review's own workbook)"
+    )
+  })
+
+  it("does not take rows of two other reviews for one when the review's own row is alone", async () => {
+    const january = "2026-01-01T00:00:00.000Z"
+    expect(await refusal([rowOf("u1"), rowOf("u2", april), rowOf("u3", january)])).toEqual(
+      notRead(
+        `rows 3 and 4 are of other reviews than row 2 (row 3's as_of, ${april}, is not row 2's, ${july}; row 4's ` +
+          `as_of, ${january}, is not row 2's, ${july}): rows of several reviews were mixed, as rows pasted in from ` +
+          "other reviews' workbooks are; remove the rows that are not of the last review, or give the last " +
+          "review's own workbook"
+      )
+    )
+  })
+
   it("names what differs without quoting it when the cell is no timestamp or host", async () => {
     const typed = rowOf("u2", '"see notes, 1 July"')
     expect(await refusal([rowOf("u1"), typed, rowOf("u3")])).toEqual(pasted(3, "2 and 4", "its as_of differs"))
