@@ -174,6 +174,13 @@ describe("an email that went out", () => {
     expect(await readNotMailedSince(mark, own)).toBe(own)
   })
 
+  it("names no report not mailed for a report without a mark, whose email went out", async () => {
+    // Taken for its own earliest report not mailed, retention kept the reports after it as news not yet mailed.
+    const directory = freshReportDirectory()
+    const own = "user-audit-20260101T000000Z.json"
+    expect(await readNotMailedSince(join(directory, "user-audit-20260101T000000Z.undelivered"), own)).toBeUndefined()
+  })
+
   it("leaves the mark of a report stamped after the run's own, whose news its email did not carry", async () => {
     const directory = freshReportDirectory()
     reportWithMark(directory, "user-audit-20260629T020000Z", "2026-06-29T02:00:00.000Z")

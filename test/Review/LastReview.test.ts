@@ -1009,6 +1009,32 @@ describe("a role change naming a role Panther does not have", () => {
     ])
   })
 
+  it("says nothing more of a role the last workbook's rows held, when the roles could not be read", async () => {
+    const changes = await changesWithRoles([admin("u1", "change-role:Old"), admin("u2", "keep", "r-old,Old")], {
+      named: [],
+      read: "none"
+    })
+    expect(changes).toEqual([
+      ["id:u1", "change-role:Old decided at the last review, role still Admin"],
+      ["id:u2", "role Old -> Admin"]
+    ])
+  })
+
+  it("takes a role no one knows, decided in another case than the account's name for it, as carried out", async () => {
+    workbook("access-review-20260701T000000Z.csv", [header, admin("u1", "change-role:auditor")])
+    const since = await compare(
+      [reviewRowOf("u1", { roleId: "", roleName: "Auditor", privileged: false })],
+      undefined,
+      {
+        named: [],
+        read: "none"
+      }
+    )
+    expect(since._tag === "Compared" ? [...since.changed] : since.reason).toEqual([
+      ["id:u1", "role Admin -> Auditor; no longer privileged"]
+    ])
+  })
+
   it("says whether the role exists is not known when the roles could not all be read", async () => {
     const notKnown = (as: string) =>
       "change-role:Analsyt decided at the last review, role still Admin: whether Panther has a role of that name or " +
@@ -1411,6 +1437,23 @@ it("names three of the roles a decision fits and counts the rest, where their na
       "role Admin -> AdMin; change-role:admin decided at the last review fits 4 roles (Admin, id r-1; ADMIN, id r-2; " +
         "AdMin, id r-3; and 1 more) and the account now holds one, AdMin: whether it was carried out is not known; " +
         "decide by the role's id"
+    ]
+  ])
+})
+
+it("names all three roles a decision fits when there are three, with none counted", async () => {
+  const roles = ["Admin", "ADMIN", "AdMin"].map((name, index) => ({ id: `r-${index + 1}`, name }))
+  workbook("access-review-20260701T000000Z.csv", [HEADER, "true,Admin,true,u1,u1@example.com,change-role:admin"])
+  const since = await compare([reviewRowOf("u1", { roleId: "r-3", roleName: "AdMin", privileged: true })], undefined, {
+    named: roles,
+    read: "all"
+  })
+  expect(since._tag === "Compared" ? [...since.changed] : since.reason).toEqual([
+    [
+      "id:u1",
+      "role Admin -> AdMin; change-role:admin decided at the last review fits 3 roles (Admin, id r-1; ADMIN, id r-2; " +
+        "AdMin, id r-3) and the account now holds one, AdMin: whether it was carried out is not known; decide by the " +
+        "role's id"
     ]
   ])
 })
