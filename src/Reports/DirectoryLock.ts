@@ -431,13 +431,12 @@ const confirmHeld = (directory: string, path: string, holder: Holder, timing: Lo
  * a killed run's; another audit's is never touched. Fails `lost` once another audit holds the directory.
  */
 const keepHeld = (
-  directory: string,
   path: string,
-  holder: Holder,
+  confirm: Effect.Effect<void, ReportError>,
   timing: LockTiming,
   lost: Deferred.Deferred<never, ReportError>
 ): Effect.Effect<void, never, Scope.Scope> => {
-  const beat = Effect.matchEffect(confirmHeld(directory, path, holder, timing), {
+  const beat = Effect.matchEffect(confirm, {
     onFailure: (error) => Effect.as(Deferred.fail(lost, error), false),
     // A touch that fails (the file gone meanwhile) is let be: the next beat sees to it.
     onSuccess: () =>
@@ -489,13 +488,15 @@ export const withReportDirectoryLock =
         )
         // While the lock file is fresh from its making; the heartbeat below keeps it so from then on.
         yield* removeLeftoverFiles(directory).pipe(Effect.annotateLogs(PHASE))
+        // One look at a time: a look finding the lock file just made again by another, still empty, took it for
+        // another audit's and stopped the run.
+        const oneAtATime = yield* Effect.makeSemaphore(1)
+        const confirm = oneAtATime.withPermits(1)(confirmHeld(directory, path, holder, timing))
         const lost = yield* Deferred.make<never, ReportError>()
-        yield* keepHeld(directory, path, holder, timing, lost)
+        yield* keepHeld(path, confirm, timing, lost)
         // Stopped, not left to run on beside another audit: what it had not yet put in place goes with its scope.
         return yield* Effect.raceFirst(
-          Effect.provideService(self, HeldReportDirectory, {
-            confirm: confirmHeld(directory, path, holder, timing)
-          }),
+          Effect.provideService(self, HeldReportDirectory, { confirm }),
           Deferred.await(lost)
         )
       })

@@ -6,6 +6,7 @@ import { Duration, Effect, Option } from "effect"
 import { commitFiles } from "../../src/Reports/CommitFiles.js"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
 import { openTempFile } from "../../src/Reports/TempFile.js"
+import { confirmHeldReportDirectory } from "../../src/Reports/HeldDirectory.js"
 import { pruneAfterRun } from "../../src/Schedule/RetentionOptions.js"
 import { captureLogs } from "../support/testClient.js"
 
@@ -103,6 +104,27 @@ describe("a report directory removed and made anew while an audit holds it", () 
       expect(placed.placed).toEqual([join(directory, "user-audit-20261204T030000Z.csv")])
       expect(placed.lockBack).toBe(true)
       expect(logs.lines.join("\n")).toContain("No other audit had taken it: this run took it again and goes on.")
+    })
+  )
+
+  it.live("is taken again once when checks at the same moment find the lock gone, none taking it for another's", () =>
+    Effect.gen(function* () {
+      const logs = captureLogs()
+      // The heartbeat and the steps placing files and marks look at the lock on their own: one of them finding the
+      // lock file just made again, still empty, by another, took it for another audit's and stopped the run.
+      const rounds = yield* Effect.gen(function* () {
+        yield* afterFirstHeartbeat
+        for (let round = 0; round < 20; round++) {
+          makeAnew()
+          yield* Effect.all(Array.from({ length: 4 }, () => confirmHeldReportDirectory), { concurrency: "unbounded" })
+        }
+        return 20
+      }).pipe(
+        withReportDirectoryLock(directory, "run", { ...quick, heartbeat: Duration.hours(1) }),
+        Effect.provide(logs.layer)
+      )
+      expect(rounds).toBe(20)
+      expect(logs.lines.filter((line) => line.includes("this run took it again")).length).toBe(20)
     })
   )
 
