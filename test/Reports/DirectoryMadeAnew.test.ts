@@ -1,13 +1,14 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Option } from "effect"
 import { commitFiles } from "../../src/Reports/CommitFiles.js"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
-import { openTempFile } from "../../src/Reports/TempFile.js"
 import { confirmHeldReportDirectory } from "../../src/Reports/HeldDirectory.js"
+import { openTempFile } from "../../src/Reports/TempFile.js"
 import { pruneAfterRun } from "../../src/Schedule/RetentionOptions.js"
+import { lockTokenIn, makeAnew, putAnotherAuditsLock } from "../support/directoryMadeAnew.js"
 import { captureLogs } from "../support/testClient.js"
 
 let directory = ""
@@ -15,29 +16,6 @@ beforeEach(() => {
   directory = mkdtempSync(join(tmpdir(), "made-anew-"))
 })
 afterEach(() => rmSync(directory, { recursive: true, force: true }))
-
-const lockPath = () => join(directory, LOCK_FILE)
-
-/** A clean-up's `rm -rf reports && mkdir reports`, run while an audit holds the directory. */
-const makeAnew = () => {
-  rmSync(directory, { recursive: true, force: true })
-  mkdirSync(directory)
-}
-
-/** Another audit's lock, fresh: that audit is running. */
-const anotherAuditsLock = () =>
-  writeFileSync(
-    lockPath(),
-    JSON.stringify({
-      pid: 4242,
-      host: "other-box",
-      command: "schedule",
-      startedAt: "2026-12-04T02:00:00.000Z",
-      token: "x"
-    })
-  )
-
-const lockToken = (): unknown => Reflect.get(JSON.parse(readFileSync(lockPath(), "utf8")), "token")
 
 /** Whether `done` comes true within a few seconds. */
 const eventually = (done: () => boolean) =>
@@ -70,11 +48,11 @@ describe("a report directory removed and made anew while an audit holds it", () 
     Effect.gen(function* () {
       const logs = captureLogs()
       const retaken = yield* Effect.gen(function* () {
-        const token = lockToken()
-        makeAnew()
+        const token = lockTokenIn(directory)
+        makeAnew(directory)
         // The warning comes once the lock file is written whole: a file only seen there may still be empty.
         const back = yield* eventually(() => logs.lines.some((line) => line.includes("this run took it again")))
-        return back && lockToken() === token
+        return back && lockTokenIn(directory) === token
       }).pipe(
         withReportDirectoryLock(directory, "run", { ...quick, heartbeat: Duration.millis(20) }),
         Effect.provide(logs.layer)
@@ -94,7 +72,7 @@ describe("a report directory removed and made anew while an audit holds it", () 
       const logs = captureLogs()
       const placed = yield* Effect.gen(function* () {
         yield* afterFirstHeartbeat
-        makeAnew()
+        makeAnew(directory)
         const placed = yield* placeReport
         return { placed, lockBack: readdirSync(directory).includes(LOCK_FILE) }
       }).pipe(
@@ -115,8 +93,11 @@ describe("a report directory removed and made anew while an audit holds it", () 
       const rounds = yield* Effect.gen(function* () {
         yield* afterFirstHeartbeat
         for (let round = 0; round < 20; round++) {
-          makeAnew()
-          yield* Effect.all(Array.from({ length: 4 }, () => confirmHeldReportDirectory), { concurrency: "unbounded" })
+          makeAnew(directory)
+          yield* Effect.all(
+            Array.from({ length: 4 }, () => confirmHeldReportDirectory),
+            { concurrency: "unbounded" }
+          )
         }
         return 20
       }).pipe(
@@ -133,8 +114,8 @@ describe("a report directory removed and made anew while an audit holds it", () 
       const failed = yield* Effect.flip(
         Effect.gen(function* () {
           yield* afterFirstHeartbeat
-          makeAnew()
-          anotherAuditsLock()
+          makeAnew(directory)
+          putAnotherAuditsLock(directory)
           return yield* placeReport
         }).pipe(withReportDirectoryLock(directory, "run", { ...quick, heartbeat: Duration.hours(1) }))
       )
@@ -149,7 +130,7 @@ describe("a report directory removed and made anew while an audit holds it", () 
       )
       // Nothing of this run's is left there, and the other audit's lock is its own still.
       expect(readdirSync(directory)).toEqual([LOCK_FILE])
-      expect(lockToken()).toBe("x")
+      expect(lockTokenIn(directory)).toBe("x")
     })
   )
 
@@ -157,8 +138,8 @@ describe("a report directory removed and made anew while an audit holds it", () 
     Effect.gen(function* () {
       const failed = yield* Effect.flip(
         Effect.gen(function* () {
-          makeAnew()
-          anotherAuditsLock()
+          makeAnew(directory)
+          putAnotherAuditsLock(directory)
           // An audit still fetching users: stopped by the heartbeat, not left to run on beside the other.
           return yield* Effect.never
         }).pipe(
@@ -169,7 +150,7 @@ describe("a report directory removed and made anew while an audit holds it", () 
       expect(failed._tag).toBe("ReportError")
       expect(failed.message).toContain(`this review no longer holds the report directory ${directory}: schedule (pid`)
       expect(readdirSync(directory)).toEqual([LOCK_FILE])
-      expect(lockToken()).toBe("x")
+      expect(lockTokenIn(directory)).toBe("x")
     })
   )
 
@@ -184,8 +165,8 @@ describe("a report directory removed and made anew while an audit holds it", () 
       const failed = yield* Effect.flip(
         Effect.gen(function* () {
           yield* afterFirstHeartbeat
-          makeAnew()
-          anotherAuditsLock()
+          makeAnew(directory)
+          putAnotherAuditsLock(directory)
           // The other audit's previous reports: keeping one run would delete the older set.
           for (const name of reports) writeFileSync(join(directory, name), "x")
           yield* pruneAfterRun(

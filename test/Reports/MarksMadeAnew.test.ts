@@ -3,7 +3,7 @@
  * are placed (DirectoryMadeAnew.test.ts): the directory made anew between two heartbeats, and taken by another
  * audit, holds that audit's marks, not this run's. Real files in a temporary directory, and the real lock.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
@@ -12,6 +12,7 @@ import { recordDeliveryFailure } from "../../src/Audit/AuditJob.js"
 import { DeliveryError } from "../../src/Email/DeliveryError.js"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
 import { clearEarlierMarks, clearUndelivered, markUndelivered, pendingMark } from "../../src/Reports/UndeliveredMark.js"
+import { lockTokenIn, makeAnew, putAnotherAuditsLock } from "../support/directoryMadeAnew.js"
 import { captureLogs } from "../support/testClient.js"
 
 let directory = ""
@@ -19,27 +20,6 @@ beforeEach(() => {
   directory = mkdtempSync(join(tmpdir(), "marks-made-anew-"))
 })
 afterEach(() => rmSync(directory, { recursive: true, force: true }))
-
-const lockPath = () => join(directory, LOCK_FILE)
-
-/** A clean-up's `rm -rf reports && mkdir reports`, run while an audit holds the directory. */
-const makeAnew = () => {
-  rmSync(directory, { recursive: true, force: true })
-  mkdirSync(directory)
-}
-
-/** Another audit's lock, fresh: that audit is running. */
-const anotherAuditsLock = () =>
-  writeFileSync(
-    lockPath(),
-    JSON.stringify({
-      pid: 4242,
-      host: "other-box",
-      command: "schedule",
-      startedAt: "2026-12-04T02:00:00.000Z",
-      token: "x"
-    })
-  )
 
 /**
  * With the heartbeat an hour away after its first touch, made as the lock is taken, only the look taken before a mark
@@ -74,8 +54,8 @@ describe("a mark of undelivered email, once the report directory is made anew", 
         const failed = yield* Effect.flip(
           Effect.gen(function* () {
             yield* afterFirstHeartbeat
-            makeAnew()
-            anotherAuditsLock()
+            makeAnew(directory)
+            putAnotherAuditsLock(directory)
             othersFiles()
             yield* change()
           }).pipe(withReportDirectoryLock(directory, "run", timing))
@@ -85,7 +65,7 @@ describe("a mark of undelivered email, once the report directory is made anew", 
         expect(failed.message).toContain(lost())
         expect(readdirSync(directory).sort()).toEqual([LOCK_FILE, "user-audit-20261203T030000Z.json", othersMark])
         expect(readFileSync(join(directory, othersMark), "utf8")).toBe(pendingMark(undefined))
-        expect(Reflect.get(JSON.parse(readFileSync(lockPath(), "utf8")), "token")).toBe("x")
+        expect(lockTokenIn(directory)).toBe("x")
       })
     )
   }
@@ -96,8 +76,8 @@ describe("a mark of undelivered email, once the report directory is made anew", 
       const failed = yield* Effect.flip(
         Effect.gen(function* () {
           yield* afterFirstHeartbeat
-          makeAnew()
-          anotherAuditsLock()
+          makeAnew(directory)
+          putAnotherAuditsLock(directory)
           yield* recordDeliveryFailure(
             { reports: { csv: own().replace(/\.json$/, ".csv"), json: own() } },
             new DeliveryError({ message: "the SMTP server at 127.0.0.1:1 refused the connection" })
@@ -115,7 +95,7 @@ describe("a mark of undelivered email, once the report directory is made anew", 
       const logs = captureLogs()
       const after = yield* Effect.gen(function* () {
         yield* afterFirstHeartbeat
-        makeAnew()
+        makeAnew(directory)
         yield* markUndelivered(own(), "the SMTP server refused the login", undefined)
         return readdirSync(directory).sort()
       }).pipe(withReportDirectoryLock(directory, "run", timing), Effect.provide(logs.layer))
