@@ -294,7 +294,7 @@ export const decisionNotCarriedOut = (
  * What follows a role change not made when Panther has no role of the name or id decided: a typo, or a role
  * deleted since, which no one could carry out, said with what to fix. A role GET /roles did not list although an
  * account of this review holds it is no typo: Panther's answers disagreed. Where the roles could not all be read,
- * whether a role no one held at the last review exists is not known, and said so. Empty for a role Panther has, and
+ * whether a role no one held at the last review, and no account holds now, exists is not known, and said so. Empty for a role Panther has, and
  * for no role.
  */
 const noSuchRole = (
@@ -312,8 +312,8 @@ const noSuchRole = (
   if (inPanther.named.some(fits)) return ""
   const where = `the decision on row ${row} of the last review's workbook`
   if (inPanther.read !== "all") {
-    // A role the last workbook's rows name was no typo: it had accounts then.
-    if (decided._tag === "One") return ""
+    // A role the last workbook's rows name was no typo: it had accounts then. Nor is one an account holds now.
+    if (decided._tag === "One" || context.heldNow(role)) return ""
     const why = inPanther.read === "none" ? "its roles could not be read" : "not all of its roles could be read"
     return (
       `: whether Panther has a role of that name or id is not known, as ${why}, so check ${where} against ` +

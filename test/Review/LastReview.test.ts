@@ -1035,6 +1035,23 @@ describe("a role change naming a role Panther does not have", () => {
     ])
   })
 
+  it("says nothing of whether a role exists that an account holds, when the roles could not all be read", async () => {
+    // The last workbook named no account with Auditor; one holds it now, which GET /users said: it exists.
+    workbook("access-review-20260701T000000Z.csv", [header, admin("u1", "change-role:Auditor"), admin("u2", "keep")])
+    const rows = [
+      reviewRowOf("u1", { roleId: "r-admin", roleName: "Admin", privileged: true }),
+      reviewRowOf("u2", { roleId: "r-auditor", roleName: "Auditor", privileged: false })
+    ]
+    for (const read of ["none", "some"] as const) {
+      const since = await compare(rows, "https://api.acme.example", { named: [], read })
+      if (since._tag !== "Compared") throw new Error(`not compared: ${since.reason}`)
+      expect([...since.changed], read).toEqual([
+        ["id:u1", "change-role:Auditor decided at the last review, role still Admin"],
+        ["id:u2", "role Admin -> Auditor; no longer privileged"]
+      ])
+    }
+  })
+
   it("says whether the role exists is not known when the roles could not all be read", async () => {
     const notKnown = (as: string) =>
       "change-role:Analsyt decided at the last review, role still Admin: whether Panther has a role of that name or " +
