@@ -1441,14 +1441,19 @@ describe("a record that failed validation now, or left without a role", () => {
   })
 })
 
-it("names three of the roles a decision fits and counts the rest, where their names differ in case alone", async () => {
-  const roles = ["Admin", "ADMIN", "AdMin", "aDmin"].map((name, index) => ({ id: `r-${index + 1}`, name }))
+/** What the review says of `change-role:admin` decided for an account now holding AdMin, with roles of these names. */
+const changedWithRolesNamed = async (names: ReadonlyArray<string>) => {
+  const roles = names.map((name, index) => ({ id: `r-${index + 1}`, name }))
   workbook("access-review-20260701T000000Z.csv", [HEADER, "true,Admin,true,u1,u1@example.com,change-role:admin"])
   const since = await compare([reviewRowOf("u1", { roleId: "r-3", roleName: "AdMin", privileged: true })], undefined, {
     named: roles,
     read: "all"
   })
-  expect(since._tag === "Compared" ? [...since.changed] : since.reason).toEqual([
+  return since._tag === "Compared" ? [...since.changed] : since.reason
+}
+
+it("names three of the roles a decision fits and counts the rest, where their names differ in case alone", async () => {
+  expect(await changedWithRolesNamed(["Admin", "ADMIN", "AdMin", "aDmin"])).toEqual([
     [
       "id:u1",
       "role Admin -> AdMin; change-role:admin decided at the last review fits 4 roles (Admin, id r-1; ADMIN, id r-2; " +
@@ -1459,13 +1464,7 @@ it("names three of the roles a decision fits and counts the rest, where their na
 })
 
 it("names all three roles a decision fits when there are three, with none counted", async () => {
-  const roles = ["Admin", "ADMIN", "AdMin"].map((name, index) => ({ id: `r-${index + 1}`, name }))
-  workbook("access-review-20260701T000000Z.csv", [HEADER, "true,Admin,true,u1,u1@example.com,change-role:admin"])
-  const since = await compare([reviewRowOf("u1", { roleId: "r-3", roleName: "AdMin", privileged: true })], undefined, {
-    named: roles,
-    read: "all"
-  })
-  expect(since._tag === "Compared" ? [...since.changed] : since.reason).toEqual([
+  expect(await changedWithRolesNamed(["Admin", "ADMIN", "AdMin"])).toEqual([
     [
       "id:u1",
       "role Admin -> AdMin; change-role:admin decided at the last review fits 3 roles (Admin, id r-1; ADMIN, id r-2; " +
