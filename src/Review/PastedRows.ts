@@ -43,23 +43,22 @@ export const whatDiffers = (stray: NumberedRow, other: NumberedRow, whose = "its
     return [quotable ? `${whose} ${column}, ${mine}, is not${than} ${theirs}` : `${whose} ${column} differs`]
   }).join(", and ")
 
-/** Rows named in a message by their numbers, the first two, and how many more. */
-const rowsNamed = (rows: ReadonlyArray<NumberedRow>, count: number): string => {
-  const [one, two] = rows
-  const more = count - 2
-  return more > 0 ? `rows ${one?.row}, ${two?.row} and ${more} more` : `rows ${one?.row} and ${two?.row}`
-}
-
 /** How many rows not of the first row's review a message names; the rest are counted. */
 const MAX_STRANGERS_NAMED = 5
 
-/** The rows named by their numbers, and how many more there are: "rows 6, 7 and 8", "rows 6, 7 and 3 more". */
+/**
+ * The rows (two or more) named by their numbers, and how many more of `count` there are: "rows 6, 7 and 8",
+ * "rows 6, 7 and 3 more".
+ */
 const everyRowNamed = (rows: ReadonlyArray<NumberedRow>, count: number): string => {
   const numbers = rows.map(({ row }) => String(row))
   const more = count - rows.length
   if (more > 0) return `rows ${numbers.join(", ")} and ${more} more`
   return `rows ${numbers.slice(0, -1).join(", ")} and ${numbers.at(-1)}`
 }
+
+/** Rows named in a message by their numbers, the first two, and how many more. */
+const rowsNamed = (rows: ReadonlyArray<NumberedRow>, count: number): string => everyRowNamed(rows.slice(0, 2), count)
 
 /** What differs in each row from `reference`: "row 6's as_of, ..., is not ...; row 7's ...". */
 const eachDiffers = (rows: ReadonlyArray<NumberedRow>, reference: NumberedRow, than = ""): string =>
