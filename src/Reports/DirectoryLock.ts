@@ -258,6 +258,7 @@ const acquireAs = (
     const longWait = Duration.toMillis(timing.longWait ?? LONG_WAIT)
     let waitedSince: number | undefined
     let warnedAfter = 0
+    let seenEmpty: number | undefined
     for (;;) {
       if (yield* Effect.tryPromise({ try: () => tryCreate(path, holder), catch: fail })) return
       const found = yield* Effect.tryPromise({ try: () => readLock(path), catch: fail })
@@ -269,6 +270,14 @@ const acquireAs = (
       const now = performance.now()
       if (watched === undefined || watched.inode !== found.inode || watched.touchedAt !== found.touchedAt) {
         watched = { inode: found.inode, touchedAt: found.touchedAt, since: now }
+      }
+      // A lock file is made, then written: found empty at first sight, it is most likely being written this moment.
+      // Looked at again before its holder is described, not named "an audit" and then named again. Once only: an
+      // empty file left by a run killed in between is still waited for and taken over as any other.
+      if (found.text === "" && seenEmpty !== found.inode) {
+        seenEmpty = found.inode
+        yield* Effect.sleep(timing.poll)
+        continue
       }
       const holderNow = describeHolder(found)
       if (now - watched.since > Duration.toMillis(timing.staleAfter)) {

@@ -180,6 +180,40 @@ describe("one audit at a time per report directory", () => {
     })
   )
 
+  it.live("a lock file found empty, as while its holder writes it, is described once written, not as an audit", () =>
+    Effect.gen(function* () {
+      const logs = captureLogs()
+      writeFileSync(lockPath(), "")
+      const waiter = yield* Effect.fork(
+        Effect.succeed("ran").pipe(
+          withReportDirectoryLock(directory, "run", {
+            ...quick,
+            staleAfter: Duration.seconds(10),
+            poll: Duration.millis(300)
+          }),
+          Effect.provide(logs.layer)
+        )
+      )
+      yield* Effect.sleep("100 millis")
+      foreignLock(0)
+      expect(yield* eventually(() => logs.lines.some((line) => line.includes("Waiting for")))).toBe(true)
+      rmSync(lockPath())
+      expect(yield* Fiber.join(waiter)).toBe("ran")
+      const waiting = logs.lines.filter((line) => line.includes("Waiting for"))
+      expect(waiting).toHaveLength(1)
+      expect(waiting[0]).toContain("Waiting for run (pid 999999 on other-box")
+    })
+  )
+
+  it.live("an empty lock file left by a run killed before writing it is waited for, then taken over", () =>
+    Effect.gen(function* () {
+      writeFileSync(lockPath(), "")
+      const text = yield* runOnQuickWatch
+      expect(text).toContain("Waiting for an audit to finish with the report directory")
+      expect(text).toContain(`${LOCK_FILE} in ${directory} was left by an audit, untouched for over 300ms`)
+    })
+  )
+
   it.live("says a holder of this machine whose process is gone was killed, and that nothing needs doing", () =>
     Effect.gen(function* () {
       // A process that has ended: its id names no process now.
