@@ -70,6 +70,9 @@ describe("lastTickAtOrBefore", () => {
     // Each with a window it fires in, whatever the instant: where stepping from starts.
     const plans: Array<[CronSchedule, number]> = [
       [schedule("* * * * * *"), 2_000],
+      // Two ticks a second apart, then none for 59 seconds: the search must narrow to under a second, or it lands
+      // between the two and answers the first.
+      [schedule("0,1 * * * * *"), 61_000],
       [schedule("*/7 * 2 * * *"), 26 * 3_600_000],
       [schedule("15 */6 * * 1-5", "America/New_York"), 5 * 86_400_000],
       [schedule("0 0 1 * *", "Australia/Lord_Howe"), 40 * 86_400_000]
