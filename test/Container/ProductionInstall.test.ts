@@ -234,6 +234,14 @@ describe("the production install (the image's runtime stage, without Docker)", (
 describe("docker-compose.yml, its services run from the production install", () => {
   const { simulator, mailpit, audit } = COMPOSE.services
 
+  /** The `audit` service's health check, as the container's shell runs it, on `folder` in place of /app/reports. */
+  const healthOf = (folder: string) => {
+    const [, composeCommand = ""] = audit?.healthcheck?.test ?? []
+    // Compose turns `$$` back into the shell's `$`.
+    const command = composeCommand.replaceAll("$$", "$").replaceAll("/app/reports", folder)
+    return spawnSync("/bin/sh", ["-c", command]).status
+  }
+
   it("wires the audit to the simulator and mailpit, with the simulator's key, and reports on the image's volume", () => {
     expect(simulator?.command?.slice(0, 5)).toEqual(["simulate", "--host", "0.0.0.0", "--port", "4010"])
     expect(mailpit?.image).toMatch(/^axllent\/mailpit:/)
@@ -254,6 +262,32 @@ describe("docker-compose.yml, its services run from the production install", () 
     const example = parse(/```yaml\n([\s\S]*?)```/u.exec(section)?.[1] ?? "") as Compose
     expect(audit?.healthcheck?.test).toBeDefined()
     expect(example.services.audit?.healthcheck).toEqual(audit?.healthcheck)
+  })
+
+  it("has the health check pass over a report stamped ahead of the clock, as the schedule does", () => {
+    const folder = mkdtempSync(join(tmpdir(), "reports-ahead-"))
+    const report = (name: string, hoursFromNow: number) => {
+      const modified = new Date(Date.now() + hoursFromNow * 60 * 60 * 1000)
+      writeFileSync(join(folder, name), "{}")
+      utimesSync(join(folder, name), modified, modified)
+    }
+    try {
+      // Written while the host's clock was a year ahead, and set back since. The last run since is three days old:
+      // every run after it failed, and the job is not healthy, whatever that report says.
+      report("user-audit-20271204T020000Z.json", 365 * 24)
+      report("user-audit-20261201T020000Z.json", -72)
+      expect(healthOf(folder)).not.toBe(0)
+      // A run today whose email went out is a healthy job, though the report ahead was marked undelivered.
+      writeFileSync(join(folder, "user-audit-20271204T020000Z.undelivered"), "why\n")
+      report("user-audit-20261204T020000Z.json", 0)
+      expect(healthOf(folder)).toBe(0)
+      // Within the five minutes clocks may differ (a volume shared by two machines), a report ahead is the newest.
+      report("user-audit-20261204T020300Z.json", 3 / 60)
+      writeFileSync(join(folder, "user-audit-20261204T020300Z.undelivered"), "why\n")
+      expect(healthOf(folder)).not.toBe(0)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 
   it("sets only environment variables the command reads", () => {
@@ -311,9 +345,7 @@ describe("docker-compose.yml, its services run from the production install", () 
       expect(kind).toBe("CMD-SHELL")
       // Compose reads $VAR in every value: the shell's own $ must be written $$, which compose turns back into $.
       expect(composeCommand.replaceAll("$$", "")).not.toContain("$")
-      const healthCommand = composeCommand.replaceAll("$$", "$")
-      const health = (folder: string) =>
-        spawnSync("/bin/sh", ["-c", healthCommand.replaceAll("/app/reports", folder)]).status
+      const health = healthOf
       expect(health(reports)).toBe(0)
       const empty = mkdtempSync(join(tmpdir(), "no-reports-"))
       try {
