@@ -7,6 +7,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Either, Logger, Option } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { HeldReportDirectory } from "../../src/Reports/HeldDirectory.js"
+import { ReportError } from "../../src/Reports/ReportError.js"
 import { pruneAfterRun, toRetention } from "../../src/Schedule/RetentionOptions.js"
 import { makeUndeletable } from "../support/undeletable.js"
 
@@ -63,6 +65,34 @@ describe("pruneAfterRun", () => {
     expect(Either.isRight(result)).toBe(true)
     expect(lines).toEqual([`WARN cannot prune old reports in ${gone}: it does not exist`])
   })
+  it("says what it deleted: the reports of each whole run, even one that had a single file left", async () => {
+    const newest = ["user-audit-20260101T020000Z.csv", "user-audit-20260101T020000Z.json"]
+    // An old run whose CSV someone removed by hand: its JSON report alone is left.
+    const lone = "user-audit-20200101T020000Z.json"
+    for (const name of [lone, ...newest]) writeFileSync(join(directory, name), "x")
+    const { lines } = await withLogs(
+      pruneAfterRun(directory, { keepRuns: Option.some(1), keepDays: Option.none() }, { reports: [], runId: "r1" })
+    )
+    expect(lines).toEqual(["INFO deleted the reports of 1 old run"])
+    expect(readdirSync(directory).sort()).toEqual(newest)
+  })
+
+  it("deletes nothing once the run no longer holds the report directory, and says why", async () => {
+    const names = ["user-audit-20200101T020000Z.json", "user-audit-20260101T020000Z.json"]
+    for (const name of names) writeFileSync(join(directory, name), "x")
+    // The directory was made anew and another audit took it: its reports are not this run's to prune.
+    const lost = new ReportError({ message: `another audit holds ${directory} now` })
+    const { result } = await withLogs(
+      pruneAfterRun(
+        directory,
+        { keepRuns: Option.some(1), keepDays: Option.none() },
+        { reports: [], runId: "r1" }
+      ).pipe(Effect.provideService(HeldReportDirectory, { confirm: Effect.fail(lost) }))
+    )
+    expect(result).toEqual(Either.left(lost))
+    expect(readdirSync(directory).sort()).toEqual(names)
+  })
+
   it("deletes old runs' reports, and names in a warning each file it could not delete", async (context) => {
     const stuck = ["user-audit-20200101T020000Z.csv", "user-audit-20200101T020000Z.json"]
     const newest = ["user-audit-20260101T020000Z.csv", "user-audit-20260101T020000Z.json"]
