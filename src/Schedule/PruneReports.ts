@@ -76,6 +76,87 @@ const toDelete = (sets: ReadonlyArray<ReportSet>, retention: Retention, now: num
     return !keptByCount && !keptByAge
   })
 
+const NOTHING_DONE: PruneResult = { keptRuns: 0, deletedRuns: 0, deletedFiles: [], failed: [], othersFiles: [] }
+
+/** The prune: once `stop` is aborted it deletes no further file, and gives what it did until then. */
+const prune = async (
+  directory: string,
+  retention: Retention,
+  now: number,
+  keep: ReadonlyArray<string>,
+  keepSince: string | undefined,
+  stop: AbortSignal
+): Promise<PruneResult> => {
+  if (retentionIsOff(retention)) return NOTHING_DONE
+  const sets = new Map<string, ReportSet>()
+  const names: Array<string> = []
+  const othersFiles: Array<string> = []
+  // Whom the file system shows as the owner of the reports this run has just written (FileOwner.ts).
+  const [ownReport] = keep
+  const madeHere = ownReport === undefined ? undefined : (await lstat(ownReport).catch(() => undefined))?.uid
+  for (const entry of await readdir(directory, { withFileTypes: true })) {
+    // Years of runs on a network volume take seconds to look at: stopped meanwhile, nothing is deleted.
+    if (stop.aborted) return NOTHING_DONE
+    if (!entry.isFile()) continue
+    const parsed = parseReportName(entry.name)
+    if (parsed === undefined) continue
+    // Gone since the listing, it is no run's to count.
+    const info = await lstat(join(directory, entry.name)).catch(() => undefined)
+    if (info === undefined || !info.isFile()) continue
+    if (!ownedByThisUser(info, madeHere)) {
+      othersFiles.push(join(directory, entry.name))
+      continue
+    }
+    const set = sets.get(parsed.stem) ?? { ...parsed, files: [] }
+    set.files.push(entry.name)
+    sets.set(parsed.stem, set)
+    names.push(entry.name)
+  }
+  // Deleting it would leave the next run comparing with an older report, or with a backfill's.
+  const comparedWithNext = choosePreviousReport(directory, names, now, now).chosen
+  const kept = new Set(keep.map((path) => basename(path)))
+  // What the next run's email will name, when not this run's own: after a run `--as-of` a past day, the next run
+  // compares with a report other than this run's, whose mark may name an earlier one.
+  const nextSince =
+    comparedWithNext === undefined || kept.has(comparedWithNext.name)
+      ? undefined
+      : await readNotMailedSince(join(directory, undeliveredMarkPath(comparedWithNext.name)), comparedWithNext.name)
+  if (comparedWithNext !== undefined) kept.add(comparedWithNext.name)
+  const since = [keepSince, nextSince]
+    .map((name) => (name === undefined ? undefined : parseReportName(basename(name))))
+    .reduce<ReportName | undefined>(
+      (earliest, name) => (name === undefined || (earliest !== undefined && isNewer(name, earliest)) ? earliest : name),
+      undefined
+    )
+  const doomed = toDelete([...sets.values()], retention, now).filter(
+    (set) => !set.files.some((name) => kept.has(name)) && (since === undefined || isNewer(since, set))
+  )
+  const deletedFiles: Array<string> = []
+  const failed: Array<{ path: string; reason: string }> = []
+  let deletedRuns = 0
+  // One file that cannot go (made immutable, say; another user's are never in a set) does not keep every older
+  // run: the rest go on.
+  deleting: for (const set of doomed) {
+    let whole = true
+    for (const name of set.files.sort()) {
+      // Stopped (SIGTERM): not one file more, so that what went can be said before the process ends.
+      if (stop.aborted) break deleting
+      const path = join(directory, name)
+      try {
+        await unlink(path)
+        deletedFiles.push(path)
+      } catch (error) {
+        // Already gone (another process pruned it) is what we wanted.
+        if (hasErrorCode(error, "ENOENT")) continue
+        failed.push({ path, reason: describeFsError(error) })
+        whole = false
+      }
+    }
+    if (whole) deletedRuns++
+  }
+  return { keptRuns: sets.size - deletedRuns, deletedRuns, deletedFiles, failed, othersFiles }
+}
+
 export const pruneReports = (
   directory: string,
   retention: Retention,
@@ -86,78 +167,27 @@ export const pruneReports = (
    * A report whose changes only this run's email names (see UndeliveredMark.ts): it and the reports after it are
    * kept, or the email would point at files this very run deleted.
    */
-  keepSince?: string
+  keepSince?: string,
+  /**
+   * Told what was done when the prune is interrupted (SIGTERM) midway: it stops at the next file and is waited for,
+   * since the files it deleted would otherwise go unsaid (tens of thousands, when retention is first set on years of
+   * runs), and it went on deleting until the process ended.
+   */
+  whenStopped: (done: PruneResult) => Effect.Effect<void> = () => Effect.void
 ): Effect.Effect<PruneResult, ReportError> =>
-  Effect.tryPromise({
-    try: async () => {
-      if (retentionIsOff(retention)) {
-        return { keptRuns: 0, deletedRuns: 0, deletedFiles: [], failed: [], othersFiles: [] }
-      }
-      const sets = new Map<string, ReportSet>()
-      const names: Array<string> = []
-      const othersFiles: Array<string> = []
-      // Whom the file system shows as the owner of the reports this run has just written (FileOwner.ts).
-      const [ownReport] = keep
-      const madeHere = ownReport === undefined ? undefined : (await lstat(ownReport).catch(() => undefined))?.uid
-      for (const entry of await readdir(directory, { withFileTypes: true })) {
-        if (!entry.isFile()) continue
-        const parsed = parseReportName(entry.name)
-        if (parsed === undefined) continue
-        // Gone since the listing, it is no run's to count.
-        const info = await lstat(join(directory, entry.name)).catch(() => undefined)
-        if (info === undefined || !info.isFile()) continue
-        if (!ownedByThisUser(info, madeHere)) {
-          othersFiles.push(join(directory, entry.name))
-          continue
-        }
-        const set = sets.get(parsed.stem) ?? { ...parsed, files: [] }
-        set.files.push(entry.name)
-        sets.set(parsed.stem, set)
-        names.push(entry.name)
-      }
-      // Deleting it would leave the next run comparing with an older report, or with a backfill's.
-      const comparedWithNext = choosePreviousReport(directory, names, now, now).chosen
-      const kept = new Set(keep.map((path) => basename(path)))
-      // What the next run's email will name, when not this run's own: after a run `--as-of` a past day, the next run
-      // compares with a report other than this run's, whose mark may name an earlier one.
-      const nextSince =
-        comparedWithNext === undefined || kept.has(comparedWithNext.name)
-          ? undefined
-          : await readNotMailedSince(join(directory, undeliveredMarkPath(comparedWithNext.name)), comparedWithNext.name)
-      if (comparedWithNext !== undefined) kept.add(comparedWithNext.name)
-      const since = [keepSince, nextSince]
-        .map((name) => (name === undefined ? undefined : parseReportName(basename(name))))
-        .reduce<ReportName | undefined>(
-          (earliest, name) =>
-            name === undefined || (earliest !== undefined && isNewer(name, earliest)) ? earliest : name,
-          undefined
-        )
-      const doomed = toDelete([...sets.values()], retention, now).filter(
-        (set) => !set.files.some((name) => kept.has(name)) && (since === undefined || isNewer(since, set))
+  Effect.suspend(() => {
+    const stop = new AbortController()
+    const pruning = prune(directory, retention, now, keep, keepSince, stop.signal)
+    return Effect.tryPromise({
+      try: () => pruning,
+      catch: (error) =>
+        new ReportError({ message: `cannot prune old reports in ${directory}: ${describeFsError(error)}` })
+    }).pipe(
+      Effect.onInterrupt(() =>
+        Effect.promise(() => {
+          stop.abort()
+          return pruning.catch(() => undefined)
+        }).pipe(Effect.flatMap((done) => (done === undefined ? Effect.void : whenStopped(done))))
       )
-      const deletedFiles: Array<string> = []
-      const failed: Array<{ path: string; reason: string }> = []
-      let deletedRuns = 0
-      // One file that cannot go (made immutable, say; another user's are never in a set) does not keep every older
-      // run: the rest go on.
-      for (const set of doomed) {
-        let whole = true
-        for (const name of set.files.sort()) {
-          const path = join(directory, name)
-          try {
-            await unlink(path)
-            deletedFiles.push(path)
-          } catch (error) {
-            // Already gone (another process pruned it) is what we wanted.
-            if (hasErrorCode(error, "ENOENT")) continue
-            failed.push({ path, reason: describeFsError(error) })
-            whole = false
-          }
-        }
-        if (whole) deletedRuns++
-      }
-      return { keptRuns: sets.size - deletedRuns, deletedRuns, deletedFiles, failed, othersFiles }
-    },
-    catch: (error) =>
-      new ReportError({ message: `cannot prune old reports in ${directory}: ${describeFsError(error)}` })
+    )
   })

@@ -13,7 +13,7 @@ import { envInteger } from "../Cli/Environment.js"
 import { wholeNumberOption } from "../Cli/NumberValues.js"
 import { confirmHeldReportDirectory } from "../Reports/HeldDirectory.js"
 import type { ReportError } from "../Reports/ReportError.js"
-import { pruneReports, type Retention, retentionIsOff } from "./PruneReports.js"
+import { type PruneResult, pruneReports, type Retention, retentionIsOff } from "./PruneReports.js"
 
 export const retentionOptions = Options.all({
   keepReports: wholeNumberOption("keep-reports").pipe(
@@ -53,6 +53,28 @@ export const toRetention = (values: RetentionOptionValues): Effect.Effect<Retent
     return { keepRuns: values.keepReports, keepDays: values.keepReportsDays }
   })
 
+/** What a prune deleted; `stopped` when it was interrupted before the end, leaving older runs. */
+const sayDeleted = (result: PruneResult, stopped: boolean): Effect.Effect<void> => {
+  if (result.deletedFiles.length === 0) return Effect.void
+  const what =
+    result.deletedRuns > 0
+      ? `the reports of ${counted(result.deletedRuns, "old run")}`
+      : `${counted(result.deletedFiles.length, "file")} of old runs`
+  return Effect.logInfo(`deleted ${what}${stopped ? " before the stop; the rest are left for the next run" : ""}`).pipe(
+    Effect.annotateLogs({ deletedRuns: result.deletedRuns, keptRuns: result.keptRuns, deleted: result.deletedFiles })
+  )
+}
+
+/** The files a prune could not delete: the first few say what to fix; years of backlog would not fit one line. */
+const sayNotDeleted = (result: PruneResult): Effect.Effect<void> => {
+  if (result.failed.length === 0) return Effect.void
+  const shown = result.failed.slice(0, 10).map((failure) => `${failure.path} (${failure.reason})`)
+  const more = result.failed.length > 10 ? ` and ${result.failed.length - 10} more` : ""
+  return Effect.logWarning(
+    `could not delete ${counted(result.failed.length, "old report file")}: ${shown.join(", ")}${more}`
+  )
+}
+
 /**
  * Prunes after a successful run, keeping the run's own reports whatever their stamps say. Failing to
  * tidy up is a warning: the run's reports are written, and the run did its job.
@@ -73,20 +95,10 @@ export const pruneAfterRun = (
         confirmHeldReportDirectory,
         Effect.gen(function* () {
           const now = yield* Clock.currentTimeMillis
-          const result = yield* pruneReports(directory, retention, now, run.reports, run.keepSince)
-          if (result.deletedFiles.length > 0) {
-            const what =
-              result.deletedRuns > 0
-                ? `the reports of ${counted(result.deletedRuns, "old run")}`
-                : `${counted(result.deletedFiles.length, "file")} of old runs`
-            yield* Effect.logInfo(`deleted ${what}`).pipe(
-              Effect.annotateLogs({
-                deletedRuns: result.deletedRuns,
-                keptRuns: result.keptRuns,
-                deleted: result.deletedFiles
-              })
-            )
-          }
+          const result = yield* pruneReports(directory, retention, now, run.reports, run.keepSince, (done) =>
+            Effect.zipRight(sayDeleted(done, true), sayNotDeleted(done))
+          )
+          yield* sayDeleted(result, false)
           if (result.othersFiles.length > 0) {
             const shown = result.othersFiles.slice(0, 10).join(", ")
             const more = result.othersFiles.length > 10 ? ` and ${result.othersFiles.length - 10} more` : ""
@@ -100,14 +112,7 @@ export const pruneAfterRun = (
                 `${one ? "it" : "them"} by hand`
             )
           }
-          if (result.failed.length > 0) {
-            // The first few say what to fix; years of backlog would not fit one line.
-            const shown = result.failed.slice(0, 10).map((failure) => `${failure.path} (${failure.reason})`)
-            const more = result.failed.length > 10 ? ` and ${result.failed.length - 10} more` : ""
-            yield* Effect.logWarning(
-              `could not delete ${counted(result.failed.length, "old report file")}: ${shown.join(", ")}${more}`
-            )
-          }
+          yield* sayNotDeleted(result)
         }).pipe(
           Effect.catchAll((error) => Effect.logWarning(error.message)),
           Effect.annotateLogs({ phase: "prune", runId: run.runId })

@@ -5,7 +5,7 @@
 import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Either, Logger, Option } from "effect"
+import { Effect, Either, Fiber, HashMap, Logger, Option } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { HeldReportDirectory } from "../../src/Reports/HeldDirectory.js"
 import { ReportError } from "../../src/Reports/ReportError.js"
@@ -75,6 +75,43 @@ describe("pruneAfterRun", () => {
     )
     expect(lines).toEqual(["INFO deleted the reports of 1 old run"])
     expect(readdirSync(directory).sort()).toEqual(newest)
+  })
+
+  it("stopped midway (SIGTERM), stops deleting at once and says which files it deleted before the stop", async () => {
+    const runs = 2_000
+    for (let minute = 0; minute < runs; minute++) {
+      const stem = `user-audit-${new Date(Date.UTC(2020, 0, 1, 0, minute)).toISOString().replace(/[-:]|\.\d+/g, "")}`
+      writeFileSync(join(directory, `${stem}.csv`), "x")
+      writeFileSync(join(directory, `${stem}.json`), "x")
+    }
+    const before = readdirSync(directory)
+    const annotated: Array<{ message: string; deleted: unknown }> = []
+    const logger = Logger.make(({ annotations, message }) => {
+      const text = String(Array.isArray(message) ? message[0] : message)
+      annotated.push({ message: text, deleted: HashMap.get(annotations, "deleted").pipe(Option.getOrUndefined) })
+    })
+    const fiber = Effect.runFork(
+      pruneAfterRun(
+        directory,
+        { keepRuns: Option.some(1), keepDays: Option.none() },
+        { reports: [], runId: "r1" }
+      ).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+    )
+    while (readdirSync(directory).length === before.length) await new Promise((resolve) => setTimeout(resolve, 1))
+    await Effect.runPromise(Fiber.interrupt(fiber))
+    const left = readdirSync(directory)
+    // Stopped before the end: the oldest runs are left for the next prune.
+    expect(left.length).toBeGreaterThan(2)
+    const said = annotated.find((line) => line.message.startsWith("deleted "))
+    expect(said?.message).toMatch(
+      /^deleted (the reports of \d+ old runs?|\d+ files? of old runs) before the stop; the rest are left for the next run$/
+    )
+    const gone = before.filter((name) => !left.includes(name)).map((name) => join(directory, name))
+    expect(said?.deleted).toHaveLength(gone.length)
+    expect(said?.deleted).toEqual(expect.arrayContaining(gone))
+    // Nothing deleted after the stop was said.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(readdirSync(directory)).toHaveLength(left.length)
   })
 
   it("deletes nothing once the run no longer holds the report directory, and says why", async () => {
