@@ -345,6 +345,23 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("counts only the empty pages in a row: runs of them a user breaks up may add up past the limit", () =>
+    Effect.gen(function* () {
+      // Two runs of 1,500 empty pages with a user between them: 3,000 empty pages in all, never 2,000 in a row.
+      const run = (MAX_EMPTY_PAGES_IN_A_ROW * 3) / 4
+      const server = yield* scriptedServer((index) =>
+        index === run
+          ? json(200, { results: [rawUser("u1")], next: `c${index}` })
+          : index === 2 * run + 1
+            ? json(200, { results: [rawUser("u2")] })
+            : json(200, { results: [], next: `c${index}` })
+      )
+      const { records } = yield* collect(server.url)
+      expect(ids(records)).toEqual(["u1", "u2"])
+      expect(server.requests).toHaveLength(2 * run + 2)
+    })
+  )
+
   it.scopedLive("goes on through an empty page whose cursor is new", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([
