@@ -540,6 +540,27 @@ describe("PantherClient.listUsers", () => {
     })
   )
 
+  it.scopedLive("passes on every record whose id is empty: an empty id names no user, so it marks no repeat", () =>
+    Effect.gen(function* () {
+      // Two records with an empty id on one page, and one more at the start of the next: three records, not one.
+      const server = yield* scriptedServer([
+        json(200, {
+          results: [rawUser("", { email: "a@example.com" }), rawUser("", { email: "b@example.com" })],
+          next: "c1"
+        }),
+        json(200, { results: [rawUser("", { email: "c@example.com" }), rawUser("u1")] })
+      ])
+      const { records, stats } = yield* collect(server.url)
+      expect(records.map((record) => (record._tag === "ValidUser" ? record.user.email : record._tag))).toEqual([
+        "a@example.com",
+        "b@example.com",
+        "c@example.com",
+        "u1@example.com"
+      ])
+      expect(stats.repeatsDropped).toBe(0)
+    })
+  )
+
   it.scopedLive("passes a record that breaks the schema on as InvalidUser, with its id and the field", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer([
