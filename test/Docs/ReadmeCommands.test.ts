@@ -27,13 +27,13 @@ const shellLines = (): ReadonlyArray<string> =>
 const hasCommand = (name: string) => spawnSync("sh", ["-c", `command -v ${name}`]).status === 0
 
 /** Runs `script` in bash, stopping at the first command that fails, with `panther-audit` on PATH as npm link puts it. */
-const runBash = async (script: string): Promise<CliResult> => {
+const runBash = async (script: string, env: Record<string, string> = {}): Promise<CliResult> => {
   const bin = mkdtempSync(join(tmpdir(), "readme-bin-"))
   try {
     symlinkSync(join(ROOT, "dist/bin.js"), join(bin, "panther-audit"))
     return await runProcess("bash", ["-e", "-o", "pipefail", "-c", script], {
       cwd: bin,
-      env: { PATH: `${bin}:${process.env.PATH ?? ""}` }
+      env: { ...env, PATH: `${bin}:${process.env.PATH ?? ""}` }
     })
   } finally {
     rmSync(bin, { recursive: true, force: true })
@@ -118,6 +118,36 @@ describe("the README's tour of the simulator", () => {
       expect(new Set(paged.map((line) => line.split("\t")[0])).size).toBeGreaterThanOrEqual(users)
       expect(result.stdout).toContain('"AnalystReadOnly"')
       expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("200")
+    } finally {
+      await simulator.close()
+    }
+  })
+})
+
+describe("the README's access review and compliance export", () => {
+  it("run as an auditor pastes them, in an empty folder, and the export verifies", async () => {
+    const between = (from: string, to: string) => README.slice(README.indexOf(from), README.indexOf(to))
+    const [review = ""] = shellBlocks(
+      between("## Access reviews: `panther-audit review`", "**`access-review-<stamp>.csv`**")
+    )
+    const [exported = ""] = shellBlocks(between("## Compliance exports: `panther-audit export`", "- **Inventory CSV**"))
+    const [verify = ""] = shellBlocks(between("### How an auditor verifies an export", "- **Exit 0**"))
+    expect(exported).toContain("panther-audit export")
+    // The export's folder and digest are the ones this run made, in place of those the README shows.
+    const verifyHere = verify
+      .replaceAll("reports/export-20260630T020000Z", '"$made"')
+      .replaceAll("<the digest export printed>", '"$digest"')
+    const found = 'made=$(ls -d reports/export-*)\ndigest=$(sha256sum "$made/manifest.json" | cut -d " " -f 1)\n'
+    const simulator = await startSimulator({ users: 40 })
+    try {
+      const result = await runBash([review, exported, found, verifyHere].join("\n"), {
+        PANTHER_API_URL: simulator.baseUrl,
+        PANTHER_API_TOKEN: simulator.readToken,
+        LOG_LEVEL: "error"
+      })
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stdout).toContain("Access review: ")
+      expect(result.stdout).toContain("manifest.json is the one recorded")
     } finally {
       await simulator.close()
     }
