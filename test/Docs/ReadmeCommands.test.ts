@@ -60,6 +60,14 @@ describe("the README's commands", () => {
     }
   })
 
+  it("make ./reports first where they leave --report-dir at its default, which must exist too", () => {
+    const defaulted = shellLines().filter(
+      (line) => /panther-audit (run|review|export)\b/u.test(line) && !/--report-dir|AUDIT_REPORT_DIR/u.test(line)
+    )
+    expect(defaulted.length).toBeGreaterThan(0)
+    for (const line of defaulted) expect(line).toMatch(/^mkdir -p \.\/reports && panther-audit /u)
+  })
+
   it("`npx panther-audit` inside the checkout runs this build, with nothing fetched", () => {
     const result = spawnSync("npx", ["--no", "--offline", "panther-audit", "--version"], {
       cwd: ROOT,
