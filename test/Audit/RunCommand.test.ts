@@ -118,6 +118,17 @@ describe("panther-audit run", () => {
     expect(readdirSync(directory)).toHaveLength(2)
   })
 
+  it("keeps exit 1 for findings at --fail-on when stdout cannot be written too, and says the output was lost", async () => {
+    // Exit 4 is for output lost by a command that otherwise completed; a job alerting on findings still sees them.
+    const full = openSync("/dev/full", "w")
+    const { code, stderr } = await runCliToFds(["run", "--fail-on", "info"], { stdout: full }, { env: env() }).finally(
+      () => closeSync(full)
+    )
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/\d+ findings at or above --fail-on info; the reports are complete\./u)
+    expect(stderr).toContain("could not write to stdout (ENOSPC): what it shows is incomplete.")
+  })
+
   it("takes the same settings from the environment", async () => {
     const result = await runCli(["run"], { env: env({ AUDIT_FAIL_ON: "info", AUDIT_STALE_DAYS: "5000" }) })
     expect(result.code).toBe(1)
