@@ -105,7 +105,7 @@ const includeDeactivatedSaying = (description: string) =>
   )
 
 const includeDeactivated = includeDeactivatedSaying(
-  "Also fetch deactivated users; they are counted in the inventory but get no findings."
+  "Also fetch deactivated users: they are counted, and a review lists them, flagged, but they get no findings."
 )
 
 const DEFAULT_REPORT_DIR = "./reports"

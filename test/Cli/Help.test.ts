@@ -144,6 +144,16 @@ describe("--help", () => {
     expect(flag).not.toContain("Also fetch deactivated users")
   })
 
+  it("of the commands that write no inventory says what --include-deactivated does without naming one", async () => {
+    for (const command of ["run", "review", "demo", "schedule"]) {
+      const help = (await runCli([command, "--help"])).stdout
+      const options = help.slice(help.indexOf("OPTIONS"))
+      const flag = options.slice(options.indexOf("--include-deactivated"), options.indexOf("--fail-on"))
+      expect(flag, command).toContain("Also fetch deactivated users")
+      expect(flag, command).not.toContain("inventory")
+    }
+  })
+
   it("of schedule says it refuses --as-of, as it does, where run's says it defaults to now", async () => {
     const help = (await runCli(["schedule", "--help"])).stdout
     const options = help.slice(help.indexOf("OPTIONS"))
