@@ -1,17 +1,25 @@
 /**
- * Recipients a relay refused for now (a 4xx reply to RCPT TO) while it took the message for the others. A relay that
- * takes only so many recipients in one message answers the rest `452 4.5.3`, and RFC 5321 (4.5.3.1.10) has the
- * sender send them the message in a transaction of their own; one greylisting them takes them on a later attempt. So
- * they are sent the same message (the same Message-ID) again at once, in as many transactions as it takes, each
- * retried on the mailer's schedule, as a message refused for every recipient is. They never got the news before: the
- * run failed for an email the relay would have taken.
+ * Recipients a relay refused for now (a 4xx reply to RCPT TO, or a 552 for too many of them) while it took the
+ * message for the others. A relay that takes only so many recipients in one message answers the rest `452 4.5.3`,
+ * and RFC 5321 (4.5.3.1.10) has the sender send them the message in a transaction of their own; one greylisting them
+ * takes them on a later attempt. So they are sent the same message (the same Message-ID) again at once, in as many
+ * transactions as it takes, each retried on the mailer's schedule, as a message refused for every recipient is. They
+ * never got the news before: the run failed for an email the relay would have taken.
  */
 import * as Effect from "effect/Effect"
 import type { SendMailOptions } from "nodemailer"
 import type { RefusedRecipient, SendFailed, SentMessage } from "./Mailer.js"
 
-/** A refusal in the 4xx range: the server may take the same recipient later. */
-export const isTemporary = ({ reply }: RefusedRecipient): boolean => /^4\d\d\b/u.test(reply)
+/**
+ * A refusal the server may take back later: one in the 4xx range, or one for too many recipients in one message.
+ * RFC 821 gave that 552, which old relays still answer, and RFC 5321 (4.5.3.1.10) has clients read it as 452; its
+ * enhanced status, when given, tells it from a 552 for a full mailbox (5.2.2).
+ */
+export const isTemporary = ({ reply }: RefusedRecipient): boolean => {
+  if (/^4\d\d\b/u.test(reply)) return true
+  const enhanced = /^552[ -]([245]\.\d{1,3}\.\d{1,3})\b/u.exec(reply)
+  return /^552\b/u.test(reply) && (enhanced === null || enhanced[1] === "5.5.3")
+}
 
 export interface Delivery {
   readonly messageId: string

@@ -682,6 +682,32 @@ describe("sending through SMTP", () => {
       })
   )
 
+  it.scopedLive("reads a 552 for too many recipients as a cap, as RFC 5321 asks, and sends to the rest again", () =>
+    Effect.gen(function* () {
+      // RFC 821 gave "too many recipients" 552; RFC 5321 (4.5.3.1.10) made it 452 and has clients read a 552 so too.
+      for (const message of ["5.5.3 Too many recipients", "Too many recipients"]) {
+        const server = yield* startSmtpServer({ maxRecipientsPerMessage: 2, recipientCapReply: { code: 552, message } })
+        const result = yield* deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome)
+        expect(result).toMatchObject({
+          _tag: "Sent",
+          accepted: ["security@acme.example", "ciso@acme.example", "it-ops@acme.example"]
+        })
+        expect(server.received.map((mail) => mail.to)).toEqual([
+          ["security@acme.example", "ciso@acme.example"],
+          ["it-ops@acme.example"]
+        ])
+      }
+      // A full mailbox (5.2.2) is no cap: sending again would not help, and its address is named.
+      const full = yield* startSmtpServer({
+        maxRecipientsPerMessage: 2,
+        recipientCapReply: { code: 552, message: "5.2.2 Mailbox full" }
+      })
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(full.port)), yield* sampleOutcome))
+      expect(error.message).toContain("the server refused it-ops@acme.example (server replied: 552 5.2.2 Mailbox full)")
+      expect(full.received).toHaveLength(1)
+    })
+  )
+
   it.scopedLive("says a recipient refused for now was refused for now, not that its address may be wrong", () =>
     Effect.gen(function* () {
       const server = yield* startSmtpServer({ refuseRecipientsForNow: ["ciso@acme.example"] })

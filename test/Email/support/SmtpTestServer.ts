@@ -48,6 +48,11 @@ export interface TestSmtpServerOptions {
   readonly recipientRefusal?: string
   /** Recipients past this many in one message refused with `452 4.5.3` (for now), as a relay with a cap on them does. */
   readonly maxRecipientsPerMessage?: number
+  /**
+   * How the cap refuses the rest; `452 4.5.3 Too many recipients` unless given. RFC 821 had 552 for it, which old
+   * relays still answer.
+   */
+  readonly recipientCapReply?: { readonly code: number; readonly message: string }
   /** Recipients refused with `452 4.5.3` (for now), as a relay taking only so many recipients at a time refuses the rest. */
   readonly refuseRecipientsForNow?: ReadonlyArray<string>
   /**
@@ -148,10 +153,11 @@ export const startSmtpServer = (
           return callback(Object.assign(new Error(message), { responseCode: 451 }))
         }
         const cap = options.maxRecipientsPerMessage
-        if (
-          options.refuseRecipientsForNow?.includes(address.address) === true ||
-          (cap !== undefined && session.envelope.rcptTo.length >= cap)
-        ) {
+        if (cap !== undefined && session.envelope.rcptTo.length >= cap) {
+          const { code, message } = options.recipientCapReply ?? { code: 452, message: "4.5.3 Too many recipients" }
+          return callback(Object.assign(new Error(message), { responseCode: code }))
+        }
+        if (options.refuseRecipientsForNow?.includes(address.address) === true) {
           return callback(Object.assign(new Error("4.5.3 Too many recipients"), { responseCode: 452 }))
         }
         if (options.rejectRecipients?.includes(address.address) === true) {
