@@ -239,6 +239,23 @@ export const describeSmtpFailure = (
   const rejected: unknown = typeof error === "object" && error !== null ? Reflect.get(error, "rejected") : undefined
   const refusedRecipients = Array.isArray(rejected) ? rejected.filter((address) => typeof address === "string") : []
 
+  // A greeting other than 220: the relay turned this machine away before it was sent anything, and "answered with an
+  // error" left its reader to guess at what. Its reply (a blocklist, a busy relay) says which.
+  if (facts.code === "EPROTOCOL" && facts.command === "CONN" && facts.responseCode !== undefined) {
+    return isTemporary(facts.responseCode)
+      ? withReply(
+          `${context.server} turned the connection away at its greeting, for now: a temporary refusal (a busy relay, ` +
+            "or one limiting connections from this host)",
+          true
+        )
+      : withReply(
+          `${context.server} refused this machine at its greeting, before anything was sent: it takes no mail from ` +
+            "this host's address (a relay that lets only listed hosts or networks send, or one that found the " +
+            "address on a blocklist); have the relay's admin let this host send, or set SMTP_URL to a relay that does",
+          false
+        )
+  }
+
   switch (facts.code) {
     case "EAUTH":
       return withReply(

@@ -467,6 +467,32 @@ describe("sending through SMTP", () => {
     })
   )
 
+  it.scopedLive("says a relay refused this host at its greeting, and what to do, retrying only a 4xx", () =>
+    Effect.gen(function* () {
+      // A relay that lets only listed hosts send, or found this one on a blocklist, greets with a 554 and hangs up.
+      const { port, connections } = yield* scriptedServer((socket) => {
+        socket.end("554 5.7.1 Client host 127.0.0.1 blocked\r\n")
+      })
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(port)), yield* sampleOutcome))
+      expect(error.message).toBe(
+        `the audit email was not sent: 127.0.0.1:${port} refused this machine at its greeting, before anything was ` +
+          "sent: it takes no mail from this host's address (a relay that lets only listed hosts or networks send, or " +
+          "one that found the address on a blocklist); have the relay's admin let this host send, or set SMTP_URL to " +
+          "a relay that does (server replied: 554 5.7.1 Client host 127.0.0.1 blocked). The reports on disk are " +
+          "complete."
+      )
+      expect(connections()).toBe(1)
+
+      const busy = yield* startSmtpServer({ refuseFirstConnections: 100 })
+      const later = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(busy.port)), yield* sampleOutcome))
+      expect(later.message).toContain(
+        `127.0.0.1:${busy.port} turned the connection away at its greeting, for now: a temporary refusal (a busy ` +
+          "relay, or one limiting connections from this host) (server replied: 421 Too busy, try again later) " +
+          "(3 attempts)"
+      )
+    })
+  )
+
   it.effect("waits about twice as long before each retry, from the base delay up to the maximum", () =>
     Effect.gen(function* () {
       const retry = { retries: 8, baseDelay: Duration.seconds(2), maxDelay: Duration.seconds(30) }
