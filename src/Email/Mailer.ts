@@ -106,6 +106,16 @@ export const makeSessionWatch = () => {
 }
 
 /**
+ * How long nodemailer waits, by the name it gives each timeout: to connect, for the greeting, and twice as long on an
+ * idle session (a relay may take a while to check a large message).
+ */
+export const smtpWaits = (timeout: Duration.Duration) => ({
+  CONNECTION_TIMEOUT: timeout,
+  GREETING_TIMEOUT: timeout,
+  SOCKET_TIMEOUT: Duration.times(timeout, 2)
+})
+
+/**
  * `nodeExtraCa` is what NODE_EXTRA_CA_CERTS names (see `nodeExtraCaCertificates`): trusted along with Node's bundled
  * CAs and the server's `extraCa`.
  */
@@ -114,7 +124,7 @@ export const transportOptions = (
   logger: SMTPTransportOptions["logger"] = false,
   nodeExtraCa?: string
 ): SMTPTransportOptions => {
-  const timeout = Duration.toMillis(server.timeout)
+  const waits = smtpWaits(server.timeout)
   return {
     host: server.host,
     port: server.port,
@@ -133,9 +143,9 @@ export const transportOptions = (
         ? {}
         : { ca: [...rootCertificates, ...(nodeExtraCa === undefined ? [] : [nodeExtraCa]), server.extraCa] })
     },
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout * 2,
+    connectionTimeout: Duration.toMillis(waits.CONNECTION_TIMEOUT),
+    greetingTimeout: Duration.toMillis(waits.GREETING_TIMEOUT),
+    socketTimeout: Duration.toMillis(waits.SOCKET_TIMEOUT),
     // The logger only watches (makeSessionWatch); nodemailer's debug log, which would hold the AUTH exchange and
     // the message, stays off.
     logger,
@@ -187,7 +197,8 @@ export class Mailer extends Effect.Service<Mailer>()("Email/Mailer", {
         server: describeEndpoint(server),
         user: server.credentials?.user,
         secrets: smtpSecrets(server.credentials),
-        implicitTls: server.security === "implicit-tls"
+        implicitTls: server.security === "implicit-tls",
+        waits: smtpWaits(server.timeout)
       }
 
       let saidNoLogin = false

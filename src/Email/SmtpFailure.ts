@@ -8,6 +8,7 @@
  * server may echo what it was sent, and an AUTH exchange carries the password (in base64 for PLAIN and LOGIN).
  * Every form of the password is cut out of the text before it is used anywhere.
  */
+import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
 import { cutShort } from "../Cli/CutShort.js"
 import {
@@ -197,6 +198,26 @@ const isTooLarge = (response: string | undefined, responseCode: number | undefin
     : responseCode === 552 && code === "EMESSAGE"
 }
 
+/** What never came, by the name nodemailer gives the timeout that ran out. */
+const AWAITED: Readonly<Record<string, string>> = {
+  CONNECTION_TIMEOUT: "no connection was made",
+  GREETING_TIMEOUT: "no greeting came",
+  SOCKET_TIMEOUT: "no answer came"
+}
+
+/**
+ * `no greeting came within 30s`: how long it waited says a relay that never answers from a slow network's. Undefined for a
+ * timeout not named in `waits`.
+ */
+const silence = (
+  timeoutType: string,
+  waits: Readonly<Record<string, Duration.Duration>> | undefined
+): string | undefined => {
+  const wait = waits?.[timeoutType]
+  const awaited = AWAITED[timeoutType]
+  return wait === undefined || awaited === undefined ? undefined : `${awaited} within ${Duration.format(wait)}`
+}
+
 const isTemporary = (responseCode: number | undefined): boolean =>
   responseCode !== undefined && responseCode >= 400 && responseCode < 500
 
@@ -212,6 +233,8 @@ export const describeSmtpFailure = (
     readonly connected?: boolean
     /** `smtps://`: TLS from the first byte. When false, a greeting that never came may be a TLS-only port. */
     readonly implicitTls?: boolean
+    /** How long each wait lasts, by the name nodemailer gives its timeout (`GREETING_TIMEOUT`, ...). */
+    readonly waits?: Readonly<Record<string, Duration.Duration>>
   }
 ): SmtpFailure => {
   const facts = factsOf(error)
@@ -224,7 +247,7 @@ export const describeSmtpFailure = (
   if (context.messageSent === true && facts.responseCode === undefined) {
     const what =
       facts.timeoutType !== undefined
-        ? `no answer came (${facts.timeoutType})`
+        ? (silence(facts.timeoutType, context.waits) ?? `no answer came (${facts.timeoutType})`)
         : `the session failed (${quote(facts.message, secrets)})`
     return {
       retryable: false,
@@ -329,9 +352,12 @@ export const describeSmtpFailure = (
     return handshakeFailure(facts.originalCode, facts.message, context.server)
   }
   if (facts.code !== undefined && CONNECTION_CODES.has(facts.code)) {
+    const waited = facts.timeoutType === undefined ? undefined : silence(facts.timeoutType, context.waits)
     const detail =
       facts.timeoutType !== undefined
-        ? `timed out (${facts.timeoutType})`
+        ? waited === undefined
+          ? `timed out (${facts.timeoutType})`
+          : `timed out, ${waited}`
         : facts.originalCode !== undefined
           ? facts.originalCode
           : quote(facts.message, secrets)

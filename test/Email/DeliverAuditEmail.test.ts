@@ -519,7 +519,10 @@ describe("sending through SMTP", () => {
       const transport = smtp(server.port, { timeout: Duration.millis(300) })
       const error = yield* Effect.flip(deliverAuditEmail(emailOn(transport), yield* sampleOutcome))
       expect(server.connections()).toBe(1)
-      expect(error.message).toContain("the audit email was not confirmed")
+      expect(error.message).toContain(
+        `the audit email was not confirmed: the message went to 127.0.0.1:${server.port}, but no answer came within ` +
+          "600ms before the server confirmed it"
+      )
       expect(error.message).toContain("it may have been delivered, so it was not sent again")
     })
   )
@@ -596,6 +599,21 @@ describe("sending through SMTP", () => {
       expect(connections()).toBe(3)
       expect(error.message).toContain("the audit email was not sent")
       expect(error.message).toContain("(3 attempts)")
+      // How long it waited, so that a reader can tell a silent relay from a slow network.
+      expect(error.message).toContain(
+        `the session with 127.0.0.1:${port} failed: timed out, no greeting came within 200ms`
+      )
+
+      // Greets, then never answers EHLO: an idle session, given twice the timeout.
+      const mute = yield* scriptedServer((socket) => {
+        socket.write("220 test ESMTP\r\n")
+      })
+      const silent = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(mute.port, { timeout: Duration.millis(200) })), yield* sampleOutcome)
+      )
+      expect(silent.message).toContain(
+        `the session with 127.0.0.1:${mute.port} failed: timed out, no answer came within 400ms`
+      )
     })
   )
 
@@ -929,7 +947,7 @@ describe("TLS", () => {
       })
       const error = yield* Effect.flip(deliverAuditEmail(emailOn(transport), yield* sampleOutcome))
       expect(error.message).toContain(
-        `the session with 127.0.0.1:${server.port} failed: timed out (GREETING_TIMEOUT); a relay that speaks TLS ` +
+        `the session with 127.0.0.1:${server.port} failed: timed out, no greeting came within 300ms; a relay that speaks TLS ` +
           "from the first byte (port 465, or 2465 on Amazon SES) sends no greeting to smtp://: for such a port use " +
           "smtps://"
       )
