@@ -150,6 +150,27 @@ describe("SMTP failures", () => {
       false,
       "refused the message for an address it has not verified, named in its reply: verify it in the region"
     ],
+    // SES for a recipient while the account is in its sandbox: the identities named, "not verified" not said.
+    [
+      {
+        code: "EMESSAGE",
+        responseCode: 554,
+        response:
+          "554 Message rejected: The following identities failed the check in region EU-WEST-1: security@acme.example"
+      },
+      false,
+      "refused the message for an address it has not verified, named in its reply: verify it in the region"
+    ],
+    // Exchange's code for it, as its non-delivery reports give it.
+    [
+      {
+        code: "EMESSAGE",
+        responseCode: 554,
+        response: "554 5.2.252 SendAsDenied; panther@acme.example not allowed to send as audit@acme.example"
+      },
+      false,
+      "refused the message: it does not let this login send as the MAIL_FROM address"
+    ],
     [
       {
         code: "EMESSAGE",
