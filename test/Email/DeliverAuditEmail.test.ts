@@ -785,6 +785,37 @@ describe("sending through SMTP", () => {
     })
   )
 
+  it.scopedLive("names a recipient refused for now, then for good when sent again, and does not say it was sent", () =>
+    Effect.gen(function* () {
+      // Greylisted at first; sent again with another that the relay then takes, it is refused for good.
+      const server = yield* startSmtpServer({
+        greylistOnFirstConnection: ["ciso@acme.example", "it-ops@acme.example"],
+        rejectRecipients: ["it-ops@acme.example"]
+      })
+      const error = yield* Effect.flip(deliverAuditEmail(emailOn(smtp(server.port)), yield* sampleOutcome))
+      expect(server.received.map((mail) => mail.to)).toEqual([["security@acme.example"], ["ciso@acme.example"]])
+      expect(error.exitCode).toBe(4)
+      expect(error.message).toContain("the audit email reached security@acme.example, ciso@acme.example (message id <")
+      expect(error.message).toContain(
+        "but the server refused it-ops@acme.example (server replied: 550 No such mailbox): check that address"
+      )
+    })
+  )
+
+  it.scopedLive("counts no attempts of sending again when there was one, as with no retries", () =>
+    Effect.gen(function* () {
+      const server = yield* startSmtpServer({ refuseRecipientsForNow: ["ciso@acme.example"] })
+      const once = { retries: 0, baseDelay: Duration.millis(10), maxDelay: Duration.millis(40) }
+      const error = yield* Effect.flip(
+        deliverAuditEmail(emailOn(smtp(server.port, { retry: once })), yield* sampleOutcome)
+      )
+      expect(error.message).toContain(
+        "(server replied: 452 4.5.3 Too many recipients): a temporary refusal, not a wrong address. The next run names"
+      )
+      expect(server.connections()).toBe(2)
+    })
+  )
+
   it.scopedLive("names the sender as what the server refused at MAIL FROM, not the message, and does not retry", () =>
     Effect.gen(function* () {
       const reply = "5.7.1 Sender address rejected: not owned by user"

@@ -60,6 +60,8 @@ export interface TestSmtpServerOptions {
    * answers a sender it has not seen before: it takes the same recipients when the sender comes back.
    */
   readonly greylistFirstConnections?: number
+  /** These recipients alone refused with `451 4.7.1` on the first connection, as greylisting that one sender does. */
+  readonly greylistOnFirstConnection?: ReadonlyArray<string>
   readonly tls?: { readonly key: string; readonly cert: string; readonly implicit: boolean }
   /** Leave STARTTLS out entirely: not advertised, and the command refused. */
   readonly noStartTls?: boolean
@@ -148,7 +150,10 @@ export const startSmtpServer = (
         callback()
       },
       onRcptTo(address, session, callback) {
-        if (connections <= (options.greylistFirstConnections ?? 0)) {
+        if (
+          connections <= (options.greylistFirstConnections ?? 0) ||
+          (connections === 1 && options.greylistOnFirstConnection?.includes(address.address) === true)
+        ) {
           const message = "4.7.1 Greylisted, please try again later"
           return callback(Object.assign(new Error(message), { responseCode: 451 }))
         }
