@@ -206,8 +206,8 @@ const AWAITED: Readonly<Record<string, string>> = {
 }
 
 /**
- * `no greeting came within 30s`: how long it waited says a relay that never answers from a slow network's. Undefined for a
- * timeout not named in `waits`.
+ * `no greeting came within 30s`: how long it waited tells a relay that never answers from a slow network. Undefined
+ * for a timeout not named in `waits`.
  */
 const silence = (
   timeoutType: string,
@@ -277,6 +277,16 @@ export const describeSmtpFailure = (
             "address on a blocklist); have the relay's admin let this host send, or set SMTP_URL to a relay that does",
           false
         )
+  }
+
+  // EHLO refused, then HELO too (nodemailer names the second): the session never began.
+  if (facts.code === "EPROTOCOL" && facts.command === "HELO" && facts.responseCode !== undefined) {
+    return withReply(
+      `${context.server} refused EHLO and HELO, with which every SMTP session begins, before anything was sent: ` +
+        "it takes no mail from this host, or what answers at that port is not a mail relay; check SMTP_URL, and " +
+        "ask the relay's admin to let this host send",
+      isTemporary(facts.responseCode)
+    )
   }
 
   switch (facts.code) {

@@ -244,6 +244,27 @@ describe("SMTP failures", () => {
     expect(plain.reason).toContain("is the port right?")
   })
 
+  it("says the session never began when a server refuses EHLO and then HELO, for good or for now", () => {
+    // As nodemailer reports the second refusal (smtp-connection's _actionHELO).
+    const refused = (response: string) =>
+      describeSmtpFailure(
+        smtpError({
+          code: "EPROTOCOL",
+          command: "HELO",
+          responseCode: Number(response.slice(0, 3)),
+          response,
+          message: `Invalid HELO. response=${response}`
+        }),
+        context
+      )
+    const forGood = refused("502 5.5.1 Command not implemented")
+    expect(forGood.retryable).toBe(false)
+    expect(forGood.reason).toContain("refused EHLO and HELO, with which every SMTP session begins")
+    expect(forGood.reason).toContain("check SMTP_URL")
+    expect(forGood.reason).toContain("502 5.5.1 Command not implemented")
+    expect(refused("421 4.3.2 Service not available").retryable).toBe(true)
+  })
+
   it("names a TLS-only port for a greeting that never came over smtp://, and for nothing else", () => {
     const greeting = smtpError({ code: "ETIMEDOUT", timeoutType: "GREETING_TIMEOUT" })
     const plain = describeSmtpFailure(greeting, { ...context, connected: true, implicitTls: false })
