@@ -15,11 +15,13 @@ import type { RefusedRecipient, SendFailed, SentMessage } from "./Mailer.js"
  * RFC 821 gave that 552, which old relays still answer, and RFC 5321 (4.5.3.1.10) has clients read it as 452; its
  * enhanced status, when given, tells it from a 552 for a full mailbox (5.2.2).
  */
-export const isTemporary = ({ reply }: RefusedRecipient): boolean => {
+export const isTemporaryReply = (reply: string): boolean => {
   if (/^4\d\d\b/u.test(reply)) return true
   const enhanced = /^552[ -]([245]\.\d{1,3}\.\d{1,3})\b/u.exec(reply)
   return /^552\b/u.test(reply) && (enhanced === null || enhanced[1] === "5.5.3")
 }
+
+export const isTemporary = ({ reply }: RefusedRecipient): boolean => isTemporaryReply(reply)
 
 export interface Delivery {
   readonly messageId: string

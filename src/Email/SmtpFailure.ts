@@ -25,6 +25,7 @@ import { certificateProblem, noSharedTlsVersion } from "../PantherApi/Certificat
 import type { SmtpCredentials } from "./EmailSettings.js"
 import { loginAdvice } from "./LoginRefusal.js"
 import { messageRefused, senderRefused } from "./MessageRefusal.js"
+import { isTemporaryReply } from "./RefusedForNow.js"
 
 export interface SmtpFailure {
   readonly retryable: boolean
@@ -321,8 +322,11 @@ export const describeSmtpFailure = (
       if (refusedRecipients.length > 0) {
         const one = refusedRecipients.length === 1
         const refused = `${context.server} refused ${one ? "the recipient" : "every recipient"}`
-        // For now (greylisting, a cap on recipients), nothing is wrong with an address: checking it finds no typo.
-        return isTemporary(facts.responseCode)
+        // For now (greylisting, a cap on recipients), nothing is wrong with an address: checking it finds no typo. Read
+        // as the recipients first refused were (a 552 for too many of them too), or sent to them again alone and
+        // refused the same way, the message said both "a temporary refusal" and "check that address".
+        const forNow = facts.response === undefined ? isTemporary(facts.responseCode) : isTemporaryReply(facts.response)
+        return forNow
           ? {
               retryable: true,
               reason:

@@ -244,6 +244,27 @@ describe("SMTP failures", () => {
     expect(plain.reason).toContain("is the port right?")
   })
 
+  it("reads a recipient refused 552 5.5.3, too many recipients, as for now, and one refused 552 5.2.2 as for good", () => {
+    const refused = (response: string) =>
+      describeSmtpFailure(
+        smtpError({
+          code: "EENVELOPE",
+          command: "RCPT TO",
+          responseCode: 552,
+          response,
+          rejected: ["ciso@acme.example"]
+        }),
+        context
+      )
+    const tooMany = refused("552 5.5.3 Too many recipients")
+    expect(tooMany.retryable).toBe(true)
+    expect(tooMany.reason).toContain("a temporary refusal, not a wrong address")
+    expect(tooMany.reason).not.toContain("check that address")
+    const full = refused("552 5.2.2 Mailbox full")
+    expect(full.retryable).toBe(false)
+    expect(full.reason).toContain("check that address")
+  })
+
   it("says the session never began when a server refuses EHLO and then HELO, for good or for now", () => {
     // As nodemailer reports the second refusal (smtp-connection's _actionHELO).
     const refused = (response: string) =>
