@@ -94,7 +94,10 @@ export interface ExchangeFailure {
    * says which): nothing was sent, so sending again is safe.
    */
   readonly connectFault?: ConnectFault
-  /** At a timeout: the answer's headers had come, only its body had not finished. */
+  /**
+   * The answer's headers had come, only its body had not finished: at a timeout, or when Node's parser refused what
+   * followed them (a body running past its Content-Length).
+   */
   readonly answerBegan?: boolean
 }
 
@@ -267,7 +270,7 @@ export class HttpTransport extends Effect.Service<HttpTransport>()("PantherApi/H
             ...(serverAlert === undefined ? {} : { serverAlert }),
             ...(noSharedTlsVersion({ code, message, alert: serverAlert }) ? { noSharedTlsVersion: true } : {}),
             ...(staleSocket ? { staleSocket } : {}),
-            ...(stage === "timeout" && responded ? { answerBegan: true } : {}),
+            ...(responded ? { answerBegan: true } : {}),
             ...(error instanceof NotConnected ? { connectFault: error.fault } : {}),
             ...(proxy === undefined ? {} : proxyPart(proxy, error, code, responded || abandoned?.reusedSocket === true))
           })

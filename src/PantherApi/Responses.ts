@@ -452,6 +452,20 @@ export const transportFailure = (
       true
     )
   }
+  // The headers were HTTP, and what came after them was not: more bytes than the Content-Length said, or a chunk
+  // malformed. Whatever answers there speaks HTTP, so --api-url is not what to check.
+  if (code?.startsWith("HPE_") === true && failure.answerBegan === true) {
+    return final(
+      `the answer is not valid HTTP (${code}): its headers came, then its body broke HTTP's framing (more bytes ` +
+        "than its Content-Length said, or a malformed chunk)",
+      "A fault of the server, or of a proxy or load balancer in between. Run again; if it keeps happening, report " +
+        "it to whoever runs that proxy, or to Panther support." +
+        (method === "GET"
+          ? ""
+          : " The request was sent, so the change may have been made all the same: check with " +
+            "`panther-audit users list` before sending it again.")
+    )
+  }
   if (code?.startsWith("HPE_") === true) {
     // Node's HTTP parser refused the answer itself: not HTTP at all (another service on the port), headers past
     // Node's limit, or framing that contradicts itself. Asking again, or looking up whether a change was made, gets

@@ -797,6 +797,29 @@ describe("PantherClient failures", () => {
   )
 
   it.scopedLive(
+    "a body running past its Content-Length is said to break HTTP's framing, not to be another service",
+    () =>
+      Effect.gen(function* () {
+        const server = createNetServer((socket) => {
+          socket.on("error", () => {})
+          socket.on("data", () =>
+            socket.write(
+              'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 14\r\n\r\n{"results":[]}more'
+            )
+          )
+        })
+        const url = `http://127.0.0.1:${yield* listenOnLoopback(server)}`
+        const error = yield* failureOf(runWithClient(url, (client) => Stream.runCollect(client.listUsers())))
+        expect(error._tag).toBe("TransportError")
+        expect(error.message).toContain(
+          "for GET /users: the answer is not valid HTTP (HPE_INVALID_CONSTANT): its headers"
+        )
+        expect(error.message).toContain("A fault of the server, or of a proxy or load balancer in between")
+        expect(error.message).not.toContain("Check that --api-url")
+      })
+  )
+
+  it.scopedLive(
     "an answer that is not HTTP at a page after the first does not send its reader to check --api-url",
     () =>
       Effect.gen(function* () {
