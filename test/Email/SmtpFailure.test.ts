@@ -10,6 +10,13 @@ const context = { server: "mail.acme.example:587", user: "bob", secrets: smtpSec
 const smtpError = (fields: Record<string, unknown>) =>
   Object.assign(new Error(String(fields.message ?? "failed")), fields)
 
+/** The failure nodemailer reports when `command` is answered `response` (its code the reply's first three digits). */
+const answeredAt = (code: string, command: string, response: string, more: Record<string, unknown> = {}) =>
+  describeSmtpFailure(
+    smtpError({ code, command, responseCode: Number(response.slice(0, 3)), response, ...more }),
+    context
+  )
+
 describe("SMTP failures", () => {
   it("points at SMTP_USER when the server wants a login only at the sender, and none was given", () => {
     const failure = describeSmtpFailure(
@@ -246,16 +253,7 @@ describe("SMTP failures", () => {
 
   it("reads a recipient refused 552 5.5.3, too many recipients, as for now, and one refused 552 5.2.2 as for good", () => {
     const refused = (response: string) =>
-      describeSmtpFailure(
-        smtpError({
-          code: "EENVELOPE",
-          command: "RCPT TO",
-          responseCode: 552,
-          response,
-          rejected: ["ciso@acme.example"]
-        }),
-        context
-      )
+      answeredAt("EENVELOPE", "RCPT TO", response, { rejected: ["ciso@acme.example"] })
     const tooMany = refused("552 5.5.3 Too many recipients")
     expect(tooMany.retryable).toBe(true)
     expect(tooMany.reason).toContain("a temporary refusal, not a wrong address")
@@ -268,16 +266,7 @@ describe("SMTP failures", () => {
   it("says the session never began when a server refuses EHLO and then HELO, for good or for now", () => {
     // As nodemailer reports the second refusal (smtp-connection's _actionHELO).
     const refused = (response: string) =>
-      describeSmtpFailure(
-        smtpError({
-          code: "EPROTOCOL",
-          command: "HELO",
-          responseCode: Number(response.slice(0, 3)),
-          response,
-          message: `Invalid HELO. response=${response}`
-        }),
-        context
-      )
+      answeredAt("EPROTOCOL", "HELO", response, { message: `Invalid HELO. response=${response}` })
     const forGood = refused("502 5.5.1 Command not implemented")
     expect(forGood.retryable).toBe(false)
     expect(forGood.reason).toContain("refused EHLO and HELO, with which every SMTP session begins")
