@@ -452,6 +452,12 @@ export const transportFailure = (
       true
     )
   }
+  // A change answered with what Node's parser refused was sent all the same; asking again would meet the same answer.
+  const maybeMadeAnyway =
+    method === "GET"
+      ? ""
+      : " The request was sent, so the change may have been made all the same: check with " +
+        "`panther-audit users list` before sending it again."
   // The headers were HTTP, and what came after them was not: more bytes than the Content-Length said, or a chunk
   // malformed. Whatever answers there speaks HTTP, so --api-url is not what to check.
   if (code?.startsWith("HPE_") === true && failure.answerBegan === true) {
@@ -460,10 +466,7 @@ export const transportFailure = (
         "than its Content-Length said, or a malformed chunk)",
       "A fault of the server, or of a proxy or load balancer in between. Run again; if it keeps happening, report " +
         "it to whoever runs that proxy, or to Panther support." +
-        (method === "GET"
-          ? ""
-          : " The request was sent, so the change may have been made all the same: check with " +
-            "`panther-audit users list` before sending it again.")
+        maybeMadeAnyway
     )
   }
   if (code?.startsWith("HPE_") === true) {
@@ -474,10 +477,7 @@ export const transportFailure = (
     return final(
       `the answer is not valid HTTP (${code})`,
       "Check that --api-url / PANTHER_API_URL is Panther's API and not another service on that host and port." +
-        (method === "GET"
-          ? ""
-          : " The request was sent, so the change may have been made all the same: check with " +
-            "`panther-audit users list` before sending it again."),
+        maybeMadeAnyway,
       true
     )
   }
