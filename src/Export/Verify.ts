@@ -291,6 +291,13 @@ const leftAsideAs = async (
  */
 const unreadable = (message: string) => new ManifestUnreadable({ message: printable(message) })
 
+/** A manifest read and then refused, with the digest of what was read, which `--expect-sha256` is compared with. */
+const refused = (message: string, manifestSha256: string | undefined) =>
+  new ManifestUnreadable({
+    message: printable(message),
+    ...(manifestSha256 === undefined ? {} : { manifestSha256 })
+  })
+
 /**
  * `files.0.sha256: Expected ...`: where in the manifest, and what is wrong there, without the whole schema.
  *
@@ -505,9 +512,12 @@ const readManifest = (folder: string) =>
     // Read whole below: a file of gigabytes put in its place took as much memory, then failed in Node's words
     // (ERR_STRING_TOO_LONG) with advice about a removed manifest.
     if (manifestInfo.size > MAX_MANIFEST_BYTES) {
-      return yield* unreadable(
+      // Streamed, not read whole: its digest still tells a manifest replaced from the one recorded.
+      const streamed = yield* Effect.promise(() => digestFile(path).catch(() => undefined))
+      return yield* refused(
         `${path} is larger than 16 MiB, far more than an export's manifest is: it is not the export's manifest, ` +
-          "and what it lists cannot be checked."
+          "and what it lists cannot be checked.",
+        streamed?.sha256
       )
     }
     // Read once: the digest is of the very bytes the files are checked against. A second read could be answered
@@ -520,9 +530,15 @@ const readManifest = (folder: string) =>
       },
       catch: (error) => manifestNotRead(folder, error)
     })
+    const manifestDigest: FileDigest = {
+      bytes: content.length,
+      sha256: createHash("sha256").update(content).digest("hex")
+    }
+    // Each refusal from here on is of these bytes: compared with the digest recorded, it is a mismatch.
+    const refuse = (message: string) => refused(message, manifestDigest.sha256)
     // Said as such: the parser's "Unexpected end of JSON input" read as a manifest cut off halfway.
     if (text.replace(/^\uFEFF/, "").trim() === "") {
-      return yield* unreadable(
+      return yield* refuse(
         `${path} is empty: an export's manifest lists its files. A copy cut short (a full disk, a transfer ` +
           "stopped) leaves it so: copy the export again from where it was made."
       )
@@ -532,29 +548,25 @@ const readManifest = (folder: string) =>
       // BOM"), which JSON.parse refuses. Called "not JSON", the export went unchecked, where its digest, compared
       // with the one recorded, says that this alone changed.
       try: (): unknown => JSON.parse(text.replace(/^\uFEFF/, "")),
-      // The parser quotes the text it stopped at, which may be anything; `unreadable` makes it printable.
+      // The parser quotes the text it stopped at, which may be anything; `refuse` makes it printable.
       catch: (error) =>
-        unreadable(`${path} is malformed: not JSON (${error instanceof Error ? error.message : String(error)}).`)
+        refuse(`${path} is malformed: not JSON (${error instanceof Error ? error.message : String(error)}).`)
     })
     const manifest = yield* Schema.decodeUnknown(Manifest)(json, { errors: "first" }).pipe(
-      Effect.mapError((error) => unreadable(`${path} is malformed: ${describeIssues(error)}.`))
+      Effect.mapError((error) => refuse(`${path} is malformed: ${describeIssues(error)}.`))
     )
     // A file taken out together with its line in the list would otherwise pass unseen.
     if (manifest.counts.files !== manifest.files.length) {
-      return yield* unreadable(
+      return yield* refuse(
         `${path} does not add up: its counts say ${manifest.counts.files} files but it lists ` +
           `${manifest.files.length}. It was edited; compare its digest with the one recorded when it was made.`
       )
     }
     const problem = listingProblem(manifest)
     if (problem !== undefined) {
-      return yield* unreadable(
+      return yield* refuse(
         `${path} ${problem}. It was edited; compare its digest with the one recorded when it was made.`
       )
-    }
-    const manifestDigest: FileDigest = {
-      bytes: content.length,
-      sha256: createHash("sha256").update(content).digest("hex")
     }
     return { manifest, manifestDigest, manifestContent: content }
   })

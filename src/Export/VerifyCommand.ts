@@ -17,7 +17,7 @@ import { formatCount } from "../Review/Html.js"
 import { expectedManifestDigest } from "./ExpectedDigest.js"
 import type { FileDigest } from "./Manifest.js"
 import { LOCK_PREFIX, manifestCopyChange, type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
-import { ExportMismatch, ExportUnreadable } from "./VerifyErrors.js"
+import { ExportMismatch, ExportUnreadable, type ManifestUnreadable } from "./VerifyErrors.js"
 
 // Text, not Args.directory: its check of the path died on a link that leads round in a loop (exit 70), and
 // said of a file only that a directory was expected; verifyExport says what is wrong with the path instead.
@@ -152,10 +152,31 @@ export const formatVerifyReport = (report: VerifyReport, expected?: string, mani
   ].join("\n")
 }
 
+/**
+ * A manifest refused (malformed, edited, empty) whose digest is not the one recorded: the export is not the one made,
+ * which is a mismatch (exit 1), not a check that could not be made (exit 2) telling the auditor to compare the digest
+ * given. A refused manifest that is the one recorded, or with no digest given, stays refused as it was.
+ */
+const refusedAsRecorded =
+  (folder: string, expected: string | undefined) =>
+  (refusal: ManifestUnreadable): Effect.Effect<never, ManifestUnreadable | ExportMismatch> =>
+    expected === undefined || refusal.manifestSha256 === undefined || refusal.manifestSha256 === expected
+      ? Effect.fail(refusal)
+      : Effect.zipRight(
+          Console.log(
+            `MANIFEST    manifest.json: its SHA-256 is ${refusal.manifestSha256}, not ${expected} as recorded: the ` +
+              `manifest was changed, and its files could not be checked against it: ${refusal.message}`
+          ),
+          Effect.fail(new ExportMismatch({ folder, modified: 0, missing: 0, unexpected: 0, manifestChanged: true }))
+        )
+
 export const verifyCommand = Command.make("verify", { folder, expectSha256 }, (options) =>
   Effect.gen(function* () {
     const expected = Option.getOrUndefined(options.expectSha256)
-    const report = yield* verifyExport(resolve(options.folder))
+    const exportFolder = resolve(options.folder)
+    const report = yield* verifyExport(exportFolder).pipe(
+      Effect.catchTag("ManifestUnreadable", refusedAsRecorded(exportFolder, expected))
+    )
     const manifestChanged = expected !== undefined && expected !== report.manifestDigest.sha256
     // Said as the files' are: an export copied in text mode has its manifest's line ends converted too, which alone
     // read as a manifest edited to match files changed with it.
@@ -188,7 +209,8 @@ export const verifyCommand = Command.make("verify", { folder, expectSha256 }, (o
       "Check a compliance export against its manifest.json.",
       "Recomputes every file's size and SHA-256 and looks for missing and added files; with --expect-sha256, checks " +
         "manifest.json itself against the digest recorded. Exit codes: 0 verified, 1 any mismatch, 2 no manifest or " +
-        "a malformed one, or a listed file that cannot be read (and no mismatch)."
+        "a malformed one (1 with --expect-sha256 when it is not the one recorded), or a listed file that cannot be " +
+        "read (and no mismatch)."
     )
   )
 )

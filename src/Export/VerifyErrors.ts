@@ -4,7 +4,12 @@ import { printable } from "../PantherApi/Responses.js"
 
 /** The folder has no readable, well-formed `manifest.json`: not an export, or one whose manifest was damaged. */
 export class ManifestUnreadable extends Schema.TaggedError<ManifestUnreadable>()("ManifestUnreadable", {
-  message: Schema.String
+  message: Schema.String,
+  /**
+   * The SHA-256 of the manifest refused, when it was read: compared with the digest recorded when the export was
+   * made, it tells a manifest edited (a mismatch) from a check that could not be made.
+   */
+  manifestSha256: Schema.optional(Schema.String)
 }) {
   readonly exitCode = ExitCode.Usage
 }

@@ -1080,4 +1080,34 @@ describe("panther-audit verify", () => {
     for (const file of kept) unlinkSync(join(folder, file.path))
     expect((await verify()).error).toContain("does not list the findings CSV")
   })
+
+  it("with --expect-sha256, fails a manifest edited so that it is refused as a mismatch (exit 1), not unchecked", async () => {
+    // An auditor who gave the digest recorded was told to compare it (exit 2, as for a check not made), and a script
+    // telling a tampered export (1) from one it could not check (2) passed a tampered manifest as the latter.
+    const manifest = readManifest()
+    const [first, ...rest] = manifest.files
+    if (first === undefined) throw new Error("the export lists no files")
+    const path = join(folder, "manifest.json")
+    const edits: ReadonlyArray<readonly [() => void, string]> = [
+      [() => writeListing(manifest, [first, first, ...rest]), "is malformed: files: each file is listed once"],
+      [() => writeListing(manifest, [{ ...first, path: `../${first.path}` }, ...rest]), "is malformed: files.0.path"],
+      [() => writeListing(manifest, rest), "does not list"],
+      [() => writeFileSync(path, JSON.stringify({ ...manifest, files: rest })), "does not add up"],
+      [() => writeFileSync(path, ""), "is empty"],
+      [() => writeFileSync(path, "{"), "is malformed: not JSON"],
+      [() => truncateSync(path, 17 * 1024 * 1024), "is larger than 16 MiB"]
+    ]
+    for (const [edit, refusal] of edits) {
+      cpSync(join(original, "manifest.json"), path)
+      edit()
+      const actual = createHash("sha256").update(readFileSync(path)).digest("hex")
+      const result = await runCommand(verifyCommand, [folder, "--expect-sha256", recordedDigest])
+      expect(result.code, refusal).toBe(1)
+      expect(result.stdout).toContain(`MANIFEST    manifest.json: its SHA-256 is ${actual}, not ${recordedDigest} as`)
+      expect(result.stdout).toContain(`could not be checked against it: ${path} ${refusal}`)
+      expect(result.error).toContain("does not match its manifest (manifest.json not the one recorded)")
+      // Without the digest recorded, nothing says which manifest is the one made: still a check not made.
+      expect((await verify()).code, refusal).toBe(2)
+    }
+  })
 })
