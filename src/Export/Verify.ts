@@ -625,8 +625,13 @@ const digestAndCopyChange = async (
   path: string,
   expected: FileDigest
 ): Promise<{ readonly actual: FileDigest; readonly only?: string } | undefined> => {
-  // Not through a link put in its place since it was looked at.
-  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+  // Not through a link put in its place since it was looked at: refused so (ELOOP), it is no regular file either,
+  // where "cannot be read" sent the auditor to check permissions on a file that had been replaced.
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) => {
+    if (hasErrorCode(error, "ELOOP")) return undefined
+    throw error
+  })
+  if (file === undefined) return undefined
   try {
     const info = await file.stat()
     if (!info.isFile()) return undefined

@@ -127,4 +127,40 @@ describe("verify", () => {
       vi.mocked(fs.lstat).mockImplementation(actualPromises.lstat)
     }
   })
+
+  it("does not follow a link put in place of a listed file after it was looked at, and says it is no file", async () => {
+    const simulator = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF) })
+    const made = await runCommand(exportCommand, auditArgs(simulator.baseUrl, simulator.readToken, reports)).finally(
+      () => simulator.close()
+    )
+    expect(made.code, made.error).toBe(0)
+    const folder = join(
+      reports,
+      readdirSync(reports)
+        .filter((name) => name.startsWith("export-"))
+        .sort()
+        .at(-1) ?? ""
+    )
+    const csv = readdirSync(folder).find((name) => name.startsWith("inventory-") && name.endsWith(".csv")) ?? ""
+    // The same bytes elsewhere, linked in place of the file: looked at, it was still the file (lstat says so here).
+    const elsewhere = join(reports, "elsewhere.csv")
+    writeFileSync(elsewhere, readFileSync(join(folder, csv)))
+    rmSync(join(folder, csv))
+    fsSync.symlinkSync(elsewhere, join(folder, csv))
+    const actualPromises = await vi.importActual<typeof import("node:fs/promises")>("node:fs/promises")
+    vi.mocked(fs.lstat).mockImplementation((async (path: fsSync.PathLike, options?: unknown) =>
+      actualPromises.lstat(
+        typeof path === "string" && basename(path) === csv ? elsewhere : path,
+        options as never
+      )) as typeof fs.lstat)
+    try {
+      const result = await runCommand(verifyCommand, [folder])
+      expect(result.code, result.error).toBe(1)
+      const said = result.stdout.split("\n").find((text) => text.includes(csv)) ?? ""
+      expect(said).toContain(`MODIFIED    ${csv}: `)
+      expect(said).toContain("now no longer a regular file")
+    } finally {
+      vi.mocked(fs.lstat).mockImplementation(actualPromises.lstat)
+    }
+  })
 })
