@@ -439,6 +439,17 @@ describe("panther-audit verify", () => {
     expect(result.stdout).toMatch(new RegExp(`MODIFIED    ${html}: the manifest records [\\d,]+ bytes`))
   })
 
+  it("names a file whose size the manifest records otherwise, its digest the same: the size is checked too", async () => {
+    const manifest = readManifest()
+    const [first, ...rest] = manifest.files
+    if (first === undefined) throw new Error("the export lists no files")
+    writeListing(manifest, [{ ...first, bytes: first.bytes + 1 }, ...rest])
+    const result = await verify()
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`MODIFIED    ${first.path}: the manifest records `)
+    expect(result.error).toContain("1 modified")
+  })
+
   it("names a missing file", async () => {
     const json = fileStartingWith("user-audit-", ".json")
     unlinkSync(join(folder, json))
