@@ -292,11 +292,24 @@ const leftAsideAs = async (
 const unreadable = (message: string) => new ManifestUnreadable({ message: printable(message) })
 
 /** A manifest read and then refused, with the digest of what was read, which `--expect-sha256` is compared with. */
-const refused = (message: string, manifestSha256: string | undefined) =>
-  new ManifestUnreadable({
-    message: printable(message),
-    ...(manifestSha256 === undefined ? {} : { manifestSha256 })
-  })
+const refused = (message: string, manifestSha256: string) =>
+  new ManifestUnreadable({ message: printable(message), manifestSha256 })
+
+/**
+ * The SHA-256 of a refused manifest, to compare with the one recorded: of the bytes read, or streamed from one too
+ * large to read whole, and only then, when asked (a manifest of gigabytes takes seconds to hash). Undefined when
+ * there is none: no manifest, or one that cannot be read.
+ */
+export const refusedManifestDigest = (refusal: ManifestUnreadable): Effect.Effect<string | undefined> => {
+  const { manifestSha256, oversizedManifest } = refusal
+  if (manifestSha256 !== undefined || oversizedManifest === undefined) return Effect.succeed(manifestSha256)
+  return Effect.promise(() =>
+    digestFile(oversizedManifest).then(
+      (digest) => digest.sha256,
+      () => undefined
+    )
+  )
+}
 
 /**
  * `files.0.sha256: Expected ...`: where in the manifest, and what is wrong there, without the whole schema.
@@ -512,13 +525,13 @@ const readManifest = (folder: string) =>
     // Read whole below: a file of gigabytes put in its place took as much memory, then failed in Node's words
     // (ERR_STRING_TOO_LONG) with advice about a removed manifest.
     if (manifestInfo.size > MAX_MANIFEST_BYTES) {
-      // Streamed, not read whole: its digest still tells a manifest replaced from the one recorded.
-      const streamed = yield* Effect.promise(() => digestFile(path).catch(() => undefined))
-      return yield* refused(
-        `${path} is larger than 16 MiB, far more than an export's manifest is: it is not the export's manifest, ` +
-          "and what it lists cannot be checked.",
-        streamed?.sha256
-      )
+      return yield* new ManifestUnreadable({
+        message: printable(
+          `${path} is larger than 16 MiB, far more than an export's manifest is: it is not the export's manifest, ` +
+            "and what it lists cannot be checked."
+        ),
+        oversizedManifest: path
+      })
     }
     // Read once: the digest is of the very bytes the files are checked against. A second read could be answered
     // with the recorded manifest (by a share or mount in the hands of whoever holds the export) and vouch for a

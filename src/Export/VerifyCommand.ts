@@ -16,7 +16,14 @@ import { printable } from "../PantherApi/Responses.js"
 import { formatCount } from "../Review/Html.js"
 import { expectedManifestDigest } from "./ExpectedDigest.js"
 import type { FileDigest } from "./Manifest.js"
-import { LOCK_PREFIX, manifestCopyChange, type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
+import {
+  LOCK_PREFIX,
+  manifestCopyChange,
+  refusedManifestDigest,
+  type VerifyProblem,
+  type VerifyReport,
+  verifyExport
+} from "./Verify.js"
 import { ExportMismatch, ExportUnreadable, type ManifestUnreadable } from "./VerifyErrors.js"
 
 // Text, not Args.directory: its check of the path died on a link that leads round in a loop (exit 70), and
@@ -160,15 +167,16 @@ export const formatVerifyReport = (report: VerifyReport, expected?: string, mani
 const refusedAsRecorded =
   (folder: string, expected: string | undefined) =>
   (refusal: ManifestUnreadable): Effect.Effect<never, ManifestUnreadable | ExportMismatch> =>
-    expected === undefined || refusal.manifestSha256 === undefined || refusal.manifestSha256 === expected
-      ? Effect.fail(refusal)
-      : Effect.zipRight(
-          Console.log(
-            `MANIFEST    manifest.json: its SHA-256 is ${refusal.manifestSha256}, not ${expected} as recorded: the ` +
-              `manifest was changed, and its files could not be checked against it: ${refusal.message}`
-          ),
-          Effect.fail(new ExportMismatch({ folder, modified: 0, missing: 0, unexpected: 0, manifestChanged: true }))
-        )
+    Effect.gen(function* () {
+      if (expected === undefined) return yield* refusal
+      const actual = yield* refusedManifestDigest(refusal)
+      if (actual === undefined || actual === expected) return yield* refusal
+      yield* Console.log(
+        `MANIFEST    manifest.json: its SHA-256 is ${actual}, not ${expected} as recorded: the manifest was ` +
+          `changed, and its files could not be checked against it: ${refusal.message}`
+      )
+      return yield* new ExportMismatch({ folder, modified: 0, missing: 0, unexpected: 0, manifestChanged: true })
+    })
 
 export const verifyCommand = Command.make("verify", { folder, expectSha256 }, (options) =>
   Effect.gen(function* () {

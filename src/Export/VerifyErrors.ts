@@ -9,7 +9,9 @@ export class ManifestUnreadable extends Schema.TaggedError<ManifestUnreadable>()
    * The SHA-256 of the manifest refused, when it was read: compared with the digest recorded when the export was
    * made, it tells a manifest edited (a mismatch) from a check that could not be made.
    */
-  manifestSha256: Schema.optional(Schema.String)
+  manifestSha256: Schema.optional(Schema.String),
+  /** A manifest too large to read whole, refused unread: its digest is streamed only when there is one to compare. */
+  oversizedManifest: Schema.optional(Schema.String)
 }) {
   readonly exitCode = ExitCode.Usage
 }

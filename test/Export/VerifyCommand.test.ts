@@ -957,7 +957,10 @@ describe("panther-audit verify", () => {
     const result = await verify()
     expect(result.code, result.error).toBe(2)
     expect(result.error).toContain("manifest.json is larger than 16 MiB, far more than an export's manifest is")
-  })
+    // Nor is it hashed when no digest was given to compare it with: one of a terabyte is refused at once.
+    truncateSync(path, 1024 * 1024 * 1024 * 1024)
+    expect((await verify()).code).toBe(2)
+  }, 15_000)
 
   it("refuses a manifest whose entries point outside the folder or lack a digest (exit 2)", async () => {
     const path = join(folder, "manifest.json")
