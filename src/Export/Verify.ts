@@ -27,6 +27,8 @@ export type VerifyProblem =
        * own (line ends converted, a byte order mark added or taken off), proved by the recorded digest.
        */
       readonly only?: string
+      /** Another listed file whose recorded size and digest it has now: the two swapped, or one copied over it. */
+      readonly holds?: string
     }
   /**
    * There, but reading it failed (permission denied, an I/O error): nothing is known of its content, and the likelier
@@ -713,6 +715,16 @@ const checkFile = async (folder: string, expected: Manifest["files"][number]): P
   }
 }
 
+/** A modified file with what another listed file is recorded to hold: said so, as a renamed one is. */
+const holdsAnother = (problem: VerifyProblem, files: Manifest["files"]): VerifyProblem => {
+  if (problem.kind !== "modified" || typeof problem.actual === "string") return problem
+  const { actual } = problem
+  const other = files.find(
+    (file) => file.path !== problem.path && file.bytes === actual.bytes && file.sha256 === actual.sha256
+  )
+  return other === undefined ? problem : { ...problem, holds: other.path }
+}
+
 export const verifyExport = (folder: string): Effect.Effect<VerifyReport, ManifestUnreadable> =>
   Effect.gen(function* () {
     const { manifest, manifestDigest, manifestContent } = yield* readManifest(folder)
@@ -731,7 +743,7 @@ export const verifyExport = (folder: string): Effect.Effect<VerifyReport, Manife
       const found: Array<VerifyProblem> = []
       for (const file of manifest.files) {
         const problem = await checkFile(folder, file)
-        if (problem !== undefined) found.push(problem)
+        if (problem !== undefined) found.push(holdsAnother(problem, manifest.files))
       }
       for (const name of [...present].sort()) {
         if (listed.has(name)) continue

@@ -79,6 +79,10 @@ export const describeProblem = (problem: VerifyProblem): string => {
       return (
         `MODIFIED    ${printable(problem.path)}: the manifest records ${describeDigest(problem.expected)}; ` +
         `now ${typeof problem.actual === "string" ? problem.actual : describeDigest(problem.actual)}` +
+        (problem.holds === undefined
+          ? ""
+          : `; it holds what the manifest records for ${printable(problem.holds)}: the two swapped, or that one ` +
+            "copied over it") +
         (problem.only === undefined
           ? ""
           : `. Its content is otherwise as recorded: only ${problem.only}, as a copy in text mode (git's ` +

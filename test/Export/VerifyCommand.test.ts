@@ -431,6 +431,29 @@ describe("panther-audit verify", () => {
     expect(result.stdout).toContain("UNEXPECTED  notes.txt: in the folder but not in the manifest\n")
   })
 
+  it("says of two files swapped that each holds what the manifest records for the other", async () => {
+    const csv = fileStartingWith("inventory-", ".csv")
+    const findings = fileStartingWith("user-audit-", ".csv")
+    renameSync(join(folder, csv), join(scratch, "held.csv"))
+    renameSync(join(folder, findings), join(folder, csv))
+    renameSync(join(scratch, "held.csv"), join(folder, findings))
+    const result = await verify()
+    expect(result.code).toBe(1)
+    const lines = result.stdout.split("\n")
+    expect(lines.find((line) => line.startsWith(`MODIFIED    ${csv}:`))).toContain(
+      `; it holds what the manifest records for ${findings}: the two swapped, or that one copied over it`
+    )
+    expect(lines.find((line) => line.startsWith(`MODIFIED    ${findings}:`))).toContain(
+      `; it holds what the manifest records for ${csv}: the two swapped`
+    )
+    expect(result.error).toContain("2 modified")
+    // An edited file holds what no file is recorded to: nothing more is said of it.
+    writeFileSync(join(folder, csv), "edited\n")
+    const edited = (await verify()).stdout.split("\n").find((line) => line.startsWith(`MODIFIED    ${csv}:`))
+    expect(edited).toBeDefined()
+    expect(edited).not.toContain("it holds what the manifest records for")
+  })
+
   it("names a file that grew", async () => {
     const html = fileStartingWith("access-review-", ".html")
     appendFileSync(join(folder, html), "<!-- edited -->")
