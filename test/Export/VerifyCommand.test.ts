@@ -454,6 +454,20 @@ describe("panther-audit verify", () => {
     expect(edited).not.toContain("it holds what the manifest records for")
   })
 
+  it("does not call a file of a missing one's size but other content that file renamed", async () => {
+    const csv = fileStartingWith("inventory-", ".csv")
+    const recorded = readFileSync(join(folder, csv))
+    unlinkSync(join(folder, csv))
+    // The same number of bytes, one of them changed: a forgery, not the missing file under another name.
+    const forged = Buffer.from(recorded)
+    forged[forged.length - 3] = (forged[forged.length - 3] ?? 0) ^ 1
+    writeFileSync(join(folder, "inventory (1).csv"), forged)
+    const result = await verify()
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`MISSING     ${csv}: listed in the manifest but not in the folder`)
+    expect(result.stdout).toContain("UNEXPECTED  inventory (1).csv: in the folder but not in the manifest\n")
+  })
+
   it("names a file that grew", async () => {
     const html = fileStartingWith("access-review-", ".html")
     appendFileSync(join(folder, html), "<!-- edited -->")
