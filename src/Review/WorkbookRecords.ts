@@ -137,6 +137,17 @@ const headerBelowRowOne = (first: ReadonlyArray<string>, header: ReadonlyArray<s
           `${row === 2 ? "row" : `${row - 1} rows`} above it (a title typed in), so that the header is the first row`
   )
 
+/**
+ * Whether a row names an account (a user_id or an email) without saying whether it can sign in: the review fills in
+ * `enabled` on every row but that of a record that is no object, which has neither id nor email. Such a row is a
+ * person a reviewer added to the sheet, and read as the review's it was listed as an account able to sign in then and
+ * removed since. A workbook without the column (saved with fewer columns) says nothing either way.
+ */
+const isTypedInByHand = (header: ReadonlyArray<string>, record: Record<string, string>): boolean =>
+  header.includes("enabled") &&
+  (record.enabled ?? "").trim() === "" &&
+  ((record.user_id ?? "").trim() !== "" || (record.email ?? "").trim() !== "")
+
 /** A column as a spreadsheet names it: 0 is A, 25 is Z, 26 is AA. */
 const columnLetters = (index: number): string =>
   (index >= 26 ? columnLetters(Math.floor(index / 26) - 1) : "") + String.fromCharCode(65 + (index % 26))
@@ -289,6 +300,14 @@ export const eachWorkbookRecord = async (
         if (cells.length > header.length) overlong.push({ row: last.row, cells: cells.length, record })
         else inPlace ??= { row: last.row, record }
         if (inPlace !== undefined) checkMoved(inPlace)
+      }
+      if (isTypedInByHand(header, record)) {
+        throw new NotAWorkbook(
+          `row ${last.row} has an account's user_id or email but no enabled cell, which the review fills in on ` +
+            "every account's row: it was typed in by hand, and read as the review's it would be an account removed " +
+            "since; remove that row (access is given in Panther, not in the workbook), or copy the account's row " +
+            "back from the review's own workbook"
+        )
       }
       if (cells.some((cell) => cell.trim() !== "")) accounts++
       onRecord(record, last.row)

@@ -1334,6 +1334,32 @@ it("lists as removed every account gone that shared a key, and reads no role fro
   expect([...noRoles.changed]).toEqual([])
 })
 
+it("refuses a row typed in by hand, which the review never wrote, rather than list its person as removed", async () => {
+  // A manager adding someone to the sheet fills in a name and an email; every row the review writes says whether its
+  // account can sign in. Read as the review's, the person was listed as an account able to sign in then and removed.
+  const lines = [HEADER, "false,Analyst,true,u1,u1@example.com,keep", "false,Analyst,,,new.person@example.com,keep"]
+  workbook("access-review-20260701T000000Z.csv", lines)
+  expect(await compare([row("u1")])).toEqual({
+    _tag: "NotCompared",
+    reason:
+      "the last review's workbook, access-review-20260701T000000Z.csv, could not be read (row 3 has an account's " +
+      "user_id or email but no enabled cell, which the review fills in on every account's row: it was typed in by " +
+      "hand, and read as the review's it would be an account removed since; remove that row (access is given in " +
+      "Panther, not in the workbook), or copy the account's row back from the review's own workbook)"
+  })
+  // Nor by id: an id typed in alone is no account's row either.
+  workbook("access-review-20260701T000000Z.csv", [HEADER, "false,Analyst,true,u1,u1@example.com,", ",,,u9,,"])
+  expect(await compare([row("u1")])).toMatchObject({ _tag: "NotCompared" })
+  // A row left blank, and a workbook without an enabled column, are read as before.
+  const blank = await changesAgainst([HEADER, "false,Analyst,true,u1,u1@example.com,", ",,,,,"], [row("u1")])
+  expect(blank.removed).toEqual([])
+  const older = await changesAgainst(
+    ["user_id,email,decision", "u1,u1@example.com,", "u2,u2@example.com,"],
+    [row("u1")]
+  )
+  expect(older.removed.map((account) => account.userId)).toEqual(["u2"])
+})
+
 it("shows on the page whether each removed account was privileged then: yes, no, or unknown when not said", async () => {
   const since = await changesAgainst(
     [
