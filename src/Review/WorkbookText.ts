@@ -85,6 +85,13 @@ export const decodeWorkbookBytes = (
 const startsWith = (bytes: Buffer, ...lead: ReadonlyArray<number>): boolean =>
   lead.every((byte, index) => bytes[index] === byte)
 
+/**
+ * UTF-16 saved without its byte order mark, as some tools save "Unicode" text: a zero byte beside the header's first
+ * character, where no text of one byte per character has one. Read as text, it failed at its first quote in the
+ * parser's words, quoting a row of zero bytes.
+ */
+const isUtf16WithoutMark = (bytes: Buffer): boolean => bytes.length >= 2 && (bytes[0] === 0) !== (bytes[1] === 0)
+
 /** Bytes in, text out (see above). */
 export const workbookText = (): Transform => {
   let rest = Buffer.alloc(0)
@@ -94,7 +101,7 @@ export const workbookText = (): Transform => {
       let bytes = rest.length === 0 ? chunk : Buffer.concat([rest, chunk])
       if (first) {
         first = false
-        if (startsWith(bytes, 0xff, 0xfe) || startsWith(bytes, 0xfe, 0xff)) {
+        if (startsWith(bytes, 0xff, 0xfe) || startsWith(bytes, 0xfe, 0xff) || isUtf16WithoutMark(bytes)) {
           done(new NotCsvText("it is UTF-16 text: save it as CSV (UTF-8, or Comma delimited)"))
           return
         }

@@ -1225,6 +1225,19 @@ it("refuses a UTF-16 workbook, saying how to save it", async () => {
   }
 })
 
+it("refuses a UTF-16 workbook saved without a byte order mark, rather than quote its bytes in the parser's words", async () => {
+  // As some tools save "Unicode" text: each ASCII character followed (or, big-endian, preceded) by a zero byte. The
+  // parser stopped at the first quote, in words quoting a row of zero bytes, with no word of UTF-16 nor of a fix.
+  const littleEndian = Buffer.from(`${HEADER}\r\ntrue,"Admin",true,u1,u1@example.com,\r\n`, "utf16le")
+  for (const bytes of [littleEndian, Buffer.from(littleEndian).swap16()]) {
+    writeFileSync(join(directory, "access-review-20260701T000000Z.csv"), bytes)
+    const since = await compare([row("u1")])
+    expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+      "it is UTF-16 text: save it as CSV (UTF-8, or Comma delimited)"
+    )
+  }
+})
+
 it("refuses a workbook saved with semicolons or tabs between its cells, saying so rather than a parser's words", async () => {
   // As Excel saves "CSV" where the list separator is a semicolon: a cell with a quote in it is quoted, which the
   // comma parser stopped at ("Invalid Opening Quote ... at line 2"), naming neither the separator nor a fix.
