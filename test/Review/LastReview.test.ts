@@ -184,6 +184,12 @@ it("does not read a workbook over 256 MiB, and says so", async () => {
   })
 })
 
+it("reads a workbook of a few MiB, as of ten thousand users, well under the 256 MiB it refuses", async () => {
+  const accounts = Array.from({ length: 10_000 }, (_, index) => `u${index},u${index}@example.com,${"n".repeat(300)},`)
+  workbook("access-review-20260701T000000Z.csv", ["user_id,email,notes,decision", ...accounts])
+  expect(await compare([row("u0")])).toMatchObject({ _tag: "Compared", addedAccounts: 0 })
+})
+
 it("does not compare with a workbook of another Panther, or one saved with other columns, and says why", async () => {
   workbook("access-review-20260701T000000Z.csv", [
     "user_id,email,instance,decision",
@@ -455,6 +461,32 @@ it("names the cell a quote was typed into as a spreadsheet does, past a cell of 
   }
 })
 
+it("names a cell past column Z as a spreadsheet does, AA and on, where a quote was typed into it", async () => {
+  // The review's 25 columns (A to Y) and two a reviewer added after them: the second is AA.
+  const header = [...REVIEW_COLUMNS, "comment", "second_comment"]
+  const cells = (id: string, last: string) =>
+    header.map((column) =>
+      column === "user_id"
+        ? id
+        : column === "email"
+          ? `${id}@example.com`
+          : column === "enabled"
+            ? "true"
+            : column === "second_comment"
+              ? last
+              : ""
+    )
+  workbook("access-review-20260701T000000Z.csv", [
+    header.join(","),
+    cells("a", "").join(","),
+    cells("b", 'said "ok"').join(",")
+  ])
+  const since = await compare([row("a"), row("b")])
+  expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+    "could not be read (cell AA3 (second_comment) holds a quote but does not start with one"
+  )
+})
+
 it("says a header below the first row is one, and what to remove: a title typed above it, PowerShell's type line", async () => {
   const rows = ["user_id,email,instance,decision", "a,a@example.com,api.acme.example,keep"]
   const cases = [
@@ -525,6 +557,20 @@ it("refuses a row with more cells than the header, whose cells may each be in th
   expect(since._tag === "NotCompared" ? since.reason : "").toContain(
     "could not be read (row 3 has 5 cells, 1 more than the header: a cell past the last column, or a comma typed " +
       "into a cell without quotes"
+  )
+})
+
+it("refuses a row with a cell typed past the last column, though an empty cell follows it", async () => {
+  // Two columns past the header: one typed into, one left empty, as a reviewer's note in the column after the next.
+  workbook("access-review-20260701T000000Z.csv", [
+    "user_id,email,instance,decision",
+    "a,a@example.com,api.acme.example,keep",
+    "b,b@example.com,api.acme.example,revoke,ask Sam,",
+    "c,c@example.com,api.acme.example,keep"
+  ])
+  const since = await compare([row("a"), row("b"), row("c")])
+  expect(since._tag === "NotCompared" ? since.reason : "").toContain(
+    "could not be read (row 3 has 6 cells, 2 more than the header: a cell past the last column"
   )
 })
 
@@ -1316,6 +1362,11 @@ it("reads each byte that is not UTF-8 as Windows-1252, and the rest as UTF-8", a
   expect(decodeWorkbookBytes(mixed, true).text).toBe("Analyste sécurité,Équipe,5 €,é")
   // A UTF-16 surrogate written as UTF-8 (ED A0 80) is no UTF-8: three Windows-1252 bytes.
   expect(decodeWorkbookBytes(Buffer.from([0x61, 0xed, 0xa0, 0x80]), true).text).toBe("aí\u00a0€")
+  // An overlong form (E0 then a byte below A0) is no UTF-8 either: Windows-1252's à and two euro signs.
+  expect(decodeWorkbookBytes(Buffer.from([0x61, 0xe0, 0x80, 0x80]), true).text).toBe("aà€€")
+  // At the end of the file, a byte that would begin a sequence is a Windows-1252 character, not dropped: "Müllé" as
+  // an editor without a line break after the last row saves it.
+  expect(decodeWorkbookBytes(Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0xe9]), true).text).toBe("Müllé")
   // A sequence cut at the end of a chunk waits for the next.
   const cut = decodeWorkbookBytes(Buffer.from("ab\u00e9", "utf8").subarray(0, 3), false)
   expect(cut).toMatchObject({ text: "ab" })

@@ -101,6 +101,33 @@ it("neutralises in the workbook and the inventory an email a spreadsheet would r
   }
 })
 
+it("neutralises in the workbook every column of API text a spreadsheet would run as a formula", () => {
+  // Each from Panther: a role's id and name, names, email, status, and the reason quoting a role's name.
+  const formula = reviewRowOf("=1+1", {
+    email: "+x@example.com",
+    givenName: "@SUM(1)",
+    familyName: "-2+3",
+    roleId: '=HYPERLINK("http://x.example")',
+    roleName: "\uff1dcmd",
+    status: "\t=1",
+    privileged: true,
+    privilegeReason: "=role"
+  })
+  const cells = reviewRow(formula, AS_OF, NO_CONTEXT)
+  const columns: ReadonlyArray<(typeof REVIEW_COLUMNS)[number]> = [
+    "user_id",
+    "email",
+    "given_name",
+    "family_name",
+    "role_id",
+    "role_name",
+    "status",
+    "privilege_reason"
+  ]
+  for (const column of columns)
+    expect([column, cells[REVIEW_COLUMNS.indexOf(column)]?.charAt(0)]).toEqual([column, "'"])
+})
+
 it("neutralises in the workbook and the inventory a formula after space, which a trimming spreadsheet runs", () => {
   for (const id of [' =HYPERLINK("http://x.example")', "\u00a0=1+1", "\u3000@x"]) {
     const row = rowOf(UserRecord.ValidUser({ user: user({ id, lastLoggedInAt: daysAgo(3) }) }))
