@@ -148,6 +148,22 @@ const isTypedInByHand = (header: ReadonlyArray<string>, record: Record<string, s
   (record.enabled ?? "").trim() === "" &&
   ((record.user_id ?? "").trim() !== "" || (record.email ?? "").trim() !== "")
 
+/** "a", "a and b", "a, b and c". */
+const and = (columns: ReadonlyArray<string>): string =>
+  columns.length === 1 ? (columns[0] ?? "") : `${columns.slice(0, -1).join(", ")} and ${columns.at(-1)}`
+
+/** The columns read besides user_id, email and decision: an account's access then, its names, and the review's. */
+const COMPARED_COLUMNS = [
+  "privileged",
+  "role_name",
+  "family_name",
+  "given_name",
+  "enabled",
+  "role_id",
+  "instance",
+  "as_of"
+] as const
+
 /** A column as a spreadsheet names it: 0 is A, 25 is Z, 26 is AA. */
 const columnLetters = (index: number): string =>
   (index >= 26 ? columnLetters(Math.floor(index / 26) - 1) : "") + String.fromCharCode(65 + (index % 26))
@@ -330,8 +346,6 @@ export const eachWorkbookRecord = async (
   const missing = WORKBOOK_COLUMNS.filter((column) => !header?.includes(column))
   if (missing.length > 0) {
     const present = WORKBOOK_COLUMNS.filter((column) => header?.includes(column))
-    const and = (columns: ReadonlyArray<string>) =>
-      columns.length === 1 ? (columns[0] ?? "") : `${columns.slice(0, -1).join(", ")} and ${columns.at(-1)}`
     const renamed = renamedColumns(header, missing)
     if (renamed !== undefined) {
       const [one, them] = missing.length === 1 ? ["column is", "it"] : ["columns are", "them"]
@@ -344,6 +358,20 @@ export const eachWorkbookRecord = async (
     throw new NotAWorkbook(
       `it has ${has}no ${and(missing)} column${missing.length === 1 ? "" : "s"}: it is not a review workbook, or ` +
         "was saved with other columns"
+    )
+  }
+  // The other columns read are each compared only where the workbook has them (an older layout, or one saved with
+  // fewer columns, says nothing of them); renamed, they were taken for left out, and no change of them was said.
+  const renamedRead = COMPARED_COLUMNS.filter((column) => !header?.includes(column)).flatMap((column) => {
+    const [cell] = renamedColumns(header ?? [], [column]) ?? []
+    return cell === undefined ? [] : [{ column, cell }]
+  })
+  if (renamedRead.length > 0) {
+    const [one, them] = renamedRead.length === 1 ? ["column is", "it"] : ["columns are", "them"]
+    const columns = and(renamedRead.map(({ column }) => column))
+    throw new NotAWorkbook(
+      `its ${columns} ${one} headed ${and(renamedRead.map(({ cell }) => `"${cell}"`))}, not ${columns} as the ` +
+        `review wrote ${them}: rename ${them} back`
     )
   }
   if (last.row > 1 && last.cells < header.length && !(await endsWithLineBreak(path))) {

@@ -233,6 +233,27 @@ it("says a workbook whose columns were renamed in case or spacing alone was, rat
   }
 })
 
+it("says the columns compared were renamed, rather than compare without them and say nothing changed", async () => {
+  // Headings made to read better ("Privileged", "Role Name") over the columns each account's access is compared by:
+  // read as columns left out, the privilege, role and sign-in an account had went unread, and no change was said.
+  workbook("access-review-20260801T000000Z.csv", [
+    "Privileged,Role Name,enabled,user_id,email,decision",
+    "false,Analyst,true,a,a@example.com,keep"
+  ])
+  expect(await compare([reviewRowOf("a", { roleName: "Admin", privileged: true })])).toEqual({
+    _tag: "NotCompared",
+    reason:
+      "the last review's workbook, access-review-20260801T000000Z.csv, could not be read (its privileged and " +
+      'role_name columns are headed "Privileged" and "Role Name", not privileged and role_name as the review wrote ' +
+      "them: rename them back)"
+  })
+  // A column left out, not renamed, says nothing still.
+  workbook("access-review-20260801T000000Z.csv", ["enabled,user_id,email,decision", "true,a,a@example.com,keep"])
+  expect(await compare([reviewRowOf("a", { roleName: "Admin", privileged: true })])).toMatchObject({
+    _tag: "Compared"
+  })
+})
+
 it("knows a workbook of another Panther by the first row that says, though rows above it were left blank", async () => {
   workbook("access-review-20260701T000000Z.csv", [
     "user_id,email,instance,as_of,decision",
