@@ -247,6 +247,14 @@ it("says the columns compared were renamed, rather than compare without them and
       'role_name columns are headed "Privileged" and "Role Name", not privileged and role_name as the review wrote ' +
       "them: rename them back)"
   })
+  // One alone too: an account unable to sign in then and gone since was counted as removed.
+  workbook("access-review-20260801T000000Z.csv", ["Enabled,user_id,email,decision", "false,b,b@example.com,keep"])
+  expect(await compare([reviewRowOf("a")])).toMatchObject({
+    _tag: "NotCompared",
+    reason: expect.stringContaining(
+      'could not be read (its enabled column is headed "Enabled", not enabled as the review wrote it: rename it back)'
+    )
+  })
   // A column left out, not renamed, says nothing still.
   workbook("access-review-20260801T000000Z.csv", ["enabled,user_id,email,decision", "true,a,a@example.com,keep"])
   expect(await compare([reviewRowOf("a", { roleName: "Admin", privileged: true })])).toMatchObject({
