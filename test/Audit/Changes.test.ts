@@ -925,6 +925,18 @@ describe("suppressions", () => {
     expect(matcher.outcome().spread).toEqual([])
   })
 
+  it("matches an entry naming a user id in another case than the API's, as it does an email", async () => {
+    const entries = await suppressionsOf(
+      entry("8f3a-upper", "STALE_LOGIN", "2026-12-31"),
+      entry("LOWER-77C1", "STALE_LOGIN", "2026-12-31")
+    )
+    const matcher = makeSuppressionMatcher(entries, AS_OF)
+    const emailOf = (id: string) => ({ email: `${id}@example.com` })
+    expect(matcher.match({ finding: "STALE_LOGIN", userId: "8F3A-UPPER", ...emailOf("a") })?.entry).toBe(1)
+    expect(matcher.match({ finding: "STALE_LOGIN", userId: "lower-77c1", ...emailOf("b") })?.entry).toBe(2)
+    expect(matcher.outcome().unused).toEqual([])
+  })
+
   it("cuts each account id of 100 KB that warning names, never between the halves of an emoji", async () => {
     const suppressions = await suppressionsOf(entry("Pat@example.com", "STALE_LOGIN", "2026-12-31"))
     const stale = { lastLoggedInAt: daysAgo(200) }
@@ -996,6 +1008,11 @@ describe("suppressions", () => {
     [
       file("  - user: a\n    finding: '*'\n    reason: true\n    owner: o\n    expires: 2027-01-01\n"),
       "`reason` must be text"
+    ],
+    // Only space, quoted so YAML keeps it: as empty as a field left out, and no reason any report could show.
+    [
+      file("  - user: a\n    finding: '*'\n    reason: '   '\n    owner: o\n    expires: 2027-01-01\n"),
+      "`reason` is required"
     ],
     ["suppressions: [", "not valid YAML or JSON"],
     // This tool's own reports and workbooks, given in place of the suppressions file.
