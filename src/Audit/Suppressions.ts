@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from "node:buffer"
 import * as Effect from "effect/Effect"
-import { parse as parseYaml, YAMLError } from "yaml"
+import { type Document, isNode, isSeq, LineCounter, parseDocument, YAMLError } from "yaml"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import { readInputFile } from "../Cli/InputFile.js"
 import { type InputFileSecrets, inputFileMessage, NO_INPUT_FILE_SECRETS, quoteOfFile } from "../Cli/InputFileSecrets.js"
@@ -165,12 +165,23 @@ const parseSuppressionsText = (
     const csv = csvOfThisTool(text)
     if (csv !== undefined) return yield* notSuppressions(csv)
     let document: unknown
+    const lines = new LineCounter()
+    let parsed: Document.Parsed | undefined
     try {
       // YAML is a superset of JSON, so one parser reads both. The core schema, whatever the file says: a `%YAML 1.1`
       // line or a `!!timestamp` tag would otherwise make an expiry a Date, which no longer says whether it was a
       // day (held through) or an instant. Such a tag is left unresolved and its value read as written, without a
-      // warning on stderr.
-      document = parseYaml(text, { prettyErrors: true, schema: "core", resolveKnownTags: false, logLevel: "error" })
+      // warning on stderr. The document, not only its value, is kept: it knows the line each entry starts on.
+      parsed = parseDocument(text, {
+        prettyErrors: true,
+        schema: "core",
+        resolveKnownTags: false,
+        logLevel: "error",
+        lineCounter: lines
+      })
+      const [error] = parsed.errors
+      if (error !== undefined) throw error
+      document = parsed.toJS()
     } catch (error) {
       // The parser recurses: a value nested some hundreds of levels deep (`[[[[...]]]]`) overflows its stack, which it
       // reports in V8's words ("Maximum call stack size exceeded"), as if the tool had failed, not the file.
@@ -206,50 +217,59 @@ const parseSuppressionsText = (
     const list = document.suppressions ?? []
     if (!Array.isArray(list)) return yield* fail("`suppressions` must be a list of entries")
     const entries: Array<SuppressionEntry> = []
+    const nodes = parsed?.get("suppressions", true)
+    /**
+     * How a message names an entry: by the line it starts on too, since "entry 57" of a long file (or of one with
+     * entries commented out) is not found by counting.
+     */
+    const entryAt = (index: number): string => {
+      const node = isSeq(nodes) ? nodes.items[index] : undefined
+      const offset = isNode(node) ? node.range?.[0] : undefined
+      return `${offset === undefined ? "" : `line ${lines.linePos(offset).line}, `}entry ${index + 1}`
+    }
     for (const [index, raw] of list.entries()) {
       const entry = index + 1
+      const at = entryAt(index)
       if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-        return yield* fail(`entry ${entry} must be an object with ${FIELDS.join(", ")}`)
+        return yield* fail(`${at} must be an object with ${FIELDS.join(", ")}`)
       }
       const record = raw as Record<string, unknown>
       const unknownKeys = Object.keys(record).filter((key) => !(FIELDS as ReadonlyArray<string>).includes(key))
       if (unknownKeys.length > 0) {
         return yield* fail(
-          `entry ${entry}: unknown field ${unknownKeys.map(quote).join(", ")}; the fields are ${FIELDS.join(", ")}`
+          `${at}: unknown field ${unknownKeys.map(quote).join(", ")}; the fields are ${FIELDS.join(", ")}`
         )
       }
       const values: Record<string, string> = {}
       for (const field of FIELDS) {
         const value = record[field]
         if (value !== undefined && value !== null && typeof value !== "string") {
-          return yield* fail(`entry ${entry}: \`${field}\` must be text, not ${describeNonText(field, value, quote)}`)
+          return yield* fail(`${at}: \`${field}\` must be text, not ${describeNonText(field, value, quote)}`)
         }
         if (typeof value !== "string" || value.trim() === "") {
-          return yield* fail(`entry ${entry}: \`${field}\` is required and must be non-empty text`)
+          return yield* fail(`${at}: \`${field}\` is required and must be non-empty text`)
         }
         values[field] = value.trim()
       }
       const { user = "", finding = "", reason = "", owner = "", expires = "" } = values
       if (user === "*") {
         return yield* fail(
-          `entry ${entry}: user "*" matches no one; an entry names one user by email or user id (the wildcard is for \`finding\`)`
+          `${at}: user "*" matches no one; an entry names one user by email or user id (the wildcard is for \`finding\`)`
         )
       }
       const code = finding === "*" ? "*" : FINDING_CODES.find((candidate) => candidate === finding)
       const codes = `use one of ${SUPPRESSIBLE_CODES.join(", ")} or *`
       if (code === undefined) {
-        return yield* fail(
-          `entry ${entry} (${quote(user)}): finding "${quote(finding)}" is not a finding code; ${codes}`
-        )
+        return yield* fail(`${at} (${quote(user)}): finding "${quote(finding)}" is not a finding code; ${codes}`)
       }
       if (code !== "*" && isRunLevel(code)) {
         return yield* fail(
-          `entry ${entry} (${quote(user)}): ${code} is about the whole run, not one user, so no entry can suppress it; ${codes}`
+          `${at} (${quote(user)}): ${code} is about the whole run, not one user, so no entry can suppress it; ${codes}`
         )
       }
       const expiresAt = parseExpiry(expires)
       if (expiresAt === undefined) {
-        return yield* fail(`entry ${entry} (${quote(user)}): expires "${quote(expires)}" is not a date; use YYYY-MM-DD`)
+        return yield* fail(`${at} (${quote(user)}): expires "${quote(expires)}" is not a date; use YYYY-MM-DD`)
       }
       entries.push({ entry, user, finding: code, reason, owner, expires, expiresAt })
     }

@@ -1059,6 +1059,22 @@ describe("suppressions", () => {
     expect(error.message).toContain("suppressions file bad.yaml")
   })
 
+  it("names the line an invalid entry starts on, so entry 4 of a long file is found without counting", async () => {
+    const valid = entry("a", "*", "2027-01-01")
+    // A comment and a blank line among the entries, as a file edited over months has.
+    const text = file(
+      `${valid}${valid}  # left until the audit in March\n\n${valid}  - user: d\n    finding: STALE_LOGIN\n    reason: r\n` +
+        "    owner: o\n"
+    )
+    const error = await Effect.runPromise(Effect.flip(parseSuppressions(text, "long.yaml")))
+    expect(error.message).toContain("suppressions file long.yaml: line 19, entry 4: `expires` is required")
+    const json = `{"suppressions": [\n  {"user": "a", "finding": "*", "reason": "r", "owner": "o", "expires": "2027-01-01"},\n  {"user": "b", "finding": "STALE", "reason": "r", "owner": "o", "expires": "2027-01-01"}\n]}\n`
+    const jsonError = await Effect.runPromise(Effect.flip(parseSuppressions(json, "s.json")))
+    expect(jsonError.message).toContain(
+      'suppressions file s.json: line 3, entry 2 (b): finding "STALE" is not a finding code'
+    )
+  })
+
   it("parses a text read again unchanged once (a run reads it twice), a changed one anew, and keeps no error", async () => {
     const text = file(entry("a", "*", "2027-01-01"))
     const first = await Effect.runPromise(parseSuppressions(text, "first.yaml"))
@@ -1069,7 +1085,7 @@ describe("suppressions", () => {
     const bad = file(entry("a", "NO_SUCH_CODE", "2027-01-01"))
     for (const name of ["one.yaml", "two.yaml"]) {
       const error = await Effect.runPromise(Effect.flip(parseSuppressions(bad, name)))
-      expect(error.message).toContain(`suppressions file ${name}: entry 1 (a): finding "NO_SUCH_CODE"`)
+      expect(error.message).toContain(`suppressions file ${name}: line 2, entry 1 (a): finding "NO_SUCH_CODE"`)
     }
   })
 
