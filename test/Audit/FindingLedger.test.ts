@@ -190,3 +190,32 @@ it("reads no change of severity into an id the previous report held several find
     ["single", "de-escalated"]
   ])
 })
+
+it("resolves a left-out code's previous finding of a user this run no longer has, and keeps one it found again", async () => {
+  // A run with LOGIN_DATA_MISSING leaves NEVER_LOGGED_IN out of its reports: found again, such a finding was not
+  // judged; not found at all, its user is gone, and that is news whatever this run could judge.
+  const before = (userId: string): PreviousFinding => ({
+    id: `NEVER_LOGGED_IN:${userId}`,
+    finding: "NEVER_LOGGED_IN",
+    severity: "medium",
+    userId,
+    email: null,
+    firstSeen: "2026-06-01T02:00:00.000Z",
+    suppressed: false
+  })
+  const changes = await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const previous = new Map([
+          ["NEVER_LOGGED_IN:kept", before("kept")],
+          ["NEVER_LOGGED_IN:gone", before("gone")]
+        ])
+        const ledger = yield* ledgerAfter(previous, [])
+        yield* ledger.recordAll([findingOf("NEVER_LOGGED_IN", "medium", "kept")])
+        return ledger.summarize(new Set<FindingCode>(["NEVER_LOGGED_IN"])).changes
+      })
+    )
+  )
+  expect(changes.resolved.map((finding) => finding.id)).toEqual(["NEVER_LOGGED_IN:gone"])
+  expect(changes.notJudged.map((finding) => finding.id)).toEqual(["NEVER_LOGGED_IN:kept"])
+})
