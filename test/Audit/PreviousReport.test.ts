@@ -395,3 +395,28 @@ it("dates a report whose as-of cannot be read by its name, and still says why it
     ["user-audit-20260602T020000Z.json", "2026-06-02T02:00:00.000Z"]
   ])
 })
+
+it.each([
+  ["as this tool lays it out", "\n"],
+  ["on one line, as jq -c leaves it", ""]
+])(
+  "notes an id the report holds several findings of, %s, so no change of severity is read into it",
+  async (_name, eol) => {
+    // Two records without an id, one email in two cases: one finding id, two severities.
+    const shared = (severity: string, email: string) => ({
+      severity,
+      finding: "STALE_LOGIN",
+      userId: null,
+      email,
+      id: "STALE_LOGIN:email:pat@example.com"
+    })
+    const findings = [shared("high", "pat@example.com"), shared("medium", "PAT@example.com"), finding(1)]
+    const run = { startedAt: "2025-06-01T00:00:00.000Z" }
+    const text = `{${eol}"run": ${JSON.stringify(run)},${eol}"findings": [${eol}${findings.map((item) => JSON.stringify(item)).join(`,${eol}`)}${eol}]${eol}}${eol}`
+    writeFileSync(join(directory, "user-audit-20250601T000000Z.json"), text)
+    const lookup = await Effect.runPromise(readPreviousReport(directory))
+    if (lookup._tag !== "Found") throw new Error(lookup.reason)
+    expect([...lookup.report.sharedIds]).toEqual(["STALE_LOGIN:email:pat@example.com"])
+    expect([...lookup.report.findings.keys()]).toEqual(["STALE_LOGIN:email:pat@example.com", "STALE_LOGIN:u1"])
+  }
+)
