@@ -79,25 +79,36 @@ export const nextTickAfter = (schedule: CronSchedule, after: number): number => 
   return tick
 }
 
+/**
+ * The zone's name without the spaces around it, or the colon in front of it: POSIX lets TZ start with one
+ * (`TZ=:Europe/Berlin`, advice often given to spare glibc a look at /etc/localtime), and Node and glibc read it so,
+ * so a value copied from TZ into AUDIT_TZ names the zone it names there.
+ */
+const zoneName = (timeZone: string): string => {
+  const trimmed = timeZone.trim()
+  return trimmed.startsWith(":") ? trimmed.slice(1) : trimmed
+}
+
 export const parseCronSchedule = (
   expression: string,
   timeZone: string,
   /** Checked to have a next run after this instant. */
   now: number
 ): Either.Either<CronSchedule, ConfigurationError> => {
+  const name = zoneName(timeZone)
   // Node 22's Intl takes an offset (+02:00) as a zone, Node 20's does not: refused on both, since an offset keeps
   // to one side of daylight saving time and the nightly run would move by an hour for half the year.
-  const offset = FIXED_OFFSET.test(timeZone.trim())
-  const zone = offset ? Option.none() : DateTime.zoneMakeNamed(timeZone.trim())
+  const offset = FIXED_OFFSET.test(name)
+  const zone = offset ? Option.none() : DateTime.zoneMakeNamed(name)
   if (Option.isNone(zone)) {
+    const path = name.startsWith("/") ? " A file's path, as TZ may give one after its colon, is not read here." : ""
     return Either.left(
       invalid(
         `--tz / AUDIT_TZ "${timeZone}" is not a time zone: give an IANA name such as UTC, Europe/Berlin or ` +
-          `America/New_York.${offset ? " A fixed offset does not follow daylight saving time." : ""}`
+          `America/New_York.${offset ? " A fixed offset does not follow daylight saving time." : ""}${path}`
       )
     )
   }
-  const name = timeZone.trim()
   if (FIXED_OFFSET_NAME.test(name)) {
     const place = PLACE_FOR[name.toUpperCase()]
     return Either.left(

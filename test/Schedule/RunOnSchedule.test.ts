@@ -694,6 +694,21 @@ describe("parseCronSchedule", () => {
     expect(next("@hourly")).toBe("2026-03-01T01:00:00.000Z")
   })
 
+  it("takes a zone written as TZ may write it, after a colon, and says a file's path there is not read", () => {
+    for (const zone of [":Europe/Berlin", " :Europe/Berlin ", ":europe/berlin"]) {
+      const parsed = Either.getOrThrow(parseCronSchedule("0 2 * * *", zone, START))
+      expect(parsed.timeZone, zone).toBe("Europe/Berlin")
+    }
+    expect(Either.getOrThrow(parseCronSchedule("0 2 * * *", ":UTC", START)).timeZone).toBe("UTC")
+    expect(message("0 2 * * *", ":/etc/localtime")).toBe(
+      '--tz / AUDIT_TZ ":/etc/localtime" is not a time zone: give an IANA name such as UTC, Europe/Berlin or ' +
+        "America/New_York. A file's path, as TZ may give one after its colon, is not read here."
+    )
+    expect(message("0 2 * * *", "::Europe/Berlin")).toMatch(/is not a time zone: give an IANA name/)
+    expect(message("0 2 * * *", ":+02:00")).toContain("A fixed offset does not follow daylight saving time.")
+    expect(message("0 2 * * *", ":Etc/GMT+2")).toContain("is a fixed offset from UTC (UTC-02:00 all year)")
+  })
+
   it("spells the time zone as Intl does", () => {
     const parsed = Either.getOrThrow(parseCronSchedule("0 2 * * *", "utc", START))
     expect(parsed.timeZone).toBe("UTC")
