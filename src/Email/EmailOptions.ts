@@ -197,6 +197,12 @@ export type EmailOptionValues = typeof emailOptions extends Options.Options<infe
 
 const fail = (message: string) => Effect.fail(new ConfigurationError({ message }))
 
+// Each named by flag and variable alike: one given as a flag is not looked for in the environment.
+const USER = "--smtp-user / SMTP_USER"
+const PASSWORD = "--smtp-password / SMTP_PASSWORD"
+const PASSWORD_FILE = "--smtp-password-file / SMTP_PASSWORD_FILE"
+const CREDENTIALS = `${USER} or a password (${PASSWORD}, ${PASSWORD_FILE}) is`
+
 const addresses = (label: string, value: Option.Option<string>, takes: AddressCount = "list") =>
   Option.match(value, {
     onNone: () => Effect.succeed<ReadonlyArray<MailAddress>>([]),
@@ -310,15 +316,16 @@ export const toEmailSettings = (
       if (policy !== "never") return yield* fail(`--email ${policy} needs recipients: set --mail-to / MAIL_TO`)
       if (transport._tag === "Smtp" && Option.isNone(values.email)) {
         return yield* fail(
-          "SMTP_URL is set but MAIL_TO is not, so no email would be sent: set MAIL_TO, or --email never"
+          "--smtp-url / SMTP_URL is set but --mail-to / MAIL_TO is not, so no email would be sent: give " +
+            "recipients, or --email never"
         )
       }
       // Copies go only with an email to someone: MAIL_CC alone (MAIL_TO left out, or misspelt) turned the email off
       // without a word, every night, and the copy recipients waited for mail that never came.
       if (cc.length > 0 && Option.isNone(values.email)) {
         return yield* fail(
-          "--mail-cc / MAIL_CC is set but MAIL_TO is not, so no email would be sent (copies go only with it): set " +
-            "MAIL_TO, or --email never"
+          "--mail-cc / MAIL_CC is set but --mail-to / MAIL_TO is not, so no email would be sent (copies go only " +
+            "with it): give recipients, or --email never"
         )
       }
       return { _tag: "EmailOff", reason: Option.isSome(values.email) ? "--email never" : "MAIL_TO is not set" }
@@ -326,7 +333,7 @@ export const toEmailSettings = (
     if (policy === "never") return { _tag: "EmailOff", reason: "--email never" }
     const [from] = fromList
     if (from === undefined && transport._tag === "Smtp") {
-      return yield* fail("--mail-from / MAIL_FROM is required to send through SMTP_URL")
+      return yield* fail("--mail-from / MAIL_FROM is required to send through --smtp-url / SMTP_URL")
     }
     return {
       _tag: "EmailOn",
@@ -377,7 +384,7 @@ const toTransport = (
     if (Option.isNone(values.smtpUrl)) {
       if (Option.isSome(values.smtpUser) || Option.isSome(password)) {
         return yield* fail(
-          "SMTP_USER / SMTP_PASSWORD are set but SMTP_URL is not: give the server with --smtp-url / SMTP_URL"
+          `${CREDENTIALS} set but no server: give it with --smtp-url / SMTP_URL, or leave them out for an .eml file`
         )
       }
       return { _tag: "EmlFile" }
@@ -388,7 +395,7 @@ const toTransport = (
     })
     if (endpoint.credentials !== undefined && (Option.isSome(values.smtpUser) || Option.isSome(password))) {
       return yield* fail(
-        "SMTP_URL carries a user and password and SMTP_USER / SMTP_PASSWORD are set too: give them once"
+        `--smtp-url / SMTP_URL carries a user and password, and ${CREDENTIALS} set too: give them once`
       )
     }
     const credentials = endpoint.credentials ?? (yield* separateCredentials(values.smtpUser, password))
@@ -415,7 +422,7 @@ const passwordOf = (
   startUp = true
 ): Effect.Effect<Option.Option<Redacted.Redacted<string>>, ConfigurationError> => {
   if (Option.isSome(values.smtpPassword) && Option.isSome(values.smtpPasswordFile)) {
-    return fail("both SMTP_PASSWORD and SMTP_PASSWORD_FILE are set: give the password one way")
+    return fail(`both ${PASSWORD} and ${PASSWORD_FILE} are set: give the password one way`)
   }
   return Option.isSome(values.smtpPasswordFile)
     ? Effect.map(
@@ -441,9 +448,9 @@ const separateCredentials = (
   const givenUser = Option.filter(user, (text) => text.trim() !== "")
   const givenPassword = Option.filter(password, (secret) => Redacted.value(secret) !== "")
   if (Option.isNone(givenUser) && Option.isNone(givenPassword)) return Effect.succeed(undefined)
-  if (Option.isNone(givenUser)) return fail("an SMTP password is set but SMTP_USER is not: give both, or neither")
+  if (Option.isNone(givenUser)) return fail(`an SMTP password is set but no ${USER}: give both, or neither`)
   if (Option.isNone(givenPassword)) {
-    return fail("SMTP_USER is set but no password: set SMTP_PASSWORD or SMTP_PASSWORD_FILE")
+    return fail(`${USER} is set but no password: give ${PASSWORD_FILE} or ${PASSWORD}`)
   }
   return Effect.succeed({ user: givenUser.value.trim(), password: givenPassword.value })
 }

@@ -182,10 +182,22 @@ describe("the policy", () => {
 
   it("refuses MAIL_CC without MAIL_TO, which would send nothing, unless the email is turned off", async () => {
     // Without SMTP_URL, where nothing else said that the email was meant to go out.
-    expect(await errorOf(values({ mailCc: some("ops@acme.example") }))).toContain(
-      "--mail-cc / MAIL_CC is set but MAIL_TO is not, so no email would be sent"
+    expect(await errorOf(values({ mailCc: some("ops@acme.example") }))).toBe(
+      "--mail-cc / MAIL_CC is set but --mail-to / MAIL_TO is not, so no email would be sent (copies go only with " +
+        "it): give recipients, or --email never"
     )
     expect(await settingsOf(values({ mailCc: some("ops@acme.example"), email: some("never") }))).toEqual({
+      _tag: "EmailOff",
+      reason: "--email never"
+    })
+  })
+
+  it("refuses a mail server without recipients, which would send nothing, unless the email is turned off", async () => {
+    expect(await errorOf(values({ smtpUrl: SMTP.smtpUrl }))).toBe(
+      "--smtp-url / SMTP_URL is set but --mail-to / MAIL_TO is not, so no email would be sent: give recipients, " +
+        "or --email never"
+    )
+    expect(await settingsOf(values({ smtpUrl: SMTP.smtpUrl, email: some("never") }))).toEqual({
       _tag: "EmailOff",
       reason: "--email never"
     })
@@ -409,22 +421,43 @@ describe("credentials and files", () => {
   })
 
   it("wants a user and a password together, one password source, and a server to use them on", async () => {
-    expect(await errorOf(values({ ...SMTP, smtpUser: some("bob") }))).toContain("no password")
-    expect(await errorOf(values({ ...SMTP, smtpPassword: secret("pw") }))).toContain("SMTP_USER is not")
+    // Each named by its flag and its variable: one given as a flag is not to be looked for in the environment.
+    expect(await errorOf(values({ ...SMTP, smtpUser: some("bob") }))).toBe(
+      "--smtp-user / SMTP_USER is set but no password: give --smtp-password-file / SMTP_PASSWORD_FILE or " +
+        "--smtp-password / SMTP_PASSWORD"
+    )
+    expect(await errorOf(values({ ...SMTP, smtpPassword: secret("pw") }))).toBe(
+      "an SMTP password is set but no --smtp-user / SMTP_USER: give both, or neither"
+    )
     const file = join(directory, "password")
     writeFileSync(file, "pw")
     expect(
       await errorOf(
         values({ ...SMTP, smtpUser: some("bob"), smtpPassword: secret("pw"), smtpPasswordFile: some(file) })
       )
-    ).toContain("one way")
-    expect(await errorOf(values({ mailTo: SMTP.mailTo, smtpUser: some("bob"), smtpPassword: secret("pw") }))).toContain(
-      "SMTP_URL is not"
+    ).toBe(
+      "both --smtp-password / SMTP_PASSWORD and --smtp-password-file / SMTP_PASSWORD_FILE are set: give the " +
+        "password one way"
+    )
+    expect(await errorOf(values({ mailTo: SMTP.mailTo, smtpUser: some("bob"), smtpPassword: secret("pw") }))).toBe(
+      "--smtp-user / SMTP_USER or a password (--smtp-password / SMTP_PASSWORD, --smtp-password-file / " +
+        "SMTP_PASSWORD_FILE) is set but no server: give it with --smtp-url / SMTP_URL, or leave them out for an " +
+        ".eml file"
+    )
+    expect(
+      await errorOf(
+        values({ ...SMTP, smtpUrl: secret("smtps://bob:hunter2@mail.acme.example"), smtpUser: some("eve") })
+      )
+    ).toBe(
+      "--smtp-url / SMTP_URL carries a user and password, and --smtp-user / SMTP_USER or a password " +
+        "(--smtp-password / SMTP_PASSWORD, --smtp-password-file / SMTP_PASSWORD_FILE) is set too: give them once"
     )
   })
 
   it("requires MAIL_FROM to send through SMTP, and reads an extra CA only if it holds a certificate", async () => {
-    expect(await errorOf(values({ ...SMTP, mailFrom: Option.none() }))).toContain("MAIL_FROM is required")
+    expect(await errorOf(values({ ...SMTP, mailFrom: Option.none() }))).toBe(
+      "--mail-from / MAIL_FROM is required to send through --smtp-url / SMTP_URL"
+    )
     const notPem = join(directory, "ca.txt")
     writeFileSync(notPem, "hello")
     expect(await errorOf(values({ ...SMTP, smtpCaFile: some(notPem) }))).toContain("holds no PEM certificate")
@@ -463,6 +496,12 @@ describe("credentials and files", () => {
     expect(ten._tag === "EmailOn" && ten.transport._tag === "Smtp" && ten.transport.server.retry.retries).toBe(10)
     expect(await errorOf(values({ ...SMTP, mailAttachMaxBytes: -5 }))).toContain("MAIL_ATTACH_MAX_BYTES")
     expect(await errorOf(values({ ...SMTP, mailAttachHardCapBytes: 1.5 }))).toContain("MAIL_ATTACH_HARD_CAP_BYTES")
+    // 0: every CSV compressed; 0 retries: one attempt. Both are settings, not mistakes.
+    const least = await settingsOf(
+      values({ ...SMTP, smtpRetries: 0, mailAttachMaxBytes: 0, mailAttachHardCapBytes: 0 })
+    )
+    expect(least._tag === "EmailOn" && least.transport._tag === "Smtp" && least.transport.server.retry.retries).toBe(0)
+    expect(least._tag === "EmailOn" && least.message.attachment).toEqual({ plainMaxBytes: 0, hardCapBytes: 0 })
   })
 })
 
