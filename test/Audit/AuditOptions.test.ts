@@ -86,4 +86,15 @@ describe("toAuditParameters", () => {
     expect(said).toContain("--privileged-permissions / AUDIT_PRIVILEGED_PERMISSIONS holds the API token or a password")
     expect(said).not.toContain(token)
   })
+
+  it("takes permission names as GET /roles spells them, CamelCase from the first letter, and refuses others", () => {
+    expect(refusal({ privilegedPermissions: "UserModify, AIRunAsModify,NewPermission2" })).toBe("taken")
+    expect(refusal({ privilegedPermissions: "UserModify,userModify" })).toBe(
+      '--privileged-permissions / AUDIT_PRIVILEGED_PERMISSIONS: "userModify" is not a permission name; permissions ' +
+        "are CamelCase names as GET /roles lists them, comma-separated, for example UserModify,OrganizationAPITokenModify"
+    )
+    expect(refusal({ privilegedPermissions: "user modify,2FA" })).toContain(
+      '"user modify", "2FA" are not permission names'
+    )
+  })
 })

@@ -319,6 +319,23 @@ describe("connectionOptions", () => {
     })
   )
 
+  it.effect("takes a token that is a URL, its scheme in any case, for the two swapped, and quotes neither", () =>
+    Effect.gen(function* () {
+      const token = "pk_swapped_0123456789abcdef"
+      for (const url of [
+        "https://api.acme.runpanther.net",
+        "HTTPS://API.ACME.RUNPANTHER.NET",
+        "Http://127.0.0.1:4010"
+      ]) {
+        const said = yield* messageOf([], { PANTHER_API_URL: token, PANTHER_API_TOKEN: url })
+        expect(said, url).toBe(
+          "The API token (PANTHER_API_TOKEN, --api-token or the token file) is a URL: check that the URL and the " +
+            "token were not swapped. Neither is shown."
+        )
+      }
+    })
+  )
+
   it.effect("fails with exit code 2 for configuration problems", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(settingsFrom([], {}))

@@ -5,11 +5,18 @@
 import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Either, Fiber, HashMap, Logger, Option } from "effect"
+import { Command } from "@effect/cli"
+import { NodeContext } from "@effect/platform-node"
+import { ConfigProvider, Effect, Either, Fiber, HashMap, Logger, Option } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { HeldReportDirectory } from "../../src/Reports/HeldDirectory.js"
 import { ReportError } from "../../src/Reports/ReportError.js"
-import { pruneAfterRun, toRetention } from "../../src/Schedule/RetentionOptions.js"
+import {
+  pruneAfterRun,
+  type RetentionOptionValues,
+  retentionOptions,
+  toRetention
+} from "../../src/Schedule/RetentionOptions.js"
 import { makeUndeletable } from "../support/undeletable.js"
 
 let directory = ""
@@ -29,6 +36,40 @@ const withLogs = async <A, E>(effect: Effect.Effect<A, E>) => {
   )
   return { result, lines }
 }
+
+/** The options as a command takes them, from `args` and the variables in `env`. */
+const parse = (args: ReadonlyArray<string>, env: Record<string, string>) => {
+  let parsed: RetentionOptionValues | undefined
+  const command = Command.make("t", { retention: retentionOptions }, (input) =>
+    Effect.sync(() => {
+      parsed = input.retention
+    })
+  )
+  return Effect.runPromise(
+    Command.run(command, { name: "t", version: "0" })(["node", "t", ...args]).pipe(
+      Effect.provide(NodeContext.layer),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
+      Effect.map(() => parsed)
+    )
+  )
+}
+
+describe("retentionOptions", () => {
+  it("reads each variable for its own flag, and a flag wins over its variable", async () => {
+    expect(await parse([], {})).toEqual({ keepReports: Option.none(), keepReportsDays: Option.none() })
+    expect(await parse([], { AUDIT_KEEP_REPORTS_DAYS: "90" })).toEqual({
+      keepReports: Option.none(),
+      keepReportsDays: Option.some(90)
+    })
+    expect(await parse([], { AUDIT_KEEP_REPORTS: "30" })).toEqual({
+      keepReports: Option.some(30),
+      keepReportsDays: Option.none()
+    })
+    expect(
+      await parse(["--keep-reports-days", "7"], { AUDIT_KEEP_REPORTS: "30", AUDIT_KEEP_REPORTS_DAYS: "90" })
+    ).toEqual({ keepReports: Option.some(30), keepReportsDays: Option.some(7) })
+  })
+})
 
 describe("toRetention", () => {
   it("refuses a number of days below 1, as it refuses a number of runs below 1", async () => {
