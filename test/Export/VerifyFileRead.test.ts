@@ -32,15 +32,25 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(reports, { recursive: true, force: true }))
 
+/** A new export of the review users, made against the simulator: its folder and its inventory CSV's name. */
+const newExport = async (): Promise<{ readonly folder: string; readonly csv: string }> => {
+  const simulator = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF) })
+  const made = await runCommand(exportCommand, auditArgs(simulator.baseUrl, simulator.readToken, reports)).finally(() =>
+    simulator.close()
+  )
+  expect(made.code, made.error).toBe(0)
+  const newest = readdirSync(reports)
+    .filter((name) => name.startsWith("export-"))
+    .sort()
+    .at(-1)
+  const folder = join(reports, newest ?? "")
+  const csv = readdirSync(folder).find((name) => name.startsWith("inventory-") && name.endsWith(".csv")) ?? ""
+  return { folder, csv }
+}
+
 describe("verify", () => {
   it("explains a changed file by the bytes it hashed, read once", async () => {
-    const simulator = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF) })
-    const made = await runCommand(exportCommand, auditArgs(simulator.baseUrl, simulator.readToken, reports)).finally(
-      () => simulator.close()
-    )
-    expect(made.code, made.error).toBe(0)
-    const folder = join(reports, readdirSync(reports)[0] ?? "")
-    const csv = readdirSync(folder).find((name) => name.startsWith("inventory-") && name.endsWith(".csv")) ?? ""
+    const { folder, csv } = await newExport()
     const recorded = readFileSync(join(folder, csv))
     // The recorded file with CRLF turned into LF: what a copy in text mode would leave.
     const converted = Buffer.from(recorded.toString("latin1").replaceAll("\r\n", "\n"), "latin1")
@@ -78,19 +88,7 @@ describe("verify", () => {
   })
 
   it("reads a file whole by the size it has when opened, not the size it had when looked at", async () => {
-    const simulator = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF) })
-    const made = await runCommand(exportCommand, auditArgs(simulator.baseUrl, simulator.readToken, reports)).finally(
-      () => simulator.close()
-    )
-    expect(made.code, made.error).toBe(0)
-    const folder = join(
-      reports,
-      readdirSync(reports)
-        .filter((name) => name !== "converted.csv")
-        .sort()
-        .at(-1) ?? ""
-    )
-    const csv = readdirSync(folder).find((name) => name.startsWith("inventory-") && name.endsWith(".csv")) ?? ""
+    const { folder, csv } = await newExport()
     // Recorded: 65 MiB of lines ending in LF; on disk: the same with CRLF, put in place of a small file once it was
     // looked at. Read whole (and so explained) only by the size seen first, it was read into memory whole.
     const line = `${"x".repeat(63)}\n`
@@ -129,19 +127,7 @@ describe("verify", () => {
   })
 
   it("does not follow a link put in place of a listed file after it was looked at, and says it is no file", async () => {
-    const simulator = await startSimulator({ data: REVIEW_USERS, now: new Date(AS_OF) })
-    const made = await runCommand(exportCommand, auditArgs(simulator.baseUrl, simulator.readToken, reports)).finally(
-      () => simulator.close()
-    )
-    expect(made.code, made.error).toBe(0)
-    const folder = join(
-      reports,
-      readdirSync(reports)
-        .filter((name) => name.startsWith("export-"))
-        .sort()
-        .at(-1) ?? ""
-    )
-    const csv = readdirSync(folder).find((name) => name.startsWith("inventory-") && name.endsWith(".csv")) ?? ""
+    const { folder, csv } = await newExport()
     // The same bytes elsewhere, linked in place of the file: looked at, it was still the file (lstat says so here).
     const elsewhere = join(reports, "elsewhere.csv")
     writeFileSync(elsewhere, readFileSync(join(folder, csv)))
