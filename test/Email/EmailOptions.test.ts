@@ -1,9 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Command } from "@effect/cli"
-import { NodeContext } from "@effect/platform-node"
-import { ConfigProvider, Effect, Either, Option, Redacted } from "effect"
+import { Effect, Either, Option, Redacted } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { ExitCode } from "../../src/Cli/ExitCode.js"
 import {
@@ -21,6 +19,7 @@ import {
 } from "../../src/Email/EmailSettings.js"
 import { parseAddressList } from "../../src/Email/MailAddress.js"
 import { parseSmtpUrl } from "../../src/Email/SmtpUrl.js"
+import { parseOptions } from "../support/parseOptions.js"
 import { makePrivateCa } from "../support/privateCa.js"
 
 const values = (overrides: Partial<EmailOptionValues> = {}): EmailOptionValues => ({
@@ -506,22 +505,7 @@ describe("credentials and files", () => {
 })
 
 describe("flags and environment variables", () => {
-  const parse = (args: ReadonlyArray<string>, env: Record<string, string>) => {
-    let parsed: EmailOptionValues | undefined
-    // The way a command takes them: as one field of its options record.
-    const command = Command.make("t", { email: emailOptions }, (input) =>
-      Effect.sync(() => {
-        parsed = input.email
-      })
-    )
-    return Effect.runPromise(
-      Command.run(command, { name: "t", version: "0" })(["node", "t", ...args]).pipe(
-        Effect.provide(NodeContext.layer),
-        Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
-        Effect.map(() => parsed)
-      )
-    )
-  }
+  const parse = (args: ReadonlyArray<string>, env: Record<string, string>) => parseOptions(emailOptions, args, env)
 
   it("reads every setting from its environment variable, secrets as Redacted", async () => {
     const parsed = await parse([], {

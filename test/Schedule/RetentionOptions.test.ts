@@ -5,18 +5,12 @@
 import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Command } from "@effect/cli"
-import { NodeContext } from "@effect/platform-node"
-import { ConfigProvider, Effect, Either, Fiber, HashMap, Logger, Option } from "effect"
+import { Effect, Either, Fiber, HashMap, Logger, Option } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { HeldReportDirectory } from "../../src/Reports/HeldDirectory.js"
 import { ReportError } from "../../src/Reports/ReportError.js"
-import {
-  pruneAfterRun,
-  type RetentionOptionValues,
-  retentionOptions,
-  toRetention
-} from "../../src/Schedule/RetentionOptions.js"
+import { pruneAfterRun, retentionOptions, toRetention } from "../../src/Schedule/RetentionOptions.js"
+import { parseOptions } from "../support/parseOptions.js"
 import { makeUndeletable } from "../support/undeletable.js"
 
 let directory = ""
@@ -38,21 +32,7 @@ const withLogs = async <A, E>(effect: Effect.Effect<A, E>) => {
 }
 
 /** The options as a command takes them, from `args` and the variables in `env`. */
-const parse = (args: ReadonlyArray<string>, env: Record<string, string>) => {
-  let parsed: RetentionOptionValues | undefined
-  const command = Command.make("t", { retention: retentionOptions }, (input) =>
-    Effect.sync(() => {
-      parsed = input.retention
-    })
-  )
-  return Effect.runPromise(
-    Command.run(command, { name: "t", version: "0" })(["node", "t", ...args]).pipe(
-      Effect.provide(NodeContext.layer),
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
-      Effect.map(() => parsed)
-    )
-  )
-}
+const parse = (args: ReadonlyArray<string>, env: Record<string, string>) => parseOptions(retentionOptions, args, env)
 
 describe("retentionOptions", () => {
   it("reads each variable for its own flag, and a flag wins over its variable", async () => {

@@ -2,29 +2,11 @@
  * The schedule's own settings read as `schedule` takes them: each variable for its own flag, a flag winning over its
  * variable, and the defaults without either.
  */
-import { Command, type Options } from "@effect/cli"
-import { NodeContext } from "@effect/platform-node"
-import { ConfigProvider, Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { scheduleOptions } from "../../src/Schedule/ScheduleOptions.js"
+import { parseOptions } from "../support/parseOptions.js"
 
-type ScheduleOptionValues = typeof scheduleOptions extends Options.Options<infer A> ? A : never
-
-const parse = (args: ReadonlyArray<string>, env: Record<string, string>) => {
-  let parsed: ScheduleOptionValues | undefined
-  const command = Command.make("t", { schedule: scheduleOptions }, (input) =>
-    Effect.sync(() => {
-      parsed = input.schedule
-    })
-  )
-  return Effect.runPromise(
-    Command.run(command, { name: "t", version: "0" })(["node", "t", ...args]).pipe(
-      Effect.provide(NodeContext.layer),
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
-      Effect.map(() => parsed)
-    )
-  )
-}
+const parse = (args: ReadonlyArray<string>, env: Record<string, string>) => parseOptions(scheduleOptions, args, env)
 
 describe("scheduleOptions", () => {
   it("runs at 02:00 UTC every day, on its ticks only, without flags or variables", async () => {
