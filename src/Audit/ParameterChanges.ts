@@ -99,10 +99,7 @@ const describeSide = (flags: ReadonlyArray<string>, policy: string | null | unde
   return policy === null || policy === undefined ? listed : `${listed} (policy ${policy})`
 }
 
-/**
- * A run warning naming each setting the previous report was made with that this run does not share, or undefined
- * when they agree (or the report does not say).
- */
+/** How a run decided which roles are privileged: by their permissions, or by their names alone. */
 export type PrivilegeSource = "role-permissions" | "role-names-only"
 
 /** A report's `run.privilegeSource`, or undefined for one that has none or another value. */
@@ -129,6 +126,10 @@ export const privilegeSourceWarning = (
   )
 }
 
+/**
+ * A run warning naming each setting the previous report was made with that this run does not share, or undefined
+ * when they agree (or the report does not say).
+ */
 export const parameterChangeWarning = (
   reportName: string,
   previous: RecordedParameters,
