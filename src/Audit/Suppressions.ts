@@ -192,6 +192,14 @@ const parseSuppressionsText = (
             "as in no suppressions file: check that it is the right file"
         )
       }
+      // The parser's words for it advise a programmer to call another function of its own.
+      if (error instanceof YAMLError && error.code === "MULTIPLE_DOCS") {
+        const line = error.linePos?.[0].line
+        return yield* fail(
+          `it holds more than one YAML document (${line === undefined ? "a" : `line ${line} is a`} \`---\` line ` +
+            "starting another): put every entry in the one `suppressions` list"
+        )
+      }
       const reason = yamlReason(error, quote)
       // The wildcard is the one value people write that YAML reads as syntax.
       const position = error instanceof YAMLError ? error.pos[0] : undefined

@@ -1015,6 +1015,12 @@ describe("suppressions", () => {
       "`reason` is required"
     ],
     ["suppressions: [", "not valid YAML or JSON"],
+    // Two documents (a `---` between lists, as from two files joined): said in the file's terms, not the library's.
+    [
+      `${file("  - user: a\n    finding: '*'\n    reason: r\n    owner: o\n    expires: 2027-01-01\n")}---\n${file("  - user: b\n    finding: '*'\n    reason: r\n    owner: o\n    expires: 2027-01-01\n")}`,
+      "it holds more than one YAML document (line 7 is a `---` line starting another): put every entry in the " +
+        "one `suppressions` list"
+    ],
     // This tool's own reports and workbooks, given in place of the suppressions file.
     [
       '{"run": {"runId": "r"}, "findings": []}',
