@@ -237,47 +237,52 @@ const parseSuppressionsText = (
     }
     for (const [index, raw] of list.entries()) {
       const entry = index + 1
-      const at = entryAt(index)
       if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-        return yield* fail(`${at} must be an object with ${FIELDS.join(", ")}`)
+        return yield* fail(`${entryAt(index)} must be an object with ${FIELDS.join(", ")}`)
       }
       const record = raw as Record<string, unknown>
       const unknownKeys = Object.keys(record).filter((key) => !(FIELDS as ReadonlyArray<string>).includes(key))
       if (unknownKeys.length > 0) {
         return yield* fail(
-          `${at}: unknown field ${unknownKeys.map(quote).join(", ")}; the fields are ${FIELDS.join(", ")}`
+          `${entryAt(index)}: unknown field ${unknownKeys.map(quote).join(", ")}; the fields are ${FIELDS.join(", ")}`
         )
       }
       const values: Record<string, string> = {}
       for (const field of FIELDS) {
         const value = record[field]
         if (value !== undefined && value !== null && typeof value !== "string") {
-          return yield* fail(`${at}: \`${field}\` must be text, not ${describeNonText(field, value, quote)}`)
+          return yield* fail(
+            `${entryAt(index)}: \`${field}\` must be text, not ${describeNonText(field, value, quote)}`
+          )
         }
         if (typeof value !== "string" || value.trim() === "") {
-          return yield* fail(`${at}: \`${field}\` is required and must be non-empty text`)
+          return yield* fail(`${entryAt(index)}: \`${field}\` is required and must be non-empty text`)
         }
         values[field] = value.trim()
       }
       const { user = "", finding = "", reason = "", owner = "", expires = "" } = values
       if (user === "*") {
         return yield* fail(
-          `${at}: user "*" matches no one; an entry names one user by email or user id (the wildcard is for \`finding\`)`
+          `${entryAt(index)}: user "*" matches no one; an entry names one user by email or user id (the wildcard is for \`finding\`)`
         )
       }
       const code = finding === "*" ? "*" : FINDING_CODES.find((candidate) => candidate === finding)
       const codes = `use one of ${SUPPRESSIBLE_CODES.join(", ")} or *`
       if (code === undefined) {
-        return yield* fail(`${at} (${quote(user)}): finding "${quote(finding)}" is not a finding code; ${codes}`)
+        return yield* fail(
+          `${entryAt(index)} (${quote(user)}): finding "${quote(finding)}" is not a finding code; ${codes}`
+        )
       }
       if (code !== "*" && isRunLevel(code)) {
         return yield* fail(
-          `${at} (${quote(user)}): ${code} is about the whole run, not one user, so no entry can suppress it; ${codes}`
+          `${entryAt(index)} (${quote(user)}): ${code} is about the whole run, not one user, so no entry can suppress it; ${codes}`
         )
       }
       const expiresAt = parseExpiry(expires)
       if (expiresAt === undefined) {
-        return yield* fail(`${at} (${quote(user)}): expires "${quote(expires)}" is not a date; use YYYY-MM-DD`)
+        return yield* fail(
+          `${entryAt(index)} (${quote(user)}): expires "${quote(expires)}" is not a date; use YYYY-MM-DD`
+        )
       }
       entries.push({ entry, user, finding: code, reason, owner, expires, expiresAt })
     }
