@@ -15,6 +15,7 @@ import { describeFsErrorOfPath } from "../Cli/UnexpandedPath.js"
 import { FINDING_CODES, type FindingCode } from "./Finding.js"
 import { isRunLevel } from "./FindingAnnotations.js"
 import { DAY_MS, parseTimestamp } from "./Timestamps.js"
+import { unclosedQuoteReason } from "./UnclosedQuote.js"
 
 export interface SuppressionEntry {
   /** 1-based position in the file, for messages. */
@@ -200,6 +201,8 @@ const parseSuppressionsText = (
             "starting another): put every entry in the one `suppressions` list"
         )
       }
+      const unclosed = unclosedQuoteReason(text, error, lines)
+      if (unclosed !== undefined) return yield* fail(`not valid YAML or JSON: ${unclosed}`)
       const reason = yamlReason(error, quote)
       // The wildcard is the one value people write that YAML reads as syntax.
       const position = error instanceof YAMLError ? error.pos[0] : undefined

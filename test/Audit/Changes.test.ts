@@ -1015,6 +1015,17 @@ describe("suppressions", () => {
       "`reason` is required"
     ],
     ["suppressions: [", "not valid YAML or JSON"],
+    // A quote left open runs on to the end of the file, where YAML reports it: the place to fix is where it opened.
+    [
+      file("  - user: \"a@example.com\n    finding: '*'\n    reason: r\n    owner: o\n    expires: 2027-01-01\n"),
+      'not valid YAML or JSON: the " at line 2, column 11 opens a quoted value that is never closed (YAML read on to ' +
+        "line 7, column 1 looking for its end)"
+    ],
+    [
+      file("  - user: a\n    finding: '*'\n    reason: 'it''s\n    owner: o\n    expires: 2027-01-01\n"),
+      "the ' at line 4, column 13 opens a quoted value that is never closed"
+    ],
+    ['\n"suppressions:\n  - user: a\n', 'the " at line 2, column 1 opens a quoted value that is never closed'],
     // Two documents (a `---` between lists, as from two files joined): said in the file's terms, not the library's.
     [
       `${file("  - user: a\n    finding: '*'\n    reason: r\n    owner: o\n    expires: 2027-01-01\n")}---\n${file("  - user: b\n    finding: '*'\n    reason: r\n    owner: o\n    expires: 2027-01-01\n")}`,
