@@ -23,6 +23,7 @@ import { hideSecretsInMessage, secretArguments, withSecretArgumentsHidden } from
 import { secretFileValues } from "./Cli/SecretFiles.js"
 import { secretVariableValues, takeSecretVariables, urlSecretValues } from "./Cli/SecretVariables.js"
 import { signalExitCode, watchStopSignals } from "./Cli/StopSignals.js"
+import { styledOn } from "./Cli/TerminalStyle.js"
 
 // A secret flag given to a command that does not take it is read as an argument, and may be quoted back; so may a
 // secret of the environment or of a token or password file, or the password in a URL, pasted where a value goes.
@@ -93,7 +94,9 @@ const main = runCli(argv, format).pipe(
             )
         )
   ),
-  Effect.provide(Layer.merge(platform, loggerLayer(format, level))),
+  Effect.provide(
+    Layer.merge(platform, loggerLayer(format, level, styledOn(process.stderr.isTTY === true, process.env)))
+  ),
   // Printed above already; the runtime's own debug line at the fiber's end would repeat it, unscrubbed. Set for
   // good rather than locally, since that line is written after the program has returned.
   (program) => Effect.zipRight(FiberRef.set(FiberRef.unhandledErrorLogLevel, Option.none()), program),

@@ -14,7 +14,7 @@ import * as Command from "@effect/cli/Command"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { type CommandHelp, withCommandList } from "./CommandList.js"
-import { helpStyled, withoutStyle } from "./TerminalStyle.js"
+import { styledOn, withoutStyle } from "./TerminalStyle.js"
 
 /** Each line as @effect/cli's Primitive.getHelp words it, indented in the option's entry, with the blank line after. */
 const GENERIC_LINE = /^ *(?:A user-defined piece of text(?: that is confidential)?|A true or false value)\.\n\n/gm
@@ -40,7 +40,7 @@ export const withHelpAsPrinted = <Name extends string, R, E, A, R2, E2>(
   command: Command.Command<Name, R, E, A>,
   run: (command: Command.Command<Name, R, E, A>) => Effect.Effect<void, E2, R2>,
   commands: () => CommandHelp,
-  styled: boolean = helpStyled(process.stdout.isTTY === true, process.env)
+  styled: boolean = styledOn(process.stdout.isTTY === true, process.env)
 ): Effect.Effect<void, E2, R2> =>
   Console.consoleWith((console) =>
     Effect.withConsole(run(Command.transformHandler(command, (handler) => Effect.withConsole(handler, console))), {

@@ -40,12 +40,19 @@ export const neverThrowing = (logger: Logger.Logger<unknown, void>): Logger.Logg
     }
   })
 
-export const loggerLayer = (format: LogFormat, level: LogLevel.LogLevel = LogLevel.Info): Layer.Layer<NoteFormat> =>
+/** `coloured`: whether pretty lines carry colour codes (`styledOn` stderr); JSON lines never do. */
+export const loggerLayer = (
+  format: LogFormat,
+  level: LogLevel.LogLevel = LogLevel.Info,
+  coloured = false
+): Layer.Layer<NoteFormat> =>
   Layer.mergeAll(
     Logger.replace(
       Logger.defaultLogger,
       neverThrowing(
-        format === "json" ? Logger.withConsoleError(Logger.jsonLogger) : Logger.prettyLogger({ stderr: true })
+        format === "json"
+          ? Logger.withConsoleError(Logger.jsonLogger)
+          : Logger.prettyLogger({ stderr: true, colors: coloured })
       )
     ),
     Logger.minimumLogLevel(level),

@@ -13,6 +13,9 @@ import { BIN, type JsonLogLine, jsonLogLines, runCli } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 import { hasScript, onTerminal } from "../support/terminal.js"
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a terminal's colour sequence starts with the escape character.
+const COLOUR = /\u001b\[[0-9;]*m/
+
 let simulator: StartedSimulator
 let directory = ""
 
@@ -107,6 +110,35 @@ describe("the log of a run", () => {
       expect(stdout).toContain("Findings:")
       expect(stdout).not.toContain("audit started")
       expect(stdout).not.toContain("pages, 1000 users")
+    }
+  )
+
+  it.skipIf(!hasScript)(
+    "is coloured only where stderr is a terminal, and not under NO_COLOR or TERM=dumb",
+    async () => {
+      const run = (redirect: string, env: Record<string, string> = {}) =>
+        onTerminal(
+          `"${process.execPath}" "${BIN}" run --log-format pretty --report-dir "${join(directory, "colour")}" ${redirect}`,
+          {
+            PANTHER_API_URL: simulator.baseUrl,
+            PANTHER_API_TOKEN: simulator.readToken,
+            ...env
+          }
+        )
+      mkdirSync(join(directory, "colour"), { recursive: true })
+      // On the terminal, with stdout to a pipe: coloured, where the colour was decided by stdout and left out.
+      expect(await run("| cat")).toMatch(COLOUR)
+      // To a file, with stdout on the terminal: plain, where the file got the terminal's colours.
+      const stderrFile = join(directory, "stderr.txt")
+      await run(`2> "${stderrFile}"`)
+      const logged = readFileSync(stderrFile, "utf8")
+      expect(logged).toContain("audit finished")
+      expect(logged).not.toMatch(COLOUR)
+      for (const env of [{ NO_COLOR: "1" }, { TERM: "dumb" }]) {
+        const shown = await run("", env)
+        expect(shown, JSON.stringify(env)).toContain("audit finished")
+        expect(shown, JSON.stringify(env)).not.toMatch(COLOUR)
+      }
     }
   )
 })
