@@ -1,8 +1,11 @@
 /**
  * The short summary `run` prints to stdout: what was audited, the counts by severity and finding, warnings,
- * and where the reports are. Plain text, stable enough for a person to scan and a log to keep.
+ * and where the reports are. Plain text, stable enough for a person to scan and a log to keep. What a suppressions
+ * file's entry says (a ticket pasted into it) passes through `printable`, as names from the server do: the summary is
+ * printed on a terminal, and a line break in an owner made a line of its own, `Findings: 0`.
  */
 import { counted } from "../Cli/Counted.js"
+import { printable } from "../PantherApi/Responses.js"
 import { type AuditRun, loginsUnknown } from "./AuditRun.js"
 import { FINDING_CODES } from "./Finding.js"
 import { instanceLabel } from "./PantherInstance.js"
@@ -65,12 +68,12 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
           `Suppressions: ${counted(suppressions.applied, "finding")} suppressed (${counted(suppressions.active, "active entry", "active entries")}); ${suppressions.expired.length} expired, ${suppressions.unused.length} unused`,
           ...expired.named.map(
             (entry) =>
-              `  - expired: entry ${entry.entry} (${entry.user}, ${entry.finding}, owner ${entry.owner}) ended ${entry.expires}; it no longer suppresses`
+              `  - expired: entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}, owner ${printable(entry.owner)}) ended ${entry.expires}; it no longer suppresses`
           ),
           ...expired.rest.map((line) => `  ${line}`),
           ...unused.named.map(
             (entry) =>
-              `  - unused: entry ${entry.entry} (${entry.user}, ${entry.finding}) ${unusedEntryOutcome(entry, loginsUnknown(run))}`
+              `  - unused: entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}) ${unusedEntryOutcome(entry, loginsUnknown(run))}`
           ),
           ...unused.rest.map((line) => `  ${line}`)
         ]),

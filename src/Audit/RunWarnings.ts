@@ -1,6 +1,7 @@
 /**
  * The run's warnings about its own settings and what it could not judge: they go into the summary, the JSON report
- * and the email. Names and ids from the server pass through `printable`: the summary is printed on a terminal.
+ * and the email. Names and ids from the server, and the users a suppressions file names, pass through `printable`:
+ * the summary is printed on a terminal.
  */
 
 import * as Option from "effect/Option"
@@ -344,12 +345,12 @@ export const expiredAndUnusedWarnings = (
   return [
     ...expired.named.map(
       (entry) =>
-        `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) expired on ${entry.expires} and no longer applies.`
+        `Suppression entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}) expired on ${entry.expires} and no longer applies.`
     ),
     ...expired.rest,
     ...unused.named.map(
       (entry) =>
-        `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) ${unusedEntryOutcome(entry, loginsUnknown)}.`
+        `Suppression entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}) ${unusedEntryOutcome(entry, loginsUnknown)}.`
     ),
     ...unused.rest
   ]
@@ -376,14 +377,15 @@ export const suppressionWarnings = (suppressions: SuppressionOutcome, loginsUnkn
   ...expiredAndUnusedWarnings(suppressions.expired, suppressions.unused, loginsUnknown),
   ...suppressions.shadowed.map(
     ({ entry, by }) =>
-      `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) is never used while entry ${by.entry} ` +
-      `(${by.user}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove one of them.`
+      `Suppression entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}) is never used while entry ` +
+      `${by.entry} (${printable(by.user)}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove ` +
+      "one of them."
   ),
   ...suppressions.spread.map(({ entry, accounts }) => {
     const shown = accounts.slice(0, 3).map(quotedName).join(", ")
     const more = accounts.length > 3 ? ` and ${accounts.length - 3} more` : ""
     return (
-      `Suppression entry ${entry.entry} (${entry.user}, ${entry.finding}) suppressed findings of ${accounts.length} ` +
+      `Suppression entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}) suppressed findings of ${accounts.length} ` +
       `accounts (${shown}${more}): if only one is meant, name it by its user id.`
     )
   })

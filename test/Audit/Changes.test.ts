@@ -721,6 +721,59 @@ describe("suppressions", () => {
     expect(run.warnings).toContain("…and 5 more unused entries: the JSON report's suppressions.unused lists all.")
   })
 
+  it("prints the file's text in its entries so that it cannot drive the terminal or add a line to the summary", async () => {
+    // JSON strings in YAML: the escape character, a bell, line breaks and U+202E, as a pasted ticket can hold.
+    const hostile = (user: string, finding: string, owner: string, expires: string) =>
+      `  - user: ${JSON.stringify(user)}\n    finding: "${finding}"\n    reason: on leave\n` +
+      `    owner: ${JSON.stringify(owner)}\n    expires: ${expires}\n`
+    const suppressions = await suppressionsOf(
+      hostile(
+        "old@example.com\u0007",
+        "STALE_LOGIN",
+        "sec\u001b]0;owned\u0007ops\nFindings: 0 (all clear)",
+        "2026-06-29"
+      ),
+      hostile("gone\u001b[2K@example.com\r\u202e", "STALE_LOGIN", "secops@example.com", "2026-12-31"),
+      hostile("STALE@example.com", "*", "secops@example.com", "2026-12-31"),
+      hostile("stale\u001b[8m@example.com", "STALE_LOGIN", "secops@example.com", "2026-12-31"),
+      // The second never applies while the first does: a warning names both.
+      hostile("hidden\u001b[8m@example.com", "STALE_LOGIN", "secops@example.com", "2026-12-31"),
+      hostile("hidden\u001b[8m@example.com", "STALE_LOGIN", "secops@example.com", "2026-12-31"),
+      // Two accounts hold this address in different cases: a warning names the entry.
+      hostile("twin\u0007@example.com", "STALE_LOGIN", "secops@example.com", "2026-12-31")
+    )
+    const run = runOf(
+      await auditOf(
+        [
+          person("old", { lastLoggedInAt: daysAgo(100) }),
+          person("stale", { lastLoggedInAt: daysAgo(200) }),
+          person("hidden", { email: "hidden\u001b[8m@example.com", lastLoggedInAt: daysAgo(200) }),
+          person("twin1", { email: "twin\u0007@example.com", lastLoggedInAt: daysAgo(200) }),
+          person("twin2", { email: "TWIN\u0007@example.com", lastLoggedInAt: daysAgo(200) })
+        ],
+        parameters({ suppressions, suppressionsFile: "s.yaml" })
+      )
+    )
+    // The JSON report keeps the entries as the file held them.
+    expect(run.suppressions.unused.map((item) => item.user)).toContain("gone\u001b[2K@example.com\r\u202e")
+    // As the email and the JSON report's warnings say them.
+    expect(run.warnings).toContain(
+      "Suppression entry 1 (old@example.com\ufffd, STALE_LOGIN) expired on 2026-06-29 and no longer applies."
+    )
+    expect(run.warnings).toContain(
+      "Suppression entry 2 (gone\ufffd[2K@example.com \ufffd, STALE_LOGIN) matched no finding."
+    )
+    const summary = formatRunSummary(run, [])
+    expect(summary).toContain("owner sec\ufffd]0;owned\ufffdops Findings: 0 (all clear))")
+    expect(summary).toContain("unused: entry 2 (gone\ufffd[2K@example.com \ufffd, STALE_LOGIN)")
+    expect(summary).toContain("expired: entry 1 (old@example.com\ufffd, STALE_LOGIN, owner")
+    expect(summary).toContain("Suppression entry 7 (twin\ufffd@example.com, STALE_LOGIN) suppressed findings of 2")
+    expect(summary).toContain("Suppression entry 6 (hidden\ufffd[8m@example.com, STALE_LOGIN) is never used while")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters a terminal acts on are what is looked for.
+    expect(summary).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/)
+    expect(summary.split("\n").filter((line) => line.startsWith("Findings:"))).toHaveLength(1)
+  })
+
   it("leaves suppressed findings out of the news: new ones and resolved ones alike", async () => {
     const suppressions = await suppressionsOf(
       entry("gone@example.com", "STALE_LOGIN", "2026-12-31"),
