@@ -141,4 +141,19 @@ describe("the log of a run", () => {
       }
     }
   )
+
+  it.skipIf(!hasScript)("is cleared with spaces on a terminal that knows no escape sequences (TERM=dumb)", async () => {
+    mkdirSync(join(directory, "dumb"), { recursive: true })
+    const shown = await onTerminal(
+      `"${process.execPath}" "${BIN}" run --report-dir "${join(directory, "dumb")}"; echo "rc=$?"`,
+      { PANTHER_API_URL: simulator.baseUrl, PANTHER_API_TOKEN: simulator.readToken, TERM: "dumb" }
+    )
+    expect(shown).toContain("rc=0")
+    const progress = /\r( {2}\d+ pages, 1000 users\.\.\.)/.exec(shown)?.[1] ?? ""
+    expect(progress).not.toBe("")
+    // Overwritten with as many spaces, where `ESC [ K` showed as text.
+    // Once: a line cleared is not blanked again before each line after it.
+    expect(shown.split(`\r${" ".repeat(progress.length)}\r`)).toHaveLength(2)
+    expect(shown).not.toContain("\u001b")
+  })
 })
