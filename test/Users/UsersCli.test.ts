@@ -179,6 +179,38 @@ describe("panther-audit users", () => {
     expect(code).toBe(0)
   }, 60_000)
 
+  it("list asks for no more pages once the reader of stdout has gone, and says nothing of ids it never reached", async () => {
+    // One user a page, 200 pages, each answered after 30 ms: six seconds of listing left when `head -1` is done.
+    const pages = 200
+    const ids = Array.from({ length: pages }, (_, index) => `u${index}`)
+    const server = await startScriptedServer((index) => (_request, response) => {
+      setTimeout(() => {
+        const page = Math.min(index, pages - 1)
+        const next = page + 1 < pages ? { next: `c${page + 1}` } : {}
+        json(200, { results: [rawUser(`u${page}`)], ...next })(_request, response)
+      }, 30)
+    })
+    try {
+      const child = endWithTest(
+        spawn(process.execPath, [BIN, "users", "list", "--id", ids.join(",")], {
+          env: { PATH: process.env.PATH ?? "", PANTHER_API_URL: server.url, PANTHER_API_TOKEN: "scripted-token" }
+        })
+      )
+      let stderr = ""
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8")
+      })
+      child.stdout.once("data", () => child.stdout.destroy())
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+      expect(code, stderr).toBe(0)
+      // No note that the ids after the first page listed no user: they were never asked for.
+      expect(stderr).toBe("")
+      expect(server.requests.length).toBeLessThan(20)
+    } finally {
+      await server.close()
+    }
+  }, 60_000)
+
   it("get prints one user as JSON; an unknown id exits 3 with a 404 message", async () => {
     const [someone] = ndjson((await asReader("users", "list", "--contains", "e")).stdout)
     if (someone === undefined) throw new Error("no user to get")
