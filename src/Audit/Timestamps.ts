@@ -68,6 +68,15 @@ const readUsualUtc = (text: string): Instant | undefined => {
 }
 
 /**
+ * Whether `epoch` is the last millisecond of a UTC month, the one place a leap second is inserted (23:59:60 UTC on a
+ * month's last day, in practice June's or December's).
+ */
+const isLastMillisecondOfMonth = (epoch: number): boolean => {
+  const next = new Date(epoch + 1)
+  return next.getUTCDate() === 1 && next.getUTCHours() === 0 && next.getUTCMinutes() === 0 && next.getUTCSeconds() === 0
+}
+
+/**
  * Reads an RFC 3339 timestamp, or gives `undefined` for text that is not one. The usual form is read by character
  * codes (above); the rest by a regular expression. The instant is computed from the fields with `Date.UTC` rather than by rebuilding a string for `Date.parse`, and a UTC timestamp's report form is
  * put together from the same fields rather than by formatting a Date: the audit reads two timestamps per user, and
@@ -86,11 +95,14 @@ export const readInstant = (text: string): Instant | undefined => {
   const hour = Number(hourText)
   const minute = Number(minuteText)
   const second = Number(secondText)
+  // RFC 3339 allows a leap second, 23:59:60 UTC: it is read as the last millisecond before it, as neither Date nor
+  // the reports can write it. Taken for garbage, it made a login INVALID_RECORD and never judged stale.
+  const leapSecond = second === 60
   // Digits past the millisecond are dropped, not rounded: a report never shows a login later than it was.
-  const millisText = (match[7] ?? "").slice(0, 3).padEnd(3, "0")
-  // A calendar date that does not exist (2024-02-30) is not a timestamp, nor is a 24th hour or a 60th second.
+  const millisText = leapSecond ? "999" : (match[7] ?? "").slice(0, 3).padEnd(3, "0")
+  // A calendar date that does not exist (2024-02-30) is not a timestamp, nor is a 24th hour or a 61st second.
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined
-  if (hour > 23 || minute > 59 || second > 59) return undefined
+  if (hour > 23 || minute > 59 || second > 60) return undefined
   const offset = match[8]
   const utc = offset === undefined || offset === "Z" || offset === "z"
   let offsetMinutes = 0
@@ -102,14 +114,17 @@ export const readInstant = (text: string): Instant | undefined => {
   }
   const millis = Number(millisText)
   // Date.UTC reads the years 0 to 99 as 1900 to 1999; setUTCFullYear takes the year as written.
+  const secondOfMinute = leapSecond ? 59 : second
   const local =
     year >= 100
-      ? Date.UTC(year, month - 1, day, hour, minute, second, millis)
-      : new Date(Date.UTC(2000, month - 1, day, hour, minute, second, millis)).setUTCFullYear(year)
+      ? Date.UTC(year, month - 1, day, hour, minute, secondOfMinute, millis)
+      : new Date(Date.UTC(2000, month - 1, day, hour, minute, secondOfMinute, millis)).setUTCFullYear(year)
   const epoch = local - offsetMinutes * 60_000
-  const iso = utc
-    ? `${yearText}-${monthText}-${dayText}T${hourText}:${minuteText}:${secondText}.${millisText}Z`
-    : toIsoUtc(epoch)
+  if (leapSecond && !isLastMillisecondOfMonth(epoch)) return undefined
+  const iso =
+    utc && !leapSecond
+      ? `${yearText}-${monthText}-${dayText}T${hourText}:${minuteText}:${secondText}.${millisText}Z`
+      : toIsoUtc(epoch)
   return { epoch, iso }
 }
 

@@ -80,6 +80,12 @@ describe("STALE_LOGIN", () => {
     }
   })
 
+  it("judges a last login at a leap second by its time, not as a broken record", () => {
+    const leap = only(user({ lastLoggedInAt: "2016-12-31T23:59:60Z" }), "STALE_LOGIN")
+    expect(leap).toMatchObject({ lastLoggedInAt: "2016-12-31T23:59:59.999Z", daysSinceLogin: 3467 })
+    expect(codes(user({ lastLoggedInAt: "2016-12-31T23:59:60Z" }))).toEqual(["STALE_LOGIN"])
+  })
+
   it("clamps a login in the future to 0 days and notes it, without a finding", () => {
     const future = user({ lastLoggedInAt: "2027-01-01T00:00:00Z", role: { name: "Admin" } })
     const [privileged] = judge(future)

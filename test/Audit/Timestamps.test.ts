@@ -18,11 +18,15 @@ const oracle = (text: string): number | undefined => {
     offset.toUpperCase() === "Z"
       ? "Z"
       : offset.replace(/^([+-]\d{2}):?(\d{2})?$/, (_, hours, minutes = "00") => `${hours}:${minutes}`)
-  const epoch = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}.${millis}${normalizedOffset}`)
+  // A leap second (23:59:60 UTC on a month's last day) is read as the millisecond before it.
+  const leap = second === "60"
+  const written = leap ? `59.999` : `${second}.${millis}`
+  const epoch = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${written}${normalizedOffset}`)
   if (Number.isNaN(epoch)) return undefined
   const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)))
   if (calendar.getUTCMonth() !== Number(month) - 1 || calendar.getUTCDate() !== Number(day)) return undefined
-  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 60) return undefined
+  if (leap && new Date(epoch + 1).toISOString().slice(8, 23) !== "01T00:00:00.000") return undefined
   return epoch
 }
 
@@ -95,6 +99,24 @@ describe("parseTimestamp", () => {
 
   it("rejects a decimal point with no digits after it, in Panther's usual form as in any other", () => {
     for (const text of ["2024-05-01T08:30:00.Z", "2024-05-01T08:30:00.+02:00", "2024-05-01T08:30:00,Z"]) {
+      expect(parseTimestamp(text), text).toBeUndefined()
+    }
+  })
+
+  it("reads a leap second (RFC 3339's 23:59:60 UTC, at a month's end) as the last millisecond before midnight", () => {
+    const lastOf2016 = Date.UTC(2016, 11, 31, 23, 59, 59, 999)
+    // Written in UTC, with a fraction, or at the local time of an offset: the same leap second.
+    for (const text of ["2016-12-31T23:59:60Z", "2016-12-31T23:59:60.5Z", "2016-12-31T15:59:60-08:00"]) {
+      expect(readInstant(text), text).toEqual({ epoch: lastOf2016, iso: "2016-12-31T23:59:59.999Z" })
+    }
+    expect(parseTimestamp("2015-06-30T23:59:60.000000000Z")).toBe(Date.UTC(2015, 5, 30, 23, 59, 59, 999))
+    // A 60th second anywhere else is no instant: not the last minute of a UTC day, or not of a month's last day.
+    for (const text of [
+      "2016-12-31T23:58:60Z",
+      "2016-12-31T22:59:60Z",
+      "2016-12-30T23:59:60Z",
+      "2016-12-31T23:59:60+01:00"
+    ]) {
       expect(parseTimestamp(text), text).toBeUndefined()
     }
   })
