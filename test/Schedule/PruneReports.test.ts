@@ -130,6 +130,18 @@ describe("pruneReports", () => {
     )
   })
 
+  it("keeps by days every run stamped ahead of the clock, however far: not more than D days old, and evidence", async () => {
+    // Written while a clock was months ahead: the older of the two is not the newest run, and no age makes it go.
+    touch(
+      ...runFiles("user-audit-20270101T020000Z"),
+      ...runFiles("user-audit-20270201T020000Z"),
+      ...runFiles("user-audit-20260630T020000Z")
+    )
+    const result = await prune(retention(undefined, 10))
+    expect(result.deletedRuns).toBe(0)
+    expect(remaining()).toHaveLength(9)
+  })
+
   it("with both settings deletes only what neither keeps", async () => {
     touch(
       ...runFiles("user-audit-20260101T020000Z"),
