@@ -113,7 +113,7 @@ const READ_AND_JUDGED_APART_MS = 24 * 60 * 60 * 1000
  * When the users were read and judged. --as-of moves only the instant they are judged at: the users are those
  * Panther has when the review runs, so a review judged as of a past quarter's end must not read as a snapshot then.
  */
-const usersWhen = (run: Review["run"]): string =>
+export const usersWhen = (run: Pick<Review["run"], "startedAt" | "asOf">): string =>
   Math.abs(Date.parse(run.startedAt) - Date.parse(run.asOf)) > READ_AND_JUDGED_APART_MS
     ? `users as read at ${instant(run.startedAt)}, judged as of ${instant(run.asOf)}`
     : `users as of ${instant(run.asOf)}`

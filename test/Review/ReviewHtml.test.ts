@@ -4,7 +4,14 @@ import { barChart, columnChart } from "../../src/Review/Charts.js"
 import { addFinding, NO_FINDINGS } from "../../src/Review/FindingSet.js"
 import type { Review } from "../../src/Review/Review.js"
 import { reviewFigures } from "../../src/Review/ReviewFigures.js"
-import { privilegedIntro, roleBars, suppressionsText, userRow, usersTableStart } from "../../src/Review/ReviewHtml.js"
+import {
+  privilegedIntro,
+  roleBars,
+  suppressionsText,
+  userRow,
+  usersTableStart,
+  usersWhen
+} from "../../src/Review/ReviewHtml.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
 import { REVIEW_CSS } from "../../src/Review/ReviewStyles.js"
 import { AS_OF, AS_OF_ISO, reviewRowOf } from "./fixtures.js"
@@ -105,6 +112,19 @@ describe("the review page's pieces", () => {
     // A right-to-left mark only sets the direction of neutral characters around it, as names in Hebrew or Arabic
     // may need: kept.
     expect(html).toContain("Analyst\u200f")
+  })
+
+  it("says the users were read at another instant than judged only when the two are more than a day apart", () => {
+    const readAt = (ms: number) => new Date(AS_OF + ms).toISOString()
+    // Judged as of exactly a day before they were read: one instant is named.
+    expect(usersWhen({ asOf: AS_OF_ISO, startedAt: readAt(DAY) })).toBe("users as of 2026-06-30 12:00 UTC")
+    expect(usersWhen({ asOf: AS_OF_ISO, startedAt: readAt(DAY + 1) })).toBe(
+      "users as read at 2026-07-01 12:00 UTC, judged as of 2026-06-30 12:00 UTC"
+    )
+    // Judged as of a quarter's end still ahead: the users are today's, not a snapshot of then.
+    expect(usersWhen({ asOf: AS_OF_ISO, startedAt: readAt(-40 * DAY) })).toBe(
+      "users as read at 2026-05-21 12:00 UTC, judged as of 2026-06-30 12:00 UTC"
+    )
   })
 
   it("charts twelve roles by name and the rest as one bar, a thirteenth alone by its name", () => {
