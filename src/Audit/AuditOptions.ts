@@ -30,6 +30,9 @@ const asOfSaying = (description: string) =>
     Options.optional
   )
 
+/** The first instant of the year 10000. */
+const AFTER_YEAR_9999 = Date.UTC(10_000, 0, 1)
+
 const asOf = asOfSaying(
   "The instant the audit is judged at, ISO 8601 (for example 2026-06-30T00:00:00Z). Defaults to now."
 )
@@ -222,6 +225,14 @@ export const toAuditParameters = (
         return yield* fail(
           `--as-of / AUDIT_AS_OF ${JSON.stringify(values.asOf.value)} is before 2000, before any login Panther ` +
             "records; give the instant the audit is judged at, for example 2026-06-30T00:00:00Z"
+        )
+      }
+      // An offset can carry the last day of 9999 into the year 10000, whose ISO form (`+010000-...`) the email and
+      // the review page, which cut dates out of it by position, would garble.
+      if (parsed >= AFTER_YEAR_9999) {
+        return yield* fail(
+          `--as-of / AUDIT_AS_OF ${JSON.stringify(values.asOf.value)} is after the year 9999, which the reports ` +
+            "cannot write as a date; give the instant the audit is judged at, for example 2026-06-30T00:00:00Z"
         )
       }
       asOfEpoch = parsed

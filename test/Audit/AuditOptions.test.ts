@@ -58,9 +58,17 @@ describe("toAuditParameters", () => {
     expect(Either.getOrThrow(parameters({ policy: Option.some("CIS"), staleDays: Option.some(30) })).staleDays).toBe(30)
   })
 
-  it("refuses an as-of before 2000, and negative days of either kind", () => {
+  it("refuses an as-of before 2000 or after 9999, and negative days of either kind", () => {
     expect(refusal({ asOf: Option.some("1999-12-31T23:59:59Z") })).toContain(
       '--as-of / AUDIT_AS_OF "1999-12-31T23:59:59Z" is before 2000'
+    )
+    // Past the year 9999 no report, email or review page can write the date in the form they share.
+    expect(refusal({ asOf: Option.some("9999-12-31T23:59:59-23:00") })).toBe(
+      '--as-of / AUDIT_AS_OF "9999-12-31T23:59:59-23:00" is after the year 9999, which the reports cannot write as ' +
+        "a date; give the instant the audit is judged at, for example 2026-06-30T00:00:00Z"
+    )
+    expect(Either.getOrThrow(parameters({ asOf: Option.some("9999-12-31T23:59:59Z") })).asOf).toBe(
+      Date.UTC(9999, 11, 31, 23, 59, 59)
     )
     expect(refusal({ pendingDays: -1 })).toBe(
       "--pending-days / AUDIT_PENDING_DAYS must be a whole number of days, 0 or more; got -1"
