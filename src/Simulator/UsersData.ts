@@ -6,6 +6,7 @@
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { quotedName } from "../Audit/QuotedName.js"
 import { User } from "../PantherApi/Schemas.js"
 import { loneSurrogateProblem } from "./UnicodeText.js"
 import { fold } from "./UserDirectory.js"
@@ -15,12 +16,16 @@ import type { WireUser } from "./WireUser.js"
 const WireUserSchema = Schema.encodedSchema(User)
 const decodeEntry = Schema.decodeUnknownEither(WireUserSchema)
 
-/** `entry` counts from 1, as suppression entries do: the first element of the array is entry 1. */
+/**
+ * `entry` counts from 1, as suppression entries do: the first element of the array is entry 1. Its id and email are
+ * quoted as warnings quote API text: the file may be a saved GET /users page, whose escape sequences would drive the
+ * terminal the refusal is printed to, and whose line breaks would forge lines of it.
+ */
 const describeEntry = (entry: number, raw: unknown): string => {
   const hints: Array<string> = []
   if (typeof raw === "object" && raw !== null) {
-    if ("id" in raw && typeof raw.id === "string") hints.push(`id "${raw.id}"`)
-    if ("email" in raw && typeof raw.email === "string") hints.push(`email "${raw.email}"`)
+    if ("id" in raw && typeof raw.id === "string") hints.push(`id "${quotedName(raw.id)}"`)
+    if ("email" in raw && typeof raw.email === "string") hints.push(`email "${quotedName(raw.email)}"`)
   }
   return `entry ${entry}${hints.length === 0 ? "" : ` (${hints.join(", ")})`}`
 }

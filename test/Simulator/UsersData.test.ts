@@ -74,6 +74,16 @@ describe("validateUsersData (--data)", () => {
     expect(problem(data)).toContain(message)
   })
 
+  it("quotes an entry's id and email as a terminal can show them, and cut short", () => {
+    // The file may be a saved GET /users page, whose text anyone who could name an account typed: its escape
+    // sequences would retitle or clear the terminal the refusal is printed to, and a line break forge a line.
+    const hostile = `x\u001b]0;owned\u0007\u202eevil\r\nFAKE LINE${"A".repeat(100_000)}`
+    const message = problem([{ ...good(hostile, `e\u001b[2J${hostile}@example.com`), enabled: "yes" }])
+    expect(message).toMatch(/^entry 1 \(id "x\uFFFD\]0;owned\uFFFD\uFFFDevil FAKE LINEA+…", email "e\uFFFD\[2Jx/)
+    expect(message).not.toMatch(/[\p{Cc}\u202a-\u202e]/u)
+    expect(message.length).toBeLessThan(400)
+  })
+
   it("takes a user with an empty role, which the API's Role allows", () => {
     expect(problem([{ ...good("u1", "a@example.com"), role: {} }])).toBe("valid")
   })
