@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { shortenMiddle } from "../../src/Review/Html.js"
+import { escapeHtml, shortenMiddle } from "../../src/Review/Html.js"
 
 describe("chart labels", () => {
   it("keeps both ends of a long label, and a joined emoji whole", () => {
@@ -16,5 +16,15 @@ describe("chart labels", () => {
     const shown = shortenMiddle(label, 20)
     expect(Date.now() - started).toBeLessThan(5_000)
     expect(shown).toBe(`\uff1dStartxxxx…xxxxxEnd\u{1F680}`)
+  })
+})
+
+describe("escapeHtml", () => {
+  it("leaves tabs and line breaks to HTML, which shows them as spaces, and shows other controls as U+FFFD", () => {
+    // A name typed over two lines reads "Lone CR LF" on the page a manager signs off, not "Lone\uFFFDCR\uFFFDLF".
+    expect(escapeHtml("Lone\rCR\nLF\tTab")).toBe("Lone\rCR\nLF\tTab")
+    expect(escapeHtml('<b title="x">\u0000\u009b\u202e</b>')).toBe(
+      "&lt;b title=&quot;x&quot;&gt;\uFFFD\uFFFD\uFFFD&lt;/b&gt;"
+    )
   })
 })
