@@ -101,8 +101,8 @@ export const exhausted = (
   })
 }
 
-/** ANSI C's asctime() format, the third form of an HTTP date: `Sun Nov  6 08:49:37 1994` (RFC 9110 5.6.7). */
-const ASCTIME = /^[a-z]{3} [a-z]{3} [ \d]?\d \d{2}:\d{2}:\d{2} \d{4}$/i
+/** A date's closing zone: GMT as HTTP dates name it, or another a server may write instead. */
+const NAMES_ZONE = /(?:\b(?:GMT|UTC|UT|Z)|[+-]\d{2}:?\d{2})$/i
 
 /**
  * `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 10.2.3). Anything else is ignored, and so is a
@@ -112,9 +112,11 @@ export const parseRetryAfter = (value: string | undefined, nowMillis: number): O
   if (value === undefined) return Option.none()
   const text = value.trim()
   if (/^\d+$/.test(text)) return Option.some(Duration.seconds(Number(text)))
-  // An HTTP date always names its month; without the check, Date.parse reads "-3" as the year 3 BC. Its asctime
-  // form names no zone, and Date.parse reads it in this machine's: it is GMT, as every HTTP date is.
-  const at = /[a-z]{3}/i.test(text) ? Date.parse(ASCTIME.test(text) ? `${text} GMT` : text) : Number.NaN
+  // An HTTP date always names its month; without the check, Date.parse reads "-3" as the year 3 BC. Its third form,
+  // ANSI C's asctime() (`Sun Nov  6 08:49:37 1994`, RFC 9110 5.6.7), names no zone, nor does a server that leaves GMT
+  // off the others, and Date.parse reads such a date in this machine's zone: it is GMT, as every HTTP date is.
+  const inGmt = NAMES_ZONE.test(text) ? text : `${text} GMT`
+  const at = /[a-z]{3}/i.test(text) ? Date.parse(inGmt) : Number.NaN
   if (Number.isNaN(at)) return Option.none()
   return at > nowMillis ? Option.some(Duration.millis(at - nowMillis)) : Option.none()
 }

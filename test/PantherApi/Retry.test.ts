@@ -69,6 +69,24 @@ describe("Retry-After", () => {
     expect(parseRetryAfter(undefined, now)).toEqual(Option.none())
   })
 
+  it("reads a date that names no zone, in the other forms too, as GMT whatever the machine's time zone", () => {
+    const now = Date.parse("2025-06-01T12:00:00Z")
+    const zone = process.env.TZ
+    // Node reads TZ again when it is set: four hours behind GMT on that day.
+    process.env.TZ = "America/New_York"
+    try {
+      expect(new Date(now).getHours()).toBe(8)
+      expect(parseRetryAfter("Sun, 01 Jun 2025 12:00:30", now)).toEqual(Option.some(Duration.millis(30_000)))
+      expect(parseRetryAfter("Sunday, 01-Jun-25 12:00:30", now)).toEqual(Option.some(Duration.millis(30_000)))
+      // A zone given is kept.
+      expect(parseRetryAfter("Sun, 01 Jun 2025 08:00:30 -0400", now)).toEqual(Option.some(Duration.millis(30_000)))
+      expect(parseRetryAfter("Sun, 01 Jun 2025 12:00:30 UTC", now)).toEqual(Option.some(Duration.millis(30_000)))
+    } finally {
+      if (zone === undefined) delete process.env.TZ
+      else process.env.TZ = zone
+    }
+  })
+
   it("reads a date in asctime's form, which names no zone, as GMT whatever the machine's time zone", async () => {
     const weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
