@@ -19,8 +19,9 @@ export const severityChange = (before: Severity, now: Severity): FindingChange =
 
 export interface FindingAnnotations {
   /**
-   * `<code>:<user id>`, or `<code>:email:<email>` when the id is unknown, `<code>:record:<digest>` when the email is
-   * too (see `findingId`), or `<code>` for run-level findings.
+   * `<code>:<user id>` (`<code>:id:<user id>` for one beginning `email:`, `record:` or `id:`), or
+   * `<code>:email:<email>` when the id is unknown, `<code>:record:<digest>` when the email is too (see `findingId`),
+   * or `<code>` for run-level findings.
    */
   readonly id: string
   /** When this finding was first reported, ISO 8601 UTC, carried forward from earlier reports. */
@@ -46,6 +47,14 @@ const isUnidentified = (code: FindingCode, user: FindingIdentity): boolean =>
   (user.userId === null || user.userId === "") && (user.email === null || user.email === "") && !RUN_LEVEL.has(code)
 
 /**
+ * How the ids of users without one begin (and `id:`, which marks an id that begins so): a user id `email:a@b.example`
+ * from a broken or hostile API would otherwise share its finding ids with those of the user without one at that
+ * address, and the comparison with the last report, which goes by id, could not tell them apart. Panther's own ids
+ * (UUIDs) never begin so, and every other id is kept as it was, so reports already written still match.
+ */
+const TAKEN_PREFIX = /^(?:email|record|id):/u
+
+/**
  * Stable across runs: the same user with the same problem gets the same id, whatever the detail says. By the user's
  * id, else its email in any case (Panther compares addresses without case), else, for a record with neither, by
  * what else names the account and does not change as it is used: its names and when it was created (`record:` and
@@ -55,7 +64,7 @@ const isUnidentified = (code: FindingCode, user: FindingIdentity): boolean =>
  */
 export const findingId = (code: FindingCode, user: FindingIdentity): string =>
   user.userId !== null && user.userId !== ""
-    ? `${code}:${user.userId}`
+    ? `${code}:${TAKEN_PREFIX.test(user.userId) ? "id:" : ""}${user.userId}`
     : user.email !== null && user.email !== ""
       ? `${code}:email:${user.email.toLowerCase()}`
       : RUN_LEVEL.has(code)

@@ -576,6 +576,14 @@ describe("what changed since the last run", () => {
     expect(findingId("STALE_LOGIN", user)).toBe("STALE_LOGIN:u-1")
     // Panther compares addresses without case: an address that only changed case is the same user's.
     expect(findingId("STALE_LOGIN", { ...user, userId: null })).toBe("STALE_LOGIN:email:ada@example.com")
+    // An id written as the other forms begin is told from them: the user whose id is `email:ada@example.com` is not
+    // the one without an id at that address. Any other id is kept as it was, so reports already written still match.
+    expect(findingId("STALE_LOGIN", { ...user, userId: "email:ada@example.com" })).toBe(
+      "STALE_LOGIN:id:email:ada@example.com"
+    )
+    expect(findingId("STALE_LOGIN", { ...user, userId: "record:0123" })).toBe("STALE_LOGIN:id:record:0123")
+    expect(findingId("STALE_LOGIN", { ...user, userId: "id:u-1" })).toBe("STALE_LOGIN:id:id:u-1")
+    expect(findingId("STALE_LOGIN", { ...user, userId: "identity:email:" })).toBe("STALE_LOGIN:identity:email:")
     // Run-level findings have no user: the code alone.
     const none = { userId: null, email: null, givenName: null, familyName: null, createdAt: null }
     expect(findingId("LOGIN_DATA_MISSING", none)).toBe("LOGIN_DATA_MISSING")
