@@ -54,6 +54,9 @@ const isUnidentified = (code: FindingCode, user: FindingIdentity): boolean =>
  */
 const TAKEN_PREFIX = /^(?:email|record|id):/u
 
+/** Asked of every finding's id: a UUID, which holds no colon, is passed without the regular expression's cost. */
+const takesPrefix = (userId: string): boolean => userId.includes(":") && TAKEN_PREFIX.test(userId)
+
 /**
  * Stable across runs: the same user with the same problem gets the same id, whatever the detail says. By the user's
  * id, else its email in any case (Panther compares addresses without case), else, for a record with neither, by
@@ -64,7 +67,7 @@ const TAKEN_PREFIX = /^(?:email|record|id):/u
  */
 export const findingId = (code: FindingCode, user: FindingIdentity): string =>
   user.userId !== null && user.userId !== ""
-    ? `${code}:${TAKEN_PREFIX.test(user.userId) ? "id:" : ""}${user.userId}`
+    ? `${code}:${takesPrefix(user.userId) ? "id:" : ""}${user.userId}`
     : user.email !== null && user.email !== ""
       ? `${code}:email:${user.email.toLowerCase()}`
       : RUN_LEVEL.has(code)
