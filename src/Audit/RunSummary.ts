@@ -9,7 +9,7 @@ import { printable } from "../PantherApi/Responses.js"
 import { type AuditRun, loginsUnknown } from "./AuditRun.js"
 import { FINDING_CODES } from "./Finding.js"
 import { instanceLabel } from "./PantherInstance.js"
-import { namedEntries, unusedEntryOutcome, warningsBesideSuppressions } from "./RunWarnings.js"
+import { entryShown, namedEntries, unusedEntryOutcome, warningsBesideSuppressions } from "./RunWarnings.js"
 import { SEVERITIES } from "./Severity.js"
 
 /**
@@ -68,12 +68,11 @@ export const formatRunSummary = (run: AuditRun, reportPaths: ReadonlyArray<strin
           `Suppressions: ${counted(suppressions.applied, "finding")} suppressed (${counted(suppressions.active, "active entry", "active entries")}); ${suppressions.expired.length} expired, ${suppressions.unused.length} unused`,
           ...expired.named.map(
             (entry) =>
-              `  - expired: entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}, owner ${printable(entry.owner)}) ended ${entry.expires}; it no longer suppresses`
+              `  - expired: ${entryShown(entry, `owner ${printable(entry.owner)}`)} ended ${entry.expires}; it no longer suppresses`
           ),
           ...expired.rest.map((line) => `  ${line}`),
           ...unused.named.map(
-            (entry) =>
-              `  - unused: entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}) ${unusedEntryOutcome(entry, loginsUnknown(run))}`
+            (entry) => `  - unused: ${entryShown(entry)} ${unusedEntryOutcome(entry, loginsUnknown(run))}`
           ),
           ...unused.rest.map((line) => `  ${line}`)
         ]),

@@ -328,6 +328,15 @@ export const NOT_JUDGED_WITHOUT_LOGINS =
 export const unusedForWantOfLogins = (entry: { readonly finding: string }, loginsUnknown: boolean): boolean =>
   loginsUnknown && JUDGED_BY_LOGIN.has(entry.finding)
 
+/**
+ * How the summary and the warnings name an entry: `entry 4 (kim@acme.example, STALE_LOGIN)`, with `more` inside the
+ * parentheses. The user passes through `printable`: it is what the file says, and the summary goes to a terminal.
+ */
+export const entryShown = (
+  entry: Pick<EntryNamed, "entry" | "user" | "finding">,
+  ...more: ReadonlyArray<string>
+): string => `entry ${entry.entry} (${[printable(entry.user), entry.finding, ...more].join(", ")})`
+
 /** What the summary and the warnings say of an unused entry. */
 export const unusedEntryOutcome = (entry: { readonly finding: string }, loginsUnknown: boolean): string =>
   unusedForWantOfLogins(entry, loginsUnknown)
@@ -344,14 +353,10 @@ export const expiredAndUnusedWarnings = (
   const unused = namedEntries(unusedEntries, "unused")
   return [
     ...expired.named.map(
-      (entry) =>
-        `Suppression entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}) expired on ${entry.expires} and no longer applies.`
+      (entry) => `Suppression ${entryShown(entry)} expired on ${entry.expires} and no longer applies.`
     ),
     ...expired.rest,
-    ...unused.named.map(
-      (entry) =>
-        `Suppression entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}) ${unusedEntryOutcome(entry, loginsUnknown)}.`
-    ),
+    ...unused.named.map((entry) => `Suppression ${entryShown(entry)} ${unusedEntryOutcome(entry, loginsUnknown)}.`),
     ...unused.rest
   ]
 }
@@ -377,15 +382,14 @@ export const suppressionWarnings = (suppressions: SuppressionOutcome, loginsUnkn
   ...expiredAndUnusedWarnings(suppressions.expired, suppressions.unused, loginsUnknown),
   ...suppressions.shadowed.map(
     ({ entry, by }) =>
-      `Suppression entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}) is never used while entry ` +
-      `${by.entry} (${printable(by.user)}, ${by.finding}, expires ${by.expires}) applies, which comes first: remove ` +
-      "one of them."
+      `Suppression ${entryShown(entry)} is never used while ${entryShown(by, `expires ${by.expires}`)} applies, ` +
+      "which comes first: remove one of them."
   ),
   ...suppressions.spread.map(({ entry, accounts }) => {
     const shown = accounts.slice(0, 3).map(quotedName).join(", ")
     const more = accounts.length > 3 ? ` and ${accounts.length - 3} more` : ""
     return (
-      `Suppression entry ${entry.entry} (${printable(entry.user)}, ${entry.finding}) suppressed findings of ${accounts.length} ` +
+      `Suppression ${entryShown(entry)} suppressed findings of ${accounts.length} ` +
       `accounts (${shown}${more}): if only one is meant, name it by its user id.`
     )
   })
