@@ -15,7 +15,7 @@ import {
 import { hostname, tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
-import { Deferred, Duration, Effect, Fiber, Logger } from "effect"
+import { Deferred, Duration, Effect, Fiber, Logger, TestClock } from "effect"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
 import { removeLeftoverFiles } from "../../src/Reports/LeftoverFiles.js"
 import { EXPORT_MARK, EXPORT_MARK_TEXT, isTemporaryName, openTempFile } from "../../src/Reports/TempFile.js"
@@ -453,6 +453,32 @@ describe("one audit at a time per report directory", () => {
         return touches
       }).pipe(withReportDirectoryLock(directory, "schedule", { ...quick, heartbeat: Duration.millis(20) }))
       expect(touched).toEqual([true, true])
+    })
+  )
+
+  // A waiter takes a lock left untouched for a minute for a killed run's: a holder touching it less often than
+  // that, alive and in the middle of its audit, would have a second audit running beside it in its directory.
+  it.effect("touches its lock every 10 seconds by default, so that no waiter's minute runs out while it runs", () =>
+    Effect.gen(function* () {
+      // Real time, not the test clock's, for the touch to land on the disk.
+      const landed = (done: () => boolean) =>
+        Effect.promise(async () => {
+          const deadline = Date.now() + 3_000
+          while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+          return done()
+        })
+      const touched = yield* Effect.gen(function* () {
+        const touches: Array<boolean> = []
+        // Set back, then ten seconds on, each round: the touch made at once may land in the first round, never after.
+        for (const _round of [1, 2, 3]) {
+          const at = new Date(Date.now() - 30_000)
+          utimesSync(lockPath(), at, at)
+          yield* TestClock.adjust("10 seconds")
+          touches.push(yield* landed(() => Date.now() - readMtime() < 10_000))
+        }
+        return touches
+      }).pipe(withReportDirectoryLock(directory, "run"))
+      expect(touched).toEqual([true, true, true])
     })
   )
 })
