@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import { apiHost } from "../Audit/PantherInstance.js"
 import { commitFiles } from "../Reports/CommitFiles.js"
 import { toCsv } from "../Reports/Csv.js"
+import { nextTurn } from "../Reports/EventLoopTurn.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { openTempFile } from "../Reports/TempFile.js"
 import type { Review } from "../Review/Review.js"
@@ -42,6 +43,7 @@ export const writeInventory = (options: {
         yield* csv.append(toCsv(batch.map((row) => inventoryCsvRow(row, asOf))))
         const lines = batch.map((row) => JSON.stringify(inventoryRecord(row, asOf))).join(",\n")
         yield* json.append(`${start === 0 ? "\n" : ",\n"}${lines}`)
+        yield* nextTurn
       }
       yield* json.append("\n]\n}\n")
       yield* csv.finish

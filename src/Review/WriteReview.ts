@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { commitFiles, type FileToCommit } from "../Reports/CommitFiles.js"
 import { toCsv } from "../Reports/Csv.js"
+import { nextTurn } from "../Reports/EventLoopTurn.js"
 import type { ReportError } from "../Reports/ReportError.js"
 import { openTempFile, type TempFile } from "../Reports/TempFile.js"
 import type { Review } from "./Review.js"
@@ -38,6 +39,7 @@ const inBatches = (
   Effect.gen(function* () {
     for (let start = from; start < to; start += BATCH) {
       yield* file.append(render(rows.slice(start, Math.min(to, start + BATCH)), start))
+      yield* nextTurn
     }
   })
 
