@@ -15,7 +15,7 @@ import { rename } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber } from "effect"
+import { Effect, Fiber, TestClock } from "effect"
 import { vi } from "vitest"
 import { makeExportFolder, type RenameFolder } from "../../src/Export/ExportFolder.js"
 import { removeLeftoverExportFolders, TOUCH_EVERY } from "../../src/Reports/LeftoverFiles.js"
@@ -65,6 +65,32 @@ describe("an export's folder", () => {
           const touched = yield* eventually(() => Date.now() - statSync(folder.path).mtimeMs < 60_000)
           expect(touched, `round ${round}`).toBe(true)
         }
+      })
+    )
+  )
+
+  // A clean-up (another export, a run) removes a marked folder left untouched for a minute as a killed export's: one
+  // touched less often than that could be removed under a live export, with every user's data half written in it.
+  it.effect("is touched every 10 seconds by default, well inside the minute after which a clean-up removes it", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        // Real time, not the test clock's, for the touch to land on the disk.
+        const landed = (done: () => boolean) =>
+          Effect.promise(async () => {
+            const deadline = Date.now() + 3_000
+            while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+            return done()
+          })
+        const folder = yield* makeExportFolder(parent)
+        const touches: Array<boolean> = []
+        // Set back, then ten seconds on, each round: the touch made at once may land in the first round, never after.
+        for (const _round of [1, 2, 3]) {
+          const longAgo = new Date(Date.now() - 10 * 60_000)
+          utimesSync(folder.path, longAgo, longAgo)
+          yield* TestClock.adjust("10 seconds")
+          touches.push(yield* landed(() => Date.now() - statSync(folder.path).mtimeMs < 60_000))
+        }
+        expect(touches).toEqual([true, true, true])
       })
     )
   )
