@@ -4,9 +4,10 @@
  * renames, the files and the folder are real.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { link } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { commitFiles, type LinkFile } from "../../src/Reports/CommitFiles.js"
 
@@ -75,5 +76,36 @@ describe("commitFiles", () => {
     expect(placed).toEqual([join(directory, `${STEM}.csv`), join(directory, `${STEM}.json`)])
     expect(readdirSync(directory).sort()).toEqual([`${STEM}.csv`, `${STEM}.json`])
     expect(readFileSync(join(directory, `${STEM}.json`), "utf8")).toBe("json of this run")
+  })
+
+  // The process ends as soon as a stop has taken effect: one taking effect between two files would leave half a set
+  // under final names, the findings CSV of a run without its JSON.
+  it("takes a stop while the set is being placed only once every file is in place", async () => {
+    const files = [
+      { tempPath: temporary(".user-audit.csv.0123456789ab.tmp", "csv of this run"), extension: ".csv" },
+      { tempPath: temporary(".user-audit.json.0123456789ab.tmp", "json of this run"), extension: ".json" }
+    ]
+    let secondLink: () => void = () => {}
+    const atSecondLink = new Promise<void>((resolve) => {
+      secondLink = resolve
+    })
+    let links = 0
+    // The second file is slow to place, as on a busy network mount; the stop comes while it is.
+    const slowSecond: LinkFile = async (from, to) => {
+      links++
+      if (links === 2) {
+        secondLink()
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      await link(from, to)
+    }
+    const placing = Effect.runFork(commitFiles(directory, STEM, files, slowSecond))
+    await atSecondLink
+    await Effect.runPromise(Fiber.interrupt(placing))
+    expect(
+      readdirSync(directory)
+        .filter((name) => !name.startsWith("."))
+        .sort()
+    ).toEqual([`${STEM}.csv`, `${STEM}.json`])
   })
 })
