@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import { BUILT_IN_VALUES } from "./Completions.js"
 import { ConfigurationError } from "./ConfigurationError.js"
 import { emptyFlagValueProblem, refusesEmptyValue } from "./FlagValues.js"
+import { mayBeMistypedCommand, withCommandSuggested } from "./MistypedCommand.js"
 import { withoutStyle } from "./TerminalStyle.js"
 import { invokedPath, mayExplainFlag, withUnknownFlagsExplained } from "./UnknownFlag.js"
 
@@ -342,16 +343,28 @@ const asVariableError = <E>(error: E): E | ConfigurationError => {
 }
 
 /**
- * Every command's flags, by path, for a flag called unknown (UnknownFlag.ts); loaded only then, as the parse loads
- * the invoked command alone. None when the tree cannot be loaded: the message is then left as it was.
+ * Every command's flags, by path, for a flag called unknown (UnknownFlag.ts) or a command mistyped
+ * (MistypedCommand.ts); loaded only then, as the parse loads the invoked command alone. None when the tree cannot be loaded: the message is then left as it was.
  */
 const flagsOfEveryCommand = (
   texts: ReadonlyArray<unknown>,
   load: () => Promise<ReadonlyMap<string, CommandFlags>>
 ): Effect.Effect<ReadonlyMap<string, CommandFlags>> =>
-  texts.some((text) => typeof text === "string" && mayExplainFlag(text))
+  texts.some((text) => typeof text === "string" && (mayExplainFlag(text) || mayBeMistypedCommand(text)))
     ? Effect.tryPromise(load).pipe(Effect.orElseSucceed(() => new Map()))
     : Effect.succeed(new Map())
+
+/** `text` as explainUsageError says it, with an unknown flag explained and a mistyped command's meant suggested. */
+const explainedFully = (
+  argv: ReadonlyArray<string>,
+  flags: CommandFlags,
+  commands: ReadonlyMap<string, CommandFlags>,
+  text: string
+): string => {
+  const alsoTaken = [...BUILT_IN_VALUES.keys()]
+  const explained = withUnknownFlagsExplained(argv, commands, explainUsageError(argv, flags, text), alsoTaken)
+  return withCommandSuggested(argv, [...commands.keys()], explained, alsoTaken)
+}
 
 /**
  * Runs `effect` with a Console whose `error` rewords usage errors as above; `flags` is asked only then, and
@@ -373,13 +386,7 @@ export const withUsageErrorsExplained =
             ? Effect.void
             : Effect.flatMap(flagsOfEveryCommand(args, everyCommand), (commands) =>
                 console.error(
-                  ...args.map((arg) =>
-                    typeof arg === "string"
-                      ? withUnknownFlagsExplained(argv, commands, explainUsageError(argv, flags(), arg), [
-                          ...BUILT_IN_VALUES.keys()
-                        ])
-                      : arg
-                  )
+                  ...args.map((arg) => (typeof arg === "string" ? explainedFully(argv, flags(), commands, arg) : arg))
                 )
               )
       })

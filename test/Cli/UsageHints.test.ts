@@ -131,7 +131,7 @@ describe("usage errors", () => {
       ["users", "list", "--include-deactivated="],
       "--include-deactivated takes no value: give it as --include-deactivated"
     ],
-    [["users", "lst"], '"lst" is not a command of panther-audit users: see panther-audit users --help'],
+    [["users", "purge"], '"purge" is not a command of panther-audit users: see panther-audit users --help'],
     // A flag before the command, where @effect/cli said to "use 'users'", the word it followed; its value unquoted.
     [
       ["users", "--api-token=pat-before-command-7d", "list"],
@@ -163,7 +163,7 @@ describe("usage errors", () => {
   it("point once to the help of a command's commands, not a second time to --help", async () => {
     // "see panther-audit users --help; see --help for usage." sent the reader to two helps, the second the wrong one.
     const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
-      [["users", "lst"], '"lst" is not a command of panther-audit users: see panther-audit users --help.'],
+      [["users", "purge"], '"purge" is not a command of panther-audit users: see panther-audit users --help.'],
       [
         ["users", "--api-url=https://api.acme.example", "list"],
         '"--api-url" comes before the command of panther-audit users: give the command first, then its flags; ' +

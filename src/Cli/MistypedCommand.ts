@@ -1,0 +1,68 @@
+/**
+ * A command's name mistyped (`rn`, `reveiw`, `users lst`) got a list of every command, or "not a command of
+ * panther-audit users", where a mistyped flag is told which one was meant (UnknownFlag.ts). The command one slip
+ * from the word typed, or the users command a bare `list` names, is suggested the same way. The word typed first is
+ * not quoted back: it may be a secret pasted in the wrong place.
+ */
+import { slipsBetween } from "./TypingSlips.js"
+
+/** @effect/cli's words for a first word that names no command, with every command loaded (Main.ts). */
+const NO_COMMAND = /Invalid subcommand for panther-audit - use one of [^\n]*/
+
+/** UsageHints.ts's words for `users lst`: the word after a command that groups others. */
+const NOT_A_COMMAND_OF = /("[^"\n]*" is not a command of panther-audit ([a-z-]+)): see (panther-audit [a-z-]+ --help)/
+
+/** Whether `text` may be of a mistyped command: only then is the whole tree loaded to suggest one. */
+export const mayBeMistypedCommand = (text: string): boolean =>
+  NO_COMMAND.test(text) || /Invalid subcommand for panther-audit - use '[a-z-]+'/.test(text)
+
+/** The first word of `argv` (node, script, arguments) that is neither a flag of `alsoTaken` nor its value. */
+const firstWord = (argv: ReadonlyArray<string>, alsoTaken: ReadonlyArray<string>): string | undefined => {
+  const words = argv.slice(2)
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index] ?? ""
+    if (!word.startsWith("-")) return word
+    // Another flag first is UnknownFlag.ts's to explain.
+    if (!alsoTaken.includes(word.split("=")[0] ?? "")) return undefined
+    if (!word.includes("=")) index++
+  }
+  return undefined
+}
+
+/** The commands (paths) below `parent` (`""` for the top) one slip from `typed`, case aside. */
+const near = (paths: ReadonlyArray<string>, parent: string, typed: string): ReadonlyArray<string> =>
+  paths.filter((path) => {
+    const words = path.split(" ")
+    const name = words.at(-1) ?? ""
+    return words.slice(0, -1).join(" ") === parent && slipsBetween(typed.toLowerCase(), name, 1) !== undefined
+  })
+
+const listed = (paths: ReadonlyArray<string>): string => {
+  const quoted = paths.map((path) => `\`${path}\``)
+  return quoted.length === 1 ? `${quoted[0]}` : `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`
+}
+
+/**
+ * `text` with the command meant suggested, given every command's path (`run`, `users list`) and the flags every
+ * command takes (`alsoTaken`), whose values come before the command; as it was when no command is near.
+ */
+export const withCommandSuggested = (
+  argv: ReadonlyArray<string>,
+  paths: ReadonlyArray<string>,
+  text: string,
+  alsoTaken: ReadonlyArray<string> = []
+): string => {
+  const nested = NOT_A_COMMAND_OF.exec(text)
+  if (nested !== null) {
+    const [whole, said = "", parent = "", help = ""] = nested
+    const typed = argv[argv.indexOf(parent) + 1] ?? ""
+    const meant = near(paths, parent, typed)
+    return meant.length === 0 ? text : text.replace(whole, `${said}. Did you mean ${listed(meant)}? See ${help}`)
+  }
+  if (!NO_COMMAND.test(text)) return text
+  const typed = firstWord(argv, alsoTaken)
+  if (typed === undefined) return text
+  // A command of users given alone (`list`) means it as much as a slip does.
+  const meant = [...near(paths, "", typed), ...paths.filter((path) => path.endsWith(` ${typed}`))]
+  return meant.length === 0 ? text : text.replace(NO_COMMAND, (whole) => `${whole}. Did you mean ${listed(meant)}?`)
+}
