@@ -5,6 +5,8 @@
  * given `--log-format`, which every command takes but @effect/cli never sees (Logging.ts takes it out of the
  * arguments first).
  */
+import { POLICIES } from "../Audit/Policy.js"
+import { FAIL_ON_VALUES } from "../Audit/Severity.js"
 import { LEVEL_NAMES, LOG_FORMATS } from "./Logging.js"
 
 /** The shells a script is written for; `sh` is answered with bash's, as @effect/cli does. */
@@ -62,3 +64,18 @@ export const BUILT_IN_VALUES: ReadonlyMap<string, ReadonlyArray<string>> = new M
   ["--log-level", LEVEL_NAMES],
   [LOG_FORMAT_FLAG.name, LOG_FORMAT_FLAG.values]
 ])
+
+/**
+ * Flags of text that take one of a fixed set of values, which their help lists: text to @effect/cli (their variables,
+ * read in any case, share its check), so its scripts completed a file name where the values belong.
+ */
+export const TEXT_FLAG_VALUES: ReadonlyMap<string, ReadonlyArray<string>> = new Map<string, ReadonlyArray<string>>([
+  ["--fail-on", FAIL_ON_VALUES],
+  ["--policy", POLICIES]
+])
+
+/**
+ * The commands whose argument is a folder, by path: text to @effect/cli (VerifyCommand.ts says why), so its scripts
+ * completed the flags there, or nothing.
+ */
+export const FOLDER_ARGUMENT_COMMANDS: ReadonlyArray<string> = ["verify"]

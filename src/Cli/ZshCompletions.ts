@@ -4,10 +4,11 @@
  * it by another (`_panther-audit__users_commands`), so `panther-audit users <Tab>` offered nothing. It also declares
  * a flag that takes text or a number (`--stale-days`) as one that takes nothing, so zsh took its value for a word of
  * its own, and offered nothing more after it (`run --stale-days 30 --em<Tab>`), and flags in place of the value.
+ * A flag of text with a fixed set of values (`--fail-on`) completed a file name, and `verify`'s folder nothing.
  * The script is mended here, line by line; the commands and flags it lists are @effect/cli's, with `--log-format`
  * (Completions.ts).
  */
-import { LOG_FORMAT_FLAG } from "./Completions.js"
+import { FOLDER_ARGUMENT_COMMANDS, LOG_FORMAT_FLAG, TEXT_FLAG_VALUES } from "./Completions.js"
 import type { CommandFlags } from "./UsageHints.js"
 
 /** `--log-format` as the script declares a flag, beside `--log-level`. */
@@ -22,11 +23,13 @@ interface Case {
 }
 
 /**
- * What zsh completes as the value of a flag that takes `kind` (`integer`, `text`, `file`, ... as the help shows it):
- * nothing for a number or a secret (which belongs in a variable or a file, not on the command line), a file name
- * otherwise, as zsh does for an argument it knows nothing of.
+ * What zsh completes as the value of `flag`, which takes `kind` (`integer`, `text`, `file`, ... as the help shows
+ * it): its values where it has a fixed set, nothing for a number or a secret (which belongs in a variable or a file,
+ * not on the command line), a file name otherwise, as zsh does for an argument it knows nothing of.
  */
-const valueSpec = (kind: string): string => {
+const valueSpec = (flag: string, kind: string): string => {
+  const values = TEXT_FLAG_VALUES.get(flag)
+  if (values !== undefined) return `:CHOICE:(${values.join(" ")})`
   const name = kind.replace(/\.\.\.$/u, "")
   if (name === "redacted") return ":secret: "
   return name === "integer" || name === "float" ? `:${name}: ` : `:${name}:_files`
@@ -34,8 +37,8 @@ const valueSpec = (kind: string): string => {
 
 /**
  * The script @effect/cli wrote, mended: a nested command's subcommands are asked of the function that lists them,
- * a flag that takes a value says so, and `--log-format` follows `--log-level`. `flagsOf` gives a command's flags
- * (`["users", "list"]`) and what each takes.
+ * a flag that takes a value says so, a folder argument (`verify`'s) completes a folder, and `--log-format` follows
+ * `--log-level`. `flagsOf` gives a command's flags (`["users", "list"]`) and what each takes.
  */
 export const mendZshCompletions = (
   lines: ReadonlyArray<string>,
@@ -65,7 +68,7 @@ export const mendZshCompletions = (
       const kind = flagsHere().get(name)
       if (kind === undefined) return line
       const repeatable = kind.endsWith("...") && !prefix.includes("*") ? "*" : ""
-      return `${indent}'${repeatable}${prefix}${name}${description}${valueSpec(kind)}' \\`
+      return `${indent}'${repeatable}${prefix}${name}${description}${valueSpec(name, kind)}' \\`
     }
     const call = /^( +)":: :_(.+__.+)_commands" \\$/u.exec(line)
     if (call === null) return line
@@ -79,7 +82,14 @@ export const mendZshCompletions = (
   return lines
     .flatMap((line, index) => {
       const levels = /^( +)'--log-level\[/u.exec(line)
-      return levels === null ? [mendLine(line, index)] : [line, logFormat(levels[1] ?? "")]
+      if (levels !== null) return [line, logFormat(levels[1] ?? "")]
+      const mended = mendLine(line, index)
+      // The end of a command's `_arguments`: a folder argument is declared last, as @effect/cli declares none.
+      const end = /^( +)&& ret=0$/u.exec(line)
+      const command = cases.map((each) => each.name).join(" ")
+      return end !== null && FOLDER_ARGUMENT_COMMANDS.includes(command)
+        ? [`${end[1]}':folder:_files -/' \\`, mended]
+        : [mended]
     })
     .join("\n")
 }

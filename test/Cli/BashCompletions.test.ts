@@ -3,7 +3,7 @@
  * a Tab completes: the words after a command, not only the commands' names.
  */
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -15,6 +15,8 @@ let script = ""
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), "completions-"))
   script = join(directory, "panther-audit.bash")
+  // What `verify` completes: an export's folder, among the script's own file.
+  mkdirSync(join(directory, "export-20260630T020000Z"))
   const result = await runCli(["--completions", "bash"])
   expect(result.code, result.stderr).toBe(0)
   writeFileSync(script, result.stdout)
@@ -34,7 +36,7 @@ const completions = (...words: ReadonlyArray<string>): ReadonlyArray<string> => 
         `'${words.at(-2)}'; printf '%s\\n' "\${COMPREPLY[@]}"`,
       script
     ],
-    { encoding: "utf8" }
+    { encoding: "utf8", cwd: directory }
   )
   expect(result.status, result.stderr).toBe(0)
   return result.stdout.split("\n").filter((line) => line !== "")
@@ -53,6 +55,27 @@ describe("--completions bash", () => {
   it("offers a choice's values one by one", () => {
     expect(completions("panther-audit", "run", "--email", "on")).toEqual(["on-findings", "on-change"])
     expect(completions("panther-audit", "users", "list", "--format", "")).toEqual(["ndjson", "csv", "table"])
+  })
+
+  it("offers the values the help lists for a flag of text that takes only those", () => {
+    expect(completions("panther-audit", "run", "--fail-on", "")).toEqual([
+      "none",
+      "info",
+      "low",
+      "medium",
+      "high",
+      "critical"
+    ])
+    expect(completions("panther-audit", "export", "--fail-on", "h")).toEqual(["high"])
+    expect(completions("panther-audit", "demo", "--policy", "")).toEqual(["cis", "pci", "nist"])
+    expect(completions("panther-audit", "schedule", "--policy", "p")).toEqual(["pci"])
+  })
+
+  it("offers verify the folders it may check, and its flags after a dash", () => {
+    expect(completions("panther-audit", "verify", "")).toEqual(["export-20260630T020000Z"])
+    expect(completions("panther-audit", "verify", "exp")).toEqual(["export-20260630T020000Z"])
+    expect(completions("panther-audit", "verify", "--exp")).toEqual(["--expect-sha256"])
+    expect(completions("panther-audit", "verify", "--expect-sha256", "abc", "")).toEqual(["export-20260630T020000Z"])
   })
 
   it("completes the values of the flags every command takes, and --log-format, which @effect/cli never sees", () => {

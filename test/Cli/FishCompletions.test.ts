@@ -9,6 +9,8 @@ import { completionsIn, hasShell } from "../support/shellCompletion.js"
 const NO_FISH = "fish is not installed here (apt-get install fish runs these tests)"
 const hasFish = hasShell("fish")
 const { offered, script } = completionsIn("fish")
+// Where `verify` is completed: an export's folder beside a file, which it does not offer.
+const withExport = completionsIn("fish", ["export-20260630T020000Z"])
 
 const sorted = (words: ReadonlyArray<string>): ReadonlyArray<string> => [...words].sort()
 
@@ -42,6 +44,30 @@ describe("--completions fish", () => {
     expect(offered("panther-audit run --log-f")).toEqual(["--log-format"])
     expect(offered("panther-audit --log-f")).toEqual(["--log-format"])
     expect(offered("panther-audit users list --log-format ")).toEqual(["json", "pretty"])
+  })
+
+  it("offers the values the help lists for a flag of text that takes only those", ({ skip }) => {
+    skip(!hasFish, NO_FISH)
+    expect([...offered("panther-audit run --fail-on ")].sort()).toEqual([
+      "critical",
+      "high",
+      "info",
+      "low",
+      "medium",
+      "none"
+    ])
+    expect([...offered("panther-audit demo --policy ")].sort()).toEqual(["cis", "nist", "pci"])
+    expect(offered("panther-audit export --fail-on me")).toEqual(["medium"])
+  })
+
+  // zsh's _files hands the same folder to compadd more than once; the Tab shows it once.
+  const asFolder = (name: string): string => name.replace(/\/$/u, "")
+  const folders = (line: string) => [...new Set(withExport.offered(line).map(asFolder))]
+
+  it("offers verify the folders it may check, not files", ({ skip }) => {
+    skip(!hasFish, NO_FISH)
+    expect(folders("panther-audit verify ")).toEqual(["export-20260630T020000Z"])
+    expect(folders("panther-audit verify --expect-sha256 abc ")).toEqual(["export-20260630T020000Z"])
   })
 
   it("is the script of every command, whichever command it is asked of", async () => {

@@ -4,7 +4,7 @@
  * typed the line and a Tab; `compadd`, which every completion goes through, records what it was given to offer.
  */
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, expect } from "vitest"
@@ -88,15 +88,16 @@ export const completeInFish = (script: string, line: string, cwd: string): Reado
 
 /**
  * For a test file: the script `--completions <shell>` prints, read before its tests, and the folder the shell runs
- * in, holding a `suppressions.yaml` for file names to be offered from, removed after them. `offered(line)` is what a
- * Tab at the end of `line` offers; `script()` the script itself.
+ * in, holding a `suppressions.yaml` for file names to be offered from, and `folders`, removed after them.
+ * `offered(line)` is what a Tab at the end of `line` offers; `script()` the script itself.
  */
-export const completionsIn = (shell: "zsh" | "fish") => {
+export const completionsIn = (shell: "zsh" | "fish", folders: ReadonlyArray<string> = []) => {
   let script = ""
   let here = ""
   beforeAll(async () => {
     here = mkdtempSync(join(tmpdir(), `${shell}-completions-`))
     writeFileSync(join(here, "suppressions.yaml"), "suppressions: []\n")
+    for (const folder of folders) mkdirSync(join(here, folder))
     const result = await runCli(["--completions", shell])
     expect(result.code, result.stderr).toBe(0)
     script = result.stdout
