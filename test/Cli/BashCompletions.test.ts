@@ -8,6 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { runCli } from "../support/cli.js"
+import { COMMAND_PATHS, helpFlags } from "../support/helpFlags.js"
 
 let directory = ""
 let script = ""
@@ -50,6 +51,13 @@ describe("--completions bash", () => {
     expect(completions("panther-audit", "users", "")).not.toContain("schedule")
     expect(completions("panther-audit", "users", "list", "--for")).toEqual(["--format"])
     expect(completions("panther-audit", "users", "delete", "--y")).toEqual(["--yes"])
+  })
+
+  it("offers after each command every flag its help lists, and no other", async () => {
+    for (const path of COMMAND_PATHS) {
+      const offered = completions("panther-audit", ...path.split(" "), "-")
+      expect([...offered].sort(), path).toEqual([...(await helpFlags(path))].sort())
+    }
   })
 
   it("offers a choice's values one by one", () => {

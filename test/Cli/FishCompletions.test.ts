@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest"
 import { runCli } from "../support/cli.js"
+import { COMMAND_PATHS, helpFlags } from "../support/helpFlags.js"
 import { completionsIn, hasShell } from "../support/shellCompletion.js"
 
 const NO_FISH = "fish is not installed here (apt-get install fish runs these tests)"
@@ -24,6 +25,14 @@ describe("--completions fish", () => {
     expect(offered("panther-audit run --")).toEqual(expect.arrayContaining(["--api-url", "--email", "--stale-days"]))
     expect(sorted(offered("panther-audit users "))).toEqual(sorted(["list", "get", "create", "update", "delete"]))
     expect(offered("panther-audit users list --for")).toEqual(["--format"])
+  })
+
+  it("offers after each command every flag its help lists, and no other", async ({ skip }) => {
+    skip(!hasFish, NO_FISH)
+    for (const path of COMMAND_PATHS) {
+      const flags = new Set(offered(`panther-audit ${path} -`))
+      expect([...flags].sort(), path).toEqual([...(await helpFlags(path))].sort())
+    }
   })
 
   it("offers a choice's values", ({ skip }) => {

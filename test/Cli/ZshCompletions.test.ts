@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest"
 import { runCli } from "../support/cli.js"
+import { COMMAND_PATHS, helpFlags } from "../support/helpFlags.js"
 import { completionsIn, hasShell } from "../support/shellCompletion.js"
 
 const NO_ZSH = "zsh is not installed here (apt-get install zsh runs these tests)"
@@ -41,6 +42,14 @@ describe("--completions zsh", { timeout: 90_000 }, () => {
     expect([...offered("panther-audit users ")].sort()).toEqual(["create", "delete", "get", "list", "update"])
     expect(offered("panther-audit users l")).toEqual(["list"])
     expect(offered("panther-audit users list --for")).toEqual(["--format"])
+  })
+
+  it("offers after each command every flag its help lists, and no other", async ({ skip }) => {
+    skip(!hasZsh, NO_ZSH)
+    for (const path of COMMAND_PATHS) {
+      const flags = new Set(offered(`panther-audit ${path} -`))
+      expect([...flags].sort(), path).toEqual([...(await helpFlags(path))].sort())
+    }
   })
 
   it("offers a choice's values", ({ skip }) => {
