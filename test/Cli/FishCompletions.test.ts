@@ -44,6 +44,9 @@ describe("--completions fish", () => {
   it("offers a file name for a value of text, as bash does, and nothing for a number", ({ skip }) => {
     skip(!hasFish, NO_FISH)
     expect(offered("panther-audit run --suppressions ")).toEqual(["suppressions.yaml"])
+    // A flag the help says takes a file, not text: a file name too.
+    expect(offered("panther-audit run --smtp-ca-file ")).toEqual(["suppressions.yaml"])
+    expect(offered("panther-audit schedule --smtp-password-file ")).toEqual(["suppressions.yaml"])
     expect(offered("panther-audit users list --contains bob --format ")).toContain("csv")
     expect(offered("panther-audit run --stale-days ")).toEqual([])
   })
@@ -77,6 +80,13 @@ describe("--completions fish", () => {
     skip(!hasFish, NO_FISH)
     expect(folders("panther-audit verify ")).toEqual(["export-20260630T020000Z"])
     expect(folders("panther-audit verify --expect-sha256 abc ")).toEqual(["export-20260630T020000Z"])
+    // Its flags' values stay theirs: no folder among a shell's names or the log formats.
+    expect(sorted(withExport.offered("panther-audit verify --completions "))).toEqual(
+      sorted(["sh", "bash", "fish", "zsh"])
+    )
+    expect(withExport.offered("panther-audit verify --log-format ")).toEqual(["json", "pretty"])
+    // Its flag of text completes a file name, as every flag of text does, not a folder alone.
+    expect(withExport.offered("panther-audit verify --expect-sha256 ")).toContain("suppressions.yaml")
   })
 
   it("is the script of every command, whichever command it is asked of", async () => {

@@ -62,6 +62,8 @@ describe("--completions zsh", { timeout: 90_000 }, () => {
     skip(!hasZsh, NO_ZSH)
     expect(offered("panther-audit users list --contains bob --for")).toEqual(["--format"])
     expect(offered("panther-audit run --stale-days 30 --emai")).toEqual(["--email"])
+    // A flag that may be repeated is offered again after its first value.
+    expect(offered("panther-audit users list --id abc --i")).toContain("--id")
   })
 
   it("offers a file name for a value, not flags, and nothing for a number", ({ skip }) => {
