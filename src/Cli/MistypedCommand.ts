@@ -16,17 +16,13 @@ const NOT_A_COMMAND_OF = /("[^"\n]*" is not a command of panther-audit ([a-z-]+)
 export const mayBeMistypedCommand = (text: string): boolean =>
   NO_COMMAND.test(text) || /Invalid subcommand for panther-audit - use '[a-z-]+'/.test(text)
 
-/** The first word of `argv` (node, script, arguments) that is neither a flag of `alsoTaken` nor its value. */
-const firstWord = (argv: ReadonlyArray<string>, alsoTaken: ReadonlyArray<string>): string | undefined => {
-  const words = argv.slice(2)
-  for (let index = 0; index < words.length; index++) {
-    const word = words[index] ?? ""
-    if (!word.startsWith("-")) return word
-    // Another flag first is UnknownFlag.ts's to explain.
-    if (!alsoTaken.includes(word.split("=")[0] ?? "")) return undefined
-    if (!word.includes("=")) index++
-  }
-  return undefined
+/**
+ * The first word of `argv` (node, script, arguments), unless it is a flag: that is UnknownFlag.ts's to explain. The
+ * flags every command takes before it (`--log-level info rn`) are out of `argv` by now (Logging.ts).
+ */
+const firstWord = (argv: ReadonlyArray<string>): string | undefined => {
+  const [word] = argv.slice(2)
+  return word?.startsWith("-") === false ? word : undefined
 }
 
 /** The commands (paths) below `parent` (`""` for the top) one slip from `typed`, case aside. */
@@ -43,14 +39,13 @@ const listed = (paths: ReadonlyArray<string>): string => {
 }
 
 /**
- * `text` with the command meant suggested, given every command's path (`run`, `users list`) and the flags every
- * command takes (`alsoTaken`), whose values come before the command; as it was when no command is near.
+ * `text` with the command meant suggested, given every command's path (`run`, `users list`); as it was when no
+ * command is near.
  */
 export const withCommandSuggested = (
   argv: ReadonlyArray<string>,
   paths: ReadonlyArray<string>,
-  text: string,
-  alsoTaken: ReadonlyArray<string> = []
+  text: string
 ): string => {
   const nested = NOT_A_COMMAND_OF.exec(text)
   if (nested !== null) {
@@ -60,7 +55,7 @@ export const withCommandSuggested = (
     return meant.length === 0 ? text : text.replace(whole, `${said}. Did you mean ${listed(meant)}? See ${help}`)
   }
   if (!NO_COMMAND.test(text)) return text
-  const typed = firstWord(argv, alsoTaken)
+  const typed = firstWord(argv)
   if (typed === undefined) return text
   // A command of users given alone (`list`) means it as much as a slip does.
   const meant = [...near(paths, "", typed), ...paths.filter((path) => path.endsWith(` ${typed}`))]

@@ -363,7 +363,7 @@ const explainedFully = (
 ): string => {
   const alsoTaken = [...BUILT_IN_VALUES.keys()]
   const explained = withUnknownFlagsExplained(argv, commands, explainUsageError(argv, flags, text), alsoTaken)
-  return withCommandSuggested(argv, [...commands.keys()], explained, alsoTaken)
+  return withCommandSuggested(argv, [...commands.keys()], explained)
 }
 
 /**

@@ -19,6 +19,7 @@ describe("a mistyped command", () => {
     expect(await mistyped("simulte", "--port", "0")).toContain("Did you mean `simulate`?")
     // Commands are matched as written, so a capital is a slip too.
     expect(await mistyped("Run")).toContain("Did you mean `run`?")
+    expect(await mistyped("SIMULATE")).toContain("Did you mean `simulate`?")
     expect(await mistyped("--log-level", "info", "exprot")).toContain("Did you mean `export`?")
   })
 
