@@ -34,7 +34,12 @@ describe("--completions with a value no script is written for", () => {
   })
 
   it("asks for a shell when none follows", async () => {
-    for (const args of [["--completions"], ["schedule", "--completions", "--log-level", "info"]]) {
+    // A flag after it is no shell's name: its command's flag (`--report-dir`), not a value to refuse unseen.
+    for (const args of [
+      ["--completions"],
+      ["schedule", "--completions", "--log-level", "info"],
+      ["run", "--completions", "--report-dir", "reports"]
+    ]) {
       const result = await runCli([...args, "--log-format", "pretty"])
       expect(result.code, result.stderr).toBe(2)
       expect(result.stderr).toContain("--completions needs the name of a shell: bash, zsh or fish")
