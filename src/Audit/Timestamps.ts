@@ -78,10 +78,10 @@ const isLastMillisecondOfMonth = (epoch: number): boolean => {
 
 /**
  * Reads an RFC 3339 timestamp, or gives `undefined` for text that is not one. The usual form is read by character
- * codes (above); the rest by a regular expression. The instant is computed from the fields with `Date.UTC` rather than by rebuilding a string for `Date.parse`, and a UTC timestamp's report form is
- * put together from the same fields rather than by formatting a Date: the audit reads two timestamps per user, and
- * this is a fifth of the cost. test/Audit/Timestamps.test.ts holds both to the `Date.parse` and `toISOString`
- * readings.
+ * codes (above); the rest by a regular expression. The instant is computed from the fields with `Date.UTC` rather
+ * than by rebuilding a string for `Date.parse`, and a UTC timestamp's report form is put together from the same
+ * fields rather than by formatting a Date: the audit reads two timestamps per user, and this is a fifth of the cost.
+ * test/Audit/Timestamps.test.ts holds both to the `Date.parse` and `toISOString` readings.
  */
 export const readInstant = (text: string): Instant | undefined => {
   const usual = readUsualUtc(text)

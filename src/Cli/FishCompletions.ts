@@ -14,9 +14,10 @@ const commandOf = (line: string): ReadonlyArray<string> =>
   [...line.matchAll(/(?<!not )__fish_seen_subcommand_from ([a-z][a-z0-9-]*)/gu)].map(([, name = ""]) => name)
 
 /**
- * The script @effect/cli wrote, mended: a flag that takes text or a file name completes a file name, as fish does
- * for an argument it knows nothing of, or its values where it has a fixed set; one that takes a number or a secret
- * still completes nothing; a folder argument (`verify`'s) completes a folder; `--log-format` follows `--log-level`. `flagsOf` gives a command's flags (`["users", "list"]`) and what each takes.
+ * The script @effect/cli wrote, mended: a flag that takes text or a file name completes a file name, as fish does for
+ * an argument it knows nothing of, or its values where it has a fixed set; one that takes a number or a secret still
+ * completes nothing; a folder argument (`verify`'s) completes a folder; `--log-format` follows `--log-level`.
+ * `flagsOf` gives a command's flags (`["users", "list"]`) and what each takes.
  */
 export const mendFishCompletions = (
   lines: ReadonlyArray<string>,

@@ -344,7 +344,8 @@ const asVariableError = <E>(error: E): E | ConfigurationError => {
 
 /**
  * Every command's flags, by path, for a flag called unknown (UnknownFlag.ts) or a command mistyped
- * (MistypedCommand.ts); loaded only then, as the parse loads the invoked command alone. None when the tree cannot be loaded: the message is then left as it was.
+ * (MistypedCommand.ts); loaded only then, as the parse loads the invoked command alone. None when the tree cannot be
+ * loaded: the message is then left as it was.
  */
 const flagsOfEveryCommand = (
   texts: ReadonlyArray<unknown>,

@@ -1,7 +1,7 @@
 /**
- * `manifest.json`: what an export is (as-of, tool, API host and base URL, parameters, counts) and the size and SHA-256 of every
- * other file in its folder, so an auditor can prove later that nothing was changed, removed or slipped in.
- * The same schema is what `verify` reads; anything it does not match is a malformed manifest.
+ * `manifest.json`: what an export is (as-of, tool, API host and base URL, parameters, counts) and the size and
+ * SHA-256 of every other file in its folder, so an auditor can prove later that nothing was changed, removed or
+ * slipped in. The same schema is what `verify` reads; anything it does not match is a malformed manifest.
  */
 import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"

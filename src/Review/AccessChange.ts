@@ -291,11 +291,11 @@ export const decisionNotCarriedOut = (
 }
 
 /**
- * What follows a role change not made when Panther has no role of the name or id decided: a typo, or a role
- * deleted since, which no one could carry out, said with what to fix. A role GET /roles did not list although an
- * account of this review holds it is no typo: Panther's answers disagreed. Where the roles could not all be read,
- * whether a role no one held at the last review, and no account holds now, exists is not known, and said so. Empty for a role Panther has, and
- * for no role.
+ * What follows a role change not made when Panther has no role of the name or id decided: a typo, or a role deleted
+ * since, which no one could carry out, said with what to fix. A role GET /roles did not list although an account of
+ * this review holds it is no typo: Panther's answers disagreed. Where the roles could not all be read, whether a role
+ * no one held at the last review, and no account holds now, exists is not known, and said so. Empty for a role
+ * Panther has, and for no role.
  */
 const noSuchRole = (
   decided: DecidedRole,
