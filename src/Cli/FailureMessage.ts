@@ -3,6 +3,7 @@ import * as Cause from "effect/Cause"
 import * as Option from "effect/Option"
 import { ExitCode, exitCodeOfFailure } from "./ExitCode.js"
 import type { LogFormat } from "./Logging.js"
+import { escapedInJsonLine, linesOnTerminal } from "./LogLineText.js"
 
 /**
  * What a failed command says, without the program's name. Expected errors give their own message; @effect/cli has
@@ -47,11 +48,14 @@ export const finalLine = (
   text: string,
   annotations: Record<string, unknown> = {},
   logLevel: "INFO" | "WARN" | "ERROR" = "ERROR"
-): string => (format === "json" ? jsonLine(logLevel, text, annotations) : `panther-audit: ${text}`)
+): string => (format === "json" ? jsonLine(logLevel, text, annotations) : `panther-audit: ${linesOnTerminal(text)}`)
 
 /** A line shaped as the JSON logger's, written whatever the minimum log level (finalLine, CommandNotes.ts). */
 export const jsonLine = (
   logLevel: "INFO" | "WARN" | "ERROR",
   text: string,
   annotations: Record<string, unknown> = {}
-): string => JSON.stringify({ message: text, logLevel, timestamp: new Date().toISOString(), annotations, spans: {} })
+): string =>
+  escapedInJsonLine(
+    JSON.stringify({ message: text, logLevel, timestamp: new Date().toISOString(), annotations, spans: {} })
+  )

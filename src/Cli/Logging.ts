@@ -14,6 +14,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import { NoteFormat } from "./CommandNotes.js"
 import { WRAPPED_IN_QUOTES, wrappedInQuotes } from "./Environment.js"
+import { escapedInJsonLine, prettyLogOptions } from "./LogLineText.js"
 import { clearProgressLine } from "./ProgressLine.js"
 
 export type LogFormat = "json" | "pretty"
@@ -51,8 +52,8 @@ export const loggerLayer = (
       Logger.defaultLogger,
       neverThrowing(
         format === "json"
-          ? Logger.withConsoleError(Logger.jsonLogger)
-          : Logger.prettyLogger({ stderr: true, colors: coloured })
+          ? Logger.withConsoleError(Logger.map(Logger.jsonLogger, escapedInJsonLine))
+          : Logger.mapInputOptions(Logger.prettyLogger({ stderr: true, colors: coloured }), prettyLogOptions)
       )
     ),
     Logger.minimumLogLevel(level),

@@ -7,6 +7,7 @@
 import { formatWithOptions } from "node:util"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import { escapedInJsonLine } from "./LogLineText.js"
 import { readsAsAddress, secretsInUrl } from "./QuotableUrl.js"
 import {
   answerScanner,
@@ -113,7 +114,8 @@ export const hideSecretsInLogLine = (secrets: ReadonlyArray<string>, line: strin
   const hidden = hideSecretsInMessage(secrets, line)
   if (!line.startsWith("{") || (hidden !== WITHHELD && isJson(hidden))) return hidden
   try {
-    return JSON.stringify(hiddenInStrings(secrets, JSON.parse(line)))
+    // Written again as the logger wrote it, with what JSON.stringify leaves raw escaped.
+    return escapedInJsonLine(JSON.stringify(hiddenInStrings(secrets, JSON.parse(line))))
   } catch {
     return hidden
   }
