@@ -5,7 +5,7 @@
  * `=HYPERLINK(...)` would otherwise live on in every report after it; such a finding is taken as first seen now,
  * and the run warns.
  */
-import { headOf } from "../Cli/CutShort.js"
+import { headOfCharacters } from "../Cli/CutShort.js"
 import { printable } from "../PantherApi/Responses.js"
 import { isStampedAhead } from "../Reports/ReportName.js"
 import { readInstant } from "./Timestamps.js"
@@ -77,7 +77,7 @@ const UTC = /[Zz]\s*$/
 /** The value as a warning shows it: the start of it, nothing in it that a terminal would run. */
 const quote = (value: unknown): string => {
   if (typeof value !== "string") return `a ${value === null ? "null" : typeof value}`
-  return `"${printable(headOf(value, 40))}${value.length > 40 ? "..." : ""}"`
+  return `"${printable(headOfCharacters(value, 40))}${value.length > 40 ? "..." : ""}"`
 }
 
 /** The findings of one report whose firstSeen was not taken: how many, and the first, by id, with why. */

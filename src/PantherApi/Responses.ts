@@ -4,7 +4,7 @@
  */
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import { headOf } from "../Cli/CutShort.js"
+import { headOfCharacters } from "../Cli/CutShort.js"
 import { CLIENT_CERTIFICATE_ADVICE, certificateFailure, type ExtraCaFile } from "./CertificateFailure.js"
 import {
   BadRequest,
@@ -70,7 +70,7 @@ export const CONTROL_REORDERING_OR_INVISIBLE = new RegExp(
 
 const oneLine = (text: string): string => {
   const flat = printable(text).trim()
-  return flat.length > MAX_DETAIL ? `${headOf(flat, MAX_DETAIL)}...` : flat
+  return flat.length > MAX_DETAIL ? `${headOfCharacters(flat, MAX_DETAIL)}...` : flat
 }
 
 const stringAt = (value: unknown, key: string): string | undefined => {

@@ -264,9 +264,16 @@ it("takes a firstSeen up to the instant the report's run finished, and not a mil
   })
 })
 
-it("quotes a firstSeen not taken by its first 40 UTF-16 units, never half of an emoji straddling the 40th", () => {
+it("quotes a firstSeen not taken by its first 40 UTF-16 units, never cutting a character as the eye sees it", () => {
   const bounds = firstSeenBounds({ startedAt: "2025-06-01T00:00:00.000Z" }, Date.parse("2025-06-02T00:00:00.000Z"))
   expect(readFirstSeen(`${"x".repeat(39)}\u{1F600}!`, bounds)).toEqual({
+    problem: `"${"x".repeat(39)}..." is not an RFC 3339 UTC timestamp`
+  })
+  // Nor a flag or a letter with its accent: both go whole, or not at all.
+  expect(readFirstSeen(`${"x".repeat(38)}\u{1F1EB}\u{1F1F7}!`, bounds)).toEqual({
+    problem: `"${"x".repeat(38)}..." is not an RFC 3339 UTC timestamp`
+  })
+  expect(readFirstSeen(`${"x".repeat(39)}e\u0301!`, bounds)).toEqual({
     problem: `"${"x".repeat(39)}..." is not an RFC 3339 UTC timestamp`
   })
 })

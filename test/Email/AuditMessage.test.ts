@@ -415,6 +415,18 @@ describe("the body", () => {
       const emojiText = bodies(yield* compose(emoji)).text
       expect(emojiText).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/)
       expect(emojiText).toContain("😀…")
+      // Nor half a joined emoji, a flag or an accented letter: each is cut before or after, whole.
+      const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}"
+      const joined = yield* writeOutcome(yield* reportDirectory, [
+        finding({ severity: "high", givenName: family.repeat(30), roleName: "e\u0301\u0302".repeat(100) })
+      ])
+      const { html: joinedHtml, text: joinedText } = bodies(yield* compose(joined))
+      for (const part of [joinedText, joinedHtml]) {
+        expect(part).toContain(`${family.repeat(14)}…`)
+        expect(part).not.toContain(`${family.repeat(14)}\u{1F468}`)
+        expect(part).toContain(`${"e\u0301\u0302".repeat(39)}…`)
+        expect(part).not.toContain("e\u0301…")
+      }
     })
   )
 

@@ -38,6 +38,10 @@ describe("errorDetail", () => {
     expect(errorDetail("x".repeat(500))).toHaveLength(203)
     // Cut before an emoji whose two UTF-16 units straddle the 200th, not between them.
     expect(errorDetail(`${"x".repeat(199)}\u{1F600} and more`)).toBe(`${"x".repeat(199)}...`)
+    // Nor inside a joined emoji or a letter with its accent: a server's message names a user as it likes.
+    const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}"
+    expect(errorDetail(`${"x".repeat(195)}${family} and more`)).toBe(`${"x".repeat(195)}...`)
+    expect(errorDetail(`${"x".repeat(199)}e\u0301 and more`)).toBe(`${"x".repeat(199)}...`)
     expect(errorDetail("   ")).toBeUndefined()
   })
 
