@@ -21,14 +21,26 @@ const shownOnPage = (char: string): string => (char === "\t" || char === "\n" ||
 export const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char).replace(CONTROL_REORDERING_OR_INVISIBLE, shownOnPage)
 
-/** Shortens a label for a chart axis; the full text goes in the bar's tooltip and the tables. */
-export const shorten = (text: string, max: number): string =>
-  [...text].length <= max ? text : `${[...text].slice(0, max - 1).join("")}…`
-
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" })
 
 /** Longer texts than this are shortened from their two ends alone (`shortenMiddle`); labels are a few dozen. */
 const MAX_SEGMENTED_CHARS = 1000
+
+/**
+ * Shortens a label for a chart axis to `max` characters as the eye sees them, so a joined emoji, a flag or an
+ * accented letter is not cut in two; the full text goes in the bar's tooltip and the tables.
+ */
+export const shorten = (text: string, max: number): string => {
+  // Never more characters than UTF-16 units: a label that fits is not split.
+  if (text.length <= max) return text
+  // Only the head of a long text is split, as `shortenMiddle` splits only its two ends.
+  const headEnd = /[\ud800-\udbff]/.test(text.charAt(MAX_SEGMENTED_CHARS - 1))
+    ? MAX_SEGMENTED_CHARS - 1
+    : MAX_SEGMENTED_CHARS
+  const head = text.length > MAX_SEGMENTED_CHARS ? text.slice(0, headEnd) : text
+  const characters = Array.from(graphemes.segment(head), ({ segment }) => segment)
+  return head === text && characters.length <= max ? text : `${characters.slice(0, max - 1).join("")}…`
+}
 
 /**
  * At most `max` characters, cut in the middle: names that differ only at the end ("Custom Role Number 11" and

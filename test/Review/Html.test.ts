@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { escapeHtml, shortenMiddle } from "../../src/Review/Html.js"
+import { escapeHtml, shorten, shortenMiddle } from "../../src/Review/Html.js"
 
 describe("chart labels", () => {
   it("keeps both ends of a long label, and a joined emoji whole", () => {
@@ -7,6 +7,23 @@ describe("chart labels", () => {
     expect(shortenMiddle("Short", 20)).toBe("Short")
     const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}"
     expect(shortenMiddle(`${family}${"a".repeat(30)}${family}`, 5)).toBe(`${family}a…a${family}`)
+  })
+
+  it("cut at the end, keep a joined emoji, a flag, a skin tone and an accented letter whole", () => {
+    const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}"
+    expect(shorten(`${family}${family}${family}`, 3)).toBe(`${family}${family}${family}`)
+    expect(shorten(`${family.repeat(12)}`, 9)).toBe(`${family.repeat(8)}…`)
+    expect(shorten("\u{1F1EB}\u{1F1F7}".repeat(12), 9)).toBe(`${"\u{1F1EB}\u{1F1F7}".repeat(8)}…`)
+    expect(shorten("\u{1F44D}\u{1F3FF}".repeat(12), 9)).toBe(`${"\u{1F44D}\u{1F3FF}".repeat(8)}…`)
+    expect(shorten("Cafe\u0301 Owners Group", 5)).toBe("Cafe\u0301…")
+    expect(shorten("Short", 9)).toBe("Short")
+  })
+
+  it("shortens a huge label at its end in moments", () => {
+    const label = `Ze\u0301${"x".repeat(200_000)}\u{1F680}`
+    const started = Date.now()
+    expect(shorten(label, 12)).toBe(`Ze\u0301${"x".repeat(9)}…`)
+    expect(Date.now() - started).toBeLessThan(5_000)
   })
 
   it("shortens a huge label in moments, from its two ends", () => {
