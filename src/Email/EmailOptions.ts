@@ -285,11 +285,13 @@ export const toEmailSettings = (
     if (Option.isSome(values.mailTo) && to.length === 0) {
       return yield* fail("--mail-to / MAIL_TO is set but holds no address")
     }
-    // A subject is one line: changed to fit (a line break made a space), it would not be the prefix given.
-    if (/\p{Cc}/u.test(values.mailSubjectPrefix)) {
+    // A subject is one line: changed to fit (a line break made a space), it would not be the prefix given. Mail
+    // clients break lines at U+2028 and U+2029 too, and a bidirectional control turns the counts after it around.
+    if (/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(values.mailSubjectPrefix)) {
       return yield* fail(
-        "--mail-subject-prefix / MAIL_SUBJECT_PREFIX holds a line break or control character, which a subject " +
-          "cannot carry: give it on one line, such as [Panther user audit]"
+        "--mail-subject-prefix / MAIL_SUBJECT_PREFIX holds a line break or control character (a line separator or " +
+          "a bidirectional control counts), which a subject cannot carry: give it on one line, such as " +
+          "[Panther user audit]"
       )
     }
 

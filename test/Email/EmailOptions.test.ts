@@ -162,6 +162,19 @@ describe("addresses", () => {
     }
   })
 
+  it("refuses a subject prefix with a line separator or a bidi control, which would break or turn the subject", async () => {
+    for (const prefix of [
+      "[audit]\u2028Bcc: spy@evil.example",
+      "[audit]\u2029",
+      "[\u202eaudit]",
+      "[\u2067audit\u2069]"
+    ]) {
+      const message = await errorOf(values({ mailTo: some("a@acme.example"), mailSubjectPrefix: prefix }))
+      expect(message).toContain("--mail-subject-prefix / MAIL_SUBJECT_PREFIX holds a line break or control character")
+      expect(message).not.toContain("spy@evil.example")
+    }
+  })
+
   it("takes the subject prefix without the spaces around it, as the subject is written with one after it", async () => {
     const settings = await settingsOf(values({ mailTo: some("a@acme.example"), mailSubjectPrefix: "  [Acme audit]  " }))
     expect(settings).toMatchObject({ _tag: "EmailOn", message: { subjectPrefix: "[Acme audit]" } })
