@@ -15,11 +15,18 @@ const ENTITIES: Readonly<Record<string, string>> = {
  * what follows around; U+200B makes two emails look one) on the page a manager signs off. Line breaks and tabs are
  * left to HTML, which shows them as spaces. The CSV and JSON reports keep each value as Panther sent it.
  */
-const shownOnPage = (char: string): string => (char === "\t" || char === "\n" || char === "\r" ? char : "\uFFFD")
+const shownOnPage = (char: string): string =>
+  char === "\t" || char === "\n" || char === "\r" ? char : char === "\u2028" || char === "\u2029" ? " " : "\uFFFD"
+
+/**
+ * What `shownOnPage` replaces. The line and paragraph separators become a space, as HTML shows a line break: a
+ * browser may break the line at them as at `<br>`, and a name holding one would show a line of its own in a cell.
+ */
+const NOT_SHOWN_AS_IS = new RegExp(`[\\u2028\\u2029]|${CONTROL_REORDERING_OR_INVISIBLE.source}`, "gu")
 
 /** Safe in element content and in quoted attribute values, in HTML and in inline SVG. */
 export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char).replace(CONTROL_REORDERING_OR_INVISIBLE, shownOnPage)
+  text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char).replace(NOT_SHOWN_AS_IS, shownOnPage)
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" })
 

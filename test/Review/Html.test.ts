@@ -37,6 +37,11 @@ describe("chart labels", () => {
 })
 
 describe("escapeHtml", () => {
+  it("shows a line or paragraph separator as a space, as HTML shows a line break: a name cannot add a line", () => {
+    // A browser breaks the line at U+2028 and U+2029 as at <br>; at a line break in the text it does not.
+    expect(escapeHtml("Ada\u2028Role: Admin\u2029x")).toBe("Ada Role: Admin x")
+  })
+
   it("leaves tabs and line breaks to HTML, which shows them as spaces, and shows other controls as U+FFFD", () => {
     // A name typed over two lines reads "Lone CR LF" on the page a manager signs off, not "Lone\uFFFDCR\uFFFDLF".
     expect(escapeHtml("Lone\rCR\nLF\tTab")).toBe("Lone\rCR\nLF\tTab")
