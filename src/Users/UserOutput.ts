@@ -9,6 +9,7 @@ import type * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import { isNoTimePlaceholder } from "../Audit/Timestamps.js"
 import { tell } from "../Cli/CommandNotes.js"
+import { headOfCharacters } from "../Cli/CutShort.js"
 import { secretsQuotedWarning } from "../PantherApi/ClientStats.js"
 import { describeUserRecord } from "../PantherApi/DecodeUser.js"
 import type { PantherClient } from "../PantherApi/PantherClient.js"
@@ -181,14 +182,9 @@ export const displayWidth = (text: string): number => {
  */
 export const MAX_TABLE_CELL_CHARS = 1000
 
-const fitCell = (cell: string): string => {
-  if (cell.length <= MAX_TABLE_CELL_CHARS) return cell
-  // Not between the two halves of a surrogate pair.
-  const end = /[\ud800-\udbff]/.test(cell.charAt(MAX_TABLE_CELL_CHARS - 1))
-    ? MAX_TABLE_CELL_CHARS - 1
-    : MAX_TABLE_CELL_CHARS
-  return `${cell.slice(0, end)}\u2026`
-}
+const fitCell = (cell: string): string =>
+  // Not inside a character as the eye sees it: only the head up to the cut is split into them.
+  cell.length <= MAX_TABLE_CELL_CHARS ? cell : `${headOfCharacters(cell, MAX_TABLE_CELL_CHARS)}\u2026`
 
 /** Plain space-padded columns: readable in any terminal and easy to `grep`. */
 export const renderTable = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {

@@ -46,6 +46,17 @@ describe("users output", () => {
     expect(row).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/)
   })
 
+  it("does not cut a long cell inside a joined emoji or a letter with its accent", () => {
+    const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}"
+    for (const [name, kept] of [
+      [`${"x".repeat(MAX_TABLE_CELL_CHARS - 4)}${family}tail`, "x".repeat(MAX_TABLE_CELL_CHARS - 4)],
+      [`${"x".repeat(MAX_TABLE_CELL_CHARS - 1)}e\u0301tail`, "x".repeat(MAX_TABLE_CELL_CHARS - 1)]
+    ] as const) {
+      const row = renderTable([["u1", "a@example.com", name, "Admin", "CONFIRMED", "yes", "never"]]).split("\n")[1] ?? ""
+      expect(row).toContain(`${kept}\u2026  Admin`)
+    }
+  })
+
   it("lines up columns after names a terminal draws two columns wide", () => {
     expect(displayWidth("健一 鈴木")).toBe(9)
     expect(displayWidth("민준 김")).toBe(7)
