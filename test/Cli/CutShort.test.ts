@@ -25,8 +25,17 @@ describe("text cut short", () => {
       expect(cut).toBe(`${character.repeat(fits)}…`)
       expect(cut.length).toBeLessThanOrEqual(120)
     }
+    // A sign that stands before an Arabic number (U+0600) is one character with the digit after it.
+    expect(cutShort(`${"x".repeat(118)}\u06001234`, 120)).toBe(`${"x".repeat(118)}…`)
     // Cut after a letter, a flag is not left as two regional indicators that pair with what follows.
     expect(cutShort(`a${FLAG.repeat(10)}`, 6)).toBe(`a${FLAG}…`)
+  })
+
+  it("gives all of a text that fits in the units", () => {
+    for (const text of ["abc", `a${FAMILY}`, E_ACCENTED, ""]) {
+      expect(headOfCharacters(text, text.length)).toBe(text)
+      expect(headOfCharacters(text, text.length + 5)).toBe(text)
+    }
   })
 
   it("keeps as many whole characters as the units allow, cut anywhere", () => {
