@@ -17,7 +17,16 @@ export const headOf = (text: string, units: number): string =>
 
 const isPrintableAscii = (unit: number): boolean => unit >= 0x20 && unit <= 0x7e
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" })
+let segmenter: Intl.Segmenter | undefined
+
+/**
+ * The splitter into characters as the eye sees them, made when first asked: making one loads ICU's rules, some
+ * 15 ms, which every command would otherwise pay at start, most of them never cutting a text that needs it.
+ */
+export const graphemes = (): Intl.Segmenter => {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })
+  return segmenter
+}
 
 /**
  * The most whole characters, as the eye sees them, of `text` that fit in `units` units. Whether a character begins
@@ -32,7 +41,7 @@ export const headOfCharacters = (text: string, units: number): string => {
     return text.slice(0, units)
   }
   let end = 0
-  for (const { index } of graphemes.segment(text.slice(0, units + 2))) {
+  for (const { index } of graphemes().segment(text.slice(0, units + 2))) {
     if (index > units) break
     end = index
   }

@@ -1,3 +1,4 @@
+import { graphemes } from "../Cli/CutShort.js"
 import { CONTROL_REORDERING_OR_INVISIBLE } from "../PantherApi/Responses.js"
 
 /** Every string from the API reaches the HTML through `escapeHtml`: a user named `<script>` must stay text. */
@@ -28,8 +29,6 @@ const NOT_SHOWN_AS_IS = new RegExp(`[\\u2028\\u2029]|${CONTROL_REORDERING_OR_INV
 export const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char).replace(NOT_SHOWN_AS_IS, shownOnPage)
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" })
-
 /** Longer texts than this are shortened from their two ends alone (`shortenMiddle`); labels are a few dozen. */
 const MAX_SEGMENTED_CHARS = 1000
 
@@ -45,7 +44,7 @@ export const shorten = (text: string, max: number): string => {
     ? MAX_SEGMENTED_CHARS - 1
     : MAX_SEGMENTED_CHARS
   const head = text.length > MAX_SEGMENTED_CHARS ? text.slice(0, headEnd) : text
-  const characters = Array.from(graphemes.segment(head), ({ segment }) => segment)
+  const characters = Array.from(graphemes().segment(head), ({ segment }) => segment)
   return head === text && characters.length <= max ? text : `${characters.slice(0, max - 1).join("")}…`
 }
 
@@ -63,12 +62,12 @@ export const shortenMiddle = (text: string, max: number): string => {
     const tailStart = /[\udc00-\udfff]/.test(text.charAt(text.length - half))
       ? text.length - half + 1
       : text.length - half
-    const head = Array.from(graphemes.segment(text.slice(0, headEnd)), ({ segment }) => segment)
-    const end = Array.from(graphemes.segment(text.slice(tailStart)), ({ segment }) => segment)
+    const head = Array.from(graphemes().segment(text.slice(0, headEnd)), ({ segment }) => segment)
+    const end = Array.from(graphemes().segment(text.slice(tailStart)), ({ segment }) => segment)
     return `${head.slice(0, max - 1 - tail).join("")}…${end.slice(-tail).join("")}`
   }
   // By what the eye sees as one character: a joined emoji is not cut in two.
-  const characters = Array.from(graphemes.segment(text), ({ segment }) => segment)
+  const characters = Array.from(graphemes().segment(text), ({ segment }) => segment)
   if (characters.length <= max) return text
   return `${characters.slice(0, max - 1 - tail).join("")}…${characters.slice(-tail).join("")}`
 }

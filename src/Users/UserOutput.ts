@@ -9,7 +9,7 @@ import type * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import { isNoTimePlaceholder } from "../Audit/Timestamps.js"
 import { tell } from "../Cli/CommandNotes.js"
-import { headOfCharacters } from "../Cli/CutShort.js"
+import { graphemes, headOfCharacters } from "../Cli/CutShort.js"
 import { secretsQuotedWarning } from "../PantherApi/ClientStats.js"
 import { describeUserRecord } from "../PantherApi/DecodeUser.js"
 import type { PantherClient } from "../PantherApi/PantherClient.js"
@@ -158,8 +158,6 @@ const WIDE =
 const ZERO_WIDTH =
   /^(?:\p{M}|(?![\u00ad\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u{110bd}\u{110cd}])\p{Cf}|\p{Variation_Selector})+$/u
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" })
-
 /**
  * Columns `text` takes in a terminal, counted by what the eye sees as one character (a grapheme): an accent
  * combined with its letter is one column, and a family emoji joined from four is two.
@@ -168,7 +166,7 @@ export const displayWidth = (text: string): number => {
   // Most cells are plain ASCII, and a table of every user measures each of them.
   if (/^[\x20-\x7e]*$/.test(text)) return text.length
   let width = 0
-  for (const { segment } of graphemes.segment(text)) {
+  for (const { segment } of graphemes().segment(text)) {
     width += ZERO_WIDTH.test(segment) ? 0 : WIDE.test(segment) ? 2 : 1
   }
   return width
