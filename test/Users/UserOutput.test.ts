@@ -52,7 +52,8 @@ describe("users output", () => {
       [`${"x".repeat(MAX_TABLE_CELL_CHARS - 4)}${family}tail`, "x".repeat(MAX_TABLE_CELL_CHARS - 4)],
       [`${"x".repeat(MAX_TABLE_CELL_CHARS - 1)}e\u0301tail`, "x".repeat(MAX_TABLE_CELL_CHARS - 1)]
     ] as const) {
-      const row = renderTable([["u1", "a@example.com", name, "Admin", "CONFIRMED", "yes", "never"]]).split("\n")[1] ?? ""
+      const row =
+        renderTable([["u1", "a@example.com", name, "Admin", "CONFIRMED", "yes", "never"]]).split("\n")[1] ?? ""
       expect(row).toContain(`${kept}\u2026  Admin`)
     }
   })
