@@ -1,4 +1,4 @@
-import { graphemes } from "../Cli/CutShort.js"
+import { graphemes, headOf } from "../Cli/CutShort.js"
 import { CONTROL_REORDERING_OR_INVISIBLE } from "../PantherApi/Responses.js"
 
 /** Every string from the API reaches the HTML through `escapeHtml`: a user named `<script>` must stay text. */
@@ -40,10 +40,7 @@ export const shorten = (text: string, max: number): string => {
   // Never more characters than UTF-16 units: a label that fits is not split.
   if (text.length <= max) return text
   // Only the head of a long text is split, as `shortenMiddle` splits only its two ends.
-  const headEnd = /[\ud800-\udbff]/.test(text.charAt(MAX_SEGMENTED_CHARS - 1))
-    ? MAX_SEGMENTED_CHARS - 1
-    : MAX_SEGMENTED_CHARS
-  const head = text.length > MAX_SEGMENTED_CHARS ? text.slice(0, headEnd) : text
+  const head = headOf(text, MAX_SEGMENTED_CHARS)
   const characters = Array.from(graphemes().segment(head), ({ segment }) => segment)
   return head === text && characters.length <= max ? text : `${characters.slice(0, max - 1).join("")}…`
 }
@@ -58,11 +55,10 @@ export const shortenMiddle = (text: string, max: number): string => {
     // Only the two ends are split into graphemes: ICU splits a long text in time that grows far faster than it, and
     // one role name of 128,000 characters (from a hostile or broken API) held up the review for minutes.
     const half = Math.floor(MAX_SEGMENTED_CHARS / 2)
-    const headEnd = /[\ud800-\udbff]/.test(text.charAt(half - 1)) ? half - 1 : half
     const tailStart = /[\udc00-\udfff]/.test(text.charAt(text.length - half))
       ? text.length - half + 1
       : text.length - half
-    const head = Array.from(graphemes().segment(text.slice(0, headEnd)), ({ segment }) => segment)
+    const head = Array.from(graphemes().segment(headOf(text, half)), ({ segment }) => segment)
     const end = Array.from(graphemes().segment(text.slice(tailStart)), ({ segment }) => segment)
     return `${head.slice(0, max - 1 - tail).join("")}…${end.slice(-tail).join("")}`
   }
