@@ -1,42 +1,12 @@
-import { formatWithOptions } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
-import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import type { LogFormat } from "../../src/Cli/Logging.js"
-import { loggerLayer } from "../../src/Cli/Logging.js"
-import { withSecretArgumentsHidden } from "../../src/Cli/SecretArguments.js"
+import { loggedLines } from "../support/loggedLines.js"
 
 const TOKEN = "pat-LOGLINE-9c4e1a7b3d5f"
 const PASSWORD = "hunter2-Relay-pw"
 /** The password as a relay may echo it besides: in the AUTH PLAIN blob, base64, which no replacing of forms hides. */
 const AUTH_PLAIN = Buffer.from(`\u0000mailer\u0000${PASSWORD}`).toString("base64")
-
-/**
- * The lines the loggers write, as the console would print them: recorded where the program's console would write,
- * underneath the hiding of secrets, which wraps it as the program's entry point does.
- */
-const loggedLines = (format: LogFormat, secrets: ReadonlyArray<string>, effect: Effect.Effect<void>) =>
-  Console.consoleWith((console) => {
-    const lines: Array<string> = []
-    const recording: Console.Console = {
-      ...console,
-      unsafe: {
-        ...console.unsafe,
-        error: (...args: ReadonlyArray<unknown>) => {
-          lines.push(formatWithOptions({}, ...args))
-        },
-        group: () => {},
-        groupEnd: () => {}
-      }
-    }
-    return effect.pipe(
-      withSecretArgumentsHidden(secrets),
-      Effect.provide(loggerLayer(format)),
-      Effect.withConsole(recording),
-      Effect.as(lines)
-    )
-  })
 
 /** A failure of a library's own, not worded by this program, logged with its cause as the schedule logs a defect. */
 const defectLogged = (secret: string) =>

@@ -1,12 +1,8 @@
-import { formatWithOptions } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
-import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { finalLine } from "../../src/Cli/FailureMessage.js"
-import type { LogFormat } from "../../src/Cli/Logging.js"
-import { loggerLayer } from "../../src/Cli/Logging.js"
-import { withSecretArgumentsHidden } from "../../src/Cli/SecretArguments.js"
+import { loggedLines } from "../support/loggedLines.js"
 
 /**
  * Text from outside a log line quotes: a C1 control (U+009B opens a terminal's control sequence as ESC [ does), the
@@ -18,28 +14,6 @@ const HOSTILE =
 const RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 /** On a terminal the direction marks are kept, as everywhere `printable` shows a name: names in Hebrew may need them. */
 const RAW_ON_TERMINAL = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
-
-const loggedLines = (format: LogFormat, secrets: ReadonlyArray<string>, effect: Effect.Effect<void>) =>
-  Console.consoleWith((console) => {
-    const lines: Array<string> = []
-    const recording: Console.Console = {
-      ...console,
-      unsafe: {
-        ...console.unsafe,
-        error: (...args: ReadonlyArray<unknown>) => {
-          lines.push(formatWithOptions({}, ...args))
-        },
-        group: () => {},
-        groupEnd: () => {}
-      }
-    }
-    return effect.pipe(
-      withSecretArgumentsHidden(secrets),
-      Effect.provide(loggerLayer(format)),
-      Effect.withConsole(recording),
-      Effect.as(lines)
-    )
-  })
 
 const hostileLine = Effect.logWarning(`could not mail ${HOSTILE}`).pipe(
   Effect.annotateLogs({ reason: HOSTILE, recipients: [HOSTILE, "ok@acme.example"] })

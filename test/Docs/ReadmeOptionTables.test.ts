@@ -8,24 +8,10 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { beforeAll, describe, expect, it } from "vitest"
 import { runCli } from "../support/cli.js"
+import { COMMAND_PATHS } from "../support/helpFlags.js"
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 const README = readFileSync(join(ROOT, "README.md"), "utf8")
-
-const COMMANDS = [
-  "run",
-  "demo",
-  "schedule",
-  "users list",
-  "users get",
-  "users create",
-  "users update",
-  "users delete",
-  "simulate",
-  "review",
-  "export",
-  "verify"
-] as const
 
 /** One row of a README table that gives a flag with its variable. */
 interface Row {
@@ -120,10 +106,10 @@ const defaultValue = (cell: string): string | undefined => {
  * (`Any command.`); undefined when it says neither (`` `json`: one JSON object per line`` names a value).
  */
 const commandsOfMeaning = (meaning: string): ReadonlyArray<string> | undefined => {
-  if (meaning.includes("Any command.")) return COMMANDS
+  if (meaning.includes("Any command.")) return COMMAND_PATHS
   const [, named] = /^((?:`[a-z ]+`(?:, )?)+):/u.exec(meaning) ?? []
   const commands = named === undefined ? [] : backticked(named)
-  return commands.length > 0 && commands.every((command) => COMMANDS.some((known) => known === command))
+  return commands.length > 0 && commands.every((command) => COMMAND_PATHS.some((known) => known === command))
     ? commands
     : undefined
 }
@@ -136,7 +122,7 @@ let helpOf: ReadonlyMap<string, FlagHelp> = new Map()
 
 beforeAll(async () => {
   const helps = new Map<string, FlagHelp>()
-  for (const command of COMMANDS) {
+  for (const command of COMMAND_PATHS) {
     const result = await runCli([...command.split(" "), "--help"])
     expect(result.code, `${command} --help: ${result.stderr}`).toBe(0)
     helps.set(command, flagsOfHelp(result.stdout))

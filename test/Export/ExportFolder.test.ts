@@ -21,6 +21,7 @@ import { makeExportFolder, type RenameFolder } from "../../src/Export/ExportFold
 import { removeLeftoverExportFolders, TOUCH_EVERY } from "../../src/Reports/LeftoverFiles.js"
 import { EXPORT_MARK, EXPORT_MARK_SIGNATURE } from "../../src/Reports/TempFile.js"
 import { endWithTest } from "../support/ChildProcesses.js"
+import { landed } from "../support/landed.js"
 import { captureLogs } from "../support/testClient.js"
 import { makeUnwritable } from "../support/undeletable.js"
 
@@ -74,13 +75,6 @@ describe("an export's folder", () => {
   it.effect("is touched every 10 seconds by default, well inside the minute after which a clean-up removes it", () =>
     Effect.scoped(
       Effect.gen(function* () {
-        // Real time, not the test clock's, for the touch to land on the disk.
-        const landed = (done: () => boolean) =>
-          Effect.promise(async () => {
-            const deadline = Date.now() + 3_000
-            while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
-            return done()
-          })
         const folder = yield* makeExportFolder(parent)
         const touches: Array<boolean> = []
         // Set back, then ten seconds on, each round: the touch made at once may land in the first round, never after.

@@ -19,6 +19,7 @@ import { Deferred, Duration, Effect, Fiber, Logger, TestClock } from "effect"
 import { LOCK_FILE, withReportDirectoryLock } from "../../src/Reports/DirectoryLock.js"
 import { removeLeftoverFiles } from "../../src/Reports/LeftoverFiles.js"
 import { EXPORT_MARK, EXPORT_MARK_TEXT, isTemporaryName, openTempFile } from "../../src/Reports/TempFile.js"
+import { landed } from "../support/landed.js"
 import { captureLogs } from "../support/testClient.js"
 import { makeUndeletable, makeUnwritable } from "../support/undeletable.js"
 
@@ -460,13 +461,6 @@ describe("one audit at a time per report directory", () => {
   // that, alive and in the middle of its audit, would have a second audit running beside it in its directory.
   it.effect("touches its lock every 10 seconds by default, so that no waiter's minute runs out while it runs", () =>
     Effect.gen(function* () {
-      // Real time, not the test clock's, for the touch to land on the disk.
-      const landed = (done: () => boolean) =>
-        Effect.promise(async () => {
-          const deadline = Date.now() + 3_000
-          while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
-          return done()
-        })
       const touched = yield* Effect.gen(function* () {
         const touches: Array<boolean> = []
         // Set back, then ten seconds on, each round: the touch made at once may land in the first round, never after.
