@@ -40,9 +40,9 @@ const SEVERITIES_DOWN: ReadonlyArray<Severity> = [...SEVERITIES].reverse()
  * Text from the API goes into the message as data: control characters and the line and paragraph separators (U+2028,
  * U+2029, which mail clients break lines at: a name holding them could add a `Role / status:` line of its own) would
  * break the plain-text layout, and bidirectional overrides can make a name read as something else, so all become
- * spaces. An invisible format
- * character (`INVISIBLE`: a zero-width space) becomes U+FFFD, as on the review page: a space at the end of an email
- * would be as invisible as it, and the address would still look like another's. HTML escaping is the renderer's job.
+ * spaces. An invisible format character (`INVISIBLE`: a zero-width space) becomes U+FFFD, as on the review page: a
+ * space at the end of an email would be as invisible as it, and the address would still look like another's. HTML
+ * escaping is the renderer's job.
  */
 export const cleanText = (text: string): string =>
   text.replace(/[\p{Cc}\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, " ").replace(INVISIBLE, "\uFFFD")

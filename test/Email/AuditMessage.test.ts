@@ -108,7 +108,23 @@ describe("the body", () => {
 
   it("turns control and bidirectional-override characters from the API into spaces", () => {
     expect(cleanText("Eve\r\nBcc: x\u202Egnp.exe\u0000")).toBe("Eve  Bcc: x gnp.exe ")
+    // The isolates turn what they hold around as the overrides do.
+    expect(cleanText("a\u2066b\u2067c\u2068d\u2069e")).toBe("a b c d e")
   })
+
+  it.scoped("cleans a user's role and status as it cleans the name", () =>
+    Effect.gen(function* () {
+      const outcome = yield* writeOutcome(yield* reportDirectory, [
+        finding({ severity: "critical", roleName: "Admin\u202Egnp.exe", status: "CONFIRMED\r\nBcc: x@evil.example" })
+      ])
+      const { html, text } = bodies(yield* compose(outcome))
+      for (const part of [html, text]) {
+        expect(part).not.toContain("\u202E")
+        expect(part).not.toContain("CONFIRMED\r\nBcc")
+      }
+      expect(text).toContain("Admin gnp.exe (CONFIRMED  Bcc: x@evil.example)")
+    })
+  )
 
   it.scoped("keeps a name's line separators from starting lines of their own in the message", () =>
     Effect.gen(function* () {

@@ -36,6 +36,8 @@ describe("errorDetail", () => {
   it("keeps plain text to one short line, and an empty body says nothing", () => {
     expect(errorDetail("upstream\n  connect error")).toBe("upstream connect error")
     expect(errorDetail("x".repeat(500))).toHaveLength(203)
+    // One of exactly 200 characters is whole, with no mark of a cut.
+    expect(errorDetail("x".repeat(200))).toBe("x".repeat(200))
     // Cut before an emoji whose two UTF-16 units straddle the 200th, not between them.
     expect(errorDetail(`${"x".repeat(199)}\u{1F600} and more`)).toBe(`${"x".repeat(199)}...`)
     // Nor inside a joined emoji or a letter with its accent: a server's message names a user as it likes.

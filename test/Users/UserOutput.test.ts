@@ -39,6 +39,13 @@ describe("users output", () => {
     expect(row.length).toBeLessThan(MAX_TABLE_CELL_CHARS + 100)
   })
 
+  it("keeps a cell of exactly the most it shows whole, with no mark of a cut", () => {
+    const name = "x".repeat(MAX_TABLE_CELL_CHARS)
+    const row = renderTable([["u1", "a@example.com", name, "Admin", "CONFIRMED", "yes", "never"]]).split("\n")[1] ?? ""
+    expect(row).toContain(`${name}  Admin`)
+    expect(row).not.toContain("\u2026")
+  })
+
   it("does not cut a long cell between the halves of a surrogate pair", () => {
     const name = `${"x".repeat(MAX_TABLE_CELL_CHARS - 1)}\u{1F680}tail`
     const row = renderTable([["u1", "a@example.com", name, "Admin", "CONFIRMED", "yes", "never"]]).split("\n")[1] ?? ""
