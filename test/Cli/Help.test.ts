@@ -63,6 +63,14 @@ describe("--help", () => {
     expect(commands).toContain("`panther-audit users <command> --help` lists a command's options.")
   })
 
+  it("asked before a command's word (`users --help list`) is users' own, worded as users' help is", async () => {
+    // The help shown is of the words before --help; the words after it name no command it is shown for.
+    const help = (await runCli(["users", "--help", "list"])).stdout
+    expect(help).toContain("\n$ panther-audit users\n")
+    expect(help.split("COMMANDS")[1] ?? "").toMatch(/\n {2}- get +Show one user as JSON\.\n/)
+    expect(help).toContain("`panther-audit users <command> --help` lists a command's options.")
+  })
+
   it("of a command starts its usage line with the words that run it", async () => {
     for (const command of [["run"], ["users", "list"], ["users", "get"], ["simulate"]]) {
       const help = (await runCli([...command, "--help"])).stdout
