@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest"
 import { runCli } from "../support/cli.js"
 import { COMMAND_PATHS, helpFlags } from "../support/helpFlags.js"
-import { completionsIn, hasShell } from "../support/shellCompletion.js"
+import { completionsIn, expectFixedValuesOffered, foldersOffered, hasShell } from "../support/shellCompletion.js"
 
 const NO_FISH = "fish is not installed here (apt-get install fish runs these tests)"
 const hasFish = hasShell("fish")
@@ -60,21 +60,10 @@ describe("--completions fish", () => {
 
   it("offers the values the help lists for a flag of text that takes only those", ({ skip }) => {
     skip(!hasFish, NO_FISH)
-    expect([...offered("panther-audit run --fail-on ")].sort()).toEqual([
-      "critical",
-      "high",
-      "info",
-      "low",
-      "medium",
-      "none"
-    ])
-    expect([...offered("panther-audit demo --policy ")].sort()).toEqual(["cis", "nist", "pci"])
-    expect(offered("panther-audit export --fail-on me")).toEqual(["medium"])
+    expectFixedValuesOffered(offered)
   })
 
-  // zsh's _files hands the same folder to compadd more than once; the Tab shows it once.
-  const asFolder = (name: string): string => name.replace(/\/$/u, "")
-  const folders = (line: string) => [...new Set(withExport.offered(line).map(asFolder))]
+  const folders = (line: string) => foldersOffered(withExport.offered, line)
 
   it("offers verify the folders it may check, not files", ({ skip }) => {
     skip(!hasFish, NO_FISH)

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest"
 import { runCli } from "../support/cli.js"
 import { COMMAND_PATHS, helpFlags } from "../support/helpFlags.js"
-import { completionsIn, hasShell } from "../support/shellCompletion.js"
+import { completionsIn, expectFixedValuesOffered, foldersOffered, hasShell } from "../support/shellCompletion.js"
 
 const NO_ZSH = "zsh is not installed here (apt-get install zsh runs these tests)"
 const hasZsh = hasShell("zsh")
@@ -80,21 +80,10 @@ describe("--completions zsh", { timeout: 90_000 }, () => {
 
   it("offers the values the help lists for a flag of text that takes only those", ({ skip }) => {
     skip(!hasZsh, NO_ZSH)
-    expect([...offered("panther-audit run --fail-on ")].sort()).toEqual([
-      "critical",
-      "high",
-      "info",
-      "low",
-      "medium",
-      "none"
-    ])
-    expect([...offered("panther-audit demo --policy ")].sort()).toEqual(["cis", "nist", "pci"])
-    expect(offered("panther-audit export --fail-on me")).toEqual(["medium"])
+    expectFixedValuesOffered(offered)
   })
 
-  // zsh's _files hands the same folder to compadd more than once; the Tab shows it once.
-  const asFolder = (name: string): string => name.replace(/\/$/u, "")
-  const folders = (line: string) => [...new Set(withExport.offered(line).map(asFolder))]
+  const folders = (line: string) => foldersOffered(withExport.offered, line)
 
   it("offers verify the folders it may check, not files", ({ skip }) => {
     skip(!hasZsh, NO_ZSH)

@@ -109,3 +109,28 @@ export const completionsIn = (shell: "zsh" | "fish", folders: ReadonlyArray<stri
     script: () => script
   }
 }
+
+/**
+ * Holds `offered` (zsh's or fish's) to offering the values the help lists for a flag of text that takes only those
+ * (`--fail-on`, `--policy`), and no others.
+ */
+export const expectFixedValuesOffered = (offered: (line: string) => ReadonlyArray<string>): void => {
+  expect([...offered("panther-audit run --fail-on ")].sort()).toEqual([
+    "critical",
+    "high",
+    "info",
+    "low",
+    "medium",
+    "none"
+  ])
+  expect([...offered("panther-audit demo --policy ")].sort()).toEqual(["cis", "nist", "pci"])
+  expect(offered("panther-audit export --fail-on me")).toEqual(["medium"])
+}
+
+/**
+ * The folders `offered` gives for `line`, each once and without its trailing slash: zsh's _files hands the same
+ * folder to compadd more than once, and a Tab shows it once.
+ */
+export const foldersOffered = (offered: (line: string) => ReadonlyArray<string>, line: string) => [
+  ...new Set(offered(line).map((name) => name.replace(/\/$/u, "")))
+]
