@@ -12,8 +12,11 @@ import { Effect } from "effect"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { FINDING_CODES, type FindingCode } from "../../src/Audit/Finding.js"
 import { writeInventory } from "../../src/Export/WriteInventory.js"
+import { makeFindingSpool } from "../../src/Reports/FindingSpool.js"
+import { writeFindingReports } from "../../src/Reports/WriteFindingReports.js"
 import type { Review } from "../../src/Review/Review.js"
 import { writeReview } from "../../src/Review/WriteReview.js"
+import { finding } from "../Email/support/AuditOutcomeFixture.js"
 import { AS_OF, AS_OF_ISO, reviewRowOf } from "../Review/fixtures.js"
 
 let directory = ""
@@ -132,4 +135,21 @@ describe("writing reports of many users", () => {
       })
     )
   }
+
+  it.live("lets the event loop turn between batches of findings while writing a run's CSV and JSON reports", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const spool = yield* makeFindingSpool(directory)
+        yield* spool.addAll(
+          Array.from({ length: USERS }, (_, index) =>
+            finding({ userId: `u-${index}`, email: `user-${index}@acme.example` })
+          )
+        )
+        const { most, total } = yield* growthBetweenTurns(
+          writeFindingReports({ directory, stem: "user-audit-x", run, spool, exclude: new Set() })
+        )
+        expect(most, `grew ${most} bytes of ${total} between two turns`).toBeLessThan(total / 4)
+      })
+    )
+  )
 })
