@@ -35,6 +35,7 @@ import {
   workbookRole
 } from "./AccessChange.js"
 import { shorten, shortenMiddle } from "./Html.js"
+import { type DecisionTally, lastDecisionsSentence, makeDecisionTally } from "./LastDecisions.js"
 import { closestRoleNames, type PantherRoles, ROLES_NOT_READ } from "./PantherRoles.js"
 import { compareName } from "./ReviewOrder.js"
 import type { ReviewRow } from "./ReviewRow.js"
@@ -111,6 +112,8 @@ export type SinceLastReview = (
        * reviews hold them: not a change of those accounts' access, so not in `changed`, but said once.
        */
       readonly renamedRoles?: ReadonlyArray<RenamedRole>
+      /** How many of the workbook's rows were decided, and signed with a reviewer and a date (LastDecisions.ts). */
+      readonly decisions?: DecisionTally
     }
   | { readonly _tag: "NotCompared"; readonly reason: string }
 ) & {
@@ -307,6 +310,7 @@ const compareWith = async (
     readonly now: ReviewRow
   }> = []
   const rolesThen = new Map<string, NamedRole>()
+  const decisions = makeDecisionTally()
   let about: { readonly instance: string | undefined; readonly asOf: string | undefined }
   try {
     about = await eachWorkbookRecord(path, (record, row) => {
@@ -327,6 +331,7 @@ const compareWith = async (
         }
       }
       const decision = readDecision(record)
+      decisions.add(decision, record, row)
       const roleThen = workbookRole(record)
       if (roleThen !== undefined) rolesThen.set(JSON.stringify([roleThen.id, roleThen.name]), roleThen)
       if (decision._tag === "Unread") {
@@ -413,6 +418,7 @@ const compareWith = async (
     changed: new Map([...changes].flatMap(([key, what]) => (what.length === 0 ? [] : [[key, what.join("; ")]]))),
     unreadDecisions,
     unreadDecisionCount,
+    decisions: decisions.tally(),
     ...(unreadBooleanCount === 0 ? {} : { unreadBooleans, unreadBooleanCount }),
     ...(renamedBy.size === 0 ? {} : { renamedRoles: countRenames(renamedBy.values()) })
   }
@@ -539,6 +545,10 @@ export const passedOverSentence = (since: SinceLastReview): string => {
   return sentences.join(" ")
 }
 
+/** What the summary and the page say of how far the last review was decided and signed; empty if not compared. */
+export const lastDecisionsOf = (since: SinceLastReview): string =>
+  since._tag === "Compared" ? lastDecisionsSentence(since.workbook, since.decisions) : ""
+
 /** The review command's line about it. */
 export const describeSinceLastReview = (review: { readonly sinceLastReview?: SinceLastReview }): string => {
   const since = review.sinceLastReview
@@ -547,6 +557,7 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
   const unread = unreadDecisionsSentence(since)
   const unreadBooleans = unreadBooleansSentence(since)
   const renamed = renamedRolesSentence(since)
+  const decided = lastDecisionsOf(since)
   return (
     (since._tag === "Compared"
       ? `Since the last review (${since.workbook}): ${counted(since.addedAccounts, "account")} ` +
@@ -555,6 +566,7 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
         "they are listed on the page, and new_since_last_review and changed_since_last_review mark them in the " +
         "workbook."
       : `Since the last review: not compared (${since.reason}).`) +
+    (decided === "" ? "" : ` ${decided}`) +
     (renamed === "" ? "" : ` ${renamed}`) +
     (unread === "" ? "" : ` ${unread}`) +
     (unreadBooleans === "" ? "" : ` ${unreadBooleans}`) +

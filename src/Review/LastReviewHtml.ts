@@ -4,6 +4,7 @@ import { escapeHtml as e, formatCount, shortenMiddle } from "./Html.js"
 import {
   accountKey,
   isAddedSinceLastReview,
+  lastDecisionsOf,
   passedOverSentence,
   renamedRolesSentence,
   unreadBooleansSentence,
@@ -47,6 +48,9 @@ export const sinceLastReviewHtml = (review: Review): string => {
     return `<section class="details"><div><h3>Since the last review</h3><p>Not compared: ${e(since.reason)}.</p>${passedOver}</div></section>`
   }
   const added = review.rows.filter((row) => isAddedSinceLastReview(since, row))
+  // Whether the review compared with was decided and signed: the page is what the manager signs off now.
+  const decidedText = lastDecisionsOf(since)
+  const decided = decidedText === "" ? "" : `<p>${e(decidedText)}</p>`
   const about = `Compared with ${since.workbook}${since.asOf === undefined ? "" : ` (as of ${since.asOf})`}`
   const addedTable =
     added.length === 0
@@ -84,7 +88,7 @@ export const sinceLastReviewHtml = (review: Review): string => {
           ])
         )
   return `<section class="details">
-<div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${passedOver}${addedTable}</div>
+<div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${decided}${passedOver}${addedTable}</div>
 <div><h3>${formatCount(since.removed.length)} removed</h3><p>${e(removedMeaning(review))}</p>${removedTable}</div>
 <div><h3>${formatCount(changedRows.length)} changed</h3><p>On both: a change of privilege, role, whether the account can sign in, or email; or a decision of the last review not carried out.</p>${renamed}${unread}${unreadBooleans}${changedTable}</div>
 </section>`
