@@ -28,6 +28,24 @@ describe("users output", () => {
     ])
   })
 
+  it("lays out a table of more users than a call can take arguments", () => {
+    // Each column's width was the largest of its cells spread into Math.max: past about 125,000 users that overflowed
+    // the stack, and `users list` on a terminal ended in an internal error having printed nothing.
+    const rows = Array.from({ length: 200_000 }, (_, index) => [
+      `u${index}`,
+      `user${index}@example.com`,
+      "Ann Lee",
+      index === 199_999 ? "Administrators" : "Admin",
+      "CONFIRMED",
+      "yes",
+      "never"
+    ])
+    const lines = renderTable(rows).split("\n")
+    expect(lines).toHaveLength(200_001)
+    expect(lines[1]).toBe("u0       user0@example.com       Ann Lee  Admin           CONFIRMED  yes      never")
+    expect(lines[200_000]).toBe("u199999  user199999@example.com  Ann Lee  Administrators  CONFIRMED  yes      never")
+  })
+
   it("cuts a huge cell short rather than measure it for minutes", () => {
     // One letter outside ASCII sends the whole cell through the grapheme splitter, which took minutes on this one.
     const name = `\uff1d${"x".repeat(200_000)}`
