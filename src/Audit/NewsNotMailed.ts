@@ -10,6 +10,9 @@
  * with email on is not told about every report before it. What is owed holds no report from retention, unlike a mark
  * (PruneReports.ts): a directory whose runs stopped mailing would never be pruned again.
  */
+import { stat } from "node:fs/promises"
+import { basename, join } from "node:path"
+import * as Effect from "effect/Effect"
 import { parseReportName } from "../Reports/ReportName.js"
 import type { RecordedEmail } from "./AuditRun.js"
 import type { PreviousReportLookup } from "./PreviousReport.js"
@@ -102,3 +105,49 @@ export const notMailedWarning = (notMailed: NewsNotMailed, previousName: string,
     : `The previous report, ${since}, was written by a run that sent no email: what changed then is in that report, ` +
         "and in no email before this one."
 }
+
+/** What a run owes of earlier reports' news, and how it says so. */
+export interface OwedNews {
+  /** The news no email carried that this run names or passes on. */
+  readonly notMailed: NewsNotMailed | undefined
+  /**
+   * What a failed email's mark and retention name: of a run with email off, only an undelivered email's news, so
+   * that a directory whose runs stopped mailing is still pruned.
+   */
+  readonly previousEmailUndelivered: string | undefined
+  readonly warning: string | undefined
+}
+
+/**
+ * What of the previous report's news (and of the reports before it) no email has carried: said by a run that mails,
+ * which then sends with `on-change` even when it finds nothing new; passed on by one that does not.
+ * `comparesWithLatest`: a run --as-of a past day compares with an older report than the latest, and what that one
+ * owed is for the next regular run to name, which compares with the latest; a later run's email may have carried it.
+ */
+export const owedNews = (
+  previous: PreviousReportLookup,
+  runMails: boolean,
+  comparesWithLatest: boolean,
+  reportDirectory: string
+): Effect.Effect<OwedNews> =>
+  Effect.gen(function* () {
+    const owed =
+      previous._tag === "Found" ? newsNotMailed(previous, basename(previous.report.path), runMails) : undefined
+    const notMailed = owed !== undefined && (owed.because === "undelivered" || comparesWithLatest) ? owed : undefined
+    const previousEmailUndelivered = runMails || notMailed?.because === "undelivered" ? notMailed?.since : undefined
+    // An email that may not have gone is news to any run; news that a run with email off left is a mailing run's.
+    if (previous._tag !== "Found" || notMailed === undefined || !(runMails || notMailed.because === "undelivered")) {
+      return { notMailed, previousEmailUndelivered, warning: undefined }
+    }
+    const previousName = basename(previous.report.path)
+    // Retention does not wait for an email that runs with email off owe: the earliest of their reports may be gone.
+    const sinceGone =
+      notMailed.since !== previousName &&
+      (yield* Effect.promise(() =>
+        stat(join(reportDirectory, notMailed.since)).then(
+          () => false,
+          () => true
+        )
+      ))
+    return { notMailed, previousEmailUndelivered, warning: notMailedWarning(notMailed, previousName, sinceGone) }
+  })

@@ -12,7 +12,8 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
-import type { AuditOutcome, AuditProgress } from "../Audit/RunAudit.js"
+import type { AuditProgress } from "../Audit/JudgePages.js"
+import type { AuditOutcome } from "../Audit/RunAudit.js"
 
 export interface RunLogContext {
   readonly runId: string

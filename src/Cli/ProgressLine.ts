@@ -2,7 +2,7 @@
  * A one-line progress display on stderr for a person at a terminal. Elsewhere (a container, a pipe) it stays
  * silent: log lines say the same without carriage returns filling a log file.
  */
-import type { AuditProgress } from "../Audit/RunAudit.js"
+import type { AuditProgress } from "../Audit/JudgePages.js"
 
 /**
  * The progress line on the terminal now, "" for none: what a log line or the summary must clear first. Its length

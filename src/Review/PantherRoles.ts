@@ -3,7 +3,7 @@
  * naming none of them name a role Panther does not have (a typo, a role deleted since), which the auditor is told
  * apart from a role change not carried out.
  */
-import type { RolesReadWhole } from "../Audit/RunAudit.js"
+import type { RolesReadWhole } from "../Audit/RunRoles.js"
 import { slipsBetween } from "../Cli/TypingSlips.js"
 import type { NamedRole } from "./AccessChange.js"
 
