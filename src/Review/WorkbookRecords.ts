@@ -148,6 +148,18 @@ const isTypedInByHand = (header: ReadonlyArray<string>, record: Record<string, s
   (record.enabled ?? "").trim() === "" &&
   ((record.user_id ?? "").trim() !== "" || (record.email ?? "").trim() !== "")
 
+/**
+ * Whether a row says whether its account can sign in but names it by neither user_id nor email, and is no record that
+ * failed validation (the only rows the review writes so, each with an INVALID_RECORD finding): both cells were
+ * cleared in the sheet. Read as before, its decision went uncounted and its account passed for added, without a word.
+ */
+const hasLostItsAccount = (header: ReadonlyArray<string>, record: Record<string, string>): boolean =>
+  header.includes("findings") &&
+  (record.enabled ?? "").trim() !== "" &&
+  (record.user_id ?? "").trim() === "" &&
+  (record.email ?? "").trim() === "" &&
+  !(record.findings ?? "").split(/\s+/).includes("INVALID_RECORD")
+
 /** "a", "a and b", "a, b and c". */
 const and = (columns: ReadonlyArray<string>): string =>
   columns.length === 1 ? (columns[0] ?? "") : `${columns.slice(0, -1).join(", ")} and ${columns.at(-1)}`
@@ -323,6 +335,13 @@ export const eachWorkbookRecord = async (
             "every account's row: it was typed in by hand, and read as the review's it would be an account removed " +
             "since; remove that row (access is given in Panther, not in the workbook), or copy the account's row " +
             "back from the review's own workbook"
+        )
+      }
+      if (hasLostItsAccount(header, record)) {
+        throw new NotAWorkbook(
+          `row ${last.row} has no user_id and no email, which the review fills in on every account's row: they ` +
+            "were cleared in the sheet, and its account and decision cannot be told; copy both back from the " +
+            "review's own workbook"
         )
       }
       if (cells.some((cell) => cell.trim() !== "")) accounts++

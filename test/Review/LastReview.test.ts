@@ -1612,3 +1612,25 @@ it("takes a role change as carried out when the account's role id now is the dec
     ["id:u1", "role Admin -> Reader; no longer privileged"]
   ])
 })
+
+it("refuses a row whose user_id and email were cleared, rather than drop its decision and call its account added", async () => {
+  const header = "privileged,role_name,enabled,findings,user_id,email,decision"
+  workbook("access-review-20260701T000000Z.csv", [
+    header,
+    "true,Admin,true,PRIVILEGED_ROLE,,,keep",
+    "false,Analyst,true,,u2,u2@example.com,"
+  ])
+  expect(await compare([row("u1"), row("u2")])).toEqual({
+    _tag: "NotCompared",
+    reason:
+      "the last review's workbook, access-review-20260701T000000Z.csv, could not be read (row 2 has no user_id and " +
+      "no email, which the review fills in on every account's row: they were cleared in the sheet, and its account " +
+      "and decision cannot be told; copy both back from the review's own workbook)"
+  })
+  // A record that failed validation without an id or email is written so by the review itself, and still read.
+  const invalid = await changesAgainst(
+    [header, "false,,true,INVALID_RECORD,,,", "false,Analyst,true,,u2,u2@example.com,"],
+    [row("u2")]
+  )
+  expect(invalid.removed).toEqual([])
+})
