@@ -131,6 +131,18 @@ describe("scrubSecrets", () => {
   it("replaces a short secret form-encoded with lower-case hex, which decoded text is not read for", () => {
     // "~" is left as it is in a URL and written %7E in a form: a short secret is only replaced where it stands.
     expect(scrubSecrets("password x%7e refused", secretsOf(["x~"]))).toBe(`password ${REDACTED} refused`)
+    expect(scrubSecrets("password x%7E refused", secretsOf(["x~"]))).toBe(`password ${REDACTED} refused`)
+    // "~" stays as it is in a URL, so "/~" is "%2F~" there and "%2f~" with lower-case hex: five characters or fewer.
+    expect(scrubSecrets("password %2f~ refused", secretsOf(["/~"]))).toBe(`password ${REDACTED} refused`)
+  })
+
+  it("replaces a short secret HTML-escaped with numeric entities, as some servers escape '/' and '='", () => {
+    expect(scrubSecrets("key a&#47; refused", secretsOf(["a/"]))).toBe(`key ${REDACTED} refused`)
+  })
+
+  it("replaces a secret that holds another whole, not leaving the rest of the longer one behind", () => {
+    const nested = secretsOf(["abcdefgh", "abcdefgh-ij"])
+    expect(scrubSecrets("key abcdefgh-ij refused", nested)).toBe(`key ${REDACTED} refused`)
   })
 
   it("reads other secrets only whole: part of a password or a URL is a word or a host an error may name", () => {
@@ -168,6 +180,7 @@ describe("scrubSecrets", () => {
       `results: Expected ReadonlyArray, got ${REDACTED}`
     )
     expect(scrubSecrets("v04@example.com", oneLetter)).toBe("v04@example.com")
+    expect(scrubSecrets("got box", oneLetter)).toBe("got box")
     expect(scrubSecrets('{"key":"x"} and x+y', secretsOf(["x+y", "x"]))).toBe(`{"key":"${REDACTED}"} and ${REDACTED}`)
   })
 
