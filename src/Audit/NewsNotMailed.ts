@@ -121,18 +121,18 @@ export interface OwedNews {
 /**
  * What of the previous report's news (and of the reports before it) no email has carried: said by a run that mails,
  * which then sends with `on-change` even when it finds nothing new; passed on by one that does not.
- * `comparesWithLatest`: a run --as-of a past day compares with an older report than the latest, and what that one
- * owed is for the next regular run to name, which compares with the latest; a later run's email may have carried it.
  */
 export const owedNews = (
   previous: PreviousReportLookup,
   runMails: boolean,
-  comparesWithLatest: boolean,
   reportDirectory: string
 ): Effect.Effect<OwedNews> =>
   Effect.gen(function* () {
     const owed =
       previous._tag === "Found" ? newsNotMailed(previous, basename(previous.report.path), runMails) : undefined
+    // A run --as-of a past day compares with an older report than the latest: what that one owed is for the next
+    // regular run to name, which compares with the latest, and a later run's email may have carried it already.
+    const comparesWithLatest = (previous.datedAfterAsOf?.length ?? 0) === 0
     const notMailed = owed !== undefined && (owed.because === "undelivered" || comparesWithLatest) ? owed : undefined
     const previousEmailUndelivered = runMails || notMailed?.because === "undelivered" ? notMailed?.since : undefined
     // An email that may not have gone is news to any run; news that a run with email off left is a mailing run's.

@@ -153,11 +153,9 @@ export const runAudit = (
       if (roles.warning !== undefined) warnings.push(roles.warning)
       warnings.push(...previousReportWarnings(previous, parameters, startedAt))
       const runMails = options.emailToFollow === true
-      const comparesWithLatest = (previous.datedAfterAsOf?.length ?? 0) === 0
       const { notMailed, previousEmailUndelivered, ...owed } = yield* owedNews(
         previous,
         runMails,
-        comparesWithLatest,
         options.reportDirectory
       )
       if (owed.warning !== undefined) warnings.push(owed.warning)
