@@ -4,7 +4,7 @@
  * use it; the command the examples name must be the one package.json links.
  */
 import { spawnSync } from "node:child_process"
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs"
+import { accessSync, constants, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -69,13 +69,31 @@ describe("the README's commands", () => {
   })
 
   it("`npx panther-audit` inside the checkout runs this build, with nothing fetched", () => {
-    const result = spawnSync("npx", ["--no", "--offline", "panther-audit", "--version"], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
-    })
-    expect(result.status, result.stderr).toBe(0)
-    expect(result.stdout.trim()).toBe(VERSION)
+    // npx installs the checkout as a package, which runs its `prepare` script: `npm run build`, which replaces dist/.
+    // In the checkout itself that pulled the code cache from under the tests reading it at the time, so npx runs in a
+    // copy of the project, with an npm cache of its own, where the build it sets off touches nothing else.
+    const folder = mkdtempSync(join(tmpdir(), "readme-npx-"))
+    try {
+      const project = join(folder, "project")
+      for (const path of ["package.json", "package-lock.json", "tsconfig.json", "scripts", "src", "dist"]) {
+        cpSync(join(ROOT, path), join(project, path), { recursive: true })
+      }
+      symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"))
+      const result = spawnSync("npx", ["--no", "--offline", "panther-audit", "--version"], {
+        cwd: project,
+        encoding: "utf8",
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: folder,
+          npm_config_cache: join(folder, "npm-cache"),
+          npm_config_update_notifier: "false"
+        }
+      })
+      expect(result.status, result.stderr).toBe(0)
+      expect(result.stdout.trim()).toBe(VERSION)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 })
 
