@@ -14,16 +14,12 @@ import { requireArgValue, requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { printable } from "../PantherApi/Responses.js"
 import { formatCount } from "../Review/Html.js"
+import { manifestCopyChange } from "./CopyChanges.js"
 import { expectedManifestDigest } from "./ExpectedDigest.js"
+import { LOCK_PREFIX } from "./LeftAsideFiles.js"
 import type { FileDigest } from "./Manifest.js"
-import {
-  LOCK_PREFIX,
-  manifestCopyChange,
-  refusedManifestDigest,
-  type VerifyProblem,
-  type VerifyReport,
-  verifyExport
-} from "./Verify.js"
+import { refusedManifestDigest } from "./ReadManifest.js"
+import { type VerifyProblem, type VerifyReport, verifyExport } from "./Verify.js"
 import { ExportMismatch, ExportUnreadable, type ManifestUnreadable } from "./VerifyErrors.js"
 
 // Text, not Args.directory: its check of the path died on a link that leads round in a loop (exit 70), and
