@@ -1,16 +1,15 @@
 /** The review page's "Since the last review" section: accounts added and removed, every value escaped. */
 import { QUOTED_NAME_MAX_CHARS } from "../Audit/QuotedName.js"
 import { escapeHtml as e, formatCount, shortenMiddle } from "./Html.js"
+import { accountKey, isAddedSinceLastReview } from "./LastReview.js"
+import type { Review } from "./Review.js"
 import {
-  accountKey,
-  isAddedSinceLastReview,
   lastDecisionsOf,
   passedOverSentence,
   renamedRolesSentence,
   unreadBooleansSentence,
   unreadDecisionsSentence
-} from "./LastReview.js"
-import type { Review } from "./Review.js"
+} from "./SinceLastReviewText.js"
 
 const table = (headings: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
   `<table class="summary-table"><thead><tr>${headings.map((heading) => `<th>${e(heading)}</th>`).join("")}</tr></thead>` +

@@ -12,9 +12,10 @@ import { counted } from "../Cli/Counted.js"
 import { requireOptionValue } from "../Cli/FlagValues.js"
 import { withLoggingHelp } from "../Cli/LoggingHelp.js"
 import { clearProgressLine, progressHooks } from "../Cli/ProgressLine.js"
-import { checkWorkbookToCompare, describeSinceLastReview } from "./LastReview.js"
+import { checkWorkbookToCompare } from "./LastReview.js"
 import { decisionsText } from "./ReviewCsv.js"
 import { runReview } from "./RunReview.js"
+import { describeSinceLastReview } from "./SinceLastReviewText.js"
 
 const compareWith = Options.text("compare-with").pipe(
   Options.mapEffect(requireOptionValue("--compare-with")),

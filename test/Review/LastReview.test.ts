@@ -11,16 +11,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { AuditRun } from "../../src/Audit/AuditRun.js"
 import { NO_INPUT_FILE_SECRETS } from "../../src/Cli/InputFileSecrets.js"
 import { secretsOf } from "../../src/Cli/Redact.js"
-import {
-  compareWithLastReview,
-  describeSinceLastReview,
-  lastWorkbook,
-  NO_EARLIER_WORKBOOK
-} from "../../src/Review/LastReview.js"
+import { compareWithLastReview, lastWorkbook, NO_EARLIER_WORKBOOK } from "../../src/Review/LastReview.js"
 import { sinceLastReviewHtml } from "../../src/Review/LastReviewHtml.js"
 import type { PantherRoles } from "../../src/Review/PantherRoles.js"
 import { REVIEW_COLUMNS, reviewRow } from "../../src/Review/ReviewCsv.js"
 import type { ReviewRow } from "../../src/Review/ReviewRow.js"
+import { describeSinceLastReview } from "../../src/Review/SinceLastReviewText.js"
 import { reviewRowOf } from "./fixtures.js"
 
 let directory = ""
