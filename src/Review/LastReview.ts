@@ -9,6 +9,7 @@ import { join } from "node:path"
 import * as Effect from "effect/Effect"
 import { isSameInstance } from "../Audit/PantherInstance.js"
 import { QUOTED_NAME_MAX_CHARS } from "../Audit/QuotedName.js"
+import { parseTimestamp } from "../Audit/Timestamps.js"
 import { ConfigurationError } from "../Cli/ConfigurationError.js"
 import {
   type InputFileSecrets,
@@ -93,6 +94,13 @@ export type SinceLastReview = (
       readonly added: ReadonlySet<string>
       /** How many of this review's accounts have those keys (two without an id may share one). */
       readonly addedAccounts: number
+      /**
+       * How many of those were created before the last review's `asOf`, so existed when it listed the users, yet
+       * are not on its workbook; absent when none were, or when the workbook gives no instant.
+       */
+      readonly addedThoughOlder?: number
+      /** Whether the workbook holds a deactivated account: a review lists them only when asked to. */
+      readonly listedDeactivated?: boolean
       /** Accounts that could sign in at the last review and are not in this one. */
       readonly removed: ReadonlyArray<RemovedAccount>
       /**
@@ -310,11 +318,13 @@ const compareWith = async (
   }> = []
   const rolesThen = new Map<string, NamedRole>()
   const decisions = makeDecisionTally()
+  let listedDeactivated = false
   let about: { readonly instance: string | undefined; readonly asOf: string | undefined }
   try {
     about = await eachWorkbookRecord(path, (record, row) => {
       const key = keyOfCells(record)
       if (key === undefined) return
+      if (booleanCell(record.enabled) === "false") listedDeactivated = true
       for (const column of ["enabled", "privileged"] as const) {
         // Empty is a record that failed validation then, which says nothing; any other cell is meant as a boolean.
         const cell = unneutraliseFormula(record[column] ?? "").trim()
@@ -421,8 +431,20 @@ const compareWith = async (
     ...(unreadBooleanCount === 0 ? {} : { unreadBooleans, unreadBooleanCount }),
     ...(renamedBy.size === 0 ? {} : { renamedRoles: countRenames(renamedBy.values()) })
   }
-  const addedAccounts = rows.filter((row) => isAddedSinceLastReview(compared, row)).length
-  return { ...compared, addedAccounts }
+  const addedRows = rows.filter((row) => isAddedSinceLastReview(compared, row))
+  // An account created before the last review was judged existed when it listed the users: missing from its
+  // workbook, it was left out of that review (its row deleted, the file cut short at a line break, or deactivated
+  // then and not listed), which "added since" alone would hide.
+  const lastAsOf = about.asOf === undefined ? undefined : parseTimestamp(unneutraliseFormula(about.asOf).trim())
+  const addedThoughOlder =
+    lastAsOf === undefined
+      ? 0
+      : addedRows.filter((row) => typeof row.createdAt === "number" && row.createdAt < lastAsOf).length
+  return {
+    ...compared,
+    addedAccounts: addedRows.length,
+    ...(addedThoughOlder === 0 ? {} : { addedThoughOlder, listedDeactivated })
+  }
 }
 
 /** The cells of a workbook's row compared with this review's, those the workbook has: a column left out says nothing. */

@@ -3,7 +3,9 @@ import { QUOTED_NAME_MAX_CHARS } from "../Audit/QuotedName.js"
 import { escapeHtml as e, formatCount, shortenMiddle } from "./Html.js"
 import { accountKey, isAddedSinceLastReview } from "./LastReview.js"
 import type { Review } from "./Review.js"
+import { isoOf } from "./ReviewValues.js"
 import {
+  addedThoughOlderSentence,
   lastDecisionsOf,
   passedOverSentence,
   renamedRolesSentence,
@@ -50,17 +52,21 @@ export const sinceLastReviewHtml = (review: Review): string => {
   // Whether the review compared with was decided and signed: the page is what the manager signs off now.
   const decidedText = lastDecisionsOf(since)
   const decided = decidedText === "" ? "" : `<p>${e(decidedText)}</p>`
+  const olderText = addedThoughOlderSentence(since)
+  const older = olderText === "" ? "" : `<p>${e(olderText)}</p>`
   const about = `Compared with ${since.workbook}${since.asOf === undefined ? "" : ` (as of ${since.asOf})`}`
   const addedTable =
     added.length === 0
       ? "<p>None.</p>"
       : table(
-          ["User", "Email", "Role", "Privileged"],
+          ["User", "Email", "Role", "Privileged", "Created"],
           added.map((row) => [
             cut(`${row.givenName} ${row.familyName}`.trim()),
             cut(row.email),
             cut(row.roleName || row.roleId),
-            yesNo(row.privileged)
+            yesNo(row.privileged),
+            // Beside the last review's instant above: an account created before it was left out of that review.
+            isoOf(row.createdAt) ?? ""
           ])
         )
   const changedRows = review.rows.flatMap((row) => {
@@ -87,7 +93,7 @@ export const sinceLastReviewHtml = (review: Review): string => {
           ])
         )
   return `<section class="details">
-<div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${decided}${passedOver}${addedTable}</div>
+<div><h3>Since the last review: ${formatCount(added.length)} added</h3><p>${e(about)}. Added: accounts that can sign in now (not deactivated) and were not on that workbook.</p>${older}${decided}${passedOver}${addedTable}</div>
 <div><h3>${formatCount(since.removed.length)} removed</h3><p>${e(removedMeaning(review))}</p>${removedTable}</div>
 <div><h3>${formatCount(changedRows.length)} changed</h3><p>On both: a change of privilege, role, whether the account can sign in, or email; or a decision of the last review not carried out.</p>${renamed}${unread}${unreadBooleans}${changedTable}</div>
 </section>`

@@ -93,6 +93,31 @@ export const passedOverSentence = (since: SinceLastReview): string => {
   return sentences.join(" ")
 }
 
+/**
+ * What the summary and the page say of accounts counted as added that were created before the last review was
+ * judged; empty when there were none. They existed then, so their absence from its workbook has a cause the auditor
+ * must know: deactivated then (unless the workbook lists deactivated accounts, which shows it asked for them), or
+ * rows deleted from the workbook, or the file cut short at a line break, which no other check can tell.
+ */
+export const addedThoughOlderSentence = (since: SinceLastReview): string => {
+  if (since._tag !== "Compared" || since.addedThoughOlder === undefined || since.addedThoughOlder === 0) return ""
+  const count = since.addedThoughOlder
+  const one = count === 1
+  const causes = [
+    ...(since.listedDeactivated === true
+      ? []
+      : ["deactivated then and enabled since (the workbook lists no deactivated account)"]),
+    `${one ? "its row" : "their rows"} deleted from the workbook`,
+    "the workbook cut short"
+  ]
+  return (
+    `${counted(count, "account")} counted as added ${one ? "was" : "were"} created before the last review was ` +
+    `judged${since.asOf === undefined ? "" : ` (as of ${since.asOf})`}, yet ${one ? "is" : "are"} not on its ` +
+    `workbook: ${causes.slice(0, -1).join(", ")} or ${causes.at(-1)}. Look ${one ? "it" : "them"} up in the ` +
+    "workbook as it was signed off."
+  )
+}
+
 /** What the summary and the page say of how far the last review was decided and signed; empty if not compared. */
 export const lastDecisionsOf = (since: SinceLastReview): string =>
   since._tag === "Compared" ? lastDecisionsSentence(since.workbook, since.decisions) : ""
@@ -106,6 +131,7 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
   const unreadBooleans = unreadBooleansSentence(since)
   const renamed = renamedRolesSentence(since)
   const decided = lastDecisionsOf(since)
+  const older = addedThoughOlderSentence(since)
   return (
     (since._tag === "Compared"
       ? `Since the last review (${since.workbook}): ${counted(since.addedAccounts, "account")} ` +
@@ -114,6 +140,7 @@ export const describeSinceLastReview = (review: { readonly sinceLastReview?: Sin
         "they are listed on the page, and new_since_last_review and changed_since_last_review mark them in the " +
         "workbook."
       : `Since the last review: not compared (${since.reason}).`) +
+    (older === "" ? "" : ` ${older}`) +
     (decided === "" ? "" : ` ${decided}`) +
     (renamed === "" ? "" : ` ${renamed}`) +
     (unread === "" ? "" : ` ${unread}`) +
