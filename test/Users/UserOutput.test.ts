@@ -7,6 +7,7 @@ import {
   displayWidth,
   MAX_TABLE_CELL_CHARS,
   renderTable,
+  TableRows,
   terminalSafeJson
 } from "../../src/Users/UserOutput.js"
 
@@ -44,6 +45,27 @@ describe("users output", () => {
     expect(lines).toHaveLength(200_001)
     expect(lines[1]).toBe("u0       user0@example.com       Ann Lee  Admin           CONFIRMED  yes      never")
     expect(lines[200_000]).toBe("u199999  user199999@example.com  Ann Lee  Administrators  CONFIRMED  yes      never")
+  })
+
+  it("prints a table a batch of lines at a time, each line as the whole table has it", () => {
+    // Printed in batches at the end rather than as one string of every user's line, held with the rows besides.
+    const table = new TableRows()
+    table.add(["u1", "a@example.com", "Ann Lee", "Admin", "CONFIRMED", "yes", "never"])
+    table.add(["user-22", "bo@example.com", "Bo", "Analyst", "", "no", "2025-01-01T00:00:00Z"])
+    table.add(["u3", "c@example.com", "Cy", "Admin", "CONFIRMED", "yes", "never"])
+    expect([...table.lines(2)]).toEqual([
+      "ID       EMAIL           NAME     ROLE     STATUS     ENABLED  LAST LOGIN\n" +
+        "u1       a@example.com   Ann Lee  Admin    CONFIRMED  yes      never",
+      "user-22  bo@example.com  Bo       Analyst             no       2025-01-01T00:00:00Z\n" +
+        "u3       c@example.com   Cy       Admin    CONFIRMED  yes      never"
+    ])
+    expect([...table.lines(2)].join("\n")).toBe([...table.lines(1000)].join("\n"))
+  })
+
+  it("keeps a cell holding NUL in its own column, though a row's cells are held apart by NUL", () => {
+    expect(renderTable([["u1", "a@\u0000x.com", "Ann", "Admin", "CONFIRMED", "yes", "never"]]).split("\n")[1]).toBe(
+      "u1  a@\uFFFDx.com  Ann   Admin  CONFIRMED  yes      never"
+    )
   })
 
   it("cuts a huge cell short rather than measure it for minutes", () => {
