@@ -44,6 +44,9 @@ interface ParsedTimestamp {
   readonly noTime: boolean
 }
 
+/** How far a login may seem to come before the account's creation, by the clocks of the services that stamp them. */
+const LOGIN_BEFORE_CREATION_SLACK_MS = 60_000
+
 const readTimestamp = (field: string, text: string | undefined, asOf: number): ParsedTimestamp => {
   if (text === undefined) {
     return { field, epoch: undefined, iso: null, problem: undefined, note: undefined, noTime: true }
@@ -114,6 +117,15 @@ export const userFacts = (
       problems.push(parsed.problem)
     }
     if (parsed.note !== undefined) notes.push(parsed.note)
+  }
+  // A login can only follow the account's creation: one before it (by more than two services' clocks may differ)
+  // is a record carried over or a clock that was wrong, and the days since that login say less than they seem to.
+  if (
+    created.epoch !== undefined &&
+    lastLogin.epoch !== undefined &&
+    created.epoch - lastLogin.epoch > LOGIN_BEFORE_CREATION_SLACK_MS
+  ) {
+    notes.push(`lastLoggedInAt ${lastLogin.iso} is before createdAt ${created.iso}`)
   }
   const reported = reportedAs(user, failed)
   return {

@@ -104,6 +104,21 @@ describe("STALE_LOGIN", () => {
   })
 })
 
+describe("a login before the account's creation", () => {
+  it("is noted on the user's findings, beyond a minute of clock difference, and raises nothing of its own", () => {
+    const created = daysAgo(10)
+    const login = daysAgo(200)
+    const stale = only(user({ createdAt: created, lastLoggedInAt: login }), "STALE_LOGIN")
+    expect(stale.detail).toBe(
+      `last login 200 days ago (more than 90); lastLoggedInAt ${login} is before createdAt ${created}`
+    )
+    // Seconds apart: the clocks of the services stamping them, not a login before the account.
+    const almost = user({ createdAt: daysAgo(100), lastLoggedInAt: daysAgo(100, 59_000), role: { name: "Admin" } })
+    expect(only(almost, "PRIVILEGED_ROLE").detail).toBe('role "Admin" is listed as privileged')
+    expect(codes(user({ createdAt: daysAgo(10), lastLoggedInAt: daysAgo(20) }))).toEqual([])
+  })
+})
+
 describe("NEVER_LOGGED_IN", () => {
   it("treats an absent last login as never (null and empty decode to absent)", () => {
     expect(only(user({ lastLoggedInAt: undefined }), "NEVER_LOGGED_IN")).toMatchObject({
