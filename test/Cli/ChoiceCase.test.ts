@@ -3,7 +3,7 @@
  * variable's is (`MAIL_POLICY=ALWAYS`), where the command line refused what the environment took.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { choicesAsListed, flagsOfUsage } from "../../src/Cli/UsageHints.js"
+import { choicesAsListed, flagsOfUsage, mayGiveChoiceInOtherCase } from "../../src/Cli/UsageHints.js"
 import { runCli, stderrText } from "../support/cli.js"
 import { type StartedSimulator, startSimulator } from "../support/simulator.js"
 
@@ -53,5 +53,16 @@ describe("a choice flag given in another case", () => {
     expect(choicesAsListed(argv, flags)).toEqual([...argv.slice(0, 7), "table", "--id", "CSV"])
     const afterEnd = ["node", "bin.js", "users", "get", "--", "--format", "CSV"]
     expect(choicesAsListed(afterEnd, flags)).toEqual(afterEnd)
+  })
+
+  it("is looked for only in values that could be one: letters and hyphens, a capital among them", () => {
+    // Reading the flags means rendering every command's help, about 25 ms of the start: a timestamp or an email
+    // with a capital in it paid that for no choice it could be.
+    const given = (...args: Array<string>) => mayGiveChoiceInOtherCase(["node", "bin.js", "run", ...args])
+    expect(given("--email", "ALWAYS")).toBe(true)
+    expect(given("--email", "On-Findings")).toBe(true)
+    expect(given("--as-of", "2026-06-30T12:00:00Z")).toBe(false)
+    expect(given("--mail-to", "Ann@Example.COM")).toBe(false)
+    expect(given("--email", "always")).toBe(false)
   })
 })
