@@ -122,29 +122,27 @@ export const addedThoughOlderSentence = (since: SinceLastReview): string => {
 export const lastDecisionsOf = (since: SinceLastReview): string =>
   since._tag === "Compared" ? lastDecisionsSentence(since.workbook, since.decisions) : ""
 
-/** The review command's line about it. */
+/** The review command's line about it: what was compared, then each sentence that has something to say, in order. */
 export const describeSinceLastReview = (review: { readonly sinceLastReview?: SinceLastReview }): string => {
   const since = review.sinceLastReview
   if (since === undefined) return ""
-  const passedOver = passedOverSentence(since)
-  const unread = unreadDecisionsSentence(since)
-  const unreadBooleans = unreadBooleansSentence(since)
-  const renamed = renamedRolesSentence(since)
-  const decided = lastDecisionsOf(since)
-  const older = addedThoughOlderSentence(since)
-  return (
-    (since._tag === "Compared"
+  const compared =
+    since._tag === "Compared"
       ? `Since the last review (${since.workbook}): ${counted(since.addedAccounts, "account")} ` +
         `added, ${since.removed.length} removed, ${since.changed.size} changed (privilege, role, sign-in or email, ` +
         "or a decision of the last review not carried out); " +
         "they are listed on the page, and new_since_last_review and changed_since_last_review mark them in the " +
         "workbook."
-      : `Since the last review: not compared (${since.reason}).`) +
-    (older === "" ? "" : ` ${older}`) +
-    (decided === "" ? "" : ` ${decided}`) +
-    (renamed === "" ? "" : ` ${renamed}`) +
-    (unread === "" ? "" : ` ${unread}`) +
-    (unreadBooleans === "" ? "" : ` ${unreadBooleans}`) +
-    (passedOver === "" ? "" : ` ${passedOver}`)
-  )
+      : `Since the last review: not compared (${since.reason}).`
+  return [
+    compared,
+    addedThoughOlderSentence(since),
+    lastDecisionsOf(since),
+    renamedRolesSentence(since),
+    unreadDecisionsSentence(since),
+    unreadBooleansSentence(since),
+    passedOverSentence(since)
+  ]
+    .filter((sentence) => sentence !== "")
+    .join(" ")
 }
