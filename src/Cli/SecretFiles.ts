@@ -71,10 +71,8 @@ export const secretFileValues = (
   const values = new Set<string>()
   for (const path of paths) {
     if (path.trim() === "") continue
-    const value =
-      regularFileText(path)
-        ?.replace(/^\uFEFF/u, "")
-        .trim() ?? ""
+    // trim() takes a byte order mark off too: U+FEFF is white space to JavaScript.
+    const value = regularFileText(path)?.trim() ?? ""
     if (value.length >= MIN_HIDDEN_SECRET) values.add(value)
   }
   return [...values]

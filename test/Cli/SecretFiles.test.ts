@@ -36,6 +36,11 @@ describe("secretFileValues", () => {
     expect(secretFileValues(["node", "bin.js", "--smtp-password-file", file("five", "abcde\n")], {})).toEqual([])
   })
 
+  it("takes the secret without the byte order mark and line break an editor on Windows writes around it", () => {
+    const token = file("token-bom", "\uFEFFpat-file-token-3\r\n")
+    expect(secretFileValues(["node", "bin.js", "--api-token-file", token], {})).toEqual(["pat-file-token-3"])
+  })
+
   it("reads a file up to the limit, and not one past it, which holds more than a secret", () => {
     const atLimit = file("at-limit", "x".repeat(MAX_SECRET_FILE_BYTES))
     const pastLimit = file("past-limit", "y".repeat(MAX_SECRET_FILE_BYTES + 1))
