@@ -128,12 +128,13 @@ describe("scrubSecrets", () => {
     )
   })
 
-  it("replaces a short secret form-encoded with lower-case hex, which decoded text is not read for", () => {
+  it("replaces a short secret URL- or form-encoded with hex in either case, which decoded text is not read for", () => {
     // "~" is left as it is in a URL and written %7E in a form: a short secret is only replaced where it stands.
     expect(scrubSecrets("password x%7e refused", secretsOf(["x~"]))).toBe(`password ${REDACTED} refused`)
     expect(scrubSecrets("password x%7E refused", secretsOf(["x~"]))).toBe(`password ${REDACTED} refused`)
     // "~" stays as it is in a URL, so "/~" is "%2F~" there and "%2f~" with lower-case hex: five characters or fewer.
     expect(scrubSecrets("password %2f~ refused", secretsOf(["/~"]))).toBe(`password ${REDACTED} refused`)
+    expect(scrubSecrets("password %2F~ refused", secretsOf(["/~"]))).toBe(`password ${REDACTED} refused`)
   })
 
   it("replaces a short secret HTML-escaped with numeric entities, as some servers escape '/' and '='", () => {
