@@ -1041,6 +1041,10 @@ describe("suppressions", () => {
     ["suppressions: {}", "must be a list"],
     [file("  - user: a\n    finding: STALE_LOGIN\n    reason: r\n    owner: o\n"), "entry 1: `expires` is required"],
     [file(entry("a", "STALE", "2027-01-01")), 'entry 1 (a): finding "STALE" is not a finding code'],
+    [
+      file(entry("a", "stale_login", "2027-01-01")),
+      'finding "stale_login" is not a finding code (codes are written in capitals: STALE_LOGIN); use one of'
+    ],
     [file(entry("a", "*", "2027-02-30")), 'entry 1 (a): expires "2027-02-30" is not a date'],
     [
       file(
