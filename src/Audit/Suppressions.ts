@@ -273,7 +273,7 @@ const parseSuppressionsText = (
       const codes = `use one of ${SUPPRESSIBLE_CODES.join(", ")} or *`
       if (code === undefined) {
         // Codes are matched as written, as the reports write them; a code in another case is named, not guessed at.
-        const inCapitals = FINDING_CODES.find((candidate) => candidate === finding.trim().toUpperCase())
+        const inCapitals = FINDING_CODES.find((candidate) => candidate === finding.toUpperCase())
         const meant = inCapitals === undefined ? "" : ` (codes are written in capitals: ${inCapitals})`
         return yield* fail(
           `${entryAt(index)} (${quote(user)}): finding "${quote(finding)}" is not a finding code${meant}; ${codes}`
